@@ -1,0 +1,276 @@
+/*
+ * parser.y - tierc's grammar.  A pure parser with locations; actions only
+ * build AST nodes (ast.c); names, types and code come in later passes.
+ * All semantic values are arena nodes, so no %destructor is needed: the
+ * arena frees them whatever path the parse takes.
+ */
+%code requires {
+#include "ast.h"
+struct tokval { const char *s; uint32_t n; int64_t i; double f; bool cents_ok; };
+#ifndef YY_TYPEDEF_YY_SCANNER_T
+#define YY_TYPEDEF_YY_SCANNER_T
+typedef void *yyscan_t;
+#endif
+#define YYLLOC_DEFAULT(Cur, Rhs, N)                               \
+  do {                                                            \
+    if (N) {                                                      \
+      (Cur).file = YYRHSLOC(Rhs, 1).file;                         \
+      (Cur).beg = YYRHSLOC(Rhs, 1).beg;                           \
+      (Cur).end = YYRHSLOC(Rhs, N).end;                           \
+    } else {                                                      \
+      (Cur).file = YYRHSLOC(Rhs, 0).file;                         \
+      (Cur).beg = (Cur).end = YYRHSLOC(Rhs, 0).end;               \
+    }                                                             \
+  } while (0)
+}
+
+%code {
+#include <string.h>
+int yylex(YYSTYPE *lval, YYLTYPE *lloc, yyscan_t scanner);
+static void yyerror(YYLTYPE *l, yyscan_t sc, struct parser *ps, const char *msg);
+static struct node *mk(struct parser *ps, int kind, const YYLTYPE *l) { return ast_new(ps, kind, l); }
+static struct node *mkname(struct parser *ps, struct tokval t, const YYLTYPE *l) {
+  struct node *n = ast_new(ps, N_NAME, l);
+  if (n) n->name = t.s;
+  return n;
+}
+static struct node *mkagg(struct parser *ps, int op, struct tokval field, const YYLTYPE *fl,
+                          struct tokval list, const YYLTYPE *ll, struct node *where, const YYLTYPE *l);
+#define YYMAXDEPTH 4000
+}
+
+%define api.pure full
+%define api.location.type {struct loc}
+%define parse.error custom
+%locations
+%lex-param {yyscan_t scanner}
+%parse-param {yyscan_t scanner} {struct parser *ps}
+%expect 0
+
+%union {
+  struct node *node;
+  struct tokval tok;
+}
+
+%token <tok> IDENT "identifier" STRING "string" INT "integer" DECIMAL "decimal number" DATE "date"
+%token TIER "tier" METRIC "metric" ENUM "enum" RECORD "record" LIST "list"
+%token IMPORT "import" RULESET "ruleset" VERSION "version" REVIEW "review"
+%token EFFECTIVE "effective" COUNT "count" DISTINCT "distinct" SUM "sum"
+%token MIN "min" MAX "max" ANY "any" ALL "all" IN "in" WHERE "where"
+%token AND "and" OR "or" NOT "not" IF "if" THEN "then" ELSE "else" IS "is"
+%token NONE "none" TRUE "true" FALSE "false" ASOF "asof" WITHIN "within"
+%token SUSTAINED "sustained" FOR "for"
+%token EQ "==" NE "!=" LE "<=" GE ">="
+%token BLOCK_OPEN "'<' (start of the tier's block)" BLOCK_END "'>' (end of the tier's block)"
+
+%type <node> item field fields ftype names stmt body expr primary where opt_label
+
+%precedence WHERE ELSE
+%left OR
+%left AND
+%precedence NOT
+%nonassoc EQ NE '<' '>' LE GE IN IS WITHIN
+%left '+' '-'
+%left '*' '/'
+%precedence UMINUS
+
+%%
+
+file:
+    %empty
+  | file item                   { if ($2) { if (ps->last_item) ps->last_item->next = $2; else ps->items = $2; ps->last_item = $2; } }
+  ;
+
+item:
+    RULESET STRING VERSION STRING ';' {
+      $$ = mk(ps, I_RULESET, &@$);
+      if ($$) { $$->str = $2.s; $$->str_len = $2.n; $$->name2 = $4.s; $$->loc2 = @4; }
+    }
+  | RULESET STRING ';'          { $$ = mk(ps, I_RULESET, &@$); if ($$) { $$->str = $2.s; $$->str_len = $2.n; } }
+  | IMPORT STRING ';'           { $$ = mk(ps, I_IMPORT, &@$); if ($$) { $$->str = $2.s; $$->str_len = $2.n; $$->loc2 = @2; } }
+  | ENUM IDENT '{' names opt_comma '}' opt_semi {
+      $$ = mk(ps, I_ENUM, &@2); if ($$) { $$->name = $2.s; $$->list = $4; }
+    }
+  | RECORD '{' fields '}' opt_semi       { $$ = mk(ps, I_RECORD, &@1); if ($$) $$->list = $3; }
+  | RECORD IDENT '{' fields '}' opt_semi { $$ = mk(ps, I_RECORD, &@2); if ($$) { $$->name = $2.s; $$->list = $4; } }
+  | METRIC IDENT opt_label '=' expr ';' {
+      $$ = mk(ps, I_METRIC, &@2); if ($$) { $$->name = $2.s; $$->a = $5; $$->b = $3; }
+    }
+  | METRIC IDENT FOR IDENT opt_label '=' expr ';' {
+      $$ = mk(ps, I_METRIC, &@2);
+      if ($$) { $$->name = $2.s; $$->name2 = $4.s; $$->loc2 = @4; $$->a = $7; $$->b = $5; }
+    }
+  | REVIEW '=' expr ';'         { $$ = mk(ps, I_REVIEW, &@1); if ($$) $$->a = $3; }
+  | EFFECTIVE '=' expr ';'      { $$ = mk(ps, I_EFFECTIVE, &@1); if ($$) $$->a = $3; }
+  | TIER IDENT IDENT BLOCK_OPEN body BLOCK_END {
+      $$ = mk(ps, I_TIER, &@2);
+      if ($$) { $$->name = $2.s; $$->name2 = $3.s; $$->loc2 = @3; $$->list = $5; }
+    }
+  | TIER IDENT BLOCK_OPEN body BLOCK_END {
+      diag_add(ps->dg, TIER_ERROR, &@3,
+               "tier '%s' has no partner type: write `tier %s TYPE < ... >` with TYPE a value of the partner-type enum",
+               $2.s, $2.s);
+      $$ = NULL;
+    }
+  | error ';'                   { $$ = NULL; yyerrok; }
+  | error '}'                   { $$ = NULL; yyerrok; }
+  | error BLOCK_END             { $$ = NULL; yyerrok; }
+  ;
+
+opt_comma: %empty | ',' ;
+opt_semi: %empty | ';' ;
+opt_label:
+    %empty                      { $$ = NULL; }
+  | STRING                      { $$ = mk(ps, N_STR, &@1); if ($$) { $$->str = $1.s; $$->str_len = $1.n; } }
+  ;
+
+names:
+    IDENT                       { $$ = mkname(ps, $1, &@1); }
+  | names ',' IDENT             { $$ = ast_append($1, mkname(ps, $3, &@3)); }
+  ;
+
+fields:
+    %empty                      { $$ = NULL; }
+  | fields field                { $$ = ast_append($1, $2); }
+  ;
+
+field:
+    IDENT ':' ftype ';'         { $$ = $3; if ($$) { $$->name = $1.s; $$->loc = @1; } }
+  | IDENT IDENT ':' ftype ';'   {
+      $$ = $4; if ($$) { $$->name = $2.s; $$->loc = @2; $$->str = $1.s; $$->loc2 = @1; }
+    }
+  | IDENT ':' LIST '{' fields '}' opt_semi {
+      $$ = mk(ps, I_FIELD, &@1); if ($$) { $$->name = $1.s; $$->op = 1; $$->list = $5; }
+    }
+  | error ';'                   { $$ = NULL; yyerrok; }
+  ;
+
+ftype:
+    IDENT                       { $$ = mk(ps, I_FIELD, &@1); if ($$) { $$->name2 = $1.s; $$->loc2 = @1; } }
+  | IDENT '?'                   { $$ = mk(ps, I_FIELD, &@1); if ($$) { $$->name2 = $1.s; $$->loc2 = @1; $$->neg = true; } }
+  ;
+
+body:
+    %empty                      { $$ = NULL; }
+  | body stmt                   { $$ = ast_append($1, $2); }
+  ;
+
+stmt:
+    IDENT ':'                   { $$ = mk(ps, I_SECTION, &@1); if ($$) $$->name = $1.s; }
+  | expr opt_label ';'          { $$ = mk(ps, I_REQ, &@1); if ($$) { $$->a = $1; $$->b = $2; } }
+  | SUSTAINED INT IDENT ';'     {
+      $$ = mk(ps, I_SUSTAINED, &@$); if ($$) { $$->ival = $2.i; $$->name = $3.s; $$->loc2 = @3; }
+    }
+  | error ';'                   { $$ = NULL; yyerrok; }
+  ;
+
+where:
+    %empty                      { $$ = NULL; }
+  | WHERE expr                  { $$ = $2; }
+  ;
+
+expr:
+    expr OR expr                { $$ = ast_bin(ps, B_OR, $1, $3, &@$); }
+  | expr AND expr               { $$ = ast_bin(ps, B_AND, $1, $3, &@$); }
+  | NOT expr                    { $$ = ast_un(ps, N_NOT, $2, &@$); }
+  | expr EQ expr                { $$ = ast_bin(ps, B_EQ, $1, $3, &@$); }
+  | expr NE expr                { $$ = ast_bin(ps, B_NE, $1, $3, &@$); }
+  | expr '<' expr               { $$ = ast_bin(ps, B_LT, $1, $3, &@$); }
+  | expr LE expr                { $$ = ast_bin(ps, B_LE, $1, $3, &@$); }
+  | expr '>' expr               { $$ = ast_bin(ps, B_GT, $1, $3, &@$); }
+  | expr GE expr                { $$ = ast_bin(ps, B_GE, $1, $3, &@$); }
+  | expr IN '{' names opt_comma '}' {
+      $$ = ast_un(ps, N_IN, $1, &@$); if ($$ && $$->kind == N_IN) $$->list = $4;
+    }
+  | expr IS NONE                { $$ = ast_un(ps, N_ISNONE, $1, &@$); }
+  | expr IS NOT NONE            { $$ = ast_un(ps, N_ISNONE, $1, &@$); if ($$ && $$->kind == N_ISNONE) $$->neg = true; }
+  | expr WITHIN INT IDENT       {
+      $$ = ast_un(ps, N_WITHIN, $1, &@$);
+      if ($$ && $$->kind == N_WITHIN) {
+        struct node *d = mk(ps, N_DURATION, &@3);
+        if (d) { d->ival = $3.i; d->name = $4.s; d->loc2 = @4; }
+        $$->b = d;
+      }
+    }
+  | expr '+' expr               { $$ = ast_bin(ps, B_ADD, $1, $3, &@$); }
+  | expr '-' expr               { $$ = ast_bin(ps, B_SUB, $1, $3, &@$); }
+  | expr '*' expr               { $$ = ast_bin(ps, B_MUL, $1, $3, &@$); }
+  | expr '/' expr               { $$ = ast_bin(ps, B_DIV, $1, $3, &@$); }
+  | '-' expr %prec UMINUS       { $$ = ast_un(ps, N_NEG, $2, &@$); }
+  | IF expr THEN expr ELSE expr {
+      $$ = ast_bin(ps, 0, $2, $4, &@$);
+      if ($$ && $$->kind == N_BIN) { $$->kind = N_IF; $$->c = $6; if ($6 && $6->depth >= $$->depth) $$->depth = $6->depth + 1; }
+    }
+  | COUNT IDENT where           { struct tokval z = {0}; $$ = mkagg(ps, A_COUNT, z, &@2, $2, &@2, $3, &@$); }
+  | COUNT DISTINCT IDENT IN IDENT where { $$ = mkagg(ps, A_DISTINCT, $3, &@3, $5, &@5, $6, &@$); }
+  | SUM IDENT IN IDENT where    { $$ = mkagg(ps, A_SUM, $2, &@2, $4, &@4, $5, &@$); }
+  | MIN IDENT IN IDENT where    { $$ = mkagg(ps, A_MIN, $2, &@2, $4, &@4, $5, &@$); }
+  | MAX IDENT IN IDENT where    { $$ = mkagg(ps, A_MAX, $2, &@2, $4, &@4, $5, &@$); }
+  | ANY IDENT where             { struct tokval z = {0}; $$ = mkagg(ps, A_ANY, z, &@2, $2, &@2, $3, &@$); }
+  | ALL IDENT where             { struct tokval z = {0}; $$ = mkagg(ps, A_ALL, z, &@2, $2, &@2, $3, &@$); }
+  | primary
+  ;
+
+primary:
+    INT                         { $$ = mk(ps, N_INT, &@1); if ($$) $$->ival = $1.i; }
+  | DECIMAL                     { $$ = mk(ps, N_DEC, &@1); if ($$) { $$->fval = $1.f; $$->ival = $1.i; $$->cents_ok = $1.cents_ok; } }
+  | STRING                      { $$ = mk(ps, N_STR, &@1); if ($$) { $$->str = $1.s; $$->str_len = $1.n; } }
+  | DATE                        { $$ = mk(ps, N_DATE, &@1); if ($$) $$->ival = $1.i; }
+  | TRUE                        { $$ = mk(ps, N_BOOL, &@1); if ($$) $$->ival = 1; }
+  | FALSE                       { $$ = mk(ps, N_BOOL, &@1); }
+  | ASOF                        { $$ = mk(ps, N_ASOF, &@1); }
+  | IDENT                       { $$ = mkname(ps, $1, &@1); }
+  | INT IDENT                   { $$ = mk(ps, N_DURATION, &@$); if ($$) { $$->ival = $1.i; $$->name = $2.s; $$->loc2 = @2; } }
+  | '(' expr ')'                { $$ = ast_un(ps, 0, $2, &@$); }
+  ;
+
+%%
+
+static struct node *mkagg(struct parser *ps, int op, struct tokval field, const YYLTYPE *fl,
+                          struct tokval list, const YYLTYPE *ll, struct node *where, const YYLTYPE *l) {
+  struct node *n = ast_un(ps, N_AGG, where, l);
+  if (!n || n->kind != N_AGG) return n;
+  n->op = (uint8_t)op;
+  n->name = field.s;
+  n->loc = *l;
+  n->locf = *fl;
+  n->name2 = list.s;
+  n->loc2 = *ll;
+  if (!where) n->depth = 1;
+  return n;
+}
+
+static void yyerror(YYLTYPE *l, yyscan_t sc, struct parser *ps, const char *msg) {
+  (void)sc;
+  if (strcmp(msg, "memory exhausted") == 0)
+    diag_add(ps->dg, TIER_ERROR, l, "nesting is too deep for the parser (the limit is %d levels)", LIM_DEPTH);
+  else
+    diag_add(ps->dg, TIER_ERROR, l, "%s", msg);
+}
+
+/* "unexpected X; expected A, B or C", with hints for the usual slips. */
+static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t sc, struct parser *ps) {
+  (void)sc;
+  enum { NEXP = 7 };
+  yysymbol_kind_t exp[NEXP];
+  int n = yypcontext_expected_tokens(ctx, exp, NEXP);
+  yysymbol_kind_t tok = yypcontext_token(ctx);
+  struct buf b = {0};
+  buf_printf(&b, "unexpected %s", tok == YYSYMBOL_YYEOF ? "end of file" : yysymbol_name(tok));
+  if (n > 0) {
+    buf_printf(&b, "; expected ");
+    for (int i = 0; i < n; i++)
+      buf_printf(&b, "%s%s", i == 0 ? "" : i == n - 1 ? " or " : ", ",
+                 exp[i] == YYSYMBOL_YYEOF ? "end of file" : yysymbol_name(exp[i]));
+  }
+  for (int i = 0; i < n; i++)
+    if (strcmp(yysymbol_name(exp[i]), "';'") == 0 && tok != YYSYMBOL_YYEOF) {
+      buf_printf(&b, " (is a ';' missing at the end of the previous line?)");
+      break;
+    }
+  if (tok == YYSYMBOL_YYEOF && ps->in_block)
+    buf_printf(&b, " (a tier block is not closed: end it with '>' on its own)");
+  diag_add(ps->dg, TIER_ERROR, yypcontext_location(ctx), "%s", b.p ? (char *)b.p : "syntax error");
+  buf_free(&b);
+  return 0;
+}

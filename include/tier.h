@@ -1,0 +1,133 @@
+/*
+ * tier.h - libtier, the embedding API of tierc.
+ *
+ * Compile partner-tier rules (.tier source) into verified bytecode (.tbc),
+ * load bytecode (every load is verified), and evaluate partner profiles.
+ * No global state: every object is independent, and separate objects may
+ * be used from separate threads.  The library never prints and never exits.
+ */
+#ifndef TIER_H
+#define TIER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define TIER_VERSION "0.1.0"
+
+/* Status codes returned by every function that can fail. */
+enum tier_status {
+  TIER_OK = 0,
+  TIER_ECOMPILE,   /* the rules have errors: see the diagnostics */
+  TIER_EBYTECODE,  /* the bytecode is malformed, tampered or unverifiable */
+  TIER_ENOMEM,     /* an allocation failed */
+  TIER_EIO,        /* a file could not be read or written */
+  TIER_ERECORD,    /* a record is malformed: see the record error */
+  TIER_ERUNTIME,   /* evaluation fault (integer overflow) */
+  TIER_EBUDGET,    /* the record would exceed the configured cost budget */
+  TIER_ESIGNATURE, /* signature missing or wrong */
+  TIER_EUSAGE      /* bad argument */
+};
+const char *tier_strerror(int status);
+
+enum tier_severity { TIER_ERROR = 0, TIER_WARNING = 1, TIER_NOTE = 2 };
+
+/* Allocator hook, as Lua's lua_Alloc: nsize == 0 frees ptr, otherwise
+ * (re)allocates; osize is the old size (0 for a new block).  Return NULL on
+ * failure; the library then fails cleanly with TIER_ENOMEM. */
+typedef void *(*tier_alloc_fn)(void *ud, void *ptr, size_t osize, size_t nsize);
+
+/* Options; a zeroed struct means defaults. */
+typedef struct tier_options {
+  tier_alloc_fn alloc;     /* NULL: malloc/realloc/free */
+  void *alloc_ud;
+  size_t max_source;       /* bytes per source file; 0: 8 MiB */
+  int werror;              /* treat warnings as errors */
+  int strip;               /* leave the debug section out of compiled bytecode */
+} tier_options;
+
+/* ---- diagnostics ------------------------------------------------------- */
+typedef struct tier_diag {
+  int severity;            /* enum tier_severity */
+  const char *file;        /* NULL when the diagnostic has no position */
+  unsigned line, column;   /* 1-based; 0 when no position */
+  const char *message;
+} tier_diag;
+
+typedef struct tier_diags tier_diags;
+size_t tier_diags_count(const tier_diags *d);
+const tier_diag *tier_diags_get(const tier_diags *d, size_t i);
+/* The diagnostics as text, each with its source line and a caret; the
+ * returned string lives as long as d. */
+const char *tier_diags_text(tier_diags *d);
+void tier_diags_free(tier_diags *d);
+
+/* ---- compiling ----------------------------------------------------------- */
+/* Compile the ruleset in file `path` (imports are read relative to it).  If
+ * `text` is not NULL it is used as the content of `path`.  On success
+ * out and outlen receive the .tbc bytes (free with tier_free_bytes).  *diags, if
+ * diags is not NULL, receives the diagnostics (also on success: warnings). */
+int tier_compile(const char *path, const char *text, size_t textlen,
+                 const tier_options *opt, uint8_t **out, size_t *outlen,
+                 tier_diags **diags);
+void tier_free_bytes(const tier_options *opt, uint8_t *p, size_t n);
+
+/* ---- loading --------------------------------------------------------------- */
+typedef struct tier_ruleset tier_ruleset;
+
+/* Load and verify bytecode.  On failure err receives the reason. */
+int tier_load(const uint8_t *p, size_t n, const tier_options *opt,
+              tier_ruleset **out, char *err, size_t errlen);
+void tier_ruleset_free(tier_ruleset *rs);
+const char *tier_ruleset_name(const tier_ruleset *rs);    /* empty if unnamed */
+const char *tier_ruleset_version(const tier_ruleset *rs); /* empty if none */
+/* Source hash as 64 hex digits, NUL-terminated. */
+void tier_ruleset_hash(const tier_ruleset *rs, char out[65]);
+
+/* ---- evaluating ------------------------------------------------------------ */
+typedef struct tier_vm tier_vm;
+tier_vm *tier_vm_new(const tier_ruleset *rs, const tier_options *opt);
+void tier_vm_free(tier_vm *vm);
+
+/* One requirement of a tier and its outcome. */
+typedef struct tier_req_result {
+  const char *tier, *section, *label, *rule; /* section/label may be NULL */
+  int met;
+  const char *metric;      /* NULL unless the rule compares a metric with a constant */
+  char actual[40], required[40]; /* formatted values when metric != NULL */
+  int numeric;             /* actual and required are numbers (int, money, number) */
+  int64_t checkpoint;      /* sustained: latest failing checkpoint (days since 1970), else 0 */
+  int sustained;           /* months, when this entry stands for `sustained N months` */
+} tier_req_result;
+
+typedef struct tier_result {
+  const char *id;          /* the record's "id" field, or NULL */
+  const char *type;        /* partner type value */
+  int64_t asof;            /* days since 1970-01-01 */
+  const char *tier;        /* highest tier held, NULL if none */
+  const char *next;        /* lowest tier not held, NULL at the top */
+  size_t nunmet;
+  const tier_req_result *unmet;
+} tier_result;
+
+/* Evaluate one record given as JSON text.  asof: days since 1970-01-01 to
+ * override the ruleset's review rule, or INT64_MIN for none.  On
+ * TIER_ERECORD, tier_vm_error() tells what and tier_vm_error_path() where.
+ * The result lives until the next call on vm. */
+int tier_eval_json(tier_vm *vm, const char *json, size_t len, int64_t asof,
+                   const tier_result **res);
+const char *tier_vm_error(const tier_vm *vm);
+const char *tier_vm_error_path(const tier_vm *vm); /* "" if none */
+
+/* Format a day number as YYYY-MM-DD into out[11]. */
+void tier_date_format(int64_t days, char out[11]);
+/* Parse YYYY-MM-DD strictly; returns 0 and sets *days, or -1. */
+int tier_date_parse(const char *s, int64_t *days);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

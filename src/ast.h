@@ -1,0 +1,84 @@
+/*
+ * ast.h - the syntax tree.  One node type for everything, tagged by kind, as
+ * in clox; nodes live in the compilation's arena and carry byte spans.
+ */
+#ifndef TIER_AST_H
+#define TIER_AST_H
+
+#include <setjmp.h>
+
+#include "tier_int.h"
+
+enum node_kind {
+  /* expressions */
+  N_INT, N_DEC, N_STR, N_DATE, N_BOOL, N_ASOF, N_NAME, N_DURATION,
+  N_NEG, N_NOT, N_BIN, N_IF, N_IN, N_ISNONE, N_WITHIN, N_AGG,
+  N_CONV, /* inserted by sema: op is the conversion opcode */
+  /* items */
+  I_RULESET, I_IMPORT, I_ENUM, I_RECORD, I_FIELD, I_METRIC, I_REVIEW,
+  I_EFFECTIVE, I_TIER, I_SECTION, I_REQ, I_SUSTAINED
+};
+
+enum bin_op { B_ADD = 1, B_SUB, B_MUL, B_DIV, B_EQ, B_NE, B_LT, B_LE, B_GT, B_GE, B_AND, B_OR };
+enum agg_op { A_COUNT = 1, A_DISTINCT, A_SUM, A_MIN, A_MAX, A_ANY, A_ALL };
+enum dur_unit { U_DAYS = 1, U_MONTHS };
+
+/* what a name refers to, filled in by sema */
+enum ref_kind { R_NONE = 0, R_FIELD, R_ITEM, R_METRIC, R_ITEM_METRIC, R_ENUMVAL };
+
+struct node {
+  uint8_t kind;
+  uint8_t op;            /* enum bin_op / agg_op / dur_unit / conversion opcode */
+  bool neg;              /* N_ISNONE: `is not none`; I_FIELD: optional */
+  uint32_t depth;        /* nesting depth, bounded by LIM_DEPTH */
+  struct loc loc;
+  struct node *a, *b, *c; /* children */
+  struct node *list;     /* I_ENUM values, I_RECORD fields, I_TIER body, N_IN names */
+  struct node *next;     /* sibling */
+  struct node *tail;     /* last sibling, kept on a list's head */
+  const char *name;      /* identifiers, NUL-terminated */
+  const char *name2;     /* second identifier (aggregate list, field type, tier type, modifier) */
+  struct loc loc2;
+  struct loc locf;       /* N_AGG: the aggregated field */
+  const char *str;       /* string literal (decoded UTF-8) */
+  uint32_t str_len;
+  int64_t ival;          /* N_INT, N_DATE, N_BOOL, N_DURATION amount, cents for N_DEC */
+  double fval;           /* N_DEC */
+  bool cents_ok;         /* N_DEC exact in cents */
+  /* sema */
+  struct type ty;
+  uint8_t ref;           /* enum ref_kind */
+  int32_t index;         /* field/metric/enum value index */
+  int32_t lidx;          /* list of an aggregate or item reference */
+  struct node *def;      /* item metric definition for R_ITEM_METRIC */
+};
+
+struct parser;
+struct node *ast_new(struct parser *ps, int kind, const struct loc *l);
+struct node *ast_bin(struct parser *ps, int op, struct node *a, struct node *b, const struct loc *l);
+struct node *ast_un(struct parser *ps, int kind, struct node *a, const struct loc *l);
+struct node *ast_append(struct node *list, struct node *n);
+
+/* The state shared by the lexer and the parser of one file. */
+struct parser {
+  struct arena *ar;
+  struct diags *dg;
+  uint32_t file;
+  const char *text;
+  size_t len;
+  struct node *items;     /* result */
+  struct node *last_item;
+  /* lexer context for tier blocks: `<` after `tier NAME TYPE` opens a block
+   * and `>` at the start of a statement closes it */
+  int hdr;                /* 0 none; 1 after `tier`; 2, 3 after its names */
+  bool in_block, stmt_start;
+  bool depth_reported;
+  int paren_depth;
+  uint32_t pos;           /* byte offset of the next token */
+  jmp_buf fatal;          /* the scanner's way out on a fatal error */
+};
+
+/* parse one file; appends diagnostics; returns the item list */
+struct node *parse_file(struct parser *ps);
+
+#endif

@@ -1,0 +1,479 @@
+/*
+ * bytecode.c - the .tbc file: image -> bytes and bytes -> image.  The layout
+ * is little-endian throughout and documented byte by byte in
+ * docs/bytecode.md.  bc_read checks every size and offset before it reads or
+ * allocates, then hands the image to the verifier (verify.c): no file gets
+ * to the VM without passing both.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "tier_int.h"
+
+#define OPINFO(name, f, po, pu, i, o, doc) {#name, f, po, pu, i, o, doc},
+const struct opinfo op_info[OP__COUNT] = {TIER_OPCODES(OPINFO)};
+#undef OPINFO
+
+int op_noperands(int fmt) {
+  switch (fmt) {
+  case N0: return 0;
+  case LST_JMP: case LST_BACK: return 2;
+  default: return 1;
+  }
+}
+
+static const uint8_t MAGIC[10] = {0x7F, 'T', 'B', 'C', 0x19, 0x93, '\r', '\n', 0x1A, '\n'};
+#define HDR_SIZE 32
+#define SUM_SIZE 32
+#define SIG_SIZE 100 /* "TSIG", public key (32), signature (64) */
+enum { S_META = 1, S_STRINGS, S_SCHEMA, S_CONSTS, S_METRICS, S_CODE, S_TIERS, S_COST, S_DEBUG, S__COUNT };
+static const char *section_names[] = {"", "meta", "strings", "schema", "consts", "metrics", "code", "tiers", "cost", "debug"};
+#define FLAG_DEBUG 1u
+
+struct image *image_new(const struct tier_alloc_hook *h) {
+  struct image *img = t_malloc(h, sizeof *img);
+  if (!img) return NULL;
+  memset(img, 0, sizeof *img);
+  arena_init(&img->ar, h);
+  img->partner_field = img->id_field = -1;
+  img->review_code = NO_STR;
+  return img;
+}
+
+void image_free(struct image *img) {
+  if (!img) return;
+  const struct tier_alloc_hook *h = img->ar.hook;
+  arena_free(&img->ar);
+  t_free(h, img, sizeof *img);
+}
+
+const char *img_str(const struct image *img, uint32_t s) {
+  return s < img->nstrs ? img->strs[s] : "";
+}
+
+/* ---- writing ---------------------------------------------------------------------- */
+
+static void put_section(struct buf *b, int id, const struct image *img);
+
+int bc_write(const struct image *img, bool strip, struct buf *out) {
+  int nsec = strip ? S__COUNT - 2 : S__COUNT - 1;
+  buf_put(out, MAGIC, sizeof MAGIC);
+  buf_u16(out, img->fmt_version);
+  buf_u32(out, strip ? 0 : FLAG_DEBUG);
+  buf_u32(out, 0); /* file length, patched below */
+  buf_u32(out, (uint32_t)nsec);
+  buf_u64(out, 0); /* reserved */
+  size_t table = out->n;
+  for (int i = 0; i < nsec * 3; i++) buf_u32(out, 0);
+  for (int id = 1; id <= nsec; id++) {
+    size_t start = out->n;
+    put_section(out, id, img);
+    if (out->failed) return TIER_ENOMEM;
+    if (out->n - start > 0xFFFFFFF0u) return TIER_EUSAGE;
+    uint32_t v[3] = {(uint32_t)id, (uint32_t)start, (uint32_t)(out->n - start)};
+    for (int k = 0; k < 3; k++)
+      for (int j = 0; j < 4; j++) out->p[table + (size_t)(id - 1) * 12 + (size_t)k * 4 + (size_t)j] = (uint8_t)(v[k] >> (8 * j));
+  }
+  if (out->failed) return TIER_ENOMEM;
+  uint32_t total = (uint32_t)(out->n + SUM_SIZE);
+  for (int j = 0; j < 4; j++) out->p[16 + j] = (uint8_t)(total >> (8 * j));
+  uint8_t sum[SUM_SIZE];
+  crypto_generichash(sum, SUM_SIZE, out->p, out->n, NULL, 0);
+  buf_put(out, sum, SUM_SIZE);
+  return out->failed ? TIER_ENOMEM : TIER_OK;
+}
+
+static void put_section(struct buf *b, int id, const struct image *img) {
+  switch (id) {
+  case S_META:
+    buf_u32(b, img->name);
+    buf_u32(b, img->version);
+    buf_put(b, img->src_hash, 32);
+    buf_u64(b, (uint64_t)img->effective);
+    buf_u32(b, img->src_name);
+    buf_u32(b, img->review_code);
+    buf_u32(b, img->metric_code);
+    break;
+  case S_STRINGS:
+    buf_u32(b, img->nstrs);
+    for (uint32_t i = 0; i < img->nstrs; i++) {
+      buf_u32(b, img->strlens[i]);
+      buf_put(b, img->strs[i], img->strlens[i]);
+    }
+    break;
+  case S_SCHEMA:
+    buf_u32(b, img->nenums);
+    for (uint32_t i = 0; i < img->nenums; i++) {
+      buf_u32(b, img->enums[i].name);
+      buf_u32(b, img->enums[i].nvals);
+      for (uint32_t v = 0; v < img->enums[i].nvals; v++) buf_u32(b, img->enums[i].vals[v]);
+    }
+    buf_u32(b, img->nfields);
+    for (uint32_t i = 0; i < img->nfields; i++) {
+      const struct img_field *f = &img->fields[i];
+      buf_u32(b, f->name);
+      buf_u8(b, f->kind);
+      buf_u8(b, f->flags);
+      buf_u16(b, f->ref);
+      buf_u16(b, f->owner);
+      buf_u16(b, f->slot);
+    }
+    buf_u32(b, img->nlists);
+    for (uint32_t i = 0; i < img->nlists; i++) {
+      buf_u32(b, img->lists[i].field);
+      buf_u16(b, img->lists[i].width);
+    }
+    buf_u32(b, img->ntop);
+    buf_u32(b, (uint32_t)img->partner_field);
+    buf_u32(b, (uint32_t)img->id_field);
+    break;
+  case S_CONSTS:
+    buf_u32(b, img->nconsts);
+    for (uint32_t i = 0; i < img->nconsts; i++) {
+      buf_u8(b, img->consts[i].kind);
+      buf_u64(b, (uint64_t)img->consts[i].v);
+    }
+    break;
+  case S_METRICS:
+    buf_u32(b, img->nmetrics);
+    for (uint32_t i = 0; i < img->nmetrics; i++) {
+      const struct img_metric *m = &img->metrics[i];
+      buf_u32(b, m->name);
+      buf_u32(b, m->label);
+      buf_u8(b, m->kind);
+      buf_u8(b, m->opt);
+      buf_u16(b, m->ref);
+    }
+    break;
+  case S_CODE:
+    buf_put(b, img->code, img->codelen);
+    break;
+  case S_TIERS:
+    buf_u32(b, img->ntiers);
+    for (uint32_t i = 0; i < img->ntiers; i++) {
+      const struct img_tier *t = &img->tiers[i];
+      buf_u32(b, t->name);
+      buf_u32(b, t->ptype);
+      buf_u32(b, t->sustained);
+      buf_u32(b, t->first_req);
+      buf_u32(b, t->nreq);
+    }
+    buf_u32(b, img->nreqs);
+    for (uint32_t i = 0; i < img->nreqs; i++) {
+      const struct img_req *r = &img->reqs[i];
+      buf_u32(b, r->code);
+      buf_u32(b, r->section);
+      buf_u32(b, r->label);
+      buf_u32(b, r->rule);
+      buf_u32(b, (uint32_t)r->metric);
+      buf_u32(b, (uint32_t)r->field);
+      buf_u8(b, r->cmp);
+      buf_u32(b, r->konst);
+    }
+    break;
+  case S_COST:
+    buf_u64(b, img->cost_base);
+    buf_u32(b, img->nlists);
+    for (uint32_t i = 0; i < img->nlists; i++) buf_u64(b, img->cost_per[i]);
+    break;
+  case S_DEBUG:
+    buf_u32(b, img->ntiers);
+    for (uint32_t i = 0; i < img->ntiers; i++) {
+      buf_u32(b, img->tiers[i].line);
+      buf_u32(b, img->tiers[i].col);
+    }
+    buf_u32(b, img->nreqs);
+    for (uint32_t i = 0; i < img->nreqs; i++) {
+      buf_u32(b, img->reqs[i].line);
+      buf_u32(b, img->reqs[i].col);
+    }
+    break;
+  }
+}
+
+/* ---- reading ------------------------------------------------------------------------ */
+
+struct cur {
+  const uint8_t *p;
+  size_t n, pos;
+  const char *sec;
+  char *err;
+  size_t errlen;
+  bool bad;
+};
+
+static void cur_fail(struct cur *c, const char *what) {
+  if (!c->bad) snprintf(c->err, c->errlen, "section '%s': %s", c->sec, what);
+  c->bad = true;
+}
+static bool need(struct cur *c, size_t k) {
+  if (c->bad) return false;
+  if (c->n - c->pos < k) { cur_fail(c, "truncated"); return false; }
+  return true;
+}
+static uint8_t rd8(struct cur *c) { return need(c, 1) ? c->p[c->pos++] : 0; }
+static uint16_t rd16(struct cur *c) {
+  if (!need(c, 2)) return 0;
+  uint16_t v = (uint16_t)(c->p[c->pos] | c->p[c->pos + 1] << 8);
+  c->pos += 2;
+  return v;
+}
+static uint32_t rd32(struct cur *c) {
+  if (!need(c, 4)) return 0;
+  const uint8_t *q = c->p + c->pos;
+  c->pos += 4;
+  return (uint32_t)q[0] | (uint32_t)q[1] << 8 | (uint32_t)q[2] << 16 | (uint32_t)q[3] << 24;
+}
+static uint64_t rd64(struct cur *c) {
+  uint64_t lo = rd32(c);
+  return lo | (uint64_t)rd32(c) << 32;
+}
+/* A count of elements each at least `elem` bytes: bounded by what is left
+ * of the section, so no count can make the loader allocate more than the
+ * file's own size. */
+static uint32_t rdcount(struct cur *c, size_t elem, uint32_t max) {
+  uint32_t k = rd32(c);
+  if (c->bad) return 0;
+  if (k > max || (size_t)k * elem > c->n - c->pos) {
+    char m[96];
+    snprintf(m, sizeof m, "count %u is larger than the section can hold", k);
+    cur_fail(c, m);
+    return 0;
+  }
+  return k;
+}
+
+#define ALLOC(img, ptr, cnt) \
+  ((ptr) = arena_alloc(&(img)->ar, sizeof *(ptr) * ((size_t)(cnt) + 1)))
+
+static void rd_section(struct cur *c, int id, struct image *img) {
+  switch (id) {
+  case S_META:
+    img->name = rd32(c);
+    img->version = rd32(c);
+    if (need(c, 32)) { memcpy(img->src_hash, c->p + c->pos, 32); c->pos += 32; }
+    img->effective = (int64_t)rd64(c);
+    img->src_name = rd32(c);
+    img->review_code = rd32(c);
+    img->metric_code = rd32(c);
+    break;
+  case S_STRINGS:
+    img->nstrs = rdcount(c, 4, 0x1000000);
+    if (!ALLOC(img, img->strs, img->nstrs) || !ALLOC(img, img->strlens, img->nstrs)) return;
+    for (uint32_t i = 0; i < img->nstrs && !c->bad; i++) {
+      uint32_t len = rd32(c);
+      if (!need(c, len)) return;
+      img->strs[i] = arena_strndup(&img->ar, (const char *)c->p + c->pos, len);
+      img->strlens[i] = len;
+      c->pos += len;
+      if (!img->strs[i]) return;
+    }
+    break;
+  case S_SCHEMA:
+    img->nenums = rdcount(c, 8, 0x10000);
+    if (!ALLOC(img, img->enums, img->nenums)) return;
+    for (uint32_t i = 0; i < img->nenums && !c->bad; i++) {
+      img->enums[i].name = rd32(c);
+      img->enums[i].nvals = rdcount(c, 4, 64);
+      if (!ALLOC(img, img->enums[i].vals, img->enums[i].nvals)) return;
+      for (uint32_t v = 0; v < img->enums[i].nvals; v++) img->enums[i].vals[v] = rd32(c);
+    }
+    img->nfields = rdcount(c, 12, 0x10000);
+    if (!ALLOC(img, img->fields, img->nfields)) return;
+    for (uint32_t i = 0; i < img->nfields && !c->bad; i++) {
+      struct img_field *f = &img->fields[i];
+      f->name = rd32(c);
+      f->kind = rd8(c);
+      f->flags = rd8(c);
+      f->ref = rd16(c);
+      f->owner = rd16(c);
+      f->slot = rd16(c);
+    }
+    img->nlists = rdcount(c, 6, 0x10000);
+    if (!ALLOC(img, img->lists, img->nlists)) return;
+    for (uint32_t i = 0; i < img->nlists && !c->bad; i++) {
+      img->lists[i].field = rd32(c);
+      img->lists[i].width = rd16(c);
+    }
+    img->ntop = rd32(c);
+    img->partner_field = (int32_t)rd32(c);
+    img->id_field = (int32_t)rd32(c);
+    break;
+  case S_CONSTS:
+    img->nconsts = rdcount(c, 9, 0x1000000);
+    if (!ALLOC(img, img->consts, img->nconsts)) return;
+    for (uint32_t i = 0; i < img->nconsts && !c->bad; i++) {
+      img->consts[i].kind = rd8(c);
+      img->consts[i].v = (int64_t)rd64(c);
+    }
+    break;
+  case S_METRICS:
+    img->nmetrics = rdcount(c, 12, 0x100000);
+    if (!ALLOC(img, img->metrics, img->nmetrics)) return;
+    for (uint32_t i = 0; i < img->nmetrics && !c->bad; i++) {
+      struct img_metric *m = &img->metrics[i];
+      m->name = rd32(c);
+      m->label = rd32(c);
+      m->kind = rd8(c);
+      m->opt = rd8(c);
+      m->ref = rd16(c);
+    }
+    break;
+  case S_CODE:
+    img->codelen = (uint32_t)(c->n - c->pos);
+    if (!ALLOC(img, img->code, img->codelen)) return;
+    memcpy(img->code, c->p + c->pos, img->codelen);
+    c->pos = c->n;
+    break;
+  case S_TIERS:
+    img->ntiers = rdcount(c, 20, 0x100000);
+    if (!ALLOC(img, img->tiers, img->ntiers)) return;
+    for (uint32_t i = 0; i < img->ntiers && !c->bad; i++) {
+      struct img_tier *t = &img->tiers[i];
+      t->name = rd32(c);
+      t->ptype = rd32(c);
+      t->sustained = rd32(c);
+      t->first_req = rd32(c);
+      t->nreq = rd32(c);
+    }
+    img->nreqs = rdcount(c, 29, 0x1000000);
+    if (!ALLOC(img, img->reqs, img->nreqs)) return;
+    for (uint32_t i = 0; i < img->nreqs && !c->bad; i++) {
+      struct img_req *r = &img->reqs[i];
+      r->code = rd32(c);
+      r->section = rd32(c);
+      r->label = rd32(c);
+      r->rule = rd32(c);
+      r->metric = (int32_t)rd32(c);
+      r->field = (int32_t)rd32(c);
+      r->cmp = rd8(c);
+      r->konst = rd32(c);
+    }
+    break;
+  case S_COST: {
+    img->cost_base = rd64(c);
+    uint32_t nl = rdcount(c, 8, 0x10000);
+    if (!c->bad && nl != img->nlists) { cur_fail(c, "list count differs from the schema"); return; }
+    if (!ALLOC(img, img->cost_per, nl)) return;
+    for (uint32_t i = 0; i < nl; i++) img->cost_per[i] = rd64(c);
+    break;
+  }
+  case S_DEBUG: {
+    uint32_t nt = rdcount(c, 8, 0x100000);
+    if (!c->bad && nt != img->ntiers) { cur_fail(c, "tier count differs from the tier table"); return; }
+    for (uint32_t i = 0; i < nt; i++) { img->tiers[i].line = rd32(c); img->tiers[i].col = rd32(c); }
+    uint32_t nr = rdcount(c, 8, 0x1000000);
+    if (!c->bad && nr != img->nreqs) { cur_fail(c, "requirement count differs from the tier table"); return; }
+    for (uint32_t i = 0; i < nr; i++) { img->reqs[i].line = rd32(c); img->reqs[i].col = rd32(c); }
+    img->has_debug = true;
+    break;
+  }
+  }
+}
+
+static uint32_t le32(const uint8_t *q) {
+  return (uint32_t)q[0] | (uint32_t)q[1] << 8 | (uint32_t)q[2] << 16 | (uint32_t)q[3] << 24;
+}
+
+struct image *bc_read(const struct tier_alloc_hook *h, const uint8_t *p, size_t n, char *err, size_t errlen) {
+  if (n < HDR_SIZE + SUM_SIZE) {
+    snprintf(err, errlen, "file is %zu bytes, too short for a .tbc file (truncated?)", n);
+    return NULL;
+  }
+  if (memcmp(p, MAGIC, 4) != 0) {
+    snprintf(err, errlen, "not a .tbc file (wrong magic number)");
+    return NULL;
+  }
+  if (memcmp(p, MAGIC, sizeof MAGIC) != 0) {
+    snprintf(err, errlen, "file header is corrupted (line endings or bytes changed in transfer?)");
+    return NULL;
+  }
+  uint16_t ver = (uint16_t)(p[10] | p[11] << 8);
+  if (ver != 1) {
+    snprintf(err, errlen, "bytecode format version %u is not supported (this tierc reads version 1)%s", ver,
+             ver > 1 ? "; a newer tierc wrote it" : "");
+    return NULL;
+  }
+  uint32_t flags = le32(p + 12), total = le32(p + 16), nsec = le32(p + 20);
+  if (total < HDR_SIZE + SUM_SIZE || total > n) {
+    snprintf(err, errlen, "file is truncated: header says %u bytes, file has %zu", total, n);
+    return NULL;
+  }
+  bool has_sig = false;
+  if (n != total) {
+    if (n - total != SIG_SIZE || memcmp(p + total, "TSIG", 4) != 0) {
+      snprintf(err, errlen, "file has %zu bytes after its end (header says %u bytes)", n - total, total);
+      return NULL;
+    }
+    has_sig = true;
+  }
+  uint8_t sum[SUM_SIZE];
+  crypto_generichash(sum, SUM_SIZE, p, total - SUM_SIZE, NULL, 0);
+  if (sodium_memcmp(sum, p + total - SUM_SIZE, SUM_SIZE) != 0) {
+    snprintf(err, errlen, "checksum mismatch: the file is corrupted or was modified");
+    return NULL;
+  }
+  if (flags & ~FLAG_DEBUG) {
+    snprintf(err, errlen, "unknown flags 0x%x in header", flags);
+    return NULL;
+  }
+  size_t body = total - SUM_SIZE;
+  uint32_t want = (flags & FLAG_DEBUG) ? S__COUNT - 1 : S__COUNT - 2;
+  if (nsec != want || HDR_SIZE + (size_t)nsec * 12 > body) {
+    snprintf(err, errlen, "section table: %u sections, expected %u", nsec, want);
+    return NULL;
+  }
+  if (le32(p + 24) || le32(p + 28)) {
+    snprintf(err, errlen, "reserved header bytes are not zero");
+    return NULL;
+  }
+  struct image *img = image_new(h);
+  if (!img) {
+    snprintf(err, errlen, "out of memory");
+    return NULL;
+  }
+  img->fmt_version = ver;
+  img->flags = flags;
+  size_t expect = HDR_SIZE + (size_t)nsec * 12;
+  for (uint32_t i = 0; i < nsec; i++) {
+    const uint8_t *e = p + HDR_SIZE + i * 12;
+    uint32_t id = le32(e), off = le32(e + 4), len = le32(e + 8);
+    /* sections come in id order, back to back: no gaps, no overlaps */
+    if (id != i + 1 || off != expect || len > body - off) {
+      snprintf(err, errlen, "section table entry %u (id %u, offset %u, length %u) is out of order or out of bounds", i,
+               id, off, len);
+      image_free(img);
+      return NULL;
+    }
+    struct cur c = {p + off, len, 0, section_names[id], err, errlen, false};
+    rd_section(&c, (int)id, img);
+    if (img->ar.failed) {
+      snprintf(err, errlen, "out of memory");
+      image_free(img);
+      return NULL;
+    }
+    if (!c.bad && c.pos != c.n) cur_fail(&c, "has bytes left over after its last entry");
+    if (c.bad) {
+      image_free(img);
+      return NULL;
+    }
+    expect = (size_t)off + len;
+  }
+  if (expect != body) {
+    snprintf(err, errlen, "%zu bytes between the last section and the checksum", body - expect);
+    image_free(img);
+    return NULL;
+  }
+  if (has_sig) {
+    img->signed_ = true;
+    memcpy(img->sig_pub, p + total + 4, 32);
+    memcpy(img->sig, p + total + 36, 64);
+  }
+  if (vfy_image(img, err, errlen) != 0) {
+    image_free(img);
+    return NULL;
+  }
+  return img;
+}

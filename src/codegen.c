@@ -1,0 +1,434 @@
+/*
+ * codegen.c - typed AST -> image.  Emits the code segments (review rule,
+ * metric block, one segment per requirement), interns strings and
+ * constants, builds the schema and tier tables, and computes the cost bound
+ * (SPEC 4.5) from the emitted code.
+ */
+#include <math.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "compile.h"
+
+struct cg {
+  struct comp *c;
+  struct image *img;
+  struct buf code;
+  /* string and constant interning: open addressing over indices + 1 */
+  struct buf strs;           /* const char * array */
+  struct buf slens;          /* uint32_t array */
+  uint32_t *shash; uint32_t scap;
+  struct buf consts;         /* struct img_const array */
+  uint32_t *khash; uint32_t kcap;
+  bool failed;
+};
+
+static uint32_t fnv(const void *p, size_t n, uint32_t h) {
+  const uint8_t *b = p;
+  for (size_t i = 0; i < n; i++) h = (h ^ b[i]) * 16777619u;
+  return h;
+}
+
+static uint32_t nstrs(struct cg *g) { return (uint32_t)(g->strs.n / sizeof(char *)); }
+static uint32_t nconsts(struct cg *g) { return (uint32_t)(g->consts.n / sizeof(struct img_const)); }
+
+static bool rehash(struct cg *g, uint32_t **tab, uint32_t *cap, uint32_t count, bool strings) {
+  if ((count + 1) * 2 < *cap) return true;
+  uint32_t ncap = *cap ? *cap * 2 : 256;
+  uint32_t *t = arena_alloc(&g->c->ar, sizeof *t * ncap);
+  if (!t) { g->failed = true; return false; }
+  for (uint32_t i = 0; i < count; i++) {
+    uint32_t h;
+    if (strings) {
+      const char *s = ((const char **)g->strs.p)[i];
+      h = fnv(s, ((uint32_t *)g->slens.p)[i], 2166136261u);
+    } else {
+      h = fnv(&((struct img_const *)g->consts.p)[i], sizeof(struct img_const), 2166136261u);
+    }
+    uint32_t k = h & (ncap - 1);
+    while (t[k]) k = (k + 1) & (ncap - 1);
+    t[k] = i + 1;
+  }
+  *tab = t;
+  *cap = ncap;
+  return true;
+}
+
+static uint32_t intern(struct cg *g, const char *s, size_t n) {
+  if (!s) return NO_STR;
+  if (!rehash(g, &g->shash, &g->scap, nstrs(g), true)) return 0;
+  uint32_t h = fnv(s, n, 2166136261u), k = h & (g->scap - 1);
+  for (; g->shash[k]; k = (k + 1) & (g->scap - 1)) {
+    uint32_t i = g->shash[k] - 1;
+    if (((uint32_t *)g->slens.p)[i] == n && memcmp(((const char **)g->strs.p)[i], s, n) == 0) return i;
+  }
+  uint32_t i = nstrs(g);
+  const char *copy = arena_strndup(&g->img->ar, s, n);
+  uint32_t len = (uint32_t)n;
+  buf_put(&g->strs, &copy, sizeof copy);
+  buf_put(&g->slens, &len, sizeof len);
+  g->shash[k] = i + 1;
+  return i;
+}
+static uint32_t istr(struct cg *g, const char *s) { return s ? intern(g, s, strlen(s)) : NO_STR; }
+
+static uint32_t konst(struct cg *g, int kind, int64_t v) {
+  struct img_const k;
+  memset(&k, 0, sizeof k);
+  k.kind = (uint8_t)kind;
+  k.v = v;
+  if (!rehash(g, &g->khash, &g->kcap, nconsts(g), false)) return 0;
+  uint32_t h = fnv(&k, sizeof k, 2166136261u), s = h & (g->kcap - 1);
+  for (; g->khash[s]; s = (s + 1) & (g->kcap - 1)) {
+    struct img_const *e = &((struct img_const *)g->consts.p)[g->khash[s] - 1];
+    if (e->kind == k.kind && e->v == k.v) return g->khash[s] - 1;
+  }
+  uint32_t i = nconsts(g);
+  buf_put(&g->consts, &k, sizeof k);
+  g->khash[s] = i + 1;
+  return i;
+}
+static int64_t dbits(double d) {
+  int64_t v;
+  memcpy(&v, &d, sizeof v);
+  return v;
+}
+
+/* ---- emission ------------------------------------------------------------------ */
+
+static uint32_t here(struct cg *g) { return (uint32_t)g->code.n; }
+static void emit(struct cg *g, int op) { buf_u8(&g->code, (uint8_t)op); }
+static void emit1(struct cg *g, int op, uint32_t a) { emit(g, op); buf_u32(&g->code, a); }
+static void emit2(struct cg *g, int op, uint32_t a, uint32_t b) { emit1(g, op, a); buf_u32(&g->code, b); }
+/* emit a forward jump; returns where its target operand sits */
+static uint32_t emit_jump(struct cg *g, int op) { emit1(g, op, 0); return here(g) - 4; }
+static void patch(struct cg *g, uint32_t at, uint32_t target) {
+  if (g->code.failed) return;
+  for (int i = 0; i < 4; i++) g->code.p[at + i] = (uint8_t)(target >> (8 * i));
+}
+
+static char vclass(int kind) { return kind == TY_NUMBER ? 'F' : kind == TY_TEXT ? 'S' : 'I'; }
+
+static void gen(struct cg *g, const struct node *n);
+
+static void gen_cmp(struct cg *g, const struct node *n) {
+  gen(g, n->a);
+  gen(g, n->b);
+  char k = vclass(n->a->ty.kind);
+  int base = k == 'F' ? OP_EQ_F : k == 'S' ? OP_EQ_S : OP_EQ_I;
+  emit(g, base + (n->op - B_EQ)); /* EQ NE LT LE GT GE are consecutive in each class */
+}
+
+static void gen_item_value(struct cg *g, const struct node *n) {
+  if (n->ref == R_ITEM) emit1(g, OP_ITEM, (uint32_t)g->c->fields[n->index].slot);
+  else gen(g, g->c->metrics[n->index].n->a); /* item metric: inlined */
+}
+
+static void gen_agg(struct cg *g, const struct node *n) {
+  uint32_t l = (uint32_t)n->lidx;
+  int vk = n->ty.kind;
+  uint32_t loop_end, skip = 0;
+  switch (n->op) {
+  case A_COUNT: emit1(g, OP_PUSH, konst(g, TY_INT, 0)); break;
+  case A_ANY: emit1(g, OP_PUSH, konst(g, TY_BOOL, 0)); break;
+  case A_ALL: emit1(g, OP_PUSH, konst(g, TY_BOOL, 1)); break;
+  case A_SUM: emit1(g, OP_PUSH, konst(g, vk, vk == TY_NUMBER ? dbits(0.0) : 0)); break;
+  case A_MIN: case A_MAX: emit1(g, OP_PUSH, konst(g, vk, vk == TY_NUMBER ? dbits(NAN) : TIER_NONE)); break;
+  case A_DISTINCT: emit(g, OP_DCLEAR); break;
+  }
+  emit2(g, OP_LOOP, l, 0);
+  loop_end = here(g) - 4;
+  uint32_t body = here(g);
+  if (n->op == A_COUNT || n->op == A_ANY || n->op == A_ALL) {
+    if (n->a) gen(g, n->a);
+    else emit1(g, OP_PUSH, konst(g, TY_BOOL, 1));
+    emit(g, n->op == A_COUNT ? OP_CNT : n->op == A_ANY ? OP_ANY : OP_ALL);
+  } else {
+    if (n->a) {
+      gen(g, n->a);
+      skip = emit_jump(g, OP_JUMPF);
+    }
+    gen_item_value(g, n);
+    bool f = vk == TY_NUMBER;
+    switch (n->op) {
+    case A_SUM: emit(g, f ? OP_SUM_F : OP_SUM_I); break;
+    case A_MIN: emit(g, f ? OP_MIN_F : OP_MIN_I); break;
+    case A_MAX: emit(g, f ? OP_MAX_F : OP_MAX_I); break;
+    case A_DISTINCT: emit(g, OP_DADD); break;
+    }
+    if (n->a) patch(g, skip, here(g));
+  }
+  emit2(g, OP_NEXT, l, body);
+  patch(g, loop_end, here(g));
+  if (n->op == A_DISTINCT) emit(g, OP_DSIZE);
+}
+
+static void gen(struct cg *g, const struct node *n) {
+  switch (n->kind) {
+  case N_INT: emit1(g, OP_PUSH, konst(g, n->ty.kind == TY_MONEY ? TY_MONEY : TY_INT, n->ival)); break;
+  case N_DEC: emit1(g, OP_PUSH, konst(g, TY_NUMBER, dbits(n->fval))); break;
+  case N_STR: emit1(g, OP_PUSH, konst(g, TY_TEXT, intern(g, n->str, n->str_len))); break;
+  case N_DATE: emit1(g, OP_PUSH, konst(g, TY_DATE, n->ival)); break;
+  case N_BOOL: emit1(g, OP_PUSH, konst(g, TY_BOOL, n->ival)); break;
+  case N_ASOF: emit(g, OP_ASOF); break;
+  case N_NAME:
+    switch (n->ref) {
+    case R_FIELD: emit1(g, OP_FIELD, (uint32_t)g->c->fields[n->index].slot); break;
+    case R_ITEM: case R_ITEM_METRIC: gen_item_value(g, n); break;
+    case R_METRIC: emit1(g, OP_METRIC, (uint32_t)g->c->metrics[n->index].reg); break;
+    case R_ENUMVAL: emit1(g, OP_PUSH, konst(g, TY_ENUM, n->ival)); break;
+    }
+    break;
+  case N_NEG: gen(g, n->a); emit(g, n->ty.kind == TY_NUMBER ? OP_NEG_F : OP_NEG_I); break;
+  case N_NOT: gen(g, n->a); emit(g, OP_NOT); break;
+  case N_CONV: gen(g, n->a); emit(g, n->op); break;
+  case N_BIN:
+    switch (n->op) {
+    case B_AND: case B_OR: {
+      gen(g, n->a);
+      uint32_t j = emit_jump(g, n->op == B_AND ? OP_ANDJ : OP_ORJ);
+      gen(g, n->b);
+      patch(g, j, here(g));
+      break;
+    }
+    case B_EQ: case B_NE: case B_LT: case B_LE: case B_GT: case B_GE: gen_cmp(g, n); break;
+    default:
+      gen(g, n->a);
+      if (n->b->ty.kind == TY_DURATION) {
+        int64_t amount = n->op == B_SUB ? -n->b->ival : n->b->ival;
+        bool days = n->b->op == U_DAYS;
+        if (!days && n->b->name && n->b->name[0] == 'y') amount *= 12;
+        emit1(g, days ? OP_ADDDAY : OP_ADDMON, (uint32_t)(int32_t)amount);
+        break;
+      }
+      gen(g, n->b);
+      if (n->ty.kind == TY_NUMBER)
+        emit(g, n->op == B_ADD ? OP_ADD_F : n->op == B_SUB ? OP_SUB_F : n->op == B_MUL ? OP_MUL_F : OP_DIV_F);
+      else
+        emit(g, n->op == B_ADD ? OP_ADD_I : n->op == B_SUB ? OP_SUB_I : OP_MUL_I);
+    }
+    break;
+  case N_IF: {
+    gen(g, n->a);
+    uint32_t jelse = emit_jump(g, OP_JUMPF);
+    gen(g, n->b);
+    uint32_t jend = emit_jump(g, OP_JUMP);
+    patch(g, jelse, here(g));
+    gen(g, n->c);
+    patch(g, jend, here(g));
+    break;
+  }
+  case N_IN: gen(g, n->a); emit1(g, OP_INSET, konst(g, TY_INT, n->ival)); break;
+  case N_ISNONE: gen(g, n->a); emit(g, n->a->ty.kind == TY_NUMBER ? OP_ISNONE_F : OP_ISNONE); if (n->neg) emit(g, OP_NOT); break;
+  case N_WITHIN: {
+    gen(g, n->a);
+    const struct node *d = n->b;
+    int64_t amount = d->ival;
+    bool days = d->op == U_DAYS;
+    if (!days && d->name && d->name[0] == 'y') amount *= 12;
+    emit1(g, days ? OP_WITHIN_D : OP_WITHIN_M, (uint32_t)(int32_t)amount);
+    break;
+  }
+  case N_AGG: gen_agg(g, n); break;
+  default: break;
+  }
+}
+
+/* ---- tables ------------------------------------------------------------------------- */
+
+/* The source text of a rule, with runs of white space folded to one space. */
+static uint32_t rule_text(struct cg *g, const struct loc *l) {
+  const struct srcfile *f = &g->c->dg.files[l->file];
+  struct buf b = {0};
+  bool sp = false;
+  for (uint32_t i = l->beg; i < l->end && i < f->len; i++) {
+    char ch = f->text[i];
+    if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r') { sp = b.n > 0; continue; }
+    if (sp) buf_u8(&b, ' ');
+    sp = false;
+    buf_u8(&b, (uint8_t)ch);
+  }
+  uint32_t s = intern(g, b.p ? (char *)b.p : "", b.n);
+  buf_free(&b);
+  return s;
+}
+
+static int cmp_of(int op, bool flip) {
+  static const int m[] = {0, 0, 0, 0, 0, CMP_EQ, CMP_NE, CMP_LT, CMP_LE, CMP_GT, CMP_GE};
+  static const int f[] = {0, 0, 0, 0, 0, CMP_EQ, CMP_NE, CMP_GT, CMP_GE, CMP_LT, CMP_LE};
+  return op >= B_EQ && op <= B_GE ? (flip ? f[op] : m[op]) : 0;
+}
+
+static bool is_const_node(const struct node *n) {
+  return n->kind == N_INT || n->kind == N_DEC || n->kind == N_DATE || n->kind == N_BOOL ||
+         (n->kind == N_NAME && n->ref == R_ENUMVAL);
+}
+
+/* `metric CMP constant` (either way round): the runner reports actual and
+ * required values for these. */
+static void req_metric(struct cg *g, const struct node *e, struct img_req *r) {
+  r->metric = r->field = -1;
+  if (e->kind != N_BIN || !cmp_of(e->op, false)) return;
+  const struct node *m = e->a, *k = e->b;
+  bool flip = false;
+#define IS_VALUE(x) ((x)->kind == N_NAME && ((x)->ref == R_METRIC || (x)->ref == R_FIELD))
+  if (!IS_VALUE(m)) { m = e->b; k = e->a; flip = true; }
+  if (!IS_VALUE(m) || !is_const_node(k)) return;
+#undef IS_VALUE
+  if (m->ty.kind != k->ty.kind) return; /* converted on the value's side */
+  if (m->ref == R_METRIC) r->metric = g->c->metrics[m->index].reg;
+  else r->field = g->c->fields[m->index].slot;
+  r->cmp = (uint8_t)cmp_of(e->op, flip);
+  int kind = k->kind == N_NAME ? TY_ENUM : k->ty.kind;
+  r->konst = konst(g, kind, k->kind == N_DEC ? dbits(k->fval) : k->ival);
+}
+
+struct image *cg_run(struct comp *c) {
+  struct image *img = image_new(c->hook);
+  if (!img) return NULL;
+  struct cg g;
+  memset(&g, 0, sizeof g);
+  g.c = c;
+  g.img = img;
+  g.code.hook = g.strs.hook = g.slens.hook = g.consts.hook = c->hook;
+
+  img->fmt_version = 1;
+  img->effective = c->effective && c->effective->a ? c->effective->a->ival : TIER_NONE;
+  img->name = c->ruleset ? intern(&g, c->ruleset->str, c->ruleset->str_len) : NO_STR;
+  img->version = c->ruleset && c->ruleset->name2 ? istr(&g, c->ruleset->name2) : NO_STR;
+  memcpy(img->src_hash, c->src_hash, 32);
+  img->src_name = c->dg.nfiles ? istr(&g, c->dg.files[0].path) : NO_STR;
+  img->has_debug = true;
+
+  /* schema */
+  img->nenums = (uint32_t)c->nenums;
+  img->enums = arena_alloc(&img->ar, sizeof *img->enums * (size_t)(c->nenums + 1));
+  for (int i = 0; img->enums && i < c->nenums; i++) {
+    struct img_enum *e = &img->enums[i];
+    e->name = istr(&g, c->enums[i].name);
+    e->nvals = c->enums[i].nvals;
+    e->vals = arena_alloc(&img->ar, sizeof *e->vals * (e->nvals + 1));
+    for (uint32_t v = 0; e->vals && v < e->nvals; v++) e->vals[v] = istr(&g, c->enums[i].vals[v]);
+  }
+  img->nfields = (uint32_t)c->nfields;
+  img->fields = arena_alloc(&img->ar, sizeof *img->fields * (size_t)(c->nfields + 1));
+  for (int i = 0; img->fields && i < c->nfields; i++) {
+    const struct s_field *sf = &c->fields[i];
+    struct img_field *f = &img->fields[i];
+    f->name = istr(&g, sf->name);
+    f->kind = sf->ty.kind;
+    f->flags = sf->flags;
+    f->ref = sf->ty.ref;
+    f->owner = sf->owner < 0 ? NO_LIST : (uint16_t)sf->owner;
+    f->slot = (uint16_t)sf->slot;
+  }
+  img->nlists = (uint32_t)c->nlists;
+  img->lists = arena_alloc(&img->ar, sizeof *img->lists * (size_t)(c->nlists + 1));
+  for (int i = 0; img->lists && i < c->nlists; i++) {
+    img->lists[i].field = (uint32_t)c->lists[i].field;
+    img->lists[i].width = (uint16_t)c->lists[i].width;
+  }
+  img->ntop = (uint32_t)c->ntop;
+  img->partner_field = c->partner_field;
+  img->id_field = c->id_field;
+
+  /* metrics: registers in dependency order */
+  img->nmetrics = (uint32_t)c->nregs;
+  img->metrics = arena_alloc(&img->ar, sizeof *img->metrics * (size_t)(c->nregs + 1));
+  for (int i = 0; img->metrics && i < c->nmetrics; i++) {
+    const struct s_metric *m = &c->metrics[i];
+    if (m->list >= 0 || m->reg < 0) continue;
+    struct img_metric *im = &img->metrics[m->reg];
+    im->name = istr(&g, m->name);
+    im->label = m->n->b ? intern(&g, m->n->b->str, m->n->b->str_len) : NO_STR;
+    im->kind = m->ty.kind;
+    im->opt = m->ty.opt;
+    im->ref = m->ty.ref;
+  }
+
+  /* code: review rule, metric block, requirements */
+  img->review_code = NO_STR;
+  if (c->review) {
+    img->review_code = here(&g);
+    gen(&g, c->review->a);
+    emit(&g, OP_RET);
+  }
+  img->metric_code = here(&g);
+  for (int i = 0; i < c->norder; i++) {
+    const struct s_metric *m = &c->metrics[c->metric_order[i]];
+    gen(&g, m->n->a);
+    emit1(&g, OP_SETMETRIC, (uint32_t)m->reg);
+  }
+  emit(&g, OP_END);
+
+  int nreq = 0;
+  for (int t = 0; t < c->ntiers; t++)
+    for (struct node *s = c->tiers[t].n->list; s; s = s->next) nreq += s->kind == I_REQ;
+  img->ntiers = (uint32_t)c->ntiers;
+  img->tiers = arena_alloc(&img->ar, sizeof *img->tiers * (size_t)(c->ntiers + 1));
+  img->nreqs = (uint32_t)nreq;
+  img->reqs = arena_alloc(&img->ar, sizeof *img->reqs * (size_t)(nreq + 1));
+  if (!img->tiers || !img->reqs) goto fail;
+  uint32_t ri = 0;
+  for (int t = 0; t < c->ntiers; t++) {
+    const struct s_tier *st = &c->tiers[t];
+    struct img_tier *it = &img->tiers[t];
+    it->name = istr(&g, st->n->name);
+    it->ptype = (uint32_t)st->ptype;
+    it->sustained = (uint32_t)st->sustained;
+    it->first_req = ri;
+    diag_line_col(&c->dg.files[st->n->loc.file], st->n->loc.beg, &it->line, &it->col);
+    uint32_t section = NO_STR;
+    for (struct node *s = st->n->list; s; s = s->next) {
+      if (s->kind == I_SECTION) { section = istr(&g, s->name); continue; }
+      if (s->kind != I_REQ) continue;
+      struct img_req *r = &img->reqs[ri++];
+      r->code = here(&g);
+      gen(&g, s->a);
+      emit(&g, OP_RET);
+      r->section = section;
+      r->rule = rule_text(&g, &s->a->loc);
+      req_metric(&g, s->a, r);
+      if (s->b) r->label = intern(&g, s->b->str, s->b->str_len);
+      else if (r->metric >= 0) r->label = img->metrics[r->metric].label;
+      else r->label = NO_STR;
+      diag_line_col(&c->dg.files[s->loc.file], s->loc.beg, &r->line, &r->col);
+    }
+    it->nreq = ri - it->first_req;
+  }
+
+  if (g.code.failed || g.strs.failed || g.consts.failed || g.slens.failed || g.failed || c->ar.failed)
+    goto fail;
+  img->codelen = (uint32_t)g.code.n;
+  img->code = arena_alloc(&img->ar, g.code.n + 1);
+  img->nstrs = nstrs(&g);
+  img->strs = arena_alloc(&img->ar, sizeof(char *) * (img->nstrs + 1));
+  img->strlens = arena_alloc(&img->ar, sizeof(uint32_t) * (img->nstrs + 1));
+  img->nconsts = nconsts(&g);
+  img->consts = arena_alloc(&img->ar, sizeof(struct img_const) * (img->nconsts + 1));
+  if (!img->code || !img->strs || !img->strlens || !img->consts || img->ar.failed) goto fail;
+  memcpy(img->code, g.code.p, g.code.n);
+  memcpy(img->strs, g.strs.p, g.strs.n);
+  memcpy(img->strlens, g.slens.p, g.slens.n);
+  memcpy(img->consts, g.consts.p, g.consts.n);
+  /* the verifier fills in the cost bound (SPEC 4.5) and the stack depth */
+  char err[256];
+  if (vfy_image(img, err, sizeof err) != 0) {
+    diag_add(&c->dg, TIER_ERROR, NULL, "internal error: generated code does not verify: %s", err);
+    goto fail;
+  }
+  buf_free(&g.code);
+  buf_free(&g.strs);
+  buf_free(&g.slens);
+  buf_free(&g.consts);
+  return img;
+fail:
+  buf_free(&g.code);
+  buf_free(&g.strs);
+  buf_free(&g.slens);
+  buf_free(&g.consts);
+  image_free(img);
+  return NULL;
+}
+

@@ -1,0 +1,265 @@
+/*
+ * compile.c - the compiler driver: reads the main file and its imports,
+ * parses each, runs sema and codegen, writes the bytecode and verifies it by
+ * loading it back (the compiler's own output passes the same verifier as any
+ * other file).  Also the diagnostics half of the public API.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "compile.h"
+
+struct tier_diags {
+  struct arena ar;
+  struct tier_alloc_hook hook;
+  tier_diag *items;
+  size_t n;
+  char *text;
+};
+
+/* Read a whole file, refusing more than max bytes. */
+static char *read_file(struct comp *c, const char *path, size_t *len, const struct loc *at) {
+  FILE *f = fopen(path, "rb");
+  if (!f) {
+    diag_add(&c->dg, TIER_ERROR, at, "cannot open '%s': %s", path, strerror(errno));
+    return NULL;
+  }
+  struct buf b = {.hook = c->hook};
+  char chunk[65536];
+  size_t n;
+  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+    if (b.n + n > c->max_source) {
+      diag_add(&c->dg, TIER_ERROR, at, "'%s' is larger than the limit of %zu bytes", path, c->max_source);
+      fclose(f);
+      buf_free(&b);
+      return NULL;
+    }
+    buf_put(&b, chunk, n);
+  }
+  bool err = ferror(f);
+  fclose(f);
+  if (err || b.failed) {
+    diag_add(&c->dg, TIER_ERROR, at, "cannot read '%s'%s", path, b.failed ? ": out of memory" : "");
+    buf_free(&b);
+    return NULL;
+  }
+  char *s = arena_strndup(&c->ar, b.p ? (char *)b.p : "", b.n);
+  *len = b.n;
+  buf_free(&b);
+  return s;
+}
+
+static int add_file(struct comp *c, const char *path, char *text, size_t len) {
+  if (c->dg.nfiles == c->dg.capfiles) {
+    uint32_t cap = c->dg.capfiles ? c->dg.capfiles * 2 : 8;
+    struct srcfile *f = arena_alloc(&c->ar, sizeof *f * cap);
+    if (!f) return -1;
+    if (c->dg.files) memcpy(f, c->dg.files, sizeof *f * c->dg.nfiles);
+    c->dg.files = f;
+    c->dg.capfiles = cap;
+  }
+  struct srcfile *f = &c->dg.files[c->dg.nfiles];
+  f->path = arena_strndup(&c->ar, path, strlen(path));
+  f->text = text;
+  f->len = len;
+  return (int)c->dg.nfiles++;
+}
+
+static char *join_path(struct comp *c, const char *base, const char *rel) {
+  if (rel[0] == '/') return arena_strndup(&c->ar, rel, strlen(rel));
+  const char *slash = strrchr(base, '/');
+  if (!slash) return arena_strndup(&c->ar, rel, strlen(rel));
+  return arena_printf(&c->ar, "%.*s/%s", (int)(slash - base + 1), base, rel);
+}
+
+/* Parse one file and, in place of each import, the imported file's items.
+ * `stack` holds the files being imported, to name a cycle. */
+static struct node *load(struct comp *c, const char *path, char *text, size_t len, const struct loc *at,
+                         const char **stack, int depth, crypto_generichash_state *hs) {
+  if (!text) {
+    text = read_file(c, path, &len, at);
+    if (!text) return NULL;
+  }
+  int fi = add_file(c, path, text, len);
+  if (fi < 0) return NULL;
+  crypto_generichash_update(hs, (const unsigned char *)text, len);
+  size_t bad;
+  if (!utf8_valid(text, len, &bad)) {
+    struct loc l = {(uint32_t)fi, (uint32_t)bad, (uint32_t)bad + 1};
+    diag_add(&c->dg, TIER_ERROR, &l, "invalid UTF-8 (byte 0x%02x): source must be UTF-8",
+             (unsigned char)text[bad]);
+    return NULL;
+  }
+  struct parser ps;
+  memset(&ps, 0, sizeof ps);
+  ps.ar = &c->ar;
+  ps.dg = &c->dg;
+  ps.file = (uint32_t)fi;
+  ps.text = text;
+  ps.len = len;
+  struct node *items = parse_file(&ps);
+  stack[depth] = c->dg.files[fi].path;
+  struct node *head = NULL, *tail = NULL;
+  for (struct node *n = items, *next; n; n = next) {
+    next = n->next;
+    n->next = NULL;
+    struct node *add = n, *addtail = n;
+    if (n->kind == I_IMPORT) {
+      add = NULL;
+      char *p = join_path(c, c->dg.files[fi].path, n->str ? n->str : "");
+      bool bad_import = false;
+      for (int i = 0; i <= depth; i++)
+        if (p && strcmp(stack[i], p) == 0) {
+          diag_add(&c->dg, TIER_ERROR, &n->loc2, "import cycle: '%s' imports itself through this import", p);
+          bad_import = true;
+        }
+      for (uint32_t i = 0; !bad_import && p && i < c->dg.nfiles; i++)
+        if (strcmp(c->dg.files[i].path, p) == 0) {
+          diag_add(&c->dg, TIER_ERROR, &n->loc2, "'%s' is imported twice", p);
+          bad_import = true;
+        }
+      if (!bad_import && depth + 1 >= LIM_IMPORT_DEPTH) {
+        diag_add(&c->dg, TIER_ERROR, &n->loc2, "imports are nested more than %d deep", LIM_IMPORT_DEPTH);
+        bad_import = true;
+      }
+      if (!bad_import && p) add = load(c, p, NULL, 0, &n->loc2, stack, depth + 1, hs);
+      for (addtail = add; addtail && addtail->next;) addtail = addtail->next;
+    }
+    if (!add) continue;
+    if (tail) tail->next = add; else head = add;
+    tail = addtail;
+  }
+  return head;
+}
+
+static void *default_alloc(void *ud, void *p, size_t o, size_t n) {
+  (void)ud; (void)o;
+  if (n == 0) { free(p); return NULL; }
+  return realloc(p, n);
+}
+
+static tier_diags *export_diags(struct comp *c, const struct tier_alloc_hook *hook) {
+  tier_diags *d = t_malloc(hook, sizeof *d);
+  if (!d) return NULL;
+  memset(d, 0, sizeof *d);
+  d->hook = *hook;
+  arena_init(&d->ar, &d->hook);
+  size_t n = 0;
+  for (struct diag *g = c->dg.head; g; g = g->next) n++;
+  d->items = arena_alloc(&d->ar, sizeof *d->items * (n + 1));
+  struct buf b = {.hook = hook};
+  diag_render(&c->dg, &b);
+  d->text = arena_strndup(&d->ar, b.p ? (char *)b.p : "", b.n);
+  buf_free(&b);
+  if (!d->items || !d->text) { tier_diags_free(d); return NULL; }
+  for (struct diag *g = c->dg.head; g; g = g->next) {
+    tier_diag *t = &d->items[d->n++];
+    t->severity = g->severity;
+    t->message = arena_strndup(&d->ar, g->msg, strlen(g->msg));
+    if (g->has_loc && g->loc.file < c->dg.nfiles) {
+      const struct srcfile *f = &c->dg.files[g->loc.file];
+      t->file = arena_strndup(&d->ar, f->path, strlen(f->path));
+      diag_line_col(f, g->loc.beg, &t->line, &t->column);
+    }
+  }
+  return d;
+}
+
+int tier_compile(const char *path, const char *text, size_t textlen, const tier_options *opt,
+                 uint8_t **out, size_t *outlen, tier_diags **diags) {
+  static const tier_options defaults;
+  if (!opt) opt = &defaults;
+  struct tier_alloc_hook hook = {opt->alloc ? opt->alloc : default_alloc, opt->alloc_ud};
+  if (out) *out = NULL;
+  if (outlen) *outlen = 0;
+  if (diags) *diags = NULL;
+  if (!path) return TIER_EUSAGE;
+  if (sodium_init() < 0) return TIER_ENOMEM;
+
+  struct comp c;
+  memset(&c, 0, sizeof c);
+  c.hook = &hook;
+  c.max_source = opt->max_source ? opt->max_source : LIM_SOURCE_BYTES;
+  arena_init(&c.ar, &hook);
+  c.dg.ar = &c.ar;
+  c.dg.werror = opt->werror != 0;
+
+  const char *stack[LIM_IMPORT_DEPTH + 1];
+  crypto_generichash_state hs;
+  crypto_generichash_init(&hs, NULL, 0, 32);
+  char *copy = NULL;
+  if (text) {
+    if (textlen > c.max_source) {
+      diag_add(&c.dg, TIER_ERROR, NULL, "'%s' is larger than the limit of %zu bytes", path, c.max_source);
+    } else {
+      copy = arena_strndup(&c.ar, text, textlen);
+      if (!copy) c.ar.failed = true;
+    }
+  }
+  if (c.dg.nerrors == 0 && (!text || copy))
+    c.items = load(&c, path, copy, textlen, NULL, stack, 0, &hs);
+  crypto_generichash_final(&hs, c.src_hash, 32);
+
+  int rc = TIER_OK;
+  if (c.dg.nerrors == 0 && !c.ar.failed) sema_run(&c);
+  if (c.ar.failed) rc = TIER_ENOMEM;
+  else if (c.dg.nerrors) rc = TIER_ECOMPILE;
+  if (rc == TIER_OK) {
+    struct image *img = cg_run(&c);
+    if (!img) rc = TIER_ENOMEM;
+    else {
+      struct buf b = {.hook = &hook};
+      int w = bc_write(img, opt->strip != 0, &b);
+      image_free(img);
+      if (w != TIER_OK) rc = w;
+      else {
+        /* verify our own output as any loader would */
+        char err[256];
+        struct image *back = bc_read(&hook, b.p, b.n, err, sizeof err);
+        if (!back) {
+          if (strstr(err, "memory")) rc = TIER_ENOMEM;
+          else {
+            diag_add(&c.dg, TIER_ERROR, NULL, "internal error: the compiled bytecode does not verify: %s", err);
+            rc = TIER_ECOMPILE;
+          }
+        } else {
+          image_free(back);
+        }
+      }
+      if (rc == TIER_OK && out) {
+        *out = b.p;
+        *outlen = b.n;
+      } else {
+        buf_free(&b);
+      }
+    }
+  }
+  if (diags) {
+    *diags = export_diags(&c, &hook);
+    if (!*diags && rc == TIER_OK) {
+      if (out && *out) { t_free(&hook, *out, 0); *out = NULL; }
+      rc = TIER_ENOMEM;
+    }
+  }
+  arena_free(&c.ar);
+  return rc;
+}
+
+void tier_free_bytes(const tier_options *opt, uint8_t *p, size_t n) {
+  struct tier_alloc_hook hook = {opt && opt->alloc ? opt->alloc : default_alloc, opt ? opt->alloc_ud : NULL};
+  t_free(&hook, p, n);
+}
+
+size_t tier_diags_count(const tier_diags *d) { return d ? d->n : 0; }
+const tier_diag *tier_diags_get(const tier_diags *d, size_t i) { return d && i < d->n ? &d->items[i] : NULL; }
+const char *tier_diags_text(tier_diags *d) { return d ? d->text : ""; }
+void tier_diags_free(tier_diags *d) {
+  if (!d) return;
+  struct tier_alloc_hook h = d->hook;
+  arena_free(&d->ar);
+  t_free(&h, d, sizeof *d);
+}

@@ -1,0 +1,166 @@
+/*
+ * disasm.c - one table-driven disassembler for .tbc files: every section
+ * readable, constants and names resolved, jump targets absolute, and the
+ * rule (with its source line) above the code of each requirement.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "vm.h"
+#include "output.h"
+
+static const char *kind_text(const struct image *img, int kind, int ref, bool opt, char *buf, size_t n) {
+  if (kind == TY_ENUM && ref < (int)img->nenums) snprintf(buf, n, "%s%s", img_str(img, img->enums[ref].name), opt ? "?" : "");
+  else snprintf(buf, n, "%s%s", ty_kind_name(kind), opt ? "?" : "");
+  return buf;
+}
+
+static void const_text(const struct image *img, uint32_t k, struct buf *b) {
+  const struct img_const *c = &img->consts[k];
+  if (c->kind == TY_TEXT) {
+    out_json_str(b, img->strs[c->v], img->strlens[c->v]);
+    return;
+  }
+  char v[64];
+  struct tier_ruleset rs;
+  memset(&rs, 0, sizeof rs);
+  rs.img = (struct image *)img;
+  struct record none;
+  memset(&none, 0, sizeof none);
+  if (c->kind == TY_ENUM) snprintf(v, sizeof v, "%lld", (long long)c->v);
+  else vm_value_text(&rs, &none, c->kind, 0, c->v, v, sizeof v);
+  buf_printf(b, "%s %s", ty_kind_name(c->kind), v);
+}
+
+static const char *field_name(const struct image *img, int owner, uint32_t slot) {
+  for (uint32_t f = 0; f < img->nfields; f++)
+    if (img->fields[f].slot == slot && (owner < 0 ? img->fields[f].owner == NO_LIST : img->fields[f].owner == owner))
+      return img_str(img, img->fields[f].name);
+  return "?";
+}
+
+static uint32_t rd32(const uint8_t *q) {
+  return (uint32_t)q[0] | (uint32_t)q[1] << 8 | (uint32_t)q[2] << 16 | (uint32_t)q[3] << 24;
+}
+
+void dis_image(const struct image *img, const char *what, struct buf *b) {
+  char t1[96];
+  buf_printf(b, "; %s: tierc bytecode, format %u%s%s\n", what, img->fmt_version,
+             img->has_debug ? ", with debug section" : ", stripped", img->signed_ ? ", signed" : "");
+  buf_printf(b, "ruleset   ");
+  out_json_str(b, img_str(img, img->name), strlen(img_str(img, img->name)));
+  buf_printf(b, " version ");
+  out_json_str(b, img_str(img, img->version), strlen(img_str(img, img->version)));
+  buf_printf(b, "\nsource    %s\nhash      ", img->src_name == NO_STR ? "-" : img_str(img, img->src_name));
+  for (int i = 0; i < 32; i++) buf_printf(b, "%02x", img->src_hash[i]);
+  char d[11];
+  date_format(img->effective, d);
+  buf_printf(b, "\neffective %s\ncost      %llu", img->effective == TIER_NONE ? "-" : d, (unsigned long long)img->cost_base);
+  for (uint32_t l = 0; l < img->nlists; l++)
+    buf_printf(b, " + %llu x len(%s)", (unsigned long long)img->cost_per[l], img_str(img, img->fields[img->lists[l].field].name));
+  buf_printf(b, " instructions at most\nstack     %u slots\n", img->max_stack);
+
+  buf_printf(b, "\n; schema: %u enums, %u fields, %u lists\n", img->nenums, img->nfields, img->nlists);
+  for (uint32_t e = 0; e < img->nenums; e++) {
+    buf_printf(b, "enum %s {", img_str(img, img->enums[e].name));
+    for (uint32_t v = 0; v < img->enums[e].nvals; v++) buf_printf(b, "%s %u=%s", v ? "," : "", v, img_str(img, img->enums[e].vals[v]));
+    buf_printf(b, " }\n");
+  }
+  for (uint32_t f = 0; f < img->nfields; f++) {
+    const struct img_field *F = &img->fields[f];
+    if (F->owner != NO_LIST) continue;
+    buf_printf(b, "field  slot %-3u %-20s %s%s\n", F->slot, img_str(img, F->name),
+               F->kind == TY_LIST ? "list" : kind_text(img, F->kind, F->ref, F->flags & FF_OPT, t1, sizeof t1),
+               F->flags & FF_PARTNER ? "  (partner type)" : "");
+    if (F->kind == TY_LIST)
+      for (uint32_t g = 0; g < img->nfields; g++)
+        if (img->fields[g].owner == F->ref)
+          buf_printf(b, "         item %-3u %-17s %s\n", img->fields[g].slot, img_str(img, img->fields[g].name),
+                     kind_text(img, img->fields[g].kind, img->fields[g].ref, img->fields[g].flags & FF_OPT, t1, sizeof t1));
+  }
+
+  buf_printf(b, "\n; constants: %u\n", img->nconsts);
+  for (uint32_t k = 0; k < img->nconsts; k++) {
+    buf_printf(b, "k%-4u ", k);
+    const_text(img, k, b);
+    buf_u8(b, '\n');
+  }
+  buf_printf(b, "\n; metrics (registers, in evaluation order): %u\n", img->nmetrics);
+  for (uint32_t m = 0; m < img->nmetrics; m++) {
+    buf_printf(b, "m%-4u %-28s %s", m, img_str(img, img->metrics[m].name),
+               kind_text(img, img->metrics[m].kind, img->metrics[m].ref, img->metrics[m].opt, t1, sizeof t1));
+    if (img->metrics[m].label != NO_STR) {
+      buf_put(b, "  ", 2);
+      out_json_str(b, img_str(img, img->metrics[m].label), img->strlens[img->metrics[m].label]);
+    }
+    buf_u8(b, '\n');
+  }
+  buf_printf(b, "\n; tiers: %u, requirements: %u\n", img->ntiers, img->nreqs);
+  const struct img_enum *pe = img->partner_field >= 0 ? &img->enums[img->fields[img->partner_field].ref] : NULL;
+  for (uint32_t t = 0; t < img->ntiers; t++) {
+    const struct img_tier *T = &img->tiers[t];
+    buf_printf(b, "tier %u %s %s", t, pe ? img_str(img, pe->vals[T->ptype]) : "?", img_str(img, T->name));
+    if (T->line) buf_printf(b, " (line %u)", T->line);
+    if (T->sustained) buf_printf(b, " sustained %u months", T->sustained);
+    buf_printf(b, ": %u requirement%s\n", T->nreq, T->nreq == 1 ? "" : "s");
+    for (uint32_t q = T->first_req; q < T->first_req + T->nreq; q++) {
+      const struct img_req *R = &img->reqs[q];
+      buf_printf(b, "  r%-4u @%04u  %s%s%s", q, R->code, R->section == NO_STR ? "" : img_str(img, R->section),
+                 R->section == NO_STR ? "" : ": ", img_str(img, R->rule));
+      if (R->metric >= 0 || R->field >= 0) {
+        if (R->metric >= 0) buf_printf(b, "   [m%d %s ", R->metric, out_cmp_text(R->cmp));
+        else buf_printf(b, "   [slot %d %s ", R->field, out_cmp_text(R->cmp));
+        const_text(img, R->konst, b);
+        buf_u8(b, ']');
+      }
+      buf_u8(b, '\n');
+    }
+  }
+
+  buf_printf(b, "\n; code: %u bytes\n", img->codelen);
+  int loop = -1;
+  for (uint32_t pc = 0; pc < img->codelen;) {
+    if (pc == img->review_code) buf_printf(b, "review rule:\n");
+    if (pc == img->metric_code) buf_printf(b, "metric block:\n");
+    for (uint32_t q = 0; q < img->nreqs; q++)
+      if (img->reqs[q].code == pc) {
+        uint32_t t = 0;
+        while (t + 1 < img->ntiers && img->tiers[t + 1].first_req <= q) t++;
+        buf_printf(b, "requirement r%u (%s)", q, img_str(img, img->tiers[t].name));
+        if (img->reqs[q].line) buf_printf(b, " line %u", img->reqs[q].line);
+        buf_printf(b, ": %s\n", img_str(img, img->reqs[q].rule));
+      }
+    uint8_t op = img->code[pc];
+    const struct opinfo *oi = &op_info[op];
+    uint32_t a = oi->fmt != N0 ? rd32(img->code + pc + 1) : 0, bb = op_noperands(oi->fmt) > 1 ? rd32(img->code + pc + 5) : 0;
+    buf_printf(b, "  %04u  %-10s", pc, oi->name);
+    switch (oi->fmt) {
+    case K: buf_printf(b, "k%-6u ; ", a); const_text(img, a, b); break;
+    case FLD: buf_printf(b, "%-7u ; %s", a, field_name(img, -1, a)); break;
+    case ITM: buf_printf(b, "%-7u ; %s", a, loop >= 0 ? field_name(img, loop, a) : "?"); break;
+    case MET: buf_printf(b, "m%-6u ; %s", a, img_str(img, img->metrics[a].name)); break;
+    case MON: buf_printf(b, "%-7d ; months", (int32_t)a); break;
+    case DAY: buf_printf(b, "%-7d ; days", (int32_t)a); break;
+    case JMP: buf_printf(b, "-> %04u", a); break;
+    case LST_JMP:
+      loop = (int)a;
+      buf_printf(b, "%s, empty -> %04u", img_str(img, img->fields[img->lists[a].field].name), bb);
+      break;
+    case LST_BACK:
+      loop = -1;
+      buf_printf(b, "%s, more -> %04u", img_str(img, img->fields[img->lists[a].field].name), bb);
+      break;
+    }
+    buf_u8(b, '\n');
+    pc += 1 + 4 * (uint32_t)op_noperands(oi->fmt);
+  }
+}
+
+/* The opcode list itself, for `tierc disasm --opcodes`. */
+void dis_opcodes(struct buf *b) {
+  static const char *fmts[] = {"", "const", "field", "item", "metric", "months", "days", "target", "list,end", "list,body"};
+  buf_printf(b, "%-4s %-10s %-10s %-5s %s\n", "code", "name", "operands", "stack", "meaning");
+  for (int i = 0; i < OP__COUNT; i++)
+    buf_printf(b, "%-4d %-10s %-10s %d->%-2d %s\n", i, op_info[i].name, fmts[op_info[i].fmt], op_info[i].pops,
+               op_info[i].pushes, op_info[i].doc);
+}

@@ -1,0 +1,83 @@
+/*
+ * opcodes.h - the one list of tierc's VM instructions.
+ *
+ * Each entry is OP(name, operands, pops, pushes, in, out, meaning):
+ *   operands  how many u32 operands follow the opcode byte in the file and
+ *             what each one is (see enum opnd in bytecode.h);
+ *   pops/pushes  the stack effect, checked by the verifier;
+ *   in/out    the value class of the popped operands and of the result
+ *             (I = 64-bit integer-like: int, money, date, enum, bool;
+ *              F = number (double); S = text handle; A = any; - = none);
+ *   meaning   one line, printed by `tierc disasm --opcodes`.
+ *
+ * Everything else - the enum, the names, the verifier's tables, the
+ * disassembler and the VM's dispatch table - is generated from this list.
+ * A value that may be missing (an optional field, min/max of an empty list)
+ * is TIER_NONE for class I and S, NaN for class F.
+ */
+#define TIER_OPCODES(OP)                                                       \
+  OP(NOP,       N0,       0, 0, '-', '-', "do nothing")                        \
+  OP(PUSH,      K,        0, 1, '-', 'K', "push constant K")                   \
+  OP(FIELD,     FLD,      0, 1, '-', 'R', "push top-level record field")       \
+  OP(ITEM,      ITM,      0, 1, '-', 'R', "push field of the current list item") \
+  OP(METRIC,    MET,      0, 1, '-', 'M', "push metric register")              \
+  OP(SETMETRIC, MET,      1, 0, 'M', '-', "pop into metric register")          \
+  OP(ASOF,      N0,       0, 1, '-', 'I', "push the evaluation date")          \
+  OP(NOT,       N0,       1, 1, 'I', 'I', "boolean not (missing -> false)")    \
+  OP(NEG_I,     N0,       1, 1, 'I', 'I', "negate integer (checked)")          \
+  OP(NEG_F,     N0,       1, 1, 'F', 'F', "negate number")                     \
+  OP(ADD_I,     N0,       2, 1, 'I', 'I', "add integers (checked)")            \
+  OP(SUB_I,     N0,       2, 1, 'I', 'I', "subtract integers (checked)")       \
+  OP(MUL_I,     N0,       2, 1, 'I', 'I', "multiply integers (checked)")       \
+  OP(ADD_F,     N0,       2, 1, 'F', 'F', "add numbers")                       \
+  OP(SUB_F,     N0,       2, 1, 'F', 'F', "subtract numbers")                  \
+  OP(MUL_F,     N0,       2, 1, 'F', 'F', "multiply numbers")                  \
+  OP(DIV_F,     N0,       2, 1, 'F', 'F', "divide numbers")                    \
+  OP(I2F,       N0,       1, 1, 'I', 'F', "integer to number")                 \
+  OP(M2F,       N0,       1, 1, 'I', 'F', "money (cents) to number (units)")   \
+  OP(I2M,       N0,       1, 1, 'I', 'I', "integer units to money cents")      \
+  OP(EQ_I,      N0,       2, 1, 'I', 'I', "integers equal (missing -> false)") \
+  OP(NE_I,      N0,       2, 1, 'I', 'I', "integers differ (missing -> false)") \
+  OP(LT_I,      N0,       2, 1, 'I', 'I', "integer less than")                 \
+  OP(LE_I,      N0,       2, 1, 'I', 'I', "integer less or equal")             \
+  OP(GT_I,      N0,       2, 1, 'I', 'I', "integer greater than")              \
+  OP(GE_I,      N0,       2, 1, 'I', 'I', "integer greater or equal")          \
+  OP(EQ_F,      N0,       2, 1, 'F', 'I', "numbers equal")                     \
+  OP(NE_F,      N0,       2, 1, 'F', 'I', "numbers differ")                    \
+  OP(LT_F,      N0,       2, 1, 'F', 'I', "number less than")                  \
+  OP(LE_F,      N0,       2, 1, 'F', 'I', "number less or equal")              \
+  OP(GT_F,      N0,       2, 1, 'F', 'I', "number greater than")               \
+  OP(GE_F,      N0,       2, 1, 'F', 'I', "number greater or equal")           \
+  OP(EQ_S,      N0,       2, 1, 'S', 'I', "texts equal (bytewise)")            \
+  OP(NE_S,      N0,       2, 1, 'S', 'I', "texts differ")                      \
+  OP(LT_S,      N0,       2, 1, 'S', 'I', "text sorts before")                 \
+  OP(LE_S,      N0,       2, 1, 'S', 'I', "text sorts before or equal")        \
+  OP(GT_S,      N0,       2, 1, 'S', 'I', "text sorts after")                  \
+  OP(GE_S,      N0,       2, 1, 'S', 'I', "text sorts after or equal")         \
+  OP(ISNONE,    N0,       1, 1, 'A', 'I', "integer or text value is missing")  \
+  OP(ISNONE_F,  N0,       1, 1, 'F', 'I', "number is missing (NaN)")           \
+  OP(INSET,     K,        1, 1, 'I', 'I', "enum ordinal is in bit set K")      \
+  OP(ADDMON,    MON,      1, 1, 'I', 'I', "date plus signed months, clamped to month end") \
+  OP(ADDDAY,    DAY,      1, 1, 'I', 'I', "date plus signed days")             \
+  OP(WITHIN_M,  MON,      1, 1, 'I', 'I', "asof - months < date <= asof")      \
+  OP(WITHIN_D,  DAY,      1, 1, 'I', 'I', "asof - days < date <= asof")        \
+  OP(JUMP,      JMP,      0, 0, '-', '-', "jump forward")                      \
+  OP(JUMPF,     JMP,      1, 0, 'I', '-', "pop; jump forward unless true")     \
+  OP(ANDJ,      JMP,      1, 1, 'I', 'I', "if top is not true: jump, keep false; else pop") \
+  OP(ORJ,       JMP,      1, 1, 'I', 'I', "if top is true: jump, keep it; else pop") \
+  OP(LOOP,      LST_JMP,  0, 0, '-', '-', "start loop over list; empty: jump past NEXT") \
+  OP(NEXT,      LST_BACK, 0, 0, '-', '-', "next item; more: jump back to loop body") \
+  OP(CNT,       N0,       2, 1, 'I', 'I', "pop flag; accumulator += flag")     \
+  OP(SUM_I,     N0,       2, 1, 'I', 'I', "accumulator += value unless missing (checked)") \
+  OP(SUM_F,     N0,       2, 1, 'F', 'F', "accumulator += value unless missing") \
+  OP(MIN_I,     N0,       2, 1, 'I', 'I', "accumulator = min(acc, value), missing skipped") \
+  OP(MAX_I,     N0,       2, 1, 'I', 'I', "accumulator = max(acc, value), missing skipped") \
+  OP(MIN_F,     N0,       2, 1, 'F', 'F', "accumulator = min(acc, value), missing skipped") \
+  OP(MAX_F,     N0,       2, 1, 'F', 'F', "accumulator = max(acc, value), missing skipped") \
+  OP(ANY,       N0,       2, 1, 'I', 'I', "accumulator = acc or flag")         \
+  OP(ALL,       N0,       2, 1, 'I', 'I', "accumulator = acc and flag")        \
+  OP(DCLEAR,    N0,       0, 0, '-', '-', "empty the distinct-value set")      \
+  OP(DADD,      N0,       1, 0, 'A', '-', "add value to the distinct set unless missing") \
+  OP(DSIZE,     N0,       0, 1, '-', 'I', "push number of distinct values")    \
+  OP(RET,       N0,       1, 0, 'A', '-', "return top of stack")               \
+  OP(END,       N0,       0, 0, '-', '-', "end of a block that returns nothing")

@@ -1,0 +1,314 @@
+/*
+ * record.c - JSON text -> packed record, by the schema in the bytecode.
+ * Every value is checked against its field's type; the first fault found
+ * gives one error with the JSON path of the value ($.certifications[3].earned)
+ * and says what was wrong.  Text values are interned per record, so equal
+ * texts get equal handles and count distinct works on integers.
+ * The buffers grow to the largest record seen and are reused: reading a
+ * record allocates nothing once they are large enough, except jansson's tree.
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "vm.h"
+
+#define MAX_ITEMS (1u << 24) /* list items per record */
+
+struct reader {
+  int64_t *slots;  size_t cap_slots;
+  struct rec_list *lists; size_t cap_lists;
+  struct rec_str *strs; size_t cap_strs;
+  uint64_t *hash; size_t cap_hash; /* (generation << 32) | (index + 1) */
+  uint32_t gen;            /* bumped per record: clears the table for free */
+  size_t nslots;
+  json_t *root;            /* kept until the next record: strings point into it */
+};
+
+static struct reader *reader_of(struct tier_vm *vm) {
+  if (!vm->reader) {
+    vm->reader = t_malloc(&vm->hook, sizeof(struct reader));
+    if (vm->reader) memset(vm->reader, 0, sizeof(struct reader));
+  }
+  return vm->reader;
+}
+
+void rec_free(struct tier_vm *vm) {
+  struct reader *rd = vm->reader;
+  if (!rd) return;
+  if (rd->root) json_decref(rd->root);
+  t_free(&vm->hook, rd->slots, rd->cap_slots * sizeof *rd->slots);
+  t_free(&vm->hook, rd->lists, rd->cap_lists * sizeof *rd->lists);
+  t_free(&vm->hook, rd->strs, rd->cap_strs * sizeof *rd->strs);
+  t_free(&vm->hook, rd->hash, rd->cap_hash * sizeof *rd->hash);
+  t_free(&vm->hook, rd, sizeof *rd);
+  vm->reader = NULL;
+}
+
+static bool grow(struct tier_vm *vm, void **p, size_t *cap, size_t need, size_t elem) {
+  if (need <= *cap) return true;
+  size_t c = *cap ? *cap : 64;
+  while (c < need) c *= 2;
+  void *q = t_realloc(&vm->hook, *p, *cap * elem, c * elem);
+  if (!q) return false;
+  *p = q;
+  *cap = c;
+  return true;
+}
+
+struct ctx {
+  struct tier_vm *vm;
+  struct reader *rd;
+  const struct image *img;
+  uint32_t nstrs;
+  char *path;
+  size_t pathlen;
+};
+
+static int fault(struct ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int fault(struct ctx *c, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(c->vm->err, sizeof c->vm->err, fmt, ap);
+  va_end(ap);
+  return TIER_ERECORD;
+}
+
+static const char *json_kind(const json_t *v) {
+  switch (json_typeof(v)) {
+  case JSON_OBJECT: return "an object";
+  case JSON_ARRAY: return "an array";
+  case JSON_STRING: return "a string";
+  case JSON_INTEGER: return "an integer";
+  case JSON_REAL: return "a decimal number";
+  case JSON_TRUE: case JSON_FALSE: return "a boolean";
+  default: return "null";
+  }
+}
+
+/* Intern a text value: equal texts in one record get one handle.  Hash
+ * entries carry the record's generation, so a new record starts with an
+ * empty table without clearing it. */
+static uint32_t str_hash(const char *s, size_t n) {
+  uint32_t k = 2166136261u;
+  for (size_t j = 0; j < n; j++) k = (k ^ (uint8_t)s[j]) * 16777619u;
+  return k;
+}
+static int intern(struct ctx *c, const char *s, size_t n, int64_t *out) {
+  struct reader *rd = c->rd;
+  uint64_t g = (uint64_t)rd->gen << 32;
+  if (2 * (size_t)(c->nstrs + 1) > rd->cap_hash) {
+    size_t nc = rd->cap_hash ? rd->cap_hash * 2 : 256;
+    uint64_t *h = t_realloc(&c->vm->hook, rd->hash, rd->cap_hash * sizeof *h, nc * sizeof *h);
+    if (!h) return TIER_ENOMEM;
+    rd->hash = h;
+    rd->cap_hash = nc;
+    memset(h, 0, nc * sizeof *h);
+    for (uint32_t i = 0; i < c->nstrs; i++) { /* rehash this record's texts */
+      uint32_t k = str_hash(rd->strs[i].p, rd->strs[i].n) & (uint32_t)(nc - 1);
+      while (h[k] >> 32 == rd->gen && (uint32_t)h[k]) k = (k + 1) & (uint32_t)(nc - 1);
+      h[k] = g | (i + 1);
+    }
+  }
+  uint32_t mask = (uint32_t)(rd->cap_hash - 1), k = str_hash(s, n) & mask;
+  for (; rd->hash[k] >> 32 == rd->gen && (uint32_t)rd->hash[k]; k = (k + 1) & mask) {
+    uint32_t i = (uint32_t)rd->hash[k] - 1;
+    const struct rec_str *e = &rd->strs[i];
+    if (e->n == n && memcmp(e->p, s, n) == 0) { *out = i; return TIER_OK; }
+  }
+  if (n > UINT32_MAX || !grow(c->vm, (void **)&rd->strs, &rd->cap_strs, c->nstrs + 1, sizeof *rd->strs)) return TIER_ENOMEM;
+  rd->strs[c->nstrs].p = s;
+  rd->strs[c->nstrs].n = (uint32_t)n;
+  rd->hash[k] = g | (c->nstrs + 1);
+  *out = c->nstrs++;
+  return TIER_OK;
+}
+
+static void path_push(struct ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void path_push(struct ctx *c, const char *fmt, ...) {
+  size_t room = sizeof c->vm->path - c->pathlen;
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(c->vm->path + c->pathlen, room, fmt, ap);
+  va_end(ap);
+  if (n > 0) c->pathlen += (size_t)n < room ? (size_t)n : room - 1;
+}
+
+/* One scalar value of field f into *out. */
+static int scalar(struct ctx *c, const struct img_field *f, json_t *v, int64_t *out) {
+  const struct image *img = c->img;
+  if (!v || json_is_null(v)) {
+    if (f->flags & FF_OPT) { *out = f->kind == TY_NUMBER ? (int64_t)0x7FF8000000000000LL : TIER_NONE; return TIER_OK; }
+    return fault(c, v ? "required field is null" : "missing required field");
+  }
+  switch (f->kind) {
+  case TY_TEXT:
+    if (!json_is_string(v)) return fault(c, "expected a string, found %s", json_kind(v));
+    return intern(c, json_string_value(v), json_string_length(v), out);
+  case TY_INT:
+    if (!json_is_integer(v)) return fault(c, "expected an integer, found %s", json_kind(v));
+    if (json_integer_value(v) > LIM_INT || json_integer_value(v) < -LIM_INT)
+      return fault(c, "integer %lld is out of range (limit %lld)", (long long)json_integer_value(v), (long long)LIM_INT);
+    *out = json_integer_value(v);
+    return TIER_OK;
+  case TY_NUMBER: {
+    if (!json_is_number(v)) return fault(c, "expected a number, found %s", json_kind(v));
+    double d = json_number_value(v);
+    memcpy(out, &d, sizeof d);
+    return TIER_OK;
+  }
+  case TY_MONEY: {
+    if (json_is_integer(v)) {
+      json_int_t i = json_integer_value(v);
+      if (i > LIM_INT / 100 || i < -LIM_INT / 100) return fault(c, "amount %lld is out of range", (long long)i);
+      *out = (int64_t)i * 100;
+      return TIER_OK;
+    }
+    if (!json_is_real(v)) return fault(c, "expected an amount (a number), found %s", json_kind(v));
+    double d = json_real_value(v), x = d * 100.0, r = nearbyint(x);
+    if (!(fabs(x) <= (double)LIM_INT)) return fault(c, "amount %.17g is out of range", d);
+    /* exact in cents: x differs from a whole number only by rounding */
+    if (fabs(x - r) > fabs(x) * 1e-12 + 1e-7) return fault(c, "amount %.17g is not exact in cents (at most two decimals)", d);
+    *out = (int64_t)r;
+    return TIER_OK;
+  }
+  case TY_BOOL:
+    if (!json_is_boolean(v)) return fault(c, "expected true or false, found %s", json_kind(v));
+    *out = json_is_true(v);
+    return TIER_OK;
+  case TY_DATE: {
+    if (!json_is_string(v)) return fault(c, "expected a date \"YYYY-MM-DD\", found %s", json_kind(v));
+    const char *s = json_string_value(v);
+    size_t n = json_string_length(v);
+    if (!date_parse(s, n, out)) {
+      if (n > 40) return fault(c, "not a date (YYYY-MM-DD)");
+      return fault(c, "'%.*s' is not a calendar date (YYYY-MM-DD)", (int)n, s);
+    }
+    return TIER_OK;
+  }
+  case TY_ENUM: {
+    const struct img_enum *e = &img->enums[f->ref];
+    if (!json_is_string(v)) return fault(c, "expected one of the values of %s, found %s", img_str(img, e->name), json_kind(v));
+    const char *s = json_string_value(v);
+    size_t n = json_string_length(v);
+    for (uint32_t k = 0; k < e->nvals; k++)
+      if (img->strlens[e->vals[k]] == n && memcmp(img->strs[e->vals[k]], s, n) == 0) { *out = k; return TIER_OK; }
+    char allowed[256];
+    size_t at = 0;
+    allowed[0] = 0;
+    for (uint32_t k = 0; k < e->nvals && at < sizeof allowed - 1; k++) {
+      int w = snprintf(allowed + at, sizeof allowed - at, "%s%s", k ? ", " : "", img_str(img, e->vals[k]));
+      if (w > 0) at += (size_t)w;
+    }
+    if (at >= sizeof allowed) at = sizeof allowed - 1;
+    return fault(c, "unknown value '%.*s' (allowed: %s)", n > 60 ? 60 : (int)n, s, allowed);
+  }
+  }
+  return fault(c, "field has an unknown type");
+}
+
+/* Parse one record.  On TIER_ERECORD, vm->err and vm->path say what and
+ * where; the vm keeps the id (if readable) in vm->res.id. */
+int rec_parse(struct tier_vm *vm, const char *json, size_t len, struct record *out) {
+  struct reader *rd = reader_of(vm);
+  vm->path[0] = 0;
+  vm->err[0] = 0;
+  vm->res.id = NULL;
+  if (!rd) { snprintf(vm->err, sizeof vm->err, "out of memory"); return TIER_ENOMEM; }
+  if (rd->root) { json_decref(rd->root); rd->root = NULL; }
+  if (++rd->gen == 0) { /* wrapped: clear for real */
+    if (rd->hash) memset(rd->hash, 0, rd->cap_hash * sizeof *rd->hash);
+    rd->gen = 1;
+  }
+  json_error_t je;
+  json_t *root = json_loadb(json, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je);
+  if (!root) {
+    snprintf(vm->err, sizeof vm->err, "malformed JSON at line %d, column %d: %s", je.line, je.column, je.text);
+    snprintf(vm->jerr, sizeof vm->jerr, "%s", je.text);
+    vm->err_line = je.line;
+    vm->err_col = je.column;
+    return TIER_ERECORD;
+  }
+  rd->root = root;
+  const struct image *img = vm->rs->img;
+  struct ctx c = {vm, rd, img, 0, vm->path, 0};
+  path_push(&c, "$");
+  if (!json_is_object(root)) return fault(&c, "a record must be a JSON object, found %s", json_kind(root));
+  /* the id first, so that any later error can name the record */
+  if (img->id_field >= 0) {
+    json_t *idv = json_object_get(root, img_str(img, img->fields[img->id_field].name));
+    if (json_is_string(idv)) vm->res.id = json_string_value(idv);
+  }
+  /* lay out: top slots, then each list's items */
+  size_t nslots = img->ntop;
+  if (!grow(vm, (void **)&rd->lists, &rd->cap_lists, img->nlists + 1, sizeof *rd->lists)) return TIER_ENOMEM;
+  uint32_t max_list = 0;
+  for (uint32_t l = 0; l < img->nlists; l++) {
+    json_t *a = json_object_get(root, img_str(img, img->fields[img->lists[l].field].name));
+    size_t n = json_is_array(a) ? json_array_size(a) : 0;
+    if (n > MAX_ITEMS) {
+      path_push(&c, ".%s", img_str(img, img->fields[img->lists[l].field].name));
+      return fault(&c, "list has %zu items; the limit is %u", n, MAX_ITEMS);
+    }
+    rd->lists[l].n = (uint32_t)n;
+    if (n > max_list) max_list = (uint32_t)n;
+    nslots += n * img->lists[l].width;
+  }
+  if (!grow(vm, (void **)&rd->slots, &rd->cap_slots, nslots + 1, sizeof *rd->slots)) return TIER_ENOMEM;
+  size_t at = img->ntop;
+  for (uint32_t l = 0; l < img->nlists; l++) {
+    rd->lists[l].items = rd->slots + at;
+    at += (size_t)rd->lists[l].n * img->lists[l].width;
+  }
+  /* fields in schema order; list items row by row */
+  for (uint32_t fi = 0; fi < img->nfields; fi++) {
+    const struct img_field *f = &img->fields[fi];
+    if (f->owner != NO_LIST) continue;
+    const char *name = img_str(img, f->name);
+    json_t *v = json_object_get(root, name);
+    size_t mark = c.pathlen;
+    path_push(&c, ".%s", name);
+    int rc;
+    if (f->kind == TY_LIST) {
+      uint32_t l = f->ref;
+      if (v && !json_is_array(v)) {
+        if (json_is_null(v)) return fault(&c, "a list may be absent but not null");
+        return fault(&c, "expected a list (JSON array), found %s", json_kind(v));
+      }
+      for (uint32_t i = 0; i < rd->lists[l].n; i++) {
+        json_t *it = json_array_get(v, i);
+        size_t m2 = c.pathlen;
+        path_push(&c, "[%u]", i);
+        if (!json_is_object(it)) return fault(&c, "a list item must be an object, found %s", json_kind(it));
+        int64_t *row = rd->lists[l].items + (size_t)i * img->lists[l].width;
+        for (uint32_t gi = 0; gi < img->nfields; gi++) {
+          const struct img_field *g = &img->fields[gi];
+          if (g->owner != l) continue;
+          const char *gname = img_str(img, g->name);
+          size_t m3 = c.pathlen;
+          path_push(&c, ".%s", gname);
+          if ((rc = scalar(&c, g, json_object_get(it, gname), &row[g->slot]))) return rc;
+          c.pathlen = m3;
+          vm->path[m3] = 0;
+        }
+        c.pathlen = m2;
+        vm->path[m2] = 0;
+      }
+      rd->slots[f->slot] = 0;
+    } else if ((rc = scalar(&c, f, v, &rd->slots[f->slot]))) {
+      return rc;
+    }
+    c.pathlen = mark;
+    vm->path[mark] = 0;
+  }
+  vm->path[0] = 0;
+  out->top = rd->slots;
+  out->lists = rd->lists;
+  out->strs = rd->strs;
+  out->nstrs = c.nstrs;
+  out->max_list = max_list;
+  return TIER_OK;
+}

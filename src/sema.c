@@ -1,0 +1,831 @@
+/*
+ * sema.c - names, types and well-formedness.  Builds the symbol tables
+ * (enums, record fields, lists, metrics, tiers) from the items, resolves
+ * every name in every expression, type-checks it, inserts the numeric
+ * conversions codegen needs, and reports every error it finds (with a
+ * did-you-mean for misspelt names).  Expressions are at most LIM_DEPTH deep
+ * (ast.c), so the recursion here is bounded.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compile.h"
+
+struct scope {
+  int list;          /* -1 top level, else the list whose items are in scope */
+  bool allow_asof;
+  bool allow_metrics;
+  const char *what;  /* "the review rule" ... for messages */
+};
+
+static struct type ty_make(int kind, bool opt, int ref) {
+  struct type t = {(uint8_t)kind, opt, (uint16_t)ref};
+  return t;
+}
+static const struct type TY_ERR = {TY_ERROR, false, 0};
+
+/* "int", "date?", "enum level", "list certifications" */
+static const char *ty_str(struct comp *c, struct type t) {
+  const char *base = ty_kind_name(t.kind);
+  if (t.kind == TY_ENUM && t.ref < c->nenums)
+    return arena_printf(&c->ar, "enum %s%s", c->enums[t.ref].name, t.opt ? "?" : "");
+  return arena_printf(&c->ar, "%s%s", base, t.opt ? "?" : "");
+}
+
+static bool is_numeric(int k) { return k == TY_INT || k == TY_MONEY || k == TY_NUMBER; }
+
+/* ---- did you mean ------------------------------------------------------------ */
+
+static size_t edit_distance(const char *a, const char *b) {
+  size_t la = strlen(a), lb = strlen(b);
+  if (la > LIM_IDENT || lb > LIM_IDENT) return 99;
+  size_t row[LIM_IDENT + 1];
+  for (size_t j = 0; j <= lb; j++) row[j] = j;
+  for (size_t i = 1; i <= la; i++) {
+    size_t prev = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= lb; j++) {
+      size_t cur = row[j];
+      size_t best = prev + (a[i - 1] != b[j - 1]);
+      if (row[j] + 1 < best) best = row[j] + 1;
+      if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
+      row[j] = best;
+      prev = cur;
+    }
+  }
+  return row[lb];
+}
+
+struct suggest { const char *best; size_t dist; };
+static void sg_try(struct suggest *s, const char *want, const char *cand) {
+  if (!cand) return;
+  size_t d = edit_distance(want, cand);
+  size_t lim = strlen(want) / 3 + 1;
+  if (lim > 3) lim = 3;
+  if (d <= lim && (!s->best || d < s->dist)) { s->best = cand; s->dist = d; }
+}
+static const char *sg_text(struct comp *c, struct suggest *s) {
+  return s->best ? arena_printf(&c->ar, "; did you mean '%s'?", s->best) : "";
+}
+
+/* ---- symbol lookup --------------------------------------------------------------- */
+
+static int find_enum(struct comp *c, const char *name) {
+  for (int i = 0; i < c->nenums; i++)
+    if (strcmp(c->enums[i].name, name) == 0) return i;
+  return -1;
+}
+static int enum_value(struct comp *c, int e, const char *name) {
+  for (uint32_t i = 0; i < c->enums[e].nvals; i++)
+    if (strcmp(c->enums[e].vals[i], name) == 0) return (int)i;
+  return -1;
+}
+static int find_field(struct comp *c, const char *name, int owner) {
+  for (int i = 0; i < c->nfields; i++)
+    if (c->fields[i].owner == owner && strcmp(c->fields[i].name, name) == 0) return i;
+  return -1;
+}
+int sema_find_metric(const struct comp *c, const char *name, int list) {
+  for (int i = 0; i < c->nmetrics; i++)
+    if (c->metrics[i].list == list && strcmp(c->metrics[i].name, name) == 0) return i;
+  return -1;
+}
+static const char *enum_values_text(struct comp *c, int e) {
+  struct buf b = {0};
+  for (uint32_t i = 0; i < c->enums[e].nvals; i++)
+    buf_printf(&b, "%s%s", i ? ", " : "", c->enums[e].vals[i]);
+  const char *s = arena_strndup(&c->ar, b.p ? (char *)b.p : "", b.n);
+  buf_free(&b);
+  return s;
+}
+
+/* ---- declarations ------------------------------------------------------------------- */
+
+static void *grow(struct comp *c, void *p, int n, size_t elem) {
+  /* tables are arena arrays doubled on powers of two */
+  if (n & (n - 1) || n == 0) {
+    if (n == 0) return arena_alloc(&c->ar, elem);
+    return p;
+  }
+  void *q = arena_alloc(&c->ar, elem * (size_t)n * 2);
+  if (q && p) memcpy(q, p, elem * (size_t)n);
+  return q;
+}
+#define PUSH(arr, cnt) \
+  ((arr) = grow(c, (arr), (cnt), sizeof *(arr)), (arr) ? &(arr)[(cnt)++] : NULL)
+
+static void declare_enum(struct comp *c, struct node *n) {
+  if (find_enum(c, n->name) >= 0) {
+    diag_add(&c->dg, TIER_ERROR, &n->loc, "enum '%s' is declared twice", n->name);
+    return;
+  }
+  int cnt = 0;
+  for (struct node *v = n->list; v; v = v->next) cnt++;
+  if (cnt > 64) {
+    diag_add(&c->dg, TIER_ERROR, &n->loc, "enum '%s' has %d values; the limit is 64", n->name, cnt);
+    return;
+  }
+  struct s_enum *e = PUSH(c->enums, c->nenums);
+  if (!e) return;
+  e->name = n->name;
+  e->n = n;
+  e->vals = arena_alloc(&c->ar, sizeof *e->vals * (size_t)(cnt ? cnt : 1));
+  if (!e->vals) return;
+  for (struct node *v = n->list; v; v = v->next) {
+    bool dup = false;
+    for (uint32_t i = 0; i < e->nvals; i++)
+      if (strcmp(e->vals[i], v->name) == 0) dup = true;
+    if (dup) {
+      diag_add(&c->dg, TIER_ERROR, &v->loc, "value '%s' appears twice in enum '%s'", v->name, n->name);
+      continue;
+    }
+    e->vals[e->nvals++] = v->name;
+  }
+}
+
+static void declare_fields(struct comp *c, struct node *list, int owner) {
+  int slot = 0;
+  for (struct node *f = list; f; f = f->next) {
+    if (!f->name) continue;
+    if (find_field(c, f->name, owner) >= 0) {
+      diag_add(&c->dg, TIER_ERROR, &f->loc, "field '%s' is declared twice", f->name);
+      continue;
+    }
+    struct type ty = TY_ERR;
+    int listidx = -1;
+    if (f->op == 1) { /* list { ... } */
+      if (owner >= 0) {
+        diag_add(&c->dg, TIER_ERROR, &f->loc, "a list inside a list is not supported; declare '%s' as a list of the record", f->name);
+        continue;
+      }
+      if (c->nlists >= 1000) {
+        diag_add(&c->dg, TIER_ERROR, &f->loc, "too many lists (the limit is 1000)");
+        continue;
+      }
+      listidx = c->nlists;
+      struct s_list *l = PUSH(c->lists, c->nlists);
+      if (!l) return;
+      l->field = c->nfields;
+      ty = ty_make(TY_LIST, false, listidx);
+    } else {
+      static const struct { const char *n; int k; } prim[] = {
+          {"text", TY_TEXT}, {"int", TY_INT}, {"number", TY_NUMBER}, {"money", TY_MONEY},
+          {"bool", TY_BOOL}, {"date", TY_DATE}};
+      for (size_t i = 0; i < sizeof prim / sizeof prim[0]; i++)
+        if (strcmp(prim[i].n, f->name2) == 0) ty = ty_make(prim[i].k, f->neg, 0);
+      if (ty.kind == TY_ERROR) {
+        int e = find_enum(c, f->name2);
+        if (e >= 0) ty = ty_make(TY_ENUM, f->neg, e);
+      }
+      if (ty.kind == TY_ERROR) {
+        struct suggest s = {0};
+        static const char *prims[] = {"text", "int", "number", "money", "bool", "date"};
+        for (size_t i = 0; i < 6; i++) sg_try(&s, f->name2, prims[i]);
+        for (int i = 0; i < c->nenums; i++) sg_try(&s, f->name2, c->enums[i].name);
+        diag_add(&c->dg, TIER_ERROR, &f->loc2,
+                 "unknown type '%s' (a field is text, int, number, money, bool, date, an enum, or list { ... })%s",
+                 f->name2, sg_text(c, &s));
+      }
+    }
+    uint8_t flags = f->neg ? FF_OPT : 0;
+    if (f->str) {
+      if (strcmp(f->str, "partner") != 0) {
+        diag_add(&c->dg, TIER_ERROR, &f->loc2, "unknown field modifier '%s' (the only one is 'partner')", f->str);
+      } else if (owner >= 0 || ty.kind != TY_ENUM || ty.opt) {
+        diag_add(&c->dg, TIER_ERROR, &f->loc2, "the partner-type field must be a required enum field of the record");
+      } else if (c->partner_field >= 0) {
+        diag_add(&c->dg, TIER_ERROR, &f->loc2, "the record has two partner-type fields ('%s' and '%s')",
+                 c->fields[c->partner_field].name, f->name);
+      } else {
+        flags |= FF_PARTNER;
+        c->partner_field = c->nfields;
+      }
+    }
+    if (owner < 0 && strcmp(f->name, "id") == 0 && ty.kind == TY_TEXT) c->id_field = c->nfields;
+    struct s_field *sf = PUSH(c->fields, c->nfields);
+    if (!sf) return;
+    sf->name = f->name;
+    sf->n = f;
+    sf->ty = ty;
+    sf->owner = owner;
+    sf->slot = slot++;
+    sf->flags = flags;
+    if (listidx >= 0) {
+      declare_fields(c, f->list, listidx);
+      int w = 0;
+      for (int i = 0; i < c->nfields; i++)
+        if (c->fields[i].owner == listidx) w++;
+      c->lists[listidx].width = w;
+    }
+  }
+  if (owner < 0) c->ntop = slot;
+}
+
+/* ---- expressions ----------------------------------------------------------------------- */
+
+static struct type check(struct comp *c, struct node *n, const struct scope *sc);
+static struct type type_metric(struct comp *c, int m);
+
+static bool is_literal(const struct node *n) {
+  return n && (n->kind == N_INT || n->kind == N_DEC);
+}
+
+/* Make node *pn (numeric, already typed) have numeric kind `to`: literals
+ * are converted in place (exactly, for money), other values get a N_CONV. */
+static void coerce(struct comp *c, struct node **pn, int to) {
+  struct node *n = *pn;
+  int from = n->ty.kind;
+  if (from == to || from == TY_ERROR || to == TY_ERROR) return;
+  if (n->kind == N_INT && from == TY_INT) {
+    if (to == TY_MONEY) {
+      if (n->ival > LIM_INT / 100 || n->ival < -(LIM_INT / 100))
+        diag_add(&c->dg, TIER_ERROR, &n->loc, "amount is out of range for money");
+      n->ival *= 100;
+    } else {
+      n->kind = N_DEC;
+      n->fval = (double)n->ival;
+    }
+    n->ty.kind = (uint8_t)to;
+    return;
+  }
+  if (n->kind == N_DEC && from == TY_NUMBER && to == TY_MONEY) {
+    if (!n->cents_ok) {
+      diag_add(&c->dg, TIER_ERROR, &n->loc, "money amount is not exact in cents (at most two decimals)");
+    }
+    n->kind = N_INT;
+    n->ty.kind = TY_MONEY;
+    return;
+  }
+  if (n->kind == N_INT && from == TY_MONEY && to == TY_NUMBER) {
+    n->kind = N_DEC;
+    n->fval = (double)n->ival / 100.0;
+    n->ty.kind = TY_NUMBER;
+    return;
+  }
+  int op = from == TY_INT && to == TY_MONEY    ? OP_I2M
+           : from == TY_INT && to == TY_NUMBER ? OP_I2F
+           : from == TY_MONEY && to == TY_NUMBER ? OP_M2F : -1;
+  if (op < 0) {
+    diag_add(&c->dg, TIER_ERROR, &n->loc, "cannot use %s as %s", ty_kind_name(from), ty_kind_name(to));
+    return;
+  }
+  struct node *cv = arena_alloc(&c->ar, sizeof *cv);
+  if (!cv) return;
+  cv->kind = N_CONV;
+  cv->op = (uint8_t)op;
+  cv->loc = n->loc;
+  cv->a = n;
+  cv->ty = ty_make(to, n->ty.opt, 0);
+  *pn = cv;
+}
+
+/* The common numeric kind of two operands: int+money is money, int+number
+ * is number, money+number is money when the number is a literal exact in
+ * cents (1499.99) and number otherwise. */
+static int unify_numeric(struct node *a, struct node *b) {
+  int ka = a->ty.kind, kb = b->ty.kind;
+  if (ka == kb) return ka;
+  if ((ka == TY_INT && kb == TY_MONEY) || (ka == TY_MONEY && kb == TY_INT)) return TY_MONEY;
+  if ((ka == TY_INT && kb == TY_NUMBER) || (ka == TY_NUMBER && kb == TY_INT)) return TY_NUMBER;
+  const struct node *num = ka == TY_NUMBER ? a : b;
+  if (num->kind == N_DEC && num->cents_ok) return TY_MONEY;
+  return TY_NUMBER;
+}
+
+static struct type resolve_name(struct comp *c, struct node *n, const struct scope *sc) {
+  if (sc->list >= 0) {
+    int f = find_field(c, n->name, sc->list);
+    if (f >= 0) {
+      n->ref = R_ITEM;
+      n->index = f;
+      n->lidx = sc->list;
+      return c->fields[f].ty;
+    }
+    int m = sema_find_metric(c, n->name, sc->list);
+    if (m >= 0) {
+      n->ref = R_ITEM_METRIC;
+      n->index = m;
+      n->lidx = sc->list;
+      return type_metric(c, m);
+    }
+  }
+  int f = find_field(c, n->name, -1);
+  if (f >= 0) {
+    if (c->fields[f].ty.kind == TY_LIST) {
+      diag_add(&c->dg, TIER_ERROR, &n->loc,
+               "'%s' is a list: use it in an aggregate (count %s where ..., sum FIELD in %s, any %s where ...)",
+               n->name, n->name, n->name, n->name);
+      return TY_ERR;
+    }
+    n->ref = R_FIELD;
+    n->index = f;
+    return c->fields[f].ty;
+  }
+  int m = sema_find_metric(c, n->name, -1);
+  if (m >= 0) {
+    if (!sc->allow_metrics) {
+      diag_add(&c->dg, TIER_ERROR, &n->loc, "%s cannot use metric '%s': metrics depend on the review date", sc->what, n->name);
+      return TY_ERR;
+    }
+    n->ref = R_METRIC;
+    n->index = m;
+    c->metrics[m].used = true;
+    return type_metric(c, m);
+  }
+  /* an enum value that is unique among all enums */
+  int found = -1, fe = -1, count = 0;
+  for (int e = 0; e < c->nenums; e++) {
+    int v = enum_value(c, e, n->name);
+    if (v >= 0) { found = v; fe = e; count++; }
+  }
+  if (count == 1) {
+    n->ref = R_ENUMVAL;
+    n->index = found;
+    n->ival = found;
+    return ty_make(TY_ENUM, false, fe);
+  }
+  if (count > 1) {
+    diag_add(&c->dg, TIER_ERROR, &n->loc, "'%s' is a value of several enums; compare it with a field to say which", n->name);
+    return TY_ERR;
+  }
+  struct suggest s = {0};
+  for (int i = 0; i < c->nfields; i++)
+    if (c->fields[i].owner == -1 || c->fields[i].owner == sc->list) sg_try(&s, n->name, c->fields[i].name);
+  for (int i = 0; i < c->nmetrics; i++)
+    if (c->metrics[i].list == -1 || c->metrics[i].list == sc->list) sg_try(&s, n->name, c->metrics[i].name);
+  for (int e = 0; e < c->nenums; e++)
+    for (uint32_t v = 0; v < c->enums[e].nvals; v++) sg_try(&s, n->name, c->enums[e].vals[v]);
+  const char *what = "name";
+  if (s.best) {
+    if (sema_find_metric(c, s.best, -1) >= 0) what = "metric";
+    else if (find_field(c, s.best, -1) >= 0 || (sc->list >= 0 && find_field(c, s.best, sc->list) >= 0)) what = "field";
+  }
+  diag_add(&c->dg, TIER_ERROR, &n->loc, "unknown %s '%s'%s", what, n->name, sg_text(c, &s));
+  return TY_ERR;
+}
+
+/* A bare name compared with a value of enum type E means E's value when E
+ * has it, even if a field has the same name (stage == launched). */
+static bool try_enum_value(struct comp *c, struct node *n, struct type other) {
+  if (n->kind != N_NAME || other.kind != TY_ENUM) return false;
+  int v = enum_value(c, other.ref, n->name);
+  if (v < 0) return false;
+  n->ref = R_ENUMVAL;
+  n->index = v;
+  n->ival = v;
+  n->ty = ty_make(TY_ENUM, false, other.ref);
+  return true;
+}
+static bool names_enum_value(struct comp *c, const struct node *n) {
+  if (n->kind != N_NAME) return false;
+  for (int e = 0; e < c->nenums; e++)
+    if (enum_value(c, e, n->name) >= 0) return true;
+  return false;
+}
+
+static bool duration_months(struct comp *c, struct node *d, int64_t *months, int64_t *days) {
+  const char *u = d->name ? d->name : "";
+  *months = *days = 0;
+  if (d->ival > 100000) {
+    diag_add(&c->dg, TIER_ERROR, &d->loc, "duration is out of range");
+    return false;
+  }
+  if (!strcmp(u, "day") || !strcmp(u, "days")) *days = d->ival;
+  else if (!strcmp(u, "month") || !strcmp(u, "months")) *months = d->ival;
+  else if (!strcmp(u, "year") || !strcmp(u, "years")) *months = d->ival * 12;
+  else {
+    diag_add(&c->dg, TIER_ERROR, &d->loc2, "unknown unit '%s'; a duration is N days, N months or N years", u);
+    return false;
+  }
+  d->op = *days ? U_DAYS : U_MONTHS;
+  return true;
+}
+
+static struct type check_cmp(struct comp *c, struct node *n, const struct scope *sc) {
+  struct type ta, tb;
+  if (names_enum_value(c, n->b) && n->a->kind != N_NAME) {
+    ta = check(c, n->a, sc);
+    tb = try_enum_value(c, n->b, ta) ? n->b->ty : check(c, n->b, sc);
+  } else if (names_enum_value(c, n->a) && !names_enum_value(c, n->b)) {
+    tb = check(c, n->b, sc);
+    ta = try_enum_value(c, n->a, tb) ? n->a->ty : check(c, n->a, sc);
+  } else {
+    ta = check(c, n->a, sc);
+    tb = try_enum_value(c, n->b, ta) ? n->b->ty : check(c, n->b, sc);
+  }
+  n->a->ty = ta;
+  n->b->ty = tb;
+  if (ta.kind == TY_ERROR || tb.kind == TY_ERROR) return ty_make(TY_BOOL, false, 0);
+  bool ok;
+  if (is_numeric(ta.kind) && is_numeric(tb.kind)) {
+    int k = unify_numeric(n->a, n->b);
+    coerce(c, &n->a, k);
+    coerce(c, &n->b, k);
+    ok = true;
+  } else if (ta.kind == TY_ENUM && tb.kind == TY_ENUM) {
+    ok = ta.ref == tb.ref;
+  } else {
+    ok = ta.kind == tb.kind && ta.kind != TY_LIST && ta.kind != TY_DURATION;
+  }
+  if (!ok) {
+    diag_add(&c->dg, TIER_ERROR, &n->loc, "cannot compare %s with %s", ty_str(c, ta), ty_str(c, tb));
+  }
+  return ty_make(TY_BOOL, false, 0);
+}
+
+static struct type check_arith(struct comp *c, struct node *n, const struct scope *sc) {
+  struct type ta = check(c, n->a, sc), tb = check(c, n->b, sc);
+  n->a->ty = ta;
+  n->b->ty = tb;
+  if (ta.kind == TY_ERROR || tb.kind == TY_ERROR) return TY_ERR;
+  bool opt = ta.opt || tb.opt;
+  const char *opname = n->op == B_ADD ? "+" : n->op == B_SUB ? "-" : n->op == B_MUL ? "*" : "/";
+  if (ta.kind == TY_DATE && tb.kind == TY_DURATION && (n->op == B_ADD || n->op == B_SUB))
+    return ty_make(TY_DATE, ta.opt, 0);
+  if (ta.kind == TY_DATE && tb.kind == TY_DATE && n->op == B_SUB) return ty_make(TY_INT, opt, 0);
+  if (tb.kind == TY_DURATION || ta.kind == TY_DURATION) {
+    diag_add(&c->dg, TIER_ERROR, &n->loc, "a duration can only be added to or subtracted from a date (here: %s %s %s)",
+             ty_str(c, ta), opname, ty_str(c, tb));
+    return TY_ERR;
+  }
+  if (!is_numeric(ta.kind) || !is_numeric(tb.kind)) {
+    diag_add(&c->dg, TIER_ERROR, &n->loc, "cannot apply '%s' to %s and %s", opname, ty_str(c, ta), ty_str(c, tb));
+    return TY_ERR;
+  }
+  int k;
+  if (n->op == B_DIV) {
+    k = TY_NUMBER;
+  } else if (n->op == B_MUL) {
+    if (ta.kind == TY_INT && tb.kind == TY_INT) k = TY_INT;
+    else if ((ta.kind == TY_MONEY && tb.kind == TY_INT) || (ta.kind == TY_INT && tb.kind == TY_MONEY)) {
+      /* money * int stays exact: no conversion of either side */
+      return ty_make(TY_MONEY, opt, 0);
+    } else if (ta.kind == TY_MONEY && tb.kind == TY_MONEY) {
+      diag_add(&c->dg, TIER_ERROR, &n->loc, "cannot multiply money by money");
+      return TY_ERR;
+    } else k = TY_NUMBER;
+  } else {
+    k = unify_numeric(n->a, n->b);
+  }
+  coerce(c, &n->a, k);
+  coerce(c, &n->b, k);
+  return ty_make(k, opt, 0);
+}
+
+static struct type check_agg(struct comp *c, struct node *n, const struct scope *sc) {
+  if (sc->list >= 0) {
+    diag_add(&c->dg, TIER_ERROR, &n->loc, "an aggregate inside another aggregate is not supported: define the inner one as a metric");
+    return TY_ERR;
+  }
+  int f = find_field(c, n->name2, -1);
+  if (f < 0 || c->fields[f].ty.kind != TY_LIST) {
+    struct suggest s = {0};
+    for (int i = 0; i < c->nfields; i++)
+      if (c->fields[i].ty.kind == TY_LIST) sg_try(&s, n->name2, c->fields[i].name);
+    diag_add(&c->dg, TIER_ERROR, &n->loc2, f < 0 ? "unknown list '%s'%s" : "'%s' is not a list%s", n->name2,
+             sg_text(c, &s));
+    return TY_ERR;
+  }
+  int l = c->fields[f].ty.ref;
+  n->lidx = l;
+  struct scope in = *sc;
+  in.list = l;
+  if (n->a) {
+    struct type tw = check(c, n->a, &in);
+    if (tw.kind != TY_ERROR && (tw.kind != TY_BOOL || tw.opt))
+      diag_add(&c->dg, TIER_ERROR, &n->a->loc, "a 'where' condition must be bool, not %s", ty_str(c, tw));
+  }
+  if (n->op == A_COUNT) return ty_make(TY_INT, false, 0);
+  if (n->op == A_ANY || n->op == A_ALL) return ty_make(TY_BOOL, false, 0);
+  /* the aggregated item value: a field or an item metric of the list */
+  struct type tv = TY_ERR;
+  int fi = find_field(c, n->name, l), mi = -1;
+  if (fi >= 0) {
+    n->ref = R_ITEM;
+    n->index = fi;
+    tv = c->fields[fi].ty;
+  } else if ((mi = sema_find_metric(c, n->name, l)) >= 0) {
+    n->ref = R_ITEM_METRIC;
+    n->index = mi;
+    tv = type_metric(c, mi);
+  } else {
+    struct suggest s = {0};
+    for (int i = 0; i < c->nfields; i++)
+      if (c->fields[i].owner == l) sg_try(&s, n->name, c->fields[i].name);
+    diag_add(&c->dg, TIER_ERROR, &n->locf, "list '%s' has no field '%s'%s", n->name2, n->name, sg_text(c, &s));
+    return TY_ERR;
+  }
+  if (tv.kind == TY_ERROR) return TY_ERR;
+  switch (n->op) {
+  case A_DISTINCT:
+    if (tv.kind == TY_NUMBER) {
+      diag_add(&c->dg, TIER_ERROR, &n->loc, "count distinct needs text, int, money, date, bool or enum values, not number");
+      return TY_ERR;
+    }
+    return ty_make(TY_INT, false, 0);
+  case A_SUM:
+    if (!is_numeric(tv.kind)) {
+      diag_add(&c->dg, TIER_ERROR, &n->loc, "sum needs int, money or number values, not %s", ty_str(c, tv));
+      return TY_ERR;
+    }
+    return ty_make(tv.kind, false, 0);
+  default: /* min, max */
+    if (!is_numeric(tv.kind) && tv.kind != TY_DATE) {
+      diag_add(&c->dg, TIER_ERROR, &n->loc, "%s needs int, money, number or date values, not %s",
+               n->op == A_MIN ? "min" : "max", ty_str(c, tv));
+      return TY_ERR;
+    }
+    return ty_make(tv.kind, true, tv.ref); /* none for an empty list */
+  }
+}
+
+static struct type check_bool(struct comp *c, struct node *n, const struct scope *sc, const char *what) {
+  struct type t = check(c, n, sc);
+  if (t.kind != TY_ERROR && t.kind != TY_BOOL)
+    diag_add(&c->dg, TIER_ERROR, &n->loc, "%s must be bool, not %s", what, ty_str(c, t));
+  return t;
+}
+
+static struct type check(struct comp *c, struct node *n, const struct scope *sc) {
+  if (!n) return TY_ERR;
+  struct type t = TY_ERR;
+  switch (n->kind) {
+  case N_INT: t = ty_make(TY_INT, false, 0); break;
+  case N_DEC: t = ty_make(TY_NUMBER, false, 0); break;
+  case N_STR: t = ty_make(TY_TEXT, false, 0); break;
+  case N_DATE: t = ty_make(TY_DATE, false, 0); break;
+  case N_BOOL: t = ty_make(TY_BOOL, false, 0); break;
+  case N_ASOF:
+    if (!sc->allow_asof) diag_add(&c->dg, TIER_ERROR, &n->loc, "%s cannot use asof: it defines it", sc->what);
+    else t = ty_make(TY_DATE, false, 0);
+    break;
+  case N_NAME: t = resolve_name(c, n, sc); break;
+  case N_DURATION: {
+    int64_t m, d;
+    if (duration_months(c, n, &m, &d)) t = ty_make(TY_DURATION, false, 0);
+    break;
+  }
+  case N_NEG: {
+    struct type ta = check(c, n->a, sc);
+    if (ta.kind == TY_ERROR) break;
+    if (!is_numeric(ta.kind)) {
+      diag_add(&c->dg, TIER_ERROR, &n->loc, "cannot negate %s", ty_str(c, ta));
+      break;
+    }
+    n->a->ty = ta;
+    if (is_literal(n->a)) { /* fold -literal */
+      struct node *lit = n->a;
+      *n = *lit;
+      n->ival = -n->ival;
+      n->fval = -n->fval;
+      t = ta;
+      break;
+    }
+    t = ta;
+    break;
+  }
+  case N_NOT: t = check_bool(c, n->a, sc, "the operand of 'not'"); t = ty_make(TY_BOOL, false, 0); break;
+  case N_BIN:
+    switch (n->op) {
+    case B_AND: case B_OR:
+      check_bool(c, n->a, sc, n->op == B_AND ? "each side of 'and'" : "each side of 'or'");
+      check_bool(c, n->b, sc, n->op == B_AND ? "each side of 'and'" : "each side of 'or'");
+      t = ty_make(TY_BOOL, false, 0);
+      break;
+    case B_EQ: case B_NE: case B_LT: case B_LE: case B_GT: case B_GE:
+      t = check_cmp(c, n, sc);
+      break;
+    default:
+      t = check_arith(c, n, sc);
+    }
+    break;
+  case N_IF: {
+    check_bool(c, n->a, sc, "the condition of 'if'");
+    struct type tb = check(c, n->b, sc), tc = check(c, n->c, sc);
+    n->b->ty = tb;
+    n->c->ty = tc;
+    if (tb.kind == TY_ERROR || tc.kind == TY_ERROR) break;
+    if (is_numeric(tb.kind) && is_numeric(tc.kind)) {
+      int k = unify_numeric(n->b, n->c);
+      coerce(c, &n->b, k);
+      coerce(c, &n->c, k);
+      t = ty_make(k, tb.opt || tc.opt, 0);
+    } else if (tb.kind == tc.kind && tb.ref == tc.ref && tb.kind != TY_DURATION) {
+      t = ty_make(tb.kind, tb.opt || tc.opt, tb.ref);
+    } else {
+      diag_add(&c->dg, TIER_ERROR, &n->loc, "'then' gives %s but 'else' gives %s", ty_str(c, tb), ty_str(c, tc));
+    }
+    break;
+  }
+  case N_IN: {
+    struct type ta = check(c, n->a, sc);
+    t = ty_make(TY_BOOL, false, 0);
+    if (ta.kind == TY_ERROR) break;
+    if (ta.kind != TY_ENUM) {
+      diag_add(&c->dg, TIER_ERROR, &n->loc, "'in { ... }' needs an enum value on its left, not %s", ty_str(c, ta));
+      break;
+    }
+    uint64_t mask = 0;
+    for (struct node *v = n->list; v; v = v->next) {
+      int k = enum_value(c, ta.ref, v->name);
+      if (k < 0) {
+        struct suggest s = {0};
+        for (uint32_t i = 0; i < c->enums[ta.ref].nvals; i++) sg_try(&s, v->name, c->enums[ta.ref].vals[i]);
+        diag_add(&c->dg, TIER_ERROR, &v->loc, "'%s' is not a value of enum %s (its values: %s)%s", v->name,
+                 c->enums[ta.ref].name, enum_values_text(c, ta.ref), sg_text(c, &s));
+      } else {
+        mask |= (uint64_t)1 << k;
+      }
+    }
+    n->ival = (int64_t)mask;
+    break;
+  }
+  case N_ISNONE: {
+    struct type ta = check(c, n->a, sc);
+    if (ta.kind != TY_ERROR && !ta.opt)
+      diag_add(&c->dg, TIER_WARNING, &n->loc, "this value is never none (%s is not optional)", ty_str(c, ta));
+    t = ty_make(TY_BOOL, false, 0);
+    break;
+  }
+  case N_WITHIN: {
+    struct type ta = check(c, n->a, sc);
+    if (ta.kind != TY_ERROR && ta.kind != TY_DATE)
+      diag_add(&c->dg, TIER_ERROR, &n->loc, "'within' needs a date on its left, not %s", ty_str(c, ta));
+    if (!sc->allow_asof)
+      diag_add(&c->dg, TIER_ERROR, &n->loc, "%s cannot use 'within': it is relative to asof", sc->what);
+    int64_t m, d;
+    duration_months(c, n->b, &m, &d);
+    t = ty_make(TY_BOOL, false, 0);
+    break;
+  }
+  case N_AGG: t = check_agg(c, n, sc); break;
+  case N_CONV: t = n->ty; break;
+  }
+  n->ty = t;
+  return t;
+}
+
+/* Type a metric on first use, so that metrics may refer to metrics defined
+ * later; a metric met again while it is being typed closes a cycle. */
+static struct type type_metric(struct comp *c, int m) {
+  struct s_metric *sm = &c->metrics[m];
+  if (sm->state == 2) return sm->ty;
+  if (sm->state == 1) {
+    struct buf b = {0};
+    /* the chain from m's first appearance on the stack round to m again */
+    int from = 0;
+    for (int i = 0; i < c->msp; i++)
+      if (c->mstack[i] == m) from = i;
+    for (int i = from; i < c->msp; i++) buf_printf(&b, "%s -> ", c->metrics[c->mstack[i]].name);
+    buf_printf(&b, "%s", sm->name);
+    diag_add(&c->dg, TIER_ERROR, &sm->n->loc, "metrics form a cycle: %s", b.p ? (char *)b.p : "");
+    buf_free(&b);
+    sm->ty = TY_ERR;
+    return TY_ERR;
+  }
+  if (c->msp >= (int)(sizeof c->mstack / sizeof c->mstack[0])) {
+    diag_add(&c->dg, TIER_ERROR, &sm->n->loc, "metric '%s' sits at the end of a chain of more than %d metrics each using the next",
+             sm->name, (int)(sizeof c->mstack / sizeof c->mstack[0]));
+    sm->state = 2;
+    sm->ty = TY_ERR;
+    return TY_ERR;
+  }
+  c->mstack[c->msp++] = m;
+  sm->state = 1;
+  struct scope sc = {sm->list, true, true, "a metric"};
+  struct type t = check(c, sm->n->a, &sc);
+  if (t.kind == TY_DURATION) {
+    diag_add(&c->dg, TIER_ERROR, &sm->n->a->loc, "a metric cannot be a bare duration");
+    t = TY_ERR;
+  }
+  c->msp--;
+  if (sm->state == 1) {
+    sm->ty = t;
+    sm->state = 2;
+    if (sm->list < 0) {
+      if (!c->metric_order) c->metric_order = arena_alloc(&c->ar, sizeof(int) * (size_t)(c->nmetrics + 1));
+      if (c->metric_order) c->metric_order[c->norder++] = m;
+    }
+  }
+  return sm->ty;
+}
+
+/* ---- items ------------------------------------------------------------------------------- */
+
+static void declare_metric(struct comp *c, struct node *n) {
+  int list = -1;
+  if (n->name2) {
+    int f = find_field(c, n->name2, -1);
+    if (f < 0 || c->fields[f].ty.kind != TY_LIST) {
+      diag_add(&c->dg, TIER_ERROR, &n->loc2, "'%s' is not a list of the record: an item metric is `metric NAME for LIST = ...`", n->name2);
+      return;
+    }
+    list = c->fields[f].ty.ref;
+  }
+  if (sema_find_metric(c, n->name, list) >= 0 || (list < 0 && find_field(c, n->name, -1) >= 0) ||
+      (list >= 0 && find_field(c, n->name, list) >= 0)) {
+    diag_add(&c->dg, TIER_ERROR, &n->loc, "'%s' is already defined", n->name);
+    return;
+  }
+  struct s_metric *m = PUSH(c->metrics, c->nmetrics);
+  if (!m) return;
+  m->name = n->name;
+  m->n = n;
+  m->list = list;
+  m->reg = -1;
+  if (list >= 0) m->used = true; /* item metrics are helpers; not reported unused */
+}
+
+static void check_tier(struct comp *c, struct node *n) {
+  struct s_tier *t = PUSH(c->tiers, c->ntiers);
+  if (!t) return;
+  t->n = n;
+  t->ptype = -1;
+  if (c->partner_field < 0) {
+    diag_add(&c->dg, TIER_ERROR, &n->loc,
+             "tier '%s' needs a partner-type field: mark an enum field of the record with 'partner' (partner type: partner_kind;)",
+             n->name);
+  } else {
+    int e = c->fields[c->partner_field].ty.ref;
+    t->ptype = enum_value(c, e, n->name2);
+    if (t->ptype < 0) {
+      struct suggest s = {0};
+      for (uint32_t i = 0; i < c->enums[e].nvals; i++) sg_try(&s, n->name2, c->enums[e].vals[i]);
+      diag_add(&c->dg, TIER_ERROR, &n->loc2, "unknown partner type '%s' (the values of %s: %s)%s", n->name2,
+               c->enums[e].name, enum_values_text(c, e), sg_text(c, &s));
+    }
+  }
+  for (int i = 0; i < c->ntiers - 1; i++)
+    if (c->tiers[i].ptype == t->ptype && strcmp(c->tiers[i].n->name, n->name) == 0)
+      diag_add(&c->dg, TIER_ERROR, &n->loc, "tier '%s' is defined twice for partner type '%s'", n->name, n->name2);
+  struct scope sc = {-1, true, true, "a requirement"};
+  for (struct node *s = n->list; s; s = s->next) {
+    if (s->kind == I_REQ) {
+      check_bool(c, s->a, &sc, "a requirement");
+    } else if (s->kind == I_SUSTAINED) {
+      const char *u = s->name ? s->name : "";
+      if (strcmp(u, "month") && strcmp(u, "months"))
+        diag_add(&c->dg, TIER_ERROR, &s->loc2, "sustained is counted in months: `sustained %lld months;`", (long long)s->ival);
+      else if (s->ival < 1 || s->ival > 120)
+        diag_add(&c->dg, TIER_ERROR, &s->loc, "sustained must be between 1 and 120 months");
+      else if (t->sustained_node)
+        diag_add(&c->dg, TIER_ERROR, &s->loc, "tier '%s' says 'sustained' twice", n->name);
+      else {
+        t->sustained = (int)s->ival;
+        t->sustained_node = s;
+      }
+    }
+  }
+}
+
+void sema_run(struct comp *c) {
+  c->partner_field = -1;
+  c->id_field = -1;
+  bool have_record = false;
+  /* pass 1: enums, the record, metric names, metadata */
+  for (struct node *n = c->items; n; n = n->next)
+    if (n->kind == I_ENUM) declare_enum(c, n);
+  for (struct node *n = c->items; n; n = n->next) {
+    switch (n->kind) {
+    case I_RECORD:
+      if (have_record) diag_add(&c->dg, TIER_ERROR, &n->loc, "the record is declared twice (one record per ruleset)");
+      else declare_fields(c, n->list, -1);
+      have_record = true;
+      break;
+    case I_RULESET:
+      if (c->ruleset) diag_add(&c->dg, TIER_ERROR, &n->loc, "'ruleset' is given twice");
+      c->ruleset = n;
+      break;
+    case I_REVIEW:
+      if (c->review) diag_add(&c->dg, TIER_ERROR, &n->loc, "'review' is given twice");
+      c->review = n;
+      break;
+    case I_EFFECTIVE:
+      if (c->effective) diag_add(&c->dg, TIER_ERROR, &n->loc, "'effective' is given twice");
+      c->effective = n;
+      break;
+    }
+  }
+  for (struct node *n = c->items; n; n = n->next)
+    if (n->kind == I_METRIC) declare_metric(c, n);
+  /* pass 2: types */
+  for (int m = 0; m < c->nmetrics; m++) type_metric(c, m);
+  if (c->review) {
+    struct scope sc = {-1, false, false, "the review rule"};
+    struct type t = check(c, c->review->a, &sc);
+    if (t.kind != TY_ERROR && t.kind != TY_DATE)
+      diag_add(&c->dg, TIER_ERROR, &c->review->a->loc, "the review rule must give a date, not %s", ty_str(c, t));
+  }
+  if (c->effective && (!c->effective->a || c->effective->a->kind != N_DATE))
+    diag_add(&c->dg, TIER_ERROR, &c->effective->loc, "'effective' takes a date: effective = 2019-04-01;");
+  for (struct node *n = c->items; n; n = n->next)
+    if (n->kind == I_TIER) check_tier(c, n);
+  if (!have_record && c->ntiers > 0)
+    diag_add(&c->dg, TIER_ERROR, &c->tiers[0].n->loc, "the ruleset declares no record: tiers need a `record { ... }` with a partner-type field");
+  /* registers for record metrics, in dependency order */
+  for (int i = 0; i < c->norder; i++) c->metrics[c->metric_order[i]].reg = c->nregs++;
+  for (int m = 0; m < c->nmetrics; m++)
+    if (!c->metrics[m].used && c->metrics[m].list < 0)
+      diag_add(&c->dg, TIER_WARNING, &c->metrics[m].n->loc, "metric '%s' is not used by any tier", c->metrics[m].name);
+}

@@ -1,0 +1,247 @@
+/*
+ * tier_int.h - the types shared by tierc's stages.  Nothing here is public:
+ * include/tier.h is the API.
+ *
+ *   lexer.l, parser.y   text -> AST            (ast.c builds nodes)
+ *   sema.c              AST  -> resolved, typed AST
+ *   codegen.c           AST  -> struct image (the in-memory ruleset)
+ *   bytecode.c          image <-> .tbc bytes   (verify.c checks every load)
+ *   vm.c                image + packed record -> results
+ *   record.c            JSON -> packed record, by the image's schema
+ */
+#ifndef TIER_INT_H
+#define TIER_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tier.h"
+#include "opcodes.h"
+
+#define TIER_NONE INT64_MIN /* a missing value of class I or S */
+
+/* ---- limits (each overridable through struct tier_limits) ---------------- */
+#define LIM_SOURCE_BYTES (8u << 20)   /* one source file */
+#define LIM_IDENT 64                  /* identifier length */
+#define LIM_STRING 4096               /* string literal, decoded bytes */
+#define LIM_DEPTH 200                 /* expression nesting */
+#define LIM_IMPORT_DEPTH 16
+#define LIM_ERRORS 100
+#define LIM_INT 9007199254740991LL    /* 2^53-1: integers and cents */
+
+/* ---- memory ---------------------------------------------------------------- */
+struct tier_alloc_hook {
+  void *(*fn)(void *ud, void *ptr, size_t osize, size_t nsize);
+  void *ud;
+};
+void *t_malloc(const struct tier_alloc_hook *h, size_t n);
+void *t_realloc(const struct tier_alloc_hook *h, void *p, size_t o, size_t n);
+void t_free(const struct tier_alloc_hook *h, void *p, size_t n);
+
+/* An arena: everything a compilation allocates goes here, freed at once. */
+struct arena_blk;
+struct arena {
+  const struct tier_alloc_hook *hook;
+  struct arena_blk *blk;
+  bool failed; /* an allocation failed: callers check before trusting results */
+};
+void arena_init(struct arena *a, const struct tier_alloc_hook *h);
+void *arena_alloc(struct arena *a, size_t n); /* zeroed; NULL on failure */
+char *arena_strndup(struct arena *a, const char *s, size_t n);
+char *arena_printf(struct arena *a, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void arena_free(struct arena *a);
+
+/* A growable byte buffer (heap, through the hook). */
+struct buf {
+  const struct tier_alloc_hook *hook;
+  uint8_t *p;
+  size_t n, cap;
+  bool failed;
+};
+bool buf_reserve(struct buf *b, size_t extra);
+void buf_put(struct buf *b, const void *p, size_t n);
+void buf_u8(struct buf *b, uint8_t v);
+void buf_u16(struct buf *b, uint16_t v);
+void buf_u32(struct buf *b, uint32_t v);
+void buf_u64(struct buf *b, uint64_t v);
+void buf_printf(struct buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void buf_free(struct buf *b);
+
+/* ---- source files and diagnostics ----------------------------------------- */
+struct srcfile {
+  char *path;      /* as given or resolved */
+  char *text;      /* NUL-terminated copy */
+  size_t len;
+};
+
+struct loc {
+  uint32_t file;   /* index into compiler's files */
+  uint32_t beg, end; /* byte offsets, end exclusive */
+};
+
+struct diag {
+  int severity;  /* TIER_ERROR / TIER_WARNING / TIER_NOTE */
+  struct loc loc;
+  bool has_loc;
+  char *msg;
+  struct diag *next;
+};
+
+struct diags {
+  struct arena *ar;
+  struct srcfile *files;  /* array */
+  uint32_t nfiles, capfiles;
+  struct diag *head, *tail;
+  unsigned nerrors, nwarnings;
+  bool werror;
+};
+void diag_add(struct diags *d, int sev, const struct loc *l, const char *fmt,
+              ...) __attribute__((format(printf, 4, 5)));
+void diag_line_col(const struct srcfile *f, uint32_t off, unsigned *line,
+                   unsigned *col);
+/* Render every diagnostic as text: file:line:col: error: msg, line, caret. */
+void diag_render(const struct diags *d, struct buf *out);
+bool utf8_valid(const char *s, size_t n, size_t *bad);
+
+/* ---- types ------------------------------------------------------------------ */
+enum ty_kind {
+  TY_ERROR = 0, TY_TEXT, TY_INT, TY_NUMBER, TY_MONEY, TY_BOOL, TY_DATE,
+  TY_ENUM, TY_LIST, TY_DURATION
+};
+struct type {
+  uint8_t kind;
+  bool opt;
+  uint16_t ref; /* enum index for TY_ENUM, list index for TY_LIST */
+};
+const char *ty_kind_name(int kind);
+
+/* ---- the image: a ruleset in memory, as the compiler makes it and the
+ * loader reads it back.  Strings are indices into strs[]. ------------------ */
+#define NO_STR 0xFFFFFFFFu
+#define NO_LIST 0xFFFFu
+
+struct img_enum { uint32_t name; uint32_t nvals; uint32_t *vals; };
+struct img_field {
+  uint32_t name;
+  uint8_t kind;       /* enum ty_kind */
+  uint8_t flags;      /* FF_* */
+  uint16_t ref;       /* enum or list index */
+  uint16_t owner;     /* NO_LIST for top-level fields, else list index */
+  uint16_t slot;      /* slot within the record or the item */
+};
+#define FF_OPT 1
+#define FF_PARTNER 2
+struct img_list { uint32_t field; uint16_t width; };
+struct img_const { uint8_t kind; int64_t v; }; /* double stored bitwise */
+struct img_metric { uint32_t name, label; uint8_t kind; uint8_t opt; uint16_t ref; };
+struct img_req {
+  uint32_t code;          /* entry offset in code */
+  uint32_t section, label, rule; /* strings */
+  int32_t metric;         /* -1 unless `metric CMP constant` */
+  int32_t field;          /* -1 unless `field CMP constant` (top-level slot) */
+  uint8_t cmp;            /* CMP_* when metric or field >= 0 */
+  uint32_t konst;         /* constant index when metric >= 0 */
+  uint32_t line, col;     /* debug: 0 when stripped */
+};
+enum { CMP_EQ = 1, CMP_NE, CMP_LT, CMP_LE, CMP_GT, CMP_GE };
+struct img_tier {
+  uint32_t name;
+  uint32_t ptype;      /* ordinal in the partner enum */
+  uint32_t sustained;  /* months, 0 = none */
+  uint32_t first_req, nreq;
+  uint32_t line, col;
+};
+
+struct image {
+  struct arena ar;       /* owns everything below */
+  uint16_t fmt_version;
+  uint32_t flags;
+  uint32_t name, version; /* ruleset metadata strings (NO_STR if absent) */
+  uint8_t src_hash[32];
+  int64_t effective;     /* day number or TIER_NONE */
+
+  uint32_t nstrs;
+  const char **strs;     /* NUL-terminated, also counted: */
+  uint32_t *strlens;
+
+  uint32_t nenums; struct img_enum *enums;
+  uint32_t nfields; struct img_field *fields;
+  uint32_t nlists; struct img_list *lists;
+  uint32_t ntop;         /* top-level record slots */
+  int32_t partner_field; /* field index, -1 if none */
+  int32_t id_field;      /* field named "id" of kind text, -1 if none */
+
+  uint32_t nconsts; struct img_const *consts;
+  uint32_t nmetrics; struct img_metric *metrics;
+
+  uint32_t codelen; uint8_t *code; /* serialized instructions */
+  uint32_t review_code;  /* entry offset or NO_STR */
+  uint32_t metric_code;  /* entry offset of the metric block */
+
+  uint32_t ntiers; struct img_tier *tiers;
+  uint32_t nreqs; struct img_req *reqs;
+
+  /* cost bound: instructions <= cost_base + sum cost_per[l] * len(list l) */
+  uint64_t cost_base; uint64_t *cost_per;
+  uint32_t max_stack;
+
+  /* debug */
+  uint32_t src_name;     /* main source file name */
+  bool has_debug;
+
+  /* signature, when the file carried one */
+  bool signed_;
+  uint8_t sig[64];
+  uint8_t sig_pub[32];
+};
+
+/* ---- instruction encoding helpers (bytecode.c) ------------------------------ */
+#define OPCODE_ENUM(name, f, po, pu, i, o, doc) OP_##name,
+enum opcode { TIER_OPCODES(OPCODE_ENUM) OP__COUNT };
+#undef OPCODE_ENUM
+enum opnd { N0, K, FLD, ITM, MET, MON, DAY, JMP, LST_JMP, LST_BACK };
+struct opinfo {
+  const char *name;
+  uint8_t fmt, pops, pushes;
+  char in, out;
+  const char *doc;
+};
+extern const struct opinfo op_info[OP__COUNT];
+int op_noperands(int fmt);
+
+/* ---- packed records --------------------------------------------------------- */
+struct rec_list { uint32_t n; int64_t *items; /* n * width slots */ };
+struct rec_str { const char *p; uint32_t n; };
+struct record {
+  int64_t *top;
+  struct rec_list *lists;
+  struct rec_str *strs;
+  uint32_t nstrs;
+  uint32_t max_list;   /* longest list, for the distinct set */
+};
+
+/* ---- dates ------------------------------------------------------------------ */
+int64_t date_from_ymd(int y, int m, int d);
+void date_to_ymd(int64_t days, int *y, int *m, int *d);
+bool date_parse(const char *s, size_t n, int64_t *out); /* strict YYYY-MM-DD */
+void date_format(int64_t days, char out[11]);
+int64_t date_add_months(int64_t days, int64_t months);
+int64_t date_today_utc(void);
+
+/* ---- cross-stage entry points ---------------------------------------------- */
+struct image *image_new(const struct tier_alloc_hook *h);
+void image_free(struct image *img);
+const char *img_str(const struct image *img, uint32_t s);
+
+/* bytecode.c */
+int bc_write(const struct image *img, bool strip, struct buf *out);
+struct image *bc_read(const struct tier_alloc_hook *h, const uint8_t *p,
+                      size_t n, char *err, size_t errlen);
+/* verify.c: returns 0 or fills err */
+int vfy_image(struct image *img, char *err, size_t errlen);
+uint32_t img_top_field(const struct image *img, uint32_t slot); /* field index of a top-level slot */
+
+#endif

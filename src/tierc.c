@@ -1,0 +1,192 @@
+/*
+ * tierc.c - the compiler's command line: check, compile, disasm.  See
+ * tierc(1) (docs/man/tierc.1).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "vm.h"
+
+void dis_image(const struct image *img, const char *what, struct buf *b);
+void dis_opcodes(struct buf *b);
+
+static const char *prog = "tierc";
+
+static void usage(FILE *f) {
+  fprintf(f,
+          "usage: tierc COMMAND [options] FILE...\n"
+          "\n"
+          "commands:\n"
+          "  check FILE.tier              type-check a ruleset and report every error and warning\n"
+          "  compile FILE.tier [-o OUT]   compile to verified bytecode (default OUT: FILE.tbc)\n"
+          "  disasm FILE.tbc              print a bytecode file readably (verifies it first)\n"
+          "  disasm --opcodes             list the VM's instructions\n"
+          "\n"
+          "options:\n"
+          "  -o, --output FILE   where compile writes the bytecode\n"
+          "      --strip         leave the debug section (source lines) out of the bytecode\n"
+          "      --Werror        treat warnings as errors\n"
+          "  -h, --help          show this help\n"
+          "  -V, --version       show the version\n"
+          "\n"
+          "exit status: 0 success; 2 usage error; 3 the rules or the bytecode were rejected\n");
+}
+
+static char *default_out(const char *in) {
+  size_t n = strlen(in);
+  char *o = malloc(n + 5);
+  if (!o) return NULL;
+  memcpy(o, in, n + 1);
+  if (n > 5 && !strcmp(o + n - 5, ".tier")) strcpy(o + n - 5, ".tbc");
+  else strcat(o, ".tbc");
+  return o;
+}
+
+/* Write atomically: a temporary file beside the target, then rename, so a
+ * failed write never leaves a half-written .tbc where a good one was. */
+static int write_atomic(const char *path, const uint8_t *p, size_t n) {
+  size_t len = strlen(path);
+  char *tmp = malloc(len + 16);
+  if (!tmp) return -1;
+  snprintf(tmp, len + 16, "%s.tmp%ld", path, (long)getpid());
+  FILE *f = fopen(tmp, "wb");
+  if (!f) {
+    fprintf(stderr, "%s: cannot write '%s': %s\n", prog, tmp, strerror(errno));
+    free(tmp);
+    return -1;
+  }
+  bool ok = fwrite(p, 1, n, f) == n;
+  ok = fflush(f) == 0 && ok;
+  ok = fclose(f) == 0 && ok;
+  if (!ok || rename(tmp, path) != 0) {
+    fprintf(stderr, "%s: cannot write '%s': %s\n", prog, path, strerror(errno));
+    remove(tmp);
+    free(tmp);
+    return -1;
+  }
+  free(tmp);
+  return 0;
+}
+
+static int cmd_compile(int argc, char **argv, bool check_only) {
+  static const struct option lo[] = {{"output", required_argument, 0, 'o'}, {"strip", no_argument, 0, 's'},
+                                     {"Werror", no_argument, 0, 'W'},        {"help", no_argument, 0, 'h'},
+                                     {0, 0, 0, 0}};
+  tier_options opt;
+  memset(&opt, 0, sizeof opt);
+  const char *out = NULL;
+  int c;
+  optind = 1;
+  while ((c = getopt_long(argc, argv, "o:h", lo, NULL)) != -1) {
+    switch (c) {
+    case 'o': out = optarg; break;
+    case 's': opt.strip = 1; break;
+    case 'W': opt.werror = 1; break;
+    case 'h': usage(stdout); return EXIT_OK;
+    default: usage(stderr); return EXIT_USAGE;
+    }
+  }
+  if (optind >= argc) {
+    fprintf(stderr, "%s %s: missing FILE.tier\n", prog, check_only ? "check" : "compile");
+    return EXIT_USAGE;
+  }
+  if (out && argc - optind > 1) {
+    fprintf(stderr, "%s compile: -o takes one input file\n", prog);
+    return EXIT_USAGE;
+  }
+  int status = EXIT_OK;
+  for (int i = optind; i < argc; i++) {
+    size_t n;
+    uint8_t *src = cli_read_file(prog, argv[i], &n);
+    if (!src) { status = EXIT_USAGE; continue; }
+    uint8_t *bc = NULL;
+    size_t bn = 0;
+    tier_diags *d = NULL;
+    int rc = tier_compile(argv[i], (const char *)src, n, &opt, &bc, &bn, &d);
+    free(src);
+    fputs(tier_diags_text(d), stderr);
+    size_t errors = 0, warnings = 0;
+    for (size_t k = 0; k < tier_diags_count(d); k++) {
+      errors += tier_diags_get(d, k)->severity == TIER_ERROR;
+      warnings += tier_diags_get(d, k)->severity == TIER_WARNING;
+    }
+    tier_diags_free(d);
+    if (rc != TIER_OK) {
+      if (rc == TIER_ECOMPILE)
+        fprintf(stderr, "%s: %s: %zu error%s, %zu warning%s\n", prog, argv[i], errors, errors == 1 ? "" : "s", warnings,
+                warnings == 1 ? "" : "s");
+      else
+        fprintf(stderr, "%s: %s: %s\n", prog, argv[i], tier_strerror(rc));
+      status = EXIT_RULESET;
+      continue;
+    }
+    if (check_only) {
+      if (warnings) fprintf(stderr, "%s: %s: %zu warning%s\n", prog, argv[i], warnings, warnings == 1 ? "" : "s");
+      printf("%s: ok\n", argv[i]);
+    } else {
+      char *o = out ? NULL : default_out(argv[i]);
+      const char *dest = out ? out : o;
+      if (!dest || write_atomic(dest, bc, bn) != 0) status = EXIT_USAGE;
+      else printf("%s -> %s (%zu bytes)\n", argv[i], dest, bn);
+      free(o);
+    }
+    tier_free_bytes(&opt, bc, bn);
+  }
+  return status;
+}
+
+static int cmd_disasm(int argc, char **argv) {
+  struct buf b = {0};
+  if (argc >= 2 && !strcmp(argv[1], "--opcodes")) {
+    dis_opcodes(&b);
+    fwrite(b.p, 1, b.n, stdout);
+    buf_free(&b);
+    return EXIT_OK;
+  }
+  if (argc < 2) {
+    fprintf(stderr, "%s disasm: missing FILE.tbc\n", prog);
+    return EXIT_USAGE;
+  }
+  size_t n;
+  uint8_t *p = cli_read_file(prog, argv[1], &n);
+  if (!p) return EXIT_USAGE;
+  tier_ruleset *rs = NULL;
+  char err[512];
+  int rc = tier_load(p, n, NULL, &rs, err, sizeof err);
+  free(p);
+  if (rc != TIER_OK) {
+    fprintf(stderr, "%s: %s: rejected: %s\n", prog, argv[1], err);
+    return EXIT_RULESET;
+  }
+  dis_image(rs->img, argv[1], &b);
+  fwrite(b.p, 1, b.n, stdout);
+  buf_free(&b);
+  tier_ruleset_free(rs);
+  return EXIT_OK;
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2) {
+    usage(stderr);
+    return EXIT_USAGE;
+  }
+  const char *cmd = argv[1];
+  if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
+    usage(stdout);
+    return EXIT_OK;
+  }
+  if (!strcmp(cmd, "-V") || !strcmp(cmd, "--version")) {
+    printf("tierc %s\n", TIER_VERSION);
+    return EXIT_OK;
+  }
+  if (!strcmp(cmd, "compile")) return cmd_compile(argc - 1, argv + 1, false);
+  if (!strcmp(cmd, "check")) return cmd_compile(argc - 1, argv + 1, true);
+  if (!strcmp(cmd, "disasm")) return cmd_disasm(argc - 1, argv + 1);
+  fprintf(stderr, "%s: unknown command '%s'\n", prog, cmd);
+  usage(stderr);
+  return EXIT_USAGE;
+}

@@ -1,0 +1,233 @@
+/*
+ * tiervm.c - the runner's command line: parses options and streams records
+ * through the library.  See tiervm(1) (docs/man/tiervm.1).
+ */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "output.h"
+#include "stream.h"
+
+static const char *prog = "tiervm";
+
+static void usage(FILE *f) {
+  fprintf(f,
+          "usage: tiervm eval [options] RULESET [PROFILES...]\n"
+          "\n"
+          "Evaluate partner profiles against a ruleset and print each partner's tier,\n"
+          "the next tier and what is missing for it.\n"
+          "\n"
+          "  RULESET             a compiled .tbc file or a .tier source (compiled in memory)\n"
+          "  PROFILES            JSON Lines or JSON array files; none or '-' reads standard input\n"
+          "\n"
+          "options:\n"
+          "  -f, --format FMT    json (default when output is not a terminal), table\n"
+          "                      (default on a terminal) or csv\n"
+          "      --as-of DATE    evaluate every record at DATE (YYYY-MM-DD) instead of the\n"
+          "                      ruleset's review rule\n"
+          "  -e, --explain       add every requirement of every tier with its value\n"
+          "      --max-cost N    refuse a record whose evaluation could take more than N\n"
+          "                      instructions (default: no limit)\n"
+          "  -h, --help          show this help\n"
+          "  -V, --version       show the version\n"
+          "\n"
+          "exit status: 0 all records evaluated; 1 some records rejected (the others were\n"
+          "evaluated); 2 usage error; 3 ruleset rejected\n");
+}
+
+struct run {
+  tier_ruleset *rs;
+  tier_vm *vm;
+  int fmt;
+  bool explain;
+  int64_t asof;
+  uint64_t max_cost;
+  long record;
+  long errors;
+  struct buf out;
+  bool many_inputs;
+};
+
+static void flush(struct run *r, bool force) {
+  if (r->out.n >= 65536 || (force && r->out.n)) {
+    fwrite(r->out.p, 1, r->out.n, stdout);
+    r->out.n = 0;
+  }
+}
+
+static void record_error(struct run *r, const char *file, const char *id, const char *err, const char *path) {
+  r->errors++;
+  if (r->many_inputs && file) {
+    char msg[800];
+    snprintf(msg, sizeof msg, "%s: %s", file, err);
+    out_error(&r->out, r->fmt, r->rs, r->record, id, msg, path);
+  } else {
+    out_error(&r->out, r->fmt, r->rs, r->record, id, err, path);
+  }
+}
+
+static uint64_t record_cost(const struct image *img, const struct record *rec) {
+  uint64_t c = img->cost_base;
+  for (uint32_t l = 0; l < img->nlists; l++) {
+    uint64_t add = img->cost_per[l] * rec->lists[l].n;
+    if (img->cost_per[l] && add / img->cost_per[l] != rec->lists[l].n) return UINT64_MAX;
+    if (c + add < c) return UINT64_MAX;
+    c += add;
+  }
+  return c;
+}
+
+static void run_one(struct run *r, struct stream *s, const char *file) {
+  r->record++;
+  if (s->err[0]) {
+    record_error(r, file, NULL, s->err, NULL);
+    return;
+  }
+  const tier_result *res;
+  struct tier_vm *vm = r->vm;
+  vm->err_line = vm->err_col = 0;
+  int rc = rec_parse(vm, (const char *)s->rec.p, s->rec.n, &vm->rec);
+  if (rc == TIER_OK && r->max_cost) {
+    uint64_t c = record_cost(r->rs->img, &vm->rec);
+    if (c > r->max_cost) {
+      char m[160];
+      snprintf(m, sizeof m, "evaluation could take %llu instructions, over the budget of %llu (--max-cost)",
+               (unsigned long long)c, (unsigned long long)r->max_cost);
+      record_error(r, file, vm->res.id, m, NULL);
+      return;
+    }
+  }
+  if (rc == TIER_OK) {
+    rc = res_eval_bound(vm, r->asof, &res);
+  }
+  if (rc == TIER_OK) {
+    out_result(&r->out, r->fmt, vm, res, r->explain);
+    return;
+  }
+  if (vm->jerr[0] && vm->err_line > 0) {
+    long line = s->rec_line + vm->err_line - 1;
+    long col = vm->err_line == 1 ? s->rec_col + vm->err_col - 1 : vm->err_col;
+    char m[400];
+    snprintf(m, sizeof m, "malformed JSON at line %ld, column %ld: %s", line, col, vm->jerr);
+    vm->jerr[0] = 0;
+    record_error(r, file, NULL, m, NULL);
+    return;
+  }
+  vm->jerr[0] = 0;
+  if (rc == TIER_ENOMEM) {
+    record_error(r, file, vm->res.id, "out of memory", NULL);
+    return;
+  }
+  record_error(r, file, vm->res.id, vm->err, tier_vm_error_path(vm));
+}
+
+static int cmd_eval(int argc, char **argv) {
+  struct run r;
+  memset(&r, 0, sizeof r);
+  r.asof = TIER_NONE;
+  r.fmt = isatty(STDOUT_FILENO) ? FMT_TABLE : FMT_JSON;
+  static const struct option lo[] = {{"format", required_argument, 0, 'f'}, {"as-of", required_argument, 0, 'a'},
+                                     {"explain", no_argument, 0, 'e'},      {"max-cost", required_argument, 0, 'c'},
+                                     {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
+  int c;
+  optind = 1;
+  while ((c = getopt_long(argc, argv, "f:eh", lo, NULL)) != -1) {
+    switch (c) {
+    case 'f':
+      if (!strcmp(optarg, "json")) r.fmt = FMT_JSON;
+      else if (!strcmp(optarg, "table")) r.fmt = FMT_TABLE;
+      else if (!strcmp(optarg, "csv")) r.fmt = FMT_CSV;
+      else {
+        fprintf(stderr, "%s: unknown format '%s' (json, table or csv)\n", prog, optarg);
+        return EXIT_USAGE;
+      }
+      break;
+    case 'a':
+      if (tier_date_parse(optarg, &r.asof) != 0) {
+        fprintf(stderr, "%s: --as-of '%s' is not a date (YYYY-MM-DD)\n", prog, optarg);
+        return EXIT_USAGE;
+      }
+      break;
+    case 'e': r.explain = true; break;
+    case 'c': {
+      char *end;
+      r.max_cost = strtoull(optarg, &end, 10);
+      if (*end || !*optarg || r.max_cost == 0) {
+        fprintf(stderr, "%s: --max-cost needs a positive whole number\n", prog);
+        return EXIT_USAGE;
+      }
+      break;
+    }
+    case 'h': usage(stdout); return EXIT_OK;
+    default: usage(stderr); return EXIT_USAGE;
+    }
+  }
+  if (optind >= argc) {
+    fprintf(stderr, "%s eval: missing RULESET\n", prog);
+    usage(stderr);
+    return EXIT_USAGE;
+  }
+  const char *rules = argv[optind++];
+  r.rs = cli_load_ruleset(prog, rules, NULL);
+  if (!r.rs) return EXIT_RULESET;
+  r.vm = tier_vm_new(r.rs, NULL);
+  if (!r.vm) {
+    fprintf(stderr, "%s: out of memory\n", prog);
+    tier_ruleset_free(r.rs);
+    return EXIT_RULESET;
+  }
+  out_header(&r.out, r.fmt, r.rs, r.explain);
+  int ninputs = argc - optind;
+  r.many_inputs = ninputs > 1;
+  int status = EXIT_OK;
+  for (int i = 0; i < (ninputs ? ninputs : 1); i++) {
+    const char *file = ninputs ? argv[optind + i] : "-";
+    FILE *f = strcmp(file, "-") == 0 ? stdin : fopen(file, "rb");
+    if (!f) {
+      flush(&r, true);
+      fprintf(stderr, "%s: cannot open '%s'\n", prog, file);
+      status = EXIT_USAGE;
+      continue;
+    }
+    struct stream s;
+    stream_init(&s, f);
+    while (stream_next(&s)) {
+      run_one(&r, &s, file);
+      flush(&r, false);
+      if (s.rec.failed) break;
+    }
+    stream_free(&s);
+    if (f != stdin) fclose(f);
+  }
+  flush(&r, true);
+  if (r.out.failed) fprintf(stderr, "%s: out of memory writing output\n", prog);
+  buf_free(&r.out);
+  tier_vm_free(r.vm);
+  tier_ruleset_free(r.rs);
+  fflush(stdout);
+  if (status != EXIT_OK) return status;
+  return r.errors ? EXIT_RECORDS : EXIT_OK;
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2) {
+    usage(stderr);
+    return EXIT_USAGE;
+  }
+  const char *cmd = argv[1];
+  if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
+    usage(stdout);
+    return EXIT_OK;
+  }
+  if (!strcmp(cmd, "-V") || !strcmp(cmd, "--version")) {
+    printf("tiervm %s\n", TIER_VERSION);
+    return EXIT_OK;
+  }
+  if (!strcmp(cmd, "eval")) return cmd_eval(argc - 1, argv + 1);
+  fprintf(stderr, "%s: unknown command '%s'\n", prog, cmd);
+  usage(stderr);
+  return EXIT_USAGE;
+}

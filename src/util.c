@@ -1,0 +1,367 @@
+/*
+ * util.c - memory (allocator hook, arena, byte buffer), diagnostics, UTF-8
+ * validation and calendar arithmetic: the small pieces every stage uses.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "tier_int.h"
+
+/* ---- allocator hook ------------------------------------------------------- */
+
+void *t_realloc(const struct tier_alloc_hook *h, void *p, size_t o, size_t n) {
+  if (h && h->fn) return h->fn(h->ud, p, o, n);
+  if (n == 0) { free(p); return NULL; }
+  return realloc(p, n);
+}
+void *t_malloc(const struct tier_alloc_hook *h, size_t n) {
+  return t_realloc(h, NULL, 0, n ? n : 1);
+}
+void t_free(const struct tier_alloc_hook *h, void *p, size_t n) {
+  if (p) t_realloc(h, p, n ? n : 1, 0);
+}
+
+/* ---- arena ------------------------------------------------------------------ */
+
+struct arena_blk {
+  struct arena_blk *next;
+  size_t size, used;
+  _Alignas(16) unsigned char data[];
+};
+
+void arena_init(struct arena *a, const struct tier_alloc_hook *h) {
+  a->hook = h;
+  a->blk = NULL;
+  a->failed = false;
+}
+
+void *arena_alloc(struct arena *a, size_t n) {
+  n = (n + 15) & ~(size_t)15;
+  struct arena_blk *b = a->blk;
+  if (!b || b->size - b->used < n) {
+    size_t sz = n > 32768 ? n : 32768;
+    if (sz > SIZE_MAX - sizeof *b) { a->failed = true; return NULL; }
+    b = t_malloc(a->hook, sizeof *b + sz);
+    if (!b) { a->failed = true; return NULL; }
+    b->size = sz;
+    b->used = 0;
+    b->next = a->blk;
+    a->blk = b;
+  }
+  void *p = b->data + b->used;
+  b->used += n;
+  memset(p, 0, n);
+  return p;
+}
+
+char *arena_strndup(struct arena *a, const char *s, size_t n) {
+  char *p = arena_alloc(a, n + 1);
+  if (!p) return NULL;
+  memcpy(p, s, n);
+  p[n] = 0;
+  return p;
+}
+
+char *arena_printf(struct arena *a, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(NULL, 0, fmt, ap);
+  va_end(ap);
+  if (n < 0) return NULL;
+  char *p = arena_alloc(a, (size_t)n + 1);
+  if (!p) return NULL;
+  va_start(ap, fmt);
+  vsnprintf(p, (size_t)n + 1, fmt, ap);
+  va_end(ap);
+  return p;
+}
+
+void arena_free(struct arena *a) {
+  struct arena_blk *b = a->blk;
+  while (b) {
+    struct arena_blk *nx = b->next;
+    t_free(a->hook, b, sizeof *b + b->size);
+    b = nx;
+  }
+  a->blk = NULL;
+}
+
+/* ---- byte buffer -------------------------------------------------------------- */
+
+bool buf_reserve(struct buf *b, size_t extra) {
+  if (b->failed) return false;
+  if (b->cap - b->n >= extra) return true;
+  size_t cap = b->cap ? b->cap : 256;
+  while (cap - b->n < extra) {
+    if (cap > SIZE_MAX / 2) { b->failed = true; return false; }
+    cap *= 2;
+  }
+  uint8_t *p = t_realloc(b->hook, b->p, b->cap, cap);
+  if (!p) { b->failed = true; return false; }
+  b->p = p;
+  b->cap = cap;
+  return true;
+}
+void buf_put(struct buf *b, const void *p, size_t n) {
+  if (n == 0 || !buf_reserve(b, n)) return;
+  memcpy(b->p + b->n, p, n);
+  b->n += n;
+}
+void buf_u8(struct buf *b, uint8_t v) { buf_put(b, &v, 1); }
+void buf_u16(struct buf *b, uint16_t v) {
+  uint8_t x[2] = {(uint8_t)v, (uint8_t)(v >> 8)};
+  buf_put(b, x, 2);
+}
+void buf_u32(struct buf *b, uint32_t v) {
+  uint8_t x[4] = {(uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24)};
+  buf_put(b, x, 4);
+}
+void buf_u64(struct buf *b, uint64_t v) {
+  buf_u32(b, (uint32_t)v);
+  buf_u32(b, (uint32_t)(v >> 32));
+}
+void buf_printf(struct buf *b, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(NULL, 0, fmt, ap);
+  va_end(ap);
+  if (n < 0 || !buf_reserve(b, (size_t)n + 1)) return;
+  va_start(ap, fmt);
+  vsnprintf((char *)b->p + b->n, (size_t)n + 1, fmt, ap);
+  va_end(ap);
+  b->n += (size_t)n;
+}
+void buf_free(struct buf *b) {
+  t_free(b->hook, b->p, b->cap);
+  b->p = NULL;
+  b->n = b->cap = 0;
+}
+
+/* ---- UTF-8 ---------------------------------------------------------------------- */
+
+/* Strict UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing past
+ * U+10FFFF.  On failure *bad is the offset of the first bad byte. */
+bool utf8_valid(const char *s, size_t n, size_t *bad) {
+  const unsigned char *p = (const unsigned char *)s;
+  size_t i = 0;
+  while (i < n) {
+    unsigned c = p[i];
+    if (c < 0x80) { i++; continue; }
+    size_t len;
+    unsigned lo = 0x80, hi = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF) len = 2;
+    else if (c == 0xE0) { len = 3; lo = 0xA0; }
+    else if (c >= 0xE1 && c <= 0xEC) len = 3;
+    else if (c == 0xED) { len = 3; hi = 0x9F; }
+    else if (c >= 0xEE && c <= 0xEF) len = 3;
+    else if (c == 0xF0) { len = 4; lo = 0x90; }
+    else if (c >= 0xF1 && c <= 0xF3) len = 4;
+    else if (c == 0xF4) { len = 4; hi = 0x8F; }
+    else { if (bad) *bad = i; return false; }
+    if (n - i < len) { if (bad) *bad = i; return false; }
+    if (p[i + 1] < lo || p[i + 1] > hi) { if (bad) *bad = i; return false; }
+    for (size_t k = 2; k < len; k++)
+      if (p[i + k] < 0x80 || p[i + k] > 0xBF) { if (bad) *bad = i; return false; }
+    i += len;
+  }
+  return true;
+}
+
+/* ---- diagnostics ------------------------------------------------------------------ */
+
+void diag_add(struct diags *d, int sev, const struct loc *l, const char *fmt, ...) {
+  struct diag *g = arena_alloc(d->ar, sizeof *g);
+  if (!g) return;
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(NULL, 0, fmt, ap);
+  va_end(ap);
+  g->msg = arena_alloc(d->ar, n > 0 ? (size_t)n + 1 : 1);
+  if (!g->msg) return;
+  va_start(ap, fmt);
+  vsnprintf(g->msg, (size_t)n + 1, fmt, ap);
+  va_end(ap);
+  if (sev == TIER_WARNING && d->werror) sev = TIER_ERROR;
+  g->severity = sev;
+  if (l) { g->loc = *l; g->has_loc = true; }
+  if (d->tail) d->tail->next = g; else d->head = g;
+  d->tail = g;
+  if (sev == TIER_ERROR) d->nerrors++;
+  else if (sev == TIER_WARNING) d->nwarnings++;
+}
+
+void diag_line_col(const struct srcfile *f, uint32_t off, unsigned *line, unsigned *col) {
+  unsigned ln = 1, c = 1;
+  if (off > f->len) off = (uint32_t)f->len;
+  for (uint32_t i = 0; i < off; i++) {
+    unsigned char ch = (unsigned char)f->text[i];
+    if (ch == '\n') { ln++; c = 1; }
+    else if ((ch & 0xC0) != 0x80) c++; /* count characters, not bytes */
+  }
+  *line = ln;
+  *col = c;
+}
+
+static const char *sev_name(int s) {
+  return s == TIER_ERROR ? "error" : s == TIER_WARNING ? "warning" : "note";
+}
+
+/* file:line:col: error: message, then the source line and a caret under the
+ * offending token (tildes under the rest of it, on the same line). */
+void diag_render(const struct diags *d, struct buf *out) {
+  for (const struct diag *g = d->head; g; g = g->next) {
+    if (!g->has_loc || g->loc.file >= d->nfiles) {
+      buf_printf(out, "%s: %s\n", sev_name(g->severity), g->msg);
+      continue;
+    }
+    const struct srcfile *f = &d->files[g->loc.file];
+    unsigned line, col;
+    diag_line_col(f, g->loc.beg, &line, &col);
+    buf_printf(out, "%s:%u:%u: %s: %s\n", f->path, line, col, sev_name(g->severity), g->msg);
+    uint32_t b = g->loc.beg > f->len ? (uint32_t)f->len : g->loc.beg;
+    uint32_t ls = b;
+    while (ls > 0 && f->text[ls - 1] != '\n') ls--;
+    uint32_t le = b;
+    while (le < f->len && f->text[le] != '\n') le++;
+    if (le - ls > 300) { /* a monster line: show a window around the spot */
+      uint32_t ws = b > ls + 60 ? b - 60 : ls;
+      while (ws > ls && ((unsigned char)f->text[ws] & 0xC0) == 0x80) ws--;
+      uint32_t we = b + 60 < le ? b + 60 : le;
+      while (we < le && ((unsigned char)f->text[we] & 0xC0) == 0x80) we++;
+      ls = ws;
+      le = we;
+    }
+    buf_printf(out, " %5u | ", line);
+    for (uint32_t i = ls; i < le; i++) buf_u8(out, f->text[i] == '\t' ? ' ' : (uint8_t)f->text[i]);
+    buf_printf(out, "\n       | ");
+    /* pad by display columns: East Asian wide characters take two */
+    uint32_t i = ls;
+    while (i < b) {
+      unsigned char ch = (unsigned char)f->text[i];
+      if (ch >= 0xE3 && ch <= 0xED) { buf_put(out, "  ", 2); i += 3; }
+      else if (ch >= 0xC0) { buf_u8(out, ' '); i += ch >= 0xF0 ? 4 : ch >= 0xE0 ? 3 : 2; }
+      else { buf_u8(out, ' '); i++; }
+    }
+    buf_u8(out, '^');
+    uint32_t e = g->loc.end;
+    for (uint32_t k = b + 1; k < e && k < le; k++)
+      if (((unsigned char)f->text[k] & 0xC0) != 0x80) buf_u8(out, '~');
+    buf_u8(out, '\n');
+  }
+}
+
+/* ---- calendar ----------------------------------------------------------------------- */
+/* Day numbers count days since 1970-01-01 in the proleptic Gregorian calendar.
+ * The conversion shifts the year to start in March, so that the leap day is
+ * the last day of the shifted year and every other month has a fixed offset. */
+
+int64_t date_from_ymd(int y, int m, int d) {
+  int64_t yy = (int64_t)y - (m <= 2);
+  int64_t era = (yy >= 0 ? yy : yy - 399) / 400;
+  int64_t yoe = yy - era * 400;
+  int64_t mp = (m + 9) % 12;
+  int64_t doy = (153 * mp + 2) / 5 + d - 1;
+  int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+void date_to_ymd(int64_t z, int *y, int *m, int *d) {
+  z += 719468;
+  int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  int64_t doe = z - era * 146097;
+  int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  int64_t mp = (5 * doy + 2) / 153;
+  int dd = (int)(doy - (153 * mp + 2) / 5 + 1);
+  int mm = (int)(mp < 10 ? mp + 3 : mp - 9);
+  *y = (int)(yoe + era * 400 + (mm <= 2));
+  *m = mm;
+  *d = dd;
+}
+
+static int days_in_month(int y, int m) {
+  static const int dm[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) return 29;
+  return dm[m - 1];
+}
+
+/* Strict YYYY-MM-DD, years 0001-9999, a real calendar day. */
+bool date_parse(const char *s, size_t n, int64_t *out) {
+  if (n != 10 || s[4] != '-' || s[7] != '-') return false;
+  int v[3] = {0, 0, 0};
+  static const int pos[3][2] = {{0, 4}, {5, 2}, {8, 2}};
+  for (int k = 0; k < 3; k++)
+    for (int i = 0; i < pos[k][1]; i++) {
+      char c = s[pos[k][0] + i];
+      if (c < '0' || c > '9') return false;
+      v[k] = v[k] * 10 + (c - '0');
+    }
+  if (v[0] < 1 || v[1] < 1 || v[1] > 12 || v[2] < 1 || v[2] > days_in_month(v[0], v[1]))
+    return false;
+  *out = date_from_ymd(v[0], v[1], v[2]);
+  return true;
+}
+
+void date_format(int64_t days, char out[11]) {
+  int y, m, d;
+  if (days == TIER_NONE) { memcpy(out, "none", 5); return; }
+  date_to_ymd(days, &y, &m, &d);
+  if (y < 0 || y > 9999) { snprintf(out, 11, "%s", "out-of-rng"); return; }
+  snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
+}
+
+/* date + months, clamped to the end of the month: 2019-03-31 - 1 month is
+ * 2019-02-28.  Out-of-range results saturate at years 1 and 9999 so that no
+ * bytecode constant can make the arithmetic overflow. */
+int64_t date_add_months(int64_t days, int64_t months) {
+  if (days == TIER_NONE) return TIER_NONE;
+  int64_t lo = date_from_ymd(1, 1, 1), hi = date_from_ymd(9999, 12, 31);
+  if (days < lo) days = lo;
+  if (days > hi) days = hi;
+  int y, m, d;
+  date_to_ymd(days, &y, &m, &d);
+  if (months > 120000) months = 120000;
+  if (months < -120000) months = -120000;
+  int64_t t = (int64_t)y * 12 + (m - 1) + months;
+  int64_t ny = t >= 0 ? t / 12 : -((-t + 11) / 12);
+  int nm = (int)(t - ny * 12) + 1;
+  if (ny < 1) return date_from_ymd(1, 1, 1);
+  if (ny > 9999) return date_from_ymd(9999, 12, 31);
+  int dim = days_in_month((int)ny, nm);
+  return date_from_ymd((int)ny, nm, d > dim ? dim : d);
+}
+
+int64_t date_today_utc(void) {
+  time_t t = time(NULL);
+  return (int64_t)(t / 86400);
+}
+
+void tier_date_format(int64_t days, char out[11]) { date_format(days, out); }
+int tier_date_parse(const char *s, int64_t *days) {
+  return s && date_parse(s, strlen(s), days) ? 0 : -1;
+}
+
+const char *ty_kind_name(int kind) {
+  static const char *n[] = {"error", "text", "int", "number", "money",
+                            "bool", "date", "enum", "list", "duration"};
+  return kind >= 0 && kind <= TY_DURATION ? n[kind] : "?";
+}
+
+const char *tier_strerror(int s) {
+  switch (s) {
+  case TIER_OK: return "success";
+  case TIER_ECOMPILE: return "the rules have errors";
+  case TIER_EBYTECODE: return "bad bytecode";
+  case TIER_ENOMEM: return "out of memory";
+  case TIER_EIO: return "input/output error";
+  case TIER_ERECORD: return "bad record";
+  case TIER_ERUNTIME: return "evaluation fault";
+  case TIER_EBUDGET: return "over the cost budget";
+  case TIER_ESIGNATURE: return "bad signature";
+  case TIER_EUSAGE: return "bad argument";
+  }
+  return "unknown error";
+}

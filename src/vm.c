@@ -1,0 +1,502 @@
+/*
+ * vm.c - loading a verified ruleset and running it.  The VM is a stack
+ * machine over 64-bit slots with computed-goto dispatch (a switch where the
+ * compiler has no labels-as-values), as Lua's lvm.c does it.  It allocates
+ * nothing while it runs: the stack, the metric registers and the distinct
+ * set are sized when the ruleset is loaded and when a record is bound.
+ * The verifier has checked every index and jump; the VM still checks the
+ * record's own data (text handles, the distinct set's room) since those come
+ * from outside the bytecode.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vm.h"
+
+static void *default_alloc(void *ud, void *p, size_t o, size_t n) {
+  (void)ud; (void)o;
+  if (n == 0) { free(p); return NULL; }
+  return realloc(p, n);
+}
+
+/* ---- loading ------------------------------------------------------------------ */
+
+static int decode(struct tier_ruleset *rs) {
+  struct image *img = rs->img;
+  uint32_t n = 0;
+  for (uint32_t pc = 0; pc < img->codelen; pc += 1 + 4 * (uint32_t)op_noperands(op_info[img->code[pc]].fmt)) n++;
+  rs->code = arena_alloc(&img->ar, sizeof *rs->code * (n + 1));
+  rs->insn_at = arena_alloc(&img->ar, sizeof *rs->insn_at * ((size_t)img->codelen + 1));
+  rs->kvals = arena_alloc(&img->ar, sizeof *rs->kvals * (img->nconsts + 1));
+  rs->req_entry = arena_alloc(&img->ar, sizeof *rs->req_entry * (img->nreqs + 1));
+  rs->top_field = arena_alloc(&img->ar, sizeof *rs->top_field * (img->ntop + 1));
+  if (!rs->code || !rs->insn_at || !rs->kvals || !rs->req_entry || !rs->top_field) return TIER_ENOMEM;
+  uint32_t i = 0;
+  for (uint32_t pc = 0; pc < img->codelen; i++) {
+    rs->insn_at[pc] = i;
+    pc += 1 + 4 * (uint32_t)op_noperands(op_info[img->code[pc]].fmt);
+  }
+  rs->insn_at[img->codelen] = i;
+  i = 0;
+  for (uint32_t pc = 0; pc < img->codelen; i++) {
+    const uint8_t *q = img->code + pc;
+    struct vinsn *v = &rs->code[i];
+    int fmt = op_info[q[0]].fmt, no = op_noperands(fmt);
+    v->op = q[0];
+    if (no >= 1) v->a = (uint32_t)q[1] | (uint32_t)q[2] << 8 | (uint32_t)q[3] << 16 | (uint32_t)q[4] << 24;
+    if (no >= 2) v->b = (uint32_t)q[5] | (uint32_t)q[6] << 8 | (uint32_t)q[7] << 16 | (uint32_t)q[8] << 24;
+    if (fmt == JMP) v->a = rs->insn_at[v->a];
+    if (fmt == LST_JMP || fmt == LST_BACK) v->b = rs->insn_at[v->b];
+    pc += 1 + 4 * (uint32_t)no;
+  }
+  for (uint32_t k = 0; k < img->nconsts; k++)
+    rs->kvals[k] = img->consts[k].kind == TY_TEXT ? (TEXT_CONST | img->consts[k].v) : img->consts[k].v;
+  for (uint32_t r = 0; r < img->nreqs; r++) rs->req_entry[r] = rs->insn_at[img->reqs[r].code];
+  rs->review_entry = img->review_code == NO_STR ? UINT32_MAX : rs->insn_at[img->review_code];
+  rs->metric_entry = rs->insn_at[img->metric_code];
+  for (uint32_t s = 0; s < img->ntop; s++) rs->top_field[s] = -1;
+  for (uint32_t f = 0; f < img->nfields; f++)
+    if (img->fields[f].owner == NO_LIST) rs->top_field[img->fields[f].slot] = (int32_t)f;
+  for (int k = 0; k < 32; k++) snprintf(rs->hash_hex + 2 * k, 3, "%02x", img->src_hash[k]);
+  return img->ar.failed ? TIER_ENOMEM : TIER_OK;
+}
+
+int tier_load(const uint8_t *p, size_t n, const tier_options *opt, tier_ruleset **out, char *err, size_t errlen) {
+  *out = NULL;
+  struct tier_alloc_hook hook = {opt && opt->alloc ? opt->alloc : default_alloc, opt ? opt->alloc_ud : NULL};
+  if (!p) { snprintf(err, errlen, "no bytecode"); return TIER_EUSAGE; }
+  struct tier_ruleset *rs = t_malloc(&hook, sizeof *rs);
+  if (!rs) { snprintf(err, errlen, "out of memory"); return TIER_ENOMEM; }
+  memset(rs, 0, sizeof *rs);
+  rs->hook = hook;
+  rs->img = bc_read(&rs->hook, p, n, err, errlen);
+  if (!rs->img) {
+    int rc = strstr(err, "out of memory") ? TIER_ENOMEM : TIER_EBYTECODE;
+    t_free(&hook, rs, sizeof *rs);
+    return rc;
+  }
+  if (decode(rs) != TIER_OK) {
+    snprintf(err, errlen, "out of memory");
+    tier_ruleset_free(rs);
+    return TIER_ENOMEM;
+  }
+  *out = rs;
+  return TIER_OK;
+}
+
+void tier_ruleset_free(tier_ruleset *rs) {
+  if (!rs) return;
+  struct tier_alloc_hook h = rs->hook;
+  image_free(rs->img);
+  t_free(&h, rs, sizeof *rs);
+}
+const char *tier_ruleset_name(const tier_ruleset *rs) { return img_str(rs->img, rs->img->name); }
+const char *tier_ruleset_version(const tier_ruleset *rs) { return img_str(rs->img, rs->img->version); }
+void tier_ruleset_hash(const tier_ruleset *rs, char out[65]) { memcpy(out, rs->hash_hex, 65); }
+
+/* ---- the VM ------------------------------------------------------------------------ */
+
+tier_vm *tier_vm_new(const tier_ruleset *rs, const tier_options *opt) {
+  struct tier_alloc_hook hook = {opt && opt->alloc ? opt->alloc : default_alloc, opt ? opt->alloc_ud : NULL};
+  tier_vm *vm = t_malloc(&hook, sizeof *vm);
+  if (!vm) return NULL;
+  memset(vm, 0, sizeof *vm);
+  vm->rs = rs;
+  vm->hook = hook;
+  const struct image *img = rs->img;
+  vm->stack = t_malloc(&hook, sizeof(int64_t) * (img->max_stack + 1));
+  vm->regs = t_malloc(&hook, sizeof(int64_t) * (img->nmetrics + 1));
+  vm->ev.met = t_malloc(&hook, sizeof(bool) * (img->nreqs + 1));
+  vm->ev.regs_today = t_malloc(&hook, sizeof(int64_t) * (img->nmetrics + 1));
+  vm->ev.sus_fail = t_malloc(&hook, sizeof(int64_t) * (img->ntiers + 1));
+  vm->unmet_cap = img->nreqs + img->ntiers + 1; /* every requirement and every sustained clause */
+  vm->unmet = t_malloc(&hook, sizeof *vm->unmet * vm->unmet_cap);
+  if (!vm->stack || !vm->regs || !vm->ev.met || !vm->ev.regs_today || !vm->ev.sus_fail || !vm->unmet) {
+    tier_vm_free(vm);
+    return NULL;
+  }
+  return vm;
+}
+
+void tier_vm_free(tier_vm *vm) {
+  if (!vm) return;
+  struct tier_alloc_hook h = vm->hook;
+  const struct image *img = vm->rs->img;
+  rec_free(vm);
+  t_free(&h, vm->stack, sizeof(int64_t) * (img->max_stack + 1));
+  t_free(&h, vm->regs, sizeof(int64_t) * (img->nmetrics + 1));
+  t_free(&h, vm->ev.met, sizeof(bool) * (img->nreqs + 1));
+  t_free(&h, vm->ev.regs_today, sizeof(int64_t) * (img->nmetrics + 1));
+  t_free(&h, vm->ev.sus_fail, sizeof(int64_t) * (img->ntiers + 1));
+  t_free(&h, vm->unmet, sizeof *vm->unmet * vm->unmet_cap);
+  t_free(&h, vm->dset, sizeof(uint64_t) * vm->dcap);
+  t_free(&h, vm, sizeof *vm);
+}
+
+/* Size the distinct set for the record's longest list: the only per-record
+ * allocation, made before evaluation starts. */
+int vm_prepare(struct tier_vm *vm, const struct record *r) {
+  uint32_t want = 16;
+  while (want < 2 * (uint64_t)r->max_list + 2) {
+    if (want > (1u << 30)) return TIER_ENOMEM;
+    want *= 2;
+  }
+  if (want <= vm->dcap) return TIER_OK;
+  uint64_t *d = t_realloc(&vm->hook, vm->dset, sizeof(uint64_t) * vm->dcap, sizeof(uint64_t) * want);
+  if (!d) return TIER_ENOMEM;
+  vm->dset = d;
+  vm->dcap = want;
+  return TIER_OK;
+}
+
+static bool text_of(const struct tier_ruleset *rs, const struct record *r, int64_t h, const char **p, uint32_t *n) {
+  if (h & TEXT_CONST) {
+    uint64_t k = (uint64_t)(h & ~TEXT_CONST);
+    if (k >= rs->img->nstrs) return false;
+    *p = rs->img->strs[k];
+    *n = rs->img->strlens[k];
+    return true;
+  }
+  if (h < 0 || (uint64_t)h >= r->nstrs) return false;
+  *p = r->strs[h].p;
+  *n = r->strs[h].n;
+  return true;
+}
+
+static int text_cmp(const char *a, uint32_t na, const char *b, uint32_t nb) {
+  int c = memcmp(a, b, na < nb ? na : nb);
+  return c ? c : (na > nb) - (na < nb);
+}
+
+static double f64(int64_t v) { double d; memcpy(&d, &v, sizeof d); return d; }
+static int64_t i64(double d) { int64_t v; memcpy(&v, &d, sizeof v); return v; }
+
+static const int64_t DATE_MIN = -719162, DATE_MAX = 2932896; /* 0001-01-01, 9999-12-31 */
+
+#if defined(__GNUC__)
+#define VM_GOTO 1
+#endif
+
+/* Run the segment at instruction `entry` with evaluation date `asof`.  For a
+ * rule, *out is its value; for the metric block, the registers are filled. */
+int vm_run(struct tier_vm *vm, uint32_t entry, const struct record *r, int64_t asof, int64_t *out) {
+  const struct tier_ruleset *rs = vm->rs;
+  const struct vinsn *code = rs->code, *ip = code + entry;
+  const int64_t *K = rs->kvals;
+  int64_t *sp = vm->stack; /* points past the top */
+  int64_t *regs = vm->regs;
+  const int64_t *item = NULL;
+  uint32_t idx = 0, width = 0, n = 0;
+  const struct img_list *lists = rs->img->lists;
+  const char *ta, *tb;
+  uint32_t la, lb;
+  int64_t x, y;
+
+#define A (ip->a)
+#define B (ip->b)
+#define TOP sp[-1]
+#define SND sp[-2]
+#ifdef VM_GOTO
+#define LBL(name, f, po, pu, i, o, doc) &&L_##name,
+  static const void *const labels[OP__COUNT] = {TIER_OPCODES(LBL)};
+#undef LBL
+#define vmdispatch() goto *labels[ip->op]
+#define vmcase(name) L_##name:
+#define vmbreak ip++; vmdispatch()
+  vmdispatch();
+#else
+#define vmcase(name) case OP_##name:
+#define vmbreak ip++; continue
+  for (;;) switch (ip->op) {
+#endif
+  vmcase(NOP) vmbreak;
+  vmcase(PUSH) *sp++ = K[A]; vmbreak;
+  vmcase(FIELD) *sp++ = r->top[A]; vmbreak;
+  vmcase(ITEM) *sp++ = item[A]; vmbreak;
+  vmcase(METRIC) *sp++ = regs[A]; vmbreak;
+  vmcase(SETMETRIC) regs[A] = *--sp; vmbreak;
+  vmcase(ASOF) *sp++ = asof; vmbreak;
+  vmcase(NOT) TOP = TOP == 0; vmbreak;
+  vmcase(NEG_I) if (TOP != TIER_NONE) TOP = -TOP; vmbreak;
+  vmcase(NEG_F) TOP = i64(-f64(TOP)); vmbreak;
+#define ARITH_I(fn)                                                   \
+  x = SND; y = TOP; sp--;                                             \
+  if (x == TIER_NONE || y == TIER_NONE) TOP = TIER_NONE;              \
+  else if (fn(x, y, &TOP) || TOP == TIER_NONE) goto overflow;         \
+  vmbreak;
+  vmcase(ADD_I) ARITH_I(__builtin_add_overflow)
+  vmcase(SUB_I) ARITH_I(__builtin_sub_overflow)
+  vmcase(MUL_I) ARITH_I(__builtin_mul_overflow)
+  vmcase(ADD_F) sp--; TOP = i64(f64(TOP) + f64(sp[0])); vmbreak;
+  vmcase(SUB_F) sp--; TOP = i64(f64(TOP) - f64(sp[0])); vmbreak;
+  vmcase(MUL_F) sp--; TOP = i64(f64(TOP) * f64(sp[0])); vmbreak;
+  vmcase(DIV_F) sp--; TOP = i64(f64(TOP) / f64(sp[0])); vmbreak;
+  vmcase(I2F) TOP = TOP == TIER_NONE ? i64(NAN) : i64((double)TOP); vmbreak;
+  vmcase(M2F) TOP = TOP == TIER_NONE ? i64(NAN) : i64((double)TOP / 100.0); vmbreak;
+  vmcase(I2M)
+    if (TOP != TIER_NONE && (__builtin_mul_overflow(TOP, 100, &x) || x == TIER_NONE)) goto overflow;
+    if (TOP != TIER_NONE) TOP = x;
+    vmbreak;
+#define CMP_I(op) sp--; TOP = TOP != TIER_NONE && sp[0] != TIER_NONE && TOP op sp[0]; vmbreak;
+  vmcase(EQ_I) CMP_I(==)
+  vmcase(NE_I) CMP_I(!=)
+  vmcase(LT_I) CMP_I(<)
+  vmcase(LE_I) CMP_I(<=)
+  vmcase(GT_I) CMP_I(>)
+  vmcase(GE_I) CMP_I(>=)
+#define CMP_F(op) sp--; { double p = f64(TOP), q = f64(sp[0]); TOP = !isnan(p) && !isnan(q) && p op q; } vmbreak;
+  vmcase(EQ_F) CMP_F(==)
+  vmcase(NE_F) CMP_F(!=)
+  vmcase(LT_F) CMP_F(<)
+  vmcase(LE_F) CMP_F(<=)
+  vmcase(GT_F) CMP_F(>)
+  vmcase(GE_F) CMP_F(>=)
+#define CMP_S(op)                                                               \
+  sp--;                                                                         \
+  if (TOP == TIER_NONE || sp[0] == TIER_NONE) { TOP = 0; vmbreak; }             \
+  if (!text_of(rs, r, TOP, &ta, &la) || !text_of(rs, r, sp[0], &tb, &lb)) goto badtext; \
+  TOP = text_cmp(ta, la, tb, lb) op 0;                                          \
+  vmbreak;
+  vmcase(EQ_S) CMP_S(==)
+  vmcase(NE_S) CMP_S(!=)
+  vmcase(LT_S) CMP_S(<)
+  vmcase(LE_S) CMP_S(<=)
+  vmcase(GT_S) CMP_S(>)
+  vmcase(GE_S) CMP_S(>=)
+  vmcase(ISNONE) TOP = TOP == TIER_NONE; vmbreak;
+  vmcase(ISNONE_F) TOP = isnan(f64(TOP)); vmbreak;
+  vmcase(INSET) TOP = TOP >= 0 && TOP < 64 && ((uint64_t)K[A] >> TOP & 1); vmbreak;
+  vmcase(ADDMON) TOP = date_add_months(TOP, (int32_t)A); vmbreak;
+  vmcase(ADDDAY)
+    if (TOP != TIER_NONE) {
+      x = TOP + (int32_t)A; /* |TOP| is unbounded for a crafted constant: clamp */
+      if (TOP > DATE_MAX + 2000000 || TOP < DATE_MIN - 2000000) x = TOP > 0 ? DATE_MAX : DATE_MIN;
+      TOP = x < DATE_MIN ? DATE_MIN : x > DATE_MAX ? DATE_MAX : x;
+    }
+    vmbreak;
+  vmcase(WITHIN_M)
+    TOP = TOP != TIER_NONE && TOP <= asof && TOP > date_add_months(asof, -(int64_t)(int32_t)A);
+    vmbreak;
+  vmcase(WITHIN_D)
+    TOP = TOP != TIER_NONE && TOP <= asof && asof - TOP < (int64_t)(int32_t)A;
+    vmbreak;
+  vmcase(JUMP) ip = code + A; vmdispatch();
+  vmcase(JUMPF) if (*--sp != 1) { ip = code + A; vmdispatch(); } vmbreak;
+  vmcase(ANDJ) if (TOP != 1) { TOP = 0; ip = code + A; vmdispatch(); } sp--; vmbreak;
+  vmcase(ORJ) if (TOP == 1) { ip = code + A; vmdispatch(); } sp--; vmbreak;
+  vmcase(LOOP)
+    n = r->lists[A].n;
+    if (n == 0) { ip = code + B; vmdispatch(); }
+    width = lists[A].width;
+    item = r->lists[A].items;
+    idx = 0;
+    vmbreak;
+  vmcase(NEXT)
+    if (++idx < n) { item += width; ip = code + B; vmdispatch(); }
+    vmbreak;
+  vmcase(CNT) sp--; TOP += sp[0] == 1; vmbreak;
+  vmcase(SUM_I)
+    sp--;
+    if (sp[0] != TIER_NONE && (__builtin_add_overflow(TOP, sp[0], &TOP) || TOP == TIER_NONE)) goto overflow;
+    vmbreak;
+  vmcase(SUM_F) sp--; if (!isnan(f64(sp[0]))) TOP = i64(f64(TOP) + f64(sp[0])); vmbreak;
+  vmcase(MIN_I) sp--; if (sp[0] != TIER_NONE && (TOP == TIER_NONE || sp[0] < TOP)) TOP = sp[0]; vmbreak;
+  vmcase(MAX_I) sp--; if (sp[0] != TIER_NONE && (TOP == TIER_NONE || sp[0] > TOP)) TOP = sp[0]; vmbreak;
+  vmcase(MIN_F) sp--; if (!isnan(f64(sp[0])) && (isnan(f64(TOP)) || f64(sp[0]) < f64(TOP))) TOP = sp[0]; vmbreak;
+  vmcase(MAX_F) sp--; if (!isnan(f64(sp[0])) && (isnan(f64(TOP)) || f64(sp[0]) > f64(TOP))) TOP = sp[0]; vmbreak;
+  vmcase(ANY) sp--; TOP = TOP == 1 || sp[0] == 1; vmbreak;
+  vmcase(ALL) sp--; TOP = TOP == 1 && sp[0] == 1; vmbreak;
+  vmcase(DCLEAR)
+    if (vm->dn) memset(vm->dset, 0, sizeof(uint64_t) * vm->dcap);
+    vm->dn = 0;
+    vmbreak;
+  vmcase(DADD) {
+    /* keys are stored + 1 so that 0 marks an empty slot; NONE is skipped */
+    uint64_t key = (uint64_t)*--sp;
+    if (key == (uint64_t)TIER_NONE) vmbreak;
+    key++;
+    uint64_t h = key * 0x9E3779B97F4A7C15ull;
+    uint32_t mask = vm->dcap - 1, s = (uint32_t)(h >> 32) & mask;
+    while (vm->dset[s] && vm->dset[s] != key) s = (s + 1) & mask;
+    if (!vm->dset[s]) {
+      if (2 * (vm->dn + 1) > vm->dcap) goto setfull;
+      vm->dset[s] = key;
+      vm->dn++;
+    }
+    vmbreak;
+  }
+  vmcase(DSIZE) *sp++ = vm->dn; vmbreak;
+  vmcase(RET) *out = *--sp; return TIER_OK;
+  vmcase(END) return TIER_OK;
+#ifndef VM_GOTO
+  default: goto badop;
+  }
+#endif
+
+#ifndef VM_GOTO
+badop:
+  snprintf(vm->err, sizeof vm->err, "invalid instruction");
+  vm->err_pc = (uint32_t)(ip - code);
+  return TIER_ERUNTIME;
+#endif
+overflow:
+  snprintf(vm->err, sizeof vm->err, "integer overflow");
+  vm->err_pc = (uint32_t)(ip - code);
+  return TIER_ERUNTIME;
+badtext:
+  snprintf(vm->err, sizeof vm->err, "invalid text value");
+  vm->err_pc = (uint32_t)(ip - code);
+  return TIER_ERUNTIME;
+setfull:
+  snprintf(vm->err, sizeof vm->err, "too many distinct values for the record's lists");
+  vm->err_pc = (uint32_t)(ip - code);
+  return TIER_ERUNTIME;
+}
+
+/* ---- one record ------------------------------------------------------------------------ */
+
+/* Zero the registers first: a register the block does not set reads as 0,
+ * never as a value left from the previous record. */
+static int run_metrics(struct tier_vm *vm, const struct record *r, int64_t asof) {
+  memset(vm->regs, 0, sizeof(int64_t) * vm->rs->img->nmetrics);
+  return vm_run(vm, vm->rs->metric_entry, r, asof, NULL);
+}
+
+/* Do all requirements of tiers first..last (of partner type p) hold? */
+static int reqs_hold(struct tier_vm *vm, const struct record *r, int64_t asof, int p, uint32_t upto, bool *holds) {
+  const struct image *img = vm->rs->img;
+  *holds = true;
+  for (uint32_t t = 0; t <= upto; t++) {
+    if ((int)img->tiers[t].ptype != p) continue;
+    for (uint32_t q = img->tiers[t].first_req; q < img->tiers[t].first_req + img->tiers[t].nreq; q++) {
+      int64_t v;
+      int rc = vm_run(vm, vm->rs->req_entry[q], r, asof, &v);
+      if (rc) return rc;
+      if (v != 1) { *holds = false; return TIER_OK; }
+    }
+  }
+  return TIER_OK;
+}
+
+/* Evaluate a bound record: its evaluation date, every requirement of every
+ * tier of its type at that date, the sustained checkpoints, and the tier
+ * held (cumulative: a tier is held when it and every lower tier hold). */
+int vm_evaluate(struct tier_vm *vm, const struct record *r, int64_t asof_override) {
+  const struct tier_ruleset *rs = vm->rs;
+  const struct image *img = rs->img;
+  struct eval *ev = &vm->ev;
+  int rc = vm_prepare(vm, r);
+  if (rc) { snprintf(vm->err, sizeof vm->err, "out of memory"); return rc; }
+  vm->path[0] = 0;
+  ev->ptype = img->partner_field >= 0 ? (int)r->top[img->fields[img->partner_field].slot] : -1;
+  int64_t asof = asof_override;
+  if (asof == TIER_NONE) {
+    if (rs->review_entry != UINT32_MAX) {
+      rc = vm_run(vm, rs->review_entry, r, TIER_NONE, &asof);
+      if (rc) return rc;
+      if (asof == TIER_NONE) {
+        snprintf(vm->err, sizeof vm->err, "the review rule gives no date for this record (a date it uses is missing)");
+        return TIER_ERECORD;
+      }
+    } else {
+      asof = date_today_utc();
+    }
+  }
+  ev->asof = asof;
+  if ((rc = run_metrics(vm, r, asof))) return rc;
+  for (uint32_t t = 0; t < img->ntiers; t++) {
+    ev->sus_fail[t] = TIER_NONE;
+    const struct img_tier *T = &img->tiers[t];
+    for (uint32_t q = T->first_req; q < T->first_req + T->nreq; q++) {
+      ev->met[q] = false;
+      if ((int)T->ptype != ev->ptype) continue;
+      int64_t v;
+      if ((rc = vm_run(vm, rs->req_entry[q], r, asof, &v))) return rc;
+      ev->met[q] = v == 1;
+    }
+  }
+  memcpy(ev->regs_today, vm->regs, sizeof(int64_t) * img->nmetrics);
+  /* the ladder, with sustained checkpoints for the tiers that need them */
+  ev->tier = ev->next = -1;
+  bool all_below = true; /* every lower tier (and this one's rules) hold today */
+  for (uint32_t t = 0; t < img->ntiers; t++) {
+    const struct img_tier *T = &img->tiers[t];
+    if ((int)T->ptype != ev->ptype) continue;
+    bool ok = all_below;
+    for (uint32_t q = T->first_req; q < T->first_req + T->nreq; q++) ok = ok && ev->met[q];
+    if (T->sustained) {
+      if (!ok) {
+        ev->sus_fail[t] = asof;
+      } else {
+        for (uint32_t k = 1; k <= T->sustained; k++) {
+          int64_t at = date_add_months(asof, -(int64_t)k);
+          bool holds;
+          if ((rc = run_metrics(vm, r, at)) || (rc = reqs_hold(vm, r, at, ev->ptype, t, &holds))) return rc;
+          if (!holds) { ev->sus_fail[t] = at; ok = false; break; }
+        }
+      }
+    }
+    if (ok && ev->next < 0) ev->tier = (int)t;
+    else if (ev->next < 0) ev->next = (int)t;
+    all_below = all_below && ok;
+  }
+  return TIER_OK;
+}
+
+/* ---- values as text ----------------------------------------------------------------------- */
+
+static void money_text(int64_t c, char *buf, size_t n) {
+  uint64_t a = c < 0 ? (uint64_t)0 - (uint64_t)c : (uint64_t)c;
+  if (a % 100 == 0) snprintf(buf, n, "%s%llu", c < 0 ? "-" : "", (unsigned long long)(a / 100));
+  else snprintf(buf, n, "%s%llu.%02llu", c < 0 ? "-" : "", (unsigned long long)(a / 100), (unsigned long long)(a % 100));
+}
+
+/* A value in the form JSON output uses for numbers, and text otherwise. */
+const char *vm_value_text(const struct tier_ruleset *rs, const struct record *r, int kind, uint16_t ref, int64_t v,
+                          char *buf, size_t n) {
+  const struct image *img = rs->img;
+  if (kind == TY_NUMBER) {
+    double d = f64(v);
+    if (isnan(d)) snprintf(buf, n, "none");
+    else if (isinf(d)) snprintf(buf, n, d > 0 ? "inf" : "-inf");
+    else snprintf(buf, n, "%.15g", d);
+    return buf;
+  }
+  if (v == TIER_NONE) { snprintf(buf, n, "none"); return buf; }
+  switch (kind) {
+  case TY_MONEY: money_text(v, buf, n); break;
+  case TY_DATE: { char d[11]; date_format(v, d); snprintf(buf, n, "%s", d); break; }
+  case TY_BOOL: snprintf(buf, n, "%s", v == 1 ? "true" : "false"); break;
+  case TY_ENUM:
+    if (ref < img->nenums && v >= 0 && (uint64_t)v < img->enums[ref].nvals) snprintf(buf, n, "%s", img_str(img, img->enums[ref].vals[v]));
+    else snprintf(buf, n, "?");
+    break;
+  case TY_TEXT: {
+    const char *p;
+    uint32_t l;
+    if (text_of(rs, r, v, &p, &l)) snprintf(buf, n, "%.*s", (int)l, p);
+    else snprintf(buf, n, "?");
+    break;
+  }
+  default: snprintf(buf, n, "%lld", (long long)v);
+  }
+  return buf;
+}
+
+bool vm_cmp_holds(int cmp, int kind, int64_t a, int64_t b) {
+  if (kind == TY_NUMBER) {
+    double x = f64(a), y = f64(b);
+    if (isnan(x) || isnan(y)) return false;
+    switch (cmp) {
+    case CMP_EQ: return x == y; case CMP_NE: return x != y; case CMP_LT: return x < y;
+    case CMP_LE: return x <= y; case CMP_GT: return x > y; default: return x >= y;
+    }
+  }
+  if (a == TIER_NONE || b == TIER_NONE) return false;
+  switch (cmp) {
+  case CMP_EQ: return a == b; case CMP_NE: return a != b; case CMP_LT: return a < b;
+  case CMP_LE: return a <= b; case CMP_GT: return a > b; default: return a >= b;
+  }
+}

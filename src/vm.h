@@ -1,0 +1,76 @@
+/*
+ * vm.h - the loaded ruleset (verified image + decoded instructions) and the
+ * evaluation context shared by vm.c, record.c and the runner.
+ */
+#ifndef TIER_VM_H
+#define TIER_VM_H
+
+#include "tier_int.h"
+
+#define TEXT_CONST ((int64_t)1 << 62) /* text handle naming a string constant */
+
+struct vinsn {
+  uint8_t op;
+  uint32_t a, b; /* operands; jump targets as instruction indices */
+};
+
+struct tier_ruleset {
+  struct tier_alloc_hook hook;
+  struct image *img;
+  struct vinsn *code;
+  uint32_t *insn_at;        /* byte offset -> instruction index */
+  int64_t *kvals;           /* runtime value of each constant */
+  uint32_t *req_entry, review_entry, metric_entry;
+  int32_t *top_field;       /* top-level slot -> field index */
+  char hash_hex[65];
+};
+
+/* The outcome of one evaluation, kept in the VM between calls. */
+struct req_out { bool met; };
+struct eval {
+  int64_t asof;
+  int ptype;
+  int tier, next;           /* tier indices into img->tiers, -1 if none */
+  bool *met;                /* per requirement, at asof */
+  int64_t *regs_today;      /* metric registers at asof */
+  int64_t *sus_fail;        /* per tier: latest failing checkpoint, TIER_NONE if it holds */
+};
+
+struct tier_vm {
+  const struct tier_ruleset *rs;
+  struct tier_alloc_hook hook;
+  int64_t *stack;
+  int64_t *regs;
+  uint64_t *dset;           /* open-addressing set for count distinct */
+  uint32_t dcap, dn;
+  struct eval ev;
+  struct record rec;
+  void *reader;             /* record.c's buffers */
+  char err[512];
+  char path[256];
+  uint32_t err_pc;
+  int err_line, err_col;     /* malformed JSON: where, within the record's text */
+  char jerr[160];            /* malformed JSON: jansson's words */
+  /* public results */
+  tier_result res;
+  tier_req_result *unmet;
+  size_t unmet_cap;
+};
+
+int vm_prepare(struct tier_vm *vm, const struct record *r);
+int vm_run(struct tier_vm *vm, uint32_t entry, const struct record *r, int64_t asof, int64_t *out);
+int vm_evaluate(struct tier_vm *vm, const struct record *r, int64_t asof_override);
+const char *vm_value_text(const struct tier_ruleset *rs, const struct record *r, int kind, uint16_t ref, int64_t v,
+                          char *buf, size_t n);
+bool vm_cmp_holds(int cmp, int kind, int64_t a, int64_t b);
+
+/* result.c */
+void res_fill_req(struct tier_vm *vm, uint32_t t, uint32_t q, tier_req_result *o);
+void res_fill_sustained(struct tier_vm *vm, uint32_t t, tier_req_result *o);
+int res_eval_bound(struct tier_vm *vm, int64_t asof, const tier_result **res);
+
+/* record.c */
+int rec_parse(struct tier_vm *vm, const char *json, size_t len, struct record *out);
+void rec_free(struct tier_vm *vm);
+
+#endif
