@@ -8,6 +8,8 @@
 # Both demo and check first make sure the Debian packages are there (deps).
 
 CC      ?= cc
+BIN     ?= bin
+LIB     ?= lib
 BUILD   ?= build
 OPT     ?= -O2 -g
 WARN    := -Wall -Wextra -Werror
@@ -29,7 +31,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 .PHONY: all deps demo check unit golden clean
 .DELETE_ON_ERROR:
 
-all: bin/tierc bin/tiervm
+all: $(BIN)/tierc $(BIN)/tiervm
 
 # ---- Debian packages ---------------------------------------------------------
 # Installs what is missing when run as root, otherwise prints the command.
@@ -70,28 +72,28 @@ $(BUILD)/parser.o: $(BUILD)/parser.c $(HDRS)
 $(BUILD)/lexer.o: $(BUILD)/lexer.c $(HDRS)
 	$(CC) $(CFLAGS) -Wno-sign-compare -Wno-unused-function -c -o $@ $<
 
-lib/libtier.a: $(filter-out $(BUILD)/cli.o,$(LIB_OBJ)) $(BUILD)/cli.o
-	@mkdir -p lib
+$(LIB)/libtier.a: $(filter-out $(BUILD)/cli.o,$(LIB_OBJ)) $(BUILD)/cli.o
+	@mkdir -p $(LIB)
 	rm -f $@
 	ar rcs $@ $^
 
-bin/tierc: $(BUILD)/tierc.o lib/libtier.a
-	@mkdir -p bin
+$(BIN)/tierc: $(BUILD)/tierc.o $(LIB)/libtier.a
+	@mkdir -p $(BIN)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-bin/tiervm: $(BUILD)/tiervm.o lib/libtier.a
-	@mkdir -p bin
+$(BIN)/tiervm: $(BUILD)/tiervm.o $(LIB)/libtier.a
+	@mkdir -p $(BIN)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # ---- demo ------------------------------------------------------------------------------
 demo: all
-	bin/tierc compile rules/apn-2019.tier -o $(BUILD)/apn-2019.tbc
-	bin/tiervm eval --format table $(BUILD)/apn-2019.tbc examples/partners.jsonl
+	$(BIN)/tierc compile rules/apn-2019.tier -o $(BUILD)/apn-2019.tbc
+	$(BIN)/tiervm eval --format table $(BUILD)/apn-2019.tbc examples/partners.jsonl
 
 # ---- tests -----------------------------------------------------------------------------
-$(BUILD)/tests/%: tests/unit/%.c tests/unit/testutil.h lib/libtier.a
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/testutil.h $(LIB)/libtier.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $< lib/libtier.a -lcmocka $(LDLIBS)
+	$(CC) $(CFLAGS) -o $@ $< $(LIB)/libtier.a -lcmocka $(LDLIBS)
 
 check: all $(UNIT_BIN)
 	@sh tests/run.sh $(BUILD) $(UNIT_BIN)

@@ -269,6 +269,14 @@ static bool is_const_node(const struct node *n) {
  * required values for these. */
 static void req_metric(struct cg *g, const struct node *e, struct img_req *r) {
   r->metric = r->field = -1;
+  if (e->kind == N_NAME && (e->ref == R_METRIC || e->ref == R_FIELD) && e->ty.kind == TY_BOOL) {
+    /* a bare bool metric reads as `metric == true` */
+    if (e->ref == R_METRIC) r->metric = g->c->metrics[e->index].reg;
+    else r->field = g->c->fields[e->index].slot;
+    r->cmp = CMP_EQ;
+    r->konst = konst(g, TY_BOOL, 1);
+    return;
+  }
   if (e->kind != N_BIN || !cmp_of(e->op, false)) return;
   const struct node *m = e->a, *k = e->b;
   bool flip = false;

@@ -204,11 +204,11 @@ int vm_run(struct tier_vm *vm, uint32_t entry, const struct record *r, int64_t a
 #undef LBL
 #define vmdispatch() goto *labels[ip->op]
 #define vmcase(name) L_##name:
-#define vmbreak ip++; vmdispatch()
+#define vmbreak do { ip++; vmdispatch(); } while (0)
   vmdispatch();
 #else
 #define vmcase(name) case OP_##name:
-#define vmbreak ip++; continue
+#define vmbreak do { ip++; continue; } while (0)
   for (;;) switch (ip->op) {
 #endif
   vmcase(NOP) vmbreak;
