@@ -1,0 +1,71 @@
+#!/bin/sh
+# tests/run.sh BUILD UNIT_BINARIES... -- run every test and print one summary.
+#
+# 1. cmocka unit tests (one binary per stage);
+# 2. golden tests of the CLIs: tests/golden/cases/NAME.cmd is one shell
+#    command run from the top of the tree with bin/ first on PATH;
+#    NAME.out is its expected stdout and stderr followed by "exit N".
+#    UPDATE=1 sh tests/run.sh ... rewrites the .out files (review the diff!).
+# The last line is "N passed, N failed"; the exit status is 1 on any failure.
+# TIER_WRAP, when set, prefixes every CLI call (e.g. "valgrind -q ...").
+build=$1
+shift
+passed=0
+failed=0
+failures=""
+
+for t in "$@"; do
+  out=$("$t" 2>&1)
+  rc=$?
+  p=$(printf '%s\n' "$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' | tail -1)
+  f=$(printf '%s\n' "$out" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' | tail -1)
+  p=${p:-0}
+  f=${f:-0}
+  if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+  passed=$((passed + p))
+  failed=$((failed + f))
+  if [ "$f" -ne 0 ]; then
+    printf '%s\n' "$out" | grep -E 'FAILED|ERROR|Failure|error' | head -20
+    failures="$failures $(basename "$t")"
+  fi
+  echo "unit $(basename "$t"): $p passed, $f failed"
+done
+
+top=$(pwd)
+wrapdir=$build/wrap
+rm -rf "$wrapdir"
+mkdir -p "$wrapdir"
+for b in tierc tiervm; do
+  if [ -n "$TIER_WRAP" ]; then
+    printf '#!/bin/sh\nexec %s "%s/bin/%s" "$@"\n' "$TIER_WRAP" "$top" "$b" > "$wrapdir/$b"
+  else
+    printf '#!/bin/sh\nexec "%s/bin/%s" "$@"\n' "$top" "$b" > "$wrapdir/$b"
+  fi
+  chmod +x "$wrapdir/$b"
+done
+
+gp=0
+gf=0
+for cmd in tests/golden/cases/*.cmd; do
+  [ -e "$cmd" ] || continue
+  name=${cmd%.cmd}
+  actual=$(PATH="$top/$wrapdir:$PATH" NO_COLOR=1 TZ=UTC sh -c "$(cat "$cmd")" 2>&1 < /dev/null; echo "exit $?")
+  if [ -n "$UPDATE" ]; then
+    printf '%s\n' "$actual" > "$name.out"
+  fi
+  if [ "$actual" = "$(cat "$name.out" 2>/dev/null)" ]; then
+    gp=$((gp + 1))
+  else
+    gf=$((gf + 1))
+    failures="$failures $(basename "$name")"
+    echo "golden $(basename "$name"): FAILED"
+    printf '%s\n' "$actual" | diff -u "$name.out" - | head -30
+  fi
+done
+echo "golden: $gp passed, $gf failed"
+passed=$((passed + gp))
+failed=$((failed + gf))
+
+[ -n "$failures" ] && echo "failed:$failures"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,70 @@
+/*
+ * testutil.h - helpers for the cmocka unit tests: compile a ruleset from a
+ * string, evaluate a JSON record, and look at the result.
+ */
+#ifndef TIER_TESTUTIL_H
+#define TIER_TESTUTIL_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "tier_int.h"
+#include "vm.h"
+
+/* Compile src; on success return the loaded ruleset, else NULL with the
+ * diagnostics text in *diag_text (malloc'd) when diag_text is not NULL. */
+static inline tier_ruleset *tu_compile(const char *src, char **diag_text) {
+  uint8_t *bc = NULL;
+  size_t n = 0;
+  tier_diags *d = NULL;
+  int rc = tier_compile("test.tier", src, strlen(src), NULL, &bc, &n, &d);
+  if (diag_text) *diag_text = strdup(tier_diags_text(d));
+  tier_diags_free(d);
+  if (rc != TIER_OK) return NULL;
+  tier_ruleset *rs = NULL;
+  char err[256];
+  int lr = tier_load(bc, n, NULL, &rs, err, sizeof err);
+  tier_free_bytes(NULL, bc, n);
+  if (lr != TIER_OK) fprintf(stderr, "load: %s\n", err);
+  return rs;
+}
+
+/* The diagnostics of compiling src (malloc'd), "" when it compiles clean. */
+static inline char *tu_diags(const char *src) {
+  char *t = NULL;
+  tier_ruleset *rs = tu_compile(src, &t);
+  tier_ruleset_free(rs);
+  return t;
+}
+
+#define tu_assert_contains(hay, needle)                                        \
+  do {                                                                         \
+    if (!strstr((hay), (needle))) {                                            \
+      fprintf(stderr, "expected to find: %s\nin: %s\n", (needle), (hay));      \
+      fail();                                                                  \
+    }                                                                          \
+  } while (0)
+
+
+/* Evaluate one JSON record; returns the tier held ("-" for none), or
+ * "error: MESSAGE @PATH" for a rejected record, in a static buffer. */
+static inline const char *tu_tier(tier_ruleset *rs, const char *json, const char *asof) {
+  static char out[600];
+  tier_vm *vm = tier_vm_new(rs, NULL);
+  int64_t d = TIER_NONE;
+  if (asof) tier_date_parse(asof, &d);
+  const tier_result *r;
+  int rc = tier_eval_json(vm, json, strlen(json), d, &r);
+  if (rc == TIER_OK) snprintf(out, sizeof out, "%s", r->tier ? r->tier : "-");
+  else snprintf(out, sizeof out, "error: %s @%s", tier_vm_error(vm), tier_vm_error_path(vm));
+  tier_vm_free(vm);
+  return out;
+}
+#endif
