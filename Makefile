@@ -28,7 +28,7 @@ HDRS    := $(wildcard src/*.h) include/tier.h $(BUILD)/parser.h
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps demo check unit golden clean
+.PHONY: all deps demo check asan clean
 .DELETE_ON_ERROR:
 
 all: $(BIN)/tierc $(BIN)/tiervm
@@ -96,7 +96,14 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/testutil.h $(LIB)/libtier.a
 	$(CC) $(CFLAGS) -o $@ $< $(LIB)/libtier.a -lcmocka $(LDLIBS)
 
 check: all $(UNIT_BIN)
-	@sh tests/run.sh $(BUILD) $(UNIT_BIN)
+	@sh tests/run.sh $(BUILD) $(BIN) $(UNIT_BIN)
+
+# The whole suite under AddressSanitizer + UndefinedBehaviorSanitizer (clang),
+# in its own build tree; any report fails the run.
+ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+asan: $(BUILD)/.deps
+	$(MAKE) check CC=clang BUILD=build/asan BIN=build/asan/bin LIB=build/asan/lib \
+	  OPT="$(ASAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined"
 
 clean:
 	rm -rf $(BUILD) bin lib

@@ -146,8 +146,11 @@ int vm_prepare(struct tier_vm *vm, const struct record *r) {
   if (want <= vm->dcap) return TIER_OK;
   uint64_t *d = t_realloc(&vm->hook, vm->dset, sizeof(uint64_t) * vm->dcap, sizeof(uint64_t) * want);
   if (!d) return TIER_ENOMEM;
+  /* an empty set is all zeros: DCLEAR relies on it */
+  memset(d, 0, sizeof(uint64_t) * want);
   vm->dset = d;
   vm->dcap = want;
+  vm->dn = 0;
   return TIER_OK;
 }
 

@@ -1,5 +1,5 @@
 #!/bin/sh
-# tests/run.sh BUILD UNIT_BINARIES... -- run every test and print one summary.
+# tests/run.sh BUILD BIN UNIT_BINARIES... -- run every test and print one summary.
 #
 # 1. cmocka unit tests (one binary per stage);
 # 2. golden tests of the CLIs: tests/golden/cases/NAME.cmd is one shell
@@ -9,7 +9,8 @@
 # The last line is "N passed, N failed"; the exit status is 1 on any failure.
 # TIER_WRAP, when set, prefixes every CLI call (e.g. "valgrind -q ...").
 build=$1
-shift
+bindir=$2
+shift 2
 passed=0
 failed=0
 failures=""
@@ -37,9 +38,9 @@ rm -rf "$wrapdir"
 mkdir -p "$wrapdir"
 for b in tierc tiervm; do
   if [ -n "$TIER_WRAP" ]; then
-    printf '#!/bin/sh\nexec %s "%s/bin/%s" "$@"\n' "$TIER_WRAP" "$top" "$b" > "$wrapdir/$b"
+    printf '#!/bin/sh\nexec %s "%s/%s/%s" "$@"\n' "$TIER_WRAP" "$top" "$bindir" "$b" > "$wrapdir/$b"
   else
-    printf '#!/bin/sh\nexec "%s/bin/%s" "$@"\n' "$top" "$b" > "$wrapdir/$b"
+    printf '#!/bin/sh\nexec "%s/%s/%s" "$@"\n' "$top" "$bindir" "$b" > "$wrapdir/$b"
   fi
   chmod +x "$wrapdir/$b"
 done

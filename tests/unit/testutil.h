@@ -46,8 +46,9 @@ static inline char *tu_diags(const char *src) {
 
 #define tu_assert_contains(hay, needle)                                        \
   do {                                                                         \
-    if (!strstr((hay), (needle))) {                                            \
-      fprintf(stderr, "expected to find: %s\nin: %s\n", (needle), (hay));      \
+    const char *tu_h_ = (hay), *tu_n_ = (needle);                              \
+    if (!strstr(tu_h_, tu_n_)) {                                               \
+      fprintf(stderr, "expected to find: %s\nin: %s\n", tu_n_, tu_h_);         \
       fail();                                                                  \
     }                                                                          \
   } while (0)

@@ -1,0 +1,594 @@
+/*
+ * test_front.c - the lexer and the parser, seen through tier_compile's
+ * diagnostics: positions, source line and caret, error recovery, hostile
+ * bytes (NUL, invalid UTF-8), limits (identifier length, number range,
+ * nesting, token and file size) and text in other languages.
+ */
+#include "testutil.h"
+
+/* A schema every test can build on: lines 1 and 2 of each source. */
+#define HEAD                                                                  \
+  "enum kind { consulting, technology }\n"                                    \
+  "record { id: text; partner type: kind; n: int; d: date; }\n"
+
+/* Compile `n` bytes of src (which may hold NUL bytes) as test.tier. */
+struct outcome {
+  int rc;
+  char *text;             /* tier_diags_text, malloc'd */
+  size_t ndiags, nerrors;
+  char *first_msg;        /* message of the first error, malloc'd */
+  unsigned first_line, first_col;
+};
+
+static struct outcome compile_n(const char *src, size_t n, const tier_options *opt) {
+  struct outcome o;
+  memset(&o, 0, sizeof o);
+  uint8_t *bc = NULL;
+  size_t bn = 0;
+  tier_diags *d = NULL;
+  o.rc = tier_compile("test.tier", src, n, opt, &bc, &bn, &d);
+  tier_free_bytes(opt, bc, bn);
+  assert_non_null(d);
+  o.text = strdup(tier_diags_text(d));
+  o.ndiags = tier_diags_count(d);
+  for (size_t i = 0; i < o.ndiags; i++) {
+    const tier_diag *g = tier_diags_get(d, i);
+    if (g->severity != TIER_ERROR) continue;
+    if (o.nerrors++ == 0) {
+      o.first_msg = strdup(g->message);
+      o.first_line = g->line;
+      o.first_col = g->column;
+    }
+  }
+  tier_diags_free(d);
+  return o;
+}
+static struct outcome compile_s(const char *src) { return compile_n(src, strlen(src), NULL); }
+static void outcome_free(struct outcome *o) {
+  free(o->text);
+  free(o->first_msg);
+}
+
+/* ---- the shape of a syntax error ------------------------------------------- */
+
+static void syntax_error_has_position_line_and_caret(void **st) {
+  (void)st;
+  char *t = tu_diags(HEAD "tier X consulting < n >= ; >\n");
+  /* file:line:col: error: ..., the source line, a caret under the ';' */
+  tu_assert_contains(t, "test.tier:3:26: error: unexpected ';'");
+  tu_assert_contains(t, "tier X consulting < n >= ; >\n");
+  tu_assert_contains(t, "\n       |                          ^\n");
+  free(t);
+}
+
+static void syntax_error_says_what_was_expected(void **st) {
+  (void)st;
+  /* `metric NAME` then a number: '=' (or a label) is expected */
+  char *t = tu_diags(HEAD "metric m 5;\n");
+  tu_assert_contains(t, "test.tier:3:10: error: unexpected integer");
+  tu_assert_contains(t, "expected");
+  tu_assert_contains(t, "'='");
+  free(t);
+}
+
+static void several_syntax_errors_all_reported(void **st) {
+  (void)st;
+  struct outcome o = compile_s(HEAD
+                               "tier Y consulting < n >= ; >\n" /* 3 */
+                               "metric q = ;\n"                 /* 4 */
+                               "metric r = n +;\n"              /* 5 */
+                               "tier Z consulting < n >= 1; >\n");
+  assert_int_equal(o.rc, TIER_ECOMPILE);
+  assert_int_equal(o.nerrors, 3);
+  tu_assert_contains(o.text, "test.tier:3:26: error:");
+  tu_assert_contains(o.text, "test.tier:4:12: error:");
+  tu_assert_contains(o.text, "test.tier:5:15: error:");
+  outcome_free(&o);
+}
+
+static void misspelt_keyword(void **st) {
+  (void)st;
+  struct outcome o = compile_s(HEAD "metrc m = n;\ntier X consulting < n >= 1; >\n");
+  assert_int_equal(o.rc, TIER_ECOMPILE);
+  assert_int_equal(o.first_line, 3);
+  assert_int_equal(o.first_col, 1);
+  tu_assert_contains(o.first_msg, "unexpected identifier");
+  tu_assert_contains(o.text, "metrc m = n;\n       | ^~~~~\n");
+  outcome_free(&o);
+}
+
+static void misspelt_keyword_inside_a_tier_is_reported_after_recovery(void **st) {
+  (void)st;
+  /* `sustaned` is an identifier, so `sustaned 6 months` is not an expression */
+  struct outcome o = compile_s(HEAD "tier X consulting < n >= 1; sustaned 6 months; >\n"
+                                    "metric q = ;\n");
+  assert_int_equal(o.rc, TIER_ECOMPILE);
+  assert_int_equal(o.first_line, 3);
+  tu_assert_contains(o.text, "test.tier:4:12: error:");
+  assert_int_equal(o.nerrors, 2);
+  outcome_free(&o);
+}
+
+/* A missing ';' between two items: the error names the token after the gap and
+ * says that ';' was expected (the parser's hint for this slip). */
+static void missing_semicolon_between_items(void **st) {
+  (void)st;
+  struct outcome o = compile_s(HEAD "metric m = n\nmetric k = n;\ntier X consulting < m >= 1; k >= 1; >\n");
+  assert_int_equal(o.rc, TIER_ECOMPILE);
+  assert_int_equal(o.first_line, 4);
+  assert_int_equal(o.first_col, 1);
+  tu_assert_contains(o.first_msg, "unexpected metric");
+  tu_assert_contains(o.first_msg, "';'");
+  outcome_free(&o);
+}
+
+/* A missing ';' between two requirements of a tier. */
+static void missing_semicolon_in_tier(void **st) {
+  (void)st;
+  struct outcome o = compile_s(HEAD "tier X consulting <\n  n >= 1 + n\n  n >= 2;\n>\n");
+  assert_int_equal(o.rc, TIER_ECOMPILE);
+  assert_int_equal(o.first_line, 5);
+  assert_int_equal(o.first_col, 3);
+  tu_assert_contains(o.first_msg, "unexpected identifier");
+  tu_assert_contains(o.first_msg, "';'");
+  outcome_free(&o);
+}
+
+/* The commonest slip: a threshold then a newline, no ';'.  `4 business_pro`
+ * reads like a duration (`4 months`), but the error must still point the
+ * user at the missing ';' on the requirement's line or the next one. */
+static void missing_semicolon_after_a_threshold(void **st) {
+  (void)st;
+  struct outcome o = compile_s("enum kind { consulting, technology }\n"
+                               "record { id: text; partner type: kind; certified_people: int; business_pro: int; }\n"
+                               "tier Select consulting <\n"
+                               "  certified_people >= 4\n"
+                               "  business_pro >= 2;\n"
+                               ">\n");
+  assert_int_equal(o.rc, TIER_ECOMPILE);
+  assert_true(o.first_line == 4 || o.first_line == 5);
+  tu_assert_contains(o.first_msg, "';'");
+  outcome_free(&o);
+}
+
+static void unterminated_string(void **st) {
+  (void)st;
+  struct outcome o = compile_s(HEAD "metric m \"abc = n;\ntier X consulting < m >= 1; >\n");
+  assert_int_equal(o.rc, TIER_ECOMPILE);
+  assert_int_equal(o.first_line, 3);
+  assert_int_equal(o.first_col, 10);
+  tu_assert_contains(o.first_msg, "unterminated string");
+  outcome_free(&o);
+}
+
+static void unknown_escape_in_string(void **st) {
+  (void)st;
+  char *t = tu_diags(HEAD "metric m \"a\\qb\" = n;\ntier X consulting < m >= 1; >\n");
+  tu_assert_contains(t, "test.tier:3:12: error: unknown escape '\\q'");
+  free(t);
+}
+
+/* ---- hostile bytes ---------------------------------------------------------------- */
+
+static void nul_byte_is_an_error_with_position(void **st) {
+  (void)st;
+  static const char src[] = HEAD "metric m = n;\0\ntier X consulting < m >= 1; >\n";
+  struct outcome o = compile_n(src, sizeof src - 1, NULL);
+  assert_int_equal(o.rc, TIER_ECOMPILE);
+  assert_int_equal(o.nerrors, 1);
+  assert_int_equal(o.first_line, 3);
+  assert_int_equal(o.first_col, 14);
+  tu_assert_contains(o.first_msg, "NUL byte");
+  outcome_free(&o);
+}
+
+/* The rendered diagnostics are one C string: a NUL byte quoted from the
+ * source line must not cut them short (the caret and every later error must
+ * still be there). */
+static void nul_byte_does_not_truncate_the_rendered_diagnostics(void **st) {
+  (void)st;
+  static const char src[] = HEAD "metric m = n;\0 metric q = ;\n";
+  struct outcome o = compile_n(src, sizeof src - 1, NULL);
+  assert_int_equal(o.rc, TIER_ECOMPILE);
+  assert_int_equal(o.nerrors, 2);
+  tu_assert_contains(o.text, "test.tier:3:14: error: NUL byte in source");
+  tu_assert_contains(o.text, "^");
+  tu_assert_contains(o.text, "test.tier:3:28: error:");
+  outcome_free(&o);
+}
+
+static void check_bad_utf8(const char *bytes, unsigned col, unsigned char first) {
+  char src[256];
+  int n = snprintf(src, sizeof src, HEAD "# a comment %s here\ntier X consulting < n >= 1; >\n", bytes);
+  struct outcome o = compile_n(src, (size_t)n, NULL);
+  assert_int_equal(o.rc, TIER_ECOMPILE);
+  assert_int_equal(o.nerrors, 1);
+  assert_int_equal(o.first_line, 3);
+  assert_int_equal(o.first_col, col);
+  tu_assert_contains(o.first_msg, "invalid UTF-8");
+  char want[32];
+  snprintf(want, sizeof want, "0x%02x", first);
+  tu_assert_contains(o.first_msg, want);
+  tu_assert_contains(o.text, "test.tier:3:");
+  outcome_free(&o);
+}
+static void invalid_utf8_overlong(void **st) { (void)st; check_bad_utf8("\xC0\x80", 13, 0xC0); }
+static void invalid_utf8_surrogate(void **st) { (void)st; check_bad_utf8("\xED\xA0\x80", 13, 0xED); }
+static void invalid_utf8_past_max(void **st) { (void)st; check_bad_utf8("\xF4\x90\x80\x80", 13, 0xF4); }
+static void invalid_utf8_lone_continuation(void **st) { (void)st; check_bad_utf8("\x80", 13, 0x80); }
+static void invalid_utf8_truncated(void **st) {
+  (void)st;
+  check_bad_utf8("\xE3\x81", 13, 0xE3);              /* 3-byte sequence cut after 2 */
+  check_bad_utf8("\xE6\x97\xA5\xE3", 14, 0xE3);      /* a good character then a cut one */
+}
+static void invalid_utf8_at_end_of_file(void **st) {
+  (void)st;
+  static const char src[] = HEAD "tier X consulting < n >= 1; >\n# \xE3\x81";
+  struct outcome o = compile_n(src, sizeof src - 1, NULL);
+  assert_int_equal(o.rc, TIER_ECOMPILE);
+  assert_int_equal(o.first_line, 4);
+  assert_int_equal(o.first_col, 3);
+  tu_assert_contains(o.first_msg, "invalid UTF-8");
+  outcome_free(&o);
+}
+
+static void stray_character(void **st) {
+  (void)st;
+  struct outcome o = compile_s(HEAD "metric m = n @ 2;\n");
+  assert_int_equal(o.rc, TIER_ECOMPILE);
+  assert_int_equal(o.first_line, 3);
+  assert_int_equal(o.first_col, 14);
+  tu_assert_contains(o.first_msg, "unexpected character '@'");
+  outcome_free(&o);
+}
+
+static void non_ascii_identifier(void **st) {
+  (void)st;
+  struct outcome o = compile_s(HEAD "metric 数 = n;\n");
+  assert_int_equal(o.rc, TIER_ECOMPILE);
+  assert_int_equal(o.first_line, 3);
+  assert_int_equal(o.first_col, 8);
+  tu_assert_contains(o.first_msg, "identifiers are ASCII");
+  outcome_free(&o);
+}
+
+/* ---- limits ----------------------------------------------------------------------------- */
+
+static void identifier_longer_than_64(void **st) {
+  (void)st;
+  char name[80];
+  memset(name, 'a', 65);
+  name[65] = 0;
+  char src[512];
+  snprintf(src, sizeof src, HEAD "metric %s = n;\ntier X consulting < %s >= 1; >\n", name, name);
+  struct outcome o = compile_s(src);
+  assert_int_equal(o.rc, TIER_ECOMPILE);
+  assert_int_equal(o.first_line, 3);
+  assert_int_equal(o.first_col, 8);
+  assert_string_equal(o.first_msg, "identifier is 65 characters long; the limit is 64");
+  outcome_free(&o);
+  /* exactly 64 is fine */
+  name[64] = 0;
+  snprintf(src, sizeof src, HEAD "metric %s = n;\ntier X consulting < %s >= 1; >\n", name, name);
+  o = compile_s(src);
+  assert_int_equal(o.rc, TIER_OK);
+  outcome_free(&o);
+}
+
+static void huge_integer_literal(void **st) {
+  (void)st;
+  struct outcome o = compile_s(HEAD "metric m = 99999999999999999999999999999999;\ntier X consulting < m >= 1; >\n");
+  assert_int_equal(o.rc, TIER_ECOMPILE);
+  assert_int_equal(o.first_line, 3);
+  assert_int_equal(o.first_col, 12);
+  tu_assert_contains(o.first_msg, "out of range");
+  outcome_free(&o);
+  /* the edge: 2^53-1 is accepted, 2^53 is not */
+  o = compile_s(HEAD "metric m = 9007199254740991;\ntier X consulting < m >= 1; >\n");
+  assert_int_equal(o.rc, TIER_OK);
+  outcome_free(&o);
+  o = compile_s(HEAD "metric m = 9007199254740992;\ntier X consulting < m >= 1; >\n");
+  assert_int_equal(o.rc, TIER_ECOMPILE);
+  tu_assert_contains(o.first_msg, "out of range");
+  outcome_free(&o);
+}
+
+static void huge_decimal_literal(void **st) {
+  (void)st;
+  struct outcome o = compile_s(HEAD "metric m = 123456789012345678901234567890.5;\ntier X consulting < m >= 1; >\n");
+  assert_int_equal(o.rc, TIER_ECOMPILE);
+  tu_assert_contains(o.first_msg, "out of range");
+  outcome_free(&o);
+}
+
+static void invalid_date_literal(void **st) {
+  (void)st;
+  struct outcome o = compile_s(HEAD "tier X consulting < d >= 2019-02-30; >\n");
+  assert_int_equal(o.rc, TIER_ECOMPILE);
+  assert_int_equal(o.first_line, 3);
+  assert_int_equal(o.first_col, 26);
+  tu_assert_contains(o.first_msg, "'2019-02-30' is not a calendar date");
+  outcome_free(&o);
+}
+
+static char *build(const char *head, const char *unit, size_t times, const char *mid, const char *unit2,
+                   size_t times2, const char *tail) {
+  size_t n = strlen(head) + strlen(unit) * times + strlen(mid) + strlen(unit2) * times2 + strlen(tail);
+  char *s = malloc(n + 1);
+  assert_non_null(s);
+  char *p = s;
+  p += sprintf(p, "%s", head);
+  for (size_t i = 0; i < times; i++) p += sprintf(p, "%s", unit);
+  p += sprintf(p, "%s", mid);
+  for (size_t i = 0; i < times2; i++) p += sprintf(p, "%s", unit2);
+  sprintf(p, "%s", tail);
+  return s;
+}
+
+static void hundred_thousand_nested_parentheses(void **st) {
+  (void)st;
+  char *src = build(HEAD "metric m = ", "(", 100000, "n", ")", 100000, ";\ntier X consulting < m >= 1; >\n");
+  struct outcome o = compile_s(src);
+  assert_int_equal(o.rc, TIER_ECOMPILE);
+  assert_int_equal(o.first_line, 3);
+  tu_assert_contains(o.first_msg, "too deep");
+  outcome_free(&o);
+  free(src);
+}
+
+static void nesting_just_inside_and_past_the_limit(void **st) {
+  (void)st;
+  /* the limit is LIM_DEPTH levels: a little nesting is fine */
+  char *src = build(HEAD "metric m = ", "(", 50, "n", ")", 50, ";\ntier X consulting < m >= 1; >\n");
+  struct outcome o = compile_s(src);
+  assert_int_equal(o.rc, TIER_OK);
+  outcome_free(&o);
+  free(src);
+  src = build(HEAD "metric m = ", "not (", 1000, "true", ")", 1000, ";\ntier X consulting < m; >\n");
+  o = compile_s(src);
+  assert_int_equal(o.rc, TIER_ECOMPILE);
+  tu_assert_contains(o.first_msg, "too deep");
+  outcome_free(&o);
+  free(src);
+  src = build(HEAD "metric m = ", "-", 100000, "n", "", 0, ";\ntier X consulting < m >= 1; >\n");
+  o = compile_s(src);
+  assert_int_equal(o.rc, TIER_ECOMPILE);
+  tu_assert_contains(o.first_msg, "too deep");
+  outcome_free(&o);
+  free(src);
+}
+
+static void million_term_chain(void **st) {
+  (void)st;
+  char *src = build(HEAD "metric m = ", "n + ", 1000000, "n", "", 0, ";\ntier X consulting < m >= 1; >\n");
+  struct outcome o = compile_s(src);
+  /* either an error (nesting limit) or a compiled ruleset, never a crash */
+  if (o.rc != TIER_OK) {
+    assert_int_equal(o.rc, TIER_ECOMPILE);
+    assert_int_equal(o.first_line, 3);
+    assert_true(o.nerrors >= 1 && o.nerrors <= 3);
+  }
+  outcome_free(&o);
+  free(src);
+  src = build(HEAD "tier X consulting < ", "n >= 1 and ", 1000000, "n >= 1", "", 0, "; >\n");
+  o = compile_s(src);
+  if (o.rc != TIER_OK) assert_int_equal(o.rc, TIER_ECOMPILE);
+  outcome_free(&o);
+  free(src);
+}
+
+static void many_requirements_compile(void **st) {
+  (void)st;
+  /* breadth is not depth: 20,000 requirements in one tier is a valid ruleset */
+  char *src = build(HEAD "tier X consulting <\n", "  n >= 1;\n", 20000, ">\n", "", 0, "");
+  struct outcome o = compile_s(src);
+  assert_int_equal(o.rc, TIER_OK);
+  outcome_free(&o);
+  free(src);
+}
+
+static void sixteen_mib_identifier(void **st) {
+  (void)st;
+  size_t big = (size_t)16 << 20;
+  char *src = build(HEAD "metric ", "", 0, "", "", 0, "");
+  size_t h = strlen(src);
+  char *s = realloc(src, h + big + 64);
+  assert_non_null(s);
+  memset(s + h, 'x', big);
+  size_t n = h + big;
+  n += (size_t)sprintf(s + n, " = n;\n");
+
+  /* with the default limit (8 MiB) the file is refused as a whole */
+  struct outcome o = compile_n(s, n, NULL);
+  assert_int_equal(o.rc, TIER_ECOMPILE);
+  tu_assert_contains(o.first_msg, "larger than the limit");
+  outcome_free(&o);
+
+  /* with room for it, the scanner meets the token and the length limit applies */
+  tier_options opt;
+  memset(&opt, 0, sizeof opt);
+  opt.max_source = (size_t)64 << 20;
+  o = compile_n(s, n, &opt);
+  assert_int_equal(o.rc, TIER_ECOMPILE);
+  assert_int_equal(o.first_line, 3);
+  assert_int_equal(o.first_col, 8);
+  assert_string_equal(o.first_msg, "identifier is 16777216 characters long; the limit is 64");
+  /* a monster line is quoted as a window around the spot, not whole */
+  assert_true(strlen(o.text) < 4096);
+  outcome_free(&o);
+  free(s);
+}
+
+static void sixteen_mib_string_and_comment(void **st) {
+  (void)st;
+  tier_options opt;
+  memset(&opt, 0, sizeof opt);
+  opt.max_source = (size_t)64 << 20;
+  size_t big = (size_t)16 << 20;
+  const char *pre = HEAD "metric m \"";
+  size_t h = strlen(pre);
+  char *s = malloc(h + big + 128);
+  assert_non_null(s);
+  memcpy(s, pre, h);
+  memset(s + h, 'y', big);
+  size_t n = h + big;
+  n += (size_t)sprintf(s + n, "\" = n;\ntier X consulting < m >= 1; >\n");
+  struct outcome o = compile_n(s, n, &opt);
+  assert_int_equal(o.rc, TIER_ECOMPILE);
+  assert_int_equal(o.first_line, 3);
+  tu_assert_contains(o.first_msg, "string is 16777216 bytes long; the limit is 4096");
+  outcome_free(&o);
+
+  /* a 16 MiB comment is harmless */
+  s[0] = '#';
+  memset(s + 1, 'z', h + big - 1);
+  n = h + big;
+  n += (size_t)sprintf(s + n, "\n" HEAD "tier X consulting < n >= 1; >\n");
+  o = compile_n(s, n, &opt);
+  assert_int_equal(o.rc, TIER_OK);
+  outcome_free(&o);
+  free(s);
+}
+
+static void empty_and_whitespace_sources(void **st) {
+  (void)st;
+  struct outcome o = compile_n("", 0, NULL);
+  assert_int_not_equal(o.rc, TIER_ENOMEM); /* an empty ruleset: compiles or is rejected cleanly */
+  outcome_free(&o);
+  o = compile_s("   \n\n# only a comment\n");
+  assert_int_not_equal(o.rc, TIER_ENOMEM);
+  outcome_free(&o);
+}
+
+static void unclosed_tier_block(void **st) {
+  (void)st;
+  struct outcome o = compile_s(HEAD "tier X consulting < n >= 1;\n");
+  assert_int_equal(o.rc, TIER_ECOMPILE);
+  tu_assert_contains(o.first_msg, "unexpected end of file");
+  tu_assert_contains(o.first_msg, "not closed");
+  outcome_free(&o);
+}
+
+/* ---- text in other languages ---------------------------------------------------------------- */
+
+static void japanese_in_strings_and_comments(void **st) {
+  (void)st;
+  const char *src = "# 日本語のコメント：パートナー階層の規則\n"
+                    "ruleset \"APN 階層\" version \"2019年4月\";\n" HEAD
+                    "metric m \"AWS認定資格保有者 / 公開事例\" = n; # 行末コメント\n"
+                    "tier X consulting < knowledge: m >= 1 \"知識 ✓ 🎉\"; >\n";
+  struct outcome o = compile_s(src);
+  assert_int_equal(o.rc, TIER_OK);
+  assert_int_equal(o.nerrors, 0);
+  outcome_free(&o);
+  tier_ruleset *rs = tu_compile(src, NULL);
+  assert_non_null(rs);
+  assert_string_equal(tier_ruleset_name(rs), "APN 階層");
+  assert_string_equal(tier_ruleset_version(rs), "2019年4月");
+  tier_ruleset_free(rs);
+}
+
+static void japanese_before_an_error_column_counts_characters(void **st) {
+  (void)st;
+  /* the column counts characters: 認定 is two columns of the count, not six bytes */
+  struct outcome o = compile_s(HEAD "metric m \"認定\" = n +;\n");
+  assert_int_equal(o.rc, TIER_ECOMPILE);
+  assert_int_equal(o.first_line, 3);
+  assert_int_equal(o.first_col, 20);
+  /* and the caret sits under the ';' (wide characters take two cells) */
+  char want[128];
+  snprintf(want, sizeof want, "metric m \"認定\" = n +;\n       | %*s^\n", 21, ""); /* 19 characters, 2 of them wide */
+  tu_assert_contains(o.text, want);
+  outcome_free(&o);
+}
+
+/* ---- the design card ---------------------------------------------------------------------- */
+
+static void design_card_line_verbatim(void **st) {
+  (void)st;
+  const char *src = "enum partner_kind { consulting, technology }\n"
+                    "record { id: text; partner type: partner_kind; certified_people: int; business_pro: int; }\n"
+                    "tier Select consulting < certified_people >= 4; business_pro >= 2; >\n";
+  tier_ruleset *rs = tu_compile(src, NULL);
+  assert_non_null(rs);
+  assert_string_equal(tu_tier(rs, "{\"id\":\"a\",\"type\":\"consulting\",\"certified_people\":4,\"business_pro\":2}", "2019-12-13"),
+                      "Select");
+  assert_string_equal(tu_tier(rs, "{\"id\":\"a\",\"type\":\"consulting\",\"certified_people\":3,\"business_pro\":2}", "2019-12-13"),
+                      "-");
+  tier_ruleset_free(rs);
+}
+
+static void comparisons_inside_a_block(void **st) {
+  (void)st;
+  /* `>` inside a requirement is a comparison; `>` starting a statement closes */
+  tier_ruleset *rs = tu_compile(HEAD "tier X consulting < n > 2; n < 10; 5 > 1;\n>\n", NULL);
+  assert_non_null(rs);
+  assert_string_equal(tu_tier(rs, "{\"id\":\"a\",\"type\":\"consulting\",\"n\":3,\"d\":\"2019-01-01\"}", "2019-12-13"), "X");
+  assert_string_equal(tu_tier(rs, "{\"id\":\"a\",\"type\":\"consulting\",\"n\":2,\"d\":\"2019-01-01\"}", "2019-12-13"), "-");
+  assert_string_equal(tu_tier(rs, "{\"id\":\"a\",\"type\":\"consulting\",\"n\":10,\"d\":\"2019-01-01\"}", "2019-12-13"), "-");
+  tier_ruleset_free(rs);
+}
+
+static void empty_tier_is_held_by_everyone(void **st) {
+  (void)st;
+  tier_ruleset *rs = tu_compile(HEAD "tier X consulting < >\n", NULL);
+  assert_non_null(rs);
+  assert_string_equal(tu_tier(rs, "{\"id\":\"a\",\"type\":\"consulting\",\"n\":0,\"d\":\"2019-01-01\"}", "2019-12-13"), "X");
+  assert_string_equal(tu_tier(rs, "{\"id\":\"b\",\"type\":\"consulting\",\"n\":-5,\"d\":\"1970-01-01\"}", "2019-12-13"), "X");
+  /* not by the other partner type */
+  assert_string_equal(tu_tier(rs, "{\"id\":\"c\",\"type\":\"technology\",\"n\":0,\"d\":\"2019-01-01\"}", "2019-12-13"), "-");
+  tier_ruleset_free(rs);
+}
+
+static void tier_without_partner_type(void **st) {
+  (void)st;
+  struct outcome o = compile_s(HEAD "tier X < n >= 1; >\n");
+  assert_int_equal(o.rc, TIER_ECOMPILE);
+  assert_int_equal(o.first_line, 3);
+  tu_assert_contains(o.first_msg, "tier 'X' has no partner type");
+  outcome_free(&o);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(syntax_error_has_position_line_and_caret),
+      cmocka_unit_test(syntax_error_says_what_was_expected),
+      cmocka_unit_test(several_syntax_errors_all_reported),
+      cmocka_unit_test(misspelt_keyword),
+      cmocka_unit_test(misspelt_keyword_inside_a_tier_is_reported_after_recovery),
+      cmocka_unit_test(missing_semicolon_between_items),
+      cmocka_unit_test(missing_semicolon_in_tier),
+      cmocka_unit_test(missing_semicolon_after_a_threshold),
+      cmocka_unit_test(unterminated_string),
+      cmocka_unit_test(unknown_escape_in_string),
+      cmocka_unit_test(nul_byte_is_an_error_with_position),
+      cmocka_unit_test(nul_byte_does_not_truncate_the_rendered_diagnostics),
+      cmocka_unit_test(invalid_utf8_overlong),
+      cmocka_unit_test(invalid_utf8_surrogate),
+      cmocka_unit_test(invalid_utf8_past_max),
+      cmocka_unit_test(invalid_utf8_lone_continuation),
+      cmocka_unit_test(invalid_utf8_truncated),
+      cmocka_unit_test(invalid_utf8_at_end_of_file),
+      cmocka_unit_test(stray_character),
+      cmocka_unit_test(non_ascii_identifier),
+      cmocka_unit_test(identifier_longer_than_64),
+      cmocka_unit_test(huge_integer_literal),
+      cmocka_unit_test(huge_decimal_literal),
+      cmocka_unit_test(invalid_date_literal),
+      cmocka_unit_test(hundred_thousand_nested_parentheses),
+      cmocka_unit_test(nesting_just_inside_and_past_the_limit),
+      cmocka_unit_test(million_term_chain),
+      cmocka_unit_test(many_requirements_compile),
+      cmocka_unit_test(sixteen_mib_identifier),
+      cmocka_unit_test(sixteen_mib_string_and_comment),
+      cmocka_unit_test(empty_and_whitespace_sources),
+      cmocka_unit_test(unclosed_tier_block),
+      cmocka_unit_test(japanese_in_strings_and_comments),
+      cmocka_unit_test(japanese_before_an_error_column_counts_characters),
+      cmocka_unit_test(design_card_line_verbatim),
+      cmocka_unit_test(comparisons_inside_a_block),
+      cmocka_unit_test(empty_tier_is_held_by_everyone),
+      cmocka_unit_test(tier_without_partner_type),
+  };
+  return cmocka_run_group_tests_name("front", tests, NULL, NULL);
+}
