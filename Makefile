@@ -13,7 +13,7 @@ LIB     ?= lib
 BUILD   ?= build
 OPT     ?= -O2 -g
 WARN    := -Wall -Wextra -Werror
-CFLAGS  += -std=c11 $(WARN) $(OPT) -D_POSIX_C_SOURCE=200809L -Iinclude -Isrc -I$(BUILD)
+CFLAGS  += -std=c11 $(WARN) $(OPT) -D_XOPEN_SOURCE=700 -Iinclude -Isrc -I$(BUILD)
 LDLIBS  := -ljansson -lsodium -lm
 
 DEB_PKGS := flex bison libcmocka-dev libjansson-dev libsodium-dev pkg-config

@@ -53,6 +53,7 @@ static struct node *mkagg(struct parser *ps, int op, struct tokval field, const 
 }
 
 %token <tok> IDENT "identifier" STRING "string" INT "integer" DECIMAL "decimal number" DATE "date"
+%token <tok> UNIT "time unit (days, months or years)"
 %token TIER "tier" METRIC "metric" ENUM "enum" RECORD "record" LIST "list"
 %token IMPORT "import" RULESET "ruleset" VERSION "version" REVIEW "review"
 %token EFFECTIVE "effective" COUNT "count" DISTINCT "distinct" SUM "sum"
@@ -158,7 +159,7 @@ body:
 stmt:
     IDENT ':'                   { $$ = mk(ps, I_SECTION, &@1); if ($$) $$->name = $1.s; }
   | expr opt_label ';'          { $$ = mk(ps, I_REQ, &@1); if ($$) { $$->a = $1; $$->b = $2; } }
-  | SUSTAINED INT IDENT ';'     {
+  | SUSTAINED INT UNIT ';'      {
       $$ = mk(ps, I_SUSTAINED, &@$); if ($$) { $$->ival = $2.i; $$->name = $3.s; $$->loc2 = @3; }
     }
   | error ';'                   { $$ = NULL; yyerrok; }
@@ -184,7 +185,7 @@ expr:
     }
   | expr IS NONE                { $$ = ast_un(ps, N_ISNONE, $1, &@$); }
   | expr IS NOT NONE            { $$ = ast_un(ps, N_ISNONE, $1, &@$); if ($$ && $$->kind == N_ISNONE) $$->neg = true; }
-  | expr WITHIN INT IDENT       {
+  | expr WITHIN INT UNIT        {
       $$ = ast_un(ps, N_WITHIN, $1, &@$);
       if ($$ && $$->kind == N_WITHIN) {
         struct node *d = mk(ps, N_DURATION, &@3);
@@ -220,7 +221,7 @@ primary:
   | FALSE                       { $$ = mk(ps, N_BOOL, &@1); }
   | ASOF                        { $$ = mk(ps, N_ASOF, &@1); }
   | IDENT                       { $$ = mkname(ps, $1, &@1); }
-  | INT IDENT                   { $$ = mk(ps, N_DURATION, &@$); if ($$) { $$->ival = $1.i; $$->name = $2.s; $$->loc2 = @2; } }
+  | INT UNIT                    { $$ = mk(ps, N_DURATION, &@$); if ($$) { $$->ival = $1.i; $$->name = $2.s; $$->loc2 = @2; } }
   | '(' expr ')'                { $$ = ast_un(ps, 0, $2, &@$); }
   ;
 
@@ -251,7 +252,7 @@ static void yyerror(YYLTYPE *l, yyscan_t sc, struct parser *ps, const char *msg)
 /* "unexpected X; expected A, B or C", with hints for the usual slips. */
 static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t sc, struct parser *ps) {
   (void)sc;
-  enum { NEXP = 7 };
+  enum { NEXP = 12 };
   yysymbol_kind_t exp[NEXP];
   int n = yypcontext_expected_tokens(ctx, exp, NEXP);
   yysymbol_kind_t tok = yypcontext_token(ctx);
@@ -270,6 +271,8 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t sc, struct pa
     }
   if (tok == YYSYMBOL_YYEOF && ps->in_block)
     buf_printf(&b, " (a tier block is not closed: end it with '>' on its own)");
+  else if (ps->in_block && strcmp(yysymbol_name(tok), "'>'") == 0)
+    buf_printf(&b, " (the '>' that closes a tier block must start a statement: is a ';' missing before it?)");
   diag_add(ps->dg, TIER_ERROR, yypcontext_location(ctx), "%s", b.p ? (char *)b.p : "syntax error");
   buf_free(&b);
   return 0;

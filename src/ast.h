@@ -74,6 +74,7 @@ struct parser {
   bool in_block, stmt_start;
   bool depth_reported;
   int paren_depth;
+  int last_tok;           /* the previous token, for duration units */
   uint32_t pos;           /* byte offset of the next token */
   jmp_buf fatal;          /* the scanner's way out on a fatal error */
 };

@@ -77,6 +77,7 @@ int bc_write(const struct image *img, bool strip, struct buf *out) {
       for (int j = 0; j < 4; j++) out->p[table + (size_t)(id - 1) * 12 + (size_t)k * 4 + (size_t)j] = (uint8_t)(v[k] >> (8 * j));
   }
   if (out->failed) return TIER_ENOMEM;
+  if (out->n > 0xFFFFFFFFu - SUM_SIZE - SIG_SIZE) return TIER_EUSAGE; /* lengths are 32-bit */
   uint32_t total = (uint32_t)(out->n + SUM_SIZE);
   for (int j = 0; j < 4; j++) out->p[16 + j] = (uint8_t)(total >> (8 * j));
   uint8_t sum[SUM_SIZE];
@@ -181,11 +182,13 @@ static void put_section(struct buf *b, int id, const struct image *img) {
   case S_DEBUG:
     buf_u32(b, img->ntiers);
     for (uint32_t i = 0; i < img->ntiers; i++) {
+      buf_u32(b, img->tiers[i].file);
       buf_u32(b, img->tiers[i].line);
       buf_u32(b, img->tiers[i].col);
     }
     buf_u32(b, img->nreqs);
     for (uint32_t i = 0; i < img->nreqs; i++) {
+      buf_u32(b, img->reqs[i].file);
       buf_u32(b, img->reqs[i].line);
       buf_u32(b, img->reqs[i].col);
     }
@@ -361,12 +364,20 @@ static void rd_section(struct cur *c, int id, struct image *img) {
     break;
   }
   case S_DEBUG: {
-    uint32_t nt = rdcount(c, 8, 0x100000);
+    uint32_t nt = rdcount(c, 12, 0x100000);
     if (!c->bad && nt != img->ntiers) { cur_fail(c, "tier count differs from the tier table"); return; }
-    for (uint32_t i = 0; i < nt; i++) { img->tiers[i].line = rd32(c); img->tiers[i].col = rd32(c); }
-    uint32_t nr = rdcount(c, 8, 0x1000000);
+    for (uint32_t i = 0; i < nt; i++) {
+      img->tiers[i].file = rd32(c);
+      img->tiers[i].line = rd32(c);
+      img->tiers[i].col = rd32(c);
+    }
+    uint32_t nr = rdcount(c, 12, 0x1000000);
     if (!c->bad && nr != img->nreqs) { cur_fail(c, "requirement count differs from the tier table"); return; }
-    for (uint32_t i = 0; i < nr; i++) { img->reqs[i].line = rd32(c); img->reqs[i].col = rd32(c); }
+    for (uint32_t i = 0; i < nr; i++) {
+      img->reqs[i].file = rd32(c);
+      img->reqs[i].line = rd32(c);
+      img->reqs[i].col = rd32(c);
+    }
     img->has_debug = true;
     break;
   }

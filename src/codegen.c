@@ -189,6 +189,7 @@ static void gen(struct cg *g, const struct node *n) {
       gen(g, n->a);
       uint32_t j = emit_jump(g, n->op == B_AND ? OP_ANDJ : OP_ORJ);
       gen(g, n->b);
+      if (n->b->ty.opt) emit(g, OP_BOOL); /* a missing right side is false, as on the left */
       patch(g, j, here(g));
       break;
     }
@@ -387,6 +388,7 @@ struct image *cg_run(struct comp *c) {
     it->sustained = (uint32_t)st->sustained;
     it->first_req = ri;
     diag_line_col(&c->dg.files[st->n->loc.file], st->n->loc.beg, &it->line, &it->col);
+    it->file = istr(&g, c->dg.files[st->n->loc.file].path);
     uint32_t section = NO_STR;
     for (struct node *s = st->n->list; s; s = s->next) {
       if (s->kind == I_SECTION) { section = istr(&g, s->name); continue; }
@@ -402,6 +404,7 @@ struct image *cg_run(struct comp *c) {
       else if (r->metric >= 0) r->label = img->metrics[r->metric].label;
       else r->label = NO_STR;
       diag_line_col(&c->dg.files[s->loc.file], s->loc.beg, &r->line, &r->col);
+      r->file = istr(&g, c->dg.files[s->loc.file].path);
     }
     it->nreq = ri - it->first_req;
   }

@@ -53,6 +53,16 @@ static char *read_file(struct comp *c, const char *path, size_t *len, const stru
   return s;
 }
 
+/* The file's canonical name, to compare files rather than spellings
+ * (sub/../x.tier is x.tier); the name as written when it does not exist. */
+static const char *canonical(struct comp *c, const char *path) {
+  if (!path) return NULL;
+  char *r = realpath(path, NULL);
+  const char *s = arena_strndup(&c->ar, r ? r : path, strlen(r ? r : path));
+  free(r);
+  return s;
+}
+
 static int add_file(struct comp *c, const char *path, char *text, size_t len) {
   if (c->dg.nfiles == c->dg.capfiles) {
     uint32_t cap = c->dg.capfiles ? c->dg.capfiles * 2 : 8;
@@ -64,6 +74,7 @@ static int add_file(struct comp *c, const char *path, char *text, size_t len) {
   }
   struct srcfile *f = &c->dg.files[c->dg.nfiles];
   f->path = arena_strndup(&c->ar, path, strlen(path));
+  f->canon = canonical(c, path);
   f->text = text;
   f->len = len;
   return (int)c->dg.nfiles++;
@@ -102,7 +113,7 @@ static struct node *load(struct comp *c, const char *path, char *text, size_t le
   ps.text = text;
   ps.len = len;
   struct node *items = parse_file(&ps);
-  stack[depth] = c->dg.files[fi].path;
+  stack[depth] = c->dg.files[fi].canon;
   struct node *head = NULL, *tail = NULL;
   for (struct node *n = items, *next; n; n = next) {
     next = n->next;
@@ -111,14 +122,15 @@ static struct node *load(struct comp *c, const char *path, char *text, size_t le
     if (n->kind == I_IMPORT) {
       add = NULL;
       char *p = join_path(c, c->dg.files[fi].path, n->str ? n->str : "");
+      const char *cp = canonical(c, p);
       bool bad_import = false;
       for (int i = 0; i <= depth; i++)
-        if (p && strcmp(stack[i], p) == 0) {
+        if (cp && strcmp(stack[i], cp) == 0) {
           diag_add(&c->dg, TIER_ERROR, &n->loc2, "import cycle: '%s' imports itself through this import", p);
           bad_import = true;
         }
-      for (uint32_t i = 0; !bad_import && p && i < c->dg.nfiles; i++)
-        if (strcmp(c->dg.files[i].path, p) == 0) {
+      for (uint32_t i = 0; !bad_import && cp && i < c->dg.nfiles; i++)
+        if (c->dg.files[i].canon && strcmp(c->dg.files[i].canon, cp) == 0) {
           diag_add(&c->dg, TIER_ERROR, &n->loc2, "'%s' is imported twice", p);
           bad_import = true;
         }
@@ -205,12 +217,14 @@ int tier_compile(const char *path, const char *text, size_t textlen, const tier_
   crypto_generichash_final(&hs, c.src_hash, 32);
 
   int rc = TIER_OK;
-  if (c.dg.nerrors == 0 && !c.ar.failed) sema_run(&c);
+  /* names and types are checked even after syntax errors, so that one run
+   * reports all it can; the items that failed to parse are left out */
+  if (c.items && !c.ar.failed) sema_run(&c);
   if (c.ar.failed) rc = TIER_ENOMEM;
   else if (c.dg.nerrors) rc = TIER_ECOMPILE;
   if (rc == TIER_OK) {
     struct image *img = cg_run(&c);
-    if (!img) rc = TIER_ENOMEM;
+    if (!img) rc = c.dg.nerrors ? TIER_ECOMPILE : TIER_ENOMEM;
     else {
       struct buf b = {.hook = &hook};
       int w = bc_write(img, opt->strip != 0, &b);

@@ -48,9 +48,12 @@ void dis_image(const struct image *img, const char *what, struct buf *b) {
   buf_printf(b, "; %s: tierc bytecode, format %u%s%s\n", what, img->fmt_version,
              img->has_debug ? ", with debug section" : ", stripped", img->signed_ ? ", signed" : "");
   buf_printf(b, "ruleset   ");
-  out_json_str(b, img_str(img, img->name), strlen(img_str(img, img->name)));
-  buf_printf(b, " version ");
-  out_json_str(b, img_str(img, img->version), strlen(img_str(img, img->version)));
+  if (img->name == NO_STR) buf_printf(b, "-");
+  else out_json_str(b, img_str(img, img->name), strlen(img_str(img, img->name)));
+  if (img->version != NO_STR) {
+    buf_printf(b, " version ");
+    out_json_str(b, img_str(img, img->version), strlen(img_str(img, img->version)));
+  }
   buf_printf(b, "\nsource    %s\nhash      ", img->src_name == NO_STR ? "-" : img_str(img, img->src_name));
   for (int i = 0; i < 32; i++) buf_printf(b, "%02x", img->src_hash[i]);
   char d[11];
@@ -100,7 +103,7 @@ void dis_image(const struct image *img, const char *what, struct buf *b) {
   for (uint32_t t = 0; t < img->ntiers; t++) {
     const struct img_tier *T = &img->tiers[t];
     buf_printf(b, "tier %u %s %s", t, pe ? img_str(img, pe->vals[T->ptype]) : "?", img_str(img, T->name));
-    if (T->line) buf_printf(b, " (line %u)", T->line);
+    if (img->has_debug) buf_printf(b, " (%s:%u)", img_str(img, T->file), T->line);
     if (T->sustained) buf_printf(b, " sustained %u months", T->sustained);
     buf_printf(b, ": %u requirement%s\n", T->nreq, T->nreq == 1 ? "" : "s");
     for (uint32_t q = T->first_req; q < T->first_req + T->nreq; q++) {
@@ -109,7 +112,7 @@ void dis_image(const struct image *img, const char *what, struct buf *b) {
                  R->section == NO_STR ? "" : ": ", img_str(img, R->rule));
       if (R->metric >= 0 || R->field >= 0) {
         if (R->metric >= 0) buf_printf(b, "   [m%d %s ", R->metric, out_cmp_text(R->cmp));
-        else buf_printf(b, "   [slot %d %s ", R->field, out_cmp_text(R->cmp));
+        else buf_printf(b, "   [%s %s ", img_str(img, img->fields[img_top_field(img, (uint32_t)R->field)].name), out_cmp_text(R->cmp));
         const_text(img, R->konst, b);
         buf_u8(b, ']');
       }
@@ -126,14 +129,16 @@ void dis_image(const struct image *img, const char *what, struct buf *b) {
       if (img->reqs[q].code == pc) {
         uint32_t t = 0;
         while (t + 1 < img->ntiers && img->tiers[t + 1].first_req <= q) t++;
-        buf_printf(b, "requirement r%u (%s)", q, img_str(img, img->tiers[t].name));
-        if (img->reqs[q].line) buf_printf(b, " line %u", img->reqs[q].line);
+        buf_printf(b, "requirement r%u (%s %s)", q, pe ? img_str(img, pe->vals[img->tiers[t].ptype]) : "?",
+                   img_str(img, img->tiers[t].name));
+        if (img->has_debug) buf_printf(b, " %s:%u", img_str(img, img->reqs[q].file), img->reqs[q].line);
         buf_printf(b, ": %s\n", img_str(img, img->reqs[q].rule));
       }
     uint8_t op = img->code[pc];
     const struct opinfo *oi = &op_info[op];
     uint32_t a = oi->fmt != N0 ? rd32(img->code + pc + 1) : 0, bb = op_noperands(oi->fmt) > 1 ? rd32(img->code + pc + 5) : 0;
-    buf_printf(b, "  %04u  %-10s", pc, oi->name);
+    if (oi->fmt == N0) buf_printf(b, "  %04u  %s", pc, oi->name);
+    else buf_printf(b, "  %04u  %-10s", pc, oi->name);
     switch (oi->fmt) {
     case K: buf_printf(b, "k%-6u ; ", a); const_text(img, a, b); break;
     case FLD: buf_printf(b, "%-7u ; %s", a, field_name(img, -1, a)); break;

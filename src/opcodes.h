@@ -3,7 +3,7 @@
  *
  * Each entry is OP(name, operands, pops, pushes, in, out, meaning):
  *   operands  how many u32 operands follow the opcode byte in the file and
- *             what each one is (see enum opnd in bytecode.h);
+ *             what each one is (see enum opnd in tier_int.h);
  *   pops/pushes  the stack effect, checked by the verifier;
  *   in/out    the value class of the popped operands and of the result
  *             (I = 64-bit integer-like: int, money, date, enum, bool;
@@ -24,6 +24,7 @@
   OP(SETMETRIC, MET,      1, 0, 'M', '-', "pop into metric register")          \
   OP(ASOF,      N0,       0, 1, '-', 'I', "push the evaluation date")          \
   OP(NOT,       N0,       1, 1, 'I', 'I', "boolean not (missing -> false)")    \
+  OP(BOOL,      N0,       1, 1, 'I', 'I', "true stays true; false or missing -> false") \
   OP(NEG_I,     N0,       1, 1, 'I', 'I', "negate integer (checked)")          \
   OP(NEG_F,     N0,       1, 1, 'F', 'F', "negate number")                     \
   OP(ADD_I,     N0,       2, 1, 'I', 'I', "add integers (checked)")            \

@@ -67,7 +67,7 @@ static const char *culprit(struct tier_vm *vm, char *buf, size_t n) {
   if (best >= 0 && rs->metric_entry < best_at) {
     const struct img_req *r = &img->reqs[best];
     snprintf(buf, n, "in rule '%s'%s", img_str(img, r->rule), "");
-    if (r->line) snprintf(buf + strlen(buf), n - strlen(buf), " (line %u)", r->line);
+    if (img->has_debug) snprintf(buf + strlen(buf), n - strlen(buf), " (%s:%u)", img_str(img, r->file), r->line);
   } else if (vm->err_pc >= rs->metric_entry) {
     snprintf(buf, n, "in the metric definitions");
   } else {

@@ -288,8 +288,10 @@ static int unify_numeric(struct node *a, struct node *b) {
   if (ka == kb) return ka;
   if ((ka == TY_INT && kb == TY_MONEY) || (ka == TY_MONEY && kb == TY_INT)) return TY_MONEY;
   if ((ka == TY_INT && kb == TY_NUMBER) || (ka == TY_NUMBER && kb == TY_INT)) return TY_NUMBER;
+  /* a decimal literal meets money as money: coerce() reports one that is
+   * not exact in cents rather than comparing in floating point */
   const struct node *num = ka == TY_NUMBER ? a : b;
-  if (num->kind == N_DEC && num->cents_ok) return TY_MONEY;
+  if (num->kind == N_DEC) return TY_MONEY;
   return TY_NUMBER;
 }
 
@@ -474,6 +476,10 @@ static struct type check_arith(struct comp *c, struct node *n, const struct scop
 }
 
 static struct type check_agg(struct comp *c, struct node *n, const struct scope *sc) {
+  if (!sc->allow_metrics) {
+    diag_add(&c->dg, TIER_ERROR, &n->loc, "%s cannot use aggregates: it must depend on the record's own fields only", sc->what);
+    return TY_ERR;
+  }
   if (sc->list >= 0) {
     diag_add(&c->dg, TIER_ERROR, &n->loc, "an aggregate inside another aggregate is not supported: define the inner one as a metric");
     return TY_ERR;
@@ -493,7 +499,7 @@ static struct type check_agg(struct comp *c, struct node *n, const struct scope 
   in.list = l;
   if (n->a) {
     struct type tw = check(c, n->a, &in);
-    if (tw.kind != TY_ERROR && (tw.kind != TY_BOOL || tw.opt))
+    if (tw.kind != TY_ERROR && tw.kind != TY_BOOL)
       diag_add(&c->dg, TIER_ERROR, &n->a->loc, "a 'where' condition must be bool, not %s", ty_str(c, tw));
   }
   if (n->op == A_COUNT) return ty_make(TY_INT, false, 0);

@@ -73,6 +73,7 @@ void buf_free(struct buf *b);
 /* ---- source files and diagnostics ----------------------------------------- */
 struct srcfile {
   char *path;      /* as given or resolved */
+  const char *canon; /* realpath, for spotting the same file twice */
   char *text;      /* NUL-terminated copy */
   size_t len;
 };
@@ -144,7 +145,7 @@ struct img_req {
   int32_t field;          /* -1 unless `field CMP constant` (top-level slot) */
   uint8_t cmp;            /* CMP_* when metric or field >= 0 */
   uint32_t konst;         /* constant index when metric >= 0 */
-  uint32_t line, col;     /* debug: 0 when stripped */
+  uint32_t file, line, col; /* debug: source file (string), 0 / NO_STR when stripped */
 };
 enum { CMP_EQ = 1, CMP_NE, CMP_LT, CMP_LE, CMP_GT, CMP_GE };
 struct img_tier {
@@ -152,7 +153,7 @@ struct img_tier {
   uint32_t ptype;      /* ordinal in the partner enum */
   uint32_t sustained;  /* months, 0 = none */
   uint32_t first_req, nreq;
-  uint32_t line, col;
+  uint32_t file, line, col; /* debug */
 };
 
 struct image {

@@ -172,7 +172,22 @@ bool utf8_valid(const char *s, size_t n, size_t *bad) {
 
 /* ---- diagnostics ------------------------------------------------------------------ */
 
+/* A note without position, past the error limit. */
+static void diag_add_plain(struct diags *d, const char *msg) {
+  struct diag *g = arena_alloc(d->ar, sizeof *g);
+  if (!g) return;
+  g->severity = TIER_NOTE;
+  g->msg = arena_strndup(d->ar, msg, strlen(msg));
+  if (d->tail) d->tail->next = g; else d->head = g;
+  d->tail = g;
+}
+
 void diag_add(struct diags *d, int sev, const struct loc *l, const char *fmt, ...) {
+  if (sev == TIER_WARNING && d->werror) sev = TIER_ERROR;
+  if (sev == TIER_ERROR && d->nerrors >= LIM_ERRORS) {
+    if (d->nerrors++ == LIM_ERRORS) diag_add_plain(d, "too many errors; stopping the list here");
+    return;
+  }
   struct diag *g = arena_alloc(d->ar, sizeof *g);
   if (!g) return;
   va_list ap;
@@ -184,7 +199,6 @@ void diag_add(struct diags *d, int sev, const struct loc *l, const char *fmt, ..
   va_start(ap, fmt);
   vsnprintf(g->msg, (size_t)n + 1, fmt, ap);
   va_end(ap);
-  if (sev == TIER_WARNING && d->werror) sev = TIER_ERROR;
   g->severity = sev;
   if (l) { g->loc = *l; g->has_loc = true; }
   if (d->tail) d->tail->next = g; else d->head = g;

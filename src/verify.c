@@ -97,8 +97,10 @@ static int check_tables(struct vfy *v) {
     if (f->kind < TY_TEXT || f->kind > TY_LIST) return fail(v, "schema: field %u: unknown type %u", i, f->kind);
     if (f->flags & ~(FF_OPT | FF_PARTNER)) return fail(v, "schema: field %u: unknown flags", i);
     if (f->kind == TY_ENUM && f->ref >= img->nenums) return fail(v, "schema: field %u: enum index out of range", i);
-    if (f->kind == TY_LIST && (f->ref >= img->nlists || f->owner != NO_LIST || (f->flags & FF_OPT)))
+    if (f->kind == TY_LIST && (f->ref >= img->nlists || f->owner != NO_LIST || (f->flags & FF_OPT) || img->lists[f->ref].field != i))
       return fail(v, "schema: field %u: bad list", i);
+    if ((f->flags & FF_PARTNER) && (int32_t)i != img->partner_field)
+      return fail(v, "schema: field %u is flagged as the partner type but is not the partner field", i);
     if (f->owner == NO_LIST) {
       if (f->slot >= img->ntop || seen_top[f->slot]) return fail(v, "schema: field %u: slot %u out of range or reused", i, f->slot);
       seen_top[f->slot] = 1;
@@ -135,12 +137,14 @@ static int check_tables(struct vfy *v) {
     struct img_metric *m = &img->metrics[i];
     if (!str_ok(img, m->name, false) || !str_ok(img, m->label, true)) return fail(v, "metrics: metric %u: string index out of range", i);
     if (!kind_class(m->kind)) return fail(v, "metrics: metric %u: unknown type %u", i, m->kind);
+    if (m->opt > 1) return fail(v, "metrics: metric %u: optional flag is neither 0 nor 1", i);
     if (m->kind == TY_ENUM && m->ref >= img->nenums) return fail(v, "metrics: metric %u: enum index out of range", i);
   }
   uint32_t next_req = 0;
   for (uint32_t i = 0; i < img->ntiers; i++) {
     struct img_tier *t = &img->tiers[i];
     if (!str_ok(img, t->name, false)) return fail(v, "tiers: tier %u: name index out of range", i);
+    if (img->has_debug && !str_ok(img, t->file, false)) return fail(v, "debug: tier %u: file name index out of range", i);
     if (img->partner_field < 0) return fail(v, "tiers: tiers without a partner-type field");
     if (t->ptype >= img->enums[img->fields[img->partner_field].ref].nvals) return fail(v, "tiers: tier %u: partner type out of range", i);
     if (t->sustained > 120) return fail(v, "tiers: tier %u: sustained %u months (limit 120)", i, t->sustained);
@@ -150,6 +154,7 @@ static int check_tables(struct vfy *v) {
   if (next_req != img->nreqs) return fail(v, "tiers: %u requirements belong to no tier", img->nreqs - next_req);
   for (uint32_t i = 0; i < img->nreqs; i++) {
     struct img_req *r = &img->reqs[i];
+    if (img->has_debug && !str_ok(img, r->file, false)) return fail(v, "debug: requirement %u: file name index out of range", i);
     if (!str_ok(img, r->section, true) || !str_ok(img, r->label, true) || !str_ok(img, r->rule, false))
       return fail(v, "tiers: requirement %u: string index out of range", i);
     if (r->metric != -1 && r->field != -1) return fail(v, "tiers: requirement %u: both a metric and a field", i);
@@ -261,6 +266,7 @@ static int check_segment(struct vfy *v, uint32_t entry, enum seg kind, const cha
     uint32_t a = 0, b = 0, next = pc + 1 + 4 * (uint32_t)op_noperands(oi->fmt);
     if (op_noperands(oi->fmt) >= 1) a = rd32(img->code + pc + 1);
     if (op_noperands(oi->fmt) >= 2) b = rd32(img->code + pc + 5);
+    if (oi->fmt == MET && a >= img->nmetrics) return fail(v, "code at offset %u: metric %u out of range", pc, a);
     if (depth < oi->pops) return fail(v, "code at offset %u: %s needs %u values, the stack has %u", pc, oi->name, oi->pops, depth);
     /* classes of the operands */
     for (uint32_t k = 0; k < oi->pops; k++) {

@@ -222,6 +222,7 @@ int vm_run(struct tier_vm *vm, uint32_t entry, const struct record *r, int64_t a
   vmcase(SETMETRIC) regs[A] = *--sp; vmbreak;
   vmcase(ASOF) *sp++ = asof; vmbreak;
   vmcase(NOT) TOP = TOP == 0; vmbreak;
+  vmcase(BOOL) TOP = TOP == 1; vmbreak;
   vmcase(NEG_I) if (TOP != TIER_NONE) TOP = -TOP; vmbreak;
   vmcase(NEG_F) TOP = i64(-f64(TOP)); vmbreak;
 #define ARITH_I(fn)                                                   \
