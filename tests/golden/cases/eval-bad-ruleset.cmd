@@ -1,0 +1,1 @@
+tiervm eval tests/golden/data/not-bytecode.tbc examples/partners.jsonl

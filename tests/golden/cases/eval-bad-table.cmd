@@ -1,0 +1,1 @@
+tiervm eval --format table rules/apn-2019.tier tests/golden/data/bad-records.jsonl

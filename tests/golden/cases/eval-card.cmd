@@ -1,0 +1,1 @@
+tiervm eval examples/card.tier tests/golden/data/card.jsonl

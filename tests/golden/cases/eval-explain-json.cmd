@@ -1,0 +1,1 @@
+tiervm eval --explain --format json rules/apn-2019.tier examples/partners.jsonl

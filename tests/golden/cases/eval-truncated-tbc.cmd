@@ -1,0 +1,1 @@
+tierc compile examples/card.tier -o /tmp/tierc-golden-t.tbc >/dev/null && head -c 300 /tmp/tierc-golden-t.tbc > /tmp/tierc-golden-trunc.tbc && tiervm eval /tmp/tierc-golden-trunc.tbc examples/partners.jsonl
