@@ -11,6 +11,8 @@
 build=$1
 bindir=$2
 shift 2
+top=$(pwd)
+export TIER_BIN="$top/$bindir"
 passed=0
 failed=0
 failures=""
@@ -32,7 +34,6 @@ for t in "$@"; do
   echo "unit $(basename "$t"): $p passed, $f failed"
 done
 
-top=$(pwd)
 wrapdir=$build/wrap
 rm -rf "$wrapdir"
 mkdir -p "$wrapdir"
