@@ -47,6 +47,8 @@ typedef struct tier_options {
   size_t max_source;       /* bytes per source file; 0: 8 MiB */
   int werror;              /* treat warnings as errors */
   int strip;               /* leave the debug section out of compiled bytecode */
+  const uint8_t *trust_key; /* 32-byte Ed25519 public key: when set, tier_load
+                              accepts only files signed with this key */
 } tier_options;
 
 /* ---- diagnostics ------------------------------------------------------- */
@@ -82,6 +84,17 @@ typedef struct tier_ruleset tier_ruleset;
 int tier_load(const uint8_t *p, size_t n, const tier_options *opt,
               tier_ruleset **out, char *err, size_t errlen);
 void tier_ruleset_free(tier_ruleset *rs);
+/* 1 and the signer's public key if the file was signed (and the signature
+ * checked out: a bad signature is never loaded); 0 if unsigned. */
+int tier_ruleset_signer(const tier_ruleset *rs, uint8_t pub[32]);
+
+/* ---- signing ------------------------------------------------------------- */
+/* Make an Ed25519 key pair (secret key 64 bytes, public key 32 bytes). */
+int tier_keygen(uint8_t pub[32], uint8_t secret[64]);
+/* Sign bytecode: *out receives the file with an embedded signature (an
+ * existing one is replaced); free it with tier_free_bytes. */
+int tier_sign(const uint8_t *bc, size_t n, const uint8_t secret[64], const tier_options *opt, uint8_t **out,
+              size_t *outlen);
 const char *tier_ruleset_name(const tier_ruleset *rs);    /* empty if unnamed */
 const char *tier_ruleset_version(const tier_ruleset *rs); /* empty if none */
 /* Source hash as 64 hex digits, NUL-terminated. */

@@ -388,6 +388,25 @@ static uint32_t le32(const uint8_t *q) {
   return (uint32_t)q[0] | (uint32_t)q[1] << 8 | (uint32_t)q[2] << 16 | (uint32_t)q[3] << 24;
 }
 
+/* Sign bytecode p[0..n) (an unsigned or signed file: an old signature is
+ * replaced) with Ed25519 secret key sk; the result is the file followed by
+ * "TSIG", the public key and the signature. */
+int bc_sign(const struct tier_alloc_hook *h, const uint8_t *p, size_t n, const uint8_t sk[64], uint8_t **out,
+            size_t *outn) {
+  if (n < HDR_SIZE + SUM_SIZE || memcmp(p, MAGIC, sizeof MAGIC) != 0) return TIER_EBYTECODE;
+  uint32_t total = le32(p + 16);
+  if (total < HDR_SIZE + SUM_SIZE || (total != n && total + SIG_SIZE != n)) return TIER_EBYTECODE;
+  uint8_t *q = t_malloc(h, (size_t)total + SIG_SIZE);
+  if (!q) return TIER_ENOMEM;
+  memcpy(q, p, total);
+  memcpy(q + total, "TSIG", 4);
+  crypto_sign_ed25519_sk_to_pk(q + total + 4, sk);
+  crypto_sign_detached(q + total + 36, NULL, q, total, sk);
+  *out = q;
+  *outn = (size_t)total + SIG_SIZE;
+  return TIER_OK;
+}
+
 struct image *bc_read(const struct tier_alloc_hook *h, const uint8_t *p, size_t n, char *err, size_t errlen) {
   if (n < HDR_SIZE + SUM_SIZE) {
     snprintf(err, errlen, "file is %zu bytes, too short for a .tbc file (truncated?)", n);
@@ -408,7 +427,11 @@ struct image *bc_read(const struct tier_alloc_hook *h, const uint8_t *p, size_t 
     return NULL;
   }
   uint32_t flags = le32(p + 12), total = le32(p + 16), nsec = le32(p + 20);
-  if (total < HDR_SIZE + SUM_SIZE || total > n) {
+  if (total < HDR_SIZE + SUM_SIZE) {
+    snprintf(err, errlen, "header gives a file length of %u bytes, less than a header and checksum", total);
+    return NULL;
+  }
+  if (total > n) {
     snprintf(err, errlen, "file is truncated: header says %u bytes, file has %zu", total, n);
     return NULL;
   }
@@ -419,6 +442,12 @@ struct image *bc_read(const struct tier_alloc_hook *h, const uint8_t *p, size_t 
       return NULL;
     }
     has_sig = true;
+    /* the signature covers everything before it, checksum included; check it
+     * first so that a change to a signed file is called what it is */
+    if (crypto_sign_verify_detached(p + total + 36, p, total, p + total + 4) != 0) {
+      snprintf(err, errlen, "signature check failed: the file was modified after it was signed, or the signature is forged");
+      return NULL;
+    }
   }
   uint8_t sum[SUM_SIZE];
   crypto_generichash(sum, SUM_SIZE, p, total - SUM_SIZE, NULL, 0);

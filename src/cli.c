@@ -2,6 +2,7 @@
  * cli.c - helpers for the command-line front ends; see cli.h.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -38,14 +39,17 @@ uint8_t *cli_read_file(const char *prog, const char *path, size_t *len) {
 
 bool cli_is_bytecode(const uint8_t *p, size_t n) { return n >= 4 && memcmp(p, "\x7fTBC", 4) == 0; }
 
-tier_ruleset *cli_load_ruleset(const char *prog, const char *path, const tier_options *opt) {
+tier_ruleset *cli_load_ruleset(const char *prog, const char *path, const tier_options *opt, int *status) {
   size_t n;
+  *status = EXIT_RULESET;
   uint8_t *p = cli_read_file(prog, path, &n);
-  if (!p) return NULL;
+  if (!p) { *status = EXIT_USAGE; return NULL; }
   tier_ruleset *rs = NULL;
   char err[512];
   if (cli_is_bytecode(p, n)) {
     if (tier_load(p, n, opt, &rs, err, sizeof err) != TIER_OK) fprintf(stderr, "%s: %s: rejected: %s\n", prog, path, err);
+  } else if (opt && opt->trust_key) {
+    fprintf(stderr, "%s: %s: a .tier source cannot be trusted with --trust: compile and sign it first\n", prog, path);
   } else {
     uint8_t *bc;
     size_t bn;
@@ -65,7 +69,54 @@ tier_ruleset *cli_load_ruleset(const char *prog, const char *path, const tier_op
     tier_diags_free(d);
   }
   free(p);
+  if (rs) *status = EXIT_OK;
   return rs;
 }
 
 bool cli_color(FILE *f) { return isatty(fileno(f)) && !getenv("NO_COLOR"); }
+
+void cli_fingerprint(const uint8_t pub[32], char out[17]) {
+  for (int i = 0; i < 8; i++) snprintf(out + 2 * i, 3, "%02x", pub[i]);
+}
+
+int cli_write_key(const char *prog, const char *path, const char *kind, const uint8_t *key, size_t n, bool secret) {
+  int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, secret ? 0600 : 0644);
+  if (fd < 0) {
+    fprintf(stderr, "%s: cannot create '%s': %s\n", prog, path, strerror(errno));
+    return -1;
+  }
+  FILE *f = fdopen(fd, "w");
+  if (!f) { close(fd); return -1; }
+  fprintf(f, "tierc ed25519 %s key\n", kind);
+  for (size_t i = 0; i < n; i++) fprintf(f, "%02x", key[i]);
+  fprintf(f, "\n");
+  if (fclose(f) != 0) {
+    fprintf(stderr, "%s: cannot write '%s': %s\n", prog, path, strerror(errno));
+    return -1;
+  }
+  return 0;
+}
+
+int cli_read_key(const char *prog, const char *path, const char *kind, uint8_t *key, size_t n) {
+  size_t len;
+  uint8_t *p = cli_read_file(prog, path, &len);
+  if (!p) return -1;
+  char head[64];
+  snprintf(head, sizeof head, "tierc ed25519 %s key\n", kind);
+  size_t hl = strlen(head);
+  int rc = -1;
+  if (len < hl + 2 * n || memcmp(p, head, hl) != 0) {
+    fprintf(stderr, "%s: '%s' is not a tierc %s key file (made by tierc keygen)\n", prog, path, kind);
+  } else {
+    rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+      unsigned v;
+      char two[3] = {(char)p[hl + 2 * i], (char)p[hl + 2 * i + 1], 0};
+      if (sscanf(two, "%2x", &v) != 1 || !strchr("0123456789abcdefABCDEF", two[0]) || !strchr("0123456789abcdefABCDEF", two[1])) rc = -1;
+      else key[i] = (uint8_t)v;
+    }
+    if (rc) fprintf(stderr, "%s: '%s': the key is not valid hex\n", prog, path);
+  }
+  free(p);
+  return rc;
+}

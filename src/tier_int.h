@@ -241,6 +241,8 @@ const char *img_str(const struct image *img, uint32_t s);
 int bc_write(const struct image *img, bool strip, struct buf *out);
 struct image *bc_read(const struct tier_alloc_hook *h, const uint8_t *p,
                       size_t n, char *err, size_t errlen);
+int bc_sign(const struct tier_alloc_hook *h, const uint8_t *p, size_t n, const uint8_t sk[64], uint8_t **out,
+            size_t *outn);
 /* verify.c: returns 0 or fills err */
 int vfy_image(struct image *img, char *err, size_t errlen);
 uint32_t img_top_field(const struct image *img, uint32_t slot); /* field index of a top-level slot */

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "cli.h"
 #include "vm.h"
 
@@ -25,9 +27,13 @@ static void usage(FILE *f) {
           "  compile FILE.tier [-o OUT]   compile to verified bytecode (default OUT: FILE.tbc)\n"
           "  disasm FILE.tbc              print a bytecode file readably (verifies it first)\n"
           "  disasm --opcodes             list the VM's instructions\n"
+          "  keygen [-o NAME]             make an Ed25519 key pair: NAME.key (secret) and NAME.pub\n"
+          "  sign --key NAME.key FILE.tbc [-o OUT]\n"
+          "                               embed a signature in FILE.tbc (default: in place)\n"
           "\n"
           "options:\n"
-          "  -o, --output FILE   where compile writes the bytecode\n"
+          "  -o, --output FILE   where compile or sign writes the bytecode\n"
+          "  -k, --key FILE      the secret key sign uses\n"
           "      --strip         leave the debug section (source lines) out of the bytecode\n"
           "      --Werror        treat warnings as errors\n"
           "  -h, --help          show this help\n"
@@ -139,6 +145,77 @@ static int cmd_compile(int argc, char **argv, bool check_only) {
   return status;
 }
 
+static int cmd_keygen(int argc, char **argv) {
+  const char *name = "tierc";
+  if (argc >= 3 && (!strcmp(argv[1], "-o") || !strcmp(argv[1], "--output"))) name = argv[2];
+  else if (argc > 1) {
+    fprintf(stderr, "usage: tierc keygen [-o NAME]\n");
+    return EXIT_USAGE;
+  }
+  uint8_t pub[32], sk[64];
+  if (tier_keygen(pub, sk) != TIER_OK) {
+    fprintf(stderr, "%s: cannot make a key\n", prog);
+    return EXIT_USAGE;
+  }
+  size_t n = strlen(name) + 5;
+  char *kp = malloc(n), *pp = malloc(n);
+  if (!kp || !pp) return EXIT_USAGE;
+  snprintf(kp, n, "%s.key", name);
+  snprintf(pp, n, "%s.pub", name);
+  int rc = cli_write_key(prog, kp, "secret", sk, 64, true) || cli_write_key(prog, pp, "public", pub, 32, false);
+  if (!rc) {
+    char fp[17];
+    cli_fingerprint(pub, fp);
+    printf("secret key: %s (keep it private)\npublic key: %s (fingerprint %s; give it to those who run tiervm --trust)\n", kp, pp, fp);
+  }
+  sodium_memzero(sk, sizeof sk);
+  free(kp);
+  free(pp);
+  return rc ? EXIT_USAGE : EXIT_OK;
+}
+
+static int cmd_sign(int argc, char **argv) {
+  static const struct option lo[] = {{"key", required_argument, 0, 'k'}, {"output", required_argument, 0, 'o'},
+                                     {"help", no_argument, 0, 'h'},      {0, 0, 0, 0}};
+  const char *key = NULL, *out = NULL;
+  int c;
+  optind = 1;
+  while ((c = getopt_long(argc, argv, "k:o:h", lo, NULL)) != -1) {
+    switch (c) {
+    case 'k': key = optarg; break;
+    case 'o': out = optarg; break;
+    case 'h': usage(stdout); return EXIT_OK;
+    default: usage(stderr); return EXIT_USAGE;
+    }
+  }
+  if (!key || optind != argc - 1) {
+    fprintf(stderr, "usage: tierc sign --key NAME.key FILE.tbc [-o OUT]\n");
+    return EXIT_USAGE;
+  }
+  uint8_t sk[64];
+  if (cli_read_key(prog, key, "secret", sk, sizeof sk)) return EXIT_USAGE;
+  const char *in = argv[optind];
+  size_t n;
+  uint8_t *p = cli_read_file(prog, in, &n);
+  if (!p) return EXIT_USAGE;
+  uint8_t *signed_bc;
+  size_t sn;
+  int rc = tier_sign(p, n, sk, NULL, &signed_bc, &sn);
+  sodium_memzero(sk, sizeof sk);
+  free(p);
+  if (rc != TIER_OK) {
+    fprintf(stderr, "%s: %s: cannot sign: %s\n", prog, in,
+            rc == TIER_EBYTECODE ? "not a valid .tbc file (it does not load)" : tier_strerror(rc));
+    return EXIT_RULESET;
+  }
+  const char *dest = out ? out : in;
+  int w = write_atomic(dest, signed_bc, sn);
+  tier_free_bytes(NULL, signed_bc, sn);
+  if (w) return EXIT_USAGE;
+  printf("%s: signed -> %s\n", in, dest);
+  return EXIT_OK;
+}
+
 static int cmd_disasm(int argc, char **argv) {
   struct buf b = {0};
   if (argc >= 2 && !strcmp(argv[1], "--opcodes")) {
@@ -186,6 +263,8 @@ int main(int argc, char **argv) {
   if (!strcmp(cmd, "compile")) return cmd_compile(argc - 1, argv + 1, false);
   if (!strcmp(cmd, "check")) return cmd_compile(argc - 1, argv + 1, true);
   if (!strcmp(cmd, "disasm")) return cmd_disasm(argc - 1, argv + 1);
+  if (!strcmp(cmd, "keygen")) return cmd_keygen(argc - 1, argv + 1);
+  if (!strcmp(cmd, "sign")) return cmd_sign(argc - 1, argv + 1);
   fprintf(stderr, "%s: unknown command '%s'\n", prog, cmd);
   usage(stderr);
   return EXIT_USAGE;

@@ -29,6 +29,7 @@ static void usage(FILE *f) {
           "      --as-of DATE    evaluate every record at DATE (YYYY-MM-DD) instead of the\n"
           "                      ruleset's review rule\n"
           "  -e, --explain       add every requirement of every tier with its value\n"
+          "      --trust KEY.pub accept only a ruleset signed with this key (tierc sign)\n"
           "      --max-cost N    refuse a record whose evaluation could take more than N\n"
           "                      instructions (default: no limit)\n"
           "  -h, --help          show this help\n"
@@ -124,6 +125,15 @@ static void run_one(struct run *r, struct stream *s, const char *file) {
   record_error(r, file, vm->res.id, vm->err, tier_vm_error_path(vm));
 }
 
+/* Signatures are reported; with --trust they were also required. */
+static void report_signature(const tier_ruleset *rs, bool trusted) {
+  uint8_t pub[32];
+  char fp[17];
+  if (!tier_ruleset_signer(rs, pub)) return;
+  cli_fingerprint(pub, fp);
+  fprintf(stderr, "%s: ruleset signed by key %s%s\n", prog, fp, trusted ? " (trusted)" : " (not checked against a trusted key: use --trust)");
+}
+
 static int cmd_eval(int argc, char **argv) {
   struct run r;
   memset(&r, 0, sizeof r);
@@ -131,7 +141,11 @@ static int cmd_eval(int argc, char **argv) {
   r.fmt = isatty(STDOUT_FILENO) ? FMT_TABLE : FMT_JSON;
   static const struct option lo[] = {{"format", required_argument, 0, 'f'}, {"as-of", required_argument, 0, 'a'},
                                      {"explain", no_argument, 0, 'e'},      {"max-cost", required_argument, 0, 'c'},
-                                     {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
+                                     {"trust", required_argument, 0, 't'},  {"help", no_argument, 0, 'h'},
+                                     {0, 0, 0, 0}};
+  tier_options opt;
+  memset(&opt, 0, sizeof opt);
+  uint8_t trust[32];
   int c;
   optind = 1;
   while ((c = getopt_long(argc, argv, "f:eh", lo, NULL)) != -1) {
@@ -152,6 +166,10 @@ static int cmd_eval(int argc, char **argv) {
       }
       break;
     case 'e': r.explain = true; break;
+    case 't':
+      if (cli_read_key(prog, optarg, "public", trust, sizeof trust)) return EXIT_USAGE;
+      opt.trust_key = trust;
+      break;
     case 'c': {
       char *end;
       r.max_cost = strtoull(optarg, &end, 10);
@@ -171,8 +189,10 @@ static int cmd_eval(int argc, char **argv) {
     return EXIT_USAGE;
   }
   const char *rules = argv[optind++];
-  r.rs = cli_load_ruleset(prog, rules, NULL);
-  if (!r.rs) return EXIT_RULESET;
+  int status = EXIT_OK;
+  r.rs = cli_load_ruleset(prog, rules, &opt, &status);
+  if (!r.rs) return status;
+  report_signature(r.rs, opt.trust_key != NULL);
   r.vm = tier_vm_new(r.rs, NULL);
   if (!r.vm) {
     fprintf(stderr, "%s: out of memory\n", prog);
@@ -182,7 +202,6 @@ static int cmd_eval(int argc, char **argv) {
   out_header(&r.out, r.fmt, r.rs, r.explain);
   int ninputs = argc - optind;
   r.many_inputs = ninputs > 1;
-  int status = EXIT_OK;
   for (int i = 0; i < (ninputs ? ninputs : 1); i++) {
     const char *file = ninputs ? argv[optind + i] : "-";
     FILE *f = strcmp(file, "-") == 0 ? stdin : fopen(file, "rb");

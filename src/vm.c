@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "vm.h"
 
 static void *default_alloc(void *ud, void *p, size_t o, size_t n) {
@@ -67,6 +69,7 @@ int tier_load(const uint8_t *p, size_t n, const tier_options *opt, tier_ruleset 
   *out = NULL;
   struct tier_alloc_hook hook = {opt && opt->alloc ? opt->alloc : default_alloc, opt ? opt->alloc_ud : NULL};
   if (!p) { snprintf(err, errlen, "no bytecode"); return TIER_EUSAGE; }
+  if (sodium_init() < 0) { snprintf(err, errlen, "cannot initialise libsodium"); return TIER_ENOMEM; }
   struct tier_ruleset *rs = t_malloc(&hook, sizeof *rs);
   if (!rs) { snprintf(err, errlen, "out of memory"); return TIER_ENOMEM; }
   memset(rs, 0, sizeof *rs);
@@ -76,6 +79,19 @@ int tier_load(const uint8_t *p, size_t n, const tier_options *opt, tier_ruleset 
     int rc = strstr(err, "out of memory") ? TIER_ENOMEM : TIER_EBYTECODE;
     t_free(&hook, rs, sizeof *rs);
     return rc;
+  }
+  if (opt && opt->trust_key) {
+    /* a trusted key turns "signatures are reported" into "required" */
+    if (!rs->img->signed_) {
+      snprintf(err, errlen, "the ruleset is not signed, and a trusted key was given (--trust)");
+      tier_ruleset_free(rs);
+      return TIER_ESIGNATURE;
+    }
+    if (sodium_memcmp(rs->img->sig_pub, opt->trust_key, 32) != 0) {
+      snprintf(err, errlen, "the ruleset is signed with another key than the trusted one");
+      tier_ruleset_free(rs);
+      return TIER_ESIGNATURE;
+    }
   }
   if (decode(rs) != TIER_OK) {
     snprintf(err, errlen, "out of memory");
@@ -92,6 +108,29 @@ void tier_ruleset_free(tier_ruleset *rs) {
   image_free(rs->img);
   t_free(&h, rs, sizeof *rs);
 }
+int tier_ruleset_signer(const tier_ruleset *rs, uint8_t pub[32]) {
+  if (!rs->img->signed_) return 0;
+  memcpy(pub, rs->img->sig_pub, 32);
+  return 1;
+}
+
+int tier_keygen(uint8_t pub[32], uint8_t secret[64]) {
+  if (sodium_init() < 0) return TIER_ENOMEM;
+  return crypto_sign_ed25519_keypair(pub, secret) == 0 ? TIER_OK : TIER_ENOMEM;
+}
+
+int tier_sign(const uint8_t *bc, size_t n, const uint8_t secret[64], const tier_options *opt, uint8_t **out,
+              size_t *outlen) {
+  struct tier_alloc_hook hook = {opt && opt->alloc ? opt->alloc : default_alloc, opt ? opt->alloc_ud : NULL};
+  if (sodium_init() < 0) return TIER_ENOMEM;
+  /* sign only what loads: never put a signature on a broken file */
+  char err[256];
+  struct image *img = bc_read(&hook, bc, n, err, sizeof err);
+  if (!img) return TIER_EBYTECODE;
+  image_free(img);
+  return bc_sign(&hook, bc, n, secret, out, outlen);
+}
+
 const char *tier_ruleset_name(const tier_ruleset *rs) { return img_str(rs->img, rs->img->name); }
 const char *tier_ruleset_version(const tier_ruleset *rs) { return img_str(rs->img, rs->img->version); }
 void tier_ruleset_hash(const tier_ruleset *rs, char out[65]) { memcpy(out, rs->hash_hex, 65); }

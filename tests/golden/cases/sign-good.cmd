@@ -1,0 +1,1 @@
+d=$(mktemp -d) && tierc compile examples/card.tier -o $d/c.tbc >/dev/null && tierc sign --key tests/golden/data/keys/test.key $d/c.tbc >/dev/null && tiervm eval --trust tests/golden/data/keys/test.pub $d/c.tbc tests/golden/data/card.jsonl; s=$?; rm -rf $d; exit $s

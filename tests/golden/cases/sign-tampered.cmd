@@ -1,0 +1,1 @@
+d=$(mktemp -d) && tierc compile examples/card.tier -o $d/c.tbc >/dev/null && tierc sign --key tests/golden/data/keys/test.key $d/c.tbc >/dev/null && printf '\377' | dd of=$d/c.tbc bs=1 seek=100 conv=notrunc 2>/dev/null && tiervm eval --trust tests/golden/data/keys/test.pub $d/c.tbc tests/golden/data/card.jsonl > $d/out 2>&1; s=$?; sed "s|$d|DIR|" $d/out; rm -rf $d; exit $s

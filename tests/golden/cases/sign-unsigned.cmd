@@ -1,0 +1,1 @@
+d=$(mktemp -d) && tierc compile examples/card.tier -o $d/c.tbc >/dev/null && tiervm eval --trust tests/golden/data/keys/test.pub $d/c.tbc tests/golden/data/card.jsonl > $d/out 2>&1; s=$?; sed "s|$d|DIR|" $d/out; rm -rf $d; exit $s

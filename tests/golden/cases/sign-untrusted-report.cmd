@@ -1,0 +1,1 @@
+d=$(mktemp -d) && tierc compile examples/card.tier -o $d/c.tbc >/dev/null && tierc sign --key tests/golden/data/keys/test.key $d/c.tbc -o $d/s.tbc >/dev/null && tiervm eval $d/s.tbc tests/golden/data/card.jsonl 2>&1 >/dev/null; tierc disasm $d/s.tbc | head -1 | sed "s|$d|DIR|"; rm -rf $d
