@@ -19,7 +19,7 @@ LDLIBS  := -ljansson -lsodium -lm
 DEB_PKGS := flex bison libcmocka-dev libjansson-dev libsodium-dev pkg-config
 
 LIB_SRC := src/util.c src/ast.c src/sema.c src/codegen.c src/compile.c \
-           src/bytecode.c src/verify.c src/vm.c src/record.c src/result.c \
+           src/bytecode.c src/verify.c src/vm.c src/record.c src/json.c src/result.c \
            src/output.c src/stream.c src/disasm.c src/cli.c
 GEN_SRC := $(BUILD)/parser.c $(BUILD)/lexer.c
 LIB_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/%.o) $(BUILD)/parser.o $(BUILD)/lexer.o
@@ -107,3 +107,79 @@ asan: $(BUILD)/.deps
 
 clean:
 	rm -rf $(BUILD) bin lib
+
+# ---- fuzzing (clang libFuzzer + ASan + UBSan) ----------------------------------------
+#   make fuzz [FUZZ_SECONDS=60]   build tests/fuzz/fuzz_{compile,load,record} in build/fuzz
+#                                 and run each for N seconds from its seed corpus
+#   make fuzz-regress             run each target once over tests/fuzz/regress/<target>/*
+# The checked-in seeds (tests/fuzz/corpus/<target>, see tests/fuzz/make_corpus.sh)
+# are copied into build/fuzz/corpus/<target>, which the fuzzer grows and keeps
+# between runs.  Crash inputs land in build/fuzz/artifacts/<target>/ and the
+# run's log in build/fuzz/fuzz_<target>.log.
+FUZZ_SECONDS ?= 60
+FUZZ_BUILD   := $(BUILD)/fuzz
+FUZZ_TARGETS := compile load record
+FUZZ_CC      := clang
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_CFLAGS  := -std=c11 -O1 -g $(FUZZ_SAN) -D_XOPEN_SOURCE=700 -Iinclude -Isrc -I$(BUILD) -Itests/fuzz
+FUZZ_OBJ     := $(LIB_SRC:src/%.c=$(FUZZ_BUILD)/obj/%.o) $(FUZZ_BUILD)/obj/parser.o $(FUZZ_BUILD)/obj/lexer.o
+FUZZ_BINS    := $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz_%)
+FUZZ_HDRS    := tests/fuzz/fuzz_common.h tests/fuzz/profiles.h
+FUZZ_LDFLAGS_compile := -Wl,--wrap=fopen
+FUZZ_ENV     := TIER_FUZZ_DIR=$(CURDIR)/rules TIER_FUZZ_RULES=$(CURDIR)/rules/apn-2019.tier \
+                UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+FUZZ_FLAGS   := -timeout=25 -rss_limit_mb=2048 -print_final_stats=1
+
+.PHONY: fuzz fuzz-build fuzz-regress
+.SECONDARY: $(FUZZ_OBJ)
+
+$(FUZZ_BUILD)/obj/%.o: src/%.c $(HDRS) | $(BUILD)/.deps
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+$(FUZZ_BUILD)/obj/parser.o: $(BUILD)/parser.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+$(FUZZ_BUILD)/obj/lexer.o: $(BUILD)/lexer.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_HDRS) $(FUZZ_OBJ)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(FUZZ_LDFLAGS_$*) -o $@ $< $(FUZZ_OBJ) $(LDLIBS)
+
+fuzz-build: $(FUZZ_BINS)
+
+fuzz: fuzz-build
+	@fail=""; \
+	for t in $(FUZZ_TARGETS); do \
+	  seeds=tests/fuzz/corpus/$$t; work=$(FUZZ_BUILD)/corpus/$$t; art=$(FUZZ_BUILD)/artifacts/$$t; \
+	  log=$(FUZZ_BUILD)/fuzz_$$t.log; \
+	  mkdir -p $$work $$art; cp -n $$seeds/* $$work/ 2>/dev/null; \
+	  if [ $$t = load ]; then maxlen=$$(for f in $$seeds/*; do wc -c <$$f; done | sort -n | tail -1); \
+	  else maxlen=65536; fi; \
+	  echo "fuzz_$$t: $(FUZZ_SECONDS)s, -max_len=$$maxlen, corpus $$work ($$(ls $$work | wc -l) files)"; \
+	  $(FUZZ_ENV) $(FUZZ_BUILD)/fuzz_$$t $(FUZZ_FLAGS) -max_total_time=$(FUZZ_SECONDS) -max_len=$$maxlen \
+	    -artifact_prefix=$$art/ $$work </dev/null >$$log 2>&1; rc=$$?; \
+	  grep -E '^#[0-9]+ +(DONE|INITED)' $$log | sed 's/^/  /'; \
+	  grep -E '^stat::(number_of_executed_units|average_exec_per_sec|peak_rss_mb)' $$log | sed 's/^/  /'; \
+	  if [ $$rc -ne 0 ]; then \
+	    echo "fuzz_$$t FAILED (exit $$rc); log: $$log"; \
+	    grep -E -A40 '^==[0-9]+==ERROR|runtime error|deadly signal|ERROR: libFuzzer' $$log | head -80; \
+	    ls $$art; fail="$$fail $$t"; \
+	  fi; \
+	done; \
+	if [ -n "$$fail" ]; then echo "fuzz: crashes in:$$fail (inputs in $(FUZZ_BUILD)/artifacts/)"; exit 1; fi; \
+	echo "fuzz: no crashes"
+
+fuzz-regress: fuzz-build
+	@fail=""; n=0; \
+	for t in $(FUZZ_TARGETS); do \
+	  set -- tests/fuzz/regress/$$t/*; [ -e "$$1" ] || continue; \
+	  n=$$((n + $$#)); \
+	  if ! $(FUZZ_ENV) $(FUZZ_BUILD)/fuzz_$$t -timeout=25 "$$@" </dev/null >$(FUZZ_BUILD)/regress_$$t.log 2>&1; then \
+	    echo "fuzz_$$t: a regression input fails; log: $(FUZZ_BUILD)/regress_$$t.log"; \
+	    grep -E 'Running:|^==[0-9]+==ERROR|runtime error|^ +#[0-9]+ ' $(FUZZ_BUILD)/regress_$$t.log | head -40; \
+	    fail="$$fail $$t"; \
+	  fi; \
+	done; \
+	if [ -n "$$fail" ]; then echo "fuzz-regress: failures in:$$fail"; exit 1; fi; \
+	echo "fuzz-regress: $$n inputs, all pass"

@@ -14,21 +14,9 @@
 
 #include <jansson.h>
 
-#include "vm.h"
+#include "record.h"
 
-#define MAX_ITEMS (1u << 24) /* list items per record */
-
-struct reader {
-  int64_t *slots;  size_t cap_slots;
-  struct rec_list *lists; size_t cap_lists;
-  struct rec_str *strs; size_t cap_strs;
-  uint64_t *hash; size_t cap_hash; /* (generation << 32) | (index + 1) */
-  uint32_t gen;            /* bumped per record: clears the table for free */
-  size_t nslots;
-  json_t *root;            /* kept until the next record: strings point into it */
-};
-
-static struct reader *reader_of(struct tier_vm *vm) {
+struct reader *reader_of(struct tier_vm *vm) {
   if (!vm->reader) {
     vm->reader = t_malloc(&vm->hook, sizeof(struct reader));
     if (vm->reader) memset(vm->reader, 0, sizeof(struct reader));
@@ -36,19 +24,33 @@ static struct reader *reader_of(struct tier_vm *vm) {
   return vm->reader;
 }
 
+/* A new record: bump the intern table's generation (clearing it for real
+ * only when the counter wraps). */
+void rec_begin(struct reader *rd) {
+  if (++rd->gen == 0) {
+    if (rd->hash) memset(rd->hash, 0, rd->cap_hash * sizeof *rd->hash);
+    rd->gen = 1;
+  }
+}
+
 void rec_free(struct tier_vm *vm) {
   struct reader *rd = vm->reader;
   if (!rd) return;
-  if (rd->root) json_decref(rd->root);
+  if (rd->root) json_decref((json_t *)rd->root);
   t_free(&vm->hook, rd->slots, rd->cap_slots * sizeof *rd->slots);
   t_free(&vm->hook, rd->lists, rd->cap_lists * sizeof *rd->lists);
   t_free(&vm->hook, rd->strs, rd->cap_strs * sizeof *rd->strs);
   t_free(&vm->hook, rd->hash, rd->cap_hash * sizeof *rd->hash);
+  for (uint32_t l = 0; l < rd->nitems; l++) t_free(&vm->hook, rd->items[l], rd->cap_items[l] * sizeof(int64_t));
+  t_free(&vm->hook, rd->items, rd->nitems * sizeof *rd->items);
+  t_free(&vm->hook, rd->cap_items, rd->nitems * sizeof *rd->cap_items);
+  t_free(&vm->hook, rd->scratch, rd->cap_scratch);
+  t_free(&vm->hook, rd->seen, rd->cap_seen);
   t_free(&vm->hook, rd, sizeof *rd);
   vm->reader = NULL;
 }
 
-static bool grow(struct tier_vm *vm, void **p, size_t *cap, size_t need, size_t elem) {
+bool grow(struct tier_vm *vm, void **p, size_t *cap, size_t need, size_t elem) {
   if (need <= *cap) return true;
   size_t c = *cap ? *cap : 64;
   while (c < need) c *= 2;
@@ -89,42 +91,8 @@ static const char *json_kind(const json_t *v) {
   }
 }
 
-/* Intern a text value: equal texts in one record get one handle.  Hash
- * entries carry the record's generation, so a new record starts with an
- * empty table without clearing it. */
-static uint32_t str_hash(const char *s, size_t n) {
-  uint32_t k = 2166136261u;
-  for (size_t j = 0; j < n; j++) k = (k ^ (uint8_t)s[j]) * 16777619u;
-  return k;
-}
 static int intern(struct ctx *c, const char *s, size_t n, int64_t *out) {
-  struct reader *rd = c->rd;
-  uint64_t g = (uint64_t)rd->gen << 32;
-  if (2 * (size_t)(c->nstrs + 1) > rd->cap_hash) {
-    size_t nc = rd->cap_hash ? rd->cap_hash * 2 : 256;
-    uint64_t *h = t_realloc(&c->vm->hook, rd->hash, rd->cap_hash * sizeof *h, nc * sizeof *h);
-    if (!h) return TIER_ENOMEM;
-    rd->hash = h;
-    rd->cap_hash = nc;
-    memset(h, 0, nc * sizeof *h);
-    for (uint32_t i = 0; i < c->nstrs; i++) { /* rehash this record's texts */
-      uint32_t k = str_hash(rd->strs[i].p, rd->strs[i].n) & (uint32_t)(nc - 1);
-      while (h[k] >> 32 == rd->gen && (uint32_t)h[k]) k = (k + 1) & (uint32_t)(nc - 1);
-      h[k] = g | (i + 1);
-    }
-  }
-  uint32_t mask = (uint32_t)(rd->cap_hash - 1), k = str_hash(s, n) & mask;
-  for (; rd->hash[k] >> 32 == rd->gen && (uint32_t)rd->hash[k]; k = (k + 1) & mask) {
-    uint32_t i = (uint32_t)rd->hash[k] - 1;
-    const struct rec_str *e = &rd->strs[i];
-    if (e->n == n && memcmp(e->p, s, n) == 0) { *out = i; return TIER_OK; }
-  }
-  if (n > UINT32_MAX || !grow(c->vm, (void **)&rd->strs, &rd->cap_strs, c->nstrs + 1, sizeof *rd->strs)) return TIER_ENOMEM;
-  rd->strs[c->nstrs].p = s;
-  rd->strs[c->nstrs].n = (uint32_t)n;
-  rd->hash[k] = g | (c->nstrs + 1);
-  *out = c->nstrs++;
-  return TIER_OK;
+  return rec_intern(c->vm, c->rd, &c->nstrs, s, n, out);
 }
 
 static void path_push(struct ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -212,17 +180,54 @@ static int scalar(struct ctx *c, const struct img_field *f, json_t *v, int64_t *
 
 /* Parse one record.  On TIER_ERECORD, vm->err and vm->path say what and
  * where; the vm keeps the id (if readable) in vm->res.id. */
-int rec_parse(struct tier_vm *vm, const char *json, size_t len, struct record *out) {
+/* Intern a text value: equal texts in one record get one handle.  Hash
+ * entries carry the record's generation, so a new record starts with an
+ * empty table without clearing it. */
+static uint32_t str_hash(const char *s, size_t n) {
+  uint32_t k = 2166136261u;
+  for (size_t j = 0; j < n; j++) k = (k ^ (uint8_t)s[j]) * 16777619u;
+  return k;
+}
+int rec_intern(struct tier_vm *vm, struct reader *rd, uint32_t *nstrs, const char *s, size_t n, int64_t *out) {
+  uint64_t g = (uint64_t)rd->gen << 32;
+  if (2 * (size_t)((*nstrs) + 1) > rd->cap_hash) {
+    size_t nc = rd->cap_hash ? rd->cap_hash * 2 : 256;
+    uint64_t *h = t_realloc(&vm->hook, rd->hash, rd->cap_hash * sizeof *h, nc * sizeof *h);
+    if (!h) return TIER_ENOMEM;
+    rd->hash = h;
+    rd->cap_hash = nc;
+    memset(h, 0, nc * sizeof *h);
+    for (uint32_t i = 0; i < (*nstrs); i++) { /* rehash this record's texts */
+      uint32_t k = str_hash(rd->strs[i].p, rd->strs[i].n) & (uint32_t)(nc - 1);
+      while (h[k] >> 32 == rd->gen && (uint32_t)h[k]) k = (k + 1) & (uint32_t)(nc - 1);
+      h[k] = g | (i + 1);
+    }
+  }
+  uint32_t mask = (uint32_t)(rd->cap_hash - 1), k = str_hash(s, n) & mask;
+  for (; rd->hash[k] >> 32 == rd->gen && (uint32_t)rd->hash[k]; k = (k + 1) & mask) {
+    uint32_t i = (uint32_t)rd->hash[k] - 1;
+    const struct rec_str *e = &rd->strs[i];
+    if (e->n == n && memcmp(e->p, s, n) == 0) { *out = i; return TIER_OK; }
+  }
+  if (n > UINT32_MAX || !grow(vm, (void **)&rd->strs, &rd->cap_strs, (*nstrs) + 1, sizeof *rd->strs)) return TIER_ENOMEM;
+  rd->strs[(*nstrs)].p = s;
+  rd->strs[(*nstrs)].n = (uint32_t)n;
+  rd->hash[k] = g | ((*nstrs) + 1);
+  *out = (*nstrs)++;
+  return TIER_OK;
+}
+
+/* The reference reader: jansson builds a tree, then the tree is checked
+ * against the schema.  tiervm uses the streaming reader in json.c; this one
+ * stays as its oracle (test_json.c feeds both the same inputs). */
+int rec_parse_ref(struct tier_vm *vm, const char *json, size_t len, struct record *out) {
   struct reader *rd = reader_of(vm);
   vm->path[0] = 0;
   vm->err[0] = 0;
   vm->res.id = NULL;
   if (!rd) { snprintf(vm->err, sizeof vm->err, "out of memory"); return TIER_ENOMEM; }
-  if (rd->root) { json_decref(rd->root); rd->root = NULL; }
-  if (++rd->gen == 0) { /* wrapped: clear for real */
-    if (rd->hash) memset(rd->hash, 0, rd->cap_hash * sizeof *rd->hash);
-    rd->gen = 1;
-  }
+  if (rd->root) { json_decref((json_t *)rd->root); rd->root = NULL; }
+  rec_begin(rd);
   json_error_t je;
   json_t *root = json_loadb(json, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je);
   if (!root) {

@@ -114,7 +114,7 @@ static void run_one(struct run *r, struct stream *s, const char *file) {
     char m[400];
     snprintf(m, sizeof m, "malformed JSON at line %ld, column %ld: %s", line, col, vm->jerr);
     vm->jerr[0] = 0;
-    record_error(r, file, NULL, m, NULL);
+    record_error(r, file, vm->res.id, m, NULL);
     return;
   }
   vm->jerr[0] = 0;

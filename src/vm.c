@@ -164,6 +164,8 @@ void tier_vm_free(tier_vm *vm) {
   struct tier_alloc_hook h = vm->hook;
   const struct image *img = vm->rs->img;
   rec_free(vm);
+  t_free(&h, vm->owner_start, sizeof(uint32_t) * (img->nlists + 3));
+  t_free(&h, vm->owner_fields, sizeof(uint32_t) * (img->nfields + 1));
   t_free(&h, vm->stack, sizeof(int64_t) * (img->max_stack + 1));
   t_free(&h, vm->regs, sizeof(int64_t) * (img->nmetrics + 1));
   t_free(&h, vm->ev.met, sizeof(bool) * (img->nreqs + 1));

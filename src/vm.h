@@ -46,6 +46,8 @@ struct tier_vm {
   struct eval ev;
   struct record rec;
   void *reader;             /* record.c's buffers */
+  uint32_t *owner_start, *owner_fields; /* json.c: fields by owner */
+  size_t seen_size;
   char err[512];
   char path[256];
   uint32_t err_pc;

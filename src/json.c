@@ -1,0 +1,648 @@
+/*
+ * json.c - the streaming record reader: JSON text straight into a packed
+ * record, by the schema in the bytecode, with no tree in between.
+ *
+ * It is a strict RFC 8259 parser (UTF-8 checked, escapes decoded, numbers
+ * by the grammar) that knows, at every key, which field it is reading and
+ * so converts each value once, into its slot.  Money is read exactly from
+ * the number's digits.  Texts without escapes point into the input; others
+ * are decoded into a scratch buffer sized for the whole record up front, so
+ * no pointer moves while the record is read.  The first fault found ends
+ * the record with one error: malformed JSON with its line and column, or a
+ * value error with its JSON path ($.certifications[3].earned).
+ * record.c keeps the jansson reader this one is tested against.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "record.h"
+
+#define MAX_DEPTH 2048 /* nesting of skipped (unknown) values */
+
+struct jp {
+  const char *s, *p, *e;
+  struct tier_vm *vm;
+  struct reader *rd;
+  const struct image *img;
+  uint32_t nstrs;
+  char *scr;              /* decoded strings */
+  /* where we are, for the path of a value error */
+  int field, item_field;  /* field indices, -1 outside */
+  long item;              /* list item index, -1 outside */
+};
+
+/* ---- errors --------------------------------------------------------------------- */
+
+/* Malformed JSON at `at`: line and column within the record's text. */
+static int syntax(struct jp *j, const char *at, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int syntax(struct jp *j, const char *at, const char *fmt, ...) {
+  struct tier_vm *vm = j->vm;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(vm->jerr, sizeof vm->jerr, fmt, ap);
+  va_end(ap);
+  if (at > j->e) at = j->e;
+  int line = 1, col = 1;
+  for (const char *q = j->s; q < at; q++) {
+    if (*q == '\n') { line++; col = 1; }
+    else if ((*q & 0xC0) != 0x80) col++;
+  }
+  vm->err_line = line;
+  vm->err_col = col;
+  snprintf(vm->err, sizeof vm->err, "malformed JSON at line %d, column %d: %s", line, col, vm->jerr);
+  vm->path[0] = 0;
+  return TIER_ERECORD;
+}
+
+/* A value that is well-formed JSON but wrong for its field. */
+static int fault(struct jp *j, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int fault(struct jp *j, const char *fmt, ...) {
+  struct tier_vm *vm = j->vm;
+  const struct image *img = j->img;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(vm->err, sizeof vm->err, fmt, ap);
+  va_end(ap);
+  vm->jerr[0] = 0;
+  int n = snprintf(vm->path, sizeof vm->path, "$");
+  if (j->field >= 0 && n > 0 && (size_t)n < sizeof vm->path)
+    n += snprintf(vm->path + n, sizeof vm->path - (size_t)n, ".%s", img_str(img, img->fields[j->field].name));
+  if (j->item >= 0 && n > 0 && (size_t)n < sizeof vm->path)
+    n += snprintf(vm->path + n, sizeof vm->path - (size_t)n, "[%ld]", j->item);
+  if (j->item_field >= 0 && n > 0 && (size_t)n < sizeof vm->path)
+    snprintf(vm->path + n, sizeof vm->path - (size_t)n, ".%s", img_str(img, img->fields[j->item_field].name));
+  return TIER_ERECORD;
+}
+
+/* ---- lexical pieces -------------------------------------------------------------- */
+
+static inline void ws(struct jp *j) {
+  while (j->p < j->e && (*j->p == ' ' || *j->p == '\n' || *j->p == '\t' || *j->p == '\r')) j->p++;
+}
+
+static int literal(struct jp *j, const char *word, size_t n) {
+  if ((size_t)(j->e - j->p) < n || memcmp(j->p, word, n) != 0) return syntax(j, j->p, "invalid token");
+  j->p += n;
+  return TIER_OK;
+}
+
+/* A number by RFC 8259's grammar; *is_int when it has no fraction or exponent. */
+static int number(struct jp *j, const char **b, const char **end, bool *is_int) {
+  const char *p = j->p, *e = j->e;
+  *b = p;
+  *is_int = true;
+  if (p < e && *p == '-') p++;
+  else if (p < e && (*p < '0' || *p > '9')) return syntax(j, p, "invalid token");
+  if (p >= e || (*p < '0' || *p > '9')) return syntax(j, p, "invalid number");
+  if (*p == '0') p++;
+  else while (p < e && *p >= '0' && *p <= '9') p++;
+  if (p < e && *p == '.') {
+    *is_int = false;
+    p++;
+    if (p >= e || *p < '0' || *p > '9') return syntax(j, p, "a decimal point must be followed by digits");
+    while (p < e && *p >= '0' && *p <= '9') p++;
+  }
+  if (p < e && (*p == 'e' || *p == 'E')) {
+    *is_int = false;
+    p++;
+    if (p < e && (*p == '+' || *p == '-')) p++;
+    if (p >= e || *p < '0' || *p > '9') return syntax(j, p, "an exponent must have digits");
+    while (p < e && *p >= '0' && *p <= '9') p++;
+  }
+  *end = p;
+  j->p = p;
+  return TIER_OK;
+}
+
+static int hex4(const char *p, uint32_t *v) {
+  *v = 0;
+  for (int i = 0; i < 4; i++) {
+    char c = p[i];
+    int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+    if (d < 0) return -1;
+    *v = *v << 4 | (uint32_t)d;
+  }
+  return 0;
+}
+
+/* A string at j->p (on its opening quote).  *out points into the input when
+ * the string has no escapes, else into the scratch buffer. */
+static int string(struct jp *j, const char **out, size_t *n) {
+  const char *p = ++j->p, *e = j->e;
+  /* fast path: plain ASCII up to the closing quote */
+  while (p < e && (unsigned char)*p >= 0x20 && *p != '"' && *p != '\\' && (unsigned char)*p < 0x80) p++;
+  const char *start = j->p;
+  char *w = NULL;
+  for (;;) {
+    if (p >= e) return syntax(j, p, "unterminated string");
+    unsigned char c = (unsigned char)*p;
+    if (c == '"') break;
+    if (c < 0x20) return syntax(j, p, "control character in a string (escape it)");
+    if (c >= 0x80) {
+      size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2, bad;
+      if ((size_t)(e - p) < len) len = (size_t)(e - p);
+      if (!utf8_valid(p, len, &bad)) return syntax(j, p, "invalid UTF-8 in a string");
+      if (w) { memcpy(w, p, len); w += len; }
+      p += len;
+      continue;
+    }
+    if (c == '\\') {
+      if (!w) { /* first escape: copy what came before into the scratch */
+        w = j->scr;
+        memcpy(w, start, (size_t)(p - start));
+        w += p - start;
+        *out = j->scr;
+      }
+      if (e - p < 2) return syntax(j, p, "unterminated string");
+      char x = p[1];
+      p += 2;
+      switch (x) {
+      case '"': *w++ = '"'; break;
+      case '\\': *w++ = '\\'; break;
+      case '/': *w++ = '/'; break;
+      case 'b': *w++ = '\b'; break;
+      case 'f': *w++ = '\f'; break;
+      case 'n': *w++ = '\n'; break;
+      case 'r': *w++ = '\r'; break;
+      case 't': *w++ = '\t'; break;
+      case 'u': {
+        uint32_t cp, lo;
+        if (e - p < 4 || hex4(p, &cp)) return syntax(j, p - 2, "invalid \\u escape");
+        p += 4;
+        if (cp >= 0xDC00 && cp <= 0xDFFF) return syntax(j, p - 6, "lone low surrogate in a \\u escape");
+        if (cp >= 0xD800 && cp <= 0xDBFF) {
+          if (e - p < 6 || p[0] != '\\' || p[1] != 'u' || hex4(p + 2, &lo) || lo < 0xDC00 || lo > 0xDFFF)
+            return syntax(j, p - 6, "high surrogate not followed by a low one in a \\u escape");
+          p += 6;
+          cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+        }
+        if (cp < 0x80) *w++ = (char)cp;
+        else if (cp < 0x800) { *w++ = (char)(0xC0 | cp >> 6); *w++ = (char)(0x80 | (cp & 0x3F)); }
+        else if (cp < 0x10000) {
+          *w++ = (char)(0xE0 | cp >> 12); *w++ = (char)(0x80 | (cp >> 6 & 0x3F)); *w++ = (char)(0x80 | (cp & 0x3F));
+        } else {
+          *w++ = (char)(0xF0 | cp >> 18); *w++ = (char)(0x80 | (cp >> 12 & 0x3F));
+          *w++ = (char)(0x80 | (cp >> 6 & 0x3F)); *w++ = (char)(0x80 | (cp & 0x3F));
+        }
+        break;
+      }
+      default: return syntax(j, p - 2, "invalid escape '\\%c'", x);
+      }
+      continue;
+    }
+    if (w) *w++ = (char)c;
+    p++;
+  }
+  if (w) {
+    *n = (size_t)(w - j->scr);
+    j->scr = w; /* the next decoded string goes after this one */
+  } else {
+    *out = start;
+    *n = (size_t)(p - start);
+  }
+  j->p = p + 1;
+  return TIER_OK;
+}
+
+/* Check and pass over any value (unknown fields).  Depth-limited. */
+static int skip(struct jp *j, int depth) {
+  if (depth > MAX_DEPTH) return syntax(j, j->p, "nested more than %d levels deep", MAX_DEPTH);
+  ws(j);
+  if (j->p >= j->e) return syntax(j, j->p, "unexpected end of input");
+  const char *s;
+  size_t n;
+  bool isint;
+  int rc;
+  switch (*j->p) {
+  case '{':
+    j->p++;
+    ws(j);
+    if (j->p < j->e && *j->p == '}') { j->p++; return TIER_OK; }
+    for (;;) {
+      ws(j);
+      if (j->p >= j->e || *j->p != '"') return syntax(j, j->p, "string or '}' expected");
+      if ((rc = string(j, &s, &n))) return rc;
+      ws(j);
+      if (j->p >= j->e || *j->p != ':') return syntax(j, j->p, "':' expected");
+      j->p++;
+      if ((rc = skip(j, depth + 1))) return rc;
+      ws(j);
+      if (j->p < j->e && *j->p == ',') { j->p++; continue; }
+      if (j->p < j->e && *j->p == '}') { j->p++; return TIER_OK; }
+      return syntax(j, j->p, "',' or '}' expected");
+    }
+  case '[':
+    j->p++;
+    ws(j);
+    if (j->p < j->e && *j->p == ']') { j->p++; return TIER_OK; }
+    for (;;) {
+      if ((rc = skip(j, depth + 1))) return rc;
+      ws(j);
+      if (j->p < j->e && *j->p == ',') { j->p++; continue; }
+      if (j->p < j->e && *j->p == ']') { j->p++; return TIER_OK; }
+      return syntax(j, j->p, "',' or ']' expected");
+    }
+  case '"': return string(j, &s, &n);
+  case 't': return literal(j, "true", 4);
+  case 'f': return literal(j, "false", 5);
+  case 'n': return literal(j, "null", 4);
+  default: return number(j, &s, &s, &isint);
+  }
+}
+
+/* What the value at j->p is, for messages; it is checked first, so that a
+ * malformed value is reported as malformed rather than as mistyped. */
+static int mistyped(struct jp *j, const char *want) {
+  const char *at = j->p, *what;
+  bool isint = false;
+  switch (*at) {
+  case '{': what = "an object"; break;
+  case '[': what = "an array"; break;
+  case '"': what = "a string"; break;
+  case 't': case 'f': what = "a boolean"; break;
+  case 'n': what = "null"; break;
+  default: {
+    const char *b, *e;
+    int rc = number(j, &b, &e, &isint);
+    if (rc) return rc;
+    j->p = at;
+    what = isint ? "an integer" : "a decimal number";
+  }
+  }
+  int rc = skip(j, 0);
+  if (rc) return rc;
+  return fault(j, "expected %s, found %s", want, what);
+}
+
+/* ---- values -------------------------------------------------------------------------- */
+
+/* Money from the number's digits, exactly: value = digits * 10^scale. */
+static int money(struct jp *j, const char *b, const char *e, int64_t *out) {
+  bool neg = *b == '-';
+  const char *p = b + neg;
+  char digits[40];
+  size_t nd = 0;
+  int64_t scale = 0;
+  bool seen_nonzero = false, too_long = false;
+  for (; p < e && *p != 'e' && *p != 'E'; p++) {
+    if (*p == '.') continue;
+    bool frac = memchr(b, '.', (size_t)(p - b)) != NULL;
+    if (frac) scale--;
+    if (*p == '0' && !seen_nonzero) continue;
+    seen_nonzero = true;
+    if (nd < sizeof digits) digits[nd++] = *p;
+    else if (*p != '0') too_long = true;
+    else if (!frac) scale++; /* an integer digit beyond what we keep */
+  }
+  if (p < e) { /* exponent */
+    p++;
+    bool eneg = *p == '-';
+    if (*p == '+' || *p == '-') p++;
+    int64_t x = 0;
+    for (; p < e; p++) if (x < 100000) x = x * 10 + (*p - '0');
+    scale += eneg ? -x : x;
+  }
+  /* cents = digits * 10^(scale+2); drop trailing zeros into the exponent */
+  int64_t k = scale + 2;
+  while (nd > 0 && digits[nd - 1] == '0') { nd--; k++; }
+  if (too_long || (nd > 0 && k < 0))
+    return fault(j, "amount %.*s is not exact in cents (at most two decimals)", (int)(e - b > 40 ? 40 : e - b), b);
+  int64_t v = 0;
+  for (size_t i = 0; i < nd; i++) {
+    if (v > LIM_INT / 10) goto range;
+    v = v * 10 + (digits[i] - '0');
+  }
+  for (int64_t i = 0; nd > 0 && i < k; i++) {
+    if (v > LIM_INT / 10) goto range;
+    v *= 10;
+  }
+  *out = neg ? -v : v;
+  return TIER_OK;
+range:
+  return fault(j, "amount %.*s is out of range", (int)(e - b > 40 ? 40 : e - b), b);
+}
+
+static int scalar(struct jp *j, const struct img_field *f, int64_t *out) {
+  const struct image *img = j->img;
+  ws(j);
+  if (j->p >= j->e) return syntax(j, j->p, "unexpected end of input");
+  char c = *j->p;
+  if (c == 'n') {
+    int rc = literal(j, "null", 4);
+    if (rc) return rc;
+    if (!(f->flags & FF_OPT)) return fault(j, "required field is null");
+    *out = f->kind == TY_NUMBER ? (int64_t)0x7FF8000000000000LL : TIER_NONE;
+    return TIER_OK;
+  }
+  const char *s, *b, *e;
+  size_t n;
+  bool isint;
+  int rc;
+  switch (f->kind) {
+  case TY_TEXT:
+    if (c != '"') return mistyped(j, "a string");
+    if ((rc = string(j, &s, &n))) return rc;
+    rc = rec_intern(j->vm, j->rd, &j->nstrs, s, n, out);
+    return rc == TIER_ENOMEM ? fault(j, "out of memory") : rc;
+  case TY_INT:
+    if (c != '-' && (c < '0' || c > '9')) return mistyped(j, "an integer");
+    if ((rc = number(j, &b, &e, &isint))) return rc;
+    if (!isint) return fault(j, "expected an integer, found a decimal number");
+    {
+      bool neg = *b == '-';
+      int64_t v = 0;
+      for (const char *p = b + neg; p < e; p++) {
+        if (v > (LIM_INT - (*p - '0')) / 10)
+          return fault(j, "integer %.*s is out of range (limit %lld)", (int)(e - b > 40 ? 40 : e - b), b, (long long)LIM_INT);
+        v = v * 10 + (*p - '0');
+      }
+      *out = neg ? -v : v;
+    }
+    return TIER_OK;
+  case TY_NUMBER: {
+    if (c != '-' && (c < '0' || c > '9')) return mistyped(j, "a number");
+    if ((rc = number(j, &b, &e, &isint))) return rc;
+    char tmp[64];
+    size_t l = (size_t)(e - b);
+    if (l >= sizeof tmp) return fault(j, "number has more than %zu characters", sizeof tmp - 1);
+    memcpy(tmp, b, l);
+    tmp[l] = 0;
+    double d = strtod(tmp, NULL);
+    memcpy(out, &d, sizeof d);
+    return TIER_OK;
+  }
+  case TY_MONEY:
+    if (c != '-' && (c < '0' || c > '9')) return mistyped(j, "an amount (a number)");
+    if ((rc = number(j, &b, &e, &isint))) return rc;
+    return money(j, b, e, out);
+  case TY_BOOL:
+    if (c == 't') { *out = 1; return literal(j, "true", 4); }
+    if (c == 'f') { *out = 0; return literal(j, "false", 5); }
+    return mistyped(j, "true or false");
+  case TY_DATE:
+    if (c != '"') return mistyped(j, "a date \"YYYY-MM-DD\"");
+    if ((rc = string(j, &s, &n))) return rc;
+    if (!date_parse(s, n, out)) {
+      if (n > 40) return fault(j, "not a date (YYYY-MM-DD)");
+      return fault(j, "'%.*s' is not a calendar date (YYYY-MM-DD)", (int)n, s);
+    }
+    return TIER_OK;
+  case TY_ENUM: {
+    const struct img_enum *en = &img->enums[f->ref];
+    if (c != '"') {
+      char want[96];
+      snprintf(want, sizeof want, "one of the values of %s", img_str(img, en->name));
+      return mistyped(j, want);
+    }
+    if ((rc = string(j, &s, &n))) return rc;
+    for (uint32_t k = 0; k < en->nvals; k++)
+      if (img->strlens[en->vals[k]] == n && memcmp(img->strs[en->vals[k]], s, n) == 0) { *out = k; return TIER_OK; }
+    char allowed[256];
+    size_t at = 0;
+    allowed[0] = 0;
+    for (uint32_t k = 0; k < en->nvals && at < sizeof allowed - 1; k++) {
+      int w = snprintf(allowed + at, sizeof allowed - at, "%s%s", k ? ", " : "", img_str(img, en->vals[k]));
+      if (w > 0) at += (size_t)w;
+    }
+    return fault(j, "unknown value '%.*s' (allowed: %s)", n > 60 ? 60 : (int)n, s, allowed);
+  }
+  }
+  return fault(j, "field has an unknown type");
+}
+
+/* ---- objects ------------------------------------------------------------------------ */
+
+/* The schema's fields by owner (top level, then each list), for key lookup. */
+struct owner_fields { uint32_t n; const uint32_t *f; };
+
+static int find_key(const struct image *img, struct owner_fields of, const char *s, size_t n) {
+  for (uint32_t i = 0; i < of.n; i++) {
+    uint32_t name = img->fields[of.f[i]].name;
+    if (img->strlens[name] == n && memcmp(img->strs[name], s, n) == 0) return (int)i;
+  }
+  return -1;
+}
+
+static int object(struct jp *j, int owner, int64_t *row, uint8_t *seen);
+
+static int list(struct jp *j, uint32_t l, uint8_t *seen_items) {
+  struct reader *rd = j->rd;
+  const struct image *img = j->img;
+  uint32_t width = img->lists[l].width;
+  ws(j);
+  if (j->p >= j->e) return syntax(j, j->p, "unexpected end of input");
+  if (*j->p == 'n') {
+    int rc = literal(j, "null", 4);
+    return rc ? rc : fault(j, "a list may be absent but not null");
+  }
+  if (*j->p != '[') return mistyped(j, "a list (JSON array)");
+  j->p++;
+  ws(j);
+  uint32_t count = 0;
+  if (j->p < j->e && *j->p == ']') {
+    j->p++;
+  } else {
+    for (;;) {
+      ws(j);
+      if (count >= MAX_ITEMS) return fault(j, "list has more than %u items", MAX_ITEMS);
+      j->item = count;
+      if (j->p >= j->e) return syntax(j, j->p, "unexpected end of input");
+      if (*j->p != '{') return mistyped(j, "a list item (an object)");
+      if (!grow(j->vm, (void **)&rd->items[l], &rd->cap_items[l], (size_t)(count + 1) * width + 1, sizeof(int64_t)))
+        return fault(j, "out of memory");
+      int rc = object(j, (int)l, rd->items[l] + (size_t)count * width, seen_items);
+      if (rc) return rc;
+      count++;
+      ws(j);
+      if (j->p < j->e && *j->p == ',') { j->p++; continue; }
+      if (j->p < j->e && *j->p == ']') { j->p++; break; }
+      return syntax(j, j->p, "',' or ']' expected");
+    }
+  }
+  j->item = -1;
+  rd->lists[l].n = count;
+  return TIER_OK;
+}
+
+static struct owner_fields fields_of(struct jp *j, int owner) {
+  const uint32_t *start = j->vm->owner_start;
+  struct owner_fields of = {start[owner + 3] - start[owner + 2], j->vm->owner_fields + start[owner + 2]};
+  return of;
+}
+
+/* An object whose keys are the fields of `owner` (-1: the record). */
+static int object(struct jp *j, int owner, int64_t *row, uint8_t *seen) {
+  const struct image *img = j->img;
+  struct owner_fields of = fields_of(j, owner);
+  memset(seen, 0, of.n);
+  j->p++; /* '{' */
+  ws(j);
+  int rc;
+  if (j->p < j->e && *j->p == '}') {
+    j->p++;
+  } else {
+    for (;;) {
+      ws(j);
+      if (j->p >= j->e || *j->p != '"') return syntax(j, j->p, "string or '}' expected");
+      const char *key;
+      size_t kn;
+      char *mark = j->scr;
+      if ((rc = string(j, &key, &kn))) return rc;
+      ws(j);
+      if (j->p >= j->e || *j->p != ':') return syntax(j, j->p, "':' expected");
+      j->p++;
+      int k = find_key(img, of, key, kn);
+      if (k < 0) {
+        j->scr = mark; /* unknown field: its name is not kept */
+        if ((rc = skip(j, 1))) return rc;
+      } else {
+        uint32_t fi = of.f[k];
+        const struct img_field *f = &img->fields[fi];
+        if (owner < 0) j->field = (int)fi;
+        else j->item_field = (int)fi;
+        if (seen[k]) return fault(j, "the field appears twice");
+        seen[k] = 1;
+        if (f->kind == TY_LIST) rc = list(j, f->ref, seen + of.n);
+        else rc = scalar(j, f, &row[f->slot]);
+        if (rc) return rc;
+        if (owner < 0) j->field = -1;
+        else j->item_field = -1;
+      }
+      ws(j);
+      if (j->p < j->e && *j->p == ',') { j->p++; continue; }
+      if (j->p < j->e && *j->p == '}') { j->p++; break; }
+      return syntax(j, j->p, "',' or '}' expected");
+    }
+  }
+  /* absent fields: optional ones are none, lists empty, others an error */
+  for (uint32_t k = 0; k < of.n; k++) {
+    if (seen[k]) continue;
+    const struct img_field *f = &img->fields[of.f[k]];
+    if (f->kind == TY_LIST) { j->rd->lists[f->ref].n = 0; continue; }
+    if (f->flags & FF_OPT) { row[f->slot] = f->kind == TY_NUMBER ? (int64_t)0x7FF8000000000000LL : TIER_NONE; continue; }
+    if (owner < 0) j->field = (int)of.f[k];
+    else j->item_field = (int)of.f[k];
+    return fault(j, "missing required field");
+  }
+  return TIER_OK;
+}
+
+/* Build the per-owner field tables once per VM: the fields of owner o
+ * (0 the record, l + 1 list l) are owner_fields[owner_start[o + 1] ..
+ * owner_start[o + 2]). */
+static int index_fields(struct tier_vm *vm) {
+  const struct image *img = vm->rs->img;
+  uint32_t no = img->nlists + 1;
+  vm->owner_start = t_malloc(&vm->hook, sizeof(uint32_t) * (no + 2));
+  vm->owner_fields = t_malloc(&vm->hook, sizeof(uint32_t) * (img->nfields + 1));
+  if (!vm->owner_start || !vm->owner_fields) return TIER_ENOMEM;
+  uint32_t at = 0, widest = 0;
+  vm->owner_start[0] = 0;
+  for (uint32_t o = 0; o < no; o++) {
+    vm->owner_start[o + 1] = at;
+    uint16_t owner = o == 0 ? NO_LIST : (uint16_t)(o - 1);
+    for (uint32_t f = 0; f < img->nfields; f++)
+      if (img->fields[f].owner == owner) vm->owner_fields[at++] = f;
+    if (at - vm->owner_start[o + 1] > widest) widest = at - vm->owner_start[o + 1];
+  }
+  vm->owner_start[no + 1] = at;
+  vm->seen_size = 2 * widest + 2;
+  return TIER_OK;
+}
+
+/* The id of a rejected record, when the record is readable JSON. */
+static void find_id(struct jp *j) {
+  const struct image *img = j->img;
+  struct reader *rd = j->rd;
+  if (img->id_field < 0) return;
+  int64_t h = rd->slots[img->fields[img->id_field].slot];
+  if (h >= 0 && (uint64_t)h < j->nstrs) { /* read before the fault */
+    size_t n = rd->strs[h].n < sizeof rd->idbuf - 1 ? rd->strs[h].n : sizeof rd->idbuf - 1;
+    memcpy(rd->idbuf, rd->strs[h].p, n);
+    rd->idbuf[n] = 0;
+    j->vm->res.id = rd->idbuf;
+    return;
+  }
+  json_t *root = json_loadb(j->s, (size_t)(j->e - j->s), JSON_ALLOW_NUL, NULL);
+  json_t *idv = root && json_is_object(root) ? json_object_get(root, img_str(img, img->fields[img->id_field].name)) : NULL;
+  if (json_is_string(idv)) {
+    snprintf(rd->idbuf, sizeof rd->idbuf, "%s", json_string_value(idv));
+    j->vm->res.id = rd->idbuf;
+  }
+  if (root) json_decref(root);
+}
+
+int rec_parse(struct tier_vm *vm, const char *json, size_t len, struct record *out) {
+  struct reader *rd = reader_of(vm);
+  vm->path[0] = 0;
+  vm->err[0] = 0;
+  vm->jerr[0] = 0;
+  vm->res.id = NULL;
+  if (!rd) { snprintf(vm->err, sizeof vm->err, "out of memory"); return TIER_ENOMEM; }
+  const struct image *img = vm->rs->img;
+  if (!vm->owner_start && index_fields(vm)) { snprintf(vm->err, sizeof vm->err, "out of memory"); return TIER_ENOMEM; }
+  if (!rd->items) {
+    rd->items = t_malloc(&vm->hook, sizeof *rd->items * (img->nlists + 1));
+    rd->cap_items = t_malloc(&vm->hook, sizeof *rd->cap_items * (img->nlists + 1));
+    if (!rd->items || !rd->cap_items) { snprintf(vm->err, sizeof vm->err, "out of memory"); return TIER_ENOMEM; }
+    memset(rd->items, 0, sizeof *rd->items * (img->nlists + 1));
+    memset(rd->cap_items, 0, sizeof *rd->cap_items * (img->nlists + 1));
+    rd->nitems = img->nlists;
+  }
+  if (!grow(vm, (void **)&rd->slots, &rd->cap_slots, img->ntop + 1, sizeof *rd->slots) ||
+      !grow(vm, (void **)&rd->lists, &rd->cap_lists, img->nlists + 1, sizeof *rd->lists) ||
+      !grow(vm, (void **)&rd->scratch, &rd->cap_scratch, len + 1, 1) ||
+      !grow(vm, (void **)&rd->seen, &rd->cap_seen, vm->seen_size, 1)) {
+    snprintf(vm->err, sizeof vm->err, "out of memory");
+    return TIER_ENOMEM;
+  }
+  rec_begin(rd);
+  if (img->id_field >= 0) rd->slots[img->fields[img->id_field].slot] = TIER_NONE;
+  struct jp j = {json, json, json + len, vm, rd, img, 0, rd->scratch, -1, -1, -1};
+  int rc;
+  ws(&j);
+  if (j.p >= j.e) {
+    rc = syntax(&j, j.p, "empty record");
+  } else if (*j.p != '{') {
+    rc = mistyped(&j, "a JSON object");
+    if (rc == TIER_ERECORD && !vm->jerr[0]) {
+      char what[160];
+      snprintf(what, sizeof what, "%s", vm->err + strlen("expected a JSON object, found "));
+      snprintf(vm->err, sizeof vm->err, "a record must be a JSON object, found %s", what);
+    }
+  } else {
+    rc = object(&j, -1, rd->slots, rd->seen);
+    if (!rc) {
+      ws(&j);
+      if (j.p < j.e) rc = syntax(&j, j.p, "text after the end of the record");
+    }
+  }
+  if (rc) {
+    find_id(&j);
+    return rc;
+  }
+  uint32_t max_list = 0;
+  for (uint32_t l = 0; l < img->nlists; l++) {
+    rd->lists[l].items = rd->items[l];
+    if (rd->lists[l].n > max_list) max_list = rd->lists[l].n;
+  }
+  if (img->id_field >= 0) {
+    int64_t h = rd->slots[img->fields[img->id_field].slot];
+    if (h >= 0 && (uint64_t)h < j.nstrs) {
+      size_t n = rd->strs[h].n < sizeof rd->idbuf - 1 ? rd->strs[h].n : sizeof rd->idbuf - 1;
+      memcpy(rd->idbuf, rd->strs[h].p, n);
+      rd->idbuf[n] = 0;
+      vm->res.id = rd->idbuf;
+    }
+  }
+  out->top = rd->slots;
+  out->lists = rd->lists;
+  out->strs = rd->strs;
+  out->nstrs = j.nstrs;
+  out->max_list = max_list;
+  return TIER_OK;
+}

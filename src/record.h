@@ -1,0 +1,34 @@
+/*
+ * record.h - the state shared by the two JSON readers (json.c, the
+ * streaming one tiervm uses, and record.c, the jansson reference): reused
+ * buffers of packed records and the per-record intern table of texts.
+ */
+#ifndef TIER_RECORD_H
+#define TIER_RECORD_H
+
+#include "vm.h"
+
+#define MAX_ITEMS (1u << 24) /* list items per record */
+
+struct reader {
+  int64_t *slots;  size_t cap_slots;
+  struct rec_list *lists; size_t cap_lists;
+  struct rec_str *strs; size_t cap_strs;
+  uint64_t *hash; size_t cap_hash; /* (generation << 32) | (index + 1) */
+  uint32_t gen;            /* bumped per record: clears the table for free */
+  size_t nslots;
+  void *root;              /* jansson tree (reference reader): strings point into it */
+  /* streaming reader (json.c) */
+  int64_t **items; size_t *cap_items; uint32_t nitems; /* per list: item slots */
+  char *scratch; size_t cap_scratch;   /* decoded strings of the current record */
+  uint8_t *seen; size_t cap_seen;      /* fields seen in the current object */
+  char idbuf[128];                     /* the id of a rejected record */
+};
+
+struct reader *reader_of(struct tier_vm *vm);
+bool grow(struct tier_vm *vm, void **p, size_t *cap, size_t need, size_t elem);
+void rec_begin(struct reader *rd);
+int rec_intern(struct tier_vm *vm, struct reader *rd, uint32_t *nstrs, const char *s, size_t n, int64_t *out);
+int rec_parse_ref(struct tier_vm *vm, const char *json, size_t len, struct record *out);
+
+#endif
