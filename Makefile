@@ -183,3 +183,40 @@ fuzz-regress: fuzz-build
 	done; \
 	if [ -n "$$fail" ]; then echo "fuzz-regress: failures in:$$fail"; exit 1; fi; \
 	echo "fuzz-regress: $$n inputs, all pass"
+
+# ---- benchmark (never part of check; no timing is asserted) -------------------------
+# make bench [BENCH_N=100000] [BENCH_K=2000]: N synthetic profiles, one report,
+# printed and written to tests/bench/results.txt (see tests/bench/bench.c).
+BENCH_N    ?= 100000
+BENCH_K    ?= 2000
+BENCH_PKGS := luajit lua-cjson jq
+BENCH_DIR  := $(BUILD)/bench
+BENCH_CFLAGS := $(CFLAGS) -Itests/bench
+.PHONY: bench
+bench: all $(BENCH_DIR)/.deps $(BENCH_DIR)/gen $(BENCH_DIR)/bench
+	$(BENCH_DIR)/bench -n $(BENCH_N) -k $(BENCH_K) --gen $(BENCH_DIR)/gen --bin $(BIN) --work $(BENCH_DIR) --out tests/bench/results.txt
+
+$(BENCH_DIR)/.deps: | $(BUILD)/.deps
+	@missing=""; \
+	for p in $(BENCH_PKGS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing:$$missing"; \
+	    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $$missing || exit 1; \
+	  else \
+	    echo "missing Debian packages:$$missing"; \
+	    echo "run: sudo apt-get update && sudo apt-get install -y$$missing"; \
+	    exit 1; \
+	  fi; \
+	fi
+	@mkdir -p $(BENCH_DIR) && touch $@
+
+$(BENCH_DIR)/gen: tests/bench/gen.c tests/tools/gen.h | $(BUILD)/.deps
+	@mkdir -p $(BENCH_DIR)
+	$(CC) $(BENCH_CFLAGS) -o $@ tests/bench/gen.c
+
+$(BENCH_DIR)/bench: tests/bench/bench.c tests/bench/native.c tests/bench/native.h $(HDRS) $(LIB)/libtier.a
+	@mkdir -p $(BENCH_DIR)
+	$(CC) $(BENCH_CFLAGS) '-DBENCH_CFLAGS="$(CFLAGS)"' -o $@ tests/bench/bench.c tests/bench/native.c $(LIB)/libtier.a $(LDLIBS)

@@ -3,126 +3,175 @@
  * splitter tracks strings and nesting to find each element's end, so that a
  * bad element is reported as one bad record and the next one is still read.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "stream.h"
+
+#define BLOCK (1u << 20)
 
 void stream_init(struct stream *s, FILE *f) {
   memset(s, 0, sizeof *s);
   s->f = f;
   s->line = 1;
   s->col = 1;
-  s->peeked = EOF - 1;
 }
 
-void stream_free(struct stream *s) { buf_free(&s->rec); }
+void stream_free(struct stream *s) {
+  free(s->buf);
+  s->buf = NULL;
+}
 
-static int get(struct stream *s) {
-  int c;
-  if (s->peeked != EOF - 1) { c = s->peeked; s->peeked = EOF - 1; }
-  else c = getc(s->f);
-  if (c == '\n') { s->line++; s->col = 1; }
-  else if (c != EOF && (c & 0xC0) != 0x80) s->col++;
-  return c;
+/* Read more: keep buf[keep, end), move it to the front, grow when full.
+ * Returns false at end of input (or on failure, with s->failed). */
+static bool refill(struct stream *s, size_t keep) {
+  if (s->eof) return false;
+  if (keep > 0) {
+    memmove(s->buf, s->buf + keep, s->end - keep);
+    s->base += keep;
+    s->end -= keep;
+    s->start -= keep;
+  }
+  if (s->cap - s->end < BLOCK / 2) {
+    size_t cap = s->cap ? s->cap * 2 : BLOCK;
+    char *b = realloc(s->buf, cap);
+    if (!b) { s->failed = s->eof = true; return false; }
+    s->buf = b;
+    s->cap = cap;
+  }
+  size_t n = fread(s->buf + s->end, 1, s->cap - s->end, s->f);
+  s->end += n;
+  if (n == 0) s->eof = true;
+  return n > 0;
 }
-static int peek(struct stream *s) {
-  if (s->peeked == EOF - 1) s->peeked = getc(s->f);
-  return s->peeked;
+
+static bool blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+/* Advance start to `to`, counting lines and columns (characters). */
+static void consume(struct stream *s, size_t to) {
+  for (size_t i = s->start; i < to; i++) {
+    char c = s->buf[i];
+    if (c == '\n') { s->line++; s->col = 1; }
+    else if ((c & 0xC0) != 0x80) s->col++;
+  }
+  s->start = to;
 }
-static bool blank(int c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
 static int next_line(struct stream *s) {
   for (;;) {
-    s->rec.n = 0;
+    char *nl = s->start < s->end ? memchr(s->buf + s->start, '\n', s->end - s->start) : NULL;
+    if (!nl) {
+      if (refill(s, s->start)) continue;
+      if (s->start == s->end) return 0;
+      nl = s->buf + s->end; /* last line without a newline */
+    }
+    size_t at = (size_t)(nl - s->buf);
+    s->rec = s->buf + s->start;
+    s->rec_n = at - s->start;
     s->rec_line = s->line;
     s->rec_col = 1;
-    int c;
-    bool any = false, sawnl = false;
-    while ((c = get(s)) != EOF) {
-      if (c == '\n') { sawnl = true; break; }
-      buf_u8(&s->rec, (uint8_t)c);
-      if (!blank(c)) any = true;
-    }
+    bool any = false;
+    for (size_t i = 0; i < s->rec_n && !any; i++) any = !blank(s->rec[i]);
+    s->start = at < s->end ? at + 1 : at;
+    s->line++;
     if (any) return 1;
-    if (!sawnl) return 0; /* end of input */
+  }
+}
+
+static int fail_here(struct stream *s, const char *what) {
+  snprintf(s->err, sizeof s->err, "malformed JSON at line %ld, column %ld: %s", s->line, s->col, what);
+  s->rec_line = s->line;
+  s->rec_n = 0;
+  return 1;
+}
+
+/* Skip blanks; false at end of input. */
+static bool skip_blanks(struct stream *s) {
+  for (;;) {
+    while (s->start < s->end && blank(s->buf[s->start])) consume(s, s->start + 1);
+    if (s->start < s->end) return true;
+    if (!refill(s, s->start)) return false;
   }
 }
 
 /* One element of the array: bytes up to the ',' or ']' at depth 0. */
 static int next_element(struct stream *s) {
-  int c;
-  s->rec.n = 0;
-  s->err[0] = 0;
   if (s->mode == 3) {
-    while ((c = get(s)) != EOF)
-      if (!blank(c)) {
-        snprintf(s->err, sizeof s->err, "malformed JSON at line %ld, column %ld: text after the end of the array",
-                 s->line, s->col - 1);
-        s->rec_line = s->line;
-        while (get(s) != EOF) {}
-        return 1;
-      }
-    return 0;
+    if (!skip_blanks(s)) return 0;
+    fail_here(s, "text after the end of the array");
+    s->start = s->end;
+    s->eof = true;
+    return 1;
   }
-  while ((c = peek(s)) != EOF && blank(c)) get(s);
+  if (!skip_blanks(s)) {
+    s->mode = 3;
+    return fail_here(s, "the array is not closed with ']'");
+  }
+  if (s->buf[s->start] == ']') {
+    consume(s, s->start + 1);
+    s->mode = 3;
+    if (s->after_comma) return fail_here(s, "',' before ']'");
+    return next_element(s);
+  }
   s->rec_line = s->line;
   s->rec_col = s->col;
-  if (c == EOF) {
-    snprintf(s->err, sizeof s->err, "malformed JSON at line %ld, column %ld: the array is not closed with ']'", s->line, s->col);
-    s->mode = 3;
-    return 1;
-  }
-  if (c == ']') { get(s); s->mode = 3; return next_element(s); }
-  int depth = 0;
-  bool str = false, esc = false;
-  while ((c = peek(s)) != EOF) {
-    if (!str && depth == 0 && (c == ',' || c == ']')) break;
-    get(s);
-    buf_u8(&s->rec, (uint8_t)c);
-    if (str) {
-      if (esc) esc = false;
-      else if (c == '\\') esc = true;
-      else if (c == '"') str = false;
-    } else if (c == '"') str = true;
-    else if (c == '{' || c == '[') depth++;
-    else if (c == '}' || c == ']') depth--;
-  }
-  if (c == EOF) {
-    if (!s->err[0])
-      snprintf(s->err, sizeof s->err, "malformed JSON at line %ld, column %ld: unexpected end of input inside the array", s->line, s->col);
-    s->mode = 3;
-    return 1;
-  }
-  get(s); /* the ',' or ']' */
-  if (c == ']') s->mode = 3;
-  else {
-    /* a ',' must be followed by another element */
-    int d;
-    while ((d = peek(s)) != EOF && blank(d)) get(s);
-    if (d == ']') {
-      snprintf(s->err, sizeof s->err, "malformed JSON at line %ld, column %ld: ',' before ']'", s->line, s->col);
-      get(s);
-      s->mode = 3;
+  s->scan = s->start;
+  s->depth = 0;
+  s->str = s->esc = false;
+  for (;;) {
+    size_t i = s->scan;
+    const char *b = s->buf;
+    for (; i < s->end; i++) {
+      char c = b[i];
+      if (s->str) {
+        if (s->esc) s->esc = false;
+        else if (c == '\\') s->esc = true;
+        else if (c == '"') s->str = false;
+      } else if (c == '"') s->str = true;
+      else if (c == '{' || c == '[') s->depth++;
+      else if (c == '}' || c == ']') {
+        if (s->depth == 0) break;
+        s->depth--;
+      } else if (c == ',' && s->depth == 0) break;
     }
+    if (i < s->end) {
+      s->rec = s->buf + s->start;
+      s->rec_n = i - s->start;
+      char c = s->buf[i];
+      consume(s, i + 1);
+      s->after_comma = c == ',';
+      if (c == ']') s->mode = 3;
+      return 1;
+    }
+    s->scan = i;
+    size_t keep = s->start;
+    if (!refill(s, keep)) {
+      s->mode = 3;
+      s->rec = s->buf + s->start;
+      s->rec_n = s->end - s->start;
+      long line = s->line, col = s->col;
+      consume(s, s->end);
+      snprintf(s->err, sizeof s->err, "malformed JSON at line %ld, column %ld: unexpected end of input inside the array",
+               s->line, s->col);
+      (void)line;
+      (void)col;
+      return 1;
+    }
+    s->scan -= keep;
   }
-  size_t k = 0;
-  while (k < s->rec.n && blank(s->rec.p[k])) k++;
-  if (k == s->rec.n && !s->err[0])
-    snprintf(s->err, sizeof s->err, "malformed JSON at line %ld, column %ld: empty array element", s->rec_line, s->rec_col);
-  return 1;
 }
 
 int stream_next(struct stream *s) {
   s->err[0] = 0;
   if (s->mode == 0) {
-    int c;
-    while ((c = peek(s)) != EOF && blank(c)) get(s);
-    if (c == EOF) return 0;
-    if (c == '[') {
-      get(s);
+    if (!skip_blanks(s)) return 0;
+    if (s->buf[s->start] == '[') {
+      consume(s, s->start + 1);
       s->mode = 2;
-      while ((c = peek(s)) != EOF && blank(c)) get(s);
-      if (c == ']') { get(s); s->mode = 3; }
+      if (skip_blanks(s) && s->buf[s->start] == ']') {
+        consume(s, s->start + 1);
+        s->mode = 3;
+      }
     } else {
       s->mode = 1;
     }

@@ -2,6 +2,8 @@
  * stream.h - splitting an input into records without loading it whole: JSON
  * Lines (one object per line, blank lines skipped) or one JSON array read
  * element by element.  The mode is detected from the first non-blank byte.
+ * Input is read in large blocks; a record is a slice of the block buffer,
+ * valid until the next call.
  */
 #ifndef TIER_STREAM_H
 #define TIER_STREAM_H
@@ -12,17 +14,26 @@
 
 struct stream {
   FILE *f;
-  struct buf rec;      /* the current record's text */
-  int mode;            /* 0 unknown, 1 lines, 2 array, 3 array finished */
-  long line, col;      /* position of the next byte */
-  long rec_line, rec_col; /* where the current record starts */
-  int peeked;
-  bool eof;
-  char err[200];       /* structural error of the current record */
+  char *buf;
+  size_t cap, start, end;  /* unread data is buf[start, end) */
+  size_t base;             /* absolute offset of buf[0] */
+  bool eof, failed;
+  int mode;                /* 0 unknown, 1 lines, 2 array, 3 array finished */
+  long line, col;          /* position of buf[start] */
+  bool after_comma;        /* array: the last element ended with ',' */
+  /* array element scan, kept across refills */
+  size_t scan;
+  int depth;
+  bool str, esc;
+  /* the current record */
+  const char *rec;
+  size_t rec_n;
+  long rec_line, rec_col;
+  char err[200];           /* structural error instead of a record */
 };
 
 void stream_init(struct stream *s, FILE *f);
-/* 1: a record (s->rec, maybe with s->err set for a structural fault);
+/* 1: a record (s->rec, s->rec_n) or a structural error (s->err[0]);
  * 0: end of input. */
 int stream_next(struct stream *s);
 void stream_free(struct stream *s);

@@ -90,7 +90,7 @@ static void run_one(struct run *r, struct stream *s, const char *file) {
   const tier_result *res;
   struct tier_vm *vm = r->vm;
   vm->err_line = vm->err_col = 0;
-  int rc = rec_parse(vm, (const char *)s->rec.p, s->rec.n, &vm->rec);
+  int rc = rec_parse(vm, s->rec, s->rec_n, &vm->rec);
   if (rc == TIER_OK && r->max_cost) {
     uint64_t c = record_cost(r->rs->img, &vm->rec);
     if (c > r->max_cost) {
@@ -216,7 +216,17 @@ static int cmd_eval(int argc, char **argv) {
     while (stream_next(&s)) {
       run_one(&r, &s, file);
       flush(&r, false);
-      if (s.rec.failed) break;
+      if (s.failed) break;
+    }
+    if (s.failed) {
+      flush(&r, true);
+      fprintf(stderr, "%s: %s: out of memory reading the input\n", prog, file);
+      status = EXIT_RECORDS;
+    }
+    if (ferror(f)) {
+      flush(&r, true);
+      fprintf(stderr, "%s: %s: read error\n", prog, file);
+      status = EXIT_USAGE;
     }
     stream_free(&s);
     if (f != stdin) fclose(f);

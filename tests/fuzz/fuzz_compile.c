@@ -11,6 +11,11 @@
  * rules: the APN seeds `import "apn-schema.tier"`.  Input bit 0 of the size
  * picks --strip and bit 1 -Werror, so both writers and both severities run.
  *
+ * A diagnostic saying "internal error" (the compiler's output failed its own
+ * verifier) is a compiler bug: the target aborts on it, unless the message
+ * also contains $TIER_FUZZ_KNOWN_INTERNAL (a substring naming a known,
+ * reported bug, so that a long run can look past it).
+ *
  * Imports read real files.  So that an input cannot make the target read
  * /dev/zero, /dev/stdin or a FIFO (a hang, not a bug), fopen is wrapped at
  * link time (-Wl,--wrap=fopen) and refuses anything but regular files and
@@ -26,6 +31,7 @@
 #include "fuzz_common.h"
 
 static char fuzz_path[4096];
+static const char *known_internal;
 static int in_compile;
 
 FILE *__real_fopen(const char *path, const char *mode);
@@ -44,6 +50,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
   (void)argc, (void)argv;
   const char *dir = getenv("TIER_FUZZ_DIR");
   snprintf(fuzz_path, sizeof fuzz_path, "%s/fuzz.tier", dir && *dir ? dir : "rules");
+  known_internal = getenv("TIER_FUZZ_KNOWN_INTERNAL");
+  if (known_internal && !*known_internal) known_internal = NULL;
   return 0;
 }
 
@@ -70,6 +78,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       fuzz_touch(g->file);
       fuzz_touch(g->message);
       fuzz_sink += g->line + g->column + (size_t)g->severity;
+      if (g->message && strstr(g->message, "internal error") &&
+          !(known_internal && strstr(g->message, known_internal))) {
+        fprintf(stderr, "fuzz_compile: %s\n", g->message);
+        abort();
+      }
     }
     if (tier_diags_get(d, nd) != NULL) abort();
   }

@@ -679,8 +679,14 @@ static void unmet_lists_each_failing_requirement_of_next(void **st) {
   assert_string_equal(u->required, "1500");
   u = unmet_named(r, "planned");
   assert_string_equal(u->section, "experience");
-  /* not a metric-vs-constant comparison: no metric/actual/required */
-  assert_null(u->metric);
+  /* a bare bool metric reads as `planned == true` */
+  assert_string_equal(u->metric, "planned");
+  assert_string_equal(u->actual, "false");
+  assert_string_equal(u->required, "true");
+  assert_false(u->numeric);
+  /* an expression that is not one metric against a constant has no metric */
+  assert_null(unmet_named(ev(&f, "{\"id\":\"P-1\",\"type\":\"consulting\",\"people\":0,\"mrr\":0,\"plan\":null}",
+                             "2019-12-13"), "certified >= 1 or revenue >= 1")->metric);
   /* the requirement that holds is not listed, and nothing of the tier above */
   for (size_t i = 0; i < r->nunmet; i++) {
     assert_string_equal(r->unmet[i].tier, "S");

@@ -1,0 +1,780 @@
+/*
+ * bench.c - the benchmark behind `make bench` (SPEC section 8; never part of
+ * `make check`, and nothing here asserts a time).  One run measures, on one
+ * file of N synthetic profiles made by tests/bench/gen:
+ *
+ *   1. the VM alone: vm_evaluate over K records already packed in memory;
+ *   2. the native limit: tests/bench/native.c on the same packed records;
+ *   3. end to end: `tiervm eval apn-2019.tbc PROFILES` (records/s, MB/s,
+ *      peak memory of the child, also on the first tenth of the file);
+ *   4. the alternatives: tests/bench/apn.lua (LuaJIT + lua-cjson) and
+ *      tests/bench/apn.jq (jq) on the same file;
+ *   5. the JSON reader alone (rec_parse) against reading the file
+ *      (fread, getline);
+ *   6. tier_compile on generated rulesets of 1,000 and 10,000 requirements.
+ *
+ * Correctness is checked, not assumed: the native evaluator, the Lua script
+ * and the jq program must give the tier and next tier that tiervm gives,
+ * for every record, in order; the VM on the packed copies must agree too.
+ * Any disagreement is printed and makes the run fail (exit status 1).
+ *
+ * Run from the repository root (the Makefile's bench target does):
+ *   bench -n N [-k K] [--bin DIR] [--work DIR] [--out FILE]
+ */
+#define _DEFAULT_SOURCE /* wait4: the child's own rusage */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "native.h"
+#include "vm.h"
+
+#ifndef BENCH_CFLAGS
+#define BENCH_CFLAGS "?"
+#endif
+
+static const char *RULES = "rules/apn-2019.tier";
+static const char *LUA_SCRIPT = "tests/bench/apn.lua";
+static const char *JQ_SCRIPT = "tests/bench/apn.jq";
+
+static int failures;
+static volatile uint64_t sink; /* results of the timed loops go here */
+
+static double now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+static void die(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  fprintf(stderr, "bench: ");
+  vfprintf(stderr, fmt, ap);
+  fprintf(stderr, "\n");
+  va_end(ap);
+  exit(2);
+}
+
+static void progress(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void progress(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  fprintf(stderr, "bench: ");
+  vfprintf(stderr, fmt, ap);
+  fprintf(stderr, "\n");
+  va_end(ap);
+}
+
+/* A disagreement: printed at once, and the run fails at the end. */
+static void mismatch(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void mismatch(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  fprintf(stderr, "bench: MISMATCH: ");
+  vfprintf(stderr, fmt, ap);
+  fprintf(stderr, "\n");
+  va_end(ap);
+  failures++;
+}
+
+static void *xmalloc(size_t n) {
+  void *p = malloc(n ? n : 1);
+  if (!p) die("out of memory (%zu bytes)", n);
+  return p;
+}
+static char *xstrdup(const char *s) {
+  size_t n = strlen(s) + 1;
+  return memcpy(xmalloc(n), s, n);
+}
+
+/* ---- child processes ------------------------------------------------------------ */
+
+struct child {
+  double wall, cpu; /* seconds */
+  long maxrss_kb;
+  int status;       /* exit status, or 128 + signal */
+};
+
+/* Run argv with stdout to out_path (stdin from /dev/null); wall time by
+ * CLOCK_MONOTONIC around fork..wait4, CPU time and peak memory from the
+ * child's own rusage. */
+static void run_child(char *const argv[], const char *out_path, struct child *c) {
+  fflush(NULL);
+  double t0 = now();
+  pid_t pid = fork();
+  if (pid < 0) die("fork: %s", strerror(errno));
+  if (pid == 0) {
+    int in = open("/dev/null", O_RDONLY);
+    if (in >= 0) dup2(in, 0);
+    if (out_path) {
+      int fd = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      if (fd < 0) {
+        fprintf(stderr, "bench: cannot write '%s': %s\n", out_path, strerror(errno));
+        _exit(126);
+      }
+      dup2(fd, 1);
+      close(fd);
+    }
+    execvp(argv[0], argv);
+    fprintf(stderr, "bench: cannot run '%s': %s\n", argv[0], strerror(errno));
+    _exit(127);
+  }
+  int st;
+  struct rusage ru;
+  while (wait4(pid, &st, 0, &ru) < 0)
+    if (errno != EINTR) die("wait4: %s", strerror(errno));
+  c->wall = now() - t0;
+  c->cpu = (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec * 1e-6 + (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec * 1e-6;
+  c->maxrss_kb = ru.ru_maxrss;
+  c->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+}
+
+/* ---- files ------------------------------------------------------------------------ */
+
+static uint8_t *slurp(const char *path, size_t *len) {
+  FILE *f = fopen(path, "rb");
+  if (!f) die("cannot open '%s': %s", path, strerror(errno));
+  size_t cap = 1 << 16, n = 0;
+  uint8_t *p = xmalloc(cap);
+  size_t got;
+  while ((got = fread(p + n, 1, cap - n, f)) > 0) {
+    n += got;
+    if (n == cap) {
+      cap *= 2;
+      p = realloc(p, cap);
+      if (!p) die("out of memory");
+    }
+  }
+  fclose(f);
+  *len = n;
+  return p;
+}
+
+static bool blank_line(const char *s, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n') return false;
+  return true;
+}
+
+/* ---- the reference: tiervm's output ------------------------------------------------ */
+
+struct expect { char *id, *tier, *next; }; /* "null" for JSON null */
+
+struct table {
+  struct expect *e;
+  size_t n, cap;
+};
+
+static char *json_text(json_t *v) { return xstrdup(json_is_string(v) ? json_string_value(v) : "null"); }
+
+/* Read tiervm's JSON output: one result per record, in input order. */
+static void read_tiervm(const char *path, struct table *t) {
+  FILE *f = fopen(path, "rb");
+  if (!f) die("cannot open '%s': %s", path, strerror(errno));
+  char *line = NULL;
+  size_t cap = 0;
+  ssize_t len;
+  long lineno = 0;
+  while ((len = getline(&line, &cap, f)) > 0) {
+    lineno++;
+    json_error_t je;
+    json_t *o = json_loadb(line, (size_t)len, 0, &je);
+    if (!o || !json_is_object(o)) die("%s:%ld: not a JSON object: %s", path, lineno, o ? "" : je.text);
+    if (json_object_get(o, "error")) {
+      mismatch("tiervm rejected a benchmark record: %.*s", (int)len - 1, line);
+      json_decref(o);
+      continue;
+    }
+    if (t->n == t->cap) {
+      t->cap = t->cap ? 2 * t->cap : 1024;
+      t->e = realloc(t->e, sizeof *t->e * t->cap);
+      if (!t->e) die("out of memory");
+    }
+    struct expect *e = &t->e[t->n++];
+    e->id = json_text(json_object_get(o, "id"));
+    e->tier = json_text(json_object_get(o, "tier"));
+    e->next = json_text(json_object_get(o, "next"));
+    json_decref(o);
+  }
+  free(line);
+  fclose(f);
+}
+
+/* Compare one result with the reference; report the first few disagreements. */
+static bool agree(const char *who, size_t i, const struct table *t, const char *id, const char *tier,
+                  const char *next, long *bad) {
+  if (i >= t->n) {
+    if ((*bad)++ < 5) mismatch("%s: record %zu (%s): tiervm has no result for it", who, i + 1, id);
+    return false;
+  }
+  const struct expect *e = &t->e[i];
+  if (!strcmp(e->id, id) && !strcmp(e->tier, tier) && !strcmp(e->next, next)) return true;
+  if ((*bad)++ < 5)
+    mismatch("%s: record %zu: id %s tier %s next %s, but tiervm says id %s tier %s next %s", who, i + 1, id, tier,
+             next, e->id, e->tier, e->next);
+  return false;
+}
+
+/* Check a script's "id<TAB>tier<TAB>next" output against tiervm's. */
+static long check_tsv(const char *who, const char *path, const struct table *t) {
+  FILE *f = fopen(path, "rb");
+  if (!f) die("cannot open '%s': %s", path, strerror(errno));
+  char *line = NULL;
+  size_t cap = 0, i = 0;
+  ssize_t len;
+  long bad = 0;
+  while ((len = getline(&line, &cap, f)) > 0) {
+    if (line[len - 1] == '\n') line[--len] = 0;
+    char *tier = strchr(line, '\t'), *next = tier ? strchr(tier + 1, '\t') : NULL;
+    if (!next) {
+      if (bad++ < 5) mismatch("%s: line %zu is not id<TAB>tier<TAB>next: %s", who, i + 1, line);
+      i++;
+      continue;
+    }
+    *tier++ = 0;
+    *next++ = 0;
+    agree(who, i, t, line, tier, next, &bad);
+    i++;
+  }
+  free(line);
+  fclose(f);
+  if (i != t->n) {
+    mismatch("%s: %zu results for %zu records", who, i, t->n);
+    bad++;
+  }
+  if (bad > 5) mismatch("%s: %ld disagreements in all", who, bad);
+  return bad;
+}
+
+/* ---- packed records kept in memory ---------------------------------------------------- */
+
+/* A deep copy of a packed record: rec_parse's result points into the VM's
+ * reusable buffers and into jansson's tree, both gone at the next record. */
+struct packed {
+  struct record rec;
+  void *mem;
+  size_t bytes;
+};
+
+static void pack_copy(const struct image *img, const struct record *r, struct packed *p) {
+  size_t slots = img->ntop, text = 0;
+  for (uint32_t l = 0; l < img->nlists; l++) slots += (size_t)r->lists[l].n * img->lists[l].width;
+  for (uint32_t s = 0; s < r->nstrs; s++) text += r->strs[s].n;
+  size_t bytes = slots * sizeof(int64_t) + (img->nlists + 1) * sizeof(struct rec_list) +
+                 (r->nstrs + 1) * sizeof(struct rec_str) + text + 1;
+  char *m = xmalloc(bytes);
+  int64_t *sl = (int64_t *)(void *)m;
+  struct rec_list *ls = (struct rec_list *)(void *)(m + slots * sizeof(int64_t));
+  struct rec_str *st = (struct rec_str *)(void *)((char *)ls + (img->nlists + 1) * sizeof(struct rec_list));
+  char *tx = (char *)(st + r->nstrs + 1);
+  memcpy(sl, r->top, img->ntop * sizeof(int64_t));
+  size_t at = img->ntop;
+  for (uint32_t l = 0; l < img->nlists; l++) {
+    size_t n = (size_t)r->lists[l].n * img->lists[l].width;
+    ls[l].n = r->lists[l].n;
+    ls[l].items = sl + at;
+    if (n) memcpy(sl + at, r->lists[l].items, n * sizeof(int64_t));
+    at += n;
+  }
+  for (uint32_t s = 0; s < r->nstrs; s++) {
+    if (r->strs[s].n) memcpy(tx, r->strs[s].p, r->strs[s].n);
+    st[s].p = tx;
+    st[s].n = r->strs[s].n;
+    tx += r->strs[s].n;
+  }
+  p->rec.top = sl;
+  p->rec.lists = ls;
+  p->rec.strs = st;
+  p->rec.nstrs = r->nstrs;
+  p->rec.max_list = r->max_list;
+  p->mem = m;
+  p->bytes = bytes;
+}
+
+static const char *vm_tier_name(const struct image *img, int t) { return t >= 0 ? img_str(img, img->tiers[t].name) : "null"; }
+static const char *nat_name(int t) { return t >= 0 ? native_tier_name[t] : "null"; }
+
+/* ---- generated rulesets for the compile-time measurement ------------------------------ */
+
+/* N requirements in tiers of 50, alternately consulting and technology, each
+ * tier asking a little more than the one below; the requirements cycle
+ * through the language's forms (metric thresholds, money, inline count,
+ * count distinct, sum, within, or, in, labels, sections). */
+static char *gen_ruleset(int nreq, size_t *len) {
+  size_t cap = 256 + (size_t)nreq * 160, n = 0;
+  char *s = xmalloc(cap);
+#define EMIT(...)                                                       \
+  do {                                                                  \
+    int w_ = snprintf(s + n, cap - n, __VA_ARGS__);                     \
+    if (w_ < 0 || (size_t)w_ >= cap - n) die("generated ruleset overflows"); \
+    n += (size_t)w_;                                                    \
+  } while (0)
+  EMIT("ruleset \"bench %d requirements\" version \"1\";\nimport \"apn-schema.tier\";\n\n", nreq);
+  EMIT("tier Registered consulting < >\ntier Registered technology < >\n");
+  const int per = 50;
+  for (int t = 0, q = 0; q < nreq; t++) {
+    int lv = t / 2 + 1;
+    EMIT("\ntier T%05d %s <\n", t, t % 2 ? "technology" : "consulting");
+    for (int j = 0; j < per && q < nreq; j++, q++) {
+      if (j % 10 == 0) EMIT("  %s:\n", (const char *[]){"knowledge", "experience", "customer_success"}[(j / 10) % 3]);
+      switch (j % 10) {
+      case 0: EMIT("    launched_opps >= %d;\n", lv + j); break;
+      case 1: EMIT("    launched_mrr >= %d.%02d;\n", 1000 * lv + j, j); break;
+      case 2: EMIT("    (count distinct person in certifications where held and level >= associate) >= %d;\n", lv); break;
+      case 3: EMIT("    (count opportunities where stage == launched and launched within %d months) >= %d;\n", 1 + j % 24, lv); break;
+      case 4: EMIT("    csat_responses >= %d or public_references >= %d;\n", lv + 1, lv); break;
+      case 5: EMIT("    business_plan within %d months;\n", 12 + j % 12); break;
+      case 6: EMIT("    (sum mrr in opportunities where launched_recently and public) >= %d;\n", 100 * lv); break;
+      case 7: EMIT("    (count csat where submitted within 12 months and score >= %d) >= %d;\n", 1 + j % 5, lv); break;
+      case 8: EMIT("    support in {business, enterprise} and ga_products >= %d;\n", lv); break;
+      default: EMIT("    active_validations >= %d \"Active validations, level %d\";\n", lv, lv); break;
+      }
+    }
+    EMIT(">\n");
+  }
+#undef EMIT
+  *len = n;
+  return s;
+}
+
+struct compile_m {
+  int nreq;
+  size_t src_bytes, tbc_bytes;
+  double best, median;
+  int runs;
+  size_t warnings;
+};
+
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+static void measure_compile(const char *rules_dir, int nreq, int runs, struct compile_m *m) {
+  size_t len;
+  char *text = gen_ruleset(nreq, &len);
+  char path[512];
+  snprintf(path, sizeof path, "%s/bench-generated-%d.tier", rules_dir, nreq); /* not written: imports resolve here */
+  double t[16];
+  if (runs > 16) runs = 16;
+  m->nreq = nreq;
+  m->src_bytes = len;
+  m->runs = runs;
+  for (int r = 0; r < runs; r++) {
+    uint8_t *out;
+    size_t outlen;
+    tier_diags *dg;
+    double t0 = now();
+    int rc = tier_compile(path, text, len, NULL, &out, &outlen, &dg);
+    t[r] = now() - t0;
+    if (rc != TIER_OK) {
+      fprintf(stderr, "%s", dg ? tier_diags_text(dg) : "");
+      die("the generated ruleset of %d requirements does not compile: %s", nreq, tier_strerror(rc));
+    }
+    m->tbc_bytes = outlen;
+    m->warnings = tier_diags_count(dg);
+    tier_free_bytes(NULL, out, outlen);
+    tier_diags_free(dg);
+  }
+  qsort(t, (size_t)runs, sizeof *t, cmp_double);
+  m->best = t[0];
+  m->median = t[runs / 2];
+  free(text);
+}
+
+/* ---- the report -------------------------------------------------------------------------- */
+
+static FILE *report_file;
+
+static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void say(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vprintf(fmt, ap);
+  va_end(ap);
+  if (report_file) {
+    va_start(ap, fmt);
+    vfprintf(report_file, fmt, ap);
+    va_end(ap);
+  }
+}
+
+static const char *human(double v, char *buf, size_t n) {
+  if (v >= 1e6) snprintf(buf, n, "%.2fM", v / 1e6);
+  else if (v >= 1e4) snprintf(buf, n, "%.1fk", v / 1e3);
+  else snprintf(buf, n, "%.0f", v);
+  return buf;
+}
+
+static void row(const char *what, double recs, double secs, double bytes, long rss_kb, const char *note) {
+  char a[32];
+  say("  %-40s %10s", what, human(recs / secs, a, sizeof a));
+  if (bytes > 0) say(" %9.1f", bytes / secs / 1e6);
+  else say(" %9s", "-");
+  if (rss_kb > 0) say(" %8.1f", rss_kb / 1024.0);
+  else say(" %8s", "-");
+  say("  %s\n", note ? note : "");
+}
+
+static void cpu_model(char *out, size_t n) {
+  snprintf(out, n, "?");
+  FILE *f = fopen("/proc/cpuinfo", "r");
+  if (!f) return;
+  char line[512];
+  while (fgets(line, sizeof line, f)) {
+    if (!strncmp(line, "model name", 10)) {
+      char *c = strchr(line, ':');
+      if (c) {
+        c++;
+        while (*c == ' ') c++;
+        c[strcspn(c, "\n")] = 0;
+        snprintf(out, n, "%s", c);
+      }
+      break;
+    }
+  }
+  fclose(f);
+}
+
+static void loadavg(char *out, size_t n) {
+  snprintf(out, n, "?");
+  FILE *f = fopen("/proc/loadavg", "r");
+  if (!f) return;
+  double a, b, c;
+  if (fscanf(f, "%lf %lf %lf", &a, &b, &c) == 3) snprintf(out, n, "%.2f %.2f %.2f", a, b, c);
+  fclose(f);
+}
+
+/* ---- main ---------------------------------------------------------------------------------- */
+
+int main(int argc, char **argv) {
+  long N = 100000, K = 2000;
+  const char *bin = "bin", *work = "build/bench", *out_path = "tests/bench/results.txt";
+  const char *gen = NULL;
+  static const struct option lo[] = {{"bin", required_argument, 0, 'b'}, {"work", required_argument, 0, 'w'},
+                                     {"out", required_argument, 0, 'o'}, {"gen", required_argument, 0, 'g'},
+                                     {0, 0, 0, 0}};
+  int c;
+  while ((c = getopt_long(argc, argv, "n:k:", lo, NULL)) != -1) {
+    switch (c) {
+    case 'n': N = strtol(optarg, NULL, 10); break;
+    case 'k': K = strtol(optarg, NULL, 10); break;
+    case 'b': bin = optarg; break;
+    case 'w': work = optarg; break;
+    case 'o': out_path = optarg; break;
+    case 'g': gen = optarg; break;
+    default: die("usage: bench -n N [-k K] [--gen GEN] [--bin DIR] [--work DIR] [--out FILE]");
+    }
+  }
+  if (N < 1) die("N must be at least 1");
+  if (K < 1) K = 1;
+  if (K > N) K = N;
+  mkdir(work, 0755);
+  char gen_default[512], profiles[512], head_path[512], tbc[512], tierc[512], tiervm[512];
+  char out_vm[512], out_head[512], out_lua[512], out_jq[512], nbuf[32], ldstart[64];
+  snprintf(gen_default, sizeof gen_default, "%s/gen", work);
+  if (!gen) gen = gen_default;
+  snprintf(profiles, sizeof profiles, "%s/profiles.jsonl", work);
+  snprintf(head_path, sizeof head_path, "%s/profiles-tenth.jsonl", work);
+  snprintf(tbc, sizeof tbc, "%s/apn-2019.tbc", work);
+  snprintf(tierc, sizeof tierc, "%s/tierc", bin);
+  snprintf(tiervm, sizeof tiervm, "%s/tiervm", bin);
+  snprintf(out_vm, sizeof out_vm, "%s/tiervm.out", work);
+  snprintf(out_head, sizeof out_head, "%s/tiervm-tenth.out", work);
+  snprintf(out_lua, sizeof out_lua, "%s/lua.out", work);
+  snprintf(out_jq, sizeof out_jq, "%s/jq.out", work);
+  snprintf(nbuf, sizeof nbuf, "%ld", N);
+  loadavg(ldstart, sizeof ldstart);
+  double t_start = now();
+
+  /* the input */
+  progress("generating %ld profiles -> %s", N, profiles);
+  struct child ch_gen;
+  run_child((char *const[]){(char *)gen, nbuf, "1", "-o", profiles, NULL}, NULL, &ch_gen);
+  if (ch_gen.status) die("%s failed (exit status %d)", gen, ch_gen.status);
+
+  /* 5b. reading the file: getline, then fread (the file is in the page cache now) */
+  progress("reading the file (getline, fread)");
+  long nrec = 0;
+  double bytes = 0;
+  double t_getline, t_fread;
+  {
+    FILE *f = fopen(profiles, "rb");
+    if (!f) die("cannot open '%s'", profiles);
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t len;
+    double t0 = now();
+    while ((len = getline(&line, &cap, f)) > 0) {
+      bytes += (double)len;
+      if (!blank_line(line, (size_t)len)) nrec++;
+    }
+    t_getline = now() - t0;
+    free(line);
+    fclose(f);
+    f = fopen(profiles, "rb");
+    if (!f) die("cannot open '%s'", profiles);
+    static char chunk[1 << 20];
+    size_t got, total = 0;
+    t0 = now();
+    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) total += got;
+    t_fread = now() - t0;
+    fclose(f);
+    if ((double)total != bytes) die("fread and getline disagree on the file's size");
+  }
+  if (nrec != N) die("%s has %ld records, not %ld", profiles, nrec, N);
+
+  /* the first tenth of the file, for peak memory against N */
+  long nhead = N / 10 > 0 ? N / 10 : 1;
+  {
+    FILE *f = fopen(profiles, "rb"), *g = fopen(head_path, "wb");
+    if (!f || !g) die("cannot copy the first tenth of the file to '%s'", head_path);
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t len;
+    for (long i = 0; i < nhead && (len = getline(&line, &cap, f)) > 0; i++) fwrite(line, 1, (size_t)len, g);
+    free(line);
+    fclose(f);
+    if (fclose(g) != 0) die("cannot write '%s'", head_path);
+  }
+
+  /* 3. end to end */
+  progress("tierc compile %s -> %s", RULES, tbc);
+  struct child ch_tierc, ch_vm, ch_head, ch_lua, ch_jq;
+  run_child((char *const[]){tierc, "compile", (char *)RULES, "-o", tbc, NULL}, "/dev/null", &ch_tierc);
+  if (ch_tierc.status) die("tierc compile failed (exit status %d)", ch_tierc.status);
+  progress("tiervm eval (end to end, %ld records)", N);
+  run_child((char *const[]){tiervm, "eval", "--format", "json", tbc, profiles, NULL}, out_vm, &ch_vm);
+  if (ch_vm.status) mismatch("tiervm eval exited with status %d", ch_vm.status);
+  progress("tiervm eval on the first tenth (%ld records)", nhead);
+  run_child((char *const[]){tiervm, "eval", "--format", "json", tbc, head_path, NULL}, out_head, &ch_head);
+  if (ch_head.status) mismatch("tiervm eval (first tenth) exited with status %d", ch_head.status);
+  struct table ref = {0};
+  read_tiervm(out_vm, &ref);
+  if ((long)ref.n != N) mismatch("tiervm gave %zu results for %ld records", ref.n, N);
+
+  /* 4. the alternatives */
+  progress("luajit %s", LUA_SCRIPT);
+  run_child((char *const[]){"luajit", (char *)LUA_SCRIPT, profiles, NULL}, out_lua, &ch_lua);
+  long bad_lua = ch_lua.status ? 1 : 0;
+  if (ch_lua.status) mismatch("luajit exited with status %d", ch_lua.status);
+  else bad_lua = check_tsv("apn.lua", out_lua, &ref);
+  progress("jq -r -f %s", JQ_SCRIPT);
+  run_child((char *const[]){"jq", "-r", "-f", (char *)JQ_SCRIPT, profiles, NULL}, out_jq, &ch_jq);
+  long bad_jq = ch_jq.status ? 1 : 0;
+  if (ch_jq.status) mismatch("jq exited with status %d", ch_jq.status);
+  else bad_jq = check_tsv("apn.jq", out_jq, &ref);
+
+  /* in process: the ruleset, the VM, the native evaluator */
+  size_t tbclen;
+  uint8_t *tbcbytes = slurp(tbc, &tbclen);
+  tier_ruleset *rs;
+  char err[256];
+  if (tier_load(tbcbytes, tbclen, NULL, &rs, err, sizeof err) != TIER_OK) die("tier_load %s: %s", tbc, err);
+  free(tbcbytes);
+  const struct image *img = rs->img;
+  tier_vm *vm = tier_vm_new(rs, NULL);
+  if (!vm) die("out of memory");
+  struct native nv;
+  if (native_init(&nv, img, err, sizeof err) != 0) die("%s", err);
+
+  /* 5a. the JSON reader alone; on each record read, the native evaluator is
+   * checked against tiervm, and the first K records are kept packed */
+  progress("rec_parse over the file; native evaluator checked on every record");
+  struct packed *kept = xmalloc(sizeof *kept * (size_t)K);
+  size_t kept_bytes = 0;
+  long bad_native = 0, tier_count[5] = {0};
+  double t_parse = 0;
+  {
+    FILE *f = fopen(profiles, "rb");
+    if (!f) die("cannot open '%s'", profiles);
+    char *line = NULL;
+    size_t cap = 0, i = 0;
+    ssize_t len;
+    struct record rec;
+    while ((len = getline(&line, &cap, f)) > 0) {
+      if (blank_line(line, (size_t)len)) continue;
+      double t0 = now();
+      int rc = rec_parse(vm, line, (size_t)len, &rec);
+      t_parse += now() - t0;
+      if (rc != TIER_OK) die("record %zu: rec_parse: %s at %s", i + 1, tier_vm_error(vm), tier_vm_error_path(vm));
+      int t, nx;
+      if (native_eval(&nv, &rec, &t, &nx) != 0) die("out of memory");
+      const char *id = "?";
+      if (img->id_field >= 0) {
+        int64_t h = rec.top[img->fields[img->id_field].slot];
+        if (h >= 0 && (uint64_t)h < rec.nstrs) id = rec.strs[h].p; /* jansson's strings end with NUL */
+      }
+      agree("native", i, &ref, id, nat_name(t), nat_name(nx), &bad_native);
+      tier_count[t + 1]++;
+      if ((long)i < K) {
+        pack_copy(img, &rec, &kept[i]);
+        kept_bytes += kept[i].bytes;
+      }
+      i++;
+    }
+    free(line);
+    fclose(f);
+    if (bad_native > 5) mismatch("native: %ld disagreements in all", bad_native);
+  }
+
+  /* 1, 2. the VM and the native evaluator on the K packed records */
+  progress("VM and native evaluator on %ld packed records", K);
+  long bad_packed = 0;
+  for (long i = 0; i < K; i++) {
+    int rc = vm_evaluate(vm, &kept[i].rec, TIER_NONE);
+    if (rc != TIER_OK) die("packed record %ld: vm_evaluate: %s", i + 1, tier_vm_error(vm));
+    int t, nx;
+    if (native_eval(&nv, &kept[i].rec, &t, &nx) != 0) die("out of memory");
+    const char *vt = vm_tier_name(img, vm->ev.tier), *vn = vm_tier_name(img, vm->ev.next);
+    if (strcmp(vt, nat_name(t)) || strcmp(vn, nat_name(nx))) {
+      if (bad_packed++ < 5)
+        mismatch("packed record %ld: VM says %s/%s, native %s/%s", i + 1, vt, vn, nat_name(t), nat_name(nx));
+    }
+    if ((size_t)i < ref.n) agree("VM on packed copies", (size_t)i, &ref, ref.e[i].id, vt, vn, &bad_packed);
+  }
+  /* reps: enough passes over the K records for about a second per timing */
+  double t0 = now();
+  for (long i = 0; i < K; i++) vm_evaluate(vm, &kept[i].rec, TIER_NONE);
+  double one = now() - t0;
+  long reps = one > 0 ? (long)ceil(1.0 / one) : 1;
+  if (reps < 1) reps = 1;
+  double best_vm = INFINITY, best_nat = INFINITY;
+  for (int round = 0; round < 3; round++) {
+    uint64_t s = 0;
+    t0 = now();
+    for (long r = 0; r < reps; r++)
+      for (long i = 0; i < K; i++) {
+        if (vm_evaluate(vm, &kept[i].rec, TIER_NONE) != TIER_OK) die("vm_evaluate failed");
+        s += (uint64_t)(vm->ev.tier + 1);
+      }
+    double dt = now() - t0;
+    if (dt < best_vm) best_vm = dt;
+    sink += s;
+    s = 0;
+    t0 = now();
+    for (long r = 0; r < reps; r++)
+      for (long i = 0; i < K; i++) {
+        int t, nx;
+        if (native_eval(&nv, &kept[i].rec, &t, &nx) != 0) die("out of memory");
+        s += (uint64_t)(t + 1);
+      }
+    dt = now() - t0;
+    if (dt < best_nat) best_nat = dt;
+    sink += s;
+  }
+
+  /* 6. compile time */
+  progress("tier_compile of generated rulesets (1,000 and 10,000 requirements)");
+  struct compile_m cm1, cm10;
+  measure_compile("rules", 1000, 7, &cm1);
+  measure_compile("rules", 10000, 3, &cm10);
+
+  double t_total = now() - t_start;
+  char ldend[64], cpu[128], a[32], b[32];
+  loadavg(ldend, sizeof ldend);
+  cpu_model(cpu, sizeof cpu);
+  struct utsname un;
+  if (uname(&un) != 0) snprintf(un.machine, sizeof un.machine, "?");
+  long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+  time_t wall = time(NULL);
+  char when[64];
+  strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S UTC", gmtime(&wall));
+
+  /* ---- report ---- */
+  report_file = fopen(out_path, "w");
+  if (!report_file) fprintf(stderr, "bench: cannot write '%s': %s (printing only)\n", out_path, strerror(errno));
+  say("tierc benchmark (make bench) -- %s\n", when);
+  say("machine: %s, %ld CPUs, %s; load average %s at start, %s at end\n", cpu, ncpu, un.machine, ldstart, ldend);
+  say("compiler: %s; flags: %s\n", __VERSION__, BENCH_CFLAGS);
+  say("input: %ld profiles (tests/bench/gen, seed 1), %.1f MB JSON Lines, %.0f bytes/record on average\n", N,
+      bytes / 1e6, bytes / (double)N);
+  say("tiers (tiervm = native = Lua = jq): Registered %ld, Select %ld, Advanced %ld, Premier %ld\n", tier_count[1],
+      tier_count[2], tier_count[3], tier_count[4]);
+  say("times: wall clock (CLOCK_MONOTONIC); memory: peak RSS of the process (getrusage)\n\n");
+
+  say("  %-40s %10s %9s %8s\n", "", "records/s", "MB/s", "peak MB");
+  say("1-2. evaluation of records already packed in memory (%ld records, %.1f MB packed, best of 3 x %ld passes)\n", K,
+      (double)kept_bytes / 1e6, reps);
+  double kin = (double)K * (double)reps;
+  char note[160];
+  row("VM (vm_evaluate)", kin, best_vm, 0, 0, NULL);
+  row("native C (tests/bench/native.c)", kin, best_nat, 0, 0, NULL);
+  snprintf(note, sizeof note, "VM / native = %.2fx the time per record (target <= 1.5x)", best_vm / best_nat);
+  say("  %s\n", note);
+
+  say("3. end to end: tiervm eval apn-2019.tbc PROFILES (JSON Lines in, JSON results out)\n");
+  snprintf(note, sizeof note, "%.2f s wall, %.2f s CPU", ch_vm.wall, ch_vm.cpu);
+  row("tiervm eval", (double)N, ch_vm.wall, bytes, ch_vm.maxrss_kb, note);
+  snprintf(note, sizeof note, "first tenth of the file: peak %.1f MB at N=%ld vs %.1f MB at N=%ld",
+           ch_head.maxrss_kb / 1024.0, nhead, ch_vm.maxrss_kb / 1024.0, N);
+  say("  %s\n", note);
+
+  say("4. the alternatives on the same file (tier and next per record, checked against tiervm)\n");
+  snprintf(note, sizeof note, "%.2f s wall, %.2f s CPU%s", ch_lua.wall, ch_lua.cpu, bad_lua ? "  DISAGREES" : "");
+  row("LuaJIT + lua-cjson (apn.lua)", (double)N, ch_lua.wall, bytes, ch_lua.maxrss_kb, note);
+  snprintf(note, sizeof note, "%.2f s wall, %.2f s CPU%s", ch_jq.wall, ch_jq.cpu, bad_jq ? "  DISAGREES" : "");
+  row("jq (apn.jq)", (double)N, ch_jq.wall, bytes, ch_jq.maxrss_kb, note);
+  say("  tiervm is %.2fx as fast as LuaJIT (target >= 2x) and %.2fx as fast as jq (target >= 10x)\n",
+      ch_lua.wall / ch_vm.wall, ch_jq.wall / ch_vm.wall);
+
+  say("5. reading JSON: the reader alone against reading the file\n");
+  row("rec_parse (jansson + packing)", (double)N, t_parse, bytes, 0, "time inside rec_parse only");
+  row("getline only", (double)N, t_getline, bytes, 0, NULL);
+  row("fread only (1 MiB blocks)", (double)N, t_fread, bytes, 0, NULL);
+  say("  rec_parse takes %.0fx the time of getline; it is %.0f%% of tiervm's end-to-end wall time\n",
+      t_parse / t_getline, 100.0 * t_parse / ch_vm.wall);
+
+  say("6. compile time of generated rulesets (tier_compile, in memory; tiers of 50 requirements)\n");
+  const struct compile_m *cms[2] = {&cm1, &cm10};
+  for (int i = 0; i < 2; i++)
+    say("  %6d requirements: %8.1f ms best, %8.1f ms median of %d  (%s source bytes, %s bytecode bytes, %zu warnings)\n",
+        cms[i]->nreq, cms[i]->best * 1e3, cms[i]->median * 1e3, cms[i]->runs, human((double)cms[i]->src_bytes, a, sizeof a),
+        human((double)cms[i]->tbc_bytes, b, sizeof b), cms[i]->warnings);
+  say("  10,000 / 1,000 = %.2fx the time for 10x the requirements (10x = linear)\n", cm10.best / cm1.best);
+  say("  (tierc compile rules/apn-2019.tier, whole process: %.1f ms)\n", ch_tierc.wall * 1e3);
+
+  say("\nchecks: native %s, VM on packed copies %s, apn.lua %s, apn.jq %s (tier and next for each of %ld records)\n",
+      bad_native ? "DISAGREES" : "agrees", bad_packed ? "DISAGREES" : "agrees", bad_lua ? "DISAGREES" : "agrees",
+      bad_jq ? "DISAGREES" : "agrees", N);
+  say("whole benchmark: %.0f s (generating the input: %.1f s)\n", t_total, ch_gen.wall);
+  if (failures) say("\nBENCHMARK FAILED: %d disagreement(s) or failure(s); see the MISMATCH lines above\n", failures);
+  if (report_file) fclose(report_file);
+
+  for (long i = 0; i < K; i++) free(kept[i].mem);
+  free(kept);
+  for (size_t i = 0; i < ref.n; i++) {
+    free(ref.e[i].id);
+    free(ref.e[i].tier);
+    free(ref.e[i].next);
+  }
+  free(ref.e);
+  native_free(&nv);
+  tier_vm_free(vm);
+  tier_ruleset_free(rs);
+  if (failures) {
+    fprintf(stderr, "bench: FAILED: %d disagreement(s); inputs and outputs kept in %s\n", failures, work);
+    return 1;
+  }
+  remove(profiles); /* hundreds of MB at the default N */
+  remove(head_path);
+  remove(out_vm);
+  remove(out_head);
+  return 0;
+}
