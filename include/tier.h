@@ -112,6 +112,12 @@ typedef struct tier_req_result {
   const char *metric;      /* NULL unless the rule compares a metric with a constant */
   char actual[40], required[40]; /* formatted values when metric != NULL */
   int numeric;             /* actual and required are numbers (int, money, number) */
+  const char *op;          /* the comparison when metric != NULL: ">=", "==", ... */
+  const char *file;        /* source position of the rule (NULL when stripped) */
+  unsigned line, column;
+  char need[128];          /* when not met: the smallest change that would meet it,
+                              "+2 certified_people", "+3,400.00 launched_mrr",
+                              "business_plan_validated must become true" */
   int64_t checkpoint;      /* sustained: latest failing checkpoint (days since 1970), else 0 */
   int sustained;           /* months, when this entry stands for `sustained N months` */
 } tier_req_result;

@@ -106,13 +106,16 @@ static struct widths widths_of(const struct tier_ruleset *rs) {
 }
 #define ID_WIDTH 10
 
+/* One unmet requirement in a table cell: the smallest change. */
 static void short_gap(struct buf *b, const tier_req_result *u) {
   char d[11];
   if (u->sustained) {
     date_format(u->checkpoint, d);
-    buf_printf(b, "sustained %d months (fails at %s)", u->sustained, d);
+    buf_printf(b, "sustained %d months (failed at %s)", u->sustained, d);
+  } else if (u->need[0]) {
+    buf_printf(b, "%s", u->need);
   } else if (u->metric) {
-    buf_printf(b, "%s %s (needs %s)", u->metric, u->actual, u->required);
+    buf_printf(b, "%s %s (needs %s %s)", u->metric, u->actual, u->op, u->required);
   } else {
     buf_printf(b, "%s", u->rule);
   }
@@ -158,7 +161,19 @@ static void json_req(struct buf *b, const tier_req_result *u, bool with_met) {
     buf_put(b, ",\"rule\":", 8);
     jstr(b, u->rule);
   }
-  if (with_met) buf_printf(b, ",\"met\":%s", u->met ? "true" : "false");
+  if (with_met) {
+    buf_printf(b, ",\"met\":%s", u->met ? "true" : "false");
+    if (u->file) {
+      buf_put(b, ",\"source\":", 10);
+      char at[300];
+      snprintf(at, sizeof at, "%s:%u", u->file, u->line);
+      jstr(b, at);
+    }
+  }
+  if (u->need[0]) {
+    buf_put(b, ",\"need\":", 8);
+    jstr(b, u->need);
+  }
   if (u->metric) {
     buf_put(b, ",\"metric\":", 10);
     jstr(b, u->metric);

@@ -6,10 +6,52 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "vm.h"
+#include "output.h"
 
 const char *tier_vm_error(const tier_vm *vm) { return vm->err; }
 const char *tier_vm_error_path(const tier_vm *vm) { return vm->path; }
+
+/* n with thousands separators: 3400 -> "3,400"; cents -> "3,400.00". */
+static void grouped(uint64_t units, char *out, size_t n) {
+  char digits[32];
+  snprintf(digits, sizeof digits, "%llu", (unsigned long long)units);
+  size_t len = strlen(digits), k = 0;
+  for (size_t i = 0; i < len && k + 2 < n; i++) {
+    if (i && (len - i) % 3 == 0) out[k++] = ',';
+    out[k++] = digits[i];
+  }
+  out[k] = 0;
+}
+
+/* The smallest change to a value of `kind` that meets `actual OP required`. */
+static void need_text(const tier_req_result *o, int kind, int cmp, int64_t actual, int64_t required, char *out,
+                      size_t n) {
+  const char *m = o->metric;
+  if (kind == TY_BOOL) {
+    snprintf(out, n, "%s must become %s", m, required == 1 ? "true" : "false");
+    return;
+  }
+  if ((kind == TY_INT || kind == TY_MONEY) && actual != TIER_NONE && (cmp == CMP_GE || cmp == CMP_GT || cmp == CMP_LE || cmp == CMP_LT)) {
+    /* distance to the threshold, one step past it for a strict comparison */
+    bool up = cmp == CMP_GE || cmp == CMP_GT;
+    int64_t target = cmp == CMP_GT ? required + 1 : cmp == CMP_LT ? required - 1 : required;
+    uint64_t d = up ? (uint64_t)target - (uint64_t)actual : (uint64_t)actual - (uint64_t)target;
+    char g[48];
+    if (kind == TY_MONEY) {
+      grouped(d / 100, g, sizeof g);
+      snprintf(out, n, "%c%s.%02llu %s", up ? '+' : '-', g, (unsigned long long)(d % 100), m);
+    } else {
+      grouped(d, g, sizeof g);
+      snprintf(out, n, "%c%s %s", up ? '+' : '-', g, m);
+    }
+    return;
+  }
+  if (actual == TIER_NONE) {
+    snprintf(out, n, "%s is missing; it must be %s %s", m, out_cmp_text(cmp), o->required);
+    return;
+  }
+  snprintf(out, n, "%s must be %s %s (it is %s)", m, out_cmp_text(cmp), o->required, o->actual);
+}
 
 /* Describe requirement q of tier t at the VM's last evaluation. */
 void res_fill_req(struct tier_vm *vm, uint32_t t, uint32_t q, tier_req_result *o) {
@@ -22,6 +64,11 @@ void res_fill_req(struct tier_vm *vm, uint32_t t, uint32_t q, tier_req_result *o
   o->label = r->label == NO_STR ? NULL : img_str(img, r->label);
   o->rule = img_str(img, r->rule);
   o->met = vm->ev.met[q];
+  if (img->has_debug) {
+    o->file = img_str(img, r->file);
+    o->line = r->line;
+    o->column = r->col;
+  }
   if (r->metric >= 0 || r->field >= 0) {
     int kind;
     uint16_t ref;
@@ -43,6 +90,10 @@ void res_fill_req(struct tier_vm *vm, uint32_t t, uint32_t q, tier_req_result *o
     vm_value_text(rs, &vm->rec, kind, ref, img->consts[r->konst].v, o->required, sizeof o->required);
     o->numeric = (kind == TY_INT || kind == TY_MONEY || kind == TY_NUMBER) && strcmp(o->actual, "none") != 0 &&
                  strcmp(o->actual, "inf") != 0 && strcmp(o->actual, "-inf") != 0;
+    o->op = out_cmp_text(r->cmp);
+    if (!o->met) need_text(o, kind, r->cmp, actual, img->consts[r->konst].v, o->need, sizeof o->need);
+  } else if (!o->met) {
+    snprintf(o->need, sizeof o->need, "must hold: %.110s", o->rule);
   }
 }
 
@@ -52,8 +103,19 @@ void res_fill_sustained(struct tier_vm *vm, uint32_t t, tier_req_result *o) {
   o->tier = img_str(img, img->tiers[t].name);
   o->rule = "sustained";
   o->sustained = (int)img->tiers[t].sustained;
+  if (img->has_debug) {
+    o->file = img_str(img, img->tiers[t].file);
+    o->line = img->tiers[t].line;
+    o->column = img->tiers[t].col;
+  }
   o->checkpoint = vm->ev.sus_fail[t];
   o->met = vm->ev.sus_fail[t] == TIER_NONE;
+  if (!o->met) {
+    char d[11];
+    date_format(o->checkpoint, d);
+    snprintf(o->need, sizeof o->need, "the requirements must hold at every monthly checkpoint for %u months (failed at %s)",
+             img->tiers[t].sustained, d);
+  }
 }
 
 /* Which requirement's code holds instruction index pc (for runtime errors). */

@@ -16,19 +16,23 @@ static const char *prog = "tiervm";
 static void usage(FILE *f) {
   fprintf(f,
           "usage: tiervm eval [options] RULESET [PROFILES...]\n"
+          "       tiervm explain [options] RULESET PROFILES [--id ID]\n"
           "\n"
-          "Evaluate partner profiles against a ruleset and print each partner's tier,\n"
-          "the next tier and what is missing for it.\n"
+          "eval: evaluate partner profiles against a ruleset and print each partner's\n"
+          "tier, the next tier and the smallest change that reaches it.\n"
+          "explain: one partner (the first, or --id ID), every requirement of every\n"
+          "tier of its type, met or not, with its value and where the rule is written.\n"
           "\n"
           "  RULESET             a compiled .tbc file or a .tier source (compiled in memory)\n"
           "  PROFILES            JSON Lines or JSON array files; none or '-' reads standard input\n"
           "\n"
           "options:\n"
-          "  -f, --format FMT    json (default when output is not a terminal), table\n"
-          "                      (default on a terminal) or csv\n"
+          "  -f, --format FMT    eval: json (default when output is not a terminal), table\n"
+          "                      (default on a terminal) or csv; explain: text (default) or json\n"
           "      --as-of DATE    evaluate every record at DATE (YYYY-MM-DD) instead of the\n"
           "                      ruleset's review rule\n"
-          "  -e, --explain       add every requirement of every tier with its value\n"
+          "  -e, --explain       eval: add every requirement of every tier with its value\n"
+          "      --id ID         explain: the partner whose id is ID\n"
           "      --trust KEY.pub accept only a ruleset signed with this key (tierc sign)\n"
           "      --max-cost N    refuse a record whose evaluation could take more than N\n"
           "                      instructions (default: no limit)\n"
@@ -50,6 +54,9 @@ struct run {
   long errors;
   struct buf out;
   bool many_inputs;
+  bool explain_cmd;
+  const char *want_id;   /* explain: the partner to find (NULL: the first) */
+  bool done;             /* explain: found and printed */
 };
 
 static void flush(struct run *r, bool force) {
@@ -91,6 +98,14 @@ static void run_one(struct run *r, struct stream *s, const char *file) {
   struct tier_vm *vm = r->vm;
   vm->err_line = vm->err_col = 0;
   int rc = rec_parse(vm, s->rec, s->rec_n, &vm->rec);
+  if (r->explain_cmd) {
+    /* explain: one partner, the first or the one with the id asked for */
+    if (r->want_id && !(vm->res.id && strcmp(vm->res.id, r->want_id) == 0)) {
+      r->record--;
+      return;
+    }
+    r->done = true;
+  }
   if (rc == TIER_OK && r->max_cost) {
     uint64_t c = record_cost(r->rs->img, &vm->rec);
     if (c > r->max_cost) {
@@ -105,7 +120,8 @@ static void run_one(struct run *r, struct stream *s, const char *file) {
     rc = res_eval_bound(vm, r->asof, &res);
   }
   if (rc == TIER_OK) {
-    out_result(&r->out, r->fmt, vm, res, r->explain);
+    if (r->fmt == FMT_TEXT) out_explain(&r->out, vm, res);
+    else out_result(&r->out, r->fmt, vm, res, r->explain);
     return;
   }
   if (vm->jerr[0] && vm->err_line > 0) {
@@ -134,15 +150,16 @@ static void report_signature(const tier_ruleset *rs, bool trusted) {
   fprintf(stderr, "%s: ruleset signed by key %s%s\n", prog, fp, trusted ? " (trusted)" : " (not checked against a trusted key: use --trust)");
 }
 
-static int cmd_eval(int argc, char **argv) {
+static int cmd_eval(int argc, char **argv, bool explain_cmd) {
   struct run r;
   memset(&r, 0, sizeof r);
   r.asof = TIER_NONE;
-  r.fmt = isatty(STDOUT_FILENO) ? FMT_TABLE : FMT_JSON;
+  r.fmt = explain_cmd ? FMT_TEXT : isatty(STDOUT_FILENO) ? FMT_TABLE : FMT_JSON;
   static const struct option lo[] = {{"format", required_argument, 0, 'f'}, {"as-of", required_argument, 0, 'a'},
                                      {"explain", no_argument, 0, 'e'},      {"max-cost", required_argument, 0, 'c'},
                                      {"trust", required_argument, 0, 't'},  {"help", no_argument, 0, 'h'},
-                                     {0, 0, 0, 0}};
+                                     {"id", required_argument, 0, 'i'},     {0, 0, 0, 0}};
+  const char *want_id = NULL;
   tier_options opt;
   memset(&opt, 0, sizeof opt);
   uint8_t trust[32];
@@ -154,6 +171,7 @@ static int cmd_eval(int argc, char **argv) {
       if (!strcmp(optarg, "json")) r.fmt = FMT_JSON;
       else if (!strcmp(optarg, "table")) r.fmt = FMT_TABLE;
       else if (!strcmp(optarg, "csv")) r.fmt = FMT_CSV;
+      else if (!strcmp(optarg, "text")) r.fmt = FMT_TEXT;
       else {
         fprintf(stderr, "%s: unknown format '%s' (json, table or csv)\n", prog, optarg);
         return EXIT_USAGE;
@@ -166,6 +184,7 @@ static int cmd_eval(int argc, char **argv) {
       }
       break;
     case 'e': r.explain = true; break;
+    case 'i': want_id = optarg; break;
     case 't':
       if (cli_read_key(prog, optarg, "public", trust, sizeof trust)) return EXIT_USAGE;
       opt.trust_key = trust;
@@ -183,8 +202,22 @@ static int cmd_eval(int argc, char **argv) {
     default: usage(stderr); return EXIT_USAGE;
     }
   }
-  if (optind >= argc) {
-    fprintf(stderr, "%s eval: missing RULESET\n", prog);
+  if (explain_cmd ? r.fmt != FMT_TEXT && r.fmt != FMT_JSON : r.fmt == FMT_TEXT) {
+    fprintf(stderr, "%s: --format %s does not apply to %s\n", prog, r.fmt == FMT_TEXT ? "text" : r.fmt == FMT_CSV ? "csv" : "table",
+            explain_cmd ? "explain" : "eval");
+    return EXIT_USAGE;
+  }
+  if (want_id && !explain_cmd) {
+    fprintf(stderr, "%s: --id applies to explain\n", prog);
+    return EXIT_USAGE;
+  }
+  if (explain_cmd) {
+    r.explain = true;
+    r.explain_cmd = true;
+    r.want_id = want_id;
+  }
+  if (optind >= argc || (explain_cmd && optind + 1 >= argc)) {
+    fprintf(stderr, "%s %s: missing %s\n", prog, explain_cmd ? "explain" : "eval", optind >= argc ? "RULESET" : "PROFILES");
     usage(stderr);
     return EXIT_USAGE;
   }
@@ -199,7 +232,7 @@ static int cmd_eval(int argc, char **argv) {
     tier_ruleset_free(r.rs);
     return EXIT_RULESET;
   }
-  out_header(&r.out, r.fmt, r.rs, r.explain);
+  if (!explain_cmd) out_header(&r.out, r.fmt, r.rs, r.explain);
   int ninputs = argc - optind;
   r.many_inputs = ninputs > 1;
   for (int i = 0; i < (ninputs ? ninputs : 1); i++) {
@@ -213,7 +246,7 @@ static int cmd_eval(int argc, char **argv) {
     }
     struct stream s;
     stream_init(&s, f);
-    while (stream_next(&s)) {
+    while (!r.done && stream_next(&s)) {
       run_one(&r, &s, file);
       flush(&r, false);
       if (s.failed) break;
@@ -233,6 +266,11 @@ static int cmd_eval(int argc, char **argv) {
   }
   flush(&r, true);
   if (r.out.failed) fprintf(stderr, "%s: out of memory writing output\n", prog);
+  if (explain_cmd && !r.done) {
+    if (want_id) fprintf(stderr, "%s explain: no partner with id '%s'\n", prog, want_id);
+    else fprintf(stderr, "%s explain: no partner in the input\n", prog);
+    status = EXIT_RECORDS;
+  }
   buf_free(&r.out);
   tier_vm_free(r.vm);
   tier_ruleset_free(r.rs);
@@ -255,7 +293,8 @@ int main(int argc, char **argv) {
     printf("tiervm %s\n", TIER_VERSION);
     return EXIT_OK;
   }
-  if (!strcmp(cmd, "eval")) return cmd_eval(argc - 1, argv + 1);
+  if (!strcmp(cmd, "eval")) return cmd_eval(argc - 1, argv + 1, false);
+  if (!strcmp(cmd, "explain")) return cmd_eval(argc - 1, argv + 1, true);
   fprintf(stderr, "%s: unknown command '%s'\n", prog, cmd);
   usage(stderr);
   return EXIT_USAGE;

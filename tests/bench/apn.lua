@@ -6,6 +6,11 @@
 --
 --   luajit tests/bench/apn.lua PROFILES.jsonl > out.tsv
 
+-- The script branches a lot (many side traces): with LuaJIT's default trace
+-- limits it flushes and recompiles all its traces several times per 20,000
+-- records.  Larger limits are what a user tuning it would set.
+if jit and jit.opt then jit.opt.start("maxtrace=10000", "maxmcode=16384") end
+
 local cjson = require("cjson")
 local decode = cjson.decode
 local floor = math.floor

@@ -49,6 +49,9 @@ static void outcome_free(struct outcome *o) {
   free(o->first_msg);
 }
 
+static char *build(const char *head, const char *unit, size_t times, const char *mid, const char *unit2,
+                   size_t times2, const char *tail);
+
 /* ---- the shape of a syntax error ------------------------------------------- */
 
 static void syntax_error_has_position_line_and_caret(void **st) {
@@ -149,6 +152,51 @@ static void missing_semicolon_after_a_threshold(void **st) {
   assert_true(o.first_line == 4 || o.first_line == 5);
   tu_assert_contains(o.first_msg, "';'");
   outcome_free(&o);
+}
+
+/* A missing ',' between enum values: the message says ',' could come there. */
+static void missing_comma_in_enum(void **st) {
+  (void)st;
+  struct outcome o = compile_s("enum kind { consulting technology }\n");
+  assert_int_equal(o.rc, TIER_ECOMPILE);
+  assert_int_equal(o.first_line, 1);
+  assert_int_equal(o.first_col, 24);
+  tu_assert_contains(o.first_msg, "unexpected identifier");
+  tu_assert_contains(o.first_msg, "','");
+  outcome_free(&o);
+}
+
+/* A definition that fails to parse must not cause follow-on errors where it
+ * is used: one mistake, one error. */
+static void no_cascade_from_a_definition_with_a_syntax_error(void **st) {
+  (void)st;
+  struct outcome o = compile_s(HEAD "metric m = n +;\ntier X consulting < m >= 1; >\n");
+  assert_int_equal(o.rc, TIER_ECOMPILE);
+  assert_int_equal(o.first_line, 3);
+  assert_int_equal(o.first_col, 15);
+  if (o.nerrors != 1) fprintf(stderr, "%s", o.text);
+  assert_int_equal(o.nerrors, 1);
+  outcome_free(&o);
+  o = compile_s("enum kind { consulting, technology }\n"
+                "record { id: text; partner type: kind; n: int x; }\n"
+                "tier X consulting < n >= 1; >\n");
+  assert_int_equal(o.rc, TIER_ECOMPILE);
+  assert_int_equal(o.first_line, 2);
+  if (o.nerrors != 1) fprintf(stderr, "%s", o.text);
+  assert_int_equal(o.nerrors, 1);
+  outcome_free(&o);
+}
+
+/* A file full of mistakes: the list is capped, and says so. */
+static void error_list_is_capped(void **st) {
+  (void)st;
+  char *src = build(HEAD, "metric = ;\n", 500, "", "", 0, "");
+  struct outcome o = compile_s(src);
+  assert_int_equal(o.rc, TIER_ECOMPILE);
+  assert_true(o.nerrors >= 10 && o.nerrors <= 100);
+  tu_assert_contains(o.text, "too many errors");
+  outcome_free(&o);
+  free(src);
 }
 
 static void unterminated_string(void **st) {
@@ -559,6 +607,9 @@ int main(void) {
       cmocka_unit_test(missing_semicolon_between_items),
       cmocka_unit_test(missing_semicolon_in_tier),
       cmocka_unit_test(missing_semicolon_after_a_threshold),
+      cmocka_unit_test(missing_comma_in_enum),
+      cmocka_unit_test(no_cascade_from_a_definition_with_a_syntax_error),
+      cmocka_unit_test(error_list_is_capped),
       cmocka_unit_test(unterminated_string),
       cmocka_unit_test(unknown_escape_in_string),
       cmocka_unit_test(nul_byte_is_an_error_with_position),
