@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "diff.h"
 #include "output.h"
 #include "stream.h"
 
@@ -17,18 +18,23 @@ static void usage(FILE *f) {
   fprintf(f,
           "usage: tiervm eval [options] RULESET [PROFILES...]\n"
           "       tiervm explain [options] RULESET PROFILES [--id ID]\n"
+          "       tiervm diff [options] OLD NEW [PROFILES...]\n"
           "\n"
           "eval: evaluate partner profiles against a ruleset and print each partner's\n"
           "tier, the next tier and the smallest change that reaches it.\n"
           "explain: one partner (the first, or --id ID), every requirement of every\n"
           "tier of its type, met or not, with its value and where the rule is written.\n"
+          "diff: the impact of a rule change: every partner under OLD and NEW rules,\n"
+          "who moves up or down and which requirements move them (tiers matched by\n"
+          "their place in each partner type's ladder).\n"
           "\n"
           "  RULESET             a compiled .tbc file or a .tier source (compiled in memory)\n"
           "  PROFILES            JSON Lines or JSON array files; none or '-' reads standard input\n"
           "\n"
           "options:\n"
           "  -f, --format FMT    eval: json (default when output is not a terminal), table\n"
-          "                      (default on a terminal) or csv; explain: text (default) or json\n"
+          "                      (default on a terminal) or csv; explain, diff: text (default)\n"
+          "                      or json\n"
           "      --as-of DATE    evaluate every record at DATE (YYYY-MM-DD) instead of the\n"
           "                      ruleset's review rule\n"
           "  -e, --explain       eval: add every requirement of every tier with its value\n"
@@ -279,6 +285,111 @@ static int cmd_eval(int argc, char **argv, bool explain_cmd) {
   return r.errors ? EXIT_RECORDS : EXIT_OK;
 }
 
+/* Parse and evaluate the current record under one ruleset. */
+static int eval_under(struct tier_vm *vm, struct stream *s, int64_t asof, const tier_result **res) {
+  vm->err_line = vm->err_col = 0;
+  vm->jerr[0] = 0;
+  int rc = rec_parse(vm, s->rec, s->rec_n, &vm->rec);
+  if (rc == TIER_OK) rc = res_eval_bound(vm, asof, res);
+  if (rc != TIER_OK && vm->jerr[0] && vm->err_line > 0) {
+    long line = s->rec_line + vm->err_line - 1;
+    long col = vm->err_line == 1 ? s->rec_col + vm->err_col - 1 : vm->err_col;
+    char m[400];
+    snprintf(m, sizeof m, "malformed JSON at line %ld, column %ld: %s", line, col, vm->jerr);
+    snprintf(vm->err, sizeof vm->err, "%s", m);
+  }
+  return rc;
+}
+
+static int cmd_diff(int argc, char **argv) {
+  static const struct option lo[] = {{"format", required_argument, 0, 'f'}, {"as-of", required_argument, 0, 'a'},
+                                     {"trust", required_argument, 0, 't'},  {"help", no_argument, 0, 'h'},
+                                     {0, 0, 0, 0}};
+  tier_options opt;
+  memset(&opt, 0, sizeof opt);
+  uint8_t trust[32];
+  int fmt = FMT_TEXT, c;
+  int64_t asof = TIER_NONE;
+  optind = 1;
+  while ((c = getopt_long(argc, argv, "f:h", lo, NULL)) != -1) {
+    switch (c) {
+    case 'f':
+      if (!strcmp(optarg, "json")) fmt = FMT_JSON;
+      else if (!strcmp(optarg, "text")) fmt = FMT_TEXT;
+      else {
+        fprintf(stderr, "%s diff: unknown format '%s' (text or json)\n", prog, optarg);
+        return EXIT_USAGE;
+      }
+      break;
+    case 'a':
+      if (tier_date_parse(optarg, &asof) != 0) {
+        fprintf(stderr, "%s: --as-of '%s' is not a date (YYYY-MM-DD)\n", prog, optarg);
+        return EXIT_USAGE;
+      }
+      break;
+    case 't':
+      if (cli_read_key(prog, optarg, "public", trust, sizeof trust)) return EXIT_USAGE;
+      opt.trust_key = trust;
+      break;
+    case 'h': usage(stdout); return EXIT_OK;
+    default: usage(stderr); return EXIT_USAGE;
+    }
+  }
+  if (argc - optind < 2) {
+    fprintf(stderr, "%s diff: needs OLD and NEW rulesets\n", prog);
+    return EXIT_USAGE;
+  }
+  const char *op = argv[optind], *np = argv[optind + 1];
+  int status = EXIT_OK;
+  tier_ruleset *ro = cli_load_ruleset(prog, op, &opt, &status);
+  if (!ro) return status;
+  tier_ruleset *rn = cli_load_ruleset(prog, np, &opt, &status);
+  if (!rn) { tier_ruleset_free(ro); return status; }
+  tier_vm *vo = tier_vm_new(ro, NULL), *vn = tier_vm_new(rn, NULL);
+  struct diff d;
+  diff_init(&d, ro, rn, op, np);
+  long record = 0;
+  int ninputs = argc - optind - 2;
+  for (int i = 0; vo && vn && i < (ninputs ? ninputs : 1); i++) {
+    const char *file = ninputs ? argv[optind + 2 + i] : "-";
+    FILE *f = strcmp(file, "-") == 0 ? stdin : fopen(file, "rb");
+    if (!f) {
+      fprintf(stderr, "%s: cannot open '%s'\n", prog, file);
+      status = EXIT_USAGE;
+      continue;
+    }
+    struct stream s;
+    stream_init(&s, f);
+    while (stream_next(&s)) {
+      record++;
+      if (s.err[0]) { diff_error(&d, record, NULL, "both", s.err, NULL); continue; }
+      const tier_result *a, *b;
+      if (eval_under(vo, &s, asof, &a) != TIER_OK) {
+        diff_error(&d, record, vo->res.id, "old", vo->err, tier_vm_error_path(vo));
+        continue;
+      }
+      if (eval_under(vn, &s, asof, &b) != TIER_OK) {
+        diff_error(&d, record, vn->res.id, "new", vn->err, tier_vm_error_path(vn));
+        continue;
+      }
+      diff_add(&d, vo, a, vn, b);
+    }
+    stream_free(&s);
+    if (f != stdin) fclose(f);
+  }
+  struct buf out = {0};
+  diff_render(&d, fmt, &out);
+  fwrite(out.p, 1, out.n, stdout);
+  buf_free(&out);
+  diff_free(&d);
+  tier_vm_free(vo);
+  tier_vm_free(vn);
+  tier_ruleset_free(ro);
+  tier_ruleset_free(rn);
+  if (status == EXIT_OK && d.errors) status = EXIT_RECORDS;
+  return status;
+}
+
 int main(int argc, char **argv) {
   if (argc < 2) {
     usage(stderr);
@@ -295,6 +406,7 @@ int main(int argc, char **argv) {
   }
   if (!strcmp(cmd, "eval")) return cmd_eval(argc - 1, argv + 1, false);
   if (!strcmp(cmd, "explain")) return cmd_eval(argc - 1, argv + 1, true);
+  if (!strcmp(cmd, "diff")) return cmd_diff(argc - 1, argv + 1);
   fprintf(stderr, "%s: unknown command '%s'\n", prog, cmd);
   usage(stderr);
   return EXIT_USAGE;

@@ -187,6 +187,33 @@ static void no_cascade_from_a_definition_with_a_syntax_error(void **st) {
   outcome_free(&o);
 }
 
+/* A requirement dropped by error recovery still used its metric: no
+ * "not used by any tier" warning for it. */
+static void no_unused_warning_for_a_metric_used_in_a_broken_requirement(void **st) {
+  (void)st;
+  struct outcome o = compile_s(HEAD "metric m = n;\ntier X consulting <\n  m >= 1\n  n >= 2;\n>\n");
+  assert_int_equal(o.rc, TIER_ECOMPILE);
+  assert_int_equal(o.nerrors, 1);
+  assert_int_equal(o.first_line, 6);
+  if (strstr(o.text, "not used")) fprintf(stderr, "%s", o.text);
+  assert_null(strstr(o.text, "not used"));
+  outcome_free(&o);
+}
+
+/* An unterminated label in a metric swallows the rest of its line; the
+ * next item, a whole tier block, must not be reported as broken. */
+static void unterminated_string_does_not_break_the_next_tier(void **st) {
+  (void)st;
+  struct outcome o = compile_s(HEAD "metric m \"label = n;\ntier X consulting < n >= 1; >\n");
+  assert_int_equal(o.rc, TIER_ECOMPILE);
+  assert_int_equal(o.first_line, 3);
+  tu_assert_contains(o.first_msg, "unterminated string");
+  if (strstr(o.text, "end of the tier's block")) fprintf(stderr, "%s", o.text);
+  assert_null(strstr(o.text, "end of the tier's block"));
+  assert_true(o.nerrors <= 2);
+  outcome_free(&o);
+}
+
 /* A file full of mistakes: the list is capped, and says so. */
 static void error_list_is_capped(void **st) {
   (void)st;
@@ -609,6 +636,8 @@ int main(void) {
       cmocka_unit_test(missing_semicolon_after_a_threshold),
       cmocka_unit_test(missing_comma_in_enum),
       cmocka_unit_test(no_cascade_from_a_definition_with_a_syntax_error),
+      cmocka_unit_test(no_unused_warning_for_a_metric_used_in_a_broken_requirement),
+      cmocka_unit_test(unterminated_string_does_not_break_the_next_tier),
       cmocka_unit_test(error_list_is_capped),
       cmocka_unit_test(unterminated_string),
       cmocka_unit_test(unknown_escape_in_string),

@@ -1,0 +1,1 @@
+tiervm diff --format json rules/apn-2018.tier rules/apn-2019.tier examples/partners.jsonl

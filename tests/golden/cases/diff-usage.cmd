@@ -1,0 +1,1 @@
+tiervm diff rules/apn-2019.tier
