@@ -20,7 +20,8 @@ DEB_PKGS := flex bison libcmocka-dev libjansson-dev libsodium-dev pkg-config
 
 LIB_SRC := src/util.c src/ast.c src/sema.c src/codegen.c src/compile.c \
            src/bytecode.c src/verify.c src/vm.c src/record.c src/json.c src/result.c \
-           src/output.c src/explain.c src/diff.c src/stream.c src/disasm.c src/cli.c
+           src/output.c src/explain.c src/diff.c src/report.c src/stream.c src/disasm.c src/cli.c \
+           src/fmt.c
 GEN_SRC := $(BUILD)/parser.c $(BUILD)/lexer.c
 LIB_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/%.o) $(BUILD)/parser.o $(BUILD)/lexer.o
 HDRS    := $(wildcard src/*.h) include/tier.h $(BUILD)/parser.h
@@ -159,7 +160,7 @@ fuzz: fuzz-build
 	  echo "fuzz_$$t: $(FUZZ_SECONDS)s, -max_len=$$maxlen, corpus $$work ($$(ls $$work | wc -l) files)"; \
 	  $(FUZZ_ENV) $(FUZZ_BUILD)/fuzz_$$t $(FUZZ_FLAGS) -max_total_time=$(FUZZ_SECONDS) -max_len=$$maxlen \
 	    -artifact_prefix=$$art/ $$work </dev/null >$$log 2>&1; rc=$$?; \
-	  grep -E '^#[0-9]+ +(DONE|INITED)' $$log | sed 's/^/  /'; \
+	  grep -E '^#[0-9]+[[:space:]]+(INITED|DONE)' $$log | sed 's/^/  /'; \
 	  grep -E '^stat::(number_of_executed_units|average_exec_per_sec|peak_rss_mb)' $$log | sed 's/^/  /'; \
 	  if [ $$rc -ne 0 ]; then \
 	    echo "fuzz_$$t FAILED (exit $$rc); log: $$log"; \
@@ -171,17 +172,19 @@ fuzz: fuzz-build
 	echo "fuzz: no crashes"
 
 fuzz-regress: fuzz-build
-	@fail=""; n=0; \
+	@fail=0; n=0; \
 	for t in $(FUZZ_TARGETS); do \
-	  set -- tests/fuzz/regress/$$t/*; [ -e "$$1" ] || continue; \
-	  n=$$((n + $$#)); \
-	  if ! $(FUZZ_ENV) $(FUZZ_BUILD)/fuzz_$$t -timeout=25 "$$@" </dev/null >$(FUZZ_BUILD)/regress_$$t.log 2>&1; then \
-	    echo "fuzz_$$t: a regression input fails; log: $(FUZZ_BUILD)/regress_$$t.log"; \
-	    grep -E 'Running:|^==[0-9]+==ERROR|runtime error|^ +#[0-9]+ ' $(FUZZ_BUILD)/regress_$$t.log | head -40; \
-	    fail="$$fail $$t"; \
-	  fi; \
+	  for f in tests/fuzz/regress/$$t/*; do \
+	    [ -f "$$f" ] || continue; n=$$((n + 1)); \
+	    log=$(FUZZ_BUILD)/regress_$$t.log; \
+	    if ! $(FUZZ_ENV) $(FUZZ_BUILD)/fuzz_$$t -timeout=25 "$$f" </dev/null >$$log 2>&1; then \
+	      echo "FAIL fuzz_$$t $$f"; \
+	      grep -E '^==[0-9]+==ERROR|runtime error|^fuzz_|^SUMMARY|^ +#[0-9]+ .* in [a-z_]+ /' $$log | grep -v ' in fuzzer::' | head -12 | sed 's/^/  /'; \
+	      fail=$$((fail + 1)); \
+	    fi; \
+	  done; \
 	done; \
-	if [ -n "$$fail" ]; then echo "fuzz-regress: failures in:$$fail"; exit 1; fi; \
+	if [ $$fail -ne 0 ]; then echo "fuzz-regress: $$fail of $$n inputs fail"; exit 1; fi; \
 	echo "fuzz-regress: $$n inputs, all pass"
 
 # ---- benchmark (never part of check; no timing is asserted) -------------------------

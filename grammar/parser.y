@@ -128,6 +128,10 @@ opt_label:
 names:
     IDENT                       { $$ = mkname(ps, $1, &@1); }
   | names ',' IDENT             { $$ = ast_append($1, mkname(ps, $3, &@3)); }
+  | names IDENT                 {
+      diag_add(ps->dg, TIER_ERROR, &@2, "missing ',' before '%s' (values are separated by commas)", $2.s);
+      $$ = ast_append($1, mkname(ps, $2, &@2));
+    }
   ;
 
 fields:
@@ -249,31 +253,42 @@ static void yyerror(YYLTYPE *l, yyscan_t sc, struct parser *ps, const char *msg)
     diag_add(ps->dg, TIER_ERROR, l, "%s", msg);
 }
 
-/* "unexpected X; expected A, B or C", with hints for the usual slips. */
+/* "unexpected X; expected A, B or C", with hints for the usual slips:
+ * a ';' missing at the end of a line, a tier block left open. */
 static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t sc, struct parser *ps) {
   (void)sc;
-  enum { NEXP = 12 };
-  yysymbol_kind_t exp[NEXP];
-  int n = yypcontext_expected_tokens(ctx, exp, NEXP);
+  enum { NEXP = 10 };
+  yysymbol_kind_t all[YYNTOKENS];
+  int nall = yypcontext_expected_tokens(ctx, all, YYNTOKENS);
   yysymbol_kind_t tok = yypcontext_token(ctx);
+  const YYLTYPE *loc = yypcontext_location(ctx);
+  bool semi = false, item_start = false;
+  for (int i = 0; i < nall; i++) {
+    const char *nm = yysymbol_name(all[i]);
+    if (strcmp(nm, "';'") == 0) semi = true;
+    if (strcmp(nm, "tier") == 0 || strcmp(nm, "metric") == 0) item_start = true;
+  }
+  /* the previous token ended on an earlier line than this one starts */
+  bool new_line = false;
+  for (uint32_t i = ps->prev_end; i < loc->beg && i < ps->len; i++)
+    if (ps->text[i] == '\n') new_line = true;
   struct buf b = {0};
   buf_printf(&b, "unexpected %s", tok == YYSYMBOL_YYEOF ? "end of file" : yysymbol_name(tok));
-  if (n > 0) {
-    buf_printf(&b, "; expected ");
-    for (int i = 0; i < n; i++)
-      buf_printf(&b, "%s%s", i == 0 ? "" : i == n - 1 ? " or " : ", ",
-                 exp[i] == YYSYMBOL_YYEOF ? "end of file" : yysymbol_name(exp[i]));
-  }
-  for (int i = 0; i < n; i++)
-    if (strcmp(yysymbol_name(exp[i]), "';'") == 0 && tok != YYSYMBOL_YYEOF) {
-      buf_printf(&b, " (is a ';' missing at the end of the previous line?)");
-      break;
-    }
-  if (tok == YYSYMBOL_YYEOF && ps->in_block)
+  if (tok == YYSYMBOL_YYEOF && ps->in_block) {
     buf_printf(&b, " (a tier block is not closed: end it with '>' on its own)");
-  else if (ps->in_block && strcmp(yysymbol_name(tok), "'>'") == 0)
-    buf_printf(&b, " (the '>' that closes a tier block must start a statement: is a ';' missing before it?)");
-  diag_add(ps->dg, TIER_ERROR, yypcontext_location(ctx), "%s", b.p ? (char *)b.p : "syntax error");
+  } else if (semi && !item_start && new_line) {
+    buf_printf(&b, "; expected ';' (is a ';' missing at the end of the previous line?)");
+  } else if (nall > 0) {
+    buf_printf(&b, "; expected ");
+    int n = nall < NEXP ? nall : NEXP;
+    for (int i = 0; i < n; i++)
+      buf_printf(&b, "%s%s", i == 0 ? "" : i == n - 1 && nall <= NEXP ? " or " : ", ",
+                 all[i] == YYSYMBOL_YYEOF ? "end of file" : yysymbol_name(all[i]));
+    if (nall > NEXP) buf_printf(&b, " or one of %d other tokens", nall - NEXP);
+    if (ps->in_block && strcmp(yysymbol_name(tok), "'>'") == 0)
+      buf_printf(&b, " (the '>' that closes a tier block must start a statement: is a ';' missing before it?)");
+  }
+  diag_add(ps->dg, TIER_ERROR, loc, "%s", b.p ? (char *)b.p : "syntax error");
   buf_free(&b);
   return 0;
 }

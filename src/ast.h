@@ -75,6 +75,9 @@ struct parser {
   bool depth_reported;
   int paren_depth;
   int last_tok;           /* the previous token, for duration units */
+  uint32_t prev_end, last_end; /* where the previous and the current token end */
+  bool pending_semi;      /* the scanner owes the parser a ';' */
+  struct loc pending_loc;
   uint32_t pos;           /* byte offset of the next token */
   jmp_buf fatal;          /* the scanner's way out on a fatal error */
 };

@@ -84,7 +84,7 @@ static char *join_path(struct comp *c, const char *base, const char *rel) {
   if (rel[0] == '/') return arena_strndup(&c->ar, rel, strlen(rel));
   const char *slash = strrchr(base, '/');
   if (!slash) return arena_strndup(&c->ar, rel, strlen(rel));
-  return arena_printf(&c->ar, "%.*s/%s", (int)(slash - base + 1), base, rel);
+  return arena_printf(&c->ar, "%.*s%s", (int)(slash - base + 1), base, rel);
 }
 
 /* Parse one file and, in place of each import, the imported file's items.
@@ -219,6 +219,7 @@ int tier_compile(const char *path, const char *text, size_t textlen, const tier_
   int rc = TIER_OK;
   /* names and types are checked even after syntax errors, so that one run
    * reports all it can; the items that failed to parse are left out */
+  c.syntax_errors = c.dg.nerrors;
   if (c.items && !c.ar.failed) sema_run(&c);
   if (c.ar.failed) rc = TIER_ENOMEM;
   else if (c.dg.nerrors) rc = TIER_ECOMPILE;

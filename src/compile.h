@@ -52,6 +52,7 @@ struct comp {
   int mstack[256]; int msp;       /* metrics being typed, for cycles */
   struct s_tier *tiers; int ntiers;
   uint8_t src_hash[32];
+  unsigned syntax_errors;         /* items dropped by the parser: names may be missing */
 };
 
 void sema_run(struct comp *c);

@@ -351,6 +351,7 @@ static struct type resolve_name(struct comp *c, struct node *n, const struct sco
     diag_add(&c->dg, TIER_ERROR, &n->loc, "'%s' is a value of several enums; compare it with a field to say which", n->name);
     return TY_ERR;
   }
+  if (c->syntax_errors) return TY_ERR; /* maybe defined by an item the parser dropped */
   struct suggest s = {0};
   for (int i = 0; i < c->nfields; i++)
     if (c->fields[i].owner == -1 || c->fields[i].owner == sc->list) sg_try(&s, n->name, c->fields[i].name);
@@ -831,7 +832,7 @@ void sema_run(struct comp *c) {
     diag_add(&c->dg, TIER_ERROR, &c->tiers[0].n->loc, "the ruleset declares no record: tiers need a `record { ... }` with a partner-type field");
   /* registers for record metrics, in dependency order */
   for (int i = 0; i < c->norder; i++) c->metrics[c->metric_order[i]].reg = c->nregs++;
-  for (int m = 0; m < c->nmetrics; m++)
+  for (int m = 0; m < c->nmetrics && !c->syntax_errors; m++)
     if (!c->metrics[m].used && c->metrics[m].list < 0)
       diag_add(&c->dg, TIER_WARNING, &c->metrics[m].n->loc, "metric '%s' is not used by any tier", c->metrics[m].name);
 }

@@ -11,6 +11,7 @@
 #include <sodium.h>
 
 #include "cli.h"
+#include "fmt.h"
 #include "vm.h"
 
 void dis_image(const struct image *img, const char *what, struct buf *b);
@@ -27,6 +28,9 @@ static void usage(FILE *f) {
           "  compile FILE.tier [-o OUT]   compile to verified bytecode (default OUT: FILE.tbc)\n"
           "  disasm FILE.tbc              print a bytecode file readably (verifies it first)\n"
           "  disasm --opcodes             list the VM's instructions\n"
+          "  fmt [-w] [--check] FILE.tier...\n"
+          "                               print FILE in the canonical layout; -w rewrites it in place,\n"
+          "                               --check lists the files not in it (exit 1 if any)\n"
           "  keygen [-o NAME]             make an Ed25519 key pair: NAME.key (secret) and NAME.pub\n"
           "  sign --key NAME.key FILE.tbc [-o OUT]\n"
           "                               embed a signature in FILE.tbc (default: in place)\n"
@@ -246,6 +250,59 @@ static int cmd_disasm(int argc, char **argv) {
   return EXIT_OK;
 }
 
+/* tierc fmt [-w] [--check] FILE...: see src/fmt.c.  A file that does not
+ * parse is never touched (exit 3). */
+static int cmd_fmt(int argc, char **argv) {
+  static const struct option lo[] = {{"write", no_argument, 0, 'w'}, {"check", no_argument, 0, 'c'},
+                                     {"help", no_argument, 0, 'h'},  {0, 0, 0, 0}};
+  bool write = false, check = false;
+  int c, status = EXIT_OK;
+  optind = 1;
+  while ((c = getopt_long(argc, argv, "wh", lo, NULL)) != -1) {
+    switch (c) {
+    case 'w': write = true; break;
+    case 'c': check = true; break;
+    case 'h': usage(stdout); return EXIT_OK;
+    default: usage(stderr); return EXIT_USAGE;
+    }
+  }
+  if (optind >= argc) {
+    fprintf(stderr, "%s fmt: missing FILE.tier\n", prog);
+    return EXIT_USAGE;
+  }
+  for (int i = optind; i < argc; i++) {
+    const char *path = argv[i];
+    size_t n;
+    uint8_t *src = cli_read_file(prog, path, &n);
+    if (!src) { if (status < EXIT_USAGE) status = EXIT_USAGE; continue; }
+    struct buf out = {0}, dg = {0};
+    char err[512];
+    int rc = 0;
+    if (fmt_syntax_check(path, (const char *)src, n, &dg) > 0) {
+      fwrite(dg.p, 1, dg.n, stderr);
+      fprintf(stderr, "%s: %s: syntax errors; the file is left as it is\n", prog, path);
+      rc = EXIT_RULESET;
+    } else if (fmt_source((const char *)src, n, &out, err, sizeof err) != 0) {
+      fprintf(stderr, "%s: %s:%s\n", prog, path, err);
+      rc = EXIT_RULESET;
+    } else {
+      bool same = out.n == n && (n == 0 || memcmp(out.p, src, n) == 0);
+      bool to_file = write && strcmp(path, "-") != 0;
+      if (check && !same) { printf("%s\n", path); rc = EXIT_RECORDS; }
+      if (to_file && !same && fmt_write_file(path, out.p, out.n, err, sizeof err) != 0) {
+        fprintf(stderr, "%s: %s\n", prog, err);
+        rc = EXIT_USAGE;
+      }
+      if (!check && !to_file) fwrite(out.p, 1, out.n, stdout);
+    }
+    if (rc > status) status = rc;
+    buf_free(&out);
+    buf_free(&dg);
+    free(src);
+  }
+  return status;
+}
+
 int main(int argc, char **argv) {
   if (argc < 2) {
     usage(stderr);
@@ -265,6 +322,7 @@ int main(int argc, char **argv) {
   if (!strcmp(cmd, "disasm")) return cmd_disasm(argc - 1, argv + 1);
   if (!strcmp(cmd, "keygen")) return cmd_keygen(argc - 1, argv + 1);
   if (!strcmp(cmd, "sign")) return cmd_sign(argc - 1, argv + 1);
+  if (!strcmp(cmd, "fmt")) return cmd_fmt(argc - 1, argv + 1);
   fprintf(stderr, "%s: unknown command '%s'\n", prog, cmd);
   usage(stderr);
   return EXIT_USAGE;

@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "diff.h"
+#include "report.h"
 #include "output.h"
 #include "stream.h"
 
@@ -19,6 +19,7 @@ static void usage(FILE *f) {
           "usage: tiervm eval [options] RULESET [PROFILES...]\n"
           "       tiervm explain [options] RULESET PROFILES [--id ID]\n"
           "       tiervm diff [options] OLD NEW [PROFILES...]\n"
+          "       tiervm report [options] RULESET [PROFILES...] -o report.html [--diff OLD]\n"
           "\n"
           "eval: evaluate partner profiles against a ruleset and print each partner's\n"
           "tier, the next tier and the smallest change that reaches it.\n"
@@ -27,6 +28,9 @@ static void usage(FILE *f) {
           "diff: the impact of a rule change: every partner under OLD and NEW rules,\n"
           "who moves up or down and which requirements move them (tiers matched by\n"
           "their place in each partner type's ladder).\n"
+          "report: one self-contained HTML page with the tier distribution, what\n"
+          "blocks the next tier and how far partners are, the partners closest to\n"
+          "moving up, and with --diff OLD the impact of the change from OLD.\n"
           "\n"
           "  RULESET             a compiled .tbc file or a .tier source (compiled in memory)\n"
           "  PROFILES            JSON Lines or JSON array files; none or '-' reads standard input\n"
@@ -39,6 +43,8 @@ static void usage(FILE *f) {
           "                      ruleset's review rule\n"
           "  -e, --explain       eval: add every requirement of every tier with its value\n"
           "      --id ID         explain: the partner whose id is ID\n"
+          "  -o, --output FILE   report: where to write the page (default: standard output)\n"
+          "      --diff OLD      report: add the impact of the change from the OLD ruleset\n"
           "      --trust KEY.pub accept only a ruleset signed with this key (tierc sign)\n"
           "      --max-cost N    refuse a record whose evaluation could take more than N\n"
           "                      instructions (default: no limit)\n"
@@ -390,6 +396,114 @@ static int cmd_diff(int argc, char **argv) {
   return status;
 }
 
+static int cmd_report(int argc, char **argv) {
+  static const struct option lo[] = {{"output", required_argument, 0, 'o'}, {"as-of", required_argument, 0, 'a'},
+                                     {"diff", required_argument, 0, 'd'},   {"trust", required_argument, 0, 't'},
+                                     {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
+  tier_options opt;
+  memset(&opt, 0, sizeof opt);
+  uint8_t trust[32];
+  const char *out_path = NULL, *old_path = NULL;
+  int64_t asof = TIER_NONE;
+  int c;
+  optind = 1;
+  while ((c = getopt_long(argc, argv, "o:h", lo, NULL)) != -1) {
+    switch (c) {
+    case 'o': out_path = optarg; break;
+    case 'd': old_path = optarg; break;
+    case 'a':
+      if (tier_date_parse(optarg, &asof) != 0) {
+        fprintf(stderr, "%s: --as-of '%s' is not a date (YYYY-MM-DD)\n", prog, optarg);
+        return EXIT_USAGE;
+      }
+      break;
+    case 't':
+      if (cli_read_key(prog, optarg, "public", trust, sizeof trust)) return EXIT_USAGE;
+      opt.trust_key = trust;
+      break;
+    case 'h': usage(stdout); return EXIT_OK;
+    default: usage(stderr); return EXIT_USAGE;
+    }
+  }
+  if (optind >= argc) {
+    fprintf(stderr, "%s report: missing RULESET\n", prog);
+    return EXIT_USAGE;
+  }
+  const char *rules = argv[optind];
+  int status = EXIT_OK;
+  tier_ruleset *rs = cli_load_ruleset(prog, rules, &opt, &status), *ro = NULL;
+  if (!rs) return status;
+  if (old_path && !(ro = cli_load_ruleset(prog, old_path, &opt, &status))) {
+    tier_ruleset_free(rs);
+    return status;
+  }
+  tier_vm *vm = tier_vm_new(rs, NULL), *vo = ro ? tier_vm_new(ro, NULL) : NULL;
+  struct report rep;
+  struct diff d;
+  if (report_init(&rep, rs, rules) != 0 || !vm || (ro && !vo)) {
+    fprintf(stderr, "%s: out of memory\n", prog);
+    return EXIT_USAGE;
+  }
+  if (ro) {
+    diff_init(&d, ro, rs, old_path, rules);
+    rep.diff = &d;
+  }
+  long record = 0;
+  int ninputs = argc - optind - 1;
+  for (int i = 0; i < (ninputs ? ninputs : 1); i++) {
+    const char *file = ninputs ? argv[optind + 1 + i] : "-";
+    FILE *f = strcmp(file, "-") == 0 ? stdin : fopen(file, "rb");
+    if (!f) {
+      fprintf(stderr, "%s: cannot open '%s'\n", prog, file);
+      status = EXIT_USAGE;
+      continue;
+    }
+    struct stream s;
+    stream_init(&s, f);
+    while (stream_next(&s)) {
+      record++;
+      const tier_result *a, *b;
+      if (s.err[0] || eval_under(vm, &s, asof, &a) != TIER_OK) {
+        rep.errors++;
+        fprintf(stderr, "%s: record %ld: %s\n", prog, record, s.err[0] ? s.err : vm->err);
+        continue;
+      }
+      report_add(&rep, vm, a);
+      if (ro) {
+        if (eval_under(vo, &s, asof, &b) != TIER_OK) diff_error(&d, record, vo->res.id, "old", vo->err, tier_vm_error_path(vo));
+        else diff_add(&d, vo, b, vm, a);
+      }
+    }
+    stream_free(&s);
+    if (f != stdin) fclose(f);
+  }
+  struct buf out = {0};
+  report_html(&rep, &out);
+  if (out.failed) {
+    fprintf(stderr, "%s: out of memory\n", prog);
+    status = EXIT_USAGE;
+  } else if (out_path) {
+    FILE *f = fopen(out_path, "wb");
+    if (!f || fwrite(out.p, 1, out.n, f) != out.n || fclose(f) != 0) {
+      fprintf(stderr, "%s: cannot write '%s'\n", prog, out_path);
+      status = EXIT_USAGE;
+    } else {
+      fprintf(stderr, "%s: %ld partners -> %s\n", prog, rep.partners, out_path);
+    }
+  } else {
+    fwrite(out.p, 1, out.n, stdout);
+  }
+  buf_free(&out);
+  if (ro) diff_free(&d);
+  report_free(&rep);
+  tier_vm_free(vm);
+  tier_vm_free(vo);
+  tier_ruleset_free(rs);
+  tier_ruleset_free(ro);
+  if (status == EXIT_OK && rep.errors) status = EXIT_RECORDS;
+  return status;
+}
+
 int main(int argc, char **argv) {
   if (argc < 2) {
     usage(stderr);
@@ -407,6 +521,7 @@ int main(int argc, char **argv) {
   if (!strcmp(cmd, "eval")) return cmd_eval(argc - 1, argv + 1, false);
   if (!strcmp(cmd, "explain")) return cmd_eval(argc - 1, argv + 1, true);
   if (!strcmp(cmd, "diff")) return cmd_diff(argc - 1, argv + 1);
+  if (!strcmp(cmd, "report")) return cmd_report(argc - 1, argv + 1);
   fprintf(stderr, "%s: unknown command '%s'\n", prog, cmd);
   usage(stderr);
   return EXIT_USAGE;

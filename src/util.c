@@ -249,7 +249,11 @@ void diag_render(const struct diags *d, struct buf *out) {
       le = we;
     }
     buf_printf(out, " %5u | ", line);
-    for (uint32_t i = ls; i < le; i++) buf_u8(out, f->text[i] == '\t' ? ' ' : (uint8_t)f->text[i]);
+    /* control bytes (a NUL among them) would cut or garble the quoted line */
+    for (uint32_t i = ls; i < le; i++) {
+      uint8_t ch = (uint8_t)f->text[i];
+      buf_u8(out, ch < 0x20 || ch == 0x7f ? ' ' : ch);
+    }
     buf_printf(out, "\n       | ");
     /* pad by display columns: East Asian wide characters take two */
     uint32_t i = ls;

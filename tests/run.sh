@@ -65,6 +65,15 @@ for cmd in tests/golden/cases/*.cmd; do
   fi
 done
 echo "golden: $gp passed, $gf failed"
+
+# 3. shell tests: exit 0 pass, 77 skip, anything else fail
+for t in tests/sh/*.sh; do
+  [ -e "$t" ] || continue
+  out=$(sh "$t" 2>&1)
+  rc=$?
+  echo "sh $(basename "$t"): $out"
+  if [ $rc -eq 0 ]; then gp=$((gp + 1)); elif [ $rc -eq 77 ]; then :; else gf=$((gf + 1)); failures="$failures $(basename "$t")"; fi
+done
 passed=$((passed + gp))
 failed=$((failed + gf))
 

@@ -64,7 +64,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   for (int k = 0; k < 64 && stream_next(&s); k++) {
     fuzz_touch(s.err);
     if (!s.err[0]) {
-      int rc = rec_parse(vm, (const char *)s.rec.p, s.rec.n, &vm->rec);
+      int rc = rec_parse(vm, s.rec, s.rec_n, &vm->rec);
       if (rc == TIER_OK) {
         const tier_result *r = NULL;
         rc = res_eval_bound(vm, INT64_MIN, &r);
@@ -73,7 +73,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         }
       }
     }
-    if (s.rec.failed) break;
+    if (s.failed) break;
   }
   stream_free(&s);
   fclose(f);

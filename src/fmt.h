@@ -1,0 +1,38 @@
+/*
+ * fmt.h - `tierc fmt`: the canonical layout of a .tier source file.
+ *
+ * fmt_source() is a token-level pretty printer with its own small tokenizer
+ * that keeps comments; it never changes a token (strings and numbers are
+ * copied verbatim) except that it drops the optional `;` after a `}` and the
+ * optional trailing `,` in `{ ... }`.  See fmt.c for the layout rules.
+ */
+#ifndef TIER_FMT_H
+#define TIER_FMT_H
+
+#include <stddef.h>
+
+#include "tier_int.h"
+
+/* The line width the printer aims at, in display columns (a wide East Asian
+ * character counts two).  Labels and strings are never broken, so a line
+ * holding a long one may be wider. */
+#define FMT_WIDTH 100
+
+/* Format `text` (len bytes): append the canonical layout to `out` and return
+ * 0; or return -1 with "LINE:COL: message" in err (out is then unspecified).
+ * The text must be a syntactically valid ruleset file. */
+int fmt_source(const char *text, size_t len, struct buf *out, char *err, size_t errlen);
+
+/* Check that `text` parses, with the compiler's own lexer and parser (no
+ * imports are read and nothing is type-checked).  Returns the number of
+ * errors; when diag is not NULL the diagnostics are appended to it as the
+ * compiler renders them ("path:line:col: error: ...", source line, caret). */
+int fmt_syntax_check(const char *path, const char *text, size_t len, struct buf *diag);
+
+/* Replace the content of `path` atomically: a temporary file in the same
+ * directory, with the original file's permissions, then rename.  A symbolic
+ * link is followed (the file it points to is replaced).  Returns 0, or -1
+ * with the reason in err. */
+int fmt_write_file(const char *path, const void *data, size_t n, char *err, size_t errlen);
+
+#endif
