@@ -75,6 +75,17 @@ static int add_file(struct comp *c, const char *path, char *text, size_t len) {
   struct srcfile *f = &c->dg.files[c->dg.nfiles];
   f->path = arena_strndup(&c->ar, path, strlen(path));
   f->canon = canonical(c, path);
+  /* line starts, so that positions are found by binary search: a position
+   * per requirement must not cost a scan from the top of the file */
+  uint32_t n = 1;
+  for (size_t i = 0; i < len; i++) n += text[i] == '\n';
+  f->lines = arena_alloc(&c->ar, sizeof *f->lines * n);
+  if (f->lines) {
+    f->lines[0] = 0;
+    f->nlines = 1;
+    for (size_t i = 0; i < len; i++)
+      if (text[i] == '\n') f->lines[f->nlines++] = (uint32_t)i + 1;
+  }
   f->text = text;
   f->len = len;
   return (int)c->dg.nfiles++;

@@ -74,6 +74,8 @@ void buf_free(struct buf *b);
 struct srcfile {
   char *path;      /* as given or resolved */
   const char *canon; /* realpath, for spotting the same file twice */
+  uint32_t *lines;   /* offset where each line starts (NULL: scan) */
+  uint32_t nlines;
   char *text;      /* NUL-terminated copy */
   size_t len;
 };

@@ -208,13 +208,26 @@ void diag_add(struct diags *d, int sev, const struct loc *l, const char *fmt, ..
 }
 
 void diag_line_col(const struct srcfile *f, uint32_t off, unsigned *line, unsigned *col) {
-  unsigned ln = 1, c = 1;
+  unsigned ln = 1;
+  uint32_t start = 0;
   if (off > f->len) off = (uint32_t)f->len;
-  for (uint32_t i = 0; i < off; i++) {
-    unsigned char ch = (unsigned char)f->text[i];
-    if (ch == '\n') { ln++; c = 1; }
-    else if ((ch & 0xC0) != 0x80) c++; /* count characters, not bytes */
+  if (f->lines && f->nlines) {
+    /* the last line starting at or before off */
+    uint32_t lo = 0, hi = f->nlines;
+    while (hi - lo > 1) {
+      uint32_t mid = lo + (hi - lo) / 2;
+      if (f->lines[mid] <= off) lo = mid;
+      else hi = mid;
+    }
+    ln = lo + 1;
+    start = f->lines[lo];
+  } else {
+    for (uint32_t i = 0; i < off; i++)
+      if (f->text[i] == '\n') { ln++; start = i + 1; }
   }
+  unsigned c = 1;
+  for (uint32_t i = start; i < off; i++)
+    if (((unsigned char)f->text[i] & 0xC0) != 0x80) c++; /* count characters, not bytes */
   *line = ln;
   *col = c;
 }
