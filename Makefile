@@ -29,7 +29,7 @@ HDRS    := $(wildcard src/*.h) include/tier.h $(BUILD)/parser.h
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps demo check asan clean
+.PHONY: all deps demo check asan valgrind clean
 .DELETE_ON_ERROR:
 
 all: $(BIN)/tierc $(BIN)/tiervm
@@ -99,6 +99,13 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/testutil.h $(LIB)/libtier.a
 check: all $(UNIT_BIN)
 	@sh tests/run.sh $(BUILD) $(BIN) $(UNIT_BIN)
 
+# The CLI golden tests with every tierc/tiervm run under valgrind memcheck:
+# any error or leak makes the run exit 99, which fails the case.
+VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect
+valgrind: all
+	@command -v valgrind >/dev/null || { echo "valgrind is missing: apt-get install valgrind"; exit 1; }
+	@TIER_WRAP="$(VALGRIND)" sh tests/run.sh $(BUILD) $(BIN)
+
 # The whole suite under AddressSanitizer + UndefinedBehaviorSanitizer (clang),
 # in its own build tree; any report fails the run.
 ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -156,7 +163,7 @@ fuzz: fuzz-build
 	  log=$(FUZZ_BUILD)/fuzz_$$t.log; \
 	  mkdir -p $$work $$art; cp -n $$seeds/* $$work/ 2>/dev/null; \
 	  if [ $$t = load ]; then maxlen=$$(for f in $$seeds/*; do wc -c <$$f; done | sort -n | tail -1); \
-	  else maxlen=65536; fi; \
+	  else maxlen=65536; fi; [ -n "$$maxlen" ] || maxlen=65536; \
 	  echo "fuzz_$$t: $(FUZZ_SECONDS)s, -max_len=$$maxlen, corpus $$work ($$(ls $$work | wc -l) files)"; \
 	  $(FUZZ_ENV) $(FUZZ_BUILD)/fuzz_$$t $(FUZZ_FLAGS) -max_total_time=$(FUZZ_SECONDS) -max_len=$$maxlen \
 	    -artifact_prefix=$$art/ $$work </dev/null >$$log 2>&1; rc=$$?; \

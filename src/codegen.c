@@ -419,10 +419,11 @@ struct image *cg_run(struct comp *c) {
   img->nconsts = nconsts(&g);
   img->consts = arena_alloc(&img->ar, sizeof(struct img_const) * (img->nconsts + 1));
   if (!img->code || !img->strs || !img->strlens || !img->consts || img->ar.failed) goto fail;
-  memcpy(img->code, g.code.p, g.code.n);
-  memcpy(img->strs, g.strs.p, g.strs.n);
-  memcpy(img->strlens, g.slens.p, g.slens.n);
-  memcpy(img->consts, g.consts.p, g.consts.n);
+  /* an empty buffer has no storage: memcpy from NULL is undefined even for 0 bytes */
+  if (g.code.n) memcpy(img->code, g.code.p, g.code.n);
+  if (g.strs.n) memcpy(img->strs, g.strs.p, g.strs.n);
+  if (g.slens.n) memcpy(img->strlens, g.slens.p, g.slens.n);
+  if (g.consts.n) memcpy(img->consts, g.consts.p, g.consts.n);
   /* the verifier fills in the cost bound (SPEC 4.5) and the stack depth */
   char err[256];
   if (vfy_image(img, err, sizeof err) != 0) {

@@ -84,7 +84,10 @@ enum {
   D_GROUP,   /* begin a group; end: index of its D_GEND */
   D_GEND,
   D_NEST,    /* indent the lines of what follows by n more, until D_NEND */
-  D_NEND
+  D_ALIGN,   /* indent the lines of what follows to the current column, until D_NEND */
+  D_NEND,
+  D_FILL     /* in a broken group: a space if what follows up to the next
+                D_FILL (or the group's end) fits on the line, else a line break */
 };
 
 struct dcmd {
@@ -333,6 +336,8 @@ static void nest(struct fmt *F, int n) {
 #define GROUP(F) put(F, D_GROUP)
 #define GEND(F) put(F, D_GEND)
 #define NEND(F) put(F, D_NEND)
+#define ALIGN(F) put(F, D_ALIGN)
+#define FILL(F) put(F, D_FILL)
 
 static void emit_comment(struct fmt *F, const struct fcom *c) {
   put_text(F, c->trailing ? D_SUFFIX : D_COMMENT, c->beg, c->len);
@@ -594,7 +599,13 @@ static void emit_ex(struct fmt *F, int32_t ei) {
   switch (e.kind) {
   case X_TOK: tok(F, e.t0); break;
   case X_DUR: tok(F, e.t0); SPACE(F); tok(F, e.t1); break;
-  case X_PAREN: tok(F, e.t0); emit_ex(F, e.a); tok(F, e.t1); break;
+  case X_PAREN:
+    tok(F, e.t0);
+    ALIGN(F);
+    emit_ex(F, e.a);
+    NEND(F);
+    tok(F, e.t1);
+    break;
   case X_NEG: tok(F, e.t0); emit_ex(F, e.a); break;
   case X_NOT: tok(F, e.t0); SPACE(F); emit_ex(F, e.a); break;
   case X_BIN: {
@@ -632,7 +643,7 @@ static void emit_ex(struct fmt *F, int32_t ei) {
     for (uint32_t i = e.t1 + 1; i < e.t2; i++) {
       if (punct(F, i, ",")) {
         if (i + 1 == e.t2) skip(F, i); /* the optional trailing comma */
-        else { tok(F, i); LINE(F); }
+        else { tok(F, i); FILL(F); }
       } else {
         tok(F, i);
       }
@@ -884,11 +895,9 @@ static void item(struct fmt *F) {
     tok(F, F->pos++);
     SPACE(F);
     tok(F, expect_p(F, "="));
-    nest(F, 2);
     SPACE(F);
     expr(F);
     tok(F, expect_p(F, ";"));
-    NEND(F);
   } else if (kw(F, i, "enum")) {
     tok(F, F->pos++);
     SPACE(F);
@@ -1024,7 +1033,8 @@ static bool fits(struct printer *P, size_t g, long rem) {
       if (rem < 0) return false;
       break;
     case D_SPACE:
-    case D_LINE: rem--; break;
+    case D_LINE:
+    case D_FILL: rem--; break;
     case D_HARD:
     case D_BLANK:
     case D_COMMENT: return false;
@@ -1049,6 +1059,7 @@ static bool fits(struct printer *P, size_t g, long rem) {
       break;
     case D_SPACE: rem--; break;
     case D_LINE:
+    case D_FILL:
       if (!cur_flat) return true;
       rem--;
       break;
@@ -1079,6 +1090,39 @@ static bool fits(struct printer *P, size_t g, long rem) {
   return true;
 }
 
+/* D_FILL at j in a broken group: does the next item (up to the next D_FILL,
+ * a line break or the end of the group) fit after a space? */
+static bool fill_fits(const struct printer *P, size_t j) {
+  const struct dcmd *d = P->F->d;
+  long rem = FMT_WIDTH - (long)P->cur.width - 1;
+  int depth = 0;
+  for (size_t k = j + 1; k < P->F->nd; k++) {
+    switch (d[k].kind) {
+    case D_TEXT:
+      rem -= d[k].w;
+      if (rem < 0) return false;
+      break;
+    case D_SPACE:
+    case D_LINE: rem--; break;
+    case D_GROUP: depth++; break;
+    case D_GEND:
+      if (depth-- == 0) return true;
+      break;
+    case D_FILL:
+    case D_SOFT:
+      if (depth == 0) return true;
+      rem -= d[k].kind == D_FILL;
+      break;
+    case D_HARD:
+    case D_BLANK:
+    case D_COMMENT:
+    case D_SUFFIX: return true;
+    default: break;
+    }
+  }
+  return true;
+}
+
 static void print_doc(struct printer *P) {
   struct fmt *F = P->F;
   struct dcmd *d = F->d;
@@ -1093,7 +1137,7 @@ static void print_doc(struct printer *P) {
       size_t g = stk[--sp];
       d[g].end = (uint32_t)j;
       if (d[g].hard && sp) d[stk[sp - 1]].hard = true;
-      if (sfx > sp) sfx = sp;
+      if (sfx != SIZE_MAX && sfx > sp) sfx = sp;
       break;
     }
     case D_SUFFIX: sfx = sp; break;
@@ -1128,6 +1172,13 @@ static void print_doc(struct printer *P) {
       break;
     case D_SOFT:
       if (!top_flat(P)) want_nl(P, 1, indent);
+      break;
+    case D_FILL:
+      if (top_flat(P) || fill_fits(P, j)) {
+        if (!P->pend_nl) P->pend_space = true;
+      } else {
+        want_nl(P, 1, indent);
+      }
       break;
     case D_HARD: want_nl(P, 1, indent); break;
     case D_BLANK: want_nl(P, 2, indent); break;
@@ -1164,6 +1215,11 @@ static void print_doc(struct printer *P) {
       P->indents = grow(F, P->indents, &P->capind, P->nind, sizeof *P->indents);
       P->indents[P->nind++] = indent;
       indent += c->n;
+      break;
+    case D_ALIGN:
+      P->indents = grow(F, P->indents, &P->capind, P->nind, sizeof *P->indents);
+      P->indents[P->nind++] = indent;
+      indent = P->pend_nl ? P->pend_indent : (int)P->cur.width + (P->pend_space ? 1 : 0);
       break;
     case D_NEND: indent = P->indents[--P->nind]; break;
     }
