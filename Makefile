@@ -1,8 +1,9 @@
 # tierc - partner-tier rules compiler and VM.
 #
-#   make            build bin/tierc, bin/tiervm, lib/libtier.a
+#   make            build bin/tierc, bin/tiervm, lib/libtier.a, lib/libtier.so
 #   make demo       compile rules/apn-2019.tier and evaluate examples/partners.jsonl
 #   make check      build with -Wall -Wextra -Werror and run every test
+#   make install    [PREFIX=/usr/local] [DESTDIR=]; make uninstall removes the same files
 #   make clean
 #
 # Both demo and check first make sure the Debian packages are there (deps).
@@ -29,10 +30,10 @@ HDRS    := $(wildcard src/*.h) include/tier.h $(BUILD)/parser.h
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps demo check asan valgrind clean
+.PHONY: all deps demo check asan valgrind clean install uninstall examples
 .DELETE_ON_ERROR:
 
-all: $(BIN)/tierc $(BIN)/tiervm
+all: $(BIN)/tierc $(BIN)/tiervm $(LIB)/libtier.so
 
 # ---- Debian packages ---------------------------------------------------------
 # Installs what is missing when run as root, otherwise prints the command.
@@ -86,6 +87,95 @@ $(BIN)/tiervm: $(BUILD)/tiervm.o $(LIB)/libtier.a
 	@mkdir -p $(BIN)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+# ---- shared library ------------------------------------------------------------------
+# libtier.so.VERSION (soname libtier.so.MAJOR, linker name libtier.so) from
+# position-independent objects in $(BUILD)/pic, compiled with hidden
+# visibility: only what include/tier.h marks TIER_API is exported (the
+# CLIs keep linking libtier.a, whose internal functions they use).
+VERSION   := $(shell sed -n 's/.*TIER_VERSION "\([^"]*\)".*/\1/p' include/tier.h)
+SOMAJOR   := $(firstword $(subst ., ,$(VERSION)))
+SONAME    := libtier.so.$(SOMAJOR)
+SOREAL    := libtier.so.$(VERSION)
+PIC_OBJ   := $(patsubst $(BUILD)/%,$(BUILD)/pic/%,$(filter-out $(BUILD)/cli.o,$(LIB_OBJ)))
+PIC_FLAGS := -fPIC -fvisibility=hidden
+# every symbol resolved at link time, except under the sanitizers (their
+# runtime is linked into the executable, not into shared objects)
+SO_LDFLAGS := -shared -Wl,-soname,$(SONAME) $(if $(findstring -fsanitize,$(LDFLAGS)),,-Wl,--no-undefined)
+
+$(BUILD)/pic/%.o: src/%.c $(HDRS) | $(BUILD)/.deps
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(PIC_FLAGS) -c -o $@ $<
+
+$(BUILD)/pic/parser.o: $(BUILD)/parser.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(PIC_FLAGS) -c -o $@ $<
+
+$(BUILD)/pic/lexer.o: $(BUILD)/lexer.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(PIC_FLAGS) -Wno-sign-compare -Wno-unused-function -c -o $@ $<
+
+$(LIB)/$(SOREAL): $(PIC_OBJ)
+	@mkdir -p $(LIB)
+	$(CC) $(LDFLAGS) $(SO_LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(LIB)/$(SONAME): $(LIB)/$(SOREAL)
+	ln -sf $(SOREAL) $@
+
+$(LIB)/libtier.so: $(LIB)/$(SONAME)
+	ln -sf $(SONAME) $@
+
+# examples/embed.c against the static library (tests/sh/install.sh builds it
+# against the installed shared one, with pkg-config)
+examples: $(BUILD)/examples/embed
+$(BUILD)/examples/embed: examples/embed.c include/tier.h $(LIB)/libtier.a
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 $(WARN) $(OPT) -Iinclude -o $@ $< $(LIB)/libtier.a $(LDLIBS)
+
+# ---- install ---------------------------------------------------------------------------
+#   make install   [PREFIX=/usr/local] [DESTDIR=]   (also BINDIR, LIBDIR, INCLUDEDIR,
+#   make uninstall                                   PKGCONFIGDIR, MANDIR, RULESDIR)
+# installs the commands, libtier.a, libtier.so*, tier.h, tier.pc (made from
+# tier.pc.in for this PREFIX), the man pages tierc(1), tiervm(1), tier(5) and
+# the shipped rules (rules/*.tier) in share/tierc/rules; uninstall removes
+# exactly these files (and share/tierc when it is left empty).
+PREFIX       ?= /usr/local
+DESTDIR      ?=
+BINDIR       ?= $(PREFIX)/bin
+LIBDIR       ?= $(PREFIX)/lib
+INCLUDEDIR   ?= $(PREFIX)/include
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+DATADIR      ?= $(PREFIX)/share
+MANDIR       ?= $(DATADIR)/man
+RULESDIR     ?= $(DATADIR)/tierc/rules
+INSTALL      ?= install
+MAN1         := docs/man/tierc.1 docs/man/tiervm.1
+MAN5         := docs/man/tier.5
+RULE_FILES   := $(wildcard rules/*.tier)
+
+install: all tier.pc.in $(MAN1) $(MAN5)
+	$(INSTALL) -d "$(DESTDIR)$(BINDIR)" "$(DESTDIR)$(LIBDIR)" "$(DESTDIR)$(PKGCONFIGDIR)" "$(DESTDIR)$(INCLUDEDIR)" \
+	  "$(DESTDIR)$(MANDIR)/man1" "$(DESTDIR)$(MANDIR)/man5" "$(DESTDIR)$(RULESDIR)"
+	$(INSTALL) -m 755 $(BIN)/tierc $(BIN)/tiervm "$(DESTDIR)$(BINDIR)/"
+	$(INSTALL) -m 644 $(LIB)/libtier.a "$(DESTDIR)$(LIBDIR)/"
+	$(INSTALL) -m 755 $(LIB)/$(SOREAL) "$(DESTDIR)$(LIBDIR)/"
+	ln -sf $(SOREAL) "$(DESTDIR)$(LIBDIR)/$(SONAME)"
+	ln -sf $(SONAME) "$(DESTDIR)$(LIBDIR)/libtier.so"
+	$(INSTALL) -m 644 include/tier.h "$(DESTDIR)$(INCLUDEDIR)/"
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' \
+	  -e 's|@VERSION@|$(VERSION)|g' tier.pc.in > $(BUILD)/tier.pc
+	$(INSTALL) -m 644 $(BUILD)/tier.pc "$(DESTDIR)$(PKGCONFIGDIR)/tier.pc"
+	$(INSTALL) -m 644 $(MAN1) "$(DESTDIR)$(MANDIR)/man1/"
+	$(INSTALL) -m 644 $(MAN5) "$(DESTDIR)$(MANDIR)/man5/"
+	$(INSTALL) -m 644 $(RULE_FILES) "$(DESTDIR)$(RULESDIR)/"
+
+uninstall:
+	rm -f "$(DESTDIR)$(BINDIR)/tierc" "$(DESTDIR)$(BINDIR)/tiervm"
+	rm -f "$(DESTDIR)$(LIBDIR)/libtier.a" "$(DESTDIR)$(LIBDIR)/$(SOREAL)" "$(DESTDIR)$(LIBDIR)/$(SONAME)" "$(DESTDIR)$(LIBDIR)/libtier.so"
+	rm -f "$(DESTDIR)$(INCLUDEDIR)/tier.h" "$(DESTDIR)$(PKGCONFIGDIR)/tier.pc"
+	rm -f $(foreach m,$(MAN1),"$(DESTDIR)$(MANDIR)/man1/$(notdir $(m))") $(foreach m,$(MAN5),"$(DESTDIR)$(MANDIR)/man5/$(notdir $(m))")
+	rm -f $(foreach r,$(RULE_FILES),"$(DESTDIR)$(RULESDIR)/$(notdir $(r))")
+	rmdir "$(DESTDIR)$(RULESDIR)" "$(DESTDIR)$(DATADIR)/tierc" 2>/dev/null || true
+
 # ---- demo ------------------------------------------------------------------------------
 demo: all
 	$(BIN)/tierc compile rules/apn-2019.tier -o $(BUILD)/apn-2019.tbc
@@ -97,7 +187,7 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/testutil.h $(LIB)/libtier.a
 	$(CC) $(CFLAGS) -o $@ $< $(LIB)/libtier.a -lcmocka $(LDLIBS)
 
 check: all $(UNIT_BIN)
-	@sh tests/run.sh $(BUILD) $(BIN) $(UNIT_BIN)
+	@TIER_LIB=$(LIB) TIER_CC="$(CC)" TIER_LDFLAGS="$(LDFLAGS)" sh tests/run.sh $(BUILD) $(BIN) $(UNIT_BIN)
 
 # The CLI golden tests with every tierc/tiervm run under valgrind memcheck:
 # any error or leak makes the run exit 99, which fails the case.

@@ -22,6 +22,10 @@ struct cg {
   struct buf consts;         /* struct img_const array */
   uint32_t *khash; uint32_t kcap;
   bool failed;
+  int32_t *temp;             /* per metric: register holding an item metric's value
+                                in the current fused loop, or -1 */
+  int32_t *tempreg;          /* per item metric: its register, once it has one */
+  uint32_t nregs;            /* registers so far: record metrics, then temporaries */
 };
 
 static uint32_t fnv(const void *p, size_t n, uint32_t h) {
@@ -112,16 +116,26 @@ static char vclass(int kind) { return kind == TY_NUMBER ? 'F' : kind == TY_TEXT 
 
 static void gen(struct cg *g, const struct node *n);
 
+static bool is_const_node(const struct node *n);
+static int64_t const_value(const struct node *n);
+
 static void gen_cmp(struct cg *g, const struct node *n) {
   gen(g, n->a);
-  gen(g, n->b);
   char k = vclass(n->a->ty.kind);
+  if (k == 'I' && is_const_node(n->b) && n->b->kind != N_DEC) {
+    /* comparing with a constant: one instruction, not PUSH + compare */
+    int kind = n->b->kind == N_NAME ? TY_ENUM : n->b->ty.kind;
+    emit1(g, OP_EQK_I + (n->op - B_EQ), konst(g, kind, const_value(n->b)));
+    return;
+  }
+  gen(g, n->b);
   int base = k == 'F' ? OP_EQ_F : k == 'S' ? OP_EQ_S : OP_EQ_I;
   emit(g, base + (n->op - B_EQ)); /* EQ NE LT LE GT GE are consecutive in each class */
 }
 
 static void gen_item_value(struct cg *g, const struct node *n) {
   if (n->ref == R_ITEM) emit1(g, OP_ITEM, (uint32_t)g->c->fields[n->index].slot);
+  else if (g->temp && g->temp[n->index] >= 0) emit1(g, OP_METRIC, (uint32_t)g->temp[n->index]); /* computed once per item */
   else gen(g, g->c->metrics[n->index].n->a); /* item metric: inlined */
 }
 
@@ -135,7 +149,7 @@ static void gen_agg(struct cg *g, const struct node *n) {
   case A_ALL: emit1(g, OP_PUSH, konst(g, TY_BOOL, 1)); break;
   case A_SUM: emit1(g, OP_PUSH, konst(g, vk, vk == TY_NUMBER ? dbits(0.0) : 0)); break;
   case A_MIN: case A_MAX: emit1(g, OP_PUSH, konst(g, vk, vk == TY_NUMBER ? dbits(NAN) : TIER_NONE)); break;
-  case A_DISTINCT: emit(g, OP_DCLEAR); break;
+  case A_DISTINCT: emit1(g, OP_DCLEAR, 0); break;
   }
   emit2(g, OP_LOOP, l, 0);
   loop_end = here(g) - 4;
@@ -155,13 +169,13 @@ static void gen_agg(struct cg *g, const struct node *n) {
     case A_SUM: emit(g, f ? OP_SUM_F : OP_SUM_I); break;
     case A_MIN: emit(g, f ? OP_MIN_F : OP_MIN_I); break;
     case A_MAX: emit(g, f ? OP_MAX_F : OP_MAX_I); break;
-    case A_DISTINCT: emit(g, OP_DADD); break;
+    case A_DISTINCT: emit1(g, OP_DADD, 0); break;
     }
     if (n->a) patch(g, skip, here(g));
   }
   emit2(g, OP_NEXT, l, body);
   patch(g, loop_end, here(g));
-  if (n->op == A_DISTINCT) emit(g, OP_DSIZE);
+  if (n->op == A_DISTINCT) emit1(g, OP_DSIZE, 0);
 }
 
 static void gen(struct cg *g, const struct node *n) {
@@ -236,6 +250,159 @@ static void gen(struct cg *g, const struct node *n) {
   }
 }
 
+/* ---- the metric block: aggregates fused per list ---------------------------------------- */
+
+/* Does expression n use a record metric (directly or through item metrics)?
+ * Item metrics nest at most as deep as sema allowed their chain. */
+static bool uses_metric(const struct comp *c, const struct node *n, int depth) {
+  if (!n) return false;
+  if (depth > 300) return true; /* be safe: do not fuse */
+  if (n->kind == N_NAME && n->ref == R_METRIC) return true;
+  if ((n->kind == N_NAME || n->kind == N_AGG) && n->ref == R_ITEM_METRIC &&
+      uses_metric(c, c->metrics[n->index].n->a, depth + 1))
+    return true;
+  return uses_metric(c, n->a, depth) || uses_metric(c, n->b, depth) || uses_metric(c, n->c, depth);
+}
+
+/* A record metric that is one aggregate depending on no other metric can
+ * share its list's loop with the others over that list. */
+static bool fusable(const struct comp *c, const struct s_metric *m) {
+  const struct node *e = m->n->a;
+  return e && e->kind == N_AGG && !uses_metric(c, e, 0);
+}
+
+/* Collect the item metrics an expression uses (directly). */
+static void item_metrics_used(const struct comp *c, const struct node *n, bool *used) {
+  if (!n) return;
+  if ((n->kind == N_NAME || n->kind == N_AGG) && n->ref == R_ITEM_METRIC) used[n->index] = true;
+  item_metrics_used(c, n->a, used);
+  item_metrics_used(c, n->b, used);
+  item_metrics_used(c, n->c, used);
+}
+
+/* One loop over list l computing every fusable metric over it into its
+ * register: accumulators live in the registers, item metrics used by the
+ * loop are computed once per item into temporary registers, and each
+ * count distinct gets its own set. */
+static void gen_fused(struct cg *g, int l, int *ms, int nms, struct img_metric *mtab) {
+  struct comp *c = g->c;
+  int set = 0;
+  int sets[MAX_DSETS];
+  for (int i = 0; i < nms; i++) {
+    const struct s_metric *m = &c->metrics[ms[i]];
+    const struct node *e = m->n->a;
+    int vk = e->ty.kind;
+    int64_t init = 0;
+    int kind = vk;
+    switch (e->op) {
+    case A_COUNT: kind = TY_INT; break;
+    case A_ANY: kind = TY_BOOL; break;
+    case A_ALL: kind = TY_BOOL; init = 1; break;
+    case A_SUM: init = vk == TY_NUMBER ? dbits(0.0) : 0; break;
+    case A_MIN: case A_MAX: init = vk == TY_NUMBER ? dbits(NAN) : TIER_NONE; break;
+    case A_DISTINCT: sets[i] = set++; emit1(g, OP_DCLEAR, (uint32_t)sets[i]); continue;
+    }
+    emit1(g, OP_PUSH, konst(g, kind, init));
+    emit1(g, OP_SETMETRIC, (uint32_t)m->reg);
+  }
+  /* temporaries for the item metrics the bodies use */
+  bool *used = arena_alloc(&c->ar, sizeof(bool) * (size_t)(c->nmetrics + 1));
+  if (!used) { g->failed = true; return; }
+  for (int i = 0; i < nms; i++) {
+    const struct node *e = c->metrics[ms[i]].n->a;
+    item_metrics_used(c, e->a, used);
+    if (e->ref == R_ITEM_METRIC) used[e->index] = true;
+  }
+  emit2(g, OP_LOOP, (uint32_t)l, 0);
+  uint32_t loop_end = here(g) - 4, body = here(g);
+  for (int k = 0; k < c->nmetrics; k++) {
+    if (!used[k] || c->metrics[k].list != l) continue;
+    gen(g, c->metrics[k].n->a);
+    if (g->tempreg[k] < 0) { /* one register per item metric, reused by later loops */
+      uint32_t reg = g->nregs++;
+      struct img_metric *t = &mtab[reg];
+      t->name = intern(g, arena_printf(&c->ar, "%s.%s", c->fields[c->lists[l].field].name, c->metrics[k].name),
+                       strlen(c->fields[c->lists[l].field].name) + 1 + strlen(c->metrics[k].name));
+      t->label = NO_STR;
+      t->kind = c->metrics[k].ty.kind;
+      t->opt = c->metrics[k].ty.opt;
+      t->ref = c->metrics[k].ty.ref;
+      g->tempreg[k] = (int32_t)reg;
+    }
+    uint32_t reg = (uint32_t)g->tempreg[k];
+    emit1(g, OP_SETMETRIC, reg);
+    g->temp[k] = (int32_t)reg;
+  }
+  for (int i = 0; i < nms; i++) {
+    const struct s_metric *m = &c->metrics[ms[i]];
+    const struct node *e = m->n->a;
+    bool f = e->ty.kind == TY_NUMBER;
+    uint32_t reg = (uint32_t)m->reg;
+    if (e->op == A_COUNT || e->op == A_ANY || e->op == A_ALL) {
+      if (e->a) gen(g, e->a);
+      else emit1(g, OP_PUSH, konst(g, TY_BOOL, 1));
+      emit1(g, e->op == A_COUNT ? OP_CNTR : e->op == A_ANY ? OP_ANYR : OP_ALLR, reg);
+      continue;
+    }
+    uint32_t skip = 0;
+    if (e->a) {
+      gen(g, e->a);
+      skip = emit_jump(g, OP_JUMPF);
+    }
+    gen_item_value(g, e);
+    switch (e->op) {
+    case A_SUM: emit1(g, f ? OP_SUMR_F : OP_SUMR_I, reg); break;
+    case A_MIN: emit1(g, f ? OP_MINR_F : OP_MINR_I, reg); break;
+    case A_MAX: emit1(g, f ? OP_MAXR_F : OP_MAXR_I, reg); break;
+    case A_DISTINCT: emit1(g, OP_DADD, (uint32_t)sets[i]); break;
+    }
+    if (e->a) patch(g, skip, here(g));
+  }
+  emit2(g, OP_NEXT, (uint32_t)l, body);
+  patch(g, loop_end, here(g));
+  for (int k = 0; k < c->nmetrics; k++) g->temp[k] = -1;
+  for (int i = 0; i < nms; i++)
+    if (c->metrics[ms[i]].n->a->op == A_DISTINCT) {
+      emit1(g, OP_DSIZE, (uint32_t)sets[i]);
+      emit1(g, OP_SETMETRIC, (uint32_t)c->metrics[ms[i]].reg);
+    }
+}
+
+static void gen_metric_block(struct cg *g, struct img_metric *mtab) {
+  struct comp *c = g->c;
+  bool *done = arena_alloc(&c->ar, sizeof(bool) * (size_t)(c->nmetrics + 1));
+  int *ms = arena_alloc(&c->ar, sizeof(int) * (size_t)(c->nmetrics + 1));
+  g->temp = arena_alloc(&c->ar, sizeof(int32_t) * (size_t)(c->nmetrics + 1));
+  g->tempreg = arena_alloc(&c->ar, sizeof(int32_t) * (size_t)(c->nmetrics + 1));
+  if (!done || !ms || !g->temp || !g->tempreg) { g->failed = true; return; }
+  for (int k = 0; k < c->nmetrics; k++) g->temp[k] = g->tempreg[k] = -1;
+  /* first the fusable aggregates, one loop per list (at most MAX_DSETS
+   * distinct counts per loop); they depend on no metric */
+  for (int l = 0; l < c->nlists; l++) {
+    int n = 0, ndistinct = 0;
+    for (int i = 0; i < c->norder; i++) {
+      int mi = c->metric_order[i];
+      const struct s_metric *m = &c->metrics[mi];
+      if (done[mi] || !fusable(c, m) || m->n->a->lidx != l) continue;
+      if (m->n->a->op == A_DISTINCT) {
+        if (ndistinct == MAX_DSETS) continue;
+        ndistinct++;
+      }
+      ms[n++] = mi;
+      done[mi] = true;
+    }
+    if (n) gen_fused(g, l, ms, n, mtab);
+    if (ndistinct == MAX_DSETS) l--; /* more distinct counts on this list: another loop */
+  }
+  /* then the others, in dependency order */
+  for (int i = 0; i < c->norder; i++) {
+    const struct s_metric *m = &c->metrics[c->metric_order[i]];
+    if (done[c->metric_order[i]]) continue;
+    gen(g, m->n->a);
+    emit1(g, OP_SETMETRIC, (uint32_t)m->reg);
+  }
+}
+
 /* ---- tables ------------------------------------------------------------------------- */
 
 /* The source text of a rule, with runs of white space folded to one space. */
@@ -260,6 +427,8 @@ static int cmp_of(int op, bool flip) {
   static const int f[] = {0, 0, 0, 0, 0, CMP_EQ, CMP_NE, CMP_GT, CMP_GE, CMP_LT, CMP_LE};
   return op >= B_EQ && op <= B_GE ? (flip ? f[op] : m[op]) : 0;
 }
+
+static int64_t const_value(const struct node *n) { return n->ival; }
 
 static bool is_const_node(const struct node *n) {
   return n->kind == N_INT || n->kind == N_DEC || n->kind == N_DATE || n->kind == N_BOOL ||
@@ -343,8 +512,9 @@ struct image *cg_run(struct comp *c) {
   img->id_field = c->id_field;
 
   /* metrics: registers in dependency order */
-  img->nmetrics = (uint32_t)c->nregs;
-  img->metrics = arena_alloc(&img->ar, sizeof *img->metrics * (size_t)(c->nregs + 1));
+  /* registers: record metrics, then temporaries for item metrics in fused loops */
+  img->metrics = arena_alloc(&img->ar, sizeof *img->metrics * (size_t)(c->nregs + c->nmetrics + 1));
+  g.nregs = (uint32_t)c->nregs;
   for (int i = 0; img->metrics && i < c->nmetrics; i++) {
     const struct s_metric *m = &c->metrics[i];
     if (m->list >= 0 || m->reg < 0) continue;
@@ -364,12 +534,9 @@ struct image *cg_run(struct comp *c) {
     emit(&g, OP_RET);
   }
   img->metric_code = here(&g);
-  for (int i = 0; i < c->norder; i++) {
-    const struct s_metric *m = &c->metrics[c->metric_order[i]];
-    gen(&g, m->n->a);
-    emit1(&g, OP_SETMETRIC, (uint32_t)m->reg);
-  }
+  if (img->metrics) gen_metric_block(&g, img->metrics);
   emit(&g, OP_END);
+  img->nmetrics = g.nregs;
 
   int nreq = 0;
   for (int t = 0; t < c->ntiers; t++)

@@ -375,6 +375,14 @@ static void tok_or_skip(struct fmt *F, size_t i, bool text) {
     }
     return;
   }
+  if (!text && F->cnext > 0 && F->c[F->cnext - 1].gap == i && F->c[F->cnext - 1].trailing && F->cnext < F->nc &&
+      F->c[F->cnext].gap == i + 1 && F->c[F->cnext].trailing) {
+    /* both the token before and the left-out one have a trailing comment:
+     * the second goes on a line of its own */
+    F->c[F->cnext].trailing = false;
+    F->c[F->cnext].nl = 1;
+    return;
+  }
   const struct fcom *moved = NULL;
   if (F->cnext < F->nc && F->c[F->cnext].gap == i && F->c[F->cnext].trailing &&
       !(F->cnext + 1 < F->nc && (F->c[F->cnext + 1].gap == i ||

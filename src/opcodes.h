@@ -43,6 +43,12 @@
   OP(LE_I,      N0,       2, 1, 'I', 'I', "integer less or equal")             \
   OP(GT_I,      N0,       2, 1, 'I', 'I', "integer greater than")              \
   OP(GE_I,      N0,       2, 1, 'I', 'I', "integer greater or equal")          \
+  OP(EQK_I,     K,        1, 1, 'I', 'I', "integer equals constant K (missing -> false)") \
+  OP(NEK_I,     K,        1, 1, 'I', 'I', "integer differs from constant K (missing -> false)") \
+  OP(LTK_I,     K,        1, 1, 'I', 'I', "integer less than constant K")      \
+  OP(LEK_I,     K,        1, 1, 'I', 'I', "integer less or equal constant K")  \
+  OP(GTK_I,     K,        1, 1, 'I', 'I', "integer greater than constant K")   \
+  OP(GEK_I,     K,        1, 1, 'I', 'I', "integer greater or equal constant K") \
   OP(EQ_F,      N0,       2, 1, 'F', 'I', "numbers equal")                     \
   OP(NE_F,      N0,       2, 1, 'F', 'I', "numbers differ")                    \
   OP(LT_F,      N0,       2, 1, 'F', 'I', "number less than")                  \
@@ -77,8 +83,17 @@
   OP(MAX_F,     N0,       2, 1, 'F', 'F', "accumulator = max(acc, value), missing skipped") \
   OP(ANY,       N0,       2, 1, 'I', 'I', "accumulator = acc or flag")         \
   OP(ALL,       N0,       2, 1, 'I', 'I', "accumulator = acc and flag")        \
-  OP(DCLEAR,    N0,       0, 0, '-', '-', "empty the distinct-value set")      \
-  OP(DADD,      N0,       1, 0, 'A', '-', "add value to the distinct set unless missing") \
-  OP(DSIZE,     N0,       0, 1, '-', 'I', "push number of distinct values")    \
+  OP(CNTR,      MET,      1, 0, 'I', '-', "pop flag; register += flag (metric block)") \
+  OP(SUMR_I,    MET,      1, 0, 'I', '-', "pop value; register += value unless missing (checked)") \
+  OP(SUMR_F,    MET,      1, 0, 'F', '-', "pop value; register += value unless missing") \
+  OP(MINR_I,    MET,      1, 0, 'I', '-', "pop value; register = min(register, value), missing skipped") \
+  OP(MAXR_I,    MET,      1, 0, 'I', '-', "pop value; register = max(register, value), missing skipped") \
+  OP(MINR_F,    MET,      1, 0, 'F', '-', "pop value; register = min(register, value), missing skipped") \
+  OP(MAXR_F,    MET,      1, 0, 'F', '-', "pop value; register = max(register, value), missing skipped") \
+  OP(ANYR,      MET,      1, 0, 'I', '-', "pop flag; register = register or flag") \
+  OP(ALLR,      MET,      1, 0, 'I', '-', "pop flag; register = register and flag") \
+  OP(DCLEAR,    SET,      0, 0, '-', '-', "empty distinct-value set S")        \
+  OP(DADD,      SET,      1, 0, 'A', '-', "add value to distinct set S unless missing") \
+  OP(DSIZE,     SET,      0, 1, '-', 'I', "push number of values in distinct set S") \
   OP(RET,       N0,       1, 0, 'A', '-', "return top of stack")               \
   OP(END,       N0,       0, 0, '-', '-', "end of a block that returns nothing")

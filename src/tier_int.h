@@ -190,6 +190,7 @@ struct image {
   /* cost bound: instructions <= cost_base + sum cost_per[l] * len(list l) */
   uint64_t cost_base; uint64_t *cost_per;
   uint32_t max_stack;
+  uint32_t nsets;        /* distinct-value sets the code uses (verifier) */
 
   /* debug */
   uint32_t src_name;     /* main source file name */
@@ -205,7 +206,8 @@ struct image {
 #define OPCODE_ENUM(name, f, po, pu, i, o, doc) OP_##name,
 enum opcode { TIER_OPCODES(OPCODE_ENUM) OP__COUNT };
 #undef OPCODE_ENUM
-enum opnd { N0, K, FLD, ITM, MET, MON, DAY, JMP, LST_JMP, LST_BACK };
+enum opnd { N0, K, FLD, ITM, MET, MON, DAY, JMP, LST_JMP, LST_BACK, SET };
+#define MAX_DSETS 8 /* distinct-value sets a VM has */
 struct opinfo {
   const char *name;
   uint8_t fmt, pops, pushes;

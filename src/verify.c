@@ -271,7 +271,8 @@ static int check_segment(struct vfy *v, uint32_t entry, enum seg kind, const cha
     /* classes of the operands */
     for (uint32_t k = 0; k < oi->pops; k++) {
       char have = cls[depth - 1 - k], want = oi->in;
-      if (op == OP_SETMETRIC) want = kind_class(a < img->nmetrics ? img->metrics[a].kind : 0);
+      /* a register write: the value's class is the register's */
+      if (oi->fmt == MET && oi->pops == 1) want = kind_class(a < img->nmetrics ? img->metrics[a].kind : 0);
       if (want != 'A' && want != '-' && have != want)
         return fail(v, "code at offset %u: %s expects %c values, finds %c", pc, oi->name, want, have);
     }
@@ -282,7 +283,7 @@ static int check_segment(struct vfy *v, uint32_t entry, enum seg kind, const cha
     case K:
       if (a >= img->nconsts) return fail(v, "code at offset %u: constant %u out of range (%u constants)", pc, a, img->nconsts);
       if (op == OP_PUSH) out = kind_class(img->consts[a].kind);
-      else if (op == OP_INSET && kind_class(img->consts[a].kind) != 'I') return fail(v, "code at offset %u: INSET needs an integer set", pc);
+      else if (kind_class(img->consts[a].kind) != 'I') return fail(v, "code at offset %u: %s needs an integer constant", pc, oi->name);
       break;
     case FLD:
       if (a >= img->ntop || !v->top_class[a]) return fail(v, "code at offset %u: record slot %u out of range", pc, a);
@@ -295,8 +296,12 @@ static int check_segment(struct vfy *v, uint32_t entry, enum seg kind, const cha
       break;
     case MET:
       if (a >= img->nmetrics) return fail(v, "code at offset %u: metric %u out of range", pc, a);
-      if (op == OP_SETMETRIC && kind != SEG_METRICS) return fail(v, "code at offset %u: SETMETRIC outside the metric block", pc);
+      if (oi->pops == 1 && kind != SEG_METRICS) return fail(v, "code at offset %u: %s writes a register outside the metric block", pc, oi->name);
       if (op == OP_METRIC) out = kind_class(img->metrics[a].kind);
+      break;
+    case SET:
+      if (a >= MAX_DSETS) return fail(v, "code at offset %u: distinct set %u out of range (%d sets)", pc, a, MAX_DSETS);
+      if (a + 1 > img->nsets) img->nsets = a + 1;
       break;
     case MON: case DAY:
       if ((int32_t)a < -1200000 || (int32_t)a > 1200000) return fail(v, "code at offset %u: duration %d out of range", pc, (int32_t)a);
@@ -381,6 +386,7 @@ int vfy_image(struct image *img, char *err, size_t errlen) {
   v.err = err;
   v.errlen = errlen;
   img->max_stack = 0;
+  img->nsets = 0;
   v.cost_per = arena_alloc(&img->ar, sizeof(uint64_t) * (img->nlists + 1));
   if (!v.cost_per) return fail(&v, "out of memory");
   if (check_tables(&v) || decode_all(&v)) return -1;

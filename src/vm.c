@@ -172,7 +172,10 @@ void tier_vm_free(tier_vm *vm) {
   t_free(&h, vm->ev.regs_today, sizeof(int64_t) * (img->nmetrics + 1));
   t_free(&h, vm->ev.sus_fail, sizeof(int64_t) * (img->ntiers + 1));
   t_free(&h, vm->unmet, sizeof *vm->unmet * vm->unmet_cap);
-  t_free(&h, vm->dset, sizeof(uint64_t) * vm->dcap);
+  for (int k = 0; k < MAX_DSETS; k++) {
+    t_free(&h, vm->dsets[k].keys, sizeof(uint64_t) * vm->dcap);
+    t_free(&h, vm->dsets[k].gens, sizeof(uint32_t) * vm->dcap);
+  }
   t_free(&h, vm, sizeof *vm);
 }
 
@@ -185,13 +188,25 @@ int vm_prepare(struct tier_vm *vm, const struct record *r) {
     want *= 2;
   }
   if (want <= vm->dcap) return TIER_OK;
-  uint64_t *d = t_realloc(&vm->hook, vm->dset, sizeof(uint64_t) * vm->dcap, sizeof(uint64_t) * want);
-  if (!d) return TIER_ENOMEM;
-  /* an empty set is all zeros: DCLEAR relies on it */
-  memset(d, 0, sizeof(uint64_t) * want);
-  vm->dset = d;
+  uint32_t nsets = vm->rs->img->nsets;
+  for (uint32_t k = 0; k < nsets; k++) {
+    struct dset *d = &vm->dsets[k];
+    uint64_t *keys = t_realloc(&vm->hook, d->keys, sizeof(uint64_t) * vm->dcap, sizeof(uint64_t) * want);
+    if (!keys) return TIER_ENOMEM;
+    d->keys = keys;
+    uint32_t *gens = t_realloc(&vm->hook, d->gens, sizeof(uint32_t) * vm->dcap, sizeof(uint32_t) * want);
+    if (!gens) {
+      /* keep both arrays the same size: shrink keys back is not possible, so
+       * give up on this size for every set */
+      return TIER_ENOMEM;
+    }
+    d->gens = gens;
+    /* generation 0 is never current: a zeroed slot is empty */
+    memset(gens, 0, sizeof(uint32_t) * want);
+    d->gen = 1;
+    d->n = 0;
+  }
   vm->dcap = want;
-  vm->dn = 0;
   return TIER_OK;
 }
 
@@ -237,6 +252,8 @@ int vm_run(struct tier_vm *vm, uint32_t entry, const struct record *r, int64_t a
   const char *ta, *tb;
   uint32_t la, lb;
   int64_t x, y;
+  uint32_t win_months = UINT32_MAX; /* WITHIN_M's cached window start */
+  int64_t win_lo = 0;
 
 #define A (ip->a)
 #define B (ip->b)
@@ -291,6 +308,13 @@ int vm_run(struct tier_vm *vm, uint32_t entry, const struct record *r, int64_t a
   vmcase(LE_I) CMP_I(<=)
   vmcase(GT_I) CMP_I(>)
   vmcase(GE_I) CMP_I(>=)
+#define CMPK_I(op) TOP = TOP != TIER_NONE && K[A] != TIER_NONE && TOP op K[A]; vmbreak;
+  vmcase(EQK_I) CMPK_I(==)
+  vmcase(NEK_I) CMPK_I(!=)
+  vmcase(LTK_I) CMPK_I(<)
+  vmcase(LEK_I) CMPK_I(<=)
+  vmcase(GTK_I) CMPK_I(>)
+  vmcase(GEK_I) CMPK_I(>=)
 #define CMP_F(op) sp--; { double p = f64(TOP), q = f64(sp[0]); TOP = !isnan(p) && !isnan(q) && p op q; } vmbreak;
   vmcase(EQ_F) CMP_F(==)
   vmcase(NE_F) CMP_F(!=)
@@ -322,7 +346,10 @@ int vm_run(struct tier_vm *vm, uint32_t entry, const struct record *r, int64_t a
     }
     vmbreak;
   vmcase(WITHIN_M)
-    TOP = TOP != TIER_NONE && TOP <= asof && TOP > date_add_months(asof, -(int64_t)(int32_t)A);
+    /* the window's start depends on asof and the months only: computed once
+     * per run, not per item */
+    if (A != win_months) { win_months = A; win_lo = date_add_months(asof, -(int64_t)(int32_t)A); }
+    TOP = TOP != TIER_NONE && TOP <= asof && TOP > win_lo;
     vmbreak;
   vmcase(WITHIN_D)
     TOP = TOP != TIER_NONE && TOP <= asof && asof - TOP < (int64_t)(int32_t)A;
@@ -353,26 +380,46 @@ int vm_run(struct tier_vm *vm, uint32_t entry, const struct record *r, int64_t a
   vmcase(MAX_F) sp--; if (!isnan(f64(sp[0])) && (isnan(f64(TOP)) || f64(sp[0]) > f64(TOP))) TOP = sp[0]; vmbreak;
   vmcase(ANY) sp--; TOP = TOP == 1 || sp[0] == 1; vmbreak;
   vmcase(ALL) sp--; TOP = TOP == 1 && sp[0] == 1; vmbreak;
-  vmcase(DCLEAR)
-    if (vm->dn) memset(vm->dset, 0, sizeof(uint64_t) * vm->dcap);
-    vm->dn = 0;
+  vmcase(DCLEAR) {
+    struct dset *d = &vm->dsets[A];
+    if (++d->gen == 0) { /* wrapped: clear for real */
+      memset(d->gens, 0, sizeof(uint32_t) * vm->dcap);
+      d->gen = 1;
+    }
+    d->n = 0;
     vmbreak;
+  }
   vmcase(DADD) {
-    /* keys are stored + 1 so that 0 marks an empty slot; NONE is skipped */
+    /* missing values are not counted */
     uint64_t key = (uint64_t)*--sp;
     if (key == (uint64_t)TIER_NONE) vmbreak;
-    key++;
+    struct dset *d = &vm->dsets[A];
     uint64_t h = key * 0x9E3779B97F4A7C15ull;
     uint32_t mask = vm->dcap - 1, s = (uint32_t)(h >> 32) & mask;
-    while (vm->dset[s] && vm->dset[s] != key) s = (s + 1) & mask;
-    if (!vm->dset[s]) {
-      if (2 * (vm->dn + 1) > vm->dcap) goto setfull;
-      vm->dset[s] = key;
-      vm->dn++;
+    while (d->gens[s] == d->gen && d->keys[s] != key) s = (s + 1) & mask;
+    if (d->gens[s] != d->gen) {
+      /* the set is sized for the record's longest list; more adds than that
+       * (several loops into one set) must not fill it */
+      if (2 * (d->n + 1) > vm->dcap) goto setfull;
+      d->gens[s] = d->gen;
+      d->keys[s] = key;
+      d->n++;
     }
     vmbreak;
   }
-  vmcase(DSIZE) *sp++ = vm->dn; vmbreak;
+  vmcase(DSIZE) *sp++ = vm->dsets[A].n; vmbreak;
+  vmcase(CNTR) regs[A] += *--sp == 1; vmbreak;
+  vmcase(ANYR) sp--; regs[A] = regs[A] == 1 || *sp == 1; vmbreak;
+  vmcase(ALLR) sp--; regs[A] = regs[A] == 1 && *sp == 1; vmbreak;
+  vmcase(SUMR_I)
+    x = *--sp;
+    if (x != TIER_NONE && (__builtin_add_overflow(regs[A], x, &regs[A]) || regs[A] == TIER_NONE)) goto overflow;
+    vmbreak;
+  vmcase(SUMR_F) x = *--sp; if (!isnan(f64(x))) regs[A] = i64(f64(regs[A]) + f64(x)); vmbreak;
+  vmcase(MINR_I) x = *--sp; if (x != TIER_NONE && (regs[A] == TIER_NONE || x < regs[A])) regs[A] = x; vmbreak;
+  vmcase(MAXR_I) x = *--sp; if (x != TIER_NONE && (regs[A] == TIER_NONE || x > regs[A])) regs[A] = x; vmbreak;
+  vmcase(MINR_F) x = *--sp; if (!isnan(f64(x)) && (isnan(f64(regs[A])) || f64(x) < f64(regs[A]))) regs[A] = x; vmbreak;
+  vmcase(MAXR_F) x = *--sp; if (!isnan(f64(x)) && (isnan(f64(regs[A])) || f64(x) > f64(regs[A]))) regs[A] = x; vmbreak;
   vmcase(RET) *out = *--sp; return TIER_OK;
   vmcase(END) return TIER_OK;
 #ifndef VM_GOTO

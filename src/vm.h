@@ -41,8 +41,10 @@ struct tier_vm {
   struct tier_alloc_hook hook;
   int64_t *stack;
   int64_t *regs;
-  uint64_t *dset;           /* open-addressing set for count distinct */
-  uint32_t dcap, dn;
+  /* count distinct: open-addressing sets whose slots carry the set's
+   * generation, so that clearing one is a counter increment */
+  struct dset { uint64_t *keys; uint32_t *gens; uint32_t gen, n; } dsets[MAX_DSETS];
+  uint32_t dcap;
   struct eval ev;
   struct record rec;
   void *reader;             /* record.c's buffers */
