@@ -250,17 +250,19 @@ static void jump_into_instruction(void **st) {
 static void stack_underflow(void **st) {
   (void)st;
   struct image *img = read_img();
-  /* the metric block starts with PUSH k; make the first accumulator op run on an empty stack */
-  assert_int_equal(img->code[img->metric_code], OP_PUSH);
-  memset(img->code + img->metric_code, OP_NOP, 5);
-  tu_assert_contains(reload(img), "CNT needs 2 values, the stack has 1");
+  /* a PUSH that feeds a SETMETRIC: without it the SETMETRIC has nothing to pop */
+  uint32_t pc = img->metric_code;
+  while (!(img->code[pc] == OP_PUSH && img->code[pc + 5] == OP_SETMETRIC))
+    pc += 1 + 4 * (uint32_t)op_noperands(op_info[img->code[pc]].fmt);
+  memset(img->code + pc, OP_NOP, 5);
+  tu_assert_contains(reload(img), "SETMETRIC needs 1 values, the stack has 0");
 }
 
 static void wrong_class(void **st) {
   (void)st;
   struct image *img = read_img();
-  uint32_t pc = find_op(img, OP_EQ_I);
-  img->code[pc] = OP_EQ_F;
+  uint32_t pc = find_op(img, OP_LE_I); /* earned <= asof */
+  img->code[pc] = OP_LE_F;
   tu_assert_contains(reload(img), "expects F values, finds I");
 }
 
