@@ -19,7 +19,7 @@ LDLIBS  := -ljansson -lsodium -lm
 
 DEB_PKGS := flex bison libcmocka-dev libjansson-dev libsodium-dev pkg-config
 
-LIB_SRC := src/util.c src/ast.c src/sema.c src/codegen.c src/compile.c \
+LIB_SRC := src/util.c src/ast.c src/sema.c src/lint.c src/codegen.c src/compile.c \
            src/bytecode.c src/verify.c src/vm.c src/record.c src/json.c src/result.c \
            src/output.c src/explain.c src/diff.c src/report.c src/stream.c src/disasm.c src/cli.c \
            src/fmt.c
@@ -212,7 +212,8 @@ clean:
 #   make fuzz-regress             run each target once over tests/fuzz/regress/<target>/*
 # The checked-in seeds (tests/fuzz/corpus/<target>, see tests/fuzz/make_corpus.sh)
 # are copied into build/fuzz/corpus/<target>, which the fuzzer grows and keeps
-# between runs.  Crash inputs land in build/fuzz/artifacts/<target>/ and the
+# between runs; tests/fuzz/<target>.dict, if there, is the target's libFuzzer
+# dictionary.  Crash inputs land in build/fuzz/artifacts/<target>/ and the
 # run's log in build/fuzz/fuzz_<target>.log.
 FUZZ_SECONDS ?= 60
 FUZZ_BUILD   := $(BUILD)/fuzz
@@ -254,8 +255,9 @@ fuzz: fuzz-build
 	  mkdir -p $$work $$art; cp -n $$seeds/* $$work/ 2>/dev/null; \
 	  if [ $$t = load ]; then maxlen=$$(for f in $$seeds/*; do wc -c <$$f; done | sort -n | tail -1); \
 	  else maxlen=65536; fi; [ -n "$$maxlen" ] || maxlen=65536; \
+	  dict=; [ -f tests/fuzz/$$t.dict ] && dict=-dict=tests/fuzz/$$t.dict; \
 	  echo "fuzz_$$t: $(FUZZ_SECONDS)s, -max_len=$$maxlen, corpus $$work ($$(ls $$work | wc -l) files)"; \
-	  $(FUZZ_ENV) $(FUZZ_BUILD)/fuzz_$$t $(FUZZ_FLAGS) -max_total_time=$(FUZZ_SECONDS) -max_len=$$maxlen \
+	  $(FUZZ_ENV) $(FUZZ_BUILD)/fuzz_$$t $(FUZZ_FLAGS) $$dict -max_total_time=$(FUZZ_SECONDS) -max_len=$$maxlen \
 	    -artifact_prefix=$$art/ $$work </dev/null >$$log 2>&1; rc=$$?; \
 	  grep -E '^#[0-9]+[[:space:]]+(INITED|DONE)' $$log | sed 's/^/  /'; \
 	  grep -E '^stat::(number_of_executed_units|average_exec_per_sec|peak_rss_mb)' $$log | sed 's/^/  /'; \

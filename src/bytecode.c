@@ -96,6 +96,7 @@ static void put_section(struct buf *b, int id, const struct image *img) {
     buf_u32(b, img->src_name);
     buf_u32(b, img->review_code);
     buf_u32(b, img->metric_code);
+    buf_u32(b, img->review_text);
     break;
   case S_STRINGS:
     buf_u32(b, img->nstrs);
@@ -143,6 +144,7 @@ static void put_section(struct buf *b, int id, const struct image *img) {
       const struct img_metric *m = &img->metrics[i];
       buf_u32(b, m->name);
       buf_u32(b, m->label);
+      buf_u32(b, m->def);
       buf_u8(b, m->kind);
       buf_u8(b, m->opt);
       buf_u16(b, m->ref);
@@ -261,6 +263,7 @@ static void rd_section(struct cur *c, int id, struct image *img) {
     img->src_name = rd32(c);
     img->review_code = rd32(c);
     img->metric_code = rd32(c);
+    img->review_text = rd32(c);
     break;
   case S_STRINGS:
     img->nstrs = rdcount(c, 4, 0x1000000);
@@ -313,12 +316,13 @@ static void rd_section(struct cur *c, int id, struct image *img) {
     }
     break;
   case S_METRICS:
-    img->nmetrics = rdcount(c, 12, 0x100000);
+    img->nmetrics = rdcount(c, 16, 0x100000);
     if (!ALLOC(img, img->metrics, img->nmetrics)) return;
     for (uint32_t i = 0; i < img->nmetrics && !c->bad; i++) {
       struct img_metric *m = &img->metrics[i];
       m->name = rd32(c);
       m->label = rd32(c);
+      m->def = rd32(c);
       m->kind = rd8(c);
       m->opt = rd8(c);
       m->ref = rd16(c);

@@ -115,6 +115,7 @@ static void patch(struct cg *g, uint32_t at, uint32_t target) {
 static char vclass(int kind) { return kind == TY_NUMBER ? 'F' : kind == TY_TEXT ? 'S' : 'I'; }
 
 static void gen(struct cg *g, const struct node *n);
+static uint32_t rule_text(struct cg *g, const struct loc *l);
 
 static bool is_const_node(const struct node *n);
 static int64_t const_value(const struct node *n);
@@ -324,6 +325,7 @@ static void gen_fused(struct cg *g, int l, int *ms, int nms, struct img_metric *
       t->name = intern(g, arena_printf(&c->ar, "%s.%s", c->fields[c->lists[l].field].name, c->metrics[k].name),
                        strlen(c->fields[c->lists[l].field].name) + 1 + strlen(c->metrics[k].name));
       t->label = NO_STR;
+      t->def = rule_text(g, &c->metrics[k].n->a->loc);
       t->kind = c->metrics[k].ty.kind;
       t->opt = c->metrics[k].ty.opt;
       t->ref = c->metrics[k].ty.ref;
@@ -521,6 +523,7 @@ struct image *cg_run(struct comp *c) {
     struct img_metric *im = &img->metrics[m->reg];
     im->name = istr(&g, m->name);
     im->label = m->n->b ? intern(&g, m->n->b->str, m->n->b->str_len) : NO_STR;
+    im->def = rule_text(&g, &m->n->a->loc);
     im->kind = m->ty.kind;
     im->opt = m->ty.opt;
     im->ref = m->ty.ref;
@@ -528,6 +531,7 @@ struct image *cg_run(struct comp *c) {
 
   /* code: review rule, metric block, requirements */
   img->review_code = NO_STR;
+  img->review_text = c->review ? rule_text(&g, &c->review->a->loc) : NO_STR;
   if (c->review) {
     img->review_code = here(&g);
     gen(&g, c->review->a);

@@ -56,6 +56,7 @@ struct comp {
 };
 
 void sema_run(struct comp *c);
+void lint_run(struct comp *c);
 struct image *cg_run(struct comp *c);
 int sema_find_metric(const struct comp *c, const char *name, int list);
 

@@ -139,7 +139,11 @@ struct img_field {
 #define FF_PARTNER 2
 struct img_list { uint32_t field; uint16_t width; };
 struct img_const { uint8_t kind; int64_t v; }; /* double stored bitwise */
-struct img_metric { uint32_t name, label; uint8_t kind; uint8_t opt; uint16_t ref; };
+struct img_metric {
+  uint32_t name, label;
+  uint32_t def;          /* the definition's source text (NO_STR for temporaries) */
+  uint8_t kind; uint8_t opt; uint16_t ref;
+};
 struct img_req {
   uint32_t code;          /* entry offset in code */
   uint32_t section, label, rule; /* strings */
@@ -182,6 +186,7 @@ struct image {
 
   uint32_t codelen; uint8_t *code; /* serialized instructions */
   uint32_t review_code;  /* entry offset or NO_STR */
+  uint32_t review_text;  /* the review rule's source text, NO_STR if none */
   uint32_t metric_code;  /* entry offset of the metric block */
 
   uint32_t ntiers; struct img_tier *tiers;

@@ -68,7 +68,8 @@ static int check_tables(struct vfy *v) {
       return fail(v, "string %u is not valid UTF-8 (byte %zu)", i, bad);
     if (memchr(img->strs[i], 0, img->strlens[i])) return fail(v, "string %u contains a NUL byte", i);
   }
-  if (!str_ok(img, img->name, true) || !str_ok(img, img->version, true) || !str_ok(img, img->src_name, true))
+  if (!str_ok(img, img->name, true) || !str_ok(img, img->version, true) || !str_ok(img, img->src_name, true) ||
+      !str_ok(img, img->review_text, true))
     return fail(v, "meta: string index out of range");
   if (img->effective != TIER_NONE && (img->effective < date_from_ymd(1, 1, 1) || img->effective > date_from_ymd(9999, 12, 31)))
     return fail(v, "meta: effective date out of range");
@@ -135,7 +136,8 @@ static int check_tables(struct vfy *v) {
   }
   for (uint32_t i = 0; i < img->nmetrics; i++) {
     struct img_metric *m = &img->metrics[i];
-    if (!str_ok(img, m->name, false) || !str_ok(img, m->label, true)) return fail(v, "metrics: metric %u: string index out of range", i);
+    if (!str_ok(img, m->name, false) || !str_ok(img, m->label, true) || !str_ok(img, m->def, true))
+      return fail(v, "metrics: metric %u: string index out of range", i);
     if (!kind_class(m->kind)) return fail(v, "metrics: metric %u: unknown type %u", i, m->kind);
     if (m->opt > 1) return fail(v, "metrics: metric %u: optional flag is neither 0 nor 1", i);
     if (m->kind == TY_ENUM && m->ref >= img->nenums) return fail(v, "metrics: metric %u: enum index out of range", i);

@@ -1,0 +1,40 @@
+#!/bin/sh
+# libtier.so exports the public API and nothing else: every symbol in its
+# dynamic table (nm -D --defined-only) starts with tier_, every function
+# declared in include/tier.h is among them (a declaration without TIER_API
+# would be hidden by -fvisibility=hidden), the soname is libtier.so.MAJOR,
+# libtier.so -> libtier.so.MAJOR -> libtier.so.VERSION, and the library has
+# no text relocations (its objects are position-independent).
+lib=${TIER_LIB:-${TIER_BIN:-bin}/../lib}
+for c in nm objdump; do
+  command -v $c >/dev/null 2>&1 || { echo "skip: $c is not installed (binutils)"; exit 77; }
+done
+fail() { echo "FAIL: $*"; exit 1; }
+version=$(sed -n 's/.*TIER_VERSION "\([^"]*\)".*/\1/p' include/tier.h)
+major=${version%%.*}
+so=$lib/libtier.so.$version
+[ -f "$so" ] && [ ! -L "$so" ] || fail "$so is missing (make all builds it)"
+[ -L "$lib/libtier.so.$major" ] && [ "$lib/libtier.so.$major" -ef "$so" ] || fail "$lib/libtier.so.$major is not a link to libtier.so.$version"
+[ -L "$lib/libtier.so" ] && [ "$lib/libtier.so" -ef "$so" ] || fail "$lib/libtier.so is not a link to libtier.so.$major"
+
+t=$(mktemp -d) || exit 1
+trap 'rm -rf "$t"' EXIT
+nm -D --defined-only "$so" > "$t/nm" || fail "nm -D $so"
+awk 'NF >= 3 { sub(/@.*/, "", $3); print $3 }' "$t/nm" | sort -u > "$t/exported"
+# the functions of the public header: declarations start in column 0
+grep -v '^[[:space:]#/*]' include/tier.h | grep -v '^typedef' |
+  sed -n 's/^[^(]*[^A-Za-z0-9_]\(tier_[a-z0-9_]*\)(.*/\1/p' | sort -u > "$t/api"
+[ -s "$t/api" ] || fail "no function declarations found in include/tier.h"
+
+extra=$(grep -v '^tier_' "$t/exported")
+[ -z "$extra" ] || fail "exported symbols outside the tier_ namespace: $(echo $extra)"
+missing=$(comm -23 "$t/api" "$t/exported")
+[ -z "$missing" ] || fail "functions of tier.h that libtier.so does not export: $(echo $missing)"
+private=$(comm -13 "$t/api" "$t/exported")
+[ -z "$private" ] || fail "exported tier_ symbols that tier.h does not declare: $(echo $private)"
+
+soname=$(objdump -p "$so" | sed -n 's/^ *SONAME *//p')
+[ "$soname" = "libtier.so.$major" ] || fail "soname is '$soname', not libtier.so.$major"
+objdump -p "$so" | grep -q TEXTREL && fail "libtier.so has text relocations (objects not built with -fPIC)"
+echo "ok: $soname exports $(wc -l < "$t/exported" | tr -d ' ') symbols, all tier_, exactly the functions of tier.h"
+exit 0
