@@ -31,6 +31,8 @@ static void usage(FILE *f) {
           "  fmt [-w] [--check] FILE.tier...\n"
           "                               print FILE in the canonical layout; -w rewrites it in place,\n"
           "                               --check lists the files not in it (exit 1 if any)\n"
+          "  test RULESET TESTS... [--coverage]\n"
+          "                               run rule tests (JSON Lines: a profile and \"expect\")\n"
           "  keygen [-o NAME]             make an Ed25519 key pair: NAME.key (secret) and NAME.pub\n"
           "  sign --key NAME.key FILE.tbc [-o OUT]\n"
           "                               embed a signature in FILE.tbc (default: in place)\n"
@@ -38,12 +40,14 @@ static void usage(FILE *f) {
           "options:\n"
           "  -o, --output FILE   where compile or sign writes the bytecode\n"
           "  -k, --key FILE      the secret key sign uses\n"
+          "      --coverage      test: list the thresholds no test probes exactly at and just below\n"
           "      --strip         leave the debug section (source lines) out of the bytecode\n"
           "      --Werror        treat warnings as errors\n"
           "  -h, --help          show this help\n"
           "  -V, --version       show the version\n"
           "\n"
-          "exit status: 0 success; 2 usage error; 3 the rules or the bytecode were rejected\n");
+          "exit status: 0 success; 1 some rule tests failed; 2 usage error; 3 the rules or\n"
+          "the bytecode were rejected\n");
 }
 
 static char *default_out(const char *in) {
@@ -147,6 +151,39 @@ static int cmd_compile(int argc, char **argv, bool check_only) {
     tier_free_bytes(&opt, bc, bn);
   }
   return status;
+}
+
+int rt_run(const struct tier_ruleset *rs, char **files, int nfiles, bool coverage, struct buf *out);
+
+static int cmd_test(int argc, char **argv) {
+  bool coverage = false;
+  int n = 0;
+  char **args = malloc(sizeof(char *) * (size_t)(argc + 1));
+  if (!args) return EXIT_USAGE;
+  for (int i = 1; i < argc; i++) {
+    if (!strcmp(argv[i], "--coverage")) coverage = true;
+    else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) { usage(stdout); free(args); return EXIT_OK; }
+    else if (argv[i][0] == '-' && argv[i][1]) {
+      fprintf(stderr, "%s test: unknown option '%s'\n", prog, argv[i]);
+      free(args);
+      return EXIT_USAGE;
+    } else args[n++] = argv[i];
+  }
+  if (n < 2) {
+    fprintf(stderr, "usage: tierc test RULESET TESTS... [--coverage]\n");
+    free(args);
+    return EXIT_USAGE;
+  }
+  int status = EXIT_OK;
+  tier_ruleset *rs = cli_load_ruleset(prog, args[0], NULL, &status);
+  if (!rs) { free(args); return status; }
+  struct buf out = {0};
+  int rc = rt_run(rs, args + 1, n - 1, coverage, &out);
+  fwrite(out.p, 1, out.n, stdout);
+  buf_free(&out);
+  tier_ruleset_free(rs);
+  free(args);
+  return rc < 0 ? EXIT_USAGE : rc ? EXIT_RECORDS : EXIT_OK;
 }
 
 static int cmd_keygen(int argc, char **argv) {
@@ -321,6 +358,7 @@ int main(int argc, char **argv) {
   if (!strcmp(cmd, "check")) return cmd_compile(argc - 1, argv + 1, true);
   if (!strcmp(cmd, "disasm")) return cmd_disasm(argc - 1, argv + 1);
   if (!strcmp(cmd, "keygen")) return cmd_keygen(argc - 1, argv + 1);
+  if (!strcmp(cmd, "test")) return cmd_test(argc - 1, argv + 1);
   if (!strcmp(cmd, "sign")) return cmd_sign(argc - 1, argv + 1);
   if (!strcmp(cmd, "fmt")) return cmd_fmt(argc - 1, argv + 1);
   fprintf(stderr, "%s: unknown command '%s'\n", prog, cmd);
