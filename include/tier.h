@@ -18,6 +18,17 @@ extern "C" {
 
 #define TIER_VERSION "0.1.0"
 
+/* TIER_API marks the functions libtier.so exports; the shared library is
+ * built with -fvisibility=hidden, so nothing else leaves it.  Define
+ * TIER_API yourself (e.g. empty) before including this header to override. */
+#ifndef TIER_API
+#if defined(__GNUC__) && __GNUC__ >= 4
+#define TIER_API __attribute__((visibility("default")))
+#else
+#define TIER_API
+#endif
+#endif
+
 /* Status codes returned by every function that can fail. */
 enum tier_status {
   TIER_OK = 0,
@@ -31,7 +42,7 @@ enum tier_status {
   TIER_ESIGNATURE, /* signature missing or wrong */
   TIER_EUSAGE      /* bad argument */
 };
-const char *tier_strerror(int status);
+TIER_API const char *tier_strerror(int status);
 
 enum tier_severity { TIER_ERROR = 0, TIER_WARNING = 1, TIER_NOTE = 2 };
 
@@ -60,50 +71,50 @@ typedef struct tier_diag {
 } tier_diag;
 
 typedef struct tier_diags tier_diags;
-size_t tier_diags_count(const tier_diags *d);
-const tier_diag *tier_diags_get(const tier_diags *d, size_t i);
+TIER_API size_t tier_diags_count(const tier_diags *d);
+TIER_API const tier_diag *tier_diags_get(const tier_diags *d, size_t i);
 /* The diagnostics as text, each with its source line and a caret; the
  * returned string lives as long as d. */
-const char *tier_diags_text(tier_diags *d);
-void tier_diags_free(tier_diags *d);
+TIER_API const char *tier_diags_text(tier_diags *d);
+TIER_API void tier_diags_free(tier_diags *d);
 
 /* ---- compiling ----------------------------------------------------------- */
 /* Compile the ruleset in file `path` (imports are read relative to it).  If
  * `text` is not NULL it is used as the content of `path`.  On success
  * out and outlen receive the .tbc bytes (free with tier_free_bytes).  *diags, if
  * diags is not NULL, receives the diagnostics (also on success: warnings). */
-int tier_compile(const char *path, const char *text, size_t textlen,
-                 const tier_options *opt, uint8_t **out, size_t *outlen,
-                 tier_diags **diags);
-void tier_free_bytes(const tier_options *opt, uint8_t *p, size_t n);
+TIER_API int tier_compile(const char *path, const char *text, size_t textlen,
+                          const tier_options *opt, uint8_t **out, size_t *outlen,
+                          tier_diags **diags);
+TIER_API void tier_free_bytes(const tier_options *opt, uint8_t *p, size_t n);
 
 /* ---- loading --------------------------------------------------------------- */
 typedef struct tier_ruleset tier_ruleset;
 
 /* Load and verify bytecode.  On failure err receives the reason. */
-int tier_load(const uint8_t *p, size_t n, const tier_options *opt,
-              tier_ruleset **out, char *err, size_t errlen);
-void tier_ruleset_free(tier_ruleset *rs);
+TIER_API int tier_load(const uint8_t *p, size_t n, const tier_options *opt,
+                       tier_ruleset **out, char *err, size_t errlen);
+TIER_API void tier_ruleset_free(tier_ruleset *rs);
 /* 1 and the signer's public key if the file was signed (and the signature
  * checked out: a bad signature is never loaded); 0 if unsigned. */
-int tier_ruleset_signer(const tier_ruleset *rs, uint8_t pub[32]);
+TIER_API int tier_ruleset_signer(const tier_ruleset *rs, uint8_t pub[32]);
 
 /* ---- signing ------------------------------------------------------------- */
 /* Make an Ed25519 key pair (secret key 64 bytes, public key 32 bytes). */
-int tier_keygen(uint8_t pub[32], uint8_t secret[64]);
+TIER_API int tier_keygen(uint8_t pub[32], uint8_t secret[64]);
 /* Sign bytecode: *out receives the file with an embedded signature (an
  * existing one is replaced); free it with tier_free_bytes. */
-int tier_sign(const uint8_t *bc, size_t n, const uint8_t secret[64], const tier_options *opt, uint8_t **out,
-              size_t *outlen);
-const char *tier_ruleset_name(const tier_ruleset *rs);    /* empty if unnamed */
-const char *tier_ruleset_version(const tier_ruleset *rs); /* empty if none */
+TIER_API int tier_sign(const uint8_t *bc, size_t n, const uint8_t secret[64], const tier_options *opt, uint8_t **out,
+                       size_t *outlen);
+TIER_API const char *tier_ruleset_name(const tier_ruleset *rs);    /* empty if unnamed */
+TIER_API const char *tier_ruleset_version(const tier_ruleset *rs); /* empty if none */
 /* Source hash as 64 hex digits, NUL-terminated. */
-void tier_ruleset_hash(const tier_ruleset *rs, char out[65]);
+TIER_API void tier_ruleset_hash(const tier_ruleset *rs, char out[65]);
 
 /* ---- evaluating ------------------------------------------------------------ */
 typedef struct tier_vm tier_vm;
-tier_vm *tier_vm_new(const tier_ruleset *rs, const tier_options *opt);
-void tier_vm_free(tier_vm *vm);
+TIER_API tier_vm *tier_vm_new(const tier_ruleset *rs, const tier_options *opt);
+TIER_API void tier_vm_free(tier_vm *vm);
 
 /* One requirement of a tier and its outcome. */
 typedef struct tier_req_result {
@@ -136,15 +147,15 @@ typedef struct tier_result {
  * override the ruleset's review rule, or INT64_MIN for none.  On
  * TIER_ERECORD, tier_vm_error() tells what and tier_vm_error_path() where.
  * The result lives until the next call on vm. */
-int tier_eval_json(tier_vm *vm, const char *json, size_t len, int64_t asof,
-                   const tier_result **res);
-const char *tier_vm_error(const tier_vm *vm);
-const char *tier_vm_error_path(const tier_vm *vm); /* "" if none */
+TIER_API int tier_eval_json(tier_vm *vm, const char *json, size_t len, int64_t asof,
+                            const tier_result **res);
+TIER_API const char *tier_vm_error(const tier_vm *vm);
+TIER_API const char *tier_vm_error_path(const tier_vm *vm); /* "" if none */
 
 /* Format a day number as YYYY-MM-DD into out[11]. */
-void tier_date_format(int64_t days, char out[11]);
+TIER_API void tier_date_format(int64_t days, char out[11]);
 /* Parse YYYY-MM-DD strictly; returns 0 and sets *days, or -1. */
-int tier_date_parse(const char *s, int64_t *days);
+TIER_API int tier_date_parse(const char *s, int64_t *days);
 
 #ifdef __cplusplus
 }

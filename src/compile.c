@@ -232,7 +232,7 @@ int tier_compile(const char *path, const char *text, size_t textlen, const tier_
    * reports all it can; the items that failed to parse are left out */
   c.syntax_errors = c.dg.nerrors;
   if (c.items && !c.ar.failed) sema_run(&c);
-  if (c.items && !c.ar.failed && c.dg.nerrors == 0) lint_run(&c);
+  if (c.items && !c.ar.failed && c.dg.nerrors == c.dg.npromoted) lint_run(&c);
   if (c.ar.failed) rc = TIER_ENOMEM;
   else if (c.dg.nerrors) rc = TIER_ECOMPILE;
   if (rc == TIER_OK) {

@@ -99,6 +99,7 @@ struct diags {
   uint32_t nfiles, capfiles;
   struct diag *head, *tail;
   unsigned nerrors, nwarnings;
+  unsigned npromoted;       /* warnings made errors by --Werror */
   bool werror;
 };
 void diag_add(struct diags *d, int sev, const struct loc *l, const char *fmt,

@@ -183,7 +183,10 @@ static void diag_add_plain(struct diags *d, const char *msg) {
 }
 
 void diag_add(struct diags *d, int sev, const struct loc *l, const char *fmt, ...) {
-  if (sev == TIER_WARNING && d->werror) sev = TIER_ERROR;
+  if (sev == TIER_WARNING && d->werror) {
+    sev = TIER_ERROR;
+    d->npromoted++;
+  }
   if (sev == TIER_ERROR && d->nerrors >= LIM_ERRORS) {
     if (d->nerrors++ == LIM_ERRORS) diag_add_plain(d, "too many errors; stopping the list here");
     return;
