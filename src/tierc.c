@@ -33,6 +33,8 @@ static void usage(FILE *f) {
           "                               --check lists the files not in it (exit 1 if any)\n"
           "  test RULESET TESTS... [--coverage]\n"
           "                               run rule tests (JSON Lines: a profile and \"expect\")\n"
+          "  diff OLD.tier NEW.tier       the change in meaning: thresholds, requirements, tiers,\n"
+          "                               metrics, schema, dates (--format text or json)\n"
           "  keygen [-o NAME]             make an Ed25519 key pair: NAME.key (secret) and NAME.pub\n"
           "  sign --key NAME.key FILE.tbc [-o OUT]\n"
           "                               embed a signature in FILE.tbc (default: in place)\n"
@@ -40,6 +42,7 @@ static void usage(FILE *f) {
           "options:\n"
           "  -o, --output FILE   where compile or sign writes the bytecode\n"
           "  -k, --key FILE      the secret key sign uses\n"
+          "  -f, --format FMT    diff: text (default) or json\n"
           "      --coverage      test: list the thresholds no test probes exactly at and just below\n"
           "      --strip         leave the debug section (source lines) out of the bytecode\n"
           "      --Werror        treat warnings as errors\n"
@@ -184,6 +187,44 @@ static int cmd_test(int argc, char **argv) {
   tier_ruleset_free(rs);
   free(args);
   return rc < 0 ? EXIT_USAGE : rc ? EXIT_RECORDS : EXIT_OK;
+}
+
+void rule_diff(const struct image *A, const struct image *B, const char *pa, const char *pb, bool json, struct buf *o);
+
+static int cmd_diff(int argc, char **argv) {
+  bool json = false;
+  const char *files[2];
+  int n = 0;
+  for (int i = 1; i < argc; i++) {
+    if ((!strcmp(argv[i], "--format") || !strcmp(argv[i], "-f")) && i + 1 < argc) {
+      i++;
+      if (!strcmp(argv[i], "json")) json = true;
+      else if (strcmp(argv[i], "text")) {
+        fprintf(stderr, "%s diff: unknown format '%s' (text or json)\n", prog, argv[i]);
+        return EXIT_USAGE;
+      }
+    } else if (argv[i][0] == '-' && argv[i][1]) {
+      fprintf(stderr, "%s diff: unknown option '%s'\n", prog, argv[i]);
+      return EXIT_USAGE;
+    } else if (n < 2) files[n++] = argv[i];
+    else n = 3;
+  }
+  if (n != 2) {
+    fprintf(stderr, "usage: tierc diff [--format text|json] OLD NEW\n");
+    return EXIT_USAGE;
+  }
+  int status = EXIT_OK;
+  tier_ruleset *a = cli_load_ruleset(prog, files[0], NULL, &status);
+  if (!a) return status;
+  tier_ruleset *b = cli_load_ruleset(prog, files[1], NULL, &status);
+  if (!b) { tier_ruleset_free(a); return status; }
+  struct buf out = {0};
+  rule_diff(a->img, b->img, files[0], files[1], json, &out);
+  fwrite(out.p, 1, out.n, stdout);
+  buf_free(&out);
+  tier_ruleset_free(a);
+  tier_ruleset_free(b);
+  return EXIT_OK;
 }
 
 static int cmd_keygen(int argc, char **argv) {
@@ -359,6 +400,7 @@ int main(int argc, char **argv) {
   if (!strcmp(cmd, "disasm")) return cmd_disasm(argc - 1, argv + 1);
   if (!strcmp(cmd, "keygen")) return cmd_keygen(argc - 1, argv + 1);
   if (!strcmp(cmd, "test")) return cmd_test(argc - 1, argv + 1);
+  if (!strcmp(cmd, "diff")) return cmd_diff(argc - 1, argv + 1);
   if (!strcmp(cmd, "sign")) return cmd_sign(argc - 1, argv + 1);
   if (!strcmp(cmd, "fmt")) return cmd_fmt(argc - 1, argv + 1);
   fprintf(stderr, "%s: unknown command '%s'\n", prog, cmd);
