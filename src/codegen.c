@@ -61,6 +61,9 @@ static bool rehash(struct cg *g, uint32_t **tab, uint32_t *cap, uint32_t count, 
 
 static uint32_t intern(struct cg *g, const char *s, size_t n) {
   if (!s) return NO_STR;
+  /* after a failed allocation the tables are incomplete: stop using them
+   * (cg_run notices g->failed and gives up) */
+  if (g->failed || g->strs.failed || g->slens.failed) { g->failed = true; return 0; }
   if (!rehash(g, &g->shash, &g->scap, nstrs(g), true)) return 0;
   uint32_t h = fnv(s, n, 2166136261u), k = h & (g->scap - 1);
   for (; g->shash[k]; k = (k + 1) & (g->scap - 1)) {
@@ -72,6 +75,7 @@ static uint32_t intern(struct cg *g, const char *s, size_t n) {
   uint32_t len = (uint32_t)n;
   buf_put(&g->strs, &copy, sizeof copy);
   buf_put(&g->slens, &len, sizeof len);
+  if (!copy || g->strs.failed || g->slens.failed) { g->failed = true; return 0; }
   g->shash[k] = i + 1;
   return i;
 }
@@ -82,6 +86,7 @@ static uint32_t konst(struct cg *g, int kind, int64_t v) {
   memset(&k, 0, sizeof k);
   k.kind = (uint8_t)kind;
   k.v = v;
+  if (g->failed || g->consts.failed) { g->failed = true; return 0; }
   if (!rehash(g, &g->khash, &g->kcap, nconsts(g), false)) return 0;
   uint32_t h = fnv(&k, sizeof k, 2166136261u), s = h & (g->kcap - 1);
   for (; g->khash[s]; s = (s + 1) & (g->kcap - 1)) {
@@ -90,6 +95,7 @@ static uint32_t konst(struct cg *g, int kind, int64_t v) {
   }
   uint32_t i = nconsts(g);
   buf_put(&g->consts, &k, sizeof k);
+  if (g->consts.failed) { g->failed = true; return 0; }
   g->khash[s] = i + 1;
   return i;
 }

@@ -43,6 +43,7 @@ static char *read_file(struct comp *c, const char *path, size_t *len, const stru
   bool err = ferror(f);
   fclose(f);
   if (err || b.failed) {
+    if (b.failed) c->ar.failed = true; /* out of memory: TIER_ENOMEM, not a diagnostic */
     diag_add(&c->dg, TIER_ERROR, at, "cannot read '%s'%s", path, b.failed ? ": out of memory" : "");
     buf_free(&b);
     return NULL;

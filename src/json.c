@@ -347,7 +347,8 @@ static int scalar(struct jp *j, const struct img_field *f, int64_t *out) {
     if (c != '"') return mistyped(j, "a string");
     if ((rc = string(j, &s, &n))) return rc;
     rc = rec_intern(j->vm, j->rd, &j->nstrs, s, n, out);
-    return rc == TIER_ENOMEM ? fault(j, "out of memory") : rc;
+    if (rc == TIER_ENOMEM) fault(j, "out of memory");
+    return rc;
   case TY_INT:
     if (c != '-' && (c < '0' || c > '9')) return mistyped(j, "an integer");
     if ((rc = number(j, &b, &e, &isint))) return rc;
@@ -452,8 +453,10 @@ static int list(struct jp *j, uint32_t l, uint8_t *seen_items) {
       j->item = count;
       if (j->p >= j->e) return syntax(j, j->p, "unexpected end of input");
       if (*j->p != '{') return mistyped(j, "a list item (an object)");
-      if (!grow(j->vm, (void **)&rd->items[l], &rd->cap_items[l], (size_t)(count + 1) * width + 1, sizeof(int64_t)))
-        return fault(j, "out of memory");
+      if (!grow(j->vm, (void **)&rd->items[l], &rd->cap_items[l], (size_t)(count + 1) * width + 1, sizeof(int64_t))) {
+        fault(j, "out of memory");
+        return TIER_ENOMEM;
+      }
       int rc = object(j, (int)l, rd->items[l] + (size_t)count * width, seen_items);
       if (rc) return rc;
       count++;
