@@ -30,7 +30,7 @@ HDRS    := $(wildcard src/*.h) include/tier.h $(BUILD)/parser.h
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps demo check asan valgrind clean install uninstall examples
+.PHONY: all deps demo check asan tsan valgrind clean install uninstall examples
 .DELETE_ON_ERROR:
 
 all: $(BIN)/tierc $(BIN)/tiervm $(LIB)/libtier.so
@@ -184,7 +184,13 @@ demo: all
 # ---- tests -----------------------------------------------------------------------------
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/testutil.h $(LIB)/libtier.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $< $(LIB)/libtier.a -lcmocka $(LDLIBS)
+	$(CC) $(CFLAGS) -o $@ $< $(LIB)/libtier.a -lcmocka $(LDLIBS) -lpthread
+
+# The reentrancy test under ThreadSanitizer (clang).
+tsan: $(BUILD)/.deps
+	$(MAKE) build/tsan/tests/test_threads CC=clang BUILD=build/tsan BIN=build/tsan/bin LIB=build/tsan/lib \
+	  OPT="-O1 -g -fsanitize=thread" LDFLAGS="-fsanitize=thread"
+	TSAN_OPTIONS=halt_on_error=1 build/tsan/tests/test_threads
 
 check: all $(UNIT_BIN)
 	@TIER_LIB=$(LIB) TIER_CC="$(CC)" TIER_LDFLAGS="$(LDFLAGS)" sh tests/run.sh $(BUILD) $(BIN) $(UNIT_BIN)
