@@ -37,22 +37,25 @@ all: $(BIN)/tierc $(BIN)/tiervm $(LIB)/libtier.so
 
 # ---- Debian packages ---------------------------------------------------------
 # Installs what is missing when run as root, otherwise prints the command.
+define install_pkgs
+missing=""; \
+for p in $(1); do \
+  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+done; \
+if [ -n "$$missing" ]; then \
+  if [ "$$(id -u)" = 0 ]; then \
+    echo "installing:$$missing"; \
+    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $$missing || exit 1; \
+  else \
+    echo "missing Debian packages:$$missing"; \
+    echo "run: sudo apt-get update && sudo apt-get install -y$$missing"; \
+    exit 1; \
+  fi; \
+fi
+endef
 deps: $(BUILD)/.deps
 $(BUILD)/.deps:
-	@missing=""; \
-	for p in $(DEB_PKGS); do \
-	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
-	done; \
-	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "installing:$$missing"; \
-	    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $$missing || exit 1; \
-	  else \
-	    echo "missing Debian packages:$$missing"; \
-	    echo "run: sudo apt-get update && sudo apt-get install -y$$missing"; \
-	    exit 1; \
-	  fi; \
-	fi
+	@$(call install_pkgs,$(DEB_PKGS))
 	@mkdir -p $(BUILD) && touch $@
 
 # ---- build -------------------------------------------------------------------------
@@ -305,20 +308,7 @@ bench: all $(BENCH_DIR)/.deps $(BENCH_DIR)/gen $(BENCH_DIR)/bench
 	$(BENCH_DIR)/bench -n $(BENCH_N) -k $(BENCH_K) --gen $(BENCH_DIR)/gen --bin $(BIN) --work $(BENCH_DIR) --out tests/bench/results.txt
 
 $(BENCH_DIR)/.deps: | $(BUILD)/.deps
-	@missing=""; \
-	for p in $(BENCH_PKGS); do \
-	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
-	done; \
-	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "installing:$$missing"; \
-	    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $$missing || exit 1; \
-	  else \
-	    echo "missing Debian packages:$$missing"; \
-	    echo "run: sudo apt-get update && sudo apt-get install -y$$missing"; \
-	    exit 1; \
-	  fi; \
-	fi
+	@$(call install_pkgs,$(BENCH_PKGS))
 	@mkdir -p $(BENCH_DIR) && touch $@
 
 $(BENCH_DIR)/gen: tests/bench/gen.c tests/tools/gen.h | $(BUILD)/.deps

@@ -744,7 +744,7 @@ static bool multiline_item(const struct fmt *F, size_t i) {
   if (kw(F, i, "record")) return true;
   if (!kw(F, i, "tier")) return false;
   if (!(i + 4 < F->nt && punct(F, i + 3, "<") && punct(F, i + 4, ">"))) return true;
-  for (size_t k = 0; k < F->nc; k++)
+  for (size_t k = F->cnext; k < F->nc && F->c[k].gap <= i + 4; k++)
     if (F->c[k].gap == i + 4 && !F->c[k].trailing) return true;
   return false;
 }

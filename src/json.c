@@ -400,15 +400,10 @@ static int scalar(struct jp *j, const struct img_field *f, int64_t *out) {
       return mistyped(j, want);
     }
     if ((rc = string(j, &s, &n))) return rc;
-    for (uint32_t k = 0; k < en->nvals; k++)
-      if (img->strlens[en->vals[k]] == n && memcmp(img->strs[en->vals[k]], s, n) == 0) { *out = k; return TIER_OK; }
+    int k = rec_enum_value(img, en, s, n);
+    if (k >= 0) { *out = k; return TIER_OK; }
     char allowed[256];
-    size_t at = 0;
-    allowed[0] = 0;
-    for (uint32_t k = 0; k < en->nvals && at < sizeof allowed - 1; k++) {
-      int w = snprintf(allowed + at, sizeof allowed - at, "%s%s", k ? ", " : "", img_str(img, en->vals[k]));
-      if (w > 0) at += (size_t)w;
-    }
+    rec_enum_allowed(img, en, allowed, sizeof allowed);
     return fault(j, "unknown value '%.*s' (allowed: %s)", n > 60 ? 60 : (int)n, s, allowed);
   }
   }

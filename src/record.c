@@ -16,6 +16,23 @@
 
 #include "record.h"
 
+/* The ordinal of value s in enum e, or -1. */
+int rec_enum_value(const struct image *img, const struct img_enum *e, const char *s, size_t n) {
+  for (uint32_t k = 0; k < e->nvals; k++)
+    if (img->strlens[e->vals[k]] == n && memcmp(img->strs[e->vals[k]], s, n) == 0) return (int)k;
+  return -1;
+}
+
+/* "a, b, c": the values of enum e, for messages. */
+void rec_enum_allowed(const struct image *img, const struct img_enum *e, char *out, size_t size) {
+  size_t at = 0;
+  out[0] = 0;
+  for (uint32_t k = 0; k < e->nvals && at < size - 1; k++) {
+    int w = snprintf(out + at, size - at, "%s%s", k ? ", " : "", img_str(img, e->vals[k]));
+    if (w > 0) at += (size_t)w;
+  }
+}
+
 struct reader *reader_of(struct tier_vm *vm) {
   if (!vm->reader) {
     vm->reader = t_malloc(&vm->hook, sizeof(struct reader));
@@ -162,16 +179,10 @@ static int scalar(struct ctx *c, const struct img_field *f, json_t *v, int64_t *
     if (!json_is_string(v)) return fault(c, "expected one of the values of %s, found %s", img_str(img, e->name), json_kind(v));
     const char *s = json_string_value(v);
     size_t n = json_string_length(v);
-    for (uint32_t k = 0; k < e->nvals; k++)
-      if (img->strlens[e->vals[k]] == n && memcmp(img->strs[e->vals[k]], s, n) == 0) { *out = k; return TIER_OK; }
+    int k = rec_enum_value(img, e, s, n);
+    if (k >= 0) { *out = k; return TIER_OK; }
     char allowed[256];
-    size_t at = 0;
-    allowed[0] = 0;
-    for (uint32_t k = 0; k < e->nvals && at < sizeof allowed - 1; k++) {
-      int w = snprintf(allowed + at, sizeof allowed - at, "%s%s", k ? ", " : "", img_str(img, e->vals[k]));
-      if (w > 0) at += (size_t)w;
-    }
-    if (at >= sizeof allowed) at = sizeof allowed - 1;
+    rec_enum_allowed(img, e, allowed, sizeof allowed);
     return fault(c, "unknown value '%.*s' (allowed: %s)", n > 60 ? 60 : (int)n, s, allowed);
   }
   }

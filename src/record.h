@@ -26,6 +26,8 @@ struct reader {
 };
 
 struct reader *reader_of(struct tier_vm *vm);
+int rec_enum_value(const struct image *img, const struct img_enum *e, const char *s, size_t n);
+void rec_enum_allowed(const struct image *img, const struct img_enum *e, char *out, size_t size);
 bool grow(struct tier_vm *vm, void **p, size_t *cap, size_t need, size_t elem);
 void rec_begin(struct reader *rd);
 int rec_intern(struct tier_vm *vm, struct reader *rd, uint32_t *nstrs, const char *s, size_t n, int64_t *out);

@@ -153,6 +153,24 @@ static void run_one(struct run *r, struct stream *s, const char *file) {
   record_error(r, file, vm->res.id, vm->err, tier_vm_error_path(vm));
 }
 
+/* The options eval, explain, diff and report share: --as-of and --trust.
+ * Returns 1 when c was one of them, -1 on a bad value, 0 otherwise. */
+static int shared_option(int c, const char *arg, int64_t *asof, tier_options *opt, uint8_t trust[32]) {
+  switch (c) {
+  case 'a':
+    if (tier_date_parse(arg, asof) != 0) {
+      fprintf(stderr, "%s: --as-of '%s' is not a date (YYYY-MM-DD)\n", prog, arg);
+      return -1;
+    }
+    return 1;
+  case 't':
+    if (cli_read_key(prog, arg, "public", trust, 32)) return -1;
+    opt->trust_key = trust;
+    return 1;
+  }
+  return 0;
+}
+
 /* Signatures are reported; with --trust they were also required. */
 static void report_signature(const tier_ruleset *rs, bool trusted) {
   uint8_t pub[32];
@@ -189,18 +207,12 @@ static int cmd_eval(int argc, char **argv, bool explain_cmd) {
         return EXIT_USAGE;
       }
       break;
-    case 'a':
-      if (tier_date_parse(optarg, &r.asof) != 0) {
-        fprintf(stderr, "%s: --as-of '%s' is not a date (YYYY-MM-DD)\n", prog, optarg);
-        return EXIT_USAGE;
-      }
+    case 'a': case 't':
+      if (shared_option(c, optarg, &r.asof, &opt, trust) < 0) return EXIT_USAGE;
       break;
     case 'e': r.explain = true; break;
     case 'i': want_id = optarg; break;
-    case 't':
-      if (cli_read_key(prog, optarg, "public", trust, sizeof trust)) return EXIT_USAGE;
-      opt.trust_key = trust;
-      break;
+
     case 'c': {
       char *end;
       r.max_cost = strtoull(optarg, &end, 10);
@@ -327,15 +339,8 @@ static int cmd_diff(int argc, char **argv) {
         return EXIT_USAGE;
       }
       break;
-    case 'a':
-      if (tier_date_parse(optarg, &asof) != 0) {
-        fprintf(stderr, "%s: --as-of '%s' is not a date (YYYY-MM-DD)\n", prog, optarg);
-        return EXIT_USAGE;
-      }
-      break;
-    case 't':
-      if (cli_read_key(prog, optarg, "public", trust, sizeof trust)) return EXIT_USAGE;
-      opt.trust_key = trust;
+    case 'a': case 't':
+      if (shared_option(c, optarg, &asof, &opt, trust) < 0) return EXIT_USAGE;
       break;
     case 'h': usage(stdout); return EXIT_OK;
     default: usage(stderr); return EXIT_USAGE;
@@ -411,15 +416,8 @@ static int cmd_report(int argc, char **argv) {
     switch (c) {
     case 'o': out_path = optarg; break;
     case 'd': old_path = optarg; break;
-    case 'a':
-      if (tier_date_parse(optarg, &asof) != 0) {
-        fprintf(stderr, "%s: --as-of '%s' is not a date (YYYY-MM-DD)\n", prog, optarg);
-        return EXIT_USAGE;
-      }
-      break;
-    case 't':
-      if (cli_read_key(prog, optarg, "public", trust, sizeof trust)) return EXIT_USAGE;
-      opt.trust_key = trust;
+    case 'a': case 't':
+      if (shared_option(c, optarg, &asof, &opt, trust) < 0) return EXIT_USAGE;
       break;
     case 'h': usage(stdout); return EXIT_OK;
     default: usage(stderr); return EXIT_USAGE;
