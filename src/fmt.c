@@ -118,6 +118,7 @@ struct fmt {
   size_t nc, capc;
   size_t pos;     /* parser: the next token */
   size_t cnext;   /* the next comment to emit */
+  size_t deferred; /* a trailing comment moved after the next `;` or `,` */
   struct ex *x;
   size_t nx, capx;
   struct dcmd *d;
@@ -351,13 +352,21 @@ static void flush_lead(struct fmt *F, size_t i) {
   while (F->cnext < F->nc && F->c[F->cnext].gap <= i) emit_comment(F, &F->c[F->cnext++]);
 }
 /* The comment that trails token i on its line, if any.  When a `;` or `,`
- * follows on the next line, the comment moves after it (see tok). */
+ * follows (on the next line), the comment moves after it: it is deferred to
+ * tok_or_skip(i + 1), and a comment trailing that `;` goes on a line of its
+ * own, so that two comments never share a line. */
 static void flush_trail(struct fmt *F, size_t i) {
-  if (!(F->cnext < F->nc && F->c[F->cnext].gap == i + 1 && F->c[F->cnext].trailing)) return;
-  /* not when a comment stands between them or trails the `;` too */
-  bool more = F->cnext + 1 < F->nc && (F->c[F->cnext + 1].gap == i + 1 ||
-                                        (F->c[F->cnext + 1].gap == i + 2 && F->c[F->cnext + 1].trailing));
-  if ((punct(F, i + 1, ";") || punct(F, i + 1, ",")) && !more) return;
+  size_t k = F->cnext;
+  if (!(k < F->nc && F->c[k].gap == i + 1 && F->c[k].trailing)) return;
+  bool own_line_between = k + 1 < F->nc && F->c[k + 1].gap == i + 1;
+  if ((punct(F, i + 1, ";") || punct(F, i + 1, ",")) && !own_line_between) {
+    if (k + 1 < F->nc && F->c[k + 1].gap == i + 2 && F->c[k + 1].trailing) {
+      F->c[k + 1].trailing = false;
+      F->c[k + 1].nl = 1;
+    }
+    F->deferred = k;
+    return;
+  }
   emit_comment(F, &F->c[F->cnext++]);
 }
 /* Print token i (with the comments before and after it), or with text
@@ -375,19 +384,9 @@ static void tok_or_skip(struct fmt *F, size_t i, bool text) {
     }
     return;
   }
-  if (!text && F->cnext > 0 && F->c[F->cnext - 1].gap == i && F->c[F->cnext - 1].trailing && F->cnext < F->nc &&
-      F->c[F->cnext].gap == i + 1 && F->c[F->cnext].trailing) {
-    /* both the token before and the left-out one have a trailing comment:
-     * the second goes on a line of its own */
-    F->c[F->cnext].trailing = false;
-    F->c[F->cnext].nl = 1;
-    return;
-  }
   const struct fcom *moved = NULL;
-  if (F->cnext < F->nc && F->c[F->cnext].gap == i && F->c[F->cnext].trailing &&
-      !(F->cnext + 1 < F->nc && (F->c[F->cnext + 1].gap == i ||
-                                 (F->c[F->cnext + 1].gap == i + 1 && F->c[F->cnext + 1].trailing))))
-    moved = &F->c[F->cnext++];
+  if (F->deferred == F->cnext && F->cnext < F->nc && F->c[F->cnext].gap == i) moved = &F->c[F->cnext++];
+  F->deferred = SIZE_MAX;
   flush_lead(F, i);
   if (text) put_text(F, D_TEXT, F->t[i].beg, F->t[i].len);
   if (moved) emit_comment(F, moved);
@@ -1273,6 +1272,7 @@ int fmt_source(const char *text, size_t len, struct buf *out, char *err, size_t 
   F.n = len;
   F.err = err;
   F.errlen = errlen;
+  F.deferred = SIZE_MAX;
   if (err && errlen) err[0] = 0;
   struct printer P;
   memset(&P, 0, sizeof P);

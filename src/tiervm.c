@@ -319,6 +319,63 @@ static int eval_under(struct tier_vm *vm, struct stream *s, int64_t asof, const 
   return rc;
 }
 
+/* Every record of every input (none: standard input) to fn; returns
+ * EXIT_USAGE if an input could not be opened, else EXIT_OK. */
+static int each_record(char **files, int nfiles, void (*fn)(struct stream *s, void *ctx), void *ctx) {
+  int status = EXIT_OK;
+  for (int i = 0; i < (nfiles ? nfiles : 1); i++) {
+    const char *file = nfiles ? files[i] : "-";
+    FILE *f = strcmp(file, "-") == 0 ? stdin : fopen(file, "rb");
+    if (!f) {
+      fprintf(stderr, "%s: cannot open '%s'\n", prog, file);
+      status = EXIT_USAGE;
+      continue;
+    }
+    struct stream s;
+    stream_init(&s, f);
+    while (stream_next(&s)) fn(&s, ctx);
+    if (s.failed) fprintf(stderr, "%s: %s: out of memory reading the input\n", prog, file);
+    stream_free(&s);
+    if (f != stdin) fclose(f);
+  }
+  return status;
+}
+
+struct diff_run { struct diff *d; tier_vm *vo, *vn; int64_t asof; long record; };
+
+static void diff_one(struct stream *s, void *ctx) {
+  struct diff_run *x = ctx;
+  x->record++;
+  if (s->err[0]) { diff_error(x->d, x->record, NULL, "both", s->err, NULL); return; }
+  const tier_result *a, *b;
+  if (eval_under(x->vo, s, x->asof, &a) != TIER_OK) {
+    diff_error(x->d, x->record, x->vo->res.id, "old", x->vo->err, tier_vm_error_path(x->vo));
+    return;
+  }
+  if (eval_under(x->vn, s, x->asof, &b) != TIER_OK) {
+    diff_error(x->d, x->record, x->vn->res.id, "new", x->vn->err, tier_vm_error_path(x->vn));
+    return;
+  }
+  diff_add(x->d, x->vo, a, x->vn, b);
+}
+
+struct report_run { struct report *rep; struct diff *d; tier_vm *vm, *vo; int64_t asof; long record; };
+
+static void report_one(struct stream *s, void *ctx) {
+  struct report_run *x = ctx;
+  x->record++;
+  const tier_result *a, *b;
+  if (s->err[0] || eval_under(x->vm, s, x->asof, &a) != TIER_OK) {
+    x->rep->errors++;
+    fprintf(stderr, "%s: record %ld: %s\n", prog, x->record, s->err[0] ? s->err : x->vm->err);
+    return;
+  }
+  report_add(x->rep, x->vm, a);
+  if (!x->vo) return;
+  if (eval_under(x->vo, s, x->asof, &b) != TIER_OK) diff_error(x->d, x->record, x->vo->res.id, "old", x->vo->err, tier_vm_error_path(x->vo));
+  else diff_add(x->d, x->vo, b, x->vm, a);
+}
+
 static int cmd_diff(int argc, char **argv) {
   static const struct option lo[] = {{"format", required_argument, 0, 'f'}, {"as-of", required_argument, 0, 'a'},
                                      {"trust", required_argument, 0, 't'},  {"help", no_argument, 0, 'h'},
@@ -359,35 +416,8 @@ static int cmd_diff(int argc, char **argv) {
   tier_vm *vo = tier_vm_new(ro, NULL), *vn = tier_vm_new(rn, NULL);
   struct diff d;
   diff_init(&d, ro, rn, op, np);
-  long record = 0;
-  int ninputs = argc - optind - 2;
-  for (int i = 0; vo && vn && i < (ninputs ? ninputs : 1); i++) {
-    const char *file = ninputs ? argv[optind + 2 + i] : "-";
-    FILE *f = strcmp(file, "-") == 0 ? stdin : fopen(file, "rb");
-    if (!f) {
-      fprintf(stderr, "%s: cannot open '%s'\n", prog, file);
-      status = EXIT_USAGE;
-      continue;
-    }
-    struct stream s;
-    stream_init(&s, f);
-    while (stream_next(&s)) {
-      record++;
-      if (s.err[0]) { diff_error(&d, record, NULL, "both", s.err, NULL); continue; }
-      const tier_result *a, *b;
-      if (eval_under(vo, &s, asof, &a) != TIER_OK) {
-        diff_error(&d, record, vo->res.id, "old", vo->err, tier_vm_error_path(vo));
-        continue;
-      }
-      if (eval_under(vn, &s, asof, &b) != TIER_OK) {
-        diff_error(&d, record, vn->res.id, "new", vn->err, tier_vm_error_path(vn));
-        continue;
-      }
-      diff_add(&d, vo, a, vn, b);
-    }
-    stream_free(&s);
-    if (f != stdin) fclose(f);
-  }
+  struct diff_run x = {&d, vo, vn, asof, 0};
+  if (vo && vn) status = each_record(argv + optind + 2, argc - optind - 2, diff_one, &x);
   struct buf out = {0};
   diff_render(&d, fmt, &out);
   fwrite(out.p, 1, out.n, stdout);
@@ -446,35 +476,8 @@ static int cmd_report(int argc, char **argv) {
     diff_init(&d, ro, rs, old_path, rules);
     rep.diff = &d;
   }
-  long record = 0;
-  int ninputs = argc - optind - 1;
-  for (int i = 0; i < (ninputs ? ninputs : 1); i++) {
-    const char *file = ninputs ? argv[optind + 1 + i] : "-";
-    FILE *f = strcmp(file, "-") == 0 ? stdin : fopen(file, "rb");
-    if (!f) {
-      fprintf(stderr, "%s: cannot open '%s'\n", prog, file);
-      status = EXIT_USAGE;
-      continue;
-    }
-    struct stream s;
-    stream_init(&s, f);
-    while (stream_next(&s)) {
-      record++;
-      const tier_result *a, *b;
-      if (s.err[0] || eval_under(vm, &s, asof, &a) != TIER_OK) {
-        rep.errors++;
-        fprintf(stderr, "%s: record %ld: %s\n", prog, record, s.err[0] ? s.err : vm->err);
-        continue;
-      }
-      report_add(&rep, vm, a);
-      if (ro) {
-        if (eval_under(vo, &s, asof, &b) != TIER_OK) diff_error(&d, record, vo->res.id, "old", vo->err, tier_vm_error_path(vo));
-        else diff_add(&d, vo, b, vm, a);
-      }
-    }
-    stream_free(&s);
-    if (f != stdin) fclose(f);
-  }
+  struct report_run x = {&rep, ro ? &d : NULL, vm, vo, asof, 0};
+  status = each_record(argv + optind + 1, argc - optind - 1, report_one, &x);
   struct buf out = {0};
   report_html(&rep, &out);
   if (out.failed) {

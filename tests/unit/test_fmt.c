@@ -158,7 +158,7 @@ static void comments_in_odd_places(void **st) {
   for (size_t k = 0; k < na; k++) assert_string_equal(a[k], b[k]);
   /* a trailing comment before a `;` moves after it */
   tu_assert_contains(out, "  id: text;  # c3\n");
-  tu_assert_contains(out, "    m >= 1;  # c12\n");
+  tu_assert_contains(out, "    m >= 1;  # c12\n    # c13\n    # c14\n>\n");
   free_strs(a, na);
   free_strs(b, nb);
   free(out);
@@ -269,7 +269,7 @@ static void messy_becomes_canonical(void **st) {
       "tier Select consulting < knowledge: m1>=4; n >= 2 \"label\";  experience : m2>=1 ; lvl in {a,b,} ;\n"
       "  # six months\n"
       "    sustained 6 months; >\n"
-      "tier Premier consulting < m1 >= 10 or count items where x >= 100 and y >= 2019-01-01 and lvl in {b, c} and d is none; >";
+      "tier Premier consulting < m1 >= 10 or count items where x >= 100 and y >= 2019-01-01 and lvl in {b, c} and d is none and x != 7; >";
   const char *want =
       "# A messy ruleset.\n"
       "ruleset \"Demo\" version \"1\";\n"
@@ -312,7 +312,7 @@ static void messy_becomes_canonical(void **st) {
       "\n"
       "tier Premier consulting <\n"
       "  m1 >= 10\n"
-      "    or count items where x >= 100 and y >= 2019-01-01 and lvl in {b, c} and d is none;\n"
+      "    or count items where x >= 100 and y >= 2019-01-01 and lvl in {b, c} and d is none and x != 7;\n"
       ">\n";
   char *out = fmt(messy, strlen(messy), "messy");
   assert_string_equal(out, want);
@@ -331,7 +331,7 @@ static void long_lines_and_alignment(void **st) {
       "well_architected, technical_baseline_review, solution_provider};\n"
       "tier Select technology < launched_opportunities_in_the_last_year >= 2 or direct_revenue_in_the_last_year >= "
       "5000 or marketplace_listing;\n"
-      "certified_people >= 1 \"at least one AWS certified individual, counted once whatever their level\"; >\n"
+      "certified_people >= 1 \"at least one AWS certified individual, counted once whatever their level or track\"; >\n"
       "enum a { x } # one\nenum bb { y, z } # two\n";
   const char *want =
       "metric validated \"Active validations\"\n"
@@ -346,11 +346,11 @@ static void long_lines_and_alignment(void **st) {
       "    or direct_revenue_in_the_last_year >= 5000\n"
       "    or marketplace_listing;\n"
       "  certified_people >= 1\n"
-      "    \"at least one AWS certified individual, counted once whatever their level\";\n"
+      "    \"at least one AWS certified individual, counted once whatever their level or track\";\n"
       ">\n"
       "\n"
-      "enum a { x }         # one\n"
-      "enum bb { y, z }     # two\n";
+      "enum a { x }      # one\n"
+      "enum bb { y, z }  # two\n";
   char *out = fmt(src, strlen(src), "long");
   assert_string_equal(out, want);
   free(out);

@@ -1,0 +1,1 @@
+tierc fmt examples/card.tier

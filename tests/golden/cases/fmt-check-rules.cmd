@@ -1,0 +1,1 @@
+tierc fmt --check rules/*.tier examples/*.tier

@@ -1,0 +1,1 @@
+d=$(mktemp -d) && printf 'tier Select consulting <\n  certified_people >= 4\n  business_pro >= 2;\n>\n' > $d/bad.tier && cp $d/bad.tier $d/orig && cd $d && tierc fmt -w bad.tier; s=$?; tierc fmt --check bad.tier; echo "check: exit $?"; cmp -s bad.tier orig && echo 'bad.tier: unchanged'; ls; cd / && rm -rf $d; exit $s
