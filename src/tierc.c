@@ -46,6 +46,7 @@ static void usage(FILE *f) {
           "      --coverage      test: list the thresholds no test probes exactly at and just below\n"
           "      --strip         leave the debug section (source lines) out of the bytecode\n"
           "      --Werror        treat warnings as errors\n"
+          "      --max-source N  the largest source file accepted, in bytes (default 8 MiB)\n"
           "  -h, --help          show this help\n"
           "  -V, --version       show the version\n"
           "\n"
@@ -92,7 +93,7 @@ static int write_atomic(const char *path, const uint8_t *p, size_t n) {
 static int cmd_compile(int argc, char **argv, bool check_only) {
   static const struct option lo[] = {{"output", required_argument, 0, 'o'}, {"strip", no_argument, 0, 's'},
                                      {"Werror", no_argument, 0, 'W'},        {"help", no_argument, 0, 'h'},
-                                     {0, 0, 0, 0}};
+                                     {"max-source", required_argument, 0, 'm'}, {0, 0, 0, 0}};
   tier_options opt;
   memset(&opt, 0, sizeof opt);
   const char *out = NULL;
@@ -103,6 +104,16 @@ static int cmd_compile(int argc, char **argv, bool check_only) {
     case 'o': out = optarg; break;
     case 's': opt.strip = 1; break;
     case 'W': opt.werror = 1; break;
+    case 'm': {
+      char *end;
+      unsigned long long v = strtoull(optarg, &end, 10);
+      if (*end || !*optarg || v == 0 || v > (1ull << 31)) {
+        fprintf(stderr, "%s: --max-source needs a number of bytes between 1 and 2147483648\n", prog);
+        return EXIT_USAGE;
+      }
+      opt.max_source = (size_t)v;
+      break;
+    }
     case 'h': usage(stdout); return EXIT_OK;
     default: usage(stderr); return EXIT_USAGE;
     }
