@@ -49,6 +49,7 @@ void out_explain(struct buf *b, struct tier_vm *vm, const tier_result *r) {
     }
     if (T->sustained) {
       res_fill_sustained(vm, t, &u);
+      if (section) buf_printf(b, "  (the whole ladder up to %s)\n", img_str(img, T->name));
       char d[11];
       date_format(u.checkpoint, d);
       if (u.met)

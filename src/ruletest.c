@@ -129,15 +129,17 @@ int rt_run(const struct tier_ruleset *rs, char **files, int nfiles, bool coverag
         json_t *et = json_object_get(expect, "tier"), *en = json_object_get(expect, "next"), *eu = json_object_get(expect, "unmet");
         const char *want = json_string_value(et);
         if (et && !(json_is_null(et) ? r->tier == NULL : want && r->tier && !strcmp(want, r->tier))) {
-          buf_printf(&why, "         expected tier %s\n", want ? want : "none");
+          buf_printf(&why, "         expected tier %s, got %s\n", want ? want : "none", r->tier ? r->tier : "none");
           ok = false;
         }
         const char *wn = json_string_value(en);
         if (en && !(json_is_null(en) ? r->next == NULL : wn && r->next && !strcmp(wn, r->next))) {
-          buf_printf(&why, "         expected next %s\n", wn ? wn : "none");
+          buf_printf(&why, "         expected next %s, got %s\n", wn ? wn : "none", r->next ? r->next : "none");
           ok = false;
         }
-        if (json_is_array(eu)) {
+        /* the unmet list belongs to the next tier: compare it only when the
+         * tiers came out as expected, or every line would repeat one fault */
+        if (ok && json_is_array(eu)) {
           size_t i;
           json_t *v;
           size_t want_n = json_array_size(eu);

@@ -36,6 +36,7 @@ static void usage(FILE *f) {
           "  diff OLD.tier NEW.tier       the change in meaning: thresholds, requirements, tiers,\n"
           "                               metrics, schema, dates (--format text or json)\n"
           "  keygen [-o NAME]             make an Ed25519 key pair: NAME.key (secret) and NAME.pub\n"
+          "                               (default NAME: tierc; existing files are never overwritten)\n"
           "  sign --key NAME.key FILE.tbc [-o OUT]\n"
           "                               embed a signature in FILE.tbc (default: in place)\n"
           "\n"
@@ -295,12 +296,15 @@ static int cmd_sign(int argc, char **argv) {
   size_t sn;
   int rc = tier_sign(p, n, sk, NULL, &signed_bc, &sn);
   sodium_memzero(sk, sizeof sk);
-  free(p);
   if (rc != TIER_OK) {
     fprintf(stderr, "%s: %s: cannot sign: %s\n", prog, in,
-            rc == TIER_EBYTECODE ? "not a valid .tbc file (it does not load)" : tier_strerror(rc));
+            rc != TIER_EBYTECODE ? tier_strerror(rc)
+            : cli_is_bytecode(p, n) ? "not a valid .tbc file (it does not load)"
+                                    : "this is not bytecode: compile it first (tierc compile FILE.tier -o FILE.tbc)");
+    free(p);
     return EXIT_RULESET;
   }
+  free(p);
   const char *dest = out ? out : in;
   int w = write_atomic(dest, signed_bc, sn);
   tier_free_bytes(NULL, signed_bc, sn);
