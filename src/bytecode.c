@@ -19,7 +19,7 @@ const struct opinfo op_info[OP__COUNT] = {TIER_OPCODES(OPINFO)};
 int op_noperands(int fmt) {
   switch (fmt) {
   case N0: return 0;
-  case LST_JMP: case LST_BACK: return 2;
+  case LST_JMP: case LST_BACK: case K_JMP: case MET_JMP: return 2;
   default: return 1;
   }
 }

@@ -140,6 +140,50 @@ static void gen_cmp(struct cg *g, const struct node *n) {
   emit(g, base + (n->op - B_EQ)); /* EQ NE LT LE GT GE are consecutive in each class */
 }
 
+/* Jumping code for conditions: emit what falls through when n is true and
+ * jumps, to a target patched later, when it is not.  `and` chains its
+ * parts, a bool register and a comparison with a constant become one
+ * instruction each; anything else is computed and tested with JUMPF.
+ * (A missing value is not true, as everywhere.) */
+struct jumps { uint32_t at[LIM_DEPTH * 2 + 8]; int n; };
+
+static void jumps_add(struct cg *g, struct jumps *js, uint32_t at) {
+  if (js->n < (int)(sizeof js->at / sizeof js->at[0])) js->at[js->n++] = at;
+  else g->failed = true; /* cannot happen: conditions are at most LIM_DEPTH deep */
+}
+static void jumps_patch(struct cg *g, struct jumps *js, uint32_t target) {
+  for (int i = 0; i < js->n; i++) patch(g, js->at[i], target);
+  js->n = 0;
+}
+
+static void gen_jump_unless(struct cg *g, const struct node *n, struct jumps *js) {
+  if (n->kind == N_BIN && n->op == B_AND) {
+    gen_jump_unless(g, n->a, js);
+    gen_jump_unless(g, n->b, js);
+    return;
+  }
+  if ((n->kind == N_NAME || n->kind == N_AGG) && n->ref == R_ITEM_METRIC && g->temp && g->temp[n->index] >= 0) {
+    emit2(g, OP_JFR, (uint32_t)g->temp[n->index], 0);
+    jumps_add(g, js, here(g) - 4);
+    return;
+  }
+  if (n->kind == N_NAME && n->ref == R_METRIC && n->ty.kind == TY_BOOL) {
+    emit2(g, OP_JFR, (uint32_t)g->c->metrics[n->index].reg, 0);
+    jumps_add(g, js, here(g) - 4);
+    return;
+  }
+  if (n->kind == N_BIN && n->op >= B_EQ && n->op <= B_GE && vclass(n->a->ty.kind) == 'I' && is_const_node(n->b) &&
+      n->b->kind != N_DEC) {
+    gen(g, n->a);
+    int kind = n->b->kind == N_NAME ? TY_ENUM : n->b->ty.kind;
+    emit2(g, OP_JNEQK_I + (n->op - B_EQ), konst(g, kind, const_value(n->b)), 0);
+    jumps_add(g, js, here(g) - 4);
+    return;
+  }
+  gen(g, n);
+  jumps_add(g, js, emit_jump(g, OP_JUMPF));
+}
+
 static void gen_item_value(struct cg *g, const struct node *n) {
   if (n->ref == R_ITEM) emit1(g, OP_ITEM, (uint32_t)g->c->fields[n->index].slot);
   else if (g->temp && g->temp[n->index] >= 0) emit1(g, OP_METRIC, (uint32_t)g->temp[n->index]); /* computed once per item */
@@ -149,7 +193,7 @@ static void gen_item_value(struct cg *g, const struct node *n) {
 static void gen_agg(struct cg *g, const struct node *n) {
   uint32_t l = (uint32_t)n->lidx;
   int vk = n->ty.kind;
-  uint32_t loop_end, skip = 0;
+  uint32_t loop_end;
   switch (n->op) {
   case A_COUNT: emit1(g, OP_PUSH, konst(g, TY_INT, 0)); break;
   case A_ANY: emit1(g, OP_PUSH, konst(g, TY_BOOL, 0)); break;
@@ -166,10 +210,8 @@ static void gen_agg(struct cg *g, const struct node *n) {
     else emit1(g, OP_PUSH, konst(g, TY_BOOL, 1));
     emit(g, n->op == A_COUNT ? OP_CNT : n->op == A_ANY ? OP_ANY : OP_ALL);
   } else {
-    if (n->a) {
-      gen(g, n->a);
-      skip = emit_jump(g, OP_JUMPF);
-    }
+    struct jumps js = {.n = 0};
+    if (n->a) gen_jump_unless(g, n->a, &js);
     gen_item_value(g, n);
     bool f = vk == TY_NUMBER;
     switch (n->op) {
@@ -178,7 +220,7 @@ static void gen_agg(struct cg *g, const struct node *n) {
     case A_MAX: emit(g, f ? OP_MAX_F : OP_MAX_I); break;
     case A_DISTINCT: emit1(g, OP_DADD, 0); break;
     }
-    if (n->a) patch(g, skip, here(g));
+    jumps_patch(g, &js, here(g));
   }
   emit2(g, OP_NEXT, l, body);
   patch(g, loop_end, here(g));
@@ -346,17 +388,20 @@ static void gen_fused(struct cg *g, int l, int *ms, int nms, struct img_metric *
     const struct node *e = m->n->a;
     bool f = e->ty.kind == TY_NUMBER;
     uint32_t reg = (uint32_t)m->reg;
-    if (e->op == A_COUNT || e->op == A_ANY || e->op == A_ALL) {
-      if (e->a) gen(g, e->a);
-      else emit1(g, OP_PUSH, konst(g, TY_BOOL, 1));
-      emit1(g, e->op == A_COUNT ? OP_CNTR : e->op == A_ANY ? OP_ANYR : OP_ALLR, reg);
+    struct jumps js = {.n = 0};
+    if (e->op == A_COUNT) {
+      if (e->a) gen_jump_unless(g, e->a, &js);
+      emit1(g, OP_INCR, reg);
+      jumps_patch(g, &js, here(g));
       continue;
     }
-    uint32_t skip = 0;
-    if (e->a) {
-      gen(g, e->a);
-      skip = emit_jump(g, OP_JUMPF);
+    if (e->op == A_ANY || e->op == A_ALL) {
+      if (e->a) gen(g, e->a);
+      else emit1(g, OP_PUSH, konst(g, TY_BOOL, 1));
+      emit1(g, e->op == A_ANY ? OP_ANYR : OP_ALLR, reg);
+      continue;
     }
+    if (e->a) gen_jump_unless(g, e->a, &js);
     gen_item_value(g, e);
     switch (e->op) {
     case A_SUM: emit1(g, f ? OP_SUMR_F : OP_SUMR_I, reg); break;
@@ -364,7 +409,7 @@ static void gen_fused(struct cg *g, int l, int *ms, int nms, struct img_metric *
     case A_MAX: emit1(g, f ? OP_MAXR_F : OP_MAXR_I, reg); break;
     case A_DISTINCT: emit1(g, OP_DADD, (uint32_t)sets[i]); break;
     }
-    if (e->a) patch(g, skip, here(g));
+    jumps_patch(g, &js, here(g));
   }
   emit2(g, OP_NEXT, (uint32_t)l, body);
   patch(g, loop_end, here(g));

@@ -145,6 +145,8 @@ void dis_image(const struct image *img, const char *what, struct buf *b) {
     case ITM: buf_printf(b, "%-7u ; %s", a, loop >= 0 ? field_name(img, loop, a) : "?"); break;
     case MET: buf_printf(b, "m%-6u ; %s", a, img_str(img, img->metrics[a].name)); break;
     case SET: buf_printf(b, "s%u", a); break;
+    case K_JMP: buf_printf(b, "k%-6u -> %04u ; ", a, bb); const_text(img, a, b); break;
+    case MET_JMP: buf_printf(b, "m%-6u -> %04u ; %s", a, bb, img_str(img, img->metrics[a].name)); break;
     case MON: buf_printf(b, "%-7d ; months", (int32_t)a); break;
     case DAY: buf_printf(b, "%-7d ; days", (int32_t)a); break;
     case JMP: buf_printf(b, "-> %04u", a); break;
@@ -164,7 +166,7 @@ void dis_image(const struct image *img, const char *what, struct buf *b) {
 
 /* The opcode list itself, for `tierc disasm --opcodes`. */
 void dis_opcodes(struct buf *b) {
-  static const char *fmts[] = {"", "const", "field", "item", "metric", "months", "days", "target", "list,end", "list,body", "set"};
+  static const char *fmts[] = {"", "const", "field", "item", "metric", "months", "days", "target", "list,end", "list,body", "set", "const,target", "metric,target"};
   buf_printf(b, "%-4s %-10s %-10s %-5s %s\n", "code", "name", "operands", "stack", "meaning");
   for (int i = 0; i < OP__COUNT; i++)
     buf_printf(b, "%-4d %-10s %-10s %d->%-2d %s\n", i, op_info[i].name, fmts[op_info[i].fmt], op_info[i].pops,

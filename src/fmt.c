@@ -29,17 +29,26 @@
  *     `>` alone at column 0; an empty tier is `tier NAME TYPE < >`;
  *   - single spaces around binary operators and keywords, none inside
  *     parentheses, `{a, b}` sets, `12 months`, `-x`;
- *   - an expression that does not fit is broken before its loosest
+ *   - lines of at most FMT_WIDTH (100) columns where the text allows it;
+ *     an expression that does not fit is broken before its loosest
  *     operator, one operand per line, continuation lines indented by 2 more:
  *     first before `where` (and `then`/`else`), then before each `or`, then
- *     each `and`, then comparisons and arithmetic; a requirement's label
- *     goes to the next line when the requirement and label do not fit;
- *   - comments are kept: a whole-line comment is indented like the line that
- *     follows it (inside a block, before its `>` or `}`: like the block's
- *     lines), a trailing comment stays at the end of its line, two spaces
- *     after the code, and the trailing comments of consecutive lines are
- *     aligned; trailing white space is removed and the file ends with one
- *     line end.
+ *     each `and`, then comparisons and arithmetic; inside parentheses the
+ *     continuation lines are indented from the parenthesis; a long `{...}`
+ *     set is filled on lines of its own; a requirement's label goes to the
+ *     next line when the requirement and label do not fit;
+ *   - comments are kept, each as it is (trailing blanks removed): a
+ *     whole-line comment is indented like the line that follows it (before a
+ *     block's `>` or `}`: like the block's lines); a trailing comment stays
+ *     at the end of its line, two spaces after the code, and ends that line
+ *     (a trailing comment before a `;` or `,` moves after it); the trailing
+ *     comments of consecutive lines with the same indentation are aligned;
+ *   - no trailing white space, indentation by spaces, one line end at the end.
+ *
+ * Idempotence: the document depends only on the tokens, on which token each
+ * comment trails or precedes, and on the blank lines at item, field and
+ * statement boundaries -- all of which the printed text reproduces -- so
+ * formatting the output again gives the same output.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -617,10 +626,10 @@ static void emit_ex(struct fmt *F, int32_t ei) {
   case X_NOT: tok(F, e.t0); SPACE(F); emit_ex(F, e.a); break;
   case X_BIN: {
     /* a chain of operators of one level: a OP b OP c, broken before each OP */
-    int32_t chain[64];
+    int32_t chain[256];
     int n = 0;
     int32_t k = ei;
-    while (n < 64 && F->x[k].kind == X_BIN && F->x[k].lvl == e.lvl && e.lvl != L_CMP) {
+    while (n < 256 && F->x[k].kind == X_BIN && F->x[k].lvl == e.lvl && e.lvl != L_CMP) {
       chain[n++] = k;
       k = F->x[k].a;
     }

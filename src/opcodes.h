@@ -69,6 +69,14 @@
   OP(WITHIN_M,  MON,      1, 1, 'I', 'I', "asof - months < date <= asof")      \
   OP(WITHIN_D,  DAY,      1, 1, 'I', 'I', "asof - days < date <= asof")        \
   OP(JUMP,      JMP,      0, 0, '-', '-', "jump forward")                      \
+  OP(JFR,       MET_JMP,  0, 0, '-', '-', "jump forward unless register is true") \
+  OP(JNEQK_I,   K_JMP,    1, 0, 'I', '-', "pop; jump forward unless it equals constant K") \
+  OP(JNNEK_I,   K_JMP,    1, 0, 'I', '-', "pop; jump forward unless it differs from constant K") \
+  OP(JNLTK_I,   K_JMP,    1, 0, 'I', '-', "pop; jump forward unless it is less than constant K") \
+  OP(JNLEK_I,   K_JMP,    1, 0, 'I', '-', "pop; jump forward unless it is at most constant K") \
+  OP(JNGTK_I,   K_JMP,    1, 0, 'I', '-', "pop; jump forward unless it is greater than constant K") \
+  OP(JNGEK_I,   K_JMP,    1, 0, 'I', '-', "pop; jump forward unless it is at least constant K") \
+  OP(INCR,      MET,      0, 0, '-', '-', "register += 1 (metric block)")      \
   OP(JUMPF,     JMP,      1, 0, 'I', '-', "pop; jump forward unless true")     \
   OP(ANDJ,      JMP,      1, 1, 'I', 'I', "if top is not true: jump, keep false; else pop") \
   OP(ORJ,       JMP,      1, 1, 'I', 'I', "if top is true: jump, keep it; else pop") \

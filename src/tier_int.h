@@ -212,7 +212,7 @@ struct image {
 #define OPCODE_ENUM(name, f, po, pu, i, o, doc) OP_##name,
 enum opcode { TIER_OPCODES(OPCODE_ENUM) OP__COUNT };
 #undef OPCODE_ENUM
-enum opnd { N0, K, FLD, ITM, MET, MON, DAY, JMP, LST_JMP, LST_BACK, SET };
+enum opnd { N0, K, FLD, ITM, MET, MON, DAY, JMP, LST_JMP, LST_BACK, SET, K_JMP, MET_JMP };
 #define MAX_DSETS 8 /* distinct-value sets a VM has */
 struct opinfo {
   const char *name;

@@ -380,7 +380,7 @@ static int cmd_fmt(int argc, char **argv) {
       rc = EXIT_RULESET;
     } else {
       bool same = out.n == n && (n == 0 || memcmp(out.p, src, n) == 0);
-      bool to_file = write && strcmp(path, "-") != 0;
+      bool to_file = write && !check && strcmp(path, "-") != 0; /* --check changes nothing */
       if (check && !same) { printf("%s\n", path); rc = EXIT_RECORDS; }
       if (to_file && !same && fmt_write_file(path, out.p, out.n, err, sizeof err) != 0) {
         fprintf(stderr, "%s: %s\n", prog, err);

@@ -298,7 +298,9 @@ static int check_segment(struct vfy *v, uint32_t entry, enum seg kind, const cha
       break;
     case MET:
       if (a >= img->nmetrics) return fail(v, "code at offset %u: metric %u out of range", pc, a);
-      if (oi->pops == 1 && kind != SEG_METRICS) return fail(v, "code at offset %u: %s writes a register outside the metric block", pc, oi->name);
+      if ((oi->pops == 1 || op == OP_INCR) && kind != SEG_METRICS)
+        return fail(v, "code at offset %u: %s writes a register outside the metric block", pc, oi->name);
+      if (op == OP_INCR && kind_class(img->metrics[a].kind) != 'I') return fail(v, "code at offset %u: INCR needs an integer register", pc);
       if (op == OP_METRIC) out = kind_class(img->metrics[a].kind);
       break;
     case SET:
@@ -311,6 +313,14 @@ static int check_segment(struct vfy *v, uint32_t entry, enum seg kind, const cha
     case JMP:
       if (a <= pc || a >= img->codelen || !v->boundary[a]) return fail(v, "code at offset %u: jump target %u is not a later instruction", pc, a);
       if (loop_list >= 0 && a > loop_end - 9) return fail(v, "code at offset %u: jump out of a loop body", pc);
+      break;
+    case K_JMP: case MET_JMP:
+      if (oi->fmt == K_JMP && (a >= img->nconsts || kind_class(img->consts[a].kind) != 'I'))
+        return fail(v, "code at offset %u: %s needs an integer constant", pc, oi->name);
+      if (oi->fmt == MET_JMP && (a >= img->nmetrics || kind_class(img->metrics[a].kind) != 'I'))
+        return fail(v, "code at offset %u: %s needs an integer register", pc, oi->name);
+      if (b <= pc || b >= img->codelen || !v->boundary[b]) return fail(v, "code at offset %u: jump target %u is not a later instruction", pc, b);
+      if (loop_list >= 0 && b > loop_end - 9) return fail(v, "code at offset %u: jump out of a loop body", pc);
       break;
     case LST_JMP:
       if (loop_list >= 0) return fail(v, "code at offset %u: loops may not nest", pc);
@@ -350,6 +360,9 @@ static int check_segment(struct vfy *v, uint32_t entry, enum seg kind, const cha
     }
     if (op == OP_ANDJ || op == OP_ORJ) { /* fall-through pops the tested value */
       depth--;
+    }
+    if (oi->fmt == K_JMP || oi->fmt == MET_JMP) {
+      if (pend_add(v, pc, b, depth, cls)) return -1;
     }
     if (op == OP_JUMP || op == OP_JUMPF) {
       if (pend_add(v, pc, a, depth, cls)) return -1;

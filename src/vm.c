@@ -50,7 +50,7 @@ static int decode(struct tier_ruleset *rs) {
     if (no >= 1) v->a = (uint32_t)q[1] | (uint32_t)q[2] << 8 | (uint32_t)q[3] << 16 | (uint32_t)q[4] << 24;
     if (no >= 2) v->b = (uint32_t)q[5] | (uint32_t)q[6] << 8 | (uint32_t)q[7] << 16 | (uint32_t)q[8] << 24;
     if (fmt == JMP) v->a = rs->insn_at[v->a];
-    if (fmt == LST_JMP || fmt == LST_BACK) v->b = rs->insn_at[v->b];
+    if (fmt == LST_JMP || fmt == LST_BACK || fmt == K_JMP || fmt == MET_JMP) v->b = rs->insn_at[v->b];
     pc += 1 + 4 * (uint32_t)no;
   }
   for (uint32_t k = 0; k < img->nconsts; k++)
@@ -355,6 +355,18 @@ int vm_run(struct tier_vm *vm, uint32_t entry, const struct record *r, int64_t a
     TOP = TOP != TIER_NONE && TOP <= asof && asof - TOP < (int64_t)(int32_t)A;
     vmbreak;
   vmcase(JUMP) ip = code + A; vmdispatch();
+  vmcase(JFR) if (regs[A] != 1) { ip = code + B; vmdispatch(); } vmbreak;
+#define JNK_I(op)                                                             \
+  x = *--sp;                                                                  \
+  if (!(x != TIER_NONE && K[A] != TIER_NONE && x op K[A])) { ip = code + B; vmdispatch(); } \
+  vmbreak;
+  vmcase(JNEQK_I) JNK_I(==)
+  vmcase(JNNEK_I) JNK_I(!=)
+  vmcase(JNLTK_I) JNK_I(<)
+  vmcase(JNLEK_I) JNK_I(<=)
+  vmcase(JNGTK_I) JNK_I(>)
+  vmcase(JNGEK_I) JNK_I(>=)
+  vmcase(INCR) regs[A]++; vmbreak;
   vmcase(JUMPF) if (*--sp != 1) { ip = code + A; vmdispatch(); } vmbreak;
   vmcase(ANDJ) if (TOP != 1) { TOP = 0; ip = code + A; vmdispatch(); } sp--; vmbreak;
   vmcase(ORJ) if (TOP == 1) { ip = code + A; vmdispatch(); } sp--; vmbreak;

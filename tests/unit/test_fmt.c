@@ -76,7 +76,8 @@ static void idempotent_on_shipped_files(void **st) {
       assert_true(ol < 2 || once[ol - 2] != '\n');
     }
     assert_null(strstr(once, " \n"));
-    assert_null(strstr(once, "\t"));
+    assert_null(strstr(once, "\n\t"));
+    assert_true(once[0] != ' ' && once[0] != '\t' && once[0] != '\n');
     free(src);
     free(once);
     free(twice);
