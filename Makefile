@@ -222,8 +222,10 @@ clean:
 # The checked-in seeds (tests/fuzz/corpus/<target>, see tests/fuzz/make_corpus.sh)
 # are copied into build/fuzz/corpus/<target>, which the fuzzer grows and keeps
 # between runs; tests/fuzz/<target>.dict, if there, is the target's libFuzzer
-# dictionary.  Crash inputs land in build/fuzz/artifacts/<target>/ and the
-# run's log in build/fuzz/fuzz_<target>.log.
+# dictionary.  The load target also gets the shipped rules freshly compiled by
+# $(BIN)/tierc (fresh-*.tbc), so that a change of the .tbc layout does not
+# leave it with seeds that fail the first check.  Crash inputs land in
+# build/fuzz/artifacts/<target>/ and the run's log in build/fuzz/fuzz_<target>.log.
 FUZZ_SECONDS ?= 60
 FUZZ_BUILD   := $(BUILD)/fuzz
 FUZZ_TARGETS := compile load record
@@ -256,13 +258,19 @@ $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_HDRS) $(FUZZ_OBJ)
 
 fuzz-build: $(FUZZ_BINS)
 
-fuzz: fuzz-build
+fuzz: fuzz-build $(BIN)/tierc
 	@fail=""; \
 	for t in $(FUZZ_TARGETS); do \
 	  seeds=tests/fuzz/corpus/$$t; work=$(FUZZ_BUILD)/corpus/$$t; art=$(FUZZ_BUILD)/artifacts/$$t; \
 	  log=$(FUZZ_BUILD)/fuzz_$$t.log; \
 	  mkdir -p $$work $$art; cp -n $$seeds/* $$work/ 2>/dev/null; \
-	  if [ $$t = load ]; then maxlen=$$(for f in $$seeds/*; do wc -c <$$f; done | sort -n | tail -1); \
+	  if [ $$t = load ]; then \
+	    for r in rules/apn-2019.tier rules/apn-2018.tier examples/card.tier; do \
+	      b=$$(basename $$r .tier); \
+	      $(BIN)/tierc compile $$r -o $$work/fresh-$$b.tbc >/dev/null 2>&1; \
+	      $(BIN)/tierc compile --strip $$r -o $$work/fresh-$$b-stripped.tbc >/dev/null 2>&1; \
+	    done; \
+	    maxlen=$$(for f in $$seeds/* $$work/fresh-*.tbc; do [ -f $$f ] && wc -c <$$f; done | sort -n | tail -1); \
 	  else maxlen=65536; fi; [ -n "$$maxlen" ] || maxlen=65536; \
 	  dict=; [ -f tests/fuzz/$$t.dict ] && dict=-dict=tests/fuzz/$$t.dict; \
 	  echo "fuzz_$$t: $(FUZZ_SECONDS)s, -max_len=$$maxlen, corpus $$work ($$(ls $$work | wc -l) files)"; \
@@ -272,6 +280,7 @@ fuzz: fuzz-build
 	  grep -E '^stat::(number_of_executed_units|average_exec_per_sec|peak_rss_mb)' $$log | sed 's/^/  /'; \
 	  if [ $$rc -ne 0 ]; then \
 	    echo "fuzz_$$t FAILED (exit $$rc); log: $$log"; \
+	    grep -E '^fuzz_[a-z]+: |^error: ' $$log | head -5; \
 	    grep -E -A40 '^==[0-9]+==ERROR|runtime error|deadly signal|ERROR: libFuzzer' $$log | head -80; \
 	    ls $$art; fail="$$fail $$t"; \
 	  fi; \

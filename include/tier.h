@@ -39,7 +39,8 @@ enum tier_status {
   TIER_ERECORD,    /* a record is malformed: see the record error */
   TIER_ERUNTIME,   /* evaluation fault (integer overflow) */
   TIER_EBUDGET,    /* the record would exceed the configured cost budget */
-  TIER_ESIGNATURE, /* signature missing or wrong */
+  TIER_ESIGNATURE, /* with a trusted key: the file is unsigned or signed by another key
+                      (a signature that does not match the file: TIER_EBYTECODE) */
   TIER_EUSAGE      /* bad argument */
 };
 TIER_API const char *tier_strerror(int status);

@@ -184,6 +184,11 @@ static void gen_jump_unless(struct cg *g, const struct node *n, struct jumps *js
   jumps_add(g, js, emit_jump(g, OP_JUMPF));
 }
 
+/* The kind of the value an aggregate takes from each item. */
+static int item_value_kind(const struct cg *g, const struct node *n) {
+  return n->ref == R_ITEM ? g->c->fields[n->index].ty.kind : g->c->metrics[n->index].ty.kind;
+}
+
 static void gen_item_value(struct cg *g, const struct node *n) {
   if (n->ref == R_ITEM) emit1(g, OP_ITEM, (uint32_t)g->c->fields[n->index].slot);
   else if (g->temp && g->temp[n->index] >= 0) emit1(g, OP_METRIC, (uint32_t)g->temp[n->index]); /* computed once per item */
@@ -218,7 +223,7 @@ static void gen_agg(struct cg *g, const struct node *n) {
     case A_SUM: emit(g, f ? OP_SUM_F : OP_SUM_I); break;
     case A_MIN: emit(g, f ? OP_MIN_F : OP_MIN_I); break;
     case A_MAX: emit(g, f ? OP_MAX_F : OP_MAX_I); break;
-    case A_DISTINCT: emit1(g, OP_DADD, 0); break;
+    case A_DISTINCT: emit1(g, vclass(n->lidx >= 0 ? item_value_kind(g, n) : 0) == 'S' ? OP_DADD_S : OP_DADD, 0); break;
     }
     jumps_patch(g, &js, here(g));
   }
@@ -320,6 +325,20 @@ static bool fusable(const struct comp *c, const struct s_metric *m) {
   return e && e->kind == N_AGG && !uses_metric(c, e, 0);
 }
 
+/* An expression that cannot raise a runtime error: no integer arithmetic
+ * (which is checked for overflow) and no text comparison (whose handles are
+ * checked), here or in the item metrics it uses. */
+static bool cannot_fail(const struct comp *c, const struct node *n, int depth) {
+  if (!n) return true;
+  if (depth > 300) return false;
+  if (n->kind == N_NEG || (n->kind == N_CONV && n->op == OP_I2M)) return false;
+  if (n->kind == N_BIN && n->op >= B_ADD && n->op <= B_MUL && n->ty.kind != TY_NUMBER && n->ty.kind != TY_DATE) return false;
+  if (n->kind == N_BIN && n->op >= B_EQ && n->op <= B_GE && n->a && n->a->ty.kind == TY_TEXT) return false;
+  if ((n->kind == N_NAME || n->kind == N_AGG) && n->ref == R_ITEM_METRIC && !cannot_fail(c, c->metrics[n->index].n->a, depth + 1))
+    return false;
+  return cannot_fail(c, n->a, depth) && cannot_fail(c, n->b, depth) && cannot_fail(c, n->c, depth);
+}
+
 /* Collect the item metrics an expression uses (directly). */
 static void item_metrics_used(const struct comp *c, const struct node *n, bool *used) {
   if (!n) return;
@@ -365,7 +384,10 @@ static void gen_fused(struct cg *g, int l, int *ms, int nms, struct img_metric *
   emit2(g, OP_LOOP, (uint32_t)l, 0);
   uint32_t loop_end = here(g) - 4, body = here(g);
   for (int k = 0; k < c->nmetrics; k++) {
-    if (!used[k] || c->metrics[k].list != l) continue;
+    /* computed for every item, before any filter: only item metrics that
+     * cannot fail (no integer arithmetic to overflow) are; others stay
+     * inlined behind their filters, as written */
+    if (!used[k] || c->metrics[k].list != l || !cannot_fail(c, c->metrics[k].n->a, 0)) continue;
     gen(g, c->metrics[k].n->a);
     if (g->tempreg[k] < 0) { /* one register per item metric, reused by later loops */
       uint32_t reg = g->nregs++;
@@ -407,7 +429,7 @@ static void gen_fused(struct cg *g, int l, int *ms, int nms, struct img_metric *
     case A_SUM: emit1(g, f ? OP_SUMR_F : OP_SUMR_I, reg); break;
     case A_MIN: emit1(g, f ? OP_MINR_F : OP_MINR_I, reg); break;
     case A_MAX: emit1(g, f ? OP_MAXR_F : OP_MAXR_I, reg); break;
-    case A_DISTINCT: emit1(g, OP_DADD, (uint32_t)sets[i]); break;
+    case A_DISTINCT: emit1(g, vclass(item_value_kind(g, e)) == 'S' ? OP_DADD_S : OP_DADD, (uint32_t)sets[i]); break;
     }
     jumps_patch(g, &js, here(g));
   }

@@ -88,7 +88,7 @@ void dis_image(const struct image *img, const char *what, struct buf *b) {
     const_text(img, k, b);
     buf_u8(b, '\n');
   }
-  buf_printf(b, "\n; metrics (registers, in evaluation order): %u\n", img->nmetrics);
+  buf_printf(b, "\n; registers (record metrics, then item-metric temporaries): %u\n", img->nmetrics);
   for (uint32_t m = 0; m < img->nmetrics; m++) {
     buf_printf(b, "m%-4u %-28s %s", m, img_str(img, img->metrics[m].name),
                kind_text(img, img->metrics[m].kind, img->metrics[m].ref, img->metrics[m].opt, t1, sizeof t1));

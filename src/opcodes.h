@@ -102,6 +102,7 @@
   OP(ALLR,      MET,      1, 0, 'I', '-', "pop flag; register = register and flag") \
   OP(DCLEAR,    SET,      0, 0, '-', '-', "empty distinct-value set S")        \
   OP(DADD,      SET,      1, 0, 'A', '-', "add value to distinct set S unless missing") \
+  OP(DADD_S,    SET,      1, 0, 'S', '-', "add text to distinct set S (by content) unless missing") \
   OP(DSIZE,     SET,      0, 1, '-', 'I', "push number of values in distinct set S") \
   OP(RET,       N0,       1, 0, 'A', '-', "return top of stack")               \
   OP(END,       N0,       0, 0, '-', '-', "end of a block that returns nothing")

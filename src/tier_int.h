@@ -142,7 +142,7 @@ struct img_list { uint32_t field; uint16_t width; };
 struct img_const { uint8_t kind; int64_t v; }; /* double stored bitwise */
 struct img_metric {
   uint32_t name, label;
-  uint32_t def;          /* the definition's source text (NO_STR for temporaries) */
+  uint32_t def;          /* the definition's source text (a temporary: its item metric's) */
   uint8_t kind; uint8_t opt; uint16_t ref;
 };
 struct img_req {
@@ -151,8 +151,8 @@ struct img_req {
   int32_t metric;         /* -1 unless `metric CMP constant` */
   int32_t field;          /* -1 unless `field CMP constant` (top-level slot) */
   uint8_t cmp;            /* CMP_* when metric or field >= 0 */
-  uint32_t konst;         /* constant index when metric >= 0 */
-  uint32_t file, line, col; /* debug: source file (string), 0 / NO_STR when stripped */
+  uint32_t konst;         /* constant index when metric or field >= 0 */
+  uint32_t file, line, col; /* debug: source file (string), line, column; 0 when stripped */
 };
 enum { CMP_EQ = 1, CMP_NE, CMP_LT, CMP_LE, CMP_GT, CMP_GE };
 struct img_tier {

@@ -249,6 +249,7 @@ static int check_segment(struct vfy *v, uint32_t entry, enum seg kind, const cha
   int loop_list = -1;
   uint32_t loop_body = 0, loop_end = 0, loop_depth = 0;
   char loop_cls[MAX_STACK];
+  uint32_t cleared = 0; /* distinct sets emptied so far in this segment */
   uint32_t max_pend = 0;
   for (uint32_t pc = entry; pc < img->codelen;) {
     struct pend *p = pend_find(v, pc);
@@ -273,8 +274,12 @@ static int check_segment(struct vfy *v, uint32_t entry, enum seg kind, const cha
     /* classes of the operands */
     for (uint32_t k = 0; k < oi->pops; k++) {
       char have = cls[depth - 1 - k], want = oi->in;
-      /* a register write: the value's class is the register's */
-      if (oi->fmt == MET && oi->pops == 1) want = kind_class(a < img->nmetrics ? img->metrics[a].kind : 0);
+      /* a register write: the value's class is the register's, and the
+       * op's own (SUMR_F into a money register is refused) */
+      if (oi->fmt == MET && oi->pops == 1) {
+        want = kind_class(a < img->nmetrics ? img->metrics[a].kind : 0);
+        if ((oi->in == 'I' || oi->in == 'F' || oi->in == 'S') && oi->in != want) return fail(v, "code at offset %u: %s on a register of class %c", pc, oi->name, want);
+      }
       if (want != 'A' && want != '-' && have != want)
         return fail(v, "code at offset %u: %s expects %c values, finds %c", pc, oi->name, want, have);
     }
@@ -298,6 +303,8 @@ static int check_segment(struct vfy *v, uint32_t entry, enum seg kind, const cha
       break;
     case MET:
       if (a >= img->nmetrics) return fail(v, "code at offset %u: metric %u out of range", pc, a);
+      /* the review rule runs before the metric block: no register has a value yet */
+      if (kind == SEG_REVIEW) return fail(v, "code at offset %u: the review rule reads a register", pc);
       if ((oi->pops == 1 || op == OP_INCR) && kind != SEG_METRICS)
         return fail(v, "code at offset %u: %s writes a register outside the metric block", pc, oi->name);
       if (op == OP_INCR && kind_class(img->metrics[a].kind) != 'I') return fail(v, "code at offset %u: INCR needs an integer register", pc);
@@ -306,6 +313,10 @@ static int check_segment(struct vfy *v, uint32_t entry, enum seg kind, const cha
     case SET:
       if (a >= MAX_DSETS) return fail(v, "code at offset %u: distinct set %u out of range (%d sets)", pc, a, MAX_DSETS);
       if (a + 1 > img->nsets) img->nsets = a + 1;
+      /* a set is read only after this segment emptied it: never a value
+       * left from another record */
+      if (op == OP_DCLEAR) cleared |= 1u << a;
+      else if (!(cleared >> a & 1)) return fail(v, "code at offset %u: %s uses set s%u before DCLEAR", pc, oi->name, a);
       break;
     case MON: case DAY:
       if ((int32_t)a < -1200000 || (int32_t)a > 1200000) return fail(v, "code at offset %u: duration %d out of range", pc, (int32_t)a);
@@ -315,6 +326,7 @@ static int check_segment(struct vfy *v, uint32_t entry, enum seg kind, const cha
       if (loop_list >= 0 && a > loop_end - 9) return fail(v, "code at offset %u: jump out of a loop body", pc);
       break;
     case K_JMP: case MET_JMP:
+      if (oi->fmt == MET_JMP && kind == SEG_REVIEW) return fail(v, "code at offset %u: the review rule reads a register", pc);
       if (oi->fmt == K_JMP && (a >= img->nconsts || kind_class(img->consts[a].kind) != 'I'))
         return fail(v, "code at offset %u: %s needs an integer constant", pc, oi->name);
       if (oi->fmt == MET_JMP && (a >= img->nmetrics || kind_class(img->metrics[a].kind) != 'I'))
@@ -345,7 +357,7 @@ static int check_segment(struct vfy *v, uint32_t entry, enum seg kind, const cha
       loop_list = -1;
       break;
     }
-    if ((op == OP_DADD) != (loop_list >= 0 && op == OP_DADD)) return fail(v, "code at offset %u: DADD outside a loop", pc);
+    if ((op == OP_DADD || op == OP_DADD_S) && loop_list < 0) return fail(v, "code at offset %u: %s outside a loop", pc, oi->name);
     if ((op == OP_DCLEAR || op == OP_DSIZE) && loop_list >= 0) return fail(v, "code at offset %u: %s inside a loop", pc, oi->name);
     if (op == OP_ANDJ || op == OP_ORJ) {
       /* the kept value flows to the target */

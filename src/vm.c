@@ -189,20 +189,29 @@ int vm_prepare(struct tier_vm *vm, const struct record *r) {
   }
   if (want <= vm->dcap) return TIER_OK;
   uint32_t nsets = vm->rs->img->nsets;
+  /* allocate every set at the new size first, then swap: a failure leaves
+   * the old sets (and the sizes the hook was told) as they were */
+  uint64_t *keys[MAX_DSETS] = {0};
+  uint32_t *gens[MAX_DSETS] = {0};
   for (uint32_t k = 0; k < nsets; k++) {
-    struct dset *d = &vm->dsets[k];
-    uint64_t *keys = t_realloc(&vm->hook, d->keys, sizeof(uint64_t) * vm->dcap, sizeof(uint64_t) * want);
-    if (!keys) return TIER_ENOMEM;
-    d->keys = keys;
-    uint32_t *gens = t_realloc(&vm->hook, d->gens, sizeof(uint32_t) * vm->dcap, sizeof(uint32_t) * want);
-    if (!gens) {
-      /* keep both arrays the same size: shrink keys back is not possible, so
-       * give up on this size for every set */
+    keys[k] = t_malloc(&vm->hook, sizeof(uint64_t) * want);
+    gens[k] = t_malloc(&vm->hook, sizeof(uint32_t) * want);
+    if (!keys[k] || !gens[k]) {
+      for (uint32_t j = 0; j <= k; j++) {
+        t_free(&vm->hook, keys[j], keys[j] ? sizeof(uint64_t) * want : 0);
+        t_free(&vm->hook, gens[j], gens[j] ? sizeof(uint32_t) * want : 0);
+      }
       return TIER_ENOMEM;
     }
-    d->gens = gens;
+  }
+  for (uint32_t k = 0; k < nsets; k++) {
+    struct dset *d = &vm->dsets[k];
+    t_free(&vm->hook, d->keys, sizeof(uint64_t) * vm->dcap);
+    t_free(&vm->hook, d->gens, sizeof(uint32_t) * vm->dcap);
+    d->keys = keys[k];
+    d->gens = gens[k];
     /* generation 0 is never current: a zeroed slot is empty */
-    memset(gens, 0, sizeof(uint32_t) * want);
+    memset(d->gens, 0, sizeof(uint32_t) * want);
     d->gen = 1;
     d->n = 0;
   }
@@ -252,7 +261,8 @@ int vm_run(struct tier_vm *vm, uint32_t entry, const struct record *r, int64_t a
   const char *ta, *tb;
   uint32_t la, lb;
   int64_t x, y;
-  uint32_t win_months = UINT32_MAX; /* WITHIN_M's cached window start */
+  uint32_t win_months = 0; /* WITHIN_M's cached window start, valid when win_ok */
+  bool win_ok = false;
   int64_t win_lo = 0;
 
 #define A (ip->a)
@@ -348,7 +358,11 @@ int vm_run(struct tier_vm *vm, uint32_t entry, const struct record *r, int64_t a
   vmcase(WITHIN_M)
     /* the window's start depends on asof and the months only: computed once
      * per run, not per item */
-    if (A != win_months) { win_months = A; win_lo = date_add_months(asof, -(int64_t)(int32_t)A); }
+    if (!win_ok || A != win_months) {
+      win_months = A;
+      win_ok = true;
+      win_lo = date_add_months(asof, -(int64_t)(int32_t)A);
+    }
     TOP = TOP != TIER_NONE && TOP <= asof && TOP > win_lo;
     vmbreak;
   vmcase(WITHIN_D)
@@ -366,7 +380,7 @@ int vm_run(struct tier_vm *vm, uint32_t entry, const struct record *r, int64_t a
   vmcase(JNLEK_I) JNK_I(<=)
   vmcase(JNGTK_I) JNK_I(>)
   vmcase(JNGEK_I) JNK_I(>=)
-  vmcase(INCR) regs[A]++; vmbreak;
+  vmcase(INCR) regs[A] = (int64_t)((uint64_t)regs[A] + 1); vmbreak;
   vmcase(JUMPF) if (*--sp != 1) { ip = code + A; vmdispatch(); } vmbreak;
   vmcase(ANDJ) if (TOP != 1) { TOP = 0; ip = code + A; vmdispatch(); } sp--; vmbreak;
   vmcase(ORJ) if (TOP == 1) { ip = code + A; vmdispatch(); } sp--; vmbreak;
@@ -380,7 +394,7 @@ int vm_run(struct tier_vm *vm, uint32_t entry, const struct record *r, int64_t a
   vmcase(NEXT)
     if (++idx < n) { item += width; ip = code + B; vmdispatch(); }
     vmbreak;
-  vmcase(CNT) sp--; TOP += sp[0] == 1; vmbreak;
+  vmcase(CNT) sp--; TOP = (int64_t)((uint64_t)TOP + (sp[0] == 1)); vmbreak; /* wraps, never UB */
   vmcase(SUM_I)
     sp--;
     if (sp[0] != TIER_NONE && (__builtin_add_overflow(TOP, sp[0], &TOP) || TOP == TIER_NONE)) goto overflow;
@@ -419,8 +433,30 @@ int vm_run(struct tier_vm *vm, uint32_t entry, const struct record *r, int64_t a
     }
     vmbreak;
   }
+  vmcase(DADD_S) {
+    /* texts are equal by content: a constant and the same text in the
+     * record are one value */
+    int64_t h = *--sp;
+    if (h == TIER_NONE) vmbreak;
+    if (!text_of(rs, r, h, &ta, &la)) goto badtext;
+    struct dset *d = &vm->dsets[A];
+    uint64_t hash = 1469598103934665603ull;
+    for (uint32_t i = 0; i < la; i++) hash = (hash ^ (uint8_t)ta[i]) * 1099511628211ull;
+    uint32_t mask = vm->dcap - 1, s = (uint32_t)(hash >> 32) & mask;
+    for (; d->gens[s] == d->gen; s = (s + 1) & mask) {
+      if (!text_of(rs, r, (int64_t)d->keys[s], &tb, &lb)) goto badtext;
+      if (la == lb && memcmp(ta, tb, la) == 0) break;
+    }
+    if (d->gens[s] != d->gen) {
+      if (2 * (d->n + 1) > vm->dcap) goto setfull;
+      d->gens[s] = d->gen;
+      d->keys[s] = (uint64_t)h;
+      d->n++;
+    }
+    vmbreak;
+  }
   vmcase(DSIZE) *sp++ = vm->dsets[A].n; vmbreak;
-  vmcase(CNTR) regs[A] += *--sp == 1; vmbreak;
+  vmcase(CNTR) sp--; regs[A] = (int64_t)((uint64_t)regs[A] + (*sp == 1)); vmbreak;
   vmcase(ANYR) sp--; regs[A] = regs[A] == 1 || *sp == 1; vmbreak;
   vmcase(ALLR) sp--; regs[A] = regs[A] == 1 && *sp == 1; vmbreak;
   vmcase(SUMR_I)
