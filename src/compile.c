@@ -232,7 +232,8 @@ int tier_compile(const char *path, const char *text, size_t textlen, const tier_
   /* names and types are checked even after syntax errors, so that one run
    * reports all it can; the items that failed to parse are left out */
   c.syntax_errors = c.dg.nerrors;
-  if (c.items && !c.ar.failed) sema_run(&c);
+  c.partner_field = c.id_field = -1;
+  if (!c.ar.failed) sema_run(&c); /* an empty ruleset is checked too */
   if (c.items && !c.ar.failed && c.dg.nerrors == c.dg.npromoted) lint_run(&c);
   if (c.ar.failed) rc = TIER_ENOMEM;
   else if (c.dg.nerrors) rc = TIER_ECOMPILE;

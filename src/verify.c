@@ -27,6 +27,7 @@ struct vfy {
   size_t errlen;
   bool bad;
   uint8_t *boundary;     /* 1 at the start of each instruction */
+  uint8_t *reached;      /* 1 once a segment's check has passed the instruction */
   char *top_class;       /* class of each top-level slot, 0 if none */
   char **item_class;     /* per list, class of each item slot */
   /* states recorded at forward-jump targets of the current segment */
@@ -192,7 +193,8 @@ static uint32_t rd32(const uint8_t *q) {
 static int decode_all(struct vfy *v) {
   struct image *img = v->img;
   v->boundary = arena_alloc(&img->ar, (size_t)img->codelen + 1);
-  if (!v->boundary) return fail(v, "out of memory");
+  v->reached = arena_alloc(&img->ar, (size_t)img->codelen + 1);
+  if (!v->boundary || !v->reached) return fail(v, "out of memory");
   uint32_t pc = 0;
   while (pc < img->codelen) {
     uint8_t op = img->code[pc];
@@ -262,6 +264,7 @@ static int check_segment(struct vfy *v, uint32_t entry, enum seg kind, const cha
     }
     if (!live) return fail(v, "code at offset %u: unreachable instruction", pc);
     uint8_t op = img->code[pc];
+    v->reached[pc] = 1;
     /* the cost bound: every instruction once, a loop body once per item */
     if (loop_list >= 0) v->cost_per[loop_list]++;
     else v->cost_base++;
@@ -431,6 +434,10 @@ int vfy_image(struct image *img, char *err, size_t errlen) {
     snprintf(what, sizeof what, "requirement %u", i);
     if (check_segment(&v, img->reqs[i].code, SEG_RULE, what)) return -1;
   }
+  /* code no segment reaches was never checked: refuse it, since the VM's
+   * decoder and the disassembler read every instruction */
+  for (uint32_t pc = 0; pc < img->codelen; pc++)
+    if (v.boundary[pc] && !v.reached[pc]) return fail(&v, "code at offset %u: no segment reaches this instruction", pc);
   uint64_t checkpoints = 1;
   for (uint32_t t = 0; t < img->ntiers; t++) checkpoints += img->tiers[t].sustained;
   uint64_t base = review + checkpoints * v.cost_base;

@@ -304,6 +304,15 @@ static void cost_understated(void **st) {
   tu_assert_contains(reload(img), "cost: the file claims 1 instructions");
 }
 
+/* Code that no segment reaches was never checked: refused (the fuzzer found
+ * that the VM's decoder and the disassembler read it). */
+static void unreachable_code(void **st) {
+  (void)st;
+  struct image *img = read_img();
+  img->reqs[0].code = img->reqs[1].code; /* requirement 0's own code is now dead */
+  tu_assert_contains(reload(img), "no segment reaches this instruction");
+}
+
 static void tier_partner_type_out_of_range(void **st) {
   (void)st;
   struct image *img = read_img();
@@ -333,6 +342,7 @@ int main(void) {
       cmocka_unit_test(field_slot_out_of_range),
       cmocka_unit_test(cost_understated),
       cmocka_unit_test(tier_partner_type_out_of_range),
+      cmocka_unit_test(unreachable_code),
   };
   return cmocka_run_group_tests_name("bytecode", tests, setup, teardown);
 }
