@@ -8,6 +8,7 @@
  *     bounds on one metric that cannot both hold).
  * (A metric no tier uses is reported by sema.)
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "compile.h"
@@ -72,88 +73,104 @@ static unsigned line_of(const struct comp *c, const struct node *n) {
 static bool lower(int cmp) { return cmp == B_GE || cmp == B_GT; }
 static bool upper(int cmp) { return cmp == B_LE || cmp == B_LT; }
 
+/* Order bounds by partner type, value name, then tier: each (type, name)
+ * group is then one run, lower tiers first, and the checks are linear. */
+static const struct comp *sort_c;
+static int by_group(const void *x, const void *y) {
+  const struct bound *a = x, *b = y;
+  int pa = sort_c->tiers[a->tier].ptype, pb = sort_c->tiers[b->tier].ptype;
+  if (pa != pb) return pa < pb ? -1 : 1;
+  int k = strcmp(a->name, b->name);
+  if (k) return k;
+  if (a->tier != b->tier) return a->tier < b->tier ? -1 : 1;
+  return a->req->loc.beg < b->req->loc.beg ? -1 : a->req->loc.beg > b->req->loc.beg;
+}
+
+struct textreq { const struct node *req; int tier, ptype; const char *text; size_t len; };
+static int by_text(const void *x, const void *y) {
+  const struct textreq *a = x, *b = y;
+  if (a->ptype != b->ptype) return a->ptype < b->ptype ? -1 : 1;
+  if (a->len != b->len) return a->len < b->len ? -1 : 1;
+  int k = memcmp(a->text, b->text, a->len);
+  if (k) return k;
+  return a->tier < b->tier ? -1 : a->tier > b->tier;
+}
+
 void lint_run(struct comp *c) {
   int nreq = 0;
   for (int t = 0; t < c->ntiers; t++)
     for (struct node *s = c->tiers[t].n->list; s; s = s->next) nreq += s->kind == I_REQ;
   struct bound *bs = arena_alloc(&c->ar, sizeof *bs * (size_t)(nreq + 1));
-  const struct node **all = arena_alloc(&c->ar, sizeof *all * (size_t)(nreq + 1));
-  int *tier_of = arena_alloc(&c->ar, sizeof *tier_of * (size_t)(nreq + 1));
-  if (!bs || !all || !tier_of) return;
-  int nb = 0, na = 0;
+  struct textreq *tx = arena_alloc(&c->ar, sizeof *tx * (size_t)(nreq + 1));
+  bool *unreachable = arena_alloc(&c->ar, sizeof(bool) * (size_t)(c->ntiers + 1));
+  if (!bs || !tx || !unreachable) return;
+  int nb = 0, nt = 0;
   for (int t = 0; t < c->ntiers; t++)
     for (struct node *s = c->tiers[t].n->list; s; s = s->next) {
       if (s->kind != I_REQ || !s->a) continue;
-      all[na] = s;
-      tier_of[na++] = t;
-      if (as_bound(c, t, s, &bs[nb])) nb++;
+      if (as_bound(c, t, s, &bs[nb])) { nb++; continue; }
+      const struct srcfile *f = &c->dg.files[s->a->loc.file];
+      tx[nt++] = (struct textreq){s, t, c->tiers[t].ptype, f->text + s->a->loc.beg, s->a->loc.end - s->a->loc.beg};
     }
-  /* pairs within one partner type, lower tier first */
-  for (int j = 0; j < nb; j++) {
-    const struct bound *hi = &bs[j];
-    int pt = c->tiers[hi->tier].ptype;
-    for (int i = 0; i < nb; i++) {
-      const struct bound *lo = &bs[i];
-      if (lo->tier >= hi->tier || c->tiers[lo->tier].ptype != pt || strcmp(lo->name, hi->name) != 0) continue;
-      if (lo->cmp == hi->cmp && cmp_vals(lo, hi) == 0) {
-        diag_add(&c->dg, TIER_WARNING, &hi->req->a->loc,
-                 "this repeats a requirement of the lower tier %s (line %u) unchanged; tiers are cumulative, so it can go",
-                 tier_name(c, lo->tier), line_of(c, lo->req));
-        break;
+  sort_c = c;
+  qsort(bs, (size_t)nb, sizeof *bs, by_group);
+  qsort(tx, (size_t)nt, sizeof *tx, by_text);
+  for (int g0 = 0; g0 < nb;) {
+    int g1 = g0 + 1;
+    while (g1 < nb && c->tiers[bs[g1].tier].ptype == c->tiers[bs[g0].tier].ptype && !strcmp(bs[g1].name, bs[g0].name)) g1++;
+    /* within one (type, value) group, lower tiers first */
+    const struct bound *lo_best = NULL, *up_best = NULL; /* strictest lower and upper bound so far */
+    for (int j = g0; j < g1; j++) {
+      const struct bound *hi = &bs[j];
+      /* the same requirement, or a weaker one, in a lower tier: the nearest
+       * lower ones first, at most 64 back (a long ladder needs no more) */
+      for (int i = j - 1; i >= g0 && j - i <= 64; i--) {
+        const struct bound *lo = &bs[i];
+        if (lo->tier >= hi->tier) continue;
+        if (lo->cmp == hi->cmp && cmp_vals(lo, hi) == 0) {
+          diag_add(&c->dg, TIER_WARNING, &hi->req->a->loc,
+                   "this repeats a requirement of the lower tier %s (line %u) unchanged; tiers are cumulative, so it can go",
+                   tier_name(c, lo->tier), line_of(c, lo->req));
+          break;
+        }
+        bool weaker = (lower(lo->cmp) && lower(hi->cmp) && cmp_vals(hi, lo) < 0) ||
+                      (upper(lo->cmp) && upper(hi->cmp) && cmp_vals(hi, lo) > 0);
+        if (weaker) {
+          diag_add(&c->dg, TIER_WARNING, &hi->req->a->loc,
+                   "%s asks less than the lower tier %s on %s (line %u); with cumulative tiers the stricter %s requirement applies",
+                   tier_name(c, hi->tier), tier_name(c, lo->tier), hi->name, line_of(c, lo->req), tier_name(c, lo->tier));
+          break;
+        }
       }
-      bool weaker = (lower(lo->cmp) && lower(hi->cmp) && cmp_vals(hi, lo) < 0) ||
-                    (upper(lo->cmp) && upper(hi->cmp) && cmp_vals(hi, lo) > 0);
-      if (weaker) {
-        diag_add(&c->dg, TIER_WARNING, &hi->req->a->loc,
-                 "%s asks less than the lower tier %s on %s (line %u); with cumulative tiers the stricter %s requirement applies",
-                 tier_name(c, hi->tier), tier_name(c, lo->tier), hi->name, line_of(c, lo->req), tier_name(c, lo->tier));
-        break;
+      /* unreachable: this bound against the strictest bound of the other side so far */
+      if (lower(hi->cmp) || hi->cmp == B_EQ) {
+        if (!lo_best || cmp_vals(hi, lo_best) > 0 || (cmp_vals(hi, lo_best) == 0 && hi->cmp == B_GT)) lo_best = hi;
+      }
+      if (upper(hi->cmp) || hi->cmp == B_EQ) {
+        if (!up_best || cmp_vals(hi, up_best) < 0 || (cmp_vals(hi, up_best) == 0 && hi->cmp == B_LT)) up_best = hi;
+      }
+      if (lo_best && up_best && lo_best != up_best && !unreachable[hi->tier]) {
+        int d = cmp_vals(lo_best, up_best);
+        bool empty = d > 0 || (d == 0 && (lo_best->cmp == B_GT || up_best->cmp == B_LT));
+        if (empty) {
+          const struct bound *a = lo_best, *b = up_best;
+          const struct srcfile *fa = &c->dg.files[a->req->a->loc.file], *fb = &c->dg.files[b->req->a->loc.file];
+          diag_add(&c->dg, TIER_WARNING, &c->tiers[hi->tier].n->loc,
+                   "no partner can reach tier %s: '%.*s' (line %u) and '%.*s' (line %u) cannot both hold",
+                   tier_name(c, hi->tier), (int)(a->req->a->loc.end - a->req->a->loc.beg), fa->text + a->req->a->loc.beg,
+                   line_of(c, a->req), (int)(b->req->a->loc.end - b->req->a->loc.beg), fb->text + b->req->a->loc.beg,
+                   line_of(c, b->req));
+          unreachable[hi->tier] = true;
+        }
       }
     }
+    g0 = g1;
   }
-  /* the same rule text again in a higher tier (requirements that are not
-   * simple bounds) */
-  for (int j = 0; j < na; j++) {
-    struct bound tmp;
-    if (as_bound(c, tier_of[j], all[j], &tmp)) continue;
-    const struct srcfile *fj = &c->dg.files[all[j]->a->loc.file];
-    size_t lj = all[j]->a->loc.end - all[j]->a->loc.beg;
-    for (int i = 0; i < na; i++) {
-      if (tier_of[i] >= tier_of[j] || c->tiers[tier_of[i]].ptype != c->tiers[tier_of[j]].ptype) continue;
-      const struct srcfile *fi = &c->dg.files[all[i]->a->loc.file];
-      size_t li = all[i]->a->loc.end - all[i]->a->loc.beg;
-      if (li == lj && memcmp(fi->text + all[i]->a->loc.beg, fj->text + all[j]->a->loc.beg, li) == 0) {
-        diag_add(&c->dg, TIER_WARNING, &all[j]->a->loc,
-                 "this repeats a requirement of the lower tier %s (line %u) unchanged; tiers are cumulative, so it can go",
-                 tier_name(c, tier_of[i]), line_of(c, all[i]));
-        break;
-      }
-    }
-  }
-  /* unreachable tiers: a lower bound above an upper bound on one value,
-   * among the tier's requirements and those of the tiers below it */
-  for (int t = 0; t < c->ntiers; t++) {
-    int pt = c->tiers[t].ptype;
-    bool reported = false;
-    for (int i = 0; i < nb && !reported; i++) {
-      const struct bound *a = &bs[i];
-      if (a->tier > t || c->tiers[a->tier].ptype != pt || !(lower(a->cmp) || a->cmp == B_EQ)) continue;
-      for (int k = 0; k < nb && !reported; k++) {
-        const struct bound *b = &bs[k];
-        if (b->tier > t || c->tiers[b->tier].ptype != pt || strcmp(a->name, b->name) != 0) continue;
-        if (!(upper(b->cmp) || b->cmp == B_EQ) || a == b) continue;
-        /* a says value >= (or >, ==) A; b says value <= (or <, ==) B */
-        int d = cmp_vals(a, b);
-        bool empty = d > 0 || (d == 0 && (a->cmp == B_GT || b->cmp == B_LT));
-        if (a->cmp == B_EQ && b->cmp == B_EQ) empty = d != 0;
-        if (!empty || (a->tier != t && b->tier != t)) continue;
-        const struct srcfile *fa = &c->dg.files[a->req->a->loc.file], *fb = &c->dg.files[b->req->a->loc.file];
-        diag_add(&c->dg, TIER_WARNING, &c->tiers[t].n->loc,
-                 "no partner can reach tier %s: '%.*s' (line %u) and '%.*s' (line %u) cannot both hold", tier_name(c, t),
-                 (int)(a->req->a->loc.end - a->req->a->loc.beg), fa->text + a->req->a->loc.beg, line_of(c, a->req),
-                 (int)(b->req->a->loc.end - b->req->a->loc.beg), fb->text + b->req->a->loc.beg, line_of(c, b->req));
-        reported = true;
-      }
-    }
-  }
+  /* the same rule text again in a higher tier of the same type */
+  for (int i = 1; i < nt; i++)
+    if (tx[i].ptype == tx[i - 1].ptype && tx[i].len == tx[i - 1].len && !memcmp(tx[i].text, tx[i - 1].text, tx[i].len) &&
+        tx[i].tier > tx[i - 1].tier)
+      diag_add(&c->dg, TIER_WARNING, &tx[i].req->a->loc,
+               "this repeats a requirement of the lower tier %s (line %u) unchanged; tiers are cumulative, so it can go",
+               tier_name(c, tx[i - 1].tier), line_of(c, tx[i - 1].req));
 }
