@@ -192,8 +192,25 @@ static uint8_t *compile_stripped(const char *path, size_t *n) {
 /* Copy the sources into a temporary directory, compile `main` there, format
  * every copy in place (-w), compile again from the same path: the bytes must
  * be the same but for the source hash. */
+static char dir[64]; /* the temporary directory; rm_dir removes it even after a failure */
+
+static int rm_dir(void **st) {
+  (void)st;
+  if (!dir[0]) return 0;
+  glob_t g;
+  char pat[80];
+  snprintf(pat, sizeof pat, "%s/*", dir);
+  if (glob(pat, 0, NULL, &g) == 0) {
+    for (size_t i = 0; i < g.gl_pathc; i++) unlink(g.gl_pathv[i]);
+    globfree(&g);
+  }
+  int rc = rmdir(dir);
+  dir[0] = 0;
+  return rc;
+}
+
 static void same_bytecode(const char *const *files, size_t nfiles, const char *main_name) {
-  char dir[] = "/tmp/tierc-fmt-XXXXXX";
+  snprintf(dir, sizeof dir, "/tmp/tierc-fmt-XXXXXX");
   assert_non_null(mkdtemp(dir));
   char path[512], mainpath[512];
   for (size_t i = 0; i < nfiles; i++) {
@@ -224,12 +241,6 @@ static void same_bytecode(const char *const *files, size_t nfiles, const char *m
   assert_memory_equal(before, after, n1);
   tier_free_bytes(NULL, before, n1);
   tier_free_bytes(NULL, after, n2);
-  for (size_t i = 0; i < nfiles; i++) {
-    const char *base = strrchr(files[i], '/') ? strrchr(files[i], '/') + 1 : files[i];
-    snprintf(path, sizeof path, "%s/%s", dir, base);
-    unlink(path);
-  }
-  assert_int_equal(rmdir(dir), 0);
 }
 
 static const char *const APN[] = {"rules/apn-schema.tier", "rules/apn-2019.tier", "rules/apn-2018.tier"};
@@ -384,7 +395,7 @@ static void errors_are_reported(void **st) {
 
 static void write_file_keeps_mode(void **st) {
   (void)st;
-  char dir[] = "/tmp/tierc-fmtw-XXXXXX";
+  snprintf(dir, sizeof dir, "/tmp/tierc-fmtw-XXXXXX");
   assert_non_null(mkdtemp(dir));
   char path[256];
   snprintf(path, sizeof path, "%s/r.tier", dir);
@@ -401,16 +412,21 @@ static void write_file_keeps_mode(void **st) {
   assert_int_equal(sb.st_mode & 0777, 0640);
   unlink(path);
   assert_int_equal(rmdir(dir), 0); /* no temporary file left behind */
+  dir[0] = 0;
 }
 
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(idempotent_on_shipped_files), cmocka_unit_test(comments_are_kept),
-      cmocka_unit_test(comments_in_odd_places),      cmocka_unit_test(same_bytecode_apn_2019),
-      cmocka_unit_test(same_bytecode_apn_2018),      cmocka_unit_test(same_bytecode_apn_schema),
-      cmocka_unit_test(same_bytecode_card),          cmocka_unit_test(messy_becomes_canonical),
-      cmocka_unit_test(long_lines_and_alignment),    cmocka_unit_test(errors_are_reported),
-      cmocka_unit_test(write_file_keeps_mode),
+      cmocka_unit_test(comments_in_odd_places),
+      cmocka_unit_test_teardown(same_bytecode_apn_2019, rm_dir),
+      cmocka_unit_test_teardown(same_bytecode_apn_2018, rm_dir),
+      cmocka_unit_test_teardown(same_bytecode_apn_schema, rm_dir),
+      cmocka_unit_test_teardown(same_bytecode_card, rm_dir),
+      cmocka_unit_test(messy_becomes_canonical),
+      cmocka_unit_test(long_lines_and_alignment),
+      cmocka_unit_test(errors_are_reported),
+      cmocka_unit_test_teardown(write_file_keeps_mode, rm_dir),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

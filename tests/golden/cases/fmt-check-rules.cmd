@@ -1,1 +1,1 @@
-tierc fmt --check rules/*.tier examples/*.tier
+tierc fmt --check rules/*.tier
