@@ -16,7 +16,7 @@
 /* A requirement of the form `value CMP constant`, normalised. */
 struct bound {
   const struct node *req;   /* I_REQ */
-  int tier;
+  int tier, ptype;
   const char *name;         /* metric or field */
   int cmp;                  /* B_EQ .. B_GE, with the value on the left */
   bool is_f;
@@ -31,6 +31,7 @@ static bool as_bound(const struct comp *c, int t, const struct node *req, struct
   memset(b, 0, sizeof *b);
   b->req = req;
   b->tier = t;
+  b->ptype = c->tiers[t].ptype;
   if (e->kind == N_NAME && (e->ref == R_METRIC || e->ref == R_FIELD) && e->ty.kind == TY_BOOL) {
     b->name = e->name;
     b->cmp = B_EQ;
@@ -50,7 +51,6 @@ static bool as_bound(const struct comp *c, int t, const struct node *req, struct
   if (!(k->kind == N_INT || k->kind == N_DEC || k->kind == N_DATE || k->kind == N_BOOL ||
         (k->kind == N_NAME && k->ref == R_ENUMVAL)))
     return false;
-  (void)c;
   b->name = v->name;
   b->cmp = cmp;
   b->is_f = k->kind == N_DEC;
@@ -74,12 +74,12 @@ static bool lower(int cmp) { return cmp == B_GE || cmp == B_GT; }
 static bool upper(int cmp) { return cmp == B_LE || cmp == B_LT; }
 
 /* Order bounds by partner type, value name, then tier: each (type, name)
- * group is then one run, lower tiers first, and the checks are linear. */
-static const struct comp *sort_c;
+ * group is then one run, lower tiers first, and the checks are linear.
+ * (Everything the order needs is in the bound: no global, the compiler is
+ * reentrant.) */
 static int by_group(const void *x, const void *y) {
   const struct bound *a = x, *b = y;
-  int pa = sort_c->tiers[a->tier].ptype, pb = sort_c->tiers[b->tier].ptype;
-  if (pa != pb) return pa < pb ? -1 : 1;
+  if (a->ptype != b->ptype) return a->ptype < b->ptype ? -1 : 1;
   int k = strcmp(a->name, b->name);
   if (k) return k;
   if (a->tier != b->tier) return a->tier < b->tier ? -1 : 1;
@@ -112,7 +112,6 @@ void lint_run(struct comp *c) {
       const struct srcfile *f = &c->dg.files[s->a->loc.file];
       tx[nt++] = (struct textreq){s, t, c->tiers[t].ptype, f->text + s->a->loc.beg, s->a->loc.end - s->a->loc.beg};
     }
-  sort_c = c;
   qsort(bs, (size_t)nb, sizeof *bs, by_group);
   qsort(tx, (size_t)nt, sizeof *tx, by_text);
   for (int g0 = 0; g0 < nb;) {
