@@ -282,6 +282,15 @@ void report_html(const struct report *r, struct buf *b) {
       }
       buf_printf(b, "</table>\n");
     }
+    if (d->moves_text.n) {
+      buf_printf(b, "<h3>Partners that move, and the requirements that move them</h3>\n<pre>");
+      struct buf t = {0};
+      buf_put(&t, d->moves_text.p, d->moves_text.n);
+      buf_u8(&t, 0);
+      esc(b, t.p ? (const char *)t.p : "");
+      buf_free(&t);
+      buf_printf(b, "</pre>\n");
+    }
   }
   buf_printf(b, "<p class=\"muted\">Made by tiervm %s.</p>\n</body>\n</html>\n", TIER_VERSION);
 }

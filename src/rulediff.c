@@ -100,6 +100,16 @@ static void diff_tiers(struct rd *d, uint32_t ptype_a, uint32_t ptype_b, const c
         req_key(B, &B->reqs[qb], kb, sizeof kb);
         if (strcmp(ka, kb) != 0) continue;
         found = true;
+        /* labels are what partners read: a changed one is a change (one
+         * taken over from the metric is reported with the metric) */
+        const struct img_req *ra = &A->reqs[qa], *rb = &B->reqs[qb];
+        bool from_metric = ra->metric >= 0 && rb->metric >= 0 && ra->label == A->metrics[ra->metric].label &&
+                           rb->label == B->metrics[rb->metric].label;
+        if (!from_metric && strcmp(S(A, ra->label), S(B, rb->label)) != 0) {
+          char what[340];
+          snprintf(what, sizeof what, "label of %s", ka);
+          change(d, "label", where, what, *S(A, ra->label) ? S(A, ra->label) : "(none)", *S(B, rb->label) ? S(B, rb->label) : "(none)");
+        }
         if (A->reqs[qa].metric >= 0 || A->reqs[qa].field >= 0) {
           const_text(A, &A->reqs[qa], va, sizeof va);
           const_text(B, &B->reqs[qb], vb, sizeof vb);
@@ -180,6 +190,12 @@ void rule_diff(const struct image *A, const struct image *B, const char *pa, con
       for (uint32_t k = 0; k < Y->nmetrics && !found; k++) {
         if (strcmp(S(X, X->metrics[m].name), S(Y, Y->metrics[k].name)) != 0) continue;
         found = true;
+        if (!pass && strcmp(S(X, X->metrics[m].label), S(Y, Y->metrics[k].label)) != 0) {
+          char w[200];
+          snprintf(w, sizeof w, "label of metric %s", S(X, X->metrics[m].name));
+          change(&d, "label", "", w, *S(X, X->metrics[m].label) ? S(X, X->metrics[m].label) : "(none)",
+                 *S(Y, Y->metrics[k].label) ? S(Y, Y->metrics[k].label) : "(none)");
+        }
         if (!pass && strcmp(S(X, X->metrics[m].def), S(Y, Y->metrics[k].def)) != 0) {
           char w[200];
           snprintf(w, sizeof w, "metric %s", S(X, X->metrics[m].name));
