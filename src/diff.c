@@ -43,10 +43,6 @@ static struct diff_type *type_of(struct diff *d, const char *name) {
   return t;
 }
 
-static void jstr(struct buf *b, const char *s) {
-  if (s) out_json_str(b, s, strlen(s));
-  else buf_put(b, "null", 4);
-}
 
 void diff_add(struct diff *d, struct tier_vm *vo, const tier_result *ro, struct tier_vm *vn, const tier_result *rn) {
   d->partners++;
@@ -73,31 +69,31 @@ void diff_add(struct diff *d, struct tier_vm *vo, const tier_result *ro, struct 
   struct buf *j = &d->moves_json;
   if (j->n) buf_u8(j, ',');
   buf_put(j, "{\"id\":", 6);
-  jstr(j, ro->id);
+  out_json_cstr(j, ro->id);
   buf_put(j, ",\"type\":", 8);
-  jstr(j, t->name);
+  out_json_cstr(j, t->name);
   buf_put(j, ",\"from\":", 8);
-  jstr(j, ro->tier);
+  out_json_cstr(j, ro->tier);
   buf_put(j, ",\"to\":", 6);
-  jstr(j, rn->tier);
+  out_json_cstr(j, rn->tier);
   buf_printf(j, ",\"direction\":\"%s\",\"because\":{\"rules\":\"%s\",\"tier\":", up ? "up" : "down", why_rules);
-  jstr(j, why->next);
+  out_json_cstr(j, why->next);
   buf_put(j, ",\"unmet\":[", 10);
   for (size_t i = 0; i < why->nunmet; i++) {
     const tier_req_result *u = &why->unmet[i];
     if (i) buf_u8(j, ',');
     buf_put(j, "{\"rule\":", 8);
-    jstr(j, u->sustained ? "sustained" : u->rule);
+    out_json_cstr(j, u->sustained ? "sustained" : u->rule);
     if (u->metric) {
       buf_put(j, ",\"metric\":", 10);
-      jstr(j, u->metric);
+      out_json_cstr(j, u->metric);
       buf_put(j, ",\"actual\":", 10);
-      jstr(j, u->actual);
+      out_json_cstr(j, u->actual);
       buf_put(j, ",\"required\":", 12);
-      jstr(j, u->required);
+      out_json_cstr(j, u->required);
     }
     buf_put(j, ",\"need\":", 8);
-    jstr(j, u->need);
+    out_json_cstr(j, u->need);
     buf_u8(j, '}');
   }
   buf_put(j, "]}}", 3);
@@ -110,12 +106,12 @@ void diff_error(struct diff *d, long record, const char *id, const char *which, 
   struct buf *j = &d->errors_json;
   if (j->n) buf_u8(j, ',');
   buf_printf(j, "{\"record\":%ld,\"id\":", record);
-  jstr(j, id);
+  out_json_cstr(j, id);
   buf_printf(j, ",\"rules\":\"%s\",\"error\":", which);
-  jstr(j, err);
+  out_json_cstr(j, err);
   if (path && *path) {
     buf_put(j, ",\"path\":", 8);
-    jstr(j, path);
+    out_json_cstr(j, path);
   }
   buf_u8(j, '}');
 }
@@ -128,27 +124,27 @@ static void ruleset_line(struct buf *b, const struct tier_ruleset *rs, const cha
 void diff_render(const struct diff *d, int fmt, struct buf *b) {
   if (fmt == FMT_JSON) {
     buf_put(b, "{\"old\":{\"path\":", 15);
-    jstr(b, d->old_path);
+    out_json_cstr(b, d->old_path);
     buf_put(b, ",\"version\":", 11);
-    jstr(b, tier_ruleset_version(d->old));
+    out_json_cstr(b, tier_ruleset_version(d->old));
     buf_put(b, "},\"new\":{\"path\":", 16);
-    jstr(b, d->new_path);
+    out_json_cstr(b, d->new_path);
     buf_put(b, ",\"version\":", 11);
-    jstr(b, tier_ruleset_version(d->new_));
+    out_json_cstr(b, tier_ruleset_version(d->new_));
     buf_printf(b, "},\"partners\":%ld,\"rejected\":%ld,\"types\":[", d->partners, d->errors);
     for (int i = 0; i < d->ntypes; i++) {
       const struct diff_type *t = &d->types[i];
       if (i) buf_u8(b, ',');
       buf_put(b, "{\"type\":", 8);
-      jstr(b, t->name);
+      out_json_cstr(b, t->name);
       buf_put(b, ",\"ladder\":[", 11);
       int n = t->nold > t->nnew ? t->nold : t->nnew;
       for (int k = 0; k < n; k++) {
         if (k) buf_u8(b, ',');
         buf_put(b, "{\"old\":", 7);
-        jstr(b, k < t->nold ? t->old_names[k] : NULL);
+        out_json_cstr(b, k < t->nold ? t->old_names[k] : NULL);
         buf_put(b, ",\"new\":", 7);
-        jstr(b, k < t->nnew ? t->new_names[k] : NULL);
+        out_json_cstr(b, k < t->nnew ? t->new_names[k] : NULL);
         buf_u8(b, '}');
       }
       buf_printf(b, "],\"up\":%ld,\"down\":%ld,\"stay\":%ld,\"matrix\":[", t->up, t->down, t->stay);

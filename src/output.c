@@ -34,7 +34,8 @@ void out_json_str(struct buf *b, const char *s, size_t n) {
   buf_put(b, s + n - run, run);
   buf_u8(b, '"');
 }
-static void jstr(struct buf *b, const char *s) {
+/* A C string as JSON, or null. */
+void out_json_cstr(struct buf *b, const char *s) {
   if (s) out_json_str(b, s, strlen(s));
   else buf_put(b, "null", 4);
 }
@@ -147,9 +148,9 @@ void out_header(struct buf *b, int fmt, const struct tier_ruleset *rs, bool expl
 
 static void json_req(struct buf *b, const tier_req_result *u, bool with_met) {
   buf_put(b, "{\"tier\":", 8);
-  jstr(b, u->tier);
-  if (u->section) { buf_put(b, ",\"section\":", 11); jstr(b, u->section); }
-  if (u->label) { buf_put(b, ",\"label\":", 9); jstr(b, u->label); }
+  out_json_cstr(b, u->tier);
+  if (u->section) { buf_put(b, ",\"section\":", 11); out_json_cstr(b, u->section); }
+  if (u->label) { buf_put(b, ",\"label\":", 9); out_json_cstr(b, u->label); }
   if (u->sustained) {
     char d[11];
     buf_printf(b, ",\"rule\":\"sustained %d months\",\"sustained\":%d", u->sustained, u->sustained);
@@ -159,7 +160,7 @@ static void json_req(struct buf *b, const tier_req_result *u, bool with_met) {
     }
   } else {
     buf_put(b, ",\"rule\":", 8);
-    jstr(b, u->rule);
+    out_json_cstr(b, u->rule);
   }
   if (with_met) {
     buf_printf(b, ",\"met\":%s", u->met ? "true" : "false");
@@ -167,25 +168,25 @@ static void json_req(struct buf *b, const tier_req_result *u, bool with_met) {
       buf_put(b, ",\"source\":", 10);
       char at[300];
       snprintf(at, sizeof at, "%s:%u", u->file, u->line);
-      jstr(b, at);
+      out_json_cstr(b, at);
     }
   }
   if (u->need[0]) {
     buf_put(b, ",\"need\":", 8);
-    jstr(b, u->need);
+    out_json_cstr(b, u->need);
   }
   if (u->metric) {
     buf_put(b, ",\"metric\":", 10);
-    jstr(b, u->metric);
+    out_json_cstr(b, u->metric);
     if (u->numeric) buf_printf(b, ",\"actual\":%s,\"required\":%s", u->actual, u->required);
     else {
       buf_put(b, ",\"actual\":", 10);
       if (!strcmp(u->actual, "true") || !strcmp(u->actual, "false")) buf_printf(b, "%s", u->actual);
       else if (!strcmp(u->actual, "none")) buf_printf(b, "null");
-      else jstr(b, u->actual);
+      else out_json_cstr(b, u->actual);
       buf_put(b, ",\"required\":", 12);
       if (!strcmp(u->required, "true") || !strcmp(u->required, "false")) buf_printf(b, "%s", u->required);
-      else jstr(b, u->required);
+      else out_json_cstr(b, u->required);
     }
   }
   buf_u8(b, '}');
@@ -211,13 +212,13 @@ void out_result(struct buf *b, int fmt, struct tier_vm *vm, const tier_result *r
   hash16(rs, h);
   if (fmt == FMT_JSON) {
     buf_put(b, "{\"id\":", 6);
-    jstr(b, r->id);
+    out_json_cstr(b, r->id);
     buf_put(b, ",\"type\":", 8);
-    jstr(b, r->type);
+    out_json_cstr(b, r->type);
     buf_printf(b, ",\"asof\":\"%s\",\"tier\":", asof);
-    jstr(b, r->tier);
+    out_json_cstr(b, r->tier);
     buf_put(b, ",\"next\":", 8);
-    jstr(b, r->next);
+    out_json_cstr(b, r->next);
     buf_put(b, ",\"unmet\":[", 10);
     for (size_t i = 0; i < r->nunmet; i++) {
       if (i) buf_u8(b, ',');
@@ -247,7 +248,7 @@ void out_result(struct buf *b, int fmt, struct tier_vm *vm, const tier_result *r
       buf_u8(b, ']');
     }
     buf_put(b, ",\"rules\":", 9);
-    jstr(b, tier_ruleset_version(rs));
+    out_json_cstr(b, tier_ruleset_version(rs));
     buf_printf(b, ",\"rules_hash\":\"%s\"}\n", h);
     return;
   }
@@ -296,10 +297,10 @@ void out_error(struct buf *b, int fmt, const struct tier_ruleset *rs, long recor
                const char *path) {
   if (fmt == FMT_JSON) {
     buf_printf(b, "{\"record\":%ld", record);
-    if (id) { buf_put(b, ",\"id\":", 6); jstr(b, id); }
+    if (id) { buf_put(b, ",\"id\":", 6); out_json_cstr(b, id); }
     buf_put(b, ",\"error\":", 9);
-    jstr(b, err);
-    if (path && *path) { buf_put(b, ",\"path\":", 8); jstr(b, path); }
+    out_json_cstr(b, err);
+    if (path && *path) { buf_put(b, ",\"path\":", 8); out_json_cstr(b, path); }
     buf_put(b, "}\n", 2);
   } else if (fmt == FMT_CSV) {
     char n[24];

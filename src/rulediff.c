@@ -15,7 +15,6 @@ struct rd { const struct image *a, *b; struct buf *o; bool json; int n; };
 
 static const char *S(const struct image *img, uint32_t s) { return s == NO_STR ? "" : img_str(img, s); }
 
-static void jesc(struct buf *b, const char *s) { out_json_str(b, s, strlen(s)); }
 
 /* One change: text as a line, JSON as an object in a list. */
 static void change(struct rd *d, const char *kind, const char *where, const char *what, const char *from, const char *to) {
@@ -23,11 +22,11 @@ static void change(struct rd *d, const char *kind, const char *where, const char
   if (d->json) {
     if (d->n > 1) buf_u8(d->o, ',');
     buf_printf(d->o, "{\"kind\":\"%s\",\"where\":", kind);
-    jesc(d->o, where);
+    out_json_cstr(d->o, where);
     buf_put(d->o, ",\"what\":", 8);
-    jesc(d->o, what);
-    if (from) { buf_put(d->o, ",\"from\":", 8); jesc(d->o, from); }
-    if (to) { buf_put(d->o, ",\"to\":", 6); jesc(d->o, to); }
+    out_json_cstr(d->o, what);
+    if (from) { buf_put(d->o, ",\"from\":", 8); out_json_cstr(d->o, from); }
+    if (to) { buf_put(d->o, ",\"to\":", 6); out_json_cstr(d->o, to); }
     buf_u8(d->o, '}');
     return;
   }
@@ -134,9 +133,9 @@ void rule_diff(const struct image *A, const struct image *B, const char *pa, con
   struct rd d = {A, B, o, json, 0};
   if (json) {
     buf_put(o, "{\"old\":", 7);
-    jesc(o, pa);
+    out_json_cstr(o, pa);
     buf_put(o, ",\"new\":", 7);
-    jesc(o, pb);
+    out_json_cstr(o, pb);
     buf_put(o, ",\"changes\":[", 12);
   } else {
     buf_printf(o, "Changes in meaning from %s (%s) to %s (%s):\n", pa, *S(A, A->version) ? S(A, A->version) : "no version", pb,

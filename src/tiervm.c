@@ -100,6 +100,16 @@ static uint64_t record_cost(const struct image *img, const struct record *rec) {
   return c;
 }
 
+/* A malformed record's position is relative to the record: make it the
+ * input's line and column, in vm->err.  True when the error was one. */
+static bool json_position(struct tier_vm *vm, const struct stream *s) {
+  if (!vm->jerr[0] || vm->err_line <= 0) return false;
+  long line = s->rec_line + vm->err_line - 1;
+  long col = vm->err_line == 1 ? s->rec_col + vm->err_col - 1 : vm->err_col;
+  snprintf(vm->err, sizeof vm->err, "malformed JSON at line %ld, column %ld: %.300s", line, col, vm->jerr);
+  return true;
+}
+
 static void run_one(struct run *r, struct stream *s, const char *file) {
   r->record++;
   if (s->err[0]) {
@@ -136,13 +146,9 @@ static void run_one(struct run *r, struct stream *s, const char *file) {
     else out_result(&r->out, r->fmt, vm, res, r->explain);
     return;
   }
-  if (vm->jerr[0] && vm->err_line > 0) {
-    long line = s->rec_line + vm->err_line - 1;
-    long col = vm->err_line == 1 ? s->rec_col + vm->err_col - 1 : vm->err_col;
-    char m[400];
-    snprintf(m, sizeof m, "malformed JSON at line %ld, column %ld: %s", line, col, vm->jerr);
+  if (json_position(vm, s)) {
     vm->jerr[0] = 0;
-    record_error(r, file, vm->res.id, m, NULL);
+    record_error(r, file, vm->res.id, vm->err, NULL);
     return;
   }
   vm->jerr[0] = 0;
@@ -309,13 +315,7 @@ static int eval_under(struct tier_vm *vm, struct stream *s, int64_t asof, const 
   vm->jerr[0] = 0;
   int rc = rec_parse(vm, s->rec, s->rec_n, &vm->rec);
   if (rc == TIER_OK) rc = res_eval_bound(vm, asof, res);
-  if (rc != TIER_OK && vm->jerr[0] && vm->err_line > 0) {
-    long line = s->rec_line + vm->err_line - 1;
-    long col = vm->err_line == 1 ? s->rec_col + vm->err_col - 1 : vm->err_col;
-    char m[400];
-    snprintf(m, sizeof m, "malformed JSON at line %ld, column %ld: %s", line, col, vm->jerr);
-    snprintf(vm->err, sizeof vm->err, "%s", m);
-  }
+  if (rc != TIER_OK) json_position(vm, s);
   return rc;
 }
 
