@@ -144,16 +144,31 @@ static void gen_cmp(struct cg *g, const struct node *n) {
  * jumps, to a target patched later, when it is not.  `and` chains its
  * parts, a bool register and a comparison with a constant become one
  * instruction each; anything else is computed and tested with JUMPF.
- * (A missing value is not true, as everywhere.) */
-struct jumps { uint32_t at[LIM_DEPTH * 2 + 8]; int n; };
+ * (A missing value is not true, as everywhere.)
+ *
+ * The jumps still to patch form a list threaded through their own target
+ * operands, as Lua's code generator keeps its jump lists: each operand holds
+ * the position of the previous one until it is patched.  No table, so no
+ * limit on how many conditions one filter has. */
+#define NO_JUMP UINT32_MAX
+struct jumps { uint32_t head; }; /* position of the last unpatched operand */
 
+static uint32_t operand_at(const struct cg *g, uint32_t at) {
+  const uint8_t *q = g->code.p + at;
+  return (uint32_t)q[0] | (uint32_t)q[1] << 8 | (uint32_t)q[2] << 16 | (uint32_t)q[3] << 24;
+}
 static void jumps_add(struct cg *g, struct jumps *js, uint32_t at) {
-  if (js->n < (int)(sizeof js->at / sizeof js->at[0])) js->at[js->n++] = at;
-  else g->failed = true; /* cannot happen: conditions are at most LIM_DEPTH deep */
+  patch(g, at, js->head);
+  js->head = at;
 }
 static void jumps_patch(struct cg *g, struct jumps *js, uint32_t target) {
-  for (int i = 0; i < js->n; i++) patch(g, js->at[i], target);
-  js->n = 0;
+  if (g->code.failed) return;
+  for (uint32_t at = js->head; at != NO_JUMP;) {
+    uint32_t prev = operand_at(g, at);
+    patch(g, at, target);
+    at = prev;
+  }
+  js->head = NO_JUMP;
 }
 
 static void gen_jump_unless(struct cg *g, const struct node *n, struct jumps *js) {
@@ -215,7 +230,7 @@ static void gen_agg(struct cg *g, const struct node *n) {
     else emit1(g, OP_PUSH, konst(g, TY_BOOL, 1));
     emit(g, n->op == A_COUNT ? OP_CNT : n->op == A_ANY ? OP_ANY : OP_ALL);
   } else {
-    struct jumps js = {.n = 0};
+    struct jumps js = {NO_JUMP};
     if (n->a) gen_jump_unless(g, n->a, &js);
     gen_item_value(g, n);
     bool f = vk == TY_NUMBER;
@@ -354,8 +369,11 @@ static void item_metrics_used(const struct comp *c, const struct node *n, bool *
  * count distinct gets its own set. */
 static void gen_fused(struct cg *g, int l, int *ms, int nms, struct img_metric *mtab) {
   struct comp *c = g->c;
+  /* the set of each count distinct, by the metric's position in ms (the
+   * caller puts at most MAX_DSETS of them in one loop) */
   int set = 0;
-  int sets[MAX_DSETS];
+  int *sets = arena_alloc(&c->ar, sizeof(int) * (size_t)(nms + 1));
+  if (!sets) { g->failed = true; return; }
   for (int i = 0; i < nms; i++) {
     const struct s_metric *m = &c->metrics[ms[i]];
     const struct node *e = m->n->a;
@@ -410,7 +428,7 @@ static void gen_fused(struct cg *g, int l, int *ms, int nms, struct img_metric *
     const struct node *e = m->n->a;
     bool f = e->ty.kind == TY_NUMBER;
     uint32_t reg = (uint32_t)m->reg;
-    struct jumps js = {.n = 0};
+    struct jumps js = {NO_JUMP};
     if (e->op == A_COUNT) {
       if (e->a) gen_jump_unless(g, e->a, &js);
       emit1(g, OP_INCR, reg);

@@ -49,7 +49,7 @@ struct comp {
   struct s_metric *metrics; int nmetrics;
   int nregs;
   int *metric_order; int norder;  /* record metrics in dependency order */
-  int mstack[256]; int msp;       /* metrics being typed, for cycles */
+  int *mstack; int msp, mcap;     /* metrics being typed, for cycles (at most LIM_METRIC_CHAIN) */
   struct s_tier *tiers; int ntiers;
   uint8_t src_hash[32];
   unsigned syntax_errors;         /* items dropped by the parser: names may be missing */

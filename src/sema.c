@@ -691,12 +691,23 @@ static struct type type_metric(struct comp *c, int m) {
     sm->ty = TY_ERR;
     return TY_ERR;
   }
-  if (c->msp >= (int)(sizeof c->mstack / sizeof c->mstack[0])) {
+  if (c->msp >= LIM_METRIC_CHAIN) {
     diag_add(&c->dg, TIER_ERROR, &sm->n->loc, "metric '%s' sits at the end of a chain of more than %d metrics each using the next",
-             sm->name, (int)(sizeof c->mstack / sizeof c->mstack[0]));
+             sm->name, LIM_METRIC_CHAIN);
     sm->state = 2;
     sm->ty = TY_ERR;
     return TY_ERR;
+  }
+  if (c->msp == c->mcap) { /* an arena array, doubled when full */
+    int cap = c->mcap ? 2 * c->mcap : 16;
+    int *q = arena_alloc(&c->ar, sizeof *q * (size_t)cap);
+    if (!q) {
+      sm->ty = TY_ERR;
+      return TY_ERR;
+    }
+    if (c->msp) memcpy(q, c->mstack, sizeof *q * (size_t)c->msp);
+    c->mstack = q;
+    c->mcap = cap;
   }
   c->mstack[c->msp++] = m;
   sm->state = 1;

@@ -26,6 +26,7 @@
 #define LIM_IDENT 64                  /* identifier length */
 #define LIM_STRING 4096               /* string literal, decoded bytes */
 #define LIM_DEPTH 200                 /* expression nesting */
+#define LIM_METRIC_CHAIN 256          /* metrics each using the next (typing recurses) */
 #define LIM_IMPORT_DEPTH 16
 #define LIM_ERRORS 100
 #define LIM_INT 9007199254740991LL    /* 2^53-1: integers and cents */
