@@ -3,15 +3,20 @@
  * test file is JSON Lines: each line is a partner profile plus
  *   "test":   a name (optional),
  *   "as_of":  the evaluation date (optional; else the ruleset's review rule),
- *   "expect": {"tier": "Select" or null, "next": ... (optional),
- *              "unmet": ["certified_people", ...] (optional: the metrics,
- *              or rule texts, of the next tier's unmet requirements, in any
- *              order)}.
- * Blank lines and lines starting with '#' are comments.  With coverage,
- * every threshold (a requirement `value CMP constant`) is checked for a test
- * whose value sits exactly at it and one just below it (the largest failing
- * value: one unit, one cent, false).
+ *   "expect": {"tier": "Select" or null, "next": ... , "unmet": [...]}, at
+ *             least one of them; "unmet" is the exact set of the next tier's
+ *             unmet requirements (metric names or rule texts, "sustained").
+ * Blank lines and lines starting with '#' are comments.
+ *
+ * A test must check what it says: a line with an unknown, misspelt or
+ * duplicated key (in "expect" or in the profile), an empty "expect", a value
+ * of the wrong type, or a name that no tier or requirement of the partner's
+ * type has, is malformed: an error with the file's line, never an "ok".
+ * With coverage, every threshold (a requirement `value CMP constant`) is
+ * checked for a test whose value sits exactly at it and one just below it
+ * (the largest failing value: one unit, one cent, false).
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,14 +26,251 @@
 #include "output.h"
 #include "stream.h"
 
-struct probe { bool at, below; };
+/* ---- the keys a test line may carry ------------------------------------------ */
 
-static bool unmet_has(const tier_result *r, const char *name) {
-  for (size_t i = 0; i < r->nunmet; i++) {
-    const tier_req_result *u = &r->unmet[i];
-    if ((u->metric && !strcmp(u->metric, name)) || !strcmp(u->rule, name) || (u->sustained && !strcmp(name, "sustained")))
-      return true;
+/* What a key's value may be (a mask). */
+enum { V_TEXT = 1, V_NULL = 2, V_DATE = 4, V_OBJECT = 8, V_NAMES = 16 };
+
+struct key { const char *name; unsigned accepts; const char *says; };
+
+/* Beside the profile's own fields.  A new expectation (badges, granted, ...)
+ * is one more entry in expect_keys and one more comparison in run_one. */
+static const struct key line_keys[] = {
+    {"test", V_TEXT, "the test's name, a string"},
+    {"as_of", V_DATE, "the evaluation date, \"YYYY-MM-DD\""},
+    {"expect", V_OBJECT, "what the test expects, an object"},
+};
+static const struct key expect_keys[] = {
+    {"tier", V_TEXT | V_NULL, "the tier held: a tier name, or null for none"},
+    {"next", V_TEXT | V_NULL, "the next tier: a tier name, or null at the top"},
+    {"unmet", V_NAMES, "the next tier's unmet requirements: a list of metric names or rule texts"},
+};
+#define NKEYS(t) (sizeof(t) / sizeof((t)[0]))
+
+static const struct key *key_find(const struct key *ks, size_t n, const char *name) {
+  for (size_t i = 0; i < n; i++)
+    if (!strcmp(ks[i].name, name)) return &ks[i];
+  return NULL;
+}
+
+static bool value_fits(const json_t *v, unsigned accepts) {
+  if (json_is_null(v)) return accepts & V_NULL;
+  if (json_is_string(v) && (accepts & V_TEXT)) return true;
+  if (json_is_string(v) && (accepts & V_DATE)) {
+    int64_t d;
+    return tier_date_parse(json_string_value(v), &d) == 0;
   }
+  if (json_is_object(v)) return accepts & V_OBJECT;
+  if (json_is_array(v) && (accepts & V_NAMES)) {
+    size_t i;
+    json_t *e;
+    json_array_foreach(v, i, e) if (!json_is_string(e)) return false;
+    return true;
+  }
+  return false;
+}
+
+/* A malformed line's faults, each on its own line under the test's. */
+static void fault(struct buf *why, int *nerr, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void fault(struct buf *why, int *nerr, const char *fmt, ...) {
+  char msg[600];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  if (++*nerr <= 8) buf_printf(why, "         %s\n", msg);
+  else if (*nerr == 9) buf_printf(why, "         (more faults on this line)\n");
+}
+
+static const char *did_you_mean(const struct suggest *s, char *out, size_t n) {
+  if (s->best) snprintf(out, n, "; did you mean \"%s\"?", s->best);
+  else out[0] = 0;
+  return out;
+}
+
+/* Field `name` of the record (owner NO_LIST) or of a list's items, or -1. */
+static int field_named(const struct image *img, uint16_t owner, const char *name) {
+  for (uint32_t f = 0; f < img->nfields; f++)
+    if (img->fields[f].owner == owner && !strcmp(img_str(img, img->fields[f].name), name)) return (int)f;
+  return -1;
+}
+
+/* Every key of object o must be a field of `owner` (or, at the top, a line
+ * key): a misspelt field would silently test another profile. */
+static void check_profile_keys(const struct image *img, json_t *o, uint16_t owner, const char *path, struct buf *why,
+                               int *nerr) {
+  const char *k;
+  json_t *v;
+  json_object_foreach(o, k, v) {
+    if (owner == NO_LIST && key_find(line_keys, NKEYS(line_keys), k)) continue;
+    int f = field_named(img, owner, k);
+    if (f < 0) {
+      struct suggest s = {0};
+      for (uint32_t g = 0; g < img->nfields; g++)
+        if (img->fields[g].owner == owner) suggest_try(&s, k, img_str(img, img->fields[g].name));
+      for (size_t i = 0; owner == NO_LIST && i < NKEYS(line_keys); i++) suggest_try(&s, k, line_keys[i].name);
+      char dym[120];
+      fault(why, nerr, "unknown key \"%s\" in %s%s", k, path, did_you_mean(&s, dym, sizeof dym));
+      continue;
+    }
+    if (img->fields[f].kind != TY_LIST || !json_is_array(v)) continue;
+    size_t i;
+    json_t *item;
+    json_array_foreach(v, i, item) {
+      if (!json_is_object(item)) continue; /* the record reader says what is wrong */
+      char sub[200];
+      snprintf(sub, sizeof sub, "%s.%s[%zu]", owner == NO_LIST ? "$" : path, k, i);
+      check_profile_keys(img, item, img->fields[f].ref, sub, why, nerr);
+    }
+  }
+}
+
+/* The keys of the line and of "expect", and the types of their values. */
+static void check_test_keys(json_t *t, struct buf *why, int *nerr) {
+  const char *k;
+  json_t *v;
+  json_object_foreach(t, k, v) {
+    const struct key *key = key_find(line_keys, NKEYS(line_keys), k);
+    if (key && !value_fits(v, key->accepts)) fault(why, nerr, "\"%s\" must be %s", k, key->says);
+  }
+  json_t *expect = json_object_get(t, "expect");
+  if (!expect) {
+    fault(why, nerr, "the test has no \"expect\": {\"tier\": ...}");
+    return;
+  }
+  if (!json_is_object(expect)) return;
+  if (json_object_size(expect) == 0)
+    fault(why, nerr, "\"expect\" is empty, so the test would check nothing: give \"tier\", \"next\" or \"unmet\"");
+  json_object_foreach(expect, k, v) {
+    const struct key *key = key_find(expect_keys, NKEYS(expect_keys), k);
+    if (!key) {
+      struct suggest s = {0};
+      for (size_t i = 0; i < NKEYS(expect_keys); i++) suggest_try(&s, k, expect_keys[i].name);
+      char dym[120];
+      fault(why, nerr, "unknown key \"%s\" in \"expect\"%s (it takes tier, next, unmet)", k, did_you_mean(&s, dym, sizeof dym));
+    } else if (!value_fits(v, key->accepts)) {
+      fault(why, nerr, "\"expect\": \"%s\" must be %s", k, key->says);
+    }
+  }
+}
+
+/* ---- names the expectation may use, for the partner's type ------------------ */
+
+static const char *type_name(const struct image *img, int ptype) {
+  const struct img_enum *e = &img->enums[img->fields[img->partner_field].ref];
+  return ptype >= 0 && (uint32_t)ptype < e->nvals ? img_str(img, e->vals[ptype]) : "?";
+}
+
+/* "tier" and "next" name a tier of the partner's type (or are null). */
+static void check_tier_name(const struct image *img, int ptype, json_t *expect, const char *key, struct buf *why, int *nerr) {
+  const char *want = json_string_value(json_object_get(expect, key));
+  if (!want) return;
+  struct suggest s = {0};
+  struct buf list = {0};
+  for (uint32_t t = 0; t < img->ntiers; t++) {
+    if ((int)img->tiers[t].ptype != ptype) continue;
+    const char *name = img_str(img, img->tiers[t].name);
+    if (!strcmp(name, want)) { buf_free(&list); return; }
+    suggest_try(&s, want, name);
+    buf_printf(&list, "%s%s", list.n ? ", " : "", name);
+  }
+  char dym[120];
+  fault(why, nerr, "\"expect\": \"%s\": %s has no tier \"%s\"%s (its tiers: %.*s)", key, type_name(img, ptype), want,
+        did_you_mean(&s, dym, sizeof dym), (int)list.n, list.p ? (const char *)list.p : "");
+  buf_free(&list);
+}
+
+/* The names by which an unmet requirement may be expected: its metric (or
+ * field), its rule text, and "sustained" for a sustained window. */
+static const char *req_metric_name(const struct image *img, const struct img_req *q) {
+  if (q->metric >= 0) return img_str(img, img->metrics[q->metric].name);
+  if (q->field >= 0) return img_str(img, img->fields[img_top_field(img, (uint32_t)q->field)].name);
+  return NULL;
+}
+
+static bool names_requirement(const struct image *img, int ptype, const char *name, struct suggest *s) {
+  for (uint32_t t = 0; t < img->ntiers; t++) {
+    const struct img_tier *T = &img->tiers[t];
+    if ((int)T->ptype != ptype) continue;
+    if (T->sustained && !strcmp(name, "sustained")) return true;
+    for (uint32_t q = T->first_req; q < T->first_req + T->nreq; q++) {
+      const char *m = req_metric_name(img, &img->reqs[q]);
+      if ((m && !strcmp(m, name)) || !strcmp(img_str(img, img->reqs[q].rule), name)) return true;
+      suggest_try(s, name, m);
+    }
+  }
+  return false;
+}
+
+static void check_unmet_names(const struct image *img, int ptype, json_t *expect, struct buf *why, int *nerr) {
+  json_t *eu = json_object_get(expect, "unmet");
+  size_t i, j;
+  json_t *v;
+  json_array_foreach(eu, i, v) {
+    const char *name = json_string_value(v);
+    struct suggest s = {0};
+    char dym[120];
+    for (j = 0; j < i; j++)
+      if (!strcmp(json_string_value(json_array_get(eu, j)), name)) break;
+    if (j < i) fault(why, nerr, "\"expect\": \"unmet\" lists \"%s\" twice", name);
+    else if (!names_requirement(img, ptype, name, &s))
+      fault(why, nerr, "\"expect\": \"unmet\": \"%s\" is no metric or rule of a %s requirement%s", name, type_name(img, ptype),
+            did_you_mean(&s, dym, sizeof dym));
+  }
+}
+
+/* ---- comparing ------------------------------------------------------------------ */
+
+static const char *unmet_name(const tier_req_result *u) { return u->sustained ? "sustained" : u->metric ? u->metric : u->rule; }
+
+/* Does expected name n stand for unmet entry u?  by_rule: match the rule
+ * text (or "sustained") only; else the metric. */
+static bool names_entry(const tier_req_result *u, const char *n, bool by_rule) {
+  if (by_rule) return u->sustained ? !strcmp(n, "sustained") : !strcmp(u->rule, n);
+  return u->metric && !strcmp(u->metric, n);
+}
+
+/* "unmet" as an exact set: each expected name stands for one unmet entry
+ * (rule texts first, being the more specific); what is left over on either
+ * side is missing or extra. */
+static bool compare_unmet(const tier_result *r, json_t *eu, struct buf *why) {
+  size_t n = json_array_size(eu);
+  bool *taken = calloc(r->nunmet + 1, sizeof *taken), *matched = calloc(n + 1, sizeof *matched);
+  if (!taken || !matched) {
+    free(taken);
+    free(matched);
+    buf_printf(why, "         out of memory\n");
+    return false;
+  }
+  for (int by_rule = 1; by_rule >= 0; by_rule--)
+    for (size_t i = 0; i < n; i++)
+      for (size_t k = 0; k < r->nunmet && !matched[i]; k++)
+        if (!taken[k] && names_entry(&r->unmet[k], json_string_value(json_array_get(eu, i)), by_rule))
+          taken[k] = matched[i] = true;
+  struct buf missing = {0}, extra = {0};
+  for (size_t i = 0; i < n; i++)
+    if (!matched[i]) buf_printf(&missing, "%s%s", missing.n ? ", " : "", json_string_value(json_array_get(eu, i)));
+  for (size_t k = 0; k < r->nunmet; k++)
+    if (!taken[k]) buf_printf(&extra, "%s%s", extra.n ? ", " : "", unmet_name(&r->unmet[k]));
+  bool ok = !missing.n && !extra.n;
+  if (!ok) {
+    buf_printf(why, "         unmet for %s:", r->next ? r->next : "(no next tier)");
+    if (missing.n) buf_printf(why, " missing %.*s (expected unmet, but met)%s", (int)missing.n, (char *)missing.p, extra.n ? ";" : "");
+    if (extra.n) buf_printf(why, " extra %.*s (unmet, but not expected)", (int)extra.n, (char *)extra.p);
+    buf_u8(why, '\n');
+  }
+  buf_free(&missing);
+  buf_free(&extra);
+  free(taken);
+  free(matched);
+  return ok;
+}
+
+/* "tier" or "next": a name, or null for none. */
+static bool compare_tier(const char *what, json_t *want, const char *got, struct buf *why) {
+  const char *w = json_string_value(want);
+  if (w ? got && !strcmp(w, got) : got == NULL) return true;
+  buf_printf(why, "         expected %s %s, got %s\n", what, w ? w : "none", got ? got : "none");
   return false;
 }
 
@@ -38,12 +280,16 @@ static void describe(struct buf *b, const tier_result *r) {
     buf_printf(b, "; unmet for %s: ", r->next);
     for (size_t i = 0; i < r->nunmet; i++) {
       const tier_req_result *u = &r->unmet[i];
-      buf_printf(b, "%s%s", i ? ", " : "", u->sustained ? "sustained" : u->metric ? u->metric : u->rule);
+      buf_printf(b, "%s%s", i ? ", " : "", unmet_name(u));
       if (u->metric) buf_printf(b, " %s (%s %s)", u->actual, u->op, u->required);
     }
   }
   buf_u8(b, '\n');
 }
+
+/* ---- coverage ---------------------------------------------------------------------- */
+
+struct probe { bool at, below; };
 
 /* The value a threshold looks at, for coverage. */
 static int64_t value_of(struct tier_vm *vm, const struct img_req *q) {
@@ -72,6 +318,89 @@ static void probe(const struct image *img, const struct img_req *q, int64_t v, s
   if (v == below || (q->cmp == CMP_EQ && kind != TY_BOOL && v == k + 1)) p->below = true;
 }
 
+static void probe_all(struct tier_vm *vm, struct probe *pr) {
+  const struct image *img = vm->rs->img;
+  for (uint32_t t = 0; t < img->ntiers; t++) {
+    if ((int)img->tiers[t].ptype != vm->ev.ptype) continue;
+    for (uint32_t q = img->tiers[t].first_req; q < img->tiers[t].first_req + img->tiers[t].nreq; q++) {
+      const struct img_req *rq = &img->reqs[q];
+      if (rq->metric >= 0 || rq->field >= 0) probe(img, rq, value_of(vm, rq), &pr[q]);
+    }
+  }
+}
+
+static void coverage_report(const struct image *img, const struct probe *pr, struct buf *out) {
+  long total = 0, full = 0;
+  struct buf miss = {0};
+  for (uint32_t t = 0; t < img->ntiers; t++) {
+    const struct img_tier *T = &img->tiers[t];
+    for (uint32_t q = T->first_req; q < T->first_req + T->nreq; q++) {
+      const struct img_req *rq = &img->reqs[q];
+      if ((rq->metric < 0 && rq->field < 0) || kind_of(img, rq) == TY_NUMBER || rq->cmp == CMP_NE) continue;
+      total++;
+      if (pr[q].at && pr[q].below) { full++; continue; }
+      buf_printf(&miss, "  %s %s: %s: no test %s%s%s", type_name(img, (int)T->ptype), img_str(img, T->name),
+                 img_str(img, rq->rule), pr[q].at ? "" : "exactly at it", !pr[q].at && !pr[q].below ? " and none " : "",
+                 pr[q].below ? "" : "just below it");
+      if (img->has_debug) buf_printf(&miss, "  [%s:%u]", img_str(img, rq->file), rq->line);
+      buf_u8(&miss, '\n');
+    }
+  }
+  buf_printf(out, "coverage: %ld of %ld thresholds probed exactly at and just below\n", full, total);
+  if (miss.n) buf_put(out, miss.p, miss.n);
+  buf_free(&miss);
+}
+
+/* ---- running ------------------------------------------------------------------------ */
+
+enum outcome { T_OK, T_FAIL, T_MALFORMED };
+
+/* One test line: check its keys, evaluate its profile, compare.  Faults and
+ * failures go to why; an evaluated profile's values are probed. */
+static enum outcome run_one(struct tier_vm *vm, const char *text, size_t len, json_t **tp, struct buf *why, struct probe *pr) {
+  const struct image *img = vm->rs->img;
+  json_error_t je;
+  json_t *t = *tp = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+  int nerr = 0;
+  if (!t) {
+    fault(why, &nerr, "not valid JSON: %s (column %d)", je.text, je.column);
+    return T_MALFORMED;
+  }
+  if (!json_is_object(t)) {
+    fault(why, &nerr, "a test is a JSON object: a profile with \"expect\"");
+    return T_MALFORMED;
+  }
+  check_test_keys(t, why, &nerr);
+  check_profile_keys(img, t, NO_LIST, "the profile", why, &nerr);
+  if (nerr) return T_MALFORMED;
+  json_t *expect = json_object_get(t, "expect");
+  int64_t asof = TIER_NONE;
+  const char *asof_s = json_string_value(json_object_get(t, "as_of"));
+  if (asof_s) tier_date_parse(asof_s, &asof);
+  const tier_result *r = NULL;
+  int rc = rec_parse(vm, text, len, &vm->rec);
+  if (rc == TIER_OK) rc = res_eval_bound(vm, asof, &r);
+  if (rc != TIER_OK) {
+    const char *path = tier_vm_error_path(vm);
+    fault(why, &nerr, "the profile is rejected: %s%s%s", path, *path ? ": " : "", tier_vm_error(vm));
+    return T_MALFORMED;
+  }
+  check_tier_name(img, vm->ev.ptype, expect, "tier", why, &nerr);
+  check_tier_name(img, vm->ev.ptype, expect, "next", why, &nerr);
+  check_unmet_names(img, vm->ev.ptype, expect, why, &nerr);
+  if (nerr) return T_MALFORMED;
+  probe_all(vm, pr);
+  json_t *et = json_object_get(expect, "tier"), *en = json_object_get(expect, "next"), *eu = json_object_get(expect, "unmet");
+  bool ok = true;
+  if (et) ok = compare_tier("tier", et, r->tier, why) && ok;
+  if (en) ok = compare_tier("next", en, r->next, why) && ok;
+  /* the unmet set belongs to the next tier: compare it only when the tiers
+   * came out as expected, or every line would repeat one fault */
+  if (ok && eu) ok = compare_unmet(r, eu, why);
+  if (!ok) describe(why, r);
+  return ok ? T_OK : T_FAIL;
+}
+
 int rt_run(const struct tier_ruleset *rs, char **files, int nfiles, bool coverage, struct buf *out) {
   const struct image *img = rs->img;
   tier_vm *vm = tier_vm_new(rs, NULL);
@@ -81,12 +410,12 @@ int rt_run(const struct tier_ruleset *rs, char **files, int nfiles, bool coverag
     free(pr);
     return -1;
   }
-  long passed = 0, failed = 0, n = 0;
+  long count[3] = {0, 0, 0}, n = 0;
   for (int fi = 0; fi < nfiles; fi++) {
     FILE *f = fopen(files[fi], "rb");
     if (!f) {
       buf_printf(out, "FAIL     cannot open %s\n", files[fi]);
-      failed++;
+      count[T_FAIL]++;
       continue;
     }
     struct stream s;
@@ -96,111 +425,29 @@ int rt_run(const struct tier_ruleset *rs, char **files, int nfiles, bool coverag
       while (k < s.rec_n && (s.rec[k] == ' ' || s.rec[k] == '\t')) k++;
       if (k < s.rec_n && s.rec[k] == '#') continue; /* a comment line */
       n++;
-      json_error_t je;
-      json_t *t = json_loadb(s.rec, s.rec_n, 0, &je);
-      const char *name = t ? json_string_value(json_object_get(t, "test")) : NULL;
-      char where[300];
-      snprintf(where, sizeof where, "%s:%ld", files[fi], s.rec_line);
       struct buf why = {0};
-      bool ok = true;
-      json_t *expect = t ? json_object_get(t, "expect") : NULL;
-      int64_t asof = TIER_NONE;
-      const char *asof_s = t ? json_string_value(json_object_get(t, "as_of")) : NULL;
-      const tier_result *r = NULL;
-      if (!t) {
-        buf_printf(&why, "         not valid JSON: %s (line %d, column %d)\n", je.text, je.line, je.column);
-        ok = false;
-      } else if (!json_is_object(expect)) {
-        buf_printf(&why, "         the test has no \"expect\": {\"tier\": ...}\n");
-        ok = false;
-      } else if (asof_s && tier_date_parse(asof_s, &asof) != 0) {
-        buf_printf(&why, "         \"as_of\" is not a date (YYYY-MM-DD)\n");
-        ok = false;
-      } else {
-        int rc = rec_parse(vm, s.rec, s.rec_n, &vm->rec);
-        if (rc == TIER_OK) rc = res_eval_bound(vm, asof, &r);
-        if (rc != TIER_OK) {
-          buf_printf(&why, "         the profile is rejected: %s%s%s\n", tier_vm_error_path(vm), *tier_vm_error_path(vm) ? ": " : "",
-                     tier_vm_error(vm));
-          ok = false;
-        }
-      }
-      if (ok) {
-        json_t *et = json_object_get(expect, "tier"), *en = json_object_get(expect, "next"), *eu = json_object_get(expect, "unmet");
-        const char *want = json_string_value(et);
-        if (et && !(json_is_null(et) ? r->tier == NULL : want && r->tier && !strcmp(want, r->tier))) {
-          buf_printf(&why, "         expected tier %s, got %s\n", want ? want : "none", r->tier ? r->tier : "none");
-          ok = false;
-        }
-        const char *wn = json_string_value(en);
-        if (en && !(json_is_null(en) ? r->next == NULL : wn && r->next && !strcmp(wn, r->next))) {
-          buf_printf(&why, "         expected next %s, got %s\n", wn ? wn : "none", r->next ? r->next : "none");
-          ok = false;
-        }
-        /* the unmet list belongs to the next tier: compare it only when the
-         * tiers came out as expected, or every line would repeat one fault */
-        if (ok && json_is_array(eu)) {
-          size_t i;
-          json_t *v;
-          size_t want_n = json_array_size(eu);
-          json_array_foreach(eu, i, v) {
-            if (!json_is_string(v) || !unmet_has(r, json_string_value(v))) {
-              buf_printf(&why, "         expected %s to be unmet\n", json_is_string(v) ? json_string_value(v) : "(not a string)");
-              ok = false;
-            }
-          }
-          if (want_n != r->nunmet) {
-            buf_printf(&why, "         expected %zu unmet requirements, got %zu\n", want_n, r->nunmet);
-            ok = false;
-          }
-        }
-        if (!ok) describe(&why, r);
-        /* coverage: every threshold of the record's type */
-        for (uint32_t q = 0; q < img->nreqs; q++) {
-          const struct img_req *rq = &img->reqs[q];
-          if (rq->metric < 0 && rq->field < 0) continue;
-          uint32_t tt = 0;
-          while (tt + 1 < img->ntiers && img->tiers[tt + 1].first_req <= q) tt++;
-          if ((int)img->tiers[tt].ptype != vm->ev.ptype) continue;
-          probe(img, rq, value_of(vm, rq), &pr[q]);
-        }
-      }
-      if (ok) passed++;
-      else failed++;
-      buf_printf(out, "%-4s %3ld  %s", ok ? "ok" : "FAIL", n, name ? name : "(unnamed)");
-      if (!ok) buf_printf(out, "  [%s]", where);
+      json_t *t = NULL;
+      enum outcome o = T_MALFORMED;
+      if (s.err[0]) buf_printf(&why, "         %s\n", s.err);
+      else o = run_one(vm, s.rec, s.rec_n, &t, &why, pr);
+      const char *name = json_string_value(json_object_get(t, "test"));
+      count[o]++;
+      static const char *const word[] = {"ok", "FAIL", "ERROR"};
+      buf_printf(out, "%-4s %3ld  %s", word[o], n, name ? name : "(unnamed)");
+      if (o != T_OK) buf_printf(out, "  [%s:%ld]", files[fi], s.rec_line);
       buf_u8(out, '\n');
       if (why.n) buf_put(out, why.p, why.n);
       buf_free(&why);
-      if (t) json_decref(t);
+      json_decref(t);
     }
     stream_free(&s);
     fclose(f);
   }
-  if (coverage) {
-    long total = 0, full = 0;
-    struct buf miss = {0};
-    for (uint32_t t = 0; t < img->ntiers; t++) {
-      const struct img_tier *T = &img->tiers[t];
-      for (uint32_t q = T->first_req; q < T->first_req + T->nreq; q++) {
-        const struct img_req *rq = &img->reqs[q];
-        if ((rq->metric < 0 && rq->field < 0) || kind_of(img, rq) == TY_NUMBER || rq->cmp == CMP_NE) continue;
-        total++;
-        if (pr[q].at && pr[q].below) { full++; continue; }
-        const struct img_enum *pe = &img->enums[img->fields[img->partner_field].ref];
-        buf_printf(&miss, "  %s %s: %s: no test %s%s%s", img_str(img, pe->vals[T->ptype]), img_str(img, T->name),
-                   img_str(img, rq->rule), pr[q].at ? "" : "exactly at it", !pr[q].at && !pr[q].below ? " and none " : "",
-                   pr[q].below ? "" : "just below it");
-        if (img->has_debug) buf_printf(&miss, "  [%s:%u]", img_str(img, rq->file), rq->line);
-        buf_u8(&miss, '\n');
-      }
-    }
-    buf_printf(out, "coverage: %ld of %ld thresholds probed exactly at and just below\n", full, total);
-    if (miss.n) buf_put(out, miss.p, miss.n);
-    buf_free(&miss);
-  }
-  buf_printf(out, "%ld passed, %ld failed\n", passed, failed);
+  if (coverage) coverage_report(img, pr, out);
+  buf_printf(out, "%ld passed, %ld failed", count[T_OK], count[T_FAIL] + count[T_MALFORMED]);
+  if (count[T_MALFORMED]) buf_printf(out, " (%ld malformed)", count[T_MALFORMED]);
+  buf_u8(out, '\n');
   tier_vm_free(vm);
   free(pr);
-  return failed ? 1 : 0;
+  return count[T_FAIL] + count[T_MALFORMED] ? 1 : 0;
 }

@@ -35,36 +35,8 @@ static const char *ty_str(struct comp *c, struct type t) {
 
 static bool is_numeric(int k) { return k == TY_INT || k == TY_MONEY || k == TY_NUMBER; }
 
-/* ---- did you mean ------------------------------------------------------------ */
+/* ---- did you mean (suggest_try is in util.c) ---------------------------------- */
 
-static size_t edit_distance(const char *a, const char *b) {
-  size_t la = strlen(a), lb = strlen(b);
-  if (la > LIM_IDENT || lb > LIM_IDENT) return 99;
-  size_t row[LIM_IDENT + 1];
-  for (size_t j = 0; j <= lb; j++) row[j] = j;
-  for (size_t i = 1; i <= la; i++) {
-    size_t prev = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= lb; j++) {
-      size_t cur = row[j];
-      size_t best = prev + (a[i - 1] != b[j - 1]);
-      if (row[j] + 1 < best) best = row[j] + 1;
-      if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
-      row[j] = best;
-      prev = cur;
-    }
-  }
-  return row[lb];
-}
-
-struct suggest { const char *best; size_t dist; };
-static void sg_try(struct suggest *s, const char *want, const char *cand) {
-  if (!cand) return;
-  size_t d = edit_distance(want, cand);
-  size_t lim = strlen(want) / 3 + 1;
-  if (lim > 3) lim = 3;
-  if (d <= lim && (!s->best || d < s->dist)) { s->best = cand; s->dist = d; }
-}
 static const char *sg_text(struct comp *c, struct suggest *s) {
   return s->best ? arena_printf(&c->ar, "; did you mean '%s'?", s->best) : "";
 }
@@ -181,8 +153,8 @@ static void declare_fields(struct comp *c, struct node *list, int owner) {
       if (ty.kind == TY_ERROR) {
         struct suggest s = {0};
         static const char *prims[] = {"text", "int", "number", "money", "bool", "date"};
-        for (size_t i = 0; i < 6; i++) sg_try(&s, f->name2, prims[i]);
-        for (int i = 0; i < c->nenums; i++) sg_try(&s, f->name2, c->enums[i].name);
+        for (size_t i = 0; i < 6; i++) suggest_try(&s, f->name2, prims[i]);
+        for (int i = 0; i < c->nenums; i++) suggest_try(&s, f->name2, c->enums[i].name);
         diag_add(&c->dg, TIER_ERROR, &f->loc2,
                  "unknown type '%s' (a field is text, int, number, money, bool, date, an enum, or list { ... })%s",
                  f->name2, sg_text(c, &s));
@@ -354,11 +326,11 @@ static struct type resolve_name(struct comp *c, struct node *n, const struct sco
   if (c->syntax_errors) return TY_ERR; /* maybe defined by an item the parser dropped */
   struct suggest s = {0};
   for (int i = 0; i < c->nfields; i++)
-    if (c->fields[i].owner == -1 || c->fields[i].owner == sc->list) sg_try(&s, n->name, c->fields[i].name);
+    if (c->fields[i].owner == -1 || c->fields[i].owner == sc->list) suggest_try(&s, n->name, c->fields[i].name);
   for (int i = 0; i < c->nmetrics; i++)
-    if (c->metrics[i].list == -1 || c->metrics[i].list == sc->list) sg_try(&s, n->name, c->metrics[i].name);
+    if (c->metrics[i].list == -1 || c->metrics[i].list == sc->list) suggest_try(&s, n->name, c->metrics[i].name);
   for (int e = 0; e < c->nenums; e++)
-    for (uint32_t v = 0; v < c->enums[e].nvals; v++) sg_try(&s, n->name, c->enums[e].vals[v]);
+    for (uint32_t v = 0; v < c->enums[e].nvals; v++) suggest_try(&s, n->name, c->enums[e].vals[v]);
   const char *what = "name";
   if (s.best) {
     if (sema_find_metric(c, s.best, -1) >= 0) what = "metric";
@@ -489,7 +461,7 @@ static struct type check_agg(struct comp *c, struct node *n, const struct scope 
   if (f < 0 || c->fields[f].ty.kind != TY_LIST) {
     struct suggest s = {0};
     for (int i = 0; i < c->nfields; i++)
-      if (c->fields[i].ty.kind == TY_LIST) sg_try(&s, n->name2, c->fields[i].name);
+      if (c->fields[i].ty.kind == TY_LIST) suggest_try(&s, n->name2, c->fields[i].name);
     diag_add(&c->dg, TIER_ERROR, &n->loc2, f < 0 ? "unknown list '%s'%s" : "'%s' is not a list%s", n->name2,
              sg_text(c, &s));
     return TY_ERR;
@@ -519,7 +491,7 @@ static struct type check_agg(struct comp *c, struct node *n, const struct scope 
   } else {
     struct suggest s = {0};
     for (int i = 0; i < c->nfields; i++)
-      if (c->fields[i].owner == l) sg_try(&s, n->name, c->fields[i].name);
+      if (c->fields[i].owner == l) suggest_try(&s, n->name, c->fields[i].name);
     diag_add(&c->dg, TIER_ERROR, &n->locf, "list '%s' has no field '%s'%s", n->name2, n->name, sg_text(c, &s));
     return TY_ERR;
   }
@@ -638,7 +610,7 @@ static struct type check(struct comp *c, struct node *n, const struct scope *sc)
       int k = enum_value(c, ta.ref, v->name);
       if (k < 0) {
         struct suggest s = {0};
-        for (uint32_t i = 0; i < c->enums[ta.ref].nvals; i++) sg_try(&s, v->name, c->enums[ta.ref].vals[i]);
+        for (uint32_t i = 0; i < c->enums[ta.ref].nvals; i++) suggest_try(&s, v->name, c->enums[ta.ref].vals[i]);
         diag_add(&c->dg, TIER_ERROR, &v->loc, "'%s' is not a value of enum %s (its values: %s)%s", v->name,
                  c->enums[ta.ref].name, enum_values_text(c, ta.ref), sg_text(c, &s));
       } else {
@@ -769,7 +741,7 @@ static void check_tier(struct comp *c, struct node *n) {
     t->ptype = enum_value(c, e, n->name2);
     if (t->ptype < 0) {
       struct suggest s = {0};
-      for (uint32_t i = 0; i < c->enums[e].nvals; i++) sg_try(&s, n->name2, c->enums[e].vals[i]);
+      for (uint32_t i = 0; i < c->enums[e].nvals; i++) suggest_try(&s, n->name2, c->enums[e].vals[i]);
       diag_add(&c->dg, TIER_ERROR, &n->loc2, "unknown partner type '%s' (the values of %s: %s)%s", n->name2,
                c->enums[e].name, enum_values_text(c, e), sg_text(c, &s));
     }

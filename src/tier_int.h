@@ -111,6 +111,11 @@ void diag_line_col(const struct srcfile *f, uint32_t off, unsigned *line,
 void diag_render(const struct diags *d, struct buf *out);
 bool utf8_valid(const char *s, size_t n, size_t *bad);
 
+/* "Did you mean": offer each candidate; best is the closest within a few
+ * edits of want (NULL when none is close). */
+struct suggest { const char *best; size_t dist; };
+void suggest_try(struct suggest *s, const char *want, const char *cand);
+
 /* ---- types ------------------------------------------------------------------ */
 enum ty_kind {
   TY_ERROR = 0, TY_TEXT, TY_INT, TY_NUMBER, TY_MONEY, TY_BOOL, TY_DATE,

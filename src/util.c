@@ -89,6 +89,37 @@ void arena_free(struct arena *a) {
   a->blk = NULL;
 }
 
+/* ---- did you mean ------------------------------------------------------------ */
+
+/* Levenshtein distance; names longer than an identifier count as far apart. */
+static size_t edit_distance(const char *a, const char *b) {
+  size_t la = strlen(a), lb = strlen(b);
+  if (la > LIM_IDENT || lb > LIM_IDENT) return 99;
+  size_t row[LIM_IDENT + 1];
+  for (size_t j = 0; j <= lb; j++) row[j] = j;
+  for (size_t i = 1; i <= la; i++) {
+    size_t prev = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= lb; j++) {
+      size_t cur = row[j];
+      size_t best = prev + (a[i - 1] != b[j - 1]);
+      if (row[j] + 1 < best) best = row[j] + 1;
+      if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
+      row[j] = best;
+      prev = cur;
+    }
+  }
+  return row[lb];
+}
+
+void suggest_try(struct suggest *s, const char *want, const char *cand) {
+  if (!cand) return;
+  size_t d = edit_distance(want, cand);
+  size_t lim = strlen(want) / 3 + 1;
+  if (lim > 3) lim = 3;
+  if (d <= lim && (!s->best || d < s->dist)) { s->best = cand; s->dist = d; }
+}
+
 /* ---- byte buffer -------------------------------------------------------------- */
 
 bool buf_reserve(struct buf *b, size_t extra) {
