@@ -21,6 +21,7 @@ struct cg {
   uint32_t *shash; uint32_t scap;
   struct buf consts;         /* struct img_const array */
   uint32_t *khash; uint32_t kcap;
+  struct hash_key key;
   bool failed;
   int32_t *temp;             /* per metric: register holding an item metric's value
                                 in the current fused loop, or -1 */
@@ -28,11 +29,9 @@ struct cg {
   uint32_t nregs;            /* registers so far: record metrics, then temporaries */
 };
 
-static uint32_t fnv(const void *p, size_t n, uint32_t h) {
-  const uint8_t *b = p;
-  for (size_t i = 0; i < n; i++) h = (h ^ b[i]) * 16777619u;
-  return h;
-}
+/* The source chooses the strings: a keyed hash, so that they cannot be
+ * chosen to collide (see hash_bytes). */
+static uint32_t ghash(const struct cg *g, const void *p, size_t n) { return (uint32_t)hash_bytes(&g->key, p, n); }
 
 static uint32_t nstrs(struct cg *g) { return (uint32_t)(g->strs.n / sizeof(char *)); }
 static uint32_t nconsts(struct cg *g) { return (uint32_t)(g->consts.n / sizeof(struct img_const)); }
@@ -46,9 +45,9 @@ static bool rehash(struct cg *g, uint32_t **tab, uint32_t *cap, uint32_t count, 
     uint32_t h;
     if (strings) {
       const char *s = ((const char **)g->strs.p)[i];
-      h = fnv(s, ((uint32_t *)g->slens.p)[i], 2166136261u);
+      h = ghash(g, s, ((uint32_t *)g->slens.p)[i]);
     } else {
-      h = fnv(&((struct img_const *)g->consts.p)[i], sizeof(struct img_const), 2166136261u);
+      h = ghash(g, &((struct img_const *)g->consts.p)[i], sizeof(struct img_const));
     }
     uint32_t k = h & (ncap - 1);
     while (t[k]) k = (k + 1) & (ncap - 1);
@@ -65,7 +64,7 @@ static uint32_t intern(struct cg *g, const char *s, size_t n) {
    * (cg_run notices g->failed and gives up) */
   if (g->failed || g->strs.failed || g->slens.failed) { g->failed = true; return 0; }
   if (!rehash(g, &g->shash, &g->scap, nstrs(g), true)) return 0;
-  uint32_t h = fnv(s, n, 2166136261u), k = h & (g->scap - 1);
+  uint32_t h = ghash(g, s, n), k = h & (g->scap - 1);
   for (; g->shash[k]; k = (k + 1) & (g->scap - 1)) {
     uint32_t i = g->shash[k] - 1;
     if (((uint32_t *)g->slens.p)[i] == n && memcmp(((const char **)g->strs.p)[i], s, n) == 0) return i;
@@ -88,7 +87,7 @@ static uint32_t konst(struct cg *g, int kind, int64_t v) {
   k.v = v;
   if (g->failed || g->consts.failed) { g->failed = true; return 0; }
   if (!rehash(g, &g->khash, &g->kcap, nconsts(g), false)) return 0;
-  uint32_t h = fnv(&k, sizeof k, 2166136261u), s = h & (g->kcap - 1);
+  uint32_t h = ghash(g, &k, sizeof k), s = h & (g->kcap - 1);
   for (; g->khash[s]; s = (s + 1) & (g->kcap - 1)) {
     struct img_const *e = &((struct img_const *)g->consts.p)[g->khash[s] - 1];
     if (e->kind == k.kind && e->v == k.v) return g->khash[s] - 1;
@@ -560,6 +559,7 @@ struct image *cg_run(struct comp *c) {
   if (!img) return NULL;
   struct cg g;
   memset(&g, 0, sizeof g);
+  hash_key_new(&g.key);
   g.c = c;
   g.img = img;
   g.code.hook = g.strs.hook = g.slens.hook = g.consts.hook = c->hook;

@@ -415,12 +415,60 @@ static int scalar(struct jp *j, const struct img_field *f, int64_t *out) {
 /* The schema's fields by owner (top level, then each list), for key lookup. */
 struct owner_fields { uint32_t n; const uint32_t *f; };
 
-static int find_key(const struct image *img, struct owner_fields of, const char *s, size_t n) {
-  for (uint32_t i = 0; i < of.n; i++) {
-    uint32_t name = img->fields[of.f[i]].name;
-    if (img->strlens[name] == n && memcmp(img->strs[name], s, n) == 0) return (int)i;
+/* Owners with at most this many fields are scanned; wider ones (a schema
+ * from a hostile file may have thousands of fields, and every key of every
+ * item would scan them all) go through a keyed hash table of field names. */
+#define SCAN_FIELDS 16
+
+static bool same_name(const struct image *img, uint32_t name, const char *s, size_t n) {
+  return img->strlens[name] == n && memcmp(img->strs[name], s, n) == 0;
+}
+
+/* The place of key s among the fields of `of` (owned by `owner`), or -1. */
+static int find_key(const struct jp *j, int owner, struct owner_fields of, const char *s, size_t n) {
+  const struct image *img = j->img;
+  if (of.n <= SCAN_FIELDS) {
+    for (uint32_t i = 0; i < of.n; i++)
+      if (same_name(img, img->fields[of.f[i]].name, s, n)) return (int)i;
+    return -1;
+  }
+  const struct reader *rd = j->rd;
+  const struct tier_vm *vm = j->vm;
+  uint16_t want = owner < 0 ? NO_LIST : (uint16_t)owner;
+  size_t mask = rd->cap_ftab - 1;
+  for (size_t k = hash_bytes(&vm->hkey, s, n) & mask; rd->ftab[k]; k = (k + 1) & mask) {
+    uint32_t fi = rd->ftab[k] - 1;
+    if (img->fields[fi].owner == want && same_name(img, img->fields[fi].name, s, n)) return (int)rd->fpos[fi];
   }
   return -1;
+}
+
+/* The hash table of the fields of every owner wider than SCAN_FIELDS. */
+static int index_wide_owners(struct tier_vm *vm, struct reader *rd, const uint32_t *start, const uint32_t *fields) {
+  const struct image *img = vm->rs->img;
+  uint32_t no = img->nlists + 1, nwide = 0;
+  for (uint32_t o = 0; o < no; o++) {
+    uint32_t n = start[o + 2] - start[o + 1];
+    if (n > SCAN_FIELDS) nwide += n;
+  }
+  if (nwide == 0) return TIER_OK;
+  size_t cap = 16;
+  while (cap < 2 * (size_t)nwide) cap *= 2;
+  rd->ftab = t_malloc(&vm->hook, cap * sizeof *rd->ftab);
+  if (!rd->ftab) return TIER_ENOMEM;
+  memset(rd->ftab, 0, cap * sizeof *rd->ftab);
+  rd->cap_ftab = cap;
+  for (uint32_t o = 0; o < no; o++) {
+    uint32_t b = start[o + 1], e = start[o + 2];
+    if (e - b <= SCAN_FIELDS) continue;
+    for (uint32_t i = b; i < e; i++) {
+      uint32_t fi = fields[i], name = img->fields[fi].name;
+      size_t k = hash_bytes(&vm->hkey, img->strs[name], img->strlens[name]) & (cap - 1);
+      while (rd->ftab[k]) k = (k + 1) & (cap - 1);
+      rd->ftab[k] = fi + 1;
+    }
+  }
+  return TIER_OK;
 }
 
 static int object(struct jp *j, int owner, int64_t *row, uint8_t *seen);
@@ -493,7 +541,7 @@ static int object(struct jp *j, int owner, int64_t *row, uint8_t *seen) {
       ws(j);
       if (j->p >= j->e || *j->p != ':') return syntax(j, j->p, "':' expected");
       j->p++;
-      int k = find_key(img, of, key, kn);
+      int k = find_key(j, owner, of, key, kn);
       if (k < 0) {
         j->scr = mark; /* unknown field: its name is not kept */
         if ((rc = skip(j, 1))) return rc;
@@ -529,27 +577,44 @@ static int object(struct jp *j, int owner, int64_t *row, uint8_t *seen) {
   return TIER_OK;
 }
 
+/* The owner number of a field: 0 the record, l + 1 list l. */
+static uint32_t owner_of(const struct img_field *f) { return f->owner == NO_LIST ? 0 : f->owner + 1u; }
+
 /* Build the per-owner field tables once per VM: the fields of owner o
  * (0 the record, l + 1 list l) are owner_fields[owner_start[o + 1] ..
- * owner_start[o + 2]). */
-static int index_fields(struct tier_vm *vm) {
+ * owner_start[o + 2]), in schema order, and fpos gives each field's place
+ * there.  A counting sort, so that the work is linear in the schema. */
+static int index_fields(struct tier_vm *vm, struct reader *rd) {
   const struct image *img = vm->rs->img;
   uint32_t no = img->nlists + 1;
-  vm->owner_start = t_malloc(&vm->hook, sizeof(uint32_t) * (no + 2));
-  vm->owner_fields = t_malloc(&vm->hook, sizeof(uint32_t) * (img->nfields + 1));
-  if (!vm->owner_start || !vm->owner_fields) return TIER_ENOMEM;
-  uint32_t at = 0, widest = 0;
-  vm->owner_start[0] = 0;
-  for (uint32_t o = 0; o < no; o++) {
-    vm->owner_start[o + 1] = at;
-    uint16_t owner = o == 0 ? NO_LIST : (uint16_t)(o - 1);
-    for (uint32_t f = 0; f < img->nfields; f++)
-      if (img->fields[f].owner == owner) vm->owner_fields[at++] = f;
-    if (at - vm->owner_start[o + 1] > widest) widest = at - vm->owner_start[o + 1];
+  uint32_t *start = t_malloc(&vm->hook, sizeof(uint32_t) * (no + 2));
+  uint32_t *fields = t_malloc(&vm->hook, sizeof(uint32_t) * (img->nfields + 1));
+  if (!rd->fpos) rd->fpos = t_malloc(&vm->hook, sizeof(uint32_t) * (img->nfields + 1));
+  if (!start || !fields || !rd->fpos) goto fail;
+  /* a counting sort by owner: counts, then each owner's end, then the
+   * fields placed from the back so that each end moves to its begin */
+  memset(start, 0, sizeof(uint32_t) * (no + 2));
+  for (uint32_t f = 0; f < img->nfields; f++) start[owner_of(&img->fields[f]) + 1]++;
+  uint32_t widest = 0;
+  for (uint32_t o = 1; o <= no; o++) {
+    if (start[o] > widest) widest = start[o];
+    start[o] += start[o - 1];
   }
-  vm->owner_start[no + 1] = at;
+  for (uint32_t f = img->nfields; f-- > 0;) fields[--start[owner_of(&img->fields[f]) + 1]] = f;
+  /* start[o + 1] is now where owner o begins; the last entry is the end */
+  start[no + 1] = img->nfields;
+  for (uint32_t o = 0; o < no; o++)
+    for (uint32_t i = start[o + 1]; i < start[o + 2]; i++) rd->fpos[fields[i]] = i - start[o + 1];
+  if (index_wide_owners(vm, rd, start, fields)) goto fail;
+  /* set last: a VM with owner_start has every table */
+  vm->owner_start = start;
+  vm->owner_fields = fields;
   vm->seen_size = 2 * widest + 2;
   return TIER_OK;
+fail:
+  t_free(&vm->hook, start, start ? sizeof(uint32_t) * (no + 2) : 0);
+  t_free(&vm->hook, fields, fields ? sizeof(uint32_t) * (img->nfields + 1) : 0);
+  return TIER_ENOMEM;
 }
 
 /* The id of a rejected record, when the record is readable JSON. */
@@ -582,7 +647,7 @@ int rec_parse(struct tier_vm *vm, const char *json, size_t len, struct record *o
   vm->res.id = NULL;
   if (!rd) { snprintf(vm->err, sizeof vm->err, "out of memory"); return TIER_ENOMEM; }
   const struct image *img = vm->rs->img;
-  if (!vm->owner_start && index_fields(vm)) { snprintf(vm->err, sizeof vm->err, "out of memory"); return TIER_ENOMEM; }
+  if (!vm->owner_start && index_fields(vm, rd)) { snprintf(vm->err, sizeof vm->err, "out of memory"); return TIER_ENOMEM; }
   if (!rd->items) {
     rd->items = t_malloc(&vm->hook, sizeof *rd->items * (img->nlists + 1));
     rd->cap_items = t_malloc(&vm->hook, sizeof *rd->cap_items * (img->nlists + 1));

@@ -35,8 +35,9 @@ void rec_enum_allowed(const struct image *img, const struct img_enum *e, char *o
 
 struct reader *reader_of(struct tier_vm *vm) {
   if (!vm->reader) {
-    vm->reader = t_malloc(&vm->hook, sizeof(struct reader));
-    if (vm->reader) memset(vm->reader, 0, sizeof(struct reader));
+    struct reader *rd = t_malloc(&vm->hook, sizeof(struct reader));
+    if (rd) memset(rd, 0, sizeof *rd);
+    vm->reader = rd;
   }
   return vm->reader;
 }
@@ -63,6 +64,8 @@ void rec_free(struct tier_vm *vm) {
   t_free(&vm->hook, rd->cap_items, rd->nitems * sizeof *rd->cap_items);
   t_free(&vm->hook, rd->scratch, rd->cap_scratch);
   t_free(&vm->hook, rd->seen, rd->cap_seen);
+  t_free(&vm->hook, rd->ftab, rd->cap_ftab * sizeof *rd->ftab);
+  t_free(&vm->hook, rd->fpos, (vm->rs->img->nfields + 1) * sizeof *rd->fpos);
   t_free(&vm->hook, rd, sizeof *rd);
   vm->reader = NULL;
 }
@@ -189,16 +192,12 @@ static int scalar(struct ctx *c, const struct img_field *f, json_t *v, int64_t *
   return fault(c, "field has an unknown type");
 }
 
-/* Parse one record.  On TIER_ERECORD, vm->err and vm->path say what and
- * where; the vm keeps the id (if readable) in vm->res.id. */
-/* Intern a text value: equal texts in one record get one handle.  Hash
- * entries carry the record's generation, so a new record starts with an
- * empty table without clearing it. */
-static uint32_t str_hash(const char *s, size_t n) {
-  uint32_t k = 2166136261u;
-  for (size_t j = 0; j < n; j++) k = (k ^ (uint8_t)s[j]) * 16777619u;
-  return k;
-}
+/* Intern a text value: equal texts in one record get one handle (the
+ * index of its first occurrence).  Open addressing with linear probing over
+ * the VM's keyed hash, so that no record can make its texts collide; the
+ * hash is kept with the text for count distinct.  Entries carry the
+ * record's generation, so a new record starts with an empty table without
+ * clearing it. */
 int rec_intern(struct tier_vm *vm, struct reader *rd, uint32_t *nstrs, const char *s, size_t n, int64_t *out) {
   uint64_t g = (uint64_t)rd->gen << 32;
   if (2 * (size_t)((*nstrs) + 1) > rd->cap_hash) {
@@ -209,20 +208,24 @@ int rec_intern(struct tier_vm *vm, struct reader *rd, uint32_t *nstrs, const cha
     rd->cap_hash = nc;
     memset(h, 0, nc * sizeof *h);
     for (uint32_t i = 0; i < (*nstrs); i++) { /* rehash this record's texts */
-      uint32_t k = str_hash(rd->strs[i].p, rd->strs[i].n) & (uint32_t)(nc - 1);
-      while (h[k] >> 32 == rd->gen && (uint32_t)h[k]) k = (k + 1) & (uint32_t)(nc - 1);
+      uint32_t k = rd->strs[i].hash & (uint32_t)(nc - 1);
+      for (rd->probes++; h[k] >> 32 == rd->gen && (uint32_t)h[k]; rd->probes++) k = (k + 1) & (uint32_t)(nc - 1);
       h[k] = g | (i + 1);
     }
   }
-  uint32_t mask = (uint32_t)(rd->cap_hash - 1), k = str_hash(s, n) & mask;
+  uint32_t hash = (uint32_t)hash_bytes(&vm->hkey, s, n);
+  uint32_t mask = (uint32_t)(rd->cap_hash - 1), k = hash & mask;
   for (; rd->hash[k] >> 32 == rd->gen && (uint32_t)rd->hash[k]; k = (k + 1) & mask) {
+    rd->probes++;
     uint32_t i = (uint32_t)rd->hash[k] - 1;
     const struct rec_str *e = &rd->strs[i];
-    if (e->n == n && memcmp(e->p, s, n) == 0) { *out = i; return TIER_OK; }
+    if (e->hash == hash && e->n == n && memcmp(e->p, s, n) == 0) { *out = i; return TIER_OK; }
   }
+  rd->probes++;
   if (n > UINT32_MAX || !grow(vm, (void **)&rd->strs, &rd->cap_strs, (*nstrs) + 1, sizeof *rd->strs)) return TIER_ENOMEM;
   rd->strs[(*nstrs)].p = s;
   rd->strs[(*nstrs)].n = (uint32_t)n;
+  rd->strs[(*nstrs)].hash = hash;
   rd->hash[k] = g | ((*nstrs) + 1);
   *out = (*nstrs)++;
   return TIER_OK;

@@ -16,12 +16,15 @@ struct reader {
   struct rec_str *strs; size_t cap_strs;
   uint64_t *hash; size_t cap_hash; /* (generation << 32) | (index + 1) */
   uint32_t gen;            /* bumped per record: clears the table for free */
+  uint64_t probes;         /* slots looked at by rec_intern, in all records (tests count work with it) */
   size_t nslots;
   void *root;              /* jansson tree (reference reader): strings point into it */
   /* streaming reader (json.c) */
   int64_t **items; size_t *cap_items; uint32_t nitems; /* per list: item slots */
   char *scratch; size_t cap_scratch;   /* decoded strings of the current record */
   uint8_t *seen; size_t cap_seen;      /* fields seen in the current object */
+  uint32_t *ftab; size_t cap_ftab;     /* field names of wide owners: field index + 1 */
+  uint32_t *fpos;                      /* field index -> its place among its owner's */
   char idbuf[128];                     /* the id of a rejected record */
 };
 

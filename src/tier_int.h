@@ -116,6 +116,16 @@ bool utf8_valid(const char *s, size_t n, size_t *bad);
 struct suggest { const char *best; size_t dist; };
 void suggest_try(struct suggest *s, const char *want, const char *cand);
 
+/* ---- keyed hashing ---------------------------------------------------------- */
+/* SipHash-2-4 (libsodium's crypto_shorthash) under a random key made once
+ * per table owner: every hash table whose keys a record, a source or a
+ * bytecode file chooses uses it, so that nobody can choose keys that collide
+ * (hash flooding).  Nothing printed depends on the key: tables hand out
+ * indices in insertion order. */
+struct hash_key { uint8_t k[16]; };
+void hash_key_new(struct hash_key *k);
+uint64_t hash_bytes(const struct hash_key *k, const void *p, size_t n);
+
 /* ---- types ------------------------------------------------------------------ */
 enum ty_kind {
   TY_ERROR = 0, TY_TEXT, TY_INT, TY_NUMBER, TY_MONEY, TY_BOOL, TY_DATE,
@@ -231,7 +241,11 @@ int op_noperands(int fmt);
 
 /* ---- packed records --------------------------------------------------------- */
 struct rec_list { uint32_t n; int64_t *items; /* n * width slots */ };
-struct rec_str { const char *p; uint32_t n; };
+struct rec_str {
+  const char *p;
+  uint32_t n;
+  uint32_t hash; /* keyed hash of the text (the VM's key), for count distinct */
+};
 struct record {
   int64_t *top;
   struct rec_list *lists;

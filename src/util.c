@@ -8,6 +8,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <sodium.h>
+
 #include "tier_int.h"
 
 /* ---- allocator hook ------------------------------------------------------- */
@@ -199,6 +201,24 @@ bool utf8_valid(const char *s, size_t n, size_t *bad) {
     i += len;
   }
   return true;
+}
+
+/* ---- keyed hashing ------------------------------------------------------------ */
+
+_Static_assert(sizeof(struct hash_key) == crypto_shorthash_KEYBYTES, "SipHash key size");
+
+void hash_key_new(struct hash_key *k) {
+  /* sodium_init is idempotent and thread-safe; if it fails (no entropy
+   * source at all) the key stays fixed, which costs only the protection */
+  memset(k->k, 0x5a, sizeof k->k);
+  if (sodium_init() >= 0) randombytes_buf(k->k, sizeof k->k);
+}
+
+uint64_t hash_bytes(const struct hash_key *k, const void *p, size_t n) {
+  uint64_t v; /* the bytes' order is the host's: nothing outside the process sees a hash */
+  _Static_assert(sizeof v == crypto_shorthash_BYTES, "SipHash output size");
+  crypto_shorthash((unsigned char *)&v, (const unsigned char *)p, n, k->k);
+  return v;
 }
 
 /* ---- diagnostics ------------------------------------------------------------------ */

@@ -144,6 +144,7 @@ tier_vm *tier_vm_new(const tier_ruleset *rs, const tier_options *opt) {
   memset(vm, 0, sizeof *vm);
   vm->rs = rs;
   vm->hook = hook;
+  hash_key_new(&vm->hkey);
   const struct image *img = rs->img;
   vm->stack = t_malloc(&hook, sizeof(int64_t) * (img->max_stack + 1));
   vm->regs = t_malloc(&hook, sizeof(int64_t) * (img->nmetrics + 1));
@@ -420,9 +421,8 @@ int vm_run(struct tier_vm *vm, uint32_t entry, const struct record *r, int64_t a
     uint64_t key = (uint64_t)*--sp;
     if (key == (uint64_t)TIER_NONE) vmbreak;
     struct dset *d = &vm->dsets[A];
-    uint64_t h = key * 0x9E3779B97F4A7C15ull;
-    uint32_t mask = vm->dcap - 1, s = (uint32_t)(h >> 32) & mask;
-    while (d->gens[s] == d->gen && d->keys[s] != key) s = (s + 1) & mask;
+    uint32_t mask = vm->dcap - 1, s = (uint32_t)hash_bytes(&vm->hkey, &key, sizeof key) & mask;
+    for (vm->probes++; d->gens[s] == d->gen && d->keys[s] != key; vm->probes++) s = (s + 1) & mask;
     if (d->gens[s] != d->gen) {
       /* the set is sized for the record's longest list; more adds than that
        * (several loops into one set) must not fill it */
@@ -440,10 +440,10 @@ int vm_run(struct tier_vm *vm, uint32_t entry, const struct record *r, int64_t a
     if (h == TIER_NONE) vmbreak;
     if (!text_of(rs, r, h, &ta, &la)) goto badtext;
     struct dset *d = &vm->dsets[A];
-    uint64_t hash = 1469598103934665603ull;
-    for (uint32_t i = 0; i < la; i++) hash = (hash ^ (uint8_t)ta[i]) * 1099511628211ull;
-    uint32_t mask = vm->dcap - 1, s = (uint32_t)(hash >> 32) & mask;
-    for (; d->gens[s] == d->gen; s = (s + 1) & mask) {
+    /* a record's text carries its hash (record.c); a constant's is made here */
+    uint32_t hash = h & TEXT_CONST ? (uint32_t)hash_bytes(&vm->hkey, ta, la) : r->strs[h].hash;
+    uint32_t mask = vm->dcap - 1, s = hash & mask;
+    for (vm->probes++; d->gens[s] == d->gen; s = (s + 1) & mask, vm->probes++) {
       if (!text_of(rs, r, (int64_t)d->keys[s], &tb, &lb)) goto badtext;
       if (la == lb && memcmp(ta, tb, la) == 0) break;
     }

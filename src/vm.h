@@ -45,6 +45,8 @@ struct tier_vm {
    * generation, so that clearing one is a counter increment */
   struct dset { uint64_t *keys; uint32_t *gens; uint32_t gen, n; } dsets[MAX_DSETS];
   uint32_t dcap;
+  struct hash_key hkey;     /* the sets' SipHash key */
+  uint64_t probes;          /* set slots looked at, in all records (tests count work with it) */
   struct eval ev;
   struct record rec;
   void *reader;             /* record.c's buffers */

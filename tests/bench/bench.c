@@ -296,6 +296,7 @@ static void pack_copy(const struct image *img, const struct record *r, struct pa
     if (r->strs[s].n) memcpy(tx, r->strs[s].p, r->strs[s].n);
     st[s].p = tx;
     st[s].n = r->strs[s].n;
+    st[s].hash = r->strs[s].hash;
     tx += r->strs[s].n;
   }
   p->rec.top = sl;

@@ -1,0 +1,258 @@
+/*
+ * test_flood.c - hash flooding: keys chosen to collide under an unkeyed hash
+ * must cost linear work.  Each test builds such keys for the hash the table
+ * used before it was keyed (FNV-1a for the record's texts and for texts in
+ * count distinct, a multiplicative hash for values in count distinct), reads
+ * N and then 2N of them, and checks that the slots looked at (the tables'
+ * probe counters) roughly double rather than quadruple.  Work is counted,
+ * never timed.  Also: the field names of a wide schema are found through
+ * their own keyed table.
+ */
+#include "testutil.h"
+#include "record.h"
+
+/* A small deterministic generator, so that the inputs are the same every run. */
+static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
+static uint64_t rng(void) {
+  uint64_t z = (rng_state += 0x9E3779B97F4A7C15ull);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+static const char ALNUM[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+#define BLOCK 6
+
+static uint32_t fnv32(uint32_t h, const char *s, size_t n) {
+  for (size_t i = 0; i < n; i++) h = (h ^ (uint8_t)s[i]) * 16777619u;
+  return h;
+}
+
+/* Two different 6-character blocks that take FNV-1a-32 from state `st` to
+ * the same state (a birthday search: about 2^16 tries); returns that state. */
+static uint32_t collide_pair(uint32_t st, char a[BLOCK], char b[BLOCK]) {
+  enum { BITS = 20 };
+  static char seen[1u << BITS][BLOCK];
+  static uint32_t seen_h[1u << BITS];
+  static uint8_t used[1u << BITS];
+  memset(used, 0, sizeof used);
+  for (;;) {
+    char blk[BLOCK];
+    for (int i = 0; i < BLOCK; i++) blk[i] = ALNUM[rng() % (sizeof ALNUM - 1)];
+    uint32_t h = fnv32(st, blk, BLOCK), k = h >> (32 - BITS);
+    if (used[k] && seen_h[k] == h && memcmp(seen[k], blk, BLOCK) != 0) {
+      memcpy(a, seen[k], BLOCK);
+      memcpy(b, blk, BLOCK);
+      return h;
+    }
+    used[k] = 1;
+    seen_h[k] = h;
+    memcpy(seen[k], blk, BLOCK);
+  }
+}
+
+/* 2^k texts of 6k characters with one FNV-1a-32 hash: every choice of one
+ * block from each of k colliding pairs. */
+static char (*fnv_names(int k))[BLOCK * 16 + 1] {
+  static char pairs[16][2][BLOCK];
+  uint32_t st = 2166136261u;
+  for (int i = 0; i < k; i++) st = collide_pair(st, pairs[i][0], pairs[i][1]);
+  char (*names)[BLOCK * 16 + 1] = calloc((size_t)1 << k, sizeof *names);
+  assert_non_null(names);
+  for (uint32_t n = 0; n < (1u << k); n++) {
+    for (int i = 0; i < k; i++) memcpy(names[n] + BLOCK * i, pairs[i][(n >> i) & 1], BLOCK);
+    names[n][BLOCK * k] = 0;
+  }
+  return names;
+}
+
+static tier_ruleset *compile_or_fail(const char *src) {
+  char *diag = NULL;
+  tier_ruleset *rs = tu_compile(src, &diag);
+  if (!rs) fprintf(stderr, "%s", diag);
+  free(diag);
+  assert_non_null(rs);
+  return rs;
+}
+
+static const char *SCHEMA =
+    "enum k { a }\n"
+    "record { id: text; partner type: k; items: list { name: text; n: int; } }\n"
+    "metric names = count distinct name in items;\n"
+    "metric numbers = count distinct n in items;\n"
+    "tier T a < names >= 1; numbers >= 1; >\n";
+
+/* A record whose items carry the given names and numbers. */
+static char *record_json(char (*names)[BLOCK * 16 + 1], const int64_t *nums, size_t n) {
+  size_t cap = 64 + n * (BLOCK * 16 + 64);
+  char *s = malloc(cap);
+  assert_non_null(s);
+  size_t at = (size_t)snprintf(s, cap, "{\"id\":\"F\",\"type\":\"a\",\"items\":[");
+  for (size_t i = 0; i < n; i++)
+    at += (size_t)snprintf(s + at, cap - at, "%s{\"name\":\"%s\",\"n\":%lld}", i ? "," : "", names ? names[i] : "x",
+                           nums ? (long long)nums[i] : 0LL);
+  snprintf(s + at, cap - at, "]}");
+  return s;
+}
+
+/* Evaluate one record on a fresh VM; the probes of its text table and of
+ * its count distinct sets. */
+static void probes_of(tier_ruleset *rs, const char *json, uint64_t *text, uint64_t *sets) {
+  tier_vm *vm = tier_vm_new(rs, NULL);
+  assert_non_null(vm);
+  const tier_result *r;
+  int rc = tier_eval_json(vm, json, strlen(json), TIER_NONE, &r);
+  if (rc) fprintf(stderr, "%s\n", tier_vm_error(vm));
+  assert_int_equal(rc, TIER_OK);
+  *text = ((struct reader *)vm->reader)->probes;
+  *sets = vm->probes;
+  tier_vm_free(vm);
+}
+
+/* Work for 2N keys over work for N: about 2 when each key costs O(1). */
+static void assert_linear(const char *what, uint64_t n1, uint64_t w1, uint64_t w2) {
+  fprintf(stderr, "%s: %llu keys %llu probes, twice the keys %llu probes (x%.2f)\n", what, (unsigned long long)n1,
+          (unsigned long long)w1, (unsigned long long)w2, (double)w2 / (double)w1);
+  assert_true(w1 <= 8 * n1);      /* a few slots per key, not a chain */
+  assert_true(w2 * 10 <= w1 * 25); /* doubling the keys at most 2.5 times the work */
+}
+
+/* The record's text table: person names built to collide under FNV-1a. */
+static void test_record_texts(void **st) {
+  (void)st;
+  tier_ruleset *rs = compile_or_fail(SCHEMA);
+  uint64_t t1, t2, s;
+  char (*names)[BLOCK * 16 + 1] = fnv_names(13);
+  char *half = record_json(names, NULL, 1u << 12), *full = record_json(names, NULL, 1u << 13);
+  probes_of(rs, half, &t1, &s);
+  probes_of(rs, full, &t2, &s);
+  assert_linear("record texts", 1u << 12, t1, t2);
+  free(half);
+  free(full);
+  free(names);
+  tier_ruleset_free(rs);
+}
+
+/* The FNV-1a-64 slot count distinct used for texts: (h >> 32) & mask. */
+static uint32_t old_text_slot(const char *s, uint32_t mask) {
+  uint64_t h = 1469598103934665603ull;
+  for (; *s; s++) h = (h ^ (uint8_t)*s) * 1099511628211ull;
+  return (uint32_t)(h >> 32) & mask;
+}
+
+/* The set's capacity for a record whose longest list has n items (vm.c). */
+static uint32_t set_cap(uint32_t n) {
+  uint32_t c = 16;
+  while (c < 2 * n + 2) c *= 2;
+  return c;
+}
+
+/* count distinct over texts: n texts that all fell in slot 0 of the old set. */
+static void text_keys(uint32_t n, char (*names)[BLOCK * 16 + 1]) {
+  uint32_t mask = set_cap(n) - 1;
+  for (uint32_t i = 0; i < n;) {
+    char *s = names[i];
+    for (int c = 0; c < 10; c++) s[c] = ALNUM[rng() % (sizeof ALNUM - 1)];
+    s[10] = 0;
+    if (old_text_slot(s, mask) == 0) i++;
+  }
+}
+
+/* count distinct over integers: n values within the int range that all fell
+ * in slot 0 of the old multiplicative hash ((v * 0x9E37...) >> 32) & mask. */
+static void int_keys(uint32_t n, int64_t *out) {
+  uint32_t mask = set_cap(n) - 1;
+  const uint64_t phi = 0x9E3779B97F4A7C15ull;
+  uint64_t inv = phi; /* phi^-1 mod 2^64 by Newton's iteration */
+  for (int i = 0; i < 6; i++) inv *= 2 - phi * inv;
+  for (uint32_t i = 0; i < n;) {
+    /* a product whose slot bits are zero, mapped back to its factor */
+    uint64_t y = (rng() & ~((uint64_t)mask << 32));
+    uint64_t v = y * inv;
+    if (v <= (uint64_t)LIM_INT && ((v * phi) >> 32 & mask) == 0) out[i++] = (int64_t)v;
+  }
+}
+
+static void test_distinct_sets(void **st) {
+  (void)st;
+  tier_ruleset *rs = compile_or_fail(SCHEMA);
+  enum { N = 1024 };
+  char (*names)[BLOCK * 16 + 1] = calloc(2 * N, sizeof *names);
+  int64_t *nums = calloc(2 * N, sizeof *nums);
+  assert_true(names && nums);
+  uint64_t t, s1, s2;
+  /* texts */
+  text_keys(N, names);
+  char *json = record_json(names, NULL, N);
+  probes_of(rs, json, &t, &s1);
+  free(json);
+  text_keys(2 * N, names);
+  json = record_json(names, NULL, 2 * N);
+  probes_of(rs, json, &t, &s2);
+  free(json);
+  assert_linear("count distinct texts", N, s1, s2);
+  /* integers (the names all equal, so that the text set stays small) */
+  int_keys(N, nums);
+  json = record_json(NULL, nums, N);
+  probes_of(rs, json, &t, &s1);
+  free(json);
+  int_keys(2 * N, nums);
+  json = record_json(NULL, nums, 2 * N);
+  probes_of(rs, json, &t, &s2);
+  free(json);
+  assert_linear("count distinct integers", N, s1, s2);
+  free(names);
+  free(nums);
+  tier_ruleset_free(rs);
+}
+
+/* Keys of an object with many fields are found through a hash table of the
+ * field names (json.c, SCAN_FIELDS): every field lands in its slot whatever
+ * the order of the keys, and unknown keys are passed over. */
+static void test_wide_schema(void **st) {
+  (void)st;
+  enum { NTOP = 40, NITEM = 24 };
+  char src[4096], json[8192];
+  size_t at = (size_t)snprintf(src, sizeof src, "enum k { a }\nrecord { id: text; partner type: k; ");
+  for (int i = 0; i < NTOP; i++) at += (size_t)snprintf(src + at, sizeof src - at, "f%d: int; ", i);
+  at += (size_t)snprintf(src + at, sizeof src - at, "items: list { ");
+  for (int i = 0; i < NITEM; i++) at += (size_t)snprintf(src + at, sizeof src - at, "g%d: int; ", i);
+  snprintf(src + at, sizeof src - at, "} }\ntier T a < >\n");
+  tier_ruleset *rs = compile_or_fail(src);
+  /* keys in reverse order, with unknown ones between */
+  at = (size_t)snprintf(json, sizeof json, "{\"items\":[{");
+  for (int i = NITEM - 1; i >= 0; i--) at += (size_t)snprintf(json + at, sizeof json - at, "\"g%d\":%d,\"x%d\":0,", i, 1000 + i, i);
+  at += (size_t)snprintf(json + at, sizeof json - at, "\"g\":1}]");
+  for (int i = NTOP - 1; i >= 0; i--) at += (size_t)snprintf(json + at, sizeof json - at, ",\"f%d\":%d,\"f%d_\":1", i, i, i);
+  snprintf(json + at, sizeof json - at, ",\"id\":\"W\",\"type\":\"a\"}");
+  tier_vm *vm = tier_vm_new(rs, NULL);
+  assert_non_null(vm);
+  struct record rec;
+  int rc = rec_parse(vm, json, strlen(json), &rec);
+  if (rc) fprintf(stderr, "%s\n", tier_vm_error(vm));
+  assert_int_equal(rc, TIER_OK);
+  const struct image *img = rs->img;
+  int checked = 0;
+  for (uint32_t f = 0; f < img->nfields; f++) {
+    const char *name = img_str(img, img->fields[f].name);
+    int k = atoi(name + 1);
+    if (name[0] == 'f') { assert_int_equal(rec.top[img->fields[f].slot], k); checked++; }
+    if (name[0] == 'g') { assert_int_equal(rec.lists[0].items[img->fields[f].slot], 1000 + k); checked++; }
+  }
+  assert_int_equal(checked, NTOP + NITEM);
+  /* a missing field is still found missing */
+  const char *missing = "{\"id\":\"W\",\"type\":\"a\"}";
+  assert_int_equal(rec_parse(vm, missing, strlen(missing), &rec), TIER_ERECORD);
+  assert_string_equal(tier_vm_error_path(vm), "$.f0");
+  tier_vm_free(vm);
+  tier_ruleset_free(rs);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_record_texts),
+      cmocka_unit_test(test_distinct_sets),
+      cmocka_unit_test(test_wide_schema),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
