@@ -61,6 +61,8 @@ typedef struct tier_options {
   int strip;               /* leave the debug section out of compiled bytecode */
   const uint8_t *trust_key; /* 32-byte Ed25519 public key: when set, tier_load
                               accepts only files signed with this key */
+  int all_requirements;    /* tier_vm_new: results list every requirement, met or
+                              not (tier_result.reqs), not only the unmet ones */
 } tier_options;
 
 /* ---- diagnostics ------------------------------------------------------- */
@@ -112,19 +114,80 @@ TIER_API const char *tier_ruleset_version(const tier_ruleset *rs); /* empty if n
 /* Source hash as 64 hex digits, NUL-terminated. */
 TIER_API void tier_ruleset_hash(const tier_ruleset *rs, char out[65]);
 
+/* ---- walking a ruleset ------------------------------------------------------ */
+/* Partner types, tiers and requirements by index, as results name them
+ * (tier_result.type_index, tier_index; tier_req_result.index).  Tiers are in
+ * the order written, which is each partner type's ladder from the bottom.
+ * Strings live as long as the ruleset. */
+typedef struct tier_info {
+  const char *name;
+  int type_index;          /* its partner type (tier_ruleset_type) */
+  int position;            /* its place in that type's ladder, from 0 */
+  unsigned sustained;      /* `sustained N months`: N; 0 if none */
+  size_t first_req, nreqs; /* its requirements are first_req .. first_req + nreqs - 1 */
+  const char *file;        /* source position (NULL when stripped) */
+  unsigned line, column;
+} tier_info;
+
+typedef struct tier_req_info {
+  int tier_index;          /* the tier it belongs to */
+  const char *section, *label; /* NULL when the rule has none */
+  const char *rule;        /* the rule's source text */
+  const char *metric;      /* when it compares one metric (or field) with a */
+  const char *op;          /* constant: its name and ">=", "==", ...; else NULL */
+  const char *file;        /* source position (NULL when stripped) */
+  unsigned line, column;
+} tier_req_info;
+
+/* Counts; the getters return TIER_OK, or TIER_EUSAGE for an index out of
+ * range (out is then untouched).  tier_ruleset_type returns NULL then. */
+TIER_API size_t tier_ruleset_ntypes(const tier_ruleset *rs);
+TIER_API const char *tier_ruleset_type(const tier_ruleset *rs, size_t i);
+TIER_API size_t tier_ruleset_ntiers(const tier_ruleset *rs);
+TIER_API int tier_ruleset_tier(const tier_ruleset *rs, size_t i, tier_info *out);
+TIER_API size_t tier_ruleset_nreqs(const tier_ruleset *rs);
+TIER_API int tier_ruleset_req(const tier_ruleset *rs, size_t i, tier_req_info *out);
+
 /* ---- evaluating ------------------------------------------------------------ */
 typedef struct tier_vm tier_vm;
 TIER_API tier_vm *tier_vm_new(const tier_ruleset *rs, const tier_options *opt);
 TIER_API void tier_vm_free(tier_vm *vm);
 
-/* One requirement of a tier and its outcome. */
+/* The type of a value in a result: the types fields and metrics have. */
+enum tier_type {
+  TIER_TYPE_NONE = 0,
+  TIER_TYPE_TEXT,
+  TIER_TYPE_INT,
+  TIER_TYPE_NUMBER,
+  TIER_TYPE_MONEY,  /* exact cents; shown in currency units: 1499.99 */
+  TIER_TYPE_BOOL,
+  TIER_TYPE_DATE,   /* YYYY-MM-DD */
+  TIER_TYPE_ENUM
+};
+
+/* One requirement of a tier, or a tier's `sustained N months` clause, and
+ * its outcome at the evaluation date.  The strings point into the ruleset
+ * or the VM and live as long as the result. */
 typedef struct tier_req_result {
-  const char *tier, *section, *label, *rule; /* section/label may be NULL */
+  const char *tier;        /* the tier's name */
+  const char *section, *label; /* NULL when the rule has none */
+  const char *rule;        /* the rule's source text; "sustained" for a sustained clause */
   int met;
-  const char *metric;      /* NULL unless the rule compares a metric with a constant */
-  char actual[40], required[40]; /* formatted values when metric != NULL */
-  int numeric;             /* actual and required are numbers (int, money, number) */
-  const char *op;          /* the comparison when metric != NULL: ">=", "==", ... */
+  int index;               /* the requirement's index in the ruleset (tier_ruleset_requirement);
+                              -1 for a sustained clause */
+  int tier_index;          /* the tier's index in the ruleset (tier_ruleset_tier) */
+  /* When the rule compares one metric (or field) with a constant: */
+  const char *metric;      /* its name; NULL for any other rule */
+  const char *op;          /* the comparison: ">=", "==", ... */
+  int type;                /* enum tier_type of both values */
+  int missing;             /* the metric has no value (a missing field, the min of
+                              nothing); actual is then "none" */
+  char actual[40], required[40]; /* the values as text: numbers as JSON numbers
+                              (1500, 1499.99; "inf" or "-inf" for an infinite
+                              number), dates YYYY-MM-DD, true/false, enum values
+                              and texts as they are */
+  double actual_value, required_value; /* int, money (currency units) and number
+                              values as doubles, for ratios and charts; 0 otherwise */
   const char *file;        /* source position of the rule (NULL when stripped) */
   unsigned line, column;
   char need[128];          /* when not met: the smallest change that would meet it,
@@ -134,14 +197,26 @@ typedef struct tier_req_result {
   int sustained;           /* months, when this entry stands for `sustained N months` */
 } tier_req_result;
 
+/* The outcome of evaluating one record, computed once by the evaluation:
+ * every output (JSON, CSV, a table, an explanation, a report) is made from
+ * this structure alone. */
 typedef struct tier_result {
   const char *id;          /* the record's "id" field, or NULL */
   const char *type;        /* partner type value */
   int64_t asof;            /* days since 1970-01-01 */
   const char *tier;        /* highest tier held, NULL if none */
   const char *next;        /* lowest tier not held, NULL at the top */
-  size_t nunmet;
-  const tier_req_result *unmet;
+  size_t nunmet;           /* the requirements of next that do not hold, */
+  const tier_req_result *unmet; /* its failing sustained clause last */
+  size_t nreqs;            /* with tier_options.all_requirements: every requirement */
+  const tier_req_result *reqs; /* of every tier of the partner's type, met or not, in
+                              ladder order (a tier's requirements, then its sustained
+                              clause); otherwise 0 and NULL */
+  int type_index;          /* the partner type (tier_ruleset_type), -1 if none */
+  int tier_index;          /* the tier held and the next one (tier_ruleset_tier), */
+  int next_index;          /* -1 if none */
+  const char *rules_version; /* the ruleset's version, "" if none */
+  const char *rules_hash;  /* the ruleset's source hash, 64 hex digits */
 } tier_result;
 
 /* Evaluate one record given as JSON text.  asof: days since 1970-01-01 to

@@ -6,17 +6,21 @@
 
 #include "diff.h"
 
-int diff_pos(const struct image *img, int t) {
-  if (t < 0) return -1;
-  int pos = 0;
-  for (int i = 0; i < t; i++) pos += img->tiers[i].ptype == img->tiers[t].ptype;
-  return pos;
+/* The place of tier index t in its type's ladder, -1 for none. */
+static int ladder_pos(const tier_ruleset *rs, int t) {
+  tier_info T;
+  return t >= 0 && tier_ruleset_tier(rs, (size_t)t, &T) == TIER_OK ? T.position : -1;
 }
 
-static const char *type_name(const struct image *img, uint32_t ptype) {
-  if (img->partner_field < 0) return "?";
-  const struct img_enum *e = &img->enums[img->fields[img->partner_field].ref];
-  return ptype < e->nvals ? img_str(img, e->vals[ptype]) : "?";
+/* The names of the tiers of partner type `type` in rs, in ladder order. */
+static int ladder(const tier_ruleset *rs, const char *type, const char **names) {
+  int n = 0;
+  tier_info T;
+  for (size_t i = 0; tier_ruleset_tier(rs, i, &T) == TIER_OK; i++) {
+    const char *tn = tier_ruleset_type(rs, (size_t)T.type_index);
+    if (tn && !strcmp(tn, type) && n < DIFF_MAX_LADDER) names[n++] = T.name;
+  }
+  return n;
 }
 
 void diff_init(struct diff *d, const struct tier_ruleset *old, const struct tier_ruleset *new_, const char *op,
@@ -35,20 +39,17 @@ static struct diff_type *type_of(struct diff *d, const char *name) {
   struct diff_type *t = &d->types[d->ntypes++];
   snprintf(t->name, sizeof t->name, "%s", name);
   /* the two ladders of this type */
-  const struct image *io = d->old->img, *in = d->new_->img;
-  for (uint32_t i = 0; i < io->ntiers; i++)
-    if (!strcmp(type_name(io, io->tiers[i].ptype), name) && t->nold < DIFF_MAX_LADDER) t->old_names[t->nold++] = img_str(io, io->tiers[i].name);
-  for (uint32_t i = 0; i < in->ntiers; i++)
-    if (!strcmp(type_name(in, in->tiers[i].ptype), name) && t->nnew < DIFF_MAX_LADDER) t->new_names[t->nnew++] = img_str(in, in->tiers[i].name);
+  t->nold = ladder(d->old, name, t->old_names);
+  t->nnew = ladder(d->new_, name, t->new_names);
   return t;
 }
 
 
-void diff_add(struct diff *d, struct tier_vm *vo, const tier_result *ro, struct tier_vm *vn, const tier_result *rn) {
+void diff_add(struct diff *d, const tier_result *ro, const tier_result *rn) {
   d->partners++;
   struct diff_type *t = type_of(d, rn->type ? rn->type : "?");
   if (!t) return;
-  int po = diff_pos(vo->rs->img, vo->ev.tier), pn = diff_pos(vn->rs->img, vn->ev.tier);
+  int po = ladder_pos(d->old, ro->tier_index), pn = ladder_pos(d->new_, rn->tier_index);
   if (po >= DIFF_MAX_LADDER || pn >= DIFF_MAX_LADDER) return;
   t->matrix[po + 1][pn + 1]++;
   if (pn > po) t->up++;
@@ -116,9 +117,11 @@ void diff_error(struct diff *d, long record, const char *id, const char *which, 
   buf_u8(j, '}');
 }
 
-static void ruleset_line(struct buf *b, const struct tier_ruleset *rs, const char *path) {
+static void ruleset_line(struct buf *b, const tier_ruleset *rs, const char *path) {
   const char *n = tier_ruleset_name(rs), *v = tier_ruleset_version(rs);
-  buf_printf(b, "%s%s%s (%s, rules %.16s)", *n ? n : "ruleset", *v ? " " : "", v, path, rs->hash_hex);
+  char hash[65];
+  tier_ruleset_hash(rs, hash);
+  buf_printf(b, "%s%s%s (%s, rules %.16s)", *n ? n : "ruleset", *v ? " " : "", v, path, hash);
 }
 
 void diff_render(const struct diff *d, int fmt, struct buf *b) {

@@ -30,11 +30,9 @@ struct diff {
 void diff_init(struct diff *d, const struct tier_ruleset *old, const struct tier_ruleset *new_, const char *op,
                const char *np);
 /* One partner evaluated under both rulesets. */
-void diff_add(struct diff *d, struct tier_vm *vo, const tier_result *ro, struct tier_vm *vn, const tier_result *rn);
+void diff_add(struct diff *d, const tier_result *ro, const tier_result *rn);
 void diff_error(struct diff *d, long record, const char *id, const char *which, const char *err, const char *path);
 void diff_render(const struct diff *d, int fmt, struct buf *out);
 void diff_free(struct diff *d);
-/* position of tier index t in its type's ladder, -1 for none */
-int diff_pos(const struct image *img, int t);
 
 #endif

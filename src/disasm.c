@@ -111,8 +111,8 @@ void dis_image(const struct image *img, const char *what, struct buf *b) {
       buf_printf(b, "  r%-4u @%04u  %s%s%s", q, R->code, R->section == NO_STR ? "" : img_str(img, R->section),
                  R->section == NO_STR ? "" : ": ", img_str(img, R->rule));
       if (R->metric >= 0 || R->field >= 0) {
-        if (R->metric >= 0) buf_printf(b, "   [m%d %s ", R->metric, out_cmp_text(R->cmp));
-        else buf_printf(b, "   [%s %s ", img_str(img, img->fields[img_top_field(img, (uint32_t)R->field)].name), out_cmp_text(R->cmp));
+        if (R->metric >= 0) buf_printf(b, "   [m%d %s ", R->metric, cmp_text(R->cmp));
+        else buf_printf(b, "   [%s %s ", img_str(img, img->fields[img_top_field(img, (uint32_t)R->field)].name), cmp_text(R->cmp));
         const_text(img, R->konst, b);
         buf_u8(b, ']');
       }

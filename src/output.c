@@ -9,11 +9,6 @@
 
 #include "output.h"
 
-const char *out_cmp_text(int cmp) {
-  static const char *t[] = {"?", "==", "!=", "<", "<=", ">", ">="};
-  return cmp >= 1 && cmp <= 6 ? t[cmp] : "?";
-}
-
 void out_json_str(struct buf *b, const char *s, size_t n) {
   buf_u8(b, '"');
   size_t run = 0;
@@ -85,29 +80,30 @@ static void csv_field(struct buf *b, const char *s, bool last) {
   buf_put(b, last ? "\r\n" : ",", last ? 2 : 1);
 }
 
-/* Column widths from the ruleset, so that a streamed table stays aligned
- * without looking ahead. */
-struct widths { size_t type, tier; };
-static struct widths widths_of(const struct tier_ruleset *rs) {
-  const struct image *img = rs->img;
-  struct widths w = {4, 4};
-  if (img->partner_field >= 0) {
-    const struct img_enum *e = &img->enums[img->fields[img->partner_field].ref];
-    for (uint32_t i = 0; i < e->nvals; i++) {
-      size_t n = strlen(img_str(img, e->vals[i]));
-      if (n > w.type) w.type = n;
-    }
-  }
-  for (uint32_t t = 0; t < img->ntiers; t++) {
-    const char *s = img_str(img, img->tiers[t].name);
-    size_t n = out_display_width(s, strlen(s));
-    if (n > w.tier) w.tier = n;
-  }
-  return w;
-}
 #define ID_WIDTH 10
 
-/* One unmet requirement in a table cell: the smallest change. */
+void out_init(struct out *o, int fmt, bool explain, const tier_ruleset *rs) {
+  memset(o, 0, sizeof *o);
+  o->fmt = fmt;
+  o->explain = explain;
+  o->rs = rs;
+  o->type_w = o->tier_w = 4; /* "TYPE", "TIER" */
+  for (size_t i = 0; i < tier_ruleset_ntypes(rs); i++) {
+    const char *s = tier_ruleset_type(rs, i);
+    size_t w = out_display_width(s, strlen(s));
+    if (w > o->type_w) o->type_w = w;
+  }
+  tier_info t;
+  for (size_t i = 0; tier_ruleset_tier(rs, i, &t) == TIER_OK; i++) {
+    size_t w = out_display_width(t.name, strlen(t.name));
+    if (w > o->tier_w) o->tier_w = w;
+  }
+  char h[65];
+  tier_ruleset_hash(rs, h);
+  memcpy(o->hash, h, 16);
+}
+
+/* One requirement in a table cell: the smallest change. */
 static void short_gap(struct buf *b, const tier_req_result *u) {
   char d[11];
   if (u->sustained) {
@@ -122,28 +118,33 @@ static void short_gap(struct buf *b, const tier_req_result *u) {
   }
 }
 
-static void hash16(const struct tier_ruleset *rs, char out[17]) {
-  memcpy(out, rs->hash_hex, 16);
-  out[16] = 0;
-}
-
-void out_header(struct buf *b, int fmt, const struct tier_ruleset *rs, bool explain) {
-  (void)explain;
-  char h[17];
-  hash16(rs, h);
-  if (fmt == FMT_TABLE) {
-    const char *name = tier_ruleset_name(rs), *ver = tier_ruleset_version(rs);
-    buf_printf(b, "# %s%s%s (rules %s)\n", *name ? name : "ruleset", *ver ? " " : "", ver, h);
-    struct widths w = widths_of(rs);
+void out_header(const struct out *o, struct buf *b) {
+  if (o->fmt == FMT_TABLE) {
+    const char *name = tier_ruleset_name(o->rs), *ver = tier_ruleset_version(o->rs);
+    buf_printf(b, "# %s%s%s (rules %s)\n", *name ? name : "ruleset", *ver ? " " : "", ver, o->hash);
     pad(b, "ID", ID_WIDTH);
-    pad(b, "TYPE", w.type);
+    pad(b, "TYPE", o->type_w);
     pad(b, "AS OF", 10);
-    pad(b, "TIER", w.tier);
-    pad(b, "NEXT", w.tier);
+    pad(b, "TIER", o->tier_w);
+    pad(b, "NEXT", o->tier_w);
     buf_printf(b, "MISSING FOR NEXT\n");
-  } else if (fmt == FMT_CSV) {
+  } else if (o->fmt == FMT_CSV) {
     buf_printf(b, "record,id,type,asof,tier,next,unmet,rules_version,rules_hash,error\r\n");
   }
+}
+
+/* JSON has no infinity: a number that is not finite is written as null,
+ * like a missing one, so that the field's JSON type never changes. */
+static bool json_number(const char *s) {
+  if (*s == '-') s++;
+  return *s >= '0' && *s <= '9';
+}
+
+void out_json_value(struct buf *b, const char *text, int type, bool missing) {
+  bool numeric = type == TIER_TYPE_INT || type == TIER_TYPE_MONEY || type == TIER_TYPE_NUMBER;
+  if (missing || (numeric && !json_number(text))) buf_put(b, "null", 4);
+  else if (numeric || type == TIER_TYPE_BOOL) buf_put(b, text, strlen(text));
+  else out_json_cstr(b, text);
 }
 
 static void json_req(struct buf *b, const tier_req_result *u, bool with_met) {
@@ -178,140 +179,117 @@ static void json_req(struct buf *b, const tier_req_result *u, bool with_met) {
   if (u->metric) {
     buf_put(b, ",\"metric\":", 10);
     out_json_cstr(b, u->metric);
-    if (u->numeric) buf_printf(b, ",\"actual\":%s,\"required\":%s", u->actual, u->required);
-    else {
-      buf_put(b, ",\"actual\":", 10);
-      if (!strcmp(u->actual, "true") || !strcmp(u->actual, "false")) buf_printf(b, "%s", u->actual);
-      else if (!strcmp(u->actual, "none")) buf_printf(b, "null");
-      else out_json_cstr(b, u->actual);
-      buf_put(b, ",\"required\":", 12);
-      if (!strcmp(u->required, "true") || !strcmp(u->required, "false")) buf_printf(b, "%s", u->required);
-      else out_json_cstr(b, u->required);
-    }
+    buf_put(b, ",\"actual\":", 10);
+    out_json_value(b, u->actual, u->type, u->missing);
+    buf_put(b, ",\"required\":", 12);
+    out_json_value(b, u->required, u->type, false);
   }
   buf_u8(b, '}');
 }
 
-/* every requirement of every tier of the record's type, in ladder order */
-static size_t all_reqs(struct tier_vm *vm, tier_req_result *out) {
-  const struct image *img = vm->rs->img;
-  size_t n = 0;
-  for (uint32_t t = 0; t < img->ntiers; t++) {
-    if ((int)img->tiers[t].ptype != vm->ev.ptype) continue;
-    for (uint32_t q = img->tiers[t].first_req; q < img->tiers[t].first_req + img->tiers[t].nreq; q++)
-      res_fill_req(vm, t, q, &out[n++]);
-    if (img->tiers[t].sustained) res_fill_sustained(vm, t, &out[n++]);
+/* A list of requirements as a JSON array. */
+static void json_reqs(struct buf *b, const tier_req_result *u, size_t n, bool with_met) {
+  buf_u8(b, '[');
+  for (size_t i = 0; i < n; i++) {
+    if (i) buf_u8(b, ',');
+    json_req(b, &u[i], with_met);
   }
-  return n;
+  buf_u8(b, ']');
 }
 
-void out_result(struct buf *b, int fmt, struct tier_vm *vm, const tier_result *r, bool explain) {
-  const struct tier_ruleset *rs = vm->rs;
-  char asof[11], h[17];
-  date_format(r->asof, asof);
-  hash16(rs, h);
-  if (fmt == FMT_JSON) {
-    buf_put(b, "{\"id\":", 6);
-    out_json_cstr(b, r->id);
-    buf_put(b, ",\"type\":", 8);
-    out_json_cstr(b, r->type);
-    buf_printf(b, ",\"asof\":\"%s\",\"tier\":", asof);
-    out_json_cstr(b, r->tier);
-    buf_put(b, ",\"next\":", 8);
-    out_json_cstr(b, r->next);
-    buf_put(b, ",\"unmet\":[", 10);
-    for (size_t i = 0; i < r->nunmet; i++) {
-      if (i) buf_u8(b, ',');
-      json_req(b, &r->unmet[i], false);
-    }
-    buf_u8(b, ']');
-    if (explain) {
-      buf_put(b, ",\"requirements\":[", 17);
-      tier_req_result tmp;
-      const struct image *img = rs->img;
-      bool first = true;
-      for (uint32_t t = 0; t < img->ntiers; t++) {
-        if ((int)img->tiers[t].ptype != vm->ev.ptype) continue;
-        for (uint32_t q = img->tiers[t].first_req; q < img->tiers[t].first_req + img->tiers[t].nreq; q++) {
-          res_fill_req(vm, t, q, &tmp);
-          if (!first) buf_u8(b, ',');
-          first = false;
-          json_req(b, &tmp, true);
-        }
-        if (img->tiers[t].sustained) {
-          res_fill_sustained(vm, t, &tmp);
-          if (!first) buf_u8(b, ',');
-          first = false;
-          json_req(b, &tmp, true);
-        }
-      }
-      buf_u8(b, ']');
-    }
-    buf_put(b, ",\"rules\":", 9);
-    out_json_cstr(b, tier_ruleset_version(rs));
-    buf_printf(b, ",\"rules_hash\":\"%s\"}\n", h);
-    return;
+static void json_result(const struct out *o, struct buf *b, const tier_result *r, const char *asof) {
+  buf_put(b, "{\"id\":", 6);
+  out_json_cstr(b, r->id);
+  buf_put(b, ",\"type\":", 8);
+  out_json_cstr(b, r->type);
+  buf_printf(b, ",\"asof\":\"%s\",\"tier\":", asof);
+  out_json_cstr(b, r->tier);
+  buf_put(b, ",\"next\":", 8);
+  out_json_cstr(b, r->next);
+  buf_put(b, ",\"unmet\":", 9);
+  json_reqs(b, r->unmet, r->nunmet, false);
+  if (o->explain) {
+    buf_put(b, ",\"requirements\":", 16);
+    json_reqs(b, r->reqs, r->nreqs, true);
   }
-  struct buf gap = {0};
+  buf_put(b, ",\"rules\":", 9);
+  out_json_cstr(b, r->rules_version);
+  buf_printf(b, ",\"rules_hash\":\"%.16s\"}\n", r->rules_hash);
+}
+
+/* The table's last column and the CSV's unmet cell: each unmet
+ * requirement's smallest change, separated by "; ". */
+static void gap_text(struct buf *gap, const tier_result *r) {
   for (size_t i = 0; i < r->nunmet; i++) {
-    if (i) buf_put(&gap, "; ", 2);
-    short_gap(&gap, &r->unmet[i]);
+    if (i) buf_put(gap, "; ", 2);
+    short_gap(gap, &r->unmet[i]);
   }
-  buf_u8(&gap, 0);
-  if (fmt == FMT_CSV) {
-    csv_field(b, "", false); /* the record number column is for errors */
-    csv_field(b, r->id, false);
-    csv_field(b, r->type, false);
-    csv_field(b, asof, false);
-    csv_field(b, r->tier, false);
-    csv_field(b, r->next, false);
-    csv_field(b, gap.p ? (char *)gap.p : "", false);
-    csv_field(b, tier_ruleset_version(rs), false);
-    csv_field(b, h, false);
-    csv_field(b, "", true);
-  } else {
-    struct widths w = widths_of(rs);
-    pad(b, r->id, ID_WIDTH);
-    pad(b, r->type, w.type);
-    pad(b, asof, 10);
-    pad(b, r->tier, w.tier);
-    pad(b, r->next, w.tier);
-    buf_printf(b, "%s\n", r->next ? (char *)gap.p : "(top tier)");
-    if (explain) {
-      tier_req_result *all = vm->unmet; /* scratch: the result's unmet list is already written */
-      size_t n = all_reqs(vm, all);
-      for (size_t i = 0; i < n; i++) {
-        struct buf line = {0};
-        short_gap(&line, &all[i]);
-        buf_u8(&line, 0);
-        buf_printf(b, "    %-4s %s: %s%s%s\n", all[i].met ? "ok" : "FAIL", all[i].tier, line.p ? (char *)line.p : "",
-                   all[i].label ? "  -- " : "", all[i].label ? all[i].label : "");
-        buf_free(&line);
-      }
-    }
-  }
+  buf_u8(gap, 0);
+}
+
+static void csv_result(struct buf *b, const tier_result *r, const char *asof) {
+  struct buf gap = {0};
+  gap_text(&gap, r);
+  csv_field(b, "", false); /* the record number column is for errors */
+  csv_field(b, r->id, false);
+  csv_field(b, r->type, false);
+  csv_field(b, asof, false);
+  csv_field(b, r->tier, false);
+  csv_field(b, r->next, false);
+  csv_field(b, gap.p ? (char *)gap.p : "", false);
+  csv_field(b, r->rules_version, false);
+  char h[17];
+  snprintf(h, sizeof h, "%.16s", r->rules_hash);
+  csv_field(b, h, false);
+  csv_field(b, "", true);
   buf_free(&gap);
 }
 
-void out_error(struct buf *b, int fmt, const struct tier_ruleset *rs, long record, const char *id, const char *err,
-               const char *path) {
-  if (fmt == FMT_JSON) {
+/* A table row; with explain, one line per requirement under it. */
+static void table_result(const struct out *o, struct buf *b, const tier_result *r, const char *asof) {
+  struct buf gap = {0};
+  gap_text(&gap, r);
+  pad(b, r->id, ID_WIDTH);
+  pad(b, r->type, o->type_w);
+  pad(b, asof, 10);
+  pad(b, r->tier, o->tier_w);
+  pad(b, r->next, o->tier_w);
+  buf_printf(b, "%s\n", !r->next ? "(top tier)" : gap.p ? (char *)gap.p : "");
+  buf_free(&gap);
+  if (!o->explain) return;
+  for (size_t i = 0; i < r->nreqs; i++) {
+    const tier_req_result *u = &r->reqs[i];
+    buf_printf(b, "    %-4s %s: ", u->met ? "ok" : "FAIL", u->tier);
+    short_gap(b, u);
+    if (u->label) buf_printf(b, "  -- %s", u->label);
+    buf_u8(b, '\n');
+  }
+}
+
+void out_result(const struct out *o, struct buf *b, const tier_result *r) {
+  char asof[11];
+  date_format(r->asof, asof);
+  if (o->fmt == FMT_JSON) json_result(o, b, r, asof);
+  else if (o->fmt == FMT_CSV) csv_result(b, r, asof);
+  else table_result(o, b, r, asof);
+}
+
+void out_error(const struct out *o, struct buf *b, long record, const char *id, const char *err, const char *path) {
+  if (o->fmt == FMT_JSON) {
     buf_printf(b, "{\"record\":%ld", record);
     if (id) { buf_put(b, ",\"id\":", 6); out_json_cstr(b, id); }
     buf_put(b, ",\"error\":", 9);
     out_json_cstr(b, err);
     if (path && *path) { buf_put(b, ",\"path\":", 8); out_json_cstr(b, path); }
     buf_put(b, "}\n", 2);
-  } else if (fmt == FMT_CSV) {
+  } else if (o->fmt == FMT_CSV) {
     char n[24];
     snprintf(n, sizeof n, "%ld", record);
     csv_field(b, n, false);
     csv_field(b, id, false);
     for (int i = 0; i < 5; i++) csv_field(b, "", false);
-    csv_field(b, tier_ruleset_version(rs), false);
-    char h[17];
-    hash16(rs, h);
-    csv_field(b, h, false);
+    csv_field(b, tier_ruleset_version(o->rs), false);
+    csv_field(b, o->hash, false);
     struct buf e = {0};
     buf_printf(&e, "%s%s%s", path && *path ? path : "", path && *path ? ": " : "", err);
     buf_u8(&e, 0);

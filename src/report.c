@@ -9,17 +9,17 @@
 
 #include "report.h"
 
-int report_init(struct report *r, const struct tier_ruleset *rs, const char *path) {
+int report_init(struct report *r, const tier_ruleset *rs, const char *path) {
   memset(r, 0, sizeof *r);
   r->rs = rs;
   r->rules_path = path;
-  const struct image *img = rs->img;
-  r->held = calloc(img->ntiers + 1, sizeof *r->held);
-  r->as_next = calloc(img->ntiers + 1, sizeof *r->as_next);
-  r->sus_blocked = calloc(img->ntiers + 1, sizeof *r->sus_blocked);
-  r->none = calloc(65, sizeof *r->none);
-  r->blocked = calloc(img->nreqs + 1, sizeof *r->blocked);
-  r->gap = calloc(img->nreqs + 1, sizeof *r->gap);
+  size_t ntiers = tier_ruleset_ntiers(rs), nreqs = tier_ruleset_nreqs(rs);
+  r->held = calloc(ntiers + 1, sizeof *r->held);
+  r->as_next = calloc(ntiers + 1, sizeof *r->as_next);
+  r->sus_blocked = calloc(ntiers + 1, sizeof *r->sus_blocked);
+  r->none = calloc(tier_ruleset_ntypes(rs) + 1, sizeof *r->none);
+  r->blocked = calloc(nreqs + 1, sizeof *r->blocked);
+  r->gap = calloc(nreqs + 1, sizeof *r->gap);
   return r->held && r->as_next && r->sus_blocked && r->none && r->blocked && r->gap ? 0 : -1;
 }
 
@@ -32,34 +32,20 @@ void report_free(struct report *r) {
   free(r->gap);
 }
 
-/* share of the threshold reached, in five buckets: <25%, <50%, <75%, <90%, <100% */
-static int bucket(const struct image *img, const struct img_req *q, int64_t actual) {
-  int kind = img->consts[q->konst].kind;
-  int64_t req = img->consts[q->konst].v;
-  if ((kind != TY_INT && kind != TY_MONEY) || q->cmp != CMP_GE || req <= 0 || actual == TIER_NONE) return -1;
-  double share = (double)actual / (double)req;
+/* How far an unmet `value >= threshold` (a count or money) is, as the share
+ * of the threshold reached, in five buckets: <25%, <50%, <75%, <90%, <100%;
+ * -1 for any other requirement. */
+static int bucket(const tier_req_result *u) {
+  if ((u->type != TIER_TYPE_INT && u->type != TIER_TYPE_MONEY) || strcmp(u->op, ">=") != 0 || u->required_value <= 0 ||
+      u->missing)
+    return -1;
+  double share = u->actual_value / u->required_value;
   return share < 0.25 ? 0 : share < 0.5 ? 1 : share < 0.75 ? 2 : share < 0.9 ? 3 : 4;
 }
 
-void report_add(struct report *r, struct tier_vm *vm, const tier_result *res) {
-  const struct image *img = r->rs->img;
-  r->partners++;
-  if (vm->ev.tier >= 0) r->held[vm->ev.tier]++;
-  else if (vm->ev.ptype >= 0 && vm->ev.ptype < 64) r->none[vm->ev.ptype]++;
-  int t = vm->ev.next;
-  if (t < 0) return;
-  r->as_next[t]++;
-  const struct img_tier *T = &img->tiers[t];
-  for (uint32_t q = T->first_req; q < T->first_req + T->nreq; q++) {
-    if (vm->ev.met[q]) continue;
-    r->blocked[q]++;
-    const struct img_req *rq = &img->reqs[q];
-    int64_t actual = rq->metric >= 0 ? vm->ev.regs_today[rq->metric] : rq->field >= 0 ? vm->rec.top[rq->field] : TIER_NONE;
-    int bk = rq->metric >= 0 || rq->field >= 0 ? bucket(img, rq, actual) : -1;
-    if (bk >= 0) r->gap[q][bk]++;
-  }
-  if (T->sustained && vm->ev.sus_fail[t] != TIER_NONE) r->sus_blocked[t]++;
-  /* the partners closest to the next tier: fewest unmet requirements */
+/* Keep res among the REPORT_CLOSEST partners with the fewest unmet
+ * requirements (ties keep the earlier partner). */
+static void consider_closest(struct report *r, const tier_result *res) {
   if (r->nclose == REPORT_CLOSEST && res->nunmet >= r->close[REPORT_CLOSEST - 1].nunmet) return;
   int at = r->nclose < REPORT_CLOSEST ? r->nclose++ : REPORT_CLOSEST - 1;
   while (at > 0 && r->close[at - 1].nunmet > res->nunmet) {
@@ -69,8 +55,8 @@ void report_add(struct report *r, struct tier_vm *vm, const tier_result *res) {
   struct report_close *c = &r->close[at];
   snprintf(c->id, sizeof c->id, "%s", res->id ? res->id : "-");
   snprintf(c->type, sizeof c->type, "%s", res->type ? res->type : "-");
-  c->tier = vm->ev.tier;
-  c->next = t;
+  c->tier = res->tier_index;
+  c->next = res->next_index;
   c->nunmet = res->nunmet;
   size_t k = 0;
   c->gap[0] = 0;
@@ -78,6 +64,26 @@ void report_add(struct report *r, struct tier_vm *vm, const tier_result *res) {
     int w = snprintf(c->gap + k, sizeof c->gap - k, "%s%s", i ? "; " : "", res->unmet[i].need);
     if (w > 0) k += (size_t)w;
   }
+}
+
+void report_add(struct report *r, const tier_result *res) {
+  r->partners++;
+  if (res->tier_index >= 0) r->held[res->tier_index]++;
+  else if (res->type_index >= 0) r->none[res->type_index]++;
+  int t = res->next_index;
+  if (t < 0) return;
+  r->as_next[t]++;
+  for (size_t i = 0; i < res->nunmet; i++) {
+    const tier_req_result *u = &res->unmet[i];
+    if (u->sustained) {
+      r->sus_blocked[t]++;
+      continue;
+    }
+    r->blocked[u->index]++;
+    int bk = u->metric ? bucket(u) : -1;
+    if (bk >= 0) r->gap[u->index][bk]++;
+  }
+  consider_closest(r, res);
 }
 
 /* ---- HTML ---------------------------------------------------------------------------- */
@@ -117,11 +123,6 @@ static void bars(struct buf *b, const char **labels, const long *vals, int n, lo
   buf_printf(b, "</svg>\n");
 }
 
-static const char *type_of(const struct image *img, uint32_t p) {
-  const struct img_enum *e = &img->enums[img->fields[img->partner_field].ref];
-  return p < e->nvals ? img_str(img, e->vals[p]) : "?";
-}
-
 /* A stacked bar of the gap shares for one requirement. */
 static void gap_bar(struct buf *b, const long *g) {
   static const char *names[REPORT_BUCKETS] = {"under 25%", "25-50%", "50-75%", "75-90%", "90-100%"};
@@ -140,10 +141,16 @@ static void gap_bar(struct buf *b, const long *g) {
   buf_printf(b, "</svg>");
 }
 
-void report_html(const struct report *r, struct buf *b) {
-  const struct tier_ruleset *rs = r->rs;
-  const struct image *img = rs->img;
-  const char *name = tier_ruleset_name(rs), *ver = tier_ruleset_version(rs);
+static const char *tier_name(const tier_ruleset *rs, int t) {
+  tier_info T;
+  return tier_ruleset_tier(rs, (size_t)t, &T) == TIER_OK ? T.name : "-";
+}
+
+/* The document's head (title, style) and the page's heading. */
+static void html_head(const struct report *r, struct buf *b) {
+  const char *name = tier_ruleset_name(r->rs), *ver = tier_ruleset_version(r->rs);
+  char hash[65];
+  tier_ruleset_hash(r->rs, hash);
   buf_printf(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>");
   esc(b, *name ? name : "tierc report");
   buf_printf(b, "</title>\n<style>\n"
@@ -162,135 +169,170 @@ void report_html(const struct report *r, struct buf *b) {
   if (r->errors) buf_printf(b, ", %ld records rejected", r->errors);
   buf_printf(b, " &middot; rules ");
   esc(b, r->rules_path);
-  buf_printf(b, " (source hash %.16s)</p>\n", rs->hash_hex);
+  buf_printf(b, " (source hash %.16s)</p>\n", hash);
+}
 
-  if (img->partner_field < 0) {
-    buf_printf(b, "<p>This ruleset has no partner types.</p></body></html>\n");
+/* Per partner type, a bar per tier: the partners whose highest tier it is. */
+static void html_distribution(const struct report *r, struct buf *b) {
+  const tier_ruleset *rs = r->rs;
+  size_t ntiers = tier_ruleset_ntiers(rs);
+  const char **labels = malloc(sizeof *labels * (ntiers + 1));
+  long *vals = malloc(sizeof *vals * (ntiers + 1));
+  if (!labels || !vals) {
+    b->failed = true;
+    free(labels);
+    free(vals);
     return;
   }
-  const struct img_enum *pe = &img->enums[img->fields[img->partner_field].ref];
   buf_printf(b, "<h2>Tier distribution</h2>\n");
-  for (uint32_t p = 0; p < pe->nvals; p++) {
-    const char *labels[DIFF_MAX_LADDER + 1];
-    long vals[DIFF_MAX_LADDER + 1], tot = 0;
+  for (size_t p = 0; p < tier_ruleset_ntypes(rs); p++) {
+    long tot = 0;
     int n = 0;
     labels[n] = "no tier";
     vals[n++] = r->none[p];
-    for (uint32_t t = 0; t < img->ntiers && n <= DIFF_MAX_LADDER; t++)
-      if (img->tiers[t].ptype == p) {
-        labels[n] = img_str(img, img->tiers[t].name);
+    tier_info T;
+    for (size_t t = 0; tier_ruleset_tier(rs, t, &T) == TIER_OK; t++)
+      if (T.type_index == (int)p) {
+        labels[n] = T.name;
         vals[n++] = r->held[t];
       }
     for (int i = 0; i < n; i++) tot += vals[i];
     if (n == 1 && tot == 0) continue;
     buf_printf(b, "<h3>");
-    esc(b, type_of(img, p));
+    esc(b, tier_ruleset_type(rs, p));
     buf_printf(b, " <span class=\"muted\">(%ld partners)</span></h3>\n", tot);
     bars(b, labels, vals, n, tot, true);
   }
+  free(labels);
+  free(vals);
+}
 
+/* One row of a blockers table: requirement q, how many it blocks, how far. */
+static void html_blocker_row(const struct report *r, struct buf *b, size_t q, long of) {
+  tier_req_info Q;
+  if (tier_ruleset_req(r->rs, q, &Q) != TIER_OK) return;
+  buf_printf(b, "<tr><td>");
+  esc(b, Q.section ? Q.section : "");
+  buf_printf(b, "</td><td>");
+  if (Q.label) { esc(b, Q.label); buf_printf(b, "<br><span class=\"muted\">"); }
+  esc(b, Q.rule);
+  if (Q.label) buf_printf(b, "</span>");
+  buf_printf(b, "</td><td class=\"n\">%ld (%.0f%%)</td><td>", r->blocked[q], 100.0 * (double)r->blocked[q] / (double)of);
+  gap_bar(b, r->gap[q]);
+  buf_printf(b, "</td></tr>\n");
+}
+
+/* For tier t (info T), next of r->as_next[t] partners: its requirements,
+ * the ones that block most partners first (a stable insertion sort, so
+ * ties keep the order written). */
+static void html_blockers_of(const struct report *r, struct buf *b, size_t t, const tier_info *T) {
+  buf_printf(b, "<h3>");
+  esc(b, tier_ruleset_type(r->rs, (size_t)T->type_index));
+  buf_printf(b, " &rarr; ");
+  esc(b, T->name);
+  buf_printf(b, " <span class=\"muted\">(next tier of %ld partners)</span></h3>\n<table>\n"
+                "<tr><th>section</th><th>requirement</th><th>partners blocked</th><th>how far</th></tr>\n", r->as_next[t]);
+  size_t *order = malloc(sizeof *order * (T->nreqs + 1));
+  if (!order) { b->failed = true; return; }
+  for (size_t i = 0; i < T->nreqs; i++) {
+    size_t k = i;
+    for (; k > 0 && r->blocked[T->first_req + i] > r->blocked[order[k - 1]]; k--) order[k] = order[k - 1];
+    order[k] = T->first_req + i;
+  }
+  for (size_t i = 0; i < T->nreqs; i++) html_blocker_row(r, b, order[i], r->as_next[t]);
+  free(order);
+  if (T->sustained)
+    buf_printf(b, "<tr><td></td><td>sustained %u months</td><td class=\"n\">%ld (%.0f%%)</td><td></td></tr>\n", T->sustained,
+               r->sus_blocked[t], 100.0 * (double)r->sus_blocked[t] / (double)r->as_next[t]);
+  buf_printf(b, "</table>\n");
+}
+
+static void html_blockers(const struct report *r, struct buf *b) {
   buf_printf(b, "<h2>What blocks the next tier</h2>\n<p>For the partners whose next tier it is: how many miss each "
                 "requirement, and how far they are (share of the threshold reached).</p>\n"
                 "<p class=\"legend muted\">gap:<span style=\"background:#d0021b\"></span>under 25%%"
                 "<span style=\"background:#f5a623\"></span>25-50%%<span style=\"background:#f8e71c\"></span>50-75%%"
                 "<span style=\"background:#7ed321\"></span>75-90%%<span style=\"background:#2bb673\"></span>90-100%%</p>\n");
-  for (uint32_t t = 0; t < img->ntiers; t++) {
-    if (!r->as_next[t]) continue;
-    const struct img_tier *T = &img->tiers[t];
-    buf_printf(b, "<h3>");
-    esc(b, type_of(img, T->ptype));
-    buf_printf(b, " &rarr; ");
-    esc(b, img_str(img, T->name));
-    buf_printf(b, " <span class=\"muted\">(next tier of %ld partners)</span></h3>\n<table>\n"
-                  "<tr><th>section</th><th>requirement</th><th>partners blocked</th><th>how far</th></tr>\n", r->as_next[t]);
-    /* requirements sorted by how many partners they block */
-    uint32_t order[256];
-    uint32_t n = 0;
-    for (uint32_t q = T->first_req; q < T->first_req + T->nreq && n < 256; q++) order[n++] = q;
-    for (uint32_t i = 1; i < n; i++)
-      for (uint32_t k = i; k > 0 && r->blocked[order[k]] > r->blocked[order[k - 1]]; k--) {
-        uint32_t x = order[k]; order[k] = order[k - 1]; order[k - 1] = x;
-      }
-    for (uint32_t i = 0; i < n; i++) {
-      const struct img_req *q = &img->reqs[order[i]];
-      buf_printf(b, "<tr><td>");
-      esc(b, q->section == NO_STR ? "" : img_str(img, q->section));
-      buf_printf(b, "</td><td>");
-      if (q->label != NO_STR) { esc(b, img_str(img, q->label)); buf_printf(b, "<br><span class=\"muted\">"); }
-      esc(b, img_str(img, q->rule));
-      if (q->label != NO_STR) buf_printf(b, "</span>");
-      buf_printf(b, "</td><td class=\"n\">%ld (%.0f%%)</td><td>", r->blocked[order[i]],
-                 100.0 * (double)r->blocked[order[i]] / (double)r->as_next[t]);
-      gap_bar(b, r->gap[order[i]]);
-      buf_printf(b, "</td></tr>\n");
-    }
-    if (T->sustained)
-      buf_printf(b, "<tr><td></td><td>sustained %u months</td><td class=\"n\">%ld (%.0f%%)</td><td></td></tr>\n", T->sustained,
-                 r->sus_blocked[t], 100.0 * (double)r->sus_blocked[t] / (double)r->as_next[t]);
-    buf_printf(b, "</table>\n");
-  }
+  tier_info T;
+  for (size_t t = 0; tier_ruleset_tier(r->rs, t, &T) == TIER_OK; t++)
+    if (r->as_next[t]) html_blockers_of(r, b, t, &T);
+}
 
-  if (r->nclose) {
-    buf_printf(b, "<h2>Closest to moving up</h2>\n<table>\n<tr><th>partner</th><th>type</th><th>tier</th><th>next</th>"
-                  "<th>missing</th><th>smallest change</th></tr>\n");
-    for (int i = 0; i < r->nclose; i++) {
-      const struct report_close *c = &r->close[i];
-      buf_printf(b, "<tr><td>");
-      esc(b, c->id);
-      buf_printf(b, "</td><td>");
-      esc(b, c->type);
-      buf_printf(b, "</td><td>");
-      esc(b, c->tier >= 0 ? img_str(img, img->tiers[c->tier].name) : "-");
-      buf_printf(b, "</td><td>");
-      esc(b, img_str(img, img->tiers[c->next].name));
-      buf_printf(b, "</td><td class=\"n\">%zu</td><td>", c->nunmet);
-      esc(b, c->gap);
-      buf_printf(b, "</td></tr>\n");
-    }
-    buf_printf(b, "</table>\n");
+static void html_closest(const struct report *r, struct buf *b) {
+  if (!r->nclose) return;
+  buf_printf(b, "<h2>Closest to moving up</h2>\n<table>\n<tr><th>partner</th><th>type</th><th>tier</th><th>next</th>"
+                "<th>missing</th><th>smallest change</th></tr>\n");
+  for (int i = 0; i < r->nclose; i++) {
+    const struct report_close *c = &r->close[i];
+    buf_printf(b, "<tr><td>");
+    esc(b, c->id);
+    buf_printf(b, "</td><td>");
+    esc(b, c->type);
+    buf_printf(b, "</td><td>");
+    esc(b, c->tier >= 0 ? tier_name(r->rs, c->tier) : "-");
+    buf_printf(b, "</td><td>");
+    esc(b, tier_name(r->rs, c->next));
+    buf_printf(b, "</td><td class=\"n\">%zu</td><td>", c->nunmet);
+    esc(b, c->gap);
+    buf_printf(b, "</td></tr>\n");
   }
+  buf_printf(b, "</table>\n");
+}
 
-  if (r->diff) {
-    const struct diff *d = r->diff;
-    buf_printf(b, "<h2>Impact of the rule change</h2>\n<p>From ");
-    esc(b, d->old_path);
-    buf_printf(b, " (");
-    esc(b, tier_ruleset_version(d->old));
-    buf_printf(b, ") to ");
-    esc(b, d->new_path);
-    buf_printf(b, " (");
-    esc(b, tier_ruleset_version(d->new_));
-    buf_printf(b, "). Rows: tier under the old rules; columns: under the new. Tiers are matched by their place in the ladder.</p>\n");
-    for (int i = 0; i < d->ntypes; i++) {
-      const struct diff_type *t = &d->types[i];
-      buf_printf(b, "<h3>");
-      esc(b, t->name);
-      buf_printf(b, " <span class=\"muted\">%ld up, %ld down, %ld stay</span></h3>\n<table><tr><th>old \\ new</th><th>none</th>",
-                 t->up, t->down, t->stay);
-      for (int c = 0; c < t->nnew; c++) { buf_printf(b, "<th>"); esc(b, t->new_names[c]); buf_printf(b, "</th>"); }
-      buf_printf(b, "</tr>\n");
-      for (int row = 0; row <= t->nold; row++) {
-        buf_printf(b, "<tr><th>");
-        esc(b, row ? t->old_names[row - 1] : "none");
-        buf_printf(b, "</th>");
-        for (int c = 0; c <= t->nnew; c++) {
-          long v = t->matrix[row][c];
-          const char *bg = v == 0 ? "#fff" : c > row ? "#e3f9e5" : c < row ? "#ffe3e3" : "#f5f7fa";
-          buf_printf(b, "<td class=\"n\" style=\"background:%s\">%ld</td>", bg, v);
-        }
-        buf_printf(b, "</tr>\n");
-      }
-      buf_printf(b, "</table>\n");
+/* One partner type's move matrix: rows the old tier, columns the new one. */
+static void html_matrix(struct buf *b, const struct diff_type *t) {
+  buf_printf(b, "<h3>");
+  esc(b, t->name);
+  buf_printf(b, " <span class=\"muted\">%ld up, %ld down, %ld stay</span></h3>\n<table><tr><th>old \\ new</th><th>none</th>",
+             t->up, t->down, t->stay);
+  for (int c = 0; c < t->nnew; c++) { buf_printf(b, "<th>"); esc(b, t->new_names[c]); buf_printf(b, "</th>"); }
+  buf_printf(b, "</tr>\n");
+  for (int row = 0; row <= t->nold; row++) {
+    buf_printf(b, "<tr><th>");
+    esc(b, row ? t->old_names[row - 1] : "none");
+    buf_printf(b, "</th>");
+    for (int c = 0; c <= t->nnew; c++) {
+      long v = t->matrix[row][c];
+      const char *bg = v == 0 ? "#fff" : c > row ? "#e3f9e5" : c < row ? "#ffe3e3" : "#f5f7fa";
+      buf_printf(b, "<td class=\"n\" style=\"background:%s\">%ld</td>", bg, v);
     }
-    if (d->moves_text.n) {
-      buf_printf(b, "<h3>Partners that move, and the requirements that move them</h3>\n<pre>");
-      struct buf t = {0};
-      buf_put(&t, d->moves_text.p, d->moves_text.n);
-      buf_u8(&t, 0);
-      esc(b, t.p ? (const char *)t.p : "");
-      buf_free(&t);
-      buf_printf(b, "</pre>\n");
-    }
+    buf_printf(b, "</tr>\n");
   }
+  buf_printf(b, "</table>\n");
+}
+
+/* With --diff: the impact of the rule change, per partner type. */
+static void html_impact(const struct diff *d, struct buf *b) {
+  buf_printf(b, "<h2>Impact of the rule change</h2>\n<p>From ");
+  esc(b, d->old_path);
+  buf_printf(b, " (");
+  esc(b, tier_ruleset_version(d->old));
+  buf_printf(b, ") to ");
+  esc(b, d->new_path);
+  buf_printf(b, " (");
+  esc(b, tier_ruleset_version(d->new_));
+  buf_printf(b, "). Rows: tier under the old rules; columns: under the new. Tiers are matched by their place in the ladder.</p>\n");
+  for (int i = 0; i < d->ntypes; i++) html_matrix(b, &d->types[i]);
+  if (d->moves_text.n) {
+    buf_printf(b, "<h3>Partners that move, and the requirements that move them</h3>\n<pre>");
+    struct buf t = {0};
+    buf_put(&t, d->moves_text.p, d->moves_text.n);
+    buf_u8(&t, 0);
+    esc(b, t.p ? (const char *)t.p : "");
+    buf_free(&t);
+    buf_printf(b, "</pre>\n");
+  }
+}
+
+void report_html(const struct report *r, struct buf *b) {
+  html_head(r, b);
+  if (tier_ruleset_ntypes(r->rs) == 0) {
+    buf_printf(b, "<p>This ruleset has no partner types.</p></body></html>\n");
+    return;
+  }
+  html_distribution(r, b);
+  html_blockers(r, b);
+  html_closest(r, b);
+  if (r->diff) html_impact(r->diff, b);
   buf_printf(b, "<p class=\"muted\">Made by tiervm %s.</p>\n</body>\n</html>\n", TIER_VERSION);
 }

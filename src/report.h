@@ -3,7 +3,8 @@
  * CSS and SVG, no scripts, no network) with the tier distribution per
  * partner type, the requirements that most often block the next tier and
  * how far partners are from them, the partners closest to moving up, and
- * optionally the impact of a rule change.
+ * optionally the impact of a rule change.  It is built from results alone
+ * (report_add) and the ruleset's tiers and requirements as tier.h walks them.
  */
 #ifndef TIER_REPORT_H
 #define TIER_REPORT_H
@@ -16,11 +17,11 @@
 struct report_close { char id[64]; char type[32]; int tier, next; size_t nunmet; char gap[256]; };
 
 struct report {
-  const struct tier_ruleset *rs;
+  const tier_ruleset *rs;
   const char *rules_path;
   long partners, errors;
   long *held;        /* per tier index: partners whose highest tier it is */
-  long *none;        /* per partner type ordinal: partners holding no tier */
+  long *none;        /* per partner type: partners holding no tier */
   long *as_next;     /* per tier: partners for whom it is the next tier */
   long *blocked;     /* per requirement: partners for whom it blocks the next tier */
   long (*gap)[REPORT_BUCKETS]; /* per requirement: how far, as a share of the threshold */
@@ -30,8 +31,8 @@ struct report {
   const struct diff *diff; /* optional */
 };
 
-int report_init(struct report *r, const struct tier_ruleset *rs, const char *path);
-void report_add(struct report *r, struct tier_vm *vm, const tier_result *res);
+int report_init(struct report *r, const tier_ruleset *rs, const char *path);
+void report_add(struct report *r, const tier_result *res);
 void report_html(const struct report *r, struct buf *out);
 void report_free(struct report *r);
 

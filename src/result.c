@@ -1,15 +1,32 @@
 /*
  * result.c - the public evaluation call: parse a record, evaluate it, and
  * turn the VM's outcome into a tier_result: the tier held, the next one,
- * and each unmet requirement with the metric's actual and required values.
+ * each unmet requirement with the metric's actual and required values and
+ * the smallest change that meets it, and (when the VM was asked for them)
+ * every requirement of the partner's type.
+ *
+ * This is the last stage that looks at the VM's registers.  The result is
+ * a plain structure, computed once per record; the renderers (JSON, CSV,
+ * table, explain, report, diff) read only it and never call back here.
  */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "output.h"
+#include "vm.h"
+
+/* The public value types are the compiler's, number for number. */
+#define SAME_TYPE(pub, in) ((int)(pub) == (int)(in))
+_Static_assert(SAME_TYPE(TIER_TYPE_TEXT, TY_TEXT) && SAME_TYPE(TIER_TYPE_INT, TY_INT) &&
+                   SAME_TYPE(TIER_TYPE_NUMBER, TY_NUMBER) && SAME_TYPE(TIER_TYPE_MONEY, TY_MONEY) &&
+                   SAME_TYPE(TIER_TYPE_BOOL, TY_BOOL) && SAME_TYPE(TIER_TYPE_DATE, TY_DATE) &&
+                   SAME_TYPE(TIER_TYPE_ENUM, TY_ENUM),
+               "enum tier_type follows enum ty_kind");
 
 const char *tier_vm_error(const tier_vm *vm) { return vm->err; }
 const char *tier_vm_error_path(const tier_vm *vm) { return vm->path; }
+
+/* ---- one requirement ------------------------------------------------------------ */
 
 /* n with thousands separators: 3400 -> "3,400"; cents -> "3,400.00". */
 static void grouped(uint64_t units, char *out, size_t n) {
@@ -23,7 +40,8 @@ static void grouped(uint64_t units, char *out, size_t n) {
   out[k] = 0;
 }
 
-/* The smallest change to a value of `kind` that meets `actual OP required`. */
+/* The smallest change to a value of `kind` that meets `actual OP required`:
+ * a distance for counts and money, otherwise the value it must take. */
 static void need_text(const tier_req_result *o, int kind, int cmp, int64_t actual, int64_t required, char *out,
                       size_t n) {
   const char *m = o->metric;
@@ -46,20 +64,59 @@ static void need_text(const tier_req_result *o, int kind, int cmp, int64_t actua
     }
     return;
   }
-  if (actual == TIER_NONE) {
-    snprintf(out, n, "%s is missing; it must be %s %s", m, out_cmp_text(cmp), o->required);
+  if (o->missing) {
+    snprintf(out, n, "%s is missing; it must be %s %s", m, cmp_text(cmp), o->required);
     return;
   }
-  snprintf(out, n, "%s must be %s %s (it is %s)", m, out_cmp_text(cmp), o->required, o->actual);
+  snprintf(out, n, "%s must be %s %s (it is %s)", m, cmp_text(cmp), o->required, o->actual);
 }
 
-/* Describe requirement q of tier t at the VM's last evaluation. */
-void res_fill_req(struct tier_vm *vm, uint32_t t, uint32_t q, tier_req_result *o) {
+/* A missing value is TIER_NONE, or NaN for a number. */
+static bool is_missing(int kind, int64_t v) {
+  double d;
+  memcpy(&d, &v, sizeof d);
+  return kind == TY_NUMBER ? isnan(d) : v == TIER_NONE;
+}
+
+/* A value of `kind` as a double, for ratios (int, money in currency units,
+ * number); 0 for the other kinds and for a missing value. */
+static double approx(int kind, int64_t v) {
+  double d = 0;
+  if (is_missing(kind, v)) return 0;
+  if (kind == TY_NUMBER) memcpy(&d, &v, sizeof d);
+  else if (kind == TY_INT || kind == TY_MONEY) d = kind == TY_MONEY ? (double)v / 100 : (double)v;
+  return d;
+}
+
+/* The metric (or field) that requirement r compares with its constant: its
+ * name, kind, enum or list reference, and value at the evaluation date. */
+static void compared_value(const struct tier_vm *vm, const struct img_req *r, const char **name, int *kind,
+                           uint16_t *ref, int64_t *value) {
+  const struct image *img = vm->rs->img;
+  if (r->metric >= 0) {
+    const struct img_metric *m = &img->metrics[r->metric];
+    *name = img_str(img, m->name);
+    *kind = m->kind;
+    *ref = m->ref;
+    *value = vm->ev.regs_today[r->metric];
+  } else {
+    const struct img_field *f = &img->fields[img_top_field(img, (uint32_t)r->field)];
+    *name = img_str(img, f->name);
+    *kind = f->kind;
+    *ref = f->ref;
+    *value = vm->rec.top[r->field];
+  }
+}
+
+/* Requirement q of tier t at the VM's last evaluation. */
+static void describe_req(const struct tier_vm *vm, uint32_t t, uint32_t q, tier_req_result *o) {
   const struct tier_ruleset *rs = vm->rs;
   const struct image *img = rs->img;
   const struct img_req *r = &img->reqs[q];
   memset(o, 0, sizeof *o);
   o->tier = img_str(img, img->tiers[t].name);
+  o->tier_index = (int)t;
+  o->index = (int)q;
   o->section = r->section == NO_STR ? NULL : img_str(img, r->section);
   o->label = r->label == NO_STR ? NULL : img_str(img, r->label);
   o->rule = img_str(img, r->rule);
@@ -69,44 +126,38 @@ void res_fill_req(struct tier_vm *vm, uint32_t t, uint32_t q, tier_req_result *o
     o->line = r->line;
     o->column = r->col;
   }
-  if (r->metric >= 0 || r->field >= 0) {
-    int kind;
-    uint16_t ref;
-    int64_t actual;
-    if (r->metric >= 0) {
-      const struct img_metric *m = &img->metrics[r->metric];
-      o->metric = img_str(img, m->name);
-      kind = m->kind;
-      ref = m->ref;
-      actual = vm->ev.regs_today[r->metric];
-    } else {
-      const struct img_field *f = &img->fields[img_top_field(img, (uint32_t)r->field)];
-      o->metric = img_str(img, f->name);
-      kind = f->kind;
-      ref = f->ref;
-      actual = vm->rec.top[r->field];
-    }
-    vm_value_text(rs, &vm->rec, kind, ref, actual, o->actual, sizeof o->actual);
-    vm_value_text(rs, &vm->rec, kind, ref, img->consts[r->konst].v, o->required, sizeof o->required);
-    o->numeric = (kind == TY_INT || kind == TY_MONEY || kind == TY_NUMBER) && strcmp(o->actual, "none") != 0 &&
-                 strcmp(o->actual, "inf") != 0 && strcmp(o->actual, "-inf") != 0;
-    o->op = out_cmp_text(r->cmp);
-    if (!o->met) need_text(o, kind, r->cmp, actual, img->consts[r->konst].v, o->need, sizeof o->need);
-  } else if (!o->met) {
-    snprintf(o->need, sizeof o->need, "must hold: %.110s", o->rule);
+  if (r->metric < 0 && r->field < 0) {
+    if (!o->met) snprintf(o->need, sizeof o->need, "must hold: %.110s", o->rule);
+    return;
   }
+  int kind;
+  uint16_t ref;
+  int64_t actual, required = img->consts[r->konst].v;
+  compared_value(vm, r, &o->metric, &kind, &ref, &actual);
+  o->type = kind;
+  o->op = cmp_text(r->cmp);
+  vm_value_text(rs, &vm->rec, kind, ref, actual, o->actual, sizeof o->actual);
+  vm_value_text(rs, &vm->rec, kind, ref, required, o->required, sizeof o->required);
+  o->missing = is_missing(kind, actual);
+  o->actual_value = approx(kind, actual);
+  o->required_value = approx(kind, required);
+  if (!o->met) need_text(o, kind, r->cmp, actual, required, o->need, sizeof o->need);
 }
 
-void res_fill_sustained(struct tier_vm *vm, uint32_t t, tier_req_result *o) {
+/* The `sustained N months` clause of tier t. */
+static void describe_sustained(const struct tier_vm *vm, uint32_t t, tier_req_result *o) {
   const struct image *img = vm->rs->img;
+  const struct img_tier *T = &img->tiers[t];
   memset(o, 0, sizeof *o);
-  o->tier = img_str(img, img->tiers[t].name);
+  o->tier = img_str(img, T->name);
+  o->tier_index = (int)t;
+  o->index = -1;
   o->rule = "sustained";
-  o->sustained = (int)img->tiers[t].sustained;
+  o->sustained = (int)T->sustained;
   if (img->has_debug) {
-    o->file = img_str(img, img->tiers[t].file);
-    o->line = img->tiers[t].line;
-    o->column = img->tiers[t].col;
+    o->file = img_str(img, T->file);
+    o->line = T->line;
+    o->column = T->col;
   }
   o->checkpoint = vm->ev.sus_fail[t];
   o->met = vm->ev.sus_fail[t] == TIER_NONE;
@@ -114,12 +165,53 @@ void res_fill_sustained(struct tier_vm *vm, uint32_t t, tier_req_result *o) {
     char d[11];
     date_format(o->checkpoint, d);
     snprintf(o->need, sizeof o->need, "the requirements must hold at every monthly checkpoint for %u months (failed at %s)",
-             img->tiers[t].sustained, d);
+             T->sustained, d);
   }
 }
 
-/* Which requirement's code holds instruction index pc (for runtime errors). */
-static const char *culprit(struct tier_vm *vm, char *buf, size_t n) {
+/* ---- the whole result -------------------------------------------------------------- */
+
+/* Tier t's requirements into out (only the unmet ones when unmet_only),
+ * its sustained clause last; returns how many were written. */
+static size_t describe_tier(const struct tier_vm *vm, uint32_t t, bool unmet_only, tier_req_result *out) {
+  const struct img_tier *T = &vm->rs->img->tiers[t];
+  size_t n = 0;
+  for (uint32_t q = T->first_req; q < T->first_req + T->nreq; q++)
+    if (!unmet_only || !vm->ev.met[q]) describe_req(vm, t, q, &out[n++]);
+  if (T->sustained && (!unmet_only || vm->ev.sus_fail[t] != TIER_NONE)) describe_sustained(vm, t, &out[n++]);
+  return n;
+}
+
+/* vm->res from the evaluation vm_evaluate just made. */
+static void build_result(struct tier_vm *vm) {
+  const struct tier_ruleset *rs = vm->rs;
+  const struct image *img = rs->img;
+  const struct eval *ev = &vm->ev;
+  tier_result *r = &vm->res; /* r->id was set by the record reader */
+  r->type = NULL;
+  if (ev->ptype >= 0) {
+    const struct img_enum *e = &img->enums[img->fields[img->partner_field].ref];
+    r->type = img_str(img, e->vals[ev->ptype]);
+  }
+  r->type_index = ev->ptype;
+  r->asof = ev->asof;
+  r->tier_index = ev->tier;
+  r->next_index = ev->next;
+  r->tier = ev->tier >= 0 ? img_str(img, img->tiers[ev->tier].name) : NULL;
+  r->next = ev->next >= 0 ? img_str(img, img->tiers[ev->next].name) : NULL;
+  r->rules_version = tier_ruleset_version(rs);
+  r->rules_hash = rs->hash_hex;
+  r->unmet = vm->unmet;
+  r->nunmet = ev->next >= 0 ? describe_tier(vm, (uint32_t)ev->next, true, vm->unmet) : 0;
+  r->reqs = vm->all_reqs ? vm->reqs : NULL;
+  r->nreqs = 0;
+  if (vm->all_reqs)
+    for (uint32_t t = 0; t < img->ntiers; t++)
+      if ((int)img->tiers[t].ptype == ev->ptype) r->nreqs += describe_tier(vm, t, false, vm->reqs + r->nreqs);
+}
+
+/* Which requirement's code holds the faulting instruction (for runtime errors). */
+static const char *culprit(const struct tier_vm *vm, char *buf, size_t n) {
   const struct tier_ruleset *rs = vm->rs;
   const struct image *img = rs->img;
   int best = -1;
@@ -128,7 +220,7 @@ static const char *culprit(struct tier_vm *vm, char *buf, size_t n) {
     if (rs->req_entry[q] <= vm->err_pc && rs->req_entry[q] >= best_at) { best = (int)q; best_at = rs->req_entry[q]; }
   if (best >= 0 && rs->metric_entry < best_at) {
     const struct img_req *r = &img->reqs[best];
-    snprintf(buf, n, "in rule '%s'%s", img_str(img, r->rule), "");
+    snprintf(buf, n, "in rule '%s'", img_str(img, r->rule));
     if (img->has_debug) snprintf(buf + strlen(buf), n - strlen(buf), " (%s:%u)", img_str(img, r->file), r->line);
   } else if (vm->err_pc >= rs->metric_entry) {
     snprintf(buf, n, "in the metric definitions");
@@ -158,25 +250,7 @@ int res_eval_bound(struct tier_vm *vm, int64_t asof, const tier_result **res) {
     return rc;
   }
   if (rc) return rc;
-  const struct image *img = vm->rs->img;
-  tier_result *r = &vm->res;
-  r->type = NULL;
-  if (vm->ev.ptype >= 0) {
-    const struct img_enum *e = &img->enums[img->fields[img->partner_field].ref];
-    r->type = img_str(img, e->vals[vm->ev.ptype]);
-  }
-  r->asof = vm->ev.asof;
-  r->tier = vm->ev.tier >= 0 ? img_str(img, img->tiers[vm->ev.tier].name) : NULL;
-  r->next = vm->ev.next >= 0 ? img_str(img, img->tiers[vm->ev.next].name) : NULL;
-  r->nunmet = 0;
-  if (vm->ev.next >= 0) {
-    uint32_t t = (uint32_t)vm->ev.next;
-    const struct img_tier *T = &img->tiers[t];
-    for (uint32_t q = T->first_req; q < T->first_req + T->nreq; q++)
-      if (!vm->ev.met[q]) res_fill_req(vm, t, q, &vm->unmet[r->nunmet++]);
-    if (T->sustained && vm->ev.sus_fail[t] != TIER_NONE) res_fill_sustained(vm, t, &vm->unmet[r->nunmet++]);
-  }
-  r->unmet = vm->unmet;
-  if (res) *res = r;
+  build_result(vm);
+  if (res) *res = &vm->res;
   return TIER_OK;
 }

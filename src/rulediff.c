@@ -49,7 +49,7 @@ static const char *ptype_name(const struct image *img, uint32_t p) {
 static void req_key(const struct image *img, const struct img_req *q, char *out, size_t n) {
   if (q->metric >= 0 || q->field >= 0) {
     const char *name = q->metric >= 0 ? S(img, img->metrics[q->metric].name) : S(img, img->fields[img_top_field(img, (uint32_t)q->field)].name);
-    snprintf(out, n, "%s %s", name, out_cmp_text(q->cmp));
+    snprintf(out, n, "%s %s", name, cmp_text(q->cmp));
   } else {
     snprintf(out, n, "%s", S(img, q->rule));
   }

@@ -171,6 +171,7 @@ struct img_req {
   uint32_t file, line, col; /* debug: source file (string), line, column; 0 when stripped */
 };
 enum { CMP_EQ = 1, CMP_NE, CMP_LT, CMP_LE, CMP_GT, CMP_GE };
+const char *cmp_text(int cmp); /* "==", ">=", ...; "?" for anything else */
 struct img_tier {
   uint32_t name;
   uint32_t ptype;      /* ordinal in the partner enum */

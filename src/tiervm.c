@@ -58,6 +58,7 @@ static void usage(FILE *f) {
 struct run {
   tier_ruleset *rs;
   tier_vm *vm;
+  struct out o;          /* the renderer */
   int fmt;
   bool explain;
   int64_t asof;
@@ -83,9 +84,9 @@ static void record_error(struct run *r, const char *file, const char *id, const 
   if (r->many_inputs && file) {
     char msg[800];
     snprintf(msg, sizeof msg, "%s: %s", file, err);
-    out_error(&r->out, r->fmt, r->rs, r->record, id, msg, path);
+    out_error(&r->o, &r->out, r->record, id, msg, path);
   } else {
-    out_error(&r->out, r->fmt, r->rs, r->record, id, err, path);
+    out_error(&r->o, &r->out, r->record, id, err, path);
   }
 }
 
@@ -142,8 +143,8 @@ static void run_one(struct run *r, struct stream *s, const char *file) {
     rc = res_eval_bound(vm, r->asof, &res);
   }
   if (rc == TIER_OK) {
-    if (r->fmt == FMT_TEXT) out_explain(&r->out, vm, res);
-    else out_result(&r->out, r->fmt, vm, res, r->explain);
+    if (r->fmt == FMT_TEXT) out_explain(&r->out, r->rs, res);
+    else out_result(&r->o, &r->out, res);
     return;
   }
   if (json_position(vm, s)) {
@@ -256,13 +257,15 @@ static int cmd_eval(int argc, char **argv, bool explain_cmd) {
   r.rs = cli_load_ruleset(prog, rules, &opt, &status);
   if (!r.rs) return status;
   report_signature(r.rs, opt.trust_key != NULL);
-  r.vm = tier_vm_new(r.rs, NULL);
+  tier_options vmopt = {.all_requirements = r.explain};
+  r.vm = tier_vm_new(r.rs, &vmopt);
   if (!r.vm) {
     fprintf(stderr, "%s: out of memory\n", prog);
     tier_ruleset_free(r.rs);
     return EXIT_RULESET;
   }
-  if (!explain_cmd) out_header(&r.out, r.fmt, r.rs, r.explain);
+  out_init(&r.o, r.fmt, r.explain, r.rs);
+  if (!explain_cmd) out_header(&r.o, &r.out);
   int ninputs = argc - optind;
   r.many_inputs = ninputs > 1;
   for (int i = 0; i < (ninputs ? ninputs : 1); i++) {
@@ -356,7 +359,7 @@ static void diff_one(struct stream *s, void *ctx) {
     diff_error(x->d, x->record, x->vn->res.id, "new", x->vn->err, tier_vm_error_path(x->vn));
     return;
   }
-  diff_add(x->d, x->vo, a, x->vn, b);
+  diff_add(x->d, a, b);
 }
 
 struct report_run { struct report *rep; struct diff *d; tier_vm *vm, *vo; int64_t asof; long record; };
@@ -370,10 +373,10 @@ static void report_one(struct stream *s, void *ctx) {
     fprintf(stderr, "%s: record %ld: %s\n", prog, x->record, s->err[0] ? s->err : x->vm->err);
     return;
   }
-  report_add(x->rep, x->vm, a);
+  report_add(x->rep, a);
   if (!x->vo) return;
   if (eval_under(x->vo, s, x->asof, &b) != TIER_OK) diff_error(x->d, x->record, x->vo->res.id, "old", x->vo->err, tier_vm_error_path(x->vo));
-  else diff_add(x->d, x->vo, b, x->vm, a);
+  else diff_add(x->d, b, a);
 }
 
 static int cmd_diff(int argc, char **argv) {

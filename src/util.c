@@ -429,6 +429,12 @@ int tier_date_parse(const char *s, int64_t *days) {
   return s && date_parse(s, strlen(s), days) ? 0 : -1;
 }
 
+/* The source text of a comparison (CMP_*). */
+const char *cmp_text(int cmp) {
+  static const char *t[] = {"?", "==", "!=", "<", "<=", ">", ">="};
+  return cmp >= CMP_EQ && cmp <= CMP_GE ? t[cmp] : "?";
+}
+
 const char *ty_kind_name(int kind) {
   static const char *n[] = {"error", "text", "int", "number", "money",
                             "bool", "date", "enum", "list", "duration"};

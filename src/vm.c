@@ -25,6 +25,19 @@ static void *default_alloc(void *ud, void *p, size_t o, size_t n) {
 
 /* ---- loading ------------------------------------------------------------------ */
 
+/* Each tier's place in its partner type's ladder: how many tiers of its
+ * type come before it, counted per type in one pass (the verifier has
+ * checked every tier's type against the partner enum). */
+static void ladder_positions(struct image *img, uint32_t *pos) {
+  uint32_t ntypes = img->partner_field >= 0 ? img->enums[img->fields[img->partner_field].ref].nvals : 0;
+  uint32_t *seen = arena_alloc(&img->ar, sizeof *seen * ((size_t)ntypes + 1));
+  if (!seen) return; /* img->ar.failed says so */
+  for (uint32_t t = 0; t < img->ntiers; t++) {
+    uint32_t p = img->tiers[t].ptype;
+    pos[t] = p < ntypes ? seen[p]++ : 0;
+  }
+}
+
 static int decode(struct tier_ruleset *rs) {
   struct image *img = rs->img;
   uint32_t n = 0;
@@ -34,7 +47,8 @@ static int decode(struct tier_ruleset *rs) {
   rs->kvals = arena_alloc(&img->ar, sizeof *rs->kvals * (img->nconsts + 1));
   rs->req_entry = arena_alloc(&img->ar, sizeof *rs->req_entry * (img->nreqs + 1));
   rs->top_field = arena_alloc(&img->ar, sizeof *rs->top_field * (img->ntop + 1));
-  if (!rs->code || !rs->insn_at || !rs->kvals || !rs->req_entry || !rs->top_field) return TIER_ENOMEM;
+  rs->tier_pos = arena_alloc(&img->ar, sizeof *rs->tier_pos * (img->ntiers + 1));
+  if (!rs->code || !rs->insn_at || !rs->kvals || !rs->req_entry || !rs->top_field || !rs->tier_pos) return TIER_ENOMEM;
   uint32_t i = 0;
   for (uint32_t pc = 0; pc < img->codelen; i++) {
     rs->insn_at[pc] = i;
@@ -62,6 +76,7 @@ static int decode(struct tier_ruleset *rs) {
   for (uint32_t f = 0; f < img->nfields; f++)
     if (img->fields[f].owner == NO_LIST) rs->top_field[img->fields[f].slot] = (int32_t)f;
   for (int k = 0; k < 32; k++) snprintf(rs->hash_hex + 2 * k, 3, "%02x", img->src_hash[k]);
+  ladder_positions(img, rs->tier_pos);
   return img->ar.failed ? TIER_ENOMEM : TIER_OK;
 }
 
@@ -151,9 +166,12 @@ tier_vm *tier_vm_new(const tier_ruleset *rs, const tier_options *opt) {
   vm->ev.met = t_malloc(&hook, sizeof(bool) * (img->nreqs + 1));
   vm->ev.regs_today = t_malloc(&hook, sizeof(int64_t) * (img->nmetrics + 1));
   vm->ev.sus_fail = t_malloc(&hook, sizeof(int64_t) * (img->ntiers + 1));
-  vm->unmet_cap = img->nreqs + img->ntiers + 1; /* every requirement and every sustained clause */
-  vm->unmet = t_malloc(&hook, sizeof *vm->unmet * vm->unmet_cap);
-  if (!vm->stack || !vm->regs || !vm->ev.met || !vm->ev.regs_today || !vm->ev.sus_fail || !vm->unmet) {
+  vm->req_cap = img->nreqs + img->ntiers + 1; /* every requirement and every sustained clause */
+  vm->unmet = t_malloc(&hook, sizeof *vm->unmet * vm->req_cap);
+  vm->all_reqs = opt && opt->all_requirements;
+  if (vm->all_reqs) vm->reqs = t_malloc(&hook, sizeof *vm->reqs * vm->req_cap);
+  if (!vm->stack || !vm->regs || !vm->ev.met || !vm->ev.regs_today || !vm->ev.sus_fail || !vm->unmet ||
+      (vm->all_reqs && !vm->reqs)) {
     tier_vm_free(vm);
     return NULL;
   }
@@ -172,7 +190,8 @@ void tier_vm_free(tier_vm *vm) {
   t_free(&h, vm->ev.met, sizeof(bool) * (img->nreqs + 1));
   t_free(&h, vm->ev.regs_today, sizeof(int64_t) * (img->nmetrics + 1));
   t_free(&h, vm->ev.sus_fail, sizeof(int64_t) * (img->ntiers + 1));
-  t_free(&h, vm->unmet, sizeof *vm->unmet * vm->unmet_cap);
+  t_free(&h, vm->unmet, sizeof *vm->unmet * vm->req_cap);
+  t_free(&h, vm->reqs, vm->reqs ? sizeof *vm->reqs * vm->req_cap : 0);
   for (int k = 0; k < MAX_DSETS; k++) {
     t_free(&h, vm->dsets[k].keys, sizeof(uint64_t) * vm->dcap);
     t_free(&h, vm->dsets[k].gens, sizeof(uint32_t) * vm->dcap);

@@ -22,6 +22,7 @@ struct tier_ruleset {
   int64_t *kvals;           /* runtime value of each constant */
   uint32_t *req_entry, review_entry, metric_entry;
   int32_t *top_field;       /* top-level slot -> field index */
+  uint32_t *tier_pos;       /* each tier's place in its partner type's ladder */
   char hash_hex[65];
 };
 
@@ -57,10 +58,13 @@ struct tier_vm {
   uint32_t err_pc;
   int err_line, err_col;     /* malformed JSON: where, within the record's text */
   char jerr[160];            /* malformed JSON: jansson's words */
-  /* public results */
+  /* the result of the last evaluation (result.c): the unmet requirements of
+   * the next tier, and with all_reqs every requirement of the partner's type;
+   * each array has room for every requirement and sustained clause */
   tier_result res;
-  tier_req_result *unmet;
-  size_t unmet_cap;
+  tier_req_result *unmet, *reqs;
+  size_t req_cap;
+  bool all_reqs;
 };
 
 int vm_prepare(struct tier_vm *vm, const struct record *r);
@@ -70,9 +74,7 @@ const char *vm_value_text(const struct tier_ruleset *rs, const struct record *r,
                           char *buf, size_t n);
 bool vm_cmp_holds(int cmp, int kind, int64_t a, int64_t b);
 
-/* result.c */
-void res_fill_req(struct tier_vm *vm, uint32_t t, uint32_t q, tier_req_result *o);
-void res_fill_sustained(struct tier_vm *vm, uint32_t t, tier_req_result *o);
+/* result.c: evaluate the record rec_parse bound to vm->rec and build vm->res */
 int res_eval_bound(struct tier_vm *vm, int64_t asof, const tier_result **res);
 
 /* record.c */

@@ -360,7 +360,8 @@ static void int_threshold_coerces_to_money(void **st) {
   assert_string_equal(r->unmet[0].metric, "mrr");
   assert_string_equal(r->unmet[0].actual, "1499.99");
   assert_string_equal(r->unmet[0].required, "1500");
-  assert_true(r->unmet[0].numeric);
+  assert_int_equal(r->unmet[0].type, TIER_TYPE_MONEY);
+  assert_true(r->unmet[0].actual_value == 1499.99 && r->unmet[0].required_value == 1500);
   assert_string_equal(held(&f, "{\"id\":\"x\",\"type\":\"consulting\",\"mrr\":1500.00}", "2019-12-13"), "Paid");
   assert_string_equal(held(&f, "{\"id\":\"x\",\"type\":\"consulting\",\"mrr\":1500}", "2019-12-13"), "Paid");
   assert_string_equal(held(&f, "{\"id\":\"x\",\"type\":\"consulting\",\"mrr\":1.5e3}", "2019-12-13"), "Paid");
@@ -669,7 +670,8 @@ static void unmet_lists_each_failing_requirement_of_next(void **st) {
   assert_string_equal(u->metric, "certified");
   assert_string_equal(u->actual, "3");
   assert_string_equal(u->required, "4");
-  assert_true(u->numeric);
+  assert_int_equal(u->type, TIER_TYPE_INT);
+  assert_false(u->missing);
   assert_false(u->met);
   u = unmet_named(r, "revenue >= 1500");
   assert_string_equal(u->section, "experience");
@@ -683,7 +685,7 @@ static void unmet_lists_each_failing_requirement_of_next(void **st) {
   assert_string_equal(u->metric, "planned");
   assert_string_equal(u->actual, "false");
   assert_string_equal(u->required, "true");
-  assert_false(u->numeric);
+  assert_int_equal(u->type, TIER_TYPE_BOOL);
   /* an expression that is not one metric against a constant has no metric */
   assert_null(unmet_named(ev(&f, "{\"id\":\"P-1\",\"type\":\"consulting\",\"people\":0,\"mrr\":0,\"plan\":null}",
                              "2019-12-13"), "certified >= 1 or revenue >= 1")->metric);

@@ -23,11 +23,14 @@ static char *run_all(void) {
   char err[256];
   if (tier_load(bc, n, NULL, &rs, err, sizeof err) != TIER_OK) return NULL;
   tier_free_bytes(NULL, bc, n);
-  tier_vm *vm = tier_vm_new(rs, NULL);
+  tier_options opt = {.all_requirements = 1};
+  tier_vm *vm = tier_vm_new(rs, &opt);
+  struct out o;
+  out_init(&o, FMT_JSON, true, rs);
   struct buf out = {0};
   for (size_t i = 0; i < nlines; i++) {
     const tier_result *r;
-    if (tier_eval_json(vm, lines[i], strlen(lines[i]), TIER_NONE, &r) == TIER_OK) out_result(&out, FMT_JSON, vm, r, true);
+    if (tier_eval_json(vm, lines[i], strlen(lines[i]), TIER_NONE, &r) == TIER_OK) out_result(&o, &out, r);
     else buf_printf(&out, "error %s\n", tier_vm_error(vm));
   }
   buf_u8(&out, 0);

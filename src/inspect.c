@@ -1,0 +1,82 @@
+/*
+ * inspect.c - walking a loaded ruleset through the public API: its partner
+ * types, tiers and requirements, by the indices results carry.  This is
+ * what the tools (explain, report, diff) need of a ruleset, so that none of
+ * them reads the image itself.
+ */
+#include <string.h>
+
+#include "vm.h"
+
+/* The partner enum, or NULL for a ruleset without partner types. */
+static const struct img_enum *partner_enum(const struct image *img) {
+  return img->partner_field >= 0 ? &img->enums[img->fields[img->partner_field].ref] : NULL;
+}
+
+static const char *opt_str(const struct image *img, uint32_t s) { return s == NO_STR ? NULL : img_str(img, s); }
+
+size_t tier_ruleset_ntypes(const tier_ruleset *rs) {
+  const struct img_enum *e = partner_enum(rs->img);
+  return e ? e->nvals : 0;
+}
+
+const char *tier_ruleset_type(const tier_ruleset *rs, size_t i) {
+  const struct img_enum *e = partner_enum(rs->img);
+  return e && i < e->nvals ? img_str(rs->img, e->vals[i]) : NULL;
+}
+
+size_t tier_ruleset_ntiers(const tier_ruleset *rs) { return rs->img->ntiers; }
+
+int tier_ruleset_tier(const tier_ruleset *rs, size_t i, tier_info *out) {
+  const struct image *img = rs->img;
+  if (i >= img->ntiers) return TIER_EUSAGE;
+  const struct img_tier *T = &img->tiers[i];
+  memset(out, 0, sizeof *out);
+  out->name = img_str(img, T->name);
+  out->type_index = (int)T->ptype;
+  out->position = (int)rs->tier_pos[i];
+  out->sustained = T->sustained;
+  out->first_req = T->first_req;
+  out->nreqs = T->nreq;
+  if (img->has_debug) {
+    out->file = img_str(img, T->file);
+    out->line = T->line;
+    out->column = T->col;
+  }
+  return TIER_OK;
+}
+
+/* The tier that holds requirement i: tiers cover the requirements in order
+ * (the verifier checks it), so it is the last tier starting at or before i
+ * (an empty tier after it starts past i). */
+static uint32_t owner_tier(const struct image *img, size_t i) {
+  uint32_t lo = 0, hi = img->ntiers; /* the answer is in [lo, hi) */
+  while (hi - lo > 1) {
+    uint32_t mid = lo + (hi - lo) / 2;
+    if (img->tiers[mid].first_req <= i) lo = mid;
+    else hi = mid;
+  }
+  return lo;
+}
+
+size_t tier_ruleset_nreqs(const tier_ruleset *rs) { return rs->img->nreqs; }
+
+int tier_ruleset_req(const tier_ruleset *rs, size_t i, tier_req_info *out) {
+  const struct image *img = rs->img;
+  if (i >= img->nreqs) return TIER_EUSAGE;
+  const struct img_req *q = &img->reqs[i];
+  memset(out, 0, sizeof *out);
+  out->tier_index = (int)owner_tier(img, i);
+  out->section = opt_str(img, q->section);
+  out->label = opt_str(img, q->label);
+  out->rule = img_str(img, q->rule);
+  if (q->metric >= 0) out->metric = img_str(img, img->metrics[q->metric].name);
+  else if (q->field >= 0) out->metric = img_str(img, img->fields[img_top_field(img, (uint32_t)q->field)].name);
+  if (out->metric) out->op = cmp_text(q->cmp);
+  if (img->has_debug) {
+    out->file = img_str(img, q->file);
+    out->line = q->line;
+    out->column = q->col;
+  }
+  return TIER_OK;
+}
