@@ -89,9 +89,9 @@ void diff_add(struct diff *d, const tier_result *ro, const tier_result *rn) {
       buf_put(j, ",\"metric\":", 10);
       out_json_cstr(j, u->metric);
       buf_put(j, ",\"actual\":", 10);
-      out_json_cstr(j, u->actual);
+      out_json_value(j, u->actual, u->type, u->missing);
       buf_put(j, ",\"required\":", 12);
-      out_json_cstr(j, u->required);
+      out_json_value(j, u->required, u->type, false);
     }
     buf_put(j, ",\"need\":", 8);
     out_json_cstr(j, u->need);

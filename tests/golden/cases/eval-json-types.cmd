@@ -1,0 +1,1 @@
+tiervm eval tests/golden/data/output/json-types.tier tests/golden/data/output/json-types.jsonl; tiervm eval --explain -f json tests/golden/data/output/json-types.tier tests/golden/data/output/json-types.jsonl
