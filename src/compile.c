@@ -234,7 +234,7 @@ int tier_compile(const char *path, const char *text, size_t textlen, const tier_
   c.syntax_errors = c.dg.nerrors;
   c.partner_field = c.id_field = -1;
   if (!c.ar.failed) sema_run(&c); /* an empty ruleset is checked too */
-  if (c.items && !c.ar.failed && c.dg.nerrors == c.dg.npromoted) lint_run(&c);
+  if (!c.ar.failed && c.dg.nerrors == c.dg.npromoted) lint_run(&c); /* an empty ruleset is an error there */
   if (c.ar.failed) rc = TIER_ENOMEM;
   else if (c.dg.nerrors) rc = TIER_ECOMPILE;
   if (rc == TIER_OK) {

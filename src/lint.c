@@ -1,11 +1,18 @@
 /*
- * lint.c - tier-ladder checks, run by `tierc check` after the types are
- * known (warnings; --Werror makes them errors):
+ * lint.c - what `tierc check` refuses, or warns about, once the types are
+ * known: rulesets that cannot be what their author meant.  Errors:
+ *   - a ruleset that defines no tier (an empty file, only comments, or a
+ *     file whose lines end with a lone CR, so that a comment runs on);
+ * warnings (--Werror makes them errors):
+ *   - tiers written out of order: a higher tier asking less than the one
+ *     below it on every requirement they share (tiers rank as written);
  *   - a higher tier asking less than a lower one on the same metric;
  *   - a requirement repeating one of a lower tier unchanged (redundant,
  *     since tiers are cumulative);
  *   - a tier no record can reach (its requirements and those below it set
- *     bounds on one metric that cannot both hold).
+ *     bounds on one metric that cannot both hold);
+ *   - `==` or `!=` on a value that may be missing, which a missing value
+ *     makes false.
  * (A metric no tier uses is reported by sema.)
  */
 #include <stdlib.h>
@@ -96,14 +103,97 @@ static int by_text(const void *x, const void *y) {
   return a->tier < b->tier ? -1 : a->tier > b->tier;
 }
 
-void lint_run(struct comp *c) {
+/* ---- tiers written out of order -------------------------------------------------- */
+
+/* Is bound a stricter than bound b of the same direction?  >0 stricter, 0
+ * the same, <0 weaker (at one value, `>` asks more than `>=`). */
+static int strictness(const struct bound *a, const struct bound *b) {
+  int d = cmp_vals(a, b);
+  if (upper(a->cmp)) d = -d;
+  if (d) return d;
+  bool sa = a->cmp == B_GT || a->cmp == B_LT, sb = b->cmp == B_GT || b->cmp == B_LT;
+  return sa - sb;
+}
+
+/* The strictest bound of direction `low` among bs[from, to) (one tier's run
+ * of one value's group), or NULL. */
+static const struct bound *strictest(const struct bound *bs, int from, int to, bool low) {
+  const struct bound *best = NULL;
+  for (int k = from; k < to; k++)
+    if ((low ? lower(bs[k].cmp) : upper(bs[k].cmp)) && (!best || strictness(&bs[k], best) > 0)) best = &bs[k];
+  return best;
+}
+
+/* How a tier compares with the tier written just below it (of its type,
+ * with bounds of its own) on the values both bound. */
+struct order { int below; int shared, less; struct buf names; };
+
+/* A higher tier that asks less on every value it shares with the tier
+ * written below it is most likely written in the wrong place: tiers rank in
+ * the order they are written.  One warning on the tier says so; the
+ * per-requirement warnings for that pair would only repeat it. */
+static void order_checks(struct comp *c, const struct bound *bs, int nb, struct order *ord) {
+  int *last = arena_alloc(&c->ar, sizeof(int) * (size_t)(c->ntiers + 1)); /* per type: last tier with bounds */
+  bool *has = arena_alloc(&c->ar, sizeof(bool) * (size_t)(c->ntiers + 1));
+  if (!last || !has) return;
+  for (int k = 0; k < nb; k++) has[bs[k].tier] = true;
+  for (int t = 0; t < c->ntiers; t++) last[t] = -1;
+  for (int t = 0; t < c->ntiers; t++) {
+    ord[t].below = -1;
+    if (!has[t]) continue;
+    int p = c->tiers[t].ptype;
+    if (p >= 0 && p < c->ntiers) { ord[t].below = last[p]; last[p] = t; }
+  }
+  for (int g0 = 0; g0 < nb;) {
+    int g1 = g0 + 1;
+    while (g1 < nb && bs[g1].ptype == bs[g0].ptype && !strcmp(bs[g1].name, bs[g0].name)) g1++;
+    /* runs of one tier within the group, lower tiers first */
+    for (int a = g0, prev = -1; a < g1;) {
+      int b = a + 1;
+      while (b < g1 && bs[b].tier == bs[a].tier) b++;
+      struct order *o = &ord[bs[a].tier];
+      if (prev >= 0 && bs[prev].tier == o->below) {
+        for (int low = 1; low >= 0; low--) {
+          const struct bound *lo = strictest(bs, prev, a, low), *hi = strictest(bs, a, b, low);
+          if (!lo || !hi) continue;
+          o->shared++;
+          if (strictness(hi, lo) < 0) o->less++;
+          if (o->names.n < 200) buf_printf(&o->names, "%s%s", o->names.n ? ", " : "", hi->name);
+        }
+      }
+      prev = a;
+      a = b;
+    }
+    g0 = g1;
+  }
+  for (int t = 0; t < c->ntiers; t++) {
+    struct order *o = &ord[t];
+    if (o->shared && o->less == o->shared)
+      diag_add(&c->dg, TIER_WARNING, &c->tiers[t].n->loc,
+               "tier %s asks less than %s, the tier written before it, on every requirement they share (%.*s); tiers rank "
+               "in the order they are written, lowest first: should %s come before %s?",
+               tier_name(c, t), tier_name(c, o->below), (int)o->names.n, (const char *)o->names.p, tier_name(c, t),
+               tier_name(c, o->below));
+    buf_free(&o->names);
+  }
+}
+
+/* Is the pair (lower tier lo, higher tier hi) one order_checks reported? */
+static bool out_of_order(const struct order *ord, int lo, int hi) {
+  return ord[hi].below == lo && ord[hi].shared && ord[hi].less == ord[hi].shared;
+}
+
+/* ---- bounds along each ladder ------------------------------------------------------- */
+
+static void ladder_checks(struct comp *c) {
   int nreq = 0;
   for (int t = 0; t < c->ntiers; t++)
     for (struct node *s = c->tiers[t].n->list; s; s = s->next) nreq += s->kind == I_REQ;
   struct bound *bs = arena_alloc(&c->ar, sizeof *bs * (size_t)(nreq + 1));
   struct textreq *tx = arena_alloc(&c->ar, sizeof *tx * (size_t)(nreq + 1));
   bool *unreachable = arena_alloc(&c->ar, sizeof(bool) * (size_t)(c->ntiers + 1));
-  if (!bs || !tx || !unreachable) return;
+  struct order *ord = arena_alloc(&c->ar, sizeof *ord * (size_t)(c->ntiers + 1));
+  if (!bs || !tx || !unreachable || !ord) return;
   int nb = 0, nt = 0;
   for (int t = 0; t < c->ntiers; t++)
     for (struct node *s = c->tiers[t].n->list; s; s = s->next) {
@@ -114,6 +204,8 @@ void lint_run(struct comp *c) {
     }
   qsort(bs, (size_t)nb, sizeof *bs, by_group);
   qsort(tx, (size_t)nt, sizeof *tx, by_text);
+  for (int t = 0; t < c->ntiers; t++) ord[t].names.hook = c->hook;
+  order_checks(c, bs, nb, ord);
   for (int g0 = 0; g0 < nb;) {
     int g1 = g0 + 1;
     while (g1 < nb && c->tiers[bs[g1].tier].ptype == c->tiers[bs[g0].tier].ptype && !strcmp(bs[g1].name, bs[g0].name)) g1++;
@@ -135,6 +227,7 @@ void lint_run(struct comp *c) {
         bool weaker = (lower(lo->cmp) && lower(hi->cmp) && cmp_vals(hi, lo) < 0) ||
                       (upper(lo->cmp) && upper(hi->cmp) && cmp_vals(hi, lo) > 0);
         if (weaker) {
+          if (out_of_order(ord, lo->tier, hi->tier)) break;
           diag_add(&c->dg, TIER_WARNING, &hi->req->a->loc,
                    "%s asks less than the lower tier %s on %s (line %u); with cumulative tiers the stricter %s requirement applies",
                    tier_name(c, hi->tier), tier_name(c, lo->tier), hi->name, line_of(c, lo->req), tier_name(c, lo->tier));
@@ -172,4 +265,130 @@ void lint_run(struct comp *c) {
       diag_add(&c->dg, TIER_WARNING, &tx[i].req->a->loc,
                "this repeats a requirement of the lower tier %s (line %u) unchanged; tiers are cumulative, so it can go",
                tier_name(c, tx[i - 1].tier), line_of(c, tx[i - 1].req));
+}
+
+/* ---- == and != on a value that may be missing --------------------------------------- */
+
+/* The optional value a comparison side names (through a conversion), or NULL. */
+static const struct node *optional_name(const struct node *n) {
+  while (n && n->kind == N_CONV) n = n->a;
+  return n && n->kind == N_NAME && n->ty.opt && n->ref != R_ENUMVAL ? n : NULL;
+}
+
+/* Does n test whether `name` is missing (`name is none`, neg: `is not none`)? */
+static bool tests_none(const struct node *n, const char *name, bool neg) {
+  const struct node *v = n && n->kind == N_ISNONE && n->neg == neg ? optional_name(n->a) : NULL;
+  return v && !strcmp(v->name, name);
+}
+
+/* Is `name` already said to be present, or its absence handled, where n
+ * stands?  guards[] are the conditions that hold or fail on the way. */
+struct guard { const struct node *test; bool holds; };
+
+static bool guarded(const struct guard *gs, int ng, const char *name) {
+  for (int i = 0; i < ng; i++)
+    if (tests_none(gs[i].test, name, gs[i].holds) || tests_none(gs[i].test, name, !gs[i].holds)) return true;
+  return false;
+}
+
+/* `x == v` or `x != v` where x may be missing: a missing x makes either
+ * false, which for `!=` is seldom meant.  Not when the expression first says
+ * what a missing x means (`x is none or ...`, `x is not none and ...`,
+ * `if x is none then ... else ...`).  Depth is bounded by LIM_DEPTH. */
+static void optional_eq(struct comp *c, const struct node *n, struct guard *gs, int ng) {
+  if (!n) return;
+  if (n->kind == N_BIN && (n->op == B_EQ || n->op == B_NE)) {
+    const struct node *v = optional_name(n->a);
+    if (!v) v = optional_name(n->b);
+    if (v && !guarded(gs, ng, v->name)) {
+      const struct srcfile *f = &c->dg.files[n->loc.file];
+      int len = (int)(n->loc.end - n->loc.beg);
+      const char *text = f->text + n->loc.beg;
+      if (n->op == B_NE)
+        diag_add(&c->dg, TIER_WARNING, &n->loc,
+                 "when %s is missing, '%.*s' is false (a missing value is neither equal nor unequal); if a missing %s "
+                 "should count, write '%s is none or %.*s'",
+                 v->name, len, text, v->name, v->name, len, text);
+      else
+        diag_add(&c->dg, TIER_WARNING, &n->loc,
+                 "when %s is missing, '%.*s' is false; if that is meant, say so: '%s is not none and %.*s'", v->name, len,
+                 text, v->name, len, text);
+    }
+  }
+  bool guards_right = n->kind == N_BIN && (n->op == B_AND || n->op == B_OR) && ng < LIM_DEPTH * 2;
+  optional_eq(c, n->a, gs, ng);
+  if (guards_right) gs[ng] = (struct guard){n->a, n->op == B_AND};
+  optional_eq(c, n->b, gs, ng + guards_right);
+  bool guards_else = n->kind == N_IF && ng < LIM_DEPTH * 2;
+  if (guards_else) gs[ng] = (struct guard){n->a, false};
+  optional_eq(c, n->c, gs, ng + guards_else);
+}
+
+static void optional_eq_all(struct comp *c) {
+  struct guard *gs = arena_alloc(&c->ar, sizeof *gs * (LIM_DEPTH * 2 + 1));
+  if (!gs) return;
+  if (c->review) optional_eq(c, c->review->a, gs, 0);
+  for (int m = 0; m < c->nmetrics; m++) optional_eq(c, c->metrics[m].n->a, gs, 0);
+  for (int t = 0; t < c->ntiers; t++)
+    for (const struct node *s = c->tiers[t].n->list; s; s = s->next)
+      if (s->kind == I_REQ) optional_eq(c, s->a, gs, 0);
+}
+
+/* ---- rulesets without a tier ------------------------------------------------------- */
+
+/* A comment ends at a line feed; in a file whose lines end with a lone CR
+ * it runs on over what the author saw as the next lines, silently.  One
+ * error per file, at the first such comment. */
+static void lone_cr_comments(struct comp *c) {
+  for (uint32_t fi = 0; fi < c->dg.nfiles; fi++) {
+    const struct srcfile *f = &c->dg.files[fi];
+    bool str = false;
+    for (size_t i = 0; i < f->len; i++) {
+      char ch = f->text[i];
+      if (str) {
+        if (ch == '\\') i++;
+        else if (ch == '"' || ch == '\n') str = false;
+        continue;
+      }
+      if (ch == '"') { str = true; continue; }
+      if (ch != '#') continue;
+      size_t e = i;
+      bool cr = false, more = false;
+      for (; e < f->len && f->text[e] != '\n'; e++) {
+        if (f->text[e] == '\r') cr = true;
+        else if (cr && f->text[e] != ' ' && f->text[e] != '\t') more = true;
+      }
+      if (more) {
+        struct loc l = {fi, (uint32_t)i, (uint32_t)i + 1};
+        diag_add(&c->dg, TIER_ERROR, &l,
+                 "this comment runs on past a carriage return: lines end with a line feed (LF or CRLF), and this file "
+                 "ends them with CR alone, so the text after it is part of the comment; convert the line ends to LF");
+        break;
+      }
+      i = e;
+    }
+  }
+}
+
+/* A ruleset that defines no tier gives every partner none: never what its
+ * author meant.  Say why the file came out that way when it can be told. */
+static void no_tier(struct comp *c) {
+  if (c->ntiers > 0 || c->dg.nfiles == 0) return;
+  const struct srcfile *f = &c->dg.files[0];
+  const char *why = "a file of schema or metrics alone is checked through a ruleset that imports it";
+  if (!c->items) {
+    why = "it holds only comments";
+    size_t i = 0;
+    while (i < f->len && (f->text[i] == ' ' || f->text[i] == '\t' || f->text[i] == '\n' || f->text[i] == '\r')) i++;
+    if (i == f->len) why = "the file is empty";
+  }
+  struct loc l = {0, 0, 0};
+  diag_add(&c->dg, TIER_ERROR, &l, "the ruleset defines no tier, so no partner could hold one: %s", why);
+}
+
+void lint_run(struct comp *c) {
+  lone_cr_comments(c);
+  no_tier(c);
+  ladder_checks(c);
+  optional_eq_all(c);
 }

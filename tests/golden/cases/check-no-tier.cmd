@@ -1,0 +1,1 @@
+tierc check rules/apn-schema.tier 2>&1 | tail -4; d=$(mktemp -d) && printf '' > $d/empty.tier && printf '# only a comment\n\n' > $d/comments.tier && printf '# header\renum t { a }\rrecord { partner type: t; n: int; }\rtier X a < n >= 1; >\r' > $d/cr.tier && cd $d && tierc check empty.tier comments.tier cr.tier; s=$?; cd / && rm -rf $d; exit $s
