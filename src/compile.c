@@ -107,6 +107,9 @@ static struct node *load(struct comp *c, const char *path, char *text, size_t le
     text = read_file(c, path, &len, at);
     if (!text) return NULL;
   }
+  size_t bom = utf8_bom(text, len); /* not content: positions count from after it */
+  text += bom;
+  len -= bom;
   int fi = add_file(c, path, text, len);
   if (fi < 0) return NULL;
   crypto_generichash_update(hs, (const unsigned char *)text, len);

@@ -33,6 +33,7 @@ struct jp {
   /* where we are, for the path of a value error */
   int field, item_field;  /* field indices, -1 outside */
   long item;              /* list item index, -1 outside */
+  bool quiet;             /* looking for the id of a rejected record: faults are not reported */
 };
 
 /* ---- errors --------------------------------------------------------------------- */
@@ -41,6 +42,7 @@ struct jp {
 static int syntax(struct jp *j, const char *at, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static int syntax(struct jp *j, const char *at, const char *fmt, ...) {
   struct tier_vm *vm = j->vm;
+  if (j->quiet) return TIER_ERECORD;
   va_list ap;
   va_start(ap, fmt);
   vsnprintf(vm->jerr, sizeof vm->jerr, fmt, ap);
@@ -63,6 +65,7 @@ static int fault(struct jp *j, const char *fmt, ...) __attribute__((format(print
 static int fault(struct jp *j, const char *fmt, ...) {
   struct tier_vm *vm = j->vm;
   const struct image *img = j->img;
+  if (j->quiet) return TIER_ERECORD;
   va_list ap;
   va_start(ap, fmt);
   vsnprintf(vm->err, sizeof vm->err, fmt, ap);
@@ -143,9 +146,8 @@ static int string(struct jp *j, const char **out, size_t *n) {
     if (c == '"') break;
     if (c < 0x20) return syntax(j, p, "control character in a string (escape it)");
     if (c >= 0x80) {
-      size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2, bad;
-      if ((size_t)(e - p) < len) len = (size_t)(e - p);
-      if (!utf8_valid(p, len, &bad)) return syntax(j, p, "invalid UTF-8 in a string");
+      size_t len = utf8_seq(p, (size_t)(e - p));
+      if (!len) return syntax(j, p, "invalid UTF-8 in a string");
       if (w) { memcpy(w, p, len); w += len; }
       p += len;
       continue;
@@ -190,7 +192,10 @@ static int string(struct jp *j, const char **out, size_t *n) {
         }
         break;
       }
-      default: return syntax(j, p - 2, "invalid escape '\\%c'", x);
+      default:
+        /* the message quotes the byte only when it is a character on its own */
+        if ((unsigned char)x >= 0x20 && (unsigned char)x < 0x7f) return syntax(j, p - 2, "invalid escape '\\%c'", x);
+        return syntax(j, p - 2, "invalid escape (a backslash before byte 0x%02x)", (unsigned char)x);
       }
       continue;
     }
@@ -280,50 +285,55 @@ static int mistyped(struct jp *j, const char *want) {
 
 /* ---- values -------------------------------------------------------------------------- */
 
-/* Money from the number's digits, exactly: value = digits * 10^scale. */
+/* The number's text for a message: at most 40 characters, then "...". */
+#define NUM_SHOWN 40
+#define NUM_TEXT(b, e) (int)((e) - (b) > NUM_SHOWN ? NUM_SHOWN : (e) - (b)), (b), (e) - (b) > NUM_SHOWN ? "..." : ""
+
+/* Money from the number's text, exactly and in one pass: the value is
+ * D * 10^E with D the digits without leading or trailing zeros, so it is a
+ * whole number of cents when E + 2 >= 0 (D does not end in 0), and in range
+ * when D * 10^(E + 2) <= LIM_INT.  Zeros are only counted while their
+ * place is not known (they may turn out to be trailing), so a long run of
+ * digits costs time linear in its length: "1." and 40 zeros is 1.00, and a
+ * million digits is an error as fast as it is read. */
 static int money(struct jp *j, const char *b, const char *e, int64_t *out) {
-  bool neg = *b == '-';
-  const char *p = b + neg;
-  char digits[40];
-  size_t nd = 0;
-  int64_t scale = 0;
-  bool seen_nonzero = false, too_long = false;
+  const char *p = b + (*b == '-');
+  uint64_t d = 0;            /* D, while it fits */
+  bool big = false;          /* D > LIM_INT */
+  int64_t zeros = 0;         /* zeros seen since the last nonzero digit */
+  int64_t frac = 0;          /* digits after the point */
+  bool point = false;
   for (; p < e && *p != 'e' && *p != 'E'; p++) {
-    if (*p == '.') continue;
-    bool frac = memchr(b, '.', (size_t)(p - b)) != NULL;
-    if (frac) scale--;
-    if (*p == '0' && !seen_nonzero) continue;
-    seen_nonzero = true;
-    if (nd < sizeof digits) digits[nd++] = *p;
-    else if (*p != '0') too_long = true;
-    else if (!frac) scale++; /* an integer digit beyond what we keep */
+    if (*p == '.') { point = true; continue; }
+    frac += point;
+    if (*p == '0') { zeros += d > 0 || big; continue; }
+    /* a nonzero digit: the zeros before it are D's digits after all */
+    for (; zeros > 0 && !big; zeros--) {
+      if (d > (uint64_t)LIM_INT / 10) big = true;
+      else d *= 10;
+    }
+    zeros = 0;
+    if (!big && d > ((uint64_t)LIM_INT - (uint64_t)(*p - '0')) / 10) big = true;
+    if (!big) d = d * 10 + (uint64_t)(*p - '0');
   }
-  if (p < e) { /* exponent */
+  int64_t x = 0;             /* the exponent, saturated far beyond any cents */
+  bool xneg = false;
+  if (p < e) {
     p++;
-    bool eneg = *p == '-';
+    xneg = *p == '-';
     if (*p == '+' || *p == '-') p++;
-    int64_t x = 0;
-    for (; p < e; p++) if (x < 100000) x = x * 10 + (*p - '0');
-    scale += eneg ? -x : x;
+    for (; p < e; p++) x = x < 1000000000 ? x * 10 + (*p - '0') : x;
   }
-  /* cents = digits * 10^(scale+2); drop trailing zeros into the exponent */
-  int64_t k = scale + 2;
-  while (nd > 0 && digits[nd - 1] == '0') { nd--; k++; }
-  if (too_long || (nd > 0 && k < 0))
-    return fault(j, "amount %.*s is not exact in cents (at most two decimals)", (int)(e - b > 40 ? 40 : e - b), b);
-  int64_t v = 0;
-  for (size_t i = 0; i < nd; i++) {
-    if (v > LIM_INT / 10) goto range;
-    v = v * 10 + (digits[i] - '0');
+  if (d == 0 && !big) { *out = 0; return TIER_OK; }
+  int64_t k = (xneg ? -x : x) + zeros - frac + 2; /* cents = D * 10^k */
+  if (k < 0) return fault(j, "amount %.*s%s is not exact in cents (at most two decimals)", NUM_TEXT(b, e));
+  for (; k > 0 && !big; k--) {
+    if (d > (uint64_t)LIM_INT / 10) big = true;
+    else d *= 10;
   }
-  for (int64_t i = 0; nd > 0 && i < k; i++) {
-    if (v > LIM_INT / 10) goto range;
-    v *= 10;
-  }
-  *out = neg ? -v : v;
+  if (big) return fault(j, "amount %.*s%s is out of range (the limit is %s)", NUM_TEXT(b, e), MONEY_LIMIT_TEXT);
+  *out = *b == '-' ? -(int64_t)d : (int64_t)d;
   return TIER_OK;
-range:
-  return fault(j, "amount %.*s is out of range", (int)(e - b > 40 ? 40 : e - b), b);
 }
 
 static int scalar(struct jp *j, const struct img_field *f, int64_t *out) {
@@ -358,7 +368,7 @@ static int scalar(struct jp *j, const struct img_field *f, int64_t *out) {
       int64_t v = 0;
       for (const char *p = b + neg; p < e; p++) {
         if (v > (LIM_INT - (*p - '0')) / 10)
-          return fault(j, "integer %.*s is out of range (limit %lld)", (int)(e - b > 40 ? 40 : e - b), b, (long long)LIM_INT);
+          return fault(j, "integer %.*s%s is out of range (the limit is %lld)", NUM_TEXT(b, e), (long long)LIM_INT);
         v = v * 10 + (*p - '0');
       }
       *out = neg ? -v : v;
@@ -404,7 +414,7 @@ static int scalar(struct jp *j, const struct img_field *f, int64_t *out) {
     if (k >= 0) { *out = k; return TIER_OK; }
     char allowed[256];
     rec_enum_allowed(img, en, allowed, sizeof allowed);
-    return fault(j, "unknown value '%.*s' (allowed: %s)", n > 60 ? 60 : (int)n, s, allowed);
+    return fault(j, "unknown value '%.*s%s' (allowed: %s)", (int)utf8_prefix(s, n, 60), s, n > 60 ? "..." : "", allowed);
   }
   }
   return fault(j, "field has an unknown type");
@@ -472,6 +482,7 @@ static int index_wide_owners(struct tier_vm *vm, struct reader *rd, const uint32
 }
 
 static int object(struct jp *j, int owner, int64_t *row, uint8_t *seen);
+static int take_id(struct jp *j, const char *s, size_t n);
 
 static int list(struct jp *j, uint32_t l, uint8_t *seen_items) {
   struct reader *rd = j->rd;
@@ -554,6 +565,10 @@ static int object(struct jp *j, int owner, int64_t *row, uint8_t *seen) {
         seen[k] = 1;
         if (f->kind == TY_LIST) rc = list(j, f->ref, seen + of.n);
         else rc = scalar(j, f, &row[f->slot]);
+        if (!rc && (int32_t)fi == img->id_field && row[f->slot] != TIER_NONE) {
+          const struct rec_str *id = &j->rd->strs[row[f->slot]];
+          rc = take_id(j, id->p, id->n);
+        }
         if (rc) return rc;
         if (owner < 0) j->field = -1;
         else j->item_field = -1;
@@ -617,26 +632,54 @@ fail:
   return TIER_ENOMEM;
 }
 
-/* The id of a rejected record, when the record is readable JSON. */
+/* The record's id, as soon as it is read: kept whole (any length) so that
+ * a later fault can name the record.  A NUL would cut it short wherever it
+ * is printed, so it is a fault of its own. */
+static int take_id(struct jp *j, const char *s, size_t n) {
+  struct reader *rd = j->rd;
+  if (memchr(s, 0, n)) return fault(j, "the id contains a NUL character (\\u0000)");
+  if (!grow(j->vm, (void **)&rd->id, &rd->cap_id, n + 1, 1)) return TIER_ENOMEM;
+  memcpy(rd->id, s, n);
+  rd->id[n] = 0;
+  j->vm->res.id = rd->id;
+  return TIER_OK;
+}
+
+/* The id of a record rejected before its id was read: one more pass over
+ * the record's top-level keys, passing over every value but the id's, up to
+ * the end or to the first malformed byte.  Linear in the record and no
+ * memory beyond the decoding scratch; faults found on the way are not
+ * reported (the record's error is already made). */
 static void find_id(struct jp *j) {
   const struct image *img = j->img;
-  struct reader *rd = j->rd;
-  if (img->id_field < 0) return;
-  int64_t h = rd->slots[img->fields[img->id_field].slot];
-  if (h >= 0 && (uint64_t)h < j->nstrs) { /* read before the fault */
-    size_t n = rd->strs[h].n < sizeof rd->idbuf - 1 ? rd->strs[h].n : sizeof rd->idbuf - 1;
-    memcpy(rd->idbuf, rd->strs[h].p, n);
-    rd->idbuf[n] = 0;
-    j->vm->res.id = rd->idbuf;
-    return;
+  if (img->id_field < 0 || j->vm->res.id) return;
+  const char *idname = img_str(img, img->fields[img->id_field].name);
+  size_t idlen = img->strlens[img->fields[img->id_field].name];
+  j->quiet = true;
+  j->p = j->s;
+  j->scr = j->rd->scratch;
+  ws(j);
+  if (j->p >= j->e || *j->p != '{') return;
+  j->p++;
+  for (;;) {
+    ws(j);
+    if (j->p >= j->e || *j->p != '"') return;
+    const char *key, *val;
+    size_t kn, vn;
+    if (string(j, &key, &kn)) return;
+    ws(j);
+    if (j->p >= j->e || *j->p != ':') return;
+    j->p++;
+    ws(j);
+    if (kn == idlen && memcmp(key, idname, kn) == 0) {
+      if (j->p < j->e && *j->p == '"' && !string(j, &val, &vn)) take_id(j, val, vn);
+      return;
+    }
+    if (skip(j, 1)) return;
+    ws(j);
+    if (j->p >= j->e || *j->p != ',') return;
+    j->p++;
   }
-  json_t *root = json_loadb(j->s, (size_t)(j->e - j->s), JSON_ALLOW_NUL, NULL);
-  json_t *idv = root && json_is_object(root) ? json_object_get(root, img_str(img, img->fields[img->id_field].name)) : NULL;
-  if (json_is_string(idv)) {
-    snprintf(rd->idbuf, sizeof rd->idbuf, "%s", json_string_value(idv));
-    j->vm->res.id = rd->idbuf;
-  }
-  if (root) json_decref(root);
 }
 
 int rec_parse(struct tier_vm *vm, const char *json, size_t len, struct record *out) {
@@ -665,7 +708,7 @@ int rec_parse(struct tier_vm *vm, const char *json, size_t len, struct record *o
   }
   rec_begin(rd);
   if (img->id_field >= 0) rd->slots[img->fields[img->id_field].slot] = TIER_NONE;
-  struct jp j = {json, json, json + len, vm, rd, img, 0, rd->scratch, -1, -1, -1};
+  struct jp j = {json, json, json + len, vm, rd, img, 0, rd->scratch, -1, -1, -1, false};
   int rc;
   ws(&j);
   if (j.p >= j.e) {
@@ -692,15 +735,6 @@ int rec_parse(struct tier_vm *vm, const char *json, size_t len, struct record *o
   for (uint32_t l = 0; l < img->nlists; l++) {
     rd->lists[l].items = rd->items[l];
     if (rd->lists[l].n > max_list) max_list = rd->lists[l].n;
-  }
-  if (img->id_field >= 0) {
-    int64_t h = rd->slots[img->fields[img->id_field].slot];
-    if (h >= 0 && (uint64_t)h < j.nstrs) {
-      size_t n = rd->strs[h].n < sizeof rd->idbuf - 1 ? rd->strs[h].n : sizeof rd->idbuf - 1;
-      memcpy(rd->idbuf, rd->strs[h].p, n);
-      rd->idbuf[n] = 0;
-      vm->res.id = rd->idbuf;
-    }
   }
   out->top = rd->slots;
   out->lists = rd->lists;

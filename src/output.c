@@ -14,7 +14,11 @@ void out_json_str(struct buf *b, const char *s, size_t n) {
   size_t run = 0;
   for (size_t i = 0; i < n; i++) {
     unsigned char c = (unsigned char)s[i];
-    if (c >= 0x20 && c != '"' && c != '\\') { run++; continue; }
+    if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') { run++; continue; }
+    if (c >= 0x80) { /* whatever the input bytes, the output is UTF-8: U+FFFD for a bad one */
+      size_t len = utf8_seq(s + i, n - i);
+      if (len) { run += len; i += len - 1; continue; }
+    }
     buf_put(b, s + i - run, run);
     run = 0;
     switch (c) {
@@ -23,7 +27,9 @@ void out_json_str(struct buf *b, const char *s, size_t n) {
     case '\n': buf_put(b, "\\n", 2); break;
     case '\t': buf_put(b, "\\t", 2); break;
     case '\r': buf_put(b, "\\r", 2); break;
-    default: buf_printf(b, "\\u%04x", c);
+    default:
+      if (c >= 0x80) buf_put(b, "\\ufffd", 6);
+      else buf_printf(b, "\\u%04x", c);
     }
   }
   buf_put(b, s + n - run, run);

@@ -64,6 +64,7 @@ void rec_free(struct tier_vm *vm) {
   t_free(&vm->hook, rd->cap_items, rd->nitems * sizeof *rd->cap_items);
   t_free(&vm->hook, rd->scratch, rd->cap_scratch);
   t_free(&vm->hook, rd->seen, rd->cap_seen);
+  t_free(&vm->hook, rd->id, rd->cap_id);
   t_free(&vm->hook, rd->ftab, rd->cap_ftab * sizeof *rd->ftab);
   t_free(&vm->hook, rd->fpos, (vm->rs->img->nfields + 1) * sizeof *rd->fpos);
   t_free(&vm->hook, rd, sizeof *rd);
@@ -186,7 +187,7 @@ static int scalar(struct ctx *c, const struct img_field *f, json_t *v, int64_t *
     if (k >= 0) { *out = k; return TIER_OK; }
     char allowed[256];
     rec_enum_allowed(img, e, allowed, sizeof allowed);
-    return fault(c, "unknown value '%.*s' (allowed: %s)", n > 60 ? 60 : (int)n, s, allowed);
+    return fault(c, "unknown value '%.*s%s' (allowed: %s)", (int)utf8_prefix(s, n, 60), s, n > 60 ? "..." : "", allowed);
   }
   }
   return fault(c, "field has an unknown type");
@@ -259,7 +260,13 @@ int rec_parse_ref(struct tier_vm *vm, const char *json, size_t len, struct recor
   /* the id first, so that any later error can name the record */
   if (img->id_field >= 0) {
     json_t *idv = json_object_get(root, img_str(img, img->fields[img->id_field].name));
-    if (json_is_string(idv)) vm->res.id = json_string_value(idv);
+    if (json_is_string(idv)) {
+      if (memchr(json_string_value(idv), 0, json_string_length(idv))) {
+        path_push(&c, ".%s", img_str(img, img->fields[img->id_field].name));
+        return fault(&c, "the id contains a NUL character (\\u0000)");
+      }
+      vm->res.id = json_string_value(idv);
+    }
   }
   /* lay out: top slots, then each list's items */
   size_t nslots = img->ntop;

@@ -25,7 +25,7 @@ struct reader {
   uint8_t *seen; size_t cap_seen;      /* fields seen in the current object */
   uint32_t *ftab; size_t cap_ftab;     /* field names of wide owners: field index + 1 */
   uint32_t *fpos;                      /* field index -> its place among its owner's */
-  char idbuf[128];                     /* the id of a rejected record */
+  char *id; size_t cap_id;             /* the current record's id, NUL-terminated */
 };
 
 struct reader *reader_of(struct tier_vm *vm);

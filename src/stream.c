@@ -161,9 +161,17 @@ static int next_element(struct stream *s) {
   }
 }
 
+/* A UTF-8 byte-order mark at the very start of the input (editors on
+ * Windows write one) is not part of the first record; it takes no column. */
+static void skip_bom(struct stream *s) {
+  while (s->end - s->start < 3 && refill(s, s->start)) {}
+  s->start += utf8_bom(s->buf + s->start, s->end - s->start);
+}
+
 int stream_next(struct stream *s) {
   s->err[0] = 0;
   if (s->mode == 0) {
+    if (s->base + s->start == 0) skip_bom(s);
     if (!skip_blanks(s)) return 0;
     if (s->buf[s->start] == '[') {
       consume(s, s->start + 1);

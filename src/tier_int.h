@@ -30,6 +30,7 @@
 #define LIM_IMPORT_DEPTH 16
 #define LIM_ERRORS 100
 #define LIM_INT 9007199254740991LL    /* 2^53-1: integers and cents */
+#define MONEY_LIMIT_TEXT "90071992547409.91" /* LIM_INT cents, in currency units */
 
 /* ---- memory ---------------------------------------------------------------- */
 struct tier_alloc_hook {
@@ -110,6 +111,11 @@ void diag_line_col(const struct srcfile *f, uint32_t off, unsigned *line,
 /* Render every diagnostic as text: file:line:col: error: msg, line, caret. */
 void diag_render(const struct diags *d, struct buf *out);
 bool utf8_valid(const char *s, size_t n, size_t *bad);
+size_t utf8_seq(const char *s, size_t left);
+size_t utf8_prefix(const char *s, size_t n, size_t max);
+/* 3 when s starts with a UTF-8 byte-order mark (EF BB BF), else 0: sources,
+ * record files and test files may start with one; it is not content. */
+size_t utf8_bom(const char *s, size_t n);
 
 /* "Did you mean": offer each candidate; best is the closest within a few
  * edits of want (NULL when none is close). */

@@ -175,33 +175,53 @@ void buf_free(struct buf *b) {
 
 /* ---- UTF-8 ---------------------------------------------------------------------- */
 
-/* Strict UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing past
- * U+10FFFF.  On failure *bad is the offset of the first bad byte. */
-bool utf8_valid(const char *s, size_t n, size_t *bad) {
+/* The length of the strict UTF-8 (RFC 3629) sequence at p: no overlong
+ * forms, no surrogates, nothing past U+10FFFF; 0 when the bytes there are
+ * not one. */
+size_t utf8_seq(const char *s, size_t left) {
   const unsigned char *p = (const unsigned char *)s;
-  size_t i = 0;
-  while (i < n) {
-    unsigned c = p[i];
-    if (c < 0x80) { i++; continue; }
-    size_t len;
-    unsigned lo = 0x80, hi = 0xBF;
-    if (c >= 0xC2 && c <= 0xDF) len = 2;
-    else if (c == 0xE0) { len = 3; lo = 0xA0; }
-    else if (c >= 0xE1 && c <= 0xEC) len = 3;
-    else if (c == 0xED) { len = 3; hi = 0x9F; }
-    else if (c >= 0xEE && c <= 0xEF) len = 3;
-    else if (c == 0xF0) { len = 4; lo = 0x90; }
-    else if (c >= 0xF1 && c <= 0xF3) len = 4;
-    else if (c == 0xF4) { len = 4; hi = 0x8F; }
-    else { if (bad) *bad = i; return false; }
-    if (n - i < len) { if (bad) *bad = i; return false; }
-    if (p[i + 1] < lo || p[i + 1] > hi) { if (bad) *bad = i; return false; }
-    for (size_t k = 2; k < len; k++)
-      if (p[i + k] < 0x80 || p[i + k] > 0xBF) { if (bad) *bad = i; return false; }
+  if (left == 0) return 0;
+  unsigned c = p[0];
+  if (c < 0x80) return 1;
+  size_t len;
+  unsigned lo = 0x80, hi = 0xBF;
+  if (c >= 0xC2 && c <= 0xDF) len = 2;
+  else if (c == 0xE0) { len = 3; lo = 0xA0; }
+  else if (c >= 0xE1 && c <= 0xEC) len = 3;
+  else if (c == 0xED) { len = 3; hi = 0x9F; }
+  else if (c >= 0xEE && c <= 0xEF) len = 3;
+  else if (c == 0xF0) { len = 4; lo = 0x90; }
+  else if (c >= 0xF1 && c <= 0xF3) len = 4;
+  else if (c == 0xF4) { len = 4; hi = 0x8F; }
+  else return 0;
+  if (left < len || p[1] < lo || p[1] > hi) return 0;
+  for (size_t k = 2; k < len; k++)
+    if (p[k] < 0x80 || p[k] > 0xBF) return 0;
+  return len;
+}
+
+/* Strict UTF-8; on failure *bad is the offset of the first bad byte. */
+bool utf8_valid(const char *s, size_t n, size_t *bad) {
+  for (size_t i = 0; i < n;) {
+    size_t len = utf8_seq(s + i, n - i);
+    if (!len) {
+      if (bad) *bad = i;
+      return false;
+    }
     i += len;
   }
   return true;
 }
+
+/* At most max bytes of the UTF-8 text s[0, n), not cutting a character:
+ * for quoting a part of a value in a message. */
+size_t utf8_prefix(const char *s, size_t n, size_t max) {
+  if (n <= max) return n;
+  while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80) max--;
+  return max;
+}
+
+size_t utf8_bom(const char *s, size_t n) { return n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0; }
 
 /* ---- keyed hashing ------------------------------------------------------------ */
 
