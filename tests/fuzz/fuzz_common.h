@@ -50,7 +50,7 @@ static inline void fuzz_touch_result(const tier_result *r) {
       /* the fields are documented as formatted strings: they must end */
       if (!memchr(u->actual, 0, sizeof u->actual) || !memchr(u->required, 0, sizeof u->required)) abort();
     }
-    fuzz_sink += (size_t)u->met + (size_t)u->numeric + (size_t)u->sustained + (size_t)u->checkpoint;
+    fuzz_sink += (size_t)u->met + (size_t)u->missing + (size_t)u->type + (size_t)u->sustained + (size_t)u->checkpoint;
   }
 }
 
@@ -59,9 +59,14 @@ static inline void fuzz_format(tier_vm *vm, const tier_result *r) {
   static const int fmts[] = {FMT_JSON, FMT_TABLE, FMT_CSV};
   for (int f = 0; f < 3; f++)
     for (int explain = 0; explain < 2; explain++) {
+      /* explain needs every requirement in the result (all_requirements) */
+      if (explain && !r->reqs) continue;
+      struct out o;
       struct buf b = {.hook = NULL};
-      out_header(&b, fmts[f], vm->rs, explain != 0);
-      out_result(&b, fmts[f], vm, r, explain != 0);
+      out_init(&o, fmts[f], explain != 0, vm->rs);
+      out_header(&o, &b);
+      out_result(&o, &b, r);
+      if (explain) out_explain(&b, vm->rs, r);
       fuzz_sink += b.n;
       buf_free(&b);
     }
@@ -82,9 +87,12 @@ static inline int fuzz_eval(tier_vm *vm, const char *json, size_t len, int64_t a
     fuzz_touch(e);
     fuzz_touch(p);
     struct buf b = {.hook = NULL};
-    out_error(&b, FMT_JSON, vm->rs, 1, NULL, e ? e : "", p);
-    out_error(&b, FMT_TABLE, vm->rs, 1, NULL, e ? e : "", p);
-    out_error(&b, FMT_CSV, vm->rs, 1, NULL, e ? e : "", p);
+    static const int fmts[] = {FMT_JSON, FMT_TABLE, FMT_CSV};
+    for (int f = 0; f < 3; f++) {
+      struct out o;
+      out_init(&o, fmts[f], false, vm->rs);
+      out_error(&o, &b, 1, NULL, e ? e : "", p);
+    }
     fuzz_sink += b.n;
     buf_free(&b);
   }
@@ -121,7 +129,9 @@ static inline void fuzz_exercise_ruleset(tier_ruleset *rs, int all_profiles) {
     fuzz_sink += b.n;
     buf_free(&b);
   }
-  tier_vm *vm = tier_vm_new(rs, NULL);
+  /* every requirement in the results, so that explain is rendered too */
+  tier_options vo = {.all_requirements = 1};
+  tier_vm *vm = tier_vm_new(rs, &vo);
   if (!vm) return;
   if (!all_profiles) {
     const char *j = fuzz_apn_profiles[1];
