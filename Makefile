@@ -19,7 +19,7 @@ LDLIBS  := -ljansson -lsodium -lm
 
 DEB_PKGS := flex bison libcmocka-dev libjansson-dev libsodium-dev pkg-config
 
-LIB_SRC := src/util.c src/ast.c src/sema.c src/lint.c src/codegen.c src/compile.c \
+LIB_SRC := src/util.c src/num.c src/ast.c src/sema.c src/lint.c src/codegen.c src/compile.c \
            src/bytecode.c src/verify.c src/vm.c src/record.c src/json.c src/result.c \
            src/inspect.c src/output.c src/explain.c src/diff.c src/report.c src/ruletest.c src/rulediff.c src/stream.c src/disasm.c src/cli.c \
            src/fmt.c

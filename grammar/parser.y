@@ -6,7 +6,7 @@
  */
 %code requires {
 #include "ast.h"
-struct tokval { const char *s; uint32_t n; int64_t i; double f; bool cents_ok; };
+struct tokval { const char *s; uint32_t n; int64_t i; struct num q; };
 #ifndef YY_TYPEDEF_YY_SCANNER_T
 #define YY_TYPEDEF_YY_SCANNER_T
 typedef void *yyscan_t;
@@ -218,7 +218,7 @@ expr:
 
 primary:
     INT                         { $$ = mk(ps, N_INT, &@1); if ($$) $$->ival = $1.i; }
-  | DECIMAL                     { $$ = mk(ps, N_DEC, &@1); if ($$) { $$->fval = $1.f; $$->ival = $1.i; $$->cents_ok = $1.cents_ok; } }
+  | DECIMAL                     { $$ = mk(ps, N_DEC, &@1); if ($$) $$->q = $1.q; }
   | STRING                      { $$ = mk(ps, N_STR, &@1); if ($$) { $$->str = $1.s; $$->str_len = $1.n; } }
   | DATE                        { $$ = mk(ps, N_DATE, &@1); if ($$) $$->ival = $1.i; }
   | TRUE                        { $$ = mk(ps, N_BOOL, &@1); if ($$) $$->ival = 1; }

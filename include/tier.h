@@ -182,10 +182,16 @@ typedef struct tier_req_result {
   int type;                /* enum tier_type of both values */
   int missing;             /* the metric has no value (a missing field, the min of
                               nothing); actual is then "none" */
-  char actual[40], required[40]; /* the values as text: numbers as JSON numbers
-                              (1500, 1499.99; "inf" or "-inf" for an infinite
-                              number), dates YYYY-MM-DD, true/false, enum values
+  char actual[176], required[176]; /* the values as text: numbers as JSON numbers
+                              (1500, 1499.99; a number exactly when it has a
+                              finite decimal form, else rounded to 34 significant
+                              digits), dates YYYY-MM-DD, true/false, enum values
                               and texts as they are */
+  char actual_shown[48], required_shown[48]; /* the same as people read them (table,
+                              explain, report): numbers rounded to 2 decimals and
+                              marked "\u2248" where that changed them; a number
+                              that a division by zero left missing is
+                              "none (division by zero)" */
   double actual_value, required_value; /* int, money (currency units) and number
                               values as doubles, for ratios and charts; 0 otherwise */
   const char *file;        /* source position of the rule (NULL when stripped) */

@@ -42,9 +42,8 @@ struct node {
   struct loc locf;       /* N_AGG: the aggregated field */
   const char *str;       /* string literal (decoded UTF-8) */
   uint32_t str_len;
-  int64_t ival;          /* N_INT, N_DATE, N_BOOL, N_DURATION amount, cents for N_DEC */
-  double fval;           /* N_DEC */
-  bool cents_ok;         /* N_DEC exact in cents */
+  int64_t ival;          /* N_INT, N_DATE, N_BOOL, N_DURATION amount */
+  struct num q;          /* N_DEC: the exact value written */
   /* sema */
   struct type ty;
   uint8_t ref;           /* enum ref_kind */

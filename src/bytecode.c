@@ -132,10 +132,18 @@ static void put_section(struct buf *b, int id, const struct image *img) {
     buf_u32(b, (uint32_t)img->id_field);
     break;
   case S_CONSTS:
+    /* a number is its numerator and denominator, 128-bit each; any other
+     * constant one 64-bit value */
     buf_u32(b, img->nconsts);
     for (uint32_t i = 0; i < img->nconsts; i++) {
-      buf_u8(b, img->consts[i].kind);
-      buf_u64(b, (uint64_t)img->consts[i].v);
+      const struct img_const *k = &img->consts[i];
+      buf_u8(b, k->kind);
+      if (k->kind == TY_NUMBER) {
+        buf_i128(b, k->q.n);
+        buf_i128(b, k->q.d);
+      } else {
+        buf_u64(b, (uint64_t)k->v);
+      }
     }
     break;
   case S_METRICS:
@@ -235,6 +243,10 @@ static uint64_t rd64(struct cur *c) {
   uint64_t lo = rd32(c);
   return lo | (uint64_t)rd32(c) << 32;
 }
+static __int128 rd128(struct cur *c) {
+  unsigned __int128 lo = rd64(c);
+  return (__int128)(lo | (unsigned __int128)rd64(c) << 64);
+}
 /* A count of elements each at least `elem` bytes: bounded by what is left
  * of the section, so no count can make the loader allocate more than the
  * file's own size. */
@@ -311,8 +323,14 @@ static void rd_section(struct cur *c, int id, struct image *img) {
     img->nconsts = rdcount(c, 9, 0x1000000);
     if (!ALLOC(img, img->consts, img->nconsts)) return;
     for (uint32_t i = 0; i < img->nconsts && !c->bad; i++) {
-      img->consts[i].kind = rd8(c);
-      img->consts[i].v = (int64_t)rd64(c);
+      struct img_const *k = &img->consts[i];
+      k->kind = rd8(c);
+      if (k->kind == TY_NUMBER) {
+        k->q.n = rd128(c);
+        k->q.d = rd128(c);
+      } else {
+        k->v = (int64_t)rd64(c);
+      }
     }
     break;
   case S_METRICS:
@@ -425,9 +443,9 @@ struct image *bc_read(const struct tier_alloc_hook *h, const uint8_t *p, size_t 
     return NULL;
   }
   uint16_t ver = (uint16_t)(p[10] | p[11] << 8);
-  if (ver != 1) {
-    snprintf(err, errlen, "bytecode format version %u is not supported (this tierc reads version 1)%s", ver,
-             ver > 1 ? "; a newer tierc wrote it" : "");
+  if (ver != BC_VERSION) {
+    snprintf(err, errlen, "bytecode format version %u is not supported (this tierc reads version %u)%s", ver, BC_VERSION,
+             ver > BC_VERSION ? "; a newer tierc wrote it" : "; compile the source again with this tierc");
     return NULL;
   }
   uint32_t flags = le32(p + 12), total = le32(p + 16), nsec = le32(p + 20);

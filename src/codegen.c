@@ -4,7 +4,6 @@
  * constants, builds the schema and tier tables, and computes the cost bound
  * (SPEC 4.5) from the emitted code.
  */
-#include <math.h>
 #include <string.h>
 
 #include <sodium.h>
@@ -80,17 +79,20 @@ static uint32_t intern(struct cg *g, const char *s, size_t n) {
 }
 static uint32_t istr(struct cg *g, const char *s) { return s ? intern(g, s, strlen(s)) : NO_STR; }
 
-static uint32_t konst(struct cg *g, int kind, int64_t v) {
+/* Intern a constant: v for every kind but number, q for a number (its
+ * canonical form, so that equal numbers are equal bytes). */
+static uint32_t konst_of(struct cg *g, int kind, int64_t v, struct num q) {
   struct img_const k;
-  memset(&k, 0, sizeof k);
+  memset(&k, 0, sizeof k); /* the padding is hashed too */
   k.kind = (uint8_t)kind;
-  k.v = v;
+  if (kind == TY_NUMBER) k.q = q;
+  else k.v = v;
   if (g->failed || g->consts.failed) { g->failed = true; return 0; }
   if (!rehash(g, &g->khash, &g->kcap, nconsts(g), false)) return 0;
   uint32_t h = ghash(g, &k, sizeof k), s = h & (g->kcap - 1);
   for (; g->khash[s]; s = (s + 1) & (g->kcap - 1)) {
     struct img_const *e = &((struct img_const *)g->consts.p)[g->khash[s] - 1];
-    if (e->kind == k.kind && e->v == k.v) return g->khash[s] - 1;
+    if (e->kind == k.kind && e->v == k.v && e->q.n == k.q.n && e->q.d == k.q.d) return g->khash[s] - 1;
   }
   uint32_t i = nconsts(g);
   buf_put(&g->consts, &k, sizeof k);
@@ -98,11 +100,8 @@ static uint32_t konst(struct cg *g, int kind, int64_t v) {
   g->khash[s] = i + 1;
   return i;
 }
-static int64_t dbits(double d) {
-  int64_t v;
-  memcpy(&v, &d, sizeof v);
-  return v;
-}
+static uint32_t konst(struct cg *g, int kind, int64_t v) { return konst_of(g, kind, v, num_none()); }
+static uint32_t konst_num(struct cg *g, struct num q) { return konst_of(g, TY_NUMBER, 0, q); }
 
 /* ---- emission ------------------------------------------------------------------ */
 
@@ -118,6 +117,31 @@ static void patch(struct cg *g, uint32_t at, uint32_t target) {
 }
 
 static char vclass(int kind) { return kind == TY_NUMBER ? 'F' : kind == TY_TEXT ? 'S' : 'I'; }
+
+/* The instruction that moves a value of `kind` (op is PUSH, FIELD, ITEM,
+ * METRIC or SETMETRIC): numbers live beside the 64-bit stack and move
+ * with the _F forms. */
+static int mover(int op, int kind) {
+  if (kind != TY_NUMBER) return op;
+  switch (op) {
+  case OP_PUSH: return OP_PUSH_F;
+  case OP_FIELD: return OP_FIELD_F;
+  case OP_ITEM: return OP_ITEM_F;
+  case OP_METRIC: return OP_METRIC_F;
+  default: return OP_SETMETRIC_F;
+  }
+}
+
+/* Push the initial value of an accumulator of `kind`: 0 for a sum (false
+ * for any, true for all), none for min and max. */
+static void emit_acc_init(struct cg *g, int op, int kind) {
+  if (kind == TY_NUMBER) {
+    emit1(g, OP_PUSH_F, konst_num(g, op == A_SUM ? num_from_int(0) : num_none()));
+    return;
+  }
+  int64_t init = op == A_ALL ? 1 : op == A_MIN || op == A_MAX ? TIER_NONE : 0;
+  emit1(g, OP_PUSH, konst(g, op == A_COUNT ? TY_INT : op == A_ANY || op == A_ALL ? TY_BOOL : kind, init));
+}
 
 static void gen(struct cg *g, const struct node *n);
 static uint32_t rule_text(struct cg *g, const struct loc *l);
@@ -204,8 +228,9 @@ static int item_value_kind(const struct cg *g, const struct node *n) {
 }
 
 static void gen_item_value(struct cg *g, const struct node *n) {
-  if (n->ref == R_ITEM) emit1(g, OP_ITEM, (uint32_t)g->c->fields[n->index].slot);
-  else if (g->temp && g->temp[n->index] >= 0) emit1(g, OP_METRIC, (uint32_t)g->temp[n->index]); /* computed once per item */
+  int kind = item_value_kind(g, n);
+  if (n->ref == R_ITEM) emit1(g, mover(OP_ITEM, kind), (uint32_t)g->c->fields[n->index].slot);
+  else if (g->temp && g->temp[n->index] >= 0) emit1(g, mover(OP_METRIC, kind), (uint32_t)g->temp[n->index]); /* computed once per item */
   else gen(g, g->c->metrics[n->index].n->a); /* item metric: inlined */
 }
 
@@ -213,14 +238,8 @@ static void gen_agg(struct cg *g, const struct node *n) {
   uint32_t l = (uint32_t)n->lidx;
   int vk = n->ty.kind;
   uint32_t loop_end;
-  switch (n->op) {
-  case A_COUNT: emit1(g, OP_PUSH, konst(g, TY_INT, 0)); break;
-  case A_ANY: emit1(g, OP_PUSH, konst(g, TY_BOOL, 0)); break;
-  case A_ALL: emit1(g, OP_PUSH, konst(g, TY_BOOL, 1)); break;
-  case A_SUM: emit1(g, OP_PUSH, konst(g, vk, vk == TY_NUMBER ? dbits(0.0) : 0)); break;
-  case A_MIN: case A_MAX: emit1(g, OP_PUSH, konst(g, vk, vk == TY_NUMBER ? dbits(NAN) : TIER_NONE)); break;
-  case A_DISTINCT: emit1(g, OP_DCLEAR, 0); break;
-  }
+  if (n->op == A_DISTINCT) emit1(g, OP_DCLEAR, 0);
+  else emit_acc_init(g, n->op, vk);
   emit2(g, OP_LOOP, l, 0);
   loop_end = here(g) - 4;
   uint32_t body = here(g);
@@ -249,16 +268,16 @@ static void gen_agg(struct cg *g, const struct node *n) {
 static void gen(struct cg *g, const struct node *n) {
   switch (n->kind) {
   case N_INT: emit1(g, OP_PUSH, konst(g, n->ty.kind == TY_MONEY ? TY_MONEY : TY_INT, n->ival)); break;
-  case N_DEC: emit1(g, OP_PUSH, konst(g, TY_NUMBER, dbits(n->fval))); break;
+  case N_DEC: emit1(g, OP_PUSH_F, konst_num(g, n->q)); break;
   case N_STR: emit1(g, OP_PUSH, konst(g, TY_TEXT, intern(g, n->str, n->str_len))); break;
   case N_DATE: emit1(g, OP_PUSH, konst(g, TY_DATE, n->ival)); break;
   case N_BOOL: emit1(g, OP_PUSH, konst(g, TY_BOOL, n->ival)); break;
   case N_ASOF: emit(g, OP_ASOF); break;
   case N_NAME:
     switch (n->ref) {
-    case R_FIELD: emit1(g, OP_FIELD, (uint32_t)g->c->fields[n->index].slot); break;
+    case R_FIELD: emit1(g, mover(OP_FIELD, n->ty.kind), (uint32_t)g->c->fields[n->index].slot); break;
     case R_ITEM: case R_ITEM_METRIC: gen_item_value(g, n); break;
-    case R_METRIC: emit1(g, OP_METRIC, (uint32_t)g->c->metrics[n->index].reg); break;
+    case R_METRIC: emit1(g, mover(OP_METRIC, n->ty.kind), (uint32_t)g->c->metrics[n->index].reg); break;
     case R_ENUMVAL: emit1(g, OP_PUSH, konst(g, TY_ENUM, n->ival)); break;
     }
     break;
@@ -376,19 +395,13 @@ static void gen_fused(struct cg *g, int l, int *ms, int nms, struct img_metric *
   for (int i = 0; i < nms; i++) {
     const struct s_metric *m = &c->metrics[ms[i]];
     const struct node *e = m->n->a;
-    int vk = e->ty.kind;
-    int64_t init = 0;
-    int kind = vk;
-    switch (e->op) {
-    case A_COUNT: kind = TY_INT; break;
-    case A_ANY: kind = TY_BOOL; break;
-    case A_ALL: kind = TY_BOOL; init = 1; break;
-    case A_SUM: init = vk == TY_NUMBER ? dbits(0.0) : 0; break;
-    case A_MIN: case A_MAX: init = vk == TY_NUMBER ? dbits(NAN) : TIER_NONE; break;
-    case A_DISTINCT: sets[i] = set++; emit1(g, OP_DCLEAR, (uint32_t)sets[i]); continue;
+    if (e->op == A_DISTINCT) {
+      sets[i] = set++;
+      emit1(g, OP_DCLEAR, (uint32_t)sets[i]);
+      continue;
     }
-    emit1(g, OP_PUSH, konst(g, kind, init));
-    emit1(g, OP_SETMETRIC, (uint32_t)m->reg);
+    emit_acc_init(g, e->op, e->ty.kind);
+    emit1(g, mover(OP_SETMETRIC, e->ty.kind), (uint32_t)m->reg);
   }
   /* temporaries for the item metrics the bodies use */
   bool *used = arena_alloc(&c->ar, sizeof(bool) * (size_t)(c->nmetrics + 1));
@@ -419,7 +432,7 @@ static void gen_fused(struct cg *g, int l, int *ms, int nms, struct img_metric *
       g->tempreg[k] = (int32_t)reg;
     }
     uint32_t reg = (uint32_t)g->tempreg[k];
-    emit1(g, OP_SETMETRIC, reg);
+    emit1(g, mover(OP_SETMETRIC, c->metrics[k].ty.kind), reg);
     g->temp[k] = (int32_t)reg;
   }
   for (int i = 0; i < nms; i++) {
@@ -491,7 +504,7 @@ static void gen_metric_block(struct cg *g, struct img_metric *mtab) {
     const struct s_metric *m = &c->metrics[c->metric_order[i]];
     if (done[c->metric_order[i]]) continue;
     gen(g, m->n->a);
-    emit1(g, OP_SETMETRIC, (uint32_t)m->reg);
+    emit1(g, mover(OP_SETMETRIC, m->ty.kind), (uint32_t)m->reg);
   }
 }
 
@@ -550,8 +563,8 @@ static void req_metric(struct cg *g, const struct node *e, struct img_req *r) {
   if (m->ref == R_METRIC) r->metric = g->c->metrics[m->index].reg;
   else r->field = g->c->fields[m->index].slot;
   r->cmp = (uint8_t)cmp_of(e->op, flip);
-  int kind = k->kind == N_NAME ? TY_ENUM : k->ty.kind;
-  r->konst = konst(g, kind, k->kind == N_DEC ? dbits(k->fval) : k->ival);
+  if (k->kind == N_DEC) r->konst = konst_num(g, k->q);
+  else r->konst = konst(g, k->kind == N_NAME ? TY_ENUM : k->ty.kind, k->ival);
 }
 
 struct image *cg_run(struct comp *c) {
@@ -564,7 +577,7 @@ struct image *cg_run(struct comp *c) {
   g.img = img;
   g.code.hook = g.strs.hook = g.slens.hook = g.consts.hook = c->hook;
 
-  img->fmt_version = 1;
+  img->fmt_version = BC_VERSION;
   img->effective = c->effective && c->effective->a ? c->effective->a->ival : TIER_NONE;
   img->name = c->ruleset ? intern(&g, c->ruleset->str, c->ruleset->str_len) : NO_STR;
   img->version = c->ruleset && c->ruleset->name2 ? istr(&g, c->ruleset->name2) : NO_STR;

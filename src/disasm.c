@@ -21,14 +21,12 @@ static void const_text(const struct image *img, uint32_t k, struct buf *b) {
     out_json_str(b, img->strs[c->v], img->strlens[c->v]);
     return;
   }
-  char v[64];
+  char v[NUM_TEXT];
   struct tier_ruleset rs;
   memset(&rs, 0, sizeof rs);
   rs.img = (struct image *)img;
-  struct record none;
-  memset(&none, 0, sizeof none);
   if (c->kind == TY_ENUM) snprintf(v, sizeof v, "%lld", (long long)c->v);
-  else vm_value_text(&rs, &none, c->kind, 0, c->v, v, sizeof v);
+  else vm_const_text(&rs, c, 0, v, sizeof v);
   buf_printf(b, "%s %s", ty_kind_name(c->kind), v);
 }
 
@@ -41,6 +39,14 @@ static const char *field_name(const struct image *img, int owner, uint32_t slot)
 
 static uint32_t rd32(const uint8_t *q) {
   return (uint32_t)q[0] | (uint32_t)q[1] << 8 | (uint32_t)q[2] << 16 | (uint32_t)q[3] << 24;
+}
+
+/* The longest opcode name, plus one: the column the operands start in. */
+static int name_width(void) {
+  size_t w = 0;
+  for (int i = 0; i < OP__COUNT; i++)
+    if (strlen(op_info[i].name) > w) w = strlen(op_info[i].name);
+  return (int)w + 1;
 }
 
 void dis_image(const struct image *img, const char *what, struct buf *b) {
@@ -138,7 +144,7 @@ void dis_image(const struct image *img, const char *what, struct buf *b) {
     const struct opinfo *oi = &op_info[op];
     uint32_t a = oi->fmt != N0 ? rd32(img->code + pc + 1) : 0, bb = op_noperands(oi->fmt) > 1 ? rd32(img->code + pc + 5) : 0;
     if (oi->fmt == N0) buf_printf(b, "  %04u  %s", pc, oi->name);
-    else buf_printf(b, "  %04u  %-10s", pc, oi->name);
+    else buf_printf(b, "  %04u  %-*s", pc, name_width(), oi->name);
     switch (oi->fmt) {
     case K: buf_printf(b, "k%-6u ; ", a); const_text(img, a, b); break;
     case FLD: buf_printf(b, "%-7u ; %s", a, field_name(img, -1, a)); break;
@@ -167,8 +173,8 @@ void dis_image(const struct image *img, const char *what, struct buf *b) {
 /* The opcode list itself, for `tierc disasm --opcodes`. */
 void dis_opcodes(struct buf *b) {
   static const char *fmts[] = {"", "const", "field", "item", "metric", "months", "days", "target", "list,end", "list,body", "set", "const,target", "metric,target"};
-  buf_printf(b, "%-4s %-10s %-10s %-5s %s\n", "code", "name", "operands", "stack", "meaning");
+  buf_printf(b, "%-4s %-*s %-10s %-5s %s\n", "code", name_width(), "name", "operands", "stack", "meaning");
   for (int i = 0; i < OP__COUNT; i++)
-    buf_printf(b, "%-4d %-10s %-10s %d->%-2d %s\n", i, op_info[i].name, fmts[op_info[i].fmt], op_info[i].pops,
+    buf_printf(b, "%-4d %-*s %-10s %d->%-2d %s\n", i, name_width(), op_info[i].name, fmts[op_info[i].fmt], op_info[i].pops,
                op_info[i].pushes, op_info[i].doc);
 }

@@ -18,7 +18,7 @@ static void explain_req(struct buf *b, const tier_req_result *u) {
     buf_printf(b, "%s", !strcmp(u->actual, "true") ? "yes" : "no");
     if (!u->met) buf_printf(b, " (%s)", u->need);
   } else if (u->metric) {
-    buf_printf(b, "%s is %s, %s %s %s", u->metric, u->actual, u->met ? "meets" : "needs", u->op, u->required);
+    buf_printf(b, "%s is %s, %s %s %s", u->metric, u->actual_shown, u->met ? "meets" : "needs", u->op, u->required_shown);
     if (!u->met) buf_printf(b, " (%s)", u->need);
   } else {
     buf_printf(b, "%s %s", u->rule, u->met ? "holds" : "does not hold");

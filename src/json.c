@@ -28,7 +28,7 @@ struct jp {
   struct tier_vm *vm;
   struct reader *rd;
   const struct image *img;
-  uint32_t nstrs;
+  uint32_t nstrs, nnums;
   char *scr;              /* decoded strings */
   /* where we are, for the path of a value error */
   int field, item_field;  /* field indices, -1 outside */
@@ -286,8 +286,8 @@ static int mistyped(struct jp *j, const char *want) {
 /* ---- values -------------------------------------------------------------------------- */
 
 /* The number's text for a message: at most 40 characters, then "...". */
-#define NUM_SHOWN 40
-#define NUM_TEXT(b, e) (int)((e) - (b) > NUM_SHOWN ? NUM_SHOWN : (e) - (b)), (b), (e) - (b) > NUM_SHOWN ? "..." : ""
+#define JNUM_SHOWN 40
+#define JNUM_TEXT(b, e) (int)((e) - (b) > JNUM_SHOWN ? JNUM_SHOWN : (e) - (b)), (b), (e) - (b) > JNUM_SHOWN ? "..." : ""
 
 /* Money from the number's text, exactly and in one pass: the value is
  * D * 10^E with D the digits without leading or trailing zeros, so it is a
@@ -326,12 +326,12 @@ static int money(struct jp *j, const char *b, const char *e, int64_t *out) {
   }
   if (d == 0 && !big) { *out = 0; return TIER_OK; }
   int64_t k = (xneg ? -x : x) + zeros - frac + 2; /* cents = D * 10^k */
-  if (k < 0) return fault(j, "amount %.*s%s is not exact in cents (at most two decimals)", NUM_TEXT(b, e));
+  if (k < 0) return fault(j, "amount %.*s%s is not exact in cents (at most two decimals)", JNUM_TEXT(b, e));
   for (; k > 0 && !big; k--) {
     if (d > (uint64_t)LIM_INT / 10) big = true;
     else d *= 10;
   }
-  if (big) return fault(j, "amount %.*s%s is out of range (the limit is %s)", NUM_TEXT(b, e), MONEY_LIMIT_TEXT);
+  if (big) return fault(j, "amount %.*s%s is out of range (the limit is %s)", JNUM_TEXT(b, e), MONEY_LIMIT_TEXT);
   *out = *b == '-' ? -(int64_t)d : (int64_t)d;
   return TIER_OK;
 }
@@ -345,7 +345,7 @@ static int scalar(struct jp *j, const struct img_field *f, int64_t *out) {
     int rc = literal(j, "null", 4);
     if (rc) return rc;
     if (!(f->flags & FF_OPT)) return fault(j, "required field is null");
-    *out = f->kind == TY_NUMBER ? (int64_t)0x7FF8000000000000LL : TIER_NONE;
+    *out = TIER_NONE;
     return TIER_OK;
   }
   const char *s, *b, *e;
@@ -368,23 +368,23 @@ static int scalar(struct jp *j, const struct img_field *f, int64_t *out) {
       int64_t v = 0;
       for (const char *p = b + neg; p < e; p++) {
         if (v > (LIM_INT - (*p - '0')) / 10)
-          return fault(j, "integer %.*s%s is out of range (the limit is %lld)", NUM_TEXT(b, e), (long long)LIM_INT);
+          return fault(j, "integer %.*s%s is out of range (the limit is %lld)", JNUM_TEXT(b, e), (long long)LIM_INT);
         v = v * 10 + (*p - '0');
       }
       *out = neg ? -v : v;
     }
     return TIER_OK;
   case TY_NUMBER: {
+    /* exactly the decimal written (1.10, 1.5e3) */
     if (c != '-' && (c < '0' || c > '9')) return mistyped(j, "a number");
     if ((rc = number(j, &b, &e, &isint))) return rc;
-    char tmp[64];
-    size_t l = (size_t)(e - b);
-    if (l >= sizeof tmp) return fault(j, "number has more than %zu characters", sizeof tmp - 1);
-    memcpy(tmp, b, l);
-    tmp[l] = 0;
-    double d = strtod(tmp, NULL);
-    memcpy(out, &d, sizeof d);
-    return TIER_OK;
+    struct num q;
+    if (num_parse(b, (size_t)(e - b), &q) != NUM_OK)
+      return fault(j, "number %.*s%s is out of range (numbers are exact fractions of 127-bit integers, written with at most %d significant digits)",
+                   JNUM_TEXT(b, e), NUM_MAX_WRITTEN_DIGITS);
+    rc = rec_number(j->vm, j->rd, &j->nnums, q, out);
+    if (rc == TIER_ENOMEM) fault(j, "out of memory");
+    return rc;
   }
   case TY_MONEY:
     if (c != '-' && (c < '0' || c > '9')) return mistyped(j, "an amount (a number)");
@@ -584,7 +584,7 @@ static int object(struct jp *j, int owner, int64_t *row, uint8_t *seen) {
     if (seen[k]) continue;
     const struct img_field *f = &img->fields[of.f[k]];
     if (f->kind == TY_LIST) { j->rd->lists[f->ref].n = 0; continue; }
-    if (f->flags & FF_OPT) { row[f->slot] = f->kind == TY_NUMBER ? (int64_t)0x7FF8000000000000LL : TIER_NONE; continue; }
+    if (f->flags & FF_OPT) { row[f->slot] = TIER_NONE; continue; }
     if (owner < 0) j->field = (int)of.f[k];
     else j->item_field = (int)of.f[k];
     return fault(j, "missing required field");
@@ -708,7 +708,7 @@ int rec_parse(struct tier_vm *vm, const char *json, size_t len, struct record *o
   }
   rec_begin(rd);
   if (img->id_field >= 0) rd->slots[img->fields[img->id_field].slot] = TIER_NONE;
-  struct jp j = {json, json, json + len, vm, rd, img, 0, rd->scratch, -1, -1, -1, false};
+  struct jp j = {json, json, json + len, vm, rd, img, 0, 0, rd->scratch, -1, -1, -1, false};
   int rc;
   ws(&j);
   if (j.p >= j.e) {
@@ -740,6 +740,8 @@ int rec_parse(struct tier_vm *vm, const char *json, size_t len, struct record *o
   out->lists = rd->lists;
   out->strs = rd->strs;
   out->nstrs = j.nstrs;
+  out->nums = rd->nums;
+  out->nnums = j.nnums;
   out->max_list = max_list;
   return TIER_OK;
 }

@@ -26,9 +26,9 @@ struct bound {
   int tier, ptype;
   const char *name;         /* metric or field */
   int cmp;                  /* B_EQ .. B_GE, with the value on the left */
-  bool is_f;
+  bool is_f;                /* the constant is a number: compare q */
   int64_t i;
-  double f;
+  struct num q;
 };
 
 static const char *tier_name(const struct comp *c, int t) { return c->tiers[t].n->name; }
@@ -62,12 +62,12 @@ static bool as_bound(const struct comp *c, int t, const struct node *req, struct
   b->cmp = cmp;
   b->is_f = k->kind == N_DEC;
   b->i = k->ival;
-  b->f = k->kind == N_DEC ? k->fval : (double)k->ival;
+  b->q = k->kind == N_DEC ? k->q : num_from_int(k->ival);
   return true;
 }
 
 static int cmp_vals(const struct bound *a, const struct bound *b) {
-  if (a->is_f || b->is_f) return a->f < b->f ? -1 : a->f > b->f;
+  if (a->is_f || b->is_f) return num_cmp(a->q, b->q);
   return a->i < b->i ? -1 : a->i > b->i;
 }
 

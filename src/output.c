@@ -118,7 +118,7 @@ static void short_gap(struct buf *b, const tier_req_result *u) {
   } else if (u->need[0]) {
     buf_printf(b, "%s", u->need);
   } else if (u->metric) {
-    buf_printf(b, "%s %s (needs %s %s)", u->metric, u->actual, u->op, u->required);
+    buf_printf(b, "%s %s (needs %s %s)", u->metric, u->actual_shown, u->op, u->required_shown);
   } else {
     buf_printf(b, "%s", u->rule);
   }

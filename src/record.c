@@ -10,6 +10,7 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
@@ -58,6 +59,7 @@ void rec_free(struct tier_vm *vm) {
   t_free(&vm->hook, rd->slots, rd->cap_slots * sizeof *rd->slots);
   t_free(&vm->hook, rd->lists, rd->cap_lists * sizeof *rd->lists);
   t_free(&vm->hook, rd->strs, rd->cap_strs * sizeof *rd->strs);
+  t_free(&vm->hook, rd->nums, rd->cap_nums * sizeof *rd->nums);
   t_free(&vm->hook, rd->hash, rd->cap_hash * sizeof *rd->hash);
   for (uint32_t l = 0; l < rd->nitems; l++) t_free(&vm->hook, rd->items[l], rd->cap_items[l] * sizeof(int64_t));
   t_free(&vm->hook, rd->items, rd->nitems * sizeof *rd->items);
@@ -86,7 +88,7 @@ struct ctx {
   struct tier_vm *vm;
   struct reader *rd;
   const struct image *img;
-  uint32_t nstrs;
+  uint32_t nstrs, nnums;
   char *path;
   size_t pathlen;
 };
@@ -130,7 +132,7 @@ static void path_push(struct ctx *c, const char *fmt, ...) {
 static int scalar(struct ctx *c, const struct img_field *f, json_t *v, int64_t *out) {
   const struct image *img = c->img;
   if (!v || json_is_null(v)) {
-    if (f->flags & FF_OPT) { *out = f->kind == TY_NUMBER ? (int64_t)0x7FF8000000000000LL : TIER_NONE; return TIER_OK; }
+    if (f->flags & FF_OPT) { *out = TIER_NONE; return TIER_OK; }
     return fault(c, v ? "required field is null" : "missing required field");
   }
   switch (f->kind) {
@@ -145,9 +147,20 @@ static int scalar(struct ctx *c, const struct img_field *f, json_t *v, int64_t *
     return TIER_OK;
   case TY_NUMBER: {
     if (!json_is_number(v)) return fault(c, "expected a number, found %s", json_kind(v));
-    double d = json_number_value(v);
-    memcpy(out, &d, sizeof d);
-    return TIER_OK;
+    /* jansson keeps integers exactly and reals as doubles: a real is taken
+     * as the shortest decimal that reads back as the same double, which is
+     * the written decimal when it has at most 15 significant digits (the
+     * streaming reader in json.c reads any decimal exactly) */
+    char t[40];
+    if (json_is_integer(v)) snprintf(t, sizeof t, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+    else
+      for (int prec = 1; prec <= 17; prec++) {
+        snprintf(t, sizeof t, "%.*g", prec, json_real_value(v));
+        if (strtod(t, NULL) == json_real_value(v)) break;
+      }
+    struct num q;
+    if (num_parse(t, strlen(t), &q) != NUM_OK) return fault(c, "number %s is out of range", t);
+    return rec_number(c->vm, c->rd, &c->nnums, q, out);
   }
   case TY_MONEY: {
     if (json_is_integer(v)) {
@@ -232,6 +245,14 @@ int rec_intern(struct tier_vm *vm, struct reader *rd, uint32_t *nstrs, const cha
   return TIER_OK;
 }
 
+/* Keep a number of the record: its slot gets the number's index. */
+int rec_number(struct tier_vm *vm, struct reader *rd, uint32_t *nnums, struct num q, int64_t *out) {
+  if (!grow(vm, (void **)&rd->nums, &rd->cap_nums, (size_t)*nnums + 1, sizeof *rd->nums)) return TIER_ENOMEM;
+  rd->nums[*nnums] = q;
+  *out = (*nnums)++;
+  return TIER_OK;
+}
+
 /* The reference reader: jansson builds a tree, then the tree is checked
  * against the schema.  tiervm uses the streaming reader in json.c; this one
  * stays as its oracle (test_json.c feeds both the same inputs). */
@@ -254,7 +275,7 @@ int rec_parse_ref(struct tier_vm *vm, const char *json, size_t len, struct recor
   }
   rd->root = root;
   const struct image *img = vm->rs->img;
-  struct ctx c = {vm, rd, img, 0, vm->path, 0};
+  struct ctx c = {vm, rd, img, 0, 0, vm->path, 0};
   path_push(&c, "$");
   if (!json_is_object(root)) return fault(&c, "a record must be a JSON object, found %s", json_kind(root));
   /* the id first, so that any later error can name the record */
@@ -335,6 +356,8 @@ int rec_parse_ref(struct tier_vm *vm, const char *json, size_t len, struct recor
   out->lists = rd->lists;
   out->strs = rd->strs;
   out->nstrs = c.nstrs;
+  out->nums = rd->nums;
+  out->nnums = c.nnums;
   out->max_list = max_list;
   return TIER_OK;
 }

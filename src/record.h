@@ -14,6 +14,7 @@ struct reader {
   int64_t *slots;  size_t cap_slots;
   struct rec_list *lists; size_t cap_lists;
   struct rec_str *strs; size_t cap_strs;
+  struct num *nums; size_t cap_nums;  /* the record's numbers; slots hold their index */
   uint64_t *hash; size_t cap_hash; /* (generation << 32) | (index + 1) */
   uint32_t gen;            /* bumped per record: clears the table for free */
   uint64_t probes;         /* slots looked at by rec_intern, in all records (tests count work with it) */
@@ -34,6 +35,7 @@ void rec_enum_allowed(const struct image *img, const struct img_enum *e, char *o
 bool grow(struct tier_vm *vm, void **p, size_t *cap, size_t need, size_t elem);
 void rec_begin(struct reader *rd);
 int rec_intern(struct tier_vm *vm, struct reader *rd, uint32_t *nstrs, const char *s, size_t n, int64_t *out);
+int rec_number(struct tier_vm *vm, struct reader *rd, uint32_t *nnums, struct num q, int64_t *out);
 int rec_parse_ref(struct tier_vm *vm, const char *json, size_t len, struct record *out);
 
 #endif

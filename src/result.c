@@ -9,7 +9,6 @@
  * a plain structure, computed once per record; the renderers (JSON, CSV,
  * table, explain, report, diff) read only it and never call back here.
  */
-#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -41,9 +40,11 @@ static void grouped(uint64_t units, char *out, size_t n) {
 }
 
 /* The smallest change to a value of `kind` that meets `actual OP required`:
- * a distance for counts and money, otherwise the value it must take. */
-static void need_text(const tier_req_result *o, int kind, int cmp, int64_t actual, int64_t required, char *out,
-                      size_t n) {
+ * a distance for counts and money, otherwise the value it must take (a
+ * number says the value: whether a count or an amount behind it could
+ * move it is not known here). */
+static void need_text(const tier_req_result *o, int kind, int cmp, int64_t actual, int64_t required, bool divzero,
+                      char *out, size_t n) {
   const char *m = o->metric;
   if (kind == TY_BOOL) {
     snprintf(out, n, "%s must become %s", m, required == 1 ? "true" : "false");
@@ -65,46 +66,54 @@ static void need_text(const tier_req_result *o, int kind, int cmp, int64_t actua
     return;
   }
   if (o->missing) {
-    snprintf(out, n, "%s is missing; it must be %s %s", m, cmp_text(cmp), o->required);
+    snprintf(out, n, "%s %s; it must be %s %s", m, divzero ? "is none (division by zero)" : "is missing", cmp_text(cmp),
+             o->required_shown);
     return;
   }
-  snprintf(out, n, "%s must be %s %s (it is %s)", m, cmp_text(cmp), o->required, o->actual);
+  snprintf(out, n, "%s must be %s %s (it is %s)", m, cmp_text(cmp), o->required_shown, o->actual_shown);
 }
 
-/* A missing value is TIER_NONE, or NaN for a number. */
-static bool is_missing(int kind, int64_t v) {
-  double d;
-  memcpy(&d, &v, sizeof d);
-  return kind == TY_NUMBER ? isnan(d) : v == TIER_NONE;
-}
-
-/* A value of `kind` as a double, for ratios (int, money in currency units,
- * number); 0 for the other kinds and for a missing value. */
+/* A value of `kind` as a double, for ratios (int, money in currency units;
+ * numbers come from num_to_double); 0 for the other kinds and for a
+ * missing value. */
 static double approx(int kind, int64_t v) {
-  double d = 0;
-  if (is_missing(kind, v)) return 0;
-  if (kind == TY_NUMBER) memcpy(&d, &v, sizeof d);
-  else if (kind == TY_INT || kind == TY_MONEY) d = kind == TY_MONEY ? (double)v / 100 : (double)v;
-  return d;
+  if (v == TIER_NONE) return 0;
+  return kind == TY_MONEY ? (double)v / 100 : kind == TY_INT ? (double)v : 0;
+}
+
+/* Values other than numbers read the same in every format: copy, cut at a
+ * character boundary if they are longer than the field. */
+static void shown_copy(char *dst, size_t n, const char *src) {
+  size_t len = strlen(src);
+  if (len >= n) {
+    len = n - 1;
+    while (len > 0 && ((unsigned char)src[len] & 0xC0) == 0x80) len--;
+  }
+  memcpy(dst, src, len);
+  dst[len] = 0;
 }
 
 /* The metric (or field) that requirement r compares with its constant: its
- * name, kind, enum or list reference, and value at the evaluation date. */
+ * name, kind, enum or list reference, and value at the evaluation date (in
+ * *num for a number). */
 static void compared_value(const struct tier_vm *vm, const struct img_req *r, const char **name, int *kind,
-                           uint16_t *ref, int64_t *value) {
+                           uint16_t *ref, int64_t *value, struct num *num) {
   const struct image *img = vm->rs->img;
+  *num = num_none();
   if (r->metric >= 0) {
     const struct img_metric *m = &img->metrics[r->metric];
     *name = img_str(img, m->name);
     *kind = m->kind;
     *ref = m->ref;
     *value = vm->ev.regs_today[r->metric];
+    *num = vm->ev.nregs_today[r->metric];
   } else {
     const struct img_field *f = &img->fields[img_top_field(img, (uint32_t)r->field)];
     *name = img_str(img, f->name);
     *kind = f->kind;
     *ref = f->ref;
     *value = vm->rec.top[r->field];
+    if (f->kind == TY_NUMBER && !vm_record_num(&vm->rec, *value, num)) *num = num_none();
   }
 }
 
@@ -132,16 +141,30 @@ static void describe_req(const struct tier_vm *vm, uint32_t t, uint32_t q, tier_
   }
   int kind;
   uint16_t ref;
-  int64_t actual, required = img->consts[r->konst].v;
-  compared_value(vm, r, &o->metric, &kind, &ref, &actual);
+  const struct img_const *k = &img->consts[r->konst];
+  int64_t actual, required = k->v;
+  struct num qa; /* the actual value, for a number */
+  compared_value(vm, r, &o->metric, &kind, &ref, &actual, &qa);
   o->type = kind;
   o->op = cmp_text(r->cmp);
-  vm_value_text(rs, &vm->rec, kind, ref, actual, o->actual, sizeof o->actual);
-  vm_value_text(rs, &vm->rec, kind, ref, required, o->required, sizeof o->required);
-  o->missing = is_missing(kind, actual);
-  o->actual_value = approx(kind, actual);
-  o->required_value = approx(kind, required);
-  if (!o->met) need_text(o, kind, r->cmp, actual, required, o->need, sizeof o->need);
+  vm_const_text(rs, k, ref, o->required, sizeof o->required);
+  if (kind == TY_NUMBER) {
+    num_format(qa, o->actual);
+    num_format_shown(qa, o->actual_shown);
+    if (num_is_divzero(qa)) snprintf(o->actual_shown, sizeof o->actual_shown, "none (division by zero)");
+    num_format_shown(k->q, o->required_shown);
+    o->missing = num_is_none(qa);
+    o->actual_value = o->missing ? 0 : num_to_double(qa);
+    o->required_value = num_to_double(k->q);
+  } else {
+    vm_value_text(rs, &vm->rec, kind, ref, actual, o->actual, sizeof o->actual);
+    shown_copy(o->actual_shown, sizeof o->actual_shown, o->actual);
+    shown_copy(o->required_shown, sizeof o->required_shown, o->required);
+    o->missing = actual == TIER_NONE;
+    o->actual_value = approx(kind, actual);
+    o->required_value = approx(kind, required);
+  }
+  if (!o->met) need_text(o, kind, r->cmp, actual, required, num_is_divzero(qa), o->need, sizeof o->need);
 }
 
 /* The `sustained N months` clause of tier t. */
@@ -223,7 +246,11 @@ static const char *culprit(const struct tier_vm *vm, char *buf, size_t n) {
     snprintf(buf, n, "in rule '%s'", img_str(img, r->rule));
     if (img->has_debug) snprintf(buf + strlen(buf), n - strlen(buf), " (%s:%u)", img_str(img, r->file), r->line);
   } else if (vm->err_pc >= rs->metric_entry) {
-    snprintf(buf, n, "in the metric definitions");
+    /* the register the failing instruction's value goes to names the metric */
+    const struct vinsn *ip = rs->code + vm->err_pc;
+    while (ip->op != OP_END && !(op_info[ip->op].fmt == MET && (op_info[ip->op].pops == 1 || ip->op == OP_INCR))) ip++;
+    if (ip->op == OP_END) snprintf(buf, n, "in the metric definitions");
+    else snprintf(buf, n, "in metric '%s'", img_str(img, img->metrics[ip->a].name));
   } else {
     snprintf(buf, n, "in the review rule");
   }

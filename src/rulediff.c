@@ -59,11 +59,8 @@ static void const_text(const struct image *img, const struct img_req *q, char *o
   struct tier_ruleset rs;
   memset(&rs, 0, sizeof rs);
   rs.img = (struct image *)img;
-  struct record none;
-  memset(&none, 0, sizeof none);
-  int kind = q->metric >= 0 ? img->metrics[q->metric].kind : img->fields[img_top_field(img, (uint32_t)q->field)].kind;
   uint16_t ref = q->metric >= 0 ? img->metrics[q->metric].ref : img->fields[img_top_field(img, (uint32_t)q->field)].ref;
-  vm_value_text(&rs, &none, kind, ref, img->consts[q->konst].v, out, n);
+  vm_const_text(&rs, &img->consts[q->konst], ref, out, n);
 }
 
 static void diff_tiers(struct rd *d, uint32_t ptype_a, uint32_t ptype_b, const char *type) {
@@ -71,7 +68,7 @@ static void diff_tiers(struct rd *d, uint32_t ptype_a, uint32_t ptype_b, const c
   int la[64], lb[64], na = 0, nb = 0;
   for (uint32_t t = 0; t < A->ntiers && na < 64; t++) if (A->tiers[t].ptype == ptype_a) la[na++] = (int)t;
   for (uint32_t t = 0; t < B->ntiers && nb < 64; t++) if (B->tiers[t].ptype == ptype_b) lb[nb++] = (int)t;
-  char where[200], ka[300], kb[300], va[64], vb[64];
+  char where[200], ka[300], kb[300], va[NUM_TEXT], vb[NUM_TEXT];
   for (int i = 0; i < (na > nb ? na : nb); i++) {
     if (i >= nb) {
       snprintf(where, sizeof where, "%s %s", type, S(A, A->tiers[la[i]].name));

@@ -281,7 +281,7 @@ static void describe(struct buf *b, const tier_result *r) {
     for (size_t i = 0; i < r->nunmet; i++) {
       const tier_req_result *u = &r->unmet[i];
       buf_printf(b, "%s%s", i ? ", " : "", unmet_name(u));
-      if (u->metric) buf_printf(b, " %s (%s %s)", u->actual, u->op, u->required);
+      if (u->metric) buf_printf(b, " %s (%s %s)", u->actual_shown, u->op, u->required_shown);
     }
   }
   buf_u8(b, '\n');

@@ -84,8 +84,10 @@ static void *grow(struct comp *c, void *p, int n, size_t elem) {
   if (q && p) memcpy(q, p, elem * (size_t)n);
   return q;
 }
+/* Append to a table; when memory runs out the table becomes empty (never
+ * NULL with a count), so that every later loop over it stays safe. */
 #define PUSH(arr, cnt) \
-  ((arr) = grow(c, (arr), (cnt), sizeof *(arr)), (arr) ? &(arr)[(cnt)++] : NULL)
+  ((arr) = grow(c, (arr), (cnt), sizeof *(arr)), (arr) ? &(arr)[(cnt)++] : ((cnt) = 0, NULL))
 
 static void declare_enum(struct comp *c, struct node *n) {
   if (find_enum(c, n->name) >= 0) {
@@ -216,14 +218,21 @@ static void coerce(struct comp *c, struct node **pn, int to) {
       n->ival *= 100;
     } else {
       n->kind = N_DEC;
-      n->fval = (double)n->ival;
+      n->q = num_from_int(n->ival);
     }
     n->ty.kind = (uint8_t)to;
     return;
   }
   if (n->kind == N_DEC && from == TY_NUMBER && to == TY_MONEY) {
-    if (!n->cents_ok) {
+    struct num cents;
+    if (!num_has_places(n->q, 2)) {
       diag_add(&c->dg, TIER_ERROR, &n->loc, "money amount is not exact in cents (at most two decimals)");
+      n->ival = 0;
+    } else if (num_mul(n->q, num_from_int(100), &cents) || cents.n > LIM_INT || cents.n < -LIM_INT) {
+      diag_add(&c->dg, TIER_ERROR, &n->loc, "amount is out of range for money");
+      n->ival = 0;
+    } else {
+      n->ival = (int64_t)cents.n;
     }
     n->kind = N_INT;
     n->ty.kind = TY_MONEY;
@@ -231,7 +240,7 @@ static void coerce(struct comp *c, struct node **pn, int to) {
   }
   if (n->kind == N_INT && from == TY_MONEY && to == TY_NUMBER) {
     n->kind = N_DEC;
-    n->fval = (double)n->ival / 100.0;
+    n->q = num_from_cents(n->ival);
     n->ty.kind = TY_NUMBER;
     return;
   }
@@ -431,6 +440,7 @@ static struct type check_arith(struct comp *c, struct node *n, const struct scop
   int k;
   if (n->op == B_DIV) {
     k = TY_NUMBER;
+    opt = true; /* dividing by zero gives none (SPEC 3.5) */
   } else if (n->op == B_MUL) {
     if (ta.kind == TY_INT && tb.kind == TY_INT) k = TY_INT;
     else if ((ta.kind == TY_MONEY && tb.kind == TY_INT) || (ta.kind == TY_INT && tb.kind == TY_MONEY)) {
@@ -557,7 +567,7 @@ static struct type check(struct comp *c, struct node *n, const struct scope *sc)
       struct node *lit = n->a;
       *n = *lit;
       n->ival = -n->ival;
-      n->fval = -n->fval;
+      n->q = num_neg(n->q);
       t = ta;
       break;
     }

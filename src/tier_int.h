@@ -17,9 +17,10 @@
 #include <stdint.h>
 
 #include "tier.h"
+#include "num.h"
 #include "opcodes.h"
 
-#define TIER_NONE INT64_MIN /* a missing value of class I or S */
+#define TIER_NONE INT64_MIN /* a missing value of class I or S (class F: num_none()) */
 
 /* ---- limits (each overridable through struct tier_limits) ---------------- */
 #define LIM_SOURCE_BYTES (8u << 20)   /* one source file */
@@ -68,6 +69,7 @@ void buf_u8(struct buf *b, uint8_t v);
 void buf_u16(struct buf *b, uint16_t v);
 void buf_u32(struct buf *b, uint32_t v);
 void buf_u64(struct buf *b, uint64_t v);
+void buf_i128(struct buf *b, __int128 v); /* little-endian two's complement */
 void buf_printf(struct buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void buf_free(struct buf *b);
@@ -161,7 +163,8 @@ struct img_field {
 #define FF_OPT 1
 #define FF_PARTNER 2
 struct img_list { uint32_t field; uint16_t width; };
-struct img_const { uint8_t kind; int64_t v; }; /* double stored bitwise */
+/* A constant: v for every kind but number, q for number (exact). */
+struct img_const { uint8_t kind; int64_t v; struct num q; };
 struct img_metric {
   uint32_t name, label;
   uint32_t def;          /* the definition's source text (a temporary: its item metric's) */
@@ -247,6 +250,9 @@ extern const struct opinfo op_info[OP__COUNT];
 int op_noperands(int fmt);
 
 /* ---- packed records --------------------------------------------------------- */
+/* Every field has one 64-bit slot: the value itself for class I, a handle
+ * for the others - an index into strs for text, into nums for number
+ * (TIER_NONE for a missing value of either). */
 struct rec_list { uint32_t n; int64_t *items; /* n * width slots */ };
 struct rec_str {
   const char *p;
@@ -258,6 +264,8 @@ struct record {
   struct rec_list *lists;
   struct rec_str *strs;
   uint32_t nstrs;
+  struct num *nums;
+  uint32_t nnums;
   uint32_t max_list;   /* longest list, for the distinct set */
 };
 
@@ -275,6 +283,7 @@ void image_free(struct image *img);
 const char *img_str(const struct image *img, uint32_t s);
 
 /* bytecode.c */
+#define BC_VERSION 2 /* the .tbc format this tierc reads and writes (docs/bytecode.md) */
 int bc_write(const struct image *img, bool strip, struct buf *out);
 struct image *bc_read(const struct tier_alloc_hook *h, const uint8_t *p,
                       size_t n, char *err, size_t errlen);

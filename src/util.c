@@ -156,6 +156,11 @@ void buf_u64(struct buf *b, uint64_t v) {
   buf_u32(b, (uint32_t)v);
   buf_u32(b, (uint32_t)(v >> 32));
 }
+void buf_i128(struct buf *b, __int128 v) {
+  unsigned __int128 u = (unsigned __int128)v;
+  buf_u64(b, (uint64_t)u);
+  buf_u64(b, (uint64_t)(u >> 64));
+}
 void buf_printf(struct buf *b, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);

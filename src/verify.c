@@ -61,6 +61,16 @@ static char kind_class(int kind) {
   }
 }
 
+/* An instruction that pushes a constant, record slot or register pushes
+ * its class; numbers move only with the _F instructions (their values live
+ * beside the 64-bit stack), every other class only with the plain ones. */
+static int pushed_class(struct vfy *v, uint32_t pc, const struct opinfo *oi, char cls, char *out) {
+  if ((oi->out == 'F') != (cls == 'F'))
+    return fail(v, "code at offset %u: %s cannot push a value of class %c", pc, oi->name, cls);
+  *out = cls;
+  return 0;
+}
+
 static int check_tables(struct vfy *v) {
   struct image *img = v->img;
   for (uint32_t i = 0; i < img->nstrs; i++) {
@@ -134,6 +144,8 @@ static int check_tables(struct vfy *v) {
     if (!kind_class(k->kind)) return fail(v, "consts: constant %u has unknown type %u", i, k->kind);
     if (k->kind == TY_TEXT && (k->v < 0 || (uint64_t)k->v >= img->nstrs)) return fail(v, "consts: constant %u: string index out of range", i);
     if (k->kind == TY_BOOL && k->v != 0 && k->v != 1) return fail(v, "consts: constant %u: bool is neither 0 nor 1", i);
+    if (k->kind == TY_NUMBER && !num_is_canonical(k->q))
+      return fail(v, "consts: constant %u: number out of range or not in lowest terms", i);
   }
   for (uint32_t i = 0; i < img->nmetrics; i++) {
     struct img_metric *m = &img->metrics[i];
@@ -282,7 +294,9 @@ static int check_segment(struct vfy *v, uint32_t entry, enum seg kind, const cha
       if (oi->fmt == MET && oi->pops == 1) {
         want = kind_class(a < img->nmetrics ? img->metrics[a].kind : 0);
         if ((oi->in == 'I' || oi->in == 'F' || oi->in == 'S') && oi->in != want) return fail(v, "code at offset %u: %s on a register of class %c", pc, oi->name, want);
+        if (oi->in == 'M' && want == 'F') return fail(v, "code at offset %u: %s on a register of class F", pc, oi->name);
       }
+      if (want == 'A' && have == 'F') return fail(v, "code at offset %u: %s cannot take a value of class F", pc, oi->name);
       if (want != 'A' && want != '-' && have != want)
         return fail(v, "code at offset %u: %s expects %c values, finds %c", pc, oi->name, want, have);
     }
@@ -292,17 +306,18 @@ static int check_segment(struct vfy *v, uint32_t entry, enum seg kind, const cha
     switch (oi->fmt) {
     case K:
       if (a >= img->nconsts) return fail(v, "code at offset %u: constant %u out of range (%u constants)", pc, a, img->nconsts);
-      if (op == OP_PUSH) out = kind_class(img->consts[a].kind);
-      else if (kind_class(img->consts[a].kind) != 'I') return fail(v, "code at offset %u: %s needs an integer constant", pc, oi->name);
+      if (op == OP_PUSH || op == OP_PUSH_F) {
+        if (pushed_class(v, pc, oi, kind_class(img->consts[a].kind), &out)) return -1;
+      } else if (kind_class(img->consts[a].kind) != 'I') return fail(v, "code at offset %u: %s needs an integer constant", pc, oi->name);
       break;
     case FLD:
       if (a >= img->ntop || !v->top_class[a]) return fail(v, "code at offset %u: record slot %u out of range", pc, a);
-      out = v->top_class[a];
+      if (pushed_class(v, pc, oi, v->top_class[a], &out)) return -1;
       break;
     case ITM:
       if (loop_list < 0) return fail(v, "code at offset %u: ITEM outside a loop", pc);
       if (a >= img->lists[loop_list].width) return fail(v, "code at offset %u: item slot %u out of range", pc, a);
-      out = v->item_class[loop_list][a];
+      if (pushed_class(v, pc, oi, v->item_class[loop_list][a], &out)) return -1;
       break;
     case MET:
       if (a >= img->nmetrics) return fail(v, "code at offset %u: metric %u out of range", pc, a);
@@ -311,7 +326,8 @@ static int check_segment(struct vfy *v, uint32_t entry, enum seg kind, const cha
       if ((oi->pops == 1 || op == OP_INCR) && kind != SEG_METRICS)
         return fail(v, "code at offset %u: %s writes a register outside the metric block", pc, oi->name);
       if (op == OP_INCR && kind_class(img->metrics[a].kind) != 'I') return fail(v, "code at offset %u: INCR needs an integer register", pc);
-      if (op == OP_METRIC) out = kind_class(img->metrics[a].kind);
+      if ((op == OP_METRIC || op == OP_METRIC_F) && pushed_class(v, pc, oi, kind_class(img->metrics[a].kind), &out))
+        return -1;
       break;
     case SET:
       if (a >= MAX_DSETS) return fail(v, "code at offset %u: distinct set %u out of range (%d sets)", pc, a, MAX_DSETS);

@@ -1,14 +1,15 @@
 /*
  * vm.c - loading a verified ruleset and running it.  The VM is a stack
  * machine over 64-bit slots with computed-goto dispatch (a switch where the
- * compiler has no labels-as-values), as Lua's lvm.c does it.  It allocates
- * nothing while it runs: the stack, the metric registers and the distinct
- * set are sized when the ruleset is loaded and when a record is bound.
+ * compiler has no labels-as-values), as Lua's lvm.c does it; numbers, exact
+ * fractions of 32 bytes (num.h), live in a number stack and number
+ * registers beside the 64-bit ones, indexed alike.  It allocates nothing
+ * while it runs: the stacks, the registers and the distinct set are sized
+ * when the ruleset is loaded and when a record is bound.
  * The verifier has checked every index and jump; the VM still checks the
  * record's own data (text handles, the distinct set's room) since those come
  * from outside the bytecode.
  */
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,6 +70,7 @@ static int decode(struct tier_ruleset *rs) {
   }
   for (uint32_t k = 0; k < img->nconsts; k++)
     rs->kvals[k] = img->consts[k].kind == TY_TEXT ? (TEXT_CONST | img->consts[k].v) : img->consts[k].v;
+  for (uint32_t m = 0; m < img->nmetrics; m++) rs->num_regs |= img->metrics[m].kind == TY_NUMBER;
   for (uint32_t r = 0; r < img->nreqs; r++) rs->req_entry[r] = rs->insn_at[img->reqs[r].code];
   rs->review_entry = img->review_code == NO_STR ? UINT32_MAX : rs->insn_at[img->review_code];
   rs->metric_entry = rs->insn_at[img->metric_code];
@@ -163,18 +165,24 @@ tier_vm *tier_vm_new(const tier_ruleset *rs, const tier_options *opt) {
   const struct image *img = rs->img;
   vm->stack = t_malloc(&hook, sizeof(int64_t) * (img->max_stack + 1));
   vm->regs = t_malloc(&hook, sizeof(int64_t) * (img->nmetrics + 1));
+  vm->nstack = t_malloc(&hook, sizeof(struct num) * (img->max_stack + 1));
+  vm->nregs = t_malloc(&hook, sizeof(struct num) * (img->nmetrics + 1));
   vm->ev.met = t_malloc(&hook, sizeof(bool) * (img->nreqs + 1));
   vm->ev.regs_today = t_malloc(&hook, sizeof(int64_t) * (img->nmetrics + 1));
+  vm->ev.nregs_today = t_malloc(&hook, sizeof(struct num) * (img->nmetrics + 1));
   vm->ev.sus_fail = t_malloc(&hook, sizeof(int64_t) * (img->ntiers + 1));
   vm->req_cap = img->nreqs + img->ntiers + 1; /* every requirement and every sustained clause */
   vm->unmet = t_malloc(&hook, sizeof *vm->unmet * vm->req_cap);
   vm->all_reqs = opt && opt->all_requirements;
   if (vm->all_reqs) vm->reqs = t_malloc(&hook, sizeof *vm->reqs * vm->req_cap);
-  if (!vm->stack || !vm->regs || !vm->ev.met || !vm->ev.regs_today || !vm->ev.sus_fail || !vm->unmet ||
-      (vm->all_reqs && !vm->reqs)) {
+  if (!vm->stack || !vm->regs || !vm->nstack || !vm->nregs || !vm->ev.met || !vm->ev.regs_today ||
+      !vm->ev.nregs_today || !vm->ev.sus_fail || !vm->unmet || (vm->all_reqs && !vm->reqs)) {
     tier_vm_free(vm);
     return NULL;
   }
+  memset(vm->nstack, 0, sizeof(struct num) * (img->max_stack + 1));
+  memset(vm->nregs, 0, sizeof(struct num) * (img->nmetrics + 1));
+  memset(vm->ev.nregs_today, 0, sizeof(struct num) * (img->nmetrics + 1));
   return vm;
 }
 
@@ -187,8 +195,11 @@ void tier_vm_free(tier_vm *vm) {
   t_free(&h, vm->owner_fields, sizeof(uint32_t) * (img->nfields + 1));
   t_free(&h, vm->stack, sizeof(int64_t) * (img->max_stack + 1));
   t_free(&h, vm->regs, sizeof(int64_t) * (img->nmetrics + 1));
+  t_free(&h, vm->nstack, sizeof(struct num) * (img->max_stack + 1));
+  t_free(&h, vm->nregs, sizeof(struct num) * (img->nmetrics + 1));
   t_free(&h, vm->ev.met, sizeof(bool) * (img->nreqs + 1));
   t_free(&h, vm->ev.regs_today, sizeof(int64_t) * (img->nmetrics + 1));
+  t_free(&h, vm->ev.nregs_today, sizeof(struct num) * (img->nmetrics + 1));
   t_free(&h, vm->ev.sus_fail, sizeof(int64_t) * (img->ntiers + 1));
   t_free(&h, vm->unmet, sizeof *vm->unmet * vm->req_cap);
   t_free(&h, vm->reqs, vm->reqs ? sizeof *vm->reqs * vm->req_cap : 0);
@@ -258,8 +269,12 @@ static int text_cmp(const char *a, uint32_t na, const char *b, uint32_t nb) {
   return c ? c : (na > nb) - (na < nb);
 }
 
-static double f64(int64_t v) { double d; memcpy(&d, &v, sizeof d); return d; }
-static int64_t i64(double d) { int64_t v; memcpy(&v, &d, sizeof v); return v; }
+bool vm_record_num(const struct record *r, int64_t h, struct num *out) {
+  if (h == TIER_NONE) { *out = num_none(); return true; }
+  if (h < 0 || (uint64_t)h >= r->nnums) return false;
+  *out = r->nums[h];
+  return true;
+}
 
 static const int64_t DATE_MIN = -719162, DATE_MAX = 2932896; /* 0001-01-01, 9999-12-31 */
 
@@ -289,6 +304,11 @@ int vm_run(struct tier_vm *vm, uint32_t entry, const struct record *r, int64_t a
 #define B (ip->b)
 #define TOP sp[-1]
 #define SND sp[-2]
+/* class F: the number at stack position p, and number register m (read
+ * through vm at each use: loading them up front costs every run) */
+#define NUM(p) vm->nstack[(p) - vm->stack]
+#define NREG(m) vm->nregs[m]
+#define NTOP NUM(sp - 1)
 #ifdef VM_GOTO
 #define LBL(name, f, po, pu, i, o, doc) &&L_##name,
   static const void *const labels[OP__COUNT] = {TIER_OPCODES(LBL)};
@@ -304,15 +324,20 @@ int vm_run(struct tier_vm *vm, uint32_t entry, const struct record *r, int64_t a
 #endif
   vmcase(NOP) vmbreak;
   vmcase(PUSH) *sp++ = K[A]; vmbreak;
+  vmcase(PUSH_F) NUM(sp) = rs->img->consts[A].q; sp++; vmbreak;
   vmcase(FIELD) *sp++ = r->top[A]; vmbreak;
+  vmcase(FIELD_F) if (!vm_record_num(r, r->top[A], &NUM(sp))) goto badnum; sp++; vmbreak;
   vmcase(ITEM) *sp++ = item[A]; vmbreak;
+  vmcase(ITEM_F) if (!vm_record_num(r, item[A], &NUM(sp))) goto badnum; sp++; vmbreak;
   vmcase(METRIC) *sp++ = regs[A]; vmbreak;
+  vmcase(METRIC_F) NUM(sp) = NREG(A); sp++; vmbreak;
   vmcase(SETMETRIC) regs[A] = *--sp; vmbreak;
+  vmcase(SETMETRIC_F) sp--; NREG(A) = NUM(sp); vmbreak;
   vmcase(ASOF) *sp++ = asof; vmbreak;
   vmcase(NOT) TOP = TOP == 0; vmbreak;
   vmcase(BOOL) TOP = TOP == 1; vmbreak;
   vmcase(NEG_I) if (TOP != TIER_NONE) TOP = -TOP; vmbreak;
-  vmcase(NEG_F) TOP = i64(-f64(TOP)); vmbreak;
+  vmcase(NEG_F) NTOP = num_neg(NTOP); vmbreak;
 #define ARITH_I(fn)                                                   \
   x = SND; y = TOP; sp--;                                             \
   if (x == TIER_NONE || y == TIER_NONE) TOP = TIER_NONE;              \
@@ -321,12 +346,13 @@ int vm_run(struct tier_vm *vm, uint32_t entry, const struct record *r, int64_t a
   vmcase(ADD_I) ARITH_I(__builtin_add_overflow)
   vmcase(SUB_I) ARITH_I(__builtin_sub_overflow)
   vmcase(MUL_I) ARITH_I(__builtin_mul_overflow)
-  vmcase(ADD_F) sp--; TOP = i64(f64(TOP) + f64(sp[0])); vmbreak;
-  vmcase(SUB_F) sp--; TOP = i64(f64(TOP) - f64(sp[0])); vmbreak;
-  vmcase(MUL_F) sp--; TOP = i64(f64(TOP) * f64(sp[0])); vmbreak;
-  vmcase(DIV_F) sp--; TOP = i64(f64(TOP) / f64(sp[0])); vmbreak;
-  vmcase(I2F) TOP = TOP == TIER_NONE ? i64(NAN) : i64((double)TOP); vmbreak;
-  vmcase(M2F) TOP = TOP == TIER_NONE ? i64(NAN) : i64((double)TOP / 100.0); vmbreak;
+#define ARITH_F(fn) sp--; if (fn(NTOP, NUM(sp), &NTOP)) goto numrange; vmbreak;
+  vmcase(ADD_F) ARITH_F(num_add)
+  vmcase(SUB_F) ARITH_F(num_sub)
+  vmcase(MUL_F) ARITH_F(num_mul)
+  vmcase(DIV_F) ARITH_F(num_div) /* by zero: none */
+  vmcase(I2F) NTOP = TOP == TIER_NONE ? num_none() : num_from_int(TOP); vmbreak;
+  vmcase(M2F) NTOP = TOP == TIER_NONE ? num_none() : num_from_cents(TOP); vmbreak;
   vmcase(I2M)
     if (TOP != TIER_NONE && (__builtin_mul_overflow(TOP, 100, &x) || x == TIER_NONE)) goto overflow;
     if (TOP != TIER_NONE) TOP = x;
@@ -345,7 +371,10 @@ int vm_run(struct tier_vm *vm, uint32_t entry, const struct record *r, int64_t a
   vmcase(LEK_I) CMPK_I(<=)
   vmcase(GTK_I) CMPK_I(>)
   vmcase(GEK_I) CMPK_I(>=)
-#define CMP_F(op) sp--; { double p = f64(TOP), q = f64(sp[0]); TOP = !isnan(p) && !isnan(q) && p op q; } vmbreak;
+#define CMP_F(op)                                                               \
+  sp--;                                                                         \
+  TOP = !num_is_none(NTOP) && !num_is_none(NUM(sp)) && num_cmp(NTOP, NUM(sp)) op 0; \
+  vmbreak;
   vmcase(EQ_F) CMP_F(==)
   vmcase(NE_F) CMP_F(!=)
   vmcase(LT_F) CMP_F(<)
@@ -365,7 +394,7 @@ int vm_run(struct tier_vm *vm, uint32_t entry, const struct record *r, int64_t a
   vmcase(GT_S) CMP_S(>)
   vmcase(GE_S) CMP_S(>=)
   vmcase(ISNONE) TOP = TOP == TIER_NONE; vmbreak;
-  vmcase(ISNONE_F) TOP = isnan(f64(TOP)); vmbreak;
+  vmcase(ISNONE_F) TOP = num_is_none(NTOP); vmbreak;
   vmcase(INSET) TOP = TOP >= 0 && TOP < 64 && ((uint64_t)K[A] >> TOP & 1); vmbreak;
   vmcase(ADDMON) TOP = date_add_months(TOP, (int32_t)A); vmbreak;
   vmcase(ADDDAY)
@@ -419,11 +448,12 @@ int vm_run(struct tier_vm *vm, uint32_t entry, const struct record *r, int64_t a
     sp--;
     if (sp[0] != TIER_NONE && (__builtin_add_overflow(TOP, sp[0], &TOP) || TOP == TIER_NONE)) goto overflow;
     vmbreak;
-  vmcase(SUM_F) sp--; if (!isnan(f64(sp[0]))) TOP = i64(f64(TOP) + f64(sp[0])); vmbreak;
+  vmcase(SUM_F) sp--; if (!num_is_none(NUM(sp)) && num_add(NTOP, NUM(sp), &NTOP)) goto numrange; vmbreak;
   vmcase(MIN_I) sp--; if (sp[0] != TIER_NONE && (TOP == TIER_NONE || sp[0] < TOP)) TOP = sp[0]; vmbreak;
   vmcase(MAX_I) sp--; if (sp[0] != TIER_NONE && (TOP == TIER_NONE || sp[0] > TOP)) TOP = sp[0]; vmbreak;
-  vmcase(MIN_F) sp--; if (!isnan(f64(sp[0])) && (isnan(f64(TOP)) || f64(sp[0]) < f64(TOP))) TOP = sp[0]; vmbreak;
-  vmcase(MAX_F) sp--; if (!isnan(f64(sp[0])) && (isnan(f64(TOP)) || f64(sp[0]) > f64(TOP))) TOP = sp[0]; vmbreak;
+#define MINMAX_F(acc, x, op) if (!num_is_none(x) && (num_is_none(acc) || num_cmp(x, acc) op 0)) acc = x;
+  vmcase(MIN_F) sp--; MINMAX_F(NTOP, NUM(sp), <) vmbreak;
+  vmcase(MAX_F) sp--; MINMAX_F(NTOP, NUM(sp), >) vmbreak;
   vmcase(ANY) sp--; TOP = TOP == 1 || sp[0] == 1; vmbreak;
   vmcase(ALL) sp--; TOP = TOP == 1 && sp[0] == 1; vmbreak;
   vmcase(DCLEAR) {
@@ -482,11 +512,11 @@ int vm_run(struct tier_vm *vm, uint32_t entry, const struct record *r, int64_t a
     x = *--sp;
     if (x != TIER_NONE && (__builtin_add_overflow(regs[A], x, &regs[A]) || regs[A] == TIER_NONE)) goto overflow;
     vmbreak;
-  vmcase(SUMR_F) x = *--sp; if (!isnan(f64(x))) regs[A] = i64(f64(regs[A]) + f64(x)); vmbreak;
+  vmcase(SUMR_F) sp--; if (!num_is_none(NUM(sp)) && num_add(NREG(A), NUM(sp), &NREG(A))) goto numrange; vmbreak;
   vmcase(MINR_I) x = *--sp; if (x != TIER_NONE && (regs[A] == TIER_NONE || x < regs[A])) regs[A] = x; vmbreak;
   vmcase(MAXR_I) x = *--sp; if (x != TIER_NONE && (regs[A] == TIER_NONE || x > regs[A])) regs[A] = x; vmbreak;
-  vmcase(MINR_F) x = *--sp; if (!isnan(f64(x)) && (isnan(f64(regs[A])) || f64(x) < f64(regs[A]))) regs[A] = x; vmbreak;
-  vmcase(MAXR_F) x = *--sp; if (!isnan(f64(x)) && (isnan(f64(regs[A])) || f64(x) > f64(regs[A]))) regs[A] = x; vmbreak;
+  vmcase(MINR_F) sp--; MINMAX_F(NREG(A), NUM(sp), <) vmbreak;
+  vmcase(MAXR_F) sp--; MINMAX_F(NREG(A), NUM(sp), >) vmbreak;
   vmcase(RET) *out = *--sp; return TIER_OK;
   vmcase(END) return TIER_OK;
 #ifndef VM_GOTO
@@ -502,6 +532,15 @@ badop:
 #endif
 overflow:
   snprintf(vm->err, sizeof vm->err, "integer overflow");
+  vm->err_pc = (uint32_t)(ip - code);
+  return TIER_ERUNTIME;
+numrange:
+  snprintf(vm->err, sizeof vm->err,
+           "number out of range (an exact result whose numerator or denominator needs more than 127 bits)");
+  vm->err_pc = (uint32_t)(ip - code);
+  return TIER_ERUNTIME;
+badnum:
+  snprintf(vm->err, sizeof vm->err, "invalid number value");
   vm->err_pc = (uint32_t)(ip - code);
   return TIER_ERUNTIME;
 badtext:
@@ -520,6 +559,7 @@ setfull:
  * never as a value left from the previous record. */
 static int run_metrics(struct tier_vm *vm, const struct record *r, int64_t asof) {
   memset(vm->regs, 0, sizeof(int64_t) * vm->rs->img->nmetrics);
+  if (vm->rs->num_regs) memset(vm->nregs, 0, sizeof(struct num) * vm->rs->img->nmetrics);
   return vm_run(vm, vm->rs->metric_entry, r, asof, NULL);
 }
 
@@ -577,6 +617,7 @@ int vm_evaluate(struct tier_vm *vm, const struct record *r, int64_t asof_overrid
     }
   }
   memcpy(ev->regs_today, vm->regs, sizeof(int64_t) * img->nmetrics);
+  if (rs->num_regs) memcpy(ev->nregs_today, vm->nregs, sizeof(struct num) * img->nmetrics);
   /* the ladder, with sustained checkpoints for the tiers that need them */
   ev->tier = ev->next = -1;
   bool all_below = true; /* every lower tier (and this one's rules) hold today */
@@ -612,17 +653,9 @@ static void money_text(int64_t c, char *buf, size_t n) {
   else snprintf(buf, n, "%s%llu.%02llu", c < 0 ? "-" : "", (unsigned long long)(a / 100), (unsigned long long)(a % 100));
 }
 
-/* A value in the form JSON output uses for numbers, and text otherwise. */
 const char *vm_value_text(const struct tier_ruleset *rs, const struct record *r, int kind, uint16_t ref, int64_t v,
                           char *buf, size_t n) {
   const struct image *img = rs->img;
-  if (kind == TY_NUMBER) {
-    double d = f64(v);
-    if (isnan(d)) snprintf(buf, n, "none");
-    else if (isinf(d)) snprintf(buf, n, d > 0 ? "inf" : "-inf");
-    else snprintf(buf, n, "%.15g", d);
-    return buf;
-  }
   if (v == TIER_NONE) { snprintf(buf, n, "none"); return buf; }
   switch (kind) {
   case TY_MONEY: money_text(v, buf, n); break;
@@ -639,23 +672,19 @@ const char *vm_value_text(const struct tier_ruleset *rs, const struct record *r,
     else snprintf(buf, n, "?");
     break;
   }
+  case TY_NUMBER: snprintf(buf, n, "?"); break; /* numbers are not 64-bit values: num_format */
   default: snprintf(buf, n, "%lld", (long long)v);
   }
   return buf;
 }
 
-bool vm_cmp_holds(int cmp, int kind, int64_t a, int64_t b) {
-  if (kind == TY_NUMBER) {
-    double x = f64(a), y = f64(b);
-    if (isnan(x) || isnan(y)) return false;
-    switch (cmp) {
-    case CMP_EQ: return x == y; case CMP_NE: return x != y; case CMP_LT: return x < y;
-    case CMP_LE: return x <= y; case CMP_GT: return x > y; default: return x >= y;
-    }
+const char *vm_const_text(const struct tier_ruleset *rs, const struct img_const *k, uint16_t ref, char *buf, size_t n) {
+  if (k->kind == TY_NUMBER) {
+    char t[NUM_TEXT];
+    snprintf(buf, n, "%s", num_format(k->q, t));
+    return buf;
   }
-  if (a == TIER_NONE || b == TIER_NONE) return false;
-  switch (cmp) {
-  case CMP_EQ: return a == b; case CMP_NE: return a != b; case CMP_LT: return a < b;
-  case CMP_LE: return a <= b; case CMP_GT: return a > b; default: return a >= b;
-  }
+  struct record none;
+  memset(&none, 0, sizeof none);
+  return vm_value_text(rs, &none, k->kind, ref, k->kind == TY_TEXT ? (TEXT_CONST | k->v) : k->v, buf, n);
 }

@@ -20,6 +20,7 @@ struct tier_ruleset {
   struct vinsn *code;
   uint32_t *insn_at;        /* byte offset -> instruction index */
   int64_t *kvals;           /* runtime value of each constant */
+  bool num_regs;            /* some register holds a number (nregs is used) */
   uint32_t *req_entry, review_entry, metric_entry;
   int32_t *top_field;       /* top-level slot -> field index */
   uint32_t *tier_pos;       /* each tier's place in its partner type's ladder */
@@ -34,6 +35,7 @@ struct eval {
   int tier, next;           /* tier indices into img->tiers, -1 if none */
   bool *met;                /* per requirement, at asof */
   int64_t *regs_today;      /* metric registers at asof */
+  struct num *nregs_today;  /* number registers at asof */
   int64_t *sus_fail;        /* per tier: latest failing checkpoint, TIER_NONE if it holds */
 };
 
@@ -42,6 +44,10 @@ struct tier_vm {
   struct tier_alloc_hook hook;
   int64_t *stack;
   int64_t *regs;
+  /* values of class F: the number at stack position i is nstack[i], the
+   * number in register m is nregs[m] (see opcodes.h) */
+  struct num *nstack;
+  struct num *nregs;
   /* count distinct: open-addressing sets whose slots carry the set's
    * generation, so that clearing one is a counter increment */
   struct dset { uint64_t *keys; uint32_t *gens; uint32_t gen, n; } dsets[MAX_DSETS];
@@ -70,9 +76,15 @@ struct tier_vm {
 int vm_prepare(struct tier_vm *vm, const struct record *r);
 int vm_run(struct tier_vm *vm, uint32_t entry, const struct record *r, int64_t asof, int64_t *out);
 int vm_evaluate(struct tier_vm *vm, const struct record *r, int64_t asof_override);
+/* A value of any kind but number as text, in the form JSON output uses for
+ * numbers and as text otherwise; numbers: num_format. */
 const char *vm_value_text(const struct tier_ruleset *rs, const struct record *r, int kind, uint16_t ref, int64_t v,
                           char *buf, size_t n);
-bool vm_cmp_holds(int cmp, int kind, int64_t a, int64_t b);
+/* A constant as text, numbers included. */
+const char *vm_const_text(const struct tier_ruleset *rs, const struct img_const *k, uint16_t ref, char *buf, size_t n);
+/* The number in a record slot (a handle into r->nums); false for a handle
+ * that names no number. */
+bool vm_record_num(const struct record *r, int64_t h, struct num *out);
 
 /* result.c: evaluate the record rec_parse bound to vm->rec and build vm->res */
 int res_eval_bound(struct tier_vm *vm, int64_t asof, const tier_result **res);

@@ -1,0 +1,1 @@
+tiervm explain --as-of 2019-12-13 tests/golden/data/exact.tier tests/golden/data/exact.jsonl --id R-1 && tiervm explain --as-of 2019-12-13 tests/golden/data/exact.tier tests/golden/data/exact.jsonl --id R-3
