@@ -358,14 +358,15 @@ static bool fusable(const struct comp *c, const struct s_metric *m) {
   return e && e->kind == N_AGG && !uses_metric(c, e, 0);
 }
 
-/* An expression that cannot raise a runtime error: no integer arithmetic
- * (which is checked for overflow) and no text comparison (whose handles are
- * checked), here or in the item metrics it uses. */
+/* An expression that cannot raise a runtime error: no arithmetic but on
+ * dates (integers are checked for overflow, numbers for their range) and
+ * no text comparison (whose handles are checked), here or in the item
+ * metrics it uses. */
 static bool cannot_fail(const struct comp *c, const struct node *n, int depth) {
   if (!n) return true;
   if (depth > 300) return false;
   if (n->kind == N_NEG || (n->kind == N_CONV && n->op == OP_I2M)) return false;
-  if (n->kind == N_BIN && n->op >= B_ADD && n->op <= B_MUL && n->ty.kind != TY_NUMBER && n->ty.kind != TY_DATE) return false;
+  if (n->kind == N_BIN && n->op >= B_ADD && n->op <= B_DIV && n->ty.kind != TY_DATE) return false;
   if (n->kind == N_BIN && n->op >= B_EQ && n->op <= B_GE && n->a && n->a->ty.kind == TY_TEXT) return false;
   if ((n->kind == N_NAME || n->kind == N_AGG) && n->ref == R_ITEM_METRIC && !cannot_fail(c, c->metrics[n->index].n->a, depth + 1))
     return false;

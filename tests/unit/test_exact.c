@@ -148,6 +148,22 @@ static void out_of_range_is_an_error_of_the_record(void **st) {
   tu_assert_contains(t, "error: number 1e39 is out of range");
 }
 
+/* An item metric with number arithmetic can fail (out of range), so it is
+ * computed behind its aggregate's filter, never for an item the filter
+ * leaves out. */
+static void item_arithmetic_stays_behind_its_filter(void **st) {
+  (void)st;
+  const char *src = "enum kind { consulting, technology }\n"
+                    "record { id: text; partner type: kind; deals: list { amount: number; small: bool; } }\n"
+                    "metric square for deals = amount * amount;\n"
+                    "metric total = sum square in deals where small;\n"
+                    "tier Base consulting < >\n"
+                    "tier Q consulting < total == 4.25; >\n";
+  assert_string_equal(eval_src(src, "{\"id\":\"x\",\"type\":\"consulting\",\"deals\":[{\"amount\":1e30,\"small\":false},"
+                                    "{\"amount\":2,\"small\":true},{\"amount\":0.5,\"small\":true}]}"),
+                      "Q");
+}
+
 /* Results: actual and required exactly for JSON, rounded for people. */
 static void results_print_numbers_two_ways(void **st) {
   (void)st;
@@ -211,6 +227,7 @@ int main(void) {
       cmocka_unit_test(division_by_zero_gives_none),
       cmocka_unit_test(if_and_or_are_lazy),
       cmocka_unit_test(out_of_range_is_an_error_of_the_record),
+      cmocka_unit_test(item_arithmetic_stays_behind_its_filter),
       cmocka_unit_test(results_print_numbers_two_ways),
       cmocka_unit_test(literals_meet_money_exactly),
       cmocka_unit_test(money_literal_errors),
