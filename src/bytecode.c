@@ -429,72 +429,73 @@ int bc_sign(const struct tier_alloc_hook *h, const uint8_t *p, size_t n, const u
   return TIER_OK;
 }
 
-struct image *bc_read(const struct tier_alloc_hook *h, const uint8_t *p, size_t n, char *err, size_t errlen) {
+int bc_read(const struct tier_alloc_hook *h, const uint8_t *p, size_t n, struct image **out, char *err, size_t errlen) {
+  *out = NULL;
   if (n < HDR_SIZE + SUM_SIZE) {
     snprintf(err, errlen, "file is %zu bytes, too short for a .tbc file (truncated?)", n);
-    return NULL;
+    return TIER_EBYTECODE;
   }
   if (memcmp(p, MAGIC, 4) != 0) {
     snprintf(err, errlen, "not a .tbc file (wrong magic number)");
-    return NULL;
+    return TIER_EBYTECODE;
   }
   if (memcmp(p, MAGIC, sizeof MAGIC) != 0) {
     snprintf(err, errlen, "file header is corrupted (line endings or bytes changed in transfer?)");
-    return NULL;
+    return TIER_EBYTECODE;
   }
   uint16_t ver = (uint16_t)(p[10] | p[11] << 8);
   if (ver != BC_VERSION) {
     snprintf(err, errlen, "bytecode format version %u is not supported (this tierc reads version %u)%s", ver, BC_VERSION,
              ver > BC_VERSION ? "; a newer tierc wrote it" : "; compile the source again with this tierc");
-    return NULL;
+    return TIER_EBYTECODE;
   }
   uint32_t flags = le32(p + 12), total = le32(p + 16), nsec = le32(p + 20);
   if (total < HDR_SIZE + SUM_SIZE) {
     snprintf(err, errlen, "header gives a file length of %u bytes, less than a header and checksum", total);
-    return NULL;
+    return TIER_EBYTECODE;
   }
   if (total > n) {
     snprintf(err, errlen, "file is truncated: header says %u bytes, file has %zu", total, n);
-    return NULL;
+    return TIER_EBYTECODE;
   }
   bool has_sig = false;
   if (n != total) {
     if (n - total != SIG_SIZE || memcmp(p + total, "TSIG", 4) != 0) {
       snprintf(err, errlen, "file has %zu bytes after its end (header says %u bytes)", n - total, total);
-      return NULL;
+      return TIER_EBYTECODE;
     }
     has_sig = true;
     /* the signature covers everything before it, checksum included; check it
      * first so that a change to a signed file is called what it is */
     if (crypto_sign_verify_detached(p + total + 36, p, total, p + total + 4) != 0) {
       snprintf(err, errlen, "signature check failed: the file was modified after it was signed, or the signature is forged");
-      return NULL;
+      return TIER_EBYTECODE;
     }
   }
   uint8_t sum[SUM_SIZE];
   crypto_generichash(sum, SUM_SIZE, p, total - SUM_SIZE, NULL, 0);
   if (sodium_memcmp(sum, p + total - SUM_SIZE, SUM_SIZE) != 0) {
     snprintf(err, errlen, "checksum mismatch: the file is corrupted or was modified");
-    return NULL;
+    return TIER_EBYTECODE;
   }
   if (flags & ~FLAG_DEBUG) {
     snprintf(err, errlen, "unknown flags 0x%x in header", flags);
-    return NULL;
+    return TIER_EBYTECODE;
   }
   size_t body = total - SUM_SIZE;
   uint32_t want = (flags & FLAG_DEBUG) ? S__COUNT - 1 : S__COUNT - 2;
   if (nsec != want || HDR_SIZE + (size_t)nsec * 12 > body) {
     snprintf(err, errlen, "section table: %u sections, expected %u", nsec, want);
-    return NULL;
+    return TIER_EBYTECODE;
   }
   if (le32(p + 24) || le32(p + 28)) {
     snprintf(err, errlen, "reserved header bytes are not zero");
-    return NULL;
+    return TIER_EBYTECODE;
   }
   struct image *img = image_new(h);
   if (!img) {
     snprintf(err, errlen, "out of memory");
-    return NULL;
+    return TIER_ENOMEM;
   }
   img->fmt_version = ver;
   img->flags = flags;
@@ -507,26 +508,26 @@ struct image *bc_read(const struct tier_alloc_hook *h, const uint8_t *p, size_t 
       snprintf(err, errlen, "section table entry %u (id %u, offset %u, length %u) is out of order or out of bounds", i,
                id, off, len);
       image_free(img);
-      return NULL;
+      return TIER_EBYTECODE;
     }
     struct cur c = {p + off, len, 0, section_names[id], err, errlen, false};
     rd_section(&c, (int)id, img);
     if (img->ar.failed) {
       snprintf(err, errlen, "out of memory");
       image_free(img);
-      return NULL;
+      return TIER_ENOMEM;
     }
     if (!c.bad && c.pos != c.n) cur_fail(&c, "has bytes left over after its last entry");
     if (c.bad) {
       image_free(img);
-      return NULL;
+      return TIER_EBYTECODE;
     }
     expect = (size_t)off + len;
   }
   if (expect != body) {
     snprintf(err, errlen, "%zu bytes between the last section and the checksum", body - expect);
     image_free(img);
-    return NULL;
+    return TIER_EBYTECODE;
   }
   if (has_sig) {
     img->signed_ = true;
@@ -534,8 +535,10 @@ struct image *bc_read(const struct tier_alloc_hook *h, const uint8_t *p, size_t 
     memcpy(img->sig, p + total + 36, 64);
   }
   if (vfy_image(img, err, errlen) != 0) {
+    int rc = img->ar.failed ? TIER_ENOMEM : TIER_EBYTECODE; /* the verifier allocates from the image's arena */
     image_free(img);
-    return NULL;
+    return rc;
   }
-  return img;
+  *out = img;
+  return TIER_OK;
 }

@@ -285,8 +285,10 @@ const char *img_str(const struct image *img, uint32_t s);
 /* bytecode.c */
 #define BC_VERSION 2 /* the .tbc format this tierc reads and writes (docs/bytecode.md) */
 int bc_write(const struct image *img, bool strip, struct buf *out);
-struct image *bc_read(const struct tier_alloc_hook *h, const uint8_t *p,
-                      size_t n, char *err, size_t errlen);
+/* Read and verify a .tbc file: TIER_OK and *out, or TIER_EBYTECODE or
+ * TIER_ENOMEM with the reason in err. */
+int bc_read(const struct tier_alloc_hook *h, const uint8_t *p, size_t n,
+            struct image **out, char *err, size_t errlen);
 int bc_sign(const struct tier_alloc_hook *h, const uint8_t *p, size_t n, const uint8_t sk[64], uint8_t **out,
             size_t *outn);
 /* verify.c: returns 0 or fills err */

@@ -91,9 +91,8 @@ int tier_load(const uint8_t *p, size_t n, const tier_options *opt, tier_ruleset 
   if (!rs) { snprintf(err, errlen, "out of memory"); return TIER_ENOMEM; }
   memset(rs, 0, sizeof *rs);
   rs->hook = hook;
-  rs->img = bc_read(&rs->hook, p, n, err, errlen);
-  if (!rs->img) {
-    int rc = strstr(err, "out of memory") ? TIER_ENOMEM : TIER_EBYTECODE;
+  int rc = bc_read(&rs->hook, p, n, &rs->img, err, errlen);
+  if (rc != TIER_OK) {
     t_free(&hook, rs, sizeof *rs);
     return rc;
   }
@@ -142,8 +141,9 @@ int tier_sign(const uint8_t *bc, size_t n, const uint8_t secret[64], const tier_
   if (sodium_init() < 0) return TIER_ENOMEM;
   /* sign only what loads: never put a signature on a broken file */
   char err[256];
-  struct image *img = bc_read(&hook, bc, n, err, sizeof err);
-  if (!img) return TIER_EBYTECODE;
+  struct image *img;
+  int rc = bc_read(&hook, bc, n, &img, err, sizeof err);
+  if (rc != TIER_OK) return rc;
   image_free(img);
   return bc_sign(&hook, bc, n, secret, out, outlen);
 }

@@ -128,7 +128,8 @@ static void resealed_mutants_rejected_or_safe(void **st) {
 
 static struct image *read_img(void) {
   char err[256];
-  struct image *img = bc_read(NULL, apn, apn_n, err, sizeof err);
+  struct image *img = NULL;
+  assert_int_equal(bc_read(NULL, apn, apn_n, &img, err, sizeof err), TIER_OK);
   assert_non_null(img);
   img->cost_per = img->cost_per; /* keep the recorded cost */
   return img;
