@@ -79,15 +79,21 @@ static struct node *mkagg(struct parser *ps, int op, struct tokval field, const 
 
 file:
     %empty
-  | file item                   { if ($2) { if (ps->last_item) ps->last_item->next = $2; else ps->items = $2; ps->last_item = $2; } }
+  | file item                   {
+      if ($2) {
+        $2->span = @2;
+        if (ps->last_item) ps->last_item->next = $2; else ps->items = $2;
+        ps->last_item = $2;
+      }
+    }
   ;
 
 item:
     RULESET STRING VERSION STRING ';' {
       $$ = mk(ps, I_RULESET, &@$);
-      if ($$) { $$->str = $2.s; $$->str_len = $2.n; $$->name2 = $4.s; $$->loc2 = @4; }
+      if ($$) { $$->str = $2.s; $$->str_len = $2.n; $$->locf = @2; $$->name2 = $4.s; $$->loc2 = @4; }
     }
-  | RULESET STRING ';'          { $$ = mk(ps, I_RULESET, &@$); if ($$) { $$->str = $2.s; $$->str_len = $2.n; } }
+  | RULESET STRING ';'          { $$ = mk(ps, I_RULESET, &@$); if ($$) { $$->str = $2.s; $$->str_len = $2.n; $$->locf = @2; } }
   | IMPORT STRING ';'           { $$ = mk(ps, I_IMPORT, &@$); if ($$) { $$->str = $2.s; $$->str_len = $2.n; $$->loc2 = @2; } }
   | ENUM IDENT '{' names opt_comma '}' opt_semi {
       $$ = mk(ps, I_ENUM, &@2); if ($$) { $$->name = $2.s; $$->list = $4; }
@@ -136,7 +142,7 @@ names:
 
 fields:
     %empty                      { $$ = NULL; }
-  | fields field                { $$ = ast_append($1, $2); }
+  | fields field                { if ($2) $2->span = @2; $$ = ast_append($1, $2); }
   ;
 
 field:
@@ -157,14 +163,14 @@ ftype:
 
 body:
     %empty                      { $$ = NULL; }
-  | body stmt                   { $$ = ast_append($1, $2); }
+  | body stmt                   { if ($2) $2->span = @2; $$ = ast_append($1, $2); }
   ;
 
 stmt:
     IDENT ':'                   { $$ = mk(ps, I_SECTION, &@1); if ($$) $$->name = $1.s; }
   | expr opt_label ';'          { $$ = mk(ps, I_REQ, &@1); if ($$) { $$->a = $1; $$->b = $2; } }
   | SUSTAINED INT UNIT ';'      {
-      $$ = mk(ps, I_SUSTAINED, &@$); if ($$) { $$->ival = $2.i; $$->name = $3.s; $$->loc2 = @3; }
+      $$ = mk(ps, I_SUSTAINED, &@$); if ($$) { $$->ival = $2.i; $$->locf = @2; $$->name = $3.s; $$->loc2 = @3; }
     }
   | error ';'                   { $$ = NULL; yyerrok; }
   ;
@@ -193,7 +199,7 @@ expr:
       $$ = ast_un(ps, N_WITHIN, $1, &@$);
       if ($$ && $$->kind == N_WITHIN) {
         struct node *d = mk(ps, N_DURATION, &@3);
-        if (d) { d->ival = $3.i; d->name = $4.s; d->loc2 = @4; }
+        if (d) { d->ival = $3.i; d->locf = @3; d->name = $4.s; d->loc2 = @4; d->span.end = @4.end; }
         $$->b = d;
       }
     }
@@ -225,7 +231,9 @@ primary:
   | FALSE                       { $$ = mk(ps, N_BOOL, &@1); }
   | ASOF                        { $$ = mk(ps, N_ASOF, &@1); }
   | IDENT                       { $$ = mkname(ps, $1, &@1); }
-  | INT UNIT                    { $$ = mk(ps, N_DURATION, &@$); if ($$) { $$->ival = $1.i; $$->name = $2.s; $$->loc2 = @2; } }
+  | INT UNIT                    {
+      $$ = mk(ps, N_DURATION, &@$); if ($$) { $$->ival = $1.i; $$->locf = @1; $$->name = $2.s; $$->loc2 = @2; }
+    }
   | '(' expr ')'                { $$ = ast_un(ps, 0, $2, &@$); }
   ;
 

@@ -11,6 +11,7 @@ struct node *ast_new(struct parser *ps, int kind, const struct loc *l) {
   if (!n) return NULL;
   n->kind = (uint8_t)kind;
   n->loc = *l;
+  n->span = *l;
   n->depth = 1;
   n->index = -1;
   n->list = NULL;
@@ -38,12 +39,17 @@ struct node *ast_bin(struct parser *ps, int op, struct node *a, struct node *b, 
   return n;
 }
 
-/* kind 0 stands for parentheses: no node, but one more level of nesting */
+/* kind 0 stands for parentheses: no node, but one more level of nesting,
+ * counted on the node inside (ast.h says why) */
 struct node *ast_un(struct parser *ps, int kind, struct node *a, const struct loc *l) {
   uint32_t d = (a ? a->depth : 0) + 1;
   if (too_deep(ps, d, l)) return a;
   if (kind == 0) {
-    if (a) a->depth = d;
+    if (a) {
+      a->depth = d;
+      a->parens++;
+      a->span = *l;
+    }
     return a;
   }
   struct node *n = ast_new(ps, kind, l);
@@ -60,4 +66,53 @@ struct node *ast_append(struct node *list, struct node *n) {
   t->next = n;
   list->tail = n;
   return list;
+}
+
+/* ---- trivia (ast.h) ------------------------------------------------------------ */
+
+/* Make room for one more element in *p (n used of *cap, each sz bytes),
+ * through the allocator hook; false (and tv->failed) when out of memory. */
+static bool trivia_grow(struct trivia *tv, void **p, uint32_t n, uint32_t *cap, size_t sz) {
+  if (tv->failed) return false;
+  if (n < *cap) return true;
+  uint32_t nc = *cap ? *cap * 2 : 256;
+  void *q = nc > *cap ? t_realloc(tv->hook, *p, (size_t)*cap * sz, (size_t)nc * sz) : NULL;
+  if (!q) {
+    tv->failed = true;
+    return false;
+  }
+  *p = q;
+  *cap = nc;
+  return true;
+}
+
+static uint8_t trivia_lines(uint32_t nl) { return nl > 255 ? 255 : (uint8_t)nl; }
+
+/* white space between tokens: only its line ends count */
+void trivia_space(struct trivia *tv, const char *s, size_t n) {
+  for (size_t i = 0; i < n; i++) tv->nl += s[i] == '\n';
+}
+
+void trivia_comment(struct trivia *tv, const char *s, uint32_t beg, size_t n) {
+  while (n > 1 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r')) n--;
+  bool trailing = tv->nl == 0 && (tv->ntok > 0 || tv->ncom > 0);
+  if (!trivia_grow(tv, (void **)&tv->com, tv->ncom, &tv->capcom, sizeof *tv->com)) return;
+  tv->com[tv->ncom] = (struct triv_com){beg, (uint32_t)n, tv->ntok, trivia_lines(tv->nl), trailing};
+  tv->ncom++;
+  tv->nl = 0;
+}
+
+void trivia_token(struct trivia *tv, int kind, uint32_t beg, uint32_t end) {
+  if (!trivia_grow(tv, (void **)&tv->tok, tv->ntok, &tv->captok, sizeof *tv->tok)) return;
+  tv->tok[tv->ntok] = (struct triv_tok){beg, end - beg, kind, trivia_lines(tv->nl)};
+  tv->ntok++;
+  tv->nl = 0;
+}
+
+void trivia_free(struct trivia *tv) {
+  t_free(tv->hook, tv->tok, (size_t)tv->captok * sizeof *tv->tok);
+  t_free(tv->hook, tv->com, (size_t)tv->capcom * sizeof *tv->com);
+  tv->tok = NULL;
+  tv->com = NULL;
+  tv->ntok = tv->captok = tv->ncom = tv->capcom = 0;
 }

@@ -30,8 +30,10 @@ struct node {
   uint8_t kind;
   uint8_t op;            /* enum bin_op / agg_op / dur_unit / conversion opcode */
   bool neg;              /* N_ISNONE: `is not none`; I_FIELD: optional */
+  uint8_t parens;        /* pairs of parentheses around this expression (see below) */
   uint32_t depth;        /* nesting depth, bounded by LIM_DEPTH */
-  struct loc loc;
+  struct loc loc;        /* where diagnostics point: the token that names the node */
+  struct loc span;       /* the node's whole text, its parentheses included */
   struct node *a, *b, *c; /* children */
   struct node *list;     /* I_ENUM values, I_RECORD fields, I_TIER body, N_IN names */
   struct node *next;     /* sibling */
@@ -39,7 +41,8 @@ struct node {
   const char *name;      /* identifiers, NUL-terminated */
   const char *name2;     /* second identifier (aggregate list, field type, tier type, modifier) */
   struct loc loc2;
-  struct loc locf;       /* N_AGG: the aggregated field */
+  struct loc locf;       /* N_AGG: the aggregated field; I_RULESET: the name string;
+                            N_DURATION, I_SUSTAINED: the number */
   const char *str;       /* string literal (decoded UTF-8) */
   uint32_t str_len;
   int64_t ival;          /* N_INT, N_DATE, N_BOOL, N_DURATION amount */
@@ -52,11 +55,49 @@ struct node {
   struct node *def;      /* item metric definition for R_ITEM_METRIC */
 };
 
+/* Parentheses are a count on the node they enclose, not a node of their
+ * own: sema, codegen and every other pass see the expression as if it had
+ * none (grouping is already in the tree's shape); only the printers of
+ * source text (`tierc fmt`, a requirement's rule text) write them back.
+ * The count is bounded by LIM_DEPTH, since each pair is a level. */
+_Static_assert(LIM_DEPTH < 256, "struct node's parens counts at most LIM_DEPTH pairs");
+
 struct parser;
 struct node *ast_new(struct parser *ps, int kind, const struct loc *l);
 struct node *ast_bin(struct parser *ps, int op, struct node *a, struct node *b, const struct loc *l);
 struct node *ast_un(struct parser *ps, int kind, struct node *a, const struct loc *l);
 struct node *ast_append(struct node *list, struct node *n);
+
+/* ---- trivia -----------------------------------------------------------------
+ * The tree holds names and values, not where each keyword or punctuation
+ * mark stands, nor the comments and blank lines between tokens.  `tierc fmt`
+ * needs both, so when a parse is given a trivia table the lexer records in
+ * it every token it hands the parser (the end of file included) and every
+ * comment, with byte offsets into the file.  Compiling records nothing. */
+struct triv_tok {
+  uint32_t beg, len;
+  int kind;              /* the parser's token number (parser.h); 0: end of file */
+  uint8_t nl;            /* line ends since the previous token or comment (at most 255) */
+};
+struct triv_com {
+  uint32_t beg, len;     /* from `#` to the end of its line, trailing blanks excluded */
+  uint32_t gap;          /* index of the token that follows it */
+  uint8_t nl;            /* line ends since the previous token or comment (at most 255) */
+  bool trailing;         /* code precedes it on its line */
+};
+struct trivia {
+  const struct tier_alloc_hook *hook;
+  struct triv_tok *tok;
+  uint32_t ntok, captok;
+  struct triv_com *com;
+  uint32_t ncom, capcom;
+  uint32_t nl;           /* line ends since the last token or comment */
+  bool failed;           /* out of memory: the table is incomplete */
+};
+void trivia_space(struct trivia *tv, const char *s, size_t n);
+void trivia_comment(struct trivia *tv, const char *s, uint32_t beg, size_t n);
+void trivia_token(struct trivia *tv, int kind, uint32_t beg, uint32_t end);
+void trivia_free(struct trivia *tv);
 
 /* The state shared by the lexer and the parser of one file. */
 struct parser {
@@ -72,12 +113,12 @@ struct parser {
   int hdr;                /* 0 none; 1 after `tier`; 2, 3 after its names */
   bool in_block, stmt_start;
   bool depth_reported;
-  int paren_depth;
   int last_tok;           /* the previous token, for duration units */
   uint32_t prev_end, last_end; /* where the previous and the current token end */
   bool pending_semi;      /* the scanner owes the parser a ';' */
   struct loc pending_loc;
   uint32_t pos;           /* byte offset of the next token */
+  struct trivia *tv;      /* NULL, or where the lexer records tokens and comments */
   jmp_buf fatal;          /* the scanner's way out on a fatal error */
 };
 

@@ -1,16 +1,28 @@
 /*
  * fmt.c - `tierc fmt`: prints a .tier file in its canonical layout.
  *
- * Three steps, all in this file:
+ * The file is parsed by the compiler's own lexer and parser (grammar/), with
+ * a trivia table (ast.h) in which the lexer records where each token stands
+ * and every comment and line end between tokens.  Then, in this file:
  *
- *   1. a tokenizer of its own (the flex lexer drops comments) that keeps
- *      every comment and remembers, for each token and comment, how many
- *      line ends precede it and whether a comment trails code on its line;
- *   2. a recursive-descent parser that follows grammar/parser.y and emits a
- *      small "document" (text, spaces, possible line breaks, groups, nesting),
- *      building a tree only for expressions;
- *   3. a Wadler/Oppen style printer: a group is printed on one line when it
+ *   1. print rules walk the tree, one case per node kind in node(), and
+ *      emit a small "document": text, spaces, possible line breaks, groups,
+ *      nesting.  The text of each token comes from the tree (keywords from
+ *      the rule, names from the nodes, literals from their source spans);
+ *      the trivia table says where that token stands, so that the comments
+ *      and blank lines around it are emitted beside it, and confirms that
+ *      the rule and the grammar agree on the token (a disagreement is an
+ *      internal error, never a silently different file);
+ *   2. a Wadler/Oppen style printer: a group is printed on one line when it
  *      fits in FMT_WIDTH columns, otherwise each of its line breaks is taken.
+ *
+ * The same print rules, without a trivia table and with no width limit,
+ * give the one-line text of a rule that the bytecode keeps for explain and
+ * the diffs (fmt_expr_line), so that text does not depend on layout.
+ *
+ * Comments go with the token nearest them, as gofmt's comment map puts
+ * them with the nearest node: a comment that follows code on its line
+ * trails the token before it, any other comment leads the token after it.
  *
  * The layout rules (docs/editors/README.md lists them for readers):
  *
@@ -43,16 +55,20 @@
  *     at the end of its line, two spaces after the code, and ends that line
  *     (a trailing comment before a `;` or `,` moves after it); the trailing
  *     comments of consecutive lines with the same indentation are aligned;
+ *   - the optional `;` after a `}` and `,` before a `}` are left out;
  *   - no trailing white space, indentation by spaces, one line end at the end.
  *
- * Idempotence: the document depends only on the tokens, on which token each
+ * Idempotence: the document depends only on the tree, on which token each
  * comment trails or precedes, and on the blank lines at item, field and
  * statement boundaries -- all of which the printed text reproduces -- so
  * formatting the output again gives the same output.
+ *
+ * A new construct gets its layout as one case of node(): the tokens it is
+ * written with, in order, with SPACE/LINE between them and GROUP/nest
+ * around the parts that may break (docs/design-notes.md).
  */
 #include <errno.h>
-#include <setjmp.h>
-#include <stdarg.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,28 +77,12 @@
 
 #include "ast.h"
 #include "fmt.h"
-
-/* ---- tokens ---------------------------------------------------------------------- */
-
-enum { K_IDENT, K_INT, K_DEC, K_DATE, K_STRING, K_PUNCT, K_EOF };
-
-struct ftok {
-  uint8_t kind;
-  uint32_t beg, len;
-  uint32_t nl;     /* line ends between the previous token or comment and this one */
-};
-
-struct fcom {
-  uint32_t beg, len; /* the comment's text, `#` included, trailing blanks excluded */
-  uint32_t nl;       /* line ends before it */
-  uint32_t gap;      /* index of the token that follows it */
-  bool trailing;     /* code precedes it on its line */
-};
+#include "parser.h"
 
 /* ---- the document -------------------------------------------------------------- */
 
 enum {
-  D_TEXT,    /* source text [off, off+len) of display width w */
+  D_TEXT,    /* text p[0, len) of display width w */
   D_SPACE,   /* one space, unless a line break comes first */
   D_LINE,    /* a space, or a line break when the enclosing group is broken */
   D_SOFT,    /* nothing, or a line break when the enclosing group is broken */
@@ -103,76 +103,39 @@ struct dcmd {
   uint8_t kind;
   bool hard;      /* D_GROUP: contains a forced line break */
   int32_t n;      /* D_NEST: amount */
-  uint32_t off, len, w;
+  const char *p;  /* D_TEXT, D_COMMENT, D_SUFFIX */
+  uint32_t len, w;
   uint32_t end;   /* D_GROUP: index of the matching D_GEND */
 };
 
-/* ---- expressions ----------------------------------------------------------------- */
-
-enum { X_TOK, X_DUR, X_PAREN, X_NEG, X_NOT, X_BIN, X_IN, X_ISNONE, X_WITHIN, X_IF, X_AGG };
-enum { L_OR = 1, L_AND, L_NOT, L_CMP, L_ADD, L_MUL };
-
-struct ex {
-  uint8_t kind, lvl;
-  int32_t a, b, c;      /* children, -1 when absent */
-  uint32_t t0, t1, t2;  /* token indices; see parse_* */
-};
-
+/* The print rules' state: the document being built and, when formatting a
+ * file, the trivia table and how far the rules have got through it. */
 struct fmt {
-  const char *s;
-  size_t n;
-  struct ftok *t;
-  size_t nt, capt;
-  struct fcom *c;
-  size_t nc, capc;
-  size_t pos;     /* parser: the next token */
-  size_t cnext;   /* the next comment to emit */
-  size_t deferred; /* a trailing comment moved after the next `;` or `,` */
-  struct ex *x;
-  size_t nx, capx;
+  const struct srcfile *files; /* the sources the nodes' locations point into */
+  struct trivia *tv;     /* the file's tokens and comments; NULL for a rule text */
+  const char *src;       /* the text tv's offsets point into */
+  size_t cur;            /* the next token of tv to print */
+  size_t cnext;          /* the next comment to print */
+  size_t deferred;       /* a trailing comment moved after the next `;` or `,` */
   struct dcmd *d;
   size_t nd, capd;
-  int depth;
-  jmp_buf jb;
-  char *err;
-  size_t errlen;
+  struct dcmd spare;     /* where put() writes when out of memory */
+  bool oom;
+  bool bug;              /* a print rule and the grammar disagree, at token `bug_at` */
+  size_t bug_at;
 };
 
-static void fail_at(struct fmt *F, size_t off, const char *fmt, ...) __attribute__((format(printf, 3, 4), noreturn));
-static void fail_at(struct fmt *F, size_t off, const char *fmt, ...) {
-  unsigned line = 1, col = 1;
-  for (size_t i = 0; i < off && i < F->n; i++) {
-    unsigned char ch = (unsigned char)F->s[i];
-    if (ch == '\n') { line++; col = 1; }
-    else if ((ch & 0xC0) != 0x80) col++;
-  }
-  if (F->err && F->errlen) {
-    int k = snprintf(F->err, F->errlen, "%u:%u: ", line, col);
-    if (k > 0 && (size_t)k < F->errlen) {
-      va_list ap;
-      va_start(ap, fmt);
-      vsnprintf(F->err + k, F->errlen - (size_t)k, fmt, ap);
-      va_end(ap);
-    }
-  }
-  longjmp(F->jb, 1);
-}
-
-static void oom(struct fmt *F) __attribute__((noreturn));
-static void oom(struct fmt *F) {
-  if (F->err && F->errlen) snprintf(F->err, F->errlen, "out of memory");
-  longjmp(F->jb, 1);
-}
-
-/* Grow the array *p of *cap elements of size sz to hold one more than n. */
-static void *grow(struct fmt *F, void *p, size_t *cap, size_t n, size_t sz) {
-  if (n < *cap) return p;
+/* Grow the array *p of *cap elements of size sz to hold one more than n;
+ * false when out of memory (the array is then unchanged). */
+static bool grow(void **p, size_t *cap, size_t n, size_t sz) {
+  if (n < *cap) return true;
   size_t nc = *cap ? *cap * 2 : 64;
-  if (nc > SIZE_MAX / sz) oom(F);
-  void *q = realloc(p, nc * sz);
-  if (!q) oom(F);
+  if (nc > SIZE_MAX / sz) return false;
+  void *q = realloc(*p, nc * sz);
+  if (!q) return false;
+  *p = q;
   *cap = nc;
-  return q;
+  return true;
 }
 
 /* Display width of UTF-8 text: East Asian wide characters count two
@@ -187,157 +150,21 @@ static uint32_t text_width(const char *s, size_t n) {
   return w;
 }
 
-/* ---- 1. tokenizer ------------------------------------------------------------------ */
-
-static bool is_digit(char c) { return c >= '0' && c <= '9'; }
-static bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
-
-static void add_tok(struct fmt *F, int kind, size_t beg, size_t len, uint32_t nl) {
-  F->t = grow(F, F->t, &F->capt, F->nt, sizeof *F->t);
-  F->t[F->nt++] = (struct ftok){(uint8_t)kind, (uint32_t)beg, (uint32_t)len, nl};
+static struct dcmd *put(struct fmt *F, int kind) {
+  struct dcmd *c = &F->spare;
+  if (grow((void **)&F->d, &F->capd, F->nd, sizeof *F->d)) c = &F->d[F->nd++];
+  else F->oom = true;
+  memset(c, 0, sizeof *c);
+  c->kind = (uint8_t)kind;
+  return c;
 }
-
-static void tokenize(struct fmt *F) {
-  const char *s = F->s;
-  size_t n = F->n, i = 0;
-  uint32_t nl = 0;
-  if (n > 0xFFFFFFF0u) fail_at(F, 0, "the file is too large");
-  while (i < n) {
-    char ch = s[i];
-    if (ch == '\n') { nl++; i++; continue; }
-    if (ch == ' ' || ch == '\t' || ch == '\r') { i++; continue; }
-    if (ch == '#') {
-      size_t j = i;
-      while (j < n && s[j] != '\n') j++;
-      size_t e = j;
-      while (e > i && (s[e - 1] == ' ' || s[e - 1] == '\t' || s[e - 1] == '\r')) e--;
-      bool trailing = nl == 0 && (F->nt > 0 || F->nc > 0);
-      F->c = grow(F, F->c, &F->capc, F->nc, sizeof *F->c);
-      F->c[F->nc] = (struct fcom){(uint32_t)i, (uint32_t)(e - i), nl, (uint32_t)F->nt, trailing};
-      F->nc++;
-      nl = 0;
-      i = j;
-      continue;
-    }
-    size_t b = i;
-    int kind = K_PUNCT;
-    if (is_digit(ch)) {
-      if (i + 10 <= n && is_digit(s[i + 1]) && is_digit(s[i + 2]) && is_digit(s[i + 3]) && s[i + 4] == '-' &&
-          is_digit(s[i + 5]) && is_digit(s[i + 6]) && s[i + 7] == '-' && is_digit(s[i + 8]) && is_digit(s[i + 9])) {
-        kind = K_DATE;
-        i += 10;
-      } else {
-        kind = K_INT;
-        while (i < n && is_digit(s[i])) i++;
-        if (i + 1 < n && s[i] == '.' && is_digit(s[i + 1])) {
-          kind = K_DEC;
-          i++;
-          while (i < n && is_digit(s[i])) i++;
-        }
-      }
-    } else if (is_alpha(ch)) {
-      kind = K_IDENT;
-      while (i < n && (is_alpha(s[i]) || is_digit(s[i]))) i++;
-    } else if (ch == '"') {
-      kind = K_STRING;
-      i++;
-      while (i < n && s[i] != '"' && s[i] != '\n') i += (s[i] == '\\' && i + 1 < n && s[i + 1] != '\n') ? 2 : 1;
-      if (i >= n || s[i] != '"') fail_at(F, b, "unterminated string");
-      i++;
-    } else if ((ch == '=' || ch == '!' || ch == '<' || ch == '>') && i + 1 < n && s[i + 1] == '=') {
-      i += 2;
-    } else if (strchr("<>()-+*/{},;:=?", ch) && ch) {
-      i++;
-    } else {
-      unsigned char u = (unsigned char)ch;
-      if (u >= 0x20 && u < 0x7f) fail_at(F, b, "unexpected character '%c'", ch);
-      fail_at(F, b, "unexpected byte 0x%02x outside a string or comment", u);
-    }
-    add_tok(F, kind, b, i - b, nl);
-    nl = 0;
-  }
-  add_tok(F, K_EOF, n, 0, nl);
+static void put_text(struct fmt *F, int kind, const char *p, size_t len) {
+  struct dcmd *c = put(F, kind);
+  c->p = p;
+  c->len = (uint32_t)len;
+  c->w = text_width(p, len);
 }
-
-/* ---- token tests ----------------------------------------------------------------- */
-
-static const char *const keywords[] = {
-    "all",   "and",  "any",     "asof",   "count", "distinct", "effective", "else",   "enum",
-    "false", "for",  "if",      "import", "in",    "is",       "list",      "max",    "metric",
-    "min",   "none", "not",     "or",     "record", "review",  "ruleset",   "sum",    "sustained",
-    "then",  "tier", "true",    "version", "where", "within"};
-
-static bool tok_is(const struct fmt *F, size_t i, int kind, const char *text) {
-  const struct ftok *t = &F->t[i];
-  return t->kind == kind && strlen(text) == t->len && memcmp(F->s + t->beg, text, t->len) == 0;
-}
-static bool kw(const struct fmt *F, size_t i, const char *k) { return tok_is(F, i, K_IDENT, k); }
-static bool punct(const struct fmt *F, size_t i, const char *p) { return tok_is(F, i, K_PUNCT, p); }
-
-static bool is_keyword(const struct fmt *F, size_t i) {
-  if (F->t[i].kind != K_IDENT) return false;
-  for (size_t k = 0; k < sizeof keywords / sizeof keywords[0]; k++)
-    if (kw(F, i, keywords[k])) return true;
-  return false;
-}
-static bool is_name(const struct fmt *F, size_t i) { return F->t[i].kind == K_IDENT && !is_keyword(F, i); }
-static bool is_unit(const struct fmt *F, size_t i) {
-  static const char *const u[] = {"day", "days", "month", "months", "year", "years"};
-  for (size_t k = 0; k < 6; k++)
-    if (kw(F, i, u[k])) return true;
-  return false;
-}
-
-static void unexpected(struct fmt *F, const char *what) __attribute__((noreturn));
-static void unexpected(struct fmt *F, const char *what) {
-  const struct ftok *t = &F->t[F->pos];
-  if (t->kind == K_EOF) fail_at(F, t->beg, "unexpected end of file; expected %s", what);
-  fail_at(F, t->beg, "unexpected '%.*s'; expected %s", (int)(t->len > 40 ? 40 : t->len), F->s + t->beg, what);
-}
-
-static size_t expect_p(struct fmt *F, const char *p) {
-  if (!punct(F, F->pos, p)) {
-    char w[8];
-    snprintf(w, sizeof w, "'%s'", p);
-    unexpected(F, w);
-  }
-  return F->pos++;
-}
-static size_t expect_kw(struct fmt *F, const char *k) {
-  if (!kw(F, F->pos, k)) {
-    char w[16];
-    snprintf(w, sizeof w, "'%s'", k);
-    unexpected(F, w);
-  }
-  return F->pos++;
-}
-static size_t expect_name(struct fmt *F) {
-  if (!is_name(F, F->pos)) unexpected(F, "a name");
-  return F->pos++;
-}
-static size_t expect_kind(struct fmt *F, int kind, const char *what) {
-  if (F->t[F->pos].kind != kind) unexpected(F, what);
-  return F->pos++;
-}
-
-/* ---- 2a. emitting the document ----------------------------------------------------- */
-
-static size_t put(struct fmt *F, int kind) {
-  F->d = grow(F, F->d, &F->capd, F->nd, sizeof *F->d);
-  memset(&F->d[F->nd], 0, sizeof F->d[F->nd]);
-  F->d[F->nd].kind = (uint8_t)kind;
-  return F->nd++;
-}
-static void put_text(struct fmt *F, int kind, uint32_t off, uint32_t len) {
-  size_t k = put(F, kind);
-  F->d[k].off = off;
-  F->d[k].len = len;
-  F->d[k].w = text_width(F->s + off, len);
-}
-static void nest(struct fmt *F, int n) {
-  size_t k = put(F, D_NEST); /* put() may move F->d */
-  F->d[k].n = n;
-}
+static void nest(struct fmt *F, int n) { put(F, D_NEST)->n = n; }
 #define SPACE(F) put(F, D_SPACE)
 #define LINE(F) put(F, D_LINE)
 #define SOFT(F) put(F, D_SOFT)
@@ -349,60 +176,100 @@ static void nest(struct fmt *F, int n) {
 #define ALIGN(F) put(F, D_ALIGN)
 #define FILL(F) put(F, D_FILL)
 
-static void emit_comment(struct fmt *F, const struct fcom *c) {
-  put_text(F, c->trailing ? D_SUFFIX : D_COMMENT, c->beg, c->len);
+/* ---- tokens and comments ------------------------------------------------------------ */
+
+/* Is token i of the trivia table there and of this kind (parser.h)? */
+static bool tok_is(const struct fmt *F, size_t i, int kind) {
+  return F->tv && i < F->tv->ntok && F->tv->tok[i].kind == kind;
 }
 
-static bool comments_before(const struct fmt *F, size_t i);
+static void emit_comment(struct fmt *F, const struct triv_com *c) {
+  put_text(F, c->trailing ? D_SUFFIX : D_COMMENT, F->src + c->beg, c->len);
+}
+
+static bool comments_before(const struct fmt *F, size_t i) {
+  if (!F->tv) return false;
+  for (size_t k = F->cnext; k < F->tv->ncom && F->tv->com[k].gap <= i; k++)
+    if (!F->tv->com[k].trailing) return true;
+  return false;
+}
 
 /* The comments before token i that are still to be printed, each on a line
  * of its own (used inside expressions and headers: no blank lines). */
 static void flush_lead(struct fmt *F, size_t i) {
-  while (F->cnext < F->nc && F->c[F->cnext].gap <= i) emit_comment(F, &F->c[F->cnext++]);
+  if (!F->tv) return;
+  while (F->cnext < F->tv->ncom && F->tv->com[F->cnext].gap <= i) emit_comment(F, &F->tv->com[F->cnext++]);
 }
+
 /* The comment that trails token i on its line, if any.  When a `;` or `,`
  * follows (on the next line), the comment moves after it: it is deferred to
- * tok_or_skip(i + 1), and a comment trailing that `;` goes on a line of its
- * own, so that two comments never share a line. */
+ * the print of token i + 1, and a comment trailing that `;` goes on a line
+ * of its own, so that two comments never share a line. */
 static void flush_trail(struct fmt *F, size_t i) {
-  size_t k = F->cnext;
-  if (!(k < F->nc && F->c[k].gap == i + 1 && F->c[k].trailing)) return;
-  bool own_line_between = k + 1 < F->nc && F->c[k + 1].gap == i + 1;
-  if ((punct(F, i + 1, ";") || punct(F, i + 1, ",")) && !own_line_between) {
-    if (k + 1 < F->nc && F->c[k + 1].gap == i + 2 && F->c[k + 1].trailing) {
-      F->c[k + 1].trailing = false;
-      F->c[k + 1].nl = 1;
+  struct triv_com *c = F->tv->com;
+  size_t nc = F->tv->ncom, k = F->cnext;
+  if (!(k < nc && c[k].gap == i + 1 && c[k].trailing)) return;
+  bool own_line_between = k + 1 < nc && c[k + 1].gap == i + 1;
+  if ((tok_is(F, i + 1, ';') || tok_is(F, i + 1, ',')) && !own_line_between) {
+    if (k + 1 < nc && c[k + 1].gap == i + 2 && c[k + 1].trailing) {
+      c[k + 1].trailing = false;
+      c[k + 1].nl = 1;
     }
     F->deferred = k;
     return;
   }
-  emit_comment(F, &F->c[F->cnext++]);
+  emit_comment(F, &c[F->cnext++]);
 }
-/* Print token i (with the comments before and after it), or with text
- * false leave it out (an optional `;` or `,`) but keep its comments. */
-static void tok_or_skip(struct fmt *F, size_t i, bool text) {
-  if (!text && comments_before(F, i)) {
+
+/* The next token is `text` (len bytes), as the tree says: print it with the
+ * comments before and after it, or with print false leave it out (an
+ * optional `;` or `,`) but keep its comments.  Without a trivia table (a
+ * rule text) there are no comments. */
+static void tok_or_skip(struct fmt *F, const char *text, size_t len, bool print) {
+  if (!F->tv) {
+    if (print) put_text(F, D_TEXT, text, len);
+    return;
+  }
+  size_t i = F->cur++;
+  const struct triv_tok *t = i < F->tv->ntok ? &F->tv->tok[i] : NULL;
+  if (!t || t->len != len || memcmp(F->src + t->beg, text, len) != 0) {
+    /* the print rule is not walking the tokens the parser read */
+    if (!F->bug) F->bug_at = t ? t->beg : F->tv->ntok ? F->tv->tok[F->tv->ntok - 1].beg : 0;
+    F->bug = true;
+    if (!t) return;
+  }
+  struct triv_com *c = F->tv->com;
+  if (!print && comments_before(F, i)) {
     /* whole-line comments before a token that is left out belong to the
      * next token, with the comment that trails the left-out token */
-    for (size_t k = F->cnext; k < F->nc && F->c[k].gap <= i + 1; k++) {
-      if (F->c[k].gap == i) F->c[k].gap = (uint32_t)i + 1;
-      else if (F->c[k].trailing) {
-        F->c[k].trailing = false;
-        if (F->c[k].nl == 0) F->c[k].nl = 1;
+    for (size_t k = F->cnext; k < F->tv->ncom && c[k].gap <= i + 1; k++) {
+      if (c[k].gap == i) c[k].gap = (uint32_t)i + 1;
+      else if (c[k].trailing) {
+        c[k].trailing = false;
+        if (c[k].nl == 0) c[k].nl = 1;
       }
     }
     return;
   }
-  const struct fcom *moved = NULL;
-  if (F->deferred == F->cnext && F->cnext < F->nc && F->c[F->cnext].gap == i) moved = &F->c[F->cnext++];
+  const struct triv_com *moved = NULL;
+  if (F->deferred == F->cnext && F->cnext < F->tv->ncom && c[F->cnext].gap == i) moved = &c[F->cnext++];
   F->deferred = SIZE_MAX;
   flush_lead(F, i);
-  if (text) put_text(F, D_TEXT, F->t[i].beg, F->t[i].len);
+  if (print) put_text(F, D_TEXT, text, len);
   if (moved) emit_comment(F, moved);
   flush_trail(F, i);
 }
-static void tok(struct fmt *F, size_t i) { tok_or_skip(F, i, true); }
-static void skip(struct fmt *F, size_t i) { tok_or_skip(F, i, false); }
+
+/* keywords, punctuation and names: their text is the token */
+static void kw(struct fmt *F, const char *text) { tok_or_skip(F, text, strlen(text), true); }
+/* a literal (number, string, date) as written: the source text at l */
+static void lit(struct fmt *F, const struct loc *l) {
+  tok_or_skip(F, F->files[l->file].text + l->beg, l->end - l->beg, true);
+}
+/* the optional token `text` of kind `kind`, left out if it is there */
+static void skip_optional(struct fmt *F, int kind, const char *text) {
+  if (tok_is(F, F->cur, kind)) tok_or_skip(F, text, strlen(text), false);
+}
 
 /* At a line boundary before token i (an item, a field, a statement): a line
  * break, then the whole-line comments before i, keeping one blank line
@@ -411,15 +278,16 @@ static void skip(struct fmt *F, size_t i) { tok_or_skip(F, i, false); }
 static void boundary(struct fmt *F, size_t i, bool blank_first, bool force) {
   bool first = true;
   if (force) BLANK(F);
-  while (F->cnext < F->nc && F->c[F->cnext].gap <= i) {
-    const struct fcom *c = &F->c[F->cnext++];
+  while (F->tv && F->cnext < F->tv->ncom && F->tv->com[F->cnext].gap <= i) {
+    const struct triv_com *c = &F->tv->com[F->cnext++];
     if (c->trailing) { emit_comment(F, c); continue; }
     if (c->nl >= 2 && (blank_first || !first)) BLANK(F);
     else HARD(F);
     emit_comment(F, c);
     first = false;
   }
-  if (F->t[i].nl >= 2 && (blank_first || !first) && F->t[i].kind != K_EOF) BLANK(F);
+  bool blank = F->tv && i < F->tv->ntok && F->tv->tok[i].nl >= 2 && F->tv->tok[i].kind != 0;
+  if (blank && (blank_first || !first)) BLANK(F);
   else HARD(F);
 }
 
@@ -427,8 +295,8 @@ static void boundary(struct fmt *F, size_t i, bool blank_first, bool force) {
  * indentation (the caller has opened the D_NEST). */
 static bool closing_comments(struct fmt *F, size_t i, bool blank_first) {
   bool first = true;
-  while (F->cnext < F->nc && F->c[F->cnext].gap <= i) {
-    const struct fcom *c = &F->c[F->cnext++];
+  while (F->tv && F->cnext < F->tv->ncom && F->tv->com[F->cnext].gap <= i) {
+    const struct triv_com *c = &F->tv->com[F->cnext++];
     if (c->trailing) { emit_comment(F, c); continue; }
     if (c->nl >= 2 && (blank_first || !first)) BLANK(F);
     else HARD(F);
@@ -437,543 +305,455 @@ static bool closing_comments(struct fmt *F, size_t i, bool blank_first) {
   }
   return !first;
 }
-static bool comments_before(const struct fmt *F, size_t i) {
-  for (size_t k = F->cnext; k < F->nc && F->c[k].gap <= i; k++)
-    if (!F->c[k].trailing) return true;
-  return false;
-}
 
-/* ---- 2b. expressions ------------------------------------------------------------------ */
+/* ---- print rules ------------------------------------------------------------------ */
 
-static int32_t new_ex(struct fmt *F, int kind) {
-  F->x = grow(F, F->x, &F->capx, F->nx, sizeof *F->x);
-  struct ex *e = &F->x[F->nx];
-  memset(e, 0, sizeof *e);
-  e->kind = (uint8_t)kind;
-  e->a = e->b = e->c = -1;
-  return (int32_t)F->nx++;
-}
+/* operator levels, loosest first, as parser.y's precedence declarations */
+enum { L_OR = 1, L_AND, L_CMP, L_ADD, L_MUL };
 
-static int32_t parse_expr(struct fmt *F, int minlvl);
-
-static void enter(struct fmt *F) {
-  if (++F->depth > 1000) fail_at(F, F->t[F->pos].beg, "expression nested too deeply");
-}
-
-/* aggregates: count L | count distinct F in L | sum|min|max F in L | any|all L,
- * each with an optional `where COND`; t0 = first token, t1 = number of
- * tokens before `where`, t2 = the `where` token, a = COND */
-static int32_t parse_agg(struct fmt *F) {
-  size_t t0 = F->pos++;
-  uint32_t nhead;
-  if (kw(F, t0, "count") && kw(F, F->pos, "distinct")) {
-    F->pos++;
-    expect_name(F);
-    expect_kw(F, "in");
-    expect_name(F);
-    nhead = 5;
-  } else if (kw(F, t0, "count") || kw(F, t0, "any") || kw(F, t0, "all")) {
-    expect_name(F);
-    nhead = 2;
-  } else {
-    expect_name(F);
-    expect_kw(F, "in");
-    expect_name(F);
-    nhead = 4;
-  }
-  int32_t e = new_ex(F, X_AGG);
-  F->x[e].t0 = (uint32_t)t0;
-  F->x[e].t1 = nhead;
-  if (kw(F, F->pos, "where")) {
-    F->x[e].t2 = (uint32_t)F->pos++;
-    int32_t cnd = parse_expr(F, L_OR);
-    F->x[e].a = cnd;
-  }
-  return e;
-}
-
-static int32_t parse_prefix(struct fmt *F) {
-  enter(F);
-  size_t i = F->pos;
-  int32_t e;
-  if (kw(F, i, "not")) {
-    F->pos++;
-    int32_t a = parse_expr(F, L_CMP);
-    e = new_ex(F, X_NOT);
-    F->x[e].t0 = (uint32_t)i;
-    F->x[e].a = a;
-  } else if (punct(F, i, "-")) {
-    F->pos++;
-    int32_t a = parse_prefix(F);
-    e = new_ex(F, X_NEG);
-    F->x[e].t0 = (uint32_t)i;
-    F->x[e].a = a;
-  } else if (kw(F, i, "if")) {
-    F->pos++;
-    int32_t a = parse_expr(F, L_OR);
-    size_t th = expect_kw(F, "then");
-    int32_t b = parse_expr(F, L_OR);
-    size_t el = expect_kw(F, "else");
-    int32_t c = parse_expr(F, L_OR);
-    e = new_ex(F, X_IF);
-    F->x[e].t0 = (uint32_t)i;
-    F->x[e].t1 = (uint32_t)th;
-    F->x[e].t2 = (uint32_t)el;
-    F->x[e].a = a;
-    F->x[e].b = b;
-    F->x[e].c = c;
-  } else if (kw(F, i, "count") || kw(F, i, "sum") || kw(F, i, "min") || kw(F, i, "max") || kw(F, i, "any") ||
-             kw(F, i, "all")) {
-    e = parse_agg(F);
-  } else if (punct(F, i, "(")) {
-    F->pos++;
-    int32_t a = parse_expr(F, L_OR);
-    size_t r = expect_p(F, ")");
-    e = new_ex(F, X_PAREN);
-    F->x[e].t0 = (uint32_t)i;
-    F->x[e].t1 = (uint32_t)r;
-    F->x[e].a = a;
-  } else if (F->t[i].kind == K_INT && is_unit(F, i + 1)) {
-    F->pos += 2;
-    e = new_ex(F, X_DUR);
-    F->x[e].t0 = (uint32_t)i;
-    F->x[e].t1 = (uint32_t)i + 1;
-  } else if (F->t[i].kind == K_INT || F->t[i].kind == K_DEC || F->t[i].kind == K_DATE ||
-             F->t[i].kind == K_STRING || is_name(F, i) || kw(F, i, "true") || kw(F, i, "false") ||
-             kw(F, i, "asof")) {
-    F->pos++;
-    e = new_ex(F, X_TOK);
-    F->x[e].t0 = (uint32_t)i;
-  } else {
-    unexpected(F, "an expression");
-  }
-  F->depth--;
-  return e;
-}
-
-/* The level of the binary or postfix operator at token i, 0 if none. */
-static int op_level(const struct fmt *F, size_t i) {
-  if (kw(F, i, "or")) return L_OR;
-  if (kw(F, i, "and")) return L_AND;
-  if (punct(F, i, "==") || punct(F, i, "!=") || punct(F, i, "<") || punct(F, i, "<=") || punct(F, i, ">") ||
-      punct(F, i, ">=") || kw(F, i, "in") || kw(F, i, "is") || kw(F, i, "within"))
-    return L_CMP;
-  if (punct(F, i, "+") || punct(F, i, "-")) return L_ADD;
-  if (punct(F, i, "*") || punct(F, i, "/")) return L_MUL;
-  return 0;
-}
-
-/* Precedence climbing over the operators of level >= minlvl, as parser.y's
- * %left/%nonassoc declarations say; `where`, `else` and `not` take their
- * operands through parse_prefix. */
-static int32_t parse_expr(struct fmt *F, int minlvl) {
-  enter(F);
-  int32_t left = parse_prefix(F);
-  bool cmp_done = false;
-  for (;;) {
-    size_t i = F->pos;
-    int lvl = op_level(F, i);
-    if (!lvl || lvl < minlvl) break;
-    if (lvl == L_CMP) {
-      if (cmp_done) fail_at(F, F->t[i].beg, "comparisons do not chain: add parentheses");
-      cmp_done = true;
-    }
-    F->pos++;
-    int32_t e;
-    if (kw(F, i, "in")) {
-      e = new_ex(F, X_IN);
-      F->x[e].t1 = (uint32_t)expect_p(F, "{");
-      expect_name(F);
-      while (punct(F, F->pos, ",") && is_name(F, F->pos + 1)) F->pos += 2;
-      if (punct(F, F->pos, ",")) F->pos++;
-      F->x[e].t2 = (uint32_t)expect_p(F, "}");
-    } else if (kw(F, i, "is")) {
-      e = new_ex(F, X_ISNONE);
-      if (kw(F, F->pos, "not")) F->pos++;
-      F->x[e].t1 = (uint32_t)expect_kw(F, "none");
-    } else if (kw(F, i, "within")) {
-      e = new_ex(F, X_WITHIN);
-      expect_kind(F, K_INT, "a number");
-      if (!is_unit(F, F->pos)) unexpected(F, "days, months or years");
-      F->pos++;
-    } else {
-      int32_t right = parse_expr(F, lvl + 1);
-      e = new_ex(F, X_BIN);
-      F->x[e].b = right;
-    }
-    F->x[e].t0 = (uint32_t)i;
-    F->x[e].lvl = (uint8_t)lvl;
-    F->x[e].a = left;
-    left = e;
-  }
-  F->depth--;
-  return left;
-}
-
-static void emit_ex(struct fmt *F, int32_t ei) {
-  const struct ex e = F->x[ei];
-  switch (e.kind) {
-  case X_TOK: tok(F, e.t0); break;
-  case X_DUR: tok(F, e.t0); SPACE(F); tok(F, e.t1); break;
-  case X_PAREN:
-    tok(F, e.t0);
-    ALIGN(F);
-    emit_ex(F, e.a);
-    NEND(F);
-    tok(F, e.t1);
-    break;
-  case X_NEG: tok(F, e.t0); emit_ex(F, e.a); break;
-  case X_NOT: tok(F, e.t0); SPACE(F); emit_ex(F, e.a); break;
-  case X_BIN: {
-    /* a chain of operators of one level: a OP b OP c, broken before each OP */
-    int32_t chain[256];
-    int n = 0;
-    int32_t k = ei;
-    while (n < 256 && F->x[k].kind == X_BIN && F->x[k].lvl == e.lvl && e.lvl != L_CMP) {
-      chain[n++] = k;
-      k = F->x[k].a;
-    }
-    if (n == 0) chain[n++] = ei, k = e.a;
-    GROUP(F);
-    emit_ex(F, k);
-    nest(F, 2);
-    for (int j = n - 1; j >= 0; j--) {
-      LINE(F);
-      tok(F, F->x[chain[j]].t0);
-      SPACE(F);
-      emit_ex(F, F->x[chain[j]].b);
-    }
-    NEND(F);
-    GEND(F);
-    break;
-  }
-  case X_IN: {
-    emit_ex(F, e.a);
-    SPACE(F);
-    tok(F, e.t0);
-    SPACE(F);
-    GROUP(F);
-    tok(F, e.t1);
-    nest(F, 2);
-    SOFT(F);
-    for (uint32_t i = e.t1 + 1; i < e.t2; i++) {
-      if (punct(F, i, ",")) {
-        if (i + 1 == e.t2) skip(F, i); /* the optional trailing comma */
-        else { tok(F, i); FILL(F); }
-      } else {
-        tok(F, i);
-      }
-    }
-    flush_lead(F, e.t2);
-    NEND(F);
-    SOFT(F);
-    tok(F, e.t2);
-    GEND(F);
-    break;
-  }
-  case X_ISNONE:
-    emit_ex(F, e.a);
-    for (uint32_t i = e.t0; i <= e.t1; i++) {
-      SPACE(F);
-      tok(F, i);
-    }
-    break;
-  case X_WITHIN:
-    GROUP(F);
-    emit_ex(F, e.a);
-    nest(F, 2);
-    LINE(F);
-    tok(F, e.t0);
-    SPACE(F);
-    tok(F, e.t0 + 1);
-    SPACE(F);
-    tok(F, e.t0 + 2);
-    NEND(F);
-    GEND(F);
-    break;
-  case X_IF:
-    GROUP(F);
-    tok(F, e.t0);
-    SPACE(F);
-    emit_ex(F, e.a);
-    nest(F, 2);
-    LINE(F);
-    tok(F, e.t1);
-    SPACE(F);
-    emit_ex(F, e.b);
-    LINE(F);
-    tok(F, e.t2);
-    SPACE(F);
-    emit_ex(F, e.c);
-    NEND(F);
-    GEND(F);
-    break;
-  case X_AGG:
-    GROUP(F);
-    for (uint32_t i = 0; i < e.t1; i++) {
-      if (i) SPACE(F);
-      tok(F, e.t0 + i);
-    }
-    if (e.a >= 0) {
-      nest(F, 2);
-      LINE(F);
-      tok(F, e.t2);
-      SPACE(F);
-      emit_ex(F, e.a);
-      NEND(F);
-    }
-    GEND(F);
-    break;
+static int op_level(int op) {
+  switch (op) {
+  case B_OR: return L_OR;
+  case B_AND: return L_AND;
+  case B_ADD:
+  case B_SUB: return L_ADD;
+  case B_MUL:
+  case B_DIV: return L_MUL;
+  default: return L_CMP;
   }
 }
 
-static void expr(struct fmt *F) {
-  F->nx = 0;
-  int32_t e = parse_expr(F, L_OR);
-  emit_ex(F, e);
+static const char *op_text(int op) {
+  static const char *const t[] = {
+      [B_ADD] = "+", [B_SUB] = "-", [B_MUL] = "*", [B_DIV] = "/", [B_EQ] = "==", [B_NE] = "!=",
+      [B_LT] = "<",  [B_LE] = "<=", [B_GT] = ">",  [B_GE] = ">=", [B_AND] = "and", [B_OR] = "or"};
+  return op > 0 && op < (int)(sizeof t / sizeof t[0]) && t[op] ? t[op] : "?";
 }
 
-/* ---- 2c. items ----------------------------------------------------------------------- */
-
-enum { C_NONE, C_HEADER, C_ENUM, C_RECORD, C_METRIC, C_TIER };
-
-static int item_class(const struct fmt *F, size_t i) {
-  if (kw(F, i, "ruleset") || kw(F, i, "import") || kw(F, i, "effective") || kw(F, i, "review")) return C_HEADER;
-  if (kw(F, i, "enum")) return C_ENUM;
-  if (kw(F, i, "record")) return C_RECORD;
-  if (kw(F, i, "metric")) return C_METRIC;
-  if (kw(F, i, "tier")) return C_TIER;
-  return C_NONE;
-}
-
-/* Is the item at token i printed on more than one line by its nature (a
- * record, a tier with statements or comments in its block)? */
-static bool multiline_item(const struct fmt *F, size_t i) {
-  if (kw(F, i, "record")) return true;
-  if (!kw(F, i, "tier")) return false;
-  if (!(i + 4 < F->nt && punct(F, i + 3, "<") && punct(F, i + 4, ">"))) return true;
-  for (size_t k = F->cnext; k < F->nc && F->c[k].gap <= i + 4; k++)
-    if (F->c[k].gap == i + 4 && !F->c[k].trailing) return true;
-  return false;
-}
-
-static void fields(struct fmt *F);
-
-static void field(struct fmt *F) {
-  size_t a = expect_name(F);
-  tok(F, a);
-  if (is_name(F, F->pos)) { /* a modifier: partner type: ... */
-    SPACE(F);
-    tok(F, F->pos++);
+static const char *agg_text(int op) {
+  switch (op) {
+  case A_SUM: return "sum";
+  case A_MIN: return "min";
+  case A_MAX: return "max";
+  case A_ANY: return "any";
+  case A_ALL: return "all";
+  default: return "count";
   }
-  tok(F, expect_p(F, ":"));
-  SPACE(F);
-  if (kw(F, F->pos, "list")) {
-    tok(F, F->pos++);
-    SPACE(F);
-    tok(F, expect_p(F, "{"));
-    fields(F);
-    if (punct(F, F->pos, ";")) skip(F, F->pos++);
+}
+
+/* sema's conversions are not written in the source */
+static const struct node *written(const struct node *n) {
+  while (n && n->kind == N_CONV) n = n->a;
+  return n;
+}
+
+static void node(struct fmt *F, const struct node *n);
+
+/* A chain of operators of one level, a OP b OP c (a left spine of the tree,
+ * as long as the file may be: walked without recursion), on one line or
+ * broken before each OP.  A comparison is a chain of one. */
+static void chain(struct fmt *F, const struct node *n) {
+  int lvl = op_level(n->op);
+  size_t len = 0;
+  const struct node *k = n;
+  do {
+    len++;
+    k = written(k->a);
+  } while (lvl != L_CMP && k->kind == N_BIN && op_level(k->op) == lvl && !k->parens);
+  const struct node **link = malloc(len * sizeof *link);
+  if (!link) {
+    F->oom = true;
     return;
   }
-  tok(F, expect_name(F));
-  if (punct(F, F->pos, "?")) tok(F, F->pos++);
-  tok(F, expect_p(F, ";"));
-}
-
-/* `{` is printed; the fields, then `}` */
-static void fields(struct fmt *F) {
-  nest(F, 2);
-  bool first = true;
-  while (!punct(F, F->pos, "}")) {
-    if (F->t[F->pos].kind == K_EOF) unexpected(F, "'}'");
-    boundary(F, F->pos, !first, false);
-    field(F);
-    first = false;
-  }
-  bool com = closing_comments(F, F->pos, !first);
-  NEND(F);
-  if (!first || com) HARD(F); /* else an empty `{}` */
-  tok(F, F->pos++);
-}
-
-static void metric(struct fmt *F) {
-  tok(F, F->pos++);
-  SPACE(F);
-  tok(F, expect_name(F));
-  if (kw(F, F->pos, "for")) {
-    SPACE(F);
-    tok(F, F->pos++);
-    SPACE(F);
-    tok(F, expect_name(F));
-  }
-  if (F->t[F->pos].kind == K_STRING) { /* the label heads the definition */
-    SPACE(F);
-    tok(F, F->pos++);
-    nest(F, 2);
-    HARD(F);
-    tok(F, expect_p(F, "="));
-    SPACE(F);
-    expr(F);
-    tok(F, expect_p(F, ";"));
-    NEND(F);
-    return;
-  }
+  k = n;
+  for (size_t j = 0; j < len; j++, k = written(k->a)) link[j] = k;
   GROUP(F);
+  node(F, k);
   nest(F, 2);
-  LINE(F);
-  tok(F, expect_p(F, "="));
-  SPACE(F);
-  expr(F);
-  tok(F, expect_p(F, ";"));
+  for (size_t j = len; j-- > 0;) {
+    LINE(F);
+    kw(F, op_text(link[j]->op));
+    SPACE(F);
+    node(F, link[j]->b);
+  }
   NEND(F);
+  GEND(F);
+  free(link);
+}
+
+/* `x in {a, b}`: a long set is filled on lines of its own */
+static void in_set(struct fmt *F, const struct node *n) {
+  node(F, n->a);
+  SPACE(F);
+  kw(F, "in");
+  SPACE(F);
+  GROUP(F);
+  kw(F, "{");
+  nest(F, 2);
+  SOFT(F);
+  for (const struct node *v = n->list; v; v = v->next) {
+    kw(F, v->name);
+    if (v->next) {
+      kw(F, ",");
+      FILL(F);
+    }
+  }
+  skip_optional(F, ',', ",");
+  flush_lead(F, F->cur);
+  NEND(F);
+  SOFT(F);
+  kw(F, "}");
   GEND(F);
 }
 
-static void tier(struct fmt *F) {
-  tok(F, F->pos++);
+/* count L | count distinct F in L | sum|min|max F in L | any|all L, then
+ * an optional `where COND` that breaks first */
+static void aggregate(struct fmt *F, const struct node *n) {
+  GROUP(F);
+  kw(F, agg_text(n->op));
   SPACE(F);
-  tok(F, expect_name(F));
-  SPACE(F);
-  tok(F, expect_name(F));
-  SPACE(F);
-  tok(F, expect_p(F, "<"));
-  if (punct(F, F->pos, ">") && !comments_before(F, F->pos)) {
+  if (n->op == A_DISTINCT) {
+    kw(F, "distinct");
     SPACE(F);
-    tok(F, F->pos++);
+  }
+  if (n->op == A_DISTINCT || n->op == A_SUM || n->op == A_MIN || n->op == A_MAX) {
+    kw(F, n->name);
+    SPACE(F);
+    kw(F, "in");
+    SPACE(F);
+  }
+  kw(F, n->name2);
+  if (n->a) {
+    nest(F, 2);
+    LINE(F);
+    kw(F, "where");
+    SPACE(F);
+    node(F, n->a);
+    NEND(F);
+  }
+  GEND(F);
+}
+
+static void fields(struct fmt *F, const struct node *list);
+
+/* enum NAME { a, b }: one line, or one value per line */
+static void enumeration(struct fmt *F, const struct node *n) {
+  kw(F, "enum");
+  SPACE(F);
+  kw(F, n->name);
+  SPACE(F);
+  GROUP(F);
+  kw(F, "{");
+  nest(F, 2);
+  LINE(F);
+  for (const struct node *v = n->list; v; v = v->next) {
+    if (v != n->list) {
+      kw(F, ",");
+      LINE(F);
+    }
+    kw(F, v->name);
+  }
+  skip_optional(F, ',', ",");
+  flush_lead(F, F->cur);
+  NEND(F);
+  LINE(F);
+  kw(F, "}");
+  GEND(F);
+  skip_optional(F, ';', ";");
+}
+
+/* metric NAME [for LIST] ["LABEL"] = EXPR; -- a label heads the definition */
+static void metric(struct fmt *F, const struct node *n) {
+  kw(F, "metric");
+  SPACE(F);
+  kw(F, n->name);
+  if (n->name2) {
+    SPACE(F);
+    kw(F, "for");
+    SPACE(F);
+    kw(F, n->name2);
+  }
+  if (n->b) {
+    SPACE(F);
+    lit(F, &n->b->loc);
+    nest(F, 2);
+    HARD(F);
+  } else {
+    GROUP(F);
+    nest(F, 2);
+    LINE(F);
+  }
+  kw(F, "=");
+  SPACE(F);
+  node(F, n->a);
+  kw(F, ";");
+  NEND(F);
+  if (!n->b) GEND(F);
+}
+
+/* the indentation of a statement of a tier block */
+static int stmt_indent(const struct node *s, bool in_section) {
+  return s->kind == I_REQ && in_section ? 4 : 2;
+}
+
+/* tier NAME TYPE < statements >: `tier NAME TYPE < >` when empty */
+static void tier(struct fmt *F, const struct node *n) {
+  kw(F, "tier");
+  SPACE(F);
+  kw(F, n->name);
+  SPACE(F);
+  kw(F, n->name2);
+  SPACE(F);
+  kw(F, "<");
+  if (!n->list && !comments_before(F, F->cur)) {
+    SPACE(F);
+    kw(F, ">");
     return;
   }
   bool first = true, in_section = false;
-  while (!punct(F, F->pos, ">")) {
-    size_t i = F->pos;
-    if (F->t[i].kind == K_EOF) unexpected(F, "'>' (end of the tier's block)");
-    if (is_name(F, i) && punct(F, i + 1, ":")) { /* section heading */
-      nest(F, 2);
-      boundary(F, i, !first, false);
-      tok(F, F->pos++);
-      tok(F, F->pos++);
-      NEND(F);
-      in_section = true;
-    } else if (kw(F, i, "sustained")) {
-      nest(F, 2);
-      boundary(F, i, !first, false);
-      tok(F, F->pos++);
-      SPACE(F);
-      tok(F, expect_kind(F, K_INT, "a number"));
-      SPACE(F);
-      if (!is_unit(F, F->pos)) unexpected(F, "months");
-      tok(F, F->pos++);
-      tok(F, expect_p(F, ";"));
-      NEND(F);
-    } else { /* requirement [label]; */
-      nest(F, in_section ? 4 : 2);
-      boundary(F, i, !first, false);
-      GROUP(F);
-      expr(F);
-      if (F->t[F->pos].kind == K_STRING) {
-        nest(F, 2);
-        LINE(F);
-        tok(F, F->pos++);
-        NEND(F);
-      }
-      GEND(F);
-      tok(F, expect_p(F, ";"));
-      NEND(F);
-    }
+  for (const struct node *s = n->list; s; s = s->next) {
+    nest(F, stmt_indent(s, in_section));
+    boundary(F, F->cur, !first, false);
+    node(F, s);
+    NEND(F);
+    in_section = in_section || s->kind == I_SECTION;
     first = false;
   }
   nest(F, in_section ? 4 : 2);
-  closing_comments(F, F->pos, !first);
+  closing_comments(F, F->cur, !first);
   NEND(F);
   HARD(F);
-  tok(F, F->pos++);
+  kw(F, ">");
 }
 
-static void item(struct fmt *F) {
-  size_t i = F->pos;
-  if (kw(F, i, "ruleset")) {
-    tok(F, F->pos++);
+/* The print rule of every node kind: the tokens it is written with, in the
+ * order the grammar reads them, and where the lines may break. */
+static void node(struct fmt *F, const struct node *n) {
+  n = written(n);
+  for (unsigned k = 0; k < n->parens; k++) {
+    kw(F, "(");
+    ALIGN(F);
+  }
+  switch ((enum node_kind)n->kind) {
+  case N_INT:
+  case N_DEC:
+  case N_STR:
+  case N_DATE: lit(F, &n->loc); break;
+  case N_BOOL: kw(F, n->ival ? "true" : "false"); break;
+  case N_ASOF: kw(F, "asof"); break;
+  case N_NAME: kw(F, n->name); break;
+  case N_DURATION:
+    lit(F, &n->locf);
     SPACE(F);
-    tok(F, expect_kind(F, K_STRING, "a string"));
-    if (kw(F, F->pos, "version")) {
-      SPACE(F);
-      tok(F, F->pos++);
-      SPACE(F);
-      tok(F, expect_kind(F, K_STRING, "a string"));
-    }
-    tok(F, expect_p(F, ";"));
-  } else if (kw(F, i, "import")) {
-    tok(F, F->pos++);
+    kw(F, n->name);
+    break;
+  case N_NEG:
+    kw(F, "-");
+    node(F, n->a);
+    break;
+  case N_NOT:
+    kw(F, "not");
     SPACE(F);
-    tok(F, expect_kind(F, K_STRING, "a string"));
-    tok(F, expect_p(F, ";"));
-  } else if (kw(F, i, "effective") || kw(F, i, "review")) {
-    tok(F, F->pos++);
-    SPACE(F);
-    tok(F, expect_p(F, "="));
-    SPACE(F);
-    expr(F);
-    tok(F, expect_p(F, ";"));
-  } else if (kw(F, i, "enum")) {
-    tok(F, F->pos++);
-    SPACE(F);
-    tok(F, expect_name(F));
-    SPACE(F);
+    node(F, n->a);
+    break;
+  case N_BIN: chain(F, n); break;
+  case N_IF:
     GROUP(F);
-    tok(F, expect_p(F, "{"));
+    kw(F, "if");
+    SPACE(F);
+    node(F, n->a);
     nest(F, 2);
     LINE(F);
-    tok(F, expect_name(F));
-    while (punct(F, F->pos, ",") && is_name(F, F->pos + 1)) {
-      tok(F, F->pos++);
-      LINE(F);
-      tok(F, F->pos++);
-    }
-    if (punct(F, F->pos, ",")) skip(F, F->pos++);
-    if (!punct(F, F->pos, "}")) unexpected(F, "',' or '}'");
-    flush_lead(F, F->pos);
-    NEND(F);
+    kw(F, "then");
+    SPACE(F);
+    node(F, n->b);
     LINE(F);
-    tok(F, F->pos++);
+    kw(F, "else");
+    SPACE(F);
+    node(F, n->c);
+    NEND(F);
     GEND(F);
-    if (punct(F, F->pos, ";")) skip(F, F->pos++);
-  } else if (kw(F, i, "record")) {
-    tok(F, F->pos++);
-    if (is_name(F, F->pos)) {
+    break;
+  case N_IN: in_set(F, n); break;
+  case N_ISNONE:
+    node(F, n->a);
+    SPACE(F);
+    kw(F, "is");
+    if (n->neg) {
       SPACE(F);
-      tok(F, F->pos++);
+      kw(F, "not");
     }
     SPACE(F);
-    tok(F, expect_p(F, "{"));
-    fields(F);
-    if (punct(F, F->pos, ";")) skip(F, F->pos++);
-  } else if (kw(F, i, "metric")) {
-    metric(F);
-  } else if (kw(F, i, "tier")) {
-    tier(F);
-  } else {
-    unexpected(F, "an item (ruleset, import, enum, record, metric, review, effective or tier)");
+    kw(F, "none");
+    break;
+  case N_WITHIN:
+    GROUP(F);
+    node(F, n->a);
+    nest(F, 2);
+    LINE(F);
+    kw(F, "within");
+    SPACE(F);
+    node(F, n->b);
+    NEND(F);
+    GEND(F);
+    break;
+  case N_AGG: aggregate(F, n); break;
+  case N_CONV: break; /* not written: see written() */
+  case I_RULESET:
+    kw(F, "ruleset");
+    SPACE(F);
+    lit(F, &n->locf);
+    if (n->name2) {
+      SPACE(F);
+      kw(F, "version");
+      SPACE(F);
+      lit(F, &n->loc2);
+    }
+    kw(F, ";");
+    break;
+  case I_IMPORT:
+    kw(F, "import");
+    SPACE(F);
+    lit(F, &n->loc2);
+    kw(F, ";");
+    break;
+  case I_REVIEW:
+  case I_EFFECTIVE:
+    kw(F, n->kind == I_REVIEW ? "review" : "effective");
+    SPACE(F);
+    kw(F, "=");
+    SPACE(F);
+    node(F, n->a);
+    kw(F, ";");
+    break;
+  case I_ENUM: enumeration(F, n); break;
+  case I_RECORD:
+    kw(F, "record");
+    if (n->name) {
+      SPACE(F);
+      kw(F, n->name);
+    }
+    SPACE(F);
+    kw(F, "{");
+    fields(F, n->list);
+    skip_optional(F, ';', ";");
+    break;
+  case I_FIELD: /* [MODIFIER] NAME: TYPE[?]; or NAME: list { fields } */
+    if (n->str) {
+      kw(F, n->str);
+      SPACE(F);
+    }
+    kw(F, n->name);
+    kw(F, ":");
+    SPACE(F);
+    if (n->op == 1) {
+      kw(F, "list");
+      SPACE(F);
+      kw(F, "{");
+      fields(F, n->list);
+      skip_optional(F, ';', ";");
+      break;
+    }
+    kw(F, n->name2);
+    if (n->neg) kw(F, "?");
+    kw(F, ";");
+    break;
+  case I_METRIC: metric(F, n); break;
+  case I_TIER: tier(F, n); break;
+  case I_SECTION:
+    kw(F, n->name);
+    kw(F, ":");
+    break;
+  case I_REQ: /* EXPR ["LABEL"]; -- the label goes to the next line if need be */
+    GROUP(F);
+    node(F, n->a);
+    if (n->b) {
+      nest(F, 2);
+      LINE(F);
+      lit(F, &n->b->loc);
+      NEND(F);
+    }
+    GEND(F);
+    kw(F, ";");
+    break;
+  case I_SUSTAINED:
+    kw(F, "sustained");
+    SPACE(F);
+    lit(F, &n->locf);
+    SPACE(F);
+    kw(F, n->name);
+    kw(F, ";");
+    break;
+  }
+  for (unsigned k = 0; k < n->parens; k++) {
+    NEND(F);
+    kw(F, ")");
   }
 }
 
-static void file(struct fmt *F) {
+/* `{` is printed; the fields one per line, then `}` */
+static void fields(struct fmt *F, const struct node *list) {
+  nest(F, 2);
+  bool first = true;
+  for (const struct node *f = list; f; f = f->next) {
+    boundary(F, F->cur, !first, false);
+    node(F, f);
+    first = false;
+  }
+  bool com = closing_comments(F, F->cur, !first);
+  NEND(F);
+  if (!first || com) HARD(F); /* else an empty `{}` */
+  kw(F, "}");
+}
+
+/* ---- items ------------------------------------------------------------------------- */
+
+/* the classes of items between which a blank line is forced */
+enum { C_NONE, C_HEADER, C_ENUM, C_RECORD, C_METRIC, C_TIER };
+
+static int item_class(const struct node *n) {
+  switch (n->kind) {
+  case I_ENUM: return C_ENUM;
+  case I_RECORD: return C_RECORD;
+  case I_METRIC: return C_METRIC;
+  case I_TIER: return C_TIER;
+  default: return C_HEADER;
+  }
+}
+
+/* Is item n, whose first token is i, printed on more than one line by its
+ * nature (a record, a tier with statements or comments in its block)? */
+static bool multiline_item(const struct fmt *F, const struct node *n, size_t i) {
+  if (n->kind == I_RECORD) return true;
+  if (n->kind != I_TIER) return false;
+  if (n->list) return true;
+  for (size_t k = F->cnext; F->tv && k < F->tv->ncom && F->tv->com[k].gap <= i + 4; k++)
+    if (F->tv->com[k].gap == i + 4 && !F->tv->com[k].trailing) return true; /* `tier N T < # c \n >` */
+  return false;
+}
+
+static void file(struct fmt *F, const struct node *items) {
   int prev = C_NONE;
   bool prev_multi = false;
-  while (F->t[F->pos].kind != K_EOF) {
-    size_t i = F->pos;
-    int cls = item_class(F, i);
-    bool multi = multiline_item(F, i);
+  for (const struct node *n = items; n; n = n->next) {
+    size_t i = F->cur;
+    int cls = item_class(n);
+    bool multi = multiline_item(F, n, i);
     bool force = prev != C_NONE && (cls != prev || multi || prev_multi);
     boundary(F, i, prev != C_NONE, force);
-    item(F);
+    node(F, n);
     prev = cls;
     prev_multi = multi;
   }
-  closing_comments(F, F->pos, prev != C_NONE);
+  closing_comments(F, F->cur, prev != C_NONE);
   HARD(F);
+  /* every token has been printed or left out, and the last is the end */
+  if (!tok_is(F, F->cur, 0) || F->cur + 1 != F->tv->ntok) {
+    if (!F->bug) F->bug_at = F->cur < F->tv->ntok ? F->tv->tok[F->cur].beg : 0;
+    F->bug = true;
+  }
 }
-
-/* ---- 3. printing --------------------------------------------------------------------- */
+/* ---- the printer ---------------------------------------------------------------------- */
 
 struct line {
   size_t code, code_len; /* in pr.code */
@@ -983,6 +763,8 @@ struct line {
 
 struct printer {
   struct fmt *F;
+  long width;            /* the line width aimed at */
+  bool oom;
   struct buf code, com;
   struct line *L;
   size_t nl, capl;
@@ -998,7 +780,10 @@ struct printer {
 };
 
 static void end_line(struct printer *P) {
-  P->L = grow(P->F, P->L, &P->capl, P->nl, sizeof *P->L);
+  if (!grow((void **)&P->L, &P->capl, P->nl, sizeof *P->L)) {
+    P->oom = true;
+    return;
+  }
   P->L[P->nl++] = P->cur;
   memset(&P->cur, 0, sizeof P->cur);
   P->cur.code = P->code.n;
@@ -1110,7 +895,7 @@ static bool fits(struct printer *P, size_t g, long rem) {
  * a line break or the end of the group) fit after a space? */
 static bool fill_fits(const struct printer *P, size_t j) {
   const struct dcmd *d = P->F->d;
-  long rem = FMT_WIDTH - (long)P->cur.width - 1;
+  long rem = P->width - (long)P->cur.width - 1;
   int depth = 0;
   for (size_t k = j + 1; k < P->F->nd; k++) {
     switch (d[k].kind) {
@@ -1144,7 +929,10 @@ static void print_doc(struct printer *P) {
   struct dcmd *d = F->d;
   /* match groups and mark those that must break */
   size_t *stk = malloc((F->nd + 1) * sizeof *stk);
-  if (!stk) oom(F);
+  if (!stk) {
+    P->oom = true;
+    return;
+  }
   size_t sp = 0, sfx = SIZE_MAX; /* sfx: groups open since the last trailing comment */
   for (size_t j = 0; j < F->nd; j++) {
     switch (d[j].kind) {
@@ -1172,10 +960,10 @@ static void print_doc(struct printer *P) {
   free(stk);
 
   int indent = 0;
-  for (size_t j = 0; j < F->nd; j++) {
+  for (size_t j = 0; j < F->nd && !P->oom; j++) {
     const struct dcmd *c = &d[j];
     switch (c->kind) {
-    case D_TEXT: print_text(P, F->s + c->off, c->len, c->w); break;
+    case D_TEXT: print_text(P, c->p, c->len, c->w); break;
     case D_SPACE:
       if (!P->pend_nl) P->pend_space = true;
       break;
@@ -1202,7 +990,7 @@ static void print_doc(struct printer *P) {
       if (P->started && !P->pend_nl) P->pend_nl = 1; /* on a line of its own */
       P->pend_indent = indent;
       P->pend_space = false;
-      print_text(P, F->s + c->off, c->len, c->w);
+      print_text(P, c->p, c->len, c->w);
       want_nl(P, 1, indent);
       break;
     case D_SUFFIX: /* at the end of the current line, which it ends */
@@ -1210,7 +998,7 @@ static void print_doc(struct printer *P) {
         buf_put(&P->com, "  ", 2);
         P->cur.com_len += 2;
       }
-      buf_put(&P->com, F->s + c->off, c->len);
+      buf_put(&P->com, c->p, c->len);
       P->cur.com_len += c->len;
       want_nl(P, 1, indent);
       break;
@@ -1220,20 +1008,29 @@ static void print_doc(struct printer *P) {
       else if (c->hard) flat = false;
       else {
         long col = P->pend_nl ? P->pend_indent : (long)P->cur.width + (P->pend_space ? 1 : 0);
-        flat = fits(P, j, FMT_WIDTH - col);
+        flat = fits(P, j, P->width - col);
       }
-      P->modes = grow(F, P->modes, &P->capmodes, P->nmodes, sizeof *P->modes);
+      if (!grow((void **)&P->modes, &P->capmodes, P->nmodes, sizeof *P->modes)) {
+        P->oom = true;
+        break;
+      }
       P->modes[P->nmodes++] = flat;
       break;
     }
     case D_GEND: P->nmodes--; break;
     case D_NEST:
-      P->indents = grow(F, P->indents, &P->capind, P->nind, sizeof *P->indents);
+      if (!grow((void **)&P->indents, &P->capind, P->nind, sizeof *P->indents)) {
+        P->oom = true;
+        break;
+      }
       P->indents[P->nind++] = indent;
       indent += c->n;
       break;
     case D_ALIGN:
-      P->indents = grow(F, P->indents, &P->capind, P->nind, sizeof *P->indents);
+      if (!grow((void **)&P->indents, &P->capind, P->nind, sizeof *P->indents)) {
+        P->oom = true;
+        break;
+      }
       P->indents[P->nind++] = indent;
       indent = P->pend_nl ? P->pend_indent : (int)P->cur.width + (P->pend_space ? 1 : 0);
       break;
@@ -1274,86 +1071,141 @@ static void assemble(struct printer *P, struct buf *out) {
   }
 }
 
-int fmt_source(const char *text, size_t len, struct buf *out, char *err, size_t errlen) {
-  struct fmt F;
-  memset(&F, 0, sizeof F);
-  F.s = text;
-  F.n = len;
-  F.err = err;
-  F.errlen = errlen;
-  F.deferred = SIZE_MAX;
-  if (err && errlen) err[0] = 0;
+
+/* Print F's document in lines of `width` columns, appended to out; false
+ * when out of memory. */
+static bool print_document(struct fmt *F, long width, struct buf *out) {
   struct printer P;
   memset(&P, 0, sizeof P);
-  P.F = &F;
-  volatile int rc = -1;
-  if (setjmp(F.jb) == 0) {
-    tokenize(&F);
-    file(&F);
-    print_doc(&P);
-    if (P.code.failed || P.com.failed) oom(&F);
-    assemble(&P, out);
-    if (out->failed) oom(&F);
-    rc = 0;
-  }
-  free(F.t);
-  free(F.c);
-  free(F.x);
-  free(F.d);
+  P.F = F;
+  P.width = width;
+  print_doc(&P);
+  bool ok = !P.oom && !P.code.failed && !P.com.failed;
+  if (ok) assemble(&P, out);
   free(P.L);
   free(P.modes);
   free(P.indents);
   buf_free(&P.code);
   buf_free(&P.com);
-  return rc;
+  return ok && !out->failed;
 }
 
-/* ---- syntax check with the compiler's parser --------------------------------------- */
+/* ---- entry points ----------------------------------------------------------------- */
 
-int fmt_syntax_check(const char *path, const char *text, size_t len, struct buf *diag) {
+/* One file parsed by the compiler's front end, on its own: no imports are
+ * read and nothing is type-checked. */
+struct front {
   struct arena ar;
-  arena_init(&ar, NULL);
   struct diags dg;
-  memset(&dg, 0, sizeof dg);
-  dg.ar = &ar;
   struct srcfile f;
-  memset(&f, 0, sizeof f);
-  f.path = arena_strndup(&ar, path, strlen(path));
-  f.text = len <= LIM_SOURCE_BYTES ? arena_strndup(&ar, text, len) : NULL;
-  f.len = len;
-  int errors;
-  if (!f.path || (len <= LIM_SOURCE_BYTES && !f.text)) {
-    if (diag) buf_printf(diag, "error: out of memory\n");
-    arena_free(&ar);
-    return 1;
-  }
-  dg.files = &f;
-  dg.nfiles = dg.capfiles = 1;
+  struct node *items;
+};
+
+/* Parse text as the file `path`, recording trivia in tv unless it is NULL.
+ * Returns the number of errors (an out-of-memory failure counts as one). */
+static unsigned front_parse(struct front *fr, const char *path, const char *text, size_t len, struct trivia *tv) {
+  memset(fr, 0, sizeof *fr);
+  arena_init(&fr->ar, NULL);
+  fr->dg.ar = &fr->ar;
+  fr->f.path = arena_strndup(&fr->ar, path, strlen(path));
+  fr->f.text = len <= LIM_SOURCE_BYTES ? arena_strndup(&fr->ar, text, len) : NULL;
+  fr->f.len = len;
+  fr->dg.files = &fr->f;
+  fr->dg.nfiles = fr->dg.capfiles = 1;
   size_t bad;
-  if (len > LIM_SOURCE_BYTES) {
-    diag_add(&dg, TIER_ERROR, NULL, "'%s' is larger than the limit of %u bytes", path, LIM_SOURCE_BYTES);
-  } else if (!utf8_valid(f.text, len, &bad)) {
+  if (!fr->f.path || (len <= LIM_SOURCE_BYTES && !fr->f.text)) {
+    return 1;
+  } else if (len > LIM_SOURCE_BYTES) {
+    diag_add(&fr->dg, TIER_ERROR, NULL, "'%s' is larger than the limit of %u bytes", path, LIM_SOURCE_BYTES);
+  } else if (!utf8_valid(fr->f.text, len, &bad)) {
     struct loc l = {0, (uint32_t)bad, (uint32_t)bad + 1};
-    diag_add(&dg, TIER_ERROR, &l, "invalid UTF-8 (byte 0x%02x): source must be UTF-8", (unsigned char)text[bad]);
+    diag_add(&fr->dg, TIER_ERROR, &l, "invalid UTF-8 (byte 0x%02x): source must be UTF-8", (unsigned char)text[bad]);
   } else {
     struct parser ps;
     memset(&ps, 0, sizeof ps);
-    ps.ar = &ar;
-    ps.dg = &dg;
-    ps.file = 0;
-    ps.text = f.text;
+    ps.ar = &fr->ar;
+    ps.dg = &fr->dg;
+    ps.text = fr->f.text;
     ps.len = len;
-    parse_file(&ps);
+    ps.tv = tv;
+    fr->items = parse_file(&ps);
   }
-  if (ar.failed && dg.nerrors == 0) {
-    if (diag) buf_printf(diag, "error: out of memory\n");
-    arena_free(&ar);
-    return 1;
+  if ((fr->ar.failed || (tv && tv->failed)) && fr->dg.nerrors == 0) return 1;
+  return fr->dg.nerrors;
+}
+
+/* "LINE:COL: message" of the first error, or "out of memory" */
+static void first_error(const struct front *fr, char *err, size_t errlen) {
+  const struct diag *g = fr->dg.head;
+  while (g && g->severity != TIER_ERROR) g = g->next;
+  if (!g) {
+    snprintf(err, errlen, "out of memory");
+  } else if (g->has_loc) {
+    unsigned line, col;
+    diag_line_col(&fr->f, g->loc.beg, &line, &col);
+    snprintf(err, errlen, "%u:%u: %s", line, col, g->msg);
+  } else {
+    snprintf(err, errlen, "%s", g->msg);
   }
-  errors = (int)dg.nerrors;
-  if (diag && errors) diag_render(&dg, diag);
-  arena_free(&ar);
-  return errors;
+}
+
+int fmt_source(const char *text, size_t len, struct buf *out, char *err, size_t errlen) {
+  char none[1];
+  if (!err || !errlen) err = none, errlen = sizeof none;
+  err[0] = 0;
+  struct front fr;
+  struct trivia tv;
+  memset(&tv, 0, sizeof tv);
+  int rc = -1;
+  if (front_parse(&fr, "", text, len, &tv) > 0) {
+    first_error(&fr, err, errlen);
+  } else {
+    struct fmt F;
+    memset(&F, 0, sizeof F);
+    F.files = &fr.f;
+    F.tv = &tv;
+    F.src = fr.f.text;
+    F.deferred = SIZE_MAX;
+    file(&F, fr.items);
+    if (F.bug) {
+      unsigned line, col;
+      diag_line_col(&fr.f, (uint32_t)F.bug_at, &line, &col);
+      snprintf(err, errlen, "%u:%u: internal error: the formatter does not follow the grammar here", line, col);
+    } else if (F.oom || !print_document(&F, FMT_WIDTH, out)) {
+      snprintf(err, errlen, "out of memory");
+    } else {
+      rc = 0;
+    }
+    free(F.d);
+  }
+  trivia_free(&tv);
+  arena_free(&fr.ar);
+  return rc;
+}
+
+int fmt_expr_line(const struct node *e, const struct srcfile *files, struct buf *out) {
+  struct fmt F;
+  memset(&F, 0, sizeof F);
+  F.files = files;
+  F.deferred = SIZE_MAX;
+  node(&F, e);
+  size_t n0 = out->n;
+  bool ok = !F.oom && print_document(&F, LONG_MAX / 2, out);
+  free(F.d);
+  if (!ok) return -1;
+  if (out->n > n0 && out->p[out->n - 1] == '\n') out->n--; /* one line, without its end */
+  return 0;
+}
+
+int fmt_syntax_check(const char *path, const char *text, size_t len, struct buf *diag) {
+  struct front fr;
+  unsigned errors = front_parse(&fr, path, text, len, NULL);
+  if (diag && errors) {
+    if (fr.dg.nerrors) diag_render(&fr.dg, diag);
+    else buf_printf(diag, "error: out of memory\n");
+  }
+  arena_free(&fr.ar);
+  return (int)errors;
 }
 
 /* ---- writing in place -------------------------------------------------------------- */

@@ -1,10 +1,11 @@
 /*
  * fmt.h - `tierc fmt`: the canonical layout of a .tier source file.
  *
- * fmt_source() is a token-level pretty printer with its own small tokenizer
- * that keeps comments; it never changes a token (strings and numbers are
- * copied verbatim) except that it drops the optional `;` after a `}` and the
- * optional trailing `,` in `{ ... }`.  See fmt.c for the layout rules.
+ * fmt_source() prints the tree of the compiler's own parser, with the
+ * comments the lexer recorded beside it; it never changes a token (strings
+ * and numbers are copied verbatim) except that it drops the optional `;`
+ * after a `}` and the optional trailing `,` in `{ ... }`.  See fmt.c for the
+ * layout rules.
  */
 #ifndef TIER_FMT_H
 #define TIER_FMT_H
@@ -20,8 +21,17 @@
 
 /* Format `text` (len bytes): append the canonical layout to `out` and return
  * 0; or return -1 with "LINE:COL: message" in err (out is then unspecified).
- * The text must be a syntactically valid ruleset file. */
+ * The text must be a syntactically valid ruleset file: the message is the
+ * first of the parser's errors (fmt_syntax_check gives them all). */
 int fmt_source(const char *text, size_t len, struct buf *out, char *err, size_t errlen);
+
+struct node;
+/* Append expression `e` to `out` on one line, as `tierc fmt` writes it,
+ * without comments: the text of a rule that the bytecode keeps (for
+ * explain, the report and the diffs), the same whatever the source's
+ * layout.  `files` are the sources e's locations point into (literals are
+ * copied as written).  Returns 0, or -1 when out of memory. */
+int fmt_expr_line(const struct node *e, const struct srcfile *files, struct buf *out);
 
 /* Check that `text` parses, with the compiler's own lexer and parser (no
  * imports are read and nothing is type-checked).  Returns the number of
