@@ -9,6 +9,7 @@
 #include <sodium.h>
 
 #include "compile.h"
+#include "fmt.h"
 
 struct cg {
   struct comp *c;
@@ -144,7 +145,7 @@ static void emit_acc_init(struct cg *g, int op, int kind) {
 }
 
 static void gen(struct cg *g, const struct node *n);
-static uint32_t rule_text(struct cg *g, const struct loc *l);
+static uint32_t rule_text(struct cg *g, const struct node *e);
 
 static bool is_const_node(const struct node *n);
 static int64_t const_value(const struct node *n);
@@ -426,7 +427,7 @@ static void gen_fused(struct cg *g, int l, int *ms, int nms, struct img_metric *
       t->name = intern(g, arena_printf(&c->ar, "%s.%s", c->fields[c->lists[l].field].name, c->metrics[k].name),
                        strlen(c->fields[c->lists[l].field].name) + 1 + strlen(c->metrics[k].name));
       t->label = NO_STR;
-      t->def = rule_text(g, &c->metrics[k].n->a->loc);
+      t->def = rule_text(g, c->metrics[k].n->a);
       t->kind = c->metrics[k].ty.kind;
       t->opt = c->metrics[k].ty.opt;
       t->ref = c->metrics[k].ty.ref;
@@ -511,18 +512,13 @@ static void gen_metric_block(struct cg *g, struct img_metric *mtab) {
 
 /* ---- tables ------------------------------------------------------------------------- */
 
-/* The source text of a rule, with runs of white space folded to one space. */
-static uint32_t rule_text(struct cg *g, const struct loc *l) {
-  const struct srcfile *f = &g->c->dg.files[l->file];
-  struct buf b = {0};
-  bool sp = false;
-  for (uint32_t i = l->beg; i < l->end && i < f->len; i++) {
-    char ch = f->text[i];
-    if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r') { sp = b.n > 0; continue; }
-    if (sp) buf_u8(&b, ' ');
-    sp = false;
-    buf_u8(&b, (uint8_t)ch);
-  }
+/* The text of a rule (a requirement, a metric's definition, the review
+ * rule) as `tierc fmt` writes it on one line, comments left out: it depends
+ * on the rule, not on the source's layout, so a formatted file compiles to
+ * the same bytes. */
+static uint32_t rule_text(struct cg *g, const struct node *e) {
+  struct buf b = {.hook = g->c->hook};
+  if (fmt_expr_line(e, g->c->dg.files, &b) != 0) g->failed = true;
   uint32_t s = intern(g, b.p ? (char *)b.p : "", b.n);
   buf_free(&b);
   return s;
@@ -628,7 +624,7 @@ struct image *cg_run(struct comp *c) {
     struct img_metric *im = &img->metrics[m->reg];
     im->name = istr(&g, m->name);
     im->label = m->n->b ? intern(&g, m->n->b->str, m->n->b->str_len) : NO_STR;
-    im->def = rule_text(&g, &m->n->a->loc);
+    im->def = rule_text(&g, m->n->a);
     im->kind = m->ty.kind;
     im->opt = m->ty.opt;
     im->ref = m->ty.ref;
@@ -636,7 +632,7 @@ struct image *cg_run(struct comp *c) {
 
   /* code: review rule, metric block, requirements */
   img->review_code = NO_STR;
-  img->review_text = c->review ? rule_text(&g, &c->review->a->loc) : NO_STR;
+  img->review_text = c->review ? rule_text(&g, c->review->a) : NO_STR;
   if (c->review) {
     img->review_code = here(&g);
     gen(&g, c->review->a);
@@ -674,7 +670,7 @@ struct image *cg_run(struct comp *c) {
       gen(&g, s->a);
       emit(&g, OP_RET);
       r->section = section;
-      r->rule = rule_text(&g, &s->a->loc);
+      r->rule = rule_text(&g, s->a);
       req_metric(&g, s->a, r);
       if (s->b) r->label = intern(&g, s->b->str, s->b->str_len);
       else if (r->metric >= 0) r->label = img->metrics[r->metric].label;

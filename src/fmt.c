@@ -111,6 +111,7 @@ struct dcmd {
 /* The print rules' state: the document being built and, when formatting a
  * file, the trivia table and how far the rules have got through it. */
 struct fmt {
+  const struct tier_alloc_hook *hook; /* every allocation goes through it */
   const struct srcfile *files; /* the sources the nodes' locations point into */
   struct trivia *tv;     /* the file's tokens and comments; NULL for a rule text */
   const char *src;       /* the text tv's offsets point into */
@@ -127,11 +128,11 @@ struct fmt {
 
 /* Grow the array *p of *cap elements of size sz to hold one more than n;
  * false when out of memory (the array is then unchanged). */
-static bool grow(void **p, size_t *cap, size_t n, size_t sz) {
+static bool grow(const struct tier_alloc_hook *h, void **p, size_t *cap, size_t n, size_t sz) {
   if (n < *cap) return true;
   size_t nc = *cap ? *cap * 2 : 64;
-  if (nc > SIZE_MAX / sz) return false;
-  void *q = realloc(*p, nc * sz);
+  if (nc > SIZE_MAX / 2 / sz) return false;
+  void *q = t_realloc(h, *p, *cap * sz, nc * sz);
   if (!q) return false;
   *p = q;
   *cap = nc;
@@ -152,7 +153,7 @@ static uint32_t text_width(const char *s, size_t n) {
 
 static struct dcmd *put(struct fmt *F, int kind) {
   struct dcmd *c = &F->spare;
-  if (grow((void **)&F->d, &F->capd, F->nd, sizeof *F->d)) c = &F->d[F->nd++];
+  if (grow(F->hook, (void **)&F->d, &F->capd, F->nd, sizeof *F->d)) c = &F->d[F->nd++];
   else F->oom = true;
   memset(c, 0, sizeof *c);
   c->kind = (uint8_t)kind;
@@ -360,7 +361,7 @@ static void chain(struct fmt *F, const struct node *n) {
     len++;
     k = written(k->a);
   } while (lvl != L_CMP && k->kind == N_BIN && op_level(k->op) == lvl && !k->parens);
-  const struct node **link = malloc(len * sizeof *link);
+  const struct node **link = len <= SIZE_MAX / sizeof *link ? t_malloc(F->hook, len * sizeof *link) : NULL;
   if (!link) {
     F->oom = true;
     return;
@@ -378,7 +379,7 @@ static void chain(struct fmt *F, const struct node *n) {
   }
   NEND(F);
   GEND(F);
-  free(link);
+  t_free(F->hook, link, len * sizeof *link);
 }
 
 /* `x in {a, b}`: a long set is filled on lines of its own */
@@ -780,7 +781,7 @@ struct printer {
 };
 
 static void end_line(struct printer *P) {
-  if (!grow((void **)&P->L, &P->capl, P->nl, sizeof *P->L)) {
+  if (!grow(P->F->hook, (void **)&P->L, &P->capl, P->nl, sizeof *P->L)) {
     P->oom = true;
     return;
   }
@@ -928,7 +929,7 @@ static void print_doc(struct printer *P) {
   struct fmt *F = P->F;
   struct dcmd *d = F->d;
   /* match groups and mark those that must break */
-  size_t *stk = malloc((F->nd + 1) * sizeof *stk);
+  size_t *stk = t_malloc(F->hook, (F->nd + 1) * sizeof *stk);
   if (!stk) {
     P->oom = true;
     return;
@@ -957,7 +958,7 @@ static void print_doc(struct printer *P) {
     default: break;
     }
   }
-  free(stk);
+  t_free(F->hook, stk, (F->nd + 1) * sizeof *stk);
 
   int indent = 0;
   for (size_t j = 0; j < F->nd && !P->oom; j++) {
@@ -1010,7 +1011,7 @@ static void print_doc(struct printer *P) {
         long col = P->pend_nl ? P->pend_indent : (long)P->cur.width + (P->pend_space ? 1 : 0);
         flat = fits(P, j, P->width - col);
       }
-      if (!grow((void **)&P->modes, &P->capmodes, P->nmodes, sizeof *P->modes)) {
+      if (!grow(F->hook, (void **)&P->modes, &P->capmodes, P->nmodes, sizeof *P->modes)) {
         P->oom = true;
         break;
       }
@@ -1019,7 +1020,7 @@ static void print_doc(struct printer *P) {
     }
     case D_GEND: P->nmodes--; break;
     case D_NEST:
-      if (!grow((void **)&P->indents, &P->capind, P->nind, sizeof *P->indents)) {
+      if (!grow(F->hook, (void **)&P->indents, &P->capind, P->nind, sizeof *P->indents)) {
         P->oom = true;
         break;
       }
@@ -1027,7 +1028,7 @@ static void print_doc(struct printer *P) {
       indent += c->n;
       break;
     case D_ALIGN:
-      if (!grow((void **)&P->indents, &P->capind, P->nind, sizeof *P->indents)) {
+      if (!grow(F->hook, (void **)&P->indents, &P->capind, P->nind, sizeof *P->indents)) {
         P->oom = true;
         break;
       }
@@ -1079,12 +1080,13 @@ static bool print_document(struct fmt *F, long width, struct buf *out) {
   memset(&P, 0, sizeof P);
   P.F = F;
   P.width = width;
+  P.code.hook = P.com.hook = F->hook;
   print_doc(&P);
   bool ok = !P.oom && !P.code.failed && !P.com.failed;
   if (ok) assemble(&P, out);
-  free(P.L);
-  free(P.modes);
-  free(P.indents);
+  t_free(F->hook, P.L, P.capl * sizeof *P.L);
+  t_free(F->hook, P.modes, P.capmodes * sizeof *P.modes);
+  t_free(F->hook, P.indents, P.capind * sizeof *P.indents);
   buf_free(&P.code);
   buf_free(&P.com);
   return ok && !out->failed;
@@ -1103,9 +1105,10 @@ struct front {
 
 /* Parse text as the file `path`, recording trivia in tv unless it is NULL.
  * Returns the number of errors (an out-of-memory failure counts as one). */
-static unsigned front_parse(struct front *fr, const char *path, const char *text, size_t len, struct trivia *tv) {
+static unsigned front_parse(struct front *fr, const struct tier_alloc_hook *hook, const char *path, const char *text,
+                            size_t len, struct trivia *tv) {
   memset(fr, 0, sizeof *fr);
-  arena_init(&fr->ar, NULL);
+  arena_init(&fr->ar, hook);
   fr->dg.ar = &fr->ar;
   fr->f.path = arena_strndup(&fr->ar, path, strlen(path));
   fr->f.text = len <= LIM_SOURCE_BYTES ? arena_strndup(&fr->ar, text, len) : NULL;
@@ -1156,12 +1159,14 @@ int fmt_source(const char *text, size_t len, struct buf *out, char *err, size_t 
   struct front fr;
   struct trivia tv;
   memset(&tv, 0, sizeof tv);
+  tv.hook = out->hook;
   int rc = -1;
-  if (front_parse(&fr, "", text, len, &tv) > 0) {
+  if (front_parse(&fr, out->hook, "", text, len, &tv) > 0) {
     first_error(&fr, err, errlen);
   } else {
     struct fmt F;
     memset(&F, 0, sizeof F);
+    F.hook = out->hook;
     F.files = &fr.f;
     F.tv = &tv;
     F.src = fr.f.text;
@@ -1176,7 +1181,7 @@ int fmt_source(const char *text, size_t len, struct buf *out, char *err, size_t 
     } else {
       rc = 0;
     }
-    free(F.d);
+    t_free(F.hook, F.d, F.capd * sizeof *F.d);
   }
   trivia_free(&tv);
   arena_free(&fr.ar);
@@ -1186,12 +1191,13 @@ int fmt_source(const char *text, size_t len, struct buf *out, char *err, size_t 
 int fmt_expr_line(const struct node *e, const struct srcfile *files, struct buf *out) {
   struct fmt F;
   memset(&F, 0, sizeof F);
+  F.hook = out->hook;
   F.files = files;
   F.deferred = SIZE_MAX;
   node(&F, e);
   size_t n0 = out->n;
   bool ok = !F.oom && print_document(&F, LONG_MAX / 2, out);
-  free(F.d);
+  t_free(F.hook, F.d, F.capd * sizeof *F.d);
   if (!ok) return -1;
   if (out->n > n0 && out->p[out->n - 1] == '\n') out->n--; /* one line, without its end */
   return 0;
@@ -1199,7 +1205,7 @@ int fmt_expr_line(const struct node *e, const struct srcfile *files, struct buf 
 
 int fmt_syntax_check(const char *path, const char *text, size_t len, struct buf *diag) {
   struct front fr;
-  unsigned errors = front_parse(&fr, path, text, len, NULL);
+  unsigned errors = front_parse(&fr, NULL, path, text, len, NULL);
   if (diag && errors) {
     if (fr.dg.nerrors) diag_render(&fr.dg, diag);
     else buf_printf(diag, "error: out of memory\n");

@@ -30,7 +30,8 @@ struct node;
  * without comments: the text of a rule that the bytecode keeps (for
  * explain, the report and the diffs), the same whatever the source's
  * layout.  `files` are the sources e's locations point into (literals are
- * copied as written).  Returns 0, or -1 when out of memory. */
+ * copied as written).  Memory comes from out's allocator hook, as it does
+ * for fmt_source.  Returns 0, or -1 when out of memory. */
 int fmt_expr_line(const struct node *e, const struct srcfile *files, struct buf *out);
 
 /* Check that `text` parses, with the compiler's own lexer and parser (no
