@@ -86,6 +86,20 @@ int bc_write(const struct image *img, bool strip, struct buf *out) {
   return out->failed ? TIER_ENOMEM : TIER_OK;
 }
 
+/* Re-encode the verified .tbc bytes p without what depends on the source's
+ * text rather than on its rules: the debug section (files, lines, columns)
+ * and the source hash.  Two sources with the same rules give the same bytes
+ * here; the differential test of `tierc fmt` compares them. */
+int bc_rules_bytes(const struct tier_alloc_hook *h, const uint8_t *p, size_t n, struct buf *out, char *err,
+                   size_t errlen) {
+  struct image *img = bc_read(h, p, n, err, errlen);
+  if (!img) return TIER_EBYTECODE;
+  memset(img->src_hash, 0, sizeof img->src_hash);
+  int rc = bc_write(img, true, out);
+  image_free(img);
+  return rc;
+}
+
 static void put_section(struct buf *b, int id, const struct image *img) {
   switch (id) {
   case S_META:

@@ -291,6 +291,10 @@ int bc_read(const struct tier_alloc_hook *h, const uint8_t *p, size_t n,
             struct image **out, char *err, size_t errlen);
 int bc_sign(const struct tier_alloc_hook *h, const uint8_t *p, size_t n, const uint8_t sk[64], uint8_t **out,
             size_t *outn);
+/* p re-encoded without its debug section and with a zero source hash: what
+ * the source's rules, not its layout, decide */
+int bc_rules_bytes(const struct tier_alloc_hook *h, const uint8_t *p, size_t n, struct buf *out, char *err,
+                   size_t errlen);
 /* verify.c: returns 0 or fills err */
 int vfy_image(struct image *img, char *err, size_t errlen);
 uint32_t img_top_field(const struct image *img, uint32_t slot); /* field index of a top-level slot */

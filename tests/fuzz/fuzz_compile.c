@@ -17,6 +17,13 @@
  * $TIER_FUZZ_KNOWN_INTERNAL (known, reported bugs, so that a long run can
  * look past them).
  *
+ * With TIER_FUZZ_FMT=1 every input also goes through `tierc fmt`, as the
+ * differential test (tests/unit/test_fmt_diff.c) takes every file: what fmt
+ * accepts, it formats to a fixed point of fmt whose text parses; what
+ * compiles, fmt accepts, and its formatted text compiles to the same rules
+ * (bc_rules_bytes: the bytecode without debug section and source hash).
+ * The counts are printed at exit.
+ *
  * Imports read real files.  So that an input cannot make the target read
  * /dev/zero, /dev/stdin or a FIFO (a hang, not a bug), fopen is wrapped at
  * link time (-Wl,--wrap=fopen) and refuses anything but regular files and
@@ -30,9 +37,12 @@
 #include <sys/stat.h>
 
 #include "fuzz_common.h"
+#include "fmt.h"
 
 static char fuzz_path[4096];
 static const char *known_internal;
+static int fmt_mode;
+static size_t fmt_formatted, fmt_compared;
 
 static int is_known(const char *msg) {
   for (const char *k = known_internal; k && *k;) {
@@ -58,12 +68,71 @@ FILE *__wrap_fopen(const char *path, const char *mode) {
   return __real_fopen(path, mode);
 }
 
+static void fmt_counts(void) {
+  fprintf(stderr, "fuzz_compile fmt mode: %zu inputs formatted, %zu compiled and compared\n", fmt_formatted,
+          fmt_compared);
+}
+
+static void fmt_fail(const char *what, const char *text) {
+  fprintf(stderr, "fuzz_compile: fmt: %s\n--- text\n%s\n", what, text ? text : "");
+  abort();
+}
+
+/* The rules bytes of compiled bytes bc (a malloc'd buffer in *out). */
+static void rules_bytes(const uint8_t *bc, size_t n, struct buf *out) {
+  char err[256];
+  int rc = bc_rules_bytes(NULL, bc, n, out, err, sizeof err);
+  if (rc != TIER_OK && rc != TIER_ENOMEM) fmt_fail(err, NULL);
+}
+
+/* TIER_FUZZ_FMT=1: see the comment at the top.  bc is the input's bytecode
+ * when it compiled, else NULL. */
+static void check_fmt(const uint8_t *data, size_t size, const tier_options *opt, const uint8_t *bc, size_t n) {
+  struct buf once = {0}, twice = {0};
+  char err[512];
+  if (fmt_source((const char *)data, size, &once, err, sizeof err) != 0) {
+    if (bc && strcmp(err, "out of memory") != 0) fmt_fail(err, "(the input, which compiles)");
+    buf_free(&once);
+    return;
+  }
+  buf_u8(&once, 0);
+  once.n--;
+  fmt_formatted++;
+  if (fmt_source((const char *)once.p, once.n, &twice, err, sizeof err) != 0) fmt_fail(err, (char *)once.p);
+  if (twice.n != once.n || (once.n && memcmp(twice.p, once.p, once.n) != 0)) fmt_fail("not a fixed point", (char *)once.p);
+  if (fmt_syntax_check("fmt.tier", (const char *)once.p, once.n, NULL) != 0) fmt_fail("does not parse", (char *)once.p);
+  if (bc) {
+    uint8_t *bc2 = NULL;
+    size_t n2 = 0;
+    in_compile = 1;
+    int rc = tier_compile(fuzz_path, (const char *)once.p, once.n, opt, &bc2, &n2, NULL);
+    in_compile = 0;
+    if (rc != TIER_OK && rc != TIER_ENOMEM) fmt_fail("the formatted text does not compile", (char *)once.p);
+    if (rc == TIER_OK) {
+      struct buf a = {0}, b = {0};
+      rules_bytes(bc, n, &a);
+      rules_bytes(bc2, n2, &b);
+      if (!a.failed && !b.failed && (a.n != b.n || (a.n && memcmp(a.p, b.p, a.n) != 0)))
+        fmt_fail("the formatted text compiles to other rules", (char *)once.p);
+      fmt_compared++;
+      buf_free(&a);
+      buf_free(&b);
+    }
+    tier_free_bytes(NULL, bc2, n2);
+  }
+  buf_free(&once);
+  buf_free(&twice);
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
   (void)argc, (void)argv;
   const char *dir = getenv("TIER_FUZZ_DIR");
   snprintf(fuzz_path, sizeof fuzz_path, "%s/fuzz.tier", dir && *dir ? dir : "rules");
   known_internal = getenv("TIER_FUZZ_KNOWN_INTERNAL");
   if (known_internal && !*known_internal) known_internal = NULL;
+  const char *f = getenv("TIER_FUZZ_FMT");
+  fmt_mode = f && !strcmp(f, "1");
+  if (fmt_mode) atexit(fmt_counts);
   return 0;
 }
 
@@ -117,6 +186,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   } else if (bc) {
     abort(); /* a failed compile hands out no bytes */
   }
+  if (fmt_mode) check_fmt(data, size, &opt, rc == TIER_OK ? bc : NULL, n);
   tier_free_bytes(NULL, bc, n);
   tier_diags_free(d);
   return 0;
