@@ -1156,6 +1156,11 @@ int fmt_source(const char *text, size_t len, struct buf *out, char *err, size_t 
   char none[1];
   if (!err || !errlen) err = none, errlen = sizeof none;
   err[0] = 0;
+  /* a byte-order mark is kept as it is, outside the layout */
+  size_t bom = utf8_bom(text, len);
+  buf_put(out, text, bom);
+  text += bom;
+  len -= bom;
   struct front fr;
   struct trivia tv;
   memset(&tv, 0, sizeof tv);
@@ -1204,6 +1209,9 @@ int fmt_expr_line(const struct node *e, const struct srcfile *files, struct buf 
 }
 
 int fmt_syntax_check(const char *path, const char *text, size_t len, struct buf *diag) {
+  size_t bom = utf8_bom(text, len); /* as the compiler does: not content */
+  text += bom;
+  len -= bom;
   struct front fr;
   unsigned errors = front_parse(&fr, NULL, path, text, len, NULL);
   if (diag && errors) {

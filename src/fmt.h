@@ -22,7 +22,8 @@
 /* Format `text` (len bytes): append the canonical layout to `out` and return
  * 0; or return -1 with "LINE:COL: message" in err (out is then unspecified).
  * The text must be a syntactically valid ruleset file: the message is the
- * first of the parser's errors (fmt_syntax_check gives them all). */
+ * first of the parser's errors (fmt_syntax_check gives them all).  A
+ * byte-order mark at the start is kept as it is. */
 int fmt_source(const char *text, size_t len, struct buf *out, char *err, size_t errlen);
 
 struct node;
@@ -35,7 +36,8 @@ struct node;
 int fmt_expr_line(const struct node *e, const struct srcfile *files, struct buf *out);
 
 /* Check that `text` parses, with the compiler's own lexer and parser (no
- * imports are read and nothing is type-checked).  Returns the number of
+ * imports are read and nothing is type-checked; a byte-order mark is not
+ * content, as for the compiler).  Returns the number of
  * errors; when diag is not NULL the diagnostics are appended to it as the
  * compiler renders them ("path:line:col: error: ...", source line, caret). */
 int fmt_syntax_check(const char *path, const char *text, size_t len, struct buf *diag);

@@ -371,14 +371,11 @@ static int cmd_fmt(int argc, char **argv) {
     struct buf out = {0}, dg = {0};
     char err[512];
     int rc = 0;
-    /* a byte-order mark is kept as it is, outside the layout */
-    size_t bom = utf8_bom((const char *)src, n);
-    buf_put(&out, src, bom);
-    if (fmt_syntax_check(path, (const char *)src + bom, n - bom, &dg) > 0) {
+    if (fmt_syntax_check(path, (const char *)src, n, &dg) > 0) {
       fwrite(dg.p, 1, dg.n, stderr);
       fprintf(stderr, "%s: %s: syntax errors; the file is left as it is\n", prog, path);
       rc = EXIT_RULESET;
-    } else if (fmt_source((const char *)src + bom, n - bom, &out, err, sizeof err) != 0) {
+    } else if (fmt_source((const char *)src, n, &out, err, sizeof err) != 0) {
       fprintf(stderr, "%s: %s:%s\n", prog, path, err);
       rc = EXIT_RULESET;
     } else {
