@@ -92,10 +92,11 @@ int bc_write(const struct image *img, bool strip, struct buf *out) {
  * here; the differential test of `tierc fmt` compares them. */
 int bc_rules_bytes(const struct tier_alloc_hook *h, const uint8_t *p, size_t n, struct buf *out, char *err,
                    size_t errlen) {
-  struct image *img = bc_read(h, p, n, err, errlen);
-  if (!img) return TIER_EBYTECODE;
+  struct image *img = NULL;
+  int rc = bc_read(h, p, n, &img, err, errlen);
+  if (rc != TIER_OK) return rc;
   memset(img->src_hash, 0, sizeof img->src_hash);
-  int rc = bc_write(img, true, out);
+  rc = bc_write(img, true, out);
   image_free(img);
   return rc;
 }
