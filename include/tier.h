@@ -61,6 +61,9 @@ typedef struct tier_options {
   int strip;               /* leave the debug section out of compiled bytecode */
   const uint8_t *trust_key; /* 32-byte Ed25519 public key: when set, tier_load
                               accepts only files signed with this key */
+  const char *const *import_dirs; /* NULL-terminated list of directories whose trees
+                              imports may also come from; imports always may come
+                              from the main file's own directory tree */
   int all_requirements;    /* tier_vm_new: results list every requirement, met or
                               not (tier_result.reqs), not only the unmet ones */
 } tier_options;

@@ -9,32 +9,54 @@
 
 #include "cli.h"
 
-uint8_t *cli_read_file(const char *prog, const char *path, size_t *len) {
-  FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-  if (!f) {
-    fprintf(stderr, "%s: cannot open '%s': %s\n", prog, path, strerror(errno));
+uint8_t *cli_read_file(const char *prog, const char *path, size_t max, size_t *len) {
+  struct buf b = {0};
+  char err[4352];
+  if (file_read(path, max, &b, err, sizeof err) != TIER_OK) {
+    fprintf(stderr, "%s: %s\n", prog, err);
+    buf_free(&b);
     return NULL;
   }
-  size_t cap = 65536, n = 0;
-  uint8_t *p = malloc(cap);
-  while (p) {
-    size_t k = fread(p + n, 1, cap - n, f);
-    n += k;
-    if (n < cap) break;
-    uint8_t *q = cap > ((size_t)1 << 31) ? NULL : realloc(p, cap * 2);
-    if (!q) { free(p); p = NULL; break; }
-    p = q;
-    cap *= 2;
+  *len = b.n;
+  return b.p; /* malloc'd by the default hook: free() */
+}
+
+bool cli_number(const char *prog, const char *option, const char *arg, uint64_t lo, uint64_t hi, uint64_t *out) {
+  uint64_t v = 0;
+  bool ok = *arg != 0;
+  for (const char *p = arg; ok && *p; p++) {
+    if (*p < '0' || *p > '9' || v > (UINT64_MAX - (uint64_t)(*p - '0')) / 10) ok = false;
+    else v = v * 10 + (uint64_t)(*p - '0');
   }
-  bool err = ferror(f);
-  if (f != stdin) fclose(f);
-  if (!p || err) {
-    fprintf(stderr, "%s: cannot read '%s': %s\n", prog, path, p ? strerror(errno) : "file too large or out of memory");
-    free(p);
-    return NULL;
+  if (!ok || v < lo || v > hi) {
+    fprintf(stderr, "%s: %s '%s' is not a whole number from %llu to %llu\n", prog, option, arg, (unsigned long long)lo,
+            (unsigned long long)hi);
+    return false;
   }
-  *len = n;
-  return p;
+  *out = v;
+  return true;
+}
+
+bool cli_import_path(const char *prog, tier_options *opt, const char *dir) {
+  /* one list per process: a command line has one set of options */
+  static const char *dirs[CLI_MAX_IMPORT_DIRS + 1];
+  static int n;
+  if (n == CLI_MAX_IMPORT_DIRS) {
+    fprintf(stderr, "%s: at most %d --import-path options\n", prog, CLI_MAX_IMPORT_DIRS);
+    return false;
+  }
+  dirs[n++] = dir;
+  dirs[n] = NULL;
+  opt->import_dirs = dirs;
+  return true;
+}
+
+int cli_import_path_arg(const char *prog, int argc, char **argv, int *i, tier_options *opt) {
+  const char *a = argv[*i], *dir;
+  if (!strncmp(a, "--import-path=", 14)) dir = a + 14;
+  else if (!strcmp(a, "--import-path") && *i + 1 < argc) dir = argv[++*i];
+  else return 0;
+  return cli_import_path(prog, opt, dir) ? 1 : -1;
 }
 
 bool cli_is_bytecode(const uint8_t *p, size_t n) { return n >= 4 && memcmp(p, "\x7fTBC", 4) == 0; }
@@ -42,7 +64,7 @@ bool cli_is_bytecode(const uint8_t *p, size_t n) { return n >= 4 && memcmp(p, "\
 tier_ruleset *cli_load_ruleset(const char *prog, const char *path, const tier_options *opt, int *status) {
   size_t n;
   *status = EXIT_RULESET;
-  uint8_t *p = cli_read_file(prog, path, &n);
+  uint8_t *p = cli_read_file(prog, path, LIM_BYTECODE_BYTES, &n);
   if (!p) { *status = EXIT_USAGE; return NULL; }
   tier_ruleset *rs = NULL;
   char err[512];
@@ -99,7 +121,7 @@ int cli_write_key(const char *prog, const char *path, const char *kind, const ui
 
 int cli_read_key(const char *prog, const char *path, const char *kind, uint8_t *key, size_t n) {
   size_t len;
-  uint8_t *p = cli_read_file(prog, path, &len);
+  uint8_t *p = cli_read_file(prog, path, LIM_KEY_BYTES, &len);
   if (!p) return -1;
   char head[64];
   snprintf(head, sizeof head, "tierc ed25519 %s key\n", kind);

@@ -21,47 +21,74 @@ struct tier_diags {
   char *text;
 };
 
-/* Read a whole file, refusing more than max bytes. */
+/* Read a whole source file, refusing more than max_source bytes and any
+ * file that is not a regular file (a FIFO would block, a device never end). */
 static char *read_file(struct comp *c, const char *path, size_t *len, const struct loc *at) {
-  FILE *f = fopen(path, "rb");
-  if (!f) {
-    diag_add(&c->dg, TIER_ERROR, at, "cannot open '%s': %s", path, strerror(errno));
-    return NULL;
-  }
   struct buf b = {.hook = c->hook};
-  char chunk[65536];
-  size_t n;
-  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-    if (b.n + n > c->max_source) {
-      diag_add(&c->dg, TIER_ERROR, at, "'%s' is larger than the limit of %zu bytes", path, c->max_source);
-      fclose(f);
-      buf_free(&b);
-      return NULL;
-    }
-    buf_put(&b, chunk, n);
-  }
-  bool err = ferror(f);
-  fclose(f);
-  if (err || b.failed) {
-    if (b.failed) c->ar.failed = true; /* out of memory: TIER_ENOMEM, not a diagnostic */
-    diag_add(&c->dg, TIER_ERROR, at, "cannot read '%s'%s", path, b.failed ? ": out of memory" : "");
+  char err[4352];
+  int rc = file_read(path, c->max_source, &b, err, sizeof err);
+  if (rc != TIER_OK) {
+    if (rc == TIER_ENOMEM) c->ar.failed = true; /* out of memory: TIER_ENOMEM, not a diagnostic */
+    diag_add(&c->dg, TIER_ERROR, at, "%s", err);
     buf_free(&b);
     return NULL;
   }
-  char *s = arena_strndup(&c->ar, b.p ? (char *)b.p : "", b.n);
+  char *s = arena_strndup(&c->ar, (char *)b.p, b.n);
   *len = b.n;
   buf_free(&b);
   return s;
 }
 
-/* The file's canonical name, to compare files rather than spellings
- * (sub/../x.tier is x.tier); the name as written when it does not exist. */
-static const char *canonical(struct comp *c, const char *path) {
-  if (!path) return NULL;
-  char *r = realpath(path, NULL);
-  const char *s = arena_strndup(&c->ar, r ? r : path, strlen(r ? r : path));
+/* The file's canonical name (symbolic links resolved), to compare files
+ * rather than spellings (sub/../x.tier is x.tier); NULL when it does not
+ * exist. */
+static const char *resolve(struct comp *c, const char *path) {
+  char *r = path ? realpath(path, NULL) : NULL;
+  if (!r) return NULL;
+  const char *s = arena_strndup(&c->ar, r, strlen(r));
   free(r);
   return s;
+}
+
+/* The canonical name, or the name as written when the file does not exist. */
+static const char *canonical(struct comp *c, const char *path) {
+  const char *r = resolve(c, path);
+  return r || !path ? r : arena_strndup(&c->ar, path, strlen(path));
+}
+
+/* The directories imports may come from: the main file's own (where it is
+ * after symbolic links are resolved; the current directory for a file that
+ * is not on disk) and those the caller allows.  A ruleset must not read
+ * files it was not given, such as /etc/shadow or ../../secrets.tier. */
+static void import_roots(struct comp *c, const char *main, const char *const *dirs) {
+  int n = 1;
+  for (const char *const *d = dirs; d && *d; d++) n++;
+  c->roots = arena_alloc(&c->ar, sizeof *c->roots * (size_t)n);
+  if (!c->roots) return;
+  const char *m = resolve(c, main);
+  const char *dir = NULL;
+  if (m) {
+    const char *slash = strrchr(m, '/');
+    dir = slash == m ? "/" : arena_strndup(&c->ar, m, (size_t)(slash - m));
+  } else {
+    const char *slash = strrchr(main, '/');
+    dir = resolve(c, slash ? arena_strndup(&c->ar, main, slash == main ? 1 : (size_t)(slash - main)) : ".");
+  }
+  if (dir) c->roots[c->nroots++] = dir;
+  for (const char *const *d = dirs; d && *d; d++) {
+    const char *r = resolve(c, *d);
+    if (r) c->roots[c->nroots++] = r;
+  }
+}
+
+/* Is the canonical path inside one of the allowed trees? */
+static bool import_allowed(const struct comp *c, const char *canon) {
+  for (int i = 0; i < c->nroots; i++) {
+    size_t n = strlen(c->roots[i]);
+    if (strcmp(c->roots[i], "/") == 0) return true;
+    if (strncmp(canon, c->roots[i], n) == 0 && canon[n] == '/') return true;
+  }
+  return false;
 }
 
 static int add_file(struct comp *c, const char *path, char *text, size_t len) {
@@ -115,6 +142,10 @@ static struct node *load(struct comp *c, const char *path, char *text, size_t le
   crypto_generichash_update(hs, (const unsigned char *)text, len);
   size_t bad;
   if (!utf8_valid(text, len, &bad)) {
+    if (depth > 0) { /* an import that is not even text: never quoted */
+      diag_add(&c->dg, TIER_ERROR, at, "'%s' is not a rules file: it is not UTF-8 text", path);
+      return NULL;
+    }
     struct loc l = {(uint32_t)fi, (uint32_t)bad, (uint32_t)bad + 1};
     diag_add(&c->dg, TIER_ERROR, &l, "invalid UTF-8 (byte 0x%02x): source must be UTF-8",
              (unsigned char)text[bad]);
@@ -127,7 +158,16 @@ static struct node *load(struct comp *c, const char *path, char *text, size_t le
   ps.file = (uint32_t)fi;
   ps.text = text;
   ps.len = len;
+  struct diag_mark before = diag_mark(&c->dg);
   struct node *items = parse_file(&ps);
+  if (depth > 0 && !items && c->dg.nerrors > before.nerrors) {
+    /* an import in which nothing parses is not a rules file (a password
+     * file, a key): its lines are not shown, one error at the import is */
+    diag_rewind(&c->dg, before);
+    diag_add(&c->dg, TIER_ERROR, at, "'%s' is not a rules file: nothing in it parses as rules (its lines are not shown)",
+             path);
+    return NULL;
+  }
   stack[depth] = c->dg.files[fi].canon;
   struct node *head = NULL, *tail = NULL;
   for (struct node *n = items, *next; n; n = next) {
@@ -139,6 +179,12 @@ static struct node *load(struct comp *c, const char *path, char *text, size_t le
       char *p = join_path(c, c->dg.files[fi].path, n->str ? n->str : "");
       const char *cp = canonical(c, p);
       bool bad_import = false;
+      const char *rp = resolve(c, p);
+      if (rp && !import_allowed(c, rp)) {
+        diag_add(&c->dg, TIER_ERROR, &n->loc2,
+                 "'%s' is outside the main file's directory tree; allow its directory with --import-path", p);
+        bad_import = true;
+      }
       for (int i = 0; i <= depth; i++)
         if (cp && strcmp(stack[i], cp) == 0) {
           diag_add(&c->dg, TIER_ERROR, &n->loc2, "import cycle: '%s' imports itself through this import", p);
@@ -214,6 +260,7 @@ int tier_compile(const char *path, const char *text, size_t textlen, const tier_
   arena_init(&c.ar, &hook);
   c.dg.ar = &c.ar;
   c.dg.werror = opt->werror != 0;
+  import_roots(&c, path, opt->import_dirs);
 
   const char *stack[LIM_IMPORT_DEPTH + 1];
   crypto_generichash_state hs;

@@ -38,6 +38,7 @@ struct comp {
   struct diags dg;
   const struct tier_alloc_hook *hook;
   size_t max_source;
+  const char **roots; int nroots; /* directories (canonical) whose trees imports may come from */
   struct node *items, *last;
 
   struct node *ruleset, *review, *effective;

@@ -15,6 +15,7 @@ void stream_init(struct stream *s, FILE *f) {
   s->f = f;
   s->line = 1;
   s->col = 1;
+  s->max = LIM_RECORD_BYTES;
 }
 
 void stream_free(struct stream *s) {
@@ -33,7 +34,10 @@ static bool refill(struct stream *s, size_t keep) {
     s->start -= keep;
   }
   if (s->cap - s->end < BLOCK / 2) {
-    size_t cap = s->cap ? s->cap * 2 : BLOCK;
+    /* doubling, but not past what the longest record needs: what is kept
+     * is never more than max (a longer record is dropped as it comes) */
+    size_t cap = s->cap ? s->cap * 2 : BLOCK, most = s->max + BLOCK;
+    if (cap > most && most > s->cap) cap = most;
     char *b = realloc(s->buf, cap);
     if (!b) { s->failed = s->eof = true; return false; }
     s->buf = b;
@@ -57,23 +61,52 @@ static void consume(struct stream *s, size_t to) {
   s->start = to;
 }
 
+/* The record that was too long, as an error in its place. */
+static int too_long(struct stream *s, long line, const char *what) {
+  snprintf(s->err, sizeof s->err, "%s %ld is longer than the limit of %zu bytes (--max-record)", what, line, s->max);
+  s->rec_line = line;
+  s->rec_n = 0;
+  s->skipping = false;
+  return 1;
+}
+
+/* One line.  s->scan is how much of the line is already known to hold no
+ * newline, so that a long line is searched once; a line longer than s->max
+ * is dropped as it comes, so that memory stays within the limit. */
 static int next_line(struct stream *s) {
   for (;;) {
-    char *nl = s->start < s->end ? memchr(s->buf + s->start, '\n', s->end - s->start) : NULL;
+    size_t from = s->start + s->scan;
+    char *nl = from < s->end ? memchr(s->buf + from, '\n', s->end - from) : NULL;
     if (!nl) {
+      s->scan = s->end - s->start;
+      if (s->scan > s->max) {
+        if (!s->skipping) {
+          s->skip_line = s->line;
+          s->skip_blank = true;
+        }
+        s->skipping = true;
+        for (size_t i = s->start; i < s->end && s->skip_blank; i++) s->skip_blank = blank(s->buf[i]);
+        s->start = s->end;
+        s->scan = 0;
+      }
       if (refill(s, s->start)) continue;
-      if (s->start == s->end) return 0;
+      if (s->start == s->end && !s->skipping) return 0;
       nl = s->buf + s->end; /* last line without a newline */
     }
     size_t at = (size_t)(nl - s->buf);
+    s->scan = 0;
     s->rec = s->buf + s->start;
     s->rec_n = at - s->start;
     s->rec_line = s->line;
     s->rec_col = 1;
-    bool any = false;
+    bool any = s->skipping && !s->skip_blank;
     for (size_t i = 0; i < s->rec_n && !any; i++) any = !blank(s->rec[i]);
+    bool skipped = s->skipping || s->rec_n > s->max;
+    long line = s->skipping ? s->skip_line : s->line;
+    s->skipping = false;
     s->start = at < s->end ? at + 1 : at;
     s->line++;
+    if (skipped && any) return too_long(s, line, "line"); /* a blank line is no record, however long */
     if (any) return 1;
   }
 }
@@ -138,15 +171,22 @@ static int next_element(struct stream *s) {
       s->rec = s->buf + s->start;
       s->rec_n = i - s->start;
       char c = s->buf[i];
+      bool skipped = s->skipping || s->rec_n > s->max;
       consume(s, i + 1);
       s->after_comma = c == ',';
       if (c == ']') s->mode = 3;
+      if (skipped) return too_long(s, s->rec_line, "the record at line");
       return 1;
+    }
+    if (i - s->start > s->max) { /* too long: pass over it, counting lines, keeping nothing */
+      s->skipping = true;
+      consume(s, i);
     }
     s->scan = i;
     size_t keep = s->start;
     if (!refill(s, keep)) {
       s->mode = 3;
+      s->skipping = false;
       s->rec = s->buf + s->start;
       s->rec_n = s->end - s->start;
       long line = s->line, col = s->col;

@@ -23,8 +23,12 @@ struct stream {
   bool after_comma;        /* array: the last element ended with ',' */
   /* array element scan, kept across refills */
   size_t scan;
-  int depth;
+  long depth;              /* nesting; a long, since a skipped record may be deeper than any int */
   bool str, esc;
+  size_t max;              /* the longest record (stream_init: LIM_RECORD_BYTES) */
+  bool skipping;           /* passing over a record longer than max, without keeping it */
+  long skip_line;          /* the line where that record starts */
+  bool skip_blank;         /* lines: all of it blank so far (then it is no record) */
   /* the current record */
   const char *rec;
   size_t rec_n;
@@ -33,7 +37,8 @@ struct stream {
 };
 
 void stream_init(struct stream *s, FILE *f);
-/* 1: a record (s->rec, s->rec_n) or a structural error (s->err[0]);
+/* 1: a record (s->rec, s->rec_n) or a structural error (s->err[0]: also
+ * a record longer than s->max, which is passed over without being kept);
  * 0: end of input. */
 int stream_next(struct stream *s);
 void stream_free(struct stream *s);

@@ -24,6 +24,9 @@
 
 /* ---- limits (each overridable through struct tier_limits) ---------------- */
 #define LIM_SOURCE_BYTES (8u << 20)   /* one source file */
+#define LIM_BYTECODE_BYTES (64u << 20) /* one .tbc file (or a ruleset file of either kind) */
+#define LIM_KEY_BYTES 4096            /* one key file */
+#define LIM_RECORD_BYTES (64u << 20)  /* one record: a JSON Lines line or an array element */
 #define LIM_IDENT 64                  /* identifier length */
 #define LIM_STRING 4096               /* string literal, decoded bytes */
 #define LIM_DEPTH 200                 /* expression nesting */
@@ -108,6 +111,10 @@ struct diags {
 };
 void diag_add(struct diags *d, int sev, const struct loc *l, const char *fmt,
               ...) __attribute__((format(printf, 4, 5)));
+/* Where the list stands, to take back what a step added (diag_rewind). */
+struct diag_mark { struct diag *tail; unsigned nerrors, nwarnings, npromoted; };
+struct diag_mark diag_mark(const struct diags *d);
+void diag_rewind(struct diags *d, struct diag_mark m);
 void diag_line_col(const struct srcfile *f, uint32_t off, unsigned *line,
                    unsigned *col);
 /* Render every diagnostic as text: file:line:col: error: msg, line, caret. */
@@ -123,6 +130,15 @@ size_t utf8_bom(const char *s, size_t n);
  * edits of want (NULL when none is close). */
 struct suggest { const char *best; size_t dist; };
 void suggest_try(struct suggest *s, const char *want, const char *cand);
+
+/* ---- files ----------------------------------------------------------------- */
+/* Read all of a regular file (or standard input: "-"), checking the limit
+ * while reading; a FIFO, a device or a directory is refused without
+ * blocking.  TIER_OK with the bytes in *out (a NUL after them), or
+ * TIER_EIO / TIER_ENOMEM with the reason in err. */
+int file_read(const char *path, size_t max, struct buf *out, char *err, size_t errlen);
+/* What kind of file st is, for "is not a regular file (a FIFO)". */
+const char *file_kind(unsigned mode);
 
 /* ---- keyed hashing ---------------------------------------------------------- */
 /* SipHash-2-4 (libsodium's crypto_shorthash) under a random key made once

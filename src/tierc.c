@@ -48,6 +48,8 @@ static void usage(FILE *f) {
           "      --strip         leave the debug section (source lines) out of the bytecode\n"
           "      --Werror        treat warnings as errors\n"
           "      --max-source N  the largest source file accepted, in bytes (default 8 MiB)\n"
+          "      --import-path DIR  imports may also come from DIR's tree (besides the main\n"
+          "                      file's own directory tree); may be repeated\n"
           "  -h, --help          show this help\n"
           "  -V, --version       show the version\n"
           "\n"
@@ -94,7 +96,8 @@ static int write_atomic(const char *path, const uint8_t *p, size_t n) {
 static int cmd_compile(int argc, char **argv, bool check_only) {
   static const struct option lo[] = {{"output", required_argument, 0, 'o'}, {"strip", no_argument, 0, 's'},
                                      {"Werror", no_argument, 0, 'W'},        {"help", no_argument, 0, 'h'},
-                                     {"max-source", required_argument, 0, 'm'}, {0, 0, 0, 0}};
+                                     {"max-source", required_argument, 0, 'm'}, {"import-path", required_argument, 0, 'I'},
+                                     {0, 0, 0, 0}};
   tier_options opt;
   memset(&opt, 0, sizeof opt);
   const char *out = NULL;
@@ -106,15 +109,14 @@ static int cmd_compile(int argc, char **argv, bool check_only) {
     case 's': opt.strip = 1; break;
     case 'W': opt.werror = 1; break;
     case 'm': {
-      char *end;
-      unsigned long long v = strtoull(optarg, &end, 10);
-      if (*end || !*optarg || v == 0 || v > (1ull << 31)) {
-        fprintf(stderr, "%s: --max-source needs a number of bytes between 1 and 2147483648\n", prog);
-        return EXIT_USAGE;
-      }
+      uint64_t v;
+      if (!cli_number(prog, "--max-source", optarg, 1, 1ull << 31, &v)) return EXIT_USAGE;
       opt.max_source = (size_t)v;
       break;
     }
+    case 'I':
+      if (!cli_import_path(prog, &opt, optarg)) return EXIT_USAGE;
+      break;
     case 'h': usage(stdout); return EXIT_OK;
     default: usage(stderr); return EXIT_USAGE;
     }
@@ -130,7 +132,7 @@ static int cmd_compile(int argc, char **argv, bool check_only) {
   int status = EXIT_OK;
   for (int i = optind; i < argc; i++) {
     size_t n;
-    uint8_t *src = cli_read_file(prog, argv[i], &n);
+    uint8_t *src = cli_read_file(prog, argv[i], opt.max_source ? opt.max_source : LIM_SOURCE_BYTES, &n);
     if (!src) { status = EXIT_USAGE; continue; }
     uint8_t *bc = NULL;
     size_t bn = 0;
@@ -175,7 +177,12 @@ static int cmd_test(int argc, char **argv) {
   int n = 0;
   char **args = malloc(sizeof(char *) * (size_t)(argc + 1));
   if (!args) return EXIT_USAGE;
+  tier_options opt;
+  memset(&opt, 0, sizeof opt);
   for (int i = 1; i < argc; i++) {
+    int ip = cli_import_path_arg(prog, argc, argv, &i, &opt);
+    if (ip < 0) { free(args); return EXIT_USAGE; }
+    if (ip) continue;
     if (!strcmp(argv[i], "--coverage")) coverage = true;
     else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) { usage(stdout); free(args); return EXIT_OK; }
     else if (argv[i][0] == '-' && argv[i][1]) {
@@ -190,7 +197,7 @@ static int cmd_test(int argc, char **argv) {
     return EXIT_USAGE;
   }
   int status = EXIT_OK;
-  tier_ruleset *rs = cli_load_ruleset(prog, args[0], NULL, &status);
+  tier_ruleset *rs = cli_load_ruleset(prog, args[0], &opt, &status);
   if (!rs) { free(args); return status; }
   struct buf out = {0};
   int rc = rt_run(rs, args + 1, n - 1, coverage, &out);
@@ -207,7 +214,12 @@ static int cmd_diff(int argc, char **argv) {
   bool json = false;
   const char *files[2];
   int n = 0;
+  tier_options opt;
+  memset(&opt, 0, sizeof opt);
   for (int i = 1; i < argc; i++) {
+    int ip = cli_import_path_arg(prog, argc, argv, &i, &opt);
+    if (ip < 0) return EXIT_USAGE;
+    if (ip) continue;
     if ((!strcmp(argv[i], "--format") || !strcmp(argv[i], "-f")) && i + 1 < argc) {
       i++;
       if (!strcmp(argv[i], "json")) json = true;
@@ -226,9 +238,9 @@ static int cmd_diff(int argc, char **argv) {
     return EXIT_USAGE;
   }
   int status = EXIT_OK;
-  tier_ruleset *a = cli_load_ruleset(prog, files[0], NULL, &status);
+  tier_ruleset *a = cli_load_ruleset(prog, files[0], &opt, &status);
   if (!a) return status;
-  tier_ruleset *b = cli_load_ruleset(prog, files[1], NULL, &status);
+  tier_ruleset *b = cli_load_ruleset(prog, files[1], &opt, &status);
   if (!b) { tier_ruleset_free(a); return status; }
   struct buf out = {0};
   rule_diff(a->img, b->img, files[0], files[1], json, &out);
@@ -290,7 +302,7 @@ static int cmd_sign(int argc, char **argv) {
   if (cli_read_key(prog, key, "secret", sk, sizeof sk)) return EXIT_USAGE;
   const char *in = argv[optind];
   size_t n;
-  uint8_t *p = cli_read_file(prog, in, &n);
+  uint8_t *p = cli_read_file(prog, in, LIM_BYTECODE_BYTES, &n);
   if (!p) return EXIT_USAGE;
   uint8_t *signed_bc;
   size_t sn;
@@ -326,7 +338,7 @@ static int cmd_disasm(int argc, char **argv) {
     return EXIT_USAGE;
   }
   size_t n;
-  uint8_t *p = cli_read_file(prog, argv[1], &n);
+  uint8_t *p = cli_read_file(prog, argv[1], LIM_BYTECODE_BYTES, &n);
   if (!p) return EXIT_USAGE;
   tier_ruleset *rs = NULL;
   char err[512];
@@ -366,7 +378,7 @@ static int cmd_fmt(int argc, char **argv) {
   for (int i = optind; i < argc; i++) {
     const char *path = argv[i];
     size_t n;
-    uint8_t *src = cli_read_file(prog, path, &n);
+    uint8_t *src = cli_read_file(prog, path, LIM_SOURCE_BYTES, &n);
     if (!src) { if (status < EXIT_USAGE) status = EXIT_USAGE; continue; }
     struct buf out = {0}, dg = {0};
     char err[512];

@@ -13,6 +13,7 @@
 #include "stream.h"
 
 static const char *prog = "tiervm";
+static size_t max_record = LIM_RECORD_BYTES; /* --max-record */
 
 static void usage(FILE *f) {
   fprintf(f,
@@ -48,6 +49,9 @@ static void usage(FILE *f) {
           "      --trust KEY.pub accept only a ruleset signed with this key (tierc sign)\n"
           "      --max-cost N    refuse a record whose evaluation could take more than N\n"
           "                      instructions (default: no limit)\n"
+          "      --max-record N  the longest record, in bytes: a JSON Lines line or an array\n"
+          "                      element (default 64 MiB); a longer one is an error line\n"
+          "      --import-path DIR  a .tier ruleset's imports may also come from DIR's tree\n"
           "  -h, --help          show this help\n"
           "  -V, --version       show the version\n"
           "\n"
@@ -160,7 +164,8 @@ static void run_one(struct run *r, struct stream *s, const char *file) {
   record_error(r, file, vm->res.id, vm->err, tier_vm_error_path(vm));
 }
 
-/* The options eval, explain, diff and report share: --as-of and --trust.
+/* The options eval, explain, diff and report share: --as-of, --trust and
+ * --import-path.
  * Returns 1 when c was one of them, -1 on a bad value, 0 otherwise. */
 static int shared_option(int c, const char *arg, int64_t *asof, tier_options *opt, uint8_t trust[32]) {
   switch (c) {
@@ -174,6 +179,13 @@ static int shared_option(int c, const char *arg, int64_t *asof, tier_options *op
     if (cli_read_key(prog, arg, "public", trust, 32)) return -1;
     opt->trust_key = trust;
     return 1;
+  case 'I': return cli_import_path(prog, opt, arg) ? 1 : -1;
+  case 'R': {
+    uint64_t v;
+    if (!cli_number(prog, "--max-record", arg, 2, (uint64_t)1 << 40, &v)) return -1;
+    max_record = (size_t)v;
+    return 1;
+  }
   }
   return 0;
 }
@@ -194,7 +206,7 @@ static int cmd_eval(int argc, char **argv, bool explain_cmd) {
   r.fmt = explain_cmd ? FMT_TEXT : isatty(STDOUT_FILENO) ? FMT_TABLE : FMT_JSON;
   static const struct option lo[] = {{"format", required_argument, 0, 'f'}, {"as-of", required_argument, 0, 'a'},
                                      {"explain", no_argument, 0, 'e'},      {"max-cost", required_argument, 0, 'c'},
-                                     {"trust", required_argument, 0, 't'},  {"help", no_argument, 0, 'h'},
+                                     {"trust", required_argument, 0, 't'}, {"import-path", required_argument, 0, 'I'}, {"max-record", required_argument, 0, 'R'},  {"help", no_argument, 0, 'h'},
                                      {"id", required_argument, 0, 'i'},     {0, 0, 0, 0}};
   const char *want_id = NULL;
   tier_options opt;
@@ -214,21 +226,15 @@ static int cmd_eval(int argc, char **argv, bool explain_cmd) {
         return EXIT_USAGE;
       }
       break;
-    case 'a': case 't':
+    case 'a': case 't': case 'I': case 'R':
       if (shared_option(c, optarg, &r.asof, &opt, trust) < 0) return EXIT_USAGE;
       break;
     case 'e': r.explain = true; break;
     case 'i': want_id = optarg; break;
 
-    case 'c': {
-      char *end;
-      r.max_cost = strtoull(optarg, &end, 10);
-      if (*end || !*optarg || r.max_cost == 0) {
-        fprintf(stderr, "%s: --max-cost needs a positive whole number\n", prog);
-        return EXIT_USAGE;
-      }
+    case 'c':
+      if (!cli_number(prog, "--max-cost", optarg, 1, UINT64_MAX, &r.max_cost)) return EXIT_USAGE;
       break;
-    }
     case 'h': usage(stdout); return EXIT_OK;
     default: usage(stderr); return EXIT_USAGE;
     }
@@ -279,6 +285,7 @@ static int cmd_eval(int argc, char **argv, bool explain_cmd) {
     }
     struct stream s;
     stream_init(&s, f);
+    s.max = max_record;
     while (!r.done && stream_next(&s)) {
       run_one(&r, &s, file);
       flush(&r, false);
@@ -336,6 +343,7 @@ static int each_record(char **files, int nfiles, void (*fn)(struct stream *s, vo
     }
     struct stream s;
     stream_init(&s, f);
+    s.max = max_record;
     while (stream_next(&s)) fn(&s, ctx);
     if (s.failed) fprintf(stderr, "%s: %s: out of memory reading the input\n", prog, file);
     stream_free(&s);
@@ -381,7 +389,7 @@ static void report_one(struct stream *s, void *ctx) {
 
 static int cmd_diff(int argc, char **argv) {
   static const struct option lo[] = {{"format", required_argument, 0, 'f'}, {"as-of", required_argument, 0, 'a'},
-                                     {"trust", required_argument, 0, 't'},  {"help", no_argument, 0, 'h'},
+                                     {"trust", required_argument, 0, 't'}, {"import-path", required_argument, 0, 'I'}, {"max-record", required_argument, 0, 'R'},  {"help", no_argument, 0, 'h'},
                                      {0, 0, 0, 0}};
   tier_options opt;
   memset(&opt, 0, sizeof opt);
@@ -399,7 +407,7 @@ static int cmd_diff(int argc, char **argv) {
         return EXIT_USAGE;
       }
       break;
-    case 'a': case 't':
+    case 'a': case 't': case 'I': case 'R':
       if (shared_option(c, optarg, &asof, &opt, trust) < 0) return EXIT_USAGE;
       break;
     case 'h': usage(stdout); return EXIT_OK;
@@ -436,7 +444,7 @@ static int cmd_diff(int argc, char **argv) {
 
 static int cmd_report(int argc, char **argv) {
   static const struct option lo[] = {{"output", required_argument, 0, 'o'}, {"as-of", required_argument, 0, 'a'},
-                                     {"diff", required_argument, 0, 'd'},   {"trust", required_argument, 0, 't'},
+                                     {"diff", required_argument, 0, 'd'},   {"trust", required_argument, 0, 't'}, {"import-path", required_argument, 0, 'I'}, {"max-record", required_argument, 0, 'R'},
                                      {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
   tier_options opt;
   memset(&opt, 0, sizeof opt);
@@ -449,7 +457,7 @@ static int cmd_report(int argc, char **argv) {
     switch (c) {
     case 'o': out_path = optarg; break;
     case 'd': old_path = optarg; break;
-    case 'a': case 't':
+    case 'a': case 't': case 'I': case 'R':
       if (shared_option(c, optarg, &asof, &opt, trust) < 0) return EXIT_USAGE;
       break;
     case 'h': usage(stdout); return EXIT_OK;

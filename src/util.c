@@ -2,11 +2,15 @@
  * util.c - memory (allocator hook, arena, byte buffer), diagnostics, UTF-8
  * validation and calendar arithmetic: the small pieces every stage uses.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
@@ -178,6 +182,60 @@ void buf_free(struct buf *b) {
   b->n = b->cap = 0;
 }
 
+/* ---- files ----------------------------------------------------------------------- */
+
+const char *file_kind(unsigned mode) {
+  switch (mode & S_IFMT) {
+  case S_IFREG: return "a regular file";
+  case S_IFDIR: return "a directory";
+  case S_IFIFO: return "a FIFO";
+  case S_IFCHR: return "a character device";
+  case S_IFBLK: return "a block device";
+  case S_IFSOCK: return "a socket";
+  case S_IFLNK: return "a symbolic link";
+  }
+  return "not a regular file";
+}
+
+/* Opening with O_NONBLOCK returns at once even for a FIFO nobody writes to;
+ * fstat then tells what was opened, and only then does reading start (with
+ * blocking restored, for a slow disk).  The limit is checked as the bytes
+ * come, so /dev/zero or a huge file costs at most `max` bytes of memory. */
+int file_read(const char *path, size_t max, struct buf *out, char *err, size_t errlen) {
+  bool std = strcmp(path, "-") == 0;
+  int fd = std ? STDIN_FILENO : open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+  if (fd < 0) {
+    snprintf(err, errlen, "cannot open '%s': %s", path, strerror(errno));
+    return TIER_EIO;
+  }
+  struct stat st;
+  if (!std) {
+    bool ok = fstat(fd, &st) == 0;
+    if (!ok || !S_ISREG(st.st_mode)) {
+      if (ok) snprintf(err, errlen, "'%s' is %s, not a regular file", path, file_kind(st.st_mode));
+      else snprintf(err, errlen, "cannot read '%s': %s", path, strerror(errno));
+      close(fd);
+      return TIER_EIO;
+    }
+    int fl = fcntl(fd, F_GETFL);
+    if (fl >= 0) fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+  }
+  int rc = TIER_OK;
+  for (;;) {
+    size_t room = max - out->n < 65536 ? max - out->n + 1 : 65536; /* one byte past the limit tells */
+    if (!buf_reserve(out, room + 1)) { rc = TIER_ENOMEM; snprintf(err, errlen, "cannot read '%s': out of memory", path); break; }
+    ssize_t k = read(fd, out->p + out->n, room);
+    if (k < 0 && errno == EINTR) continue;
+    if (k < 0) { rc = TIER_EIO; snprintf(err, errlen, "cannot read '%s': %s", path, strerror(errno)); break; }
+    if (k == 0) break;
+    out->n += (size_t)k;
+    if (out->n > max) { rc = TIER_EIO; snprintf(err, errlen, "'%s' is larger than the limit of %zu bytes", path, max); break; }
+  }
+  if (!std) close(fd);
+  if (rc == TIER_OK) out->p[out->n] = 0;
+  return rc;
+}
+
 /* ---- UTF-8 ---------------------------------------------------------------------- */
 
 /* The length of the strict UTF-8 (RFC 3629) sequence at p: no overlong
@@ -284,6 +342,21 @@ void diag_add(struct diags *d, int sev, const struct loc *l, const char *fmt, ..
   d->tail = g;
   if (sev == TIER_ERROR) d->nerrors++;
   else if (sev == TIER_WARNING) d->nwarnings++;
+}
+
+struct diag_mark diag_mark(const struct diags *d) {
+  struct diag_mark m = {d->tail, d->nerrors, d->nwarnings, d->npromoted};
+  return m;
+}
+
+/* Drop the diagnostics added since m (their memory stays in the arena). */
+void diag_rewind(struct diags *d, struct diag_mark m) {
+  d->tail = m.tail;
+  if (m.tail) m.tail->next = NULL;
+  else d->head = NULL;
+  d->nerrors = m.nerrors;
+  d->nwarnings = m.nwarnings;
+  d->npromoted = m.npromoted;
 }
 
 void diag_line_col(const struct srcfile *f, uint32_t off, unsigned *line, unsigned *col) {

@@ -22,6 +22,9 @@ static int setup(void **st) {
   return access(tiervm, X_OK) == 0 ? 0 : -1;
 }
 
+static char first_out[1024]; /* the start of the first line printed */
+static const char *option = "--format=json"; /* one more option for tiervm */
+
 /* Run tiervm eval on records written by `feed` into its stdin; count the
  * lines it prints; return its exit status and peak RSS (KiB). */
 static int run(void (*feed)(FILE *, long), long n, long *lines, long *maxrss_kb) {
@@ -35,7 +38,7 @@ static int run(void (*feed)(FILE *, long), long n, long *lines, long *maxrss_kb)
     dup2(out[1], 1);
     close(in[1]);
     close(out[0]);
-    execl(tiervm, "tiervm", "eval", "--format", "json", "rules/apn-2019.tier", "-", (char *)NULL);
+    execl(tiervm, "tiervm", "eval", "--format", "json", option, "rules/apn-2019.tier", "-", (char *)NULL);
     _exit(127);
   }
   close(in[0]);
@@ -53,8 +56,15 @@ static int run(void (*feed)(FILE *, long), long n, long *lines, long *maxrss_kb)
   FILE *o = fdopen(out[0], "r");
   char buf[65536];
   *lines = 0;
-  while (fgets(buf, sizeof buf, o))
+  first_out[0] = 0;
+  while (fgets(buf, sizeof buf, o)) {
+    if (*lines == 0 && !first_out[0]) {
+      size_t k = strlen(buf) < sizeof first_out - 1 ? strlen(buf) : sizeof first_out - 1;
+      memcpy(first_out, buf, k);
+      first_out[k] = 0;
+    }
     if (strchr(buf, '\n')) (*lines)++;
+  }
   fclose(o);
   int status;
   struct rusage ru;
@@ -104,10 +114,64 @@ static void memory_flat(void **st) {
   assert_true(r2 <= r1 + 1024);
 }
 
+/* One partner with n certifications (about 120 bytes each) whose first
+ * field is wrong and whose id comes last, then a good record. */
+static void feed_big_late_id(FILE *f, long n) {
+  fprintf(f, "{\"type\":\"bogus\",\"certifications\":[");
+  for (long i = 0; i < n; i++)
+    fprintf(f, "%s{\"person\":\"p%ld\",\"name\":\"n\",\"level\":\"associate\",\"earned\":\"2019-01-01\",\"expires\":null}",
+            i ? "," : "", i);
+  fprintf(f, "],\"id\":\"BIG\"}\n");
+  gen_profile(f, 7, 0, true);
+}
+
+/* A record rejected before its id is read still names its id, found by a
+ * pass that keeps nothing: memory stays within a few times the record's
+ * size (jansson re-parsing it took 20 times). */
+static void rejected_record_memory(void **st) {
+  (void)st;
+  long lines, rss, base;
+  assert_int_equal(run(feed_small, 10, &lines, &base), 0);
+  long n = 300000; /* 27 MB */
+  assert_int_equal(run(feed_big_late_id, n, &lines, &rss), 1);
+  assert_int_equal(lines, 2);
+  tu_assert_contains(first_out, "\"id\":\"BIG\"");
+  fprintf(stderr, "peak RSS: %ld KiB for a 27 MB record rejected before its id (%ld KiB for small ones)\n", rss, base);
+  assert_true(rss - base <= 4 * 27 * 1024);
+}
+
+/* A record longer than the limit (--max-record) is one error line and is
+ * never held whole: memory stays within about twice the limit, and the next
+ * record is still read. */
+static void feed_too_long(FILE *f, long mb) {
+  fprintf(f, "{\"id\":\"HUGE\",\"pad\":\"");
+  static char chunk[1 << 20];
+  memset(chunk, 'x', sizeof chunk);
+  for (long i = 0; i < mb; i++) fwrite(chunk, 1, sizeof chunk, f);
+  fprintf(f, "\"}\n");
+  gen_profile(f, 7, 0, true);
+}
+
+static void record_over_limit(void **st) {
+  (void)st;
+  long lines, rss, base;
+  assert_int_equal(run(feed_small, 10, &lines, &base), 0);
+  option = "--max-record=4000000";
+  int rc = run(feed_too_long, 40, &lines, &rss);
+  option = "--format=json";
+  assert_int_equal(rc, 1);
+  assert_int_equal(lines, 2);
+  tu_assert_contains(first_out, "line 1 is longer than the limit of 4000000 bytes (--max-record)");
+  fprintf(stderr, "peak RSS: %ld KiB for a 40 MB record over a 4 MB limit\n", rss);
+  assert_true(rss - base <= 10 * 1024);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(n_in_n_out),
       cmocka_unit_test(memory_flat),
+      cmocka_unit_test(rejected_record_memory),
+      cmocka_unit_test(record_over_limit),
   };
   return cmocka_run_group_tests_name("stream", tests, setup, NULL);
 }

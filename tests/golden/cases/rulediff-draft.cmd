@@ -1,1 +1,1 @@
-tierc diff rules/apn-2019.tier tests/golden/data/apn-2019-draft.tier
+tierc diff --import-path rules rules/apn-2019.tier tests/golden/data/apn-2019-draft.tier

@@ -1,0 +1,15 @@
+# every file is read only if it is a regular file, and only up to its limit:
+# a device or a FIFO is refused without blocking, a huge file without being read whole
+top=$PWD; d=$(mktemp -d); cd "$d" || exit 9
+mkfifo rules.tier key.pub
+timeout 20 tiervm eval --trust /dev/zero "$top/rules/apn-2019.tier" < /dev/null; echo "exit $?"
+timeout 20 tiervm eval --trust key.pub "$top/rules/apn-2019.tier" < /dev/null; echo "exit $?"
+timeout 20 tiervm eval rules.tier < /dev/null; echo "exit $?"
+timeout 20 tierc check rules.tier; echo "exit $?"
+timeout 20 tierc check /dev/null; echo "exit $?"
+head -c 5000 /dev/zero > big.pub
+timeout 20 tiervm eval --trust big.pub "$top/rules/apn-2019.tier" < /dev/null; echo "exit $?"
+head -c 9000000 /dev/zero > big.tier
+timeout 20 tierc check big.tier; echo "exit $?"
+timeout 20 tierc check --max-source 100 "$top/examples/card.tier" 2>&1 | sed "s|$top/||"
+cd "$top" && rm -rf "$d"
