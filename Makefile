@@ -235,7 +235,6 @@ FUZZ_CFLAGS  := -std=c11 -O1 -g $(FUZZ_SAN) -D_XOPEN_SOURCE=700 -Iinclude -Isrc 
 FUZZ_OBJ     := $(LIB_SRC:src/%.c=$(FUZZ_BUILD)/obj/%.o) $(FUZZ_BUILD)/obj/parser.o $(FUZZ_BUILD)/obj/lexer.o
 FUZZ_BINS    := $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz_%)
 FUZZ_HDRS    := tests/fuzz/fuzz_common.h tests/fuzz/profiles.h
-FUZZ_LDFLAGS_compile := -Wl,--wrap=fopen
 FUZZ_ENV     := TIER_FUZZ_DIR=$(CURDIR)/rules TIER_FUZZ_RULES=$(CURDIR)/rules/apn-2019.tier \
                 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 FUZZ_FLAGS   := -timeout=25 -rss_limit_mb=2048 -print_final_stats=1
