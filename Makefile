@@ -3,6 +3,7 @@
 #   make            build bin/tierc, bin/tiervm, lib/libtier.a, lib/libtier.so
 #   make demo       compile rules/apn-2019.tier and evaluate examples/partners.jsonl
 #   make check      build with -Wall -Wextra -Werror and run every test
+#   make check-switch  the same with the VM's switch dispatch (VM_DISPATCH=switch)
 #   make install    [PREFIX=/usr/local] [DESTDIR=]; make uninstall removes the same files
 #   make clean
 #
@@ -15,12 +16,18 @@ BUILD   ?= build
 OPT     ?= -O2 -g
 WARN    := -Wall -Wextra -Werror
 CFLAGS  += -std=c11 $(WARN) $(OPT) -D_XOPEN_SOURCE=700 -Iinclude -Isrc -I$(BUILD)
+# VM_DISPATCH=switch builds the VM's dispatch loop as a switch instead of
+# computed goto (`make check-switch` runs the whole suite on that build)
+VM_DISPATCH ?= goto
+ifeq ($(VM_DISPATCH),switch)
+CFLAGS  += -DTIER_VM_SWITCH
+endif
 LDLIBS  := -ljansson -lsodium -lm
 
 DEB_PKGS := flex bison libcmocka-dev libjansson-dev libsodium-dev pkg-config
 
 LIB_SRC := src/util.c src/num.c src/ast.c src/sema.c src/lint.c src/codegen.c src/compile.c \
-           src/bytecode.c src/verify.c src/vm.c src/record.c src/json.c src/result.c \
+           src/opcodes.c src/bytecode.c src/verify.c src/vm.c src/record.c src/json.c src/result.c \
            src/inspect.c src/output.c src/explain.c src/diff.c src/report.c src/ruletest.c src/rulediff.c src/stream.c src/disasm.c src/cli.c \
            src/fmt.c
 GEN_SRC := $(BUILD)/parser.c $(BUILD)/lexer.c
@@ -30,7 +37,7 @@ HDRS    := $(wildcard src/*.h) include/tier.h $(BUILD)/parser.h
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps demo check asan tsan valgrind clean install uninstall examples
+.PHONY: all deps demo check check-switch asan tsan valgrind clean install uninstall examples
 .DELETE_ON_ERROR:
 
 all: $(BIN)/tierc $(BIN)/tiervm $(LIB)/libtier.so
@@ -197,6 +204,10 @@ tsan: $(BUILD)/.deps
 
 check: all $(UNIT_BIN)
 	@TIER_LIB=$(LIB) TIER_CC="$(CC)" TIER_LDFLAGS="$(LDFLAGS)" sh tests/run.sh $(BUILD) $(BIN) $(UNIT_BIN)
+
+# The whole suite on the switch-dispatch build of the VM, in its own tree.
+check-switch: $(BUILD)/.deps
+	$(MAKE) check VM_DISPATCH=switch BUILD=build/switch BIN=build/switch/bin LIB=build/switch/lib
 
 # The CLI golden tests with every tierc/tiervm run under valgrind memcheck:
 # any error or leak makes the run exit 99, which fails the case.

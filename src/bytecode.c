@@ -2,8 +2,9 @@
  * bytecode.c - the .tbc file: image -> bytes and bytes -> image.  The layout
  * is little-endian throughout and documented byte by byte in
  * docs/bytecode.md.  bc_read checks every size and offset before it reads or
- * allocates, then hands the image to the verifier (verify.c): no file gets
- * to the VM without passing both.
+ * allocates; it does not look at what the code means.  Loading is read, then
+ * verify (img_load in vm.c): no file gets to the VM without passing both,
+ * and neither stage calls the other.
  */
 #include <stdio.h>
 #include <string.h>
@@ -11,18 +12,6 @@
 #include <sodium.h>
 
 #include "tier_int.h"
-
-#define OPINFO(name, f, po, pu, i, o, doc) {#name, f, po, pu, i, o, doc},
-const struct opinfo op_info[OP__COUNT] = {TIER_OPCODES(OPINFO)};
-#undef OPINFO
-
-int op_noperands(int fmt) {
-  switch (fmt) {
-  case N0: return 0;
-  case LST_JMP: case LST_BACK: case K_JMP: case MET_JMP: return 2;
-  default: return 1;
-  }
-}
 
 static const uint8_t MAGIC[10] = {0x7F, 'T', 'B', 'C', 0x19, 0x93, '\r', '\n', 0x1A, '\n'};
 #define HDR_SIZE 32
@@ -92,8 +81,8 @@ int bc_write(const struct image *img, bool strip, struct buf *out) {
  * here; the differential test of `tierc fmt` compares them. */
 int bc_rules_bytes(const struct tier_alloc_hook *h, const uint8_t *p, size_t n, struct buf *out, char *err,
                    size_t errlen) {
-  struct image *img = NULL;
-  int rc = bc_read(h, p, n, &img, err, errlen);
+  struct image *img;
+  int rc = bc_read(h, p, n, NULL, &img, err, errlen); /* reading is enough to write it again */
   if (rc != TIER_OK) return rc;
   memset(img->src_hash, 0, sizeof img->src_hash);
   rc = bc_write(img, true, out);
@@ -444,8 +433,13 @@ int bc_sign(const struct tier_alloc_hook *h, const uint8_t *p, size_t n, const u
   return TIER_OK;
 }
 
-int bc_read(const struct tier_alloc_hook *h, const uint8_t *p, size_t n, struct image **out, char *err, size_t errlen) {
-  *out = NULL;
+/* The header, up to the sections: magic, version, length, the signature
+ * when there is one (checked first, so that a change to a signed file is
+ * called what it is, and required by trust_key when one is given, so that a
+ * file from anyone else is refused before anything reads it), checksum,
+ * flags and the section count.  Fills *has_sig and *nsec. */
+static int rd_header(const uint8_t *p, size_t n, const uint8_t *trust_key, bool *has_sig, uint32_t *nsec, char *err,
+                     size_t errlen) {
   if (n < HDR_SIZE + SUM_SIZE) {
     snprintf(err, errlen, "file is %zu bytes, too short for a .tbc file (truncated?)", n);
     return TIER_EBYTECODE;
@@ -464,7 +458,8 @@ int bc_read(const struct tier_alloc_hook *h, const uint8_t *p, size_t n, struct 
              ver > BC_VERSION ? "; a newer tierc wrote it" : "; compile the source again with this tierc");
     return TIER_EBYTECODE;
   }
-  uint32_t flags = le32(p + 12), total = le32(p + 16), nsec = le32(p + 20);
+  uint32_t flags = le32(p + 12), total = le32(p + 16);
+  *nsec = le32(p + 20);
   if (total < HDR_SIZE + SUM_SIZE) {
     snprintf(err, errlen, "header gives a file length of %u bytes, less than a header and checksum", total);
     return TIER_EBYTECODE;
@@ -473,19 +468,23 @@ int bc_read(const struct tier_alloc_hook *h, const uint8_t *p, size_t n, struct 
     snprintf(err, errlen, "file is truncated: header says %u bytes, file has %zu", total, n);
     return TIER_EBYTECODE;
   }
-  bool has_sig = false;
-  if (n != total) {
-    if (n - total != SIG_SIZE || memcmp(p + total, "TSIG", 4) != 0) {
-      snprintf(err, errlen, "file has %zu bytes after its end (header says %u bytes)", n - total, total);
-      return TIER_EBYTECODE;
-    }
-    has_sig = true;
-    /* the signature covers everything before it, checksum included; check it
-     * first so that a change to a signed file is called what it is */
-    if (crypto_sign_verify_detached(p + total + 36, p, total, p + total + 4) != 0) {
-      snprintf(err, errlen, "signature check failed: the file was modified after it was signed, or the signature is forged");
-      return TIER_EBYTECODE;
-    }
+  *has_sig = n != total;
+  if (*has_sig && (n - total != SIG_SIZE || memcmp(p + total, "TSIG", 4) != 0)) {
+    snprintf(err, errlen, "file has %zu bytes after its end (header says %u bytes)", n - total, total);
+    return TIER_EBYTECODE;
+  }
+  if (trust_key && !*has_sig) {
+    snprintf(err, errlen, "the ruleset is not signed, and a trusted key was given (--trust)");
+    return TIER_ESIGNATURE;
+  }
+  if (trust_key && sodium_memcmp(p + total + 4, trust_key, 32) != 0) {
+    snprintf(err, errlen, "the ruleset is signed with another key than the trusted one");
+    return TIER_ESIGNATURE;
+  }
+  /* the signature covers everything before it, checksum included */
+  if (*has_sig && crypto_sign_verify_detached(p + total + 36, p, total, p + total + 4) != 0) {
+    snprintf(err, errlen, "signature check failed: the file was modified after it was signed, or the signature is forged");
+    return TIER_EBYTECODE;
   }
   uint8_t sum[SUM_SIZE];
   crypto_generichash(sum, SUM_SIZE, p, total - SUM_SIZE, NULL, 0);
@@ -497,62 +496,71 @@ int bc_read(const struct tier_alloc_hook *h, const uint8_t *p, size_t n, struct 
     snprintf(err, errlen, "unknown flags 0x%x in header", flags);
     return TIER_EBYTECODE;
   }
-  size_t body = total - SUM_SIZE;
   uint32_t want = (flags & FLAG_DEBUG) ? S__COUNT - 1 : S__COUNT - 2;
-  if (nsec != want || HDR_SIZE + (size_t)nsec * 12 > body) {
-    snprintf(err, errlen, "section table: %u sections, expected %u", nsec, want);
+  if (*nsec != want || HDR_SIZE + (size_t)*nsec * 12 > total - SUM_SIZE) {
+    snprintf(err, errlen, "section table: %u sections, expected %u", *nsec, want);
     return TIER_EBYTECODE;
   }
   if (le32(p + 24) || le32(p + 28)) {
     snprintf(err, errlen, "reserved header bytes are not zero");
     return TIER_EBYTECODE;
   }
-  struct image *img = image_new(h);
-  if (!img) {
-    snprintf(err, errlen, "out of memory");
-    return TIER_ENOMEM;
-  }
-  img->fmt_version = ver;
-  img->flags = flags;
+  return TIER_OK;
+}
+
+/* The sections, in id order and back to back between the section table and
+ * the checksum, each read whole with nothing left over. */
+static int rd_sections(const uint8_t *p, size_t body, uint32_t nsec, struct image *img, char *err, size_t errlen) {
   size_t expect = HDR_SIZE + (size_t)nsec * 12;
   for (uint32_t i = 0; i < nsec; i++) {
     const uint8_t *e = p + HDR_SIZE + i * 12;
     uint32_t id = le32(e), off = le32(e + 4), len = le32(e + 8);
-    /* sections come in id order, back to back: no gaps, no overlaps */
     if (id != i + 1 || off != expect || len > body - off) {
       snprintf(err, errlen, "section table entry %u (id %u, offset %u, length %u) is out of order or out of bounds", i,
                id, off, len);
-      image_free(img);
       return TIER_EBYTECODE;
     }
     struct cur c = {p + off, len, 0, section_names[id], err, errlen, false};
     rd_section(&c, (int)id, img);
     if (img->ar.failed) {
       snprintf(err, errlen, "out of memory");
-      image_free(img);
       return TIER_ENOMEM;
     }
     if (!c.bad && c.pos != c.n) cur_fail(&c, "has bytes left over after its last entry");
-    if (c.bad) {
-      image_free(img);
-      return TIER_EBYTECODE;
-    }
+    if (c.bad) return TIER_EBYTECODE;
     expect = (size_t)off + len;
   }
   if (expect != body) {
     snprintf(err, errlen, "%zu bytes between the last section and the checksum", body - expect);
-    image_free(img);
     return TIER_EBYTECODE;
+  }
+  return TIER_OK;
+}
+
+int bc_read(const struct tier_alloc_hook *h, const uint8_t *p, size_t n, const uint8_t *trust_key, struct image **out,
+            char *err, size_t errlen) {
+  *out = NULL;
+  bool has_sig = false;
+  uint32_t nsec = 0;
+  int rc = rd_header(p, n, trust_key, &has_sig, &nsec, err, errlen);
+  if (rc) return rc;
+  uint32_t total = le32(p + 16);
+  struct image *img = image_new(h);
+  if (!img) {
+    snprintf(err, errlen, "out of memory");
+    return TIER_ENOMEM;
+  }
+  img->fmt_version = (uint16_t)(p[10] | p[11] << 8);
+  img->flags = le32(p + 12);
+  rc = rd_sections(p, total - SUM_SIZE, nsec, img, err, errlen);
+  if (rc) {
+    image_free(img);
+    return rc;
   }
   if (has_sig) {
     img->signed_ = true;
     memcpy(img->sig_pub, p + total + 4, 32);
     memcpy(img->sig, p + total + 36, 64);
-  }
-  if (vfy_image(img, err, errlen) != 0) {
-    int rc = img->ar.failed ? TIER_ENOMEM : TIER_EBYTECODE; /* the verifier allocates from the image's arena */
-    image_free(img);
-    return rc;
   }
   *out = img;
   return TIER_OK;

@@ -299,12 +299,13 @@ int tier_compile(const char *path, const char *text, size_t textlen, const tier_
         /* verify our own output as any loader would */
         char err[256];
         struct image *back;
-        int r = bc_read(&hook, b.p, b.n, &back, err, sizeof err);
-        if (r == TIER_EBYTECODE) {
-          diag_add(&c.dg, TIER_ERROR, NULL, "internal error: the compiled bytecode does not verify: %s", err);
-          rc = TIER_ECOMPILE;
-        } else if (r != TIER_OK) {
-          rc = r;
+        int lr = img_load(&hook, b.p, b.n, NULL, &back, err, sizeof err);
+        if (lr != TIER_OK) {
+          if (lr == TIER_ENOMEM) rc = TIER_ENOMEM;
+          else {
+            diag_add(&c.dg, TIER_ERROR, NULL, "internal error: the compiled bytecode does not verify: %s", err);
+            rc = TIER_ECOMPILE;
+          }
         } else {
           image_free(back);
         }

@@ -30,11 +30,48 @@ static void const_text(const struct image *img, uint32_t k, struct buf *b) {
   buf_printf(b, "%s %s", ty_kind_name(c->kind), v);
 }
 
-static const char *field_name(const struct image *img, int owner, uint32_t slot) {
+/* Names of item fields by (list, slot), and which requirement starts at
+ * each offset: built once, so that the listing is linear in the file. */
+struct dis_index {
+  const struct tier_alloc_hook *hook;
+  uint32_t *item_base;   /* per list: where its slots start in item_field */
+  uint32_t *item_field;  /* field index + 1, 0 for none */
+  uint32_t nitem;
+  uint32_t *req_at;      /* per code offset: requirement index + 1, 0 for none */
+  uint32_t *req_tier;    /* per requirement: its tier */
+};
+
+static bool dis_index_build(struct dis_index *x, const struct image *img, const struct tier_alloc_hook *h) {
+  memset(x, 0, sizeof *x);
+  x->hook = h;
+  for (uint32_t l = 0; l < img->nlists; l++) x->nitem += img->lists[l].width;
+  x->item_base = t_malloc(h, sizeof(uint32_t) * (img->nlists + 1));
+  x->item_field = t_malloc(h, sizeof(uint32_t) * (x->nitem + 1));
+  x->req_at = t_malloc(h, sizeof(uint32_t) * ((size_t)img->codelen + 1));
+  x->req_tier = t_malloc(h, sizeof(uint32_t) * (img->nreqs + 1));
+  if (!x->item_base || !x->item_field || !x->req_at || !x->req_tier) return false;
+  memset(x->item_field, 0, sizeof(uint32_t) * (x->nitem + 1));
+  memset(x->req_at, 0, sizeof(uint32_t) * ((size_t)img->codelen + 1));
+  for (uint32_t l = 0, at = 0; l < img->nlists; at += img->lists[l++].width) x->item_base[l] = at;
   for (uint32_t f = 0; f < img->nfields; f++)
-    if (img->fields[f].slot == slot && (owner < 0 ? img->fields[f].owner == NO_LIST : img->fields[f].owner == owner))
-      return img_str(img, img->fields[f].name);
-  return "?";
+    if (img->fields[f].owner != NO_LIST) x->item_field[x->item_base[img->fields[f].owner] + img->fields[f].slot] = f + 1;
+  for (uint32_t t = 0; t < img->ntiers; t++)
+    for (uint32_t q = img->tiers[t].first_req; q < img->tiers[t].first_req + img->tiers[t].nreq; q++) x->req_tier[q] = t;
+  for (uint32_t q = 0; q < img->nreqs; q++) x->req_at[img->reqs[q].code] = q + 1;
+  return true;
+}
+
+static void dis_index_free(struct dis_index *x, const struct image *img) {
+  t_free(x->hook, x->item_base, sizeof(uint32_t) * (img->nlists + 1));
+  t_free(x->hook, x->item_field, sizeof(uint32_t) * (x->nitem + 1));
+  t_free(x->hook, x->req_at, sizeof(uint32_t) * ((size_t)img->codelen + 1));
+  t_free(x->hook, x->req_tier, sizeof(uint32_t) * (img->nreqs + 1));
+}
+
+static const char *item_name(const struct image *img, const struct dis_index *x, int list, uint32_t slot) {
+  if (list < 0 || slot >= img->lists[list].width) return "?";
+  uint32_t f = x->item_field[x->item_base[list] + slot];
+  return f ? img_str(img, img->fields[f - 1].name) : "?";
 }
 
 static uint32_t rd32(const uint8_t *q) {
@@ -49,8 +86,12 @@ static int name_width(void) {
   return (int)w + 1;
 }
 
-void dis_image(const struct image *img, const char *what, struct buf *b) {
-  char t1[96];
+static const char *ptype_name(const struct image *img, uint32_t t) {
+  if (img->partner_field < 0) return "?";
+  return img_str(img, img->enums[img->fields[img->partner_field].ref].vals[img->tiers[t].ptype]);
+}
+
+static void dis_header(const struct image *img, const char *what, struct buf *b) {
   buf_printf(b, "; %s: tierc bytecode, format %u%s%s\n", what, img->fmt_version,
              img->has_debug ? ", with debug section" : ", stripped", img->signed_ ? ", signed" : "");
   buf_printf(b, "ruleset   ");
@@ -68,7 +109,10 @@ void dis_image(const struct image *img, const char *what, struct buf *b) {
   for (uint32_t l = 0; l < img->nlists; l++)
     buf_printf(b, " + %llu x len(%s)", (unsigned long long)img->cost_per[l], img_str(img, img->fields[img->lists[l].field].name));
   buf_printf(b, " instructions at most\nstack     %u slots\n", img->max_stack);
+}
 
+static void dis_schema(const struct image *img, const struct dis_index *x, struct buf *b) {
+  char t1[96];
   buf_printf(b, "\n; schema: %u enums, %u fields, %u lists\n", img->nenums, img->nfields, img->nlists);
   for (uint32_t e = 0; e < img->nenums; e++) {
     buf_printf(b, "enum %s {", img_str(img, img->enums[e].name));
@@ -81,13 +125,17 @@ void dis_image(const struct image *img, const char *what, struct buf *b) {
     buf_printf(b, "field  slot %-3u %-20s %s%s\n", F->slot, img_str(img, F->name),
                F->kind == TY_LIST ? "list" : kind_text(img, F->kind, F->ref, F->flags & FF_OPT, t1, sizeof t1),
                F->flags & FF_PARTNER ? "  (partner type)" : "");
-    if (F->kind == TY_LIST)
-      for (uint32_t g = 0; g < img->nfields; g++)
-        if (img->fields[g].owner == F->ref)
-          buf_printf(b, "         item %-3u %-17s %s\n", img->fields[g].slot, img_str(img, img->fields[g].name),
-                     kind_text(img, img->fields[g].kind, img->fields[g].ref, img->fields[g].flags & FF_OPT, t1, sizeof t1));
+    if (F->kind != TY_LIST) continue;
+    for (uint32_t s = 0; s < img->lists[F->ref].width; s++) {
+      const struct img_field *G = &img->fields[x->item_field[x->item_base[F->ref] + s] - 1];
+      buf_printf(b, "         item %-3u %-17s %s\n", G->slot, img_str(img, G->name),
+                 kind_text(img, G->kind, G->ref, G->flags & FF_OPT, t1, sizeof t1));
+    }
   }
+}
 
+static void dis_values(const struct image *img, struct buf *b) {
+  char t1[96];
   buf_printf(b, "\n; constants: %u\n", img->nconsts);
   for (uint32_t k = 0; k < img->nconsts; k++) {
     buf_printf(b, "k%-4u ", k);
@@ -104,11 +152,13 @@ void dis_image(const struct image *img, const char *what, struct buf *b) {
     }
     buf_u8(b, '\n');
   }
+}
+
+static void dis_tiers(const struct image *img, struct buf *b) {
   buf_printf(b, "\n; tiers: %u, requirements: %u\n", img->ntiers, img->nreqs);
-  const struct img_enum *pe = img->partner_field >= 0 ? &img->enums[img->fields[img->partner_field].ref] : NULL;
   for (uint32_t t = 0; t < img->ntiers; t++) {
     const struct img_tier *T = &img->tiers[t];
-    buf_printf(b, "tier %u %s %s", t, pe ? img_str(img, pe->vals[T->ptype]) : "?", img_str(img, T->name));
+    buf_printf(b, "tier %u %s %s", t, ptype_name(img, t), img_str(img, T->name));
     if (img->has_debug) buf_printf(b, " (%s:%u)", img_str(img, T->file), T->line);
     if (T->sustained) buf_printf(b, " sustained %u months", T->sustained);
     buf_printf(b, ": %u requirement%s\n", T->nreq, T->nreq == 1 ? "" : "s");
@@ -125,56 +175,83 @@ void dis_image(const struct image *img, const char *what, struct buf *b) {
       buf_u8(b, '\n');
     }
   }
+}
 
+/* One instruction: offset, name, operands resolved to what they name. */
+static void dis_insn(const struct image *img, const struct dis_index *x, uint32_t pc, int *loop, struct buf *b) {
+  const struct opinfo *oi = &op_info[img->code[pc]];
+  uint32_t a = oi->fmt != N0 ? rd32(img->code + pc + 1) : 0, bb = op_noperands(oi->fmt) > 1 ? rd32(img->code + pc + 5) : 0;
+  if (oi->fmt == N0) buf_printf(b, "  %04u  %s", pc, oi->name);
+  else buf_printf(b, "  %04u  %-*s", pc, name_width(), oi->name);
+  switch (oi->fmt) {
+  case K: buf_printf(b, "k%-6u ; ", a); const_text(img, a, b); break;
+  case FLD: buf_printf(b, "%-7u ; %s", a, img_str(img, img->fields[img_top_field(img, a)].name)); break;
+  case ITM: buf_printf(b, "%-7u ; %s", a, item_name(img, x, *loop, a)); break;
+  case MET: buf_printf(b, "m%-6u ; %s", a, img_str(img, img->metrics[a].name)); break;
+  case SET: buf_printf(b, "s%u", a); break;
+  case K_JMP: buf_printf(b, "k%-6u -> %04u ; ", a, bb); const_text(img, a, b); break;
+  case MET_JMP: buf_printf(b, "m%-6u -> %04u ; %s", a, bb, img_str(img, img->metrics[a].name)); break;
+  case MON: buf_printf(b, "%-7d ; months", (int32_t)a); break;
+  case DAY: buf_printf(b, "%-7d ; days", (int32_t)a); break;
+  case JMP: buf_printf(b, "-> %04u", a); break;
+  case LST_JMP:
+    *loop = (int)a;
+    buf_printf(b, "%s, empty -> %04u", img_str(img, img->fields[img->lists[a].field].name), bb);
+    break;
+  case LST_BACK:
+    *loop = -1;
+    buf_printf(b, "%s, more -> %04u", img_str(img, img->fields[img->lists[a].field].name), bb);
+    break;
+  }
+  buf_u8(b, '\n');
+}
+
+static void dis_code(const struct image *img, const struct dis_index *x, struct buf *b) {
   buf_printf(b, "\n; code: %u bytes\n", img->codelen);
   int loop = -1;
-  for (uint32_t pc = 0; pc < img->codelen;) {
+  for (uint32_t pc = 0; pc < img->codelen; pc += op_size(img->code[pc])) {
     if (pc == img->review_code) buf_printf(b, "review rule:\n");
     if (pc == img->metric_code) buf_printf(b, "metric block:\n");
-    for (uint32_t q = 0; q < img->nreqs; q++)
-      if (img->reqs[q].code == pc) {
-        uint32_t t = 0;
-        while (t + 1 < img->ntiers && img->tiers[t + 1].first_req <= q) t++;
-        buf_printf(b, "requirement r%u (%s %s)", q, pe ? img_str(img, pe->vals[img->tiers[t].ptype]) : "?",
-                   img_str(img, img->tiers[t].name));
-        if (img->has_debug) buf_printf(b, " %s:%u", img_str(img, img->reqs[q].file), img->reqs[q].line);
-        buf_printf(b, ": %s\n", img_str(img, img->reqs[q].rule));
-      }
-    uint8_t op = img->code[pc];
-    const struct opinfo *oi = &op_info[op];
-    uint32_t a = oi->fmt != N0 ? rd32(img->code + pc + 1) : 0, bb = op_noperands(oi->fmt) > 1 ? rd32(img->code + pc + 5) : 0;
-    if (oi->fmt == N0) buf_printf(b, "  %04u  %s", pc, oi->name);
-    else buf_printf(b, "  %04u  %-*s", pc, name_width(), oi->name);
-    switch (oi->fmt) {
-    case K: buf_printf(b, "k%-6u ; ", a); const_text(img, a, b); break;
-    case FLD: buf_printf(b, "%-7u ; %s", a, field_name(img, -1, a)); break;
-    case ITM: buf_printf(b, "%-7u ; %s", a, loop >= 0 ? field_name(img, loop, a) : "?"); break;
-    case MET: buf_printf(b, "m%-6u ; %s", a, img_str(img, img->metrics[a].name)); break;
-    case SET: buf_printf(b, "s%u", a); break;
-    case K_JMP: buf_printf(b, "k%-6u -> %04u ; ", a, bb); const_text(img, a, b); break;
-    case MET_JMP: buf_printf(b, "m%-6u -> %04u ; %s", a, bb, img_str(img, img->metrics[a].name)); break;
-    case MON: buf_printf(b, "%-7d ; months", (int32_t)a); break;
-    case DAY: buf_printf(b, "%-7d ; days", (int32_t)a); break;
-    case JMP: buf_printf(b, "-> %04u", a); break;
-    case LST_JMP:
-      loop = (int)a;
-      buf_printf(b, "%s, empty -> %04u", img_str(img, img->fields[img->lists[a].field].name), bb);
-      break;
-    case LST_BACK:
-      loop = -1;
-      buf_printf(b, "%s, more -> %04u", img_str(img, img->fields[img->lists[a].field].name), bb);
-      break;
+    if (x->req_at[pc]) {
+      uint32_t q = x->req_at[pc] - 1, t = x->req_tier[q];
+      buf_printf(b, "requirement r%u (%s %s)", q, ptype_name(img, t), img_str(img, img->tiers[t].name));
+      if (img->has_debug) buf_printf(b, " %s:%u", img_str(img, img->reqs[q].file), img->reqs[q].line);
+      buf_printf(b, ": %s\n", img_str(img, img->reqs[q].rule));
     }
-    buf_u8(b, '\n');
-    pc += 1 + 4 * (uint32_t)op_noperands(oi->fmt);
+    dis_insn(img, x, pc, &loop, b);
   }
 }
 
-/* The opcode list itself, for `tierc disasm --opcodes`. */
+/* The listing of a verified image: header, schema, constants and registers,
+ * tiers, then the code with each segment named. */
+void dis_image(const struct image *img, const char *what, struct buf *b) {
+  struct dis_index x;
+  if (!dis_index_build(&x, img, b->hook)) {
+    b->failed = true;
+    dis_index_free(&x, img);
+    return;
+  }
+  dis_header(img, what, b);
+  dis_schema(img, &x, b);
+  dis_values(img, b);
+  dis_tiers(img, b);
+  dis_code(img, &x, b);
+  dis_index_free(&x, img);
+}
+
+/* The opcode list itself, for `tierc disasm --opcodes`: each opcode's
+ * operands and its stack effect as classes (popped -> pushed). */
 void dis_opcodes(struct buf *b) {
   static const char *fmts[] = {"", "const", "field", "item", "metric", "months", "days", "target", "list,end", "list,body", "set", "const,target", "metric,target"};
-  buf_printf(b, "%-4s %-*s %-10s %-5s %s\n", "code", name_width(), "name", "operands", "stack", "meaning");
-  for (int i = 0; i < OP__COUNT; i++)
-    buf_printf(b, "%-4d %-*s %-10s %d->%-2d %s\n", i, name_width(), op_info[i].name, fmts[op_info[i].fmt], op_info[i].pops,
-               op_info[i].pushes, op_info[i].doc);
+  buf_printf(b, "%-4s %-*s %-13s %-7s %-3s %s\n", "code", name_width(), "name", "operands", "stack", "reg", "meaning");
+  for (int i = 0; i < OP__COUNT; i++) {
+    const struct opinfo *oi = &op_info[i];
+    char stack[16];
+    snprintf(stack, sizeof stack, "%s->%c", oi->in, oi->out == '-' ? ' ' : oi->out);
+    buf_printf(b, "%-4d %-*s %-13s %-7s %-3c %s\n", i, name_width(), oi->name, fmts[oi->fmt], stack, oi->reg == '-' ? ' ' : oi->reg,
+               oi->doc);
+  }
+  buf_printf(b, "\nclasses: I integer, money or enum; B bool; D date; F number; S text; X one of I, B, D\n"
+                "(the same for all X of one instruction); A any; K, R, M the class of the constant,\n"
+                "field or register named; reg: the class the register must have (= the popped value's)\n");
 }

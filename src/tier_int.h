@@ -239,6 +239,8 @@ struct image {
   uint64_t cost_base; uint64_t *cost_per;
   uint32_t max_stack;
   uint32_t nsets;        /* distinct-value sets the code uses (verifier) */
+  int32_t *top_field;    /* top-level slot -> field index (verifier) */
+  uint64_t vfy_work;     /* steps the verifier took: linear in the file */
 
   /* debug */
   uint32_t src_name;     /* main source file name */
@@ -250,20 +252,7 @@ struct image {
   uint8_t sig_pub[32];
 };
 
-/* ---- instruction encoding helpers (bytecode.c) ------------------------------ */
-#define OPCODE_ENUM(name, f, po, pu, i, o, doc) OP_##name,
-enum opcode { TIER_OPCODES(OPCODE_ENUM) OP__COUNT };
-#undef OPCODE_ENUM
-enum opnd { N0, K, FLD, ITM, MET, MON, DAY, JMP, LST_JMP, LST_BACK, SET, K_JMP, MET_JMP };
 #define MAX_DSETS 8 /* distinct-value sets a VM has */
-struct opinfo {
-  const char *name;
-  uint8_t fmt, pops, pushes;
-  char in, out;
-  const char *doc;
-};
-extern const struct opinfo op_info[OP__COUNT];
-int op_noperands(int fmt);
 
 /* ---- packed records --------------------------------------------------------- */
 /* Every field has one 64-bit slot: the value itself for class I, a handle
@@ -286,6 +275,10 @@ struct record {
 };
 
 /* ---- dates ------------------------------------------------------------------ */
+/* Dates are days since 1970-01-01; every date a record or a constant holds
+ * lies in 0001-01-01 .. 9999-12-31. */
+#define DATE_MIN (-719162)
+#define DATE_MAX 2932896
 int64_t date_from_ymd(int y, int m, int d);
 void date_to_ymd(int64_t days, int *y, int *m, int *d);
 bool date_parse(const char *s, size_t n, int64_t *out); /* strict YYYY-MM-DD */
@@ -298,12 +291,12 @@ struct image *image_new(const struct tier_alloc_hook *h);
 void image_free(struct image *img);
 const char *img_str(const struct image *img, uint32_t s);
 
-/* bytecode.c */
 #define BC_VERSION 2 /* the .tbc format this tierc reads and writes (docs/bytecode.md) */
+/* bytecode.c: bytes -> image, and back.  bc_read checks the header, the
+ * signature (required, and by trust_key, when trust_key is not NULL), the
+ * checksum and every size and offset; it does not verify the code. */
 int bc_write(const struct image *img, bool strip, struct buf *out);
-/* Read and verify a .tbc file: TIER_OK and *out, or TIER_EBYTECODE or
- * TIER_ENOMEM with the reason in err. */
-int bc_read(const struct tier_alloc_hook *h, const uint8_t *p, size_t n,
+int bc_read(const struct tier_alloc_hook *h, const uint8_t *p, size_t n, const uint8_t *trust_key,
             struct image **out, char *err, size_t errlen);
 int bc_sign(const struct tier_alloc_hook *h, const uint8_t *p, size_t n, const uint8_t sk[64], uint8_t **out,
             size_t *outn);
@@ -311,8 +304,11 @@ int bc_sign(const struct tier_alloc_hook *h, const uint8_t *p, size_t n, const u
  * the source's rules, not its layout, decide */
 int bc_rules_bytes(const struct tier_alloc_hook *h, const uint8_t *p, size_t n, struct buf *out, char *err,
                    size_t errlen);
-/* verify.c: returns 0 or fills err */
+/* verify.c: TIER_OK, or TIER_EBYTECODE / TIER_ENOMEM with err filled */
 int vfy_image(struct image *img, char *err, size_t errlen);
 uint32_t img_top_field(const struct image *img, uint32_t slot); /* field index of a top-level slot */
+/* vm.c: read, then verify (the one way every file is loaded) */
+int img_load(const struct tier_alloc_hook *h, const uint8_t *p, size_t n, const uint8_t *trust_key,
+             struct image **out, char *err, size_t errlen);
 
 #endif

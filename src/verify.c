@@ -3,15 +3,28 @@
  * here before anything runs it, as libpcap validates a BPF program before
  * installing it.  It checks that every index names something that exists,
  * every string is UTF-8, the schema is consistent, and that the code of
- * every segment:
+ * every segment (the review rule, the metric block, one per requirement):
  *   - decodes into whole instructions with known opcodes;
  *   - jumps only forward, to instruction boundaries inside the segment,
  *     except NEXT, which goes back to the start of its own loop's body;
  *   - has loops that do not nest and are entered only through LOOP;
- *   - keeps the stack depth and the class of every slot (I/F/S) consistent
- *     on every path, within a bounded depth;
- *   - ends in RET with one value (rules) or END with none (metric block).
- * It also recomputes the cost bound and rejects a file that claims less.
+ *   - keeps the stack depth and the class of every slot (opcodes.h: I, B,
+ *     D, F, S) consistent on every path, within a bounded depth;
+ *   - reads a distinct-value set only after emptying it, on every path;
+ *   - ends in RET with a bool (a requirement) or a date (the review rule),
+ *     or in END with nothing (the metric block);
+ *   - owns its instructions: segments do not share code, and no code
+ *     belongs to no segment.
+ * A requirement's metadata (the metric or field it compares, the operator,
+ * the constant) must describe its code exactly.  The verifier also
+ * recomputes the cost bound and rejects a file that claims less.
+ *
+ * It runs in time linear in the file: one pass over the tables, one pass
+ * over the code in offset order (each instruction belongs to exactly one
+ * segment and is checked once), stacks of classes interned so that
+ * comparing two is comparing two numbers, and the states waiting at jump
+ * targets found through a table indexed by offset.  img->vfy_work counts
+ * the steps, so that a test can check the growth without timing anything.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -21,19 +34,71 @@
 
 #define MAX_STACK 256
 
+/* ---- the verifier's state ------------------------------------------------------- */
+
+/* A stack of classes is a node in a tree of interned stacks: node 0 is the
+ * empty stack, and a node is its parent with one class pushed.  Equal
+ * stacks are the same node. */
+struct snode {
+  uint32_t parent;
+  uint32_t depth;
+  char cls;
+};
+
+/* What the verifier knows before one instruction. */
+struct state {
+  uint32_t stk;      /* interned stack of classes */
+  uint64_t cleared;  /* distinct sets emptied on every path to here */
+};
+
+/* The state recorded at a forward jump target, and the earliest
+ * instruction that jumps there (to spot a jump into a loop body). */
+struct pend {
+  struct state st;
+  uint32_t from;
+};
+
 struct vfy {
   struct image *img;
   char *err;
   size_t errlen;
   bool bad;
-  uint8_t *boundary;     /* 1 at the start of each instruction */
-  uint8_t *reached;      /* 1 once a segment's check has passed the instruction */
-  char *top_class;       /* class of each top-level slot, 0 if none */
-  char **item_class;     /* per list, class of each item slot */
-  /* states recorded at forward-jump targets of the current segment */
-  struct pend { uint32_t pc; uint16_t depth; char cls[MAX_STACK]; } *pend;
+  bool nomem;             /* the failure was an allocation's */
+  uint64_t work;          /* steps taken, for img->vfy_work */
+  uint8_t *boundary;      /* 1 at the start of each instruction */
+  uint8_t *reached;       /* 1 once a segment has checked the instruction */
+  uint32_t *pend_at;      /* per offset: 1 + index into pend, 0 for none */
+  struct pend *pend;
   uint32_t npend, cappend;
-  uint64_t cost_base, *cost_per; /* instructions counted by check_segment */
+  struct snode *nodes;    /* interned stacks */
+  uint32_t nnodes, capnodes;
+  uint32_t *ntab;         /* open addressing over node index + 1 */
+  uint32_t ntabcap;
+  char *top_class;        /* class of each top-level slot, 0 if none */
+  char **item_class;      /* per list, class of each item slot */
+  uint64_t cost_base, *cost_per; /* instructions counted by the segments */
+};
+
+enum seg_kind { SEG_REVIEW, SEG_METRICS, SEG_RULE };
+
+/* One segment being checked. */
+struct seg {
+  enum seg_kind kind;
+  const char *what;
+  struct state st;
+  bool live;               /* some path reaches the next instruction */
+  uint32_t max_target;     /* furthest forward target seen so far */
+  int loop_list;           /* the open loop's list, -1 outside loops */
+  uint32_t loop_pc, loop_body, loop_end;
+  struct state loop_st;    /* the state at LOOP: the body must keep it */
+};
+
+/* One decoded instruction. */
+struct insn {
+  uint32_t pc, next;
+  uint8_t op;
+  const struct opinfo *oi;
+  uint32_t a, b;
 };
 
 static int fail(struct vfy *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -48,33 +113,38 @@ static int fail(struct vfy *v, const char *fmt, ...) {
   return -1;
 }
 
+static int oom(struct vfy *v) {
+  if (!v->bad) v->nomem = true;
+  return fail(v, "out of memory");
+}
+
 static bool str_ok(const struct image *img, uint32_t s, bool optional) {
   return s < img->nstrs || (optional && s == NO_STR);
 }
 
+/* The class of a value of type kind (opcodes.h), 0 for no value type. */
 static char kind_class(int kind) {
   switch (kind) {
   case TY_NUMBER: return 'F';
   case TY_TEXT: return 'S';
-  case TY_INT: case TY_MONEY: case TY_BOOL: case TY_DATE: case TY_ENUM: return 'I';
+  case TY_BOOL: return 'B';
+  case TY_DATE: return 'D';
+  case TY_INT: case TY_MONEY: case TY_ENUM: return 'I';
   default: return 0;
   }
 }
 
-/* An instruction that pushes a constant, record slot or register pushes
- * its class; numbers move only with the _F instructions (their values live
- * beside the 64-bit stack), every other class only with the plain ones. */
-static int pushed_class(struct vfy *v, uint32_t pc, const struct opinfo *oi, char cls, char *out) {
-  if ((oi->out == 'F') != (cls == 'F'))
-    return fail(v, "code at offset %u: %s cannot push a value of class %c", pc, oi->name, cls);
-  *out = cls;
-  return 0;
+static uint32_t rd32(const uint8_t *q) {
+  return (uint32_t)q[0] | (uint32_t)q[1] << 8 | (uint32_t)q[2] << 16 | (uint32_t)q[3] << 24;
 }
 
-static int check_tables(struct vfy *v) {
+/* ---- the tables ------------------------------------------------------------------- */
+
+static int check_strings(struct vfy *v) {
   struct image *img = v->img;
   for (uint32_t i = 0; i < img->nstrs; i++) {
     size_t bad;
+    v->work += img->strlens[i] + 1;
     if (!utf8_valid(img->strs[i], img->strlens[i], &bad))
       return fail(v, "string %u is not valid UTF-8 (byte %zu)", i, bad);
     if (memchr(img->strs[i], 0, img->strlens[i])) return fail(v, "string %u contains a NUL byte", i);
@@ -82,52 +152,78 @@ static int check_tables(struct vfy *v) {
   if (!str_ok(img, img->name, true) || !str_ok(img, img->version, true) || !str_ok(img, img->src_name, true) ||
       !str_ok(img, img->review_text, true))
     return fail(v, "meta: string index out of range");
-  if (img->effective != TIER_NONE && (img->effective < date_from_ymd(1, 1, 1) || img->effective > date_from_ymd(9999, 12, 31)))
+  if (img->effective != TIER_NONE && (img->effective < DATE_MIN || img->effective > DATE_MAX))
     return fail(v, "meta: effective date out of range");
+  return 0;
+}
+
+static int check_enums(struct vfy *v) {
+  struct image *img = v->img;
   for (uint32_t i = 0; i < img->nenums; i++) {
+    v->work += img->enums[i].nvals + 1;
     if (!str_ok(img, img->enums[i].name, false)) return fail(v, "schema: enum %u: name index out of range", i);
     if (img->enums[i].nvals == 0) return fail(v, "schema: enum %u has no values", i);
     for (uint32_t k = 0; k < img->enums[i].nvals; k++)
       if (!str_ok(img, img->enums[i].vals[k], false)) return fail(v, "schema: enum %u value %u: index out of range", i, k);
   }
+  return 0;
+}
+
+/* One field of the schema: a top-level slot or an item slot of one list,
+ * each slot taken once; fills the class tables and the slot -> field map. */
+static int check_field(struct vfy *v, uint32_t i) {
+  struct image *img = v->img;
+  struct img_field *f = &img->fields[i];
+  if (!str_ok(img, f->name, false)) return fail(v, "schema: field %u: name index out of range", i);
+  if (f->kind < TY_TEXT || f->kind > TY_LIST) return fail(v, "schema: field %u: unknown type %u", i, f->kind);
+  if (f->flags & ~(FF_OPT | FF_PARTNER)) return fail(v, "schema: field %u: unknown flags", i);
+  if (f->kind == TY_ENUM && f->ref >= img->nenums) return fail(v, "schema: field %u: enum index out of range", i);
+  if (f->kind == TY_LIST && (f->ref >= img->nlists || f->owner != NO_LIST || (f->flags & FF_OPT) || img->lists[f->ref].field != i))
+    return fail(v, "schema: field %u: bad list", i);
+  if ((f->flags & FF_PARTNER) && (int32_t)i != img->partner_field)
+    return fail(v, "schema: field %u is flagged as the partner type but is not the partner field", i);
+  if (f->owner == NO_LIST) {
+    if (f->slot >= img->ntop || img->top_field[f->slot] >= 0)
+      return fail(v, "schema: field %u: slot %u out of range or reused", i, f->slot);
+    img->top_field[f->slot] = (int32_t)i;
+    v->top_class[f->slot] = kind_class(f->kind);
+    return 0;
+  }
+  if (f->owner >= img->nlists) return fail(v, "schema: field %u: list index out of range", i);
+  if (f->slot >= img->lists[f->owner].width || v->item_class[f->owner][f->slot])
+    return fail(v, "schema: field %u: item slot %u out of range or reused", i, f->slot);
+  if (f->kind == TY_LIST || (f->flags & FF_PARTNER)) return fail(v, "schema: field %u: not allowed in a list", i);
+  v->item_class[f->owner][f->slot] = kind_class(f->kind);
+  return 0;
+}
+
+/* The record's shape: lists match their fields, every slot has exactly one
+ * field, the partner and id fields are what the runner expects. */
+static int check_schema(struct vfy *v) {
+  struct image *img = v->img;
   if (img->ntop > 0xFFFF) return fail(v, "schema: %u record slots (limit 65535)", img->ntop);
   v->top_class = arena_alloc(&img->ar, img->ntop + 1);
   v->item_class = arena_alloc(&img->ar, sizeof(char *) * (img->nlists + 1));
-  if (!v->top_class || !v->item_class) return fail(v, "out of memory");
+  img->top_field = arena_alloc(&img->ar, sizeof(int32_t) * (img->ntop + 1));
+  if (!v->top_class || !v->item_class || !img->top_field) return oom(v);
+  for (uint32_t s = 0; s < img->ntop; s++) img->top_field[s] = -1;
   for (uint32_t l = 0; l < img->nlists; l++) {
     struct img_list *L = &img->lists[l];
     if (L->field >= img->nfields || img->fields[L->field].kind != TY_LIST || img->fields[L->field].ref != l)
       return fail(v, "schema: list %u does not match its field", l);
     v->item_class[l] = arena_alloc(&img->ar, (size_t)L->width + 1);
-    if (!v->item_class[l]) return fail(v, "out of memory");
+    if (!v->item_class[l]) return oom(v);
   }
-  uint8_t *seen_top = arena_alloc(&img->ar, img->ntop + 1);
-  if (!seen_top) return fail(v, "out of memory");
-  for (uint32_t i = 0; i < img->nfields; i++) {
-    struct img_field *f = &img->fields[i];
-    if (!str_ok(img, f->name, false)) return fail(v, "schema: field %u: name index out of range", i);
-    if (f->kind < TY_TEXT || f->kind > TY_LIST) return fail(v, "schema: field %u: unknown type %u", i, f->kind);
-    if (f->flags & ~(FF_OPT | FF_PARTNER)) return fail(v, "schema: field %u: unknown flags", i);
-    if (f->kind == TY_ENUM && f->ref >= img->nenums) return fail(v, "schema: field %u: enum index out of range", i);
-    if (f->kind == TY_LIST && (f->ref >= img->nlists || f->owner != NO_LIST || (f->flags & FF_OPT) || img->lists[f->ref].field != i))
-      return fail(v, "schema: field %u: bad list", i);
-    if ((f->flags & FF_PARTNER) && (int32_t)i != img->partner_field)
-      return fail(v, "schema: field %u is flagged as the partner type but is not the partner field", i);
-    if (f->owner == NO_LIST) {
-      if (f->slot >= img->ntop || seen_top[f->slot]) return fail(v, "schema: field %u: slot %u out of range or reused", i, f->slot);
-      seen_top[f->slot] = 1;
-      v->top_class[f->slot] = kind_class(f->kind);
-    } else {
-      if (f->owner >= img->nlists) return fail(v, "schema: field %u: list index out of range", i);
-      if (f->slot >= img->lists[f->owner].width || v->item_class[f->owner][f->slot])
-        return fail(v, "schema: field %u: item slot %u out of range or reused", i, f->slot);
-      if (f->kind == TY_LIST || (f->flags & FF_PARTNER)) return fail(v, "schema: field %u: not allowed in a list", i);
-      v->item_class[f->owner][f->slot] = kind_class(f->kind);
-    }
-  }
-  for (uint32_t l = 0; l < img->nlists; l++)
+  for (uint32_t i = 0; i < img->nfields; i++)
+    if (check_field(v, i)) return -1;
+  v->work += img->nfields;
+  for (uint32_t s = 0; s < img->ntop; s++)
+    if (img->top_field[s] < 0) return fail(v, "schema: record slot %u has no field", s);
+  for (uint32_t l = 0; l < img->nlists; l++) {
+    v->work += img->lists[l].width;
     for (uint32_t s = 0; s < img->lists[l].width; s++)
       if (!v->item_class[l][s]) return fail(v, "schema: list %u: item slot %u has no field", l, s);
+  }
   if (img->partner_field != -1) {
     if (img->partner_field < 0 || (uint32_t)img->partner_field >= img->nfields) return fail(v, "schema: partner field out of range");
     struct img_field *f = &img->fields[img->partner_field];
@@ -139,11 +235,22 @@ static int check_tables(struct vfy *v) {
     struct img_field *f = &img->fields[img->id_field];
     if (f->kind != TY_TEXT || f->owner != NO_LIST) return fail(v, "schema: the id field is not top-level text");
   }
+  return 0;
+}
+
+/* Constants and registers: known types, and values the VM may take as they
+ * are (a date constant is a real calendar date, so date arithmetic never
+ * starts from a day number no record could hold). */
+static int check_consts_and_metrics(struct vfy *v) {
+  struct image *img = v->img;
+  v->work += img->nconsts + img->nmetrics;
   for (uint32_t i = 0; i < img->nconsts; i++) {
     struct img_const *k = &img->consts[i];
     if (!kind_class(k->kind)) return fail(v, "consts: constant %u has unknown type %u", i, k->kind);
     if (k->kind == TY_TEXT && (k->v < 0 || (uint64_t)k->v >= img->nstrs)) return fail(v, "consts: constant %u: string index out of range", i);
     if (k->kind == TY_BOOL && k->v != 0 && k->v != 1) return fail(v, "consts: constant %u: bool is neither 0 nor 1", i);
+    if (k->kind == TY_DATE && k->v != TIER_NONE && (k->v < DATE_MIN || k->v > DATE_MAX))
+      return fail(v, "consts: constant %u: date out of range", i);
     if (k->kind == TY_NUMBER && !num_is_canonical(k->q))
       return fail(v, "consts: constant %u: number out of range or not in lowest terms", i);
   }
@@ -155,7 +262,39 @@ static int check_tables(struct vfy *v) {
     if (m->opt > 1) return fail(v, "metrics: metric %u: optional flag is neither 0 nor 1", i);
     if (m->kind == TY_ENUM && m->ref >= img->nenums) return fail(v, "metrics: metric %u: enum index out of range", i);
   }
+  return 0;
+}
+
+/* A requirement that names a metric or field compared with a constant:
+ * the names exist and the constant has the value's type.  (That the code
+ * does what the metadata says is check_req_meta's, after the code.) */
+static int check_req_table(struct vfy *v, uint32_t i) {
+  struct image *img = v->img;
+  struct img_req *r = &img->reqs[i];
+  if (img->has_debug && !str_ok(img, r->file, false)) return fail(v, "debug: requirement %u: file name index out of range", i);
+  if (!str_ok(img, r->section, true) || !str_ok(img, r->label, true) || !str_ok(img, r->rule, false))
+    return fail(v, "tiers: requirement %u: string index out of range", i);
+  if (r->metric == -1 && r->field == -1) return 0;
+  if (r->metric != -1 && r->field != -1) return fail(v, "tiers: requirement %u: both a metric and a field", i);
+  int kind;
+  if (r->metric != -1) {
+    if (r->metric < 0 || (uint32_t)r->metric >= img->nmetrics) return fail(v, "tiers: requirement %u: metric out of range", i);
+    kind = img->metrics[r->metric].kind;
+  } else {
+    if (r->field < 0 || (uint32_t)r->field >= img->ntop) return fail(v, "tiers: requirement %u: field slot out of range", i);
+    kind = img->fields[img->top_field[r->field]].kind;
+  }
+  if (r->cmp < CMP_EQ || r->cmp > CMP_GE) return fail(v, "tiers: requirement %u: unknown comparison %u", i, r->cmp);
+  if (r->konst >= img->nconsts || img->consts[r->konst].kind != kind)
+    return fail(v, "tiers: requirement %u: constant out of range or of the wrong type", i);
+  return 0;
+}
+
+/* Tiers own consecutive runs of requirements, in order, covering all. */
+static int check_tiers(struct vfy *v) {
+  struct image *img = v->img;
   uint32_t next_req = 0;
+  v->work += img->ntiers + img->nreqs;
   for (uint32_t i = 0; i < img->ntiers; i++) {
     struct img_tier *t = &img->tiers[i];
     if (!str_ok(img, t->name, false)) return fail(v, "tiers: tier %u: name index out of range", i);
@@ -167,51 +306,77 @@ static int check_tables(struct vfy *v) {
     next_req += t->nreq;
   }
   if (next_req != img->nreqs) return fail(v, "tiers: %u requirements belong to no tier", img->nreqs - next_req);
-  for (uint32_t i = 0; i < img->nreqs; i++) {
-    struct img_req *r = &img->reqs[i];
-    if (img->has_debug && !str_ok(img, r->file, false)) return fail(v, "debug: requirement %u: file name index out of range", i);
-    if (!str_ok(img, r->section, true) || !str_ok(img, r->label, true) || !str_ok(img, r->rule, false))
-      return fail(v, "tiers: requirement %u: string index out of range", i);
-    if (r->metric != -1 && r->field != -1) return fail(v, "tiers: requirement %u: both a metric and a field", i);
-    if (r->metric != -1 || r->field != -1) {
-      int kind;
-      if (r->metric != -1) {
-        if (r->metric < 0 || (uint32_t)r->metric >= img->nmetrics) return fail(v, "tiers: requirement %u: metric out of range", i);
-        kind = img->metrics[r->metric].kind;
-      } else {
-        if (r->field < 0 || (uint32_t)r->field >= img->ntop || !v->top_class[r->field])
-          return fail(v, "tiers: requirement %u: field slot out of range", i);
-        kind = img->fields[img_top_field(img, (uint32_t)r->field)].kind;
-      }
-      if (r->cmp < CMP_EQ || r->cmp > CMP_GE) return fail(v, "tiers: requirement %u: unknown comparison %u", i, r->cmp);
-      if (r->konst >= img->nconsts || img->consts[r->konst].kind != kind)
-        return fail(v, "tiers: requirement %u: constant out of range or of the wrong type", i);
-    }
+  for (uint32_t i = 0; i < img->nreqs; i++)
+    if (check_req_table(v, i)) return -1;
+  return 0;
+}
+
+/* ---- stacks of classes ------------------------------------------------------------- */
+
+static uint32_t node_slot(const struct vfy *v, uint32_t parent, char cls) {
+  uint64_t h = ((uint64_t)parent << 8 | (uint8_t)cls) * 0x9E3779B97F4A7C15ull;
+  return (uint32_t)(h >> 32) & (v->ntabcap - 1);
+}
+
+/* Double the intern table (and the node array) when half full. */
+static int nodes_grow(struct vfy *v) {
+  if (2 * (v->nnodes + 1) <= v->ntabcap && v->nnodes < v->capnodes) return 0;
+  uint32_t cap = v->ntabcap ? 2 * v->ntabcap : 256;
+  struct snode *n = arena_alloc(&v->img->ar, sizeof *n * cap);
+  uint32_t *t = arena_alloc(&v->img->ar, sizeof *t * cap);
+  if (!n || !t) return oom(v);
+  if (v->nnodes) memcpy(n, v->nodes, sizeof *n * v->nnodes);
+  v->nodes = n;
+  v->capnodes = cap;
+  v->ntab = t;
+  v->ntabcap = cap;
+  for (uint32_t i = 1; i < v->nnodes; i++) { /* node 0, the empty stack, is never looked up */
+    uint32_t s = node_slot(v, n[i].parent, n[i].cls);
+    while (t[s]) s = (s + 1) & (cap - 1), v->work++;
+    t[s] = i + 1;
   }
+  v->work += v->nnodes;
   return 0;
 }
 
-uint32_t img_top_field(const struct image *img, uint32_t slot) {
-  for (uint32_t f = 0; f < img->nfields; f++)
-    if (img->fields[f].owner == NO_LIST && img->fields[f].slot == slot) return f;
-  return 0;
+/* The stack `stk` with `cls` pushed; 0 (the empty stack, never a push's
+ * result) when out of memory. */
+static uint32_t stk_push(struct vfy *v, uint32_t stk, char cls) {
+  if (nodes_grow(v)) return 0;
+  uint32_t s = node_slot(v, stk, cls);
+  for (; v->ntab[s]; s = (s + 1) & (v->ntabcap - 1)) {
+    const struct snode *n = &v->nodes[v->ntab[s] - 1];
+    v->work++;
+    if (n->parent == stk && n->cls == cls) return v->ntab[s] - 1;
+  }
+  uint32_t i = v->nnodes++;
+  v->nodes[i] = (struct snode){stk, v->nodes[stk].depth + 1, cls};
+  v->ntab[s] = i + 1;
+  return i;
 }
 
-static uint32_t rd32(const uint8_t *q) {
-  return (uint32_t)q[0] | (uint32_t)q[1] << 8 | (uint32_t)q[2] << 16 | (uint32_t)q[3] << 24;
+static uint32_t depth_of(const struct vfy *v, uint32_t stk) { return v->nodes[stk].depth; }
+
+/* The class k values below the top (k = 0: the top). */
+static char cls_at(const struct vfy *v, uint32_t stk, uint32_t k) {
+  while (k--) stk = v->nodes[stk].parent;
+  return v->nodes[stk].cls;
 }
+
+/* ---- control flow --------------------------------------------------------------------- */
 
 /* Mark instruction starts; reject unknown opcodes and cut-off operands. */
 static int decode_all(struct vfy *v) {
   struct image *img = v->img;
   v->boundary = arena_alloc(&img->ar, (size_t)img->codelen + 1);
   v->reached = arena_alloc(&img->ar, (size_t)img->codelen + 1);
-  if (!v->boundary || !v->reached) return fail(v, "out of memory");
-  uint32_t pc = 0;
-  while (pc < img->codelen) {
+  v->pend_at = arena_alloc(&img->ar, sizeof(uint32_t) * ((size_t)img->codelen + 1));
+  if (!v->boundary || !v->reached || !v->pend_at) return oom(v);
+  for (uint32_t pc = 0; pc < img->codelen;) {
     uint8_t op = img->code[pc];
+    v->work++;
     if (op >= OP__COUNT) return fail(v, "code at offset %u: unknown opcode %u", pc, op);
-    uint32_t len = 1 + 4 * (uint32_t)op_noperands(op_info[op].fmt);
+    uint32_t len = op_size(op);
     if (len > img->codelen - pc) return fail(v, "code at offset %u: %s is cut off by the end of the code", pc, op_info[op].name);
     v->boundary[pc] = 1;
     pc += len;
@@ -219,204 +384,377 @@ static int decode_all(struct vfy *v) {
   return 0;
 }
 
-static struct pend *pend_find(struct vfy *v, uint32_t pc) {
-  for (uint32_t i = 0; i < v->npend; i++)
-    if (v->pend[i].pc == pc) return &v->pend[i];
-  return NULL;
-}
-
-/* Record the state flowing to a forward target, or check it against the
- * state already recorded there. */
-static int pend_add(struct vfy *v, uint32_t from, uint32_t to, uint32_t depth, const char *cls) {
-  struct pend *p = pend_find(v, to);
-  if (p) {
-    if (p->depth != depth || memcmp(p->cls, cls, depth) != 0)
-      return fail(v, "code at offset %u: the jump to %u arrives with a different stack (depth %u vs %u)", from, to, depth, p->depth);
+/* Record the state flowing from `from` to the forward target `to`, or join
+ * it with the state already recorded there: the stacks must agree, and a
+ * set counts as emptied only if it is emptied on both paths. */
+static int pend_add(struct vfy *v, struct seg *s, uint32_t from, uint32_t to, struct state st) {
+  v->work++;
+  if (to > s->max_target) s->max_target = to;
+  uint32_t i = v->pend_at[to];
+  if (i) {
+    struct pend *p = &v->pend[i - 1];
+    if (p->st.stk != st.stk)
+      return fail(v, "code at offset %u: the jump to %u arrives with a different stack (depth %u vs %u)", from, to,
+                  depth_of(v, st.stk), depth_of(v, p->st.stk));
+    p->st.cleared &= st.cleared;
+    if (from < p->from) p->from = from;
     return 0;
   }
   if (v->npend == v->cappend) {
     uint32_t cap = v->cappend ? v->cappend * 2 : 16;
     struct pend *q = arena_alloc(&v->img->ar, sizeof *q * cap);
-    if (!q) return fail(v, "out of memory");
-    if (v->pend) memcpy(q, v->pend, sizeof *q * v->npend);
+    if (!q) return oom(v);
+    if (v->npend) memcpy(q, v->pend, sizeof *q * v->npend);
+    v->work += v->npend;
     v->pend = q;
     v->cappend = cap;
   }
-  p = &v->pend[v->npend++];
-  p->pc = to;
-  p->depth = (uint16_t)depth;
-  memcpy(p->cls, cls, depth);
+  v->pend[v->npend] = (struct pend){st, from};
+  v->pend_at[to] = ++v->npend;
   return 0;
 }
 
-enum seg { SEG_REVIEW, SEG_METRICS, SEG_RULE };
+/* Before an instruction: join the state recorded by jumps to it with the
+ * state falling through.  An instruction no path reaches is refused, and
+ * so is a jump from before a loop into its body. */
+static int join_at(struct vfy *v, struct seg *s, uint32_t pc) {
+  uint32_t i = v->pend_at[pc];
+  if (i) {
+    const struct pend *p = &v->pend[i - 1];
+    if (s->loop_list >= 0 && p->from < s->loop_pc)
+      return fail(v, "code at offset %u: a jump enters the loop body at %u", p->from, pc);
+    if (s->live && p->st.stk != s->st.stk) return fail(v, "code at offset %u: paths join with different stacks", pc);
+    s->st.cleared = s->live ? s->st.cleared & p->st.cleared : p->st.cleared;
+    s->st.stk = p->st.stk;
+    s->live = true;
+  }
+  if (!s->live) return fail(v, "code at offset %u: unreachable instruction", pc);
+  return 0;
+}
 
-/* Abstract interpretation of one segment: forward only, so one pass in pc
- * order sees every predecessor of an instruction before the instruction. */
-static int check_segment(struct vfy *v, uint32_t entry, enum seg kind, const char *what) {
+/* A forward jump target: a later instruction of the same segment, and
+ * inside the open loop's body (up to its NEXT) when there is one. */
+static int check_target(struct vfy *v, const struct seg *s, const struct insn *in, uint32_t to) {
+  struct image *img = v->img;
+  if (to <= in->pc || to >= img->codelen || !v->boundary[to])
+    return fail(v, "code at offset %u: jump target %u is not a later instruction", in->pc, to);
+  if (s->loop_list >= 0 && to > s->loop_end - 9) return fail(v, "code at offset %u: jump out of a loop body", in->pc);
+  return 0;
+}
+
+/* LOOP opens a loop over one list: it does not nest, its end is just past a
+ * NEXT that names the same list and goes back to the body, and the body
+ * must leave the stack as LOOP found it (checked at NEXT). */
+static int check_loop_open(struct vfy *v, struct seg *s, const struct insn *in) {
+  struct image *img = v->img;
+  uint32_t a = in->a, b = in->b, next = in->next;
+  if (s->loop_list >= 0) return fail(v, "code at offset %u: loops may not nest", in->pc);
+  if (s->kind == SEG_REVIEW) return fail(v, "review rule: loops over lists are not allowed here");
+  if (a >= img->nlists) return fail(v, "code at offset %u: list %u out of range", in->pc, a);
+  if (b <= next || b > img->codelen || (b < img->codelen && !v->boundary[b]) || b - next < 9)
+    return fail(v, "code at offset %u: loop end %u is not a later instruction", in->pc, b);
+  if (img->code[b - 9] != OP_NEXT || !v->boundary[b - 9] || rd32(img->code + b - 8) != a || rd32(img->code + b - 4) != next)
+    return fail(v, "code at offset %u: loop does not end with its NEXT", in->pc);
+  s->loop_list = (int)a;
+  s->loop_pc = in->pc;
+  s->loop_body = next;
+  s->loop_end = b;
+  s->loop_st = s->st;
+  return pend_add(v, s, in->pc, b, s->st); /* an empty list skips the body */
+}
+
+static int check_loop_close(struct vfy *v, struct seg *s, const struct insn *in) {
+  if (s->loop_list < 0 || (uint32_t)s->loop_list != in->a || in->b != s->loop_body || in->next != s->loop_end)
+    return fail(v, "code at offset %u: NEXT does not close the open loop", in->pc);
+  if (s->st.stk != s->loop_st.stk) return fail(v, "code at offset %u: the loop body changes the stack", in->pc);
+  s->loop_list = -1;
+  return 0;
+}
+
+/* ---- one instruction ---------------------------------------------------------------------- */
+
+/* Operands that name something: a constant, a slot, a register, a set, a
+ * duration.  Each must exist; the class a push takes from it is returned in
+ * *named (0 when the operand names no value). */
+static int check_operands(struct vfy *v, const struct seg *s, const struct insn *in, char *named) {
+  struct image *img = v->img;
+  uint32_t a = in->a;
+  *named = 0;
+  switch (in->oi->fmt) {
+  case K: case K_JMP:
+    if (a >= img->nconsts) return fail(v, "code at offset %u: constant %u out of range (%u constants)", in->pc, a, img->nconsts);
+    *named = kind_class(img->consts[a].kind);
+    return 0;
+  case FLD:
+    if (a >= img->ntop) return fail(v, "code at offset %u: record slot %u out of range", in->pc, a);
+    *named = v->top_class[a];
+    if (!*named) return fail(v, "code at offset %u: record slot %u holds no value", in->pc, a);
+    return 0;
+  case ITM:
+    if (s->loop_list < 0) return fail(v, "code at offset %u: ITEM outside a loop", in->pc);
+    if (a >= img->lists[s->loop_list].width) return fail(v, "code at offset %u: item slot %u out of range", in->pc, a);
+    *named = v->item_class[s->loop_list][a];
+    return 0;
+  case MET: case MET_JMP:
+    if (a >= img->nmetrics) return fail(v, "code at offset %u: metric %u out of range", in->pc, a);
+    *named = kind_class(img->metrics[a].kind);
+    return 0;
+  case SET:
+    if (a >= MAX_DSETS) return fail(v, "code at offset %u: distinct set %u out of range (%d sets)", in->pc, a, MAX_DSETS);
+    if (a + 1 > img->nsets) img->nsets = a + 1;
+    return 0;
+  case MON: case DAY:
+    /* durations are bounded so that date arithmetic stays far from int64's
+     * limits (the VM clamps its results to real dates) */
+    if ((int32_t)a < -1200000 || (int32_t)a > 1200000) return fail(v, "code at offset %u: duration %d out of range", in->pc, (int32_t)a);
+    return 0;
+  }
+  return 0;
+}
+
+/* Registers: the register's class is what the opcode's reg column asks;
+ * only the metric block writes registers, and the review rule, which runs
+ * before it, reads none. */
+static int check_register(struct vfy *v, const struct seg *s, const struct insn *in, char reg_cls, struct state before) {
+  char want = in->oi->reg;
+  if (want == '-') return 0;
+  if (s->kind == SEG_REVIEW) return fail(v, "code at offset %u: the review rule reads a register", in->pc);
+  bool writes = in->oi->fmt == MET && !in->oi->pushes; /* METRIC, METRIC_F and JFR read */
+  if (writes && s->kind != SEG_METRICS)
+    return fail(v, "code at offset %u: %s writes a register outside the metric block", in->pc, in->oi->name);
+  if (want == '=') want = cls_at(v, before.stk, 0); /* the popped value's */
+  if (want != 'A' && want != reg_cls)
+    return fail(v, "code at offset %u: %s needs a register of class %c, m%u is %c", in->pc, in->oi->name, want, in->a, reg_cls);
+  return 0;
+}
+
+/* Does class `have` fit the opcode's `want`?  An X operand fixes the class
+ * of the instruction's other X operands (*x, 0 until then); A is any class
+ * of the 64-bit stack, so not F, whose values live in the number stack. */
+static bool class_fits(char want, char have, char *x) {
+  if (want == 'A') return have != 'F';
+  if (want != 'X') return want == have;
+  if (have != 'I' && have != 'B' && have != 'D') return false;
+  if (*x && *x != have) return false;
+  *x = have;
+  return true;
+}
+
+/* The stack effect: the popped values have the classes the opcode lists,
+ * the pushed value gets its class, the depth stays within MAX_STACK. */
+static int check_stack(struct vfy *v, struct seg *s, const struct insn *in, char named) {
+  const struct opinfo *oi = in->oi;
+  uint32_t depth = depth_of(v, s->st.stk);
+  if (depth < oi->pops) return fail(v, "code at offset %u: %s needs %u values, the stack has %u", in->pc, oi->name, oi->pops, depth);
+  char x = 0;
+  uint32_t stk = s->st.stk;
+  for (uint32_t k = oi->pops; k-- > 0;) { /* in[] lists the popped values bottom first */
+    char have = v->nodes[stk].cls;
+    if (!class_fits(oi->in[k], have, &x))
+      return fail(v, "code at offset %u: %s expects %c values, finds %c", in->pc, oi->name, oi->in[k], have);
+    stk = v->nodes[stk].parent;
+  }
+  /* a comparison with a constant: the constant has the value's class */
+  if ((oi->fmt == K_JMP || (oi->fmt == K && op_cmp(in->op))) && !class_fits('X', named, &x))
+    return fail(v, "code at offset %u: %s compares a %c value with a %c constant", in->pc, oi->name, x, named);
+  if (oi->pushes) {
+    char out = oi->out;
+    bool names = oi->fmt == K || oi->fmt == FLD || oi->fmt == ITM || oi->fmt == MET;
+    /* what a constant, field or register holds is pushed by the plain
+     * instruction, or by the _F one when it is a number: each stack gets
+     * only its own values */
+    if (names && (out == 'F') != (named == 'F'))
+      return fail(v, "code at offset %u: %s cannot push a value of class %c", in->pc, oi->name, named);
+    if (out == 'K' || out == 'R' || out == 'M') out = named;
+    else if (out == 'X') out = x;
+    if (depth - oi->pops >= MAX_STACK) return fail(v, "code at offset %u: stack deeper than %d", in->pc, MAX_STACK);
+    stk = stk_push(v, stk, out);
+    if (!stk) return -1;
+    if (depth_of(v, stk) > v->img->max_stack) v->img->max_stack = depth_of(v, stk);
+  }
+  s->st.stk = stk;
+  return 0;
+}
+
+/* Distinct-value sets: emptied outside loops, filled inside them, read
+ * outside them, and read or filled only after being emptied on every path
+ * through this segment - never holding a value left from another record. */
+static int check_set(struct vfy *v, struct seg *s, const struct insn *in) {
+  uint8_t op = in->op;
+  if (in->oi->fmt != SET) return 0;
+  bool in_loop = s->loop_list >= 0;
+  if ((op == OP_DADD || op == OP_DADD_S) && !in_loop) return fail(v, "code at offset %u: %s outside a loop", in->pc, in->oi->name);
+  if ((op == OP_DCLEAR || op == OP_DSIZE) && in_loop) return fail(v, "code at offset %u: %s inside a loop", in->pc, in->oi->name);
+  if (op == OP_DCLEAR) s->st.cleared |= (uint64_t)1 << in->a;
+  else if (!(s->st.cleared >> in->a & 1))
+    return fail(v, "code at offset %u: %s uses set s%u before DCLEAR on some path", in->pc, in->oi->name, in->a);
+  return 0;
+}
+
+/* Where control goes after the instruction: jump targets get the state
+ * (for ANDJ/ORJ the tested value is kept on the jump and popped on the
+ * fall-through), JUMP and the segment's end stop the fall-through. */
+static int check_flow(struct vfy *v, struct seg *s, const struct insn *in) {
+  switch (in->oi->fmt) {
+  case JMP:
+    if (check_target(v, s, in, in->a)) return -1;
+    if (in->op == OP_ANDJ || in->op == OP_ORJ) {
+      if (pend_add(v, s, in->pc, in->a, s->st)) return -1;
+      s->st.stk = v->nodes[s->st.stk].parent; /* fall-through pops the tested value */
+      return 0;
+    }
+    if (pend_add(v, s, in->pc, in->a, s->st)) return -1;
+    if (in->op == OP_JUMP) s->live = false;
+    return 0;
+  case K_JMP: case MET_JMP:
+    if (check_target(v, s, in, in->b)) return -1;
+    return pend_add(v, s, in->pc, in->b, s->st);
+  case LST_JMP:
+    return check_loop_open(v, s, in);
+  case LST_BACK:
+    return check_loop_close(v, s, in);
+  }
+  return 0;
+}
+
+/* RET ends a rule with one value of the segment's result class; END ends
+ * the metric block with an empty stack; neither inside a loop. */
+static int check_end(struct vfy *v, struct seg *s, const struct insn *in, struct state before) {
+  if (in->op != OP_RET && in->op != OP_END) return 0;
+  uint32_t depth = depth_of(v, s->st.stk);
+  if (in->op == OP_END && s->kind != SEG_METRICS) return fail(v, "code at offset %u: END outside the metric block", in->pc);
+  if (in->op == OP_RET && s->kind == SEG_METRICS) return fail(v, "code at offset %u: RET in the metric block", in->pc);
+  if (in->op == OP_RET && depth != 0) return fail(v, "code at offset %u: RET leaves %u values on the stack", in->pc, depth);
+  if (in->op == OP_END && depth != 0) return fail(v, "code at offset %u: END with %u values on the stack", in->pc, depth);
+  if (in->op == OP_RET) {
+    /* the driver takes a requirement's value as a bool and the review
+     * rule's as the evaluation date: anything else would be misread */
+    char want = s->kind == SEG_REVIEW ? 'D' : 'B', got = v->nodes[before.stk].cls;
+    if (got != want)
+      return fail(v, "code at offset %u: %s must give a %s, gives class %c", in->pc, s->what, want == 'D' ? "date" : "bool", got);
+  }
+  if (s->loop_list >= 0) return fail(v, "code at offset %u: segment ends inside a loop", in->pc);
+  s->live = false;
+  return 0;
+}
+
+static void decode_at(const struct image *img, uint32_t pc, struct insn *in) {
+  in->pc = pc;
+  in->op = img->code[pc];
+  in->oi = &op_info[in->op];
+  in->next = pc + op_size(in->op);
+  int no = op_noperands(in->oi->fmt);
+  in->a = no >= 1 ? rd32(img->code + pc + 1) : 0;
+  in->b = no >= 2 ? rd32(img->code + pc + 5) : 0;
+}
+
+/* Abstract interpretation of one segment: forward only (but for NEXT, which
+ * the loop rules cover), so one pass in offset order sees every predecessor
+ * of an instruction before the instruction.  The segment ends at a RET or
+ * END that no pending jump goes past. */
+static int check_segment(struct vfy *v, uint32_t entry, enum seg_kind kind, const char *what) {
   struct image *img = v->img;
   if (entry >= img->codelen || !v->boundary[entry]) return fail(v, "%s: entry offset %u is not an instruction", what, entry);
-  v->npend = 0;
-  char cls[MAX_STACK + 2];
-  uint32_t depth = 0;
-  bool live = true;
-  int loop_list = -1;
-  uint32_t loop_body = 0, loop_end = 0, loop_depth = 0;
-  char loop_cls[MAX_STACK];
-  uint32_t cleared = 0; /* distinct sets emptied so far in this segment */
-  uint32_t max_pend = 0;
+  struct seg s = {.kind = kind, .what = what, .live = true, .loop_list = -1};
   for (uint32_t pc = entry; pc < img->codelen;) {
-    struct pend *p = pend_find(v, pc);
-    if (p) {
-      if (live && (p->depth != depth || memcmp(p->cls, cls, depth) != 0))
-        return fail(v, "code at offset %u: paths join with different stacks", pc);
-      depth = p->depth;
-      memcpy(cls, p->cls, depth);
-      live = true;
-    }
-    if (!live) return fail(v, "code at offset %u: unreachable instruction", pc);
-    uint8_t op = img->code[pc];
+    struct insn in;
+    if (v->reached[pc]) return fail(v, "code at offset %u: %s shares code with another segment", pc, what);
     v->reached[pc] = 1;
+    v->work++;
+    if (join_at(v, &s, pc)) return -1;
+    decode_at(img, pc, &in);
     /* the cost bound: every instruction once, a loop body once per item */
-    if (loop_list >= 0) v->cost_per[loop_list]++;
+    if (s.loop_list >= 0) v->cost_per[s.loop_list]++;
     else v->cost_base++;
-    const struct opinfo *oi = &op_info[op];
-    uint32_t a = 0, b = 0, next = pc + 1 + 4 * (uint32_t)op_noperands(oi->fmt);
-    if (op_noperands(oi->fmt) >= 1) a = rd32(img->code + pc + 1);
-    if (op_noperands(oi->fmt) >= 2) b = rd32(img->code + pc + 5);
-    if (oi->fmt == MET && a >= img->nmetrics) return fail(v, "code at offset %u: metric %u out of range", pc, a);
-    if (depth < oi->pops) return fail(v, "code at offset %u: %s needs %u values, the stack has %u", pc, oi->name, oi->pops, depth);
-    /* classes of the operands */
-    for (uint32_t k = 0; k < oi->pops; k++) {
-      char have = cls[depth - 1 - k], want = oi->in;
-      /* a register write: the value's class is the register's, and the
-       * op's own (SUMR_F into a money register is refused) */
-      if (oi->fmt == MET && oi->pops == 1) {
-        want = kind_class(a < img->nmetrics ? img->metrics[a].kind : 0);
-        if ((oi->in == 'I' || oi->in == 'F' || oi->in == 'S') && oi->in != want) return fail(v, "code at offset %u: %s on a register of class %c", pc, oi->name, want);
-        if (oi->in == 'M' && want == 'F') return fail(v, "code at offset %u: %s on a register of class F", pc, oi->name);
-      }
-      if (want == 'A' && have == 'F') return fail(v, "code at offset %u: %s cannot take a value of class F", pc, oi->name);
-      if (want != 'A' && want != '-' && have != want)
-        return fail(v, "code at offset %u: %s expects %c values, finds %c", pc, oi->name, want, have);
-    }
-    if ((op >= OP_CNT && op <= OP_ALL) && cls[depth - 1] != cls[depth - 2] && op != OP_CNT && op != OP_ANY && op != OP_ALL)
-      return fail(v, "code at offset %u: accumulator and value differ in class", pc);
-    char out = oi->out;
-    switch (oi->fmt) {
-    case K:
-      if (a >= img->nconsts) return fail(v, "code at offset %u: constant %u out of range (%u constants)", pc, a, img->nconsts);
-      if (op == OP_PUSH || op == OP_PUSH_F) {
-        if (pushed_class(v, pc, oi, kind_class(img->consts[a].kind), &out)) return -1;
-      } else if (kind_class(img->consts[a].kind) != 'I') return fail(v, "code at offset %u: %s needs an integer constant", pc, oi->name);
-      break;
-    case FLD:
-      if (a >= img->ntop || !v->top_class[a]) return fail(v, "code at offset %u: record slot %u out of range", pc, a);
-      if (pushed_class(v, pc, oi, v->top_class[a], &out)) return -1;
-      break;
-    case ITM:
-      if (loop_list < 0) return fail(v, "code at offset %u: ITEM outside a loop", pc);
-      if (a >= img->lists[loop_list].width) return fail(v, "code at offset %u: item slot %u out of range", pc, a);
-      if (pushed_class(v, pc, oi, v->item_class[loop_list][a], &out)) return -1;
-      break;
-    case MET:
-      if (a >= img->nmetrics) return fail(v, "code at offset %u: metric %u out of range", pc, a);
-      /* the review rule runs before the metric block: no register has a value yet */
-      if (kind == SEG_REVIEW) return fail(v, "code at offset %u: the review rule reads a register", pc);
-      if ((oi->pops == 1 || op == OP_INCR) && kind != SEG_METRICS)
-        return fail(v, "code at offset %u: %s writes a register outside the metric block", pc, oi->name);
-      if (op == OP_INCR && kind_class(img->metrics[a].kind) != 'I') return fail(v, "code at offset %u: INCR needs an integer register", pc);
-      if ((op == OP_METRIC || op == OP_METRIC_F) && pushed_class(v, pc, oi, kind_class(img->metrics[a].kind), &out))
-        return -1;
-      break;
-    case SET:
-      if (a >= MAX_DSETS) return fail(v, "code at offset %u: distinct set %u out of range (%d sets)", pc, a, MAX_DSETS);
-      if (a + 1 > img->nsets) img->nsets = a + 1;
-      /* a set is read only after this segment emptied it: never a value
-       * left from another record */
-      if (op == OP_DCLEAR) cleared |= 1u << a;
-      else if (!(cleared >> a & 1)) return fail(v, "code at offset %u: %s uses set s%u before DCLEAR", pc, oi->name, a);
-      break;
-    case MON: case DAY:
-      if ((int32_t)a < -1200000 || (int32_t)a > 1200000) return fail(v, "code at offset %u: duration %d out of range", pc, (int32_t)a);
-      break;
-    case JMP:
-      if (a <= pc || a >= img->codelen || !v->boundary[a]) return fail(v, "code at offset %u: jump target %u is not a later instruction", pc, a);
-      if (loop_list >= 0 && a > loop_end - 9) return fail(v, "code at offset %u: jump out of a loop body", pc);
-      break;
-    case K_JMP: case MET_JMP:
-      if (oi->fmt == MET_JMP && kind == SEG_REVIEW) return fail(v, "code at offset %u: the review rule reads a register", pc);
-      if (oi->fmt == K_JMP && (a >= img->nconsts || kind_class(img->consts[a].kind) != 'I'))
-        return fail(v, "code at offset %u: %s needs an integer constant", pc, oi->name);
-      if (oi->fmt == MET_JMP && (a >= img->nmetrics || kind_class(img->metrics[a].kind) != 'I'))
-        return fail(v, "code at offset %u: %s needs an integer register", pc, oi->name);
-      if (b <= pc || b >= img->codelen || !v->boundary[b]) return fail(v, "code at offset %u: jump target %u is not a later instruction", pc, b);
-      if (loop_list >= 0 && b > loop_end - 9) return fail(v, "code at offset %u: jump out of a loop body", pc);
-      break;
-    case LST_JMP:
-      if (loop_list >= 0) return fail(v, "code at offset %u: loops may not nest", pc);
-      if (a >= img->nlists) return fail(v, "code at offset %u: list %u out of range", pc, a);
-      if (b <= next || b > img->codelen || (b < img->codelen && !v->boundary[b]) || b - next < 9)
-        return fail(v, "code at offset %u: loop end %u is not a later instruction", pc, b);
-      if (img->code[b - 9] != OP_NEXT || !v->boundary[b - 9] || rd32(img->code + b - 8) != a || rd32(img->code + b - 4) != next)
-        return fail(v, "code at offset %u: loop does not end with its NEXT", pc);
-      for (uint32_t i = 0; i < v->npend; i++)
-        if (v->pend[i].pc > pc && v->pend[i].pc < b) return fail(v, "code at offset %u: a jump enters the loop body at %u", pc, v->pend[i].pc);
-      loop_list = (int)a;
-      loop_body = next;
-      loop_end = b;
-      loop_depth = depth;
-      memcpy(loop_cls, cls, depth);
-      break;
-    case LST_BACK:
-      if (loop_list < 0 || (uint32_t)loop_list != a || b != loop_body || next != loop_end)
-        return fail(v, "code at offset %u: NEXT does not close the open loop", pc);
-      if (depth != loop_depth || memcmp(cls, loop_cls, depth) != 0)
-        return fail(v, "code at offset %u: the loop body changes the stack", pc);
-      loop_list = -1;
-      break;
-    }
-    if ((op == OP_DADD || op == OP_DADD_S) && loop_list < 0) return fail(v, "code at offset %u: %s outside a loop", pc, oi->name);
-    if ((op == OP_DCLEAR || op == OP_DSIZE) && loop_list >= 0) return fail(v, "code at offset %u: %s inside a loop", pc, oi->name);
-    if (op == OP_ANDJ || op == OP_ORJ) {
-      /* the kept value flows to the target */
-      if (pend_add(v, pc, a, depth, cls)) return -1;
-    }
-    depth -= oi->pops;
-    if (oi->pushes) {
-      if (depth >= MAX_STACK) return fail(v, "code at offset %u: stack deeper than %d", pc, MAX_STACK);
-      if (out == 'K' || out == 'R' || out == 'M' || out == '-') return fail(v, "code at offset %u: bad result class", pc);
-      cls[depth++] = out;
-      if (depth > img->max_stack) img->max_stack = depth;
-    }
-    if (op == OP_ANDJ || op == OP_ORJ) { /* fall-through pops the tested value */
-      depth--;
-    }
-    if (oi->fmt == K_JMP || oi->fmt == MET_JMP) {
-      if (pend_add(v, pc, b, depth, cls)) return -1;
-    }
-    if (op == OP_JUMP || op == OP_JUMPF) {
-      if (pend_add(v, pc, a, depth, cls)) return -1;
-      if (op == OP_JUMP) live = false;
-    }
-    if (op == OP_LOOP) {
-      if (pend_add(v, pc, b, depth, cls)) return -1;
-    }
-    for (uint32_t i = 0; i < v->npend; i++)
-      if (v->pend[i].pc > max_pend) max_pend = v->pend[i].pc;
-    if (op == OP_RET || op == OP_END) {
-      if (op == OP_END && kind != SEG_METRICS) return fail(v, "code at offset %u: END outside the metric block", pc);
-      if (op == OP_RET && kind == SEG_METRICS) return fail(v, "code at offset %u: RET in the metric block", pc);
-      if (op == OP_RET && depth != 0) return fail(v, "code at offset %u: RET leaves %u values on the stack", pc, depth);
-      if (op == OP_END && depth != 0) return fail(v, "code at offset %u: END with %u values on the stack", pc, depth);
-      if (op == OP_RET && cls[0] != 'I') return fail(v, "code at offset %u: %s must give a bool or date", pc, what);
-      if (loop_list >= 0) return fail(v, "code at offset %u: segment ends inside a loop", pc);
-      live = false;
-      if (max_pend < next) return 0;
-    }
-    pc = next;
+    struct state before = s.st;
+    char named;
+    if (check_operands(v, &s, &in, &named) || check_stack(v, &s, &in, named) || check_register(v, &s, &in, named, before) ||
+        check_set(v, &s, &in) || check_flow(v, &s, &in) || check_end(v, &s, &in, before))
+      return -1;
+    if (!s.live && (in.op == OP_RET || in.op == OP_END) && s.max_target < in.next) return 0;
+    pc = in.next;
   }
   return fail(v, "%s: runs off the end of the code", what);
+}
+
+/* ---- requirement metadata ------------------------------------------------------------------ */
+
+static bool same_const(const struct image *img, uint32_t k1, uint32_t k2) {
+  const struct img_const *a = &img->consts[k1], *b = &img->consts[k2];
+  if (a->kind != b->kind) return false;
+  if (a->kind == TY_NUMBER) return a->q.n == b->q.n && a->q.d == b->q.d; /* both canonical */
+  return a->v == b->v;
+}
+
+static bool is_push(const struct insn *in) { return in->op == OP_PUSH || in->op == OP_PUSH_F; }
+
+/* Does instruction `in` push the value the metadata names? */
+static bool is_value(const struct img_req *r, const struct insn *in) {
+  return (r->metric >= 0 && (in->op == OP_METRIC || in->op == OP_METRIC_F) && in->a == (uint32_t)r->metric) ||
+         (r->field >= 0 && (in->op == OP_FIELD || in->op == OP_FIELD_F) && in->a == (uint32_t)r->field);
+}
+
+static int flipped(int cmp) {
+  static const int f[] = {0, CMP_EQ, CMP_NE, CMP_GT, CMP_GE, CMP_LT, CMP_LE};
+  return f[cmp];
+}
+
+/* The explanations and the gap take a requirement's `metric CMP constant`
+ * from its metadata, so the metadata must be what the code computes: one of
+ *   VALUE CMPK k RET | VALUE PUSH k CMP RET | PUSH k VALUE CMP RET (flipped)
+ *   | VALUE RET (a bool compared with true),
+ * where VALUE is METRIC or FIELD (or their _F forms) of the named register
+ * or slot, and PUSH pushes a constant equal to the named one. */
+static int check_req_meta(struct vfy *v, uint32_t q) {
+  struct image *img = v->img;
+  const struct img_req *r = &img->reqs[q];
+  if (r->metric < 0 && r->field < 0) return 0;
+  struct insn in[4];
+  int n = 0;
+  for (uint32_t pc = r->code; n < 4; pc = in[n++].next) {
+    decode_at(img, pc, &in[n]);
+    if (in[n].op == OP_RET) break;
+  }
+  v->work += (uint64_t)n;
+  bool ok = false;
+  if (n == 1 && is_value(r, &in[0]))
+    ok = r->cmp == CMP_EQ && img->consts[r->konst].kind == TY_BOOL && img->consts[r->konst].v == 1;
+  else if (n == 2 && is_value(r, &in[0]))
+    ok = in[1].oi->fmt == K && op_cmp(in[1].op) == r->cmp && same_const(img, in[1].a, r->konst);
+  else if (n == 3 && op_cmp(in[2].op) && in[2].oi->pops == 2) {
+    if (is_value(r, &in[0]) && is_push(&in[1]))
+      ok = op_cmp(in[2].op) == r->cmp && same_const(img, in[1].a, r->konst);
+    else if (is_push(&in[0]) && is_value(r, &in[1]))
+      ok = op_cmp(in[2].op) == flipped(r->cmp) && same_const(img, in[0].a, r->konst);
+  }
+  if (!ok) return fail(v, "tiers: requirement %u: its metric, comparison and constant do not describe its code", q);
+  return 0;
+}
+
+/* ---- the whole image ------------------------------------------------------------------------ */
+
+static int check_code(struct vfy *v, uint64_t *review) {
+  struct image *img = v->img;
+  if (decode_all(v) || nodes_grow(v)) return -1;
+  v->nodes[0] = (struct snode){0, 0, 0}; /* the empty stack */
+  v->nnodes = 1;
+  if (img->review_code != NO_STR) {
+    if (check_segment(v, img->review_code, SEG_REVIEW, "review rule")) return -1;
+    *review = v->cost_base;
+    v->cost_base = 0;
+  }
+  if (check_segment(v, img->metric_code, SEG_METRICS, "metric block")) return -1;
+  for (uint32_t i = 0; i < img->nreqs; i++) {
+    char what[48];
+    snprintf(what, sizeof what, "requirement %u", i);
+    if (check_segment(v, img->reqs[i].code, SEG_RULE, what) || check_req_meta(v, i)) return -1;
+  }
+  /* code no segment reaches was never checked: refuse it, since the VM's
+   * decoder and the disassembler read every instruction */
+  for (uint32_t pc = 0; pc < img->codelen; pc++)
+    if (v->boundary[pc] && !v->reached[pc]) return fail(v, "code at offset %u: no segment reaches this instruction", pc);
+  v->work += img->codelen;
+  return 0;
 }
 
 /* Verify img.  The cost bound (SPEC 4.5) is the review rule once plus, for
@@ -434,26 +772,12 @@ int vfy_image(struct image *img, char *err, size_t errlen) {
   img->max_stack = 0;
   img->nsets = 0;
   v.cost_per = arena_alloc(&img->ar, sizeof(uint64_t) * (img->nlists + 1));
-  if (!v.cost_per) return fail(&v, "out of memory");
-  if (check_tables(&v) || decode_all(&v)) return -1;
+  if (!v.cost_per) return oom(&v), TIER_ENOMEM;
   uint64_t review = 0;
-  if (img->review_code != NO_STR) {
-    if (check_segment(&v, img->review_code, SEG_REVIEW, "review rule")) return -1;
-    review = v.cost_base;
-    v.cost_base = 0;
-    for (uint32_t l = 0; l < img->nlists; l++)
-      if (v.cost_per[l]) return fail(&v, "review rule: loops over lists are not allowed here");
-  }
-  if (check_segment(&v, img->metric_code, SEG_METRICS, "metric block")) return -1;
-  for (uint32_t i = 0; i < img->nreqs; i++) {
-    char what[48];
-    snprintf(what, sizeof what, "requirement %u", i);
-    if (check_segment(&v, img->reqs[i].code, SEG_RULE, what)) return -1;
-  }
-  /* code no segment reaches was never checked: refuse it, since the VM's
-   * decoder and the disassembler read every instruction */
-  for (uint32_t pc = 0; pc < img->codelen; pc++)
-    if (v.boundary[pc] && !v.reached[pc]) return fail(&v, "code at offset %u: no segment reaches this instruction", pc);
+  int rc = check_strings(&v) || check_enums(&v) || check_schema(&v) || check_consts_and_metrics(&v) || check_tiers(&v) ||
+           check_code(&v, &review);
+  img->vfy_work = v.work;
+  if (rc) return v.nomem ? TIER_ENOMEM : TIER_EBYTECODE;
   uint64_t checkpoints = 1;
   for (uint32_t t = 0; t < img->ntiers; t++) checkpoints += img->tiers[t].sustained;
   uint64_t base = review + checkpoints * v.cost_base;
@@ -461,14 +785,20 @@ int vfy_image(struct image *img, char *err, size_t errlen) {
   if (!img->cost_per) {
     img->cost_base = base;
     img->cost_per = v.cost_per;
-    return 0;
+    return TIER_OK;
   }
-  if (img->cost_base < base)
-    return fail(&v, "cost: the file claims %llu instructions, the code needs %llu",
-                (unsigned long long)img->cost_base, (unsigned long long)base);
+  if (img->cost_base < base) {
+    fail(&v, "cost: the file claims %llu instructions, the code needs %llu", (unsigned long long)img->cost_base,
+         (unsigned long long)base);
+    return TIER_EBYTECODE;
+  }
   for (uint32_t l = 0; l < img->nlists; l++)
-    if (img->cost_per[l] < v.cost_per[l])
-      return fail(&v, "cost: list %u: the file claims %llu instructions per item, the code needs %llu", l,
-                  (unsigned long long)img->cost_per[l], (unsigned long long)v.cost_per[l]);
-  return 0;
+    if (img->cost_per[l] < v.cost_per[l]) {
+      fail(&v, "cost: list %u: the file claims %llu instructions per item, the code needs %llu", l,
+           (unsigned long long)img->cost_per[l], (unsigned long long)v.cost_per[l]);
+      return TIER_EBYTECODE;
+    }
+  return TIER_OK;
 }
+
+uint32_t img_top_field(const struct image *img, uint32_t slot) { return (uint32_t)img->top_field[slot]; }

@@ -39,21 +39,22 @@ static void ladder_positions(struct image *img, uint32_t *pos) {
   }
 }
 
+/* Decode the verified code into fixed-size instructions whose jump targets
+ * are instruction indices, and the constants into runtime values. */
 static int decode(struct tier_ruleset *rs) {
   struct image *img = rs->img;
   uint32_t n = 0;
-  for (uint32_t pc = 0; pc < img->codelen; pc += 1 + 4 * (uint32_t)op_noperands(op_info[img->code[pc]].fmt)) n++;
+  for (uint32_t pc = 0; pc < img->codelen; pc += op_size(img->code[pc])) n++;
   rs->code = arena_alloc(&img->ar, sizeof *rs->code * (n + 1));
   rs->insn_at = arena_alloc(&img->ar, sizeof *rs->insn_at * ((size_t)img->codelen + 1));
   rs->kvals = arena_alloc(&img->ar, sizeof *rs->kvals * (img->nconsts + 1));
   rs->req_entry = arena_alloc(&img->ar, sizeof *rs->req_entry * (img->nreqs + 1));
-  rs->top_field = arena_alloc(&img->ar, sizeof *rs->top_field * (img->ntop + 1));
   rs->tier_pos = arena_alloc(&img->ar, sizeof *rs->tier_pos * (img->ntiers + 1));
-  if (!rs->code || !rs->insn_at || !rs->kvals || !rs->req_entry || !rs->top_field || !rs->tier_pos) return TIER_ENOMEM;
+  if (!rs->code || !rs->insn_at || !rs->kvals || !rs->req_entry || !rs->tier_pos) return TIER_ENOMEM;
   uint32_t i = 0;
   for (uint32_t pc = 0; pc < img->codelen; i++) {
     rs->insn_at[pc] = i;
-    pc += 1 + 4 * (uint32_t)op_noperands(op_info[img->code[pc]].fmt);
+    pc += op_size(img->code[pc]);
   }
   rs->insn_at[img->codelen] = i;
   i = 0;
@@ -66,7 +67,7 @@ static int decode(struct tier_ruleset *rs) {
     if (no >= 2) v->b = (uint32_t)q[5] | (uint32_t)q[6] << 8 | (uint32_t)q[7] << 16 | (uint32_t)q[8] << 24;
     if (fmt == JMP) v->a = rs->insn_at[v->a];
     if (fmt == LST_JMP || fmt == LST_BACK || fmt == K_JMP || fmt == MET_JMP) v->b = rs->insn_at[v->b];
-    pc += 1 + 4 * (uint32_t)no;
+    pc += op_size(q[0]);
   }
   for (uint32_t k = 0; k < img->nconsts; k++)
     rs->kvals[k] = img->consts[k].kind == TY_TEXT ? (TEXT_CONST | img->consts[k].v) : img->consts[k].v;
@@ -74,12 +75,26 @@ static int decode(struct tier_ruleset *rs) {
   for (uint32_t r = 0; r < img->nreqs; r++) rs->req_entry[r] = rs->insn_at[img->reqs[r].code];
   rs->review_entry = img->review_code == NO_STR ? UINT32_MAX : rs->insn_at[img->review_code];
   rs->metric_entry = rs->insn_at[img->metric_code];
-  for (uint32_t s = 0; s < img->ntop; s++) rs->top_field[s] = -1;
-  for (uint32_t f = 0; f < img->nfields; f++)
-    if (img->fields[f].owner == NO_LIST) rs->top_field[img->fields[f].slot] = (int32_t)f;
   for (int k = 0; k < 32; k++) snprintf(rs->hash_hex + 2 * k, 3, "%02x", img->src_hash[k]);
   ladder_positions(img, rs->tier_pos);
   return img->ar.failed ? TIER_ENOMEM : TIER_OK;
+}
+
+/* Every file is loaded this one way: read (header, signature, checksum,
+ * sections), then verify.  A trusted key is checked by the reader, before
+ * anything else looks at the file. */
+int img_load(const struct tier_alloc_hook *h, const uint8_t *p, size_t n, const uint8_t *trust_key, struct image **out,
+             char *err, size_t errlen) {
+  *out = NULL;
+  struct image *img;
+  int rc = bc_read(h, p, n, trust_key, &img, err, errlen);
+  if (rc != TIER_OK) return rc;
+  if ((rc = vfy_image(img, err, errlen)) != TIER_OK) {
+    image_free(img);
+    return rc;
+  }
+  *out = img;
+  return TIER_OK;
 }
 
 int tier_load(const uint8_t *p, size_t n, const tier_options *opt, tier_ruleset **out, char *err, size_t errlen) {
@@ -91,23 +106,11 @@ int tier_load(const uint8_t *p, size_t n, const tier_options *opt, tier_ruleset 
   if (!rs) { snprintf(err, errlen, "out of memory"); return TIER_ENOMEM; }
   memset(rs, 0, sizeof *rs);
   rs->hook = hook;
-  int rc = bc_read(&rs->hook, p, n, &rs->img, err, errlen);
+  /* a trusted key turns "signatures are reported" into "required" */
+  int rc = img_load(&rs->hook, p, n, opt ? opt->trust_key : NULL, &rs->img, err, errlen);
   if (rc != TIER_OK) {
     t_free(&hook, rs, sizeof *rs);
     return rc;
-  }
-  if (opt && opt->trust_key) {
-    /* a trusted key turns "signatures are reported" into "required" */
-    if (!rs->img->signed_) {
-      snprintf(err, errlen, "the ruleset is not signed, and a trusted key was given (--trust)");
-      tier_ruleset_free(rs);
-      return TIER_ESIGNATURE;
-    }
-    if (sodium_memcmp(rs->img->sig_pub, opt->trust_key, 32) != 0) {
-      snprintf(err, errlen, "the ruleset is signed with another key than the trusted one");
-      tier_ruleset_free(rs);
-      return TIER_ESIGNATURE;
-    }
   }
   if (decode(rs) != TIER_OK) {
     snprintf(err, errlen, "out of memory");
@@ -142,8 +145,8 @@ int tier_sign(const uint8_t *bc, size_t n, const uint8_t secret[64], const tier_
   /* sign only what loads: never put a signature on a broken file */
   char err[256];
   struct image *img;
-  int rc = bc_read(&hook, bc, n, &img, err, sizeof err);
-  if (rc != TIER_OK) return rc;
+  int rc = img_load(&hook, bc, n, NULL, &img, err, sizeof err);
+  if (rc != TIER_OK) return rc == TIER_ENOMEM ? TIER_ENOMEM : TIER_EBYTECODE;
   image_free(img);
   return bc_sign(&hook, bc, n, secret, out, outlen);
 }
@@ -276,9 +279,11 @@ bool vm_record_num(const struct record *r, int64_t h, struct num *out) {
   return true;
 }
 
-static const int64_t DATE_MIN = -719162, DATE_MAX = 2932896; /* 0001-01-01, 9999-12-31 */
 
-#if defined(__GNUC__)
+/* Dispatch: computed goto where the compiler has labels as values (GCC,
+ * clang), a switch elsewhere or when built with TIER_VM_SWITCH (make
+ * VM_DISPATCH=switch; CI runs the whole suite on both). */
+#if defined(__GNUC__) && !defined(TIER_VM_SWITCH)
 #define VM_GOTO 1
 #endif
 
@@ -310,16 +315,23 @@ int vm_run(struct tier_vm *vm, uint32_t entry, const struct record *r, int64_t a
 #define NREG(m) vm->nregs[m]
 #define NTOP NUM(sp - 1)
 #ifdef VM_GOTO
-#define LBL(name, f, po, pu, i, o, doc) &&L_##name,
-  static const void *const labels[OP__COUNT] = {TIER_OPCODES(LBL)};
+  /* one label per byte value: an opcode the verifier let through by
+   * mistake lands on `badop`, never outside the table */
+#define LBL(name, f, in, out, reg, doc) [OP_##name] = &&L_##name,
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Woverride-init"
+  static const void *const labels[256] = {[0 ... 255] = &&badop, TIER_OPCODES(LBL)};
+#pragma GCC diagnostic pop
 #undef LBL
 #define vmdispatch() goto *labels[ip->op]
 #define vmcase(name) L_##name:
 #define vmbreak do { ip++; vmdispatch(); } while (0)
   vmdispatch();
 #else
+  /* `continue` re-dispatches at ip: it must not sit inside a loop of its own */
+#define vmdispatch() continue
 #define vmcase(name) case OP_##name:
-#define vmbreak do { ip++; continue; } while (0)
+#define vmbreak { ip++; continue; }
   for (;;) switch (ip->op) {
 #endif
   vmcase(NOP) vmbreak;
@@ -524,12 +536,10 @@ int vm_run(struct tier_vm *vm, uint32_t entry, const struct record *r, int64_t a
   }
 #endif
 
-#ifndef VM_GOTO
-badop:
+badop: /* unreachable for verified code: the verifier knows every opcode */
   snprintf(vm->err, sizeof vm->err, "invalid instruction");
   vm->err_pc = (uint32_t)(ip - code);
   return TIER_ERUNTIME;
-#endif
 overflow:
   snprintf(vm->err, sizeof vm->err, "integer overflow");
   vm->err_pc = (uint32_t)(ip - code);

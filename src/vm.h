@@ -22,7 +22,6 @@ struct tier_ruleset {
   int64_t *kvals;           /* runtime value of each constant */
   bool num_regs;            /* some register holds a number (nregs is used) */
   uint32_t *req_entry, review_entry, metric_entry;
-  int32_t *top_field;       /* top-level slot -> field index */
   uint32_t *tier_pos;       /* each tier's place in its partner type's ladder */
   char hash_hex[65];
 };

@@ -1,0 +1,1 @@
+tierc disasm --opcodes

@@ -1,0 +1,318 @@
+/*
+ * test_verify.c - the verifier's rules, each with a hand-made segment that
+ * breaks it (and near misses that keep it), and the verifier's work on
+ * adversarial code, counted: doubling the input doubles the work.
+ *
+ * The segments replace the code of the last requirement of a small
+ * compiled ruleset (nothing follows it, so no other offset moves).
+ *
+ * With TIER_WRITE_REGRESS=DIR in the environment, the hostile files are also
+ * written to DIR as .tbc files (tests/fuzz/regress/load holds them: the load
+ * fuzzer replays them), so that a change of the format rebuilds them with
+ *   TIER_WRITE_REGRESS=tests/fuzz/regress/load build/tests/test_verify
+ */
+#include "testutil.h"
+
+static const char *SRC = "enum kind { a }\n"
+                         "record r { id: text; partner k: kind; n: int; d: date; items: list { x: int; } }\n"
+                         "metric c = count items;\n"
+                         "review = d;\n"
+                         "tier T a < n >= 1; c >= 0; >\n";
+static uint8_t *bc;
+static size_t bc_n;
+
+static int setup(void **st) {
+  (void)st;
+  tier_diags *d = NULL;
+  int rc = tier_compile("test.tier", SRC, strlen(SRC), NULL, &bc, &bc_n, &d);
+  if (rc != TIER_OK) fprintf(stderr, "%s", tier_diags_text(d));
+  tier_diags_free(d);
+  return rc == TIER_OK ? 0 : -1;
+}
+static int teardown(void **st) {
+  (void)st;
+  tier_free_bytes(NULL, bc, bc_n);
+  return 0;
+}
+
+/* The compiled ruleset as an image to edit (read, not yet verified). */
+static struct image *fresh(void) {
+  char err[256];
+  struct image *img = NULL;
+  assert_int_equal(bc_read(NULL, bc, bc_n, NULL, &img, err, sizeof err), TIER_OK);
+  return img;
+}
+
+static uint32_t add_const(struct image *img, int kind, int64_t v) {
+  struct img_const *k = arena_alloc(&img->ar, sizeof *k * (img->nconsts + 1));
+  memcpy(k, img->consts, sizeof *k * img->nconsts);
+  memset(&k[img->nconsts], 0, sizeof *k);
+  k[img->nconsts].kind = (uint8_t)kind;
+  k[img->nconsts].v = v;
+  img->consts = k;
+  return img->nconsts++;
+}
+
+/* ---- building a segment ---------------------------------------------------------- */
+
+struct seg {
+  struct image *img;
+  struct buf b;
+  uint32_t base;  /* offset of the segment's first byte in the code */
+  uint32_t kt, k0; /* constants true and 0 */
+};
+
+static struct seg seg_new(struct image *img) {
+  struct seg s = {.img = img, .base = img->reqs[img->nreqs - 1].code};
+  s.kt = add_const(img, TY_BOOL, 1);
+  s.k0 = add_const(img, TY_INT, 0);
+  return s;
+}
+static uint32_t here(const struct seg *s) { return s->base + (uint32_t)s->b.n; }
+static void op0(struct seg *s, int op) { buf_u8(&s->b, (uint8_t)op); }
+static void op1(struct seg *s, int op, uint32_t a) { op0(s, op); buf_u32(&s->b, a); }
+static void op2(struct seg *s, int op, uint32_t a, uint32_t b) { op1(s, op, a); buf_u32(&s->b, b); }
+/* the operand just emitted, to patch once its target is known */
+static uint32_t last_operand(const struct seg *s) { return (uint32_t)s->b.n - 4; }
+static void patch(struct seg *s, uint32_t at, uint32_t target) {
+  for (int i = 0; i < 4; i++) s->b.p[at + i] = (uint8_t)(target >> (8 * i));
+}
+
+/* With TIER_WRITE_REGRESS set, write img as DIR/NAME.tbc. */
+static void save(const struct image *img, const char *name) {
+  const char *dir = getenv("TIER_WRITE_REGRESS");
+  if (!dir || !name) return;
+  struct buf b = {0};
+  assert_int_equal(bc_write(img, false, &b), TIER_OK);
+  char path[512];
+  snprintf(path, sizeof path, "%s/%s.tbc", dir, name);
+  FILE *f = fopen(path, "wb");
+  assert_non_null(f);
+  assert_int_equal(fwrite(b.p, 1, b.n, f), b.n);
+  fclose(f);
+  buf_free(&b);
+}
+
+/* Make the segment the last requirement's code (with no metadata, and a
+ * cost claim that cannot be too low) and verify; the message, "" if none.
+ * `name`, when not NULL, names the file save() writes. */
+static const char *verify_named(struct seg *s, const char *name) {
+  static char err[512];
+  struct image *img = s->img;
+  uint8_t *code = arena_alloc(&img->ar, s->base + s->b.n);
+  memcpy(code, img->code, s->base);
+  memcpy(code + s->base, s->b.p, s->b.n);
+  img->code = code;
+  img->codelen = s->base + (uint32_t)s->b.n;
+  struct img_req *r = &img->reqs[img->nreqs - 1];
+  r->metric = r->field = -1;
+  img->cost_base = UINT64_MAX / 4;
+  for (uint32_t l = 0; l < img->nlists; l++) img->cost_per[l] = UINT64_MAX / 4;
+  buf_free(&s->b);
+  save(img, name);
+  err[0] = 0;
+  int rc = vfy_image(img, err, sizeof err);
+  assert_true(rc == TIER_OK ? err[0] == 0 : err[0] != 0);
+  return err;
+}
+static const char *verify(struct seg *s) { return verify_named(s, NULL); }
+
+static uint32_t field_slot(const struct image *img, const char *name) {
+  for (uint32_t f = 0; f < img->nfields; f++)
+    if (strcmp(img_str(img, img->fields[f].name), name) == 0) return img->fields[f].slot;
+  fail_msg("no field %s", name);
+  return 0;
+}
+
+/* ---- the rules --------------------------------------------------------------------- */
+
+/* A set emptied before a branch is emptied on both paths: accepted. */
+static void set_cleared_before_branch(void **st) {
+  (void)st;
+  struct seg s = seg_new(fresh());
+  op1(&s, OP_DCLEAR, 0);
+  op1(&s, OP_PUSH, s.kt);
+  op1(&s, OP_JUMPF, 0);
+  uint32_t j = last_operand(&s);
+  op0(&s, OP_NOP);
+  patch(&s, j, here(&s));
+  op1(&s, OP_DSIZE, 0);
+  op1(&s, OP_GEK_I, s.k0);
+  op0(&s, OP_RET);
+  assert_string_equal(verify(&s), "");
+  image_free(s.img);
+}
+
+/* Emptied on one path only: the set could hold the previous record's
+ * values when the other path is taken (cases/hardening/set-not-cleared). */
+static void set_cleared_on_one_path(void **st) {
+  (void)st;
+  struct seg s = seg_new(fresh());
+  op1(&s, OP_PUSH, s.kt);
+  op1(&s, OP_JUMPF, 0);
+  uint32_t j = last_operand(&s);
+  op1(&s, OP_DCLEAR, 0);
+  patch(&s, j, here(&s));
+  op1(&s, OP_DSIZE, 0);
+  op1(&s, OP_GEK_I, s.k0);
+  op0(&s, OP_RET);
+  tu_assert_contains(verify_named(&s, "verify-set-not-cleared-on-one-path"), "DSIZE uses set s0 before DCLEAR on some path");
+  image_free(s.img);
+}
+
+static void requirement_gives_bool(void **st) {
+  (void)st;
+  struct seg s = seg_new(fresh());
+  op1(&s, OP_PUSH, s.k0);
+  op0(&s, OP_RET);
+  tu_assert_contains(verify(&s), "requirement 1 must give a bool, gives class I");
+  image_free(s.img);
+}
+
+/* The review rule's value is the evaluation date: an int is refused. */
+static void review_gives_date(void **st) {
+  (void)st;
+  struct image *img = fresh();
+  assert_int_equal(img->code[img->review_code], OP_FIELD);
+  for (int i = 0; i < 4; i++) img->code[img->review_code + 1 + i] = (uint8_t)(field_slot(img, "n") >> (8 * i));
+  char err[256] = "";
+  assert_int_equal(vfy_image(img, err, sizeof err), TIER_EBYTECODE);
+  tu_assert_contains(err, "review rule must give a date, gives class I");
+  image_free(img);
+}
+
+/* Date arithmetic takes dates only: an int (which may be far outside the
+ * calendar) is refused (cases/hardening/ub-addday). */
+static void date_arithmetic_on_int(void **st) {
+  (void)st;
+  struct seg s = seg_new(fresh());
+  op1(&s, OP_FIELD, field_slot(s.img, "n"));
+  op1(&s, OP_ADDDAY, 1);
+  op0(&s, OP_ISNONE);
+  op0(&s, OP_RET);
+  tu_assert_contains(verify_named(&s, "ub-addday-on-an-int"), "ADDDAY expects D values, finds I");
+  image_free(s.img);
+}
+
+static void date_constant_out_of_range(void **st) {
+  (void)st;
+  struct image *img = fresh();
+  uint32_t k = add_const(img, TY_DATE, (int64_t)DATE_MAX + 1);
+  char err[256] = "";
+  assert_int_equal(vfy_image(img, err, sizeof err), TIER_EBYTECODE);
+  char want[64];
+  snprintf(want, sizeof want, "consts: constant %u: date out of range", k);
+  tu_assert_contains(err, want);
+  image_free(img);
+}
+
+static void constant_of_another_class(void **st) {
+  (void)st;
+  struct seg s = seg_new(fresh());
+  op1(&s, OP_FIELD, field_slot(s.img, "d"));
+  op1(&s, OP_GEK_I, s.k0);
+  op0(&s, OP_RET);
+  tu_assert_contains(verify(&s), "GEK_I compares a D value with a I constant");
+  image_free(s.img);
+}
+
+/* The metadata explain and the gap print must be what the code computes. */
+static void metadata_describes_code(void **st) {
+  (void)st;
+  struct image *img = fresh();
+  assert_int_equal(img->reqs[0].cmp, CMP_GE);
+  img->reqs[0].cmp = CMP_GT;
+  char err[256] = "";
+  assert_int_equal(vfy_image(img, err, sizeof err), TIER_EBYTECODE);
+  tu_assert_contains(err, "requirement 0: its metric, comparison and constant do not describe its code");
+  image_free(img);
+
+  img = fresh();
+  img->reqs[0].konst = add_const(img, TY_INT, 2); /* the code compares with 1 */
+  assert_int_equal(vfy_image(img, err, sizeof err), TIER_EBYTECODE);
+  tu_assert_contains(err, "requirement 0: its metric, comparison and constant do not describe its code");
+  image_free(img);
+
+  img = fresh();
+  assert_int_equal(vfy_image(img, err, sizeof err), TIER_OK); /* untouched, it holds */
+  image_free(img);
+}
+
+static void jump_into_loop_body(void **st) {
+  (void)st;
+  struct seg s = seg_new(fresh());
+  op1(&s, OP_PUSH, s.k0);
+  op1(&s, OP_PUSH, s.kt);
+  op1(&s, OP_JUMPF, 0);
+  uint32_t j = last_operand(&s);
+  uint32_t loop = here(&s);
+  op2(&s, OP_LOOP, 0, 0);
+  uint32_t end = last_operand(&s);
+  uint32_t body = here(&s);
+  patch(&s, j, body);
+  op0(&s, OP_NOP);
+  op2(&s, OP_NEXT, 0, body);
+  patch(&s, end, here(&s));
+  op1(&s, OP_GEK_I, s.k0);
+  op0(&s, OP_RET);
+  char want[80];
+  snprintf(want, sizeof want, "code at offset %u: a jump enters the loop body at %u", loop - 5, body);
+  tu_assert_contains(verify(&s), want);
+  image_free(s.img);
+}
+
+/* ---- linear work ---------------------------------------------------------------------- */
+
+/* n conditional jumps all pending at once, over a stack `deep` values
+ * deep: the shape that made the first verifier quadratic (every pending
+ * target scanned at every instruction, whole stacks compared at each). */
+static uint64_t work_of(uint32_t n, uint32_t deep) {
+  struct seg s = seg_new(fresh());
+  for (uint32_t i = 0; i < deep; i++) op1(&s, OP_PUSH, s.k0);
+  uint32_t *at = malloc(sizeof *at * n);
+  for (uint32_t i = 0; i < n; i++) {
+    op1(&s, OP_PUSH, s.kt);
+    op1(&s, OP_JUMPF, 0);
+    at[i] = last_operand(&s);
+  }
+  for (uint32_t i = n; i-- > 0;) { /* the last jump lands first */
+    patch(&s, at[i], here(&s));
+    op0(&s, OP_NOP);
+  }
+  free(at);
+  for (uint32_t i = 1; i < deep; i++) op0(&s, OP_ADD_I);
+  op1(&s, OP_GEK_I, s.k0);
+  op0(&s, OP_RET);
+  assert_string_equal(verify_named(&s, n == 40000 && deep == 200 ? "verify-quadratic-forward-jumps" : NULL), "");
+  uint64_t w = s.img->vfy_work;
+  image_free(s.img);
+  return w;
+}
+
+static void work_is_linear(void **st) {
+  (void)st;
+  static const uint32_t deep[] = {1, 200};
+  for (size_t i = 0; i < sizeof deep / sizeof deep[0]; i++) {
+    uint64_t w1 = work_of(20000, deep[i]), w2 = work_of(40000, deep[i]);
+    double ratio = (double)w2 / (double)w1;
+    fprintf(stderr, "verifier work, depth %u: %llu steps for 20000 jumps, %llu for 40000 (x%.2f)\n", deep[i],
+            (unsigned long long)w1, (unsigned long long)w2, ratio);
+    assert_true(ratio > 1.8 && ratio < 2.2);
+  }
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(set_cleared_before_branch),
+      cmocka_unit_test(set_cleared_on_one_path),
+      cmocka_unit_test(requirement_gives_bool),
+      cmocka_unit_test(review_gives_date),
+      cmocka_unit_test(date_arithmetic_on_int),
+      cmocka_unit_test(date_constant_out_of_range),
+      cmocka_unit_test(constant_of_another_class),
+      cmocka_unit_test(metadata_describes_code),
+      cmocka_unit_test(jump_into_loop_body),
+      cmocka_unit_test(work_is_linear),
+  };
+  return cmocka_run_group_tests_name("verify", tests, setup, teardown);
+}
