@@ -28,7 +28,7 @@ DEB_PKGS := flex bison libcmocka-dev libjansson-dev libsodium-dev pkg-config
 
 LIB_SRC := src/util.c src/num.c src/ast.c src/sema.c src/lint.c src/codegen.c src/compile.c \
            src/opcodes.c src/bytecode.c src/verify.c src/vm.c src/record.c src/json.c src/result.c \
-           src/inspect.c src/output.c src/explain.c src/diff.c src/report.c src/ruletest.c src/rulediff.c src/stream.c src/disasm.c src/cli.c \
+           src/inspect.c src/meaning.c src/output.c src/explain.c src/diff.c src/report.c src/ruletest.c src/rulediff.c src/stream.c src/disasm.c src/cli.c \
            src/fmt.c
 GEN_SRC := $(BUILD)/parser.c $(BUILD)/lexer.c
 LIB_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/%.o) $(BUILD)/parser.o $(BUILD)/lexer.o

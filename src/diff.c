@@ -2,9 +2,76 @@
  * diff.c - see diff.h.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "diff.h"
+
+/* ---- matching two ladders ---------------------------------------------------------- */
+
+int ladder_match(struct ladder *l) {
+  int no = l->nold, nn = l->nnew;
+  l->old_to_new = malloc(sizeof(int) * (size_t)(no + 1));
+  l->new_to_old = malloc(sizeof(int) * (size_t)(nn + 1));
+  l->old_rank = malloc(sizeof(int) * (size_t)(no + 1));
+  l->new_rank = malloc(sizeof(int) * (size_t)(nn + 1));
+  int *anchor = malloc(sizeof(int) * (size_t)(no + 2)); /* old tiers matched by name, in old order */
+  if (!l->old_to_new || !l->new_to_old || !l->old_rank || !l->new_rank || !anchor) {
+    free(anchor);
+    return -1;
+  }
+  for (int j = 0; j < nn; j++) l->new_to_old[j] = -1;
+  int na = 0;
+  for (int i = 0; i < no; i++) {
+    l->old_to_new[i] = -1;
+    for (int j = 0; j < nn; j++)
+      if (l->new_to_old[j] < 0 && !strcmp(l->old_names[i], l->new_names[j])) {
+        l->old_to_new[i] = j;
+        l->new_to_old[j] = i;
+        anchor[na++] = i;
+        break;
+      }
+  }
+  /* between consecutive anchors (and the ends), as many unmatched on each
+   * side: renamed in place, pairwise in order */
+  for (int k = 0; k <= na; k++) {
+    int i0 = k ? anchor[k - 1] : -1, i1 = k < na ? anchor[k] : no;
+    int j0 = i0 >= 0 ? l->old_to_new[i0] : -1, j1 = i1 < no ? l->old_to_new[i1] : nn;
+    if (j0 >= j1) continue; /* the order changed here: no pairing by place */
+    int co = 0, cn = 0;
+    for (int i = i0 + 1; i < i1; i++) co += l->old_to_new[i] < 0;
+    for (int j = j0 + 1; j < j1; j++) cn += l->new_to_old[j] < 0;
+    if (co != cn) continue;
+    for (int i = i0 + 1, j = j0 + 1; i < i1; i++) {
+      if (l->old_to_new[i] >= 0) continue;
+      while (l->new_to_old[j] >= 0) j++;
+      l->old_to_new[i] = j;
+      l->new_to_old[j++] = i;
+    }
+  }
+  free(anchor);
+  for (int j = 0; j < nn; j++) l->new_rank[j] = 2 * j + 2;
+  for (int i = 0, below = 0; i < no; i++) {
+    if (l->old_to_new[i] >= 0) below = l->old_rank[i] = l->new_rank[l->old_to_new[i]];
+    else l->old_rank[i] = below + 1;
+  }
+  return 0;
+}
+
+void ladder_free(struct ladder *l) {
+  free(l->old_to_new);
+  free(l->new_to_old);
+  free(l->old_rank);
+  free(l->new_rank);
+  l->old_to_new = l->new_to_old = l->old_rank = l->new_rank = NULL;
+}
+
+int ladder_direction(const struct ladder *l, int o, int n) {
+  int ro = o < 0 ? 0 : l->old_rank[o], rn = n < 0 ? 0 : l->new_rank[n];
+  return (rn > ro) - (rn < ro);
+}
+
+/* ---- the population ------------------------------------------------------------------ */
 
 /* The place of tier index t in its type's ladder, -1 for none. */
 static int ladder_pos(const tier_ruleset *rs, int t) {
@@ -12,15 +79,17 @@ static int ladder_pos(const tier_ruleset *rs, int t) {
   return t >= 0 && tier_ruleset_tier(rs, (size_t)t, &T) == TIER_OK ? T.position : -1;
 }
 
-/* The names of the tiers of partner type `type` in rs, in ladder order. */
-static int ladder(const tier_ruleset *rs, const char *type, const char **names) {
-  int n = 0;
+/* The names of the tiers of partner type `type` in rs, in ladder order
+ * (a malloc'd array; *n its length), or NULL when out of memory. */
+static const char **ladder_names(const tier_ruleset *rs, const char *type, int *n) {
+  const char **names = malloc(sizeof *names * (tier_ruleset_ntiers(rs) + 1));
+  *n = 0;
   tier_info T;
-  for (size_t i = 0; tier_ruleset_tier(rs, i, &T) == TIER_OK; i++) {
+  for (size_t i = 0; names && tier_ruleset_tier(rs, i, &T) == TIER_OK; i++) {
     const char *tn = tier_ruleset_type(rs, (size_t)T.type_index);
-    if (tn && !strcmp(tn, type) && n < DIFF_MAX_LADDER) names[n++] = T.name;
+    if (tn && !strcmp(tn, type)) names[(*n)++] = T.name;
   }
-  return n;
+  return names;
 }
 
 void diff_init(struct diff *d, const struct tier_ruleset *old, const struct tier_ruleset *new_, const char *op,
@@ -32,32 +101,53 @@ void diff_init(struct diff *d, const struct tier_ruleset *old, const struct tier
   d->new_path = np;
 }
 
+static void type_free(struct diff_type *t) {
+  free(t->name);
+  free(t->lad.old_names);
+  free(t->lad.new_names);
+  ladder_free(&t->lad);
+  free(t->matrix);
+}
+
+/* The figures of partner type `name`, made on its first partner. */
 static struct diff_type *type_of(struct diff *d, const char *name) {
   for (int i = 0; i < d->ntypes; i++)
     if (strcmp(d->types[i].name, name) == 0) return &d->types[i];
-  if (d->ntypes == (int)(sizeof d->types / sizeof d->types[0])) return NULL;
-  struct diff_type *t = &d->types[d->ntypes++];
-  snprintf(t->name, sizeof t->name, "%s", name);
-  /* the two ladders of this type */
-  t->nold = ladder(d->old, name, t->old_names);
-  t->nnew = ladder(d->new_, name, t->new_names);
+  if (d->ntypes == d->captypes) {
+    int cap = d->captypes ? 2 * d->captypes : 8;
+    struct diff_type *nt = realloc(d->types, sizeof *nt * (size_t)cap);
+    if (!nt) return NULL;
+    d->types = nt;
+    d->captypes = cap;
+  }
+  struct diff_type *t = &d->types[d->ntypes];
+  memset(t, 0, sizeof *t);
+  t->name = strdup(name);
+  t->lad.old_names = ladder_names(d->old, name, &t->lad.nold);
+  t->lad.new_names = ladder_names(d->new_, name, &t->lad.nnew);
+  if (t->name && t->lad.old_names && t->lad.new_names && ladder_match(&t->lad) == 0)
+    t->matrix = calloc((size_t)(t->lad.nold + 1) * (size_t)(t->lad.nnew + 1), sizeof *t->matrix);
+  if (!t->matrix) {
+    type_free(t);
+    return NULL;
+  }
+  d->ntypes++;
   return t;
 }
-
 
 void diff_add(struct diff *d, const tier_result *ro, const tier_result *rn) {
   d->partners++;
   struct diff_type *t = type_of(d, rn->type ? rn->type : "?");
-  if (!t) return;
   int po = ladder_pos(d->old, ro->tier_index), pn = ladder_pos(d->new_, rn->tier_index);
-  if (po >= DIFF_MAX_LADDER || pn >= DIFF_MAX_LADDER) return;
-  t->matrix[po + 1][pn + 1]++;
-  if (pn > po) t->up++;
-  else if (pn < po) t->down++;
+  if (!t || po >= t->lad.nold || pn >= t->lad.nnew) { d->uncounted++; return; }
+  DIFF_CELL(t, po, pn)++;
+  int dir = ladder_direction(&t->lad, po, pn);
+  if (dir > 0) t->up++;
+  else if (dir < 0) t->down++;
   else { t->stay++; return; }
   /* why: moving up, what the old rules missed for the tier now held; moving
    * down, what the new rules miss for the tier that was held */
-  bool up = pn > po;
+  bool up = dir > 0;
   const tier_result *why = up ? ro : rn;
   const char *why_rules = up ? "old" : "new";
   buf_printf(&d->moves_text, "  %-10s %-11s %s -> %s (%s): ", ro->id ? ro->id : "-", t->name, ro->tier ? ro->tier : "none",
@@ -117,6 +207,49 @@ void diff_error(struct diff *d, long record, const char *id, const char *which, 
   buf_u8(j, '}');
 }
 
+/* The two ladders side by side, in the new ladder's order, a removed tier
+ * where it stood: pairs (old, new) of positions, -1 for none. */
+struct pairs { int *o, *n_; int n; };
+static void ladder_pairs(const struct ladder *l, struct pairs *p) {
+  p->o = malloc(sizeof(int) * (size_t)(l->nold + l->nnew + 1));
+  p->n_ = malloc(sizeof(int) * (size_t)(l->nold + l->nnew + 1));
+  p->n = 0;
+  if (!p->o || !p->n_) return;
+  int i = 0;
+  for (int j = 0; j <= l->nnew; j++) {
+    for (; i < l->nold; i++) { /* removed tiers below new tier j */
+      if (l->old_to_new[i] >= 0) continue;
+      if (j < l->nnew && l->old_rank[i] > l->new_rank[j]) break;
+      p->o[p->n] = i;
+      p->n_[p->n++] = -1;
+    }
+    if (j < l->nnew) {
+      p->o[p->n] = l->new_to_old[j];
+      p->n_[p->n++] = j;
+    }
+  }
+}
+static void pairs_free(struct pairs *p) {
+  free(p->o);
+  free(p->n_);
+}
+
+/* "Registered, Standard is now Select, Advanced (removed), Premier, Elite (new)" */
+void ladder_text(const struct ladder *l, struct buf *b) {
+  struct pairs p;
+  ladder_pairs(l, &p);
+  for (int k = 0; k < p.n; k++) {
+    const char *o = p.o[k] >= 0 ? l->old_names[p.o[k]] : NULL, *w = p.n_[k] >= 0 ? l->new_names[p.n_[k]] : NULL;
+    buf_printf(b, "%s", k ? ", " : "");
+    if (!w) buf_printf(b, "%s (removed)", o);
+    else if (!o) buf_printf(b, "%s (new)", w);
+    else if (strcmp(o, w)) buf_printf(b, "%s is now %s", o, w);
+    else buf_printf(b, "%s", w);
+  }
+  if (!p.o || !p.n_) buf_printf(b, "(out of memory)");
+  pairs_free(&p);
+}
+
 static void ruleset_line(struct buf *b, const tier_ruleset *rs, const char *path) {
   const char *n = tier_ruleset_name(rs), *v = tier_ruleset_version(rs);
   char hash[65];
@@ -141,19 +274,21 @@ void diff_render(const struct diff *d, int fmt, struct buf *b) {
       buf_put(b, "{\"type\":", 8);
       out_json_cstr(b, t->name);
       buf_put(b, ",\"ladder\":[", 11);
-      int n = t->nold > t->nnew ? t->nold : t->nnew;
-      for (int k = 0; k < n; k++) {
+      struct pairs pp;
+      ladder_pairs(&t->lad, &pp);
+      for (int k = 0; k < pp.n; k++) {
         if (k) buf_u8(b, ',');
         buf_put(b, "{\"old\":", 7);
-        out_json_cstr(b, k < t->nold ? t->old_names[k] : NULL);
+        out_json_cstr(b, pp.o[k] >= 0 ? t->lad.old_names[pp.o[k]] : NULL);
         buf_put(b, ",\"new\":", 7);
-        out_json_cstr(b, k < t->nnew ? t->new_names[k] : NULL);
+        out_json_cstr(b, pp.n_[k] >= 0 ? t->lad.new_names[pp.n_[k]] : NULL);
         buf_u8(b, '}');
       }
+      pairs_free(&pp);
       buf_printf(b, "],\"up\":%ld,\"down\":%ld,\"stay\":%ld,\"matrix\":[", t->up, t->down, t->stay);
-      for (int r = 0; r <= t->nold; r++) {
-        buf_printf(b, "%s[", r ? "," : "");
-        for (int c = 0; c <= t->nnew; c++) buf_printf(b, "%s%ld", c ? "," : "", t->matrix[r][c]);
+      for (int r = -1; r < t->lad.nold; r++) {
+        buf_printf(b, "%s[", r >= 0 ? "," : "");
+        for (int c = -1; c < t->lad.nnew; c++) buf_printf(b, "%s%ld", c >= 0 ? "," : "", DIFF_CELL(t, r, c));
         buf_u8(b, ']');
       }
       buf_put(b, "]}", 2);
@@ -169,16 +304,11 @@ void diff_render(const struct diff *d, int fmt, struct buf *b) {
   ruleset_line(b, d->old, d->old_path);
   buf_printf(b, "\n  new: ");
   ruleset_line(b, d->new_, d->new_path);
-  buf_printf(b, "\n\nTiers are matched by their place in each partner type's ladder:\n");
+  buf_printf(b, "\n\nTiers are matched by name, or by their place in the ladder when renamed:\n");
   for (int i = 0; i < d->ntypes; i++) {
     const struct diff_type *t = &d->types[i];
     buf_printf(b, "  %s: ", t->name);
-    int n = t->nold > t->nnew ? t->nold : t->nnew;
-    for (int k = 0; k < n; k++) {
-      const char *o = k < t->nold ? t->old_names[k] : "(none)", *w = k < t->nnew ? t->new_names[k] : "(none)";
-      if (!strcmp(o, w)) buf_printf(b, "%s%s", k ? ", " : "", o);
-      else buf_printf(b, "%s%s is now %s", k ? ", " : "", o, w);
-    }
+    ladder_text(&t->lad, b);
     buf_u8(b, '\n');
   }
   for (int i = 0; i < d->ntypes; i++) {
@@ -187,15 +317,15 @@ void diff_render(const struct diff *d, int fmt, struct buf *b) {
                t->down, t->stay);
     /* the matrix: rows old tier, columns new tier */
     size_t w = 10;
-    for (int k = 0; k < t->nold; k++) w = strlen(t->old_names[k]) + 5 > w ? strlen(t->old_names[k]) + 5 : w;
+    for (int k = 0; k < t->lad.nold; k++) w = strlen(t->lad.old_names[k]) + 5 > w ? strlen(t->lad.old_names[k]) + 5 : w;
     buf_printf(b, "  %-*s", (int)w, "old \\ new");
     buf_printf(b, " %10s", "none");
-    for (int c = 0; c < t->nnew; c++) buf_printf(b, " %10s", t->new_names[c]);
+    for (int c = 0; c < t->lad.nnew; c++) buf_printf(b, " %10s", t->lad.new_names[c]);
     buf_u8(b, '\n');
-    for (int r = 0; r <= t->nold; r++) {
-      buf_printf(b, "  %-*s", (int)w, r ? t->old_names[r - 1] : "none");
-      for (int c = 0; c <= t->nnew; c++) {
-        long v = t->matrix[r][c];
+    for (int r = -1; r < t->lad.nold; r++) {
+      buf_printf(b, "  %-*s", (int)w, r >= 0 ? t->lad.old_names[r] : "none");
+      for (int c = -1; c < t->lad.nnew; c++) {
+        long v = DIFF_CELL(t, r, c);
         if (v == 0) buf_printf(b, " %10s", ".");
         else buf_printf(b, " %10ld", v);
       }
@@ -216,10 +346,13 @@ void diff_render(const struct diff *d, int fmt, struct buf *b) {
     buf_printf(b, "\nRecords rejected (not counted above):\n");
     buf_put(b, d->errors_text.p, d->errors_text.n);
   }
+  if (d->uncounted) buf_printf(b, "\n%ld partners are left out of the figures (out of memory)\n", d->uncounted);
   buf_printf(b, "\nTotal: %ld partners: %ld up, %ld down, %ld stay; %ld rejected\n", d->partners, up, down, stay, d->errors);
 }
 
 void diff_free(struct diff *d) {
+  for (int i = 0; i < d->ntypes; i++) type_free(&d->types[i]);
+  free(d->types);
   buf_free(&d->moves_text);
   buf_free(&d->moves_json);
   buf_free(&d->errors_json);

@@ -285,15 +285,16 @@ static void html_matrix(struct buf *b, const struct diff_type *t) {
   esc(b, t->name);
   buf_printf(b, " <span class=\"muted\">%ld up, %ld down, %ld stay</span></h3>\n<table><tr><th>old \\ new</th><th>none</th>",
              t->up, t->down, t->stay);
-  for (int c = 0; c < t->nnew; c++) { buf_printf(b, "<th>"); esc(b, t->new_names[c]); buf_printf(b, "</th>"); }
+  for (int c = 0; c < t->lad.nnew; c++) { buf_printf(b, "<th>"); esc(b, t->lad.new_names[c]); buf_printf(b, "</th>"); }
   buf_printf(b, "</tr>\n");
-  for (int row = 0; row <= t->nold; row++) {
+  for (int row = -1; row < t->lad.nold; row++) {
     buf_printf(b, "<tr><th>");
-    esc(b, row ? t->old_names[row - 1] : "none");
+    esc(b, row >= 0 ? t->lad.old_names[row] : "none");
     buf_printf(b, "</th>");
-    for (int c = 0; c <= t->nnew; c++) {
-      long v = t->matrix[row][c];
-      const char *bg = v == 0 ? "#fff" : c > row ? "#e3f9e5" : c < row ? "#ffe3e3" : "#f5f7fa";
+    for (int c = -1; c < t->lad.nnew; c++) {
+      long v = DIFF_CELL(t, row, c);
+      int dir = ladder_direction(&t->lad, row, c);
+      const char *bg = v == 0 ? "#fff" : dir > 0 ? "#e3f9e5" : dir < 0 ? "#ffe3e3" : "#f5f7fa";
       buf_printf(b, "<td class=\"n\" style=\"background:%s\">%ld</td>", bg, v);
     }
     buf_printf(b, "</tr>\n");
@@ -311,7 +312,7 @@ static void html_impact(const struct diff *d, struct buf *b) {
   esc(b, d->new_path);
   buf_printf(b, " (");
   esc(b, tier_ruleset_version(d->new_));
-  buf_printf(b, "). Rows: tier under the old rules; columns: under the new. Tiers are matched by their place in the ladder.</p>\n");
+  buf_printf(b, "). Rows: tier under the old rules; columns: under the new. Tiers are matched by name, or by their place in the ladder when renamed.</p>\n");
   for (int i = 0; i < d->ntypes; i++) html_matrix(b, &d->types[i]);
   if (d->moves_text.n) {
     buf_printf(b, "<h3>Partners that move, and the requirements that move them</h3>\n<pre>");

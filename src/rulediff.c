@@ -1,24 +1,52 @@
 /*
  * rulediff.c - `tierc diff OLD NEW`: what a rule change means, not which
- * lines moved.  Both rulesets are compiled; then the metadata, the schema,
- * the metric definitions and every tier (matched by its place in its
- * partner type's ladder) are compared: renamed tiers, changed thresholds
- * ("Select: certified_people 2 -> 4"), requirements added or removed,
- * sustained windows, the review rule and the effective date.
+ * lines moved.  Both rulesets are compiled and read back as meanings
+ * (meaning.c: what every metric and requirement computes, item metrics
+ * inlined), and compared part by part, each change said in a program
+ * manager's words:
+ *
+ *   metadata      the ruleset's name and version, the effective date, the review rule
+ *   schema        enums (values and their order), fields (type, optional)
+ *   item metrics  a fact about one list item changed, and what it changes
+ *   metrics       definition, label, type; added, removed
+ *   tiers         per partner type: removed, new, renamed in place, reordered
+ *                 (the ladders matched as tiervm diff matches them); sustained
+ *                 windows; requirements: thresholds, comparisons, labels,
+ *                 added, removed, or the same text with a new meaning
+ *
+ * A change to a metric is said once, with the metrics and tiers it changes
+ * (a requirement that changes only through a metric is not repeated).  Two
+ * rulesets whose meanings differ (their rules_hash) always get at least one
+ * change: if nothing above names it, a last line says so.  A second-edition
+ * construct (formulas, tables, badges, display names) is one more part here
+ * and one more node kind in meaning.c.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include "output.h"
+#include "diff.h"
+#include "meaning.h"
 
-struct rd { const struct image *a, *b; struct buf *o; bool json; int n; };
+struct rd {
+  const struct image *A, *B;
+  struct meaning *ma, *mb;
+  struct buf *o;
+  bool json;
+  int n;       /* changes reported */
+  int nmeant;  /* of them, changes to what the rules_hash covers (not name or version) */
+  bool schema_changed; /* an enum or field change was reported, with what it changes */
+};
 
 static const char *S(const struct image *img, uint32_t s) { return s == NO_STR ? "" : img_str(img, s); }
+static const char *or_none(const char *s) { return s && *s ? s : "(none)"; }
 
-
-/* One change: text as a line, JSON as an object in a list. */
-static void change(struct rd *d, const char *kind, const char *where, const char *what, const char *from, const char *to) {
+/* One change: text as lines, JSON as an object in a list.  from/to may be
+ * NULL; affects (NULL or empty for none) says what else it changes. */
+static void change(struct rd *d, const char *kind, const char *where, const char *what, const char *from, const char *to,
+                   const char *affects) {
   d->n++;
+  d->nmeant += strcmp(kind, "ruleset") != 0 && strcmp(kind, "version") != 0;
   if (d->json) {
     if (d->n > 1) buf_u8(d->o, ',');
     buf_printf(d->o, "{\"kind\":\"%s\",\"where\":", kind);
@@ -27,6 +55,7 @@ static void change(struct rd *d, const char *kind, const char *where, const char
     out_json_cstr(d->o, what);
     if (from) { buf_put(d->o, ",\"from\":", 8); out_json_cstr(d->o, from); }
     if (to) { buf_put(d->o, ",\"to\":", 6); out_json_cstr(d->o, to); }
+    if (affects && *affects) { buf_put(d->o, ",\"affects\":", 11); out_json_cstr(d->o, affects); }
     buf_u8(d->o, '}');
     return;
   }
@@ -35,24 +64,313 @@ static void change(struct rd *d, const char *kind, const char *where, const char
   else if (from && to) buf_printf(d->o, " %s -> %s", from, to);
   else if (to) buf_printf(d->o, " %s", to);
   else if (from) buf_printf(d->o, " %s", from);
+  if (affects && *affects) buf_printf(d->o, "\n      this changes %s", affects);
   buf_u8(d->o, '\n');
 }
 
-static const char *ptype_name(const struct image *img, uint32_t p) {
-  if (img->partner_field < 0) return "?";
-  const struct img_enum *e = &img->enums[img->fields[img->partner_field].ref];
-  return p < e->nvals ? img_str(img, e->vals[p]) : "?";
+/* ---- what a change reaches -------------------------------------------------------------- */
+
+/* Which nodes stand for the thing that changed. */
+struct subject {
+  const struct image *img;
+  const char *metric;     /* a register's name (a metric, or list.item_metric) */
+  const char *owner, *field; /* a field ("" owner at the top) */
+  const char *enum_name;  /* a field of this enum */
+};
+
+static bool is_subject(const struct mn *n, void *ud) {
+  const struct subject *s = ud;
+  const struct image *img = s->img;
+  if (s->metric && n->kind == MN_REF) return !strcmp(S(img, img->metrics[n->x].name), s->metric);
+  if (n->kind != MN_FIELD && n->kind != MN_ITEM) return false;
+  const struct img_field *F = &img->fields[n->x];
+  if (s->enum_name) return F->kind == TY_ENUM && !strcmp(S(img, img->enums[F->ref].name), s->enum_name);
+  if (!s->field) return false;
+  const char *owner = F->owner == NO_LIST ? "" : S(img, img->fields[img->lists[F->owner].field].name);
+  return !strcmp(owner, s->owner) && !strcmp(S(img, F->name), s->field);
 }
 
-/* A requirement's key: the metric (or field) and the direction of its
- * comparison for thresholds, else its rule text. */
-static void req_key(const struct image *img, const struct img_req *q, char *out, size_t n) {
-  if (q->metric >= 0 || q->field >= 0) {
-    const char *name = q->metric >= 0 ? S(img, img->metrics[q->metric].name) : S(img, img->fields[img_top_field(img, (uint32_t)q->field)].name);
-    snprintf(out, n, "%s %s", name, cmp_text(q->cmp));
-  } else {
-    snprintf(out, n, "%s", S(img, q->rule));
+static const char *ptype_name(const struct image *img, uint32_t p) {
+  const struct img_enum *e = &img->enums[img->fields[img->partner_field].ref];
+  return p < e->nvals ? S(img, e->vals[p]) : "?";
+}
+
+/* "metrics a, b; consulting Select, Advanced; technology Select": what in m
+ * uses the subject (other than the metric named `self`). */
+static void affects_text(struct meaning *m, struct subject *s, const char *self, struct buf *b) {
+  const struct image *img = m->img;
+  s->img = img;
+  int nm = 0;
+  for (uint32_t r = 0; r < img->nmetrics; r++) {
+    const char *name = S(img, img->metrics[r].name);
+    if (!mn_is_record_metric(img, r) || (self && !strcmp(name, self))) continue;
+    if (!mn_uses(m, m->reg[r], is_subject, s)) continue;
+    buf_printf(b, "%s%s", nm++ ? ", " : "metrics ", name);
   }
+  int last_type = -1;
+  for (uint32_t t = 0; t < img->ntiers; t++) {
+    const struct img_tier *T = &img->tiers[t];
+    bool hit = false;
+    for (uint32_t q = T->first_req; q < T->first_req + T->nreq && !hit; q++) hit = mn_uses(m, m->req[q], is_subject, s);
+    if (!hit) continue;
+    if (last_type < 0) buf_printf(b, "%sthe requirements of %s %s", nm ? " and " : "", ptype_name(img, T->ptype), S(img, T->name));
+    else if ((int)T->ptype != last_type) buf_printf(b, "; %s %s", ptype_name(img, T->ptype), S(img, T->name));
+    else buf_printf(b, ", %s", S(img, T->name));
+    last_type = (int)T->ptype;
+  }
+}
+
+static void affects_of(struct rd *d, bool in_old, struct subject s, const char *self, struct buf *b) {
+  b->n = 0;
+  affects_text(in_old ? d->ma : d->mb, &s, self, b);
+  buf_u8(b, 0);
+  b->n--;
+}
+
+/* A value's text from its meaning (for when the source text says nothing new). */
+static char *meaning_text(const struct meaning *m, const struct mn *n) {
+  struct buf b = {0};
+  mn_text(m, n, &b);
+  buf_u8(&b, 0);
+  return (char *)b.p;
+}
+
+/* ---- metadata -------------------------------------------------------------------------- */
+
+static void diff_meta(struct rd *d) {
+  const struct image *A = d->A, *B = d->B;
+  if (strcmp(S(A, A->name), S(B, B->name)) != 0) change(d, "ruleset", "", "ruleset name", S(A, A->name), S(B, B->name), NULL);
+  if (strcmp(S(A, A->version), S(B, B->version)) != 0) change(d, "version", "", "version", S(A, A->version), S(B, B->version), NULL);
+  if (A->effective != B->effective) {
+    char ea[11] = "none", eb[11] = "none";
+    if (A->effective != TIER_NONE) date_format(A->effective, ea);
+    if (B->effective != TIER_NONE) date_format(B->effective, eb);
+    change(d, "effective", "", "effective date", ea, eb, NULL);
+  }
+  const struct mn *ra = d->ma->review, *rb = d->mb->review;
+  if (!ra != !rb || (ra && memcmp(ra->deep, rb->deep, MN_DIGEST))) {
+    const char *ta = S(A, A->review_text), *tb = S(B, B->review_text);
+    char *xa = NULL, *xb = NULL;
+    if (ra && rb && !strcmp(ta, tb)) { /* the same text, another meaning: say it as compiled */
+      ta = xa = meaning_text(d->ma, ra);
+      tb = xb = meaning_text(d->mb, rb);
+    }
+    change(d, "review", "", "review rule (the evaluation date)", *ta ? ta : "none (today)", *tb ? tb : "none (today)", NULL);
+    free(xa);
+    free(xb);
+  }
+}
+
+/* ---- schema ---------------------------------------------------------------------------- */
+
+static int find_enum(const struct image *img, const char *name) {
+  for (uint32_t e = 0; e < img->nenums; e++)
+    if (!strcmp(S(img, img->enums[e].name), name)) return (int)e;
+  return -1;
+}
+
+static int enum_value(const struct image *img, uint32_t e, const char *v) {
+  for (uint32_t k = 0; k < img->enums[e].nvals; k++)
+    if (!strcmp(S(img, img->enums[e].vals[k]), v)) return (int)k;
+  return -1;
+}
+
+static void enum_list(const struct image *img, uint32_t e, const char *sep, struct buf *b) {
+  b->n = 0;
+  for (uint32_t k = 0; k < img->enums[e].nvals; k++) buf_printf(b, "%s%s", k ? sep : "", S(img, img->enums[e].vals[k]));
+  buf_u8(b, 0);
+}
+
+/* An enum's values are its order: `level >= associate` reads it, so a new
+ * value, a removed one, or a new order all change what rules mean. */
+static void diff_enums(struct rd *d) {
+  const struct image *A = d->A, *B = d->B;
+  struct buf ta = {0}, tb = {0}, aff = {0};
+  char what[200];
+  for (uint32_t e = 0; e < A->nenums; e++) {
+    const char *name = S(A, A->enums[e].name);
+    int f = find_enum(B, name);
+    if (f < 0) {
+      enum_list(A, e, ", ", &ta);
+      snprintf(what, sizeof what, "enum %s removed:", name);
+      change(d, "enum-removed", "", what, (char *)ta.p, NULL, NULL);
+      continue;
+    }
+    bool changed = false;
+    for (uint32_t k = 0; k < B->enums[f].nvals; k++)
+      if (enum_value(A, e, S(B, B->enums[f].vals[k])) < 0) {
+        snprintf(what, sizeof what, "enum %s: new value", name);
+        change(d, "enum-value-added", "", what, NULL, S(B, B->enums[f].vals[k]), NULL);
+        changed = true;
+      }
+    for (uint32_t k = 0; k < A->enums[e].nvals; k++)
+      if (enum_value(B, (uint32_t)f, S(A, A->enums[e].vals[k])) < 0) {
+        snprintf(what, sizeof what, "enum %s: value removed", name);
+        change(d, "enum-value-removed", "", what, S(A, A->enums[e].vals[k]), NULL, NULL);
+        changed = true;
+      }
+    /* the values both have, in a new order (or at new places: ordinals are what comparisons read) */
+    bool moved = false;
+    for (uint32_t k = 0; k < A->enums[e].nvals; k++) {
+      int at = enum_value(B, (uint32_t)f, S(A, A->enums[e].vals[k]));
+      if (at >= 0 && (uint32_t)at != k) moved = true;
+    }
+    if (moved) {
+      enum_list(A, e, " < ", &ta);
+      enum_list(B, (uint32_t)f, " < ", &tb);
+      struct subject s = {0};
+      s.enum_name = name;
+      affects_of(d, false, s, NULL, &aff);
+      snprintf(what, sizeof what, "enum %s: values in a new order (comparisons such as >= read it):", name);
+      change(d, "enum-order", "", what, (char *)ta.p, (char *)tb.p, (char *)aff.p);
+      d->schema_changed = true;
+    } else if (changed) {
+      struct subject s = {0};
+      s.enum_name = name;
+      affects_of(d, false, s, NULL, &aff);
+      if (aff.n) {
+        snprintf(what, sizeof what, "enum %s: its values changed", name);
+        change(d, "enum-values", "", what, NULL, NULL, (char *)aff.p);
+        d->schema_changed = true;
+      }
+    }
+  }
+  for (uint32_t e = 0; e < B->nenums; e++)
+    if (find_enum(A, S(B, B->enums[e].name)) < 0) {
+      enum_list(B, e, ", ", &tb);
+      snprintf(what, sizeof what, "new enum %s:", S(B, B->enums[e].name));
+      change(d, "enum-added", "", what, NULL, (char *)tb.p, NULL);
+    }
+  buf_free(&ta);
+  buf_free(&tb);
+  buf_free(&aff);
+}
+
+static const char *owner_of(const struct image *img, const struct img_field *f) {
+  return f->owner == NO_LIST ? "" : S(img, img->fields[img->lists[f->owner].field].name);
+}
+
+static int find_field(const struct image *img, const char *owner, const char *name) {
+  for (uint32_t g = 0; g < img->nfields; g++)
+    if (!strcmp(S(img, img->fields[g].name), name) && !strcmp(owner_of(img, &img->fields[g]), owner)) return (int)g;
+  return -1;
+}
+
+static void type_text(const struct image *img, const struct img_field *f, char *out, size_t n) {
+  snprintf(out, n, "%s%s%s", f->kind == TY_ENUM ? S(img, img->enums[f->ref].name) : ty_kind_name(f->kind),
+           f->flags & FF_OPT ? "?" : "", f->flags & FF_PARTNER ? " (partner type)" : "");
+}
+
+static void diff_fields(struct rd *d) {
+  struct buf aff = {0};
+  for (int pass = 0; pass < 2; pass++) {
+    const struct image *X = pass ? d->B : d->A, *Y = pass ? d->A : d->B;
+    for (uint32_t f = 0; f < X->nfields; f++) {
+      const struct img_field *fx = &X->fields[f];
+      const char *owner = owner_of(X, fx);
+      char w[300];
+      snprintf(w, sizeof w, "%s%s%s", owner, *owner ? "." : "", S(X, fx->name));
+      int g = find_field(Y, owner, S(X, fx->name));
+      if (g < 0) {
+        change(d, pass ? "field-added" : "field-removed", "", pass ? "new field:" : "field removed:", NULL, w, NULL);
+        continue;
+      }
+      if (pass) continue;
+      char ta[120], tb[120], what[340];
+      type_text(X, fx, ta, sizeof ta);
+      type_text(Y, &Y->fields[g], tb, sizeof tb);
+      if (strcmp(ta, tb) != 0) {
+        struct subject s = {0};
+        s.owner = owner;
+        s.field = S(X, fx->name);
+        affects_of(d, false, s, NULL, &aff);
+        snprintf(what, sizeof what, "field %s:", w);
+        change(d, "field-type", "", what, ta, tb, (char *)aff.p);
+        d->schema_changed = true;
+      }
+    }
+  }
+  buf_free(&aff);
+}
+
+/* ---- metrics ------------------------------------------------------------------------------ */
+
+static int find_metric(const struct image *img, const char *name) {
+  for (uint32_t r = 0; r < img->nmetrics; r++)
+    if (!strcmp(S(img, img->metrics[r].name), name)) return (int)r;
+  return -1;
+}
+
+static void metric_type(const struct image *img, const struct img_metric *m, char *out, size_t n) {
+  snprintf(out, n, "%s%s", m->kind == TY_ENUM ? S(img, img->enums[m->ref].name) : ty_kind_name(m->kind), m->opt ? "?" : "");
+}
+
+/* Metrics (and item metrics that have a register of their own) by name.
+ * A definition counts as changed when what it computes itself changed
+ * (the shallow digest): a change only through another metric is told
+ * with that metric. */
+static void diff_metrics(struct rd *d, bool items) {
+  const struct image *A = d->A, *B = d->B;
+  struct buf aff = {0};
+  char what[300];
+  for (int pass = 0; pass < 2; pass++) {
+    const struct image *X = pass ? B : A, *Y = pass ? A : B;
+    for (uint32_t r = 0; r < X->nmetrics; r++) {
+      if (mn_is_record_metric(X, r) == items) continue;
+      const struct img_metric *mx = &X->metrics[r];
+      const char *name = S(X, mx->name);
+      int k = find_metric(Y, name);
+      if (k < 0) {
+        if (items) continue; /* an item metric has a register only where a loop computes it once per item */
+        snprintf(what, sizeof what, "%s = %s", name, S(X, mx->def));
+        change(d, pass ? "metric-added" : "metric-removed", "", pass ? "new metric:" : "metric removed:", pass ? NULL : what,
+               pass ? what : NULL, NULL);
+        continue;
+      }
+      if (pass) continue;
+      const struct img_metric *my = &Y->metrics[k];
+      if (!items && strcmp(S(X, mx->label), S(Y, my->label)) != 0) {
+        snprintf(what, sizeof what, "label of metric %s:", name);
+        change(d, "label", "", what, or_none(S(X, mx->label)), or_none(S(Y, my->label)), NULL);
+      }
+      char ta[80], tb[80];
+      metric_type(X, mx, ta, sizeof ta);
+      metric_type(Y, my, tb, sizeof tb);
+      const struct mn *va = d->ma->reg[r], *vb = d->mb->reg[k];
+      bool type_changed = strcmp(ta, tb) != 0, def_changed = memcmp(va->shallow, vb->shallow, MN_DIGEST) != 0;
+      if (!type_changed && !def_changed) continue;
+      struct subject s = {0};
+      s.metric = name;
+      affects_of(d, false, s, name, &aff);
+      snprintf(what, sizeof what, "%s %s%s", items ? "item metric" : "metric", name, type_changed ? ": type" : ":");
+      if (type_changed) {
+        change(d, "metric-type", "", what, ta, tb, def_changed ? NULL : (char *)aff.p);
+        if (!def_changed) continue;
+        snprintf(what, sizeof what, "%s %s:", items ? "item metric" : "metric", name);
+      }
+      const char *fa = S(X, mx->def), *fb = S(Y, my->def);
+      char *xa = NULL, *xb = NULL;
+      if (!strcmp(fa, fb)) { /* the same words, compiled to something else: say what */
+        fa = xa = meaning_text(d->ma, va);
+        fb = xb = meaning_text(d->mb, vb);
+        snprintf(what, sizeof what, "%s %s (same definition; what it reads changed):", items ? "item metric" : "metric", name);
+        if (!strcmp(fa, fb) && d->schema_changed) fa = fb = NULL; /* an enum or field above says it */
+      }
+      if (fa) change(d, items ? "item-metric-definition" : "metric-definition", "", what, fa, fb, (char *)aff.p);
+      free(xa);
+      free(xb);
+    }
+  }
+  buf_free(&aff);
+}
+
+/* ---- tiers ---------------------------------------------------------------------------------- */
+
+/* The subject of a threshold requirement (its metric or field), or NULL. */
+static const char *req_subject(const struct image *img, const struct img_req *q) {
+  if (q->metric >= 0) return S(img, img->metrics[q->metric].name);
+  if (q->field >= 0) return S(img, img->fields[img_top_field(img, (uint32_t)q->field)].name);
+  return NULL;
 }
 
 static void const_text(const struct image *img, const struct img_req *q, char *out, size_t n) {
@@ -63,71 +381,267 @@ static void const_text(const struct image *img, const struct img_req *q, char *o
   vm_const_text(&rs, &img->consts[q->konst], ref, out, n);
 }
 
-static void diff_tiers(struct rd *d, uint32_t ptype_a, uint32_t ptype_b, const char *type) {
-  const struct image *A = d->a, *B = d->b;
-  int la[64], lb[64], na = 0, nb = 0;
-  for (uint32_t t = 0; t < A->ntiers && na < 64; t++) if (A->tiers[t].ptype == ptype_a) la[na++] = (int)t;
-  for (uint32_t t = 0; t < B->ntiers && nb < 64; t++) if (B->tiers[t].ptype == ptype_b) lb[nb++] = (int)t;
-  char where[200], ka[300], kb[300], va[NUM_TEXT], vb[NUM_TEXT];
-  for (int i = 0; i < (na > nb ? na : nb); i++) {
-    if (i >= nb) {
-      snprintf(where, sizeof where, "%s %s", type, S(A, A->tiers[la[i]].name));
-      change(d, "tier-removed", where, "tier removed", NULL, NULL);
-      continue;
-    }
-    if (i >= na) {
-      snprintf(where, sizeof where, "%s %s", type, S(B, B->tiers[lb[i]].name));
-      change(d, "tier-added", where, "new tier", NULL, NULL);
-      continue;
-    }
-    const struct img_tier *ta = &A->tiers[la[i]], *tb = &B->tiers[lb[i]];
-    snprintf(where, sizeof where, "%s %s", type, S(B, tb->name));
-    if (strcmp(S(A, ta->name), S(B, tb->name)) != 0) change(d, "tier-renamed", where, "renamed from", S(A, ta->name), NULL);
-    if (ta->sustained != tb->sustained) {
-      snprintf(va, sizeof va, "%u months", ta->sustained);
-      snprintf(vb, sizeof vb, "%u months", tb->sustained);
-      change(d, "sustained", where, "sustained", ta->sustained ? va : "none", tb->sustained ? vb : "none");
-    }
-    /* requirements of A: changed or removed */
-    for (uint32_t qa = ta->first_req; qa < ta->first_req + ta->nreq; qa++) {
-      req_key(A, &A->reqs[qa], ka, sizeof ka);
-      bool found = false;
-      for (uint32_t qb = tb->first_req; qb < tb->first_req + tb->nreq && !found; qb++) {
-        req_key(B, &B->reqs[qb], kb, sizeof kb);
-        if (strcmp(ka, kb) != 0) continue;
-        found = true;
-        /* labels are what partners read: a changed one is a change (one
-         * taken over from the metric is reported with the metric) */
-        const struct img_req *ra = &A->reqs[qa], *rb = &B->reqs[qb];
-        bool from_metric = ra->metric >= 0 && rb->metric >= 0 && ra->label == A->metrics[ra->metric].label &&
-                           rb->label == B->metrics[rb->metric].label;
-        if (!from_metric && strcmp(S(A, ra->label), S(B, rb->label)) != 0) {
-          char what[340];
-          snprintf(what, sizeof what, "label of %s", ka);
-          change(d, "label", where, what, *S(A, ra->label) ? S(A, ra->label) : "(none)", *S(B, rb->label) ? S(B, rb->label) : "(none)");
-        }
-        if (A->reqs[qa].metric >= 0 || A->reqs[qa].field >= 0) {
-          const_text(A, &A->reqs[qa], va, sizeof va);
-          const_text(B, &B->reqs[qb], vb, sizeof vb);
-          if (strcmp(va, vb) != 0) change(d, "threshold", where, ka, va, vb);
-        }
-      }
-      if (!found) change(d, "requirement-removed", where, "requirement removed:", S(A, A->reqs[qa].rule), NULL);
-    }
-    for (uint32_t qb = tb->first_req; qb < tb->first_req + tb->nreq; qb++) {
-      req_key(B, &B->reqs[qb], kb, sizeof kb);
-      bool found = false;
-      for (uint32_t qa = ta->first_req; qa < ta->first_req + ta->nreq && !found; qa++) {
-        req_key(A, &A->reqs[qa], ka, sizeof ka);
-        found = strcmp(ka, kb) == 0;
-      }
-      if (!found) change(d, "requirement-added", where, "new requirement:", NULL, S(B, B->reqs[qb].rule));
+/* The label a requirement shows, when it is its own (not its metric's). */
+static const char *own_label(const struct image *img, const struct img_req *q) {
+  if (q->metric >= 0 && q->label == img->metrics[q->metric].label) return "";
+  return S(img, q->label);
+}
+
+struct pair_ctx { struct rd *d; const char *where; uint32_t qa0, na, qb0, nb; bool *ta, *tb; };
+
+/* Section and label of a pair of requirements that mean the same. */
+static void diff_req_words(struct pair_ctx *p, uint32_t qa, uint32_t qb) {
+  struct rd *d = p->d;
+  const struct img_req *ra = &d->A->reqs[qa], *rb = &d->B->reqs[qb];
+  char what[400];
+  if (strcmp(own_label(d->A, ra), own_label(d->B, rb)) != 0) {
+    snprintf(what, sizeof what, "label of %s:", S(d->B, rb->rule));
+    change(d, "label", p->where, what, or_none(own_label(d->A, ra)), or_none(own_label(d->B, rb)), NULL);
+  }
+  if (strcmp(S(d->A, ra->section), S(d->B, rb->section)) != 0) {
+    snprintf(what, sizeof what, "section of %s:", S(d->B, rb->rule));
+    change(d, "section", p->where, what, or_none(S(d->A, ra->section)), or_none(S(d->B, rb->section)), NULL);
+  }
+}
+
+/* Pair the requirements left on both sides for which `same` holds, and
+ * report each pair with `report`. */
+static void pair_reqs(struct pair_ctx *p, bool (*same)(struct rd *, uint32_t, uint32_t),
+                      void (*report)(struct pair_ctx *, uint32_t, uint32_t)) {
+  for (uint32_t i = 0; i < p->na; i++) {
+    if (p->ta[i]) continue;
+    for (uint32_t j = 0; j < p->nb; j++) {
+      if (p->tb[j] || !same(p->d, p->qa0 + i, p->qb0 + j)) continue;
+      p->ta[i] = p->tb[j] = true;
+      if (report) report(p, p->qa0 + i, p->qb0 + j);
+      break;
     }
   }
 }
 
-void rule_diff(const struct image *A, const struct image *B, const char *pa, const char *pb, bool json, struct buf *o) {
-  struct rd d = {A, B, o, json, 0};
+static bool same_meaning(struct rd *d, uint32_t qa, uint32_t qb) {
+  return !memcmp(d->ma->req[qa]->shallow, d->mb->req[qb]->shallow, MN_DIGEST);
+}
+static bool same_words(struct rd *d, uint32_t qa, uint32_t qb) {
+  const struct img_req *ra = &d->A->reqs[qa], *rb = &d->B->reqs[qb];
+  return same_meaning(d, qa, qb) && !strcmp(own_label(d->A, ra), own_label(d->B, rb)) &&
+         !strcmp(S(d->A, ra->section), S(d->B, rb->section));
+}
+static bool same_threshold_subject(struct rd *d, uint32_t qa, uint32_t qb) {
+  const struct img_req *ra = &d->A->reqs[qa], *rb = &d->B->reqs[qb];
+  const char *sa = req_subject(d->A, ra), *sb = req_subject(d->B, rb);
+  return sa && sb && !strcmp(sa, sb) && ra->cmp == rb->cmp;
+}
+static bool same_subject(struct rd *d, uint32_t qa, uint32_t qb) {
+  const char *sa = req_subject(d->A, &d->A->reqs[qa]), *sb = req_subject(d->B, &d->B->reqs[qb]);
+  return sa && sb && !strcmp(sa, sb);
+}
+static bool same_text(struct rd *d, uint32_t qa, uint32_t qb) {
+  return !strcmp(S(d->A, d->A->reqs[qa].rule), S(d->B, d->B->reqs[qb].rule));
+}
+
+static void report_same_text(struct pair_ctx *p, uint32_t qa, uint32_t qb);
+
+/* "certified_people >= 2 -> 4" */
+static void report_threshold(struct pair_ctx *p, uint32_t qa, uint32_t qb) {
+  struct rd *d = p->d;
+  const struct img_req *ra = &d->A->reqs[qa], *rb = &d->B->reqs[qb];
+  char va[NUM_TEXT], vb[NUM_TEXT], what[300];
+  const_text(d->A, ra, va, sizeof va);
+  const_text(d->B, rb, vb, sizeof vb);
+  snprintf(what, sizeof what, "%s %s", req_subject(d->B, rb), cmp_text(rb->cmp));
+  if (strcmp(va, vb) != 0) {
+    change(d, "threshold", p->where, what, va, vb, NULL);
+    diff_req_words(p, qa, qb);
+  } else if (!same_meaning(d, qa, qb)) {
+    report_same_text(p, qa, qb); /* the same threshold, read differently */
+  } else {
+    diff_req_words(p, qa, qb);
+  }
+}
+
+/* "certified_people >= 4 is now certified_people > 4" */
+static void report_comparison(struct pair_ctx *p, uint32_t qa, uint32_t qb) {
+  struct rd *d = p->d;
+  change(d, "comparison", p->where, "requirement", S(d->A, d->A->reqs[qa].rule), S(d->B, d->B->reqs[qb].rule), NULL);
+  diff_req_words(p, qa, qb);
+}
+
+/* The same words, compiled to something else (an enum's order, a field's
+ * type, an item metric without a register of its own): say it as compiled. */
+static void report_same_text(struct pair_ctx *p, uint32_t qa, uint32_t qb) {
+  struct rd *d = p->d;
+  char what[400];
+  char *xa = meaning_text(d->ma, d->ma->req[qa]), *xb = meaning_text(d->mb, d->mb->req[qb]);
+  bool said = !strcmp(xa, xb) && d->schema_changed; /* an enum's order or a field's type, said above */
+  if (!strcmp(xa, xb)) {
+    free(xa);
+    free(xb);
+    xa = xb = NULL;
+  }
+  snprintf(what, sizeof what, "%s (same text; what it reads changed)%s", S(d->B, d->B->reqs[qb].rule), xa ? ":" : "");
+  if (!said) change(d, "requirement-meaning", p->where, what, xa, xb, NULL);
+  free(xa);
+  free(xb);
+  diff_req_words(p, qa, qb);
+}
+
+static void diff_requirements(struct rd *d, uint32_t ta, uint32_t tb, const char *where) {
+  const struct img_tier *TA = &d->A->tiers[ta], *TB = &d->B->tiers[tb];
+  bool *ua = calloc(TA->nreq + 1, 1), *ub = calloc(TB->nreq + 1, 1);
+  if (!ua || !ub) {
+    free(ua);
+    free(ub);
+    change(d, "error", where, "out of memory comparing the requirements", NULL, NULL, NULL);
+    return;
+  }
+  struct pair_ctx p = {d, where, TA->first_req, TA->nreq, TB->first_req, TB->nreq, ua, ub};
+  pair_reqs(&p, same_words, NULL);               /* unchanged */
+  pair_reqs(&p, same_meaning, diff_req_words);   /* only a label or section changed */
+  pair_reqs(&p, same_threshold_subject, report_threshold);
+  pair_reqs(&p, same_subject, report_comparison);
+  pair_reqs(&p, same_text, report_same_text);
+  for (uint32_t i = 0; i < TA->nreq; i++)
+    if (!ua[i]) change(d, "requirement-removed", where, "requirement removed:", S(d->A, d->A->reqs[TA->first_req + i].rule), NULL, NULL);
+  for (uint32_t j = 0; j < TB->nreq; j++)
+    if (!ub[j]) change(d, "requirement-added", where, "new requirement:", NULL, S(d->B, d->B->reqs[TB->first_req + j].rule), NULL);
+  free(ua);
+  free(ub);
+}
+
+/* The tiers of partner type p (by name) of img, in ladder order. */
+static int type_tiers(const struct image *img, const char *type, uint32_t *idx, const char **names) {
+  int n = 0;
+  if (img->partner_field < 0) return 0;
+  for (uint32_t t = 0; t < img->ntiers; t++)
+    if (!strcmp(ptype_name(img, img->tiers[t].ptype), type)) {
+      idx[n] = t;
+      names[n++] = S(img, img->tiers[t].name);
+    }
+  return n;
+}
+
+static void order_text(const char **names, int n, struct buf *b) {
+  b->n = 0;
+  for (int k = 0; k < n; k++) buf_printf(b, "%s%s", k ? " < " : "", names[k]);
+  buf_u8(b, 0);
+}
+
+/* One partner type's ladders: tiers removed, new, renamed, reordered; then
+ * each pair of tiers that correspond. */
+static void diff_ladder(struct rd *d, const char *type) {
+  struct ladder l;
+  memset(&l, 0, sizeof l);
+  uint32_t *ia = malloc(sizeof *ia * (d->A->ntiers + 1)), *ib = malloc(sizeof *ib * (d->B->ntiers + 1));
+  l.old_names = malloc(sizeof *l.old_names * (d->A->ntiers + 1));
+  l.new_names = malloc(sizeof *l.new_names * (d->B->ntiers + 1));
+  int *kept = malloc(sizeof *kept * (d->A->ntiers + 1));
+  if (!ia || !ib || !l.old_names || !l.new_names || !kept) goto oom;
+  l.nold = type_tiers(d->A, type, ia, l.old_names);
+  l.nnew = type_tiers(d->B, type, ib, l.new_names);
+  if (ladder_match(&l) != 0) goto oom;
+  char where[300], what[300];
+  struct buf ta = {0}, tb = {0};
+  (void)what;
+  for (int i = 0; i < l.nold; i++)
+    if (l.old_to_new[i] < 0) {
+      snprintf(where, sizeof where, "%s %s", type, l.old_names[i]);
+      change(d, "tier-removed", where, "tier removed (its partners hold the highest tier below it that they meet)", NULL, NULL,
+             NULL);
+    }
+  for (int j = 0; j < l.nnew; j++) {
+    snprintf(where, sizeof where, "%s %s", type, l.new_names[j]);
+    if (l.new_to_old[j] < 0) {
+      snprintf(what, sizeof what, "new tier%s%s", j ? " above " : " at the bottom", j ? l.new_names[j - 1] : "");
+      change(d, "tier-added", where, what, NULL, NULL, NULL);
+    } else if (strcmp(l.old_names[l.new_to_old[j]], l.new_names[j]) != 0) {
+      change(d, "tier-renamed", where, "renamed from", l.old_names[l.new_to_old[j]], NULL, NULL);
+    }
+  }
+  /* the kept tiers in a new order: tiers rank as written */
+  int nk = 0;
+  bool reordered = false;
+  for (int j = 0; j < l.nnew; j++)
+    if (l.new_to_old[j] >= 0) {
+      if (nk && kept[nk - 1] > l.new_to_old[j]) reordered = true;
+      kept[nk++] = l.new_to_old[j];
+    }
+  if (reordered) { /* the same tiers, in the old order and in the new */
+    const char **was = malloc(sizeof *was * (size_t)(nk + 1)), **now = malloc(sizeof *now * (size_t)(nk + 1));
+    if (was && now) {
+      int k = 0;
+      for (int i = 0; i < l.nold; i++)
+        if (l.old_to_new[i] >= 0) was[k++] = l.old_names[i];
+      k = 0;
+      for (int j = 0; j < l.nnew; j++)
+        if (l.new_to_old[j] >= 0) now[k++] = l.new_names[j];
+      order_text(was, nk, &ta);
+      order_text(now, nk, &tb);
+      change(d, "tier-order", type, "tiers in a new order (they rank as written, lowest first)", (char *)ta.p, (char *)tb.p,
+             NULL);
+    }
+    free(was);
+    free(now);
+  }
+  for (int j = 0; j < l.nnew; j++) {
+    int i = l.new_to_old[j];
+    if (i < 0) continue;
+    const struct img_tier *TA = &d->A->tiers[ia[i]], *TB = &d->B->tiers[ib[j]];
+    snprintf(where, sizeof where, "%s %s", type, l.new_names[j]);
+    if (TA->sustained != TB->sustained) {
+      char va[32] = "none", vb[32] = "none";
+      if (TA->sustained) snprintf(va, sizeof va, "%u months", TA->sustained);
+      if (TB->sustained) snprintf(vb, sizeof vb, "%u months", TB->sustained);
+      change(d, "sustained", where, "sustained", va, vb, NULL);
+    }
+    diff_requirements(d, ia[i], ib[j], where);
+  }
+  buf_free(&ta);
+  buf_free(&tb);
+  goto out;
+oom:
+  change(d, "error", type, "out of memory comparing the tiers", NULL, NULL, NULL);
+out:
+  ladder_free(&l);
+  free(ia);
+  free(ib);
+  free(l.old_names);
+  free(l.new_names);
+  free(kept);
+}
+
+/* Every partner type of either ruleset (a type only one has: its tiers are
+ * all new, or all removed). */
+static void diff_tiers(struct rd *d) {
+  const struct image *A = d->A, *B = d->B;
+  if (B->partner_field >= 0) {
+    const struct img_enum *eb = &B->enums[B->fields[B->partner_field].ref];
+    for (uint32_t p = 0; p < eb->nvals; p++) diff_ladder(d, S(B, eb->vals[p]));
+  }
+  if (A->partner_field >= 0) {
+    const struct img_enum *ea = &A->enums[A->fields[A->partner_field].ref];
+    for (uint32_t p = 0; p < ea->nvals; p++) {
+      const char *type = S(A, ea->vals[p]);
+      bool in_b = false;
+      if (B->partner_field >= 0) {
+        const struct img_enum *eb = &B->enums[B->fields[B->partner_field].ref];
+        for (uint32_t q = 0; q < eb->nvals && !in_b; q++) in_b = !strcmp(S(B, eb->vals[q]), type);
+      }
+      if (!in_b) diff_ladder(d, type);
+    }
+  }
+}
+
+/* ---- the whole ------------------------------------------------------------------------------ */
+
+int rule_diff(const struct image *A, const struct image *B, const char *pa, const char *pb, bool json, struct buf *o) {
+  struct tier_alloc_hook h = {0};
+  struct rd d = {A, B, mn_build(A, &h), mn_build(B, &h), o, json, 0, 0, false};
+  if (!d.ma || !d.mb) {
+    mn_free(d.ma);
+    mn_free(d.mb);
+    return -1;
+  }
   if (json) {
     buf_put(o, "{\"old\":", 7);
     out_json_cstr(o, pa);
@@ -138,83 +652,22 @@ void rule_diff(const struct image *A, const struct image *B, const char *pa, con
     buf_printf(o, "Changes in meaning from %s (%s) to %s (%s):\n", pa, *S(A, A->version) ? S(A, A->version) : "no version", pb,
                *S(B, B->version) ? S(B, B->version) : "no version");
   }
-  if (strcmp(S(A, A->name), S(B, B->name)) != 0) change(&d, "ruleset", "", "ruleset name", S(A, A->name), S(B, B->name));
-  if (strcmp(S(A, A->version), S(B, B->version)) != 0) change(&d, "version", "", "version", S(A, A->version), S(B, B->version));
-  if (A->effective != B->effective) {
-    char ea[11], eb[11];
-    date_format(A->effective, ea);
-    date_format(B->effective, eb);
-    change(&d, "effective", "", "effective date", ea, eb);
-  }
-  if (strcmp(S(A, A->review_text), S(B, B->review_text)) != 0)
-    change(&d, "review", "", "review rule", *S(A, A->review_text) ? S(A, A->review_text) : "none",
-           *S(B, B->review_text) ? S(B, B->review_text) : "none");
-  /* schema: top-level fields and list fields by name */
-  for (int pass = 0; pass < 2; pass++) {
-    const struct image *X = pass ? B : A, *Y = pass ? A : B;
-    for (uint32_t f = 0; f < X->nfields; f++) {
-      const struct img_field *fx = &X->fields[f];
-      const char *owner = fx->owner == NO_LIST ? "" : S(X, X->fields[X->lists[fx->owner].field].name);
-      bool found = false;
-      for (uint32_t g = 0; g < Y->nfields && !found; g++) {
-        const struct img_field *fy = &Y->fields[g];
-        const char *oy = fy->owner == NO_LIST ? "" : S(Y, Y->fields[Y->lists[fy->owner].field].name);
-        if (strcmp(S(X, fx->name), S(Y, fy->name)) || strcmp(owner, oy)) continue;
-        found = true;
-        if (!pass && (fx->kind != fy->kind || (fx->flags & FF_OPT) != (fy->flags & FF_OPT))) {
-          char ta[40], tb[40], w[200];
-          snprintf(ta, sizeof ta, "%s%s", ty_kind_name(fx->kind), fx->flags & FF_OPT ? "?" : "");
-          snprintf(tb, sizeof tb, "%s%s", ty_kind_name(fy->kind), fy->flags & FF_OPT ? "?" : "");
-          snprintf(w, sizeof w, "field %s%s%s", owner, *owner ? "." : "", S(X, fx->name));
-          change(&d, "field-type", "", w, ta, tb);
-        }
-      }
-      if (!found) {
-        char w[200];
-        snprintf(w, sizeof w, "%s%s%s", owner, *owner ? "." : "", S(X, fx->name));
-        change(&d, pass ? "field-added" : "field-removed", "", pass ? "new field" : "field removed", NULL, w);
-      }
-    }
-  }
-  /* metrics by name: definition changed, added, removed (temporaries are
-   * the compiler's own and are left out) */
-  for (int pass = 0; pass < 2; pass++) {
-    const struct image *X = pass ? B : A, *Y = pass ? A : B;
-    for (uint32_t m = 0; m < X->nmetrics; m++) {
-      if (strchr(S(X, X->metrics[m].name), '.')) continue;
-      bool found = false;
-      for (uint32_t k = 0; k < Y->nmetrics && !found; k++) {
-        if (strcmp(S(X, X->metrics[m].name), S(Y, Y->metrics[k].name)) != 0) continue;
-        found = true;
-        if (!pass && strcmp(S(X, X->metrics[m].label), S(Y, Y->metrics[k].label)) != 0) {
-          char w[200];
-          snprintf(w, sizeof w, "label of metric %s", S(X, X->metrics[m].name));
-          change(&d, "label", "", w, *S(X, X->metrics[m].label) ? S(X, X->metrics[m].label) : "(none)",
-                 *S(Y, Y->metrics[k].label) ? S(Y, Y->metrics[k].label) : "(none)");
-        }
-        if (!pass && strcmp(S(X, X->metrics[m].def), S(Y, Y->metrics[k].def)) != 0) {
-          char w[200];
-          snprintf(w, sizeof w, "metric %s", S(X, X->metrics[m].name));
-          change(&d, "metric-definition", "", w, S(X, X->metrics[m].def), S(Y, Y->metrics[k].def));
-        }
-      }
-      if (!found) {
-        char w[200];
-        snprintf(w, sizeof w, "%s = %s", S(X, X->metrics[m].name), S(X, X->metrics[m].def));
-        change(&d, pass ? "metric-added" : "metric-removed", "", pass ? "new metric" : "metric removed", NULL, w);
-      }
-    }
-  }
-  /* tiers, per partner type (matched by name) */
-  if (A->partner_field >= 0 && B->partner_field >= 0) {
-    const struct img_enum *eb = &B->enums[B->fields[B->partner_field].ref];
-    const struct img_enum *ea = &A->enums[A->fields[A->partner_field].ref];
-    for (uint32_t p = 0; p < eb->nvals; p++)
-      for (uint32_t q = 0; q < ea->nvals; q++)
-        if (!strcmp(S(B, eb->vals[p]), S(A, ea->vals[q]))) diff_tiers(&d, q, p, S(B, eb->vals[p]));
-  }
+  diff_meta(&d);
+  diff_enums(&d);
+  diff_fields(&d);
+  diff_metrics(&d, true);
+  diff_metrics(&d, false);
+  diff_tiers(&d);
+  /* the last word: meanings that differ are never "no change" */
+  uint8_t ha[32], hb[32];
+  mn_hash(d.ma, ha);
+  mn_hash(d.mb, hb);
+  if (memcmp(ha, hb, 32) != 0 && d.nmeant == 0)
+    change(&d, "other", "", "the compiled rules differ in a way not named above (compare tierc disasm of both)", NULL, NULL, NULL);
   if (json) buf_printf(o, "],\"count\":%d}\n", d.n);
   else if (d.n == 0) buf_printf(o, "  no change in meaning\n");
   else buf_printf(o, "%d change%s\n", d.n, d.n == 1 ? "" : "s");
-  (void)ptype_name;
+  mn_free(d.ma);
+  mn_free(d.mb);
+  return d.n;
 }

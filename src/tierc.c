@@ -11,6 +11,7 @@
 #include <sodium.h>
 
 #include "cli.h"
+#include "diff.h"
 #include "fmt.h"
 #include "vm.h"
 
@@ -208,7 +209,6 @@ static int cmd_test(int argc, char **argv) {
   return rc < 0 ? EXIT_USAGE : rc ? EXIT_RECORDS : EXIT_OK;
 }
 
-void rule_diff(const struct image *A, const struct image *B, const char *pa, const char *pb, bool json, struct buf *o);
 
 static int cmd_diff(int argc, char **argv) {
   bool json = false;
@@ -243,12 +243,15 @@ static int cmd_diff(int argc, char **argv) {
   tier_ruleset *b = cli_load_ruleset(prog, files[1], &opt, &status);
   if (!b) { tier_ruleset_free(a); return status; }
   struct buf out = {0};
-  rule_diff(a->img, b->img, files[0], files[1], json, &out);
+  if (rule_diff(a->img, b->img, files[0], files[1], json, &out) < 0) {
+    fprintf(stderr, "%s diff: out of memory\n", prog);
+    status = EXIT_USAGE;
+  }
   fwrite(out.p, 1, out.n, stdout);
   buf_free(&out);
   tier_ruleset_free(a);
   tier_ruleset_free(b);
-  return EXIT_OK;
+  return status;
 }
 
 static int cmd_keygen(int argc, char **argv) {

@@ -1,0 +1,79 @@
+/*
+ * meaning.h - what a compiled ruleset means, read back from its code (see
+ * meaning.c).  tierc diff compares meanings, the results' rules_hash is the
+ * digest of one, and tierc test --coverage finds its thresholds in them.
+ */
+#ifndef TIER_MEANING_H
+#define TIER_MEANING_H
+
+#include "tier_int.h"
+
+#define MN_DIGEST 16
+
+enum mn_kind {
+  MN_CONST,    /* ck: constant kind, v: value (a text: its string index), x: its
+                  index in the constant pool (a number is its fraction there) */
+  MN_FIELD,    /* x: field index (a top-level field) */
+  MN_ITEM,     /* x: field index (a field of the current item) */
+  MN_ASOF,     /* the evaluation date */
+  MN_ZERO,     /* a register the metric block has not written (reads as 0) */
+  MN_REF,      /* x: register; a[0]: its value where it is read (a metric, or an
+                  item metric computed once per item) */
+  MN_OP,       /* op: an instruction computing from a[0..n); x: its operand */
+  MN_ITE,      /* a[0] == true ? a[1] : a[2] (a choice the code makes at a branch) */
+  MN_ACC,      /* x: the accumulator of the enclosing fold (its place in it) */
+  MN_FOLD,     /* over list x: a[0..n/2) the accumulators' values before the
+                  list, a[n/2..n) their values after one more item; the value
+                  of accumulator y after the last item */
+  MN_EMPTY,    /* an empty distinct-value set */
+  MN_PH,       /* (while a loop body is read) accumulator x of the loop */
+  MN_OPAQUE    /* code the reader could not follow: v is its place; digest of its bytes */
+};
+
+struct mn {
+  uint8_t kind, op, ck;
+  uint16_t n;          /* children */
+  uint32_t x, y;
+  int64_t v;
+  uint32_t depth;      /* longest path to a leaf */
+  uint64_t phmask;     /* MN_PH below (by x % 64): a loop's accumulators in use */
+  uint32_t mark;       /* traversal stamp (mn_walk) */
+  struct mn **a;
+  uint8_t deep[MN_DIGEST];    /* everything it computes, through references */
+  uint8_t shallow[MN_DIGEST]; /* the same, but a reference counts by its name only */
+};
+
+struct meaning {
+  struct arena ar;
+  const struct image *img;
+  struct mn *review;        /* NULL when the ruleset has no review rule */
+  struct mn **reg;          /* per register: its value after the metric block */
+  struct mn **req;          /* per requirement: its value */
+  bool approximate;         /* some code could not be followed (crafted
+                               bytecode): those parts compare by their bytes */
+  uint32_t gen;             /* traversal stamps */
+  void *priv;
+};
+
+/* Read the meaning of img (verified).  NULL only when out of memory. */
+struct meaning *mn_build(const struct image *img, const struct tier_alloc_hook *h);
+void mn_free(struct meaning *m);
+
+/* The digest of the whole meaning: schema, effective date, review rule,
+ * metrics (names, labels, types, values), and the tiers of every partner
+ * type in order (names, sustained windows, and each requirement's section,
+ * label and value, in any order).  Not the ruleset's name, version, source
+ * text, rule texts, comments or layout. */
+void mn_hash(const struct meaning *m, uint8_t out[32]);
+
+/* Is register r a metric of the record (not an item metric's register)? */
+bool mn_is_record_metric(const struct image *img, uint32_t r);
+
+/* Does n use (through references too) a node for which fn says true?
+ * Each shared node is visited once. */
+bool mn_uses(struct meaning *m, const struct mn *n, bool (*fn)(const struct mn *, void *), void *ud);
+
+/* n as the rule language would write it, as far as it can tell. */
+void mn_text(const struct meaning *m, const struct mn *n, struct buf *b);
+
+#endif

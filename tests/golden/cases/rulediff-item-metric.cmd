@@ -1,0 +1,1 @@
+cd tests/golden/data/trust && tierc diff diff-item-metric/apn-2019.tier diff-item-metric/new/apn-2019.tier && tiervm diff diff-item-metric/apn-2019.tier diff-item-metric/new/apn-2019.tier ../../../../examples/partners.jsonl | tail -4

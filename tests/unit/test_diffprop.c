@@ -1,0 +1,399 @@
+/*
+ * test_diffprop.c - the property that makes `tierc diff` trustworthy: for
+ * many random single edits of the shipped rules (thresholds, comparisons,
+ * and/or, windows, dates, enum order, value sets, distinct counts, item
+ * metrics, the review rule, deleted requirements, labels), whenever the
+ * edit moves any partner of a generated population to another tier (what
+ * `tiervm diff` shows), `tierc diff` reports a change.  Edits that cannot
+ * change a result (a comment, blank space) must report none and keep the
+ * rules_hash.  Deterministic: a fixed seed.
+ */
+#include "testutil.h"
+
+#include <ctype.h>
+#include <unistd.h>
+
+#include "../tools/gen.h"
+#include "diff.h"
+#include "meaning.h"
+
+#define EDITS 300
+#define POPULATION 300
+
+static char *slurp(const char *path, size_t *n) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return NULL;
+  fseek(f, 0, SEEK_END);
+  long len = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  char *p = malloc((size_t)len + 1);
+  if (p && fread(p, 1, (size_t)len, f) != (size_t)len) { free(p); p = NULL; }
+  if (p) p[len] = 0;
+  fclose(f);
+  if (n) *n = (size_t)len;
+  return p;
+}
+
+static void spit(const char *path, const char *text) {
+  FILE *f = fopen(path, "wb");
+  assert_non_null(f);
+  assert_int_equal(fwrite(text, 1, strlen(text), f), strlen(text));
+  fclose(f);
+}
+
+/* ---- the population ------------------------------------------------------------------ */
+
+struct pop { char **rec; size_t *len; int n; };
+
+static void population(struct pop *p) {
+  p->rec = calloc(POPULATION + 64, sizeof *p->rec);
+  p->len = calloc(POPULATION + 64, sizeof *p->len);
+  assert_non_null(p->rec);
+  for (int i = 0; i < POPULATION; i++) {
+    char *buf = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&buf, &n);
+    assert_non_null(f);
+    gen_profile(f, 7, i, i % 3 == 0);
+    fclose(f);
+    p->rec[p->n] = buf;
+    p->len[p->n++] = strcspn(buf, "\n");
+  }
+  /* and the hand-made partners of the examples */
+  char *ex = slurp("examples/partners.jsonl", NULL);
+  assert_non_null(ex);
+  for (char *line = strtok(ex, "\n"); line && p->n < POPULATION + 64; line = strtok(NULL, "\n")) {
+    p->rec[p->n] = strdup(line);
+    p->len[p->n++] = strlen(line);
+  }
+  free(ex);
+}
+
+/* Each partner's outcome: its tier, or that it is rejected. */
+static void outcomes(tier_ruleset *rs, const struct pop *p, char **out) {
+  tier_vm *vm = tier_vm_new(rs, NULL);
+  assert_non_null(vm);
+  for (int i = 0; i < p->n; i++) {
+    const tier_result *r = NULL;
+    int rc = tier_eval_json(vm, p->rec[i], p->len[i], INT64_MIN, &r);
+    free(out[i]);
+    out[i] = strdup(rc != TIER_OK ? "(rejected)" : r->tier ? r->tier : "(none)");
+  }
+  tier_vm_free(vm);
+}
+
+/* ---- edits ---------------------------------------------------------------------------- */
+
+static struct gen rng = {20191213};
+static int pick(int n) { return n > 0 ? (int)(gen_u32(&rng) % (uint32_t)n) : 0; }
+
+/* text with [at, at + len) replaced by with (malloc'd) */
+static char *splice(const char *text, size_t at, size_t len, const char *with) {
+  size_t n = strlen(text), w = strlen(with);
+  char *r = malloc(n - len + w + 1);
+  memcpy(r, text, at);
+  memcpy(r + at, with, w);
+  memcpy(r + at + w, text + at + len, n - at - len + 1);
+  return r;
+}
+
+static bool in_comment(const char *text, size_t at) {
+  size_t ls = at;
+  while (ls > 0 && text[ls - 1] != '\n') ls--;
+  for (size_t i = ls; i < at; i++)
+    if (text[i] == '#') return true;
+  return false;
+}
+static bool in_string(const char *text, size_t at) {
+  size_t ls = at, q = 0;
+  while (ls > 0 && text[ls - 1] != '\n') ls--;
+  for (size_t i = ls; i < at; i++) q += text[i] == '"';
+  return q % 2 == 1;
+}
+static bool code_at(const char *text, size_t at) { return !in_comment(text, at) && !in_string(text, at); }
+
+/* The places where `find` says an edit of one kind can go; one of them
+ * chosen at random, or -1. */
+typedef size_t (*finder)(const char *text, size_t at); /* length of a site at `at`, 0 if none */
+
+static long random_site(const char *text, finder find, size_t *len) {
+  long sites[4096];
+  size_t lens[4096];
+  int n = 0;
+  for (size_t i = 0; text[i] && n < 4096; i++) {
+    size_t l = find(text, i);
+    if (l && code_at(text, i)) { sites[n] = (long)i; lens[n++] = l; }
+  }
+  if (!n) return -1;
+  int k = pick(n);
+  *len = lens[k];
+  return sites[k];
+}
+
+static bool word_char(char c) { return isalnum((unsigned char)c) || c == '_'; }
+
+static size_t f_number(const char *t, size_t i) { /* an integer that is not part of a name or a date */
+  if (!isdigit((unsigned char)t[i]) || (i && (word_char(t[i - 1]) || t[i - 1] == '-' || t[i - 1] == '.'))) return 0;
+  size_t e = i;
+  while (isdigit((unsigned char)t[e])) e++;
+  if (t[e] == '-' || t[e] == '.' || word_char(t[e])) return 0;
+  return e - i;
+}
+static size_t f_date(const char *t, size_t i) {
+  if (i && word_char(t[i - 1])) return 0;
+  for (int k = 0; k < 10; k++)
+    if (k == 4 || k == 7 ? t[i + k] != '-' : !isdigit((unsigned char)t[i + k])) return 0;
+  return 10;
+}
+static size_t f_cmp(const char *t, size_t i) {
+  return (t[i] == '>' || t[i] == '<' || t[i] == '=' || t[i] == '!') && t[i + 1] == '=' ? 2 : 0;
+}
+static size_t f_andor(const char *t, size_t i) {
+  if (i && word_char(t[i - 1])) return 0;
+  if (!strncmp(t + i, "and", 3) && !word_char(t[i + 3])) return 3;
+  if (!strncmp(t + i, "or", 2) && !word_char(t[i + 2])) return 2;
+  return 0;
+}
+static size_t f_isnone(const char *t, size_t i) { return !strncmp(t + i, "is none", 7) || !strncmp(t + i, "is not none", 11) ? 2 : 0; }
+static size_t f_distinct(const char *t, size_t i) {
+  if (strncmp(t + i, "distinct ", 9)) return 0;
+  size_t e = i + 9;
+  while (word_char(t[e])) e++;
+  return !strncmp(t + e, " in ", 4) ? e + 4 - i : 0;
+}
+static size_t f_set(const char *t, size_t i) { /* `in {a, b, ...}` with two or more values */
+  if (strncmp(t + i, "in {", 4)) return 0;
+  size_t e = i + 4;
+  while (t[e] && t[e] != '}') e++;
+  return memchr(t + i, ',', e - i) ? e + 1 - i : 0;
+}
+static size_t f_enum(const char *t, size_t i) { /* an enum's values */
+  if (strncmp(t + i, "enum ", 5) || (i && t[i - 1] != '\n')) return 0;
+  size_t e = i;
+  while (t[e] && t[e] != '}') e++;
+  return t[e] ? e + 1 - i : 0;
+}
+static size_t f_requirement(const char *t, size_t i) { /* a requirement's line in a tier block */
+  if (i && t[i - 1] != '\n') return 0;
+  size_t e = i;
+  while (t[e] == ' ') e++;
+  if (e - i < 4 || !islower((unsigned char)t[e]) || !strncmp(t + e, "sustained", 9)) return 0;
+  while (t[e] && t[e] != '\n') e++;
+  return t[e - 1] == ';' && !memchr(t + i, ':', e - i) ? e + 1 - i : 0;
+}
+static size_t f_label(const char *t, size_t i) { /* a metric's label */
+  if (t[i] != '"' || i < 2 || !word_char(t[i - 2]) || t[i - 1] != ' ') return 0;
+  size_t e = i + 1;
+  while (t[e] && t[e] != '"' && t[e] != '\n') e++;
+  return t[e] == '"' ? e + 1 - i : 0;
+}
+static size_t f_line(const char *t, size_t i) { return i == 0 || t[i - 1] == '\n' ? 1 : 0; }
+
+/* One random edit of one kind; *noop when it cannot change a result.
+ * NULL when the text has no place for that kind. */
+static char *edit(const char *text, int kind, bool *noop, char *what, size_t wn) {
+  size_t len = 0;
+  long at;
+  char with[512];
+  *noop = false;
+  switch (kind) {
+  case 0: /* a number: a threshold, a window, a sustained period */
+    if ((at = random_site(text, f_number, &len)) < 0) return NULL;
+    {
+      long v = strtol(text + at, NULL, 10);
+      long nv = pick(3) == 0 ? v * 2 : pick(2) ? v + 1 : v > 1 ? v - 1 : v + 2;
+      snprintf(with, sizeof with, "%ld", nv);
+    }
+    break;
+  case 1: /* a date */
+    if ((at = random_site(text, f_date, &len)) < 0) return NULL;
+    snprintf(with, sizeof with, "%.8s%02d", text + at, 1 + pick(28));
+    break;
+  case 2: { /* a comparison */
+    if ((at = random_site(text, f_cmp, &len)) < 0) return NULL;
+    static const char *const alt[][3] = {{">=", ">", "<="}, {"<=", "<", ">="}, {"==", "!=", "!="}, {"!=", "==", "=="}};
+    for (int k = 0; k < 4; k++)
+      if (!strncmp(text + at, alt[k][0], 2)) snprintf(with, sizeof with, "%s", alt[k][1 + pick(2)]);
+    break;
+  }
+  case 3: /* and <-> or */
+    if ((at = random_site(text, f_andor, &len)) < 0) return NULL;
+    snprintf(with, sizeof with, "%s", len == 3 ? "or" : "and");
+    break;
+  case 4: /* is none <-> is not none */
+    if ((at = random_site(text, f_isnone, &len)) < 0) return NULL;
+    len = text[at + 3] == 'n' && text[at + 4] == 'o' && text[at + 5] == 't' ? 11 : 7;
+    snprintf(with, sizeof with, "%s", len == 7 ? "is not none" : "is none");
+    break;
+  case 5: /* count distinct X in L -> count L */
+    if ((at = random_site(text, f_distinct, &len)) < 0) return NULL;
+    with[0] = 0;
+    break;
+  case 6: { /* a value set loses its first value */
+    if ((at = random_site(text, f_set, &len)) < 0) return NULL;
+    const char *comma = memchr(text + at, ',', len);
+    snprintf(with, sizeof with, "in {%.*s", (int)(len - (size_t)(comma + 1 - (text + at))), comma + 1);
+    break;
+  }
+  case 7: { /* two neighbouring values of an enum swap places */
+    if ((at = random_site(text, f_enum, &len)) < 0) return NULL;
+    const char *open = memchr(text + at, '{', len);
+    if (!open) return NULL;
+    char vals[16][64];
+    int nv = 0;
+    const char *p = open + 1;
+    while (nv < 16) {
+      while (*p == ' ' || *p == ',') p++;
+      if (!word_char(*p)) break;
+      int k = 0;
+      while (word_char(*p) && k < 63) vals[nv][k++] = *p++;
+      vals[nv++][k] = 0;
+    }
+    if (nv < 2) return NULL;
+    int s = pick(nv - 1);
+    char tmp[64];
+    memcpy(tmp, vals[s], 64);
+    memcpy(vals[s], vals[s + 1], 64);
+    memcpy(vals[s + 1], tmp, 64);
+    int w = snprintf(with, sizeof with, "%.*s{ ", (int)(open - (text + at)), text + at);
+    for (int k = 0; k < nv; k++) w += snprintf(with + w, sizeof with - (size_t)w, "%s%s", k ? ", " : "", vals[k]);
+    snprintf(with + w, sizeof with - (size_t)w, " }");
+    break;
+  }
+  case 8: /* a requirement is deleted */
+    if ((at = random_site(text, f_requirement, &len)) < 0) return NULL;
+    with[0] = 0;
+    break;
+  case 9: /* a label is reworded: no partner moves, but diff says so */
+    if ((at = random_site(text, f_label, &len)) < 0) return NULL;
+    snprintf(with, sizeof with, "\"%.*s (reworded)\"", (int)(len - 2), text + at + 1);
+    break;
+  default: /* a comment, or blank space, on a line of its own */
+    if ((at = random_site(text, f_line, &len)) < 0) return NULL;
+    len = 0;
+    snprintf(with, sizeof with, "%s", pick(2) ? "# a comment that changes nothing\n" : "\n   \n");
+    *noop = true;
+    break;
+  }
+  snprintf(what, wn, "kind %d at %ld: '%.*s' -> '%s'", kind, at, (int)(len > 60 ? 60 : len), text + at, with);
+  return splice(text, (size_t)at, len, with);
+}
+
+/* ---- the property ---------------------------------------------------------------------- */
+
+static tier_ruleset *compile_dir(const char *dir) {
+  char path[600];
+  snprintf(path, sizeof path, "%s/apn-2019.tier", dir);
+  uint8_t *bc = NULL;
+  size_t n = 0;
+  if (tier_compile(path, NULL, 0, NULL, &bc, &n, NULL) != TIER_OK) return NULL;
+  tier_ruleset *rs = NULL;
+  char err[256];
+  int rc = tier_load(bc, n, NULL, &rs, err, sizeof err);
+  tier_free_bytes(NULL, bc, n);
+  return rc == TIER_OK ? rs : NULL;
+}
+
+static char dir[64];
+
+static int rm_dir(void **st) {
+  (void)st;
+  if (!dir[0]) return 0;
+  char p[128];
+  snprintf(p, sizeof p, "%s/apn-2019.tier", dir);
+  unlink(p);
+  snprintf(p, sizeof p, "%s/apn-schema.tier", dir);
+  unlink(p);
+  rmdir(dir);
+  dir[0] = 0;
+  return 0;
+}
+
+static void moves_are_reported(void **st) {
+  (void)st;
+  snprintf(dir, sizeof dir, "/tmp/tierc-prop-XXXXXX");
+  assert_non_null(mkdtemp(dir));
+  char *rules = slurp("rules/apn-2019.tier", NULL), *schema = slurp("rules/apn-schema.tier", NULL);
+  assert_non_null(rules);
+  assert_non_null(schema);
+  char pr[128], ps[128];
+  snprintf(pr, sizeof pr, "%s/apn-2019.tier", dir);
+  snprintf(ps, sizeof ps, "%s/apn-schema.tier", dir);
+  spit(pr, rules);
+  spit(ps, schema);
+  tier_ruleset *base = compile_dir(dir);
+  assert_non_null(base);
+  struct pop p = {0};
+  population(&p);
+  char **before = calloc((size_t)p.n, sizeof *before), **after = calloc((size_t)p.n, sizeof *after);
+  outcomes(base, &p, before);
+  struct tier_alloc_hook h = {0};
+  struct meaning *mb = mn_build(base->img, &h);
+  assert_non_null(mb);
+  uint8_t hash_base[32];
+  mn_hash(mb, hash_base);
+  mn_free(mb);
+
+  int compiled = 0, moved = 0, noops = 0, per_kind_moved[11] = {0};
+  for (int e = 0; e < EDITS; e++) {
+    bool in_schema = pick(3) == 0, noop;
+    int kind = pick(11);
+    char what[700];
+    char *edited = edit(in_schema ? schema : rules, kind, &noop, what, sizeof what);
+    if (!edited) continue;
+    spit(in_schema ? ps : pr, edited);
+    tier_ruleset *rs = compile_dir(dir);
+    spit(in_schema ? ps : pr, in_schema ? schema : rules);
+    free(edited);
+    if (!rs) continue;
+    compiled++;
+    outcomes(rs, &p, after);
+    int n_moved = 0;
+    for (int i = 0; i < p.n; i++) n_moved += strcmp(before[i], after[i]) != 0;
+    struct buf out = {0};
+    int changes = rule_diff(base->img, rs->img, "old", "new", false, &out);
+    if (n_moved && changes <= 0)
+      fail_msg("%s (%s): %d partners move, but tierc diff says:\n%.*s", what, in_schema ? "schema" : "rules", n_moved,
+               (int)out.n, (char *)out.p);
+    if (noop) {
+      struct meaning *m = mn_build(rs->img, &h);
+      uint8_t hash[32];
+      mn_hash(m, hash);
+      mn_free(m);
+      if (changes != 0 || memcmp(hash, hash_base, 32) != 0)
+        fail_msg("%s: an edit that changes nothing, but tierc diff says (or the hash moved):\n%.*s", what, (int)out.n, (char *)out.p);
+      noops++;
+    }
+    if (n_moved) { moved++; per_kind_moved[kind]++; }
+    buf_free(&out);
+    tier_ruleset_free(rs);
+  }
+  print_message("%d edits: %d compiled, %d moved partners (each reported), %d changed nothing (none reported)\n", EDITS,
+                compiled, moved, noops);
+  /* the test has teeth: many edits compile, many move partners, of several kinds */
+  assert_true(compiled >= EDITS / 2);
+  assert_true(moved >= EDITS / 6);
+  int kinds = 0;
+  for (int k = 0; k < 11; k++) kinds += per_kind_moved[k] > 0;
+  assert_true(kinds >= 7);
+  assert_true(noops >= 5);
+  for (int i = 0; i < p.n; i++) {
+    free(p.rec[i]);
+    free(before[i]);
+    free(after[i]);
+  }
+  free(p.rec);
+  free(p.len);
+  free(before);
+  free(after);
+  free(rules);
+  free(schema);
+  tier_ruleset_free(base);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test_teardown(moves_are_reported, rm_dir),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
