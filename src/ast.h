@@ -29,7 +29,8 @@ enum ref_kind { R_NONE = 0, R_FIELD, R_ITEM, R_METRIC, R_ITEM_METRIC, R_ENUMVAL 
 struct node {
   uint8_t kind;
   uint8_t op;            /* enum bin_op / agg_op / dur_unit / conversion opcode */
-  bool neg;              /* N_ISNONE: `is not none`; I_FIELD: optional */
+  bool neg;              /* N_ISNONE: `is not none`; I_FIELD: optional; N_INT, N_DEC:
+                            a `-LITERAL` sema folded, the literal as written in a */
   uint8_t parens;        /* pairs of parentheses around this expression (see below) */
   uint32_t depth;        /* nesting depth, bounded by LIM_DEPTH */
   struct loc loc;        /* where diagnostics point: the token that names the node */

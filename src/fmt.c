@@ -538,6 +538,13 @@ static void node(struct fmt *F, const struct node *n) {
   switch ((enum node_kind)n->kind) {
   case N_INT:
   case N_DEC:
+    if (n->neg) { /* a negation sema folded (ast.h) */
+      kw(F, "-");
+      node(F, n->a);
+    } else {
+      lit(F, &n->loc);
+    }
+    break;
   case N_STR:
   case N_DATE: lit(F, &n->loc); break;
   case N_BOOL: kw(F, n->ival ? "true" : "false"); break;

@@ -563,11 +563,19 @@ static struct type check(struct comp *c, struct node *n, const struct scope *sc)
       break;
     }
     n->a->ty = ta;
-    if (is_literal(n->a)) { /* fold -literal */
-      struct node *lit = n->a;
-      *n = *lit;
-      n->ival = -n->ival;
-      n->q = num_neg(n->q);
+    if (is_literal(n->a)) {
+      /* fold -literal into a literal, which keeps the negation's span and
+       * parentheses, and the literal as written in `a`, for the printers of
+       * rule texts (ast.h) */
+      struct node *lit = n->a, folded = *lit;
+      folded.ival = -lit->ival;
+      folded.q = num_neg(lit->q);
+      folded.span = n->span;
+      folded.parens = n->parens;
+      folded.depth = n->depth;
+      folded.neg = true;
+      folded.a = lit;
+      *n = folded;
       t = ta;
       break;
     }

@@ -1,0 +1,1 @@
+tierc compile tests/golden/data/rule-text.tier -o /tmp/tierc-golden-rule-text.tbc >/dev/null && tierc disasm /tmp/tierc-golden-rule-text.tbc | grep -E "^  r[0-9]|^requirement|^metric"; rm -f /tmp/tierc-golden-rule-text.tbc
