@@ -229,7 +229,8 @@ typedef struct tier_result {
 } tier_result;
 
 /* Evaluate one record given as JSON text.  asof: days since 1970-01-01 to
- * override the ruleset's review rule, or INT64_MIN for none.  On
+ * override the ruleset's review rule, or INT64_MIN for none; a day outside
+ * 0001-01-01 .. 9999-12-31 gives TIER_EUSAGE.  On
  * TIER_ERECORD, tier_vm_error() tells what and tier_vm_error_path() where.
  * The result lives until the next call on vm. */
 TIER_API int tier_eval_json(tier_vm *vm, const char *json, size_t len, int64_t asof,
@@ -237,7 +238,8 @@ TIER_API int tier_eval_json(tier_vm *vm, const char *json, size_t len, int64_t a
 TIER_API const char *tier_vm_error(const tier_vm *vm);
 TIER_API const char *tier_vm_error_path(const tier_vm *vm); /* "" if none */
 
-/* Format a day number as YYYY-MM-DD into out[11]. */
+/* Format a day number as YYYY-MM-DD into out[11]: "none" for INT64_MIN,
+ * "out-of-rng" outside 0001-01-01 .. 9999-12-31. */
 TIER_API void tier_date_format(int64_t days, char out[11]);
 /* Parse YYYY-MM-DD strictly; returns 0 and sets *days, or -1. */
 TIER_API int tier_date_parse(const char *s, int64_t *days);

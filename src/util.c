@@ -488,11 +488,14 @@ bool date_parse(const char *s, size_t n, int64_t *out) {
   return true;
 }
 
+/* Any day number, from the file, a record or tier_date_format's caller:
+ * outside the calendar it is not converted (the conversion would overflow
+ * near the ends of int64_t). */
 void date_format(int64_t days, char out[11]) {
   int y, m, d;
   if (days == TIER_NONE) { memcpy(out, "none", 5); return; }
+  if (days < DATE_MIN || days > DATE_MAX) { snprintf(out, 11, "%s", "out-of-rng"); return; }
   date_to_ymd(days, &y, &m, &d);
-  if (y < 0 || y > 9999) { snprintf(out, 11, "%s", "out-of-rng"); return; }
   snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
 }
 
@@ -501,9 +504,8 @@ void date_format(int64_t days, char out[11]) {
  * bytecode constant can make the arithmetic overflow. */
 int64_t date_add_months(int64_t days, int64_t months) {
   if (days == TIER_NONE) return TIER_NONE;
-  int64_t lo = date_from_ymd(1, 1, 1), hi = date_from_ymd(9999, 12, 31);
-  if (days < lo) days = lo;
-  if (days > hi) days = hi;
+  if (days < DATE_MIN) days = DATE_MIN;
+  if (days > DATE_MAX) days = DATE_MAX;
   int y, m, d;
   date_to_ymd(days, &y, &m, &d);
   if (months > 120000) months = 120000;

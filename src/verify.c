@@ -287,6 +287,15 @@ static int check_req_table(struct vfy *v, uint32_t i) {
   if (r->cmp < CMP_EQ || r->cmp > CMP_GE) return fail(v, "tiers: requirement %u: unknown comparison %u", i, r->cmp);
   if (r->konst >= img->nconsts || img->consts[r->konst].kind != kind)
     return fail(v, "tiers: requirement %u: constant out of range or of the wrong type", i);
+  /* the gap and --coverage compute with the threshold (one past it for a
+   * strict comparison): a value the compiler could have written, far from
+   * int64's ends, keeps that arithmetic exact */
+  int64_t k = img->consts[r->konst].v;
+  bool fits = kind == TY_INT || kind == TY_MONEY ? k >= -LIM_INT && k <= LIM_INT
+            : kind == TY_ENUM               ? k >= 0 && k < 64
+            : kind == TY_DATE               ? k >= DATE_MIN && k <= DATE_MAX
+                                            : true; /* bools are 0 or 1, checked with the constants */
+  if (!fits) return fail(v, "tiers: requirement %u: threshold %lld out of range", i, (long long)k);
   return 0;
 }
 

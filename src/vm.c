@@ -408,11 +408,15 @@ int vm_run(struct tier_vm *vm, uint32_t entry, const struct record *r, int64_t a
   vmcase(ISNONE) TOP = TOP == TIER_NONE; vmbreak;
   vmcase(ISNONE_F) TOP = num_is_none(NTOP); vmbreak;
   vmcase(INSET) TOP = TOP >= 0 && TOP < 64 && ((uint64_t)K[A] >> TOP & 1); vmbreak;
+  /* Date arithmetic.  The verifier lets only dates (class D) reach these:
+   * record dates are parsed calendar dates, date constants are checked, asof
+   * is checked by vm_evaluate, and ADDMON/ADDDAY clamp what they give to
+   * 0001-01-01 .. 9999-12-31.  So |TOP| < 3,000,000 and |A| <= 1,200,000
+   * here, and no sum or difference below can overflow. */
   vmcase(ADDMON) TOP = date_add_months(TOP, (int32_t)A); vmbreak;
   vmcase(ADDDAY)
     if (TOP != TIER_NONE) {
-      x = TOP + (int32_t)A; /* |TOP| is unbounded for a crafted constant: clamp */
-      if (TOP > DATE_MAX + 2000000 || TOP < DATE_MIN - 2000000) x = TOP > 0 ? DATE_MAX : DATE_MIN;
+      x = TOP + (int32_t)A;
       TOP = x < DATE_MIN ? DATE_MIN : x > DATE_MAX ? DATE_MAX : x;
     }
     vmbreak;
@@ -601,6 +605,12 @@ int vm_evaluate(struct tier_vm *vm, const struct record *r, int64_t asof_overrid
   vm->path[0] = 0;
   ev->ptype = img->partner_field >= 0 ? (int)r->top[img->fields[img->partner_field].slot] : -1;
   int64_t asof = asof_override;
+  /* every date the VM computes with lies in the calendar (see ADDMON): so
+   * does the evaluation date, whoever gives it */
+  if (asof != TIER_NONE && (asof < DATE_MIN || asof > DATE_MAX)) {
+    snprintf(vm->err, sizeof vm->err, "the evaluation date is not a date between 0001-01-01 and 9999-12-31");
+    return TIER_EUSAGE;
+  }
   if (asof == TIER_NONE) {
     if (rs->review_entry != UINT32_MAX) {
       rc = vm_run(vm, rs->review_entry, r, TIER_NONE, &asof);

@@ -261,6 +261,50 @@ static void jump_into_loop_body(void **st) {
   image_free(s.img);
 }
 
+/* ---- no undefined behaviour behind the verifier ---------------------------------- */
+
+/* The gap and --coverage compute one past a threshold: a threshold at
+ * int64's end (a file could claim one; no source can) is refused. */
+static void threshold_out_of_range(void **st) {
+  (void)st;
+  struct image *img = fresh();
+  img->consts[img->reqs[0].konst].v = INT64_MAX; /* the code compares with the same constant */
+  char err[256] = "";
+  assert_int_equal(vfy_image(img, err, sizeof err), TIER_EBYTECODE);
+  tu_assert_contains(err, "tiers: requirement 0: threshold 9223372036854775807 out of range");
+  image_free(img);
+}
+
+/* Every date the VM computes with is a calendar date, the evaluation date a
+ * library caller gives included; any day number formats without fault. */
+static void dates_stay_in_the_calendar(void **st) {
+  (void)st;
+  tier_ruleset *rs = NULL;
+  char err[256];
+  assert_int_equal(tier_load(bc, bc_n, NULL, &rs, err, sizeof err), TIER_OK);
+  tier_vm *vm = tier_vm_new(rs, NULL);
+  const char *rec = "{\"id\":\"a\",\"k\":\"a\",\"n\":2,\"d\":\"2019-12-13\"}";
+  const tier_result *res;
+  static const int64_t bad[] = {INT64_MAX, INT64_MIN + 1, DATE_MAX + 1, DATE_MIN - 1};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    assert_int_equal(tier_eval_json(vm, rec, strlen(rec), bad[i], &res), TIER_EUSAGE);
+    tu_assert_contains(tier_vm_error(vm), "the evaluation date is not a date between 0001-01-01 and 9999-12-31");
+  }
+  assert_int_equal(tier_eval_json(vm, rec, strlen(rec), DATE_MAX, &res), TIER_OK);
+  assert_string_equal(res->tier, "T");
+  tier_vm_free(vm);
+  tier_ruleset_free(rs);
+  char d[11];
+  tier_date_format(INT64_MAX, d);
+  assert_string_equal(d, "out-of-rng");
+  tier_date_format(INT64_MIN + 1, d);
+  assert_string_equal(d, "out-of-rng");
+  tier_date_format(DATE_MAX, d);
+  assert_string_equal(d, "9999-12-31");
+  tier_date_format(DATE_MIN, d);
+  assert_string_equal(d, "0001-01-01");
+}
+
 /* ---- linear work ---------------------------------------------------------------------- */
 
 /* n conditional jumps all pending at once, over a stack `deep` values
@@ -312,6 +356,8 @@ int main(void) {
       cmocka_unit_test(constant_of_another_class),
       cmocka_unit_test(metadata_describes_code),
       cmocka_unit_test(jump_into_loop_body),
+      cmocka_unit_test(threshold_out_of_range),
+      cmocka_unit_test(dates_stay_in_the_calendar),
       cmocka_unit_test(work_is_linear),
   };
   return cmocka_run_group_tests_name("verify", tests, setup, teardown);
