@@ -24,7 +24,7 @@ CFLAGS  += -DTIER_VM_SWITCH
 endif
 LDLIBS  := -ljansson -lsodium -lm
 
-DEB_PKGS := flex bison libcmocka-dev libjansson-dev libsodium-dev pkg-config
+DEB_PKGS := flex bison libcmocka-dev libjansson-dev libsodium-dev libgmp-dev pkg-config
 
 LIB_SRC := src/util.c src/num.c src/ast.c src/sema.c src/lint.c src/codegen.c src/compile.c \
            src/opcodes.c src/bytecode.c src/verify.c src/vm.c src/record.c src/json.c src/result.c \
@@ -37,7 +37,7 @@ HDRS    := $(wildcard src/*.h) include/tier.h $(BUILD)/parser.h
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps demo check check-switch asan tsan valgrind clean install uninstall examples
+.PHONY: all deps demo check check-switch asan tsan valgrind clean install uninstall examples difftest
 .DELETE_ON_ERROR:
 
 all: $(BIN)/tierc $(BIN)/tiervm $(LIB)/libtier.so
@@ -202,7 +202,7 @@ tsan: $(BUILD)/.deps
 	  OPT="-O1 -g -fsanitize=thread" LDFLAGS="-fsanitize=thread"
 	TSAN_OPTIONS=halt_on_error=1 build/tsan/tests/test_threads
 
-check: all $(UNIT_BIN)
+check: all $(UNIT_BIN) $(BUILD)/difftest/difftest $(BUILD)/difftest/difftest-planted
 	@TIER_LIB=$(LIB) TIER_CC="$(CC)" TIER_LDFLAGS="$(LDFLAGS)" sh tests/run.sh $(BUILD) $(BIN) $(UNIT_BIN)
 
 # The whole suite on the switch-dispatch build of the VM, in its own tree.
@@ -226,6 +226,47 @@ asan: $(BUILD)/.deps
 clean:
 	rm -rf $(BUILD) bin lib
 
+# ---- the differential test (tests/ref, see tests/ref/README.md) ----------------------
+#   make difftest [DIFF_N=4000] [DIFF_M=60]  N random rulesets x M records through the
+#                                            VM and the reference interpreter (about a
+#                                            minute); a reproducer lands in build/difftest/fail
+# make check runs a short one (tests/sh/difftest.sh) and shows that a planted VM
+# bug fails it (tests/sh/difftest-planted.sh); .ci/run runs a long one.  The VM is
+# linked from vm.c built with -DTIER_COUNT_STEPS, to check the cost bound.
+DIFF_N   ?= 4000
+DIFF_M   ?= 60
+DIFF_DIR := $(BUILD)/difftest
+REF_SRC  := $(filter-out tests/ref/difftest.c,$(wildcard tests/ref/*.c))
+REF_HDRS := $(wildcard tests/ref/*.h)
+REF_OBJ  := $(REF_SRC:tests/ref/%.c=$(DIFF_DIR)/%.o)
+DIFF_LIB := $(filter-out $(BUILD)/vm.o,$(LIB_OBJ))
+
+$(DIFF_DIR)/%.o: tests/ref/%.c $(REF_HDRS) $(HDRS) | $(BUILD)/.deps
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests/ref -c -o $@ $<
+
+$(DIFF_DIR)/vm-steps.o: src/vm.c $(HDRS) | $(BUILD)/.deps
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -DTIER_COUNT_STEPS -c -o $@ $<
+
+$(DIFF_DIR)/difftest: $(DIFF_DIR)/difftest.o $(REF_OBJ) $(DIFF_DIR)/vm-steps.o $(DIFF_LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lgmp
+
+# The planted bug: `>=` on integers evaluated as `>`; the difftest must catch it.
+$(DIFF_DIR)/planted/vm.c: src/vm.c tests/ref/plant.sed
+	@mkdir -p $(dir $@)
+	sed -f tests/ref/plant.sed src/vm.c > $@
+	@test "$$(diff src/vm.c $@ | grep -c '^>')" -ge 3 || { echo "tests/ref/plant.sed no longer plants the bug in src/vm.c"; rm -f $@; exit 1; }
+
+$(DIFF_DIR)/planted/vm.o: $(DIFF_DIR)/planted/vm.c $(HDRS)
+	$(CC) $(CFLAGS) -DTIER_COUNT_STEPS -c -o $@ $<
+
+$(DIFF_DIR)/difftest-planted: $(DIFF_DIR)/difftest.o $(REF_OBJ) $(DIFF_DIR)/planted/vm.o $(DIFF_LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lgmp
+
+difftest: $(DIFF_DIR)/difftest
+	nice $(DIFF_DIR)/difftest -n $(DIFF_N) -m $(DIFF_M) -o $(DIFF_DIR)/fail
+
 # ---- fuzzing (clang libFuzzer + ASan + UBSan) ----------------------------------------
 #   make fuzz [FUZZ_SECONDS=60]   build tests/fuzz/fuzz_{compile,load,record} in build/fuzz
 #                                 and run each for N seconds from its seed corpus
@@ -239,7 +280,7 @@ clean:
 # build/fuzz/artifacts/<target>/ and the run's log in build/fuzz/fuzz_<target>.log.
 FUZZ_SECONDS ?= 60
 FUZZ_BUILD   := $(BUILD)/fuzz
-FUZZ_TARGETS := compile load record
+FUZZ_TARGETS := compile load record difftest
 FUZZ_CC      := clang
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_CFLAGS  := -std=c11 -O1 -g $(FUZZ_SAN) -D_XOPEN_SOURCE=700 -Iinclude -Isrc -I$(BUILD) -Itests/fuzz
@@ -265,6 +306,19 @@ $(FUZZ_BUILD)/obj/lexer.o: $(BUILD)/lexer.c $(HDRS)
 
 $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_HDRS) $(FUZZ_OBJ)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(FUZZ_LDFLAGS_$*) -o $@ $< $(FUZZ_OBJ) $(LDLIBS)
+
+# fuzz_difftest: the differential test (tests/ref) with the generator drawing
+# from the fuzzer's bytes; its VM counts instructions (TIER_COUNT_STEPS).
+FUZZ_REF_OBJ := $(REF_SRC:tests/ref/%.c=$(FUZZ_BUILD)/ref/%.o)
+$(FUZZ_BUILD)/ref/%.o: tests/ref/%.c $(REF_HDRS) $(HDRS) | $(BUILD)/.deps
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -Itests/ref -fsanitize=fuzzer-no-link -c -o $@ $<
+$(FUZZ_BUILD)/ref/vm-steps.o: src/vm.c $(HDRS) | $(BUILD)/.deps
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -DTIER_COUNT_STEPS -fsanitize=fuzzer-no-link -c -o $@ $<
+$(FUZZ_BUILD)/fuzz_difftest: tests/fuzz/fuzz_difftest.c $(REF_HDRS) $(FUZZ_REF_OBJ) $(FUZZ_BUILD)/ref/vm-steps.o $(FUZZ_OBJ)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -Itests/ref -fsanitize=fuzzer -o $@ $< $(FUZZ_REF_OBJ) $(FUZZ_BUILD)/ref/vm-steps.o \
+	  $(filter-out $(FUZZ_BUILD)/obj/vm.o,$(FUZZ_OBJ)) $(LDLIBS) -lgmp
 
 fuzz-build: $(FUZZ_BINS)
 

@@ -242,6 +242,50 @@ static tier_diags *export_diags(struct comp *c, const struct tier_alloc_hook *ho
   return d;
 }
 
+/* The front end: read `path` (or take `text` as its content) and its
+ * imports, parse every file and check names and types.  tier_compile()
+ * goes on to lint and code generation; the reference interpreter
+ * (tests/ref) walks the typed tree it leaves.  Returns TIER_OK,
+ * TIER_ECOMPILE (the diagnostics are in c->dg) or TIER_ENOMEM; whatever it
+ * returns, release c with comp_free().  hook must outlive c. */
+int comp_front(struct comp *c, const char *path, const char *text, size_t textlen, const tier_options *opt,
+               const struct tier_alloc_hook *hook) {
+  memset(c, 0, sizeof *c);
+  c->hook = hook;
+  c->max_source = opt->max_source ? opt->max_source : LIM_SOURCE_BYTES;
+  arena_init(&c->ar, hook);
+  c->dg.ar = &c->ar;
+  c->dg.werror = opt->werror != 0;
+  c->partner_field = c->id_field = -1;
+  if (sodium_init() < 0) return TIER_ENOMEM;
+  import_roots(c, path, opt->import_dirs);
+
+  const char *stack[LIM_IMPORT_DEPTH + 1];
+  crypto_generichash_state hs;
+  crypto_generichash_init(&hs, NULL, 0, 32);
+  char *copy = NULL;
+  if (text) {
+    if (textlen > c->max_source) {
+      diag_add(&c->dg, TIER_ERROR, NULL, "'%s' is larger than the limit of %zu bytes", path, c->max_source);
+    } else {
+      copy = arena_strndup(&c->ar, text, textlen);
+      if (!copy) c->ar.failed = true;
+    }
+  }
+  if (c->dg.nerrors == 0 && (!text || copy))
+    c->items = load(c, path, copy, textlen, NULL, stack, 0, &hs);
+  crypto_generichash_final(&hs, c->src_hash, 32);
+
+  /* names and types are checked even after syntax errors, so that one run
+   * reports all it can; the items that failed to parse are left out */
+  c->syntax_errors = c->dg.nerrors;
+  if (!c->ar.failed) sema_run(c); /* an empty ruleset is checked too */
+  if (c->ar.failed) return TIER_ENOMEM;
+  return c->dg.nerrors ? TIER_ECOMPILE : TIER_OK;
+}
+
+void comp_free(struct comp *c) { arena_free(&c->ar); }
+
 int tier_compile(const char *path, const char *text, size_t textlen, const tier_options *opt,
                  uint8_t **out, size_t *outlen, tier_diags **diags) {
   static const tier_options defaults;
@@ -251,42 +295,17 @@ int tier_compile(const char *path, const char *text, size_t textlen, const tier_
   if (outlen) *outlen = 0;
   if (diags) *diags = NULL;
   if (!path) return TIER_EUSAGE;
-  if (sodium_init() < 0) return TIER_ENOMEM;
 
   struct comp c;
-  memset(&c, 0, sizeof c);
-  c.hook = &hook;
-  c.max_source = opt->max_source ? opt->max_source : LIM_SOURCE_BYTES;
-  arena_init(&c.ar, &hook);
-  c.dg.ar = &c.ar;
-  c.dg.werror = opt->werror != 0;
-  import_roots(&c, path, opt->import_dirs);
-
-  const char *stack[LIM_IMPORT_DEPTH + 1];
-  crypto_generichash_state hs;
-  crypto_generichash_init(&hs, NULL, 0, 32);
-  char *copy = NULL;
-  if (text) {
-    if (textlen > c.max_source) {
-      diag_add(&c.dg, TIER_ERROR, NULL, "'%s' is larger than the limit of %zu bytes", path, c.max_source);
-    } else {
-      copy = arena_strndup(&c.ar, text, textlen);
-      if (!copy) c.ar.failed = true;
-    }
+  int rc = comp_front(&c, path, text, textlen, opt, &hook);
+  /* the ladder checks also run when the only errors are warnings made
+   * errors by --Werror, so that one run reports them all; an empty ruleset
+   * is an error there */
+  if (rc != TIER_ENOMEM && c.dg.nerrors == c.dg.npromoted) {
+    lint_run(&c);
+    if (c.ar.failed) rc = TIER_ENOMEM;
+    else if (c.dg.nerrors) rc = TIER_ECOMPILE;
   }
-  if (c.dg.nerrors == 0 && (!text || copy))
-    c.items = load(&c, path, copy, textlen, NULL, stack, 0, &hs);
-  crypto_generichash_final(&hs, c.src_hash, 32);
-
-  int rc = TIER_OK;
-  /* names and types are checked even after syntax errors, so that one run
-   * reports all it can; the items that failed to parse are left out */
-  c.syntax_errors = c.dg.nerrors;
-  c.partner_field = c.id_field = -1;
-  if (!c.ar.failed) sema_run(&c); /* an empty ruleset is checked too */
-  if (!c.ar.failed && c.dg.nerrors == c.dg.npromoted) lint_run(&c); /* an empty ruleset is an error there */
-  if (c.ar.failed) rc = TIER_ENOMEM;
-  else if (c.dg.nerrors) rc = TIER_ECOMPILE;
   if (rc == TIER_OK) {
     struct image *img = cg_run(&c);
     if (!img) rc = c.dg.nerrors ? TIER_ECOMPILE : TIER_ENOMEM;
@@ -325,7 +344,7 @@ int tier_compile(const char *path, const char *text, size_t textlen, const tier_
       rc = TIER_ENOMEM;
     }
   }
-  arena_free(&c.ar);
+  comp_free(&c);
   return rc;
 }
 

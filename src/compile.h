@@ -56,6 +56,11 @@ struct comp {
   unsigned syntax_errors;         /* items dropped by the parser: names may be missing */
 };
 
+/* compile.c: read, parse and type-check (see there); then comp_free(c) */
+int comp_front(struct comp *c, const char *path, const char *text, size_t textlen, const tier_options *opt,
+               const struct tier_alloc_hook *hook);
+void comp_free(struct comp *c);
+
 void sema_run(struct comp *c);
 void lint_run(struct comp *c);
 struct image *cg_run(struct comp *c);

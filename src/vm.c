@@ -314,6 +314,13 @@ int vm_run(struct tier_vm *vm, uint32_t entry, const struct record *r, int64_t a
 #define NUM(p) vm->nstack[(p) - vm->stack]
 #define NREG(m) vm->nregs[m]
 #define NTOP NUM(sp - 1)
+/* The differential test builds this file with TIER_COUNT_STEPS to count
+ * the instructions an evaluation runs against the cost bound (SPEC 4.5). */
+#ifdef TIER_COUNT_STEPS
+#define vmstep() (vm->steps++)
+#else
+#define vmstep() ((void)0)
+#endif
 #ifdef VM_GOTO
   /* one label per byte value: an opcode the verifier let through by
    * mistake lands on `badop`, never outside the table */
@@ -323,7 +330,7 @@ int vm_run(struct tier_vm *vm, uint32_t entry, const struct record *r, int64_t a
   static const void *const labels[256] = {[0 ... 255] = &&badop, TIER_OPCODES(LBL)};
 #pragma GCC diagnostic pop
 #undef LBL
-#define vmdispatch() goto *labels[ip->op]
+#define vmdispatch() do { vmstep(); goto *labels[ip->op]; } while (0)
 #define vmcase(name) L_##name:
 #define vmbreak do { ip++; vmdispatch(); } while (0)
   vmdispatch();
@@ -332,7 +339,7 @@ int vm_run(struct tier_vm *vm, uint32_t entry, const struct record *r, int64_t a
 #define vmdispatch() continue
 #define vmcase(name) case OP_##name:
 #define vmbreak { ip++; continue; }
-  for (;;) switch (ip->op) {
+  for (;;) switch (vmstep(), ip->op) {
 #endif
   vmcase(NOP) vmbreak;
   vmcase(PUSH) *sp++ = K[A]; vmbreak;

@@ -63,6 +63,7 @@ struct tier_vm {
   uint32_t err_pc;
   int err_line, err_col;     /* malformed JSON: where, within the record's text */
   char jerr[160];            /* malformed JSON: jansson's words */
+  uint64_t steps;            /* instructions run, counted only in a TIER_COUNT_STEPS build of vm.c */
   /* the result of the last evaluation (result.c): the unmet requirements of
    * the next tier, and with all_reqs every requirement of the partner's type;
    * each array has room for every requirement and sustained clause */

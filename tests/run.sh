@@ -13,6 +13,7 @@ bindir=$2
 shift 2
 top=$(pwd)
 export TIER_BIN="$top/$bindir"
+export TIER_BUILD="$top/$build"
 passed=0
 failed=0
 failures=""

@@ -1,0 +1,157 @@
+/*
+ * checks.c - what must hold of every generated ruleset, besides the
+ * evaluations: `tierc fmt` keeps the code (the bytecode of the formatted
+ * source is the same, debug section and source hash aside); `tierc diff`
+ * of the ruleset against itself finds no change and against a copy with
+ * one threshold moved finds one; `tierc disasm` prints it.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "difftest.h"
+#include "fmt.h"
+
+/* the tools' library entry points (src/disasm.c, src/rulediff.c) */
+void dis_image(const struct image *img, const char *what, struct buf *b);
+void rule_diff(const struct image *A, const struct image *B, const char *pa, const char *pb, bool json, struct buf *o);
+
+/* Compile text into a loaded image (NULL if it does not compile); with
+ * `rules`, also its bytes without debug section and source hash. */
+static tier_ruleset *load(const char *text, struct buf *rules) {
+  uint8_t *bc;
+  size_t n;
+  tier_ruleset *rs = NULL;
+  char err[256];
+  if (tier_compile("gen.tier", text, strlen(text), NULL, &bc, &n, NULL) != TIER_OK) return NULL;
+  if (tier_load(bc, n, NULL, &rs, err, sizeof err) != TIER_OK) rs = NULL;
+  if (rs && rules && bc_rules_bytes(&rs->hook, bc, n, rules, err, sizeof err) != TIER_OK) rules->failed = true;
+  tier_free_bytes(NULL, bc, n);
+  return rs;
+}
+
+static int check_fmt(const char *text, char *what, size_t wn, char *key, size_t kn) {
+  struct buf f = {0};
+  char err[256];
+  int rc = 0;
+  if (fmt_source(text, strlen(text), &f, err, sizeof err) != 0) {
+    snprintf(what, wn, "fmt: cannot format a ruleset that compiles: %s", err);
+    snprintf(key, kn, "fmt-fails");
+    buf_free(&f);
+    return 1;
+  }
+  buf_u8(&f, 0);
+  struct buf x = {0}, y = {0};
+  tier_ruleset *a = load(text, &x), *b = load((const char *)f.p, &y);
+  if (!b) {
+    snprintf(what, wn, "fmt: the formatted ruleset does not compile:\n%s", (const char *)f.p);
+    snprintf(key, kn, "fmt-compile");
+    rc = 1;
+  } else if (a) {
+    if (x.failed || y.failed || x.n != y.n || memcmp(x.p, y.p, x.n) != 0) {
+      snprintf(what, wn, "fmt: the formatted ruleset compiles to other code (%zu bytes, was %zu):\n%s", y.n, x.n,
+               (const char *)f.p);
+      snprintf(key, kn, "fmt-code");
+      rc = 1;
+    }
+  }
+  buf_free(&x);
+  buf_free(&y);
+  tier_ruleset_free(a);
+  tier_ruleset_free(b);
+  buf_free(&f);
+  return rc;
+}
+
+/* The number of changes `tierc diff --json` reports. */
+static long diff_count(const tier_ruleset *a, const tier_ruleset *b, struct buf *o) {
+  rule_diff(a->img, b->img, "old.tier", "new.tier", true, o);
+  buf_u8(o, 0);
+  const char *c = strstr((const char *)o->p, "\"count\":");
+  return c ? strtol(c + 8, NULL, 10) : -1;
+}
+
+/* The constant of the first requirement `value OP constant` whose
+ * constant can be moved by one step, or NULL. */
+static struct gexpr *a_threshold(struct gruleset *g) {
+  for (int t = 0; t < g->ntiers; t++)
+    for (int q = 0; g->tiers[t].alive && q < g->tiers[t].nreqs; q++) {
+      struct greq *r = &g->tiers[t].reqs[q];
+      if (!r->alive || r->e->nkid != 2 || !r->e->kid[1]->literal) continue;
+      const struct gexpr *v = r->e->kid[0];
+      struct gexpr *k = r->e->kid[1];
+      if ((v->metric < 0 && v->field < 0) || strlen(k->text) > 15) continue;
+      if (k->t.kind == TY_INT || k->t.kind == TY_NUMBER || k->t.kind == TY_DATE) return k;
+    }
+  return NULL;
+}
+
+/* k's text one step on: 5 -> 6, -2.50 -> -1.50, 2019-12-13 -> 2019-12-14 */
+static char *moved(const struct gexpr *k) {
+  char *s = malloc(strlen(k->text) + 16);
+  if (!s) exit(2);
+  if (k->t.kind == TY_DATE) {
+    int64_t d;
+    ref_date_parse(k->text, strlen(k->text), &d);
+    ref_date_text(d + (d < ref_days(9999, 12, 31) ? 1 : -1), s);
+    return s;
+  }
+  const char *dot = strchr(k->text, '.');
+  long long whole = strtoll(k->text, NULL, 10);
+  bool neg = k->text[0] == '-';
+  sprintf(s, "%s%lld%s", neg && whole + 1 == 0 ? "-" : "", whole + 1, dot ? dot : "");
+  return s;
+}
+
+static int check_diff(struct gruleset *g, struct compiled *c, char *what, size_t wn, char *key, size_t kn) {
+  int rc = 0;
+  struct buf o = {0};
+  tier_ruleset *same = load(c->text, NULL);
+  long n = same ? diff_count(c->rs, same, &o) : -1;
+  if (n != 0) {
+    snprintf(what, wn, "tierc diff: the ruleset against itself: %s", o.p ? (const char *)o.p : "(does not compile)");
+    snprintf(key, kn, "diff-self");
+    rc = 1;
+  }
+  tier_ruleset_free(same);
+  buf_free(&o);
+  struct gexpr *k = rc ? NULL : a_threshold(g);
+  if (!k) return rc;
+  char *was = k->text;
+  k->text = moved(k);
+  char *text = gen_print(g);
+  char *now = k->text;
+  k->text = was;
+  tier_ruleset *other = load(text, NULL);
+  memset(&o, 0, sizeof o);
+  n = other ? diff_count(c->rs, other, &o) : 1; /* a moved constant may leave the range: nothing to check */
+  if (n < 1) {
+    snprintf(what, wn, "tierc diff: %s moved to %s, and the diff finds no change: %s", was, now,
+             o.p ? (const char *)o.p : "");
+    snprintf(key, kn, "diff-change");
+    rc = 1;
+  }
+  tier_ruleset_free(other);
+  buf_free(&o);
+  free(now);
+  free(text);
+  return rc;
+}
+
+static int check_disasm(struct compiled *c, char *what, size_t wn, char *key, size_t kn) {
+  struct buf b = {0};
+  dis_image(c->rs->img, "gen.tbc", &b);
+  int rc = b.n == 0 || b.failed;
+  if (rc) {
+    snprintf(what, wn, "disasm printed nothing");
+    snprintf(key, kn, "disasm");
+  }
+  buf_free(&b);
+  return rc;
+}
+
+int dt_ruleset_checks(const struct dt_options *o, struct gruleset *g, struct compiled *c, char *what, size_t wn, char *key,
+                      size_t kn) {
+  (void)o;
+  return check_fmt(c->text, what, wn, key, kn) || check_diff(g, c, what, wn, key, kn) ||
+         check_disasm(c, what, wn, key, kn);
+}

@@ -1,0 +1,970 @@
+/*
+ * gen.c - random well-typed rulesets (see gen.h).
+ *
+ * The generator types what it builds by the rules of docs/language.md
+ * section 5 (the same table the compiler's sema follows), so that every
+ * ruleset compiles: a ruleset that does not is a finding too, and the
+ * differential test reports it with its source.
+ *
+ * Productions: gen_expr() picks, for the kind of value wanted, one of the
+ * constructs that make such a value (the table `productions` below); a new
+ * construct of the language is one more function there and one more row.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gen.h"
+#include "calendar.h"
+
+/* ---- the random source ------------------------------------------------------------ */
+
+void rng_seed(struct rng *r, uint64_t seed) {
+  memset(r, 0, sizeof *r);
+  r->s = seed * 0x9E3779B97F4A7C15ull + 0x632BE59BD9B4E019ull;
+  if (!r->s) r->s = 1;
+}
+
+/* xorshift64*; with fuzzer bytes, as many bytes as the range needs */
+static uint64_t rng_bits(struct rng *r, uint32_t n) {
+  if (r->bytes) {
+    uint64_t v = 0;
+    for (uint32_t m = n; m > 0; m >>= 8) v = v << 8 | (r->at < r->nbytes ? r->bytes[r->at++] : 0);
+    return v;
+  }
+  r->s ^= r->s >> 12;
+  r->s ^= r->s << 25;
+  r->s ^= r->s >> 27;
+  return r->s * 0x2545F4914F6CDD1Dull >> 11;
+}
+
+uint32_t rng_below(struct rng *r, uint32_t n) { return n ? (uint32_t)(rng_bits(r, n - 1) % n) : 0; }
+bool rng_chance(struct rng *r, unsigned percent) { return rng_below(r, 100) < percent; }
+int64_t rng_range(struct rng *r, int64_t lo, int64_t hi) { return lo + (int64_t)rng_below(r, (uint32_t)(hi - lo + 1)); }
+
+/* One draw per full expression: C leaves the order in which a call's
+ * arguments (or the operands of +) are evaluated open, and a run must not
+ * depend on the compiler. */
+#define PICK(r, arr) ((arr)[rng_below((r), sizeof(arr) / sizeof((arr)[0]))])
+
+static void *xcalloc(size_t n, size_t size) {
+  void *p = calloc(n ? n : 1, size);
+  if (!p) {
+    fputs("difftest: out of memory\n", stderr);
+    exit(2);
+  }
+  return p;
+}
+
+static char *xprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *xprintf(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(NULL, 0, fmt, ap);
+  va_end(ap);
+  char *s = xcalloc((size_t)n + 1, 1);
+  va_start(ap, fmt);
+  vsnprintf(s, (size_t)n + 1, fmt, ap);
+  va_end(ap);
+  return s;
+}
+
+/* ---- the generator's state ------------------------------------------------------------- */
+
+struct gen {
+  struct rng *r;
+  struct gruleset *g;
+};
+
+/* Where an expression stands: what it may name. */
+struct scope {
+  int list;       /* -1: the record; else the items of this list are in scope */
+  int metrics;    /* metrics with a lower index may be used (no cycles) */
+  bool review;    /* the review rule: top-level fields and literals only */
+  bool agg;       /* aggregates may stand here */
+  int depth;
+};
+
+static bool is_num(int k) { return k == TY_INT || k == TY_MONEY || k == TY_NUMBER; }
+static struct gtype ty(int kind, bool opt, int ref) { struct gtype t = {(uint8_t)kind, opt, (int16_t)ref}; return t; }
+
+/* ---- expression nodes ------------------------------------------------------------------- */
+
+static struct gexpr *node(struct gtype t, const char *tmpl, int nkid, struct gexpr *a, struct gexpr *b, struct gexpr *c) {
+  struct gexpr *e = xcalloc(1, sizeof *e);
+  e->t = t;
+  e->tmpl = tmpl ? strdup(tmpl) : NULL;
+  e->nkid = nkid;
+  e->kid[0] = a;
+  e->kid[1] = b;
+  e->kid[2] = c;
+  e->metric = e->field = e->list = -1;
+  return e;
+}
+
+static struct gexpr *leaf(struct gtype t, char *text) {
+  struct gexpr *e = node(t, NULL, 0, NULL, NULL, NULL);
+  e->text = text;
+  return e;
+}
+
+static void expr_free(struct gexpr *e);
+
+/* ---- constants: the boundary values the records probe ------------------------------------ */
+
+static void keep(int64_t *arr, int *n, int64_t v) {
+  for (int i = 0; i < *n; i++)
+    if (arr[i] == v) return;
+  if (*n < 64) arr[(*n)++] = v;
+}
+
+static const int64_t INT_CONSTS[] = {0, 1, 2, 3, 4, 5, 6, 10, 12, 25, 100, 1000, 50000, 2147483647};
+
+static struct gexpr *int_literal(struct gen *G) {
+  int64_t v = rng_chance(G->r, 3) ? 9007199254740991LL : PICK(G->r, INT_CONSTS);
+  if (rng_chance(G->r, 10)) v = -v;
+  keep(G->g->k.ints, &G->g->k.nints, v);
+  struct gexpr *e = leaf(ty(TY_INT, false, 0), xprintf("%lld", (long long)v));
+  e->literal = true;
+  return e;
+}
+
+/* A decimal literal: near the boundaries the records probe, in quarters,
+ * or one of up to four places.  `cents` keeps it exact in cents (it may
+ * meet money). */
+static struct gexpr *decimal_literal(struct gen *G, bool cents) {
+  struct rng *r = G->r;
+  char *text;
+  if (cents || rng_chance(r, 60)) {
+    static const int64_t Q[] = {1, 2, 3, 5, 6, 10, 14, 400, 5998, 6000, 6001, 199996};
+    int64_t q = PICK(r, Q);
+    if (rng_chance(r, 10)) q = -q;
+    keep(G->g->k.quarters, &G->g->k.nquarters, q);
+    int64_t a = q < 0 ? -q : q;
+    text = xprintf("%s%lld.%02lld", q < 0 ? "-" : "", (long long)(a / 4), (long long)(a % 4 * 25));
+  } else {
+    static const char *D[] = {"0.1", "0.2", "0.3", "1.1", "2.5", "0.3333", "1499.999", "0.0001", "100.01"};
+    const char *sign = rng_chance(r, 10) ? "-" : "";
+    text = xprintf("%s%s", sign, PICK(r, D));
+  }
+  struct gexpr *e = leaf(ty(TY_NUMBER, false, 0), text);
+  e->literal = true;
+  return e;
+}
+
+static const int BASE_DATES[][3] = {
+    {2019, 12, 13}, {2020, 2, 29}, {2019, 3, 31}, {2019, 12, 31}, {2021, 2, 28}, {2020, 1, 31},
+    {2019, 8, 31},  {2024, 2, 29}, {2000, 2, 29}, {2019, 1, 1},   {2023, 10, 31}, {2019, 4, 30}};
+
+/* A date near the month ends and leap days the rules and records meet. */
+static int64_t some_date(struct rng *r) {
+  const int *d = BASE_DATES[rng_below(r, sizeof BASE_DATES / sizeof BASE_DATES[0])];
+  int64_t day = ref_days(d[0], d[1], d[2]);
+  switch (rng_below(r, 6)) {
+  case 0: return day;
+  case 1: return day + rng_range(r, -1, 1);
+  case 2: return ref_add_months(day, -rng_range(r, 1, 13));
+  case 3: {
+    int64_t back = ref_add_months(day, -rng_range(r, 1, 13));
+    return back + rng_range(r, -1, 1);
+  }
+  case 4: return day - rng_range(r, 1, 400);
+  default: return rng_chance(r, 50) ? ref_days(1, 1, 1) : ref_days(9999, 12, 31);
+  }
+}
+
+static struct gexpr *date_literal(struct gen *G) {
+  int64_t d = some_date(G->r);
+  if (d < ref_days(1, 1, 1) || d > ref_days(9999, 12, 31)) d = ref_days(2019, 12, 13);
+  keep(G->g->k.dates, &G->g->k.ndates, d);
+  char s[11];
+  ref_date_text(d, s);
+  struct gexpr *e = leaf(ty(TY_DATE, false, 0), xprintf("%s", s));
+  e->literal = true;
+  return e;
+}
+
+static const char *TEXTS[] = {"Migration", "", "a", "b", "名前", "say \\\"hi\\\"", "tab\\there", "Zürich", "aa"};
+
+static struct gexpr *text_literal(struct gen *G) {
+  const char *t = PICK(G->r, TEXTS);
+  if (G->g->k.ntexts < 16) snprintf(G->g->k.texts[G->g->k.ntexts++], 48, "%s", t);
+  struct gexpr *e = leaf(ty(TY_TEXT, false, 0), xprintf("\"%s\"", t));
+  e->literal = true;
+  return e;
+}
+
+static struct gexpr *enum_literal(struct gen *G, int en) {
+  const struct genum *e = &G->g->enums[en];
+  struct gexpr *x = leaf(ty(TY_ENUM, false, en), xprintf("%s", e->vals[rng_below(G->r, (uint32_t)e->nvals)]));
+  x->literal = true;
+  return x;
+}
+
+static struct gexpr *literal(struct gen *G, struct gtype t) {
+  switch (t.kind) {
+  case TY_INT: return int_literal(G);
+  case TY_MONEY: /* no money literal: an int or a decimal in cents meets money as money */
+    return rng_chance(G->r, 50) ? int_literal(G) : decimal_literal(G, true);
+  case TY_NUMBER: return rng_chance(G->r, 30) ? int_literal(G) : decimal_literal(G, false);
+  case TY_DATE: return date_literal(G);
+  case TY_TEXT: return text_literal(G);
+  case TY_ENUM: return enum_literal(G, t.ref);
+  default: {
+    struct gexpr *e = leaf(ty(TY_BOOL, false, 0), xprintf("%s", rng_chance(G->r, 50) ? "true" : "false"));
+    e->literal = true;
+    return e;
+  }
+  }
+}
+
+/* Is e a literal once the compiler has folded unary minus into it? */
+static bool literal_ish(const struct gexpr *e) {
+  return e->literal || (e->tmpl && !strcmp(e->tmpl, "-%0") && literal_ish(e->kid[0]));
+}
+
+/* A number literal that meets money is taken in cents (docs 5.2): make e,
+ * if it is such a literal, one that is exact in cents and within range. */
+static void money_safe(struct gen *G, struct gexpr **pe) {
+  struct gexpr *e = *pe;
+  if (!literal_ish(e) || !is_num(e->t.kind)) return;
+  const char *s = e->literal ? e->text : NULL;
+  bool ok = s && strlen(s) < 14 && (!strchr(s, '.') || strlen(strchr(s, '.')) <= 3);
+  if (ok) return;
+  *pe = rng_chance(G->r, 50) ? decimal_literal(G, true) : leaf(ty(TY_INT, false, 0), xprintf("%d", (int)rng_below(G->r, 2000)));
+  (*pe)->literal = true;
+  expr_free(e);
+}
+
+/* ---- names in scope --------------------------------------------------------------------------- */
+
+static bool top_visible(const struct gruleset *g, int f, const struct scope *sc) {
+  if (sc->list < 0) return true;
+  if (gen_field(g, sc->list, g->fields[f].name) >= 0) return false; /* an item field hides it */
+  return true;
+}
+
+static bool same_type(struct gtype a, struct gtype want) {
+  return a.kind == want.kind && (a.kind != TY_ENUM || a.ref == want.ref);
+}
+bool gen_same_type(struct gtype a, struct gtype b) { return same_type(a, b); }
+
+/* A field or metric of type `want` in scope, or NULL. */
+static struct gexpr *name_of(struct gen *G, struct gtype want, const struct scope *sc) {
+  const struct gruleset *g = G->g;
+  int cand[160], nc = 0;
+  for (int f = 0; f < g->nfields && nc < 80; f++) {
+    const struct gfield *F = &g->fields[f];
+    if (!F->alive || F->is_list || !same_type(F->t, want)) continue;
+    if (F->list == -1 ? top_visible(g, f, sc) : F->list == sc->list) cand[nc++] = f;
+  }
+  if (!sc->review)
+    for (int m = 0; m < sc->metrics && nc < 160; m++) {
+      const struct gmetric *M = &g->metrics[m];
+      if (!M->alive || !same_type(M->t, want)) continue;
+      if (M->list == -1 || M->list == sc->list) cand[nc++] = 1000 + m;
+    }
+  if (!nc) return NULL;
+  int k = cand[rng_below(G->r, (uint32_t)nc)];
+  struct gexpr *e;
+  if (k >= 1000) {
+    e = leaf(g->metrics[k - 1000].t, xprintf("%s", g->metrics[k - 1000].name));
+    e->metric = k - 1000;
+  } else {
+    e = leaf(g->fields[k].t, xprintf("%s", g->fields[k].name));
+    e->field = k;
+  }
+  return e;
+}
+
+/* A list with an item field (or an item metric usable here) of a type for
+ * which ok(type, want) holds; -1 if there is none. */
+static int list_with(struct gen *G, bool (*ok)(struct gtype, struct gtype), struct gtype want, int *field, int *metric,
+                     const struct scope *sc) {
+  const struct gruleset *g = G->g;
+  int cand[192], nc = 0;
+  for (int f = 0; f < g->nfields && nc < 96; f++)
+    if (g->fields[f].alive && !g->fields[f].is_list && g->fields[f].list >= 0 && ok(g->fields[f].t, want)) cand[nc++] = f;
+  for (int m = 0; m < sc->metrics && nc < 192; m++)
+    if (g->metrics[m].alive && g->metrics[m].list >= 0 && ok(g->metrics[m].t, want)) cand[nc++] = 1000 + m;
+  if (!nc) return -1;
+  int k = cand[rng_below(G->r, (uint32_t)nc)];
+  *field = k < 1000 ? k : -1;
+  *metric = k >= 1000 ? k - 1000 : -1;
+  return k < 1000 ? g->fields[k].list : g->metrics[k - 1000].list;
+}
+
+/* ---- productions ------------------------------------------------------------------------------ */
+
+static struct gexpr *gen_expr(struct gen *G, struct gtype want, struct scope sc);
+
+static struct gexpr *sub(struct gen *G, struct gtype want, const struct scope *sc) {
+  struct scope in = *sc;
+  in.depth++;
+  return gen_expr(G, want, in);
+}
+
+static struct gtype any_numeric(struct gen *G) {
+  static const uint8_t K[] = {TY_INT, TY_INT, TY_MONEY, TY_NUMBER};
+  return ty(PICK(G->r, K), false, 0);
+}
+
+/* The kind two numeric operands are brought to (docs 5.2); a decimal
+ * literal beside money is money. */
+static int unify(const struct gexpr *a, const struct gexpr *b) {
+  int ka = a->t.kind, kb = b->t.kind;
+  if (ka == kb) return ka;
+  if ((ka == TY_INT && kb == TY_MONEY) || (ka == TY_MONEY && kb == TY_INT)) return TY_MONEY;
+  if ((ka == TY_INT && kb == TY_NUMBER) || (ka == TY_NUMBER && kb == TY_INT)) return TY_NUMBER;
+  const struct gexpr *num = ka == TY_NUMBER ? a : b;
+  return literal_ish(num) ? TY_MONEY : TY_NUMBER;
+}
+
+/* a OP b for numbers: + - * /, typed as docs 5.2 says */
+static struct gexpr *p_arith(struct gen *G, struct gtype want, const struct scope *sc) {
+  static const char *OPS[] = {"%0 + %1", "%0 - %1", "%0 * %1", "%0 / %1"};
+  int op = (int)rng_below(G->r, 3);
+  if (want.kind == TY_NUMBER && rng_chance(G->r, 30)) op = 3; /* division gives number */
+  struct gexpr *a = sub(G, want.kind == TY_NUMBER ? any_numeric(G) : want, sc);
+  struct gexpr *b = sub(G, rng_chance(G->r, 40) ? ty(TY_INT, false, 0) : want, sc);
+  int k;
+  if (op == 2 && a->t.kind == TY_MONEY && b->t.kind == TY_MONEY) op = 0; /* money * money is an error */
+  if (op == 3) {
+    k = TY_NUMBER;
+  } else if (op == 2) {
+    bool money_int = (a->t.kind == TY_MONEY && b->t.kind == TY_INT) || (a->t.kind == TY_INT && b->t.kind == TY_MONEY);
+    k = a->t.kind == TY_INT && b->t.kind == TY_INT ? TY_INT : money_int ? TY_MONEY : TY_NUMBER;
+  } else {
+    if (a->t.kind == TY_MONEY) money_safe(G, &b);
+    if (b->t.kind == TY_MONEY) money_safe(G, &a);
+    k = unify(a, b);
+  }
+  return node(ty(k, a->t.opt || b->t.opt, 0), OPS[op], 2, a, b, NULL);
+}
+
+static struct gexpr *p_neg(struct gen *G, struct gtype want, const struct scope *sc) {
+  struct gexpr *a = sub(G, want, sc);
+  struct gexpr *e = node(a->t, "-%0", 1, a, NULL, NULL);
+  e->t.ref = 0;
+  return e;
+}
+
+static struct gexpr *p_if(struct gen *G, struct gtype want, const struct scope *sc) {
+  struct gexpr *c = sub(G, ty(TY_BOOL, false, 0), sc);
+  struct gexpr *a = sub(G, want, sc), *b = sub(G, want, sc);
+  struct gtype t = a->t;
+  if (is_num(a->t.kind) && is_num(b->t.kind)) {
+    if (a->t.kind == TY_MONEY) money_safe(G, &b);
+    if (b->t.kind == TY_MONEY) money_safe(G, &a);
+    t.kind = (uint8_t)unify(a, b);
+    t.ref = 0;
+  } else if (!same_type(a->t, b->t)) { /* e.g. a money wish that came back int */
+    b = literal(G, a->t);
+  }
+  t.opt = a->t.opt || b->t.opt;
+  return node(t, "if %0 then %1 else %2", 3, c, a, b);
+}
+
+static struct gexpr *p_date_shift(struct gen *G, struct gtype want, const struct scope *sc) {
+  static const char *DUR[] = {"1 day", "30 days", "90 days", "365 days", "0 days", "1 month",
+                              "3 months", "6 months", "12 months", "13 months", "1 year", "2 years"};
+  struct gexpr *a = sub(G, want, sc);
+  const char *form = rng_chance(G->r, 50) ? "%%0 - %s" : "%%0 + %s";
+  char *t = xprintf(form, PICK(G->r, DUR));
+  struct gexpr *e = node(ty(TY_DATE, a->t.opt, 0), t, 1, a, NULL, NULL);
+  free(t);
+  return e;
+}
+
+static struct gexpr *p_days_between(struct gen *G, struct gtype want, const struct scope *sc) {
+  (void)want;
+  struct gexpr *a = sub(G, ty(TY_DATE, false, 0), sc), *b = sub(G, ty(TY_DATE, false, 0), sc);
+  return node(ty(TY_INT, a->t.opt || b->t.opt, 0), "%0 - %1", 2, a, b, NULL);
+}
+
+static struct gexpr *p_compare(struct gen *G, struct gtype want, const struct scope *sc) {
+  (void)want;
+  static const char *OPS[] = {"%0 == %1", "%0 != %1", "%0 < %1", "%0 <= %1", "%0 > %1", "%0 >= %1"};
+  struct gtype t;
+  switch (rng_below(G->r, 7)) {
+  case 0: case 1: case 2: t = any_numeric(G); break;
+  case 3: t = ty(TY_DATE, false, 0); break;
+  case 4: t = ty(TY_TEXT, false, 0); break;
+  case 5: t = ty(TY_ENUM, false, (int)rng_below(G->r, (uint32_t)G->g->nenums)); break;
+  default: t = ty(TY_BOOL, false, 0);
+  }
+  struct gexpr *a = sub(G, t, sc);
+  struct gexpr *b = rng_chance(G->r, 50) ? literal(G, is_num(t.kind) ? a->t : t) : sub(G, t, sc);
+  if (a->t.kind == TY_MONEY) money_safe(G, &b);
+  if (b->t.kind == TY_MONEY) money_safe(G, &a);
+  if (!(is_num(a->t.kind) && is_num(b->t.kind)) && !same_type(a->t, b->t)) b = literal(G, a->t);
+  return node(ty(TY_BOOL, false, 0), OPS[rng_below(G->r, 6)], 2, a, b, NULL);
+}
+
+static struct gexpr *p_logic(struct gen *G, struct gtype want, const struct scope *sc) {
+  struct gexpr *a = sub(G, want, sc), *b = sub(G, want, sc);
+  bool opt = a->t.opt || b->t.opt;
+  return node(ty(TY_BOOL, opt, 0), rng_chance(G->r, 50) ? "%0 and %1" : "%0 or %1", 2, a, b, NULL);
+}
+
+static struct gexpr *p_not(struct gen *G, struct gtype want, const struct scope *sc) {
+  return node(ty(TY_BOOL, false, 0), "not %0", 1, sub(G, want, sc), NULL, NULL);
+}
+
+static struct gexpr *p_in(struct gen *G, struct gtype want, const struct scope *sc) {
+  (void)want;
+  int en = (int)rng_below(G->r, (uint32_t)G->g->nenums);
+  const struct genum *e = &G->g->enums[en];
+  struct gexpr *a = sub(G, ty(TY_ENUM, false, en), sc);
+  char set[700] = "";
+  int n = 1 + (int)rng_below(G->r, (uint32_t)e->nvals);
+  for (int i = 0; i < n; i++)
+    snprintf(set + strlen(set), sizeof set - strlen(set), "%s%s", i ? ", " : "", e->vals[rng_below(G->r, (uint32_t)e->nvals)]);
+  char *t = xprintf("%%0 in {%s}", set);
+  struct gexpr *x = node(ty(TY_BOOL, false, 0), t, 1, a, NULL, NULL);
+  free(t);
+  return x;
+}
+
+static struct gexpr *p_isnone(struct gen *G, struct gtype want, const struct scope *sc) {
+  (void)want;
+  static const uint8_t K[] = {TY_INT, TY_MONEY, TY_NUMBER, TY_DATE, TY_TEXT, TY_BOOL};
+  struct gexpr *a = sub(G, ty(PICK(G->r, K), true, 0), sc);
+  return node(ty(TY_BOOL, false, 0), rng_chance(G->r, 50) ? "%0 is none" : "%0 is not none", 1, a, NULL, NULL);
+}
+
+static struct gexpr *p_within(struct gen *G, struct gtype want, const struct scope *sc) {
+  (void)want;
+  static const char *DUR[] = {"1 day", "30 days", "90 days", "0 days", "1 month", "3 months", "12 months", "1 year", "13 months"};
+  struct gexpr *a = sub(G, ty(TY_DATE, false, 0), sc);
+  char *t = xprintf("%%0 within %s", PICK(G->r, DUR));
+  struct gexpr *e = node(ty(TY_BOOL, false, 0), t, 1, a, NULL, NULL);
+  free(t);
+  return e;
+}
+
+/* ---- aggregates (docs section 7) ---------------------------------------------------------------- */
+
+static bool ok_distinct(struct gtype t, struct gtype want) { (void)want; return t.kind != TY_NUMBER; }
+static bool ok_sum(struct gtype t, struct gtype want) { (void)want; return is_num(t.kind); }
+static bool ok_minmax(struct gtype t, struct gtype want) { (void)want; return is_num(t.kind) || t.kind == TY_DATE; }
+static bool ok_exactly(struct gtype t, struct gtype want) { return same_type(t, want); }
+static bool ok_minmax_exactly(struct gtype t, struct gtype want) { return same_type(t, want) && ok_minmax(t, want); }
+
+static struct gexpr *where_clause(struct gen *G, int list, const struct scope *sc) {
+  if (rng_chance(G->r, 25)) return NULL;
+  struct scope in = *sc;
+  in.list = list;
+  in.agg = false;
+  in.depth++;
+  return gen_expr(G, ty(TY_BOOL, false, 0), in);
+}
+
+static struct gexpr *aggregate(struct gen *G, struct gtype t, const char *form, int list, struct gexpr *w) {
+  const char *lname = G->g->fields[G->g->list_field[list]].name;
+  char *tmpl = w ? xprintf("%s %s where %%0", form, lname) : xprintf("%s %s", form, lname);
+  struct gexpr *e = node(t, tmpl, w ? 1 : 0, w, NULL, NULL);
+  e->list = list;
+  free(tmpl);
+  return e;
+}
+
+/* The name of an item field or item metric, for `FIELD in LIST` */
+static const char *item_name(const struct gruleset *g, int f, int m) { return f >= 0 ? g->fields[f].name : g->metrics[m].name; }
+static struct gtype item_type(const struct gruleset *g, int f, int m) { return f >= 0 ? g->fields[f].t : g->metrics[m].t; }
+
+static struct gexpr *p_count(struct gen *G, struct gtype want, const struct scope *sc) {
+  (void)want;
+  if (!G->g->nlists) return int_literal(G);
+  int l = (int)rng_below(G->r, (uint32_t)G->g->nlists);
+  return aggregate(G, ty(TY_INT, false, 0), "count", l, where_clause(G, l, sc));
+}
+
+static struct gexpr *p_distinct(struct gen *G, struct gtype want, const struct scope *sc) {
+  int f, m, l = list_with(G, ok_distinct, want, &f, &m, sc);
+  if (l < 0) return p_count(G, want, sc);
+  char *form = xprintf("count distinct %s in", item_name(G->g, f, m));
+  struct gexpr *e = aggregate(G, ty(TY_INT, false, 0), form, l, where_clause(G, l, sc));
+  free(form);
+  return e;
+}
+
+static struct gexpr *p_sum(struct gen *G, struct gtype want, const struct scope *sc) {
+  int f, m, l = list_with(G, ok_exactly, want, &f, &m, sc);
+  if (l < 0) l = list_with(G, ok_sum, want, &f, &m, sc);
+  if (l < 0) return literal(G, want);
+  char *form = xprintf("sum %s in", item_name(G->g, f, m));
+  struct gtype t = item_type(G->g, f, m);
+  t.opt = false;
+  struct gexpr *e = aggregate(G, t, form, l, where_clause(G, l, sc));
+  free(form);
+  return e;
+}
+
+static struct gexpr *p_minmax(struct gen *G, struct gtype want, const struct scope *sc) {
+  int f, m, l = list_with(G, ok_minmax_exactly, want, &f, &m, sc);
+  if (l < 0 && is_num(want.kind)) l = list_with(G, ok_sum, want, &f, &m, sc); /* another kind of number */
+  if (l < 0) return literal(G, want);
+  char *form = xprintf("%s %s in", rng_chance(G->r, 50) ? "min" : "max", item_name(G->g, f, m));
+  struct gtype t = item_type(G->g, f, m);
+  t.opt = true; /* none for an empty list */
+  struct gexpr *e = aggregate(G, t, form, l, where_clause(G, l, sc));
+  free(form);
+  return e;
+}
+
+static struct gexpr *p_anyall(struct gen *G, struct gtype want, const struct scope *sc) {
+  (void)want;
+  if (!G->g->nlists) return literal(G, ty(TY_BOOL, false, 0));
+  int l = (int)rng_below(G->r, (uint32_t)G->g->nlists);
+  const char *form = rng_chance(G->r, 50) ? "any" : "all";
+  return aggregate(G, ty(TY_BOOL, false, 0), form, l, where_clause(G, l, sc));
+}
+
+/* ---- the table ------------------------------------------------------------------------------------- */
+
+typedef struct gexpr *(*production)(struct gen *, struct gtype, const struct scope *);
+
+/* Which construct makes which kind of value, and how often.  `agg`: only
+ * where aggregates may stand; `review`: allowed in the review rule. */
+static const struct {
+  production fn;
+  uint8_t kind;
+  unsigned weight;
+  bool agg, review;
+} productions[] = {
+    {p_arith, TY_INT, 20, false, true},       {p_arith, TY_MONEY, 20, false, true},
+    {p_arith, TY_NUMBER, 20, false, true},    {p_neg, TY_INT, 5, false, true},
+    {p_neg, TY_MONEY, 5, false, true},        {p_neg, TY_NUMBER, 5, false, true},
+    {p_days_between, TY_INT, 8, false, true}, {p_if, TY_INT, 6, false, true},
+    {p_if, TY_MONEY, 6, false, true},         {p_if, TY_NUMBER, 6, false, true},
+    {p_if, TY_DATE, 8, false, true},          {p_if, TY_TEXT, 6, false, true},
+    {p_if, TY_ENUM, 6, false, true},          {p_if, TY_BOOL, 4, false, true},
+    {p_date_shift, TY_DATE, 20, false, true}, {p_compare, TY_BOOL, 40, false, true},
+    {p_logic, TY_BOOL, 15, false, true},      {p_not, TY_BOOL, 6, false, true},
+    {p_in, TY_BOOL, 10, false, true},         {p_isnone, TY_BOOL, 10, false, true},
+    {p_within, TY_BOOL, 15, false, false},    {p_count, TY_INT, 25, true, false},
+    {p_distinct, TY_INT, 20, true, false},    {p_sum, TY_INT, 10, true, false},
+    {p_sum, TY_MONEY, 25, true, false},       {p_sum, TY_NUMBER, 20, true, false},
+    {p_minmax, TY_INT, 8, true, false},       {p_minmax, TY_MONEY, 8, true, false},
+    {p_minmax, TY_NUMBER, 8, true, false},    {p_minmax, TY_DATE, 20, true, false},
+    {p_anyall, TY_BOOL, 15, true, false},
+};
+
+#define MAX_DEPTH 4
+
+static struct gexpr *gen_expr(struct gen *G, struct gtype want, struct scope sc) {
+  /* a leaf: a name in scope (usually) or a literal */
+  bool deep = sc.depth >= MAX_DEPTH;
+  if (deep || rng_chance(G->r, 35)) {
+    struct gexpr *e = rng_chance(G->r, 75) ? name_of(G, want, &sc) : NULL;
+    if (e) return e;
+    if (deep || want.kind != TY_MONEY) return literal(G, want);
+  }
+  if (want.kind == TY_DATE && !sc.review && rng_chance(G->r, 15)) return leaf(ty(TY_DATE, false, 0), xprintf("asof"));
+  if (want.kind == TY_ENUM && rng_chance(G->r, 50)) {
+    struct gexpr *e = name_of(G, want, &sc);
+    if (e) return e;
+  }
+  unsigned total = 0;
+  for (size_t i = 0; i < sizeof productions / sizeof productions[0]; i++)
+    if (productions[i].kind == want.kind && (!productions[i].agg || sc.agg) && (productions[i].review || !sc.review))
+      total += productions[i].weight;
+  if (!total) return literal(G, want);
+  unsigned pick = rng_below(G->r, total);
+  for (size_t i = 0; i < sizeof productions / sizeof productions[0]; i++) {
+    if (productions[i].kind != want.kind || (productions[i].agg && !sc.agg) || (!productions[i].review && sc.review))
+      continue;
+    if (pick < productions[i].weight) return productions[i].fn(G, want, &sc);
+    pick -= productions[i].weight;
+  }
+  return literal(G, want);
+}
+
+/* ---- the schema ------------------------------------------------------------------------------------ */
+
+static bool name_taken(const struct gruleset *g, const char *s) {
+  for (int e = 0; e < g->nenums; e++) {
+    if (!strcmp(g->enums[e].name, s)) return true;
+    for (int v = 0; v < g->enums[e].nvals; v++)
+      if (!strcmp(g->enums[e].vals[v], s)) return true;
+  }
+  for (int f = 0; f < g->nfields; f++)
+    if (!strcmp(g->fields[f].name, s)) return true;
+  for (int m = 0; m < g->nmetrics; m++)
+    if (!strcmp(g->metrics[m].name, s)) return true;
+  return false;
+}
+
+/* base, or base2, base3, ... whichever is free */
+static void fresh(const struct gruleset *g, const char *base, char out[72]) {
+  snprintf(out, 72, "%s", base);
+  for (int k = 2; name_taken(g, out); k++) snprintf(out, 72, "%s%d", base, k);
+}
+
+static void gen_enums(struct gen *G) {
+  struct gruleset *g = G->g;
+  static const char *PARTNER[] = {"consulting", "technology", "isv", "msp"};
+  static const char *NAMES[] = {"level", "track", "stage", "region", "plan"};
+  static const char *VALS[][6] = {{"foundational", "associate", "professional", "specialty", "expert", "master"},
+                                  {"business", "technical", "sales", "presales", "support", "ops"},
+                                  {"open", "launched", "lost", "won", "hold", "closed"},
+                                  {"north", "south", "east", "west", "central", "global"},
+                                  {"basic", "developer", "standard", "enterprise", "premium", "free"}};
+  struct genum *p = &g->enums[g->nenums++];
+  snprintf(p->name, sizeof p->name, "partner_kind");
+  p->nvals = 1 + (int)rng_below(G->r, 3);
+  for (int v = 0; v < p->nvals; v++) snprintf(p->vals[v], sizeof p->vals[v], "%s", PARTNER[v]);
+  int n = 1 + (int)rng_below(G->r, 4);
+  for (int k = 0; k < n; k++) {
+    struct genum *e = &g->enums[g->nenums];
+    int which = (int)rng_below(G->r, 5);
+    fresh(g, NAMES[which], e->name);
+    int nv = 2 + (int)rng_below(G->r, 5);
+    e->nvals = 0;
+    g->nenums++; /* visible to fresh() from here on */
+    for (int v = 0; v < nv; v++) {
+      char name[72];
+      if (rng_chance(G->r, 3)) snprintf(name, sizeof name, "an_enum_value_whose_name_is_longer_than_forty_bytes_%d", v);
+      else snprintf(name, sizeof name, "%s", VALS[which][v]);
+      char unique[72];
+      fresh(g, name, unique);
+      snprintf(e->vals[e->nvals++], sizeof e->vals[0], "%s", unique);
+    }
+  }
+}
+
+static struct gtype field_type(struct gen *G) {
+  static const uint8_t K[] = {TY_TEXT, TY_INT, TY_INT, TY_NUMBER, TY_MONEY, TY_MONEY, TY_BOOL, TY_DATE, TY_DATE, TY_ENUM};
+  uint8_t kind = PICK(G->r, K);
+  struct gtype t = ty(kind, rng_chance(G->r, 25), 0);
+  if (t.kind == TY_ENUM && G->g->nenums < 2) t.kind = TY_INT;
+  if (t.kind == TY_ENUM) t.ref = (int16_t)(1 + rng_below(G->r, (uint32_t)G->g->nenums - 1));
+  return t;
+}
+
+static const char *kind_word(const struct gruleset *g, struct gtype t) {
+  switch (t.kind) {
+  case TY_TEXT: return "name";
+  case TY_INT: return "seats";
+  case TY_NUMBER: return "score";
+  case TY_MONEY: return "amount";
+  case TY_BOOL: return "flag";
+  case TY_DATE: return "day";
+  default: return g->enums[t.ref].name;
+  }
+}
+
+static int add_field(struct gen *G, int list, struct gtype t, const char *want_name) {
+  struct gruleset *g = G->g;
+  struct gfield *f = &g->fields[g->nfields];
+  memset(f, 0, sizeof *f);
+  f->t = t;
+  f->list = list;
+  f->alive = true;
+  if (want_name && gen_field(g, list, want_name) < 0) snprintf(f->name, sizeof f->name, "%s", want_name);
+  else fresh(g, want_name ? want_name : kind_word(g, t), f->name);
+  return g->nfields++;
+}
+
+static void gen_schema(struct gen *G) {
+  struct gruleset *g = G->g;
+  gen_enums(G);
+  add_field(G, -1, ty(TY_TEXT, rng_chance(G->r, 5), 0), "id");
+  add_field(G, -1, ty(TY_ENUM, false, 0), "type");
+  int ntop = 2 + (int)rng_below(G->r, 7);
+  for (int i = 0; i < ntop; i++) add_field(G, -1, field_type(G), NULL);
+  g->nlists = (int)rng_below(G->r, 4);
+  if (rng_chance(G->r, 90)) g->nlists++;
+  static const char *LISTS[] = {"certifications", "deals", "reviews", "products"};
+  for (int l = 0; l < g->nlists; l++) {
+    int f = add_field(G, -1, ty(TY_INT, false, 0), LISTS[l]);
+    g->fields[f].is_list = true;
+    g->fields[f].index = l;
+    g->list_field[l] = f;
+    int nf = 1 + (int)rng_below(G->r, 7);
+    for (int i = 0; i < nf; i++) {
+      struct gtype t = field_type(G);
+      /* now and then an item field named like a top-level one: it hides it inside aggregates */
+      const char *same = NULL;
+      if (rng_chance(G->r, 15)) {
+        int k = 2 + (int)rng_below(G->r, (uint32_t)ntop);
+        same = g->fields[k].name;
+        t = g->fields[k].t;
+      }
+      add_field(G, l, t, same);
+    }
+  }
+}
+
+int gen_field(const struct gruleset *g, int list, const char *name) {
+  for (int f = 0; f < g->nfields; f++)
+    if (g->fields[f].alive && g->fields[f].list == list && !strcmp(g->fields[f].name, name)) return f;
+  return -1;
+}
+
+/* ---- metrics, review, tiers ------------------------------------------------------------------------- */
+
+static const char *LABELS[] = {"Certified people", "MRR of launched deals (USD)", "AWS認定資格保有者",
+                               "a \\\"quoted\\\" label", "お客様の成功"};
+
+static void gen_metrics(struct gen *G) {
+  struct gruleset *g = G->g;
+  int n = 2 + (int)rng_below(G->r, (uint32_t)(g->opt.max_metrics > 2 ? g->opt.max_metrics - 1 : 1));
+  static const uint8_t K[] = {TY_INT, TY_INT, TY_INT, TY_MONEY, TY_MONEY, TY_NUMBER, TY_BOOL, TY_BOOL, TY_DATE, TY_ENUM, TY_TEXT};
+  for (int i = 0; i < n && g->nmetrics < 48; i++) {
+    struct gmetric *m = &g->metrics[g->nmetrics];
+    memset(m, 0, sizeof *m);
+    m->list = g->nlists && rng_chance(G->r, 25) ? (int)rng_below(G->r, (uint32_t)g->nlists) : -1;
+    struct gtype want = ty(PICK(G->r, K), false, 0);
+    if (want.kind == TY_ENUM) want.ref = (int16_t)rng_below(G->r, (uint32_t)g->nenums);
+    struct scope sc = {m->list, g->nmetrics, false, m->list < 0, 0};
+    m->e = gen_expr(G, want, sc);
+    /* a bare duration or a list cannot be a metric; neither is generated */
+    m->t = m->e->t;
+    fresh(g, m->list < 0 ? "m" : "im", m->name);
+    m->alive = true;
+    if (rng_chance(G->r, 30)) m->label = xprintf("%s", PICK(G->r, LABELS));
+    g->nmetrics++;
+  }
+}
+
+static void gen_review(struct gen *G) {
+  struct gruleset *g = G->g;
+  if (rng_chance(G->r, 30)) return; /* none: every record gets an --as-of date */
+  struct scope sc = {-1, 0, true, false, 1};
+  g->review = gen_expr(G, ty(TY_DATE, false, 0), sc);
+}
+
+/* A requirement: mostly a metric or field against a boundary constant,
+ * else any bool expression (aggregates in parentheses included). */
+static struct gexpr *requirement(struct gen *G) {
+  struct gruleset *g = G->g;
+  struct scope sc = {-1, g->nmetrics, false, true, 1};
+  int choice = (int)rng_below(G->r, 100);
+  if (choice < 55) {
+    static const uint8_t K[] = {TY_INT, TY_INT, TY_MONEY, TY_NUMBER, TY_DATE, TY_ENUM, TY_BOOL};
+    struct gtype t = ty(PICK(G->r, K), false, 0);
+    if (t.kind == TY_ENUM) t.ref = (int16_t)rng_below(G->r, (uint32_t)g->nenums);
+    struct gexpr *v = name_of(G, t, &sc);
+    if (v) {
+      static const char *OPS[] = {"%0 >= %1", "%0 > %1", "%0 <= %1", "%0 < %1", "%0 == %1", "%0 != %1", "%0 >= %1", "%0 >= %1"};
+      static const char *FLIPPED[] = {"%1 <= %0", "%1 < %0", "%1 >= %0", "%1 > %0", "%1 == %0", "%1 != %0", "%1 <= %0", "%1 <= %0"};
+      struct gexpr *k = literal(G, v->t);
+      if (v->t.kind == TY_MONEY) money_safe(G, &k);
+      int op = (int)rng_below(G->r, 8);
+      return node(ty(TY_BOOL, false, 0), rng_chance(G->r, 15) ? FLIPPED[op] : OPS[op], 2, v, k, NULL);
+    }
+  } else if (choice < 70) {
+    struct gexpr *v = name_of(G, ty(TY_BOOL, false, 0), &sc);
+    if (v) return v;
+  }
+  return gen_expr(G, ty(TY_BOOL, false, 0), sc);
+}
+
+static void gen_tiers(struct gen *G) {
+  struct gruleset *g = G->g;
+  static const char *NAMES[] = {"Registered", "Select", "Advanced", "Premier", "Elite", "Summit"};
+  static const char *SECTIONS[] = {"knowledge", "experience", "customer_success"};
+  for (int p = 0; p < g->enums[0].nvals; p++) {
+    if (p > 0 && rng_chance(G->r, 20)) continue; /* a partner type without tiers */
+    int n = 1 + (int)rng_below(G->r, (uint32_t)(g->opt.max_tiers > 0 ? g->opt.max_tiers : 5));
+    for (int t = 0; t < n && g->ntiers < 24; t++) {
+      struct gtier *T = &g->tiers[g->ntiers++];
+      memset(T, 0, sizeof *T);
+      snprintf(T->name, sizeof T->name, "%s", NAMES[t % 6]);
+      T->ptype = p;
+      T->alive = true;
+      T->nreqs = t == 0 && rng_chance(G->r, 60) ? 0 : (int)rng_below(G->r, 6);
+      T->reqs = xcalloc((size_t)T->nreqs + 1, sizeof *T->reqs);
+      for (int q = 0; q < T->nreqs; q++) {
+        T->reqs[q].e = requirement(G);
+        T->reqs[q].alive = true;
+        if (rng_chance(G->r, 20)) T->reqs[q].label = xprintf("%s", PICK(G->r, LABELS));
+        if (rng_chance(G->r, 25)) T->reqs[q].section = xprintf("%s", PICK(G->r, SECTIONS));
+      }
+      if (t > 0 && rng_chance(G->r, 25)) T->sustained = 1 + (int)rng_below(G->r, 7);
+    }
+  }
+}
+
+void gen_ruleset(struct rng *r, const struct gen_options *opt, struct gruleset *g) {
+  memset(g, 0, sizeof *g);
+  g->opt = *opt;
+  if (!g->opt.max_tiers) g->opt.max_tiers = 5;
+  if (!g->opt.max_metrics) g->opt.max_metrics = 12;
+  g->effective = INT64_MIN;
+  struct gen G = {r, g};
+  gen_schema(&G);
+  gen_metrics(&G);
+  gen_review(&G);
+  gen_tiers(&G);
+  if (rng_chance(r, 50)) {
+    g->name = xprintf("Random rules");
+    g->version = rng_chance(r, 50) ? xprintf("v%u", rng_below(r, 100)) : NULL;
+  }
+  if (rng_chance(r, 30)) g->effective = some_date(r);
+}
+
+/* ---- printing ------------------------------------------------------------------------------------- */
+
+struct sbuf { char *p; size_t n, cap; };
+
+static void put(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void put(struct sbuf *b, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(NULL, 0, fmt, ap);
+  va_end(ap);
+  if (b->n + (size_t)n + 1 > b->cap) {
+    b->cap = (b->n + (size_t)n + 1) * 2;
+    b->p = realloc(b->p, b->cap);
+    if (!b->p) exit(2);
+  }
+  va_start(ap, fmt);
+  vsnprintf(b->p + b->n, b->cap - b->n, fmt, ap);
+  va_end(ap);
+  b->n += (size_t)n;
+}
+
+static void put_expr(struct sbuf *b, const struct gexpr *e) {
+  if (!e->tmpl) {
+    put(b, "%s", e->text);
+    return;
+  }
+  for (const char *p = e->tmpl; *p; p++) {
+    if (p[0] == '%' && p[1] >= '0' && p[1] <= '2') {
+      const struct gexpr *k = e->kid[p[1] - '0'];
+      p++;
+      if (!k) continue;
+      if (k->tmpl) put(b, "(");
+      put_expr(b, k);
+      if (k->tmpl) put(b, ")");
+    } else {
+      put(b, "%c", *p);
+    }
+  }
+}
+
+static const char *type_text(const struct gruleset *g, struct gtype t, char *buf, size_t n) {
+  static const char *K[] = {[TY_TEXT] = "text", [TY_INT] = "int", [TY_NUMBER] = "number", [TY_MONEY] = "money",
+                            [TY_BOOL] = "bool", [TY_DATE] = "date"};
+  snprintf(buf, n, "%s%s", t.kind == TY_ENUM ? g->enums[t.ref].name : K[t.kind], t.opt ? "?" : "");
+  return buf;
+}
+
+char *gen_print(const struct gruleset *g) {
+  struct sbuf b = {0};
+  char tt[96];
+  if (g->name) {
+    put(&b, "ruleset \"%s\"", g->name);
+    if (g->version) put(&b, " version \"%s\"", g->version);
+    put(&b, ";\n");
+  }
+  if (g->effective != INT64_MIN) {
+    char d[11];
+    ref_date_text(g->effective, d);
+    put(&b, "effective = %s;\n", d);
+  }
+  for (int e = 0; e < g->nenums; e++) {
+    put(&b, "enum %s {", g->enums[e].name);
+    for (int v = 0; v < g->enums[e].nvals; v++) put(&b, "%s %s", v ? "," : "", g->enums[e].vals[v]);
+    put(&b, " }\n");
+  }
+  put(&b, "record {\n");
+  for (int f = 0; f < g->nfields; f++) {
+    const struct gfield *F = &g->fields[f];
+    if (!F->alive || F->list != -1) continue;
+    if (F->is_list) {
+      put(&b, "  %s: list {\n", F->name);
+      for (int k = 0; k < g->nfields; k++)
+        if (g->fields[k].alive && g->fields[k].list == F->index)
+          put(&b, "    %s: %s;\n", g->fields[k].name, type_text(g, g->fields[k].t, tt, sizeof tt));
+      put(&b, "  }\n");
+    } else {
+      put(&b, "  %s%s: %s;\n", f == 1 ? "partner " : "", F->name, type_text(g, F->t, tt, sizeof tt));
+    }
+  }
+  put(&b, "}\n");
+  if (g->review) {
+    put(&b, "review = ");
+    put_expr(&b, g->review);
+    put(&b, ";\n");
+  }
+  for (int m = 0; m < g->nmetrics; m++) {
+    const struct gmetric *M = &g->metrics[m];
+    if (!M->alive) continue;
+    put(&b, "metric %s", M->name);
+    if (M->list >= 0) put(&b, " for %s", g->fields[g->list_field[M->list]].name);
+    if (M->label) put(&b, " \"%s\"", M->label);
+    put(&b, " = ");
+    put_expr(&b, M->e);
+    put(&b, ";\n");
+  }
+  for (int t = 0; t < g->ntiers; t++) {
+    const struct gtier *T = &g->tiers[t];
+    if (!T->alive) continue;
+    put(&b, "tier %s %s <\n", T->name, g->enums[0].vals[T->ptype]);
+    for (int q = 0; q < T->nreqs; q++) {
+      const struct greq *R = &T->reqs[q];
+      if (!R->alive) continue;
+      if (R->section) put(&b, "  %s:\n", R->section);
+      put(&b, "    ");
+      put_expr(&b, R->e);
+      if (R->label) put(&b, " \"%s\"", R->label);
+      put(&b, ";\n");
+    }
+    if (T->sustained) put(&b, "  sustained %d months;\n", T->sustained);
+    put(&b, ">\n");
+  }
+  if (!b.p) put(&b, "%s", "");
+  return b.p;
+}
+
+void gen_expr_free(struct gexpr *e) { expr_free(e); }
+
+struct gexpr *gen_simple_literal(const struct gruleset *g, struct gtype t, int variant) {
+  char *text;
+  switch (t.kind) {
+  case TY_INT: case TY_MONEY: text = xprintf("%d", variant); break;
+  case TY_NUMBER: text = xprintf("%d.5", variant); break;
+  case TY_DATE: text = xprintf("2019-12-%02d", 13 + variant % 10); break;
+  case TY_TEXT: text = xprintf("\"%s\"", variant ? "a" : ""); break;
+  case TY_ENUM: text = xprintf("%s", g->enums[t.ref].vals[variant % g->enums[t.ref].nvals]); break;
+  default: text = xprintf("%s", variant % 2 ? "false" : "true");
+  }
+  struct gtype lt = t;
+  lt.opt = false;
+  if (t.kind == TY_MONEY) lt.kind = TY_INT;
+  struct gexpr *e = leaf(lt, text);
+  e->literal = true;
+  return e;
+}
+
+static void expr_free(struct gexpr *e) {
+  if (!e) return;
+  for (int k = 0; k < 3; k++) expr_free(e->kid[k]);
+  free(e->tmpl);
+  free(e->text);
+  free(e);
+}
+
+void gen_free(struct gruleset *g) {
+  for (int m = 0; m < g->nmetrics; m++) {
+    expr_free(g->metrics[m].e);
+    free(g->metrics[m].label);
+  }
+  for (int t = 0; t < g->ntiers; t++) {
+    for (int q = 0; q < g->tiers[t].nreqs; q++) {
+      expr_free(g->tiers[t].reqs[q].e);
+      free(g->tiers[t].reqs[q].label);
+      free(g->tiers[t].reqs[q].section);
+    }
+    free(g->tiers[t].reqs);
+  }
+  expr_free(g->review);
+  free(g->name);
+  free(g->version);
+  memset(g, 0, sizeof *g);
+}

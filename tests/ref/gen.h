@@ -1,0 +1,134 @@
+/*
+ * gen.h - random rulesets and records for the differential test.
+ *
+ * A ruleset is built as a model (schema, metrics, tiers; expressions as
+ * typed trees) and printed as .tier source; the model is what the shrinker
+ * cuts down.  Everything is drawn from one random source, a seed or the
+ * fuzzer's bytes, so a run is reproducible from its seed.  Each language
+ * construct is one production in gen.c (see "productions" there and
+ * tests/ref/README.md on adding one).
+ */
+#ifndef REF_GEN_H
+#define REF_GEN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tier_int.h" /* TY_* */
+
+/* ---- the random source ------------------------------------------------------ */
+struct rng {
+  uint64_t s;                 /* xorshift state, when bytes is NULL */
+  const uint8_t *bytes;       /* the fuzzer's input: drawn from, then zeros */
+  size_t nbytes, at;
+};
+void rng_seed(struct rng *r, uint64_t seed);
+uint32_t rng_below(struct rng *r, uint32_t n); /* 0 .. n-1; 0 when n is 0 */
+bool rng_chance(struct rng *r, unsigned percent);
+int64_t rng_range(struct rng *r, int64_t lo, int64_t hi); /* lo .. hi */
+
+struct gen_options {
+  int max_tiers;      /* per partner type */
+  int max_metrics;    /* record metrics */
+};
+
+/* ---- the model ------------------------------------------------------------------ */
+struct gtype {
+  uint8_t kind;  /* TY_TEXT ... TY_ENUM */
+  bool opt;
+  int16_t ref;   /* enum index for TY_ENUM */
+};
+
+/* An expression: a template whose %0 %1 %2 are the children, printed in
+ * parentheses unless they are leaves; a leaf has text instead. */
+struct gexpr {
+  char *tmpl;
+  char *text;
+  struct gtype t;
+  struct gexpr *kid[3];
+  int nkid;
+  int metric;    /* a leaf naming metric m, else -1 */
+  int field;     /* a leaf naming field f, else -1 */
+  int list;      /* an aggregate over list l, else -1 */
+  bool literal;  /* a literal (number, date, text, bool, enum value) */
+};
+
+struct genum { char name[72]; int nvals; char vals[8][72]; };
+struct gfield {
+  char name[72];
+  struct gtype t;
+  int list;      /* owner: -1 the record, else the list index */
+  bool is_list;  /* a list field (then t is unused and `index` is the list) */
+  int index;
+  bool alive;
+};
+struct gmetric {
+  char name[72];
+  int list;      /* -1 record metric, else an item metric of that list */
+  struct gtype t;
+  struct gexpr *e;
+  char *label;
+  bool alive;
+};
+struct greq {
+  struct gexpr *e;
+  char *label;
+  char *section; /* a section heading before it, or NULL */
+  bool alive;
+};
+struct gtier {
+  char name[72];
+  int ptype;
+  int sustained;
+  struct greq *reqs;
+  int nreqs;
+  bool alive;
+};
+
+struct gconsts { /* the constants the rules compare with, for the records */
+  int64_t ints[64]; int nints;
+  int64_t cents[64]; int ncents;
+  int64_t dates[64]; int ndates;
+  int64_t quarters[64]; int nquarters; /* numbers, in quarters (1/4) */
+  char texts[16][48]; int ntexts;
+};
+
+struct gruleset {
+  struct gen_options opt;
+  struct genum enums[8]; int nenums;   /* enums[0] is the partner type */
+  struct gfield fields[96]; int nfields;
+  int nlists; int list_field[8];       /* the field of each list */
+  struct gmetric metrics[48]; int nmetrics;
+  struct gtier tiers[24]; int ntiers;
+  struct gexpr *review;                /* NULL: none */
+  char *name, *version;
+  int64_t effective;                   /* day number, or INT64_MIN */
+  struct gconsts k;
+};
+
+void gen_ruleset(struct rng *r, const struct gen_options *opt, struct gruleset *g);
+bool gen_same_type(struct gtype a, struct gtype b);
+/* A plain literal of type t (variant 0, 1, ... give others), for the shrinker. */
+struct gexpr *gen_simple_literal(const struct gruleset *g, struct gtype t, int variant);
+void gen_expr_free(struct gexpr *e);
+char *gen_print(const struct gruleset *g); /* .tier source; free() it */
+void gen_free(struct gruleset *g);
+int gen_field(const struct gruleset *g, int list, const char *name); /* index or -1 */
+
+/* ---- records -------------------------------------------------------------------- */
+/* A value is JSON text ("5", "\"x\"", "null"); NULL leaves the key out. */
+struct gitem { char **vals; };          /* by field index of the list's fields */
+struct glistval { int n; struct gitem *items; bool null; /* "null" instead of an array */ };
+struct grecord {
+  char **top;                          /* by field index (top-level fields only) */
+  struct glistval *lists;
+  int64_t asof;                        /* the date passed to both, or INT64_MIN: the review rule */
+};
+
+void gen_record(struct rng *r, const struct gruleset *g, struct grecord *rec);
+char *gen_record_json(const struct gruleset *g, const struct grecord *rec); /* free() it */
+void gen_record_free(const struct gruleset *g, struct grecord *rec);
+void gen_record_copy(const struct gruleset *g, const struct grecord *src, struct grecord *dst);
+
+#endif

@@ -1,0 +1,269 @@
+/*
+ * gen_record.c - random records for a generated schema: values at and
+ * around the constants the rules compare with, dates near month ends and
+ * leap days, empty and missing lists and fields, extreme legal numbers,
+ * and now and then one fault (SPEC 5) that both readers must reject at the
+ * same place.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gen.h"
+#include "calendar.h"
+
+static char *dup(const char *s) {
+  char *d = strdup(s);
+  if (!d) exit(2);
+  return d;
+}
+
+static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
+static char *fmt(const char *f, ...) {
+  char buf[512];
+  va_list ap;
+  va_start(ap, f);
+  vsnprintf(buf, sizeof buf, f, ap);
+  va_end(ap);
+  return dup(buf);
+}
+
+/* one of the rules' constants of a kind, or a fallback, nudged by -1, 0 or +1 */
+static int64_t near(struct rng *r, const int64_t *pool, int n, int64_t fallback) {
+  int64_t v = n && rng_chance(r, 70) ? pool[rng_below(r, (uint32_t)n)] : fallback;
+  return v + rng_range(r, -1, 1);
+}
+
+static char *money_text(struct rng *r, int64_t cents) {
+  int64_t a = cents < 0 ? -cents : cents;
+  if (a % 100 == 0 && rng_chance(r, 10)) return fmt("%s%lld.%02llde2", cents < 0 ? "-" : "", (long long)(a / 10000), (long long)(a / 100 % 100));
+  if (a % 100 == 0 && rng_chance(r, 60)) return fmt("%s%lld", cents < 0 ? "-" : "", (long long)(a / 100));
+  return fmt("%s%lld.%02lld", cents < 0 ? "-" : "", (long long)(a / 100), (long long)(a % 100));
+}
+
+static char *date_value(struct rng *r, const struct gruleset *g) {
+  static const int BASE[][3] = {{2019, 12, 13}, {2020, 2, 29}, {2019, 3, 31}, {2019, 12, 31}, {2021, 2, 28},
+                                {2020, 1, 31},  {2019, 2, 28}, {2018, 12, 13}, {2024, 2, 29}, {2019, 6, 30}};
+  const int *b = BASE[rng_below(r, sizeof BASE / sizeof BASE[0])];
+  int64_t d = ref_days(b[0], b[1], b[2]);
+  switch (rng_below(r, 5)) {
+  case 0: d = near(r, g->k.dates, g->k.ndates, d); break;
+  case 1:
+    d = ref_add_months(d, -rng_range(r, 0, 14));
+    d += rng_range(r, -1, 1);
+    break;
+  case 2: d -= rng_range(r, 0, 400); break;
+  case 3: if (rng_chance(r, 5)) d = rng_chance(r, 50) ? ref_days(1, 1, 1) : ref_days(9999, 12, 31); break;
+  default: break;
+  }
+  if (d < ref_days(1, 1, 1)) d = ref_days(1, 1, 1);
+  if (d > ref_days(9999, 12, 31)) d = ref_days(9999, 12, 31);
+  char s[11];
+  ref_date_text(d, s);
+  return fmt("\"%s\"", s);
+}
+
+static const char *WORDS[] = {"e1", "e2", "e3", "Migration", "", "a", "名前", "Zürich", "say \\\"hi\\\"", "x\\ty"};
+
+static char *value(struct rng *r, const struct gruleset *g, const struct gfield *f, bool is_id) {
+  const struct gconsts *k = &g->k;
+  if (f->t.opt && rng_chance(r, 25)) return rng_chance(r, 50) ? NULL : dup("null");
+  switch (f->t.kind) {
+  case TY_TEXT:
+    if (is_id && rng_chance(r, 3)) { /* an id longer than any buffer a runner might keep it in */
+      char buf[300];
+      snprintf(buf, sizeof buf, "\"P-");
+      for (int i = 0; i < 60; i++) strcat(buf, i % 7 ? "x" : "é");
+      strcat(buf, "\"");
+      return dup(buf);
+    }
+    if (is_id) return fmt("\"P-%04u\"", rng_below(r, 10000));
+    if (k->ntexts && rng_chance(r, 40)) return fmt("\"%s\"", k->texts[rng_below(r, (uint32_t)k->ntexts)]);
+    return fmt("\"%s\"", WORDS[rng_below(r, sizeof WORDS / sizeof WORDS[0])]);
+  case TY_INT: {
+    if (rng_chance(r, 3)) return fmt("%s9007199254740991", rng_chance(r, 50) ? "-" : "");
+    int64_t v = near(r, k->ints, k->nints, rng_range(r, 0, 12));
+    if (v > 9007199254740991LL) v = 9007199254740991LL;
+    if (v < -9007199254740991LL) v = -9007199254740991LL;
+    return fmt("%lld", (long long)v);
+  }
+  case TY_MONEY: {
+    if (rng_chance(r, 2)) return dup(rng_chance(r, 50) ? "90071992547409" : "-90071992547409");
+    int64_t c;
+    if (k->nints && rng_chance(r, 30)) {
+      c = k->ints[rng_below(r, (uint32_t)k->nints)] % 100000000 * 100;
+      c += rng_range(r, -1, 1);
+    } else {
+      c = near(r, k->cents, k->ncents, rng_range(r, 0, 500000));
+    }
+    return money_text(r, c);
+  }
+  case TY_NUMBER: {
+    int64_t q = near(r, k->quarters, k->nquarters, rng_range(r, -8, 400)); /* in quarters */
+    if (rng_chance(r, 3)) q = rng_chance(r, 50) ? 4000000000000LL : -4000000000000LL;
+    int64_t a = q < 0 ? -q : q;
+    if (rng_chance(r, 30)) return fmt("%s%lld.%d", q < 0 ? "-" : "", (long long)(a / 4), (int)rng_below(r, 10));
+    return fmt("%s%lld.%02lld", q < 0 ? "-" : "", (long long)(a / 4), (long long)(a % 4 * 25));
+  }
+  case TY_BOOL: return dup(rng_chance(r, 50) ? "true" : "false");
+  case TY_DATE: return date_value(r, g);
+  case TY_ENUM: {
+    const struct genum *e = &g->enums[f->t.ref];
+    return fmt("\"%s\"", e->vals[rng_below(r, (uint32_t)e->nvals)]);
+  }
+  }
+  return dup("null");
+}
+
+/* A value that SPEC 5 rejects, for a field of f's type. */
+static char *fault(struct rng *r, const struct gfield *f) {
+  switch (f->t.kind) {
+  case TY_INT: return dup(rng_chance(r, 50) ? "5.0" : "\"5\"");
+  case TY_MONEY: return dup(rng_chance(r, 50) ? "500.005" : "true");
+  case TY_NUMBER: return dup("\"1.5\"");
+  case TY_BOOL: return dup("1");
+  case TY_DATE: return dup(rng_chance(r, 50) ? "\"2019-02-29\"" : "\"2019-4-1\"");
+  case TY_ENUM: return dup("\"no_such_value\"");
+  default: return dup("5");
+  }
+}
+
+void gen_record(struct rng *r, const struct gruleset *g, struct grecord *rec) {
+  memset(rec, 0, sizeof *rec);
+  rec->top = calloc((size_t)g->nfields + 1, sizeof *rec->top);
+  rec->lists = calloc((size_t)g->nlists + 1, sizeof *rec->lists);
+  if (!rec->top || !rec->lists) exit(2);
+  for (int f = 0; f < g->nfields; f++) {
+    const struct gfield *F = &g->fields[f];
+    if (F->list != -1 || F->is_list) continue;
+    rec->top[f] = value(r, g, F, f == 0);
+  }
+  for (int l = 0; l < g->nlists; l++) {
+    struct glistval *L = &rec->lists[l];
+    L->n = rng_chance(r, 15) ? -1 : (int)rng_below(r, 7); /* -1: the key is left out */
+    if (L->n <= 0) continue;
+    L->items = calloc((size_t)L->n, sizeof *L->items);
+    if (!L->items) exit(2);
+    for (int i = 0; i < L->n; i++) {
+      L->items[i].vals = calloc((size_t)g->nfields + 1, sizeof(char *));
+      if (!L->items[i].vals) exit(2);
+      for (int f = 0; f < g->nfields; f++)
+        if (g->fields[f].list == l && !g->fields[f].is_list) L->items[i].vals[f] = value(r, g, &g->fields[f], false);
+    }
+  }
+  /* one fault, now and then: a bad value, a missing required field, a null list */
+  if (rng_chance(r, 6)) {
+    int f = (int)rng_below(r, (uint32_t)g->nfields);
+    const struct gfield *F = &g->fields[f];
+    if (F->is_list) {
+      rec->lists[F->index].null = true;
+    } else if (F->list == -1) {
+      free(rec->top[f]);
+      rec->top[f] = rng_chance(r, 30) ? NULL : rng_chance(r, 20) ? dup("null") : fault(r, F);
+    } else if (rec->lists[F->list].n > 0) {
+      struct gitem *it = &rec->lists[F->list].items[rng_below(r, (uint32_t)rec->lists[F->list].n)];
+      free(it->vals[f]);
+      it->vals[f] = rng_chance(r, 30) ? NULL : fault(r, F);
+    }
+  }
+  rec->asof = INT64_MIN;
+  if (!g->review || rng_chance(r, 40)) {
+    static const int ASOF[][3] = {{2019, 12, 13}, {2019, 12, 31}, {2020, 2, 29}, {2020, 3, 31}, {2019, 3, 31},
+                                  {2021, 2, 28},  {2020, 1, 31},  {2019, 8, 31}, {2024, 2, 29}, {2019, 5, 31}};
+    const int *a = ASOF[rng_below(r, sizeof ASOF / sizeof ASOF[0])];
+    rec->asof = ref_days(a[0], a[1], a[2]) + (rng_chance(r, 20) ? rng_range(r, -1, 1) : 0);
+  }
+}
+
+/* ---- as JSON ----------------------------------------------------------------------------- */
+
+struct out { char *p; size_t n, cap; };
+static void put(struct out *o, const char *s) {
+  size_t k = strlen(s);
+  if (o->n + k + 1 > o->cap) {
+    o->cap = (o->n + k + 1) * 2;
+    o->p = realloc(o->p, o->cap);
+    if (!o->p) exit(2);
+  }
+  memcpy(o->p + o->n, s, k + 1);
+  o->n += k;
+}
+
+static void object(struct out *o, const struct gruleset *g, int owner, char **vals, const struct grecord *rec) {
+  put(o, "{");
+  bool first = true;
+  for (int f = 0; f < g->nfields; f++) {
+    const struct gfield *F = &g->fields[f];
+    if (!F->alive || F->list != owner) continue;
+    if (F->is_list) {
+      const struct glistval *L = &rec->lists[F->index];
+      if (!L->null && L->n < 0) continue;
+      put(o, first ? "\"" : ",\"");
+      put(o, F->name);
+      put(o, "\":");
+      if (L->null) {
+        put(o, "null");
+      } else {
+        put(o, "[");
+        for (int i = 0; i < L->n; i++) {
+          if (i) put(o, ",");
+          object(o, g, F->index, L->items[i].vals, rec);
+        }
+        put(o, "]");
+      }
+    } else {
+      if (!vals[f]) continue;
+      put(o, first ? "\"" : ",\"");
+      put(o, F->name);
+      put(o, "\":");
+      put(o, vals[f]);
+    }
+    first = false;
+  }
+  put(o, "}");
+}
+
+char *gen_record_json(const struct gruleset *g, const struct grecord *rec) {
+  struct out o = {0};
+  object(&o, g, -1, rec->top, rec);
+  return o.p;
+}
+
+void gen_record_free(const struct gruleset *g, struct grecord *rec) {
+  if (rec->top)
+    for (int f = 0; f < g->nfields; f++) free(rec->top[f]);
+  for (int l = 0; rec->lists && l < g->nlists; l++) {
+    for (int i = 0; i < rec->lists[l].n; i++) {
+      for (int f = 0; f < g->nfields; f++) free(rec->lists[l].items[i].vals[f]);
+      free(rec->lists[l].items[i].vals);
+    }
+    free(rec->lists[l].items);
+  }
+  free(rec->top);
+  free(rec->lists);
+  memset(rec, 0, sizeof *rec);
+}
+
+static char *dup_or_null(const char *s) { return s ? dup(s) : NULL; }
+
+void gen_record_copy(const struct gruleset *g, const struct grecord *src, struct grecord *dst) {
+  memset(dst, 0, sizeof *dst);
+  dst->asof = src->asof;
+  dst->top = calloc((size_t)g->nfields + 1, sizeof *dst->top);
+  dst->lists = calloc((size_t)g->nlists + 1, sizeof *dst->lists);
+  if (!dst->top || !dst->lists) exit(2);
+  for (int f = 0; f < g->nfields; f++) dst->top[f] = dup_or_null(src->top[f]);
+  for (int l = 0; l < g->nlists; l++) {
+    dst->lists[l] = src->lists[l];
+    dst->lists[l].items = NULL;
+    if (src->lists[l].n <= 0) continue;
+    dst->lists[l].items = calloc((size_t)src->lists[l].n, sizeof *dst->lists[l].items);
+    if (!dst->lists[l].items) exit(2);
+    for (int i = 0; i < src->lists[l].n; i++) {
+      dst->lists[l].items[i].vals = calloc((size_t)g->nfields + 1, sizeof(char *));
+      if (!dst->lists[l].items[i].vals) exit(2);
+      for (int f = 0; f < g->nfields; f++) dst->lists[l].items[i].vals[f] = dup_or_null(src->lists[l].items[i].vals[f]);
+    }
+  }
+}

@@ -1,0 +1,418 @@
+/*
+ * ref_eval.c - expressions, aggregates and metrics, each evaluated straight
+ * from its definition in docs/language.md (sections 4 to 7; the section is
+ * named above each case).  Values are exact: numbers are rationals, so a
+ * comparison never depends on how a number is stored.  Every value made is
+ * checked against the VM's documented range (ref_check_range), so that the
+ * differential test knows when the VM may reject a record instead.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ref_int.h"
+
+/* ---- values --------------------------------------------------------------------- */
+
+void val_init(struct val *v) {
+  memset(v, 0, sizeof *v);
+  mpq_init(v->q);
+}
+void val_clear(struct val *v) { mpq_clear(v->q); }
+void val_copy(struct val *dst, const struct val *src) {
+  dst->kind = src->kind;
+  dst->none = src->none;
+  dst->divzero = src->divzero;
+  mpq_set(dst->q, src->q);
+  dst->i = src->i;
+  dst->s = src->s;
+  dst->n = src->n;
+}
+void val_none(struct val *v, int kind) {
+  v->kind = (uint8_t)kind;
+  v->none = true;
+  v->divzero = false;
+}
+void val_bool(struct val *v, bool b) {
+  v->kind = TY_BOOL;
+  v->none = false;
+  v->divzero = false;
+  v->i = b;
+}
+bool val_true(const struct val *v) { return !v->none && v->i == 1; }
+
+static bool is_number(int kind) { return kind == TY_INT || kind == TY_MONEY || kind == TY_NUMBER; }
+
+/* Order of two values of one kind that are both there (4.4): numbers by
+ * value, dates by day, enums by declaration, bools false < true, texts by
+ * their bytes. */
+static int val_order(const struct val *a, const struct val *b) {
+  if (is_number(a->kind)) return mpq_cmp(a->q, b->q) < 0 ? -1 : mpq_cmp(a->q, b->q) > 0;
+  if (a->kind == TY_TEXT) {
+    int c = memcmp(a->s, b->s, a->n < b->n ? a->n : b->n);
+    if (c) return c < 0 ? -1 : 1;
+    return (a->n > b->n) - (a->n < b->n);
+  }
+  return (a->i > b->i) - (a->i < b->i);
+}
+
+int ref_list_width(const struct comp *c, int list) { return c->lists[list].width; }
+
+/* The source text of node n. */
+static const char *node_text(const struct comp *c, const struct node *n, size_t *len) {
+  const struct srcfile *f = &c->dg.files[n->loc.file];
+  *len = n->loc.end - n->loc.beg;
+  return f->text + n->loc.beg;
+}
+
+/* ---- 2.5 literals ------------------------------------------------------------- */
+
+/* A number literal means exactly the decimal it writes.  The front end folds
+ * a unary minus into the literal (keeping the digits' span) and converts a
+ * literal to the kind of the other operand; the value is the same. */
+static void literal_number(struct ref_ctx *x, const struct node *n, struct val *out) {
+  size_t len;
+  const char *s = node_text(x->c, n, &len);
+  out->kind = n->ty.kind;
+  out->none = false;
+  if (!ref_decimal(s, len, out->q)) {
+    fprintf(stderr, "reference: cannot read the literal '%.*s'\n", (int)len, s);
+    abort();
+  }
+  bool negative = n->kind == N_INT ? n->ival < 0 : n->q.n < 0;
+  if (negative) mpq_neg(out->q, out->q);
+}
+
+static void literal_date(struct ref_ctx *x, const struct node *n, struct val *out) {
+  size_t len;
+  const char *s = node_text(x->c, n, &len);
+  out->kind = TY_DATE;
+  out->none = false;
+  if (!ref_date_parse(s, len, &out->i)) {
+    fprintf(stderr, "reference: cannot read the date '%.*s'\n", (int)len, s);
+    abort();
+  }
+}
+
+/* ---- 3.5, 3.6 metrics ---------------------------------------------------------- */
+
+/* A record metric's value at this evaluation's date: computed once, on first
+ * use (sema has ruled out cycles). */
+static void metric_value(struct ref_ctx *x, int m, struct val *out) {
+  if (!x->mstate[m]) {
+    const struct val *item = x->item;
+    x->item = NULL; /* a record metric sees no item */
+    ref_eval_expr(x, x->c->metrics[m].n->a, &x->metrics[m]);
+    x->item = item;
+    x->mstate[m] = 1;
+  }
+  val_copy(out, &x->metrics[m]);
+}
+
+/* "All metrics are computed once per record at asof (and again at each
+ * sustained checkpoint), in dependency order" (3.5): every record metric is
+ * computed, used or not, so that the same values fail as in the VM. */
+void ref_metrics_begin(struct ref_ctx *x) {
+  int n = x->c->nmetrics;
+  x->metrics = calloc((size_t)n + 1, sizeof *x->metrics);
+  x->mstate = calloc((size_t)n + 1, 1);
+  if (!x->metrics || !x->mstate) {
+    fputs("difftest: out of memory\n", stderr);
+    exit(2);
+  }
+  for (int m = 0; m < n; m++) val_init(&x->metrics[m]);
+  struct val tmp;
+  val_init(&tmp);
+  for (int m = 0; m < n; m++)
+    if (x->c->metrics[m].list < 0) metric_value(x, m, &tmp);
+  val_clear(&tmp);
+}
+
+void ref_metrics_end(struct ref_ctx *x) {
+  for (int m = 0; m < x->c->nmetrics; m++) val_clear(&x->metrics[m]);
+  free(x->metrics);
+  free(x->mstate);
+  x->metrics = NULL;
+  x->mstate = NULL;
+}
+
+/* ---- 4.2 names -------------------------------------------------------------------- */
+
+static void name(struct ref_ctx *x, const struct node *n, struct val *out) {
+  const struct comp *c = x->c;
+  switch (n->ref) {
+  case R_FIELD: val_copy(out, &x->rec->top[c->fields[n->index].slot]); break;
+  case R_ITEM: val_copy(out, &x->item[c->fields[n->index].slot]); break;
+  case R_METRIC: metric_value(x, n->index, out); break;
+  case R_ITEM_METRIC: ref_eval_expr(x, c->metrics[n->index].n->a, out); break; /* of the current item */
+  case R_ENUMVAL:
+    out->kind = TY_ENUM;
+    out->none = false;
+    out->i = n->ival;
+    break;
+  default:
+    fprintf(stderr, "reference: unresolved name '%s'\n", n->name);
+    abort();
+  }
+}
+
+/* ---- 4.3, 5.2, 5.4 arithmetic ----------------------------------------------------- */
+
+/* date +/- duration: days exactly, months (a year is 12) with the day clamped
+ * to the month's end; results saturate at the ends of the calendar. */
+static int64_t shift_date(int64_t d, const struct node *dur, int sign) {
+  const char *u = dur->name ? dur->name : "";
+  int64_t k = dur->ival * sign;
+  if (!strncmp(u, "day", 3)) return ref_add_days(d, k);
+  if (!strncmp(u, "year", 4)) return ref_add_months(d, 12 * k);
+  return ref_add_months(d, k);
+}
+
+/* asof - N unit for `within`, where the window is not cut at the start of
+ * the calendar (4.8): a start before 0001-01-01 lets every date in. */
+static int64_t window_start(int64_t asof, const struct node *dur) {
+  int64_t start = shift_date(asof, dur, -1);
+  int y, m, d;
+  ref_ymd(asof, &y, &m, &d);
+  const char *u = dur->name ? dur->name : "";
+  int64_t months = !strncmp(u, "year", 4) ? 12 * dur->ival : dur->ival;
+  bool before = !strncmp(u, "day", 3) ? asof - dur->ival < ref_days(1, 1, 1) : (int64_t)y * 12 + (m - 1) - months < 12;
+  return before ? ref_days(1, 1, 1) - 1 : start;
+}
+
+static void arith(struct ref_ctx *x, const struct node *n, struct val *out) {
+  struct val a, b;
+  val_init(&a);
+  val_init(&b);
+  ref_eval_expr(x, n->a, &a);
+  out->kind = n->ty.kind;
+  out->none = false;
+  if (n->b->kind == N_DURATION) { /* date +/- duration */
+    if (a.none) val_none(out, TY_DATE);
+    else out->i = shift_date(a.i, n->b, n->op == B_SUB ? -1 : 1);
+    goto done;
+  }
+  ref_eval_expr(x, n->b, &b);
+  if (a.none || b.none) { /* arithmetic on a missing value is missing (6), */
+    val_none(out, n->ty.kind);
+    out->divzero = a.none ? a.divzero : b.divzero; /* for the reason of its first missing operand */
+    goto done;
+  }
+  if (a.kind == TY_DATE) { /* date - date: days */
+    mpq_set_si(out->q, a.i - b.i, 1);
+    goto done;
+  }
+  switch (n->op) {
+  case B_ADD: mpq_add(out->q, a.q, b.q); break;
+  case B_SUB: mpq_sub(out->q, a.q, b.q); break;
+  case B_MUL: mpq_mul(out->q, a.q, b.q); break;
+  default: /* B_DIV: by zero gives none, which remembers why (5.2) */
+    if (mpq_sgn(b.q) == 0) {
+      val_none(out, n->ty.kind);
+      out->divzero = true;
+    } else {
+      mpq_div(out->q, a.q, b.q);
+    }
+  }
+done:
+  val_clear(&a);
+  val_clear(&b);
+}
+
+/* ---- 4.4 comparisons, 4.5 and/or/not ------------------------------------------ */
+
+static void compare(struct ref_ctx *x, const struct node *n, struct val *out) {
+  struct val a, b;
+  val_init(&a);
+  val_init(&b);
+  ref_eval_expr(x, n->a, &a);
+  ref_eval_expr(x, n->b, &b);
+  bool r = false; /* false when either side has no value, != included (6) */
+  if (!a.none && !b.none) {
+    int o = val_order(&a, &b);
+    switch (n->op) {
+    case B_EQ: r = o == 0; break;
+    case B_NE: r = o != 0; break;
+    case B_LT: r = o < 0; break;
+    case B_LE: r = o <= 0; break;
+    case B_GT: r = o > 0; break;
+    default: r = o >= 0; break;
+    }
+  }
+  val_bool(out, r);
+  val_clear(&a);
+  val_clear(&b);
+}
+
+/* `and`/`or` evaluate their right side only when needed; a missing bool
+ * counts as false on either side, and the result is a plain bool (6). */
+static void logic(struct ref_ctx *x, const struct node *n, struct val *out) {
+  ref_eval_expr(x, n->a, out);
+  bool left = val_true(out);
+  if (n->op == B_AND ? !left : left) {
+    val_bool(out, left);
+    return;
+  }
+  ref_eval_expr(x, n->b, out);
+  val_bool(out, val_true(out));
+}
+
+/* ---- 7 aggregates ---------------------------------------------------------------- */
+
+struct acc {
+  struct val v;   /* sum, min, max */
+  struct val *seen; size_t nseen; /* count distinct: the values met so far */
+};
+
+/* The aggregated value of the current item: a field of the list's items or
+ * an item metric of the list. */
+static void item_value(struct ref_ctx *x, const struct node *n, struct val *out) {
+  if (n->ref == R_ITEM) val_copy(out, &x->item[x->c->fields[n->index].slot]);
+  else ref_eval_expr(x, x->c->metrics[n->index].n->a, out);
+}
+
+static void add_distinct(struct acc *a, const struct val *v) {
+  for (size_t i = 0; i < a->nseen; i++)
+    if (val_order(&a->seen[i], v) == 0) return;
+  a->seen = realloc(a->seen, sizeof *a->seen * (a->nseen + 1));
+  if (!a->seen) {
+    fputs("difftest: out of memory\n", stderr);
+    exit(2);
+  }
+  val_init(&a->seen[a->nseen]);
+  val_copy(&a->seen[a->nseen++], v);
+}
+
+/* The value of one item that passed the filter, into a count distinct,
+ * sum, min or max. */
+static void accumulate(struct ref_ctx *x, const struct node *n, struct acc *a) {
+  struct val v;
+  val_init(&v);
+  item_value(x, n, &v);
+  if (!v.none) { /* missing item values are skipped (6) */
+    switch (n->op) {
+    case A_DISTINCT: add_distinct(a, &v); break;
+    case A_SUM:
+      mpq_add(a->v.q, a->v.q, v.q);
+      ref_check_range(x, &a->v); /* every partial sum is a value the VM holds */
+      break;
+    case A_MIN:
+    case A_MAX:
+      if (a->v.none || (n->op == A_MIN ? val_order(&v, &a->v) < 0 : val_order(&v, &a->v) > 0)) val_copy(&a->v, &v);
+      break;
+    }
+  }
+  val_clear(&v);
+}
+
+static void aggregate(struct ref_ctx *x, const struct node *n, struct val *out) {
+  const struct ref_list *l = &x->rec->lists[n->lidx];
+  size_t width = (size_t)ref_list_width(x->c, n->lidx);
+  struct acc a = {0};
+  val_init(&a.v);
+  a.v.kind = n->ty.kind;
+  long count = 0;
+  bool any = false, all = true;
+  if (n->op == A_MIN || n->op == A_MAX) a.v.none = true; /* of nothing: none */
+  struct val w;
+  val_init(&w);
+  const struct val *outer = x->item;
+  for (size_t i = 0; i < l->n; i++) {
+    x->item = &l->items[i * width];
+    /* an item whose condition has no value is not counted, and fails `all` */
+    bool pass = true;
+    if (n->a) {
+      ref_eval_expr(x, n->a, &w);
+      pass = val_true(&w);
+    }
+    any = any || pass;
+    all = all && pass;
+    if (!pass) continue;
+    count++;
+    if (n->op != A_COUNT && n->op != A_ANY && n->op != A_ALL) accumulate(x, n, &a);
+  }
+  x->item = outer;
+  switch (n->op) {
+  case A_COUNT: out->kind = TY_INT; out->none = false; mpq_set_si(out->q, count, 1); break;
+  case A_DISTINCT: out->kind = TY_INT; out->none = false; mpq_set_ui(out->q, a.nseen, 1); break;
+  case A_ANY: val_bool(out, any); break;
+  case A_ALL: val_bool(out, all); break;
+  default: val_copy(out, &a.v); /* sum (0 of nothing), min, max */
+  }
+  for (size_t i = 0; i < a.nseen; i++) val_clear(&a.seen[i]);
+  free(a.seen);
+  val_clear(&a.v);
+  val_clear(&w);
+}
+
+/* ---- the expression ------------------------------------------------------------------ */
+
+void ref_eval_expr(struct ref_ctx *x, const struct node *n, struct val *out) {
+  out->none = out->divzero = false;
+  switch (n->kind) {
+  case N_INT:
+  case N_DEC: literal_number(x, n, out); break;
+  case N_STR:
+    out->kind = TY_TEXT;
+    out->s = n->str;
+    out->n = n->str_len;
+    break;
+  case N_DATE: literal_date(x, n, out); break;
+  case N_BOOL: val_bool(out, n->ival != 0); break;
+  case N_ASOF: /* 4.10 */
+    out->kind = TY_DATE;
+    out->i = x->asof;
+    break;
+  case N_NAME: name(x, n, out); break;
+  case N_NEG: /* 4.3: unary minus of a number; of none, none */
+    ref_eval_expr(x, n->a, out);
+    mpq_neg(out->q, out->q);
+    out->kind = n->ty.kind;
+    break;
+  case N_NOT: /* 4.5, 6: not of a missing bool is false */
+    ref_eval_expr(x, n->a, out);
+    val_bool(out, !out->none && out->i == 0);
+    break;
+  case N_BIN:
+    if (n->op == B_AND || n->op == B_OR) logic(x, n, out);
+    else if (n->op >= B_EQ && n->op <= B_GE) compare(x, n, out);
+    else arith(x, n, out);
+    break;
+  case N_IF: { /* 4.9: the else branch also when the condition is missing */
+    struct val cnd;
+    val_init(&cnd);
+    ref_eval_expr(x, n->a, &cnd);
+    ref_eval_expr(x, val_true(&cnd) ? n->b : n->c, out);
+    out->kind = n->ty.kind;
+    val_clear(&cnd);
+    break;
+  }
+  case N_IN: { /* 4.6: a missing value is in no set */
+    ref_eval_expr(x, n->a, out);
+    bool in = false;
+    const struct s_enum *e = &x->c->enums[n->a->ty.ref];
+    for (const struct node *v = n->list; v && !out->none; v = v->next)
+      in = in || (out->i >= 0 && (uint32_t)out->i < e->nvals && !strcmp(e->vals[out->i], v->name));
+    val_bool(out, in);
+    break;
+  }
+  case N_ISNONE: /* 4.7 */
+    ref_eval_expr(x, n->a, out);
+    val_bool(out, out->none != n->neg);
+    break;
+  case N_WITHIN: { /* 4.8: asof - N unit < d <= asof; a missing date is never within */
+    ref_eval_expr(x, n->a, out);
+    bool in = !out->none && window_start(x->asof, n->b) < out->i && out->i <= x->asof;
+    val_bool(out, in);
+    break;
+  }
+  case N_AGG: aggregate(x, n, out); break;
+  case N_CONV: /* a number taken as another kind of number: the same value */
+    ref_eval_expr(x, n->a, out);
+    out->kind = n->ty.kind;
+    break;
+  default:
+    fprintf(stderr, "reference: no meaning for node kind %d\n", n->kind);
+    abort();
+  }
+  ref_check_range(x, out);
+}

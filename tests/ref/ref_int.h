@@ -1,0 +1,81 @@
+/*
+ * ref_int.h - what the reference interpreter's files share: values,
+ * records and the evaluation context.  Names are prefixed `ref_`.
+ */
+#ifndef REF_INT_H
+#define REF_INT_H
+
+#include <gmp.h>
+#include <stdio.h>
+
+#include "calendar.h"
+#include "compile.h" /* the front end's typed tree: struct comp, struct node */
+#include "ref.h"
+
+/* One value.  Numbers of every kind (int, money, number) are exact
+ * rationals; money is held in currency units (1499.99, not cents).  The
+ * kind is the type the front end gave the expression. */
+struct val {
+  uint8_t kind;  /* TY_* */
+  bool none;     /* no value (section 6 of docs/language.md) */
+  bool divzero;  /* none because of a division by zero (5.2), which explain says */
+  mpq_t q;       /* TY_INT, TY_MONEY, TY_NUMBER */
+  int64_t i;     /* TY_DATE: days since 1970-01-01; TY_BOOL: 0/1; TY_ENUM: ordinal */
+  const char *s; /* TY_TEXT: bytes, owned by the record or the tree */
+  size_t n;
+};
+
+void val_init(struct val *v);
+void val_clear(struct val *v);
+void val_copy(struct val *dst, const struct val *src);
+void val_none(struct val *v, int kind);
+void val_bool(struct val *v, bool b);
+bool val_true(const struct val *v); /* a bool that is there and true */
+
+/* A record as read by ref_record.c: top-level values by field slot, and the
+ * items of each list, each `width` values by slot. */
+struct ref_list { size_t n; struct val *items; };
+struct ref_rec {
+  struct val *top;
+  struct ref_list *lists;
+  void *json; /* the jansson tree the texts point into */
+};
+
+struct ref_rules {
+  struct comp c;
+  struct tier_alloc_hook hook;
+};
+
+/* The state of one evaluation at one date. */
+struct ref_ctx {
+  struct ref_rules *R;
+  const struct comp *c;
+  const struct ref_rec *rec;
+  int64_t asof;
+  struct val *metrics; /* record metrics at asof, by metric index */
+  uint8_t *mstate;     /* 0 not computed, 1 computed */
+  const struct val *item; /* the current item of an aggregate (or item metric) */
+  struct outcome *out; /* for its may_fail mark */
+};
+
+/* ref_number.c */
+bool ref_decimal(const char *s, size_t n, mpq_t out); /* "12", "-1.50", "1.5e3" exactly */
+void ref_check_range(struct ref_ctx *x, const struct val *v); /* marks may_fail */
+/* v as JSON and CSV print it, and as people read it (table, explain, need) */
+void ref_value_text(const struct ref_rules *R, const struct val *v, uint16_t ref, char *buf, size_t n);
+void ref_value_shown(const struct ref_rules *R, const struct val *v, uint16_t ref, char *buf, size_t n);
+void ref_money_need(const mpq_t d, char *buf, size_t n); /* "3,400.00" */
+void ref_int_need(const mpq_t d, char *buf, size_t n);   /* "3,400" */
+
+/* ref_record.c */
+int ref_read_record(const struct ref_rules *R, const char *json, size_t len, struct ref_rec *rec,
+                    struct outcome *out);
+void ref_record_free(const struct ref_rules *R, struct ref_rec *rec);
+
+/* ref_eval.c */
+void ref_eval_expr(struct ref_ctx *x, const struct node *n, struct val *out);
+void ref_metrics_begin(struct ref_ctx *x);
+void ref_metrics_end(struct ref_ctx *x);
+int ref_list_width(const struct comp *c, int list);
+
+#endif

@@ -1,0 +1,385 @@
+/*
+ * ref_ladder.c - one record through the ladder of its partner type
+ * (docs/language.md section 8 and 9, SPEC section 6): the evaluation date,
+ * every requirement at that date, the sustained checkpoints, the tier held
+ * and the next one, and each requirement as the runner reports it (its
+ * values and the smallest change that would meet it).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "fmt.h"
+#include "ref_int.h"
+
+static void *plain_alloc(void *ud, void *p, size_t o, size_t n) {
+  (void)ud;
+  (void)o;
+  if (n == 0) {
+    free(p);
+    return NULL;
+  }
+  return realloc(p, n);
+}
+
+struct ref_rules *ref_load(const char *path, const char *text, size_t len, char *err, size_t errlen) {
+  struct ref_rules *R = calloc(1, sizeof *R);
+  if (!R) {
+    snprintf(err, errlen, "out of memory");
+    return NULL;
+  }
+  R->hook.fn = plain_alloc;
+  tier_options o;
+  memset(&o, 0, sizeof o);
+  if (comp_front(&R->c, path, text, len, &o, &R->hook) != TIER_OK) {
+    struct buf b = {.hook = &R->hook};
+    diag_render(&R->c.dg, &b);
+    snprintf(err, errlen, "%.*s", (int)b.n, b.p ? (char *)b.p : "out of memory");
+    buf_free(&b);
+    ref_free(R);
+    return NULL;
+  }
+  return R;
+}
+
+void ref_free(struct ref_rules *R) {
+  if (!R) return;
+  comp_free(&R->c);
+  free(R);
+}
+
+/* ---- requirements as the runner reports them ------------------------------------ */
+
+/* The rule's text as the runner shows it (SPEC 6 `rule`): the expression as
+ * `tierc fmt` writes it on one line, whatever the source's layout.  This is
+ * presentation, not meaning, so the reference prints it with fmt's printer. */
+static char *rule_text(const struct comp *c, const struct node *e) {
+  struct buf b = {.hook = c->hook};
+  if (fmt_expr_line(e, c->dg.files, &b) != 0 || b.failed) {
+    fputs("difftest: out of memory\n", stderr);
+    exit(2);
+  }
+  char *s = malloc(b.n + 1);
+  if (!s) exit(2);
+  if (b.n) memcpy(s, b.p, b.n);
+  s[b.n] = 0;
+  buf_free(&b);
+  return s;
+}
+
+static bool is_constant(const struct node *n) {
+  return n->kind == N_INT || n->kind == N_DEC || n->kind == N_DATE || n->kind == N_BOOL ||
+         (n->kind == N_NAME && n->ref == R_ENUMVAL);
+}
+static bool is_value_name(const struct node *n) {
+  return n->kind == N_NAME && (n->ref == R_METRIC || n->ref == R_FIELD);
+}
+
+/* A rule that compares one metric or top-level field, as it is, with a
+ * constant (either way round), or is a bare bool metric or field, which
+ * reads as `value == true` (8.2, design notes): *value and *konst are its
+ * two sides and *op the comparison with the value on the left. */
+static bool value_vs_constant(const struct node *e, const struct node **value, const struct node **konst, int *op) {
+  if (is_value_name(e) && e->ty.kind == TY_BOOL) {
+    *value = e;
+    *konst = NULL;
+    *op = B_EQ;
+    return true;
+  }
+  if (e->kind != N_BIN || e->op < B_EQ || e->op > B_GE) return false;
+  static const int flip[] = {[B_EQ] = B_EQ, [B_NE] = B_NE, [B_LT] = B_GT, [B_LE] = B_GE, [B_GT] = B_LT, [B_GE] = B_LE};
+  if (is_value_name(e->a) && is_constant(e->b)) {
+    *value = e->a;
+    *konst = e->b;
+    *op = e->op;
+  } else if (is_value_name(e->b) && is_constant(e->a)) {
+    *value = e->b;
+    *konst = e->a;
+    *op = flip[e->op];
+  } else {
+    return false;
+  }
+  return (*value)->ty.kind == (*konst)->ty.kind;
+}
+
+/* The API's name for a kind of value (enum tier_type). */
+static int public_type(int kind) {
+  switch (kind) {
+  case TY_TEXT: return TIER_TYPE_TEXT;
+  case TY_INT: return TIER_TYPE_INT;
+  case TY_NUMBER: return TIER_TYPE_NUMBER;
+  case TY_MONEY: return TIER_TYPE_MONEY;
+  case TY_BOOL: return TIER_TYPE_BOOL;
+  case TY_DATE: return TIER_TYPE_DATE;
+  case TY_ENUM: return TIER_TYPE_ENUM;
+  default: return TIER_TYPE_NONE;
+  }
+}
+
+static const char *op_text(int op) {
+  static const char *t[] = {[B_EQ] = "==", [B_NE] = "!=", [B_LT] = "<", [B_LE] = "<=", [B_GT] = ">", [B_GE] = ">="};
+  return t[op];
+}
+
+/* The smallest change to `value` that meets `value OP required`, as the
+ * guide describes it: a distance for a threshold on a count or an amount,
+ * the value to become for a yes/no rule, else what the value must be (the
+ * values as people read them). */
+static void need_text(const char *name, int kind, int op, const struct val *actual, const struct val *required,
+                      const char *ashown, const char *rshown, char *out, size_t n) {
+  if (kind == TY_BOOL) {
+    snprintf(out, n, "%s must become %s", name, rshown);
+    return;
+  }
+  bool threshold = op == B_GE || op == B_GT || op == B_LE || op == B_LT;
+  if ((kind == TY_INT || kind == TY_MONEY) && !actual->none && threshold) {
+    /* the distance to the threshold; a strict one is passed by one unit (int) or one cent (money) */
+    bool up = op == B_GE || op == B_GT;
+    mpq_t step, d;
+    mpq_init(step);
+    mpq_init(d);
+    mpq_set_ui(step, op == B_GE || op == B_LE ? 0 : 1, kind == TY_MONEY ? 100 : 1);
+    mpq_canonicalize(step);
+    if (up) { mpq_add(d, required->q, step); mpq_sub(d, d, actual->q); }
+    else { mpq_sub(d, actual->q, required->q); mpq_add(d, d, step); }
+    char g[160];
+    if (kind == TY_MONEY) ref_money_need(d, g, sizeof g);
+    else ref_int_need(d, g, sizeof g);
+    snprintf(out, n, "%c%s %s", up ? '+' : '-', g, name);
+    mpq_clear(step);
+    mpq_clear(d);
+    return;
+  }
+  if (actual->none)
+    snprintf(out, n, "%s %s; it must be %s %s", name, actual->divzero ? "is none (division by zero)" : "is missing",
+             op_text(op), rshown);
+  else
+    snprintf(out, n, "%s must be %s %s (it is %s)", name, op_text(op), rshown, ashown);
+}
+
+/* At most `max` bytes of s, ending on a character boundary. */
+static void utf8_cut(const char *s, size_t max, char *out, size_t n) {
+  size_t len = strlen(s);
+  if (len > max) {
+    len = max;
+    while (len > 0 && ((unsigned char)s[len] & 0xC0) == 0x80) len--;
+  }
+  snprintf(out, n, "%.*s", (int)len, s);
+}
+
+/* Entry e for requirement `req` (I_REQ) of tier `t`, met or not, with its
+ * values at the evaluation date of x. */
+static void fill_entry(struct ref_ctx *x, const struct node *tier, const char *section, const struct node *req, bool met,
+                       struct oc_entry *e) {
+  const struct comp *c = x->c;
+  e->tier = oc_strdup(tier->name);
+  e->section = oc_strdup(section);
+  e->rule = rule_text(c, req->a);
+  e->met = met;
+  const struct node *value, *konst;
+  int op;
+  bool vc = value_vs_constant(req->a, &value, &konst, &op);
+  if (req->b) e->label = oc_strdup(req->b->str);
+  else if (vc && value->ref == R_METRIC && c->metrics[value->index].n->b) e->label = oc_strdup(c->metrics[value->index].n->b->str);
+  if (vc) {
+    struct val a, r;
+    val_init(&a);
+    val_init(&r);
+    ref_eval_expr(x, value, &a);
+    if (konst) ref_eval_expr(x, konst, &r);
+    else val_bool(&r, true);
+    int kind = value->ty.kind;
+    char at[256], rt[256], as[256], rs[256];
+    ref_value_text(x->R, &a, value->ty.ref, at, sizeof at);
+    ref_value_text(x->R, &r, value->ty.ref, rt, sizeof rt);
+    ref_value_shown(x->R, &a, value->ty.ref, as, sizeof as);
+    ref_value_shown(x->R, &r, value->ty.ref, rs, sizeof rs);
+    e->metric = oc_strdup(value->name);
+    e->actual = oc_strdup(at);
+    e->required = oc_strdup(rt);
+    e->actual_shown = oc_strdup(as);
+    e->required_shown = oc_strdup(rs);
+    e->op = oc_strdup(op_text(op));
+    e->type = public_type(kind);
+    e->missing = a.none;
+    if (!met) {
+      char need[1024];
+      need_text(value->name, kind, op, &a, &r, as, rs, need, sizeof need);
+      e->need = oc_strdup(need);
+    }
+    val_clear(&a);
+    val_clear(&r);
+  } else if (!met) {
+    char cut[120], need[160];
+    utf8_cut(e->rule, 110, cut, sizeof cut);
+    snprintf(need, sizeof need, "must hold: %s", cut);
+    e->need = oc_strdup(need);
+  }
+}
+
+static void fill_sustained(const struct s_tier *t, int64_t failed_at, struct oc_entry *e) {
+  e->tier = oc_strdup(t->n->name);
+  e->rule = oc_strdup("sustained");
+  e->sustained = t->sustained;
+  e->checkpoint = failed_at;
+  e->met = failed_at == OC_NONE;
+  if (!e->met) {
+    char d[11], need[160];
+    ref_date_text(failed_at, d);
+    snprintf(need, sizeof need, "the requirements must hold at every monthly checkpoint for %d months (failed at %s)",
+             t->sustained, d);
+    e->need = oc_strdup(need);
+  }
+}
+
+/* ---- the ladder ---------------------------------------------------------------------- */
+
+/* Do all requirements of the tiers of type p up to tier `upto` hold at date
+ * `at`?  Metrics are computed afresh for that date (8.4). */
+static bool ladder_holds_at(struct ref_ctx *x, int p, int upto, int64_t at) {
+  struct ref_ctx cx = *x;
+  cx.asof = at;
+  ref_metrics_begin(&cx);
+  bool holds = true;
+  struct val v;
+  val_init(&v);
+  for (int t = 0; t <= upto; t++) {
+    if (x->c->tiers[t].ptype != p) continue;
+    for (const struct node *s = x->c->tiers[t].n->list; s; s = s->next)
+      if (s->kind == I_REQ) {
+        ref_eval_expr(&cx, s->a, &v);
+        holds = holds && val_true(&v);
+      }
+  }
+  val_clear(&v);
+  ref_metrics_end(&cx);
+  return holds;
+}
+
+/* The evaluation date (9): the override, else the review rule, else today. */
+static bool find_asof(struct ref_ctx *x, int64_t asof, struct outcome *out) {
+  if (asof != OC_NONE) {
+    x->asof = asof;
+    return true;
+  }
+  if (!x->c->review) {
+    x->asof = ref_today();
+    return true;
+  }
+  struct val d;
+  val_init(&d);
+  ref_eval_expr(x, x->c->review->a, &d);
+  bool ok = !d.none;
+  x->asof = d.i;
+  val_clear(&d);
+  if (!ok) {
+    out->status = OC_RECORD;
+    out->error = oc_strdup("the review rule gives no date for this record");
+  }
+  return ok;
+}
+
+void ref_eval(struct ref_rules *R, const char *json, size_t len, int64_t asof, struct outcome *out) {
+  const struct comp *c = &R->c;
+  memset(out, 0, sizeof *out);
+  out->status = OC_OK;
+  struct ref_rec rec;
+  if (ref_read_record(R, json, len, &rec, out)) {
+    ref_record_free(R, &rec);
+    return;
+  }
+  struct ref_ctx x = {.R = R, .c = c, .rec = &rec, .out = out};
+  if (c->id_field >= 0) {
+    const struct val *id = &rec.top[c->fields[c->id_field].slot];
+    if (!id->none) {
+      out->id = malloc(id->n + 1);
+      if (!out->id) exit(2);
+      memcpy(out->id, id->s, id->n);
+      out->id[id->n] = 0;
+    }
+  }
+  int p = -1;
+  if (c->partner_field >= 0) {
+    p = (int)rec.top[c->fields[c->partner_field].slot].i;
+    out->type = oc_strdup(c->enums[c->fields[c->partner_field].ty.ref].vals[p]);
+  }
+  if (!find_asof(&x, asof, out)) {
+    ref_record_free(R, &rec);
+    return;
+  }
+  out->asof = x.asof;
+  ref_metrics_begin(&x);
+
+  /* every requirement of every tier of the record's type, at asof */
+  int nt = c->ntiers;
+  bool *reqs_hold = calloc((size_t)nt + 1, sizeof *reqs_hold); /* the tier's own requirements */
+  bool *held = calloc((size_t)nt + 1, sizeof *held);
+  int64_t *failed_at = calloc((size_t)nt + 1, sizeof *failed_at);
+  if (!reqs_hold || !held || !failed_at) exit(2);
+  struct val v;
+  val_init(&v);
+  for (int t = 0; t < nt; t++) {
+    failed_at[t] = OC_NONE;
+    if (c->tiers[t].ptype != p) continue;
+    reqs_hold[t] = true;
+    const char *section = NULL;
+    for (const struct node *s = c->tiers[t].n->list; s; s = s->next) {
+      if (s->kind == I_SECTION) section = s->name;
+      if (s->kind != I_REQ) continue;
+      ref_eval_expr(&x, s->a, &v);
+      bool met = val_true(&v); /* a requirement whose value is missing does not hold (6) */
+      reqs_hold[t] = reqs_hold[t] && met;
+      fill_entry(&x, c->tiers[t].n, section, s, met, oc_add(&out->explain, &out->nexplain));
+    }
+    if (c->tiers[t].sustained) oc_add(&out->explain, &out->nexplain); /* filled below */
+  }
+  val_clear(&v);
+
+  /* 8.2 cumulative tiers, 8.4 sustained: a tier is held when its and every
+   * lower tier's requirements hold, and so do their checkpoints */
+  bool below = true, rules_below = true;
+  const char *tier = NULL, *next = NULL;
+  size_t at = 0;
+  for (int t = 0; t < nt; t++) {
+    if (c->tiers[t].ptype != p) continue;
+    rules_below = rules_below && reqs_hold[t];
+    for (const struct node *s = c->tiers[t].n->list; s; s = s->next) at += s->kind == I_REQ;
+    if (c->tiers[t].sustained) {
+      if (!rules_below) failed_at[t] = x.asof; /* the requirements do not even hold today */
+      for (int k = 1; k <= c->tiers[t].sustained && failed_at[t] == OC_NONE; k++) {
+        int64_t cp = ref_add_months(x.asof, -k); /* computed from asof directly */
+        if (!ladder_holds_at(&x, p, t, cp)) failed_at[t] = cp;
+      }
+      fill_sustained(&c->tiers[t], failed_at[t], &out->explain[at++]);
+    }
+    held[t] = below && reqs_hold[t] && failed_at[t] == OC_NONE;
+    below = held[t];
+    if (held[t]) tier = c->tiers[t].n->name;
+    else if (!next) next = c->tiers[t].n->name;
+  }
+  out->tier = oc_strdup(tier);
+  out->next = oc_strdup(next);
+
+  /* unmet: the requirements of `next` that do not hold, then its sustained clause */
+  if (out->next) {
+    size_t e = 0;
+    for (int t = 0; t < nt; t++) {
+      if (c->tiers[t].ptype != p) continue;
+      bool is_next = !strcmp(c->tiers[t].n->name, out->next);
+      for (const struct node *s = c->tiers[t].n->list; s; s = s->next) {
+        if (s->kind != I_REQ) continue;
+        if (is_next && !out->explain[e].met) oc_copy_entry(oc_add(&out->unmet, &out->nunmet), &out->explain[e]);
+        e++;
+      }
+      if (c->tiers[t].sustained) {
+        if (is_next && failed_at[t] != OC_NONE) oc_copy_entry(oc_add(&out->unmet, &out->nunmet), &out->explain[e]);
+        e++;
+      }
+      if (is_next) break;
+    }
+  }
+  free(reqs_hold);
+  free(held);
+  free(failed_at);
+  ref_metrics_end(&x);
+  ref_record_free(R, &rec);
+}

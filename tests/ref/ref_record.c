@@ -1,0 +1,222 @@
+/*
+ * ref_record.c - a record read by SPEC section 5, with jansson, into the
+ * reference's values.  It is written from the contract, not from the VM's
+ * readers (src/json.c, src/record.c), so that the differential test checks
+ * them too: the same records are accepted, and a rejected record is
+ * rejected at the same JSON path, the first fault in the text.
+ *
+ * jansson gives a decimal number as a double; it is read back as the
+ * shortest decimal that gives the same double, which is the text itself for
+ * numbers of up to 15 significant digits (the generator writes no longer
+ * ones).
+ */
+#include <float.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "ref_int.h"
+
+#define INT_LIMIT 9007199254740991LL /* 2^53 - 1: int values and money in cents */
+
+struct reader {
+  const struct comp *c;
+  struct outcome *out;
+  char path[512];
+};
+
+static int fault(struct reader *rd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int fault(struct reader *rd, const char *fmt, ...) {
+  char msg[300];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  rd->out->status = OC_RECORD;
+  rd->out->error = oc_strdup(msg);
+  rd->out->path = rd->path[0] ? oc_strdup(rd->path) : NULL; /* no path: not a JSON object */
+  return -1;
+}
+
+/* The shortest decimal text that reads back as d. */
+static void shortest(double d, char *buf, size_t n) {
+  for (int p = 1; p <= 17; p++) {
+    snprintf(buf, n, "%.*g", p, d);
+    if (strtod(buf, NULL) == d) return;
+  }
+}
+
+/* A JSON number, exactly as written (see the note at the top). */
+static void json_number(const json_t *v, mpq_t q) {
+  if (json_is_integer(v)) {
+    char buf[32];
+    snprintf(buf, sizeof buf, "%lld", (long long)json_integer_value(v));
+    ref_decimal(buf, strlen(buf), q);
+  } else {
+    char buf[64];
+    shortest(json_real_value(v), buf, sizeof buf);
+    ref_decimal(buf, strlen(buf), q);
+  }
+}
+
+static int scalar(struct reader *rd, const struct s_field *f, const json_t *v, struct val *out) {
+  out->kind = f->ty.kind;
+  out->none = false;
+  if (json_is_null(v)) {
+    if (f->ty.opt) {
+      out->none = true;
+      return 0;
+    }
+    return fault(rd, "required field is null");
+  }
+  switch (f->ty.kind) {
+  case TY_TEXT:
+    if (!json_is_string(v)) return fault(rd, "expected a string");
+    out->s = json_string_value(v);
+    out->n = json_string_length(v);
+    return 0;
+  case TY_INT:
+    if (!json_is_integer(v)) return fault(rd, "expected an integer");
+    if (json_integer_value(v) > INT_LIMIT || json_integer_value(v) < -INT_LIMIT)
+      return fault(rd, "integer out of range");
+    json_number(v, out->q);
+    return 0;
+  case TY_NUMBER:
+    if (!json_is_number(v)) return fault(rd, "expected a number");
+    json_number(v, out->q);
+    return 0;
+  case TY_MONEY: {
+    if (!json_is_number(v)) return fault(rd, "expected an amount");
+    json_number(v, out->q);
+    /* exact in cents, and the cents within the integer range */
+    mpq_t cents;
+    mpq_init(cents);
+    mpq_set_ui(cents, 100, 1);
+    mpq_mul(cents, cents, out->q);
+    bool exact = mpz_cmp_ui(mpq_denref(cents), 1) == 0;
+    bool in_range = mpz_sizeinbase(mpq_numref(cents), 2) <= 53; /* |cents| < 2^53 */
+    mpq_clear(cents);
+    if (!exact) return fault(rd, "amount is not exact in cents");
+    if (!in_range) return fault(rd, "amount out of range");
+    return 0;
+  }
+  case TY_BOOL:
+    if (!json_is_boolean(v)) return fault(rd, "expected true or false");
+    out->i = json_is_true(v);
+    return 0;
+  case TY_DATE:
+    if (!json_is_string(v) || !ref_date_parse(json_string_value(v), json_string_length(v), &out->i))
+      return fault(rd, "expected a date");
+    return 0;
+  case TY_ENUM: {
+    if (!json_is_string(v)) return fault(rd, "expected an enum value");
+    const struct s_enum *e = &rd->c->enums[f->ty.ref];
+    for (uint32_t k = 0; k < e->nvals; k++)
+      if (strlen(e->vals[k]) == json_string_length(v) && !strcmp(e->vals[k], json_string_value(v))) {
+        out->i = k;
+        return 0;
+      }
+    return fault(rd, "unknown enum value");
+  }
+  }
+  return fault(rd, "field of unknown type");
+}
+
+static int object(struct reader *rd, const json_t *obj, int owner, struct val *vals, struct ref_list *lists);
+
+/* The items of list field f. */
+static int list(struct reader *rd, const struct s_field *f, const json_t *v, struct ref_list *l) {
+  if (!json_is_array(v)) return fault(rd, "expected a list (an array)");
+  int li = f->ty.ref, width = rd->c->lists[li].width;
+  l->n = json_array_size(v);
+  l->items = calloc(l->n * (size_t)width + 1, sizeof *l->items);
+  if (!l->items) return fault(rd, "out of memory");
+  for (size_t i = 0; i < l->n * (size_t)width; i++) val_init(&l->items[i]);
+  size_t at = strlen(rd->path);
+  for (size_t i = 0; i < l->n; i++) {
+    snprintf(rd->path + at, sizeof rd->path - at, "[%zu]", i);
+    const json_t *item = json_array_get(v, i);
+    if (!json_is_object(item)) return fault(rd, "expected an object");
+    if (object(rd, item, li, &l->items[i * (size_t)width], NULL)) return -1;
+  }
+  rd->path[at] = 0;
+  return 0;
+}
+
+static int field_of(const struct comp *c, int owner, const char *name) {
+  for (int f = 0; f < c->nfields; f++)
+    if (c->fields[f].owner == owner && !strcmp(c->fields[f].name, name)) return f;
+  return -1;
+}
+
+/* The fields of one object (the record: owner -1; an item of list owner),
+ * keys in the order of the text, then the fields that are not there. */
+static int object(struct reader *rd, const json_t *obj, int owner, struct val *vals, struct ref_list *lists) {
+  const struct comp *c = rd->c;
+  size_t at = strlen(rd->path);
+  const char *key;
+  json_t *v;
+  json_object_foreach((json_t *)obj, key, v) {
+    int f = field_of(c, owner, key);
+    if (f < 0) continue; /* unknown keys are ignored */
+    snprintf(rd->path + at, sizeof rd->path - at, ".%s", key);
+    const struct s_field *sf = &c->fields[f];
+    int rc = sf->ty.kind == TY_LIST ? list(rd, sf, v, &lists[sf->ty.ref]) : scalar(rd, sf, v, &vals[sf->slot]);
+    if (rc) return rc;
+  }
+  for (int f = 0; f < c->nfields; f++) {
+    const struct s_field *sf = &c->fields[f];
+    if (sf->owner != owner || json_object_get(obj, sf->name)) continue;
+    snprintf(rd->path + at, sizeof rd->path - at, ".%s", sf->name);
+    if (sf->ty.kind == TY_LIST) continue;   /* absent: empty */
+    if (!sf->ty.opt) return fault(rd, "missing required field");
+    vals[sf->slot].kind = sf->ty.kind;
+    vals[sf->slot].none = true;
+  }
+  rd->path[at] = 0;
+  return 0;
+}
+
+int ref_read_record(const struct ref_rules *R, const char *json, size_t len, struct ref_rec *rec, struct outcome *out) {
+  const struct comp *c = &R->c;
+  memset(rec, 0, sizeof *rec);
+  rec->top = calloc((size_t)c->ntop + 1, sizeof *rec->top);
+  rec->lists = calloc((size_t)c->nlists + 1, sizeof *rec->lists);
+  if (!rec->top || !rec->lists) {
+    fputs("difftest: out of memory\n", stderr);
+    exit(2);
+  }
+  for (int i = 0; i < c->ntop; i++) val_init(&rec->top[i]);
+  struct reader rd = {c, out, "$"};
+  json_error_t je;
+  json_t *root = json_loadb(json, len, 0, &je);
+  rec->json = root;
+  if (!root) {
+    rd.path[0] = 0;
+    out->status = OC_RECORD;
+    out->error = oc_strdup(je.text);
+    return -1;
+  }
+  if (!json_is_object(root)) {
+    rd.path[0] = 0;
+    return fault(&rd, "a record must be a JSON object");
+  }
+  return object(&rd, root, -1, rec->top, rec->lists);
+}
+
+void ref_record_free(const struct ref_rules *R, struct ref_rec *rec) {
+  const struct comp *c = &R->c;
+  if (rec->top)
+    for (int i = 0; i < c->ntop; i++) val_clear(&rec->top[i]);
+  if (rec->lists)
+    for (int l = 0; l < c->nlists; l++) {
+      for (size_t i = 0; i < rec->lists[l].n * (size_t)c->lists[l].width; i++) val_clear(&rec->lists[l].items[i]);
+      free(rec->lists[l].items);
+    }
+  free(rec->top);
+  free(rec->lists);
+  if (rec->json) json_decref(rec->json);
+  memset(rec, 0, sizeof *rec);
+}
