@@ -190,16 +190,18 @@ typedef struct tier_req_result {
                               finite decimal form, else rounded to 34 significant
                               digits), dates YYYY-MM-DD, true/false, enum values
                               and texts as they are */
-  char actual_shown[48], required_shown[48]; /* the same as people read them (table,
+  char actual_shown[80], required_shown[80]; /* the same as people read them (table,
                               explain, report): numbers rounded to 2 decimals and
                               marked "\u2248" where that changed them; a number
                               that a division by zero left missing is
-                              "none (division by zero)" */
+                              "none (division by zero)"; room for any enum value
+                              (an identifier of up to 64 bytes) */
   double actual_value, required_value; /* int, money (currency units) and number
                               values as doubles, for ratios and charts; 0 otherwise */
   const char *file;        /* source position of the rule (NULL when stripped) */
   unsigned line, column;
-  char need[128];          /* when not met: the smallest change that would meet it,
+  char need[448];          /* when not met: the smallest change that would meet it
+                              (room for a name and two values in full),
                               "+2 certified_people", "+3,400.00 launched_mrr",
                               "business_plan_validated must become true" */
   int64_t checkpoint;      /* sustained: latest failing checkpoint (days since 1970), else 0 */
