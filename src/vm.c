@@ -279,6 +279,16 @@ bool vm_record_num(const struct record *r, int64_t h, struct num *out) {
   return true;
 }
 
+/* The exclusive start of the window `within N months` at asof.  The window
+ * is not cut at the start of the calendar, as `within N days` is not: when
+ * it would start before 0001-01-01, every date from 0001-01-01 on is in it
+ * (the saturating month arithmetic of dates would leave that day out). */
+static int64_t window_start(int64_t asof, int64_t months) {
+  int y, m, d;
+  date_to_ymd(asof, &y, &m, &d);
+  if ((int64_t)y * 12 + (m - 1) - months < 12) return DATE_MIN - 1;
+  return date_add_months(asof, -months);
+}
 
 /* Dispatch: computed goto where the compiler has labels as values (GCC,
  * clang), a switch elsewhere or when built with TIER_VM_SWITCH (make
@@ -433,7 +443,7 @@ int vm_run(struct tier_vm *vm, uint32_t entry, const struct record *r, int64_t a
     if (!win_ok || A != win_months) {
       win_months = A;
       win_ok = true;
-      win_lo = date_add_months(asof, -(int64_t)(int32_t)A);
+      win_lo = window_start(asof, (int32_t)A);
     }
     TOP = TOP != TIER_NONE && TOP <= asof && TOP > win_lo;
     vmbreak;
