@@ -657,15 +657,20 @@ int vm_evaluate(struct tier_vm *vm, const struct record *r, int64_t asof_overrid
   if (rs->num_regs) memcpy(ev->nregs_today, vm->nregs, sizeof(struct num) * img->nmetrics);
   /* the ladder, with sustained checkpoints for the tiers that need them */
   ev->tier = ev->next = -1;
-  bool all_below = true; /* every lower tier (and this one's rules) hold today */
+  bool all_below = true;   /* every lower tier is held */
+  bool rules_below = true; /* the requirements of this tier and the lower ones hold today */
   for (uint32_t t = 0; t < img->ntiers; t++) {
     const struct img_tier *T = &img->tiers[t];
     if ((int)T->ptype != ev->ptype) continue;
-    bool ok = all_below;
-    for (uint32_t q = T->first_req; q < T->first_req + T->nreq; q++) ok = ok && ev->met[q];
+    for (uint32_t q = T->first_req; q < T->first_req + T->nreq; q++) rules_below = rules_below && ev->met[q];
+    bool ok = all_below && rules_below;
+    /* a sustained clause fails today when the requirements do; otherwise at
+     * the latest checkpoint where they do not hold, whether the lower tiers
+     * are held or not (their own clauses are checked at asof only) */
     if (T->sustained) {
-      if (!ok) {
+      if (!rules_below) {
         ev->sus_fail[t] = asof;
+        ok = false;
       } else {
         for (uint32_t k = 1; k <= T->sustained; k++) {
           int64_t at = date_add_months(asof, -(int64_t)k);
