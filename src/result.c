@@ -136,7 +136,11 @@ static void describe_req(const struct tier_vm *vm, uint32_t t, uint32_t q, tier_
     o->column = r->col;
   }
   if (r->metric < 0 && r->field < 0) {
-    if (!o->met) snprintf(o->need, sizeof o->need, "must hold: %.110s", o->rule);
+    if (!o->met) { /* the rule, cut to 110 bytes on a character boundary */
+      char cut[111];
+      shown_copy(cut, sizeof cut, o->rule);
+      snprintf(o->need, sizeof o->need, "must hold: %s", cut);
+    }
     return;
   }
   int kind;
