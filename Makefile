@@ -15,7 +15,7 @@ LIB     ?= lib
 BUILD   ?= build
 OPT     ?= -O2 -g
 WARN    := -Wall -Wextra -Werror
-CFLAGS  += -std=c11 $(WARN) $(OPT) -D_XOPEN_SOURCE=700 -Iinclude -Isrc -I$(BUILD)
+CFLAGS  += -std=c11 $(WARN) $(OPT) -D_XOPEN_SOURCE=700 -Iinclude
 # VM_DISPATCH=switch builds the VM's dispatch loop as a switch instead of
 # computed goto (`make check-switch` runs the whole suite on that build)
 VM_DISPATCH ?= goto
@@ -23,16 +23,27 @@ ifeq ($(VM_DISPATCH),switch)
 CFLAGS  += -DTIER_VM_SWITCH
 endif
 LDLIBS  := -ljansson -lsodium -lm
+LD      ?= ld
+OBJCOPY ?= objcopy
 
 DEB_PKGS := flex bison libcmocka-dev libjansson-dev libsodium-dev libgmp-dev pkg-config
 
-LIB_SRC := src/util.c src/num.c src/ast.c src/sema.c src/lint.c src/codegen.c src/compile.c \
+# The library (src/) and the command-line tools (src/tools/): the tools are
+# compiled against include/ and src/tools/ only, so that they can use
+# nothing of the library but tier.h.  Library objects are compiled with
+# hidden visibility: only what tier.h marks TIER_API leaves libtier.
+LIB_SRC := src/util.c src/num.c src/text.c src/input.c src/ast.c src/sema.c src/lint.c src/codegen.c src/compile.c \
            src/opcodes.c src/bytecode.c src/verify.c src/vm.c src/record.c src/json.c src/result.c \
-           src/inspect.c src/meaning.c src/output.c src/explain.c src/diff.c src/report.c src/ruletest.c src/rulediff.c src/stream.c src/disasm.c src/cli.c \
-           src/fmt.c
+           src/inspect.c src/meaning.c src/ladder.c src/ruletest.c src/rulediff.c src/stream.c src/disasm.c src/fmt.c src/api.c
+TOOL_SRC := src/tools/cli.c src/tools/output.c src/tools/explain.c src/tools/diff.c src/tools/report.c
 GEN_SRC := $(BUILD)/parser.c $(BUILD)/lexer.c
 LIB_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/%.o) $(BUILD)/parser.o $(BUILD)/lexer.o
+TOOL_OBJ := $(TOOL_SRC:src/%.c=$(BUILD)/%.o)
 HDRS    := $(wildcard src/*.h) include/tier.h $(BUILD)/parser.h
+TOOL_HDRS := $(wildcard src/tools/*.h) include/tier.h
+LIB_CFLAGS  = $(CFLAGS) -Isrc -I$(BUILD) -fvisibility=hidden
+TOOL_CFLAGS = $(CFLAGS) -Isrc/tools
+TEST_CFLAGS = $(CFLAGS) -Isrc -I$(BUILD) -Isrc/tools
 
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -73,56 +84,77 @@ $(BUILD)/parser.c $(BUILD)/parser.h: grammar/parser.y | $(BUILD)/.deps
 $(BUILD)/lexer.c: grammar/lexer.l $(BUILD)/parser.h | $(BUILD)/.deps
 	flex -o $@ $<
 
+$(BUILD)/tools/%.o: src/tools/%.c $(TOOL_HDRS) | $(BUILD)/.deps
+	@mkdir -p $(dir $@)
+	$(CC) $(TOOL_CFLAGS) -c -o $@ $<
+
 $(BUILD)/%.o: src/%.c $(HDRS) | $(BUILD)/.deps
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	$(CC) $(LIB_CFLAGS) -c -o $@ $<
 
 $(BUILD)/parser.o: $(BUILD)/parser.c $(HDRS)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	$(CC) $(LIB_CFLAGS) -c -o $@ $<
 
 # flex's skeleton compares signed with unsigned sizes; nothing else is relaxed
 $(BUILD)/lexer.o: $(BUILD)/lexer.c $(HDRS)
-	$(CC) $(CFLAGS) -Wno-sign-compare -Wno-unused-function -c -o $@ $<
+	$(CC) $(LIB_CFLAGS) -Wno-sign-compare -Wno-unused-function -c -o $@ $<
 
-$(LIB)/libtier.a: $(filter-out $(BUILD)/cli.o,$(LIB_OBJ)) $(BUILD)/cli.o
+# libtier.a holds one object: the library's objects linked together (ld -r),
+# with every hidden symbol made local (objcopy --localize-hidden), so that
+# the static library, like the shared one, defines nothing outside tier_
+# (tests/sh/symbols.sh checks both).  The unit tests, the fuzzers and the
+# benchmark reach into the internals through $(BUILD)/libtier-internal.a.
+$(BUILD)/libtier.o: $(LIB_OBJ)
+	$(LD) -r -o $@.all $^
+	$(OBJCOPY) --localize-hidden $@.all $@
+	rm -f $@.all
+
+$(LIB)/libtier.a: $(BUILD)/libtier.o
 	@mkdir -p $(LIB)
 	rm -f $@
 	ar rcs $@ $^
 
-$(BIN)/tierc: $(BUILD)/tierc.o $(LIB)/libtier.a
+$(BUILD)/libtier-internal.a: $(LIB_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/libtools.a: $(TOOL_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BIN)/tierc: $(BUILD)/tools/tierc.o $(BUILD)/libtools.a $(LIB)/libtier.a
 	@mkdir -p $(BIN)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BIN)/tiervm: $(BUILD)/tiervm.o $(LIB)/libtier.a
+$(BIN)/tiervm: $(BUILD)/tools/tiervm.o $(BUILD)/libtools.a $(LIB)/libtier.a
 	@mkdir -p $(BIN)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # ---- shared library ------------------------------------------------------------------
 # libtier.so.VERSION (soname libtier.so.MAJOR, linker name libtier.so) from
 # position-independent objects in $(BUILD)/pic, compiled with hidden
-# visibility: only what include/tier.h marks TIER_API is exported (the
-# CLIs keep linking libtier.a, whose internal functions they use).
+# visibility: only what include/tier.h marks TIER_API is exported.
 VERSION   := $(shell sed -n 's/.*TIER_VERSION "\([^"]*\)".*/\1/p' include/tier.h)
 SOMAJOR   := $(firstword $(subst ., ,$(VERSION)))
 SONAME    := libtier.so.$(SOMAJOR)
 SOREAL    := libtier.so.$(VERSION)
-PIC_OBJ   := $(patsubst $(BUILD)/%,$(BUILD)/pic/%,$(filter-out $(BUILD)/cli.o,$(LIB_OBJ)))
-PIC_FLAGS := -fPIC -fvisibility=hidden
+PIC_OBJ   := $(patsubst $(BUILD)/%,$(BUILD)/pic/%,$(LIB_OBJ))
+PIC_FLAGS := -fPIC
 # every symbol resolved at link time, except under the sanitizers (their
 # runtime is linked into the executable, not into shared objects)
 SO_LDFLAGS := -shared -Wl,-soname,$(SONAME) $(if $(findstring -fsanitize,$(LDFLAGS)),,-Wl,--no-undefined)
 
 $(BUILD)/pic/%.o: src/%.c $(HDRS) | $(BUILD)/.deps
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(PIC_FLAGS) -c -o $@ $<
+	$(CC) $(LIB_CFLAGS) $(PIC_FLAGS) -c -o $@ $<
 
 $(BUILD)/pic/parser.o: $(BUILD)/parser.c $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(PIC_FLAGS) -c -o $@ $<
+	$(CC) $(LIB_CFLAGS) $(PIC_FLAGS) -c -o $@ $<
 
 $(BUILD)/pic/lexer.o: $(BUILD)/lexer.c $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(PIC_FLAGS) -Wno-sign-compare -Wno-unused-function -c -o $@ $<
+	$(CC) $(LIB_CFLAGS) $(PIC_FLAGS) -Wno-sign-compare -Wno-unused-function -c -o $@ $<
 
 $(LIB)/$(SOREAL): $(PIC_OBJ)
 	@mkdir -p $(LIB)
@@ -192,9 +224,9 @@ demo: all
 	$(BIN)/tiervm eval --format table $(BUILD)/apn-2019.tbc examples/partners.jsonl
 
 # ---- tests -----------------------------------------------------------------------------
-$(BUILD)/tests/%: tests/unit/%.c tests/unit/testutil.h $(LIB)/libtier.a
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/testutil.h $(BUILD)/libtools.a $(BUILD)/libtier-internal.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $< $(LIB)/libtier.a -lcmocka $(LDLIBS) -lpthread
+	$(CC) $(TEST_CFLAGS) -o $@ $< $(BUILD)/libtools.a $(BUILD)/libtier-internal.a -lcmocka $(LDLIBS) -lpthread
 
 # The reentrancy test under ThreadSanitizer (clang).
 tsan: $(BUILD)/.deps
@@ -283,8 +315,9 @@ FUZZ_BUILD   := $(BUILD)/fuzz
 FUZZ_TARGETS := compile load record difftest
 FUZZ_CC      := clang
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-FUZZ_CFLAGS  := -std=c11 -O1 -g $(FUZZ_SAN) -D_XOPEN_SOURCE=700 -Iinclude -Isrc -I$(BUILD) -Itests/fuzz
-FUZZ_OBJ     := $(LIB_SRC:src/%.c=$(FUZZ_BUILD)/obj/%.o) $(FUZZ_BUILD)/obj/parser.o $(FUZZ_BUILD)/obj/lexer.o
+FUZZ_CFLAGS  := -std=c11 $(WARN) -O1 -g $(FUZZ_SAN) -D_XOPEN_SOURCE=700 -Iinclude -Isrc -I$(BUILD) -Isrc/tools -Itests/fuzz
+FUZZ_OBJ     := $(LIB_SRC:src/%.c=$(FUZZ_BUILD)/obj/%.o) $(FUZZ_BUILD)/obj/parser.o $(FUZZ_BUILD)/obj/lexer.o \
+                $(TOOL_SRC:src/%.c=$(FUZZ_BUILD)/obj/%.o)
 FUZZ_BINS    := $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz_%)
 FUZZ_HDRS    := tests/fuzz/fuzz_common.h tests/fuzz/profiles.h
 FUZZ_ENV     := TIER_FUZZ_DIR=$(CURDIR)/rules TIER_FUZZ_RULES=$(CURDIR)/rules/apn-2019.tier \
@@ -294,7 +327,7 @@ FUZZ_FLAGS   := -timeout=25 -rss_limit_mb=2048 -print_final_stats=1
 .PHONY: fuzz fuzz-build fuzz-regress
 .SECONDARY: $(FUZZ_OBJ)
 
-$(FUZZ_BUILD)/obj/%.o: src/%.c $(HDRS) | $(BUILD)/.deps
+$(FUZZ_BUILD)/obj/%.o: src/%.c $(HDRS) $(TOOL_HDRS) | $(BUILD)/.deps
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
 $(FUZZ_BUILD)/obj/parser.o: $(BUILD)/parser.c $(HDRS)
@@ -302,7 +335,7 @@ $(FUZZ_BUILD)/obj/parser.o: $(BUILD)/parser.c $(HDRS)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
 $(FUZZ_BUILD)/obj/lexer.o: $(BUILD)/lexer.c $(HDRS)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -Wno-sign-compare -Wno-unused-function -fsanitize=fuzzer-no-link -c -o $@ $<
 
 $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_HDRS) $(FUZZ_OBJ)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(FUZZ_LDFLAGS_$*) -o $@ $< $(FUZZ_OBJ) $(LDLIBS)
@@ -375,7 +408,7 @@ BENCH_N    ?= 100000
 BENCH_K    ?= 2000
 BENCH_PKGS := luajit lua-cjson jq
 BENCH_DIR  := $(BUILD)/bench
-BENCH_CFLAGS := $(CFLAGS) -Itests/bench
+BENCH_CFLAGS := $(CFLAGS) -Isrc -I$(BUILD) -Itests/bench
 .PHONY: bench
 bench: all $(BENCH_DIR)/.deps $(BENCH_DIR)/gen $(BENCH_DIR)/bench
 	$(BENCH_DIR)/bench -n $(BENCH_N) -k $(BENCH_K) --gen $(BENCH_DIR)/gen --bin $(BIN) --work $(BENCH_DIR) --out tests/bench/results.txt
@@ -388,6 +421,6 @@ $(BENCH_DIR)/gen: tests/bench/gen.c tests/tools/gen.h | $(BUILD)/.deps
 	@mkdir -p $(BENCH_DIR)
 	$(CC) $(BENCH_CFLAGS) -o $@ tests/bench/gen.c
 
-$(BENCH_DIR)/bench: tests/bench/bench.c tests/bench/native.c tests/bench/native.h $(HDRS) $(LIB)/libtier.a
+$(BENCH_DIR)/bench: tests/bench/bench.c tests/bench/native.c tests/bench/native.h $(HDRS) $(BUILD)/libtier-internal.a
 	@mkdir -p $(BENCH_DIR)
-	$(CC) $(BENCH_CFLAGS) '-DBENCH_CFLAGS="$(CFLAGS)"' -o $@ tests/bench/bench.c tests/bench/native.c $(LIB)/libtier.a $(LDLIBS)
+	$(CC) $(BENCH_CFLAGS) '-DBENCH_CFLAGS="$(LIB_CFLAGS)"' -o $@ tests/bench/bench.c tests/bench/native.c $(BUILD)/libtier-internal.a $(LDLIBS)

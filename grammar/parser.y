@@ -40,6 +40,7 @@ static struct node *mkagg(struct parser *ps, int op, struct tokval field, const 
 }
 
 %define api.pure full
+%define api.prefix {tier_yy}
 %define api.location.type {struct loc}
 %define parse.error custom
 %locations

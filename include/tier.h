@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -28,6 +29,12 @@ extern "C" {
 #define TIER_API
 #endif
 #endif
+
+/* Default limits, in bytes (each a documented error when exceeded). */
+#define TIER_MAX_SOURCE (8u << 20)    /* one source file (tier_options.max_source) */
+#define TIER_MAX_BYTECODE (64u << 20) /* one .tbc file */
+#define TIER_MAX_RECORD (64u << 20)   /* one record: a JSON Lines line or an array element
+                                         (tier_options.max_record) */
 
 /* Status codes returned by every function that can fail. */
 enum tier_status {
@@ -56,7 +63,8 @@ typedef void *(*tier_alloc_fn)(void *ud, void *ptr, size_t osize, size_t nsize);
 typedef struct tier_options {
   tier_alloc_fn alloc;     /* NULL: malloc/realloc/free */
   void *alloc_ud;
-  size_t max_source;       /* bytes per source file; 0: 8 MiB */
+  size_t max_source;       /* bytes per source file; 0: TIER_MAX_SOURCE */
+  size_t max_record;       /* tier_input_new: bytes per record; 0: TIER_MAX_RECORD */
   int werror;              /* treat warnings as errors */
   int strip;               /* leave the debug section out of compiled bytecode */
   const uint8_t *trust_key; /* 32-byte Ed25519 public key: when set, tier_load
@@ -66,6 +74,10 @@ typedef struct tier_options {
                               from the main file's own directory tree */
   int all_requirements;    /* tier_vm_new: results list every requirement, met or
                               not (tier_result.reqs), not only the unmet ones */
+  uint64_t max_cost;       /* tier_vm_new: the cost budget, in VM instructions: a
+                              record whose evaluation could take more (by the
+                              ruleset's cost bound and its list lengths) is refused
+                              with TIER_EBUDGET before it runs; 0: no limit */
 } tier_options;
 
 /* ---- diagnostics ------------------------------------------------------- */
@@ -151,6 +163,27 @@ TIER_API int tier_ruleset_tier(const tier_ruleset *rs, size_t i, tier_info *out)
 TIER_API size_t tier_ruleset_nreqs(const tier_ruleset *rs);
 TIER_API int tier_ruleset_req(const tier_ruleset *rs, size_t i, tier_req_info *out);
 
+/* How the tiers of one partner type correspond between two rulesets, as
+ * tierc diff and tiervm diff match them: by name first; then, between two
+ * tiers matched by name, tiers that are not are paired in order as renamed
+ * when both sides have as many of them (Standard -> Select); any other is
+ * removed or new.  The caller fills nold, nnew and the names (in ladder
+ * order; they stay the caller's); tier_ladder_match fills the rest.  Ranks
+ * place a tier of either ruleset on the new ladder: new tier p has 2p + 2,
+ * a removed one sits just above the nearest lower tier that was kept (odd),
+ * no tier is 0. */
+typedef struct tier_ladder {
+  int nold, nnew;
+  const char **old_names, **new_names;
+  int *old_to_new, *new_to_old;  /* the tier it corresponds to; -1: removed / new */
+  int *old_rank, *new_rank;
+} tier_ladder;
+TIER_API int tier_ladder_match(tier_ladder *l); /* TIER_OK, or -1 when out of memory */
+TIER_API void tier_ladder_free(tier_ladder *l); /* what tier_ladder_match allocated */
+/* +1 up, -1 down, 0 stay, for a partner at old tier o and new tier n
+ * (positions in the ladders, -1 for none). */
+TIER_API int tier_ladder_direction(const tier_ladder *l, int o, int n);
+
 /* ---- evaluating ------------------------------------------------------------ */
 typedef struct tier_vm tier_vm;
 TIER_API tier_vm *tier_vm_new(const tier_ruleset *rs, const tier_options *opt);
@@ -176,7 +209,7 @@ typedef struct tier_req_result {
   const char *section, *label; /* NULL when the rule has none */
   const char *rule;        /* the rule's source text; "sustained" for a sustained clause */
   int met;
-  int index;               /* the requirement's index in the ruleset (tier_ruleset_requirement);
+  int index;               /* the requirement's index in the ruleset (tier_ruleset_req);
                               -1 for a sustained clause */
   int tier_index;          /* the tier's index in the ruleset (tier_ruleset_tier) */
   /* When the rule compares one metric (or field) with a constant: */
@@ -230,15 +263,114 @@ typedef struct tier_result {
   const char *rules_hash;  /* the ruleset's source hash, 64 hex digits */
 } tier_result;
 
+#define TIER_NO_DATE INT64_MIN /* "no date": tier_eval_json's asof when none overrides the review rule */
+
 /* Evaluate one record given as JSON text.  asof: days since 1970-01-01 to
- * override the ruleset's review rule, or INT64_MIN for none; a day outside
- * 0001-01-01 .. 9999-12-31 gives TIER_EUSAGE.  On
- * TIER_ERECORD, tier_vm_error() tells what and tier_vm_error_path() where.
- * The result lives until the next call on vm. */
+ * override the ruleset's review rule, or TIER_NO_DATE for none; a day
+ * outside 0001-01-01 .. 9999-12-31 gives TIER_EUSAGE.  Returns TIER_OK and
+ * *res; or TIER_ERECORD (the record is malformed or does not fit the
+ * schema: tier_vm_error() tells what and tier_vm_error_path() where),
+ * TIER_EBUDGET (over tier_options.max_cost), TIER_ERUNTIME (an evaluation
+ * fault, naming the rule) or TIER_ENOMEM.  The result, and the texts the
+ * error functions return, live until the next call on vm. */
 TIER_API int tier_eval_json(tier_vm *vm, const char *json, size_t len, int64_t asof,
                             const tier_result **res);
 TIER_API const char *tier_vm_error(const tier_vm *vm);
 TIER_API const char *tier_vm_error_path(const tier_vm *vm); /* "" if none */
+/* The "id" of the last record given to tier_eval_json, when it could be
+ * read: also for a record that was rejected.  NULL otherwise.  It lives
+ * until the next call on vm. */
+TIER_API const char *tier_vm_record_id(const tier_vm *vm);
+/* Where the next record's text starts in its input (line and column from
+ * 1; 1, 1 until set), so that a malformed record's error names the
+ * input's line and column, not the record's. */
+TIER_API void tier_vm_set_origin(tier_vm *vm, long line, long column);
+/* After TIER_ERECORD for malformed JSON: 1, and where it is (in the input's
+ * terms, see tier_vm_set_origin).  0 for any other outcome. */
+TIER_API int tier_vm_error_position(const tier_vm *vm, long *line, long *column);
+
+/* ---- reading records ----------------------------------------------------- */
+/* Partner profiles from a file as JSON Lines (one object per line, blank
+ * lines skipped) or as one JSON array, read element by element (the form is
+ * told by the first byte that is not blank): memory holds one block of the
+ * input, not the whole of it.  A structurally broken element is one bad
+ * record, and reading goes on after it. */
+typedef struct tier_input tier_input;
+/* f stays the caller's: it is read, never closed.  NULL when out of memory. */
+TIER_API tier_input *tier_input_new(FILE *f, const tier_options *opt);
+TIER_API void tier_input_free(tier_input *in);
+/* The next record: 1 with its text in *rec, *len (valid until the next
+ * call) and where it starts in the input (*line, *column, from 1; for
+ * tier_vm_set_origin); 1 with *rec NULL for a bad element, whose error
+ * tier_input_error tells; 0 at the end of the input, or when a record did
+ * not fit in memory (tier_input_status is then TIER_ENOMEM).  A read error
+ * of f ends the input too: check ferror(f). */
+TIER_API int tier_input_next(tier_input *in, const char **rec, size_t *len, long *line, long *column);
+TIER_API const char *tier_input_error(const tier_input *in);
+TIER_API int tier_input_status(const tier_input *in);
+
+/* ---- text --------------------------------------------------------------- */
+/* A growable text buffer, as SQLite's sqlite3_str: the library's text
+ * outputs below append to one, and tools may build theirs with it.  When
+ * an allocation fails the buffer is failed: later appends do nothing and
+ * tier_buf_text returns NULL.  Memory comes from opt's allocator. */
+typedef struct tier_buf tier_buf;
+TIER_API tier_buf *tier_buf_new(const tier_options *opt); /* NULL when out of memory */
+TIER_API void tier_buf_free(tier_buf *b);
+TIER_API void tier_buf_put(tier_buf *b, const void *p, size_t n);
+TIER_API void tier_buf_puts(tier_buf *b, const char *s);
+TIER_API void tier_buf_putc(tier_buf *b, int c);
+TIER_API void tier_buf_printf(tier_buf *b, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+/* s as a JSON string literal (control characters escaped, invalid UTF-8
+ * as U+FFFD, so the output is always valid JSON); NULL as null. */
+TIER_API void tier_buf_json(tier_buf *b, const char *s);
+/* The text so far, NUL-terminated, and its length; NULL once failed.  Valid
+ * until the next change of b. */
+TIER_API const char *tier_buf_text(tier_buf *b, size_t *len);
+TIER_API size_t tier_buf_len(const tier_buf *b);
+TIER_API void tier_buf_clear(tier_buf *b); /* empty again (and no longer failed) */
+/* Hand the text (NUL-terminated, *len bytes before the NUL) to the caller
+ * and empty b; NULL once failed.  Free it with tier_free_bytes(opt, p,
+ * *len + 1), opt as b was made with (with no allocator, free() does). */
+TIER_API char *tier_buf_detach(tier_buf *b, size_t *len);
+TIER_API int tier_buf_failed(const tier_buf *b);
+
+/* ---- reading files ---------------------------------------------------------- */
+/* Append all of a regular file (or standard input, "-") to out, checking
+ * the limit of max bytes while reading, so that /dev/zero costs at most
+ * max; a FIFO, a device or a directory is refused without blocking.
+ * TIER_OK, or TIER_EIO / TIER_ENOMEM with the reason (naming the file) in
+ * err. */
+TIER_API int tier_read_file(const char *path, size_t max, tier_buf *out, char *err, size_t errlen);
+
+/* ---- the tools' stages ---------------------------------------------------- */
+/* What tierc's commands do with a ruleset, as text appended to out.  Each
+ * returns TIER_OK, TIER_ENOMEM, or the failure named. */
+
+/* tierc fmt: the canonical layout of the ruleset source text (len bytes;
+ * path names it in diagnostics).  TIER_ECOMPILE when it does not parse:
+ * the errors, rendered as tier_diags_text renders them, go to diags. */
+TIER_API int tier_fmt(const char *path, const char *text, size_t len, tier_buf *out, tier_buf *diags);
+/* tierc disasm: the ruleset readably (header, schema, constants, metrics,
+ * tiers, code with source lines); name is the file name it shows. */
+TIER_API int tier_disasm(const tier_ruleset *rs, const char *name, tier_buf *out);
+/* tierc disasm --opcodes: the VM's instructions with their meaning. */
+TIER_API int tier_opcodes(tier_buf *out);
+/* tierc diff: what changed in meaning from old to new (paths as shown),
+ * as text or (json) one JSON object. */
+TIER_API int tier_rules_diff(const tier_ruleset *old, const tier_ruleset *new_, const char *old_path,
+                             const char *new_path, int json, tier_buf *out);
+/* tierc test: run the rule tests in files (JSON Lines: a profile with
+ * "test" and "expect") and, with coverage, list the thresholds no test
+ * probes; the report goes to out (a file that cannot be opened is a
+ * failed test).  Returns 0 when every test passed, 1 when some failed, -1
+ * when memory ran out. */
+TIER_API int tier_test_run(const tier_ruleset *rs, const char *const *files, size_t nfiles, int coverage,
+                           tier_buf *out);
 
 /* Format a day number as YYYY-MM-DD into out[11]: "none" for INT64_MIN,
  * "out-of-rng" outside 0001-01-01 .. 9999-12-31. */

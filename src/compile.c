@@ -209,12 +209,6 @@ static struct node *load(struct comp *c, const char *path, char *text, size_t le
   return head;
 }
 
-static void *default_alloc(void *ud, void *p, size_t o, size_t n) {
-  (void)ud; (void)o;
-  if (n == 0) { free(p); return NULL; }
-  return realloc(p, n);
-}
-
 static tier_diags *export_diags(struct comp *c, const struct tier_alloc_hook *hook) {
   tier_diags *d = t_malloc(hook, sizeof *d);
   if (!d) return NULL;
@@ -290,7 +284,7 @@ int tier_compile(const char *path, const char *text, size_t textlen, const tier_
                  uint8_t **out, size_t *outlen, tier_diags **diags) {
   static const tier_options defaults;
   if (!opt) opt = &defaults;
-  struct tier_alloc_hook hook = {opt->alloc ? opt->alloc : default_alloc, opt->alloc_ud};
+  struct tier_alloc_hook hook = hook_of(opt);
   if (out) *out = NULL;
   if (outlen) *outlen = 0;
   if (diags) *diags = NULL;
@@ -349,7 +343,7 @@ int tier_compile(const char *path, const char *text, size_t textlen, const tier_
 }
 
 void tier_free_bytes(const tier_options *opt, uint8_t *p, size_t n) {
-  struct tier_alloc_hook hook = {opt && opt->alloc ? opt->alloc : default_alloc, opt ? opt->alloc_ud : NULL};
+  struct tier_alloc_hook hook = hook_of(opt);
   t_free(&hook, p, n);
 }
 

@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "vm.h"
-#include "output.h"
 
 static const char *kind_text(const struct image *img, int kind, int ref, bool opt, char *buf, size_t n) {
   if (kind == TY_ENUM && ref < (int)img->nenums) snprintf(buf, n, "%s%s", img_str(img, img->enums[ref].name), opt ? "?" : "");

@@ -67,13 +67,10 @@
  * written with, in order, with SPACE/LINE between them and GROUP/nest
  * around the parts that may break (docs/design-notes.md).
  */
-#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "ast.h"
 #include "fmt.h"
@@ -1227,48 +1224,4 @@ int fmt_syntax_check(const char *path, const char *text, size_t len, struct buf 
   }
   arena_free(&fr.ar);
   return (int)errors;
-}
-
-/* ---- writing in place -------------------------------------------------------------- */
-
-int fmt_write_file(const char *path, const void *data, size_t n, char *err, size_t errlen) {
-  char *real = realpath(path, NULL);
-  const char *target = real ? real : path;
-  struct stat st;
-  bool have = stat(target, &st) == 0;
-  size_t tl = strlen(target) + 16;
-  char *tmp = malloc(tl);
-  if (!tmp) {
-    snprintf(err, errlen, "out of memory");
-    free(real);
-    return -1;
-  }
-  snprintf(tmp, tl, "%s.fmtXXXXXX", target);
-  int fd = mkstemp(tmp);
-  if (fd < 0) {
-    snprintf(err, errlen, "cannot create a temporary file beside '%s': %s", path, strerror(errno));
-    free(tmp);
-    free(real);
-    return -1;
-  }
-  bool ok = !have || fchmod(fd, st.st_mode & 07777) == 0;
-  const char *p = data;
-  size_t left = n;
-  while (ok && left > 0) {
-    ssize_t w = write(fd, p, left);
-    if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) { ok = false; break; }
-    p += w;
-    left -= (size_t)w;
-  }
-  int saved = errno;
-  if (close(fd) != 0 && ok) { ok = false; saved = errno; }
-  if (ok && rename(tmp, target) != 0) { ok = false; saved = errno; }
-  if (!ok) {
-    snprintf(err, errlen, "cannot write '%s': %s", path, strerror(saved));
-    unlink(tmp);
-  }
-  free(tmp);
-  free(real);
-  return ok ? 0 : -1;
 }

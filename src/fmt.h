@@ -42,10 +42,4 @@ int fmt_expr_line(const struct node *e, const struct srcfile *files, struct buf 
  * compiler renders them ("path:line:col: error: ...", source line, caret). */
 int fmt_syntax_check(const char *path, const char *text, size_t len, struct buf *diag);
 
-/* Replace the content of `path` atomically: a temporary file in the same
- * directory, with the original file's permissions, then rename.  A symbolic
- * link is followed (the file it points to is replaced).  Returns 0, or -1
- * with the reason in err. */
-int fmt_write_file(const char *path, const void *data, size_t n, char *err, size_t errlen);
-
 #endif

@@ -261,11 +261,57 @@ static const char *culprit(const struct tier_vm *vm, char *buf, size_t n) {
   return buf;
 }
 
+/* ---- evaluating a record -------------------------------------------------------------- */
+
+const char *tier_vm_record_id(const tier_vm *vm) { return vm->res.id; }
+
+void tier_vm_set_origin(tier_vm *vm, long line, long column) {
+  vm->origin_line = line;
+  vm->origin_col = column;
+}
+
+int tier_vm_error_position(const tier_vm *vm, long *line, long *column) {
+  if (!vm->jerr[0] || vm->err_line <= 0) return 0;
+  long ol = vm->origin_line > 0 ? vm->origin_line : 1, oc = vm->origin_col > 0 ? vm->origin_col : 1;
+  *line = ol + vm->err_line - 1;
+  *column = vm->err_line == 1 ? oc + vm->err_col - 1 : vm->err_col; /* only the first line starts at the origin's column */
+  return 1;
+}
+
+/* The most instructions evaluating rec can take, by the ruleset's cost
+ * bound: cost_base + cost_per[l] * len(list l) over the lists, saturating
+ * at UINT64_MAX instead of wrapping. */
+static uint64_t record_cost(const struct image *img, const struct record *rec) {
+  uint64_t c = img->cost_base;
+  for (uint32_t l = 0; l < img->nlists; l++) {
+    uint64_t add = img->cost_per[l] * rec->lists[l].n;
+    if (img->cost_per[l] && add / img->cost_per[l] != rec->lists[l].n) return UINT64_MAX;
+    if (c + add < c) return UINT64_MAX;
+    c += add;
+  }
+  return c;
+}
+
 int tier_eval_json(tier_vm *vm, const char *json, size_t len, int64_t asof, const tier_result **res) {
   if (res) *res = NULL;
   vm->err_line = vm->err_col = 0;
   int rc = rec_parse(vm, json, len, &vm->rec);
+  long line, col;
+  if (rc == TIER_ERECORD && tier_vm_error_position(vm, &line, &col)) {
+    char what[sizeof vm->jerr];
+    snprintf(what, sizeof what, "%s", vm->jerr);
+    snprintf(vm->err, sizeof vm->err, "malformed JSON at line %ld, column %ld: %s", line, col, what);
+  }
   if (rc) return rc;
+  if (vm->max_cost) {
+    uint64_t cost = record_cost(vm->rs->img, &vm->rec);
+    if (cost > vm->max_cost) {
+      snprintf(vm->err, sizeof vm->err, "evaluation could take %llu instructions, over the budget of %llu",
+               (unsigned long long)cost, (unsigned long long)vm->max_cost);
+      vm->path[0] = 0;
+      return TIER_EBUDGET;
+    }
+  }
   return res_eval_bound(vm, asof, res);
 }
 

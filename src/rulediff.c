@@ -25,8 +25,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "diff.h"
 #include "meaning.h"
+#include "vm.h"
 
 struct rd {
   const struct image *A, *B;
@@ -530,7 +530,7 @@ static void order_text(const char **names, int n, struct buf *b) {
 /* One partner type's ladders: tiers removed, new, renamed, reordered; then
  * each pair of tiers that correspond. */
 static void diff_ladder(struct rd *d, const char *type) {
-  struct ladder l;
+  tier_ladder l;
   memset(&l, 0, sizeof l);
   uint32_t *ia = malloc(sizeof *ia * (d->A->ntiers + 1)), *ib = malloc(sizeof *ib * (d->B->ntiers + 1));
   l.old_names = malloc(sizeof *l.old_names * (d->A->ntiers + 1));
@@ -539,7 +539,7 @@ static void diff_ladder(struct rd *d, const char *type) {
   if (!ia || !ib || !l.old_names || !l.new_names || !kept) goto oom;
   l.nold = type_tiers(d->A, type, ia, l.old_names);
   l.nnew = type_tiers(d->B, type, ib, l.new_names);
-  if (ladder_match(&l) != 0) goto oom;
+  if (tier_ladder_match(&l) != 0) goto oom;
   char where[300], what[300];
   struct buf ta = {0}, tb = {0};
   (void)what;
@@ -602,7 +602,7 @@ static void diff_ladder(struct rd *d, const char *type) {
 oom:
   change(d, "error", type, "out of memory comparing the tiers", NULL, NULL, NULL);
 out:
-  ladder_free(&l);
+  tier_ladder_free(&l);
   free(ia);
   free(ib);
   free(l.old_names);

@@ -23,7 +23,7 @@
 
 #include <jansson.h>
 
-#include "output.h"
+#include "vm.h"
 #include "stream.h"
 
 /* ---- the keys a test line may carry ------------------------------------------ */
@@ -401,7 +401,7 @@ static enum outcome run_one(struct tier_vm *vm, const char *text, size_t len, js
   return ok ? T_OK : T_FAIL;
 }
 
-int rt_run(const struct tier_ruleset *rs, char **files, int nfiles, bool coverage, struct buf *out) {
+int rt_run(const struct tier_ruleset *rs, const char *const *files, int nfiles, bool coverage, struct buf *out) {
   const struct image *img = rs->img;
   tier_vm *vm = tier_vm_new(rs, NULL);
   struct probe *pr = calloc(img->nreqs + 1, sizeof *pr);

@@ -12,6 +12,7 @@
 #ifndef TIER_INT_H
 #define TIER_INT_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -23,10 +24,9 @@
 #define TIER_NONE INT64_MIN /* a missing value of class I or S (class F: num_none()) */
 
 /* ---- limits (each overridable through struct tier_limits) ---------------- */
-#define LIM_SOURCE_BYTES (8u << 20)   /* one source file */
-#define LIM_BYTECODE_BYTES (64u << 20) /* one .tbc file (or a ruleset file of either kind) */
-#define LIM_KEY_BYTES 4096            /* one key file */
-#define LIM_RECORD_BYTES (64u << 20)  /* one record: a JSON Lines line or an array element */
+#define LIM_SOURCE_BYTES TIER_MAX_SOURCE /* one source file */
+#define LIM_BYTECODE_BYTES TIER_MAX_BYTECODE /* one .tbc file (or a ruleset file of either kind) */
+#define LIM_RECORD_BYTES TIER_MAX_RECORD /* one record: a JSON Lines line or an array element */
 #define LIM_IDENT 64                  /* identifier length */
 #define LIM_STRING 4096               /* string literal, decoded bytes */
 #define LIM_DEPTH 200                 /* expression nesting */
@@ -41,6 +41,7 @@ struct tier_alloc_hook {
   void *(*fn)(void *ud, void *ptr, size_t osize, size_t nsize);
   void *ud;
 };
+struct tier_alloc_hook hook_of(const tier_options *opt);
 void *t_malloc(const struct tier_alloc_hook *h, size_t n);
 void *t_realloc(const struct tier_alloc_hook *h, void *p, size_t o, size_t n);
 void t_free(const struct tier_alloc_hook *h, void *p, size_t n);
@@ -75,7 +76,13 @@ void buf_u64(struct buf *b, uint64_t v);
 void buf_i128(struct buf *b, __int128 v); /* little-endian two's complement */
 void buf_printf(struct buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+void buf_vprintf(struct buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 void buf_free(struct buf *b);
+/* text.c: JSON string literals (NULL: null), and the buffer inside a
+ * public tier_buf, for the library's text outputs */
+void out_json_str(struct buf *b, const char *s, size_t n);
+void out_json_cstr(struct buf *b, const char *s);
+struct buf *tier_buf_inner(tier_buf *t);
 
 /* ---- source files and diagnostics ----------------------------------------- */
 struct srcfile {
@@ -290,6 +297,15 @@ int64_t date_today_utc(void);
 struct image *image_new(const struct tier_alloc_hook *h);
 void image_free(struct image *img);
 const char *img_str(const struct image *img, uint32_t s);
+
+/* The tools' stages, which api.c makes public (tier_disasm, tier_opcodes,
+ * tier_rules_diff, tier_test_run): disasm.c, rulediff.c, ruletest.c.
+ * rule_diff returns the number of changes, or -1 when out of memory;
+ * rt_run 0 when every test passed, 1 when some failed, -1 out of memory. */
+void dis_image(const struct image *img, const char *what, struct buf *b);
+void dis_opcodes(struct buf *b);
+int rule_diff(const struct image *A, const struct image *B, const char *pa, const char *pb, bool json, struct buf *o);
+int rt_run(const tier_ruleset *rs, const char *const *files, int nfiles, bool coverage, struct buf *out);
 
 #define BC_VERSION 2 /* the .tbc format this tierc reads and writes (docs/bytecode.md) */
 /* bytecode.c: bytes -> image, and back.  bc_read checks the header, the

@@ -23,6 +23,12 @@ void *t_realloc(const struct tier_alloc_hook *h, void *p, size_t o, size_t n) {
   if (n == 0) { free(p); return NULL; }
   return realloc(p, n);
 }
+/* The allocator opt names; no options or no allocator: malloc and free
+ * (t_realloc's default). */
+struct tier_alloc_hook hook_of(const tier_options *opt) {
+  struct tier_alloc_hook h = {opt ? opt->alloc : NULL, opt ? opt->alloc_ud : NULL};
+  return h;
+}
 void *t_malloc(const struct tier_alloc_hook *h, size_t n) {
   return t_realloc(h, NULL, 0, n ? n : 1);
 }
@@ -165,16 +171,21 @@ void buf_i128(struct buf *b, __int128 v) {
   buf_u64(b, (uint64_t)u);
   buf_u64(b, (uint64_t)(u >> 64));
 }
+void buf_vprintf(struct buf *b, const char *fmt, va_list ap) {
+  va_list again;
+  va_copy(again, ap);
+  int n = vsnprintf(NULL, 0, fmt, ap);
+  if (n >= 0 && buf_reserve(b, (size_t)n + 1)) {
+    vsnprintf((char *)b->p + b->n, (size_t)n + 1, fmt, again);
+    b->n += (size_t)n;
+  }
+  va_end(again);
+}
 void buf_printf(struct buf *b, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  int n = vsnprintf(NULL, 0, fmt, ap);
+  buf_vprintf(b, fmt, ap);
   va_end(ap);
-  if (n < 0 || !buf_reserve(b, (size_t)n + 1)) return;
-  va_start(ap, fmt);
-  vsnprintf((char *)b->p + b->n, (size_t)n + 1, fmt, ap);
-  va_end(ap);
-  b->n += (size_t)n;
 }
 void buf_free(struct buf *b) {
   t_free(b->hook, b->p, b->cap);

@@ -18,12 +18,6 @@
 
 #include "vm.h"
 
-static void *default_alloc(void *ud, void *p, size_t o, size_t n) {
-  (void)ud; (void)o;
-  if (n == 0) { free(p); return NULL; }
-  return realloc(p, n);
-}
-
 /* ---- loading ------------------------------------------------------------------ */
 
 /* Each tier's place in its partner type's ladder: how many tiers of its
@@ -99,7 +93,7 @@ int img_load(const struct tier_alloc_hook *h, const uint8_t *p, size_t n, const 
 
 int tier_load(const uint8_t *p, size_t n, const tier_options *opt, tier_ruleset **out, char *err, size_t errlen) {
   *out = NULL;
-  struct tier_alloc_hook hook = {opt && opt->alloc ? opt->alloc : default_alloc, opt ? opt->alloc_ud : NULL};
+  struct tier_alloc_hook hook = hook_of(opt);
   if (!p) { snprintf(err, errlen, "no bytecode"); return TIER_EUSAGE; }
   if (sodium_init() < 0) { snprintf(err, errlen, "cannot initialise libsodium"); return TIER_ENOMEM; }
   struct tier_ruleset *rs = t_malloc(&hook, sizeof *rs);
@@ -140,7 +134,7 @@ int tier_keygen(uint8_t pub[32], uint8_t secret[64]) {
 
 int tier_sign(const uint8_t *bc, size_t n, const uint8_t secret[64], const tier_options *opt, uint8_t **out,
               size_t *outlen) {
-  struct tier_alloc_hook hook = {opt && opt->alloc ? opt->alloc : default_alloc, opt ? opt->alloc_ud : NULL};
+  struct tier_alloc_hook hook = hook_of(opt);
   if (sodium_init() < 0) return TIER_ENOMEM;
   /* sign only what loads: never put a signature on a broken file */
   char err[256];
@@ -158,7 +152,7 @@ void tier_ruleset_hash(const tier_ruleset *rs, char out[65]) { memcpy(out, rs->h
 /* ---- the VM ------------------------------------------------------------------------ */
 
 tier_vm *tier_vm_new(const tier_ruleset *rs, const tier_options *opt) {
-  struct tier_alloc_hook hook = {opt && opt->alloc ? opt->alloc : default_alloc, opt ? opt->alloc_ud : NULL};
+  struct tier_alloc_hook hook = hook_of(opt);
   tier_vm *vm = t_malloc(&hook, sizeof *vm);
   if (!vm) return NULL;
   memset(vm, 0, sizeof *vm);
@@ -177,6 +171,7 @@ tier_vm *tier_vm_new(const tier_ruleset *rs, const tier_options *opt) {
   vm->req_cap = img->nreqs + img->ntiers + 1; /* every requirement and every sustained clause */
   vm->unmet = t_malloc(&hook, sizeof *vm->unmet * vm->req_cap);
   vm->all_reqs = opt && opt->all_requirements;
+  vm->max_cost = opt ? opt->max_cost : 0;
   if (vm->all_reqs) vm->reqs = t_malloc(&hook, sizeof *vm->reqs * vm->req_cap);
   if (!vm->stack || !vm->regs || !vm->nstack || !vm->nregs || !vm->ev.met || !vm->ev.regs_today ||
       !vm->ev.nregs_today || !vm->ev.sus_fail || !vm->unmet || (vm->all_reqs && !vm->reqs)) {

@@ -62,6 +62,8 @@ struct tier_vm {
   char path[256];
   uint32_t err_pc;
   int err_line, err_col;     /* malformed JSON: where, within the record's text */
+  long origin_line, origin_col; /* where the record's text starts in its input (0: 1) */
+  uint64_t max_cost;         /* the cost budget (tier_options.max_cost), 0: none */
   char jerr[160];            /* malformed JSON: jansson's words */
   uint64_t steps;            /* instructions run, counted only in a TIER_COUNT_STEPS build of vm.c */
   /* the result of the last evaluation (result.c): the unmet requirements of

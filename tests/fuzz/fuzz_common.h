@@ -20,8 +20,6 @@
 #include "output.h"
 #include "profiles.h"
 
-/* src/disasm.c; tierc.c declares it the same way */
-void dis_image(const struct image *img, const char *what, struct buf *b);
 
 static volatile size_t fuzz_sink;
 
@@ -62,13 +60,15 @@ static inline void fuzz_format(tier_vm *vm, const tier_result *r) {
       /* explain needs every requirement in the result (all_requirements) */
       if (explain && !r->reqs) continue;
       struct out o;
-      struct buf b = {.hook = NULL};
-      out_init(&o, fmts[f], explain != 0, vm->rs);
-      out_header(&o, &b);
-      out_result(&o, &b, r);
-      if (explain) out_explain(&b, vm->rs, r);
-      fuzz_sink += b.n;
-      buf_free(&b);
+      tier_buf *b = tier_buf_new(NULL);
+      if (b && out_init(&o, fmts[f], explain != 0, vm->rs) == 0) {
+        out_header(&o, b);
+        out_result(&o, b, r);
+        if (explain) out_explain(b, vm->rs, r);
+        fuzz_sink += tier_buf_len(b);
+      }
+      out_free(&o);
+      tier_buf_free(b);
     }
 }
 
@@ -86,15 +86,15 @@ static inline int fuzz_eval(tier_vm *vm, const char *json, size_t len, int64_t a
     const char *e = tier_vm_error(vm), *p = tier_vm_error_path(vm);
     fuzz_touch(e);
     fuzz_touch(p);
-    struct buf b = {.hook = NULL};
+    tier_buf *b = tier_buf_new(NULL);
     static const int fmts[] = {FMT_JSON, FMT_TABLE, FMT_CSV};
-    for (int f = 0; f < 3; f++) {
+    for (int f = 0; f < 3 && b; f++) {
       struct out o;
-      out_init(&o, fmts[f], false, vm->rs);
-      out_error(&o, &b, 1, NULL, e ? e : "", p);
+      if (out_init(&o, fmts[f], false, vm->rs) == 0) out_error(&o, b, 1, tier_vm_record_id(vm), e ? e : "", p);
+      out_free(&o);
     }
-    fuzz_sink += b.n;
-    buf_free(&b);
+    if (b) fuzz_sink += tier_buf_len(b);
+    tier_buf_free(b);
   }
   return rc;
 }
@@ -124,10 +124,9 @@ static inline void fuzz_exercise_ruleset(tier_ruleset *rs, int all_profiles) {
     no_disasm = e && *e && *e != '0';
   }
   if (!no_disasm) {
-    struct buf b = {.hook = NULL};
-    dis_image(rs->img, "fuzz.tbc", &b);
-    fuzz_sink += b.n;
-    buf_free(&b);
+    tier_buf *b = tier_buf_new(NULL);
+    if (b && tier_disasm(rs, "fuzz.tbc", b) == TIER_OK) fuzz_sink += tier_buf_len(b);
+    tier_buf_free(b);
   }
   /* every requirement in the results, so that explain is rendered too */
   tier_options vo = {.all_requirements = 1};

@@ -1,10 +1,12 @@
 #!/bin/sh
-# libtier.so exports the public API and nothing else: every symbol in its
-# dynamic table (nm -D --defined-only) starts with tier_, every function
-# declared in include/tier.h is among them (a declaration without TIER_API
-# would be hidden by -fvisibility=hidden), the soname is libtier.so.MAJOR,
-# libtier.so -> libtier.so.MAJOR -> libtier.so.VERSION, and the library has
-# no text relocations (its objects are position-independent).
+# libtier exports the public API and nothing else, from the shared and from
+# the static library: every global symbol libtier.so's dynamic table (nm -D)
+# and libtier.a (nm -g) define is a function declared in include/tier.h, and
+# every such function is there (a declaration without TIER_API would be
+# hidden by -fvisibility=hidden; in libtier.a, objcopy --localize-hidden
+# makes the hidden ones local).  Also: the soname is libtier.so.MAJOR,
+# libtier.so -> libtier.so.MAJOR -> libtier.so.VERSION, and the shared
+# library has no text relocations (its objects are position-independent).
 lib=${TIER_LIB:-${TIER_BIN:-bin}/../lib}
 for c in nm objdump; do
   command -v $c >/dev/null 2>&1 || { echo "skip: $c is not installed (binutils)"; exit 77; }
@@ -26,15 +28,23 @@ grep -v '^[[:space:]#/*]' include/tier.h | grep -v '^typedef' |
   sed -n 's/^[^(]*[^A-Za-z0-9_]\(tier_[a-z0-9_]*\)(.*/\1/p' | sort -u > "$t/api"
 [ -s "$t/api" ] || fail "no function declarations found in include/tier.h"
 
-extra=$(grep -v '^tier_' "$t/exported")
-[ -z "$extra" ] || fail "exported symbols outside the tier_ namespace: $(echo $extra)"
-missing=$(comm -23 "$t/api" "$t/exported")
-[ -z "$missing" ] || fail "functions of tier.h that libtier.so does not export: $(echo $missing)"
-private=$(comm -13 "$t/api" "$t/exported")
-[ -z "$private" ] || fail "exported tier_ symbols that tier.h does not declare: $(echo $private)"
+# check NAME FILE: FILE lists the symbols NAME defines, one a line, sorted
+check() {
+  extra=$(grep -v '^tier_' "$2")
+  [ -z "$extra" ] || fail "$1 defines symbols outside the tier_ namespace: $(echo $extra | cut -c1-300)"
+  missing=$(comm -23 "$t/api" "$2")
+  [ -z "$missing" ] || fail "functions of tier.h that $1 does not define: $(echo $missing)"
+  private=$(comm -13 "$t/api" "$2")
+  [ -z "$private" ] || fail "$1 defines tier_ symbols that tier.h does not declare: $(echo $private)"
+}
+check libtier.so "$t/exported"
+[ -f "$lib/libtier.a" ] || fail "$lib/libtier.a is missing (make all builds it)"
+nm -g --defined-only "$lib/libtier.a" > "$t/nm.a" || fail "nm -g $lib/libtier.a"
+awk 'NF >= 3 { print $3 }' "$t/nm.a" | sort -u > "$t/static"
+check libtier.a "$t/static"
 
 soname=$(objdump -p "$so" | sed -n 's/^ *SONAME *//p')
 [ "$soname" = "libtier.so.$major" ] || fail "soname is '$soname', not libtier.so.$major"
 objdump -p "$so" | grep -q TEXTREL && fail "libtier.so has text relocations (objects not built with -fPIC)"
-echo "ok: $soname exports $(wc -l < "$t/exported" | tr -d ' ') symbols, all tier_, exactly the functions of tier.h"
+echo "ok: $soname exports $(wc -l < "$t/exported" | tr -d ' ') symbols and libtier.a defines $(wc -l < "$t/static" | tr -d ' '), exactly the functions of tier.h"
 exit 0

@@ -231,8 +231,7 @@ static void same_bytecode(const char *const *files, size_t nfiles, const char *m
     size_t len;
     char *src = read_all(path, &len);
     char *out = fmt(src, len, path);
-    char err[256];
-    assert_int_equal(fmt_write_file(path, out, strlen(out), err, sizeof err), 0);
+    write_all(path, out, strlen(out));
     free(src);
     free(out);
   }
@@ -391,28 +390,6 @@ static void errors_are_reported(void **st) {
   buf_free(&e);
 }
 
-static void write_file_keeps_mode(void **st) {
-  (void)st;
-  snprintf(dir, sizeof dir, "/tmp/tierc-fmtw-XXXXXX");
-  assert_non_null(mkdtemp(dir));
-  char path[256];
-  snprintf(path, sizeof path, "%s/r.tier", dir);
-  write_all(path, "old\n", 4);
-  assert_int_equal(chmod(path, 0640), 0);
-  char err[256];
-  assert_int_equal(fmt_write_file(path, "new text\n", 9, err, sizeof err), 0);
-  size_t n;
-  char *s = read_all(path, &n);
-  assert_string_equal(s, "new text\n");
-  free(s);
-  struct stat sb;
-  assert_int_equal(stat(path, &sb), 0);
-  assert_int_equal(sb.st_mode & 0777, 0640);
-  unlink(path);
-  assert_int_equal(rmdir(dir), 0); /* no temporary file left behind */
-  dir[0] = 0;
-}
-
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(idempotent_on_shipped_files), cmocka_unit_test(comments_are_kept),
@@ -423,7 +400,6 @@ int main(void) {
       cmocka_unit_test(messy_becomes_canonical),
       cmocka_unit_test(long_lines_and_alignment),
       cmocka_unit_test(errors_are_reported),
-      cmocka_unit_test_teardown(write_file_keeps_mode, rm_dir),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

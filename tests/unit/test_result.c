@@ -141,12 +141,13 @@ static void rendering_leaves_the_result_as_it_was(void **st) {
   memcpy(before, r->unmet, sizeof before);
   for (int fmt = FMT_JSON; fmt <= FMT_CSV; fmt++) {
     struct out o;
-    out_init(&o, fmt, true, rs);
-    struct buf b = {0};
-    out_result(&o, &b, r);
-    out_explain(&b, rs, r);
-    assert_false(b.failed);
-    buf_free(&b);
+    assert_int_equal(out_init(&o, fmt, true, rs), 0);
+    tier_buf *b = tier_buf_new(NULL);
+    out_result(&o, b, r);
+    out_explain(b, rs, r);
+    assert_false(tier_buf_failed(b));
+    tier_buf_free(b);
+    out_free(&o);
   }
   assert_int_equal(r->nunmet, 2);
   assert_memory_equal(before, r->unmet, sizeof before);

@@ -26,16 +26,17 @@ static char *run_all(void) {
   tier_options opt = {.all_requirements = 1};
   tier_vm *vm = tier_vm_new(rs, &opt);
   struct out o;
-  out_init(&o, FMT_JSON, true, rs);
-  struct buf out = {0};
+  if (out_init(&o, FMT_JSON, true, rs) != 0) return NULL;
+  tier_buf *out = tier_buf_new(NULL);
   for (size_t i = 0; i < nlines; i++) {
     const tier_result *r;
-    if (tier_eval_json(vm, lines[i], strlen(lines[i]), TIER_NONE, &r) == TIER_OK) out_result(&o, &out, r);
-    else buf_printf(&out, "error %s\n", tier_vm_error(vm));
+    if (tier_eval_json(vm, lines[i], strlen(lines[i]), TIER_NO_DATE, &r) == TIER_OK) out_result(&o, out, r);
+    else tier_buf_printf(out, "error %s\n", tier_vm_error(vm));
   }
-  buf_u8(&out, 0);
-  char *s = strdup((char *)out.p);
-  buf_free(&out);
+  const char *text = tier_buf_text(out, NULL);
+  char *s = text ? strdup(text) : NULL;
+  tier_buf_free(out);
+  out_free(&o);
   tier_vm_free(vm);
   tier_ruleset_free(rs);
   return s;

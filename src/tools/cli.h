@@ -1,23 +1,36 @@
 /*
- * cli.h - what tierc and tiervm share: reading files, loading a ruleset
- * from .tbc or .tier, exit statuses.
+ * cli.h - what tierc and tiervm share: reading and writing files, loading a
+ * ruleset from .tbc or .tier, key files, exit statuses.  The command-line
+ * tools (src/tools/) are built on tier.h alone: none of them sees the
+ * library's internals.
  */
 #ifndef TIER_CLI_H
 #define TIER_CLI_H
 
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
-#include "tier_int.h"
+#include "tier.h"
 
 enum { EXIT_OK = 0, EXIT_RECORDS = 1, EXIT_USAGE = 2, EXIT_RULESET = 3 };
 
 /* Read a whole regular file (or "-" for stdin) of at most max bytes (see
- * file_read); NULL and a message on stderr on failure.  free() the result. */
+ * tier_read_file); NULL and a message on stderr on failure.  free() the result. */
 uint8_t *cli_read_file(const char *prog, const char *path, size_t max, size_t *len);
+/* Replace the content of `path` atomically: a temporary file in the same
+ * directory, with the original file's permissions, then rename, so that a
+ * failed write never leaves a half-written file where a good one was.  A
+ * symbolic link is followed (the file it points to is replaced).  Returns
+ * 0, or -1 with a message on stderr. */
+int cli_write_file(const char *prog, const char *path, const void *data, size_t n);
 /* Load a ruleset from a .tbc file or compile a .tier source in memory.
  * Prints diagnostics; returns NULL on failure (exit status 3). */
 tier_ruleset *cli_load_ruleset(const char *prog, const char *path, const tier_options *opt, int *status);
 bool cli_is_bytecode(const uint8_t *p, size_t n);
+/* Write b's text to f; -1 (with a message) when b is NULL or ran out of
+ * memory, or the write failed. */
+int cli_print(const char *prog, FILE *f, tier_buf *b);
 bool cli_color(FILE *f);
 /* Key files: a first line naming the kind, then the key in hex. */
 int cli_write_key(const char *prog, const char *path, const char *kind, const uint8_t *key, size_t n, bool secret);

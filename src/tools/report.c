@@ -20,7 +20,12 @@ int report_init(struct report *r, const tier_ruleset *rs, const char *path) {
   r->none = calloc(tier_ruleset_ntypes(rs) + 1, sizeof *r->none);
   r->blocked = calloc(nreqs + 1, sizeof *r->blocked);
   r->gap = calloc(nreqs + 1, sizeof *r->gap);
-  return r->held && r->as_next && r->sus_blocked && r->none && r->blocked && r->gap ? 0 : -1;
+  r->labels = calloc(ntiers + 1, sizeof *r->labels);
+  r->vals = calloc(ntiers + 1, sizeof *r->vals);
+  r->order = calloc(nreqs + 1, sizeof *r->order);
+  return r->held && r->as_next && r->sus_blocked && r->none && r->blocked && r->gap && r->labels && r->vals && r->order
+             ? 0
+             : -1;
 }
 
 void report_free(struct report *r) {
@@ -30,6 +35,9 @@ void report_free(struct report *r) {
   free(r->none);
   free(r->blocked);
   free(r->gap);
+  free(r->labels);
+  free(r->vals);
+  free(r->order);
 }
 
 /* How far an unmet `value >= threshold` (a count or money) is, as the share
@@ -88,14 +96,14 @@ void report_add(struct report *r, const tier_result *res) {
 
 /* ---- HTML ---------------------------------------------------------------------------- */
 
-static void esc(struct buf *b, const char *s) {
+static void esc(tier_buf *b, const char *s) {
   for (; s && *s; s++) {
     switch (*s) {
-    case '<': buf_put(b, "&lt;", 4); break;
-    case '>': buf_put(b, "&gt;", 4); break;
-    case '&': buf_put(b, "&amp;", 5); break;
-    case '"': buf_put(b, "&quot;", 6); break;
-    default: buf_u8(b, (uint8_t)*s);
+    case '<': tier_buf_put(b, "&lt;", 4); break;
+    case '>': tier_buf_put(b, "&gt;", 4); break;
+    case '&': tier_buf_put(b, "&amp;", 5); break;
+    case '"': tier_buf_put(b, "&quot;", 6); break;
+    default: tier_buf_putc(b, (uint8_t)*s);
     }
   }
 }
@@ -103,42 +111,42 @@ static void esc(struct buf *b, const char *s) {
 static const char *COLORS[] = {"#9aa5b1", "#4c8bf5", "#2bb673", "#f5a623", "#d0021b", "#7b61ff", "#00a3a3"};
 
 /* A horizontal bar chart: one bar per (label, value), scaled to the largest. */
-static void bars(struct buf *b, const char **labels, const long *vals, int n, long total, bool pct) {
+static void bars(tier_buf *b, const char **labels, const long *vals, int n, long total, bool pct) {
   long max = 1;
   for (int i = 0; i < n; i++) if (vals[i] > max) max = vals[i];
   int h = 28 * n + 10;
-  buf_printf(b, "<svg class=\"chart\" width=\"760\" height=\"%d\" role=\"img\">\n", h);
+  tier_buf_printf(b, "<svg class=\"chart\" width=\"760\" height=\"%d\" role=\"img\">\n", h);
   for (int i = 0; i < n; i++) {
     int y = 5 + 28 * i, w = (int)(340.0 * (double)vals[i] / (double)max);
-    buf_printf(b, "<text x=\"0\" y=\"%d\" class=\"lbl\">", y + 17);
+    tier_buf_printf(b, "<text x=\"0\" y=\"%d\" class=\"lbl\">", y + 17);
     esc(b, labels[i]);
-    buf_printf(b, "</text><rect x=\"300\" y=\"%d\" width=\"%d\" height=\"20\" fill=\"%s\"/>", y + 2, w > 0 ? w : 1,
+    tier_buf_printf(b, "</text><rect x=\"300\" y=\"%d\" width=\"%d\" height=\"20\" fill=\"%s\"/>", y + 2, w > 0 ? w : 1,
                COLORS[(i % 6) + 1]);
     if (pct && total > 0)
-      buf_printf(b, "<text x=\"%d\" y=\"%d\" class=\"val\">%ld (%.0f%%)</text>\n", 306 + w, y + 17, vals[i],
+      tier_buf_printf(b, "<text x=\"%d\" y=\"%d\" class=\"val\">%ld (%.0f%%)</text>\n", 306 + w, y + 17, vals[i],
                  100.0 * (double)vals[i] / (double)total);
     else
-      buf_printf(b, "<text x=\"%d\" y=\"%d\" class=\"val\">%ld</text>\n", 306 + w, y + 17, vals[i]);
+      tier_buf_printf(b, "<text x=\"%d\" y=\"%d\" class=\"val\">%ld</text>\n", 306 + w, y + 17, vals[i]);
   }
-  buf_printf(b, "</svg>\n");
+  tier_buf_printf(b, "</svg>\n");
 }
 
 /* A stacked bar of the gap shares for one requirement. */
-static void gap_bar(struct buf *b, const long *g) {
+static void gap_bar(tier_buf *b, const long *g) {
   static const char *names[REPORT_BUCKETS] = {"under 25%", "25-50%", "50-75%", "75-90%", "90-100%"};
   static const char *cols[REPORT_BUCKETS] = {"#d0021b", "#f5a623", "#f8e71c", "#7ed321", "#2bb673"};
   long tot = 0;
   for (int k = 0; k < REPORT_BUCKETS; k++) tot += g[k];
-  if (tot == 0) { buf_printf(b, "<span class=\"muted\">-</span>"); return; }
-  buf_printf(b, "<svg width=\"220\" height=\"16\">");
+  if (tot == 0) { tier_buf_printf(b, "<span class=\"muted\">-</span>"); return; }
+  tier_buf_printf(b, "<svg width=\"220\" height=\"16\">");
   double x = 0;
   for (int k = 0; k < REPORT_BUCKETS; k++) {
     double w = 220.0 * (double)g[k] / (double)tot;
-    if (g[k]) buf_printf(b, "<rect x=\"%.1f\" y=\"0\" width=\"%.1f\" height=\"16\" fill=\"%s\"><title>%s of the threshold: %ld</title></rect>",
+    if (g[k]) tier_buf_printf(b, "<rect x=\"%.1f\" y=\"0\" width=\"%.1f\" height=\"16\" fill=\"%s\"><title>%s of the threshold: %ld</title></rect>",
                          x, w, cols[k], names[k], g[k]);
     x += w;
   }
-  buf_printf(b, "</svg>");
+  tier_buf_printf(b, "</svg>");
 }
 
 static const char *tier_name(const tier_ruleset *rs, int t) {
@@ -147,13 +155,13 @@ static const char *tier_name(const tier_ruleset *rs, int t) {
 }
 
 /* The document's head (title, style) and the page's heading. */
-static void html_head(const struct report *r, struct buf *b) {
+static void html_head(const struct report *r, tier_buf *b) {
   const char *name = tier_ruleset_name(r->rs), *ver = tier_ruleset_version(r->rs);
   char hash[65];
   tier_ruleset_hash(r->rs, hash);
-  buf_printf(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>");
+  tier_buf_printf(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>");
   esc(b, *name ? name : "tierc report");
-  buf_printf(b, "</title>\n<style>\n"
+  tier_buf_printf(b, "</title>\n<style>\n"
                 "body{font-family:\"Noto Sans CJK JP\",\"Noto Sans JP\",\"Hiragino Sans\",\"Yu Gothic\",system-ui,sans-serif;"
                 "margin:24px 40px;color:#1f2933;background:#fff;max-width:1100px}\n"
                 "h1{font-size:26px;margin-bottom:4px}h2{font-size:20px;margin-top:36px;border-bottom:2px solid #e4e7eb;padding-bottom:4px}"
@@ -164,27 +172,20 @@ static void html_head(const struct report *r, struct buf *b) {
                 ".legend span{display:inline-block;width:12px;height:12px;margin:0 4px 0 12px;vertical-align:middle}\n"
                 "</style>\n</head>\n<body>\n<h1>");
   esc(b, *name ? name : "Partner tiers");
-  if (*ver) { buf_printf(b, " <span class=\"muted\">"); esc(b, ver); buf_printf(b, "</span>"); }
-  buf_printf(b, "</h1>\n<p class=\"muted\">%ld partners evaluated", r->partners);
-  if (r->errors) buf_printf(b, ", %ld records rejected", r->errors);
-  buf_printf(b, " &middot; rules ");
+  if (*ver) { tier_buf_printf(b, " <span class=\"muted\">"); esc(b, ver); tier_buf_printf(b, "</span>"); }
+  tier_buf_printf(b, "</h1>\n<p class=\"muted\">%ld partners evaluated", r->partners);
+  if (r->errors) tier_buf_printf(b, ", %ld records rejected", r->errors);
+  tier_buf_printf(b, " &middot; rules ");
   esc(b, r->rules_path);
-  buf_printf(b, " (source hash %.16s)</p>\n", hash);
+  tier_buf_printf(b, " (source hash %.16s)</p>\n", hash);
 }
 
 /* Per partner type, a bar per tier: the partners whose highest tier it is. */
-static void html_distribution(const struct report *r, struct buf *b) {
+static void html_distribution(const struct report *r, tier_buf *b) {
   const tier_ruleset *rs = r->rs;
-  size_t ntiers = tier_ruleset_ntiers(rs);
-  const char **labels = malloc(sizeof *labels * (ntiers + 1));
-  long *vals = malloc(sizeof *vals * (ntiers + 1));
-  if (!labels || !vals) {
-    b->failed = true;
-    free(labels);
-    free(vals);
-    return;
-  }
-  buf_printf(b, "<h2>Tier distribution</h2>\n");
+  const char **labels = r->labels;
+  long *vals = r->vals;
+  tier_buf_printf(b, "<h2>Tier distribution</h2>\n");
   for (size_t p = 0; p < tier_ruleset_ntypes(rs); p++) {
     long tot = 0;
     int n = 0;
@@ -198,57 +199,53 @@ static void html_distribution(const struct report *r, struct buf *b) {
       }
     for (int i = 0; i < n; i++) tot += vals[i];
     if (n == 1 && tot == 0) continue;
-    buf_printf(b, "<h3>");
+    tier_buf_printf(b, "<h3>");
     esc(b, tier_ruleset_type(rs, p));
-    buf_printf(b, " <span class=\"muted\">(%ld partners)</span></h3>\n", tot);
+    tier_buf_printf(b, " <span class=\"muted\">(%ld partners)</span></h3>\n", tot);
     bars(b, labels, vals, n, tot, true);
   }
-  free(labels);
-  free(vals);
 }
 
 /* One row of a blockers table: requirement q, how many it blocks, how far. */
-static void html_blocker_row(const struct report *r, struct buf *b, size_t q, long of) {
+static void html_blocker_row(const struct report *r, tier_buf *b, size_t q, long of) {
   tier_req_info Q;
   if (tier_ruleset_req(r->rs, q, &Q) != TIER_OK) return;
-  buf_printf(b, "<tr><td>");
+  tier_buf_printf(b, "<tr><td>");
   esc(b, Q.section ? Q.section : "");
-  buf_printf(b, "</td><td>");
-  if (Q.label) { esc(b, Q.label); buf_printf(b, "<br><span class=\"muted\">"); }
+  tier_buf_printf(b, "</td><td>");
+  if (Q.label) { esc(b, Q.label); tier_buf_printf(b, "<br><span class=\"muted\">"); }
   esc(b, Q.rule);
-  if (Q.label) buf_printf(b, "</span>");
-  buf_printf(b, "</td><td class=\"n\">%ld (%.0f%%)</td><td>", r->blocked[q], 100.0 * (double)r->blocked[q] / (double)of);
+  if (Q.label) tier_buf_printf(b, "</span>");
+  tier_buf_printf(b, "</td><td class=\"n\">%ld (%.0f%%)</td><td>", r->blocked[q], 100.0 * (double)r->blocked[q] / (double)of);
   gap_bar(b, r->gap[q]);
-  buf_printf(b, "</td></tr>\n");
+  tier_buf_printf(b, "</td></tr>\n");
 }
 
 /* For tier t (info T), next of r->as_next[t] partners: its requirements,
  * the ones that block most partners first (a stable insertion sort, so
  * ties keep the order written). */
-static void html_blockers_of(const struct report *r, struct buf *b, size_t t, const tier_info *T) {
-  buf_printf(b, "<h3>");
+static void html_blockers_of(const struct report *r, tier_buf *b, size_t t, const tier_info *T) {
+  tier_buf_printf(b, "<h3>");
   esc(b, tier_ruleset_type(r->rs, (size_t)T->type_index));
-  buf_printf(b, " &rarr; ");
+  tier_buf_printf(b, " &rarr; ");
   esc(b, T->name);
-  buf_printf(b, " <span class=\"muted\">(next tier of %ld partners)</span></h3>\n<table>\n"
+  tier_buf_printf(b, " <span class=\"muted\">(next tier of %ld partners)</span></h3>\n<table>\n"
                 "<tr><th>section</th><th>requirement</th><th>partners blocked</th><th>how far</th></tr>\n", r->as_next[t]);
-  size_t *order = malloc(sizeof *order * (T->nreqs + 1));
-  if (!order) { b->failed = true; return; }
+  size_t *order = r->order;
   for (size_t i = 0; i < T->nreqs; i++) {
     size_t k = i;
     for (; k > 0 && r->blocked[T->first_req + i] > r->blocked[order[k - 1]]; k--) order[k] = order[k - 1];
     order[k] = T->first_req + i;
   }
   for (size_t i = 0; i < T->nreqs; i++) html_blocker_row(r, b, order[i], r->as_next[t]);
-  free(order);
   if (T->sustained)
-    buf_printf(b, "<tr><td></td><td>sustained %u months</td><td class=\"n\">%ld (%.0f%%)</td><td></td></tr>\n", T->sustained,
+    tier_buf_printf(b, "<tr><td></td><td>sustained %u months</td><td class=\"n\">%ld (%.0f%%)</td><td></td></tr>\n", T->sustained,
                r->sus_blocked[t], 100.0 * (double)r->sus_blocked[t] / (double)r->as_next[t]);
-  buf_printf(b, "</table>\n");
+  tier_buf_printf(b, "</table>\n");
 }
 
-static void html_blockers(const struct report *r, struct buf *b) {
-  buf_printf(b, "<h2>What blocks the next tier</h2>\n<p>For the partners whose next tier it is: how many miss each "
+static void html_blockers(const struct report *r, tier_buf *b) {
+  tier_buf_printf(b, "<h2>What blocks the next tier</h2>\n<p>For the partners whose next tier it is: how many miss each "
                 "requirement, and how far they are (share of the threshold reached).</p>\n"
                 "<p class=\"legend muted\">gap:<span style=\"background:#d0021b\"></span>under 25%%"
                 "<span style=\"background:#f5a623\"></span>25-50%%<span style=\"background:#f8e71c\"></span>50-75%%"
@@ -258,82 +255,79 @@ static void html_blockers(const struct report *r, struct buf *b) {
     if (r->as_next[t]) html_blockers_of(r, b, t, &T);
 }
 
-static void html_closest(const struct report *r, struct buf *b) {
+static void html_closest(const struct report *r, tier_buf *b) {
   if (!r->nclose) return;
-  buf_printf(b, "<h2>Closest to moving up</h2>\n<table>\n<tr><th>partner</th><th>type</th><th>tier</th><th>next</th>"
+  tier_buf_printf(b, "<h2>Closest to moving up</h2>\n<table>\n<tr><th>partner</th><th>type</th><th>tier</th><th>next</th>"
                 "<th>missing</th><th>smallest change</th></tr>\n");
   for (int i = 0; i < r->nclose; i++) {
     const struct report_close *c = &r->close[i];
-    buf_printf(b, "<tr><td>");
+    tier_buf_printf(b, "<tr><td>");
     esc(b, c->id);
-    buf_printf(b, "</td><td>");
+    tier_buf_printf(b, "</td><td>");
     esc(b, c->type);
-    buf_printf(b, "</td><td>");
+    tier_buf_printf(b, "</td><td>");
     esc(b, c->tier >= 0 ? tier_name(r->rs, c->tier) : "-");
-    buf_printf(b, "</td><td>");
+    tier_buf_printf(b, "</td><td>");
     esc(b, tier_name(r->rs, c->next));
-    buf_printf(b, "</td><td class=\"n\">%zu</td><td>", c->nunmet);
+    tier_buf_printf(b, "</td><td class=\"n\">%zu</td><td>", c->nunmet);
     esc(b, c->gap);
-    buf_printf(b, "</td></tr>\n");
+    tier_buf_printf(b, "</td></tr>\n");
   }
-  buf_printf(b, "</table>\n");
+  tier_buf_printf(b, "</table>\n");
 }
 
 /* One partner type's move matrix: rows the old tier, columns the new one. */
-static void html_matrix(struct buf *b, const struct diff_type *t) {
-  buf_printf(b, "<h3>");
+static void html_matrix(tier_buf *b, const struct diff_type *t) {
+  tier_buf_printf(b, "<h3>");
   esc(b, t->name);
-  buf_printf(b, " <span class=\"muted\">%ld up, %ld down, %ld stay</span></h3>\n<table><tr><th>old \\ new</th><th>none</th>",
+  tier_buf_printf(b, " <span class=\"muted\">%ld up, %ld down, %ld stay</span></h3>\n<table><tr><th>old \\ new</th><th>none</th>",
              t->up, t->down, t->stay);
-  for (int c = 0; c < t->lad.nnew; c++) { buf_printf(b, "<th>"); esc(b, t->lad.new_names[c]); buf_printf(b, "</th>"); }
-  buf_printf(b, "</tr>\n");
+  for (int c = 0; c < t->lad.nnew; c++) { tier_buf_printf(b, "<th>"); esc(b, t->lad.new_names[c]); tier_buf_printf(b, "</th>"); }
+  tier_buf_printf(b, "</tr>\n");
   for (int row = -1; row < t->lad.nold; row++) {
-    buf_printf(b, "<tr><th>");
+    tier_buf_printf(b, "<tr><th>");
     esc(b, row >= 0 ? t->lad.old_names[row] : "none");
-    buf_printf(b, "</th>");
+    tier_buf_printf(b, "</th>");
     for (int c = -1; c < t->lad.nnew; c++) {
       long v = DIFF_CELL(t, row, c);
-      int dir = ladder_direction(&t->lad, row, c);
+      int dir = tier_ladder_direction(&t->lad, row, c);
       const char *bg = v == 0 ? "#fff" : dir > 0 ? "#e3f9e5" : dir < 0 ? "#ffe3e3" : "#f5f7fa";
-      buf_printf(b, "<td class=\"n\" style=\"background:%s\">%ld</td>", bg, v);
+      tier_buf_printf(b, "<td class=\"n\" style=\"background:%s\">%ld</td>", bg, v);
     }
-    buf_printf(b, "</tr>\n");
+    tier_buf_printf(b, "</tr>\n");
   }
-  buf_printf(b, "</table>\n");
+  tier_buf_printf(b, "</table>\n");
 }
 
 /* With --diff: the impact of the rule change, per partner type. */
-static void html_impact(const struct diff *d, struct buf *b) {
-  buf_printf(b, "<h2>Impact of the rule change</h2>\n<p>From ");
+static void html_impact(const struct diff *d, tier_buf *b) {
+  tier_buf_printf(b, "<h2>Impact of the rule change</h2>\n<p>From ");
   esc(b, d->old_path);
-  buf_printf(b, " (");
+  tier_buf_printf(b, " (");
   esc(b, tier_ruleset_version(d->old));
-  buf_printf(b, ") to ");
+  tier_buf_printf(b, ") to ");
   esc(b, d->new_path);
-  buf_printf(b, " (");
+  tier_buf_printf(b, " (");
   esc(b, tier_ruleset_version(d->new_));
-  buf_printf(b, "). Rows: tier under the old rules; columns: under the new. Tiers are matched by name, or by their place in the ladder when renamed.</p>\n");
+  tier_buf_printf(b, "). Rows: tier under the old rules; columns: under the new. Tiers are matched by name, or by their place in the ladder when renamed.</p>\n");
   for (int i = 0; i < d->ntypes; i++) html_matrix(b, &d->types[i]);
-  if (d->moves_text.n) {
-    buf_printf(b, "<h3>Partners that move, and the requirements that move them</h3>\n<pre>");
-    struct buf t = {0};
-    buf_put(&t, d->moves_text.p, d->moves_text.n);
-    buf_u8(&t, 0);
-    esc(b, t.p ? (const char *)t.p : "");
-    buf_free(&t);
-    buf_printf(b, "</pre>\n");
+  const char *moves = tier_buf_text(d->moves_text, NULL);
+  if (moves && *moves) {
+    tier_buf_printf(b, "<h3>Partners that move, and the requirements that move them</h3>\n<pre>");
+    esc(b, moves);
+    tier_buf_printf(b, "</pre>\n");
   }
 }
 
-void report_html(const struct report *r, struct buf *b) {
+void report_html(const struct report *r, tier_buf *b) {
   html_head(r, b);
   if (tier_ruleset_ntypes(r->rs) == 0) {
-    buf_printf(b, "<p>This ruleset has no partner types.</p></body></html>\n");
+    tier_buf_printf(b, "<p>This ruleset has no partner types.</p></body></html>\n");
     return;
   }
   html_distribution(r, b);
   html_blockers(r, b);
   html_closest(r, b);
   if (r->diff) html_impact(r->diff, b);
-  buf_printf(b, "<p class=\"muted\">Made by tiervm %s.</p>\n</body>\n</html>\n", TIER_VERSION);
+  tier_buf_printf(b, "<p class=\"muted\">Made by tiervm %s.</p>\n</body>\n</html>\n", TIER_VERSION);
 }

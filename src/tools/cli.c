@@ -3,22 +3,24 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
 
+#define KEY_FILE_BYTES 4096 /* the longest key file read */
+
 uint8_t *cli_read_file(const char *prog, const char *path, size_t max, size_t *len) {
-  struct buf b = {0};
+  tier_buf *b = tier_buf_new(NULL);
   char err[4352];
-  if (file_read(path, max, &b, err, sizeof err) != TIER_OK) {
-    fprintf(stderr, "%s: %s\n", prog, err);
-    buf_free(&b);
-    return NULL;
-  }
-  *len = b.n;
-  return b.p; /* malloc'd by the default hook: free() */
+  snprintf(err, sizeof err, "cannot read '%s': %s", path, tier_strerror(TIER_ENOMEM));
+  char *p = b && tier_read_file(path, max, b, err, sizeof err) == TIER_OK ? tier_buf_detach(b, len) : NULL;
+  if (!p) fprintf(stderr, "%s: %s\n", prog, err);
+  tier_buf_free(b);
+  return (uint8_t *)p; /* made by the default allocator: free() */
 }
 
 bool cli_number(const char *prog, const char *option, const char *arg, uint64_t lo, uint64_t hi, uint64_t *out) {
@@ -59,12 +61,68 @@ int cli_import_path_arg(const char *prog, int argc, char **argv, int *i, tier_op
   return cli_import_path(prog, opt, dir) ? 1 : -1;
 }
 
+int cli_write_file(const char *prog, const char *path, const void *data, size_t n) {
+  char *real = realpath(path, NULL);
+  const char *target = real ? real : path;
+  struct stat st;
+  bool have = stat(target, &st) == 0;
+  size_t tl = strlen(target) + 16;
+  char *tmp = malloc(tl);
+  if (!tmp) {
+    fprintf(stderr, "%s: cannot write '%s': out of memory\n", prog, path);
+    free(real);
+    return -1;
+  }
+  snprintf(tmp, tl, "%s.tmpXXXXXX", target);
+  int fd = mkstemp(tmp);
+  if (fd < 0) {
+    fprintf(stderr, "%s: cannot create a temporary file beside '%s': %s\n", prog, path, strerror(errno));
+    free(tmp);
+    free(real);
+    return -1;
+  }
+  /* mkstemp makes the file 0600: give it the old file's mode, or a new
+   * file's (0666 less the umask) */
+  mode_t mask = umask(0);
+  umask(mask);
+  bool ok = fchmod(fd, have ? st.st_mode & 07777 : 0666 & ~mask) == 0;
+  const char *p = data;
+  size_t left = n;
+  while (ok && left > 0) {
+    ssize_t w = write(fd, p, left);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) { ok = false; break; }
+    p += w;
+    left -= (size_t)w;
+  }
+  int saved = errno;
+  if (close(fd) != 0 && ok) { ok = false; saved = errno; }
+  if (ok && rename(tmp, target) != 0) { ok = false; saved = errno; }
+  if (!ok) {
+    fprintf(stderr, "%s: cannot write '%s': %s\n", prog, path, strerror(saved));
+    unlink(tmp);
+  }
+  free(tmp);
+  free(real);
+  return ok ? 0 : -1;
+}
+
+int cli_print(const char *prog, FILE *f, tier_buf *b) {
+  size_t n;
+  const char *t = b ? tier_buf_text(b, &n) : NULL;
+  if (!t) {
+    fprintf(stderr, "%s: out of memory\n", prog);
+    return -1;
+  }
+  return fwrite(t, 1, n, f) == n ? 0 : -1;
+}
+
 bool cli_is_bytecode(const uint8_t *p, size_t n) { return n >= 4 && memcmp(p, "\x7fTBC", 4) == 0; }
 
 tier_ruleset *cli_load_ruleset(const char *prog, const char *path, const tier_options *opt, int *status) {
   size_t n;
   *status = EXIT_RULESET;
-  uint8_t *p = cli_read_file(prog, path, LIM_BYTECODE_BYTES, &n);
+  uint8_t *p = cli_read_file(prog, path, TIER_MAX_BYTECODE, &n);
   if (!p) { *status = EXIT_USAGE; return NULL; }
   tier_ruleset *rs = NULL;
   char err[512];
@@ -121,7 +179,7 @@ int cli_write_key(const char *prog, const char *path, const char *kind, const ui
 
 int cli_read_key(const char *prog, const char *path, const char *kind, uint8_t *key, size_t n) {
   size_t len;
-  uint8_t *p = cli_read_file(prog, path, LIM_KEY_BYTES, &len);
+  uint8_t *p = cli_read_file(prog, path, KEY_FILE_BYTES, &len);
   if (!p) return -1;
   char head[64];
   snprintf(head, sizeof head, "tierc ed25519 %s key\n", kind);

@@ -29,11 +29,17 @@ struct report {
   struct report_close close[REPORT_CLOSEST];
   int nclose;
   const struct diff *diff; /* optional */
+  /* room report_html works in: a chart's labels and values (a tier each,
+   * and "no tier"), a tier's requirements in the order shown */
+  const char **labels;
+  long *vals;
+  size_t *order;
 };
 
+/* 0, or -1 when out of memory; report_free in either case. */
 int report_init(struct report *r, const tier_ruleset *rs, const char *path);
 void report_add(struct report *r, const tier_result *res);
-void report_html(const struct report *r, struct buf *out);
+void report_html(const struct report *r, tier_buf *out);
 void report_free(struct report *r);
 
 #endif

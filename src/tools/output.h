@@ -6,7 +6,9 @@
 #ifndef TIER_OUTPUT_H
 #define TIER_OUTPUT_H
 
-#include "vm.h"
+#include <stdbool.h>
+
+#include "tier.h"
 
 enum out_format { FMT_JSON = 1, FMT_TABLE, FMT_CSV, FMT_TEXT };
 
@@ -19,19 +21,20 @@ struct out {
   const tier_ruleset *rs;
   size_t type_w, tier_w;   /* table columns, in display columns */
   char hash[17];           /* the rules hash as results show it: 16 hex digits */
+  tier_buf *scratch;       /* a cell being built (CSV quotes a cell as a whole) */
 };
 
-void out_init(struct out *o, int fmt, bool explain, const tier_ruleset *rs);
-void out_header(const struct out *o, struct buf *b);
-void out_result(const struct out *o, struct buf *b, const tier_result *r);
-void out_error(const struct out *o, struct buf *b, long record, const char *id, const char *err, const char *path);
+/* 0, or -1 when out of memory; out_free in either case. */
+int out_init(struct out *o, int fmt, bool explain, const tier_ruleset *rs);
+void out_free(struct out *o);
+void out_header(const struct out *o, tier_buf *b);
+void out_result(const struct out *o, tier_buf *b, const tier_result *r);
+void out_error(const struct out *o, tier_buf *b, long record, const char *id, const char *err, const char *path);
 /* tiervm explain: one result, every requirement of every tier of its type */
-void out_explain(struct buf *b, const tier_ruleset *rs, const tier_result *r);
+void out_explain(tier_buf *b, const tier_ruleset *rs, const tier_result *r);
 
-void out_json_str(struct buf *b, const char *s, size_t n);
-void out_json_cstr(struct buf *b, const char *s); /* NULL: null */
 /* A requirement's value (actual or required) as JSON, by its type. */
-void out_json_value(struct buf *b, const char *text, int type, bool missing);
+void out_json_value(tier_buf *b, const char *text, int type, bool missing);
 size_t out_display_width(const char *s, size_t n);
 
 #endif

@@ -11,12 +11,6 @@
 #include <sodium.h>
 
 #include "cli.h"
-#include "diff.h"
-#include "fmt.h"
-#include "vm.h"
-
-void dis_image(const struct image *img, const char *what, struct buf *b);
-void dis_opcodes(struct buf *b);
 
 static const char *prog = "tierc";
 
@@ -68,32 +62,6 @@ static char *default_out(const char *in) {
   return o;
 }
 
-/* Write atomically: a temporary file beside the target, then rename, so a
- * failed write never leaves a half-written .tbc where a good one was. */
-static int write_atomic(const char *path, const uint8_t *p, size_t n) {
-  size_t len = strlen(path);
-  char *tmp = malloc(len + 16);
-  if (!tmp) return -1;
-  snprintf(tmp, len + 16, "%s.tmp%ld", path, (long)getpid());
-  FILE *f = fopen(tmp, "wb");
-  if (!f) {
-    fprintf(stderr, "%s: cannot write '%s': %s\n", prog, tmp, strerror(errno));
-    free(tmp);
-    return -1;
-  }
-  bool ok = fwrite(p, 1, n, f) == n;
-  ok = fflush(f) == 0 && ok;
-  ok = fclose(f) == 0 && ok;
-  if (!ok || rename(tmp, path) != 0) {
-    fprintf(stderr, "%s: cannot write '%s': %s\n", prog, path, strerror(errno));
-    remove(tmp);
-    free(tmp);
-    return -1;
-  }
-  free(tmp);
-  return 0;
-}
-
 static int cmd_compile(int argc, char **argv, bool check_only) {
   static const struct option lo[] = {{"output", required_argument, 0, 'o'}, {"strip", no_argument, 0, 's'},
                                      {"Werror", no_argument, 0, 'W'},        {"help", no_argument, 0, 'h'},
@@ -133,7 +101,7 @@ static int cmd_compile(int argc, char **argv, bool check_only) {
   int status = EXIT_OK;
   for (int i = optind; i < argc; i++) {
     size_t n;
-    uint8_t *src = cli_read_file(prog, argv[i], opt.max_source ? opt.max_source : LIM_SOURCE_BYTES, &n);
+    uint8_t *src = cli_read_file(prog, argv[i], opt.max_source ? opt.max_source : TIER_MAX_SOURCE, &n);
     if (!src) { status = EXIT_USAGE; continue; }
     uint8_t *bc = NULL;
     size_t bn = 0;
@@ -162,7 +130,7 @@ static int cmd_compile(int argc, char **argv, bool check_only) {
     } else {
       char *o = out ? NULL : default_out(argv[i]);
       const char *dest = out ? out : o;
-      if (!dest || write_atomic(dest, bc, bn) != 0) status = EXIT_USAGE;
+      if (!dest || cli_write_file(prog, dest, bc, bn) != 0) status = EXIT_USAGE;
       else printf("%s -> %s (%zu bytes)\n", argv[i], dest, bn);
       free(o);
     }
@@ -170,8 +138,6 @@ static int cmd_compile(int argc, char **argv, bool check_only) {
   }
   return status;
 }
-
-int rt_run(const struct tier_ruleset *rs, char **files, int nfiles, bool coverage, struct buf *out);
 
 static int cmd_test(int argc, char **argv) {
   bool coverage = false;
@@ -200,15 +166,14 @@ static int cmd_test(int argc, char **argv) {
   int status = EXIT_OK;
   tier_ruleset *rs = cli_load_ruleset(prog, args[0], &opt, &status);
   if (!rs) { free(args); return status; }
-  struct buf out = {0};
-  int rc = rt_run(rs, args + 1, n - 1, coverage, &out);
-  fwrite(out.p, 1, out.n, stdout);
-  buf_free(&out);
+  tier_buf *out = tier_buf_new(NULL);
+  int rc = out ? tier_test_run(rs, (const char *const *)args + 1, (size_t)n - 1, coverage, out) : -1;
+  if (cli_print(prog, stdout, out) != 0) rc = -1;
+  tier_buf_free(out);
   tier_ruleset_free(rs);
   free(args);
   return rc < 0 ? EXIT_USAGE : rc ? EXIT_RECORDS : EXIT_OK;
 }
-
 
 static int cmd_diff(int argc, char **argv) {
   bool json = false;
@@ -242,13 +207,10 @@ static int cmd_diff(int argc, char **argv) {
   if (!a) return status;
   tier_ruleset *b = cli_load_ruleset(prog, files[1], &opt, &status);
   if (!b) { tier_ruleset_free(a); return status; }
-  struct buf out = {0};
-  if (rule_diff(a->img, b->img, files[0], files[1], json, &out) < 0) {
-    fprintf(stderr, "%s diff: out of memory\n", prog);
-    status = EXIT_USAGE;
-  }
-  fwrite(out.p, 1, out.n, stdout);
-  buf_free(&out);
+  tier_buf *out = tier_buf_new(NULL);
+  if (out) tier_rules_diff(a, b, files[0], files[1], json, out);
+  status = cli_print(prog, stdout, out) == 0 ? EXIT_OK : EXIT_USAGE;
+  tier_buf_free(out);
   tier_ruleset_free(a);
   tier_ruleset_free(b);
   return status;
@@ -305,7 +267,7 @@ static int cmd_sign(int argc, char **argv) {
   if (cli_read_key(prog, key, "secret", sk, sizeof sk)) return EXIT_USAGE;
   const char *in = argv[optind];
   size_t n;
-  uint8_t *p = cli_read_file(prog, in, LIM_BYTECODE_BYTES, &n);
+  uint8_t *p = cli_read_file(prog, in, TIER_MAX_BYTECODE, &n);
   if (!p) return EXIT_USAGE;
   uint8_t *signed_bc;
   size_t sn;
@@ -321,7 +283,7 @@ static int cmd_sign(int argc, char **argv) {
   }
   free(p);
   const char *dest = out ? out : in;
-  int w = write_atomic(dest, signed_bc, sn);
+  int w = cli_write_file(prog, dest, signed_bc, sn);
   tier_free_bytes(NULL, signed_bc, sn);
   if (w) return EXIT_USAGE;
   printf("%s: signed -> %s\n", in, dest);
@@ -329,33 +291,67 @@ static int cmd_sign(int argc, char **argv) {
 }
 
 static int cmd_disasm(int argc, char **argv) {
-  struct buf b = {0};
+  tier_buf *b = tier_buf_new(NULL);
   if (argc >= 2 && !strcmp(argv[1], "--opcodes")) {
-    dis_opcodes(&b);
-    fwrite(b.p, 1, b.n, stdout);
-    buf_free(&b);
-    return EXIT_OK;
+    if (b) tier_opcodes(b);
+    int w = cli_print(prog, stdout, b);
+    tier_buf_free(b);
+    return w == 0 ? EXIT_OK : EXIT_USAGE;
   }
   if (argc < 2) {
     fprintf(stderr, "%s disasm: missing FILE.tbc\n", prog);
+    tier_buf_free(b);
     return EXIT_USAGE;
   }
   size_t n;
-  uint8_t *p = cli_read_file(prog, argv[1], LIM_BYTECODE_BYTES, &n);
-  if (!p) return EXIT_USAGE;
+  uint8_t *p = cli_read_file(prog, argv[1], TIER_MAX_BYTECODE, &n);
+  if (!p) {
+    tier_buf_free(b);
+    return EXIT_USAGE;
+  }
   tier_ruleset *rs = NULL;
   char err[512];
   int rc = tier_load(p, n, NULL, &rs, err, sizeof err);
   free(p);
   if (rc != TIER_OK) {
     fprintf(stderr, "%s: %s: rejected: %s\n", prog, argv[1], err);
+    tier_buf_free(b);
     return EXIT_RULESET;
   }
-  dis_image(rs->img, argv[1], &b);
-  fwrite(b.p, 1, b.n, stdout);
-  buf_free(&b);
+  if (b) tier_disasm(rs, argv[1], b);
+  int w = cli_print(prog, stdout, b);
+  tier_buf_free(b);
   tier_ruleset_free(rs);
-  return EXIT_OK;
+  return w == 0 ? EXIT_OK : EXIT_USAGE;
+}
+
+/* Format one file: print it, rewrite it (write) or list it if it is not in
+ * the canonical layout (check).  Returns the exit status for the file. */
+static int fmt_one(const char *path, bool write, bool check, tier_buf *out, tier_buf *dg) {
+  size_t n;
+  uint8_t *src = cli_read_file(prog, path, TIER_MAX_SOURCE, &n);
+  if (!src) return EXIT_USAGE;
+  tier_buf_clear(out);
+  tier_buf_clear(dg);
+  int rc = EXIT_OK, f = tier_fmt(path, (const char *)src, n, out, dg);
+  size_t on;
+  const char *text = tier_buf_text(out, &on);
+  if (f == TIER_ECOMPILE) {
+    cli_print(prog, stderr, dg);
+    fprintf(stderr, "%s: %s: syntax errors; the file is left as it is\n", prog, path);
+    rc = EXIT_RULESET;
+  } else if (f != TIER_OK || !text) {
+    fprintf(stderr, "%s: %s: %s\n", prog, path, tier_strerror(f != TIER_OK ? f : TIER_ENOMEM));
+    rc = EXIT_USAGE;
+  } else {
+    bool same = on == n && (n == 0 || memcmp(text, src, n) == 0);
+    bool to_file = write && !check && strcmp(path, "-") != 0; /* --check changes nothing */
+    if (check && !same) { printf("%s\n", path); rc = EXIT_RECORDS; }
+    if (to_file && !same && cli_write_file(prog, path, text, on) != 0) rc = EXIT_USAGE;
+    if (!check && !to_file) fwrite(text, 1, on, stdout);
+  }
+  free(src);
+  return rc;
 }
 
 /* tierc fmt [-w] [--check] FILE...: see src/fmt.c.  A file that does not
@@ -378,36 +374,17 @@ static int cmd_fmt(int argc, char **argv) {
     fprintf(stderr, "%s fmt: missing FILE.tier\n", prog);
     return EXIT_USAGE;
   }
-  for (int i = optind; i < argc; i++) {
-    const char *path = argv[i];
-    size_t n;
-    uint8_t *src = cli_read_file(prog, path, LIM_SOURCE_BYTES, &n);
-    if (!src) { if (status < EXIT_USAGE) status = EXIT_USAGE; continue; }
-    struct buf out = {0}, dg = {0};
-    char err[512];
-    int rc = 0;
-    if (fmt_syntax_check(path, (const char *)src, n, &dg) > 0) {
-      fwrite(dg.p, 1, dg.n, stderr);
-      fprintf(stderr, "%s: %s: syntax errors; the file is left as it is\n", prog, path);
-      rc = EXIT_RULESET;
-    } else if (fmt_source((const char *)src, n, &out, err, sizeof err) != 0) {
-      fprintf(stderr, "%s: %s:%s\n", prog, path, err);
-      rc = EXIT_RULESET;
-    } else {
-      bool same = out.n == n && (n == 0 || memcmp(out.p, src, n) == 0);
-      bool to_file = write && !check && strcmp(path, "-") != 0; /* --check changes nothing */
-      if (check && !same) { printf("%s\n", path); rc = EXIT_RECORDS; }
-      if (to_file && !same && fmt_write_file(path, out.p, out.n, err, sizeof err) != 0) {
-        fprintf(stderr, "%s: %s\n", prog, err);
-        rc = EXIT_USAGE;
-      }
-      if (!check && !to_file) fwrite(out.p, 1, out.n, stdout);
-    }
-    if (rc > status) status = rc;
-    buf_free(&out);
-    buf_free(&dg);
-    free(src);
+  tier_buf *out = tier_buf_new(NULL), *dg = tier_buf_new(NULL);
+  if (!out || !dg) {
+    fprintf(stderr, "%s: out of memory\n", prog);
+    status = EXIT_USAGE;
   }
+  for (int i = optind; i < argc && out && dg; i++) {
+    int rc = fmt_one(argv[i], write, check, out, dg);
+    if (rc > status) status = rc;
+  }
+  tier_buf_free(out);
+  tier_buf_free(dg);
   return status;
 }
 

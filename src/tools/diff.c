@@ -1,0 +1,308 @@
+/*
+ * diff.c - see diff.h.
+ */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diff.h"
+
+/* ---- the population ------------------------------------------------------------------ */
+
+/* The place of tier index t in its type's ladder, -1 for none. */
+static int ladder_pos(const tier_ruleset *rs, int t) {
+  tier_info T;
+  return t >= 0 && tier_ruleset_tier(rs, (size_t)t, &T) == TIER_OK ? T.position : -1;
+}
+
+/* The names of the tiers of partner type `type` in rs, in ladder order
+ * (a malloc'd array; *n its length), or NULL when out of memory. */
+static const char **ladder_names(const tier_ruleset *rs, const char *type, int *n) {
+  const char **names = malloc(sizeof *names * (tier_ruleset_ntiers(rs) + 1));
+  *n = 0;
+  tier_info T;
+  for (size_t i = 0; names && tier_ruleset_tier(rs, i, &T) == TIER_OK; i++) {
+    const char *tn = tier_ruleset_type(rs, (size_t)T.type_index);
+    if (tn && !strcmp(tn, type)) names[(*n)++] = T.name;
+  }
+  return names;
+}
+
+int diff_init(struct diff *d, const tier_ruleset *old, const tier_ruleset *new_, const char *op, const char *np) {
+  memset(d, 0, sizeof *d);
+  d->old = old;
+  d->new_ = new_;
+  d->old_path = op;
+  d->new_path = np;
+  d->moves_text = tier_buf_new(NULL);
+  d->moves_json = tier_buf_new(NULL);
+  d->errors_json = tier_buf_new(NULL);
+  d->errors_text = tier_buf_new(NULL);
+  return d->moves_text && d->moves_json && d->errors_json && d->errors_text ? 0 : -1;
+}
+
+/* Append what `from` holds to b. */
+static void put_buf(tier_buf *b, tier_buf *from) {
+  size_t n;
+  const char *t = tier_buf_text(from, &n);
+  if (t) tier_buf_put(b, t, n);
+}
+
+static void type_free(struct diff_type *t) {
+  free(t->name);
+  free(t->lad.old_names);
+  free(t->lad.new_names);
+  tier_ladder_free(&t->lad);
+  free(t->matrix);
+}
+
+/* The figures of partner type `name`, made on its first partner. */
+static struct diff_type *type_of(struct diff *d, const char *name) {
+  for (int i = 0; i < d->ntypes; i++)
+    if (strcmp(d->types[i].name, name) == 0) return &d->types[i];
+  if (d->ntypes == d->captypes) {
+    int cap = d->captypes ? 2 * d->captypes : 8;
+    struct diff_type *nt = realloc(d->types, sizeof *nt * (size_t)cap);
+    if (!nt) return NULL;
+    d->types = nt;
+    d->captypes = cap;
+  }
+  struct diff_type *t = &d->types[d->ntypes];
+  memset(t, 0, sizeof *t);
+  t->name = strdup(name);
+  t->lad.old_names = ladder_names(d->old, name, &t->lad.nold);
+  t->lad.new_names = ladder_names(d->new_, name, &t->lad.nnew);
+  if (t->name && t->lad.old_names && t->lad.new_names && tier_ladder_match(&t->lad) == 0)
+    t->matrix = calloc((size_t)(t->lad.nold + 1) * (size_t)(t->lad.nnew + 1), sizeof *t->matrix);
+  if (!t->matrix) {
+    type_free(t);
+    return NULL;
+  }
+  d->ntypes++;
+  return t;
+}
+
+void diff_add(struct diff *d, const tier_result *ro, const tier_result *rn) {
+  d->partners++;
+  struct diff_type *t = type_of(d, rn->type ? rn->type : "?");
+  int po = ladder_pos(d->old, ro->tier_index), pn = ladder_pos(d->new_, rn->tier_index);
+  if (!t || po >= t->lad.nold || pn >= t->lad.nnew) { d->uncounted++; return; }
+  DIFF_CELL(t, po, pn)++;
+  int dir = tier_ladder_direction(&t->lad, po, pn);
+  if (dir > 0) t->up++;
+  else if (dir < 0) t->down++;
+  else { t->stay++; return; }
+  /* why: moving up, what the old rules missed for the tier now held; moving
+   * down, what the new rules miss for the tier that was held */
+  bool up = dir > 0;
+  const tier_result *why = up ? ro : rn;
+  const char *why_rules = up ? "old" : "new";
+  tier_buf_printf(d->moves_text, "  %-10s %-11s %s -> %s (%s): ", ro->id ? ro->id : "-", t->name, ro->tier ? ro->tier : "none",
+             rn->tier ? rn->tier : "none", up ? "up" : "down");
+  tier_buf_printf(d->moves_text, "%s rules for %s: ", why_rules, why->next ? why->next : "?");
+  for (size_t i = 0; i < why->nunmet; i++)
+    tier_buf_printf(d->moves_text, "%s%s", i ? "; " : "", why->unmet[i].need[0] ? why->unmet[i].need : why->unmet[i].rule);
+  tier_buf_putc(d->moves_text, '\n');
+
+  tier_buf *j = d->moves_json;
+  if (tier_buf_len(j)) tier_buf_putc(j, ',');
+  tier_buf_put(j, "{\"id\":", 6);
+  tier_buf_json(j, ro->id);
+  tier_buf_put(j, ",\"type\":", 8);
+  tier_buf_json(j, t->name);
+  tier_buf_put(j, ",\"from\":", 8);
+  tier_buf_json(j, ro->tier);
+  tier_buf_put(j, ",\"to\":", 6);
+  tier_buf_json(j, rn->tier);
+  tier_buf_printf(j, ",\"direction\":\"%s\",\"because\":{\"rules\":\"%s\",\"tier\":", up ? "up" : "down", why_rules);
+  tier_buf_json(j, why->next);
+  tier_buf_put(j, ",\"unmet\":[", 10);
+  for (size_t i = 0; i < why->nunmet; i++) {
+    const tier_req_result *u = &why->unmet[i];
+    if (i) tier_buf_putc(j, ',');
+    tier_buf_put(j, "{\"rule\":", 8);
+    tier_buf_json(j, u->sustained ? "sustained" : u->rule);
+    if (u->metric) {
+      tier_buf_put(j, ",\"metric\":", 10);
+      tier_buf_json(j, u->metric);
+      tier_buf_put(j, ",\"actual\":", 10);
+      out_json_value(j, u->actual, u->type, u->missing);
+      tier_buf_put(j, ",\"required\":", 12);
+      out_json_value(j, u->required, u->type, false);
+    }
+    tier_buf_put(j, ",\"need\":", 8);
+    tier_buf_json(j, u->need);
+    tier_buf_putc(j, '}');
+  }
+  tier_buf_put(j, "]}}", 3);
+}
+
+void diff_error(struct diff *d, long record, const char *id, const char *which, const char *err, const char *path) {
+  d->errors++;
+  tier_buf_printf(d->errors_text, "  record %ld%s%s%s (%s rules): %s%s%s\n", record, id ? " (" : "", id ? id : "", id ? ")" : "",
+             which, path && *path ? path : "", path && *path ? ": " : "", err);
+  tier_buf *j = d->errors_json;
+  if (tier_buf_len(j)) tier_buf_putc(j, ',');
+  tier_buf_printf(j, "{\"record\":%ld,\"id\":", record);
+  tier_buf_json(j, id);
+  tier_buf_printf(j, ",\"rules\":\"%s\",\"error\":", which);
+  tier_buf_json(j, err);
+  if (path && *path) {
+    tier_buf_put(j, ",\"path\":", 8);
+    tier_buf_json(j, path);
+  }
+  tier_buf_putc(j, '}');
+}
+
+/* The two ladders side by side, in the new ladder's order, a removed tier
+ * where it stood: pairs (old, new) of positions, -1 for none. */
+struct pairs { int *o, *n_; int n; };
+static void ladder_pairs(const tier_ladder *l, struct pairs *p) {
+  p->o = malloc(sizeof(int) * (size_t)(l->nold + l->nnew + 1));
+  p->n_ = malloc(sizeof(int) * (size_t)(l->nold + l->nnew + 1));
+  p->n = 0;
+  if (!p->o || !p->n_) return;
+  int i = 0;
+  for (int j = 0; j <= l->nnew; j++) {
+    for (; i < l->nold; i++) { /* removed tiers below new tier j */
+      if (l->old_to_new[i] >= 0) continue;
+      if (j < l->nnew && l->old_rank[i] > l->new_rank[j]) break;
+      p->o[p->n] = i;
+      p->n_[p->n++] = -1;
+    }
+    if (j < l->nnew) {
+      p->o[p->n] = l->new_to_old[j];
+      p->n_[p->n++] = j;
+    }
+  }
+}
+static void pairs_free(struct pairs *p) {
+  free(p->o);
+  free(p->n_);
+}
+
+/* "Registered, Standard is now Select, Advanced (removed), Premier, Elite (new)" */
+void ladder_text(const tier_ladder *l, tier_buf *b) {
+  struct pairs p;
+  ladder_pairs(l, &p);
+  for (int k = 0; k < p.n; k++) {
+    const char *o = p.o[k] >= 0 ? l->old_names[p.o[k]] : NULL, *w = p.n_[k] >= 0 ? l->new_names[p.n_[k]] : NULL;
+    tier_buf_printf(b, "%s", k ? ", " : "");
+    if (!w) tier_buf_printf(b, "%s (removed)", o);
+    else if (!o) tier_buf_printf(b, "%s (new)", w);
+    else if (strcmp(o, w)) tier_buf_printf(b, "%s is now %s", o, w);
+    else tier_buf_printf(b, "%s", w);
+  }
+  if (!p.o || !p.n_) tier_buf_printf(b, "(out of memory)");
+  pairs_free(&p);
+}
+
+static void ruleset_line(tier_buf *b, const tier_ruleset *rs, const char *path) {
+  const char *n = tier_ruleset_name(rs), *v = tier_ruleset_version(rs);
+  char hash[65];
+  tier_ruleset_hash(rs, hash);
+  tier_buf_printf(b, "%s%s%s (%s, rules %.16s)", *n ? n : "ruleset", *v ? " " : "", v, path, hash);
+}
+
+void diff_render(const struct diff *d, int fmt, tier_buf *b) {
+  if (fmt == FMT_JSON) {
+    tier_buf_put(b, "{\"old\":{\"path\":", 15);
+    tier_buf_json(b, d->old_path);
+    tier_buf_put(b, ",\"version\":", 11);
+    tier_buf_json(b, tier_ruleset_version(d->old));
+    tier_buf_put(b, "},\"new\":{\"path\":", 16);
+    tier_buf_json(b, d->new_path);
+    tier_buf_put(b, ",\"version\":", 11);
+    tier_buf_json(b, tier_ruleset_version(d->new_));
+    tier_buf_printf(b, "},\"partners\":%ld,\"rejected\":%ld,\"types\":[", d->partners, d->errors);
+    for (int i = 0; i < d->ntypes; i++) {
+      const struct diff_type *t = &d->types[i];
+      if (i) tier_buf_putc(b, ',');
+      tier_buf_put(b, "{\"type\":", 8);
+      tier_buf_json(b, t->name);
+      tier_buf_put(b, ",\"ladder\":[", 11);
+      struct pairs pp;
+      ladder_pairs(&t->lad, &pp);
+      for (int k = 0; k < pp.n; k++) {
+        if (k) tier_buf_putc(b, ',');
+        tier_buf_put(b, "{\"old\":", 7);
+        tier_buf_json(b, pp.o[k] >= 0 ? t->lad.old_names[pp.o[k]] : NULL);
+        tier_buf_put(b, ",\"new\":", 7);
+        tier_buf_json(b, pp.n_[k] >= 0 ? t->lad.new_names[pp.n_[k]] : NULL);
+        tier_buf_putc(b, '}');
+      }
+      pairs_free(&pp);
+      tier_buf_printf(b, "],\"up\":%ld,\"down\":%ld,\"stay\":%ld,\"matrix\":[", t->up, t->down, t->stay);
+      for (int r = -1; r < t->lad.nold; r++) {
+        tier_buf_printf(b, "%s[", r >= 0 ? "," : "");
+        for (int c = -1; c < t->lad.nnew; c++) tier_buf_printf(b, "%s%ld", c >= 0 ? "," : "", DIFF_CELL(t, r, c));
+        tier_buf_putc(b, ']');
+      }
+      tier_buf_put(b, "]}", 2);
+    }
+    tier_buf_put(b, "],\"moves\":[", 11);
+    put_buf(b, d->moves_json);
+    tier_buf_put(b, "],\"errors\":[", 12);
+    put_buf(b, d->errors_json);
+    tier_buf_put(b, "]}\n", 3);
+    return;
+  }
+  tier_buf_printf(b, "Rule change\n  old: ");
+  ruleset_line(b, d->old, d->old_path);
+  tier_buf_printf(b, "\n  new: ");
+  ruleset_line(b, d->new_, d->new_path);
+  tier_buf_printf(b, "\n\nTiers are matched by name, or by their place in the ladder when renamed:\n");
+  for (int i = 0; i < d->ntypes; i++) {
+    const struct diff_type *t = &d->types[i];
+    tier_buf_printf(b, "  %s: ", t->name);
+    ladder_text(&t->lad, b);
+    tier_buf_putc(b, '\n');
+  }
+  for (int i = 0; i < d->ntypes; i++) {
+    const struct diff_type *t = &d->types[i];
+    tier_buf_printf(b, "\n%s: %ld partners, %ld move up, %ld move down, %ld stay\n", t->name, t->up + t->down + t->stay, t->up,
+               t->down, t->stay);
+    /* the matrix: rows old tier, columns new tier */
+    size_t w = 10;
+    for (int k = 0; k < t->lad.nold; k++) w = strlen(t->lad.old_names[k]) + 5 > w ? strlen(t->lad.old_names[k]) + 5 : w;
+    tier_buf_printf(b, "  %-*s", (int)w, "old \\ new");
+    tier_buf_printf(b, " %10s", "none");
+    for (int c = 0; c < t->lad.nnew; c++) tier_buf_printf(b, " %10s", t->lad.new_names[c]);
+    tier_buf_putc(b, '\n');
+    for (int r = -1; r < t->lad.nold; r++) {
+      tier_buf_printf(b, "  %-*s", (int)w, r >= 0 ? t->lad.old_names[r] : "none");
+      for (int c = -1; c < t->lad.nnew; c++) {
+        long v = DIFF_CELL(t, r, c);
+        if (v == 0) tier_buf_printf(b, " %10s", ".");
+        else tier_buf_printf(b, " %10ld", v);
+      }
+      tier_buf_putc(b, '\n');
+    }
+  }
+  long up = 0, down = 0, stay = 0;
+  for (int i = 0; i < d->ntypes; i++) {
+    up += d->types[i].up;
+    down += d->types[i].down;
+    stay += d->types[i].stay;
+  }
+  if (tier_buf_len(d->moves_text)) {
+    tier_buf_printf(b, "\nPartners that move, and the requirements that move them:\n");
+    put_buf(b, d->moves_text);
+  }
+  if (tier_buf_len(d->errors_text)) {
+    tier_buf_printf(b, "\nRecords rejected (not counted above):\n");
+    put_buf(b, d->errors_text);
+  }
+  if (d->uncounted) tier_buf_printf(b, "\n%ld partners are left out of the figures (out of memory)\n", d->uncounted);
+  tier_buf_printf(b, "\nTotal: %ld partners: %ld up, %ld down, %ld stay; %ld rejected\n", d->partners, up, down, stay, d->errors);
+}
+
+void diff_free(struct diff *d) {
+  for (int i = 0; i < d->ntypes; i++) type_free(&d->types[i]);
+  free(d->types);
+  tier_buf_free(d->moves_text);
+  tier_buf_free(d->moves_json);
+  tier_buf_free(d->errors_json);
+  tier_buf_free(d->errors_text);
+}

@@ -1,0 +1,41 @@
+/*
+ * diff.h - the impact of a rule change on a population: every partner
+ * evaluated under the old and the new rules, each counted in its partner
+ * type's figures, however many types and tiers there are; tiers matched by
+ * name, or renamed in place (Standard in 2018 is Select in 2019), or removed
+ * or new (tier_ladder, the matching tierc diff uses too).
+ */
+#ifndef TIER_DIFF_H
+#define TIER_DIFF_H
+
+#include "output.h"
+
+/* "Registered, Standard is now Select, Advanced (removed), Premier, Elite (new)" */
+void ladder_text(const tier_ladder *l, tier_buf *b);
+
+struct diff_type {
+  char *name;
+  tier_ladder lad;        /* how the type's tiers correspond (tier.h) */
+  long *matrix;                   /* [(old pos + 1) * (nnew + 1) + new pos + 1], 0 = no tier */
+  long up, down, stay;
+};
+#define DIFF_CELL(t, o, n) ((t)->matrix[((o) + 1) * ((t)->lad.nnew + 1) + (n) + 1])
+
+struct diff {
+  const tier_ruleset *old, *new_;
+  const char *old_path, *new_path;
+  struct diff_type *types;
+  int ntypes, captypes;
+  long partners, errors, uncounted; /* uncounted: out of memory for a figure */
+  tier_buf *moves_text, *moves_json, *errors_json, *errors_text; /* in input order */
+};
+
+/* 0, or -1 when out of memory; diff_free in either case. */
+int diff_init(struct diff *d, const tier_ruleset *old, const tier_ruleset *new_, const char *op, const char *np);
+/* One partner evaluated under both rulesets. */
+void diff_add(struct diff *d, const tier_result *ro, const tier_result *rn);
+void diff_error(struct diff *d, long record, const char *id, const char *which, const char *err, const char *path);
+void diff_render(const struct diff *d, int fmt, tier_buf *out);
+void diff_free(struct diff *d);
+
+#endif

@@ -1,0 +1,582 @@
+/*
+ * tiervm.c - the runner's command line: parses options and streams records
+ * through the library.  See tiervm(1) (docs/man/tiervm.1).
+ *
+ * Each command reads its inputs with each_record (tier_input), evaluates
+ * every record with tier_eval_json under one ruleset (eval, explain,
+ * report) or two (diff, report --diff), and hands the results to a
+ * renderer: output.c and explain.c print each result as it comes; diff.c
+ * and report.c gather them and print once the inputs are read.
+ */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "report.h"
+
+static const char *prog = "tiervm";
+static size_t max_record; /* --max-record; 0: TIER_MAX_RECORD */
+
+static void usage(FILE *f) {
+  fprintf(f,
+          "usage: tiervm eval [options] RULESET [PROFILES...]\n"
+          "       tiervm explain [options] RULESET PROFILES [--id ID]\n"
+          "       tiervm diff [options] OLD NEW [PROFILES...]\n"
+          "       tiervm report [options] RULESET [PROFILES...] -o report.html [--diff OLD]\n"
+          "\n"
+          "eval: evaluate partner profiles against a ruleset and print each partner's\n"
+          "tier, the next tier and the smallest change that reaches it.\n"
+          "explain: one partner (the first, or --id ID), every requirement of every\n"
+          "tier of its type, met or not, with its value and where the rule is written.\n"
+          "diff: the impact of a rule change: every partner under OLD and NEW rules,\n"
+          "who moves up or down and which requirements move them (tiers matched by\n"
+          "their place in each partner type's ladder).\n"
+          "report: one self-contained HTML page with the tier distribution, what\n"
+          "blocks the next tier and how far partners are, the partners closest to\n"
+          "moving up, and with --diff OLD the impact of the change from OLD.\n"
+          "\n"
+          "  RULESET             a compiled .tbc file or a .tier source (compiled in memory)\n"
+          "  PROFILES            JSON Lines or JSON array files; none or '-' reads standard input\n"
+          "\n"
+          "options:\n"
+          "  -f, --format FMT    eval: json (default when output is not a terminal), table\n"
+          "                      (default on a terminal) or csv; explain, diff: text (default)\n"
+          "                      or json\n"
+          "      --as-of DATE    evaluate every record at DATE (YYYY-MM-DD) instead of the\n"
+          "                      ruleset's review rule\n"
+          "  -e, --explain       eval: add every requirement of every tier with its value\n"
+          "      --id ID         explain: the partner whose id is ID\n"
+          "  -o, --output FILE   report: where to write the page (default: standard output)\n"
+          "      --diff OLD      report: add the impact of the change from the OLD ruleset\n"
+          "      --trust KEY.pub accept only a ruleset signed with this key (tierc sign)\n"
+          "      --max-cost N    refuse a record whose evaluation could take more than N\n"
+          "                      instructions (default: no limit)\n"
+          "      --max-record N  the longest record, in bytes: a JSON Lines line or an array\n"
+          "                      element (default 64 MiB); a longer one is an error line\n"
+          "      --import-path DIR  a .tier ruleset's imports may also come from DIR's tree\n"
+          "  -h, --help          show this help\n"
+          "  -V, --version       show the version\n"
+          "\n"
+          "exit status: 0 all records evaluated; 1 some records rejected (the others were\n"
+          "evaluated); 2 usage error; 3 ruleset rejected\n");
+}
+
+/* ---- reading the inputs ------------------------------------------------------------ */
+
+/* One record as each_record hands it on. */
+struct rec {
+  const char *text;        /* NULL: a structurally bad element, err says why */
+  size_t len;
+  long line, col;          /* where it starts in its input */
+  const char *err;
+  const char *file;        /* the input it came from */
+};
+
+/* A command's part in reading: what to do with each record (false: stop
+ * reading), and what to do before a message goes to standard error (so
+ * that it follows the output written so far; may be NULL). */
+struct reader {
+  bool (*record)(const struct rec *r, void *ctx);
+  void (*before_message)(void *ctx);
+  void *ctx;
+};
+
+static void before_message(const struct reader *rd) {
+  if (rd->before_message) rd->before_message(rd->ctx);
+}
+
+/* The records of one open input, in order, until rd->record says stop.
+ * Returns false when it stopped reading. */
+static bool read_input(FILE *f, const char *file, const struct reader *rd, int *status) {
+  tier_options opt = {.max_record = max_record};
+  tier_input *in = tier_input_new(f, &opt);
+  bool go = in != NULL;
+  struct rec r = {.file = file};
+  while (go && tier_input_next(in, &r.text, &r.len, &r.line, &r.col)) {
+    r.err = tier_input_error(in);
+    go = rd->record(&r, rd->ctx);
+  }
+  if (!in || tier_input_status(in) == TIER_ENOMEM) {
+    before_message(rd);
+    fprintf(stderr, "%s: %s: out of memory reading the input\n", prog, file);
+    *status = EXIT_RECORDS;
+  }
+  if (ferror(f)) {
+    before_message(rd);
+    fprintf(stderr, "%s: %s: read error\n", prog, file);
+    *status = EXIT_USAGE;
+  }
+  tier_input_free(in);
+  return go;
+}
+
+/* Every record of every input (none: standard input) to rd, until it says
+ * stop.  Returns EXIT_OK, EXIT_USAGE when an input could not be opened or
+ * read, EXIT_RECORDS when a record did not fit in memory. */
+static int each_record(char **files, int nfiles, const struct reader *rd) {
+  int status = EXIT_OK;
+  bool go = true;
+  for (int i = 0; go && i < (nfiles ? nfiles : 1); i++) {
+    const char *file = nfiles ? files[i] : "-";
+    FILE *f = strcmp(file, "-") == 0 ? stdin : fopen(file, "rb");
+    if (!f) {
+      before_message(rd);
+      fprintf(stderr, "%s: cannot open '%s'\n", prog, file);
+      status = EXIT_USAGE;
+      continue;
+    }
+    go = read_input(f, file, rd, &status);
+    if (f != stdin) fclose(f);
+  }
+  return status;
+}
+
+/* Evaluate one record under vm: tier_eval_json, with the record's place in
+ * its input so that a malformed record's error names the input's line. */
+static int eval_rec(tier_vm *vm, const struct rec *r, int64_t asof, const tier_result **res) {
+  tier_vm_set_origin(vm, r->line, r->col);
+  return tier_eval_json(vm, r->text, r->len, asof, res);
+}
+
+/* The message for a rejected record: the library's, and for a record over
+ * the cost budget the option that set it. */
+static const char *rejection(tier_vm *vm, int rc, char *buf, size_t n) {
+  if (rc == TIER_ENOMEM) return "out of memory";
+  if (rc != TIER_EBUDGET) return tier_vm_error(vm);
+  snprintf(buf, n, "%s (--max-cost)", tier_vm_error(vm));
+  return buf;
+}
+
+/* ---- eval and explain ---------------------------------------------------------------- */
+
+struct run {
+  tier_ruleset *rs;
+  tier_vm *vm;
+  struct out o;          /* the renderer */
+  int fmt;
+  bool explain;
+  int64_t asof;
+  uint64_t max_cost;
+  long record;
+  long errors;
+  tier_buf *out;         /* output not yet written */
+  bool out_failed;       /* some output was lost: out of memory */
+  bool many_inputs;
+  bool explain_cmd;
+  const char *want_id;   /* explain: the partner to find (NULL: the first) */
+  bool done;             /* explain: found and printed */
+};
+
+/* Write the output gathered so far when there is much of it (or force). */
+static void flush(struct run *r, bool force) {
+  size_t n = tier_buf_len(r->out);
+  if (n < 65536 && !(force && n)) return;
+  const char *t = tier_buf_text(r->out, &n);
+  if (t) fwrite(t, 1, n, stdout);
+  else r->out_failed = true;
+  tier_buf_clear(r->out);
+}
+
+static void flush_now(void *ctx) { flush(ctx, true); }
+
+static void record_error(struct run *r, const char *file, const char *id, const char *err, const char *path) {
+  r->errors++;
+  if (r->many_inputs && file) {
+    char msg[800];
+    snprintf(msg, sizeof msg, "%s: %s", file, err);
+    out_error(&r->o, r->out, r->record, id, msg, path);
+  } else {
+    out_error(&r->o, r->out, r->record, id, err, path);
+  }
+}
+
+/* One record: its result or its error line.  explain takes one partner,
+ * the first or the one with the id asked for, and then stops. */
+static bool run_one(const struct rec *rec, void *ctx) {
+  struct run *r = ctx;
+  r->record++;
+  if (!rec->text) {
+    record_error(r, rec->file, NULL, rec->err, NULL);
+    return true;
+  }
+  const tier_result *res;
+  int rc = eval_rec(r->vm, rec, r->asof, &res);
+  const char *id = tier_vm_record_id(r->vm);
+  if (r->explain_cmd) {
+    if (r->want_id && !(id && strcmp(id, r->want_id) == 0)) {
+      r->record--;
+      return true;
+    }
+    r->done = true;
+  }
+  if (rc == TIER_OK) {
+    if (r->fmt == FMT_TEXT) out_explain(r->out, r->rs, res);
+    else out_result(&r->o, r->out, res);
+  } else {
+    char buf[600];
+    record_error(r, rec->file, id, rejection(r->vm, rc, buf, sizeof buf), tier_vm_error_path(r->vm));
+  }
+  flush(r, false);
+  return !r->done;
+}
+
+/* The options eval, explain, diff and report share: --as-of, --trust,
+ * --import-path and --max-record.
+ * Returns 1 when c was one of them, -1 on a bad value, 0 otherwise. */
+static int shared_option(int c, const char *arg, int64_t *asof, tier_options *opt, uint8_t trust[32]) {
+  switch (c) {
+  case 'a':
+    if (tier_date_parse(arg, asof) != 0) {
+      fprintf(stderr, "%s: --as-of '%s' is not a date (YYYY-MM-DD)\n", prog, arg);
+      return -1;
+    }
+    return 1;
+  case 't':
+    if (cli_read_key(prog, arg, "public", trust, 32)) return -1;
+    opt->trust_key = trust;
+    return 1;
+  case 'I': return cli_import_path(prog, opt, arg) ? 1 : -1;
+  case 'R': {
+    uint64_t v;
+    if (!cli_number(prog, "--max-record", arg, 2, (uint64_t)1 << 40, &v)) return -1;
+    max_record = (size_t)v;
+    return 1;
+  }
+  }
+  return 0;
+}
+
+/* Signatures are reported; with --trust they were also required. */
+static void report_signature(const tier_ruleset *rs, bool trusted) {
+  uint8_t pub[32];
+  char fp[17];
+  if (!tier_ruleset_signer(rs, pub)) return;
+  cli_fingerprint(pub, fp);
+  fprintf(stderr, "%s: ruleset signed by key %s%s\n", prog, fp, trusted ? " (trusted)" : " (not checked against a trusted key: use --trust)");
+}
+
+/* eval's and explain's options into r (and opt, trust for --trust).
+ * Returns -1 to go on, else the exit status. */
+static int eval_options(int argc, char **argv, bool explain_cmd, struct run *r, tier_options *opt, uint8_t trust[32]) {
+  static const struct option lo[] = {{"format", required_argument, 0, 'f'}, {"as-of", required_argument, 0, 'a'},
+                                     {"explain", no_argument, 0, 'e'},      {"max-cost", required_argument, 0, 'c'},
+                                     {"trust", required_argument, 0, 't'},  {"import-path", required_argument, 0, 'I'},
+                                     {"max-record", required_argument, 0, 'R'}, {"help", no_argument, 0, 'h'},
+                                     {"id", required_argument, 0, 'i'},     {0, 0, 0, 0}};
+  int c;
+  optind = 1;
+  while ((c = getopt_long(argc, argv, "f:eh", lo, NULL)) != -1) {
+    switch (c) {
+    case 'f':
+      if (!strcmp(optarg, "json")) r->fmt = FMT_JSON;
+      else if (!strcmp(optarg, "table")) r->fmt = FMT_TABLE;
+      else if (!strcmp(optarg, "csv")) r->fmt = FMT_CSV;
+      else if (!strcmp(optarg, "text")) r->fmt = FMT_TEXT;
+      else {
+        fprintf(stderr, "%s: unknown format '%s' (json, table or csv)\n", prog, optarg);
+        return EXIT_USAGE;
+      }
+      break;
+    case 'a': case 't': case 'I': case 'R':
+      if (shared_option(c, optarg, &r->asof, opt, trust) < 0) return EXIT_USAGE;
+      break;
+    case 'e': r->explain = true; break;
+    case 'i': r->want_id = optarg; break;
+    case 'c':
+      if (!cli_number(prog, "--max-cost", optarg, 1, UINT64_MAX, &r->max_cost)) return EXIT_USAGE;
+      break;
+    case 'h': usage(stdout); return EXIT_OK;
+    default: usage(stderr); return EXIT_USAGE;
+    }
+  }
+  if (explain_cmd ? r->fmt != FMT_TEXT && r->fmt != FMT_JSON : r->fmt == FMT_TEXT) {
+    fprintf(stderr, "%s: --format %s does not apply to %s\n", prog, r->fmt == FMT_TEXT ? "text" : r->fmt == FMT_CSV ? "csv" : "table",
+            explain_cmd ? "explain" : "eval");
+    return EXIT_USAGE;
+  }
+  if (r->want_id && !explain_cmd) {
+    fprintf(stderr, "%s: --id applies to explain\n", prog);
+    return EXIT_USAGE;
+  }
+  if (optind >= argc || (explain_cmd && optind + 1 >= argc)) {
+    fprintf(stderr, "%s %s: missing %s\n", prog, explain_cmd ? "explain" : "eval", optind >= argc ? "RULESET" : "PROFILES");
+    usage(stderr);
+    return EXIT_USAGE;
+  }
+  r->explain_cmd = explain_cmd;
+  r->explain = r->explain || explain_cmd;
+  return -1;
+}
+
+/* The ruleset, its VM (with the budget and, for --explain, every
+ * requirement in the results) and the renderer.  0, or the exit status. */
+static int eval_setup(struct run *r, const char *rules, const tier_options *opt) {
+  int status = EXIT_OK;
+  r->rs = cli_load_ruleset(prog, rules, opt, &status);
+  if (!r->rs) return status;
+  report_signature(r->rs, opt->trust_key != NULL);
+  tier_options vmopt = {.all_requirements = r->explain, .max_cost = r->max_cost};
+  r->vm = tier_vm_new(r->rs, &vmopt);
+  r->out = tier_buf_new(NULL);
+  if (!r->vm || !r->out || out_init(&r->o, r->fmt, r->explain, r->rs) != 0) {
+    fprintf(stderr, "%s: out of memory\n", prog);
+    return EXIT_RULESET;
+  }
+  return EXIT_OK;
+}
+
+static int cmd_eval(int argc, char **argv, bool explain_cmd) {
+  struct run r;
+  memset(&r, 0, sizeof r);
+  r.asof = TIER_NO_DATE;
+  r.fmt = explain_cmd ? FMT_TEXT : isatty(STDOUT_FILENO) ? FMT_TABLE : FMT_JSON;
+  tier_options opt;
+  memset(&opt, 0, sizeof opt);
+  uint8_t trust[32];
+  int status = eval_options(argc, argv, explain_cmd, &r, &opt, trust);
+  if (status >= 0) return status;
+  status = eval_setup(&r, argv[optind], &opt);
+  if (status == EXIT_OK) {
+    if (!explain_cmd) out_header(&r.o, r.out);
+    int ninputs = argc - optind - 1;
+    r.many_inputs = ninputs > 1;
+    struct reader rd = {run_one, flush_now, &r};
+    status = each_record(argv + optind + 1, ninputs, &rd);
+    flush(&r, true);
+    if (r.out_failed) fprintf(stderr, "%s: out of memory writing output\n", prog);
+    if (explain_cmd && !r.done) {
+      if (r.want_id) fprintf(stderr, "%s explain: no partner with id '%s'\n", prog, r.want_id);
+      else fprintf(stderr, "%s explain: no partner in the input\n", prog);
+      status = EXIT_RECORDS;
+    }
+  }
+  out_free(&r.o);
+  tier_buf_free(r.out);
+  tier_vm_free(r.vm);
+  tier_ruleset_free(r.rs);
+  fflush(stdout);
+  if (status != EXIT_OK) return status;
+  return r.errors ? EXIT_RECORDS : EXIT_OK;
+}
+
+/* ---- diff and report ------------------------------------------------------------------- */
+
+struct diff_run { struct diff *d; tier_vm *vo, *vn; int64_t asof; long record; };
+
+/* A record the old (or new) rules reject: an error line in the diff. */
+static void diff_reject(struct diff *d, long record, tier_vm *vm, int rc, const char *which) {
+  char buf[600];
+  diff_error(d, record, tier_vm_record_id(vm), which, rejection(vm, rc, buf, sizeof buf), tier_vm_error_path(vm));
+}
+
+static bool diff_one(const struct rec *rec, void *ctx) {
+  struct diff_run *x = ctx;
+  x->record++;
+  if (!rec->text) {
+    diff_error(x->d, x->record, NULL, "both", rec->err, NULL);
+    return true;
+  }
+  const tier_result *a, *b;
+  int rc = eval_rec(x->vo, rec, x->asof, &a);
+  if (rc != TIER_OK) {
+    diff_reject(x->d, x->record, x->vo, rc, "old");
+    return true;
+  }
+  if ((rc = eval_rec(x->vn, rec, x->asof, &b)) != TIER_OK) {
+    diff_reject(x->d, x->record, x->vn, rc, "new");
+    return true;
+  }
+  diff_add(x->d, a, b);
+  return true;
+}
+
+struct report_run { struct report *rep; struct diff *d; tier_vm *vm, *vo; int64_t asof; long record; };
+
+static bool report_one(const struct rec *rec, void *ctx) {
+  struct report_run *x = ctx;
+  x->record++;
+  const tier_result *a, *b;
+  int rc = rec->text ? eval_rec(x->vm, rec, x->asof, &a) : TIER_ERECORD;
+  if (rc != TIER_OK) {
+    char buf[600];
+    x->rep->errors++;
+    fprintf(stderr, "%s: record %ld: %s\n", prog, x->record, rec->text ? rejection(x->vm, rc, buf, sizeof buf) : rec->err);
+    return true;
+  }
+  report_add(x->rep, a);
+  if (!x->vo) return true;
+  if ((rc = eval_rec(x->vo, rec, x->asof, &b)) != TIER_OK) diff_reject(x->d, x->record, x->vo, rc, "old");
+  else diff_add(x->d, b, a);
+  return true;
+}
+
+static int cmd_diff(int argc, char **argv) {
+  static const struct option lo[] = {{"format", required_argument, 0, 'f'}, {"as-of", required_argument, 0, 'a'},
+                                     {"trust", required_argument, 0, 't'},  {"import-path", required_argument, 0, 'I'},
+                                     {"max-record", required_argument, 0, 'R'}, {"help", no_argument, 0, 'h'},
+                                     {0, 0, 0, 0}};
+  tier_options opt;
+  memset(&opt, 0, sizeof opt);
+  uint8_t trust[32];
+  int fmt = FMT_TEXT, c;
+  int64_t asof = TIER_NO_DATE;
+  optind = 1;
+  while ((c = getopt_long(argc, argv, "f:h", lo, NULL)) != -1) {
+    switch (c) {
+    case 'f':
+      if (!strcmp(optarg, "json")) fmt = FMT_JSON;
+      else if (!strcmp(optarg, "text")) fmt = FMT_TEXT;
+      else {
+        fprintf(stderr, "%s diff: unknown format '%s' (text or json)\n", prog, optarg);
+        return EXIT_USAGE;
+      }
+      break;
+    case 'a': case 't': case 'I': case 'R':
+      if (shared_option(c, optarg, &asof, &opt, trust) < 0) return EXIT_USAGE;
+      break;
+    case 'h': usage(stdout); return EXIT_OK;
+    default: usage(stderr); return EXIT_USAGE;
+    }
+  }
+  if (argc - optind < 2) {
+    fprintf(stderr, "%s diff: needs OLD and NEW rulesets\n", prog);
+    return EXIT_USAGE;
+  }
+  const char *op = argv[optind], *np = argv[optind + 1];
+  int status = EXIT_OK;
+  tier_ruleset *ro = cli_load_ruleset(prog, op, &opt, &status);
+  if (!ro) return status;
+  tier_ruleset *rn = cli_load_ruleset(prog, np, &opt, &status);
+  if (!rn) { tier_ruleset_free(ro); return status; }
+  tier_vm *vo = tier_vm_new(ro, NULL), *vn = tier_vm_new(rn, NULL);
+  tier_buf *out = tier_buf_new(NULL);
+  struct diff d;
+  if (diff_init(&d, ro, rn, op, np) != 0 || !vo || !vn || !out) {
+    fprintf(stderr, "%s: out of memory\n", prog);
+    status = EXIT_RULESET;
+  } else {
+    struct diff_run x = {&d, vo, vn, asof, 0};
+    struct reader rd = {diff_one, NULL, &x};
+    status = each_record(argv + optind + 2, argc - optind - 2, &rd);
+    diff_render(&d, fmt, out);
+    if (cli_print(prog, stdout, out) != 0) status = EXIT_USAGE;
+    if (status == EXIT_OK && d.errors) status = EXIT_RECORDS;
+  }
+  tier_buf_free(out);
+  diff_free(&d);
+  tier_vm_free(vo);
+  tier_vm_free(vn);
+  tier_ruleset_free(ro);
+  tier_ruleset_free(rn);
+  return status;
+}
+
+/* The page to its place: out_path, or standard output. */
+static int report_write(const char *out_path, tier_buf *page, long partners) {
+  size_t n;
+  const char *t = tier_buf_text(page, &n);
+  if (!t) {
+    fprintf(stderr, "%s: out of memory\n", prog);
+    return EXIT_USAGE;
+  }
+  if (!out_path) {
+    fwrite(t, 1, n, stdout);
+    return EXIT_OK;
+  }
+  FILE *f = fopen(out_path, "wb");
+  if (!f || fwrite(t, 1, n, f) != n || fclose(f) != 0) {
+    fprintf(stderr, "%s: cannot write '%s'\n", prog, out_path);
+    return EXIT_USAGE;
+  }
+  fprintf(stderr, "%s: %ld partners -> %s\n", prog, partners, out_path);
+  return EXIT_OK;
+}
+
+static int cmd_report(int argc, char **argv) {
+  static const struct option lo[] = {{"output", required_argument, 0, 'o'}, {"as-of", required_argument, 0, 'a'},
+                                     {"diff", required_argument, 0, 'd'},   {"trust", required_argument, 0, 't'},
+                                     {"import-path", required_argument, 0, 'I'}, {"max-record", required_argument, 0, 'R'},
+                                     {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
+  tier_options opt;
+  memset(&opt, 0, sizeof opt);
+  uint8_t trust[32];
+  const char *out_path = NULL, *old_path = NULL;
+  int64_t asof = TIER_NO_DATE;
+  int c;
+  optind = 1;
+  while ((c = getopt_long(argc, argv, "o:h", lo, NULL)) != -1) {
+    switch (c) {
+    case 'o': out_path = optarg; break;
+    case 'd': old_path = optarg; break;
+    case 'a': case 't': case 'I': case 'R':
+      if (shared_option(c, optarg, &asof, &opt, trust) < 0) return EXIT_USAGE;
+      break;
+    case 'h': usage(stdout); return EXIT_OK;
+    default: usage(stderr); return EXIT_USAGE;
+    }
+  }
+  if (optind >= argc) {
+    fprintf(stderr, "%s report: missing RULESET\n", prog);
+    return EXIT_USAGE;
+  }
+  const char *rules = argv[optind];
+  int status = EXIT_OK;
+  tier_ruleset *rs = cli_load_ruleset(prog, rules, &opt, &status), *ro = NULL;
+  if (!rs) return status;
+  if (old_path && !(ro = cli_load_ruleset(prog, old_path, &opt, &status))) {
+    tier_ruleset_free(rs);
+    return status;
+  }
+  tier_vm *vm = tier_vm_new(rs, NULL), *vo = ro ? tier_vm_new(ro, NULL) : NULL;
+  tier_buf *page = tier_buf_new(NULL);
+  struct report rep;
+  struct diff d;
+  memset(&d, 0, sizeof d);
+  if (report_init(&rep, rs, rules) != 0 || !vm || (ro && !vo) || !page ||
+      (ro && diff_init(&d, ro, rs, old_path, rules) != 0)) {
+    fprintf(stderr, "%s: out of memory\n", prog);
+    status = EXIT_USAGE;
+  } else {
+    rep.diff = ro ? &d : NULL;
+    struct report_run x = {&rep, ro ? &d : NULL, vm, vo, asof, 0};
+    struct reader rd = {report_one, NULL, &x};
+    status = each_record(argv + optind + 1, argc - optind - 1, &rd);
+    report_html(&rep, page);
+    int w = report_write(out_path, page, rep.partners);
+    if (w != EXIT_OK) status = w;
+    if (status == EXIT_OK && rep.errors) status = EXIT_RECORDS;
+  }
+  tier_buf_free(page);
+  diff_free(&d);
+  report_free(&rep);
+  tier_vm_free(vm);
+  tier_vm_free(vo);
+  tier_ruleset_free(rs);
+  tier_ruleset_free(ro);
+  return status;
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2) {
+    usage(stderr);
+    return EXIT_USAGE;
+  }
+  const char *cmd = argv[1];
+  if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
+    usage(stdout);
+    return EXIT_OK;
+  }
+  if (!strcmp(cmd, "-V") || !strcmp(cmd, "--version")) {
+    printf("tiervm %s\n", TIER_VERSION);
+    return EXIT_OK;
+  }
+  if (!strcmp(cmd, "eval")) return cmd_eval(argc - 1, argv + 1, false);
+  if (!strcmp(cmd, "explain")) return cmd_eval(argc - 1, argv + 1, true);
+  if (!strcmp(cmd, "diff")) return cmd_diff(argc - 1, argv + 1);
+  if (!strcmp(cmd, "report")) return cmd_report(argc - 1, argv + 1);
+  fprintf(stderr, "%s: unknown command '%s'\n", prog, cmd);
+  usage(stderr);
+  return EXIT_USAGE;
+}

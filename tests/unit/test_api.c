@@ -1,0 +1,249 @@
+/*
+ * test_api.c - what the command-line tools need, through tier.h alone
+ * (this file includes nothing else of tierc): the cost budget, where a
+ * malformed record is in its input, the id of a rejected record, reading
+ * records from a stream, the text buffer, and the tools' stages (fmt,
+ * disasm, the meaning diff, rule tests) as library calls.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "tier.h"
+
+static const char *CARD = "enum kind { consulting, technology }\n"
+                          "record { id: text; partner type: kind; people: int; items: list { v: int; } }\n"
+                          "review = 2019-12-13;\n"
+                          "metric n = count items where v > 0;\n"
+                          "tier R consulting < >\n"
+                          "tier S consulting < people >= 2; n >= 1; >\n";
+
+static tier_ruleset *load(const char *src) {
+  uint8_t *bc = NULL;
+  size_t n = 0;
+  tier_diags *d = NULL;
+  int rc = tier_compile("card.tier", src, strlen(src), NULL, &bc, &n, &d);
+  if (rc != TIER_OK) fprintf(stderr, "%s\n", tier_diags_text(d));
+  tier_diags_free(d);
+  assert_int_equal(rc, TIER_OK);
+  tier_ruleset *rs = NULL;
+  char err[256];
+  assert_int_equal(tier_load(bc, n, NULL, &rs, err, sizeof err), TIER_OK);
+  tier_free_bytes(NULL, bc, n);
+  return rs;
+}
+
+static const char *text_of(tier_buf *b) {
+  const char *t = tier_buf_text(b, NULL);
+  assert_non_null(t);
+  return t;
+}
+
+/* A record whose lists could take more instructions than the budget is
+ * refused before it runs, and says by how much; a smaller one runs. */
+static void the_budget_refuses_long_records(void **st) {
+  (void)st;
+  tier_ruleset *rs = load(CARD);
+  tier_options opt = {.max_cost = 60};
+  tier_vm *vm = tier_vm_new(rs, &opt);
+  const char *small = "{\"id\":\"a\",\"type\":\"consulting\",\"people\":2,\"items\":[{\"v\":1}]}";
+  const tier_result *r = NULL;
+  assert_int_equal(tier_eval_json(vm, small, strlen(small), TIER_NO_DATE, &r), TIER_OK);
+  assert_string_equal(r->tier, "S");
+  char big[4096] = "{\"id\":\"b\",\"type\":\"consulting\",\"people\":2,\"items\":[{\"v\":1}";
+  for (int i = 0; i < 100; i++) strcat(big, ",{\"v\":1}");
+  strcat(big, "]}");
+  assert_int_equal(tier_eval_json(vm, big, strlen(big), TIER_NO_DATE, &r), TIER_EBUDGET);
+  assert_null(r);
+  assert_non_null(strstr(tier_vm_error(vm), "over the budget of 60"));
+  assert_string_equal(tier_vm_record_id(vm), "b");
+  tier_vm_free(vm);
+  tier_ruleset_free(rs);
+}
+
+/* A malformed record's position is the input's once the VM knows where the
+ * record starts; only its first line is offset by the column. */
+static void a_json_error_names_the_inputs_line(void **st) {
+  (void)st;
+  tier_ruleset *rs = load(CARD);
+  tier_vm *vm = tier_vm_new(rs, NULL);
+  const char *bad = "{\"id\":\"c\", \"type\": }";
+  long line = 0, col = 0;
+  assert_int_equal(tier_eval_json(vm, bad, strlen(bad), TIER_NO_DATE, NULL), TIER_ERECORD);
+  assert_int_equal(tier_vm_error_position(vm, &line, &col), 1);
+  assert_int_equal(line, 1);
+  assert_int_equal(col, 20);
+  tier_vm_set_origin(vm, 7, 3);
+  assert_int_equal(tier_eval_json(vm, bad, strlen(bad), TIER_NO_DATE, NULL), TIER_ERECORD);
+  assert_int_equal(tier_vm_error_position(vm, &line, &col), 1);
+  assert_int_equal(line, 7);
+  assert_int_equal(col, 22);
+  assert_non_null(strstr(tier_vm_error(vm), "line 7, column 22"));
+  assert_string_equal(tier_vm_record_id(vm), "c"); /* read before the fault */
+  const char *two = "{\"id\":\"d\",\n \"type\": }";
+  assert_int_equal(tier_eval_json(vm, two, strlen(two), TIER_NO_DATE, NULL), TIER_ERECORD);
+  assert_int_equal(tier_vm_error_position(vm, &line, &col), 1);
+  assert_int_equal(line, 8);
+  assert_int_equal(col, 10);
+  /* a value error has a path, not a position */
+  const char *typed = "{\"id\":\"e\",\"type\":\"consulting\",\"people\":\"x\"}";
+  assert_int_equal(tier_eval_json(vm, typed, strlen(typed), TIER_NO_DATE, NULL), TIER_ERECORD);
+  assert_int_equal(tier_vm_error_position(vm, &line, &col), 0);
+  assert_string_equal(tier_vm_error_path(vm), "$.people");
+  tier_vm_free(vm);
+  tier_ruleset_free(rs);
+}
+
+/* Records from JSON Lines and from an array, with where each starts; a
+ * broken element is one bad record and reading goes on. */
+static void input_splits_records(void **st) {
+  (void)st;
+  char lines[] = "{\"a\":1}\n\n{\"b\":2}\n";
+  FILE *f = fmemopen(lines, strlen(lines), "r");
+  tier_input *in = tier_input_new(f, NULL);
+  const char *rec;
+  size_t len;
+  long line, col;
+  assert_int_equal(tier_input_next(in, &rec, &len, &line, &col), 1);
+  assert_int_equal(len, 7);
+  assert_memory_equal(rec, "{\"a\":1}", 7);
+  assert_int_equal(line, 1);
+  assert_int_equal(tier_input_next(in, &rec, &len, &line, &col), 1);
+  assert_memory_equal(rec, "{\"b\":2}", 7);
+  assert_int_equal(line, 3);
+  assert_int_equal(col, 1);
+  assert_int_equal(tier_input_next(in, &rec, &len, &line, &col), 0);
+  assert_int_equal(tier_input_status(in), TIER_OK);
+  tier_input_free(in);
+  fclose(f);
+  char array[] = "[{\"a\":1},\n  5 6, {\"b\":2},]"; /* "5 6" is a record the reader rejects */
+  f = fmemopen(array, strlen(array), "r");
+  in = tier_input_new(f, NULL);
+  int n = 0, bad = 0;
+  while (tier_input_next(in, &rec, &len, &line, &col)) {
+    n++;
+    if (!rec) {
+      bad++;
+      assert_true(tier_input_error(in)[0] != 0);
+    }
+    if (n == 3) { /* an array element starts where its first byte is */
+      assert_memory_equal(rec, "{\"b\":2}", 7);
+      assert_int_equal(line, 2);
+      assert_int_equal(col, 8);
+    }
+  }
+  assert_int_equal(n, 4);
+  assert_int_equal(bad, 1); /* the ',' before ']' */
+  tier_input_free(in);
+  fclose(f);
+}
+
+/* The buffer: appends, printf, JSON literals (valid whatever the bytes),
+ * its length and text, and clearing. */
+static void the_buffer_builds_text(void **st) {
+  (void)st;
+  tier_buf *b = tier_buf_new(NULL);
+  tier_buf_puts(b, "a");
+  tier_buf_putc(b, '=');
+  tier_buf_printf(b, "%d;", 42);
+  tier_buf_json(b, "q\"\n\x01\xff");
+  tier_buf_putc(b, ' ');
+  tier_buf_json(b, NULL);
+  assert_string_equal(text_of(b), "a=42;\"q\\\"\\n\\u0001\\ufffd\" null");
+  assert_int_equal(tier_buf_len(b), strlen(text_of(b)));
+  tier_buf_clear(b);
+  assert_int_equal(tier_buf_len(b), 0);
+  assert_string_equal(text_of(b), "");
+  tier_buf_free(b);
+}
+
+/* An allocator that fails after `left` allocations. */
+static void *failing(void *ud, void *p, size_t o, size_t n) {
+  long *left = ud;
+  (void)o;
+  if (n == 0) {
+    free(p);
+    return NULL;
+  }
+  if (*left <= 0) return NULL;
+  --*left;
+  return realloc(p, n);
+}
+
+static void a_failed_buffer_says_so(void **st) {
+  (void)st;
+  long left = 1; /* the buffer itself, then nothing */
+  tier_options opt = {.alloc = failing, .alloc_ud = &left};
+  tier_buf *b = tier_buf_new(&opt);
+  assert_non_null(b);
+  tier_buf_puts(b, "text");
+  assert_true(tier_buf_failed(b));
+  assert_null(tier_buf_text(b, NULL));
+  tier_buf_free(b);
+}
+
+/* The tools' stages as library calls. */
+static void the_tools_stages_are_library_calls(void **st) {
+  (void)st;
+  tier_buf *out = tier_buf_new(NULL), *dg = tier_buf_new(NULL);
+  const char *messy = "tier   R consulting<>";
+  assert_int_equal(tier_fmt("m.tier", messy, strlen(messy), out, dg), TIER_OK);
+  assert_string_equal(text_of(out), "tier R consulting < >\n");
+  tier_buf_clear(out);
+  assert_int_equal(tier_fmt("m.tier", "tier (", 6, out, dg), TIER_ECOMPILE);
+  assert_non_null(strstr(text_of(dg), "m.tier:1:"));
+
+  tier_ruleset *rs = load(CARD);
+  tier_buf_clear(out);
+  assert_int_equal(tier_disasm(rs, "card.tbc", out), TIER_OK);
+  assert_non_null(strstr(text_of(out), "; card.tbc: tierc bytecode"));
+  tier_buf_clear(out);
+  assert_int_equal(tier_opcodes(out), TIER_OK);
+  assert_true(tier_buf_len(out) > 100);
+
+  char src2[1024];
+  snprintf(src2, sizeof src2, "%s", CARD);
+  *strstr(src2, "people >= 2") = 0;
+  strcat(src2, "people >= 3; n >= 1; >\n");
+  tier_ruleset *rs2 = load(src2);
+  tier_buf_clear(out);
+  assert_int_equal(tier_rules_diff(rs, rs2, "old", "new", 1, out), TIER_OK);
+  assert_non_null(strstr(text_of(out), "\"old\":\"old\""));
+  assert_non_null(strstr(text_of(out), "\"from\":\"2\""));
+
+  const char *tests = "/tmp/tierc-test-api.tests";
+  FILE *f = fopen(tests, "w");
+  assert_non_null(f);
+  fputs("{\"test\":\"two people\",\"id\":\"a\",\"type\":\"consulting\",\"people\":2,\"items\":[{\"v\":1}],"
+        "\"expect\":{\"tier\":\"S\"}}\n", f);
+  fclose(f);
+  const char *files[] = {tests};
+  tier_buf_clear(out);
+  assert_int_equal(tier_test_run(rs, files, 1, 0, out), 0);
+  assert_non_null(strstr(text_of(out), "1 passed, 0 failed"));
+  tier_buf_clear(out);
+  assert_int_equal(tier_test_run(rs2, files, 1, 0, out), 1);
+  remove(tests);
+  tier_ruleset_free(rs);
+  tier_ruleset_free(rs2);
+  tier_buf_free(out);
+  tier_buf_free(dg);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(the_budget_refuses_long_records),
+      cmocka_unit_test(a_json_error_names_the_inputs_line),
+      cmocka_unit_test(input_splits_records),
+      cmocka_unit_test(the_buffer_builds_text),
+      cmocka_unit_test(a_failed_buffer_says_so),
+      cmocka_unit_test(the_tools_stages_are_library_calls),
+  };
+  return cmocka_run_group_tests_name("api", tests, NULL, NULL);
+}
