@@ -275,11 +275,11 @@ DIFF_LIB := $(filter-out $(BUILD)/vm.o,$(LIB_OBJ))
 
 $(DIFF_DIR)/%.o: tests/ref/%.c $(REF_HDRS) $(HDRS) | $(BUILD)/.deps
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests/ref -c -o $@ $<
+	$(CC) $(TEST_CFLAGS) -Itests/ref -c -o $@ $<
 
 $(DIFF_DIR)/vm-steps.o: src/vm.c $(HDRS) | $(BUILD)/.deps
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -DTIER_COUNT_STEPS -c -o $@ $<
+	$(CC) $(LIB_CFLAGS) -DTIER_COUNT_STEPS -c -o $@ $<
 
 $(DIFF_DIR)/difftest: $(DIFF_DIR)/difftest.o $(REF_OBJ) $(DIFF_DIR)/vm-steps.o $(DIFF_LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lgmp
@@ -291,7 +291,7 @@ $(DIFF_DIR)/planted/vm.c: src/vm.c tests/ref/plant.sed
 	@test "$$(diff src/vm.c $@ | grep -c '^>')" -ge 3 || { echo "tests/ref/plant.sed no longer plants the bug in src/vm.c"; rm -f $@; exit 1; }
 
 $(DIFF_DIR)/planted/vm.o: $(DIFF_DIR)/planted/vm.c $(HDRS)
-	$(CC) $(CFLAGS) -DTIER_COUNT_STEPS -c -o $@ $<
+	$(CC) $(LIB_CFLAGS) -DTIER_COUNT_STEPS -c -o $@ $<
 
 $(DIFF_DIR)/difftest-planted: $(DIFF_DIR)/difftest.o $(REF_OBJ) $(DIFF_DIR)/planted/vm.o $(DIFF_LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lgmp

@@ -11,9 +11,7 @@
 #include "difftest.h"
 #include "fmt.h"
 
-/* the tools' library entry points (src/disasm.c, src/rulediff.c) */
-void dis_image(const struct image *img, const char *what, struct buf *b);
-void rule_diff(const struct image *A, const struct image *B, const char *pa, const char *pb, bool json, struct buf *o);
+/* dis_image and rule_diff, the tools' stages, are declared in tier_int.h */
 
 /* Compile text into a loaded image (NULL if it does not compile); with
  * `rules`, also its bytes without debug section and source hash. */
