@@ -36,6 +36,7 @@ static struct node *mkname(struct parser *ps, struct tokval t, const YYLTYPE *l)
 }
 static struct node *mkagg(struct parser *ps, int op, struct tokval field, const YYLTYPE *fl,
                           struct tokval list, const YYLTYPE *ll, struct node *where, const YYLTYPE *l);
+static struct node *agg_of_call(struct parser *ps, const char *fn, struct node *e, const char *list, const YYLTYPE *l);
 #define YYMAXDEPTH 4000
 }
 
@@ -65,7 +66,7 @@ static struct node *mkagg(struct parser *ps, int op, struct tokval field, const 
 %token EQ "==" NE "!=" LE "<=" GE ">="
 %token BLOCK_OPEN "'<' (start of the tier's block)" BLOCK_END "'>' (end of the tier's block)"
 
-%type <node> item field fields ftype names stmt body expr primary where opt_label
+%type <node> item field fields ftype names stmt body expr primary where opt_label args args2
 
 %precedence WHERE ELSE
 %left OR
@@ -220,6 +221,8 @@ expr:
   | MAX IDENT IN IDENT where    { $$ = mkagg(ps, A_MAX, $2, &@2, $4, &@4, $5, &@$); }
   | ANY IDENT where             { struct tokval z = {0}; $$ = mkagg(ps, A_ANY, z, &@2, $2, &@2, $3, &@$); }
   | ALL IDENT where             { struct tokval z = {0}; $$ = mkagg(ps, A_ALL, z, &@2, $2, &@2, $3, &@$); }
+  | MIN '(' expr ')' IN IDENT where { $$ = agg_of_call(ps, "min", $3, $6.s, &@$); }
+  | MAX '(' expr ')' IN IDENT where { $$ = agg_of_call(ps, "max", $3, $6.s, &@$); }
   | primary
   ;
 
@@ -236,6 +239,26 @@ primary:
       $$ = mk(ps, N_DURATION, &@$); if ($$) { $$->ival = $1.i; $$->locf = @1; $$->name = $2.s; $$->loc2 = @2; }
     }
   | '(' expr ')'                { $$ = ast_un(ps, 0, $2, &@$); }
+  | IDENT '(' args ')'          { $$ = ast_call(ps, $1.s, &@1, $3, &@$); }
+  | IDENT '(' ')'               { $$ = ast_call(ps, $1.s, &@1, NULL, &@$); }
+  | MIN '(' ')'                 { $$ = ast_call(ps, "min", &@1, NULL, &@$); }
+  | MAX '(' ')'                 { $$ = ast_call(ps, "max", &@1, NULL, &@$); }
+  /* min and max are also aggregates (min FIELD in LIST).  With one argument
+   * the call is its own rule, so that `min (EXPR) in LIST` can be told
+   * apart at `in`: the %prec makes the parser shift `in` there. */
+  | MIN '(' expr ')' %prec ELSE { $$ = ast_call(ps, "min", &@1, $3, &@$); }
+  | MAX '(' expr ')' %prec ELSE { $$ = ast_call(ps, "max", &@1, $3, &@$); }
+  | MIN '(' args2 ')'           { $$ = ast_call(ps, "min", &@1, $3, &@$); }
+  | MAX '(' args2 ')'           { $$ = ast_call(ps, "max", &@1, $3, &@$); }
+  ;
+
+args:
+    expr                        { $$ = ast_append(NULL, $1); }
+  | args2
+  ;
+args2: /* two or more */
+    expr ',' expr               { $$ = ast_append(ast_append(NULL, $1), $3); }
+  | args2 ',' expr              { $$ = ast_append($1, $3); }
   ;
 
 %%
@@ -252,6 +275,20 @@ static struct node *mkagg(struct parser *ps, int op, struct tokval field, const 
   n->loc2 = *ll;
   if (!where) n->depth = 1;
   return n;
+}
+
+/* `min (EXPR) in LIST`: SPEC 3.5 makes it an aggregate over an expression,
+ * which this compiler does not have yet; say what to write instead. */
+static struct node *agg_of_call(struct parser *ps, const char *fn, struct node *e, const char *list, const YYLTYPE *l) {
+  if (e && e->kind == N_NAME)
+    diag_add(ps->dg, TIER_ERROR, l,
+             "write `%s %s in %s` for the %s %s of the list's items; %s(...) compares its arguments, and an aggregate over an expression is not supported yet",
+             fn, e->name, list, !strcmp(fn, "min") ? "smallest" : "largest", e->name, fn);
+  else
+    diag_add(ps->dg, TIER_ERROR, l,
+             "%s over an expression in a list is not supported yet: define the expression as an item metric (`metric NAME for %s = ...;`) and write `%s NAME in %s`",
+             fn, list, fn, list);
+  return e;
 }
 
 static void yyerror(YYLTYPE *l, yyscan_t sc, struct parser *ps, const char *msg) {

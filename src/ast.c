@@ -59,6 +59,22 @@ struct node *ast_un(struct parser *ps, int kind, struct node *a, const struct lo
   return n;
 }
 
+/* NAME(args): one level deeper than its deepest argument. */
+struct node *ast_call(struct parser *ps, const char *name, const struct loc *name_loc, struct node *args,
+                      const struct loc *l) {
+  uint32_t d = 0;
+  for (struct node *a = args; a; a = a->next)
+    if (a->depth > d) d = a->depth;
+  if (too_deep(ps, d + 1, l)) return args;
+  struct node *n = ast_new(ps, N_CALL, l);
+  if (!n) return args; /* (NULL for a call without arguments, as for a syntax error) */
+  n->name = name;
+  n->loc2 = *name_loc;
+  n->list = args;
+  n->depth = d + 1;
+  return n;
+}
+
 struct node *ast_append(struct node *list, struct node *n) {
   if (!n) return list;
   if (!list) { n->tail = n; return n; }

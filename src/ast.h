@@ -13,6 +13,7 @@ enum node_kind {
   /* expressions */
   N_INT, N_DEC, N_STR, N_DATE, N_BOOL, N_ASOF, N_NAME, N_DURATION,
   N_NEG, N_NOT, N_BIN, N_IF, N_IN, N_ISNONE, N_WITHIN, N_AGG,
+  N_CALL, /* NAME(args): name, list = the arguments; sema: index = the function's row (func.h) */
   N_CONV, /* inserted by sema: op is the conversion opcode */
   /* items */
   I_RULESET, I_IMPORT, I_ENUM, I_RECORD, I_FIELD, I_METRIC, I_REVIEW,
@@ -68,6 +69,8 @@ struct node *ast_new(struct parser *ps, int kind, const struct loc *l);
 struct node *ast_bin(struct parser *ps, int op, struct node *a, struct node *b, const struct loc *l);
 struct node *ast_un(struct parser *ps, int kind, struct node *a, const struct loc *l);
 struct node *ast_append(struct node *list, struct node *n);
+struct node *ast_call(struct parser *ps, const char *name, const struct loc *name_loc, struct node *args,
+                      const struct loc *l);
 
 /* ---- trivia -----------------------------------------------------------------
  * The tree holds names and values, not where each keyword or punctuation

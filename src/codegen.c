@@ -10,6 +10,7 @@
 
 #include "compile.h"
 #include "fmt.h"
+#include "func.h"
 
 struct cg {
   struct comp *c;
@@ -266,6 +267,35 @@ static void gen_agg(struct cg *g, const struct node *n) {
   if (n->op == A_DISTINCT) emit1(g, OP_DSIZE, 0);
 }
 
+/* A call of a function of values (func.h): the arguments, and the row's
+ * instruction for their class - between each two of them when it takes
+ * two values, after the one otherwise, with the decimals to keep counted
+ * in the value's own unit (cents for money). */
+static void gen_call(struct cg *g, const struct node *n) {
+  const struct func *f = fn_at((size_t)n->index);
+  int64_t digits = 0;
+  int kind = TY_ERROR, pos = 0, nvals = 0;
+  for (const struct node *a = n->list; a; a = a->next)
+    if (++pos == f->digits_at) digits = a->ival;
+    else kind = a->ty.kind;
+  int op = kind == TY_NUMBER ? f->op_f : f->op_i;
+  bool binary = op_info[op].pops == 2;
+  pos = 0;
+  for (const struct node *a = n->list; a; a = a->next) {
+    if (++pos == f->digits_at) continue;
+    gen(g, a);
+    if (binary && ++nvals > 1) emit(g, op);
+  }
+  if (binary) return;
+  if (op_info[op].fmt != DIG) {
+    emit(g, op);
+    return;
+  }
+  int64_t keep = kind == TY_MONEY ? digits - 2 : digits;
+  if (kind != TY_NUMBER && keep >= 0) return; /* an int or whole cents already are */
+  emit1(g, op, (uint32_t)(int32_t)keep);
+}
+
 static void gen(struct cg *g, const struct node *n) {
   switch (n->kind) {
   case N_INT: emit1(g, OP_PUSH, konst(g, n->ty.kind == TY_MONEY ? TY_MONEY : TY_INT, n->ival)); break;
@@ -334,6 +364,7 @@ static void gen(struct cg *g, const struct node *n) {
     break;
   }
   case N_AGG: gen_agg(g, n); break;
+  case N_CALL: gen_call(g, n); break;
   default: break;
   }
 }
@@ -349,6 +380,9 @@ static bool uses_metric(const struct comp *c, const struct node *n, int depth) {
   if ((n->kind == N_NAME || n->kind == N_AGG) && n->ref == R_ITEM_METRIC &&
       uses_metric(c, c->metrics[n->index].n->a, depth + 1))
     return true;
+  if (n->kind == N_CALL)
+    for (const struct node *a = n->list; a; a = a->next)
+      if (uses_metric(c, a, depth)) return true;
   return uses_metric(c, n->a, depth) || uses_metric(c, n->b, depth) || uses_metric(c, n->c, depth);
 }
 
@@ -368,6 +402,7 @@ static bool cannot_fail(const struct comp *c, const struct node *n, int depth) {
   if (depth > 300) return false;
   if (n->kind == N_NEG || (n->kind == N_CONV && n->op == OP_I2M)) return false;
   if (n->kind == N_BIN && n->op >= B_ADD && n->op <= B_DIV && n->ty.kind != TY_DATE) return false;
+  if (n->kind == N_CALL) return false; /* rounding overflows, numbers out of range */
   if (n->kind == N_BIN && n->op >= B_EQ && n->op <= B_GE && n->a && n->a->ty.kind == TY_TEXT) return false;
   if ((n->kind == N_NAME || n->kind == N_AGG) && n->ref == R_ITEM_METRIC && !cannot_fail(c, c->metrics[n->index].n->a, depth + 1))
     return false;
@@ -381,6 +416,8 @@ static void item_metrics_used(const struct comp *c, const struct node *n, bool *
   item_metrics_used(c, n->a, used);
   item_metrics_used(c, n->b, used);
   item_metrics_used(c, n->c, used);
+  if (n->kind == N_CALL)
+    for (const struct node *a = n->list; a; a = a->next) item_metrics_used(c, a, used);
 }
 
 /* One loop over list l computing every fusable metric over it into its

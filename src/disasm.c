@@ -192,6 +192,7 @@ static void dis_insn(const struct image *img, const struct dis_index *x, uint32_
   case MET_JMP: buf_printf(b, "m%-6u -> %04u ; %s", a, bb, img_str(img, img->metrics[a].name)); break;
   case MON: buf_printf(b, "%-7d ; months", (int32_t)a); break;
   case DAY: buf_printf(b, "%-7d ; days", (int32_t)a); break;
+  case DIG: buf_printf(b, "%-7d ; decimals", (int32_t)a); break;
   case JMP: buf_printf(b, "-> %04u", a); break;
   case LST_JMP:
     *loop = (int)a;
@@ -241,7 +242,7 @@ void dis_image(const struct image *img, const char *what, struct buf *b) {
 /* The opcode list itself, for `tierc disasm --opcodes`: each opcode's
  * operands and its stack effect as classes (popped -> pushed). */
 void dis_opcodes(struct buf *b) {
-  static const char *fmts[] = {"", "const", "field", "item", "metric", "months", "days", "target", "list,end", "list,body", "set", "const,target", "metric,target"};
+  static const char *fmts[] = {"", "const", "field", "item", "metric", "months", "days", "target", "list,end", "list,body", "set", "const,target", "metric,target", "digits"};
   buf_printf(b, "%-4s %-*s %-13s %-7s %-3s %s\n", "code", name_width(), "name", "operands", "stack", "reg", "meaning");
   for (int i = 0; i < OP__COUNT; i++) {
     const struct opinfo *oi = &op_info[i];

@@ -432,6 +432,25 @@ static void aggregate(struct fmt *F, const struct node *n) {
   GEND(F);
 }
 
+/* NAME(a, b): on one line, or broken after the commas with the arguments
+ * aligned after the parenthesis */
+static void call(struct fmt *F, const struct node *n) {
+  GROUP(F);
+  kw(F, n->name);
+  kw(F, "(");
+  ALIGN(F);
+  for (const struct node *a = n->list; a; a = a->next) {
+    node(F, a);
+    if (a->next) {
+      kw(F, ",");
+      LINE(F);
+    }
+  }
+  NEND(F);
+  kw(F, ")");
+  GEND(F);
+}
+
 static void fields(struct fmt *F, const struct node *list);
 
 /* enum NAME { a, b }: one line, or one value per line */
@@ -603,6 +622,7 @@ static void node(struct fmt *F, const struct node *n) {
     GEND(F);
     break;
   case N_AGG: aggregate(F, n); break;
+  case N_CALL: call(F, n); break;
   case N_CONV: break; /* not written: see written() */
   case I_RULESET:
     kw(F, "ruleset");

@@ -322,6 +322,8 @@ static void optional_eq(struct comp *c, const struct node *n, struct guard *gs, 
   bool guards_else = n->kind == N_IF && ng < LIM_DEPTH * 2;
   if (guards_else) gs[ng] = (struct guard){n->a, false};
   optional_eq(c, n->c, gs, ng + guards_else);
+  if (n->kind == N_CALL)
+    for (const struct node *a = n->list; a; a = a->next) optional_eq(c, a, gs, ng);
 }
 
 static void optional_eq_all(struct comp *c) {

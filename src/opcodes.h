@@ -49,8 +49,10 @@ enum opnd {
   LST_BACK, /* list index, then the offset of the loop body */
   SET,      /* distinct-value set index */
   K_JMP,    /* constant index, then a forward jump target */
-  MET_JMP   /* register index, then a forward jump target */
+  MET_JMP,  /* register index, then a forward jump target */
+  DIG       /* signed decimals to keep, within +-DIG_MAX, in the value's own unit */
 };
+#define DIG_MAX 38 /* 10^38 is the largest power of ten the VM's rounding forms */
 
 #define TIER_OPCODES(OP)                                                       \
   OP(NOP,       N0,       "",   '-', '-', "do nothing")                        \
@@ -147,7 +149,22 @@ enum opnd {
   OP(DADD_S,    SET,      "S",  '-', '-', "add text to distinct set S (by content) unless missing") \
   OP(DSIZE,     SET,      "",   'I', '-', "push number of values in distinct set S") \
   OP(RET,       N0,       "A",  '-', '-', "return top of stack")               \
-  OP(END,       N0,       "",   '-', '-', "end of a block that returns nothing")
+  OP(END,       N0,       "",   '-', '-', "end of a block that returns nothing") \
+  /* functions of values (src/func.c); appended, so that files of format 2     \
+   * written before them keep their meaning.  D is the DIG operand: decimals   \
+   * to keep in the value's own unit (for money, cents: floor is D = -2) */    \
+  OP(MIN2_I,    N0,       "XX", 'X', '-', "the smaller of two values (missing if either is)") \
+  OP(MAX2_I,    N0,       "XX", 'X', '-', "the larger of two values (missing if either is)") \
+  OP(MIN2_F,    N0,       "FF", 'F', '-', "the smaller of two numbers (missing if either is)") \
+  OP(MAX2_F,    N0,       "FF", 'F', '-', "the larger of two numbers (missing if either is)") \
+  OP(ABS_I,     N0,       "I",  'I', '-', "absolute value of an integer")      \
+  OP(ABS_F,     N0,       "F",  'F', '-', "absolute value of a number")        \
+  OP(FLOOR_I,   DIG,      "I",  'I', '-', "round down to a multiple of 10^-D (checked)") \
+  OP(CEIL_I,    DIG,      "I",  'I', '-', "round up to a multiple of 10^-D (checked)") \
+  OP(ROUND_I,   DIG,      "I",  'I', '-', "round half away from zero to a multiple of 10^-D (checked)") \
+  OP(FLOOR_F,   N0,       "F",  'F', '-', "round a number down to a whole number") \
+  OP(CEIL_F,    N0,       "F",  'F', '-', "round a number up to a whole number") \
+  OP(ROUND_F,   DIG,      "F",  'F', '-', "round half away from zero to D decimals (range checked)")
 
 #define OPCODE_ENUM(name, f, in, out, reg, doc) OP_##name,
 enum opcode { TIER_OPCODES(OPCODE_ENUM) OP__COUNT };

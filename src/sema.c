@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "compile.h"
+#include "func.h"
 
 struct scope {
   int list;          /* -1 top level, else the list whose items are in scope */
@@ -529,6 +530,119 @@ static struct type check_agg(struct comp *c, struct node *n, const struct scope 
   }
 }
 
+/* ---- calls of functions of values (func.h) --------------------------------------------- */
+
+/* "no function named 'year_of'; did you mean 'year'?" */
+static void unknown_function(struct comp *c, const struct node *n, const struct scope *sc) {
+  bool field = find_field(c, n->name, -1) >= 0 || (sc->list >= 0 && find_field(c, n->name, sc->list) >= 0);
+  if (field || sema_find_metric(c, n->name, -1) >= 0 || (sc->list >= 0 && sema_find_metric(c, n->name, sc->list) >= 0)) {
+    diag_add(&c->dg, TIER_ERROR, &n->loc2, "'%s' is a %s, not a function: it takes no arguments", n->name,
+             field ? "field" : "metric");
+    return;
+  }
+  struct suggest s = {0};
+  struct buf all = {0};
+  for (size_t i = 0; fn_at(i); i++) {
+    suggest_try(&s, n->name, fn_at(i)->name);
+    buf_printf(&all, "%s%s", i ? ", " : "", fn_at(i)->name);
+  }
+  buf_u8(&all, 0);
+  if (s.best) diag_add(&c->dg, TIER_ERROR, &n->loc2, "no function named '%s'%s", n->name, sg_text(c, &s));
+  else diag_add(&c->dg, TIER_ERROR, &n->loc2, "no function named '%s' (the functions are %s)", n->name, all.p ? (char *)all.p : "");
+  buf_free(&all);
+}
+
+/* Bring argument *pa (a link of the argument list) to numeric kind k,
+ * keeping the list linked when coerce() wraps it in a conversion. */
+static void coerce_arg(struct comp *c, struct node **pa, int k) {
+  struct node *old = *pa;
+  coerce(c, pa, k);
+  if (*pa != old) {
+    (*pa)->next = old->next;
+    old->next = NULL;
+  }
+}
+
+/* The common kind of a function's numeric arguments, as + gives it: int
+ * with int stays int, a number makes number, money makes money (a decimal
+ * literal meeting money is taken in cents). */
+static int common_numeric(const struct node *args, int skip) {
+  bool money = false, number = false, all_int = true;
+  int pos = 0;
+  for (const struct node *a = args; a; a = a->next) {
+    if (++pos == skip) continue;
+    int k = a->ty.kind;
+    if (k != TY_INT) all_int = false;
+    if (k == TY_MONEY) money = true;
+    if (k == TY_NUMBER && a->kind != N_DEC) number = true;
+  }
+  return all_int ? TY_INT : number ? TY_NUMBER : money ? TY_MONEY : TY_NUMBER;
+}
+
+/* NAME(args): the row's arity, its argument and result rule, and its
+ * digits argument (an integer literal within the row's bounds). */
+static struct type check_call(struct comp *c, struct node *n, const struct scope *sc) {
+  const struct func *f = fn_find(n->name);
+  int nargs = 0;
+  bool bad = false;
+  for (struct node *a = n->list; a; a = a->next) {
+    nargs++;
+    if (check(c, a, sc).kind == TY_ERROR) bad = true;
+  }
+  if (!f) {
+    unknown_function(c, n, sc);
+    return TY_ERR;
+  }
+  for (size_t i = 0; fn_at(i); i++)
+    if (fn_at(i) == f) n->index = (int32_t)i;
+  if (nargs < f->min_args || (f->max_args != FN_MANY && nargs > f->max_args)) {
+    if (f->max_args == FN_MANY)
+      diag_add(&c->dg, TIER_ERROR, &n->loc, "%s needs at least %d values: %s%s", f->name, f->min_args, f->usage,
+               f->arg == FA_ORDERED ? arena_printf(&c->ar, " (the %s of a list's items is `%s FIELD in LIST`)",
+                                                   strcmp(f->name, "min") ? "largest" : "smallest", f->name)
+                                    : "");
+    else
+      diag_add(&c->dg, TIER_ERROR, &n->loc, "%s takes %s%d value%s, not %d: %s", f->name,
+               f->min_args == f->max_args ? ""
+               : arena_printf(&c->ar, "%d %s ", f->min_args, f->max_args == f->min_args + 1 ? "or" : "to"),
+               f->max_args, f->max_args == 1 ? "" : "s", nargs, f->usage);
+    return TY_ERR;
+  }
+  if (bad) return TY_ERR;
+  /* the digits argument */
+  int pos = 0;
+  for (struct node *a = n->list; a; a = a->next)
+    if (++pos == f->digits_at && (a->kind != N_INT || a->ty.kind != TY_INT || a->ival < f->digits_min || a->ival > f->digits_max)) {
+      diag_add(&c->dg, TIER_ERROR, &a->loc, "the digits of %s are a whole number written in the rule, from %d to %d: %s", f->name,
+               f->digits_min, f->digits_max, f->usage);
+      return TY_ERR;
+    }
+  /* the value arguments: numbers, or (FA_ORDERED) all dates */
+  struct type first = n->list->ty;
+  bool opt = false, dates = first.kind == TY_DATE && f->arg == FA_ORDERED;
+  pos = 0;
+  for (struct node *a = n->list; a; a = a->next) {
+    if (++pos == f->digits_at) continue;
+    opt = opt || a->ty.opt;
+    if (dates ? a->ty.kind != TY_DATE : !is_numeric(a->ty.kind)) {
+      if (f->arg == FA_ORDERED && (dates || a->ty.kind == TY_DATE))
+        diag_add(&c->dg, TIER_ERROR, &a->loc, "%s cannot compare %s with %s: its values are all numbers (int, money, number) or all dates",
+                 f->name, ty_str(c, first), ty_str(c, a->ty));
+      else
+        diag_add(&c->dg, TIER_ERROR, &a->loc, "%s needs int, money or number%s, not %s", f->name,
+                 f->arg == FA_ORDERED ? " (or dates)" : "", ty_str(c, a->ty));
+      return TY_ERR;
+    }
+  }
+  int k = dates ? TY_DATE : common_numeric(n->list, f->digits_at);
+  if (!dates) {
+    pos = 0;
+    for (struct node **pa = &n->list; *pa; pa = &(*pa)->next)
+      if (++pos != f->digits_at) coerce_arg(c, pa, k);
+  }
+  return ty_make(k, opt, 0);
+}
+
 static struct type check_bool(struct comp *c, struct node *n, const struct scope *sc, const char *what) {
   struct type t = check(c, n, sc);
   if (t.kind != TY_ERROR && t.kind != TY_BOOL)
@@ -657,6 +771,7 @@ static struct type check(struct comp *c, struct node *n, const struct scope *sc)
     break;
   }
   case N_AGG: t = check_agg(c, n, sc); break;
+  case N_CALL: t = check_call(c, n, sc); break;
   case N_CONV: t = n->ty; break;
   }
   n->ty = t;

@@ -517,6 +517,11 @@ static int check_operands(struct vfy *v, const struct seg *s, const struct insn 
      * limits (the VM clamps its results to real dates) */
     if ((int32_t)a < -1200000 || (int32_t)a > 1200000) return fail(v, "code at offset %u: duration %d out of range", in->pc, (int32_t)a);
     return 0;
+  case DIG: /* the VM's rounding forms 10^|D| */
+    if ((int32_t)a < -DIG_MAX || (int32_t)a > DIG_MAX)
+      return fail(v, "code at offset %u: %s to %d decimals is out of range (at most %d either way)", in->pc, in->oi->name,
+                  (int32_t)a, DIG_MAX);
+    return 0;
   }
   return 0;
 }

@@ -267,6 +267,24 @@ static int text_cmp(const char *a, uint32_t na, const char *b, uint32_t nb) {
   return c ? c : (na > nb) - (na < nb);
 }
 
+/* FLOOR_I, CEIL_I, ROUND_I: v to a multiple of 10^-digits (digits < 0;
+ * otherwise v is already one), in 128 bits; false when the result is not
+ * a 64-bit value other than TIER_NONE (e.g. 9.2e18 rounded to 10^19). */
+static bool int_round(int op, int64_t v, int32_t digits, int64_t *out) {
+  if (digits >= 0) { *out = v; return true; }
+  __int128 p = 1, q, r;
+  for (int32_t k = digits; k < 0; k++) p *= 10; /* digits >= -DIG_MAX (verifier) */
+  q = v / p;
+  r = v % p;
+  if (op == OP_FLOOR_I && r < 0) q--;
+  else if (op == OP_CEIL_I && r > 0) q++;
+  else if (op == OP_ROUND_I && 2 * (r < 0 ? -r : r) >= p) q += v < 0 ? -1 : 1;
+  __int128 x = q * p; /* |q| <= |v| / p + 1: no overflow in 128 bits */
+  if (x > INT64_MAX || x <= INT64_MIN) return false;
+  *out = (int64_t)x;
+  return true;
+}
+
 bool vm_record_num(const struct record *r, int64_t h, struct num *out) {
   if (h == TIER_NONE) { *out = num_none(); return true; }
   if (h < 0 || (uint64_t)h >= r->nnums) return false;
@@ -547,6 +565,27 @@ int vm_run(struct tier_vm *vm, uint32_t entry, const struct record *r, int64_t a
   vmcase(MAXR_F) sp--; MINMAX_F(NREG(A), NUM(sp), >) vmbreak;
   vmcase(RET) *out = *--sp; return TIER_OK;
   vmcase(END) return TIER_OK;
+#define MINMAX2_I(op)                                                   \
+  sp--;                                                                 \
+  if (TOP == TIER_NONE || sp[0] == TIER_NONE) TOP = TIER_NONE;          \
+  else if (sp[0] op TOP) TOP = sp[0];                                   \
+  vmbreak;
+  vmcase(MIN2_I) MINMAX2_I(<)
+  vmcase(MAX2_I) MINMAX2_I(>)
+#define MINMAX2_F(op)                                                                        \
+  sp--;                                                                                      \
+  if (!num_is_none(NTOP) && (num_is_none(NUM(sp)) || num_cmp(NUM(sp), NTOP) op 0)) NTOP = NUM(sp); \
+  vmbreak;
+  vmcase(MIN2_F) MINMAX2_F(<)
+  vmcase(MAX2_F) MINMAX2_F(>)
+  vmcase(ABS_I) if (TOP < 0 && TOP != TIER_NONE) TOP = -TOP; vmbreak;
+  vmcase(ABS_F) NTOP = num_abs(NTOP); vmbreak;
+  vmcase(FLOOR_I) vmcase(CEIL_I) vmcase(ROUND_I)
+    if (TOP != TIER_NONE && !int_round(ip->op, TOP, (int32_t)A, &TOP)) goto overflow;
+    vmbreak;
+  vmcase(FLOOR_F) if (num_floor(NTOP, &NTOP)) goto numrange; vmbreak;
+  vmcase(CEIL_F) if (num_ceil(NTOP, &NTOP)) goto numrange; vmbreak;
+  vmcase(ROUND_F) if (num_round(NTOP, (int32_t)A, &NTOP)) goto numrange; vmbreak;
 #ifndef VM_GOTO
   default: goto badop;
   }

@@ -28,6 +28,8 @@ syn match tierType     "\v(:\s*)@<=<(text|int|number|money|bool|date)>\ze\s*\??\
 syn match tierModifier "\v<partner>\ze\s+\h\w*\s*:"
 " a section heading on its own line inside a tier block: `knowledge:`
 syn match tierSection  "\v^\s*\zs\h\w*\ze\s*:\s*(#.*)?$"
+" a call of a function of values: abs(x), floor(x), round(x, 2), min(a, b)
+syn match tierCall     "\v<\h\w*\ze\s*\("
 " the names a declaration introduces
 syn match tierTierName   "\v(<tier>\s+)@<=\h\w*\ze\s+\h\w*\s*\<"
 syn match tierMetricName "\v(<metric>\s+)@<=\h\w*"
@@ -36,7 +38,7 @@ syn match tierRecordName "\v(<record>\s+)@<=\h\w*"
 
 " ---- literals ----------------------------------------------------------------
 " (a later :syn match wins at the same position: number, then duration, then date)
-syn match tierNumber   "\v<\d+(\.\d+)?>"
+syn match tierNumber   "\v<\d+(\.\d+)?>%(\%)?"
 syn match tierDuration "\v<\d+\s+(days?|months?|years?)>" contains=tierUnit
 syn match tierUnit     "\v<(days?|months?|years?)>" contained
 syn match tierDate     "\v<\d{4}-\d{2}-\d{2}>"
@@ -62,6 +64,7 @@ hi def link tierConstant    Constant
 hi def link tierType        Type
 hi def link tierModifier    StorageClass
 hi def link tierSection     Label
+hi def link tierCall        Function
 hi def link tierTierName    Identifier
 hi def link tierMetricName  Function
 hi def link tierEnumName    Type

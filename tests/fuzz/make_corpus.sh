@@ -8,7 +8,7 @@
 #   load:    rules/apn-2019.tier, rules/apn-2018.tier, examples/card.tier
 #            compiled to .tbc, and apn-2019 and card stripped too
 #            (and examples/card.tier signed with tests/golden/data/keys/test.key,
-#            and tests/golden/data/exact.tier for numbers)
+#            and tests/golden/data/exact.tier and functions.tier for numbers)
 #   record:  each line of examples/partners.jsonl and tests/golden/data/*.jsonl,
 #            and tests/golden/data/array.json whole (a JSON array input)
 #
@@ -40,8 +40,9 @@ awk -v dir="$C/compile" '
 "$TIERC" compile examples/card.tier -o "$C/load/card.tbc" >/dev/null
 "$TIERC" compile --strip rules/apn-2019.tier -o "$C/load/apn-2019-stripped.tbc" >/dev/null
 "$TIERC" compile --strip examples/card.tier -o "$C/load/card-stripped.tbc" >/dev/null
-# number constants and the _F instructions
+# number constants, the _F instructions and the functions of values
 "$TIERC" compile tests/golden/data/exact.tier -o "$C/load/exact.tbc" >/dev/null
+"$TIERC" compile tests/golden/data/functions.tier -o "$C/load/functions.tbc" >/dev/null
 # a signed file (trailer "TSIG" + key + signature), when tierc can sign
 if [ -e tests/golden/data/keys/test.key ]; then
   "$TIERC" sign --key tests/golden/data/keys/test.key "$C/load/card.tbc" -o "$C/load/card-signed.tbc" >/dev/null 2>&1 ||

@@ -340,6 +340,76 @@ static void tier_partner_type_out_of_range(void **st) {
   tu_assert_contains(reload(img), "tier 0: partner type out of range");
 }
 
+/* ---- numbers: class F moves only with the _F instructions ---------------------------- */
+
+static const char *NUMBERS =
+    "enum kind { consulting }\n"
+    "record { id: text; partner type: kind; rating: number?; seats: int; }\n"
+    "metric half = round(rating / 2, 2);\n"
+    "metric rated = rating is none;\n"
+    "tier Top consulting < half >= 1.5; seats >= 2; not rated; >\n";
+
+/* NUMBERS compiled and read back, for one edit */
+static struct image *read_numbers(void) {
+  uint8_t *bc;
+  size_t n;
+  tier_diags *d = NULL;
+  int rc = tier_compile("numbers.tier", NUMBERS, strlen(NUMBERS), NULL, &bc, &n, &d);
+  if (rc) fprintf(stderr, "%s", tier_diags_text(d));
+  tier_diags_free(d);
+  assert_int_equal(rc, TIER_OK);
+  char err[256];
+  struct image *img = NULL;
+  assert_int_equal(bc_read(NULL, bc, n, NULL, &img, err, sizeof err), TIER_OK);
+  tier_free_bytes(NULL, bc, n);
+  assert_non_null(img);
+  return img;
+}
+
+/* the first instruction op anywhere in the code */
+static uint32_t find_any(const struct image *img, int op) {
+  for (uint32_t pc = 0; pc < img->codelen; pc += 1 + 4 * (uint32_t)op_noperands(op_info[img->code[pc]].fmt))
+    if (img->code[pc] == op) return pc;
+  fail_msg("opcode %d not found", op);
+  return 0;
+}
+
+static const char *numbers_with(int op, int becomes) {
+  struct image *img = read_numbers();
+  img->code[find_any(img, op)] = (uint8_t)becomes;
+  return reload(img);
+}
+
+static void numbers_move_only_with_f_instructions(void **st) {
+  (void)st;
+  tu_assert_contains(numbers_with(OP_PUSH_F, OP_PUSH), "PUSH cannot push a value of class F");
+  tu_assert_contains(numbers_with(OP_FIELD_F, OP_FIELD), "FIELD cannot push a value of class F");
+  tu_assert_contains(numbers_with(OP_FIELD, OP_FIELD_F), "FIELD_F cannot push a value of class");
+  tu_assert_contains(numbers_with(OP_METRIC_F, OP_METRIC), "METRIC cannot push a value of class F");
+  tu_assert_contains(numbers_with(OP_SETMETRIC_F, OP_SETMETRIC), "SETMETRIC expects A values, finds F");
+  tu_assert_contains(numbers_with(OP_ISNONE_F, OP_ISNONE), "ISNONE expects A values, finds F");
+}
+
+static void number_constants_are_canonical(void **st) {
+  (void)st;
+  struct image *img = read_numbers();
+  uint32_t k = 0;
+  while (img->consts[k].kind != TY_NUMBER || num_is_none(img->consts[k].q)) k++;
+  img->consts[k].q.n *= 2; /* 3/2 becomes 6/2 */
+  img->consts[k].q.d *= 2;
+  tu_assert_contains(reload(img), "number out of range or not in lowest terms");
+  img = read_numbers();
+  img->consts[k].q.d = 0; /* a none other than 0/0 */
+  tu_assert_contains(reload(img), "number out of range or not in lowest terms");
+}
+
+static void rounding_digits_are_bounded(void **st) {
+  (void)st;
+  struct image *img = read_numbers();
+  put32(img->code + find_any(img, OP_ROUND_F) + 1, 39);
+  tu_assert_contains(reload(img), "ROUND_F to 39 decimals is out of range (at most 38 either way)");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(intact_file_loads),
@@ -362,6 +432,9 @@ int main(void) {
       cmocka_unit_test(field_slot_out_of_range),
       cmocka_unit_test(cost_understated),
       cmocka_unit_test(tier_partner_type_out_of_range),
+      cmocka_unit_test(numbers_move_only_with_f_instructions),
+      cmocka_unit_test(number_constants_are_canonical),
+      cmocka_unit_test(rounding_digits_are_bounded),
       cmocka_unit_test(unreachable_code),
       cmocka_unit_test(shared_code),
   };

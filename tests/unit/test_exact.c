@@ -1,10 +1,13 @@
 /*
- * test_exact.c - what `number` means when rules run (SPEC 3.4.1, 3.5):
- * arithmetic is exact, a literal or a JSON number is exactly the decimal it
- * writes, division by zero gives none, `if`/`and`/`or` are lazy, a value
- * out of range is one error of the record, and results carry numbers both
- * exactly (JSON) and as people read them.  Everything goes through the
- * public API: source -> bytecode -> verified load -> tier_eval_json.
+ * test_exact.c - what `number` means when rules run (SPEC 3.4.1, 3.4.2,
+ * 3.5): arithmetic is exact, a literal, a percent literal or a JSON number
+ * is exactly the decimal it writes, division by zero gives none,
+ * `if`/`and`/`or` are lazy, a value out of range is one error of the
+ * record, the functions of values (min, max, abs, floor, ceil, round) keep
+ * their argument's type and round half away from zero, and results carry
+ * numbers both exactly (JSON) and as people read them.  Everything goes
+ * through the public API: source -> bytecode -> verified load ->
+ * tier_eval_json.
  */
 #include "testutil.h"
 
@@ -17,7 +20,7 @@ static int64_t day(const char *s) {
 #define HEAD                                                                                 \
   "enum kind { consulting, technology }\n"                                                   \
   "record { id: text; partner type: kind; now: number; prior: number; rev: money; prev: money;\n" \
-  "  seats: int; big: int; flag: bool; opt: number?;\n"                                      \
+  "  seats: int; big: int; flag: bool; opt: number?; day: date?; iopt: int?;\n"             \
   "  deals: list { amount: number; w: number?; } }\n"                                        \
   "tier Base consulting < >\n"
 
@@ -218,6 +221,101 @@ static void money_literal_errors(void **st) {
   free(d);
 }
 
+/* ---- percent literals and functions of values ------------------------------------------ */
+
+static void percent_literals(void **st) {
+  (void)st;
+  assert_true(holds("110% == 1.1", ""));
+  assert_true(holds("5% == 0.05", ""));
+  assert_true(holds("12.5% == 0.125", ""));
+  assert_true(holds("100% == 1", ""));
+  assert_true(holds("now >= prior * 110%", "\"now\":110,\"prior\":100"));
+  assert_false(holds("now >= prior * 110%", "\"now\":109.99,\"prior\":100"));
+  assert_true(holds("now / prior - 1 >= 10%", "\"now\":110,\"prior\":100"));
+  assert_true(holds("rev >= prev * 110%", "\"rev\":1100.55,\"prev\":1000.50"));
+  assert_true(holds("-5% == -0.05", ""));
+}
+
+static void min_and_max(void **st) {
+  (void)st;
+  assert_true(holds("min(seats * 2, 20) == 14", "\"seats\":7"));
+  assert_true(holds("min(seats * 2, 20) == 20", "\"seats\":70"));
+  assert_true(holds("max(seats, 0, -3) == 0", "\"seats\":-7"));
+  assert_true(holds("min(max(now, 0) * 2, 10) == 10", "\"now\":5.5"));
+  assert_true(holds("min(now, 1.5) == 1.5", "\"now\":2"));
+  assert_true(holds("min(rev, 1499.99) == 1499.99", "\"rev\":2000"));
+  assert_true(holds("max(rev, now) == 2.5", "\"rev\":2,\"now\":2.5"));  /* money and number: number */
+  assert_true(holds("min(day, 2019-06-30) == 2019-01-01", "\"day\":\"2019-01-01\""));
+  assert_true(holds("max(day, 2019-06-30) == 2019-06-30", "\"day\":\"2019-01-01\""));
+  assert_true(holds("max(day, 2019-06-30) is none", ""));
+  /* none if any argument is none */
+  assert_true(holds("min(opt, 1) is none", ""));
+  assert_true(holds("max(1, opt, 2) is none", ""));
+  assert_true(holds("max(iopt, 1) is none", ""));
+  assert_true(holds("max(opt, 1) == 2.5", "\"opt\":2.5"));
+}
+
+static void abs_floor_ceil_round(void **st) {
+  (void)st;
+  assert_true(holds("round(-2.5) == -3", ""));
+  assert_true(holds("round(2.5) == 3", ""));
+  assert_true(holds("round(-2.4) == -2", ""));
+  assert_true(holds("round(now, 2) == 1.01", "\"now\":1.005"));
+  assert_true(holds("round(now, 2) == -1.01", "\"now\":-1.005"));
+  assert_true(holds("round(1 / 3, 4) == 0.3333", ""));
+  assert_true(holds("round(seats, -2) == 1300", "\"seats\":1250"));
+  assert_true(holds("round(seats, -2) == -1300", "\"seats\":-1250"));
+  assert_true(holds("round(seats, 3) == 1250", "\"seats\":1250"));
+  assert_true(holds("floor(now) == -4", "\"now\":-3.5"));
+  assert_true(holds("ceil(now) == -3", "\"now\":-3.5"));
+  assert_true(holds("floor(now / 100) == 12", "\"now\":1299")); /* 1 point per full 100 */
+  assert_true(holds("abs(now - prior) == 0.25", "\"now\":1,\"prior\":1.25"));
+  assert_true(holds("abs(seats) == 7", "\"seats\":-7"));
+  assert_true(holds("abs(opt) is none", ""));
+  /* money stays money: whole units for floor/ceil, cents for round */
+  assert_true(holds("floor(rev) == 1249", "\"rev\":1249.99"));
+  assert_true(holds("ceil(rev) == -1249", "\"rev\":-1249.99"));
+  assert_true(holds("round(rev, 1) == 1250", "\"rev\":1249.95"));
+  assert_true(holds("round(rev, -2) == 1200", "\"rev\":1249.99"));
+  assert_true(holds("round(rev) == -1250", "\"rev\":-1249.50"));
+  assert_true(holds("round(rev, 2) == 1249.99", "\"rev\":1249.99"));
+}
+
+/* Rounding that leaves the integer range is an error of the record. */
+static void rounding_past_the_integer_range(void **st) {
+  (void)st;
+  const char *src = HEAD "metric r = round(big * 1024 + 1023, -1);\ntier Q consulting < r > 0; >\n";
+  const char *t = eval_src(src, "{\"id\":\"x\",\"type\":\"consulting\",\"now\":0,\"prior\":0,\"rev\":0,\"prev\":0,"
+                                "\"seats\":0,\"big\":9007199254740991,\"flag\":false}");
+  assert_string_equal(t, "error: integer overflow in metric 'r'");
+}
+
+static void function_errors(void **st) {
+  (void)st;
+  static const struct { const char *expr, *msg; } cases[] = {
+      {"flor(now)", "no function named 'flor'; did you mean 'floor'?"},
+      {"seats(1)", "'seats' is a field, not a function: it takes no arguments"},
+      {"min(now)", "min needs at least 2 values: min(a, b, ...) (the smallest of a list's items is `min FIELD in LIST`)"},
+      {"round(now, 2, 3)", "round takes 1 or 2 values, not 3: round(x) or round(x, digits)"},
+      {"abs(now, 1)", "abs takes 1 value, not 2: abs(x)"},
+      {"round(now, seats)", "the digits of round are a whole number written in the rule, from -18 to 34"},
+      {"round(now, 35)", "the digits of round are a whole number written in the rule, from -18 to 34"},
+      {"round(now, -19)", "the digits of round are a whole number written in the rule, from -18 to 34"},
+      {"abs(day)", "abs needs int, money or number, not date?"},
+      {"floor(flag)", "floor needs int, money or number, not bool"},
+      {"min(day, 5)", "min cannot compare date? with int: its values are all numbers (int, money, number) or all dates"},
+      {"max(now, id)", "max needs int, money or number (or dates), not text"},
+      {"110 %", "a percent sign follows its number with no space between them: 110%"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    char src[1024];
+    snprintf(src, sizeof src, HEAD "metric m = %s;\ntier Q consulting < m is none; >\n", cases[i].expr);
+    char *d = tu_diags(src);
+    tu_assert_contains(d, cases[i].msg);
+    free(d);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(spec_examples_hold),
@@ -231,6 +329,11 @@ int main(void) {
       cmocka_unit_test(results_print_numbers_two_ways),
       cmocka_unit_test(literals_meet_money_exactly),
       cmocka_unit_test(money_literal_errors),
+      cmocka_unit_test(percent_literals),
+      cmocka_unit_test(min_and_max),
+      cmocka_unit_test(abs_floor_ceil_round),
+      cmocka_unit_test(rounding_past_the_integer_range),
+      cmocka_unit_test(function_errors),
   };
   return cmocka_run_group_tests_name("exact", tests, NULL, NULL);
 }

@@ -259,6 +259,12 @@ static void same_bytecode_card(void **st) {
   static const char *const card[] = {"examples/card.tier"};
   same_bytecode(card, 1, "card.tier");
 }
+/* calls of functions of values and percent literals */
+static void same_bytecode_functions(void **st) {
+  (void)st;
+  static const char *const fns[] = {"tests/golden/data/functions.tier"};
+  same_bytecode(fns, 1, "functions.tier");
+}
 
 /* ---- the canonical layout -------------------------------------------------------------- */
 
@@ -397,6 +403,7 @@ int main(void) {
       cmocka_unit_test_teardown(same_bytecode_apn_2019, rm_dir),
       cmocka_unit_test_teardown(same_bytecode_apn_2018, rm_dir),
       cmocka_unit_test_teardown(same_bytecode_card, rm_dir),
+      cmocka_unit_test_teardown(same_bytecode_functions, rm_dir),
       cmocka_unit_test(messy_becomes_canonical),
       cmocka_unit_test(long_lines_and_alignment),
       cmocka_unit_test(errors_are_reported),
