@@ -133,7 +133,7 @@ static void h_head(crypto_generichash_state *h, const struct image *img, const s
     const struct opinfo *oi = &op_info[n->op];
     h_str(h, oi->name);
     if (oi->fmt == K || oi->fmt == K_JMP) h_const(h, img, n->x);
-    else if (oi->fmt == MON || oi->fmt == DAY) h_i64(h, (int32_t)n->x);
+    else if (oi->fmt == MON || oi->fmt == DAY || oi->fmt == DIG) h_i64(h, (int32_t)n->x);
     break;
   }
   case MN_ACC: case MN_PH: h_i64(h, n->x); break;
@@ -1148,11 +1148,19 @@ static void text(const struct meaning *m, const struct mn *n, struct buf *b, int
     break;
   default: break;
   }
-  buf_printf(b, "%s(", op_info[op].name);
+  /* functions of values read as they are written; others by opcode */
+  static const struct { int op; const char *fn; } fns[] = {
+      {OP_MIN2_I, "min"}, {OP_MIN2_F, "min"}, {OP_MAX2_I, "max"}, {OP_MAX2_F, "max"}, {OP_ABS_I, "abs"}, {OP_ABS_F, "abs"},
+      {OP_FLOOR_F, "floor"}, {OP_CEIL_F, "ceil"}, {OP_ROUND_F, "round"}};
+  const char *name = op_info[op].name;
+  for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++)
+    if (fns[i].op == op) name = fns[i].fn;
+  buf_printf(b, "%s(", name);
   for (uint16_t i = 0; i < n->n; i++) {
     if (i) buf_printf(b, ", ");
     text(m, n->a[i], b, -1);
   }
+  if (op_info[op].fmt == DIG) buf_printf(b, ", %d", (int32_t)n->x); /* decimals kept, in the value's unit */
   buf_u8(b, ')');
 }
 
