@@ -290,6 +290,26 @@ static void rounding_past_the_integer_range(void **st) {
   assert_string_equal(t, "error: integer overflow in metric 'r'");
 }
 
+/* Rule texts keep what was written, in calls too: the minus of a negative
+ * digits argument or threshold, a percent literal. */
+static void rule_texts_of_calls(void **st) {
+  (void)st;
+  char *diag = NULL;
+  tier_ruleset *rs = tu_compile(HEAD "tier Q consulting < round(seats, -2) >= (-5); min(now, -2.5) >= -110%; >\n", &diag);
+  free(diag);
+  assert_non_null(rs);
+  tier_vm *vm = tier_vm_new(rs, NULL);
+  const char *json = "{\"id\":\"x\",\"type\":\"consulting\",\"now\":0,\"prior\":0,\"rev\":0,\"prev\":0,"
+                     "\"seats\":-1000,\"big\":0,\"flag\":false}";
+  const tier_result *r = NULL;
+  assert_int_equal(tier_eval_json(vm, json, strlen(json), day("2019-12-13"), &r), TIER_OK);
+  assert_int_equal(r->nunmet, 2);
+  assert_string_equal(r->unmet[0].rule, "round(seats, -2) >= (-5)");
+  assert_string_equal(r->unmet[1].rule, "min(now, -2.5) >= -110%");
+  tier_vm_free(vm);
+  tier_ruleset_free(rs);
+}
+
 static void function_errors(void **st) {
   (void)st;
   static const struct { const char *expr, *msg; } cases[] = {
@@ -333,6 +353,7 @@ int main(void) {
       cmocka_unit_test(min_and_max),
       cmocka_unit_test(abs_floor_ceil_round),
       cmocka_unit_test(rounding_past_the_integer_range),
+      cmocka_unit_test(rule_texts_of_calls),
       cmocka_unit_test(function_errors),
   };
   return cmocka_run_group_tests_name("exact", tests, NULL, NULL);
