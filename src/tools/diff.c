@@ -39,7 +39,13 @@ int diff_init(struct diff *d, const tier_ruleset *old, const tier_ruleset *new_,
   d->moves_json = tier_buf_new(NULL);
   d->errors_json = tier_buf_new(NULL);
   d->errors_text = tier_buf_new(NULL);
-  return d->moves_text && d->moves_json && d->errors_json && d->errors_text ? 0 : -1;
+  d->pool = malloc(sizeof *d->pool);
+  if (d->pool && esc_pool_init(d->pool) != 0) {
+    esc_pool_free(d->pool);
+    free(d->pool);
+    d->pool = NULL;
+  }
+  return d->moves_text && d->moves_json && d->errors_json && d->errors_text && d->pool ? 0 : -1;
 }
 
 /* Append what `from` holds to b. */
@@ -98,11 +104,13 @@ void diff_add(struct diff *d, const tier_result *ro, const tier_result *rn) {
   bool up = dir > 0;
   const tier_result *why = up ? ro : rn;
   const char *why_rules = up ? "old" : "new";
-  tier_buf_printf(d->moves_text, "  %-10s %-11s %s -> %s (%s): ", ro->id ? ro->id : "-", t->name, ro->tier ? ro->tier : "none",
-             rn->tier ? rn->tier : "none", up ? "up" : "down");
-  tier_buf_printf(d->moves_text, "%s rules for %s: ", why_rules, why->next ? why->next : "?");
+  struct esc_pool *p = d->pool; /* ids and needs come from the records: quoted for the terminal */
+  tier_buf_printf(d->moves_text, "  %-10s %-11s %s -> %s (%s): ", ro->id ? esc_str(p, ro->id) : "-", esc_str(p, t->name),
+                  ro->tier ? esc_str(p, ro->tier) : "none", rn->tier ? esc_str(p, rn->tier) : "none", up ? "up" : "down");
+  tier_buf_printf(d->moves_text, "%s rules for %s: ", why_rules, why->next ? esc_str(p, why->next) : "?");
   for (size_t i = 0; i < why->nunmet; i++)
-    tier_buf_printf(d->moves_text, "%s%s", i ? "; " : "", why->unmet[i].need[0] ? why->unmet[i].need : why->unmet[i].rule);
+    tier_buf_printf(d->moves_text, "%s%s", i ? "; " : "",
+                    esc_str(p, why->unmet[i].need[0] ? why->unmet[i].need : why->unmet[i].rule));
   tier_buf_putc(d->moves_text, '\n');
 
   tier_buf *j = d->moves_json;
@@ -140,8 +148,9 @@ void diff_add(struct diff *d, const tier_result *ro, const tier_result *rn) {
 
 void diff_error(struct diff *d, long record, const char *id, const char *which, const char *err, const char *path) {
   d->errors++;
-  tier_buf_printf(d->errors_text, "  record %ld%s%s%s (%s rules): %s%s%s\n", record, id ? " (" : "", id ? id : "", id ? ")" : "",
-             which, path && *path ? path : "", path && *path ? ": " : "", err);
+  struct esc_pool *p = d->pool;
+  tier_buf_printf(d->errors_text, "  record %ld%s%s%s (%s rules): %s%s%s\n", record, id ? " (" : "", id ? esc_str(p, id) : "",
+                  id ? ")" : "", which, path && *path ? esc_str(p, path) : "", path && *path ? ": " : "", esc_str(p, err));
   tier_buf *j = d->errors_json;
   if (tier_buf_len(j)) tier_buf_putc(j, ',');
   tier_buf_printf(j, "{\"record\":%ld,\"id\":", record);
@@ -305,4 +314,6 @@ void diff_free(struct diff *d) {
   tier_buf_free(d->moves_json);
   tier_buf_free(d->errors_json);
   tier_buf_free(d->errors_text);
+  if (d->pool) esc_pool_free(d->pool);
+  free(d->pool);
 }

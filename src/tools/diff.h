@@ -28,6 +28,7 @@ struct diff {
   int ntypes, captypes;
   long partners, errors, uncounted; /* uncounted: out of memory for a figure */
   tier_buf *moves_text, *moves_json, *errors_json, *errors_text; /* in input order */
+  struct esc_pool *pool;          /* record texts quoted for the terminal (escape.h) */
 };
 
 /* 0, or -1 when out of memory; diff_free in either case. */

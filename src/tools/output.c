@@ -8,51 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "escape.h"
 #include "output.h"
 
-/* Columns a terminal gives a UTF-8 string: East Asian wide and fullwidth
- * characters take two. */
-size_t out_display_width(const char *s, size_t n) {
-  size_t w = 0;
-  for (size_t i = 0; i < n;) {
-    unsigned char c = (unsigned char)s[i];
-    uint32_t cp;
-    size_t len;
-    if (c < 0x80) { cp = c; len = 1; }
-    else if (c < 0xE0) { cp = c & 0x1F; len = 2; }
-    else if (c < 0xF0) { cp = c & 0x0F; len = 3; }
-    else { cp = c & 0x07; len = 4; }
-    for (size_t k = 1; k < len && i + k < n; k++) cp = cp << 6 | ((unsigned char)s[i + k] & 0x3F);
-    i += len;
-    bool wide = (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) || (cp >= 0xAC00 && cp <= 0xD7A3) ||
-                (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
-                (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x1F300 && cp <= 0x1F64F) || (cp >= 0x20000 && cp <= 0x3FFFD);
-    w += wide ? 2 : 1;
-  }
-  return w;
-}
-
+/* A table cell: the text as a terminal may show it, padded to width
+ * columns, and the gap to the next cell. */
 static void pad(tier_buf *b, const char *s, size_t width) {
-  if (!s) s = "-";
-  size_t n = strlen(s);
-  tier_buf_put(b, s, n);
-  for (size_t w = out_display_width(s, n); w < width; w++) tier_buf_putc(b, ' ');
+  for (size_t w = esc_term(b, s); w < width; w++) tier_buf_putc(b, ' ');
   tier_buf_put(b, "  ", 2);
-}
-
-static void csv_field(tier_buf *b, const char *s, bool last) {
-  if (!s) s = "";
-  if (strpbrk(s, ",\"\r\n")) {
-    tier_buf_putc(b, '"');
-    for (const char *p = s; *p; p++) {
-      if (*p == '"') tier_buf_putc(b, '"');
-      tier_buf_putc(b, (uint8_t)*p);
-    }
-    tier_buf_putc(b, '"');
-  } else {
-    tier_buf_put(b, s, strlen(s));
-  }
-  tier_buf_put(b, last ? "\r\n" : ",", last ? 2 : 1);
 }
 
 #define ID_WIDTH 10
@@ -60,18 +23,20 @@ static void csv_field(tier_buf *b, const char *s, bool last) {
 int out_init(struct out *o, int fmt, bool explain, const tier_ruleset *rs) {
   memset(o, 0, sizeof *o);
   o->scratch = tier_buf_new(NULL);
+  o->pool = malloc(sizeof *o->pool);
+  if (!o->pool || esc_pool_init(o->pool) != 0) return -1;
   o->fmt = fmt;
   o->explain = explain;
   o->rs = rs;
   o->type_w = o->tier_w = 4; /* "TYPE", "TIER" */
   for (size_t i = 0; i < tier_ruleset_ntypes(rs); i++) {
     const char *s = tier_ruleset_type(rs, i);
-    size_t w = out_display_width(s, strlen(s));
+    size_t w = esc_width(s, strlen(s));
     if (w > o->type_w) o->type_w = w;
   }
   tier_info t;
   for (size_t i = 0; tier_ruleset_tier(rs, i, &t) == TIER_OK; i++) {
-    size_t w = out_display_width(t.name, strlen(t.name));
+    size_t w = esc_width(t.name, strlen(t.name));
     if (w > o->tier_w) o->tier_w = w;
   }
   char h[65];
@@ -80,20 +45,27 @@ int out_init(struct out *o, int fmt, bool explain, const tier_ruleset *rs) {
   return o->scratch ? 0 : -1;
 }
 
-void out_free(struct out *o) { tier_buf_free(o->scratch); }
+void out_free(struct out *o) {
+  tier_buf_free(o->scratch);
+  if (o->pool) esc_pool_free(o->pool);
+  free(o->pool);
+}
 
-/* One requirement in a table cell: the smallest change. */
-static void short_gap(tier_buf *b, const tier_req_result *u) {
+/* One requirement in a table cell: the smallest change.  For a terminal
+ * (p not NULL) the texts that come from the record are quoted as
+ * escape.h says. */
+static void short_gap(tier_buf *b, const tier_req_result *u, struct esc_pool *p) {
   char d[11];
   if (u->sustained) {
     tier_date_format(u->checkpoint, d);
     tier_buf_printf(b, "sustained %d months (failed at %s)", u->sustained, d);
   } else if (u->need[0]) {
-    tier_buf_printf(b, "%s", u->need);
+    tier_buf_puts(b, p ? esc_str(p, u->need) : u->need);
   } else if (u->metric) {
-    tier_buf_printf(b, "%s %s (needs %s %s)", u->metric, u->actual_shown, u->op, u->required_shown);
+    tier_buf_printf(b, "%s %s (needs %s %s)", u->metric, p ? esc_str(p, u->actual_shown) : u->actual_shown, u->op,
+                    u->required_shown);
   } else {
-    tier_buf_printf(b, "%s", u->rule);
+    tier_buf_puts(b, u->rule);
   }
 }
 
@@ -198,30 +170,30 @@ static void json_result(const struct out *o, tier_buf *b, const tier_result *r, 
 
 /* The table's last column and the CSV's unmet cell: each unmet
  * requirement's smallest change, separated by "; ". */
-static void gap_text(tier_buf *gap, const tier_result *r) {
+static void gap_text(tier_buf *gap, const tier_result *r, struct esc_pool *p) {
   for (size_t i = 0; i < r->nunmet; i++) {
     if (i) tier_buf_put(gap, "; ", 2);
-    short_gap(gap, &r->unmet[i]);
+    short_gap(gap, &r->unmet[i], p);
   }
 }
 
 static void csv_result(const struct out *o, tier_buf *b, const tier_result *r, const char *asof) {
   tier_buf *gap = o->scratch;
   tier_buf_clear(gap);
-  gap_text(gap, r);
-  csv_field(b, "", false); /* the record number column is for errors */
-  csv_field(b, r->id, false);
-  csv_field(b, r->type, false);
-  csv_field(b, asof, false);
-  csv_field(b, r->tier, false);
-  csv_field(b, r->next, false);
+  gap_text(gap, r, NULL);
+  esc_csv(b, "", false); /* the record number column is for errors */
+  esc_csv(b, r->id, false);
+  esc_csv(b, r->type, false);
+  esc_csv(b, asof, false);
+  esc_csv(b, r->tier, false);
+  esc_csv(b, r->next, false);
   const char *g = tier_buf_text(gap, NULL);
-  csv_field(b, g ? g : "", false);
-  csv_field(b, r->rules_version, false);
+  esc_csv(b, g ? g : "", false);
+  esc_csv(b, r->rules_version, false);
   char h[17];
   snprintf(h, sizeof h, "%.16s", r->rules_hash);
-  csv_field(b, h, false);
-  csv_field(b, "", true);
+  esc_csv(b, h, false);
+  esc_csv(b, "", true);
 }
 
 /* A table row; with explain, one line per requirement under it. */
@@ -231,15 +203,15 @@ static void table_result(const struct out *o, tier_buf *b, const tier_result *r,
   pad(b, asof, 10);
   pad(b, r->tier, o->tier_w);
   pad(b, r->next, o->tier_w);
-  if (r->next) gap_text(b, r);
+  if (r->next) gap_text(b, r, o->pool);
   else tier_buf_puts(b, "(top tier)");
   tier_buf_putc(b, '\n');
   if (!o->explain) return;
   for (size_t i = 0; i < r->nreqs; i++) {
     const tier_req_result *u = &r->reqs[i];
-    tier_buf_printf(b, "    %-4s %s: ", u->met ? "ok" : "FAIL", u->tier);
-    short_gap(b, u);
-    if (u->label) tier_buf_printf(b, "  -- %s", u->label);
+    tier_buf_printf(b, "    %-4s %s: ", u->met ? "ok" : "FAIL", esc_str(o->pool, u->tier));
+    short_gap(b, u, o->pool);
+    if (u->label) tier_buf_printf(b, "  -- %s", esc_str(o->pool, u->label));
     tier_buf_putc(b, '\n');
   }
 }
@@ -263,18 +235,20 @@ void out_error(const struct out *o, tier_buf *b, long record, const char *id, co
   } else if (o->fmt == FMT_CSV) {
     char n[24];
     snprintf(n, sizeof n, "%ld", record);
-    csv_field(b, n, false);
-    csv_field(b, id, false);
-    for (int i = 0; i < 5; i++) csv_field(b, "", false);
-    csv_field(b, tier_ruleset_version(o->rs), false);
-    csv_field(b, o->hash, false);
+    esc_csv(b, n, false);
+    esc_csv(b, id, false);
+    for (int i = 0; i < 5; i++) esc_csv(b, "", false);
+    esc_csv(b, tier_ruleset_version(o->rs), false);
+    esc_csv(b, o->hash, false);
     tier_buf *e = o->scratch;
     tier_buf_clear(e);
     tier_buf_printf(e, "%s%s%s", path && *path ? path : "", path && *path ? ": " : "", err);
     const char *t = tier_buf_text(e, NULL);
-    csv_field(b, t ? t : err, true);
+    esc_csv(b, t ? t : err, true);
   } else {
-    tier_buf_printf(b, "%-*s  error: record %ld%s%s%s: %s%s%s\n", ID_WIDTH, id ? id : "-", record, id ? " (" : "",
-               id ? id : "", id ? ")" : "", path && *path ? path : "", path && *path ? ": " : "", err);
+    struct esc_pool *p = o->pool;
+    pad(b, id, ID_WIDTH);
+    tier_buf_printf(b, "error: record %ld%s%s%s: %s%s%s\n", record, id ? " (" : "", id ? esc_str(p, id) : "", id ? ")" : "",
+                    path && *path ? esc_str(p, path) : "", path && *path ? ": " : "", esc_str(p, err));
   }
 }

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 
+#include "escape.h"
 #include "tier.h"
 
 enum out_format { FMT_JSON = 1, FMT_TABLE, FMT_CSV, FMT_TEXT };
@@ -22,6 +23,7 @@ struct out {
   size_t type_w, tier_w;   /* table columns, in display columns */
   char hash[17];           /* the rules hash as results show it: 16 hex digits */
   tier_buf *scratch;       /* a cell being built (CSV quotes a cell as a whole) */
+  struct esc_pool *pool;   /* record texts quoted for a terminal (escape.h) */
 };
 
 /* 0, or -1 when out of memory; out_free in either case. */
@@ -30,11 +32,11 @@ void out_free(struct out *o);
 void out_header(const struct out *o, tier_buf *b);
 void out_result(const struct out *o, tier_buf *b, const tier_result *r);
 void out_error(const struct out *o, tier_buf *b, long record, const char *id, const char *err, const char *path);
-/* tiervm explain: one result, every requirement of every tier of its type */
-void out_explain(tier_buf *b, const tier_ruleset *rs, const tier_result *r);
+/* tiervm explain: one result, every requirement of every tier of its type
+ * (o made with explain) */
+void out_explain(const struct out *o, tier_buf *b, const tier_result *r);
 
 /* A requirement's value (actual or required) as JSON, by its type. */
 void out_json_value(tier_buf *b, const char *text, int type, bool missing);
-size_t out_display_width(const char *s, size_t n);
 
 #endif

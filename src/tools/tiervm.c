@@ -212,7 +212,7 @@ static bool run_one(const struct rec *rec, void *ctx) {
     r->done = true;
   }
   if (rc == TIER_OK) {
-    if (r->fmt == FMT_TEXT) out_explain(r->out, r->rs, res);
+    if (r->fmt == FMT_TEXT) out_explain(&r->o, r->out, res);
     else out_result(&r->o, r->out, res);
   } else {
     char buf[600];
@@ -402,7 +402,12 @@ static bool report_one(const struct rec *rec, void *ctx) {
   if (rc != TIER_OK) {
     char buf[600];
     x->rep->errors++;
-    fprintf(stderr, "%s: record %ld: %s\n", prog, x->record, rec->text ? rejection(x->vm, rc, buf, sizeof buf) : rec->err);
+    const char *why = rec->text ? rejection(x->vm, rc, buf, sizeof buf) : rec->err;
+    tier_buf *t = tier_buf_new(NULL); /* the message may quote the record: quoted for the terminal */
+    if (t) esc_term(t, why);
+    const char *shown = t ? tier_buf_text(t, NULL) : NULL;
+    fprintf(stderr, "%s: record %ld: %s\n", prog, x->record, shown ? shown : "(out of memory)");
+    tier_buf_free(t);
     return true;
   }
   report_add(x->rep, a);

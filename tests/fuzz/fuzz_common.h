@@ -64,7 +64,7 @@ static inline void fuzz_format(tier_vm *vm, const tier_result *r) {
       if (b && out_init(&o, fmts[f], explain != 0, vm->rs) == 0) {
         out_header(&o, b);
         out_result(&o, b, r);
-        if (explain) out_explain(b, vm->rs, r);
+        if (explain) out_explain(&o, b, r);
         fuzz_sink += tier_buf_len(b);
       }
       out_free(&o);

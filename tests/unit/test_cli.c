@@ -1,9 +1,9 @@
 /*
- * test_cli.c - the tools' file writer (src/tools/cli.c): the one atomic
- * writer of tierc compile, sign and fmt -w keeps an existing file's mode,
- * gives a new file the usual mode (not mkstemp's 0600), replaces the file
- * a symbolic link points to (the link stays), and leaves no temporary file
- * behind.
+ * test_cli.c - the tools' helpers.  The file writer (src/tools/cli.c): the
+ * one atomic writer of tierc compile, sign and fmt -w keeps an existing
+ * file's mode, gives a new file the usual mode (not mkstemp's 0600),
+ * replaces the file a symbolic link points to (the link stays), and leaves
+ * no temporary file behind.  Text for a terminal (src/tools/escape.c).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "cli.h"
+#include "escape.h"
 
 static char dir[64];
 
@@ -86,10 +87,46 @@ static void a_failed_write_leaves_nothing(void **st) {
   entries(0);
 }
 
+/* What esc_term writes for s, and the columns it says that takes. */
+static const char *term(const char *s, size_t *width) {
+  static char out[256];
+  tier_buf *b = tier_buf_new(NULL);
+  *width = esc_term(b, s);
+  snprintf(out, sizeof out, "%s", tier_buf_text(b, NULL));
+  tier_buf_free(b);
+  return out;
+}
+
+static void terminal_text_is_quoted_when_it_could_act(void **st) {
+  (void)st;
+  size_t w;
+  assert_string_equal(term("plain \"q\" \\", &w), "plain \"q\" \\"); /* nothing to act on: as it is */
+  assert_int_equal(w, 11);
+  assert_string_equal(term("\xe6\x97\xa5\xe6\x9c\xac", &w), "\xe6\x97\xa5\xe6\x9c\xac"); /* wide: 2 columns each */
+  assert_int_equal(w, 4);
+  assert_string_equal(term("a\nb", &w), "\"a\\nb\"");
+  assert_int_equal(w, 6);
+  assert_string_equal(term("\x1b[31m\"x\"", &w), "\"\\x1b[31m\\\"x\\\"\"");
+  assert_string_equal(term("del\x7f", &w), "\"del\\x7f\"");
+  assert_string_equal(term("\xc2\x9b" "2J", &w), "\"\\xc2\\x9b2J\""); /* C1 CSI */
+  assert_string_equal(term("bad\xff", &w), "\"bad\\xff\""); /* not UTF-8 */
+  assert_string_equal(term("\xed\xa0\x80", &w), "\"\\xed\\xa0\\x80\""); /* a surrogate */
+  assert_string_equal(term(NULL, &w), "-");
+  struct esc_pool p;
+  assert_int_equal(esc_pool_init(&p), 0);
+  const char *plain = "as is";
+  assert_ptr_equal(esc_str(&p, plain), plain); /* no copy when nothing is quoted */
+  const char *a = esc_str(&p, "a\tb"), *b = esc_str(&p, "c\rd");
+  assert_string_equal(a, "\"a\\tb\"");
+  assert_string_equal(b, "\"c\\rd\"");
+  esc_pool_free(&p);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(write_keeps_mode_and_follows_links, make_dir, remove_dir),
       cmocka_unit_test_setup_teardown(a_failed_write_leaves_nothing, make_dir, remove_dir),
+      cmocka_unit_test(terminal_text_is_quoted_when_it_could_act),
   };
   return cmocka_run_group_tests_name("cli", tests, NULL, NULL);
 }

@@ -144,7 +144,7 @@ static void rendering_leaves_the_result_as_it_was(void **st) {
     assert_int_equal(out_init(&o, fmt, true, rs), 0);
     tier_buf *b = tier_buf_new(NULL);
     out_result(&o, b, r);
-    out_explain(b, rs, r);
+    out_explain(&o, b, r);
     assert_false(tier_buf_failed(b));
     tier_buf_free(b);
     out_free(&o);

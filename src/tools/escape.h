@@ -1,0 +1,43 @@
+/*
+ * escape.h - text where it lands: on a terminal (tables, explain, the diff
+ * and error lines) and in a spreadsheet (CSV).  Record data is never
+ * trusted to be plain: an id, a name or a text can hold any character.
+ */
+#ifndef TIER_ESCAPE_H
+#define TIER_ESCAPE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "tier.h"
+
+/* Columns a terminal gives a UTF-8 string: East Asian wide and fullwidth
+ * characters take two. */
+size_t esc_width(const char *s, size_t n);
+
+/* Text for a terminal.  A text with a control character (C0, DEL, C1) or
+ * bytes that are not UTF-8 is written in double quotes with C escapes
+ * (\n \t \r \" \\, \xHH for the rest), as git quotes a file name, so that
+ * no record can move the cursor, change colours or start a row of its own;
+ * any other text is written as it is.  esc_term appends s (NULL: "-") and
+ * returns the columns it takes. */
+bool esc_term_needed(const char *s);
+size_t esc_term(tier_buf *b, const char *s);
+
+/* A few texts at once for a printf-style line: esc_str returns s when it
+ * needs no quoting, else its quoted form in one of ESC_SLOTS buffers used
+ * in turn (so a line may take up to ESC_SLOTS quoted texts). */
+#define ESC_SLOTS 8
+struct esc_pool {
+  tier_buf *slot[ESC_SLOTS];
+  int next;
+};
+int esc_pool_init(struct esc_pool *p); /* 0, or -1 when out of memory */
+void esc_pool_free(struct esc_pool *p);
+const char *esc_str(struct esc_pool *p, const char *s);
+
+/* One CSV cell (RFC 4180: quoted when it holds a comma, a quote, CR or LF;
+ * a quote doubled) followed by "," or, for the last, CRLF. */
+void esc_csv(tier_buf *b, const char *s, bool last);
+
+#endif

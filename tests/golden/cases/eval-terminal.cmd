@@ -1,0 +1,1 @@
+tiervm eval -f table --explain tests/golden/data/output/terminal.tier tests/golden/data/output/terminal.jsonl; tiervm explain tests/golden/data/output/terminal.tier tests/golden/data/output/terminal.jsonl; tiervm explain --id "$(printf '\302\23331mcsi')" tests/golden/data/output/terminal.tier tests/golden/data/output/terminal.jsonl
