@@ -114,16 +114,36 @@ const char *esc_str(struct esc_pool *p, const char *s) {
   return t ? t : "\"?\""; /* out of memory: never the raw text */
 }
 
+/* A JSON-style number: [+-] digits [. digits] [e [+-] digits]. */
+static bool number(const char *s) {
+  if (*s == '+' || *s == '-') s++;
+  if (*s < '0' || *s > '9') return false;
+  while (*s >= '0' && *s <= '9') s++;
+  if (*s == '.') {
+    if (*++s < '0' || *s > '9') return false;
+    while (*s >= '0' && *s <= '9') s++;
+  }
+  if (*s == 'e' || *s == 'E') {
+    if (*++s == '+' || *s == '-') s++;
+    if (*s < '0' || *s > '9') return false;
+    while (*s >= '0' && *s <= '9') s++;
+  }
+  return *s == 0;
+}
+
 void esc_csv(tier_buf *b, const char *s, bool last) {
   if (!s) s = "";
+  bool formula = strchr("=+-@\t\r", *s) && *s && !number(s);
   if (strpbrk(s, ",\"\r\n")) {
     tier_buf_putc(b, '"');
+    if (formula) tier_buf_putc(b, '\'');
     for (const char *p = s; *p; p++) {
       if (*p == '"') tier_buf_putc(b, '"');
       tier_buf_putc(b, *p);
     }
     tier_buf_putc(b, '"');
   } else {
+    if (formula) tier_buf_putc(b, '\'');
     tier_buf_puts(b, s);
   }
   tier_buf_put(b, last ? "\r\n" : ",", last ? 2 : 1);

@@ -37,7 +37,10 @@ void esc_pool_free(struct esc_pool *p);
 const char *esc_str(struct esc_pool *p, const char *s);
 
 /* One CSV cell (RFC 4180: quoted when it holds a comma, a quote, CR or LF;
- * a quote doubled) followed by "," or, for the last, CRLF. */
+ * a quote doubled) followed by "," or, for the last, CRLF.  A cell that a
+ * spreadsheet would read as a formula (it starts with = + - @, a tab or a
+ * CR) gets a leading apostrophe, as OWASP advises against CSV injection,
+ * unless it is a number (-5 and +1.5 stay numbers). */
 void esc_csv(tier_buf *b, const char *s, bool last);
 
 #endif

@@ -122,11 +122,34 @@ static void terminal_text_is_quoted_when_it_could_act(void **st) {
   esc_pool_free(&p);
 }
 
+/* A row of CSV cells as esc_csv writes them. */
+static const char *csv(const char *const *cells, int n) {
+  static char out[512];
+  tier_buf *b = tier_buf_new(NULL);
+  for (int i = 0; i < n; i++) esc_csv(b, cells[i], i == n - 1);
+  snprintf(out, sizeof out, "%s", tier_buf_text(b, NULL));
+  tier_buf_free(b);
+  return out;
+}
+
+static void csv_cells_are_never_formulas(void **st) {
+  (void)st;
+  const char *plain[] = {"a", "b c", NULL};
+  assert_string_equal(csv(plain, 3), "a,b c,\r\n");
+  const char *quoted[] = {"a,b", "say \"hi\"", "two\nlines"};
+  assert_string_equal(csv(quoted, 3), "\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\"\r\n");
+  const char *formulas[] = {"=1+1", "+1+cmd", "-2+3", "@SUM(A1)", "\tx", "\rx", "=A1,B1"};
+  assert_string_equal(csv(formulas, 7), "'=1+1,'+1+cmd,'-2+3,'@SUM(A1),'\tx,\"'\rx\",\"'=A1,B1\"\r\n");
+  const char *numbers[] = {"-5", "+1.5", "-0.25e-3", "1-2", "-", "+.5"};
+  assert_string_equal(csv(numbers, 6), "-5,+1.5,-0.25e-3,1-2,'-,'+.5\r\n");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(write_keeps_mode_and_follows_links, make_dir, remove_dir),
       cmocka_unit_test_setup_teardown(a_failed_write_leaves_nothing, make_dir, remove_dir),
       cmocka_unit_test(terminal_text_is_quoted_when_it_could_act),
+      cmocka_unit_test(csv_cells_are_never_formulas),
   };
   return cmocka_run_group_tests_name("cli", tests, NULL, NULL);
 }
