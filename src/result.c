@@ -292,6 +292,8 @@ static uint64_t record_cost(const struct image *img, const struct record *rec) {
   return c;
 }
 
+/* Read the record, name a malformed one's position in its input's terms,
+ * refuse it when over the budget (before anything runs), then evaluate. */
 int tier_eval_json(tier_vm *vm, const char *json, size_t len, int64_t asof, const tier_result **res) {
   if (res) *res = NULL;
   vm->err_line = vm->err_col = 0;

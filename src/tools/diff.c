@@ -89,30 +89,23 @@ static struct diff_type *type_of(struct diff *d, const char *name) {
   return t;
 }
 
-void diff_add(struct diff *d, const tier_result *ro, const tier_result *rn) {
-  d->partners++;
-  struct diff_type *t = type_of(d, rn->type ? rn->type : "?");
-  int po = ladder_pos(d->old, ro->tier_index), pn = ladder_pos(d->new_, rn->tier_index);
-  if (!t || po >= t->lad.nold || pn >= t->lad.nnew) { d->uncounted++; return; }
-  DIFF_CELL(t, po, pn)++;
-  int dir = tier_ladder_direction(&t->lad, po, pn);
-  if (dir > 0) t->up++;
-  else if (dir < 0) t->down++;
-  else { t->stay++; return; }
-  /* why: moving up, what the old rules missed for the tier now held; moving
-   * down, what the new rules miss for the tier that was held */
-  bool up = dir > 0;
-  const tier_result *why = up ? ro : rn;
-  const char *why_rules = up ? "old" : "new";
+/* A partner that moves, as a line of text: who, from where to where, and
+ * what the rules that explain it miss (why: the result under those rules). */
+static void move_text(struct diff *d, const struct diff_type *t, const tier_result *ro, const tier_result *rn, bool up,
+                      const tier_result *why) {
   struct esc_pool *p = d->pool; /* ids and needs come from the records: quoted for the terminal */
   tier_buf_printf(d->moves_text, "  %-10s %-11s %s -> %s (%s): ", ro->id ? esc_str(p, ro->id) : "-", esc_str(p, t->name),
                   ro->tier ? esc_str(p, ro->tier) : "none", rn->tier ? esc_str(p, rn->tier) : "none", up ? "up" : "down");
-  tier_buf_printf(d->moves_text, "%s rules for %s: ", why_rules, why->next ? esc_str(p, why->next) : "?");
+  tier_buf_printf(d->moves_text, "%s rules for %s: ", up ? "old" : "new", why->next ? esc_str(p, why->next) : "?");
   for (size_t i = 0; i < why->nunmet; i++)
     tier_buf_printf(d->moves_text, "%s%s", i ? "; " : "",
                     esc_str(p, why->unmet[i].need[0] ? why->unmet[i].need : why->unmet[i].rule));
   tier_buf_putc(d->moves_text, '\n');
+}
 
+/* The same move as a JSON object in the moves list. */
+static void move_json(struct diff *d, const struct diff_type *t, const tier_result *ro, const tier_result *rn, bool up,
+                      const tier_result *why) {
   tier_buf *j = d->moves_json;
   if (tier_buf_len(j)) tier_buf_putc(j, ',');
   tier_buf_put(j, "{\"id\":", 6);
@@ -123,7 +116,7 @@ void diff_add(struct diff *d, const tier_result *ro, const tier_result *rn) {
   tier_buf_json(j, ro->tier);
   tier_buf_put(j, ",\"to\":", 6);
   tier_buf_json(j, rn->tier);
-  tier_buf_printf(j, ",\"direction\":\"%s\",\"because\":{\"rules\":\"%s\",\"tier\":", up ? "up" : "down", why_rules);
+  tier_buf_printf(j, ",\"direction\":\"%s\",\"because\":{\"rules\":\"%s\",\"tier\":", up ? "up" : "down", up ? "old" : "new");
   tier_buf_json(j, why->next);
   tier_buf_put(j, ",\"unmet\":[", 10);
   for (size_t i = 0; i < why->nunmet; i++) {
@@ -144,6 +137,24 @@ void diff_add(struct diff *d, const tier_result *ro, const tier_result *rn) {
     tier_buf_putc(j, '}');
   }
   tier_buf_put(j, "]}}", 3);
+}
+
+void diff_add(struct diff *d, const tier_result *ro, const tier_result *rn) {
+  d->partners++;
+  struct diff_type *t = type_of(d, rn->type ? rn->type : "?");
+  int po = ladder_pos(d->old, ro->tier_index), pn = ladder_pos(d->new_, rn->tier_index);
+  if (!t || po >= t->lad.nold || pn >= t->lad.nnew) { d->uncounted++; return; }
+  DIFF_CELL(t, po, pn)++;
+  int dir = tier_ladder_direction(&t->lad, po, pn);
+  if (dir > 0) t->up++;
+  else if (dir < 0) t->down++;
+  else { t->stay++; return; }
+  /* why: moving up, what the old rules missed for the tier now held; moving
+   * down, what the new rules miss for the tier that was held */
+  bool up = dir > 0;
+  const tier_result *why = up ? ro : rn;
+  move_text(d, t, ro, rn, up, why);
+  move_json(d, t, ro, rn, up, why);
 }
 
 void diff_error(struct diff *d, long record, const char *id, const char *which, const char *err, const char *path) {
@@ -214,49 +225,80 @@ static void ruleset_line(tier_buf *b, const tier_ruleset *rs, const char *path) 
   tier_buf_printf(b, "%s%s%s (%s, rules %.16s)", *n ? n : "ruleset", *v ? " " : "", v, path, hash);
 }
 
-void diff_render(const struct diff *d, int fmt, tier_buf *b) {
-  if (fmt == FMT_JSON) {
-    tier_buf_put(b, "{\"old\":{\"path\":", 15);
-    tier_buf_json(b, d->old_path);
-    tier_buf_put(b, ",\"version\":", 11);
-    tier_buf_json(b, tier_ruleset_version(d->old));
-    tier_buf_put(b, "},\"new\":{\"path\":", 16);
-    tier_buf_json(b, d->new_path);
-    tier_buf_put(b, ",\"version\":", 11);
-    tier_buf_json(b, tier_ruleset_version(d->new_));
-    tier_buf_printf(b, "},\"partners\":%ld,\"rejected\":%ld,\"types\":[", d->partners, d->errors);
-    for (int i = 0; i < d->ntypes; i++) {
-      const struct diff_type *t = &d->types[i];
-      if (i) tier_buf_putc(b, ',');
-      tier_buf_put(b, "{\"type\":", 8);
-      tier_buf_json(b, t->name);
-      tier_buf_put(b, ",\"ladder\":[", 11);
-      struct pairs pp;
-      ladder_pairs(&t->lad, &pp);
-      for (int k = 0; k < pp.n; k++) {
-        if (k) tier_buf_putc(b, ',');
-        tier_buf_put(b, "{\"old\":", 7);
-        tier_buf_json(b, pp.o[k] >= 0 ? t->lad.old_names[pp.o[k]] : NULL);
-        tier_buf_put(b, ",\"new\":", 7);
-        tier_buf_json(b, pp.n_[k] >= 0 ? t->lad.new_names[pp.n_[k]] : NULL);
-        tier_buf_putc(b, '}');
-      }
-      pairs_free(&pp);
-      tier_buf_printf(b, "],\"up\":%ld,\"down\":%ld,\"stay\":%ld,\"matrix\":[", t->up, t->down, t->stay);
-      for (int r = -1; r < t->lad.nold; r++) {
-        tier_buf_printf(b, "%s[", r >= 0 ? "," : "");
-        for (int c = -1; c < t->lad.nnew; c++) tier_buf_printf(b, "%s%ld", c >= 0 ? "," : "", DIFF_CELL(t, r, c));
-        tier_buf_putc(b, ']');
-      }
-      tier_buf_put(b, "]}", 2);
-    }
-    tier_buf_put(b, "],\"moves\":[", 11);
-    put_buf(b, d->moves_json);
-    tier_buf_put(b, "],\"errors\":[", 12);
-    put_buf(b, d->errors_json);
-    tier_buf_put(b, "]}\n", 3);
-    return;
+/* One partner type's figures as a JSON object: its ladder side by side,
+ * the moves and the matrix. */
+static void json_type(tier_buf *b, const struct diff_type *t) {
+  tier_buf_put(b, "{\"type\":", 8);
+  tier_buf_json(b, t->name);
+  tier_buf_put(b, ",\"ladder\":[", 11);
+  struct pairs pp;
+  ladder_pairs(&t->lad, &pp);
+  for (int k = 0; k < pp.n; k++) {
+    if (k) tier_buf_putc(b, ',');
+    tier_buf_put(b, "{\"old\":", 7);
+    tier_buf_json(b, pp.o[k] >= 0 ? t->lad.old_names[pp.o[k]] : NULL);
+    tier_buf_put(b, ",\"new\":", 7);
+    tier_buf_json(b, pp.n_[k] >= 0 ? t->lad.new_names[pp.n_[k]] : NULL);
+    tier_buf_putc(b, '}');
   }
+  pairs_free(&pp);
+  tier_buf_printf(b, "],\"up\":%ld,\"down\":%ld,\"stay\":%ld,\"matrix\":[", t->up, t->down, t->stay);
+  for (int r = -1; r < t->lad.nold; r++) {
+    tier_buf_printf(b, "%s[", r >= 0 ? "," : "");
+    for (int c = -1; c < t->lad.nnew; c++) tier_buf_printf(b, "%s%ld", c >= 0 ? "," : "", DIFF_CELL(t, r, c));
+    tier_buf_putc(b, ']');
+  }
+  tier_buf_put(b, "]}", 2);
+}
+
+/* tiervm diff --format json: one object. */
+static void render_json(const struct diff *d, tier_buf *b) {
+  tier_buf_put(b, "{\"old\":{\"path\":", 15);
+  tier_buf_json(b, d->old_path);
+  tier_buf_put(b, ",\"version\":", 11);
+  tier_buf_json(b, tier_ruleset_version(d->old));
+  tier_buf_put(b, "},\"new\":{\"path\":", 16);
+  tier_buf_json(b, d->new_path);
+  tier_buf_put(b, ",\"version\":", 11);
+  tier_buf_json(b, tier_ruleset_version(d->new_));
+  tier_buf_printf(b, "},\"partners\":%ld,\"rejected\":%ld,\"types\":[", d->partners, d->errors);
+  for (int i = 0; i < d->ntypes; i++) {
+    if (i) tier_buf_putc(b, ',');
+    json_type(b, &d->types[i]);
+  }
+  tier_buf_put(b, "],\"moves\":[", 11);
+  put_buf(b, d->moves_json);
+  tier_buf_put(b, "],\"errors\":[", 12);
+  put_buf(b, d->errors_json);
+  tier_buf_put(b, "]}\n", 3);
+}
+
+/* One partner type's counts and its matrix: rows the old tier, columns
+ * the new one, "." for none. */
+static void text_matrix(tier_buf *b, const struct diff_type *t) {
+  tier_buf_printf(b, "\n%s: %ld partners, %ld move up, %ld move down, %ld stay\n", t->name, t->up + t->down + t->stay, t->up,
+             t->down, t->stay);
+  /* the matrix: rows old tier, columns new tier */
+  size_t w = 10;
+  for (int k = 0; k < t->lad.nold; k++) w = strlen(t->lad.old_names[k]) + 5 > w ? strlen(t->lad.old_names[k]) + 5 : w;
+  tier_buf_printf(b, "  %-*s", (int)w, "old \\ new");
+  tier_buf_printf(b, " %10s", "none");
+  for (int c = 0; c < t->lad.nnew; c++) tier_buf_printf(b, " %10s", t->lad.new_names[c]);
+  tier_buf_putc(b, '\n');
+  for (int r = -1; r < t->lad.nold; r++) {
+    tier_buf_printf(b, "  %-*s", (int)w, r >= 0 ? t->lad.old_names[r] : "none");
+    for (int c = -1; c < t->lad.nnew; c++) {
+      long v = DIFF_CELL(t, r, c);
+      if (v == 0) tier_buf_printf(b, " %10s", ".");
+      else tier_buf_printf(b, " %10ld", v);
+    }
+    tier_buf_putc(b, '\n');
+  }
+}
+
+/* tiervm diff's text: the two rulesets, the ladders, each type's matrix,
+ * the partners that move and why, the rejected records, the totals. */
+static void render_text(const struct diff *d, tier_buf *b) {
   tier_buf_printf(b, "Rule change\n  old: ");
   ruleset_line(b, d->old, d->old_path);
   tier_buf_printf(b, "\n  new: ");
@@ -268,27 +310,7 @@ void diff_render(const struct diff *d, int fmt, tier_buf *b) {
     ladder_text(&t->lad, b);
     tier_buf_putc(b, '\n');
   }
-  for (int i = 0; i < d->ntypes; i++) {
-    const struct diff_type *t = &d->types[i];
-    tier_buf_printf(b, "\n%s: %ld partners, %ld move up, %ld move down, %ld stay\n", t->name, t->up + t->down + t->stay, t->up,
-               t->down, t->stay);
-    /* the matrix: rows old tier, columns new tier */
-    size_t w = 10;
-    for (int k = 0; k < t->lad.nold; k++) w = strlen(t->lad.old_names[k]) + 5 > w ? strlen(t->lad.old_names[k]) + 5 : w;
-    tier_buf_printf(b, "  %-*s", (int)w, "old \\ new");
-    tier_buf_printf(b, " %10s", "none");
-    for (int c = 0; c < t->lad.nnew; c++) tier_buf_printf(b, " %10s", t->lad.new_names[c]);
-    tier_buf_putc(b, '\n');
-    for (int r = -1; r < t->lad.nold; r++) {
-      tier_buf_printf(b, "  %-*s", (int)w, r >= 0 ? t->lad.old_names[r] : "none");
-      for (int c = -1; c < t->lad.nnew; c++) {
-        long v = DIFF_CELL(t, r, c);
-        if (v == 0) tier_buf_printf(b, " %10s", ".");
-        else tier_buf_printf(b, " %10ld", v);
-      }
-      tier_buf_putc(b, '\n');
-    }
-  }
+  for (int i = 0; i < d->ntypes; i++) text_matrix(b, &d->types[i]);
   long up = 0, down = 0, stay = 0;
   for (int i = 0; i < d->ntypes; i++) {
     up += d->types[i].up;
@@ -305,6 +327,11 @@ void diff_render(const struct diff *d, int fmt, tier_buf *b) {
   }
   if (d->uncounted) tier_buf_printf(b, "\n%ld partners are left out of the figures (out of memory)\n", d->uncounted);
   tier_buf_printf(b, "\nTotal: %ld partners: %ld up, %ld down, %ld stay; %ld rejected\n", d->partners, up, down, stay, d->errors);
+}
+
+void diff_render(const struct diff *d, int fmt, tier_buf *b) {
+  if (fmt == FMT_JSON) render_json(d, b);
+  else render_text(d, b);
 }
 
 void diff_free(struct diff *d) {

@@ -69,6 +69,8 @@ static void short_gap(tier_buf *b, const tier_req_result *u, struct esc_pool *p)
   }
 }
 
+/* The table's heading (the rules' stamp and the column names) or the CSV's
+ * header row; JSON Lines have none. */
 void out_header(const struct out *o, tier_buf *b) {
   if (o->fmt == FMT_TABLE) {
     const char *name = tier_ruleset_name(o->rs), *ver = tier_ruleset_version(o->rs);
@@ -98,6 +100,8 @@ void out_json_value(tier_buf *b, const char *text, int type, bool missing) {
   else tier_buf_json(b, text);
 }
 
+/* One requirement as a JSON object: the unmet list's entries, and with
+ * with_met (--explain's list) whether it is met and where it is written. */
 static void json_req(tier_buf *b, const tier_req_result *u, bool with_met) {
   tier_buf_put(b, "{\"tier\":", 8);
   tier_buf_json(b, u->tier);
@@ -148,6 +152,7 @@ static void json_reqs(tier_buf *b, const tier_req_result *u, size_t n, bool with
   tier_buf_putc(b, ']');
 }
 
+/* A result as one JSON line, SPEC 6's fields in SPEC 6's order. */
 static void json_result(const struct out *o, tier_buf *b, const tier_result *r, const char *asof) {
   tier_buf_put(b, "{\"id\":", 6);
   tier_buf_json(b, r->id);
@@ -177,6 +182,8 @@ static void gap_text(tier_buf *gap, const tier_result *r, struct esc_pool *p) {
   }
 }
 
+/* A result as a CSV row; the record number column is left for errors, the
+ * unmet column holds the needs as the table shows them. */
 static void csv_result(const struct out *o, tier_buf *b, const tier_result *r, const char *asof) {
   tier_buf *gap = o->scratch;
   tier_buf_clear(gap);
@@ -224,6 +231,8 @@ void out_result(const struct out *o, tier_buf *b, const tier_result *r) {
   else table_result(o, b, r, asof);
 }
 
+/* A rejected record as the format's error line: its number, its id when it
+ * could be read, what was wrong and where (the JSON path). */
 void out_error(const struct out *o, tier_buf *b, long record, const char *id, const char *err, const char *path) {
   if (o->fmt == FMT_JSON) {
     tier_buf_printf(b, "{\"record\":%ld", record);

@@ -74,6 +74,8 @@ static void consider_closest(struct report *r, const tier_result *res) {
   }
 }
 
+/* Count one partner: its tier (or none, per type), the next tier, each
+ * requirement and sustained clause that blocks it, and how far. */
 void report_add(struct report *r, const tier_result *res) {
   r->partners++;
   if (res->tier_index >= 0) r->held[res->tier_index]++;
@@ -96,6 +98,7 @@ void report_add(struct report *r, const tier_result *res) {
 
 /* ---- HTML ---------------------------------------------------------------------------- */
 
+/* s as HTML text or attribute value. */
 static void esc(tier_buf *b, const char *s) {
   for (; s && *s; s++) {
     switch (*s) {
@@ -244,6 +247,7 @@ static void html_blockers_of(const struct report *r, tier_buf *b, size_t t, cons
   tier_buf_printf(b, "</table>\n");
 }
 
+/* Per next tier, a table of what blocks the partners whose next tier it is. */
 static void html_blockers(const struct report *r, tier_buf *b) {
   tier_buf_printf(b, "<h2>What blocks the next tier</h2>\n<p>For the partners whose next tier it is: how many miss each "
                 "requirement, and how far they are (share of the threshold reached).</p>\n"
@@ -255,6 +259,7 @@ static void html_blockers(const struct report *r, tier_buf *b) {
     if (r->as_next[t]) html_blockers_of(r, b, t, &T);
 }
 
+/* The partners with the fewest unmet requirements, and their smallest change. */
 static void html_closest(const struct report *r, tier_buf *b) {
   if (!r->nclose) return;
   tier_buf_printf(b, "<h2>Closest to moving up</h2>\n<table>\n<tr><th>partner</th><th>type</th><th>tier</th><th>next</th>"

@@ -62,6 +62,48 @@ static char *default_out(const char *in) {
   return o;
 }
 
+/* check or compile one file: the diagnostics to stderr, then "ok" (check)
+ * or the bytecode written to out (default: FILE.tbc).  Returns the file's
+ * exit status. */
+static int compile_one(const char *path, const char *out, bool check_only, const tier_options *opt) {
+  size_t n;
+  uint8_t *src = cli_read_file(prog, path, opt->max_source ? opt->max_source : TIER_MAX_SOURCE, &n);
+  if (!src) return EXIT_USAGE;
+  uint8_t *bc = NULL;
+  size_t bn = 0;
+  tier_diags *d = NULL;
+  int rc = tier_compile(path, (const char *)src, n, opt, &bc, &bn, &d);
+  free(src);
+  fputs(tier_diags_text(d), stderr);
+  size_t errors = 0, warnings = 0;
+  for (size_t k = 0; k < tier_diags_count(d); k++) {
+    errors += tier_diags_get(d, k)->severity == TIER_ERROR;
+    warnings += tier_diags_get(d, k)->severity == TIER_WARNING;
+  }
+  tier_diags_free(d);
+  if (rc != TIER_OK) {
+    if (rc == TIER_ECOMPILE)
+      fprintf(stderr, "%s: %s: %zu error%s, %zu warning%s\n", prog, path, errors, errors == 1 ? "" : "s", warnings,
+              warnings == 1 ? "" : "s");
+    else
+      fprintf(stderr, "%s: %s: %s\n", prog, path, tier_strerror(rc));
+    return EXIT_RULESET;
+  }
+  int status = EXIT_OK;
+  if (check_only) {
+    if (warnings) fprintf(stderr, "%s: %s: %zu warning%s\n", prog, path, warnings, warnings == 1 ? "" : "s");
+    printf("%s: ok\n", path);
+  } else {
+    char *o = out ? NULL : default_out(path);
+    const char *dest = out ? out : o;
+    if (!dest || cli_write_file(prog, dest, bc, bn) != 0) status = EXIT_USAGE;
+    else printf("%s -> %s (%zu bytes)\n", path, dest, bn);
+    free(o);
+  }
+  tier_free_bytes(opt, bc, bn);
+  return status;
+}
+
 static int cmd_compile(int argc, char **argv, bool check_only) {
   static const struct option lo[] = {{"output", required_argument, 0, 'o'}, {"strip", no_argument, 0, 's'},
                                      {"Werror", no_argument, 0, 'W'},        {"help", no_argument, 0, 'h'},
@@ -100,41 +142,8 @@ static int cmd_compile(int argc, char **argv, bool check_only) {
   }
   int status = EXIT_OK;
   for (int i = optind; i < argc; i++) {
-    size_t n;
-    uint8_t *src = cli_read_file(prog, argv[i], opt.max_source ? opt.max_source : TIER_MAX_SOURCE, &n);
-    if (!src) { status = EXIT_USAGE; continue; }
-    uint8_t *bc = NULL;
-    size_t bn = 0;
-    tier_diags *d = NULL;
-    int rc = tier_compile(argv[i], (const char *)src, n, &opt, &bc, &bn, &d);
-    free(src);
-    fputs(tier_diags_text(d), stderr);
-    size_t errors = 0, warnings = 0;
-    for (size_t k = 0; k < tier_diags_count(d); k++) {
-      errors += tier_diags_get(d, k)->severity == TIER_ERROR;
-      warnings += tier_diags_get(d, k)->severity == TIER_WARNING;
-    }
-    tier_diags_free(d);
-    if (rc != TIER_OK) {
-      if (rc == TIER_ECOMPILE)
-        fprintf(stderr, "%s: %s: %zu error%s, %zu warning%s\n", prog, argv[i], errors, errors == 1 ? "" : "s", warnings,
-                warnings == 1 ? "" : "s");
-      else
-        fprintf(stderr, "%s: %s: %s\n", prog, argv[i], tier_strerror(rc));
-      status = EXIT_RULESET;
-      continue;
-    }
-    if (check_only) {
-      if (warnings) fprintf(stderr, "%s: %s: %zu warning%s\n", prog, argv[i], warnings, warnings == 1 ? "" : "s");
-      printf("%s: ok\n", argv[i]);
-    } else {
-      char *o = out ? NULL : default_out(argv[i]);
-      const char *dest = out ? out : o;
-      if (!dest || cli_write_file(prog, dest, bc, bn) != 0) status = EXIT_USAGE;
-      else printf("%s -> %s (%zu bytes)\n", argv[i], dest, bn);
-      free(o);
-    }
-    tier_free_bytes(&opt, bc, bn);
+    int rc = compile_one(argv[i], out, check_only, &opt);
+    if (rc != EXIT_OK) status = rc;
   }
   return status;
 }

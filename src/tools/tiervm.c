@@ -181,6 +181,8 @@ static void flush(struct run *r, bool force) {
 
 static void flush_now(void *ctx) { flush(ctx, true); }
 
+/* A rejected record's error line; with several inputs, the message names
+ * the file, since record numbers run on across them. */
 static void record_error(struct run *r, const char *file, const char *id, const char *err, const char *path) {
   r->errors++;
   if (r->many_inputs && file) {
@@ -371,6 +373,8 @@ static void diff_reject(struct diff *d, long record, tier_vm *vm, int rc, const 
   diff_error(d, record, tier_vm_record_id(vm), which, rejection(vm, rc, buf, sizeof buf), tier_vm_error_path(vm));
 }
 
+/* tiervm diff: one record under the old and the new rules; rejected by
+ * either, it is an error line and stays out of the figures. */
 static bool diff_one(const struct rec *rec, void *ctx) {
   struct diff_run *x = ctx;
   x->record++;
@@ -394,6 +398,8 @@ static bool diff_one(const struct rec *rec, void *ctx) {
 
 struct report_run { struct report *rep; struct diff *d; tier_vm *vm, *vo; int64_t asof; long record; };
 
+/* tiervm report: one record counted in the report and, with --diff, also
+ * evaluated under the old rules for the impact section. */
 static bool report_one(const struct rec *rec, void *ctx) {
   struct report_run *x = ctx;
   x->record++;
@@ -417,34 +423,42 @@ static bool report_one(const struct rec *rec, void *ctx) {
   return true;
 }
 
-static int cmd_diff(int argc, char **argv) {
+/* tiervm diff's options.  Returns -1 to go on, else the exit status. */
+static int diff_options(int argc, char **argv, int *fmt, int64_t *asof, tier_options *opt, uint8_t trust[32]) {
   static const struct option lo[] = {{"format", required_argument, 0, 'f'}, {"as-of", required_argument, 0, 'a'},
                                      {"trust", required_argument, 0, 't'},  {"import-path", required_argument, 0, 'I'},
                                      {"max-record", required_argument, 0, 'R'}, {"help", no_argument, 0, 'h'},
                                      {0, 0, 0, 0}};
-  tier_options opt;
-  memset(&opt, 0, sizeof opt);
-  uint8_t trust[32];
-  int fmt = FMT_TEXT, c;
-  int64_t asof = TIER_NO_DATE;
+  int c;
   optind = 1;
   while ((c = getopt_long(argc, argv, "f:h", lo, NULL)) != -1) {
     switch (c) {
     case 'f':
-      if (!strcmp(optarg, "json")) fmt = FMT_JSON;
-      else if (!strcmp(optarg, "text")) fmt = FMT_TEXT;
+      if (!strcmp(optarg, "json")) *fmt = FMT_JSON;
+      else if (!strcmp(optarg, "text")) *fmt = FMT_TEXT;
       else {
         fprintf(stderr, "%s diff: unknown format '%s' (text or json)\n", prog, optarg);
         return EXIT_USAGE;
       }
       break;
     case 'a': case 't': case 'I': case 'R':
-      if (shared_option(c, optarg, &asof, &opt, trust) < 0) return EXIT_USAGE;
+      if (shared_option(c, optarg, asof, opt, trust) < 0) return EXIT_USAGE;
       break;
     case 'h': usage(stdout); return EXIT_OK;
     default: usage(stderr); return EXIT_USAGE;
     }
   }
+  return -1;
+}
+
+static int cmd_diff(int argc, char **argv) {
+  tier_options opt;
+  memset(&opt, 0, sizeof opt);
+  uint8_t trust[32];
+  int fmt = FMT_TEXT;
+  int64_t asof = TIER_NO_DATE;
+  int st = diff_options(argc, argv, &fmt, &asof, &opt, trust);
+  if (st >= 0) return st;
   if (argc - optind < 2) {
     fprintf(stderr, "%s diff: needs OLD and NEW rulesets\n", prog);
     return EXIT_USAGE;
@@ -499,29 +513,37 @@ static int report_write(const char *out_path, tier_buf *page, long partners) {
   return EXIT_OK;
 }
 
-static int cmd_report(int argc, char **argv) {
+/* tiervm report's options.  Returns -1 to go on, else the exit status. */
+static int report_options(int argc, char **argv, const char **out_path, const char **old_path, int64_t *asof,
+                          tier_options *opt, uint8_t trust[32]) {
   static const struct option lo[] = {{"output", required_argument, 0, 'o'}, {"as-of", required_argument, 0, 'a'},
                                      {"diff", required_argument, 0, 'd'},   {"trust", required_argument, 0, 't'},
                                      {"import-path", required_argument, 0, 'I'}, {"max-record", required_argument, 0, 'R'},
                                      {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
-  tier_options opt;
-  memset(&opt, 0, sizeof opt);
-  uint8_t trust[32];
-  const char *out_path = NULL, *old_path = NULL;
-  int64_t asof = TIER_NO_DATE;
   int c;
   optind = 1;
   while ((c = getopt_long(argc, argv, "o:h", lo, NULL)) != -1) {
     switch (c) {
-    case 'o': out_path = optarg; break;
-    case 'd': old_path = optarg; break;
+    case 'o': *out_path = optarg; break;
+    case 'd': *old_path = optarg; break;
     case 'a': case 't': case 'I': case 'R':
-      if (shared_option(c, optarg, &asof, &opt, trust) < 0) return EXIT_USAGE;
+      if (shared_option(c, optarg, asof, opt, trust) < 0) return EXIT_USAGE;
       break;
     case 'h': usage(stdout); return EXIT_OK;
     default: usage(stderr); return EXIT_USAGE;
     }
   }
+  return -1;
+}
+
+static int cmd_report(int argc, char **argv) {
+  tier_options opt;
+  memset(&opt, 0, sizeof opt);
+  uint8_t trust[32];
+  const char *out_path = NULL, *old_path = NULL;
+  int64_t asof = TIER_NO_DATE;
+  int st = report_options(argc, argv, &out_path, &old_path, &asof, &opt, trust);
+  if (st >= 0) return st;
   if (optind >= argc) {
     fprintf(stderr, "%s report: missing RULESET\n", prog);
     return EXIT_USAGE;
