@@ -126,8 +126,17 @@ TIER_API int tier_sign(const uint8_t *bc, size_t n, const uint8_t secret[64], co
                        size_t *outlen);
 TIER_API const char *tier_ruleset_name(const tier_ruleset *rs);    /* empty if unnamed */
 TIER_API const char *tier_ruleset_version(const tier_ruleset *rs); /* empty if none */
-/* Source hash as 64 hex digits, NUL-terminated. */
+/* The rules hash, 64 hex digits and a NUL: a digest of what the ruleset
+ * means (its schema, metrics, review rule, effective date and tiers, as
+ * compiled), the same for any layout or comments of its source (tierc fmt
+ * keeps it) and for a .tbc file and its source.  The source's own hash is
+ * kept in the file (tierc disasm). */
 TIER_API void tier_ruleset_hash(const tier_ruleset *rs, char out[65]);
+/* 1 when the ruleset has a review rule (each record is judged at the date
+ * it gives), 0 when records are judged at today's date (UTC) unless the
+ * caller gives a date (tier_eval_json's asof): results that change from day
+ * to day, which a tool should say. */
+TIER_API int tier_ruleset_has_review(const tier_ruleset *rs);
 
 /* ---- walking a ruleset ------------------------------------------------------ */
 /* Partner types, tiers and requirements by index, as results name them
@@ -260,7 +269,7 @@ typedef struct tier_result {
   int tier_index;          /* the tier held and the next one (tier_ruleset_tier), */
   int next_index;          /* -1 if none */
   const char *rules_version; /* the ruleset's version, "" if none */
-  const char *rules_hash;  /* the ruleset's source hash, 64 hex digits */
+  const char *rules_hash;  /* the ruleset's rules hash (tier_ruleset_hash), 64 hex digits */
 } tier_result;
 
 #define TIER_NO_DATE INT64_MIN /* "no date": tier_eval_json's asof when none overrides the review rule */

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "meaning.h"
 #include "vm.h"
 
 static const char *kind_text(const struct image *img, int kind, int ref, bool opt, char *buf, size_t n) {
@@ -102,6 +103,13 @@ static void dis_header(const struct image *img, const char *what, struct buf *b)
   }
   buf_printf(b, "\nsource    %s\nhash      ", img->src_name == NO_STR ? "-" : img_str(img, img->src_name));
   for (int i = 0; i < 32; i++) buf_printf(b, "%02x", img->src_hash[i]);
+  buf_printf(b, " (of the source text)\nrules     ");
+  struct meaning *m = mn_build(img, img->ar.hook);
+  uint8_t h[32];
+  if (m) mn_hash(m, h);
+  for (int i = 0; m && i < 32; i++) buf_printf(b, "%02x", h[i]);
+  buf_printf(b, "%s", m ? " (of what the rules mean: results carry it as rules_hash)" : "(out of memory)");
+  mn_free(m);
   char d[11];
   date_format(img->effective, d);
   buf_printf(b, "\neffective %s\ncost      %llu", img->effective == TIER_NONE ? "-" : d, (unsigned long long)img->cost_base);

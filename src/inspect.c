@@ -27,6 +27,8 @@ const char *tier_ruleset_type(const tier_ruleset *rs, size_t i) {
 
 size_t tier_ruleset_ntiers(const tier_ruleset *rs) { return rs->img->ntiers; }
 
+int tier_ruleset_has_review(const tier_ruleset *rs) { return rs->img->review_code != NO_STR; }
+
 int tier_ruleset_tier(const tier_ruleset *rs, size_t i, tier_info *out) {
   const struct image *img = rs->img;
   if (i >= img->ntiers) return TIER_EUSAGE;

@@ -357,7 +357,8 @@ enum outcome { T_OK, T_FAIL, T_MALFORMED };
 
 /* One test line: check its keys, evaluate its profile, compare.  Faults and
  * failures go to why; an evaluated profile's values are probed. */
-static enum outcome run_one(struct tier_vm *vm, const char *text, size_t len, json_t **tp, struct buf *why, struct probe *pr) {
+static enum outcome run_one(struct tier_vm *vm, const char *text, size_t len, json_t **tp, struct buf *why, struct probe *pr,
+                            bool *today) {
   const struct image *img = vm->rs->img;
   json_error_t je;
   json_t *t = *tp = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
@@ -380,6 +381,7 @@ static enum outcome run_one(struct tier_vm *vm, const char *text, size_t len, js
   const tier_result *r = NULL;
   int rc = rec_parse(vm, text, len, &vm->rec);
   if (rc == TIER_OK) rc = res_eval_bound(vm, asof, &r);
+  *today = asof == TIER_NONE && img->review_code == NO_STR; /* judged at the date it runs */
   if (rc != TIER_OK) {
     const char *path = tier_vm_error_path(vm);
     fault(why, &nerr, "the profile is rejected: %s%s%s", path, *path ? ": " : "", tier_vm_error(vm));
@@ -401,6 +403,8 @@ static enum outcome run_one(struct tier_vm *vm, const char *text, size_t len, js
   return ok ? T_OK : T_FAIL;
 }
 
+/* Run the tests of files against rs into out: 0 all passed, 1 some failed or
+ * are malformed, -1 out of memory. */
 int rt_run(const struct tier_ruleset *rs, const char *const *files, int nfiles, bool coverage, struct buf *out) {
   const struct image *img = rs->img;
   tier_vm *vm = tier_vm_new(rs, NULL);
@@ -410,7 +414,7 @@ int rt_run(const struct tier_ruleset *rs, const char *const *files, int nfiles, 
     free(pr);
     return -1;
   }
-  long count[3] = {0, 0, 0}, n = 0;
+  long count[3] = {0, 0, 0}, n = 0, at_today = 0;
   for (int fi = 0; fi < nfiles; fi++) {
     FILE *f = fopen(files[fi], "rb");
     if (!f) {
@@ -429,7 +433,11 @@ int rt_run(const struct tier_ruleset *rs, const char *const *files, int nfiles, 
       json_t *t = NULL;
       enum outcome o = T_MALFORMED;
       if (s.err[0]) buf_printf(&why, "         %s\n", s.err);
-      else o = run_one(vm, s.rec, s.rec_n, &t, &why, pr);
+      else {
+        bool today = false;
+        o = run_one(vm, s.rec, s.rec_n, &t, &why, pr, &today);
+        at_today += today;
+      }
       const char *name = json_string_value(json_object_get(t, "test"));
       count[o]++;
       static const char *const word[] = {"ok", "FAIL", "ERROR"};
@@ -444,6 +452,14 @@ int rt_run(const struct tier_ruleset *rs, const char *const *files, int nfiles, 
     fclose(f);
   }
   if (coverage) coverage_report(img, pr, out);
+  if (at_today) { /* results that hold today and may not tomorrow */
+    char today[11];
+    date_format(date_today_utc(), today);
+    buf_printf(out,
+               "warning: %ld test%s no \"as_of\" and the ruleset has no review rule, so %s judged at today's date (%s) "
+               "and may fail later: give each test an \"as_of\"\n",
+               at_today, at_today == 1 ? " has" : "s have", at_today == 1 ? "it is" : "they are", today);
+  }
   buf_printf(out, "%ld passed, %ld failed", count[T_OK], count[T_FAIL] + count[T_MALFORMED]);
   if (count[T_MALFORMED]) buf_printf(out, " (%ld malformed)", count[T_MALFORMED]);
   buf_u8(out, '\n');

@@ -16,6 +16,7 @@
 
 #include <sodium.h>
 
+#include "meaning.h"
 #include "vm.h"
 
 /* ---- loading ------------------------------------------------------------------ */
@@ -69,7 +70,14 @@ static int decode(struct tier_ruleset *rs) {
   for (uint32_t r = 0; r < img->nreqs; r++) rs->req_entry[r] = rs->insn_at[img->reqs[r].code];
   rs->review_entry = img->review_code == NO_STR ? UINT32_MAX : rs->insn_at[img->review_code];
   rs->metric_entry = rs->insn_at[img->metric_code];
-  for (int k = 0; k < 32; k++) snprintf(rs->hash_hex + 2 * k, 3, "%02x", img->src_hash[k]);
+  /* the rules hash stamps results with what the rules mean (meaning.c),
+   * not how their source is written: tierc fmt and comments keep it */
+  struct meaning *m = mn_build(img, &rs->hook);
+  if (!m) return TIER_ENOMEM;
+  uint8_t h[32];
+  mn_hash(m, h);
+  mn_free(m);
+  for (int k = 0; k < 32; k++) snprintf(rs->hash_hex + 2 * k, 3, "%02x", h[k]);
   ladder_positions(img, rs->tier_pos);
   return img->ar.failed ? TIER_ENOMEM : TIER_OK;
 }

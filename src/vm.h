@@ -23,7 +23,7 @@ struct tier_ruleset {
   bool num_regs;            /* some register holds a number (nregs is used) */
   uint32_t *req_entry, review_entry, metric_entry;
   uint32_t *tier_pos;       /* each tier's place in its partner type's ladder */
-  char hash_hex[65];
+  char hash_hex[65];         /* the rules hash (mn_hash), in hex */
 };
 
 /* The outcome of one evaluation, kept in the VM between calls. */

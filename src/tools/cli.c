@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -199,4 +200,16 @@ int cli_read_key(const char *prog, const char *path, const char *kind, uint8_t *
   }
   free(p);
   return rc;
+}
+
+void cli_warn_today(const char *prog, const tier_ruleset *rs, const char *path, int64_t asof) {
+  if (asof != TIER_NO_DATE || tier_ruleset_has_review(rs)) return;
+  char today[16] = "?";
+  time_t now = time(NULL);
+  struct tm tm;
+  if (gmtime_r(&now, &tm)) strftime(today, sizeof today, "%Y-%m-%d", &tm);
+  fprintf(stderr,
+          "%s: warning: %s has no review rule and no --as-of was given, so every partner is judged at today's date "
+          "(%s): the results will change from day to day; give --as-of DATE, or a review rule in the rules\n",
+          prog, path, today);
 }

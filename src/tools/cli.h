@@ -31,6 +31,10 @@ bool cli_is_bytecode(const uint8_t *p, size_t n);
 /* Write b's text to f; -1 (with a message) when b is NULL or ran out of
  * memory, or the write failed. */
 int cli_print(const char *prog, FILE *f, tier_buf *b);
+/* One warning on standard error when rs (read from path) has no review rule
+ * and asof is TIER_NO_DATE (no --as-of): every record is then judged at
+ * today's date, so the results change from day to day. */
+void cli_warn_today(const char *prog, const tier_ruleset *rs, const char *path, int64_t asof);
 bool cli_color(FILE *f);
 /* Key files: a first line naming the kind, then the key in hex. */
 int cli_write_key(const char *prog, const char *path, const char *kind, const uint8_t *key, size_t n, bool secret);

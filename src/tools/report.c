@@ -180,7 +180,7 @@ static void html_head(const struct report *r, tier_buf *b) {
   if (r->errors) tier_buf_printf(b, ", %ld records rejected", r->errors);
   tier_buf_printf(b, " &middot; rules ");
   esc(b, r->rules_path);
-  tier_buf_printf(b, " (source hash %.16s)</p>\n", hash);
+  tier_buf_printf(b, " (rules hash %.16s)</p>\n", hash);
 }
 
 /* Per partner type, a bar per tier: the partners whose highest tier it is. */

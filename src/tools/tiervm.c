@@ -32,7 +32,7 @@ static void usage(FILE *f) {
           "tier of its type, met or not, with its value and where the rule is written.\n"
           "diff: the impact of a rule change: every partner under OLD and NEW rules,\n"
           "who moves up or down and which requirements move them (tiers matched by\n"
-          "their place in each partner type's ladder).\n"
+          "name, or by their place in the ladder when renamed).\n"
           "report: one self-contained HTML page with the tier distribution, what\n"
           "blocks the next tier and how far partners are, the partners closest to\n"
           "moving up, and with --diff OLD the impact of the change from OLD.\n"
@@ -319,6 +319,7 @@ static int eval_setup(struct run *r, const char *rules, const tier_options *opt)
   r->rs = cli_load_ruleset(prog, rules, opt, &status);
   if (!r->rs) return status;
   report_signature(r->rs, opt->trust_key != NULL);
+  cli_warn_today(prog, r->rs, rules, r->asof);
   tier_options vmopt = {.all_requirements = r->explain, .max_cost = r->max_cost};
   r->vm = tier_vm_new(r->rs, &vmopt);
   r->out = tier_buf_new(NULL);
@@ -469,6 +470,8 @@ static int cmd_diff(int argc, char **argv) {
   if (!ro) return status;
   tier_ruleset *rn = cli_load_ruleset(prog, np, &opt, &status);
   if (!rn) { tier_ruleset_free(ro); return status; }
+  cli_warn_today(prog, ro, op, asof);
+  cli_warn_today(prog, rn, np, asof);
   tier_vm *vo = tier_vm_new(ro, NULL), *vn = tier_vm_new(rn, NULL);
   tier_buf *out = tier_buf_new(NULL);
   struct diff d;
@@ -556,6 +559,8 @@ static int cmd_report(int argc, char **argv) {
     tier_ruleset_free(rs);
     return status;
   }
+  cli_warn_today(prog, rs, rules, asof);
+  if (ro) cli_warn_today(prog, ro, old_path, asof);
   tier_vm *vm = tier_vm_new(rs, NULL), *vo = ro ? tier_vm_new(ro, NULL) : NULL;
   tier_buf *page = tier_buf_new(NULL);
   struct report rep;

@@ -1,0 +1,2 @@
+# no review rule and no --as-of (or a test without "as_of"): one warning that results depend on today's date
+D=tests/golden/data/trust; { tiervm eval $D/no-review.tier $D/no-review.jsonl; tiervm eval --as-of 2019-12-13 $D/no-review.tier $D/no-review.jsonl; tierc test $D/no-review.tier $D/no-review.tests; tiervm eval rules/apn-2019.tier examples/partners.jsonl | wc -l; } 2>&1 | sed "s/$(date -u +%Y-%m-%d)/TODAY/g"
