@@ -43,6 +43,8 @@
 #include "vm.h"
 
 #define MAX_NODE_DEPTH 1500 /* deeper values are read as opaque (recursion below is bounded by it) */
+#define MAX_BRANCH_DEPTH 400 /* branches nested deeper are read as opaque (so is the C stack);
+                                the compiler nests them as deep as conditions, at most LIM_DEPTH */
 #define NO_CONST UINT32_MAX /* MN_CONST made by the reader (a kept false), not from the pool */
 #define EXIT UINT32_MAX
 
@@ -77,7 +79,12 @@ struct ctx {
   int32_t **item_field;      /* list -> item slot -> field index */
   struct mn **base;          /* per register: its value so far */
   uint32_t loop_list;        /* the list whose items are read, NO_LIST outside loops */
+  /* budgets for the whole image, so that reading it is linear in its size
+   * whatever the code: nodes made, instructions followed, post-dominator
+   * steps; what is left unread when one runs out is opaque */
   uint64_t nodes_left, steps_left;
+  int depth;                 /* branches being followed, one inside the other */
+  uint32_t *reg_stamp, stamp; /* registers already counted in the current loop */
   bool failed;               /* this segment cannot be followed */
   bool oom;
   struct mn *t_true, *t_false;
@@ -378,12 +385,15 @@ static uint32_t branch(struct ctx *x, uint32_t pc, struct xs *s, struct mn *c, u
                        struct mn *true_top, struct mn *false_top) {
   uint32_t j = x->ipd[pc];
   struct xs t, f;
+  if (x->depth >= MAX_BRANCH_DEPTH) { x->failed = true; return EXIT; }
   if (!xs_child(x, s, &t)) return EXIT;
   if (!xs_child(x, s, &f)) { xs_free(x, &t); return EXIT; }
   if (true_top) push(x, &t, true_top);
   if (false_top) push(x, &f, false_top);
+  x->depth++;
   run(x, when_true, j, &t);
   run(x, when_false, j, &f);
+  x->depth--;
   if (!x->failed) merge(x, s, c, &t, &f);
   xs_free(x, &t);
   xs_free(x, &f);
@@ -480,27 +490,43 @@ static int acc_order(const struct acc *a, const struct acc *b) {
   return a->id < b->id ? -1 : a->id > b->id;
 }
 
-static struct mn *fold(struct ctx *x, uint32_t l, struct acc *accs, uint32_t nacc, uint32_t k) {
-  bool *dep = t_malloc(x->hook, nacc + 1);
-  int *pos = t_malloc(x->hook, sizeof *pos * (nacc + 1));
-  uint32_t *members = t_malloc(x->hook, sizeof *members * (nacc + 1));
-  struct mn *r = NULL;
-  if (!dep || !pos || !members) { x->oom = x->failed = true; goto out; }
-  /* the accumulators k's step needs, and theirs, ... */
-  memset(dep, 0, nacc + 1);
-  dep[k] = true;
-  uint32_t nm = 0;
-  members[nm++] = k;
-  for (uint32_t i = 0; i < nm; i++) {
-    bool *more = t_malloc(x->hook, nacc + 1);
-    if (!more) { x->oom = x->failed = true; goto out; }
-    memset(more, 0, nacc + 1);
+/* The accumulators one fold needs: the first, those its step reads, theirs,
+ * ... (members[0..*nm)); in[] marks them with this call's stamp. */
+static bool fold_members(struct ctx *x, struct acc *accs, uint32_t nacc, uint32_t k, uint32_t *members, uint32_t *nm,
+                         bool *dep) {
+  *nm = 0;
+  members[(*nm)++] = k;
+  for (uint32_t i = 0; i < *nm; i++) {
+    const struct mn *step = accs[members[i]].step;
+    uint64_t others = step->phmask & ~(1ull << (members[i] % 64));
+    if (!others && nacc <= 64) continue; /* reads no other accumulator: the usual case */
+    if (x->steps_left < nacc) return false;
+    x->steps_left -= nacc;
+    memset(dep, 0, nacc + 1);
     x->m->gen++;
-    ph_deps(x, accs[members[i]].step, more, nacc);
-    for (uint32_t j = 0; j < nacc; j++)
-      if (more[j] && !dep[j]) { dep[j] = true; members[nm++] = j; }
-    t_free(x->hook, more, nacc + 1);
+    ph_deps(x, (struct mn *)step, dep, nacc);
+    for (uint32_t j = 0; j < nacc; j++) {
+      if (!dep[j]) continue;
+      bool have = false;
+      for (uint32_t q = 0; q < *nm && !have; q++) have = members[q] == j;
+      if (!have) members[(*nm)++] = j;
+    }
+    if (*nm > 4096) return false;
   }
+  return true;
+}
+
+/* Scratch for the folds of one loop: pos[] is -1 but for the members of
+ * the fold being built. */
+struct fold_scratch { bool *dep; int *pos; uint32_t *members; };
+
+static struct mn *fold(struct ctx *x, uint32_t l, struct acc *accs, uint32_t nacc, uint32_t k, struct fold_scratch *fs) {
+  bool *dep = fs->dep;
+  int *pos = fs->pos;
+  uint32_t *members = fs->members;
+  struct mn *r = NULL;
+  uint32_t nm = 0;
+  if (!fold_members(x, accs, nacc, k, members, &nm, dep)) { x->failed = true; goto out; }
   /* ... in an order that does not depend on register or set numbers */
   for (uint32_t i = 1; i < nm; i++)
     for (uint32_t j = i; j > 0 && acc_order(&accs[members[j]], &accs[members[j - 1]]) < 0; j--) {
@@ -508,9 +534,7 @@ static struct mn *fold(struct ctx *x, uint32_t l, struct acc *accs, uint32_t nac
       members[j] = members[j - 1];
       members[j - 1] = t;
     }
-  for (uint32_t i = 0; i < nacc; i++) pos[i] = -1;
   for (uint32_t i = 0; i < nm; i++) pos[members[i]] = (int)i;
-  if (nm > 4096) { x->failed = true; goto out; }
   struct mn **kids = t_malloc(x->hook, sizeof *kids * 2 * nm);
   struct memo mm = {NULL, 1024, 0};
   mm.e = t_malloc(x->hook, sizeof *mm.e * mm.cap);
@@ -529,9 +553,7 @@ static struct mn *fold(struct ctx *x, uint32_t l, struct acc *accs, uint32_t nac
   t_free(x->hook, kids, sizeof *kids * 2 * nm);
   t_free(x->hook, mm.e, sizeof *mm.e * mm.cap);
 out:
-  t_free(x->hook, dep, nacc + 1);
-  t_free(x->hook, pos, sizeof *pos * (nacc + 1));
-  t_free(x->hook, members, sizeof *members * (nacc + 1));
+  for (uint32_t i = 0; i < nm; i++) pos[members[i]] = -1;
   return r;
 }
 
@@ -545,6 +567,7 @@ static void loop(struct ctx *x, struct xs *s, uint32_t l, uint32_t body, uint32_
   if (!accs) { x->oom = x->failed = true; return; }
   for (uint32_t i = 0; i < s->sp; i++) accs[i] = (struct acc){0, i, NULL, s->stk[i], NULL};
   bool set_written[MAX_DSETS] = {false};
+  if (++x->stamp == 0) { memset(x->reg_stamp, 0, sizeof *x->reg_stamp * img->nmetrics); x->stamp = 1; }
   for (uint32_t pc = body; pc < nx; pc += insn_len(img->code[pc])) {
     uint8_t op = img->code[pc];
     uint32_t a = op_noperands(op_info[op].fmt) ? rd32(img->code + pc + 1) : 0;
@@ -552,10 +575,8 @@ static void loop(struct ctx *x, struct xs *s, uint32_t l, uint32_t body, uint32_
       set_written[a] = true;
       if (!s->sets[a]) { x->failed = true; break; }
     }
-    if (!writes_register(op) || a >= img->nmetrics) continue;
-    bool seen = false;
-    for (uint32_t i = s->sp; i < nacc && !seen; i++) seen = accs[i].cls == 2 && accs[i].id == a;
-    if (seen) continue;
+    if (!writes_register(op) || a >= img->nmetrics || x->reg_stamp[a] == x->stamp) continue;
+    x->reg_stamp[a] = x->stamp;
     if (nacc + MAX_DSETS + 1 >= cap) {
       struct acc *na = t_realloc(x->hook, accs, sizeof *accs * cap, sizeof *accs * cap * 2);
       if (!na) { x->oom = x->failed = true; break; }
@@ -581,13 +602,20 @@ static void loop(struct ctx *x, struct xs *s, uint32_t l, uint32_t body, uint32_
   if (!x->failed && (b.sp != s->sp || b.done)) x->failed = true;
   for (uint32_t i = 0; i < nacc && !x->failed; i++)
     accs[i].step = accs[i].cls == 0 ? b.stk[accs[i].id] : accs[i].cls == 1 ? b.sets[accs[i].id] : reg_get(x, &b, accs[i].id);
+  struct fold_scratch fs = {t_malloc(x->hook, nacc + 1), t_malloc(x->hook, sizeof(int) * (nacc + 1)),
+                            t_malloc(x->hook, sizeof(uint32_t) * (nacc + 1))};
+  if (!fs.dep || !fs.pos || !fs.members) x->oom = x->failed = true;
+  for (uint32_t i = 0; i < nacc && !x->failed; i++) fs.pos[i] = -1;
   for (uint32_t i = 0; i < nacc && !x->failed; i++) {
     struct mn *v = accs[i].init; /* a value the body leaves as it was */
-    if (!(accs[i].step && accs[i].step->kind == MN_PH && accs[i].step->x == i)) v = fold(x, l, accs, nacc, i);
+    if (!(accs[i].step && accs[i].step->kind == MN_PH && accs[i].step->x == i)) v = fold(x, l, accs, nacc, i, &fs);
     if (accs[i].cls == 0) s->stk[accs[i].id] = v;
     else if (accs[i].cls == 1) s->sets[accs[i].id] = v;
     else reg_set(x, s, accs[i].id, v);
   }
+  t_free(x->hook, fs.dep, nacc + 1);
+  t_free(x->hook, fs.pos, sizeof(int) * (nacc + 1));
+  t_free(x->hook, fs.members, sizeof(uint32_t) * (nacc + 1));
   xs_free(x, &b);
   t_free(x->hook, accs, sizeof *accs * cap);
 }
@@ -597,7 +625,8 @@ static void run(struct ctx *x, uint32_t pc, uint32_t stop, struct xs *s) {
   const struct image *img = x->img;
   while (pc != stop && !x->failed) {
     if (pc >= img->codelen || s->done) { x->failed = true; return; }
-    if (x->steps_left-- == 0) { x->failed = true; return; }
+    if (x->steps_left == 0) { x->failed = true; return; }
+    x->steps_left--;
     uint8_t op = img->code[pc];
     const struct opinfo *oi = &op_info[op];
     uint32_t a = op_noperands(oi->fmt) >= 1 ? rd32(img->code + pc + 1) : 0;
@@ -676,14 +705,15 @@ static void run(struct ctx *x, uint32_t pc, uint32_t stop, struct xs *s) {
  * instruction's successors are done before it (Cooper, Harvey, Kennedy on
  * the reversed graph).  A loop counts as one instruction leading to its
  * end; its NEXT ends its body; RET and END end their segment. */
-static bool post_dominators(struct ctx *x) {
+static int post_dominators(struct ctx *x) {
   const struct image *img = x->img;
   x->ipd = t_malloc(x->hook, sizeof *x->ipd * ((size_t)img->codelen + 1));
   uint32_t *starts = t_malloc(x->hook, sizeof *starts * ((size_t)img->codelen + 1));
   if (!x->ipd || !starts) {
     t_free(x->hook, starts, sizeof *starts * ((size_t)img->codelen + 1));
-    return false;
+    return -1;
   }
+  int rc = 0;
   uint32_t n = 0;
   for (uint32_t pc = 0; pc < img->codelen; pc += insn_len(img->code[pc])) starts[n++] = pc;
   while (n-- > 0) {
@@ -703,13 +733,15 @@ static bool post_dominators(struct ctx *x) {
     if (s2 == EXIT && oi->fmt != JMP && oi->fmt != K_JMP && oi->fmt != MET_JMP) s2 = s1; /* one successor */
     if (op == OP_JUMP) s2 = s1;
     while (s1 != s2) { /* their nearest common post-dominator; EXIT is above all */
+      if (x->steps_left == 0) { rc = 1; s1 = s2 = EXIT; break; }
+      x->steps_left--; /* tangled beyond reading */
       if (s1 < s2) s1 = x->ipd[s1];
       else s2 = x->ipd[s2];
     }
     x->ipd[pc] = s1;
   }
   t_free(x->hook, starts, sizeof *starts * ((size_t)img->codelen + 1));
-  return true;
+  return rc;
 }
 
 /* ---- segments that cannot be followed --------------------------------------------------- */
@@ -746,12 +778,12 @@ static void opaque_digest(struct ctx *x, uint32_t entry, uint8_t out[MN_DIGEST])
   crypto_generichash_final(&h, out, MN_DIGEST);
 }
 
-static struct mn *opaque(struct ctx *x, uint32_t entry, const char *what) {
-  uint8_t d[MN_DIGEST], e[MN_DIGEST];
-  opaque_digest(x, entry, d);
+/* An opaque value: what of the segment whose instructions digest to d. */
+static struct mn *opaque(struct ctx *x, const uint8_t d[MN_DIGEST], uint32_t entry, const char *what) {
+  uint8_t e[MN_DIGEST];
   crypto_generichash_state h;
   crypto_generichash_init(&h, NULL, 0, MN_DIGEST);
-  crypto_generichash_update(&h, d, sizeof d);
+  crypto_generichash_update(&h, d, MN_DIGEST);
   h_str(&h, what);
   crypto_generichash_final(&h, e, MN_DIGEST);
   x->failed = false;
@@ -767,8 +799,7 @@ static struct mn *opaque(struct ctx *x, uint32_t entry, const char *what) {
 static struct mn *segment(struct ctx *x, uint32_t entry, bool metric_block) {
   const struct image *img = x->img;
   x->failed = false;
-  x->nodes_left = 16 * (uint64_t)img->codelen + 65536;
-  x->steps_left = 64 * (uint64_t)img->codelen + 65536;
+  x->depth = 0;
   x->loop_list = NO_LIST;
   struct xs s;
   memset(&s, 0, sizeof s);
@@ -810,25 +841,36 @@ struct meaning *mn_build(const struct image *img, const struct tier_alloc_hook *
   x.m = m;
   x.img = img;
   x.hook = h;
-  x.nodes_left = x.steps_left = 64;
+  x.nodes_left = (uint64_t)img->codelen + 65536;
+  x.steps_left = 8 * (uint64_t)img->codelen + 65536;
   m->reg = arena_alloc(&m->ar, sizeof *m->reg * (img->nmetrics + 1));
   m->req = arena_alloc(&m->ar, sizeof *m->req * (img->nreqs + 1));
-  if (!m->reg || !m->req || !tables(&x) || !post_dominators(&x)) goto oom;
+  x.reg_stamp = arena_alloc(&m->ar, sizeof *x.reg_stamp * (img->nmetrics + 1));
+  if (!m->reg || !m->req || !x.reg_stamp || !tables(&x) || post_dominators(&x) < 0) goto oom;
   x.t_true = konst(&x, TY_BOOL, 1);
   x.t_false = konst(&x, TY_BOOL, 0);
   struct mn *zero = leaf(&x, MN_ZERO, 0);
   if (!x.t_true || !x.t_false || !zero) goto oom;
+  uint8_t d[MN_DIGEST];
   if (img->review_code != NO_STR) {
     m->review = segment(&x, img->review_code, false);
-    if (!m->review && !x.oom) m->review = opaque(&x, img->review_code, "review");
+    if (!m->review && !x.oom) {
+      opaque_digest(&x, img->review_code, d);
+      m->review = opaque(&x, d, img->review_code, "review");
+    }
   }
   for (uint32_t r = 0; r < img->nmetrics; r++) x.base[r] = zero;
-  if (!segment(&x, img->metric_code, true) && !x.oom)
-    for (uint32_t r = 0; r < img->nmetrics; r++) x.base[r] = opaque(&x, img->metric_code, S(img, img->metrics[r].name));
+  if (!segment(&x, img->metric_code, true) && !x.oom) {
+    opaque_digest(&x, img->metric_code, d); /* each register: the block's digest and its name */
+    for (uint32_t r = 0; r < img->nmetrics; r++) x.base[r] = opaque(&x, d, img->metric_code, S(img, img->metrics[r].name));
+  }
   memcpy(m->reg, x.base, sizeof *m->reg * img->nmetrics);
   for (uint32_t q = 0; q < img->nreqs && !x.oom; q++) {
     m->req[q] = segment(&x, img->reqs[q].code, false);
-    if (!m->req[q] && !x.oom) m->req[q] = opaque(&x, img->reqs[q].code, "requirement");
+    if (!m->req[q] && !x.oom) {
+      opaque_digest(&x, img->reqs[q].code, d);
+      m->req[q] = opaque(&x, d, img->reqs[q].code, "requirement");
+    }
   }
   if (x.oom || m->ar.failed) goto oom;
   t_free(h, x.tab, sizeof *x.tab * x.cap);
@@ -1002,43 +1044,52 @@ static const char *list_name(const struct image *img, uint32_t l) { return S(img
 
 /* A one-accumulator fold as the aggregate it is: its conditions (ITE
  * chains that leave ACC as it is) and what it does with each item. */
+/* The condition of a fold's step that leaves ACC as it is (its ITE chain):
+ * the next step inside it, and whether the condition is negated; NULL at
+ * the end of the chain. */
+static const struct mn *peel(const struct mn *step, const struct mn **cond, bool *neg) {
+  if (step->kind != MN_ITE) return NULL;
+  *cond = step->a[0];
+  if (step->a[2]->kind == MN_ACC) { *neg = false; return step->a[1]; }
+  if (step->a[1]->kind == MN_ACC) { *neg = true; return step->a[2]; }
+  return NULL;
+}
+
+/* A one-accumulator fold as the aggregate it is: its conditions and what it
+ * does with each item ("count distinct person in certifications where held
+ * and level >= associate").  false when it is no aggregate of the language. */
 static bool aggregate_text(const struct meaning *m, const struct mn *f, const struct mn *distinct_of, struct buf *b) {
   const struct image *img = m->img;
   if (f->n != 2) return false;
-  const struct mn *step = f->a[1], *conds[32];
-  bool negs[32];
-  int nc = 0;
-  while (step->kind == MN_ITE && nc < 32) {
-    if (step->a[2]->kind == MN_ACC) { conds[nc] = step->a[0]; negs[nc++] = false; step = step->a[1]; }
-    else if (step->a[1]->kind == MN_ACC) { conds[nc] = step->a[0]; negs[nc++] = true; step = step->a[2]; }
-    else break;
-  }
+  const struct mn *step = f->a[1], *next, *c;
+  bool neg;
+  while ((next = peel(step, &c, &neg))) step = next;
   if (step->kind != MN_OP || step->n != 2 || step->a[0]->kind != MN_ACC) return false;
   const char *L = list_name(img, f->x);
   const struct mn *v = step->a[1];
+  int op = step->op, k = 0;
   if (distinct_of) {
-    if (step->op != OP_DADD && step->op != OP_DADD_S) return false;
+    if (op != OP_DADD && op != OP_DADD_S) return false;
     buf_printf(b, "count distinct ");
     sub(m, v, b, -1);
     buf_printf(b, " in %s", L);
-  } else if (step->op == OP_CNT && v->kind == MN_CONST) {
+  } else if (op == OP_CNT && v->kind == MN_CONST) {
     buf_printf(b, "count %s", L);
-  } else if (step->op == OP_SUM_I || step->op == OP_SUM_F || step->op == OP_MIN_I || step->op == OP_MAX_I ||
-             step->op == OP_MIN_F || step->op == OP_MAX_F) {
-    buf_printf(b, "%s ", step->op == OP_SUM_I || step->op == OP_SUM_F ? "sum" : step->op == OP_MIN_I || step->op == OP_MIN_F ? "min" : "max");
+  } else if (op == OP_SUM_I || op == OP_SUM_F || op == OP_MIN_I || op == OP_MAX_I || op == OP_MIN_F || op == OP_MAX_F) {
+    buf_printf(b, "%s ", op == OP_SUM_I || op == OP_SUM_F ? "sum" : op == OP_MIN_I || op == OP_MIN_F ? "min" : "max");
     sub(m, v, b, -1);
     buf_printf(b, " in %s", L);
-  } else if (step->op == OP_ANY || step->op == OP_ALL) {
-    buf_printf(b, "%s %s", step->op == OP_ANY ? "any" : "all", L);
-    conds[nc] = v;
-    negs[nc++] = false;
+  } else if (op == OP_ANY || op == OP_ALL) {
+    buf_printf(b, "%s %s where ", op == OP_ANY ? "any" : "all", L);
+    sub(m, v, b, -1);
+    k = 1;
   } else {
     return false;
   }
-  for (int i = 0; i < nc; i++) {
-    buf_printf(b, i ? " and " : " where ");
-    if (negs[i]) buf_printf(b, "not ");
-    sub(m, conds[i], b, -1);
+  for (step = f->a[1]; (next = peel(step, &c, &neg)); step = next) {
+    buf_printf(b, k++ ? " and " : " where ");
+    if (neg) buf_printf(b, "not ");
+    sub(m, c, b, -1);
   }
   return true;
 }
