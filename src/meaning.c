@@ -139,8 +139,13 @@ static void h_head(crypto_generichash_state *h, const struct image *img, const s
   case MN_OP: {
     const struct opinfo *oi = &op_info[n->op];
     h_str(h, oi->name);
+    /* its operand: a constant by value; an index the reader resolved into
+     * names or nodes (fields, registers, sets, lists, jumps) not at all;
+     * any other (months, days, decimals, and what comes) as it is */
     if (oi->fmt == K || oi->fmt == K_JMP) h_const(h, img, n->x);
-    else if (oi->fmt == MON || oi->fmt == DAY || oi->fmt == DIG) h_i64(h, (int32_t)n->x);
+    else if (oi->fmt != N0 && oi->fmt != FLD && oi->fmt != ITM && oi->fmt != MET && oi->fmt != MET_JMP && oi->fmt != SET &&
+             oi->fmt != JMP && oi->fmt != LST_JMP && oi->fmt != LST_BACK)
+      h_i64(h, (int32_t)n->x);
     break;
   }
   case MN_ACC: case MN_PH: h_i64(h, n->x); break;
