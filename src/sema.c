@@ -680,7 +680,7 @@ static struct type check(struct comp *c, struct node *n, const struct scope *sc)
     if (is_literal(n->a)) {
       /* fold -literal into a literal, which keeps the negation's span and
        * parentheses, and the literal as written in `a`, for the printers of
-       * rule texts (ast.h) */
+       * rule texts (ast.h), and its place in a list (a call's arguments) */
       struct node *lit = n->a, folded = *lit;
       folded.ival = -lit->ival;
       folded.q = num_neg(lit->q);
@@ -689,6 +689,8 @@ static struct type check(struct comp *c, struct node *n, const struct scope *sc)
       folded.depth = n->depth;
       folded.neg = true;
       folded.a = lit;
+      folded.next = n->next;
+      folded.tail = n->tail;
       *n = folded;
       t = ta;
       break;

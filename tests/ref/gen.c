@@ -144,7 +144,8 @@ static struct gexpr *decimal_literal(struct gen *G, bool cents) {
     int64_t a = q < 0 ? -q : q;
     text = xprintf("%s%lld.%02lld", q < 0 ? "-" : "", (long long)(a / 4), (long long)(a % 4 * 25));
   } else {
-    static const char *D[] = {"0.1", "0.2", "0.3", "1.1", "2.5", "0.3333", "1499.999", "0.0001", "100.01"};
+    static const char *D[] = {"0.1", "0.2", "0.3", "1.1", "2.5", "0.3333", "1499.999", "0.0001", "100.01",
+                              "110%", "10%", "12.5%", "0.5%", "100%"};
     const char *sign = rng_chance(r, 10) ? "-" : "";
     text = xprintf("%s%s", sign, PICK(r, D));
   }
@@ -230,7 +231,7 @@ static void money_safe(struct gen *G, struct gexpr **pe) {
   struct gexpr *e = *pe;
   if (!literal_ish(e) || !is_num(e->t.kind)) return;
   const char *s = e->literal ? e->text : NULL;
-  bool ok = s && strlen(s) < 14 && (!strchr(s, '.') || strlen(strchr(s, '.')) <= 3);
+  bool ok = s && strlen(s) < 14 && !strchr(s, '%') && (!strchr(s, '.') || strlen(strchr(s, '.')) <= 3);
   if (ok) return;
   *pe = rng_chance(G->r, 50) ? decimal_literal(G, true) : leaf(ty(TY_INT, false, 0), xprintf("%d", (int)rng_below(G->r, 2000)));
   (*pe)->literal = true;
@@ -341,6 +342,36 @@ static struct gexpr *p_arith(struct gen *G, struct gtype want, const struct scop
     k = unify(a, b);
   }
   return node(ty(k, a->t.opt || b->t.opt, 0), OPS[op], 2, a, b, NULL);
+}
+
+/* min(a, b) or max(a, b) (docs 4.11): numbers brought to one kind as + does
+ * them, or two dates */
+static struct gexpr *p_minmax_call(struct gen *G, struct gtype want, const struct scope *sc) {
+  bool date = want.kind == TY_DATE;
+  struct gexpr *a = sub(G, want, sc);
+  struct gexpr *b = sub(G, !date && rng_chance(G->r, 40) ? ty(TY_INT, false, 0) : want, sc);
+  struct gtype t = a->t;
+  if (!date) {
+    if (a->t.kind == TY_MONEY) money_safe(G, &b);
+    if (b->t.kind == TY_MONEY) money_safe(G, &a);
+    t.kind = (uint8_t)unify(a, b);
+  }
+  t.opt = a->t.opt || b->t.opt;
+  t.ref = 0;
+  return node(t, rng_chance(G->r, 50) ? "min(%0, %1)" : "max(%0, %1)", 2, a, b, NULL);
+}
+
+/* abs, floor, ceil, round(x) or round(x, digits) of a number (docs 4.11),
+ * of x's type */
+static struct gexpr *p_round(struct gen *G, struct gtype want, const struct scope *sc) {
+  static const char *FORMS[] = {"abs(%0)", "floor(%0)", "ceil(%0)", "round(%0)"};
+  static const int DIGITS[] = {-3, -2, -1, 0, 1, 2, 3, 34};
+  struct gexpr *a = sub(G, want, sc);
+  char *tmpl = rng_chance(G->r, 40) ? xprintf("round(%%0, %d)", PICK(G->r, DIGITS)) : xprintf("%s", PICK(G->r, FORMS));
+  struct gexpr *e = node(a->t, tmpl, 1, a, NULL, NULL);
+  e->t.ref = 0;
+  free(tmpl);
+  return e;
 }
 
 static struct gexpr *p_neg(struct gen *G, struct gtype want, const struct scope *sc) {
@@ -550,6 +581,10 @@ static const struct {
     {p_minmax, TY_INT, 8, true, false},       {p_minmax, TY_MONEY, 8, true, false},
     {p_minmax, TY_NUMBER, 8, true, false},    {p_minmax, TY_DATE, 20, true, false},
     {p_anyall, TY_BOOL, 15, true, false},
+    {p_minmax_call, TY_INT, 4, false, true},  {p_minmax_call, TY_MONEY, 4, false, true},
+    {p_minmax_call, TY_NUMBER, 5, false, true}, {p_minmax_call, TY_DATE, 4, false, true},
+    {p_round, TY_INT, 3, false, true},        {p_round, TY_MONEY, 5, false, true},
+    {p_round, TY_NUMBER, 8, false, true},
 };
 
 #define MAX_DEPTH 4

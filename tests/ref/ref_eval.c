@@ -66,17 +66,26 @@ static const char *node_text(const struct comp *c, const struct node *n, size_t 
 
 /* ---- 2.5 literals ------------------------------------------------------------- */
 
-/* A number literal means exactly the decimal it writes.  The front end folds
- * a unary minus into the literal (keeping the digits' span) and converts a
- * literal to the kind of the other operand; the value is the same. */
+/* A number literal means exactly the decimal it writes, and N% means N / 100
+ * (2.5).  The front end folds a unary minus into the literal (keeping the
+ * digits' span) and converts a literal to the kind of the other operand; the
+ * value is the same. */
 static void literal_number(struct ref_ctx *x, const struct node *n, struct val *out) {
   size_t len;
   const char *s = node_text(x->c, n, &len);
   out->kind = n->ty.kind;
   out->none = false;
-  if (!ref_decimal(s, len, out->q)) {
+  bool percent = len > 0 && s[len - 1] == '%';
+  if (!ref_decimal(s, len - percent, out->q)) {
     fprintf(stderr, "reference: cannot read the literal '%.*s'\n", (int)len, s);
     abort();
+  }
+  if (percent) {
+    mpq_t hundred;
+    mpq_init(hundred);
+    mpq_set_ui(hundred, 100, 1);
+    mpq_div(out->q, out->q, hundred);
+    mpq_clear(hundred);
   }
   bool negative = n->kind == N_INT ? n->ival < 0 : n->q.n < 0;
   if (negative) mpq_neg(out->q, out->q);
@@ -344,6 +353,81 @@ static void aggregate(struct ref_ctx *x, const struct node *n, struct val *out) 
   val_clear(&w);
 }
 
+/* ---- 4.11 functions of values ------------------------------------------------------------ */
+
+/* q rounded to `digits` decimals (negative: to tens, hundreds, ...): down,
+ * up, or half away from zero, the same for negative values. */
+enum { R_FLOOR, R_CEIL, R_HALF_AWAY };
+static void round_q(mpq_t q, long digits, int how) {
+  mpz_t p, z;
+  mpz_init(p);
+  mpz_init(z);
+  mpz_ui_pow_ui(p, 10, (unsigned long)(digits < 0 ? -digits : digits));
+  mpq_t scale;
+  mpq_init(scale);
+  mpq_set_z(scale, p);
+  if (digits < 0) mpq_inv(scale, scale);
+  mpq_mul(q, q, scale); /* now round q to a whole number */
+  if (how == R_FLOOR) mpz_fdiv_q(z, mpq_numref(q), mpq_denref(q));
+  else if (how == R_CEIL) mpz_cdiv_q(z, mpq_numref(q), mpq_denref(q));
+  else { /* |q| + 1/2, down, with q's sign */
+    mpq_t h;
+    mpq_init(h);
+    mpq_abs(h, q);
+    mpq_set_ui(scale, 1, 2);
+    mpq_add(h, h, scale);
+    mpz_fdiv_q(z, mpq_numref(h), mpq_denref(h));
+    if (mpq_sgn(q) < 0) mpz_neg(z, z);
+    mpq_clear(h);
+  }
+  mpq_set_z(q, z);
+  mpq_set_z(scale, p);
+  if (digits > 0) mpq_div(q, q, scale);
+  else mpq_mul(q, q, scale);
+  mpq_clear(scale);
+  mpz_clear(p);
+  mpz_clear(z);
+}
+
+/* min(a, b, ...), max(...): none if any argument is none (the first one,
+ * with its reason); abs, floor, ceil, round(x[, digits]) of x's type, none
+ * of none.  Money is in currency units here, so its digits are the unit's,
+ * as the language says. */
+static void call(struct ref_ctx *x, const struct node *n, struct val *out) {
+  const char *f = n->name;
+  out->kind = n->ty.kind;
+  if (!strcmp(f, "min") || !strcmp(f, "max")) {
+    bool is_min = !strcmp(f, "min"), have = false;
+    struct val v;
+    val_init(&v);
+    for (const struct node *a = n->list; a; a = a->next) {
+      ref_eval_expr(x, a, &v);
+      if (out->none) continue; /* every argument is evaluated, as the VM does */
+      if (v.none) {
+        val_none(out, n->ty.kind);
+        out->divzero = v.divzero;
+      } else if (!have || (is_min ? val_order(&v, out) < 0 : val_order(&v, out) > 0)) {
+        val_copy(out, &v);
+        have = true;
+      }
+    }
+    out->kind = n->ty.kind;
+    val_clear(&v);
+    return;
+  }
+  ref_eval_expr(x, n->list, out);
+  out->kind = n->ty.kind;
+  if (out->none) return;
+  if (!strcmp(f, "abs")) mpq_abs(out->q, out->q);
+  else if (!strcmp(f, "floor")) round_q(out->q, 0, R_FLOOR);
+  else if (!strcmp(f, "ceil")) round_q(out->q, 0, R_CEIL);
+  else if (!strcmp(f, "round")) round_q(out->q, n->list->next ? (long)n->list->next->ival : 0, R_HALF_AWAY);
+  else {
+    fprintf(stderr, "reference: no function '%s'\n", f);
+    abort();
+  }
+}
+
 /* ---- the expression ------------------------------------------------------------------ */
 
 void ref_eval_expr(struct ref_ctx *x, const struct node *n, struct val *out) {
@@ -406,6 +490,7 @@ void ref_eval_expr(struct ref_ctx *x, const struct node *n, struct val *out) {
     break;
   }
   case N_AGG: aggregate(x, n, out); break;
+  case N_CALL: call(x, n, out); break;
   case N_CONV: /* a number taken as another kind of number: the same value */
     ref_eval_expr(x, n->a, out);
     out->kind = n->ty.kind;

@@ -242,6 +242,8 @@ static void min_and_max(void **st) {
   assert_true(holds("min(seats * 2, 20) == 20", "\"seats\":70"));
   assert_true(holds("max(seats, 0, -3) == 0", "\"seats\":-7"));
   assert_true(holds("min(max(now, 0) * 2, 10) == 10", "\"now\":5.5"));
+  assert_true(holds("max(-1.5, seats, -3) == -1.5", "\"seats\":-2")); /* negative literals among the arguments */
+  assert_true(holds("min((-2), seats) == -2", "\"seats\":5"));
   assert_true(holds("min(now, 1.5) == 1.5", "\"now\":2"));
   assert_true(holds("min(rev, 1499.99) == 1499.99", "\"rev\":2000"));
   assert_true(holds("max(rev, now) == 2.5", "\"rev\":2,\"now\":2.5"));  /* money and number: number */
