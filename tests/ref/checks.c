@@ -11,8 +11,6 @@
 #include "difftest.h"
 #include "fmt.h"
 
-/* dis_image and rule_diff, the tools' stages, are declared in tier_int.h */
-
 /* Compile text into a loaded image (NULL if it does not compile); with
  * `rules`, also its bytes without debug section and source hash. */
 static tier_ruleset *load(const char *text, struct buf *rules) {

@@ -85,10 +85,16 @@ int dt_record(struct compiled *c, const struct gruleset *g, const struct grecord
 
 /* ---- reporting ------------------------------------------------------------------------ */
 
+/* DIR/NAME holds text; with text NULL it is removed (a reproducer's file
+ * left from an earlier one would mislead). */
 static void write_file(const char *dir, const char *name, const char *text) {
   if (!dir) return;
   char path[1024];
   snprintf(path, sizeof path, "%s/%s", dir, name);
+  if (!text) {
+    remove(path);
+    return;
+  }
   FILE *f = fopen(path, "w");
   if (!f) {
     perror(path);
@@ -99,17 +105,20 @@ static void write_file(const char *dir, const char *name, const char *text) {
 }
 
 void dt_report(const struct dt_options *o, const struct gruleset *g, const struct grecord *rec, const char *what,
-                   unsigned long long seed) {
+               unsigned long long seed) {
   struct compiled c;
   char *text = gen_print(g);
   char *json = rec ? gen_record_json(g, rec) : NULL;
+  char d[11] = "", asof[16] = "";
+  if (rec && rec->asof != INT64_MIN) {
+    ref_date_text(rec->asof, d);
+    snprintf(asof, sizeof asof, "%s\n", d);
+  }
   if (seed != DT_NO_SEED) printf("difftest: DIFFERENCE (ruleset seed %llu): %s\n", seed, what);
   else printf("difftest: DIFFERENCE: %s\n", what);
   printf("---- ruleset (shrunk) ----\n%s", text);
   if (rec) {
     printf("---- record ----\n%s\n", json);
-    char d[11] = "";
-    if (rec->asof != INT64_MIN) ref_date_text(rec->asof, d);
     printf("---- as of: %s ----\n", rec->asof != INT64_MIN ? d : "(the review rule)");
     if (dt_open(g, &c) == 0) {
       struct outcome vo, ro;
@@ -123,14 +132,10 @@ void dt_report(const struct dt_options *o, const struct gruleset *g, const struc
       oc_free(&ro);
       dt_close(&c);
     }
-    write_file(o->outdir, "fail.json", json);
-    if (rec->asof != INT64_MIN) {
-      char line[16];
-      snprintf(line, sizeof line, "%s\n", d);
-      write_file(o->outdir, "fail.asof", line);
-    }
   }
   write_file(o->outdir, "fail.tier", text);
+  write_file(o->outdir, "fail.json", json);
+  write_file(o->outdir, "fail.asof", *asof ? asof : NULL);
   if (o->outdir) printf("(written to %s/fail.tier%s)\n", o->outdir, rec ? ", fail.json" : "");
   if (seed != DT_NO_SEED) printf("reproduce: difftest -s %llu -n 1\n", seed);
   free(text);

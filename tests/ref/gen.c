@@ -186,7 +186,7 @@ static struct gexpr *date_literal(struct gen *G) {
   return e;
 }
 
-static const char *TEXTS[] = {"Migration", "", "a", "b", "名前", "say \\\"hi\\\"", "tab\\there", "Zürich", "aa"};
+static const char *TEXTS[] = {"Migration", "", "a", "b", "名前", "say \\\"hi\\\"", "tab\\there", "Zürich", "aa", "été"};
 
 static struct gexpr *text_literal(struct gen *G) {
   const char *t = PICK(G->r, TEXTS);
@@ -786,7 +786,8 @@ static struct gexpr *requirement(struct gen *G) {
     if (v) {
       static const char *OPS[] = {"%0 >= %1", "%0 > %1", "%0 <= %1", "%0 < %1", "%0 == %1", "%0 != %1", "%0 >= %1", "%0 >= %1"};
       static const char *FLIPPED[] = {"%1 <= %0", "%1 < %0", "%1 >= %0", "%1 > %0", "%1 == %0", "%1 != %0", "%1 <= %0", "%1 <= %0"};
-      struct gexpr *k = literal(G, v->t);
+      /* now and then a count against a decimal: compared as numbers */
+      struct gexpr *k = v->t.kind == TY_INT && rng_chance(G->r, 10) ? decimal_literal(G, false) : literal(G, v->t);
       if (v->t.kind == TY_MONEY) money_safe(G, &k);
       int op = (int)rng_below(G->r, 8);
       return node(ty(TY_BOOL, false, 0), rng_chance(G->r, 15) ? FLIPPED[op] : OPS[op], 2, v, k, NULL);

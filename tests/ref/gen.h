@@ -124,6 +124,7 @@ struct grecord {
   char **top;                          /* by field index (top-level fields only) */
   struct glistval *lists;
   int64_t asof;                        /* the date passed to both, or INT64_MIN: the review rule */
+  int extra;                           /* 1, 2: an unknown key first or last in the record */
 };
 
 void gen_record(struct rng *r, const struct gruleset *g, struct grecord *rec);

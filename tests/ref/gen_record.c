@@ -35,7 +35,10 @@ static int64_t near(struct rng *r, const int64_t *pool, int n, int64_t fallback)
   return v + rng_range(r, -1, 1);
 }
 
+static char *decimal_text(struct rng *r, int64_t mantissa, int places);
+
 static char *money_text(struct rng *r, int64_t cents) {
+  if (rng_chance(r, 30)) return decimal_text(r, cents, 2);
   int64_t a = cents < 0 ? -cents : cents;
   if (a % 100 == 0 && rng_chance(r, 10)) return fmt("%s%lld.%02llde2", cents < 0 ? "-" : "", (long long)(a / 10000), (long long)(a / 100 % 100));
   if (a % 100 == 0 && rng_chance(r, 60)) return fmt("%s%lld", cents < 0 ? "-" : "", (long long)(a / 100));
@@ -64,7 +67,25 @@ static char *date_value(struct rng *r, const struct gruleset *g) {
   return fmt("\"%s\"", s);
 }
 
-static const char *WORDS[] = {"e1", "e2", "e3", "Migration", "", "a", "名前", "Zürich", "say \\\"hi\\\"", "x\\ty"};
+/* texts, JSON escapes included: both readers must decode them alike */
+static const char *WORDS[] = {"e1",   "e2", "e3",           "Migration",        "",     "a",         "名前",
+                              "Zürich", "say \\\"hi\\\"", "x\\ty", "\\u00e9t\\u00e9", "été", "\\ud83d\\ude00", "a\\/b"};
+
+/* A number exactly: mantissa * 10^-places, written plainly or with an
+ * exponent in one of the forms JSON allows. */
+static char *decimal_text(struct rng *r, int64_t mantissa, int places) {
+  int64_t a = mantissa < 0 ? -mantissa : mantissa;
+  const char *sign = mantissa < 0 ? "-" : "";
+  int64_t p10 = 1;
+  for (int i = 0; i < places; i++) p10 *= 10;
+  switch (rng_below(r, 8)) {
+  case 0: return fmt("%s%llde-%d", sign, (long long)a, places);
+  case 1: return fmt("%s%lld.%0*lldE+%d", sign, (long long)(a / p10 / 10), places + 1, (long long)(a % (p10 * 10)), 1);
+  default:
+    if (places == 0) return fmt("%s%lld", sign, (long long)a);
+    return fmt("%s%lld.%0*lld", sign, (long long)(a / p10), places, (long long)(a % p10));
+  }
+}
 
 static char *value(struct rng *r, const struct gruleset *g, const struct gfield *f, bool is_id) {
   const struct gconsts *k = &g->k;
@@ -102,9 +123,8 @@ static char *value(struct rng *r, const struct gruleset *g, const struct gfield 
   case TY_NUMBER: {
     int64_t q = near(r, k->quarters, k->nquarters, rng_range(r, -8, 400)); /* in quarters */
     if (rng_chance(r, 3)) q = rng_chance(r, 50) ? 4000000000000LL : -4000000000000LL;
-    int64_t a = q < 0 ? -q : q;
-    if (rng_chance(r, 30)) return fmt("%s%lld.%d", q < 0 ? "-" : "", (long long)(a / 4), (int)rng_below(r, 10));
-    return fmt("%s%lld.%02lld", q < 0 ? "-" : "", (long long)(a / 4), (long long)(a % 4 * 25));
+    if (rng_chance(r, 30)) return decimal_text(r, q / 4 * 10 + (q < 0 ? -1 : 1) * (int64_t)rng_below(r, 10), 1);
+    return decimal_text(r, q * 25, 2);
   }
   case TY_BOOL: return dup(rng_chance(r, 50) ? "true" : "false");
   case TY_DATE: return date_value(r, g);
@@ -141,7 +161,8 @@ void gen_record(struct rng *r, const struct gruleset *g, struct grecord *rec) {
   }
   for (int l = 0; l < g->nlists; l++) {
     struct glistval *L = &rec->lists[l];
-    L->n = rng_chance(r, 15) ? -1 : (int)rng_below(r, 7); /* -1: the key is left out */
+    /* -1: the key is left out; now and then a long list */
+    L->n = rng_chance(r, 15) ? -1 : rng_chance(r, 4) ? 20 + (int)rng_below(r, 30) : (int)rng_below(r, 7);
     if (L->n <= 0) continue;
     L->items = calloc((size_t)L->n, sizeof *L->items);
     if (!L->items) exit(2);
@@ -152,8 +173,11 @@ void gen_record(struct rng *r, const struct gruleset *g, struct grecord *rec) {
         if (g->fields[f].list == l && !g->fields[f].is_list) L->items[i].vals[f] = value(r, g, &g->fields[f], false);
     }
   }
-  /* one fault, now and then: a bad value, a missing required field, a null list */
-  if (rng_chance(r, 6)) {
+  /* one fault now and then, rarely two (the first in the text counts): a bad
+   * value, a missing required field, a null list */
+  int faults = rng_chance(r, 6) ? 1 : 0;
+  if (faults && rng_chance(r, 25)) faults++;
+  for (; faults > 0; faults--) {
     int f = (int)rng_below(r, (uint32_t)g->nfields);
     const struct gfield *F = &g->fields[f];
     if (F->is_list) {
@@ -167,6 +191,7 @@ void gen_record(struct rng *r, const struct gruleset *g, struct grecord *rec) {
       it->vals[f] = rng_chance(r, 30) ? NULL : fault(r, F);
     }
   }
+  rec->extra = (int)rng_below(r, 10); /* 1: an unknown key first, 2: last (ignored by both) */
   rec->asof = INT64_MIN;
   if (!g->review || rng_chance(r, 40)) {
     static const int ASOF[][3] = {{2019, 12, 13}, {2019, 12, 31}, {2020, 2, 29}, {2020, 3, 31}, {2019, 3, 31},
@@ -190,9 +215,15 @@ static void put(struct out *o, const char *s) {
   o->n += k;
 }
 
+#define UNKNOWN "\"note\":{\"a\":[1,{\"b\":null}],\"c\":\"名前\"}"
+
 static void object(struct out *o, const struct gruleset *g, int owner, char **vals, const struct grecord *rec) {
   put(o, "{");
   bool first = true;
+  if (owner == -1 && rec->extra == 1) {
+    put(o, UNKNOWN);
+    first = false;
+  }
   for (int f = 0; f < g->nfields; f++) {
     const struct gfield *F = &g->fields[f];
     if (!F->alive || F->list != owner) continue;
@@ -221,6 +252,7 @@ static void object(struct out *o, const struct gruleset *g, int owner, char **va
     }
     first = false;
   }
+  if (owner == -1 && rec->extra == 2) put(o, first ? UNKNOWN : "," UNKNOWN);
   put(o, "}");
 }
 
@@ -250,6 +282,7 @@ static char *dup_or_null(const char *s) { return s ? dup(s) : NULL; }
 void gen_record_copy(const struct gruleset *g, const struct grecord *src, struct grecord *dst) {
   memset(dst, 0, sizeof *dst);
   dst->asof = src->asof;
+  dst->extra = src->extra;
   dst->top = calloc((size_t)g->nfields + 1, sizeof *dst->top);
   dst->lists = calloc((size_t)g->nlists + 1, sizeof *dst->lists);
   if (!dst->top || !dst->lists) exit(2);
