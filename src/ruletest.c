@@ -24,6 +24,7 @@
 #include <jansson.h>
 
 #include "vm.h"
+#include "coverage.h"
 #include "stream.h"
 
 /* ---- the keys a test line may carry ------------------------------------------ */
@@ -287,77 +288,13 @@ static void describe(struct buf *b, const tier_result *r) {
   buf_u8(b, '\n');
 }
 
-/* ---- coverage ---------------------------------------------------------------------- */
-
-struct probe { bool at, below; };
-
-/* The value a threshold looks at, for coverage. */
-static int64_t value_of(struct tier_vm *vm, const struct img_req *q) {
-  return q->metric >= 0 ? vm->ev.regs_today[q->metric] : vm->rec.top[q->field];
-}
-
-static int kind_of(const struct image *img, const struct img_req *q) {
-  return q->metric >= 0 ? img->metrics[q->metric].kind : img->fields[img_top_field(img, (uint32_t)q->field)].kind;
-}
-
-/* at: the value that just meets; below: the largest value that fails */
-static void probe(const struct image *img, const struct img_req *q, int64_t v, struct probe *p) {
-  int kind = kind_of(img, q);
-  if (kind == TY_NUMBER || v == TIER_NONE) return;
-  int64_t k = img->consts[q->konst].v;
-  int64_t at, below;
-  switch (q->cmp) {
-  case CMP_GE: at = k; below = k - 1; break;
-  case CMP_GT: at = k + 1; below = k; break;
-  case CMP_LE: at = k; below = k + 1; break;
-  case CMP_LT: at = k - 1; below = k; break;
-  case CMP_EQ: at = k; below = kind == TY_BOOL ? !k : k - 1; break;
-  default: return;
-  }
-  if (v == at) p->at = true;
-  if (v == below || (q->cmp == CMP_EQ && kind != TY_BOOL && v == k + 1)) p->below = true;
-}
-
-static void probe_all(struct tier_vm *vm, struct probe *pr) {
-  const struct image *img = vm->rs->img;
-  for (uint32_t t = 0; t < img->ntiers; t++) {
-    if ((int)img->tiers[t].ptype != vm->ev.ptype) continue;
-    for (uint32_t q = img->tiers[t].first_req; q < img->tiers[t].first_req + img->tiers[t].nreq; q++) {
-      const struct img_req *rq = &img->reqs[q];
-      if (rq->metric >= 0 || rq->field >= 0) probe(img, rq, value_of(vm, rq), &pr[q]);
-    }
-  }
-}
-
-static void coverage_report(const struct image *img, const struct probe *pr, struct buf *out) {
-  long total = 0, full = 0;
-  struct buf miss = {0};
-  for (uint32_t t = 0; t < img->ntiers; t++) {
-    const struct img_tier *T = &img->tiers[t];
-    for (uint32_t q = T->first_req; q < T->first_req + T->nreq; q++) {
-      const struct img_req *rq = &img->reqs[q];
-      if ((rq->metric < 0 && rq->field < 0) || kind_of(img, rq) == TY_NUMBER || rq->cmp == CMP_NE) continue;
-      total++;
-      if (pr[q].at && pr[q].below) { full++; continue; }
-      buf_printf(&miss, "  %s %s: %s: no test %s%s%s", type_name(img, (int)T->ptype), img_str(img, T->name),
-                 img_str(img, rq->rule), pr[q].at ? "" : "exactly at it", !pr[q].at && !pr[q].below ? " and none " : "",
-                 pr[q].below ? "" : "just below it");
-      if (img->has_debug) buf_printf(&miss, "  [%s:%u]", img_str(img, rq->file), rq->line);
-      buf_u8(&miss, '\n');
-    }
-  }
-  buf_printf(out, "coverage: %ld of %ld thresholds probed exactly at and just below\n", full, total);
-  if (miss.n) buf_put(out, miss.p, miss.n);
-  buf_free(&miss);
-}
-
 /* ---- running ------------------------------------------------------------------------ */
 
 enum outcome { T_OK, T_FAIL, T_MALFORMED };
 
 /* One test line: check its keys, evaluate its profile, compare.  Faults and
  * failures go to why; an evaluated profile's values are probed. */
-static enum outcome run_one(struct tier_vm *vm, const char *text, size_t len, json_t **tp, struct buf *why, struct probe *pr,
+static enum outcome run_one(struct tier_vm *vm, const char *text, size_t len, json_t **tp, struct buf *why, struct cov *cov,
                             bool *today) {
   const struct image *img = vm->rs->img;
   json_error_t je;
@@ -391,7 +328,7 @@ static enum outcome run_one(struct tier_vm *vm, const char *text, size_t len, js
   check_tier_name(img, vm->ev.ptype, expect, "next", why, &nerr);
   check_unmet_names(img, vm->ev.ptype, expect, why, &nerr);
   if (nerr) return T_MALFORMED;
-  probe_all(vm, pr);
+  if (cov) cov_probe(cov, vm);
   json_t *et = json_object_get(expect, "tier"), *en = json_object_get(expect, "next"), *eu = json_object_get(expect, "unmet");
   bool ok = true;
   if (et) ok = compare_tier("tier", et, r->tier, why) && ok;
@@ -406,12 +343,11 @@ static enum outcome run_one(struct tier_vm *vm, const char *text, size_t len, js
 /* Run the tests of files against rs into out: 0 all passed, 1 some failed or
  * are malformed, -1 out of memory. */
 int rt_run(const struct tier_ruleset *rs, const char *const *files, int nfiles, bool coverage, struct buf *out) {
-  const struct image *img = rs->img;
   tier_vm *vm = tier_vm_new(rs, NULL);
-  struct probe *pr = calloc(img->nreqs + 1, sizeof *pr);
-  if (!vm || !pr) {
+  struct cov *cov = coverage ? cov_new(rs) : NULL;
+  if (!vm || (coverage && !cov)) {
     tier_vm_free(vm);
-    free(pr);
+    cov_free(cov);
     return -1;
   }
   long count[3] = {0, 0, 0}, n = 0, at_today = 0;
@@ -435,7 +371,7 @@ int rt_run(const struct tier_ruleset *rs, const char *const *files, int nfiles, 
       if (s.err[0]) buf_printf(&why, "         %s\n", s.err);
       else {
         bool today = false;
-        o = run_one(vm, s.rec, s.rec_n, &t, &why, pr, &today);
+        o = run_one(vm, s.rec, s.rec_n, &t, &why, cov, &today);
         at_today += today;
       }
       const char *name = json_string_value(json_object_get(t, "test"));
@@ -451,7 +387,7 @@ int rt_run(const struct tier_ruleset *rs, const char *const *files, int nfiles, 
     stream_free(&s);
     fclose(f);
   }
-  if (coverage) coverage_report(img, pr, out);
+  if (cov) cov_report(cov, out);
   if (at_today) { /* results that hold today and may not tomorrow */
     char today[11];
     date_format(date_today_utc(), today);
@@ -464,6 +400,6 @@ int rt_run(const struct tier_ruleset *rs, const char *const *files, int nfiles, 
   if (count[T_MALFORMED]) buf_printf(out, " (%ld malformed)", count[T_MALFORMED]);
   buf_u8(out, '\n');
   tier_vm_free(vm);
-  free(pr);
+  cov_free(cov);
   return count[T_FAIL] + count[T_MALFORMED] ? 1 : 0;
 }

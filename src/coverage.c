@@ -1,0 +1,679 @@
+/*
+ * coverage.c - `tierc test --coverage`: which thresholds the rule tests
+ * probe where they are just met and just missed.
+ *
+ * Thresholds are found in what each requirement computes (meaning.c): every
+ * comparison of a value with a constant, of any type and operator, wherever
+ * it stands in the requirement (inside `or`, `and`, `not`), a bare bool, and
+ * an enum's `in {...}`.  A threshold is probed when one test's value just
+ * meets it and one just misses it.  "Just" depends on the values the
+ * compared metric can take: its lattice, base + i * step, read from its
+ * definition (a count moves by 1, money by a cent, `people * 10` by 10,
+ * `count x / 4` by 0.25).  When the constant is not on the lattice the
+ * threshold cannot be hit exactly, and the report says so and names the
+ * nearest values that can be; a number read from a record takes any value,
+ * and "just" is then within one unit of the constant's last decimal (at
+ * least 0.01).  A second-edition construct adds a case to lattice() and,
+ * when it compares, one to find().
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "coverage.h"
+#include "meaning.h"
+#include "vm.h"
+
+/* ---- lattices: the values a metric can take ---------------------------------------- */
+
+struct lattice {
+  bool dense;        /* any value at all (a number from a record, or not known) */
+  struct num step;   /* > 0; 0 when it takes one value only */
+  struct num base;   /* its values are base + i * step */
+  bool nonneg;       /* never below 0 (a count) */
+};
+
+static struct num N(int64_t v) { return num_from_int(v); }
+static bool is_zero(struct num a) { return a.n == 0 && a.d != 0; }
+static struct lattice dense(void) { struct lattice l = {true, N(0), N(0), false}; return l; }
+static struct lattice point(struct num v) { struct lattice l = {false, N(0), v, !(v.n < 0)}; return l; }
+static struct lattice whole(bool nonneg) { struct lattice l = {false, N(1), N(0), nonneg}; return l; }
+
+static num_int igcd(num_int a, num_int b) {
+  if (a < 0) a = -a;
+  if (b < 0) b = -b;
+  while (b) { num_int t = a % b; a = b; b = t; }
+  return a;
+}
+
+/* The greatest common step of two rationals (gcd(a/b, c/d) = gcd(ad, cb) / bd),
+ * false when it does not fit. */
+static bool qgcd(struct num a, struct num b, struct num *out) {
+  if (is_zero(a)) { *out = num_abs(b); return true; }
+  if (is_zero(b)) { *out = num_abs(a); return true; }
+  num_int ad, cb, bd;
+  if (__builtin_mul_overflow(a.n, b.d, &ad) || __builtin_mul_overflow(b.n, a.d, &cb) || __builtin_mul_overflow(a.d, b.d, &bd))
+    return false;
+  struct num g = {igcd(ad, cb), 1};
+  return num_div(g, (struct num){bd, 1}, out) == NUM_OK;
+}
+
+/* The values either lattice takes. */
+static struct lattice join(struct lattice a, struct lattice b) {
+  if (a.dense || b.dense) return dense();
+  struct lattice r = {false, N(0), a.base, a.nonneg && b.nonneg};
+  struct num diff;
+  if (num_sub(a.base, b.base, &diff) != NUM_OK || !qgcd(a.step, b.step, &r.step) || !qgcd(r.step, diff, &r.step)) return dense();
+  return r;
+}
+
+/* a + b, a - b (sign -1), a * b, a / b on lattices (NULL result: dense). */
+static struct lattice add(struct lattice a, struct lattice b, int sign) {
+  if (a.dense || b.dense) return dense();
+  struct lattice r = {false, N(0), N(0), sign > 0 && a.nonneg && b.nonneg};
+  int e = sign > 0 ? num_add(a.base, b.base, &r.base) : num_sub(a.base, b.base, &r.base);
+  if (e != NUM_OK || !qgcd(a.step, b.step, &r.step)) return dense();
+  return r;
+}
+
+static struct lattice scale(struct lattice a, struct num k, bool divide) {
+  if (a.dense || (divide && is_zero(k))) return dense();
+  struct lattice r = {false, N(0), N(0), a.nonneg && !(k.n < 0)};
+  int e1 = divide ? num_div(a.base, k, &r.base) : num_mul(a.base, k, &r.base);
+  int e2 = divide ? num_div(a.step, num_abs(k), &r.step) : num_mul(a.step, num_abs(k), &r.step);
+  return e1 == NUM_OK && e2 == NUM_OK ? r : dense();
+}
+
+struct cov;
+static struct lattice lattice(struct cov *c, const struct mn *n, const struct lattice *acc, int depth);
+
+/* A value that is constant (a literal, or arithmetic on literals), as a
+ * rational in the units the VM compares (cents for money). */
+static bool constant(const struct image *img, const struct mn *n, struct num *out) {
+  if (n->kind == MN_CONST) {
+    uint32_t k = n->x;
+    int kind = n->ck;
+    if (kind == TY_TEXT) return false;
+    if (kind == TY_NUMBER && k != UINT32_MAX) { *out = img->consts[k].q; return !num_is_none(*out); }
+    if (n->v == TIER_NONE) return false;
+    *out = N(n->v);
+    return true;
+  }
+  if (n->kind != MN_OP) return false;
+  struct num a, b;
+  switch (n->op) {
+  case OP_I2F: case OP_BOOL: return constant(img, n->a[0], out);
+  case OP_M2F: return constant(img, n->a[0], &a) && num_div(a, N(100), out) == NUM_OK;
+  case OP_I2M: return constant(img, n->a[0], &a) && num_mul(a, N(100), out) == NUM_OK;
+  case OP_NEG_I: case OP_NEG_F: if (!constant(img, n->a[0], &a)) return false; *out = num_neg(a); return true;
+  case OP_ADD_I: case OP_ADD_F: return constant(img, n->a[0], &a) && constant(img, n->a[1], &b) && num_add(a, b, out) == NUM_OK;
+  case OP_SUB_I: case OP_SUB_F: return constant(img, n->a[0], &a) && constant(img, n->a[1], &b) && num_sub(a, b, out) == NUM_OK;
+  case OP_MUL_I: case OP_MUL_F: return constant(img, n->a[0], &a) && constant(img, n->a[1], &b) && num_mul(a, b, out) == NUM_OK;
+  case OP_DIV_F:
+    return constant(img, n->a[0], &a) && constant(img, n->a[1], &b) && !is_zero(b) && num_div(a, b, out) == NUM_OK;
+  default: return false;
+  }
+}
+
+/* ---- the thresholds --------------------------------------------------------------------- */
+
+enum { P_MEET = 1, P_MISS = 2 };
+
+struct threshold {
+  uint32_t req;            /* the requirement it is in */
+  const struct mn *node;   /* the comparison */
+  int cmp;                 /* CMP_*, the value on the left; 0 for a bool, -1 for `in {...}` */
+  const struct mn *value;  /* what is compared: REF, FIELD, or other (not probed) */
+  int conv;                /* the conversion between the register or slot and the value: OP_I2F, OP_M2F, OP_I2M or 0 */
+  int kind;                /* the type of the value (TY_*) */
+  uint16_t ref;            /* its enum */
+  struct num k;            /* the constant (TY_TEXT: none) */
+  uint32_t text_k;         /* a text constant's string, else NO_STR */
+  uint64_t set;            /* `in {...}`: the enum values */
+  struct lattice lat;      /* what the value can be */
+  struct num meet, miss;   /* the nearest values that meet and miss it */
+  unsigned reachable;      /* P_MEET | P_MISS: which of them exist */
+  struct num unit;         /* a dense value: how near is "just" */
+  unsigned probed;         /* P_MEET | P_MISS: seen in a test */
+};
+
+struct memo { const struct mn *n; uint32_t ctx; struct lattice l; };
+
+struct cov {
+  const struct tier_ruleset *rs;
+  const struct image *img;
+  struct meaning *m;
+  struct threshold *t;
+  uint32_t n, cap;
+  struct memo *memo;        /* lattices by node (and fold iteration) */
+  uint32_t mcap, mn, ctx;
+  bool oom;
+};
+
+static struct lattice lattice_of_kind(int kind) {
+  switch (kind) {
+  case TY_NUMBER: return dense();
+  case TY_BOOL: { struct lattice l = whole(true); return l; }
+  case TY_TEXT: return dense();
+  default: return whole(false); /* int, money (cents), date (days), enum (ordinals) */
+  }
+}
+
+static struct lattice *memo_find(struct cov *c, const struct mn *n) {
+  if (!c->mcap) return NULL;
+  uint32_t k = (uint32_t)(((uintptr_t)n >> 4) * 2654435761u) & (c->mcap - 1);
+  for (; c->memo[k].n; k = (k + 1) & (c->mcap - 1))
+    if (c->memo[k].n == n && c->memo[k].ctx == c->ctx) return &c->memo[k].l;
+  return NULL;
+}
+
+static void memo_put(struct cov *c, const struct mn *n, struct lattice l) {
+  if ((c->mn + 1) * 2 > c->mcap) {
+    uint32_t ncap = c->mcap ? c->mcap * 2 : 256;
+    struct memo *t = calloc(ncap, sizeof *t);
+    if (!t) { c->oom = true; return; }
+    for (uint32_t i = 0; i < c->mcap; i++) {
+      if (!c->memo[i].n) continue;
+      uint32_t k = (uint32_t)(((uintptr_t)c->memo[i].n >> 4) * 2654435761u) & (ncap - 1);
+      while (t[k].n) k = (k + 1) & (ncap - 1);
+      t[k] = c->memo[i];
+    }
+    free(c->memo);
+    c->memo = t;
+    c->mcap = ncap;
+  }
+  uint32_t k = (uint32_t)(((uintptr_t)n >> 4) * 2654435761u) & (c->mcap - 1);
+  while (c->memo[k].n) k = (k + 1) & (c->mcap - 1);
+  c->memo[k] = (struct memo){n, c->ctx, l};
+  c->mn++;
+}
+
+/* A fold's value: its accumulator before the list joined with what one more
+ * item makes of it, until nothing new comes (a few rounds: gcds only shrink). */
+static struct lattice fold_lattice(struct cov *c, const struct mn *f, int depth) {
+  if (f->n != 2) return dense(); /* accumulators that read each other */
+  struct lattice l = lattice(c, f->a[0], NULL, depth + 1);
+  uint32_t outer = c->ctx;
+  for (int round = 0; round < 6 && !l.dense; round++) {
+    c->ctx = ++c->m->gen; /* each round reads ACC anew */
+    struct lattice next = join(l, lattice(c, f->a[1], &l, depth + 1));
+    bool same = !next.dense && num_cmp(next.step, l.step) == 0 && num_cmp(next.base, l.base) == 0 && next.nonneg == l.nonneg;
+    l = next;
+    if (same) break;
+    if (round == 5) l = dense();
+  }
+  c->ctx = outer;
+  return l;
+}
+
+/* What values n can take (acc: the accumulator's, inside a fold's step). */
+static struct lattice lattice(struct cov *c, const struct mn *n, const struct lattice *acc, int depth) {
+  const struct image *img = c->img;
+  if (!n || depth > 2000) return dense();
+  struct lattice *hit = memo_find(c, n);
+  if (hit) return *hit;
+  struct lattice r = dense(), a, b;
+  struct num k;
+  switch (n->kind) {
+  case MN_CONST: r = constant(img, n, &k) ? point(k) : dense(); break;
+  case MN_FIELD: case MN_ITEM: r = lattice_of_kind(img->fields[n->x].kind); break;
+  case MN_ASOF: r = whole(false); break;
+  case MN_ZERO: case MN_EMPTY: r = point(N(0)); break;
+  case MN_REF: r = lattice(c, n->a[0], acc, depth + 1); break;
+  case MN_ACC: r = acc ? *acc : dense(); break;
+  case MN_ITE: r = join(lattice(c, n->a[1], acc, depth + 1), lattice(c, n->a[2], acc, depth + 1)); break;
+  case MN_FOLD: r = fold_lattice(c, n, depth); break;
+  case MN_OP:
+    switch (n->op) {
+    case OP_I2F: case OP_BOOL: case OP_NEG_I: case OP_NEG_F:
+      r = lattice(c, n->a[0], acc, depth + 1);
+      if (n->op == OP_NEG_I || n->op == OP_NEG_F) { r.base = num_neg(r.base); r.nonneg = false; }
+      break;
+    case OP_M2F: r = scale(lattice(c, n->a[0], acc, depth + 1), N(100), true); break;
+    case OP_I2M: r = scale(lattice(c, n->a[0], acc, depth + 1), N(100), false); break;
+    case OP_ADD_I: case OP_ADD_F: case OP_SUB_I: case OP_SUB_F:
+      r = add(lattice(c, n->a[0], acc, depth + 1), lattice(c, n->a[1], acc, depth + 1),
+              n->op == OP_ADD_I || n->op == OP_ADD_F ? 1 : -1);
+      break;
+    case OP_MUL_I: case OP_MUL_F: case OP_DIV_F:
+      if (constant(img, n->a[1], &k)) r = scale(lattice(c, n->a[0], acc, depth + 1), k, n->op == OP_DIV_F);
+      else if (n->op != OP_DIV_F && constant(img, n->a[0], &k)) r = scale(lattice(c, n->a[1], acc, depth + 1), k, false);
+      else if (n->op != OP_DIV_F) { /* (a + s i)(b + t j): steps a t, b s, s t */
+        a = lattice(c, n->a[0], acc, depth + 1);
+        b = lattice(c, n->a[1], acc, depth + 1);
+        struct num x1, x2, x3, g;
+        if (!a.dense && !b.dense && num_mul(a.base, b.step, &x1) == NUM_OK && num_mul(b.base, a.step, &x2) == NUM_OK &&
+            num_mul(a.step, b.step, &x3) == NUM_OK && qgcd(x1, x2, &g) && qgcd(g, x3, &g) && num_mul(a.base, b.base, &k) == NUM_OK)
+          r = (struct lattice){false, g, k, a.nonneg && b.nonneg};
+      }
+      break;
+    case OP_CNT: /* acc + 0 or 1 */
+      a = lattice(c, n->a[0], acc, depth + 1);
+      r = join(a, add(a, point(N(1)), 1));
+      break;
+    case OP_SUM_I: case OP_SUM_F: /* acc, or acc + value (a missing one is skipped) */
+      a = lattice(c, n->a[0], acc, depth + 1);
+      r = join(a, add(a, lattice(c, n->a[1], acc, depth + 1), 1));
+      break;
+    case OP_MIN_I: case OP_MAX_I: case OP_MIN_F: case OP_MAX_F: case OP_MIN2_I: case OP_MAX2_I: case OP_MIN2_F: case OP_MAX2_F:
+      r = join(lattice(c, n->a[0], acc, depth + 1), lattice(c, n->a[1], acc, depth + 1));
+      break;
+    case OP_ABS_I: case OP_ABS_F:
+      a = lattice(c, n->a[0], acc, depth + 1);
+      b = a;
+      b.base = num_neg(b.base);
+      r = join(a, b);
+      r.nonneg = !r.dense;
+      break;
+    case OP_FLOOR_I: case OP_CEIL_I: case OP_FLOOR_F: case OP_CEIL_F: r = whole(false); break;
+    case OP_DSIZE: r = whole(true); break;
+    default:
+      if (op_info[n->op].out != 'F' && op_info[n->op].out != 'S') r = whole(false); /* comparisons, bools, dates */
+    }
+    break;
+  default: break;
+  }
+  memo_put(c, n, r);
+  return r;
+}
+
+/* The nearest lattice values that meet and miss `value cmp k`; which exist. */
+static unsigned targets(const struct lattice *l, int cmp, struct num k, struct num *meet, struct num *miss) {
+  if (l->dense) { *meet = *miss = k; return P_MEET | P_MISS; }
+  if (is_zero(l->step)) { /* one value: the threshold always holds or never */
+    bool holds = false;
+    int d = num_cmp(l->base, k);
+    switch (cmp) {
+    case CMP_GE: holds = d >= 0; break; case CMP_GT: holds = d > 0; break;
+    case CMP_LE: holds = d <= 0; break; case CMP_LT: holds = d < 0; break;
+    case CMP_EQ: holds = d == 0; break; default: holds = d != 0; break;
+    }
+    *meet = *miss = l->base;
+    return holds ? P_MEET : P_MISS;
+  }
+  /* lo: the largest lattice value <= k; hi: the smallest >= k */
+  struct num q, lo, hi, t;
+  if (num_sub(k, l->base, &t) != NUM_OK || num_div(t, l->step, &q) != NUM_OK || num_floor(q, &q) != NUM_OK ||
+      num_mul(q, l->step, &t) != NUM_OK || num_add(t, l->base, &lo) != NUM_OK)
+    return 0;
+  bool on = num_cmp(lo, k) == 0;
+  if (on) hi = lo;
+  else if (num_add(lo, l->step, &hi) != NUM_OK) return 0;
+  struct num below, above; /* the neighbours strictly below and above k */
+  if (num_sub(on ? lo : hi, l->step, &below) != NUM_OK || num_add(on ? hi : lo, l->step, &above) != NUM_OK) return 0;
+  if (!on) { below = lo; above = hi; }
+  unsigned ok = P_MEET | P_MISS;
+  switch (cmp) {
+  case CMP_GE: *meet = hi; *miss = below; break;
+  case CMP_GT: *meet = above; *miss = lo; break;
+  case CMP_LE: *meet = lo; *miss = above; break;
+  case CMP_LT: *meet = below; *miss = hi; break;
+  case CMP_EQ: *meet = k; *miss = below; if (!on) ok &= ~(unsigned)P_MEET; break;
+  default: *meet = below; *miss = k; if (!on) ok &= ~(unsigned)P_MISS; break; /* CMP_NE */
+  }
+  if (l->nonneg && (ok & P_MISS) && miss->n < 0) ok &= ~(unsigned)P_MISS; /* a count is never below 0 */
+  if (l->nonneg && (ok & P_MEET) && meet->n < 0) ok &= ~(unsigned)P_MEET;
+  return ok;
+}
+
+/* One unit of k's last decimal, at least 0.01: how near "just" is for a
+ * value that can be anything. */
+static struct num unit_of(struct num k) {
+  num_int p = 100;
+  for (int d = 2; d < 30; d++, p *= 10) {
+    struct num scaled;
+    if (num_mul(k, (struct num){p, 1}, &scaled) != NUM_OK) break;
+    if (num_is_int(scaled)) return (struct num){1, p};
+  }
+  return (struct num){1, 100};
+}
+
+static int flip(int cmp) {
+  switch (cmp) {
+  case CMP_LT: return CMP_GT; case CMP_LE: return CMP_GE; case CMP_GT: return CMP_LT; case CMP_GE: return CMP_LE;
+  default: return cmp;
+  }
+}
+
+static int cmp_of_op(int op) {
+  static const int order[] = {CMP_EQ, CMP_NE, CMP_LT, CMP_LE, CMP_GT, CMP_GE};
+  if (op >= OP_EQ_I && op <= OP_GE_I) return order[op - OP_EQ_I];
+  if (op >= OP_EQK_I && op <= OP_GEK_I) return order[op - OP_EQK_I];
+  if (op >= OP_EQ_F && op <= OP_GE_F) return order[op - OP_EQ_F];
+  if (op >= OP_EQ_S && op <= OP_GE_S) return order[op - OP_EQ_S];
+  return 0;
+}
+
+/* The register or top-level slot behind a compared value, through the
+ * conversions the compiler puts between them. */
+static const struct mn *source(const struct mn *v, int *conv) {
+  *conv = 0;
+  while (v->kind == MN_OP && v->n == 1 && (v->op == OP_I2F || v->op == OP_M2F || v->op == OP_I2M || v->op == OP_BOOL)) {
+    if (v->op != OP_BOOL) *conv = v->op;
+    v = v->a[0];
+  }
+  return v;
+}
+
+static void add_threshold(struct cov *c, struct threshold *t) {
+  if (c->n == c->cap) {
+    uint32_t ncap = c->cap ? c->cap * 2 : 64;
+    struct threshold *nt = realloc(c->t, sizeof *nt * ncap);
+    if (!nt) { c->oom = true; return; }
+    c->t = nt;
+    c->cap = ncap;
+  }
+  const struct mn *src = source(t->value, &t->conv);
+  const struct image *img = c->img;
+  t->kind = TY_NUMBER;
+  if (src->kind == MN_REF) { t->kind = img->metrics[src->x].kind; t->ref = img->metrics[src->x].ref; }
+  else if (src->kind == MN_FIELD) { t->kind = img->fields[src->x].kind; t->ref = img->fields[src->x].ref; }
+  if (t->conv == OP_I2F || t->conv == OP_M2F) t->kind = TY_NUMBER;
+  if (t->conv == OP_I2M) t->kind = TY_MONEY;
+  t->lat = lattice(c, t->value, NULL, 0);
+  if (t->cmp > 0 && t->text_k == NO_STR) t->reachable = targets(&t->lat, t->cmp, t->k, &t->meet, &t->miss);
+  else t->reachable = P_MEET | P_MISS;
+  t->unit = unit_of(t->k);
+  c->t[c->n++] = *t;
+}
+
+/* The thresholds in requirement q's value: comparisons with a constant, bare
+ * bools where a condition stands, and `in {...}`. */
+static void find(struct cov *c, uint32_t q, const struct mn *n, bool condition) {
+  if (!n || n->mark == c->m->gen) return;
+  ((struct mn *)n)->mark = c->m->gen;
+  const struct image *img = c->img;
+  struct threshold t;
+  memset(&t, 0, sizeof t);
+  t.req = q;
+  t.node = n;
+  t.text_k = NO_STR;
+  int cmp = n->kind == MN_OP ? cmp_of_op(n->op) : 0;
+  if (cmp && n->n == 1) { /* value CMP constant K */
+    t.cmp = cmp;
+    t.value = n->a[0];
+    const struct img_const *k = &img->consts[n->x];
+    t.k = k->kind == TY_NUMBER ? k->q : N(k->v);
+    add_threshold(c, &t);
+  } else if (cmp && n->n == 2) { /* value CMP value: a threshold when one side is constant */
+    struct num k;
+    const struct mn *l = n->a[0], *r = n->a[1];
+    bool kr = constant(img, r, &k) || (r->kind == MN_CONST && r->ck == TY_TEXT), kl = !kr && (constant(img, l, &k) || (l->kind == MN_CONST && l->ck == TY_TEXT));
+    if (kr || kl) {
+      t.cmp = kr ? cmp : flip(cmp);
+      t.value = kr ? l : r;
+      const struct mn *kn = kr ? r : l;
+      if (kn->kind == MN_CONST && kn->ck == TY_TEXT) t.text_k = (uint32_t)kn->v;
+      else t.k = k;
+      add_threshold(c, &t);
+    }
+  } else if (n->kind == MN_OP && n->op == OP_INSET) {
+    t.cmp = -1;
+    t.value = n->a[0];
+    t.set = (uint64_t)img->consts[n->x].v;
+    add_threshold(c, &t);
+  } else if (condition && (n->kind == MN_REF || n->kind == MN_FIELD) &&
+             (n->kind == MN_REF ? img->metrics[n->x].kind : img->fields[n->x].kind) == TY_BOOL) {
+    t.cmp = CMP_EQ;
+    t.value = n;
+    t.k = N(1);
+    add_threshold(c, &t);
+  }
+  /* a metric's filters, and an aggregate's, are about items, not thresholds of this requirement */
+  if (n->kind == MN_REF || n->kind == MN_FOLD) return;
+  for (uint16_t i = 0; i < n->n; i++)
+    find(c, q, n->a[i], n->kind == MN_ITE ? true : n->kind == MN_OP && (n->op == OP_NOT || n->op == OP_BOOL));
+}
+
+struct cov *cov_new(const struct tier_ruleset *rs) {
+  struct cov *c = calloc(1, sizeof *c);
+  if (!c) return NULL;
+  c->rs = rs;
+  c->img = rs->img;
+  c->m = mn_build(rs->img, &rs->hook);
+  if (!c->m) { free(c); return NULL; }
+  c->m->gen++;
+  for (uint32_t q = 0; q < c->img->nreqs && !c->oom; q++) find(c, q, c->m->req[q], true);
+  if (c->oom) { cov_free(c); return NULL; }
+  return c;
+}
+
+void cov_free(struct cov *c) {
+  if (!c) return;
+  mn_free(c->m);
+  free(c->t);
+  free(c->memo);
+  free(c);
+}
+
+/* ---- probing ---------------------------------------------------------------------------------- */
+
+/* The value a threshold compares, for the record vm last evaluated: false
+ * when it is missing or not a register or field. */
+static bool value_now(struct tier_vm *vm, const struct threshold *t, struct num *out, int64_t *raw) {
+  int conv;
+  const struct mn *src = source(t->value, &conv);
+  const struct image *img = vm->rs->img;
+  int kind;
+  int64_t v;
+  if (src->kind == MN_REF) {
+    kind = img->metrics[src->x].kind;
+    if (kind == TY_NUMBER) { *out = vm->ev.nregs_today[src->x]; return !num_is_none(*out); }
+    v = vm->ev.regs_today[src->x];
+  } else if (src->kind == MN_FIELD) {
+    const struct img_field *F = &img->fields[src->x];
+    kind = F->kind;
+    v = vm->rec.top[F->slot];
+    if (kind == TY_NUMBER) return vm_record_num(&vm->rec, v, out) && !num_is_none(*out);
+  } else {
+    return false;
+  }
+  if (v == TIER_NONE) return false;
+  *raw = v;
+  *out = N(v);
+  if (conv == OP_M2F) return num_div(*out, N(100), out) == NUM_OK;
+  if (conv == OP_I2M) return num_mul(*out, N(100), out) == NUM_OK;
+  return true;
+}
+
+/* Does `a CMP b` hold, for d the sign of a - b? */
+static bool cmp_holds(int cmp, int d) {
+  switch (cmp) {
+  case CMP_EQ: return d == 0; case CMP_NE: return d != 0; case CMP_LT: return d < 0;
+  case CMP_LE: return d <= 0; case CMP_GT: return d > 0; default: return d >= 0;
+  }
+}
+
+/* |a - b| <= u and a != b */
+static bool near(struct num a, struct num b, struct num u) {
+  struct num d;
+  return num_sub(a, b, &d) == NUM_OK && !is_zero(d) && num_cmp(num_abs(d), u) <= 0;
+}
+
+static void probe(struct tier_vm *vm, struct threshold *t) {
+  struct num v;
+  int64_t raw = 0;
+  if (!value_now(vm, t, &v, &raw)) return;
+  if (t->cmp < 0) { /* in {...}: a value in the set, and one out */
+    bool in = raw >= 0 && raw < 64 && (t->set >> raw & 1);
+    t->probed |= in ? P_MEET : P_MISS;
+    return;
+  }
+  if (t->text_k != NO_STR) { /* a text has no "just": one test where it holds, one where it fails */
+    char b[512];
+    const char *s = vm_value_text(vm->rs, &vm->rec, TY_TEXT, 0, raw, b, sizeof b);
+    t->probed |= cmp_holds(t->cmp, strcmp(s, img_str(vm->rs->img, t->text_k))) ? P_MEET : P_MISS;
+    return;
+  }
+  if (t->lat.dense) { /* exactly at the constant on one side, within a unit of it on the other */
+    int d = num_cmp(v, t->k);
+    bool at = d == 0, beside = near(v, t->k, t->unit);
+    bool holds = cmp_holds(t->cmp, d);
+    if ((at && holds) || (beside && holds && (t->cmp == CMP_GT || t->cmp == CMP_LT || t->cmp == CMP_NE))) t->probed |= P_MEET;
+    if ((at && !holds) || (beside && !holds && (t->cmp == CMP_GE || t->cmp == CMP_LE || t->cmp == CMP_EQ))) t->probed |= P_MISS;
+    return;
+  }
+  if ((t->reachable & P_MEET) && num_cmp(v, t->meet) == 0) t->probed |= P_MEET;
+  if ((t->reachable & P_MISS) && num_cmp(v, t->miss) == 0) t->probed |= P_MISS;
+  if (t->cmp == CMP_EQ && (t->reachable & P_MISS) && near(v, t->k, t->lat.step) && num_cmp(v, t->k) > 0) t->probed |= P_MISS;
+  if (t->cmp == CMP_NE && (t->reachable & P_MEET) && near(v, t->k, t->lat.step) && num_cmp(v, t->k) > 0) t->probed |= P_MEET;
+}
+
+void cov_probe(struct cov *c, struct tier_vm *vm) {
+  const struct image *img = c->img;
+  for (uint32_t i = 0; i < c->n; i++) {
+    struct threshold *t = &c->t[i];
+    uint32_t tier = 0;
+    while (tier + 1 < img->ntiers && img->tiers[tier + 1].first_req <= t->req) tier++;
+    if ((int)img->tiers[tier].ptype == vm->ev.ptype) probe(vm, t);
+  }
+}
+
+/* ---- the report ------------------------------------------------------------------------------- */
+
+/* v as the rules write it, in the value's type (money in units). */
+static void value_text(const struct cov *c, const struct threshold *t, struct num v, struct buf *b) {
+  char s[NUM_TEXT];
+  if (t->kind == TY_NUMBER || !num_is_int(v) || v.n > INT64_MAX || v.n < -INT64_MAX) {
+    buf_printf(b, "%s", num_format(v, s));
+    return;
+  }
+  struct record none;
+  memset(&none, 0, sizeof none);
+  vm_value_text(c->rs, &none, t->kind, t->ref, (int64_t)v.n, s, sizeof s);
+  buf_printf(b, "%s", s);
+}
+
+static const char *type_name(const struct image *img, uint32_t p) {
+  const struct img_enum *e = &img->enums[img->fields[img->partner_field].ref];
+  return p < e->nvals ? img_str(img, e->vals[p]) : "?";
+}
+
+/* "certified_people = 3" */
+static void at_text(const struct cov *c, const struct threshold *t, struct num v, struct buf *b) {
+  mn_text(c->m, t->value, b);
+  buf_printf(b, " = ");
+  value_text(c, t, v, b);
+}
+
+/* Why a threshold is not probed, and with which values it would be. */
+static void missing(const struct cov *c, const struct threshold *t, struct buf *b) {
+  unsigned need = (P_MEET | P_MISS) & ~t->probed;
+  int conv;
+  const struct mn *src = source(t->value, &conv);
+  if (src->kind != MN_REF && src->kind != MN_FIELD) {
+    buf_printf(b, "it compares a value that is not a metric or a field, so no test can be seen to probe it (name it as a metric)");
+    return;
+  }
+  if (t->cmp < 0 || t->text_k != NO_STR) {
+    buf_printf(b, "no test where it %s", need == (P_MEET | P_MISS) ? "holds and none where it fails" : need & P_MEET ? "holds" : "fails");
+    return;
+  }
+  if (t->lat.dense) {
+    struct num lo, hi;
+    bool strict = t->cmp == CMP_GT || t->cmp == CMP_LT || t->cmp == CMP_NE;
+    bool first = true;
+    for (unsigned p = P_MEET; p <= P_MISS; p <<= 1) {
+      if (!(need & p)) continue;
+      buf_printf(b, first ? "no test " : " and none ");
+      first = false;
+      bool exact = (p == P_MEET) != strict; /* the side that holds at the constant itself */
+      if (exact) {
+        buf_printf(b, "exactly at it (");
+        at_text(c, t, t->k, b);
+        buf_u8(b, ')');
+      } else {
+        /* the side of the constant where this probe lies: above it for
+         * `>` met and `<=` missed, below it for `<` met and `>=` missed */
+        bool up = t->cmp == CMP_GT || t->cmp == CMP_LE || t->cmp == CMP_EQ || t->cmp == CMP_NE;
+        num_sub(t->k, t->unit, &lo);
+        num_add(t->k, t->unit, &hi);
+        buf_printf(b, "just %s it (", up ? "above" : "below");
+        if (up) { value_text(c, t, t->k, b); buf_printf(b, " < "); mn_text(c->m, t->value, b); buf_printf(b, " <= "); value_text(c, t, hi, b); }
+        else { value_text(c, t, lo, b); buf_printf(b, " <= "); mn_text(c->m, t->value, b); buf_printf(b, " < "); value_text(c, t, t->k, b); }
+        buf_u8(b, ')');
+      }
+    }
+    return;
+  }
+  if (t->reachable != (P_MEET | P_MISS) || num_cmp(t->reachable & P_MEET ? t->meet : t->miss, t->k) != 0 ||
+      (t->cmp != CMP_GE && t->cmp != CMP_LE && t->cmp != CMP_EQ)) {
+    /* not "at it and just below": say which values, and why when the
+     * constant itself cannot be reached */
+    bool on = false;
+    struct num q;
+    if (!is_zero(t->lat.step) && num_sub(t->k, t->lat.base, &q) == NUM_OK && num_div(q, t->lat.step, &q) == NUM_OK) on = num_is_int(q);
+    const char *sep = "";
+    if (!on && !is_zero(t->lat.step)) {
+      mn_text(c->m, t->value, b);
+      buf_printf(b, " moves in steps of ");
+      value_text(c, t, t->lat.step, b);
+      buf_printf(b, ", so it is never exactly ");
+      value_text(c, t, t->k, b);
+      sep = "; ";
+    }
+    if (!(t->reachable & P_MEET)) { buf_printf(b, "%sit can never hold", sep); sep = "; "; }
+    if (!(t->reachable & P_MISS)) { buf_printf(b, "%sit can never fail", sep); sep = "; "; }
+    bool met = (need & P_MEET) && (t->reachable & P_MEET), missed = (need & P_MISS) && (t->reachable & P_MISS);
+    if (met || missed) buf_printf(b, "%sno test where it is ", sep);
+    if (met) {
+      buf_printf(b, "just met (");
+      at_text(c, t, t->meet, b);
+      buf_u8(b, ')');
+    }
+    if (met && missed) buf_printf(b, " and none where it is ");
+    if (missed) {
+      buf_printf(b, "just missed (");
+      at_text(c, t, t->miss, b);
+      buf_u8(b, ')');
+    }
+    return;
+  }
+  /* the usual case: at the threshold and one step below (or above, for <=) */
+  bool first = true;
+  if (need & P_MEET) {
+    buf_printf(b, "no test exactly at it (");
+    at_text(c, t, t->meet, b);
+    buf_u8(b, ')');
+    first = false;
+  }
+  if (need & P_MISS) {
+    buf_printf(b, "%sjust %s it (", first ? "no test " : " and none ", t->cmp == CMP_LE ? "above" : "below");
+    at_text(c, t, t->miss, b);
+    buf_u8(b, ')');
+  }
+}
+
+void cov_report(const struct cov *c, struct buf *out) {
+  const struct image *img = c->img;
+  long full = 0;
+  struct buf miss = {0};
+  for (uint32_t i = 0; i < c->n; i++) {
+    const struct threshold *t = &c->t[i];
+    int conv;
+    const struct mn *src = source(t->value, &conv);
+    bool probeable = src->kind == MN_REF || src->kind == MN_FIELD;
+    unsigned want = t->reachable;
+    /* probed: where it is just met, and just missed when it can be (a
+     * threshold that can never hold is a fault to show) */
+    if (probeable && (want & P_MEET) && (t->probed & want) == want) { full++; continue; }
+    uint32_t tier = 0;
+    while (tier + 1 < img->ntiers && img->tiers[tier + 1].first_req <= t->req) tier++;
+    const struct img_req *rq = &img->reqs[t->req];
+    buf_printf(&miss, "  %s %s: %s: ", type_name(img, img->tiers[tier].ptype), img_str(img, img->tiers[tier].name), img_str(img, rq->rule));
+    if (t->node != c->m->req[t->req]) {
+      /* a threshold inside a larger rule: which one */
+      struct buf w = {0};
+      mn_text(c->m, t->node, &w);
+      buf_u8(&w, 0);
+      if (strcmp((char *)w.p, img_str(img, rq->rule)) != 0) buf_printf(&miss, "%s: ", (char *)w.p);
+      buf_free(&w);
+    }
+    missing(c, t, &miss);
+    if (img->has_debug) buf_printf(&miss, "  [%s:%u]", img_str(img, rq->file), rq->line);
+    buf_u8(&miss, '\n');
+  }
+  buf_printf(out, "coverage: %ld of %u thresholds probed exactly at and just below\n", full, c->n);
+  if (miss.n) buf_put(out, miss.p, miss.n);
+  buf_free(&miss);
+}
