@@ -210,10 +210,7 @@ expr:
   | expr '*' expr               { $$ = ast_bin(ps, B_MUL, $1, $3, &@$); }
   | expr '/' expr               { $$ = ast_bin(ps, B_DIV, $1, $3, &@$); }
   | '-' expr %prec UMINUS       { $$ = ast_un(ps, N_NEG, $2, &@$); }
-  | IF expr THEN expr ELSE expr {
-      $$ = ast_bin(ps, 0, $2, $4, &@$);
-      if ($$ && $$->kind == N_BIN) { $$->kind = N_IF; $$->c = $6; if ($6 && $6->depth >= $$->depth) $$->depth = $6->depth + 1; }
-    }
+  | IF expr THEN expr ELSE expr { $$ = ast_if(ps, $2, $4, $6, &@$); }
   | COUNT IDENT where           { struct tokval z = {0}; $$ = mkagg(ps, A_COUNT, z, &@2, $2, &@2, $3, &@$); }
   | COUNT DISTINCT IDENT IN IDENT where { $$ = mkagg(ps, A_DISTINCT, $3, &@3, $5, &@5, $6, &@$); }
   | SUM IDENT IN IDENT where    { $$ = mkagg(ps, A_SUM, $2, &@2, $4, &@4, $5, &@$); }

@@ -3,6 +3,12 @@
  * bounds the nesting depth: past LIM_DEPTH it reports one error and returns
  * a child instead of a new parent, so that no later pass (all of which
  * recurse over expressions) can meet a tree deeper than the limit.
+ *
+ * A chain of left-associative operators, a + b + c or p and q and r, is
+ * the left spine of binary nodes, as long as the source makes it: it is
+ * length, not nesting.  Its links cost no depth, and every pass walks a
+ * chain with a loop over ast_spine() instead of recursing down the spine
+ * (docs/design-notes.md).
  */
 #include "ast.h"
 
@@ -26,15 +32,36 @@ static bool too_deep(struct parser *ps, uint32_t depth, const struct loc *l) {
   return true;
 }
 
+/* Does a binary node with left operand a continue a's chain rather than
+ * nest it?  Parentheses make it nesting: `(a + b) + c` is written so. */
+static bool continues_chain(const struct node *a) { return a->kind == N_BIN && !a->parens; }
+
 struct node *ast_bin(struct parser *ps, int op, struct node *a, struct node *b, const struct loc *l) {
   if (!a || !b) return a ? a : b;
-  uint32_t d = (a->depth > b->depth ? a->depth : b->depth) + 1;
+  uint32_t da = continues_chain(a) ? a->depth : a->depth + 1;
+  uint32_t d = da > b->depth + 1 ? da : b->depth + 1;
   if (too_deep(ps, d, l)) return a->depth <= b->depth ? a : b;
   struct node *n = ast_new(ps, N_BIN, l);
   if (!n) return a;
   n->op = (uint8_t)op;
   n->a = a;
   n->b = b;
+  n->depth = d;
+  return n;
+}
+
+/* if a then b else c: nesting in each of the three, the `else` included (an
+ * `else if` ladder is nested, and bounded, like any other nesting) */
+struct node *ast_if(struct parser *ps, struct node *a, struct node *b, struct node *c, const struct loc *l) {
+  if (!a || !b || !c) return a ? a : b ? b : c;
+  uint32_t d = a->depth > b->depth ? a->depth : b->depth;
+  d = (c->depth > d ? c->depth : d) + 1;
+  if (too_deep(ps, d, l)) return c;
+  struct node *n = ast_new(ps, N_IF, l);
+  if (!n) return a;
+  n->a = a;
+  n->b = b;
+  n->c = c;
   n->depth = d;
   return n;
 }
@@ -131,4 +158,21 @@ void trivia_free(struct trivia *tv) {
   tv->tok = NULL;
   tv->com = NULL;
   tv->ntok = tv->captok = tv->ncom = tv->capcom = 0;
+}
+
+/* ---- chains ------------------------------------------------------------------ */
+
+/* Is n a link of a chain's spine: a binary node, or a conversion sema put
+ * between two links? */
+static bool on_spine(const struct node *n) { return n && (n->kind == N_BIN || n->kind == N_CONV); }
+
+struct node **ast_spine(struct arena *ar, const struct node *n, size_t *len) {
+  size_t k = 0;
+  for (const struct node *x = n; on_spine(x); x = x->a) k++;
+  struct node **s = k && k <= SIZE_MAX / sizeof *s ? arena_alloc(ar, k * sizeof *s) : NULL;
+  *len = s ? k : 0;
+  if (!s) return NULL;
+  size_t i = 0;
+  for (const struct node *x = n; i < k; x = x->a) s[i++] = (struct node *)x; /* the nodes are the arena's */
+  return s;
 }

@@ -68,9 +68,18 @@ struct parser;
 struct node *ast_new(struct parser *ps, int kind, const struct loc *l);
 struct node *ast_bin(struct parser *ps, int op, struct node *a, struct node *b, const struct loc *l);
 struct node *ast_un(struct parser *ps, int kind, struct node *a, const struct loc *l);
+struct node *ast_if(struct parser *ps, struct node *a, struct node *b, struct node *c, const struct loc *l);
 struct node *ast_append(struct node *list, struct node *n);
 struct node *ast_call(struct parser *ps, const char *name, const struct loc *name_loc, struct node *args,
                       const struct loc *l);
+
+/* The left spine of the chain at n, a binary node (a OP b OP c ...: see
+ * ast.c): n, then the binary nodes and sema's conversions below it along
+ * ->a, topmost first, in an array of *len nodes from ar (NULL and *len 0
+ * when out of memory).  The chain's first operand is the last node's a.
+ * A pass handles that operand, then each link from the last to the first:
+ * a loop, where recursing down ->a would take a stack frame per link. */
+struct node **ast_spine(struct arena *ar, const struct node *n, size_t *len);
 
 /* ---- trivia -----------------------------------------------------------------
  * The tree holds names and values, not where each keyword or punctuation

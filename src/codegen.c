@@ -151,8 +151,8 @@ static uint32_t rule_text(struct cg *g, const struct node *e);
 static bool is_const_node(const struct node *n);
 static int64_t const_value(const struct node *n);
 
-static void gen_cmp(struct cg *g, const struct node *n) {
-  gen(g, n->a);
+/* A comparison, after the code for its left operand. */
+static void gen_cmp_right(struct cg *g, const struct node *n) {
   char k = vclass(n->a->ty.kind);
   if (k == 'I' && is_const_node(n->b) && n->b->kind != N_DEC) {
     /* comparing with a constant: one instruction, not PUSH + compare */
@@ -198,8 +198,16 @@ static void jumps_patch(struct cg *g, struct jumps *js, uint32_t target) {
 
 static void gen_jump_unless(struct cg *g, const struct node *n, struct jumps *js) {
   if (n->kind == N_BIN && n->op == B_AND) {
-    gen_jump_unless(g, n->a, js);
-    gen_jump_unless(g, n->b, js);
+    /* an `and` chain (ast.c): each operand in turn, from the first, in a loop */
+    size_t k, m = 0;
+    struct node **s = ast_spine(&g->c->ar, n, &k);
+    if (!s) {
+      g->failed = true;
+      return;
+    }
+    while (m < k && s[m]->kind == N_BIN && s[m]->op == B_AND) m++;
+    gen_jump_unless(g, s[m - 1]->a, js);
+    for (size_t i = m; i-- > 0;) gen_jump_unless(g, s[i]->b, js);
     return;
   }
   if ((n->kind == N_NAME || n->kind == N_AGG) && n->ref == R_ITEM_METRIC && g->temp && g->temp[n->index] >= 0) {
@@ -296,6 +304,51 @@ static void gen_call(struct cg *g, const struct node *n) {
   emit1(g, op, (uint32_t)(int32_t)keep);
 }
 
+/* A link of a chain (ast.c), after the code for its left operand: a
+ * conversion sema put between two links, or the rest of a binary node. */
+static void gen_link(struct cg *g, const struct node *n) {
+  if (n->kind == N_CONV) {
+    emit(g, n->op);
+    return;
+  }
+  switch (n->op) {
+  case B_AND: case B_OR: {
+    uint32_t j = emit_jump(g, n->op == B_AND ? OP_ANDJ : OP_ORJ);
+    gen(g, n->b);
+    if (n->b->ty.opt) emit(g, OP_BOOL); /* a missing right side is false, as on the left */
+    patch(g, j, here(g));
+    break;
+  }
+  case B_EQ: case B_NE: case B_LT: case B_LE: case B_GT: case B_GE: gen_cmp_right(g, n); break;
+  default:
+    if (n->b->ty.kind == TY_DURATION) {
+      int64_t amount = n->op == B_SUB ? -n->b->ival : n->b->ival;
+      bool days = n->b->op == U_DAYS;
+      if (!days && n->b->name && n->b->name[0] == 'y') amount *= 12;
+      emit1(g, days ? OP_ADDDAY : OP_ADDMON, (uint32_t)(int32_t)amount);
+      break;
+    }
+    gen(g, n->b);
+    if (n->ty.kind == TY_NUMBER)
+      emit(g, n->op == B_ADD ? OP_ADD_F : n->op == B_SUB ? OP_SUB_F : n->op == B_MUL ? OP_MUL_F : OP_DIV_F);
+    else
+      emit(g, n->op == B_ADD ? OP_ADD_I : n->op == B_SUB ? OP_SUB_I : OP_MUL_I);
+  }
+}
+
+/* A chain a OP b OP c ... (ast.c): its first operand, then each link, in a
+ * loop however long the chain. */
+static void gen_chain(struct cg *g, const struct node *n) {
+  size_t k;
+  struct node **s = ast_spine(&g->c->ar, n, &k);
+  if (!s) {
+    g->failed = true;
+    return;
+  }
+  gen(g, s[k - 1]->a);
+  for (size_t i = k; i-- > 0;) gen_link(g, s[i]);
+}
+
 static void gen(struct cg *g, const struct node *n) {
   switch (n->kind) {
   case N_INT: emit1(g, OP_PUSH, konst(g, n->ty.kind == TY_MONEY ? TY_MONEY : TY_INT, n->ival)); break;
@@ -315,33 +368,7 @@ static void gen(struct cg *g, const struct node *n) {
   case N_NEG: gen(g, n->a); emit(g, n->ty.kind == TY_NUMBER ? OP_NEG_F : OP_NEG_I); break;
   case N_NOT: gen(g, n->a); emit(g, OP_NOT); break;
   case N_CONV: gen(g, n->a); emit(g, n->op); break;
-  case N_BIN:
-    switch (n->op) {
-    case B_AND: case B_OR: {
-      gen(g, n->a);
-      uint32_t j = emit_jump(g, n->op == B_AND ? OP_ANDJ : OP_ORJ);
-      gen(g, n->b);
-      if (n->b->ty.opt) emit(g, OP_BOOL); /* a missing right side is false, as on the left */
-      patch(g, j, here(g));
-      break;
-    }
-    case B_EQ: case B_NE: case B_LT: case B_LE: case B_GT: case B_GE: gen_cmp(g, n); break;
-    default:
-      gen(g, n->a);
-      if (n->b->ty.kind == TY_DURATION) {
-        int64_t amount = n->op == B_SUB ? -n->b->ival : n->b->ival;
-        bool days = n->b->op == U_DAYS;
-        if (!days && n->b->name && n->b->name[0] == 'y') amount *= 12;
-        emit1(g, days ? OP_ADDDAY : OP_ADDMON, (uint32_t)(int32_t)amount);
-        break;
-      }
-      gen(g, n->b);
-      if (n->ty.kind == TY_NUMBER)
-        emit(g, n->op == B_ADD ? OP_ADD_F : n->op == B_SUB ? OP_SUB_F : n->op == B_MUL ? OP_MUL_F : OP_DIV_F);
-      else
-        emit(g, n->op == B_ADD ? OP_ADD_I : n->op == B_SUB ? OP_SUB_I : OP_MUL_I);
-    }
-    break;
+  case N_BIN: gen_chain(g, n); break;
   case N_IF: {
     gen(g, n->a);
     uint32_t jelse = emit_jump(g, OP_JUMPF);
@@ -374,16 +401,20 @@ static void gen(struct cg *g, const struct node *n) {
 /* Does expression n use a record metric (directly or through item metrics)?
  * Item metrics nest at most as deep as sema allowed their chain. */
 static bool uses_metric(const struct comp *c, const struct node *n, int depth) {
-  if (!n) return false;
   if (depth > 300) return true; /* be safe: do not fuse */
-  if (n->kind == N_NAME && n->ref == R_METRIC) return true;
-  if ((n->kind == N_NAME || n->kind == N_AGG) && n->ref == R_ITEM_METRIC &&
-      uses_metric(c, c->metrics[n->index].n->a, depth + 1))
-    return true;
-  if (n->kind == N_CALL)
-    for (const struct node *a = n->list; a; a = a->next)
-      if (uses_metric(c, a, depth)) return true;
-  return uses_metric(c, n->a, depth) || uses_metric(c, n->b, depth) || uses_metric(c, n->c, depth);
+  /* along ->a in a loop (a chain's spine is as long as the source), into
+   * ->b and ->c by recursion (nesting, bounded by LIM_DEPTH); so below */
+  for (; n; n = n->a) {
+    if (n->kind == N_NAME && n->ref == R_METRIC) return true;
+    if ((n->kind == N_NAME || n->kind == N_AGG) && n->ref == R_ITEM_METRIC &&
+        uses_metric(c, c->metrics[n->index].n->a, depth + 1))
+      return true;
+    if (uses_metric(c, n->b, depth) || uses_metric(c, n->c, depth)) return true;
+    if (n->kind == N_CALL)
+      for (const struct node *a = n->list; a; a = a->next)
+        if (uses_metric(c, a, depth)) return true;
+  }
+  return false;
 }
 
 /* A record metric that is one aggregate depending on no other metric can
@@ -398,26 +429,29 @@ static bool fusable(const struct comp *c, const struct s_metric *m) {
  * no text comparison (whose handles are checked), here or in the item
  * metrics it uses. */
 static bool cannot_fail(const struct comp *c, const struct node *n, int depth) {
-  if (!n) return true;
   if (depth > 300) return false;
-  if (n->kind == N_NEG || (n->kind == N_CONV && n->op == OP_I2M)) return false;
-  if (n->kind == N_BIN && n->op >= B_ADD && n->op <= B_DIV && n->ty.kind != TY_DATE) return false;
-  if (n->kind == N_CALL) return false; /* rounding overflows, numbers out of range */
-  if (n->kind == N_BIN && n->op >= B_EQ && n->op <= B_GE && n->a && n->a->ty.kind == TY_TEXT) return false;
-  if ((n->kind == N_NAME || n->kind == N_AGG) && n->ref == R_ITEM_METRIC && !cannot_fail(c, c->metrics[n->index].n->a, depth + 1))
-    return false;
-  return cannot_fail(c, n->a, depth) && cannot_fail(c, n->b, depth) && cannot_fail(c, n->c, depth);
+  for (; n; n = n->a) {
+    if (n->kind == N_NEG || (n->kind == N_CONV && n->op == OP_I2M)) return false;
+    if (n->kind == N_BIN && n->op >= B_ADD && n->op <= B_DIV && n->ty.kind != TY_DATE) return false;
+    if (n->kind == N_CALL) return false; /* rounding overflows, numbers out of range */
+    if (n->kind == N_BIN && n->op >= B_EQ && n->op <= B_GE && n->a && n->a->ty.kind == TY_TEXT) return false;
+    if ((n->kind == N_NAME || n->kind == N_AGG) && n->ref == R_ITEM_METRIC &&
+        !cannot_fail(c, c->metrics[n->index].n->a, depth + 1))
+      return false;
+    if (!cannot_fail(c, n->b, depth) || !cannot_fail(c, n->c, depth)) return false;
+  }
+  return true;
 }
 
 /* Collect the item metrics an expression uses (directly). */
 static void item_metrics_used(const struct comp *c, const struct node *n, bool *used) {
-  if (!n) return;
-  if ((n->kind == N_NAME || n->kind == N_AGG) && n->ref == R_ITEM_METRIC) used[n->index] = true;
-  item_metrics_used(c, n->a, used);
-  item_metrics_used(c, n->b, used);
-  item_metrics_used(c, n->c, used);
-  if (n->kind == N_CALL)
-    for (const struct node *a = n->list; a; a = a->next) item_metrics_used(c, a, used);
+  for (; n; n = n->a) { /* as uses_metric */
+    if ((n->kind == N_NAME || n->kind == N_AGG) && n->ref == R_ITEM_METRIC) used[n->index] = true;
+    item_metrics_used(c, n->b, used);
+    item_metrics_used(c, n->c, used);
+    if (n->kind == N_CALL)
+      for (const struct node *a = n->list; a; a = a->next) item_metrics_used(c, a, used);
+  }
 }
 
 /* One loop over list l computing every fusable metric over it into its

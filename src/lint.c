@@ -295,8 +295,7 @@ static bool guarded(const struct guard *gs, int ng, const char *name) {
  * false, which for `!=` is seldom meant.  Not when the expression first says
  * what a missing x means (`x is none or ...`, `x is not none and ...`,
  * `if x is none then ... else ...`).  Depth is bounded by LIM_DEPTH. */
-static void optional_eq(struct comp *c, const struct node *n, struct guard *gs, int ng) {
-  if (!n) return;
+static void warn_optional_eq(struct comp *c, const struct node *n, struct guard *gs, int ng) {
   if (n->kind == N_BIN && (n->op == B_EQ || n->op == B_NE)) {
     const struct node *v = optional_name(n->a);
     if (!v) v = optional_name(n->b);
@@ -315,10 +314,34 @@ static void optional_eq(struct comp *c, const struct node *n, struct guard *gs, 
                  text, v->name, len, text);
     }
   }
-  bool guards_right = n->kind == N_BIN && (n->op == B_AND || n->op == B_OR) && ng < LIM_DEPTH * 2;
+}
+
+/* The left operand of `and` guards its right one (`x is not none and x == 1`),
+ * and so does that of `or` (`x is none or x != 1`). */
+static bool guards_right(const struct node *n, int ng) {
+  return n->kind == N_BIN && (n->op == B_AND || n->op == B_OR) && ng < LIM_DEPTH * 2;
+}
+
+/* Every node of n: its own check first, then its operands in order.  A
+ * chain (ast.c) is walked with loops, in that same order: each link's
+ * check from the top, the first operand, then each link's right operand. */
+static void optional_eq(struct comp *c, const struct node *n, struct guard *gs, int ng) {
+  if (!n) return;
+  if (n->kind == N_BIN) {
+    size_t k;
+    struct node **s = ast_spine(&c->ar, n, &k);
+    if (!s) return;
+    for (size_t i = 0; i < k; i++) warn_optional_eq(c, s[i], gs, ng);
+    optional_eq(c, s[k - 1]->a, gs, ng);
+    for (size_t i = k; i-- > 0;) {
+      bool g = guards_right(s[i], ng);
+      if (g) gs[ng] = (struct guard){s[i]->a, s[i]->op == B_AND};
+      optional_eq(c, s[i]->b, gs, ng + g);
+    }
+    return;
+  }
   optional_eq(c, n->a, gs, ng);
-  if (guards_right) gs[ng] = (struct guard){n->a, n->op == B_AND};
-  optional_eq(c, n->b, gs, ng + guards_right);
+  optional_eq(c, n->b, gs, ng);
   bool guards_else = n->kind == N_IF && ng < LIM_DEPTH * 2;
   if (guards_else) gs[ng] = (struct guard){n->a, false};
   optional_eq(c, n->c, gs, ng + guards_else);

@@ -387,16 +387,23 @@ static bool duration_months(struct comp *c, struct node *d, int64_t *months, int
   return true;
 }
 
-static struct type check_cmp(struct comp *c, struct node *n, const struct scope *sc) {
+/* The type of binary node n's left operand: checked now, or, when `done`,
+ * already (n is a link of a chain and its left operand the link below,
+ * typed by check_chain). */
+static struct type left_type(struct comp *c, struct node *n, const struct scope *sc, bool done) {
+  return done ? n->a->ty : check(c, n->a, sc);
+}
+
+static struct type check_cmp(struct comp *c, struct node *n, const struct scope *sc, bool left_done) {
   struct type ta, tb;
   if (names_enum_value(c, n->b) && n->a->kind != N_NAME) {
-    ta = check(c, n->a, sc);
+    ta = left_type(c, n, sc, left_done);
     tb = try_enum_value(c, n->b, ta) ? n->b->ty : check(c, n->b, sc);
-  } else if (names_enum_value(c, n->a) && !names_enum_value(c, n->b)) {
+  } else if (!left_done && names_enum_value(c, n->a) && !names_enum_value(c, n->b)) {
     tb = check(c, n->b, sc);
     ta = try_enum_value(c, n->a, tb) ? n->a->ty : check(c, n->a, sc);
   } else {
-    ta = check(c, n->a, sc);
+    ta = left_type(c, n, sc, left_done);
     tb = try_enum_value(c, n->b, ta) ? n->b->ty : check(c, n->b, sc);
   }
   n->a->ty = ta;
@@ -419,8 +426,8 @@ static struct type check_cmp(struct comp *c, struct node *n, const struct scope 
   return ty_make(TY_BOOL, false, 0);
 }
 
-static struct type check_arith(struct comp *c, struct node *n, const struct scope *sc) {
-  struct type ta = check(c, n->a, sc), tb = check(c, n->b, sc);
+static struct type check_arith(struct comp *c, struct node *n, const struct scope *sc, bool left_done) {
+  struct type ta = left_type(c, n, sc, left_done), tb = check(c, n->b, sc);
   n->a->ty = ta;
   n->b->ty = tb;
   if (ta.kind == TY_ERROR || tb.kind == TY_ERROR) return TY_ERR;
@@ -643,10 +650,44 @@ static struct type check_call(struct comp *c, struct node *n, const struct scope
   return ty_make(k, opt, 0);
 }
 
-static struct type check_bool(struct comp *c, struct node *n, const struct scope *sc, const char *what) {
-  struct type t = check(c, n, sc);
+/* n, of type t, must be bool */
+static void want_bool(struct comp *c, const struct node *n, struct type t, const char *what) {
   if (t.kind != TY_ERROR && t.kind != TY_BOOL)
     diag_add(&c->dg, TIER_ERROR, &n->loc, "%s must be bool, not %s", what, ty_str(c, t));
+}
+
+static struct type check_bool(struct comp *c, struct node *n, const struct scope *sc, const char *what) {
+  struct type t = check(c, n, sc);
+  want_bool(c, n, t, what);
+  return t;
+}
+
+/* The type of binary node n, its left operand typed already if left_done. */
+static struct type check_link(struct comp *c, struct node *n, const struct scope *sc, bool left_done) {
+  switch (n->op) {
+  case B_AND:
+  case B_OR: {
+    const char *what = n->op == B_AND ? "each side of 'and'" : "each side of 'or'";
+    want_bool(c, n->a, left_type(c, n, sc, left_done), what);
+    check_bool(c, n->b, sc, what);
+    return ty_make(TY_BOOL, false, 0);
+  }
+  case B_EQ: case B_NE: case B_LT: case B_LE: case B_GT: case B_GE: return check_cmp(c, n, sc, left_done);
+  default: return check_arith(c, n, sc, left_done);
+  }
+}
+
+/* A chain a OP b OP c ... (ast.c): its links typed from the first operand
+ * up, each with its left operand done, in a loop however long the chain. */
+static struct type check_chain(struct comp *c, struct node *n, const struct scope *sc) {
+  size_t k;
+  struct node **s = ast_spine(&c->ar, n, &k);
+  struct type t = TY_ERR;
+  for (size_t i = k; i-- > 0;) {
+    struct node *x = s[i];
+    t = x->kind == N_CONV ? x->ty : check_link(c, x, sc, i + 1 < k);
+    x->ty = t;
+  }
   return t;
 }
 
@@ -699,20 +740,7 @@ static struct type check(struct comp *c, struct node *n, const struct scope *sc)
     break;
   }
   case N_NOT: t = check_bool(c, n->a, sc, "the operand of 'not'"); t = ty_make(TY_BOOL, false, 0); break;
-  case N_BIN:
-    switch (n->op) {
-    case B_AND: case B_OR:
-      check_bool(c, n->a, sc, n->op == B_AND ? "each side of 'and'" : "each side of 'or'");
-      check_bool(c, n->b, sc, n->op == B_AND ? "each side of 'and'" : "each side of 'or'");
-      t = ty_make(TY_BOOL, false, 0);
-      break;
-    case B_EQ: case B_NE: case B_LT: case B_LE: case B_GT: case B_GE:
-      t = check_cmp(c, n, sc);
-      break;
-    default:
-      t = check_arith(c, n, sc);
-    }
-    break;
+  case N_BIN: t = check_chain(c, n, sc); break;
   case N_IF: {
     check_bool(c, n->a, sc, "the condition of 'if'");
     struct type tb = check(c, n->b, sc), tc = check(c, n->c, sc);
