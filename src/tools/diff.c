@@ -90,12 +90,14 @@ static struct diff_type *type_of(struct diff *d, const char *name) {
 }
 
 /* A partner that moves, as a line of text: who, from where to where, and
- * what the rules that explain it miss (why: the result under those rules). */
+ * what the rules that explain it miss (why: the result under those rules);
+ * first, when it held a tier the new rules no longer have, that. */
 static void move_text(struct diff *d, const struct diff_type *t, const tier_result *ro, const tier_result *rn, bool up,
-                      const tier_result *why) {
+                      const tier_result *why, bool removed) {
   struct esc_pool *p = d->pool; /* ids and needs come from the records: quoted for the terminal */
   tier_buf_printf(d->moves_text, "  %-10s %-11s %s -> %s (%s): ", ro->id ? esc_str(p, ro->id) : "-", esc_str(p, t->name),
                   ro->tier ? esc_str(p, ro->tier) : "none", rn->tier ? esc_str(p, rn->tier) : "none", up ? "up" : "down");
+  if (removed) tier_buf_printf(d->moves_text, "tier %s removed; ", esc_str(p, ro->tier));
   tier_buf_printf(d->moves_text, "%s rules for %s: ", up ? "old" : "new", why->next ? esc_str(p, why->next) : "?");
   for (size_t i = 0; i < why->nunmet; i++)
     tier_buf_printf(d->moves_text, "%s%s", i ? "; " : "",
@@ -105,7 +107,7 @@ static void move_text(struct diff *d, const struct diff_type *t, const tier_resu
 
 /* The same move as a JSON object in the moves list. */
 static void move_json(struct diff *d, const struct diff_type *t, const tier_result *ro, const tier_result *rn, bool up,
-                      const tier_result *why) {
+                      const tier_result *why, bool removed) {
   tier_buf *j = d->moves_json;
   if (tier_buf_len(j)) tier_buf_putc(j, ',');
   tier_buf_put(j, "{\"id\":", 6);
@@ -116,6 +118,7 @@ static void move_json(struct diff *d, const struct diff_type *t, const tier_resu
   tier_buf_json(j, ro->tier);
   tier_buf_put(j, ",\"to\":", 6);
   tier_buf_json(j, rn->tier);
+  if (removed) tier_buf_puts(j, ",\"from_removed\":true");
   tier_buf_printf(j, ",\"direction\":\"%s\",\"because\":{\"rules\":\"%s\",\"tier\":", up ? "up" : "down", up ? "old" : "new");
   tier_buf_json(j, why->next);
   tier_buf_put(j, ",\"unmet\":[", 10);
@@ -153,8 +156,9 @@ void diff_add(struct diff *d, const tier_result *ro, const tier_result *rn) {
    * down, what the new rules miss for the tier that was held */
   bool up = dir > 0;
   const tier_result *why = up ? ro : rn;
-  move_text(d, t, ro, rn, up, why);
-  move_json(d, t, ro, rn, up, why);
+  bool removed = po >= 0 && t->lad.old_to_new[po] < 0; /* the tier it held is gone */
+  move_text(d, t, ro, rn, up, why, removed);
+  move_json(d, t, ro, rn, up, why, removed);
 }
 
 void diff_error(struct diff *d, long record, const char *id, const char *which, const char *err, const char *path) {
