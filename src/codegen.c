@@ -295,6 +295,10 @@ static void gen_call(struct cg *g, const struct node *n) {
     if (binary && ++nvals > 1) emit(g, op);
   }
   if (binary) return;
+  if (op_info[op].fmt == PER) {
+    emit1(g, op, per_encode(per_make(f->period, 1, 0)));
+    return;
+  }
   if (op_info[op].fmt != DIG) {
     emit(g, op);
     return;

@@ -201,6 +201,14 @@ static void dis_insn(const struct image *img, const struct dis_index *x, uint32_
   case MON: buf_printf(b, "%-7d ; months", (int32_t)a); break;
   case DAY: buf_printf(b, "%-7d ; days", (int32_t)a); break;
   case DIG: buf_printf(b, "%-7d ; decimals", (int32_t)a); break;
+  case PER: {
+    struct period p;
+    char t[64];
+    per_decode(a, &p); /* verified */
+    per_text(p, t, sizeof t);
+    buf_printf(b, "0x%-5x ; %s", a, t);
+    break;
+  }
   case JMP: buf_printf(b, "-> %04u", a); break;
   case LST_JMP:
     *loop = (int)a;
@@ -250,7 +258,8 @@ void dis_image(const struct image *img, const char *what, struct buf *b) {
 /* The opcode list itself, for `tierc disasm --opcodes`: each opcode's
  * operands and its stack effect as classes (popped -> pushed). */
 void dis_opcodes(struct buf *b) {
-  static const char *fmts[] = {"", "const", "field", "item", "metric", "months", "days", "target", "list,end", "list,body", "set", "const,target", "metric,target", "digits"};
+  static const char *fmts[] = {"", "const", "field", "item", "metric", "months", "days", "target", "list,end", "list,body", "set", "const,target", "metric,target", "digits", "period"};
+  _Static_assert(sizeof fmts / sizeof fmts[0] == PER + 1, "one name per operand format (enum opnd)");
   buf_printf(b, "%-4s %-*s %-13s %-7s %-3s %s\n", "code", name_width(), "name", "operands", "stack", "reg", "meaning");
   for (int i = 0; i < OP__COUNT; i++) {
     const struct opinfo *oi = &op_info[i];

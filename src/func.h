@@ -7,6 +7,7 @@
 #ifndef TIER_FUNC_H
 #define TIER_FUNC_H
 
+#include "period.h"
 #include "tier_int.h"
 
 #define FN_MANY 0xFF /* max_args: no upper limit */
@@ -14,12 +15,15 @@
 /* What a function's value arguments may be. */
 enum fn_arg {
   FA_NUMERIC = 1, /* int, money or number */
-  FA_ORDERED      /* int, money or number (brought to one kind as + does), or all dates */
+  FA_ORDERED,     /* int, money or number (brought to one kind as + does), or all dates */
+  FA_DATE         /* dates */
 };
 
-/* What it gives. */
+/* What it gives (optional when an argument is). */
 enum fn_result {
-  FR_SAME = 1     /* the (common) type of its value arguments */
+  FR_SAME = 1,    /* the (common) type of its value arguments */
+  FR_DATE,        /* a date */
+  FR_INT          /* an int */
 };
 
 struct func {
@@ -36,6 +40,9 @@ struct func {
    * to keep in the value's own unit (cents for money) and is left out
    * when that keeps everything. */
   uint8_t op_i, op_f;
+  /* A date function of a period (month_start ... year_end): the period's
+   * months.  Its instruction gets the period as its PER operand (period.h). */
+  uint8_t period;             /* 0, or 1, 3, 12 */
   const char *usage;          /* "round(x) or round(x, digits)", for messages */
 };
 
@@ -43,5 +50,8 @@ struct func {
 const struct func *fn_find(const char *name);
 /* Row i, for i from 0 while it is not NULL (did-you-mean, docs). */
 const struct func *fn_at(size_t i);
+/* The row whose instruction is op (for a PER instruction, the row of the
+ * period p), for printing code back as a call; NULL if none. */
+const struct func *fn_of_op(int op, const struct period *p);
 
 #endif

@@ -39,6 +39,7 @@
 
 #include <sodium.h>
 
+#include "func.h"
 #include "meaning.h"
 #include "vm.h"
 
@@ -769,7 +770,7 @@ static void opaque_digest(struct ctx *x, uint32_t entry, uint8_t out[MN_DIGEST])
     case FLD: h_field(&h, img, (uint32_t)x->top_field[a]); break;
     case ITM: if (list != NO_LIST) h_field(&h, img, (uint32_t)x->item_field[list][a]); break;
     case MET: h_str(&h, S(img, img->metrics[a].name)); break;
-    case MON: case DAY: case SET: h_i64(&h, (int32_t)a); break;
+    case MON: case DAY: case SET: case PER: h_i64(&h, (int32_t)a); break;
     case JMP: h_i64(&h, a - entry); if (a > furthest) furthest = a; break;
     case K_JMP: h_const(&h, img, a); h_i64(&h, b - entry); if (b > furthest) furthest = b; break;
     case MET_JMP: h_str(&h, S(img, img->metrics[a].name)); h_i64(&h, b - entry); if (b > furthest) furthest = b; break;
@@ -1202,6 +1203,31 @@ static void text(const struct meaning *m, const struct mn *n, struct buf *b, int
   case OP_DSIZE:
     if (a->kind == MN_FOLD && aggregate_text(m, a, a, b)) return;
     break;
+  case OP_PSTART: case OP_PEND: {
+    /* `fiscal_year_start(x) (fiscal year from April)`: a fiscal period
+     * says its first month, so that a change of the fiscal year reads as one */
+    struct period p;
+    char pt[64];
+    per_decode(n->x, &p);
+    per_text(p, pt, sizeof pt);
+    const struct func *f = fn_of_op(op, &p);
+    buf_printf(b, "%s(", f ? f->name : op_info[op].name);
+    text(m, a, b, -1);
+    buf_u8(b, ')');
+    if (p.first != 1) buf_printf(b, " (%s)", pt);
+    return;
+  }
+  case OP_YEAR: case OP_MONTH: case OP_DAYS: {
+    const struct func *f = fn_of_op(op, NULL);
+    buf_printf(b, "%s(", f ? f->name : op_info[op].name);
+    text(m, a, b, -1);
+    if (c) {
+      buf_printf(b, ", ");
+      text(m, c, b, -1);
+    }
+    buf_u8(b, ')');
+    return;
+  }
   default: break;
   }
   /* functions of values read as they are written; others by opcode */

@@ -50,7 +50,8 @@ enum opnd {
   SET,      /* distinct-value set index */
   K_JMP,    /* constant index, then a forward jump target */
   MET_JMP,  /* register index, then a forward jump target */
-  DIG       /* signed decimals to keep, within +-DIG_MAX, in the value's own unit */
+  DIG,      /* signed decimals to keep, within +-DIG_MAX, in the value's own unit */
+  PER       /* a calendar or fiscal period (src/period.h): months, first month, back */
 };
 #define DIG_MAX 38 /* 10^38 is the largest power of ten the VM's rounding forms */
 
@@ -164,7 +165,14 @@ enum opnd {
   OP(ROUND_I,   DIG,      "I",  'I', '-', "round half away from zero to a multiple of 10^-D (checked)") \
   OP(FLOOR_F,   N0,       "F",  'F', '-', "round a number down to a whole number") \
   OP(CEIL_F,    N0,       "F",  'F', '-', "round a number up to a whole number") \
-  OP(ROUND_F,   DIG,      "F",  'F', '-', "round half away from zero to D decimals (range checked)")
+  OP(ROUND_F,   DIG,      "F",  'F', '-', "round half away from zero to D decimals (range checked)") \
+  /* date functions (src/period.h); P is the PER operand.  The first and     \
+   * last days of a period are clamped to 0001-01-01 .. 9999-12-31 */           \
+  OP(PSTART,    PER,      "D",  'D', '-', "first day of period P of the date")  \
+  OP(PEND,      PER,      "D",  'D', '-', "last day of period P of the date")   \
+  OP(YEAR,      N0,       "D",  'I', '-', "the date's year")                    \
+  OP(MONTH,     N0,       "D",  'I', '-', "the date's month, 1 to 12")          \
+  OP(DAYS,      N0,       "DD", 'I', '-', "days from the first date to the second")
 
 #define OPCODE_ENUM(name, f, in, out, reg, doc) OP_##name,
 enum opcode { TIER_OPCODES(OPCODE_ENUM) OP__COUNT };

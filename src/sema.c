@@ -586,6 +586,19 @@ static int common_numeric(const struct node *args, int skip) {
   return all_int ? TY_INT : number ? TY_NUMBER : money ? TY_MONEY : TY_NUMBER;
 }
 
+/* A date function's call, its arity checked: its arguments are dates. */
+static struct type check_date_call(struct comp *c, struct node *n, const struct func *f) {
+  bool opt = false;
+  for (struct node *a = n->list; a; a = a->next) {
+    if (a->ty.kind != TY_DATE) {
+      diag_add(&c->dg, TIER_ERROR, &a->loc, "%s needs a date, not %s: %s", f->name, ty_str(c, a->ty), f->usage);
+      return TY_ERR;
+    }
+    opt = opt || a->ty.opt;
+  }
+  return ty_make(f->result == FR_DATE ? TY_DATE : TY_INT, opt, 0);
+}
+
 /* NAME(args): the row's arity, its argument and result rule, and its
  * digits argument (an integer literal within the row's bounds). */
 static struct type check_call(struct comp *c, struct node *n, const struct scope *sc) {
@@ -616,6 +629,7 @@ static struct type check_call(struct comp *c, struct node *n, const struct scope
     return TY_ERR;
   }
   if (bad) return TY_ERR;
+  if (f->arg == FA_DATE) return check_date_call(c, n, f);
   /* the digits argument */
   int pos = 0;
   for (struct node *a = n->list; a; a = a->next)

@@ -30,6 +30,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "period.h"
 #include "tier_int.h"
 
 #define MAX_STACK 256
@@ -517,6 +518,13 @@ static int check_operands(struct vfy *v, const struct seg *s, const struct insn 
      * limits (the VM clamps its results to real dates) */
     if ((int32_t)a < -1200000 || (int32_t)a > 1200000) return fail(v, "code at offset %u: duration %d out of range", in->pc, (int32_t)a);
     return 0;
+  case PER: { /* the VM's period arithmetic knows these periods only */
+    struct period p;
+    if (!per_decode(a, &p))
+      return fail(v, "code at offset %u: %s has no period 0x%x (months 1, 3 or 12, a first month within them, back 0 or 1)",
+                  in->pc, in->oi->name, a);
+    return 0;
+  }
   case DIG: /* the VM's rounding forms 10^|D| */
     if ((int32_t)a < -DIG_MAX || (int32_t)a > DIG_MAX)
       return fail(v, "code at offset %u: %s to %d decimals is out of range (at most %d either way)", in->pc, in->oi->name,

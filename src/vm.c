@@ -62,6 +62,7 @@ static int decode(struct tier_ruleset *rs) {
     if (no >= 2) v->b = (uint32_t)q[5] | (uint32_t)q[6] << 8 | (uint32_t)q[7] << 16 | (uint32_t)q[8] << 24;
     if (fmt == JMP) v->a = rs->insn_at[v->a];
     if (fmt == LST_JMP || fmt == LST_BACK || fmt == K_JMP || fmt == MET_JMP) v->b = rs->insn_at[v->b];
+    if (fmt == PER) per_decode(v->a, &v->per); /* verified: always a period */
     pc += op_size(q[0]);
   }
   for (uint32_t k = 0; k < img->nconsts; k++)
@@ -594,6 +595,19 @@ int vm_run(struct tier_vm *vm, uint32_t entry, const struct record *r, int64_t a
   vmcase(FLOOR_F) if (num_floor(NTOP, &NTOP)) goto numrange; vmbreak;
   vmcase(CEIL_F) if (num_ceil(NTOP, &NTOP)) goto numrange; vmbreak;
   vmcase(ROUND_F) if (num_round(NTOP, (int32_t)A, &NTOP)) goto numrange; vmbreak;
+  /* Date functions (period.c).  The verifier lets only dates
+   * reach them and only periods per_encode gives as their operand (decoded
+   * once, at load); every date they make lies in the calendar. */
+  vmcase(PSTART) if (TOP != TIER_NONE) TOP = per_start(ip->per, TOP); vmbreak;
+  vmcase(PEND) if (TOP != TIER_NONE) TOP = per_end(ip->per, TOP); vmbreak;
+  vmcase(YEAR) vmcase(MONTH)
+    if (TOP != TIER_NONE) {
+      int yy, mm, dd;
+      date_to_ymd(TOP, &yy, &mm, &dd);
+      TOP = ip->op == OP_YEAR ? yy : mm;
+    }
+    vmbreak;
+  vmcase(DAYS) sp--; TOP = TOP == TIER_NONE || sp[0] == TIER_NONE ? TIER_NONE : sp[0] - TOP; vmbreak;
 #ifndef VM_GOTO
   default: goto badop;
   }

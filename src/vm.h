@@ -5,13 +5,15 @@
 #ifndef TIER_VM_H
 #define TIER_VM_H
 
+#include "period.h"
 #include "tier_int.h"
 
 #define TEXT_CONST ((int64_t)1 << 62) /* text handle naming a string constant */
 
 struct vinsn {
   uint8_t op;
-  uint32_t a, b; /* operands; jump targets as instruction indices */
+  struct period per; /* a PER operand, decoded (it fits beside op: 12 bytes still) */
+  uint32_t a, b;     /* operands; jump targets as instruction indices */
 };
 
 struct tier_ruleset {

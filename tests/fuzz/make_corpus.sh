@@ -8,7 +8,8 @@
 #   load:    rules/apn-2019.tier, rules/apn-2018.tier, examples/card.tier
 #            compiled to .tbc, and apn-2019 and card stripped too
 #            (and examples/card.tier signed with tests/golden/data/keys/test.key,
-#            and tests/golden/data/exact.tier and functions.tier for numbers)
+#            and tests/golden/data/exact.tier and functions.tier for numbers,
+#            dates.tier for the date functions)
 #   record:  each line of examples/partners.jsonl and tests/golden/data/*.jsonl,
 #            and tests/golden/data/array.json whole (a JSON array input)
 #
@@ -22,7 +23,7 @@ rm -rf "$C/compile" "$C/load" "$C/record"
 mkdir -p "$C/compile" "$C/load" "$C/record"
 
 # ---- compile ----
-for f in rules/*.tier examples/*.tier; do
+for f in rules/*.tier examples/*.tier tests/golden/data/dates.tier; do
   cp "$f" "$C/compile/$(dirname "$f" | tr / -)-$(basename "$f")"
 done
 for f in tests/golden/data/bad/*.tier; do
@@ -43,6 +44,8 @@ awk -v dir="$C/compile" '
 # number constants, the _F instructions and the functions of values
 "$TIERC" compile tests/golden/data/exact.tier -o "$C/load/exact.tbc" >/dev/null
 "$TIERC" compile tests/golden/data/functions.tier -o "$C/load/functions.tbc" >/dev/null
+# the date functions' PER operands
+"$TIERC" compile tests/golden/data/dates.tier -o "$C/load/dates.tbc" >/dev/null
 # a signed file (trailer "TSIG" + key + signature), when tierc can sign
 if [ -e tests/golden/data/keys/test.key ]; then
   "$TIERC" sign --key tests/golden/data/keys/test.key "$C/load/card.tbc" -o "$C/load/card-signed.tbc" >/dev/null 2>&1 ||

@@ -411,7 +411,24 @@ static struct gexpr *p_date_shift(struct gen *G, struct gtype want, const struct
 static struct gexpr *p_days_between(struct gen *G, struct gtype want, const struct scope *sc) {
   (void)want;
   struct gexpr *a = sub(G, ty(TY_DATE, false, 0), sc), *b = sub(G, ty(TY_DATE, false, 0), sc);
-  return node(ty(TY_INT, a->t.opt || b->t.opt, 0), "%0 - %1", 2, a, b, NULL);
+  return node(ty(TY_INT, a->t.opt || b->t.opt, 0), rng_chance(G->r, 50) ? "%0 - %1" : "days_between(%0, %1)", 2, a, b, NULL);
+}
+
+/* year(d), month(d) (docs 4.12) */
+static struct gexpr *p_year_month(struct gen *G, struct gtype want, const struct scope *sc) {
+  (void)want;
+  struct gexpr *a = sub(G, ty(TY_DATE, false, 0), sc);
+  return node(ty(TY_INT, a->t.opt, 0), rng_chance(G->r, 50) ? "year(%0)" : "month(%0)", 1, a, NULL, NULL);
+}
+
+/* The first or last day of the month, quarter or year a date lies in
+ * (docs 4.12) */
+static struct gexpr *p_period_day(struct gen *G, struct gtype want, const struct scope *sc) {
+  (void)want;
+  static const char *FORMS[] = {"month_start(%0)", "month_end(%0)", "quarter_start(%0)",
+                                "quarter_end(%0)", "year_start(%0)", "year_end(%0)"};
+  struct gexpr *a = sub(G, ty(TY_DATE, false, 0), sc);
+  return node(ty(TY_DATE, a->t.opt, 0), PICK(G->r, FORMS), 1, a, NULL, NULL);
 }
 
 static struct gexpr *p_compare(struct gen *G, struct gtype want, const struct scope *sc) {
@@ -585,6 +602,7 @@ static const struct {
     {p_minmax_call, TY_NUMBER, 5, false, true}, {p_minmax_call, TY_DATE, 4, false, true},
     {p_round, TY_INT, 3, false, true},        {p_round, TY_MONEY, 5, false, true},
     {p_round, TY_NUMBER, 8, false, true},
+    {p_year_month, TY_INT, 4, false, true},   {p_period_day, TY_DATE, 10, false, true},
 };
 
 #define MAX_DEPTH 4

@@ -389,12 +389,82 @@ static void round_q(mpq_t q, long digits, int how) {
   mpz_clear(z);
 }
 
+/* ---- 4.12 dates --------------------------------------------------------------------------- */
+
+/* The first month of the period of `len` months holding month (y, m),
+ * periods starting in month `first` and every `len` months after it: step
+ * back a month at a time until one starts a period (y may become 0, before
+ * the calendar). */
+static void period_first_month(int len, int first, int *y, int *m) {
+  while (((*m - first) % len + len) % len != 0)
+    if (--*m == 0) {
+      *m = 12;
+      --*y;
+    }
+}
+
+/* The first (end == false) or last day of that period, saturated at
+ * 0001-01-01 and 9999-12-31 (docs/language.md 4.12). */
+static int64_t period_day(int len, int first, int y, int m, bool end) {
+  period_first_month(len, first, &y, &m);
+  if (end) {
+    m += len;
+    while (m > 12) {
+      m -= 12;
+      y++;
+    }
+    if (y > 9999) return ref_days(9999, 12, 31);
+    if (y < 1) return ref_days(1, 1, 1);
+    return ref_days(y, m, 1) - 1;
+  }
+  return y < 1 ? ref_days(1, 1, 1) : ref_days(y, m, 1);
+}
+
+/* year(d), month(d), days_between(a, b) = b - a, and the ends of the
+ * month, quarter or year a date lies in.  None in, none out.  Returns
+ * false for a function that is not one of these. */
+static bool date_call(struct ref_ctx *x, const struct node *n, struct val *out) {
+  static const struct { const char *name; int len; bool end; } periods[] = {
+      {"month_start", 1, false},   {"month_end", 1, true}, {"quarter_start", 3, false},
+      {"quarter_end", 3, true},    {"year_start", 12, false}, {"year_end", 12, true}};
+  const char *f = n->name;
+  int p = -1;
+  for (size_t i = 0; i < sizeof periods / sizeof periods[0]; i++)
+    if (!strcmp(f, periods[i].name)) p = (int)i;
+  if (p < 0 && strcmp(f, "year") && strcmp(f, "month") && strcmp(f, "days_between")) return false;
+  struct val a, b;
+  val_init(&a);
+  val_init(&b);
+  ref_eval_expr(x, n->list, &a);
+  if (n->list->next) ref_eval_expr(x, n->list->next, &b);
+  if (a.none || b.none) {
+    val_none(out, n->ty.kind);
+  } else if (!strcmp(f, "days_between")) {
+    out->kind = TY_INT;
+    mpq_set_si(out->q, b.i - a.i, 1);
+  } else {
+    int y, m, d;
+    ref_ymd(a.i, &y, &m, &d);
+    if (p >= 0) {
+      out->kind = TY_DATE;
+      out->i = period_day(periods[p].len, 1, y, m, periods[p].end);
+    } else {
+      out->kind = TY_INT;
+      mpq_set_si(out->q, !strcmp(f, "year") ? y : m, 1);
+    }
+  }
+  val_clear(&a);
+  val_clear(&b);
+  return true;
+}
+
 /* min(a, b, ...), max(...): none if any argument is none (the first one,
  * with its reason); abs, floor, ceil, round(x[, digits]) of x's type, none
  * of none.  Money is in currency units here, so its digits are the unit's,
  * as the language says. */
 static void call(struct ref_ctx *x, const struct node *n, struct val *out) {
   const char *f = n->name;
+  if (date_call(x, n, out)) return;
   out->kind = n->ty.kind;
   if (!strcmp(f, "min") || !strcmp(f, "max")) {
     bool is_min = !strcmp(f, "min"), have = false;

@@ -349,12 +349,12 @@ static const char *NUMBERS =
     "metric rated = rating is none;\n"
     "tier Top consulting < half >= 1.5; seats >= 2; not rated; >\n";
 
-/* NUMBERS compiled and read back, for one edit */
-static struct image *read_numbers(void) {
+/* src compiled and read back, for one edit */
+static struct image *read_source(const char *src) {
   uint8_t *bc;
   size_t n;
   tier_diags *d = NULL;
-  int rc = tier_compile("numbers.tier", NUMBERS, strlen(NUMBERS), NULL, &bc, &n, &d);
+  int rc = tier_compile("edit.tier", src, strlen(src), NULL, &bc, &n, &d);
   if (rc) fprintf(stderr, "%s", tier_diags_text(d));
   tier_diags_free(d);
   assert_int_equal(rc, TIER_OK);
@@ -365,6 +365,7 @@ static struct image *read_numbers(void) {
   assert_non_null(img);
   return img;
 }
+static struct image *read_numbers(void) { return read_source(NUMBERS); }
 
 /* the first instruction op anywhere in the code */
 static uint32_t find_any(const struct image *img, int op) {
@@ -410,6 +411,25 @@ static void rounding_digits_are_bounded(void **st) {
   tu_assert_contains(reload(img), "ROUND_F to 39 decimals is out of range (at most 38 either way)");
 }
 
+/* ---- dates: a period operand is one the VM knows ------------------------------------- */
+
+static const char *DATES =
+    "enum kind { consulting }\n"
+    "record { id: text; partner type: kind; joined: date; }\n"
+    "tier Top consulting < quarter_end(joined) >= 2024-01-01; >\n";
+
+static void period_operands_are_periods(void **st) {
+  (void)st;
+  static const uint32_t bad[] = {0x000000, 0x000102, 0x000403, 0x000d0c, 0x02010c, 0x01000103};
+  for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+    struct image *img = read_source(DATES);
+    put32(img->code + find_any(img, OP_PEND) + 1, bad[i]);
+    char want[96];
+    snprintf(want, sizeof want, "PEND has no period 0x%x (months 1, 3 or 12", bad[i]);
+    tu_assert_contains(reload(img), want);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(intact_file_loads),
@@ -435,6 +455,7 @@ int main(void) {
       cmocka_unit_test(numbers_move_only_with_f_instructions),
       cmocka_unit_test(number_constants_are_canonical),
       cmocka_unit_test(rounding_digits_are_bounded),
+      cmocka_unit_test(period_operands_are_periods),
       cmocka_unit_test(unreachable_code),
       cmocka_unit_test(shared_code),
   };

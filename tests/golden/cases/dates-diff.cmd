@@ -1,0 +1,1 @@
+sed "s/quarter_end(renewal)/month_end(renewal)/; s/year_end(qualified)/quarter_end(qualified)/" tests/golden/data/dates.tier > /tmp/tierc-golden-dates2.tier && tierc diff tests/golden/data/dates.tier /tmp/tierc-golden-dates2.tier

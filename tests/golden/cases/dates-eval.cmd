@@ -1,0 +1,1 @@
+tiervm eval tests/golden/data/dates.tier tests/golden/data/dates.jsonl

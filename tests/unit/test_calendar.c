@@ -1,0 +1,243 @@
+/*
+ * test_calendar.c - calendar and fiscal periods and the date functions
+ * (SPEC 3.4.6, 3.5): the period arithmetic of src/period.c against a
+ * day-by-day walk of the calendar, near month ends, leap days and both ends
+ * of the calendar; then what rules see through the public API (source ->
+ * bytecode -> verified load -> tier_eval_json): year, month, days_between,
+ * month_start ... year_end, none in, none out, and one clear error for each
+ * mistake.
+ */
+#include "testutil.h"
+
+#include "period.h"
+
+static int64_t day(const char *s) {
+  int64_t d = 0;
+  assert_int_equal(tier_date_parse(s, &d), 0);
+  return d;
+}
+
+/* ---- the period arithmetic, against a walk of the calendar --------------------------- */
+
+/* Does a period of p's sequence start on day d?  From the definition: the
+ * first day of a month whose distance from month p.first is a multiple of
+ * p.len months. */
+static bool starts_period(struct period p, int64_t d) {
+  int y, m, dd;
+  date_to_ymd(d, &y, &m, &dd);
+  return dd == 1 && ((m - p.first) % p.len + p.len) % p.len == 0;
+}
+
+/* The first day of the period that holds d, found by walking back day by
+ * day; DATE_MIN - 1 when it starts before the calendar does. */
+static int64_t walk_start(struct period p, int64_t d) {
+  while (d >= DATE_MIN && !starts_period(p, d)) d--;
+  return d;
+}
+
+/* The period p of x by walking: its first and last day, unclamped at the
+ * start (DATE_MIN - 1: "before the calendar"), *empty when it lies wholly
+ * before the calendar. */
+static void walk_period(struct period p, int64_t x, int64_t *lo, int64_t *hi, bool *empty) {
+  int64_t s = walk_start(p, x);
+  *empty = false;
+  if (p.back) {
+    if (s < DATE_MIN) { *empty = true; return; }
+    *hi = s - 1;
+    s = walk_start(p, s - 1);
+    *lo = s;
+    if (*hi < DATE_MIN) *empty = true;
+    return;
+  }
+  *lo = s;
+  int64_t e = x;
+  while (e < DATE_MAX && !starts_period(p, e + 1)) e++;
+  *hi = e;
+}
+
+/* Every period kind the encoding has, for one date x: per_contains agrees
+ * with the walk on the days around the period, and per_start / per_end
+ * are its ends, clamped to the calendar. */
+static void check_all_periods_at(int64_t x) {
+  static const int lens[] = {1, 3, 12};
+  for (int li = 0; li < 3; li++)
+    for (int first = 1; first <= lens[li]; first++)
+      for (int back = 0; back <= 1; back++) {
+        struct period p = {(uint8_t)lens[li], (uint8_t)first, (uint8_t)back};
+        int64_t lo = 0, hi = 0;
+        bool empty;
+        walk_period(p, x, &lo, &hi, &empty);
+        if (empty) {
+          for (int64_t d = DATE_MIN; d < DATE_MIN + 40; d++) assert_false(per_contains(p, x, d));
+          assert_int_equal(per_start(p, x), DATE_MIN);
+          assert_int_equal(per_end(p, x), DATE_MIN);
+          continue;
+        }
+        assert_int_equal(per_start(p, x), lo < DATE_MIN ? DATE_MIN : lo);
+        assert_int_equal(per_end(p, x), hi);
+        for (int64_t d = (lo < DATE_MIN ? DATE_MIN : lo) - 3; d <= hi + 3; d++) {
+          if (d < DATE_MIN || d > DATE_MAX) continue;
+          bool in = d >= lo && d <= hi;
+          if (per_contains(p, x, d) != in) {
+            char xs[11], ds[11];
+            date_format(x, xs);
+            date_format(d, ds);
+            fail_msg("period len %d first %d back %d of %s: %s is %s", p.len, p.first, p.back, xs, ds, in ? "in" : "out");
+          }
+        }
+      }
+}
+
+static void periods_agree_with_the_calendar(void **st) {
+  (void)st;
+  /* every 5th day of three years around a leap day */
+  for (int64_t x = day("2023-01-01"); x <= day("2025-12-31"); x += 5) check_all_periods_at(x);
+  /* month ends and leap days exactly */
+  static const char *const at[] = {"2024-02-28", "2024-02-29", "2024-03-01", "2023-02-28", "2023-03-01", "2000-02-29",
+                                   "1900-02-28", "1900-03-01", "2024-03-31", "2024-04-01", "2024-12-31", "2025-01-01",
+                                   "2024-06-30", "2024-07-01", "2024-09-30", "2024-10-01"};
+  for (size_t i = 0; i < sizeof at / sizeof *at; i++) check_all_periods_at(day(at[i]));
+  /* both ends of the calendar, every day */
+  for (int64_t x = DATE_MIN; x < DATE_MIN + 120; x++) check_all_periods_at(x);
+  for (int64_t x = DATE_MAX - 120; x <= DATE_MAX; x++) check_all_periods_at(x);
+}
+
+static void periods_are_encoded_canonically(void **st) {
+  (void)st;
+  struct period p;
+  /* a fiscal year from April has the calendar's quarters */
+  p = per_make(3, 4, 0);
+  assert_int_equal(p.first, 1);
+  p = per_make(3, 11, 1);
+  assert_int_equal(p.first, 2);
+  assert_int_equal(p.back, 1);
+  p = per_make(12, 4, 0);
+  assert_int_equal(p.first, 4);
+  struct period q;
+  assert_true(per_decode(per_encode(p), &q));
+  assert_int_equal(q.len, 12);
+  assert_int_equal(q.first, 4);
+  assert_int_equal(q.back, 0);
+  /* what the verifier refuses */
+  assert_false(per_decode(0x000000, &q));          /* no months */
+  assert_false(per_decode(0x000102, &q));          /* two months */
+  assert_false(per_decode(0x000403, &q));          /* a quarter from its 4th month */
+  assert_false(per_decode(0x000d0c, &q));          /* a year from month 13 */
+  assert_false(per_decode(0x00000c, &q));          /* month 0 */
+  assert_false(per_decode(0x02010c, &q));          /* two periods back */
+  assert_false(per_decode(0x0100010c, &q));        /* high byte */
+  char t[64];
+  per_text(per_make(12, 4, 1), t, sizeof t);
+  assert_string_equal(t, "previous fiscal year from April");
+  per_text(per_make(3, 1, 0), t, sizeof t);
+  assert_string_equal(t, "calendar quarter");
+  assert_int_equal(month_number("april"), 4);
+  assert_int_equal(month_number("December"), 12);
+  assert_int_equal(month_number("Apr"), 0);
+}
+
+/* ---- through the language ------------------------------------------------------------ */
+
+#define HEAD                                                                                 \
+  "enum kind { consulting }\n"                                                               \
+  "record { id: text; partner type: kind; a: date; b: date; c: date?; n: int; }\n"
+
+/* Does requirement `rule` hold for a record with dates a, b (and c, or
+ * none) at asof? */
+static bool holds_at(const char *rule, const char *a, const char *b, const char *c, const char *asof) {
+  char src[1024], json[512];
+  snprintf(src, sizeof src, HEAD "tier Base consulting < >\ntier Q consulting < %s; >\n", rule);
+  snprintf(json, sizeof json, "{\"id\":\"x\",\"type\":\"consulting\",\"a\":\"%s\",\"b\":\"%s\",\"c\":%s%s%s,\"n\":0}", a, b,
+           c ? "\"" : "", c ? c : "null", c ? "\"" : "");
+  char *diag = NULL;
+  tier_ruleset *rs = tu_compile(src, &diag);
+  if (!rs) fprintf(stderr, "%s does not compile:\n%s\n", rule, diag);
+  free(diag);
+  assert_non_null(rs);
+  const char *t = tu_tier(rs, json, asof);
+  if (strncmp(t, "error", 5) == 0) fprintf(stderr, "%s: %s\n", rule, t);
+  assert_true(strncmp(t, "error", 5) != 0);
+  bool q = strcmp(t, "Q") == 0;
+  tier_ruleset_free(rs);
+  return q;
+}
+static bool holds(const char *rule, const char *a, const char *b) { return holds_at(rule, a, b, NULL, "2024-06-15"); }
+
+static void year_month_and_days_between(void **st) {
+  (void)st;
+  assert_true(holds("year(a) == 2024 and month(a) == 2", "2024-02-29", "2024-03-01"));
+  assert_true(holds("year(a) == 1 and month(a) == 1", "0001-01-01", "0001-01-01"));
+  assert_true(holds("year(b) == 9999 and month(b) == 12", "0001-01-01", "9999-12-31"));
+  /* b - a, in days: negative when b is earlier */
+  assert_true(holds("days_between(a, b) == 1", "2024-02-29", "2024-03-01"));
+  assert_true(holds("days_between(a, b) == 2", "2023-02-28", "2023-03-02"));
+  assert_true(holds("days_between(b, a) == -366", "2024-01-01", "2025-01-01"));
+  assert_true(holds("days_between(a, b) == 3652058", "0001-01-01", "9999-12-31"));
+  assert_true(holds("days_between(a, a) == 0", "2024-02-29", "2024-02-29"));
+  assert_true(holds("days_between(a, asof) == 107", "2024-02-29", "2024-02-29"));
+}
+
+static void month_quarter_and_year_ends(void **st) {
+  (void)st;
+  assert_true(holds("month_start(a) == 2024-02-01 and month_end(a) == 2024-02-29", "2024-02-10", "2024-01-01"));
+  assert_true(holds("month_end(a) == 2023-02-28", "2023-02-01", "2024-01-01"));
+  assert_true(holds("month_end(a) == 2024-01-31 and month_start(a) == 2024-01-01", "2024-01-31", "2024-01-01"));
+  assert_true(holds("quarter_start(a) == 2024-01-01 and quarter_end(a) == 2024-03-31", "2024-02-29", "2024-01-01"));
+  assert_true(holds("quarter_start(a) == 2024-04-01 and quarter_end(a) == 2024-06-30", "2024-06-30", "2024-01-01"));
+  assert_true(holds("quarter_start(a) == 2024-10-01 and quarter_end(a) == 2024-12-31", "2024-10-01", "2024-01-01"));
+  assert_true(holds("year_start(a) == 2024-01-01 and year_end(a) == 2024-12-31", "2024-07-04", "2024-01-01"));
+  assert_true(holds("year_end(a) + 1 year + 3 months == 2026-03-31", "2024-02-29", "2024-01-01"));
+  /* at the ends of the calendar, the dates stay in it */
+  assert_true(holds("year_end(b) == 9999-12-31 and month_start(a) == 0001-01-01", "0001-01-31", "9999-12-31"));
+  /* the review rule may use them */
+  char src[512];
+  snprintf(src, sizeof src, HEAD "review = month_end(a);\ntier Base consulting < >\ntier Q consulting < asof == 2024-02-29; >\n");
+  tier_ruleset *rs = tu_compile(src, NULL);
+  assert_non_null(rs);
+  assert_string_equal(tu_tier(rs, "{\"id\":\"x\",\"type\":\"consulting\",\"a\":\"2024-02-03\",\"b\":\"2024-02-03\",\"c\":null,\"n\":0}", NULL), "Q");
+  tier_ruleset_free(rs);
+}
+
+/* A missing date gives a missing value, which no comparison meets. */
+static void none_in_none_out(void **st) {
+  (void)st;
+  assert_false(holds_at("year(c) == 2024 or year(c) != 2024", "2024-01-01", "2024-01-01", NULL, "2024-06-15"));
+  assert_true(holds_at("month_end(c) is none", "2024-01-01", "2024-01-01", NULL, "2024-06-15"));
+  assert_true(holds_at("days_between(a, c) is none", "2024-01-01", "2024-01-01", NULL, "2024-06-15"));
+  assert_true(holds_at("days_between(a, c) == 31", "2024-01-01", "2024-01-01", "2024-02-01", "2024-06-15"));
+}
+
+static void mistakes_get_one_clear_error(void **st) {
+  (void)st;
+  struct { const char *rule, *msg; } cases[] = {
+      {"year(n) == 2024", "year needs a date, not int: year(date)"},
+      {"days_between(a) == 2", "days_between takes 2 values, not 1: days_between(a, b) (b - a, in days)"},
+      {"month_end(a, b) == a", "month_end takes 1 value, not 2: month_end(date)"},
+      {"year_of(a) == 2024", "no function named 'year_of'; did you mean 'year'?"},
+      {"month_end(a) == 3", "cannot compare date with int"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    char src[512];
+    snprintf(src, sizeof src, HEAD "tier Q consulting < %s; >\n", cases[i].rule);
+    char *d = tu_diags(src);
+    tu_assert_contains(d, cases[i].msg);
+    /* one error, not a cascade */
+    int errors = 0;
+    for (const char *p = d; (p = strstr(p, "error:")); p++) errors++;
+    if (errors != 1) fprintf(stderr, "%s", d);
+    assert_int_equal(errors, 1);
+    free(d);
+  }
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(periods_agree_with_the_calendar),
+      cmocka_unit_test(periods_are_encoded_canonically),
+      cmocka_unit_test(year_month_and_days_between),
+      cmocka_unit_test(month_quarter_and_year_ends),
+      cmocka_unit_test(none_in_none_out),
+      cmocka_unit_test(mistakes_get_one_clear_error),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
