@@ -94,6 +94,11 @@ TIER_API const tier_diag *tier_diags_get(const tier_diags *d, size_t i);
 /* The diagnostics as text, each with its source line and a caret; the
  * returned string lives as long as d. */
 TIER_API const char *tier_diags_text(tier_diags *d);
+/* The files the compilation read: the main file first, then each import,
+ * named as it was opened (so that a tool can refuse to write over any of
+ * them).  Strings live as long as d; NULL past the last. */
+TIER_API size_t tier_diags_nfiles(const tier_diags *d);
+TIER_API const char *tier_diags_file(const tier_diags *d, size_t i);
 TIER_API void tier_diags_free(tier_diags *d);
 
 /* ---- compiling ----------------------------------------------------------- */
@@ -355,6 +360,9 @@ TIER_API int tier_buf_failed(const tier_buf *b);
  * TIER_OK, or TIER_EIO / TIER_ENOMEM with the reason (naming the file) in
  * err. */
 TIER_API int tier_read_file(const char *path, size_t max, tier_buf *out, char *err, size_t errlen);
+/* What kind of file a stat mode (st_mode) is: "a regular file", "a
+ * directory", "a FIFO", "a character device", ... for messages. */
+TIER_API const char *tier_file_kind(unsigned st_mode);
 
 /* ---- the tools' stages ---------------------------------------------------- */
 /* What tierc's commands do with a ruleset, as text appended to out.  Each

@@ -19,6 +19,8 @@ struct tier_diags {
   tier_diag *items;
   size_t n;
   char *text;
+  const char **files; /* the files read, main first */
+  size_t nfiles;
 };
 
 /* Read a whole source file, refusing more than max_source bytes and any
@@ -222,7 +224,13 @@ static tier_diags *export_diags(struct comp *c, const struct tier_alloc_hook *ho
   diag_render(&c->dg, &b);
   d->text = arena_strndup(&d->ar, b.p ? (char *)b.p : "", b.n);
   buf_free(&b);
-  if (!d->items || !d->text) { tier_diags_free(d); return NULL; }
+  d->files = arena_alloc(&d->ar, sizeof *d->files * (c->dg.nfiles + 1));
+  if (!d->items || !d->text || !d->files) { tier_diags_free(d); return NULL; }
+  for (uint32_t i = 0; i < c->dg.nfiles; i++) {
+    d->files[i] = arena_strndup(&d->ar, c->dg.files[i].path, strlen(c->dg.files[i].path));
+    if (!d->files[i]) { tier_diags_free(d); return NULL; }
+  }
+  d->nfiles = c->dg.nfiles;
   for (struct diag *g = c->dg.head; g; g = g->next) {
     tier_diag *t = &d->items[d->n++];
     t->severity = g->severity;
@@ -348,6 +356,8 @@ void tier_free_bytes(const tier_options *opt, uint8_t *p, size_t n) {
 }
 
 size_t tier_diags_count(const tier_diags *d) { return d ? d->n : 0; }
+size_t tier_diags_nfiles(const tier_diags *d) { return d ? d->nfiles : 0; }
+const char *tier_diags_file(const tier_diags *d, size_t i) { return d && i < d->nfiles ? d->files[i] : NULL; }
 const tier_diag *tier_diags_get(const tier_diags *d, size_t i) { return d && i < d->n ? &d->items[i] : NULL; }
 const char *tier_diags_text(tier_diags *d) { return d ? d->text : ""; }
 void tier_diags_free(tier_diags *d) {

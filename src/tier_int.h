@@ -144,8 +144,6 @@ void suggest_try(struct suggest *s, const char *want, const char *cand);
  * blocking.  TIER_OK with the bytes in *out (a NUL after them), or
  * TIER_EIO / TIER_ENOMEM with the reason in err. */
 int file_read(const char *path, size_t max, struct buf *out, char *err, size_t errlen);
-/* What kind of file st is, for "is not a regular file (a FIFO)". */
-const char *file_kind(unsigned mode);
 
 /* ---- keyed hashing ---------------------------------------------------------- */
 /* SipHash-2-4 (libsodium's crypto_shorthash) under a random key made once

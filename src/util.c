@@ -195,7 +195,7 @@ void buf_free(struct buf *b) {
 
 /* ---- files ----------------------------------------------------------------------- */
 
-const char *file_kind(unsigned mode) {
+const char *tier_file_kind(unsigned mode) {
   switch (mode & S_IFMT) {
   case S_IFREG: return "a regular file";
   case S_IFDIR: return "a directory";
@@ -223,7 +223,7 @@ int file_read(const char *path, size_t max, struct buf *out, char *err, size_t e
   if (!std) {
     bool ok = fstat(fd, &st) == 0;
     if (!ok || !S_ISREG(st.st_mode)) {
-      if (ok) snprintf(err, errlen, "'%s' is %s, not a regular file", path, file_kind(st.st_mode));
+      if (ok) snprintf(err, errlen, "'%s' is %s, not a regular file", path, tier_file_kind(st.st_mode));
       else snprintf(err, errlen, "cannot read '%s': %s", path, strerror(errno));
       close(fd);
       return TIER_EIO;

@@ -20,6 +20,7 @@ uint8_t *cli_read_file(const char *prog, const char *path, size_t max, size_t *l
   snprintf(err, sizeof err, "cannot read '%s': %s", path, tier_strerror(TIER_ENOMEM));
   char *p = b && tier_read_file(path, max, b, err, sizeof err) == TIER_OK ? tier_buf_detach(b, len) : NULL;
   if (!p) fprintf(stderr, "%s: %s\n", prog, err);
+  else cli_note_input(path);
   tier_buf_free(b);
   return (uint8_t *)p; /* made by the default allocator: free() */
 }
@@ -62,22 +63,101 @@ int cli_import_path_arg(const char *prog, int argc, char **argv, int *i, tier_op
   return cli_import_path(prog, opt, dir) ? 1 : -1;
 }
 
-int cli_write_file(const char *prog, const char *path, const void *data, size_t n) {
-  char *real = realpath(path, NULL);
-  const char *target = real ? real : path;
+/* ---- inputs are never outputs ----------------------------------------------------- */
+
+static struct input { dev_t dev; ino_t ino; } *inputs;
+static size_t ninputs, cap_inputs;
+
+void cli_note_input(const char *path) {
   struct stat st;
-  bool have = stat(target, &st) == 0;
-  size_t tl = strlen(target) + 16;
+  if ((strcmp(path, "-") == 0 ? fstat(STDIN_FILENO, &st) : stat(path, &st)) != 0) return;
+  if (ninputs == cap_inputs) {
+    size_t cap = cap_inputs ? 2 * cap_inputs : 16;
+    struct input *p = realloc(inputs, cap * sizeof *p);
+    if (!p) return; /* out of memory: checked against fewer inputs */
+    inputs = p;
+    cap_inputs = cap;
+  }
+  inputs[ninputs].dev = st.st_dev;
+  inputs[ninputs++].ino = st.st_ino;
+}
+
+void cli_note_compiled(const tier_diags *d) {
+  for (size_t i = 0; i < tier_diags_nfiles(d); i++) cli_note_input(tier_diags_file(d, i));
+}
+
+bool cli_output_allowed(const char *prog, const char *path, const char *in_place) {
+  struct stat st, ip;
+  bool rewrite = in_place && stat(in_place, &ip) == 0;
+  if (stat(path, &st) == 0 && !(rewrite && ip.st_dev == st.st_dev && ip.st_ino == st.st_ino))
+    for (size_t i = 0; i < ninputs; i++)
+      if (inputs[i].dev == st.st_dev && inputs[i].ino == st.st_ino) {
+        fprintf(stderr, "%s: '%s' is an input of this command; it is not overwritten (name another output)\n", prog,
+                path);
+        return false;
+      }
+  return true;
+}
+
+/* ---- writing an output ------------------------------------------------------------- */
+
+static bool write_all(int fd, const void *p, size_t n) {
+  const char *c = p;
+  while (n > 0) {
+    ssize_t w = write(fd, c, n);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) return false;
+    c += w;
+    n -= (size_t)w;
+  }
+  return true;
+}
+
+/* The output file is replaced, never written into: the bytes go to a new
+ * file beside it (mkstemp: a random name, created with O_EXCL, so that
+ * neither someone else's file nor a link is opened), given the old file's
+ * mode, written, fsync'ed and renamed over the target; on any failure the
+ * new file is removed and the old one is left as it was.  Only a regular
+ * file (or no file) is replaced: `-o /dev/null` run as root once replaced
+ * the system's /dev/null with a regular file.  A symbolic link is written
+ * through: the file it points to is replaced (the same checks apply to it)
+ * and the link stays; a link to nothing is refused. */
+int cli_write_file(const char *prog, const char *path, const void *data, size_t n, const char *in_place) {
+  if (!cli_output_allowed(prog, path, in_place)) return -1;
+  struct stat st;
+  bool have = lstat(path, &st) == 0;
+  if (!have && errno != ENOENT) {
+    fprintf(stderr, "%s: cannot write '%s': %s\n", prog, path, strerror(errno));
+    return -1;
+  }
+  char *real = NULL;
+  if (have && S_ISLNK(st.st_mode)) {
+    real = realpath(path, NULL);
+    if (!real || lstat(real, &st) != 0) {
+      fprintf(stderr, "%s: '%s' is a symbolic link to nothing; name the file itself\n", prog, path);
+      free(real);
+      return -1;
+    }
+  }
+  if (have && !S_ISREG(st.st_mode)) {
+    fprintf(stderr, "%s: '%s' is %s; an output is written only as a regular file\n", prog, path,
+            tier_file_kind((unsigned)st.st_mode));
+    free(real);
+    return -1;
+  }
+  const char *target = real ? real : path;
+  const char *slash = strrchr(target, '/');
+  size_t dl = slash ? (size_t)(slash - target + 1) : 0, tl = strlen(target) + 16;
   char *tmp = malloc(tl);
   if (!tmp) {
     fprintf(stderr, "%s: cannot write '%s': out of memory\n", prog, path);
     free(real);
     return -1;
   }
-  snprintf(tmp, tl, "%s.tmpXXXXXX", target);
+  snprintf(tmp, tl, "%.*s.%s.XXXXXX", (int)dl, target, target + dl);
   int fd = mkstemp(tmp);
   if (fd < 0) {
-    fprintf(stderr, "%s: cannot create a temporary file beside '%s': %s\n", prog, path, strerror(errno));
+    fprintf(stderr, "%s: cannot create a file beside '%s': %s\n", prog, path, strerror(errno));
     free(tmp);
     free(real);
     return -1;
@@ -86,22 +166,21 @@ int cli_write_file(const char *prog, const char *path, const void *data, size_t 
    * file's (0666 less the umask) */
   mode_t mask = umask(0);
   umask(mask);
-  bool ok = fchmod(fd, have ? st.st_mode & 07777 : 0666 & ~mask) == 0;
-  const char *p = data;
-  size_t left = n;
-  while (ok && left > 0) {
-    ssize_t w = write(fd, p, left);
-    if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) { ok = false; break; }
-    p += w;
-    left -= (size_t)w;
-  }
+  bool ok = fchmod(fd, have ? st.st_mode & 07777 : 0666 & ~mask) == 0 && write_all(fd, data, n) && fsync(fd) == 0;
   int saved = errno;
   if (close(fd) != 0 && ok) { ok = false; saved = errno; }
   if (ok && rename(tmp, target) != 0) { ok = false; saved = errno; }
   if (!ok) {
     fprintf(stderr, "%s: cannot write '%s': %s\n", prog, path, strerror(saved));
     unlink(tmp);
+  } else {
+    /* the rename is on disk once the directory is */
+    tmp[dl] = 0;
+    int dfd = open(dl ? tmp : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd >= 0) {
+      fsync(dfd);
+      close(dfd);
+    }
   }
   free(tmp);
   free(real);
@@ -136,6 +215,7 @@ tier_ruleset *cli_load_ruleset(const char *prog, const char *path, const tier_op
     size_t bn;
     tier_diags *d;
     int rc = tier_compile(path, (const char *)p, n, opt, &bc, &bn, &d);
+    cli_note_compiled(d);
     fputs(tier_diags_text(d), stderr);
     if (rc == TIER_OK) {
       if (tier_load(bc, bn, opt, &rs, err, sizeof err) != TIER_OK) fprintf(stderr, "%s: %s: %s\n", prog, path, err);

@@ -18,12 +18,23 @@ enum { EXIT_OK = 0, EXIT_RECORDS = 1, EXIT_USAGE = 2, EXIT_RULESET = 3 };
 /* Read a whole regular file (or "-" for stdin) of at most max bytes (see
  * tier_read_file); NULL and a message on stderr on failure.  free() the result. */
 uint8_t *cli_read_file(const char *prog, const char *path, size_t max, size_t *len);
-/* Replace the content of `path` atomically: a temporary file in the same
- * directory, with the original file's permissions, then rename, so that a
- * failed write never leaves a half-written file where a good one was.  A
- * symbolic link is followed (the file it points to is replaced).  Returns
- * 0, or -1 with a message on stderr. */
-int cli_write_file(const char *prog, const char *path, const void *data, size_t n);
+/* Outputs never destroy inputs: every file a command reads is noted (by
+ * device and inode: any name of it, hard links and symbolic links included,
+ * is the same file), and an output that is one of them is refused with exit
+ * status 2.  cli_read_file and cli_load_ruleset note what they read. */
+void cli_note_input(const char *path);
+void cli_note_compiled(const tier_diags *d);
+/* The check alone, for a command that can tell before its work is done:
+ * false, with a message, when path is an input of this run other than
+ * `in_place` (the input the command rewrites by design, or NULL). */
+bool cli_output_allowed(const char *prog, const char *path, const char *in_place);
+/* Write an output file: the check above, then the file replaced atomically
+ * (a new file beside it with its permissions, fsync'ed, renamed over it; a
+ * failed write leaves the old file and nothing else).  Only a regular file
+ * is written: a device, a FIFO or a directory is refused; a symbolic link
+ * is written through (the file it points to is replaced, the link stays).
+ * Returns 0, or -1 with a message on stderr. */
+int cli_write_file(const char *prog, const char *path, const void *data, size_t n, const char *in_place);
 /* Load a ruleset from a .tbc file or compile a .tier source in memory.
  * Prints diagnostics; returns NULL on failure (exit status 3). */
 tier_ruleset *cli_load_ruleset(const char *prog, const char *path, const tier_options *opt, int *status);

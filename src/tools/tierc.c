@@ -74,6 +74,7 @@ static int compile_one(const char *path, const char *out, bool check_only, const
   tier_diags *d = NULL;
   int rc = tier_compile(path, (const char *)src, n, opt, &bc, &bn, &d);
   free(src);
+  cli_note_compiled(d); /* the output must not replace the source or an import */
   fputs(tier_diags_text(d), stderr);
   size_t errors = 0, warnings = 0;
   for (size_t k = 0; k < tier_diags_count(d); k++) {
@@ -96,7 +97,7 @@ static int compile_one(const char *path, const char *out, bool check_only, const
   } else {
     char *o = out ? NULL : default_out(path);
     const char *dest = out ? out : o;
-    if (!dest || cli_write_file(prog, dest, bc, bn) != 0) status = EXIT_USAGE;
+    if (!dest || cli_write_file(prog, dest, bc, bn, NULL) != 0) status = EXIT_USAGE;
     else printf("%s -> %s (%zu bytes)\n", path, dest, bn);
     free(o);
   }
@@ -292,7 +293,7 @@ static int cmd_sign(int argc, char **argv) {
   }
   free(p);
   const char *dest = out ? out : in;
-  int w = cli_write_file(prog, dest, signed_bc, sn);
+  int w = cli_write_file(prog, dest, signed_bc, sn, in); /* in place is what sign does; the key, never */
   tier_free_bytes(NULL, signed_bc, sn);
   if (w) return EXIT_USAGE;
   printf("%s: signed -> %s\n", in, dest);
@@ -356,7 +357,7 @@ static int fmt_one(const char *path, bool write, bool check, tier_buf *out, tier
     bool same = on == n && (n == 0 || memcmp(text, src, n) == 0);
     bool to_file = write && !check && strcmp(path, "-") != 0; /* --check changes nothing */
     if (check && !same) { printf("%s\n", path); rc = EXIT_RECORDS; }
-    if (to_file && !same && cli_write_file(prog, path, text, on) != 0) rc = EXIT_USAGE;
+    if (to_file && !same && cli_write_file(prog, path, text, on, path) != 0) rc = EXIT_USAGE; /* -w rewrites its input */
     if (!check && !to_file) fwrite(text, 1, on, stdout);
   }
   free(src);

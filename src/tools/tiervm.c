@@ -507,11 +507,7 @@ static int report_write(const char *out_path, tier_buf *page, long partners) {
     fwrite(t, 1, n, stdout);
     return EXIT_OK;
   }
-  FILE *f = fopen(out_path, "wb");
-  if (!f || fwrite(t, 1, n, f) != n || fclose(f) != 0) {
-    fprintf(stderr, "%s: cannot write '%s'\n", prog, out_path);
-    return EXIT_USAGE;
-  }
+  if (cli_write_file(prog, out_path, t, n, NULL) != 0) return EXIT_USAGE;
   fprintf(stderr, "%s: %ld partners -> %s\n", prog, partners, out_path);
   return EXIT_OK;
 }
@@ -561,6 +557,14 @@ static int cmd_report(int argc, char **argv) {
   }
   cli_warn_today(prog, rs, rules, asof);
   if (ro) cli_warn_today(prog, ro, old_path, asof);
+  /* refuse an output that is an input before reading the records */
+  for (int i = optind + 1; i < argc; i++) cli_note_input(argv[i]);
+  if (optind + 1 == argc) cli_note_input("-");
+  if (out_path && !cli_output_allowed(prog, out_path, NULL)) {
+    tier_ruleset_free(rs);
+    tier_ruleset_free(ro);
+    return EXIT_USAGE;
+  }
   tier_vm *vm = tier_vm_new(rs, NULL), *vo = ro ? tier_vm_new(ro, NULL) : NULL;
   tier_buf *page = tier_buf_new(NULL);
   struct report rep;

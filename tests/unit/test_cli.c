@@ -1,9 +1,10 @@
 /*
  * test_cli.c - the tools' helpers.  The file writer (src/tools/cli.c): the
- * one atomic writer of tierc compile, sign and fmt -w keeps an existing
- * file's mode, gives a new file the usual mode (not mkstemp's 0600),
- * replaces the file a symbolic link points to (the link stays), and leaves
- * no temporary file behind.  Text for a terminal (src/tools/escape.c).
+ * one atomic writer of tierc compile, sign, fmt -w and tiervm report keeps
+ * an existing file's mode, gives a new file the usual mode (not mkstemp's
+ * 0600), replaces the file a symbolic link points to (the link stays),
+ * leaves no temporary file behind, writes only regular files, and never an
+ * input of the same run.  Text for a terminal (src/tools/escape.c).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -59,19 +60,19 @@ static void write_keeps_mode_and_follows_links(void **st) {
   snprintf(link, sizeof link, "%s/link.tier", dir);
   /* a new file: 0666 less the umask */
   mode_t mask = umask(022);
-  assert_int_equal(cli_write_file("test", path, "one\n", 4), 0);
+  assert_int_equal(cli_write_file("test", path, "one\n", 4, NULL), 0);
   struct stat sb;
   assert_int_equal(stat(path, &sb), 0);
   assert_int_equal(sb.st_mode & 0777, 0644);
   /* an existing file keeps its mode */
   assert_int_equal(chmod(path, 0640), 0);
-  assert_int_equal(cli_write_file("test", path, "two\n", 4), 0);
+  assert_int_equal(cli_write_file("test", path, "two\n", 4, NULL), 0);
   assert_string_equal(slurp(path), "two\n");
   assert_int_equal(stat(path, &sb), 0);
   assert_int_equal(sb.st_mode & 0777, 0640);
   /* through a symbolic link: the target changes, the link stays */
   assert_int_equal(symlink("r.tier", link), 0);
-  assert_int_equal(cli_write_file("test", link, "three\n", 6), 0);
+  assert_int_equal(cli_write_file("test", link, "three\n", 6, NULL), 0);
   assert_string_equal(slurp(path), "three\n");
   assert_int_equal(lstat(link, &sb), 0);
   assert_true(S_ISLNK(sb.st_mode));
@@ -83,7 +84,7 @@ static void a_failed_write_leaves_nothing(void **st) {
   (void)st;
   char path[128];
   snprintf(path, sizeof path, "%s/no-such-dir/r.tbc", dir);
-  assert_int_equal(cli_write_file("test", path, "x", 1), -1);
+  assert_int_equal(cli_write_file("test", path, "x", 1, NULL), -1);
   entries(0);
 }
 
@@ -144,12 +145,57 @@ static void csv_cells_are_never_formulas(void **st) {
   assert_string_equal(csv(numbers, 6), "-5,+1.5,-0.25e-3,1-2,'-,'+.5\r\n");
 }
 
+/* Only a regular file is replaced: a device, a FIFO, a directory or a link
+ * to one (or to nothing) is refused, and left as it was. */
+static void only_regular_files(void **st) {
+  (void)st;
+  char fifo[128], sub[128], dev[128], dangling[128];
+  snprintf(fifo, sizeof fifo, "%s/fifo", dir);
+  snprintf(sub, sizeof sub, "%s/sub", dir);
+  snprintf(dev, sizeof dev, "%s/null", dir);
+  snprintf(dangling, sizeof dangling, "%s/dangling", dir);
+  assert_int_equal(mkfifo(fifo, 0600), 0);
+  assert_int_equal(mkdir(sub, 0700), 0);
+  assert_int_equal(symlink("/dev/null", dev), 0);
+  assert_int_equal(symlink("nothing-here", dangling), 0);
+  assert_int_equal(cli_write_file("test", fifo, "x", 1, NULL), -1);
+  assert_int_equal(cli_write_file("test", sub, "x", 1, NULL), -1);
+  assert_int_equal(cli_write_file("test", dev, "x", 1, NULL), -1);
+  assert_int_equal(cli_write_file("test", dangling, "x", 1, NULL), -1);
+  assert_int_equal(cli_write_file("test", "/dev/null", "x", 1, NULL), -1);
+  struct stat sb;
+  assert_int_equal(stat("/dev/null", &sb), 0);
+  assert_true(S_ISCHR(sb.st_mode));
+  entries(4);
+}
+
+/* An input of the run (any name of it) is never an output, except the one
+ * the command rewrites by design. */
+static void inputs_are_not_outputs(void **st) {
+  (void)st;
+  char in[128], hard[128], other[128];
+  snprintf(in, sizeof in, "%s/in.tier", dir);
+  snprintf(hard, sizeof hard, "%s/hard.tier", dir);
+  snprintf(other, sizeof other, "%s/out.tbc", dir);
+  assert_int_equal(cli_write_file("test", in, "input\n", 6, NULL), 0);
+  assert_int_equal(link(in, hard), 0);
+  cli_note_input(in);
+  assert_int_equal(cli_write_file("test", in, "x", 1, NULL), -1);
+  assert_int_equal(cli_write_file("test", hard, "x", 1, NULL), -1);
+  assert_string_equal(slurp(in), "input\n");
+  assert_int_equal(cli_write_file("test", hard, "rewritten\n", 10, in), 0);
+  assert_string_equal(slurp(hard), "rewritten\n");
+  assert_int_equal(cli_write_file("test", other, "x", 1, NULL), 0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(write_keeps_mode_and_follows_links, make_dir, remove_dir),
       cmocka_unit_test_setup_teardown(a_failed_write_leaves_nothing, make_dir, remove_dir),
       cmocka_unit_test(terminal_text_is_quoted_when_it_could_act),
       cmocka_unit_test(csv_cells_are_never_formulas),
+      cmocka_unit_test_setup_teardown(only_regular_files, make_dir, remove_dir),
+      cmocka_unit_test_setup_teardown(inputs_are_not_outputs, make_dir, remove_dir),
   };
   return cmocka_run_group_tests_name("cli", tests, NULL, NULL);
 }
