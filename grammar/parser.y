@@ -63,10 +63,14 @@ static struct node *agg_of_call(struct parser *ps, const char *fn, struct node *
 %token AND "and" OR "or" NOT "not" IF "if" THEN "then" ELSE "else" IS "is"
 %token NONE "none" TRUE "true" FALSE "false" ASOF "asof" WITHIN "within"
 %token SUSTAINED "sustained" FOR "for"
+%token EITHER "either"
+%token <tok> BADGE "badge" REQUIREMENTS "requirements" AT "at" LEAST "least" OF "of"
 %token EQ "==" NE "!=" LE "<=" GE ">="
 %token BLOCK_OPEN "'<' (start of the tier's block)" BLOCK_END "'>' (end of the tier's block)"
 
-%type <node> item field fields ftype names stmt body expr primary where opt_label args args2
+%type <node> item field fields ftype names stmt body expr primary where opt_label
+%type <node> params param args args2 branches branch
+%type <tok> name
 
 %precedence WHERE ELSE
 %left OR
@@ -97,33 +101,57 @@ item:
     }
   | RULESET STRING ';'          { $$ = mk(ps, I_RULESET, &@$); if ($$) { $$->str = $2.s; $$->str_len = $2.n; $$->locf = @2; } }
   | IMPORT STRING ';'           { $$ = mk(ps, I_IMPORT, &@$); if ($$) { $$->str = $2.s; $$->str_len = $2.n; $$->loc2 = @2; } }
-  | ENUM IDENT '{' names opt_comma '}' opt_semi {
+  | ENUM name '{' names opt_comma '}' opt_semi {
       $$ = mk(ps, I_ENUM, &@2); if ($$) { $$->name = $2.s; $$->list = $4; }
     }
   | RECORD '{' fields '}' opt_semi       { $$ = mk(ps, I_RECORD, &@1); if ($$) $$->list = $3; }
-  | RECORD IDENT '{' fields '}' opt_semi { $$ = mk(ps, I_RECORD, &@2); if ($$) { $$->name = $2.s; $$->list = $4; } }
-  | METRIC IDENT opt_label '=' expr ';' {
+  | RECORD name '{' fields '}' opt_semi { $$ = mk(ps, I_RECORD, &@2); if ($$) { $$->name = $2.s; $$->list = $4; } }
+  | METRIC name opt_label '=' expr ';' {
       $$ = mk(ps, I_METRIC, &@2); if ($$) { $$->name = $2.s; $$->a = $5; $$->b = $3; }
     }
-  | METRIC IDENT FOR IDENT opt_label '=' expr ';' {
+  | METRIC name FOR name opt_label '=' expr ';' {
       $$ = mk(ps, I_METRIC, &@2);
       if ($$) { $$->name = $2.s; $$->name2 = $4.s; $$->loc2 = @4; $$->a = $7; $$->b = $5; }
     }
   | REVIEW '=' expr ';'         { $$ = mk(ps, I_REVIEW, &@1); if ($$) $$->a = $3; }
   | EFFECTIVE '=' expr ';'      { $$ = mk(ps, I_EFFECTIVE, &@1); if ($$) $$->a = $3; }
-  | TIER IDENT IDENT BLOCK_OPEN body BLOCK_END {
+  | TIER name name BLOCK_OPEN body BLOCK_END {
       $$ = mk(ps, I_TIER, &@2);
       if ($$) { $$->name = $2.s; $$->name2 = $3.s; $$->loc2 = @3; $$->list = $5; }
     }
-  | TIER IDENT BLOCK_OPEN body BLOCK_END {
+  | TIER name BLOCK_OPEN body BLOCK_END {
       diag_add(ps->dg, TIER_ERROR, &@3,
                "tier '%s' has no partner type: write `tier %s TYPE < ... >` with TYPE a value of the partner-type enum",
                $2.s, $2.s);
       $$ = NULL;
     }
+  | BADGE name opt_label BLOCK_OPEN body BLOCK_END {
+      $$ = mk(ps, I_BADGE, &@2); if ($$) { $$->name = $2.s; $$->b = $3; $$->list = $5; }
+    }
+  | REQUIREMENTS name '(' params ')' BLOCK_OPEN body BLOCK_END {
+      $$ = mk(ps, I_REQBLOCK, &@2); if ($$) { $$->name = $2.s; $$->a = $4; $$->list = $7; }
+    }
   | error ';'                   { $$ = NULL; yyerrok; }
   | error '}'                   { $$ = NULL; yyerrok; }
   | error BLOCK_END             { $$ = NULL; yyerrok; }
+  ;
+
+/* Words that are keywords only where the grammar needs them (design2.md,
+ * "Keywords"): anywhere else they are ordinary names, so that a field may
+ * still be called `badge` or `of`. */
+name:
+    IDENT
+  | BADGE | REQUIREMENTS | AT | LEAST | OF
+  ;
+
+params:
+    %empty                      { $$ = NULL; }
+  | param                       { $$ = ast_append(NULL, $1); }
+  | params ',' param            { $$ = ast_append($1, $3); }
+  ;
+
+param:
+    name ':' ftype              { $$ = $3; if ($$) { $$->kind = I_PARAM; $$->name = $1.s; $$->loc = @1; } }
   ;
 
 opt_comma: %empty | ',' ;
@@ -134,9 +162,9 @@ opt_label:
   ;
 
 names:
-    IDENT                       { $$ = mkname(ps, $1, &@1); }
-  | names ',' IDENT             { $$ = ast_append($1, mkname(ps, $3, &@3)); }
-  | names IDENT                 {
+    name                       { $$ = mkname(ps, $1, &@1); }
+  | names ',' name             { $$ = ast_append($1, mkname(ps, $3, &@3)); }
+  | names name                 {
       diag_add(ps->dg, TIER_ERROR, &@2, "missing ',' before '%s' (values are separated by commas)", $2.s);
       $$ = ast_append($1, mkname(ps, $2, &@2));
     }
@@ -148,19 +176,19 @@ fields:
   ;
 
 field:
-    IDENT ':' ftype ';'         { $$ = $3; if ($$) { $$->name = $1.s; $$->loc = @1; } }
-  | IDENT IDENT ':' ftype ';'   {
+    name ':' ftype ';'         { $$ = $3; if ($$) { $$->name = $1.s; $$->loc = @1; } }
+  | name name ':' ftype ';'   {
       $$ = $4; if ($$) { $$->name = $2.s; $$->loc = @2; $$->str = $1.s; $$->loc2 = @1; }
     }
-  | IDENT ':' LIST '{' fields '}' opt_semi {
+  | name ':' LIST '{' fields '}' opt_semi {
       $$ = mk(ps, I_FIELD, &@1); if ($$) { $$->name = $1.s; $$->op = 1; $$->list = $5; }
     }
   | error ';'                   { $$ = NULL; yyerrok; }
   ;
 
 ftype:
-    IDENT                       { $$ = mk(ps, I_FIELD, &@1); if ($$) { $$->name2 = $1.s; $$->loc2 = @1; } }
-  | IDENT '?'                   { $$ = mk(ps, I_FIELD, &@1); if ($$) { $$->name2 = $1.s; $$->loc2 = @1; $$->neg = true; } }
+    name                       { $$ = mk(ps, I_FIELD, &@1); if ($$) { $$->name2 = $1.s; $$->loc2 = @1; } }
+  | name '?'                   { $$ = mk(ps, I_FIELD, &@1); if ($$) { $$->name2 = $1.s; $$->loc2 = @1; $$->neg = true; } }
   ;
 
 body:
@@ -169,12 +197,36 @@ body:
   ;
 
 stmt:
-    IDENT ':'                   { $$ = mk(ps, I_SECTION, &@1); if ($$) $$->name = $1.s; }
+    name ':'                   { $$ = mk(ps, I_SECTION, &@1); if ($$) $$->name = $1.s; }
   | expr opt_label ';'          { $$ = mk(ps, I_REQ, &@1); if ($$) { $$->a = $1; $$->b = $2; } }
+  | EITHER branches opt_semi    { $$ = mk(ps, I_EITHER, &@1); if ($$) $$->list = $2; }
+  | AT LEAST INT OF '{' body '}' opt_semi {
+      $$ = mk(ps, I_ATLEAST, &@$); if ($$) { $$->ival = $3.i; $$->locf = @3; $$->list = $6; }
+    }
   | SUSTAINED INT UNIT ';'      {
       $$ = mk(ps, I_SUSTAINED, &@$); if ($$) { $$->ival = $2.i; $$->locf = @2; $$->name = $3.s; $$->loc2 = @3; }
     }
   | error ';'                   { $$ = NULL; yyerrok; }
+  ;
+
+/* `either "A" { ... } or "B" { ... }`: the first branch, then each `or` */
+branches:
+    branch                      { $$ = ast_append(NULL, $1); }
+  | branches OR branch          { $$ = ast_append($1, $3); }
+  ;
+
+branch:
+    opt_label '{' body '}'      { $$ = mk(ps, I_BRANCH, &@$); if ($$) { $$->b = $1; $$->list = $3; } }
+  ;
+
+/* the arguments of a call */
+args:
+    expr                        { $$ = ast_append(NULL, $1); }
+  | args2
+  ;
+args2: /* two or more */
+    expr ',' expr               { $$ = ast_append(ast_append(NULL, $1), $3); }
+  | args2 ',' expr              { $$ = ast_append($1, $3); }
   ;
 
 where:
@@ -211,15 +263,15 @@ expr:
   | expr '/' expr               { $$ = ast_bin(ps, B_DIV, $1, $3, &@$); }
   | '-' expr %prec UMINUS       { $$ = ast_un(ps, N_NEG, $2, &@$); }
   | IF expr THEN expr ELSE expr { $$ = ast_if(ps, $2, $4, $6, &@$); }
-  | COUNT IDENT where           { struct tokval z = {0}; $$ = mkagg(ps, A_COUNT, z, &@2, $2, &@2, $3, &@$); }
-  | COUNT DISTINCT IDENT IN IDENT where { $$ = mkagg(ps, A_DISTINCT, $3, &@3, $5, &@5, $6, &@$); }
-  | SUM IDENT IN IDENT where    { $$ = mkagg(ps, A_SUM, $2, &@2, $4, &@4, $5, &@$); }
-  | MIN IDENT IN IDENT where    { $$ = mkagg(ps, A_MIN, $2, &@2, $4, &@4, $5, &@$); }
-  | MAX IDENT IN IDENT where    { $$ = mkagg(ps, A_MAX, $2, &@2, $4, &@4, $5, &@$); }
-  | ANY IDENT where             { struct tokval z = {0}; $$ = mkagg(ps, A_ANY, z, &@2, $2, &@2, $3, &@$); }
-  | ALL IDENT where             { struct tokval z = {0}; $$ = mkagg(ps, A_ALL, z, &@2, $2, &@2, $3, &@$); }
-  | MIN '(' expr ')' IN IDENT where { $$ = agg_of_call(ps, "min", $3, $6.s, &@$); }
-  | MAX '(' expr ')' IN IDENT where { $$ = agg_of_call(ps, "max", $3, $6.s, &@$); }
+  | COUNT name where           { struct tokval z = {0}; $$ = mkagg(ps, A_COUNT, z, &@2, $2, &@2, $3, &@$); }
+  | COUNT DISTINCT name IN name where { $$ = mkagg(ps, A_DISTINCT, $3, &@3, $5, &@5, $6, &@$); }
+  | SUM name IN name where    { $$ = mkagg(ps, A_SUM, $2, &@2, $4, &@4, $5, &@$); }
+  | MIN name IN name where    { $$ = mkagg(ps, A_MIN, $2, &@2, $4, &@4, $5, &@$); }
+  | MAX name IN name where    { $$ = mkagg(ps, A_MAX, $2, &@2, $4, &@4, $5, &@$); }
+  | ANY name where             { struct tokval z = {0}; $$ = mkagg(ps, A_ANY, z, &@2, $2, &@2, $3, &@$); }
+  | ALL name where             { struct tokval z = {0}; $$ = mkagg(ps, A_ALL, z, &@2, $2, &@2, $3, &@$); }
+  | MIN '(' expr ')' IN name where { $$ = agg_of_call(ps, "min", $3, $6.s, &@$); }
+  | MAX '(' expr ')' IN name where { $$ = agg_of_call(ps, "max", $3, $6.s, &@$); }
   | primary
   ;
 
@@ -231,13 +283,9 @@ primary:
   | TRUE                        { $$ = mk(ps, N_BOOL, &@1); if ($$) $$->ival = 1; }
   | FALSE                       { $$ = mk(ps, N_BOOL, &@1); }
   | ASOF                        { $$ = mk(ps, N_ASOF, &@1); }
-  | IDENT                       { $$ = mkname(ps, $1, &@1); }
-  | INT UNIT                    {
-      $$ = mk(ps, N_DURATION, &@$); if ($$) { $$->ival = $1.i; $$->locf = @1; $$->name = $2.s; $$->loc2 = @2; }
-    }
-  | '(' expr ')'                { $$ = ast_un(ps, 0, $2, &@$); }
-  | IDENT '(' args ')'          { $$ = ast_call(ps, $1.s, &@1, $3, &@$); }
-  | IDENT '(' ')'               { $$ = ast_call(ps, $1.s, &@1, NULL, &@$); }
+  | name                       { $$ = mkname(ps, $1, &@1); }
+  | name '(' args ')'           { $$ = ast_call(ps, $1.s, &@1, $3, &@$); }
+  | name '(' ')'                { $$ = ast_call(ps, $1.s, &@1, NULL, &@$); }
   | MIN '(' ')'                 { $$ = ast_call(ps, "min", &@1, NULL, &@$); }
   | MAX '(' ')'                 { $$ = ast_call(ps, "max", &@1, NULL, &@$); }
   /* min and max are also aggregates (min FIELD in LIST).  With one argument
@@ -247,15 +295,10 @@ primary:
   | MAX '(' expr ')' %prec ELSE { $$ = ast_call(ps, "max", &@1, $3, &@$); }
   | MIN '(' args2 ')'           { $$ = ast_call(ps, "min", &@1, $3, &@$); }
   | MAX '(' args2 ')'           { $$ = ast_call(ps, "max", &@1, $3, &@$); }
-  ;
-
-args:
-    expr                        { $$ = ast_append(NULL, $1); }
-  | args2
-  ;
-args2: /* two or more */
-    expr ',' expr               { $$ = ast_append(ast_append(NULL, $1), $3); }
-  | args2 ',' expr              { $$ = ast_append($1, $3); }
+  | INT UNIT                    {
+      $$ = mk(ps, N_DURATION, &@$); if ($$) { $$->ival = $1.i; $$->locf = @1; $$->name = $2.s; $$->loc2 = @2; }
+    }
+  | '(' expr ')'                { $$ = ast_un(ps, 0, $2, &@$); }
   ;
 
 %%
@@ -300,9 +343,19 @@ static void yyerror(YYLTYPE *l, yyscan_t sc, struct parser *ps, const char *msg)
  * a ';' missing at the end of a line, a tier block left open. */
 static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t sc, struct parser *ps) {
   (void)sc;
-  enum { NEXP = 10 };
+  enum { NEXP = 12 };
   yysymbol_kind_t all[YYNTOKENS];
   int nall = yypcontext_expected_tokens(ctx, all, YYNTOKENS);
+  /* where an identifier may stand, the words that are keywords only
+   * elsewhere (parser.y, name) are identifiers too: not worth listing */
+  bool ident = false;
+  for (int i = 0; i < nall; i++) ident = ident || all[i] == YYSYMBOL_IDENT;
+  int kept = 0;
+  for (int i = 0; i < nall; i++)
+    if (!ident || !(all[i] == YYSYMBOL_BADGE || all[i] == YYSYMBOL_REQUIREMENTS || all[i] == YYSYMBOL_AT ||
+                    all[i] == YYSYMBOL_LEAST || all[i] == YYSYMBOL_OF))
+      all[kept++] = all[i];
+  nall = kept;
   yysymbol_kind_t tok = yypcontext_token(ctx);
   const YYLTYPE *loc = yypcontext_location(ctx);
   bool semi = false, item_start = false;

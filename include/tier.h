@@ -150,16 +150,20 @@ TIER_API int tier_ruleset_has_review(const tier_ruleset *rs);
  * Strings live as long as the ruleset. */
 typedef struct tier_info {
   const char *name;
-  int type_index;          /* its partner type (tier_ruleset_type) */
-  int position;            /* its place in that type's ladder, from 0 */
+  int type_index;          /* its partner type (tier_ruleset_type); -1 for a badge */
+  int position;            /* its place in that type's ladder, from 0; a badge's index */
   unsigned sustained;      /* `sustained N months`: N; 0 if none */
   size_t first_req, nreqs; /* its requirements are first_req .. first_req + nreqs - 1 */
   const char *file;        /* source position (NULL when stripped) */
   unsigned line, column;
+  const char *display;     /* its display name, NULL if it has none */
+  size_t first_item, nitems; /* its own items (tier_ruleset_item): what must hold */
 } tier_info;
 
 typedef struct tier_req_info {
-  int tier_index;          /* the tier it belongs to */
+  int tier_index;          /* the tier it belongs to; -1 for a badge's */
+  int badge_index;         /* the badge it belongs to; -1 for a tier's */
+  size_t item;             /* its item (tier_ruleset_item) */
   const char *section, *label; /* NULL when the rule has none */
   const char *rule;        /* the rule's source text */
   const char *metric;      /* when it compares one metric (or field) with a */
@@ -176,6 +180,26 @@ TIER_API size_t tier_ruleset_ntiers(const tier_ruleset *rs);
 TIER_API int tier_ruleset_tier(const tier_ruleset *rs, size_t i, tier_info *out);
 TIER_API size_t tier_ruleset_nreqs(const tier_ruleset *rs);
 TIER_API int tier_ruleset_req(const tier_ruleset *rs, size_t i, tier_req_info *out);
+/* Badges: achievements every record is evaluated for, beside its tier
+ * (type_index is -1).  Their requirements follow the tiers'. */
+TIER_API size_t tier_ruleset_nbadges(const tier_ruleset *rs);
+TIER_API int tier_ruleset_badge(const tier_ruleset *rs, size_t i, tier_info *out);
+
+/* What a tier or badge asks is a tree of items: requirements, and the
+ * groups `either` (one of its branches holds), its branches (each of its
+ * items holds) and `at least N of` (N of its items hold).  The items of a
+ * tier or badge are tier_info.first_item .. + nitems - 1, and a group's
+ * are first .. first + count - 1. */
+enum tier_item_kind { TIER_ITEM_REQ = 1, TIER_ITEM_EITHER, TIER_ITEM_BRANCH, TIER_ITEM_AT_LEAST };
+typedef struct tier_item_info {
+  int kind;                /* enum tier_item_kind */
+  long parent;             /* the item it belongs to; -1 for a tier's or badge's own */
+  size_t first, count;     /* a requirement: its index (count 0); a group: its items */
+  unsigned needed;         /* at least: N; either: 1; a branch: all of its items */
+  const char *name;        /* a branch: its name ("PQP only"; "branch 2" when it has none) */
+} tier_item_info;
+TIER_API size_t tier_ruleset_nitems(const tier_ruleset *rs);
+TIER_API int tier_ruleset_item(const tier_ruleset *rs, size_t i, tier_item_info *out);
 
 /* How the tiers of one partner type correspond between two rulesets, as
  * tierc diff and tiervm diff match them: by name first; then, between two
@@ -215,17 +239,41 @@ enum tier_type {
   TIER_TYPE_ENUM
 };
 
-/* One requirement of a tier, or a tier's `sustained N months` clause, and
- * its outcome at the evaluation date.  The strings point into the ruleset
- * or the VM and live as long as the result. */
+/* What an entry of a result stands for. */
+enum tier_entry_kind {
+  TIER_ENTRY_REQ = 0,      /* a requirement */
+  TIER_ENTRY_SUSTAINED,    /* the tier's or badge's `sustained N months` clause */
+  TIER_ENTRY_EITHER,       /* an `either` (tier_result.reqs only) */
+  TIER_ENTRY_BRANCH,       /* one of its branches (tier_result.reqs only) */
+  TIER_ENTRY_AT_LEAST      /* `at least N of { ... }` */
+};
+
+/* One requirement of a tier or badge, a group of them, or a `sustained N
+ * months` clause, and its outcome at the evaluation date.  The strings
+ * point into the ruleset or the VM and live as long as the result. */
 typedef struct tier_req_result {
-  const char *tier;        /* the tier's name */
+  int kind;                /* enum tier_entry_kind */
+  const char *tier;        /* the tier's name; NULL for a badge's entry */
+  const char *badge;       /* the badge's name; NULL for a tier's entry */
+  int badge_index;         /* tier_ruleset_badge; -1 for a tier's entry */
+  int depth;               /* 0 for a tier's or badge's own items, one more inside
+                              each either branch and each at least */
+  const char *branch;      /* inside an either: its branch's name ("PQP only", or
+                              "branch 2" when the rules give none), the innermost */
+  int gap;                 /* unmet: inside an either, part of its cheapest branch
+                              (fewest failing requirements, ties: the first written),
+                              the one the smallest change takes; inside an at least,
+                              one of the cheapest items that would complete it */
+  int held, needed, of;    /* a group: how many of its items hold, how many must
+                              (at least: N; either: 1), how many there are */
+  size_t nitems;           /* an unmet at least: its failing items, each an entry */
+  const struct tier_req_result *items;
   const char *section, *label; /* NULL when the rule has none */
   const char *rule;        /* the rule's source text; "sustained" for a sustained clause */
   int met;
-  int index;               /* the requirement's index in the ruleset (tier_ruleset_req);
-                              -1 for a sustained clause */
-  int tier_index;          /* the tier's index in the ruleset (tier_ruleset_tier) */
+  int index;               /* the requirement's index in the ruleset (tier_ruleset_req), a
+                              group's item index (tier_ruleset_item); -1 for a sustained clause */
+  int tier_index;          /* the tier's index in the ruleset (tier_ruleset_tier); -1 for a badge */
   /* When the rule compares one metric (or field) with a constant: */
   const char *metric;      /* its name; NULL for any other rule */
   const char *op;          /* the comparison: ">=", "==", ... */
@@ -255,6 +303,16 @@ typedef struct tier_req_result {
   int sustained;           /* months, when this entry stands for `sustained N months` */
 } tier_req_result;
 
+/* A badge and whether the record holds it. */
+typedef struct tier_badge_result {
+  const char *name;        /* its identifier */
+  const char *display;     /* its display name, NULL if it has none */
+  int index;               /* tier_ruleset_badge */
+  int held;
+  size_t nunmet;           /* when not held: its items that do not hold (as a */
+  const tier_req_result *unmet; /* tier's unmet), its failing sustained clause last */
+} tier_badge_result;
+
 /* The outcome of evaluating one record, computed once by the evaluation:
  * every output (JSON, CSV, a table, an explanation, a report) is made from
  * this structure alone. */
@@ -264,17 +322,22 @@ typedef struct tier_result {
   int64_t asof;            /* days since 1970-01-01 */
   const char *tier;        /* highest tier held, NULL if none */
   const char *next;        /* lowest tier not held, NULL at the top */
-  size_t nunmet;           /* the requirements of next that do not hold, */
-  const tier_req_result *unmet; /* its failing sustained clause last */
-  size_t nreqs;            /* with tier_options.all_requirements: every requirement */
-  const tier_req_result *reqs; /* of every tier of the partner's type, met or not, in
-                              ladder order (a tier's requirements, then its sustained
-                              clause); otherwise 0 and NULL */
+  size_t nunmet;           /* the items of next that do not hold: its requirements,
+                              those of each branch of a failing either (with branch),
+                              a failing at least as one entry (with its failing items) */
+  const tier_req_result *unmet; /* and its failing sustained clause last */
+  size_t nreqs;            /* with tier_options.all_requirements: every entry of */
+  const tier_req_result *reqs; /* every tier of the partner's type, then of every badge,
+                              met or not, in the order written: a tier's items (a group
+                              first, then its items, one deeper), then its sustained
+                              clause; otherwise 0 and NULL */
   int type_index;          /* the partner type (tier_ruleset_type), -1 if none */
   int tier_index;          /* the tier held and the next one (tier_ruleset_tier), */
   int next_index;          /* -1 if none */
   const char *rules_version; /* the ruleset's version, "" if none */
   const char *rules_hash;  /* the ruleset's rules hash (tier_ruleset_hash), 64 hex digits */
+  size_t nbadges;          /* every badge of the ruleset, in the order written */
+  const tier_badge_result *badges;
 } tier_result;
 
 #define TIER_NO_DATE INT64_MIN /* "no date": tier_eval_json's asof when none overrides the review rule */

@@ -13,11 +13,20 @@ enum node_kind {
   /* expressions */
   N_INT, N_DEC, N_STR, N_DATE, N_BOOL, N_ASOF, N_NAME, N_DURATION,
   N_NEG, N_NOT, N_BIN, N_IF, N_IN, N_ISNONE, N_WITHIN, N_AGG,
-  N_CALL, /* NAME(args): name, list = the arguments; sema: index = the function's row (func.h) */
+  N_CALL, /* NAME(args): name, list = the arguments, loc2 = the name; sema: index = the
+             function's row (func.h); as a statement, a requirements block inserted */
   N_CONV, /* inserted by sema: op is the conversion opcode */
   /* items */
   I_RULESET, I_IMPORT, I_ENUM, I_RECORD, I_FIELD, I_METRIC, I_REVIEW,
-  I_EFFECTIVE, I_TIER, I_SECTION, I_REQ, I_SUSTAINED
+  I_EFFECTIVE, I_TIER, I_SECTION, I_REQ, I_SUSTAINED,
+  I_BADGE,    /* badge NAME ["Display"] < list >: b = the display name */
+  I_REQBLOCK, /* requirements NAME(a = params) < list > */
+  I_PARAM,    /* a block's parameter: name, name2 = its type, neg = optional */
+  I_EITHER,   /* either: list = its I_BRANCH nodes */
+  I_BRANCH,   /* ["label"] { list }: b = the label */
+  I_ATLEAST,  /* at least ival of { list } */
+  I_INSERT    /* NAME(args); in a block: made by sema from an I_REQ whose
+                 expression calls a requirements block */
 };
 
 enum bin_op { B_ADD = 1, B_SUB, B_MUL, B_DIV, B_EQ, B_NE, B_LT, B_LE, B_GT, B_GE, B_AND, B_OR };
@@ -25,7 +34,8 @@ enum agg_op { A_COUNT = 1, A_DISTINCT, A_SUM, A_MIN, A_MAX, A_ANY, A_ALL };
 enum dur_unit { U_DAYS = 1, U_MONTHS };
 
 /* what a name refers to, filled in by sema */
-enum ref_kind { R_NONE = 0, R_FIELD, R_ITEM, R_METRIC, R_ITEM_METRIC, R_ENUMVAL };
+enum ref_kind { R_NONE = 0, R_FIELD, R_ITEM, R_METRIC, R_ITEM_METRIC, R_ENUMVAL,
+                R_PARAM /* a requirements block's parameter: index; replaced when the block is inserted */ };
 
 struct node {
   uint8_t kind;
@@ -121,10 +131,14 @@ struct parser {
   size_t len;
   struct node *items;     /* result */
   struct node *last_item;
-  /* lexer context for tier blocks: `<` after `tier NAME TYPE` opens a block
-   * and `>` at the start of a statement closes it */
-  int hdr;                /* 0 none; 1 after `tier`; 2, 3 after its names */
+  /* lexer context for blocks: the `<` that ends a block's header (`tier
+   * NAME TYPE`, `badge NAME`, `requirements NAME(...)`) opens it and `>` at
+   * the start of a statement closes it (lexer.l, lex_context) */
+  enum { HDR_NONE, HDR_TIER, HDR_BADGE, HDR_REQS } hdr; /* the header being read */
+  int hdr_names, hdr_paren; /* names seen in it; open parentheses */
   bool in_block, stmt_start;
+  uint32_t brace_depth;     /* braces open inside the block */
+  uint64_t brace_set;       /* bit k: the brace at depth k opens a set of values (in { ... }) */
   bool depth_reported;
   int last_tok;           /* the previous token, for duration units */
   uint32_t prev_end, last_end; /* where the previous and the current token end */

@@ -17,8 +17,9 @@ static const uint8_t MAGIC[10] = {0x7F, 'T', 'B', 'C', 0x19, 0x93, '\r', '\n', 0
 #define HDR_SIZE 32
 #define SUM_SIZE 32
 #define SIG_SIZE 100 /* "TSIG", public key (32), signature (64) */
-enum { S_META = 1, S_STRINGS, S_SCHEMA, S_CONSTS, S_METRICS, S_CODE, S_TIERS, S_COST, S_DEBUG, S__COUNT };
-static const char *section_names[] = {"", "meta", "strings", "schema", "consts", "metrics", "code", "tiers", "cost", "debug"};
+enum { S_META = 1, S_STRINGS, S_SCHEMA, S_CONSTS, S_METRICS, S_CODE, S_TIERS, S_LADDER, S_COST, S_DEBUG, S__COUNT };
+static const char *section_names[] = {"",     "meta",  "strings", "schema", "consts", "metrics",
+                                      "code", "tiers", "ladder",  "cost",   "debug"};
 #define FLAG_DEBUG 1u
 
 struct image *image_new(const struct tier_alloc_hook *h) {
@@ -188,6 +189,34 @@ static void put_section(struct buf *b, int id, const struct image *img) {
       buf_u32(b, r->konst);
     }
     break;
+  case S_LADDER:
+    /* the badges, then every block's display name and items, then the items */
+    buf_u32(b, img->nbadges);
+    for (uint32_t i = 0; i < img->nbadges; i++) {
+      const struct img_tier *t = &img->badges[i];
+      buf_u32(b, t->name);
+      buf_u32(b, t->sustained);
+      buf_u32(b, t->first_req);
+      buf_u32(b, t->nreq);
+    }
+    for (uint32_t i = 0; i < img->ntiers + img->nbadges; i++) {
+      const struct img_tier *t = img_block(img, i);
+      buf_u32(b, t->display);
+      buf_u32(b, t->first_item);
+      buf_u32(b, t->nitems);
+    }
+    buf_u32(b, img->nitems);
+    for (uint32_t i = 0; i < img->nitems; i++) {
+      const struct img_item *it = &img->items[i];
+      buf_u8(b, it->kind);
+      buf_u32(b, it->parent);
+      buf_u32(b, it->first);
+      buf_u32(b, it->count);
+      buf_u32(b, it->n);
+      buf_u32(b, it->label);
+      buf_u32(b, it->section);
+    }
+    break;
   case S_COST:
     buf_u64(b, img->cost_base);
     buf_u32(b, img->nlists);
@@ -205,6 +234,12 @@ static void put_section(struct buf *b, int id, const struct image *img) {
       buf_u32(b, img->reqs[i].file);
       buf_u32(b, img->reqs[i].line);
       buf_u32(b, img->reqs[i].col);
+    }
+    buf_u32(b, img->nbadges);
+    for (uint32_t i = 0; i < img->nbadges; i++) {
+      buf_u32(b, img->badges[i].file);
+      buf_u32(b, img->badges[i].line);
+      buf_u32(b, img->badges[i].col);
     }
     break;
   }
@@ -381,6 +416,37 @@ static void rd_section(struct cur *c, int id, struct image *img) {
       r->konst = rd32(c);
     }
     break;
+  case S_LADDER: {
+    img->nbadges = rdcount(c, 16, 0x100000);
+    if (!ALLOC(img, img->badges, img->nbadges)) return;
+    for (uint32_t i = 0; i < img->nbadges && !c->bad; i++) {
+      struct img_tier *t = &img->badges[i];
+      t->name = rd32(c);
+      t->ptype = NO_TYPE;
+      t->sustained = rd32(c);
+      t->first_req = rd32(c);
+      t->nreq = rd32(c);
+    }
+    for (uint32_t i = 0; i < img->ntiers + img->nbadges && !c->bad; i++) {
+      struct img_tier *t = (struct img_tier *)img_block(img, i);
+      t->display = rd32(c);
+      t->first_item = rd32(c);
+      t->nitems = rd32(c);
+    }
+    img->nitems = rdcount(c, 25, 0x1000000);
+    if (!ALLOC(img, img->items, img->nitems)) return;
+    for (uint32_t i = 0; i < img->nitems && !c->bad; i++) {
+      struct img_item *it = &img->items[i];
+      it->kind = rd8(c);
+      it->parent = rd32(c);
+      it->first = rd32(c);
+      it->count = rd32(c);
+      it->n = rd32(c);
+      it->label = rd32(c);
+      it->section = rd32(c);
+    }
+    break;
+  }
   case S_COST: {
     img->cost_base = rd64(c);
     uint32_t nl = rdcount(c, 8, 0x10000);
@@ -403,6 +469,13 @@ static void rd_section(struct cur *c, int id, struct image *img) {
       img->reqs[i].file = rd32(c);
       img->reqs[i].line = rd32(c);
       img->reqs[i].col = rd32(c);
+    }
+    uint32_t nb = rdcount(c, 12, 0x100000);
+    if (!c->bad && nb != img->nbadges) { cur_fail(c, "badge count differs from the ladder section"); return; }
+    for (uint32_t i = 0; i < nb; i++) {
+      img->badges[i].file = rd32(c);
+      img->badges[i].line = rd32(c);
+      img->badges[i].col = rd32(c);
     }
     img->has_debug = true;
     break;

@@ -28,6 +28,7 @@ struct cg {
                                 in the current fused loop, or -1 */
   int32_t *tempreg;          /* per item metric: its register, once it has one */
   uint32_t nregs;            /* registers so far: record metrics, then temporaries */
+  uint32_t nreq, nitem;      /* requirements and items so far */
 };
 
 /* The source chooses the strings: a keyed hash, so that they cannot be
@@ -639,6 +640,101 @@ static void req_metric(struct cg *g, const struct node *e, struct img_req *r) {
   else r->konst = konst(g, k->kind == N_NAME ? TY_ENUM : k->ty.kind, k->ival);
 }
 
+/* ---- blocks ------------------------------------------------------------------------- */
+
+/* A block's statements after sema (compile.h): requirements (leaves),
+ * `either` with its branches and `at least`, each an item. */
+static bool is_item(const struct node *s) {
+  return s->kind == I_REQ || s->kind == I_EITHER || s->kind == I_BRANCH || s->kind == I_ATLEAST;
+}
+static uint32_t count_top(const struct node *list) {
+  uint32_t n = 0;
+  for (const struct node *s = list; s; s = s->next) n += is_item(s);
+  return n;
+}
+static uint32_t count_items(const struct node *list) {
+  uint32_t n = 0;
+  for (const struct node *s = list; s; s = s->next)
+    if (is_item(s)) n += 1 + count_items(s->list);
+  return n;
+}
+static uint32_t count_leaves(const struct node *list) {
+  uint32_t n = 0;
+  for (const struct node *s = list; s; s = s->next) n += s->kind == I_REQ ? 1 : count_leaves(s->list);
+  return n;
+}
+
+/* The requirements of a block in the order written (each I_REQ's index
+ * becomes its requirement's), each with its code segment. */
+static void gen_reqs(struct cg *g, struct node *list, uint32_t *ri) {
+  struct comp *c = g->c;
+  struct image *img = g->img;
+  for (struct node *s = list; s; s = s->next) {
+    if (s->kind != I_REQ) {
+      gen_reqs(g, s->list, ri);
+      continue;
+    }
+    s->index = (int32_t)*ri;
+    struct img_req *r = &img->reqs[(*ri)++];
+    r->code = here(g);
+    gen(g, s->a);
+    emit(g, OP_RET);
+    r->section = istr(g, s->name2);
+    r->rule = rule_text(g, s->a);
+    req_metric(g, s->a, r);
+    if (s->b) r->label = intern(g, s->b->str, s->b->str_len);
+    else if (r->metric >= 0) r->label = img->metrics[r->metric].label;
+    else r->label = NO_STR;
+    diag_line_col(&c->dg.files[s->loc.file], s->loc.beg, &r->line, &r->col);
+    r->file = istr(g, c->dg.files[s->loc.file].path);
+  }
+}
+
+static uint32_t fill_items(struct cg *g, const struct node *list, uint32_t parent);
+
+/* Item `at` for statement s (a child of `parent`). */
+static void fill_item(struct cg *g, const struct node *s, uint32_t parent, uint32_t at) {
+  struct img_item *it = &g->img->items[at];
+  it->parent = parent;
+  it->label = NO_STR;
+  it->section = istr(g, s->name2);
+  switch (s->kind) {
+  case I_REQ: it->kind = IT_LEAF; it->first = (uint32_t)s->index; return;
+  case I_EITHER: it->kind = IT_EITHER; break;
+  case I_BRANCH: it->kind = IT_BRANCH; if (s->b) it->label = intern(g, s->b->str, s->b->str_len); break;
+  default: it->kind = IT_ATLEAST; it->n = (uint32_t)s->ival; break;
+  }
+  it->count = count_top(s->list);
+  it->first = fill_items(g, s->list, at);
+}
+
+/* The items of a list of statements: consecutive, at the end of the table
+ * so far; their children after them.  Returns the first one's index. */
+static uint32_t fill_items(struct cg *g, const struct node *list, uint32_t parent) {
+  uint32_t first = g->nitem;
+  g->nitem += count_top(list);
+  uint32_t at = first;
+  for (const struct node *s = list; s; s = s->next)
+    if (is_item(s)) fill_item(g, s, parent, at++);
+  return first;
+}
+
+static void gen_block(struct cg *g, const struct s_tier *st, struct img_tier *it) {
+  struct comp *c = g->c;
+  it->name = istr(g, st->n->name);
+  it->display = st->n->kind == I_BADGE && st->n->b ? intern(g, st->n->b->str, st->n->b->str_len) : NO_STR;
+  it->ptype = st->ptype < 0 ? NO_TYPE : (uint32_t)st->ptype;
+  it->sustained = (uint32_t)st->sustained;
+  uint32_t ri = it->first_req = g->nreq;
+  gen_reqs(g, st->n->list, &ri);
+  it->nreq = ri - it->first_req;
+  g->nreq = ri;
+  it->nitems = count_top(st->n->list);
+  it->first_item = fill_items(g, st->n->list, NO_ITEM);
+  diag_line_col(&c->dg.files[st->n->loc.file], st->n->loc.beg, &it->line, &it->col);
+  it->file = istr(g, c->dg.files[st->n->loc.file].path);
+}
+
 struct image *cg_run(struct comp *c) {
   struct image *img = image_new(c->hook);
   if (!img) return NULL;
@@ -718,42 +814,26 @@ struct image *cg_run(struct comp *c) {
   emit(&g, OP_END);
   img->nmetrics = g.nregs;
 
-  int nreq = 0;
-  for (int t = 0; t < c->ntiers; t++)
-    for (struct node *s = c->tiers[t].n->list; s; s = s->next) nreq += s->kind == I_REQ;
+  /* the blocks: tiers, then badges, with their requirements and items */
+  uint32_t nreq = 0, nitem = 0;
+  for (int b = 0; b < c->ntiers + c->nbadges; b++) {
+    const struct node *body = (b < c->ntiers ? &c->tiers[b] : &c->badges[b - c->ntiers])->n->list;
+    nreq += count_leaves(body);
+    nitem += count_items(body);
+  }
   img->ntiers = (uint32_t)c->ntiers;
   img->tiers = arena_alloc(&img->ar, sizeof *img->tiers * (size_t)(c->ntiers + 1));
-  img->nreqs = (uint32_t)nreq;
-  img->reqs = arena_alloc(&img->ar, sizeof *img->reqs * (size_t)(nreq + 1));
-  if (!img->tiers || !img->reqs) goto fail;
-  uint32_t ri = 0;
-  for (int t = 0; t < c->ntiers; t++) {
-    const struct s_tier *st = &c->tiers[t];
-    struct img_tier *it = &img->tiers[t];
-    it->name = istr(&g, st->n->name);
-    it->ptype = (uint32_t)st->ptype;
-    it->sustained = (uint32_t)st->sustained;
-    it->first_req = ri;
-    diag_line_col(&c->dg.files[st->n->loc.file], st->n->loc.beg, &it->line, &it->col);
-    it->file = istr(&g, c->dg.files[st->n->loc.file].path);
-    uint32_t section = NO_STR;
-    for (struct node *s = st->n->list; s; s = s->next) {
-      if (s->kind == I_SECTION) { section = istr(&g, s->name); continue; }
-      if (s->kind != I_REQ) continue;
-      struct img_req *r = &img->reqs[ri++];
-      r->code = here(&g);
-      gen(&g, s->a);
-      emit(&g, OP_RET);
-      r->section = section;
-      r->rule = rule_text(&g, s->a);
-      req_metric(&g, s->a, r);
-      if (s->b) r->label = intern(&g, s->b->str, s->b->str_len);
-      else if (r->metric >= 0) r->label = img->metrics[r->metric].label;
-      else r->label = NO_STR;
-      diag_line_col(&c->dg.files[s->loc.file], s->loc.beg, &r->line, &r->col);
-      r->file = istr(&g, c->dg.files[s->loc.file].path);
-    }
-    it->nreq = ri - it->first_req;
+  img->nbadges = (uint32_t)c->nbadges;
+  img->badges = arena_alloc(&img->ar, sizeof *img->badges * (size_t)(c->nbadges + 1));
+  img->nreqs = nreq;
+  img->reqs = arena_alloc(&img->ar, sizeof *img->reqs * ((size_t)nreq + 1));
+  img->nitems = nitem;
+  img->items = arena_alloc(&img->ar, sizeof *img->items * ((size_t)nitem + 1));
+  if (!img->tiers || !img->badges || !img->reqs || !img->items) goto fail;
+  for (int b = 0; b < c->ntiers + c->nbadges; b++) {
+    bool badge = b >= c->ntiers;
+    gen_block(&g, badge ? &c->badges[b - c->ntiers] : &c->tiers[b],
+              badge ? &img->badges[b - c->ntiers] : &img->tiers[b]);
   }
 
   if (g.code.failed || g.strs.failed || g.consts.failed || g.slens.failed || g.failed || c->ar.failed)

@@ -26,11 +26,26 @@ struct s_metric {
   int reg;              /* register, for record metrics */
   bool used;
 };
+/* A tier or a badge.  After sema, n->list is the block's statements with
+ * every requirements block inserted (blocks.c): I_REQ, I_EITHER of I_BRANCH
+ * and I_ATLEAST, each with name2 = the section it stands under; no
+ * section headings, insertions or time clauses. */
 struct s_tier {
   struct node *n;
-  int ptype;            /* enum ordinal */
+  int ptype;            /* enum ordinal; -1 for a badge */
   int sustained;
   struct node *sustained_node;
+};
+/* A `requirements NAME(PARAMS) < ... >` block (blocks.c). */
+struct s_reqblock {
+  const char *name;
+  struct node *n;       /* I_REQBLOCK */
+  struct node **params; /* its I_PARAM nodes */
+  struct type *ptypes;  /* and their types */
+  int nparams;
+  int state;            /* 0 unchecked, 1 being checked, 2 checked */
+  bool used;
+  struct node *time;    /* its time clause, NULL if none */
 };
 
 struct comp {
@@ -52,6 +67,10 @@ struct comp {
   int *metric_order; int norder;  /* record metrics in dependency order */
   int *mstack; int msp, mcap;     /* metrics being typed, for cycles (at most LIM_METRIC_CHAIN) */
   struct s_tier *tiers; int ntiers;
+  struct s_tier *badges; int nbadges;
+  struct s_reqblock *blocks; int nblocks;
+  struct s_reqblock **bstack; int bsp; /* blocks being checked, for cycles */
+  uint32_t expanded;              /* nodes made by inserting blocks (LIM_EXPANDED) */
   uint8_t src_hash[32];
   unsigned syntax_errors;         /* items dropped by the parser: names may be missing */
 };
@@ -62,6 +81,31 @@ int comp_front(struct comp *c, const char *path, const char *text, size_t textle
 void comp_free(struct comp *c);
 
 void sema_run(struct comp *c);
+
+/* sema.c, for blocks.c: a scope and the type checks of expressions */
+struct scope {
+  int list;          /* -1 top level, else the list whose items are in scope */
+  bool allow_asof;
+  bool allow_metrics;
+  const char *what;  /* "the review rule" ... for messages */
+  const struct s_reqblock *blk; /* a requirements block: its parameters are in scope */
+};
+struct type sema_check(struct comp *c, struct node *n, const struct scope *sc);
+struct type sema_check_bool(struct comp *c, struct node *n, const struct scope *sc, const char *what);
+struct type sema_field_type(struct comp *c, struct node *f); /* I_FIELD or I_PARAM: name2, neg */
+bool sema_pass(struct comp *c, struct node **pn, const struct scope *sc, struct type to,
+               const char *what); /* an argument for a parameter */
+const char *sema_type_str(struct comp *c, struct type t);
+const char *sema_suggest(struct comp *c, struct suggest *s);
+int sema_enum_value(struct comp *c, int e, const char *name);
+
+/* blocks.c: requirements blocks, either, at least, badges' and tiers' bodies */
+void blocks_declare(struct comp *c);          /* every I_REQBLOCK item */
+void blocks_check(struct comp *c);            /* type-check each block once */
+void blocks_warn_unused(struct comp *c);      /* after the tiers and badges are checked */
+void blocks_check_body(struct comp *c, struct s_tier *t); /* a tier's or badge's statements */
+void blocks_expand(struct comp *c, struct s_tier *t);     /* insert its blocks (no errors before) */
+int blocks_find(const struct comp *c, const char *name);
 void lint_run(struct comp *c);
 struct image *cg_run(struct comp *c);
 int sema_find_metric(const struct comp *c, const char *name, int list);

@@ -38,7 +38,7 @@ struct dis_index {
   uint32_t *item_field;  /* field index + 1, 0 for none */
   uint32_t nitem;
   uint32_t *req_at;      /* per code offset: requirement index + 1, 0 for none */
-  uint32_t *req_tier;    /* per requirement: its tier */
+  uint32_t *req_tier;    /* per requirement: its block (a tier, or a badge after the tiers) */
 };
 
 static bool dis_index_build(struct dis_index *x, const struct image *img, const struct tier_alloc_hook *h) {
@@ -55,8 +55,10 @@ static bool dis_index_build(struct dis_index *x, const struct image *img, const 
   for (uint32_t l = 0, at = 0; l < img->nlists; at += img->lists[l++].width) x->item_base[l] = at;
   for (uint32_t f = 0; f < img->nfields; f++)
     if (img->fields[f].owner != NO_LIST) x->item_field[x->item_base[img->fields[f].owner] + img->fields[f].slot] = f + 1;
-  for (uint32_t t = 0; t < img->ntiers; t++)
-    for (uint32_t q = img->tiers[t].first_req; q < img->tiers[t].first_req + img->tiers[t].nreq; q++) x->req_tier[q] = t;
+  for (uint32_t t = 0; t < img->ntiers + img->nbadges; t++) {
+    const struct img_tier *T = img_block(img, t);
+    for (uint32_t q = T->first_req; q < T->first_req + T->nreq; q++) x->req_tier[q] = t;
+  }
   for (uint32_t q = 0; q < img->nreqs; q++) x->req_at[img->reqs[q].code] = q + 1;
   return true;
 }
@@ -84,6 +86,43 @@ static int name_width(void) {
   for (int i = 0; i < OP__COUNT; i++)
     if (strlen(op_info[i].name) > w) w = strlen(op_info[i].name);
   return (int)w + 1;
+}
+
+/* The badges, and the item tree of every tier and badge: each item with
+ * its kind, what it holds and, for a group, its children. */
+static void dis_ladder(const struct image *img, struct buf *b) {
+  buf_printf(b, "\n; badges: %u\n", img->nbadges);
+  for (uint32_t k = 0; k < img->nbadges; k++) {
+    const struct img_tier *T = &img->badges[k];
+    buf_printf(b, "badge %u %s", k, img_str(img, T->name));
+    if (T->display != NO_STR) buf_printf(b, " \"%s\"", img_str(img, T->display));
+    if (img->has_debug) buf_printf(b, " (%s:%u)", img_str(img, T->file), T->line);
+    if (T->sustained) buf_printf(b, " sustained %u months", T->sustained);
+    buf_printf(b, ": requirements r%u..+%u\n", T->first_req, T->nreq);
+  }
+  buf_printf(b, "\n; items: %u\n", img->nitems);
+  for (uint32_t t = 0; t < img->ntiers + img->nbadges; t++) {
+    const struct img_tier *T = img_block(img, t);
+    buf_printf(b, "%s %s: items i%u..+%u\n", t < img->ntiers ? "tier" : "badge", img_str(img, T->name), T->first_item,
+               T->nitems);
+  }
+  for (uint32_t i = 0; i < img->nitems; i++) {
+    const struct img_item *it = &img->items[i];
+    buf_printf(b, "i%-4u ", i);
+    switch (it->kind) {
+    case IT_LEAF: buf_printf(b, "requirement r%u", it->first); break;
+    case IT_EITHER: buf_printf(b, "either of i%u..+%u", it->first, it->count); break;
+    case IT_BRANCH:
+      buf_printf(b, "branch ");
+      if (it->label != NO_STR) out_json_str(b, img_str(img, it->label), img->strlens[it->label]);
+      else buf_printf(b, "(unnamed)");
+      buf_printf(b, " of i%u..+%u", it->first, it->count);
+      break;
+    default: buf_printf(b, "at least %u of i%u..+%u", it->n, it->first, it->count);
+    }
+    if (it->section != NO_STR) buf_printf(b, "  [%s]", img_str(img, it->section));
+    buf_u8(b, '\n');
+  }
 }
 
 static const char *ptype_name(const struct image *img, uint32_t t) {
@@ -230,7 +269,8 @@ static void dis_code(const struct image *img, const struct dis_index *x, struct 
     if (pc == img->metric_code) buf_printf(b, "metric block:\n");
     if (x->req_at[pc]) {
       uint32_t q = x->req_at[pc] - 1, t = x->req_tier[q];
-      buf_printf(b, "requirement r%u (%s %s)", q, ptype_name(img, t), img_str(img, img->tiers[t].name));
+      if (t < img->ntiers) buf_printf(b, "requirement r%u (%s %s)", q, ptype_name(img, t), img_str(img, img->tiers[t].name));
+      else buf_printf(b, "requirement r%u (badge %s)", q, img_str(img, img_block(img, t)->name));
       if (img->has_debug) buf_printf(b, " %s:%u", img_str(img, img->reqs[q].file), img->reqs[q].line);
       buf_printf(b, ": %s\n", img_str(img, img->reqs[q].rule));
     }
@@ -251,6 +291,7 @@ void dis_image(const struct image *img, const char *what, struct buf *b) {
   dis_schema(img, &x, b);
   dis_values(img, b);
   dis_tiers(img, b);
+  dis_ladder(img, b);
   dis_code(img, &x, b);
   dis_index_free(&x, img);
 }

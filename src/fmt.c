@@ -508,27 +508,24 @@ static void metric(struct fmt *F, const struct node *n) {
   if (!n->b) GEND(F);
 }
 
-/* the indentation of a statement of a tier block */
+/* the indentation of a statement of a block: a requirement or group under
+ * a section heading 2 deeper than the heading */
 static int stmt_indent(const struct node *s, bool in_section) {
-  return s->kind == I_REQ && in_section ? 4 : 2;
+  return s->kind != I_SECTION && s->kind != I_SUSTAINED && in_section ? 4 : 2;
 }
 
-/* tier NAME TYPE < statements >: `tier NAME TYPE < >` when empty */
-static void tier(struct fmt *F, const struct node *n) {
-  kw(F, "tier");
-  SPACE(F);
-  kw(F, n->name);
-  SPACE(F);
-  kw(F, n->name2);
-  SPACE(F);
-  kw(F, "<");
-  if (!n->list && !comments_before(F, F->cur)) {
+/* The statements of a block (a tier's, a badge's, a requirements block's,
+ * a branch's or an at least's), one per line and indented, then the
+ * closing token `close` on a line of its own; ` close` right after the
+ * opening token when there is nothing inside. */
+static void statements(struct fmt *F, const struct node *list, const char *close) {
+  if (!list && !comments_before(F, F->cur)) {
     SPACE(F);
-    kw(F, ">");
+    kw(F, close);
     return;
   }
   bool first = true, in_section = false;
-  for (const struct node *s = n->list; s; s = s->next) {
+  for (const struct node *s = list; s; s = s->next) {
     nest(F, stmt_indent(s, in_section));
     boundary(F, F->cur, !first, false);
     node(F, s);
@@ -540,7 +537,76 @@ static void tier(struct fmt *F, const struct node *n) {
   closing_comments(F, F->cur, !first);
   NEND(F);
   HARD(F);
-  kw(F, ">");
+  kw(F, close);
+}
+
+/* tier NAME TYPE < statements >: `tier NAME TYPE < >` when empty */
+static void tier(struct fmt *F, const struct node *n) {
+  kw(F, "tier");
+  SPACE(F);
+  kw(F, n->name);
+  SPACE(F);
+  kw(F, n->name2);
+  SPACE(F);
+  kw(F, "<");
+  statements(F, n->list, ">");
+}
+
+/* badge NAME ["Display name"] < statements > */
+static void badge(struct fmt *F, const struct node *n) {
+  kw(F, "badge");
+  SPACE(F);
+  kw(F, n->name);
+  if (n->b) {
+    SPACE(F);
+    lit(F, &n->b->loc);
+  }
+  SPACE(F);
+  kw(F, "<");
+  statements(F, n->list, ">");
+}
+
+/* requirements NAME(PARAM: TYPE, ...) < statements > */
+static void requirements(struct fmt *F, const struct node *n) {
+  kw(F, "requirements");
+  SPACE(F);
+  kw(F, n->name);
+  kw(F, "(");
+  for (const struct node *p = n->a; p; p = p->next) {
+    kw(F, p->name);
+    kw(F, ":");
+    SPACE(F);
+    kw(F, p->name2);
+    if (p->neg) kw(F, "?");
+    if (p->next) {
+      kw(F, ",");
+      SPACE(F);
+    }
+  }
+  kw(F, ")");
+  SPACE(F);
+  kw(F, "<");
+  statements(F, n->list, ">");
+}
+
+/* either ["A"] { ... } or ["B"] { ... }: each branch's statements on lines
+ * of their own, `} or "B" {` between them */
+static void either(struct fmt *F, const struct node *n) {
+  kw(F, "either");
+  for (const struct node *br = n->list; br; br = br->next) {
+    if (br != n->list) {
+      SPACE(F);
+      kw(F, "or");
+    }
+    SPACE(F);
+    if (br->b) {
+      lit(F, &br->b->loc);
+      SPACE(F);
+    }
+    kw(F, "{");
+    statements(F, br->list, "}");
+  }
+  skip_optional(F, ';', ";");
 }
 
 /* The print rule of every node kind: the tokens it is written with, in the
@@ -622,8 +688,8 @@ static void node(struct fmt *F, const struct node *n) {
     GEND(F);
     break;
   case N_AGG: aggregate(F, n); break;
-  case N_CALL: call(F, n); break;
   case N_CONV: break; /* not written: see written() */
+  case N_CALL: call(F, n); break;
   case I_RULESET:
     kw(F, "ruleset");
     SPACE(F);
@@ -685,11 +751,30 @@ static void node(struct fmt *F, const struct node *n) {
     break;
   case I_METRIC: metric(F, n); break;
   case I_TIER: tier(F, n); break;
+  case I_BADGE: badge(F, n); break;
+  case I_REQBLOCK: requirements(F, n); break;
+  case I_PARAM: break; /* printed by requirements() */
+  case I_EITHER: either(F, n); break;
+  case I_BRANCH: break; /* printed by either() */
+  case I_ATLEAST:
+    kw(F, "at");
+    SPACE(F);
+    kw(F, "least");
+    SPACE(F);
+    lit(F, &n->locf);
+    SPACE(F);
+    kw(F, "of");
+    SPACE(F);
+    kw(F, "{");
+    statements(F, n->list, "}");
+    skip_optional(F, ';', ";");
+    break;
   case I_SECTION:
     kw(F, n->name);
     kw(F, ":");
     break;
   case I_REQ: /* EXPR ["LABEL"]; -- the label goes to the next line if need be */
+  case I_INSERT:
     GROUP(F);
     node(F, n->a);
     if (n->b) {
@@ -741,7 +826,9 @@ static int item_class(const struct node *n) {
   case I_ENUM: return C_ENUM;
   case I_RECORD: return C_RECORD;
   case I_METRIC: return C_METRIC;
-  case I_TIER: return C_TIER;
+  case I_TIER:
+  case I_BADGE:
+  case I_REQBLOCK: return C_TIER;
   default: return C_HEADER;
   }
 }
@@ -750,6 +837,7 @@ static int item_class(const struct node *n) {
  * nature (a record, a tier with statements or comments in its block)? */
 static bool multiline_item(const struct fmt *F, const struct node *n, size_t i) {
   if (n->kind == I_RECORD) return true;
+  if (n->kind == I_BADGE || n->kind == I_REQBLOCK) return n->list != NULL;
   if (n->kind != I_TIER) return false;
   if (n->list) return true;
   for (size_t k = F->cnext; F->tv && k < F->tv->ncom && F->tv->com[k].gap <= i + 4; k++)

@@ -29,36 +29,69 @@ size_t tier_ruleset_ntiers(const tier_ruleset *rs) { return rs->img->ntiers; }
 
 int tier_ruleset_has_review(const tier_ruleset *rs) { return rs->img->review_code != NO_STR; }
 
-int tier_ruleset_tier(const tier_ruleset *rs, size_t i, tier_info *out) {
+/* Block b (tiers, then badges) as the API shows it. */
+static void block_info(const tier_ruleset *rs, uint32_t b, tier_info *out) {
   const struct image *img = rs->img;
-  if (i >= img->ntiers) return TIER_EUSAGE;
-  const struct img_tier *T = &img->tiers[i];
+  const struct img_tier *T = img_block(img, b);
   memset(out, 0, sizeof *out);
   out->name = img_str(img, T->name);
-  out->type_index = (int)T->ptype;
-  out->position = (int)rs->tier_pos[i];
+  out->display = opt_str(img, T->display);
+  out->type_index = b < img->ntiers ? (int)T->ptype : -1;
+  out->position = b < img->ntiers ? (int)rs->tier_pos[b] : (int)(b - img->ntiers);
   out->sustained = T->sustained;
   out->first_req = T->first_req;
   out->nreqs = T->nreq;
+  out->first_item = T->first_item;
+  out->nitems = T->nitems;
   if (img->has_debug) {
     out->file = img_str(img, T->file);
     out->line = T->line;
     out->column = T->col;
   }
+}
+
+int tier_ruleset_tier(const tier_ruleset *rs, size_t i, tier_info *out) {
+  if (i >= rs->img->ntiers) return TIER_EUSAGE;
+  block_info(rs, (uint32_t)i, out);
   return TIER_OK;
 }
 
-/* The tier that holds requirement i: tiers cover the requirements in order
- * (the verifier checks it), so it is the last tier starting at or before i
- * (an empty tier after it starts past i). */
-static uint32_t owner_tier(const struct image *img, size_t i) {
-  uint32_t lo = 0, hi = img->ntiers; /* the answer is in [lo, hi) */
+size_t tier_ruleset_nbadges(const tier_ruleset *rs) { return rs->img->nbadges; }
+
+int tier_ruleset_badge(const tier_ruleset *rs, size_t i, tier_info *out) {
+  if (i >= rs->img->nbadges) return TIER_EUSAGE;
+  block_info(rs, rs->img->ntiers + (uint32_t)i, out);
+  return TIER_OK;
+}
+
+/* The block that holds requirement i: blocks cover the requirements in
+ * order (the verifier checks it), so it is the last block starting at or
+ * before i (an empty block after it starts past i). */
+static uint32_t owner_block(const struct image *img, size_t i) {
+  uint32_t lo = 0, hi = img->ntiers + img->nbadges; /* the answer is in [lo, hi) */
   while (hi - lo > 1) {
     uint32_t mid = lo + (hi - lo) / 2;
-    if (img->tiers[mid].first_req <= i) lo = mid;
+    if (img_block(img, mid)->first_req <= i) lo = mid;
     else hi = mid;
   }
   return lo;
+}
+
+size_t tier_ruleset_nitems(const tier_ruleset *rs) { return rs->img->nitems; }
+
+int tier_ruleset_item(const tier_ruleset *rs, size_t i, tier_item_info *out) {
+  const struct image *img = rs->img;
+  if (i >= img->nitems) return TIER_EUSAGE;
+  const struct img_item *it = &img->items[i];
+  static const int kinds[] = {0, TIER_ITEM_REQ, TIER_ITEM_EITHER, TIER_ITEM_BRANCH, TIER_ITEM_AT_LEAST};
+  memset(out, 0, sizeof *out);
+  out->kind = kinds[it->kind];
+  out->parent = it->parent == NO_ITEM ? -1 : (long)it->parent;
+  out->first = it->first;
+  out->count = it->count;
+  out->needed = it->kind == IT_ATLEAST ? it->n : it->kind == IT_EITHER ? 1 : it->count;
+  out->name = it->kind == IT_BRANCH ? rs->item_name[i] : NULL;
+  return TIER_OK;
 }
 
 size_t tier_ruleset_nreqs(const tier_ruleset *rs) { return rs->img->nreqs; }
@@ -68,7 +101,10 @@ int tier_ruleset_req(const tier_ruleset *rs, size_t i, tier_req_info *out) {
   if (i >= img->nreqs) return TIER_EUSAGE;
   const struct img_req *q = &img->reqs[i];
   memset(out, 0, sizeof *out);
-  out->tier_index = (int)owner_tier(img, i);
+  uint32_t b = owner_block(img, i);
+  out->tier_index = b < img->ntiers ? (int)b : -1;
+  out->badge_index = b < img->ntiers ? -1 : (int)(b - img->ntiers);
+  out->item = rs->req_item[i];
   out->section = opt_str(img, q->section);
   out->label = opt_str(img, q->label);
   out->rule = img_str(img, q->rule);

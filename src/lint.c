@@ -395,10 +395,11 @@ static void lone_cr_comments(struct comp *c) {
   }
 }
 
-/* A ruleset that defines no tier gives every partner none: never what its
- * author meant.  Say why the file came out that way when it can be told. */
+/* A ruleset that defines no tier (and no badge) gives every partner none:
+ * never what its author meant.  Say why the file came out that way when it
+ * can be told. */
 static void no_tier(struct comp *c) {
-  if (c->ntiers > 0 || c->dg.nfiles == 0) return;
+  if (c->ntiers > 0 || c->nbadges > 0 || c->dg.nfiles == 0) return;
   const struct srcfile *f = &c->dg.files[0];
   const char *why = "a file of schema or metrics alone is checked through a ruleset that imports it";
   if (!c->items) {
@@ -408,7 +409,7 @@ static void no_tier(struct comp *c) {
     if (i == f->len) why = "the file is empty";
   }
   struct loc l = {0, 0, 0};
-  diag_add(&c->dg, TIER_ERROR, &l, "the ruleset defines no tier, so no partner could hold one: %s", why);
+  diag_add(&c->dg, TIER_ERROR, &l, "the ruleset defines no tier and no badge, so no partner could hold one: %s", why);
 }
 
 void lint_run(struct comp *c) {

@@ -925,6 +925,42 @@ static void req_digest(const struct meaning *m, uint32_t q, uint8_t out[MN_DIGES
   crypto_generichash_final(&h, out, MN_DIGEST);
 }
 
+/* Item i of a block's tree (docs/bytecode.md, ladder): a requirement is
+ * its own digest; a group hashes its kind, count, name and section and its
+ * items in the order written, since that order breaks the smallest
+ * change's ties.  The verifier bounds the depth. */
+static void item_digest(const struct meaning *m, uint32_t i, uint8_t out[MN_DIGEST]) {
+  const struct image *img = m->img;
+  const struct img_item *it = &img->items[i];
+  if (it->kind == IT_LEAF) {
+    req_digest(m, it->first, out);
+    return;
+  }
+  crypto_generichash_state h;
+  crypto_generichash_init(&h, NULL, 0, MN_DIGEST);
+  h_i64(&h, it->kind);
+  h_i64(&h, it->n);
+  h_str(&h, S(img, it->label));
+  h_str(&h, S(img, it->section));
+  for (uint32_t k = it->first; k < it->first + it->count; k++) {
+    uint8_t d[MN_DIGEST];
+    item_digest(m, k, d);
+    crypto_generichash_update(&h, d, MN_DIGEST);
+  }
+  crypto_generichash_final(&h, out, MN_DIGEST);
+}
+
+/* A tier's or badge's own items, in any order (for a flat tier: its
+ * requirements' digests, as before items existed). */
+static void h_items(crypto_generichash_state *h, const struct meaning *m, const struct img_tier *T) {
+  struct dg *ds = malloc(sizeof *ds * (T->nitems + 1));
+  for (uint32_t k = 0; ds && k < T->nitems; k++) item_digest(m, T->first_item + k, ds[k].d);
+  if (ds) qsort(ds, T->nitems, sizeof *ds, by_digest);
+  for (uint32_t k = 0; ds && k < T->nitems; k++) crypto_generichash_update(h, ds[k].d, MN_DIGEST);
+  if (!ds) h_str(h, "out of memory");
+  free(ds);
+}
+
 void mn_hash(const struct meaning *m, uint8_t out[32]) {
   const struct image *img = m->img;
   crypto_generichash_state h;
@@ -955,19 +991,16 @@ void mn_hash(const struct meaning *m, uint8_t out[32]) {
     crypto_generichash_update(&h, m->reg[ms[i].r]->deep, MN_DIGEST);
   }
   free(ms);
-  /* tiers in ladder order, each requirement set in any order */
-  for (uint32_t t = 0; t < img->ntiers; t++) {
-    const struct img_tier *T = &img->tiers[t];
+  /* tiers in ladder order, then the badges, each one's items in any order */
+  for (uint32_t t = 0; t < img->ntiers + img->nbadges; t++) {
+    const struct img_tier *T = img_block(img, t);
+    if (t == img->ntiers) h_str(&h, "badges");
     h_str(&h, S(img, T->name));
+    if (t >= img->ntiers) h_str(&h, S(img, T->display));
     h_i64(&h, T->ptype);
     h_i64(&h, T->sustained);
     h_i64(&h, T->nreq);
-    struct dg *ds = malloc(sizeof *ds * (T->nreq + 1));
-    for (uint32_t q = 0; ds && q < T->nreq; q++) req_digest(m, T->first_req + q, ds[q].d);
-    if (ds) qsort(ds, T->nreq, sizeof *ds, by_digest);
-    for (uint32_t q = 0; ds && q < T->nreq; q++) crypto_generichash_update(&h, ds[q].d, MN_DIGEST);
-    if (!ds) h_str(&h, "out of memory");
-    free(ds);
+    h_items(&h, m, T);
   }
   crypto_generichash_final(&h, out, 32);
 }

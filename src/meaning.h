@@ -62,8 +62,10 @@ void mn_free(struct meaning *m);
 /* The digest of the whole meaning: schema, effective date, review rule,
  * metrics (names, labels, types, values), and the tiers of every partner
  * type in order (names, sustained windows, and each requirement's section,
- * label and value, in any order).  Not the ruleset's name, version, source
- * text, rule texts, comments or layout. */
+ * label and value, in any order; an either or at least with its items in
+ * the order written, which breaks the smallest change's ties), then the
+ * badges likewise.  Not the ruleset's name, version, source text, rule
+ * texts, comments or layout. */
 void mn_hash(const struct meaning *m, uint8_t out[32]);
 
 /* Is register r a metric of the record (not an item metric's register)? */

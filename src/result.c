@@ -10,6 +10,7 @@
  * table, explain, report, diff) read only it and never call back here.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "vm.h"
@@ -117,14 +118,29 @@ static void compared_value(const struct tier_vm *vm, const struct img_req *r, co
   }
 }
 
-/* Requirement q of tier t at the VM's last evaluation. */
-static void describe_req(const struct tier_vm *vm, uint32_t t, uint32_t q, tier_req_result *o) {
+/* The tier or badge (block b) an entry belongs to. */
+static void describe_owner(const struct tier_vm *vm, uint32_t b, tier_req_result *o) {
+  const struct image *img = vm->rs->img;
+  memset(o, 0, sizeof *o);
+  const char *name = img_str(img, img_block(img, b)->name);
+  if (b < img->ntiers) {
+    o->tier = name;
+    o->tier_index = (int)b;
+    o->badge_index = -1;
+  } else {
+    o->badge = name;
+    o->badge_index = (int)(b - img->ntiers);
+    o->tier_index = -1;
+  }
+}
+
+/* Requirement q of block b at the VM's last evaluation. */
+static void describe_req(const struct tier_vm *vm, uint32_t b, uint32_t q, tier_req_result *o) {
   const struct tier_ruleset *rs = vm->rs;
   const struct image *img = rs->img;
   const struct img_req *r = &img->reqs[q];
-  memset(o, 0, sizeof *o);
-  o->tier = img_str(img, img->tiers[t].name);
-  o->tier_index = (int)t;
+  describe_owner(vm, b, o);
+  o->kind = TIER_ENTRY_REQ;
   o->index = (int)q;
   o->section = r->section == NO_STR ? NULL : img_str(img, r->section);
   o->label = r->label == NO_STR ? NULL : img_str(img, r->label);
@@ -171,13 +187,12 @@ static void describe_req(const struct tier_vm *vm, uint32_t t, uint32_t q, tier_
   if (!o->met) need_text(o, kind, r->cmp, actual, required, num_is_divzero(qa), o->need, sizeof o->need);
 }
 
-/* The `sustained N months` clause of tier t. */
-static void describe_sustained(const struct tier_vm *vm, uint32_t t, tier_req_result *o) {
+/* The `sustained N months` clause of block b. */
+static void describe_sustained(const struct tier_vm *vm, uint32_t b, tier_req_result *o) {
   const struct image *img = vm->rs->img;
-  const struct img_tier *T = &img->tiers[t];
-  memset(o, 0, sizeof *o);
-  o->tier = img_str(img, T->name);
-  o->tier_index = (int)t;
+  const struct img_tier *T = img_block(img, b);
+  describe_owner(vm, b, o);
+  o->kind = TIER_ENTRY_SUSTAINED;
   o->index = -1;
   o->rule = "sustained";
   o->sustained = (int)T->sustained;
@@ -186,8 +201,8 @@ static void describe_sustained(const struct tier_vm *vm, uint32_t t, tier_req_re
     o->line = T->line;
     o->column = T->col;
   }
-  o->checkpoint = vm->ev.sus_fail[t];
-  o->met = vm->ev.sus_fail[t] == TIER_NONE;
+  o->checkpoint = vm->ev.sus_fail[b];
+  o->met = vm->ev.sus_fail[b] == TIER_NONE;
   if (!o->met) {
     char d[11];
     date_format(o->checkpoint, d);
@@ -196,18 +211,166 @@ static void describe_sustained(const struct tier_vm *vm, uint32_t t, tier_req_re
   }
 }
 
-/* ---- the whole result -------------------------------------------------------------- */
+/* ---- groups, unmet entries and the smallest change ---------------------------------------- */
 
-/* Tier t's requirements into out (only the unmet ones when unmet_only),
- * its sustained clause last; returns how many were written. */
-static size_t describe_tier(const struct tier_vm *vm, uint32_t t, bool unmet_only, tier_req_result *out) {
-  const struct img_tier *T = &vm->rs->img->tiers[t];
+/* Group item i (an either, a branch, an at least) of block b. */
+static void describe_group(const struct tier_vm *vm, uint32_t b, uint32_t i, tier_req_result *o) {
+  const struct image *img = vm->rs->img;
+  const struct img_item *it = &img->items[i];
+  describe_owner(vm, b, o);
+  o->index = (int)i;
+  o->section = it->section == NO_STR ? NULL : img_str(img, it->section);
+  o->met = vm->ev.held[i];
+  o->of = (int)it->count;
+  for (uint32_t k = it->first; k < it->first + it->count; k++) o->held += vm->ev.held[k];
+  o->rule = vm->rs->item_name[i];
+  if (it->kind == IT_EITHER) {
+    o->kind = TIER_ENTRY_EITHER;
+    o->needed = 1;
+  } else if (it->kind == IT_BRANCH) {
+    o->kind = TIER_ENTRY_BRANCH;
+    o->needed = (int)it->count;
+  } else {
+    o->kind = TIER_ENTRY_AT_LEAST;
+    o->needed = (int)it->n;
+    if (!o->met)
+      snprintf(o->need, sizeof o->need, "%d more of the %u below (%d hold%s, %u must)", o->needed - o->held,
+               it->count, o->held, o->held == 1 ? "s" : "", it->n);
+  }
+}
+
+static int by_cost(const void *a, const void *b) {
+  const struct cost_pair *x = a, *y = b;
+  if (x->cost != y->cost) return x->cost < y->cost ? -1 : 1;
+  return x->item < y->item ? -1 : x->item > y->item; /* ties: the first written */
+}
+
+/* The smallest change, item by item (SPEC 3.5): cost[i] is how many
+ * requirements must change for item i to hold, and picked[i] says that i
+ * is on the cheapest way to make its parent hold: an either's branch with
+ * the fewest failing requirements (ties: the first written), an at least's
+ * cheapest failing items, as many as it lacks.  Children come after their
+ * parents in the item table (the verifier checks it), so one pass from
+ * the end sees every child before its parent. */
+static void price_items(struct tier_vm *vm) {
+  const struct image *img = vm->rs->img;
+  for (uint32_t i = img->nitems; i-- > 0;) {
+    const struct img_item *it = &img->items[i];
+    vm->picked[i] = false;
+    if (vm->ev.held[i]) {
+      vm->cost[i] = 0;
+      continue;
+    }
+    if (it->kind == IT_LEAF) {
+      vm->cost[i] = 1;
+      continue;
+    }
+    /* the failing children, cheapest first */
+    size_t n = 0;
+    for (uint32_t k = it->first; k < it->first + it->count; k++)
+      if (!vm->ev.held[k]) vm->pairs[n++] = (struct cost_pair){vm->cost[k], k};
+    qsort(vm->pairs, n, sizeof *vm->pairs, by_cost);
+    size_t take = it->kind == IT_EITHER ? 1 : it->kind == IT_BRANCH ? n : it->n - (it->count - n);
+    uint64_t sum = 0;
+    for (size_t k = 0; k < take && k < n; k++) {
+      sum += vm->pairs[k].cost;
+      vm->picked[vm->pairs[k].item] = true;
+    }
+    vm->cost[i] = sum;
+  }
+}
+
+/* Entries go into vm->unmet: each list (a block's, an at least's items) is
+ * consecutive, reserved before it is filled. */
+static tier_req_result *reserve(struct tier_vm *vm, size_t n) {
+  tier_req_result *p = vm->unmet + vm->unmet_used;
+  vm->unmet_used += n;
+  return p;
+}
+
+/* How many entries item_unmet writes for item i: a failing requirement or
+ * at least one, a failing either those of each of its branches. */
+static size_t count_unmet(const struct tier_vm *vm, uint32_t i) {
+  const struct img_item *it = &vm->rs->img->items[i];
+  if (vm->ev.held[i]) return 0;
+  if (it->kind == IT_LEAF || it->kind == IT_ATLEAST) return 1;
   size_t n = 0;
-  for (uint32_t q = T->first_req; q < T->first_req + T->nreq; q++)
-    if (!unmet_only || !vm->ev.met[q]) describe_req(vm, t, q, &out[n++]);
-  if (T->sustained && (!unmet_only || vm->ev.sus_fail[t] != TIER_NONE)) describe_sustained(vm, t, &out[n++]);
+  for (uint32_t k = it->first; k < it->first + it->count; k++) n += count_unmet(vm, k);
   return n;
 }
+static size_t count_unmet_list(const struct tier_vm *vm, uint32_t first, uint32_t count) {
+  size_t n = 0;
+  for (uint32_t k = first; k < first + count; k++) n += count_unmet(vm, k);
+  return n;
+}
+
+/* The entries of item i of block b into out, if it fails; returns how
+ * many.  gap: the item is on the way the smallest change takes. */
+static size_t item_unmet(struct tier_vm *vm, uint32_t b, uint32_t i, const char *branch, bool gap, int depth,
+                         tier_req_result *out) {
+  const struct img_item *it = &vm->rs->img->items[i];
+  if (vm->ev.held[i]) return 0;
+  if (it->kind == IT_EITHER || it->kind == IT_BRANCH) { /* the failing entries of every branch */
+    size_t n = 0;
+    for (uint32_t k = it->first; k < it->first + it->count; k++) {
+      bool on = it->kind == IT_BRANCH || vm->picked[k];
+      const char *br = it->kind == IT_EITHER ? vm->rs->item_name[k] : branch;
+      n += item_unmet(vm, b, k, br, gap && on, depth + (it->kind == IT_EITHER), out + n);
+    }
+    return n;
+  }
+  if (it->kind == IT_LEAF) {
+    describe_req(vm, b, it->first, out);
+  } else { /* at least: one entry, its failing items below it */
+    describe_group(vm, b, i, out);
+    tier_req_result *items = reserve(vm, count_unmet_list(vm, it->first, it->count));
+    out->items = items;
+    for (uint32_t k = it->first; k < it->first + it->count; k++)
+      out->nitems += item_unmet(vm, b, k, NULL, gap && vm->picked[k], depth + 1, items + out->nitems);
+  }
+  out->branch = branch;
+  out->gap = gap;
+  out->depth = depth;
+  return 1;
+}
+
+/* Block b's failing items into a list of their own (its failing sustained
+ * clause last); returns its length. */
+static size_t block_unmet(struct tier_vm *vm, uint32_t b, const tier_req_result **list) {
+  const struct img_tier *B = img_block(vm->rs->img, b);
+  bool sus = B->sustained && vm->ev.sus_fail[b] != TIER_NONE;
+  tier_req_result *out = reserve(vm, count_unmet_list(vm, B->first_item, B->nitems) + sus);
+  size_t n = 0;
+  for (uint32_t i = B->first_item; i < B->first_item + B->nitems; i++) n += item_unmet(vm, b, i, NULL, true, 0, out + n);
+  if (sus) describe_sustained(vm, b, &out[n++]);
+  *list = out;
+  return n;
+}
+
+/* Every entry of item i of block b, met or not, into vm->reqs: a group
+ * first, then its items one deeper. */
+static void item_all(struct tier_vm *vm, uint32_t b, uint32_t i, const char *branch, int depth, size_t *n) {
+  const struct img_item *it = &vm->rs->img->items[i];
+  tier_req_result *o = &vm->reqs[(*n)++];
+  if (it->kind == IT_LEAF) describe_req(vm, b, it->first, o);
+  else describe_group(vm, b, i, o);
+  o->branch = branch;
+  o->depth = depth;
+  if (it->kind == IT_BRANCH) {
+    o->gap = vm->picked[i]; /* the nearest path of an either that fails */
+    branch = vm->rs->item_name[i];
+  }
+  for (uint32_t k = it->first; it->kind != IT_LEAF && k < it->first + it->count; k++)
+    item_all(vm, b, k, branch, depth + 1, n);
+}
+
+static void block_all(struct tier_vm *vm, uint32_t b, size_t *n) {
+  const struct img_tier *B = img_block(vm->rs->img, b);
+  for (uint32_t i = B->first_item; i < B->first_item + B->nitems; i++) item_all(vm, b, i, NULL, 0, n);
+  if (B->sustained) describe_sustained(vm, b, &vm->reqs[(*n)++]);
+}
+
+/* ---- the whole result -------------------------------------------------------------- */
 
 /* vm->res from the evaluation vm_evaluate just made. */
 static void build_result(struct tier_vm *vm) {
@@ -228,13 +391,29 @@ static void build_result(struct tier_vm *vm) {
   r->next = ev->next >= 0 ? img_str(img, img->tiers[ev->next].name) : NULL;
   r->rules_version = tier_ruleset_version(rs);
   r->rules_hash = rs->hash_hex;
-  r->unmet = vm->unmet;
-  r->nunmet = ev->next >= 0 ? describe_tier(vm, (uint32_t)ev->next, true, vm->unmet) : 0;
+  price_items(vm);
+  vm->unmet_used = 0;
+  r->unmet = NULL;
+  r->nunmet = ev->next >= 0 ? block_unmet(vm, (uint32_t)ev->next, &r->unmet) : 0;
+  r->nbadges = img->nbadges;
+  r->badges = vm->badges;
+  for (uint32_t k = 0; k < img->nbadges; k++) {
+    tier_badge_result *o = &vm->badges[k];
+    const struct img_tier *B = &img->badges[k];
+    o->name = img_str(img, B->name);
+    o->display = B->display == NO_STR ? NULL : img_str(img, B->display);
+    o->index = (int)k;
+    o->held = ev->badge_held[k];
+    o->unmet = NULL;
+    o->nunmet = o->held ? 0 : block_unmet(vm, img->ntiers + k, &o->unmet);
+  }
   r->reqs = vm->all_reqs ? vm->reqs : NULL;
   r->nreqs = 0;
-  if (vm->all_reqs)
+  if (vm->all_reqs) {
     for (uint32_t t = 0; t < img->ntiers; t++)
-      if ((int)img->tiers[t].ptype == ev->ptype) r->nreqs += describe_tier(vm, t, false, vm->reqs + r->nreqs);
+      if ((int)img->tiers[t].ptype == ev->ptype) block_all(vm, t, &r->nreqs);
+    for (uint32_t k = 0; k < img->nbadges; k++) block_all(vm, img->ntiers + k, &r->nreqs);
+  }
 }
 
 /* Which requirement's code holds the faulting instruction (for runtime errors). */

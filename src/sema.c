@@ -13,13 +13,6 @@
 #include "compile.h"
 #include "func.h"
 
-struct scope {
-  int list;          /* -1 top level, else the list whose items are in scope */
-  bool allow_asof;
-  bool allow_metrics;
-  const char *what;  /* "the review rule" ... for messages */
-};
-
 static struct type ty_make(int kind, bool opt, int ref) {
   struct type t = {(uint8_t)kind, opt, (uint16_t)ref};
   return t;
@@ -119,6 +112,25 @@ static void declare_enum(struct comp *c, struct node *n) {
   }
 }
 
+/* The type a field or a parameter declares (f->name2, optional when
+ * f->neg); TY_ERROR, reported, for an unknown one. */
+struct type sema_field_type(struct comp *c, struct node *f) {
+  static const struct { const char *n; int k; } prim[] = {
+      {"text", TY_TEXT}, {"int", TY_INT}, {"number", TY_NUMBER}, {"money", TY_MONEY},
+      {"bool", TY_BOOL}, {"date", TY_DATE}};
+  for (size_t i = 0; i < sizeof prim / sizeof prim[0]; i++)
+    if (strcmp(prim[i].n, f->name2) == 0) return ty_make(prim[i].k, f->neg, 0);
+  int e = find_enum(c, f->name2);
+  if (e >= 0) return ty_make(TY_ENUM, f->neg, e);
+  struct suggest s = {0};
+  for (size_t i = 0; i < sizeof prim / sizeof prim[0]; i++) suggest_try(&s, f->name2, prim[i].n);
+  for (int i = 0; i < c->nenums; i++) suggest_try(&s, f->name2, c->enums[i].name);
+  diag_add(&c->dg, TIER_ERROR, &f->loc2, "unknown type '%s' (a %s is text, int, number, money, bool, date%s)%s",
+           f->name2, f->kind == I_PARAM ? "parameter" : "field",
+           f->kind == I_PARAM ? " or an enum" : ", an enum, or list { ... }", sg_text(c, &s));
+  return TY_ERR;
+}
+
 static void declare_fields(struct comp *c, struct node *list, int owner) {
   int slot = 0;
   for (struct node *f = list; f; f = f->next) {
@@ -144,24 +156,7 @@ static void declare_fields(struct comp *c, struct node *list, int owner) {
       l->field = c->nfields;
       ty = ty_make(TY_LIST, false, listidx);
     } else {
-      static const struct { const char *n; int k; } prim[] = {
-          {"text", TY_TEXT}, {"int", TY_INT}, {"number", TY_NUMBER}, {"money", TY_MONEY},
-          {"bool", TY_BOOL}, {"date", TY_DATE}};
-      for (size_t i = 0; i < sizeof prim / sizeof prim[0]; i++)
-        if (strcmp(prim[i].n, f->name2) == 0) ty = ty_make(prim[i].k, f->neg, 0);
-      if (ty.kind == TY_ERROR) {
-        int e = find_enum(c, f->name2);
-        if (e >= 0) ty = ty_make(TY_ENUM, f->neg, e);
-      }
-      if (ty.kind == TY_ERROR) {
-        struct suggest s = {0};
-        static const char *prims[] = {"text", "int", "number", "money", "bool", "date"};
-        for (size_t i = 0; i < 6; i++) suggest_try(&s, f->name2, prims[i]);
-        for (int i = 0; i < c->nenums; i++) suggest_try(&s, f->name2, c->enums[i].name);
-        diag_add(&c->dg, TIER_ERROR, &f->loc2,
-                 "unknown type '%s' (a field is text, int, number, money, bool, date, an enum, or list { ... })%s",
-                 f->name2, sg_text(c, &s));
-      }
+      ty = sema_field_type(c, f);
     }
     uint8_t flags = f->neg ? FF_OPT : 0;
     if (f->str) {
@@ -278,6 +273,13 @@ static int unify_numeric(struct node *a, struct node *b) {
 }
 
 static struct type resolve_name(struct comp *c, struct node *n, const struct scope *sc) {
+  /* a requirements block's parameters hide every other name */
+  for (int i = 0; sc->blk && i < sc->blk->nparams; i++)
+    if (strcmp(sc->blk->params[i]->name, n->name) == 0) {
+      n->ref = R_PARAM;
+      n->index = i;
+      return sc->blk->ptypes[i];
+    }
   if (sc->list >= 0) {
     int f = find_field(c, n->name, sc->list);
     if (f >= 0) {
@@ -554,8 +556,10 @@ static void unknown_function(struct comp *c, const struct node *n, const struct 
     buf_printf(&all, "%s%s", i ? ", " : "", fn_at(i)->name);
   }
   buf_u8(&all, 0);
-  if (s.best) diag_add(&c->dg, TIER_ERROR, &n->loc2, "no function named '%s'%s", n->name, sg_text(c, &s));
-  else diag_add(&c->dg, TIER_ERROR, &n->loc2, "no function named '%s' (the functions are %s)", n->name, all.p ? (char *)all.p : "");
+  for (int i = 0; i < c->nblocks; i++) suggest_try(&s, n->name, c->blocks[i].name);
+  const char *what = c->nblocks ? "function or requirements block" : "function";
+  if (s.best) diag_add(&c->dg, TIER_ERROR, &n->loc2, "no %s named '%s'%s", what, n->name, sg_text(c, &s));
+  else diag_add(&c->dg, TIER_ERROR, &n->loc2, "no %s named '%s' (the functions are %s)", what, n->name, all.p ? (char *)all.p : "");
   buf_free(&all);
 }
 
@@ -602,6 +606,13 @@ static struct type check_date_call(struct comp *c, struct node *n, const struct 
 /* NAME(args): the row's arity, its argument and result rule, and its
  * digits argument (an integer literal within the row's bounds). */
 static struct type check_call(struct comp *c, struct node *n, const struct scope *sc) {
+  if (blocks_find(c, n->name) >= 0) { /* inserted as a statement of its own (blocks.c) */
+    diag_add(&c->dg, TIER_ERROR, &n->loc,
+             "'%s' is a requirements block: insert it as a statement of its own (`%s(...);` in a tier, a badge or "
+             "another block), not inside an expression",
+             n->name, n->name);
+    return TY_ERR;
+  }
   const struct func *f = fn_find(n->name);
   int nargs = 0;
   bool bad = false;
@@ -822,6 +833,47 @@ static struct type check(struct comp *c, struct node *n, const struct scope *sc)
   return t;
 }
 
+/* ---- for blocks.c -------------------------------------------------------------------------- */
+
+struct type sema_check(struct comp *c, struct node *n, const struct scope *sc) { return check(c, n, sc); }
+struct type sema_check_bool(struct comp *c, struct node *n, const struct scope *sc, const char *what) {
+  return check_bool(c, n, sc, what);
+}
+const char *sema_type_str(struct comp *c, struct type t) { return ty_str(c, t); }
+const char *sema_suggest(struct comp *c, struct suggest *s) { return sg_text(c, s); }
+int sema_enum_value(struct comp *c, int e, const char *name) { return enum_value(c, e, name); }
+
+/* An argument *pn for a parameter of type `to`, typed in scope sc: a bare
+ * value name is taken from to's enum, and a number converts as it does
+ * where it meets another (an integer literal passes to money).  A value
+ * that may be missing needs an optional parameter.  False, reported, when
+ * the types do not fit. */
+bool sema_pass(struct comp *c, struct node **pn, const struct scope *sc, struct type to, const char *what) {
+  struct node *n = *pn;
+  struct type t = try_enum_value(c, n, to) ? n->ty : check(c, n, sc);
+  n->ty = t;
+  if (t.kind == TY_ERROR || to.kind == TY_ERROR) return false;
+  bool ok;
+  if (is_numeric(t.kind) && is_numeric(to.kind)) {
+    ok = t.kind == to.kind || t.kind == TY_INT || (t.kind == TY_MONEY && to.kind == TY_NUMBER) ||
+         (n->kind == N_DEC && to.kind == TY_MONEY);
+    if (ok) coerce(c, pn, to.kind);
+  } else {
+    ok = t.kind == to.kind && (t.kind != TY_ENUM || t.ref == to.ref) && t.kind != TY_DURATION && t.kind != TY_LIST;
+  }
+  if (!ok) {
+    diag_add(&c->dg, TIER_ERROR, &n->loc, "%s must be %s, not %s", what, ty_str(c, ty_make(to.kind, false, to.ref)),
+             ty_str(c, t));
+    return false;
+  }
+  if (t.opt && !to.opt) {
+    diag_add(&c->dg, TIER_ERROR, &n->loc, "%s may be missing (it is %s): declare the parameter as %s", what,
+             ty_str(c, t), ty_str(c, ty_make(to.kind, true, to.ref)));
+    return false;
+  }
+  return true;
+}
+
 /* Type a metric on first use, so that metrics may refer to metrics defined
  * later; a metric met again while it is being typed closes a cycle. */
 static struct type type_metric(struct comp *c, int m) {
@@ -860,7 +912,7 @@ static struct type type_metric(struct comp *c, int m) {
   }
   c->mstack[c->msp++] = m;
   sm->state = 1;
-  struct scope sc = {sm->list, true, true, "a metric"};
+  struct scope sc = {sm->list, true, true, "a metric", NULL};
   struct type t = check(c, sm->n->a, &sc);
   if (t.kind == TY_DURATION) {
     diag_add(&c->dg, TIER_ERROR, &sm->n->a->loc, "a metric cannot be a bare duration");
@@ -926,24 +978,26 @@ static void check_tier(struct comp *c, struct node *n) {
   for (int i = 0; i < c->ntiers - 1; i++)
     if (c->tiers[i].ptype == t->ptype && strcmp(c->tiers[i].n->name, n->name) == 0)
       diag_add(&c->dg, TIER_ERROR, &n->loc, "tier '%s' is defined twice for partner type '%s'", n->name, n->name2);
-  struct scope sc = {-1, true, true, "a requirement"};
-  for (struct node *s = n->list; s; s = s->next) {
-    if (s->kind == I_REQ) {
-      check_bool(c, s->a, &sc, "a requirement");
-    } else if (s->kind == I_SUSTAINED) {
-      const char *u = s->name ? s->name : "";
-      if (strcmp(u, "month") && strcmp(u, "months"))
-        diag_add(&c->dg, TIER_ERROR, &s->loc2, "sustained is counted in months: `sustained %lld months;`", (long long)s->ival);
-      else if (s->ival < 1 || s->ival > 120)
-        diag_add(&c->dg, TIER_ERROR, &s->loc, "sustained must be between 1 and 120 months");
-      else if (t->sustained_node)
-        diag_add(&c->dg, TIER_ERROR, &s->loc, "tier '%s' says 'sustained' twice", n->name);
-      else {
-        t->sustained = (int)s->ival;
-        t->sustained_node = s;
-      }
+  blocks_check_body(c, t);
+}
+
+/* badge NAME ["Display"] < ... >: no partner type, every record. */
+static void check_badge(struct comp *c, struct node *n) {
+  for (int i = 0; i < c->nbadges; i++)
+    if (strcmp(c->badges[i].n->name, n->name) == 0) {
+      diag_add(&c->dg, TIER_ERROR, &n->loc, "badge '%s' is defined twice", n->name);
+      return;
     }
-  }
+  for (int i = 0; i < c->ntiers; i++)
+    if (strcmp(c->tiers[i].n->name, n->name) == 0) {
+      diag_add(&c->dg, TIER_ERROR, &n->loc, "'%s' is the name of a tier and of a badge: give them different names", n->name);
+      return;
+    }
+  struct s_tier *t = PUSH(c->badges, c->nbadges);
+  if (!t) return;
+  t->n = n;
+  t->ptype = -1;
+  blocks_check_body(c, t);
 }
 
 void sema_run(struct comp *c) {
@@ -976,20 +1030,30 @@ void sema_run(struct comp *c) {
   }
   for (struct node *n = c->items; n; n = n->next)
     if (n->kind == I_METRIC) declare_metric(c, n);
+  blocks_declare(c);
   /* pass 2: types */
   for (int m = 0; m < c->nmetrics; m++) type_metric(c, m);
   if (c->review) {
-    struct scope sc = {-1, false, false, "the review rule"};
+    struct scope sc = {-1, false, false, "the review rule", NULL};
     struct type t = check(c, c->review->a, &sc);
     if (t.kind != TY_ERROR && t.kind != TY_DATE)
       diag_add(&c->dg, TIER_ERROR, &c->review->a->loc, "the review rule must give a date, not %s", ty_str(c, t));
   }
   if (c->effective && (!c->effective->a || c->effective->a->kind != N_DATE))
     diag_add(&c->dg, TIER_ERROR, &c->effective->loc, "'effective' takes a date: effective = 2019-04-01;");
+  blocks_check(c);
   for (struct node *n = c->items; n; n = n->next)
     if (n->kind == I_TIER) check_tier(c, n);
+  for (struct node *n = c->items; n; n = n->next)
+    if (n->kind == I_BADGE) check_badge(c, n);
   if (!have_record && c->ntiers > 0)
     diag_add(&c->dg, TIER_ERROR, &c->tiers[0].n->loc, "the ruleset declares no record: tiers need a `record { ... }` with a partner-type field");
+  else if (!have_record && c->nbadges > 0)
+    diag_add(&c->dg, TIER_ERROR, &c->badges[0].n->loc, "the ruleset declares no record: badges need a `record { ... }`");
+  blocks_warn_unused(c);
+  /* every insertion checked: now the tiers and badges get their blocks */
+  for (int t = 0; t < c->ntiers && c->dg.nerrors == 0; t++) blocks_expand(c, &c->tiers[t]);
+  for (int t = 0; t < c->nbadges && c->dg.nerrors == 0; t++) blocks_expand(c, &c->badges[t]);
   /* registers for record metrics, in dependency order */
   for (int i = 0; i < c->norder; i++) c->metrics[c->metric_order[i]].reg = c->nregs++;
   for (int m = 0; m < c->nmetrics && !c->syntax_errors; m++)

@@ -32,6 +32,9 @@
 #define LIM_DEPTH 200                 /* expression nesting */
 #define LIM_METRIC_CHAIN 256          /* metrics each using the next (typing recurses) */
 #define LIM_IMPORT_DEPTH 16
+#define LIM_GROUP_DEPTH 4             /* either / at least inside each other */
+#define LIM_BLOCK_CHAIN 256           /* requirements blocks each inserting the next */
+#define LIM_EXPANDED 200000           /* syntax nodes made by inserting requirements blocks */
 #define LIM_ERRORS 100
 #define LIM_INT 9007199254740991LL    /* 2^53-1: integers and cents */
 #define MONEY_LIMIT_TEXT "90071992547409.91" /* LIM_INT cents, in currency units */
@@ -202,13 +205,33 @@ struct img_req {
 };
 enum { CMP_EQ = 1, CMP_NE, CMP_LT, CMP_LE, CMP_GT, CMP_GE };
 const char *cmp_text(int cmp); /* "==", ">=", ...; "?" for anything else */
+/* A block: a tier, or a badge (no partner type).  Its requirements are
+ * consecutive; its items (the requirements, `either` and `at least`) form
+ * a tree whose top-level items are first_item .. first_item + nitems - 1. */
 struct img_tier {
   uint32_t name;
-  uint32_t ptype;      /* ordinal in the partner enum */
+  uint32_t display;    /* display name string, NO_STR if none */
+  uint32_t ptype;      /* ordinal in the partner enum; NO_TYPE for a badge */
   uint32_t sustained;  /* months, 0 = none */
   uint32_t first_req, nreq;
+  uint32_t first_item, nitems;
   uint32_t file, line, col; /* debug */
 };
+#define NO_TYPE 0xFFFFFFFFu
+/* One node of a block's tree of items.  The children of an item are
+ * consecutive and come after it in the table (first .. first + count - 1). */
+enum { IT_LEAF = 1, IT_EITHER, IT_BRANCH, IT_ATLEAST };
+struct img_item {
+  uint8_t kind;        /* IT_* */
+  uint32_t parent;     /* item index, NO_ITEM for a block's top-level item */
+  uint32_t first;      /* a leaf: its requirement; else its first child */
+  uint32_t count;      /* children (0 for a leaf) */
+  uint32_t n;          /* at least: how many of the children must hold */
+  uint32_t label;      /* a branch: its name (string), NO_STR if unnamed */
+  uint32_t section;    /* the section heading it stands under (string), NO_STR if none */
+};
+#define NO_ITEM 0xFFFFFFFFu
+#define ITEM_DEPTH (2 * LIM_GROUP_DEPTH + 1) /* items above a leaf, at most (a branch under each either) */
 
 struct image {
   struct arena ar;       /* owns everything below */
@@ -238,6 +261,8 @@ struct image {
   uint32_t metric_code;  /* entry offset of the metric block */
 
   uint32_t ntiers; struct img_tier *tiers;
+  uint32_t nbadges; struct img_tier *badges; /* requirements after the tiers' */
+  uint32_t nitems; struct img_item *items;
   uint32_t nreqs; struct img_req *reqs;
 
   /* cost bound: instructions <= cost_base + sum cost_per[l] * len(list l) */
@@ -305,7 +330,7 @@ void dis_opcodes(struct buf *b);
 int rule_diff(const struct image *A, const struct image *B, const char *pa, const char *pb, bool json, struct buf *o);
 int rt_run(const tier_ruleset *rs, const char *const *files, int nfiles, bool coverage, struct buf *out);
 
-#define BC_VERSION 2 /* the .tbc format this tierc reads and writes (docs/bytecode.md) */
+#define BC_VERSION 3 /* the .tbc format this tierc reads and writes (docs/bytecode.md) */
 /* bytecode.c: bytes -> image, and back.  bc_read checks the header, the
  * signature (required, and by trust_key, when trust_key is not NULL), the
  * checksum and every size and offset; it does not verify the code. */
@@ -324,5 +349,10 @@ uint32_t img_top_field(const struct image *img, uint32_t slot); /* field index o
 /* vm.c: read, then verify (the one way every file is loaded) */
 int img_load(const struct tier_alloc_hook *h, const uint8_t *p, size_t n, const uint8_t *trust_key,
              struct image **out, char *err, size_t errlen);
+int vfy_ladder(struct image *img, char *err, size_t errlen); /* the blocks' item trees: TIER_OK, TIER_EBYTECODE, TIER_ENOMEM */
+/* Block b: the tiers first, then the badges. */
+static inline const struct img_tier *img_block(const struct image *img, uint32_t b) {
+  return b < img->ntiers ? &img->tiers[b] : &img->badges[b - img->ntiers];
+}
 
 #endif

@@ -313,9 +313,25 @@ static int check_tiers(struct vfy *v) {
     if (t->ptype >= img->enums[img->fields[img->partner_field].ref].nvals) return fail(v, "tiers: tier %u: partner type out of range", i);
     if (t->sustained > 120) return fail(v, "tiers: tier %u: sustained %u months (limit 120)", i, t->sustained);
     if (t->first_req != next_req || t->nreq > img->nreqs - next_req) return fail(v, "tiers: tier %u: requirement range out of bounds", i);
+    if (!str_ok(img, t->display, true)) return fail(v, "ladder: tier %u: display name index out of range", i);
     next_req += t->nreq;
   }
-  if (next_req != img->nreqs) return fail(v, "tiers: %u requirements belong to no tier", img->nreqs - next_req);
+  for (uint32_t i = 0; i < img->nbadges; i++) {
+    struct img_tier *t = &img->badges[i];
+    if (!str_ok(img, t->name, false) || !str_ok(img, t->display, true))
+      return fail(v, "ladder: badge %u: name index out of range", i);
+    if (img->has_debug && !str_ok(img, t->file, false)) return fail(v, "debug: badge %u: file name index out of range", i);
+    if (t->sustained > 120) return fail(v, "ladder: badge %u: sustained %u months (limit 120)", i, t->sustained);
+    if (t->first_req != next_req || t->nreq > img->nreqs - next_req)
+      return fail(v, "ladder: badge %u: requirement range out of bounds", i);
+    next_req += t->nreq;
+  }
+  if (next_req != img->nreqs) return fail(v, "tiers: %u requirements belong to no tier or badge", img->nreqs - next_req);
+  char lerr[200];
+  int lr = vfy_ladder(img, lerr, sizeof lerr);
+  if (lr == TIER_ENOMEM) return oom(v);
+  if (lr != TIER_OK) return fail(v, "ladder: %s", lerr);
+  v->work += img->nitems;
   for (uint32_t i = 0; i < img->nreqs; i++)
     if (check_req_table(v, i)) return -1;
   return 0;
@@ -801,7 +817,7 @@ int vfy_image(struct image *img, char *err, size_t errlen) {
   img->vfy_work = v.work;
   if (rc) return v.nomem ? TIER_ENOMEM : TIER_EBYTECODE;
   uint64_t checkpoints = 1;
-  for (uint32_t t = 0; t < img->ntiers; t++) checkpoints += img->tiers[t].sustained;
+  for (uint32_t b = 0; b < img->ntiers + img->nbadges; b++) checkpoints += img_block(img, b)->sustained;
   uint64_t base = review + checkpoints * v.cost_base;
   for (uint32_t l = 0; l < img->nlists; l++) v.cost_per[l] *= checkpoints;
   if (!img->cost_per) {
@@ -824,3 +840,94 @@ int vfy_image(struct image *img, char *err, size_t errlen) {
 }
 
 uint32_t img_top_field(const struct image *img, uint32_t slot) { return (uint32_t)img->top_field[slot]; }
+
+/* ---- the blocks' items ----------------------------------------------------------------- */
+
+struct lad {
+  const struct image *img;
+  uint8_t *seen, *req_seen; /* each item and requirement is reached once */
+  char *err;
+  size_t errlen;
+};
+
+static int lad_fail(struct lad *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int lad_fail(struct lad *l, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(l->err, l->errlen, fmt, ap);
+  va_end(ap);
+  return -1;
+}
+
+/* Item i of block b, `depth` items deep.  The recursion is bounded by
+ * ITEM_DEPTH, checked first. */
+static int lad_item(struct lad *l, uint32_t i, uint32_t depth, const struct img_tier *b) {
+  const struct image *img = l->img;
+  const struct img_item *it = &img->items[i];
+  if (l->seen[i]) return lad_fail(l, "item %u is the child of two items or blocks", i);
+  l->seen[i] = 1;
+  if (depth > ITEM_DEPTH) return lad_fail(l, "item %u is nested more than %d items deep", i, ITEM_DEPTH);
+  if (it->label != NO_STR && (it->kind != IT_BRANCH || it->label >= img->nstrs))
+    return lad_fail(l, "item %u: label index out of range or on an item that is not a branch", i);
+  if (it->n != 0 && it->kind != IT_ATLEAST) return lad_fail(l, "item %u: a count on an item that is not `at least`", i);
+  if (it->section != NO_STR && it->section >= img->nstrs) return lad_fail(l, "item %u: section index out of range", i);
+  switch (it->kind) {
+  case IT_LEAF:
+    if (it->count != 0) return lad_fail(l, "item %u: a requirement with children", i);
+    if (it->first < b->first_req || it->first - b->first_req >= b->nreq)
+      return lad_fail(l, "item %u: requirement %u is not one of its block's", i, it->first);
+    if (l->req_seen[it->first]) return lad_fail(l, "item %u: requirement %u is the item of two places", i, it->first);
+    l->req_seen[it->first] = 1;
+    return 0;
+  case IT_EITHER:
+    if (it->count < 2) return lad_fail(l, "item %u: `either` with %u branch%s", i, it->count, it->count == 1 ? "" : "es");
+    break;
+  case IT_BRANCH:
+  case IT_ATLEAST:
+    if (it->count < 1) return lad_fail(l, "item %u: a branch or `at least` with no items", i);
+    if (it->kind == IT_ATLEAST && (it->n < 1 || it->n > it->count))
+      return lad_fail(l, "item %u: `at least %u of` %u items", i, it->n, it->count);
+    break;
+  default: return lad_fail(l, "item %u: unknown kind %u", i, it->kind);
+  }
+  /* children: consecutive, after their parent, pointing back at it */
+  if (it->first <= i || it->first > img->nitems || it->count > img->nitems - it->first)
+    return lad_fail(l, "item %u: children %u..+%u out of range", i, it->first, it->count);
+  for (uint32_t k = it->first; k < it->first + it->count; k++) {
+    const struct img_item *ch = &img->items[k];
+    if (ch->parent != i) return lad_fail(l, "item %u: its child %u names another parent", i, k);
+    if ((it->kind == IT_EITHER) != (ch->kind == IT_BRANCH))
+      return lad_fail(l, "item %u: a branch outside `either`, or something else inside it", k);
+    if (lad_item(l, k, depth + 1, b)) return -1;
+  }
+  return 0;
+}
+
+/* Every block's items form a tree (docs/bytecode.md, section "ladder"):
+ * each item and each requirement belongs to exactly one place; a leaf's
+ * requirement is its own block's; `either` has two or more branches and
+ * only branches; `at least N of M` has 1 <= N <= M; nothing is nested
+ * deeper than ITEM_DEPTH.  The VM's recursion over items relies on it.
+ * TIER_OK, or TIER_EBYTECODE / TIER_ENOMEM with err filled. */
+int vfy_ladder(struct image *img, char *err, size_t errlen) {
+  /* from the image's arena, so that running out of memory is seen as that */
+  struct lad l = {img, arena_alloc(&img->ar, img->nitems + 1), arena_alloc(&img->ar, img->nreqs + 1), err, errlen};
+  int rc = 0;
+  if (!l.seen || !l.req_seen) return lad_fail(&l, "out of memory"), TIER_ENOMEM;
+  for (uint32_t b = 0; !rc && b < img->ntiers + img->nbadges; b++) {
+    const struct img_tier *t = img_block(img, b);
+    if (t->first_item > img->nitems || t->nitems > img->nitems - t->first_item) {
+      rc = lad_fail(&l, "block %u: items %u..+%u out of range", b, t->first_item, t->nitems);
+      break;
+    }
+    for (uint32_t i = t->first_item; !rc && i < t->first_item + t->nitems; i++) {
+      if (img->items[i].parent != NO_ITEM) rc = lad_fail(&l, "block %u: its item %u names a parent", b, i);
+      else rc = lad_item(&l, i, 1, t);
+    }
+  }
+  for (uint32_t i = 0; !rc && i < img->nitems; i++)
+    if (!l.seen[i]) rc = lad_fail(&l, "item %u belongs to no block", i);
+  for (uint32_t q = 0; !rc && q < img->nreqs; q++)
+    if (!l.req_seen[q]) rc = lad_fail(&l, "requirement %u is no item", q);
+  return rc ? TIER_EBYTECODE : TIER_OK;
+}

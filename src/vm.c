@@ -34,6 +34,27 @@ static void ladder_positions(struct image *img, uint32_t *pos) {
   }
 }
 
+/* Each group's name, for results and explanations: a branch's label or
+ * "branch K" (its place in its either), "either", "at least N of M"; and
+ * each requirement's item. */
+static int item_names(struct image *img, struct tier_ruleset *rs) {
+  rs->item_name = arena_alloc(&img->ar, sizeof *rs->item_name * ((size_t)img->nitems + 1));
+  rs->req_item = arena_alloc(&img->ar, sizeof *rs->req_item * ((size_t)img->nreqs + 1));
+  if (!rs->item_name || !rs->req_item) return TIER_ENOMEM;
+  for (uint32_t i = 0; i < img->nitems; i++) {
+    const struct img_item *it = &img->items[i];
+    if (it->kind == IT_LEAF) rs->req_item[it->first] = i; /* each requirement is one leaf's (verified) */
+    const char *s = NULL;
+    if (it->kind == IT_BRANCH && it->label != NO_STR) s = img_str(img, it->label);
+    else if (it->kind == IT_BRANCH) s = arena_printf(&img->ar, "branch %u", i - img->items[it->parent].first + 1);
+    else if (it->kind == IT_EITHER) s = "either";
+    else if (it->kind == IT_ATLEAST) s = arena_printf(&img->ar, "at least %u of %u", it->n, it->count);
+    if (it->kind != IT_LEAF && !s) return TIER_ENOMEM;
+    rs->item_name[i] = s;
+  }
+  return TIER_OK;
+}
+
 /* Decode the verified code into fixed-size instructions whose jump targets
  * are instruction indices, and the constants into runtime values. */
 static int decode(struct tier_ruleset *rs) {
@@ -80,6 +101,7 @@ static int decode(struct tier_ruleset *rs) {
   mn_free(m);
   for (int k = 0; k < 32; k++) snprintf(rs->hash_hex + 2 * k, 3, "%02x", h[k]);
   ladder_positions(img, rs->tier_pos);
+  if (item_names(img, rs) != TIER_OK) return TIER_ENOMEM;
   return img->ar.failed ? TIER_ENOMEM : TIER_OK;
 }
 
@@ -176,14 +198,21 @@ tier_vm *tier_vm_new(const tier_ruleset *rs, const tier_options *opt) {
   vm->ev.met = t_malloc(&hook, sizeof(bool) * (img->nreqs + 1));
   vm->ev.regs_today = t_malloc(&hook, sizeof(int64_t) * (img->nmetrics + 1));
   vm->ev.nregs_today = t_malloc(&hook, sizeof(struct num) * (img->nmetrics + 1));
-  vm->ev.sus_fail = t_malloc(&hook, sizeof(int64_t) * (img->ntiers + 1));
-  vm->req_cap = img->nreqs + img->ntiers + 1; /* every requirement and every sustained clause */
+  vm->ev.sus_fail = t_malloc(&hook, sizeof(int64_t) * (img->ntiers + img->nbadges + 1));
+  vm->ev.held = t_malloc(&hook, sizeof(bool) * (img->nitems + 1));
+  vm->ev.badge_held = t_malloc(&hook, sizeof(bool) * (img->nbadges + 1));
+  /* an entry per requirement, group and sustained clause */
+  vm->req_cap = (size_t)img->nreqs + img->nitems + img->ntiers + img->nbadges + 1;
   vm->unmet = t_malloc(&hook, sizeof *vm->unmet * vm->req_cap);
   vm->all_reqs = opt && opt->all_requirements;
   vm->max_cost = opt ? opt->max_cost : 0;
   if (vm->all_reqs) vm->reqs = t_malloc(&hook, sizeof *vm->reqs * vm->req_cap);
+  vm->badges = t_malloc(&hook, sizeof *vm->badges * (img->nbadges + 1));
+  vm->cost = t_malloc(&hook, sizeof *vm->cost * (img->nitems + 1));
+  vm->picked = t_malloc(&hook, sizeof *vm->picked * (img->nitems + 1));
+  vm->pairs = t_malloc(&hook, sizeof *vm->pairs * (img->nitems + 1));
   if (!vm->stack || !vm->regs || !vm->nstack || !vm->nregs || !vm->ev.met || !vm->ev.regs_today ||
-      !vm->ev.nregs_today || !vm->ev.sus_fail || !vm->unmet || (vm->all_reqs && !vm->reqs)) {
+      !vm->ev.nregs_today || !vm->ev.sus_fail || !vm->ev.held || !vm->ev.badge_held || !vm->unmet || (vm->all_reqs && !vm->reqs) || !vm->badges || !vm->cost || !vm->picked || !vm->pairs) {
     tier_vm_free(vm);
     return NULL;
   }
@@ -207,9 +236,15 @@ void tier_vm_free(tier_vm *vm) {
   t_free(&h, vm->ev.met, sizeof(bool) * (img->nreqs + 1));
   t_free(&h, vm->ev.regs_today, sizeof(int64_t) * (img->nmetrics + 1));
   t_free(&h, vm->ev.nregs_today, sizeof(struct num) * (img->nmetrics + 1));
-  t_free(&h, vm->ev.sus_fail, sizeof(int64_t) * (img->ntiers + 1));
+  t_free(&h, vm->ev.sus_fail, sizeof(int64_t) * (img->ntiers + img->nbadges + 1));
+  t_free(&h, vm->ev.held, sizeof(bool) * (img->nitems + 1));
+  t_free(&h, vm->ev.badge_held, sizeof(bool) * (img->nbadges + 1));
   t_free(&h, vm->unmet, sizeof *vm->unmet * vm->req_cap);
   t_free(&h, vm->reqs, vm->reqs ? sizeof *vm->reqs * vm->req_cap : 0);
+  t_free(&h, vm->badges, sizeof *vm->badges * (img->nbadges + 1));
+  t_free(&h, vm->cost, sizeof *vm->cost * (img->nitems + 1));
+  t_free(&h, vm->picked, sizeof *vm->picked * (img->nitems + 1));
+  t_free(&h, vm->pairs, sizeof *vm->pairs * (img->nitems + 1));
   for (int k = 0; k < MAX_DSETS; k++) {
     t_free(&h, vm->dsets[k].keys, sizeof(uint64_t) * vm->dcap);
     t_free(&h, vm->dsets[k].gens, sizeof(uint32_t) * vm->dcap);
@@ -650,18 +685,100 @@ static int run_metrics(struct tier_vm *vm, const struct record *r, int64_t asof)
   return vm_run(vm, vm->rs->metric_entry, r, asof, NULL);
 }
 
-/* Do all requirements of tiers first..last (of partner type p) hold? */
-static int reqs_hold(struct tier_vm *vm, const struct record *r, int64_t asof, int p, uint32_t upto, bool *holds) {
+/* ---- blocks -------------------------------------------------------------------------------- */
+
+/* Does item i hold, given each requirement's outcome in met?  Every item
+ * below it is evaluated too (no short cut), so that held[] describes the
+ * whole tree for the result.  The verifier bounds the depth (ITEM_DEPTH). */
+static bool item_holds(const struct image *img, const bool *met, bool *held, uint32_t i) {
+  const struct img_item *it = &img->items[i];
+  bool h;
+  if (it->kind == IT_LEAF) {
+    h = met[it->first];
+  } else {
+    uint32_t n = 0;
+    for (uint32_t k = it->first; k < it->first + it->count; k++) n += item_holds(img, met, held, k);
+    h = it->kind == IT_EITHER ? n >= 1 : it->kind == IT_ATLEAST ? n >= it->n : n == it->count;
+  }
+  held[i] = h;
+  return h;
+}
+
+/* Do the items of block blk hold (met: its requirements' outcomes)? */
+static bool block_holds(const struct image *img, const struct img_tier *blk, const bool *met, bool *held) {
+  bool ok = true;
+  for (uint32_t i = blk->first_item; i < blk->first_item + blk->nitems; i++) ok &= item_holds(img, met, held, i);
+  return ok;
+}
+
+/* Does item i hold at evaluation date asof (the metric registers computed
+ * for it)?  Requirements run only as far as needed: this is the
+ * checkpoints' test. */
+static int item_holds_at(struct tier_vm *vm, const struct record *r, int64_t asof, uint32_t i, bool *holds) {
+  const struct img_item *it = &vm->rs->img->items[i];
+  if (it->kind == IT_LEAF) {
+    int64_t v = 0;
+    int rc = vm_run(vm, vm->rs->req_entry[it->first], r, asof, &v);
+    *holds = v == 1;
+    return rc;
+  }
+  uint32_t n = 0, need = it->kind == IT_EITHER ? 1 : it->kind == IT_ATLEAST ? it->n : it->count;
+  for (uint32_t k = it->first; k < it->first + it->count && n < need; k++) {
+    bool h;
+    int rc = item_holds_at(vm, r, asof, k, &h);
+    if (rc) return rc;
+    if (h) n++;
+    else if (it->kind == IT_BRANCH) break;
+  }
+  *holds = n >= need;
+  return TIER_OK;
+}
+
+/* Do blocks b0..b1 all hold at asof?  With p >= 0 only those of partner
+ * type p count (a tier's ladder up to it); a badge stands alone. */
+static int blocks_hold_at(struct tier_vm *vm, const struct record *r, int64_t asof, int p, uint32_t b0, uint32_t b1,
+                          bool *holds) {
   const struct image *img = vm->rs->img;
   *holds = true;
-  for (uint32_t t = 0; t <= upto; t++) {
-    if ((int)img->tiers[t].ptype != p) continue;
-    for (uint32_t q = img->tiers[t].first_req; q < img->tiers[t].first_req + img->tiers[t].nreq; q++) {
-      int64_t v;
-      int rc = vm_run(vm, vm->rs->req_entry[q], r, asof, &v);
+  for (uint32_t b = b0; b <= b1 && *holds; b++) {
+    const struct img_tier *blk = img_block(img, b);
+    if (p >= 0 && (int)blk->ptype != p) continue;
+    for (uint32_t i = blk->first_item; i < blk->first_item + blk->nitems && *holds; i++) {
+      int rc = item_holds_at(vm, r, asof, i, holds);
       if (rc) return rc;
-      if (v != 1) { *holds = false; return TIER_OK; }
     }
+  }
+  return TIER_OK;
+}
+
+/* The `sustained N months` clause of block b, whose requirements hold
+ * today: blocks b0..b (see blocks_hold_at) must hold at every monthly
+ * checkpoint; ev->sus_fail[b] gets the latest one at which they did not.
+ * The metric block is run again at each checkpoint. */
+static int sustained_holds(struct tier_vm *vm, const struct record *r, int p, uint32_t b0, uint32_t b, bool *ok) {
+  const struct img_tier *blk = img_block(vm->rs->img, b);
+  for (uint32_t k = 1; k <= blk->sustained; k++) {
+    int64_t at = date_add_months(vm->ev.asof, -(int64_t)k);
+    bool holds;
+    int rc;
+    if ((rc = run_metrics(vm, r, at)) || (rc = blocks_hold_at(vm, r, at, p, b0, b, &holds))) return rc;
+    if (!holds) {
+      vm->ev.sus_fail[b] = at;
+      *ok = false;
+      return TIER_OK;
+    }
+  }
+  return TIER_OK;
+}
+
+/* Run the requirements of block b at the evaluation date into ev->met. */
+static int run_block(struct tier_vm *vm, const struct record *r, uint32_t b) {
+  const struct img_tier *blk = img_block(vm->rs->img, b);
+  for (uint32_t q = blk->first_req; q < blk->first_req + blk->nreq; q++) {
+    int64_t v = 0;
+    int rc = vm_run(vm, vm->rs->req_entry[q], r, vm->ev.asof, &v);
+    if (rc) return rc;
+    vm->ev.met[q] = v == 1;
   }
   return TIER_OK;
 }
@@ -698,16 +815,14 @@ int vm_evaluate(struct tier_vm *vm, const struct record *r, int64_t asof_overrid
   }
   ev->asof = asof;
   if ((rc = run_metrics(vm, r, asof))) return rc;
-  for (uint32_t t = 0; t < img->ntiers; t++) {
-    ev->sus_fail[t] = TIER_NONE;
-    const struct img_tier *T = &img->tiers[t];
-    for (uint32_t q = T->first_req; q < T->first_req + T->nreq; q++) {
-      ev->met[q] = false;
-      if ((int)T->ptype != ev->ptype) continue;
-      int64_t v;
-      if ((rc = vm_run(vm, rs->req_entry[q], r, asof, &v))) return rc;
-      ev->met[q] = v == 1;
-    }
+  /* every requirement of the partner's tiers and of every badge, at asof */
+  memset(ev->met, 0, sizeof(bool) * img->nreqs);
+  memset(ev->held, 0, sizeof(bool) * img->nitems); /* other partner types' items stay false */
+  uint32_t nblocks = img->ntiers + img->nbadges;
+  for (uint32_t b = 0; b < nblocks; b++) {
+    ev->sus_fail[b] = TIER_NONE;
+    if (b >= img->ntiers || (int)img->tiers[b].ptype == ev->ptype)
+      if ((rc = run_block(vm, r, b))) return rc;
   }
   memcpy(ev->regs_today, vm->regs, sizeof(int64_t) * img->nmetrics);
   if (rs->num_regs) memcpy(ev->nregs_today, vm->nregs, sizeof(struct num) * img->nmetrics);
@@ -718,27 +833,28 @@ int vm_evaluate(struct tier_vm *vm, const struct record *r, int64_t asof_overrid
   for (uint32_t t = 0; t < img->ntiers; t++) {
     const struct img_tier *T = &img->tiers[t];
     if ((int)T->ptype != ev->ptype) continue;
-    for (uint32_t q = T->first_req; q < T->first_req + T->nreq; q++) rules_below = rules_below && ev->met[q];
+    rules_below = block_holds(img, T, ev->met, ev->held) && rules_below;
     bool ok = all_below && rules_below;
     /* a sustained clause fails today when the requirements do; otherwise at
      * the latest checkpoint where they do not hold, whether the lower tiers
      * are held or not (their own clauses are checked at asof only) */
-    if (T->sustained) {
-      if (!rules_below) {
-        ev->sus_fail[t] = asof;
-        ok = false;
-      } else {
-        for (uint32_t k = 1; k <= T->sustained; k++) {
-          int64_t at = date_add_months(asof, -(int64_t)k);
-          bool holds;
-          if ((rc = run_metrics(vm, r, at)) || (rc = reqs_hold(vm, r, at, ev->ptype, t, &holds))) return rc;
-          if (!holds) { ev->sus_fail[t] = at; ok = false; break; }
-        }
-      }
+    if (T->sustained && !rules_below) {
+      ev->sus_fail[t] = asof;
+      ok = false;
+    } else if (T->sustained && (rc = sustained_holds(vm, r, ev->ptype, 0, t, &ok))) {
+      return rc;
     }
     if (ok && ev->next < 0) ev->tier = (int)t;
     else if (ev->next < 0) ev->next = (int)t;
     all_below = all_below && ok;
+  }
+  /* the badges, each on its own */
+  for (uint32_t b = img->ntiers; b < nblocks; b++) {
+    const struct img_tier *blk = img_block(img, b);
+    bool ok = block_holds(img, blk, ev->met, ev->held);
+    if (blk->sustained && !ok) ev->sus_fail[b] = asof;
+    else if (blk->sustained && (rc = sustained_holds(vm, r, -1, b, b, &ok))) return rc;
+    ev->badge_held[b - img->ntiers] = ok;
   }
   return TIER_OK;
 }

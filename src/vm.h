@@ -25,6 +25,9 @@ struct tier_ruleset {
   bool num_regs;            /* some register holds a number (nregs is used) */
   uint32_t *req_entry, review_entry, metric_entry;
   uint32_t *tier_pos;       /* each tier's place in its partner type's ladder */
+  uint32_t *req_item;       /* each requirement's item */
+  const char **item_name;   /* a group's name: a branch's ("branch 2" when the rules
+                               give none), "either", "at least N of M"; NULL for a leaf */
   char hash_hex[65];         /* the rules hash (mn_hash), in hex */
 };
 
@@ -35,9 +38,12 @@ struct eval {
   int ptype;
   int tier, next;           /* tier indices into img->tiers, -1 if none */
   bool *met;                /* per requirement, at asof */
+  bool *held;               /* per item of the blocks evaluated, at asof */
+  bool *badge_held;         /* per badge: held (its time clause included) */
   int64_t *regs_today;      /* metric registers at asof */
   struct num *nregs_today;  /* number registers at asof */
-  int64_t *sus_fail;        /* per tier: latest failing checkpoint, TIER_NONE if it holds */
+  int64_t *sus_fail;        /* per block (tiers, then badges): latest failing checkpoint,
+                               TIER_NONE if it holds */
 };
 
 struct tier_vm {
@@ -73,8 +79,13 @@ struct tier_vm {
    * each array has room for every requirement and sustained clause */
   tier_result res;
   tier_req_result *unmet, *reqs;
-  size_t req_cap;
+  size_t req_cap, unmet_used;
   bool all_reqs;
+  tier_badge_result *badges;  /* per badge */
+  /* the smallest change (result.c, price_items): per item */
+  uint64_t *cost;
+  bool *picked;
+  struct cost_pair { uint64_t cost; uint32_t item; } *pairs;
 };
 
 int vm_prepare(struct tier_vm *vm, const struct record *r);

@@ -11,8 +11,9 @@ set cpo&vim
 
 syn case match
 
-" ---- keywords (the 33 reserved words) -------------------------------------
+" ---- keywords (the 34 reserved words) -------------------------------------
 syn keyword tierDeclaration tier metric enum record list
+syn keyword tierGroup       either
 syn keyword tierHeader      import ruleset version review effective
 syn keyword tierAggregate   count distinct sum min max any all
 syn keyword tierConditional if then else
@@ -30,8 +31,15 @@ syn match tierModifier "\v<partner>\ze\s+\h\w*\s*:"
 syn match tierSection  "\v^\s*\zs\h\w*\ze\s*:\s*(#.*)?$"
 " a call of a function of values: abs(x), floor(x), round(x, 2), min(a, b)
 syn match tierCall     "\v<\h\w*\ze\s*\("
+" words that are keywords only where they stand: badge NAME, requirements
+" NAME(, at least N of
+syn match tierDeclaration "\v^\s*\zs<(badge|requirements)>\ze\s+\h\w*"
+syn match tierGroup       "\v<at\s+least>\ze\s+\d+\s+<of>"
+syn match tierGroup       "\v(<least\s+\d+\s+)@<=<of>"
 " the names a declaration introduces
 syn match tierTierName   "\v(<tier>\s+)@<=\h\w*\ze\s+\h\w*\s*\<"
+syn match tierTierName   "\v(<badge>\s+)@<=\h\w*\ze\s*(\"[^"]*\"\s*)?\<"
+syn match tierTierName   "\v(<requirements>\s+)@<=\h\w*\ze\s*\("
 syn match tierMetricName "\v(<metric>\s+)@<=\h\w*"
 syn match tierEnumName   "\v(<enum>\s+)@<=\h\w*"
 syn match tierRecordName "\v(<record>\s+)@<=\h\w*"
@@ -54,6 +62,7 @@ syn match   tierDelimiter "[{}(),;:]"
 
 " ---- colours -------------------------------------------------------------------
 hi def link tierDeclaration Statement
+hi def link tierGroup       Conditional
 hi def link tierHeader      PreProc
 hi def link tierAggregate   Function
 hi def link tierConditional Conditional

@@ -1,10 +1,14 @@
 /*
- * explain.c - one partner, every requirement of every tier of its type, in
- * sentences a program manager reads: what holds, what does not, by how
- * much, and where the rule is written.  It reads the result (made with
- * every requirement, tier_options.all_requirements) and walks the
- * ruleset's tiers, so that a tier without requirements is shown too.
+ * explain.c - one partner, every requirement of every tier of its type and
+ * of every badge, in sentences a program manager reads: what holds, what
+ * does not, by how much, which path of an `either` holds (or is nearest),
+ * how many of an `at least` hold, and where the rule is written.  It reads
+ * the result (made with every requirement, tier_options.all_requirements)
+ * and walks the ruleset's tiers and badges, so that an empty tier is shown
+ * too.
  */
+#include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "output.h"
@@ -13,23 +17,93 @@
  * a control character (escape.h), as record data may. */
 #define E(s) esc_str(p, (s))
 
+/* ---- numbers as people read them ------------------------------------------------------ */
+
+static bool is_letter(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
+
+/* The currency a label names ("MRR ... (USD)"): a three-letter ISO code
+ * standing as a word of its own, or NULL. */
+static const char *label_currency(const char *label) {
+  static const char *codes[] = {"USD", "EUR", "JPY", "GBP", "CNY", "AUD", "CAD", "CHF", "INR", "KRW", "SGD", "HKD"};
+  for (const char *c = label; c && *c; c++) {
+    if (c != label && is_letter(c[-1])) continue;
+    for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++)
+      if (strncmp(c, codes[i], 3) == 0 && !is_letter(c[3])) return codes[i];
+  }
+  return NULL;
+}
+
+/* A value of an entry as shown: numbers with thousands separators, money
+ * with its cents and the label's currency ("USD 1,499.99"); anything else
+ * (dates, names, "none ...", "≈0.67") as the result has it. */
+static void value(tier_buf *b, const tier_req_result *u, const char *shown, struct esc_pool *p) {
+  bool numeric = u->type == TIER_TYPE_INT || u->type == TIER_TYPE_MONEY || u->type == TIER_TYPE_NUMBER;
+  const char *approx = "\u2248", *s = shown;
+  bool about = strncmp(s, approx, strlen(approx)) == 0;
+  if (about) s += strlen(approx);
+  bool neg = *s == '-';
+  size_t int_len = strspn(s + neg, "0123456789");
+  if (!numeric || int_len == 0 || (s[neg + int_len] && s[neg + int_len] != '.')) {
+    tier_buf_puts(b, E(shown));
+    return;
+  }
+  const char *cur = u->type == TIER_TYPE_MONEY ? label_currency(u->label) : NULL;
+  if (cur) tier_buf_printf(b, "%s ", cur);
+  if (about) tier_buf_puts(b, approx);
+  if (neg) tier_buf_putc(b, '-');
+  const char *digits = s + neg, *frac = digits + int_len;
+  for (size_t i = 0; i < int_len; i++) {
+    if (i && (int_len - i) % 3 == 0) tier_buf_putc(b, ',');
+    tier_buf_putc(b, digits[i]);
+  }
+  if (u->type == TIER_TYPE_MONEY) tier_buf_printf(b, "%s%s", *frac ? frac : ".00", strlen(frac) == 2 ? "0" : "");
+  else tier_buf_puts(b, frac); /* digits and a point only: nothing to quote */
+}
+
+/* ---- entries ---------------------------------------------------------------------------- */
+
+static void mark(tier_buf *b, const tier_req_result *u) {
+  tier_buf_printf(b, "    %*s%s ", 2 * u->depth, "", u->met ? "\u2713" : "\u2717");
+}
+
 /* One requirement: a check mark, its label, its value against the
- * threshold, and where it is written. */
+ * threshold, by how much it misses, and where it is written. */
 static void explain_req(tier_buf *b, const tier_req_result *u, struct esc_pool *p) {
-  tier_buf_printf(b, "    %s ", u->met ? "\u2713" : "\u2717");
+  mark(b, u);
+  bool yes_no = u->metric && u->type == TIER_TYPE_BOOL && !u->missing && !strcmp(u->op, "==");
   if (u->label) tier_buf_printf(b, "%s: ", E(u->label));
-  if (u->metric && u->type == TIER_TYPE_BOOL && !u->missing && !strcmp(u->op, "==")) {
-    tier_buf_printf(b, "%s", !strcmp(u->actual, "true") ? "yes" : "no");
-    if (!u->met) tier_buf_printf(b, " (%s)", E(u->need));
+  else if (yes_no) tier_buf_printf(b, "%s: ", E(u->metric));
+  if (yes_no) {
+    tier_buf_puts(b, !strcmp(u->actual, "true") ? "yes" : "no");
   } else if (u->metric) {
-    tier_buf_printf(b, "%s is %s, %s %s %s", E(u->metric), E(u->actual_shown), u->met ? "meets" : "needs", u->op,
-                    E(u->required_shown));
-    if (!u->met) tier_buf_printf(b, " (%s)", E(u->need));
+    tier_buf_printf(b, "%s is ", E(u->metric));
+    value(b, u, u->actual_shown, p);
+    tier_buf_printf(b, ", %s %s ", u->met ? "meets" : "needs", u->op);
+    value(b, u, u->required_shown, p);
+    /* the distance, when it says more than the two values already do */
+    if (!u->met && (u->need[0] == '+' || u->need[0] == '-')) tier_buf_printf(b, " (%s)", E(u->need));
   } else {
     tier_buf_printf(b, "%s %s", E(u->rule), u->met ? "holds" : "does not hold");
   }
   if (u->file) tier_buf_printf(b, "  [%s:%u]", E(u->file), u->line);
   tier_buf_putc(b, '\n');
+}
+
+/* An either, one of its branches, an at least: what holds of it. */
+static void explain_group(tier_buf *b, const tier_req_result *u, struct esc_pool *p) {
+  mark(b, u);
+  if (u->kind == TIER_ENTRY_EITHER) {
+    if (u->met) tier_buf_printf(b, "either: %d of its %d paths hold%s\n", u->held, u->of, u->held == 1 ? "s" : "");
+    else tier_buf_printf(b, "either: none of its %d paths holds\n", u->of);
+  } else if (u->kind == TIER_ENTRY_BRANCH) {
+    tier_buf_printf(b, "\"%s\": ", E(u->rule));
+    if (u->met) tier_buf_puts(b, "holds\n");
+    else tier_buf_printf(b, "%d of %d hold%s%s\n", u->held, u->of, u->held == 1 ? "s" : "", u->gap ? " (the nearest path)" : "");
+  } else {
+    tier_buf_printf(b, "%s: %d hold%s", E(u->rule), u->held, u->held == 1 ? "s" : "");
+    if (!u->met) tier_buf_printf(b, ", %d more needed", u->needed - u->held);
+    tier_buf_putc(b, '\n');
+  }
 }
 
 /* A sustained clause: held at every checkpoint, failing today, or failing
@@ -41,53 +115,93 @@ static void explain_sustained(tier_buf *b, const tier_req_result *u, int64_t aso
     tier_buf_printf(b, "    \u2713 sustained %d months: every requirement held at each monthly checkpoint\n", u->sustained);
   else if (u->checkpoint == asof)
     tier_buf_printf(b, "    \u2717 sustained %d months: the requirements do not hold today (%s), so none of the checkpoints counts yet\n",
-               u->sustained, d);
+                    u->sustained, d);
   else
     tier_buf_printf(b, "    \u2717 sustained %d months: the requirements did not all hold at the checkpoint %s\n", u->sustained, d);
 }
 
-/* Tier t (info T): held or not, then its requirements (r->reqs from *at on)
- * grouped under their section headings. */
-static void explain_tier(tier_buf *b, const tier_result *r, int t, const tier_info *T, size_t *at, struct esc_pool *p) {
-  bool held = r->tier_index >= t;
-  tier_buf_printf(b, "\n%s: %s", E(T->name), held ? "held" : "not held");
-  if (T->nreqs == 0 && !T->sustained) tier_buf_printf(b, " (every partner of this type holds it)");
-  tier_buf_putc(b, '\n');
+/* The entries of one tier or badge (r->reqs from *at on, while `mine`
+ * says they are its own), under their section headings. */
+static void explain_entries(tier_buf *b, const tier_result *r, size_t *at, const char *name,
+                            bool (*mine)(const tier_req_result *, int), int index, struct esc_pool *p) {
   const char *section = NULL;
-  for (; *at < r->nreqs && r->reqs[*at].tier_index == t; ++*at) {
+  for (; *at < r->nreqs && mine(&r->reqs[*at], index); ++*at) {
     const tier_req_result *u = &r->reqs[*at];
-    if (u->sustained) {
-      if (section) tier_buf_printf(b, "  (the whole ladder up to %s)\n", E(T->name));
+    if (u->kind == TIER_ENTRY_SUSTAINED) {
+      if (section) tier_buf_printf(b, "  (the whole ladder up to %s)\n", E(name));
       explain_sustained(b, u, r->asof);
       continue;
     }
     if (u->section && (!section || strcmp(section, u->section) != 0)) tier_buf_printf(b, "  %s\n", E(u->section));
-    section = u->section;
-    explain_req(b, u, p);
+    if (u->section) section = u->section;
+    if (u->kind == TIER_ENTRY_REQ) explain_req(b, u, p);
+    else explain_group(b, u, p);
+  }
+}
+
+static bool tier_entry(const tier_req_result *u, int t) { return u->tier_index == t; }
+static bool badge_entry(const tier_req_result *u, int k) { return u->badge_index == k; }
+
+/* The first lines: who, when, under which rules; the tier held and the
+ * next one (or that the partner's type has no tiers); the badges held. */
+static void explain_head(tier_buf *b, const tier_ruleset *rs, const tier_result *r, struct esc_pool *p) {
+  char asof[11];
+  tier_date_format(r->asof, asof);
+  const char *name = tier_ruleset_name(rs);
+  tier_buf_puts(b, r->id ? E(r->id) : "(no id)");
+  if (r->type) tier_buf_printf(b, " (%s)", E(r->type));
+  tier_buf_printf(b, ", reviewed at %s under %s%s%s (rules %.16s)\n", asof, *name ? E(name) : "the ruleset",
+                  *r->rules_version ? " " : "", E(r->rules_version), r->rules_hash);
+  tier_info T;
+  size_t ladder = 0; /* tiers of the record's partner type */
+  for (size_t t = 0; tier_ruleset_tier(rs, t, &T) == TIER_OK; t++) ladder += T.type_index == r->type_index;
+  if (ladder == 0 && tier_ruleset_ntiers(rs) > 0) {
+    tier_buf_printf(b, "Partner type %s has no tiers in these rules.\n", r->type ? E(r->type) : "?");
+  } else if (ladder > 0) {
+    if (r->tier) tier_buf_printf(b, "Holds %s.", E(r->tier));
+    else tier_buf_puts(b, "Holds no tier.");
+    if (r->next) tier_buf_printf(b, " Next: %s.\n", E(r->next));
+    else tier_buf_puts(b, " That is the top of the ladder.\n");
+  }
+  if (r->nbadges) {
+    size_t held = 0;
+    for (size_t i = 0; i < r->nbadges; i++) held += r->badges[i].held != 0;
+    tier_buf_printf(b, "Holds %zu of %zu badges", held, r->nbadges);
+    for (size_t i = 0, k = 0; i < r->nbadges; i++)
+      if (r->badges[i].held) tier_buf_printf(b, "%s%s", k++ ? ", " : ": ", E(r->badges[i].name));
+    tier_buf_puts(b, ".\n");
   }
 }
 
 void out_explain(const struct out *o, tier_buf *b, const tier_result *r) {
   const tier_ruleset *rs = o->rs;
   struct esc_pool *p = o->pool;
-  char asof[11];
-  tier_date_format(r->asof, asof);
-  const char *name = tier_ruleset_name(rs);
-  tier_buf_printf(b, "%s (%s), reviewed at %s under %s%s%s (rules %.16s)\n", r->id ? E(r->id) : "(no id)",
-                  r->type ? E(r->type) : "?", asof, *name ? E(name) : "the ruleset", *r->rules_version ? " " : "",
-                  E(r->rules_version), r->rules_hash);
-  if (r->tier) tier_buf_printf(b, "Holds %s.", E(r->tier));
-  else tier_buf_printf(b, "Holds no tier.");
-  if (r->next) tier_buf_printf(b, " Next: %s.\n", E(r->next));
-  else tier_buf_printf(b, " That is the top of the ladder.\n");
-
-  size_t at = 0; /* r->reqs are in ladder order: each tier takes its own from here */
+  explain_head(b, rs, r, p);
+  size_t at = 0; /* r->reqs are in ladder order, then the badges: each takes its own from here */
   tier_info T;
-  for (int t = 0; tier_ruleset_tier(rs, (size_t)t, &T) == TIER_OK; t++)
-    if (T.type_index == r->type_index) explain_tier(b, r, t, &T, &at, p);
+  for (int t = 0; tier_ruleset_tier(rs, (size_t)t, &T) == TIER_OK; t++) {
+    if (T.type_index != r->type_index) continue;
+    tier_buf_printf(b, "\n%s: %s", E(T.name), r->tier_index >= t ? "held" : "not held");
+    if (T.nreqs == 0 && !T.sustained) tier_buf_puts(b, " (every partner of this type holds it)");
+    tier_buf_putc(b, '\n');
+    explain_entries(b, r, &at, T.name, tier_entry, t, p);
+  }
   if (r->next) {
     tier_buf_printf(b, "\nSmallest change to reach %s: ", E(r->next));
-    for (size_t i = 0; i < r->nunmet; i++) tier_buf_printf(b, "%s%s", i ? "; " : "", E(r->unmet[i].need));
-    tier_buf_printf(b, "\n");
+    out_gap(b, r->unmet, r->nunmet, p);
+    tier_buf_putc(b, '\n');
+  }
+  for (size_t k = 0; k < r->nbadges; k++) {
+    const tier_badge_result *g = &r->badges[k];
+    if (tier_ruleset_badge(rs, k, &T) != TIER_OK) continue;
+    if (T.display) tier_buf_printf(b, "\nBadge %s (%s): ", E(T.display), E(T.name));
+    else tier_buf_printf(b, "\nBadge %s: ", E(T.name));
+    tier_buf_printf(b, "%s\n", g->held ? "held" : "not held");
+    explain_entries(b, r, &at, T.name, badge_entry, (int)k, p);
+    if (!g->held) {
+      tier_buf_puts(b, "  Smallest change to earn it: ");
+      out_gap(b, g->unmet, g->nunmet, p);
+      tier_buf_putc(b, '\n');
+    }
   }
 }

@@ -56,7 +56,7 @@ void out_free(struct out *o) {
  * escape.h says. */
 static void short_gap(tier_buf *b, const tier_req_result *u, struct esc_pool *p) {
   char d[11];
-  if (u->sustained) {
+  if (u->kind == TIER_ENTRY_SUSTAINED) {
     tier_date_format(u->checkpoint, d);
     tier_buf_printf(b, "sustained %d months (failed at %s)", u->sustained, d);
   } else if (u->need[0]) {
@@ -82,7 +82,8 @@ void out_header(const struct out *o, tier_buf *b) {
     pad(b, "NEXT", o->tier_w);
     tier_buf_printf(b, "MISSING FOR NEXT\n");
   } else if (o->fmt == FMT_CSV) {
-    tier_buf_printf(b, "record,id,type,asof,tier,next,unmet,rules_version,rules_hash,error\r\n");
+    tier_buf_printf(b, "record,id,type,asof,tier,next,unmet,%srules_version,rules_hash,error\r\n",
+                    tier_ruleset_nbadges(o->rs) ? "badges,badges_unmet," : "");
   }
 }
 
@@ -102,12 +103,24 @@ void out_json_value(tier_buf *b, const char *text, int type, bool missing) {
 
 /* One requirement as a JSON object: the unmet list's entries, and with
  * with_met (--explain's list) whether it is met and where it is written. */
+static void json_reqs(tier_buf *b, const tier_req_result *u, size_t n, bool with_met);
+
+/* The kind of a group entry, as JSON names it. */
+static const char *group_name(int kind) {
+  return kind == TIER_ENTRY_EITHER ? "either" : kind == TIER_ENTRY_BRANCH ? "branch" : "at least";
+}
+
 static void json_req(tier_buf *b, const tier_req_result *u, bool with_met) {
-  tier_buf_put(b, "{\"tier\":", 8);
-  tier_buf_json(b, u->tier);
+  tier_buf_puts(b, u->badge ? "{\"badge\":" : "{\"tier\":");
+  tier_buf_json(b, u->badge ? u->badge : u->tier);
+  if (u->branch) {
+    tier_buf_puts(b, ",\"branch\":");
+    tier_buf_json(b, u->branch);
+    if (u->gap && !with_met) tier_buf_puts(b, ",\"gap\":true");
+  }
   if (u->section) { tier_buf_put(b, ",\"section\":", 11); tier_buf_json(b, u->section); }
   if (u->label) { tier_buf_put(b, ",\"label\":", 9); tier_buf_json(b, u->label); }
-  if (u->sustained) {
+  if (u->kind == TIER_ENTRY_SUSTAINED) {
     char d[11];
     tier_buf_printf(b, ",\"rule\":\"sustained %d months\",\"sustained\":%d", u->sustained, u->sustained);
     if (!u->met) {
@@ -118,7 +131,11 @@ static void json_req(tier_buf *b, const tier_req_result *u, bool with_met) {
     tier_buf_put(b, ",\"rule\":", 8);
     tier_buf_json(b, u->rule);
   }
+  if (u->kind == TIER_ENTRY_EITHER || u->kind == TIER_ENTRY_BRANCH || u->kind == TIER_ENTRY_AT_LEAST)
+    tier_buf_printf(b, ",\"group\":\"%s\",\"held\":%d,\"required\":%d,\"of\":%d", group_name(u->kind), u->held,
+                    u->needed, u->of);
   if (with_met) {
+    if (u->depth) tier_buf_printf(b, ",\"depth\":%d", u->depth);
     tier_buf_printf(b, ",\"met\":%s", u->met ? "true" : "false");
     if (u->file) {
       tier_buf_put(b, ",\"source\":", 10);
@@ -134,10 +151,16 @@ static void json_req(tier_buf *b, const tier_req_result *u, bool with_met) {
   if (u->metric) {
     tier_buf_put(b, ",\"metric\":", 10);
     tier_buf_json(b, u->metric);
+    tier_buf_puts(b, ",\"op\":");
+    tier_buf_json(b, u->op);
     tier_buf_put(b, ",\"actual\":", 10);
     out_json_value(b, u->actual, u->type, u->missing);
     tier_buf_put(b, ",\"required\":", 12);
     out_json_value(b, u->required, u->type, false);
+  }
+  if (u->kind == TIER_ENTRY_AT_LEAST && !with_met) {
+    tier_buf_puts(b, ",\"items\":");
+    json_reqs(b, u->items, u->nitems, false);
   }
   tier_buf_putc(b, '}');
 }
@@ -152,7 +175,31 @@ static void json_reqs(tier_buf *b, const tier_req_result *u, size_t n, bool with
   tier_buf_putc(b, ']');
 }
 
-/* A result as one JSON line, SPEC 6's fields in SPEC 6's order. */
+/* "badges": the names of the badges held; "badges_unmet": what each
+ * other one needs.  Only for a ruleset that has badges. */
+static void json_badges(tier_buf *b, const tier_result *r) {
+  tier_buf_puts(b, ",\"badges\":[");
+  bool first = true;
+  for (size_t i = 0; i < r->nbadges; i++)
+    if (r->badges[i].held) {
+      if (!first) tier_buf_putc(b, ',');
+      tier_buf_json(b, r->badges[i].name);
+      first = false;
+    }
+  tier_buf_puts(b, "],\"badges_unmet\":{");
+  first = true;
+  for (size_t i = 0; i < r->nbadges; i++) {
+    const tier_badge_result *g = &r->badges[i];
+    if (g->held) continue;
+    if (!first) tier_buf_putc(b, ',');
+    tier_buf_json(b, g->name);
+    tier_buf_putc(b, ':');
+    json_reqs(b, g->unmet, g->nunmet, false);
+    first = false;
+  }
+  tier_buf_putc(b, '}');
+}
+
 static void json_result(const struct out *o, tier_buf *b, const tier_result *r, const char *asof) {
   tier_buf_put(b, "{\"id\":", 6);
   tier_buf_json(b, r->id);
@@ -164,6 +211,7 @@ static void json_result(const struct out *o, tier_buf *b, const tier_result *r, 
   tier_buf_json(b, r->next);
   tier_buf_put(b, ",\"unmet\":", 9);
   json_reqs(b, r->unmet, r->nunmet, false);
+  if (r->nbadges) json_badges(b, r);
   if (o->explain) {
     tier_buf_put(b, ",\"requirements\":", 16);
     json_reqs(b, r->reqs, r->nreqs, true);
@@ -173,12 +221,55 @@ static void json_result(const struct out *o, tier_buf *b, const tier_result *r, 
   tier_buf_printf(b, ",\"rules_hash\":\"%.16s\"}\n", r->rules_hash);
 }
 
-/* The table's last column and the CSV's unmet cell: each unmet
- * requirement's smallest change, separated by "; ". */
-static void gap_text(tier_buf *gap, const tier_result *r, struct esc_pool *p) {
-  for (size_t i = 0; i < r->nunmet; i++) {
-    if (i) tier_buf_put(gap, "; ", 2);
-    short_gap(gap, &r->unmet[i], p);
+/* Each unmet entry's smallest change, "; " between them: of an either only
+ * the entries of its cheapest branch, named ("nights: +13 nights"), of an
+ * at least the items that complete it most cheaply.  For a terminal (p not
+ * NULL) the texts that come from the rules or the record are quoted. */
+static void gap_list(tier_buf *b, const tier_req_result *u, size_t n, bool *first, struct esc_pool *p) {
+  for (size_t i = 0; i < n; i++, u++) {
+    if (u->branch && !u->gap) continue;
+    if (!*first) tier_buf_put(b, "; ", 2);
+    *first = false;
+    if (u->branch) tier_buf_printf(b, "%s: ", p ? esc_str(p, u->branch) : u->branch);
+    if (u->kind == TIER_ENTRY_AT_LEAST) {
+      bool inner = true;
+      tier_buf_printf(b, "%s (+%d: ", u->rule, u->needed - u->held);
+      for (size_t k = 0; k < u->nitems; k++) {
+        if (!u->items[k].gap) continue;
+        if (!inner) tier_buf_put(b, "; ", 2);
+        inner = false;
+        short_gap(b, &u->items[k], p);
+      }
+      tier_buf_putc(b, ')');
+      continue;
+    }
+    short_gap(b, u, p);
+  }
+}
+
+void out_gap(tier_buf *b, const tier_req_result *u, size_t n, struct esc_pool *p) {
+  bool first = true;
+  gap_list(b, u, n, &first, p);
+}
+
+/* The table's last column and the CSV's unmet cell. */
+static void gap_text(tier_buf *gap, const tier_result *r, struct esc_pool *p) { out_gap(gap, r->unmet, r->nunmet, p); }
+
+/* The badges held, ", " between them; or with `unmet` each missing badge
+ * and its smallest change: "Security (+3 pcs); Data_AI (...)". */
+static void badge_text(tier_buf *b, const tier_result *r, bool unmet, struct esc_pool *p) {
+  bool first = true;
+  for (size_t i = 0; i < r->nbadges; i++) {
+    const tier_badge_result *g = &r->badges[i];
+    if ((g->held != 0) == unmet) continue;
+    if (!first) tier_buf_puts(b, unmet ? "; " : ", ");
+    tier_buf_puts(b, p ? esc_str(p, g->name) : g->name);
+    if (unmet) {
+      tier_buf_puts(b, " (");
+      out_gap(b, g->unmet, g->nunmet, p);
+      tier_buf_putc(b, ')');
+    }
+    first = false;
   }
 }
 
@@ -196,11 +287,32 @@ static void csv_result(const struct out *o, tier_buf *b, const tier_result *r, c
   esc_csv(b, r->next, false);
   const char *g = tier_buf_text(gap, NULL);
   esc_csv(b, g ? g : "", false);
+  for (int unmet = 0; r->nbadges && unmet <= 1; unmet++) { /* badges held, badges_unmet */
+    tier_buf_clear(gap);
+    badge_text(gap, r, unmet, NULL);
+    g = tier_buf_text(gap, NULL);
+    esc_csv(b, g ? g : "", false);
+  }
   esc_csv(b, r->rules_version, false);
   char h[17];
   snprintf(h, sizeof h, "%.16s", r->rules_hash);
   esc_csv(b, h, false);
   esc_csv(b, "", true);
+}
+
+/* The badges of a table row, on a line of their own (how many a record
+ * holds varies): those held, then what each other one needs. */
+static void badge_line(const struct out *o, tier_buf *b, const tier_result *r) {
+  size_t held = 0;
+  for (size_t i = 0; i < r->nbadges; i++) held += r->badges[i].held != 0;
+  tier_buf_puts(b, "    badges: ");
+  if (held) badge_text(b, r, false, o->pool);
+  else tier_buf_puts(b, "none");
+  if (held < r->nbadges) {
+    tier_buf_puts(b, "; not held: ");
+    badge_text(b, r, true, o->pool);
+  }
+  tier_buf_putc(b, '\n');
 }
 
 /* A table row; with explain, one line per requirement under it. */
@@ -211,13 +323,17 @@ static void table_result(const struct out *o, tier_buf *b, const tier_result *r,
   pad(b, r->tier, o->tier_w);
   pad(b, r->next, o->tier_w);
   if (r->next) gap_text(b, r, o->pool);
-  else tier_buf_puts(b, "(top tier)");
+  else if (r->tier) tier_buf_puts(b, "(top tier)");
   tier_buf_putc(b, '\n');
+  if (r->nbadges) badge_line(o, b, r);
   if (!o->explain) return;
   for (size_t i = 0; i < r->nreqs; i++) {
     const tier_req_result *u = &r->reqs[i];
-    tier_buf_printf(b, "    %-4s %s: ", u->met ? "ok" : "FAIL", esc_str(o->pool, u->tier));
-    short_gap(b, u, o->pool);
+    tier_buf_printf(b, "    %*s%-4s %s: ", 2 * u->depth, "", u->met ? "ok" : "FAIL",
+                    esc_str(o->pool, u->tier ? u->tier : u->badge));
+    if (u->kind == TIER_ENTRY_EITHER || u->kind == TIER_ENTRY_BRANCH || u->kind == TIER_ENTRY_AT_LEAST)
+      tier_buf_printf(b, "%s (%d of %d hold, %d must)", esc_str(o->pool, u->rule), u->held, u->of, u->needed);
+    else short_gap(b, u, o->pool);
     if (u->label) tier_buf_printf(b, "  -- %s", esc_str(o->pool, u->label));
     tier_buf_putc(b, '\n');
   }
@@ -246,7 +362,7 @@ void out_error(const struct out *o, tier_buf *b, long record, const char *id, co
     snprintf(n, sizeof n, "%ld", record);
     esc_csv(b, n, false);
     esc_csv(b, id, false);
-    for (int i = 0; i < 5; i++) esc_csv(b, "", false);
+    for (int i = 0; i < (tier_ruleset_nbadges(o->rs) ? 7 : 5); i++) esc_csv(b, "", false);
     esc_csv(b, tier_ruleset_version(o->rs), false);
     esc_csv(b, o->hash, false);
     tier_buf *e = o->scratch;

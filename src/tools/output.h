@@ -33,8 +33,12 @@ void out_header(const struct out *o, tier_buf *b);
 void out_result(const struct out *o, tier_buf *b, const tier_result *r);
 void out_error(const struct out *o, tier_buf *b, long record, const char *id, const char *err, const char *path);
 /* tiervm explain: one result, every requirement of every tier of its type
- * (o made with explain) */
+ * and of every badge (o made with explain) */
 void out_explain(const struct out *o, tier_buf *b, const tier_result *r);
+
+/* The smallest change a list of unmet entries asks for, as one line; for a
+ * terminal (p not NULL) the texts of the rules and the record are quoted. */
+void out_gap(tier_buf *b, const tier_req_result *u, size_t n, struct esc_pool *p);
 
 /* A requirement's value (actual or required) as JSON, by its type. */
 void out_json_value(tier_buf *b, const char *text, int type, bool missing);

@@ -9,7 +9,8 @@
 #            compiled to .tbc, and apn-2019 and card stripped too
 #            (and examples/card.tier signed with tests/golden/data/keys/test.key,
 #            and tests/golden/data/exact.tier and functions.tier for numbers,
-#            dates.tier for the date functions)
+#            dates.tier for the date functions, paths.tier for either, at
+#            least, requirements blocks and badges)
 #   record:  each line of examples/partners.jsonl and tests/golden/data/*.jsonl,
 #            and tests/golden/data/array.json whole (a JSON array input)
 #
@@ -23,7 +24,7 @@ rm -rf "$C/compile" "$C/load" "$C/record"
 mkdir -p "$C/compile" "$C/load" "$C/record"
 
 # ---- compile ----
-for f in rules/*.tier examples/*.tier tests/golden/data/dates.tier; do
+for f in rules/*.tier examples/*.tier tests/golden/data/dates.tier tests/golden/data/paths.tier; do
   cp "$f" "$C/compile/$(dirname "$f" | tr / -)-$(basename "$f")"
 done
 for f in tests/golden/data/bad/*.tier; do
@@ -46,6 +47,8 @@ awk -v dir="$C/compile" '
 "$TIERC" compile tests/golden/data/functions.tier -o "$C/load/functions.tbc" >/dev/null
 # the date functions' PER operands
 "$TIERC" compile tests/golden/data/dates.tier -o "$C/load/dates.tbc" >/dev/null
+# either, at least, requirements blocks and badges
+"$TIERC" compile tests/golden/data/paths.tier -o "$C/load/paths.tbc" >/dev/null
 # a signed file (trailer "TSIG" + key + signature), when tierc can sign
 if [ -e tests/golden/data/keys/test.key ]; then
   "$TIERC" sign --key tests/golden/data/keys/test.key "$C/load/card.tbc" -o "$C/load/card-signed.tbc" >/dev/null 2>&1 ||

@@ -321,14 +321,13 @@ void ref_eval(struct ref_rules *R, const char *json, size_t len, int64_t asof, s
     failed_at[t] = OC_NONE;
     if (c->tiers[t].ptype != p) continue;
     reqs_hold[t] = true;
-    const char *section = NULL;
+    /* sema has resolved each requirement's section into it (name2) */
     for (const struct node *s = c->tiers[t].n->list; s; s = s->next) {
-      if (s->kind == I_SECTION) section = s->name;
       if (s->kind != I_REQ) continue;
       ref_eval_expr(&x, s->a, &v);
       bool met = val_true(&v); /* a requirement whose value is missing does not hold (6) */
       reqs_hold[t] = reqs_hold[t] && met;
-      fill_entry(&x, c->tiers[t].n, section, s, met, oc_add(&out->explain, &out->nexplain));
+      fill_entry(&x, c->tiers[t].n, s->name2, s, met, oc_add(&out->explain, &out->nexplain));
     }
     if (c->tiers[t].sustained) oc_add(&out->explain, &out->nexplain); /* filled below */
   }

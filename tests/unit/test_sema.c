@@ -147,7 +147,7 @@ static void unknown_type_and_unit(void **st) {
   free(t);
   rejects(HEAD "tier X consulting < n >= 1; sustained 6 days; >\n", "sustained is counted in months");
   rejects(HEAD "tier X consulting < n >= 1; sustained 0 months; >\n", "sustained must be between 1 and 120 months");
-  rejects(HEAD "tier X consulting < n >= 1; sustained 1 months; sustained 2 months; >\n", "says 'sustained' twice");
+  rejects(HEAD "tier X consulting < n >= 1; sustained 1 months; sustained 2 months; >\n", "tier 'X' has two time clauses");
 }
 
 static void unknown_partner_type_in_tier_header(void **st) {

@@ -1,0 +1,1 @@
+tiervm eval tests/golden/data/paths.tier tests/golden/data/paths.jsonl
