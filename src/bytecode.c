@@ -43,6 +43,22 @@ const char *img_str(const struct image *img, uint32_t s) {
   return s < img->nstrs ? img->strs[s] : "";
 }
 
+/* A list's name as the rules write it: the names of the lists it is in,
+ * then its own, with dots (customers.months).  The verifier has made the
+ * lists a tree of at most LIM_LIST_DEPTH levels (img_list.parent). */
+const char *img_list_name(const struct image *img, uint32_t l, char *buf, size_t n) {
+  uint32_t chain[LIM_LIST_DEPTH];
+  int k = 0;
+  for (uint32_t x = l; x != NO_LIST && k < LIM_LIST_DEPTH; x = img->lists[x].parent) chain[k++] = x;
+  size_t at = 0;
+  buf[0] = 0;
+  while (k-- > 0 && at < n) {
+    int w = snprintf(buf + at, n - at, "%s%s", at ? "." : "", img_str(img, img->fields[img->lists[chain[k]].field].name));
+    if (w > 0) at += (size_t)w;
+  }
+  return buf;
+}
+
 /* ---- writing ---------------------------------------------------------------------- */
 
 static void put_section(struct buf *b, int id, const struct image *img);

@@ -16,7 +16,12 @@ struct s_field {
   int slot;
   uint8_t flags;        /* FF_* */
 };
-struct s_list { int field; int width; };
+struct s_list {
+  int field;            /* the list's field: of the record, or of the parent list's items */
+  int width;            /* slots of one item */
+  int parent;           /* -1 for a list of the record, else the list whose items hold it */
+  int depth;            /* 0 for a list of the record, 1 inside one, 2 inside that */
+};
 struct s_metric {
   const char *name;
   struct node *n;       /* I_METRIC */

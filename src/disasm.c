@@ -152,9 +152,23 @@ static void dis_header(const struct image *img, const char *what, struct buf *b)
   char d[11];
   date_format(img->effective, d);
   buf_printf(b, "\neffective %s\ncost      %llu", img->effective == TIER_NONE ? "-" : d, (unsigned long long)img->cost_base);
+  char ln[LIST_NAME_MAX];
   for (uint32_t l = 0; l < img->nlists; l++)
-    buf_printf(b, " + %llu x len(%s)", (unsigned long long)img->cost_per[l], img_str(img, img->fields[img->lists[l].field].name));
+    buf_printf(b, " + %llu x len(%s)", (unsigned long long)img->cost_per[l], img_list_name(img, l, ln, sizeof ln));
   buf_printf(b, " instructions at most\nstack     %u slots\n", img->max_stack);
+}
+
+/* The item fields of list l, indented one step per level of nesting, each
+ * inner list followed by its own items. */
+static void dis_items(const struct image *img, const struct dis_index *x, uint32_t l, struct buf *b) {
+  char t1[96];
+  int indent = 2 * img->lists[l].depth;
+  for (uint32_t s = 0; s < img->lists[l].width; s++) {
+    const struct img_field *G = &img->fields[x->item_field[x->item_base[l] + s] - 1];
+    buf_printf(b, "         %*sitem %-3u %-*s %s\n", indent, "", G->slot, 17 - indent, img_str(img, G->name),
+               G->kind == TY_LIST ? "list" : kind_text(img, G->kind, G->ref, G->flags & FF_OPT, t1, sizeof t1));
+    if (G->kind == TY_LIST) dis_items(img, x, G->ref, b);
+  }
 }
 
 static void dis_schema(const struct image *img, const struct dis_index *x, struct buf *b) {
@@ -171,12 +185,7 @@ static void dis_schema(const struct image *img, const struct dis_index *x, struc
     buf_printf(b, "field  slot %-3u %-20s %s%s\n", F->slot, img_str(img, F->name),
                F->kind == TY_LIST ? "list" : kind_text(img, F->kind, F->ref, F->flags & FF_OPT, t1, sizeof t1),
                F->flags & FF_PARTNER ? "  (partner type)" : "");
-    if (F->kind != TY_LIST) continue;
-    for (uint32_t s = 0; s < img->lists[F->ref].width; s++) {
-      const struct img_field *G = &img->fields[x->item_field[x->item_base[F->ref] + s] - 1];
-      buf_printf(b, "         item %-3u %-17s %s\n", G->slot, img_str(img, G->name),
-                 kind_text(img, G->kind, G->ref, G->flags & FF_OPT, t1, sizeof t1));
-    }
+    if (F->kind == TY_LIST) dis_items(img, x, F->ref, b);
   }
 }
 

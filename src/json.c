@@ -30,9 +30,11 @@ struct jp {
   const struct image *img;
   uint32_t nstrs, nnums;
   char *scr;              /* decoded strings */
-  /* where we are, for the path of a value error */
-  int field, item_field;  /* field indices, -1 outside */
-  long item;              /* list item index, -1 outside */
+  /* where we are, for the path of a value error ($.customers[3].months[2].seats):
+   * at[k] is the field read in the object at depth k (the record is depth 0,
+   * the items of a list at depth d are at d + 1) and, when it is a list, the
+   * index of the item being read; -1 where there is none */
+  struct { int field; long item; } at[LIM_LIST_DEPTH + 1];
   bool quiet;             /* looking for the id of a rejected record: faults are not reported */
 };
 
@@ -71,13 +73,13 @@ static int fault(struct jp *j, const char *fmt, ...) {
   vsnprintf(vm->err, sizeof vm->err, fmt, ap);
   va_end(ap);
   vm->jerr[0] = 0;
-  int n = snprintf(vm->path, sizeof vm->path, "$");
-  if (j->field >= 0 && n > 0 && (size_t)n < sizeof vm->path)
-    n += snprintf(vm->path + n, sizeof vm->path - (size_t)n, ".%s", img_str(img, img->fields[j->field].name));
-  if (j->item >= 0 && n > 0 && (size_t)n < sizeof vm->path)
-    n += snprintf(vm->path + n, sizeof vm->path - (size_t)n, "[%ld]", j->item);
-  if (j->item_field >= 0 && n > 0 && (size_t)n < sizeof vm->path)
-    snprintf(vm->path + n, sizeof vm->path - (size_t)n, ".%s", img_str(img, img->fields[j->item_field].name));
+  size_t n = (size_t)snprintf(vm->path, sizeof vm->path, "$");
+  for (int k = 0; k <= LIM_LIST_DEPTH && j->at[k].field >= 0 && n < sizeof vm->path; k++) {
+    int w = snprintf(vm->path + n, sizeof vm->path - n, ".%s", img_str(img, img->fields[j->at[k].field].name));
+    if (w > 0) n += (size_t)w;
+    if (j->at[k].item >= 0 && n < sizeof vm->path && (w = snprintf(vm->path + n, sizeof vm->path - n, "[%ld]", j->at[k].item)) > 0)
+      n += (size_t)w;
+  }
   return TIER_ERECORD;
 }
 
@@ -483,10 +485,22 @@ static int index_wide_owners(struct tier_vm *vm, struct reader *rd, const uint32
 static int object(struct jp *j, int owner, int64_t *row, uint8_t *seen);
 static int take_id(struct jp *j, const char *s, size_t n);
 
-static int list(struct jp *j, uint32_t l, uint8_t *seen_items) {
+/* The depth of the objects whose keys are the fields of `owner`: 0 for the
+ * record, one more than its list for a list's items. */
+static int depth_of(const struct jp *j, int owner) { return owner < 0 ? 0 : j->img->lists[owner].depth + 1; }
+
+/* The items of list l, read from a JSON array into the list's items after
+ * those of the parent items read before (an inner list keeps the items of
+ * all its parents, one parent after the other); *slot, the list's slot in
+ * the record or the parent item, gets where they are (LIST_SLOT).  The
+ * items of an item's inner lists are read while the item is: each list's
+ * array grows only while its own items are read, so `row` stays put. */
+static int list(struct jp *j, uint32_t l, uint8_t *seen_items, int64_t *slot) {
   struct reader *rd = j->rd;
   const struct image *img = j->img;
-  uint32_t width = img->lists[l].width;
+  uint32_t width = img->lists[l].width, start = rd->lists[l].n, count = 0;
+  int depth = img->lists[l].depth;
+  *slot = LIST_SLOT(start, 0);
   ws(j);
   if (j->p >= j->e) return syntax(j, j->p, "unexpected end of input");
   if (*j->p == 'n') {
@@ -496,31 +510,33 @@ static int list(struct jp *j, uint32_t l, uint8_t *seen_items) {
   if (*j->p != '[') return mistyped(j, "a list (JSON array)");
   j->p++;
   ws(j);
-  uint32_t count = 0;
   if (j->p < j->e && *j->p == ']') {
     j->p++;
   } else {
     for (;;) {
       ws(j);
-      if (count >= MAX_ITEMS) return fault(j, "list has more than %u items", MAX_ITEMS);
-      j->item = count;
+      if (start + count >= MAX_ITEMS)
+        return depth ? fault(j, "the lists '%s' of this record have more than %u items in all", img_str(img, img->fields[img->lists[l].field].name), MAX_ITEMS)
+                     : fault(j, "list has more than %u items", MAX_ITEMS);
+      j->at[depth].item = count;
       if (j->p >= j->e) return syntax(j, j->p, "unexpected end of input");
       if (*j->p != '{') return mistyped(j, "a list item (an object)");
-      if (!grow(j->vm, (void **)&rd->items[l], &rd->cap_items[l], (size_t)(count + 1) * width + 1, sizeof(int64_t))) {
+      size_t at = (size_t)(start + count) * width;
+      if (!grow(j->vm, (void **)&rd->items[l], &rd->cap_items[l], at + width + 1, sizeof(int64_t))) {
         fault(j, "out of memory");
         return TIER_ENOMEM;
       }
-      int rc = object(j, (int)l, rd->items[l] + (size_t)count * width, seen_items);
+      int rc = object(j, (int)l, rd->items[l] + at, seen_items);
       if (rc) return rc;
-      count++;
+      rd->lists[l].n = start + ++count;
       ws(j);
       if (j->p < j->e && *j->p == ',') { j->p++; continue; }
       if (j->p < j->e && *j->p == ']') { j->p++; break; }
       return syntax(j, j->p, "',' or ']' expected");
     }
   }
-  j->item = -1;
-  rd->lists[l].n = count;
+  j->at[depth].item = -1;
+  *slot = LIST_SLOT(start, count);
   return TIER_OK;
 }
 
@@ -534,6 +550,7 @@ static struct owner_fields fields_of(struct jp *j, int owner) {
 static int object(struct jp *j, int owner, int64_t *row, uint8_t *seen) {
   const struct image *img = j->img;
   struct owner_fields of = fields_of(j, owner);
+  int depth = depth_of(j, owner);
   memset(seen, 0, of.n);
   j->p++; /* '{' */
   ws(j);
@@ -558,19 +575,17 @@ static int object(struct jp *j, int owner, int64_t *row, uint8_t *seen) {
       } else {
         uint32_t fi = of.f[k];
         const struct img_field *f = &img->fields[fi];
-        if (owner < 0) j->field = (int)fi;
-        else j->item_field = (int)fi;
+        j->at[depth].field = (int)fi;
         if (seen[k]) return fault(j, "the field appears twice");
         seen[k] = 1;
-        if (f->kind == TY_LIST) rc = list(j, f->ref, seen + of.n);
+        if (f->kind == TY_LIST) rc = list(j, f->ref, seen + of.n, &row[f->slot]);
         else rc = scalar(j, f, &row[f->slot]);
         if (!rc && (int32_t)fi == img->id_field && row[f->slot] != TIER_NONE) {
           const struct rec_str *id = &j->rd->strs[row[f->slot]];
           rc = take_id(j, id->p, id->n);
         }
         if (rc) return rc;
-        if (owner < 0) j->field = -1;
-        else j->item_field = -1;
+        j->at[depth].field = -1;
       }
       ws(j);
       if (j->p < j->e && *j->p == ',') { j->p++; continue; }
@@ -582,10 +597,9 @@ static int object(struct jp *j, int owner, int64_t *row, uint8_t *seen) {
   for (uint32_t k = 0; k < of.n; k++) {
     if (seen[k]) continue;
     const struct img_field *f = &img->fields[of.f[k]];
-    if (f->kind == TY_LIST) { j->rd->lists[f->ref].n = 0; continue; }
+    if (f->kind == TY_LIST) { row[f->slot] = LIST_SLOT(j->rd->lists[f->ref].n, 0); continue; }
     if (f->flags & FF_OPT) { row[f->slot] = TIER_NONE; continue; }
-    if (owner < 0) j->field = (int)of.f[k];
-    else j->item_field = (int)of.f[k];
+    j->at[depth].field = (int)of.f[k];
     return fault(j, "missing required field");
   }
   return TIER_OK;
@@ -623,7 +637,7 @@ static int index_fields(struct tier_vm *vm, struct reader *rd) {
   /* set last: a VM with owner_start has every table */
   vm->owner_start = start;
   vm->owner_fields = fields;
-  vm->seen_size = 2 * widest + 2;
+  vm->seen_size = (LIM_LIST_DEPTH + 1) * ((size_t)widest + 1); /* an object and the lists it is in */
   return TIER_OK;
 fail:
   t_free(&vm->hook, start, start ? sizeof(uint32_t) * (no + 2) : 0);
@@ -707,7 +721,10 @@ int rec_parse(struct tier_vm *vm, const char *json, size_t len, struct record *o
   }
   rec_begin(rd);
   if (img->id_field >= 0) rd->slots[img->fields[img->id_field].slot] = TIER_NONE;
-  struct jp j = {json, json, json + len, vm, rd, img, 0, 0, rd->scratch, -1, -1, -1, false};
+  /* every list starts empty: inner lists fill theirs parent by parent */
+  for (uint32_t l = 0; l < img->nlists; l++) rd->lists[l].n = 0;
+  struct jp j = {.s = json, .p = json, .e = json + len, .vm = vm, .rd = rd, .img = img, .scr = rd->scratch};
+  for (int k = 0; k <= LIM_LIST_DEPTH; k++) j.at[k].field = -1, j.at[k].item = -1;
   int rc;
   ws(&j);
   if (j.p >= j.e) {

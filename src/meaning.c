@@ -123,7 +123,8 @@ static void h_const(crypto_generichash_state *h, const struct image *img, uint32
 /* A field by where it is and what it holds, never by its slot. */
 static void h_field(crypto_generichash_state *h, const struct image *img, uint32_t f) {
   const struct img_field *F = &img->fields[f];
-  h_str(h, F->owner == NO_LIST ? "" : S(img, img->fields[img->lists[F->owner].field].name));
+  char ln[LIST_NAME_MAX];
+  h_str(h, F->owner == NO_LIST ? "" : img_list_name(img, F->owner, ln, sizeof ln));
   h_str(h, S(img, F->name));
   h_i64(h, F->kind);
   h_i64(h, F->flags);
@@ -150,7 +151,13 @@ static void h_head(crypto_generichash_state *h, const struct image *img, const s
     break;
   }
   case MN_ACC: case MN_PH: h_i64(h, n->x); break;
-  case MN_FOLD: h_str(h, S(img, img->fields[img->lists[n->x].field].name)); h_i64(h, n->y); h_i64(h, n->n); break;
+  case MN_FOLD: {
+    char ln[LIST_NAME_MAX];
+    h_str(h, img_list_name(img, n->x, ln, sizeof ln));
+    h_i64(h, n->y);
+    h_i64(h, n->n);
+    break;
+  }
   default: break;
   }
 }
@@ -774,7 +781,13 @@ static void opaque_digest(struct ctx *x, uint32_t entry, uint8_t out[MN_DIGEST])
     case JMP: h_i64(&h, a - entry); if (a > furthest) furthest = a; break;
     case K_JMP: h_const(&h, img, a); h_i64(&h, b - entry); if (b > furthest) furthest = b; break;
     case MET_JMP: h_str(&h, S(img, img->metrics[a].name)); h_i64(&h, b - entry); if (b > furthest) furthest = b; break;
-    case LST_JMP: h_str(&h, S(img, img->fields[img->lists[a].field].name)); list = a; if (b > furthest) furthest = b; break;
+    case LST_JMP: {
+      char ln[LIST_NAME_MAX];
+      h_str(&h, img_list_name(img, a, ln, sizeof ln));
+      list = a;
+      if (b > furthest) furthest = b;
+      break;
+    }
     case LST_BACK: list = NO_LIST; break;
     default: break;
     }

@@ -253,6 +253,70 @@ int rec_number(struct tier_vm *vm, struct reader *rd, uint32_t *nnums, struct nu
   return TIER_OK;
 }
 
+static const char *list_name(const struct image *img, uint32_t l) { return img_str(img, img->fields[img->lists[l].field].name); }
+
+/* The items of list l in a (any JSON value; only an array has items) and
+ * in the lists inside them, added to each list's count: the layout pass.
+ * Lists nest at most LIM_LIST_DEPTH deep, and so does this recursion. */
+static void count_items(const struct image *img, struct rec_list *lists, uint32_t l, json_t *a) {
+  size_t n = json_is_array(a) ? json_array_size(a) : 0;
+  lists[l].n = n > UINT32_MAX - lists[l].n ? UINT32_MAX : lists[l].n + (uint32_t)n;
+  for (size_t i = 0; i < n; i++) {
+    json_t *it = json_array_get(a, i);
+    if (!json_is_object(it)) continue;
+    for (uint32_t f = 0; f < img->nfields; f++)
+      if (img->fields[f].owner == l && img->fields[f].kind == TY_LIST)
+        count_items(img, lists, img->fields[f].ref, json_object_get(it, img_str(img, img->fields[f].name)));
+  }
+}
+
+static int fill_object(struct ctx *c, uint16_t owner, json_t *obj, int64_t *row);
+
+/* The items of list l from v (NULL: absent, which is empty) into the
+ * list's items, after those read so far; *slot, the list's slot in the
+ * record or the parent item, gets where they are (LIST_SLOT). */
+static int fill_list(struct ctx *c, uint32_t l, json_t *v, int64_t *slot) {
+  const struct image *img = c->img;
+  struct rec_list *L = &c->rd->lists[l];
+  if (v && !json_is_array(v)) {
+    if (json_is_null(v)) return fault(c, "a list may be absent but not null");
+    return fault(c, "expected a list (JSON array), found %s", json_kind(v));
+  }
+  uint32_t start = L->n, n = v ? (uint32_t)json_array_size(v) : 0; /* counted by count_items */
+  *slot = LIST_SLOT(start, n);
+  L->n += n;
+  for (uint32_t i = 0; i < n; i++) {
+    json_t *it = json_array_get(v, i);
+    size_t mark = c->pathlen;
+    path_push(c, "[%u]", i);
+    if (!json_is_object(it)) return fault(c, "a list item must be an object, found %s", json_kind(it));
+    int rc = fill_object(c, (uint16_t)l, it, L->items + (size_t)(start + i) * img->lists[l].width);
+    if (rc) return rc;
+    c->pathlen = mark;
+    c->vm->path[mark] = 0;
+  }
+  return TIER_OK;
+}
+
+/* The fields of `owner` (NO_LIST: the record) from object obj into row,
+ * in schema order. */
+static int fill_object(struct ctx *c, uint16_t owner, json_t *obj, int64_t *row) {
+  const struct image *img = c->img;
+  for (uint32_t fi = 0; fi < img->nfields; fi++) {
+    const struct img_field *f = &img->fields[fi];
+    if (f->owner != owner) continue;
+    const char *name = img_str(img, f->name);
+    json_t *v = json_object_get(obj, name);
+    size_t mark = c->pathlen;
+    path_push(c, ".%s", name);
+    int rc = f->kind == TY_LIST ? fill_list(c, f->ref, v, &row[f->slot]) : scalar(c, f, v, &row[f->slot]);
+    if (rc) return rc;
+    c->pathlen = mark;
+    c->vm->path[mark] = 0;
+  }
+  return TIER_OK;
+}
+
 /* The reference reader: jansson builds a tree, then the tree is checked
  * against the schema.  tiervm uses the streaming reader in json.c; this one
  * stays as its oracle (test_json.c feeds both the same inputs). */
@@ -289,68 +353,31 @@ int rec_parse_ref(struct tier_vm *vm, const char *json, size_t len, struct recor
       vm->res.id = json_string_value(idv);
     }
   }
-  /* lay out: top slots, then each list's items */
-  size_t nslots = img->ntop;
+  /* lay out: top slots, then each list's items (an inner list's over all
+   * its parent items) */
   if (!grow(vm, (void **)&rd->lists, &rd->cap_lists, img->nlists + 1, sizeof *rd->lists)) return TIER_ENOMEM;
+  for (uint32_t l = 0; l < img->nlists; l++) rd->lists[l].n = 0;
+  size_t nslots = img->ntop;
   uint32_t max_list = 0;
   for (uint32_t l = 0; l < img->nlists; l++) {
-    json_t *a = json_object_get(root, img_str(img, img->fields[img->lists[l].field].name));
-    size_t n = json_is_array(a) ? json_array_size(a) : 0;
-    if (n > MAX_ITEMS) {
-      path_push(&c, ".%s", img_str(img, img->fields[img->lists[l].field].name));
-      return fault(&c, "list has %zu items; the limit is %u", n, MAX_ITEMS);
+    if (img->lists[l].parent == NO_LIST) count_items(img, rd->lists, l, json_object_get(root, list_name(img, l)));
+    if (rd->lists[l].n > MAX_ITEMS) {
+      path_push(&c, ".%s", list_name(img, l));
+      return fault(&c, "list has %u items; the limit is %u", rd->lists[l].n, MAX_ITEMS);
     }
-    rd->lists[l].n = (uint32_t)n;
-    if (n > max_list) max_list = (uint32_t)n;
-    nslots += n * img->lists[l].width;
+    if (rd->lists[l].n > max_list) max_list = rd->lists[l].n;
+    nslots += (size_t)rd->lists[l].n * img->lists[l].width;
   }
   if (!grow(vm, (void **)&rd->slots, &rd->cap_slots, nslots + 1, sizeof *rd->slots)) return TIER_ENOMEM;
   size_t at = img->ntop;
   for (uint32_t l = 0; l < img->nlists; l++) {
     rd->lists[l].items = rd->slots + at;
     at += (size_t)rd->lists[l].n * img->lists[l].width;
+    rd->lists[l].n = 0; /* filled again item by item */
   }
   /* fields in schema order; list items row by row */
-  for (uint32_t fi = 0; fi < img->nfields; fi++) {
-    const struct img_field *f = &img->fields[fi];
-    if (f->owner != NO_LIST) continue;
-    const char *name = img_str(img, f->name);
-    json_t *v = json_object_get(root, name);
-    size_t mark = c.pathlen;
-    path_push(&c, ".%s", name);
-    int rc;
-    if (f->kind == TY_LIST) {
-      uint32_t l = f->ref;
-      if (v && !json_is_array(v)) {
-        if (json_is_null(v)) return fault(&c, "a list may be absent but not null");
-        return fault(&c, "expected a list (JSON array), found %s", json_kind(v));
-      }
-      for (uint32_t i = 0; i < rd->lists[l].n; i++) {
-        json_t *it = json_array_get(v, i);
-        size_t m2 = c.pathlen;
-        path_push(&c, "[%u]", i);
-        if (!json_is_object(it)) return fault(&c, "a list item must be an object, found %s", json_kind(it));
-        int64_t *row = rd->lists[l].items + (size_t)i * img->lists[l].width;
-        for (uint32_t gi = 0; gi < img->nfields; gi++) {
-          const struct img_field *g = &img->fields[gi];
-          if (g->owner != l) continue;
-          const char *gname = img_str(img, g->name);
-          size_t m3 = c.pathlen;
-          path_push(&c, ".%s", gname);
-          if ((rc = scalar(&c, g, json_object_get(it, gname), &row[g->slot]))) return rc;
-          c.pathlen = m3;
-          vm->path[m3] = 0;
-        }
-        c.pathlen = m2;
-        vm->path[m2] = 0;
-      }
-      rd->slots[f->slot] = 0;
-    } else if ((rc = scalar(&c, f, v, &rd->slots[f->slot]))) {
-      return rc;
-    }
-    c.pathlen = mark;
-    vm->path[mark] = 0;
-  }
+  int rc = fill_object(&c, NO_LIST, root, rd->slots);
+  if (rc) return rc;
   vm->path[0] = 0;
   out->top = rd->slots;
   out->lists = rd->lists;

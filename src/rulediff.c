@@ -78,6 +78,12 @@ struct subject {
   const char *enum_name;  /* a field of this enum */
 };
 
+/* The list a field is in, by its name in the rules (customers.months); ""
+ * for a field of the record. */
+static const char *owner_of(const struct image *img, const struct img_field *f, char *buf, size_t n) {
+  return f->owner == NO_LIST ? "" : img_list_name(img, f->owner, buf, n);
+}
+
 static bool is_subject(const struct mn *n, void *ud) {
   const struct subject *s = ud;
   const struct image *img = s->img;
@@ -86,8 +92,8 @@ static bool is_subject(const struct mn *n, void *ud) {
   const struct img_field *F = &img->fields[n->x];
   if (s->enum_name) return F->kind == TY_ENUM && !strcmp(S(img, img->enums[F->ref].name), s->enum_name);
   if (!s->field) return false;
-  const char *owner = F->owner == NO_LIST ? "" : S(img, img->fields[img->lists[F->owner].field].name);
-  return !strcmp(owner, s->owner) && !strcmp(S(img, F->name), s->field);
+  char ln[LIST_NAME_MAX];
+  return !strcmp(owner_of(img, F, ln, sizeof ln), s->owner) && !strcmp(S(img, F->name), s->field);
 }
 
 static const char *ptype_name(const struct image *img, uint32_t p) {
@@ -246,13 +252,10 @@ static void diff_enums(struct rd *d) {
   buf_free(&aff);
 }
 
-static const char *owner_of(const struct image *img, const struct img_field *f) {
-  return f->owner == NO_LIST ? "" : S(img, img->fields[img->lists[f->owner].field].name);
-}
-
 static int find_field(const struct image *img, const char *owner, const char *name) {
+  char ln[LIST_NAME_MAX];
   for (uint32_t g = 0; g < img->nfields; g++)
-    if (!strcmp(S(img, img->fields[g].name), name) && !strcmp(owner_of(img, &img->fields[g]), owner)) return (int)g;
+    if (!strcmp(S(img, img->fields[g].name), name) && !strcmp(owner_of(img, &img->fields[g], ln, sizeof ln), owner)) return (int)g;
   return -1;
 }
 
@@ -267,8 +270,9 @@ static void diff_fields(struct rd *d) {
     const struct image *X = pass ? d->B : d->A, *Y = pass ? d->A : d->B;
     for (uint32_t f = 0; f < X->nfields; f++) {
       const struct img_field *fx = &X->fields[f];
-      const char *owner = owner_of(X, fx);
-      char w[300];
+      char ln[LIST_NAME_MAX];
+      const char *owner = owner_of(X, fx, ln, sizeof ln);
+      char w[LIST_NAME_MAX + 80];
       snprintf(w, sizeof w, "%s%s%s", owner, *owner ? "." : "", S(X, fx->name));
       int g = find_field(Y, owner, S(X, fx->name));
       if (g < 0) {

@@ -131,6 +131,13 @@ struct type sema_field_type(struct comp *c, struct node *f) {
   return TY_ERR;
 }
 
+/* A list's name as the rules write it: its parents' names, then its own,
+ * with dots (customers.months). */
+static const char *list_path(struct comp *c, int l) {
+  const char *name = c->fields[c->lists[l].field].name;
+  return c->lists[l].parent < 0 ? name : arena_printf(&c->ar, "%s.%s", list_path(c, c->lists[l].parent), name);
+}
+
 static void declare_fields(struct comp *c, struct node *list, int owner) {
   int slot = 0;
   for (struct node *f = list; f; f = f->next) {
@@ -142,8 +149,10 @@ static void declare_fields(struct comp *c, struct node *list, int owner) {
     struct type ty = TY_ERR;
     int listidx = -1;
     if (f->op == 1) { /* list { ... } */
-      if (owner >= 0) {
-        diag_add(&c->dg, TIER_ERROR, &f->loc, "a list inside a list is not supported; declare '%s' as a list of the record", f->name);
+      int depth = owner < 0 ? 0 : c->lists[owner].depth + 1;
+      if (depth >= LIM_LIST_DEPTH) {
+        diag_add(&c->dg, TIER_ERROR, &f->loc, "lists nest at most %d deep: '%s.%s' would be a level more", LIM_LIST_DEPTH,
+                 list_path(c, owner), f->name);
         continue;
       }
       if (c->nlists >= 1000) {
@@ -154,6 +163,8 @@ static void declare_fields(struct comp *c, struct node *list, int owner) {
       struct s_list *l = PUSH(c->lists, c->nlists);
       if (!l) return;
       l->field = c->nfields;
+      l->parent = owner;
+      l->depth = depth;
       ty = ty_make(TY_LIST, false, listidx);
     } else {
       ty = sema_field_type(c, f);

@@ -31,6 +31,7 @@
 #define LIM_STRING 4096               /* string literal, decoded bytes */
 #define LIM_DEPTH 200                 /* expression nesting */
 #define LIM_METRIC_CHAIN 256          /* metrics each using the next (typing recurses) */
+#define LIM_LIST_DEPTH 3              /* lists nest at most this deep (SPEC 3.5) */
 #define LIM_IMPORT_DEPTH 16
 #define LIM_GROUP_DEPTH 4             /* either / at least inside each other */
 #define LIM_BLOCK_CHAIN 256           /* requirements blocks each inserting the next */
@@ -186,7 +187,11 @@ struct img_field {
 };
 #define FF_OPT 1
 #define FF_PARTNER 2
-struct img_list { uint32_t field; uint16_t width; };
+/* A list: its field (of the record, or of the parent list's items) and
+ * the slots of one item.  The verifier derives the rest from the field:
+ * the parent list (NO_LIST for a list of the record), the slot that holds
+ * the list in a parent item, and the depth (0 for a list of the record). */
+struct img_list { uint32_t field; uint16_t width; uint16_t parent, pslot; uint8_t depth; };
 /* A constant: v for every kind but number, q for number (exact). */
 struct img_const { uint8_t kind; int64_t v; struct num q; };
 struct img_metric {
@@ -288,7 +293,13 @@ struct image {
 /* Every field has one 64-bit slot: the value itself for class I, a handle
  * for the others - an index into strs for text, into nums for number
  * (TIER_NONE for a missing value of either). */
-struct rec_list { uint32_t n; int64_t *items; /* n * width slots */ };
+/* A list's items, those of every parent item one after the other for an
+ * inner list: n * width slots.  The slot of a list field (in the record or
+ * in a parent item) holds where its items are: LIST_SLOT(start, count). */
+struct rec_list { uint32_t n; int64_t *items; };
+#define LIST_SLOT(start, count) ((int64_t)((uint64_t)(start) << 32 | (uint32_t)(count)))
+#define LIST_START(slot) ((uint32_t)((uint64_t)(slot) >> 32))
+#define LIST_COUNT(slot) ((uint32_t)(slot))
 struct rec_str {
   const char *p;
   uint32_t n;
@@ -320,6 +331,8 @@ int64_t date_today_utc(void);
 struct image *image_new(const struct tier_alloc_hook *h);
 void image_free(struct image *img);
 const char *img_str(const struct image *img, uint32_t s);
+#define LIST_NAME_MAX (LIM_LIST_DEPTH * 72) /* room for img_list_name of a compiled ruleset's list */
+const char *img_list_name(const struct image *img, uint32_t l, char *buf, size_t n);
 
 /* The tools' stages, which api.c makes public (tier_disasm, tier_opcodes,
  * tier_rules_diff, tier_test_run): disasm.c, rulediff.c, ruletest.c.

@@ -179,7 +179,10 @@ static int check_field(struct vfy *v, uint32_t i) {
   if (f->kind < TY_TEXT || f->kind > TY_LIST) return fail(v, "schema: field %u: unknown type %u", i, f->kind);
   if (f->flags & ~(FF_OPT | FF_PARTNER)) return fail(v, "schema: field %u: unknown flags", i);
   if (f->kind == TY_ENUM && f->ref >= img->nenums) return fail(v, "schema: field %u: enum index out of range", i);
-  if (f->kind == TY_LIST && (f->ref >= img->nlists || f->owner != NO_LIST || (f->flags & FF_OPT) || img->lists[f->ref].field != i))
+  /* a list inside a list comes after its parent, so that lists form a
+   * tree (check_list_tree) */
+  if (f->kind == TY_LIST && (f->ref >= img->nlists || (f->owner != NO_LIST && f->owner >= f->ref) ||
+                             (f->flags & FF_OPT) || img->lists[f->ref].field != i))
     return fail(v, "schema: field %u: bad list", i);
   if ((f->flags & FF_PARTNER) && (int32_t)i != img->partner_field)
     return fail(v, "schema: field %u is flagged as the partner type but is not the partner field", i);
@@ -193,8 +196,26 @@ static int check_field(struct vfy *v, uint32_t i) {
   if (f->owner >= img->nlists) return fail(v, "schema: field %u: list index out of range", i);
   if (f->slot >= img->lists[f->owner].width || v->item_class[f->owner][f->slot])
     return fail(v, "schema: field %u: item slot %u out of range or reused", i, f->slot);
-  if (f->kind == TY_LIST || (f->flags & FF_PARTNER)) return fail(v, "schema: field %u: not allowed in a list", i);
-  v->item_class[f->owner][f->slot] = kind_class(f->kind);
+  if (f->flags & FF_PARTNER) return fail(v, "schema: field %u: not allowed in a list", i);
+  v->item_class[f->owner][f->slot] = f->kind == TY_LIST ? 'L' : kind_class(f->kind);
+  return 0;
+}
+
+/* Each list's parent, the slot that holds it in a parent item, and its
+ * depth: a list of the record is at depth 0, and lists nest at most
+ * LIM_LIST_DEPTH deep.  Parents come first (check_field), so one pass in
+ * list order sees each parent's depth before its children. */
+static int check_list_tree(struct vfy *v) {
+  struct image *img = v->img;
+  for (uint32_t l = 0; l < img->nlists; l++) {
+    struct img_list *L = &img->lists[l];
+    const struct img_field *f = &img->fields[L->field];
+    L->parent = f->owner;
+    L->pslot = f->slot;
+    L->depth = f->owner == NO_LIST ? 0 : (uint8_t)(img->lists[f->owner].depth + 1);
+    if (L->depth >= LIM_LIST_DEPTH) return fail(v, "schema: list %u is nested %u deep (limit %d)", l, L->depth + 1, LIM_LIST_DEPTH);
+  }
+  v->work += img->nlists;
   return 0;
 }
 
@@ -218,6 +239,7 @@ static int check_schema(struct vfy *v) {
   for (uint32_t i = 0; i < img->nfields; i++)
     if (check_field(v, i)) return -1;
   v->work += img->nfields;
+  if (check_list_tree(v)) return -1;
   for (uint32_t s = 0; s < img->ntop; s++)
     if (img->top_field[s] < 0) return fail(v, "schema: record slot %u has no field", s);
   for (uint32_t l = 0; l < img->nlists; l++) {
@@ -520,6 +542,7 @@ static int check_operands(struct vfy *v, const struct seg *s, const struct insn 
     if (s->loop_list < 0) return fail(v, "code at offset %u: ITEM outside a loop", in->pc);
     if (a >= img->lists[s->loop_list].width) return fail(v, "code at offset %u: item slot %u out of range", in->pc, a);
     *named = v->item_class[s->loop_list][a];
+    if (*named == 'L') return fail(v, "code at offset %u: item slot %u holds a list, not a value", in->pc, a);
     return 0;
   case MET: case MET_JMP:
     if (a >= img->nmetrics) return fail(v, "code at offset %u: metric %u out of range", in->pc, a);

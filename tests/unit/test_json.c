@@ -11,6 +11,24 @@
 
 static tier_ruleset *rs;
 static tier_vm *fast, *ref;
+/* a schema with lists nested three deep (SPEC 3.4.13) and its readers */
+static tier_ruleset *nrs;
+static tier_vm *nfast, *nref;
+static const char nested_src[] =
+    "enum kind { a, b }\n"
+    "record {\n"
+    "  id: text;\n"
+    "  partner type: kind;\n"
+    "  tags: list { t: text; }\n"
+    "  customers: list {\n"
+    "    id: text;\n"
+    "    months: list { month: date; seats: int; usage: number?; days: list { n: int; note: text?; } }\n"
+    "    contacts: list { name: text; }\n"
+    "    segment: kind?;\n"
+    "  }\n"
+    "}\n"
+    "metric c = count customers;\n"
+    "tier T a < c >= 1; >\n";
 
 static int setup(void **st) {
   (void)st;
@@ -23,13 +41,20 @@ static int setup(void **st) {
   if (rc) return -1;
   fast = tier_vm_new(rs, NULL);
   ref = tier_vm_new(rs, NULL);
-  return fast && ref ? 0 : -1;
+  nrs = tu_compile(nested_src, NULL);
+  if (!nrs) return -1;
+  nfast = tier_vm_new(nrs, NULL);
+  nref = tier_vm_new(nrs, NULL);
+  return fast && ref && nfast && nref ? 0 : -1;
 }
 static int teardown(void **st) {
   (void)st;
   tier_vm_free(fast);
   tier_vm_free(ref);
   tier_ruleset_free(rs);
+  tier_vm_free(nfast);
+  tier_vm_free(nref);
+  tier_ruleset_free(nrs);
   return 0;
 }
 
@@ -40,11 +65,13 @@ static bool same_value(const struct record *a, const struct record *b, int kind,
   return a->strs[x].n == b->strs[y].n && memcmp(a->strs[x].p, b->strs[y].p, a->strs[x].n) == 0;
 }
 
-static bool same_record(const struct record *a, const struct record *b) {
-  const struct image *img = rs->img;
+/* The same packed record: every value, and every list slot (where an
+ * item's inner list is, LIST_SLOT) - the readers lay inner lists out alike,
+ * parent after parent. */
+static bool same_record(const struct image *img, const struct record *a, const struct record *b) {
   for (uint32_t f = 0; f < img->nfields; f++) {
     const struct img_field *F = &img->fields[f];
-    if (F->owner != NO_LIST || F->kind == TY_LIST) continue;
+    if (F->owner != NO_LIST) continue;
     if (!same_value(a, b, F->kind, a->top[F->slot], b->top[F->slot])) return false;
   }
   for (uint32_t l = 0; l < img->nlists; l++) {
@@ -62,13 +89,13 @@ static bool same_record(const struct record *a, const struct record *b) {
 
 static long agreed, rejected_both;
 
-/* Both readers on one input; they must agree. */
-static void compare(const char *json, size_t n) {
+/* Both readers of one ruleset on one input; they must agree. */
+static void compare_with(tier_vm *f, tier_vm *r, const char *json, size_t n) {
   struct record ra, rb;
-  int a = rec_parse(fast, json, n, &ra);
-  int b = rec_parse_ref(ref, json, n, &rb);
+  int a = rec_parse(f, json, n, &ra);
+  int b = rec_parse_ref(r, json, n, &rb);
   if (a == TIER_OK && b == TIER_OK) {
-    if (!same_record(&ra, &rb)) {
+    if (!same_record(f->rs->img, &ra, &rb)) {
       fprintf(stderr, "records differ for: %.*s\n", (int)(n > 300 ? 300 : n), json);
       fail();
     }
@@ -76,12 +103,14 @@ static void compare(const char *json, size_t n) {
     return;
   }
   if ((a == TIER_OK) != (b == TIER_OK)) {
-    fprintf(stderr, "fast %s (%s), reference %s (%s) for: %.*s\n", a ? "rejects" : "accepts", a ? tier_vm_error(fast) : "",
-            b ? "rejects" : "accepts", b ? tier_vm_error(ref) : "", (int)(n > 300 ? 300 : n), json);
+    fprintf(stderr, "fast %s (%s), reference %s (%s) for: %.*s\n", a ? "rejects" : "accepts", a ? tier_vm_error(f) : "",
+            b ? "rejects" : "accepts", b ? tier_vm_error(r) : "", (int)(n > 300 ? 300 : n), json);
     fail();
   }
   rejected_both++;
 }
+static void compare(const char *json, size_t n) { compare_with(fast, ref, json, n); }
+static void compare_nested(const char *json, size_t n) { compare_with(nfast, nref, json, n); }
 
 static void each_line(const char *path, void (*fn)(const char *, size_t)) {
   FILE *f = fopen(path, "r");
@@ -119,7 +148,111 @@ static void generated_agree(void **st) {
   }
 }
 
+/* A profile of the nested schema: customers with months with days, any
+ * of them absent or empty, optional values null or left out. */
+static void nested_profile(FILE *m, struct gen *g) {
+  fprintf(m, "{\"id\":\"N-%u\",\"type\":\"%s\"", gen_u32(g) % 1000, gen_range(g, 0, 1) ? "a" : "b");
+  if (gen_range(g, 0, 3)) {
+    fprintf(m, ",\"tags\":[");
+    for (int t = 0, nt = gen_range(g, 0, 3); t < nt; t++) fprintf(m, "%s{\"t\":\"x%d\"}", t ? "," : "", gen_range(g, 0, 2));
+    fprintf(m, "]");
+  }
+  fprintf(m, ",\"customers\":[");
+  for (int c = 0, nc = gen_range(g, 0, 4); c < nc; c++) {
+    fprintf(m, "%s{\"id\":\"c%d\"", c ? "," : "", c);
+    if (gen_range(g, 0, 4)) {
+      fprintf(m, ",\"months\":[");
+      for (int k = 0, nk = gen_range(g, 0, 4); k < nk; k++) {
+        char d[11];
+        gen_date(g, d, 2018);
+        fprintf(m, "%s{\"month\":\"%s\",\"seats\":%d", k ? "," : "", d, gen_range(g, -5, 40));
+        int u = gen_range(g, 0, 2);
+        if (u == 1) fprintf(m, ",\"usage\":%d.%d", gen_range(g, 0, 99), gen_range(g, 0, 9));
+        if (u == 2) fprintf(m, ",\"usage\":null");
+        if (gen_range(g, 0, 2)) {
+          fprintf(m, ",\"days\":[");
+          for (int x = 0, nx = gen_range(g, 0, 3); x < nx; x++)
+            fprintf(m, "%s{\"n\":%d%s}", x ? "," : "", gen_range(g, 0, 9), gen_range(g, 0, 1) ? ",\"note\":\"n\"" : "");
+          fprintf(m, "]");
+        }
+        fprintf(m, "}");
+      }
+      fprintf(m, "]");
+    }
+    if (gen_range(g, 0, 1)) fprintf(m, ",\"contacts\":[{\"name\":\"k%d\"}]", c);
+    if (gen_range(g, 0, 1)) fprintf(m, ",\"segment\":%s", gen_range(g, 0, 1) ? "\"a\"" : "null");
+    fprintf(m, "}");
+  }
+  fprintf(m, "]}\n");
+}
+
+/* Nested lists: the readers agree on generated profiles, and each inner
+ * list's items are those of every parent item in document order, each
+ * parent's slot naming its own run. */
+static void nested_agree(void **st) {
+  (void)st;
+  char *buf = NULL;
+  size_t cap = 0;
+  long before = agreed;
+  for (long i = 0; i < 400; i++) {
+    struct gen g = {(uint64_t)i * 7919u + 1};
+    FILE *m = open_memstream(&buf, &cap);
+    nested_profile(m, &g);
+    fclose(m);
+    compare_nested(buf, strlen(buf) - 1);
+    free(buf);
+    buf = NULL;
+  }
+  assert_int_equal(agreed - before, 400);
+  static const char rec[] =
+      "{\"id\":\"x\",\"type\":\"a\",\"customers\":["
+      "{\"id\":\"c0\",\"months\":[{\"month\":\"2024-01-01\",\"seats\":1},{\"month\":\"2024-02-01\",\"seats\":2,"
+      "\"days\":[{\"n\":7}]}]},"
+      "{\"id\":\"c1\"},"
+      "{\"id\":\"c2\",\"months\":[{\"month\":\"2024-03-01\",\"seats\":3,\"days\":[{\"n\":8},{\"n\":9}]}]}]}";
+  struct record r;
+  assert_int_equal(rec_parse(nfast, rec, strlen(rec), &r), TIER_OK);
+  const struct image *img = nrs->img;
+  uint32_t cust = 1, months = 2, days = 3; /* lists in declaration order: tags, customers, months, days, contacts */
+  assert_int_equal(r.lists[cust].n, 3);
+  assert_int_equal(r.lists[months].n, 3);
+  assert_int_equal(r.lists[days].n, 3);
+  uint32_t ms = img->lists[months].pslot, ds = img->lists[days].pslot;
+  const int64_t *c = r.lists[cust].items;
+  uint32_t cw = img->lists[cust].width, mw = img->lists[months].width;
+  assert_true(c[ms] == LIST_SLOT(0, 2) && c[cw + ms] == LIST_SLOT(2, 0) && c[2 * cw + ms] == LIST_SLOT(2, 1));
+  const int64_t *mo = r.lists[months].items;
+  assert_true(mo[ds] == LIST_SLOT(0, 0) && mo[mw + ds] == LIST_SLOT(0, 1) && mo[2 * mw + ds] == LIST_SLOT(1, 2));
+  compare_nested(rec, strlen(rec));
+}
+
+/* A fault deep inside gives the whole path to the value. */
+static void nested_paths(void **st) {
+  (void)st;
+  static const struct { const char *json, *err, *path; } cases[] = {
+      {"{\"id\":\"x\",\"type\":\"a\",\"customers\":[{\"id\":\"c\"},{\"id\":\"d\",\"months\":[{\"month\":\"2024-01-01\",\"seats\":1},"
+       "{\"month\":\"2024-01-01\",\"seats\":\"2\"}]}]}",
+       "expected an integer, found a string", "$.customers[1].months[1].seats"},
+      {"{\"id\":\"x\",\"type\":\"a\",\"customers\":[{\"id\":\"c\",\"months\":[{\"month\":\"2024-01-01\",\"seats\":1,"
+       "\"days\":[{\"n\":1},{\"note\":\"z\"}]}]}]}",
+       "missing required field", "$.customers[0].months[0].days[1].n"},
+      {"{\"id\":\"x\",\"type\":\"a\",\"customers\":[{\"id\":\"c\",\"months\":null}]}", "a list may be absent but not null",
+       "$.customers[0].months"},
+      {"{\"id\":\"x\",\"type\":\"a\",\"customers\":[{\"id\":\"c\",\"contacts\":[{\"name\":\"k\"}],\"contacts\":[]}]}",
+       "the field appears twice", "$.customers[0].contacts"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    struct record r;
+    assert_int_equal(rec_parse(nfast, cases[i].json, strlen(cases[i].json), &r), TIER_ERECORD);
+    assert_string_equal(tier_vm_error(nfast), cases[i].err);
+    assert_string_equal(tier_vm_error_path(nfast), cases[i].path);
+    compare_nested(cases[i].json, strlen(cases[i].json));
+  }
+}
+
 /* Byte mutations of a real profile: flips, deletions, special bytes. */
+static void mutate_line(const char *line, ssize_t len, void (*cmp)(const char *, size_t), tier_vm *f);
+
 static void mutations_agree(void **st) {
   (void)st;
   FILE *f = fopen("examples/partners.jsonl", "r");
@@ -128,7 +261,20 @@ static void mutations_agree(void **st) {
   ssize_t len = getline(&line, &cap, f);
   fclose(f);
   assert_true(len > 10);
-  len--;
+  mutate_line(line, len - 1, compare, fast);
+  free(line);
+}
+
+/* The same for a profile with lists nested three deep. */
+static void nested_mutations_agree(void **st) {
+  (void)st;
+  static const char line[] =
+      "{\"id\":\"x\",\"type\":\"a\",\"tags\":[{\"t\":\"q\"}],\"customers\":[{\"id\":\"c0\",\"months\":[{\"month\":\"2024-01-01\",\"seats\":1,"
+      "\"usage\":1.5,\"days\":[{\"n\":7,\"note\":\"k\"},{\"n\":8}]}],\"contacts\":[{\"name\":\"z\"}],\"segment\":\"b\"},{\"id\":\"c1\"}]}";
+  mutate_line(line, (ssize_t)strlen(line), compare_nested, nfast);
+}
+
+static void mutate_line(const char *line, ssize_t len, void (*cmp)(const char *, size_t), tier_vm *f) {
   char *m = malloc((size_t)len + 1);
   static const char subst[] = {'"', '\\', '{', '}', '[', ']', ',', ':', '0', '-', '.', 'e', 'x', ' ', (char)0xC3, (char)0x80, 0};
   long before = agreed + rejected_both;
@@ -141,23 +287,22 @@ static void mutations_agree(void **st) {
          * number before it with a C string function): there the reference is
          * wrong, and the streaming reader must reject the record */
         struct record r;
-        if (rec_parse(fast, m, (size_t)len, &r) == TIER_OK) {
+        if (rec_parse(f, m, (size_t)len, &r) == TIER_OK) {
           /* a NUL inside a string is a control character: rejected too */
           fprintf(stderr, "a NUL byte at %zd was accepted\n", (size_t)i);
           fail();
         }
         continue;
       }
-      compare(m, (size_t)len);
+      cmp(m, (size_t)len);
     }
   for (ssize_t i = 0; i < len; i += 3) { /* deletions */
     memcpy(m, line, (size_t)i);
     memcpy(m + i, line + i + 1, (size_t)(len - i - 1));
-    compare(m, (size_t)len - 1);
+    cmp(m, (size_t)len - 1);
   }
   fprintf(stderr, "mutants compared: %ld\n", agreed + rejected_both - before);
   free(m);
-  free(line);
 }
 
 static void deep_nesting_is_an_error(void **st) {
@@ -199,7 +344,8 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(examples_agree),          cmocka_unit_test(generated_agree),
       cmocka_unit_test(mutations_agree),         cmocka_unit_test(deep_nesting_is_an_error),
-      cmocka_unit_test(large_record),
+      cmocka_unit_test(large_record),            cmocka_unit_test(nested_agree),
+      cmocka_unit_test(nested_paths),            cmocka_unit_test(nested_mutations_agree),
   };
   return cmocka_run_group_tests_name("json", tests, setup, teardown);
 }

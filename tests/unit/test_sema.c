@@ -118,6 +118,18 @@ static void nested_aggregate_rejected(void **st) {
           "an aggregate inside another aggregate is not supported");
 }
 
+/* Lists nest at most three deep (SPEC 3.5). */
+static void lists_nest_at_most_three_deep(void **st) {
+  (void)st;
+  char *t = tu_diags("enum k { a }\nrecord { partner t: k; a: list { b: list { c: list { x: int; } } } }\n"
+                     "tier T a < >\n");
+  assert_string_equal(t, "");
+  free(t);
+  rejects("enum k { a }\nrecord { partner t: k; a: list { b: list { c: list { d: list { x: int; } } } } }\n"
+          "tier T a < >\n",
+          "test.tier:2:54: error: lists nest at most 3 deep: 'a.b.c.d' would be a level more");
+}
+
 /* ---- names ------------------------------------------------------------------------------------- */
 
 static void unknown_metric_with_suggestion(void **st) {
@@ -403,6 +415,7 @@ int main(void) {
       cmocka_unit_test(aggregate_value_types),
       cmocka_unit_test(aggregate_over_a_non_list),
       cmocka_unit_test(nested_aggregate_rejected),
+      cmocka_unit_test(lists_nest_at_most_three_deep),
       cmocka_unit_test(unknown_metric_with_suggestion),
       cmocka_unit_test(unknown_type_and_unit),
       cmocka_unit_test(unknown_partner_type_in_tier_header),

@@ -261,6 +261,83 @@ static void jump_into_loop_body(void **st) {
   image_free(s.img);
 }
 
+/* ---- nested lists ------------------------------------------------------------------ */
+
+/* A ruleset with lists nested three deep, and a fourth list of the record:
+ * lists a (0) > b (1) > c (2), and d (3); fields id, k, a, b, c, x, d, y. */
+static struct image *nested_image(void) {
+  static const char src[] = "enum kind { a }\n"
+                            "record { id: text; partner k: kind; a: list { b: list { c: list { x: int; } } } d: list { y: int; } }\n"
+                            "metric n = count a;\n"
+                            "tier T a < n >= 0; >\n";
+  uint8_t *p;
+  size_t n;
+  tier_diags *d = NULL;
+  int rc = tier_compile("nested.tier", src, strlen(src), NULL, &p, &n, &d);
+  if (rc != TIER_OK) fprintf(stderr, "%s", tier_diags_text(d));
+  tier_diags_free(d);
+  assert_int_equal(rc, TIER_OK);
+  char err[256];
+  struct image *img = NULL;
+  assert_int_equal(bc_read(NULL, p, n, NULL, &img, err, sizeof err), TIER_OK);
+  tier_free_bytes(NULL, p, n);
+  assert_int_equal(img->nlists, 4);
+  return img;
+}
+
+/* Lists nest at most three deep: list d moved into c's items is a fourth level. */
+static void lists_nest_three_deep(void **st) {
+  (void)st;
+  char err[256];
+  struct image *img = nested_image();
+  assert_int_equal(vfy_image(img, err, sizeof err), TIER_OK); /* three deep: fine */
+  assert_int_equal(img->lists[2].depth, 2);
+  assert_int_equal(img->lists[2].parent, 1);
+  image_free(img);
+  img = nested_image();
+  struct img_field *d = &img->fields[img->lists[3].field];
+  assert_int_equal(d->slot, img->ntop - 1);
+  d->owner = 2;
+  d->slot = img->lists[2].width++;
+  img->ntop--;
+  save(img, "verify-list-nested-four-deep");
+  assert_int_equal(vfy_image(img, err, sizeof err), TIER_EBYTECODE);
+  assert_string_equal(err, "schema: list 3 is nested 4 deep (limit 3)");
+  image_free(img);
+}
+
+/* A list inside a list comes after it: a list inside its own items would
+ * make the lists a cycle. */
+static void list_inside_itself(void **st) {
+  (void)st;
+  char err[256];
+  struct image *img = nested_image();
+  img->fields[img->lists[1].field].owner = 1;
+  save(img, "verify-list-inside-itself");
+  assert_int_equal(vfy_image(img, err, sizeof err), TIER_EBYTECODE);
+  assert_string_equal(err, "schema: field 3: bad list");
+  image_free(img);
+}
+
+/* The slot that holds an inner list is no value for ITEM. */
+static void item_of_a_list_slot(void **st) {
+  (void)st;
+  struct image *img = nested_image();
+  struct seg s = seg_new(img);
+  op2(&s, OP_LOOP, 0, 0);
+  uint32_t end = last_operand(&s), body = here(&s);
+  op1(&s, OP_ITEM, img->lists[1].pslot);
+  op1(&s, OP_DADD, 0);
+  op2(&s, OP_NEXT, 0, body);
+  patch(&s, end, here(&s));
+  op1(&s, OP_PUSH, s.kt);
+  op0(&s, OP_RET);
+  char want[80];
+  snprintf(want, sizeof want, "code at offset %u: item slot 0 holds a list, not a value", body);
+  assert_string_equal(verify_named(&s, "verify-item-of-a-list-slot"), want);
+  image_free(img);
+}
+
 /* ---- no undefined behaviour behind the verifier ---------------------------------- */
 
 /* The gap and --coverage compute one past a threshold: a threshold at
@@ -359,6 +436,9 @@ int main(void) {
       cmocka_unit_test(threshold_out_of_range),
       cmocka_unit_test(dates_stay_in_the_calendar),
       cmocka_unit_test(work_is_linear),
+      cmocka_unit_test(lists_nest_three_deep),
+      cmocka_unit_test(list_inside_itself),
+      cmocka_unit_test(item_of_a_list_slot),
   };
   return cmocka_run_group_tests_name("verify", tests, setup, teardown);
 }

@@ -1,0 +1,1 @@
+tierc check tests/golden/data/bad/nested-four-deep.tier
