@@ -78,6 +78,10 @@ typedef struct tier_options {
                               record whose evaluation could take more (by the
                               ruleset's cost bound and its list lengths) is refused
                               with TIER_EBUDGET before it runs; 0: no limit */
+  unsigned diag_columns;   /* tier_compile: the width of the terminal its diagnostics
+                              are shown on; a quoted source line wider than that
+                              shows the part around the fault, cut with '…' marks
+                              (tier_fmt quotes for the default); 0: 100 */
 } tier_options;
 
 /* ---- diagnostics ------------------------------------------------------- */

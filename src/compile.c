@@ -258,6 +258,7 @@ int comp_front(struct comp *c, const char *path, const char *text, size_t textle
   arena_init(&c->ar, hook);
   c->dg.ar = &c->ar;
   c->dg.werror = opt->werror != 0;
+  c->dg.columns = opt->diag_columns;
   c->partner_field = c->id_field = -1;
   if (sodium_init() < 0) return TIER_ENOMEM;
   import_roots(c, path, opt->import_dirs);

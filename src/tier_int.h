@@ -119,7 +119,9 @@ struct diags {
   unsigned nerrors, nwarnings;
   unsigned npromoted;       /* warnings made errors by --Werror */
   bool werror;
+  unsigned columns;         /* diag_render's line width; 0: DIAG_COLUMNS */
 };
+#define DIAG_COLUMNS 100    /* when not told the terminal's width */
 void diag_add(struct diags *d, int sev, const struct loc *l, const char *fmt,
               ...) __attribute__((format(printf, 4, 5)));
 /* Where the list stands, to take back what a step added (diag_rewind). */

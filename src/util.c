@@ -401,7 +401,56 @@ static const char *sev_name(int s) {
 
 /* file:line:col: error: message, then the source line and a caret under the
  * offending token (tildes under the rest of it, on the same line). */
+/* The display columns of the UTF-8 character whose first byte is ch (East
+ * Asian wide characters take two), and the bytes of the one at s[i] (at
+ * most up to end). */
+static uint32_t ch_cols(unsigned char ch) { return (ch >= 0xE3 && ch <= 0xED) || ch >= 0xF0 ? 2 : 1; }
+static uint32_t ch_len(const char *s, uint32_t i, uint32_t end) {
+  unsigned char ch = (unsigned char)s[i];
+  uint32_t n = ch >= 0xF0 ? 4 : ch >= 0xE0 ? 3 : ch >= 0xC0 ? 2 : 1;
+  return n < end - i ? n : end - i;
+}
+static uint32_t cols_of(const char *s, uint32_t i, uint32_t end) {
+  uint32_t w = 0;
+  for (; i < end; i += ch_len(s, i, end)) w += ch_cols((unsigned char)s[i]);
+  return w;
+}
+/* The first character boundary of [i, end) at or past `cols` columns from
+ * i, or (fit) the last one before a character would pass them. */
+static uint32_t col_to_byte(const char *s, uint32_t i, uint32_t end, uint32_t cols, bool fit) {
+  uint32_t w = 0;
+  while (i < end && w < cols && (!fit || w + ch_cols((unsigned char)s[i]) <= cols)) {
+    w += ch_cols((unsigned char)s[i]);
+    i += ch_len(s, i, end);
+  }
+  return i;
+}
+
+/* The part [*ws, *we) of the line [ls, le) to quote in `room` columns so
+ * that the fault [b, e) is in view: the whole line when it fits; its start
+ * when the fault is well inside that; else a window with the fault a third
+ * of the way in.  A one-column '…' mark stands at each end that cuts the
+ * line. */
+static void excerpt(const char *s, uint32_t ls, uint32_t le, uint32_t b, uint32_t e, uint32_t room, uint32_t *ws,
+                    uint32_t *we) {
+  uint32_t total = cols_of(s, ls, le);
+  *ws = ls;
+  *we = le;
+  if (total <= room) return;
+  uint32_t at = cols_of(s, ls, b), len = cols_of(s, b, e < le ? e : le);
+  uint32_t start = at + len + 8 <= room - 1 ? 0 : at > room / 3 ? at - room / 3 : 0;
+  uint32_t width = room - 1 - (start > 0); /* a trailing mark, and a leading one if cut */
+  if (start + width >= total) { /* the line's end is in view: only the leading mark */
+    width = room - 1;
+    start = total - width;
+  }
+  *ws = col_to_byte(s, ls, le, start, false);
+  *we = col_to_byte(s, *ws, le, width, true);
+}
+
 void diag_render(const struct diags *d, struct buf *out) {
+  uint32_t columns = d->columns ? d->columns : DIAG_COLUMNS;
+  uint32_t room = columns > 9 + 20 ? columns - 9 : 20; /* after " %5u | " */
   for (const struct diag *g = d->head; g; g = g->next) {
     if (!g->has_loc || g->loc.file >= d->nfiles) {
       buf_printf(out, "%s: %s\n", sev_name(g->severity), g->msg);
@@ -416,32 +465,20 @@ void diag_render(const struct diags *d, struct buf *out) {
     while (ls > 0 && f->text[ls - 1] != '\n') ls--;
     uint32_t le = b;
     while (le < f->len && f->text[le] != '\n') le++;
-    if (le - ls > 300) { /* a monster line: show a window around the spot */
-      uint32_t ws = b > ls + 60 ? b - 60 : ls;
-      while (ws > ls && ((unsigned char)f->text[ws] & 0xC0) == 0x80) ws--;
-      uint32_t we = b + 60 < le ? b + 60 : le;
-      while (we < le && ((unsigned char)f->text[we] & 0xC0) == 0x80) we++;
-      ls = ws;
-      le = we;
-    }
-    buf_printf(out, " %5u | ", line);
+    /* a line wider than the terminal: the part around the fault */
+    uint32_t ws, we;
+    excerpt(f->text, ls, le, b, g->loc.end, room, &ws, &we);
+    buf_printf(out, " %5u | %s", line, ws > ls ? "\xE2\x80\xA6" : "");
     /* control bytes (a NUL among them) would cut or garble the quoted line */
-    for (uint32_t i = ls; i < le; i++) {
+    for (uint32_t i = ws; i < we; i++) {
       uint8_t ch = (uint8_t)f->text[i];
       buf_u8(out, ch < 0x20 || ch == 0x7f ? ' ' : ch);
     }
-    buf_printf(out, "\n       | ");
+    buf_printf(out, "%s\n       | %s", we < le ? "\xE2\x80\xA6" : "", ws > ls ? " " : "");
     /* pad by display columns: East Asian wide characters take two */
-    uint32_t i = ls;
-    while (i < b) {
-      unsigned char ch = (unsigned char)f->text[i];
-      if (ch >= 0xE3 && ch <= 0xED) { buf_put(out, "  ", 2); i += 3; }
-      else if (ch >= 0xC0) { buf_u8(out, ' '); i += ch >= 0xF0 ? 4 : ch >= 0xE0 ? 3 : 2; }
-      else { buf_u8(out, ' '); i++; }
-    }
+    for (uint32_t w = cols_of(f->text, ws, b); w > 0; w--) buf_u8(out, ' ');
     buf_u8(out, '^');
-    uint32_t e = g->loc.end;
-    for (uint32_t k = b + 1; k < e && k < le; k++)
+    for (uint32_t k = b + 1; k < g->loc.end && k < we; k++)
       if (((unsigned char)f->text[k] & 0xC0) != 0x80) buf_u8(out, '~');
     buf_u8(out, '\n');
   }

@@ -6,6 +6,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -214,7 +215,10 @@ tier_ruleset *cli_load_ruleset(const char *prog, const char *path, const tier_op
     uint8_t *bc;
     size_t bn;
     tier_diags *d;
-    int rc = tier_compile(path, (const char *)p, n, opt, &bc, &bn, &d);
+    tier_options o = {0};
+    if (opt) o = *opt;
+    o.diag_columns = cli_columns(stderr);
+    int rc = tier_compile(path, (const char *)p, n, &o, &bc, &bn, &d);
     cli_note_compiled(d);
     fputs(tier_diags_text(d), stderr);
     if (rc == TIER_OK) {
@@ -235,6 +239,12 @@ tier_ruleset *cli_load_ruleset(const char *prog, const char *path, const tier_op
 }
 
 bool cli_color(FILE *f) { return isatty(fileno(f)) && !getenv("NO_COLOR"); }
+
+unsigned cli_columns(FILE *f) {
+  struct winsize ws;
+  if (isatty(fileno(f)) && ioctl(fileno(f), TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) return ws.ws_col;
+  return 0;
+}
 
 void cli_fingerprint(const uint8_t pub[32], char out[17]) {
   for (int i = 0; i < 8; i++) snprintf(out + 2 * i, 3, "%02x", pub[i]);

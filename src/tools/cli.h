@@ -47,6 +47,9 @@ int cli_print(const char *prog, FILE *f, tier_buf *b);
  * today's date, so the results change from day to day. */
 void cli_warn_today(const char *prog, const tier_ruleset *rs, const char *path, int64_t asof);
 bool cli_color(FILE *f);
+/* The width of the terminal f is, 0 when f is not a terminal (for
+ * tier_options.diag_columns: the library's default then). */
+unsigned cli_columns(FILE *f);
 /* Key files: a first line naming the kind, then the key in hex. */
 int cli_write_key(const char *prog, const char *path, const char *kind, const uint8_t *key, size_t n, bool secret);
 int cli_read_key(const char *prog, const char *path, const char *kind, uint8_t *key, size_t n);

@@ -72,7 +72,9 @@ static int compile_one(const char *path, const char *out, bool check_only, const
   uint8_t *bc = NULL;
   size_t bn = 0;
   tier_diags *d = NULL;
-  int rc = tier_compile(path, (const char *)src, n, opt, &bc, &bn, &d);
+  tier_options o = *opt;
+  o.diag_columns = cli_columns(stderr);
+  int rc = tier_compile(path, (const char *)src, n, &o, &bc, &bn, &d);
   free(src);
   cli_note_compiled(d); /* the output must not replace the source or an import */
   fputs(tier_diags_text(d), stderr);

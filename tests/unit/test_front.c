@@ -629,9 +629,53 @@ static void tier_without_partner_type(void **st) {
   outcome_free(&o);
 }
 
+/* ---- long lines --------------------------------------------------------------------- */
+
+/* Display columns of UTF-8 text up to p (wide East Asian characters: two). */
+static size_t cols_to(const char *s, const char *p) {
+  size_t w = 0;
+  for (; s < p; s++)
+    if (((unsigned char)*s & 0xC0) != 0x80) w += ((unsigned char)*s >= 0xE3 && (unsigned char)*s <= 0xED) ? 2 : 1;
+  return w;
+}
+
+/* A line wider than the terminal (diag_columns; 100 when not told) is quoted
+ * as the part around the fault, cut with '…', and the caret stands under
+ * the fault: here `n >= "s"`, far along a line with wide characters too. */
+static void long_line_is_cut_around_the_fault(void **st) {
+  (void)st;
+  char *src = build(HEAD "tier X consulting < ", "n >= 1 and ", 30, "\"労働\" == \"年数\" and n >= \"s\" and ", "n >= 2 and ", 30,
+                    "n >= 3; >\n");
+  for (unsigned columns = 0; columns <= 60; columns += 60) {
+    tier_options opt;
+    memset(&opt, 0, sizeof opt);
+    opt.diag_columns = columns;
+    struct outcome o = compile_n(src, strlen(src), &opt);
+    assert_int_equal(o.nerrors, 1);
+    const char *quoted = strstr(o.text, "\n     3 | ");
+    assert_non_null(quoted);
+    quoted += 1;
+    const char *end = strchr(quoted, '\n'), *caret = end + 1, *cend = strchr(caret, '\n');
+    /* at most the terminal's width, cut at both ends */
+    assert_true(cols_to(quoted, end) <= (columns ? columns : 100));
+    assert_true(cols_to(quoted, end) >= (columns ? columns : 100) - 2);
+    assert_memory_equal(quoted + 9, "\xE2\x80\xA6", 3);
+    assert_memory_equal(end - 3, "\xE2\x80\xA6", 3);
+    /* the caret under the fault */
+    const char *fault = strstr(quoted, "n >= \"s\"");
+    assert_true(fault && fault < end);
+    const char *hat = strchr(caret, '^');
+    assert_true(hat && hat < cend);
+    assert_int_equal(cols_to(caret, hat), cols_to(quoted, fault));
+    outcome_free(&o);
+  }
+  free(src);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(syntax_error_has_position_line_and_caret),
+      cmocka_unit_test(long_line_is_cut_around_the_fault),
       cmocka_unit_test(syntax_error_says_what_was_expected),
       cmocka_unit_test(several_syntax_errors_all_reported),
       cmocka_unit_test(misspelt_keyword),
