@@ -1,8 +1,10 @@
 /*
- * test_front.c - the lexer and the parser, seen through tier_compile's
- * diagnostics: positions, source line and caret, error recovery, hostile
- * bytes (NUL, invalid UTF-8), limits (identifier length, number range,
- * nesting, token and file size) and text in other languages.
+ * test_front.c - what only C can test of the lexer and the parser: hostile
+ * bytes (NUL, invalid UTF-8), sources a program generates (a capped error
+ * list, nesting and chains, 20,000 requirements, 16 MiB tokens), empty
+ * sources, and diagnostics rendered for a given terminal width.  Syntax
+ * errors, literals and their limits, and text in other languages are data:
+ * tests/cases/syntax.tier.
  */
 #include "testutil.h"
 
@@ -52,167 +54,7 @@ static void outcome_free(struct outcome *o) {
 static char *build(const char *head, const char *unit, size_t times, const char *mid, const char *unit2,
                    size_t times2, const char *tail);
 
-/* ---- the shape of a syntax error ------------------------------------------- */
-
-static void syntax_error_has_position_line_and_caret(void **st) {
-  (void)st;
-  char *t = tu_diags(HEAD "tier X consulting < n >= ; >\n");
-  /* file:line:col: error: ..., the source line, a caret under the ';' */
-  tu_assert_contains(t, "test.tier:3:26: error: unexpected ';'");
-  tu_assert_contains(t, "tier X consulting < n >= ; >\n");
-  tu_assert_contains(t, "\n       |                          ^\n");
-  free(t);
-}
-
-static void syntax_error_says_what_was_expected(void **st) {
-  (void)st;
-  /* `metric NAME` then a number: '=' (or a label) is expected */
-  char *t = tu_diags(HEAD "metric m 5;\n");
-  tu_assert_contains(t, "test.tier:3:10: error: unexpected integer");
-  tu_assert_contains(t, "expected");
-  tu_assert_contains(t, "'='");
-  free(t);
-}
-
-static void several_syntax_errors_all_reported(void **st) {
-  (void)st;
-  struct outcome o = compile_s(HEAD
-                               "tier Y consulting < n >= ; >\n" /* 3 */
-                               "metric q = ;\n"                 /* 4 */
-                               "metric r = n +;\n"              /* 5 */
-                               "tier Z consulting < n >= 1; >\n");
-  assert_int_equal(o.rc, TIER_ECOMPILE);
-  assert_int_equal(o.nerrors, 3);
-  tu_assert_contains(o.text, "test.tier:3:26: error:");
-  tu_assert_contains(o.text, "test.tier:4:12: error:");
-  tu_assert_contains(o.text, "test.tier:5:15: error:");
-  outcome_free(&o);
-}
-
-static void misspelt_keyword(void **st) {
-  (void)st;
-  struct outcome o = compile_s(HEAD "metrc m = n;\ntier X consulting < n >= 1; >\n");
-  assert_int_equal(o.rc, TIER_ECOMPILE);
-  assert_int_equal(o.first_line, 3);
-  assert_int_equal(o.first_col, 1);
-  tu_assert_contains(o.first_msg, "unexpected identifier");
-  tu_assert_contains(o.text, "metrc m = n;\n       | ^~~~~\n");
-  outcome_free(&o);
-}
-
-static void misspelt_keyword_inside_a_tier_is_reported_after_recovery(void **st) {
-  (void)st;
-  /* `sustaned` is an identifier, so `sustaned 6 months` is not an expression */
-  struct outcome o = compile_s(HEAD "tier X consulting < n >= 1; sustaned 6 months; >\n"
-                                    "metric q = ;\n");
-  assert_int_equal(o.rc, TIER_ECOMPILE);
-  assert_int_equal(o.first_line, 3);
-  tu_assert_contains(o.text, "test.tier:4:12: error:");
-  assert_int_equal(o.nerrors, 2);
-  outcome_free(&o);
-}
-
-/* A missing ';' between two items: the error names the token after the gap and
- * says that ';' was expected (the parser's hint for this slip). */
-static void missing_semicolon_between_items(void **st) {
-  (void)st;
-  struct outcome o = compile_s(HEAD "metric m = n\nmetric k = n;\ntier X consulting < m >= 1; k >= 1; >\n");
-  assert_int_equal(o.rc, TIER_ECOMPILE);
-  assert_int_equal(o.first_line, 4);
-  assert_int_equal(o.first_col, 1);
-  tu_assert_contains(o.first_msg, "unexpected metric");
-  tu_assert_contains(o.first_msg, "';'");
-  outcome_free(&o);
-}
-
-/* A missing ';' between two requirements of a tier. */
-static void missing_semicolon_in_tier(void **st) {
-  (void)st;
-  struct outcome o = compile_s(HEAD "tier X consulting <\n  n >= 1 + n\n  n >= 2;\n>\n");
-  assert_int_equal(o.rc, TIER_ECOMPILE);
-  assert_int_equal(o.first_line, 5);
-  assert_int_equal(o.first_col, 3);
-  tu_assert_contains(o.first_msg, "unexpected identifier");
-  tu_assert_contains(o.first_msg, "';'");
-  outcome_free(&o);
-}
-
-/* The commonest slip: a threshold then a newline, no ';'.  `4 business_pro`
- * reads like a duration (`4 months`), but the error must still point the
- * user at the missing ';' on the requirement's line or the next one. */
-static void missing_semicolon_after_a_threshold(void **st) {
-  (void)st;
-  struct outcome o = compile_s("enum kind { consulting, technology }\n"
-                               "record { id: text; partner type: kind; certified_people: int; business_pro: int; }\n"
-                               "tier Select consulting <\n"
-                               "  certified_people >= 4\n"
-                               "  business_pro >= 2;\n"
-                               ">\n");
-  assert_int_equal(o.rc, TIER_ECOMPILE);
-  assert_true(o.first_line == 4 || o.first_line == 5);
-  tu_assert_contains(o.first_msg, "';'");
-  outcome_free(&o);
-}
-
-/* A missing ',' between enum values: the message says ',' could come there. */
-static void missing_comma_in_enum(void **st) {
-  (void)st;
-  struct outcome o = compile_s("enum kind { consulting technology }\n");
-  assert_int_equal(o.rc, TIER_ECOMPILE);
-  assert_int_equal(o.first_line, 1);
-  assert_int_equal(o.first_col, 24);
-  tu_assert_contains(o.first_msg, "missing ',' before 'technology'");
-  tu_assert_contains(o.first_msg, "','");
-  outcome_free(&o);
-}
-
-/* A definition that fails to parse must not cause follow-on errors where it
- * is used: one mistake, one error. */
-static void no_cascade_from_a_definition_with_a_syntax_error(void **st) {
-  (void)st;
-  struct outcome o = compile_s(HEAD "metric m = n +;\ntier X consulting < m >= 1; >\n");
-  assert_int_equal(o.rc, TIER_ECOMPILE);
-  assert_int_equal(o.first_line, 3);
-  assert_int_equal(o.first_col, 15);
-  if (o.nerrors != 1) fprintf(stderr, "%s", o.text);
-  assert_int_equal(o.nerrors, 1);
-  outcome_free(&o);
-  o = compile_s("enum kind { consulting, technology }\n"
-                "record { id: text; partner type: kind; n: int x; }\n"
-                "tier X consulting < n >= 1; >\n");
-  assert_int_equal(o.rc, TIER_ECOMPILE);
-  assert_int_equal(o.first_line, 2);
-  if (o.nerrors != 1) fprintf(stderr, "%s", o.text);
-  assert_int_equal(o.nerrors, 1);
-  outcome_free(&o);
-}
-
-/* A requirement dropped by error recovery still used its metric: no
- * "not used by any tier" warning for it. */
-static void no_unused_warning_for_a_metric_used_in_a_broken_requirement(void **st) {
-  (void)st;
-  struct outcome o = compile_s(HEAD "metric m = n;\ntier X consulting <\n  m >= 1\n  n >= 2;\n>\n");
-  assert_int_equal(o.rc, TIER_ECOMPILE);
-  assert_int_equal(o.nerrors, 1);
-  assert_int_equal(o.first_line, 6);
-  if (strstr(o.text, "not used")) fprintf(stderr, "%s", o.text);
-  assert_null(strstr(o.text, "not used"));
-  outcome_free(&o);
-}
-
-/* An unterminated label in a metric swallows the rest of its line; the
- * next item, a whole tier block, must not be reported as broken. */
-static void unterminated_string_does_not_break_the_next_tier(void **st) {
-  (void)st;
-  struct outcome o = compile_s(HEAD "metric m \"label = n;\ntier X consulting < n >= 1; >\n");
-  assert_int_equal(o.rc, TIER_ECOMPILE);
-  assert_int_equal(o.first_line, 3);
-  tu_assert_contains(o.first_msg, "unterminated string");
-  if (strstr(o.text, "end of the tier's block")) fprintf(stderr, "%s", o.text);
-  assert_null(strstr(o.text, "end of the tier's block"));
-  assert_true(o.nerrors <= 2);
-  outcome_free(&o);
-}
+/* ---- many errors ---------------------------------------------------------------- */
 
 /* A file full of mistakes: the list is capped, and says so. */
 static void error_list_is_capped(void **st) {
@@ -224,23 +66,6 @@ static void error_list_is_capped(void **st) {
   tu_assert_contains(o.text, "too many errors");
   outcome_free(&o);
   free(src);
-}
-
-static void unterminated_string(void **st) {
-  (void)st;
-  struct outcome o = compile_s(HEAD "metric m \"abc = n;\ntier X consulting < m >= 1; >\n");
-  assert_int_equal(o.rc, TIER_ECOMPILE);
-  assert_int_equal(o.first_line, 3);
-  assert_int_equal(o.first_col, 10);
-  tu_assert_contains(o.first_msg, "unterminated string");
-  outcome_free(&o);
-}
-
-static void unknown_escape_in_string(void **st) {
-  (void)st;
-  char *t = tu_diags(HEAD "metric m \"a\\qb\" = n;\ntier X consulting < m >= 1; >\n");
-  tu_assert_contains(t, "test.tier:3:12: error: unknown escape '\\q'");
-  free(t);
 }
 
 /* ---- hostile bytes ---------------------------------------------------------------- */
@@ -307,89 +132,7 @@ static void invalid_utf8_at_end_of_file(void **st) {
   outcome_free(&o);
 }
 
-static void stray_character(void **st) {
-  (void)st;
-  struct outcome o = compile_s(HEAD "metric m = n @ 2;\n");
-  assert_int_equal(o.rc, TIER_ECOMPILE);
-  assert_int_equal(o.first_line, 3);
-  assert_int_equal(o.first_col, 14);
-  tu_assert_contains(o.first_msg, "unexpected character '@'");
-  outcome_free(&o);
-}
-
-static void non_ascii_identifier(void **st) {
-  (void)st;
-  struct outcome o = compile_s(HEAD "metric 数 = n;\n");
-  assert_int_equal(o.rc, TIER_ECOMPILE);
-  assert_int_equal(o.first_line, 3);
-  assert_int_equal(o.first_col, 8);
-  tu_assert_contains(o.first_msg, "identifiers are ASCII");
-  outcome_free(&o);
-}
-
 /* ---- limits ----------------------------------------------------------------------------- */
-
-static void identifier_longer_than_64(void **st) {
-  (void)st;
-  char name[80];
-  memset(name, 'a', 65);
-  name[65] = 0;
-  char src[512];
-  snprintf(src, sizeof src, HEAD "metric %s = n;\ntier X consulting < %s >= 1; >\n", name, name);
-  struct outcome o = compile_s(src);
-  assert_int_equal(o.rc, TIER_ECOMPILE);
-  assert_int_equal(o.first_line, 3);
-  assert_int_equal(o.first_col, 8);
-  assert_string_equal(o.first_msg, "identifier is 65 characters long; the limit is 64");
-  outcome_free(&o);
-  /* exactly 64 is fine */
-  name[64] = 0;
-  snprintf(src, sizeof src, HEAD "metric %s = n;\ntier X consulting < %s >= 1; >\n", name, name);
-  o = compile_s(src);
-  assert_int_equal(o.rc, TIER_OK);
-  outcome_free(&o);
-}
-
-static void huge_integer_literal(void **st) {
-  (void)st;
-  struct outcome o = compile_s(HEAD "metric m = 99999999999999999999999999999999;\ntier X consulting < m >= 1; >\n");
-  assert_int_equal(o.rc, TIER_ECOMPILE);
-  assert_int_equal(o.first_line, 3);
-  assert_int_equal(o.first_col, 12);
-  tu_assert_contains(o.first_msg, "out of range");
-  outcome_free(&o);
-  /* the edge: 2^53-1 is accepted, 2^53 is not */
-  o = compile_s(HEAD "metric m = 9007199254740991;\ntier X consulting < m >= 1; >\n");
-  assert_int_equal(o.rc, TIER_OK);
-  outcome_free(&o);
-  o = compile_s(HEAD "metric m = 9007199254740992;\ntier X consulting < m >= 1; >\n");
-  assert_int_equal(o.rc, TIER_ECOMPILE);
-  tu_assert_contains(o.first_msg, "out of range");
-  outcome_free(&o);
-}
-
-/* A decimal is exact: 30 digits are fine; one whose value in lowest terms
- * needs more than 127 bits (here 2469...1 / 2, 40 digits) is not. */
-static void huge_decimal_literal(void **st) {
-  (void)st;
-  struct outcome o = compile_s(HEAD "metric m = 123456789012345678901234567890.5;\ntier X consulting < m >= 1; >\n");
-  assert_int_equal(o.rc, TIER_OK);
-  outcome_free(&o);
-  o = compile_s(HEAD "metric m = 1234567890123456789012345678901234567890.5;\ntier X consulting < m >= 1; >\n");
-  assert_int_equal(o.rc, TIER_ECOMPILE);
-  tu_assert_contains(o.first_msg, "out of range");
-  outcome_free(&o);
-}
-
-static void invalid_date_literal(void **st) {
-  (void)st;
-  struct outcome o = compile_s(HEAD "tier X consulting < d >= 2019-02-30; >\n");
-  assert_int_equal(o.rc, TIER_ECOMPILE);
-  assert_int_equal(o.first_line, 3);
-  assert_int_equal(o.first_col, 26);
-  tu_assert_contains(o.first_msg, "'2019-02-30' is not a calendar date");
-  outcome_free(&o);
-}
 
 static char *build(const char *head, const char *unit, size_t times, const char *mid, const char *unit2,
                    size_t times2, const char *tail) {
@@ -540,95 +283,6 @@ static void empty_and_whitespace_sources(void **st) {
   outcome_free(&o);
 }
 
-static void unclosed_tier_block(void **st) {
-  (void)st;
-  struct outcome o = compile_s(HEAD "tier X consulting < n >= 1;\n");
-  assert_int_equal(o.rc, TIER_ECOMPILE);
-  tu_assert_contains(o.first_msg, "unexpected end of file");
-  tu_assert_contains(o.first_msg, "not closed");
-  outcome_free(&o);
-}
-
-/* ---- text in other languages ---------------------------------------------------------------- */
-
-static void japanese_in_strings_and_comments(void **st) {
-  (void)st;
-  const char *src = "# 日本語のコメント：パートナー階層の規則\n"
-                    "ruleset \"APN 階層\" version \"2019年4月\";\n" HEAD
-                    "metric m \"AWS認定資格保有者 / 公開事例\" = n; # 行末コメント\n"
-                    "tier X consulting < knowledge: m >= 1 \"知識 ✓ 🎉\"; >\n";
-  struct outcome o = compile_s(src);
-  assert_int_equal(o.rc, TIER_OK);
-  assert_int_equal(o.nerrors, 0);
-  outcome_free(&o);
-  tier_ruleset *rs = tu_compile(src, NULL);
-  assert_non_null(rs);
-  assert_string_equal(tier_ruleset_name(rs), "APN 階層");
-  assert_string_equal(tier_ruleset_version(rs), "2019年4月");
-  tier_ruleset_free(rs);
-}
-
-static void japanese_before_an_error_column_counts_characters(void **st) {
-  (void)st;
-  /* the column counts characters: 認定 is two columns of the count, not six bytes */
-  struct outcome o = compile_s(HEAD "metric m \"認定\" = n +;\n");
-  assert_int_equal(o.rc, TIER_ECOMPILE);
-  assert_int_equal(o.first_line, 3);
-  assert_int_equal(o.first_col, 20);
-  /* and the caret sits under the ';' (wide characters take two cells) */
-  char want[128];
-  snprintf(want, sizeof want, "metric m \"認定\" = n +;\n       | %*s^\n", 21, ""); /* 19 characters, 2 of them wide */
-  tu_assert_contains(o.text, want);
-  outcome_free(&o);
-}
-
-/* ---- the design card ---------------------------------------------------------------------- */
-
-static void design_card_line_verbatim(void **st) {
-  (void)st;
-  const char *src = "enum partner_kind { consulting, technology }\n"
-                    "record { id: text; partner type: partner_kind; certified_people: int; business_pro: int; }\n"
-                    "tier Select consulting < certified_people >= 4; business_pro >= 2; >\n";
-  tier_ruleset *rs = tu_compile(src, NULL);
-  assert_non_null(rs);
-  assert_string_equal(tu_tier(rs, "{\"id\":\"a\",\"type\":\"consulting\",\"certified_people\":4,\"business_pro\":2}", "2019-12-13"),
-                      "Select");
-  assert_string_equal(tu_tier(rs, "{\"id\":\"a\",\"type\":\"consulting\",\"certified_people\":3,\"business_pro\":2}", "2019-12-13"),
-                      "-");
-  tier_ruleset_free(rs);
-}
-
-static void comparisons_inside_a_block(void **st) {
-  (void)st;
-  /* `>` inside a requirement is a comparison; `>` starting a statement closes */
-  tier_ruleset *rs = tu_compile(HEAD "tier X consulting < n > 2; n < 10; 5 > 1;\n>\n", NULL);
-  assert_non_null(rs);
-  assert_string_equal(tu_tier(rs, "{\"id\":\"a\",\"type\":\"consulting\",\"n\":3,\"d\":\"2019-01-01\"}", "2019-12-13"), "X");
-  assert_string_equal(tu_tier(rs, "{\"id\":\"a\",\"type\":\"consulting\",\"n\":2,\"d\":\"2019-01-01\"}", "2019-12-13"), "-");
-  assert_string_equal(tu_tier(rs, "{\"id\":\"a\",\"type\":\"consulting\",\"n\":10,\"d\":\"2019-01-01\"}", "2019-12-13"), "-");
-  tier_ruleset_free(rs);
-}
-
-static void empty_tier_is_held_by_everyone(void **st) {
-  (void)st;
-  tier_ruleset *rs = tu_compile(HEAD "tier X consulting < >\n", NULL);
-  assert_non_null(rs);
-  assert_string_equal(tu_tier(rs, "{\"id\":\"a\",\"type\":\"consulting\",\"n\":0,\"d\":\"2019-01-01\"}", "2019-12-13"), "X");
-  assert_string_equal(tu_tier(rs, "{\"id\":\"b\",\"type\":\"consulting\",\"n\":-5,\"d\":\"1970-01-01\"}", "2019-12-13"), "X");
-  /* not by the other partner type */
-  assert_string_equal(tu_tier(rs, "{\"id\":\"c\",\"type\":\"technology\",\"n\":0,\"d\":\"2019-01-01\"}", "2019-12-13"), "-");
-  tier_ruleset_free(rs);
-}
-
-static void tier_without_partner_type(void **st) {
-  (void)st;
-  struct outcome o = compile_s(HEAD "tier X < n >= 1; >\n");
-  assert_int_equal(o.rc, TIER_ECOMPILE);
-  assert_int_equal(o.first_line, 3);
-  tu_assert_contains(o.first_msg, "tier 'X' has no partner type");
-  outcome_free(&o);
-}
-
 /* ---- long lines --------------------------------------------------------------------- */
 
 /* Display columns of UTF-8 text up to p (wide East Asian characters: two). */
@@ -674,22 +328,8 @@ static void long_line_is_cut_around_the_fault(void **st) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(syntax_error_has_position_line_and_caret),
       cmocka_unit_test(long_line_is_cut_around_the_fault),
-      cmocka_unit_test(syntax_error_says_what_was_expected),
-      cmocka_unit_test(several_syntax_errors_all_reported),
-      cmocka_unit_test(misspelt_keyword),
-      cmocka_unit_test(misspelt_keyword_inside_a_tier_is_reported_after_recovery),
-      cmocka_unit_test(missing_semicolon_between_items),
-      cmocka_unit_test(missing_semicolon_in_tier),
-      cmocka_unit_test(missing_semicolon_after_a_threshold),
-      cmocka_unit_test(missing_comma_in_enum),
-      cmocka_unit_test(no_cascade_from_a_definition_with_a_syntax_error),
-      cmocka_unit_test(no_unused_warning_for_a_metric_used_in_a_broken_requirement),
-      cmocka_unit_test(unterminated_string_does_not_break_the_next_tier),
       cmocka_unit_test(error_list_is_capped),
-      cmocka_unit_test(unterminated_string),
-      cmocka_unit_test(unknown_escape_in_string),
       cmocka_unit_test(nul_byte_is_an_error_with_position),
       cmocka_unit_test(nul_byte_does_not_truncate_the_rendered_diagnostics),
       cmocka_unit_test(invalid_utf8_overlong),
@@ -698,12 +338,6 @@ int main(void) {
       cmocka_unit_test(invalid_utf8_lone_continuation),
       cmocka_unit_test(invalid_utf8_truncated),
       cmocka_unit_test(invalid_utf8_at_end_of_file),
-      cmocka_unit_test(stray_character),
-      cmocka_unit_test(non_ascii_identifier),
-      cmocka_unit_test(identifier_longer_than_64),
-      cmocka_unit_test(huge_integer_literal),
-      cmocka_unit_test(huge_decimal_literal),
-      cmocka_unit_test(invalid_date_literal),
       cmocka_unit_test(hundred_thousand_nested_parentheses),
       cmocka_unit_test(nesting_just_inside_and_past_the_limit),
       cmocka_unit_test(million_term_chain),
@@ -711,13 +345,6 @@ int main(void) {
       cmocka_unit_test(sixteen_mib_identifier),
       cmocka_unit_test(sixteen_mib_string_and_comment),
       cmocka_unit_test(empty_and_whitespace_sources),
-      cmocka_unit_test(unclosed_tier_block),
-      cmocka_unit_test(japanese_in_strings_and_comments),
-      cmocka_unit_test(japanese_before_an_error_column_counts_characters),
-      cmocka_unit_test(design_card_line_verbatim),
-      cmocka_unit_test(comparisons_inside_a_block),
-      cmocka_unit_test(empty_tier_is_held_by_everyone),
-      cmocka_unit_test(tier_without_partner_type),
   };
   return cmocka_run_group_tests_name("front", tests, NULL, NULL);
 }
