@@ -322,6 +322,8 @@ typedef struct tier_badge_result {
  * this structure alone. */
 typedef struct tier_result {
   const char *id;          /* the record's "id" field, or NULL */
+  const char *name;        /* the record's "name" field (a top-level text field so
+                              named), cut at a NUL it holds; NULL if none */
   const char *type;        /* partner type value */
   int64_t asof;            /* days since 1970-01-01 */
   const char *tier;        /* highest tier held, NULL if none */
@@ -448,6 +450,21 @@ TIER_API int tier_opcodes(tier_buf *out);
  * as text or (json) one JSON object. */
 TIER_API int tier_rules_diff(const tier_ruleset *old, const tier_ruleset *new_, const char *old_path,
                              const char *new_path, int json, tier_buf *out);
+/* The same changes one by one, for a caller that lays them out itself (the
+ * HTML report does): each is called once per change, in tierc diff's order.
+ * kind is the change's stable name, as in tierc diff's JSON ("threshold",
+ * "requirement-added", "tier-renamed", "metric-definition", ...); where the
+ * partner type and tier it is in ("consulting Select"), "" for the ruleset
+ * as a whole; what the thing changed, worded to lead into its values
+ * ("metric certified_people:"); from and to the old and the new value, NULL
+ * where there is none; affects what else it changes ("the requirements of
+ * consulting Select, Advanced"), NULL for nothing.  The strings live
+ * during the call.  TIER_OK, or TIER_ENOMEM. */
+typedef struct tier_rule_change {
+  const char *kind, *where, *what, *from, *to, *affects;
+} tier_rule_change;
+TIER_API int tier_rules_changes(const tier_ruleset *old, const tier_ruleset *new_,
+                                void (*each)(void *ud, const tier_rule_change *c), void *ud);
 /* tierc test: run the rule tests in files (JSON Lines: a profile with
  * "test" and "expect") and, with coverage, list the thresholds no test
  * probes; the report goes to out (a file that cannot be opened is a

@@ -42,6 +42,11 @@ int tier_rules_diff(const tier_ruleset *old, const tier_ruleset *new_, const cha
   return status_of(out);
 }
 
+int tier_rules_changes(const tier_ruleset *old, const tier_ruleset *new_,
+                       void (*each)(void *ud, const tier_rule_change *c), void *ud) {
+  return rule_changes(old->img, new_->img, each, ud) < 0 ? TIER_ENOMEM : TIER_OK;
+}
+
 int tier_test_run(const tier_ruleset *rs, const char *const *files, size_t nfiles, int coverage, tier_buf *out) {
   if (nfiles > INT_MAX) return -1;
   int rc = rt_run(rs, files, (int)nfiles, coverage != 0, tier_buf_inner(out));

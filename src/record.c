@@ -34,13 +34,39 @@ void rec_enum_allowed(const struct image *img, const struct img_enum *e, char *o
   }
 }
 
+/* The schema's top-level text field named "name", -1 if none. */
+static int32_t name_field(const struct image *img) {
+  for (uint32_t f = 0; f < img->nfields; f++) {
+    const struct img_field *F = &img->fields[f];
+    if (F->owner == NO_LIST && F->kind == TY_TEXT && strcmp(img_str(img, F->name), "name") == 0) return (int32_t)f;
+  }
+  return -1;
+}
+
 struct reader *reader_of(struct tier_vm *vm) {
   if (!vm->reader) {
     struct reader *rd = t_malloc(&vm->hook, sizeof(struct reader));
-    if (rd) memset(rd, 0, sizeof *rd);
+    if (rd) {
+      memset(rd, 0, sizeof *rd);
+      rd->name_field = name_field(vm->rs->img);
+    }
     vm->reader = rd;
   }
   return vm->reader;
+}
+
+const char *rec_name(struct tier_vm *vm, const struct record *r) {
+  struct reader *rd = vm->reader;
+  if (!rd || rd->name_field < 0) return NULL;
+  int64_t v = r->top[vm->rs->img->fields[rd->name_field].slot];
+  if (v == TIER_NONE || v < 0 || (uint64_t)v >= r->nstrs) return NULL;
+  const struct rec_str *s = &r->strs[v];
+  const char *nul = memchr(s->p, 0, s->n);
+  size_t n = nul ? (size_t)(nul - s->p) : s->n;
+  if (!grow(vm, (void **)&rd->name, &rd->cap_name, n + 1, 1)) return NULL;
+  memcpy(rd->name, s->p, n);
+  rd->name[n] = 0;
+  return rd->name;
 }
 
 /* A new record: bump the intern table's generation (clearing it for real
@@ -67,6 +93,7 @@ void rec_free(struct tier_vm *vm) {
   t_free(&vm->hook, rd->scratch, rd->cap_scratch);
   t_free(&vm->hook, rd->seen, rd->cap_seen);
   t_free(&vm->hook, rd->id, rd->cap_id);
+  t_free(&vm->hook, rd->name, rd->cap_name);
   t_free(&vm->hook, rd->ftab, rd->cap_ftab * sizeof *rd->ftab);
   t_free(&vm->hook, rd->fpos, (vm->rs->img->nfields + 1) * sizeof *rd->fpos);
   t_free(&vm->hook, rd, sizeof *rd);

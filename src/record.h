@@ -27,6 +27,8 @@ struct reader {
   uint32_t *ftab; size_t cap_ftab;     /* field names of wide owners: field index + 1 */
   uint32_t *fpos;                      /* field index -> its place among its owner's */
   char *id; size_t cap_id;             /* the current record's id, NUL-terminated */
+  char *name; size_t cap_name;         /* its name (rec_name), NUL-terminated */
+  int32_t name_field;                  /* the schema's "name" field, -1 if none (set on creation) */
 };
 
 struct reader *reader_of(struct tier_vm *vm);
@@ -36,6 +38,11 @@ bool grow(struct tier_vm *vm, void **p, size_t *cap, size_t need, size_t elem);
 void rec_begin(struct reader *rd);
 int rec_intern(struct tier_vm *vm, struct reader *rd, uint32_t *nstrs, const char *s, size_t n, int64_t *out);
 int rec_number(struct tier_vm *vm, struct reader *rd, uint32_t *nnums, struct num q, int64_t *out);
+/* The record's "name": its top-level text field of that name, as "id" is its
+ * id, copied NUL-terminated (cut at a NUL it holds) for the outputs that show
+ * partners to people.  NULL when the schema has no such field, the record
+ * gives none, or memory ran out; valid until the next record. */
+const char *rec_name(struct tier_vm *vm, const struct record *r);
 int rec_parse_ref(struct tier_vm *vm, const char *json, size_t len, struct record *out);
 
 #endif

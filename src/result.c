@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "record.h"
 #include "vm.h"
 
 /* The public value types are the compiler's, number for number. */
@@ -378,6 +379,7 @@ static void build_result(struct tier_vm *vm) {
   const struct image *img = rs->img;
   const struct eval *ev = &vm->ev;
   tier_result *r = &vm->res; /* r->id was set by the record reader */
+  r->name = rec_name(vm, &vm->rec);
   r->type = NULL;
   if (ev->ptype >= 0) {
     const struct img_enum *e = &img->enums[img->fields[img->partner_field].ref];

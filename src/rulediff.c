@@ -33,6 +33,8 @@ struct rd {
   struct meaning *ma, *mb;
   struct buf *o;
   bool json;
+  void (*each)(void *ud, const tier_rule_change *c); /* instead of o: each change to a caller */
+  void *ud;
   int n;       /* changes reported */
   int nmeant;  /* of them, changes to what the rules_hash covers (not name or version) */
   bool schema_changed; /* an enum or field change was reported, with what it changes */
@@ -41,12 +43,18 @@ struct rd {
 static const char *S(const struct image *img, uint32_t s) { return s == NO_STR ? "" : img_str(img, s); }
 static const char *or_none(const char *s) { return s && *s ? s : "(none)"; }
 
-/* One change: text as lines, JSON as an object in a list.  from/to may be
- * NULL; affects (NULL or empty for none) says what else it changes. */
+/* One change: to the caller's function, or text as lines, or JSON as an
+ * object in a list.  from/to may be NULL; affects (NULL or empty for none)
+ * says what else it changes. */
 static void change(struct rd *d, const char *kind, const char *where, const char *what, const char *from, const char *to,
                    const char *affects) {
   d->n++;
   d->nmeant += strcmp(kind, "ruleset") != 0 && strcmp(kind, "version") != 0;
+  if (d->each) {
+    tier_rule_change c = {kind, where, what, from, to, affects && *affects ? affects : NULL};
+    d->each(d->ud, &c);
+    return;
+  }
   if (d->json) {
     if (d->n > 1) buf_u8(d->o, ',');
     buf_printf(d->o, "{\"kind\":\"%s\",\"where\":", kind);
@@ -638,9 +646,28 @@ static void diff_tiers(struct rd *d) {
 
 /* ---- the whole ------------------------------------------------------------------------------ */
 
+/* Every part compared, each change said through change(); 0, or -1 when
+ * out of memory. */
+static int compare(struct rd *d) {
+  if (!d->ma || !d->mb) return -1;
+  diff_meta(d);
+  diff_enums(d);
+  diff_fields(d);
+  diff_metrics(d, true);
+  diff_metrics(d, false);
+  diff_tiers(d);
+  /* the last word: meanings that differ are never "no change" */
+  uint8_t ha[32], hb[32];
+  mn_hash(d->ma, ha);
+  mn_hash(d->mb, hb);
+  if (memcmp(ha, hb, 32) != 0 && d->nmeant == 0)
+    change(d, "other", "", "the compiled rules differ in a way not named above (compare tierc disasm of both)", NULL, NULL, NULL);
+  return 0;
+}
+
 int rule_diff(const struct image *A, const struct image *B, const char *pa, const char *pb, bool json, struct buf *o) {
   struct tier_alloc_hook h = {0};
-  struct rd d = {A, B, mn_build(A, &h), mn_build(B, &h), o, json, 0, 0, false};
+  struct rd d = {A, B, mn_build(A, &h), mn_build(B, &h), o, json, NULL, NULL, 0, 0, false};
   if (!d.ma || !d.mb) {
     mn_free(d.ma);
     mn_free(d.mb);
@@ -656,22 +683,20 @@ int rule_diff(const struct image *A, const struct image *B, const char *pa, cons
     buf_printf(o, "Changes in meaning from %s (%s) to %s (%s):\n", pa, *S(A, A->version) ? S(A, A->version) : "no version", pb,
                *S(B, B->version) ? S(B, B->version) : "no version");
   }
-  diff_meta(&d);
-  diff_enums(&d);
-  diff_fields(&d);
-  diff_metrics(&d, true);
-  diff_metrics(&d, false);
-  diff_tiers(&d);
-  /* the last word: meanings that differ are never "no change" */
-  uint8_t ha[32], hb[32];
-  mn_hash(d.ma, ha);
-  mn_hash(d.mb, hb);
-  if (memcmp(ha, hb, 32) != 0 && d.nmeant == 0)
-    change(&d, "other", "", "the compiled rules differ in a way not named above (compare tierc disasm of both)", NULL, NULL, NULL);
+  compare(&d);
   if (json) buf_printf(o, "],\"count\":%d}\n", d.n);
   else if (d.n == 0) buf_printf(o, "  no change in meaning\n");
   else buf_printf(o, "%d change%s\n", d.n, d.n == 1 ? "" : "s");
   mn_free(d.ma);
   mn_free(d.mb);
   return d.n;
+}
+
+int rule_changes(const struct image *A, const struct image *B, void (*each)(void *ud, const tier_rule_change *c), void *ud) {
+  struct tier_alloc_hook h = {0};
+  struct rd d = {A, B, mn_build(A, &h), mn_build(B, &h), NULL, false, each, ud, 0, 0, false};
+  int rc = compare(&d);
+  mn_free(d.ma);
+  mn_free(d.mb);
+  return rc < 0 ? -1 : d.n;
 }

@@ -236,6 +236,76 @@ static void the_tools_stages_are_library_calls(void **st) {
   tier_buf_free(dg);
 }
 
+/* A result carries the record's "name" (a top-level text field so named)
+ * for outputs that show partners to people: cut at a NUL, NULL when the
+ * record gives none or the schema has no such field (a list item's "name"
+ * is not the partner's). */
+static void a_result_names_the_partner(void **st) {
+  (void)st;
+  tier_ruleset *rs = load("enum kind { consulting }\n"
+                          "record { id: text; name: text?; partner type: kind; items: list { name: text; } }\n"
+                          "review = 2019-12-13;\ntier R consulting < >\n");
+  tier_vm *vm = tier_vm_new(rs, NULL);
+  const tier_result *res;
+  static const char *const cases[][2] = {
+      {"{\"id\":\"a\",\"name\":\"Nimbus \\u00e9 & Co\",\"type\":\"consulting\",\"items\":[]}", "Nimbus \xc3\xa9 & Co"},
+      {"{\"id\":\"b\",\"name\":\"cut\\u0000here\",\"type\":\"consulting\",\"items\":[]}", "cut"},
+      {"{\"id\":\"c\",\"name\":null,\"type\":\"consulting\",\"items\":[{\"name\":\"x\"}]}", NULL},
+      {"{\"id\":\"d\",\"type\":\"consulting\",\"items\":[{\"name\":\"x\"}]}", NULL},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    assert_int_equal(tier_eval_json(vm, cases[i][0], strlen(cases[i][0]), TIER_NO_DATE, &res), TIER_OK);
+    if (cases[i][1]) assert_string_equal(res->name, cases[i][1]);
+    else assert_null(res->name);
+  }
+  tier_vm_free(vm);
+  tier_ruleset_free(rs);
+
+  rs = load(CARD); /* no "name" field */
+  vm = tier_vm_new(rs, NULL);
+  const char *rec = "{\"id\":\"a\",\"type\":\"consulting\",\"people\":2,\"items\":[],\"name\":\"unknown\"}";
+  assert_int_equal(tier_eval_json(vm, rec, strlen(rec), TIER_NO_DATE, &res), TIER_OK);
+  assert_null(res->name);
+  tier_vm_free(vm);
+  tier_ruleset_free(rs);
+}
+
+struct changes { int n; char kinds[256], last[256]; };
+static void collect(void *ud, const tier_rule_change *c) {
+  struct changes *x = ud;
+  x->n++;
+  size_t k = strlen(x->kinds);
+  snprintf(x->kinds + k, sizeof x->kinds - k, "%s%s", k ? "," : "", c->kind);
+  snprintf(x->last, sizeof x->last, "%s|%s|%s|%s|%s", c->where, c->what, c->from ? c->from : "(null)",
+           c->to ? c->to : "(null)", c->affects ? c->affects : "(null)");
+}
+
+/* tierc diff's changes one by one: the same changes as its text, in its
+ * order, each with where, what, from and to as the JSON form has them. */
+static void rule_changes_come_one_by_one(void **st) {
+  (void)st;
+  tier_ruleset *rs = load(CARD);
+  char src2[1024];
+  snprintf(src2, sizeof src2, "%s", CARD);
+  *strstr(src2, "people >= 2") = 0;
+  strcat(src2, "people >= 3; n >= 1; >\n");
+  tier_ruleset *rs2 = load(src2);
+  struct changes x = {0};
+  assert_int_equal(tier_rules_changes(rs, rs2, collect, &x), TIER_OK);
+  assert_int_equal(x.n, 1);
+  assert_string_equal(x.kinds, "threshold");
+  assert_string_equal(x.last, "consulting S|people >=|2|3|(null)");
+  tier_buf *out = tier_buf_new(NULL);
+  assert_int_equal(tier_rules_diff(rs, rs2, "old", "new", 0, out), TIER_OK);
+  assert_non_null(strstr(text_of(out), "\n1 change\n"));
+  memset(&x, 0, sizeof x);
+  assert_int_equal(tier_rules_changes(rs, rs, collect, &x), TIER_OK);
+  assert_int_equal(x.n, 0);
+  tier_buf_free(out);
+  tier_ruleset_free(rs);
+  tier_ruleset_free(rs2);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(the_budget_refuses_long_records),
@@ -244,6 +314,8 @@ int main(void) {
       cmocka_unit_test(the_buffer_builds_text),
       cmocka_unit_test(a_failed_buffer_says_so),
       cmocka_unit_test(the_tools_stages_are_library_calls),
+      cmocka_unit_test(a_result_names_the_partner),
+      cmocka_unit_test(rule_changes_come_one_by_one),
   };
   return cmocka_run_group_tests_name("api", tests, NULL, NULL);
 }
