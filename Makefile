@@ -48,7 +48,7 @@ TEST_CFLAGS = $(CFLAGS) -Isrc -I$(BUILD) -Isrc/tools
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps demo check check-switch asan tsan valgrind clean install uninstall examples difftest
+.PHONY: all deps browser-deps demo check check-switch asan tsan valgrind clean install uninstall examples difftest
 .DELETE_ON_ERROR:
 
 all: $(BIN)/tierc $(BIN)/tiervm $(LIB)/libtier.so
@@ -234,7 +234,16 @@ tsan: $(BUILD)/.deps
 	  OPT="-O1 -g -fsanitize=thread" LDFLAGS="-fsanitize=thread"
 	TSAN_OPTIONS=halt_on_error=1 build/tsan/tests/test_threads
 
-check: all $(UNIT_BIN) $(BUILD)/difftest/difftest $(BUILD)/difftest/difftest-planted
+# The browser test of the HTML report (tests/sh/report-browser.sh) drives
+# Chromium through Selenium and wants a Japanese font.  As root, check
+# installs them; otherwise, or when that fails, the test is skipped and
+# prints the command.
+BROWSER_PKGS := chromium chromium-driver python3-selenium fonts-noto-cjk
+browser-deps:
+	@if [ "$$(id -u)" = 0 ]; then ( $(call install_pkgs,$(BROWSER_PKGS)) ) || \
+	  echo "could not install $(BROWSER_PKGS): the browser test of the report will be skipped"; fi
+
+check: all $(UNIT_BIN) $(BUILD)/difftest/difftest $(BUILD)/difftest/difftest-planted browser-deps
 	@TIER_LIB=$(LIB) TIER_CC="$(CC)" TIER_LDFLAGS="$(LDFLAGS)" sh tests/run.sh $(BUILD) $(BIN) $(UNIT_BIN)
 
 # The whole suite on the switch-dispatch build of the VM, in its own tree.

@@ -89,15 +89,16 @@ static struct diff_type *type_of(struct diff *d, const char *name) {
   return t;
 }
 
-/* A partner that moves, as a line of text: who, from where to where, and
- * what the rules that explain it miss (why: the result under those rules);
- * first, when it held a tier the new rules no longer have, that. */
-static void move_text(struct diff *d, const struct diff_type *t, const tier_result *ro, const tier_result *rn, bool up,
-                      const tier_result *why, bool removed) {
+/* A move as a line of text: who, from where to where, and what the rules
+ * that explain it miss; first, when it held a tier the new rules no
+ * longer have, that. */
+static void move_text(struct diff *d, const struct diff_move *m) {
   struct esc_pool *p = d->pool; /* ids and needs come from the records: quoted for the terminal */
-  tier_buf_printf(d->moves_text, "  %-10s %-11s %s -> %s (%s): ", ro->id ? esc_str(p, ro->id) : "-", esc_str(p, t->name),
+  const tier_result *ro = m->from, *rn = m->to, *why = m->why;
+  bool up = m->direction > 0;
+  tier_buf_printf(d->moves_text, "  %-10s %-11s %s -> %s (%s): ", ro->id ? esc_str(p, ro->id) : "-", esc_str(p, m->type->name),
                   ro->tier ? esc_str(p, ro->tier) : "none", rn->tier ? esc_str(p, rn->tier) : "none", up ? "up" : "down");
-  if (removed) tier_buf_printf(d->moves_text, "tier %s removed; ", esc_str(p, ro->tier));
+  if (m->removed) tier_buf_printf(d->moves_text, "tier %s removed; ", esc_str(p, ro->tier));
   tier_buf_printf(d->moves_text, "%s rules for %s: ", up ? "old" : "new", why->next ? esc_str(p, why->next) : "?");
   for (size_t i = 0; i < why->nunmet; i++)
     tier_buf_printf(d->moves_text, "%s%s", i ? "; " : "",
@@ -106,19 +107,20 @@ static void move_text(struct diff *d, const struct diff_type *t, const tier_resu
 }
 
 /* The same move as a JSON object in the moves list. */
-static void move_json(struct diff *d, const struct diff_type *t, const tier_result *ro, const tier_result *rn, bool up,
-                      const tier_result *why, bool removed) {
+static void move_json(struct diff *d, const struct diff_move *m) {
   tier_buf *j = d->moves_json;
+  const tier_result *why = m->why;
+  bool up = m->direction > 0;
   if (tier_buf_len(j)) tier_buf_putc(j, ',');
   tier_buf_put(j, "{\"id\":", 6);
-  tier_buf_json(j, ro->id);
+  tier_buf_json(j, m->from->id);
   tier_buf_put(j, ",\"type\":", 8);
-  tier_buf_json(j, t->name);
+  tier_buf_json(j, m->type->name);
   tier_buf_put(j, ",\"from\":", 8);
-  tier_buf_json(j, ro->tier);
+  tier_buf_json(j, m->from->tier);
   tier_buf_put(j, ",\"to\":", 6);
-  tier_buf_json(j, rn->tier);
-  if (removed) tier_buf_puts(j, ",\"from_removed\":true");
+  tier_buf_json(j, m->to->tier);
+  if (m->removed) tier_buf_puts(j, ",\"from_removed\":true");
   tier_buf_printf(j, ",\"direction\":\"%s\",\"because\":{\"rules\":\"%s\",\"tier\":", up ? "up" : "down", up ? "old" : "new");
   tier_buf_json(j, why->next);
   tier_buf_put(j, ",\"unmet\":[", 10);
@@ -142,23 +144,21 @@ static void move_json(struct diff *d, const struct diff_type *t, const tier_resu
   tier_buf_put(j, "]}}", 3);
 }
 
-void diff_add(struct diff *d, const tier_result *ro, const tier_result *rn) {
+bool diff_add(struct diff *d, const tier_result *ro, const tier_result *rn, struct diff_move *mv) {
   d->partners++;
   struct diff_type *t = type_of(d, rn->type ? rn->type : "?");
   int po = ladder_pos(d->old, ro->tier_index), pn = ladder_pos(d->new_, rn->tier_index);
-  if (!t || po >= t->lad.nold || pn >= t->lad.nnew) { d->uncounted++; return; }
+  if (!t || po >= t->lad.nold || pn >= t->lad.nnew) { d->uncounted++; return false; }
   DIFF_CELL(t, po, pn)++;
   int dir = tier_ladder_direction(&t->lad, po, pn);
   if (dir > 0) t->up++;
   else if (dir < 0) t->down++;
-  else { t->stay++; return; }
-  /* why: moving up, what the old rules missed for the tier now held; moving
-   * down, what the new rules miss for the tier that was held */
-  bool up = dir > 0;
-  const tier_result *why = up ? ro : rn;
-  bool removed = po >= 0 && t->lad.old_to_new[po] < 0; /* the tier it held is gone */
-  move_text(d, t, ro, rn, up, why, removed);
-  move_json(d, t, ro, rn, up, why, removed);
+  else { t->stay++; return false; }
+  struct diff_move m = {t, ro, rn, dir > 0 ? ro : rn, dir, po >= 0 && t->lad.old_to_new[po] < 0};
+  move_text(d, &m);
+  move_json(d, &m);
+  if (mv) *mv = m;
+  return true;
 }
 
 void diff_error(struct diff *d, long record, const char *id, const char *which, const char *err, const char *path) {

@@ -33,8 +33,21 @@ struct diff {
 
 /* 0, or -1 when out of memory; diff_free in either case. */
 int diff_init(struct diff *d, const tier_ruleset *old, const tier_ruleset *new_, const char *op, const char *np);
-/* One partner evaluated under both rulesets. */
-void diff_add(struct diff *d, const tier_result *ro, const tier_result *rn);
+/* A partner that moves between the old and the new rules, and why: `why`
+ * is the result whose unmet requirements explain it (moving up, the old
+ * rules' for the tier now held; moving down, the new rules' for the tier
+ * it held), after, when `removed`, that the tier it held is gone. */
+struct diff_move {
+  const struct diff_type *type;
+  const tier_result *from, *to, *why; /* under the old rules, the new, and which of them */
+  int direction;                      /* +1 up, -1 down */
+  bool removed;                       /* the tier it held is not in the new rules */
+};
+
+/* One partner evaluated under both rulesets, counted in its type's figures.
+ * true when it moves, with *mv (when not NULL) saying how; the results must
+ * outlive the use of *mv. */
+bool diff_add(struct diff *d, const tier_result *ro, const tier_result *rn, struct diff_move *mv);
 void diff_error(struct diff *d, long record, const char *id, const char *which, const char *err, const char *path);
 void diff_render(const struct diff *d, int fmt, tier_buf *out);
 void diff_free(struct diff *d);

@@ -1,7 +1,15 @@
 /*
- * report.c - see report.h.  Charts are drawn as inline SVG so that the page
- * opens anywhere, offline; text uses the system's fonts, with Japanese ones
- * named first so that labels like 顧客満足度調査 render.
+ * report.c - see report.h.  The page is HTML and CSS only: charts are
+ * HTML boxes sized in percent (so that they shrink with the window and
+ * their counts stay text, readable without hovering), each with an
+ * accessible name that says what it shows; tables turn into one card per
+ * row on a narrow screen.  Two colour scales never share a hue: tiers are
+ * blue, light for the bottom of a ladder and dark for its top; how far
+ * partners are from a threshold is orange, dark for far and light for
+ * near.  Both are ordinal in lightness, so they read without colour
+ * vision, and every coloured box also carries its number or its name.
+ * Text uses the system's fonts, a Japanese one named before the generic
+ * family so that labels like 顧客満足度調査 print with Japanese glyphs.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +21,8 @@ int report_init(struct report *r, const tier_ruleset *rs, const char *path) {
   memset(r, 0, sizeof *r);
   r->rs = rs;
   r->rules_path = path;
+  r->first_asof = INT64_MAX;
+  r->last_asof = INT64_MIN;
   size_t ntiers = tier_ruleset_ntiers(rs), nreqs = tier_ruleset_nreqs(rs);
   r->held = calloc(ntiers + 1, sizeof *r->held);
   r->as_next = calloc(ntiers + 1, sizeof *r->as_next);
@@ -20,12 +30,9 @@ int report_init(struct report *r, const tier_ruleset *rs, const char *path) {
   r->none = calloc(tier_ruleset_ntypes(rs) + 1, sizeof *r->none);
   r->blocked = calloc(nreqs + 1, sizeof *r->blocked);
   r->gap = calloc(nreqs + 1, sizeof *r->gap);
-  r->labels = calloc(ntiers + 1, sizeof *r->labels);
-  r->vals = calloc(ntiers + 1, sizeof *r->vals);
   r->order = calloc(nreqs + 1, sizeof *r->order);
-  return r->held && r->as_next && r->sus_blocked && r->none && r->blocked && r->gap && r->labels && r->vals && r->order
-             ? 0
-             : -1;
+  r->moves_html = tier_buf_new(NULL);
+  return r->held && r->as_next && r->sus_blocked && r->none && r->blocked && r->gap && r->order && r->moves_html ? 0 : -1;
 }
 
 void report_free(struct report *r) {
@@ -35,54 +42,216 @@ void report_free(struct report *r) {
   free(r->none);
   free(r->blocked);
   free(r->gap);
-  free(r->labels);
-  free(r->vals);
   free(r->order);
+  for (int i = 0; i < r->nclose; i++) free(r->close[i].html);
+  tier_buf_free(r->moves_html);
 }
 
-/* How far an unmet `value >= threshold` (a count or money) is, as the share
- * of the threshold reached, in five buckets: <25%, <50%, <75%, <90%, <100%;
- * -1 for any other requirement. */
+/* ---- HTML pieces ------------------------------------------------------------------------ */
+
+/* The first n bytes of s as HTML text or attribute value.  Control
+ * characters, which HTML does not allow, show as U+FFFD (record texts are
+ * valid UTF-8 otherwise: the reader refuses anything else). */
+static void esc_n(tier_buf *b, const char *s, size_t n) {
+  for (const char *e = s + n; s < e; s++) {
+    switch (*s) {
+    case '<': tier_buf_puts(b, "&lt;"); break;
+    case '>': tier_buf_puts(b, "&gt;"); break;
+    case '&': tier_buf_puts(b, "&amp;"); break;
+    case '"': tier_buf_puts(b, "&quot;"); break;
+    default:
+      if (((unsigned char)*s < 0x20 && *s != '\n' && *s != '\t') || *s == 0x7f) tier_buf_puts(b, "\xEF\xBF\xBD");
+      else tier_buf_putc(b, (unsigned char)*s);
+    }
+  }
+}
+
+static void esc(tier_buf *b, const char *s) {
+  if (s) esc_n(b, s, strlen(s));
+}
+
+/* A count as people read it: 1,698. */
+static void count(tier_buf *b, long n) {
+  char d[24];
+  int len = snprintf(d, sizeof d, "%ld", n < 0 ? -n : n);
+  if (n < 0) tier_buf_putc(b, '-');
+  for (int i = 0; i < len; i++) {
+    if (i && (len - i) % 3 == 0) tier_buf_putc(b, ',');
+    tier_buf_putc(b, d[i]);
+  }
+}
+
+/* part of whole as a whole percentage ("17%"); nothing when whole is 0. */
+static void percent(tier_buf *b, long part, long whole) {
+  if (whole > 0) tier_buf_printf(b, "%.0f%%", 100.0 * (double)part / (double)whole);
+}
+
+static void date(tier_buf *b, int64_t day) {
+  char d[11];
+  tier_date_format(day, d);
+  tier_buf_puts(b, d);
+}
+
+/* The tier scale: tier pos of a ladder of n tiers, along ColorBrewer's
+ * "Blues" from light (the bottom tier) to dark (the top one). */
+static void tier_colour(tier_buf *b, int pos, int n) {
+  static const unsigned char stops[][3] = {{0xc6, 0xdb, 0xef}, {0x9e, 0xca, 0xe1}, {0x6b, 0xae, 0xd6}, {0x42, 0x92, 0xc6},
+                                           {0x21, 0x71, 0xb5}, {0x08, 0x51, 0x9c}, {0x08, 0x30, 0x6b}};
+  const int last = (int)(sizeof stops / sizeof stops[0]) - 1;
+  double at = n > 1 ? (double)pos * last / (double)(n - 1) : last;
+  int k = (int)at < last ? (int)at : last - 1;
+  double f = at - k;
+  tier_buf_printf(b, "#%02x%02x%02x", (int)(stops[k][0] + f * (stops[k + 1][0] - stops[k][0]) + 0.5),
+                  (int)(stops[k][1] + f * (stops[k + 1][1] - stops[k][1]) + 0.5),
+                  (int)(stops[k][2] + f * (stops[k + 1][2] - stops[k][2]) + 0.5));
+}
+#define NO_TIER_COLOUR "#bdbdbd"
+
+/* The gap scale: how far, bucket by bucket, from ColorBrewer's "Oranges";
+ * the two darkest carry white text. */
+static const char *const GAP_NAME[REPORT_BUCKETS] = {"under 25%", "25\xE2\x80\x93" "50%", "50\xE2\x80\x93" "75%",
+                                                     "75\xE2\x80\x93" "90%", "90\xE2\x80\x93" "100%"};
+static const char *const GAP_COLOUR[REPORT_BUCKETS] = {"#a63603", "#e6550d", "#fd8d3c", "#fdae6b", "#fdd0a2"};
+static const char *const GAP_INK[REPORT_BUCKETS] = {"#fff", "#fff", "#1f2933", "#1f2933", "#1f2933"};
+
+/* The page's tables.  Each has its columns in one place: their names (the
+ * header, and each cell's label when a narrow screen turns a row into a
+ * card), their share of the width (fixed, so that a long name breaks in its
+ * own column instead of squeezing the others), and whether they hold
+ * numbers.  Each cell holds one <div>, so that in a card the label and the
+ * content are the two columns of its grid. */
+struct col { const char *name; int width; bool num; };
+#define NCOLS(c) (sizeof(c) / sizeof(c)[0])
+static const struct col CLOSEST[] = {{"Partner", 19, false},         {"Type", 11, false},     {"Tier &rarr; next", 17, false},
+                                     {"Missing", 7, true},           {"Smallest change", 33, false}, {"Review date", 13, false}};
+static const struct col MOVES[] = {{"Partner", 20, false}, {"Type", 11, false}, {"Move", 21, false}, {"Why", 48, false}};
+static const struct col BLOCKERS[] = {{"Requirement", 56, false}, {"Partners blocked", 16, true}, {"How far they are", 28, false}};
+static const struct col CHANGES[] = {{"Where", 13, false}, {"Change", 21, false}, {"Was", 24, false},
+                                     {"Now", 24, false},   {"Also changes", 18, false}};
+static const struct col FLOWS[] = {{"Old rules", 30, false}, {"New rules", 30, false}, {"Partners", 15, true}, {"Move", 25, false}};
+
+static void table_begin(tier_buf *b, const struct col *c, size_t n) {
+  tier_buf_puts(b, "<table class=\"cards\">\n<colgroup>");
+  for (size_t i = 0; i < n; i++) tier_buf_printf(b, "<col style=\"width:%d%%\">", c[i].width);
+  tier_buf_puts(b, "</colgroup>\n<thead><tr>");
+  for (size_t i = 0; i < n; i++) tier_buf_printf(b, "<th%s>%s</th>", c[i].num ? " class=\"n\"" : "", c[i].name);
+  tier_buf_puts(b, "</tr></thead>\n<tbody>\n");
+}
+static void table_end(tier_buf *b) { tier_buf_puts(b, "</tbody>\n</table>\n"); }
+
+/* Cell i of a row of a table with columns c: td opens it (the first of a
+ * row opens the row), td_end closes it (the last closes the row). */
+static void td(tier_buf *b, const struct col *c, size_t i) {
+  tier_buf_printf(b, "%s<td data-label=\"%s\"%s><div>", i ? "" : "<tr>", c[i].name, c[i].num ? " class=\"n\"" : "");
+}
+static void td_end(tier_buf *b, size_t i, size_t n) {
+  tier_buf_puts(b, i + 1 < n ? "</div></td>" : "</div></td></tr>\n");
+}
+
+/* ---- counting ------------------------------------------------------------------------ */
+
+/* How far an unmet `value >= threshold` (or `>`) on a count, an amount or
+ * a number is, as the share of the threshold reached, in REPORT_BUCKETS
+ * buckets; -1 for any other requirement, where a share means nothing. */
 static int bucket(const tier_req_result *u) {
-  if ((u->type != TIER_TYPE_INT && u->type != TIER_TYPE_MONEY) || strcmp(u->op, ">=") != 0 || u->required_value <= 0 ||
-      u->missing)
+  if ((u->type != TIER_TYPE_INT && u->type != TIER_TYPE_MONEY && u->type != TIER_TYPE_NUMBER) || !u->op ||
+      (strcmp(u->op, ">=") != 0 && strcmp(u->op, ">") != 0) || u->required_value <= 0 || u->missing)
     return -1;
   double share = u->actual_value / u->required_value;
   return share < 0.25 ? 0 : share < 0.5 ? 1 : share < 0.75 ? 2 : share < 0.9 ? 3 : 4;
+}
+
+static const char *tier_name(const tier_ruleset *rs, int t) {
+  tier_info T;
+  return t >= 0 && tier_ruleset_tier(rs, (size_t)t, &T) == TIER_OK ? T.name : NULL;
+}
+
+/* The partner as the content of a cell: its name, and its id under it
+ * (either may be missing). */
+static void partner(tier_buf *b, const tier_result *res) {
+  if (res->name && *res->name) {
+    esc(b, res->name);
+    tier_buf_puts(b, "<br><span class=\"muted\">");
+    esc(b, res->id ? res->id : "no id");
+    tier_buf_puts(b, "</span>");
+  } else {
+    esc(b, res->id ? res->id : "no id");
+  }
+}
+
+/* What an unmet requirement needs: the smallest change, or its rule. */
+static const char *need_of(const tier_req_result *u) { return u->need[0] ? u->need : u->rule; }
+
+/* The unmet requirements of res as a list, each the smallest change that
+ * would meet it. */
+static void needs_list(tier_buf *b, const tier_result *res) {
+  tier_buf_puts(b, "<ul class=\"needs\">");
+  for (size_t i = 0; i < res->nunmet; i++) {
+    tier_buf_puts(b, "<li>");
+    esc(b, need_of(&res->unmet[i]));
+    tier_buf_puts(b, "</li>");
+  }
+  tier_buf_puts(b, "</ul>");
+}
+
+/* One row of "closest to moving up", laid out now: the result lives only
+ * as long as this call.  NULL when out of memory. */
+static char *closest_row(const struct report *r, const tier_result *res) {
+  tier_buf *b = tier_buf_new(NULL);
+  if (!b) return NULL;
+  const struct col *c = CLOSEST;
+  size_t n = NCOLS(CLOSEST);
+  td(b, c, 0);
+  partner(b, res);
+  td_end(b, 0, n);
+  td(b, c, 1);
+  esc(b, res->type ? res->type : "-");
+  td_end(b, 1, n);
+  td(b, c, 2);
+  esc(b, res->tier ? res->tier : "no tier");
+  tier_buf_puts(b, " &rarr; ");
+  esc(b, tier_name(r->rs, res->next_index));
+  td_end(b, 2, n);
+  td(b, c, 3);
+  tier_buf_printf(b, "%zu", res->nunmet);
+  td_end(b, 3, n);
+  td(b, c, 4);
+  needs_list(b, res);
+  td_end(b, 4, n);
+  td(b, c, 5);
+  date(b, res->asof);
+  td_end(b, 5, n);
+  char *html = tier_buf_detach(b, NULL);
+  tier_buf_free(b);
+  return html;
 }
 
 /* Keep res among the REPORT_CLOSEST partners with the fewest unmet
  * requirements (ties keep the earlier partner). */
 static void consider_closest(struct report *r, const tier_result *res) {
   if (r->nclose == REPORT_CLOSEST && res->nunmet >= r->close[REPORT_CLOSEST - 1].nunmet) return;
-  int at = r->nclose < REPORT_CLOSEST ? r->nclose++ : REPORT_CLOSEST - 1;
-  while (at > 0 && r->close[at - 1].nunmet > res->nunmet) {
-    r->close[at] = r->close[at - 1];
-    at--;
-  }
-  struct report_close *c = &r->close[at];
-  snprintf(c->id, sizeof c->id, "%s", res->id ? res->id : "-");
-  snprintf(c->type, sizeof c->type, "%s", res->type ? res->type : "-");
-  c->tier = res->tier_index;
-  c->next = res->next_index;
-  c->nunmet = res->nunmet;
-  size_t k = 0;
-  c->gap[0] = 0;
-  for (size_t i = 0; i < res->nunmet && k + 4 < sizeof c->gap; i++) {
-    int w = snprintf(c->gap + k, sizeof c->gap - k, "%s%s", i ? "; " : "", res->unmet[i].need);
-    if (w > 0) k += (size_t)w;
-  }
+  char *html = closest_row(r, res);
+  if (!html) return; /* out of memory: one row fewer */
+  int at = r->nclose;
+  if (r->nclose < REPORT_CLOSEST) r->nclose++;
+  else free(r->close[--at].html);
+  for (; at > 0 && r->close[at - 1].nunmet > res->nunmet; at--) r->close[at] = r->close[at - 1];
+  r->close[at] = (struct report_row){res->nunmet, html};
 }
 
-/* Count one partner: its tier (or none, per type), the next tier, each
- * requirement and sustained clause that blocks it, and how far. */
+/* Count one partner: its tier (or none, per type), its review date, the
+ * next tier, each requirement and sustained clause that blocks it, and
+ * how far. */
 void report_add(struct report *r, const tier_result *res) {
   r->partners++;
+  if (res->asof < r->first_asof) r->first_asof = res->asof;
+  if (res->asof > r->last_asof) r->last_asof = res->asof;
   if (res->tier_index >= 0) r->held[res->tier_index]++;
   else if (res->type_index >= 0) r->none[res->type_index]++;
   int t = res->next_index;
   if (t < 0) return;
   r->as_next[t]++;
+  r->with_next++;
   for (size_t i = 0; i < res->nunmet; i++) {
     const tier_req_result *u = &res->unmet[i];
     if (u->sustained) {
@@ -96,243 +265,600 @@ void report_add(struct report *r, const tier_result *res) {
   consider_closest(r, res);
 }
 
-/* ---- HTML ---------------------------------------------------------------------------- */
-
-/* s as HTML text or attribute value. */
-static void esc(tier_buf *b, const char *s) {
-  for (; s && *s; s++) {
-    switch (*s) {
-    case '<': tier_buf_put(b, "&lt;", 4); break;
-    case '>': tier_buf_put(b, "&gt;", 4); break;
-    case '&': tier_buf_put(b, "&amp;", 5); break;
-    case '"': tier_buf_put(b, "&quot;", 6); break;
-    default: tier_buf_putc(b, (uint8_t)*s);
-    }
+/* One partner that moves, as a row of "partners that move" while there is
+ * room: who, from and to, and what the rules that explain it miss. */
+void report_move(struct report *r, const struct diff_move *m) {
+  if (r->moves++ >= REPORT_MOVES) return;
+  tier_buf *b = r->moves_html;
+  const struct col *c = MOVES;
+  size_t n = NCOLS(MOVES);
+  bool up = m->direction > 0;
+  td(b, c, 0);
+  partner(b, m->to);
+  td_end(b, 0, n);
+  td(b, c, 1);
+  esc(b, m->type->name);
+  td_end(b, 1, n);
+  td(b, c, 2);
+  esc(b, m->from->tier ? m->from->tier : "no tier");
+  tier_buf_puts(b, " &rarr; ");
+  esc(b, m->to->tier ? m->to->tier : "no tier");
+  tier_buf_printf(b, "<br><span class=\"%s\">%s</span>", up ? "up" : "down", up ? "&#9650;&nbsp;up" : "&#9660;&nbsp;down");
+  td_end(b, 2, n);
+  td(b, c, 3);
+  if (m->removed) {
+    tier_buf_puts(b, "Its tier ");
+    esc(b, m->from->tier);
+    tier_buf_puts(b, " is not in the new rules. ");
   }
+  tier_buf_puts(b, up ? "The old rules asked, for " : "The new rules ask, for ");
+  esc(b, m->why->next ? m->why->next : "the next tier");
+  tier_buf_puts(b, ":");
+  needs_list(b, m->why);
+  td_end(b, 3, n);
 }
 
-static const char *COLORS[] = {"#9aa5b1", "#4c8bf5", "#2bb673", "#f5a623", "#d0021b", "#7b61ff", "#00a3a3"};
+/* ---- the page ------------------------------------------------------------------------ */
 
-/* A horizontal bar chart: one bar per (label, value), scaled to the largest. */
-static void bars(tier_buf *b, const char **labels, const long *vals, int n, long total, bool pct) {
-  long max = 1;
-  for (int i = 0; i < n; i++) if (vals[i] > max) max = vals[i];
-  int h = 28 * n + 10;
-  tier_buf_printf(b, "<svg class=\"chart\" width=\"760\" height=\"%d\" role=\"img\">\n", h);
-  for (int i = 0; i < n; i++) {
-    int y = 5 + 28 * i, w = (int)(340.0 * (double)vals[i] / (double)max);
-    tier_buf_printf(b, "<text x=\"0\" y=\"%d\" class=\"lbl\">", y + 17);
-    esc(b, labels[i]);
-    tier_buf_printf(b, "</text><rect x=\"300\" y=\"%d\" width=\"%d\" height=\"20\" fill=\"%s\"/>", y + 2, w > 0 ? w : 1,
-               COLORS[(i % 6) + 1]);
-    if (pct && total > 0)
-      tier_buf_printf(b, "<text x=\"%d\" y=\"%d\" class=\"val\">%ld (%.0f%%)</text>\n", 306 + w, y + 17, vals[i],
-                 100.0 * (double)vals[i] / (double)total);
-    else
-      tier_buf_printf(b, "<text x=\"%d\" y=\"%d\" class=\"val\">%ld</text>\n", 306 + w, y + 17, vals[i]);
-  }
-  tier_buf_printf(b, "</svg>\n");
-}
+/* The style sheet.  Wide: a centred column of at most 1,120 px.  Narrow
+ * (up to 640 px): smaller margins, and each row of a .cards table becomes
+ * a card: its first cell the title, the others labelled by their
+ * data-label, empty ones left out. */
+static const char CSS[] =
+    "*{box-sizing:border-box}\n"
+    "body{margin:0;color:#1f2933;background:#fff;line-height:1.45;font-size:15px;"
+    "font-family:system-ui,\"Segoe UI\",Roboto,\"Helvetica Neue\",Arial,\"Noto Sans CJK JP\",\"Noto Sans JP\","
+    "\"Hiragino Sans\",\"Hiragino Kaku Gothic ProN\",\"Yu Gothic\",Meiryo,\"IPAexGothic\",\"Takao Gothic\",sans-serif}\n"
+    "main{max-width:1120px;margin:0 auto;padding:20px 32px 40px}\n"
+    "h1{font-size:1.7rem;margin:0 0 2px;overflow-wrap:anywhere}h2{font-size:1.3rem;margin:40px 0 10px;"
+    "padding-bottom:4px;border-bottom:2px solid #e4e7eb}h3{font-size:1.05rem;margin:24px 0 8px}\n"
+    "p,li,td,th,h1,h2,h3,figcaption{overflow-wrap:anywhere}\n"
+    ".muted{color:#616e7c}.meta{color:#616e7c;margin:0 0 8px}code{font-size:.85em;color:#3e4c59}\n"
+    ".tiles{display:grid;grid-template-columns:repeat(auto-fill,minmax(150px,1fr));gap:12px;margin:12px 0 8px}\n"
+    ".tile{border:1px solid #e4e7eb;border-radius:8px;padding:10px 14px;background:#f9fafb}"
+    ".tile b{display:block;font-size:1.6rem;line-height:1.25}.tile b.dates{font-size:1.05rem;line-height:1.5}"
+    ".tile.warn{border-color:#e6550d}\n"
+    ".bars .row{display:grid;grid-template-columns:minmax(0,13em) minmax(0,1fr) minmax(0,10em);gap:10px;"
+    "align-items:center;margin:4px 0}\n"
+    ".track{display:block;height:20px;background:#f2f4f7;border-radius:3px}"
+    ".bar{display:block;height:20px;border-radius:3px;min-width:2px}\n"
+    ".val{font-variant-numeric:tabular-nums}.was{color:#616e7c;font-size:.9em}\n"
+    ".gap{display:flex;width:100%;max-width:260px;height:22px;font-size:12px;line-height:22px;text-align:center}"
+    ".gap span{flex:1 1 0;min-width:2.2em;overflow:hidden}\n"
+    ".legend{display:flex;flex-wrap:wrap;gap:4px 14px;align-items:center;margin:6px 0 12px;color:#3e4c59;font-size:.9em}"
+    ".legend i{display:inline-block;width:14px;height:14px;margin-right:5px;vertical-align:-2px;border-radius:2px}\n"
+    "table{border-collapse:collapse;width:100%;table-layout:fixed;margin:6px 0 10px;font-size:.9rem}\n"
+    "th,td{border-bottom:1px solid #e4e7eb;padding:6px 8px;text-align:left;vertical-align:top}"
+    "th{background:#f5f7fa;font-weight:600}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}\n"
+    ".needs{margin:0;padding-left:1.1em}.up{color:#1c5a9c;font-weight:600}.down{color:#a63603;font-weight:600}\n"
+    ".caption{margin:4px 0 8px}footer{margin-top:40px;color:#616e7c;font-size:.85em}\n"
+    "@media (max-width:640px){body{font-size:14px}main{padding:12px 14px 28px}"
+    ".bars .row{grid-template-columns:minmax(0,7.5em) minmax(0,1fr) minmax(0,6.5em);gap:6px}"
+    ".tiles{grid-template-columns:repeat(2,minmax(0,1fr))}.tile b{font-size:1.3rem}\n"
+    "table.cards thead{display:none}table.cards,table.cards tbody,table.cards tr,table.cards td{display:block;width:100%}"
+    "table.cards tr{border:1px solid #e4e7eb;border-radius:8px;margin:0 0 10px;padding:4px 0}"
+    "table.cards td{display:grid;grid-template-columns:minmax(0,7.5em) minmax(0,1fr);gap:8px;border:0;padding:3px 10px;"
+    "text-align:left}table.cards td.n{text-align:left}"
+    "table.cards td::before{content:attr(data-label);font-weight:600;color:#616e7c}"
+    "table.cards td:first-child{display:block;font-weight:600;padding-top:6px}table.cards td:first-child::before{display:none}"
+    "table.cards td:has(> div:empty){display:none}}\n";
 
-/* A stacked bar of the gap shares for one requirement. */
-static void gap_bar(tier_buf *b, const long *g) {
-  static const char *names[REPORT_BUCKETS] = {"under 25%", "25-50%", "50-75%", "75-90%", "90-100%"};
-  static const char *cols[REPORT_BUCKETS] = {"#d0021b", "#f5a623", "#f8e71c", "#7ed321", "#2bb673"};
-  long tot = 0;
-  for (int k = 0; k < REPORT_BUCKETS; k++) tot += g[k];
-  if (tot == 0) { tier_buf_printf(b, "<span class=\"muted\">-</span>"); return; }
-  tier_buf_printf(b, "<svg width=\"220\" height=\"16\">");
-  double x = 0;
-  for (int k = 0; k < REPORT_BUCKETS; k++) {
-    double w = 220.0 * (double)g[k] / (double)tot;
-    if (g[k]) tier_buf_printf(b, "<rect x=\"%.1f\" y=\"0\" width=\"%.1f\" height=\"16\" fill=\"%s\"><title>%s of the threshold: %ld</title></rect>",
-                         x, w, cols[k], names[k], g[k]);
-    x += w;
-  }
-  tier_buf_printf(b, "</svg>");
-}
-
-static const char *tier_name(const tier_ruleset *rs, int t) {
-  tier_info T;
-  return tier_ruleset_tier(rs, (size_t)t, &T) == TIER_OK ? T.name : "-";
-}
-
-/* The document's head (title, style) and the page's heading. */
+/* The document's head and the page's heading: the ruleset, its file and
+ * rules hash. */
 static void html_head(const struct report *r, tier_buf *b) {
   const char *name = tier_ruleset_name(r->rs), *ver = tier_ruleset_version(r->rs);
   char hash[65];
   tier_ruleset_hash(r->rs, hash);
-  tier_buf_printf(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>");
-  esc(b, *name ? name : "tierc report");
-  tier_buf_printf(b, "</title>\n<style>\n"
-                "body{font-family:\"Noto Sans CJK JP\",\"Noto Sans JP\",\"Hiragino Sans\",\"Yu Gothic\",system-ui,sans-serif;"
-                "margin:24px 40px;color:#1f2933;background:#fff;max-width:1100px}\n"
-                "h1{font-size:26px;margin-bottom:4px}h2{font-size:20px;margin-top:36px;border-bottom:2px solid #e4e7eb;padding-bottom:4px}"
-                "h3{font-size:16px;margin:22px 0 6px}\n"
-                ".muted{color:#7b8794}.lbl{font-size:13px;fill:#1f2933}.val{font-size:13px;fill:#3e4c59}\n"
-                "table{border-collapse:collapse;margin:8px 0;font-size:13px}td,th{border:1px solid #e4e7eb;padding:4px 8px;text-align:left}"
-                "th{background:#f5f7fa}td.n{text-align:right}\n"
-                ".legend span{display:inline-block;width:12px;height:12px;margin:0 4px 0 12px;vertical-align:middle}\n"
-                "</style>\n</head>\n<body>\n<h1>");
+  tier_buf_puts(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+                   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
   esc(b, *name ? name : "Partner tiers");
-  if (*ver) { tier_buf_printf(b, " <span class=\"muted\">"); esc(b, ver); tier_buf_printf(b, "</span>"); }
-  tier_buf_printf(b, "</h1>\n<p class=\"muted\">%ld partners evaluated", r->partners);
-  if (r->errors) tier_buf_printf(b, ", %ld records rejected", r->errors);
-  tier_buf_printf(b, " &middot; rules ");
-  esc(b, r->rules_path);
-  tier_buf_printf(b, " (rules hash %.16s)</p>\n", hash);
-}
-
-/* Per partner type, a bar per tier: the partners whose highest tier it is. */
-static void html_distribution(const struct report *r, tier_buf *b) {
-  const tier_ruleset *rs = r->rs;
-  const char **labels = r->labels;
-  long *vals = r->vals;
-  tier_buf_printf(b, "<h2>Tier distribution</h2>\n");
-  for (size_t p = 0; p < tier_ruleset_ntypes(rs); p++) {
-    long tot = 0;
-    int n = 0;
-    labels[n] = "no tier";
-    vals[n++] = r->none[p];
-    tier_info T;
-    for (size_t t = 0; tier_ruleset_tier(rs, t, &T) == TIER_OK; t++)
-      if (T.type_index == (int)p) {
-        labels[n] = T.name;
-        vals[n++] = r->held[t];
-      }
-    for (int i = 0; i < n; i++) tot += vals[i];
-    if (n == 1 && tot == 0) continue;
-    tier_buf_printf(b, "<h3>");
-    esc(b, tier_ruleset_type(rs, p));
-    tier_buf_printf(b, " <span class=\"muted\">(%ld partners)</span></h3>\n", tot);
-    bars(b, labels, vals, n, tot, true);
+  if (*ver) {
+    tier_buf_putc(b, ' ');
+    esc(b, ver);
   }
+  tier_buf_puts(b, " \xE2\x80\x94 tier report</title>\n<style>\n");
+  tier_buf_puts(b, CSS);
+  tier_buf_puts(b, "</style>\n</head>\n<body>\n<main>\n<header>\n<h1>");
+  esc(b, *name ? name : "Partner tiers");
+  if (*ver) {
+    tier_buf_puts(b, " <span class=\"muted\">");
+    esc(b, ver);
+    tier_buf_puts(b, "</span>");
+  }
+  tier_buf_puts(b, "</h1>\n<p class=\"meta\">Tier report of ");
+  esc(b, r->rules_path);
+  tier_buf_printf(b, " (rules hash %.16s)</p>\n</header>\n", hash);
 }
 
-/* One row of a blockers table: requirement q, how many it blocks, how far. */
-static void html_blocker_row(const struct report *r, tier_buf *b, size_t q, long of) {
+/* A summary tile: a big figure and what it counts. */
+static void tile_begin(tier_buf *b, const char *cls) { tier_buf_printf(b, "<div class=\"tile%s%s\"><b>", *cls ? " " : "", cls); }
+static void tile_end(tier_buf *b, const char *what) { tier_buf_printf(b, "</b>%s</div>\n", what); }
+
+/* The figures of partner type `type` in the diff, NULL if none of its
+ * partners was compared. */
+static const struct diff_type *diff_type_of(const struct diff *d, const char *type) {
+  for (int i = 0; d && i < d->ntypes; i++)
+    if (!strcmp(d->types[i].name, type)) return &d->types[i];
+  return NULL;
+}
+
+/* Partners at old-ladder position o (-1: no tier) under the old rules. */
+static long old_count(const struct diff_type *t, int o) {
+  long n = 0;
+  for (int c = -1; c < t->lad.nnew; c++) n += DIFF_CELL(t, o, c);
+  return n;
+}
+
+/* The row of one tier (or of no tier) in a type's chart: its name, a bar
+ * as long as its share of the largest count, the count and its share of
+ * the type's partners, and with a diff what the old rules gave. */
+struct bar { const char *label; long n; int pos, of; const char *was; };
+static void bar_row(tier_buf *b, const struct bar *x, long max, long total) {
+  tier_buf_puts(b, "<div class=\"row\"><span class=\"lbl\">");
+  esc(b, x->label);
+  tier_buf_printf(b, "</span><span class=\"track\"><span class=\"bar\" style=\"width:%.1f%%;background:",
+                  max > 0 ? 100.0 * (double)x->n / (double)max : 0.0);
+  if (x->pos < 0) tier_buf_puts(b, NO_TIER_COLOUR);
+  else tier_colour(b, x->pos, x->of);
+  tier_buf_puts(b, "\"></span></span><span class=\"val\">");
+  count(b, x->n);
+  tier_buf_puts(b, " <span class=\"muted\">");
+  percent(b, x->n, total);
+  tier_buf_puts(b, "</span>");
+  if (x->was) tier_buf_printf(b, "<br><span class=\"was\">%s</span>", x->was);
+  tier_buf_puts(b, "</span></div>\n");
+}
+
+/* "was 8" (or "new tier") under a new ladder's tier j, -1 for no tier. */
+static void was_text(char *out, size_t n, const struct diff_type *dt, int j) {
+  int o = j < 0 ? -1 : dt->lad.new_to_old[j];
+  if (j >= 0 && o < 0) snprintf(out, n, "new tier");
+  else snprintf(out, n, "was %ld", old_count(dt, o));
+}
+
+/* Partner type p's chart: a bar per tier, bottom of the ladder first. */
+static void type_chart(const struct report *r, tier_buf *b, size_t p) {
+  const tier_ruleset *rs = r->rs;
+  const char *type = tier_ruleset_type(rs, p);
+  const struct diff_type *dt = diff_type_of(r->diff, type);
+  size_t ntiers = tier_ruleset_ntiers(rs);
+  struct bar *x = malloc(sizeof *x * (ntiers + 1));
+  char(*was)[32] = malloc(sizeof *was * (ntiers + 1));
+  if (!x || !was) {
+    tier_buf_puts(b, "<p>(out of memory)</p>\n");
+    free(x);
+    free(was);
+    return;
+  }
+  int n = 0;
+  long total = r->none[p], max = r->none[p];
+  x[n++] = (struct bar){"no tier", r->none[p], -1, 0, NULL};
+  tier_info T;
+  for (size_t t = 0; tier_ruleset_tier(rs, t, &T) == TIER_OK; t++)
+    if (T.type_index == (int)p) {
+      x[n++] = (struct bar){T.name, r->held[t], T.position, 0, NULL};
+      total += r->held[t];
+      if (r->held[t] > max) max = r->held[t];
+    }
+  for (int i = 0; i < n; i++) {
+    x[i].of = n - 1;
+    if (dt && dt->lad.nnew == n - 1) {
+      was_text(was[i], sizeof was[i], dt, x[i].pos);
+      x[i].was = was[i];
+    }
+  }
+  tier_buf_puts(b, "<h3>");
+  esc(b, type);
+  tier_buf_puts(b, " <span class=\"muted\">");
+  count(b, total);
+  tier_buf_printf(b, " partner%s</span></h3>\n<div class=\"chart bars\" role=\"img\" aria-label=\"", total == 1 ? "" : "s");
+  esc(b, type);
+  tier_buf_puts(b, ", partners per tier:");
+  for (int i = 0; i < n; i++) {
+    tier_buf_printf(b, "%s ", i ? ";" : "");
+    esc(b, x[i].label);
+    tier_buf_printf(b, " %ld", x[i].n);
+    if (x[i].was) tier_buf_printf(b, " (%s)", x[i].was);
+  }
+  tier_buf_puts(b, "\">\n");
+  for (int i = 0; i < n; i++) bar_row(b, &x[i], max, total);
+  tier_buf_puts(b, "</div>\n");
+  if (dt)
+    for (int o = 0; o < dt->lad.nold; o++)
+      if (dt->lad.old_to_new[o] < 0) {
+        tier_buf_puts(b, "<p class=\"caption muted\">");
+        esc(b, dt->lad.old_names[o]);
+        tier_buf_puts(b, ", which the new rules removed, held ");
+        count(b, old_count(dt, o));
+        tier_buf_puts(b, " under the old rules.</p>\n");
+      }
+  free(x);
+  free(was);
+}
+
+/* The summary: the figures a reader needs first, then each partner
+ * type's partners per tier.  changes: tierc diff's count, with a diff. */
+static void html_summary(const struct report *r, tier_buf *b, int changes) {
+  tier_buf_puts(b, "<section id=\"summary\">\n<h2>Summary</h2>\n<div class=\"tiles\">\n");
+  tile_begin(b, "");
+  count(b, r->partners);
+  tile_end(b, r->partners == 1 ? "partner evaluated" : "partners evaluated");
+  if (r->errors) {
+    tile_begin(b, "warn");
+    count(b, r->errors);
+    tile_end(b, r->errors == 1 ? "record rejected (not counted)" : "records rejected (not counted)");
+  }
+  if (r->partners) { /* one date, or the first and the last */
+    bool one = r->last_asof == r->first_asof;
+    tier_buf_printf(b, "<div class=\"tile\"><b class=\"dates\">");
+    date(b, r->first_asof);
+    if (!one) {
+      tier_buf_puts(b, " to<br>");
+      date(b, r->last_asof);
+    }
+    tile_end(b, one ? "review date" : "review dates");
+  }
+  if (r->diff) {
+    long up = 0, down = 0, stay = 0;
+    for (int i = 0; i < r->diff->ntypes; i++) {
+      up += r->diff->types[i].up;
+      down += r->diff->types[i].down;
+      stay += r->diff->types[i].stay;
+    }
+    tile_begin(b, "");
+    tier_buf_printf(b, "%d", changes);
+    tile_end(b, changes == 1 ? "change in the rules" : "changes in the rules");
+    tile_begin(b, "");
+    tier_buf_puts(b, "&#9650; ");
+    count(b, up);
+    tile_end(b, "move up");
+    tile_begin(b, "");
+    tier_buf_puts(b, "&#9660; ");
+    count(b, down);
+    tile_end(b, "move down");
+    tile_begin(b, "");
+    count(b, stay);
+    tile_end(b, "keep their tier");
+  }
+  tier_buf_puts(b, "</div>\n<p class=\"caption\">Partners per tier, by partner type: each partner counts once, in the "
+                   "highest tier it holds.");
+  if (r->diff) tier_buf_puts(b, " Under each count, what the old rules gave the same partners.");
+  tier_buf_puts(b, "</p>\n");
+  for (size_t p = 0; p < tier_ruleset_ntypes(r->rs); p++) {
+    long n = r->none[p];
+    tier_info T;
+    for (size_t t = 0; tier_ruleset_tier(r->rs, t, &T) == TIER_OK; t++)
+      if (T.type_index == (int)p) n += r->held[t];
+    if (n) type_chart(r, b, p);
+  }
+  tier_buf_puts(b, "</section>\n");
+}
+
+/* How far the partners that requirement q blocks are: a bar of
+ * REPORT_BUCKETS boxes, each as wide as its share (at least wide enough
+ * for its count) and holding its count. */
+static void gap_bar(tier_buf *b, const long *g) {
+  long tot = 0;
+  for (int k = 0; k < REPORT_BUCKETS; k++) tot += g[k];
+  if (tot == 0) {
+    tier_buf_puts(b, "<span class=\"muted\" title=\"not a count or amount with a threshold\">&mdash;</span>");
+    return;
+  }
+  tier_buf_puts(b, "<div class=\"chart gap\" role=\"img\" aria-label=\"How far:");
+  for (int k = 0, first = 1; k < REPORT_BUCKETS; k++)
+    if (g[k]) {
+      tier_buf_printf(b, "%s %ld at %s of the threshold", first ? "" : ",", g[k], GAP_NAME[k]);
+      first = 0;
+    }
+  tier_buf_puts(b, "\">");
+  for (int k = 0; k < REPORT_BUCKETS; k++)
+    if (g[k])
+      tier_buf_printf(b, "<span style=\"flex-grow:%ld;background:%s;color:%s\">%ld</span>", g[k], GAP_COLOUR[k], GAP_INK[k],
+                      g[k]);
+  tier_buf_puts(b, "</div>");
+}
+
+/* One row of a blockers table: requirement q, how many it blocks of the
+ * `of` partners whose next tier it is, how far they are. */
+static void blocker_row(const struct report *r, tier_buf *b, size_t q, long of) {
+  const struct col *c = BLOCKERS;
+  size_t n = NCOLS(BLOCKERS);
   tier_req_info Q;
   if (tier_ruleset_req(r->rs, q, &Q) != TIER_OK) return;
-  tier_buf_printf(b, "<tr><td>");
-  esc(b, Q.section ? Q.section : "");
-  tier_buf_printf(b, "</td><td>");
-  if (Q.label) { esc(b, Q.label); tier_buf_printf(b, "<br><span class=\"muted\">"); }
+  td(b, c, 0);
+  if (Q.label) {
+    esc(b, Q.label);
+    tier_buf_puts(b, "<br>");
+  }
+  tier_buf_puts(b, "<code>");
   esc(b, Q.rule);
-  if (Q.label) tier_buf_printf(b, "</span>");
-  tier_buf_printf(b, "</td><td class=\"n\">%ld (%.0f%%)</td><td>", r->blocked[q], 100.0 * (double)r->blocked[q] / (double)of);
+  tier_buf_puts(b, "</code>");
+  if (Q.section) {
+    tier_buf_puts(b, " <span class=\"muted\">(");
+    esc(b, Q.section);
+    tier_buf_puts(b, ")</span>");
+  }
+  td_end(b, 0, n);
+  td(b, c, 1);
+  count(b, r->blocked[q]);
+  tier_buf_puts(b, " <span class=\"muted\">");
+  percent(b, r->blocked[q], of);
+  tier_buf_puts(b, "</span>");
+  td_end(b, 1, n);
+  td(b, c, 2);
   gap_bar(b, r->gap[q]);
-  tier_buf_printf(b, "</td></tr>\n");
+  td_end(b, 2, n);
 }
 
-/* For tier t (info T), next of r->as_next[t] partners: its requirements,
- * the ones that block most partners first (a stable insertion sort, so
- * ties keep the order written). */
-static void html_blockers_of(const struct report *r, tier_buf *b, size_t t, const tier_info *T) {
-  tier_buf_printf(b, "<h3>");
+/* The row of tier t's `sustained N months` clause. */
+static void sustained_row(const struct report *r, tier_buf *b, size_t t, unsigned months) {
+  const struct col *c = BLOCKERS;
+  size_t n = NCOLS(BLOCKERS);
+  td(b, c, 0);
+  tier_buf_printf(b, "Met for %u months in a row<br><code>sustained %u months</code>", months, months);
+  td_end(b, 0, n);
+  td(b, c, 1);
+  count(b, r->sus_blocked[t]);
+  tier_buf_puts(b, " <span class=\"muted\">");
+  percent(b, r->sus_blocked[t], r->as_next[t]);
+  tier_buf_puts(b, "</span>");
+  td_end(b, 1, n);
+  td(b, c, 2);
+  tier_buf_puts(b, "<span class=\"muted\">&mdash;</span>");
+  td_end(b, 2, n);
+}
+
+/* For tier t (info T), the next tier of r->as_next[t] partners: its
+ * requirements, the ones that block most partners first (a stable
+ * insertion sort, so that ties keep the order written). */
+static void blockers_of(const struct report *r, tier_buf *b, size_t t, const tier_info *T) {
+  tier_buf_puts(b, "<h3>");
   esc(b, tier_ruleset_type(r->rs, (size_t)T->type_index));
-  tier_buf_printf(b, " &rarr; ");
+  tier_buf_puts(b, " &rarr; ");
   esc(b, T->name);
-  tier_buf_printf(b, " <span class=\"muted\">(next tier of %ld partners)</span></h3>\n<table>\n"
-                "<tr><th>section</th><th>requirement</th><th>partners blocked</th><th>how far</th></tr>\n", r->as_next[t]);
+  tier_buf_puts(b, " <span class=\"muted\">next tier of ");
+  count(b, r->as_next[t]);
+  tier_buf_printf(b, " partner%s</span></h3>\n", r->as_next[t] == 1 ? "" : "s");
+  table_begin(b, BLOCKERS, NCOLS(BLOCKERS));
   size_t *order = r->order;
   for (size_t i = 0; i < T->nreqs; i++) {
     size_t k = i;
     for (; k > 0 && r->blocked[T->first_req + i] > r->blocked[order[k - 1]]; k--) order[k] = order[k - 1];
     order[k] = T->first_req + i;
   }
-  for (size_t i = 0; i < T->nreqs; i++) html_blocker_row(r, b, order[i], r->as_next[t]);
-  if (T->sustained)
-    tier_buf_printf(b, "<tr><td></td><td>sustained %u months</td><td class=\"n\">%ld (%.0f%%)</td><td></td></tr>\n", T->sustained,
-               r->sus_blocked[t], 100.0 * (double)r->sus_blocked[t] / (double)r->as_next[t]);
-  tier_buf_printf(b, "</table>\n");
+  for (size_t i = 0; i < T->nreqs; i++) blocker_row(r, b, order[i], r->as_next[t]);
+  if (T->sustained) sustained_row(r, b, t, T->sustained);
+  table_end(b);
+}
+
+/* The gap scale's legend. */
+static void gap_legend(tier_buf *b) {
+  tier_buf_puts(b, "<div class=\"legend\"><span>Share of the threshold reached:</span>");
+  for (int k = 0; k < REPORT_BUCKETS; k++) tier_buf_printf(b, "<span><i style=\"background:%s\"></i>%s</span>", GAP_COLOUR[k], GAP_NAME[k]);
+  tier_buf_puts(b, "</div>\n");
 }
 
 /* Per next tier, a table of what blocks the partners whose next tier it is. */
 static void html_blockers(const struct report *r, tier_buf *b) {
-  tier_buf_printf(b, "<h2>What blocks the next tier</h2>\n<p>For the partners whose next tier it is: how many miss each "
-                "requirement, and how far they are (share of the threshold reached).</p>\n"
-                "<p class=\"legend muted\">gap:<span style=\"background:#d0021b\"></span>under 25%%"
-                "<span style=\"background:#f5a623\"></span>25-50%%<span style=\"background:#f8e71c\"></span>50-75%%"
-                "<span style=\"background:#7ed321\"></span>75-90%%<span style=\"background:#2bb673\"></span>90-100%%</p>\n");
+  tier_buf_puts(b, "<section id=\"blockers\">\n<h2>What blocks the next tier</h2>\n<p class=\"caption\">For the partners "
+                   "whose next tier it is: how many miss each requirement and, where the requirement asks for at least "
+                   "a number (a count, an amount), how far they are, as the share of the threshold they reach "
+                   "(&mdash; for other requirements).</p>\n");
+  gap_legend(b);
   tier_info T;
+  bool any = false;
   for (size_t t = 0; tier_ruleset_tier(r->rs, t, &T) == TIER_OK; t++)
-    if (r->as_next[t]) html_blockers_of(r, b, t, &T);
+    if (r->as_next[t]) {
+      blockers_of(r, b, t, &T);
+      any = true;
+    }
+  if (!any) tier_buf_puts(b, "<p>Every partner holds the top tier of its ladder.</p>\n");
+  tier_buf_puts(b, "</section>\n");
 }
 
 /* The partners with the fewest unmet requirements, and their smallest change. */
 static void html_closest(const struct report *r, tier_buf *b) {
   if (!r->nclose) return;
-  tier_buf_printf(b, "<h2>Closest to moving up</h2>\n<table>\n<tr><th>partner</th><th>type</th><th>tier</th><th>next</th>"
-                "<th>missing</th><th>smallest change</th></tr>\n");
-  for (int i = 0; i < r->nclose; i++) {
-    const struct report_close *c = &r->close[i];
-    tier_buf_printf(b, "<tr><td>");
-    esc(b, c->id);
-    tier_buf_printf(b, "</td><td>");
-    esc(b, c->type);
-    tier_buf_printf(b, "</td><td>");
-    esc(b, c->tier >= 0 ? tier_name(r->rs, c->tier) : "-");
-    tier_buf_printf(b, "</td><td>");
-    esc(b, tier_name(r->rs, c->next));
-    tier_buf_printf(b, "</td><td class=\"n\">%zu</td><td>", c->nunmet);
-    esc(b, c->gap);
-    tier_buf_printf(b, "</td></tr>\n");
+  tier_buf_puts(b, "<section id=\"closest\">\n<h2>Closest to moving up</h2>\n<p class=\"caption\">");
+  if (r->nclose < r->with_next) {
+    tier_buf_printf(b, "Top %d of ", r->nclose);
+    count(b, r->with_next);
+    tier_buf_puts(b, " partners below the top of their ladder: the ones that miss the fewest requirements of their next "
+                     "tier (ties in input order).");
+  } else {
+    tier_buf_puts(b, "All ");
+    count(b, r->with_next);
+    tier_buf_puts(b, r->with_next == 1 ? " partner" : " partners");
+    tier_buf_puts(b, " below the top of their ladder, fewest missing requirements first.");
   }
-  tier_buf_printf(b, "</table>\n");
+  tier_buf_puts(b, "</p>\n");
+  table_begin(b, CLOSEST, NCOLS(CLOSEST));
+  for (int i = 0; i < r->nclose; i++) tier_buf_puts(b, r->close[i].html);
+  table_end(b);
+  tier_buf_puts(b, "</section>\n");
 }
 
-/* One partner type's move matrix: rows the old tier, columns the new one. */
-static void html_matrix(tier_buf *b, const struct diff_type *t) {
-  tier_buf_printf(b, "<h3>");
-  esc(b, t->name);
-  tier_buf_printf(b, " <span class=\"muted\">%ld up, %ld down, %ld stay</span></h3>\n<table><tr><th>old \\ new</th><th>none</th>",
-             t->up, t->down, t->stay);
-  for (int c = 0; c < t->lad.nnew; c++) { tier_buf_printf(b, "<th>"); esc(b, t->lad.new_names[c]); tier_buf_printf(b, "</th>"); }
-  tier_buf_printf(b, "</tr>\n");
-  for (int row = -1; row < t->lad.nold; row++) {
-    tier_buf_printf(b, "<tr><th>");
-    esc(b, row >= 0 ? t->lad.old_names[row] : "none");
-    tier_buf_printf(b, "</th>");
-    for (int c = -1; c < t->lad.nnew; c++) {
-      long v = DIFF_CELL(t, row, c);
-      int dir = tier_ladder_direction(&t->lad, row, c);
-      const char *bg = v == 0 ? "#fff" : dir > 0 ? "#e3f9e5" : dir < 0 ? "#ffe3e3" : "#f5f7fa";
-      tier_buf_printf(b, "<td class=\"n\" style=\"background:%s\">%ld</td>", bg, v);
+/* ---- the rule change ---------------------------------------------------------------------- */
+
+struct changes { tier_buf *rows; int n; };
+
+/* One of tierc diff's changes as a table row.  `what` is worded to lead
+ * into its values in tierc diff's text ("metric x:"): its colon goes. */
+static void change_row(void *ud, const tier_rule_change *ch) {
+  struct changes *x = ud;
+  tier_buf *b = x->rows;
+  const struct col *c = CHANGES;
+  size_t n = NCOLS(CHANGES), len = strlen(ch->what);
+  const char *value[] = {ch->from, ch->to};
+  x->n++;
+  td(b, c, 0);
+  esc(b, *ch->where ? ch->where : "whole ruleset");
+  td_end(b, 0, n);
+  td(b, c, 1);
+  esc_n(b, ch->what, len && ch->what[len - 1] == ':' ? len - 1 : len);
+  td_end(b, 1, n);
+  for (size_t k = 0; k < 2; k++) {
+    td(b, c, 2 + k);
+    if (value[k]) {
+      tier_buf_puts(b, "<code>");
+      esc(b, value[k]);
+      tier_buf_puts(b, "</code>");
     }
-    tier_buf_printf(b, "</tr>\n");
+    td_end(b, 2 + k, n);
   }
-  tier_buf_printf(b, "</table>\n");
+  td(b, c, 4);
+  if (ch->affects) esc(b, ch->affects);
+  td_end(b, 4, n);
 }
 
-/* With --diff: the impact of the rule change, per partner type. */
-static void html_impact(const struct diff *d, tier_buf *b) {
-  tier_buf_printf(b, "<h2>Impact of the rule change</h2>\n<p>From ");
-  esc(b, d->old_path);
-  tier_buf_printf(b, " (");
-  esc(b, tier_ruleset_version(d->old));
-  tier_buf_printf(b, ") to ");
-  esc(b, d->new_path);
-  tier_buf_printf(b, " (");
-  esc(b, tier_ruleset_version(d->new_));
-  tier_buf_printf(b, "). Rows: tier under the old rules; columns: under the new. Tiers are matched by name, or by their place in the ladder when renamed.</p>\n");
-  for (int i = 0; i < d->ntypes; i++) html_matrix(b, &d->types[i]);
-  const char *moves = tier_buf_text(d->moves_text, NULL);
-  if (moves && *moves) {
-    tier_buf_printf(b, "<h3>Partners that move, and the requirements that move them</h3>\n<pre>");
-    esc(b, moves);
-    tier_buf_printf(b, "</pre>\n");
+/* A ruleset as the page names it: its file, and its version if any. */
+static void ruleset_ref(tier_buf *b, const tier_ruleset *rs, const char *path) {
+  const char *v = tier_ruleset_version(rs);
+  esc(b, path);
+  if (*v) {
+    tier_buf_puts(b, " (");
+    esc(b, v);
+    tier_buf_puts(b, ")");
   }
 }
 
+/* The rule change section: tierc diff of the two rulesets as a table, into
+ * b.  Returns the number of changes, -1 when out of memory. */
+static int html_rules(const struct diff *d, tier_buf *b) {
+  struct changes x = {tier_buf_new(NULL), 0};
+  int rc = x.rows ? tier_rules_changes(d->old, d->new_, change_row, &x) : TIER_ENOMEM;
+  const char *rows = rc == TIER_OK ? tier_buf_text(x.rows, NULL) : NULL;
+  tier_buf_puts(b, "<section id=\"rules\">\n<h2>The rule change</h2>\n<p class=\"caption\">What changed in meaning from ");
+  ruleset_ref(b, d->old, d->old_path);
+  tier_buf_puts(b, " to ");
+  ruleset_ref(b, d->new_, d->new_path);
+  tier_buf_puts(b, ", as <code>tierc diff</code> says it (comments and layout do not count).</p>\n");
+  if (!rows) tier_buf_puts(b, "<p>(out of memory comparing the rules)</p>\n");
+  else if (x.n == 0) tier_buf_puts(b, "<p>No change in meaning.</p>\n");
+  else {
+    table_begin(b, CHANGES, NCOLS(CHANGES));
+    tier_buf_puts(b, rows);
+    table_end(b);
+  }
+  tier_buf_puts(b, "</section>\n");
+  tier_buf_free(x.rows);
+  return rows ? x.n : -1;
+}
+
+/* ---- the impact ------------------------------------------------------------------------ */
+
+/* A tier's name at position pos of a ladder's names, "no tier" for -1. */
+static const char *at(const char **names, int pos) { return pos >= 0 ? names[pos] : "no tier"; }
+
+/* One partner type's moves as a table: each pair (old tier, new tier)
+ * that some partner makes, in the old ladder's order, and whether it is up,
+ * down or the same place. */
+static void flows(tier_buf *b, const struct diff_type *t) {
+  tier_buf_puts(b, "<h3>");
+  esc(b, t->name);
+  tier_buf_puts(b, " <span class=\"muted\">");
+  count(b, t->up);
+  tier_buf_puts(b, " up, ");
+  count(b, t->down);
+  tier_buf_puts(b, " down, ");
+  count(b, t->stay);
+  tier_buf_puts(b, " keep their tier</span></h3>\n<p class=\"caption muted\">Ladder: ");
+  tier_buf *lt = tier_buf_new(NULL);
+  if (lt) {
+    ladder_text(&t->lad, lt);
+    esc(b, tier_buf_text(lt, NULL));
+    tier_buf_free(lt);
+  }
+  tier_buf_puts(b, ".</p>\n");
+  const struct col *cl = FLOWS;
+  size_t n = NCOLS(FLOWS);
+  table_begin(b, FLOWS, n);
+  for (int o = -1; o < t->lad.nold; o++)
+    for (int c = -1; c < t->lad.nnew; c++) {
+      long v = DIFF_CELL(t, o, c);
+      if (!v) continue;
+      int dir = tier_ladder_direction(&t->lad, o, c);
+      td(b, cl, 0);
+      esc(b, at(t->lad.old_names, o));
+      td_end(b, 0, n);
+      td(b, cl, 1);
+      esc(b, at(t->lad.new_names, c));
+      td_end(b, 1, n);
+      td(b, cl, 2);
+      count(b, v);
+      td_end(b, 2, n);
+      td(b, cl, 3);
+      tier_buf_puts(b, dir > 0   ? "<span class=\"up\">&#9650;&nbsp;up</span>"
+                       : dir < 0 ? "<span class=\"down\">&#9660;&nbsp;down</span>"
+                                 : "same tier");
+      td_end(b, 3, n);
+    }
+  table_end(b);
+}
+
+/* With --diff: the impact of the rule change, per partner type, and the
+ * partners that move. */
+static void html_impact(const struct report *r, tier_buf *b) {
+  const struct diff *d = r->diff;
+  tier_buf_puts(b, "<section id=\"impact\">\n<h2>Impact of the rule change</h2>\n<p class=\"caption\">Each partner "
+                   "evaluated under the old rules (");
+  ruleset_ref(b, d->old, d->old_path);
+  tier_buf_puts(b, ") and the new (");
+  ruleset_ref(b, d->new_, d->new_path);
+  tier_buf_puts(b, "). Tiers are matched by name, or by their place in the ladder when renamed.");
+  if (d->errors) {
+    tier_buf_puts(b, " ");
+    count(b, d->errors);
+    tier_buf_puts(b, d->errors == 1 ? " record the old rules reject is" : " records the old rules reject are");
+    tier_buf_puts(b, " left out.");
+  }
+  tier_buf_puts(b, "</p>\n");
+  for (int i = 0; i < d->ntypes; i++) flows(b, &d->types[i]);
+  if (r->moves) {
+    tier_buf_puts(b, "<h3>Partners that move, and why</h3>\n<p class=\"caption\">");
+    if (r->moves > REPORT_MOVES) {
+      tier_buf_printf(b, "The first %d of ", REPORT_MOVES);
+      count(b, r->moves);
+      tier_buf_puts(b, " partners that move, in input order (<code>tiervm diff</code> lists every one).");
+    } else {
+      tier_buf_puts(b, r->moves == 1 ? "The partner that moves" : "All ");
+      if (r->moves > 1) {
+        count(b, r->moves);
+        tier_buf_puts(b, " partners that move");
+      }
+      tier_buf_puts(b, ", in input order.");
+    }
+    tier_buf_puts(b, "</p>\n");
+    table_begin(b, MOVES, NCOLS(MOVES));
+    const char *rows = tier_buf_text(r->moves_html, NULL);
+    tier_buf_puts(b, rows ? rows : "<tr><td>(out of memory)</td></tr>\n");
+    table_end(b);
+  }
+  tier_buf_puts(b, "</section>\n");
+}
+
+/* The page: the summary first (it needs the number of rule changes, so
+ * that section is laid out before it and placed after), then what blocks,
+ * who is closest, and with a diff the rule change and its impact.
+ * TODO(ladder): badges (partners per badge) and, for `either`, which path
+ * partners take come with the second edition's results (tier_result.badges,
+ * the entries' branch): a section each, after "closest to moving up". */
 void report_html(const struct report *r, tier_buf *b) {
+  tier_buf *rules = r->diff ? tier_buf_new(NULL) : NULL;
+  int changes = rules ? html_rules(r->diff, rules) : 0;
   html_head(r, b);
-  if (tier_ruleset_ntypes(r->rs) == 0) {
-    tier_buf_printf(b, "<p>This ruleset has no partner types.</p></body></html>\n");
-    return;
+  if (tier_ruleset_ntypes(r->rs) == 0) tier_buf_puts(b, "<p>This ruleset has no partner types.</p>\n");
+  else {
+    html_summary(r, b, changes);
+    html_blockers(r, b);
+    html_closest(r, b);
+    if (r->diff) {
+      const char *t = rules ? tier_buf_text(rules, NULL) : NULL;
+      tier_buf_puts(b, t ? t : "<p>(out of memory)</p>\n");
+      html_impact(r, b);
+    }
   }
-  html_distribution(r, b);
-  html_blockers(r, b);
-  html_closest(r, b);
-  if (r->diff) html_impact(r->diff, b);
-  tier_buf_printf(b, "<p class=\"muted\">Made by tiervm %s.</p>\n</body>\n</html>\n", TIER_VERSION);
+  tier_buf_printf(b, "<footer>Made by tiervm %s from %ld partner records.</footer>\n</main>\n</body>\n</html>\n",
+                  TIER_VERSION, r->partners + r->errors);
+  tier_buf_free(rules);
 }

@@ -1,44 +1,55 @@
 /*
  * report.h - the population report: one self-contained HTML page (inline
- * CSS and SVG, no scripts, no network) with the tier distribution per
- * partner type, the requirements that most often block the next tier and
- * how far partners are from them, the partners closest to moving up, and
- * optionally the impact of a rule change.  It is built from results alone
- * (report_add) and the ruleset's tiers and requirements as tier.h walks them.
+ * CSS, no scripts, no fonts or anything else from the network) for the
+ * people who run a partner program.  From the top: a summary (partners,
+ * review dates, partners per tier, and with --diff how many move and how
+ * many rules changed), what blocks the next tier and how far partners are
+ * from it, the partners closest to moving up, and with --diff the rule
+ * change itself (tierc diff's changes) and its impact (the moves from
+ * tier to tier, the partners that move and why).  It is built from
+ * results alone (report_add, report_move) and the ruleset's tiers and
+ * requirements as tier.h walks them; report_html lays it out so that it
+ * reads on a phone (390 px) as on a laptop (1,280 px).
  */
 #ifndef TIER_REPORT_H
 #define TIER_REPORT_H
 
 #include "diff.h"
 
-#define REPORT_CLOSEST 15
-#define REPORT_BUCKETS 5
+#define REPORT_CLOSEST 15 /* rows of "closest to moving up" */
+#define REPORT_MOVES 50   /* rows of "partners that move" (tiervm diff lists every one) */
+#define REPORT_BUCKETS 5  /* how far: under 25 %, 25-50 %, 50-75 %, 75-90 %, 90-100 % of the threshold */
 
-struct report_close { char id[64]; char type[32]; int tier, next; size_t nunmet; char gap[256]; };
+/* A row of "closest to moving up", laid out when the partner is counted
+ * (its result does not outlive report_add). */
+struct report_row { size_t nunmet; char *html; };
 
 struct report {
   const tier_ruleset *rs;
   const char *rules_path;
   long partners, errors;
+  int64_t first_asof, last_asof; /* the review dates met, earliest and latest */
   long *held;        /* per tier index: partners whose highest tier it is */
   long *none;        /* per partner type: partners holding no tier */
   long *as_next;     /* per tier: partners for whom it is the next tier */
   long *blocked;     /* per requirement: partners for whom it blocks the next tier */
   long (*gap)[REPORT_BUCKETS]; /* per requirement: how far, as a share of the threshold */
   long *sus_blocked; /* per tier: the sustained clause blocks */
-  struct report_close close[REPORT_CLOSEST];
+  long with_next;    /* partners that have a next tier (the closest are among them) */
+  struct report_row close[REPORT_CLOSEST]; /* fewest unmet first; ties in input order */
   int nclose;
-  const struct diff *diff; /* optional */
-  /* room report_html works in: a chart's labels and values (a tier each,
-   * and "no tier"), a tier's requirements in the order shown */
-  const char **labels;
-  long *vals;
-  size_t *order;
+  const struct diff *diff; /* optional: the figures of tiervm diff */
+  long moves;        /* partners that move (with diff) */
+  tier_buf *moves_html; /* the first REPORT_MOVES of them, as table rows */
+  size_t *order;     /* room report_html works in: a tier's requirements in the order shown */
 };
 
 /* 0, or -1 when out of memory; report_free in either case. */
 int report_init(struct report *r, const tier_ruleset *rs, const char *path);
+/* Count one partner's result under the ruleset. */
 void report_add(struct report *r, const tier_result *res);
+/* With a diff: one partner that moves (diff_add said so). */
+void report_move(struct report *r, const struct diff_move *m);
 void report_html(const struct report *r, tier_buf *out);
 void report_free(struct report *r);
 

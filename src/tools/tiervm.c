@@ -393,7 +393,7 @@ static bool diff_one(const struct rec *rec, void *ctx) {
     diff_reject(x->d, x->record, x->vn, rc, "new");
     return true;
   }
-  diff_add(x->d, a, b);
+  diff_add(x->d, a, b, NULL);
   return true;
 }
 
@@ -420,7 +420,10 @@ static bool report_one(const struct rec *rec, void *ctx) {
   report_add(x->rep, a);
   if (!x->vo) return true;
   if ((rc = eval_rec(x->vo, rec, x->asof, &b)) != TIER_OK) diff_reject(x->d, x->record, x->vo, rc, "old");
-  else diff_add(x->d, b, a);
+  else {
+    struct diff_move m;
+    if (diff_add(x->d, b, a, &m)) report_move(x->rep, &m);
+  }
   return true;
 }
 
