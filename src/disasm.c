@@ -155,7 +155,7 @@ static void dis_header(const struct image *img, const char *what, struct buf *b)
   char ln[LIST_NAME_MAX];
   for (uint32_t l = 0; l < img->nlists; l++)
     buf_printf(b, " + %llu x len(%s)", (unsigned long long)img->cost_per[l], img_list_name(img, l, ln, sizeof ln));
-  buf_printf(b, " instructions at most\nstack     %u slots\n", img->max_stack);
+  buf_printf(b, " steps at most\nstack     %u slots\n", img->max_stack);
 }
 
 /* The item fields of list l, indented one step per level of nesting, each

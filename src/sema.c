@@ -198,6 +198,8 @@ static void declare_fields(struct comp *c, struct node *list, int owner) {
       for (int i = 0; i < c->nfields; i++)
         if (c->fields[i].owner == listidx) w++;
       c->lists[listidx].width = w;
+      if (w > LIM_ITEM_SLOTS) /* every item of a record costs this much memory */
+        diag_add(&c->dg, TIER_ERROR, &f->loc, "list '%s' has %d fields; the limit is %d", f->name, w, LIM_ITEM_SLOTS);
     }
   }
   if (owner < 0) c->ntop = slot;

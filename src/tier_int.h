@@ -32,6 +32,7 @@
 #define LIM_DEPTH 200                 /* expression nesting */
 #define LIM_METRIC_CHAIN 256          /* metrics each using the next (typing recurses) */
 #define LIM_LIST_DEPTH 3              /* lists nest at most this deep (SPEC 3.5) */
+#define LIM_ITEM_SLOTS 1024           /* fields of one list item: 8 KiB of record memory per item */
 #define LIM_IMPORT_DEPTH 16
 #define LIM_GROUP_DEPTH 4             /* either / at least inside each other */
 #define LIM_BLOCK_CHAIN 256           /* requirements blocks each inserting the next */
@@ -272,7 +273,7 @@ struct image {
   uint32_t nitems; struct img_item *items;
   uint32_t nreqs; struct img_req *reqs;
 
-  /* cost bound: instructions <= cost_base + sum cost_per[l] * len(list l) */
+  /* cost bound: steps <= cost_base + sum cost_per[l] * len(list l) (verify.c cost_bound) */
   uint64_t cost_base; uint64_t *cost_per;
   uint32_t max_stack;
   uint32_t nsets;        /* distinct-value sets the code uses (verifier) */

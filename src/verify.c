@@ -16,8 +16,9 @@
  *   - owns its instructions: segments do not share code, and no code
  *     belongs to no segment.
  * A requirement's metadata (the metric or field it compares, the operator,
- * the constant) must describe its code exactly.  The verifier also
- * recomputes the cost bound and rejects a file that claims less.
+ * the constant) must describe its code exactly, and a list item holds at
+ * most LIM_ITEM_SLOTS fields.  The verifier also recomputes the cost bound
+ * (cost_bound) and rejects a file that claims less.
  *
  * It runs in time linear in the file: one pass over the tables, one pass
  * over the code in offset order (each instruction belongs to exactly one
@@ -77,7 +78,7 @@ struct vfy {
   uint32_t ntabcap;
   char *top_class;        /* class of each top-level slot, 0 if none */
   char **item_class;      /* per list, class of each item slot */
-  uint64_t cost_base, *cost_per; /* instructions counted by the segments */
+  uint64_t cost_base, *cost_per; /* instructions of the metric block and requirements */
 };
 
 enum seg_kind { SEG_REVIEW, SEG_METRICS, SEG_RULE };
@@ -233,6 +234,10 @@ static int check_schema(struct vfy *v) {
     struct img_list *L = &img->lists[l];
     if (L->field >= img->nfields || img->fields[L->field].kind != TY_LIST || img->fields[L->field].ref != l)
       return fail(v, "schema: list %u does not match its field", l);
+    /* the record reader keeps every item's slots: the per-item memory is
+     * bounded, and counted in the cost bound */
+    if (L->width > LIM_ITEM_SLOTS)
+      return fail(v, "schema: list %u: %u fields per item (limit %d, 8 KiB of record memory)", l, L->width, LIM_ITEM_SLOTS);
     v->item_class[l] = arena_alloc(&img->ar, (size_t)L->width + 1);
     if (!v->item_class[l]) return oom(v);
   }
@@ -818,12 +823,51 @@ static int check_code(struct vfy *v, uint64_t *review) {
   return 0;
 }
 
-/* Verify img.  The cost bound (SPEC 4.5) is the review rule once plus, for
- * every checkpoint (today and each sustained month of every tier), the
- * metric block and every requirement, each instruction counted once and a
- * loop body once per item; branches are all counted, which only over-counts.
- * When img has no cost yet (the compiler's own image) it is filled in;
- * otherwise a file claiming less than the code needs is rejected. */
+/* a + b and a x b, saturating at UINT64_MAX: a bound that large refuses
+ * nothing a file claims, and wrapping would make it small. */
+static uint64_t sat_add(uint64_t a, uint64_t b) {
+  uint64_t r;
+  return __builtin_add_overflow(a, b, &r) ? UINT64_MAX : r;
+}
+static uint64_t sat_mul(uint64_t a, uint64_t b) {
+  uint64_t r;
+  return __builtin_mul_overflow(a, b, &r) ? UINT64_MAX : r;
+}
+
+/* The cost bound (SPEC 4.5, docs/bytecode.md section 13): what one record
+ * can cost, as base + per[l] x len(l), in steps - instructions, the
+ * driver's runs, tier, badge and item visits, and record slots.  With S the
+ * longest sustained clause of a tier (the driver shares the tiers'
+ * checkpoints) and B the sum of the badges' clauses (each badge has its
+ * own), C = 1 + S + B runs of the metric block and of each requirement:
+ *   base    = ntop + review + 1 + 3 (ntiers + nbadges) + nreqs + nitems
+ *             + C (1 + nmetrics + ntiers + nbadges + nreqs + nitems + code_base)
+ *   per[l]  = width(l) + 6 nsets + C code_per[l]
+ * code_base and code_per[l] count the instructions of the metric block and
+ * of every requirement, a loop body once per item (both arms of a branch
+ * are counted, which only over-counts); review those of the review rule.
+ * width(l) is the record slots of one item; 6 per set is the distinct sets'
+ * share of an item's memory (12 bytes a slot, two to four slots per item of
+ * the longest list), so that a step stands for at most 8 bytes of a
+ * record's memory as well as for time.  The sums saturate (sat_add): with
+ * many sustained badges C can reach 2^33. */
+static void cost_bound(const struct vfy *v, uint64_t review, uint64_t *base, uint64_t *per) {
+  const struct image *img = v->img;
+  uint64_t S = 0;
+  for (uint32_t t = 0; t < img->ntiers; t++)
+    if (img->tiers[t].sustained > S) S = img->tiers[t].sustained;
+  uint64_t C = 1 + S;
+  for (uint32_t b = 0; b < img->nbadges; b++) C += img->badges[b].sustained;
+  uint64_t blocks = (uint64_t)img->ntiers + img->nbadges;
+  uint64_t once = (uint64_t)img->ntop + 1 + 3 * blocks + img->nreqs + img->nitems;
+  uint64_t per_checkpoint = 1 + (uint64_t)img->nmetrics + blocks + img->nreqs + img->nitems;
+  *base = sat_add(sat_add(once, review), sat_mul(C, sat_add(per_checkpoint, v->cost_base)));
+  for (uint32_t l = 0; l < img->nlists; l++)
+    per[l] = sat_add(img->lists[l].width + 6 * (uint64_t)img->nsets, sat_mul(C, v->cost_per[l]));
+}
+
+/* Verify img.  When img has no cost yet (the compiler's own image) the
+ * bound is filled in; otherwise a file claiming less is rejected. */
 int vfy_image(struct image *img, char *err, size_t errlen) {
   struct vfy v;
   memset(&v, 0, sizeof v);
@@ -839,23 +883,21 @@ int vfy_image(struct image *img, char *err, size_t errlen) {
            check_code(&v, &review);
   img->vfy_work = v.work;
   if (rc) return v.nomem ? TIER_ENOMEM : TIER_EBYTECODE;
-  uint64_t checkpoints = 1;
-  for (uint32_t b = 0; b < img->ntiers + img->nbadges; b++) checkpoints += img_block(img, b)->sustained;
-  uint64_t base = review + checkpoints * v.cost_base;
-  for (uint32_t l = 0; l < img->nlists; l++) v.cost_per[l] *= checkpoints;
+  uint64_t base;
+  cost_bound(&v, review, &base, v.cost_per);
   if (!img->cost_per) {
     img->cost_base = base;
     img->cost_per = v.cost_per;
     return TIER_OK;
   }
   if (img->cost_base < base) {
-    fail(&v, "cost: the file claims %llu instructions, the code needs %llu", (unsigned long long)img->cost_base,
+    fail(&v, "cost: the file claims %llu steps, the code needs %llu", (unsigned long long)img->cost_base,
          (unsigned long long)base);
     return TIER_EBYTECODE;
   }
   for (uint32_t l = 0; l < img->nlists; l++)
     if (img->cost_per[l] < v.cost_per[l]) {
-      fail(&v, "cost: list %u: the file claims %llu instructions per item, the code needs %llu", l,
+      fail(&v, "cost: list %u: the file claims %llu steps per item, the code needs %llu", l,
            (unsigned long long)img->cost_per[l], (unsigned long long)v.cost_per[l]);
       return TIER_EBYTECODE;
     }

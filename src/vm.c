@@ -21,17 +21,26 @@
 
 /* ---- loading ------------------------------------------------------------------ */
 
-/* Each tier's place in its partner type's ladder: how many tiers of its
- * type come before it, counted per type in one pass (the verifier has
- * checked every tier's type against the partner enum). */
-static void ladder_positions(struct image *img, uint32_t *pos) {
+/* The ladders: the tiers of each partner type, lowest first, as runs of
+ * rs->ladder (type p's run starts at ladder_start[p]), and each tier's
+ * place in its run.  Counted in two passes over the tiers (the verifier has
+ * checked every tier's type against the partner enum), so that evaluating a
+ * record walks its own type's tiers only. */
+static int build_ladders(struct tier_ruleset *rs) {
+  struct image *img = rs->img;
   uint32_t ntypes = img->partner_field >= 0 ? img->enums[img->fields[img->partner_field].ref].nvals : 0;
-  uint32_t *seen = arena_alloc(&img->ar, sizeof *seen * ((size_t)ntypes + 1));
-  if (!seen) return; /* img->ar.failed says so */
+  rs->ladder_start = arena_alloc(&img->ar, sizeof *rs->ladder_start * ((size_t)ntypes + 2));
+  rs->ladder = arena_alloc(&img->ar, sizeof *rs->ladder * (img->ntiers + 1));
+  rs->tier_pos = arena_alloc(&img->ar, sizeof *rs->tier_pos * (img->ntiers + 1));
+  if (!rs->ladder_start || !rs->ladder || !rs->tier_pos) return TIER_ENOMEM;
+  rs->ntypes = ntypes;
+  for (uint32_t t = 0; t < img->ntiers; t++) rs->tier_pos[t] = rs->ladder_start[img->tiers[t].ptype + 1]++;
+  for (uint32_t p = 0; p < ntypes; p++) rs->ladder_start[p + 1] += rs->ladder_start[p];
   for (uint32_t t = 0; t < img->ntiers; t++) {
     uint32_t p = img->tiers[t].ptype;
-    pos[t] = p < ntypes ? seen[p]++ : 0;
+    rs->ladder[rs->ladder_start[p] + rs->tier_pos[t]] = t;
   }
+  return TIER_OK;
 }
 
 /* Each group's name, for results and explanations: a branch's label or
@@ -65,8 +74,7 @@ static int decode(struct tier_ruleset *rs) {
   rs->insn_at = arena_alloc(&img->ar, sizeof *rs->insn_at * ((size_t)img->codelen + 1));
   rs->kvals = arena_alloc(&img->ar, sizeof *rs->kvals * (img->nconsts + 1));
   rs->req_entry = arena_alloc(&img->ar, sizeof *rs->req_entry * (img->nreqs + 1));
-  rs->tier_pos = arena_alloc(&img->ar, sizeof *rs->tier_pos * (img->ntiers + 1));
-  if (!rs->code || !rs->insn_at || !rs->kvals || !rs->req_entry || !rs->tier_pos) return TIER_ENOMEM;
+  if (!rs->code || !rs->insn_at || !rs->kvals || !rs->req_entry || build_ladders(rs)) return TIER_ENOMEM;
   uint32_t i = 0;
   for (uint32_t pc = 0; pc < img->codelen; i++) {
     rs->insn_at[pc] = i;
@@ -100,7 +108,6 @@ static int decode(struct tier_ruleset *rs) {
   mn_hash(m, h);
   mn_free(m);
   for (int k = 0; k < 32; k++) snprintf(rs->hash_hex + 2 * k, 3, "%02x", h[k]);
-  ladder_positions(img, rs->tier_pos);
   if (item_names(img, rs) != TIER_OK) return TIER_ENOMEM;
   return img->ar.failed ? TIER_ENOMEM : TIER_OK;
 }
@@ -204,6 +211,7 @@ tier_vm *tier_vm_new(const tier_ruleset *rs, const tier_options *opt) {
   /* an entry per requirement, group and sustained clause */
   vm->req_cap = (size_t)img->nreqs + img->nitems + img->ntiers + img->nbadges + 1;
   vm->unmet = t_malloc(&hook, sizeof *vm->unmet * vm->req_cap);
+  vm->dsets = t_malloc(&hook, sizeof *vm->dsets * (img->nsets + 1)); /* sized by vm_prepare */
   vm->all_reqs = opt && opt->all_requirements;
   vm->max_cost = opt ? opt->max_cost : 0;
   if (vm->all_reqs) vm->reqs = t_malloc(&hook, sizeof *vm->reqs * vm->req_cap);
@@ -211,8 +219,9 @@ tier_vm *tier_vm_new(const tier_ruleset *rs, const tier_options *opt) {
   vm->cost = t_malloc(&hook, sizeof *vm->cost * (img->nitems + 1));
   vm->picked = t_malloc(&hook, sizeof *vm->picked * (img->nitems + 1));
   vm->pairs = t_malloc(&hook, sizeof *vm->pairs * (img->nitems + 1));
-  if (!vm->stack || !vm->regs || !vm->nstack || !vm->nregs || !vm->ev.met || !vm->ev.regs_today ||
-      !vm->ev.nregs_today || !vm->ev.sus_fail || !vm->ev.held || !vm->ev.badge_held || !vm->unmet || (vm->all_reqs && !vm->reqs) || !vm->badges || !vm->cost || !vm->picked || !vm->pairs) {
+  if (!vm->stack || !vm->regs || !vm->nstack || !vm->nregs || !vm->dsets || !vm->ev.met || !vm->ev.regs_today ||
+      !vm->ev.nregs_today || !vm->ev.sus_fail || !vm->ev.held || !vm->ev.badge_held || !vm->unmet ||
+      (vm->all_reqs && !vm->reqs) || !vm->badges || !vm->cost || !vm->picked || !vm->pairs) {
     tier_vm_free(vm);
     return NULL;
   }
@@ -245,50 +254,46 @@ void tier_vm_free(tier_vm *vm) {
   t_free(&h, vm->cost, sizeof *vm->cost * (img->nitems + 1));
   t_free(&h, vm->picked, sizeof *vm->picked * (img->nitems + 1));
   t_free(&h, vm->pairs, sizeof *vm->pairs * (img->nitems + 1));
-  for (int k = 0; k < MAX_DSETS; k++) {
-    t_free(&h, vm->dsets[k].keys, sizeof(uint64_t) * vm->dcap);
-    t_free(&h, vm->dsets[k].gens, sizeof(uint32_t) * vm->dcap);
-  }
+  size_t nslots = (size_t)img->nsets * vm->dcap;
+  t_free(&h, vm->dkeys, vm->dkeys ? sizeof(uint64_t) * nslots : 0);
+  t_free(&h, vm->dgens, vm->dgens ? sizeof(uint32_t) * nslots : 0);
+  t_free(&h, vm->dsets, sizeof *vm->dsets * (img->nsets + 1));
   t_free(&h, vm, sizeof *vm);
 }
 
-/* Size the distinct set for the record's longest list: the only per-record
- * allocation, made before evaluation starts. */
+/* Size the distinct sets for the record's longest list: the only per-record
+ * allocation, made before evaluation starts (and counted in the cost
+ * bound's memory: 6 slots' worth per set per item).  All sets share one
+ * array of keys and one of generations, set k at k * dcap; they are
+ * allocated at the new size first, then swapped in, so that a failure
+ * leaves the old ones (and the sizes the hook was told) as they were. */
 int vm_prepare(struct tier_vm *vm, const struct record *r) {
+  uint32_t nsets = vm->rs->img->nsets;
+  if (nsets == 0) return TIER_OK;
   uint32_t want = 16;
   while (want < 2 * (uint64_t)r->max_list + 2) {
     if (want > (1u << 30)) return TIER_ENOMEM;
     want *= 2;
   }
   if (want <= vm->dcap) return TIER_OK;
-  uint32_t nsets = vm->rs->img->nsets;
-  /* allocate every set at the new size first, then swap: a failure leaves
-   * the old sets (and the sizes the hook was told) as they were */
-  uint64_t *keys[MAX_DSETS] = {0};
-  uint32_t *gens[MAX_DSETS] = {0};
-  for (uint32_t k = 0; k < nsets; k++) {
-    keys[k] = t_malloc(&vm->hook, sizeof(uint64_t) * want);
-    gens[k] = t_malloc(&vm->hook, sizeof(uint32_t) * want);
-    if (!keys[k] || !gens[k]) {
-      for (uint32_t j = 0; j <= k; j++) {
-        t_free(&vm->hook, keys[j], keys[j] ? sizeof(uint64_t) * want : 0);
-        t_free(&vm->hook, gens[j], gens[j] ? sizeof(uint32_t) * want : 0);
-      }
-      return TIER_ENOMEM;
-    }
+  size_t n = (size_t)nsets * want;
+  uint64_t *keys = t_malloc(&vm->hook, sizeof(uint64_t) * n);
+  uint32_t *gens = t_malloc(&vm->hook, sizeof(uint32_t) * n);
+  if (!keys || !gens) {
+    t_free(&vm->hook, keys, keys ? sizeof(uint64_t) * n : 0);
+    t_free(&vm->hook, gens, gens ? sizeof(uint32_t) * n : 0);
+    return TIER_ENOMEM;
   }
-  for (uint32_t k = 0; k < nsets; k++) {
-    struct dset *d = &vm->dsets[k];
-    t_free(&vm->hook, d->keys, sizeof(uint64_t) * vm->dcap);
-    t_free(&vm->hook, d->gens, sizeof(uint32_t) * vm->dcap);
-    d->keys = keys[k];
-    d->gens = gens[k];
-    /* generation 0 is never current: a zeroed slot is empty */
-    memset(d->gens, 0, sizeof(uint32_t) * want);
-    d->gen = 1;
-    d->n = 0;
-  }
+  size_t old = (size_t)nsets * vm->dcap;
+  t_free(&vm->hook, vm->dkeys, vm->dkeys ? sizeof(uint64_t) * old : 0);
+  t_free(&vm->hook, vm->dgens, vm->dgens ? sizeof(uint32_t) * old : 0);
+  vm->dkeys = keys;
+  vm->dgens = gens;
   vm->dcap = want;
+  /* generation 0 is never current: a zeroed slot is empty */
+  memset(gens, 0, sizeof(uint32_t) * n);
+  for (uint32_t k = 0; k < nsets; k++)
+    vm->dsets[k] = (struct dset){keys + (size_t)k * want, gens + (size_t)k * want, 1, 0};
   return TIER_OK;
 }
 
@@ -677,12 +682,28 @@ setfull:
 
 /* ---- one record ------------------------------------------------------------------------ */
 
+/* The driver: what vm_evaluate runs for one record.  Every loop here is
+ * part of the cost bound (verify.c, docs/bytecode.md section 13): one run of
+ * the metric block and of each requirement of the partner's type today,
+ * then at each monthly checkpoint up to the longest `sustained` one run of
+ * the metric block and of the requirements of the tiers still in question.
+ * vm->steps counts the driver's own steps (runs, tier visits) for tests. */
+
 /* Zero the registers first: a register the block does not set reads as 0,
  * never as a value left from the previous record. */
 static int run_metrics(struct tier_vm *vm, const struct record *r, int64_t asof) {
+  vm->steps += 1 + vm->rs->img->nmetrics;
   memset(vm->regs, 0, sizeof(int64_t) * vm->rs->img->nmetrics);
   if (vm->rs->num_regs) memset(vm->nregs, 0, sizeof(struct num) * vm->rs->img->nmetrics);
   return vm_run(vm, vm->rs->metric_entry, r, asof, NULL);
+}
+
+static int run_req(struct tier_vm *vm, const struct record *r, int64_t asof, uint32_t q, bool *met) {
+  int64_t v = 0;
+  vm->steps++;
+  int rc = vm_run(vm, vm->rs->req_entry[q], r, asof, &v);
+  *met = v == 1;
+  return rc;
 }
 
 /* ---- blocks -------------------------------------------------------------------------------- */
@@ -716,12 +737,8 @@ static bool block_holds(const struct image *img, const struct img_tier *blk, con
  * checkpoints' test. */
 static int item_holds_at(struct tier_vm *vm, const struct record *r, int64_t asof, uint32_t i, bool *holds) {
   const struct img_item *it = &vm->rs->img->items[i];
-  if (it->kind == IT_LEAF) {
-    int64_t v = 0;
-    int rc = vm_run(vm, vm->rs->req_entry[it->first], r, asof, &v);
-    *holds = v == 1;
-    return rc;
-  }
+  vm->steps++;
+  if (it->kind == IT_LEAF) return run_req(vm, r, asof, it->first, holds);
   uint32_t n = 0, need = it->kind == IT_EITHER ? 1 : it->kind == IT_ATLEAST ? it->n : it->count;
   for (uint32_t k = it->first; k < it->first + it->count && n < need; k++) {
     bool h;
@@ -734,34 +751,124 @@ static int item_holds_at(struct tier_vm *vm, const struct record *r, int64_t aso
   return TIER_OK;
 }
 
-/* Do blocks b0..b1 all hold at asof?  With p >= 0 only those of partner
- * type p count (a tier's ladder up to it); a badge stands alone. */
-static int blocks_hold_at(struct tier_vm *vm, const struct record *r, int64_t asof, int p, uint32_t b0, uint32_t b1,
+/* Do the items of block blk hold at asof?  Stops at the first that does not. */
+static int block_holds_at(struct tier_vm *vm, const struct record *r, int64_t asof, const struct img_tier *blk,
                           bool *holds) {
-  const struct image *img = vm->rs->img;
   *holds = true;
-  for (uint32_t b = b0; b <= b1 && *holds; b++) {
-    const struct img_tier *blk = img_block(img, b);
-    if (p >= 0 && (int)blk->ptype != p) continue;
-    for (uint32_t i = blk->first_item; i < blk->first_item + blk->nitems && *holds; i++) {
-      int rc = item_holds_at(vm, r, asof, i, holds);
-      if (rc) return rc;
-    }
+  for (uint32_t i = blk->first_item; i < blk->first_item + blk->nitems && *holds; i++) {
+    int rc = item_holds_at(vm, r, asof, i, holds);
+    if (rc) return rc;
   }
   return TIER_OK;
 }
 
-/* The `sustained N months` clause of block b, whose requirements hold
- * today: blocks b0..b (see blocks_hold_at) must hold at every monthly
- * checkpoint; ev->sus_fail[b] gets the latest one at which they did not.
- * The metric block is run again at each checkpoint. */
-static int sustained_holds(struct tier_vm *vm, const struct record *r, int p, uint32_t b0, uint32_t b, bool *ok) {
+/* Run the requirements of block b at the evaluation date into ev->met. */
+static int run_block(struct tier_vm *vm, const struct record *r, uint32_t b) {
+  const struct img_tier *blk = img_block(vm->rs->img, b);
+  vm->steps++;
+  for (uint32_t q = blk->first_req; q < blk->first_req + blk->nreq; q++) {
+    int rc = run_req(vm, r, vm->ev.asof, q, &vm->ev.met[q]);
+    if (rc) return rc;
+  }
+  return TIER_OK;
+}
+
+/* The evaluation date: asof_override, or the review rule's date, or today. */
+static int eval_date(struct tier_vm *vm, const struct record *r, int64_t asof_override, int64_t *asof) {
+  const struct tier_ruleset *rs = vm->rs;
+  *asof = asof_override;
+  /* every date the VM computes with lies in the calendar (see ADDMON): so
+   * does the evaluation date, whoever gives it */
+  if (*asof != TIER_NONE && (*asof < DATE_MIN || *asof > DATE_MAX)) {
+    snprintf(vm->err, sizeof vm->err, "the evaluation date is not a date between 0001-01-01 and 9999-12-31");
+    return TIER_EUSAGE;
+  }
+  if (*asof != TIER_NONE) return TIER_OK;
+  if (rs->review_entry == UINT32_MAX) {
+    *asof = date_today_utc();
+    return TIER_OK;
+  }
+  vm->steps++;
+  int rc = vm_run(vm, rs->review_entry, r, TIER_NONE, asof);
+  if (rc) return rc;
+  if (*asof == TIER_NONE) {
+    snprintf(vm->err, sizeof vm->err, "the review rule gives no date for this record (a date it uses is missing)");
+    return TIER_ERECORD;
+  }
+  return TIER_OK;
+}
+
+/* Today: every requirement of the partner's tiers [first, end) of
+ * rs->ladder and of every badge, and the registers as they are at asof
+ * (explain and the gap read them). */
+static int eval_today(struct tier_vm *vm, const struct record *r, uint32_t first, uint32_t end) {
+  const struct tier_ruleset *rs = vm->rs;
+  const struct image *img = rs->img;
+  struct eval *ev = &vm->ev;
+  int rc = run_metrics(vm, r, ev->asof);
+  if (rc) return rc;
+  memset(ev->met, 0, sizeof(bool) * img->nreqs);
+  memset(ev->held, 0, sizeof(bool) * img->nitems); /* other partner types' items stay false */
+  for (uint32_t b = 0; b < img->ntiers + img->nbadges; b++) ev->sus_fail[b] = TIER_NONE;
+  for (uint32_t i = first; i < end; i++)
+    if ((rc = run_block(vm, r, rs->ladder[i]))) return rc;
+  for (uint32_t b = img->ntiers; b < img->ntiers + img->nbadges; b++)
+    if ((rc = run_block(vm, r, b))) return rc;
+  memcpy(ev->regs_today, vm->regs, sizeof(int64_t) * img->nmetrics);
+  if (rs->num_regs) memcpy(ev->nregs_today, vm->nregs, sizeof(struct num) * img->nmetrics);
+  return TIER_OK;
+}
+
+/* The tiers' sustained clauses.  A clause is in question when its tier's
+ * requirements and those of the lower tiers hold today; it fails at the
+ * latest checkpoint asof - k months (k = 1 .. its months) where they do not
+ * all hold.  The checkpoints are shared: at each, the metric block runs
+ * once and the ladder is walked up to the highest tier still in question,
+ * so the work is the longest clause's months times one ladder, however
+ * many tiers are sustained (walking it per tier was tiers^2 x months). */
+static int eval_checkpoints(struct tier_vm *vm, const struct record *r, uint32_t first, uint32_t end) {
+  const struct tier_ruleset *rs = vm->rs;
+  const struct image *img = rs->img;
+  struct eval *ev = &vm->ev;
+  uint32_t months = 0, top = first; /* the longest open clause; the ladder's end to walk */
+  for (uint32_t i = first; i < end; i++) {
+    uint32_t t = rs->ladder[i];
+    if (img->tiers[t].sustained && ev->sus_fail[t] == TIER_NONE) {
+      if (img->tiers[t].sustained > months) months = img->tiers[t].sustained;
+      top = i + 1;
+    }
+  }
+  for (uint32_t k = 1; k <= months && top > first; k++) {
+    int64_t at = date_add_months(ev->asof, -(int64_t)k);
+    int rc = run_metrics(vm, r, at);
+    if (rc) return rc;
+    bool holds = true; /* the requirements of the tiers walked so far hold at `at` */
+    uint32_t open_top = first;
+    for (uint32_t i = first; i < top; i++) {
+      uint32_t t = rs->ladder[i];
+      const struct img_tier *T = &img->tiers[t];
+      vm->steps++;
+      if (holds && (rc = block_holds_at(vm, r, at, T, &holds))) return rc;
+      bool open = T->sustained && ev->sus_fail[t] == TIER_NONE;
+      if (open && k <= T->sustained && !holds) ev->sus_fail[t] = at;
+      else if (open && k < T->sustained) open_top = i + 1; /* still in question next month */
+    }
+    top = open_top;
+  }
+  return TIER_OK;
+}
+
+/* A badge's `sustained N months` clause, when its requirements hold today:
+ * they must hold at every monthly checkpoint; ev->sus_fail[b] gets the
+ * latest one at which they did not.  A badge stands alone, so its
+ * checkpoints are its own (the cost bound counts each badge's months). */
+static int badge_sustained(struct tier_vm *vm, const struct record *r, uint32_t b, bool *ok) {
   const struct img_tier *blk = img_block(vm->rs->img, b);
   for (uint32_t k = 1; k <= blk->sustained; k++) {
     int64_t at = date_add_months(vm->ev.asof, -(int64_t)k);
     bool holds;
     int rc;
-    if ((rc = run_metrics(vm, r, at)) || (rc = blocks_hold_at(vm, r, at, p, b0, b, &holds))) return rc;
+    if ((rc = run_metrics(vm, r, at)) || (rc = block_holds_at(vm, r, at, blk, &holds))) return rc;
     if (!holds) {
       vm->ev.sus_fail[b] = at;
       *ok = false;
@@ -771,21 +878,10 @@ static int sustained_holds(struct tier_vm *vm, const struct record *r, int p, ui
   return TIER_OK;
 }
 
-/* Run the requirements of block b at the evaluation date into ev->met. */
-static int run_block(struct tier_vm *vm, const struct record *r, uint32_t b) {
-  const struct img_tier *blk = img_block(vm->rs->img, b);
-  for (uint32_t q = blk->first_req; q < blk->first_req + blk->nreq; q++) {
-    int64_t v = 0;
-    int rc = vm_run(vm, vm->rs->req_entry[q], r, vm->ev.asof, &v);
-    if (rc) return rc;
-    vm->ev.met[q] = v == 1;
-  }
-  return TIER_OK;
-}
-
 /* Evaluate a bound record: its evaluation date, every requirement of every
- * tier of its type at that date, the sustained checkpoints, and the tier
- * held (cumulative: a tier is held when it and every lower tier hold). */
+ * tier of its type and of every badge at that date, the sustained
+ * checkpoints, the tier held (cumulative: a tier is held when it and every
+ * lower tier hold) and the badges held (each on its own). */
 int vm_evaluate(struct tier_vm *vm, const struct record *r, int64_t asof_override) {
   const struct tier_ruleset *rs = vm->rs;
   const struct image *img = rs->img;
@@ -794,66 +890,40 @@ int vm_evaluate(struct tier_vm *vm, const struct record *r, int64_t asof_overrid
   if (rc) { snprintf(vm->err, sizeof vm->err, "out of memory"); return rc; }
   vm->path[0] = 0;
   ev->ptype = img->partner_field >= 0 ? (int)r->top[img->fields[img->partner_field].slot] : -1;
-  int64_t asof = asof_override;
-  /* every date the VM computes with lies in the calendar (see ADDMON): so
-   * does the evaluation date, whoever gives it */
-  if (asof != TIER_NONE && (asof < DATE_MIN || asof > DATE_MAX)) {
-    snprintf(vm->err, sizeof vm->err, "the evaluation date is not a date between 0001-01-01 and 9999-12-31");
-    return TIER_EUSAGE;
-  }
-  if (asof == TIER_NONE) {
-    if (rs->review_entry != UINT32_MAX) {
-      rc = vm_run(vm, rs->review_entry, r, TIER_NONE, &asof);
-      if (rc) return rc;
-      if (asof == TIER_NONE) {
-        snprintf(vm->err, sizeof vm->err, "the review rule gives no date for this record (a date it uses is missing)");
-        return TIER_ERECORD;
-      }
-    } else {
-      asof = date_today_utc();
-    }
-  }
-  ev->asof = asof;
-  if ((rc = run_metrics(vm, r, asof))) return rc;
-  /* every requirement of the partner's tiers and of every badge, at asof */
-  memset(ev->met, 0, sizeof(bool) * img->nreqs);
-  memset(ev->held, 0, sizeof(bool) * img->nitems); /* other partner types' items stay false */
-  uint32_t nblocks = img->ntiers + img->nbadges;
-  for (uint32_t b = 0; b < nblocks; b++) {
-    ev->sus_fail[b] = TIER_NONE;
-    if (b >= img->ntiers || (int)img->tiers[b].ptype == ev->ptype)
-      if ((rc = run_block(vm, r, b))) return rc;
-  }
-  memcpy(ev->regs_today, vm->regs, sizeof(int64_t) * img->nmetrics);
-  if (rs->num_regs) memcpy(ev->nregs_today, vm->nregs, sizeof(struct num) * img->nmetrics);
-  /* the ladder, with sustained checkpoints for the tiers that need them */
   ev->tier = ev->next = -1;
-  bool all_below = true;   /* every lower tier is held */
+  if ((rc = eval_date(vm, r, asof_override, &ev->asof))) return rc;
+  /* a partner type with no tiers (or a ruleset of badges only) has an empty run */
+  uint32_t first = 0, end = 0;
+  if (ev->ptype >= 0 && (uint32_t)ev->ptype < rs->ntypes) first = rs->ladder_start[ev->ptype], end = rs->ladder_start[ev->ptype + 1];
+  if ((rc = eval_today(vm, r, first, end))) return rc;
+  /* which sustained clauses are in question: the others fail today */
   bool rules_below = true; /* the requirements of this tier and the lower ones hold today */
-  for (uint32_t t = 0; t < img->ntiers; t++) {
+  for (uint32_t i = first; i < end; i++) {
+    uint32_t t = rs->ladder[i];
     const struct img_tier *T = &img->tiers[t];
-    if ((int)T->ptype != ev->ptype) continue;
     rules_below = block_holds(img, T, ev->met, ev->held) && rules_below;
-    bool ok = all_below && rules_below;
-    /* a sustained clause fails today when the requirements do; otherwise at
-     * the latest checkpoint where they do not hold, whether the lower tiers
-     * are held or not (their own clauses are checked at asof only) */
-    if (T->sustained && !rules_below) {
-      ev->sus_fail[t] = asof;
-      ok = false;
-    } else if (T->sustained && (rc = sustained_holds(vm, r, ev->ptype, 0, t, &ok))) {
-      return rc;
-    }
+    if (T->sustained && !rules_below) ev->sus_fail[t] = ev->asof;
+  }
+  vm->steps += end - first;
+  if ((rc = eval_checkpoints(vm, r, first, end))) return rc;
+  /* the ladder: a tier is held when its clauses and every lower tier hold */
+  bool all_below = true;
+  for (uint32_t i = first; i < end; i++) {
+    uint32_t t = rs->ladder[i];
+    const struct img_tier *T = &img->tiers[t];
+    bool ok = all_below && (!T->sustained || ev->sus_fail[t] == TIER_NONE) && block_holds(img, T, ev->met, ev->held);
     if (ok && ev->next < 0) ev->tier = (int)t;
     else if (ev->next < 0) ev->next = (int)t;
     all_below = all_below && ok;
   }
+  vm->steps += end - first;
   /* the badges, each on its own */
-  for (uint32_t b = img->ntiers; b < nblocks; b++) {
+  for (uint32_t b = img->ntiers; b < img->ntiers + img->nbadges; b++) {
     const struct img_tier *blk = img_block(img, b);
     bool ok = block_holds(img, blk, ev->met, ev->held);
-    if (blk->sustained && !ok) ev->sus_fail[b] = asof;
-    else if (blk->sustained && (rc = sustained_holds(vm, r, -1, b, b, &ok))) return rc;
+    vm->steps++;
+    if (blk->sustained && !ok) ev->sus_fail[b] = ev->asof;
+    else if (blk->sustained && (rc = badge_sustained(vm, r, b, &ok))) return rc;
     ev->badge_held[b - img->ntiers] = ok;
   }
   return TIER_OK;

@@ -24,6 +24,9 @@ struct tier_ruleset {
   int64_t *kvals;           /* runtime value of each constant */
   bool num_regs;            /* some register holds a number (nregs is used) */
   uint32_t *req_entry, review_entry, metric_entry;
+  uint32_t ntypes;          /* values of the partner enum (0 without one) */
+  uint32_t *ladder_start;   /* per type p: its tiers are ladder[ladder_start[p] .. ladder_start[p+1]) */
+  uint32_t *ladder;         /* tier indices, grouped by type, lowest first */
   uint32_t *tier_pos;       /* each tier's place in its partner type's ladder */
   uint32_t *req_item;       /* each requirement's item */
   const char **item_name;   /* a group's name: a branch's ("branch 2" when the rules
@@ -55,9 +58,12 @@ struct tier_vm {
    * number in register m is nregs[m] (see opcodes.h) */
   struct num *nstack;
   struct num *nregs;
-  /* count distinct: open-addressing sets whose slots carry the set's
+  /* count distinct: img->nsets open-addressing sets of dcap slots each
+   * (in dkeys and dgens, set k at k * dcap), whose slots carry the set's
    * generation, so that clearing one is a counter increment */
-  struct dset { uint64_t *keys; uint32_t *gens; uint32_t gen, n; } dsets[MAX_DSETS];
+  struct dset { uint64_t *keys; uint32_t *gens; uint32_t gen, n; } *dsets;
+  uint64_t *dkeys;
+  uint32_t *dgens;
   uint32_t dcap;
   struct hash_key hkey;     /* the sets' SipHash key */
   uint64_t probes;          /* set slots looked at, in all records (tests count work with it) */
@@ -73,7 +79,9 @@ struct tier_vm {
   long origin_line, origin_col; /* where the record's text starts in its input (0: 1) */
   uint64_t max_cost;         /* the cost budget (tier_options.max_cost), 0: none */
   char jerr[160];            /* malformed JSON: jansson's words */
-  uint64_t steps;            /* instructions run, counted only in a TIER_COUNT_STEPS build of vm.c */
+  uint64_t steps;            /* what the cost bound counts, in all records: the driver's steps
+                                (runs, tier visits, register clears) always, and the
+                                instructions run in a TIER_COUNT_STEPS build of vm.c */
   /* the result of the last evaluation (result.c): the unmet requirements of
    * the next tier, and with all_reqs every requirement of the partner's type;
    * each array has room for every requirement and sustained clause */

@@ -312,7 +312,7 @@ static void cost_understated(void **st) {
   (void)st;
   struct image *img = read_img();
   img->cost_base = 1;
-  tu_assert_contains(reload(img), "cost: the file claims 1 instructions");
+  tu_assert_contains(reload(img), "cost: the file claims 1 steps");
 }
 
 /* Code that no segment reaches was never checked: refused (the fuzzer found

@@ -104,12 +104,28 @@ static void metric_chain_limit(void **st) {
   free(s);
 }
 
+/* A list item of more fields than the record reader keeps per item is a
+ * compile error, as a file claiming one is a load error. */
+static void list_item_width_limit(void **st) {
+  (void)st;
+  char *s = NULL;
+  size_t n = 0;
+  s = cat(s, &n, "enum kind { a }\nrecord r { id: text; partner k: kind; wide: list {");
+  for (int k = 0; k <= LIM_ITEM_SLOTS; k++) s = cat(s, &n, " f%d: int?;", k);
+  s = cat(s, &n, " } }\ntier All a < >\n");
+  char *d = tu_diags(s);
+  tu_assert_contains(d, "error: list 'wide' has 1025 fields; the limit is 1024");
+  free(d);
+  free(s);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(ten_counts_and_a_distinct),
       cmocka_unit_test(many_distincts_on_one_list),
       cmocka_unit_test(long_filter),
       cmocka_unit_test(metric_chain_limit),
+      cmocka_unit_test(list_item_width_limit),
   };
   return cmocka_run_group_tests_name("limits", tests, NULL, NULL);
 }

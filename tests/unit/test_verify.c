@@ -382,6 +382,21 @@ static void dates_stay_in_the_calendar(void **st) {
   assert_string_equal(d, "0001-01-01");
 }
 
+/* A list item holds at most LIM_ITEM_SLOTS fields: the record reader keeps
+ * every slot of every item (cases/hardening/cost-bound-not-time: 65,530
+ * optional fields, 512 KB per item, claimed cost 0). */
+static void item_too_wide(void **st) {
+  (void)st;
+  struct image *img = fresh();
+  assert_true(img->nlists == 1);
+  img->lists[0].width = LIM_ITEM_SLOTS + 1;
+  save(img, "verify-list-item-too-wide");
+  char err[256] = "";
+  assert_int_equal(vfy_image(img, err, sizeof err), TIER_EBYTECODE);
+  tu_assert_contains(err, "schema: list 0: 1025 fields per item (limit 1024, 8 KiB of record memory)");
+  image_free(img);
+}
+
 /* ---- linear work ---------------------------------------------------------------------- */
 
 /* n conditional jumps all pending at once, over a stack `deep` values
@@ -435,6 +450,7 @@ int main(void) {
       cmocka_unit_test(jump_into_loop_body),
       cmocka_unit_test(threshold_out_of_range),
       cmocka_unit_test(dates_stay_in_the_calendar),
+      cmocka_unit_test(item_too_wide),
       cmocka_unit_test(work_is_linear),
       cmocka_unit_test(lists_nest_three_deep),
       cmocka_unit_test(list_inside_itself),

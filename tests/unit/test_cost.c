@@ -1,0 +1,126 @@
+/*
+ * test_cost.c - the cost bound bounds work: the driver's own steps (runs of
+ * the metric block and requirements, tier visits, checkpoints) stay within
+ * the bound the verifier computes and grow as the bound does, and so does
+ * a record's memory; a schema whose items would take more than the
+ * documented memory is refused.  (Counted work, never time.)
+ */
+#include "testutil.h"
+
+/* What the bound says one record may cost: base + per[l] x len(l). */
+static uint64_t bound_of(const tier_vm *vm) {
+  const struct image *img = vm->rs->img;
+  uint64_t c = img->cost_base;
+  for (uint32_t l = 0; l < img->nlists; l++) c += img->cost_per[l] * vm->rec.lists[l].n;
+  return c;
+}
+
+/* n tiers of one type, each `sustained 120 months` and empty but the first
+ * (n_items >= 0): the shape that cost tiers^2 x months driver steps while
+ * the bound counted no instruction for it (cases/hardening). */
+static char *sustained_ladder(int n) {
+  size_t cap = 256 + 64 * (size_t)n, at = 0;
+  char *s = malloc(cap);
+  at += (size_t)snprintf(s + at, cap - at,
+                         "enum kind { a }\nrecord r { id: text; partner k: kind; items: list { n: int; } }\n"
+                         "metric c = count items;\n");
+  for (int t = 0; t < n; t++) at += (size_t)snprintf(s + at, cap - at, "tier T%d a < sustained 120 months; c >= 0; >\n", t);
+  return s;
+}
+
+static uint64_t driver_steps(int ntiers, uint64_t *bound) {
+  char *src = sustained_ladder(ntiers);
+  tier_ruleset *rs = tu_compile(src, NULL);
+  free(src);
+  assert_non_null(rs);
+  tier_vm *vm = tier_vm_new(rs, NULL);
+  const char *rec = "{\"id\":\"x\",\"k\":\"a\",\"items\":[{\"n\":1},{\"n\":2}]}";
+  const tier_result *res;
+  int64_t asof;
+  tier_date_parse("2019-12-13", &asof);
+  assert_int_equal(tier_eval_json(vm, rec, strlen(rec), asof, &res), TIER_OK);
+  char want[16];
+  snprintf(want, sizeof want, "T%d", ntiers - 1); /* every tier holds, sustained */
+  assert_string_equal(res->tier, want);
+  uint64_t steps = vm->steps;
+  *bound = bound_of(vm);
+  tier_vm_free(vm);
+  tier_ruleset_free(rs);
+  return steps;
+}
+
+static void sustained_tiers_cost_linear_work(void **st) {
+  (void)st;
+  uint64_t b1, b2;
+  uint64_t s1 = driver_steps(100, &b1), s2 = driver_steps(200, &b2);
+  double ratio = (double)s2 / (double)s1;
+  fprintf(stderr, "driver steps: %llu for 100 sustained tiers, %llu for 200 (x%.2f); bounds %llu, %llu\n",
+          (unsigned long long)s1, (unsigned long long)s2, ratio, (unsigned long long)b1, (unsigned long long)b2);
+  assert_true(ratio > 1.8 && ratio < 2.2); /* tiers^2 would be x4 */
+  assert_true(s1 <= b1 && s2 <= b2);
+  double bratio = (double)b2 / (double)b1;
+  assert_true(bratio > 1.8 && bratio < 2.2); /* the bound grows as the work does */
+}
+
+/* ---- memory -------------------------------------------------------------------------- */
+
+struct counting { size_t live, peak; };
+static void *counting_alloc(void *ud, void *p, size_t o, size_t n) {
+  struct counting *c = ud;
+  if (n == 0) {
+    free(p);
+    c->live -= o;
+    return NULL;
+  }
+  void *q = realloc(p, n);
+  if (!q) return NULL;
+  c->live += n - o;
+  if (c->live > c->peak) c->peak = c->live;
+  return q;
+}
+
+/* A record's memory is within 8 bytes per step of its bound, plus its
+ * text: a record of 20,000 items, in a ruleset whose sets and items are
+ * as large as the compiler makes them. */
+static void record_memory_within_bound(void **st) {
+  (void)st;
+  tier_ruleset *rs = tu_compile("enum kind { a }\n"
+                                "record r { id: text; partner k: kind; items: list { who: text; n: int; m: int; } }\n"
+                                "metric d = count distinct who in items;\n"
+                                "metric e = count distinct n in items;\n"
+                                "tier T a < d >= 1; e >= 1; >\n", NULL);
+  assert_non_null(rs);
+  struct counting c = {0, 0};
+  tier_options opt;
+  memset(&opt, 0, sizeof opt);
+  opt.alloc = counting_alloc;
+  opt.alloc_ud = &c;
+  tier_vm *vm = tier_vm_new(rs, &opt);
+  size_t cap = 64 + 40 * 20000, at = 0;
+  char *rec = malloc(cap);
+  at += (size_t)snprintf(rec + at, cap - at, "{\"id\":\"x\",\"k\":\"a\",\"items\":[");
+  for (int i = 0; i < 20000; i++) at += (size_t)snprintf(rec + at, cap - at, "%s{\"who\":\"p%d\",\"n\":%d,\"m\":0}", i ? "," : "", i % 977, i);
+  at += (size_t)snprintf(rec + at, cap - at, "]}");
+  const tier_result *res;
+  int64_t asof;
+  tier_date_parse("2019-12-13", &asof);
+  size_t before = c.live;
+  assert_int_equal(tier_eval_json(vm, rec, at, asof, &res), TIER_OK);
+  assert_string_equal(res->tier, "T");
+  size_t grown = c.peak - before;
+  uint64_t bound = bound_of(vm);
+  fprintf(stderr, "record memory: %zu bytes for a %zu-byte record, bound %llu steps (x8 = %llu bytes)\n", grown, at,
+          (unsigned long long)bound, (unsigned long long)(8 * bound));
+  assert_true(grown <= 8 * bound + 8 * at);
+  free(rec);
+  tier_vm_free(vm);
+  tier_ruleset_free(rs);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(sustained_tiers_cost_linear_work),
+      cmocka_unit_test(record_memory_within_bound),
+  };
+  return cmocka_run_group_tests_name("cost", tests, NULL, NULL);
+}
