@@ -74,10 +74,13 @@ typedef struct tier_options {
                               from the main file's own directory tree */
   int all_requirements;    /* tier_vm_new: results list every requirement, met or
                               not (tier_result.reqs), not only the unmet ones */
-  uint64_t max_cost;       /* tier_vm_new: the cost budget, in VM instructions: a
-                              record whose evaluation could take more (by the
-                              ruleset's cost bound and its list lengths) is refused
-                              with TIER_EBUDGET before it runs; 0: no limit */
+  uint64_t max_cost;       /* tier_vm_new: the cost budget, in steps (VM instructions,
+                              the driver's runs and record slots; a step is also at
+                              most 8 bytes of a record's memory): a record whose
+                              evaluation could take more (by the ruleset's cost bound
+                              and its list lengths) is refused with TIER_EBUDGET
+                              before it runs, and as soon as the lists read so far
+                              go over, before its memory grows; 0: no limit */
   unsigned diag_columns;   /* tier_compile: the width of the terminal its diagnostics
                               are shown on; a quoted source line wider than that
                               shows the part around the fault, cut with '…' marks

@@ -36,6 +36,7 @@ struct jp {
    * index of the item being read; -1 where there is none */
   struct { int field; long item; } at[LIM_LIST_DEPTH + 1];
   bool quiet;             /* looking for the id of a rejected record: faults are not reported */
+  uint64_t cost;          /* the cost bound of what is read so far (--max-cost) */
 };
 
 /* ---- errors --------------------------------------------------------------------- */
@@ -522,6 +523,9 @@ static int list(struct jp *j, uint32_t l, uint8_t *seen_items, int64_t *slot) {
       if (j->p >= j->e) return syntax(j, j->p, "unexpected end of input");
       if (*j->p != '{') return mistyped(j, "a list item (an object)");
       size_t at = (size_t)(start + count) * width;
+      /* the budget, before the item takes any memory */
+      j->cost = vm_cost_add(j->cost, img->cost_per[l], 1);
+      if (vm_over_budget(j->vm, j->cost, true)) return TIER_EBUDGET;
       if (!grow(j->vm, (void **)&rd->items[l], &rd->cap_items[l], at + width + 1, sizeof(int64_t))) {
         fault(j, "out of memory");
         return TIER_ENOMEM;
@@ -723,7 +727,8 @@ int rec_parse(struct tier_vm *vm, const char *json, size_t len, struct record *o
   if (img->id_field >= 0) rd->slots[img->fields[img->id_field].slot] = TIER_NONE;
   /* every list starts empty: inner lists fill theirs parent by parent */
   for (uint32_t l = 0; l < img->nlists; l++) rd->lists[l].n = 0;
-  struct jp j = {.s = json, .p = json, .e = json + len, .vm = vm, .rd = rd, .img = img, .scr = rd->scratch};
+  struct jp j = {.s = json, .p = json, .e = json + len, .vm = vm, .rd = rd, .img = img, .scr = rd->scratch,
+                 .cost = img->cost_base};
   for (int k = 0; k <= LIM_LIST_DEPTH; k++) j.at[k].field = -1, j.at[k].item = -1;
   int rc;
   ws(&j);

@@ -459,20 +459,6 @@ int tier_vm_error_position(const tier_vm *vm, long *line, long *column) {
   return 1;
 }
 
-/* The most instructions evaluating rec can take, by the ruleset's cost
- * bound: cost_base + cost_per[l] * len(list l) over the lists, saturating
- * at UINT64_MAX instead of wrapping. */
-static uint64_t record_cost(const struct image *img, const struct record *rec) {
-  uint64_t c = img->cost_base;
-  for (uint32_t l = 0; l < img->nlists; l++) {
-    uint64_t add = img->cost_per[l] * rec->lists[l].n;
-    if (img->cost_per[l] && add / img->cost_per[l] != rec->lists[l].n) return UINT64_MAX;
-    if (c + add < c) return UINT64_MAX;
-    c += add;
-  }
-  return c;
-}
-
 /* Read the record, name a malformed one's position in its input's terms,
  * refuse it when over the budget (before anything runs), then evaluate. */
 int tier_eval_json(tier_vm *vm, const char *json, size_t len, int64_t asof, const tier_result **res) {
@@ -486,15 +472,9 @@ int tier_eval_json(tier_vm *vm, const char *json, size_t len, int64_t asof, cons
     snprintf(vm->err, sizeof vm->err, "malformed JSON at line %ld, column %ld: %s", line, col, what);
   }
   if (rc) return rc;
-  if (vm->max_cost) {
-    uint64_t cost = record_cost(vm->rs->img, &vm->rec);
-    if (cost > vm->max_cost) {
-      snprintf(vm->err, sizeof vm->err, "evaluation could take %llu instructions, over the budget of %llu",
-               (unsigned long long)cost, (unsigned long long)vm->max_cost);
-      vm->path[0] = 0;
-      return TIER_EBUDGET;
-    }
-  }
+  /* the reader stopped a record whose lists alone went over the budget;
+   * this is the whole record's bound */
+  if (vm_over_budget(vm, vm_record_cost(vm->rs->img, &vm->rec), false)) return TIER_EBUDGET;
   return res_eval_bound(vm, asof, res);
 }
 

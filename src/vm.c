@@ -189,6 +189,34 @@ void tier_ruleset_hash(const tier_ruleset *rs, char out[65]) { memcpy(out, rs->h
 
 /* ---- the VM ------------------------------------------------------------------------ */
 
+/* The cost bound of a record (verify.c cost_bound): cost_base + cost_per[l]
+ * x len(list l) over the lists, saturating at UINT64_MAX instead of
+ * wrapping. */
+uint64_t vm_record_cost(const struct image *img, const struct record *rec) {
+  uint64_t c = img->cost_base;
+  for (uint32_t l = 0; l < img->nlists; l++) c = vm_cost_add(c, img->cost_per[l], rec->lists[l].n);
+  return c;
+}
+
+uint64_t vm_cost_add(uint64_t cost, uint64_t per, uint64_t n) {
+  uint64_t add;
+  if (__builtin_mul_overflow(per, n, &add) || __builtin_add_overflow(cost, add, &cost)) return UINT64_MAX;
+  return cost;
+}
+
+/* Is a record whose cost bound is at least `cost` over the budget?  Then
+ * vm->err says so.  The reader asks as it reads each list item, before it
+ * grows anything, with the bound of what it has read so far (`partial`: so
+ * no record costs memory beyond the budget), and tier_eval_json once the
+ * record is read. */
+bool vm_over_budget(struct tier_vm *vm, uint64_t cost, bool partial) {
+  if (!vm->max_cost || cost <= vm->max_cost) return false;
+  snprintf(vm->err, sizeof vm->err, "evaluation could take %llu steps%s, over the budget of %llu",
+           (unsigned long long)cost, partial ? " (its lists read so far)" : "", (unsigned long long)vm->max_cost);
+  vm->path[0] = 0;
+  return true;
+}
+
 tier_vm *tier_vm_new(const tier_ruleset *rs, const tier_options *opt) {
   struct tier_alloc_hook hook = hook_of(opt);
   tier_vm *vm = t_malloc(&hook, sizeof *vm);

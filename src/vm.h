@@ -96,6 +96,9 @@ struct tier_vm {
   struct cost_pair { uint64_t cost; uint32_t item; } *pairs;
 };
 
+uint64_t vm_record_cost(const struct image *img, const struct record *rec);
+uint64_t vm_cost_add(uint64_t cost, uint64_t per, uint64_t n); /* cost + per x n, saturating */
+bool vm_over_budget(struct tier_vm *vm, uint64_t cost, bool partial);
 int vm_prepare(struct tier_vm *vm, const struct record *r);
 int vm_run(struct tier_vm *vm, uint32_t entry, const struct record *r, int64_t asof, int64_t *out);
 int vm_evaluate(struct tier_vm *vm, const struct record *r, int64_t asof_override);

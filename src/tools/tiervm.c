@@ -52,7 +52,7 @@ static void usage(FILE *f) {
           "      --diff OLD      report: add the impact of the change from the OLD ruleset\n"
           "      --trust KEY.pub accept only a ruleset signed with this key (tierc sign)\n"
           "      --max-cost N    refuse a record whose evaluation could take more than N\n"
-          "                      instructions (default: no limit)\n"
+          "                      steps (default: no limit)\n"
           "      --max-record N  the longest record, in bytes: a JSON Lines line or an array\n"
           "                      element (default 64 MiB); a longer one is an error line\n"
           "      --import-path DIR  a .tier ruleset's imports may also come from DIR's tree\n"

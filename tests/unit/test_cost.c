@@ -117,10 +117,47 @@ static void record_memory_within_bound(void **st) {
   tier_ruleset_free(rs);
 }
 
+/* --max-cost (tier_options.max_cost) stops a record as its lists are read,
+ * before their items take memory: a 100,000-item record over a budget of
+ * 1,000 steps costs its text and little more (its items would take 3.2 MB). */
+static void budget_before_memory(void **st) {
+  (void)st;
+  tier_ruleset *rs = tu_compile("enum kind { a }\n"
+                                "record r { id: text; partner k: kind; items: list { a: int; b: int?; c: int?; d: int?; } }\n"
+                                "metric c = count items;\n"
+                                "tier T a < c >= 1; >\n", NULL);
+  assert_non_null(rs);
+  struct counting c = {0, 0};
+  tier_options opt;
+  memset(&opt, 0, sizeof opt);
+  opt.alloc = counting_alloc;
+  opt.alloc_ud = &c;
+  opt.max_cost = 1000;
+  tier_vm *vm = tier_vm_new(rs, &opt);
+  size_t cap = 64 + 16 * 100000, at = 0;
+  char *rec = malloc(cap);
+  at += (size_t)snprintf(rec + at, cap - at, "{\"id\":\"x\",\"k\":\"a\",\"items\":[");
+  for (int i = 0; i < 100000; i++) at += (size_t)snprintf(rec + at, cap - at, "%s{\"a\":1}", i ? "," : "");
+  at += (size_t)snprintf(rec + at, cap - at, "]}");
+  const tier_result *res;
+  size_t before = c.live;
+  assert_int_equal(tier_eval_json(vm, rec, at, TIER_NONE, &res), TIER_EBUDGET);
+  tu_assert_contains(tier_vm_error(vm), "over the budget of 1000");
+  assert_string_equal(tier_vm_record_id(vm), "x");
+  size_t grown = c.peak - before;
+  fprintf(stderr, "over budget: %zu bytes for a %zu-byte record (its items would take %zu)\n", grown, at,
+          (size_t)100000 * 4 * 8);
+  assert_true(grown < 2 * at + 65536); /* the text, in a buffer grown by doubling */
+  free(rec);
+  tier_vm_free(vm);
+  tier_ruleset_free(rs);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(sustained_tiers_cost_linear_work),
       cmocka_unit_test(record_memory_within_bound),
+      cmocka_unit_test(budget_before_memory),
   };
   return cmocka_run_group_tests_name("cost", tests, NULL, NULL);
 }
