@@ -62,6 +62,40 @@ static void sustained_tiers_cost_linear_work(void **st) {
   assert_true(bratio > 1.8 && bratio < 2.2); /* the bound grows as the work does */
 }
 
+/* Badges stand alone: each sustained badge has its own checkpoints, so n
+ * badges of 120 months cost n x 120 runs -- and the bound, which counts
+ * each badge's months, covers them, with either and at least inside. */
+static void sustained_badges_within_bound(void **st) {
+  (void)st;
+  size_t cap = 4096 + 160 * 60, at = 0;
+  char *src = malloc(cap);
+  at += (size_t)snprintf(src + at, cap - at,
+                         "enum kind { a }\nrecord r { id: text; partner k: kind; items: list { n: int; } }\n"
+                         "metric c = count items;\ntier T a < c >= 0; sustained 120 months; >\n");
+  for (int b = 0; b < 60; b++)
+    at += (size_t)snprintf(src + at, cap - at,
+                           "badge B%d < either { c >= 5; } or { at least 1 of { c >= 1; c >= 2; } } sustained 120 months; >\n", b);
+  tier_ruleset *rs = tu_compile(src, NULL);
+  free(src);
+  assert_non_null(rs);
+  tier_vm *vm = tier_vm_new(rs, NULL);
+  const char *rec = "{\"id\":\"x\",\"k\":\"a\",\"items\":[{\"n\":1},{\"n\":2}]}";
+  const tier_result *res;
+  int64_t asof;
+  tier_date_parse("2019-12-13", &asof);
+  assert_int_equal(tier_eval_json(vm, rec, strlen(rec), asof, &res), TIER_OK);
+  assert_string_equal(res->tier, "T");
+  assert_int_equal(res->nbadges, 60);
+  for (size_t b = 0; b < res->nbadges; b++) assert_true(res->badges[b].held);
+  uint64_t bound = bound_of(vm);
+  fprintf(stderr, "60 sustained badges: %llu driver steps, bound %llu\n", (unsigned long long)vm->steps,
+          (unsigned long long)bound);
+  assert_true(vm->steps >= 60 * 120); /* every badge's checkpoints ran */
+  assert_true(vm->steps <= bound);
+  tier_vm_free(vm);
+  tier_ruleset_free(rs);
+}
+
 /* ---- memory -------------------------------------------------------------------------- */
 
 struct counting { size_t live, peak; };
@@ -156,6 +190,7 @@ static void budget_before_memory(void **st) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(sustained_tiers_cost_linear_work),
+      cmocka_unit_test(sustained_badges_within_bound),
       cmocka_unit_test(record_memory_within_bound),
       cmocka_unit_test(budget_before_memory),
   };
