@@ -5,6 +5,7 @@
 #   make check      build with -Wall -Wextra -Werror and run every test
 #   make check-switch  the same with the VM's switch dispatch (VM_DISPATCH=switch)
 #   make install    [PREFIX=/usr/local] [DESTDIR=]; make uninstall removes the same files
+#   make po         update po/ja.po from the sources' messages (see po/README.md)
 #   make clean
 #
 # Both demo and check first make sure the Debian packages are there (deps).
@@ -26,13 +27,13 @@ LDLIBS  := -ljansson -lsodium -lm
 LD      ?= ld
 OBJCOPY ?= objcopy
 
-DEB_PKGS := flex bison libcmocka-dev libjansson-dev libsodium-dev libgmp-dev pkg-config
+DEB_PKGS := flex bison libcmocka-dev libjansson-dev libsodium-dev libgmp-dev pkg-config gettext
 
 # The library (src/) and the command-line tools (src/tools/): the tools are
 # compiled against include/ and src/tools/ only, so that they can use
 # nothing of the library but tier.h.  Library objects are compiled with
 # hidden visibility: only what tier.h marks TIER_API leaves libtier.
-LIB_SRC := src/util.c src/num.c src/period.c src/func.c src/text.c src/input.c src/ast.c src/sema.c src/blocks.c src/lint.c src/codegen.c src/compile.c \
+LIB_SRC := src/util.c src/i18n.c src/num.c src/period.c src/func.c src/text.c src/input.c src/ast.c src/sema.c src/blocks.c src/lint.c src/codegen.c src/compile.c \
            src/opcodes.c src/bytecode.c src/verify.c src/vm.c src/record.c src/json.c src/result.c \
            src/inspect.c src/meaning.c src/ladder.c src/ruletest.c src/coverage.c src/rulediff.c src/stream.c src/disasm.c src/fmt.c src/api.c
 TOOL_SRC := src/tools/cli.c src/tools/escape.c src/tools/output.c src/tools/explain.c src/tools/diff.c src/tools/report.c
@@ -45,13 +46,17 @@ LIB_CFLAGS  = $(CFLAGS) -Isrc -I$(BUILD) -fvisibility=hidden
 TOOL_CFLAGS = $(CFLAGS) -Isrc/tools
 TEST_CFLAGS = $(CFLAGS) -Isrc -I$(BUILD) -Isrc/tools
 
+# the message catalogues: po/LANG.po -> LANG/LC_MESSAGES/tierc.mo
+PO_LANGS := $(patsubst po/%.po,%,$(wildcard po/*.po))
+MO_FILES := $(PO_LANGS:%=$(BUILD)/locale/%/LC_MESSAGES/tierc.mo)
+
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps browser-deps demo check check-switch asan tsan valgrind clean install uninstall examples difftest
+.PHONY: all deps browser-deps demo check check-switch asan tsan valgrind clean install uninstall examples difftest po FORCE
 .DELETE_ON_ERROR:
 
-all: $(BIN)/tierc $(BIN)/tiervm $(LIB)/libtier.so
+all: $(BIN)/tierc $(BIN)/tiervm $(LIB)/libtier.so $(MO_FILES)
 
 # ---- Debian packages ---------------------------------------------------------
 # Installs what is missing when run as root, otherwise prints the command.
@@ -130,6 +135,36 @@ $(BIN)/tiervm: $(BUILD)/tools/tiervm.o $(BUILD)/libtools.a $(LIB)/libtier.a
 	@mkdir -p $(BIN)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+# ---- message catalogues (GNU gettext; see po/README.md) -------------------------
+# po/LANG.po -> $(BUILD)/locale/LANG/LC_MESSAGES/tierc.mo, the layout of
+# LOCALEDIR, so that TIER_LOCALEDIR=$(BUILD)/locale runs bin/ in LANG before
+# `make install` (the tests do).  msgfmt --check refuses a translation whose
+# printf directives differ from its message's.
+
+$(BUILD)/locale/%/LC_MESSAGES/tierc.mo: po/%.po | $(BUILD)/.deps
+	@mkdir -p $(dir $@)
+	msgfmt --check -o $@ $<
+
+# The catalogues' directory, compiled into i18n.c: $(BUILD)/localedir.h is
+# rewritten only when LOCALEDIR changes, so that a `make install` with
+# another PREFIX than the build's rebuilds the library for it.
+$(BUILD)/localedir.h: FORCE
+	@mkdir -p $(BUILD)
+	@echo '#define TIER_LOCALEDIR "$(LOCALEDIR)"' > $@.new
+	@if cmp -s $@.new $@; then rm $@.new; else mv $@.new $@; fi
+$(BUILD)/i18n.o $(BUILD)/pic/i18n.o: $(BUILD)/localedir.h
+
+# make po: po/tierc.pot extracted from the sources (po/extract.sh; a build
+# output, not committed), merged into every po/LANG.po.  New messages come
+# in untranslated: translate them (make check fails until then).
+po:
+	sh po/extract.sh po/tierc.pot
+	for l in $(PO_LANGS); do \
+	  msgmerge --quiet --update --backup=none --add-location=file po/$$l.po po/tierc.pot && \
+	  msgattrib --no-obsolete --add-location=file -o po/$$l.po po/$$l.po || exit 1; \
+	  msgfmt --statistics -o /dev/null po/$$l.po; \
+	done
+
 # ---- shared library ------------------------------------------------------------------
 # libtier.so.VERSION (soname libtier.so.MAJOR, linker name libtier.so) from
 # position-independent objects in $(BUILD)/pic, compiled with hidden
@@ -175,10 +210,11 @@ $(BUILD)/examples/embed: examples/embed.c include/tier.h $(LIB)/libtier.a
 
 # ---- install ---------------------------------------------------------------------------
 #   make install   [PREFIX=/usr/local] [DESTDIR=]   (also BINDIR, LIBDIR, INCLUDEDIR,
-#   make uninstall                                   PKGCONFIGDIR, MANDIR, RULESDIR)
+#   make uninstall                   PKGCONFIGDIR, MANDIR, RULESDIR, LOCALEDIR)
 # installs the commands, libtier.a, libtier.so*, tier.h, tier.pc (made from
 # tier.pc.in for this PREFIX), the man pages tierc(1), tiervm(1), tier(5) and
-# the shipped rules (rules/*.tier) in share/tierc/rules; uninstall removes
+# the shipped rules (rules/*.tier) in share/tierc/rules, the message
+# catalogues in LOCALEDIR/LANG/LC_MESSAGES/tierc.mo; uninstall removes
 # exactly these files (and share/tierc when it is left empty).
 PREFIX       ?= /usr/local
 DESTDIR      ?=
@@ -187,6 +223,7 @@ LIBDIR       ?= $(PREFIX)/lib
 INCLUDEDIR   ?= $(PREFIX)/include
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 DATADIR      ?= $(PREFIX)/share
+LOCALEDIR    ?= $(DATADIR)/locale
 MANDIR       ?= $(DATADIR)/man
 RULESDIR     ?= $(DATADIR)/tierc/rules
 INSTALL      ?= install
@@ -209,6 +246,10 @@ install: all tier.pc.in $(MAN1) $(MAN5)
 	$(INSTALL) -m 644 $(MAN1) "$(DESTDIR)$(MANDIR)/man1/"
 	$(INSTALL) -m 644 $(MAN5) "$(DESTDIR)$(MANDIR)/man5/"
 	$(INSTALL) -m 644 $(RULE_FILES) "$(DESTDIR)$(RULESDIR)/"
+	for l in $(PO_LANGS); do \
+	  $(INSTALL) -d "$(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES" && \
+	  $(INSTALL) -m 644 $(BUILD)/locale/$$l/LC_MESSAGES/tierc.mo "$(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/" || exit 1; \
+	done
 
 uninstall:
 	rm -f "$(DESTDIR)$(BINDIR)/tierc" "$(DESTDIR)$(BINDIR)/tiervm"
@@ -217,6 +258,7 @@ uninstall:
 	rm -f $(foreach m,$(MAN1),"$(DESTDIR)$(MANDIR)/man1/$(notdir $(m))") $(foreach m,$(MAN5),"$(DESTDIR)$(MANDIR)/man5/$(notdir $(m))")
 	rm -f $(foreach r,$(RULE_FILES),"$(DESTDIR)$(RULESDIR)/$(notdir $(r))")
 	rmdir "$(DESTDIR)$(RULESDIR)" "$(DESTDIR)$(DATADIR)/tierc" 2>/dev/null || true
+	rm -f $(foreach l,$(PO_LANGS),"$(DESTDIR)$(LOCALEDIR)/$(l)/LC_MESSAGES/tierc.mo")
 
 # ---- demo ------------------------------------------------------------------------------
 demo: all
@@ -339,6 +381,7 @@ FUZZ_FLAGS   := -timeout=25 -rss_limit_mb=2048 -print_final_stats=1
 $(FUZZ_BUILD)/obj/%.o: src/%.c $(HDRS) $(TOOL_HDRS) | $(BUILD)/.deps
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+$(FUZZ_BUILD)/obj/i18n.o: $(BUILD)/localedir.h
 $(FUZZ_BUILD)/obj/parser.o: $(BUILD)/parser.c $(HDRS)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<

@@ -52,6 +52,30 @@ enum tier_status {
 };
 TIER_API const char *tier_strerror(int status);
 
+/* ---- message language -------------------------------------------------------
+ * Every text the library writes for a person (diagnostics, record errors,
+ * explain sentences, reports, test and diff output) comes from its GNU
+ * gettext catalogue in the text domain TIER_TEXTDOMAIN, looked up with
+ * dgettext: the calling program's own domain is untouched.  The language
+ * follows the program's LC_MESSAGES locale (and LANGUAGE) as setlocale()
+ * set it, so a program that never calls setlocale gets English.  Nothing
+ * else depends on the locale: numbers, dates and JSON are the same in every
+ * locale, and texts are UTF-8 whatever LC_CTYPE says.  The catalogues are
+ * looked for in the LOCALEDIR the library was built with, or in
+ * $TIER_LOCALEDIR when that is set.
+ * tier_gettext and tier_ngettext translate one message of that domain (the
+ * tools use them for their own texts): a static string, or msgid itself
+ * (msgid or plural, by n) when the catalogue has no translation. */
+#define TIER_TEXTDOMAIN "tierc"
+#if defined(__GNUC__)
+#define TIER_FORMAT_ARG(n) __attribute__((format_arg(n)))
+#else
+#define TIER_FORMAT_ARG(n)
+#endif
+TIER_API const char *tier_gettext(const char *msgid) TIER_FORMAT_ARG(1);
+TIER_API const char *tier_ngettext(const char *msgid, const char *plural, unsigned long n) TIER_FORMAT_ARG(1)
+    TIER_FORMAT_ARG(2);
+
 enum tier_severity { TIER_ERROR = 0, TIER_WARNING = 1, TIER_NOTE = 2 };
 
 /* Allocator hook, as Lua's lua_Alloc: nsize == 0 frees ptr, otherwise

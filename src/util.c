@@ -333,7 +333,7 @@ void diag_add(struct diags *d, int sev, const struct loc *l, const char *fmt, ..
     d->npromoted++;
   }
   if (sev == TIER_ERROR && d->nerrors >= LIM_ERRORS) {
-    if (d->nerrors++ == LIM_ERRORS) diag_add_plain(d, "too many errors; stopping the list here");
+    if (d->nerrors++ == LIM_ERRORS) diag_add_plain(d, _("too many errors; stopping the list here"));
     return;
   }
   struct diag *g = arena_alloc(d->ar, sizeof *g);
@@ -396,7 +396,7 @@ void diag_line_col(const struct srcfile *f, uint32_t off, unsigned *line, unsign
 }
 
 static const char *sev_name(int s) {
-  return s == TIER_ERROR ? "error" : s == TIER_WARNING ? "warning" : "note";
+  return s == TIER_ERROR ? _("error") : s == TIER_WARNING ? _("warning") : _("note");
 }
 
 /* file:line:col: error: message, then the source line and a caret under the
@@ -591,16 +591,16 @@ const char *ty_kind_name(int kind) {
 
 const char *tier_strerror(int s) {
   switch (s) {
-  case TIER_OK: return "success";
-  case TIER_ECOMPILE: return "the rules have errors";
-  case TIER_EBYTECODE: return "bad bytecode";
-  case TIER_ENOMEM: return "out of memory";
-  case TIER_EIO: return "input/output error";
-  case TIER_ERECORD: return "bad record";
-  case TIER_ERUNTIME: return "evaluation fault";
-  case TIER_EBUDGET: return "over the cost budget";
-  case TIER_ESIGNATURE: return "bad signature";
-  case TIER_EUSAGE: return "bad argument";
+  case TIER_OK: return _("success");
+  case TIER_ECOMPILE: return _("the rules have errors");
+  case TIER_EBYTECODE: return _("bad bytecode");
+  case TIER_ENOMEM: return _("out of memory");
+  case TIER_EIO: return _("input/output error");
+  case TIER_ERECORD: return _("bad record");
+  case TIER_ERUNTIME: return _("evaluation fault");
+  case TIER_EBUDGET: return _("over the cost budget");
+  case TIER_ESIGNATURE: return _("bad signature");
+  case TIER_EUSAGE: return _("bad argument");
   }
-  return "unknown error";
+  return _("unknown error");
 }

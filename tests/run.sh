@@ -6,6 +6,8 @@
 #    command run from the top of the tree with bin/ first on PATH;
 #    NAME.out is its expected stdout and stderr followed by "exit N".
 #    UPDATE=1 sh tests/run.sh ... rewrites the .out files (review the diff!).
+#    Tests run in English (LC_ALL=C.UTF-8, no LANGUAGE) whatever the caller's
+#    locale; a case of Japanese output says LANGUAGE=ja in its command.
 # The last line is "N passed, N failed"; the exit status is 1 on any failure.
 # TIER_WRAP, when set, prefixes every CLI call (e.g. "valgrind -q ...").
 build=$1
@@ -14,6 +16,10 @@ shift 2
 top=$(pwd)
 export TIER_BIN="$top/$bindir"
 export TIER_BUILD="$top/$build"
+# Every test runs in English unless it asks for another language (a golden
+# case of Japanese output sets LANGUAGE=ja); the catalogues are the build's.
+export LC_ALL=C.UTF-8 TIER_LOCALEDIR="$top/$build/locale"
+unset LANGUAGE
 passed=0
 failed=0
 failures=""

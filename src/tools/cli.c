@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <locale.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -13,12 +14,23 @@
 
 #include "cli.h"
 
+/* gettext ignores LANGUAGE when LC_MESSAGES is the C locale, since C is
+ * ASCII; our catalogue is UTF-8 whatever the locale (i18n.c), so under C
+ * with LANGUAGE set we take C.UTF-8, which is C but for the encoding: then
+ * `LANGUAGE=ja tierc ...` speaks Japanese on a system with no locale but C. */
+void cli_init_locale(void) {
+  const char *loc = setlocale(LC_MESSAGES, "");
+  const char *language = getenv("LANGUAGE");
+  if (language && *language && (!loc || !strcmp(loc, "C") || !strcmp(loc, "POSIX")))
+    setlocale(LC_MESSAGES, "C.UTF-8");
+}
+
 #define KEY_FILE_BYTES 4096 /* the longest key file read */
 
 uint8_t *cli_read_file(const char *prog, const char *path, size_t max, size_t *len) {
   tier_buf *b = tier_buf_new(NULL);
   char err[4352];
-  snprintf(err, sizeof err, "cannot read '%s': %s", path, tier_strerror(TIER_ENOMEM));
+  snprintf(err, sizeof err, _("cannot read '%s': %s"), path, tier_strerror(TIER_ENOMEM));
   char *p = b && tier_read_file(path, max, b, err, sizeof err) == TIER_OK ? tier_buf_detach(b, len) : NULL;
   if (!p) fprintf(stderr, "%s: %s\n", prog, err);
   else cli_note_input(path);
@@ -34,7 +46,7 @@ bool cli_number(const char *prog, const char *option, const char *arg, uint64_t 
     else v = v * 10 + (uint64_t)(*p - '0');
   }
   if (!ok || v < lo || v > hi) {
-    fprintf(stderr, "%s: %s '%s' is not a whole number from %llu to %llu\n", prog, option, arg, (unsigned long long)lo,
+    fprintf(stderr, _("%s: %s '%s' is not a whole number from %llu to %llu\n"), prog, option, arg, (unsigned long long)lo,
             (unsigned long long)hi);
     return false;
   }
@@ -47,7 +59,7 @@ bool cli_import_path(const char *prog, tier_options *opt, const char *dir) {
   static const char *dirs[CLI_MAX_IMPORT_DIRS + 1];
   static int n;
   if (n == CLI_MAX_IMPORT_DIRS) {
-    fprintf(stderr, "%s: at most %d --import-path options\n", prog, CLI_MAX_IMPORT_DIRS);
+    fprintf(stderr, _("%s: at most %d --import-path options\n"), prog, CLI_MAX_IMPORT_DIRS);
     return false;
   }
   dirs[n++] = dir;
@@ -93,7 +105,7 @@ bool cli_output_allowed(const char *prog, const char *path, const char *in_place
   if (stat(path, &st) == 0 && !(rewrite && ip.st_dev == st.st_dev && ip.st_ino == st.st_ino))
     for (size_t i = 0; i < ninputs; i++)
       if (inputs[i].dev == st.st_dev && inputs[i].ino == st.st_ino) {
-        fprintf(stderr, "%s: '%s' is an input of this command; it is not overwritten (name another output)\n", prog,
+        fprintf(stderr, _("%s: '%s' is an input of this command; it is not overwritten (name another output)\n"), prog,
                 path);
         return false;
       }
@@ -128,20 +140,20 @@ int cli_write_file(const char *prog, const char *path, const void *data, size_t 
   struct stat st;
   bool have = lstat(path, &st) == 0;
   if (!have && errno != ENOENT) {
-    fprintf(stderr, "%s: cannot write '%s': %s\n", prog, path, strerror(errno));
+    fprintf(stderr, _("%s: cannot write '%s': %s\n"), prog, path, strerror(errno));
     return -1;
   }
   char *real = NULL;
   if (have && S_ISLNK(st.st_mode)) {
     real = realpath(path, NULL);
     if (!real || lstat(real, &st) != 0) {
-      fprintf(stderr, "%s: '%s' is a symbolic link to nothing; name the file itself\n", prog, path);
+      fprintf(stderr, _("%s: '%s' is a symbolic link to nothing; name the file itself\n"), prog, path);
       free(real);
       return -1;
     }
   }
   if (have && !S_ISREG(st.st_mode)) {
-    fprintf(stderr, "%s: '%s' is %s; an output is written only as a regular file\n", prog, path,
+    fprintf(stderr, _("%s: '%s' is %s; an output is written only as a regular file\n"), prog, path,
             tier_file_kind((unsigned)st.st_mode));
     free(real);
     return -1;
@@ -151,14 +163,14 @@ int cli_write_file(const char *prog, const char *path, const void *data, size_t 
   size_t dl = slash ? (size_t)(slash - target + 1) : 0, tl = strlen(target) + 16;
   char *tmp = malloc(tl);
   if (!tmp) {
-    fprintf(stderr, "%s: cannot write '%s': out of memory\n", prog, path);
+    fprintf(stderr, _("%s: cannot write '%s': out of memory\n"), prog, path);
     free(real);
     return -1;
   }
   snprintf(tmp, tl, "%.*s.%s.XXXXXX", (int)dl, target, target + dl);
   int fd = mkstemp(tmp);
   if (fd < 0) {
-    fprintf(stderr, "%s: cannot create a file beside '%s': %s\n", prog, path, strerror(errno));
+    fprintf(stderr, _("%s: cannot create a file beside '%s': %s\n"), prog, path, strerror(errno));
     free(tmp);
     free(real);
     return -1;
@@ -172,7 +184,7 @@ int cli_write_file(const char *prog, const char *path, const void *data, size_t 
   if (close(fd) != 0 && ok) { ok = false; saved = errno; }
   if (ok && rename(tmp, target) != 0) { ok = false; saved = errno; }
   if (!ok) {
-    fprintf(stderr, "%s: cannot write '%s': %s\n", prog, path, strerror(saved));
+    fprintf(stderr, _("%s: cannot write '%s': %s\n"), prog, path, strerror(saved));
     unlink(tmp);
   } else {
     /* the rename is on disk once the directory is */
@@ -192,7 +204,7 @@ int cli_print(const char *prog, FILE *f, tier_buf *b) {
   size_t n;
   const char *t = b ? tier_buf_text(b, &n) : NULL;
   if (!t) {
-    fprintf(stderr, "%s: out of memory\n", prog);
+    fprintf(stderr, _("%s: out of memory\n"), prog);
     return -1;
   }
   return fwrite(t, 1, n, f) == n ? 0 : -1;
@@ -208,9 +220,9 @@ tier_ruleset *cli_load_ruleset(const char *prog, const char *path, const tier_op
   tier_ruleset *rs = NULL;
   char err[512];
   if (cli_is_bytecode(p, n)) {
-    if (tier_load(p, n, opt, &rs, err, sizeof err) != TIER_OK) fprintf(stderr, "%s: %s: rejected: %s\n", prog, path, err);
+    if (tier_load(p, n, opt, &rs, err, sizeof err) != TIER_OK) fprintf(stderr, _("%s: %s: rejected: %s\n"), prog, path, err);
   } else if (opt && opt->trust_key) {
-    fprintf(stderr, "%s: %s: a .tier source cannot be trusted with --trust: compile and sign it first\n", prog, path);
+    fprintf(stderr, _("%s: %s: a .tier source cannot be trusted with --trust: compile and sign it first\n"), prog, path);
   } else {
     uint8_t *bc;
     size_t bn;
@@ -229,7 +241,8 @@ tier_ruleset *cli_load_ruleset(const char *prog, const char *path, const tier_op
     } else {
       size_t errors = 0;
       for (size_t i = 0; i < tier_diags_count(d); i++) errors += tier_diags_get(d, i)->severity == TIER_ERROR;
-      fprintf(stderr, "%s: %s: %zu error%s; the ruleset is rejected\n", prog, path, errors, errors == 1 ? "" : "s");
+      fprintf(stderr, NG_("%s: %s: %zu error; the ruleset is rejected\n", "%s: %s: %zu errors; the ruleset is rejected\n", errors),
+              prog, path, errors);
     }
     tier_diags_free(d);
   }
@@ -253,16 +266,16 @@ void cli_fingerprint(const uint8_t pub[32], char out[17]) {
 int cli_write_key(const char *prog, const char *path, const char *kind, const uint8_t *key, size_t n, bool secret) {
   int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, secret ? 0600 : 0644);
   if (fd < 0) {
-    fprintf(stderr, "%s: cannot create '%s': %s\n", prog, path, strerror(errno));
+    fprintf(stderr, _("%s: cannot create '%s': %s\n"), prog, path, strerror(errno));
     return -1;
   }
   FILE *f = fdopen(fd, "w");
   if (!f) { close(fd); return -1; }
-  fprintf(f, "tierc ed25519 %s key\n", kind);
+  fprintf(f, "tierc ed25519 %s key\n", kind); /* the file format: never translated */
   for (size_t i = 0; i < n; i++) fprintf(f, "%02x", key[i]);
   fprintf(f, "\n");
   if (fclose(f) != 0) {
-    fprintf(stderr, "%s: cannot write '%s': %s\n", prog, path, strerror(errno));
+    fprintf(stderr, _("%s: cannot write '%s': %s\n"), prog, path, strerror(errno));
     return -1;
   }
   return 0;
@@ -277,7 +290,7 @@ int cli_read_key(const char *prog, const char *path, const char *kind, uint8_t *
   size_t hl = strlen(head);
   int rc = -1;
   if (len < hl + 2 * n || memcmp(p, head, hl) != 0) {
-    fprintf(stderr, "%s: '%s' is not a tierc %s key file (made by tierc keygen)\n", prog, path, kind);
+    fprintf(stderr, _("%s: '%s' is not a tierc %s key file (made by tierc keygen)\n"), prog, path, kind);
   } else {
     rc = 0;
     for (size_t i = 0; i < n && rc == 0; i++) {
@@ -286,7 +299,7 @@ int cli_read_key(const char *prog, const char *path, const char *kind, uint8_t *
       if (sscanf(two, "%2x", &v) != 1 || !strchr("0123456789abcdefABCDEF", two[0]) || !strchr("0123456789abcdefABCDEF", two[1])) rc = -1;
       else key[i] = (uint8_t)v;
     }
-    if (rc) fprintf(stderr, "%s: '%s': the key is not valid hex\n", prog, path);
+    if (rc) fprintf(stderr, _("%s: '%s': the key is not valid hex\n"), prog, path);
   }
   free(p);
   return rc;
@@ -299,7 +312,7 @@ void cli_warn_today(const char *prog, const tier_ruleset *rs, const char *path, 
   struct tm tm;
   if (gmtime_r(&now, &tm)) strftime(today, sizeof today, "%Y-%m-%d", &tm);
   fprintf(stderr,
-          "%s: warning: %s has no review rule and no --as-of was given, so every partner is judged at today's date "
-          "(%s): the results will change from day to day; give --as-of DATE, or a review rule in the rules\n",
+          _("%s: warning: %s has no review rule and no --as-of was given, so every partner is judged at today's date "
+          "(%s): the results will change from day to day; give --as-of DATE, or a review rule in the rules\n"),
           prog, path, today);
 }

@@ -13,6 +13,21 @@
 
 #include "tier.h"
 
+/* ---- messages (i18n.c) -----------------------------------------------------
+ * _("text"): a message in the user's language.  N_("text"): a message held
+ * in a table, marked for the catalogue and translated where it is shown,
+ * with _(s).  NG_("one", "many", n): a message with a count, whose form
+ * depends on n (English has two forms, Japanese one).  `make po` extracts
+ * all three into po/tierc.pot. */
+#define _(s) tier_gettext(s)
+#define N_(s) s
+#define NG_(s, p, n) tier_ngettext(s, p, n)
+
+/* Show texts in the user's language: LC_MESSAGES as the environment sets
+ * it (LC_ALL, LC_MESSAGES, LANG, and LANGUAGE).  Only LC_MESSAGES: numbers,
+ * dates and columns print alike in every locale. */
+void cli_init_locale(void);
+
 enum { EXIT_OK = 0, EXIT_RECORDS = 1, EXIT_USAGE = 2, EXIT_RULESET = 3 };
 
 /* Read a whole regular file (or "-" for stdin) of at most max bytes (see

@@ -15,8 +15,7 @@
 static const char *prog = "tierc";
 
 static void usage(FILE *f) {
-  fprintf(f,
-          "usage: tierc COMMAND [options] FILE...\n"
+  fputs(_("usage: tierc COMMAND [options] FILE...\n"
           "\n"
           "commands:\n"
           "  check FILE.tier              type-check a ruleset and report every error and warning\n"
@@ -49,7 +48,8 @@ static void usage(FILE *f) {
           "  -V, --version       show the version\n"
           "\n"
           "exit status: 0 success; 1 some rule tests failed; 2 usage error; 3 the rules or\n"
-          "the bytecode were rejected\n");
+          "the bytecode were rejected\n"),
+        f);
 }
 
 static char *default_out(const char *in) {
@@ -85,22 +85,29 @@ static int compile_one(const char *path, const char *out, bool check_only, const
   }
   tier_diags_free(d);
   if (rc != TIER_OK) {
-    if (rc == TIER_ECOMPILE)
-      fprintf(stderr, "%s: %s: %zu error%s, %zu warning%s\n", prog, path, errors, errors == 1 ? "" : "s", warnings,
-              warnings == 1 ? "" : "s");
-    else
+    if (rc == TIER_ECOMPILE) {
+      char e[64], w[64];
+      snprintf(e, sizeof e, NG_("%zu error", "%zu errors", errors), errors);
+      snprintf(w, sizeof w, NG_("%zu warning", "%zu warnings", warnings), warnings);
+      /* TRANSLATORS: the program, the file, then "N errors" and "N warnings" */
+      fprintf(stderr, _("%s: %s: %s, %s\n"), prog, path, e, w);
+    } else
       fprintf(stderr, "%s: %s: %s\n", prog, path, tier_strerror(rc));
     return EXIT_RULESET;
   }
   int status = EXIT_OK;
   if (check_only) {
-    if (warnings) fprintf(stderr, "%s: %s: %zu warning%s\n", prog, path, warnings, warnings == 1 ? "" : "s");
-    printf("%s: ok\n", path);
+    if (warnings) {
+      fprintf(stderr, "%s: %s: ", prog, path);
+      fprintf(stderr, NG_("%zu warning", "%zu warnings", warnings), warnings);
+      fputc('\n', stderr);
+    }
+    printf(_("%s: ok\n"), path);
   } else {
     char *o = out ? NULL : default_out(path);
     const char *dest = out ? out : o;
     if (!dest || cli_write_file(prog, dest, bc, bn, NULL) != 0) status = EXIT_USAGE;
-    else printf("%s -> %s (%zu bytes)\n", path, dest, bn);
+    else printf(NG_("%s -> %s (%zu byte)\n", "%s -> %s (%zu bytes)\n", bn), path, dest, bn);
     free(o);
   }
   tier_free_bytes(opt, bc, bn);
@@ -136,11 +143,11 @@ static int cmd_compile(int argc, char **argv, bool check_only) {
     }
   }
   if (optind >= argc) {
-    fprintf(stderr, "%s %s: missing FILE.tier\n", prog, check_only ? "check" : "compile");
+    fprintf(stderr, _("%s %s: missing FILE.tier\n"), prog, check_only ? "check" : "compile");
     return EXIT_USAGE;
   }
   if (out && argc - optind > 1) {
-    fprintf(stderr, "%s compile: -o takes one input file\n", prog);
+    fprintf(stderr, _("%s compile: -o takes one input file\n"), prog);
     return EXIT_USAGE;
   }
   int status = EXIT_OK;
@@ -165,13 +172,13 @@ static int cmd_test(int argc, char **argv) {
     if (!strcmp(argv[i], "--coverage")) coverage = true;
     else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) { usage(stdout); free(args); return EXIT_OK; }
     else if (argv[i][0] == '-' && argv[i][1]) {
-      fprintf(stderr, "%s test: unknown option '%s'\n", prog, argv[i]);
+      fprintf(stderr, _("%s test: unknown option '%s'\n"), prog, argv[i]);
       free(args);
       return EXIT_USAGE;
     } else args[n++] = argv[i];
   }
   if (n < 2) {
-    fprintf(stderr, "usage: tierc test RULESET TESTS... [--coverage]\n");
+    fputs(_("usage: tierc test RULESET TESTS... [--coverage]\n"), stderr);
     free(args);
     return EXIT_USAGE;
   }
@@ -201,17 +208,17 @@ static int cmd_diff(int argc, char **argv) {
       i++;
       if (!strcmp(argv[i], "json")) json = true;
       else if (strcmp(argv[i], "text")) {
-        fprintf(stderr, "%s diff: unknown format '%s' (text or json)\n", prog, argv[i]);
+        fprintf(stderr, _("%s diff: unknown format '%s' (text or json)\n"), prog, argv[i]);
         return EXIT_USAGE;
       }
     } else if (argv[i][0] == '-' && argv[i][1]) {
-      fprintf(stderr, "%s diff: unknown option '%s'\n", prog, argv[i]);
+      fprintf(stderr, _("%s diff: unknown option '%s'\n"), prog, argv[i]);
       return EXIT_USAGE;
     } else if (n < 2) files[n++] = argv[i];
     else n = 3;
   }
   if (n != 2) {
-    fprintf(stderr, "usage: tierc diff [--format text|json] OLD NEW\n");
+    fputs(_("usage: tierc diff [--format text|json] OLD NEW\n"), stderr);
     return EXIT_USAGE;
   }
   int status = EXIT_OK;
@@ -232,12 +239,12 @@ static int cmd_keygen(int argc, char **argv) {
   const char *name = "tierc";
   if (argc >= 3 && (!strcmp(argv[1], "-o") || !strcmp(argv[1], "--output"))) name = argv[2];
   else if (argc > 1) {
-    fprintf(stderr, "usage: tierc keygen [-o NAME]\n");
+    fputs(_("usage: tierc keygen [-o NAME]\n"), stderr);
     return EXIT_USAGE;
   }
   uint8_t pub[32], sk[64];
   if (tier_keygen(pub, sk) != TIER_OK) {
-    fprintf(stderr, "%s: cannot make a key\n", prog);
+    fprintf(stderr, _("%s: cannot make a key\n"), prog);
     return EXIT_USAGE;
   }
   size_t n = strlen(name) + 5;
@@ -249,7 +256,8 @@ static int cmd_keygen(int argc, char **argv) {
   if (!rc) {
     char fp[17];
     cli_fingerprint(pub, fp);
-    printf("secret key: %s (keep it private)\npublic key: %s (fingerprint %s; give it to those who run tiervm --trust)\n", kp, pp, fp);
+    printf(_("secret key: %s (keep it private)\npublic key: %s (fingerprint %s; give it to those who run tiervm --trust)\n"), kp,
+           pp, fp);
   }
   sodium_memzero(sk, sizeof sk);
   free(kp);
@@ -272,7 +280,7 @@ static int cmd_sign(int argc, char **argv) {
     }
   }
   if (!key || optind != argc - 1) {
-    fprintf(stderr, "usage: tierc sign --key NAME.key FILE.tbc [-o OUT]\n");
+    fputs(_("usage: tierc sign --key NAME.key FILE.tbc [-o OUT]\n"), stderr);
     return EXIT_USAGE;
   }
   uint8_t sk[64];
@@ -286,10 +294,10 @@ static int cmd_sign(int argc, char **argv) {
   int rc = tier_sign(p, n, sk, NULL, &signed_bc, &sn);
   sodium_memzero(sk, sizeof sk);
   if (rc != TIER_OK) {
-    fprintf(stderr, "%s: %s: cannot sign: %s\n", prog, in,
+    fprintf(stderr, _("%s: %s: cannot sign: %s\n"), prog, in,
             rc != TIER_EBYTECODE ? tier_strerror(rc)
-            : cli_is_bytecode(p, n) ? "not a valid .tbc file (it does not load)"
-                                    : "this is not bytecode: compile it first (tierc compile FILE.tier -o FILE.tbc)");
+            : cli_is_bytecode(p, n) ? _("not a valid .tbc file (it does not load)")
+                                    : _("this is not bytecode: compile it first (tierc compile FILE.tier -o FILE.tbc)"));
     free(p);
     return EXIT_RULESET;
   }
@@ -298,7 +306,7 @@ static int cmd_sign(int argc, char **argv) {
   int w = cli_write_file(prog, dest, signed_bc, sn, in); /* in place is what sign does; the key, never */
   tier_free_bytes(NULL, signed_bc, sn);
   if (w) return EXIT_USAGE;
-  printf("%s: signed -> %s\n", in, dest);
+  printf(_("%s: signed -> %s\n"), in, dest);
   return EXIT_OK;
 }
 
@@ -311,7 +319,7 @@ static int cmd_disasm(int argc, char **argv) {
     return w == 0 ? EXIT_OK : EXIT_USAGE;
   }
   if (argc < 2) {
-    fprintf(stderr, "%s disasm: missing FILE.tbc\n", prog);
+    fprintf(stderr, _("%s disasm: missing FILE.tbc\n"), prog);
     tier_buf_free(b);
     return EXIT_USAGE;
   }
@@ -326,7 +334,7 @@ static int cmd_disasm(int argc, char **argv) {
   int rc = tier_load(p, n, NULL, &rs, err, sizeof err);
   free(p);
   if (rc != TIER_OK) {
-    fprintf(stderr, "%s: %s: rejected: %s\n", prog, argv[1], err);
+    fprintf(stderr, _("%s: %s: rejected: %s\n"), prog, argv[1], err);
     tier_buf_free(b);
     return EXIT_RULESET;
   }
@@ -350,7 +358,7 @@ static int fmt_one(const char *path, bool write, bool check, tier_buf *out, tier
   const char *text = tier_buf_text(out, &on);
   if (f == TIER_ECOMPILE) {
     cli_print(prog, stderr, dg);
-    fprintf(stderr, "%s: %s: syntax errors; the file is left as it is\n", prog, path);
+    fprintf(stderr, _("%s: %s: syntax errors; the file is left as it is\n"), prog, path);
     rc = EXIT_RULESET;
   } else if (f != TIER_OK || !text) {
     fprintf(stderr, "%s: %s: %s\n", prog, path, tier_strerror(f != TIER_OK ? f : TIER_ENOMEM));
@@ -383,12 +391,12 @@ static int cmd_fmt(int argc, char **argv) {
     }
   }
   if (optind >= argc) {
-    fprintf(stderr, "%s fmt: missing FILE.tier\n", prog);
+    fprintf(stderr, _("%s fmt: missing FILE.tier\n"), prog);
     return EXIT_USAGE;
   }
   tier_buf *out = tier_buf_new(NULL), *dg = tier_buf_new(NULL);
   if (!out || !dg) {
-    fprintf(stderr, "%s: out of memory\n", prog);
+    fprintf(stderr, _("%s: out of memory\n"), prog);
     status = EXIT_USAGE;
   }
   for (int i = optind; i < argc && out && dg; i++) {
@@ -401,6 +409,7 @@ static int cmd_fmt(int argc, char **argv) {
 }
 
 int main(int argc, char **argv) {
+  cli_init_locale();
   if (argc < 2) {
     usage(stderr);
     return EXIT_USAGE;
@@ -422,7 +431,7 @@ int main(int argc, char **argv) {
   if (!strcmp(cmd, "diff")) return cmd_diff(argc - 1, argv + 1);
   if (!strcmp(cmd, "sign")) return cmd_sign(argc - 1, argv + 1);
   if (!strcmp(cmd, "fmt")) return cmd_fmt(argc - 1, argv + 1);
-  fprintf(stderr, "%s: unknown command '%s'\n", prog, cmd);
+  fprintf(stderr, _("%s: unknown command '%s'\n"), prog, cmd);
   usage(stderr);
   return EXIT_USAGE;
 }

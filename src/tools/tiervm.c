@@ -20,8 +20,7 @@ static const char *prog = "tiervm";
 static size_t max_record; /* --max-record; 0: TIER_MAX_RECORD */
 
 static void usage(FILE *f) {
-  fprintf(f,
-          "usage: tiervm eval [options] RULESET [PROFILES...]\n"
+  fputs(_("usage: tiervm eval [options] RULESET [PROFILES...]\n"
           "       tiervm explain [options] RULESET PROFILES [--id ID]\n"
           "       tiervm diff [options] OLD NEW [PROFILES...]\n"
           "       tiervm report [options] RULESET [PROFILES...] -o report.html [--diff OLD]\n"
@@ -60,7 +59,8 @@ static void usage(FILE *f) {
           "  -V, --version       show the version\n"
           "\n"
           "exit status: 0 all records evaluated; 1 some records rejected (the others were\n"
-          "evaluated); 2 usage error; 3 ruleset rejected\n");
+          "evaluated); 2 usage error; 3 ruleset rejected\n"),
+        f);
 }
 
 /* ---- reading the inputs ------------------------------------------------------------ */
@@ -100,12 +100,12 @@ static bool read_input(FILE *f, const char *file, const struct reader *rd, int *
   }
   if (!in || tier_input_status(in) == TIER_ENOMEM) {
     before_message(rd);
-    fprintf(stderr, "%s: %s: out of memory reading the input\n", prog, file);
+    fprintf(stderr, _("%s: %s: out of memory reading the input\n"), prog, file);
     *status = EXIT_RECORDS;
   }
   if (ferror(f)) {
     before_message(rd);
-    fprintf(stderr, "%s: %s: read error\n", prog, file);
+    fprintf(stderr, _("%s: %s: read error\n"), prog, file);
     *status = EXIT_USAGE;
   }
   tier_input_free(in);
@@ -123,7 +123,7 @@ static int each_record(char **files, int nfiles, const struct reader *rd) {
     FILE *f = strcmp(file, "-") == 0 ? stdin : fopen(file, "rb");
     if (!f) {
       before_message(rd);
-      fprintf(stderr, "%s: cannot open '%s'\n", prog, file);
+      fprintf(stderr, _("%s: cannot open '%s'\n"), prog, file);
       status = EXIT_USAGE;
       continue;
     }
@@ -143,9 +143,9 @@ static int eval_rec(tier_vm *vm, const struct rec *r, int64_t asof, const tier_r
 /* The message for a rejected record: the library's, and for a record over
  * the cost budget the option that set it. */
 static const char *rejection(tier_vm *vm, int rc, char *buf, size_t n) {
-  if (rc == TIER_ENOMEM) return "out of memory";
+  if (rc == TIER_ENOMEM) return _("out of memory");
   if (rc != TIER_EBUDGET) return tier_vm_error(vm);
-  snprintf(buf, n, "%s (--max-cost)", tier_vm_error(vm));
+  snprintf(buf, n, _("%s (--max-cost)"), tier_vm_error(vm));
   return buf;
 }
 
@@ -231,7 +231,7 @@ static int shared_option(int c, const char *arg, int64_t *asof, tier_options *op
   switch (c) {
   case 'a':
     if (tier_date_parse(arg, asof) != 0) {
-      fprintf(stderr, "%s: --as-of '%s' is not a date (YYYY-MM-DD)\n", prog, arg);
+      fprintf(stderr, _("%s: --as-of '%s' is not a date (YYYY-MM-DD)\n"), prog, arg);
       return -1;
     }
     return 1;
@@ -256,7 +256,8 @@ static void report_signature(const tier_ruleset *rs, bool trusted) {
   char fp[17];
   if (!tier_ruleset_signer(rs, pub)) return;
   cli_fingerprint(pub, fp);
-  fprintf(stderr, "%s: ruleset signed by key %s%s\n", prog, fp, trusted ? " (trusted)" : " (not checked against a trusted key: use --trust)");
+  if (trusted) fprintf(stderr, _("%s: ruleset signed by key %s (trusted)\n"), prog, fp);
+  else fprintf(stderr, _("%s: ruleset signed by key %s (not checked against a trusted key: use --trust)\n"), prog, fp);
 }
 
 /* eval's and explain's options into r (and opt, trust for --trust).
@@ -277,7 +278,7 @@ static int eval_options(int argc, char **argv, bool explain_cmd, struct run *r, 
       else if (!strcmp(optarg, "csv")) r->fmt = FMT_CSV;
       else if (!strcmp(optarg, "text")) r->fmt = FMT_TEXT;
       else {
-        fprintf(stderr, "%s: unknown format '%s' (json, table or csv)\n", prog, optarg);
+        fprintf(stderr, _("%s: unknown format '%s' (json, table or csv)\n"), prog, optarg);
         return EXIT_USAGE;
       }
       break;
@@ -294,16 +295,16 @@ static int eval_options(int argc, char **argv, bool explain_cmd, struct run *r, 
     }
   }
   if (explain_cmd ? r->fmt != FMT_TEXT && r->fmt != FMT_JSON : r->fmt == FMT_TEXT) {
-    fprintf(stderr, "%s: --format %s does not apply to %s\n", prog, r->fmt == FMT_TEXT ? "text" : r->fmt == FMT_CSV ? "csv" : "table",
+    fprintf(stderr, _("%s: --format %s does not apply to %s\n"), prog, r->fmt == FMT_TEXT ? "text" : r->fmt == FMT_CSV ? "csv" : "table",
             explain_cmd ? "explain" : "eval");
     return EXIT_USAGE;
   }
   if (r->want_id && !explain_cmd) {
-    fprintf(stderr, "%s: --id applies to explain\n", prog);
+    fprintf(stderr, _("%s: --id applies to explain\n"), prog);
     return EXIT_USAGE;
   }
   if (optind >= argc || (explain_cmd && optind + 1 >= argc)) {
-    fprintf(stderr, "%s %s: missing %s\n", prog, explain_cmd ? "explain" : "eval", optind >= argc ? "RULESET" : "PROFILES");
+    fprintf(stderr, _("%s %s: missing %s\n"), prog, explain_cmd ? "explain" : "eval", optind >= argc ? "RULESET" : "PROFILES");
     usage(stderr);
     return EXIT_USAGE;
   }
@@ -324,7 +325,7 @@ static int eval_setup(struct run *r, const char *rules, const tier_options *opt)
   r->vm = tier_vm_new(r->rs, &vmopt);
   r->out = tier_buf_new(NULL);
   if (!r->vm || !r->out || out_init(&r->o, r->fmt, r->explain, r->rs) != 0) {
-    fprintf(stderr, "%s: out of memory\n", prog);
+    fprintf(stderr, _("%s: out of memory\n"), prog);
     return EXIT_RULESET;
   }
   return EXIT_OK;
@@ -348,10 +349,10 @@ static int cmd_eval(int argc, char **argv, bool explain_cmd) {
     struct reader rd = {run_one, flush_now, &r};
     status = each_record(argv + optind + 1, ninputs, &rd);
     flush(&r, true);
-    if (r.out_failed) fprintf(stderr, "%s: out of memory writing output\n", prog);
+    if (r.out_failed) fprintf(stderr, _("%s: out of memory writing output\n"), prog);
     if (explain_cmd && !r.done) {
-      if (r.want_id) fprintf(stderr, "%s explain: no partner with id '%s'\n", prog, r.want_id);
-      else fprintf(stderr, "%s explain: no partner in the input\n", prog);
+      if (r.want_id) fprintf(stderr, _("%s explain: no partner with id '%s'\n"), prog, r.want_id);
+      else fprintf(stderr, _("%s explain: no partner in the input\n"), prog);
       status = EXIT_RECORDS;
     }
   }
@@ -413,7 +414,7 @@ static bool report_one(const struct rec *rec, void *ctx) {
     tier_buf *t = tier_buf_new(NULL); /* the message may quote the record: quoted for the terminal */
     if (t) esc_term(t, why);
     const char *shown = t ? tier_buf_text(t, NULL) : NULL;
-    fprintf(stderr, "%s: record %ld: %s\n", prog, x->record, shown ? shown : "(out of memory)");
+    fprintf(stderr, _("%s: record %ld: %s\n"), prog, x->record, shown ? shown : _("(out of memory)"));
     tier_buf_free(t);
     return true;
   }
@@ -441,7 +442,7 @@ static int diff_options(int argc, char **argv, int *fmt, int64_t *asof, tier_opt
       if (!strcmp(optarg, "json")) *fmt = FMT_JSON;
       else if (!strcmp(optarg, "text")) *fmt = FMT_TEXT;
       else {
-        fprintf(stderr, "%s diff: unknown format '%s' (text or json)\n", prog, optarg);
+        fprintf(stderr, _("%s diff: unknown format '%s' (text or json)\n"), prog, optarg);
         return EXIT_USAGE;
       }
       break;
@@ -464,7 +465,7 @@ static int cmd_diff(int argc, char **argv) {
   int st = diff_options(argc, argv, &fmt, &asof, &opt, trust);
   if (st >= 0) return st;
   if (argc - optind < 2) {
-    fprintf(stderr, "%s diff: needs OLD and NEW rulesets\n", prog);
+    fprintf(stderr, _("%s diff: needs OLD and NEW rulesets\n"), prog);
     return EXIT_USAGE;
   }
   const char *op = argv[optind], *np = argv[optind + 1];
@@ -479,7 +480,7 @@ static int cmd_diff(int argc, char **argv) {
   tier_buf *out = tier_buf_new(NULL);
   struct diff d;
   if (diff_init(&d, ro, rn, op, np) != 0 || !vo || !vn || !out) {
-    fprintf(stderr, "%s: out of memory\n", prog);
+    fprintf(stderr, _("%s: out of memory\n"), prog);
     status = EXIT_RULESET;
   } else {
     struct diff_run x = {&d, vo, vn, asof, 0};
@@ -503,7 +504,7 @@ static int report_write(const char *out_path, tier_buf *page, long partners) {
   size_t n;
   const char *t = tier_buf_text(page, &n);
   if (!t) {
-    fprintf(stderr, "%s: out of memory\n", prog);
+    fprintf(stderr, _("%s: out of memory\n"), prog);
     return EXIT_USAGE;
   }
   if (!out_path) {
@@ -511,7 +512,7 @@ static int report_write(const char *out_path, tier_buf *page, long partners) {
     return EXIT_OK;
   }
   if (cli_write_file(prog, out_path, t, n, NULL) != 0) return EXIT_USAGE;
-  fprintf(stderr, "%s: %ld partners -> %s\n", prog, partners, out_path);
+  fprintf(stderr, NG_("%s: %ld partner -> %s\n", "%s: %ld partners -> %s\n", (unsigned long)partners), prog, partners, out_path);
   return EXIT_OK;
 }
 
@@ -547,7 +548,7 @@ static int cmd_report(int argc, char **argv) {
   int st = report_options(argc, argv, &out_path, &old_path, &asof, &opt, trust);
   if (st >= 0) return st;
   if (optind >= argc) {
-    fprintf(stderr, "%s report: missing RULESET\n", prog);
+    fprintf(stderr, _("%s report: missing RULESET\n"), prog);
     return EXIT_USAGE;
   }
   const char *rules = argv[optind];
@@ -575,7 +576,7 @@ static int cmd_report(int argc, char **argv) {
   memset(&d, 0, sizeof d);
   if (report_init(&rep, rs, rules) != 0 || !vm || (ro && !vo) || !page ||
       (ro && diff_init(&d, ro, rs, old_path, rules) != 0)) {
-    fprintf(stderr, "%s: out of memory\n", prog);
+    fprintf(stderr, _("%s: out of memory\n"), prog);
     status = EXIT_USAGE;
   } else {
     rep.diff = ro ? &d : NULL;
@@ -598,6 +599,7 @@ static int cmd_report(int argc, char **argv) {
 }
 
 int main(int argc, char **argv) {
+  cli_init_locale();
   if (argc < 2) {
     usage(stderr);
     return EXIT_USAGE;
@@ -615,7 +617,7 @@ int main(int argc, char **argv) {
   if (!strcmp(cmd, "explain")) return cmd_eval(argc - 1, argv + 1, true);
   if (!strcmp(cmd, "diff")) return cmd_diff(argc - 1, argv + 1);
   if (!strcmp(cmd, "report")) return cmd_report(argc - 1, argv + 1);
-  fprintf(stderr, "%s: unknown command '%s'\n", prog, cmd);
+  fprintf(stderr, _("%s: unknown command '%s'\n"), prog, cmd);
   usage(stderr);
   return EXIT_USAGE;
 }

@@ -3,7 +3,8 @@
 # expected files are installed; examples/embed.c builds against the installed
 # libtier.so with `pkg-config --cflags --libs tier` and, run on the installed
 # rules and the first partner of examples/partners.jsonl, finds P-0001's tier
-# (Registered); the installed man pages render with `man -l` without a
+# (Registered); the library looks for the installed Japanese catalogue in
+# PREFIX/share/locale; the installed man pages render with `man -l` without a
 # warning (skipped without man); make uninstall leaves no file behind.
 #
 # make installs from the build tree of the running check: `make check`
@@ -32,7 +33,7 @@ major=${version%%.*}
   printf '%s\n' ./usr/bin/tierc ./usr/bin/tiervm ./usr/include/tier.h \
     ./usr/lib/libtier.a ./usr/lib/libtier.so "./usr/lib/libtier.so.$major" "./usr/lib/libtier.so.$version" \
     ./usr/lib/pkgconfig/tier.pc ./usr/share/man/man1/tierc.1 ./usr/share/man/man1/tiervm.1 \
-    ./usr/share/man/man5/tier.5
+    ./usr/share/man/man5/tier.5 ./usr/share/locale/ja/LC_MESSAGES/tierc.mo
   for r in rules/*.tier; do echo "./usr/share/tierc/rules/${r#rules/}"; done
 } | sort > "$t/expected"
 (cd "$dest" && find . ! -type d | sort) > "$t/installed"
@@ -45,6 +46,8 @@ L=$dest/usr/lib
   fail "libtier.so and libtier.so.$major must be links to libtier.so.$version"
 [ "$L/libtier.so" -ef "$L/libtier.so.$version" ] || fail "libtier.so does not lead to libtier.so.$version"
 grep -q "^Version: $version\$" "$L/pkgconfig/tier.pc" || fail "tier.pc: no 'Version: $version'"
+# the library looks for its catalogues where they were installed
+grep -aq '/usr/share/locale' "$L/libtier.so.$version" || fail "libtier.so does not look for its messages in /usr/share/locale"
 grep -q '^libdir=/usr/lib$' "$L/pkgconfig/tier.pc" || fail "tier.pc: libdir is not /usr/lib"
 
 # ---- examples/embed.c against the installed library, through pkg-config ---

@@ -1,0 +1,6 @@
+# Japanese (LANGUAGE=ja): the help and the usage errors of both tools
+LANGUAGE=ja tierc --help
+LANGUAGE=ja tierc frobnicate
+LANGUAGE=ja tierc compile
+LANGUAGE=ja tiervm --help
+LANGUAGE=ja tiervm explain rules/apn-2019.tier
