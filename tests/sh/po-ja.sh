@@ -18,10 +18,15 @@ sh po/extract.sh "$t/tierc.pot" 2>"$t/xgettext.err" || { cat "$t/xgettext.err"; 
 untranslated() {
   msgmerge --quiet -o "$t/merged.po" "$2" "$1" 2>"$t/msgmerge.err" || { cat "$t/msgmerge.err"; return 1; }
   msgfmt --check --statistics -o /dev/null "$t/merged.po" >"$t/stats" 2>&1 || { cat "$t/stats"; return 1; }
+  # each such message by its first line (a long one starts with msgid "")
   { msgattrib --untranslated --no-obsolete --no-wrap "$t/merged.po"
-    msgattrib --only-fuzzy --no-obsolete --no-wrap "$t/merged.po"; } | sed -n 's/^msgid "\(..*\)"$/  \1/p' > "$t/missing"
+    msgattrib --only-fuzzy --no-obsolete --no-wrap "$t/merged.po"; } |
+    awk '/^msgid "/ { m = substr($0, 8, length($0) - 8); want = (m == ""); if (!want) print "  " m; next }
+         want && /^"/ { print "  " substr($0, 2, length($0) - 2) "..."; want = 0; next } { want = 0 }' |
+    grep -v '^  \(\.\.\.\)\{0,1\}$' > "$t/missing"
   cat "$t/missing"
-  [ ! -s "$t/missing" ]
+  # the counts decide, whatever the listing shows
+  ! grep -Eq '[0-9]+ (fuzzy translation|untranslated message)' "$t/stats" && [ ! -s "$t/missing" ]
 }
 
 if ! untranslated "$t/tierc.pot" po/ja.po > "$t/out"; then
