@@ -54,8 +54,8 @@ static struct node *agg_of_call(struct parser *ps, const char *fn, struct node *
   struct tokval tok;
 }
 
-%token <tok> IDENT "identifier" STRING "string" INT "integer" DECIMAL "decimal number" DATE "date"
-%token <tok> UNIT "time unit (days, months or years)"
+%token <tok> IDENT _("identifier") STRING _("string") INT _("integer") DECIMAL _("decimal number") DATE _("date")
+%token <tok> UNIT _("time unit (days, months or years)")
 %token TIER "tier" METRIC "metric" ENUM "enum" RECORD "record" LIST "list"
 %token IMPORT "import" RULESET "ruleset" VERSION "version" REVIEW "review"
 %token EFFECTIVE "effective" COUNT "count" DISTINCT "distinct" SUM "sum"
@@ -66,7 +66,7 @@ static struct node *agg_of_call(struct parser *ps, const char *fn, struct node *
 %token EITHER "either"
 %token <tok> BADGE "badge" REQUIREMENTS "requirements" AT "at" LEAST "least" OF "of"
 %token EQ "==" NE "!=" LE "<=" GE ">="
-%token BLOCK_OPEN "'<' (start of the tier's block)" BLOCK_END "'>' (end of the tier's block)"
+%token BLOCK_OPEN _("'<' (start of the tier's block)") BLOCK_END _("'>' (end of the tier's block)")
 
 %type <node> item field fields ftype names stmt body expr primary where opt_label
 %type <node> params param args args2 branches branch
@@ -121,7 +121,7 @@ item:
     }
   | TIER name BLOCK_OPEN body BLOCK_END {
       diag_add(ps->dg, TIER_ERROR, &@3,
-               "tier '%s' has no partner type: write `tier %s TYPE < ... >` with TYPE a value of the partner-type enum",
+               _("tier '%s' has no partner type: write `tier %s TYPE < ... >` with TYPE a value of the partner-type enum"),
                $2.s, $2.s);
       $$ = NULL;
     }
@@ -165,7 +165,7 @@ names:
     name                       { $$ = mkname(ps, $1, &@1); }
   | names ',' name             { $$ = ast_append($1, mkname(ps, $3, &@3)); }
   | names name                 {
-      diag_add(ps->dg, TIER_ERROR, &@2, "missing ',' before '%s' (values are separated by commas)", $2.s);
+      diag_add(ps->dg, TIER_ERROR, &@2, _("missing ',' before '%s' (values are separated by commas)"), $2.s);
       $$ = ast_append($1, mkname(ps, $2, &@2));
     }
   ;
@@ -322,11 +322,11 @@ static struct node *mkagg(struct parser *ps, int op, struct tokval field, const 
 static struct node *agg_of_call(struct parser *ps, const char *fn, struct node *e, const char *list, const YYLTYPE *l) {
   if (e && e->kind == N_NAME)
     diag_add(ps->dg, TIER_ERROR, l,
-             "write `%s %s in %s` for the %s %s of the list's items; %s(...) compares its arguments, and an aggregate over an expression is not supported yet",
-             fn, e->name, list, !strcmp(fn, "min") ? "smallest" : "largest", e->name, fn);
+             _("write `%s %s in %s` for the %s %s of the list's items; %s(...) compares its arguments, and an aggregate over an expression is not supported yet"),
+             fn, e->name, list, !strcmp(fn, "min") ? _("smallest") : _("largest"), e->name, fn);
   else
     diag_add(ps->dg, TIER_ERROR, l,
-             "%s over an expression in a list is not supported yet: define the expression as an item metric (`metric NAME for %s = ...;`) and write `%s NAME in %s`",
+             _("%s over an expression in a list is not supported yet: define the expression as an item metric (`metric NAME for %s = ...;`) and write `%s NAME in %s`"),
              fn, list, fn, list);
   return e;
 }
@@ -334,7 +334,7 @@ static struct node *agg_of_call(struct parser *ps, const char *fn, struct node *
 static void yyerror(YYLTYPE *l, yyscan_t sc, struct parser *ps, const char *msg) {
   (void)sc;
   if (strcmp(msg, "memory exhausted") == 0)
-    diag_add(ps->dg, TIER_ERROR, l, "nesting is too deep for the parser (the limit is %d levels)", LIM_DEPTH);
+    diag_add(ps->dg, TIER_ERROR, l, _("nesting is too deep for the parser (the limit is %d levels)"), LIM_DEPTH);
   else
     diag_add(ps->dg, TIER_ERROR, l, "%s", msg);
 }
@@ -368,23 +368,30 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t sc, struct pa
   bool new_line = false;
   for (uint32_t i = ps->prev_end; i < loc->beg && i < ps->len; i++)
     if (ps->text[i] == '\n') new_line = true;
-  struct buf b = {0};
-  buf_printf(&b, "unexpected %s", tok == YYSYMBOL_YYEOF ? "end of file" : yysymbol_name(tok));
+  const char *got = tok == YYSYMBOL_YYEOF ? _("end of file") : yysymbol_name(tok);
   if (tok == YYSYMBOL_YYEOF && ps->in_block) {
-    buf_printf(&b, " (a tier block is not closed: end it with '>' on its own)");
+    diag_add(ps->dg, TIER_ERROR, loc, _("unexpected %s (a tier block is not closed: end it with '>' on its own)"), got);
   } else if (semi && !item_start && new_line) {
-    buf_printf(&b, "; expected ';' (is a ';' missing at the end of the previous line?)");
+    diag_add(ps->dg, TIER_ERROR, loc, _("unexpected %s; expected ';' (is a ';' missing at the end of the previous line?)"), got);
   } else if (nall > 0) {
-    buf_printf(&b, "; expected ");
+    /* the list: "A, B or C", or "A, B, ... or one of N other tokens" */
+    struct buf b = {0};
     int n = nall < NEXP ? nall : NEXP;
     for (int i = 0; i < n; i++)
-      buf_printf(&b, "%s%s", i == 0 ? "" : i == n - 1 && nall <= NEXP ? " or " : ", ",
-                 all[i] == YYSYMBOL_YYEOF ? "end of file" : yysymbol_name(all[i]));
-    if (nall > NEXP) buf_printf(&b, " or one of %d other tokens", nall - NEXP);
+      buf_printf(&b, "%s%s", i == 0 ? "" : i == n - 1 && nall <= NEXP ? _(" or ") : _(", "),
+                 all[i] == YYSYMBOL_YYEOF ? _("end of file") : yysymbol_name(all[i]));
+    if (nall > NEXP)
+      buf_printf(&b, NG_(" or one of %d other token", " or one of %d other tokens", (unsigned long)(nall - NEXP)), nall - NEXP);
+    const char *list = b.p ? (char *)b.p : "";
     if (ps->in_block && strcmp(yysymbol_name(tok), "'>'") == 0)
-      buf_printf(&b, " (the '>' that closes a tier block must start a statement: is a ';' missing before it?)");
+      diag_add(ps->dg, TIER_ERROR, loc,
+               _("unexpected %s; expected %s (the '>' that closes a tier block must start a statement: is a ';' missing before it?)"),
+               got, list);
+    else
+      diag_add(ps->dg, TIER_ERROR, loc, _("unexpected %s; expected %s"), got, list);
+    buf_free(&b);
+  } else {
+    diag_add(ps->dg, TIER_ERROR, loc, _("unexpected %s"), got);
   }
-  diag_add(ps->dg, TIER_ERROR, loc, "%s", b.p ? (char *)b.p : "syntax error");
-  buf_free(&b);
   return 0;
 }

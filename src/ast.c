@@ -27,7 +27,7 @@ struct node *ast_new(struct parser *ps, int kind, const struct loc *l) {
 static bool too_deep(struct parser *ps, uint32_t depth, const struct loc *l) {
   if (depth <= LIM_DEPTH) return false;
   if (!ps->depth_reported)
-    diag_add(ps->dg, TIER_ERROR, l, "expression is nested too deeply (the limit is %d levels)", LIM_DEPTH);
+    diag_add(ps->dg, TIER_ERROR, l, _("expression is nested too deeply (the limit is %d levels)"), LIM_DEPTH);
   ps->depth_reported = true;
   return true;
 }

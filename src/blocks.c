@@ -34,7 +34,7 @@ void blocks_declare(struct comp *c) {
   for (struct node *it = c->items; it; it = it->next) {
     if (it->kind != I_REQBLOCK) continue;
     if (blocks_find(c, it->name) >= 0) {
-      diag_add(&c->dg, TIER_ERROR, &it->loc, "requirements block '%s' is defined twice", it->name);
+      diag_add(&c->dg, TIER_ERROR, &it->loc, _("requirements block '%s' is defined twice"), it->name);
       continue;
     }
     struct s_reqblock *b = &c->blocks[c->nblocks++];
@@ -52,7 +52,7 @@ void blocks_declare(struct comp *c) {
     for (struct node *p = it->a; p; p = p->next, i++) {
       for (int k = 0; k < i; k++)
         if (strcmp(b->params[k]->name, p->name) == 0)
-          diag_add(&c->dg, TIER_ERROR, &p->loc, "requirements block '%s' has two parameters named '%s'", b->name, p->name);
+          diag_add(&c->dg, TIER_ERROR, &p->loc, _("requirements block '%s' has two parameters named '%s'"), b->name, p->name);
       b->params[i] = p;
       b->ptypes[i] = sema_field_type(c, p);
     }
@@ -98,7 +98,7 @@ static void set_time(struct comp *c, struct body *x, struct node *clause, const 
   struct node **slot = x->blk ? &x->blk->time : x->owner ? &x->owner->sustained_node : NULL;
   if (!slot) return;
   if (*slot) {
-    diag_add(&c->dg, TIER_ERROR, at, "%s has two time clauses; a tier or badge has at most one", x->what);
+    diag_add(&c->dg, TIER_ERROR, at, _("%s has two time clauses; a tier or badge has at most one"), x->what);
     return;
   }
   *slot = clause;
@@ -108,17 +108,17 @@ static void set_time(struct comp *c, struct body *x, struct node *clause, const 
 static void check_time(struct comp *c, struct node *s, struct body *x) {
   const char *u = s->name ? s->name : "";
   if (x->depth > 0)
-    diag_add(&c->dg, TIER_ERROR, &s->loc, "a time clause applies to the whole tier or badge: write it outside `either` and `at least`");
+    diag_add(&c->dg, TIER_ERROR, &s->loc, _("a time clause applies to the whole tier or badge: write it outside `either` and `at least`"));
   else if (strcmp(u, "month") && strcmp(u, "months"))
-    diag_add(&c->dg, TIER_ERROR, &s->loc2, "sustained is counted in months: `sustained %lld months;`", (long long)s->ival);
+    diag_add(&c->dg, TIER_ERROR, &s->loc2, _("sustained is counted in months: `sustained %lld months;`"), (long long)s->ival);
   else if (s->ival < 1 || s->ival > 120)
-    diag_add(&c->dg, TIER_ERROR, &s->loc, "sustained must be between 1 and 120 months");
+    diag_add(&c->dg, TIER_ERROR, &s->loc, _("sustained must be between 1 and 120 months"));
   else
     set_time(c, x, s, &s->loc);
 }
 
 static struct scope req_scope(const struct body *x) {
-  struct scope sc = {-1, true, true, "a requirement", x->blk};
+  struct scope sc = {-1, true, true, _("a requirement"), x->blk};
   return sc;
 }
 
@@ -132,7 +132,7 @@ static void check_insert(struct comp *c, struct node *s, int bi, struct body *x)
   s->index = bi;
   if (s->b)
     diag_add(&c->dg, TIER_ERROR, &s->b->loc,
-             "a label names one requirement, and '%s(...)' inserts a block of them: label the requirements inside it", b->name);
+             _("a label names one requirement, and '%s(...)' inserts a block of them: label the requirements inside it"), b->name);
   if (b->state == 1) {
     struct buf t = {.hook = c->hook};
     int from = 0;
@@ -140,7 +140,7 @@ static void check_insert(struct comp *c, struct node *s, int bi, struct body *x)
       if (c->bstack[i] == b) from = i;
     for (int i = from; i < c->bsp; i++) buf_printf(&t, "%s -> ", c->bstack[i]->name);
     buf_printf(&t, "%s", b->name);
-    diag_add(&c->dg, TIER_ERROR, &call->loc, "requirements blocks insert each other in a cycle: %s", t.p ? (char *)t.p : "");
+    diag_add(&c->dg, TIER_ERROR, &call->loc, _("requirements blocks insert each other in a cycle: %s"), t.p ? (char *)t.p : "");
     buf_free(&t);
     s->index = -1;
     return;
@@ -152,8 +152,9 @@ static void check_insert(struct comp *c, struct node *s, int bi, struct body *x)
     struct buf t = {.hook = c->hook};
     for (int i = 0; i < b->nparams; i++)
       buf_printf(&t, "%s%s: %s", i ? ", " : "", b->params[i]->name, sema_type_str(c, b->ptypes[i]));
-    diag_add(&c->dg, TIER_ERROR, &call->loc, "'%s' takes %d argument%s (%s), not %d", b->name, b->nparams,
-             b->nparams == 1 ? "" : "s", t.p ? (char *)t.p : "", nargs);
+    diag_add(&c->dg, TIER_ERROR, &call->loc,
+             NG_("'%s' takes %d argument (%s), not %d", "'%s' takes %d arguments (%s), not %d", (unsigned long)b->nparams),
+             b->name, b->nparams, t.p ? (char *)t.p : "", nargs);
     buf_free(&t);
     return;
   }
@@ -161,14 +162,14 @@ static void check_insert(struct comp *c, struct node *s, int bi, struct body *x)
   int i = 0;
   for (struct node **pa = &call->list; *pa; pa = &(*pa)->next, i++) {
     struct node *next = (*pa)->next;
-    const char *what = arena_printf(&c->ar, "argument '%s' of '%s'", b->params[i]->name, b->name);
+    const char *what = arena_printf(&c->ar, _("argument '%s' of '%s'"), b->params[i]->name, b->name);
     sema_pass(c, pa, &sc, b->ptypes[i], what);
     (*pa)->next = next;
   }
   if (b->time) {
     if (x->depth > 0)
       diag_add(&c->dg, TIER_ERROR, &call->loc,
-               "'%s' has a time clause, which applies to a whole tier or badge: insert it outside `either` and `at least`",
+               _("'%s' has a time clause, which applies to a whole tier or badge: insert it outside `either` and `at least`"),
                b->name);
     else
       set_time(c, x, b->time, &call->loc);
@@ -177,7 +178,7 @@ static void check_insert(struct comp *c, struct node *s, int bi, struct body *x)
 
 /* A statement's label, to tell branches apart in messages. */
 static const char *branch_name(struct comp *c, const struct node *br, int k) {
-  return br->b ? arena_printf(&c->ar, "\"%s\"", br->b->str) : arena_printf(&c->ar, "branch %d", k);
+  return br->b ? arena_printf(&c->ar, "\"%s\"", br->b->str) : arena_printf(&c->ar, _("branch %d"), k);
 }
 
 static void check_either(struct comp *c, struct node *s, struct body *x) {
@@ -185,16 +186,16 @@ static void check_either(struct comp *c, struct node *s, struct body *x) {
   for (struct node *br = s->list; br; br = br->next) n++;
   if (n < 2)
     diag_add(&c->dg, TIER_ERROR, &s->loc,
-             "`either` needs two or more branches: either \"A\" { ... } or \"B\" { ... }");
+             _("`either` needs two or more branches: either \"A\" { ... } or \"B\" { ... }"));
   int k = 1;
   x->depth++;
   for (struct node *br = s->list; br; br = br->next, k++) {
     for (struct node *o = s->list; o != br; o = o->next)
       if (o->b && br->b && strcmp(o->b->str, br->b->str) == 0)
-        diag_add(&c->dg, TIER_ERROR, &br->b->loc, "two branches of this `either` are called \"%s\"", br->b->str);
+        diag_add(&c->dg, TIER_ERROR, &br->b->loc, _("two branches of this `either` are called \"%s\""), br->b->str);
     check_stmts(c, br->list, x);
     if (!has_items(br->list))
-      diag_add(&c->dg, TIER_ERROR, &br->loc, "%s of this `either` has no requirements (it would always hold)",
+      diag_add(&c->dg, TIER_ERROR, &br->loc, _("%s of this `either` has no requirements (it would always hold)"),
                branch_name(c, br, k));
   }
   x->depth--;
@@ -206,9 +207,9 @@ static void check_atleast(struct comp *c, struct node *s, struct body *x) {
   x->depth--;
   uint32_t m = count_items(c, s->list);
   if (!has_items(s->list))
-    diag_add(&c->dg, TIER_ERROR, &s->loc, "`at least %lld of { }` has no requirements", (long long)s->ival);
+    diag_add(&c->dg, TIER_ERROR, &s->loc, _("`at least %lld of { }` has no requirements"), (long long)s->ival);
   else if (m > 0 && (s->ival < 1 || (uint64_t)s->ival > m)) /* 0: an insertion failed, and said so */
-    diag_add(&c->dg, TIER_ERROR, &s->locf, "`at least %lld of` a group of %u: the number must be from 1 to %u",
+    diag_add(&c->dg, TIER_ERROR, &s->locf, _("`at least %lld of` a group of %u: the number must be from 1 to %u"),
              (long long)s->ival, m, m);
 }
 
@@ -221,7 +222,7 @@ static void check_stmts(struct comp *c, struct node *list, struct body *x) {
         check_insert(c, s, bi, x);
       } else {
         struct scope sc = req_scope(x);
-        sema_check_bool(c, s->a, &sc, "a requirement");
+        sema_check_bool(c, s->a, &sc, _("a requirement"));
       }
       break;
     }
@@ -229,7 +230,7 @@ static void check_stmts(struct comp *c, struct node *list, struct body *x) {
     case I_EITHER:
     case I_ATLEAST:
       if (x->depth >= LIM_GROUP_DEPTH) {
-        diag_add(&c->dg, TIER_ERROR, &s->loc, "`either` and `at least` are nested more than %d deep", LIM_GROUP_DEPTH);
+        diag_add(&c->dg, TIER_ERROR, &s->loc, _("`either` and `at least` are nested more than %d deep"), LIM_GROUP_DEPTH);
         break;
       }
       if (s->kind == I_EITHER) check_either(c, s, x);
@@ -243,7 +244,7 @@ static void check_stmts(struct comp *c, struct node *list, struct body *x) {
 static void check_block(struct comp *c, struct s_reqblock *b) {
   if (c->bsp >= LIM_BLOCK_CHAIN) {
     diag_add(&c->dg, TIER_ERROR, &b->n->loc,
-             "requirements block '%s' sits at the end of a chain of more than %d blocks each inserting the next", b->name,
+             _("requirements block '%s' sits at the end of a chain of more than %d blocks each inserting the next"), b->name,
              LIM_BLOCK_CHAIN);
     b->state = 2;
     return;
@@ -252,10 +253,10 @@ static void check_block(struct comp *c, struct s_reqblock *b) {
   if (!c->bstack) return;
   c->bstack[c->bsp++] = b;
   b->state = 1;
-  struct body x = {b, NULL, arena_printf(&c->ar, "requirements block '%s'", b->name), 0};
+  struct body x = {b, NULL, arena_printf(&c->ar, _("requirements block '%s'"), b->name), 0};
   check_stmts(c, b->n->list, &x);
   if (!has_items(b->n->list) && !b->time)
-    diag_add(&c->dg, TIER_ERROR, &b->n->loc, "requirements block '%s' has no requirements", b->name);
+    diag_add(&c->dg, TIER_ERROR, &b->n->loc, _("requirements block '%s' has no requirements"), b->name);
   c->bsp--;
   b->state = 2;
 }
@@ -268,13 +269,13 @@ void blocks_check(struct comp *c) {
 void blocks_warn_unused(struct comp *c) {
   for (int i = 0; i < c->nblocks && !c->syntax_errors; i++)
     if (!c->blocks[i].used)
-      diag_add(&c->dg, TIER_WARNING, &c->blocks[i].n->loc, "requirements block '%s' is not inserted anywhere",
+      diag_add(&c->dg, TIER_WARNING, &c->blocks[i].n->loc, _("requirements block '%s' is not inserted anywhere"),
                c->blocks[i].name);
 }
 
 void blocks_check_body(struct comp *c, struct s_tier *t) {
-  const char *what = t->ptype < 0 && t->n->kind == I_BADGE ? "badge '%s'" : "tier '%s'";
-  struct body x = {NULL, t, arena_printf(&c->ar, what, t->n->name), 0};
+  bool badge = t->ptype < 0 && t->n->kind == I_BADGE;
+  struct body x = {NULL, t, arena_printf(&c->ar, badge ? _("badge '%s'") : _("tier '%s'"), t->n->name), 0};
   check_stmts(c, t->n->list, &x);
 }
 
@@ -297,7 +298,7 @@ static struct node *new_copy(struct expander *ex, const struct node *n) {
   if (ex->failed) return NULL;
   if (++ex->c->expanded > LIM_EXPANDED) {
     diag_add(&ex->c->dg, TIER_ERROR, &n->loc,
-             "inserting requirements blocks makes more than %d rules and expressions (in %s); the limit is %d",
+             _("inserting requirements blocks makes more than %d rules and expressions (in %s); the limit is %d"),
              LIM_EXPANDED, ex->what, LIM_EXPANDED);
     ex->failed = true;
     return NULL;
@@ -348,7 +349,7 @@ static struct node *rebuild(struct expander *ex, struct node *n, struct node *a,
   m->depth = nesting(m, a, b, c, list) + was;
   if (m->depth > LIM_DEPTH) {
     diag_add(&ex->c->dg, TIER_ERROR, &n->loc,
-             "with its arguments inserted, this expression is nested too deeply (the limit is %d levels)", LIM_DEPTH);
+             _("with its arguments inserted, this expression is nested too deeply (the limit is %d levels)"), LIM_DEPTH);
     ex->failed = true;
   }
   return m;
@@ -468,7 +469,7 @@ static struct node *expand_list(struct expander *ex, const struct node *list, co
 }
 
 void blocks_expand(struct comp *c, struct s_tier *t) {
-  struct expander ex = {c, arena_printf(&c->ar, "%s '%s'", t->ptype < 0 ? "badge" : "tier", t->n->name), false};
+  struct expander ex = {c, arena_printf(&c->ar, t->ptype < 0 ? _("badge '%s'") : _("tier '%s'"), t->n->name), false};
   struct env none = {NULL, 0};
   struct node *body = expand_list(&ex, t->n->list, &none, NULL);
   if (!ex.failed) t->n->list = body;

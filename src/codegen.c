@@ -855,7 +855,7 @@ struct image *cg_run(struct comp *c) {
   char err[256];
   int vr = vfy_image(img, err, sizeof err);
   if (vr != TIER_OK) {
-    if (vr != TIER_ENOMEM) diag_add(&c->dg, TIER_ERROR, NULL, "internal error: generated code does not verify: %s", err);
+    if (vr != TIER_ENOMEM) diag_add(&c->dg, TIER_ERROR, NULL, _("internal error: generated code does not verify: %s"), err);
     goto fail;
   }
   buf_free(&g.code);

@@ -145,11 +145,11 @@ static struct node *load(struct comp *c, const char *path, char *text, size_t le
   size_t bad;
   if (!utf8_valid(text, len, &bad)) {
     if (depth > 0) { /* an import that is not even text: never quoted */
-      diag_add(&c->dg, TIER_ERROR, at, "'%s' is not a rules file: it is not UTF-8 text", path);
+      diag_add(&c->dg, TIER_ERROR, at, _("'%s' is not a rules file: it is not UTF-8 text"), path);
       return NULL;
     }
     struct loc l = {(uint32_t)fi, (uint32_t)bad, (uint32_t)bad + 1};
-    diag_add(&c->dg, TIER_ERROR, &l, "invalid UTF-8 (byte 0x%02x): source must be UTF-8",
+    diag_add(&c->dg, TIER_ERROR, &l, _("invalid UTF-8 (byte 0x%02x): source must be UTF-8"),
              (unsigned char)text[bad]);
     return NULL;
   }
@@ -166,7 +166,7 @@ static struct node *load(struct comp *c, const char *path, char *text, size_t le
     /* an import in which nothing parses is not a rules file (a password
      * file, a key): its lines are not shown, one error at the import is */
     diag_rewind(&c->dg, before);
-    diag_add(&c->dg, TIER_ERROR, at, "'%s' is not a rules file: nothing in it parses as rules (its lines are not shown)",
+    diag_add(&c->dg, TIER_ERROR, at, _("'%s' is not a rules file: nothing in it parses as rules (its lines are not shown)"),
              path);
     return NULL;
   }
@@ -184,21 +184,21 @@ static struct node *load(struct comp *c, const char *path, char *text, size_t le
       const char *rp = resolve(c, p);
       if (rp && !import_allowed(c, rp)) {
         diag_add(&c->dg, TIER_ERROR, &n->loc2,
-                 "'%s' is outside the main file's directory tree; allow its directory with --import-path", p);
+                 _("'%s' is outside the main file's directory tree; allow its directory with --import-path"), p);
         bad_import = true;
       }
       for (int i = 0; i <= depth; i++)
         if (cp && strcmp(stack[i], cp) == 0) {
-          diag_add(&c->dg, TIER_ERROR, &n->loc2, "import cycle: '%s' imports itself through this import", p);
+          diag_add(&c->dg, TIER_ERROR, &n->loc2, _("import cycle: '%s' imports itself through this import"), p);
           bad_import = true;
         }
       for (uint32_t i = 0; !bad_import && cp && i < c->dg.nfiles; i++)
         if (c->dg.files[i].canon && strcmp(c->dg.files[i].canon, cp) == 0) {
-          diag_add(&c->dg, TIER_ERROR, &n->loc2, "'%s' is imported twice", p);
+          diag_add(&c->dg, TIER_ERROR, &n->loc2, _("'%s' is imported twice"), p);
           bad_import = true;
         }
       if (!bad_import && depth + 1 >= LIM_IMPORT_DEPTH) {
-        diag_add(&c->dg, TIER_ERROR, &n->loc2, "imports are nested more than %d deep", LIM_IMPORT_DEPTH);
+        diag_add(&c->dg, TIER_ERROR, &n->loc2, _("imports are nested more than %d deep"), LIM_IMPORT_DEPTH);
         bad_import = true;
       }
       if (!bad_import && p) add = load(c, p, NULL, 0, &n->loc2, stack, depth + 1, hs);
@@ -269,7 +269,7 @@ int comp_front(struct comp *c, const char *path, const char *text, size_t textle
   char *copy = NULL;
   if (text) {
     if (textlen > c->max_source) {
-      diag_add(&c->dg, TIER_ERROR, NULL, "'%s' is larger than the limit of %zu bytes", path, c->max_source);
+      diag_add(&c->dg, TIER_ERROR, NULL, _("'%s' is larger than the limit of %zu bytes"), path, c->max_source);
     } else {
       copy = arena_strndup(&c->ar, text, textlen);
       if (!copy) c->ar.failed = true;
@@ -325,7 +325,7 @@ int tier_compile(const char *path, const char *text, size_t textlen, const tier_
         if (lr != TIER_OK) {
           if (lr == TIER_ENOMEM) rc = TIER_ENOMEM;
           else {
-            diag_add(&c.dg, TIER_ERROR, NULL, "internal error: the compiled bytecode does not verify: %s", err);
+            diag_add(&c.dg, TIER_ERROR, NULL, _("internal error: the compiled bytecode does not verify: %s"), err);
             rc = TIER_ECOMPILE;
           }
         } else {

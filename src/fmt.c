@@ -1231,10 +1231,10 @@ static unsigned front_parse(struct front *fr, const struct tier_alloc_hook *hook
   if (!fr->f.path || (len <= LIM_SOURCE_BYTES && !fr->f.text)) {
     return 1;
   } else if (len > LIM_SOURCE_BYTES) {
-    diag_add(&fr->dg, TIER_ERROR, NULL, "'%s' is larger than the limit of %u bytes", path, LIM_SOURCE_BYTES);
+    diag_add(&fr->dg, TIER_ERROR, NULL, _("'%s' is larger than the limit of %u bytes"), path, LIM_SOURCE_BYTES);
   } else if (!utf8_valid(fr->f.text, len, &bad)) {
     struct loc l = {0, (uint32_t)bad, (uint32_t)bad + 1};
-    diag_add(&fr->dg, TIER_ERROR, &l, "invalid UTF-8 (byte 0x%02x): source must be UTF-8", (unsigned char)text[bad]);
+    diag_add(&fr->dg, TIER_ERROR, &l, _("invalid UTF-8 (byte 0x%02x): source must be UTF-8"), (unsigned char)text[bad]);
   } else {
     struct parser ps;
     memset(&ps, 0, sizeof ps);

@@ -170,8 +170,8 @@ static void order_checks(struct comp *c, const struct bound *bs, int nb, struct 
     struct order *o = &ord[t];
     if (o->shared && o->less == o->shared)
       diag_add(&c->dg, TIER_WARNING, &c->tiers[t].n->loc,
-               "tier %s asks less than %s, the tier written before it, on every requirement they share (%.*s); tiers rank "
-               "in the order they are written, lowest first: should %s come before %s?",
+               _("tier %s asks less than %s, the tier written before it, on every requirement they share (%.*s); tiers rank "
+               "in the order they are written, lowest first: should %s come before %s?"),
                tier_name(c, t), tier_name(c, o->below), (int)o->names.n, (const char *)o->names.p, tier_name(c, t),
                tier_name(c, o->below));
     buf_free(&o->names);
@@ -220,7 +220,7 @@ static void ladder_checks(struct comp *c) {
         if (lo->tier >= hi->tier) continue;
         if (lo->cmp == hi->cmp && cmp_vals(lo, hi) == 0) {
           diag_add(&c->dg, TIER_WARNING, &hi->req->a->loc,
-                   "this repeats a requirement of the lower tier %s (line %u) unchanged; tiers are cumulative, so it can go",
+                   _("this repeats a requirement of the lower tier %s (line %u) unchanged; tiers are cumulative, so it can go"),
                    tier_name(c, lo->tier), line_of(c, lo->req));
           break;
         }
@@ -229,7 +229,7 @@ static void ladder_checks(struct comp *c) {
         if (weaker) {
           if (out_of_order(ord, lo->tier, hi->tier)) break;
           diag_add(&c->dg, TIER_WARNING, &hi->req->a->loc,
-                   "%s asks less than the lower tier %s on %s (line %u); with cumulative tiers the stricter %s requirement applies",
+                   _("%s asks less than the lower tier %s on %s (line %u); with cumulative tiers the stricter %s requirement applies"),
                    tier_name(c, hi->tier), tier_name(c, lo->tier), hi->name, line_of(c, lo->req), tier_name(c, lo->tier));
           break;
         }
@@ -248,7 +248,7 @@ static void ladder_checks(struct comp *c) {
           const struct bound *a = lo_best, *b = up_best;
           const struct srcfile *fa = &c->dg.files[a->req->a->loc.file], *fb = &c->dg.files[b->req->a->loc.file];
           diag_add(&c->dg, TIER_WARNING, &c->tiers[hi->tier].n->loc,
-                   "no partner can reach tier %s: '%.*s' (line %u) and '%.*s' (line %u) cannot both hold",
+                   _("no partner can reach tier %s: '%.*s' (line %u) and '%.*s' (line %u) cannot both hold"),
                    tier_name(c, hi->tier), (int)(a->req->a->loc.end - a->req->a->loc.beg), fa->text + a->req->a->loc.beg,
                    line_of(c, a->req), (int)(b->req->a->loc.end - b->req->a->loc.beg), fb->text + b->req->a->loc.beg,
                    line_of(c, b->req));
@@ -263,7 +263,7 @@ static void ladder_checks(struct comp *c) {
     if (tx[i].ptype == tx[i - 1].ptype && tx[i].len == tx[i - 1].len && !memcmp(tx[i].text, tx[i - 1].text, tx[i].len) &&
         tx[i].tier > tx[i - 1].tier)
       diag_add(&c->dg, TIER_WARNING, &tx[i].req->a->loc,
-               "this repeats a requirement of the lower tier %s (line %u) unchanged; tiers are cumulative, so it can go",
+               _("this repeats a requirement of the lower tier %s (line %u) unchanged; tiers are cumulative, so it can go"),
                tier_name(c, tx[i - 1].tier), line_of(c, tx[i - 1].req));
 }
 
@@ -305,12 +305,12 @@ static void warn_optional_eq(struct comp *c, const struct node *n, struct guard 
       const char *text = f->text + n->loc.beg;
       if (n->op == B_NE)
         diag_add(&c->dg, TIER_WARNING, &n->loc,
-                 "when %s is missing, '%.*s' is false (a missing value is neither equal nor unequal); if a missing %s "
-                 "should count, write '%s is none or %.*s'",
+                 _("when %s is missing, '%.*s' is false (a missing value is neither equal nor unequal); if a missing %s "
+                 "should count, write '%s is none or %.*s'"),
                  v->name, len, text, v->name, v->name, len, text);
       else
         diag_add(&c->dg, TIER_WARNING, &n->loc,
-                 "when %s is missing, '%.*s' is false; if that is meant, say so: '%s is not none and %.*s'", v->name, len,
+                 _("when %s is missing, '%.*s' is false; if that is meant, say so: '%s is not none and %.*s'"), v->name, len,
                  text, v->name, len, text);
     }
   }
@@ -386,8 +386,8 @@ static void lone_cr_comments(struct comp *c) {
       if (more) {
         struct loc l = {fi, (uint32_t)i, (uint32_t)i + 1};
         diag_add(&c->dg, TIER_ERROR, &l,
-                 "this comment runs on past a carriage return: lines end with a line feed (LF or CRLF), and this file "
-                 "ends them with CR alone, so the text after it is part of the comment; convert the line ends to LF");
+                 _("this comment runs on past a carriage return: lines end with a line feed (LF or CRLF), and this file "
+                 "ends them with CR alone, so the text after it is part of the comment; convert the line ends to LF"));
         break;
       }
       i = e;
@@ -401,15 +401,15 @@ static void lone_cr_comments(struct comp *c) {
 static void no_tier(struct comp *c) {
   if (c->ntiers > 0 || c->nbadges > 0 || c->dg.nfiles == 0) return;
   const struct srcfile *f = &c->dg.files[0];
-  const char *why = "a file of schema or metrics alone is checked through a ruleset that imports it";
+  const char *why = _("a file of schema or metrics alone is checked through a ruleset that imports it");
   if (!c->items) {
-    why = "it holds only comments";
+    why = _("it holds only comments");
     size_t i = 0;
     while (i < f->len && (f->text[i] == ' ' || f->text[i] == '\t' || f->text[i] == '\n' || f->text[i] == '\r')) i++;
-    if (i == f->len) why = "the file is empty";
+    if (i == f->len) why = _("the file is empty");
   }
   struct loc l = {0, 0, 0};
-  diag_add(&c->dg, TIER_ERROR, &l, "the ruleset defines no tier and no badge, so no partner could hold one: %s", why);
+  diag_add(&c->dg, TIER_ERROR, &l, _("the ruleset defines no tier and no badge, so no partner could hold one: %s"), why);
 }
 
 void lint_run(struct comp *c) {

@@ -32,7 +32,7 @@ static bool is_numeric(int k) { return k == TY_INT || k == TY_MONEY || k == TY_N
 /* ---- did you mean (suggest_try is in util.c) ---------------------------------- */
 
 static const char *sg_text(struct comp *c, struct suggest *s) {
-  return s->best ? arena_printf(&c->ar, "; did you mean '%s'?", s->best) : "";
+  return s->best ? arena_printf(&c->ar, _("; did you mean '%s'?"), s->best) : "";
 }
 
 /* ---- symbol lookup --------------------------------------------------------------- */
@@ -85,13 +85,13 @@ static void *grow(struct comp *c, void *p, int n, size_t elem) {
 
 static void declare_enum(struct comp *c, struct node *n) {
   if (find_enum(c, n->name) >= 0) {
-    diag_add(&c->dg, TIER_ERROR, &n->loc, "enum '%s' is declared twice", n->name);
+    diag_add(&c->dg, TIER_ERROR, &n->loc, _("enum '%s' is declared twice"), n->name);
     return;
   }
   int cnt = 0;
   for (struct node *v = n->list; v; v = v->next) cnt++;
   if (cnt > 64) {
-    diag_add(&c->dg, TIER_ERROR, &n->loc, "enum '%s' has %d values; the limit is 64", n->name, cnt);
+    diag_add(&c->dg, TIER_ERROR, &n->loc, _("enum '%s' has %d values; the limit is 64"), n->name, cnt);
     return;
   }
   struct s_enum *e = PUSH(c->enums, c->nenums);
@@ -105,7 +105,7 @@ static void declare_enum(struct comp *c, struct node *n) {
     for (uint32_t i = 0; i < e->nvals; i++)
       if (strcmp(e->vals[i], v->name) == 0) dup = true;
     if (dup) {
-      diag_add(&c->dg, TIER_ERROR, &v->loc, "value '%s' appears twice in enum '%s'", v->name, n->name);
+      diag_add(&c->dg, TIER_ERROR, &v->loc, _("value '%s' appears twice in enum '%s'"), v->name, n->name);
       continue;
     }
     e->vals[e->nvals++] = v->name;
@@ -125,9 +125,9 @@ struct type sema_field_type(struct comp *c, struct node *f) {
   struct suggest s = {0};
   for (size_t i = 0; i < sizeof prim / sizeof prim[0]; i++) suggest_try(&s, f->name2, prim[i].n);
   for (int i = 0; i < c->nenums; i++) suggest_try(&s, f->name2, c->enums[i].name);
-  diag_add(&c->dg, TIER_ERROR, &f->loc2, "unknown type '%s' (a %s is text, int, number, money, bool, date%s)%s",
-           f->name2, f->kind == I_PARAM ? "parameter" : "field",
-           f->kind == I_PARAM ? " or an enum" : ", an enum, or list { ... }", sg_text(c, &s));
+  diag_add(&c->dg, TIER_ERROR, &f->loc2, _("unknown type '%s' (a %s is text, int, number, money, bool, date%s)%s"),
+           f->name2, f->kind == I_PARAM ? _("parameter") : _("field"),
+           f->kind == I_PARAM ? _(" or an enum") : _(", an enum, or list { ... }"), sg_text(c, &s));
   return TY_ERR;
 }
 
@@ -143,7 +143,7 @@ static void declare_fields(struct comp *c, struct node *list, int owner) {
   for (struct node *f = list; f; f = f->next) {
     if (!f->name) continue;
     if (find_field(c, f->name, owner) >= 0) {
-      diag_add(&c->dg, TIER_ERROR, &f->loc, "field '%s' is declared twice", f->name);
+      diag_add(&c->dg, TIER_ERROR, &f->loc, _("field '%s' is declared twice"), f->name);
       continue;
     }
     struct type ty = TY_ERR;
@@ -151,12 +151,12 @@ static void declare_fields(struct comp *c, struct node *list, int owner) {
     if (f->op == 1) { /* list { ... } */
       int depth = owner < 0 ? 0 : c->lists[owner].depth + 1;
       if (depth >= LIM_LIST_DEPTH) {
-        diag_add(&c->dg, TIER_ERROR, &f->loc, "lists nest at most %d deep: '%s.%s' would be a level more", LIM_LIST_DEPTH,
+        diag_add(&c->dg, TIER_ERROR, &f->loc, _("lists nest at most %d deep: '%s.%s' would be a level more"), LIM_LIST_DEPTH,
                  list_path(c, owner), f->name);
         continue;
       }
       if (c->nlists >= 1000) {
-        diag_add(&c->dg, TIER_ERROR, &f->loc, "too many lists (the limit is 1000)");
+        diag_add(&c->dg, TIER_ERROR, &f->loc, _("too many lists (the limit is 1000)"));
         continue;
       }
       listidx = c->nlists;
@@ -172,11 +172,11 @@ static void declare_fields(struct comp *c, struct node *list, int owner) {
     uint8_t flags = f->neg ? FF_OPT : 0;
     if (f->str) {
       if (strcmp(f->str, "partner") != 0) {
-        diag_add(&c->dg, TIER_ERROR, &f->loc2, "unknown field modifier '%s' (the only one is 'partner')", f->str);
+        diag_add(&c->dg, TIER_ERROR, &f->loc2, _("unknown field modifier '%s' (the only one is 'partner')"), f->str);
       } else if (owner >= 0 || ty.kind != TY_ENUM || ty.opt) {
-        diag_add(&c->dg, TIER_ERROR, &f->loc2, "the partner-type field must be a required enum field of the record");
+        diag_add(&c->dg, TIER_ERROR, &f->loc2, _("the partner-type field must be a required enum field of the record"));
       } else if (c->partner_field >= 0) {
-        diag_add(&c->dg, TIER_ERROR, &f->loc2, "the record has two partner-type fields ('%s' and '%s')",
+        diag_add(&c->dg, TIER_ERROR, &f->loc2, _("the record has two partner-type fields ('%s' and '%s')"),
                  c->fields[c->partner_field].name, f->name);
       } else {
         flags |= FF_PARTNER;
@@ -199,7 +199,7 @@ static void declare_fields(struct comp *c, struct node *list, int owner) {
         if (c->fields[i].owner == listidx) w++;
       c->lists[listidx].width = w;
       if (w > LIM_ITEM_SLOTS) /* every item of a record costs this much memory */
-        diag_add(&c->dg, TIER_ERROR, &f->loc, "list '%s' has %d fields; the limit is %d", f->name, w, LIM_ITEM_SLOTS);
+        diag_add(&c->dg, TIER_ERROR, &f->loc, _("list '%s' has %d fields; the limit is %d"), f->name, w, LIM_ITEM_SLOTS);
     }
   }
   if (owner < 0) c->ntop = slot;
@@ -223,7 +223,7 @@ static void coerce(struct comp *c, struct node **pn, int to) {
   if (n->kind == N_INT && from == TY_INT) {
     if (to == TY_MONEY) {
       if (n->ival > LIM_INT / 100 || n->ival < -(LIM_INT / 100))
-        diag_add(&c->dg, TIER_ERROR, &n->loc, "amount is out of range for money");
+        diag_add(&c->dg, TIER_ERROR, &n->loc, _("amount is out of range for money"));
       n->ival *= 100;
     } else {
       n->kind = N_DEC;
@@ -235,10 +235,10 @@ static void coerce(struct comp *c, struct node **pn, int to) {
   if (n->kind == N_DEC && from == TY_NUMBER && to == TY_MONEY) {
     struct num cents;
     if (!num_has_places(n->q, 2)) {
-      diag_add(&c->dg, TIER_ERROR, &n->loc, "money amount is not exact in cents (at most two decimals)");
+      diag_add(&c->dg, TIER_ERROR, &n->loc, _("money amount is not exact in cents (at most two decimals)"));
       n->ival = 0;
     } else if (num_mul(n->q, num_from_int(100), &cents) || cents.n > LIM_INT || cents.n < -LIM_INT) {
-      diag_add(&c->dg, TIER_ERROR, &n->loc, "amount is out of range for money");
+      diag_add(&c->dg, TIER_ERROR, &n->loc, _("amount is out of range for money"));
       n->ival = 0;
     } else {
       n->ival = (int64_t)cents.n;
@@ -257,7 +257,7 @@ static void coerce(struct comp *c, struct node **pn, int to) {
            : from == TY_INT && to == TY_NUMBER ? OP_I2F
            : from == TY_MONEY && to == TY_NUMBER ? OP_M2F : -1;
   if (op < 0) {
-    diag_add(&c->dg, TIER_ERROR, &n->loc, "cannot use %s as %s", ty_kind_name(from), ty_kind_name(to));
+    diag_add(&c->dg, TIER_ERROR, &n->loc, _("cannot use %s as %s"), ty_kind_name(from), ty_kind_name(to));
     return;
   }
   struct node *cv = arena_alloc(&c->ar, sizeof *cv);
@@ -313,7 +313,7 @@ static struct type resolve_name(struct comp *c, struct node *n, const struct sco
   if (f >= 0) {
     if (c->fields[f].ty.kind == TY_LIST) {
       diag_add(&c->dg, TIER_ERROR, &n->loc,
-               "'%s' is a list: use it in an aggregate (count %s where ..., sum FIELD in %s, any %s where ...)",
+               _("'%s' is a list: use it in an aggregate (count %s where ..., sum FIELD in %s, any %s where ...)"),
                n->name, n->name, n->name, n->name);
       return TY_ERR;
     }
@@ -324,7 +324,7 @@ static struct type resolve_name(struct comp *c, struct node *n, const struct sco
   int m = sema_find_metric(c, n->name, -1);
   if (m >= 0) {
     if (!sc->allow_metrics) {
-      diag_add(&c->dg, TIER_ERROR, &n->loc, "%s cannot use metric '%s': metrics depend on the review date", sc->what, n->name);
+      diag_add(&c->dg, TIER_ERROR, &n->loc, _("%s cannot use metric '%s': metrics depend on the review date"), sc->what, n->name);
       return TY_ERR;
     }
     n->ref = R_METRIC;
@@ -345,7 +345,7 @@ static struct type resolve_name(struct comp *c, struct node *n, const struct sco
     return ty_make(TY_ENUM, false, fe);
   }
   if (count > 1) {
-    diag_add(&c->dg, TIER_ERROR, &n->loc, "'%s' is a value of several enums; compare it with a field to say which", n->name);
+    diag_add(&c->dg, TIER_ERROR, &n->loc, _("'%s' is a value of several enums; compare it with a field to say which"), n->name);
     return TY_ERR;
   }
   if (c->syntax_errors) return TY_ERR; /* maybe defined by an item the parser dropped */
@@ -356,12 +356,12 @@ static struct type resolve_name(struct comp *c, struct node *n, const struct sco
     if (c->metrics[i].list == -1 || c->metrics[i].list == sc->list) suggest_try(&s, n->name, c->metrics[i].name);
   for (int e = 0; e < c->nenums; e++)
     for (uint32_t v = 0; v < c->enums[e].nvals; v++) suggest_try(&s, n->name, c->enums[e].vals[v]);
-  const char *what = "name";
+  const char *what = _("name");
   if (s.best) {
-    if (sema_find_metric(c, s.best, -1) >= 0) what = "metric";
-    else if (find_field(c, s.best, -1) >= 0 || (sc->list >= 0 && find_field(c, s.best, sc->list) >= 0)) what = "field";
+    if (sema_find_metric(c, s.best, -1) >= 0) what = _("metric");
+    else if (find_field(c, s.best, -1) >= 0 || (sc->list >= 0 && find_field(c, s.best, sc->list) >= 0)) what = _("field");
   }
-  diag_add(&c->dg, TIER_ERROR, &n->loc, "unknown %s '%s'%s", what, n->name, sg_text(c, &s));
+  diag_add(&c->dg, TIER_ERROR, &n->loc, _("unknown %s '%s'%s"), what, n->name, sg_text(c, &s));
   return TY_ERR;
 }
 
@@ -388,14 +388,14 @@ static bool duration_months(struct comp *c, struct node *d, int64_t *months, int
   const char *u = d->name ? d->name : "";
   *months = *days = 0;
   if (d->ival > 100000) {
-    diag_add(&c->dg, TIER_ERROR, &d->loc, "duration is out of range");
+    diag_add(&c->dg, TIER_ERROR, &d->loc, _("duration is out of range"));
     return false;
   }
   if (!strcmp(u, "day") || !strcmp(u, "days")) *days = d->ival;
   else if (!strcmp(u, "month") || !strcmp(u, "months")) *months = d->ival;
   else if (!strcmp(u, "year") || !strcmp(u, "years")) *months = d->ival * 12;
   else {
-    diag_add(&c->dg, TIER_ERROR, &d->loc2, "unknown unit '%s'; a duration is N days, N months or N years", u);
+    diag_add(&c->dg, TIER_ERROR, &d->loc2, _("unknown unit '%s'; a duration is N days, N months or N years"), u);
     return false;
   }
   d->op = *days ? U_DAYS : U_MONTHS;
@@ -436,7 +436,7 @@ static struct type check_cmp(struct comp *c, struct node *n, const struct scope 
     ok = ta.kind == tb.kind && ta.kind != TY_LIST && ta.kind != TY_DURATION;
   }
   if (!ok) {
-    diag_add(&c->dg, TIER_ERROR, &n->loc, "cannot compare %s with %s", ty_str(c, ta), ty_str(c, tb));
+    diag_add(&c->dg, TIER_ERROR, &n->loc, _("cannot compare %s with %s"), ty_str(c, ta), ty_str(c, tb));
   }
   return ty_make(TY_BOOL, false, 0);
 }
@@ -452,12 +452,12 @@ static struct type check_arith(struct comp *c, struct node *n, const struct scop
     return ty_make(TY_DATE, ta.opt, 0);
   if (ta.kind == TY_DATE && tb.kind == TY_DATE && n->op == B_SUB) return ty_make(TY_INT, opt, 0);
   if (tb.kind == TY_DURATION || ta.kind == TY_DURATION) {
-    diag_add(&c->dg, TIER_ERROR, &n->loc, "a duration can only be added to or subtracted from a date (here: %s %s %s)",
+    diag_add(&c->dg, TIER_ERROR, &n->loc, _("a duration can only be added to or subtracted from a date (here: %s %s %s)"),
              ty_str(c, ta), opname, ty_str(c, tb));
     return TY_ERR;
   }
   if (!is_numeric(ta.kind) || !is_numeric(tb.kind)) {
-    diag_add(&c->dg, TIER_ERROR, &n->loc, "cannot apply '%s' to %s and %s", opname, ty_str(c, ta), ty_str(c, tb));
+    diag_add(&c->dg, TIER_ERROR, &n->loc, _("cannot apply '%s' to %s and %s"), opname, ty_str(c, ta), ty_str(c, tb));
     return TY_ERR;
   }
   int k;
@@ -470,7 +470,7 @@ static struct type check_arith(struct comp *c, struct node *n, const struct scop
       /* money * int stays exact: no conversion of either side */
       return ty_make(TY_MONEY, opt, 0);
     } else if (ta.kind == TY_MONEY && tb.kind == TY_MONEY) {
-      diag_add(&c->dg, TIER_ERROR, &n->loc, "cannot multiply money by money");
+      diag_add(&c->dg, TIER_ERROR, &n->loc, _("cannot multiply money by money"));
       return TY_ERR;
     } else k = TY_NUMBER;
   } else {
@@ -483,11 +483,11 @@ static struct type check_arith(struct comp *c, struct node *n, const struct scop
 
 static struct type check_agg(struct comp *c, struct node *n, const struct scope *sc) {
   if (!sc->allow_metrics) {
-    diag_add(&c->dg, TIER_ERROR, &n->loc, "%s cannot use aggregates: it must depend on the record's own fields only", sc->what);
+    diag_add(&c->dg, TIER_ERROR, &n->loc, _("%s cannot use aggregates: it must depend on the record's own fields only"), sc->what);
     return TY_ERR;
   }
   if (sc->list >= 0) {
-    diag_add(&c->dg, TIER_ERROR, &n->loc, "an aggregate inside another aggregate is not supported: define the inner one as a metric");
+    diag_add(&c->dg, TIER_ERROR, &n->loc, _("an aggregate inside another aggregate is not supported: define the inner one as a metric"));
     return TY_ERR;
   }
   int f = find_field(c, n->name2, -1);
@@ -495,7 +495,7 @@ static struct type check_agg(struct comp *c, struct node *n, const struct scope 
     struct suggest s = {0};
     for (int i = 0; i < c->nfields; i++)
       if (c->fields[i].ty.kind == TY_LIST) suggest_try(&s, n->name2, c->fields[i].name);
-    diag_add(&c->dg, TIER_ERROR, &n->loc2, f < 0 ? "unknown list '%s'%s" : "'%s' is not a list%s", n->name2,
+    diag_add(&c->dg, TIER_ERROR, &n->loc2, f < 0 ? _("unknown list '%s'%s") : _("'%s' is not a list%s"), n->name2,
              sg_text(c, &s));
     return TY_ERR;
   }
@@ -506,7 +506,7 @@ static struct type check_agg(struct comp *c, struct node *n, const struct scope 
   if (n->a) {
     struct type tw = check(c, n->a, &in);
     if (tw.kind != TY_ERROR && tw.kind != TY_BOOL)
-      diag_add(&c->dg, TIER_ERROR, &n->a->loc, "a 'where' condition must be bool, not %s", ty_str(c, tw));
+      diag_add(&c->dg, TIER_ERROR, &n->a->loc, _("a 'where' condition must be bool, not %s"), ty_str(c, tw));
   }
   if (n->op == A_COUNT) return ty_make(TY_INT, false, 0);
   if (n->op == A_ANY || n->op == A_ALL) return ty_make(TY_BOOL, false, 0);
@@ -525,26 +525,26 @@ static struct type check_agg(struct comp *c, struct node *n, const struct scope 
     struct suggest s = {0};
     for (int i = 0; i < c->nfields; i++)
       if (c->fields[i].owner == l) suggest_try(&s, n->name, c->fields[i].name);
-    diag_add(&c->dg, TIER_ERROR, &n->locf, "list '%s' has no field '%s'%s", n->name2, n->name, sg_text(c, &s));
+    diag_add(&c->dg, TIER_ERROR, &n->locf, _("list '%s' has no field '%s'%s"), n->name2, n->name, sg_text(c, &s));
     return TY_ERR;
   }
   if (tv.kind == TY_ERROR) return TY_ERR;
   switch (n->op) {
   case A_DISTINCT:
     if (tv.kind == TY_NUMBER) {
-      diag_add(&c->dg, TIER_ERROR, &n->loc, "count distinct needs text, int, money, date, bool or enum values, not number");
+      diag_add(&c->dg, TIER_ERROR, &n->loc, _("count distinct needs text, int, money, date, bool or enum values, not number"));
       return TY_ERR;
     }
     return ty_make(TY_INT, false, 0);
   case A_SUM:
     if (!is_numeric(tv.kind)) {
-      diag_add(&c->dg, TIER_ERROR, &n->loc, "sum needs int, money or number values, not %s", ty_str(c, tv));
+      diag_add(&c->dg, TIER_ERROR, &n->loc, _("sum needs int, money or number values, not %s"), ty_str(c, tv));
       return TY_ERR;
     }
     return ty_make(tv.kind, false, 0);
   default: /* min, max */
     if (!is_numeric(tv.kind) && tv.kind != TY_DATE) {
-      diag_add(&c->dg, TIER_ERROR, &n->loc, "%s needs int, money, number or date values, not %s",
+      diag_add(&c->dg, TIER_ERROR, &n->loc, _("%s needs int, money, number or date values, not %s"),
                n->op == A_MIN ? "min" : "max", ty_str(c, tv));
       return TY_ERR;
     }
@@ -558,8 +558,8 @@ static struct type check_agg(struct comp *c, struct node *n, const struct scope 
 static void unknown_function(struct comp *c, const struct node *n, const struct scope *sc) {
   bool field = find_field(c, n->name, -1) >= 0 || (sc->list >= 0 && find_field(c, n->name, sc->list) >= 0);
   if (field || sema_find_metric(c, n->name, -1) >= 0 || (sc->list >= 0 && sema_find_metric(c, n->name, sc->list) >= 0)) {
-    diag_add(&c->dg, TIER_ERROR, &n->loc2, "'%s' is a %s, not a function: it takes no arguments", n->name,
-             field ? "field" : "metric");
+    diag_add(&c->dg, TIER_ERROR, &n->loc2, _("'%s' is a %s, not a function: it takes no arguments"), n->name,
+             field ? _("field") : _("metric"));
     return;
   }
   struct suggest s = {0};
@@ -570,9 +570,9 @@ static void unknown_function(struct comp *c, const struct node *n, const struct 
   }
   buf_u8(&all, 0);
   for (int i = 0; i < c->nblocks; i++) suggest_try(&s, n->name, c->blocks[i].name);
-  const char *what = c->nblocks ? "function or requirements block" : "function";
-  if (s.best) diag_add(&c->dg, TIER_ERROR, &n->loc2, "no %s named '%s'%s", what, n->name, sg_text(c, &s));
-  else diag_add(&c->dg, TIER_ERROR, &n->loc2, "no %s named '%s' (the functions are %s)", what, n->name, all.p ? (char *)all.p : "");
+  const char *what = c->nblocks ? _("function or requirements block") : _("function");
+  if (s.best) diag_add(&c->dg, TIER_ERROR, &n->loc2, _("no %s named '%s'%s"), what, n->name, sg_text(c, &s));
+  else diag_add(&c->dg, TIER_ERROR, &n->loc2, _("no %s named '%s' (the functions are %s)"), what, n->name, all.p ? (char *)all.p : "");
   buf_free(&all);
 }
 
@@ -608,7 +608,7 @@ static struct type check_date_call(struct comp *c, struct node *n, const struct 
   bool opt = false;
   for (struct node *a = n->list; a; a = a->next) {
     if (a->ty.kind != TY_DATE) {
-      diag_add(&c->dg, TIER_ERROR, &a->loc, "%s needs a date, not %s: %s", f->name, ty_str(c, a->ty), f->usage);
+      diag_add(&c->dg, TIER_ERROR, &a->loc, _("%s needs a date, not %s: %s"), f->name, ty_str(c, a->ty), f->usage);
       return TY_ERR;
     }
     opt = opt || a->ty.opt;
@@ -621,8 +621,8 @@ static struct type check_date_call(struct comp *c, struct node *n, const struct 
 static struct type check_call(struct comp *c, struct node *n, const struct scope *sc) {
   if (blocks_find(c, n->name) >= 0) { /* inserted as a statement of its own (blocks.c) */
     diag_add(&c->dg, TIER_ERROR, &n->loc,
-             "'%s' is a requirements block: insert it as a statement of its own (`%s(...);` in a tier, a badge or "
-             "another block), not inside an expression",
+             _("'%s' is a requirements block: insert it as a statement of its own (`%s(...);` in a tier, a badge or "
+             "another block), not inside an expression"),
              n->name, n->name);
     return TY_ERR;
   }
@@ -641,15 +641,16 @@ static struct type check_call(struct comp *c, struct node *n, const struct scope
     if (fn_at(i) == f) n->index = (int32_t)i;
   if (nargs < f->min_args || (f->max_args != FN_MANY && nargs > f->max_args)) {
     if (f->max_args == FN_MANY)
-      diag_add(&c->dg, TIER_ERROR, &n->loc, "%s needs at least %d values: %s%s", f->name, f->min_args, f->usage,
-               f->arg == FA_ORDERED ? arena_printf(&c->ar, " (the %s of a list's items is `%s FIELD in LIST`)",
-                                                   strcmp(f->name, "min") ? "largest" : "smallest", f->name)
+      diag_add(&c->dg, TIER_ERROR, &n->loc, _("%s needs at least %d values: %s%s"), f->name, f->min_args, f->usage,
+               f->arg == FA_ORDERED ? arena_printf(&c->ar, _(" (the %s of a list's items is `%s FIELD in LIST`)"),
+                                                   strcmp(f->name, "min") ? _("largest") : _("smallest"), f->name)
                                     : "");
     else
-      diag_add(&c->dg, TIER_ERROR, &n->loc, "%s takes %s%d value%s, not %d: %s", f->name,
+      diag_add(&c->dg, TIER_ERROR, &n->loc, NG_("%s takes %s%d value, not %d: %s", "%s takes %s%d values, not %d: %s", f->max_args),
+               f->name,
                f->min_args == f->max_args ? ""
-               : arena_printf(&c->ar, "%d %s ", f->min_args, f->max_args == f->min_args + 1 ? "or" : "to"),
-               f->max_args, f->max_args == 1 ? "" : "s", nargs, f->usage);
+               : arena_printf(&c->ar, f->max_args == f->min_args + 1 ? _("%d or ") : _("%d to "), f->min_args),
+               f->max_args, nargs, f->usage);
     return TY_ERR;
   }
   if (bad) return TY_ERR;
@@ -658,7 +659,7 @@ static struct type check_call(struct comp *c, struct node *n, const struct scope
   int pos = 0;
   for (struct node *a = n->list; a; a = a->next)
     if (++pos == f->digits_at && (a->kind != N_INT || a->ty.kind != TY_INT || a->ival < f->digits_min || a->ival > f->digits_max)) {
-      diag_add(&c->dg, TIER_ERROR, &a->loc, "the digits of %s are a whole number written in the rule, from %d to %d: %s", f->name,
+      diag_add(&c->dg, TIER_ERROR, &a->loc, _("the digits of %s are a whole number written in the rule, from %d to %d: %s"), f->name,
                f->digits_min, f->digits_max, f->usage);
       return TY_ERR;
     }
@@ -671,11 +672,11 @@ static struct type check_call(struct comp *c, struct node *n, const struct scope
     opt = opt || a->ty.opt;
     if (dates ? a->ty.kind != TY_DATE : !is_numeric(a->ty.kind)) {
       if (f->arg == FA_ORDERED && (dates || a->ty.kind == TY_DATE))
-        diag_add(&c->dg, TIER_ERROR, &a->loc, "%s cannot compare %s with %s: its values are all numbers (int, money, number) or all dates",
+        diag_add(&c->dg, TIER_ERROR, &a->loc, _("%s cannot compare %s with %s: its values are all numbers (int, money, number) or all dates"),
                  f->name, ty_str(c, first), ty_str(c, a->ty));
       else
-        diag_add(&c->dg, TIER_ERROR, &a->loc, "%s needs int, money or number%s, not %s", f->name,
-                 f->arg == FA_ORDERED ? " (or dates)" : "", ty_str(c, a->ty));
+        diag_add(&c->dg, TIER_ERROR, &a->loc, _("%s needs int, money or number%s, not %s"), f->name,
+                 f->arg == FA_ORDERED ? _(" (or dates)") : "", ty_str(c, a->ty));
       return TY_ERR;
     }
   }
@@ -691,7 +692,7 @@ static struct type check_call(struct comp *c, struct node *n, const struct scope
 /* n, of type t, must be bool */
 static void want_bool(struct comp *c, const struct node *n, struct type t, const char *what) {
   if (t.kind != TY_ERROR && t.kind != TY_BOOL)
-    diag_add(&c->dg, TIER_ERROR, &n->loc, "%s must be bool, not %s", what, ty_str(c, t));
+    diag_add(&c->dg, TIER_ERROR, &n->loc, _("%s must be bool, not %s"), what, ty_str(c, t));
 }
 
 static struct type check_bool(struct comp *c, struct node *n, const struct scope *sc, const char *what) {
@@ -705,7 +706,7 @@ static struct type check_link(struct comp *c, struct node *n, const struct scope
   switch (n->op) {
   case B_AND:
   case B_OR: {
-    const char *what = n->op == B_AND ? "each side of 'and'" : "each side of 'or'";
+    const char *what = n->op == B_AND ? _("each side of 'and'") : _("each side of 'or'");
     want_bool(c, n->a, left_type(c, n, sc, left_done), what);
     check_bool(c, n->b, sc, what);
     return ty_make(TY_BOOL, false, 0);
@@ -739,7 +740,7 @@ static struct type check(struct comp *c, struct node *n, const struct scope *sc)
   case N_DATE: t = ty_make(TY_DATE, false, 0); break;
   case N_BOOL: t = ty_make(TY_BOOL, false, 0); break;
   case N_ASOF:
-    if (!sc->allow_asof) diag_add(&c->dg, TIER_ERROR, &n->loc, "%s cannot use asof: it defines it", sc->what);
+    if (!sc->allow_asof) diag_add(&c->dg, TIER_ERROR, &n->loc, _("%s cannot use asof: it defines it"), sc->what);
     else t = ty_make(TY_DATE, false, 0);
     break;
   case N_NAME: t = resolve_name(c, n, sc); break;
@@ -752,7 +753,7 @@ static struct type check(struct comp *c, struct node *n, const struct scope *sc)
     struct type ta = check(c, n->a, sc);
     if (ta.kind == TY_ERROR) break;
     if (!is_numeric(ta.kind)) {
-      diag_add(&c->dg, TIER_ERROR, &n->loc, "cannot negate %s", ty_str(c, ta));
+      diag_add(&c->dg, TIER_ERROR, &n->loc, _("cannot negate %s"), ty_str(c, ta));
       break;
     }
     n->a->ty = ta;
@@ -777,10 +778,10 @@ static struct type check(struct comp *c, struct node *n, const struct scope *sc)
     t = ta;
     break;
   }
-  case N_NOT: t = check_bool(c, n->a, sc, "the operand of 'not'"); t = ty_make(TY_BOOL, false, 0); break;
+  case N_NOT: t = check_bool(c, n->a, sc, _("the operand of 'not'")); t = ty_make(TY_BOOL, false, 0); break;
   case N_BIN: t = check_chain(c, n, sc); break;
   case N_IF: {
-    check_bool(c, n->a, sc, "the condition of 'if'");
+    check_bool(c, n->a, sc, _("the condition of 'if'"));
     struct type tb = check(c, n->b, sc), tc = check(c, n->c, sc);
     n->b->ty = tb;
     n->c->ty = tc;
@@ -793,7 +794,7 @@ static struct type check(struct comp *c, struct node *n, const struct scope *sc)
     } else if (tb.kind == tc.kind && tb.ref == tc.ref && tb.kind != TY_DURATION) {
       t = ty_make(tb.kind, tb.opt || tc.opt, tb.ref);
     } else {
-      diag_add(&c->dg, TIER_ERROR, &n->loc, "'then' gives %s but 'else' gives %s", ty_str(c, tb), ty_str(c, tc));
+      diag_add(&c->dg, TIER_ERROR, &n->loc, _("'then' gives %s but 'else' gives %s"), ty_str(c, tb), ty_str(c, tc));
     }
     break;
   }
@@ -802,7 +803,7 @@ static struct type check(struct comp *c, struct node *n, const struct scope *sc)
     t = ty_make(TY_BOOL, false, 0);
     if (ta.kind == TY_ERROR) break;
     if (ta.kind != TY_ENUM) {
-      diag_add(&c->dg, TIER_ERROR, &n->loc, "'in { ... }' needs an enum value on its left, not %s", ty_str(c, ta));
+      diag_add(&c->dg, TIER_ERROR, &n->loc, _("'in { ... }' needs an enum value on its left, not %s"), ty_str(c, ta));
       break;
     }
     uint64_t mask = 0;
@@ -811,7 +812,7 @@ static struct type check(struct comp *c, struct node *n, const struct scope *sc)
       if (k < 0) {
         struct suggest s = {0};
         for (uint32_t i = 0; i < c->enums[ta.ref].nvals; i++) suggest_try(&s, v->name, c->enums[ta.ref].vals[i]);
-        diag_add(&c->dg, TIER_ERROR, &v->loc, "'%s' is not a value of enum %s (its values: %s)%s", v->name,
+        diag_add(&c->dg, TIER_ERROR, &v->loc, _("'%s' is not a value of enum %s (its values: %s)%s"), v->name,
                  c->enums[ta.ref].name, enum_values_text(c, ta.ref), sg_text(c, &s));
       } else {
         mask |= (uint64_t)1 << k;
@@ -823,16 +824,16 @@ static struct type check(struct comp *c, struct node *n, const struct scope *sc)
   case N_ISNONE: {
     struct type ta = check(c, n->a, sc);
     if (ta.kind != TY_ERROR && !ta.opt)
-      diag_add(&c->dg, TIER_WARNING, &n->loc, "this value is never none (%s is not optional)", ty_str(c, ta));
+      diag_add(&c->dg, TIER_WARNING, &n->loc, _("this value is never none (%s is not optional)"), ty_str(c, ta));
     t = ty_make(TY_BOOL, false, 0);
     break;
   }
   case N_WITHIN: {
     struct type ta = check(c, n->a, sc);
     if (ta.kind != TY_ERROR && ta.kind != TY_DATE)
-      diag_add(&c->dg, TIER_ERROR, &n->loc, "'within' needs a date on its left, not %s", ty_str(c, ta));
+      diag_add(&c->dg, TIER_ERROR, &n->loc, _("'within' needs a date on its left, not %s"), ty_str(c, ta));
     if (!sc->allow_asof)
-      diag_add(&c->dg, TIER_ERROR, &n->loc, "%s cannot use 'within': it is relative to asof", sc->what);
+      diag_add(&c->dg, TIER_ERROR, &n->loc, _("%s cannot use 'within': it is relative to asof"), sc->what);
     int64_t m, d;
     duration_months(c, n->b, &m, &d);
     t = ty_make(TY_BOOL, false, 0);
@@ -875,12 +876,12 @@ bool sema_pass(struct comp *c, struct node **pn, const struct scope *sc, struct 
     ok = t.kind == to.kind && (t.kind != TY_ENUM || t.ref == to.ref) && t.kind != TY_DURATION && t.kind != TY_LIST;
   }
   if (!ok) {
-    diag_add(&c->dg, TIER_ERROR, &n->loc, "%s must be %s, not %s", what, ty_str(c, ty_make(to.kind, false, to.ref)),
+    diag_add(&c->dg, TIER_ERROR, &n->loc, _("%s must be %s, not %s"), what, ty_str(c, ty_make(to.kind, false, to.ref)),
              ty_str(c, t));
     return false;
   }
   if (t.opt && !to.opt) {
-    diag_add(&c->dg, TIER_ERROR, &n->loc, "%s may be missing (it is %s): declare the parameter as %s", what,
+    diag_add(&c->dg, TIER_ERROR, &n->loc, _("%s may be missing (it is %s): declare the parameter as %s"), what,
              ty_str(c, t), ty_str(c, ty_make(to.kind, true, to.ref)));
     return false;
   }
@@ -900,13 +901,13 @@ static struct type type_metric(struct comp *c, int m) {
       if (c->mstack[i] == m) from = i;
     for (int i = from; i < c->msp; i++) buf_printf(&b, "%s -> ", c->metrics[c->mstack[i]].name);
     buf_printf(&b, "%s", sm->name);
-    diag_add(&c->dg, TIER_ERROR, &sm->n->loc, "metrics form a cycle: %s", b.p ? (char *)b.p : "");
+    diag_add(&c->dg, TIER_ERROR, &sm->n->loc, _("metrics form a cycle: %s"), b.p ? (char *)b.p : "");
     buf_free(&b);
     sm->ty = TY_ERR;
     return TY_ERR;
   }
   if (c->msp >= LIM_METRIC_CHAIN) {
-    diag_add(&c->dg, TIER_ERROR, &sm->n->loc, "metric '%s' sits at the end of a chain of more than %d metrics each using the next",
+    diag_add(&c->dg, TIER_ERROR, &sm->n->loc, _("metric '%s' sits at the end of a chain of more than %d metrics each using the next"),
              sm->name, LIM_METRIC_CHAIN);
     sm->state = 2;
     sm->ty = TY_ERR;
@@ -925,10 +926,10 @@ static struct type type_metric(struct comp *c, int m) {
   }
   c->mstack[c->msp++] = m;
   sm->state = 1;
-  struct scope sc = {sm->list, true, true, "a metric", NULL};
+  struct scope sc = {sm->list, true, true, _("a metric"), NULL};
   struct type t = check(c, sm->n->a, &sc);
   if (t.kind == TY_DURATION) {
-    diag_add(&c->dg, TIER_ERROR, &sm->n->a->loc, "a metric cannot be a bare duration");
+    diag_add(&c->dg, TIER_ERROR, &sm->n->a->loc, _("a metric cannot be a bare duration"));
     t = TY_ERR;
   }
   c->msp--;
@@ -950,14 +951,14 @@ static void declare_metric(struct comp *c, struct node *n) {
   if (n->name2) {
     int f = find_field(c, n->name2, -1);
     if (f < 0 || c->fields[f].ty.kind != TY_LIST) {
-      diag_add(&c->dg, TIER_ERROR, &n->loc2, "'%s' is not a list of the record: an item metric is `metric NAME for LIST = ...`", n->name2);
+      diag_add(&c->dg, TIER_ERROR, &n->loc2, _("'%s' is not a list of the record: an item metric is `metric NAME for LIST = ...`"), n->name2);
       return;
     }
     list = c->fields[f].ty.ref;
   }
   if (sema_find_metric(c, n->name, list) >= 0 || (list < 0 && find_field(c, n->name, -1) >= 0) ||
       (list >= 0 && find_field(c, n->name, list) >= 0)) {
-    diag_add(&c->dg, TIER_ERROR, &n->loc, "'%s' is already defined", n->name);
+    diag_add(&c->dg, TIER_ERROR, &n->loc, _("'%s' is already defined"), n->name);
     return;
   }
   struct s_metric *m = PUSH(c->metrics, c->nmetrics);
@@ -976,7 +977,7 @@ static void check_tier(struct comp *c, struct node *n) {
   t->ptype = -1;
   if (c->partner_field < 0) {
     diag_add(&c->dg, TIER_ERROR, &n->loc,
-             "tier '%s' needs a partner-type field: mark an enum field of the record with 'partner' (partner type: partner_kind;)",
+             _("tier '%s' needs a partner-type field: mark an enum field of the record with 'partner' (partner type: partner_kind;)"),
              n->name);
   } else {
     int e = c->fields[c->partner_field].ty.ref;
@@ -984,13 +985,13 @@ static void check_tier(struct comp *c, struct node *n) {
     if (t->ptype < 0) {
       struct suggest s = {0};
       for (uint32_t i = 0; i < c->enums[e].nvals; i++) suggest_try(&s, n->name2, c->enums[e].vals[i]);
-      diag_add(&c->dg, TIER_ERROR, &n->loc2, "unknown partner type '%s' (the values of %s: %s)%s", n->name2,
+      diag_add(&c->dg, TIER_ERROR, &n->loc2, _("unknown partner type '%s' (the values of %s: %s)%s"), n->name2,
                c->enums[e].name, enum_values_text(c, e), sg_text(c, &s));
     }
   }
   for (int i = 0; i < c->ntiers - 1; i++)
     if (c->tiers[i].ptype == t->ptype && strcmp(c->tiers[i].n->name, n->name) == 0)
-      diag_add(&c->dg, TIER_ERROR, &n->loc, "tier '%s' is defined twice for partner type '%s'", n->name, n->name2);
+      diag_add(&c->dg, TIER_ERROR, &n->loc, _("tier '%s' is defined twice for partner type '%s'"), n->name, n->name2);
   blocks_check_body(c, t);
 }
 
@@ -998,12 +999,12 @@ static void check_tier(struct comp *c, struct node *n) {
 static void check_badge(struct comp *c, struct node *n) {
   for (int i = 0; i < c->nbadges; i++)
     if (strcmp(c->badges[i].n->name, n->name) == 0) {
-      diag_add(&c->dg, TIER_ERROR, &n->loc, "badge '%s' is defined twice", n->name);
+      diag_add(&c->dg, TIER_ERROR, &n->loc, _("badge '%s' is defined twice"), n->name);
       return;
     }
   for (int i = 0; i < c->ntiers; i++)
     if (strcmp(c->tiers[i].n->name, n->name) == 0) {
-      diag_add(&c->dg, TIER_ERROR, &n->loc, "'%s' is the name of a tier and of a badge: give them different names", n->name);
+      diag_add(&c->dg, TIER_ERROR, &n->loc, _("'%s' is the name of a tier and of a badge: give them different names"), n->name);
       return;
     }
   struct s_tier *t = PUSH(c->badges, c->nbadges);
@@ -1023,20 +1024,20 @@ void sema_run(struct comp *c) {
   for (struct node *n = c->items; n; n = n->next) {
     switch (n->kind) {
     case I_RECORD:
-      if (have_record) diag_add(&c->dg, TIER_ERROR, &n->loc, "the record is declared twice (one record per ruleset)");
+      if (have_record) diag_add(&c->dg, TIER_ERROR, &n->loc, _("the record is declared twice (one record per ruleset)"));
       else declare_fields(c, n->list, -1);
       have_record = true;
       break;
     case I_RULESET:
-      if (c->ruleset) diag_add(&c->dg, TIER_ERROR, &n->loc, "'ruleset' is given twice");
+      if (c->ruleset) diag_add(&c->dg, TIER_ERROR, &n->loc, _("'ruleset' is given twice"));
       c->ruleset = n;
       break;
     case I_REVIEW:
-      if (c->review) diag_add(&c->dg, TIER_ERROR, &n->loc, "'review' is given twice");
+      if (c->review) diag_add(&c->dg, TIER_ERROR, &n->loc, _("'review' is given twice"));
       c->review = n;
       break;
     case I_EFFECTIVE:
-      if (c->effective) diag_add(&c->dg, TIER_ERROR, &n->loc, "'effective' is given twice");
+      if (c->effective) diag_add(&c->dg, TIER_ERROR, &n->loc, _("'effective' is given twice"));
       c->effective = n;
       break;
     }
@@ -1047,22 +1048,22 @@ void sema_run(struct comp *c) {
   /* pass 2: types */
   for (int m = 0; m < c->nmetrics; m++) type_metric(c, m);
   if (c->review) {
-    struct scope sc = {-1, false, false, "the review rule", NULL};
+    struct scope sc = {-1, false, false, _("the review rule"), NULL};
     struct type t = check(c, c->review->a, &sc);
     if (t.kind != TY_ERROR && t.kind != TY_DATE)
-      diag_add(&c->dg, TIER_ERROR, &c->review->a->loc, "the review rule must give a date, not %s", ty_str(c, t));
+      diag_add(&c->dg, TIER_ERROR, &c->review->a->loc, _("the review rule must give a date, not %s"), ty_str(c, t));
   }
   if (c->effective && (!c->effective->a || c->effective->a->kind != N_DATE))
-    diag_add(&c->dg, TIER_ERROR, &c->effective->loc, "'effective' takes a date: effective = 2019-04-01;");
+    diag_add(&c->dg, TIER_ERROR, &c->effective->loc, _("'effective' takes a date: effective = 2019-04-01;"));
   blocks_check(c);
   for (struct node *n = c->items; n; n = n->next)
     if (n->kind == I_TIER) check_tier(c, n);
   for (struct node *n = c->items; n; n = n->next)
     if (n->kind == I_BADGE) check_badge(c, n);
   if (!have_record && c->ntiers > 0)
-    diag_add(&c->dg, TIER_ERROR, &c->tiers[0].n->loc, "the ruleset declares no record: tiers need a `record { ... }` with a partner-type field");
+    diag_add(&c->dg, TIER_ERROR, &c->tiers[0].n->loc, _("the ruleset declares no record: tiers need a `record { ... }` with a partner-type field"));
   else if (!have_record && c->nbadges > 0)
-    diag_add(&c->dg, TIER_ERROR, &c->badges[0].n->loc, "the ruleset declares no record: badges need a `record { ... }`");
+    diag_add(&c->dg, TIER_ERROR, &c->badges[0].n->loc, _("the ruleset declares no record: badges need a `record { ... }`"));
   blocks_warn_unused(c);
   /* every insertion checked: now the tiers and badges get their blocks */
   for (int t = 0; t < c->ntiers && c->dg.nerrors == 0; t++) blocks_expand(c, &c->tiers[t]);
@@ -1071,5 +1072,5 @@ void sema_run(struct comp *c) {
   for (int i = 0; i < c->norder; i++) c->metrics[c->metric_order[i]].reg = c->nregs++;
   for (int m = 0; m < c->nmetrics && !c->syntax_errors; m++)
     if (!c->metrics[m].used && c->metrics[m].list < 0)
-      diag_add(&c->dg, TIER_WARNING, &c->metrics[m].n->loc, "metric '%s' is not used by any tier", c->metrics[m].name);
+      diag_add(&c->dg, TIER_WARNING, &c->metrics[m].n->loc, _("metric '%s' is not used by any tier"), c->metrics[m].name);
 }
