@@ -37,14 +37,14 @@ struct key { const char *name; unsigned accepts; const char *says; };
 /* Beside the profile's own fields.  A new expectation (badges, granted, ...)
  * is one more entry in expect_keys and one more comparison in run_one. */
 static const struct key line_keys[] = {
-    {"test", V_TEXT, "the test's name, a string"},
-    {"as_of", V_DATE, "the evaluation date, \"YYYY-MM-DD\""},
-    {"expect", V_OBJECT, "what the test expects, an object"},
+    {"test", V_TEXT, N_("the test's name, a string")},
+    {"as_of", V_DATE, N_("the evaluation date, \"YYYY-MM-DD\"")},
+    {"expect", V_OBJECT, N_("what the test expects, an object")},
 };
 static const struct key expect_keys[] = {
-    {"tier", V_TEXT | V_NULL, "the tier held: a tier name, or null for none"},
-    {"next", V_TEXT | V_NULL, "the next tier: a tier name, or null at the top"},
-    {"unmet", V_NAMES, "the next tier's unmet requirements: a list of metric names or rule texts"},
+    {"tier", V_TEXT | V_NULL, N_("the tier held: a tier name, or null for none")},
+    {"next", V_TEXT | V_NULL, N_("the next tier: a tier name, or null at the top")},
+    {"unmet", V_NAMES, N_("the next tier's unmet requirements: a list of metric names or rule texts")},
 };
 #define NKEYS(t) (sizeof(t) / sizeof((t)[0]))
 
@@ -80,11 +80,11 @@ static void fault(struct buf *why, int *nerr, const char *fmt, ...) {
   vsnprintf(msg, sizeof msg, fmt, ap);
   va_end(ap);
   if (++*nerr <= 8) buf_printf(why, "         %s\n", msg);
-  else if (*nerr == 9) buf_printf(why, "         (more faults on this line)\n");
+  else if (*nerr == 9) buf_printf(why, "         %s\n", _("(more faults on this line)"));
 }
 
 static const char *did_you_mean(const struct suggest *s, char *out, size_t n) {
-  if (s->best) snprintf(out, n, "; did you mean \"%s\"?", s->best);
+  if (s->best) snprintf(out, n, _("; did you mean \"%s\"?"), s->best);
   else out[0] = 0;
   return out;
 }
@@ -111,7 +111,7 @@ static void check_profile_keys(const struct image *img, json_t *o, uint16_t owne
         if (img->fields[g].owner == owner) suggest_try(&s, k, img_str(img, img->fields[g].name));
       for (size_t i = 0; owner == NO_LIST && i < NKEYS(line_keys); i++) suggest_try(&s, k, line_keys[i].name);
       char dym[120];
-      fault(why, nerr, "unknown key \"%s\" in %s%s", k, path, did_you_mean(&s, dym, sizeof dym));
+      fault(why, nerr, _("unknown key \"%s\" in %s%s"), k, path, did_you_mean(&s, dym, sizeof dym));
       continue;
     }
     if (img->fields[f].kind != TY_LIST || !json_is_array(v)) continue;
@@ -132,25 +132,25 @@ static void check_test_keys(json_t *t, struct buf *why, int *nerr) {
   json_t *v;
   json_object_foreach(t, k, v) {
     const struct key *key = key_find(line_keys, NKEYS(line_keys), k);
-    if (key && !value_fits(v, key->accepts)) fault(why, nerr, "\"%s\" must be %s", k, key->says);
+    if (key && !value_fits(v, key->accepts)) fault(why, nerr, _("\"%s\" must be %s"), k, _(key->says));
   }
   json_t *expect = json_object_get(t, "expect");
   if (!expect) {
-    fault(why, nerr, "the test has no \"expect\": {\"tier\": ...}");
+    fault(why, nerr, _("the test has no \"expect\": {\"tier\": ...}"));
     return;
   }
   if (!json_is_object(expect)) return;
   if (json_object_size(expect) == 0)
-    fault(why, nerr, "\"expect\" is empty, so the test would check nothing: give \"tier\", \"next\" or \"unmet\"");
+    fault(why, nerr, _("\"expect\" is empty, so the test would check nothing: give \"tier\", \"next\" or \"unmet\""));
   json_object_foreach(expect, k, v) {
     const struct key *key = key_find(expect_keys, NKEYS(expect_keys), k);
     if (!key) {
       struct suggest s = {0};
       for (size_t i = 0; i < NKEYS(expect_keys); i++) suggest_try(&s, k, expect_keys[i].name);
       char dym[120];
-      fault(why, nerr, "unknown key \"%s\" in \"expect\"%s (it takes tier, next, unmet)", k, did_you_mean(&s, dym, sizeof dym));
+      fault(why, nerr, _("unknown key \"%s\" in \"expect\"%s (it takes tier, next, unmet)"), k, did_you_mean(&s, dym, sizeof dym));
     } else if (!value_fits(v, key->accepts)) {
-      fault(why, nerr, "\"expect\": \"%s\" must be %s", k, key->says);
+      fault(why, nerr, _("\"expect\": \"%s\" must be %s"), k, _(key->says));
     }
   }
 }
@@ -176,7 +176,7 @@ static void check_tier_name(const struct image *img, int ptype, json_t *expect, 
     buf_printf(&list, "%s%s", list.n ? ", " : "", name);
   }
   char dym[120];
-  fault(why, nerr, "\"expect\": \"%s\": %s has no tier \"%s\"%s (its tiers: %.*s)", key, type_name(img, ptype), want,
+  fault(why, nerr, _("\"expect\": \"%s\": %s has no tier \"%s\"%s (its tiers: %.*s)"), key, type_name(img, ptype), want,
         did_you_mean(&s, dym, sizeof dym), (int)list.n, list.p ? (const char *)list.p : "");
   buf_free(&list);
 }
@@ -213,9 +213,9 @@ static void check_unmet_names(const struct image *img, int ptype, json_t *expect
     char dym[120];
     for (j = 0; j < i; j++)
       if (!strcmp(json_string_value(json_array_get(eu, j)), name)) break;
-    if (j < i) fault(why, nerr, "\"expect\": \"unmet\" lists \"%s\" twice", name);
+    if (j < i) fault(why, nerr, _("\"expect\": \"unmet\" lists \"%s\" twice"), name);
     else if (!names_requirement(img, ptype, name, &s))
-      fault(why, nerr, "\"expect\": \"unmet\": \"%s\" is no metric or rule of a %s requirement%s", name, type_name(img, ptype),
+      fault(why, nerr, _("\"expect\": \"unmet\": \"%s\" is no metric or rule of a %s requirement%s"), name, type_name(img, ptype),
             did_you_mean(&s, dym, sizeof dym));
   }
 }
@@ -240,7 +240,7 @@ static bool compare_unmet(const tier_result *r, json_t *eu, struct buf *why) {
   if (!taken || !matched) {
     free(taken);
     free(matched);
-    buf_printf(why, "         out of memory\n");
+    buf_printf(why, "         %s\n", _("out of memory"));
     return false;
   }
   for (int by_rule = 1; by_rule >= 0; by_rule--)
@@ -255,9 +255,10 @@ static bool compare_unmet(const tier_result *r, json_t *eu, struct buf *why) {
     if (!taken[k]) buf_printf(&extra, "%s%s", extra.n ? ", " : "", unmet_name(&r->unmet[k]));
   bool ok = !missing.n && !extra.n;
   if (!ok) {
-    buf_printf(why, "         unmet for %s:", r->next ? r->next : "(no next tier)");
-    if (missing.n) buf_printf(why, " missing %.*s (expected unmet, but met)%s", (int)missing.n, (char *)missing.p, extra.n ? ";" : "");
-    if (extra.n) buf_printf(why, " extra %.*s (unmet, but not expected)", (int)extra.n, (char *)extra.p);
+    buf_printf(why, _("         unmet for %s:"), r->next ? r->next : _("(no next tier)"));
+    if (missing.n) buf_printf(why, _(" missing %.*s (expected unmet, but met)"), (int)missing.n, (char *)missing.p);
+    if (missing.n && extra.n) buf_u8(why, ';');
+    if (extra.n) buf_printf(why, _(" extra %.*s (unmet, but not expected)"), (int)extra.n, (char *)extra.p);
     buf_u8(why, '\n');
   }
   buf_free(&missing);
@@ -271,14 +272,14 @@ static bool compare_unmet(const tier_result *r, json_t *eu, struct buf *why) {
 static bool compare_tier(const char *what, json_t *want, const char *got, struct buf *why) {
   const char *w = json_string_value(want);
   if (w ? got && !strcmp(w, got) : got == NULL) return true;
-  buf_printf(why, "         expected %s %s, got %s\n", what, w ? w : "none", got ? got : "none");
+  buf_printf(why, _("         expected %s %s, got %s\n"), what, w ? w : _("none"), got ? got : _("none"));
   return false;
 }
 
 static void describe(struct buf *b, const tier_result *r) {
-  buf_printf(b, "         got tier %s, next %s", r->tier ? r->tier : "none", r->next ? r->next : "none");
+  buf_printf(b, _("         got tier %s, next %s"), r->tier ? r->tier : _("none"), r->next ? r->next : _("none"));
   if (r->next) {
-    buf_printf(b, "; unmet for %s: ", r->next);
+    buf_printf(b, _("; unmet for %s: "), r->next);
     for (size_t i = 0; i < r->nunmet; i++) {
       const tier_req_result *u = &r->unmet[i];
       buf_printf(b, "%s%s", i ? ", " : "", unmet_name(u));
@@ -301,11 +302,11 @@ static enum outcome run_one(struct tier_vm *vm, const char *text, size_t len, js
   json_t *t = *tp = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
   int nerr = 0;
   if (!t) {
-    fault(why, &nerr, "not valid JSON: %s (column %d)", je.text, je.column);
+    fault(why, &nerr, _("not valid JSON: %s (column %d)"), je.text, je.column);
     return T_MALFORMED;
   }
   if (!json_is_object(t)) {
-    fault(why, &nerr, "a test is a JSON object: a profile with \"expect\"");
+    fault(why, &nerr, _("a test is a JSON object: a profile with \"expect\""));
     return T_MALFORMED;
   }
   check_test_keys(t, why, &nerr);
@@ -321,7 +322,7 @@ static enum outcome run_one(struct tier_vm *vm, const char *text, size_t len, js
   *today = asof == TIER_NONE && img->review_code == NO_STR; /* judged at the date it runs */
   if (rc != TIER_OK) {
     const char *path = tier_vm_error_path(vm);
-    fault(why, &nerr, "the profile is rejected: %s%s%s", path, *path ? ": " : "", tier_vm_error(vm));
+    fault(why, &nerr, _("the profile is rejected: %s%s%s"), path, *path ? ": " : "", tier_vm_error(vm));
     return T_MALFORMED;
   }
   check_tier_name(img, vm->ev.ptype, expect, "tier", why, &nerr);
@@ -354,7 +355,7 @@ int rt_run(const struct tier_ruleset *rs, const char *const *files, int nfiles, 
   for (int fi = 0; fi < nfiles; fi++) {
     FILE *f = fopen(files[fi], "rb");
     if (!f) {
-      buf_printf(out, "FAIL     cannot open %s\n", files[fi]);
+      buf_printf(out, _("FAIL     cannot open %s\n"), files[fi]);
       count[T_FAIL]++;
       continue;
     }
@@ -377,7 +378,7 @@ int rt_run(const struct tier_ruleset *rs, const char *const *files, int nfiles, 
       const char *name = json_string_value(json_object_get(t, "test"));
       count[o]++;
       static const char *const word[] = {"ok", "FAIL", "ERROR"};
-      buf_printf(out, "%-4s %3ld  %s", word[o], n, name ? name : "(unnamed)");
+      buf_printf(out, "%-4s %3ld  %s", word[o], n, name ? name : _("(unnamed)"));
       if (o != T_OK) buf_printf(out, "  [%s:%ld]", files[fi], s.rec_line);
       buf_u8(out, '\n');
       if (why.n) buf_put(out, why.p, why.n);
@@ -392,12 +393,15 @@ int rt_run(const struct tier_ruleset *rs, const char *const *files, int nfiles, 
     char today[11];
     date_format(date_today_utc(), today);
     buf_printf(out,
-               "warning: %ld test%s no \"as_of\" and the ruleset has no review rule, so %s judged at today's date (%s) "
-               "and may fail later: give each test an \"as_of\"\n",
-               at_today, at_today == 1 ? " has" : "s have", at_today == 1 ? "it is" : "they are", today);
+               NG_("warning: %ld test has no \"as_of\" and the ruleset has no review rule, so it is judged at today's date "
+                   "(%s) and may fail later: give each test an \"as_of\"\n",
+                   "warning: %ld tests have no \"as_of\" and the ruleset has no review rule, so they are judged at today's "
+                   "date (%s) and may fail later: give each test an \"as_of\"\n",
+                   (unsigned long)at_today),
+               at_today, today);
   }
-  buf_printf(out, "%ld passed, %ld failed", count[T_OK], count[T_FAIL] + count[T_MALFORMED]);
-  if (count[T_MALFORMED]) buf_printf(out, " (%ld malformed)", count[T_MALFORMED]);
+  buf_printf(out, _("%ld passed, %ld failed"), count[T_OK], count[T_FAIL] + count[T_MALFORMED]);
+  if (count[T_MALFORMED]) buf_printf(out, _(" (%ld malformed)"), count[T_MALFORMED]);
   buf_u8(out, '\n');
   tier_vm_free(vm);
   cov_free(cov);

@@ -13,15 +13,7 @@
 
 #include "tier.h"
 
-/* ---- messages (i18n.c) -----------------------------------------------------
- * _("text"): a message in the user's language.  N_("text"): a message held
- * in a table, marked for the catalogue and translated where it is shown,
- * with _(s).  NG_("one", "many", n): a message with a count, whose form
- * depends on n (English has two forms, Japanese one).  `make po` extracts
- * all three into po/tierc.pot. */
-#define _(s) tier_gettext(s)
-#define N_(s) s
-#define NG_(s, p, n) tier_ngettext(s, p, n)
+#include "i18n.h"
 
 /* Show texts in the user's language: LC_MESSAGES as the environment sets
  * it (LC_ALL, LC_MESSAGES, LANG, and LANGUAGE).  Only LC_MESSAGES: numbers,

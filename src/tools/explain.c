@@ -74,16 +74,16 @@ static void explain_req(tier_buf *b, const tier_req_result *u, struct esc_pool *
   if (u->label) tier_buf_printf(b, "%s: ", E(u->label));
   else if (yes_no) tier_buf_printf(b, "%s: ", E(u->metric));
   if (yes_no) {
-    tier_buf_puts(b, !strcmp(u->actual, "true") ? "yes" : "no");
+    tier_buf_puts(b, !strcmp(u->actual, "true") ? _("yes") : _("no"));
   } else if (u->metric) {
-    tier_buf_printf(b, "%s is ", E(u->metric));
+    tier_buf_printf(b, _("%s is "), E(u->metric));
     value(b, u, u->actual_shown, p);
-    tier_buf_printf(b, ", %s %s ", u->met ? "meets" : "needs", u->op);
+    tier_buf_printf(b, u->met ? _(", meets %s ") : _(", needs %s "), u->op);
     value(b, u, u->required_shown, p);
     /* the distance, when it says more than the two values already do */
     if (!u->met && (u->need[0] == '+' || u->need[0] == '-')) tier_buf_printf(b, " (%s)", E(u->need));
   } else {
-    tier_buf_printf(b, "%s %s", E(u->rule), u->met ? "holds" : "does not hold");
+    tier_buf_printf(b, u->met ? _("%s holds") : _("%s does not hold"), E(u->rule));
   }
   if (u->file) tier_buf_printf(b, "  [%s:%u]", E(u->file), u->line);
   tier_buf_putc(b, '\n');
@@ -93,15 +93,20 @@ static void explain_req(tier_buf *b, const tier_req_result *u, struct esc_pool *
 static void explain_group(tier_buf *b, const tier_req_result *u, struct esc_pool *p) {
   mark(b, u);
   if (u->kind == TIER_ENTRY_EITHER) {
-    if (u->met) tier_buf_printf(b, "either: %d of its %d paths hold%s\n", u->held, u->of, u->held == 1 ? "s" : "");
-    else tier_buf_printf(b, "either: none of its %d paths holds\n", u->of);
+    if (u->met)
+      tier_buf_printf(b, NG_("either: %d of its %d paths holds\n", "either: %d of its %d paths hold\n", (unsigned long)u->held), u->held,
+                      u->of);
+    else tier_buf_printf(b, _("either: none of its %d paths holds\n"), u->of);
   } else if (u->kind == TIER_ENTRY_BRANCH) {
     tier_buf_printf(b, "\"%s\": ", E(u->rule));
-    if (u->met) tier_buf_puts(b, "holds\n");
-    else tier_buf_printf(b, "%d of %d hold%s%s\n", u->held, u->of, u->held == 1 ? "s" : "", u->gap ? " (the nearest path)" : "");
+    if (u->met) tier_buf_puts(b, _("holds\n"));
+    else if (u->gap)
+      tier_buf_printf(b, NG_("%d of %d holds (the nearest path)\n", "%d of %d hold (the nearest path)\n", (unsigned long)u->held),
+                      u->held, u->of);
+    else tier_buf_printf(b, NG_("%d of %d holds\n", "%d of %d hold\n", (unsigned long)u->held), u->held, u->of);
   } else {
-    tier_buf_printf(b, "%s: %d hold%s", E(u->rule), u->held, u->held == 1 ? "s" : "");
-    if (!u->met) tier_buf_printf(b, ", %d more needed", u->needed - u->held);
+    tier_buf_printf(b, NG_("%s: %d holds", "%s: %d hold", (unsigned long)u->held), E(u->rule), u->held);
+    if (!u->met) tier_buf_printf(b, _(", %d more needed"), u->needed - u->held);
     tier_buf_putc(b, '\n');
   }
 }
@@ -112,12 +117,12 @@ static void explain_sustained(tier_buf *b, const tier_req_result *u, int64_t aso
   char d[11];
   tier_date_format(u->checkpoint, d);
   if (u->met)
-    tier_buf_printf(b, "    \u2713 sustained %d months: every requirement held at each monthly checkpoint\n", u->sustained);
+    tier_buf_printf(b, _("    \u2713 sustained %d months: every requirement held at each monthly checkpoint\n"), u->sustained);
   else if (u->checkpoint == asof)
-    tier_buf_printf(b, "    \u2717 sustained %d months: the requirements do not hold today (%s), so none of the checkpoints counts yet\n",
+    tier_buf_printf(b, _("    \u2717 sustained %d months: the requirements do not hold today (%s), so none of the checkpoints counts yet\n"),
                     u->sustained, d);
   else
-    tier_buf_printf(b, "    \u2717 sustained %d months: the requirements did not all hold at the checkpoint %s\n", u->sustained, d);
+    tier_buf_printf(b, _("    \u2717 sustained %d months: the requirements did not all hold at the checkpoint %s\n"), u->sustained, d);
 }
 
 /* The entries of one tier or badge (r->reqs from *at on, while `mine`
@@ -128,7 +133,7 @@ static void explain_entries(tier_buf *b, const tier_result *r, size_t *at, const
   for (; *at < r->nreqs && mine(&r->reqs[*at], index); ++*at) {
     const tier_req_result *u = &r->reqs[*at];
     if (u->kind == TIER_ENTRY_SUSTAINED) {
-      if (section) tier_buf_printf(b, "  (the whole ladder up to %s)\n", E(name));
+      if (section) tier_buf_printf(b, _("  (the whole ladder up to %s)\n"), E(name));
       explain_sustained(b, u, r->asof);
       continue;
     }
@@ -148,28 +153,28 @@ static void explain_head(tier_buf *b, const tier_ruleset *rs, const tier_result 
   char asof[11];
   tier_date_format(r->asof, asof);
   const char *name = tier_ruleset_name(rs);
-  tier_buf_puts(b, r->id ? E(r->id) : "(no id)");
+  tier_buf_puts(b, r->id ? E(r->id) : _("(no id)"));
   if (r->type) tier_buf_printf(b, " (%s)", E(r->type));
-  tier_buf_printf(b, ", reviewed at %s under %s%s%s (rules %.16s)\n", asof, *name ? E(name) : "the ruleset",
+  tier_buf_printf(b, _(", reviewed at %s under %s%s%s (rules %.16s)\n"), asof, *name ? E(name) : _("the ruleset"),
                   *r->rules_version ? " " : "", E(r->rules_version), r->rules_hash);
   tier_info T;
   size_t ladder = 0; /* tiers of the record's partner type */
   for (size_t t = 0; tier_ruleset_tier(rs, t, &T) == TIER_OK; t++) ladder += T.type_index == r->type_index;
   if (ladder == 0 && tier_ruleset_ntiers(rs) > 0) {
-    tier_buf_printf(b, "Partner type %s has no tiers in these rules.\n", r->type ? E(r->type) : "?");
+    tier_buf_printf(b, _("Partner type %s has no tiers in these rules.\n"), r->type ? E(r->type) : "?");
   } else if (ladder > 0) {
-    if (r->tier) tier_buf_printf(b, "Holds %s.", E(r->tier));
-    else tier_buf_puts(b, "Holds no tier.");
-    if (r->next) tier_buf_printf(b, " Next: %s.\n", E(r->next));
-    else tier_buf_puts(b, " That is the top of the ladder.\n");
+    if (r->tier) tier_buf_printf(b, _("Holds %s."), E(r->tier));
+    else tier_buf_puts(b, _("Holds no tier."));
+    if (r->next) tier_buf_printf(b, _(" Next: %s.\n"), E(r->next));
+    else tier_buf_puts(b, _(" That is the top of the ladder.\n"));
   }
   if (r->nbadges) {
     size_t held = 0;
     for (size_t i = 0; i < r->nbadges; i++) held += r->badges[i].held != 0;
-    tier_buf_printf(b, "Holds %zu of %zu badges", held, r->nbadges);
+    tier_buf_printf(b, NG_("Holds %zu of %zu badge", "Holds %zu of %zu badges", r->nbadges), held, r->nbadges);
     for (size_t i = 0, k = 0; i < r->nbadges; i++)
-      if (r->badges[i].held) tier_buf_printf(b, "%s%s", k++ ? ", " : ": ", E(r->badges[i].name));
-    tier_buf_puts(b, ".\n");
+      if (r->badges[i].held) tier_buf_printf(b, "%s%s", k++ ? _(", ") : _(": "), E(r->badges[i].name));
+    tier_buf_puts(b, _(".\n"));
   }
 }
 
@@ -181,25 +186,25 @@ void out_explain(const struct out *o, tier_buf *b, const tier_result *r) {
   tier_info T;
   for (int t = 0; tier_ruleset_tier(rs, (size_t)t, &T) == TIER_OK; t++) {
     if (T.type_index != r->type_index) continue;
-    tier_buf_printf(b, "\n%s: %s", E(T.name), r->tier_index >= t ? "held" : "not held");
-    if (T.nreqs == 0 && !T.sustained) tier_buf_puts(b, " (every partner of this type holds it)");
+    tier_buf_printf(b, "\n%s: %s", E(T.name), r->tier_index >= t ? _("held") : _("not held"));
+    if (T.nreqs == 0 && !T.sustained) tier_buf_puts(b, _(" (every partner of this type holds it)"));
     tier_buf_putc(b, '\n');
     explain_entries(b, r, &at, T.name, tier_entry, t, p);
   }
   if (r->next) {
-    tier_buf_printf(b, "\nSmallest change to reach %s: ", E(r->next));
+    tier_buf_printf(b, _("\nSmallest change to reach %s: "), E(r->next));
     out_gap(b, r->unmet, r->nunmet, p);
     tier_buf_putc(b, '\n');
   }
   for (size_t k = 0; k < r->nbadges; k++) {
     const tier_badge_result *g = &r->badges[k];
     if (tier_ruleset_badge(rs, k, &T) != TIER_OK) continue;
-    if (T.display) tier_buf_printf(b, "\nBadge %s (%s): ", E(T.display), E(T.name));
-    else tier_buf_printf(b, "\nBadge %s: ", E(T.name));
-    tier_buf_printf(b, "%s\n", g->held ? "held" : "not held");
+    if (T.display) tier_buf_printf(b, _("\nBadge %s (%s): "), E(T.display), E(T.name));
+    else tier_buf_printf(b, _("\nBadge %s: "), E(T.name));
+    tier_buf_printf(b, "%s\n", g->held ? _("held") : _("not held"));
     explain_entries(b, r, &at, T.name, badge_entry, (int)k, p);
     if (!g->held) {
-      tier_buf_puts(b, "  Smallest change to earn it: ");
+      tier_buf_puts(b, _("  Smallest change to earn it: "));
       out_gap(b, g->unmet, g->nunmet, p);
       tier_buf_putc(b, '\n');
     }

@@ -28,7 +28,11 @@ int out_init(struct out *o, int fmt, bool explain, const tier_ruleset *rs) {
   o->fmt = fmt;
   o->explain = explain;
   o->rs = rs;
-  o->type_w = o->tier_w = 4; /* "TYPE", "TIER" */
+  /* the columns are as wide as their headings, in the user's language */
+  o->type_w = esc_width(_("TYPE"), strlen(_("TYPE")));
+  o->tier_w = esc_width(_("TIER"), strlen(_("TIER")));
+  size_t nw = esc_width(_("NEXT"), strlen(_("NEXT")));
+  if (nw > o->tier_w) o->tier_w = nw;
   for (size_t i = 0; i < tier_ruleset_ntypes(rs); i++) {
     const char *s = tier_ruleset_type(rs, i);
     size_t w = esc_width(s, strlen(s));
@@ -51,6 +55,13 @@ void out_free(struct out *o) {
   free(o->pool);
 }
 
+/* A text of a cell in the user's language when a person reads it (the
+ * table: p not NULL); the CSV's cells (p NULL) are data, alike in every
+ * locale.  msgid is marked with N_ where it is written. */
+__attribute__((format_arg(1))) static const char *cell_text(const char *msgid, const struct esc_pool *p) {
+  return p ? _(msgid) : msgid;
+}
+
 /* One requirement in a table cell: the smallest change.  For a terminal
  * (p not NULL) the texts that come from the record are quoted as
  * escape.h says. */
@@ -58,11 +69,11 @@ static void short_gap(tier_buf *b, const tier_req_result *u, struct esc_pool *p)
   char d[11];
   if (u->kind == TIER_ENTRY_SUSTAINED) {
     tier_date_format(u->checkpoint, d);
-    tier_buf_printf(b, "sustained %d months (failed at %s)", u->sustained, d);
+    tier_buf_printf(b, cell_text(N_("sustained %d months (failed at %s)"), p), u->sustained, d);
   } else if (u->need[0]) {
     tier_buf_puts(b, p ? esc_str(p, u->need) : u->need);
   } else if (u->metric) {
-    tier_buf_printf(b, "%s %s (needs %s %s)", u->metric, p ? esc_str(p, u->actual_shown) : u->actual_shown, u->op,
+    tier_buf_printf(b, cell_text(N_("%s %s (needs %s %s)"), p), u->metric, p ? esc_str(p, u->actual_shown) : u->actual_shown, u->op,
                     u->required_shown);
   } else {
     tier_buf_puts(b, u->rule);
@@ -74,13 +85,13 @@ static void short_gap(tier_buf *b, const tier_req_result *u, struct esc_pool *p)
 void out_header(const struct out *o, tier_buf *b) {
   if (o->fmt == FMT_TABLE) {
     const char *name = tier_ruleset_name(o->rs), *ver = tier_ruleset_version(o->rs);
-    tier_buf_printf(b, "# %s%s%s (rules %s)\n", *name ? name : "ruleset", *ver ? " " : "", ver, o->hash);
-    pad(b, "ID", ID_WIDTH);
-    pad(b, "TYPE", o->type_w);
-    pad(b, "AS OF", 10);
-    pad(b, "TIER", o->tier_w);
-    pad(b, "NEXT", o->tier_w);
-    tier_buf_printf(b, "MISSING FOR NEXT\n");
+    tier_buf_printf(b, _("# %s%s%s (rules %s)\n"), *name ? name : _("ruleset"), *ver ? " " : "", ver, o->hash);
+    pad(b, _("ID"), ID_WIDTH);
+    pad(b, _("TYPE"), o->type_w);
+    pad(b, _("AS OF"), 10);
+    pad(b, _("TIER"), o->tier_w);
+    pad(b, _("NEXT"), o->tier_w);
+    tier_buf_printf(b, "%s\n", _("MISSING FOR NEXT"));
   } else if (o->fmt == FMT_CSV) {
     tier_buf_printf(b, "record,id,type,asof,tier,next,unmet,%srules_version,rules_hash,error\r\n",
                     tier_ruleset_nbadges(o->rs) ? "badges,badges_unmet," : "");
@@ -305,11 +316,11 @@ static void csv_result(const struct out *o, tier_buf *b, const tier_result *r, c
 static void badge_line(const struct out *o, tier_buf *b, const tier_result *r) {
   size_t held = 0;
   for (size_t i = 0; i < r->nbadges; i++) held += r->badges[i].held != 0;
-  tier_buf_puts(b, "    badges: ");
+  tier_buf_puts(b, _("    badges: "));
   if (held) badge_text(b, r, false, o->pool);
-  else tier_buf_puts(b, "none");
+  else tier_buf_puts(b, _("none"));
   if (held < r->nbadges) {
-    tier_buf_puts(b, "; not held: ");
+    tier_buf_puts(b, _("; not held: "));
     badge_text(b, r, true, o->pool);
   }
   tier_buf_putc(b, '\n');
@@ -323,16 +334,16 @@ static void table_result(const struct out *o, tier_buf *b, const tier_result *r,
   pad(b, r->tier, o->tier_w);
   pad(b, r->next, o->tier_w);
   if (r->next) gap_text(b, r, o->pool);
-  else if (r->tier) tier_buf_puts(b, "(top tier)");
+  else if (r->tier) tier_buf_puts(b, _("(top tier)"));
   tier_buf_putc(b, '\n');
   if (r->nbadges) badge_line(o, b, r);
   if (!o->explain) return;
   for (size_t i = 0; i < r->nreqs; i++) {
     const tier_req_result *u = &r->reqs[i];
-    tier_buf_printf(b, "    %*s%-4s %s: ", 2 * u->depth, "", u->met ? "ok" : "FAIL",
+    tier_buf_printf(b, "    %*s%-4s %s: ", 2 * u->depth, "", u->met ? _("ok") : _("FAIL"),
                     esc_str(o->pool, u->tier ? u->tier : u->badge));
     if (u->kind == TIER_ENTRY_EITHER || u->kind == TIER_ENTRY_BRANCH || u->kind == TIER_ENTRY_AT_LEAST)
-      tier_buf_printf(b, "%s (%d of %d hold, %d must)", esc_str(o->pool, u->rule), u->held, u->of, u->needed);
+      tier_buf_printf(b, _("%s (%d of %d hold, %d must)"), esc_str(o->pool, u->rule), u->held, u->of, u->needed);
     else short_gap(b, u, o->pool);
     if (u->label) tier_buf_printf(b, "  -- %s", esc_str(o->pool, u->label));
     tier_buf_putc(b, '\n');
@@ -373,7 +384,8 @@ void out_error(const struct out *o, tier_buf *b, long record, const char *id, co
   } else {
     struct esc_pool *p = o->pool;
     pad(b, id, ID_WIDTH);
-    tier_buf_printf(b, "error: record %ld%s%s%s: %s%s%s\n", record, id ? " (" : "", id ? esc_str(p, id) : "", id ? ")" : "",
-                    path && *path ? esc_str(p, path) : "", path && *path ? ": " : "", esc_str(p, err));
+    const char *where = path && *path ? esc_str(p, path) : "", *sep = path && *path ? ": " : "";
+    if (id) tier_buf_printf(b, _("error: record %ld (%s): %s%s%s\n"), record, esc_str(p, id), where, sep, esc_str(p, err));
+    else tier_buf_printf(b, _("error: record %ld: %s%s%s\n"), record, where, sep, esc_str(p, err));
   }
 }

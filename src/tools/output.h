@@ -10,6 +10,7 @@
 
 #include "escape.h"
 #include "tier.h"
+#include "i18n.h"
 
 enum out_format { FMT_JSON = 1, FMT_TABLE, FMT_CSV, FMT_TEXT };
 

@@ -1,0 +1,20 @@
+/*
+ * i18n.h - the tools' marks for translatable texts (po/README.md): the
+ * same as the library's (src/tier_int.h), through tier.h's tier_gettext,
+ * so that the tools' texts and the library's share one catalogue.
+ */
+#ifndef TIER_TOOLS_I18N_H
+#define TIER_TOOLS_I18N_H
+
+#include "tier.h"
+
+/* _("text"): a message in the user's language.  N_("text"): a message held
+ * in a table, marked for the catalogue and translated where it is shown,
+ * with _(s).  NG_("one", "many", n): a message with a count, whose form
+ * depends on n (English has two forms, Japanese one).  `make po` extracts
+ * all three into po/tierc.pot. */
+#define _(s) tier_gettext(s)
+#define N_(s) s
+#define NG_(s, p, n) tier_ngettext(s, p, n)
+
+#endif
