@@ -58,7 +58,7 @@ static int syntax(struct jp *j, const char *at, const char *fmt, ...) {
   }
   vm->err_line = line;
   vm->err_col = col;
-  snprintf(vm->err, sizeof vm->err, "malformed JSON at line %d, column %d: %s", line, col, vm->jerr);
+  snprintf(vm->err, sizeof vm->err, _("malformed JSON at line %d, column %d: %s"), line, col, vm->jerr);
   vm->path[0] = 0;
   return TIER_ERECORD;
 }
@@ -91,7 +91,7 @@ static inline void ws(struct jp *j) {
 }
 
 static int literal(struct jp *j, const char *word, size_t n) {
-  if ((size_t)(j->e - j->p) < n || memcmp(j->p, word, n) != 0) return syntax(j, j->p, "invalid token");
+  if ((size_t)(j->e - j->p) < n || memcmp(j->p, word, n) != 0) return syntax(j, j->p, _("invalid token"));
   j->p += n;
   return TIER_OK;
 }
@@ -102,21 +102,21 @@ static int number(struct jp *j, const char **b, const char **end, bool *is_int) 
   *b = p;
   *is_int = true;
   if (p < e && *p == '-') p++;
-  else if (p < e && (*p < '0' || *p > '9')) return syntax(j, p, "invalid token");
-  if (p >= e || (*p < '0' || *p > '9')) return syntax(j, p, "invalid number");
+  else if (p < e && (*p < '0' || *p > '9')) return syntax(j, p, _("invalid token"));
+  if (p >= e || (*p < '0' || *p > '9')) return syntax(j, p, _("invalid number"));
   if (*p == '0') p++;
   else while (p < e && *p >= '0' && *p <= '9') p++;
   if (p < e && *p == '.') {
     *is_int = false;
     p++;
-    if (p >= e || *p < '0' || *p > '9') return syntax(j, p, "a decimal point must be followed by digits");
+    if (p >= e || *p < '0' || *p > '9') return syntax(j, p, _("a decimal point must be followed by digits"));
     while (p < e && *p >= '0' && *p <= '9') p++;
   }
   if (p < e && (*p == 'e' || *p == 'E')) {
     *is_int = false;
     p++;
     if (p < e && (*p == '+' || *p == '-')) p++;
-    if (p >= e || *p < '0' || *p > '9') return syntax(j, p, "an exponent must have digits");
+    if (p >= e || *p < '0' || *p > '9') return syntax(j, p, _("an exponent must have digits"));
     while (p < e && *p >= '0' && *p <= '9') p++;
   }
   *end = p;
@@ -144,13 +144,13 @@ static int string(struct jp *j, const char **out, size_t *n) {
   const char *start = j->p;
   char *w = NULL;
   for (;;) {
-    if (p >= e) return syntax(j, p, "unterminated string");
+    if (p >= e) return syntax(j, p, _("unterminated string"));
     unsigned char c = (unsigned char)*p;
     if (c == '"') break;
-    if (c < 0x20) return syntax(j, p, "control character in a string (escape it)");
+    if (c < 0x20) return syntax(j, p, _("control character in a string (escape it)"));
     if (c >= 0x80) {
       size_t len = utf8_seq(p, (size_t)(e - p));
-      if (!len) return syntax(j, p, "invalid UTF-8 in a string");
+      if (!len) return syntax(j, p, _("invalid UTF-8 in a string"));
       if (w) { memcpy(w, p, len); w += len; }
       p += len;
       continue;
@@ -162,7 +162,7 @@ static int string(struct jp *j, const char **out, size_t *n) {
         w += p - start;
         *out = j->scr;
       }
-      if (e - p < 2) return syntax(j, p, "unterminated string");
+      if (e - p < 2) return syntax(j, p, _("unterminated string"));
       char x = p[1];
       p += 2;
       switch (x) {
@@ -176,12 +176,12 @@ static int string(struct jp *j, const char **out, size_t *n) {
       case 't': *w++ = '\t'; break;
       case 'u': {
         uint32_t cp, lo;
-        if (e - p < 4 || hex4(p, &cp)) return syntax(j, p - 2, "invalid \\u escape");
+        if (e - p < 4 || hex4(p, &cp)) return syntax(j, p - 2, _("invalid \\u escape"));
         p += 4;
-        if (cp >= 0xDC00 && cp <= 0xDFFF) return syntax(j, p - 6, "lone low surrogate in a \\u escape");
+        if (cp >= 0xDC00 && cp <= 0xDFFF) return syntax(j, p - 6, _("lone low surrogate in a \\u escape"));
         if (cp >= 0xD800 && cp <= 0xDBFF) {
           if (e - p < 6 || p[0] != '\\' || p[1] != 'u' || hex4(p + 2, &lo) || lo < 0xDC00 || lo > 0xDFFF)
-            return syntax(j, p - 6, "high surrogate not followed by a low one in a \\u escape");
+            return syntax(j, p - 6, _("high surrogate not followed by a low one in a \\u escape"));
           p += 6;
           cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
         }
@@ -197,8 +197,8 @@ static int string(struct jp *j, const char **out, size_t *n) {
       }
       default:
         /* the message quotes the byte only when it is a character on its own */
-        if ((unsigned char)x >= 0x20 && (unsigned char)x < 0x7f) return syntax(j, p - 2, "invalid escape '\\%c'", x);
-        return syntax(j, p - 2, "invalid escape (a backslash before byte 0x%02x)", (unsigned char)x);
+        if ((unsigned char)x >= 0x20 && (unsigned char)x < 0x7f) return syntax(j, p - 2, _("invalid escape '\\%c'"), x);
+        return syntax(j, p - 2, _("invalid escape (a backslash before byte 0x%02x)"), (unsigned char)x);
       }
       continue;
     }
@@ -218,9 +218,9 @@ static int string(struct jp *j, const char **out, size_t *n) {
 
 /* Check and pass over any value (unknown fields).  Depth-limited. */
 static int skip(struct jp *j, int depth) {
-  if (depth > MAX_DEPTH) return syntax(j, j->p, "nested more than %d levels deep", MAX_DEPTH);
+  if (depth > MAX_DEPTH) return syntax(j, j->p, _("nested more than %d levels deep"), MAX_DEPTH);
   ws(j);
-  if (j->p >= j->e) return syntax(j, j->p, "unexpected end of input");
+  if (j->p >= j->e) return syntax(j, j->p, _("unexpected end of input"));
   const char *s;
   size_t n;
   bool isint;
@@ -232,16 +232,16 @@ static int skip(struct jp *j, int depth) {
     if (j->p < j->e && *j->p == '}') { j->p++; return TIER_OK; }
     for (;;) {
       ws(j);
-      if (j->p >= j->e || *j->p != '"') return syntax(j, j->p, "string or '}' expected");
+      if (j->p >= j->e || *j->p != '"') return syntax(j, j->p, _("string or '}' expected"));
       if ((rc = string(j, &s, &n))) return rc;
       ws(j);
-      if (j->p >= j->e || *j->p != ':') return syntax(j, j->p, "':' expected");
+      if (j->p >= j->e || *j->p != ':') return syntax(j, j->p, _("':' expected"));
       j->p++;
       if ((rc = skip(j, depth + 1))) return rc;
       ws(j);
       if (j->p < j->e && *j->p == ',') { j->p++; continue; }
       if (j->p < j->e && *j->p == '}') { j->p++; return TIER_OK; }
-      return syntax(j, j->p, "',' or '}' expected");
+      return syntax(j, j->p, _("',' or '}' expected"));
     }
   case '[':
     j->p++;
@@ -252,7 +252,7 @@ static int skip(struct jp *j, int depth) {
       ws(j);
       if (j->p < j->e && *j->p == ',') { j->p++; continue; }
       if (j->p < j->e && *j->p == ']') { j->p++; return TIER_OK; }
-      return syntax(j, j->p, "',' or ']' expected");
+      return syntax(j, j->p, _("',' or ']' expected"));
     }
   case '"': return string(j, &s, &n);
   case 't': return literal(j, "true", 4);
@@ -263,28 +263,31 @@ static int skip(struct jp *j, int depth) {
 }
 
 /* What the value at j->p is, for messages; it is checked first, so that a
- * malformed value is reported as malformed rather than as mistyped. */
-static int mistyped(struct jp *j, const char *want) {
+ * malformed value is reported as malformed rather than as mistyped.  fmt
+ * is the message, with %s for what was wanted and %s for what was found. */
+static int mistyped_as(struct jp *j, const char *fmt, const char *want) {
   const char *at = j->p, *what;
   bool isint = false;
   switch (*at) {
-  case '{': what = "an object"; break;
-  case '[': what = "an array"; break;
-  case '"': what = "a string"; break;
-  case 't': case 'f': what = "a boolean"; break;
+  case '{': what = _("an object"); break;
+  case '[': what = _("an array"); break;
+  case '"': what = _("a string"); break;
+  case 't': case 'f': what = _("a boolean"); break;
   case 'n': what = "null"; break;
   default: {
     const char *b, *e;
     int rc = number(j, &b, &e, &isint);
     if (rc) return rc;
     j->p = at;
-    what = isint ? "an integer" : "a decimal number";
+    what = isint ? _("an integer") : _("a decimal number");
   }
   }
   int rc = skip(j, 0);
   if (rc) return rc;
-  return fault(j, "expected %s, found %s", want, what);
+  return fault(j, fmt, want, what);
 }
+
+static int mistyped(struct jp *j, const char *want) { return mistyped_as(j, _("expected %s, found %s"), want); }
 
 /* ---- values -------------------------------------------------------------------------- */
 
@@ -329,12 +332,12 @@ static int money(struct jp *j, const char *b, const char *e, int64_t *out) {
   }
   if (d == 0 && !big) { *out = 0; return TIER_OK; }
   int64_t k = (xneg ? -x : x) + zeros - frac + 2; /* cents = D * 10^k */
-  if (k < 0) return fault(j, "amount %.*s%s is not exact in cents (at most two decimals)", JNUM_TEXT(b, e));
+  if (k < 0) return fault(j, _("amount %.*s%s is not exact in cents (at most two decimals)"), JNUM_TEXT(b, e));
   for (; k > 0 && !big; k--) {
     if (d > (uint64_t)LIM_INT / 10) big = true;
     else d *= 10;
   }
-  if (big) return fault(j, "amount %.*s%s is out of range (the limit is %s)", JNUM_TEXT(b, e), MONEY_LIMIT_TEXT);
+  if (big) return fault(j, _("amount %.*s%s is out of range (the limit is %s)"), JNUM_TEXT(b, e), MONEY_LIMIT_TEXT);
   *out = *b == '-' ? -(int64_t)d : (int64_t)d;
   return TIER_OK;
 }
@@ -342,12 +345,12 @@ static int money(struct jp *j, const char *b, const char *e, int64_t *out) {
 static int scalar(struct jp *j, const struct img_field *f, int64_t *out) {
   const struct image *img = j->img;
   ws(j);
-  if (j->p >= j->e) return syntax(j, j->p, "unexpected end of input");
+  if (j->p >= j->e) return syntax(j, j->p, _("unexpected end of input"));
   char c = *j->p;
   if (c == 'n') {
     int rc = literal(j, "null", 4);
     if (rc) return rc;
-    if (!(f->flags & FF_OPT)) return fault(j, "required field is null");
+    if (!(f->flags & FF_OPT)) return fault(j, _("required field is null"));
     *out = TIER_NONE;
     return TIER_OK;
   }
@@ -357,21 +360,21 @@ static int scalar(struct jp *j, const struct img_field *f, int64_t *out) {
   int rc;
   switch (f->kind) {
   case TY_TEXT:
-    if (c != '"') return mistyped(j, "a string");
+    if (c != '"') return mistyped(j, _("a string"));
     if ((rc = string(j, &s, &n))) return rc;
     rc = rec_intern(j->vm, j->rd, &j->nstrs, s, n, out);
-    if (rc == TIER_ENOMEM) fault(j, "out of memory");
+    if (rc == TIER_ENOMEM) fault(j, _("out of memory"));
     return rc;
   case TY_INT:
-    if (c != '-' && (c < '0' || c > '9')) return mistyped(j, "an integer");
+    if (c != '-' && (c < '0' || c > '9')) return mistyped(j, _("an integer"));
     if ((rc = number(j, &b, &e, &isint))) return rc;
-    if (!isint) return fault(j, "expected an integer, found a decimal number");
+    if (!isint) return fault(j, _("expected an integer, found a decimal number"));
     {
       bool neg = *b == '-';
       int64_t v = 0;
       for (const char *p = b + neg; p < e; p++) {
         if (v > (LIM_INT - (*p - '0')) / 10)
-          return fault(j, "integer %.*s%s is out of range (the limit is %lld)", JNUM_TEXT(b, e), (long long)LIM_INT);
+          return fault(j, _("integer %.*s%s is out of range (the limit is %lld)"), JNUM_TEXT(b, e), (long long)LIM_INT);
         v = v * 10 + (*p - '0');
       }
       *out = neg ? -v : v;
@@ -379,36 +382,36 @@ static int scalar(struct jp *j, const struct img_field *f, int64_t *out) {
     return TIER_OK;
   case TY_NUMBER: {
     /* exactly the decimal written (1.10, 1.5e3) */
-    if (c != '-' && (c < '0' || c > '9')) return mistyped(j, "a number");
+    if (c != '-' && (c < '0' || c > '9')) return mistyped(j, _("a number"));
     if ((rc = number(j, &b, &e, &isint))) return rc;
     struct num q;
     if (num_parse(b, (size_t)(e - b), &q) != NUM_OK)
-      return fault(j, "number %.*s%s is out of range (" NUM_RANGE_TEXT ")", JNUM_TEXT(b, e));
+      return fault(j, _("number %.*s%s is out of range (%s)"), JNUM_TEXT(b, e), NUM_RANGE_TEXT);
     rc = rec_number(j->vm, j->rd, &j->nnums, q, out);
-    if (rc == TIER_ENOMEM) fault(j, "out of memory");
+    if (rc == TIER_ENOMEM) fault(j, _("out of memory"));
     return rc;
   }
   case TY_MONEY:
-    if (c != '-' && (c < '0' || c > '9')) return mistyped(j, "an amount (a number)");
+    if (c != '-' && (c < '0' || c > '9')) return mistyped(j, _("an amount (a number)"));
     if ((rc = number(j, &b, &e, &isint))) return rc;
     return money(j, b, e, out);
   case TY_BOOL:
     if (c == 't') { *out = 1; return literal(j, "true", 4); }
     if (c == 'f') { *out = 0; return literal(j, "false", 5); }
-    return mistyped(j, "true or false");
+    return mistyped(j, _("true or false"));
   case TY_DATE:
-    if (c != '"') return mistyped(j, "a date \"YYYY-MM-DD\"");
+    if (c != '"') return mistyped(j, _("a date \"YYYY-MM-DD\""));
     if ((rc = string(j, &s, &n))) return rc;
     if (!date_parse(s, n, out)) {
-      if (n > 40) return fault(j, "not a date (YYYY-MM-DD)");
-      return fault(j, "'%.*s' is not a calendar date (YYYY-MM-DD)", (int)n, s);
+      if (n > 40) return fault(j, _("not a date (YYYY-MM-DD)"));
+      return fault(j, _("'%.*s' is not a calendar date (YYYY-MM-DD)"), (int)n, s);
     }
     return TIER_OK;
   case TY_ENUM: {
     const struct img_enum *en = &img->enums[f->ref];
     if (c != '"') {
       char want[96];
-      snprintf(want, sizeof want, "one of the values of %s", img_str(img, en->name));
+      snprintf(want, sizeof want, _("one of the values of %s"), img_str(img, en->name));
       return mistyped(j, want);
     }
     if ((rc = string(j, &s, &n))) return rc;
@@ -416,10 +419,10 @@ static int scalar(struct jp *j, const struct img_field *f, int64_t *out) {
     if (k >= 0) { *out = k; return TIER_OK; }
     char allowed[256];
     rec_enum_allowed(img, en, allowed, sizeof allowed);
-    return fault(j, "unknown value '%.*s%s' (allowed: %s)", (int)utf8_prefix(s, n, 60), s, n > 60 ? "..." : "", allowed);
+    return fault(j, _("unknown value '%.*s%s' (allowed: %s)"), (int)utf8_prefix(s, n, 60), s, n > 60 ? "..." : "", allowed);
   }
   }
-  return fault(j, "field has an unknown type");
+  return fault(j, _("field has an unknown type"));
 }
 
 /* ---- objects ------------------------------------------------------------------------ */
@@ -503,12 +506,12 @@ static int list(struct jp *j, uint32_t l, uint8_t *seen_items, int64_t *slot) {
   int depth = img->lists[l].depth;
   *slot = LIST_SLOT(start, 0);
   ws(j);
-  if (j->p >= j->e) return syntax(j, j->p, "unexpected end of input");
+  if (j->p >= j->e) return syntax(j, j->p, _("unexpected end of input"));
   if (*j->p == 'n') {
     int rc = literal(j, "null", 4);
-    return rc ? rc : fault(j, "a list may be absent but not null");
+    return rc ? rc : fault(j, _("a list may be absent but not null"));
   }
-  if (*j->p != '[') return mistyped(j, "a list (JSON array)");
+  if (*j->p != '[') return mistyped(j, _("a list (JSON array)"));
   j->p++;
   ws(j);
   if (j->p < j->e && *j->p == ']') {
@@ -517,17 +520,17 @@ static int list(struct jp *j, uint32_t l, uint8_t *seen_items, int64_t *slot) {
     for (;;) {
       ws(j);
       if (start + count >= MAX_ITEMS)
-        return depth ? fault(j, "the lists '%s' of this record have more than %u items in all", img_str(img, img->fields[img->lists[l].field].name), MAX_ITEMS)
-                     : fault(j, "list has more than %u items", MAX_ITEMS);
+        return depth ? fault(j, _("the lists '%s' of this record have more than %u items in all"), img_str(img, img->fields[img->lists[l].field].name), MAX_ITEMS)
+                     : fault(j, _("list has more than %u items"), MAX_ITEMS);
       j->at[depth].item = count;
-      if (j->p >= j->e) return syntax(j, j->p, "unexpected end of input");
-      if (*j->p != '{') return mistyped(j, "a list item (an object)");
+      if (j->p >= j->e) return syntax(j, j->p, _("unexpected end of input"));
+      if (*j->p != '{') return mistyped(j, _("a list item (an object)"));
       size_t at = (size_t)(start + count) * width;
       /* the budget, before the item takes any memory */
       j->cost = vm_cost_add(j->cost, img->cost_per[l], 1);
       if (vm_over_budget(j->vm, j->cost, true)) return TIER_EBUDGET;
       if (!grow(j->vm, (void **)&rd->items[l], &rd->cap_items[l], at + width + 1, sizeof(int64_t))) {
-        fault(j, "out of memory");
+        fault(j, _("out of memory"));
         return TIER_ENOMEM;
       }
       int rc = object(j, (int)l, rd->items[l] + at, seen_items);
@@ -536,7 +539,7 @@ static int list(struct jp *j, uint32_t l, uint8_t *seen_items, int64_t *slot) {
       ws(j);
       if (j->p < j->e && *j->p == ',') { j->p++; continue; }
       if (j->p < j->e && *j->p == ']') { j->p++; break; }
-      return syntax(j, j->p, "',' or ']' expected");
+      return syntax(j, j->p, _("',' or ']' expected"));
     }
   }
   j->at[depth].item = -1;
@@ -564,13 +567,13 @@ static int object(struct jp *j, int owner, int64_t *row, uint8_t *seen) {
   } else {
     for (;;) {
       ws(j);
-      if (j->p >= j->e || *j->p != '"') return syntax(j, j->p, "string or '}' expected");
+      if (j->p >= j->e || *j->p != '"') return syntax(j, j->p, _("string or '}' expected"));
       const char *key;
       size_t kn;
       char *mark = j->scr;
       if ((rc = string(j, &key, &kn))) return rc;
       ws(j);
-      if (j->p >= j->e || *j->p != ':') return syntax(j, j->p, "':' expected");
+      if (j->p >= j->e || *j->p != ':') return syntax(j, j->p, _("':' expected"));
       j->p++;
       int k = find_key(j, owner, of, key, kn);
       if (k < 0) {
@@ -580,7 +583,7 @@ static int object(struct jp *j, int owner, int64_t *row, uint8_t *seen) {
         uint32_t fi = of.f[k];
         const struct img_field *f = &img->fields[fi];
         j->at[depth].field = (int)fi;
-        if (seen[k]) return fault(j, "the field appears twice");
+        if (seen[k]) return fault(j, _("the field appears twice"));
         seen[k] = 1;
         if (f->kind == TY_LIST) rc = list(j, f->ref, seen + of.n, &row[f->slot]);
         else rc = scalar(j, f, &row[f->slot]);
@@ -594,7 +597,7 @@ static int object(struct jp *j, int owner, int64_t *row, uint8_t *seen) {
       ws(j);
       if (j->p < j->e && *j->p == ',') { j->p++; continue; }
       if (j->p < j->e && *j->p == '}') { j->p++; break; }
-      return syntax(j, j->p, "',' or '}' expected");
+      return syntax(j, j->p, _("',' or '}' expected"));
     }
   }
   /* absent fields: optional ones are none, lists empty, others an error */
@@ -604,7 +607,7 @@ static int object(struct jp *j, int owner, int64_t *row, uint8_t *seen) {
     if (f->kind == TY_LIST) { row[f->slot] = LIST_SLOT(j->rd->lists[f->ref].n, 0); continue; }
     if (f->flags & FF_OPT) { row[f->slot] = TIER_NONE; continue; }
     j->at[depth].field = (int)of.f[k];
-    return fault(j, "missing required field");
+    return fault(j, _("missing required field"));
   }
   return TIER_OK;
 }
@@ -654,7 +657,7 @@ fail:
  * is printed, so it is a fault of its own. */
 static int take_id(struct jp *j, const char *s, size_t n) {
   struct reader *rd = j->rd;
-  if (memchr(s, 0, n)) return fault(j, "the id contains a NUL character (\\u0000)");
+  if (memchr(s, 0, n)) return fault(j, _("the id contains a NUL character (\\u0000)"));
   if (!grow(j->vm, (void **)&rd->id, &rd->cap_id, n + 1, 1)) return TIER_ENOMEM;
   memcpy(rd->id, s, n);
   rd->id[n] = 0;
@@ -705,13 +708,13 @@ int rec_parse(struct tier_vm *vm, const char *json, size_t len, struct record *o
   vm->err[0] = 0;
   vm->jerr[0] = 0;
   vm->res.id = NULL;
-  if (!rd) { snprintf(vm->err, sizeof vm->err, "out of memory"); return TIER_ENOMEM; }
+  if (!rd) { snprintf(vm->err, sizeof vm->err, _("out of memory")); return TIER_ENOMEM; }
   const struct image *img = vm->rs->img;
-  if (!vm->owner_start && index_fields(vm, rd)) { snprintf(vm->err, sizeof vm->err, "out of memory"); return TIER_ENOMEM; }
+  if (!vm->owner_start && index_fields(vm, rd)) { snprintf(vm->err, sizeof vm->err, _("out of memory")); return TIER_ENOMEM; }
   if (!rd->items) {
     rd->items = t_malloc(&vm->hook, sizeof *rd->items * (img->nlists + 1));
     rd->cap_items = t_malloc(&vm->hook, sizeof *rd->cap_items * (img->nlists + 1));
-    if (!rd->items || !rd->cap_items) { snprintf(vm->err, sizeof vm->err, "out of memory"); return TIER_ENOMEM; }
+    if (!rd->items || !rd->cap_items) { snprintf(vm->err, sizeof vm->err, _("out of memory")); return TIER_ENOMEM; }
     memset(rd->items, 0, sizeof *rd->items * (img->nlists + 1));
     memset(rd->cap_items, 0, sizeof *rd->cap_items * (img->nlists + 1));
     rd->nitems = img->nlists;
@@ -720,7 +723,7 @@ int rec_parse(struct tier_vm *vm, const char *json, size_t len, struct record *o
       !grow(vm, (void **)&rd->lists, &rd->cap_lists, img->nlists + 1, sizeof *rd->lists) ||
       !grow(vm, (void **)&rd->scratch, &rd->cap_scratch, len + 1, 1) ||
       !grow(vm, (void **)&rd->seen, &rd->cap_seen, vm->seen_size, 1)) {
-    snprintf(vm->err, sizeof vm->err, "out of memory");
+    snprintf(vm->err, sizeof vm->err, _("out of memory"));
     return TIER_ENOMEM;
   }
   rec_begin(rd);
@@ -733,19 +736,14 @@ int rec_parse(struct tier_vm *vm, const char *json, size_t len, struct record *o
   int rc;
   ws(&j);
   if (j.p >= j.e) {
-    rc = syntax(&j, j.p, "empty record");
+    rc = syntax(&j, j.p, _("empty record"));
   } else if (*j.p != '{') {
-    rc = mistyped(&j, "a JSON object");
-    if (rc == TIER_ERECORD && !vm->jerr[0]) {
-      char what[160];
-      snprintf(what, sizeof what, "%s", vm->err + strlen("expected a JSON object, found "));
-      snprintf(vm->err, sizeof vm->err, "a record must be a JSON object, found %s", what);
-    }
+    rc = mistyped_as(&j, _("a record must be %s, found %s"), _("a JSON object"));
   } else {
     rc = object(&j, -1, rd->slots, rd->seen);
     if (!rc) {
       ws(&j);
-      if (j.p < j.e) rc = syntax(&j, j.p, "text after the end of the record");
+      if (j.p < j.e) rc = syntax(&j, j.p, _("text after the end of the record"));
     }
   }
   if (rc) {

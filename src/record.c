@@ -131,12 +131,12 @@ static int fault(struct ctx *c, const char *fmt, ...) {
 
 static const char *json_kind(const json_t *v) {
   switch (json_typeof(v)) {
-  case JSON_OBJECT: return "an object";
-  case JSON_ARRAY: return "an array";
-  case JSON_STRING: return "a string";
-  case JSON_INTEGER: return "an integer";
-  case JSON_REAL: return "a decimal number";
-  case JSON_TRUE: case JSON_FALSE: return "a boolean";
+  case JSON_OBJECT: return _("an object");
+  case JSON_ARRAY: return _("an array");
+  case JSON_STRING: return _("a string");
+  case JSON_INTEGER: return _("an integer");
+  case JSON_REAL: return _("a decimal number");
+  case JSON_TRUE: case JSON_FALSE: return _("a boolean");
   default: return "null";
   }
 }
@@ -160,20 +160,20 @@ static int scalar(struct ctx *c, const struct img_field *f, json_t *v, int64_t *
   const struct image *img = c->img;
   if (!v || json_is_null(v)) {
     if (f->flags & FF_OPT) { *out = TIER_NONE; return TIER_OK; }
-    return fault(c, v ? "required field is null" : "missing required field");
+    return fault(c, v ? _("required field is null") : _("missing required field"));
   }
   switch (f->kind) {
   case TY_TEXT:
-    if (!json_is_string(v)) return fault(c, "expected a string, found %s", json_kind(v));
+    if (!json_is_string(v)) return fault(c, _("expected a string, found %s"), json_kind(v));
     return intern(c, json_string_value(v), json_string_length(v), out);
   case TY_INT:
-    if (!json_is_integer(v)) return fault(c, "expected an integer, found %s", json_kind(v));
+    if (!json_is_integer(v)) return fault(c, _("expected an integer, found %s"), json_kind(v));
     if (json_integer_value(v) > LIM_INT || json_integer_value(v) < -LIM_INT)
-      return fault(c, "integer %lld is out of range (limit %lld)", (long long)json_integer_value(v), (long long)LIM_INT);
+      return fault(c, _("integer %lld is out of range (limit %lld)"), (long long)json_integer_value(v), (long long)LIM_INT);
     *out = json_integer_value(v);
     return TIER_OK;
   case TY_NUMBER: {
-    if (!json_is_number(v)) return fault(c, "expected a number, found %s", json_kind(v));
+    if (!json_is_number(v)) return fault(c, _("expected a number, found %s"), json_kind(v));
     /* jansson keeps integers exactly and reals as doubles: a real is taken
      * as the shortest decimal that reads back as the same double, which is
      * the written decimal when it has at most 15 significant digits (the
@@ -186,51 +186,51 @@ static int scalar(struct ctx *c, const struct img_field *f, json_t *v, int64_t *
         if (strtod(t, NULL) == json_real_value(v)) break;
       }
     struct num q;
-    if (num_parse(t, strlen(t), &q) != NUM_OK) return fault(c, "number %s is out of range", t);
+    if (num_parse(t, strlen(t), &q) != NUM_OK) return fault(c, _("number %s is out of range"), t);
     return rec_number(c->vm, c->rd, &c->nnums, q, out);
   }
   case TY_MONEY: {
     if (json_is_integer(v)) {
       json_int_t i = json_integer_value(v);
-      if (i > LIM_INT / 100 || i < -LIM_INT / 100) return fault(c, "amount %lld is out of range", (long long)i);
+      if (i > LIM_INT / 100 || i < -LIM_INT / 100) return fault(c, _("amount %lld is out of range"), (long long)i);
       *out = (int64_t)i * 100;
       return TIER_OK;
     }
-    if (!json_is_real(v)) return fault(c, "expected an amount (a number), found %s", json_kind(v));
+    if (!json_is_real(v)) return fault(c, _("expected an amount (a number), found %s"), json_kind(v));
     double d = json_real_value(v), x = d * 100.0, r = nearbyint(x);
-    if (!(fabs(x) <= (double)LIM_INT)) return fault(c, "amount %.17g is out of range", d);
+    if (!(fabs(x) <= (double)LIM_INT)) return fault(c, _("amount %.17g is out of range"), d);
     /* exact in cents: x differs from a whole number only by rounding */
-    if (fabs(x - r) > fabs(x) * 1e-12 + 1e-7) return fault(c, "amount %.17g is not exact in cents (at most two decimals)", d);
+    if (fabs(x - r) > fabs(x) * 1e-12 + 1e-7) return fault(c, _("amount %.17g is not exact in cents (at most two decimals)"), d);
     *out = (int64_t)r;
     return TIER_OK;
   }
   case TY_BOOL:
-    if (!json_is_boolean(v)) return fault(c, "expected true or false, found %s", json_kind(v));
+    if (!json_is_boolean(v)) return fault(c, _("expected true or false, found %s"), json_kind(v));
     *out = json_is_true(v);
     return TIER_OK;
   case TY_DATE: {
-    if (!json_is_string(v)) return fault(c, "expected a date \"YYYY-MM-DD\", found %s", json_kind(v));
+    if (!json_is_string(v)) return fault(c, _("expected a date \"YYYY-MM-DD\", found %s"), json_kind(v));
     const char *s = json_string_value(v);
     size_t n = json_string_length(v);
     if (!date_parse(s, n, out)) {
-      if (n > 40) return fault(c, "not a date (YYYY-MM-DD)");
-      return fault(c, "'%.*s' is not a calendar date (YYYY-MM-DD)", (int)n, s);
+      if (n > 40) return fault(c, _("not a date (YYYY-MM-DD)"));
+      return fault(c, _("'%.*s' is not a calendar date (YYYY-MM-DD)"), (int)n, s);
     }
     return TIER_OK;
   }
   case TY_ENUM: {
     const struct img_enum *e = &img->enums[f->ref];
-    if (!json_is_string(v)) return fault(c, "expected one of the values of %s, found %s", img_str(img, e->name), json_kind(v));
+    if (!json_is_string(v)) return fault(c, _("expected one of the values of %s, found %s"), img_str(img, e->name), json_kind(v));
     const char *s = json_string_value(v);
     size_t n = json_string_length(v);
     int k = rec_enum_value(img, e, s, n);
     if (k >= 0) { *out = k; return TIER_OK; }
     char allowed[256];
     rec_enum_allowed(img, e, allowed, sizeof allowed);
-    return fault(c, "unknown value '%.*s%s' (allowed: %s)", (int)utf8_prefix(s, n, 60), s, n > 60 ? "..." : "", allowed);
+    return fault(c, _("unknown value '%.*s%s' (allowed: %s)"), (int)utf8_prefix(s, n, 60), s, n > 60 ? "..." : "", allowed);
   }
   }
-  return fault(c, "field has an unknown type");
+  return fault(c, _("field has an unknown type"));
 }
 
 /* Intern a text value: equal texts in one record get one handle (the
@@ -306,8 +306,8 @@ static int fill_list(struct ctx *c, uint32_t l, json_t *v, int64_t *slot) {
   const struct image *img = c->img;
   struct rec_list *L = &c->rd->lists[l];
   if (v && !json_is_array(v)) {
-    if (json_is_null(v)) return fault(c, "a list may be absent but not null");
-    return fault(c, "expected a list (JSON array), found %s", json_kind(v));
+    if (json_is_null(v)) return fault(c, _("a list may be absent but not null"));
+    return fault(c, _("expected a list (JSON array), found %s"), json_kind(v));
   }
   uint32_t start = L->n, n = v ? (uint32_t)json_array_size(v) : 0; /* counted by count_items */
   *slot = LIST_SLOT(start, n);
@@ -316,7 +316,7 @@ static int fill_list(struct ctx *c, uint32_t l, json_t *v, int64_t *slot) {
     json_t *it = json_array_get(v, i);
     size_t mark = c->pathlen;
     path_push(c, "[%u]", i);
-    if (!json_is_object(it)) return fault(c, "a list item must be an object, found %s", json_kind(it));
+    if (!json_is_object(it)) return fault(c, _("a list item must be an object, found %s"), json_kind(it));
     int rc = fill_object(c, (uint16_t)l, it, L->items + (size_t)(start + i) * img->lists[l].width);
     if (rc) return rc;
     c->pathlen = mark;
@@ -352,13 +352,13 @@ int rec_parse_ref(struct tier_vm *vm, const char *json, size_t len, struct recor
   vm->path[0] = 0;
   vm->err[0] = 0;
   vm->res.id = NULL;
-  if (!rd) { snprintf(vm->err, sizeof vm->err, "out of memory"); return TIER_ENOMEM; }
+  if (!rd) { snprintf(vm->err, sizeof vm->err, _("out of memory")); return TIER_ENOMEM; }
   if (rd->root) { json_decref((json_t *)rd->root); rd->root = NULL; }
   rec_begin(rd);
   json_error_t je;
   json_t *root = json_loadb(json, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je);
   if (!root) {
-    snprintf(vm->err, sizeof vm->err, "malformed JSON at line %d, column %d: %s", je.line, je.column, je.text);
+    snprintf(vm->err, sizeof vm->err, _("malformed JSON at line %d, column %d: %s"), je.line, je.column, je.text);
     snprintf(vm->jerr, sizeof vm->jerr, "%s", je.text);
     vm->err_line = je.line;
     vm->err_col = je.column;
@@ -368,14 +368,14 @@ int rec_parse_ref(struct tier_vm *vm, const char *json, size_t len, struct recor
   const struct image *img = vm->rs->img;
   struct ctx c = {vm, rd, img, 0, 0, vm->path, 0};
   path_push(&c, "$");
-  if (!json_is_object(root)) return fault(&c, "a record must be a JSON object, found %s", json_kind(root));
+  if (!json_is_object(root)) return fault(&c, _("a record must be a JSON object, found %s"), json_kind(root));
   /* the id first, so that any later error can name the record */
   if (img->id_field >= 0) {
     json_t *idv = json_object_get(root, img_str(img, img->fields[img->id_field].name));
     if (json_is_string(idv)) {
       if (memchr(json_string_value(idv), 0, json_string_length(idv))) {
         path_push(&c, ".%s", img_str(img, img->fields[img->id_field].name));
-        return fault(&c, "the id contains a NUL character (\\u0000)");
+        return fault(&c, _("the id contains a NUL character (\\u0000)"));
       }
       vm->res.id = json_string_value(idv);
     }
@@ -390,7 +390,7 @@ int rec_parse_ref(struct tier_vm *vm, const char *json, size_t len, struct recor
     if (img->lists[l].parent == NO_LIST) count_items(img, rd->lists, l, json_object_get(root, list_name(img, l)));
     if (rd->lists[l].n > MAX_ITEMS) {
       path_push(&c, ".%s", list_name(img, l));
-      return fault(&c, "list has %u items; the limit is %u", rd->lists[l].n, MAX_ITEMS);
+      return fault(&c, _("list has %u items; the limit is %u"), rd->lists[l].n, MAX_ITEMS);
     }
     if (rd->lists[l].n > max_list) max_list = rd->lists[l].n;
     nslots += (size_t)rd->lists[l].n * img->lists[l].width;

@@ -428,16 +428,16 @@ static const char *culprit(const struct tier_vm *vm, char *buf, size_t n) {
     if (rs->req_entry[q] <= vm->err_pc && rs->req_entry[q] >= best_at) { best = (int)q; best_at = rs->req_entry[q]; }
   if (best >= 0 && rs->metric_entry < best_at) {
     const struct img_req *r = &img->reqs[best];
-    snprintf(buf, n, "in rule '%s'", img_str(img, r->rule));
+    snprintf(buf, n, _("in rule '%s'"), img_str(img, r->rule));
     if (img->has_debug) snprintf(buf + strlen(buf), n - strlen(buf), " (%s:%u)", img_str(img, r->file), r->line);
   } else if (vm->err_pc >= rs->metric_entry) {
     /* the register the failing instruction's value goes to names the metric */
     const struct vinsn *ip = rs->code + vm->err_pc;
     while (ip->op != OP_END && !(op_info[ip->op].fmt == MET && (op_info[ip->op].pops == 1 || ip->op == OP_INCR))) ip++;
-    if (ip->op == OP_END) snprintf(buf, n, "in the metric definitions");
-    else snprintf(buf, n, "in metric '%s'", img_str(img, img->metrics[ip->a].name));
+    if (ip->op == OP_END) snprintf(buf, n, "%s", _("in the metric definitions"));
+    else snprintf(buf, n, _("in metric '%s'"), img_str(img, img->metrics[ip->a].name));
   } else {
-    snprintf(buf, n, "in the review rule");
+    snprintf(buf, n, "%s", _("in the review rule"));
   }
   return buf;
 }
@@ -469,7 +469,7 @@ int tier_eval_json(tier_vm *vm, const char *json, size_t len, int64_t asof, cons
   if (rc == TIER_ERECORD && tier_vm_error_position(vm, &line, &col)) {
     char what[sizeof vm->jerr];
     snprintf(what, sizeof what, "%s", vm->jerr);
-    snprintf(vm->err, sizeof vm->err, "malformed JSON at line %ld, column %ld: %s", line, col, what);
+    snprintf(vm->err, sizeof vm->err, _("malformed JSON at line %ld, column %ld: %s"), line, col, what);
   }
   if (rc) return rc;
   /* the reader stopped a record whose lists alone went over the budget;

@@ -63,7 +63,7 @@ static void consume(struct stream *s, size_t to) {
 
 /* The record that was too long, as an error in its place. */
 static int too_long(struct stream *s, long line, const char *what) {
-  snprintf(s->err, sizeof s->err, "%s %ld is longer than the limit of %zu bytes (--max-record)", what, line, s->max);
+  snprintf(s->err, sizeof s->err, _("%s %ld is longer than the limit of %zu bytes (--max-record)"), what, line, s->max);
   s->rec_line = line;
   s->rec_n = 0;
   s->skipping = false;
@@ -106,13 +106,13 @@ static int next_line(struct stream *s) {
     s->skipping = false;
     s->start = at < s->end ? at + 1 : at;
     s->line++;
-    if (skipped && any) return too_long(s, line, "line"); /* a blank line is no record, however long */
+    if (skipped && any) return too_long(s, line, _("line")); /* a blank line is no record, however long */
     if (any) return 1;
   }
 }
 
 static int fail_here(struct stream *s, const char *what) {
-  snprintf(s->err, sizeof s->err, "malformed JSON at line %ld, column %ld: %s", s->line, s->col, what);
+  snprintf(s->err, sizeof s->err, _("malformed JSON at line %ld, column %ld: %s"), s->line, s->col, what);
   s->rec_line = s->line;
   s->rec_n = 0;
   return 1;
@@ -131,19 +131,19 @@ static bool skip_blanks(struct stream *s) {
 static int next_element(struct stream *s) {
   if (s->mode == 3) {
     if (!skip_blanks(s)) return 0;
-    fail_here(s, "text after the end of the array");
+    fail_here(s, _("text after the end of the array"));
     s->start = s->end;
     s->eof = true;
     return 1;
   }
   if (!skip_blanks(s)) {
     s->mode = 3;
-    return fail_here(s, "the array is not closed with ']'");
+    return fail_here(s, _("the array is not closed with ']'"));
   }
   if (s->buf[s->start] == ']') {
     consume(s, s->start + 1);
     s->mode = 3;
-    if (s->after_comma) return fail_here(s, "',' before ']'");
+    if (s->after_comma) return fail_here(s, _("',' before ']'"));
     return next_element(s);
   }
   s->rec_line = s->line;
@@ -175,7 +175,7 @@ static int next_element(struct stream *s) {
       consume(s, i + 1);
       s->after_comma = c == ',';
       if (c == ']') s->mode = 3;
-      if (skipped) return too_long(s, s->rec_line, "the record at line");
+      if (skipped) return too_long(s, s->rec_line, _("the record at line"));
       return 1;
     }
     if (i - s->start > s->max) { /* too long: pass over it, counting lines, keeping nothing */
@@ -191,7 +191,7 @@ static int next_element(struct stream *s) {
       s->rec_n = s->end - s->start;
       long line = s->line, col = s->col;
       consume(s, s->end);
-      snprintf(s->err, sizeof s->err, "malformed JSON at line %ld, column %ld: unexpected end of input inside the array",
+      snprintf(s->err, sizeof s->err, _("malformed JSON at line %ld, column %ld: unexpected end of input inside the array"),
                s->line, s->col);
       (void)line;
       (void)col;

@@ -211,8 +211,10 @@ uint64_t vm_cost_add(uint64_t cost, uint64_t per, uint64_t n) {
  * record is read. */
 bool vm_over_budget(struct tier_vm *vm, uint64_t cost, bool partial) {
   if (!vm->max_cost || cost <= vm->max_cost) return false;
-  snprintf(vm->err, sizeof vm->err, "evaluation could take %llu steps%s, over the budget of %llu",
-           (unsigned long long)cost, partial ? " (its lists read so far)" : "", (unsigned long long)vm->max_cost);
+  snprintf(vm->err, sizeof vm->err,
+           partial ? _("evaluation could take %llu steps (its lists read so far), over the budget of %llu")
+                   : _("evaluation could take %llu steps, over the budget of %llu"),
+           (unsigned long long)cost, (unsigned long long)vm->max_cost);
   vm->path[0] = 0;
   return true;
 }
@@ -682,11 +684,11 @@ int vm_run(struct tier_vm *vm, uint32_t entry, const struct record *r, int64_t a
 #endif
 
 badop: /* unreachable for verified code: the verifier knows every opcode */
-  snprintf(vm->err, sizeof vm->err, "invalid instruction");
+  snprintf(vm->err, sizeof vm->err, "%s", _("invalid instruction"));
   vm->err_pc = (uint32_t)(ip - code);
   return TIER_ERUNTIME;
 overflow:
-  snprintf(vm->err, sizeof vm->err, "integer overflow");
+  snprintf(vm->err, sizeof vm->err, "%s", _("integer overflow"));
   vm->err_pc = (uint32_t)(ip - code);
   return TIER_ERUNTIME;
 numrange:
@@ -695,15 +697,15 @@ numrange:
   vm->err_pc = (uint32_t)(ip - code);
   return TIER_ERUNTIME;
 badnum:
-  snprintf(vm->err, sizeof vm->err, "invalid number value");
+  snprintf(vm->err, sizeof vm->err, "%s", _("invalid number value"));
   vm->err_pc = (uint32_t)(ip - code);
   return TIER_ERUNTIME;
 badtext:
-  snprintf(vm->err, sizeof vm->err, "invalid text value");
+  snprintf(vm->err, sizeof vm->err, "%s", _("invalid text value"));
   vm->err_pc = (uint32_t)(ip - code);
   return TIER_ERUNTIME;
 setfull:
-  snprintf(vm->err, sizeof vm->err, "too many distinct values for the record's lists");
+  snprintf(vm->err, sizeof vm->err, "%s", _("too many distinct values for the record's lists"));
   vm->err_pc = (uint32_t)(ip - code);
   return TIER_ERUNTIME;
 }
@@ -808,7 +810,7 @@ static int eval_date(struct tier_vm *vm, const struct record *r, int64_t asof_ov
   /* every date the VM computes with lies in the calendar (see ADDMON): so
    * does the evaluation date, whoever gives it */
   if (*asof != TIER_NONE && (*asof < DATE_MIN || *asof > DATE_MAX)) {
-    snprintf(vm->err, sizeof vm->err, "the evaluation date is not a date between 0001-01-01 and 9999-12-31");
+    snprintf(vm->err, sizeof vm->err, "%s", _("the evaluation date is not a date between 0001-01-01 and 9999-12-31"));
     return TIER_EUSAGE;
   }
   if (*asof != TIER_NONE) return TIER_OK;
@@ -820,7 +822,7 @@ static int eval_date(struct tier_vm *vm, const struct record *r, int64_t asof_ov
   int rc = vm_run(vm, rs->review_entry, r, TIER_NONE, asof);
   if (rc) return rc;
   if (*asof == TIER_NONE) {
-    snprintf(vm->err, sizeof vm->err, "the review rule gives no date for this record (a date it uses is missing)");
+    snprintf(vm->err, sizeof vm->err, "%s", _("the review rule gives no date for this record (a date it uses is missing)"));
     return TIER_ERECORD;
   }
   return TIER_OK;
@@ -915,7 +917,7 @@ int vm_evaluate(struct tier_vm *vm, const struct record *r, int64_t asof_overrid
   const struct image *img = rs->img;
   struct eval *ev = &vm->ev;
   int rc = vm_prepare(vm, r);
-  if (rc) { snprintf(vm->err, sizeof vm->err, "out of memory"); return rc; }
+  if (rc) { snprintf(vm->err, sizeof vm->err, "%s", _("out of memory")); return rc; }
   vm->path[0] = 0;
   ev->ptype = img->partner_field >= 0 ? (int)r->top[img->fields[img->partner_field].slot] : -1;
   ev->tier = ev->next = -1;
