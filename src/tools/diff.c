@@ -97,9 +97,9 @@ static void move_text(struct diff *d, const struct diff_move *m) {
   const tier_result *ro = m->from, *rn = m->to, *why = m->why;
   bool up = m->direction > 0;
   tier_buf_printf(d->moves_text, "  %-10s %-11s %s -> %s (%s): ", ro->id ? esc_str(p, ro->id) : "-", esc_str(p, m->type->name),
-                  ro->tier ? esc_str(p, ro->tier) : "none", rn->tier ? esc_str(p, rn->tier) : "none", up ? "up" : "down");
-  if (m->removed) tier_buf_printf(d->moves_text, "tier %s removed; ", esc_str(p, ro->tier));
-  tier_buf_printf(d->moves_text, "%s rules for %s: ", up ? "old" : "new", why->next ? esc_str(p, why->next) : "?");
+                  ro->tier ? esc_str(p, ro->tier) : _("none"), rn->tier ? esc_str(p, rn->tier) : _("none"), up ? _("up") : _("down"));
+  if (m->removed) tier_buf_printf(d->moves_text, _("tier %s removed; "), esc_str(p, ro->tier));
+  tier_buf_printf(d->moves_text, up ? _("old rules for %s: ") : _("new rules for %s: "), why->next ? esc_str(p, why->next) : "?");
   for (size_t i = 0; i < why->nunmet; i++)
     tier_buf_printf(d->moves_text, "%s%s", i ? "; " : "",
                     esc_str(p, why->unmet[i].need[0] ? why->unmet[i].need : why->unmet[i].rule));
@@ -164,8 +164,12 @@ bool diff_add(struct diff *d, const tier_result *ro, const tier_result *rn, stru
 void diff_error(struct diff *d, long record, const char *id, const char *which, const char *err, const char *path) {
   d->errors++;
   struct esc_pool *p = d->pool;
-  tier_buf_printf(d->errors_text, "  record %ld%s%s%s (%s rules): %s%s%s\n", record, id ? " (" : "", id ? esc_str(p, id) : "",
-                  id ? ")" : "", which, path && *path ? esc_str(p, path) : "", path && *path ? ": " : "", esc_str(p, err));
+  const char *where = path && *path ? esc_str(p, path) : "", *sep = path && *path ? ": " : "";
+  /* which: "old", "new" or "both" */
+  const char *rules = !strcmp(which, "old") ? _("old rules") : !strcmp(which, "new") ? _("new rules") : _("both rules");
+  if (id)
+    tier_buf_printf(d->errors_text, _("  record %ld (%s) (%s): %s%s%s\n"), record, esc_str(p, id), rules, where, sep, esc_str(p, err));
+  else tier_buf_printf(d->errors_text, _("  record %ld (%s): %s%s%s\n"), record, rules, where, sep, esc_str(p, err));
   tier_buf *j = d->errors_json;
   if (tier_buf_len(j)) tier_buf_putc(j, ',');
   tier_buf_printf(j, "{\"record\":%ld,\"id\":", record);
@@ -212,13 +216,13 @@ void ladder_text(const tier_ladder *l, tier_buf *b) {
   ladder_pairs(l, &p);
   for (int k = 0; k < p.n; k++) {
     const char *o = p.o[k] >= 0 ? l->old_names[p.o[k]] : NULL, *w = p.n_[k] >= 0 ? l->new_names[p.n_[k]] : NULL;
-    tier_buf_printf(b, "%s", k ? ", " : "");
-    if (!w) tier_buf_printf(b, "%s (removed)", o);
-    else if (!o) tier_buf_printf(b, "%s (new)", w);
-    else if (strcmp(o, w)) tier_buf_printf(b, "%s is now %s", o, w);
+    tier_buf_printf(b, "%s", k ? _(", ") : "");
+    if (!w) tier_buf_printf(b, _("%s (removed)"), o);
+    else if (!o) tier_buf_printf(b, _("%s (new)"), w);
+    else if (strcmp(o, w)) tier_buf_printf(b, _("%s is now %s"), o, w);
     else tier_buf_printf(b, "%s", w);
   }
-  if (!p.o || !p.n_) tier_buf_printf(b, "(out of memory)");
+  if (!p.o || !p.n_) tier_buf_puts(b, _("(out of memory)"));
   pairs_free(&p);
 }
 
@@ -226,7 +230,7 @@ static void ruleset_line(tier_buf *b, const tier_ruleset *rs, const char *path) 
   const char *n = tier_ruleset_name(rs), *v = tier_ruleset_version(rs);
   char hash[65];
   tier_ruleset_hash(rs, hash);
-  tier_buf_printf(b, "%s%s%s (%s, rules %.16s)", *n ? n : "ruleset", *v ? " " : "", v, path, hash);
+  tier_buf_printf(b, _("%s%s%s (%s, rules %.16s)"), *n ? n : _("ruleset"), *v ? " " : "", v, path, hash);
 }
 
 /* One partner type's figures as a JSON object: its ladder side by side,
@@ -280,8 +284,8 @@ static void render_json(const struct diff *d, tier_buf *b) {
 /* One partner type's counts and its matrix: rows the old tier, columns
  * the new one, "." for none. */
 static void text_matrix(tier_buf *b, const struct diff_type *t) {
-  tier_buf_printf(b, "\n%s: %ld partners, %ld move up, %ld move down, %ld stay\n", t->name, t->up + t->down + t->stay, t->up,
-             t->down, t->stay);
+  tier_buf_printf(b, _("\n%s: %ld partners, %ld move up, %ld move down, %ld stay\n"), t->name, t->up + t->down + t->stay, t->up,
+                  t->down, t->stay);
   /* the matrix: rows old tier, columns new tier */
   size_t w = 10;
   for (int k = 0; k < t->lad.nold; k++) w = strlen(t->lad.old_names[k]) + 5 > w ? strlen(t->lad.old_names[k]) + 5 : w;
@@ -303,11 +307,11 @@ static void text_matrix(tier_buf *b, const struct diff_type *t) {
 /* tiervm diff's text: the two rulesets, the ladders, each type's matrix,
  * the partners that move and why, the rejected records, the totals. */
 static void render_text(const struct diff *d, tier_buf *b) {
-  tier_buf_printf(b, "Rule change\n  old: ");
+  tier_buf_puts(b, _("Rule change\n  old: "));
   ruleset_line(b, d->old, d->old_path);
-  tier_buf_printf(b, "\n  new: ");
+  tier_buf_puts(b, _("\n  new: "));
   ruleset_line(b, d->new_, d->new_path);
-  tier_buf_printf(b, "\n\nTiers are matched by name, or by their place in the ladder when renamed:\n");
+  tier_buf_puts(b, _("\n\nTiers are matched by name, or by their place in the ladder when renamed:\n"));
   for (int i = 0; i < d->ntypes; i++) {
     const struct diff_type *t = &d->types[i];
     tier_buf_printf(b, "  %s: ", t->name);
@@ -322,15 +326,15 @@ static void render_text(const struct diff *d, tier_buf *b) {
     stay += d->types[i].stay;
   }
   if (tier_buf_len(d->moves_text)) {
-    tier_buf_printf(b, "\nPartners that move, and the requirements that move them:\n");
+    tier_buf_puts(b, _("\nPartners that move, and the requirements that move them:\n"));
     put_buf(b, d->moves_text);
   }
   if (tier_buf_len(d->errors_text)) {
-    tier_buf_printf(b, "\nRecords rejected (not counted above):\n");
+    tier_buf_puts(b, _("\nRecords rejected (not counted above):\n"));
     put_buf(b, d->errors_text);
   }
-  if (d->uncounted) tier_buf_printf(b, "\n%ld partners are left out of the figures (out of memory)\n", d->uncounted);
-  tier_buf_printf(b, "\nTotal: %ld partners: %ld up, %ld down, %ld stay; %ld rejected\n", d->partners, up, down, stay, d->errors);
+  if (d->uncounted) tier_buf_printf(b, _("\n%ld partners are left out of the figures (out of memory)\n"), d->uncounted);
+  tier_buf_printf(b, _("\nTotal: %ld partners: %ld up, %ld down, %ld stay; %ld rejected\n"), d->partners, up, down, stay, d->errors);
 }
 
 void diff_render(const struct diff *d, int fmt, tier_buf *b) {
