@@ -37,6 +37,9 @@ static struct node *mkname(struct parser *ps, struct tokval t, const YYLTYPE *l)
 static struct node *mkagg(struct parser *ps, int op, struct tokval field, const YYLTYPE *fl,
                           struct tokval list, const YYLTYPE *ll, struct node *where, const YYLTYPE *l);
 static struct node *agg_of_call(struct parser *ps, const char *fn, struct node *e, const char *list, const YYLTYPE *l);
+static struct node *mk_time(struct parser *ps, int kind, struct tokval n, const YYLTYPE *nl, const char *unit,
+                            const YYLTYPE *ul, const YYLTYPE *l);
+static bool at_any_ok(struct parser *ps, struct tokval word, const YYLTYPE *wl, const char *cal, const YYLTYPE *cl);
 #define YYMAXDEPTH 4000
 }
 
@@ -203,8 +206,13 @@ stmt:
   | AT LEAST INT OF '{' body '}' opt_semi {
       $$ = mk(ps, I_ATLEAST, &@$); if ($$) { $$->ival = $3.i; $$->locf = @3; $$->list = $6; }
     }
-  | SUSTAINED INT UNIT ';'      {
-      $$ = mk(ps, I_SUSTAINED, &@$); if ($$) { $$->ival = $2.i; $$->locf = @2; $$->name = $3.s; $$->loc2 = @3; }
+  | SUSTAINED INT UNIT ';'      { $$ = mk_time(ps, TC_SUSTAINED, $2, &@2, $3.s, &@3, &@$); }
+  | AT ANY name WITHIN INT UNIT ';' {
+      $$ = at_any_ok(ps, $3, &@3, NULL, NULL)
+               ? mk_time(ps, $6.s[0] == 'd' ? TC_ANY_DAYS : TC_ANY_MONTHS, $5, &@5, $6.s, &@6, &@$) : NULL;
+    }
+  | AT ANY name WITHIN INT name name ';' {
+      $$ = at_any_ok(ps, $3, &@3, $6.s, &@6) ? mk_time(ps, TC_ANY_CALMONTHS, $5, &@5, $7.s, &@7, &@$) : NULL;
     }
   | error ';'                   { $$ = NULL; yyerrok; }
   ;
@@ -329,6 +337,34 @@ static struct node *agg_of_call(struct parser *ps, const char *fn, struct node *
              _("%s over an expression in a list is not supported yet: define the expression as an item metric (`metric NAME for %s = ...;`) and write `%s NAME in %s`"),
              fn, list, fn, list);
   return e;
+}
+
+/* A time clause (SPEC 3.5, "Checkpoints"): sema checks N and the unit. */
+static struct node *mk_time(struct parser *ps, int kind, struct tokval n, const YYLTYPE *nl, const char *unit,
+                            const YYLTYPE *ul, const YYLTYPE *l) {
+  struct node *t = mk(ps, I_TIME, l);
+  if (!t) return NULL;
+  t->op = (uint8_t)kind;
+  t->ival = n.i;
+  t->locf = *nl;
+  t->name = unit;
+  t->loc2 = *ul;
+  return t;
+}
+
+/* `at any checkpoint within ...`: `checkpoint` and `calendar` are words
+ * only here, so the grammar takes names and checks them (a wrong word is
+ * one clear error, and the clause is dropped). */
+static bool at_any_ok(struct parser *ps, struct tokval word, const YYLTYPE *wl, const char *cal, const YYLTYPE *cl) {
+  if (strcmp(word.s, "checkpoint") != 0) {
+    diag_add(ps->dg, TIER_ERROR, wl, "expected `at any checkpoint within N months|N days|N calendar months;`, not '%s'", word.s);
+    return false;
+  }
+  if (cal && strcmp(cal, "calendar") != 0) {
+    diag_add(ps->dg, TIER_ERROR, cl, "expected `calendar months` or a unit (days, months) after the number, not '%s'", cal);
+    return false;
+  }
+  return true;
 }
 
 static void yyerror(YYLTYPE *l, yyscan_t sc, struct parser *ps, const char *msg) {

@@ -184,6 +184,10 @@ typedef struct tier_info {
   int type_index;          /* its partner type (tier_ruleset_type); -1 for a badge */
   int position;            /* its place in that type's ladder, from 0; a badge's index */
   unsigned sustained;      /* `sustained N months`: N; 0 if none */
+  int time;                /* its time clause (enum tier_time), TIER_TIME_NONE if none */
+  unsigned window;         /* the clause's N; 0 if none */
+  const char *time_text;   /* the clause as written in canonical form
+                              ("at any checkpoint within 5 calendar months"), NULL if none */
   size_t first_req, nreqs; /* its requirements are first_req .. first_req + nreqs - 1 */
   const char *file;        /* source position (NULL when stripped) */
   unsigned line, column;
@@ -270,17 +274,28 @@ enum tier_type {
   TIER_TYPE_ENUM
 };
 
+/* A tier's or badge's time clause (SPEC 3.5, "Checkpoints"). */
+enum tier_time {
+  TIER_TIME_NONE = 0,
+  TIER_TIME_SUSTAINED,       /* sustained N months: at asof - k months, k = 0..N, every one */
+  TIER_TIME_ANY_MONTHS,      /* at any checkpoint within N months: one of those dates */
+  TIER_TIME_ANY_DAYS,        /* ... within N days: one of asof - k days, k = 0..N-1 */
+  TIER_TIME_ANY_CALMONTHS    /* ... within N calendar months: one day from the first of
+                                the month N months before asof's through asof */
+};
+
 /* What an entry of a result stands for. */
 enum tier_entry_kind {
   TIER_ENTRY_REQ = 0,      /* a requirement */
   TIER_ENTRY_SUSTAINED,    /* the tier's or badge's `sustained N months` clause */
   TIER_ENTRY_EITHER,       /* an `either` (tier_result.reqs only) */
   TIER_ENTRY_BRANCH,       /* one of its branches (tier_result.reqs only) */
-  TIER_ENTRY_AT_LEAST      /* `at least N of { ... }` */
+  TIER_ENTRY_AT_LEAST,     /* `at least N of { ... }` */
+  TIER_ENTRY_AT_ANY        /* the tier's or badge's `at any checkpoint within ...` clause */
 };
 
-/* One requirement of a tier or badge, a group of them, or a `sustained N
- * months` clause, and its outcome at the evaluation date.  The strings
+/* One requirement of a tier or badge, a group of them, or its time clause,
+ * and its outcome at the evaluation date.  The strings
  * point into the ruleset or the VM and live as long as the result. */
 typedef struct tier_req_result {
   int kind;                /* enum tier_entry_kind */
@@ -297,13 +312,17 @@ typedef struct tier_req_result {
                               one of the cheapest items that would complete it */
   int held, needed, of;    /* a group: how many of its items hold, how many must
                               (at least: N; either: 1), how many there are */
-  size_t nitems;           /* an unmet at least: its failing items, each an entry */
+  size_t nitems;           /* an unmet at least: its failing items, each an entry; a
+                              sustained clause that failed at an earlier checkpoint:
+                              the requirements that failed there, with their values
+                              there (of the tier and the lower ones, or of the badge) */
   const struct tier_req_result *items;
   const char *section, *label; /* NULL when the rule has none */
-  const char *rule;        /* the rule's source text; "sustained" for a sustained clause */
+  const char *rule;        /* the rule's source text; a time clause's canonical text
+                              ("sustained 6 months") */
   int met;
   int index;               /* the requirement's index in the ruleset (tier_ruleset_req), a
-                              group's item index (tier_ruleset_item); -1 for a sustained clause */
+                              group's item index (tier_ruleset_item); -1 for a time clause */
   int tier_index;          /* the tier's index in the ruleset (tier_ruleset_tier); -1 for a badge */
   /* When the rule compares one metric (or field) with a constant: */
   const char *metric;      /* its name; NULL for any other rule */
@@ -330,8 +349,15 @@ typedef struct tier_req_result {
                               (room for a name and two values in full),
                               "+2 certified_people", "+3,400.00 launched_mrr",
                               "business_plan_validated must become true" */
-  int64_t checkpoint;      /* sustained: latest failing checkpoint (days since 1970), else 0 */
+  /* A time clause (kind TIER_ENTRY_SUSTAINED or TIER_ENTRY_AT_ANY): */
+  int64_t checkpoint;      /* the checkpoint that decided it (days since 1970): sustained,
+                              the latest at which the requirements failed (the evaluation
+                              date when they fail today); at any, the latest at which they
+                              held; 0 when none did */
+  int64_t window_start;    /* its earliest checkpoint (days since 1970) */
   int sustained;           /* months, when this entry stands for `sustained N months` */
+  int time;                /* enum tier_time */
+  int window;              /* the clause's N */
 } tier_req_result;
 
 /* A badge and whether the record holds it. */
@@ -341,7 +367,7 @@ typedef struct tier_badge_result {
   int index;               /* tier_ruleset_badge */
   int held;
   size_t nunmet;           /* when not held: its items that do not hold (as a */
-  const tier_req_result *unmet; /* tier's unmet), its failing sustained clause last */
+  const tier_req_result *unmet; /* tier's unmet), its failing time clause last */
 } tier_badge_result;
 
 /* The outcome of evaluating one record, computed once by the evaluation:
@@ -358,11 +384,11 @@ typedef struct tier_result {
   size_t nunmet;           /* the items of next that do not hold: its requirements,
                               those of each branch of a failing either (with branch),
                               a failing at least as one entry (with its failing items) */
-  const tier_req_result *unmet; /* and its failing sustained clause last */
+  const tier_req_result *unmet; /* and its failing time clause last */
   size_t nreqs;            /* with tier_options.all_requirements: every entry of */
   const tier_req_result *reqs; /* every tier of the partner's type, then of every badge,
                               met or not, in the order written: a tier's items (a group
-                              first, then its items, one deeper), then its sustained
+                              first, then its items, one deeper), then its time
                               clause; otherwise 0 and NULL */
   int type_index;          /* the partner type (tier_ruleset_type), -1 if none */
   int tier_index;          /* the tier held and the next one (tier_ruleset_tier), */

@@ -18,7 +18,8 @@ enum node_kind {
   N_CONV, /* inserted by sema: op is the conversion opcode */
   /* items */
   I_RULESET, I_IMPORT, I_ENUM, I_RECORD, I_FIELD, I_METRIC, I_REVIEW,
-  I_EFFECTIVE, I_TIER, I_SECTION, I_REQ, I_SUSTAINED,
+  I_EFFECTIVE, I_TIER, I_SECTION, I_REQ,
+  I_TIME,     /* a time clause: op = TC_*, ival = N, name = the unit as written */
   I_BADGE,    /* badge NAME ["Display"] < list >: b = the display name */
   I_REQBLOCK, /* requirements NAME(a = params) < list > */
   I_PARAM,    /* a block's parameter: name, name2 = its type, neg = optional */
@@ -54,7 +55,7 @@ struct node {
   const char *name2;     /* second identifier (aggregate list, field type, tier type, modifier) */
   struct loc loc2;
   struct loc locf;       /* N_AGG: the aggregated field; I_RULESET: the name string;
-                            N_DURATION, I_SUSTAINED: the number */
+                            N_DURATION, I_TIME: the number */
   const char *str;       /* string literal (decoded UTF-8) */
   uint32_t str_len;
   int64_t ival;          /* N_INT, N_DATE, N_BOOL, N_DURATION amount */

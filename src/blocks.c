@@ -95,24 +95,38 @@ static bool has_items(const struct node *list) {
 /* The time clause of what is being checked: one per tier or badge, its
  * inserted blocks' included. */
 static void set_time(struct comp *c, struct body *x, struct node *clause, const struct loc *at) {
-  struct node **slot = x->blk ? &x->blk->time : x->owner ? &x->owner->sustained_node : NULL;
+  struct node **slot = x->blk ? &x->blk->time : x->owner ? &x->owner->time : NULL;
   if (!slot) return;
   if (*slot) {
     diag_add(&c->dg, TIER_ERROR, at, _("%s has two time clauses; a tier or badge has at most one"), x->what);
     return;
   }
   *slot = clause;
-  if (x->owner) x->owner->sustained = (int)clause->ival;
 }
 
+/* A time clause: its place, its unit and its N (tc_limit bounds the
+ * checkpoints, daily ones above all). */
 static void check_time(struct comp *c, struct node *s, struct body *x) {
   const char *u = s->name ? s->name : "";
+  bool days = !strcmp(u, "day") || !strcmp(u, "days"), months = !strcmp(u, "month") || !strcmp(u, "months");
   if (x->depth > 0)
     diag_add(&c->dg, TIER_ERROR, &s->loc, _("a time clause applies to the whole tier or badge: write it outside `either` and `at least`"));
-  else if (strcmp(u, "month") && strcmp(u, "months"))
+  else if (s->op == TC_SUSTAINED && !months)
     diag_add(&c->dg, TIER_ERROR, &s->loc2, _("sustained is counted in months: `sustained %lld months;`"), (long long)s->ival);
-  else if (s->ival < 1 || s->ival > 120)
-    diag_add(&c->dg, TIER_ERROR, &s->loc, _("sustained must be between 1 and 120 months"));
+  else if (!months && !days)
+    diag_add(&c->dg, TIER_ERROR, &s->loc2,
+             _("a checkpoint window is counted in days, months or calendar months: `at any checkpoint within %lld months;`"),
+             (long long)s->ival);
+  else if (s->op == TC_ANY_CALMONTHS && days)
+    diag_add(&c->dg, TIER_ERROR, &s->loc2, _("write `within %lld days` or `within %lld calendar months`"), (long long)s->ival,
+             (long long)s->ival);
+  else if (s->ival < 1 || s->ival > tc_limit(s->op))
+    diag_add(&c->dg, TIER_ERROR, &s->locf,
+             s->op == TC_SUSTAINED       ? _("sustained must be within 1 to %u months")
+             : s->op == TC_ANY_DAYS      ? _("at any checkpoint must be within 1 to %u days")
+             : s->op == TC_ANY_CALMONTHS ? _("at any checkpoint must be within 1 to %u calendar months")
+                                         : _("at any checkpoint must be within 1 to %u months"),
+             tc_limit(s->op));
   else
     set_time(c, x, s, &s->loc);
 }
@@ -226,7 +240,7 @@ static void check_stmts(struct comp *c, struct node *list, struct body *x) {
       }
       break;
     }
-    case I_SUSTAINED: check_time(c, s, x); break;
+    case I_TIME: check_time(c, s, x); break;
     case I_EITHER:
     case I_ATLEAST:
       if (x->depth >= LIM_GROUP_DEPTH) {

@@ -188,7 +188,7 @@ static void put_section(struct buf *b, int id, const struct image *img) {
       const struct img_tier *t = &img->tiers[i];
       buf_u32(b, t->name);
       buf_u32(b, t->ptype);
-      buf_u32(b, t->sustained);
+      buf_u32(b, t->time_n);
       buf_u32(b, t->first_req);
       buf_u32(b, t->nreq);
     }
@@ -211,12 +211,13 @@ static void put_section(struct buf *b, int id, const struct image *img) {
     for (uint32_t i = 0; i < img->nbadges; i++) {
       const struct img_tier *t = &img->badges[i];
       buf_u32(b, t->name);
-      buf_u32(b, t->sustained);
+      buf_u32(b, t->time_n);
       buf_u32(b, t->first_req);
       buf_u32(b, t->nreq);
     }
     for (uint32_t i = 0; i < img->ntiers + img->nbadges; i++) {
       const struct img_tier *t = img_block(img, i);
+      buf_u8(b, t->time);
       buf_u32(b, t->display);
       buf_u32(b, t->first_item);
       buf_u32(b, t->nitems);
@@ -414,7 +415,7 @@ static void rd_section(struct cur *c, int id, struct image *img) {
       struct img_tier *t = &img->tiers[i];
       t->name = rd32(c);
       t->ptype = rd32(c);
-      t->sustained = rd32(c);
+      t->time_n = rd32(c);
       t->first_req = rd32(c);
       t->nreq = rd32(c);
     }
@@ -439,12 +440,13 @@ static void rd_section(struct cur *c, int id, struct image *img) {
       struct img_tier *t = &img->badges[i];
       t->name = rd32(c);
       t->ptype = NO_TYPE;
-      t->sustained = rd32(c);
+      t->time_n = rd32(c);
       t->first_req = rd32(c);
       t->nreq = rd32(c);
     }
     for (uint32_t i = 0; i < img->ntiers + img->nbadges && !c->bad; i++) {
       struct img_tier *t = (struct img_tier *)img_block(img, i);
+      t->time = rd8(c);
       t->display = rd32(c);
       t->first_item = rd32(c);
       t->nitems = rd32(c);

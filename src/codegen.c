@@ -724,7 +724,8 @@ static void gen_block(struct cg *g, const struct s_tier *st, struct img_tier *it
   it->name = istr(g, st->n->name);
   it->display = st->n->kind == I_BADGE && st->n->b ? intern(g, st->n->b->str, st->n->b->str_len) : NO_STR;
   it->ptype = st->ptype < 0 ? NO_TYPE : (uint32_t)st->ptype;
-  it->sustained = (uint32_t)st->sustained;
+  it->time = st->time ? st->time->op : TC_NONE;
+  it->time_n = st->time ? (uint32_t)st->time->ival : 0;
   uint32_t ri = it->first_req = g->nreq;
   gen_reqs(g, st->n->list, &ri);
   it->nreq = ri - it->first_req;

@@ -38,8 +38,7 @@ struct s_metric {
 struct s_tier {
   struct node *n;
   int ptype;            /* enum ordinal; -1 for a badge */
-  int sustained;
-  struct node *sustained_node;
+  struct node *time;     /* its time clause (I_TIME, op = TC_*), NULL if none */
 };
 /* A `requirements NAME(PARAMS) < ... >` block (blocks.c). */
 struct s_reqblock {

@@ -88,6 +88,12 @@ static int name_width(void) {
   return (int)w + 1;
 }
 
+/* A block's time clause, after its header. */
+static void dis_time(const struct img_tier *T, struct buf *b) {
+  char t[80];
+  if (T->time != TC_NONE) buf_printf(b, " %s", tc_text(T->time, T->time_n, t, sizeof t));
+}
+
 /* The badges, and the item tree of every tier and badge: each item with
  * its kind, what it holds and, for a group, its children. */
 static void dis_ladder(const struct image *img, struct buf *b) {
@@ -97,7 +103,7 @@ static void dis_ladder(const struct image *img, struct buf *b) {
     buf_printf(b, "badge %u %s", k, img_str(img, T->name));
     if (T->display != NO_STR) buf_printf(b, " \"%s\"", img_str(img, T->display));
     if (img->has_debug) buf_printf(b, " (%s:%u)", img_str(img, T->file), T->line);
-    if (T->sustained) buf_printf(b, " sustained %u months", T->sustained);
+    dis_time(T, b);
     buf_printf(b, ": requirements r%u..+%u\n", T->first_req, T->nreq);
   }
   buf_printf(b, "\n; items: %u\n", img->nitems);
@@ -215,7 +221,7 @@ static void dis_tiers(const struct image *img, struct buf *b) {
     const struct img_tier *T = &img->tiers[t];
     buf_printf(b, "tier %u %s %s", t, ptype_name(img, t), img_str(img, T->name));
     if (img->has_debug) buf_printf(b, " (%s:%u)", img_str(img, T->file), T->line);
-    if (T->sustained) buf_printf(b, " sustained %u months", T->sustained);
+    dis_time(T, b);
     buf_printf(b, ": %u requirement%s\n", T->nreq, T->nreq == 1 ? "" : "s");
     for (uint32_t q = T->first_req; q < T->first_req + T->nreq; q++) {
       const struct img_req *R = &img->reqs[q];

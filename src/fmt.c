@@ -37,7 +37,7 @@
  *     indented by 2; a metric without a label stays on one line when it fits,
  *     otherwise `= EXPR;` goes to the next line in the same way;
  *   - tier blocks: `tier NAME TYPE <`, section headings indented by 2,
- *     requirements by 4 (by 2 before the first heading), `sustained` by 2,
+ *     requirements by 4 (by 2 before the first heading), a time clause by 2,
  *     `>` alone at column 0; an empty tier is `tier NAME TYPE < >`;
  *   - single spaces around binary operators and keywords, none inside
  *     parentheses, `{a, b}` sets, `12 months`, `-x`;
@@ -511,7 +511,7 @@ static void metric(struct fmt *F, const struct node *n) {
 /* the indentation of a statement of a block: a requirement or group under
  * a section heading 2 deeper than the heading */
 static int stmt_indent(const struct node *s, bool in_section) {
-  return s->kind != I_SECTION && s->kind != I_SUSTAINED && in_section ? 4 : 2;
+  return s->kind != I_SECTION && s->kind != I_TIME && in_section ? 4 : 2;
 }
 
 /* The statements of a block (a tier's, a badge's, a requirements block's,
@@ -786,11 +786,23 @@ static void node(struct fmt *F, const struct node *n) {
     GEND(F);
     kw(F, ";");
     break;
-  case I_SUSTAINED:
-    kw(F, "sustained");
+  case I_TIME:
+    if (n->op == TC_SUSTAINED) {
+      kw(F, "sustained");
+    } else {
+      static const char *const words[] = {"at", "any", "checkpoint", "within"};
+      for (int k = 0; k < 4; k++) {
+        if (k) SPACE(F);
+        kw(F, words[k]);
+      }
+    }
     SPACE(F);
     lit(F, &n->locf);
     SPACE(F);
+    if (n->op == TC_ANY_CALMONTHS) {
+      kw(F, "calendar");
+      SPACE(F);
+    }
     kw(F, n->name);
     kw(F, ";");
     break;

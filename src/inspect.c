@@ -38,7 +38,10 @@ static void block_info(const tier_ruleset *rs, uint32_t b, tier_info *out) {
   out->display = opt_str(img, T->display);
   out->type_index = b < img->ntiers ? (int)T->ptype : -1;
   out->position = b < img->ntiers ? (int)rs->tier_pos[b] : (int)(b - img->ntiers);
-  out->sustained = T->sustained;
+  out->sustained = T->time == TC_SUSTAINED ? T->time_n : 0;
+  out->time = T->time;
+  out->window = T->time_n;
+  out->time_text = rs->time_text[b];
   out->first_req = T->first_req;
   out->nreqs = T->nreq;
   out->first_item = T->first_item;

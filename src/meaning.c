@@ -1011,7 +1011,11 @@ void mn_hash(const struct meaning *m, uint8_t out[32]) {
     h_str(&h, S(img, T->name));
     if (t >= img->ntiers) h_str(&h, S(img, T->display));
     h_i64(&h, T->ptype);
-    h_i64(&h, T->sustained);
+    h_i64(&h, T->time_n);
+    if (T->time > TC_SUSTAINED) { /* a sustained window hashes as it did before the other clauses */
+      h_str(&h, "at any checkpoint");
+      h_i64(&h, T->time);
+    }
     h_i64(&h, T->nreq);
     h_items(&h, m, T);
   }

@@ -96,8 +96,8 @@ static void shown_copy(char *dst, size_t n, const char *src) {
 }
 
 /* The metric (or field) that requirement r compares with its constant: its
- * name, kind, enum or list reference, and value at the evaluation date (in
- * *num for a number). */
+ * name, kind, enum or list reference, and value in vm->view (in *num for a
+ * number): at the evaluation date, or at a checkpoint. */
 static void compared_value(const struct tier_vm *vm, const struct img_req *r, const char **name, int *kind,
                            uint16_t *ref, int64_t *value, struct num *num) {
   const struct image *img = vm->rs->img;
@@ -107,8 +107,8 @@ static void compared_value(const struct tier_vm *vm, const struct img_req *r, co
     *name = img_str(img, m->name);
     *kind = m->kind;
     *ref = m->ref;
-    *value = vm->ev.regs_today[r->metric];
-    *num = vm->ev.nregs_today[r->metric];
+    *value = vm->view.regs[r->metric];
+    *num = vm->view.nregs[r->metric];
   } else {
     const struct img_field *f = &img->fields[img_top_field(img, (uint32_t)r->field)];
     *name = img_str(img, f->name);
@@ -135,7 +135,8 @@ static void describe_owner(const struct tier_vm *vm, uint32_t b, tier_req_result
   }
 }
 
-/* Requirement q of block b at the VM's last evaluation. */
+/* Requirement q of block b at the VM's last evaluation, with the values of
+ * vm->view. */
 static void describe_req(const struct tier_vm *vm, uint32_t b, uint32_t q, tier_req_result *o) {
   const struct tier_ruleset *rs = vm->rs;
   const struct image *img = rs->img;
@@ -146,7 +147,7 @@ static void describe_req(const struct tier_vm *vm, uint32_t b, uint32_t q, tier_
   o->section = r->section == NO_STR ? NULL : img_str(img, r->section);
   o->label = r->label == NO_STR ? NULL : img_str(img, r->label);
   o->rule = img_str(img, r->rule);
-  o->met = vm->ev.met[q];
+  o->met = vm->view.met[q];
   if (img->has_debug) {
     o->file = img_str(img, r->file);
     o->line = r->line;
@@ -188,28 +189,114 @@ static void describe_req(const struct tier_vm *vm, uint32_t b, uint32_t q, tier_
   if (!o->met) need_text(o, kind, r->cmp, actual, required, num_is_divzero(qa), o->need, sizeof o->need);
 }
 
-/* The `sustained N months` clause of block b. */
-static void describe_sustained(const struct tier_vm *vm, uint32_t b, tier_req_result *o) {
+/* ---- time clauses ---------------------------------------------------------------------- */
+
+static tier_req_result *reserve(struct tier_vm *vm, size_t n);
+
+/* Does block b's time clause hold (vm.c, time_holds, says what time_at is)? */
+static bool time_met(const struct tier_vm *vm, uint32_t b) {
+  return (img_block(vm->rs->img, b)->time == TC_SUSTAINED) == (vm->ev.time_at[b] == TIER_NONE);
+}
+
+/* The requirements that failed at the checkpoint where block b's sustained
+ * clause failed, with their values there: the badge's, or the tier's and
+ * its lower tiers'.  The metrics and requirements are run again at that
+ * date: once per badge, and once per checkpoint date for the tiers (the
+ * tiers of a type share their sustained checkpoints, and all those whose
+ * clause failed at one date are described from one run up to the highest
+ * of them), so that the cost bound counts at most one run per badge and one
+ * per shared checkpoint.  A fault there (in a requirement the evaluation
+ * did not need) leaves the list empty.  Entries of one deeper than the
+ * clause, into a list of their own. */
+static size_t describe_failures(struct tier_vm *vm, uint32_t b, int depth, bool ran);
+
+static size_t checkpoint_failures(struct tier_vm *vm, uint32_t b, int depth, const tier_req_result **list) {
+  if (!vm->cp_list[b]) {
+    const struct image *img = vm->rs->img;
+    int64_t at = vm->ev.time_at[b];
+    uint32_t top = b;
+    int p = b < img->ntiers ? (int)img->tiers[b].ptype : -1;
+    if (p >= 0)
+      for (uint32_t k = b + 1; k < img->ntiers; k++)
+        if ((int)img->tiers[k].ptype == p && img->tiers[k].time == TC_SUSTAINED && vm->ev.time_at[k] == at) top = k;
+    bool ran = vm_run_at(vm, &vm->rec, at, p, p < 0 ? b : 0, top, vm->cp_met) == TIER_OK;
+    for (uint32_t k = b; k <= top; k++)
+      if (k == b || ((int)img->tiers[k].ptype == p && img->tiers[k].time == TC_SUSTAINED && vm->ev.time_at[k] == at &&
+                     !vm->cp_list[k]))
+        describe_failures(vm, k, depth, ran);
+  }
+  *list = vm->cp_list[b];
+  return vm->cp_n[b];
+}
+
+/* Describe block b's failures from the run at its checkpoint (vm->cp_met
+ * and the registers), into vm->cp_list[b]. */
+static size_t describe_failures(struct tier_vm *vm, uint32_t b, int depth, bool ran) {
+  const struct image *img = vm->rs->img;
+  int p = b < img->ntiers ? (int)img_block(img, b)->ptype : -1;
+  uint32_t b0 = p < 0 ? b : 0;
+  int64_t at = vm->ev.time_at[b];
+  size_t n = 0;
+  if (ran)
+    for (uint32_t k = b0; k <= b; k++) {
+      const struct img_tier *K = img_block(img, k);
+      if (p < 0 || (int)K->ptype == p)
+        for (uint32_t q = K->first_req; q < K->first_req + K->nreq; q++) n += !vm->cp_met[q];
+    }
+  tier_req_result *out = reserve(vm, n);
+  struct view today = vm->view;
+  vm->view = (struct view){vm->regs, vm->nregs, vm->cp_met};
+  for (uint32_t k = b0, i = 0; i < n && k <= b; k++) {
+    const struct img_tier *K = img_block(img, k);
+    if (p >= 0 && (int)K->ptype != p) continue;
+    for (uint32_t q = K->first_req; q < K->first_req + K->nreq; q++) {
+      if (vm->cp_met[q]) continue;
+      describe_req(vm, k, q, &out[i]);
+      out[i].depth = depth;
+      out[i++].checkpoint = at;
+    }
+  }
+  vm->view = today;
+  vm->cp_list[b] = out;
+  vm->cp_n[b] = n;
+  return n;
+}
+
+/* The time clause of block b: whether it holds, the checkpoint that
+ * decided it, and for a sustained clause that failed before today, what
+ * failed there. */
+static void describe_time(struct tier_vm *vm, uint32_t b, int depth, tier_req_result *o) {
   const struct image *img = vm->rs->img;
   const struct img_tier *T = img_block(img, b);
   describe_owner(vm, b, o);
-  o->kind = TIER_ENTRY_SUSTAINED;
+  bool every = T->time == TC_SUSTAINED;
+  o->kind = every ? TIER_ENTRY_SUSTAINED : TIER_ENTRY_AT_ANY;
   o->index = -1;
-  o->rule = "sustained";
-  o->sustained = (int)T->sustained;
+  o->depth = depth;
+  o->rule = vm->rs->time_text[b];
+  o->time = T->time;
+  o->window = (int)T->time_n;
+  o->sustained = every ? (int)T->time_n : 0;
   if (img->has_debug) {
     o->file = img_str(img, T->file);
     o->line = T->line;
     o->column = T->col;
   }
-  o->checkpoint = vm->ev.sus_fail[b];
-  o->met = vm->ev.sus_fail[b] == TIER_NONE;
-  if (!o->met) {
-    char d[11];
-    date_format(o->checkpoint, d);
-    snprintf(o->need, sizeof o->need, "the requirements must hold at every monthly checkpoint for %u months (failed at %s)",
-             T->sustained, d);
-  }
+  o->met = time_met(vm, b);
+  o->checkpoint = vm->ev.time_at[b] == TIER_NONE ? 0 : vm->ev.time_at[b];
+  o->window_start = tc_first(T->time, T->time_n, vm->ev.asof);
+  if (o->met) return;
+  char d[11], e[11];
+  date_format(every ? o->checkpoint : o->window_start, d);
+  date_format(vm->ev.asof, e);
+  if (every && o->checkpoint != vm->ev.asof)
+    o->nitems = checkpoint_failures(vm, b, depth + 1, &o->items);
+  if (every)
+    snprintf(o->need, sizeof o->need, "the requirements must hold at every monthly checkpoint for %u month%s (failed at %s)",
+             T->time_n, T->time_n == 1 ? "" : "s", d);
+  else
+    snprintf(o->need, sizeof o->need, "the requirements must hold at one %s checkpoint from %s to %s",
+             T->time == TC_ANY_MONTHS ? "monthly" : "daily", d, e);
 }
 
 /* ---- groups, unmet entries and the smallest change ---------------------------------------- */
@@ -335,15 +422,15 @@ static size_t item_unmet(struct tier_vm *vm, uint32_t b, uint32_t i, const char 
   return 1;
 }
 
-/* Block b's failing items into a list of their own (its failing sustained
+/* Block b's failing items into a list of their own (its failing time
  * clause last); returns its length. */
 static size_t block_unmet(struct tier_vm *vm, uint32_t b, const tier_req_result **list) {
   const struct img_tier *B = img_block(vm->rs->img, b);
-  bool sus = B->sustained && vm->ev.sus_fail[b] != TIER_NONE;
-  tier_req_result *out = reserve(vm, count_unmet_list(vm, B->first_item, B->nitems) + sus);
+  bool tc = B->time != TC_NONE && !time_met(vm, b);
+  tier_req_result *out = reserve(vm, count_unmet_list(vm, B->first_item, B->nitems) + tc);
   size_t n = 0;
   for (uint32_t i = B->first_item; i < B->first_item + B->nitems; i++) n += item_unmet(vm, b, i, NULL, true, 0, out + n);
-  if (sus) describe_sustained(vm, b, &out[n++]);
+  if (tc) describe_time(vm, b, 0, &out[n++]);
   *list = out;
   return n;
 }
@@ -368,7 +455,7 @@ static void item_all(struct tier_vm *vm, uint32_t b, uint32_t i, const char *bra
 static void block_all(struct tier_vm *vm, uint32_t b, size_t *n) {
   const struct img_tier *B = img_block(vm->rs->img, b);
   for (uint32_t i = B->first_item; i < B->first_item + B->nitems; i++) item_all(vm, b, i, NULL, 0, n);
-  if (B->sustained) describe_sustained(vm, b, &vm->reqs[(*n)++]);
+  if (B->time != TC_NONE) describe_time(vm, b, 0, &vm->reqs[(*n)++]);
 }
 
 /* ---- the whole result -------------------------------------------------------------- */
@@ -395,6 +482,8 @@ static void build_result(struct tier_vm *vm) {
   r->rules_hash = rs->hash_hex;
   price_items(vm);
   vm->unmet_used = 0;
+  vm->view = (struct view){ev->regs_today, ev->nregs_today, ev->met};
+  memset(vm->cp_list, 0, sizeof *vm->cp_list * (img->ntiers + img->nbadges));
   r->unmet = NULL;
   r->nunmet = ev->next >= 0 ? block_unmet(vm, (uint32_t)ev->next, &r->unmet) : 0;
   r->nbadges = img->nbadges;

@@ -10,8 +10,8 @@
  *   item metrics  a fact about one list item changed, and what it changes
  *   metrics       definition, label, type; added, removed
  *   tiers         per partner type: removed, new, renamed in place, reordered
- *                 (the ladders matched as tiervm diff matches them); sustained
- *                 windows; requirements: thresholds, comparisons, labels,
+ *                 (the ladders matched as tiervm diff matches them); time
+ *                 clauses; requirements: thresholds, comparisons, labels,
  *                 added, removed, or the same text with a new meaning
  *
  * A change to a metric is said once, with the metrics and tiers it changes
@@ -74,6 +74,23 @@ static void change(struct rd *d, const char *kind, const char *where, const char
   else if (from) buf_printf(d->o, " %s", from);
   if (affects && *affects) buf_printf(d->o, "\n      this changes %s", affects);
   buf_u8(d->o, '\n');
+}
+
+/* A tier's time clause: a sustained window that only changed its length
+ * says so in months; any other change names both clauses. */
+static void diff_time(struct rd *d, const struct img_tier *TA, const struct img_tier *TB, const char *where) {
+  if (TA->time == TB->time && TA->time_n == TB->time_n) return;
+  char va[80] = "none", vb[80] = "none";
+  bool months = (TA->time == TC_SUSTAINED || TA->time == TC_NONE) && (TB->time == TC_SUSTAINED || TB->time == TC_NONE);
+  if (months) {
+    if (TA->time) snprintf(va, sizeof va, "%u months", TA->time_n);
+    if (TB->time) snprintf(vb, sizeof vb, "%u months", TB->time_n);
+    change(d, "sustained", where, "sustained", va, vb, NULL);
+    return;
+  }
+  if (TA->time) tc_text(TA->time, TA->time_n, va, sizeof va);
+  if (TB->time) tc_text(TB->time, TB->time_n, vb, sizeof vb);
+  change(d, "time-clause", where, "time clause", va, vb, NULL);
 }
 
 /* ---- what a change reaches -------------------------------------------------------------- */
@@ -600,12 +617,7 @@ static void diff_ladder(struct rd *d, const char *type) {
     if (i < 0) continue;
     const struct img_tier *TA = &d->A->tiers[ia[i]], *TB = &d->B->tiers[ib[j]];
     snprintf(where, sizeof where, "%s %s", type, l.new_names[j]);
-    if (TA->sustained != TB->sustained) {
-      char va[32] = "none", vb[32] = "none";
-      if (TA->sustained) snprintf(va, sizeof va, "%u months", TA->sustained);
-      if (TB->sustained) snprintf(vb, sizeof vb, "%u months", TB->sustained);
-      change(d, "sustained", where, "sustained", va, vb, NULL);
-    }
+    diff_time(d, TA, TB, where);
     diff_requirements(d, ia[i], ib[j], where);
   }
   buf_free(&ta);

@@ -5,7 +5,7 @@
  *   "as_of":  the evaluation date (optional; else the ruleset's review rule),
  *   "expect": {"tier": "Select" or null, "next": ... , "unmet": [...]}, at
  *             least one of them; "unmet" is the exact set of the next tier's
- *             unmet requirements (metric names or rule texts, "sustained").
+ *             unmet requirements (metric names or rule texts, "sustained", "at_any").
  * Blank lines and lines starting with '#' are comments.
  *
  * A test must check what it says: a line with an unknown, misspelt or
@@ -182,7 +182,10 @@ static void check_tier_name(const struct image *img, int ptype, json_t *expect, 
 }
 
 /* The names by which an unmet requirement may be expected: its metric (or
- * field), its rule text, and "sustained" for a sustained window. */
+ * field), its rule text, and "sustained" or "at_any" for a time clause
+ * (SPEC 3.5). */
+static const char *time_name(int tc) { return tc == TC_SUSTAINED ? "sustained" : tc != TC_NONE ? "at_any" : NULL; }
+
 static const char *req_metric_name(const struct image *img, const struct img_req *q) {
   if (q->metric >= 0) return img_str(img, img->metrics[q->metric].name);
   if (q->field >= 0) return img_str(img, img->fields[img_top_field(img, (uint32_t)q->field)].name);
@@ -193,7 +196,7 @@ static bool names_requirement(const struct image *img, int ptype, const char *na
   for (uint32_t t = 0; t < img->ntiers; t++) {
     const struct img_tier *T = &img->tiers[t];
     if ((int)T->ptype != ptype) continue;
-    if (T->sustained && !strcmp(name, "sustained")) return true;
+    if (time_name(T->time) && !strcmp(name, time_name(T->time))) return true;
     for (uint32_t q = T->first_req; q < T->first_req + T->nreq; q++) {
       const char *m = req_metric_name(img, &img->reqs[q]);
       if ((m && !strcmp(m, name)) || !strcmp(img_str(img, img->reqs[q].rule), name)) return true;
@@ -222,12 +225,14 @@ static void check_unmet_names(const struct image *img, int ptype, json_t *expect
 
 /* ---- comparing ------------------------------------------------------------------ */
 
-static const char *unmet_name(const tier_req_result *u) { return u->sustained ? "sustained" : u->metric ? u->metric : u->rule; }
+static const char *unmet_name(const tier_req_result *u) {
+  return time_name(u->time) ? time_name(u->time) : u->metric ? u->metric : u->rule;
+}
 
 /* Does expected name n stand for unmet entry u?  by_rule: match the rule
- * text (or "sustained") only; else the metric. */
+ * text (or "sustained", "at_any") only; else the metric. */
 static bool names_entry(const tier_req_result *u, const char *n, bool by_rule) {
-  if (by_rule) return u->sustained ? !strcmp(n, "sustained") : !strcmp(u->rule, n);
+  if (by_rule) return time_name(u->time) ? !strcmp(n, time_name(u->time)) : !strcmp(u->rule, n);
   return u->metric && !strcmp(u->metric, n);
 }
 

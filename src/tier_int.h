@@ -230,12 +230,26 @@ struct img_tier {
   uint32_t name;
   uint32_t display;    /* display name string, NO_STR if none */
   uint32_t ptype;      /* ordinal in the partner enum; NO_TYPE for a badge */
-  uint32_t sustained;  /* months, 0 = none */
+  uint8_t time;        /* its time clause: TC_*, TC_NONE if none */
+  uint32_t time_n;     /* the clause's N (months or days), 0 if none */
   uint32_t first_req, nreq;
   uint32_t first_item, nitems;
   uint32_t file, line, col; /* debug */
 };
 #define NO_TYPE 0xFFFFFFFFu
+/* A block's time clause (SPEC 3.5 "Checkpoints"), checkpoint.c.  Its
+ * checkpoints are numbered from 0, the evaluation date, backwards:
+ *   TC_SUSTAINED      `sustained N months`: asof - k months, k = 0..N, all
+ *   TC_ANY_MONTHS     `at any checkpoint within N months`: the same dates, one
+ *   TC_ANY_DAYS       `... within N days`: asof - k days, k = 0..N-1, one
+ *   TC_ANY_CALMONTHS  `... within N calendar months`: every day from the first
+ *                     of the month N months before asof's through asof, one */
+enum { TC_NONE = 0, TC_SUSTAINED, TC_ANY_MONTHS, TC_ANY_DAYS, TC_ANY_CALMONTHS, TC_KINDS };
+uint32_t tc_limit(int kind);                  /* the largest N; 0 for no such kind */
+uint32_t tc_max_checkpoints(int kind, uint32_t n); /* checkpoints before the evaluation date, at most */
+int64_t tc_checkpoint(int kind, uint32_t n, int64_t asof, uint32_t k); /* the k-th; TIER_NONE past the window */
+const char *tc_text(int kind, uint32_t n, char *buf, size_t len); /* "at any checkpoint within 5 calendar months" */
+int64_t tc_first(int kind, uint32_t n, int64_t asof); /* the earliest checkpoint (a calendar window: its first day) */
 /* One node of a block's tree of items.  The children of an item are
  * consecutive and come after it in the table (first .. first + count - 1). */
 enum { IT_LEAF = 1, IT_EITHER, IT_BRANCH, IT_ATLEAST };
@@ -359,7 +373,7 @@ int rule_diff(const struct image *A, const struct image *B, const char *pa, cons
 int rule_changes(const struct image *A, const struct image *B, void (*each)(void *ud, const tier_rule_change *c), void *ud);
 int rt_run(const tier_ruleset *rs, const char *const *files, int nfiles, bool coverage, struct buf *out);
 
-#define BC_VERSION 3 /* the .tbc format this tierc reads and writes (docs/bytecode.md) */
+#define BC_VERSION 4 /* the .tbc format this tierc reads and writes (docs/bytecode.md) */
 /* bytecode.c: bytes -> image, and back.  bc_read checks the header, the
  * signature (required, and by trust_key, when trust_key is not NULL), the
  * checksum and every size and offset; it does not verify the code. */

@@ -327,6 +327,14 @@ static int check_req_table(struct vfy *v, uint32_t i) {
   return 0;
 }
 
+/* A block's time clause: a known kind, N within its limit (none: 0). */
+static int check_time(struct vfy *v, const char *what, uint32_t i, const struct img_tier *t) {
+  if (t->time >= TC_KINDS) return fail(v, "%s %u: time clause kind %u unknown", what, i, t->time);
+  if (t->time == TC_NONE ? t->time_n != 0 : t->time_n < 1 || t->time_n > tc_limit(t->time))
+    return fail(v, "%s %u: time clause of %u (limit %u)", what, i, t->time_n, tc_limit(t->time));
+  return 0;
+}
+
 /* Tiers own consecutive runs of requirements, in order, covering all. */
 static int check_tiers(struct vfy *v) {
   struct image *img = v->img;
@@ -338,7 +346,7 @@ static int check_tiers(struct vfy *v) {
     if (img->has_debug && !str_ok(img, t->file, false)) return fail(v, "debug: tier %u: file name index out of range", i);
     if (img->partner_field < 0) return fail(v, "tiers: tiers without a partner-type field");
     if (t->ptype >= img->enums[img->fields[img->partner_field].ref].nvals) return fail(v, "tiers: tier %u: partner type out of range", i);
-    if (t->sustained > 120) return fail(v, "tiers: tier %u: sustained %u months (limit 120)", i, t->sustained);
+    if (check_time(v, "tiers: tier", i, t)) return 1;
     if (t->first_req != next_req || t->nreq > img->nreqs - next_req) return fail(v, "tiers: tier %u: requirement range out of bounds", i);
     if (!str_ok(img, t->display, true)) return fail(v, "ladder: tier %u: display name index out of range", i);
     next_req += t->nreq;
@@ -348,7 +356,7 @@ static int check_tiers(struct vfy *v) {
     if (!str_ok(img, t->name, false) || !str_ok(img, t->display, true))
       return fail(v, "ladder: badge %u: name index out of range", i);
     if (img->has_debug && !str_ok(img, t->file, false)) return fail(v, "debug: badge %u: file name index out of range", i);
-    if (t->sustained > 120) return fail(v, "ladder: badge %u: sustained %u months (limit 120)", i, t->sustained);
+    if (check_time(v, "ladder: badge", i, t)) return 1;
     if (t->first_req != next_req || t->nreq > img->nreqs - next_req)
       return fail(v, "ladder: badge %u: requirement range out of bounds", i);
     next_req += t->nreq;
@@ -837,9 +845,13 @@ static uint64_t sat_mul(uint64_t a, uint64_t b) {
 /* The cost bound (SPEC 4.5, docs/bytecode.md section 13): what one record
  * can cost, as base + per[l] x len(l), in steps - instructions, the
  * driver's runs, tier, badge and item visits, and record slots.  With S the
- * longest sustained clause of a tier (the driver shares the tiers'
- * checkpoints) and B the sum of the badges' clauses (each badge has its
- * own), C = 1 + S + B runs of the metric block and of each requirement:
+ * longest `sustained` clause of a tier (the driver shares those
+ * checkpoints), B the checkpoints of every other time clause (at any
+ * checkpoint, and the badges': each walks its own, checkpoint.c
+ * tc_max_checkpoints) and K the number of those other clauses, the result
+ * running each once more at the checkpoint that decided it and the tiers'
+ * once per shared checkpoint date (result.c, checkpoint_failures),
+ * C = 1 + 2 S + B + K runs of the metric block and of each requirement:
  *   base    = ntop + review + 1 + 3 (ntiers + nbadges) + nreqs + nitems
  *             + C (1 + nmetrics + ntiers + nbadges + nreqs + nitems + code_base)
  *   per[l]  = width(l) + 6 nsets + C code_per[l]
@@ -850,14 +862,21 @@ static uint64_t sat_mul(uint64_t a, uint64_t b) {
  * share of an item's memory (12 bytes a slot, two to four slots per item of
  * the longest list), so that a step stands for at most 8 bytes of a
  * record's memory as well as for time.  The sums saturate (sat_add): with
- * many sustained badges C can reach 2^33. */
+ * many badges with time clauses C can exceed 2^33. */
 static void cost_bound(const struct vfy *v, uint64_t review, uint64_t *base, uint64_t *per) {
   const struct image *img = v->img;
-  uint64_t S = 0;
-  for (uint32_t t = 0; t < img->ntiers; t++)
-    if (img->tiers[t].sustained > S) S = img->tiers[t].sustained;
-  uint64_t C = 1 + S;
-  for (uint32_t b = 0; b < img->nbadges; b++) C += img->badges[b].sustained;
+  /* the tiers' sustained clauses share their checkpoints, and the result
+   * describes their failures with one run per checkpoint date (2 S); every
+   * other clause walks its own, plus one run for the result */
+  uint64_t S = 0, C = 1;
+  for (uint32_t b = 0; b < img->ntiers + img->nbadges; b++) {
+    const struct img_tier *blk = img_block(img, b);
+    if (blk->time == TC_NONE) continue;
+    uint64_t n = tc_max_checkpoints(blk->time, blk->time_n);
+    if (b < img->ntiers && blk->time == TC_SUSTAINED) S = n > S ? n : S;
+    else C += n + 1;
+  }
+  C += 2 * S;
   uint64_t blocks = (uint64_t)img->ntiers + img->nbadges;
   uint64_t once = (uint64_t)img->ntop + 1 + 3 * blocks + img->nreqs + img->nitems;
   uint64_t per_checkpoint = 1 + (uint64_t)img->nmetrics + blocks + img->nreqs + img->nitems;

@@ -64,6 +64,31 @@ static int item_names(struct image *img, struct tier_ruleset *rs) {
   return TIER_OK;
 }
 
+/* Each block's time clause as results show it, and how many entries the
+ * results' descriptions of failing checkpoints can take: a sustained
+ * clause lists the requirements that failed at its checkpoint, of its
+ * badge, or of its tier and the lower tiers of its type (one pass, with a
+ * running count per type). */
+static int time_texts(struct image *img, struct tier_ruleset *rs) {
+  uint32_t nblocks = img->ntiers + img->nbadges;
+  uint32_t ntypes = img->partner_field >= 0 ? img->enums[img->fields[img->partner_field].ref].nvals : 0;
+  rs->time_text = arena_alloc(&img->ar, sizeof *rs->time_text * ((size_t)nblocks + 1));
+  size_t *below = arena_alloc(&img->ar, sizeof *below * ((size_t)ntypes + 1)); /* requirements so far, per type */
+  if (!rs->time_text || !below) return TIER_ENOMEM;
+  for (uint32_t b = 0; b < nblocks; b++) {
+    const struct img_tier *T = img_block(img, b);
+    size_t reqs = T->nreq;
+    if (b < img->ntiers && T->ptype < ntypes) reqs = below[T->ptype] += T->nreq;
+    if (T->time == TC_NONE) continue;
+    char t[80];
+    tc_text(T->time, T->time_n, t, sizeof t);
+    rs->time_text[b] = arena_strndup(&img->ar, t, strlen(t));
+    if (!rs->time_text[b]) return TIER_ENOMEM;
+    if (T->time == TC_SUSTAINED) rs->cp_entries += reqs;
+  }
+  return TIER_OK;
+}
+
 /* Decode the verified code into fixed-size instructions whose jump targets
  * are instruction indices, and the constants into runtime values. */
 static int decode(struct tier_ruleset *rs) {
@@ -108,7 +133,7 @@ static int decode(struct tier_ruleset *rs) {
   mn_hash(m, h);
   mn_free(m);
   for (int k = 0; k < 32; k++) snprintf(rs->hash_hex + 2 * k, 3, "%02x", h[k]);
-  if (item_names(img, rs) != TIER_OK) return TIER_ENOMEM;
+  if (item_names(img, rs) != TIER_OK || time_texts(img, rs) != TIER_OK) return TIER_ENOMEM;
   return img->ar.failed ? TIER_ENOMEM : TIER_OK;
 }
 
@@ -233,13 +258,17 @@ tier_vm *tier_vm_new(const tier_ruleset *rs, const tier_options *opt) {
   vm->nstack = t_malloc(&hook, sizeof(struct num) * (img->max_stack + 1));
   vm->nregs = t_malloc(&hook, sizeof(struct num) * (img->nmetrics + 1));
   vm->ev.met = t_malloc(&hook, sizeof(bool) * (img->nreqs + 1));
+  vm->cp_met = t_malloc(&hook, sizeof(bool) * (img->nreqs + 1));
+  vm->cp_list = t_malloc(&hook, sizeof *vm->cp_list * (img->ntiers + img->nbadges + 1));
+  vm->cp_n = t_malloc(&hook, sizeof *vm->cp_n * (img->ntiers + img->nbadges + 1));
   vm->ev.regs_today = t_malloc(&hook, sizeof(int64_t) * (img->nmetrics + 1));
   vm->ev.nregs_today = t_malloc(&hook, sizeof(struct num) * (img->nmetrics + 1));
-  vm->ev.sus_fail = t_malloc(&hook, sizeof(int64_t) * (img->ntiers + img->nbadges + 1));
+  vm->ev.time_at = t_malloc(&hook, sizeof(int64_t) * (img->ntiers + img->nbadges + 1));
   vm->ev.held = t_malloc(&hook, sizeof(bool) * (img->nitems + 1));
   vm->ev.badge_held = t_malloc(&hook, sizeof(bool) * (img->nbadges + 1));
-  /* an entry per requirement, group and sustained clause */
-  vm->req_cap = (size_t)img->nreqs + img->nitems + img->ntiers + img->nbadges + 1;
+  /* an entry per requirement, group and time clause, and those that
+   * describe failing checkpoints */
+  vm->req_cap = (size_t)img->nreqs + img->nitems + img->ntiers + img->nbadges + rs->cp_entries + 1;
   vm->unmet = t_malloc(&hook, sizeof *vm->unmet * vm->req_cap);
   vm->dsets = t_malloc(&hook, sizeof *vm->dsets * (img->nsets + 1)); /* sized by vm_prepare */
   vm->all_reqs = opt && opt->all_requirements;
@@ -250,8 +279,9 @@ tier_vm *tier_vm_new(const tier_ruleset *rs, const tier_options *opt) {
   vm->picked = t_malloc(&hook, sizeof *vm->picked * (img->nitems + 1));
   vm->pairs = t_malloc(&hook, sizeof *vm->pairs * (img->nitems + 1));
   if (!vm->stack || !vm->regs || !vm->nstack || !vm->nregs || !vm->dsets || !vm->ev.met || !vm->ev.regs_today ||
-      !vm->ev.nregs_today || !vm->ev.sus_fail || !vm->ev.held || !vm->ev.badge_held || !vm->unmet ||
-      (vm->all_reqs && !vm->reqs) || !vm->badges || !vm->cost || !vm->picked || !vm->pairs) {
+      !vm->ev.nregs_today || !vm->ev.time_at || !vm->cp_met || !vm->cp_list || !vm->cp_n || !vm->ev.held ||
+      !vm->ev.badge_held || !vm->unmet || (vm->all_reqs && !vm->reqs) || !vm->badges || !vm->cost || !vm->picked ||
+      !vm->pairs) {
     tier_vm_free(vm);
     return NULL;
   }
@@ -273,9 +303,12 @@ void tier_vm_free(tier_vm *vm) {
   t_free(&h, vm->nstack, sizeof(struct num) * (img->max_stack + 1));
   t_free(&h, vm->nregs, sizeof(struct num) * (img->nmetrics + 1));
   t_free(&h, vm->ev.met, sizeof(bool) * (img->nreqs + 1));
+  t_free(&h, vm->cp_met, sizeof(bool) * (img->nreqs + 1));
+  t_free(&h, vm->cp_list, sizeof *vm->cp_list * (img->ntiers + img->nbadges + 1));
+  t_free(&h, vm->cp_n, sizeof *vm->cp_n * (img->ntiers + img->nbadges + 1));
   t_free(&h, vm->ev.regs_today, sizeof(int64_t) * (img->nmetrics + 1));
   t_free(&h, vm->ev.nregs_today, sizeof(struct num) * (img->nmetrics + 1));
-  t_free(&h, vm->ev.sus_fail, sizeof(int64_t) * (img->ntiers + img->nbadges + 1));
+  t_free(&h, vm->ev.time_at, sizeof(int64_t) * (img->ntiers + img->nbadges + 1));
   t_free(&h, vm->ev.held, sizeof(bool) * (img->nitems + 1));
   t_free(&h, vm->ev.badge_held, sizeof(bool) * (img->nbadges + 1));
   t_free(&h, vm->unmet, sizeof *vm->unmet * vm->req_cap);
@@ -792,15 +825,23 @@ static int block_holds_at(struct tier_vm *vm, const struct record *r, int64_t as
   return TIER_OK;
 }
 
-/* Run the requirements of block b at the evaluation date into ev->met. */
-static int run_block(struct tier_vm *vm, const struct record *r, uint32_t b) {
+/* Run the requirements of block b at date asof into met (the metric
+ * registers computed for asof). */
+static int run_block(struct tier_vm *vm, const struct record *r, uint32_t b, int64_t asof, bool *met) {
   const struct img_tier *blk = img_block(vm->rs->img, b);
   vm->steps++;
   for (uint32_t q = blk->first_req; q < blk->first_req + blk->nreq; q++) {
-    int rc = run_req(vm, r, vm->ev.asof, q, &vm->ev.met[q]);
+    int rc = run_req(vm, r, asof, q, &met[q]);
     if (rc) return rc;
   }
   return TIER_OK;
+}
+
+int vm_run_at(struct tier_vm *vm, const struct record *r, int64_t at, int p, uint32_t b0, uint32_t b, bool *met) {
+  int rc = run_metrics(vm, r, at);
+  for (uint32_t k = b0; k <= b && !rc; k++)
+    if (p < 0 || (int)img_block(vm->rs->img, k)->ptype == p) rc = run_block(vm, r, k, at, met);
+  return rc;
 }
 
 /* The evaluation date: asof_override, or the review rule's date, or today. */
@@ -839,37 +880,38 @@ static int eval_today(struct tier_vm *vm, const struct record *r, uint32_t first
   if (rc) return rc;
   memset(ev->met, 0, sizeof(bool) * img->nreqs);
   memset(ev->held, 0, sizeof(bool) * img->nitems); /* other partner types' items stay false */
-  for (uint32_t b = 0; b < img->ntiers + img->nbadges; b++) ev->sus_fail[b] = TIER_NONE;
+  for (uint32_t b = 0; b < img->ntiers + img->nbadges; b++) ev->time_at[b] = TIER_NONE;
   for (uint32_t i = first; i < end; i++)
-    if ((rc = run_block(vm, r, rs->ladder[i]))) return rc;
+    if ((rc = run_block(vm, r, rs->ladder[i], ev->asof, ev->met))) return rc;
   for (uint32_t b = img->ntiers; b < img->ntiers + img->nbadges; b++)
-    if ((rc = run_block(vm, r, b))) return rc;
+    if ((rc = run_block(vm, r, b, ev->asof, ev->met))) return rc;
   memcpy(ev->regs_today, vm->regs, sizeof(int64_t) * img->nmetrics);
   if (rs->num_regs) memcpy(ev->nregs_today, vm->nregs, sizeof(struct num) * img->nmetrics);
   return TIER_OK;
 }
 
-/* The tiers' sustained clauses.  A clause is in question when its tier's
- * requirements and those of the lower tiers hold today; it fails at the
- * latest checkpoint asof - k months (k = 1 .. its months) where they do not
- * all hold.  The checkpoints are shared: at each, the metric block runs
- * once and the ladder is walked up to the highest tier still in question,
- * so the work is the longest clause's months times one ladder, however
- * many tiers are sustained (walking it per tier was tiers^2 x months). */
+/* The tiers' `sustained N months` clauses.  A clause is in question when
+ * its tier's requirements and those of the lower tiers hold today; it
+ * fails at the latest checkpoint asof - k months (k = 1 .. its months)
+ * where they do not all hold (ev->time_at).  The checkpoints are shared: at
+ * each, the metric block runs once and the ladder is walked up to the
+ * highest tier still in question, so the work is the longest clause's
+ * months times one ladder, however many tiers are sustained (walking it per
+ * tier was tiers^2 x months). */
 static int eval_checkpoints(struct tier_vm *vm, const struct record *r, uint32_t first, uint32_t end) {
   const struct tier_ruleset *rs = vm->rs;
   const struct image *img = rs->img;
   struct eval *ev = &vm->ev;
   uint32_t months = 0, top = first; /* the longest open clause; the ladder's end to walk */
   for (uint32_t i = first; i < end; i++) {
-    uint32_t t = rs->ladder[i];
-    if (img->tiers[t].sustained && ev->sus_fail[t] == TIER_NONE) {
-      if (img->tiers[t].sustained > months) months = img->tiers[t].sustained;
+    const struct img_tier *T = &img->tiers[rs->ladder[i]];
+    if (T->time == TC_SUSTAINED && ev->time_at[rs->ladder[i]] == TIER_NONE) {
+      if (T->time_n > months) months = T->time_n;
       top = i + 1;
     }
   }
   for (uint32_t k = 1; k <= months && top > first; k++) {
-    int64_t at = date_add_months(ev->asof, -(int64_t)k);
+    int64_t at = tc_checkpoint(TC_SUSTAINED, months, ev->asof, k);
     int rc = run_metrics(vm, r, at);
     if (rc) return rc;
     bool holds = true; /* the requirements of the tiers walked so far hold at `at` */
@@ -879,39 +921,60 @@ static int eval_checkpoints(struct tier_vm *vm, const struct record *r, uint32_t
       const struct img_tier *T = &img->tiers[t];
       vm->steps++;
       if (holds && (rc = block_holds_at(vm, r, at, T, &holds))) return rc;
-      bool open = T->sustained && ev->sus_fail[t] == TIER_NONE;
-      if (open && k <= T->sustained && !holds) ev->sus_fail[t] = at;
-      else if (open && k < T->sustained) open_top = i + 1; /* still in question next month */
+      bool open = T->time == TC_SUSTAINED && ev->time_at[t] == TIER_NONE;
+      if (open && k <= T->time_n && !holds) ev->time_at[t] = at;
+      else if (open && k < T->time_n) open_top = i + 1; /* still in question next month */
     }
     top = open_top;
   }
   return TIER_OK;
 }
 
-/* A badge's `sustained N months` clause, when its requirements hold today:
- * they must hold at every monthly checkpoint; ev->sus_fail[b] gets the
- * latest one at which they did not.  A badge stands alone, so its
- * checkpoints are its own (the cost bound counts each badge's months). */
-static int badge_sustained(struct tier_vm *vm, const struct record *r, uint32_t b, bool *ok) {
-  const struct img_tier *blk = img_block(vm->rs->img, b);
-  for (uint32_t k = 1; k <= blk->sustained; k++) {
-    int64_t at = date_add_months(vm->ev.asof, -(int64_t)k);
-    bool holds;
-    int rc;
-    if ((rc = run_metrics(vm, r, at)) || (rc = block_holds_at(vm, r, at, blk, &holds))) return rc;
-    if (!holds) {
-      vm->ev.sus_fail[b] = at;
-      *ok = false;
-      return TIER_OK;
-    }
+/* Do the requirements block b asks at a checkpoint hold at `at` (the metric
+ * registers computed for it)?  A badge's own; a tier's and those of the
+ * lower tiers of its ladder, rs->ladder[first .. i]. */
+static int clause_holds_at(struct tier_vm *vm, const struct record *r, int64_t at, uint32_t b, uint32_t first,
+                           uint32_t i, bool *holds) {
+  const struct image *img = vm->rs->img;
+  if (b >= img->ntiers) return block_holds_at(vm, r, at, img_block(img, b), holds);
+  *holds = true;
+  for (uint32_t j = first; j <= i && *holds; j++) {
+    vm->steps++;
+    int rc = block_holds_at(vm, r, at, &img->tiers[vm->rs->ladder[j]], holds);
+    if (rc) return rc;
   }
   return TIER_OK;
 }
 
+/* The time clause of block b (checkpoint.c) walked on its own, `today`
+ * saying whether what it asks holds at the evaluation date: `sustained`
+ * needs it at every checkpoint, `at any checkpoint` at one.  The
+ * checkpoints are tried from the latest back, the metric block run again at
+ * each, until one decides; ev->time_at[b] gets it (sustained: the latest
+ * failing one; at any: the latest holding one; TIER_NONE when none
+ * decides).  The tiers' sustained clauses share their checkpoints instead
+ * (eval_checkpoints); every other clause comes here. */
+static int time_holds(struct tier_vm *vm, const struct record *r, uint32_t b, uint32_t first, uint32_t i, bool today,
+                      bool *ok) {
+  const struct img_tier *blk = img_block(vm->rs->img, b);
+  bool every = blk->time == TC_SUSTAINED;
+  int64_t at = vm->ev.asof;
+  for (uint32_t k = 1; today == every && at != TIER_NONE; k++) {
+    at = tc_checkpoint(blk->time, blk->time_n, vm->ev.asof, k);
+    int rc;
+    if (at != TIER_NONE && ((rc = run_metrics(vm, r, at)) || (rc = clause_holds_at(vm, r, at, b, first, i, &today))))
+      return rc;
+  }
+  vm->ev.time_at[b] = at;
+  *ok = at == TIER_NONE ? every : !every;
+  return TIER_OK;
+}
+
 /* Evaluate a bound record: its evaluation date, every requirement of every
- * tier of its type and of every badge at that date, the sustained
- * checkpoints, the tier held (cumulative: a tier is held when it and every
- * lower tier hold) and the badges held (each on its own). */
+ * tier of its type and of every badge at that date, the time clauses'
+ * checkpoints, the tier held (cumulative: a tier is held when every lower
+ * tier is and its own requirements, or its time clause, hold) and the
+ * badges held (each on its own). */
 int vm_evaluate(struct tier_vm *vm, const struct record *r, int64_t asof_override) {
   const struct tier_ruleset *rs = vm->rs;
   const struct image *img = rs->img;
@@ -926,22 +989,30 @@ int vm_evaluate(struct tier_vm *vm, const struct record *r, int64_t asof_overrid
   uint32_t first = 0, end = 0;
   if (ev->ptype >= 0 && (uint32_t)ev->ptype < rs->ntypes) first = rs->ladder_start[ev->ptype], end = rs->ladder_start[ev->ptype + 1];
   if ((rc = eval_today(vm, r, first, end))) return rc;
-  /* which sustained clauses are in question: the others fail today */
+  /* the clauses: sustained ones that fail today say so, the others are
+   * decided by their checkpoints (a clause looks at the requirements of its
+   * tier and the lower ones, whether the lower tiers are held or not) */
   bool rules_below = true; /* the requirements of this tier and the lower ones hold today */
   for (uint32_t i = first; i < end; i++) {
     uint32_t t = rs->ladder[i];
     const struct img_tier *T = &img->tiers[t];
     rules_below = block_holds(img, T, ev->met, ev->held) && rules_below;
-    if (T->sustained && !rules_below) ev->sus_fail[t] = ev->asof;
+    bool ok;
+    if (T->time == TC_SUSTAINED && !rules_below) ev->time_at[t] = ev->asof;
+    else if (T->time != TC_NONE && T->time != TC_SUSTAINED && (rc = time_holds(vm, r, t, first, i, rules_below, &ok)))
+      return rc;
   }
   vm->steps += end - first;
   if ((rc = eval_checkpoints(vm, r, first, end))) return rc;
-  /* the ladder: a tier is held when its clauses and every lower tier hold */
+  /* the ladder */
   bool all_below = true;
   for (uint32_t i = first; i < end; i++) {
     uint32_t t = rs->ladder[i];
     const struct img_tier *T = &img->tiers[t];
-    bool ok = all_below && (!T->sustained || ev->sus_fail[t] == TIER_NONE) && block_holds(img, T, ev->met, ev->held);
+    bool ok = T->time == TC_NONE ? block_holds(img, T, ev->met, ev->held)
+            : T->time == TC_SUSTAINED ? ev->time_at[t] == TIER_NONE
+                                      : ev->time_at[t] != TIER_NONE;
+    ok = ok && all_below;
     if (ok && ev->next < 0) ev->tier = (int)t;
     else if (ev->next < 0) ev->next = (int)t;
     all_below = all_below && ok;
@@ -952,8 +1023,7 @@ int vm_evaluate(struct tier_vm *vm, const struct record *r, int64_t asof_overrid
     const struct img_tier *blk = img_block(img, b);
     bool ok = block_holds(img, blk, ev->met, ev->held);
     vm->steps++;
-    if (blk->sustained && !ok) ev->sus_fail[b] = ev->asof;
-    else if (blk->sustained && (rc = badge_sustained(vm, r, b, &ok))) return rc;
+    if (blk->time != TC_NONE && (rc = time_holds(vm, r, b, 0, 0, ok, &ok))) return rc;
     ev->badge_held[b - img->ntiers] = ok;
   }
   return TIER_OK;

@@ -29,6 +29,8 @@ struct tier_ruleset {
   uint32_t *ladder;         /* tier indices, grouped by type, lowest first */
   uint32_t *tier_pos;       /* each tier's place in its partner type's ladder */
   uint32_t *req_item;       /* each requirement's item */
+  const char **time_text;   /* each block's time clause in canonical form, NULL if none */
+  size_t cp_entries;        /* result entries the failing checkpoints can describe (result.c) */
   const char **item_name;   /* a group's name: a branch's ("branch 2" when the rules
                                give none), "either", "at least N of M"; NULL for a leaf */
   char hash_hex[65];         /* the rules hash (mn_hash), in hex */
@@ -45,8 +47,9 @@ struct eval {
   bool *badge_held;         /* per badge: held (its time clause included) */
   int64_t *regs_today;      /* metric registers at asof */
   struct num *nregs_today;  /* number registers at asof */
-  int64_t *sus_fail;        /* per block (tiers, then badges): latest failing checkpoint,
-                               TIER_NONE if it holds */
+  int64_t *time_at;         /* per block (tiers, then badges), the checkpoint that decided
+                               its time clause (vm.c, time_holds): sustained, the latest
+                               failing one; at any, the latest holding one; else TIER_NONE */
 };
 
 struct tier_vm {
@@ -90,6 +93,12 @@ struct tier_vm {
   size_t req_cap, unmet_used;
   bool all_reqs;
   tier_badge_result *badges;  /* per badge */
+  /* the values entries are described with (result.c): the evaluation
+   * date's (ev.regs_today, ev.nregs_today, ev.met), or a checkpoint's */
+  struct view { const int64_t *regs; const struct num *nregs; const bool *met; } view;
+  bool *cp_met;               /* per requirement: its outcome at a checkpoint */
+  const tier_req_result **cp_list; /* per block: the requirements that failed at the */
+  size_t *cp_n;               /* checkpoint its sustained clause failed at, once described */
   /* the smallest change (result.c, price_items): per item */
   uint64_t *cost;
   bool *picked;
@@ -111,6 +120,12 @@ const char *vm_const_text(const struct tier_ruleset *rs, const struct img_const 
 /* The number in a record slot (a handle into r->nums); false for a handle
  * that names no number. */
 bool vm_record_num(const struct record *r, int64_t h, struct num *out);
+
+/* Run the metric block, then the requirements of blocks b0..b (only those
+ * of partner type p when p >= 0) at date `at` into met; vm->regs and
+ * vm->nregs hold the metrics at `at` after.  The result describes a
+ * failing checkpoint with it. */
+int vm_run_at(struct tier_vm *vm, const struct record *r, int64_t at, int p, uint32_t b0, uint32_t b, bool *met);
 
 /* result.c: evaluate the record rec_parse bound to vm->rec and build vm->res */
 int res_eval_bound(struct tier_vm *vm, int64_t asof, const tier_result **res);

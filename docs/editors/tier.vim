@@ -19,6 +19,9 @@ syn keyword tierAggregate   count distinct sum min max any all
 syn keyword tierConditional if then else
 syn keyword tierWordOp      and or not in is where within for
 syn keyword tierSustained   sustained
+" the time clause `at any checkpoint within N [calendar] months;`
+syn match tierSustained "\v<at\s+any\s+checkpoint>"
+syn match tierSustained "\v(<within\s+\d+\s+)@<=<calendar>"
 syn keyword tierBoolean     true false
 syn keyword tierConstant    none asof
 

@@ -128,7 +128,7 @@ static void move_json(struct diff *d, const struct diff_move *m) {
     const tier_req_result *u = &why->unmet[i];
     if (i) tier_buf_putc(j, ',');
     tier_buf_put(j, "{\"rule\":", 8);
-    tier_buf_json(j, u->sustained ? "sustained" : u->rule);
+    tier_buf_json(j, u->kind == TIER_ENTRY_SUSTAINED ? "sustained" : u->kind == TIER_ENTRY_AT_ANY ? "at_any" : u->rule);
     if (u->metric) {
       tier_buf_put(j, ",\"metric\":", 10);
       tier_buf_json(j, u->metric);

@@ -66,10 +66,9 @@ static void mark(tier_buf *b, const tier_req_result *u) {
   tier_buf_printf(b, "    %*s%s ", 2 * u->depth, "", u->met ? "\u2713" : "\u2717");
 }
 
-/* One requirement: a check mark, its label, its value against the
+/* One requirement after its check mark: its label, its value against the
  * threshold, by how much it misses, and where it is written. */
-static void explain_req(tier_buf *b, const tier_req_result *u, struct esc_pool *p) {
-  mark(b, u);
+static void req_text(tier_buf *b, const tier_req_result *u, struct esc_pool *p) {
   bool yes_no = u->metric && u->type == TIER_TYPE_BOOL && !u->missing && !strcmp(u->op, "==");
   if (u->label) tier_buf_printf(b, "%s: ", E(u->label));
   else if (yes_no) tier_buf_printf(b, "%s: ", E(u->metric));
@@ -87,6 +86,11 @@ static void explain_req(tier_buf *b, const tier_req_result *u, struct esc_pool *
   }
   if (u->file) tier_buf_printf(b, "  [%s:%u]", E(u->file), u->line);
   tier_buf_putc(b, '\n');
+}
+
+static void explain_req(tier_buf *b, const tier_req_result *u, struct esc_pool *p) {
+  mark(b, u);
+  req_text(b, u, p);
 }
 
 /* An either, one of its branches, an at least: what holds of it. */
@@ -111,18 +115,35 @@ static void explain_group(tier_buf *b, const tier_req_result *u, struct esc_pool
   }
 }
 
-/* A sustained clause: held at every checkpoint, failing today, or failing
- * at an earlier checkpoint. */
-static void explain_sustained(tier_buf *b, const tier_req_result *u, int64_t asof) {
-  char d[11];
+/* A time clause.  Sustained: held at every checkpoint, failing today, or
+ * failing at an earlier checkpoint, with each requirement that failed
+ * there and its value there (of a lower tier: named).  At any checkpoint:
+ * the checkpoint at which the requirements held, or the window in which
+ * they never did. */
+static void explain_time(tier_buf *b, const tier_req_result *u, int64_t asof, struct esc_pool *p) {
+  char d[11], w[11];
   tier_date_format(u->checkpoint, d);
-  if (u->met)
-    tier_buf_printf(b, _("    \u2713 sustained %d months: every requirement held at each monthly checkpoint\n"), u->sustained);
+  tier_date_format(u->window_start, w);
+  mark(b, u);
+  tier_buf_printf(b, "%s: ", u->rule);
+  if (u->kind == TIER_ENTRY_AT_ANY && u->met && u->checkpoint == asof)
+    tier_buf_puts(b, _("the requirements hold today\n"));
+  else if (u->kind == TIER_ENTRY_AT_ANY && u->met)
+    tier_buf_printf(b, _("the requirements held at the checkpoint %s\n"), d);
+  else if (u->kind == TIER_ENTRY_AT_ANY)
+    tier_buf_printf(b, _("the requirements held at no checkpoint from %s to today\n"), w);
+  else if (u->met)
+    tier_buf_puts(b, _("every requirement held at each monthly checkpoint\n"));
   else if (u->checkpoint == asof)
-    tier_buf_printf(b, _("    \u2717 sustained %d months: the requirements do not hold today (%s), so none of the checkpoints counts yet\n"),
-                    u->sustained, d);
+    tier_buf_printf(b, _("the requirements do not hold today (%s), so none of the checkpoints counts yet\n"), d);
   else
-    tier_buf_printf(b, _("    \u2717 sustained %d months: the requirements did not all hold at the checkpoint %s\n"), u->sustained, d);
+    tier_buf_printf(b, _("the requirements did not all hold at the checkpoint %s%s\n"), d, u->nitems ? ":" : "");
+  for (size_t i = 0; i < u->nitems; i++) {
+    const tier_req_result *f = &u->items[i];
+    mark(b, f);
+    if (f->tier && u->tier && strcmp(f->tier, u->tier) != 0) tier_buf_printf(b, "%s, ", E(f->tier));
+    req_text(b, f, p);
+  }
 }
 
 /* The entries of one tier or badge (r->reqs from *at on, while `mine`
@@ -132,9 +153,9 @@ static void explain_entries(tier_buf *b, const tier_result *r, size_t *at, const
   const char *section = NULL;
   for (; *at < r->nreqs && mine(&r->reqs[*at], index); ++*at) {
     const tier_req_result *u = &r->reqs[*at];
-    if (u->kind == TIER_ENTRY_SUSTAINED) {
+    if (u->kind == TIER_ENTRY_SUSTAINED || u->kind == TIER_ENTRY_AT_ANY) {
       if (section) tier_buf_printf(b, _("  (the whole ladder up to %s)\n"), E(name));
-      explain_sustained(b, u, r->asof);
+      explain_time(b, u, r->asof, p);
       continue;
     }
     if (u->section && (!section || strcmp(section, u->section) != 0)) tier_buf_printf(b, "  %s\n", E(u->section));
@@ -187,7 +208,7 @@ void out_explain(const struct out *o, tier_buf *b, const tier_result *r) {
   for (int t = 0; tier_ruleset_tier(rs, (size_t)t, &T) == TIER_OK; t++) {
     if (T.type_index != r->type_index) continue;
     tier_buf_printf(b, "\n%s: %s", E(T.name), r->tier_index >= t ? _("held") : _("not held"));
-    if (T.nreqs == 0 && !T.sustained) tier_buf_puts(b, _(" (every partner of this type holds it)"));
+    if (T.nreqs == 0 && !T.time) tier_buf_puts(b, _(" (every partner of this type holds it)"));
     tier_buf_putc(b, '\n');
     explain_entries(b, r, &at, T.name, tier_entry, t, p);
   }

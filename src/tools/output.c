@@ -69,7 +69,10 @@ static void short_gap(tier_buf *b, const tier_req_result *u, struct esc_pool *p)
   char d[11];
   if (u->kind == TIER_ENTRY_SUSTAINED) {
     tier_date_format(u->checkpoint, d);
-    tier_buf_printf(b, cell_text(N_("sustained %d months (failed at %s)"), p), u->sustained, d);
+    tier_buf_printf(b, cell_text(N_("%s (failed at %s)"), p), u->rule, d);
+  } else if (u->kind == TIER_ENTRY_AT_ANY) {
+    tier_date_format(u->window_start, d);
+    tier_buf_printf(b, cell_text(N_("%s (none since %s)"), p), u->rule, d);
   } else if (u->need[0]) {
     tier_buf_puts(b, p ? esc_str(p, u->need) : u->need);
   } else if (u->metric) {
@@ -121,6 +124,34 @@ static const char *group_name(int kind) {
   return kind == TIER_ENTRY_EITHER ? "either" : kind == TIER_ENTRY_BRANCH ? "branch" : "at least";
 }
 
+/* A time clause's entry: its text and N; a sustained one's failing
+ * checkpoint and what failed there; an at any one's window and the
+ * checkpoint at which it held. */
+static void json_time(tier_buf *b, const tier_req_result *u, bool with_met) {
+  static const char *const unit[] = {"", "months", "months", "days", "calendar months"};
+  char d[11];
+  tier_buf_puts(b, ",\"rule\":");
+  tier_buf_json(b, u->rule);
+  if (u->kind == TIER_ENTRY_SUSTAINED) {
+    tier_buf_printf(b, ",\"sustained\":%d", u->sustained);
+    if (u->met) return;
+    tier_date_format(u->checkpoint, d);
+    tier_buf_printf(b, ",\"failed_at\":\"%s\"", d);
+    if (u->nitems) {
+      tier_buf_puts(b, ",\"failed\":");
+      json_reqs(b, u->items, u->nitems, with_met);
+    }
+    return;
+  }
+  tier_date_format(u->window_start, d);
+  tier_buf_printf(b, ",\"at_any\":%d,\"unit\":\"%s\",\"from\":\"%s\"", u->window,
+                  u->time > 0 && u->time <= TIER_TIME_ANY_CALMONTHS ? unit[u->time] : "", d);
+  if (u->met) {
+    tier_date_format(u->checkpoint, d);
+    tier_buf_printf(b, ",\"held_at\":\"%s\"", d);
+  }
+}
+
 static void json_req(tier_buf *b, const tier_req_result *u, bool with_met) {
   tier_buf_puts(b, u->badge ? "{\"badge\":" : "{\"tier\":");
   tier_buf_json(b, u->badge ? u->badge : u->tier);
@@ -131,13 +162,8 @@ static void json_req(tier_buf *b, const tier_req_result *u, bool with_met) {
   }
   if (u->section) { tier_buf_put(b, ",\"section\":", 11); tier_buf_json(b, u->section); }
   if (u->label) { tier_buf_put(b, ",\"label\":", 9); tier_buf_json(b, u->label); }
-  if (u->kind == TIER_ENTRY_SUSTAINED) {
-    char d[11];
-    tier_buf_printf(b, ",\"rule\":\"sustained %d months\",\"sustained\":%d", u->sustained, u->sustained);
-    if (!u->met) {
-      tier_date_format(u->checkpoint, d);
-      tier_buf_printf(b, ",\"failed_at\":\"%s\"", d);
-    }
+  if (u->kind == TIER_ENTRY_SUSTAINED || u->kind == TIER_ENTRY_AT_ANY) {
+    json_time(b, u, with_met);
   } else {
     tier_buf_put(b, ",\"rule\":", 8);
     tier_buf_json(b, u->rule);

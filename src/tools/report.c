@@ -240,8 +240,8 @@ static void consider_closest(struct report *r, const tier_result *res) {
 }
 
 /* Count one partner: its tier (or none, per type), its review date, the
- * next tier, each requirement and sustained clause that blocks it, and
- * how far. */
+ * next tier, each requirement and time clause that blocks it, and how
+ * far. */
 void report_add(struct report *r, const tier_result *res) {
   r->partners++;
   if (res->asof < r->first_asof) r->first_asof = res->asof;
@@ -254,7 +254,7 @@ void report_add(struct report *r, const tier_result *res) {
   r->with_next++;
   for (size_t i = 0; i < res->nunmet; i++) {
     const tier_req_result *u = &res->unmet[i];
-    if (u->sustained) {
+    if (u->kind == TIER_ENTRY_SUSTAINED || u->kind == TIER_ENTRY_AT_ANY) {
       r->sus_blocked[t]++;
       continue;
     }
@@ -590,12 +590,14 @@ static void blocker_row(const struct report *r, tier_buf *b, size_t q, long of) 
   td_end(b, 2, n);
 }
 
-/* The row of tier t's `sustained N months` clause. */
-static void sustained_row(const struct report *r, tier_buf *b, size_t t, unsigned months) {
+/* The row of tier t's time clause (info T). */
+static void time_row(const struct report *r, tier_buf *b, size_t t, const tier_info *T) {
   const struct col *c = BLOCKERS;
   size_t n = NCOLS(BLOCKERS);
   td(b, c, 0);
-  tier_buf_printf(b, "Met for %u months in a row<br><code>sustained %u months</code>", months, months);
+  if (T->time == TIER_TIME_SUSTAINED) tier_buf_printf(b, "Met for %u months in a row", T->window);
+  else tier_buf_puts(b, "Met at one checkpoint of the window");
+  tier_buf_printf(b, "<br><code>%s</code>", T->time_text);
   td_end(b, 0, n);
   td(b, c, 1);
   count(b, r->sus_blocked[t]);
@@ -627,7 +629,7 @@ static void blockers_of(const struct report *r, tier_buf *b, size_t t, const tie
     order[k] = T->first_req + i;
   }
   for (size_t i = 0; i < T->nreqs; i++) blocker_row(r, b, order[i], r->as_next[t]);
-  if (T->sustained) sustained_row(r, b, t, T->sustained);
+  if (T->time) time_row(r, b, t, T);
   table_end(b);
 }
 

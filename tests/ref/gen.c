@@ -838,7 +838,11 @@ static void gen_tiers(struct gen *G) {
         if (rng_chance(G->r, 20)) T->reqs[q].label = xprintf("%s", PICK(G->r, LABELS));
         if (rng_chance(G->r, 25)) T->reqs[q].section = xprintf("%s", PICK(G->r, SECTIONS));
       }
-      if (t > 0 && rng_chance(G->r, 25)) T->sustained = 1 + (int)rng_below(G->r, 7);
+      if (t > 0 && rng_chance(G->r, 25)) { /* windows around the dates records hold */
+        static const int most[] = {0, 7, 7, 40, 3};
+        T->time = 1 + (int)rng_below(G->r, 4);
+        T->window = 1 + (int)rng_below(G->r, (uint64_t)most[T->time]);
+      }
     }
   }
 }
@@ -969,7 +973,13 @@ char *gen_print(const struct gruleset *g) {
       if (R->label) put(&b, " \"%s\"", R->label);
       put(&b, ";\n");
     }
-    if (T->sustained) put(&b, "  sustained %d months;\n", T->sustained);
+    static const char *const clause[] = {"", "sustained %d months", "at any checkpoint within %d months",
+                                         "at any checkpoint within %d days", "at any checkpoint within %d calendar months"};
+    if (T->time) {
+      put(&b, "  ");
+      put(&b, clause[T->time], T->window);
+      put(&b, ";\n");
+    }
     put(&b, ">\n");
   }
   if (!b.p) put(&b, "%s", "");

@@ -80,7 +80,9 @@ struct greq {
 struct gtier {
   char name[72];
   int ptype;
-  int sustained;
+  int time;      /* its time clause: 0 none, 1 sustained, 2..4 at any checkpoint within
+                    N months, N days, N calendar months (the TC_ order) */
+  int window;    /* the clause's N */
   struct greq *reqs;
   int nreqs;
   bool alive;

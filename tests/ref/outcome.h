@@ -18,7 +18,7 @@ enum oc_status {
   OC_RUNTIME  /* the evaluation failed (integer overflow, ...) */
 };
 
-/* One requirement of a tier, or a tier's `sustained` clause. */
+/* One requirement of a tier, or a tier's time clause. */
 struct oc_entry {
   char *tier, *section, *label, *rule;
   bool met;
@@ -28,7 +28,8 @@ struct oc_entry {
   bool missing;                          /* the value has none */
   char *need;                            /* when not met: the smallest change */
   int sustained;                         /* months, for a sustained clause; else 0 */
-  int64_t checkpoint;                    /* sustained clause: latest failing checkpoint, else OC_NONE */
+  int64_t checkpoint;                    /* a time clause: sustained, the latest failing checkpoint;
+                                            at any, the latest holding one; else OC_NONE */
 };
 
 #define OC_NONE INT64_MIN

@@ -216,19 +216,63 @@ static void fill_entry(struct ref_ctx *x, const struct node *tier, const char *s
   }
 }
 
-static void fill_sustained(const struct s_tier *t, int64_t failed_at, struct oc_entry *e) {
-  e->tier = oc_strdup(t->n->name);
-  e->rule = oc_strdup("sustained");
-  e->sustained = t->sustained;
-  e->checkpoint = failed_at;
-  e->met = failed_at == OC_NONE;
-  if (!e->met) {
-    char d[11], need[160];
-    ref_date_text(failed_at, d);
-    snprintf(need, sizeof need, "the requirements must hold at every monthly checkpoint for %d months (failed at %s)",
-             t->sustained, d);
-    e->need = oc_strdup(need);
+/* ---- time clauses (8.4, SPEC 3.5 "Checkpoints") --------------------------------------------- */
+
+enum { SUSTAINED = 1, ANY_MONTHS, ANY_DAYS, ANY_CALMONTHS }; /* an I_TIME node's op */
+#define FIRST_DAY (-719162) /* 0001-01-01: no checkpoint lies before it */
+
+/* The first day of the window of an `at any checkpoint within N calendar
+ * months`: the first of the month N months before asof's month. */
+static int64_t calendar_window_start(int64_t asof, int n) {
+  int y, m, d;
+  ref_ymd(asof, &y, &m, &d);
+  return ref_add_months(asof - (d - 1), -n);
+}
+
+/* The k-th checkpoint (k >= 1) before asof of clause tc, computed from asof
+ * directly; OC_NONE past the window. */
+static int64_t checkpoint(const struct node *tc, int64_t asof, int k) {
+  int n = (int)tc->ival;
+  switch (tc->op) {
+  case SUSTAINED:
+  case ANY_MONTHS: return k <= n ? ref_add_months(asof, -k) : OC_NONE;
+  case ANY_DAYS: return k < n && asof - k >= FIRST_DAY ? asof - k : OC_NONE;
+  default: return asof - k >= calendar_window_start(asof, n) ? asof - k : OC_NONE;
   }
+}
+
+static int64_t window_start(const struct node *tc, int64_t asof) {
+  int n = (int)tc->ival;
+  if (tc->op == ANY_DAYS) return asof - (n - 1) < FIRST_DAY ? FIRST_DAY : asof - (n - 1);
+  return tc->op == ANY_CALMONTHS ? calendar_window_start(asof, n) : ref_add_months(asof, -n);
+}
+
+/* Clause tc of tier t: `decided` is the checkpoint that decided it (a
+ * sustained one's failing checkpoint, an at any one's holding one), or
+ * OC_NONE. */
+static void fill_time(const struct s_tier *t, const struct node *tc, int64_t asof, int64_t decided, struct oc_entry *e) {
+  int n = (int)tc->ival;
+  const char *s = n == 1 ? "" : "s";
+  char text[96], need[200], d[11], w[11];
+  if (tc->op == SUSTAINED) snprintf(text, sizeof text, "sustained %d month%s", n, s);
+  else snprintf(text, sizeof text, "at any checkpoint within %d %s%s", n,
+                tc->op == ANY_DAYS ? "day" : tc->op == ANY_MONTHS ? "month" : "calendar month", s);
+  e->tier = oc_strdup(t->n->name);
+  e->rule = oc_strdup(text);
+  e->sustained = tc->op == SUSTAINED ? n : 0;
+  e->checkpoint = decided;
+  e->met = (decided == OC_NONE) == (tc->op == SUSTAINED);
+  if (e->met) return;
+  if (tc->op == SUSTAINED) {
+    ref_date_text(decided, d);
+    snprintf(need, sizeof need, "the requirements must hold at every monthly checkpoint for %d month%s (failed at %s)", n, s, d);
+  } else {
+    ref_date_text(window_start(tc, asof), w);
+    ref_date_text(asof, d);
+    snprintf(need, sizeof need, "the requirements must hold at one %s checkpoint from %s to %s",
+             tc->op == ANY_MONTHS ? "monthly" : "daily", w, d);
+  }
+  e->need = oc_strdup(need);
 }
 
 /* ---- the ladder ---------------------------------------------------------------------- */
@@ -313,12 +357,12 @@ void ref_eval(struct ref_rules *R, const char *json, size_t len, int64_t asof, s
   int nt = c->ntiers;
   bool *reqs_hold = calloc((size_t)nt + 1, sizeof *reqs_hold); /* the tier's own requirements */
   bool *held = calloc((size_t)nt + 1, sizeof *held);
-  int64_t *failed_at = calloc((size_t)nt + 1, sizeof *failed_at);
-  if (!reqs_hold || !held || !failed_at) exit(2);
+  int64_t *decided = calloc((size_t)nt + 1, sizeof *decided);
+  if (!reqs_hold || !held || !decided) exit(2);
   struct val v;
   val_init(&v);
   for (int t = 0; t < nt; t++) {
-    failed_at[t] = OC_NONE;
+    decided[t] = OC_NONE;
     if (c->tiers[t].ptype != p) continue;
     reqs_hold[t] = true;
     /* sema has resolved each requirement's section into it (name2) */
@@ -329,12 +373,14 @@ void ref_eval(struct ref_rules *R, const char *json, size_t len, int64_t asof, s
       reqs_hold[t] = reqs_hold[t] && met;
       fill_entry(&x, c->tiers[t].n, s->name2, s, met, oc_add(&out->explain, &out->nexplain));
     }
-    if (c->tiers[t].sustained) oc_add(&out->explain, &out->nexplain); /* filled below */
+    if (c->tiers[t].time) oc_add(&out->explain, &out->nexplain); /* filled below */
   }
   val_clear(&v);
 
-  /* 8.2 cumulative tiers, 8.4 sustained: a tier is held when its and every
-   * lower tier's requirements hold, and so do their checkpoints */
+  /* 8.2 cumulative tiers, 8.4 time clauses: a tier is held when every
+   * lower tier is, and its requirements hold; with a time clause, when its
+   * and the lower tiers' requirements hold at every checkpoint (sustained)
+   * or at one (at any) */
   bool below = true, rules_below = true;
   const char *tier = NULL, *next = NULL;
   size_t at = 0;
@@ -342,15 +388,20 @@ void ref_eval(struct ref_rules *R, const char *json, size_t len, int64_t asof, s
     if (c->tiers[t].ptype != p) continue;
     rules_below = rules_below && reqs_hold[t];
     for (const struct node *s = c->tiers[t].n->list; s; s = s->next) at += s->kind == I_REQ;
-    if (c->tiers[t].sustained) {
-      if (!rules_below) failed_at[t] = x.asof; /* the requirements do not even hold today */
-      for (int k = 1; k <= c->tiers[t].sustained && failed_at[t] == OC_NONE; k++) {
-        int64_t cp = ref_add_months(x.asof, -k); /* computed from asof directly */
-        if (!ladder_holds_at(&x, p, t, cp)) failed_at[t] = cp;
+    const struct node *tc = c->tiers[t].time;
+    bool ok = reqs_hold[t];
+    if (tc) {
+      bool every = tc->op == SUSTAINED;
+      if (rules_below != every) decided[t] = x.asof; /* today decides */
+      for (int k = 1; decided[t] == OC_NONE; k++) {
+        int64_t cp = checkpoint(tc, x.asof, k);
+        if (cp == OC_NONE) break;
+        if (ladder_holds_at(&x, p, t, cp) != every) decided[t] = cp;
       }
-      fill_sustained(&c->tiers[t], failed_at[t], &out->explain[at++]);
+      fill_time(&c->tiers[t], tc, x.asof, decided[t], &out->explain[at++]);
+      ok = out->explain[at - 1].met;
     }
-    held[t] = below && reqs_hold[t] && failed_at[t] == OC_NONE;
+    held[t] = below && ok;
     below = held[t];
     if (held[t]) tier = c->tiers[t].n->name;
     else if (!next) next = c->tiers[t].n->name;
@@ -358,7 +409,7 @@ void ref_eval(struct ref_rules *R, const char *json, size_t len, int64_t asof, s
   out->tier = oc_strdup(tier);
   out->next = oc_strdup(next);
 
-  /* unmet: the requirements of `next` that do not hold, then its sustained clause */
+  /* unmet: the requirements of `next` that do not hold, then its time clause */
   if (out->next) {
     size_t e = 0;
     for (int t = 0; t < nt; t++) {
@@ -369,8 +420,8 @@ void ref_eval(struct ref_rules *R, const char *json, size_t len, int64_t asof, s
         if (is_next && !out->explain[e].met) oc_copy_entry(oc_add(&out->unmet, &out->nunmet), &out->explain[e]);
         e++;
       }
-      if (c->tiers[t].sustained) {
-        if (is_next && failed_at[t] != OC_NONE) oc_copy_entry(oc_add(&out->unmet, &out->nunmet), &out->explain[e]);
+      if (c->tiers[t].time) {
+        if (is_next && !out->explain[e].met) oc_copy_entry(oc_add(&out->unmet, &out->nunmet), &out->explain[e]);
         e++;
       }
       if (is_next) break;
@@ -378,7 +429,7 @@ void ref_eval(struct ref_rules *R, const char *json, size_t len, int64_t asof, s
   }
   free(reqs_hold);
   free(held);
-  free(failed_at);
+  free(decided);
   ref_metrics_end(&x);
   ref_record_free(R, &rec);
 }

@@ -183,7 +183,10 @@ static bool one_round(struct shrinker *s) {
       }
     }
   for (int t = 0; t < g->ntiers; t++)
-    if (g->tiers[t].alive) any |= try_int(s, &g->tiers[t].sustained, 0);
+    if (g->tiers[t].alive && try_int(s, &g->tiers[t].window, 0)) {
+      any = true;
+      if (!g->tiers[t].window) g->tiers[t].time = 0;
+    }
   for (int m = g->nmetrics - 1; m >= 0; m--) {
     any |= try_drop(s, &g->metrics[m].alive);
     if (g->metrics[m].alive) any |= try_text(s, &g->metrics[m].label);

@@ -26,7 +26,9 @@ static void entry(const tier_req_result *r, struct oc_entry *e) {
   }
   if (!e->met) e->need = oc_strdup(r->need);
   e->sustained = r->sustained;
-  e->checkpoint = r->sustained && !r->met ? r->checkpoint : OC_NONE;
+  /* a time clause's deciding checkpoint: where a sustained one failed, where an at any one held */
+  bool decided = r->kind == TIER_ENTRY_SUSTAINED ? !r->met : r->kind == TIER_ENTRY_AT_ANY && r->met;
+  e->checkpoint = decided ? r->checkpoint : OC_NONE;
 }
 
 void vm_outcome(tier_vm *vm, const char *json, size_t len, int64_t asof, struct outcome *out) {

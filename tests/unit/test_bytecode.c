@@ -188,21 +188,26 @@ static void newer_version(void **st) {
   (void)st;
   uint8_t *p = malloc(apn_n);
   memcpy(p, apn, apn_n);
-  p[10] = 4;
+  p[10] = 5;
   reseal(p, apn_n);
   char err[256];
   assert_int_equal(load(p, apn_n, err, sizeof err), TIER_EBYTECODE);
-  tu_assert_contains(err, "format version 4 is not supported (this tierc reads version 3); a newer tierc wrote it");
+  tu_assert_contains(err, "format version 5 is not supported (this tierc reads version 4); a newer tierc wrote it");
   /* a file of the first format: numbers were doubles then */
   p[10] = 1;
   reseal(p, apn_n);
   assert_int_equal(load(p, apn_n, err, sizeof err), TIER_EBYTECODE);
-  tu_assert_contains(err, "format version 1 is not supported (this tierc reads version 3); compile the source again");
+  tu_assert_contains(err, "format version 1 is not supported (this tierc reads version 4); compile the source again");
   /* a file of the second format: no ladder section (either, at least, badges) */
   p[10] = 2;
   reseal(p, apn_n);
   assert_int_equal(load(p, apn_n, err, sizeof err), TIER_EBYTECODE);
-  tu_assert_contains(err, "format version 2 is not supported (this tierc reads version 3); compile the source again");
+  tu_assert_contains(err, "format version 2 is not supported (this tierc reads version 4); compile the source again");
+  /* a file of the third format: one kind of time clause (sustained) */
+  p[10] = 3;
+  reseal(p, apn_n);
+  assert_int_equal(load(p, apn_n, err, sizeof err), TIER_EBYTECODE);
+  tu_assert_contains(err, "format version 3 is not supported (this tierc reads version 4); compile the source again");
   free(p);
 }
 

@@ -283,6 +283,12 @@ static void field_text(const tier_req_result *u, const char *key, char *out, siz
   else if (!strcmp(key, "met")) snprintf(out, n, "%s", u->met ? "true" : "false");
   else if (!strcmp(key, "missing")) snprintf(out, n, "%s", u->missing ? "true" : "false");
   else if (!strcmp(key, "sustained")) snprintf(out, n, "%d", u->sustained);
+  else if (!strcmp(key, "window")) snprintf(out, n, "%d", u->window);
+  else if (!strcmp(key, "items")) snprintf(out, n, "%zu", u->nitems);
+  else if (!strcmp(key, "window_start")) {
+    if (u->window_start) tier_date_format(u->window_start, d);
+    snprintf(out, n, "%s", u->window_start ? d : "-");
+  }
   else if (!strcmp(key, "checkpoint")) {
     if (u->checkpoint) tier_date_format(u->checkpoint, d);
     snprintf(out, n, "%s", u->checkpoint ? d : "-");

@@ -96,6 +96,48 @@ static void sustained_badges_within_bound(void **st) {
   tier_ruleset_free(rs);
 }
 
+/* Tiers whose sustained clauses all fail at one checkpoint: the result
+ * says what failed there for each (every requirement listed), from one run
+ * at that date, so the work stays within the bound, which counts one run
+ * per shared checkpoint date, not one per tier. */
+static void failing_sustained_tiers_within_bound(void **st) {
+  (void)st;
+  int n = 200;
+  size_t cap = 512 + 80 * (size_t)n, at = 0;
+  char *src = malloc(cap);
+  at += (size_t)snprintf(src + at, cap - at,
+                         "enum kind { a }\nrecord r { id: text; partner k: kind; since: date; }\n");
+  for (int t = 0; t < n; t++)
+    at += (size_t)snprintf(src + at, cap - at, "tier T%d a < since <= asof - 0 days; sustained 2 months; >\n", t);
+  tier_ruleset *rs = tu_compile(src, NULL);
+  free(src);
+  assert_non_null(rs);
+  tier_options o = {0};
+  o.all_requirements = 1;
+  tier_vm *vm = tier_vm_new(rs, &o);
+  assert_non_null(vm);
+  /* since 2019-12-01: holds at 2019-12-13, fails at the checkpoint 2019-11-13 */
+  const char *rec = "{\"id\":\"x\",\"k\":\"a\",\"since\":\"2019-12-01\"}";
+  const tier_result *res;
+  int64_t asof;
+  tier_date_parse("2019-12-13", &asof);
+  assert_int_equal(tier_eval_json(vm, rec, strlen(rec), asof, &res), TIER_OK);
+  assert_null(res->tier);
+  size_t described = 0;
+  for (size_t i = 0; i < res->nreqs; i++)
+    if (res->reqs[i].kind == TIER_ENTRY_SUSTAINED) {
+      assert_false(res->reqs[i].met);
+      described += res->reqs[i].nitems > 0;
+    }
+  assert_int_equal(described, n); /* every clause says what failed at its checkpoint */
+  uint64_t bound = bound_of(vm);
+  fprintf(stderr, "%d failing sustained tiers: %llu driver steps, bound %llu\n", n, (unsigned long long)vm->steps,
+          (unsigned long long)bound);
+  assert_true(vm->steps <= bound);
+  tier_vm_free(vm);
+  tier_ruleset_free(rs);
+}
+
 /* ---- memory -------------------------------------------------------------------------- */
 
 struct counting { size_t live, peak; };
@@ -191,6 +233,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(sustained_tiers_cost_linear_work),
       cmocka_unit_test(sustained_badges_within_bound),
+      cmocka_unit_test(failing_sustained_tiers_within_bound),
       cmocka_unit_test(record_memory_within_bound),
       cmocka_unit_test(budget_before_memory),
   };

@@ -550,8 +550,29 @@ static void verifier_item_rules(void **st) {
   tu_assert_contains(refused(img, "top-item-with-parent"), "block 1: its item");
 
   img = ladder_image();
-  img->badges[0].sustained = 121;
-  tu_assert_contains(refused(img, "badge-sustained"), "ladder: badge 0: sustained 121 months (limit 120)");
+  img->badges[0].time = TC_SUSTAINED;
+  img->badges[0].time_n = 121;
+  tu_assert_contains(refused(img, "badge-sustained"), "ladder: badge 0: time clause of 121 (limit 120)");
+
+  img = ladder_image();
+  img->badges[0].time = TC_ANY_DAYS;
+  img->badges[0].time_n = 367; /* daily checkpoints: at most 366 */
+  tu_assert_contains(refused(img, "badge-days"), "ladder: badge 0: time clause of 367 (limit 366)");
+
+  img = ladder_image();
+  img->tiers[0].time = TC_ANY_CALMONTHS;
+  img->tiers[0].time_n = 0;
+  tu_assert_contains(refused(img, "tier-calendar-zero"), "tiers: tier 0: time clause of 0 (limit 11)");
+
+  img = ladder_image();
+  img->tiers[1].time = TC_KINDS;
+  img->tiers[1].time_n = 1;
+  tu_assert_contains(refused(img, "tier-time-kind"), "tiers: tier 1: time clause kind 5 unknown");
+
+  img = ladder_image();
+  img->badges[1].time = TC_NONE;
+  img->badges[1].time_n = 3; /* a window without a clause */
+  tu_assert_contains(refused(img, "badge-no-clause"), "ladder: badge 1: time clause of 3 (limit 0)");
 
   img = ladder_image();
   img->badges[1].first_req--; /* overlapping the badge before it */

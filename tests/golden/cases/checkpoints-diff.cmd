@@ -1,0 +1,1 @@
+tierc diff tests/golden/data/checkpoints.tier tests/golden/data/checkpoints-v2.tier && tiervm diff --as-of 2019-12-13 tests/golden/data/checkpoints.tier tests/golden/data/checkpoints-v2.tier tests/golden/data/checkpoints.jsonl

@@ -1,0 +1,1 @@
+tiervm explain --as-of 2019-12-13 tests/golden/data/checkpoints.tier tests/golden/data/checkpoints.jsonl --id B && tiervm explain --as-of 2019-12-13 tests/golden/data/checkpoints.tier tests/golden/data/checkpoints.jsonl --id E && tiervm explain --as-of 2019-12-13 tests/golden/data/checkpoints.tier tests/golden/data/checkpoints.jsonl --id C

@@ -1,0 +1,1 @@
+tierc test tests/golden/data/checkpoints.tier tests/golden/data/checkpoints.tests
