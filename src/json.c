@@ -20,6 +20,7 @@
 #include <jansson.h>
 
 #include "record.h"
+#include "scan.h"
 
 #define MAX_DEPTH 2048 /* nesting of skipped (unknown) values */
 
@@ -86,8 +87,10 @@ static int fault(struct jp *j, const char *fmt, ...) {
 
 /* ---- lexical pieces -------------------------------------------------------------- */
 
+/* Pass over blanks.  Records are mostly written without any, so the first
+ * test (a byte above the space) is the one that usually decides. */
 static inline void ws(struct jp *j) {
-  while (j->p < j->e && (*j->p == ' ' || *j->p == '\n' || *j->p == '\t' || *j->p == '\r')) j->p++;
+  while (j->p < j->e && (unsigned char)*j->p <= ' ' && (*j->p == ' ' || *j->p == '\n' || *j->p == '\t' || *j->p == '\r')) j->p++;
 }
 
 static int literal(struct jp *j, const char *word, size_t n) {
@@ -138,9 +141,7 @@ static int hex4(const char *p, uint32_t *v) {
 /* A string at j->p (on its opening quote).  *out points into the input when
  * the string has no escapes, else into the scratch buffer. */
 static int string(struct jp *j, const char **out, size_t *n) {
-  const char *p = ++j->p, *e = j->e;
-  /* fast path: plain ASCII up to the closing quote */
-  while (p < e && (unsigned char)*p >= 0x20 && *p != '"' && *p != '\\' && (unsigned char)*p < 0x80) p++;
+  const char *p = scan_plain(++j->p, j->e), *e = j->e;
   const char *start = j->p;
   char *w = NULL;
   for (;;) {
@@ -202,8 +203,9 @@ static int string(struct jp *j, const char **out, size_t *n) {
       }
       continue;
     }
-    if (w) *w++ = (char)c;
-    p++;
+    const char *q = scan_plain(p, e); /* a plain run after an escape or a non-ASCII character */
+    if (w) { memcpy(w, p, (size_t)(q - p)); w += q - p; }
+    p = q;
   }
   if (w) {
     *n = (size_t)(w - j->scr);
@@ -486,6 +488,24 @@ static int index_wide_owners(struct tier_vm *vm, struct reader *rd, const uint32
   return TIER_OK;
 }
 
+/* The key at j->p, when it is field `next` of `of` spelt byte for byte as
+ * its name: its place, with j->p past the closing quote; else -1, with j->p
+ * where it was (string() and find_key() then read the key).  Producers
+ * write the keys of every object in one order, so the key after field k is
+ * most often field k + 1, and one compare replaces decoding the key and
+ * looking it up.  Only names whose JSON spelling is themselves qualify
+ * (rd->fraw: no quote, backslash or control character). */
+static int expected_key(struct jp *j, struct owner_fields of, uint32_t next) {
+  if (next >= of.n || *j->p != '"') return -1;
+  uint32_t fi = of.f[next];
+  if (!j->rd->fraw[fi]) return -1;
+  uint32_t name = j->img->fields[fi].name;
+  size_t n = j->img->strlens[name];
+  if ((size_t)(j->e - j->p) < n + 2 || j->p[n + 1] != '"' || memcmp(j->p + 1, j->img->strs[name], n) != 0) return -1;
+  j->p += n + 2;
+  return (int)next;
+}
+
 static int object(struct jp *j, int owner, int64_t *row, uint8_t *seen);
 static int take_id(struct jp *j, const char *s, size_t n);
 
@@ -562,20 +582,24 @@ static int object(struct jp *j, int owner, int64_t *row, uint8_t *seen) {
   j->p++; /* '{' */
   ws(j);
   int rc;
+  uint32_t next = 0; /* the place of the key expected next */
   if (j->p < j->e && *j->p == '}') {
     j->p++;
   } else {
     for (;;) {
       ws(j);
       if (j->p >= j->e || *j->p != '"') return syntax(j, j->p, _("string or '}' expected"));
-      const char *key;
-      size_t kn;
       char *mark = j->scr;
-      if ((rc = string(j, &key, &kn))) return rc;
+      int k = expected_key(j, of, next);
+      if (k < 0) {
+        const char *key;
+        size_t kn;
+        if ((rc = string(j, &key, &kn))) return rc;
+        k = find_key(j, owner, of, key, kn);
+      }
       ws(j);
       if (j->p >= j->e || *j->p != ':') return syntax(j, j->p, _("':' expected"));
       j->p++;
-      int k = find_key(j, owner, of, key, kn);
       if (k < 0) {
         j->scr = mark; /* unknown field: its name is not kept */
         if ((rc = skip(j, 1))) return rc;
@@ -593,6 +617,7 @@ static int object(struct jp *j, int owner, int64_t *row, uint8_t *seen) {
         }
         if (rc) return rc;
         j->at[depth].field = -1;
+        next = (uint32_t)k + 1;
       }
       ws(j);
       if (j->p < j->e && *j->p == ',') { j->p++; continue; }
@@ -615,6 +640,16 @@ static int object(struct jp *j, int owner, int64_t *row, uint8_t *seen) {
 /* The owner number of a field: 0 the record, l + 1 list l. */
 static uint32_t owner_of(const struct img_field *f) { return f->owner == NO_LIST ? 0 : f->owner + 1u; }
 
+/* Whether a field's name is spelt in JSON as itself: a key that matches it
+ * byte for byte between quotes is that field (see expected_key). */
+static bool raw_name(const struct image *img, uint32_t name) {
+  for (uint32_t i = 0; i < img->strlens[name]; i++) {
+    unsigned char c = (unsigned char)img->strs[name][i];
+    if (c < 0x20 || c == '"' || c == '\\') return false;
+  }
+  return true;
+}
+
 /* Build the per-owner field tables once per VM: the fields of owner o
  * (0 the record, l + 1 list l) are owner_fields[owner_start[o + 1] ..
  * owner_start[o + 2]), in schema order, and fpos gives each field's place
@@ -625,7 +660,9 @@ static int index_fields(struct tier_vm *vm, struct reader *rd) {
   uint32_t *start = t_malloc(&vm->hook, sizeof(uint32_t) * (no + 2));
   uint32_t *fields = t_malloc(&vm->hook, sizeof(uint32_t) * (img->nfields + 1));
   if (!rd->fpos) rd->fpos = t_malloc(&vm->hook, sizeof(uint32_t) * (img->nfields + 1));
-  if (!start || !fields || !rd->fpos) goto fail;
+  if (!rd->fraw) rd->fraw = t_malloc(&vm->hook, img->nfields + 1);
+  if (!start || !fields || !rd->fpos || !rd->fraw) goto fail;
+  for (uint32_t f = 0; f < img->nfields; f++) rd->fraw[f] = raw_name(img, img->fields[f].name);
   /* a counting sort by owner: counts, then each owner's end, then the
    * fields placed from the back so that each end moves to its begin */
   memset(start, 0, sizeof(uint32_t) * (no + 2));

@@ -96,6 +96,7 @@ void rec_free(struct tier_vm *vm) {
   t_free(&vm->hook, rd->name, rd->cap_name);
   t_free(&vm->hook, rd->ftab, rd->cap_ftab * sizeof *rd->ftab);
   t_free(&vm->hook, rd->fpos, (vm->rs->img->nfields + 1) * sizeof *rd->fpos);
+  t_free(&vm->hook, rd->fraw, vm->rs->img->nfields + 1);
   t_free(&vm->hook, rd, sizeof *rd);
   vm->reader = NULL;
 }

@@ -26,6 +26,7 @@ struct reader {
   uint8_t *seen; size_t cap_seen;      /* fields seen in the current object */
   uint32_t *ftab; size_t cap_ftab;     /* field names of wide owners: field index + 1 */
   uint32_t *fpos;                      /* field index -> its place among its owner's */
+  uint8_t *fraw;                       /* field index -> its JSON key is its name verbatim (json.c) */
   char *id; size_t cap_id;             /* the current record's id, NUL-terminated */
   char *name; size_t cap_name;         /* its name (rec_name), NUL-terminated */
   int32_t name_field;                  /* the schema's "name" field, -1 if none (set on creation) */

@@ -519,17 +519,18 @@ static int days_in_month(int y, int m) {
   return dm[m - 1];
 }
 
+/* The number written by two decimal digits at s, or -1. */
+static inline int two_digits(const char *s) {
+  unsigned a = (unsigned char)s[0] - '0', b = (unsigned char)s[1] - '0';
+  return a > 9 || b > 9 ? -1 : (int)(a * 10 + b);
+}
+
 /* Strict YYYY-MM-DD, years 0001-9999, a real calendar day. */
 bool date_parse(const char *s, size_t n, int64_t *out) {
   if (n != 10 || s[4] != '-' || s[7] != '-') return false;
-  int v[3] = {0, 0, 0};
-  static const int pos[3][2] = {{0, 4}, {5, 2}, {8, 2}};
-  for (int k = 0; k < 3; k++)
-    for (int i = 0; i < pos[k][1]; i++) {
-      char c = s[pos[k][0] + i];
-      if (c < '0' || c > '9') return false;
-      v[k] = v[k] * 10 + (c - '0');
-    }
+  int cy = two_digits(s), yy = two_digits(s + 2), mm = two_digits(s + 5), dd = two_digits(s + 8);
+  if ((cy | yy | mm | dd) < 0) return false;
+  int v[3] = {cy * 100 + yy, mm, dd};
   if (v[0] < 1 || v[1] < 1 || v[1] > 12 || v[2] < 1 || v[2] > days_in_month(v[0], v[1]))
     return false;
   *out = date_from_ymd(v[0], v[1], v[2]);

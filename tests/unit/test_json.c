@@ -305,6 +305,45 @@ static void mutate_line(const char *line, ssize_t len, void (*cmp)(const char *,
   free(m);
 }
 
+/* The reader reads a key by comparing it with the field expected next
+ * (json.c, expected_key) and texts a block of bytes at a time (scan.h):
+ * keys in any order, spelt with escapes, or one byte off a field's name,
+ * and texts with escapes and UTF-8 at every offset of a block, must read
+ * as the reference reads them. */
+static void keys_and_texts_agree(void **st) {
+  (void)st;
+  static const char *const certs[] = {
+      "{\"person\":\"p\",\"name\":\"n\",\"level\":\"associate\",\"earned\":\"2018-01-01\",\"expires\":null}",
+      "{\"expires\":null,\"earned\":\"2018-01-01\",\"level\":\"associate\",\"name\":\"n\",\"person\":\"p\"}",
+      "{\"\\u0070erson\":\"p\",\"name\":\"n\",\"level\":\"associate\",\"earned\":\"2018-01-01\",\"expires\":null}",
+      "{\"person\":\"p\",\"nam\\u0065\":\"n\",\"level\":\"associate\",\"earned\":\"2018-01-01\",\"expires\":null}",
+      "{\"person\":\"p\",\"names\":\"n\",\"level\":\"associate\",\"earned\":\"2018-01-01\",\"expires\":null}",
+      "{\"person\":\"p\",\"nam\":\"n\",\"level\":\"associate\",\"earned\":\"2018-01-01\",\"expires\":null}",
+      "{\"person\":\"p\",\"name\":\"n\",\"name\":\"m\",\"level\":\"associate\",\"earned\":\"2018-01-01\",\"expires\":null}",
+      "{\"person\":\"p\",\"level\":\"associate\",\"earned\":\"2018-01-01\",\"expires\":null}",
+      "{\"person\" :\"p\", \"name\":\"n\",\"level\":\"associate\",\"earned\":\"2018-01-01\",\"expires\":null}",
+      "{\"person\":\"p\",\"name\"",
+      "{\"person\":\"p\",\"name",
+  };
+  char line[512];
+  for (size_t i = 0; i < sizeof certs / sizeof *certs; i++) {
+    int n = snprintf(line, sizeof line,
+                     "{\"id\":\"k\",\"name\":\"K\",\"type\":\"consulting\",\"renewal\":\"2019-01-01\",\"support\":\"basic\","
+                     "\"certifications\":[%s,%s]}",
+                     certs[i], certs[0]);
+    compare(line, (size_t)n);
+  }
+  /* a text of 40 bytes with an escape, a UTF-8 character or a bad byte at each offset */
+  static const char *const marks[] = {"\\n", "\\\"", "\\u00e9", "\xc3\xa9", "\xe3\x81\x82", "\x01", "\xc3", "\x80", "\\x"};
+  for (size_t m = 0; m < sizeof marks / sizeof *marks; m++)
+    for (int at = 0; at <= 40; at++) {
+      int n = snprintf(line, sizeof line,
+                       "{\"id\":\"%.*s%s%.*s\",\"name\":\"K\",\"type\":\"consulting\",\"renewal\":\"2019-01-01\",\"support\":\"basic\"}",
+                       at, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOP", marks[m], 40 - at, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOP");
+      compare(line, (size_t)n);
+    }
+}
+
 static void deep_nesting_is_an_error(void **st) {
   (void)st;
   size_t depth = 100000;
@@ -346,6 +385,7 @@ int main(void) {
       cmocka_unit_test(mutations_agree),         cmocka_unit_test(deep_nesting_is_an_error),
       cmocka_unit_test(large_record),            cmocka_unit_test(nested_agree),
       cmocka_unit_test(nested_paths),            cmocka_unit_test(nested_mutations_agree),
+      cmocka_unit_test(keys_and_texts_agree),
   };
   return cmocka_run_group_tests_name("json", tests, setup, teardown);
 }

@@ -1,0 +1,71 @@
+/*
+ * scan.h - the JSON reader's inner loop: finding where the plain part of a
+ * string ends.  Most strings of a record are plain up to their closing
+ * quote, so this is where json.c spends its time on texts: sixteen bytes a
+ * step with SSE2 (every x86-64 CPU has it), eight bytes a step with a
+ * portable word trick elsewhere, then byte by byte.  Both block steps are
+ * compiled everywhere they can be, so that tests/unit/test_scan.c checks
+ * each against the byte loop; scan_plain() is the one json.c calls.
+ */
+#ifndef TIER_SCAN_H
+#define TIER_SCAN_H
+
+#include <stdint.h>
+#include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+/* Whether byte c may stand in a JSON string as itself, with nothing to
+ * check or decode: not a quote, a backslash, a control character or the
+ * first byte of a UTF-8 sequence. */
+static inline int scan_is_plain(unsigned char c) { return c >= 0x20 && c < 0x80 && c != '"' && c != '\\'; }
+
+/* The first byte at or after p that is not plain, or e. */
+static inline const char *scan_plain_bytes(const char *p, const char *e) {
+  while (p < e && scan_is_plain((unsigned char)*p)) p++;
+  return p;
+}
+
+/* Eight bytes a step.  A byte b of x is zero when (b - 1) & ~b has its
+ * high bit; b < 0x20 or b >= 0x80 leaves the high bit in (b - 0x20) | b.
+ * A borrow crosses only from a byte that already matched, so "some byte of
+ * the word is not plain" is exact; the byte loop then finds which. */
+static inline const char *scan_plain_swar(const char *p, const char *e) {
+  const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+  while (e - p >= 8) {
+    uint64_t x, q, b;
+    memcpy(&x, p, 8);
+    q = x ^ (ones * '"');
+    b = x ^ (ones * '\\');
+    if ((((q - ones) & ~q) | ((b - ones) & ~b) | (x - ones * 0x20) | x) & high) break;
+    p += 8;
+  }
+  return scan_plain_bytes(p, e);
+}
+
+#if defined(__SSE2__)
+/* Sixteen bytes a step: a signed compare with 0x20 catches the controls and
+ * (as negative bytes) everything from 0x80 at once. */
+static inline const char *scan_plain_sse2(const char *p, const char *e) {
+  const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\'), space = _mm_set1_epi8(0x20);
+  while (e - p >= 16) {
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+    __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, bslash)), _mm_cmplt_epi8(x, space));
+    int bits = _mm_movemask_epi8(m);
+    if (bits) return p + __builtin_ctz((unsigned)bits);
+    p += 16;
+  }
+  return scan_plain_bytes(p, e);
+}
+#endif
+
+static inline const char *scan_plain(const char *p, const char *e) {
+#if defined(__SSE2__)
+  return scan_plain_sse2(p, e);
+#else
+  return scan_plain_swar(p, e);
+#endif
+}
+
+#endif

@@ -1,0 +1,77 @@
+/*
+ * test_scan.c - the string scanner of the JSON reader (src/scan.h): each
+ * block step (eight bytes portable, sixteen with SSE2) must stop exactly
+ * where the byte loop stops, from every start and end offset, for every
+ * kind of byte that ends a plain run placed at every position of a block.
+ */
+#include "testutil.h"
+#include "scan.h"
+
+typedef const char *(*scanner)(const char *, const char *);
+
+/* Every start and end within buf[0, n) against the byte loop. */
+static void agree_on(const char *buf, size_t n, scanner scan, const char *name) {
+  for (size_t b = 0; b <= n; b++)
+    for (size_t e = b; e <= n; e++) {
+      const char *want = scan_plain_bytes(buf + b, buf + e), *got = scan(buf + b, buf + e);
+      if (got != want) {
+        fprintf(stderr, "%s: [%zu, %zu) stops at %td, the byte loop at %td\n", name, b, e, got - buf, want - buf);
+        fail();
+      }
+    }
+}
+
+/* A plain run of 40 bytes with one stopping byte at each place in turn,
+ * and one with two stopping bytes (a borrow between lanes must not hide
+ * the first or invent one before it). */
+static void each_stop(scanner scan, const char *name) {
+  static const unsigned char stops[] = {'"', '\\', 0x00, 0x1F, 0x7F, 0x80, 0xC3, 0xFF, ' ' - 1};
+  char buf[40];
+  for (size_t k = 0; k < sizeof stops; k++)
+    for (size_t at = 0; at < sizeof buf; at++) {
+      memset(buf, 'a', sizeof buf);
+      buf[at] = (char)stops[k];
+      agree_on(buf, sizeof buf, scan, name);
+      if (at + 3 < sizeof buf) {
+        buf[at + 3] = (char)stops[(k + 1) % sizeof stops];
+        agree_on(buf, sizeof buf, scan, name);
+      }
+    }
+  /* plain bytes next to the edges of the classes: space, 0x21 ('!'), '#', '[', ']', '~' */
+  memcpy(buf, " !#[]~ !#[]~ !#[]~ !#[]~ !#[]~ !#[]~ !#[", sizeof buf);
+  agree_on(buf, sizeof buf, scan, name);
+}
+
+/* Random bytes, mostly plain. */
+static void random_bytes(scanner scan, const char *name) {
+  uint64_t x = 88172645463325252u;
+  char buf[48];
+  for (int round = 0; round < 2000; round++) {
+    for (size_t i = 0; i < sizeof buf; i++) {
+      x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+      buf[i] = (char)(x % 16 == 0 ? (unsigned char)(x >> 8) : 'a' + x % 26);
+    }
+    agree_on(buf, sizeof buf, scan, name);
+  }
+}
+
+static void portable_scanner(void **st) {
+  (void)st;
+  each_stop(scan_plain_swar, "swar");
+  random_bytes(scan_plain_swar, "swar");
+}
+
+static void simd_scanner(void **st) {
+  (void)st;
+#if defined(__SSE2__)
+  each_stop(scan_plain_sse2, "sse2");
+  random_bytes(scan_plain_sse2, "sse2");
+#else
+  skip();
+#endif
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {cmocka_unit_test(portable_scanner), cmocka_unit_test(simd_scanner)};
+  return cmocka_run_group_tests_name("scan", tests, NULL, NULL);
+}
