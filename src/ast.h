@@ -145,7 +145,8 @@ struct parser {
   uint32_t prev_end, last_end; /* where the previous and the current token end */
   bool pending_semi;      /* the scanner owes the parser a ';' */
   struct loc pending_loc;
-  uint32_t pos;           /* byte offset of the next token */
+  uint32_t pos;           /* byte offset of the next token in what the scanner reads */
+  const uint32_t *map;    /* NULL, or the file offset of each such offset (lookalike.h) */
   struct trivia *tv;      /* NULL, or where the lexer records tokens and comments */
   jmp_buf fatal;          /* the scanner's way out on a fatal error */
 };

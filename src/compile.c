@@ -12,6 +12,7 @@
 #include <sodium.h>
 
 #include "compile.h"
+#include "lookalike.h"
 
 struct tier_diags {
   struct arena ar;
@@ -143,14 +144,20 @@ static struct node *load(struct comp *c, const char *path, char *text, size_t le
   if (fi < 0) return NULL;
   crypto_generichash_update(hs, (const unsigned char *)text, len);
   size_t bad;
-  if (!utf8_valid(text, len, &bad)) {
-    if (depth > 0) { /* an import that is not even text: never quoted */
-      diag_add(&c->dg, TIER_ERROR, at, _("'%s' is not a rules file: it is not UTF-8 text"), path);
-      return NULL;
+  const char *wide = encoding_wide(text, len);
+  if (wide || !utf8_valid(text, len, &bad)) {
+    /* most likely saved in another encoding by an editor or Excel: say
+     * which, and what to do; the first bad byte's line is quoted only in
+     * the main file, and never for UTF-16, whose lines would show as noise */
+    const char *enc = wide ? wide : encoding_guess(text, len);
+    if (depth > 0 || wide) {
+      diag_add(&c->dg, TIER_ERROR, at, _("'%s' is not UTF-8 text: it looks like %s; save it again as UTF-8"), path, enc);
+    } else {
+      struct loc l = {(uint32_t)fi, (uint32_t)bad, (uint32_t)bad + 1};
+      diag_add(&c->dg, TIER_ERROR, &l,
+               _("this byte (0x%02x) is not UTF-8: the file looks like %s text; save it again as UTF-8"),
+               (unsigned char)text[bad], enc);
     }
-    struct loc l = {(uint32_t)fi, (uint32_t)bad, (uint32_t)bad + 1};
-    diag_add(&c->dg, TIER_ERROR, &l, _("invalid UTF-8 (byte 0x%02x): source must be UTF-8"),
-             (unsigned char)text[bad]);
     return NULL;
   }
   struct parser ps;

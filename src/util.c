@@ -404,7 +404,15 @@ static const char *sev_name(int s) {
 /* The display columns of the UTF-8 character whose first byte is ch (East
  * Asian wide characters take two), and the bytes of the one at s[i] (at
  * most up to end). */
-static uint32_t ch_cols(unsigned char ch) { return (ch >= 0xE3 && ch <= 0xED) || ch >= 0xF0 ? 2 : 1; }
+static uint32_t ch_cols(const char *str, uint32_t i, uint32_t end) {
+  const unsigned char *s = (const unsigned char *)str + i;
+  unsigned ch = s[0];
+  if ((ch >= 0xE3 && ch <= 0xED) || ch >= 0xF0) return 2; /* U+3000..U+DFFF (CJK, kana, Hangul); emoji */
+  /* U+FF01..U+FF60 and U+FFE0..U+FFE6, the full-width forms: EF BC 81 .. EF BD A0, EF BF A0 .. EF BF A6 */
+  if (ch == 0xEF && end - i >= 3)
+    return (s[1] == 0xBC && s[2] >= 0x81) || (s[1] == 0xBD && s[2] <= 0xA0) || (s[1] == 0xBF && s[2] >= 0xA0 && s[2] <= 0xA6) ? 2 : 1;
+  return 1;
+}
 static uint32_t ch_len(const char *s, uint32_t i, uint32_t end) {
   unsigned char ch = (unsigned char)s[i];
   uint32_t n = ch >= 0xF0 ? 4 : ch >= 0xE0 ? 3 : ch >= 0xC0 ? 2 : 1;
@@ -412,15 +420,15 @@ static uint32_t ch_len(const char *s, uint32_t i, uint32_t end) {
 }
 static uint32_t cols_of(const char *s, uint32_t i, uint32_t end) {
   uint32_t w = 0;
-  for (; i < end; i += ch_len(s, i, end)) w += ch_cols((unsigned char)s[i]);
+  for (; i < end; i += ch_len(s, i, end)) w += ch_cols(s, i, end);
   return w;
 }
 /* The first character boundary of [i, end) at or past `cols` columns from
  * i, or (fit) the last one before a character would pass them. */
 static uint32_t col_to_byte(const char *s, uint32_t i, uint32_t end, uint32_t cols, bool fit) {
   uint32_t w = 0;
-  while (i < end && w < cols && (!fit || w + ch_cols((unsigned char)s[i]) <= cols)) {
-    w += ch_cols((unsigned char)s[i]);
+  while (i < end && w < cols && (!fit || w + ch_cols(s, i, end) <= cols)) {
+    w += ch_cols(s, i, end);
     i += ch_len(s, i, end);
   }
   return i;
@@ -477,9 +485,11 @@ void diag_render(const struct diags *d, struct buf *out) {
     buf_printf(out, "%s\n       | %s", we < le ? "\xE2\x80\xA6" : "", ws > ls ? " " : "");
     /* pad by display columns: East Asian wide characters take two */
     for (uint32_t w = cols_of(f->text, ws, b); w > 0; w--) buf_u8(out, ' ');
+    /* the caret and tildes span the fault's display columns */
+    uint32_t fe = g->loc.end < we ? g->loc.end : we;
+    uint32_t span = fe > b ? cols_of(f->text, b, fe) : 1;
     buf_u8(out, '^');
-    for (uint32_t k = b + 1; k < g->loc.end && k < we; k++)
-      if (((unsigned char)f->text[k] & 0xC0) != 0x80) buf_u8(out, '~');
+    for (uint32_t w = 1; w < span; w++) buf_u8(out, '~');
     buf_u8(out, '\n');
   }
 }

@@ -105,7 +105,7 @@ static void check_bad_utf8(const char *bytes, unsigned col, unsigned char first)
   assert_int_equal(o.nerrors, 1);
   assert_int_equal(o.first_line, 3);
   assert_int_equal(o.first_col, col);
-  tu_assert_contains(o.first_msg, "invalid UTF-8");
+  tu_assert_contains(o.first_msg, "is not UTF-8");
   char want[32];
   snprintf(want, sizeof want, "0x%02x", first);
   tu_assert_contains(o.first_msg, want);
@@ -128,8 +128,46 @@ static void invalid_utf8_at_end_of_file(void **st) {
   assert_int_equal(o.rc, TIER_ECOMPILE);
   assert_int_equal(o.first_line, 4);
   assert_int_equal(o.first_col, 3);
-  tu_assert_contains(o.first_msg, "invalid UTF-8");
+  tu_assert_contains(o.first_msg, "is not UTF-8");
   outcome_free(&o);
+}
+
+/* ---- files in other encodings: one error that names the encoding ---------------- */
+
+/* One error, whose message names `enc`, at line:col (0: no position). */
+static void check_encoding(const char *src, size_t n, const char *enc, unsigned line, unsigned col) {
+  struct outcome o = compile_n(src, n, NULL);
+  assert_int_equal(o.rc, TIER_ECOMPILE);
+  assert_int_equal(o.nerrors, 1);
+  tu_assert_contains(o.first_msg, enc);
+  tu_assert_contains(o.first_msg, "save it again as UTF-8");
+  assert_int_equal(o.first_line, line);
+  assert_int_equal(o.first_col, col);
+  outcome_free(&o);
+}
+
+/* "tier" in UTF-16 or UTF-32, with a byte-order mark or none. */
+static void utf16_and_utf32_are_named(void **st) {
+  (void)st;
+  static const char le_bom[] = "\xFF\xFEt\0i\0e\0r\0\n\0";
+  static const char be_bom[] = "\xFE\xFF\0t\0i\0e\0r\0\n";
+  static const char le[] = "t\0i\0e\0r\0 \0X\0\n\0";
+  static const char u32[] = "\xFF\xFE\0\0t\0\0\0i\0\0\0";
+  check_encoding(le_bom, sizeof le_bom - 1, "looks like UTF-16", 0, 0);
+  check_encoding(be_bom, sizeof be_bom - 1, "looks like UTF-16", 0, 0);
+  check_encoding(le, sizeof le - 1, "looks like UTF-16", 0, 0);
+  check_encoding(u32, sizeof u32 - 1, "looks like UTF-32", 0, 0);
+}
+
+/* Legacy encodings: the first byte that is not UTF-8, and a guess. */
+static void legacy_encodings_are_guessed(void **st) {
+  (void)st;
+  static const char sjis[] = HEAD "metric m \"\x94\x46\x92\xE8\" = n;\n"; /* 認定 */
+  static const char euc[] = HEAD "# \xC7\xA7\xC4\xEA\n";                  /* 認定 */
+  static const char latin1[] = HEAD "metric m \"caf\xE9\" = n;\n";
+  check_encoding(sjis, sizeof sjis - 1, "looks like Shift_JIS", 3, 11);
+  check_encoding(euc, sizeof euc - 1, "looks like EUC-JP", 3, 4); /* C7 A7 is UTF-8 too */
+  check_encoding(latin1, sizeof latin1 - 1, "looks like Windows-1252", 3, 14);
 }
 
 /* ---- limits ----------------------------------------------------------------------------- */
@@ -338,6 +376,8 @@ int main(void) {
       cmocka_unit_test(invalid_utf8_lone_continuation),
       cmocka_unit_test(invalid_utf8_truncated),
       cmocka_unit_test(invalid_utf8_at_end_of_file),
+      cmocka_unit_test(utf16_and_utf32_are_named),
+      cmocka_unit_test(legacy_encodings_are_guessed),
       cmocka_unit_test(hundred_thousand_nested_parentheses),
       cmocka_unit_test(nesting_just_inside_and_past_the_limit),
       cmocka_unit_test(million_term_chain),
