@@ -197,15 +197,15 @@ void buf_free(struct buf *b) {
 
 const char *tier_file_kind(unsigned mode) {
   switch (mode & S_IFMT) {
-  case S_IFREG: return "a regular file";
-  case S_IFDIR: return "a directory";
-  case S_IFIFO: return "a FIFO";
-  case S_IFCHR: return "a character device";
-  case S_IFBLK: return "a block device";
-  case S_IFSOCK: return "a socket";
-  case S_IFLNK: return "a symbolic link";
+  case S_IFREG: return _("a regular file");
+  case S_IFDIR: return _("a directory");
+  case S_IFIFO: return _("a FIFO");
+  case S_IFCHR: return _("a character device");
+  case S_IFBLK: return _("a block device");
+  case S_IFSOCK: return _("a socket");
+  case S_IFLNK: return _("a symbolic link");
   }
-  return "not a regular file";
+  return _("not a regular file");
 }
 
 /* Opening with O_NONBLOCK returns at once even for a FIFO nobody writes to;
@@ -216,15 +216,15 @@ int file_read(const char *path, size_t max, struct buf *out, char *err, size_t e
   bool std = strcmp(path, "-") == 0;
   int fd = std ? STDIN_FILENO : open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
   if (fd < 0) {
-    snprintf(err, errlen, "cannot open '%s': %s", path, strerror(errno));
+    snprintf(err, errlen, _("cannot open '%s': %s"), path, strerror(errno));
     return TIER_EIO;
   }
   struct stat st;
   if (!std) {
     bool ok = fstat(fd, &st) == 0;
     if (!ok || !S_ISREG(st.st_mode)) {
-      if (ok) snprintf(err, errlen, "'%s' is %s, not a regular file", path, tier_file_kind(st.st_mode));
-      else snprintf(err, errlen, "cannot read '%s': %s", path, strerror(errno));
+      if (ok) snprintf(err, errlen, _("'%s' is %s, not a regular file"), path, tier_file_kind(st.st_mode));
+      else snprintf(err, errlen, _("cannot read '%s': %s"), path, strerror(errno));
       close(fd);
       return TIER_EIO;
     }
@@ -234,13 +234,13 @@ int file_read(const char *path, size_t max, struct buf *out, char *err, size_t e
   int rc = TIER_OK;
   for (;;) {
     size_t room = max - out->n < 65536 ? max - out->n + 1 : 65536; /* one byte past the limit tells */
-    if (!buf_reserve(out, room + 1)) { rc = TIER_ENOMEM; snprintf(err, errlen, "cannot read '%s': out of memory", path); break; }
+    if (!buf_reserve(out, room + 1)) { rc = TIER_ENOMEM; snprintf(err, errlen, _("cannot read '%s': out of memory"), path); break; }
     ssize_t k = read(fd, out->p + out->n, room);
     if (k < 0 && errno == EINTR) continue;
-    if (k < 0) { rc = TIER_EIO; snprintf(err, errlen, "cannot read '%s': %s", path, strerror(errno)); break; }
+    if (k < 0) { rc = TIER_EIO; snprintf(err, errlen, _("cannot read '%s': %s"), path, strerror(errno)); break; }
     if (k == 0) break;
     out->n += (size_t)k;
-    if (out->n > max) { rc = TIER_EIO; snprintf(err, errlen, "'%s' is larger than the limit of %zu bytes", path, max); break; }
+    if (out->n > max) { rc = TIER_EIO; snprintf(err, errlen, _("'%s' is larger than the limit of %zu bytes"), path, max); break; }
   }
   if (!std) close(fd);
   if (rc == TIER_OK) out->p[out->n] = 0;

@@ -14,15 +14,21 @@
 
 #include "cli.h"
 
-/* gettext ignores LANGUAGE when LC_MESSAGES is the C locale, since C is
+/* LC_CTYPE as well as LC_MESSAGES: the C library's own messages (strerror)
+ * are converted to LC_CTYPE's encoding, and would be question marks in C's.
+ * gettext ignores LANGUAGE when LC_MESSAGES is the C locale, since C is
  * ASCII; our catalogue is UTF-8 whatever the locale (i18n.c), so under C
  * with LANGUAGE set we take C.UTF-8, which is C but for the encoding: then
- * `LANGUAGE=ja tierc ...` speaks Japanese on a system with no locale but C. */
+ * `LANGUAGE=ja tierc ...` speaks Japanese on a system with no locale but C.
+ * Neither category changes how the library reads or prints anything. */
 void cli_init_locale(void) {
+  setlocale(LC_CTYPE, "");
   const char *loc = setlocale(LC_MESSAGES, "");
   const char *language = getenv("LANGUAGE");
-  if (language && *language && (!loc || !strcmp(loc, "C") || !strcmp(loc, "POSIX")))
+  if (language && *language && (!loc || !strcmp(loc, "C") || !strcmp(loc, "POSIX"))) {
     setlocale(LC_MESSAGES, "C.UTF-8");
+    setlocale(LC_CTYPE, "C.UTF-8");
+  }
 }
 
 #define KEY_FILE_BYTES 4096 /* the longest key file read */

@@ -15,9 +15,10 @@
 
 #include "i18n.h"
 
-/* Show texts in the user's language: LC_MESSAGES as the environment sets
- * it (LC_ALL, LC_MESSAGES, LANG, and LANGUAGE).  Only LC_MESSAGES: numbers,
- * dates and columns print alike in every locale. */
+/* Show texts in the user's language: LC_MESSAGES (and LC_CTYPE, for the C
+ * library's messages) as the environment sets them (LC_ALL, LC_MESSAGES,
+ * LANG, and LANGUAGE).  Not LC_NUMERIC or LC_TIME: numbers, dates and
+ * columns print alike in every locale. */
 void cli_init_locale(void);
 
 enum { EXIT_OK = 0, EXIT_RECORDS = 1, EXIT_USAGE = 2, EXIT_RULESET = 3 };

@@ -4,3 +4,4 @@ LANGUAGE=ja tierc frobnicate
 LANGUAGE=ja tierc compile
 LANGUAGE=ja tiervm --help
 LANGUAGE=ja tiervm explain rules/apn-2019.tier
+LANGUAGE=ja tierc check tests/golden/data
