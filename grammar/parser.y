@@ -72,7 +72,7 @@ static bool at_any_ok(struct parser *ps, struct tokval word, const YYLTYPE *wl, 
 %token BLOCK_OPEN _("'<' (start of the tier's block)") BLOCK_END _("'>' (end of the tier's block)")
 
 %type <node> item field fields ftype names stmt body expr primary where opt_label
-%type <node> params param args args2 branches branch
+%type <node> params param args args2 branches branch inner_lists
 %type <tok> name
 
 %precedence WHERE ELSE
@@ -112,9 +112,9 @@ item:
   | METRIC name opt_label '=' expr ';' {
       $$ = mk(ps, I_METRIC, &@2); if ($$) { $$->name = $2.s; $$->a = $5; $$->b = $3; }
     }
-  | METRIC name FOR name opt_label '=' expr ';' {
+  | METRIC name FOR name inner_lists opt_label '=' expr ';' {
       $$ = mk(ps, I_METRIC, &@2);
-      if ($$) { $$->name = $2.s; $$->name2 = $4.s; $$->loc2 = @4; $$->a = $7; $$->b = $5; }
+      if ($$) { $$->name = $2.s; $$->name2 = $4.s; $$->loc2 = @4; $$->list = $5; $$->a = $8; $$->b = $6; }
     }
   | REVIEW '=' expr ';'         { $$ = mk(ps, I_REVIEW, &@1); if ($$) $$->a = $3; }
   | EFFECTIVE '=' expr ';'      { $$ = mk(ps, I_EFFECTIVE, &@1); if ($$) $$->a = $3; }
@@ -145,6 +145,12 @@ item:
 name:
     IDENT
   | BADGE | REQUIREMENTS | AT | LEAST | OF
+  ;
+
+/* `.INNER` after a list's name: the path of an inner list (customers.months) */
+inner_lists:
+    %empty                      { $$ = NULL; }
+  | inner_lists '.' name        { $$ = ast_append($1, mkname(ps, $3, &@3)); }
   ;
 
 params:

@@ -48,7 +48,8 @@ struct node {
   struct loc loc;        /* where diagnostics point: the token that names the node */
   struct loc span;       /* the node's whole text, its parentheses included */
   struct node *a, *b, *c; /* children */
-  struct node *list;     /* I_ENUM values, I_RECORD fields, I_TIER body, N_IN names */
+  struct node *list;     /* I_ENUM values, I_RECORD fields, I_TIER body, N_IN names,
+                            I_METRIC the inner lists after `for LIST` (N_NAME each) */
   struct node *next;     /* sibling */
   struct node *tail;     /* last sibling, kept on a list's head */
   const char *name;      /* identifiers, NUL-terminated */

@@ -29,6 +29,8 @@ struct cg {
   int32_t *tempreg;          /* per item metric: its register, once it has one */
   uint32_t nregs;            /* registers so far: record metrics, then temporaries */
   uint32_t nreq, nitem;      /* requirements and items so far */
+  uint32_t live_sets;        /* distinct sets in use by the aggregates around the code
+                                being emitted: an inner count distinct takes the next */
 };
 
 /* The source chooses the strings: a keyed hash, so that they cannot be
@@ -245,12 +247,20 @@ static void gen_item_value(struct cg *g, const struct node *n) {
   else gen(g, g->c->metrics[n->index].n->a); /* item metric: inlined */
 }
 
+/* An aggregate: a loop over its list, which is a list of the record or,
+ * inside the loop over a list, one of the current item's own lists (the
+ * VM's LOOP takes the current item's run of it).  A count distinct takes
+ * the next free set, so that one inside another's loop keeps its own. */
 static void gen_agg(struct cg *g, const struct node *n) {
   uint32_t l = (uint32_t)n->lidx;
   int vk = n->ty.kind;
-  uint32_t loop_end;
-  if (n->op == A_DISTINCT) emit1(g, OP_DCLEAR, 0);
-  else emit_acc_init(g, n->op, vk);
+  uint32_t loop_end, set = g->live_sets;
+  if (n->op == A_DISTINCT) {
+    emit1(g, OP_DCLEAR, set);
+    g->live_sets++;
+  } else {
+    emit_acc_init(g, n->op, vk);
+  }
   emit2(g, OP_LOOP, l, 0);
   loop_end = here(g) - 4;
   uint32_t body = here(g);
@@ -267,13 +277,16 @@ static void gen_agg(struct cg *g, const struct node *n) {
     case A_SUM: emit(g, f ? OP_SUM_F : OP_SUM_I); break;
     case A_MIN: emit(g, f ? OP_MIN_F : OP_MIN_I); break;
     case A_MAX: emit(g, f ? OP_MAX_F : OP_MAX_I); break;
-    case A_DISTINCT: emit1(g, vclass(n->lidx >= 0 ? item_value_kind(g, n) : 0) == 'S' ? OP_DADD_S : OP_DADD, 0); break;
+    case A_DISTINCT: emit1(g, vclass(n->lidx >= 0 ? item_value_kind(g, n) : 0) == 'S' ? OP_DADD_S : OP_DADD, set); break;
     }
     jumps_patch(g, &js, here(g));
   }
   emit2(g, OP_NEXT, l, body);
   patch(g, loop_end, here(g));
-  if (n->op == A_DISTINCT) emit1(g, OP_DSIZE, 0);
+  if (n->op == A_DISTINCT) {
+    g->live_sets--;
+    emit1(g, OP_DSIZE, set);
+  }
 }
 
 /* A call of a function of values (func.h): the arguments, and the row's
@@ -439,6 +452,7 @@ static bool cannot_fail(const struct comp *c, const struct node *n, int depth) {
     if (n->kind == N_NEG || (n->kind == N_CONV && n->op == OP_I2M)) return false;
     if (n->kind == N_BIN && n->op >= B_ADD && n->op <= B_DIV && n->ty.kind != TY_DATE) return false;
     if (n->kind == N_CALL) return false; /* rounding overflows, numbers out of range */
+    if (n->kind == N_AGG && (n->op == A_SUM || n->op == A_DISTINCT)) return false; /* a sum overflows; texts are checked */
     if (n->kind == N_BIN && n->op >= B_EQ && n->op <= B_GE && n->a && n->a->ty.kind == TY_TEXT) return false;
     if ((n->kind == N_NAME || n->kind == N_AGG) && n->ref == R_ITEM_METRIC &&
         !cannot_fail(c, c->metrics[n->index].n->a, depth + 1))
@@ -466,7 +480,7 @@ static void item_metrics_used(const struct comp *c, const struct node *n, bool *
 static void gen_fused(struct cg *g, int l, int *ms, int nms, struct img_metric *mtab) {
   struct comp *c = g->c;
   /* the set of each count distinct, by the metric's position in ms (the
-   * caller puts at most MAX_DSETS of them in one loop) */
+   * caller leaves room for the inner lists' distinct counts: dsets_for) */
   int set = 0;
   int *sets = arena_alloc(&c->ar, sizeof(int) * (size_t)(nms + 1));
   if (!sets) { g->failed = true; return; }
@@ -491,6 +505,7 @@ static void gen_fused(struct cg *g, int l, int *ms, int nms, struct img_metric *
   }
   emit2(g, OP_LOOP, (uint32_t)l, 0);
   uint32_t loop_end = here(g) - 4, body = here(g);
+  g->live_sets = (uint32_t)set; /* inner count distincts take the sets after these */
   for (int k = 0; k < c->nmetrics; k++) {
     /* computed for every item, before any filter: only item metrics that
      * cannot fail (no integer arithmetic to overflow) are; others stay
@@ -543,12 +558,24 @@ static void gen_fused(struct cg *g, int l, int *ms, int nms, struct img_metric *
   }
   emit2(g, OP_NEXT, (uint32_t)l, body);
   patch(g, loop_end, here(g));
+  g->live_sets = 0;
   for (int k = 0; k < c->nmetrics; k++) g->temp[k] = -1;
   for (int i = 0; i < nms; i++)
     if (c->metrics[ms[i]].n->a->op == A_DISTINCT) {
       emit1(g, OP_DSIZE, (uint32_t)sets[i]);
       emit1(g, OP_SETMETRIC, (uint32_t)c->metrics[ms[i]].reg);
     }
+}
+
+/* The distinct counts one fused loop over list l may hold: the VM's sets
+ * but one for each level of lists inside l's items, whose own count
+ * distincts (in item metrics and filters) take a set each while theirs run. */
+static int dsets_for(const struct comp *c, int l) {
+  int below = 0;
+  for (int k = 0; k < c->nlists; k++)
+    for (int p = c->lists[k].parent, d = 1; p >= 0; p = c->lists[p].parent, d++)
+      if (p == l && d > below) below = d;
+  return MAX_DSETS - below;
 }
 
 static void gen_metric_block(struct cg *g, struct img_metric *mtab) {
@@ -559,23 +586,23 @@ static void gen_metric_block(struct cg *g, struct img_metric *mtab) {
   g->tempreg = arena_alloc(&c->ar, sizeof(int32_t) * (size_t)(c->nmetrics + 1));
   if (!done || !ms || !g->temp || !g->tempreg) { g->failed = true; return; }
   for (int k = 0; k < c->nmetrics; k++) g->temp[k] = g->tempreg[k] = -1;
-  /* first the fusable aggregates, one loop per list (at most MAX_DSETS
+  /* first the fusable aggregates, one loop per list (at most dsets_for
    * distinct counts per loop); they depend on no metric */
   for (int l = 0; l < c->nlists; l++) {
-    int n = 0, ndistinct = 0;
+    int n = 0, ndistinct = 0, nsets = dsets_for(c, l);
     for (int i = 0; i < c->norder; i++) {
       int mi = c->metric_order[i];
       const struct s_metric *m = &c->metrics[mi];
       if (done[mi] || !fusable(c, m) || m->n->a->lidx != l) continue;
       if (m->n->a->op == A_DISTINCT) {
-        if (ndistinct == MAX_DSETS) continue;
+        if (ndistinct == nsets) continue;
         ndistinct++;
       }
       ms[n++] = mi;
       done[mi] = true;
     }
     if (n) gen_fused(g, l, ms, n, mtab);
-    if (ndistinct == MAX_DSETS) l--; /* more distinct counts on this list: another loop */
+    if (ndistinct == nsets) l--; /* more distinct counts on this list: another loop */
   }
   /* then the others, in dependency order */
   for (int i = 0; i < c->norder; i++) {

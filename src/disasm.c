@@ -264,14 +264,14 @@ static void dis_insn(const struct image *img, const struct dis_index *x, uint32_
     break;
   }
   case JMP: buf_printf(b, "-> %04u", a); break;
-  case LST_JMP:
-    *loop = (int)a;
-    buf_printf(b, "%s, empty -> %04u", img_str(img, img->fields[img->lists[a].field].name), bb);
+  case LST_JMP: case LST_BACK: {
+    char ln[LIST_NAME_MAX];
+    /* loops nest as their lists do (verified): after an inner loop's NEXT,
+     * ITEM reads the parent's item again */
+    *loop = oi->fmt == LST_JMP ? (int)a : img->lists[a].parent == NO_LIST ? -1 : (int)img->lists[a].parent;
+    buf_printf(b, "%s, %s -> %04u", img_list_name(img, a, ln, sizeof ln), oi->fmt == LST_JMP ? "empty" : "more", bb);
     break;
-  case LST_BACK:
-    *loop = -1;
-    buf_printf(b, "%s, more -> %04u", img_str(img, img->fields[img->lists[a].field].name), bb);
-    break;
+  }
   }
   buf_u8(b, '\n');
 }

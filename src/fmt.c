@@ -489,6 +489,10 @@ static void metric(struct fmt *F, const struct node *n) {
     kw(F, "for");
     SPACE(F);
     kw(F, n->name2);
+    for (const struct node *l = n->list; l; l = l->next) { /* customers.months */
+      kw(F, ".");
+      kw(F, l->name);
+    }
   }
   if (n->b) {
     SPACE(F);

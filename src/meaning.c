@@ -13,7 +13,7 @@
  * exactly what its code computes).
  *
  * How the code is followed.  The verifier guarantees forward jumps, loops
- * that do not nest, and one stack shape wherever paths join.  At a branch
+ * that nest only as their lists do, and one stack shape wherever paths join.  At a branch
  * both sides run, from the branch to its immediate post-dominator (where
  * every path from it meets again), and their states merge there into
  * ITE(condition, this side, that side).  A loop body runs once with a
@@ -80,6 +80,8 @@ struct ctx {
   int32_t **item_field;      /* list -> item slot -> field index */
   struct mn **base;          /* per register: its value so far */
   uint32_t loop_list;        /* the list whose items are read, NO_LIST outside loops */
+  uint32_t ph_base;          /* placeholders of the loops around this one are numbered
+                                below it: an inner loop's never stand for an outer's */
   /* budgets for the whole image, so that reading it is linear in its size
    * whatever the code: nodes made, instructions followed, post-dominator
    * steps; what is left unread when one runs out is opaque */
@@ -447,11 +449,11 @@ static bool accumulates(int op) { return writes_register(op) && op != OP_SETMETR
  * placeholders).  Accumulators whose steps read each other fold together. */
 struct acc { int cls; uint32_t id; const char *name; struct mn *init, *step; };
 
-static void ph_deps(struct ctx *x, struct mn *n, bool *dep, uint32_t nacc) {
+static void ph_deps(struct ctx *x, struct mn *n, bool *dep, uint32_t base, uint32_t nacc) {
   if (!n || !n->phmask || n->mark == x->m->gen) return;
   n->mark = x->m->gen;
-  if (n->kind == MN_PH && n->x < nacc) dep[n->x] = true;
-  for (uint16_t i = 0; i < n->n; i++) ph_deps(x, n->a[i], dep, nacc);
+  if (n->kind == MN_PH && n->x >= base && n->x - base < nacc) dep[n->x - base] = true;
+  for (uint16_t i = 0; i < n->n; i++) ph_deps(x, n->a[i], dep, base, nacc);
 }
 
 struct submemo { struct mn *from, *to; };
@@ -474,17 +476,20 @@ static bool memo_grow(struct ctx *x, struct memo *mm) {
   return true;
 }
 
-/* n with each placeholder of the fold's accumulators replaced by ACC(its
- * place in the fold); a shared node is rebuilt once (the memo). */
-static struct mn *subst(struct ctx *x, struct mn *n, const int *pos, uint32_t nacc, struct memo *mm) {
+/* n with each placeholder of the fold's accumulators (numbered from base)
+ * replaced by ACC(its place in the fold); an enclosing loop's placeholder
+ * stays for that loop's fold.  A shared node is rebuilt once (the memo). */
+static struct mn *subst(struct ctx *x, struct mn *n, const int *pos, uint32_t base, uint32_t nacc, struct memo *mm) {
   if (!n || !n->phmask) return n;
-  if (n->kind == MN_PH) return n->x < nacc && pos[n->x] >= 0 ? leaf(x, MN_ACC, (uint32_t)pos[n->x]) : NULL;
+  if (n->kind == MN_PH && n->x < base) return n;
+  if (n->kind == MN_PH)
+    return n->x - base < nacc && pos[n->x - base] >= 0 ? leaf(x, MN_ACC, (uint32_t)pos[n->x - base]) : NULL;
   uint32_t mask = mm->cap - 1, k0 = (uint32_t)(((uintptr_t)n >> 4) * 2654435761u) & mask, k;
   for (k = k0; mm->e[k].from; k = (k + 1) & mask)
     if (mm->e[k].from == n) return mm->e[k].to;
   struct mn *kids[8], **ks = n->n <= 8 ? kids : t_malloc(x->hook, sizeof *ks * n->n);
   if (!ks) { x->oom = x->failed = true; return NULL; }
-  for (uint16_t i = 0; i < n->n; i++) ks[i] = subst(x, n->a[i], pos, nacc, mm);
+  for (uint16_t i = 0; i < n->n; i++) ks[i] = subst(x, n->a[i], pos, base, nacc, mm);
   struct mn *r = mk(x, n->kind, n->op, n->ck, n->x, n->y, n->v, ks, n->n, NULL);
   if (ks != kids) t_free(x->hook, ks, sizeof *ks * n->n);
   if (r && (mm->n + 1) * 2 > mm->cap && !memo_grow(x, mm)) return NULL;
@@ -505,19 +510,19 @@ static int acc_order(const struct acc *a, const struct acc *b) {
 
 /* The accumulators one fold needs: the first, those its step reads, theirs,
  * ... (members[0..*nm)); in[] marks them with this call's stamp. */
-static bool fold_members(struct ctx *x, struct acc *accs, uint32_t nacc, uint32_t k, uint32_t *members, uint32_t *nm,
-                         bool *dep) {
+static bool fold_members(struct ctx *x, struct acc *accs, uint32_t base, uint32_t nacc, uint32_t k, uint32_t *members,
+                         uint32_t *nm, bool *dep) {
   *nm = 0;
   members[(*nm)++] = k;
   for (uint32_t i = 0; i < *nm; i++) {
     const struct mn *step = accs[members[i]].step;
-    uint64_t others = step->phmask & ~(1ull << (members[i] % 64));
+    uint64_t others = step->phmask & ~(1ull << ((base + members[i]) % 64));
     if (!others && nacc <= 64) continue; /* reads no other accumulator: the usual case */
     if (x->steps_left < nacc) return false;
     x->steps_left -= nacc;
     memset(dep, 0, nacc + 1);
     x->m->gen++;
-    ph_deps(x, (struct mn *)step, dep, nacc);
+    ph_deps(x, (struct mn *)step, dep, base, nacc);
     for (uint32_t j = 0; j < nacc; j++) {
       if (!dep[j]) continue;
       bool have = false;
@@ -530,8 +535,8 @@ static bool fold_members(struct ctx *x, struct acc *accs, uint32_t nacc, uint32_
 }
 
 /* Scratch for the folds of one loop: pos[] is -1 but for the members of
- * the fold being built. */
-struct fold_scratch { bool *dep; int *pos; uint32_t *members; };
+ * the fold being built; base numbers the loop's first placeholder. */
+struct fold_scratch { bool *dep; int *pos; uint32_t *members; uint32_t base; };
 
 static struct mn *fold(struct ctx *x, uint32_t l, struct acc *accs, uint32_t nacc, uint32_t k, struct fold_scratch *fs) {
   bool *dep = fs->dep;
@@ -539,7 +544,7 @@ static struct mn *fold(struct ctx *x, uint32_t l, struct acc *accs, uint32_t nac
   uint32_t *members = fs->members;
   struct mn *r = NULL;
   uint32_t nm = 0;
-  if (!fold_members(x, accs, nacc, k, members, &nm, dep)) { x->failed = true; goto out; }
+  if (!fold_members(x, accs, fs->base, nacc, k, members, &nm, dep)) { x->failed = true; goto out; }
   /* ... in an order that does not depend on register or set numbers */
   for (uint32_t i = 1; i < nm; i++)
     for (uint32_t j = i; j > 0 && acc_order(&accs[members[j]], &accs[members[j - 1]]) < 0; j--) {
@@ -560,7 +565,7 @@ static struct mn *fold(struct ctx *x, uint32_t l, struct acc *accs, uint32_t nac
   memset(mm.e, 0, sizeof *mm.e * mm.cap);
   for (uint32_t i = 0; i < nm; i++) {
     kids[i] = accs[members[i]].init;
-    kids[nm + i] = subst(x, accs[members[i]].step, pos, nacc, &mm);
+    kids[nm + i] = subst(x, accs[members[i]].step, pos, fs->base, nacc, &mm);
   }
   r = mk(x, MN_FOLD, 0, 0, l, (uint32_t)pos[k], 0, kids, (uint16_t)(2 * nm), NULL);
   t_free(x->hook, kids, sizeof *kids * 2 * nm);
@@ -579,12 +584,15 @@ static void loop(struct ctx *x, struct xs *s, uint32_t l, uint32_t body, uint32_
   struct acc *accs = t_malloc(x->hook, sizeof *accs * cap);
   if (!accs) { x->oom = x->failed = true; return; }
   for (uint32_t i = 0; i < s->sp; i++) accs[i] = (struct acc){0, i, NULL, s->stk[i], NULL};
-  bool set_written[MAX_DSETS] = {false};
+  /* a set the body empties before it fills it (an inner list's count
+   * distinct, once per item) is the body's own, not carried */
+  bool set_written[MAX_DSETS] = {false}, set_local[MAX_DSETS] = {false};
   if (++x->stamp == 0) { memset(x->reg_stamp, 0, sizeof *x->reg_stamp * img->nmetrics); x->stamp = 1; }
   for (uint32_t pc = body; pc < nx; pc += insn_len(img->code[pc])) {
     uint8_t op = img->code[pc];
     uint32_t a = op_noperands(op_info[op].fmt) ? rd32(img->code + pc + 1) : 0;
-    if ((op == OP_DADD || op == OP_DADD_S) && a < MAX_DSETS && !set_written[a]) {
+    if (op == OP_DCLEAR && a < MAX_DSETS && !set_written[a]) set_local[a] = true;
+    if ((op == OP_DADD || op == OP_DADD_S) && a < MAX_DSETS && !set_written[a] && !set_local[a]) {
       set_written[a] = true;
       if (!s->sets[a]) { x->failed = true; break; }
     }
@@ -602,26 +610,29 @@ static void loop(struct ctx *x, struct xs *s, uint32_t l, uint32_t body, uint32_
     if (set_written[k]) accs[nacc++] = (struct acc){1, k, NULL, s->sets[k], NULL};
   struct xs b;
   if (x->failed || !xs_child(x, s, &b)) { t_free(x->hook, accs, sizeof *accs * cap); return; }
+  uint32_t base = x->ph_base;
   for (uint32_t i = 0; i < nacc && !x->failed; i++) {
-    struct mn *ph = leaf(x, MN_PH, i);
+    struct mn *ph = leaf(x, MN_PH, base + i);
     if (accs[i].cls == 0) b.stk[accs[i].id] = ph;
     else if (accs[i].cls == 1) b.sets[accs[i].id] = ph;
     else reg_set(x, &b, accs[i].id, ph);
   }
   uint32_t outer = x->loop_list;
   x->loop_list = l;
+  x->ph_base = base + nacc;
   run(x, body, nx, &b);
+  x->ph_base = base;
   x->loop_list = outer;
   if (!x->failed && (b.sp != s->sp || b.done)) x->failed = true;
   for (uint32_t i = 0; i < nacc && !x->failed; i++)
     accs[i].step = accs[i].cls == 0 ? b.stk[accs[i].id] : accs[i].cls == 1 ? b.sets[accs[i].id] : reg_get(x, &b, accs[i].id);
   struct fold_scratch fs = {t_malloc(x->hook, nacc + 1), t_malloc(x->hook, sizeof(int) * (nacc + 1)),
-                            t_malloc(x->hook, sizeof(uint32_t) * (nacc + 1))};
+                            t_malloc(x->hook, sizeof(uint32_t) * (nacc + 1)), base};
   if (!fs.dep || !fs.pos || !fs.members) x->oom = x->failed = true;
   for (uint32_t i = 0; i < nacc && !x->failed; i++) fs.pos[i] = -1;
   for (uint32_t i = 0; i < nacc && !x->failed; i++) {
     struct mn *v = accs[i].init; /* a value the body leaves as it was */
-    if (!(accs[i].step && accs[i].step->kind == MN_PH && accs[i].step->x == i)) v = fold(x, l, accs, nacc, i, &fs);
+    if (!(accs[i].step && accs[i].step->kind == MN_PH && accs[i].step->x == base + i)) v = fold(x, l, accs, nacc, i, &fs);
     if (accs[i].cls == 0) s->stk[accs[i].id] = v;
     else if (accs[i].cls == 1) s->sets[accs[i].id] = v;
     else reg_set(x, s, accs[i].id, v);
@@ -668,8 +679,11 @@ static void run(struct ctx *x, uint32_t pc, uint32_t stop, struct xs *s) {
       pc = branch(x, pc, s, v, a, next, v, NULL);
       continue;
     case OP_JFR: pc = branch(x, pc, s, reg_read(x, s, a), next, b, NULL, NULL); continue;
-    case OP_LOOP:
-      if (x->loop_list != NO_LIST || b < 9) { x->failed = true; return; }
+    case OP_LOOP: /* loops nest as their lists do (verified) */
+      if (a >= img->nlists || img->lists[a].parent != (x->loop_list == NO_LIST ? NO_LIST : x->loop_list) || b < 9) {
+        x->failed = true;
+        return;
+      }
       loop(x, s, a, next, b - 9);
       pc = b;
       continue;
@@ -788,7 +802,7 @@ static void opaque_digest(struct ctx *x, uint32_t entry, uint8_t out[MN_DIGEST])
       if (b > furthest) furthest = b;
       break;
     }
-    case LST_BACK: list = NO_LIST; break;
+    case LST_BACK: list = a < img->nlists ? img->lists[a].parent : NO_LIST; break; /* back in the parent's loop */
     default: break;
     }
     pc += insn_len(op);
@@ -820,6 +834,7 @@ static struct mn *segment(struct ctx *x, uint32_t entry, bool metric_block) {
   x->failed = false;
   x->depth = 0;
   x->loop_list = NO_LIST;
+  x->ph_base = 0;
   struct xs s;
   memset(&s, 0, sizeof s);
   s.top = true;

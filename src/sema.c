@@ -349,6 +349,15 @@ static struct type resolve_name(struct comp *c, struct node *n, const struct sco
     return TY_ERR;
   }
   if (c->syntax_errors) return TY_ERR; /* maybe defined by an item the parser dropped */
+  /* a field or item metric of an enclosing list's item: not in scope */
+  for (int p = sc->list >= 0 ? c->lists[sc->list].parent : -1; p >= 0; p = c->lists[p].parent)
+    if (find_field(c, n->name, p) >= 0 || sema_find_metric(c, n->name, p) >= 0) {
+      diag_add(&c->dg, TIER_ERROR, &n->loc,
+               _("'%s' belongs to the items of '%s'; inside the items of '%s' only their own fields and item metrics, "
+                 "the record's fields and metrics are in scope"),
+               n->name, list_path(c, p), list_path(c, sc->list));
+      return TY_ERR;
+    }
   struct suggest s = {0};
   for (int i = 0; i < c->nfields; i++)
     if (c->fields[i].owner == -1 || c->fields[i].owner == sc->list) suggest_try(&s, n->name, c->fields[i].name);
@@ -481,25 +490,58 @@ static struct type check_arith(struct comp *c, struct node *n, const struct scop
   return ty_make(k, opt, 0);
 }
 
+/* "months, notes": the names of the lists in list l's items ("" if none). */
+static const char *inner_lists_text(struct comp *c, int l) {
+  const char *t = "";
+  for (int i = 0; i < c->nfields; i++)
+    if (c->fields[i].owner == l && c->fields[i].ty.kind == TY_LIST)
+      t = arena_printf(&c->ar, "%s%s%s", t, *t ? ", " : "", c->fields[i].name);
+  return t ? t : "";
+}
+
+/* The list an aggregate ranges over (n->name2): a list of the record, or,
+ * inside an item of a list, one of that item's own lists (SPEC 3.5: the
+ * current item's inner list).  Lists nest as the schema does, so an
+ * aggregate inside an aggregate always goes one level deeper and the
+ * loops stay linear in the record's items.  -1, reported, otherwise. */
+static int agg_list(struct comp *c, struct node *n, const struct scope *sc) {
+  int f = find_field(c, n->name2, sc->list);
+  if (f >= 0 && c->fields[f].ty.kind == TY_LIST) return c->fields[f].ty.ref;
+  int top = find_field(c, n->name2, -1);
+  if (f < 0 && sc->list >= 0 && top >= 0 && c->fields[top].ty.kind == TY_LIST) {
+    const char *inner = inner_lists_text(c, sc->list);
+    diag_add(&c->dg, TIER_ERROR, &n->loc2,
+             _("inside the items of '%s' an aggregate ranges over a list of the item (%s); '%s' is a list of the "
+               "record: define that aggregate as a record metric"),
+             list_path(c, sc->list), *inner ? inner : _("they have none"), n->name2);
+    return -1;
+  }
+  if (f < 0 && top < 0) { /* a list deeper down: say where it may be aggregated */
+    for (int i = 0; i < c->nfields; i++)
+      if (c->fields[i].ty.kind == TY_LIST && c->fields[i].owner >= 0 && !strcmp(c->fields[i].name, n->name2)) {
+        int owner = c->fields[i].owner;
+        diag_add(&c->dg, TIER_ERROR, &n->loc2,
+                 _("'%s' is a list inside the items of '%s': aggregate it in an item metric of that list "
+                   "(`metric NAME for %s = ... in %s;`)"),
+                 n->name2, list_path(c, owner), list_path(c, owner), n->name2);
+        return -1;
+      }
+  }
+  if (f < 0) f = top;
+  struct suggest s = {0};
+  for (int i = 0; i < c->nfields; i++)
+    if (c->fields[i].ty.kind == TY_LIST && c->fields[i].owner == sc->list) suggest_try(&s, n->name2, c->fields[i].name);
+  diag_add(&c->dg, TIER_ERROR, &n->loc2, f < 0 ? _("unknown list '%s'%s") : _("'%s' is not a list%s"), n->name2, sg_text(c, &s));
+  return -1;
+}
+
 static struct type check_agg(struct comp *c, struct node *n, const struct scope *sc) {
   if (!sc->allow_metrics) {
     diag_add(&c->dg, TIER_ERROR, &n->loc, _("%s cannot use aggregates: it must depend on the record's own fields only"), sc->what);
     return TY_ERR;
   }
-  if (sc->list >= 0) {
-    diag_add(&c->dg, TIER_ERROR, &n->loc, _("an aggregate inside another aggregate is not supported: define the inner one as a metric"));
-    return TY_ERR;
-  }
-  int f = find_field(c, n->name2, -1);
-  if (f < 0 || c->fields[f].ty.kind != TY_LIST) {
-    struct suggest s = {0};
-    for (int i = 0; i < c->nfields; i++)
-      if (c->fields[i].ty.kind == TY_LIST) suggest_try(&s, n->name2, c->fields[i].name);
-    diag_add(&c->dg, TIER_ERROR, &n->loc2, f < 0 ? _("unknown list '%s'%s") : _("'%s' is not a list%s"), n->name2,
-             sg_text(c, &s));
-    return TY_ERR;
-  }
-  int l = c->fields[f].ty.ref;
+  int l = agg_list(c, n, sc);
+  if (l < 0) return TY_ERR;
   n->lidx = l;
   struct scope in = *sc;
   in.list = l;
@@ -946,16 +988,33 @@ static struct type type_metric(struct comp *c, int m) {
 
 /* ---- items ------------------------------------------------------------------------------- */
 
-static void declare_metric(struct comp *c, struct node *n) {
-  int list = -1;
-  if (n->name2) {
-    int f = find_field(c, n->name2, -1);
+/* The list `for OUTER.INNER...` names (n->name2, then n->list); -1,
+ * reported, when a name on the path is not a list there. */
+static int metric_list(struct comp *c, const struct node *n) {
+  int f = find_field(c, n->name2, -1);
+  if (f < 0 || c->fields[f].ty.kind != TY_LIST) {
+    diag_add(&c->dg, TIER_ERROR, &n->loc2, _("'%s' is not a list of the record: an item metric is `metric NAME for LIST = ...`"), n->name2);
+    return -1;
+  }
+  int list = c->fields[f].ty.ref;
+  for (const struct node *x = n->list; x; x = x->next) {
+    f = find_field(c, x->name, list);
     if (f < 0 || c->fields[f].ty.kind != TY_LIST) {
-      diag_add(&c->dg, TIER_ERROR, &n->loc2, _("'%s' is not a list of the record: an item metric is `metric NAME for LIST = ...`"), n->name2);
-      return;
+      struct suggest s = {0};
+      for (int i = 0; i < c->nfields; i++)
+        if (c->fields[i].owner == list && c->fields[i].ty.kind == TY_LIST) suggest_try(&s, x->name, c->fields[i].name);
+      diag_add(&c->dg, TIER_ERROR, &x->loc, _("'%s' is not a list in the items of '%s'%s"), x->name, list_path(c, list),
+               sg_text(c, &s));
+      return -1;
     }
     list = c->fields[f].ty.ref;
   }
+  return list;
+}
+
+static void declare_metric(struct comp *c, struct node *n) {
+  int list = -1;
+  if (n->name2 && (list = metric_list(c, n)) < 0) return;
   if (sema_find_metric(c, n->name, list) >= 0 || (list < 0 && find_field(c, n->name, -1) >= 0) ||
       (list >= 0 && find_field(c, n->name, list) >= 0)) {
     diag_add(&c->dg, TIER_ERROR, &n->loc, _("'%s' is already defined"), n->name);

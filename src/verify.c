@@ -90,9 +90,14 @@ struct seg {
   struct state st;
   bool live;               /* some path reaches the next instruction */
   uint32_t max_target;     /* furthest forward target seen so far */
-  int loop_list;           /* the open loop's list, -1 outside loops */
-  uint32_t loop_pc, loop_body, loop_end;
-  struct state loop_st;    /* the state at LOOP: the body must keep it */
+  int loop_list;           /* the innermost open loop's list, -1 outside loops */
+  /* the open loops, outermost first: each inside the loop over its list's
+   * parent, so at most LIM_LIST_DEPTH deep */
+  struct loop {
+    uint32_t pc, body, end;
+    struct state st;       /* the state at LOOP: the body must keep its stack */
+  } loops[LIM_LIST_DEPTH];
+  int nloops;
 };
 
 /* One decoded instruction. */
@@ -482,7 +487,7 @@ static int join_at(struct vfy *v, struct seg *s, uint32_t pc) {
   uint32_t i = v->pend_at[pc];
   if (i) {
     const struct pend *p = &v->pend[i - 1];
-    if (s->loop_list >= 0 && p->from < s->loop_pc)
+    if (s->nloops && p->from < s->loops[s->nloops - 1].pc)
       return fail(v, "code at offset %u: a jump enters the loop body at %u", p->from, pc);
     if (s->live && p->st.stk != s->st.stk) return fail(v, "code at offset %u: paths join with different stacks", pc);
     s->st.cleared = s->live ? s->st.cleared & p->st.cleared : p->st.cleared;
@@ -499,36 +504,50 @@ static int check_target(struct vfy *v, const struct seg *s, const struct insn *i
   struct image *img = v->img;
   if (to <= in->pc || to >= img->codelen || !v->boundary[to])
     return fail(v, "code at offset %u: jump target %u is not a later instruction", in->pc, to);
-  if (s->loop_list >= 0 && to > s->loop_end - 9) return fail(v, "code at offset %u: jump out of a loop body", in->pc);
+  if (s->nloops && to > s->loops[s->nloops - 1].end - 9) return fail(v, "code at offset %u: jump out of a loop body", in->pc);
   return 0;
 }
 
-/* LOOP opens a loop over one list: it does not nest, its end is just past a
- * NEXT that names the same list and goes back to the body, and the body
- * must leave the stack as LOOP found it (checked at NEXT). */
+/* LOOP opens a loop over one list.  Loops nest as the lists do: a loop
+ * over a list of the record stands outside every loop, a loop over an
+ * inner list right inside the loop over its parent (the VM takes the
+ * current item's run of it), so each loop visits each item of its list at
+ * most once per run and the cost stays linear in the record's items.  Its
+ * end is just past a NEXT that names the same list and goes back to the
+ * body, inside the loop around it; the body must leave the stack as LOOP
+ * found it (checked at NEXT). */
 static int check_loop_open(struct vfy *v, struct seg *s, const struct insn *in) {
   struct image *img = v->img;
   uint32_t a = in->a, b = in->b, next = in->next;
-  if (s->loop_list >= 0) return fail(v, "code at offset %u: loops may not nest", in->pc);
   if (s->kind == SEG_REVIEW) return fail(v, "review rule: loops over lists are not allowed here");
   if (a >= img->nlists) return fail(v, "code at offset %u: list %u out of range", in->pc, a);
+  uint32_t parent = img->lists[a].parent;
+  if (s->loop_list < 0 && parent != NO_LIST)
+    return fail(v, "code at offset %u: the loop over list %u, a list inside list %u's items, is not inside a loop over list %u",
+                in->pc, a, parent, parent);
+  if (s->loop_list >= 0 && parent != (uint32_t)s->loop_list)
+    return fail(v, "code at offset %u: a loop over list %u inside the loop over list %u: loops nest only as their lists do",
+                in->pc, a, s->loop_list);
   if (b <= next || b > img->codelen || (b < img->codelen && !v->boundary[b]) || b - next < 9)
     return fail(v, "code at offset %u: loop end %u is not a later instruction", in->pc, b);
+  if (s->nloops && b > s->loops[s->nloops - 1].end - 9)
+    return fail(v, "code at offset %u: the loop ends outside the loop around it", in->pc);
   if (img->code[b - 9] != OP_NEXT || !v->boundary[b - 9] || rd32(img->code + b - 8) != a || rd32(img->code + b - 4) != next)
     return fail(v, "code at offset %u: loop does not end with its NEXT", in->pc);
+  /* a list's parent is one level up (check_list_tree), so this holds */
+  if (s->nloops >= LIM_LIST_DEPTH) return fail(v, "code at offset %u: loops nested too deep", in->pc);
+  s->loops[s->nloops++] = (struct loop){in->pc, next, b, s->st};
   s->loop_list = (int)a;
-  s->loop_pc = in->pc;
-  s->loop_body = next;
-  s->loop_end = b;
-  s->loop_st = s->st;
   return pend_add(v, s, in->pc, b, s->st); /* an empty list skips the body */
 }
 
 static int check_loop_close(struct vfy *v, struct seg *s, const struct insn *in) {
-  if (s->loop_list < 0 || (uint32_t)s->loop_list != in->a || in->b != s->loop_body || in->next != s->loop_end)
+  const struct loop *lp = s->nloops ? &s->loops[s->nloops - 1] : NULL;
+  if (!lp || (uint32_t)s->loop_list != in->a || in->b != lp->body || in->next != lp->end)
     return fail(v, "code at offset %u: NEXT does not close the open loop", in->pc);
-  if (s->st.stk != s->loop_st.stk) return fail(v, "code at offset %u: the loop body changes the stack", in->pc);
-  s->loop_list = -1;
+  if (s->st.stk != lp->st.stk) return fail(v, "code at offset %u: the loop body changes the stack", in->pc);
+  s->nloops--;
+  s->loop_list = s->nloops ? (int)v->img->lists[s->loop_list].parent : -1;
   return 0;
 }
 
@@ -650,15 +669,19 @@ static int check_stack(struct vfy *v, struct seg *s, const struct insn *in, char
   return 0;
 }
 
-/* Distinct-value sets: emptied outside loops, filled inside them, read
- * outside them, and read or filled only after being emptied on every path
- * through this segment - never holding a value left from another record. */
+/* Distinct-value sets: filled inside a loop, after being emptied before
+ * that loop opened, and read or filled only after being emptied on every
+ * path through this segment - never holding a value left from another
+ * record.  (An inner list's count distinct empties its set inside the
+ * loop over the parent, once per parent item.) */
 static int check_set(struct vfy *v, struct seg *s, const struct insn *in) {
   uint8_t op = in->op;
   if (in->oi->fmt != SET) return 0;
-  bool in_loop = s->loop_list >= 0;
-  if ((op == OP_DADD || op == OP_DADD_S) && !in_loop) return fail(v, "code at offset %u: %s outside a loop", in->pc, in->oi->name);
-  if ((op == OP_DCLEAR || op == OP_DSIZE) && in_loop) return fail(v, "code at offset %u: %s inside a loop", in->pc, in->oi->name);
+  if (op == OP_DADD || op == OP_DADD_S) {
+    if (!s->nloops) return fail(v, "code at offset %u: %s outside a loop", in->pc, in->oi->name);
+    if (!(s->loops[s->nloops - 1].st.cleared >> in->a & 1))
+      return fail(v, "code at offset %u: %s fills set s%u, which is not emptied before its loop", in->pc, in->oi->name, in->a);
+  }
   if (op == OP_DCLEAR) s->st.cleared |= (uint64_t)1 << in->a;
   else if (!(s->st.cleared >> in->a & 1))
     return fail(v, "code at offset %u: %s uses set s%u before DCLEAR on some path", in->pc, in->oi->name, in->a);
@@ -707,7 +730,7 @@ static int check_end(struct vfy *v, struct seg *s, const struct insn *in, struct
     if (got != want)
       return fail(v, "code at offset %u: %s must give a %s, gives class %c", in->pc, s->what, want == 'D' ? "date" : "bool", got);
   }
-  if (s->loop_list >= 0) return fail(v, "code at offset %u: segment ends inside a loop", in->pc);
+  if (s->nloops) return fail(v, "code at offset %u: segment ends inside a loop", in->pc);
   s->live = false;
   return 0;
 }

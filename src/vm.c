@@ -432,6 +432,10 @@ int vm_run(struct tier_vm *vm, uint32_t entry, const struct record *r, int64_t a
   int64_t *regs = vm->regs;
   const int64_t *item = NULL;
   uint32_t idx = 0, width = 0, n = 0;
+  /* the loops around the innermost one: a loop over an inner list at depth
+   * d runs inside the loop over its parent (verified), whose state waits in
+   * outer[d - 1] */
+  struct { const int64_t *item; uint32_t idx, width, n; } outer[LIM_LIST_DEPTH];
   const struct img_list *lists = rs->img->lists;
   const char *ta, *tb;
   uint32_t la, lb;
@@ -592,14 +596,31 @@ int vm_run(struct tier_vm *vm, uint32_t entry, const struct record *r, int64_t a
   vmcase(ANDJ) if (TOP != 1) { TOP = 0; ip = code + A; vmdispatch(); } sp--; vmbreak;
   vmcase(ORJ) if (TOP == 1) { ip = code + A; vmdispatch(); } sp--; vmbreak;
   vmcase(LOOP)
-    n = r->lists[A].n;
-    if (n == 0) { ip = code + B; vmdispatch(); }
+    if (lists[A].depth == 0) { /* a list of the record: all its items */
+      n = r->lists[A].n;
+      if (n == 0) { ip = code + B; vmdispatch(); }
+      item = r->lists[A].items;
+    } else { /* an inner list: the current item's run of its items */
+      x = item[lists[A].pslot];
+      if (LIST_COUNT(x) == 0) { ip = code + B; vmdispatch(); }
+      outer[lists[A].depth - 1].item = item;
+      outer[lists[A].depth - 1].idx = idx;
+      outer[lists[A].depth - 1].width = width;
+      outer[lists[A].depth - 1].n = n;
+      n = LIST_COUNT(x);
+      item = r->lists[A].items + (size_t)LIST_START(x) * lists[A].width;
+    }
     width = lists[A].width;
-    item = r->lists[A].items;
     idx = 0;
     vmbreak;
   vmcase(NEXT)
     if (++idx < n) { item += width; ip = code + B; vmdispatch(); }
+    if (lists[A].depth > 0) { /* back in the parent's loop, at its item */
+      item = outer[lists[A].depth - 1].item;
+      idx = outer[lists[A].depth - 1].idx;
+      width = outer[lists[A].depth - 1].width;
+      n = outer[lists[A].depth - 1].n;
+    }
     vmbreak;
   vmcase(CNT) sp--; TOP = (int64_t)((uint64_t)TOP + (sp[0] == 1)); vmbreak; /* wraps, never UB */
   vmcase(SUM_I)

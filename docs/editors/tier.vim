@@ -60,7 +60,7 @@ syn match tierEscapeError "\\[^nt\"\\]" contained
 " ---- comments and operators --------------------------------------------------
 syn keyword tierTodo    TODO FIXME XXX NOTE contained
 syn match   tierComment "#.*$" contains=tierTodo,@Spell
-syn match   tierOperator  "==\|!=\|<=\|>=\|[-+*/<>=?]"
+syn match   tierOperator  "==\|!=\|<=\|>=\|[-+*/<>=?.]"
 syn match   tierDelimiter "[{}(),;:]"
 
 " ---- colours -------------------------------------------------------------------

@@ -3,14 +3,16 @@
 # tests/fuzz/corpus/{compile,load,record} from the files the project ships.
 # Run from the top of the tree after `make all`:  sh tests/fuzz/make_corpus.sh
 #
-#   compile: rules/*.tier, examples/*.tier, tests/golden/data/bad/*.tier (if
+#   compile: rules/*.tier, examples/*.tier, dates, paths and nested-seats from
+#            tests/golden/data, tests/golden/data/bad/*.tier (if
 #            any), and each ```tier block of docs/language.md
 #   load:    rules/apn-2019.tier, rules/apn-2018.tier, examples/card.tier
 #            compiled to .tbc, and apn-2019 and card stripped too
 #            (and examples/card.tier signed with tests/golden/data/keys/test.key,
 #            and tests/golden/data/exact.tier and functions.tier for numbers,
 #            dates.tier for the date functions, paths.tier for either, at
-#            least, requirements blocks and badges)
+#            least, requirements blocks and badges, nested-seats.tier for
+#            loops over inner lists)
 #   record:  each line of examples/partners.jsonl and tests/golden/data/*.jsonl,
 #            and tests/golden/data/array.json whole (a JSON array input)
 #
@@ -24,7 +26,8 @@ rm -rf "$C/compile" "$C/load" "$C/record"
 mkdir -p "$C/compile" "$C/load" "$C/record"
 
 # ---- compile ----
-for f in rules/*.tier examples/*.tier tests/golden/data/dates.tier tests/golden/data/paths.tier; do
+for f in rules/*.tier examples/*.tier tests/golden/data/dates.tier tests/golden/data/paths.tier \
+         tests/golden/data/nested-seats.tier; do
   cp "$f" "$C/compile/$(dirname "$f" | tr / -)-$(basename "$f")"
 done
 for f in tests/golden/data/bad/*.tier; do
@@ -49,6 +52,8 @@ awk -v dir="$C/compile" '
 "$TIERC" compile tests/golden/data/dates.tier -o "$C/load/dates.tbc" >/dev/null
 # either, at least, requirements blocks and badges
 "$TIERC" compile tests/golden/data/paths.tier -o "$C/load/paths.tbc" >/dev/null
+# loops over inner lists, nested three deep, and an inner count distinct
+"$TIERC" compile tests/golden/data/nested-seats.tier -o "$C/load/nested-seats.tbc" >/dev/null
 # a signed file (trailer "TSIG" + key + signature), when tierc can sign
 if [ -e tests/golden/data/keys/test.key ]; then
   "$TIERC" sign --key tests/golden/data/keys/test.key "$C/load/card.tbc" -o "$C/load/card-signed.tbc" >/dev/null 2>&1 ||

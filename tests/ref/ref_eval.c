@@ -313,8 +313,18 @@ static void accumulate(struct ref_ctx *x, const struct node *n, struct acc *a) {
   val_clear(&v);
 }
 
+/* The items an aggregate over list li ranges over (7, 7.1): a list of the
+ * record, or the current item's own inner list (absent: empty). */
+static const struct ref_list *items_of(const struct ref_ctx *x, int li) {
+  static const struct ref_list empty;
+  const struct comp *c = x->c;
+  if (c->lists[li].parent < 0) return &x->rec->lists[li];
+  const struct ref_list *l = x->item[c->fields[c->lists[li].field].slot].list;
+  return l ? l : &empty;
+}
+
 static void aggregate(struct ref_ctx *x, const struct node *n, struct val *out) {
-  const struct ref_list *l = &x->rec->lists[n->lidx];
+  const struct ref_list *l = items_of(x, n->lidx);
   size_t width = (size_t)ref_list_width(x->c, n->lidx);
   struct acc a = {0};
   val_init(&a.v);

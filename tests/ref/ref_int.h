@@ -23,6 +23,8 @@ struct val {
   int64_t i;     /* TY_DATE: days since 1970-01-01; TY_BOOL: 0/1; TY_ENUM: ordinal */
   const char *s; /* TY_TEXT: bytes, owned by the record or the tree */
   size_t n;
+  struct ref_list *list; /* a list field of an item: the item's own inner list (NULL: absent,
+                            empty), owned by the record */
 };
 
 void val_init(struct val *v);
@@ -33,7 +35,8 @@ void val_bool(struct val *v, bool b);
 bool val_true(const struct val *v); /* a bool that is there and true */
 
 /* A record as read by ref_record.c: top-level values by field slot, and the
- * items of each list, each `width` values by slot. */
+ * items of each list of the record, each `width` values by slot; an item's
+ * inner lists hang from its list slots (struct val.list), as in the JSON. */
 struct ref_list { size_t n; struct val *items; };
 struct ref_rec {
   struct val *top;

@@ -140,6 +140,7 @@ static int list(struct reader *rd, const struct s_field *f, const json_t *v, str
     const json_t *item = json_array_get(v, i);
     if (!json_is_object(item)) return fault(rd, "expected an object");
     if (object(rd, item, li, &l->items[i * (size_t)width], NULL)) return -1;
+    rd->path[at] = 0;
   }
   rd->path[at] = 0;
   return 0;
@@ -163,7 +164,14 @@ static int object(struct reader *rd, const json_t *obj, int owner, struct val *v
     if (f < 0) continue; /* unknown keys are ignored */
     snprintf(rd->path + at, sizeof rd->path - at, ".%s", key);
     const struct s_field *sf = &c->fields[f];
-    int rc = sf->ty.kind == TY_LIST ? list(rd, sf, v, &lists[sf->ty.ref]) : scalar(rd, sf, v, &vals[sf->slot]);
+    struct ref_list *l = NULL;
+    if (sf->ty.kind == TY_LIST && lists) {
+      l = &lists[sf->ty.ref];
+    } else if (sf->ty.kind == TY_LIST) { /* an item's own inner list (5) */
+      l = vals[sf->slot].list = calloc(1, sizeof *l);
+      if (!l) return fault(rd, "out of memory");
+    }
+    int rc = l ? list(rd, sf, v, l) : scalar(rd, sf, v, &vals[sf->slot]);
     if (rc) return rc;
   }
   for (int f = 0; f < c->nfields; f++) {
@@ -206,15 +214,28 @@ int ref_read_record(const struct ref_rules *R, const char *json, size_t len, str
   return object(&rd, root, -1, rec->top, rec->lists);
 }
 
+/* The items of list li (and their inner lists, at most three levels). */
+static void list_free(const struct comp *c, int li, struct ref_list *l) {
+  size_t width = (size_t)c->lists[li].width;
+  for (size_t i = 0; l->items && i < l->n * width; i++) {
+    struct val *v = &l->items[i];
+    if (v->list) {
+      for (int f = 0; f < c->nfields; f++)
+        if (c->fields[f].owner == li && c->fields[f].slot == (int)(i % width)) list_free(c, c->fields[f].ty.ref, v->list);
+      free(v->list);
+    }
+    val_clear(v);
+  }
+  free(l->items);
+}
+
 void ref_record_free(const struct ref_rules *R, struct ref_rec *rec) {
   const struct comp *c = &R->c;
   if (rec->top)
     for (int i = 0; i < c->ntop; i++) val_clear(&rec->top[i]);
   if (rec->lists)
-    for (int l = 0; l < c->nlists; l++) {
-      for (size_t i = 0; i < rec->lists[l].n * (size_t)c->lists[l].width; i++) val_clear(&rec->lists[l].items[i]);
-      free(rec->lists[l].items);
-    }
+    for (int l = 0; l < c->nlists; l++)
+      if (c->lists[l].parent < 0) list_free(c, l, &rec->lists[l]);
   free(rec->top);
   free(rec->lists);
   if (rec->json) json_decref(rec->json);

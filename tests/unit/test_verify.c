@@ -338,6 +338,130 @@ static void item_of_a_list_slot(void **st) {
   image_free(img);
 }
 
+/* Code of the form LOOP l1 { LOOP l2 { ... } } over nested_image()'s lists,
+ * closed properly; `inner` is emitted inside the innermost body. */
+static void loops_around(struct seg *s, const uint32_t *lists, int n, void (*inner)(struct seg *)) {
+  uint32_t end[LIM_LIST_DEPTH + 1], body[LIM_LIST_DEPTH + 1];
+  for (int i = 0; i < n; i++) {
+    op2(s, OP_LOOP, lists[i], 0);
+    end[i] = last_operand(s);
+    body[i] = here(s);
+  }
+  if (inner) inner(s);
+  else op0(s, OP_NOP);
+  for (int i = n; i-- > 0;) {
+    op2(s, OP_NEXT, lists[i], body[i]);
+    patch(s, end[i], here(s));
+  }
+  op1(s, OP_PUSH, s->kt);
+  op0(s, OP_RET);
+}
+
+/* Loops nest as their lists do: a loop over an inner list stands right
+ * inside the loop over its parent, and one over a list of the record
+ * outside every loop. */
+static void loops_nest_as_lists_do(void **st) {
+  (void)st;
+  static const struct { uint32_t lists[3]; int n; const char *name, *want; } cases[] = {
+      {{0, 1, 2}, 3, NULL, ""},
+      {{3}, 1, NULL, ""},
+      {{1}, 1, "verify-loop-inner-list-outside-parent",
+       "the loop over list 1, a list inside list 0's items, is not inside a loop over list 0"},
+      {{0, 2}, 2, "verify-loop-skips-a-level", "a loop over list 2 inside the loop over list 0: loops nest only as their lists do"},
+      {{0, 3}, 2, "verify-loop-record-list-inside-loop", "a loop over list 3 inside the loop over list 0: loops nest only as their lists do"},
+      {{0, 0}, 2, NULL, "a loop over list 0 inside the loop over list 0: loops nest only as their lists do"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    struct image *img = nested_image();
+    struct seg s = seg_new(img);
+    loops_around(&s, cases[i].lists, cases[i].n, NULL);
+    const char *e = verify_named(&s, cases[i].name);
+    if (!*cases[i].want) assert_string_equal(e, "");
+    else tu_assert_contains(e, cases[i].want);
+    image_free(img);
+  }
+}
+
+/* An inner loop closes before the loop around it does. */
+static void inner_loop_ends_inside(void **st) {
+  (void)st;
+  struct image *img = nested_image();
+  struct seg s = seg_new(img);
+  uint32_t at = here(&s);
+  op2(&s, OP_LOOP, 0, 0);
+  uint32_t end0 = last_operand(&s), body0 = here(&s);
+  op2(&s, OP_LOOP, 1, 0);
+  uint32_t end1 = last_operand(&s), body1 = here(&s);
+  op0(&s, OP_NOP);
+  op2(&s, OP_NEXT, 0, body0);
+  patch(&s, end0, here(&s));
+  op2(&s, OP_NEXT, 1, body1);
+  patch(&s, end1, here(&s));
+  op1(&s, OP_PUSH, s.kt);
+  op0(&s, OP_RET);
+  char want[96];
+  snprintf(want, sizeof want, "code at offset %u: the loop ends outside the loop around it", at + 9);
+  assert_string_equal(verify_named(&s, "verify-inner-loop-ends-outside"), want);
+  image_free(img);
+}
+
+/* A set is filled inside a loop after being emptied before that loop: an
+ * inner list's count distinct empties it in the parent's loop, once per
+ * parent item; emptied inside the loop that fills it, it is refused. */
+static void distinct_of_inner_list(struct seg *s) {
+  op1(s, OP_DCLEAR, 0);
+  op2(s, OP_LOOP, 2, 0);
+  uint32_t end = last_operand(s), body = here(s);
+  op1(s, OP_ITEM, 0);
+  op1(s, OP_DADD, 0);
+  op2(s, OP_NEXT, 2, body);
+  patch(s, end, here(s));
+  op1(s, OP_DSIZE, 0);
+  op1(s, OP_GEK_I, s->k0);
+  op0(s, OP_NOT);
+  op1(s, OP_JUMPF, here(s) + 5);
+}
+static void cleared_inside_the_filling_loop(struct seg *s) {
+  op1(s, OP_DCLEAR, 0);
+  op1(s, OP_ITEM, 0);
+  op1(s, OP_DADD, 0);
+}
+static void sets_of_inner_lists(void **st) {
+  (void)st;
+  static const uint32_t ab[] = {0, 1}, abc[] = {0, 1, 2};
+  struct image *img = nested_image();
+  struct seg s = seg_new(img);
+  loops_around(&s, ab, 2, distinct_of_inner_list);
+  assert_string_equal(verify(&s), "");
+  image_free(img);
+  img = nested_image();
+  s = seg_new(img);
+  loops_around(&s, abc, 3, cleared_inside_the_filling_loop);
+  tu_assert_contains(verify_named(&s, "verify-set-emptied-inside-its-loop"), "DADD fills set s0, which is not emptied before its loop");
+  image_free(img);
+}
+
+/* The cost bound stays linear in the record's items however the loops
+ * nest: a loop body counts once per item of its list, an inner list's
+ * items counted over all its parent items. */
+static void cost_of_nested_loops(void **st) {
+  (void)st;
+  static const uint32_t abc[] = {0, 1, 2};
+  char err[256];
+  struct image *img = nested_image();
+  struct seg s = seg_new(img);
+  loops_around(&s, abc, 3, NULL);
+  assert_string_equal(verify(&s), "");
+  /* the claims verify() wrote are upper bounds; recompute them */
+  img->cost_per = NULL;
+  assert_int_equal(vfy_image(img, err, sizeof err), TIER_OK);
+  /* c's body: NOP, NEXT c; b's: LOOP c, NEXT b; a's: LOOP b, NEXT a */
+  assert_int_equal(img->cost_per[2], 2);
+  assert_int_equal(img->cost_per[1], 2);
+  assert_int_equal(img->cost_per[0] >= 2, 1);
+  image_free(img);
+}
+
 /* ---- no undefined behaviour behind the verifier ---------------------------------- */
 
 /* The gap and --coverage compute one past a threshold: a threshold at
@@ -455,6 +579,10 @@ int main(void) {
       cmocka_unit_test(lists_nest_three_deep),
       cmocka_unit_test(list_inside_itself),
       cmocka_unit_test(item_of_a_list_slot),
+      cmocka_unit_test(loops_nest_as_lists_do),
+      cmocka_unit_test(inner_loop_ends_inside),
+      cmocka_unit_test(sets_of_inner_lists),
+      cmocka_unit_test(cost_of_nested_loops),
   };
   return cmocka_run_group_tests_name("verify", tests, setup, teardown);
 }

@@ -1,0 +1,1 @@
+tierc compile tests/golden/data/nested-seats.tier -o /tmp/tierc-golden-nested-seats.tbc >/dev/null 2>&1 && tierc disasm /tmp/tierc-golden-nested-seats.tbc | sed -n "/^cost/p;/^metric block/,/^requirement r0/p"
