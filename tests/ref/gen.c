@@ -286,9 +286,13 @@ static int list_with(struct gen *G, bool (*ok)(struct gtype, struct gtype), stru
   const struct gruleset *g = G->g;
   int cand[192], nc = 0;
   for (int f = 0; f < g->nfields && nc < 96; f++)
-    if (g->fields[f].alive && !g->fields[f].is_list && g->fields[f].list >= 0 && ok(g->fields[f].t, want)) cand[nc++] = f;
+    if (g->fields[f].alive && !g->fields[f].is_list && g->fields[f].list >= 0 && g->list_parent[g->fields[f].list] == sc->list &&
+        ok(g->fields[f].t, want))
+      cand[nc++] = f;
   for (int m = 0; m < sc->metrics && nc < 192; m++)
-    if (g->metrics[m].alive && g->metrics[m].list >= 0 && ok(g->metrics[m].t, want)) cand[nc++] = 1000 + m;
+    if (g->metrics[m].alive && g->metrics[m].list >= 0 && g->list_parent[g->metrics[m].list] == sc->list &&
+        ok(g->metrics[m].t, want))
+      cand[nc++] = 1000 + m;
   if (!nc) return -1;
   int k = cand[rng_below(G->r, (uint32_t)nc)];
   *field = k < 1000 ? k : -1;
@@ -500,11 +504,29 @@ static bool ok_minmax(struct gtype t, struct gtype want) { (void)want; return is
 static bool ok_exactly(struct gtype t, struct gtype want) { return same_type(t, want); }
 static bool ok_minmax_exactly(struct gtype t, struct gtype want) { return same_type(t, want) && ok_minmax(t, want); }
 
+/* Does list l's items hold lists?  Aggregates over them may then stand in
+ * l's scope (docs 7.1). */
+static bool has_inner(const struct gruleset *g, int l) {
+  for (int k = 0; k < g->nlists; k++)
+    if (g->list_parent[k] == l) return true;
+  return false;
+}
+
+/* A list an aggregate may range over here: a list of the record, or one of
+ * the current item's own lists (docs 7.1); -1 if none. */
+static int some_list(struct gen *G, const struct scope *sc) {
+  const struct gruleset *g = G->g;
+  int cand[12], nc = 0;
+  for (int l = 0; l < g->nlists; l++)
+    if (g->list_parent[l] == sc->list && g->fields[g->list_field[l]].alive) cand[nc++] = l;
+  return nc ? cand[rng_below(G->r, (uint32_t)nc)] : -1;
+}
+
 static struct gexpr *where_clause(struct gen *G, int list, const struct scope *sc) {
   if (rng_chance(G->r, 25)) return NULL;
   struct scope in = *sc;
   in.list = list;
-  in.agg = false;
+  in.agg = has_inner(G->g, list);
   in.depth++;
   return gen_expr(G, ty(TY_BOOL, false, 0), in);
 }
@@ -524,8 +546,8 @@ static struct gtype item_type(const struct gruleset *g, int f, int m) { return f
 
 static struct gexpr *p_count(struct gen *G, struct gtype want, const struct scope *sc) {
   (void)want;
-  if (!G->g->nlists) return int_literal(G);
-  int l = (int)rng_below(G->r, (uint32_t)G->g->nlists);
+  int l = some_list(G, sc);
+  if (l < 0) return int_literal(G);
   return aggregate(G, ty(TY_INT, false, 0), "count", l, where_clause(G, l, sc));
 }
 
@@ -564,8 +586,8 @@ static struct gexpr *p_minmax(struct gen *G, struct gtype want, const struct sco
 
 static struct gexpr *p_anyall(struct gen *G, struct gtype want, const struct scope *sc) {
   (void)want;
-  if (!G->g->nlists) return literal(G, ty(TY_BOOL, false, 0));
-  int l = (int)rng_below(G->r, (uint32_t)G->g->nlists);
+  int l = some_list(G, sc);
+  if (l < 0) return literal(G, ty(TY_BOOL, false, 0));
   const char *form = rng_chance(G->r, 50) ? "any" : "all";
   return aggregate(G, ty(TY_BOOL, false, 0), form, l, where_clause(G, l, sc));
 }
@@ -721,6 +743,34 @@ static int add_field(struct gen *G, int list, struct gtype t, const char *want_n
   return g->nfields++;
 }
 
+/* List `name` in the items of list `parent` (-1: the record), its item
+ * fields, and now and then lists inside its items, three levels at most
+ * (docs 7.1).  A list comes after its parent, as sema numbers them. */
+static void add_list(struct gen *G, int parent, const char *name, int ntop) {
+  struct gruleset *g = G->g;
+  static const char *INNER[] = {"months", "rows", "lines"};
+  int l = g->nlists++, depth = 0;
+  for (int p = parent; p >= 0; p = g->list_parent[p]) depth++;
+  int f = add_field(G, parent, ty(TY_INT, false, 0), name);
+  g->fields[f].is_list = true;
+  g->fields[f].index = l;
+  g->list_field[l] = f;
+  g->list_parent[l] = parent;
+  int nf = 1 + (int)rng_below(G->r, depth ? 4 : 7);
+  for (int i = 0; i < nf; i++) {
+    struct gtype t = field_type(G);
+    /* now and then an item field named like a top-level one: it hides it inside aggregates */
+    const char *same = NULL;
+    if (rng_chance(G->r, 15)) {
+      int k = 2 + (int)rng_below(G->r, (uint32_t)ntop);
+      same = g->fields[k].name;
+      t = g->fields[k].t;
+    }
+    add_field(G, l, t, same);
+  }
+  while (depth < 2 && g->nlists < 8 && rng_chance(G->r, depth ? 25 : 35)) add_list(G, l, INNER[depth + (int)rng_below(G->r, 2)], ntop);
+}
+
 static void gen_schema(struct gen *G) {
   struct gruleset *g = G->g;
   gen_enums(G);
@@ -728,27 +778,11 @@ static void gen_schema(struct gen *G) {
   add_field(G, -1, ty(TY_ENUM, false, 0), "type");
   int ntop = 2 + (int)rng_below(G->r, 7);
   for (int i = 0; i < ntop; i++) add_field(G, -1, field_type(G), NULL);
-  g->nlists = (int)rng_below(G->r, 4);
-  if (rng_chance(G->r, 90)) g->nlists++;
+  int ntoplists = (int)rng_below(G->r, 4);
+  if (rng_chance(G->r, 90)) ntoplists++;
   static const char *LISTS[] = {"certifications", "deals", "reviews", "products"};
-  for (int l = 0; l < g->nlists; l++) {
-    int f = add_field(G, -1, ty(TY_INT, false, 0), LISTS[l]);
-    g->fields[f].is_list = true;
-    g->fields[f].index = l;
-    g->list_field[l] = f;
-    int nf = 1 + (int)rng_below(G->r, 7);
-    for (int i = 0; i < nf; i++) {
-      struct gtype t = field_type(G);
-      /* now and then an item field named like a top-level one: it hides it inside aggregates */
-      const char *same = NULL;
-      if (rng_chance(G->r, 15)) {
-        int k = 2 + (int)rng_below(G->r, (uint32_t)ntop);
-        same = g->fields[k].name;
-        t = g->fields[k].t;
-      }
-      add_field(G, l, t, same);
-    }
-  }
+  g->nlists = 0;
+  for (int l = 0; l < ntoplists; l++) add_list(G, -1, LISTS[l], ntop);
 }
 
 int gen_field(const struct gruleset *g, int list, const char *name) {
@@ -772,7 +806,7 @@ static void gen_metrics(struct gen *G) {
     m->list = g->nlists && rng_chance(G->r, 25) ? (int)rng_below(G->r, (uint32_t)g->nlists) : -1;
     struct gtype want = ty(PICK(G->r, K), false, 0);
     if (want.kind == TY_ENUM) want.ref = (int16_t)rng_below(G->r, (uint32_t)g->nenums);
-    struct scope sc = {m->list, g->nmetrics, false, m->list < 0, 0};
+    struct scope sc = {m->list, g->nmetrics, false, m->list < 0 || has_inner(g, m->list), 0};
     m->e = gen_expr(G, want, sc);
     /* a bare duration or a list cannot be a metric; neither is generated */
     m->t = m->e->t;
@@ -912,9 +946,34 @@ static const char *type_text(const struct gruleset *g, struct gtype t, char *buf
   return buf;
 }
 
+/* The fields of `owner` (-1: the record), a list's items nested inside it. */
+static void put_fields(struct sbuf *b, const struct gruleset *g, int owner, int indent) {
+  char tt[96];
+  for (int f = 0; f < g->nfields; f++) {
+    const struct gfield *F = &g->fields[f];
+    if (!F->alive || F->list != owner) continue;
+    if (F->is_list) {
+      put(b, "%*s%s: list {\n", 2 * indent, "", F->name);
+      put_fields(b, g, F->index, indent + 1);
+      put(b, "%*s}\n", 2 * indent, "");
+    } else {
+      put(b, "%*s%s%s: %s;\n", 2 * indent, "", owner < 0 && f == 1 ? "partner " : "", F->name,
+          type_text(g, F->t, tt, sizeof tt));
+    }
+  }
+}
+
+/* A list's name as the rules write it: customers.months. */
+static void put_list_path(struct sbuf *b, const struct gruleset *g, int l) {
+  if (g->list_parent[l] >= 0) {
+    put_list_path(b, g, g->list_parent[l]);
+    put(b, ".");
+  }
+  put(b, "%s", g->fields[g->list_field[l]].name);
+}
+
 char *gen_print(const struct gruleset *g) {
   struct sbuf b = {0};
-  char tt[96];
   if (g->name) {
     put(&b, "ruleset \"%s\"", g->name);
     if (g->version) put(&b, " version \"%s\"", g->version);
@@ -931,19 +990,7 @@ char *gen_print(const struct gruleset *g) {
     put(&b, " }\n");
   }
   put(&b, "record {\n");
-  for (int f = 0; f < g->nfields; f++) {
-    const struct gfield *F = &g->fields[f];
-    if (!F->alive || F->list != -1) continue;
-    if (F->is_list) {
-      put(&b, "  %s: list {\n", F->name);
-      for (int k = 0; k < g->nfields; k++)
-        if (g->fields[k].alive && g->fields[k].list == F->index)
-          put(&b, "    %s: %s;\n", g->fields[k].name, type_text(g, g->fields[k].t, tt, sizeof tt));
-      put(&b, "  }\n");
-    } else {
-      put(&b, "  %s%s: %s;\n", f == 1 ? "partner " : "", F->name, type_text(g, F->t, tt, sizeof tt));
-    }
-  }
+  put_fields(&b, g, -1, 1);
   put(&b, "}\n");
   if (g->review) {
     put(&b, "review = ");
@@ -954,7 +1001,10 @@ char *gen_print(const struct gruleset *g) {
     const struct gmetric *M = &g->metrics[m];
     if (!M->alive) continue;
     put(&b, "metric %s", M->name);
-    if (M->list >= 0) put(&b, " for %s", g->fields[g->list_field[M->list]].name);
+    if (M->list >= 0) {
+      put(&b, " for ");
+      put_list_path(&b, g, M->list);
+    }
     if (M->label) put(&b, " \"%s\"", M->label);
     put(&b, " = ");
     put_expr(&b, M->e);

@@ -100,7 +100,8 @@ struct gruleset {
   struct gen_options opt;
   struct genum enums[8]; int nenums;   /* enums[0] is the partner type */
   struct gfield fields[96]; int nfields;
-  int nlists; int list_field[8];       /* the field of each list */
+  int nlists; int list_field[12];      /* the field of each list: at most 4 of the record, inner lists while there are fewer than 8 */
+  int list_parent[12];                 /* -1 for a list of the record, else the list whose items hold it */
   struct gmetric metrics[48]; int nmetrics;
   struct gtier tiers[24]; int ntiers;
   struct gexpr *review;                /* NULL: none */
@@ -120,11 +121,15 @@ int gen_field(const struct gruleset *g, int list, const char *name); /* index or
 
 /* ---- records -------------------------------------------------------------------- */
 /* A value is JSON text ("5", "\"x\"", "null"); NULL leaves the key out. */
-struct gitem { char **vals; };          /* by field index of the list's fields */
+struct glistval;
+struct gitem {
+  char **vals;                         /* by field index of the list's fields */
+  struct glistval *lists;              /* by list index: the item's own inner lists (NULL: none) */
+};
 struct glistval { int n; struct gitem *items; bool null; /* "null" instead of an array */ };
 struct grecord {
   char **top;                          /* by field index (top-level fields only) */
-  struct glistval *lists;
+  struct glistval *lists;              /* by list index: the lists of the record */
   int64_t asof;                        /* the date passed to both, or INT64_MIN: the review rule */
   int extra;                           /* 1, 2: an unknown key first or last in the record */
 };
@@ -133,5 +138,6 @@ void gen_record(struct rng *r, const struct gruleset *g, struct grecord *rec);
 char *gen_record_json(const struct gruleset *g, const struct grecord *rec); /* free() it */
 void gen_record_free(const struct gruleset *g, struct grecord *rec);
 void gen_record_copy(const struct gruleset *g, const struct grecord *src, struct grecord *dst);
+void gen_item_free(const struct gruleset *g, struct gitem *it); /* its values and inner lists */
 
 #endif

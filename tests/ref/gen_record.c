@@ -149,6 +149,46 @@ static char *fault(struct rng *r, const struct gfield *f) {
   }
 }
 
+/* The items of list l (and of the lists inside them, three levels at
+ * most): now and then absent, now and then long; inner lists shorter. */
+static void fill_list(struct rng *r, const struct gruleset *g, int l, struct glistval *L) {
+  bool inner = g->list_parent[l] >= 0;
+  /* -1: the key is left out */
+  L->n = rng_chance(r, 15) ? -1
+         : inner           ? (int)rng_below(r, 4)
+         : rng_chance(r, 4) ? 20 + (int)rng_below(r, 30)
+                            : (int)rng_below(r, 7);
+  if (L->n <= 0) return;
+  L->items = calloc((size_t)L->n, sizeof *L->items);
+  if (!L->items) exit(2);
+  for (int i = 0; i < L->n; i++) {
+    struct gitem *it = &L->items[i];
+    it->vals = calloc((size_t)g->nfields + 1, sizeof(char *));
+    if (!it->vals) exit(2);
+    for (int f = 0; f < g->nfields; f++)
+      if (g->fields[f].list == l && !g->fields[f].is_list) it->vals[f] = value(r, g, &g->fields[f], false);
+    for (int c = 0; c < g->nlists; c++) {
+      if (g->list_parent[c] != l) continue;
+      if (!it->lists && !(it->lists = calloc((size_t)g->nlists + 1, sizeof *it->lists))) exit(2);
+      fill_list(r, g, c, &it->lists[c]);
+    }
+  }
+}
+
+/* A random item of list l in rec (of a random parent item for an inner
+ * list), or NULL when the path down to one is empty. */
+static struct gitem *some_item(struct rng *r, const struct gruleset *g, struct grecord *rec, int l) {
+  struct glistval *L;
+  if (g->list_parent[l] < 0) {
+    L = &rec->lists[l];
+  } else {
+    struct gitem *p = some_item(r, g, rec, g->list_parent[l]);
+    if (!p || !p->lists) return NULL;
+    L = &p->lists[l];
+  }
+  return L->n > 0 ? &L->items[rng_below(r, (uint32_t)L->n)] : NULL;
+}
+
 void gen_record(struct rng *r, const struct gruleset *g, struct grecord *rec) {
   memset(rec, 0, sizeof *rec);
   rec->top = calloc((size_t)g->nfields + 1, sizeof *rec->top);
@@ -159,20 +199,8 @@ void gen_record(struct rng *r, const struct gruleset *g, struct grecord *rec) {
     if (F->list != -1 || F->is_list) continue;
     rec->top[f] = value(r, g, F, f == 0);
   }
-  for (int l = 0; l < g->nlists; l++) {
-    struct glistval *L = &rec->lists[l];
-    /* -1: the key is left out; now and then a long list */
-    L->n = rng_chance(r, 15) ? -1 : rng_chance(r, 4) ? 20 + (int)rng_below(r, 30) : (int)rng_below(r, 7);
-    if (L->n <= 0) continue;
-    L->items = calloc((size_t)L->n, sizeof *L->items);
-    if (!L->items) exit(2);
-    for (int i = 0; i < L->n; i++) {
-      L->items[i].vals = calloc((size_t)g->nfields + 1, sizeof(char *));
-      if (!L->items[i].vals) exit(2);
-      for (int f = 0; f < g->nfields; f++)
-        if (g->fields[f].list == l && !g->fields[f].is_list) L->items[i].vals[f] = value(r, g, &g->fields[f], false);
-    }
-  }
+  for (int l = 0; l < g->nlists; l++)
+    if (g->list_parent[l] < 0) fill_list(r, g, l, &rec->lists[l]);
   /* one fault now and then, rarely two (the first in the text counts): a bad
    * value, a missing required field, a null list */
   int faults = rng_chance(r, 6) ? 1 : 0;
@@ -180,13 +208,15 @@ void gen_record(struct rng *r, const struct gruleset *g, struct grecord *rec) {
   for (; faults > 0; faults--) {
     int f = (int)rng_below(r, (uint32_t)g->nfields);
     const struct gfield *F = &g->fields[f];
-    if (F->is_list) {
+    struct gitem *it = F->list >= 0 ? some_item(r, g, rec, F->list) : NULL;
+    if (F->is_list && F->list == -1) {
       rec->lists[F->index].null = true;
+    } else if (F->is_list) { /* an inner list: null in one item */
+      if (it && it->lists) it->lists[F->index].null = true;
     } else if (F->list == -1) {
       free(rec->top[f]);
       rec->top[f] = rng_chance(r, 30) ? NULL : rng_chance(r, 20) ? dup("null") : fault(r, F);
-    } else if (rec->lists[F->list].n > 0) {
-      struct gitem *it = &rec->lists[F->list].items[rng_below(r, (uint32_t)rec->lists[F->list].n)];
+    } else if (it) {
       free(it->vals[f]);
       it->vals[f] = rng_chance(r, 30) ? NULL : fault(r, F);
     }
@@ -217,7 +247,8 @@ static void put(struct out *o, const char *s) {
 
 #define UNKNOWN "\"note\":{\"a\":[1,{\"b\":null}],\"c\":\"名前\"}"
 
-static void object(struct out *o, const struct gruleset *g, int owner, char **vals, const struct grecord *rec) {
+static void object(struct out *o, const struct gruleset *g, int owner, char **vals, const struct glistval *lists,
+                   const struct grecord *rec) {
   put(o, "{");
   bool first = true;
   if (owner == -1 && rec->extra == 1) {
@@ -228,7 +259,8 @@ static void object(struct out *o, const struct gruleset *g, int owner, char **va
     const struct gfield *F = &g->fields[f];
     if (!F->alive || F->list != owner) continue;
     if (F->is_list) {
-      const struct glistval *L = &rec->lists[F->index];
+      static const struct glistval absent = {-1, NULL, false};
+      const struct glistval *L = lists ? &lists[F->index] : &absent;
       if (!L->null && L->n < 0) continue;
       put(o, first ? "\"" : ",\"");
       put(o, F->name);
@@ -239,7 +271,7 @@ static void object(struct out *o, const struct gruleset *g, int owner, char **va
         put(o, "[");
         for (int i = 0; i < L->n; i++) {
           if (i) put(o, ",");
-          object(o, g, F->index, L->items[i].vals, rec);
+          object(o, g, F->index, L->items[i].vals, L->items[i].lists, rec);
         }
         put(o, "]");
       }
@@ -258,26 +290,50 @@ static void object(struct out *o, const struct gruleset *g, int owner, char **va
 
 char *gen_record_json(const struct gruleset *g, const struct grecord *rec) {
   struct out o = {0};
-  object(&o, g, -1, rec->top, rec);
+  object(&o, g, -1, rec->top, rec->lists, rec);
   return o.p;
+}
+
+static void list_free(const struct gruleset *g, struct glistval *L) {
+  for (int i = 0; i < L->n; i++) gen_item_free(g, &L->items[i]);
+  free(L->items);
+}
+
+void gen_item_free(const struct gruleset *g, struct gitem *it) {
+  for (int f = 0; f < g->nfields; f++) free(it->vals[f]);
+  free(it->vals);
+  for (int l = 0; it->lists && l < g->nlists; l++) list_free(g, &it->lists[l]);
+  free(it->lists);
 }
 
 void gen_record_free(const struct gruleset *g, struct grecord *rec) {
   if (rec->top)
     for (int f = 0; f < g->nfields; f++) free(rec->top[f]);
-  for (int l = 0; rec->lists && l < g->nlists; l++) {
-    for (int i = 0; i < rec->lists[l].n; i++) {
-      for (int f = 0; f < g->nfields; f++) free(rec->lists[l].items[i].vals[f]);
-      free(rec->lists[l].items[i].vals);
-    }
-    free(rec->lists[l].items);
-  }
+  for (int l = 0; rec->lists && l < g->nlists; l++) list_free(g, &rec->lists[l]);
   free(rec->top);
   free(rec->lists);
   memset(rec, 0, sizeof *rec);
 }
 
 static char *dup_or_null(const char *s) { return s ? dup(s) : NULL; }
+
+static void list_copy(const struct gruleset *g, const struct glistval *src, struct glistval *dst) {
+  *dst = *src;
+  dst->items = NULL;
+  if (src->n <= 0) return;
+  dst->items = calloc((size_t)src->n, sizeof *dst->items);
+  if (!dst->items) exit(2);
+  for (int i = 0; i < src->n; i++) {
+    const struct gitem *a = &src->items[i];
+    struct gitem *b = &dst->items[i];
+    b->vals = calloc((size_t)g->nfields + 1, sizeof(char *));
+    if (!b->vals) exit(2);
+    for (int f = 0; f < g->nfields; f++) b->vals[f] = dup_or_null(a->vals[f]);
+    if (!a->lists) continue;
+    if (!(b->lists = calloc((size_t)g->nlists + 1, sizeof *b->lists))) exit(2);
+    for (int l = 0; l < g->nlists; l++) list_copy(g, &a->lists[l], &b->lists[l]);
+  }
+}
 
 void gen_record_copy(const struct gruleset *g, const struct grecord *src, struct grecord *dst) {
   memset(dst, 0, sizeof *dst);
@@ -287,16 +343,5 @@ void gen_record_copy(const struct gruleset *g, const struct grecord *src, struct
   dst->lists = calloc((size_t)g->nlists + 1, sizeof *dst->lists);
   if (!dst->top || !dst->lists) exit(2);
   for (int f = 0; f < g->nfields; f++) dst->top[f] = dup_or_null(src->top[f]);
-  for (int l = 0; l < g->nlists; l++) {
-    dst->lists[l] = src->lists[l];
-    dst->lists[l].items = NULL;
-    if (src->lists[l].n <= 0) continue;
-    dst->lists[l].items = calloc((size_t)src->lists[l].n, sizeof *dst->lists[l].items);
-    if (!dst->lists[l].items) exit(2);
-    for (int i = 0; i < src->lists[l].n; i++) {
-      dst->lists[l].items[i].vals = calloc((size_t)g->nfields + 1, sizeof(char *));
-      if (!dst->lists[l].items[i].vals) exit(2);
-      for (int f = 0; f < g->nfields; f++) dst->lists[l].items[i].vals[f] = dup_or_null(src->lists[l].items[i].vals[f]);
-    }
-  }
+  for (int l = 0; l < g->nlists; l++) list_copy(g, &src->lists[l], &dst->lists[l]);
 }

@@ -144,8 +144,7 @@ static bool drop_item(struct shrinker *s, int l, int i) {
   memmove(&L->items[i], &L->items[i + 1], sizeof *L->items * (size_t)(L->n - i - 1));
   L->n--;
   if (still(s)) {
-    for (int f = 0; f < s->g->nfields; f++) free(it.vals[f]);
-    free(it.vals);
+    gen_item_free(s->g, &it);
     return true;
   }
   L->n++;
