@@ -1,1 +1,1 @@
-sed 's/= month within 1 month;/= month within 2 months;/' tests/golden/data/nested-seats.tier > /tmp/tierc-golden-nested-b.tier && tierc diff tests/golden/data/nested-seats.tier /tmp/tierc-golden-nested-b.tier
+t=$(mktemp -d) && sed 's/= month within 1 month;/= month within 2 months;/' tests/golden/data/nested-seats.tier > $t/b.tier && tierc diff tests/golden/data/nested-seats.tier $t/b.tier | sed "s|$t/|NEW/|"; rm -rf $t

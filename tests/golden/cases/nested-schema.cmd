@@ -1,1 +1,1 @@
-tierc compile tests/golden/data/nested.tier -o /tmp/tierc-golden-nested.tbc >/dev/null && tierc disasm /tmp/tierc-golden-nested.tbc | sed -n "/; schema/,/^; constants/p"
+t=$(mktemp -d) && tierc compile tests/golden/data/nested.tier -o $t/n.tbc >/dev/null && tierc disasm $t/n.tbc | sed -n "/; schema/,/^; constants/p"; rm -rf $t

@@ -1,1 +1,1 @@
-sed 's/= month within 1 month;/= month within 2 months;/; s/seats_now >= 25/seats_now >= 40/' tests/golden/data/nested-seats.tier > /tmp/tierc-golden-nested-c.tier && tiervm diff tests/golden/data/nested-seats.tier /tmp/tierc-golden-nested-c.tier tests/golden/data/nested-seats.jsonl | sed 1,4d
+t=$(mktemp -d) && sed 's/= month within 1 month;/= month within 2 months;/; s/seats_now >= 25/seats_now >= 40/' tests/golden/data/nested-seats.tier > $t/c.tier && tiervm diff tests/golden/data/nested-seats.tier $t/c.tier tests/golden/data/nested-seats.jsonl | sed 1,4d; rm -rf $t
