@@ -79,7 +79,7 @@ static bool at_any_ok(struct parser *ps, struct tokval word, const YYLTYPE *wl, 
 %left OR
 %left AND
 %precedence NOT
-%nonassoc EQ NE '<' '>' LE GE IN IS WITHIN
+%nonassoc EQ NE '<' '>' LE GE IN IS WITHIN '='
 %left '+' '-'
 %left '*' '/'
 %precedence UMINUS
@@ -253,6 +253,12 @@ expr:
   | expr AND expr               { $$ = ast_bin(ps, B_AND, $1, $3, &@$); }
   | NOT expr                    { $$ = ast_un(ps, N_NOT, $2, &@$); }
   | expr EQ expr                { $$ = ast_bin(ps, B_EQ, $1, $3, &@$); }
+  | expr '=' expr               {
+      /* `certified_people = 3` where a comparison belongs: one error, and
+       * the comparison meant, so that nothing follows from it */
+      diag_add(ps->dg, TIER_ERROR, &@2, _("'=' defines a metric; to compare, write '==' (equal to) or '>=' (at least)"));
+      $$ = ast_bin(ps, B_EQ, $1, $3, &@$);
+    }
   | expr NE expr                { $$ = ast_bin(ps, B_NE, $1, $3, &@$); }
   | expr '<' expr               { $$ = ast_bin(ps, B_LT, $1, $3, &@$); }
   | expr LE expr                { $$ = ast_bin(ps, B_LE, $1, $3, &@$); }

@@ -143,6 +143,7 @@ struct parser {
   uint64_t brace_set;       /* bit k: the brace at depth k opens a set of values (in { ... }) */
   bool depth_reported;
   int last_tok;           /* the previous token, for duration units */
+  int parens;             /* parentheses open in the statement: 1,500 there is two arguments */
   uint32_t prev_end, last_end; /* where the previous and the current token end */
   bool pending_semi;      /* the scanner owes the parser a ';' */
   struct loc pending_loc;

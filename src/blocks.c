@@ -106,17 +106,29 @@ static void set_time(struct comp *c, struct body *x, struct node *clause, const 
 
 /* A time clause: its place, its unit and its N (tc_limit bounds the
  * checkpoints, daily ones above all). */
+/* n of the unit u (day(s), month(s), year(s)) in whole months, for a
+ * suggestion that is right as written: `sustained 1 year` is `sustained 12
+ * months`, 90 days about 3 months (at least 1). */
+static long long as_months(const char *u, long long n) {
+  if (!strncmp(u, "year", 4)) return n * 12;
+  if (!strncmp(u, "day", 3)) {
+    long long m = n / 30 + (n % 30 >= 15);
+    return m > 0 ? m : 1;
+  }
+  return n;
+}
+
 static void check_time(struct comp *c, struct node *s, struct body *x) {
   const char *u = s->name ? s->name : "";
   bool days = !strcmp(u, "day") || !strcmp(u, "days"), months = !strcmp(u, "month") || !strcmp(u, "months");
   if (x->depth > 0)
     diag_add(&c->dg, TIER_ERROR, &s->loc, _("a time clause applies to the whole tier or badge: write it outside `either` and `at least`"));
   else if (s->op == TC_SUSTAINED && !months)
-    diag_add(&c->dg, TIER_ERROR, &s->loc2, _("sustained is counted in months: `sustained %lld months;`"), (long long)s->ival);
+    diag_add(&c->dg, TIER_ERROR, &s->loc2, _("sustained is counted in months: `sustained %lld months;`"), as_months(u, s->ival));
   else if (!months && !days)
     diag_add(&c->dg, TIER_ERROR, &s->loc2,
              _("a checkpoint window is counted in days, months or calendar months: `at any checkpoint within %lld months;`"),
-             (long long)s->ival);
+             as_months(u, s->ival));
   else if (s->op == TC_ANY_CALMONTHS && days)
     diag_add(&c->dg, TIER_ERROR, &s->loc2, _("write `within %lld days` or `within %lld calendar months`"), (long long)s->ival,
              (long long)s->ival);
