@@ -93,6 +93,10 @@ typedef struct tier_options {
   int strip;               /* leave the debug section out of compiled bytecode */
   const uint8_t *trust_key; /* 32-byte Ed25519 public key: when set, tier_load
                               accepts only files signed with this key */
+  const uint8_t *trust_keys; /* ntrust_keys more such keys, one after another
+                              (32 bytes each): tier_load then accepts a file
+                              signed with any one of the trusted keys */
+  size_t ntrust_keys;
   const char *const *import_dirs; /* NULL-terminated list of directories whose trees
                               imports may also come from; imports always may come
                               from the main file's own directory tree */

@@ -524,6 +524,17 @@ int bc_sign(const struct tier_alloc_hook *h, const uint8_t *p, size_t n, const u
   return TIER_OK;
 }
 
+/* The public key in a file's signature trailer, unchecked (bc_read checks
+ * it), so that a loader that trusts several keys can tell which one to
+ * require; false when the file has no trailer. */
+bool bc_trailer_key(const uint8_t *p, size_t n, uint8_t pub[32]) {
+  if (n < HDR_SIZE + SUM_SIZE + SIG_SIZE) return false;
+  uint32_t total = le32(p + 16);
+  if ((size_t)total + SIG_SIZE != n || memcmp(p + total, "TSIG", 4) != 0) return false;
+  memcpy(pub, p + total + 4, 32);
+  return true;
+}
+
 /* The header, up to the sections: magic, version, length, the signature
  * when there is one (checked first, so that a change to a signed file is
  * called what it is, and required by trust_key when one is given, so that a
@@ -569,7 +580,7 @@ static int rd_header(const uint8_t *p, size_t n, const uint8_t *trust_key, bool 
     return TIER_ESIGNATURE;
   }
   if (trust_key && sodium_memcmp(p + total + 4, trust_key, 32) != 0) {
-    snprintf(err, errlen, "the ruleset is signed with another key than the trusted one");
+    snprintf(err, errlen, "the ruleset is signed with a key that is not trusted (--trust)");
     return TIER_ESIGNATURE;
   }
   /* the signature covers everything before it, checksum included */

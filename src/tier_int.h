@@ -378,6 +378,7 @@ int rt_run(const tier_ruleset *rs, const char *const *files, int nfiles, bool co
  * signature (required, and by trust_key, when trust_key is not NULL), the
  * checksum and every size and offset; it does not verify the code. */
 int bc_write(const struct image *img, bool strip, struct buf *out);
+bool bc_trailer_key(const uint8_t *p, size_t n, uint8_t pub[32]);
 int bc_read(const struct tier_alloc_hook *h, const uint8_t *p, size_t n, const uint8_t *trust_key,
             struct image **out, char *err, size_t errlen);
 int bc_sign(const struct tier_alloc_hook *h, const uint8_t *p, size_t n, const uint8_t sk[64], uint8_t **out,

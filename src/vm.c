@@ -154,6 +154,20 @@ int img_load(const struct tier_alloc_hook *h, const uint8_t *p, size_t n, const 
   return TIER_OK;
 }
 
+/* The key the file must be signed with: of the trusted keys (trust_key and
+ * trust_keys: any of them will do), the one that signed it, else the first
+ * (the reader then refuses the file); NULL when no key is trusted. */
+static const uint8_t *trusted_key(const tier_options *opt, const uint8_t *p, size_t n) {
+  if (!opt || (!opt->trust_key && (!opt->trust_keys || !opt->ntrust_keys))) return NULL;
+  uint8_t signer[32];
+  if (bc_trailer_key(p, n, signer)) {
+    if (opt->trust_key && sodium_memcmp(opt->trust_key, signer, 32) == 0) return opt->trust_key;
+    for (size_t i = 0; opt->trust_keys && i < opt->ntrust_keys; i++)
+      if (sodium_memcmp(opt->trust_keys + 32 * i, signer, 32) == 0) return opt->trust_keys + 32 * i;
+  }
+  return opt->trust_key ? opt->trust_key : opt->trust_keys;
+}
+
 int tier_load(const uint8_t *p, size_t n, const tier_options *opt, tier_ruleset **out, char *err, size_t errlen) {
   *out = NULL;
   struct tier_alloc_hook hook = hook_of(opt);
@@ -164,7 +178,7 @@ int tier_load(const uint8_t *p, size_t n, const tier_options *opt, tier_ruleset 
   memset(rs, 0, sizeof *rs);
   rs->hook = hook;
   /* a trusted key turns "signatures are reported" into "required" */
-  int rc = img_load(&rs->hook, p, n, opt ? opt->trust_key : NULL, &rs->img, err, errlen);
+  int rc = img_load(&rs->hook, p, n, trusted_key(opt, p, n), &rs->img, err, errlen);
   if (rc != TIER_OK) {
     t_free(&hook, rs, sizeof *rs);
     return rc;

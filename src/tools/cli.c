@@ -12,6 +12,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "cli.h"
 
 /* LC_CTYPE as well as LC_MESSAGES: the C library's own messages (strerror)
@@ -227,7 +229,7 @@ tier_ruleset *cli_load_ruleset(const char *prog, const char *path, const tier_op
   char err[512];
   if (cli_is_bytecode(p, n)) {
     if (tier_load(p, n, opt, &rs, err, sizeof err) != TIER_OK) fprintf(stderr, _("%s: %s: rejected: %s\n"), prog, path, err);
-  } else if (opt && opt->trust_key) {
+  } else if (opt && (opt->trust_key || opt->ntrust_keys)) {
     fprintf(stderr, _("%s: %s: a .tier source cannot be trusted with --trust: compile and sign it first\n"), prog, path);
   } else {
     uint8_t *bc;
@@ -287,28 +289,65 @@ int cli_write_key(const char *prog, const char *path, const char *kind, const ui
   return 0;
 }
 
-int cli_read_key(const char *prog, const char *path, const char *kind, uint8_t *key, size_t n) {
-  size_t len;
-  uint8_t *p = cli_read_file(prog, path, KEY_FILE_BYTES, &len);
-  if (!p) return -1;
+/* Why the bytes of a key file are not exactly one key of n bytes, or NULL.
+ * The one form is what tierc keygen writes: the line "tierc ed25519 KIND
+ * key", then the key as 2n lower-case hex digits, then a newline (which may
+ * be missing).  Nothing else is guessed at: upper-case hex, a second key,
+ * spaces or a Windows line end are all refused, so that a file means one
+ * thing to every reader. */
+static const char *key_fault(const uint8_t *p, size_t len, const char *kind, size_t n, uint8_t *key) {
   char head[64];
   snprintf(head, sizeof head, "tierc ed25519 %s key\n", kind);
   size_t hl = strlen(head);
-  int rc = -1;
-  if (len < hl + 2 * n || memcmp(p, head, hl) != 0) {
-    fprintf(stderr, _("%s: '%s' is not a tierc %s key file (made by tierc keygen)\n"), prog, path, kind);
-  } else {
-    rc = 0;
-    for (size_t i = 0; i < n && rc == 0; i++) {
-      unsigned v;
-      char two[3] = {(char)p[hl + 2 * i], (char)p[hl + 2 * i + 1], 0};
-      if (sscanf(two, "%2x", &v) != 1 || !strchr("0123456789abcdefABCDEF", two[0]) || !strchr("0123456789abcdefABCDEF", two[1])) rc = -1;
-      else key[i] = (uint8_t)v;
-    }
-    if (rc) fprintf(stderr, _("%s: '%s': the key is not valid hex\n"), prog, path);
+  if (len < hl || memcmp(p, head, hl) != 0) {
+    static const char other[] = "tierc ed25519 ";
+    if (len > sizeof other && memcmp(p, other, sizeof other - 1) == 0 && strcmp(kind, "public") == 0 &&
+        memcmp(p + sizeof other - 1, "secret", 6) == 0)
+      return _("it is a secret key (give tiervm the .pub file)");
+    if (len > sizeof other && memcmp(p, other, sizeof other - 1) == 0 && strcmp(kind, "secret") == 0 &&
+        memcmp(p + sizeof other - 1, "public", 6) == 0)
+      return _("it is a public key (sign with the .key file)");
+    return _("its first line must name the kind of key, as tierc keygen writes it");
   }
+  const uint8_t *h = p + hl;
+  for (size_t i = 0; i < 2 * n; i++) {
+    uint8_t c = i < len - hl ? h[i] : 0;
+    int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+    if (d < 0)
+      return c >= 'A' && c <= 'F' ? _("the key is in upper-case hex; key files are lower-case, as tierc keygen writes them")
+                                  : n == 32 ? _("the key is not 64 hex digits") : _("the key is not 128 hex digits");
+    key[i / 2] = (uint8_t)(i % 2 ? key[i / 2] << 4 | d : d);
+  }
+  size_t rest = len - hl - 2 * n;
+  if (rest > 1 || (rest == 1 && h[2 * n] != '\n')) return _("there is more after the key (a key file holds exactly one key)");
+  return NULL;
+}
+
+int cli_read_key(const char *prog, const char *path, const char *kind, uint8_t *key, size_t n) {
+  size_t len;
+  uint8_t *p = cli_read_file(prog, path, KEY_FILE_BYTES, &len);
+  if (!p) return EXIT_USAGE;
+  const char *why = key_fault(p, len, kind, n, key);
   free(p);
-  return rc;
+  if (!why) return EXIT_OK;
+  sodium_memzero(key, n);
+  fprintf(stderr, _("%s: '%s' is not a tierc %s key: %s\n"), prog, path, kind, why);
+  return EXIT_RULESET;
+}
+
+int cli_trust_key(const char *prog, tier_options *opt, const char *path) {
+  /* one set per process: a command line has one set of options */
+  static uint8_t keys[CLI_MAX_TRUST][32];
+  static size_t n;
+  if (n == CLI_MAX_TRUST) {
+    fprintf(stderr, _("%s: at most %d --trust options\n"), prog, CLI_MAX_TRUST);
+    return EXIT_USAGE;
+  }
+  int rc = cli_read_key(prog, path, "public", keys[n], 32);
+  if (rc != EXIT_OK) return rc;
+  opt->trust_keys = keys[0];
+  opt->ntrust_keys = ++n;
+  return EXIT_OK;
 }
 
 void cli_warn_today(const char *prog, const tier_ruleset *rs, const char *path, int64_t asof) {

@@ -284,7 +284,8 @@ static int cmd_sign(int argc, char **argv) {
     return EXIT_USAGE;
   }
   uint8_t sk[64];
-  if (cli_read_key(prog, key, "secret", sk, sizeof sk)) return EXIT_USAGE;
+  int krc = cli_read_key(prog, key, "secret", sk, sizeof sk);
+  if (krc != EXIT_OK) return krc;
   const char *in = argv[optind];
   size_t n;
   uint8_t *p = cli_read_file(prog, in, TIER_MAX_BYTECODE, &n);

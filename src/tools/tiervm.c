@@ -49,7 +49,8 @@ static void usage(FILE *f) {
           "      --id ID         explain: the partner whose id is ID\n"
           "  -o, --output FILE   report: where to write the page (default: standard output)\n"
           "      --diff OLD      report: add the impact of the change from the OLD ruleset\n"
-          "      --trust KEY.pub accept only a ruleset signed with this key (tierc sign)\n"
+          "      --trust KEY.pub accept only a ruleset signed with this key (tierc sign);\n"
+          "                      repeated: signed with any one of the keys\n"
           "      --max-cost N    refuse a record whose evaluation could take more than N\n"
           "                      steps (default: no limit)\n"
           "      --max-record N  the longest record, in bytes: a JSON Lines line or an array\n"
@@ -225,24 +226,24 @@ static bool run_one(const struct rec *rec, void *ctx) {
 }
 
 /* The options eval, explain, diff and report share: --as-of, --trust,
- * --import-path and --max-record.
- * Returns 1 when c was one of them, -1 on a bad value, 0 otherwise. */
-static int shared_option(int c, const char *arg, int64_t *asof, tier_options *opt, uint8_t trust[32]) {
+ * --import-path and --max-record.  Returns 1 when c was one of them, 0
+ * otherwise, or minus the exit status for a bad value. */
+static int shared_option(int c, const char *arg, int64_t *asof, tier_options *opt) {
   switch (c) {
   case 'a':
     if (tier_date_parse(arg, asof) != 0) {
       fprintf(stderr, _("%s: --as-of '%s' is not a date (YYYY-MM-DD)\n"), prog, arg);
-      return -1;
+      return -EXIT_USAGE;
     }
     return 1;
-  case 't':
-    if (cli_read_key(prog, arg, "public", trust, 32)) return -1;
-    opt->trust_key = trust;
-    return 1;
-  case 'I': return cli_import_path(prog, opt, arg) ? 1 : -1;
+  case 't': {
+    int rc = cli_trust_key(prog, opt, arg);
+    return rc == EXIT_OK ? 1 : -rc;
+  }
+  case 'I': return cli_import_path(prog, opt, arg) ? 1 : -EXIT_USAGE;
   case 'R': {
     uint64_t v;
-    if (!cli_number(prog, "--max-record", arg, 2, (uint64_t)1 << 40, &v)) return -1;
+    if (!cli_number(prog, "--max-record", arg, 2, (uint64_t)1 << 40, &v)) return -EXIT_USAGE;
     max_record = (size_t)v;
     return 1;
   }
@@ -260,9 +261,9 @@ static void report_signature(const tier_ruleset *rs, bool trusted) {
   else fprintf(stderr, _("%s: ruleset signed by key %s (not checked against a trusted key: use --trust)\n"), prog, fp);
 }
 
-/* eval's and explain's options into r (and opt, trust for --trust).
+/* eval's and explain's options into r (and opt).
  * Returns -1 to go on, else the exit status. */
-static int eval_options(int argc, char **argv, bool explain_cmd, struct run *r, tier_options *opt, uint8_t trust[32]) {
+static int eval_options(int argc, char **argv, bool explain_cmd, struct run *r, tier_options *opt) {
   static const struct option lo[] = {{"format", required_argument, 0, 'f'}, {"as-of", required_argument, 0, 'a'},
                                      {"explain", no_argument, 0, 'e'},      {"max-cost", required_argument, 0, 'c'},
                                      {"trust", required_argument, 0, 't'},  {"import-path", required_argument, 0, 'I'},
@@ -282,9 +283,11 @@ static int eval_options(int argc, char **argv, bool explain_cmd, struct run *r, 
         return EXIT_USAGE;
       }
       break;
-    case 'a': case 't': case 'I': case 'R':
-      if (shared_option(c, optarg, &r->asof, opt, trust) < 0) return EXIT_USAGE;
+    case 'a': case 't': case 'I': case 'R': {
+      int so = shared_option(c, optarg, &r->asof, opt);
+      if (so < 0) return -so;
       break;
+    }
     case 'e': r->explain = true; break;
     case 'i': r->want_id = optarg; break;
     case 'c':
@@ -319,7 +322,7 @@ static int eval_setup(struct run *r, const char *rules, const tier_options *opt)
   int status = EXIT_OK;
   r->rs = cli_load_ruleset(prog, rules, opt, &status);
   if (!r->rs) return status;
-  report_signature(r->rs, opt->trust_key != NULL);
+  report_signature(r->rs, opt->ntrust_keys > 0);
   cli_warn_today(prog, r->rs, rules, r->asof);
   tier_options vmopt = {.all_requirements = r->explain, .max_cost = r->max_cost};
   r->vm = tier_vm_new(r->rs, &vmopt);
@@ -338,8 +341,7 @@ static int cmd_eval(int argc, char **argv, bool explain_cmd) {
   r.fmt = explain_cmd ? FMT_TEXT : isatty(STDOUT_FILENO) ? FMT_TABLE : FMT_JSON;
   tier_options opt;
   memset(&opt, 0, sizeof opt);
-  uint8_t trust[32];
-  int status = eval_options(argc, argv, explain_cmd, &r, &opt, trust);
+  int status = eval_options(argc, argv, explain_cmd, &r, &opt);
   if (status >= 0) return status;
   status = eval_setup(&r, argv[optind], &opt);
   if (status == EXIT_OK) {
@@ -429,7 +431,7 @@ static bool report_one(const struct rec *rec, void *ctx) {
 }
 
 /* tiervm diff's options.  Returns -1 to go on, else the exit status. */
-static int diff_options(int argc, char **argv, int *fmt, int64_t *asof, tier_options *opt, uint8_t trust[32]) {
+static int diff_options(int argc, char **argv, int *fmt, int64_t *asof, tier_options *opt) {
   static const struct option lo[] = {{"format", required_argument, 0, 'f'}, {"as-of", required_argument, 0, 'a'},
                                      {"trust", required_argument, 0, 't'},  {"import-path", required_argument, 0, 'I'},
                                      {"max-record", required_argument, 0, 'R'}, {"help", no_argument, 0, 'h'},
@@ -446,9 +448,11 @@ static int diff_options(int argc, char **argv, int *fmt, int64_t *asof, tier_opt
         return EXIT_USAGE;
       }
       break;
-    case 'a': case 't': case 'I': case 'R':
-      if (shared_option(c, optarg, asof, opt, trust) < 0) return EXIT_USAGE;
+    case 'a': case 't': case 'I': case 'R': {
+      int so = shared_option(c, optarg, asof, opt);
+      if (so < 0) return -so;
       break;
+    }
     case 'h': usage(stdout); return EXIT_OK;
     default: usage(stderr); return EXIT_USAGE;
     }
@@ -459,10 +463,9 @@ static int diff_options(int argc, char **argv, int *fmt, int64_t *asof, tier_opt
 static int cmd_diff(int argc, char **argv) {
   tier_options opt;
   memset(&opt, 0, sizeof opt);
-  uint8_t trust[32];
   int fmt = FMT_TEXT;
   int64_t asof = TIER_NO_DATE;
-  int st = diff_options(argc, argv, &fmt, &asof, &opt, trust);
+  int st = diff_options(argc, argv, &fmt, &asof, &opt);
   if (st >= 0) return st;
   if (argc - optind < 2) {
     fprintf(stderr, _("%s diff: needs OLD and NEW rulesets\n"), prog);
@@ -518,7 +521,7 @@ static int report_write(const char *out_path, tier_buf *page, long partners) {
 
 /* tiervm report's options.  Returns -1 to go on, else the exit status. */
 static int report_options(int argc, char **argv, const char **out_path, const char **old_path, int64_t *asof,
-                          tier_options *opt, uint8_t trust[32]) {
+                          tier_options *opt) {
   static const struct option lo[] = {{"output", required_argument, 0, 'o'}, {"as-of", required_argument, 0, 'a'},
                                      {"diff", required_argument, 0, 'd'},   {"trust", required_argument, 0, 't'},
                                      {"import-path", required_argument, 0, 'I'}, {"max-record", required_argument, 0, 'R'},
@@ -529,9 +532,11 @@ static int report_options(int argc, char **argv, const char **out_path, const ch
     switch (c) {
     case 'o': *out_path = optarg; break;
     case 'd': *old_path = optarg; break;
-    case 'a': case 't': case 'I': case 'R':
-      if (shared_option(c, optarg, asof, opt, trust) < 0) return EXIT_USAGE;
+    case 'a': case 't': case 'I': case 'R': {
+      int so = shared_option(c, optarg, asof, opt);
+      if (so < 0) return -so;
       break;
+    }
     case 'h': usage(stdout); return EXIT_OK;
     default: usage(stderr); return EXIT_USAGE;
     }
@@ -542,10 +547,9 @@ static int report_options(int argc, char **argv, const char **out_path, const ch
 static int cmd_report(int argc, char **argv) {
   tier_options opt;
   memset(&opt, 0, sizeof opt);
-  uint8_t trust[32];
   const char *out_path = NULL, *old_path = NULL;
   int64_t asof = TIER_NO_DATE;
-  int st = report_options(argc, argv, &out_path, &old_path, &asof, &opt, trust);
+  int st = report_options(argc, argv, &out_path, &old_path, &asof, &opt);
   if (st >= 0) return st;
   if (optind >= argc) {
     fprintf(stderr, _("%s report: missing RULESET\n"), prog);
