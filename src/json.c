@@ -59,7 +59,7 @@ static int syntax(struct jp *j, const char *at, const char *fmt, ...) {
   }
   vm->err_line = line;
   vm->err_col = col;
-  snprintf(vm->err, sizeof vm->err, _("malformed JSON at line %d, column %d: %s"), line, col, vm->jerr);
+  json_syntax_text(vm->err, sizeof vm->err, line, col, vm->jerr);
   vm->path[0] = 0;
   return TIER_ERECORD;
 }

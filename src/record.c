@@ -359,7 +359,7 @@ int rec_parse_ref(struct tier_vm *vm, const char *json, size_t len, struct recor
   json_error_t je;
   json_t *root = json_loadb(json, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je);
   if (!root) {
-    snprintf(vm->err, sizeof vm->err, _("malformed JSON at line %d, column %d: %s"), je.line, je.column, je.text);
+    json_syntax_text(vm->err, sizeof vm->err, je.line, je.column, je.text);
     snprintf(vm->jerr, sizeof vm->jerr, "%s", je.text);
     vm->err_line = je.line;
     vm->err_col = je.column;

@@ -555,11 +555,7 @@ int tier_eval_json(tier_vm *vm, const char *json, size_t len, int64_t asof, cons
   vm->err_line = vm->err_col = 0;
   int rc = rec_parse(vm, json, len, &vm->rec);
   long line, col;
-  if (rc == TIER_ERECORD && tier_vm_error_position(vm, &line, &col)) {
-    char what[sizeof vm->jerr];
-    snprintf(what, sizeof what, "%s", vm->jerr);
-    snprintf(vm->err, sizeof vm->err, _("malformed JSON at line %ld, column %ld: %s"), line, col, what);
-  }
+  if (rc == TIER_ERECORD && tier_vm_error_position(vm, &line, &col)) json_syntax_text(vm->err, sizeof vm->err, line, col, vm->jerr);
   if (rc) return rc;
   /* the reader stopped a record whose lists alone went over the budget;
    * this is the whole record's bound */

@@ -112,7 +112,7 @@ static int next_line(struct stream *s) {
 }
 
 static int fail_here(struct stream *s, const char *what) {
-  snprintf(s->err, sizeof s->err, _("malformed JSON at line %ld, column %ld: %s"), s->line, s->col, what);
+  json_syntax_text(s->err, sizeof s->err, s->line, s->col, what);
   s->rec_line = s->line;
   s->rec_n = 0;
   return 1;
@@ -189,12 +189,8 @@ static int next_element(struct stream *s) {
       s->skipping = false;
       s->rec = s->buf + s->start;
       s->rec_n = s->end - s->start;
-      long line = s->line, col = s->col;
       consume(s, s->end);
-      snprintf(s->err, sizeof s->err, _("malformed JSON at line %ld, column %ld: unexpected end of input inside the array"),
-               s->line, s->col);
-      (void)line;
-      (void)col;
+      json_syntax_text(s->err, sizeof s->err, s->line, s->col, _("unexpected end of input inside the array"));
       return 1;
     }
     s->scan -= keep;

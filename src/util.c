@@ -297,6 +297,10 @@ size_t utf8_prefix(const char *s, size_t n, size_t max) {
 
 size_t utf8_bom(const char *s, size_t n) { return n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0; }
 
+void json_syntax_text(char *out, size_t n, long line, long col, const char *what) {
+  snprintf(out, n, _("malformed JSON at line %ld, column %ld: %s"), line, col, what);
+}
+
 /* ---- keyed hashing ------------------------------------------------------------ */
 
 _Static_assert(sizeof(struct hash_key) == crypto_shorthash_KEYBYTES, "SipHash key size");
