@@ -109,6 +109,10 @@ typedef struct tier_options {
                               and its list lengths) is refused with TIER_EBUDGET
                               before it runs, and as soon as the lists read so far
                               go over, before its memory grows; 0: no limit */
+  int strict_fields;       /* tier_vm_new: a key of a record (or of a list item)
+                              that the schema does not declare makes the record
+                              TIER_ERECORD; 0: it is passed over and told once
+                              by tier_vm_unknown_fields */
   unsigned diag_columns;   /* tier_compile: the width of the terminal its diagnostics
                               are shown on; a quoted source line wider than that
                               shows the part around the fault, cut with '…' marks
@@ -478,6 +482,20 @@ TIER_API void tier_buf_clear(tier_buf *b); /* empty again (and no longer failed)
  * *len + 1), opt as b was made with (with no allocator, free() does). */
 TIER_API char *tier_buf_detach(tier_buf *b, size_t *len);
 TIER_API int tier_buf_failed(const tier_buf *b);
+
+/* ---- keys the schema does not declare ----------------------------------- */
+/* The keys that records given to vm had and the schema does not declare,
+ * passed over (without tier_options.strict_fields), so that a misspelt
+ * field is told once for a whole run instead of silently read as absent.
+ * Appends one line to out (no newline): each key as a JSON string, with the
+ * list whose items have it, the number of records that had it and the
+ * closest declared name, as in
+ *   "certifed_people" (3 records; did you mean "certified_people"?),
+ *   "nmae" in customers[] (1 record; did you mean "name"?)
+ * The first 32 keys are named, cut to 64 bytes; the records with any other
+ * are counted at the end ("and more keys in N records").  Returns the
+ * number of records that had any such key; 0: nothing is appended. */
+TIER_API uint64_t tier_vm_unknown_fields(const tier_vm *vm, tier_buf *out);
 
 /* ---- reading files ---------------------------------------------------------- */
 /* Append all of a regular file (or standard input, "-") to out, checking

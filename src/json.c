@@ -591,9 +591,9 @@ static int object(struct jp *j, int owner, int64_t *row, uint8_t *seen) {
       if (j->p >= j->e || *j->p != '"') return syntax(j, j->p, _("string or '}' expected"));
       char *mark = j->scr;
       int k = expected_key(j, of, next);
+      const char *key = NULL; /* read when it is not the key expected next */
+      size_t kn = 0;
       if (k < 0) {
-        const char *key;
-        size_t kn;
         if ((rc = string(j, &key, &kn))) return rc;
         k = find_key(j, owner, of, key, kn);
       }
@@ -601,7 +601,11 @@ static int object(struct jp *j, int owner, int64_t *row, uint8_t *seen) {
       if (j->p >= j->e || *j->p != ':') return syntax(j, j->p, _("':' expected"));
       j->p++;
       if (k < 0) {
-        j->scr = mark; /* unknown field: its name is not kept */
+        /* a key the schema does not declare: tallied, or with strict_fields a fault */
+        char why[sizeof j->vm->err];
+        if (rec_unknown_key(j->vm, owner < 0 ? NO_LIST : (uint16_t)owner, key, kn, why, sizeof why))
+          return fault(j, "%s", why);
+        j->scr = mark; /* its name is not kept */
         if ((rc = skip(j, 1))) return rc;
       } else {
         uint32_t fi = of.f[k];
@@ -799,5 +803,6 @@ int rec_parse(struct tier_vm *vm, const char *json, size_t len, struct record *o
   out->nums = rd->nums;
   out->nnums = j.nnums;
   out->max_list = max_list;
+  rec_accept(rd);
   return TIER_OK;
 }

@@ -69,9 +69,128 @@ const char *rec_name(struct tier_vm *vm, const struct record *r) {
   return rd->name;
 }
 
+/* ---- keys the schema does not declare ------------------------------------------ */
+
+/* Where a key of `owner` sits, for people: "" for the record, "customers[]"
+ * for the items of a list, "customers[].orders[]" for an inner one. */
+static void owner_label(const struct image *img, uint16_t owner, struct buf *b) {
+  if (owner == NO_LIST) return;
+  const struct img_list *L = &img->lists[owner];
+  if (L->parent != NO_LIST) {
+    owner_label(img, L->parent, b);
+    buf_u8(b, '.');
+  }
+  buf_printf(b, "%s[]", img_str(img, img->fields[L->field].name));
+}
+
+/* The declared field of `owner` whose name is closest to name, or NULL. */
+static const char *closest_field(const struct image *img, uint16_t owner, const char *name) {
+  struct suggest sg = {0};
+  for (uint32_t f = 0; f < img->nfields; f++)
+    if (img->fields[f].owner == owner) suggest_try(&sg, name, img_str(img, img->fields[f].name));
+  return sg.best;
+}
+
+/* A kept key as people read it: the key as a JSON string ("..." after it
+ * when it was cut), then where it is when not in the record itself. */
+static void key_text(const struct image *img, const struct unknown_key *k, struct buf *b) {
+  out_json_str(b, k->name, k->n);
+  if (k->cut) buf_put(b, "...", 3);
+  if (k->owner != NO_LIST) {
+    buf_put(b, " in ", 4);
+    owner_label(img, k->owner, b);
+  }
+}
+
+static void key_of(struct unknown_key *k, uint16_t owner, const char *key, size_t n) {
+  k->n = utf8_prefix(key, n, UNKNOWN_NAME);
+  memcpy(k->name, key, k->n);
+  k->name[k->n] = 0;
+  k->cut = k->n < n;
+  k->owner = owner;
+}
+
+int rec_unknown_key(struct tier_vm *vm, uint16_t owner, const char *key, size_t n, char *why, size_t whylen) {
+  const struct image *img = vm->rs->img;
+  struct reader *rd = vm->reader;
+  struct unknown_key k;
+  key_of(&k, owner, key, n);
+  if (vm->strict_fields) {
+    struct buf b = {.hook = &vm->hook};
+    buf_printf(&b, "unknown field ");
+    key_text(img, &k, &b);
+    const char *near = closest_field(img, owner, k.name);
+    if (near) {
+      buf_printf(&b, " (did you mean ");
+      out_json_str(&b, near, strlen(near));
+      buf_printf(&b, "?)");
+    }
+    buf_printf(&b, ": the rules declare no such field");
+    buf_u8(&b, 0);
+    snprintf(why, whylen, "%s", b.failed ? "unknown field" : (const char *)b.p);
+    buf_free(&b);
+    return TIER_ERECORD;
+  }
+  /* marked as the current record's; counted when the record is read whole */
+  rd->unknown_last = rd->serial;
+  for (uint32_t i = 0; i < rd->nunknown; i++) {
+    struct unknown_key *e = &rd->unknown[i];
+    if (e->owner == k.owner && e->n == k.n && e->cut == k.cut && memcmp(e->name, k.name, k.n) == 0) {
+      e->last = rd->serial;
+      return TIER_OK;
+    }
+  }
+  if (rd->nunknown == UNKNOWN_KEPT) {
+    rd->other_last = rd->serial;
+    return TIER_OK;
+  }
+  k.records = 0;
+  k.last = rd->serial;
+  rd->unknown[rd->nunknown++] = k;
+  return TIER_OK;
+}
+
+void rec_accept(struct reader *rd) {
+  if (rd->unknown_last != rd->serial) return;
+  rd->unknown_records++;
+  for (uint32_t i = 0; i < rd->nunknown; i++)
+    if (rd->unknown[i].last == rd->serial) rd->unknown[i].records++;
+  if (rd->other_last == rd->serial) rd->other_records++;
+}
+
+uint64_t tier_vm_unknown_fields(const tier_vm *vm, tier_buf *out) {
+  const struct reader *rd = vm->reader;
+  if (!rd || !rd->unknown_records) return 0;
+  const struct image *img = vm->rs->img;
+  struct buf b = {.hook = &vm->hook};
+  for (uint32_t i = 0; i < rd->nunknown; i++) {
+    const struct unknown_key *k = &rd->unknown[i];
+    if (!k->records) continue; /* only in the last record, which was rejected */
+    if (b.n) buf_put(&b, ", ", 2);
+    key_text(img, k, &b);
+    buf_printf(&b, " (%llu record%s", (unsigned long long)k->records, k->records == 1 ? "" : "s");
+    const char *near = closest_field(img, k->owner, k->name);
+    if (near) {
+      buf_printf(&b, "; did you mean ");
+      out_json_str(&b, near, strlen(near));
+      buf_u8(&b, '?');
+    }
+    buf_u8(&b, ')');
+  }
+  if (rd->other_records)
+    buf_printf(&b, "%sand more keys in %llu record%s", b.n ? ", " : "", (unsigned long long)rd->other_records,
+               rd->other_records == 1 ? "" : "s");
+  if (!b.failed) tier_buf_put(out, b.p, b.n);
+  buf_free(&b);
+  return rd->unknown_records;
+}
+
 /* A new record: bump the intern table's generation (clearing it for real
  * only when the counter wraps). */
 void rec_begin(struct reader *rd) {
+  /* keys only a rejected record had are not told: its error says enough */
+  while (rd->nunknown && rd->unknown[rd->nunknown - 1].records == 0) rd->nunknown--;
+  rd->serial++;
   if (++rd->gen == 0) {
     if (rd->hash) memset(rd->hash, 0, rd->cap_hash * sizeof *rd->hash);
     rd->gen = 1;
@@ -342,6 +461,15 @@ static int fill_object(struct ctx *c, uint16_t owner, json_t *obj, int64_t *row)
     c->pathlen = mark;
     c->vm->path[mark] = 0;
   }
+  /* keys the schema does not declare: tallied, or with strict_fields a fault */
+  const char *key;
+  json_t *v;
+  json_object_foreach(obj, key, v) {
+    uint32_t fi = 0;
+    while (fi < img->nfields && (img->fields[fi].owner != owner || strcmp(img_str(img, img->fields[fi].name), key) != 0)) fi++;
+    char why[sizeof c->vm->err];
+    if (fi == img->nfields && rec_unknown_key(c->vm, owner, key, strlen(key), why, sizeof why)) return fault(c, "%s", why);
+  }
   return TIER_OK;
 }
 
@@ -414,5 +542,6 @@ int rec_parse_ref(struct tier_vm *vm, const char *json, size_t len, struct recor
   out->nums = rd->nums;
   out->nnums = c.nnums;
   out->max_list = max_list;
+  rec_accept(rd);
   return TIER_OK;
 }

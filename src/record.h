@@ -9,6 +9,18 @@
 #include "vm.h"
 
 #define MAX_ITEMS (1u << 24) /* list items per record */
+#define UNKNOWN_KEPT 32      /* undeclared keys told by name (rec_unknown_key) */
+#define UNKNOWN_NAME 64      /* bytes of such a key kept, cut on a character boundary */
+
+/* A key that records have and the schema does not declare, and the number
+ * of records that had it. */
+struct unknown_key {
+  char name[UNKNOWN_NAME + 1];
+  size_t n;                /* bytes of name kept */
+  bool cut;                /* the key was longer */
+  uint16_t owner;          /* NO_LIST (the record) or the list whose items have it */
+  uint64_t records, last;  /* records read with it; the serial of the last that had it */
+};
 
 struct reader {
   int64_t *slots;  size_t cap_slots;
@@ -30,6 +42,13 @@ struct reader {
   char *id; size_t cap_id;             /* the current record's id, NUL-terminated */
   char *name; size_t cap_name;         /* its name (rec_name), NUL-terminated */
   int32_t name_field;                  /* the schema's "name" field, -1 if none (set on creation) */
+  uint64_t serial;                     /* records begun (rec_begin) */
+  /* keys the schema does not declare, passed over (rec_unknown_key): the
+   * first UNKNOWN_KEPT by name, the records with any other counted together */
+  struct unknown_key unknown[UNKNOWN_KEPT];
+  uint32_t nunknown;
+  uint64_t unknown_records, unknown_last;  /* records read with any such key */
+  uint64_t other_records, other_last;      /* those with one not kept by name */
 };
 
 struct reader *reader_of(struct tier_vm *vm);
@@ -44,6 +63,16 @@ int rec_number(struct tier_vm *vm, struct reader *rd, uint32_t *nnums, struct nu
  * partners to people.  NULL when the schema has no such field, the record
  * gives none, or memory ran out; valid until the next record. */
 const char *rec_name(struct tier_vm *vm, const struct record *r);
+/* A key of an object of `owner` (NO_LIST: the record) that the schema
+ * does not declare.  With tier_options.strict_fields it is the record's
+ * fault: why gets the message and the result is TIER_ERECORD.  Otherwise
+ * it is passed over and marked for tier_vm_unknown_fields (memory: a fixed
+ * table, whatever the input), and the result is TIER_OK.  Both readers
+ * call it, so that they agree. */
+int rec_unknown_key(struct tier_vm *vm, uint16_t owner, const char *key, size_t n, char *why, size_t whylen);
+/* The record was read whole: count the keys rec_unknown_key marked in it
+ * (a rejected record's are not counted: its error is what it gets told). */
+void rec_accept(struct reader *rd);
 int rec_parse_ref(struct tier_vm *vm, const char *json, size_t len, struct record *out);
 
 #endif

@@ -287,6 +287,7 @@ tier_vm *tier_vm_new(const tier_ruleset *rs, const tier_options *opt) {
   vm->dsets = t_malloc(&hook, sizeof *vm->dsets * (img->nsets + 1)); /* sized by vm_prepare */
   vm->all_reqs = opt && opt->all_requirements;
   vm->max_cost = opt ? opt->max_cost : 0;
+  vm->strict_fields = opt && opt->strict_fields;
   if (vm->all_reqs) vm->reqs = t_malloc(&hook, sizeof *vm->reqs * vm->req_cap);
   vm->badges = t_malloc(&hook, sizeof *vm->badges * (img->nbadges + 1));
   vm->cost = t_malloc(&hook, sizeof *vm->cost * (img->nitems + 1));

@@ -81,6 +81,7 @@ struct tier_vm {
   int err_line, err_col;     /* malformed JSON: where, within the record's text */
   long origin_line, origin_col; /* where the record's text starts in its input (0: 1) */
   uint64_t max_cost;         /* the cost budget (tier_options.max_cost), 0: none */
+  bool strict_fields;        /* an undeclared key is a record error (tier_options.strict_fields) */
   char jerr[160];            /* malformed JSON: jansson's words */
   uint64_t steps;            /* what the cost bound counts, in all records: the driver's steps
                                 (runs, tier visits, register clears) always, and the

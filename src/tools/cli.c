@@ -15,6 +15,7 @@
 #include <sodium.h>
 
 #include "cli.h"
+#include "escape.h"
 
 /* LC_CTYPE as well as LC_MESSAGES: the C library's own messages (strerror)
  * are converted to LC_CTYPE's encoding, and would be question marks in C's.
@@ -348,6 +349,27 @@ int cli_trust_key(const char *prog, tier_options *opt, const char *path) {
   opt->trust_keys = keys[0];
   opt->ntrust_keys = ++n;
   return EXIT_OK;
+}
+
+void cli_warn_unknown(const char *prog, const tier_vm *vm, const char *path) {
+  tier_buf *b = tier_buf_new(NULL), *q = NULL;
+  uint64_t n = b ? tier_vm_unknown_fields(vm, b) : 0;
+  const char *keys = n ? tier_buf_text(b, NULL) : NULL;
+  /* the keys are JSON strings already; a key with DEL or a C1 control is
+   * quoted once more, so that no record reaches the terminal as it is */
+  if (keys && esc_term_needed(keys) && (q = tier_buf_new(NULL))) {
+    esc_term(q, keys);
+    keys = tier_buf_text(q, NULL);
+  }
+  fflush(stdout); /* after the output it is about */
+  if (keys)
+    fprintf(stderr,
+            NG_("%s: warning: %s does not declare fields that %lu record had, passed over (--strict makes them errors): %s\n",
+                "%s: warning: %s does not declare fields that %lu records had, passed over (--strict makes them errors): %s\n",
+                (unsigned long)n),
+            prog, path, (unsigned long)n, keys);
+  tier_buf_free(q);
+  tier_buf_free(b);
 }
 
 void cli_warn_today(const char *prog, const tier_ruleset *rs, const char *path, int64_t asof) {

@@ -54,6 +54,9 @@ int cli_print(const char *prog, FILE *f, tier_buf *b);
  * and asof is TIER_NO_DATE (no --as-of): every record is then judged at
  * today's date, so the results change from day to day. */
 void cli_warn_today(const char *prog, const tier_ruleset *rs, const char *path, int64_t asof);
+/* After a run: the keys the records had that the rules at path do not
+ * declare (tier_vm_unknown_fields), as one warning; nothing when none. */
+void cli_warn_unknown(const char *prog, const tier_vm *vm, const char *path);
 bool cli_color(FILE *f);
 /* The width of the terminal f is, 0 when f is not a terminal (for
  * tier_options.diag_columns: the library's default then). */

@@ -56,6 +56,8 @@ static void usage(FILE *f) {
           "      --max-record N  the longest record, in bytes: a JSON Lines line or an array\n"
           "                      element (default 64 MiB); a longer one is an error line\n"
           "      --import-path DIR  a .tier ruleset's imports may also come from DIR's tree\n"
+          "      --strict        a record key the rules do not declare is an error (default:\n"
+          "                      passed over, and one warning at the end names each)\n"
           "  -h, --help          show this help\n"
           "  -V, --version       show the version\n"
           "\n"
@@ -226,7 +228,7 @@ static bool run_one(const struct rec *rec, void *ctx) {
 }
 
 /* The options eval, explain, diff and report share: --as-of, --trust,
- * --import-path and --max-record.  Returns 1 when c was one of them, 0
+ * --import-path, --max-record and --strict.  Returns 1 when c was one of them, 0
  * otherwise, or minus the exit status for a bad value. */
 static int shared_option(int c, const char *arg, int64_t *asof, tier_options *opt) {
   switch (c) {
@@ -247,6 +249,7 @@ static int shared_option(int c, const char *arg, int64_t *asof, tier_options *op
     max_record = (size_t)v;
     return 1;
   }
+  case 'S': opt->strict_fields = 1; return 1;
   }
   return 0;
 }
@@ -267,7 +270,7 @@ static int eval_options(int argc, char **argv, bool explain_cmd, struct run *r, 
   static const struct option lo[] = {{"format", required_argument, 0, 'f'}, {"as-of", required_argument, 0, 'a'},
                                      {"explain", no_argument, 0, 'e'},      {"max-cost", required_argument, 0, 'c'},
                                      {"trust", required_argument, 0, 't'},  {"import-path", required_argument, 0, 'I'},
-                                     {"max-record", required_argument, 0, 'R'}, {"help", no_argument, 0, 'h'},
+                                     {"max-record", required_argument, 0, 'R'}, {"strict", no_argument, 0, 'S'}, {"help", no_argument, 0, 'h'},
                                      {"id", required_argument, 0, 'i'},     {0, 0, 0, 0}};
   int c;
   optind = 1;
@@ -283,7 +286,7 @@ static int eval_options(int argc, char **argv, bool explain_cmd, struct run *r, 
         return EXIT_USAGE;
       }
       break;
-    case 'a': case 't': case 'I': case 'R': {
+    case 'a': case 't': case 'I': case 'R': case 'S': {
       int so = shared_option(c, optarg, &r->asof, opt);
       if (so < 0) return -so;
       break;
@@ -324,7 +327,7 @@ static int eval_setup(struct run *r, const char *rules, const tier_options *opt)
   if (!r->rs) return status;
   report_signature(r->rs, opt->ntrust_keys > 0);
   cli_warn_today(prog, r->rs, rules, r->asof);
-  tier_options vmopt = {.all_requirements = r->explain, .max_cost = r->max_cost};
+  tier_options vmopt = {.all_requirements = r->explain, .max_cost = r->max_cost, .strict_fields = opt->strict_fields};
   r->vm = tier_vm_new(r->rs, &vmopt);
   r->out = tier_buf_new(NULL);
   if (!r->vm || !r->out || out_init(&r->o, r->fmt, r->explain, r->rs) != 0) {
@@ -351,6 +354,7 @@ static int cmd_eval(int argc, char **argv, bool explain_cmd) {
     struct reader rd = {run_one, flush_now, &r};
     status = each_record(argv + optind + 1, ninputs, &rd);
     flush(&r, true);
+    cli_warn_unknown(prog, r.vm, argv[optind]);
     if (r.out_failed) fprintf(stderr, _("%s: out of memory writing output\n"), prog);
     if (explain_cmd && !r.done) {
       if (r.want_id) fprintf(stderr, _("%s explain: no partner with id '%s'\n"), prog, r.want_id);
@@ -434,7 +438,7 @@ static bool report_one(const struct rec *rec, void *ctx) {
 static int diff_options(int argc, char **argv, int *fmt, int64_t *asof, tier_options *opt) {
   static const struct option lo[] = {{"format", required_argument, 0, 'f'}, {"as-of", required_argument, 0, 'a'},
                                      {"trust", required_argument, 0, 't'},  {"import-path", required_argument, 0, 'I'},
-                                     {"max-record", required_argument, 0, 'R'}, {"help", no_argument, 0, 'h'},
+                                     {"max-record", required_argument, 0, 'R'}, {"strict", no_argument, 0, 'S'}, {"help", no_argument, 0, 'h'},
                                      {0, 0, 0, 0}};
   int c;
   optind = 1;
@@ -448,7 +452,7 @@ static int diff_options(int argc, char **argv, int *fmt, int64_t *asof, tier_opt
         return EXIT_USAGE;
       }
       break;
-    case 'a': case 't': case 'I': case 'R': {
+    case 'a': case 't': case 'I': case 'R': case 'S': {
       int so = shared_option(c, optarg, asof, opt);
       if (so < 0) return -so;
       break;
@@ -479,7 +483,8 @@ static int cmd_diff(int argc, char **argv) {
   if (!rn) { tier_ruleset_free(ro); return status; }
   cli_warn_today(prog, ro, op, asof);
   cli_warn_today(prog, rn, np, asof);
-  tier_vm *vo = tier_vm_new(ro, NULL), *vn = tier_vm_new(rn, NULL);
+  tier_options vmopt = {.strict_fields = opt.strict_fields};
+  tier_vm *vo = tier_vm_new(ro, &vmopt), *vn = tier_vm_new(rn, &vmopt);
   tier_buf *out = tier_buf_new(NULL);
   struct diff d;
   if (diff_init(&d, ro, rn, op, np) != 0 || !vo || !vn || !out) {
@@ -490,6 +495,8 @@ static int cmd_diff(int argc, char **argv) {
     struct reader rd = {diff_one, NULL, &x};
     status = each_record(argv + optind + 2, argc - optind - 2, &rd);
     diff_render(&d, fmt, out);
+    cli_warn_unknown(prog, vo, op);
+    cli_warn_unknown(prog, vn, np);
     if (cli_print(prog, stdout, out) != 0) status = EXIT_USAGE;
     if (status == EXIT_OK && d.errors) status = EXIT_RECORDS;
   }
@@ -524,7 +531,7 @@ static int report_options(int argc, char **argv, const char **out_path, const ch
                           tier_options *opt) {
   static const struct option lo[] = {{"output", required_argument, 0, 'o'}, {"as-of", required_argument, 0, 'a'},
                                      {"diff", required_argument, 0, 'd'},   {"trust", required_argument, 0, 't'},
-                                     {"import-path", required_argument, 0, 'I'}, {"max-record", required_argument, 0, 'R'},
+                                     {"import-path", required_argument, 0, 'I'}, {"max-record", required_argument, 0, 'R'}, {"strict", no_argument, 0, 'S'},
                                      {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
   int c;
   optind = 1;
@@ -532,7 +539,7 @@ static int report_options(int argc, char **argv, const char **out_path, const ch
     switch (c) {
     case 'o': *out_path = optarg; break;
     case 'd': *old_path = optarg; break;
-    case 'a': case 't': case 'I': case 'R': {
+    case 'a': case 't': case 'I': case 'R': case 'S': {
       int so = shared_option(c, optarg, asof, opt);
       if (so < 0) return -so;
       break;
@@ -573,7 +580,8 @@ static int cmd_report(int argc, char **argv) {
     tier_ruleset_free(ro);
     return EXIT_USAGE;
   }
-  tier_vm *vm = tier_vm_new(rs, NULL), *vo = ro ? tier_vm_new(ro, NULL) : NULL;
+  tier_options vmopt = {.strict_fields = opt.strict_fields};
+  tier_vm *vm = tier_vm_new(rs, &vmopt), *vo = ro ? tier_vm_new(ro, &vmopt) : NULL;
   tier_buf *page = tier_buf_new(NULL);
   struct report rep;
   struct diff d;
@@ -588,6 +596,8 @@ static int cmd_report(int argc, char **argv) {
     struct reader rd = {report_one, NULL, &x};
     status = each_record(argv + optind + 1, argc - optind - 1, &rd);
     report_html(&rep, page);
+    cli_warn_unknown(prog, vm, rules);
+    if (vo) cli_warn_unknown(prog, vo, old_path);
     int w = report_write(out_path, page, rep.partners);
     if (w != EXIT_OK) status = w;
     if (status == EXIT_OK && rep.errors) status = EXIT_RECORDS;

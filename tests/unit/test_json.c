@@ -14,6 +14,7 @@ static tier_vm *fast, *ref;
 /* a schema with lists nested three deep (SPEC 3.4.13) and its readers */
 static tier_ruleset *nrs;
 static tier_vm *nfast, *nref;
+static tier_vm *sfast, *sref; /* the nested schema with strict_fields */
 static const char nested_src[] =
     "enum kind { a, b }\n"
     "record {\n"
@@ -45,7 +46,10 @@ static int setup(void **st) {
   if (!nrs) return -1;
   nfast = tier_vm_new(nrs, NULL);
   nref = tier_vm_new(nrs, NULL);
-  return fast && ref && nfast && nref ? 0 : -1;
+  tier_options strict = {.strict_fields = 1};
+  sfast = tier_vm_new(nrs, &strict);
+  sref = tier_vm_new(nrs, &strict);
+  return fast && ref && nfast && nref && sfast && sref ? 0 : -1;
 }
 static int teardown(void **st) {
   (void)st;
@@ -54,6 +58,8 @@ static int teardown(void **st) {
   tier_ruleset_free(rs);
   tier_vm_free(nfast);
   tier_vm_free(nref);
+  tier_vm_free(sfast);
+  tier_vm_free(sref);
   tier_ruleset_free(nrs);
   return 0;
 }
@@ -111,6 +117,7 @@ static void compare_with(tier_vm *f, tier_vm *r, const char *json, size_t n) {
 }
 static void compare(const char *json, size_t n) { compare_with(fast, ref, json, n); }
 static void compare_nested(const char *json, size_t n) { compare_with(nfast, nref, json, n); }
+static void compare_strict(const char *json, size_t n) { compare_with(sfast, sref, json, n); }
 
 static void each_line(const char *path, void (*fn)(const char *, size_t)) {
   FILE *f = fopen(path, "r");
@@ -271,7 +278,14 @@ static void nested_mutations_agree(void **st) {
   static const char line[] =
       "{\"id\":\"x\",\"type\":\"a\",\"tags\":[{\"t\":\"q\"}],\"customers\":[{\"id\":\"c0\",\"months\":[{\"month\":\"2024-01-01\",\"seats\":1,"
       "\"usage\":1.5,\"days\":[{\"n\":7,\"note\":\"k\"},{\"n\":8}]}],\"contacts\":[{\"name\":\"z\"}],\"segment\":\"b\"},{\"id\":\"c1\"}]}";
+  long before = rejected_both;
   mutate_line(line, (ssize_t)strlen(line), compare_nested, nfast);
+  long lax = rejected_both - before;
+  /* with strict_fields, a mutated key is an undeclared one: both refuse it */
+  before = rejected_both;
+  mutate_line(line, (ssize_t)strlen(line), compare_strict, sfast);
+  fprintf(stderr, "rejected: %ld, with strict_fields %ld\n", lax, rejected_both - before);
+  assert_true(rejected_both - before > lax);
 }
 
 static void mutate_line(const char *line, ssize_t len, void (*cmp)(const char *, size_t), tier_vm *f) {
