@@ -7,6 +7,7 @@
  * The buffers grow to the largest record seen and are reused: reading a
  * record allocates nothing once they are large enough, except jansson's tree.
  */
+#include <locale.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -201,6 +202,7 @@ void rec_free(struct tier_vm *vm) {
   struct reader *rd = vm->reader;
   if (!rd) return;
   if (rd->root) json_decref((json_t *)rd->root);
+  if (rd->c_locale) freelocale(rd->c_locale);
   t_free(&vm->hook, rd->slots, rd->cap_slots * sizeof *rd->slots);
   t_free(&vm->hook, rd->lists, rd->cap_lists * sizeof *rd->lists);
   t_free(&vm->hook, rd->strs, rd->cap_strs * sizeof *rd->strs);
@@ -476,7 +478,7 @@ static int fill_object(struct ctx *c, uint16_t owner, json_t *obj, int64_t *row)
 /* The reference reader: jansson builds a tree, then the tree is checked
  * against the schema.  tiervm uses the streaming reader in json.c; this one
  * stays as its oracle (test_json.c feeds both the same inputs). */
-int rec_parse_ref(struct tier_vm *vm, const char *json, size_t len, struct record *out) {
+static int parse_ref(struct tier_vm *vm, const char *json, size_t len, struct record *out) {
   struct reader *rd = reader_of(vm);
   vm->path[0] = 0;
   vm->err[0] = 0;
@@ -544,4 +546,21 @@ int rec_parse_ref(struct tier_vm *vm, const char *json, size_t len, struct recor
   out->max_list = max_list;
   rec_accept(rd);
   return TIER_OK;
+}
+
+/* The reference reader writes and reads doubles with printf and strtod,
+ * which follow the program's locale (under de_DE, 1.5 is "1,5"): it runs in
+ * the C locale, for this thread only, so that what it reads and says is the
+ * same whatever locale the program has set. */
+int rec_parse_ref(struct tier_vm *vm, const char *json, size_t len, struct record *out) {
+  struct reader *rd = reader_of(vm);
+  if (rd && !rd->c_locale) rd->c_locale = newlocale(LC_ALL_MASK, "C", (locale_t)0);
+  if (!rd || !rd->c_locale) {
+    snprintf(vm->err, sizeof vm->err, "out of memory");
+    return TIER_ENOMEM;
+  }
+  locale_t was = uselocale(rd->c_locale);
+  int rc = parse_ref(vm, json, len, out);
+  uselocale(was);
+  return rc;
 }

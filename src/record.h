@@ -6,6 +6,8 @@
 #ifndef TIER_RECORD_H
 #define TIER_RECORD_H
 
+#include <locale.h>
+
 #include "vm.h"
 
 #define MAX_ITEMS (1u << 24) /* list items per record */
@@ -32,6 +34,7 @@ struct reader {
   uint64_t probes;         /* slots looked at by rec_intern, in all records (tests count work with it) */
   size_t nslots;
   void *root;              /* jansson tree (reference reader): strings point into it */
+  locale_t c_locale;       /* the C locale the reference reader runs in (0: not made yet) */
   /* streaming reader (json.c) */
   int64_t **items; size_t *cap_items; uint32_t nitems; /* per list: item slots */
   char *scratch; size_t cap_scratch;   /* decoded strings of the current record */

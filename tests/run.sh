@@ -39,6 +39,7 @@ for t in "$@"; do
     failures="$failures $(basename "$t")"
   fi
   echo "unit $(basename "$t"): $p passed, $f failed"
+  printf '%s\n' "$out" | sed -n "s/^skipped: /unit $(basename "$t"): skipped: /p"
 done
 
 wrapdir=$build/wrap
