@@ -13,4 +13,6 @@ try k.key
 tierc sign --key k.pub c.tbc; echo "exit $?"
 try missing.pub
 { cat k.key; echo extra; } > junk.key; tierc sign --key junk.key c.tbc; echo "exit $?"
+# keygen never overwrites, and the secret key is readable by its owner only
+tierc keygen -o k; echo "exit $?"; stat -c '%a %n' k.key
 cd "$top" && rm -rf "$d"
