@@ -167,6 +167,7 @@ static bool decimal_comma_locale(const char *name, char *why, size_t n) {
     }
   }
   setenv("LC_ALL", name, 1);
+  unsetenv("LANGUAGE"); /* the language is not what this test is about (LC_MESSAGES would follow it) */
   if (!setlocale(LC_ALL, "")) {
     snprintf(why, n, "%s is not installed and localedef could not make it (Debian: apt-get install locales)", name);
     return false;
