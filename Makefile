@@ -54,7 +54,7 @@ MO_FILES := $(PO_LANGS:%=$(BUILD)/locale/%/LC_MESSAGES/tierc.mo)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps browser-deps demo check check-switch asan tsan valgrind clean install uninstall examples difftest po FORCE
+.PHONY: all deps browser-deps docs-report demo check check-switch asan tsan valgrind clean install uninstall examples difftest po FORCE
 .DELETE_ON_ERROR:
 
 all: $(BIN)/tierc $(BIN)/tiervm $(LIB)/libtier.so $(MO_FILES)
@@ -285,6 +285,12 @@ BROWSER_PKGS := chromium chromium-driver python3-selenium fonts-noto-cjk
 browser-deps:
 	@if [ "$$(id -u)" = 0 ]; then ( $(call install_pkgs,$(BROWSER_PKGS)) ) || \
 	  echo "could not install $(BROWSER_PKGS): the browser test of the report will be skipped"; fi
+
+# The pictures of the report in docs/ (the README shows one): the example
+# partners with --diff, at 1,280 and 390 px, by the browser test's driver.
+docs-report: all
+	$(BIN)/tiervm report rules/apn-2019.tier examples/partners.jsonl --diff rules/apn-2018.tier -o $(BUILD)/report-docs.html
+	/usr/bin/python3 tests/sh/report-browser.py --docs docs $(BUILD)/report-docs.html
 
 check: all $(UNIT_BIN) $(BUILD)/difftest/difftest $(BUILD)/difftest/difftest-planted browser-deps
 	@TIER_LIB=$(LIB) TIER_CC="$(CC)" TIER_LDFLAGS="$(LDFLAGS)" sh tests/run.sh $(BUILD) $(BIN) $(UNIT_BIN)

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "output.h"
 #include "report.h"
 
 int report_init(struct report *r, const tier_ruleset *rs, const char *path) {
@@ -23,16 +24,27 @@ int report_init(struct report *r, const tier_ruleset *rs, const char *path) {
   r->rules_path = path;
   r->first_asof = INT64_MAX;
   r->last_asof = INT64_MIN;
-  size_t ntiers = tier_ruleset_ntiers(rs), nreqs = tier_ruleset_nreqs(rs);
+  size_t ntiers = tier_ruleset_ntiers(rs), nreqs = tier_ruleset_nreqs(rs), nitems = tier_ruleset_nitems(rs),
+         nbadges = tier_ruleset_nbadges(rs);
   r->held = calloc(ntiers + 1, sizeof *r->held);
   r->as_next = calloc(ntiers + 1, sizeof *r->as_next);
   r->sus_blocked = calloc(ntiers + 1, sizeof *r->sus_blocked);
   r->none = calloc(tier_ruleset_ntypes(rs) + 1, sizeof *r->none);
   r->blocked = calloc(nreqs + 1, sizeof *r->blocked);
   r->gap = calloc(nreqs + 1, sizeof *r->gap);
-  r->order = calloc(nreqs + 1, sizeof *r->order);
+  r->blocked_item = calloc(nitems + 1, sizeof *r->blocked_item);
+  r->stamp = calloc(nitems + 1, sizeof *r->stamp);
+  r->path_met = calloc(nitems + 1, sizeof *r->path_met);
+  r->path_only = calloc(nitems + 1, sizeof *r->path_only);
+  r->badge_held = calloc(nbadges + 1, sizeof *r->badge_held);
+  r->badge_was = calloc(nbadges + 1, sizeof *r->badge_was);
+  r->badge_old = calloc(nbadges + 1, sizeof *r->badge_old);
+  r->order = calloc(nitems + 1, sizeof *r->order);
   r->moves_html = tier_buf_new(NULL);
-  return r->held && r->as_next && r->sus_blocked && r->none && r->blocked && r->gap && r->order && r->moves_html ? 0 : -1;
+  return r->held && r->as_next && r->sus_blocked && r->none && r->blocked && r->gap && r->blocked_item && r->stamp &&
+                 r->path_met && r->path_only && r->badge_held && r->badge_was && r->badge_old && r->order && r->moves_html
+             ? 0
+             : -1;
 }
 
 void report_free(struct report *r) {
@@ -42,6 +54,13 @@ void report_free(struct report *r) {
   free(r->none);
   free(r->blocked);
   free(r->gap);
+  free(r->blocked_item);
+  free(r->stamp);
+  free(r->path_met);
+  free(r->path_only);
+  free(r->badge_held);
+  free(r->badge_was);
+  free(r->badge_old);
   free(r->order);
   for (int i = 0; i < r->nclose; i++) free(r->close[i].html);
   tier_buf_free(r->moves_html);
@@ -106,6 +125,9 @@ static void tier_colour(tier_buf *b, int pos, int n) {
                   (int)(stops[k][2] + f * (stops[k + 1][2] - stops[k][2]) + 0.5));
 }
 #define NO_TIER_COLOUR "#bdbdbd"
+/* Badges are not a ladder: one colour, ColorBrewer's "Purples", apart from
+ * both scales. */
+#define BADGE_COLOUR "#756bb1"
 
 /* The gap scale: how far, bucket by bucket, from ColorBrewer's "Oranges";
  * the two darkest carry white text. */
@@ -128,6 +150,8 @@ static const struct col MOVES[] = {{"Partner", 20, false}, {"Type", 11, false}, 
 static const struct col BLOCKERS[] = {{"Requirement", 56, false}, {"Partners blocked", 16, true}, {"How far they are", 28, false}};
 static const struct col CHANGES[] = {{"Where", 13, false}, {"Change", 21, false}, {"Was", 24, false},
                                      {"Now", 24, false},   {"Also changes", 18, false}};
+static const struct col PATHS[] = {{"Path", 24, false}, {"What it asks", 40, false}, {"Partners meeting it", 20, true},
+                                   {"Only this path", 16, true}};
 static const struct col FLOWS[] = {{"Old rules", 30, false}, {"New rules", 30, false}, {"Partners", 15, true}, {"Move", 25, false}};
 
 static void table_begin(tier_buf *b, const struct col *c, size_t n) {
@@ -179,24 +203,41 @@ static void partner(tier_buf *b, const tier_result *res) {
   }
 }
 
-/* What an unmet requirement needs: the smallest change, or its rule. */
-static const char *need_of(const tier_req_result *u) { return u->need[0] ? u->need : u->rule; }
-
-/* The unmet requirements of res as a list, each the smallest change that
- * would meet it. */
+/* The unmet entries of res as a list, each the smallest change that
+ * would meet it as the table says it (output.c's out_gap): of an either
+ * only its cheapest branch, of an at least the items that complete it. */
 static void needs_list(tier_buf *b, const tier_result *res) {
+  tier_buf *one = tier_buf_new(NULL);
   tier_buf_puts(b, "<ul class=\"needs\">");
-  for (size_t i = 0; i < res->nunmet; i++) {
+  for (size_t i = 0; one && i < res->nunmet; i++) {
+    tier_buf_clear(one);
+    out_gap(one, &res->unmet[i], 1, NULL);
+    const char *t = tier_buf_text(one, NULL);
+    if (!t || !*t) continue; /* a branch that is not the cheapest */
     tier_buf_puts(b, "<li>");
-    esc(b, need_of(&res->unmet[i]));
+    esc(b, t);
     tier_buf_puts(b, "</li>");
   }
-  tier_buf_puts(b, "</ul>");
+  tier_buf_puts(b, one ? "</ul>" : "<li>(out of memory)</li></ul>");
+  tier_buf_free(one);
+}
+
+/* How many requirements res must still meet for its next tier, counted
+ * as needs_list shows them: an either's cheapest branch, the items an at
+ * least lacks, a sustained clause as one. */
+static long missing(const tier_result *res) {
+  long n = 0;
+  for (size_t i = 0; i < res->nunmet; i++) {
+    const tier_req_result *u = &res->unmet[i];
+    if (u->branch && !u->gap) continue;
+    n += u->kind == TIER_ENTRY_AT_LEAST ? u->needed - u->held : 1;
+  }
+  return n;
 }
 
 /* One row of "closest to moving up", laid out now: the result lives only
  * as long as this call.  NULL when out of memory. */
-static char *closest_row(const struct report *r, const tier_result *res) {
+static char *closest_row(const struct report *r, const tier_result *res, long miss) {
   tier_buf *b = tier_buf_new(NULL);
   if (!b) return NULL;
   const struct col *c = CLOSEST;
@@ -213,7 +254,7 @@ static char *closest_row(const struct report *r, const tier_result *res) {
   esc(b, tier_name(r->rs, res->next_index));
   td_end(b, 2, n);
   td(b, c, 3);
-  tier_buf_printf(b, "%zu", res->nunmet);
+  tier_buf_printf(b, "%ld", miss);
   td_end(b, 3, n);
   td(b, c, 4);
   needs_list(b, res);
@@ -226,43 +267,103 @@ static char *closest_row(const struct report *r, const tier_result *res) {
   return html;
 }
 
-/* Keep res among the REPORT_CLOSEST partners with the fewest unmet
+/* Keep res among the REPORT_CLOSEST partners with the fewest missing
  * requirements (ties keep the earlier partner). */
 static void consider_closest(struct report *r, const tier_result *res) {
-  if (r->nclose == REPORT_CLOSEST && res->nunmet >= r->close[REPORT_CLOSEST - 1].nunmet) return;
-  char *html = closest_row(r, res);
+  long miss = missing(res);
+  if (r->nclose == REPORT_CLOSEST && miss >= r->close[REPORT_CLOSEST - 1].missing) return;
+  char *html = closest_row(r, res, miss);
   if (!html) return; /* out of memory: one row fewer */
   int at = r->nclose;
   if (r->nclose < REPORT_CLOSEST) r->nclose++;
   else free(r->close[--at].html);
-  for (; at > 0 && r->close[at - 1].nunmet > res->nunmet; at--) r->close[at] = r->close[at - 1];
-  r->close[at] = (struct report_row){res->nunmet, html};
+  for (; at > 0 && r->close[at - 1].missing > miss; at--) r->close[at] = r->close[at - 1];
+  r->close[at] = (struct report_row){miss, html};
 }
 
-/* Count one partner: its tier (or none, per type), its review date, the
- * next tier, each requirement and time clause that blocks it, and how
- * far. */
+/* Item i and the groups it is in block the current partner (r->partners):
+ * each counted once per partner, however many of its entries say so. */
+static void block_item(struct report *r, long i) {
+  tier_item_info I;
+  for (; i >= 0 && r->stamp[i] != r->partners && tier_ruleset_item(r->rs, (size_t)i, &I) == TIER_OK; i = I.parent) {
+    r->stamp[i] = r->partners;
+    r->blocked_item[i]++;
+  }
+}
+
+/* Count unmet entries u[0..n) of the next tier t: a requirement (its
+ * items and how far), an at least (it and its failing items), the time
+ * clause (sustained, or at any checkpoint within). */
+static void count_unmet(struct report *r, size_t t, const tier_req_result *u, size_t n) {
+  tier_req_info Q;
+  for (; n--; u++) {
+    if (u->kind == TIER_ENTRY_SUSTAINED || u->kind == TIER_ENTRY_AT_ANY) {
+      r->sus_blocked[t]++; /* its items, what failed at an earlier checkpoint, are not counted again */
+    } else if (u->kind == TIER_ENTRY_AT_LEAST) {
+      block_item(r, u->index);
+      count_unmet(r, t, u->items, u->nitems);
+    } else if (u->kind == TIER_ENTRY_REQ && tier_ruleset_req(r->rs, (size_t)u->index, &Q) == TIER_OK) {
+      r->blocked[u->index]++;
+      block_item(r, (long)Q.item);
+      int bk = u->metric ? bucket(u) : -1;
+      if (bk >= 0) r->gap[u->index][bk]++;
+    }
+  }
+}
+
+/* The paths the partner takes: in res->reqs (every entry, a group before
+ * its items), each branch met of an either met, in a tier it holds as its
+ * highest or a badge it holds, with every group around it met; and when it
+ * is the only branch of its either that is met, that too.  open[d] is the
+ * latest entry at depth d, so the groups around an entry at depth d are
+ * open[0 .. d-1]. */
+static void count_paths(struct report *r, const tier_result *res) {
+  enum { DEEP = 64 };
+  const tier_req_result *open[DEEP];
+  for (size_t i = 0; i < res->nreqs; i++) {
+    const tier_req_result *u = &res->reqs[i];
+    if (u->depth < 0 || u->depth >= DEEP) continue;
+    open[u->depth] = u;
+    if (u->kind != TIER_ENTRY_BRANCH || !u->met) continue;
+    bool holds = u->badge ? u->badge_index >= 0 && (size_t)u->badge_index < res->nbadges && res->badges[u->badge_index].held
+                          : u->tier_index == res->tier_index;
+    for (int d = 0; holds && d < u->depth; d++) holds = open[d]->met;
+    if (!holds) continue;
+    r->path_met[u->index]++;
+    const tier_req_result *either = u->depth ? open[u->depth - 1] : NULL;
+    if (either && either->kind == TIER_ENTRY_EITHER && either->held == 1) r->path_only[u->index]++;
+  }
+}
+
+/* Count one partner: its tier (or none, per type), its review date, its
+ * badges and paths, the next tier, each item and time clause that
+ * blocks it, and how far. */
 void report_add(struct report *r, const tier_result *res) {
   r->partners++;
   if (res->asof < r->first_asof) r->first_asof = res->asof;
   if (res->asof > r->last_asof) r->last_asof = res->asof;
   if (res->tier_index >= 0) r->held[res->tier_index]++;
   else if (res->type_index >= 0) r->none[res->type_index]++;
+  for (size_t i = 0; i < res->nbadges; i++) r->badge_held[res->badges[i].index] += res->badges[i].held != 0;
+  count_paths(r, res);
   int t = res->next_index;
   if (t < 0) return;
   r->as_next[t]++;
   r->with_next++;
-  for (size_t i = 0; i < res->nunmet; i++) {
-    const tier_req_result *u = &res->unmet[i];
-    if (u->kind == TIER_ENTRY_SUSTAINED || u->kind == TIER_ENTRY_AT_ANY) {
-      r->sus_blocked[t]++;
-      continue;
-    }
-    r->blocked[u->index]++;
-    int bk = u->metric ? bucket(u) : -1;
-    if (bk >= 0) r->gap[u->index][bk]++;
-  }
+  count_unmet(r, (size_t)t, res->unmet, res->nunmet);
   consider_closest(r, res);
+}
+
+/* The old rules' badges of the partner just counted: each held counts
+ * for the badge of the same name, when the new rules have one. */
+void report_old(struct report *r, const tier_result *res) {
+  tier_info B;
+  for (size_t k = 0; k < res->nbadges; k++)
+    for (size_t j = 0; tier_ruleset_badge(r->rs, j, &B) == TIER_OK; j++)
+      if (!strcmp(B.name, res->badges[k].name)) {
+        r->badge_old[j] = true;
+        r->badge_was[j] += res->badges[k].held != 0;
+      }
 }
 
 /* One partner that moves, as a row of "partners that move" while there is
@@ -318,7 +419,7 @@ static const char CSS[] =
     ".tile{border:1px solid #e4e7eb;border-radius:8px;padding:10px 14px;background:#f9fafb}"
     ".tile b{display:block;font-size:1.6rem;line-height:1.25}.tile b.dates{font-size:1.05rem;line-height:1.5}"
     ".tile.warn{border-color:#e6550d}\n"
-    ".bars .row{display:grid;grid-template-columns:minmax(0,13em) minmax(0,1fr) minmax(0,10em);gap:10px;"
+    ".rows .row{display:grid;grid-template-columns:minmax(0,13em) minmax(0,1fr) minmax(0,10em);gap:10px;"
     "align-items:center;margin:4px 0}\n"
     ".track{display:block;height:20px;background:#f2f4f7;border-radius:3px}"
     ".bar{display:block;height:20px;border-radius:3px;min-width:2px}\n"
@@ -333,7 +434,7 @@ static const char CSS[] =
     ".needs{margin:0;padding-left:1.1em}.up{color:#1c5a9c;font-weight:600}.down{color:#a63603;font-weight:600}\n"
     ".caption{margin:4px 0 8px}footer{margin-top:40px;color:#616e7c;font-size:.85em}\n"
     "@media (max-width:640px){body{font-size:14px}main{padding:12px 14px 28px}"
-    ".bars .row{grid-template-columns:minmax(0,7.5em) minmax(0,1fr) minmax(0,6.5em);gap:6px}"
+    ".rows .row{grid-template-columns:minmax(0,7.5em) minmax(0,1fr) minmax(0,6.5em);gap:6px}"
     ".tiles{grid-template-columns:repeat(2,minmax(0,1fr))}.tile b{font-size:1.3rem}\n"
     "table.cards thead{display:none}table.cards,table.cards tbody,table.cards tr,table.cards td{display:block;width:100%}"
     "table.cards tr{border:1px solid #e4e7eb;border-radius:8px;margin:0 0 10px;padding:4px 0}"
@@ -392,13 +493,14 @@ static long old_count(const struct diff_type *t, int o) {
 /* The row of one tier (or of no tier) in a type's chart: its name, a bar
  * as long as its share of the largest count, the count and its share of
  * the type's partners, and with a diff what the old rules gave. */
-struct bar { const char *label; long n; int pos, of; const char *was; };
+struct bar { const char *label; long n; int pos, of; const char *was, *colour; };
 static void bar_row(tier_buf *b, const struct bar *x, long max, long total) {
   tier_buf_puts(b, "<div class=\"row\"><span class=\"lbl\">");
   esc(b, x->label);
   tier_buf_printf(b, "</span><span class=\"track\"><span class=\"bar\" style=\"width:%.1f%%;background:",
                   max > 0 ? 100.0 * (double)x->n / (double)max : 0.0);
-  if (x->pos < 0) tier_buf_puts(b, NO_TIER_COLOUR);
+  if (x->colour) tier_buf_puts(b, x->colour);
+  else if (x->pos < 0) tier_buf_puts(b, NO_TIER_COLOUR);
   else tier_colour(b, x->pos, x->of);
   tier_buf_puts(b, "\"></span></span><span class=\"val\">");
   count(b, x->n);
@@ -432,11 +534,11 @@ static void type_chart(const struct report *r, tier_buf *b, size_t p) {
   }
   int n = 0;
   long total = r->none[p], max = r->none[p];
-  x[n++] = (struct bar){"no tier", r->none[p], -1, 0, NULL};
+  x[n++] = (struct bar){"no tier", r->none[p], -1, 0, NULL, NULL};
   tier_info T;
   for (size_t t = 0; tier_ruleset_tier(rs, t, &T) == TIER_OK; t++)
     if (T.type_index == (int)p) {
-      x[n++] = (struct bar){T.name, r->held[t], T.position, 0, NULL};
+      x[n++] = (struct bar){T.name, r->held[t], T.position, 0, NULL, NULL};
       total += r->held[t];
       if (r->held[t] > max) max = r->held[t];
     }
@@ -451,7 +553,7 @@ static void type_chart(const struct report *r, tier_buf *b, size_t p) {
   esc(b, type);
   tier_buf_puts(b, " <span class=\"muted\">");
   count(b, total);
-  tier_buf_printf(b, " partner%s</span></h3>\n<div class=\"chart bars\" role=\"img\" aria-label=\"", total == 1 ? "" : "s");
+  tier_buf_printf(b, " partner%s</span></h3>\n<div class=\"chart rows bars\" role=\"img\" aria-label=\"", total == 1 ? "" : "s");
   esc(b, type);
   tier_buf_puts(b, ", partners per tier:");
   for (int i = 0; i < n; i++) {
@@ -472,6 +574,45 @@ static void type_chart(const struct report *r, tier_buf *b, size_t p) {
         count(b, old_count(dt, o));
         tier_buf_puts(b, " under the old rules.</p>\n");
       }
+  free(x);
+  free(was);
+}
+
+/* The badges: partners holding each, a bar each in the order written,
+ * and with a diff what the old rules' badge of the same name gave. */
+static void badge_chart(const struct report *r, tier_buf *b) {
+  size_t nb = tier_ruleset_nbadges(r->rs);
+  struct bar *x = malloc(sizeof *x * (nb + 1));
+  char(*was)[32] = malloc(sizeof *was * (nb + 1));
+  if (!x || !was) {
+    tier_buf_puts(b, "<p>(out of memory)</p>\n");
+    free(x);
+    free(was);
+    return;
+  }
+  long max = 0;
+  tier_info B;
+  for (size_t i = 0; tier_ruleset_badge(r->rs, i, &B) == TIER_OK; i++) {
+    x[i] = (struct bar){B.display ? B.display : B.name, r->badge_held[i], (int)i, 0, NULL, BADGE_COLOUR};
+    if (r->diff) {
+      if (r->badge_old[i]) snprintf(was[i], sizeof was[i], "was %ld", r->badge_was[i]);
+      else snprintf(was[i], sizeof was[i], "new badge");
+      x[i].was = was[i];
+    }
+    if (x[i].n > max) max = x[i].n;
+  }
+  tier_buf_puts(b, "<h3>Badges <span class=\"muted\">partners holding each, of ");
+  count(b, r->partners);
+  tier_buf_puts(b, "</span></h3>\n<div class=\"chart rows badges\" role=\"img\" aria-label=\"Badges, partners holding each:");
+  for (size_t i = 0; i < nb; i++) {
+    tier_buf_printf(b, "%s ", i ? ";" : "");
+    esc(b, x[i].label);
+    tier_buf_printf(b, " %ld", x[i].n);
+    if (x[i].was) tier_buf_printf(b, " (%s)", x[i].was);
+  }
+  tier_buf_puts(b, "\">\n");
+  for (size_t i = 0; i < nb; i++) bar_row(b, &x[i], max, r->partners);
+  tier_buf_puts(b, "</div>\n");
   free(x);
   free(was);
 }
@@ -531,6 +672,7 @@ static void html_summary(const struct report *r, tier_buf *b, int changes) {
       if (T.type_index == (int)p) n += r->held[t];
     if (n) type_chart(r, b, p);
   }
+  if (tier_ruleset_nbadges(r->rs)) badge_chart(r, b);
   tier_buf_puts(b, "</section>\n");
 }
 
@@ -558,14 +700,35 @@ static void gap_bar(tier_buf *b, const long *g) {
   tier_buf_puts(b, "</div>");
 }
 
+/* The first cell of a row at depth `depth` of a tier's item tree, opened:
+ * inside a group, indented one step a level. */
+static void first_cell(tier_buf *b, const struct col *c, int depth) {
+  td(b, c, 0);
+  if (depth) tier_buf_printf(b, "<div class=\"sub\" style=\"padding-left:%.1fem\">&#8627;&nbsp;", 1.2 * (depth - 1));
+}
+static void first_cell_end(tier_buf *b, int depth, size_t n) {
+  if (depth) tier_buf_puts(b, "</div>");
+  td_end(b, 0, n);
+}
+
+/* The count column of a blockers row: n of the `of` partners. */
+static void blocked_cell(tier_buf *b, long n, long of) {
+  td(b, BLOCKERS, 1);
+  count(b, n);
+  tier_buf_puts(b, " <span class=\"muted\">");
+  percent(b, n, of);
+  tier_buf_puts(b, "</span>");
+  td_end(b, 1, NCOLS(BLOCKERS));
+}
+
 /* One row of a blockers table: requirement q, how many it blocks of the
  * `of` partners whose next tier it is, how far they are. */
-static void blocker_row(const struct report *r, tier_buf *b, size_t q, long of) {
+static void blocker_row(const struct report *r, tier_buf *b, size_t q, int depth, long of) {
   const struct col *c = BLOCKERS;
   size_t n = NCOLS(BLOCKERS);
   tier_req_info Q;
   if (tier_ruleset_req(r->rs, q, &Q) != TIER_OK) return;
-  td(b, c, 0);
+  first_cell(b, c, depth);
   if (Q.label) {
     esc(b, Q.label);
     tier_buf_puts(b, "<br>");
@@ -578,16 +741,50 @@ static void blocker_row(const struct report *r, tier_buf *b, size_t q, long of) 
     esc(b, Q.section);
     tier_buf_puts(b, ")</span>");
   }
-  td_end(b, 0, n);
-  td(b, c, 1);
-  count(b, r->blocked[q]);
-  tier_buf_puts(b, " <span class=\"muted\">");
-  percent(b, r->blocked[q], of);
-  tier_buf_puts(b, "</span>");
-  td_end(b, 1, n);
+  first_cell_end(b, depth, n);
+  blocked_cell(b, r->blocked[q], of);
   td(b, c, 2);
   gap_bar(b, r->gap[q]);
   td_end(b, 2, n);
+}
+
+/* A group as people read it: "One of 3 paths", "Path “nights”",
+ * "At least 2 of these 3". */
+static void group_name(tier_buf *b, const tier_item_info *I) {
+  if (I->kind == TIER_ITEM_EITHER) tier_buf_printf(b, "One of these %zu paths", I->count);
+  else if (I->kind == TIER_ITEM_AT_LEAST) tier_buf_printf(b, "At least %u of these %zu", I->needed, I->count);
+  else {
+    tier_buf_puts(b, "Path \xE2\x80\x9C");
+    esc(b, I->name);
+    tier_buf_puts(b, "\xE2\x80\x9D");
+  }
+}
+
+/* The row of group item i (an either, one of its paths, an at least):
+ * the partners for whom it, or an item in it, blocks the next tier. */
+static void group_row(const struct report *r, tier_buf *b, size_t i, const tier_item_info *I, int depth, long of) {
+  size_t n = NCOLS(BLOCKERS);
+  first_cell(b, BLOCKERS, depth);
+  tier_buf_puts(b, "<b>");
+  group_name(b, I);
+  tier_buf_puts(b, "</b>");
+  first_cell_end(b, depth, n);
+  blocked_cell(b, r->blocked_item[i], of);
+  td(b, BLOCKERS, 2); /* empty: how far is said for its requirements (and a card leaves it out) */
+  td_end(b, 2, n);
+}
+
+/* Item i of a tier at depth `depth` and, for a group, the items in it in
+ * the order written, one level deeper. */
+static void item_rows(const struct report *r, tier_buf *b, size_t i, int depth, long of) {
+  tier_item_info I;
+  if (tier_ruleset_item(r->rs, i, &I) != TIER_OK) return;
+  if (I.kind == TIER_ITEM_REQ) {
+    blocker_row(r, b, I.first, depth, of);
+    return;
+  }
+  group_row(r, b, i, &I, depth, of);
+  for (size_t k = 0; k < I.count; k++) item_rows(r, b, I.first + k, depth + 1, of);
 }
 
 /* The row of tier t's time clause (info T). */
@@ -599,20 +796,16 @@ static void time_row(const struct report *r, tier_buf *b, size_t t, const tier_i
   else tier_buf_puts(b, "Met at one checkpoint of the window");
   tier_buf_printf(b, "<br><code>%s</code>", T->time_text);
   td_end(b, 0, n);
-  td(b, c, 1);
-  count(b, r->sus_blocked[t]);
-  tier_buf_puts(b, " <span class=\"muted\">");
-  percent(b, r->sus_blocked[t], r->as_next[t]);
-  tier_buf_puts(b, "</span>");
-  td_end(b, 1, n);
+  blocked_cell(b, r->sus_blocked[t], r->as_next[t]);
   td(b, c, 2);
   tier_buf_puts(b, "<span class=\"muted\">&mdash;</span>");
   td_end(b, 2, n);
 }
 
 /* For tier t (info T), the next tier of r->as_next[t] partners: its
- * requirements, the ones that block most partners first (a stable
- * insertion sort, so that ties keep the order written). */
+ * items, the ones that block most partners first (a stable insertion
+ * sort, so that ties keep the order written), each group followed by the
+ * items in it. */
 static void blockers_of(const struct report *r, tier_buf *b, size_t t, const tier_info *T) {
   tier_buf_puts(b, "<h3>");
   esc(b, tier_ruleset_type(r->rs, (size_t)T->type_index));
@@ -623,12 +816,12 @@ static void blockers_of(const struct report *r, tier_buf *b, size_t t, const tie
   tier_buf_printf(b, " partner%s</span></h3>\n", r->as_next[t] == 1 ? "" : "s");
   table_begin(b, BLOCKERS, NCOLS(BLOCKERS));
   size_t *order = r->order;
-  for (size_t i = 0; i < T->nreqs; i++) {
+  for (size_t i = 0; i < T->nitems; i++) {
     size_t k = i;
-    for (; k > 0 && r->blocked[T->first_req + i] > r->blocked[order[k - 1]]; k--) order[k] = order[k - 1];
-    order[k] = T->first_req + i;
+    for (; k > 0 && r->blocked_item[T->first_item + i] > r->blocked_item[order[k - 1]]; k--) order[k] = order[k - 1];
+    order[k] = T->first_item + i;
   }
-  for (size_t i = 0; i < T->nreqs; i++) blocker_row(r, b, order[i], r->as_next[t]);
+  for (size_t i = 0; i < T->nitems; i++) item_rows(r, b, order[i], 0, r->as_next[t]);
   if (T->time) time_row(r, b, t, T);
   table_end(b);
 }
@@ -677,6 +870,112 @@ static void html_closest(const struct report *r, tier_buf *b) {
   table_begin(b, CLOSEST, NCOLS(CLOSEST));
   for (int i = 0; i < r->nclose; i++) tier_buf_puts(b, r->close[i].html);
   table_end(b);
+  tier_buf_puts(b, "</section>\n");
+}
+
+/* ---- the paths ---------------------------------------------------------------------------- */
+
+/* Whether items first .. first + n - 1, or an item in them, is a path of
+ * an either. */
+static bool has_paths(const tier_ruleset *rs, size_t first, size_t n) {
+  tier_item_info I;
+  for (size_t i = first; i < first + n; i++)
+    if (tier_ruleset_item(rs, i, &I) == TIER_OK && I.kind != TIER_ITEM_REQ &&
+        (I.kind == TIER_ITEM_BRANCH || has_paths(rs, I.first, I.count)))
+      return true;
+  return false;
+}
+
+/* What path item I asks, "; " between its items: the rules, and groups
+ * by their name. */
+static void path_asks(const tier_ruleset *rs, tier_buf *b, const tier_item_info *I) {
+  tier_item_info K;
+  tier_req_info Q;
+  for (size_t k = 0; k < I->count; k++) {
+    if (k) tier_buf_puts(b, "; ");
+    if (tier_ruleset_item(rs, I->first + k, &K) != TIER_OK) continue;
+    if (K.kind == TIER_ITEM_REQ && tier_ruleset_req(rs, K.first, &Q) == TIER_OK) {
+      tier_buf_puts(b, "<code>");
+      esc(b, Q.rule);
+      tier_buf_puts(b, "</code>");
+    } else {
+      group_name(b, &K);
+    }
+  }
+}
+
+/* The paths in item i and the items in it: a row per path, a path inside
+ * a path one level deeper; `of` partners hold the tier or badge. */
+static void path_rows(const struct report *r, tier_buf *b, size_t i, int depth, long of) {
+  tier_item_info I;
+  if (tier_ruleset_item(r->rs, i, &I) != TIER_OK || I.kind == TIER_ITEM_REQ) return;
+  if (I.kind == TIER_ITEM_BRANCH) {
+    const struct col *c = PATHS;
+    size_t n = NCOLS(PATHS);
+    first_cell(b, c, depth);
+    esc(b, I.name);
+    first_cell_end(b, depth, n);
+    td(b, c, 1);
+    path_asks(r->rs, b, &I);
+    td_end(b, 1, n);
+    td(b, c, 2);
+    count(b, r->path_met[i]);
+    tier_buf_puts(b, " <span class=\"muted\">");
+    percent(b, r->path_met[i], of);
+    tier_buf_puts(b, "</span>");
+    td_end(b, 2, n);
+    td(b, c, 3);
+    count(b, r->path_only[i]);
+    td_end(b, 3, n);
+    depth++;
+  }
+  for (size_t k = 0; k < I.count; k++) path_rows(r, b, I.first + k, depth, of);
+}
+
+/* One tier's or badge's paths (info T, held by `of` partners) as a table
+ * with its heading. */
+static void paths_of(const struct report *r, tier_buf *b, const tier_info *T, long of) {
+  tier_buf_puts(b, "<h3>");
+  if (T->type_index >= 0) {
+    esc(b, tier_ruleset_type(r->rs, (size_t)T->type_index));
+    tier_buf_puts(b, " &rarr; ");
+    esc(b, T->name);
+  } else {
+    tier_buf_puts(b, "Badge ");
+    esc(b, T->display ? T->display : T->name);
+  }
+  tier_buf_puts(b, " <span class=\"muted\">");
+  count(b, of);
+  tier_buf_puts(b, of == 1 ? " partner holds it</span></h3>\n" : " partners hold it</span></h3>\n");
+  table_begin(b, PATHS, NCOLS(PATHS));
+  for (size_t i = 0; i < T->nitems; i++) path_rows(r, b, T->first_item + i, 0, of);
+  table_end(b);
+}
+
+/* For each tier and badge with alternative paths (`either`) that some
+ * partner holds: how many of its holders meet each path, and how many
+ * meet that path alone (they would lose the tier without it).  Nothing
+ * when the rules have no either. */
+static void html_paths(const struct report *r, tier_buf *b) {
+  tier_info T;
+  bool any = false, shown = false;
+  for (int badges = 0; badges <= 1; badges++)
+    for (size_t t = 0; (badges ? tier_ruleset_badge(r->rs, t, &T) : tier_ruleset_tier(r->rs, t, &T)) == TIER_OK; t++) {
+      if (!has_paths(r->rs, T.first_item, T.nitems)) continue;
+      if (!any)
+        tier_buf_puts(b, "<section id=\"paths\">\n<h2>Which path partners take</h2>\n<p class=\"caption\">Where a tier "
+                         "or badge can be reached in more than one way (<code>either</code>): of the partners holding it "
+                         "(a tier as their highest), how many meet each path. A partner may meet several; "
+                         "&ldquo;only this path&rdquo; counts those who meet no other, and would lose the tier or badge "
+                         "without it.</p>\n");
+      any = true;
+      long of = badges ? r->badge_held[t] : r->held[t];
+      if (!of) continue;
+      paths_of(r, b, &T, of);
+      shown = true;
+    }
+  if (!any) return;
+  if (!shown) tier_buf_puts(b, "<p>No partner holds a tier or badge that has alternative paths.</p>\n");
   tier_buf_puts(b, "</section>\n");
 }
 
@@ -841,10 +1140,8 @@ static void html_impact(const struct report *r, tier_buf *b) {
 
 /* The page: the summary first (it needs the number of rule changes, so
  * that section is laid out before it and placed after), then what blocks,
- * who is closest, and with a diff the rule change and its impact.
- * TODO(ladder): badges (partners per badge) and, for `either`, which path
- * partners take come with the second edition's results (tier_result.badges,
- * the entries' branch): a section each, after "closest to moving up". */
+ * who is closest, which paths partners take, and with a diff the rule
+ * change and its impact. */
 void report_html(const struct report *r, tier_buf *b) {
   tier_buf *rules = r->diff ? tier_buf_new(NULL) : NULL;
   int changes = rules ? html_rules(r->diff, rules) : 0;
@@ -854,6 +1151,7 @@ void report_html(const struct report *r, tier_buf *b) {
     html_summary(r, b, changes);
     html_blockers(r, b);
     html_closest(r, b);
+    html_paths(r, b);
     if (r->diff) {
       const char *t = rules ? tier_buf_text(rules, NULL) : NULL;
       tier_buf_puts(b, t ? t : "<p>(out of memory)</p>\n");

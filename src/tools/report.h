@@ -6,10 +6,14 @@
  * many rules changed), what blocks the next tier and how far partners are
  * from it, the partners closest to moving up, and with --diff the rule
  * change itself (tierc diff's changes) and its impact (the moves from
- * tier to tier, the partners that move and why).  It is built from
- * results alone (report_add, report_move) and the ruleset's tiers and
- * requirements as tier.h walks them; report_html lays it out so that it
- * reads on a phone (390 px) as on a laptop (1,280 px).
+ * tier to tier, the partners that move and why).  With badges, the
+ * summary counts the partners holding each; with `either`, a section says
+ * which of its paths the partners holding the tier or badge meet.  It is
+ * built from results alone (report_add, report_old, report_move; the
+ * results must list every requirement, tier_options.all_requirements) and
+ * the ruleset's tiers, badges and items as tier.h walks them; report_html
+ * lays it out so that it reads on a phone (390 px) as on a laptop
+ * (1,280 px).
  */
 #ifndef TIER_REPORT_H
 #define TIER_REPORT_H
@@ -22,7 +26,7 @@
 
 /* A row of "closest to moving up", laid out when the partner is counted
  * (its result does not outlive report_add). */
-struct report_row { size_t nunmet; char *html; };
+struct report_row { long missing; char *html; };
 
 struct report {
   const tier_ruleset *rs;
@@ -33,21 +37,34 @@ struct report {
   long *none;        /* per partner type: partners holding no tier */
   long *as_next;     /* per tier: partners for whom it is the next tier */
   long *blocked;     /* per requirement: partners for whom it blocks the next tier */
+  long *blocked_item; /* per item (tier_ruleset_item): partners for whom it, or
+                        an item in it, blocks the next tier */
+  long *stamp;       /* per item: the partner (1, 2, ...) last counted in it */
+  long *path_met;    /* per item, a branch: partners holding its tier (as their
+                        highest) or its badge who meet it */
+  long *path_only;   /* and of them, those who meet no other branch of its either */
+  long *badge_held;  /* per badge: partners holding it */
+  long *badge_was;   /* per badge, with a diff: partners holding the old rules'
+                        badge of its name (report_old) */
+  bool *badge_old;   /* per badge: the old rules have one of its name */
   long (*gap)[REPORT_BUCKETS]; /* per requirement: how far, as a share of the threshold */
   long *sus_blocked; /* per tier: the sustained clause blocks */
   long with_next;    /* partners that have a next tier (the closest are among them) */
-  struct report_row close[REPORT_CLOSEST]; /* fewest unmet first; ties in input order */
+  struct report_row close[REPORT_CLOSEST]; /* fewest missing first; ties in input order */
   int nclose;
   const struct diff *diff; /* optional: the figures of tiervm diff */
   long moves;        /* partners that move (with diff) */
   tier_buf *moves_html; /* the first REPORT_MOVES of them, as table rows */
-  size_t *order;     /* room report_html works in: a tier's requirements in the order shown */
+  size_t *order;     /* room report_html works in: a tier's items in the order shown */
 };
 
 /* 0, or -1 when out of memory; report_free in either case. */
 int report_init(struct report *r, const tier_ruleset *rs, const char *path);
-/* Count one partner's result under the ruleset. */
+/* Count one partner's result under the ruleset (made with every
+ * requirement listed, for the paths). */
 void report_add(struct report *r, const tier_result *res);
+/* With a diff: the same partner's result under the old rules (its badges). */
+void report_old(struct report *r, const tier_result *res);
 /* With a diff: one partner that moves (diff_add said so). */
 void report_move(struct report *r, const struct diff_move *m);
 void report_html(const struct report *r, tier_buf *out);

@@ -32,9 +32,10 @@ static void usage(FILE *f) {
           "diff: the impact of a rule change: every partner under OLD and NEW rules,\n"
           "who moves up or down and which requirements move them (tiers matched by\n"
           "name, or by their place in the ladder when renamed).\n"
-          "report: one self-contained HTML page with the tier distribution, what\n"
-          "blocks the next tier and how far partners are, the partners closest to\n"
-          "moving up, and with --diff OLD the impact of the change from OLD.\n"
+          "report: one self-contained HTML page: a summary (partners per tier and\n"
+          "per badge), what blocks the next tier and how far partners are, the\n"
+          "partners closest to moving up, which path they take where a tier has\n"
+          "several, and with --diff OLD the rule change and its impact.\n"
           "\n"
           "  RULESET             a compiled .tbc file or a .tier source (compiled in memory)\n"
           "  PROFILES            JSON Lines or JSON array files; none or '-' reads standard input\n"
@@ -428,6 +429,7 @@ static bool report_one(const struct rec *rec, void *ctx) {
   if (!x->vo) return true;
   if ((rc = eval_rec(x->vo, rec, x->asof, &b)) != TIER_OK) diff_reject(x->d, x->record, x->vo, rc, "old");
   else {
+    report_old(x->rep, b);
     struct diff_move m;
     if (diff_add(x->d, b, a, &m)) report_move(x->rep, &m);
   }
@@ -580,8 +582,10 @@ static int cmd_report(int argc, char **argv) {
     tier_ruleset_free(ro);
     return EXIT_USAGE;
   }
+  /* every requirement in the new rules' results: the report counts the paths partners take */
   tier_options vmopt = {.strict_fields = opt.strict_fields};
-  tier_vm *vm = tier_vm_new(rs, &vmopt), *vo = ro ? tier_vm_new(ro, &vmopt) : NULL;
+  tier_options every = {.strict_fields = opt.strict_fields, .all_requirements = 1};
+  tier_vm *vm = tier_vm_new(rs, &every), *vo = ro ? tier_vm_new(ro, &vmopt) : NULL;
   tier_buf *page = tier_buf_new(NULL);
   struct report rep;
   struct diff d;

@@ -14,7 +14,7 @@ emulation, so the viewport tag must do its work) and must hold at both:
 * every chart (.chart) has an accessible name, as Chromium computes it, that
   gives its counts; and there are charts;
 * the tier scale and the gap scale share no colour and differ in hue, and
-  tiers darken up each ladder (ordinal);
+  tiers darken up each ladder (ordinal); badges use neither scale's colours;
 * the page asks for nothing but itself: every request Chromium makes is the
   file (or data:);
 * the Japanese labels are drawn with a Japanese font, when the system has one
@@ -65,6 +65,7 @@ return {
       colour: rgb(getComputedStyle(r.querySelector('.bar')).backgroundColor)}))),
   gaps: [...document.querySelectorAll('.gap span')].map(s => ({text: s.textContent,
       colour: rgb(getComputedStyle(s).backgroundColor), clipped: s.scrollWidth > s.clientWidth + 1})),
+  badges: [...document.querySelectorAll('.badges .bar')].map(b => rgb(getComputedStyle(b).backgroundColor)),
   pre: document.querySelectorAll('pre').length,
   sections: [...document.querySelectorAll('main > section')].map(s => s.id),
   text: document.body.innerText,
@@ -161,6 +162,9 @@ def check_colours(page, charts):
         fail(page, "no tier bars or no gap boxes to check")
     if tier_colours & gap_colours:
         fail(page, "the tier and the gap scales share colours %s" % (tier_colours & gap_colours))
+    badge_colours = {tuple(c) for c in charts["badges"]}
+    if badge_colours & (tier_colours | gap_colours):
+        fail(page, "badges are drawn in a colour of a scale: %s" % (badge_colours & (tier_colours | gap_colours)))
     th = {round(hue_light(c)[0]) for c in tier_colours if hue_light(c)[2] > 0.2}
     gh = {round(hue_light(c)[0]) for c in gap_colours if hue_light(c)[2] > 0.2}
     near = min(min(abs(a - b), 360 - abs(a - b)) for a in th for b in gh)

@@ -1,14 +1,16 @@
 #!/bin/sh
-# The HTML report (tiervm report), presentable and self-contained, on three
+# The HTML report (tiervm report), presentable and self-contained, on four
 # pages: the example partners with --diff; 1,760 partners (the examples 40
 # times over, with a 300-character name, markup and a control character in
-# names) with --diff; the examples alone at one review date.
+# names) with --diff; the examples alone at one review date; 150 guests of
+# the second edition's paths, at least and badges (tests/golden/data/paths)
+# with --diff from rules that asked fewer nights and perks for Gold.
 #   1. The file: one page that loads nothing (no http(s) URL, no font, no
 #      script, image or style sheet of its own), with a viewport tag.
 #   2. What it says: a summary first; the gap legend in the right words;
 #      "top N of M" where a list is cut; partner names and review dates;
 #      the rule change and its impact as tables, never terminal text; record
-#      texts as text, never markup.
+#      texts as text, never markup; partners per badge and the paths taken.
 #   3. In real Chromium through Selenium (report-browser.py): at 1,280 and
 #      390 px nothing wider than the window, every chart named, the two
 #      colour scales apart, no request but the page, Japanese labels in a
@@ -48,17 +50,27 @@ function set(line, key, v) {
   }
 }' examples/partners.jsonl > "$d/many.jsonl"
 [ "$(wc -l < "$d/many.jsonl")" -eq 1760 ] || fail "could not make the 1,760 partners"
+awk -v copies=30 '{
+  match($0, /"id": ?"[^"]*"/)
+  for (k = 1; k <= copies; k++) print substr($0, 1, RSTART + RLENGTH - 2) "-" k substr($0, RSTART + RLENGTH - 1)
+}' tests/golden/data/paths.jsonl > "$d/paths.jsonl"
+[ "$(wc -l < "$d/paths.jsonl")" -eq 150 ] || fail "could not make the 150 guests"
+sed -e 's/qualify(25, 15, 6000)/qualify(12, 15, 6000)/' -e 's/at least 2 of { suite/at least 1 of { suite/' \
+  tests/golden/data/paths.tier > "$d/paths-old.tier"
+cmp -s tests/golden/data/paths.tier "$d/paths-old.tier" && fail "could not make the old paths rules"
 "$bin/tiervm" report rules/apn-2019.tier examples/partners.jsonl --diff rules/apn-2018.tier -o "$d/apn.html" 2>/dev/null ||
   fail "tiervm report (examples, --diff)"
 "$bin/tiervm" report rules/apn-2019.tier "$d/many.jsonl" --diff rules/apn-2018.tier -o "$d/many.html" 2>/dev/null ||
   fail "tiervm report (1,760 partners, --diff)"
 "$bin/tiervm" report rules/apn-2019.tier examples/partners.jsonl --as-of 2019-12-13 -o "$d/plain.html" 2>/dev/null ||
   fail "tiervm report (examples, one date)"
+"$bin/tiervm" report tests/golden/data/paths.tier "$d/paths.jsonl" --diff "$d/paths-old.tier" -o "$d/paths.html" 2>/dev/null ||
+  fail "tiervm report (paths, --diff)"
 
 # has PAGE TEXT / lacks PAGE TEXT (fixed strings)
 has() { grep -qF -- "$2" "$d/$1" || fail "$1 lacks '$2'"; }
 lacks() { ! grep -qF -- "$2" "$d/$1" || fail "$1 holds '$2'"; }
-for p in apn.html many.html plain.html; do
+for p in apn.html many.html plain.html paths.html; do
   grep -Eq 'https?:' "$d/$p" && fail "$p names a network address: $(grep -Eo '.{20}https?:.{20}' "$d/$p" | head -1)"
   for x in '@font-face' 'url(' '@import' '<link' '<img' '<iframe' '<object' 'src='; do lacks $p "$x"; done
   grep -v 'alert(1)' "$d/$p" | grep -q '<script' && fail "$p has a script"
@@ -92,11 +104,21 @@ has many.html 'Top 15 of 1,440 partners below the top of their ladder'
 has many.html 'The first 50 of 120 partners that move'
 has many.html '&lt;script&gt;alert(1)&lt;/script&gt; &amp;amp; &quot;Q&quot; '"$(printf '\357\277\275')"' Co'
 lacks many.html "$(printf '\007')"
+lacks apn.html '<section id="paths">'
+lacks apn.html 'Badges, partners holding each'
+has paths.html '<b>150</b>partners evaluated'
+has paths.html 'aria-label="Badges, partners holding each: Regular guest 60 (was 60); Big_Spender 60 (was 60)"'
+has paths.html '<section id="paths">'
+has paths.html 'member &rarr; Gold <span class="muted">60 partners hold it</span>'
+has paths.html '<b>One of these 3 paths</b>'
+has paths.html '<b>At least 2 of these 3</b>'
+has paths.html '<li>nights: +13 nights</li>'
+has paths.html '<b>&#9660; 30</b>move down'
 
 mkdir -p "$out" || fail "cannot make $out"
-"$py" tests/sh/report-browser.py "$out" "$d/apn.html" "$d/many.html" "$d/plain.html" > "$d/log" 2>&1 || {
+"$py" tests/sh/report-browser.py "$out" "$d/apn.html" "$d/many.html" "$d/plain.html" "$d/paths.html" > "$d/log" 2>&1 || {
   tail -5 "$d/log"; exit 1; }
 sed -n 's/^ok: \([a-z]*\.html\).*: \([0-9]*\) charts.*/\1 \2/p' "$d/log" | tr '\n' ' ' > "$d/charts"
-[ "$(grep -c '^ok:' "$d/log")" -eq 3 ] || { cat "$d/log"; fail "the browser did not check the three pages"; }
-echo "ok: 3 pages self-contained, with their figures; in Chromium at 1280 and 390 px ($(cat "$d/charts")charts); screenshots in $out"
+[ "$(grep -c '^ok:' "$d/log")" -eq 4 ] || { cat "$d/log"; fail "the browser did not check the four pages"; }
+echo "ok: 4 pages self-contained, with their figures; in Chromium at 1280 and 390 px ($(cat "$d/charts")charts); screenshots in $out"
 exit 0

@@ -5,7 +5,10 @@
  * partner is (the share of the threshold reached, for counts, amounts and
  * numbers that must be at least a threshold, and nothing else), the moves
  * of a rule change (the first REPORT_MOVES of all, said so), counts
- * grouped as people read them, and record texts always as text.  How the
+ * grouped as people read them, record texts always as text, and the
+ * second edition's groups and badges: what blocks inside an either or an
+ * at least, which path the holders of a tier or badge take, and partners
+ * per badge.  How the
  * page looks in a browser is tests/sh/report-browser.sh.
  */
 #include <setjmp.h>
@@ -101,7 +104,7 @@ static void the_closest_are_the_fewest_unmet_in_input_order(void **st) {
     char cell[64];
     snprintf(cell, sizeof cell, "<span class=\"muted\">%s</span>", want[i]);
     assert_non_null(strstr(r.close[i].html, cell));
-    assert_int_equal(r.close[i].nunmet, i < 8 ? 1 : i < 14 ? 2 : 3);
+    assert_int_equal(r.close[i].missing, i < 8 ? 1 : i < 14 ? 2 : 3);
   }
   tier_buf *b = tier_buf_new(NULL);
   assert_has(page(&r, b), "Top 15 of 20 partners below the top of their ladder");
@@ -222,12 +225,144 @@ static void counts_are_grouped_and_texts_escaped(void **st) {
   tier_ruleset_free(rs);
 }
 
+/* Two paths to Gold, an at least among its perks, and two badges. */
+static const char *PATHS_RULES =
+    "enum kind { member }\n"
+    "record { id: text; name: text; partner type: kind; nights: int; stays: int; suite: bool; lounge: bool; spa: bool; }\n"
+    "review = 2026-11-30;\n"
+    "tier Silver member < >\n"
+    "tier Gold member <\n"
+    "  either \"nights\" { nights >= 25; } or \"stays\" { stays >= 15; }\n"
+    "  at least 2 of { suite; lounge; spa; }\n"
+    ">\n"
+    "badge Regular \"Regular guest\" < stays >= 5; >\n"
+    "badge Spa < spa; >\n";
+
+static const tier_result *guest(tier_vm *vm, const char *id, int nights, int stays, const char *perks) {
+  char rec[512];
+  snprintf(rec, sizeof rec,
+           "{\"id\":\"%s\",\"name\":\"Guest %s\",\"type\":\"member\",\"nights\":%d,\"stays\":%d,\"suite\":%s,\"lounge\":%s,"
+           "\"spa\":%s}",
+           id, id, nights, stays, strchr(perks, 's') ? "true" : "false", strchr(perks, 'l') ? "true" : "false",
+           strchr(perks, 'p') ? "true" : "false");
+  const tier_result *res = NULL;
+  assert_int_equal(tier_eval_json(vm, rec, strlen(rec), TIER_NO_DATE, &res), TIER_OK);
+  return res;
+}
+
+/* The item of kind `kind` (and, for a path, name `name`). */
+static size_t item(const tier_ruleset *rs, int kind, const char *name) {
+  tier_item_info I;
+  for (size_t i = 0; tier_ruleset_item(rs, i, &I) == TIER_OK; i++)
+    if (I.kind == kind && (!name || (I.name && !strcmp(I.name, name)))) return i;
+  fail_msg("no item of kind %d", kind);
+  return 0;
+}
+
+/* Six guests: A, B, D and F hold Gold (A by both paths, B and F by nights
+ * alone, D by stays alone); C misses both paths and a perk, E a perk.  What blocks
+ * Gold counts the either once for C and the at least for both; the paths
+ * are counted among Gold's holders; the badges per badge; C's smallest
+ * change takes the cheapest path only. */
+static void paths_groups_and_badges(void **st) {
+  (void)st;
+  tier_ruleset *rs = load(PATHS_RULES);
+  tier_options every = {.all_requirements = 1};
+  tier_vm *vm = tier_vm_new(rs, &every);
+  struct report r;
+  assert_int_equal(report_init(&r, rs, "paths.tier"), 0);
+  report_add(&r, guest(vm, "A", 30, 20, "sl"));
+  report_add(&r, guest(vm, "B", 30, 1, "slp"));
+  report_add(&r, guest(vm, "C", 10, 3, "s"));
+  report_add(&r, guest(vm, "D", 5, 16, "sl"));
+  report_add(&r, guest(vm, "E", 30, 0, "s"));
+  report_add(&r, guest(vm, "F", 40, 1, "sl"));
+  assert_int_equal(r.held[1], 4);
+  assert_int_equal(r.as_next[1], 2);
+  size_t either = item(rs, TIER_ITEM_EITHER, NULL), atl = item(rs, TIER_ITEM_AT_LEAST, NULL);
+  size_t nights = item(rs, TIER_ITEM_BRANCH, "nights"), stays = item(rs, TIER_ITEM_BRANCH, "stays");
+  assert_int_equal(r.blocked_item[either], 1);
+  assert_int_equal(r.blocked_item[atl], 2);
+  assert_int_equal(r.blocked[req(rs, "nights >= 25")], 1);
+  assert_int_equal(r.blocked[req(rs, "stays >= 15")], 1);
+  assert_int_equal(r.blocked[req(rs, "lounge")], 2);
+  assert_int_equal(r.blocked[req(rs, "spa")], 2);
+  assert_int_equal(r.blocked[req(rs, "suite")], 0);
+  assert_int_equal(r.gap[req(rs, "nights >= 25")][1], 1); /* 10 of 25 */
+  assert_int_equal(r.gap[req(rs, "stays >= 15")][0], 1);  /* 3 of 15 */
+  assert_int_equal(r.path_met[nights], 3);
+  assert_int_equal(r.path_only[nights], 2);
+  assert_int_equal(r.path_met[stays], 2);
+  assert_int_equal(r.path_only[stays], 1);
+  assert_int_equal(r.badge_held[0], 2);
+  assert_int_equal(r.badge_held[1], 1);
+  /* E misses one perk, C a path (the cheapest: nights) and a perk */
+  assert_int_equal(r.nclose, 2);
+  assert_int_equal(r.close[0].missing, 1);
+  assert_non_null(strstr(r.close[0].html, ">E</span>"));
+  assert_int_equal(r.close[1].missing, 2);
+  assert_non_null(strstr(r.close[1].html, "<li>nights: +15 nights</li>"));
+  assert_null(strstr(r.close[1].html, "stays"));
+
+  tier_buf *b = tier_buf_new(NULL);
+  const char *t = page(&r, b);
+  assert_has(t, "aria-label=\"Badges, partners holding each: Regular guest 2; Spa 1\"");
+  /* a group's row: the partners it blocks, and no "how far" of its own */
+  assert_has(t, "<b>One of these 2 paths</b></div></td><td data-label=\"Partners blocked\" class=\"n\"><div>1 <span "
+                "class=\"muted\">50%</span></div></td><td data-label=\"How far they are\"><div></div></td></tr>");
+  assert_has(t, "<b>At least 2 of these 3</b></div></td>");
+  assert_has(t, "<section id=\"paths\">");
+  assert_has(t, "member &rarr; Gold <span class=\"muted\">4 partners hold it</span>");
+  assert_has(t, "<td data-label=\"Path\"><div>nights</div></td><td data-label=\"What it asks\"><div><code>nights &gt;= "
+                "25</code></div></td><td data-label=\"Partners meeting it\" class=\"n\"><div>3 <span class=\"muted\">75%"
+                "</span></div></td><td data-label=\"Only this path\" class=\"n\"><div>2</div></td></tr>");
+  tier_buf_free(b);
+  report_free(&r);
+  tier_vm_free(vm);
+  tier_ruleset_free(rs);
+}
+
+/* With a diff, each badge says what the old rules' badge of its name
+ * gave the same partners, or that it is new. */
+static void badges_under_the_old_rules(void **st) {
+  (void)st;
+  tier_ruleset *rn = load(PATHS_RULES);
+  char old[1024];
+  snprintf(old, sizeof old, "%s", PATHS_RULES);
+  *strstr(old, "badge Spa") = 0;
+  memcpy(strstr(old, "stays >= 5; >"), "stays >= 18;>", 13);
+  tier_ruleset *ro = load(old);
+  tier_options every = {.all_requirements = 1};
+  tier_vm *vn = tier_vm_new(rn, &every), *vo = tier_vm_new(ro, NULL);
+  struct report r;
+  struct diff d;
+  assert_int_equal(report_init(&r, rn, "new.tier"), 0);
+  assert_int_equal(diff_init(&d, ro, rn, "old.tier", "new.tier"), 0);
+  r.diff = &d;
+  static const struct { const char *id; int nights, stays; } g[] = {{"A", 30, 20}, {"D", 5, 16}, {"F", 1, 6}};
+  for (size_t i = 0; i < sizeof g / sizeof g[0]; i++) {
+    report_add(&r, guest(vn, g[i].id, g[i].nights, g[i].stays, "p"));
+    report_old(&r, guest(vo, g[i].id, g[i].nights, g[i].stays, "p"));
+  }
+  tier_buf *b = tier_buf_new(NULL);
+  assert_has(page(&r, b), "aria-label=\"Badges, partners holding each: Regular guest 3 (was 1); Spa 3 (new badge)\"");
+  tier_buf_free(b);
+  diff_free(&d);
+  report_free(&r);
+  tier_vm_free(vn);
+  tier_vm_free(vo);
+  tier_ruleset_free(rn);
+  tier_ruleset_free(ro);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(the_closest_are_the_fewest_unmet_in_input_order),
       cmocka_unit_test(how_far_is_the_share_of_the_threshold),
       cmocka_unit_test(moves_are_counted_and_the_first_shown),
       cmocka_unit_test(counts_are_grouped_and_texts_escaped),
+      cmocka_unit_test(paths_groups_and_badges),
+      cmocka_unit_test(badges_under_the_old_rules),
   };
   return cmocka_run_group_tests_name("report", tests, NULL, NULL);
 }
