@@ -61,7 +61,180 @@ const char *img_list_name(const struct image *img, uint32_t l, char *buf, size_t
 
 /* ---- writing ---------------------------------------------------------------------- */
 
-static void put_section(struct buf *b, int id, const struct image *img);
+static void put_meta(struct buf *b, const struct image *img) {
+  buf_u32(b, img->name);
+  buf_u32(b, img->version);
+  buf_put(b, img->src_hash, 32);
+  buf_u64(b, (uint64_t)img->effective);
+  buf_u32(b, img->src_name);
+  buf_u32(b, img->review_code);
+  buf_u32(b, img->metric_code);
+  buf_u32(b, img->review_text);
+}
+
+static void put_strings(struct buf *b, const struct image *img) {
+  buf_u32(b, img->nstrs);
+  for (uint32_t i = 0; i < img->nstrs; i++) {
+    buf_u32(b, img->strlens[i]);
+    buf_put(b, img->strs[i], img->strlens[i]);
+  }
+}
+
+static void put_schema(struct buf *b, const struct image *img) {
+  buf_u32(b, img->nenums);
+  for (uint32_t i = 0; i < img->nenums; i++) {
+    buf_u32(b, img->enums[i].name);
+    buf_u32(b, img->enums[i].nvals);
+    for (uint32_t v = 0; v < img->enums[i].nvals; v++) buf_u32(b, img->enums[i].vals[v]);
+  }
+  buf_u32(b, img->nfields);
+  for (uint32_t i = 0; i < img->nfields; i++) {
+    const struct img_field *f = &img->fields[i];
+    buf_u32(b, f->name);
+    buf_u8(b, f->kind);
+    buf_u8(b, f->flags);
+    buf_u16(b, f->ref);
+    buf_u16(b, f->owner);
+    buf_u16(b, f->slot);
+  }
+  buf_u32(b, img->nlists);
+  for (uint32_t i = 0; i < img->nlists; i++) {
+    buf_u32(b, img->lists[i].field);
+    buf_u16(b, img->lists[i].width);
+  }
+  buf_u32(b, img->ntop);
+  buf_u32(b, (uint32_t)img->partner_field);
+  buf_u32(b, (uint32_t)img->id_field);
+}
+
+static void put_consts(struct buf *b, const struct image *img) {
+  /* a number is its numerator and denominator, 128-bit each; any other
+   * constant one 64-bit value */
+  buf_u32(b, img->nconsts);
+  for (uint32_t i = 0; i < img->nconsts; i++) {
+    const struct img_const *k = &img->consts[i];
+    buf_u8(b, k->kind);
+    if (k->kind == TY_NUMBER) {
+      buf_i128(b, k->q.n);
+      buf_i128(b, k->q.d);
+    } else {
+      buf_u64(b, (uint64_t)k->v);
+    }
+  }
+}
+
+static void put_metrics(struct buf *b, const struct image *img) {
+  buf_u32(b, img->nmetrics);
+  for (uint32_t i = 0; i < img->nmetrics; i++) {
+    const struct img_metric *m = &img->metrics[i];
+    buf_u32(b, m->name);
+    buf_u32(b, m->label);
+    buf_u32(b, m->def);
+    buf_u8(b, m->kind);
+    buf_u8(b, m->opt);
+    buf_u16(b, m->ref);
+  }
+}
+
+static void put_code(struct buf *b, const struct image *img) {
+  buf_put(b, img->code, img->codelen);
+}
+
+static void put_tiers(struct buf *b, const struct image *img) {
+  buf_u32(b, img->ntiers);
+  for (uint32_t i = 0; i < img->ntiers; i++) {
+    const struct img_tier *t = &img->tiers[i];
+    buf_u32(b, t->name);
+    buf_u32(b, t->ptype);
+    buf_u32(b, t->time_n);
+    buf_u32(b, t->first_req);
+    buf_u32(b, t->nreq);
+  }
+  buf_u32(b, img->nreqs);
+  for (uint32_t i = 0; i < img->nreqs; i++) {
+    const struct img_req *r = &img->reqs[i];
+    buf_u32(b, r->code);
+    buf_u32(b, r->section);
+    buf_u32(b, r->label);
+    buf_u32(b, r->rule);
+    buf_u32(b, (uint32_t)r->metric);
+    buf_u32(b, (uint32_t)r->field);
+    buf_u8(b, r->cmp);
+    buf_u32(b, r->konst);
+  }
+}
+
+static void put_ladder(struct buf *b, const struct image *img) {
+  /* the badges, then every block's display name and items, then the items */
+  buf_u32(b, img->nbadges);
+  for (uint32_t i = 0; i < img->nbadges; i++) {
+    const struct img_tier *t = &img->badges[i];
+    buf_u32(b, t->name);
+    buf_u32(b, t->time_n);
+    buf_u32(b, t->first_req);
+    buf_u32(b, t->nreq);
+  }
+  for (uint32_t i = 0; i < img->ntiers + img->nbadges; i++) {
+    const struct img_tier *t = img_block(img, i);
+    buf_u8(b, t->time);
+    buf_u32(b, t->display);
+    buf_u32(b, t->first_item);
+    buf_u32(b, t->nitems);
+  }
+  buf_u32(b, img->nitems);
+  for (uint32_t i = 0; i < img->nitems; i++) {
+    const struct img_item *it = &img->items[i];
+    buf_u8(b, it->kind);
+    buf_u32(b, it->parent);
+    buf_u32(b, it->first);
+    buf_u32(b, it->count);
+    buf_u32(b, it->n);
+    buf_u32(b, it->label);
+    buf_u32(b, it->section);
+  }
+}
+
+static void put_cost(struct buf *b, const struct image *img) {
+  buf_u64(b, img->cost_base);
+  buf_u32(b, img->nlists);
+  for (uint32_t i = 0; i < img->nlists; i++) buf_u64(b, img->cost_per[i]);
+}
+
+static void put_debug(struct buf *b, const struct image *img) {
+  buf_u32(b, img->ntiers);
+  for (uint32_t i = 0; i < img->ntiers; i++) {
+    buf_u32(b, img->tiers[i].file);
+    buf_u32(b, img->tiers[i].line);
+    buf_u32(b, img->tiers[i].col);
+  }
+  buf_u32(b, img->nreqs);
+  for (uint32_t i = 0; i < img->nreqs; i++) {
+    buf_u32(b, img->reqs[i].file);
+    buf_u32(b, img->reqs[i].line);
+    buf_u32(b, img->reqs[i].col);
+  }
+  buf_u32(b, img->nbadges);
+  for (uint32_t i = 0; i < img->nbadges; i++) {
+    buf_u32(b, img->badges[i].file);
+    buf_u32(b, img->badges[i].line);
+    buf_u32(b, img->badges[i].col);
+  }
+}
+
+/* The writer of each section, by id: docs/bytecode.md gives the layout each
+ * writes, and readers[] below reads it back field by field in the same order. */
+static void (*const writers[S__COUNT])(struct buf *, const struct image *) = {
+  [S_META] = put_meta,
+  [S_STRINGS] = put_strings,
+  [S_SCHEMA] = put_schema,
+  [S_CONSTS] = put_consts,
+  [S_METRICS] = put_metrics,
+  [S_CODE] = put_code,
+  [S_TIERS] = put_tiers,
+  [S_LADDER] = put_ladder,
+  [S_COST] = put_cost,
+  [S_DEBUG] = put_debug,
+};
 
 int bc_write(const struct image *img, bool strip, struct buf *out) {
   int nsec = strip ? S__COUNT - 2 : S__COUNT - 1;
@@ -75,7 +248,7 @@ int bc_write(const struct image *img, bool strip, struct buf *out) {
   for (int i = 0; i < nsec * 3; i++) buf_u32(out, 0);
   for (int id = 1; id <= nsec; id++) {
     size_t start = out->n;
-    put_section(out, id, img);
+    writers[id](out, img);
     if (out->failed) return TIER_ENOMEM;
     if (out->n - start > 0xFFFFFFF0u) return TIER_EUSAGE;
     uint32_t v[3] = {(uint32_t)id, (uint32_t)start, (uint32_t)(out->n - start)};
@@ -107,160 +280,6 @@ int bc_rules_bytes(const struct tier_alloc_hook *h, const uint8_t *p, size_t n, 
   return rc;
 }
 
-static void put_section(struct buf *b, int id, const struct image *img) {
-  switch (id) {
-  case S_META:
-    buf_u32(b, img->name);
-    buf_u32(b, img->version);
-    buf_put(b, img->src_hash, 32);
-    buf_u64(b, (uint64_t)img->effective);
-    buf_u32(b, img->src_name);
-    buf_u32(b, img->review_code);
-    buf_u32(b, img->metric_code);
-    buf_u32(b, img->review_text);
-    break;
-  case S_STRINGS:
-    buf_u32(b, img->nstrs);
-    for (uint32_t i = 0; i < img->nstrs; i++) {
-      buf_u32(b, img->strlens[i]);
-      buf_put(b, img->strs[i], img->strlens[i]);
-    }
-    break;
-  case S_SCHEMA:
-    buf_u32(b, img->nenums);
-    for (uint32_t i = 0; i < img->nenums; i++) {
-      buf_u32(b, img->enums[i].name);
-      buf_u32(b, img->enums[i].nvals);
-      for (uint32_t v = 0; v < img->enums[i].nvals; v++) buf_u32(b, img->enums[i].vals[v]);
-    }
-    buf_u32(b, img->nfields);
-    for (uint32_t i = 0; i < img->nfields; i++) {
-      const struct img_field *f = &img->fields[i];
-      buf_u32(b, f->name);
-      buf_u8(b, f->kind);
-      buf_u8(b, f->flags);
-      buf_u16(b, f->ref);
-      buf_u16(b, f->owner);
-      buf_u16(b, f->slot);
-    }
-    buf_u32(b, img->nlists);
-    for (uint32_t i = 0; i < img->nlists; i++) {
-      buf_u32(b, img->lists[i].field);
-      buf_u16(b, img->lists[i].width);
-    }
-    buf_u32(b, img->ntop);
-    buf_u32(b, (uint32_t)img->partner_field);
-    buf_u32(b, (uint32_t)img->id_field);
-    break;
-  case S_CONSTS:
-    /* a number is its numerator and denominator, 128-bit each; any other
-     * constant one 64-bit value */
-    buf_u32(b, img->nconsts);
-    for (uint32_t i = 0; i < img->nconsts; i++) {
-      const struct img_const *k = &img->consts[i];
-      buf_u8(b, k->kind);
-      if (k->kind == TY_NUMBER) {
-        buf_i128(b, k->q.n);
-        buf_i128(b, k->q.d);
-      } else {
-        buf_u64(b, (uint64_t)k->v);
-      }
-    }
-    break;
-  case S_METRICS:
-    buf_u32(b, img->nmetrics);
-    for (uint32_t i = 0; i < img->nmetrics; i++) {
-      const struct img_metric *m = &img->metrics[i];
-      buf_u32(b, m->name);
-      buf_u32(b, m->label);
-      buf_u32(b, m->def);
-      buf_u8(b, m->kind);
-      buf_u8(b, m->opt);
-      buf_u16(b, m->ref);
-    }
-    break;
-  case S_CODE:
-    buf_put(b, img->code, img->codelen);
-    break;
-  case S_TIERS:
-    buf_u32(b, img->ntiers);
-    for (uint32_t i = 0; i < img->ntiers; i++) {
-      const struct img_tier *t = &img->tiers[i];
-      buf_u32(b, t->name);
-      buf_u32(b, t->ptype);
-      buf_u32(b, t->time_n);
-      buf_u32(b, t->first_req);
-      buf_u32(b, t->nreq);
-    }
-    buf_u32(b, img->nreqs);
-    for (uint32_t i = 0; i < img->nreqs; i++) {
-      const struct img_req *r = &img->reqs[i];
-      buf_u32(b, r->code);
-      buf_u32(b, r->section);
-      buf_u32(b, r->label);
-      buf_u32(b, r->rule);
-      buf_u32(b, (uint32_t)r->metric);
-      buf_u32(b, (uint32_t)r->field);
-      buf_u8(b, r->cmp);
-      buf_u32(b, r->konst);
-    }
-    break;
-  case S_LADDER:
-    /* the badges, then every block's display name and items, then the items */
-    buf_u32(b, img->nbadges);
-    for (uint32_t i = 0; i < img->nbadges; i++) {
-      const struct img_tier *t = &img->badges[i];
-      buf_u32(b, t->name);
-      buf_u32(b, t->time_n);
-      buf_u32(b, t->first_req);
-      buf_u32(b, t->nreq);
-    }
-    for (uint32_t i = 0; i < img->ntiers + img->nbadges; i++) {
-      const struct img_tier *t = img_block(img, i);
-      buf_u8(b, t->time);
-      buf_u32(b, t->display);
-      buf_u32(b, t->first_item);
-      buf_u32(b, t->nitems);
-    }
-    buf_u32(b, img->nitems);
-    for (uint32_t i = 0; i < img->nitems; i++) {
-      const struct img_item *it = &img->items[i];
-      buf_u8(b, it->kind);
-      buf_u32(b, it->parent);
-      buf_u32(b, it->first);
-      buf_u32(b, it->count);
-      buf_u32(b, it->n);
-      buf_u32(b, it->label);
-      buf_u32(b, it->section);
-    }
-    break;
-  case S_COST:
-    buf_u64(b, img->cost_base);
-    buf_u32(b, img->nlists);
-    for (uint32_t i = 0; i < img->nlists; i++) buf_u64(b, img->cost_per[i]);
-    break;
-  case S_DEBUG:
-    buf_u32(b, img->ntiers);
-    for (uint32_t i = 0; i < img->ntiers; i++) {
-      buf_u32(b, img->tiers[i].file);
-      buf_u32(b, img->tiers[i].line);
-      buf_u32(b, img->tiers[i].col);
-    }
-    buf_u32(b, img->nreqs);
-    for (uint32_t i = 0; i < img->nreqs; i++) {
-      buf_u32(b, img->reqs[i].file);
-      buf_u32(b, img->reqs[i].line);
-      buf_u32(b, img->reqs[i].col);
-    }
-    buf_u32(b, img->nbadges);
-    for (uint32_t i = 0; i < img->nbadges; i++) {
-      buf_u32(b, img->badges[i].file);
-      buf_u32(b, img->badges[i].line);
-      buf_u32(b, img->badges[i].col);
-    }
-    break;
-  }
-}
 
 /* ---- reading ------------------------------------------------------------------------ */
 
@@ -321,185 +340,201 @@ static uint32_t rdcount(struct cur *c, size_t elem, uint32_t max) {
 #define ALLOC(img, ptr, cnt) \
   ((ptr) = arena_alloc(&(img)->ar, sizeof *(ptr) * ((size_t)(cnt) + 1)))
 
-static void rd_section(struct cur *c, int id, struct image *img) {
-  switch (id) {
-  case S_META:
-    img->name = rd32(c);
-    img->version = rd32(c);
-    if (need(c, 32)) { memcpy(img->src_hash, c->p + c->pos, 32); c->pos += 32; }
-    img->effective = (int64_t)rd64(c);
-    img->src_name = rd32(c);
-    img->review_code = rd32(c);
-    img->metric_code = rd32(c);
-    img->review_text = rd32(c);
-    break;
-  case S_STRINGS:
-    img->nstrs = rdcount(c, 4, 0x1000000);
-    if (!ALLOC(img, img->strs, img->nstrs) || !ALLOC(img, img->strlens, img->nstrs)) return;
-    for (uint32_t i = 0; i < img->nstrs && !c->bad; i++) {
-      uint32_t len = rd32(c);
-      if (!need(c, len)) return;
-      img->strs[i] = arena_strndup(&img->ar, (const char *)c->p + c->pos, len);
-      img->strlens[i] = len;
-      c->pos += len;
-      if (!img->strs[i]) return;
-    }
-    break;
-  case S_SCHEMA:
-    img->nenums = rdcount(c, 8, 0x10000);
-    if (!ALLOC(img, img->enums, img->nenums)) return;
-    for (uint32_t i = 0; i < img->nenums && !c->bad; i++) {
-      img->enums[i].name = rd32(c);
-      img->enums[i].nvals = rdcount(c, 4, 64);
-      if (!ALLOC(img, img->enums[i].vals, img->enums[i].nvals)) return;
-      for (uint32_t v = 0; v < img->enums[i].nvals; v++) img->enums[i].vals[v] = rd32(c);
-    }
-    img->nfields = rdcount(c, 12, 0x10000);
-    if (!ALLOC(img, img->fields, img->nfields)) return;
-    for (uint32_t i = 0; i < img->nfields && !c->bad; i++) {
-      struct img_field *f = &img->fields[i];
-      f->name = rd32(c);
-      f->kind = rd8(c);
-      f->flags = rd8(c);
-      f->ref = rd16(c);
-      f->owner = rd16(c);
-      f->slot = rd16(c);
-    }
-    img->nlists = rdcount(c, 6, 0x10000);
-    if (!ALLOC(img, img->lists, img->nlists)) return;
-    for (uint32_t i = 0; i < img->nlists && !c->bad; i++) {
-      img->lists[i].field = rd32(c);
-      img->lists[i].width = rd16(c);
-    }
-    img->ntop = rd32(c);
-    img->partner_field = (int32_t)rd32(c);
-    img->id_field = (int32_t)rd32(c);
-    break;
-  case S_CONSTS:
-    img->nconsts = rdcount(c, 9, 0x1000000);
-    if (!ALLOC(img, img->consts, img->nconsts)) return;
-    for (uint32_t i = 0; i < img->nconsts && !c->bad; i++) {
-      struct img_const *k = &img->consts[i];
-      k->kind = rd8(c);
-      if (k->kind == TY_NUMBER) {
-        k->q.n = rd128(c);
-        k->q.d = rd128(c);
-      } else {
-        k->v = (int64_t)rd64(c);
-      }
-    }
-    break;
-  case S_METRICS:
-    img->nmetrics = rdcount(c, 16, 0x100000);
-    if (!ALLOC(img, img->metrics, img->nmetrics)) return;
-    for (uint32_t i = 0; i < img->nmetrics && !c->bad; i++) {
-      struct img_metric *m = &img->metrics[i];
-      m->name = rd32(c);
-      m->label = rd32(c);
-      m->def = rd32(c);
-      m->kind = rd8(c);
-      m->opt = rd8(c);
-      m->ref = rd16(c);
-    }
-    break;
-  case S_CODE:
-    img->codelen = (uint32_t)(c->n - c->pos);
-    if (!ALLOC(img, img->code, img->codelen)) return;
-    memcpy(img->code, c->p + c->pos, img->codelen);
-    c->pos = c->n;
-    break;
-  case S_TIERS:
-    img->ntiers = rdcount(c, 20, 0x100000);
-    if (!ALLOC(img, img->tiers, img->ntiers)) return;
-    for (uint32_t i = 0; i < img->ntiers && !c->bad; i++) {
-      struct img_tier *t = &img->tiers[i];
-      t->name = rd32(c);
-      t->ptype = rd32(c);
-      t->time_n = rd32(c);
-      t->first_req = rd32(c);
-      t->nreq = rd32(c);
-    }
-    img->nreqs = rdcount(c, 29, 0x1000000);
-    if (!ALLOC(img, img->reqs, img->nreqs)) return;
-    for (uint32_t i = 0; i < img->nreqs && !c->bad; i++) {
-      struct img_req *r = &img->reqs[i];
-      r->code = rd32(c);
-      r->section = rd32(c);
-      r->label = rd32(c);
-      r->rule = rd32(c);
-      r->metric = (int32_t)rd32(c);
-      r->field = (int32_t)rd32(c);
-      r->cmp = rd8(c);
-      r->konst = rd32(c);
-    }
-    break;
-  case S_LADDER: {
-    img->nbadges = rdcount(c, 16, 0x100000);
-    if (!ALLOC(img, img->badges, img->nbadges)) return;
-    for (uint32_t i = 0; i < img->nbadges && !c->bad; i++) {
-      struct img_tier *t = &img->badges[i];
-      t->name = rd32(c);
-      t->ptype = NO_TYPE;
-      t->time_n = rd32(c);
-      t->first_req = rd32(c);
-      t->nreq = rd32(c);
-    }
-    for (uint32_t i = 0; i < img->ntiers + img->nbadges && !c->bad; i++) {
-      struct img_tier *t = (struct img_tier *)img_block(img, i);
-      t->time = rd8(c);
-      t->display = rd32(c);
-      t->first_item = rd32(c);
-      t->nitems = rd32(c);
-    }
-    img->nitems = rdcount(c, 25, 0x1000000);
-    if (!ALLOC(img, img->items, img->nitems)) return;
-    for (uint32_t i = 0; i < img->nitems && !c->bad; i++) {
-      struct img_item *it = &img->items[i];
-      it->kind = rd8(c);
-      it->parent = rd32(c);
-      it->first = rd32(c);
-      it->count = rd32(c);
-      it->n = rd32(c);
-      it->label = rd32(c);
-      it->section = rd32(c);
-    }
-    break;
-  }
-  case S_COST: {
-    img->cost_base = rd64(c);
-    uint32_t nl = rdcount(c, 8, 0x10000);
-    if (!c->bad && nl != img->nlists) { cur_fail(c, "list count differs from the schema"); return; }
-    if (!ALLOC(img, img->cost_per, nl)) return;
-    for (uint32_t i = 0; i < nl; i++) img->cost_per[i] = rd64(c);
-    break;
-  }
-  case S_DEBUG: {
-    uint32_t nt = rdcount(c, 12, 0x100000);
-    if (!c->bad && nt != img->ntiers) { cur_fail(c, "tier count differs from the tier table"); return; }
-    for (uint32_t i = 0; i < nt; i++) {
-      img->tiers[i].file = rd32(c);
-      img->tiers[i].line = rd32(c);
-      img->tiers[i].col = rd32(c);
-    }
-    uint32_t nr = rdcount(c, 12, 0x1000000);
-    if (!c->bad && nr != img->nreqs) { cur_fail(c, "requirement count differs from the tier table"); return; }
-    for (uint32_t i = 0; i < nr; i++) {
-      img->reqs[i].file = rd32(c);
-      img->reqs[i].line = rd32(c);
-      img->reqs[i].col = rd32(c);
-    }
-    uint32_t nb = rdcount(c, 12, 0x100000);
-    if (!c->bad && nb != img->nbadges) { cur_fail(c, "badge count differs from the ladder section"); return; }
-    for (uint32_t i = 0; i < nb; i++) {
-      img->badges[i].file = rd32(c);
-      img->badges[i].line = rd32(c);
-      img->badges[i].col = rd32(c);
-    }
-    img->has_debug = true;
-    break;
-  }
+static void rd_meta(struct cur *c, struct image *img) {
+  img->name = rd32(c);
+  img->version = rd32(c);
+  if (need(c, 32)) { memcpy(img->src_hash, c->p + c->pos, 32); c->pos += 32; }
+  img->effective = (int64_t)rd64(c);
+  img->src_name = rd32(c);
+  img->review_code = rd32(c);
+  img->metric_code = rd32(c);
+  img->review_text = rd32(c);
+}
+
+static void rd_strings(struct cur *c, struct image *img) {
+  img->nstrs = rdcount(c, 4, 0x1000000);
+  if (!ALLOC(img, img->strs, img->nstrs) || !ALLOC(img, img->strlens, img->nstrs)) return;
+  for (uint32_t i = 0; i < img->nstrs && !c->bad; i++) {
+    uint32_t len = rd32(c);
+    if (!need(c, len)) return;
+    img->strs[i] = arena_strndup(&img->ar, (const char *)c->p + c->pos, len);
+    img->strlens[i] = len;
+    c->pos += len;
+    if (!img->strs[i]) return;
   }
 }
+
+static void rd_schema(struct cur *c, struct image *img) {
+  img->nenums = rdcount(c, 8, 0x10000);
+  if (!ALLOC(img, img->enums, img->nenums)) return;
+  for (uint32_t i = 0; i < img->nenums && !c->bad; i++) {
+    img->enums[i].name = rd32(c);
+    img->enums[i].nvals = rdcount(c, 4, 64);
+    if (!ALLOC(img, img->enums[i].vals, img->enums[i].nvals)) return;
+    for (uint32_t v = 0; v < img->enums[i].nvals; v++) img->enums[i].vals[v] = rd32(c);
+  }
+  img->nfields = rdcount(c, 12, 0x10000);
+  if (!ALLOC(img, img->fields, img->nfields)) return;
+  for (uint32_t i = 0; i < img->nfields && !c->bad; i++) {
+    struct img_field *f = &img->fields[i];
+    f->name = rd32(c);
+    f->kind = rd8(c);
+    f->flags = rd8(c);
+    f->ref = rd16(c);
+    f->owner = rd16(c);
+    f->slot = rd16(c);
+  }
+  img->nlists = rdcount(c, 6, 0x10000);
+  if (!ALLOC(img, img->lists, img->nlists)) return;
+  for (uint32_t i = 0; i < img->nlists && !c->bad; i++) {
+    img->lists[i].field = rd32(c);
+    img->lists[i].width = rd16(c);
+  }
+  img->ntop = rd32(c);
+  img->partner_field = (int32_t)rd32(c);
+  img->id_field = (int32_t)rd32(c);
+}
+
+static void rd_consts(struct cur *c, struct image *img) {
+  img->nconsts = rdcount(c, 9, 0x1000000);
+  if (!ALLOC(img, img->consts, img->nconsts)) return;
+  for (uint32_t i = 0; i < img->nconsts && !c->bad; i++) {
+    struct img_const *k = &img->consts[i];
+    k->kind = rd8(c);
+    if (k->kind == TY_NUMBER) {
+      k->q.n = rd128(c);
+      k->q.d = rd128(c);
+    } else {
+      k->v = (int64_t)rd64(c);
+    }
+  }
+}
+
+static void rd_metrics(struct cur *c, struct image *img) {
+  img->nmetrics = rdcount(c, 16, 0x100000);
+  if (!ALLOC(img, img->metrics, img->nmetrics)) return;
+  for (uint32_t i = 0; i < img->nmetrics && !c->bad; i++) {
+    struct img_metric *m = &img->metrics[i];
+    m->name = rd32(c);
+    m->label = rd32(c);
+    m->def = rd32(c);
+    m->kind = rd8(c);
+    m->opt = rd8(c);
+    m->ref = rd16(c);
+  }
+}
+
+static void rd_code(struct cur *c, struct image *img) {
+  img->codelen = (uint32_t)(c->n - c->pos);
+  if (!ALLOC(img, img->code, img->codelen)) return;
+  memcpy(img->code, c->p + c->pos, img->codelen);
+  c->pos = c->n;
+}
+
+static void rd_tiers(struct cur *c, struct image *img) {
+  img->ntiers = rdcount(c, 20, 0x100000);
+  if (!ALLOC(img, img->tiers, img->ntiers)) return;
+  for (uint32_t i = 0; i < img->ntiers && !c->bad; i++) {
+    struct img_tier *t = &img->tiers[i];
+    t->name = rd32(c);
+    t->ptype = rd32(c);
+    t->time_n = rd32(c);
+    t->first_req = rd32(c);
+    t->nreq = rd32(c);
+  }
+  img->nreqs = rdcount(c, 29, 0x1000000);
+  if (!ALLOC(img, img->reqs, img->nreqs)) return;
+  for (uint32_t i = 0; i < img->nreqs && !c->bad; i++) {
+    struct img_req *r = &img->reqs[i];
+    r->code = rd32(c);
+    r->section = rd32(c);
+    r->label = rd32(c);
+    r->rule = rd32(c);
+    r->metric = (int32_t)rd32(c);
+    r->field = (int32_t)rd32(c);
+    r->cmp = rd8(c);
+    r->konst = rd32(c);
+  }
+}
+
+static void rd_ladder(struct cur *c, struct image *img) {
+  img->nbadges = rdcount(c, 16, 0x100000);
+  if (!ALLOC(img, img->badges, img->nbadges)) return;
+  for (uint32_t i = 0; i < img->nbadges && !c->bad; i++) {
+    struct img_tier *t = &img->badges[i];
+    t->name = rd32(c);
+    t->ptype = NO_TYPE;
+    t->time_n = rd32(c);
+    t->first_req = rd32(c);
+    t->nreq = rd32(c);
+  }
+  for (uint32_t i = 0; i < img->ntiers + img->nbadges && !c->bad; i++) {
+    struct img_tier *t = (struct img_tier *)img_block(img, i);
+    t->time = rd8(c);
+    t->display = rd32(c);
+    t->first_item = rd32(c);
+    t->nitems = rd32(c);
+  }
+  img->nitems = rdcount(c, 25, 0x1000000);
+  if (!ALLOC(img, img->items, img->nitems)) return;
+  for (uint32_t i = 0; i < img->nitems && !c->bad; i++) {
+    struct img_item *it = &img->items[i];
+    it->kind = rd8(c);
+    it->parent = rd32(c);
+    it->first = rd32(c);
+    it->count = rd32(c);
+    it->n = rd32(c);
+    it->label = rd32(c);
+    it->section = rd32(c);
+  }
+}
+
+static void rd_cost(struct cur *c, struct image *img) {
+  img->cost_base = rd64(c);
+  uint32_t nl = rdcount(c, 8, 0x10000);
+  if (!c->bad && nl != img->nlists) { cur_fail(c, "list count differs from the schema"); return; }
+  if (!ALLOC(img, img->cost_per, nl)) return;
+  for (uint32_t i = 0; i < nl; i++) img->cost_per[i] = rd64(c);
+}
+
+static void rd_debug(struct cur *c, struct image *img) {
+  uint32_t nt = rdcount(c, 12, 0x100000);
+  if (!c->bad && nt != img->ntiers) { cur_fail(c, "tier count differs from the tier table"); return; }
+  for (uint32_t i = 0; i < nt; i++) {
+    img->tiers[i].file = rd32(c);
+    img->tiers[i].line = rd32(c);
+    img->tiers[i].col = rd32(c);
+  }
+  uint32_t nr = rdcount(c, 12, 0x1000000);
+  if (!c->bad && nr != img->nreqs) { cur_fail(c, "requirement count differs from the tier table"); return; }
+  for (uint32_t i = 0; i < nr; i++) {
+    img->reqs[i].file = rd32(c);
+    img->reqs[i].line = rd32(c);
+    img->reqs[i].col = rd32(c);
+  }
+  uint32_t nb = rdcount(c, 12, 0x100000);
+  if (!c->bad && nb != img->nbadges) { cur_fail(c, "badge count differs from the ladder section"); return; }
+  for (uint32_t i = 0; i < nb; i++) {
+    img->badges[i].file = rd32(c);
+    img->badges[i].line = rd32(c);
+    img->badges[i].col = rd32(c);
+  }
+  img->has_debug = true;
+}
+
+/* The reader of each section, by id: the mirror of writers[] above. */
+static void (*const readers[S__COUNT])(struct cur *, struct image *) = {
+  [S_META] = rd_meta,
+  [S_STRINGS] = rd_strings,
+  [S_SCHEMA] = rd_schema,
+  [S_CONSTS] = rd_consts,
+  [S_METRICS] = rd_metrics,
+  [S_CODE] = rd_code,
+  [S_TIERS] = rd_tiers,
+  [S_LADDER] = rd_ladder,
+  [S_COST] = rd_cost,
+  [S_DEBUG] = rd_debug,
+};
 
 static uint32_t le32(const uint8_t *q) {
   return (uint32_t)q[0] | (uint32_t)q[1] << 8 | (uint32_t)q[2] << 16 | (uint32_t)q[3] << 24;
@@ -623,7 +658,7 @@ static int rd_sections(const uint8_t *p, size_t body, uint32_t nsec, struct imag
       return TIER_EBYTECODE;
     }
     struct cur c = {p + off, len, 0, section_names[id], err, errlen, false};
-    rd_section(&c, (int)id, img);
+    readers[id](&c, img);
     if (img->ar.failed) {
       snprintf(err, errlen, "out of memory");
       return TIER_ENOMEM;

@@ -344,6 +344,43 @@ static int money(struct jp *j, const char *b, const char *e, int64_t *out) {
   return TIER_OK;
 }
 
+/* The integer b..e (digits with an optional '-', as number() found it),
+ * within LIM_INT. */
+static int integer(struct jp *j, const char *b, const char *e, int64_t *out) {
+  bool neg = *b == '-';
+  int64_t v = 0;
+  for (const char *p = b + neg; p < e; p++) {
+    if (v > (LIM_INT - (*p - '0')) / 10)
+      return fault(j, _("integer %.*s%s is out of range (the limit is %lld)"), JNUM_TEXT(b, e), (long long)LIM_INT);
+    v = v * 10 + (*p - '0');
+  }
+  *out = neg ? -v : v;
+  return TIER_OK;
+}
+
+/* A value of enum en: a string naming one of its values; anything else is
+ * told with the values allowed. */
+static int enum_value(struct jp *j, const struct img_enum *en, int64_t *out) {
+  const struct image *img = j->img;
+  const char *s;
+  size_t n;
+  int rc;
+  if (*j->p != '"') {
+    char want[96];
+    snprintf(want, sizeof want, _("one of the values of %s"), img_str(img, en->name));
+    return mistyped(j, want);
+  }
+  if ((rc = string(j, &s, &n))) return rc;
+  int k = rec_enum_value(img, en, s, n);
+  if (k >= 0) { *out = k; return TIER_OK; }
+  char allowed[256];
+  rec_enum_allowed(img, en, allowed, sizeof allowed);
+  return fault(j, _("unknown value '%.*s%s' (allowed: %s)"), (int)utf8_prefix(s, n, 60), s, n > 60 ? "..." : "", allowed);
+}
+
+/* One value of field f at j->p into *out, in the packed record's form:
+ * null only for an optional field (TIER_NONE); texts and numbers interned
+ * in the record's tables; dates as day numbers; enums as value indexes. */
 static int scalar(struct jp *j, const struct img_field *f, int64_t *out) {
   const struct image *img = j->img;
   ws(j);
@@ -371,17 +408,7 @@ static int scalar(struct jp *j, const struct img_field *f, int64_t *out) {
     if (c != '-' && (c < '0' || c > '9')) return mistyped(j, _("an integer"));
     if ((rc = number(j, &b, &e, &isint))) return rc;
     if (!isint) return fault(j, _("expected an integer, found a decimal number"));
-    {
-      bool neg = *b == '-';
-      int64_t v = 0;
-      for (const char *p = b + neg; p < e; p++) {
-        if (v > (LIM_INT - (*p - '0')) / 10)
-          return fault(j, _("integer %.*s%s is out of range (the limit is %lld)"), JNUM_TEXT(b, e), (long long)LIM_INT);
-        v = v * 10 + (*p - '0');
-      }
-      *out = neg ? -v : v;
-    }
-    return TIER_OK;
+    return integer(j, b, e, out);
   case TY_NUMBER: {
     /* exactly the decimal written (1.10, 1.5e3) */
     if (c != '-' && (c < '0' || c > '9')) return mistyped(j, _("a number"));
@@ -409,20 +436,7 @@ static int scalar(struct jp *j, const struct img_field *f, int64_t *out) {
       return fault(j, _("'%.*s' is not a calendar date (YYYY-MM-DD)"), (int)n, s);
     }
     return TIER_OK;
-  case TY_ENUM: {
-    const struct img_enum *en = &img->enums[f->ref];
-    if (c != '"') {
-      char want[96];
-      snprintf(want, sizeof want, _("one of the values of %s"), img_str(img, en->name));
-      return mistyped(j, want);
-    }
-    if ((rc = string(j, &s, &n))) return rc;
-    int k = rec_enum_value(img, en, s, n);
-    if (k >= 0) { *out = k; return TIER_OK; }
-    char allowed[256];
-    rec_enum_allowed(img, en, allowed, sizeof allowed);
-    return fault(j, _("unknown value '%.*s%s' (allowed: %s)"), (int)utf8_prefix(s, n, 60), s, n > 60 ? "..." : "", allowed);
-  }
+  case TY_ENUM: return enum_value(j, &img->enums[f->ref], out);
   }
   return fault(j, _("field has an unknown type"));
 }

@@ -185,6 +185,74 @@ static bool out_of_order(const struct order *ord, int lo, int hi) {
 
 /* ---- bounds along each ladder ------------------------------------------------------- */
 
+/* hi against the same requirement in the lower tiers of its (type, value)
+ * group bs[g0 .. j): the nearest lower ones first, at most 64 back (a long
+ * ladder needs no more).  Warns when a lower tier already asks the same
+ * (it can go) or more (the lower tier's stricter bound applies). */
+static void repeated_or_weaker(struct comp *c, const struct bound *bs, int g0, int j, const struct order *ord) {
+  const struct bound *hi = &bs[j];
+  for (int i = j - 1; i >= g0 && j - i <= 64; i--) {
+    const struct bound *lo = &bs[i];
+    if (lo->tier >= hi->tier) continue;
+    if (lo->cmp == hi->cmp && cmp_vals(lo, hi) == 0) {
+      diag_add(&c->dg, TIER_WARNING, &hi->req->a->loc,
+               _("this repeats a requirement of the lower tier %s (line %u) unchanged; tiers are cumulative, so it can go"),
+               tier_name(c, lo->tier), line_of(c, lo->req));
+      return;
+    }
+    bool weaker = (lower(lo->cmp) && lower(hi->cmp) && cmp_vals(hi, lo) < 0) ||
+                  (upper(lo->cmp) && upper(hi->cmp) && cmp_vals(hi, lo) > 0);
+    if (weaker) {
+      if (out_of_order(ord, lo->tier, hi->tier)) return;
+      diag_add(&c->dg, TIER_WARNING, &hi->req->a->loc,
+               _("%s asks less than the lower tier %s on %s (line %u); with cumulative tiers the stricter %s requirement applies"),
+               tier_name(c, hi->tier), tier_name(c, lo->tier), hi->name, line_of(c, lo->req), tier_name(c, lo->tier));
+      return;
+    }
+  }
+}
+
+/* The strictest lower and upper bounds of a group so far (lowest tier
+ * first, so what a tier asks includes its lower tiers'): once hi makes
+ * them contradict, no partner can reach hi's tier. */
+struct strictest {
+  const struct bound *lo, *up;
+};
+
+static void unreachable_check(struct comp *c, const struct bound *hi, struct strictest *st, bool *unreachable) {
+  if (lower(hi->cmp) || hi->cmp == B_EQ) {
+    if (!st->lo || cmp_vals(hi, st->lo) > 0 || (cmp_vals(hi, st->lo) == 0 && hi->cmp == B_GT)) st->lo = hi;
+  }
+  if (upper(hi->cmp) || hi->cmp == B_EQ) {
+    if (!st->up || cmp_vals(hi, st->up) < 0 || (cmp_vals(hi, st->up) == 0 && hi->cmp == B_LT)) st->up = hi;
+  }
+  if (!st->lo || !st->up || st->lo == st->up || unreachable[hi->tier]) return;
+  int d = cmp_vals(st->lo, st->up);
+  if (!(d > 0 || (d == 0 && (st->lo->cmp == B_GT || st->up->cmp == B_LT)))) return;
+  const struct bound *a = st->lo, *b = st->up;
+  const struct srcfile *fa = &c->dg.files[a->req->a->loc.file], *fb = &c->dg.files[b->req->a->loc.file];
+  diag_add(&c->dg, TIER_WARNING, &c->tiers[hi->tier].n->loc,
+           _("no partner can reach tier %s: '%.*s' (line %u) and '%.*s' (line %u) cannot both hold"),
+           tier_name(c, hi->tier), (int)(a->req->a->loc.end - a->req->a->loc.beg), fa->text + a->req->a->loc.beg,
+           line_of(c, a->req), (int)(b->req->a->loc.end - b->req->a->loc.beg), fb->text + b->req->a->loc.beg,
+           line_of(c, b->req));
+  unreachable[hi->tier] = true;
+}
+
+/* The same rule text again in a higher tier of the same type (tx sorted by
+ * type, text and tier): for requirements that are not simple bounds. */
+static void repeated_text(struct comp *c, const struct textreq *tx, int nt) {
+  for (int i = 1; i < nt; i++)
+    if (tx[i].ptype == tx[i - 1].ptype && tx[i].len == tx[i - 1].len && !memcmp(tx[i].text, tx[i - 1].text, tx[i].len) &&
+        tx[i].tier > tx[i - 1].tier)
+      diag_add(&c->dg, TIER_WARNING, &tx[i].req->a->loc,
+               _("this repeats a requirement of the lower tier %s (line %u) unchanged; tiers are cumulative, so it can go"),
+               tier_name(c, tx[i - 1].tier), line_of(c, tx[i - 1].req));
+}
+
+/* Bounds along each ladder: every requirement of the form `value OP
+ * constant` goes in bs, grouped by (partner type, value) and lower tiers
+ * first; the others go in tx, compared by their text. */
 static void ladder_checks(struct comp *c) {
   int nreq = 0;
   for (int t = 0; t < c->ntiers; t++)
@@ -209,62 +277,14 @@ static void ladder_checks(struct comp *c) {
   for (int g0 = 0; g0 < nb;) {
     int g1 = g0 + 1;
     while (g1 < nb && c->tiers[bs[g1].tier].ptype == c->tiers[bs[g0].tier].ptype && !strcmp(bs[g1].name, bs[g0].name)) g1++;
-    /* within one (type, value) group, lower tiers first */
-    const struct bound *lo_best = NULL, *up_best = NULL; /* strictest lower and upper bound so far */
+    struct strictest st = {NULL, NULL};
     for (int j = g0; j < g1; j++) {
-      const struct bound *hi = &bs[j];
-      /* the same requirement, or a weaker one, in a lower tier: the nearest
-       * lower ones first, at most 64 back (a long ladder needs no more) */
-      for (int i = j - 1; i >= g0 && j - i <= 64; i--) {
-        const struct bound *lo = &bs[i];
-        if (lo->tier >= hi->tier) continue;
-        if (lo->cmp == hi->cmp && cmp_vals(lo, hi) == 0) {
-          diag_add(&c->dg, TIER_WARNING, &hi->req->a->loc,
-                   _("this repeats a requirement of the lower tier %s (line %u) unchanged; tiers are cumulative, so it can go"),
-                   tier_name(c, lo->tier), line_of(c, lo->req));
-          break;
-        }
-        bool weaker = (lower(lo->cmp) && lower(hi->cmp) && cmp_vals(hi, lo) < 0) ||
-                      (upper(lo->cmp) && upper(hi->cmp) && cmp_vals(hi, lo) > 0);
-        if (weaker) {
-          if (out_of_order(ord, lo->tier, hi->tier)) break;
-          diag_add(&c->dg, TIER_WARNING, &hi->req->a->loc,
-                   _("%s asks less than the lower tier %s on %s (line %u); with cumulative tiers the stricter %s requirement applies"),
-                   tier_name(c, hi->tier), tier_name(c, lo->tier), hi->name, line_of(c, lo->req), tier_name(c, lo->tier));
-          break;
-        }
-      }
-      /* unreachable: this bound against the strictest bound of the other side so far */
-      if (lower(hi->cmp) || hi->cmp == B_EQ) {
-        if (!lo_best || cmp_vals(hi, lo_best) > 0 || (cmp_vals(hi, lo_best) == 0 && hi->cmp == B_GT)) lo_best = hi;
-      }
-      if (upper(hi->cmp) || hi->cmp == B_EQ) {
-        if (!up_best || cmp_vals(hi, up_best) < 0 || (cmp_vals(hi, up_best) == 0 && hi->cmp == B_LT)) up_best = hi;
-      }
-      if (lo_best && up_best && lo_best != up_best && !unreachable[hi->tier]) {
-        int d = cmp_vals(lo_best, up_best);
-        bool empty = d > 0 || (d == 0 && (lo_best->cmp == B_GT || up_best->cmp == B_LT));
-        if (empty) {
-          const struct bound *a = lo_best, *b = up_best;
-          const struct srcfile *fa = &c->dg.files[a->req->a->loc.file], *fb = &c->dg.files[b->req->a->loc.file];
-          diag_add(&c->dg, TIER_WARNING, &c->tiers[hi->tier].n->loc,
-                   _("no partner can reach tier %s: '%.*s' (line %u) and '%.*s' (line %u) cannot both hold"),
-                   tier_name(c, hi->tier), (int)(a->req->a->loc.end - a->req->a->loc.beg), fa->text + a->req->a->loc.beg,
-                   line_of(c, a->req), (int)(b->req->a->loc.end - b->req->a->loc.beg), fb->text + b->req->a->loc.beg,
-                   line_of(c, b->req));
-          unreachable[hi->tier] = true;
-        }
-      }
+      repeated_or_weaker(c, bs, g0, j, ord);
+      unreachable_check(c, &bs[j], &st, unreachable);
     }
     g0 = g1;
   }
-  /* the same rule text again in a higher tier of the same type */
-  for (int i = 1; i < nt; i++)
-    if (tx[i].ptype == tx[i - 1].ptype && tx[i].len == tx[i - 1].len && !memcmp(tx[i].text, tx[i - 1].text, tx[i].len) &&
-        tx[i].tier > tx[i - 1].tier)
-      diag_add(&c->dg, TIER_WARNING, &tx[i].req->a->loc,
-               _("this repeats a requirement of the lower tier %s (line %u) unchanged; tiers are cumulative, so it can go"),
-               tier_name(c, tx[i - 1].tier), line_of(c, tx[i - 1].req));
+  repeated_text(c, tx, nt);
 }
 
 /* ---- == and != on a value that may be missing --------------------------------------- */
