@@ -41,6 +41,7 @@ static struct node *mk_time(struct parser *ps, int kind, struct tokval n, const 
                             const YYLTYPE *ul, const YYLTYPE *l);
 static bool at_any_ok(struct parser *ps, struct tokval word, const YYLTYPE *wl, const char *cal, const YYLTYPE *cl);
 #define YYMAXDEPTH 4000
+enum { P_MONTHS = 0xFF, P_FISCAL = 0x100, P_PREVIOUS = 0x200 }; /* a period's token value */
 }
 
 %define api.pure full
@@ -68,12 +69,14 @@ static bool at_any_ok(struct parser *ps, struct tokval word, const YYLTYPE *wl, 
 %token SUSTAINED "sustained" FOR "for"
 %token EITHER "either"
 %token <tok> BADGE "badge" REQUIREMENTS "requirements" AT "at" LEAST "least" OF "of"
+%token <tok> CALENDAR "calendar" FISCAL "fiscal" MONTH "month" PREVIOUS "previous" QUARTER "quarter"
+%token <tok> STARTS "starts" YEAR "year"
 %token EQ "==" NE "!=" LE "<=" GE ">="
 %token BLOCK_OPEN _("'<' (start of the tier's block)") BLOCK_END _("'>' (end of the tier's block)")
 
 %type <node> item field fields ftype names stmt body expr primary where opt_label
 %type <node> params param args args2 branches branch inner_lists
-%type <tok> name
+%type <tok> name period period_unit
 
 %precedence WHERE ELSE
 %left OR
@@ -117,13 +120,16 @@ item:
       if ($$) { $$->name = $2.s; $$->name2 = $4.s; $$->loc2 = @4; $$->list = $5; $$->a = $8; $$->b = $6; }
     }
   | REVIEW '=' expr ';'         { $$ = mk(ps, I_REVIEW, &@1); if ($$) $$->a = $3; }
-  | EFFECTIVE '=' expr ';'      { $$ = mk(ps, I_EFFECTIVE, &@1); if ($$) $$->a = $3; }
-  | TIER name name BLOCK_OPEN body BLOCK_END {
-      $$ = mk(ps, I_TIER, &@2);
-      if ($$) { $$->name = $2.s; $$->name2 = $3.s; $$->loc2 = @3; $$->list = $5; }
+  | FISCAL YEAR STARTS IN name ';' {
+      $$ = mk(ps, I_FISCAL, &@$); if ($$) { $$->name = $5.s; $$->loc2 = @5; }
     }
-  | TIER name BLOCK_OPEN body BLOCK_END {
-      diag_add(ps->dg, TIER_ERROR, &@3,
+  | EFFECTIVE '=' expr ';'      { $$ = mk(ps, I_EFFECTIVE, &@1); if ($$) $$->a = $3; }
+  | TIER name opt_label name BLOCK_OPEN body BLOCK_END {
+      $$ = mk(ps, I_TIER, &@2);
+      if ($$) { $$->name = $2.s; $$->b = $3; $$->name2 = $4.s; $$->loc2 = @4; $$->list = $6; }
+    }
+  | TIER name opt_label BLOCK_OPEN body BLOCK_END {
+      diag_add(ps->dg, TIER_ERROR, &@4,
                _("tier '%s' has no partner type: write `tier %s TYPE < ... >` with TYPE a value of the partner-type enum"),
                $2.s, $2.s);
       $$ = NULL;
@@ -145,6 +151,7 @@ item:
 name:
     IDENT
   | BADGE | REQUIREMENTS | AT | LEAST | OF
+  | CALENDAR | FISCAL | MONTH | PREVIOUS | QUARTER | STARTS | YEAR
   ;
 
 /* `.INNER` after a list's name: the path of an inner list (customers.months) */
@@ -184,13 +191,14 @@ fields:
   | fields field                { if ($2) $2->span = @2; $$ = ast_append($1, $2); }
   ;
 
+/* NAME ["json key"]: TYPE;  MODIFIER NAME ["json key"]: TYPE;  NAME ["json key"]: list { ... } */
 field:
-    name ':' ftype ';'         { $$ = $3; if ($$) { $$->name = $1.s; $$->loc = @1; } }
-  | name name ':' ftype ';'   {
-      $$ = $4; if ($$) { $$->name = $2.s; $$->loc = @2; $$->str = $1.s; $$->loc2 = @1; }
+    name opt_label ':' ftype ';' { $$ = $4; if ($$) { $$->name = $1.s; $$->loc = @1; $$->b = $2; } }
+  | name name opt_label ':' ftype ';' {
+      $$ = $5; if ($$) { $$->name = $2.s; $$->loc = @2; $$->b = $3; $$->str = $1.s; $$->loc2 = @1; }
     }
-  | name ':' LIST '{' fields '}' opt_semi {
-      $$ = mk(ps, I_FIELD, &@1); if ($$) { $$->name = $1.s; $$->op = 1; $$->list = $5; }
+  | name opt_label ':' LIST '{' fields '}' opt_semi {
+      $$ = mk(ps, I_FIELD, &@1); if ($$) { $$->name = $1.s; $$->b = $2; $$->op = 1; $$->list = $6; }
     }
   | error ';'                   { $$ = NULL; yyerrok; }
   ;
@@ -233,6 +241,19 @@ branch:
     opt_label '{' body '}'      { $$ = mk(ps, I_BRANCH, &@$); if ($$) { $$->b = $1; $$->list = $3; } }
   ;
 
+/* `[previous] calendar|fiscal month|quarter|year`, as months | P_FISCAL | P_PREVIOUS */
+period:
+    CALENDAR period_unit        { $$ = $2; }
+  | FISCAL period_unit          { $$ = $2; $$.i |= P_FISCAL; }
+  | PREVIOUS CALENDAR period_unit { $$ = $3; $$.i |= P_PREVIOUS; }
+  | PREVIOUS FISCAL period_unit { $$ = $3; $$.i |= P_FISCAL | P_PREVIOUS; }
+  ;
+period_unit:
+    MONTH                       { $$ = $1; $$.i = 1; }
+  | QUARTER                     { $$ = $1; $$.i = 3; }
+  | YEAR                        { $$ = $1; $$.i = 12; }
+  ;
+
 /* the arguments of a call */
 args:
     expr                        { $$ = ast_append(NULL, $1); }
@@ -266,6 +287,15 @@ expr:
   | expr GE expr                { $$ = ast_bin(ps, B_GE, $1, $3, &@$); }
   | expr IN '{' names opt_comma '}' {
       $$ = ast_un(ps, N_IN, $1, &@$); if ($$ && $$->kind == N_IN) $$->list = $4;
+    }
+  | expr IN period OF primary   {
+      $$ = ast_pair(ps, N_PERIOD, $1, $5, &@$);
+      if ($$ && $$->kind == N_PERIOD) {
+        $$->loc = @3;
+        $$->op = (uint8_t)($3.i & P_MONTHS);
+        $$->neg = ($3.i & P_FISCAL) != 0;
+        $$->ival = ($3.i & P_PREVIOUS) != 0;
+      }
     }
   | expr IS NONE                { $$ = ast_un(ps, N_ISNONE, $1, &@$); }
   | expr IS NOT NONE            { $$ = ast_un(ps, N_ISNONE, $1, &@$); if ($$ && $$->kind == N_ISNONE) $$->neg = true; }
@@ -400,12 +430,21 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t sc, struct pa
   for (int i = 0; i < nall; i++) ident = ident || all[i] == YYSYMBOL_IDENT;
   int kept = 0;
   for (int i = 0; i < nall; i++)
-    if (!ident || !(all[i] == YYSYMBOL_BADGE || all[i] == YYSYMBOL_REQUIREMENTS || all[i] == YYSYMBOL_AT ||
-                    all[i] == YYSYMBOL_LEAST || all[i] == YYSYMBOL_OF))
-      all[kept++] = all[i];
+    if (!ident || !lex_unreserved(yysymbol_name(all[i]))) all[kept++] = all[i];
   nall = kept;
   yysymbol_kind_t tok = yypcontext_token(ctx);
   const YYLTYPE *loc = yypcontext_location(ctx);
+  /* a reserved word where a name may stand: say how to write it, unless
+   * the word starts an item (a tier block or record left open) */
+  static const char *const item_words[] = {"tier", "metric", "enum", "record", "import", "ruleset", "review", "effective"};
+  bool starts_item = false;
+  for (size_t i = 0; i < sizeof item_words / sizeof *item_words; i++)
+    starts_item = starts_item || strcmp(yysymbol_name(tok), item_words[i]) == 0;
+  if (ident && !starts_item && lex_reserved(yysymbol_name(tok))) {
+    diag_add(ps->dg, TIER_ERROR, loc, _("'%s' is a reserved word: to use it as a name, write it in backquotes: `%s`"),
+             yysymbol_name(tok), yysymbol_name(tok));
+    return 0;
+  }
   bool semi = false, item_start = false;
   for (int i = 0; i < nall; i++) {
     const char *nm = yysymbol_name(all[i]);

@@ -389,6 +389,8 @@ typedef struct tier_result {
   int64_t asof;            /* days since 1970-01-01 */
   const char *tier;        /* highest tier held, NULL if none */
   const char *next;        /* lowest tier not held, NULL at the top */
+  const char *tier_display; /* their display names (`tier Premier_1K "Premier 1K" ...`), */
+  const char *next_display; /* NULL where the rules give none */
   size_t nunmet;           /* the items of next that do not hold: its requirements,
                               those of each branch of a failing either (with branch),
                               a failing at least as one entry (with its failing items) */

@@ -86,6 +86,20 @@ struct node *ast_un(struct parser *ps, int kind, struct node *a, const struct lo
   return n;
 }
 
+/* A node of `kind` over a and b (not a chain): one level deeper than the
+ * deeper of them. */
+struct node *ast_pair(struct parser *ps, int kind, struct node *a, struct node *b, const struct loc *l) {
+  if (!a || !b) return a ? a : b;
+  uint32_t d = (a->depth > b->depth ? a->depth : b->depth) + 1;
+  if (too_deep(ps, d, l)) return a->depth <= b->depth ? a : b;
+  struct node *n = ast_new(ps, kind, l);
+  if (!n) return a;
+  n->a = a;
+  n->b = b;
+  n->depth = d;
+  return n;
+}
+
 /* NAME(args): one level deeper than its deepest argument. */
 struct node *ast_call(struct parser *ps, const char *name, const struct loc *name_loc, struct node *args,
                       const struct loc *l) {

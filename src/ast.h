@@ -16,10 +16,14 @@ enum node_kind {
   N_CALL, /* NAME(args): name, list = the arguments, loc2 = the name; sema: index = the
              function's row (func.h); as a statement, a requirements block inserted */
   N_CONV, /* inserted by sema: op is the conversion opcode */
+  N_PERIOD, /* a in [previous] calendar|fiscal month|quarter|year of b: op = the
+               period's months (1, 3, 12), neg = fiscal, ival = periods back (0, 1),
+               loc = the period's words */
   /* items */
   I_RULESET, I_IMPORT, I_ENUM, I_RECORD, I_FIELD, I_METRIC, I_REVIEW,
   I_EFFECTIVE, I_TIER, I_SECTION, I_REQ,
   I_TIME,     /* a time clause: op = TC_*, ival = N, name = the unit as written */
+  I_FISCAL,   /* fiscal year starts in MONTH;: name = the month's word, loc2 = where */
   I_BADGE,    /* badge NAME ["Display"] < list >: b = the display name */
   I_REQBLOCK, /* requirements NAME(a = params) < list > */
   I_PARAM,    /* a block's parameter: name, name2 = its type, neg = optional */
@@ -42,7 +46,8 @@ struct node {
   uint8_t kind;
   uint8_t op;            /* enum bin_op / agg_op / dur_unit / conversion opcode */
   bool neg;              /* N_ISNONE: `is not none`; I_FIELD: optional; N_INT, N_DEC:
-                            a `-LITERAL` sema folded, the literal as written in a */
+                            a `-LITERAL` sema folded, the literal as written in a;
+                            N_PERIOD: a fiscal period */
   uint8_t parens;        /* pairs of parentheses around this expression (see below) */
   uint32_t depth;        /* nesting depth, bounded by LIM_DEPTH */
   struct loc loc;        /* where diagnostics point: the token that names the node */
@@ -80,6 +85,7 @@ struct parser;
 struct node *ast_new(struct parser *ps, int kind, const struct loc *l);
 struct node *ast_bin(struct parser *ps, int op, struct node *a, struct node *b, const struct loc *l);
 struct node *ast_un(struct parser *ps, int kind, struct node *a, const struct loc *l);
+struct node *ast_pair(struct parser *ps, int kind, struct node *a, struct node *b, const struct loc *l);
 struct node *ast_if(struct parser *ps, struct node *a, struct node *b, struct node *c, const struct loc *l);
 struct node *ast_append(struct node *list, struct node *n);
 struct node *ast_call(struct parser *ps, const char *name, const struct loc *name_loc, struct node *args,
@@ -155,5 +161,10 @@ struct parser {
 
 /* parse one file; appends diagnostics; returns the item list */
 struct node *parse_file(struct parser *ps);
+/* Is word s a reserved keyword (never a name unless in backquotes)?  An
+ * unreserved one (a keyword only where the grammar needs it: `month`,
+ * `badge`, ...)? */
+bool lex_reserved(const char *s);
+bool lex_unreserved(const char *s);
 
 #endif

@@ -70,6 +70,7 @@ static void put_meta(struct buf *b, const struct image *img) {
   buf_u32(b, img->review_code);
   buf_u32(b, img->metric_code);
   buf_u32(b, img->review_text);
+  buf_u32(b, img->fiscal);
 }
 
 static void put_strings(struct buf *b, const struct image *img) {
@@ -91,6 +92,7 @@ static void put_schema(struct buf *b, const struct image *img) {
   for (uint32_t i = 0; i < img->nfields; i++) {
     const struct img_field *f = &img->fields[i];
     buf_u32(b, f->name);
+    buf_u32(b, f->key);
     buf_u8(b, f->kind);
     buf_u8(b, f->flags);
     buf_u16(b, f->ref);
@@ -349,6 +351,7 @@ static void rd_meta(struct cur *c, struct image *img) {
   img->review_code = rd32(c);
   img->metric_code = rd32(c);
   img->review_text = rd32(c);
+  img->fiscal = rd32(c);
 }
 
 static void rd_strings(struct cur *c, struct image *img) {
@@ -373,11 +376,12 @@ static void rd_schema(struct cur *c, struct image *img) {
     if (!ALLOC(img, img->enums[i].vals, img->enums[i].nvals)) return;
     for (uint32_t v = 0; v < img->enums[i].nvals; v++) img->enums[i].vals[v] = rd32(c);
   }
-  img->nfields = rdcount(c, 12, 0x10000);
+  img->nfields = rdcount(c, 16, 0x10000);
   if (!ALLOC(img, img->fields, img->nfields)) return;
   for (uint32_t i = 0; i < img->nfields && !c->bad; i++) {
     struct img_field *f = &img->fields[i];
     f->name = rd32(c);
+    f->key = rd32(c);
     f->kind = rd8(c);
     f->flags = rd8(c);
     f->ref = rd16(c);

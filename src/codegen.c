@@ -310,7 +310,7 @@ static void gen_call(struct cg *g, const struct node *n) {
   }
   if (binary) return;
   if (op_info[op].fmt == PER) {
-    emit1(g, op, per_encode(per_make(f->period, 1, 0)));
+    emit1(g, op, per_encode(per_make(f->period, f->fiscal ? g->c->fiscal_month : 1, 0)));
     return;
   }
   if (op_info[op].fmt != DIG) {
@@ -410,6 +410,13 @@ static void gen(struct cg *g, const struct node *n) {
   }
   case N_AGG: gen_agg(g, n); break;
   case N_CALL: gen_call(g, n); break;
+  case N_PERIOD: {
+    /* d in P of x: d, x, INPER (a fiscal period counts from the fiscal year's first month) */
+    gen(g, n->a);
+    gen(g, n->b);
+    emit1(g, OP_INPER, per_encode(per_make(n->op, n->neg ? g->c->fiscal_month : 1, (int)n->ival)));
+    break;
+  }
   default: break;
   }
 }
@@ -749,7 +756,7 @@ static uint32_t fill_items(struct cg *g, const struct node *list, uint32_t paren
 static void gen_block(struct cg *g, const struct s_tier *st, struct img_tier *it) {
   struct comp *c = g->c;
   it->name = istr(g, st->n->name);
-  it->display = st->n->kind == I_BADGE && st->n->b ? intern(g, st->n->b->str, st->n->b->str_len) : NO_STR;
+  it->display = st->n->b ? intern(g, st->n->b->str, st->n->b->str_len) : NO_STR; /* a tier's or badge's display name */
   it->ptype = st->ptype < 0 ? NO_TYPE : (uint32_t)st->ptype;
   it->time = st->time ? st->time->op : TC_NONE;
   it->time_n = st->time ? (uint32_t)st->time->ival : 0;
@@ -775,6 +782,7 @@ struct image *cg_run(struct comp *c) {
 
   img->fmt_version = BC_VERSION;
   img->effective = c->effective && c->effective->a ? c->effective->a->ival : TIER_NONE;
+  img->fiscal = (uint32_t)c->fiscal_month;
   img->name = c->ruleset ? intern(&g, c->ruleset->str, c->ruleset->str_len) : NO_STR;
   img->version = c->ruleset && c->ruleset->name2 ? istr(&g, c->ruleset->name2) : NO_STR;
   memcpy(img->src_hash, c->src_hash, 32);
@@ -797,6 +805,7 @@ struct image *cg_run(struct comp *c) {
     const struct s_field *sf = &c->fields[i];
     struct img_field *f = &img->fields[i];
     f->name = istr(&g, sf->name);
+    f->key = istr(&g, sf->key);
     f->kind = sf->ty.kind;
     f->flags = sf->flags;
     f->ref = sf->ty.ref;

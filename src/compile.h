@@ -15,6 +15,7 @@ struct s_field {
   int owner;            /* -1 top level, else list index */
   int slot;
   uint8_t flags;        /* FF_* */
+  const char *key;      /* its key in the records' JSON (`n "count": int;`): the name when not given */
 };
 struct s_list {
   int field;            /* the list's field: of the record, or of the parent list's items */
@@ -61,6 +62,8 @@ struct comp {
   struct node *items, *last;
 
   struct node *ruleset, *review, *effective;
+  struct node *fiscal;            /* `fiscal year starts in MONTH;`, or NULL */
+  int fiscal_month;               /* its month, 1-12; 0 when not given or unknown */
   struct s_enum *enums; int nenums;
   struct s_field *fields; int nfields;
   struct s_list *lists; int nlists;

@@ -157,11 +157,22 @@ static void dis_header(const struct image *img, const char *what, struct buf *b)
   mn_free(m);
   char d[11];
   date_format(img->effective, d);
-  buf_printf(b, "\neffective %s\ncost      %llu", img->effective == TIER_NONE ? "-" : d, (unsigned long long)img->cost_base);
+  buf_printf(b, "\neffective %s", img->effective == TIER_NONE ? "-" : d);
+  if (img->fiscal) buf_printf(b, "\nfiscal    the year starts in %s", month_name((int)img->fiscal));
   char ln[LIST_NAME_MAX];
+  buf_printf(b, "\ncost      %llu", (unsigned long long)img->cost_base);
   for (uint32_t l = 0; l < img->nlists; l++)
     buf_printf(b, " + %llu x len(%s)", (unsigned long long)img->cost_per[l], img_list_name(img, l, ln, sizeof ln));
   buf_printf(b, " steps at most\nstack     %u slots\n", img->max_stack);
+}
+
+/* The end of a field's line: its JSON key when it is not its name. */
+static void key_text(const struct image *img, const struct img_field *f, struct buf *b) {
+  if (f->key != f->name && strcmp(img_str(img, f->key), img_str(img, f->name)) != 0) {
+    buf_printf(b, "  key ");
+    out_json_str(b, img->strs[f->key], img->strlens[f->key]);
+  }
+  buf_u8(b, '\n');
 }
 
 /* The item fields of list l, indented one step per level of nesting, each
@@ -171,8 +182,9 @@ static void dis_items(const struct image *img, const struct dis_index *x, uint32
   int indent = 2 * img->lists[l].depth;
   for (uint32_t s = 0; s < img->lists[l].width; s++) {
     const struct img_field *G = &img->fields[x->item_field[x->item_base[l] + s] - 1];
-    buf_printf(b, "         %*sitem %-3u %-*s %s\n", indent, "", G->slot, 17 - indent, img_str(img, G->name),
+    buf_printf(b, "         %*sitem %-3u %-*s %s", indent, "", G->slot, 17 - indent, img_str(img, G->name),
                G->kind == TY_LIST ? "list" : kind_text(img, G->kind, G->ref, G->flags & FF_OPT, t1, sizeof t1));
+    key_text(img, G, b);
     if (G->kind == TY_LIST) dis_items(img, x, G->ref, b);
   }
 }
@@ -188,9 +200,10 @@ static void dis_schema(const struct image *img, const struct dis_index *x, struc
   for (uint32_t f = 0; f < img->nfields; f++) {
     const struct img_field *F = &img->fields[f];
     if (F->owner != NO_LIST) continue;
-    buf_printf(b, "field  slot %-3u %-20s %s%s\n", F->slot, img_str(img, F->name),
+    buf_printf(b, "field  slot %-3u %-20s %s%s", F->slot, img_str(img, F->name),
                F->kind == TY_LIST ? "list" : kind_text(img, F->kind, F->ref, F->flags & FF_OPT, t1, sizeof t1),
                F->flags & FF_PARTNER ? "  (partner type)" : "");
+    key_text(img, F, b);
     if (F->kind == TY_LIST) dis_items(img, x, F->ref, b);
   }
 }

@@ -219,18 +219,35 @@ static void flush_trail(struct fmt *F, size_t i) {
   emit_comment(F, &c[F->cnext++]);
 }
 
+/* Is the source text s (n bytes) the token `text`?  A name may be written
+ * in backquotes whether or not it needs them: `month` is month. */
+static bool same_token(const char *s, size_t n, const char *text, size_t len) {
+  if (n >= 2 && s[0] == '`' && s[n - 1] == '`') {
+    s++;
+    n -= 2;
+  }
+  return n == len && memcmp(s, text, len) == 0;
+}
+
+/* Print `text`, in backquotes when `quoted`. */
+static void put_token(struct fmt *F, const char *text, size_t len, bool quoted) {
+  if (quoted) put_text(F, D_TEXT, "`", 1);
+  put_text(F, D_TEXT, text, len);
+  if (quoted) put_text(F, D_TEXT, "`", 1);
+}
+
 /* The next token is `text` (len bytes), as the tree says: print it with the
- * comments before and after it, or with print false leave it out (an
- * optional `;` or `,`) but keep its comments.  Without a trivia table (a
- * rule text) there are no comments. */
-static void tok_or_skip(struct fmt *F, const char *text, size_t len, bool print) {
+ * comments before and after it (in backquotes when `quoted`), or with
+ * print false leave it out (an optional `;` or `,`) but keep its comments.
+ * Without a trivia table (a rule text) there are no comments. */
+static void tok_print(struct fmt *F, const char *text, size_t len, bool print, bool quoted) {
   if (!F->tv) {
-    if (print) put_text(F, D_TEXT, text, len);
+    if (print) put_token(F, text, len, quoted);
     return;
   }
   size_t i = F->cur++;
   const struct triv_tok *t = i < F->tv->ntok ? &F->tv->tok[i] : NULL;
-  if (!t || t->len != len || memcmp(F->src + t->beg, text, len) != 0) {
+  if (!t || !same_token(F->src + t->beg, t->len, text, len)) {
     /* the print rule is not walking the tokens the parser read */
     if (!F->bug) F->bug_at = t ? t->beg : F->tv->ntok ? F->tv->tok[F->tv->ntok - 1].beg : 0;
     F->bug = true;
@@ -253,13 +270,18 @@ static void tok_or_skip(struct fmt *F, const char *text, size_t len, bool print)
   if (F->deferred == F->cnext && F->cnext < F->tv->ncom && c[F->cnext].gap == i) moved = &c[F->cnext++];
   F->deferred = SIZE_MAX;
   flush_lead(F, i);
-  if (print) put_text(F, D_TEXT, text, len);
+  if (print) put_token(F, text, len, quoted);
   if (moved) emit_comment(F, moved);
   flush_trail(F, i);
 }
+static void tok_or_skip(struct fmt *F, const char *text, size_t len, bool print) { tok_print(F, text, len, print, false); }
 
-/* keywords, punctuation and names: their text is the token */
+/* keywords and punctuation: their text is the token */
 static void kw(struct fmt *F, const char *text) { tok_or_skip(F, text, strlen(text), true); }
+/* a name (of a field, metric, enum value, tier, ...): in backquotes where
+ * the bare word would be a keyword there - a reserved word; the words that
+ * are keywords only in some places are names wherever a name may stand */
+static void nm(struct fmt *F, const char *name) { tok_print(F, name, strlen(name), true, lex_reserved(name)); }
 /* a literal (number, string, date) as written: the source text at l */
 static void lit(struct fmt *F, const struct loc *l) {
   tok_or_skip(F, F->files[l->file].text + l->beg, l->end - l->beg, true);
@@ -390,7 +412,7 @@ static void in_set(struct fmt *F, const struct node *n) {
   nest(F, 2);
   SOFT(F);
   for (const struct node *v = n->list; v; v = v->next) {
-    kw(F, v->name);
+    nm(F, v->name);
     if (v->next) {
       kw(F, ",");
       FILL(F);
@@ -415,12 +437,12 @@ static void aggregate(struct fmt *F, const struct node *n) {
     SPACE(F);
   }
   if (n->op == A_DISTINCT || n->op == A_SUM || n->op == A_MIN || n->op == A_MAX) {
-    kw(F, n->name);
+    nm(F, n->name);
     SPACE(F);
     kw(F, "in");
     SPACE(F);
   }
-  kw(F, n->name2);
+  nm(F, n->name2);
   if (n->a) {
     nest(F, 2);
     LINE(F);
@@ -432,11 +454,36 @@ static void aggregate(struct fmt *F, const struct node *n) {
   GEND(F);
 }
 
+/* d in [previous] calendar|fiscal month|quarter|year of x, broken before `in` */
+static void period(struct fmt *F, const struct node *n) {
+  GROUP(F);
+  node(F, n->a);
+  nest(F, 2);
+  LINE(F);
+  kw(F, "in");
+  SPACE(F);
+  if (n->ival) {
+    kw(F, "previous");
+    SPACE(F);
+  }
+  kw(F, n->neg ? "fiscal" : "calendar");
+  SPACE(F);
+  kw(F, n->op == 1 ? "month" : n->op == 3 ? "quarter" : "year");
+  SPACE(F);
+  kw(F, "of");
+  SPACE(F);
+  node(F, n->b);
+  NEND(F);
+  GEND(F);
+}
+
 /* NAME(a, b): on one line, or broken after the commas with the arguments
- * aligned after the parenthesis */
+ * aligned after the parenthesis.  min and max are reserved words that the
+ * grammar also takes as the names of calls: they need no backquotes. */
 static void call(struct fmt *F, const struct node *n) {
   GROUP(F);
-  kw(F, n->name);
+  if (!strcmp(n->name, "min") || !strcmp(n->name, "max")) kw(F, n->name);
+  else nm(F, n->name);
   kw(F, "(");
   ALIGN(F);
   for (const struct node *a = n->list; a; a = a->next) {
@@ -457,7 +504,7 @@ static void fields(struct fmt *F, const struct node *list);
 static void enumeration(struct fmt *F, const struct node *n) {
   kw(F, "enum");
   SPACE(F);
-  kw(F, n->name);
+  nm(F, n->name);
   SPACE(F);
   GROUP(F);
   kw(F, "{");
@@ -468,7 +515,7 @@ static void enumeration(struct fmt *F, const struct node *n) {
       kw(F, ",");
       LINE(F);
     }
-    kw(F, v->name);
+    nm(F, v->name);
   }
   skip_optional(F, ',', ",");
   flush_lead(F, F->cur);
@@ -483,15 +530,15 @@ static void enumeration(struct fmt *F, const struct node *n) {
 static void metric(struct fmt *F, const struct node *n) {
   kw(F, "metric");
   SPACE(F);
-  kw(F, n->name);
+  nm(F, n->name);
   if (n->name2) {
     SPACE(F);
     kw(F, "for");
     SPACE(F);
-    kw(F, n->name2);
+    nm(F, n->name2);
     for (const struct node *l = n->list; l; l = l->next) { /* customers.months */
       kw(F, ".");
-      kw(F, l->name);
+      nm(F, l->name);
     }
   }
   if (n->b) {
@@ -548,9 +595,13 @@ static void statements(struct fmt *F, const struct node *list, const char *close
 static void tier(struct fmt *F, const struct node *n) {
   kw(F, "tier");
   SPACE(F);
-  kw(F, n->name);
+  nm(F, n->name);
+  if (n->b) {
+    SPACE(F);
+    lit(F, &n->b->loc);
+  }
   SPACE(F);
-  kw(F, n->name2);
+  nm(F, n->name2);
   SPACE(F);
   kw(F, "<");
   statements(F, n->list, ">");
@@ -560,7 +611,7 @@ static void tier(struct fmt *F, const struct node *n) {
 static void badge(struct fmt *F, const struct node *n) {
   kw(F, "badge");
   SPACE(F);
-  kw(F, n->name);
+  nm(F, n->name);
   if (n->b) {
     SPACE(F);
     lit(F, &n->b->loc);
@@ -574,13 +625,13 @@ static void badge(struct fmt *F, const struct node *n) {
 static void requirements(struct fmt *F, const struct node *n) {
   kw(F, "requirements");
   SPACE(F);
-  kw(F, n->name);
+  nm(F, n->name);
   kw(F, "(");
   for (const struct node *p = n->a; p; p = p->next) {
-    kw(F, p->name);
+    nm(F, p->name);
     kw(F, ":");
     SPACE(F);
-    kw(F, p->name2);
+    nm(F, p->name2);
     if (p->neg) kw(F, "?");
     if (p->next) {
       kw(F, ",");
@@ -635,7 +686,7 @@ static void node(struct fmt *F, const struct node *n) {
   case N_DATE: lit(F, &n->loc); break;
   case N_BOOL: kw(F, n->ival ? "true" : "false"); break;
   case N_ASOF: kw(F, "asof"); break;
-  case N_NAME: kw(F, n->name); break;
+  case N_NAME: nm(F, n->name); break;
   case N_DURATION:
     lit(F, &n->locf);
     SPACE(F);
@@ -692,6 +743,7 @@ static void node(struct fmt *F, const struct node *n) {
     GEND(F);
     break;
   case N_AGG: aggregate(F, n); break;
+  case N_PERIOD: period(F, n); break;
   case N_CONV: break; /* not written: see written() */
   case N_CALL: call(F, n); break;
   case I_RULESET:
@@ -712,6 +764,18 @@ static void node(struct fmt *F, const struct node *n) {
     lit(F, &n->loc2);
     kw(F, ";");
     break;
+  case I_FISCAL:
+    kw(F, "fiscal");
+    SPACE(F);
+    kw(F, "year");
+    SPACE(F);
+    kw(F, "starts");
+    SPACE(F);
+    kw(F, "in");
+    SPACE(F);
+    nm(F, n->name);
+    kw(F, ";");
+    break;
   case I_REVIEW:
   case I_EFFECTIVE:
     kw(F, n->kind == I_REVIEW ? "review" : "effective");
@@ -726,19 +790,23 @@ static void node(struct fmt *F, const struct node *n) {
     kw(F, "record");
     if (n->name) {
       SPACE(F);
-      kw(F, n->name);
+      nm(F, n->name);
     }
     SPACE(F);
     kw(F, "{");
     fields(F, n->list);
     skip_optional(F, ';', ";");
     break;
-  case I_FIELD: /* [MODIFIER] NAME: TYPE[?]; or NAME: list { fields } */
+  case I_FIELD: /* [MODIFIER] NAME ["KEY"]: TYPE[?]; or NAME ["KEY"]: list { fields } */
     if (n->str) {
-      kw(F, n->str);
+      nm(F, n->str);
       SPACE(F);
     }
-    kw(F, n->name);
+    nm(F, n->name);
+    if (n->b) {
+      SPACE(F);
+      lit(F, &n->b->loc);
+    }
     kw(F, ":");
     SPACE(F);
     if (n->op == 1) {
@@ -749,7 +817,7 @@ static void node(struct fmt *F, const struct node *n) {
       skip_optional(F, ';', ";");
       break;
     }
-    kw(F, n->name2);
+    nm(F, n->name2);
     if (n->neg) kw(F, "?");
     kw(F, ";");
     break;
@@ -774,7 +842,7 @@ static void node(struct fmt *F, const struct node *n) {
     skip_optional(F, ';', ";");
     break;
   case I_SECTION:
-    kw(F, n->name);
+    nm(F, n->name);
     kw(F, ":");
     break;
   case I_REQ: /* EXPR ["LABEL"]; -- the label goes to the next line if need be */

@@ -40,9 +40,12 @@ struct func {
    * to keep in the value's own unit (cents for money) and is left out
    * when that keeps everything. */
   uint8_t op_i, op_f;
-  /* A date function of a period (month_start ... year_end): the period's
-   * months.  Its instruction gets the period as its PER operand (period.h). */
+  /* A date function of a period (month_start ... fiscal_year_end): the
+   * period's months, and whether it counts from the fiscal year's first
+   * month (`fiscal year starts in MONTH;`) rather than January.  Its
+   * instruction gets the period as its PER operand (period.h). */
   uint8_t period;             /* 0, or 1, 3, 12 */
+  bool fiscal;
   const char *usage;          /* "round(x) or round(x, digits)", for messages */
 };
 

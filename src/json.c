@@ -77,7 +77,7 @@ static int fault(struct jp *j, const char *fmt, ...) {
   vm->jerr[0] = 0;
   size_t n = (size_t)snprintf(vm->path, sizeof vm->path, "$");
   for (int k = 0; k <= LIM_LIST_DEPTH && j->at[k].field >= 0 && n < sizeof vm->path; k++) {
-    int w = snprintf(vm->path + n, sizeof vm->path - n, ".%s", img_str(img, img->fields[j->at[k].field].name));
+    int w = snprintf(vm->path + n, sizeof vm->path - n, ".%s", img_str(img, img->fields[j->at[k].field].key));
     if (w > 0) n += (size_t)w;
     if (j->at[k].item >= 0 && n < sizeof vm->path && (w = snprintf(vm->path + n, sizeof vm->path - n, "[%ld]", j->at[k].item)) > 0)
       n += (size_t)w;
@@ -460,7 +460,7 @@ static int find_key(const struct jp *j, int owner, struct owner_fields of, const
   const struct image *img = j->img;
   if (of.n <= SCAN_FIELDS) {
     for (uint32_t i = 0; i < of.n; i++)
-      if (same_name(img, img->fields[of.f[i]].name, s, n)) return (int)i;
+      if (same_name(img, img->fields[of.f[i]].key, s, n)) return (int)i;
     return -1;
   }
   const struct reader *rd = j->rd;
@@ -469,7 +469,7 @@ static int find_key(const struct jp *j, int owner, struct owner_fields of, const
   size_t mask = rd->cap_ftab - 1;
   for (size_t k = hash_bytes(&vm->hkey, s, n) & mask; rd->ftab[k]; k = (k + 1) & mask) {
     uint32_t fi = rd->ftab[k] - 1;
-    if (img->fields[fi].owner == want && same_name(img, img->fields[fi].name, s, n)) return (int)rd->fpos[fi];
+    if (img->fields[fi].owner == want && same_name(img, img->fields[fi].key, s, n)) return (int)rd->fpos[fi];
   }
   return -1;
 }
@@ -493,7 +493,7 @@ static int index_wide_owners(struct tier_vm *vm, struct reader *rd, const uint32
     uint32_t b = start[o + 1], e = start[o + 2];
     if (e - b <= SCAN_FIELDS) continue;
     for (uint32_t i = b; i < e; i++) {
-      uint32_t fi = fields[i], name = img->fields[fi].name;
+      uint32_t fi = fields[i], name = img->fields[fi].key;
       size_t k = hash_bytes(&vm->hkey, img->strs[name], img->strlens[name]) & (cap - 1);
       while (rd->ftab[k]) k = (k + 1) & (cap - 1);
       rd->ftab[k] = fi + 1;
@@ -504,7 +504,8 @@ static int index_wide_owners(struct tier_vm *vm, struct reader *rd, const uint32
 
 /* The key at j->p, when it is field `next` of `of` spelt byte for byte as
  * its name: its place, with j->p past the closing quote; else -1, with j->p
- * where it was (string() and find_key() then read the key).  Producers
+ * where it was (string() and find_key() then read the key).  (The name
+ * is the field's JSON key: `n "count": int;` reads "count".)  Producers
  * write the keys of every object in one order, so the key after field k is
  * most often field k + 1, and one compare replaces decoding the key and
  * looking it up.  Only names whose JSON spelling is themselves qualify
@@ -513,7 +514,7 @@ static int expected_key(struct jp *j, struct owner_fields of, uint32_t next) {
   if (next >= of.n || *j->p != '"') return -1;
   uint32_t fi = of.f[next];
   if (!j->rd->fraw[fi]) return -1;
-  uint32_t name = j->img->fields[fi].name;
+  uint32_t name = j->img->fields[fi].key; /* the key the records use */
   size_t n = j->img->strlens[name];
   if ((size_t)(j->e - j->p) < n + 2 || j->p[n + 1] != '"' || memcmp(j->p + 1, j->img->strs[name], n) != 0) return -1;
   j->p += n + 2;
@@ -554,7 +555,7 @@ static int list(struct jp *j, uint32_t l, uint8_t *seen_items, int64_t *slot) {
     for (;;) {
       ws(j);
       if (start + count >= MAX_ITEMS)
-        return depth ? fault(j, _("the lists '%s' of this record have more than %u items in all"), img_str(img, img->fields[img->lists[l].field].name), MAX_ITEMS)
+        return depth ? fault(j, _("the lists '%s' of this record have more than %u items in all"), img_str(img, img->fields[img->lists[l].field].key), MAX_ITEMS)
                      : fault(j, _("list has more than %u items"), MAX_ITEMS);
       j->at[depth].item = count;
       if (j->p >= j->e) return syntax(j, j->p, _("unexpected end of input"));
@@ -680,7 +681,7 @@ static int index_fields(struct tier_vm *vm, struct reader *rd) {
   if (!rd->fpos) rd->fpos = t_malloc(&vm->hook, sizeof(uint32_t) * (img->nfields + 1));
   if (!rd->fraw) rd->fraw = t_malloc(&vm->hook, img->nfields + 1);
   if (!start || !fields || !rd->fpos || !rd->fraw) goto fail;
-  for (uint32_t f = 0; f < img->nfields; f++) rd->fraw[f] = raw_name(img, img->fields[f].name);
+  for (uint32_t f = 0; f < img->nfields; f++) rd->fraw[f] = raw_name(img, img->fields[f].key);
   /* a counting sort by owner: counts, then each owner's end, then the
    * fields placed from the back so that each end moves to its begin */
   memset(start, 0, sizeof(uint32_t) * (no + 2));
@@ -728,8 +729,8 @@ static int take_id(struct jp *j, const char *s, size_t n) {
 static void find_id(struct jp *j) {
   const struct image *img = j->img;
   if (img->id_field < 0 || j->vm->res.id) return;
-  const char *idname = img_str(img, img->fields[img->id_field].name);
-  size_t idlen = img->strlens[img->fields[img->id_field].name];
+  const char *idname = img_str(img, img->fields[img->id_field].key);
+  size_t idlen = img->strlens[img->fields[img->id_field].key];
   j->quiet = true;
   j->p = j->s;
   j->scr = j->rd->scratch;

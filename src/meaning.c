@@ -128,6 +128,7 @@ static void h_field(crypto_generichash_state *h, const struct image *img, uint32
   char ln[LIST_NAME_MAX];
   h_str(h, F->owner == NO_LIST ? "" : img_list_name(img, F->owner, ln, sizeof ln));
   h_str(h, S(img, F->name));
+  if (strcmp(S(img, F->key), S(img, F->name)) != 0) h_str(h, S(img, F->key)); /* records are read by it */
   h_i64(h, F->kind);
   h_i64(h, F->flags);
   h_str(h, F->kind == TY_ENUM ? S(img, img->enums[F->ref].name) : "");
@@ -1024,7 +1025,7 @@ void mn_hash(const struct meaning *m, uint8_t out[32]) {
     const struct img_tier *T = img_block(img, t);
     if (t == img->ntiers) h_str(&h, "badges");
     h_str(&h, S(img, T->name));
-    if (t >= img->ntiers) h_str(&h, S(img, T->display));
+    if (t >= img->ntiers || T->display != NO_STR) h_str(&h, S(img, T->display)); /* results carry it */
     h_i64(&h, T->ptype);
     h_i64(&h, T->time_n);
     if (T->time > TC_SUSTAINED) { /* a sustained window hashes as it did before the other clauses */
@@ -1268,13 +1269,20 @@ static void text(const struct meaning *m, const struct mn *n, struct buf *b, int
   case OP_DSIZE:
     if (a->kind == MN_FOLD && aggregate_text(m, a, a, b)) return;
     break;
-  case OP_PSTART: case OP_PEND: {
-    /* `fiscal_year_start(x) (fiscal year from April)`: a fiscal period
-     * says its first month, so that a change of the fiscal year reads as one */
+  case OP_INPER: case OP_PSTART: case OP_PEND: {
+    /* `d in fiscal year from April of x`, `fiscal_year_start(x) (fiscal
+     * year from April)`: a fiscal period says its first month, so that a
+     * change of the fiscal year reads as one */
     struct period p;
     char pt[64];
     per_decode(n->x, &p);
     per_text(p, pt, sizeof pt);
+    if (op == OP_INPER) {
+      sub(m, a, b, -1);
+      buf_printf(b, " in %s of ", pt);
+      sub(m, c, b, -1);
+      return;
+    }
     const struct func *f = fn_of_op(op, &p);
     buf_printf(b, "%s(", f ? f->name : op_info[op].name);
     text(m, a, b, -1);

@@ -166,13 +166,15 @@ enum opnd {
   OP(FLOOR_F,   N0,       "F",  'F', '-', "round a number down to a whole number") \
   OP(CEIL_F,    N0,       "F",  'F', '-', "round a number up to a whole number") \
   OP(ROUND_F,   DIG,      "F",  'F', '-', "round half away from zero to D decimals (range checked)") \
-  /* date functions (src/period.h); P is the PER operand.  The first and     \
-   * last days of a period are clamped to 0001-01-01 .. 9999-12-31 */           \
+  /* date functions and periods (src/period.h); P is the PER operand.  The   \
+   * first and last days of a period are clamped to 0001-01-01 .. 9999-12-31; \
+   * INPER clamps nothing */                                                     \
   OP(PSTART,    PER,      "D",  'D', '-', "first day of period P of the date")  \
   OP(PEND,      PER,      "D",  'D', '-', "last day of period P of the date")   \
   OP(YEAR,      N0,       "D",  'I', '-', "the date's year")                    \
   OP(MONTH,     N0,       "D",  'I', '-', "the date's month, 1 to 12")          \
-  OP(DAYS,      N0,       "DD", 'I', '-', "days from the first date to the second")
+  OP(DAYS,      N0,       "DD", 'I', '-', "days from the first date to the second") \
+  OP(INPER,     PER,      "DD", 'B', '-', "the first date lies in period P of the second (missing -> false)")
 
 #define OPCODE_ENUM(name, f, in, out, reg, doc) OP_##name,
 enum opcode { TIER_OPCODES(OPCODE_ENUM) OP__COUNT };

@@ -402,7 +402,8 @@ int rec_number(struct tier_vm *vm, struct reader *rd, uint32_t *nnums, struct nu
   return TIER_OK;
 }
 
-static const char *list_name(const struct image *img, uint32_t l) { return img_str(img, img->fields[img->lists[l].field].name); }
+/* list l's key in its parent's JSON object */
+static const char *list_name(const struct image *img, uint32_t l) { return img_str(img, img->fields[img->lists[l].field].key); }
 
 /* The items of list l in a (any JSON value; only an array has items) and
  * in the lists inside them, added to each list's count: the layout pass.
@@ -415,7 +416,7 @@ static void count_items(const struct image *img, struct rec_list *lists, uint32_
     if (!json_is_object(it)) continue;
     for (uint32_t f = 0; f < img->nfields; f++)
       if (img->fields[f].owner == l && img->fields[f].kind == TY_LIST)
-        count_items(img, lists, img->fields[f].ref, json_object_get(it, img_str(img, img->fields[f].name)));
+        count_items(img, lists, img->fields[f].ref, json_object_get(it, img_str(img, img->fields[f].key)));
   }
 }
 
@@ -454,7 +455,7 @@ static int fill_object(struct ctx *c, uint16_t owner, json_t *obj, int64_t *row)
   for (uint32_t fi = 0; fi < img->nfields; fi++) {
     const struct img_field *f = &img->fields[fi];
     if (f->owner != owner) continue;
-    const char *name = img_str(img, f->name);
+    const char *name = img_str(img, f->key);
     json_t *v = json_object_get(obj, name);
     size_t mark = c->pathlen;
     path_push(c, ".%s", name);
@@ -502,10 +503,10 @@ static int parse_ref(struct tier_vm *vm, const char *json, size_t len, struct re
   if (!json_is_object(root)) return fault(&c, _("a record must be a JSON object, found %s"), json_kind(root));
   /* the id first, so that any later error can name the record */
   if (img->id_field >= 0) {
-    json_t *idv = json_object_get(root, img_str(img, img->fields[img->id_field].name));
+    json_t *idv = json_object_get(root, img_str(img, img->fields[img->id_field].key));
     if (json_is_string(idv)) {
       if (memchr(json_string_value(idv), 0, json_string_length(idv))) {
-        path_push(&c, ".%s", img_str(img, img->fields[img->id_field].name));
+        path_push(&c, ".%s", img_str(img, img->fields[img->id_field].key));
         return fault(&c, _("the id contains a NUL character (\\u0000)"));
       }
       vm->res.id = json_string_value(idv);

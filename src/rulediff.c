@@ -5,13 +5,14 @@
  * inlined), and compared part by part, each change said in a program
  * manager's words:
  *
- *   metadata      the ruleset's name and version, the effective date, the review rule
+ *   metadata      the ruleset's name and version, the fiscal year's start, the
+ *                 effective date, the review rule
  *   schema        enums (values and their order), fields (type, optional)
  *   item metrics  a fact about one list item changed, and what it changes
  *   metrics       definition, label, type; added, removed
  *   tiers         per partner type: removed, new, renamed in place, reordered
- *                 (the ladders matched as tiervm diff matches them); time
- *                 clauses; requirements: thresholds, comparisons, labels,
+ *                 (the ladders matched as tiervm diff matches them); display
+ *                 names; time clauses; requirements: thresholds, comparisons, labels,
  *                 added, removed, or the same text with a new meaning
  *
  * A change to a metric is said once, with the metrics and tiers it changes
@@ -38,6 +39,7 @@ struct rd {
   int n;       /* changes reported */
   int nmeant;  /* of them, changes to what the rules_hash covers (not name or version) */
   bool schema_changed; /* an enum or field change was reported, with what it changes */
+  bool fiscal_changed; /* the fiscal year starts in another month: reported first */
 };
 
 static const char *S(const struct image *img, uint32_t s) { return s == NO_STR ? "" : img_str(img, s); }
@@ -49,7 +51,7 @@ static const char *or_none(const char *s) { return s && *s ? s : "(none)"; }
 static void change(struct rd *d, const char *kind, const char *where, const char *what, const char *from, const char *to,
                    const char *affects) {
   d->n++;
-  d->nmeant += strcmp(kind, "ruleset") != 0 && strcmp(kind, "version") != 0;
+  d->nmeant += strcmp(kind, "ruleset") != 0 && strcmp(kind, "version") != 0 && strcmp(kind, "fiscal") != 0;
   if (d->each) {
     tier_rule_change c = {kind, where, what, from, to, affects && *affects ? affects : NULL};
     d->each(d->ud, &c);
@@ -172,6 +174,10 @@ static void diff_meta(struct rd *d) {
   const struct image *A = d->A, *B = d->B;
   if (strcmp(S(A, A->name), S(B, B->name)) != 0) change(d, "ruleset", "", "ruleset name", S(A, A->name), S(B, B->name), NULL);
   if (strcmp(S(A, A->version), S(B, B->version)) != 0) change(d, "version", "", "version", S(A, A->version), S(B, B->version), NULL);
+  d->fiscal_changed = A->fiscal != B->fiscal;
+  if (d->fiscal_changed) /* what it changes shows in the requirements that count fiscal periods */
+    change(d, "fiscal", "", "fiscal year starts in", A->fiscal ? month_name((int)A->fiscal) : "(not given)",
+           B->fiscal ? month_name((int)B->fiscal) : "(not given)", NULL);
   if (A->effective != B->effective) {
     char ea[11] = "none", eb[11] = "none";
     if (A->effective != TIER_NONE) date_format(A->effective, ea);
@@ -317,6 +323,20 @@ static void diff_fields(struct rd *d) {
         change(d, "field-type", "", what, ta, tb, (char *)aff.p);
         d->schema_changed = true;
       }
+      /* `n "count": int;`: the records are read under another key */
+      const char *ka = S(X, fx->key), *kb = S(Y, Y->fields[g].key);
+      if (strcmp(ka, kb) != 0) {
+        struct subject s = {0};
+        s.owner = owner;
+        s.field = S(X, fx->name);
+        affects_of(d, false, s, NULL, &aff);
+        char qa[140], qb[140];
+        snprintf(qa, sizeof qa, "\"%s\"", ka);
+        snprintf(qb, sizeof qb, "\"%s\"", kb);
+        snprintf(what, sizeof what, "field %s: JSON key", w);
+        change(d, "field-key", "", what, qa, qb, (char *)aff.p);
+        d->schema_changed = true;
+      }
     }
   }
   buf_free(&aff);
@@ -383,7 +403,10 @@ static void diff_metrics(struct rd *d, bool items) {
         fa = xa = meaning_text(d->ma, va);
         fb = xb = meaning_text(d->mb, vb);
         snprintf(what, sizeof what, "%s %s (same definition; what it reads changed):", items ? "item metric" : "metric", name);
-        if (!strcmp(fa, fb) && d->schema_changed) fa = fb = NULL; /* an enum or field above says it */
+        /* an enum or field above says it; and an item metric whose words
+         * are the same reads what a field, another metric or the fiscal
+         * year gives it: those are said where they change */
+        if (!strcmp(fa, fb) && (d->schema_changed || d->fiscal_changed)) fa = fb = NULL;
       }
       if (fa) change(d, items ? "item-metric-definition" : "metric-definition", "", what, fa, fb, (char *)aff.p);
       free(xa);
@@ -617,6 +640,9 @@ static void diff_ladder(struct rd *d, const char *type) {
     if (i < 0) continue;
     const struct img_tier *TA = &d->A->tiers[ia[i]], *TB = &d->B->tiers[ib[j]];
     snprintf(where, sizeof where, "%s %s", type, l.new_names[j]);
+    const char *da = TA->display == NO_STR ? "(none)" : S(d->A, TA->display);
+    const char *db = TB->display == NO_STR ? "(none)" : S(d->B, TB->display);
+    if (strcmp(da, db) != 0) change(d, "tier-display", where, "display name", da, db, NULL);
     diff_time(d, TA, TB, where);
     diff_requirements(d, ia[i], ib[j], where);
   }
@@ -679,7 +705,7 @@ static int compare(struct rd *d) {
 
 int rule_diff(const struct image *A, const struct image *B, const char *pa, const char *pb, bool json, struct buf *o) {
   struct tier_alloc_hook h = {0};
-  struct rd d = {A, B, mn_build(A, &h), mn_build(B, &h), o, json, NULL, NULL, 0, 0, false};
+  struct rd d = {A, B, mn_build(A, &h), mn_build(B, &h), o, json, NULL, NULL, 0, 0, false, false};
   if (!d.ma || !d.mb) {
     mn_free(d.ma);
     mn_free(d.mb);
@@ -706,7 +732,7 @@ int rule_diff(const struct image *A, const struct image *B, const char *pa, cons
 
 int rule_changes(const struct image *A, const struct image *B, void (*each)(void *ud, const tier_rule_change *c), void *ud) {
   struct tier_alloc_hook h = {0};
-  struct rd d = {A, B, mn_build(A, &h), mn_build(B, &h), NULL, false, each, ud, 0, 0, false};
+  struct rd d = {A, B, mn_build(A, &h), mn_build(B, &h), NULL, false, each, ud, 0, 0, false, false};
   int rc = compare(&d);
   mn_free(d.ma);
   mn_free(d.mb);

@@ -42,8 +42,8 @@ static const struct key line_keys[] = {
     {"expect", V_OBJECT, N_("what the test expects, an object")},
 };
 static const struct key expect_keys[] = {
-    {"tier", V_TEXT | V_NULL, N_("the tier held: a tier name, or null for none")},
-    {"next", V_TEXT | V_NULL, N_("the next tier: a tier name, or null at the top")},
+    {"tier", V_TEXT | V_NULL, N_("the tier held: a tier name or display name, or null for none")},
+    {"next", V_TEXT | V_NULL, N_("the next tier: a tier name or display name, or null at the top")},
     {"unmet", V_NAMES, N_("the next tier's unmet requirements: a list of metric names or rule texts")},
 };
 #define NKEYS(t) (sizeof(t) / sizeof((t)[0]))
@@ -89,10 +89,11 @@ static const char *did_you_mean(const struct suggest *s, char *out, size_t n) {
   return out;
 }
 
-/* Field `name` of the record (owner NO_LIST) or of a list's items, or -1. */
-static int field_named(const struct image *img, uint16_t owner, const char *name) {
+/* The field of the record (owner NO_LIST) or of a list's items that JSON
+ * key `key` holds, or -1. */
+static int field_keyed(const struct image *img, uint16_t owner, const char *key) {
   for (uint32_t f = 0; f < img->nfields; f++)
-    if (img->fields[f].owner == owner && !strcmp(img_str(img, img->fields[f].name), name)) return (int)f;
+    if (img->fields[f].owner == owner && !strcmp(img_str(img, img->fields[f].key), key)) return (int)f;
   return -1;
 }
 
@@ -104,11 +105,11 @@ static void check_profile_keys(const struct image *img, json_t *o, uint16_t owne
   json_t *v;
   json_object_foreach(o, k, v) {
     if (owner == NO_LIST && key_find(line_keys, NKEYS(line_keys), k)) continue;
-    int f = field_named(img, owner, k);
+    int f = field_keyed(img, owner, k);
     if (f < 0) {
       struct suggest s = {0};
       for (uint32_t g = 0; g < img->nfields; g++)
-        if (img->fields[g].owner == owner) suggest_try(&s, k, img_str(img, img->fields[g].name));
+        if (img->fields[g].owner == owner) suggest_try(&s, k, img_str(img, img->fields[g].key));
       for (size_t i = 0; owner == NO_LIST && i < NKEYS(line_keys); i++) suggest_try(&s, k, line_keys[i].name);
       char dym[120];
       fault(why, nerr, _("unknown key \"%s\" in %s%s"), k, path, did_you_mean(&s, dym, sizeof dym));
@@ -162,7 +163,8 @@ static const char *type_name(const struct image *img, int ptype) {
   return ptype >= 0 && (uint32_t)ptype < e->nvals ? img_str(img, e->vals[ptype]) : "?";
 }
 
-/* "tier" and "next" name a tier of the partner's type (or are null). */
+/* "tier" and "next" name a tier of the partner's type, by its identifier
+ * or its display name (or are null). */
 static void check_tier_name(const struct image *img, int ptype, json_t *expect, const char *key, struct buf *why, int *nerr) {
   const char *want = json_string_value(json_object_get(expect, key));
   if (!want) return;
@@ -171,8 +173,10 @@ static void check_tier_name(const struct image *img, int ptype, json_t *expect, 
   for (uint32_t t = 0; t < img->ntiers; t++) {
     if ((int)img->tiers[t].ptype != ptype) continue;
     const char *name = img_str(img, img->tiers[t].name);
-    if (!strcmp(name, want)) { buf_free(&list); return; }
+    const char *display = img->tiers[t].display == NO_STR ? NULL : img_str(img, img->tiers[t].display);
+    if (!strcmp(name, want) || (display && !strcmp(display, want))) { buf_free(&list); return; }
     suggest_try(&s, want, name);
+    if (display) suggest_try(&s, want, display);
     buf_printf(&list, "%s%s", list.n ? ", " : "", name);
   }
   char dym[120];
@@ -273,10 +277,11 @@ static bool compare_unmet(const tier_result *r, json_t *eu, struct buf *why) {
   return ok;
 }
 
-/* "tier" or "next": a name, or null for none. */
-static bool compare_tier(const char *what, json_t *want, const char *got, struct buf *why) {
+/* "tier" or "next": a tier's identifier or display name (got, shown), or
+ * null for none. */
+static bool compare_tier(const char *what, json_t *want, const char *got, const char *shown, struct buf *why) {
   const char *w = json_string_value(want);
-  if (w ? got && !strcmp(w, got) : got == NULL) return true;
+  if (w ? got && (!strcmp(w, got) || (shown && !strcmp(w, shown))) : got == NULL) return true;
   buf_printf(why, _("         expected %s %s, got %s\n"), what, w ? w : _("none"), got ? got : _("none"));
   return false;
 }
@@ -337,8 +342,8 @@ static enum outcome run_one(struct tier_vm *vm, const char *text, size_t len, js
   if (cov) cov_probe(cov, vm);
   json_t *et = json_object_get(expect, "tier"), *en = json_object_get(expect, "next"), *eu = json_object_get(expect, "unmet");
   bool ok = true;
-  if (et) ok = compare_tier("tier", et, r->tier, why) && ok;
-  if (en) ok = compare_tier("next", en, r->next, why) && ok;
+  if (et) ok = compare_tier("tier", et, r->tier, r->tier_display, why) && ok;
+  if (en) ok = compare_tier("next", en, r->next, r->next_display, why) && ok;
   /* the unmet set belongs to the next tier: compare it only when the tiers
    * came out as expected, or every line would repeat one fault */
   if (ok && eu) ok = compare_unmet(r, eu, why);

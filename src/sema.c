@@ -138,6 +138,24 @@ static const char *list_path(struct comp *c, int l) {
   return c->lists[l].parent < 0 ? name : arena_printf(&c->ar, "%s.%s", list_path(c, c->lists[l].parent), name);
 }
 
+/* The JSON key of field f (`n "count": int;`, else its name), unless it
+ * is not one (empty, a NUL byte) or another field of the same record or
+ * list reads the same key: then an error, and NULL. */
+static const char *field_key(struct comp *c, const struct node *f, int owner) {
+  const char *key = f->b ? f->b->str : f->name;
+  if (f->b && (f->b->str_len == 0 || strlen(key) != f->b->str_len)) {
+    diag_add(&c->dg, TIER_ERROR, &f->b->loc, _("a field's JSON key is a text that is not empty and has no NUL byte"));
+    return NULL;
+  }
+  for (int i = 0; i < c->nfields; i++)
+    if (c->fields[i].owner == owner && strcmp(c->fields[i].key, key) == 0) {
+      diag_add(&c->dg, TIER_ERROR, f->b ? &f->b->loc : &f->loc, _("fields '%s' and '%s' both read the JSON key \"%s\""),
+               c->fields[i].name, f->name, key);
+      return NULL;
+    }
+  return key;
+}
+
 static void declare_fields(struct comp *c, struct node *list, int owner) {
   int slot = 0;
   for (struct node *f = list; f; f = f->next) {
@@ -146,6 +164,8 @@ static void declare_fields(struct comp *c, struct node *list, int owner) {
       diag_add(&c->dg, TIER_ERROR, &f->loc, _("field '%s' is declared twice"), f->name);
       continue;
     }
+    const char *key = field_key(c, f, owner);
+    if (!key) continue;
     struct type ty = TY_ERR;
     int listidx = -1;
     if (f->op == 1) { /* list { ... } */
@@ -187,6 +207,7 @@ static void declare_fields(struct comp *c, struct node *list, int owner) {
     struct s_field *sf = PUSH(c->fields, c->nfields);
     if (!sf) return;
     sf->name = f->name;
+    sf->key = key;
     sf->n = f;
     sf->ty = ty;
     sf->owner = owner;
@@ -594,6 +615,39 @@ static struct type check_agg(struct comp *c, struct node *n, const struct scope 
   }
 }
 
+/* ---- calendar periods ------------------------------------------------------------------- */
+
+/* Fiscal periods count from the month `fiscal year starts in MONTH;`
+ * names: without it, `what` at l is an error that says how to add it. */
+static bool fiscal_known(struct comp *c, const struct loc *l, const char *what) {
+  if (c->fiscal_month) return true;
+  if (!c->fiscal)
+    diag_add(&c->dg, TIER_ERROR, l,
+             _("%s needs the month the fiscal year starts in: add `fiscal year starts in April;` (or its month) to the ruleset"),
+             what);
+  return false; /* a fiscal year of an unknown month was reported where it is declared */
+}
+
+/* The words of period n as written: "previous fiscal year". */
+static const char *period_words(struct comp *c, const struct node *n) {
+  return arena_printf(&c->ar, "%s%s %s", n->ival ? "previous " : "", n->neg ? "fiscal" : "calendar",
+                      n->op == 1 ? "month" : n->op == 3 ? "quarter" : "year");
+}
+
+/* d in [previous] calendar|fiscal month|quarter|year of x: two dates */
+static struct type check_period(struct comp *c, struct node *n, const struct scope *sc) {
+  struct type td = check(c, n->a, sc), tx = check(c, n->b, sc);
+  if (td.kind != TY_ERROR && td.kind != TY_DATE)
+    diag_add(&c->dg, TIER_ERROR, &n->a->loc, _("`in %s of` tests a date, not %s"), period_words(c, n), ty_str(c, td));
+  if (tx.kind != TY_ERROR && tx.kind != TY_DATE)
+    diag_add(&c->dg, TIER_ERROR, &n->b->loc, _("`%s of` takes a date, not %s"), period_words(c, n), ty_str(c, tx));
+  if (n->neg && n->op == 1)
+    diag_add(&c->dg, TIER_ERROR, &n->loc, _("a fiscal year's months are calendar months: write `calendar month`"));
+  else if (n->neg)
+    fiscal_known(c, &n->loc, n->op == 3 ? _("a fiscal quarter") : _("a fiscal year"));
+  return ty_make(TY_BOOL, false, 0);
+}
+
 /* ---- calls of functions of values (func.h) --------------------------------------------- */
 
 /* "no function named 'year_of'; did you mean 'year'?" */
@@ -645,7 +699,8 @@ static int common_numeric(const struct node *args, int skip) {
   return all_int ? TY_INT : number ? TY_NUMBER : money ? TY_MONEY : TY_NUMBER;
 }
 
-/* A date function's call, its arity checked: its arguments are dates. */
+/* A date function's call, its arity checked: its arguments are dates; a
+ * fiscal period needs the ruleset to say when its fiscal year starts. */
 static struct type check_date_call(struct comp *c, struct node *n, const struct func *f) {
   bool opt = false;
   for (struct node *a = n->list; a; a = a->next) {
@@ -655,6 +710,7 @@ static struct type check_date_call(struct comp *c, struct node *n, const struct 
     }
     opt = opt || a->ty.opt;
   }
+  if (f->fiscal && !fiscal_known(c, &n->loc2, f->name)) return TY_ERR;
   return ty_make(f->result == FR_DATE ? TY_DATE : TY_INT, opt, 0);
 }
 
@@ -883,6 +939,7 @@ static struct type check(struct comp *c, struct node *n, const struct scope *sc)
   }
   case N_AGG: t = check_agg(c, n, sc); break;
   case N_CALL: t = check_call(c, n, sc); break;
+  case N_PERIOD: t = check_period(c, n, sc); break;
   case N_CONV: t = n->ty; break;
   }
   n->ty = t;
@@ -1029,6 +1086,43 @@ static void declare_metric(struct comp *c, struct node *n) {
   if (list >= 0) m->used = true; /* item metrics are helpers; not reported unused */
 }
 
+/* fiscal year starts in MONTH; -- once per ruleset, imports included */
+static void declare_fiscal(struct comp *c, struct node *n) {
+  if (c->fiscal) {
+    diag_add(&c->dg, TIER_ERROR, &n->loc, _("the fiscal year's start is given twice: a ruleset, with its imports, has one fiscal year"));
+    diag_add(&c->dg, TIER_NOTE, &c->fiscal->loc, _("it is first given here"));
+    return;
+  }
+  c->fiscal = n;
+  c->fiscal_month = month_number(n->name);
+  if (!c->fiscal_month) {
+    struct suggest s = {0};
+    for (int m = 1; m <= 12; m++) suggest_try(&s, n->name, month_name(m));
+    diag_add(&c->dg, TIER_ERROR, &n->loc2, _("'%s' is not a month (January ... December)%s"), n->name, sg_text(c, &s));
+  }
+}
+
+/* A tier's display name is how people know it: it may not name another
+ * tier of the ladder, or two tiers, since `tierc test` and the readers of
+ * results take either the identifier or the display name. */
+static void check_display(struct comp *c, const struct s_tier *t) {
+  const struct node *d = t->n->b;
+  if (!d) return;
+  if (d->str_len == 0 || strlen(d->str) != d->str_len) {
+    diag_add(&c->dg, TIER_ERROR, &d->loc, _("a tier's display name is a text that is not empty and has no NUL byte"));
+    return;
+  }
+  for (int i = 0; i < c->ntiers - 1; i++) {
+    const struct node *o = c->tiers[i].n;
+    if (c->tiers[i].ptype != t->ptype) continue;
+    if (strcmp(o->name, d->str) == 0 && o != t->n)
+      diag_add(&c->dg, TIER_ERROR, &d->loc, _("display name \"%s\" is the name of tier '%s': a display name names one tier"), d->str,
+               o->name);
+    else if (o->b && strcmp(o->b->str, d->str) == 0)
+      diag_add(&c->dg, TIER_ERROR, &d->loc, _("display name \"%s\" is also the display name of tier '%s'"), d->str, o->name);
+  }
+}
+
 static void check_tier(struct comp *c, struct node *n) {
   struct s_tier *t = PUSH(c->tiers, c->ntiers);
   if (!t) return;
@@ -1051,6 +1145,7 @@ static void check_tier(struct comp *c, struct node *n) {
   for (int i = 0; i < c->ntiers - 1; i++)
     if (c->tiers[i].ptype == t->ptype && strcmp(c->tiers[i].n->name, n->name) == 0)
       diag_add(&c->dg, TIER_ERROR, &n->loc, _("tier '%s' is defined twice for partner type '%s'"), n->name, n->name2);
+  check_display(c, t);
   blocks_check_body(c, t);
 }
 
@@ -1099,6 +1194,7 @@ void sema_run(struct comp *c) {
       if (c->effective) diag_add(&c->dg, TIER_ERROR, &n->loc, _("'effective' is given twice"));
       c->effective = n;
       break;
+    case I_FISCAL: declare_fiscal(c, n); break;
     }
   }
   for (struct node *n = c->items; n; n = n->next)

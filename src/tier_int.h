@@ -197,6 +197,7 @@ const char *ty_kind_name(int kind);
 struct img_enum { uint32_t name; uint32_t nvals; uint32_t *vals; };
 struct img_field {
   uint32_t name;
+  uint32_t key;       /* its key in the records' JSON (the name's string when the rules give none) */
   uint8_t kind;       /* enum ty_kind */
   uint8_t flags;      /* FF_* */
   uint16_t ref;       /* enum or list index */
@@ -277,6 +278,7 @@ struct image {
   uint32_t name, version; /* ruleset metadata strings (NO_STR if absent) */
   uint8_t src_hash[32];
   int64_t effective;     /* day number or TIER_NONE */
+  uint32_t fiscal;       /* `fiscal year starts in MONTH;`: the month, 1-12; 0 when not given */
 
   uint32_t nstrs;
   const char **strs;     /* NUL-terminated, also counted: */
@@ -378,7 +380,7 @@ int rule_diff(const struct image *A, const struct image *B, const char *pa, cons
 int rule_changes(const struct image *A, const struct image *B, void (*each)(void *ud, const tier_rule_change *c), void *ud);
 int rt_run(const tier_ruleset *rs, const char *const *files, int nfiles, bool coverage, struct buf *out);
 
-#define BC_VERSION 4 /* the .tbc format this tierc reads and writes (docs/bytecode.md) */
+#define BC_VERSION 5 /* the .tbc format this tierc reads and writes (docs/bytecode.md) */
 /* bytecode.c: bytes -> image, and back.  bc_read checks the header, the
  * signature (required, and by trust_key, when trust_key is not NULL), the
  * checksum and every size and offset; it does not verify the code. */

@@ -161,6 +161,7 @@ static int check_strings(struct vfy *v) {
     return fail(v, "meta: string index out of range");
   if (img->effective != TIER_NONE && (img->effective < DATE_MIN || img->effective > DATE_MAX))
     return fail(v, "meta: effective date out of range");
+  if (img->fiscal > 12) return fail(v, "meta: fiscal year starts in month %u", img->fiscal);
   return 0;
 }
 
@@ -182,6 +183,7 @@ static int check_field(struct vfy *v, uint32_t i) {
   struct image *img = v->img;
   struct img_field *f = &img->fields[i];
   if (!str_ok(img, f->name, false)) return fail(v, "schema: field %u: name index out of range", i);
+  if (!str_ok(img, f->key, false)) return fail(v, "schema: field %u: JSON key index out of range", i);
   if (f->kind < TY_TEXT || f->kind > TY_LIST) return fail(v, "schema: field %u: unknown type %u", i, f->kind);
   if (f->flags & ~(FF_OPT | FF_PARTNER)) return fail(v, "schema: field %u: unknown flags", i);
   if (f->kind == TY_ENUM && f->ref >= img->nenums) return fail(v, "schema: field %u: enum index out of range", i);

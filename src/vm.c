@@ -734,7 +734,7 @@ int vm_run(struct tier_vm *vm, uint32_t entry, const struct record *r, int64_t a
   vmcase(FLOOR_F) if (num_floor(NTOP, &NTOP)) goto numrange; vmbreak;
   vmcase(CEIL_F) if (num_ceil(NTOP, &NTOP)) goto numrange; vmbreak;
   vmcase(ROUND_F) if (num_round(NTOP, (int32_t)A, &NTOP)) goto numrange; vmbreak;
-  /* Date functions (period.c).  The verifier lets only dates
+  /* Date functions and periods (period.c).  The verifier lets only dates
    * reach them and only periods per_encode gives as their operand (decoded
    * once, at load); every date they make lies in the calendar. */
   vmcase(PSTART) if (TOP != TIER_NONE) TOP = per_start(ip->per, TOP); vmbreak;
@@ -747,6 +747,10 @@ int vm_run(struct tier_vm *vm, uint32_t entry, const struct record *r, int64_t a
     }
     vmbreak;
   vmcase(DAYS) sp--; TOP = TOP == TIER_NONE || sp[0] == TIER_NONE ? TIER_NONE : sp[0] - TOP; vmbreak;
+  vmcase(INPER)
+    sp--;
+    TOP = TOP != TIER_NONE && sp[0] != TIER_NONE && per_contains(ip->per, sp[0], TOP);
+    vmbreak;
 #ifndef VM_GOTO
   default: goto badop;
   }

@@ -39,8 +39,14 @@ syn match tierCall     "\v<\h\w*\ze\s*\("
 syn match tierDeclaration "\v^\s*\zs<(badge|requirements)>\ze\s+\h\w*"
 syn match tierGroup       "\v<at\s+least>\ze\s+\d+\s+<of>"
 syn match tierGroup       "\v(<least\s+\d+\s+)@<=<of>"
+" a period after `in`: in [previous] calendar month|quarter|year of, fiscal
+" quarter|year of; and the top-level item fiscal year starts in MONTH;
+syn match tierWordOp      "\v(<in\s+)@<=(previous\s+)?(calendar\s+(month|quarter|year)|fiscal\s+(quarter|year))\s+of>"
+syn match tierHeader      "\v^\s*\zs<fiscal\s+year\s+starts\s+in>"
+" any word in backquotes is a name, never a keyword: `in`, `count`
+syn match tierQuoted      "\v`\h\w*`"
 " the names a declaration introduces
-syn match tierTierName   "\v(<tier>\s+)@<=\h\w*\ze\s+\h\w*\s*\<"
+syn match tierTierName   "\v(<tier>\s+)@<=\h\w*\ze\s+(\"[^"]*\"\s*)?\h\w*\s*\<"
 syn match tierTierName   "\v(<badge>\s+)@<=\h\w*\ze\s*(\"[^"]*\"\s*)?\<"
 syn match tierTierName   "\v(<requirements>\s+)@<=\h\w*\ze\s*\("
 syn match tierMetricName "\v(<metric>\s+)@<=\h\w*"
@@ -77,6 +83,7 @@ hi def link tierType        Type
 hi def link tierModifier    StorageClass
 hi def link tierSection     Label
 hi def link tierCall        Function
+hi def link tierQuoted      Identifier
 hi def link tierTierName    Identifier
 hi def link tierMetricName  Function
 hi def link tierEnumName    Type

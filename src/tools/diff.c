@@ -17,14 +17,15 @@ static int ladder_pos(const tier_ruleset *rs, int t) {
 }
 
 /* The names of the tiers of partner type `type` in rs, in ladder order
- * (a malloc'd array; *n its length), or NULL when out of memory. */
-static const char **ladder_names(const tier_ruleset *rs, const char *type, int *n) {
+ * (a malloc'd array; *n its length), or NULL when out of memory; with
+ * `shown`, as people know them (their display names where they have one). */
+static const char **ladder_names(const tier_ruleset *rs, const char *type, int *n, bool shown) {
   const char **names = malloc(sizeof *names * (tier_ruleset_ntiers(rs) + 1));
   *n = 0;
   tier_info T;
   for (size_t i = 0; names && tier_ruleset_tier(rs, i, &T) == TIER_OK; i++) {
     const char *tn = tier_ruleset_type(rs, (size_t)T.type_index);
-    if (tn && !strcmp(tn, type)) names[(*n)++] = T.name;
+    if (tn && !strcmp(tn, type)) names[(*n)++] = shown && T.display ? T.display : T.name;
   }
   return names;
 }
@@ -59,6 +60,8 @@ static void type_free(struct diff_type *t) {
   free(t->name);
   free(t->lad.old_names);
   free(t->lad.new_names);
+  free(t->old_shown);
+  free(t->new_shown);
   tier_ladder_free(&t->lad);
   free(t->matrix);
 }
@@ -77,9 +80,12 @@ static struct diff_type *type_of(struct diff *d, const char *name) {
   struct diff_type *t = &d->types[d->ntypes];
   memset(t, 0, sizeof *t);
   t->name = strdup(name);
-  t->lad.old_names = ladder_names(d->old, name, &t->lad.nold);
-  t->lad.new_names = ladder_names(d->new_, name, &t->lad.nnew);
-  if (t->name && t->lad.old_names && t->lad.new_names && tier_ladder_match(&t->lad) == 0)
+  int n;
+  t->lad.old_names = ladder_names(d->old, name, &t->lad.nold, false);
+  t->lad.new_names = ladder_names(d->new_, name, &t->lad.nnew, false);
+  t->old_shown = ladder_names(d->old, name, &n, true);
+  t->new_shown = ladder_names(d->new_, name, &n, true);
+  if (t->name && t->lad.old_names && t->lad.new_names && t->old_shown && t->new_shown && tier_ladder_match(&t->lad) == 0)
     t->matrix = calloc((size_t)(t->lad.nold + 1) * (size_t)(t->lad.nnew + 1), sizeof *t->matrix);
   if (!t->matrix) {
     type_free(t);
@@ -96,10 +102,12 @@ static void move_text(struct diff *d, const struct diff_move *m) {
   struct esc_pool *p = d->pool; /* ids and needs come from the records: quoted for the terminal */
   const tier_result *ro = m->from, *rn = m->to, *why = m->why;
   bool up = m->direction > 0;
+  const char *from = ro->tier_display ? ro->tier_display : ro->tier, *to = rn->tier_display ? rn->tier_display : rn->tier;
+  const char *next = why->next_display ? why->next_display : why->next;
   tier_buf_printf(d->moves_text, "  %-10s %-11s %s -> %s (%s): ", ro->id ? esc_str(p, ro->id) : "-", esc_str(p, m->type->name),
-                  ro->tier ? esc_str(p, ro->tier) : _("none"), rn->tier ? esc_str(p, rn->tier) : _("none"), up ? _("up") : _("down"));
-  if (m->removed) tier_buf_printf(d->moves_text, _("tier %s removed; "), esc_str(p, ro->tier));
-  tier_buf_printf(d->moves_text, up ? _("old rules for %s: ") : _("new rules for %s: "), why->next ? esc_str(p, why->next) : "?");
+                  from ? esc_str(p, from) : _("none"), to ? esc_str(p, to) : _("none"), up ? _("up") : _("down"));
+  if (m->removed) tier_buf_printf(d->moves_text, _("tier %s removed; "), esc_str(p, from));
+  tier_buf_printf(d->moves_text, up ? _("old rules for %s: ") : _("new rules for %s: "), next ? esc_str(p, next) : "?");
   for (size_t i = 0; i < why->nunmet; i++)
     tier_buf_printf(d->moves_text, "%s%s", i ? "; " : "",
                     esc_str(p, why->unmet[i].need[0] ? why->unmet[i].need : why->unmet[i].rule));
@@ -288,13 +296,13 @@ static void text_matrix(tier_buf *b, const struct diff_type *t) {
                   t->down, t->stay);
   /* the matrix: rows old tier, columns new tier */
   size_t w = 10;
-  for (int k = 0; k < t->lad.nold; k++) w = strlen(t->lad.old_names[k]) + 5 > w ? strlen(t->lad.old_names[k]) + 5 : w;
+  for (int k = 0; k < t->lad.nold; k++) w = strlen(t->old_shown[k]) + 5 > w ? strlen(t->old_shown[k]) + 5 : w;
   tier_buf_printf(b, "  %-*s", (int)w, "old \\ new");
   tier_buf_printf(b, " %10s", "none");
-  for (int c = 0; c < t->lad.nnew; c++) tier_buf_printf(b, " %10s", t->lad.new_names[c]);
+  for (int c = 0; c < t->lad.nnew; c++) tier_buf_printf(b, " %10s", t->new_shown[c]);
   tier_buf_putc(b, '\n');
   for (int r = -1; r < t->lad.nold; r++) {
-    tier_buf_printf(b, "  %-*s", (int)w, r >= 0 ? t->lad.old_names[r] : "none");
+    tier_buf_printf(b, "  %-*s", (int)w, r >= 0 ? t->old_shown[r] : "none");
     for (int c = -1; c < t->lad.nnew; c++) {
       long v = DIFF_CELL(t, r, c);
       if (v == 0) tier_buf_printf(b, " %10s", ".");

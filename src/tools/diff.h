@@ -16,6 +16,7 @@ void ladder_text(const tier_ladder *l, tier_buf *b);
 struct diff_type {
   char *name;
   tier_ladder lad;        /* how the type's tiers correspond (tier.h) */
+  const char **old_shown, **new_shown; /* the tiers as people know them: display names */
   long *matrix;                   /* [(old pos + 1) * (nnew + 1) + new pos + 1], 0 = no tier */
   long up, down, stay;
 };

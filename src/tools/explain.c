@@ -184,9 +184,9 @@ static void explain_head(tier_buf *b, const tier_ruleset *rs, const tier_result 
   if (ladder == 0 && tier_ruleset_ntiers(rs) > 0) {
     tier_buf_printf(b, _("Partner type %s has no tiers in these rules.\n"), r->type ? E(r->type) : "?");
   } else if (ladder > 0) {
-    if (r->tier) tier_buf_printf(b, _("Holds %s."), E(r->tier));
+    if (r->tier) tier_buf_printf(b, _("Holds %s."), E(r->tier_display ? r->tier_display : r->tier));
     else tier_buf_puts(b, _("Holds no tier."));
-    if (r->next) tier_buf_printf(b, _(" Next: %s.\n"), E(r->next));
+    if (r->next) tier_buf_printf(b, _(" Next: %s.\n"), E(r->next_display ? r->next_display : r->next));
     else tier_buf_puts(b, _(" That is the top of the ladder.\n"));
   }
   if (r->nbadges) {
@@ -207,13 +207,15 @@ void out_explain(const struct out *o, tier_buf *b, const tier_result *r) {
   tier_info T;
   for (int t = 0; tier_ruleset_tier(rs, (size_t)t, &T) == TIER_OK; t++) {
     if (T.type_index != r->type_index) continue;
-    tier_buf_printf(b, "\n%s: %s", E(T.name), r->tier_index >= t ? _("held") : _("not held"));
+    if (T.display) tier_buf_printf(b, "\n%s (%s)", E(T.display), E(T.name));
+    else tier_buf_printf(b, "\n%s", E(T.name));
+    tier_buf_printf(b, ": %s", r->tier_index >= t ? _("held") : _("not held"));
     if (T.nreqs == 0 && !T.time) tier_buf_puts(b, _(" (every partner of this type holds it)"));
     tier_buf_putc(b, '\n');
     explain_entries(b, r, &at, T.name, tier_entry, t, p);
   }
   if (r->next) {
-    tier_buf_printf(b, _("\nSmallest change to reach %s: "), E(r->next));
+    tier_buf_printf(b, _("\nSmallest change to reach %s: "), E(r->next_display ? r->next_display : r->next));
     out_gap(b, r->unmet, r->nunmet, p);
     tier_buf_putc(b, '\n');
   }

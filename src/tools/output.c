@@ -40,13 +40,20 @@ int out_init(struct out *o, int fmt, bool explain, const tier_ruleset *rs) {
   }
   tier_info t;
   for (size_t i = 0; tier_ruleset_tier(rs, i, &t) == TIER_OK; i++) {
-    size_t w = esc_width(t.name, strlen(t.name));
+    const char *s = out_tier_shown(rs, (int)i, t.name);
+    size_t w = esc_width(s, strlen(s));
     if (w > o->tier_w) o->tier_w = w;
   }
   char h[65];
   tier_ruleset_hash(rs, h);
   memcpy(o->hash, h, 16);
   return o->scratch ? 0 : -1;
+}
+
+const char *out_tier_shown(const tier_ruleset *rs, int t, const char *name) {
+  tier_info T;
+  if (t < 0 || tier_ruleset_tier(rs, (size_t)t, &T) != TIER_OK) return name;
+  return T.display ? T.display : T.name;
 }
 
 void out_free(struct out *o) {
@@ -244,8 +251,16 @@ static void json_result(const struct out *o, tier_buf *b, const tier_result *r, 
   tier_buf_json(b, r->type);
   tier_buf_printf(b, ",\"asof\":\"%s\",\"tier\":", asof);
   tier_buf_json(b, r->tier);
+  if (r->tier_display) { /* the identifiers stay; display names beside them (SPEC 3.5) */
+    tier_buf_puts(b, ",\"tier_display\":");
+    tier_buf_json(b, r->tier_display);
+  }
   tier_buf_put(b, ",\"next\":", 8);
   tier_buf_json(b, r->next);
+  if (r->next_display) {
+    tier_buf_puts(b, ",\"next_display\":");
+    tier_buf_json(b, r->next_display);
+  }
   tier_buf_put(b, ",\"unmet\":", 9);
   json_reqs(b, r->unmet, r->nunmet, false);
   if (r->nbadges) json_badges(b, r);
@@ -357,8 +372,8 @@ static void table_result(const struct out *o, tier_buf *b, const tier_result *r,
   pad(b, r->id, ID_WIDTH);
   pad(b, r->type, o->type_w);
   pad(b, asof, 10);
-  pad(b, r->tier, o->tier_w);
-  pad(b, r->next, o->tier_w);
+  pad(b, r->tier_display ? r->tier_display : r->tier, o->tier_w);
+  pad(b, r->next_display ? r->next_display : r->next, o->tier_w);
   if (r->next) gap_text(b, r, o->pool);
   else if (r->tier) tier_buf_puts(b, _("(top tier)"));
   tier_buf_putc(b, '\n');
@@ -367,7 +382,7 @@ static void table_result(const struct out *o, tier_buf *b, const tier_result *r,
   for (size_t i = 0; i < r->nreqs; i++) {
     const tier_req_result *u = &r->reqs[i];
     tier_buf_printf(b, "    %*s%-4s %s: ", 2 * u->depth, "", u->met ? _("ok") : _("FAIL"),
-                    esc_str(o->pool, u->tier ? u->tier : u->badge));
+                    esc_str(o->pool, u->tier ? out_tier_shown(o->rs, u->tier_index, u->tier) : u->badge));
     if (u->kind == TIER_ENTRY_EITHER || u->kind == TIER_ENTRY_BRANCH || u->kind == TIER_ENTRY_AT_LEAST)
       tier_buf_printf(b, _("%s (%d of %d hold, %d must)"), esc_str(o->pool, u->rule), u->held, u->of, u->needed);
     else short_gap(b, u, o->pool);

@@ -41,6 +41,10 @@ void out_explain(const struct out *o, tier_buf *b, const tier_result *r);
  * terminal (p not NULL) the texts of the rules and the record are quoted. */
 void out_gap(tier_buf *b, const tier_req_result *u, size_t n, struct esc_pool *p);
 
+/* How tier t (tier_ruleset_tier) is shown to people: its display name
+ * (`tier Premier_1K "Premier 1K" ...`), else its name; `name` for t < 0. */
+const char *out_tier_shown(const tier_ruleset *rs, int t, const char *name);
+
 /* A requirement's value (actual or required) as JSON, by its type. */
 void out_json_value(tier_buf *b, const char *text, int type, bool missing);
 

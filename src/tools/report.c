@@ -185,9 +185,20 @@ static int bucket(const tier_req_result *u) {
   return share < 0.25 ? 0 : share < 0.5 ? 1 : share < 0.75 ? 2 : share < 0.9 ? 3 : 4;
 }
 
+/* A tier or badge as people know it: its display name, else its name. */
+static const char *shown(const tier_info *T) {
+  return T->display ? T->display : T->name;
+}
+
+/* Tier t as people know it. */
 static const char *tier_name(const tier_ruleset *rs, int t) {
   tier_info T;
-  return t >= 0 && tier_ruleset_tier(rs, (size_t)t, &T) == TIER_OK ? T.name : NULL;
+  return t >= 0 && tier_ruleset_tier(rs, (size_t)t, &T) == TIER_OK ? shown(&T) : NULL;
+}
+
+/* The tier a result holds, as people know it, or `none`. */
+static const char *held_name(const tier_result *res, const char *none) {
+  return res->tier_display ? res->tier_display : res->tier ? res->tier : none;
 }
 
 /* The partner as the content of a cell: its name, and its id under it
@@ -249,7 +260,7 @@ static char *closest_row(const struct report *r, const tier_result *res, long mi
   esc(b, res->type ? res->type : "-");
   td_end(b, 1, n);
   td(b, c, 2);
-  esc(b, res->tier ? res->tier : "no tier");
+  esc(b, held_name(res, "no tier"));
   tier_buf_puts(b, " &rarr; ");
   esc(b, tier_name(r->rs, res->next_index));
   td_end(b, 2, n);
@@ -381,19 +392,19 @@ void report_move(struct report *r, const struct diff_move *m) {
   esc(b, m->type->name);
   td_end(b, 1, n);
   td(b, c, 2);
-  esc(b, m->from->tier ? m->from->tier : "no tier");
+  esc(b, held_name(m->from, "no tier"));
   tier_buf_puts(b, " &rarr; ");
-  esc(b, m->to->tier ? m->to->tier : "no tier");
+  esc(b, held_name(m->to, "no tier"));
   tier_buf_printf(b, "<br><span class=\"%s\">%s</span>", up ? "up" : "down", up ? "&#9650;&nbsp;up" : "&#9660;&nbsp;down");
   td_end(b, 2, n);
   td(b, c, 3);
   if (m->removed) {
     tier_buf_puts(b, "Its tier ");
-    esc(b, m->from->tier);
+    esc(b, held_name(m->from, ""));
     tier_buf_puts(b, " is not in the new rules. ");
   }
   tier_buf_puts(b, up ? "The old rules asked, for " : "The new rules ask, for ");
-  esc(b, m->why->next ? m->why->next : "the next tier");
+  esc(b, m->why->next_display ? m->why->next_display : m->why->next ? m->why->next : "the next tier");
   tier_buf_puts(b, ":");
   needs_list(b, m->why);
   td_end(b, 3, n);
@@ -538,7 +549,7 @@ static void type_chart(const struct report *r, tier_buf *b, size_t p) {
   tier_info T;
   for (size_t t = 0; tier_ruleset_tier(rs, t, &T) == TIER_OK; t++)
     if (T.type_index == (int)p) {
-      x[n++] = (struct bar){T.name, r->held[t], T.position, 0, NULL, NULL};
+      x[n++] = (struct bar){shown(&T), r->held[t], T.position, 0, NULL, NULL};
       total += r->held[t];
       if (r->held[t] > max) max = r->held[t];
     }
@@ -569,7 +580,7 @@ static void type_chart(const struct report *r, tier_buf *b, size_t p) {
     for (int o = 0; o < dt->lad.nold; o++)
       if (dt->lad.old_to_new[o] < 0) {
         tier_buf_puts(b, "<p class=\"caption muted\">");
-        esc(b, dt->lad.old_names[o]);
+        esc(b, dt->old_shown[o]);
         tier_buf_puts(b, ", which the new rules removed, held ");
         count(b, old_count(dt, o));
         tier_buf_puts(b, " under the old rules.</p>\n");
@@ -810,7 +821,7 @@ static void blockers_of(const struct report *r, tier_buf *b, size_t t, const tie
   tier_buf_puts(b, "<h3>");
   esc(b, tier_ruleset_type(r->rs, (size_t)T->type_index));
   tier_buf_puts(b, " &rarr; ");
-  esc(b, T->name);
+  esc(b, shown(T));
   tier_buf_puts(b, " <span class=\"muted\">next tier of ");
   count(b, r->as_next[t]);
   tier_buf_printf(b, " partner%s</span></h3>\n", r->as_next[t] == 1 ? "" : "s");
@@ -939,10 +950,10 @@ static void paths_of(const struct report *r, tier_buf *b, const tier_info *T, lo
   if (T->type_index >= 0) {
     esc(b, tier_ruleset_type(r->rs, (size_t)T->type_index));
     tier_buf_puts(b, " &rarr; ");
-    esc(b, T->name);
+    esc(b, shown(T));
   } else {
     tier_buf_puts(b, "Badge ");
-    esc(b, T->display ? T->display : T->name);
+    esc(b, shown(T));
   }
   tier_buf_puts(b, " <span class=\"muted\">");
   count(b, of);
@@ -1080,10 +1091,10 @@ static void flows(tier_buf *b, const struct diff_type *t) {
       if (!v) continue;
       int dir = tier_ladder_direction(&t->lad, o, c);
       td(b, cl, 0);
-      esc(b, at(t->lad.old_names, o));
+      esc(b, at(t->old_shown, o));
       td_end(b, 0, n);
       td(b, cl, 1);
-      esc(b, at(t->lad.new_names, c));
+      esc(b, at(t->new_shown, c));
       td_end(b, 1, n);
       td(b, cl, 2);
       count(b, v);

@@ -12,7 +12,8 @@
 #            and tests/golden/data/exact.tier and functions.tier for numbers,
 #            dates.tier for the date functions, paths.tier for either, at
 #            least, requirements blocks and badges, nested-seats.tier for
-#            loops over inner lists)
+#            loops over inner lists, fiscal.tier for periods and the fiscal
+#            year, names.tier for JSON keys and display names)
 #   record:  each line of examples/partners.jsonl and tests/golden/data/*.jsonl,
 #            and tests/golden/data/array.json whole (a JSON array input)
 #
@@ -27,7 +28,7 @@ mkdir -p "$C/compile" "$C/load" "$C/record"
 
 # ---- compile ----
 for f in rules/*.tier examples/*.tier tests/golden/data/dates.tier tests/golden/data/paths.tier \
-         tests/golden/data/nested-seats.tier; do
+         tests/golden/data/nested-seats.tier tests/golden/data/fiscal.tier tests/golden/data/names.tier; do
   cp "$f" "$C/compile/$(dirname "$f" | tr / -)-$(basename "$f")"
 done
 for f in tests/golden/data/bad/*.tier; do
@@ -54,6 +55,9 @@ awk -v dir="$C/compile" '
 "$TIERC" compile tests/golden/data/paths.tier -o "$C/load/paths.tbc" >/dev/null
 # loops over inner lists, nested three deep, and an inner count distinct
 "$TIERC" compile tests/golden/data/nested-seats.tier -o "$C/load/nested-seats.tbc" >/dev/null
+# periods (INPER), the fiscal year in meta, fields' JSON keys, display names
+"$TIERC" compile tests/golden/data/fiscal.tier -o "$C/load/fiscal.tbc" >/dev/null
+"$TIERC" compile tests/golden/data/names.tier -o "$C/load/names.tbc" >/dev/null
 # a signed file (trailer "TSIG" + key + signature), when tierc can sign
 if [ -e tests/golden/data/keys/test.key ]; then
   "$TIERC" sign --key tests/golden/data/keys/test.key "$C/load/card.tbc" -o "$C/load/card-signed.tbc" >/dev/null 2>&1 ||

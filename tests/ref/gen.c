@@ -429,10 +429,27 @@ static struct gexpr *p_year_month(struct gen *G, struct gtype want, const struct
  * (docs 4.12) */
 static struct gexpr *p_period_day(struct gen *G, struct gtype want, const struct scope *sc) {
   (void)want;
-  static const char *FORMS[] = {"month_start(%0)", "month_end(%0)", "quarter_start(%0)",
-                                "quarter_end(%0)", "year_start(%0)", "year_end(%0)"};
+  static const char *FORMS[] = {"month_start(%0)",          "month_end(%0)",        "quarter_start(%0)",
+                                "quarter_end(%0)",          "year_start(%0)",       "year_end(%0)",
+                                "fiscal_quarter_start(%0)", "fiscal_quarter_end(%0)", "fiscal_year_start(%0)",
+                                "fiscal_year_end(%0)"};
+  /* the fiscal forms only where the rules say when the fiscal year starts */
+  size_t n = G->g->fiscal ? sizeof FORMS / sizeof *FORMS : 6;
   struct gexpr *a = sub(G, ty(TY_DATE, false, 0), sc);
-  return node(ty(TY_DATE, a->t.opt, 0), PICK(G->r, FORMS), 1, a, NULL, NULL);
+  return node(ty(TY_DATE, a->t.opt, 0), FORMS[rng_below(G->r, (uint32_t)n)], 1, a, NULL, NULL);
+}
+
+/* d in [previous] calendar|fiscal month|quarter|year of x (docs 4.13); x
+ * is a primary, so a generated sub-expression comes in parentheses */
+static struct gexpr *p_in_period(struct gen *G, struct gtype want, const struct scope *sc) {
+  (void)want;
+  static const char *PERIODS[] = {"calendar month", "calendar quarter", "calendar year", "fiscal quarter", "fiscal year"};
+  struct gexpr *d = sub(G, ty(TY_DATE, false, 0), sc), *x = sub(G, ty(TY_DATE, false, 0), sc);
+  uint32_t n = G->g->fiscal ? 5 : 3;
+  char *t = xprintf("%%0 in %s%s of %%1", rng_chance(G->r, 40) ? "previous " : "", PERIODS[rng_below(G->r, n)]);
+  struct gexpr *e = node(ty(TY_BOOL, false, 0), t, 2, d, x, NULL);
+  free(t);
+  return e;
 }
 
 static struct gexpr *p_compare(struct gen *G, struct gtype want, const struct scope *sc) {
@@ -625,6 +642,7 @@ static const struct {
     {p_round, TY_INT, 3, false, true},        {p_round, TY_MONEY, 5, false, true},
     {p_round, TY_NUMBER, 8, false, true},
     {p_year_month, TY_INT, 4, false, true},   {p_period_day, TY_DATE, 10, false, true},
+    {p_in_period, TY_BOOL, 10, false, true},
 };
 
 #define MAX_DEPTH 4
@@ -887,6 +905,7 @@ void gen_ruleset(struct rng *r, const struct gen_options *opt, struct gruleset *
   if (!g->opt.max_tiers) g->opt.max_tiers = 5;
   if (!g->opt.max_metrics) g->opt.max_metrics = 12;
   g->effective = INT64_MIN;
+  g->fiscal = rng_chance(r, 40) ? 1 + (int)rng_below(r, 12) : 0;
   struct gen G = {r, g};
   gen_schema(&G);
   gen_metrics(&G);
@@ -984,6 +1003,9 @@ char *gen_print(const struct gruleset *g) {
     ref_date_text(g->effective, d);
     put(&b, "effective = %s;\n", d);
   }
+  static const char *MONTHS[] = {"January", "February", "March",     "April",   "May",      "June",
+                                 "July",    "August",   "September", "October", "November", "December"};
+  if (g->fiscal) put(&b, "fiscal year starts in %s;\n", MONTHS[g->fiscal - 1]);
   for (int e = 0; e < g->nenums; e++) {
     put(&b, "enum %s {", g->enums[e].name);
     for (int v = 0; v < g->enums[e].nvals; v++) put(&b, "%s %s", v ? "," : "", g->enums[e].vals[v]);

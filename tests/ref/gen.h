@@ -107,6 +107,7 @@ struct gruleset {
   struct gexpr *review;                /* NULL: none */
   char *name, *version;
   int64_t effective;                   /* day number, or INT64_MIN */
+  int fiscal;                          /* `fiscal year starts in MONTH;`: 1-12, or 0 for none */
   struct gconsts k;
 };
 

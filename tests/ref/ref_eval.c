@@ -413,16 +413,19 @@ static void period_first_month(int len, int first, int *y, int *m) {
     }
 }
 
+/* Month (y, m) moved by k months (y may go below 1: before the calendar). */
+static void months_later(int *y, int *m, int k) {
+  int i = (*y) * 12 + (*m - 1) + k;
+  *y = i >= 0 ? i / 12 : -((11 - i) / 12);
+  *m = i - *y * 12 + 1;
+}
+
 /* The first (end == false) or last day of that period, saturated at
  * 0001-01-01 and 9999-12-31 (docs/language.md 4.12). */
 static int64_t period_day(int len, int first, int y, int m, bool end) {
   period_first_month(len, first, &y, &m);
   if (end) {
-    m += len;
-    while (m > 12) {
-      m -= 12;
-      y++;
-    }
+    months_later(&y, &m, len);
     if (y > 9999) return ref_days(9999, 12, 31);
     if (y < 1) return ref_days(1, 1, 1);
     return ref_days(y, m, 1) - 1;
@@ -430,13 +433,35 @@ static int64_t period_day(int len, int first, int y, int m, bool end) {
   return y < 1 ? ref_days(1, 1, 1) : ref_days(y, m, 1);
 }
 
+/* 4.13: d in [previous] P of x means start(P) <= d and d <= end(P), P the
+ * period that holds x (previous: the one before it).  The days before
+ * 0001-01-01 and after 9999-12-31 hold no date: a period that begins before
+ * the calendar holds every date from its first day on, one that ends
+ * before it holds none. */
+static bool in_period(int len, int first, bool previous, int64_t x, int64_t d) {
+  int y, m, dd;
+  ref_ymd(x, &y, &m, &dd);
+  period_first_month(len, first, &y, &m);
+  if (previous) months_later(&y, &m, -len);
+  int ey = y, em = m;
+  months_later(&ey, &em, len); /* the first month after P */
+  if (ey < 1) return false;
+  bool after_start = y < 1 || d >= ref_days(y, m, 1);
+  bool before_end = ey > 9999 || d < ref_days(ey, em, 1);
+  return after_start && before_end;
+}
+
 /* year(d), month(d), days_between(a, b) = b - a, and the ends of the
- * month, quarter or year a date lies in.  None in, none out.  Returns
- * false for a function that is not one of these. */
+ * period a date lies in: month, quarter, year, fiscal quarter, fiscal
+ * year (from the month `fiscal year starts in` names).  None in, none
+ * out.  Returns false for a function that is not one of these. */
 static bool date_call(struct ref_ctx *x, const struct node *n, struct val *out) {
-  static const struct { const char *name; int len; bool end; } periods[] = {
-      {"month_start", 1, false},   {"month_end", 1, true}, {"quarter_start", 3, false},
-      {"quarter_end", 3, true},    {"year_start", 12, false}, {"year_end", 12, true}};
+  static const struct { const char *name; int len; bool fiscal, end; } periods[] = {
+      {"month_start", 1, false, false},         {"month_end", 1, false, true},
+      {"quarter_start", 3, false, false},       {"quarter_end", 3, false, true},
+      {"year_start", 12, false, false},         {"year_end", 12, false, true},
+      {"fiscal_quarter_start", 3, true, false}, {"fiscal_quarter_end", 3, true, true},
+      {"fiscal_year_start", 12, true, false},   {"fiscal_year_end", 12, true, true}};
   const char *f = n->name;
   int p = -1;
   for (size_t i = 0; i < sizeof periods / sizeof periods[0]; i++)
@@ -457,7 +482,7 @@ static bool date_call(struct ref_ctx *x, const struct node *n, struct val *out) 
     ref_ymd(a.i, &y, &m, &d);
     if (p >= 0) {
       out->kind = TY_DATE;
-      out->i = period_day(periods[p].len, 1, y, m, periods[p].end);
+      out->i = period_day(periods[p].len, periods[p].fiscal ? x->c->fiscal_month : 1, y, m, periods[p].end);
     } else {
       out->kind = TY_INT;
       mpq_set_si(out->q, !strcmp(f, "year") ? y : m, 1);
@@ -571,6 +596,17 @@ void ref_eval_expr(struct ref_ctx *x, const struct node *n, struct val *out) {
   }
   case N_AGG: aggregate(x, n, out); break;
   case N_CALL: call(x, n, out); break;
+  case N_PERIOD: { /* 4.13: a missing date is in no period */
+    struct val at;
+    val_init(&at);
+    ref_eval_expr(x, n->a, out);
+    ref_eval_expr(x, n->b, &at);
+    bool in = !out->none && !at.none &&
+              in_period(n->op, n->neg ? x->c->fiscal_month : 1, n->ival != 0, at.i, out->i);
+    val_clear(&at);
+    val_bool(out, in);
+    break;
+  }
   case N_CONV: /* a number taken as another kind of number: the same value */
     ref_eval_expr(x, n->a, out);
     out->kind = n->ty.kind;

@@ -146,9 +146,11 @@ static int list(struct reader *rd, const struct s_field *f, const json_t *v, str
   return 0;
 }
 
-static int field_of(const struct comp *c, int owner, const char *name) {
+/* The field of `owner` that JSON key `key` holds (its own name, or the
+ * key the rules give it: `n "count": int;`), or -1. */
+static int field_of(const struct comp *c, int owner, const char *key) {
   for (int f = 0; f < c->nfields; f++)
-    if (c->fields[f].owner == owner && !strcmp(c->fields[f].name, name)) return f;
+    if (c->fields[f].owner == owner && !strcmp(c->fields[f].key, key)) return f;
   return -1;
 }
 
@@ -176,8 +178,8 @@ static int object(struct reader *rd, const json_t *obj, int owner, struct val *v
   }
   for (int f = 0; f < c->nfields; f++) {
     const struct s_field *sf = &c->fields[f];
-    if (sf->owner != owner || json_object_get(obj, sf->name)) continue;
-    snprintf(rd->path + at, sizeof rd->path - at, ".%s", sf->name);
+    if (sf->owner != owner || json_object_get(obj, sf->key)) continue;
+    snprintf(rd->path + at, sizeof rd->path - at, ".%s", sf->key);
     if (sf->ty.kind == TY_LIST) continue;   /* absent: empty */
     if (!sf->ty.opt) return fault(rd, "missing required field");
     vals[sf->slot].kind = sf->ty.kind;

@@ -188,26 +188,31 @@ static void newer_version(void **st) {
   (void)st;
   uint8_t *p = malloc(apn_n);
   memcpy(p, apn, apn_n);
-  p[10] = 5;
+  p[10] = 6;
   reseal(p, apn_n);
   char err[256];
   assert_int_equal(load(p, apn_n, err, sizeof err), TIER_EBYTECODE);
-  tu_assert_contains(err, "format version 5 is not supported (this tierc reads version 4); a newer tierc wrote it");
+  tu_assert_contains(err, "format version 6 is not supported (this tierc reads version 5); a newer tierc wrote it");
   /* a file of the first format: numbers were doubles then */
   p[10] = 1;
   reseal(p, apn_n);
   assert_int_equal(load(p, apn_n, err, sizeof err), TIER_EBYTECODE);
-  tu_assert_contains(err, "format version 1 is not supported (this tierc reads version 4); compile the source again");
+  tu_assert_contains(err, "format version 1 is not supported (this tierc reads version 5); compile the source again");
   /* a file of the second format: no ladder section (either, at least, badges) */
   p[10] = 2;
   reseal(p, apn_n);
   assert_int_equal(load(p, apn_n, err, sizeof err), TIER_EBYTECODE);
-  tu_assert_contains(err, "format version 2 is not supported (this tierc reads version 4); compile the source again");
+  tu_assert_contains(err, "format version 2 is not supported (this tierc reads version 5); compile the source again");
   /* a file of the third format: one kind of time clause (sustained) */
   p[10] = 3;
   reseal(p, apn_n);
   assert_int_equal(load(p, apn_n, err, sizeof err), TIER_EBYTECODE);
-  tu_assert_contains(err, "format version 3 is not supported (this tierc reads version 4); compile the source again");
+  tu_assert_contains(err, "format version 3 is not supported (this tierc reads version 5); compile the source again");
+  /* a file of the fourth format: fields had no JSON key, meta no fiscal year */
+  p[10] = 4;
+  reseal(p, apn_n);
+  assert_int_equal(load(p, apn_n, err, sizeof err), TIER_EBYTECODE);
+  tu_assert_contains(err, "format version 4 is not supported (this tierc reads version 5); compile the source again");
   free(p);
 }
 
@@ -440,6 +445,35 @@ static void period_operands_are_periods(void **st) {
   }
 }
 
+/* INPER's operand is a period too; it compares two dates and nothing else;
+ * the fiscal year's month and each field's JSON key are checked. */
+static const char *PERIODS =
+    "fiscal year starts in April;\n"
+    "enum kind { consulting }\n"
+    "record { id: text; partner type: kind; joined: date; n \"count\": int; }\n"
+    "tier Top consulting < joined in previous fiscal year of asof; >\n";
+
+static void periods_fiscal_year_and_keys_checked(void **st) {
+  (void)st;
+  struct image *img = read_source(PERIODS);
+  put32(img->code + find_any(img, OP_INPER) + 1, 0x0d0c);
+  tu_assert_contains(reload(img), "INPER has no period 0xd0c (months 1, 3 or 12");
+  /* the date tested is an int */
+  img = read_source(PERIODS);
+  uint32_t at = find_any(img, OP_INPER);
+  assert_int_equal(img->code[at - 5 - 1], OP_FIELD);
+  for (uint32_t f = 0; f < img->nfields; f++)
+    if (!strcmp(img_str(img, img->fields[f].name), "n")) put32(img->code + at - 5 - 1 + 1, img->fields[f].slot);
+  tu_assert_contains(reload(img), "INPER expects D values, finds I");
+  img = read_source(PERIODS);
+  assert_int_equal(img->fiscal, 4);
+  img->fiscal = 13;
+  tu_assert_contains(reload(img), "meta: fiscal year starts in month 13");
+  img = read_source(PERIODS);
+  img->fields[3].key = img->nstrs;
+  tu_assert_contains(reload(img), "schema: field 3: JSON key index out of range");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(intact_file_loads),
@@ -466,6 +500,7 @@ int main(void) {
       cmocka_unit_test(number_constants_are_canonical),
       cmocka_unit_test(rounding_digits_are_bounded),
       cmocka_unit_test(period_operands_are_periods),
+      cmocka_unit_test(periods_fiscal_year_and_keys_checked),
       cmocka_unit_test(unreachable_code),
       cmocka_unit_test(shared_code),
   };

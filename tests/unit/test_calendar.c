@@ -143,10 +143,10 @@ static void periods_are_encoded_canonically(void **st) {
   "record { id: text; partner type: kind; a: date; b: date; c: date?; n: int; }\n"
 
 /* Does requirement `rule` hold for a record with dates a, b (and c, or
- * none) at asof? */
-static bool holds_at(const char *rule, const char *a, const char *b, const char *c, const char *asof) {
+ * none) at asof, under rules that begin with `prefix` (a fiscal year)? */
+static bool holds_in(const char *prefix, const char *rule, const char *a, const char *b, const char *c, const char *asof) {
   char src[1024], json[512];
-  snprintf(src, sizeof src, HEAD "tier Base consulting < >\ntier Q consulting < %s; >\n", rule);
+  snprintf(src, sizeof src, "%s" HEAD "tier Base consulting < >\ntier Q consulting < %s; >\n", prefix, rule);
   snprintf(json, sizeof json, "{\"id\":\"x\",\"type\":\"consulting\",\"a\":\"%s\",\"b\":\"%s\",\"c\":%s%s%s,\"n\":0}", a, b,
            c ? "\"" : "", c ? c : "null", c ? "\"" : "");
   char *diag = NULL;
@@ -161,7 +161,12 @@ static bool holds_at(const char *rule, const char *a, const char *b, const char 
   tier_ruleset_free(rs);
   return q;
 }
+static bool holds_at(const char *rule, const char *a, const char *b, const char *c, const char *asof) {
+  return holds_in("", rule, a, b, c, asof);
+}
 static bool holds(const char *rule, const char *a, const char *b) { return holds_at(rule, a, b, NULL, "2024-06-15"); }
+#define APRIL "fiscal year starts in April;\n"
+static bool holds_fy(const char *rule, const char *a, const char *b) { return holds_in(APRIL, rule, a, b, NULL, "2024-06-15"); }
 
 static void year_month_and_days_between(void **st) {
   (void)st;
@@ -198,6 +203,69 @@ static void month_quarter_and_year_ends(void **st) {
   tier_ruleset_free(rs);
 }
 
+/* d in [previous] P of x: from the first day of P through its last,
+ * whatever the time of the month; P the period of x or the one before. */
+static void dates_in_periods(void **st) {
+  (void)st;
+  assert_true(holds("a in calendar month of b", "2024-02-01", "2024-02-29"));
+  assert_true(holds("a in calendar month of b", "2024-02-29", "2024-02-01"));
+  assert_false(holds("a in calendar month of b", "2024-03-01", "2024-02-29"));
+  assert_false(holds("a in calendar month of b", "2023-02-15", "2024-02-15"));
+  assert_true(holds("a in previous calendar month of b", "2024-01-31", "2024-02-29"));
+  assert_true(holds("a in previous calendar month of b", "2023-12-01", "2024-01-01"));
+  assert_false(holds("a in previous calendar month of b", "2024-02-01", "2024-02-29"));
+  assert_true(holds("a in calendar quarter of b", "2024-04-01", "2024-06-30"));
+  assert_false(holds("a in calendar quarter of b", "2024-03-31", "2024-04-01"));
+  assert_true(holds("a in previous calendar quarter of b", "2023-10-01", "2024-03-31"));
+  assert_true(holds("a in calendar year of b", "2024-01-01", "2024-12-31"));
+  assert_true(holds("a in previous calendar year of b", "2023-12-31", "2024-01-01"));
+  /* of asof, and of a parenthesised expression */
+  assert_true(holds("a in calendar month of asof", "2024-06-01", "2000-01-01"));
+  assert_true(holds("a in calendar year of (b + 1 year)", "2025-12-31", "2024-02-29"));
+  /* Japan's fiscal year (年度): April to March; its quarters are the calendar's */
+  assert_true(holds_fy("a in fiscal year of b", "2024-04-01", "2025-03-31"));
+  assert_false(holds_fy("a in fiscal year of b", "2024-03-31", "2024-04-01"));
+  assert_true(holds_fy("a in previous fiscal year of b", "2023-04-01", "2024-04-01"));
+  assert_false(holds_fy("a in previous fiscal year of b", "2023-03-31", "2024-04-01"));
+  assert_true(holds_fy("a in fiscal quarter of b", "2024-04-01", "2024-06-30"));
+  assert_true(holds_fy("a in previous fiscal quarter of b", "2024-01-01", "2024-04-30"));
+  /* a fiscal year from February has its own quarters */
+  assert_true(holds_in("fiscal year starts in February;\n", "a in fiscal quarter of b", "2024-02-01", "2024-04-30", NULL,
+                       "2024-06-15"));
+  assert_false(holds_in("fiscal year starts in February;\n", "a in fiscal quarter of b", "2024-01-31", "2024-02-01", NULL,
+                        "2024-06-15"));
+  /* at the ends of the calendar: the periods before 0001-01 hold no date */
+  assert_true(holds("a in calendar year of b", "0001-01-01", "0001-12-31"));
+  assert_false(holds("a in previous calendar year of b", "0001-01-01", "0001-12-31"));
+  assert_true(holds("a in previous calendar month of b", "9999-11-30", "9999-12-31"));
+  assert_true(holds_fy("a in fiscal year of b", "0001-01-01", "0001-03-31"));
+  assert_true(holds_fy("a in fiscal year of b", "9999-12-31", "9999-04-01"));
+  /* a missing date is in no period, and not outside one either */
+  assert_false(holds_at("c in calendar year of a", "2024-01-01", "2024-01-01", NULL, "2024-06-15"));
+  assert_false(holds_at("a in calendar year of c", "2024-01-01", "2024-01-01", NULL, "2024-06-15"));
+  assert_true(holds_at("c in calendar year of a", "2024-01-01", "2024-01-01", "2024-12-31", "2024-06-15"));
+}
+
+/* fiscal_quarter_start ... fiscal_year_end count from the month `fiscal
+ * year starts in` names; from January they are the calendar's. */
+static void fiscal_functions(void **st) {
+  (void)st;
+  assert_true(holds_fy("fiscal_year_start(a) == 2023-04-01 and fiscal_year_end(a) == 2024-03-31", "2024-03-31", "2024-01-01"));
+  assert_true(holds_fy("fiscal_year_start(a) == 2024-04-01 and fiscal_year_end(a) == 2025-03-31", "2024-04-01", "2024-01-01"));
+  assert_true(holds_fy("fiscal_quarter_start(a) == 2024-01-01 and fiscal_quarter_end(a) == 2024-03-31", "2024-02-29",
+                       "2024-01-01"));
+  assert_true(holds_in("fiscal year starts in October;\n",
+                       "fiscal_year_end(a) == 2024-09-30 and fiscal_quarter_start(a) == 2024-01-01", "2024-02-29",
+                       "2024-01-01", NULL, "2024-06-15"));
+  assert_true(holds_in("fiscal year starts in January;\n", "fiscal_year_end(a) == year_end(a)", "2024-02-29", "2024-01-01",
+                       NULL, "2024-06-15"));
+  assert_true(holds_in("fiscal year starts in november;\n", "fiscal_quarter_end(a) == 2024-04-30", "2024-02-29", "2024-01-01",
+                       NULL, "2024-06-15"));
+  /* the ends of the calendar */
+  assert_true(holds_fy("fiscal_year_start(a) == 0001-01-01 and fiscal_year_end(b) == 9999-12-31", "0001-03-31",
+                       "9999-12-31"));
+}
+
 /* A missing date gives a missing value, which no comparison meets. */
 static void none_in_none_out(void **st) {
   (void)st;
@@ -215,6 +283,12 @@ static void mistakes_get_one_clear_error(void **st) {
       {"month_end(a, b) == a", "month_end takes 1 value, not 2: month_end(date)"},
       {"year_of(a) == 2024", "no function named 'year_of'; did you mean 'year'?"},
       {"month_end(a) == 3", "cannot compare date with int"},
+      {"a in fiscal year of b", "a fiscal year needs the month the fiscal year starts in: add `fiscal year starts in April;`"},
+      {"fiscal_quarter_end(a) == b", "fiscal_quarter_end needs the month the fiscal year starts in: add `fiscal year starts in"},
+      {"a in calendar year of n", "`calendar year of` takes a date, not int"},
+      {"n in previous calendar month of a", "`in previous calendar month of` tests a date, not int"},
+      {"a in calendar quarter of a + 1 year", "(here: bool + duration)"},
+      {"a in fiscal month of b", "a fiscal year's months are calendar months: write `calendar month`"},
   };
   for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
     char src[512];
@@ -236,6 +310,8 @@ int main(void) {
       cmocka_unit_test(periods_are_encoded_canonically),
       cmocka_unit_test(year_month_and_days_between),
       cmocka_unit_test(month_quarter_and_year_ends),
+      cmocka_unit_test(dates_in_periods),
+      cmocka_unit_test(fiscal_functions),
       cmocka_unit_test(none_in_none_out),
       cmocka_unit_test(mistakes_get_one_clear_error),
   };

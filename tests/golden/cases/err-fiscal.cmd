@@ -1,0 +1,1 @@
+tierc check tests/golden/data/bad/fiscal.tier

@@ -1,0 +1,1 @@
+tierc check tests/golden/data/bad/reserved-word.tier

@@ -1,0 +1,1 @@
+tierc test tests/golden/data/names.tier tests/golden/data/names.tests

@@ -1,0 +1,1 @@
+tierc fmt tests/golden/data/fiscal.tier
