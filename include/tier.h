@@ -357,6 +357,12 @@ typedef struct tier_req_result {
                               (room for a name and two values in full),
                               "+2 certified_people", "+3,400.00 launched_mrr",
                               "business_plan_validated must become true" */
+  char detail[256];        /* for a rule that tests a date against a period
+                              (`closed in calendar month of asof`), met or not:
+                              the dates that decide, "closed 2024-03-05 is in
+                              calendar month of 2024-03-15 (2024-03-01 ..
+                              2024-03-31)"; "" for any other rule and at a
+                              checkpoint */
   /* A time clause (kind TIER_ENTRY_SUSTAINED or TIER_ENTRY_AT_ANY): */
   int64_t checkpoint;      /* the checkpoint that decided it (days since 1970): sustained,
                               the latest at which the requirements failed (the evaluation

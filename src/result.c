@@ -135,6 +135,48 @@ static void describe_owner(const struct tier_vm *vm, uint32_t b, tier_req_result
   }
 }
 
+/* One date a period test reads: a top-level field, a metric or asof, by
+ * its name and its value at the evaluation date; false for anything else. */
+static bool period_operand(const struct tier_vm *vm, const struct vinsn *in, const char **name, int64_t *v) {
+  const struct image *img = vm->rs->img;
+  switch (in->op) {
+  case OP_FIELD: *name = img_str(img, img->fields[img_top_field(img, in->a)].name); *v = vm->rec.top[in->a]; return true;
+  case OP_METRIC: *name = img_str(img, img->metrics[in->a].name); *v = vm->view.regs[in->a]; return true;
+  case OP_ASOF: *name = "asof"; *v = vm->ev.asof; return true;
+  default: return false;
+  }
+}
+
+/* A requirement that is one period test, `d in P of x` with d and x each
+ * a field, a metric or asof: the dates that decide it, met or not, in
+ * o->detail.  Its code is the two operands, INPER, RET (codegen's
+ * N_PERIOD).  Only at the evaluation date: a checkpoint's entry (a time
+ * clause's view) has another asof. */
+static void describe_period(const struct tier_vm *vm, const struct img_req *r, tier_req_result *o) {
+  const struct tier_ruleset *rs = vm->rs;
+  const struct vinsn *in = &rs->code[rs->insn_at[r->code]];
+  const char *dn, *xn;
+  int64_t d, x;
+  if (vm->view.regs != vm->ev.regs_today) return;
+  if (in[2].op != OP_INPER || in[3].op != OP_RET || !period_operand(vm, &in[0], &dn, &d) || !period_operand(vm, &in[1], &xn, &x))
+    return;
+  char pt[64], ds[11], xs[11], from[11], to[11];
+  per_text(in[2].per, pt, sizeof pt);
+  if (x == TIER_NONE) {
+    snprintf(o->detail, sizeof o->detail, "%s is missing: its %s is none", xn, pt);
+    return;
+  }
+  date_format(x, xs);
+  date_format(per_start(in[2].per, x), from);
+  date_format(per_end(in[2].per, x), to);
+  if (d == TIER_NONE) {
+    snprintf(o->detail, sizeof o->detail, "%s is missing: not in %s of %s (%s .. %s)", dn, pt, xs, from, to);
+    return;
+  }
+  date_format(d, ds);
+  snprintf(o->detail, sizeof o->detail, "%s %s is %sin %s of %s (%s .. %s)", dn, ds, o->met ? "" : "not ", pt, xs, from, to);
+}
+
 /* Requirement q of block b at the VM's last evaluation, with the values of
  * vm->view. */
 static void describe_req(const struct tier_vm *vm, uint32_t b, uint32_t q, tier_req_result *o) {
@@ -159,6 +201,7 @@ static void describe_req(const struct tier_vm *vm, uint32_t b, uint32_t q, tier_
       shown_copy(cut, sizeof cut, o->rule);
       snprintf(o->need, sizeof o->need, "must hold: %s", cut);
     }
+    describe_period(vm, r, o);
     return;
   }
   int kind;

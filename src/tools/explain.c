@@ -81,6 +81,8 @@ static void req_text(tier_buf *b, const tier_req_result *u, struct esc_pool *p) 
     value(b, u, u->required_shown, p);
     /* the distance, when it says more than the two values already do */
     if (!u->met && (u->need[0] == '+' || u->need[0] == '-')) tier_buf_printf(b, " (%s)", E(u->need));
+  } else if (u->detail[0]) { /* the dates that decide a period test */
+    tier_buf_printf(b, "%s", E(u->detail));
   } else {
     tier_buf_printf(b, u->met ? _("%s holds") : _("%s does not hold"), E(u->rule));
   }

@@ -279,6 +279,7 @@ static void field_text(const tier_req_result *u, const char *key, char *out, siz
   else if (!strcmp(key, "actual_value")) snprintf(out, n, "%.17g", u->actual_value);
   else if (!strcmp(key, "required_value")) snprintf(out, n, "%.17g", u->required_value);
   else if (!strcmp(key, "need")) snprintf(out, n, "%s", u->need);
+  else if (!strcmp(key, "detail")) snprintf(out, n, "%s", u->detail[0] ? u->detail : "-");
   else if (!strcmp(key, "type")) snprintf(out, n, "%s", type_name(u->type));
   else if (!strcmp(key, "met")) snprintf(out, n, "%s", u->met ? "true" : "false");
   else if (!strcmp(key, "missing")) snprintf(out, n, "%s", u->missing ? "true" : "false");
