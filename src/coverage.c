@@ -13,8 +13,11 @@
  * threshold cannot be hit exactly, and the report says so and names the
  * nearest values that can be; a number read from a record takes any value,
  * and "just" is then within one unit of the constant's last decimal (at
- * least 0.01).  A second-edition construct adds a case to lattice() and,
- * when it compares, one to find().
+ * least 0.01).  A period test, `d in P of x`, is a threshold too: its
+ * edges are the first and last day of the period, which depend on x, so a
+ * test probes it just met when d is one of them and just missed when d is
+ * the day before the first or after the last.  A second-edition construct
+ * adds a case to lattice() and, when it compares, one to find().
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +25,7 @@
 
 #include "coverage.h"
 #include "meaning.h"
+#include "period.h"
 #include "vm.h"
 
 /* ---- lattices: the values a metric can take ---------------------------------------- */
@@ -118,12 +122,15 @@ static bool constant(const struct image *img, const struct mn *n, struct num *ou
 /* ---- the thresholds --------------------------------------------------------------------- */
 
 enum { P_MEET = 1, P_MISS = 2 };
+enum { CMP_PERIOD = -2 }; /* threshold.cmp of a period test */
 
 struct threshold {
   uint32_t req;            /* the requirement it is in */
   const struct mn *node;   /* the comparison */
-  int cmp;                 /* CMP_*, the value on the left; 0 for a bool, -1 for `in {...}` */
+  int cmp;                 /* CMP_*, the value on the left; 0 for a bool, -1 for `in {...}`, CMP_PERIOD */
   const struct mn *value;  /* what is compared: REF, FIELD, or other (not probed) */
+  const struct mn *of;     /* a period test's x: REF, FIELD, ASOF, or other (not probed) */
+  struct period per;       /* a period test's period */
   int conv;                /* the conversion between the register or slot and the value: OP_I2F, OP_M2F, OP_I2M or 0 */
   int kind;                /* the type of the value (TY_*) */
   uint16_t ref;            /* its enum */
@@ -407,6 +414,11 @@ static void find(struct cov *c, uint32_t q, const struct mn *n, bool condition) 
       else t.k = k;
       add_threshold(c, &t);
     }
+  } else if (n->kind == MN_OP && n->op == OP_INPER && per_decode((uint32_t)n->x, &t.per)) { /* d in P of x */
+    t.cmp = CMP_PERIOD;
+    t.value = n->a[0];
+    t.of = n->a[1];
+    add_threshold(c, &t);
   } else if (n->kind == MN_OP && n->op == OP_INSET) {
     t.cmp = -1;
     t.value = n->a[0];
@@ -490,10 +502,34 @@ static bool near(struct num a, struct num b, struct num u) {
   return num_sub(a, b, &d) == NUM_OK && !is_zero(d) && num_cmp(num_abs(d), u) <= 0;
 }
 
+/* The date x of a period test, for the record vm last evaluated: false
+ * when it is missing or not asof, a register or a field. */
+static bool of_now(struct tier_vm *vm, const struct mn *x, int64_t *out) {
+  if (x->kind == MN_ASOF) *out = vm->ev.asof;
+  else if (x->kind == MN_REF) *out = vm->ev.regs_today[x->x];
+  else if (x->kind == MN_FIELD) *out = vm->rec.top[vm->rs->img->fields[x->x].slot];
+  else return false;
+  return *out != TIER_NONE;
+}
+
+/* A period test: d on the period's first or last day meets it just; the
+ * day before the first or after the last misses it just. */
+static void probe_period(struct tier_vm *vm, struct threshold *t, int64_t d) {
+  int64_t x;
+  if (!of_now(vm, t->of, &x)) return;
+  int64_t first = per_start(t->per, x), last = per_end(t->per, x);
+  if (d == first || d == last) t->probed |= P_MEET;
+  if (d == first - 1 || d == last + 1) t->probed |= P_MISS;
+}
+
 static void probe(struct tier_vm *vm, struct threshold *t) {
   struct num v;
   int64_t raw = 0;
   if (!value_now(vm, t, &v, &raw)) return;
+  if (t->cmp == CMP_PERIOD) {
+    probe_period(vm, t, raw);
+    return;
+  }
   if (t->cmp < 0) { /* in {...}: a value in the set, and one out */
     bool in = raw >= 0 && raw < 64 && (t->set >> raw & 1);
     t->probed |= in ? P_MEET : P_MISS;
@@ -556,13 +592,37 @@ static void at_text(const struct cov *c, const struct threshold *t, struct num v
   value_text(c, t, v, b);
 }
 
+/* Can a test be seen to probe t: are the values it compares (and a period
+ * test's date x) read from a register, a field or asof? */
+static bool probeable(const struct threshold *t) {
+  int conv;
+  const struct mn *src = source(t->value, &conv);
+  if (src->kind != MN_REF && src->kind != MN_FIELD) return false;
+  return t->cmp != CMP_PERIOD || t->of->kind == MN_ASOF || t->of->kind == MN_REF || t->of->kind == MN_FIELD;
+}
+
+/* Why a period test is not probed: "no test where last_audit is the first
+ * or last day of its fiscal year from April of asof, and none where it is
+ * the day before the first or the day after the last". */
+static void missing_period(const struct cov *c, const struct threshold *t, unsigned need, struct buf *b) {
+  char pt[64];
+  per_text(t->per, pt, sizeof pt);
+  buf_printf(b, "no test where ");
+  mn_text(c->m, t->value, b);
+  buf_printf(b, need & P_MEET ? " is the first or last day of its %s of " : " is the day before the first day or the day after the last day of its %s of ", pt);
+  mn_text(c->m, t->of, b);
+  if (need == (P_MEET | P_MISS)) buf_printf(b, ", and none where it is the day before the first or the day after the last");
+}
+
 /* Why a threshold is not probed, and with which values it would be. */
 static void missing(const struct cov *c, const struct threshold *t, struct buf *b) {
   unsigned need = (P_MEET | P_MISS) & ~t->probed;
-  int conv;
-  const struct mn *src = source(t->value, &conv);
-  if (src->kind != MN_REF && src->kind != MN_FIELD) {
+  if (!probeable(t)) {
     buf_printf(b, "it compares a value that is not a metric or a field, so no test can be seen to probe it (name it as a metric)");
+    return;
+  }
+  if (t->cmp == CMP_PERIOD) {
+    missing_period(c, t, need, b);
     return;
   }
   if (t->cmp < 0 || t->text_k != NO_STR) {
@@ -650,13 +710,10 @@ void cov_report(const struct cov *c, struct buf *out) {
   struct buf miss = {0};
   for (uint32_t i = 0; i < c->n; i++) {
     const struct threshold *t = &c->t[i];
-    int conv;
-    const struct mn *src = source(t->value, &conv);
-    bool probeable = src->kind == MN_REF || src->kind == MN_FIELD;
     unsigned want = t->reachable;
     /* probed: where it is just met, and just missed when it can be (a
      * threshold that can never hold is a fault to show) */
-    if (probeable && (want & P_MEET) && (t->probed & want) == want) { full++; continue; }
+    if (probeable(t) && (want & P_MEET) && (t->probed & want) == want) { full++; continue; }
     uint32_t tier = 0;
     while (tier + 1 < img->ntiers && img->tiers[tier + 1].first_req <= t->req) tier++;
     const struct img_req *rq = &img->reqs[t->req];
