@@ -42,6 +42,11 @@ static struct node *mk_time(struct parser *ps, int kind, struct tokval n, const 
 static bool at_any_ok(struct parser *ps, struct tokval word, const YYLTYPE *wl, const char *cal, const YYLTYPE *cl);
 #define YYMAXDEPTH 4000
 enum { P_MONTHS = 0xFF, P_FISCAL = 0x100, P_PREVIOUS = 0x200 }; /* a period's token value */
+/* A stack deeper than YYINITDEPTH comes from the caller's allocator too
+ * (parse_mem, lexer.l); running out of it is out of memory (the arena's
+ * flag: TIER_ENOMEM), not nesting too deep. */
+#define YYMALLOC(n) parse_mem(ps, NULL, (n))
+#define YYFREE(p) parse_mem(ps, (p), 0)
 }
 
 %define api.pure full
@@ -411,6 +416,8 @@ static bool at_any_ok(struct parser *ps, struct tokval word, const YYLTYPE *wl, 
 
 static void yyerror(YYLTYPE *l, yyscan_t sc, struct parser *ps, const char *msg) {
   (void)sc;
+  if (strcmp(msg, "memory exhausted") == 0 && ps->ar->failed)
+    return; /* the allocator said no: the compilation ends as out of memory */
   if (strcmp(msg, "memory exhausted") == 0)
     diag_add(ps->dg, TIER_ERROR, l, _("nesting is too deep for the parser (the limit is %d levels)"), LIM_DEPTH);
   else

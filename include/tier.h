@@ -79,8 +79,14 @@ TIER_API const char *tier_ngettext(const char *msgid, const char *plural, unsign
 enum tier_severity { TIER_ERROR = 0, TIER_WARNING = 1, TIER_NOTE = 2 };
 
 /* Allocator hook, as Lua's lua_Alloc: nsize == 0 frees ptr, otherwise
- * (re)allocates; osize is the old size (0 for a new block).  Return NULL on
- * failure; the library then fails cleanly with TIER_ENOMEM. */
+ * (re)allocates; osize is the old size (0 for a new block), always the size
+ * the block was last given.  Return NULL on failure; the library then fails
+ * cleanly with TIER_ENOMEM, with every block handed back.  Every allocation
+ * of the library goes through it (the parser's and scanner's included):
+ * the compiler's and a loaded ruleset's through the options they were given;
+ * tier_rules_diff and tier_rules_changes through the old ruleset's;
+ * tier_test_run through its ruleset's, except that the JSON of its test
+ * lines is read by jansson, which uses malloc. */
 typedef void *(*tier_alloc_fn)(void *ud, void *ptr, size_t osize, size_t nsize);
 
 /* Options; a zeroed struct means defaults. */
@@ -258,6 +264,7 @@ typedef struct tier_ladder {
   const char **old_names, **new_names;
   int *old_to_new, *new_to_old;  /* the tier it corresponds to; -1: removed / new */
   int *old_rank, *new_rank;
+  const tier_options *opt; /* whose allocator tier_ladder_match uses; NULL: malloc */
 } tier_ladder;
 TIER_API int tier_ladder_match(tier_ladder *l); /* TIER_OK, or -1 when out of memory */
 TIER_API void tier_ladder_free(tier_ladder *l); /* what tier_ladder_match allocated */

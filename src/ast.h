@@ -131,6 +131,7 @@ void trivia_token(struct trivia *tv, int kind, uint32_t beg, uint32_t end);
 void trivia_free(struct trivia *tv);
 
 /* The state shared by the lexer and the parser of one file. */
+union parse_block;
 struct parser {
   struct arena *ar;
   struct diags *dg;
@@ -157,7 +158,10 @@ struct parser {
   const uint32_t *map;    /* NULL, or the file offset of each such offset (lookalike.h) */
   struct trivia *tv;      /* NULL, or where the lexer records tokens and comments */
   jmp_buf fatal;          /* the scanner's way out on a fatal error */
+  union parse_block *blocks; /* flex's and bison's memory still held (parse_mem) */
 };
+/* flex's and bison's memory (grammar/lexer.l): realloc-like, n == 0 frees. */
+void *parse_mem(struct parser *ps, void *p, size_t n);
 
 /* parse one file; appends diagnostics; returns the item list */
 struct node *parse_file(struct parser *ps);

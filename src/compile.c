@@ -5,6 +5,7 @@
  * other file).  Also the diagnostics half of the public API.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,11 +47,9 @@ static char *read_file(struct comp *c, const char *path, size_t *len, const stru
  * rather than spellings (sub/../x.tier is x.tier); NULL when it does not
  * exist. */
 static const char *resolve(struct comp *c, const char *path) {
-  char *r = path ? realpath(path, NULL) : NULL;
-  if (!r) return NULL;
-  const char *s = arena_strndup(&c->ar, r, strlen(r));
-  free(r);
-  return s;
+  char r[PATH_MAX];
+  if (!path || !realpath(path, r)) return NULL;
+  return arena_strndup(&c->ar, r, strlen(r));
 }
 
 /* The canonical name, or the name as written when the file does not exist. */
@@ -339,10 +338,14 @@ int tier_compile(const char *path, const char *text, size_t textlen, const tier_
           image_free(back);
         }
       }
-      if (rc == TIER_OK && out) {
-        *out = b.p;
+      /* the caller frees the bytes with their length (tier_free_bytes),
+       * so the block is cut to them */
+      uint8_t *exact = rc == TIER_OK && out ? t_realloc(&hook, b.p, b.cap, b.n ? b.n : 1) : NULL;
+      if (exact) {
+        *out = exact;
         *outlen = b.n;
       } else {
+        if (rc == TIER_OK && out) rc = TIER_ENOMEM;
         buf_free(&b);
       }
     }
@@ -350,7 +353,7 @@ int tier_compile(const char *path, const char *text, size_t textlen, const tier_
   if (diags) {
     *diags = export_diags(&c, &hook);
     if (!*diags && rc == TIER_OK) {
-      if (out && *out) { t_free(&hook, *out, 0); *out = NULL; }
+      if (out && *out) { t_free(&hook, *out, *outlen); *out = NULL; *outlen = 0; }
       rc = TIER_ENOMEM;
     }
   }

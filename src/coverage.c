@@ -177,15 +177,16 @@ static struct lattice *memo_find(struct cov *c, const struct mn *n) {
 static void memo_put(struct cov *c, const struct mn *n, struct lattice l) {
   if ((c->mn + 1) * 2 > c->mcap) {
     uint32_t ncap = c->mcap ? c->mcap * 2 : 256;
-    struct memo *t = calloc(ncap, sizeof *t);
+    struct memo *t = t_malloc(&c->rs->hook, sizeof *t * ncap);
     if (!t) { c->oom = true; return; }
+    memset(t, 0, sizeof *t * ncap);
     for (uint32_t i = 0; i < c->mcap; i++) {
       if (!c->memo[i].n) continue;
       uint32_t k = (uint32_t)(((uintptr_t)c->memo[i].n >> 4) * 2654435761u) & (ncap - 1);
       while (t[k].n) k = (k + 1) & (ncap - 1);
       t[k] = c->memo[i];
     }
-    free(c->memo);
+    t_free(&c->rs->hook, c->memo, sizeof *c->memo * c->mcap);
     c->memo = t;
     c->mcap = ncap;
   }
@@ -365,7 +366,7 @@ static const struct mn *source(const struct mn *v, int *conv) {
 static void add_threshold(struct cov *c, struct threshold *t) {
   if (c->n == c->cap) {
     uint32_t ncap = c->cap ? c->cap * 2 : 64;
-    struct threshold *nt = realloc(c->t, sizeof *nt * ncap);
+    struct threshold *nt = t_realloc(&c->rs->hook, c->t, sizeof *nt * c->cap, sizeof *nt * ncap);
     if (!nt) { c->oom = true; return; }
     c->t = nt;
     c->cap = ncap;
@@ -438,12 +439,13 @@ static void find(struct cov *c, uint32_t q, const struct mn *n, bool condition) 
 }
 
 struct cov *cov_new(const struct tier_ruleset *rs) {
-  struct cov *c = calloc(1, sizeof *c);
+  struct cov *c = t_malloc(&rs->hook, sizeof *c);
   if (!c) return NULL;
+  memset(c, 0, sizeof *c);
   c->rs = rs;
   c->img = rs->img;
   c->m = mn_build(rs->img, &rs->hook);
-  if (!c->m) { free(c); return NULL; }
+  if (!c->m) { t_free(&rs->hook, c, sizeof *c); return NULL; }
   c->m->gen++;
   for (uint32_t q = 0; q < c->img->nreqs && !c->oom; q++) find(c, q, c->m->req[q], true);
   if (c->oom) { cov_free(c); return NULL; }
@@ -452,10 +454,11 @@ struct cov *cov_new(const struct tier_ruleset *rs) {
 
 void cov_free(struct cov *c) {
   if (!c) return;
+  const struct tier_alloc_hook *h = &c->rs->hook;
   mn_free(c->m);
-  free(c->t);
-  free(c->memo);
-  free(c);
+  t_free(h, c->t, sizeof *c->t * c->cap);
+  t_free(h, c->memo, sizeof *c->memo * c->mcap);
+  t_free(h, c, sizeof *c);
 }
 
 /* ---- probing ---------------------------------------------------------------------------------- */
@@ -707,7 +710,7 @@ static void missing(const struct cov *c, const struct threshold *t, struct buf *
 void cov_report(const struct cov *c, struct buf *out) {
   const struct image *img = c->img;
   long full = 0;
-  struct buf miss = {0};
+  struct buf miss = {.hook = &c->rs->hook};
   for (uint32_t i = 0; i < c->n; i++) {
     const struct threshold *t = &c->t[i];
     unsigned want = t->reachable;
@@ -720,7 +723,7 @@ void cov_report(const struct cov *c, struct buf *out) {
     buf_printf(&miss, "  %s %s: %s: ", type_name(img, img->tiers[tier].ptype), img_str(img, img->tiers[tier].name), img_str(img, rq->rule));
     if (t->node != c->m->req[t->req]) {
       /* a threshold inside a larger rule: which one */
-      struct buf w = {0};
+      struct buf w = {.hook = &c->rs->hook};
       mn_text(c->m, t->node, &w);
       buf_u8(&w, 0);
       if (strcmp((char *)w.p, img_str(img, rq->rule)) != 0) buf_printf(&miss, "%s: ", (char *)w.p);

@@ -3,7 +3,6 @@
  * records from a file of JSON Lines or a JSON array, one at a time, with
  * where each starts, for tools that stream partner profiles.
  */
-#include <stdlib.h>
 #include <string.h>
 
 #include "stream.h"
@@ -18,7 +17,7 @@ tier_input *tier_input_new(FILE *f, const tier_options *opt) {
   tier_input *in = t_malloc(&h, sizeof *in);
   if (!in) return NULL;
   in->hook = h;
-  stream_init(&in->s, f);
+  stream_init(&in->s, f, &in->hook);
   if (opt && opt->max_record) in->s.max = opt->max_record;
   return in;
 }

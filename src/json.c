@@ -768,11 +768,20 @@ int rec_parse(struct tier_vm *vm, const char *json, size_t len, struct record *o
   const struct image *img = vm->rs->img;
   if (!vm->owner_start && index_fields(vm, rd)) { snprintf(vm->err, sizeof vm->err, _("out of memory")); return TIER_ENOMEM; }
   if (!rd->items) {
-    rd->items = t_malloc(&vm->hook, sizeof *rd->items * (img->nlists + 1));
-    rd->cap_items = t_malloc(&vm->hook, sizeof *rd->cap_items * (img->nlists + 1));
-    if (!rd->items || !rd->cap_items) { snprintf(vm->err, sizeof vm->err, _("out of memory")); return TIER_ENOMEM; }
-    memset(rd->items, 0, sizeof *rd->items * (img->nlists + 1));
-    memset(rd->cap_items, 0, sizeof *rd->cap_items * (img->nlists + 1));
+    /* both or neither: rec_free frees them with nitems + 1 entries */
+    size_t ni = sizeof *rd->items * (img->nlists + 1), nc = sizeof *rd->cap_items * (img->nlists + 1);
+    int64_t **items = t_malloc(&vm->hook, ni);
+    size_t *caps = t_malloc(&vm->hook, nc);
+    if (!items || !caps) {
+      t_free(&vm->hook, items, ni);
+      t_free(&vm->hook, caps, nc);
+      snprintf(vm->err, sizeof vm->err, _("out of memory"));
+      return TIER_ENOMEM;
+    }
+    memset(items, 0, ni);
+    memset(caps, 0, nc);
+    rd->items = items;
+    rd->cap_items = caps;
     rd->nitems = img->nlists;
   }
   if (!grow(vm, (void **)&rd->slots, &rd->cap_slots, img->ntop + 1, sizeof *rd->slots) ||

@@ -3,20 +3,21 @@
  * rulesets, the one matching that tierc diff (rulediff.c) and tiervm diff
  * (tools/diff.c) share; see tier_ladder in tier.h.
  */
-#include <stdlib.h>
 #include <string.h>
 
 #include "tier_int.h"
 
 int tier_ladder_match(tier_ladder *l) {
   int no = l->nold, nn = l->nnew;
-  l->old_to_new = malloc(sizeof(int) * (size_t)(no + 1));
-  l->new_to_old = malloc(sizeof(int) * (size_t)(nn + 1));
-  l->old_rank = malloc(sizeof(int) * (size_t)(no + 1));
-  l->new_rank = malloc(sizeof(int) * (size_t)(nn + 1));
-  int *anchor = malloc(sizeof(int) * (size_t)(no + 2)); /* old tiers matched by name, in old order */
+  struct tier_alloc_hook h = hook_of(l->opt);
+  l->old_to_new = t_malloc(&h, sizeof(int) * (size_t)(no + 1));
+  l->new_to_old = t_malloc(&h, sizeof(int) * (size_t)(nn + 1));
+  l->old_rank = t_malloc(&h, sizeof(int) * (size_t)(no + 1));
+  l->new_rank = t_malloc(&h, sizeof(int) * (size_t)(nn + 1));
+  int *anchor = t_malloc(&h, sizeof(int) * (size_t)(no + 2)); /* old tiers matched by name, in old order */
   if (!l->old_to_new || !l->new_to_old || !l->old_rank || !l->new_rank || !anchor) {
-    free(anchor);
+    t_free(&h, anchor, sizeof(int) * (size_t)(no + 2));
+    tier_ladder_free(l);
     return -1;
   }
   for (int j = 0; j < nn; j++) l->new_to_old[j] = -1;
@@ -48,7 +49,7 @@ int tier_ladder_match(tier_ladder *l) {
       l->new_to_old[j++] = i;
     }
   }
-  free(anchor);
+  t_free(&h, anchor, sizeof(int) * (size_t)(no + 2));
   for (int j = 0; j < nn; j++) l->new_rank[j] = 2 * j + 2;
   for (int i = 0, below = 0; i < no; i++) {
     if (l->old_to_new[i] >= 0) below = l->old_rank[i] = l->new_rank[l->old_to_new[i]];
@@ -58,10 +59,12 @@ int tier_ladder_match(tier_ladder *l) {
 }
 
 void tier_ladder_free(tier_ladder *l) {
-  free(l->old_to_new);
-  free(l->new_to_old);
-  free(l->old_rank);
-  free(l->new_rank);
+  struct tier_alloc_hook h = hook_of(l->opt);
+  size_t so = sizeof(int) * (size_t)(l->nold + 1), sn = sizeof(int) * (size_t)(l->nnew + 1);
+  t_free(&h, l->old_to_new, so);
+  t_free(&h, l->new_to_old, sn);
+  t_free(&h, l->old_rank, so);
+  t_free(&h, l->new_rank, sn);
   l->old_to_new = l->new_to_old = l->old_rank = l->new_rank = NULL;
 }
 

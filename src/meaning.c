@@ -982,12 +982,13 @@ static void item_digest(const struct meaning *m, uint32_t i, uint8_t out[MN_DIGE
 /* A tier's or badge's own items, in any order (for a flat tier: its
  * requirements' digests, as before items existed). */
 static void h_items(crypto_generichash_state *h, const struct meaning *m, const struct img_tier *T) {
-  struct dg *ds = malloc(sizeof *ds * (T->nitems + 1));
+  size_t size = sizeof(struct dg) * (T->nitems + 1);
+  struct dg *ds = t_malloc(m->ar.hook, size);
   for (uint32_t k = 0; ds && k < T->nitems; k++) item_digest(m, T->first_item + k, ds[k].d);
   if (ds) qsort(ds, T->nitems, sizeof *ds, by_digest);
   for (uint32_t k = 0; ds && k < T->nitems; k++) crypto_generichash_update(h, ds[k].d, MN_DIGEST);
   if (!ds) h_str(h, "out of memory");
-  free(ds);
+  t_free(m->ar.hook, ds, size);
 }
 
 void mn_hash(const struct meaning *m, uint8_t out[32]) {
@@ -1005,7 +1006,8 @@ void mn_hash(const struct meaning *m, uint8_t out[32]) {
   if (m->review) crypto_generichash_update(&h, m->review->deep, MN_DIGEST);
   else h_str(&h, "no review");
   /* metrics by name, whatever their order */
-  struct named *ms = malloc(sizeof *ms * (img->nmetrics + 1));
+  size_t msize = sizeof(struct named) * (img->nmetrics + 1);
+  struct named *ms = t_malloc(m->ar.hook, msize);
   uint32_t nm = 0;
   for (uint32_t r = 0; ms && r < img->nmetrics; r++)
     if (mn_is_record_metric(img, r)) ms[nm++] = (struct named){S(img, img->metrics[r].name), r};
@@ -1019,7 +1021,7 @@ void mn_hash(const struct meaning *m, uint8_t out[32]) {
     h_str(&h, M->kind == TY_ENUM ? S(img, img->enums[M->ref].name) : "");
     crypto_generichash_update(&h, m->reg[ms[i].r]->deep, MN_DIGEST);
   }
-  free(ms);
+  t_free(m->ar.hook, ms, msize);
   /* tiers in ladder order, then the badges, each one's items in any order */
   for (uint32_t t = 0; t < img->ntiers + img->nbadges; t++) {
     const struct img_tier *T = img_block(img, t);

@@ -209,8 +209,8 @@ void rec_free(struct tier_vm *vm) {
   t_free(&vm->hook, rd->nums, rd->cap_nums * sizeof *rd->nums);
   t_free(&vm->hook, rd->hash, rd->cap_hash * sizeof *rd->hash);
   for (uint32_t l = 0; l < rd->nitems; l++) t_free(&vm->hook, rd->items[l], rd->cap_items[l] * sizeof(int64_t));
-  t_free(&vm->hook, rd->items, rd->nitems * sizeof *rd->items);
-  t_free(&vm->hook, rd->cap_items, rd->nitems * sizeof *rd->cap_items);
+  t_free(&vm->hook, rd->items, (rd->nitems + 1) * sizeof *rd->items);
+  t_free(&vm->hook, rd->cap_items, (rd->nitems + 1) * sizeof *rd->cap_items);
   t_free(&vm->hook, rd->scratch, rd->cap_scratch);
   t_free(&vm->hook, rd->seen, rd->cap_seen);
   t_free(&vm->hook, rd->id, rd->cap_id);

@@ -40,7 +40,40 @@ struct rd {
   int nmeant;  /* of them, changes to what the rules_hash covers (not name or version) */
   bool schema_changed; /* an enum or field change was reported, with what it changes */
   bool fiscal_changed; /* the fiscal year starts in another month: reported first */
+  struct arena ar;     /* scratch for the comparison (through alloc, below) */
+  const struct tier_alloc_hook *hook; /* the old ruleset's allocator */
+  struct tier_alloc_hook alloc;       /* it, through rd_alloc */
+  bool oom;                           /* some allocation failed: the comparison fails */
 };
+
+/* Every allocation of a comparison goes through here, so that a failure
+ * anywhere (the arena, a scratch text) fails the whole comparison with
+ * TIER_ENOMEM instead of leaving a change out. */
+static void *rd_alloc(void *ud, void *p, size_t o, size_t n) {
+  struct rd *d = ud;
+  void *q = t_realloc(d->hook, p, o, n);
+  if (!q && n) d->oom = true;
+  return q;
+}
+
+static void rd_init(struct rd *d, const struct image *A, const struct image *B) {
+  memset(d, 0, sizeof *d);
+  d->A = A;
+  d->B = B;
+  d->hook = A->ar.hook;
+  d->alloc = (struct tier_alloc_hook){rd_alloc, d};
+  arena_init(&d->ar, &d->alloc);
+  d->ma = mn_build(A, &d->alloc);
+  d->mb = mn_build(B, &d->alloc);
+}
+
+/* What rd_init made; -1 when memory ran out anywhere, else n. */
+static int rd_finish(struct rd *d, int n) {
+  mn_free(d->ma);
+  mn_free(d->mb);
+  arena_free(&d->ar);
+  return d->oom || n < 0 ? -1 : n;
+}
 
 static const char *S(const struct image *img, uint32_t s) { return s == NO_STR ? "" : img_str(img, s); }
 static const char *or_none(const char *s) { return s && *s ? s : "(none)"; }
@@ -157,15 +190,16 @@ static void affects_of(struct rd *d, bool in_old, struct subject s, const char *
   b->n = 0;
   affects_text(in_old ? d->ma : d->mb, &s, self, b);
   buf_u8(b, 0);
-  b->n--;
+  if (!b->failed) b->n--;
 }
 
 /* A value's text from its meaning (for when the source text says nothing new). */
-static char *meaning_text(const struct meaning *m, const struct mn *n) {
-  struct buf b = {0};
+static char *meaning_text(struct rd *d, const struct meaning *m, const struct mn *n) {
+  struct buf b = {.hook = &d->alloc};
   mn_text(m, n, &b);
-  buf_u8(&b, 0);
-  return (char *)b.p;
+  char *s = b.failed ? NULL : arena_strndup(&d->ar, (const char *)b.p, b.n);
+  buf_free(&b);
+  return s ? s : (char *)"?";
 }
 
 /* ---- metadata -------------------------------------------------------------------------- */
@@ -189,12 +223,10 @@ static void diff_meta(struct rd *d) {
     const char *ta = S(A, A->review_text), *tb = S(B, B->review_text);
     char *xa = NULL, *xb = NULL;
     if (ra && rb && !strcmp(ta, tb)) { /* the same text, another meaning: say it as compiled */
-      ta = xa = meaning_text(d->ma, ra);
-      tb = xb = meaning_text(d->mb, rb);
+      ta = xa = meaning_text(d, d->ma, ra);
+      tb = xb = meaning_text(d, d->mb, rb);
     }
     change(d, "review", "", "review rule (the evaluation date)", *ta ? ta : "none (today)", *tb ? tb : "none (today)", NULL);
-    free(xa);
-    free(xb);
   }
 }
 
@@ -222,7 +254,7 @@ static void enum_list(const struct image *img, uint32_t e, const char *sep, stru
  * value, a removed one, or a new order all change what rules mean. */
 static void diff_enums(struct rd *d) {
   const struct image *A = d->A, *B = d->B;
-  struct buf ta = {0}, tb = {0}, aff = {0};
+  struct buf ta = {.hook = &d->alloc}, tb = {.hook = &d->alloc}, aff = {.hook = &d->alloc};
   char what[200];
   for (uint32_t e = 0; e < A->nenums; e++) {
     const char *name = S(A, A->enums[e].name);
@@ -296,7 +328,7 @@ static void type_text(const struct image *img, const struct img_field *f, char *
 }
 
 static void diff_fields(struct rd *d) {
-  struct buf aff = {0};
+  struct buf aff = {.hook = &d->alloc};
   for (int pass = 0; pass < 2; pass++) {
     const struct image *X = pass ? d->B : d->A, *Y = pass ? d->A : d->B;
     for (uint32_t f = 0; f < X->nfields; f++) {
@@ -360,7 +392,7 @@ static void metric_type(const struct image *img, const struct img_metric *m, cha
  * with that metric. */
 static void diff_metrics(struct rd *d, bool items) {
   const struct image *A = d->A, *B = d->B;
-  struct buf aff = {0};
+  struct buf aff = {.hook = &d->alloc};
   char what[300];
   for (int pass = 0; pass < 2; pass++) {
     const struct image *X = pass ? B : A, *Y = pass ? A : B;
@@ -400,8 +432,8 @@ static void diff_metrics(struct rd *d, bool items) {
       const char *fa = S(X, mx->def), *fb = S(Y, my->def);
       char *xa = NULL, *xb = NULL;
       if (!strcmp(fa, fb)) { /* the same words, compiled to something else: say what */
-        fa = xa = meaning_text(d->ma, va);
-        fb = xb = meaning_text(d->mb, vb);
+        fa = xa = meaning_text(d, d->ma, va);
+        fb = xb = meaning_text(d, d->mb, vb);
         snprintf(what, sizeof what, "%s %s (same definition; what it reads changed):", items ? "item metric" : "metric", name);
         /* an enum or field above says it; and an item metric whose words
          * are the same reads what a field, another metric or the fiscal
@@ -409,8 +441,6 @@ static void diff_metrics(struct rd *d, bool items) {
         if (!strcmp(fa, fb) && (d->schema_changed || d->fiscal_changed)) fa = fb = NULL;
       }
       if (fa) change(d, items ? "item-metric-definition" : "metric-definition", "", what, fa, fb, (char *)aff.p);
-      free(xa);
-      free(xb);
     }
   }
   buf_free(&aff);
@@ -524,26 +554,20 @@ static void report_comparison(struct pair_ctx *p, uint32_t qa, uint32_t qb) {
 static void report_same_text(struct pair_ctx *p, uint32_t qa, uint32_t qb) {
   struct rd *d = p->d;
   char what[400];
-  char *xa = meaning_text(d->ma, d->ma->req[qa]), *xb = meaning_text(d->mb, d->mb->req[qb]);
+  char *xa = meaning_text(d, d->ma, d->ma->req[qa]), *xb = meaning_text(d, d->mb, d->mb->req[qb]);
   bool said = !strcmp(xa, xb) && d->schema_changed; /* an enum's order or a field's type, said above */
   if (!strcmp(xa, xb)) {
-    free(xa);
-    free(xb);
     xa = xb = NULL;
   }
   snprintf(what, sizeof what, "%s (same text; what it reads changed)%s", S(d->B, d->B->reqs[qb].rule), xa ? ":" : "");
   if (!said) change(d, "requirement-meaning", p->where, what, xa, xb, NULL);
-  free(xa);
-  free(xb);
   diff_req_words(p, qa, qb);
 }
 
 static void diff_requirements(struct rd *d, uint32_t ta, uint32_t tb, const char *where) {
   const struct img_tier *TA = &d->A->tiers[ta], *TB = &d->B->tiers[tb];
-  bool *ua = calloc(TA->nreq + 1, 1), *ub = calloc(TB->nreq + 1, 1);
+  bool *ua = arena_alloc(&d->ar, TA->nreq + 1), *ub = arena_alloc(&d->ar, TB->nreq + 1);
   if (!ua || !ub) {
-    free(ua);
-    free(ub);
     change(d, "error", where, "out of memory comparing the requirements", NULL, NULL, NULL);
     return;
   }
@@ -557,8 +581,6 @@ static void diff_requirements(struct rd *d, uint32_t ta, uint32_t tb, const char
     if (!ua[i]) change(d, "requirement-removed", where, "requirement removed:", S(d->A, d->A->reqs[TA->first_req + i].rule), NULL, NULL);
   for (uint32_t j = 0; j < TB->nreq; j++)
     if (!ub[j]) change(d, "requirement-added", where, "new requirement:", NULL, S(d->B, d->B->reqs[TB->first_req + j].rule), NULL);
-  free(ua);
-  free(ub);
 }
 
 /* The tiers of partner type p (by name) of img, in ladder order. */
@@ -584,16 +606,18 @@ static void order_text(const char **names, int n, struct buf *b) {
 static void diff_ladder(struct rd *d, const char *type) {
   tier_ladder l;
   memset(&l, 0, sizeof l);
-  uint32_t *ia = malloc(sizeof *ia * (d->A->ntiers + 1)), *ib = malloc(sizeof *ib * (d->B->ntiers + 1));
-  l.old_names = malloc(sizeof *l.old_names * (d->A->ntiers + 1));
-  l.new_names = malloc(sizeof *l.new_names * (d->B->ntiers + 1));
-  int *kept = malloc(sizeof *kept * (d->A->ntiers + 1));
+  uint32_t *ia = arena_alloc(&d->ar, sizeof *ia * (d->A->ntiers + 1)), *ib = arena_alloc(&d->ar, sizeof *ib * (d->B->ntiers + 1));
+  l.old_names = arena_alloc(&d->ar, sizeof *l.old_names * (d->A->ntiers + 1));
+  l.new_names = arena_alloc(&d->ar, sizeof *l.new_names * (d->B->ntiers + 1));
+  int *kept = arena_alloc(&d->ar, sizeof *kept * (d->A->ntiers + 1));
+  tier_options lopt = {.alloc = rd_alloc, .alloc_ud = d};
+  l.opt = &lopt;
   if (!ia || !ib || !l.old_names || !l.new_names || !kept) goto oom;
   l.nold = type_tiers(d->A, type, ia, l.old_names);
   l.nnew = type_tiers(d->B, type, ib, l.new_names);
   if (tier_ladder_match(&l) != 0) goto oom;
   char where[300], what[300];
-  struct buf ta = {0}, tb = {0};
+  struct buf ta = {.hook = &d->alloc}, tb = {.hook = &d->alloc};
   (void)what;
   for (int i = 0; i < l.nold; i++)
     if (l.old_to_new[i] < 0) {
@@ -619,7 +643,7 @@ static void diff_ladder(struct rd *d, const char *type) {
       kept[nk++] = l.new_to_old[j];
     }
   if (reordered) { /* the same tiers, in the old order and in the new */
-    const char **was = malloc(sizeof *was * (size_t)(nk + 1)), **now = malloc(sizeof *now * (size_t)(nk + 1));
+    const char **was = arena_alloc(&d->ar, sizeof *was * (size_t)(nk + 1)), **now = arena_alloc(&d->ar, sizeof *now * (size_t)(nk + 1));
     if (was && now) {
       int k = 0;
       for (int i = 0; i < l.nold; i++)
@@ -632,8 +656,6 @@ static void diff_ladder(struct rd *d, const char *type) {
       change(d, "tier-order", type, "tiers in a new order (they rank as written, lowest first)", (char *)ta.p, (char *)tb.p,
              NULL);
     }
-    free(was);
-    free(now);
   }
   for (int j = 0; j < l.nnew; j++) {
     int i = l.new_to_old[j];
@@ -653,11 +675,6 @@ oom:
   change(d, "error", type, "out of memory comparing the tiers", NULL, NULL, NULL);
 out:
   tier_ladder_free(&l);
-  free(ia);
-  free(ib);
-  free(l.old_names);
-  free(l.new_names);
-  free(kept);
 }
 
 /* Every partner type of either ruleset (a type only one has: its tiers are
@@ -704,13 +721,11 @@ static int compare(struct rd *d) {
 }
 
 int rule_diff(const struct image *A, const struct image *B, const char *pa, const char *pb, bool json, struct buf *o) {
-  struct tier_alloc_hook h = {0};
-  struct rd d = {A, B, mn_build(A, &h), mn_build(B, &h), o, json, NULL, NULL, 0, 0, false, false};
-  if (!d.ma || !d.mb) {
-    mn_free(d.ma);
-    mn_free(d.mb);
-    return -1;
-  }
+  struct rd d;
+  rd_init(&d, A, B);
+  d.o = o;
+  d.json = json;
+  if (!d.ma || !d.mb) return rd_finish(&d, -1);
   if (json) {
     buf_put(o, "{\"old\":", 7);
     out_json_cstr(o, pa);
@@ -725,16 +740,14 @@ int rule_diff(const struct image *A, const struct image *B, const char *pa, cons
   if (json) buf_printf(o, "],\"count\":%d}\n", d.n);
   else if (d.n == 0) buf_printf(o, "  no change in meaning\n");
   else buf_printf(o, "%d change%s\n", d.n, d.n == 1 ? "" : "s");
-  mn_free(d.ma);
-  mn_free(d.mb);
-  return d.n;
+  return rd_finish(&d, o->failed ? -1 : d.n);
 }
 
 int rule_changes(const struct image *A, const struct image *B, void (*each)(void *ud, const tier_rule_change *c), void *ud) {
-  struct tier_alloc_hook h = {0};
-  struct rd d = {A, B, mn_build(A, &h), mn_build(B, &h), NULL, false, each, ud, 0, 0, false, false};
+  struct rd d;
+  rd_init(&d, A, B);
+  d.each = each;
+  d.ud = ud;
   int rc = compare(&d);
-  mn_free(d.ma);
-  mn_free(d.mb);
-  return rc < 0 ? -1 : d.n;
+  return rd_finish(&d, rc < 0 ? -1 : d.n);
 }

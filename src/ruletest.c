@@ -169,7 +169,7 @@ static void check_tier_name(const struct image *img, int ptype, json_t *expect, 
   const char *want = json_string_value(json_object_get(expect, key));
   if (!want) return;
   struct suggest s = {0};
-  struct buf list = {0};
+  struct buf list = {.hook = why->hook};
   for (uint32_t t = 0; t < img->ntiers; t++) {
     if ((int)img->tiers[t].ptype != ptype) continue;
     const char *name = img_str(img, img->tiers[t].name);
@@ -245,11 +245,15 @@ static bool names_entry(const tier_req_result *u, const char *n, bool by_rule) {
  * side is missing or extra. */
 static bool compare_unmet(const tier_result *r, json_t *eu, struct buf *why) {
   size_t n = json_array_size(eu);
-  bool *taken = calloc(r->nunmet + 1, sizeof *taken), *matched = calloc(n + 1, sizeof *matched);
+  const struct tier_alloc_hook *h = why->hook;
+  size_t st = sizeof(bool) * (r->nunmet + 1), sm = sizeof(bool) * (n + 1);
+  bool *taken = t_malloc(h, st), *matched = t_malloc(h, sm);
+  if (taken) memset(taken, 0, st);
+  if (matched) memset(matched, 0, sm);
   if (!taken || !matched) {
-    free(taken);
-    free(matched);
-    buf_printf(why, "         %s\n", _("out of memory"));
+    t_free(h, taken, st);
+    t_free(h, matched, sm);
+    why->failed = true; /* out of memory: rt_run fails the whole run, as for why's own */
     return false;
   }
   for (int by_rule = 1; by_rule >= 0; by_rule--)
@@ -257,7 +261,7 @@ static bool compare_unmet(const tier_result *r, json_t *eu, struct buf *why) {
       for (size_t k = 0; k < r->nunmet && !matched[i]; k++)
         if (!taken[k] && names_entry(&r->unmet[k], json_string_value(json_array_get(eu, i)), by_rule))
           taken[k] = matched[i] = true;
-  struct buf missing = {0}, extra = {0};
+  struct buf missing = {.hook = h}, extra = {.hook = h};
   for (size_t i = 0; i < n; i++)
     if (!matched[i]) buf_printf(&missing, "%s%s", missing.n ? ", " : "", json_string_value(json_array_get(eu, i)));
   for (size_t k = 0; k < r->nunmet; k++)
@@ -272,8 +276,8 @@ static bool compare_unmet(const tier_result *r, json_t *eu, struct buf *why) {
   }
   buf_free(&missing);
   buf_free(&extra);
-  free(taken);
-  free(matched);
+  t_free(h, taken, st);
+  t_free(h, matched, sm);
   return ok;
 }
 
@@ -301,7 +305,7 @@ static void describe(struct buf *b, const tier_result *r) {
 
 /* ---- running ------------------------------------------------------------------------ */
 
-enum outcome { T_OK, T_FAIL, T_MALFORMED };
+enum outcome { T_OK, T_FAIL, T_MALFORMED, T_NOMEM /* the run fails: out of memory */ };
 
 /* One test line: check its keys, evaluate its profile, compare.  Faults and
  * failures go to why; an evaluated profile's values are probed. */
@@ -330,6 +334,7 @@ static enum outcome run_one(struct tier_vm *vm, const char *text, size_t len, js
   int rc = rec_parse(vm, text, len, &vm->rec);
   if (rc == TIER_OK) rc = res_eval_bound(vm, asof, &r);
   *today = asof == TIER_NONE && img->review_code == NO_STR; /* judged at the date it runs */
+  if (rc == TIER_ENOMEM) return T_NOMEM;
   if (rc != TIER_OK) {
     const char *path = tier_vm_error_path(vm);
     fault(why, &nerr, _("the profile is rejected: %s%s%s"), path, *path ? ": " : "", tier_vm_error(vm));
@@ -354,7 +359,8 @@ static enum outcome run_one(struct tier_vm *vm, const char *text, size_t len, js
 /* Run the tests of files against rs into out: 0 all passed, 1 some failed or
  * are malformed, -1 out of memory. */
 int rt_run(const struct tier_ruleset *rs, const char *const *files, int nfiles, bool coverage, struct buf *out) {
-  tier_vm *vm = tier_vm_new(rs, NULL);
+  tier_options opt = {.alloc = rs->hook.fn, .alloc_ud = rs->hook.ud}; /* the ruleset's allocator */
+  tier_vm *vm = tier_vm_new(rs, &opt);
   struct cov *cov = coverage ? cov_new(rs) : NULL;
   if (!vm || (coverage && !cov)) {
     tier_vm_free(vm);
@@ -362,7 +368,8 @@ int rt_run(const struct tier_ruleset *rs, const char *const *files, int nfiles, 
     return -1;
   }
   long count[3] = {0, 0, 0}, n = 0, at_today = 0;
-  for (int fi = 0; fi < nfiles; fi++) {
+  bool oom = false;
+  for (int fi = 0; fi < nfiles && !oom; fi++) {
     FILE *f = fopen(files[fi], "rb");
     if (!f) {
       buf_printf(out, _("FAIL     cannot open %s\n"), files[fi]);
@@ -370,13 +377,13 @@ int rt_run(const struct tier_ruleset *rs, const char *const *files, int nfiles, 
       continue;
     }
     struct stream s;
-    stream_init(&s, f);
-    while (stream_next(&s)) {
+    stream_init(&s, f, &rs->hook);
+    while (!oom && stream_next(&s)) {
       size_t k = 0;
       while (k < s.rec_n && (s.rec[k] == ' ' || s.rec[k] == '\t')) k++;
       if (k < s.rec_n && s.rec[k] == '#') continue; /* a comment line */
       n++;
-      struct buf why = {0};
+      struct buf why = {.hook = &rs->hook};
       json_t *t = NULL;
       enum outcome o = T_MALFORMED;
       if (s.err[0]) buf_printf(&why, "         %s\n", s.err);
@@ -384,6 +391,12 @@ int rt_run(const struct tier_ruleset *rs, const char *const *files, int nfiles, 
         bool today = false;
         o = run_one(vm, s.rec, s.rec_n, &t, &why, cov, &today);
         at_today += today;
+      }
+      if (o == T_NOMEM || why.failed) {
+        oom = true;
+        buf_free(&why);
+        json_decref(t);
+        break;
       }
       const char *name = json_string_value(json_object_get(t, "test"));
       count[o]++;
@@ -395,8 +408,14 @@ int rt_run(const struct tier_ruleset *rs, const char *const *files, int nfiles, 
       buf_free(&why);
       json_decref(t);
     }
+    oom = oom || s.failed;
     stream_free(&s);
     fclose(f);
+  }
+  if (oom) {
+    tier_vm_free(vm);
+    cov_free(cov);
+    return -1;
   }
   if (cov) cov_report(cov, out);
   if (at_today) { /* results that hold today and may not tomorrow */

@@ -10,17 +10,19 @@
 
 #define BLOCK (1u << 20)
 
-void stream_init(struct stream *s, FILE *f) {
+void stream_init(struct stream *s, FILE *f, const struct tier_alloc_hook *hook) {
   memset(s, 0, sizeof *s);
   s->f = f;
+  s->hook = hook;
   s->line = 1;
   s->col = 1;
   s->max = LIM_RECORD_BYTES;
 }
 
 void stream_free(struct stream *s) {
-  free(s->buf);
+  t_free(s->hook, s->buf, s->cap);
   s->buf = NULL;
+  s->cap = 0;
 }
 
 /* Read more: keep buf[keep, end), move it to the front, grow when full.
@@ -38,7 +40,7 @@ static bool refill(struct stream *s, size_t keep) {
      * is never more than max (a longer record is dropped as it comes) */
     size_t cap = s->cap ? s->cap * 2 : BLOCK, most = s->max + BLOCK;
     if (cap > most && most > s->cap) cap = most;
-    char *b = realloc(s->buf, cap);
+    char *b = t_realloc(s->hook, s->buf, s->cap, cap);
     if (!b) { s->failed = s->eof = true; return false; }
     s->buf = b;
     s->cap = cap;

@@ -14,6 +14,7 @@
 
 struct stream {
   FILE *f;
+  const struct tier_alloc_hook *hook; /* the buffer's allocator (NULL: malloc) */
   char *buf;
   size_t cap, start, end;  /* unread data is buf[start, end) */
   size_t base;             /* absolute offset of buf[0] */
@@ -36,7 +37,7 @@ struct stream {
   char err[200];           /* structural error instead of a record */
 };
 
-void stream_init(struct stream *s, FILE *f);
+void stream_init(struct stream *s, FILE *f, const struct tier_alloc_hook *hook);
 /* 1: a record (s->rec, s->rec_n) or a structural error (s->err[0]: also
  * a record longer than s->max, which is passed over without being kept);
  * 0: end of input. */

@@ -105,7 +105,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   FILE *f = fmemopen((void *)data, size, "r");
   if (!f) return 0;
   struct stream s;
-  stream_init(&s, f);
+  stream_init(&s, f, NULL);
   for (int k = 0; k < 64 && stream_next(&s); k++) {
     fuzz_touch(s.err);
     if (!s.err[0]) {

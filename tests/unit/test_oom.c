@@ -3,7 +3,10 @@
  * allocation fails (once, or from then on) for N = 1, 2, ... until the
  * operation succeeds.  Every failure must be a clean TIER_ENOMEM (or, where
  * the caller can tell, a clean error) with every block handed back: the hook
- * counts live blocks, and the count must return to zero.
+ * counts live blocks, and the count must return to zero.  As Lua's ltests.c
+ * does, every block carries its size in front of it, so a free or a resize
+ * that tells the hook another old size than the block's breaks the contract
+ * of tier.h and is counted (bad_size must stay 0).
  */
 #include "testutil.h"
 
@@ -12,21 +15,42 @@ struct hook_state {
   long fail_at;    /* 0: never */
   bool persistent; /* fail every allocation from fail_at on */
   long live;       /* blocks not yet freed */
+  long bad_size;   /* frees and resizes that named a wrong old size */
+};
+
+union block_header {
+  size_t size;
+  max_align_t align;
 };
 
 static void *hook(void *ud, void *p, size_t o, size_t n) {
   struct hook_state *h = ud;
-  (void)o;
+  union block_header *b = p ? (union block_header *)p - 1 : NULL;
+  if (b ? b->size != o : o != 0) {
+    fprintf(stderr, "hook told old size %zu for a block of %zu bytes\n", o, b ? b->size : 0);
+    h->bad_size++;
+    if (getenv("TIER_OOM_ABORT")) abort();
+  }
   if (n == 0) {
     if (p) h->live--;
-    free(p);
+    free(b);
     return NULL;
   }
   h->n++;
   if (h->fail_at && (h->n == h->fail_at || (h->persistent && h->n > h->fail_at))) return NULL;
-  void *q = realloc(p, n);
-  if (q && !p) h->live++;
-  return q;
+  union block_header *q = realloc(b, sizeof *q + n);
+  if (!q) return NULL;
+  if (!p) h->live++;
+  q->size = n;
+  return q + 1;
+}
+
+static tier_options hook_options(struct hook_state *h) {
+  tier_options opt;
+  memset(&opt, 0, sizeof opt);
+  opt.alloc = hook;
+  opt.alloc_ud = h;
+  return opt;
 }
 
 static char *apn_source;
@@ -42,11 +66,8 @@ static int setup(void **st) {
 static void compile_under_oom(const char *path, bool persistent) {
   long successes = 0, failures = 0;
   for (long n = 1; n < 100000; n++) {
-    struct hook_state h = {0, n, persistent, 0};
-    tier_options opt;
-    memset(&opt, 0, sizeof opt);
-    opt.alloc = hook;
-    opt.alloc_ud = &h;
+    struct hook_state h = {0, n, persistent, 0, 0};
+    tier_options opt = hook_options(&h);
     uint8_t *bc = NULL;
     size_t len = 0;
     tier_diags *d = NULL;
@@ -56,6 +77,7 @@ static void compile_under_oom(const char *path, bool persistent) {
       tier_free_bytes(&opt, bc, len);
       tier_diags_free(d);
       assert_int_equal(h.live, 0);
+      assert_int_equal(h.bad_size, 0);
       successes++;
       if (h.n < n) break; /* the failure point lies past the last allocation: done */
       continue;
@@ -70,6 +92,7 @@ static void compile_under_oom(const char *path, bool persistent) {
       fprintf(stderr, "allocation %ld failing leaked %ld blocks\n", n, h.live);
       fail();
     }
+    assert_int_equal(h.bad_size, 0);
     failures++;
   }
   fprintf(stderr, "%s (%s): %ld failing points, all clean\n", path, persistent ? "persistent" : "once", failures);
@@ -95,11 +118,8 @@ static void eval_under_oom(void **st) {
   long failures = 0;
   for (int persistent = 0; persistent < 2; persistent++)
     for (long n = 1; n < 100000; n++) {
-      struct hook_state h = {0, n, persistent, 0};
-      tier_options opt;
-      memset(&opt, 0, sizeof opt);
-      opt.alloc = hook;
-      opt.alloc_ud = &h;
+      struct hook_state h = {0, n, persistent, 0, 0};
+      tier_options opt = hook_options(&h);
       tier_ruleset *rs = NULL;
       char err[256];
       int rc = tier_load(bc, len, &opt, &rs, err, sizeof err);
@@ -119,6 +139,7 @@ static void eval_under_oom(void **st) {
         assert_int_equal(rc, TIER_ENOMEM);
       }
       assert_int_equal(h.live, 0);
+      assert_int_equal(h.bad_size, 0);
       if (rc == TIER_OK && h.n < n) break;
       if (rc != TIER_OK) failures++;
     }
@@ -128,12 +149,160 @@ static void eval_under_oom(void **st) {
   tier_free_bytes(NULL, bc, len);
 }
 
+/* ---- the tools' paths: diff, rule tests with coverage, record input ---- */
+
+/* One operation under the hook: TIER_OK with its output in *text (the
+ * caller frees it), TIER_ENOMEM, or anything else (a failure of the test). */
+typedef int (*oom_op)(const tier_options *opt, void *ctx, char **text);
+
+/* Run op with the Nth allocation failing, once and from then on, for every
+ * N until it succeeds: each run either succeeds with the output of a run
+ * without failures or fails with TIER_ENOMEM, and hands every block back
+ * with its size. */
+static void op_under_oom(const char *what, oom_op op, void *ctx, long min_failures) {
+  char *want = NULL;
+  assert_int_equal(op(NULL, ctx, &want), TIER_OK);
+  long failures = 0;
+  for (int persistent = 0; persistent < 2; persistent++)
+    for (long n = 1; n < 1000000; n++) {
+      struct hook_state h = {0, n, persistent, 0, 0};
+      tier_options opt = hook_options(&h);
+      char *got = NULL;
+      int rc = op(&opt, ctx, &got);
+      if (rc == TIER_OK) {
+        if (strcmp(got, want) != 0) {
+          fprintf(stderr, "%s: allocation %ld failing (%s) gave other output than none failing:\n%s\n", what, n,
+                  persistent ? "from then on" : "once", got);
+          fail();
+        }
+      } else if (rc != TIER_ENOMEM) {
+        fprintf(stderr, "%s: allocation %ld failing gave %s\n", what, n, tier_strerror(rc));
+        fail();
+      }
+      free(got);
+      if (h.live != 0) {
+        fprintf(stderr, "%s: allocation %ld failing leaked %ld blocks\n", what, n, h.live);
+        fail();
+      }
+      assert_int_equal(h.bad_size, 0);
+      if (rc == TIER_OK && h.n < n) break;
+      if (rc != TIER_OK) failures++;
+    }
+  fprintf(stderr, "%s: %ld failing points, all clean\n", what, failures);
+  assert_true(failures >= min_failures);
+  free(want);
+}
+
+static int load_file(const char *path, const tier_options *opt, tier_ruleset **rs) {
+  uint8_t *bc;
+  size_t len;
+  assert_int_equal(tier_compile(path, NULL, 0, NULL, &bc, &len, NULL), TIER_OK);
+  char err[256];
+  int rc = tier_load(bc, len, opt, rs, err, sizeof err);
+  tier_free_bytes(NULL, bc, len);
+  return rc;
+}
+
+/* The buffer's text, copied for the caller; TIER_ENOMEM when it failed. */
+static int take_text(tier_buf *b, char **text) {
+  const char *t = b ? tier_buf_text(b, NULL) : NULL;
+  *text = t ? strdup(t) : NULL;
+  tier_buf_free(b);
+  return *text ? TIER_OK : TIER_ENOMEM;
+}
+
+static int diff_op(const tier_options *opt, void *ctx, char **text) {
+  (void)ctx;
+  tier_ruleset *a = NULL, *b = NULL;
+  int rc = load_file("rules/apn-2018.tier", opt, &a);
+  if (rc == TIER_OK) rc = load_file("rules/apn-2019.tier", opt, &b);
+  tier_buf *out = rc == TIER_OK ? tier_buf_new(opt) : NULL;
+  if (out && tier_rules_diff(a, b, "apn-2018.tier", "apn-2019.tier", 0, out) != TIER_OK) rc = TIER_ENOMEM;
+  if (rc == TIER_OK) rc = take_text(out, text);
+  else tier_buf_free(out);
+  tier_ruleset_free(a);
+  tier_ruleset_free(b);
+  return rc == TIER_OK || rc == TIER_ENOMEM ? rc : TIER_EUSAGE;
+}
+
+static int test_run_op(const tier_options *opt, void *ctx, char **text) {
+  (void)ctx;
+  tier_ruleset *rs = NULL;
+  int rc = load_file("rules/apn-2019.tier", opt, &rs);
+  tier_buf *out = rc == TIER_OK ? tier_buf_new(opt) : NULL;
+  const char *files[] = {"examples/apn-2019.tests"};
+  if (out && tier_test_run(rs, files, 1, 1, out) < 0) rc = TIER_ENOMEM;
+  if (rc == TIER_OK) rc = out ? take_text(out, text) : TIER_ENOMEM;
+  else tier_buf_free(out);
+  tier_ruleset_free(rs);
+  return rc;
+}
+
+static int input_op(const tier_options *opt, void *ctx, char **text) {
+  (void)ctx;
+  FILE *f = fopen("examples/partners.jsonl", "r");
+  assert_non_null(f);
+  tier_input *in = tier_input_new(f, opt);
+  long n = 0, bytes = 0;
+  const char *rec;
+  size_t len;
+  long line, col;
+  while (in && tier_input_next(in, &rec, &len, &line, &col)) n++, bytes += (long)len;
+  int rc = !in || tier_input_status(in) == TIER_ENOMEM ? TIER_ENOMEM : TIER_OK;
+  tier_input_free(in);
+  fclose(f);
+  if (rc == TIER_OK) {
+    char t[64];
+    snprintf(t, sizeof t, "%ld records, %ld bytes", n, bytes);
+    *text = strdup(t);
+  }
+  return rc;
+}
+
+/* Nesting near the limit: the parser's stack grows past its first 200
+ * entries, through the hook. */
+static int deep_op(const tier_options *opt, void *ctx, char **text) {
+  const char *src = ctx;
+  uint8_t *bc = NULL;
+  size_t len = 0;
+  tier_diags *d = NULL;
+  int rc = tier_compile("deep.tier", src, strlen(src), opt, &bc, &len, &d);
+  if (rc == TIER_OK) {
+    *text = strdup("compiled");
+    tier_free_bytes(opt, bc, len);
+  } else if (rc != TIER_ENOMEM) {
+    fprintf(stderr, "%s\n", tier_diags_text(d));
+  }
+  tier_diags_free(d);
+  return rc;
+}
+
+static void diff_under_oom(void **st) { (void)st; op_under_oom("tier_rules_diff", diff_op, NULL, 100); }
+static void test_run_under_oom(void **st) { (void)st; op_under_oom("tier_test_run --coverage", test_run_op, NULL, 100); }
+static void input_under_oom(void **st) { (void)st; op_under_oom("tier_input", input_op, NULL, 2); }
+static void deep_nesting_under_oom(void **st) {
+  (void)st;
+  enum { DEEP = 190 };
+  char src[DEEP * 2 + 200];
+  int k = snprintf(src, sizeof src, "enum kind { consulting }\nrecord { id: text; partner type: kind; certified_people: int; }\n"
+                                    "tier Select consulting <\n  ");
+  for (int i = 0; i < DEEP; i++) src[k++] = '(';
+  k += snprintf(src + k, sizeof src - (size_t)k, "certified_people >= 1");
+  for (int i = 0; i < DEEP; i++) src[k++] = ')';
+  snprintf(src + k, sizeof src - (size_t)k, ";\n>\n");
+  op_under_oom("compile, nested 190 deep", deep_op, src, 20);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(compile_card_once),
       cmocka_unit_test(compile_card_persistent),
       cmocka_unit_test(compile_apn_persistent),
       cmocka_unit_test(eval_under_oom),
+      cmocka_unit_test(diff_under_oom),
+      cmocka_unit_test(test_run_under_oom),
+      cmocka_unit_test(input_under_oom),
+      cmocka_unit_test(deep_nesting_under_oom),
   };
   return cmocka_run_group_tests_name("oom", tests, setup, NULL);
 }
