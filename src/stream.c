@@ -203,7 +203,7 @@ static int next_element(struct stream *s) {
  * Windows write one) is not part of the first record; it takes no column. */
 static void skip_bom(struct stream *s) {
   while (s->end - s->start < 3 && refill(s, s->start)) {}
-  s->start += utf8_bom(s->buf + s->start, s->end - s->start);
+  if (s->buf) s->start += utf8_bom(s->buf + s->start, s->end - s->start); /* no buffer: out of memory */
 }
 
 int stream_next(struct stream *s) {
