@@ -149,9 +149,11 @@ static bool period_operand(const struct tier_vm *vm, const struct vinsn *in, con
 
 /* A requirement that is one period test, `d in P of x` with d and x each
  * a field, a metric or asof: the dates that decide it, met or not, in
- * o->detail.  Its code is the two operands, INPER, RET (codegen's
- * N_PERIOD).  Only at the evaluation date: a checkpoint's entry (a time
- * clause's view) has another asof. */
+ * o->detail, and when it is not met the gap in o->need ("last_audit must
+ * be in 2024-04-01 .. 2025-03-31 (it is 2024-03-31)") unless the period
+ * holds no date at all (one before the calendar).  Its code is the two
+ * operands, INPER, RET (codegen's N_PERIOD).  Only at the evaluation date:
+ * a checkpoint's entry (a time clause's view) has another asof. */
 static void describe_period(const struct tier_vm *vm, const struct img_req *r, tier_req_result *o) {
   const struct tier_ruleset *rs = vm->rs;
   const struct vinsn *in = &rs->code[rs->insn_at[r->code]];
@@ -160,21 +162,25 @@ static void describe_period(const struct tier_vm *vm, const struct img_req *r, t
   if (vm->view.regs != vm->ev.regs_today) return;
   if (in[2].op != OP_INPER || in[3].op != OP_RET || !period_operand(vm, &in[0], &dn, &d) || !period_operand(vm, &in[1], &xn, &x))
     return;
+  struct period p = in[2].per;
   char pt[64], ds[11], xs[11], from[11], to[11];
-  per_text(in[2].per, pt, sizeof pt);
+  per_text(p, pt, sizeof pt);
   if (x == TIER_NONE) {
     snprintf(o->detail, sizeof o->detail, "%s is missing: its %s is none", xn, pt);
     return;
   }
   date_format(x, xs);
-  date_format(per_start(in[2].per, x), from);
-  date_format(per_end(in[2].per, x), to);
+  date_format(per_start(p, x), from);
+  date_format(per_end(p, x), to);
+  bool some_day = per_contains(p, x, per_start(p, x));
   if (d == TIER_NONE) {
     snprintf(o->detail, sizeof o->detail, "%s is missing: not in %s of %s (%s .. %s)", dn, pt, xs, from, to);
+    if (!o->met && some_day) snprintf(o->need, sizeof o->need, "%s is missing; it must be in %s .. %s", dn, from, to);
     return;
   }
   date_format(d, ds);
   snprintf(o->detail, sizeof o->detail, "%s %s is %sin %s of %s (%s .. %s)", dn, ds, o->met ? "" : "not ", pt, xs, from, to);
+  if (!o->met && some_day) snprintf(o->need, sizeof o->need, "%s must be in %s .. %s (it is %s)", dn, from, to, ds);
 }
 
 /* Requirement q of block b at the VM's last evaluation, with the values of

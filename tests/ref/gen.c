@@ -441,15 +441,19 @@ static struct gexpr *p_period_day(struct gen *G, struct gtype want, const struct
 
 /* d in [previous] calendar|fiscal month|quarter|year of x (docs 4.13); x
  * is a primary, so a generated sub-expression comes in parentheses */
-static struct gexpr *p_in_period(struct gen *G, struct gtype want, const struct scope *sc) {
-  (void)want;
+static struct gexpr *in_period(struct gen *G, struct gexpr *d, struct gexpr *x) {
   static const char *PERIODS[] = {"calendar month", "calendar quarter", "calendar year", "fiscal quarter", "fiscal year"};
-  struct gexpr *d = sub(G, ty(TY_DATE, false, 0), sc), *x = sub(G, ty(TY_DATE, false, 0), sc);
   uint32_t n = G->g->fiscal ? 5 : 3;
   char *t = xprintf("%%0 in %s%s of %%1", rng_chance(G->r, 40) ? "previous " : "", PERIODS[rng_below(G->r, n)]);
   struct gexpr *e = node(ty(TY_BOOL, false, 0), t, 2, d, x, NULL);
   free(t);
   return e;
+}
+
+static struct gexpr *p_in_period(struct gen *G, struct gtype want, const struct scope *sc) {
+  (void)want;
+  struct gexpr *d = sub(G, ty(TY_DATE, false, 0), sc);
+  return in_period(G, d, sub(G, ty(TY_DATE, false, 0), sc));
 }
 
 static struct gexpr *p_compare(struct gen *G, struct gtype want, const struct scope *sc) {
@@ -843,7 +847,9 @@ static void gen_review(struct gen *G) {
 }
 
 /* A requirement: mostly a metric or field against a boundary constant,
- * else any bool expression (aggregates in parentheses included). */
+ * now and then a date metric or field in a period of asof or of another
+ * (whose gap names the period's days), else any bool expression
+ * (aggregates in parentheses included). */
 static struct gexpr *requirement(struct gen *G) {
   struct gruleset *g = G->g;
   struct scope sc = {-1, g->nmetrics, false, true, 1};
@@ -865,6 +871,12 @@ static struct gexpr *requirement(struct gen *G) {
   } else if (choice < 70) {
     struct gexpr *v = name_of(G, ty(TY_BOOL, false, 0), &sc);
     if (v) return v;
+  } else if (choice < 78) {
+    struct gexpr *d = name_of(G, ty(TY_DATE, false, 0), &sc);
+    struct gexpr *x = rng_chance(G->r, 60) ? leaf(ty(TY_DATE, false, 0), xprintf("asof")) : name_of(G, ty(TY_DATE, false, 0), &sc);
+    if (d && x) return in_period(G, d, x);
+    expr_free(d);
+    expr_free(x);
   }
   return gen_expr(G, ty(TY_BOOL, false, 0), sc);
 }

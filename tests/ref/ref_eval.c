@@ -451,6 +451,21 @@ static bool in_period(int len, int first, bool previous, int64_t x, int64_t d) {
   return after_start && before_end;
 }
 
+/* The first and last day of the period of N_PERIOD n that holds `at` (or
+ * the one before it), each clamped to 0001-01-01 .. 9999-12-31, as the gap
+ * names them (4.13); false when the period holds no date at all. */
+bool ref_period_bounds(struct ref_ctx *x, const struct node *n, int64_t at, int64_t *from, int64_t *to) {
+  int first = n->neg ? x->c->fiscal_month : 1, y, m, dd;
+  ref_ymd(at, &y, &m, &dd);
+  period_first_month(n->op, first, &y, &m);
+  if (n->ival) months_later(&y, &m, -n->op);
+  int ey = y, em = m;
+  months_later(&ey, &em, n->op); /* the first month after the period */
+  *from = y < 1 ? ref_days(1, 1, 1) : ref_days(y, m, 1);
+  *to = ey > 9999 ? ref_days(9999, 12, 31) : ey < 1 ? ref_days(1, 1, 1) : ref_days(ey, em, 1) - 1;
+  return in_period(n->op, first, n->ival != 0, at, *from);
+}
+
 /* year(d), month(d), days_between(a, b) = b - a, and the ends of the
  * period a date lies in: month, quarter, year, fiscal quarter, fiscal
  * year (from the month `fiscal year starts in` names).  None in, none

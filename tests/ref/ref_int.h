@@ -77,6 +77,7 @@ void ref_record_free(const struct ref_rules *R, struct ref_rec *rec);
 
 /* ref_eval.c */
 void ref_eval_expr(struct ref_ctx *x, const struct node *n, struct val *out);
+bool ref_period_bounds(struct ref_ctx *x, const struct node *n, int64_t at, int64_t *from, int64_t *to);
 void ref_metrics_begin(struct ref_ctx *x);
 void ref_metrics_end(struct ref_ctx *x);
 int ref_list_width(const struct comp *c, int list);

@@ -166,6 +166,37 @@ static void utf8_cut(const char *s, size_t max, char *out, size_t n) {
   snprintf(out, n, "%.*s", (int)len, s);
 }
 
+/* The gap of a rule that is one period test `d in P of x`, d and x each a
+ * metric, a top-level field or asof, when it is not met and x is there:
+ * "last_audit must be in 2024-04-01 .. 2025-03-31 (it is 2024-03-31)"
+ * (4.13); false for any other rule. */
+static bool period_need(struct ref_ctx *x, const struct node *e, char *need, size_t n) {
+  if (e->kind != N_PERIOD || !(is_value_name(e->a) || e->a->kind == N_ASOF) || !(is_value_name(e->b) || e->b->kind == N_ASOF))
+    return false;
+  struct val d, at;
+  val_init(&d);
+  val_init(&at);
+  ref_eval_expr(x, e->a, &d);
+  ref_eval_expr(x, e->b, &at);
+  int64_t from, to;
+  bool some = !at.none && ref_period_bounds(x, e, at.i, &from, &to);
+  if (some) {
+    const char *dn = e->a->kind == N_ASOF ? "asof" : e->a->name;
+    char fs[11], ts[11], ds[11];
+    ref_date_text(from, fs);
+    ref_date_text(to, ts);
+    if (d.none) {
+      snprintf(need, n, "%s is missing; it must be in %s .. %s", dn, fs, ts);
+    } else {
+      ref_date_text(d.i, ds);
+      snprintf(need, n, "%s must be in %s .. %s (it is %s)", dn, fs, ts, ds);
+    }
+  }
+  val_clear(&d);
+  val_clear(&at);
+  return some;
+}
+
 /* Entry e for requirement `req` (I_REQ) of tier `t`, met or not, with its
  * values at the evaluation date of x. */
 static void fill_entry(struct ref_ctx *x, const struct node *tier, const char *section, const struct node *req, bool met,
@@ -211,7 +242,7 @@ static void fill_entry(struct ref_ctx *x, const struct node *tier, const char *s
   } else if (!met) {
     char cut[120], need[160];
     utf8_cut(e->rule, 110, cut, sizeof cut);
-    snprintf(need, sizeof need, "must hold: %s", cut);
+    if (!period_need(x, req->a, need, sizeof need)) snprintf(need, sizeof need, "must hold: %s", cut);
     e->need = oc_strdup(need);
   }
 }
