@@ -1121,15 +1121,14 @@ static bool fill_fits(const struct printer *P, size_t j) {
   return true;
 }
 
-static void print_doc(struct printer *P) {
-  struct fmt *F = P->F;
+/* Pass 1 of the printer: match each group with its end, and mark the
+ * groups that must break: one holding a hard line break or a comment line
+ * (and every group around it), and those around a trailing comment, which
+ * ends its line.  False when out of memory. */
+static bool mark_breaks(struct fmt *F) {
   struct dcmd *d = F->d;
-  /* match groups and mark those that must break */
   size_t *stk = t_malloc(F->hook, (F->nd + 1) * sizeof *stk);
-  if (!stk) {
-    P->oom = true;
-    return;
-  }
+  if (!stk) return false;
   size_t sp = 0, sfx = SIZE_MAX; /* sfx: groups open since the last trailing comment */
   for (size_t j = 0; j < F->nd; j++) {
     switch (d[j].kind) {
@@ -1155,32 +1154,65 @@ static void print_doc(struct printer *P) {
     }
   }
   t_free(F->hook, stk, (F->nd + 1) * sizeof *stk);
+  return true;
+}
 
+/* Group d[j] opens: flat when the group around it is, broken when marked
+ * so, else flat exactly when it fits in what is left of the line. */
+static void open_group(struct printer *P, size_t j, const struct dcmd *c) {
+  bool flat;
+  if (top_flat(P)) flat = true;
+  else if (c->hard) flat = false;
+  else {
+    long col = P->pend_nl ? P->pend_indent : (long)P->cur.width + (P->pend_space ? 1 : 0);
+    flat = fits(P, j, P->width - col);
+  }
+  if (!grow(P->F->hook, (void **)&P->modes, &P->capmodes, P->nmodes, sizeof *P->modes)) {
+    P->oom = true;
+    return;
+  }
+  P->modes[P->nmodes++] = flat;
+}
+
+/* Save the indentation, to come back to at D_NEND. */
+static bool push_indent(struct printer *P, int indent) {
+  if (!grow(P->F->hook, (void **)&P->indents, &P->capind, P->nind, sizeof *P->indents)) {
+    P->oom = true;
+    return false;
+  }
+  P->indents[P->nind++] = indent;
+  return true;
+}
+
+/* A line break that the enclosing group's mode decides: a space when flat. */
+static void soft_line(struct printer *P, bool flat, int indent) {
+  if (flat) {
+    if (!P->pend_nl) P->pend_space = true;
+  } else {
+    want_nl(P, 1, indent);
+  }
+}
+
+/* Pass 2: print the commands, breaking lines where groups do not fit. */
+static void print_doc(struct printer *P) {
+  struct fmt *F = P->F;
+  if (!mark_breaks(F)) {
+    P->oom = true;
+    return;
+  }
   int indent = 0;
   for (size_t j = 0; j < F->nd && !P->oom; j++) {
-    const struct dcmd *c = &d[j];
+    const struct dcmd *c = &F->d[j];
     switch (c->kind) {
     case D_TEXT: print_text(P, c->p, c->len, c->w); break;
     case D_SPACE:
       if (!P->pend_nl) P->pend_space = true;
       break;
-    case D_LINE:
-      if (top_flat(P)) {
-        if (!P->pend_nl) P->pend_space = true;
-      } else {
-        want_nl(P, 1, indent);
-      }
-      break;
+    case D_LINE: soft_line(P, top_flat(P), indent); break;
     case D_SOFT:
       if (!top_flat(P)) want_nl(P, 1, indent);
       break;
-    case D_FILL:
-      if (top_flat(P) || fill_fits(P, j)) {
-        if (!P->pend_nl) P->pend_space = true;
-      } else {
-        want_nl(P, 1, indent);
-      }
-      break;
+    case D_FILL: soft_line(P, top_flat(P) || fill_fits(P, j), indent); break;
     case D_HARD: want_nl(P, 1, indent); break;
     case D_BLANK: want_nl(P, 2, indent); break;
     case D_COMMENT:
@@ -1199,37 +1231,13 @@ static void print_doc(struct printer *P) {
       P->cur.com_len += c->len;
       want_nl(P, 1, indent);
       break;
-    case D_GROUP: {
-      bool flat;
-      if (top_flat(P)) flat = true;
-      else if (c->hard) flat = false;
-      else {
-        long col = P->pend_nl ? P->pend_indent : (long)P->cur.width + (P->pend_space ? 1 : 0);
-        flat = fits(P, j, P->width - col);
-      }
-      if (!grow(F->hook, (void **)&P->modes, &P->capmodes, P->nmodes, sizeof *P->modes)) {
-        P->oom = true;
-        break;
-      }
-      P->modes[P->nmodes++] = flat;
-      break;
-    }
+    case D_GROUP: open_group(P, j, c); break;
     case D_GEND: P->nmodes--; break;
     case D_NEST:
-      if (!grow(F->hook, (void **)&P->indents, &P->capind, P->nind, sizeof *P->indents)) {
-        P->oom = true;
-        break;
-      }
-      P->indents[P->nind++] = indent;
-      indent += c->n;
+      if (push_indent(P, indent)) indent += c->n;
       break;
     case D_ALIGN:
-      if (!grow(F->hook, (void **)&P->indents, &P->capind, P->nind, sizeof *P->indents)) {
-        P->oom = true;
-        break;
-      }
-      P->indents[P->nind++] = indent;
-      indent = P->pend_nl ? P->pend_indent : (int)P->cur.width + (P->pend_space ? 1 : 0);
+      if (push_indent(P, indent)) indent = P->pend_nl ? P->pend_indent : (int)P->cur.width + (P->pend_space ? 1 : 0);
       break;
     case D_NEND: indent = P->indents[--P->nind]; break;
     }
