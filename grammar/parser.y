@@ -34,9 +34,9 @@ static struct node *mkname(struct parser *ps, struct tokval t, const YYLTYPE *l)
   if (n) n->name = t.s;
   return n;
 }
-static struct node *mkagg(struct parser *ps, int op, struct tokval field, const YYLTYPE *fl,
-                          struct tokval list, const YYLTYPE *ll, struct node *where, const YYLTYPE *l);
-static struct node *agg_of_call(struct parser *ps, const char *fn, struct node *e, const char *list, const YYLTYPE *l);
+static struct node *mkagg(struct parser *ps, int op, struct node *val, struct tokval list, const YYLTYPE *ll,
+                          struct node *where, const YYLTYPE *l);
+static struct node *agg_of_values(struct parser *ps, const char *fn, struct node *args, const char *list, const YYLTYPE *l);
 static struct node *mk_time(struct parser *ps, int kind, struct tokval n, const YYLTYPE *nl, const char *unit,
                             const YYLTYPE *ul, const YYLTYPE *l);
 static bool at_any_ok(struct parser *ps, struct tokval word, const YYLTYPE *wl, const char *cal, const YYLTYPE *cl);
@@ -68,7 +68,7 @@ enum { P_MONTHS = 0xFF, P_FISCAL = 0x100, P_PREVIOUS = 0x200 }; /* a period's to
 %token TIER "tier" METRIC "metric" ENUM "enum" RECORD "record" LIST "list"
 %token IMPORT "import" RULESET "ruleset" VERSION "version" REVIEW "review"
 %token EFFECTIVE "effective" COUNT "count" DISTINCT "distinct" SUM "sum"
-%token MIN "min" MAX "max" ANY "any" ALL "all" IN "in" WHERE "where"
+%token MIN "min" MAX "max" ANY "any" ALL "all" AVG "avg" MEDIAN "median" IN "in" WHERE "where"
 %token AND "and" OR "or" NOT "not" IF "if" THEN "then" ELSE "else" IS "is"
 %token NONE "none" TRUE "true" FALSE "false" ASOF "asof" WITHIN "within"
 %token SUSTAINED "sustained" FOR "for"
@@ -80,7 +80,7 @@ enum { P_MONTHS = 0xFF, P_FISCAL = 0x100, P_PREVIOUS = 0x200 }; /* a period's to
 %token BLOCK_OPEN _("'<' (start of the tier's block)") BLOCK_END _("'>' (end of the tier's block)")
 
 %type <node> item field fields ftype names stmt body expr primary where opt_label
-%type <node> params param args args2 branches branch inner_lists
+%type <node> params param args args2 branches branch inner_lists aggval
 %type <tok> name period period_unit
 
 %precedence WHERE ELSE
@@ -318,16 +318,29 @@ expr:
   | expr '/' expr               { $$ = ast_bin(ps, B_DIV, $1, $3, &@$); }
   | '-' expr %prec UMINUS       { $$ = ast_un(ps, N_NEG, $2, &@$); }
   | IF expr THEN expr ELSE expr { $$ = ast_if(ps, $2, $4, $6, &@$); }
-  | COUNT name where           { struct tokval z = {0}; $$ = mkagg(ps, A_COUNT, z, &@2, $2, &@2, $3, &@$); }
-  | COUNT DISTINCT name IN name where { $$ = mkagg(ps, A_DISTINCT, $3, &@3, $5, &@5, $6, &@$); }
-  | SUM name IN name where    { $$ = mkagg(ps, A_SUM, $2, &@2, $4, &@4, $5, &@$); }
-  | MIN name IN name where    { $$ = mkagg(ps, A_MIN, $2, &@2, $4, &@4, $5, &@$); }
-  | MAX name IN name where    { $$ = mkagg(ps, A_MAX, $2, &@2, $4, &@4, $5, &@$); }
-  | ANY name where             { struct tokval z = {0}; $$ = mkagg(ps, A_ANY, z, &@2, $2, &@2, $3, &@$); }
-  | ALL name where             { struct tokval z = {0}; $$ = mkagg(ps, A_ALL, z, &@2, $2, &@2, $3, &@$); }
-  | MIN '(' expr ')' IN name where { $$ = agg_of_call(ps, "min", $3, $6.s, &@$); }
-  | MAX '(' expr ')' IN name where { $$ = agg_of_call(ps, "max", $3, $6.s, &@$); }
+  | COUNT name where            { $$ = mkagg(ps, A_COUNT, NULL, $2, &@2, $3, &@$); }
+  | COUNT DISTINCT aggval IN name where { $$ = mkagg(ps, A_DISTINCT, $3, $5, &@5, $6, &@$); }
+  | SUM aggval IN name where    { $$ = mkagg(ps, A_SUM, $2, $4, &@4, $5, &@$); }
+  | AVG aggval IN name where    { $$ = mkagg(ps, A_AVG, $2, $4, &@4, $5, &@$); }
+  | MEDIAN aggval IN name where { $$ = mkagg(ps, A_MEDIAN, $2, $4, &@4, $5, &@$); }
+  | MIN name IN name where      { $$ = mkagg(ps, A_MIN, mkname(ps, $2, &@2), $4, &@4, $5, &@$); }
+  | MAX name IN name where      { $$ = mkagg(ps, A_MAX, mkname(ps, $2, &@2), $4, &@4, $5, &@$); }
+  | ANY name where              { $$ = mkagg(ps, A_ANY, NULL, $2, &@2, $3, &@$); }
+  | ALL name where              { $$ = mkagg(ps, A_ALL, NULL, $2, &@2, $3, &@$); }
+  /* `min (EXPR) in LIST` is an aggregate, `min(a, b)` a call: the parser
+   * tells them apart at `in` (see the call rules below) */
+  | MIN '(' expr ')' IN name where { $$ = mkagg(ps, A_MIN, ast_un(ps, 0, $3, &@$), $6, &@6, $7, &@$); }
+  | MAX '(' expr ')' IN name where { $$ = mkagg(ps, A_MAX, ast_un(ps, 0, $3, &@$), $6, &@6, $7, &@$); }
+  | MIN '(' args2 ')' IN name where { $$ = agg_of_values(ps, "min", $3, $6.s, &@$); }
+  | MAX '(' args2 ')' IN name where { $$ = agg_of_values(ps, "max", $3, $6.s, &@$); }
   | primary
+  ;
+
+/* what an aggregate takes from each item: a field (or item metric) of the
+ * list, or an expression in parentheses */
+aggval:
+    name                        { $$ = mkname(ps, $1, &@1); }
+  | '(' expr ')'                { $$ = ast_un(ps, 0, $2, &@$); }
   ;
 
 primary:
@@ -348,8 +361,8 @@ primary:
    * apart at `in`: the %prec makes the parser shift `in` there. */
   | MIN '(' expr ')' %prec ELSE { $$ = ast_call(ps, "min", &@1, $3, &@$); }
   | MAX '(' expr ')' %prec ELSE { $$ = ast_call(ps, "max", &@1, $3, &@$); }
-  | MIN '(' args2 ')'           { $$ = ast_call(ps, "min", &@1, $3, &@$); }
-  | MAX '(' args2 ')'           { $$ = ast_call(ps, "max", &@1, $3, &@$); }
+  | MIN '(' args2 ')' %prec ELSE { $$ = ast_call(ps, "min", &@1, $3, &@$); }
+  | MAX '(' args2 ')' %prec ELSE { $$ = ast_call(ps, "max", &@1, $3, &@$); }
   | INT UNIT                    {
       $$ = mk(ps, N_DURATION, &@$); if ($$) { $$->ival = $1.i; $$->locf = @1; $$->name = $2.s; $$->loc2 = @2; }
     }
@@ -358,32 +371,24 @@ primary:
 
 %%
 
-static struct node *mkagg(struct parser *ps, int op, struct tokval field, const YYLTYPE *fl,
-                          struct tokval list, const YYLTYPE *ll, struct node *where, const YYLTYPE *l) {
-  struct node *n = ast_un(ps, N_AGG, where, l);
-  if (!n || n->kind != N_AGG) return n;
-  n->op = (uint8_t)op;
-  n->name = field.s;
-  n->loc = *l;
-  n->locf = *fl;
-  n->name2 = list.s;
-  n->loc2 = *ll;
-  if (!where) n->depth = 1;
+/* An aggregate over LIST (ast_agg), with the list's name and place. */
+static struct node *mkagg(struct parser *ps, int op, struct node *val, struct tokval list, const YYLTYPE *ll,
+                          struct node *where, const YYLTYPE *l) {
+  struct node *n = ast_agg(ps, op, val, where, l);
+  if (n && n->kind == N_AGG) {
+    n->name2 = list.s;
+    n->loc2 = *ll;
+  }
   return n;
 }
 
-/* `min (EXPR) in LIST`: SPEC 3.5 makes it an aggregate over an expression,
- * which this compiler does not have yet; say what to write instead. */
-static struct node *agg_of_call(struct parser *ps, const char *fn, struct node *e, const char *list, const YYLTYPE *l) {
-  if (e && e->kind == N_NAME)
-    diag_add(ps->dg, TIER_ERROR, l,
-             _("write `%s %s in %s` for the %s %s of the list's items; %s(...) compares its arguments, and an aggregate over an expression is not supported yet"),
-             fn, e->name, list, !strcmp(fn, "min") ? _("smallest") : _("largest"), e->name, fn);
-  else
-    diag_add(ps->dg, TIER_ERROR, l,
-             _("%s over an expression in a list is not supported yet: define the expression as an item metric (`metric NAME for %s = ...;`) and write `%s NAME in %s`"),
-             fn, list, fn, list);
-  return e;
+/* `min(a, b) in LIST`: a call's values where an aggregate's one value per
+ * item belongs; say which is which. */
+static struct node *agg_of_values(struct parser *ps, const char *fn, struct node *args, const char *list, const YYLTYPE *l) {
+  diag_add(ps->dg, TIER_ERROR, l,
+           _("an aggregate takes one value from each item: write `%s FIELD in %s` or `%s (EXPR) in %s`; %s(a, b, ...) compares the values it is given"),
+           fn, list, fn, list, fn);
+  return args;
 }
 
 /* A time clause (SPEC 3.5, "Checkpoints"): sema checks N and the unit. */
@@ -422,6 +427,19 @@ static void yyerror(YYLTYPE *l, yyscan_t sc, struct parser *ps, const char *msg)
     diag_add(ps->dg, TIER_ERROR, l, _("nesting is too deep for the parser (the limit is %d levels)"), LIM_DEPTH);
   else
     diag_add(ps->dg, TIER_ERROR, l, "%s", msg);
+}
+
+/* An aggregate's keyword (the token) is followed by its value and `in
+ * LIST`; when the `in` is missing, say what the aggregate is, and for min
+ * and max what the function of the same name is. */
+static void agg_hint(int agg, struct buf *b) {
+  const char *w = agg == MIN ? "min" : agg == MAX ? "max" : agg == SUM ? "sum" : agg == AVG ? "avg"
+                : agg == MEDIAN ? "median" : "count distinct";
+  if (agg == MIN || agg == MAX)
+    buf_printf(b, _("(`%s FIELD in LIST` and `%s (EXPR) in LIST` aggregate a list's items; %s(a, b, ...) compares values)"),
+               w, w, w);
+  else
+    buf_printf(b, _("(`%s FIELD in LIST` and `%s (EXPR) in LIST` aggregate a list's items)"), w, w);
 }
 
 /* "unexpected X; expected A, B or C", with hints for the usual slips:
@@ -481,7 +499,12 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t sc, struct pa
       diag_add(ps->dg, TIER_ERROR, loc,
                _("unexpected %s; expected %s (the '>' that closes a tier block must start a statement: is a ';' missing before it?)"),
                got, list);
-    else
+    else if (nall == 1 && all[0] == YYSYMBOL_IN && ps->last_agg) {
+      struct buf h = {0};
+      agg_hint(ps->last_agg, &h);
+      diag_add(ps->dg, TIER_ERROR, loc, _("unexpected %s; expected %s %s"), got, list, h.p ? (char *)h.p : "");
+      buf_free(&h);
+    } else
       diag_add(ps->dg, TIER_ERROR, loc, _("unexpected %s; expected %s"), got, list);
     buf_free(&b);
   } else {

@@ -116,6 +116,29 @@ struct node *ast_call(struct parser *ps, const char *name, const struct loc *nam
   return n;
 }
 
+/* An aggregate: one level deeper than its value and its filter.  val is
+ * what it takes from each item (NULL for count, any and all): a bare name
+ * is kept as the node's name (a field or item metric), anything else -- an
+ * expression in parentheses -- as b (ast.h). */
+struct node *ast_agg(struct parser *ps, int op, struct node *val, struct node *where, const struct loc *l) {
+  uint32_t d = where ? where->depth : 0;
+  if (val && val->depth > d) d = val->depth;
+  if (too_deep(ps, d + 1, l)) return where ? where : val;
+  struct node *n = ast_new(ps, N_AGG, l);
+  if (!n) return where ? where : val;
+  n->op = (uint8_t)op;
+  n->a = where;
+  n->depth = d + 1;
+  if (val && val->kind == N_NAME && !val->parens) {
+    n->name = val->name;
+    n->locf = val->loc;
+  } else if (val) {
+    n->b = val;
+    n->locf = val->span;
+  }
+  return n;
+}
+
 struct node *ast_append(struct node *list, struct node *n) {
   if (!n) return list;
   if (!list) { n->tail = n; return n; }

@@ -35,7 +35,11 @@ enum node_kind {
 };
 
 enum bin_op { B_ADD = 1, B_SUB, B_MUL, B_DIV, B_EQ, B_NE, B_LT, B_LE, B_GT, B_GE, B_AND, B_OR };
-enum agg_op { A_COUNT = 1, A_DISTINCT, A_SUM, A_MIN, A_MAX, A_ANY, A_ALL };
+/* An aggregate (N_AGG) over list name2 with an optional `where` in a.  The
+ * value it takes from each item is field or item metric `name` (resolved
+ * into ref/index), or, when written `sum (EXPR) in LIST`, the expression in
+ * b (name NULL), evaluated for each item. */
+enum agg_op { A_COUNT = 1, A_DISTINCT, A_SUM, A_MIN, A_MAX, A_ANY, A_ALL, A_AVG, A_MEDIAN };
 enum dur_unit { U_DAYS = 1, U_MONTHS };
 
 /* what a name refers to, filled in by sema */
@@ -88,6 +92,7 @@ struct node *ast_un(struct parser *ps, int kind, struct node *a, const struct lo
 struct node *ast_pair(struct parser *ps, int kind, struct node *a, struct node *b, const struct loc *l);
 struct node *ast_if(struct parser *ps, struct node *a, struct node *b, struct node *c, const struct loc *l);
 struct node *ast_append(struct node *list, struct node *n);
+struct node *ast_agg(struct parser *ps, int op, struct node *val, struct node *where, const struct loc *l);
 struct node *ast_call(struct parser *ps, const char *name, const struct loc *name_loc, struct node *args,
                       const struct loc *l);
 
@@ -151,6 +156,8 @@ struct parser {
   bool depth_reported;
   int last_tok;           /* the previous token, for duration units */
   int parens;             /* parentheses open in the statement: 1,500 there is two arguments */
+  int last_agg;           /* the last aggregate keyword (sum, min, ...) of the
+                             statement, for the hint of a missing `in` */
   uint32_t prev_end, last_end; /* where the previous and the current token end */
   bool pending_semi;      /* the scanner owes the parser a ';' */
   struct loc pending_loc;

@@ -31,7 +31,11 @@ struct cg {
   uint32_t nreq, nitem;      /* requirements and items so far */
   uint32_t live_sets;        /* distinct sets in use by the aggregates around the code
                                 being emitted: an inner count distinct takes the next */
+  uint32_t live_bufs;        /* median buffers in use likewise (never fused, so
+                                at most one per list level: LIM_LIST_DEPTH < MAX_MBUFS) */
 };
+
+_Static_assert(LIM_LIST_DEPTH <= MAX_MBUFS, "a median per list level needs its own buffer");
 
 /* The source chooses the strings: a keyed hash, so that they cannot be
  * chosen to collide (see hash_bytes). */
@@ -247,46 +251,97 @@ static void gen_item_value(struct cg *g, const struct node *n) {
   else gen(g, g->c->metrics[n->index].n->a); /* item metric: inlined */
 }
 
-/* An aggregate: a loop over its list, which is a list of the record or,
- * inside the loop over a list, one of the current item's own lists (the
- * VM's LOOP takes the current item's run of it).  A count distinct takes
- * the next free set, so that one inside another's loop keeps its own. */
+/* What aggregate n takes from the current item: its expression in
+ * parentheses, or the field or item metric it names; and that value's kind. */
+static void gen_agg_value(struct cg *g, const struct node *n) {
+  if (n->b) gen(g, n->b);
+  else gen_item_value(g, n);
+}
+static int agg_value_kind(const struct cg *g, const struct node *n) {
+  return n->b ? n->b->ty.kind : item_value_kind(g, n);
+}
+
+/* avg and median compute with numbers: an int or money value becomes one */
+static void emit_to_number(struct cg *g, int kind) {
+  if (kind == TY_INT) emit(g, OP_I2F);
+  else if (kind == TY_MONEY) emit(g, OP_M2F);
+}
+
+/* A loop over aggregate n's list (a list of the record or, inside the loop
+ * over a list, one of the current item's own lists: the VM's LOOP takes the
+ * current item's run of it) whose body, for each item that passes n's
+ * filter, pushes the item's value (made a number when `numbers`) and then
+ * runs the step ops[0..nops) on it and what the loop accumulates (set or
+ * buffer `coll` for an op with an operand).  Filters jump past the step. */
+static void gen_agg_loop(struct cg *g, const struct node *n, bool numbers, uint32_t coll, int nops, const int *ops) {
+  uint32_t l = (uint32_t)n->lidx;
+  emit2(g, OP_LOOP, l, 0);
+  uint32_t loop_end = here(g) - 4, body = here(g);
+  struct jumps js = {NO_JUMP};
+  if (n->a) gen_jump_unless(g, n->a, &js);
+  gen_agg_value(g, n);
+  if (numbers) emit_to_number(g, agg_value_kind(g, n));
+  for (int i = 0; i < nops; i++)
+    if (op_info[ops[i]].fmt == N0) emit(g, ops[i]);
+    else emit1(g, ops[i], coll);
+  jumps_patch(g, &js, here(g));
+  emit2(g, OP_NEXT, l, body);
+  patch(g, loop_end, here(g));
+}
+#define AGG_LOOP(g, n, numbers, coll, ...) \
+  gen_agg_loop(g, n, numbers, coll, sizeof((int[]){__VA_ARGS__}) / sizeof(int), (int[]){__VA_ARGS__})
+
+/* avg X in L where C: the sum of the values as numbers over the count of
+ * the values that are not none, in two loops; AVG gives none for a count
+ * of 0 (SPEC 3.5). */
+static void gen_avg(struct cg *g, const struct node *n) {
+  emit1(g, OP_PUSH_F, konst_num(g, num_from_int(0)));
+  AGG_LOOP(g, n, true, 0, OP_SUM_F);
+  emit1(g, OP_PUSH, konst(g, TY_INT, 0));
+  AGG_LOOP(g, n, false, 0, agg_value_kind(g, n) == TY_NUMBER ? OP_ISNONE_F : OP_ISNONE, OP_NOT, OP_CNT);
+  emit(g, OP_AVG);
+}
+
+/* An aggregate.  A count distinct takes the next free set and a median the
+ * next free buffer, so that one inside another's loop (over an inner list)
+ * keeps its own. */
 static void gen_agg(struct cg *g, const struct node *n) {
   uint32_t l = (uint32_t)n->lidx;
   int vk = n->ty.kind;
-  uint32_t loop_end, set = g->live_sets;
-  if (n->op == A_DISTINCT) {
+  uint32_t set = g->live_sets, mbuf = g->live_bufs;
+  switch (n->op) {
+  case A_AVG: gen_avg(g, n); return;
+  case A_MEDIAN:
+    emit1(g, OP_MCLEAR, mbuf);
+    g->live_bufs++;
+    AGG_LOOP(g, n, true, mbuf, OP_MADD);
+    g->live_bufs--;
+    emit1(g, OP_MEDIAN, mbuf);
+    return;
+  case A_DISTINCT:
     emit1(g, OP_DCLEAR, set);
     g->live_sets++;
-  } else {
-    emit_acc_init(g, n->op, vk);
-  }
-  emit2(g, OP_LOOP, l, 0);
-  loop_end = here(g) - 4;
-  uint32_t body = here(g);
-  if (n->op == A_COUNT || n->op == A_ANY || n->op == A_ALL) {
-    if (n->a) gen(g, n->a);
-    else emit1(g, OP_PUSH, konst(g, TY_BOOL, 1));
-    emit(g, n->op == A_COUNT ? OP_CNT : n->op == A_ANY ? OP_ANY : OP_ALL);
-  } else {
-    struct jumps js = {NO_JUMP};
-    if (n->a) gen_jump_unless(g, n->a, &js);
-    gen_item_value(g, n);
-    bool f = vk == TY_NUMBER;
-    switch (n->op) {
-    case A_SUM: emit(g, f ? OP_SUM_F : OP_SUM_I); break;
-    case A_MIN: emit(g, f ? OP_MIN_F : OP_MIN_I); break;
-    case A_MAX: emit(g, f ? OP_MAX_F : OP_MAX_I); break;
-    case A_DISTINCT: emit1(g, vclass(n->lidx >= 0 ? item_value_kind(g, n) : 0) == 'S' ? OP_DADD_S : OP_DADD, set); break;
-    }
-    jumps_patch(g, &js, here(g));
-  }
-  emit2(g, OP_NEXT, l, body);
-  patch(g, loop_end, here(g));
-  if (n->op == A_DISTINCT) {
+    AGG_LOOP(g, n, false, set, vclass(agg_value_kind(g, n)) == 'S' ? OP_DADD_S : OP_DADD);
     g->live_sets--;
     emit1(g, OP_DSIZE, set);
+    return;
+  case A_SUM: case A_MIN: case A_MAX: {
+    bool f = vk == TY_NUMBER;
+    emit_acc_init(g, n->op, vk);
+    AGG_LOOP(g, n, false, 0, n->op == A_SUM ? (f ? OP_SUM_F : OP_SUM_I) : n->op == A_MIN ? (f ? OP_MIN_F : OP_MIN_I)
+                                                                                     : (f ? OP_MAX_F : OP_MAX_I));
+    return;
   }
+  }
+  /* count, any, all: a flag per item, the filter's value */
+  emit_acc_init(g, n->op, vk);
+  emit2(g, OP_LOOP, l, 0);
+  uint32_t loop_end = here(g) - 4, body = here(g);
+  if (n->a) gen(g, n->a);
+  else emit1(g, OP_PUSH, konst(g, TY_BOOL, 1));
+  emit(g, n->op == A_COUNT ? OP_CNT : n->op == A_ANY ? OP_ANY : OP_ALL);
+  emit2(g, OP_NEXT, l, body);
+  patch(g, loop_end, here(g));
 }
 
 /* A call of a function of values (func.h): the arguments, and the row's
@@ -446,7 +501,7 @@ static bool uses_metric(const struct comp *c, const struct node *n, int depth) {
  * share its list's loop with the others over that list. */
 static bool fusable(const struct comp *c, const struct s_metric *m) {
   const struct node *e = m->n->a;
-  return e && e->kind == N_AGG && !uses_metric(c, e, 0);
+  return e && e->kind == N_AGG && e->op != A_AVG && e->op != A_MEDIAN && !uses_metric(c, e, 0);
 }
 
 /* An expression that cannot raise a runtime error: no arithmetic but on
@@ -508,6 +563,7 @@ static void gen_fused(struct cg *g, int l, int *ms, int nms, struct img_metric *
   for (int i = 0; i < nms; i++) {
     const struct node *e = c->metrics[ms[i]].n->a;
     item_metrics_used(c, e->a, used);
+    item_metrics_used(c, e->b, used);
     if (e->ref == R_ITEM_METRIC) used[e->index] = true;
   }
   emit2(g, OP_LOOP, (uint32_t)l, 0);
@@ -554,12 +610,12 @@ static void gen_fused(struct cg *g, int l, int *ms, int nms, struct img_metric *
       continue;
     }
     if (e->a) gen_jump_unless(g, e->a, &js);
-    gen_item_value(g, e);
+    gen_agg_value(g, e);
     switch (e->op) {
     case A_SUM: emit1(g, f ? OP_SUMR_F : OP_SUMR_I, reg); break;
     case A_MIN: emit1(g, f ? OP_MINR_F : OP_MINR_I, reg); break;
     case A_MAX: emit1(g, f ? OP_MAXR_F : OP_MAXR_I, reg); break;
-    case A_DISTINCT: emit1(g, vclass(item_value_kind(g, e)) == 'S' ? OP_DADD_S : OP_DADD, (uint32_t)sets[i]); break;
+    case A_DISTINCT: emit1(g, vclass(agg_value_kind(g, e)) == 'S' ? OP_DADD_S : OP_DADD, (uint32_t)sets[i]); break;
     }
     jumps_patch(g, &js, here(g));
   }

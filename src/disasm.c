@@ -263,6 +263,7 @@ static void dis_insn(const struct image *img, const struct dis_index *x, uint32_
   case ITM: buf_printf(b, "%-7u ; %s", a, item_name(img, x, *loop, a)); break;
   case MET: buf_printf(b, "m%-6u ; %s", a, img_str(img, img->metrics[a].name)); break;
   case SET: buf_printf(b, "s%u", a); break;
+  case BUF: buf_printf(b, "b%u", a); break;
   case K_JMP: buf_printf(b, "k%-6u -> %04u ; ", a, bb); const_text(img, a, b); break;
   case MET_JMP: buf_printf(b, "m%-6u -> %04u ; %s", a, bb, img_str(img, img->metrics[a].name)); break;
   case MON: buf_printf(b, "%-7d ; months", (int32_t)a); break;
@@ -327,8 +328,8 @@ void dis_image(const struct image *img, const char *what, struct buf *b) {
 /* The opcode list itself, for `tierc disasm --opcodes`: each opcode's
  * operands and its stack effect as classes (popped -> pushed). */
 void dis_opcodes(struct buf *b) {
-  static const char *fmts[] = {"", "const", "field", "item", "metric", "months", "days", "target", "list,end", "list,body", "set", "const,target", "metric,target", "digits", "period"};
-  _Static_assert(sizeof fmts / sizeof fmts[0] == PER + 1, "one name per operand format (enum opnd)");
+  static const char *fmts[] = {"", "const", "field", "item", "metric", "months", "days", "target", "list,end", "list,body", "set", "const,target", "metric,target", "digits", "period", "buffer"};
+  _Static_assert(sizeof fmts / sizeof fmts[0] == BUF + 1, "one name per operand format (enum opnd)");
   buf_printf(b, "%-4s %-*s %-13s %-7s %-3s %s\n", "code", name_width(), "name", "operands", "stack", "reg", "meaning");
   for (int i = 0; i < OP__COUNT; i++) {
     const struct opinfo *oi = &op_info[i];

@@ -357,6 +357,8 @@ static const char *agg_text(int op) {
   case A_MAX: return "max";
   case A_ANY: return "any";
   case A_ALL: return "all";
+  case A_AVG: return "avg";
+  case A_MEDIAN: return "median";
   default: return "count";
   }
 }
@@ -426,8 +428,9 @@ static void in_set(struct fmt *F, const struct node *n) {
   GEND(F);
 }
 
-/* count L | count distinct F in L | sum|min|max F in L | any|all L, then
- * an optional `where COND` that breaks first */
+/* count L | count distinct V in L | sum|min|max|avg|median V in L |
+ * any|all L, then an optional `where COND` that breaks first; V is a field
+ * or an expression in parentheses (its own, printed with it) */
 static void aggregate(struct fmt *F, const struct node *n) {
   GROUP(F);
   kw(F, agg_text(n->op));
@@ -436,8 +439,9 @@ static void aggregate(struct fmt *F, const struct node *n) {
     kw(F, "distinct");
     SPACE(F);
   }
-  if (n->op == A_DISTINCT || n->op == A_SUM || n->op == A_MIN || n->op == A_MAX) {
-    nm(F, n->name);
+  if (n->op != A_COUNT && n->op != A_ANY && n->op != A_ALL) {
+    if (n->b) node(F, n->b);
+    else nm(F, n->name);
     SPACE(F);
     kw(F, "in");
     SPACE(F);

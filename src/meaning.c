@@ -48,6 +48,9 @@
                                 the compiler nests them as deep as conditions, at most LIM_DEPTH */
 #define NO_CONST UINT32_MAX /* MN_CONST made by the reader (a kept false), not from the pool */
 #define EXIT UINT32_MAX
+/* The collections a loop fills: the distinct-value sets, then the median
+ * buffers (buffer k is collection MAX_DSETS + k). */
+#define NCOLL (MAX_DSETS + MAX_MBUFS)
 
 /* ---- the reader's state ------------------------------------------------------------ */
 
@@ -63,7 +66,7 @@ struct xs {
   struct wr *log;
   uint32_t nlog, cap;
   uint32_t *idx, icap;   /* reg -> log entry + 1, once the log is long */
-  struct mn *sets[MAX_DSETS];
+  struct mn *sets[NCOLL];      /* the collections (NCOLL) */
   struct mn *ret;
   bool done;
   bool top;              /* the segment's own state: writes go to the values so far */
@@ -148,7 +151,7 @@ static void h_head(crypto_generichash_state *h, const struct image *img, const s
      * names or nodes (fields, registers, sets, lists, jumps) not at all;
      * any other (months, days, decimals, and what comes) as it is */
     if (oi->fmt == K || oi->fmt == K_JMP) h_const(h, img, n->x);
-    else if (oi->fmt != N0 && oi->fmt != FLD && oi->fmt != ITM && oi->fmt != MET && oi->fmt != MET_JMP && oi->fmt != SET &&
+    else if (oi->fmt != N0 && oi->fmt != FLD && oi->fmt != ITM && oi->fmt != MET && oi->fmt != MET_JMP && oi->fmt != SET && oi->fmt != BUF &&
              oi->fmt != JMP && oi->fmt != LST_JMP && oi->fmt != LST_BACK)
       h_i64(h, (int32_t)n->x);
     break;
@@ -384,7 +387,7 @@ static void merge(struct ctx *x, struct xs *s, struct mn *c, const struct xs *a,
   for (uint32_t i = 0; i < a->nlog; i++) reg_set(x, s, a->log[i].reg, ite(x, c, a->log[i].v, reg_get(x, b, a->log[i].reg)));
   for (uint32_t i = 0; i < b->nlog; i++)
     if (!log_find(a, b->log[i].reg)) reg_set(x, s, b->log[i].reg, ite(x, c, reg_get(x, a, b->log[i].reg), b->log[i].v));
-  for (int k = 0; k < MAX_DSETS; k++) {
+  for (int k = 0; k < NCOLL; k++) {
     if (!a->sets[k] != !b->sets[k]) { x->failed = true; return; }
     s->sets[k] = a->sets[k] ? ite(x, c, a->sets[k], b->sets[k]) : NULL;
   }
@@ -581,25 +584,30 @@ static void loop(struct ctx *x, struct xs *s, uint32_t l, uint32_t body, uint32_
   const struct image *img = x->img;
   /* what the body carries from item to item: the stack, the sets and the
    * registers it writes */
-  uint32_t nacc = s->sp, cap = s->sp + MAX_DSETS + 16;
+  uint32_t nacc = s->sp, cap = s->sp + NCOLL + 16;
   struct acc *accs = t_malloc(x->hook, sizeof *accs * cap);
   if (!accs) { x->oom = x->failed = true; return; }
   for (uint32_t i = 0; i < s->sp; i++) accs[i] = (struct acc){0, i, NULL, s->stk[i], NULL};
-  /* a set the body empties before it fills it (an inner list's count
-   * distinct, once per item) is the body's own, not carried */
-  bool set_written[MAX_DSETS] = {false}, set_local[MAX_DSETS] = {false};
+  /* a collection the body empties before it fills it (an inner list's
+   * count distinct or median, once per item) is the body's own, not carried */
+  bool set_written[NCOLL] = {false}, set_local[NCOLL] = {false};
   if (++x->stamp == 0) { memset(x->reg_stamp, 0, sizeof *x->reg_stamp * img->nmetrics); x->stamp = 1; }
   for (uint32_t pc = body; pc < nx; pc += insn_len(img->code[pc])) {
     uint8_t op = img->code[pc];
     uint32_t a = op_noperands(op_info[op].fmt) ? rd32(img->code + pc + 1) : 0;
-    if (op == OP_DCLEAR && a < MAX_DSETS && !set_written[a]) set_local[a] = true;
-    if ((op == OP_DADD || op == OP_DADD_S) && a < MAX_DSETS && !set_written[a] && !set_local[a]) {
-      set_written[a] = true;
-      if (!s->sets[a]) { x->failed = true; break; }
+    /* the collection an instruction empties or fills: set a, or buffer a
+     * after the sets; NCOLL for none */
+    bool clears = op == OP_DCLEAR || op == OP_MCLEAR, fills = op == OP_DADD || op == OP_DADD_S || op == OP_MADD;
+    uint32_t coll = !clears && !fills ? NCOLL : op == OP_MCLEAR || op == OP_MADD ? (a < MAX_MBUFS ? MAX_DSETS + a : NCOLL)
+                                                                                 : (a < MAX_DSETS ? a : NCOLL);
+    if (clears && coll < NCOLL && !set_written[coll]) set_local[coll] = true;
+    if (fills && coll < NCOLL && !set_written[coll] && !set_local[coll]) {
+      set_written[coll] = true;
+      if (!s->sets[coll]) { x->failed = true; break; }
     }
     if (!writes_register(op) || a >= img->nmetrics || x->reg_stamp[a] == x->stamp) continue;
     x->reg_stamp[a] = x->stamp;
-    if (nacc + MAX_DSETS + 1 >= cap) {
+    if (nacc + NCOLL + 1 >= cap) {
       struct acc *na = t_realloc(x->hook, accs, sizeof *accs * cap, sizeof *accs * cap * 2);
       if (!na) { x->oom = x->failed = true; break; }
       accs = na;
@@ -607,7 +615,7 @@ static void loop(struct ctx *x, struct xs *s, uint32_t l, uint32_t body, uint32_
     }
     accs[nacc++] = (struct acc){2, a, S(img, img->metrics[a].name), reg_get(x, s, a), NULL};
   }
-  for (uint32_t k = 0; k < MAX_DSETS && !x->failed; k++)
+  for (uint32_t k = 0; k < NCOLL && !x->failed; k++)
     if (set_written[k]) accs[nacc++] = (struct acc){1, k, NULL, s->sets[k], NULL};
   struct xs b;
   if (x->failed || !xs_child(x, s, &b)) { t_free(x->hook, accs, sizeof *accs * cap); return; }
@@ -701,6 +709,16 @@ static void run(struct ctx *x, uint32_t pc, uint32_t stop, struct xs *s) {
       if (a >= MAX_DSETS || !s->sets[a]) { x->failed = true; return; }
       push(x, s, mk(x, MN_OP, op, 0, 0, 0, 0, &s->sets[a], 1, NULL));
       break;
+    case OP_MCLEAR: if (a < MAX_MBUFS) s->sets[MAX_DSETS + a] = leaf(x, MN_EMPTY, 0); break;
+    case OP_MADD:
+      v = pop(x, s);
+      if (a >= MAX_MBUFS || !s->sets[MAX_DSETS + a]) { x->failed = true; return; }
+      s->sets[MAX_DSETS + a] = op2(x, op, s->sets[MAX_DSETS + a], v);
+      break;
+    case OP_MEDIAN:
+      if (a >= MAX_MBUFS || !s->sets[MAX_DSETS + a]) { x->failed = true; return; }
+      push(x, s, mk(x, MN_OP, op, 0, 0, 0, 0, &s->sets[MAX_DSETS + a], 1, NULL));
+      break;
     case OP_RET: s->ret = pop(x, s); s->done = true; pc = EXIT; continue;
     case OP_END: s->done = true; pc = EXIT; continue;
     default:
@@ -715,7 +733,7 @@ static void run(struct ctx *x, uint32_t pc, uint32_t stop, struct xs *s) {
         break;
       }
       if (oi->pushes != 1 || oi->pops > 3 || oi->fmt == JMP || oi->fmt == LST_JMP || oi->fmt == LST_BACK ||
-          oi->fmt == MET || oi->fmt == SET || oi->fmt == FLD || oi->fmt == ITM) {
+          oi->fmt == MET || oi->fmt == SET || oi->fmt == BUF || oi->fmt == FLD || oi->fmt == ITM) {
         x->failed = true; /* an instruction this reader does not know how to follow */
         return;
       }
@@ -792,7 +810,7 @@ static void opaque_digest(struct ctx *x, uint32_t entry, uint8_t out[MN_DIGEST])
     case FLD: h_field(&h, img, (uint32_t)x->top_field[a]); break;
     case ITM: if (list != NO_LIST) h_field(&h, img, (uint32_t)x->item_field[list][a]); break;
     case MET: h_str(&h, S(img, img->metrics[a].name)); break;
-    case MON: case DAY: case SET: case PER: h_i64(&h, (int32_t)a); break;
+    case MON: case DAY: case SET: case PER: case BUF: h_i64(&h, (int32_t)a); break;
     case JMP: h_i64(&h, a - entry); if (a > furthest) furthest = a; break;
     case K_JMP: h_const(&h, img, a); h_i64(&h, b - entry); if (b > furthest) furthest = b; break;
     case MET_JMP: h_str(&h, S(img, img->metrics[a].name)); h_i64(&h, b - entry); if (b > furthest) furthest = b; break;
@@ -1143,8 +1161,8 @@ static bool aggregate_text(const struct meaning *m, const struct mn *f, const st
   const struct mn *v = step->a[1];
   int op = step->op, k = 0;
   if (distinct_of) {
-    if (op != OP_DADD && op != OP_DADD_S) return false;
-    buf_printf(b, "count distinct ");
+    if (op != OP_DADD && op != OP_DADD_S && op != OP_MADD) return false;
+    buf_printf(b, op == OP_MADD ? "median " : "count distinct ");
     sub(m, v, b, -1);
     buf_printf(b, " in %s", L);
   } else if (op == OP_CNT && v->kind == MN_CONST) {
@@ -1268,7 +1286,7 @@ static void text(const struct meaning *m, const struct mn *n, struct buf *b, int
     sub(m, a, b, -1);
     buf_printf(b, " within %d %s", (int32_t)n->x, op == OP_WITHIN_M ? "months" : "days");
     return;
-  case OP_DSIZE:
+  case OP_DSIZE: case OP_MEDIAN:
     if (a->kind == MN_FOLD && aggregate_text(m, a, a, b)) return;
     break;
   case OP_INPER: case OP_PSTART: case OP_PEND: {

@@ -51,7 +51,8 @@ enum opnd {
   K_JMP,    /* constant index, then a forward jump target */
   MET_JMP,  /* register index, then a forward jump target */
   DIG,      /* signed decimals to keep, within +-DIG_MAX, in the value's own unit */
-  PER       /* a calendar or fiscal period (src/period.h): months, first month, back */
+  PER,      /* a calendar or fiscal period (src/period.h): months, first month, back */
+  BUF       /* median buffer index (below MAX_MBUFS) */
 };
 #define DIG_MAX 38 /* 10^38 is the largest power of ten the VM's rounding forms */
 
@@ -174,7 +175,13 @@ enum opnd {
   OP(YEAR,      N0,       "D",  'I', '-', "the date's year")                    \
   OP(MONTH,     N0,       "D",  'I', '-', "the date's month, 1 to 12")          \
   OP(DAYS,      N0,       "DD", 'I', '-', "days from the first date to the second") \
-  OP(INPER,     PER,      "DD", 'B', '-', "the first date lies in period P of the second (missing -> false)")
+  OP(INPER,     PER,      "DD", 'B', '-', "the first date lies in period P of the second (missing -> false)") \
+  /* median (SPEC 3.4.3): the numbers of a loop collected in a buffer sized \
+   * for the record's longest list, sorted by MEDIAN (cost: op_cost) */      \
+  OP(MCLEAR,    BUF,      "",   '-', '-', "empty median buffer B")             \
+  OP(MADD,      BUF,      "F",  '-', '-', "add number to median buffer B unless missing") \
+  OP(MEDIAN,    BUF,      "",   'F', '-', "push the median of buffer B (mean of the middle two; empty: none)") \
+  OP(AVG,       N0,       "FI", 'F', '-', "number sum / integer count (count 0: none, not a division by zero)")
 
 #define OPCODE_ENUM(name, f, in, out, reg, doc) OP_##name,
 enum opcode { TIER_OPCODES(OPCODE_ENUM) OP__COUNT };
@@ -195,5 +202,11 @@ int op_noperands(int fmt);      /* u32 operands of a format: 0, 1 or 2 */
 uint32_t op_size(int op);       /* bytes of an instruction: opcode and operands */
 int op_cmp(int op);             /* CMP_* of a comparison (with a value or a
                                    constant), 0 for any other opcode */
+uint32_t op_cost(int op);       /* steps one execution counts in the cost bound */
+
+/* MEDIAN sorts its buffer by heapsort: at most 2n + 2n*log2(n) comparisons
+ * for n < 2^32 numbers, so each MADD is charged the comparisons its number
+ * can cost besides its own step (docs/bytecode.md, the cost bound). */
+#define MEDIAN_STEPS_PER_VALUE 66
 
 #endif

@@ -556,6 +556,40 @@ static int agg_list(struct comp *c, struct node *n, const struct scope *sc) {
   return -1;
 }
 
+/* The aggregate's keyword, for messages. */
+static const char *agg_name(int op) {
+  static const char *const names[] = {[A_COUNT] = "count", [A_DISTINCT] = "count distinct", [A_SUM] = "sum",
+                                      [A_MIN] = "min", [A_MAX] = "max", [A_ANY] = "any", [A_ALL] = "all",
+                                      [A_AVG] = "avg", [A_MEDIAN] = "median"};
+  return op > 0 && op <= A_MEDIAN ? names[op] : "aggregate";
+}
+
+/* The type of what aggregate n takes from each item of its list (scope in):
+ * an expression in parentheses (n->b), or a field or item metric of the
+ * list named n->name, resolved into n->ref and n->index. */
+static struct type agg_value(struct comp *c, struct node *n, const struct scope *in) {
+  if (n->b) return check(c, n->b, in);
+  int l = in->list;
+  int fi = find_field(c, n->name, l), mi = -1;
+  if (fi >= 0) {
+    n->ref = R_ITEM;
+    n->index = fi;
+    return c->fields[fi].ty;
+  }
+  if ((mi = sema_find_metric(c, n->name, l)) >= 0) {
+    n->ref = R_ITEM_METRIC;
+    n->index = mi;
+    return type_metric(c, mi);
+  }
+  struct suggest s = {0};
+  for (int i = 0; i < c->nfields; i++)
+    if (c->fields[i].owner == l) suggest_try(&s, n->name, c->fields[i].name);
+  for (int i = 0; i < c->nmetrics; i++)
+    if (c->metrics[i].list == l) suggest_try(&s, n->name, c->metrics[i].name);
+  diag_add(&c->dg, TIER_ERROR, &n->locf, _("list '%s' has no field '%s'%s"), n->name2, n->name, sg_text(c, &s));
+  return TY_ERR;
+}
+
 static struct type check_agg(struct comp *c, struct node *n, const struct scope *sc) {
   if (!sc->allow_metrics) {
     diag_add(&c->dg, TIER_ERROR, &n->loc, _("%s cannot use aggregates: it must depend on the record's own fields only"), sc->what);
@@ -573,25 +607,9 @@ static struct type check_agg(struct comp *c, struct node *n, const struct scope 
   }
   if (n->op == A_COUNT) return ty_make(TY_INT, false, 0);
   if (n->op == A_ANY || n->op == A_ALL) return ty_make(TY_BOOL, false, 0);
-  /* the aggregated item value: a field or an item metric of the list */
-  struct type tv = TY_ERR;
-  int fi = find_field(c, n->name, l), mi = -1;
-  if (fi >= 0) {
-    n->ref = R_ITEM;
-    n->index = fi;
-    tv = c->fields[fi].ty;
-  } else if ((mi = sema_find_metric(c, n->name, l)) >= 0) {
-    n->ref = R_ITEM_METRIC;
-    n->index = mi;
-    tv = type_metric(c, mi);
-  } else {
-    struct suggest s = {0};
-    for (int i = 0; i < c->nfields; i++)
-      if (c->fields[i].owner == l) suggest_try(&s, n->name, c->fields[i].name);
-    diag_add(&c->dg, TIER_ERROR, &n->locf, _("list '%s' has no field '%s'%s"), n->name2, n->name, sg_text(c, &s));
-    return TY_ERR;
-  }
+  struct type tv = agg_value(c, n, &in);
   if (tv.kind == TY_ERROR) return TY_ERR;
+  const char *what = agg_name(n->op);
   switch (n->op) {
   case A_DISTINCT:
     if (tv.kind == TY_NUMBER) {
@@ -600,15 +618,17 @@ static struct type check_agg(struct comp *c, struct node *n, const struct scope 
     }
     return ty_make(TY_INT, false, 0);
   case A_SUM:
+  case A_AVG:
+  case A_MEDIAN:
     if (!is_numeric(tv.kind)) {
-      diag_add(&c->dg, TIER_ERROR, &n->loc, _("sum needs int, money or number values, not %s"), ty_str(c, tv));
+      diag_add(&c->dg, TIER_ERROR, &n->loc, _("%s needs int, money or number values, not %s"), what, ty_str(c, tv));
       return TY_ERR;
     }
-    return ty_make(tv.kind, false, 0);
+    if (n->op == A_SUM) return ty_make(tv.kind, false, 0);
+    return ty_make(TY_NUMBER, true, 0); /* none for an empty list (SPEC 3.5) */
   default: /* min, max */
     if (!is_numeric(tv.kind) && tv.kind != TY_DATE) {
-      diag_add(&c->dg, TIER_ERROR, &n->loc, _("%s needs int, money, number or date values, not %s"),
-               n->op == A_MIN ? "min" : "max", ty_str(c, tv));
+      diag_add(&c->dg, TIER_ERROR, &n->loc, _("%s needs int, money, number or date values, not %s"), what, ty_str(c, tv));
       return TY_ERR;
     }
     return ty_make(tv.kind, true, tv.ref); /* none for an empty list */
@@ -716,6 +736,25 @@ static struct type check_date_call(struct comp *c, struct node *n, const struct 
 
 /* NAME(args): the row's arity, its argument and result rule, and its
  * digits argument (an integer literal within the row's bounds). */
+/* The list whose items have a field or item metric called name, or -1. */
+static int list_with_item(struct comp *c, const char *name) {
+  for (int l = 0; l < c->nlists; l++)
+    if (find_field(c, name, l) >= 0 || sema_find_metric(c, name, l) >= 0) return l;
+  return -1;
+}
+
+/* min(x), max(x): a call of one value, often meant as the aggregate; when
+ * x names an item field, say how the aggregate over its list is written. */
+static const char *minmax_hint(struct comp *c, const struct func *f, const struct node *n) {
+  const char *what = strcmp(f->name, "min") ? _("largest") : _("smallest");
+  const struct node *a = n->list;
+  int l = a && !a->next && a->kind == N_NAME ? list_with_item(c, a->name) : -1;
+  if (l >= 0)
+    return arena_printf(&c->ar, _(" (for the %s %s of the items of %s write `%s %s in %s`)"), what, a->name,
+                        c->fields[c->lists[l].field].name, f->name, a->name, c->fields[c->lists[l].field].name);
+  return arena_printf(&c->ar, _(" (the %s of a list's items is `%s FIELD in LIST`)"), what, f->name);
+}
+
 static struct type check_call(struct comp *c, struct node *n, const struct scope *sc) {
   if (blocks_find(c, n->name) >= 0) { /* inserted as a statement of its own (blocks.c) */
     diag_add(&c->dg, TIER_ERROR, &n->loc,
@@ -726,23 +765,23 @@ static struct type check_call(struct comp *c, struct node *n, const struct scope
   }
   const struct func *f = fn_find(n->name);
   int nargs = 0;
+  for (struct node *a = n->list; a; a = a->next) nargs++;
+  bool arity = f && (nargs < f->min_args || (f->max_args != FN_MANY && nargs > f->max_args));
   bool bad = false;
-  for (struct node *a = n->list; a; a = a->next) {
-    nargs++;
+  /* (with the wrong number of values, the arity is the mistake: min(apps)
+   * names an item field the call cannot see) */
+  for (struct node *a = n->list; a && !arity; a = a->next)
     if (check(c, a, sc).kind == TY_ERROR) bad = true;
-  }
   if (!f) {
     unknown_function(c, n, sc);
     return TY_ERR;
   }
   for (size_t i = 0; fn_at(i); i++)
     if (fn_at(i) == f) n->index = (int32_t)i;
-  if (nargs < f->min_args || (f->max_args != FN_MANY && nargs > f->max_args)) {
+  if (arity) {
     if (f->max_args == FN_MANY)
       diag_add(&c->dg, TIER_ERROR, &n->loc, _("%s needs at least %d values: %s%s"), f->name, f->min_args, f->usage,
-               f->arg == FA_ORDERED ? arena_printf(&c->ar, _(" (the %s of a list's items is `%s FIELD in LIST`)"),
-                                                   strcmp(f->name, "min") ? _("largest") : _("smallest"), f->name)
-                                    : "");
+               f->arg == FA_ORDERED ? minmax_hint(c, f, n) : "");
     else
       diag_add(&c->dg, TIER_ERROR, &n->loc, NG_("%s takes %s%d value, not %d: %s", "%s takes %s%d values, not %d: %s", f->max_args),
                f->name,

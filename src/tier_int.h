@@ -308,6 +308,7 @@ struct image {
   uint64_t cost_base; uint64_t *cost_per;
   uint32_t max_stack;
   uint32_t nsets;        /* distinct-value sets the code uses (verifier) */
+  uint32_t nmbufs;       /* median buffers the code uses (verifier) */
   int32_t *top_field;    /* top-level slot -> field index (verifier) */
   uint64_t vfy_work;     /* steps the verifier took: linear in the file */
 
@@ -322,6 +323,7 @@ struct image {
 };
 
 #define MAX_DSETS 8 /* distinct-value sets a VM has */
+#define MAX_MBUFS 4 /* median buffers a VM has */
 
 /* ---- packed records --------------------------------------------------------- */
 /* Every field has one 64-bit slot: the value itself for class I, a handle

@@ -586,6 +586,10 @@ static int check_operands(struct vfy *v, const struct seg *s, const struct insn 
     if (a >= MAX_DSETS) return fail(v, "code at offset %u: distinct set %u out of range (%d sets)", in->pc, a, MAX_DSETS);
     if (a + 1 > img->nsets) img->nsets = a + 1;
     return 0;
+  case BUF:
+    if (a >= MAX_MBUFS) return fail(v, "code at offset %u: median buffer %u out of range (%d buffers)", in->pc, a, MAX_MBUFS);
+    if (a + 1 > img->nmbufs) img->nmbufs = a + 1;
+    return 0;
   case MON: case DAY:
     /* durations are bounded so that date arithmetic stays far from int64's
      * limits (the VM clamps its results to real dates) */
@@ -671,22 +675,28 @@ static int check_stack(struct vfy *v, struct seg *s, const struct insn *in, char
   return 0;
 }
 
-/* Distinct-value sets: filled inside a loop, after being emptied before
- * that loop opened, and read or filled only after being emptied on every
- * path through this segment - never holding a value left from another
- * record.  (An inner list's count distinct empties its set inside the
- * loop over the parent, once per parent item.) */
+/* Distinct-value sets and median buffers: filled inside a loop, after
+ * being emptied before that loop opened, and read or filled only after
+ * being emptied on every path through this segment - never holding a value
+ * left from another record.  (An inner list's count distinct or median
+ * empties its collection inside the loop over the parent, once per parent
+ * item.)  Set k is bit k of `cleared`, buffer k bit 32 + k. */
 static int check_set(struct vfy *v, struct seg *s, const struct insn *in) {
   uint8_t op = in->op;
-  if (in->oi->fmt != SET) return 0;
-  if (op == OP_DADD || op == OP_DADD_S) {
+  if (in->oi->fmt != SET && in->oi->fmt != BUF) return 0;
+  bool buf = in->oi->fmt == BUF;
+  bool fills = op == OP_DADD || op == OP_DADD_S || op == OP_MADD, clears = op == OP_DCLEAR || op == OP_MCLEAR;
+  uint64_t bit = (uint64_t)1 << (in->a + (buf ? 32 : 0));
+  if (fills) {
     if (!s->nloops) return fail(v, "code at offset %u: %s outside a loop", in->pc, in->oi->name);
-    if (!(s->loops[s->nloops - 1].st.cleared >> in->a & 1))
-      return fail(v, "code at offset %u: %s fills set s%u, which is not emptied before its loop", in->pc, in->oi->name, in->a);
+    if (!(s->loops[s->nloops - 1].st.cleared & bit))
+      return fail(v, "code at offset %u: %s fills %s%u, which is not emptied before its loop", in->pc, in->oi->name,
+                  buf ? "buffer b" : "set s", in->a);
   }
-  if (op == OP_DCLEAR) s->st.cleared |= (uint64_t)1 << in->a;
-  else if (!(s->st.cleared >> in->a & 1))
-    return fail(v, "code at offset %u: %s uses set s%u before DCLEAR on some path", in->pc, in->oi->name, in->a);
+  if (clears) s->st.cleared |= bit;
+  else if (!(s->st.cleared & bit))
+    return fail(v, "code at offset %u: %s uses %s%u before %s on some path", in->pc, in->oi->name, buf ? "buffer b" : "set s",
+                in->a, buf ? "MCLEAR" : "DCLEAR");
   return 0;
 }
 
@@ -763,8 +773,8 @@ static int check_segment(struct vfy *v, uint32_t entry, enum seg_kind kind, cons
     if (join_at(v, &s, pc)) return -1;
     decode_at(img, pc, &in);
     /* the cost bound: every instruction once, a loop body once per item */
-    if (s.loop_list >= 0) v->cost_per[s.loop_list]++;
-    else v->cost_base++;
+    if (s.loop_list >= 0) v->cost_per[s.loop_list] += op_cost(in.op);
+    else v->cost_base += op_cost(in.op);
     struct state before = s.st;
     char named;
     if (check_operands(v, &s, &in, &named) || check_stack(v, &s, &in, named) || check_register(v, &s, &in, named, before) ||
@@ -920,6 +930,7 @@ int vfy_image(struct image *img, char *err, size_t errlen) {
   v.errlen = errlen;
   img->max_stack = 0;
   img->nsets = 0;
+  img->nmbufs = 0;
   v.cost_per = arena_alloc(&img->ar, sizeof(uint64_t) * (img->nlists + 1));
   if (!v.cost_per) return oom(&v), TIER_ENOMEM;
   uint64_t review = 0;

@@ -336,16 +336,40 @@ void tier_vm_free(tier_vm *vm) {
   t_free(&h, vm->dkeys, vm->dkeys ? sizeof(uint64_t) * nslots : 0);
   t_free(&h, vm->dgens, vm->dgens ? sizeof(uint32_t) * nslots : 0);
   t_free(&h, vm->dsets, sizeof *vm->dsets * (img->nsets + 1));
+  for (int k = 0; k < MAX_MBUFS; k++) t_free(&h, vm->mbufs[k].v, sizeof(struct num) * vm->mcap);
   t_free(&h, vm, sizeof *vm);
 }
 
-/* Size the distinct sets for the record's longest list: the only per-record
- * allocation, made before evaluation starts (and counted in the cost
- * bound's memory: 6 slots' worth per set per item).  All sets share one
- * array of keys and one of generations, set k at k * dcap; they are
- * allocated at the new size first, then swapped in, so that a failure
- * leaves the old ones (and the sizes the hook was told) as they were. */
+/* Size the median buffers the code uses for the record's longest list (a
+ * loop adds at most one number per item), before evaluation starts; the
+ * cost bound counts their memory (67 steps per MADD per item). */
+static int prepare_medians(struct tier_vm *vm, const struct record *r) {
+  uint32_t nbufs = vm->rs->img->nmbufs, want = r->max_list ? r->max_list : 1;
+  if (nbufs == 0 || want <= vm->mcap) return TIER_OK;
+  struct num *v[MAX_MBUFS] = {0};
+  for (uint32_t k = 0; k < nbufs; k++)
+    if (!(v[k] = t_malloc(&vm->hook, sizeof(struct num) * want))) {
+      for (uint32_t j = 0; j < k; j++) t_free(&vm->hook, v[j], sizeof(struct num) * want);
+      return TIER_ENOMEM;
+    }
+  for (uint32_t k = 0; k < nbufs; k++) {
+    t_free(&vm->hook, vm->mbufs[k].v, sizeof(struct num) * vm->mcap);
+    vm->mbufs[k].v = v[k];
+    vm->mbufs[k].n = 0;
+  }
+  vm->mcap = want;
+  return TIER_OK;
+}
+
+/* Size the median buffers (above) and the distinct sets for the record's
+ * longest list: the only per-record allocations, made before evaluation
+ * starts (and counted in the cost bound's memory: 6 slots' worth per set
+ * per item).  All sets share one array of keys and one of generations, set
+ * k at k * dcap; they are allocated at the new size first, then swapped
+ * in, so that a failure leaves the old ones (and the sizes the hook was
+ * told) as they were. */
 int vm_prepare(struct tier_vm *vm, const struct record *r) {
+  if (prepare_medians(vm, r) != TIER_OK) return TIER_ENOMEM;
   uint32_t nsets = vm->rs->img->nsets;
   if (nsets == 0) return TIER_OK;
   uint32_t want = 16;
@@ -428,6 +452,57 @@ static int64_t window_start(int64_t asof, int64_t months) {
   date_to_ymd(asof, &y, &m, &d);
   if ((int64_t)y * 12 + (m - 1) - months < 12) return DATE_MIN - 1;
   return date_add_months(asof, -months);
+}
+
+/* Heapsort of v[0..n) (numbers, none excluded): in place, no allocation and
+ * no recursion, O(n log n) comparisons whatever the order (an adversary
+ * cannot make it quadratic, as it could a quicksort).  Returns the
+ * comparisons made, at most 2n + 2n*log2(n) (MEDIAN_STEPS_PER_VALUE). */
+static uint64_t sort_numbers(struct num *v, uint32_t n) {
+  uint64_t cmps = 0;
+  for (uint32_t end = n, start = n / 2;;) {
+    /* first heapify (start counts down), then move the largest to the end */
+    if (start > 0) {
+      start--;
+    } else {
+      if (end <= 1) break;
+      end--;
+      struct num t = v[end];
+      v[end] = v[0];
+      v[0] = t;
+    }
+    for (uint32_t root = start;;) { /* sift v[root] down within v[0..end) */
+      uint64_t child = 2 * (uint64_t)root + 1;
+      if (child >= end) break;
+      if (child + 1 < end && (cmps++, num_cmp(v[child], v[child + 1]) < 0)) child++;
+      cmps++;
+      if (num_cmp(v[root], v[child]) >= 0) break;
+      struct num t = v[root];
+      v[root] = v[child];
+      v[child] = t;
+      root = (uint32_t)child;
+    }
+  }
+  return cmps;
+}
+
+/* The median of buffer b: none when empty, the middle number of an odd
+ * count, the mean of the middle two of an even count (SPEC 3.5).  Adds the
+ * comparisons made to *work; NUM_ERANGE when the mean does not fit. */
+static int median_of(struct mbuf *b, struct num *out, uint64_t *work) {
+  uint32_t n = b->n;
+  *work += sort_numbers(b->v, n);
+  if (n == 0) {
+    *out = num_none();
+    return NUM_OK;
+  }
+  if (n % 2) {
+    *out = b->v[n / 2];
+    return NUM_OK;
+  }
+  struct num sum;
+  if (num_add(b->v[n / 2 - 1], b->v[n / 2], &sum)) return NUM_ERANGE;
+  return num_div(sum, num_from_int(2), out);
 }
 
 /* Dispatch: computed goto where the compiler has labels as values (GCC,
@@ -732,6 +807,31 @@ int vm_run(struct tier_vm *vm, uint32_t entry, const struct record *r, int64_t a
     if (TOP != TIER_NONE && !int_round(ip->op, TOP, (int32_t)A, &TOP)) goto overflow;
     vmbreak;
   vmcase(FLOOR_F) if (num_floor(NTOP, &NTOP)) goto numrange; vmbreak;
+  vmcase(MCLEAR) vm->mbufs[A].n = 0; vmbreak;
+  vmcase(AVG)
+    x = *--sp;
+    if (x == 0) NTOP = num_none(); /* of no values: none (SPEC 3.5) */
+    else if (num_div(NTOP, num_from_int(x), &NTOP)) goto numrange;
+    vmbreak;
+  vmcase(MADD) {
+    sp--;
+    if (num_is_none(NUM(sp))) vmbreak;
+    struct mbuf *b = &vm->mbufs[A];
+    /* sized for the record's longest list: a crafted file that fills one
+     * buffer from several loops must not overrun it */
+    if (b->n >= vm->mcap) goto buffull;
+    b->v[b->n++] = NUM(sp);
+    vmbreak;
+  }
+  vmcase(MEDIAN) {
+    uint64_t cmps = 0;
+    if (median_of(&vm->mbufs[A], &NUM(sp), &cmps)) goto numrange;
+    sp++;
+#ifdef TIER_COUNT_STEPS
+    vm->steps += cmps; /* the sort's comparisons count against the bound */
+#endif
+    vmbreak;
+  }
   vmcase(CEIL_F) if (num_ceil(NTOP, &NTOP)) goto numrange; vmbreak;
   vmcase(ROUND_F) if (num_round(NTOP, (int32_t)A, &NTOP)) goto numrange; vmbreak;
   /* Date functions and periods (period.c).  The verifier lets only dates
@@ -775,6 +875,10 @@ badnum:
   return TIER_ERUNTIME;
 badtext:
   snprintf(vm->err, sizeof vm->err, "%s", _("invalid text value"));
+  vm->err_pc = (uint32_t)(ip - code);
+  return TIER_ERUNTIME;
+buffull:
+  snprintf(vm->err, sizeof vm->err, "too many values for a median for the record's lists");
   vm->err_pc = (uint32_t)(ip - code);
   return TIER_ERUNTIME;
 setfull:

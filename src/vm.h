@@ -68,6 +68,10 @@ struct tier_vm {
   uint64_t *dkeys;
   uint32_t *dgens;
   uint32_t dcap;
+  /* median: the numbers of one loop, sorted by MEDIAN; each buffer holds
+   * mcap numbers, the record's longest list (vm_prepare) */
+  struct mbuf { struct num *v; uint32_t n; } mbufs[MAX_MBUFS];
+  uint32_t mcap;
   struct hash_key hkey;     /* the sets' SipHash key */
   uint64_t probes;          /* set slots looked at, in all records (tests count work with it) */
   struct eval ev;

@@ -15,7 +15,7 @@ syn case match
 syn keyword tierDeclaration tier metric enum record list
 syn keyword tierGroup       either
 syn keyword tierHeader      import ruleset version review effective
-syn keyword tierAggregate   count distinct sum min max any all
+syn keyword tierAggregate   count distinct sum min max avg median any all
 syn keyword tierConditional if then else
 syn keyword tierWordOp      and or not in is where within for
 syn keyword tierSustained   sustained

@@ -605,6 +605,52 @@ static struct gexpr *p_minmax(struct gen *G, struct gtype want, const struct sco
   return e;
 }
 
+/* An expression over the items of list l, for `AGG (EXPR) in LIST`. */
+static struct gexpr *item_expr(struct gen *G, struct gtype want, int l, const struct scope *sc) {
+  struct scope in = *sc;
+  in.list = l;
+  in.agg = false;
+  in.depth++;
+  return gen_expr(G, want, in);
+}
+
+/* `form (EXPR) in LIST [where C]`, EXPR of type vt over the items; the
+ * aggregate has type t. */
+static struct gexpr *aggregate_of_expr(struct gen *G, struct gtype t, const char *form, struct gtype vt,
+                                       const struct scope *sc) {
+  if (!G->g->nlists) return literal(G, t);
+  int l = (int)rng_below(G->r, (uint32_t)G->g->nlists);
+  struct gexpr *v = item_expr(G, vt, l, sc), *w = where_clause(G, l, sc);
+  const char *lname = G->g->fields[G->g->list_field[l]].name;
+  char *tmpl = w ? xprintf("%s (%%0) in %s where %%1", form, lname) : xprintf("%s (%%0) in %s", form, lname);
+  struct gexpr *e = node(t, tmpl, w ? 2 : 1, v, w, NULL);
+  e->list = l;
+  free(tmpl);
+  return e;
+}
+
+/* sum, min, max and count distinct of an expression over the items (7) */
+static struct gexpr *p_agg_expr(struct gen *G, struct gtype want, const struct scope *sc) {
+  if (want.kind == TY_INT && rng_chance(G->r, 40)) {
+    static const uint8_t K[] = {TY_INT, TY_TEXT, TY_DATE, TY_BOOL}; /* (a decimal alone is a number) */
+    return aggregate_of_expr(G, ty(TY_INT, false, 0), "count distinct", ty(PICK(G->r, K), false, 0), sc);
+  }
+  if (want.kind != TY_DATE && rng_chance(G->r, 50)) return aggregate_of_expr(G, ty(want.kind, false, 0), "sum", want, sc);
+  return aggregate_of_expr(G, ty(want.kind, true, want.ref), rng_chance(G->r, 50) ? "min" : "max", ty(want.kind, false, 0), sc);
+}
+
+/* avg and median of a field, an item metric or an expression: numbers (7) */
+static struct gexpr *p_avg_median(struct gen *G, struct gtype want, const struct scope *sc) {
+  const char *form = rng_chance(G->r, 50) ? "avg" : "median";
+  struct gtype t = ty(TY_NUMBER, true, 0);
+  int f, m, l = rng_chance(G->r, 50) ? list_with(G, ok_sum, want, &f, &m, sc) : -1;
+  if (l < 0) return aggregate_of_expr(G, t, form, any_numeric(G), sc);
+  char *head = xprintf("%s %s in", form, item_name(G->g, f, m));
+  struct gexpr *e = aggregate(G, t, head, l, where_clause(G, l, sc));
+  free(head);
+  return e;
+}
+
 static struct gexpr *p_anyall(struct gen *G, struct gtype want, const struct scope *sc) {
   (void)want;
   int l = some_list(G, sc);
@@ -641,6 +687,9 @@ static const struct {
     {p_minmax, TY_INT, 8, true, false},       {p_minmax, TY_MONEY, 8, true, false},
     {p_minmax, TY_NUMBER, 8, true, false},    {p_minmax, TY_DATE, 20, true, false},
     {p_anyall, TY_BOOL, 15, true, false},
+    {p_agg_expr, TY_INT, 8, true, false},     {p_agg_expr, TY_MONEY, 6, true, false},
+    {p_agg_expr, TY_NUMBER, 8, true, false},  {p_agg_expr, TY_DATE, 4, true, false},
+    {p_avg_median, TY_NUMBER, 10, true, false},
     {p_minmax_call, TY_INT, 4, false, true},  {p_minmax_call, TY_MONEY, 4, false, true},
     {p_minmax_call, TY_NUMBER, 5, false, true}, {p_minmax_call, TY_DATE, 4, false, true},
     {p_round, TY_INT, 3, false, true},        {p_round, TY_MONEY, 5, false, true},

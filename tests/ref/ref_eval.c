@@ -268,19 +268,23 @@ static void logic(struct ref_ctx *x, const struct node *n, struct val *out) {
 /* ---- 7 aggregates ---------------------------------------------------------------- */
 
 struct acc {
-  struct val v;   /* sum, min, max */
-  struct val *seen; size_t nseen; /* count distinct: the values met so far */
+  struct val v;   /* sum, min, max; avg: the sum */
+  struct val *seen; size_t nseen; /* count distinct: the values met so far;
+                                     median: every value; avg: their count */
 };
 
-/* The aggregated value of the current item: a field of the list's items or
- * an item metric of the list. */
+/* The aggregated value of the current item: an expression of the item
+ * (`sum (EXPR) in LIST`), a field of the list's items or an item metric of
+ * the list. */
 static void item_value(struct ref_ctx *x, const struct node *n, struct val *out) {
-  if (n->ref == R_ITEM) val_copy(out, &x->item[x->c->fields[n->index].slot]);
+  if (n->b) ref_eval_expr(x, n->b, out);
+  else if (n->ref == R_ITEM) val_copy(out, &x->item[x->c->fields[n->index].slot]);
   else ref_eval_expr(x, x->c->metrics[n->index].n->a, out);
 }
 
-static void add_distinct(struct acc *a, const struct val *v) {
-  for (size_t i = 0; i < a->nseen; i++)
+/* Keep v among the values met (all of them, or the distinct ones). */
+static void add_seen(struct acc *a, const struct val *v, bool distinct) {
+  for (size_t i = 0; distinct && i < a->nseen; i++)
     if (val_order(&a->seen[i], v) == 0) return;
   a->seen = realloc(a->seen, sizeof *a->seen * (a->nseen + 1));
   if (!a->seen) {
@@ -299,7 +303,13 @@ static void accumulate(struct ref_ctx *x, const struct node *n, struct acc *a) {
   item_value(x, n, &v);
   if (!v.none) { /* missing item values are skipped (6) */
     switch (n->op) {
-    case A_DISTINCT: add_distinct(a, &v); break;
+    case A_DISTINCT: add_seen(a, &v, true); break;
+    case A_MEDIAN: add_seen(a, &v, false); break;
+    case A_AVG:
+      a->nseen++;
+      mpq_add(a->v.q, a->v.q, v.q);
+      ref_check_range(x, &a->v); /* the VM sums the values as numbers */
+      break;
     case A_SUM:
       mpq_add(a->v.q, a->v.q, v.q);
       ref_check_range(x, &a->v); /* every partial sum is a value the VM holds */
@@ -323,6 +333,44 @@ static const struct ref_list *items_of(const struct ref_ctx *x, int li) {
   return l ? l : &empty;
 }
 
+/* 7: avg is the sum of the values over their count, none of no values
+ * (not a division by zero). */
+static void average(struct ref_ctx *x, struct acc *a, struct val *out) {
+  if (a->nseen == 0) {
+    val_none(out, TY_NUMBER);
+    return;
+  }
+  mpq_t k;
+  mpq_init(k);
+  mpq_set_ui(k, (unsigned long)a->nseen, 1);
+  val_copy(out, &a->v);
+  mpq_div(out->q, out->q, k);
+  mpq_clear(k);
+  ref_check_range(x, out);
+}
+
+static int cmp_vals(const void *p, const void *q) { return mpq_cmp(((const struct val *)p)->q, ((const struct val *)q)->q); }
+
+/* 7: the median is the middle value in order, or the mean of the middle two
+ * of an even count; none of no values. */
+static void median(struct ref_ctx *x, struct acc *a, struct val *out) {
+  size_t n = a->nseen;
+  if (n == 0) {
+    val_none(out, TY_NUMBER);
+    return;
+  }
+  qsort(a->seen, n, sizeof *a->seen, cmp_vals);
+  val_none(out, TY_NUMBER);
+  out->none = false;
+  if (n % 2) {
+    mpq_set(out->q, a->seen[n / 2].q);
+    return;
+  }
+  mpq_add(out->q, a->seen[n / 2 - 1].q, a->seen[n / 2].q);
+  ref_check_range(x, out); /* the VM adds the two, then halves */
+  mpq_div_2exp(out->q, out->q, 1);
+}
+
 static void aggregate(struct ref_ctx *x, const struct node *n, struct val *out) {
   const struct ref_list *l = items_of(x, n->lidx);
   size_t width = (size_t)ref_list_width(x->c, n->lidx);
@@ -331,6 +379,7 @@ static void aggregate(struct ref_ctx *x, const struct node *n, struct val *out) 
   a.v.kind = n->ty.kind;
   long count = 0;
   bool any = false, all = true;
+  if (n->op == A_AVG || n->op == A_MEDIAN) a.v.kind = TY_NUMBER; /* their values are numbers */
   if (n->op == A_MIN || n->op == A_MAX) a.v.none = true; /* of nothing: none */
   struct val w;
   val_init(&w);
@@ -355,9 +404,11 @@ static void aggregate(struct ref_ctx *x, const struct node *n, struct val *out) 
   case A_DISTINCT: out->kind = TY_INT; out->none = false; mpq_set_ui(out->q, a.nseen, 1); break;
   case A_ANY: val_bool(out, any); break;
   case A_ALL: val_bool(out, all); break;
+  case A_AVG: average(x, &a, out); break;
+  case A_MEDIAN: median(x, &a, out); break;
   default: val_copy(out, &a.v); /* sum (0 of nothing), min, max */
   }
-  for (size_t i = 0; i < a.nseen; i++) val_clear(&a.seen[i]);
+  for (size_t i = 0; i < a.nseen && n->op != A_AVG; i++) val_clear(&a.seen[i]);
   free(a.seen);
   val_clear(&a.v);
   val_clear(&w);

@@ -160,6 +160,87 @@ static void set_cleared_on_one_path(void **st) {
   image_free(s.img);
 }
 
+/* A median segment over the list `items`: MCLEAR, a loop adding each x (as
+ * a number) unless `skip_clear`, with MCLEAR/MADD/MEDIAN where the flags put
+ * them, then `MEDIAN >= 0`.  buf is the buffer the MADD names. */
+struct median_seg { bool skip_clear, add_outside, clear_inside, twice; uint32_t buf; };
+static void median_segment(struct seg *s, struct median_seg m) {
+  struct num zero = num_from_int(0);
+  uint32_t kz = add_const(s->img, TY_NUMBER, 0);
+  s->img->consts[kz].q = zero;
+  uint32_t x = 0, items = 0; /* the list and its only item slot */
+  if (!m.skip_clear) op1(s, OP_MCLEAR, 0);
+  if (m.add_outside) {
+    op1(s, OP_PUSH_F, kz);
+    op1(s, OP_MADD, m.buf);
+  }
+  for (int pass = 0; pass < (m.twice ? 2 : 1); pass++) {
+    uint32_t loop = here(s);
+    op2(s, OP_LOOP, items, 0);
+    uint32_t end = last_operand(s), body = here(s);
+    if (m.clear_inside) op1(s, OP_MCLEAR, 0);
+    op1(s, OP_ITEM, x);
+    op0(s, OP_I2F);
+    op1(s, OP_MADD, m.buf);
+    op2(s, OP_NEXT, items, body);
+    patch(s, end, here(s));
+    (void)loop;
+  }
+  op1(s, OP_MEDIAN, 0);
+  op1(s, OP_PUSH_F, kz);
+  op0(s, OP_GE_F);
+  op0(s, OP_RET);
+}
+
+/* Median buffers follow the distinct sets' rules: filled inside a loop
+ * after being emptied before it, never read before being emptied; there
+ * are MAX_MBUFS of them. */
+static void median_buffer_rules(void **st) {
+  (void)st;
+  static const struct { struct median_seg m; const char *name, *want; } cases[] = {
+      {{.buf = 0}, NULL, ""},
+      {{.skip_clear = true}, "verify-median-not-cleared", "MADD fills buffer b0, which is not emptied before its loop"},
+      {{.add_outside = true}, "verify-median-add-outside-loop", "MADD outside a loop"},
+      {{.skip_clear = true, .clear_inside = true}, "verify-median-clear-inside-loop",
+       "MADD fills buffer b0, which is not emptied before its loop"},
+      {{.buf = MAX_MBUFS}, "verify-median-buffer-out-of-range", "median buffer 4 out of range (4 buffers)"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    struct seg s = seg_new(fresh());
+    median_segment(&s, cases[i].m);
+    const char *err = verify_named(&s, cases[i].name);
+    if (*cases[i].want) tu_assert_contains(err, cases[i].want);
+    else assert_string_equal(err, "");
+    image_free(s.img);
+  }
+}
+
+/* A buffer sized for the record's longest list cannot overflow: a crafted
+ * file that fills one buffer from two loops verifies (each loop is
+ * bounded), and the VM stops the record with an error when the buffer is
+ * full, instead of writing past it. */
+static void median_buffer_cannot_overflow(void **st) {
+  (void)st;
+  struct seg s = seg_new(fresh());
+  median_segment(&s, (struct median_seg){.twice = true});
+  struct image *img = s.img;
+  assert_string_equal(verify_named(&s, "vm-median-filled-twice"), "");
+  struct buf b = {0};
+  assert_int_equal(bc_write(img, false, &b), TIER_OK);
+  tier_ruleset *rs = NULL;
+  char err[256];
+  assert_int_equal(tier_load(b.p, b.n, NULL, &rs, err, sizeof err), TIER_OK);
+  tier_vm *vm = tier_vm_new(rs, NULL);
+  const char *json = "{\"id\":\"p\",\"k\":\"a\",\"n\":1,\"d\":\"2019-01-01\",\"items\":[{\"x\":1},{\"x\":2}]}";
+  const tier_result *r = NULL;
+  assert_int_equal(tier_eval_json(vm, json, strlen(json), TIER_NONE, &r), TIER_ERUNTIME);
+  tu_assert_contains(tier_vm_error(vm), "too many values for a median");
+  tier_vm_free(vm);
+  tier_ruleset_free(rs);
+  buf_free(&b);
+  image_free(img);
+}
+
 static void requirement_gives_bool(void **st) {
   (void)st;
   struct seg s = seg_new(fresh());
@@ -568,6 +649,8 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(set_cleared_before_branch),
       cmocka_unit_test(set_cleared_on_one_path),
+      cmocka_unit_test(median_buffer_rules),
+      cmocka_unit_test(median_buffer_cannot_overflow),
       cmocka_unit_test(requirement_gives_bool),
       cmocka_unit_test(review_gives_date),
       cmocka_unit_test(date_arithmetic_on_int),
