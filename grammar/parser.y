@@ -76,11 +76,13 @@ enum { P_MONTHS = 0xFF, P_FISCAL = 0x100, P_PREVIOUS = 0x200 }; /* a period's to
 %token <tok> BADGE "badge" REQUIREMENTS "requirements" AT "at" LEAST "least" OF "of"
 %token <tok> CALENDAR "calendar" FISCAL "fiscal" MONTH "month" PREVIOUS "previous" QUARTER "quarter"
 %token <tok> STARTS "starts" YEAR "year"
+%token <tok> CONST "const" FORMULA "formula" TABLE "table"
+%token ARROW "->"
 %token EQ "==" NE "!=" LE "<=" GE ">="
 %token BLOCK_OPEN _("'<' (start of the tier's block)") BLOCK_END _("'>' (end of the tier's block)")
 
 %type <node> item field fields ftype names stmt body expr primary where opt_label
-%type <node> params param args args2 branches branch inner_lists aggval
+%type <node> params param args args2 branches branch inner_lists aggval entries entry
 %type <tok> name period period_unit
 
 %precedence WHERE ELSE
@@ -145,6 +147,13 @@ item:
   | REQUIREMENTS name '(' params ')' BLOCK_OPEN body BLOCK_END {
       $$ = mk(ps, I_REQBLOCK, &@2); if ($$) { $$->name = $2.s; $$->a = $4; $$->list = $7; }
     }
+  | CONST name '=' expr ';'    { $$ = mk(ps, I_CONST, &@2); if ($$) { $$->name = $2.s; $$->a = $4; } }
+  | FORMULA name '(' params ')' '=' expr ';' {
+      $$ = mk(ps, I_FORMULA, &@2); if ($$) { $$->name = $2.s; $$->a = $4; $$->b = $7; }
+    }
+  | TABLE name ':' ftype ARROW ftype '{' entries opt_comma '}' opt_semi {
+      $$ = mk(ps, I_TABLE, &@2); if ($$) { $$->name = $2.s; $$->a = $4; $$->b = $6; $$->list = $8; }
+    }
   | error ';'                   { $$ = NULL; yyerrok; }
   | error '}'                   { $$ = NULL; yyerrok; }
   | error BLOCK_END             { $$ = NULL; yyerrok; }
@@ -157,12 +166,29 @@ name:
     IDENT
   | BADGE | REQUIREMENTS | AT | LEAST | OF
   | CALENDAR | FISCAL | MONTH | PREVIOUS | QUARTER | STARTS | YEAR
+  | CONST | FORMULA | TABLE
   ;
 
 /* `.INNER` after a list's name: the path of an inner list (customers.months) */
 inner_lists:
     %empty                      { $$ = NULL; }
   | inner_lists '.' name        { $$ = ast_append($1, mkname(ps, $3, &@3)); }
+  ;
+
+/* a table's entries: `ENUM_VALUE: value`, `"text": value`, `default: value` */
+entries:
+    entry                       { $$ = ast_append(NULL, $1); }
+  | entries ',' entry           { $$ = ast_append($1, $3); }
+  ;
+entry:
+    name ':' expr               {
+      $$ = mk(ps, I_ENTRY, &@1);
+      if ($$) { $$->b = $3; if (strcmp($1.s, "default") != 0) $$->a = mkname(ps, $1, &@1); }
+    }
+  | STRING ':' expr             {
+      $$ = mk(ps, I_ENTRY, &@1);
+      if ($$) { $$->b = $3; $$->a = mk(ps, N_STR, &@1); if ($$->a) { $$->a->str = $1.s; $$->a->str_len = $1.n; } }
+    }
   ;
 
 params:
@@ -354,6 +380,9 @@ primary:
   | name                       { $$ = mkname(ps, $1, &@1); }
   | name '(' args ')'           { $$ = ast_call(ps, $1.s, &@1, $3, &@$); }
   | name '(' ')'                { $$ = ast_call(ps, $1.s, &@1, NULL, &@$); }
+  | name '[' expr ']'           {
+      $$ = ast_un(ps, N_INDEX, $3, &@$); if ($$ && $$->kind == N_INDEX) { $$->name = $1.s; $$->loc2 = @1; }
+    }
   | MIN '(' ')'                 { $$ = ast_call(ps, "min", &@1, NULL, &@$); }
   | MAX '(' ')'                 { $$ = ast_call(ps, "max", &@1, NULL, &@$); }
   /* min and max are also aggregates (min FIELD in LIST).  With one argument

@@ -19,6 +19,8 @@ enum node_kind {
   N_PERIOD, /* a in [previous] calendar|fiscal month|quarter|year of b: op = the
                period's months (1, 3, 12), neg = fiscal, ival = periods back (0, 1),
                loc = the period's words */
+  N_INDEX, /* NAME[KEY]: a table lookup; name, loc2 = the table's name, a = the key;
+              sema: index = the table (defs.c) */
   /* items */
   I_RULESET, I_IMPORT, I_ENUM, I_RECORD, I_FIELD, I_METRIC, I_REVIEW,
   I_EFFECTIVE, I_TIER, I_SECTION, I_REQ,
@@ -30,8 +32,12 @@ enum node_kind {
   I_EITHER,   /* either: list = its I_BRANCH nodes */
   I_BRANCH,   /* ["label"] { list }: b = the label */
   I_ATLEAST,  /* at least ival of { list } */
-  I_INSERT    /* NAME(args); in a block: made by sema from an I_REQ whose
+  I_INSERT,   /* NAME(args); in a block: made by sema from an I_REQ whose
                  expression calls a requirements block */
+  I_CONST,    /* const NAME = a; */
+  I_FORMULA,  /* formula NAME(a = I_PARAM nodes) = b; */
+  I_TABLE,    /* table NAME: a -> b { list }: a, b are types (I_FIELD: name2, neg) */
+  I_ENTRY     /* a table's `key: b`: a = the key (N_NAME or N_STR), NULL for `default` */
 };
 
 enum bin_op { B_ADD = 1, B_SUB, B_MUL, B_DIV, B_EQ, B_NE, B_LT, B_LE, B_GT, B_GE, B_AND, B_OR };
@@ -44,7 +50,10 @@ enum dur_unit { U_DAYS = 1, U_MONTHS };
 
 /* what a name refers to, filled in by sema */
 enum ref_kind { R_NONE = 0, R_FIELD, R_ITEM, R_METRIC, R_ITEM_METRIC, R_ENUMVAL,
-                R_PARAM /* a requirements block's parameter: index; replaced when the block is inserted */ };
+                R_PARAM, /* a requirements block's parameter: index; replaced when the block is inserted */
+                R_CONST, /* a const: index; def = its literal */
+                R_ARG,   /* in a formula's expansion, its parameter index: def = the argument */
+                R_FORMULA /* on an N_CALL: formula index, def = the checked expansion (defs.c) */ };
 
 struct node {
   uint8_t kind;
@@ -75,7 +84,7 @@ struct node {
   uint8_t ref;           /* enum ref_kind */
   int32_t index;         /* field/metric/enum value index */
   int32_t lidx;          /* list of an aggregate or item reference */
-  struct node *def;      /* item metric definition for R_ITEM_METRIC */
+  struct node *def;      /* what a name or call stands for: R_CONST, R_ARG, R_FORMULA */
 };
 
 /* Parentheses are a count on the node they enclose, not a node of their
@@ -84,6 +93,13 @@ struct node {
  * source text (`tierc fmt`, a requirement's rule text) write them back.
  * The count is bounded by LIM_DEPTH, since each pair is a level. */
 _Static_assert(LIM_DEPTH < 256, "struct node's parens counts at most LIM_DEPTH pairs");
+
+/* The literal a const stands for (its name in the rules, ref R_CONST), or
+ * n itself: where a literal is special (a comparison with a constant), a
+ * const is too (SPEC 3.5). */
+static inline const struct node *ast_literal(const struct node *n) {
+  return n && n->kind == N_NAME && n->ref == R_CONST && n->def ? n->def : n;
+}
 
 struct parser;
 struct node *ast_new(struct parser *ps, int kind, const struct loc *l);

@@ -406,6 +406,15 @@ static struct node *subst_args(struct expander *ex, struct node *list, const str
   return out;
 }
 
+/* m (n itself, or already its copy) standing for def (defs.c: a formula's
+ * argument or expansion), copied if need be. */
+static struct node *with_def(struct expander *ex, const struct node *n, struct node *m, struct node *def) {
+  if (def == m->def) return m;
+  if (m == n && !(m = new_copy(ex, n))) return (struct node *)n;
+  m->def = def;
+  return m;
+}
+
 /* n with every parameter replaced by its argument: n itself when it uses
  * none, else a copy of the parts that do.  A chain (a + b + c, as long as
  * the source makes it) is walked along its left spine in a loop, as every
@@ -413,6 +422,7 @@ static struct node *subst_args(struct expander *ex, struct node *list, const str
 static struct node *subst(struct expander *ex, struct node *n, const struct env *e) {
   if (!n || ex->failed) return n;
   if (n->kind == N_NAME && n->ref == R_PARAM) return n->index < e->nargs ? e->args[n->index] : n;
+  if (n->kind == N_NAME && n->ref == R_ARG) return with_def(ex, n, n, subst(ex, n->def, e));
   if (n->kind == N_BIN || n->kind == N_CONV) {
     size_t len;
     struct node **spine = ast_spine(&ex->c->ar, n, &len);
@@ -428,7 +438,8 @@ static struct node *subst(struct expander *ex, struct node *n, const struct env 
     return ex->failed ? n : x;
   }
   struct node *list = n->kind == N_CALL ? subst_args(ex, n->list, e) : n->list;
-  return rebuild(ex, n, subst(ex, n->a, e), subst(ex, n->b, e), subst(ex, n->c, e), list);
+  struct node *m = rebuild(ex, n, subst(ex, n->a, e), subst(ex, n->b, e), subst(ex, n->c, e), list);
+  return n->kind == N_CALL && n->ref == R_FORMULA ? with_def(ex, n, m, subst(ex, n->def, e)) : m;
 }
 
 static struct node *expand_list(struct expander *ex, const struct node *list, const struct env *e, const char *section);

@@ -161,10 +161,11 @@ static int64_t const_value(const struct node *n);
 /* A comparison, after the code for its left operand. */
 static void gen_cmp_right(struct cg *g, const struct node *n) {
   char k = vclass(n->a->ty.kind);
-  if (k == 'I' && is_const_node(n->b) && n->b->kind != N_DEC) {
+  const struct node *b = ast_literal(n->b);
+  if (k == 'I' && is_const_node(b) && b->kind != N_DEC) {
     /* comparing with a constant: one instruction, not PUSH + compare */
-    int kind = n->b->kind == N_NAME ? TY_ENUM : n->b->ty.kind;
-    emit1(g, OP_EQK_I + (n->op - B_EQ), konst(g, kind, const_value(n->b)));
+    int kind = b->kind == N_NAME ? TY_ENUM : b->ty.kind;
+    emit1(g, OP_EQK_I + (n->op - B_EQ), konst(g, kind, const_value(b)));
     return;
   }
   gen(g, n->b);
@@ -227,11 +228,12 @@ static void gen_jump_unless(struct cg *g, const struct node *n, struct jumps *js
     jumps_add(g, js, here(g) - 4);
     return;
   }
-  if (n->kind == N_BIN && n->op >= B_EQ && n->op <= B_GE && vclass(n->a->ty.kind) == 'I' && is_const_node(n->b) &&
-      n->b->kind != N_DEC) {
+  const struct node *b = n->kind == N_BIN ? ast_literal(n->b) : NULL;
+  if (n->kind == N_BIN && n->op >= B_EQ && n->op <= B_GE && vclass(n->a->ty.kind) == 'I' && is_const_node(b) &&
+      b->kind != N_DEC) {
     gen(g, n->a);
-    int kind = n->b->kind == N_NAME ? TY_ENUM : n->b->ty.kind;
-    emit2(g, OP_JNEQK_I + (n->op - B_EQ), konst(g, kind, const_value(n->b)), 0);
+    int kind = b->kind == N_NAME ? TY_ENUM : b->ty.kind;
+    emit2(g, OP_JNEQK_I + (n->op - B_EQ), konst(g, kind, const_value(b)), 0);
     jumps_add(g, js, here(g) - 4);
     return;
   }
@@ -377,6 +379,34 @@ static void gen_call(struct cg *g, const struct node *n) {
   emit1(g, op, (uint32_t)(int32_t)keep);
 }
 
+/* NAME[KEY], table t: for each entry, the key compared with the entry's
+ * key and its value when they are equal; then the default, or none (a
+ * text the table lacks, a missing key).  Tables are small and written by
+ * hand, so a chain of comparisons; an enum key compares with one
+ * instruction per entry. */
+static void gen_lookup(struct cg *g, const struct node *n) {
+  const struct s_table *t = &g->c->tables[n->index];
+  struct jumps done = {NO_JUMP};
+  for (const struct node *e = t->n->list; e; e = e->next) {
+    if (!e->a) continue; /* the default comes last */
+    gen(g, n->a);
+    if (t->key.kind == TY_ENUM) {
+      emit1(g, OP_EQK_I, konst(g, TY_ENUM, e->a->ival));
+    } else {
+      emit1(g, OP_PUSH, konst(g, TY_TEXT, intern(g, e->a->str, e->a->str_len)));
+      emit(g, OP_EQ_S);
+    }
+    uint32_t next = emit_jump(g, OP_JUMPF);
+    gen(g, e->b);
+    jumps_add(g, &done, emit_jump(g, OP_JUMP));
+    patch(g, next, here(g));
+  }
+  if (t->dflt) gen(g, t->dflt->b);
+  else if (n->ty.kind == TY_NUMBER) emit1(g, OP_PUSH_F, konst_num(g, num_none()));
+  else emit1(g, OP_PUSH, konst(g, n->ty.kind, TIER_NONE));
+  jumps_patch(g, &done, here(g));
+}
+
 /* A link of a chain (ast.c), after the code for its left operand: a
  * conversion sema put between two links, or the rest of a binary node. */
 static void gen_link(struct cg *g, const struct node *n) {
@@ -436,8 +466,10 @@ static void gen(struct cg *g, const struct node *n) {
     case R_ITEM: case R_ITEM_METRIC: gen_item_value(g, n); break;
     case R_METRIC: emit1(g, mover(OP_METRIC, n->ty.kind), (uint32_t)g->c->metrics[n->index].reg); break;
     case R_ENUMVAL: emit1(g, OP_PUSH, konst(g, TY_ENUM, n->ival)); break;
+    case R_CONST: case R_ARG: gen(g, n->def); break; /* defs.c */
     }
     break;
+  case N_INDEX: gen_lookup(g, n); break;
   case N_NEG: gen(g, n->a); emit(g, n->ty.kind == TY_NUMBER ? OP_NEG_F : OP_NEG_I); break;
   case N_NOT: gen(g, n->a); emit(g, OP_NOT); break;
   case N_CONV: gen(g, n->a); emit(g, n->op); break;
@@ -464,7 +496,6 @@ static void gen(struct cg *g, const struct node *n) {
     break;
   }
   case N_AGG: gen_agg(g, n); break;
-  case N_CALL: gen_call(g, n); break;
   case N_PERIOD: {
     /* d in P of x: d, x, INPER (a fiscal period counts from the fiscal year's first month) */
     gen(g, n->a);
@@ -472,6 +503,10 @@ static void gen(struct cg *g, const struct node *n) {
     emit1(g, OP_INPER, per_encode(per_make(n->op, n->neg ? g->c->fiscal_month : 1, (int)n->ival)));
     break;
   }
+  case N_CALL:
+    if (n->ref == R_FORMULA) gen(g, n->def); /* the expansion (defs.c) */
+    else gen_call(g, n);
+    break;
   default: break;
   }
 }
@@ -493,6 +528,7 @@ static bool uses_metric(const struct comp *c, const struct node *n, int depth) {
     if (n->kind == N_CALL)
       for (const struct node *a = n->list; a; a = a->next)
         if (uses_metric(c, a, depth)) return true;
+    if (n->kind == N_CALL && n->ref == R_FORMULA && uses_metric(c, n->def, depth + 1)) return true;
   }
   return false;
 }
@@ -532,6 +568,7 @@ static void item_metrics_used(const struct comp *c, const struct node *n, bool *
     item_metrics_used(c, n->c, used);
     if (n->kind == N_CALL)
       for (const struct node *a = n->list; a; a = a->next) item_metrics_used(c, a, used);
+    if (n->kind == N_CALL && n->ref == R_FORMULA) item_metrics_used(c, n->def, used);
   }
 }
 
@@ -720,6 +757,7 @@ static void req_metric(struct cg *g, const struct node *e, struct img_req *r) {
   bool flip = false;
 #define IS_VALUE(x) ((x)->kind == N_NAME && ((x)->ref == R_METRIC || (x)->ref == R_FIELD))
   if (!IS_VALUE(m)) { m = e->b; k = e->a; flip = true; }
+  k = ast_literal(k); /* a const is a constant here too */
   if (!IS_VALUE(m) || !is_const_node(k)) return;
 #undef IS_VALUE
   if (m->ty.kind != k->ty.kind) return; /* converted on the value's side */

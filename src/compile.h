@@ -53,6 +53,24 @@ struct s_reqblock {
   struct node *time;    /* its time clause, NULL if none */
 };
 
+/* Named values (defs.c): consts, tables, formulas. */
+struct s_const { const char *name; struct node *n; struct type ty; bool used; };
+struct s_table {
+  const char *name;
+  struct node *n;       /* I_TABLE; its I_ENTRY list, the enum keys' ordinals in a->ival */
+  struct type key, val;
+  struct node *dflt;    /* the `default` entry, or NULL */
+  bool used;
+};
+struct s_formula {
+  const char *name;
+  struct node *n;       /* I_FORMULA: a = parameters, b = the body (never checked itself) */
+  struct node **params; /* its I_PARAM nodes */
+  struct type *ptypes;
+  int nparams;
+  bool used, cycle;     /* cycle: reported */
+};
+
 struct comp {
   struct arena ar;
   struct diags dg;
@@ -77,7 +95,11 @@ struct comp {
   struct s_tier *badges; int nbadges;
   struct s_reqblock *blocks; int nblocks;
   struct s_reqblock **bstack; int bsp; /* blocks being checked, for cycles */
-  uint32_t expanded;              /* nodes made by inserting blocks (LIM_EXPANDED) */
+  uint32_t expanded;              /* nodes made by inserting blocks and expanding formulas (LIM_EXPANDED) */
+  struct s_const *consts; int nconsts;
+  struct s_table *tables; int ntables;
+  struct s_formula *formulas; int nformulas;
+  int fstack[LIM_FORMULA_NESTING]; int fsp; /* formulas being expanded, innermost last */
   uint8_t src_hash[32];
   unsigned syntax_errors;         /* items dropped by the parser: names may be missing */
 };
@@ -113,6 +135,23 @@ void blocks_warn_unused(struct comp *c);      /* after the tiers and badges are 
 void blocks_check_body(struct comp *c, struct s_tier *t); /* a tier's or badge's statements */
 void blocks_expand(struct comp *c, struct s_tier *t);     /* insert its blocks (no errors before) */
 int blocks_find(const struct comp *c, const char *name);
+
+/* Append to a table of the compilation (an arena array doubled on powers
+ * of two); when memory runs out the table becomes empty (never NULL with a
+ * count), so that every later loop over it stays safe. */
+void *comp_grow(struct comp *c, void *p, int n, size_t elem);
+#define PUSH(arr, cnt) \
+  ((arr) = comp_grow(c, (arr), (cnt), sizeof *(arr)), (arr) ? &(arr)[(cnt)++] : ((cnt) = 0, NULL))
+
+/* defs.c: const, table, formula */
+void defs_declare(struct comp *c);            /* every I_CONST, I_TABLE, I_FORMULA item */
+void defs_warn_unused(struct comp *c);
+int defs_find_const(const struct comp *c, const char *name);
+int defs_find_table(const struct comp *c, const char *name);
+int defs_find_formula(const struct comp *c, const char *name);
+bool defs_const_name(struct comp *c, struct node *n, struct type *t); /* n names a const */
+struct type defs_lookup(struct comp *c, struct node *n, const struct scope *sc); /* N_INDEX */
+struct type defs_call(struct comp *c, struct node *n, int formula, const struct scope *sc);
 void lint_run(struct comp *c);
 struct image *cg_run(struct comp *c);
 int sema_find_metric(const struct comp *c, const char *name, int list);

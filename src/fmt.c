@@ -503,6 +503,7 @@ static void call(struct fmt *F, const struct node *n) {
 }
 
 static void fields(struct fmt *F, const struct node *list);
+static void params(struct fmt *F, const struct node *list);
 
 /* enum NAME { a, b }: one line, or one value per line */
 static void enumeration(struct fmt *F, const struct node *n) {
@@ -520,6 +521,62 @@ static void enumeration(struct fmt *F, const struct node *n) {
       LINE(F);
     }
     nm(F, v->name);
+  }
+  skip_optional(F, ',', ",");
+  flush_lead(F, F->cur);
+  NEND(F);
+  LINE(F);
+  kw(F, "}");
+  GEND(F);
+  skip_optional(F, ';', ";");
+}
+
+/* const NAME = LITERAL;  formula NAME(PARAMS) = EXPR; -- the expression
+ * on the next line, indented, when the line is too long */
+static void definition(struct fmt *F, const struct node *n) {
+  kw(F, n->kind == I_CONST ? "const" : "formula");
+  SPACE(F);
+  nm(F, n->name);
+  if (n->kind == I_FORMULA) params(F, n->a);
+  SPACE(F);
+  kw(F, "=");
+  GROUP(F);
+  nest(F, 2);
+  LINE(F);
+  node(F, n->kind == I_CONST ? n->a : n->b);
+  kw(F, ";");
+  NEND(F);
+  GEND(F);
+}
+
+/* table NAME: KEY -> VALUE { key: value, ... }: one line, or one entry per line */
+static void table(struct fmt *F, const struct node *n) {
+  kw(F, "table");
+  SPACE(F);
+  nm(F, n->name);
+  kw(F, ":");
+  SPACE(F);
+  nm(F, n->a->name2);
+  SPACE(F);
+  kw(F, "->");
+  SPACE(F);
+  nm(F, n->b->name2);
+  SPACE(F);
+  GROUP(F);
+  kw(F, "{");
+  nest(F, 2);
+  LINE(F);
+  for (const struct node *e = n->list; e; e = e->next) {
+    if (e != n->list) {
+      kw(F, ",");
+      LINE(F);
+    }
+    if (!e->a) kw(F, "default");
+    else if (e->a->kind == N_STR) lit(F, &e->a->loc);
+    else nm(F, e->a->name);
+    kw(F, ":");
+    SPACE(F);
+    node(F, e->b);
   }
   skip_optional(F, ',', ",");
   flush_lead(F, F->cur);
@@ -625,13 +682,10 @@ static void badge(struct fmt *F, const struct node *n) {
   statements(F, n->list, ">");
 }
 
-/* requirements NAME(PARAM: TYPE, ...) < statements > */
-static void requirements(struct fmt *F, const struct node *n) {
-  kw(F, "requirements");
-  SPACE(F);
-  nm(F, n->name);
+/* (PARAM: TYPE, ...) of a requirements block or a formula */
+static void params(struct fmt *F, const struct node *list) {
   kw(F, "(");
-  for (const struct node *p = n->a; p; p = p->next) {
+  for (const struct node *p = list; p; p = p->next) {
     nm(F, p->name);
     kw(F, ":");
     SPACE(F);
@@ -643,6 +697,14 @@ static void requirements(struct fmt *F, const struct node *n) {
     }
   }
   kw(F, ")");
+}
+
+/* requirements NAME(PARAM: TYPE, ...) < statements > */
+static void requirements(struct fmt *F, const struct node *n) {
+  kw(F, "requirements");
+  SPACE(F);
+  nm(F, n->name);
+  params(F, n->a);
   SPACE(F);
   kw(F, "<");
   statements(F, n->list, ">");
@@ -750,6 +812,16 @@ static void node(struct fmt *F, const struct node *n) {
   case N_PERIOD: period(F, n); break;
   case N_CONV: break; /* not written: see written() */
   case N_CALL: call(F, n); break;
+  case N_INDEX:
+    nm(F, n->name);
+    kw(F, "[");
+    node(F, n->a);
+    kw(F, "]");
+    break;
+  case I_CONST:
+  case I_FORMULA: definition(F, n); break;
+  case I_TABLE: table(F, n); break;
+  case I_ENTRY: break; /* printed by table() */
   case I_RULESET:
     kw(F, "ruleset");
     SPACE(F);
@@ -913,7 +985,10 @@ static int item_class(const struct node *n) {
   switch (n->kind) {
   case I_ENUM: return C_ENUM;
   case I_RECORD: return C_RECORD;
-  case I_METRIC: return C_METRIC;
+  case I_METRIC:
+  case I_CONST:
+  case I_FORMULA:
+  case I_TABLE: return C_METRIC;
   case I_TIER:
   case I_BADGE:
   case I_REQBLOCK: return C_TIER;

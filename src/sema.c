@@ -68,7 +68,7 @@ static const char *enum_values_text(struct comp *c, int e) {
 
 /* ---- declarations ------------------------------------------------------------------- */
 
-static void *grow(struct comp *c, void *p, int n, size_t elem) {
+void *comp_grow(struct comp *c, void *p, int n, size_t elem) {
   /* tables are arena arrays doubled on powers of two */
   if (n & (n - 1) || n == 0) {
     if (n == 0) return arena_alloc(&c->ar, elem);
@@ -78,10 +78,6 @@ static void *grow(struct comp *c, void *p, int n, size_t elem) {
   if (q && p) memcpy(q, p, elem * (size_t)n);
   return q;
 }
-/* Append to a table; when memory runs out the table becomes empty (never
- * NULL with a count), so that every later loop over it stays safe. */
-#define PUSH(arr, cnt) \
-  ((arr) = grow(c, (arr), (cnt), sizeof *(arr)), (arr) ? &(arr)[(cnt)++] : ((cnt) = 0, NULL))
 
 static void declare_enum(struct comp *c, struct node *n) {
   if (find_enum(c, n->name) >= 0) {
@@ -241,6 +237,18 @@ static void coerce(struct comp *c, struct node **pn, int to) {
   struct node *n = *pn;
   int from = n->ty.kind;
   if (from == to || from == TY_ERROR || to == TY_ERROR) return;
+  if (n->kind == N_NAME && n->ref == R_CONST && n->def) {
+    /* a const converts as its literal does, in a copy (the const is
+     * shared by its uses), and stays a constant (ast_literal) */
+    struct node *lit = arena_alloc(&c->ar, sizeof *lit);
+    if (!lit) return;
+    *lit = *n->def;
+    lit->next = lit->tail = NULL;
+    n->def = lit;
+    coerce(c, &n->def, to);
+    n->ty = n->def->ty;
+    return;
+  }
   if (n->kind == N_INT && from == TY_INT) {
     if (to == TY_MONEY) {
       if (n->ival > LIM_INT / 100 || n->ival < -(LIM_INT / 100))
@@ -301,7 +309,7 @@ static int unify_numeric(struct node *a, struct node *b) {
   if ((ka == TY_INT && kb == TY_NUMBER) || (ka == TY_NUMBER && kb == TY_INT)) return TY_NUMBER;
   /* a decimal literal meets money as money: coerce() reports one that is
    * not exact in cents rather than comparing in floating point */
-  const struct node *num = ka == TY_NUMBER ? a : b;
+  const struct node *num = ast_literal(ka == TY_NUMBER ? a : b);
   if (num->kind == N_DEC) return TY_MONEY;
   return TY_NUMBER;
 }
@@ -330,6 +338,8 @@ static struct type resolve_name(struct comp *c, struct node *n, const struct sco
       return type_metric(c, m);
     }
   }
+  struct type kt;
+  if (defs_const_name(c, n, &kt)) return kt;
   int f = find_field(c, n->name, -1);
   if (f >= 0) {
     if (c->fields[f].ty.kind == TY_LIST) {
@@ -398,7 +408,7 @@ static struct type resolve_name(struct comp *c, struct node *n, const struct sco
 /* A bare name compared with a value of enum type E means E's value when E
  * has it, even if a field has the same name (stage == launched). */
 static bool try_enum_value(struct comp *c, struct node *n, struct type other) {
-  if (n->kind != N_NAME || other.kind != TY_ENUM) return false;
+  if (n->kind != N_NAME || n->ref == R_ARG || other.kind != TY_ENUM) return false;
   int v = enum_value(c, other.ref, n->name);
   if (v < 0) return false;
   n->ref = R_ENUMVAL;
@@ -408,7 +418,7 @@ static bool try_enum_value(struct comp *c, struct node *n, struct type other) {
   return true;
 }
 static bool names_enum_value(struct comp *c, const struct node *n) {
-  if (n->kind != N_NAME) return false;
+  if (n->kind != N_NAME || n->ref == R_ARG) return false;
   for (int e = 0; e < c->nenums; e++)
     if (enum_value(c, e, n->name) >= 0) return true;
   return false;
@@ -685,8 +695,14 @@ static void unknown_function(struct comp *c, const struct node *n, const struct 
     buf_printf(&all, "%s%s", i ? ", " : "", fn_at(i)->name);
   }
   buf_u8(&all, 0);
+  if (defs_find_table(c, n->name) >= 0) {
+    diag_add(&c->dg, TIER_ERROR, &n->loc2, _("'%s' is a table: look a key up with %s[KEY]"), n->name, n->name);
+    buf_free(&all);
+    return;
+  }
   for (int i = 0; i < c->nblocks; i++) suggest_try(&s, n->name, c->blocks[i].name);
-  const char *what = c->nblocks ? _("function or requirements block") : _("function");
+  for (int i = 0; i < c->nformulas; i++) suggest_try(&s, n->name, c->formulas[i].name);
+  const char *what = c->nblocks ? _("function or requirements block") : c->nformulas ? _("function or formula") : _("function");
   if (s.best) diag_add(&c->dg, TIER_ERROR, &n->loc2, _("no %s named '%s'%s"), what, n->name, sg_text(c, &s));
   else diag_add(&c->dg, TIER_ERROR, &n->loc2, _("no %s named '%s' (the functions are %s)"), what, n->name, all.p ? (char *)all.p : "");
   buf_free(&all);
@@ -756,6 +772,8 @@ static const char *minmax_hint(struct comp *c, const struct func *f, const struc
 }
 
 static struct type check_call(struct comp *c, struct node *n, const struct scope *sc) {
+  int formula = defs_find_formula(c, n->name);
+  if (formula >= 0) return defs_call(c, n, formula, sc);
   if (blocks_find(c, n->name) >= 0) { /* inserted as a statement of its own (blocks.c) */
     diag_add(&c->dg, TIER_ERROR, &n->loc,
              _("'%s' is a requirements block: insert it as a statement of its own (`%s(...);` in a tier, a badge or "
@@ -880,7 +898,8 @@ static struct type check(struct comp *c, struct node *n, const struct scope *sc)
     if (!sc->allow_asof) diag_add(&c->dg, TIER_ERROR, &n->loc, _("%s cannot use asof: it defines it"), sc->what);
     else t = ty_make(TY_DATE, false, 0);
     break;
-  case N_NAME: t = resolve_name(c, n, sc); break;
+  case N_NAME: t = n->ref == R_ARG ? n->def->ty : resolve_name(c, n, sc); break; /* R_ARG: defs.c */
+  case N_INDEX: t = defs_lookup(c, n, sc); break;
   case N_DURATION: {
     int64_t m, d;
     if (duration_months(c, n, &m, &d)) t = ty_make(TY_DURATION, false, 0);
@@ -1008,7 +1027,7 @@ bool sema_pass(struct comp *c, struct node **pn, const struct scope *sc, struct 
   bool ok;
   if (is_numeric(t.kind) && is_numeric(to.kind)) {
     ok = t.kind == to.kind || t.kind == TY_INT || (t.kind == TY_MONEY && to.kind == TY_NUMBER) ||
-         (n->kind == N_DEC && to.kind == TY_MONEY);
+         (ast_literal(n)->kind == N_DEC && to.kind == TY_MONEY);
     if (ok) coerce(c, pn, to.kind);
   } else {
     ok = t.kind == to.kind && (t.kind != TY_ENUM || t.ref == to.ref) && t.kind != TY_DURATION && t.kind != TY_LIST;
@@ -1239,6 +1258,7 @@ void sema_run(struct comp *c) {
   for (struct node *n = c->items; n; n = n->next)
     if (n->kind == I_METRIC) declare_metric(c, n);
   blocks_declare(c);
+  defs_declare(c);
   /* pass 2: types */
   for (int m = 0; m < c->nmetrics; m++) type_metric(c, m);
   if (c->review) {
@@ -1259,6 +1279,7 @@ void sema_run(struct comp *c) {
   else if (!have_record && c->nbadges > 0)
     diag_add(&c->dg, TIER_ERROR, &c->badges[0].n->loc, _("the ruleset declares no record: badges need a `record { ... }`"));
   blocks_warn_unused(c);
+  defs_warn_unused(c);
   /* every insertion checked: now the tiers and badges get their blocks */
   for (int t = 0; t < c->ntiers && c->dg.nerrors == 0; t++) blocks_expand(c, &c->tiers[t]);
   for (int t = 0; t < c->nbadges && c->dg.nerrors == 0; t++) blocks_expand(c, &c->badges[t]);

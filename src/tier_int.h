@@ -46,7 +46,10 @@
 #define LIM_IMPORT_DEPTH 16
 #define LIM_GROUP_DEPTH 4             /* either / at least inside each other */
 #define LIM_BLOCK_CHAIN 256           /* requirements blocks each inserting the next */
-#define LIM_EXPANDED 200000           /* syntax nodes made by inserting requirements blocks */
+#define LIM_EXPANDED 200000           /* syntax nodes made by inserting requirements blocks
+                                         and expanding formulas */
+#define LIM_FORMULA_NESTING 16        /* formulas whose bodies call formulas */
+#define LIM_FORMULA_DEPTH 1000        /* expression nesting with every formula call expanded */
 #define LIM_ERRORS 100
 #define LIM_INT 9007199254740991LL    /* 2^53-1: integers and cents */
 #define MONEY_LIMIT_TEXT "90071992547409.91" /* LIM_INT cents, in currency units */

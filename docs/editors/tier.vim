@@ -36,7 +36,7 @@ syn match tierSection  "\v^\s*\zs\h\w*\ze\s*:\s*(#.*)?$"
 syn match tierCall     "\v<\h\w*\ze\s*\("
 " words that are keywords only where they stand: badge NAME, requirements
 " NAME(, at least N of
-syn match tierDeclaration "\v^\s*\zs<(badge|requirements)>\ze\s+\h\w*"
+syn match tierDeclaration "\v^\s*\zs<(badge|requirements|const|formula|table)>\ze\s+\h\w*"
 syn match tierGroup       "\v<at\s+least>\ze\s+\d+\s+<of>"
 syn match tierGroup       "\v(<least\s+\d+\s+)@<=<of>"
 " a period after `in`: in [previous] calendar month|quarter|year of, fiscal
@@ -49,6 +49,7 @@ syn match tierQuoted      "\v`\h\w*`"
 syn match tierTierName   "\v(<tier>\s+)@<=\h\w*\ze\s+(\"[^"]*\"\s*)?\h\w*\s*\<"
 syn match tierTierName   "\v(<badge>\s+)@<=\h\w*\ze\s*(\"[^"]*\"\s*)?\<"
 syn match tierTierName   "\v(<requirements>\s+)@<=\h\w*\ze\s*\("
+syn match tierMetricName "\v^\s*(<(const|formula|table)>\s+)@<=\h\w*"
 syn match tierMetricName "\v(<metric>\s+)@<=\h\w*"
 syn match tierEnumName   "\v(<enum>\s+)@<=\h\w*"
 syn match tierRecordName "\v(<record>\s+)@<=\h\w*"

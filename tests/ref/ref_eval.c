@@ -158,6 +158,11 @@ static void name(struct ref_ctx *x, const struct node *n, struct val *out) {
     out->none = false;
     out->i = n->ival;
     break;
+  case R_CONST: /* 3.x: a const is its literal */
+  case R_ARG: /* 4.12: a formula's parameter is the argument of its call */
+    ref_eval_expr(x, n->def, out);
+    out->kind = n->ty.kind;
+    break;
   default:
     fprintf(stderr, "reference: unresolved name '%s'\n", n->name);
     abort();
@@ -565,6 +570,11 @@ static bool date_call(struct ref_ctx *x, const struct node *n, struct val *out) 
  * as the language says. */
 static void call(struct ref_ctx *x, const struct node *n, struct val *out) {
   const char *f = n->name;
+  if (n->ref == R_FORMULA) { /* 4.12: the body with its parameters bound (sema's expansion) */
+    ref_eval_expr(x, n->def, out);
+    out->kind = n->ty.kind;
+    return;
+  }
   if (date_call(x, n, out)) return;
   out->kind = n->ty.kind;
   if (!strcmp(f, "min") || !strcmp(f, "max")) {
@@ -597,6 +607,36 @@ static void call(struct ref_ctx *x, const struct node *n, struct val *out) {
     fprintf(stderr, "reference: no function '%s'\n", f);
     abort();
   }
+}
+
+/* 4.13 NAME[KEY]: the value of the entry whose key equals the key; else
+ * the default; else none (a missing key equals no key). */
+static void lookup(struct ref_ctx *x, const struct node *n, struct val *out) {
+  const struct s_table *t = &x->c->tables[n->index];
+  struct val key, ek;
+  val_init(&key);
+  val_init(&ek);
+  ref_eval_expr(x, n->a, &key);
+  const struct node *hit = t->dflt ? t->dflt->b : NULL;
+  for (const struct node *e = t->n->list; e && !key.none; e = e->next) {
+    if (!e->a) continue;
+    if (e->a->kind == N_STR) {
+      ref_eval_expr(x, e->a, &ek);
+    } else {
+      ek.kind = TY_ENUM;
+      ek.none = false;
+      ek.i = e->a->ival;
+    }
+    if (val_order(&key, &ek) == 0) {
+      hit = e->b;
+      break;
+    }
+  }
+  if (hit) ref_eval_expr(x, hit, out);
+  else val_none(out, n->ty.kind);
+  out->kind = n->ty.kind;
+  val_clear(&key);
+  val_clear(&ek);
 }
 
 /* ---- the expression ------------------------------------------------------------------ */
@@ -673,6 +713,7 @@ void ref_eval_expr(struct ref_ctx *x, const struct node *n, struct val *out) {
     val_bool(out, in);
     break;
   }
+  case N_INDEX: lookup(x, n, out); break;
   case N_CONV: /* a number taken as another kind of number: the same value */
     ref_eval_expr(x, n->a, out);
     out->kind = n->ty.kind;

@@ -1,0 +1,1 @@
+tiervm explain --as-of 2020-01-01 tests/ref/cases/formulas-tables-consts.tier tests/ref/cases/formulas-tables-consts.jsonl; tierc fmt tests/ref/cases/formulas-tables-consts.tier | sed -n "/^const/,/^metric bonus/p"
