@@ -182,8 +182,9 @@ static void declare_table(struct comp *c, struct node *n) {
 }
 
 /* Can a lookup give none of this type?  The image has no constant for a
- * missing bool or text (verify.c), so such a table needs a default. */
-static bool none_value(int kind) { return kind != TY_BOOL && kind != TY_TEXT; }
+ * missing text (a text constant is a string of the image), so a table of
+ * texts that may miss needs a default. */
+static bool none_value(int kind) { return kind != TY_TEXT; }
 
 /* NAME[KEY]: the value table NAME gives for the key; none for a text it
  * lacks (or a missing key) when it has no default. */
@@ -345,7 +346,12 @@ static bool check_args(struct comp *c, struct node *n, const struct s_formula *f
   for (struct node **pa = &n->list; *pa; pa = &(*pa)->next, i++) {
     struct node *next = (*pa)->next;
     const char *what = arena_printf(&c->ar, _("argument %d of %s (%s)"), i + 1, f->name, f->params[i]->name);
-    ok &= sema_pass(c, pa, sc, f->ptypes[i], what);
+    /* a value that may be missing passes to any parameter: the body sees
+     * it as the call's own expression would be seen (its type stays
+     * optional), as if written inline */
+    struct type want = f->ptypes[i];
+    want.opt = true;
+    ok &= sema_pass(c, pa, sc, want, what);
     (*pa)->next = next; /* a conversion sema put in front keeps the list linked */
     args[i] = *pa;
   }

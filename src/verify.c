@@ -283,7 +283,8 @@ static int check_consts_and_metrics(struct vfy *v) {
     struct img_const *k = &img->consts[i];
     if (!kind_class(k->kind)) return fail(v, "consts: constant %u has unknown type %u", i, k->kind);
     if (k->kind == TY_TEXT && (k->v < 0 || (uint64_t)k->v >= img->nstrs)) return fail(v, "consts: constant %u: string index out of range", i);
-    if (k->kind == TY_BOOL && k->v != 0 && k->v != 1) return fail(v, "consts: constant %u: bool is neither 0 nor 1", i);
+    if (k->kind == TY_BOOL && k->v != 0 && k->v != 1 && k->v != TIER_NONE)
+      return fail(v, "consts: constant %u: bool is neither 0, 1 nor none", i);
     if (k->kind == TY_DATE && k->v != TIER_NONE && (k->v < DATE_MIN || k->v > DATE_MAX))
       return fail(v, "consts: constant %u: date out of range", i);
     if (k->kind == TY_NUMBER && !num_is_canonical(k->q))
