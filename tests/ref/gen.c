@@ -609,7 +609,7 @@ static struct gexpr *p_minmax(struct gen *G, struct gtype want, const struct sco
 static struct gexpr *item_expr(struct gen *G, struct gtype want, int l, const struct scope *sc) {
   struct scope in = *sc;
   in.list = l;
-  in.agg = false;
+  in.agg = has_inner(G->g, l); /* an aggregate over the item's own lists (7.1) */
   in.depth++;
   return gen_expr(G, want, in);
 }
@@ -618,8 +618,8 @@ static struct gexpr *item_expr(struct gen *G, struct gtype want, int l, const st
  * aggregate has type t. */
 static struct gexpr *aggregate_of_expr(struct gen *G, struct gtype t, const char *form, struct gtype vt,
                                        const struct scope *sc) {
-  if (!G->g->nlists) return literal(G, t);
-  int l = (int)rng_below(G->r, (uint32_t)G->g->nlists);
+  int l = some_list(G, sc);
+  if (l < 0) return literal(G, t);
   struct gexpr *v = item_expr(G, vt, l, sc), *w = where_clause(G, l, sc);
   const char *lname = G->g->fields[G->g->list_field[l]].name;
   char *tmpl = w ? xprintf("%s (%%0) in %s where %%1", form, lname) : xprintf("%s (%%0) in %s", form, lname);

@@ -140,7 +140,7 @@ static void aggregate_mistakes(void **st) {
   fails_with("metric m = avg (won) in deals;\n", "avg needs int, money or number values, not bool", 1);
   fails_with("metric m = count distinct (rate) in deals;\n",
              "count distinct needs text, int, money, date, bool or enum values, not number", 1);
-  fails_with("metric m = sum (count deals) in deals;\n", "an aggregate inside another aggregate is not supported", 1);
+  fails_with("metric m = sum (count deals) in deals;\n", "'deals' is a list of the record: define that aggregate as a record metric", 1);
   fails_with("metric m = avg apsp in deals;\n", "list 'deals' has no field 'apsp'; did you mean 'apps'?", 1);
   /* min FIELD vs min(...) */
   fails_with("metric m = min(apps);\n",
