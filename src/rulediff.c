@@ -13,7 +13,8 @@
  *   tiers         per partner type: removed, new, renamed in place, reordered
  *                 (the ladders matched as tiervm diff matches them); display
  *                 names; time clauses; requirements: thresholds, comparisons, labels,
- *                 added, removed, or the same text with a new meaning
+ *                 the period of a period test, added, removed, or the same
+ *                 text with a new meaning
  *
  * A change to a metric is said once, with the metrics and tiers it changes
  * (a requirement that changes only through a metric is not repeated).  Two
@@ -27,6 +28,7 @@
 #include <string.h>
 
 #include "meaning.h"
+#include "period.h"
 #include "vm.h"
 
 struct rd {
@@ -518,6 +520,18 @@ static bool same_subject(struct rd *d, uint32_t qa, uint32_t qb) {
   const char *sa = req_subject(d->A, &d->A->reqs[qa]), *sb = req_subject(d->B, &d->B->reqs[qb]);
   return sa && sb && !strcmp(sa, sb);
 }
+/* Requirement q of meaning m as a period test `d in P of x`, or NULL. */
+static const struct mn *period_test(const struct meaning *m, uint32_t q) {
+  const struct mn *n = m->req[q];
+  return n->kind == MN_OP && n->op == OP_INPER ? n : NULL;
+}
+/* Both period tests of the same date in a period of the same date: only P
+ * differs (or the words). */
+static bool same_period_dates(struct rd *d, uint32_t qa, uint32_t qb) {
+  const struct mn *a = period_test(d->ma, qa), *b = period_test(d->mb, qb);
+  return a && b && !memcmp(a->a[0]->shallow, b->a[0]->shallow, MN_DIGEST) &&
+         !memcmp(a->a[1]->shallow, b->a[1]->shallow, MN_DIGEST);
+}
 static bool same_text(struct rd *d, uint32_t qa, uint32_t qb) {
   return !strcmp(S(d->A, d->A->reqs[qa].rule), S(d->B, d->B->reqs[qb].rule));
 }
@@ -549,6 +563,23 @@ static void report_comparison(struct pair_ctx *p, uint32_t qa, uint32_t qb) {
   diff_req_words(p, qa, qb);
 }
 
+/* "period of last_audit in fiscal year of asof: fiscal year from April ->
+ * previous fiscal year from April" */
+static void report_period(struct pair_ctx *p, uint32_t qa, uint32_t qb) {
+  struct rd *d = p->d;
+  struct period pa, pb;
+  char ta[64], tb[64], what[400];
+  per_decode((uint32_t)period_test(d->ma, qa)->x, &pa);
+  per_decode((uint32_t)period_test(d->mb, qb)->x, &pb);
+  per_text(pa, ta, sizeof ta);
+  per_text(pb, tb, sizeof tb);
+  if (strcmp(ta, tb) != 0) {
+    snprintf(what, sizeof what, "period of %s:", S(d->A, d->A->reqs[qa].rule));
+    change(d, "period", p->where, what, ta, tb, NULL);
+  }
+  diff_req_words(p, qa, qb);
+}
+
 /* The same words, compiled to something else (an enum's order, a field's
  * type, an item metric without a register of its own): say it as compiled. */
 static void report_same_text(struct pair_ctx *p, uint32_t qa, uint32_t qb) {
@@ -577,6 +608,7 @@ static void diff_requirements(struct rd *d, uint32_t ta, uint32_t tb, const char
   pair_reqs(&p, same_threshold_subject, report_threshold);
   pair_reqs(&p, same_subject, report_comparison);
   pair_reqs(&p, same_text, report_same_text);
+  pair_reqs(&p, same_period_dates, report_period);
   for (uint32_t i = 0; i < TA->nreq; i++)
     if (!ua[i]) change(d, "requirement-removed", where, "requirement removed:", S(d->A, d->A->reqs[TA->first_req + i].rule), NULL, NULL);
   for (uint32_t j = 0; j < TB->nreq; j++)

@@ -1,0 +1,1 @@
+sed "s/last_audit in fiscal year of asof/last_audit in previous fiscal year of asof/; s/in previous calendar month of asof/in previous calendar quarter of asof/" tests/golden/data/fiscal.tier > /tmp/tierc-golden-fiscal3.tier && tierc diff tests/golden/data/fiscal.tier /tmp/tierc-golden-fiscal3.tier && tierc diff -f json tests/golden/data/fiscal.tier /tmp/tierc-golden-fiscal3.tier
