@@ -1,1 +1,1 @@
-tierc compile tests/golden/data/names.tier -o /tmp/tierc-golden-names.tbc >/dev/null && tierc disasm /tmp/tierc-golden-names.tbc | sed -n "/; schema/,/^$/p"
+t=$(mktemp -d) && tierc compile tests/golden/data/names.tier -o $t/names.tbc >/dev/null && tierc disasm $t/names.tbc | sed -n "/; schema/,/^$/p"; rm -rf $t

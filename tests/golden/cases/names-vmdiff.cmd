@@ -1,1 +1,1 @@
-sed "s/\"Premier 1K\"/\"Premier 1 K\"/; s/quarter >= 10/quarter >= 11/" tests/golden/data/names.tier > /tmp/tierc-golden-names3.tier && tiervm diff tests/golden/data/names.tier /tmp/tierc-golden-names3.tier tests/golden/data/names.jsonl --as-of 2024-06-30
+t=$(mktemp -d) && sed "s/\"Premier 1K\"/\"Premier 1 K\"/; s/quarter >= 10/quarter >= 11/" tests/golden/data/names.tier > $t/names3.tier && tiervm diff tests/golden/data/names.tier $t/names3.tier tests/golden/data/names.jsonl --as-of 2024-06-30 > $t/out; r=$?; sed "s|$t/||" $t/out; rm -rf $t; exit $r

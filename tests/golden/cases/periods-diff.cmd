@@ -1,1 +1,1 @@
-sed "s/starts in April/starts in January/" tests/golden/data/fiscal.tier > /tmp/tierc-golden-fiscal2.tier && tierc diff tests/golden/data/fiscal.tier /tmp/tierc-golden-fiscal2.tier
+t=$(mktemp -d) && sed "s/starts in April/starts in January/" tests/golden/data/fiscal.tier > $t/fiscal2.tier && tierc diff tests/golden/data/fiscal.tier $t/fiscal2.tier > $t/out; r=$?; sed "s|$t/||" $t/out; rm -rf $t; exit $r

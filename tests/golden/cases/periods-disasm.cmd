@@ -1,1 +1,1 @@
-tierc compile tests/golden/data/fiscal.tier -o /tmp/tierc-golden-fiscal.tbc >/dev/null && tierc disasm /tmp/tierc-golden-fiscal.tbc | grep -E "^fiscal|INPER|PSTART|PEND"
+t=$(mktemp -d) && tierc compile tests/golden/data/fiscal.tier -o $t/fiscal.tbc >/dev/null && tierc disasm $t/fiscal.tbc | grep -E "^fiscal|INPER|PSTART|PEND"; rm -rf $t

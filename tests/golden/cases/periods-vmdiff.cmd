@@ -1,1 +1,1 @@
-sed "s/starts in April/starts in January/" tests/golden/data/fiscal.tier > /tmp/tierc-golden-fiscal2.tier && tiervm diff tests/golden/data/fiscal.tier /tmp/tierc-golden-fiscal2.tier tests/golden/data/fiscal.jsonl --as-of 2024-06-30
+t=$(mktemp -d) && sed "s/starts in April/starts in January/" tests/golden/data/fiscal.tier > $t/fiscal2.tier && tiervm diff tests/golden/data/fiscal.tier $t/fiscal2.tier tests/golden/data/fiscal.jsonl --as-of 2024-06-30 > $t/out; r=$?; sed "s|$t/||" $t/out; rm -rf $t; exit $r
