@@ -510,9 +510,7 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t sc, struct pa
   for (uint32_t i = ps->prev_end; i < loc->beg && i < ps->len; i++)
     if (ps->text[i] == '\n') new_line = true;
   const char *got = tok == YYSYMBOL_YYEOF ? _("end of file") : yysymbol_name(tok);
-  if (tok == YYSYMBOL_YYEOF && ps->in_block) {
-    diag_add(ps->dg, TIER_ERROR, loc, _("unexpected %s (a tier block is not closed: end it with '>' on its own)"), got);
-  } else if (semi && !item_start && new_line) {
+  if (semi && !item_start && new_line) {
     diag_add(ps->dg, TIER_ERROR, loc, _("unexpected %s; expected ';' (is a ';' missing at the end of the previous line?)"), got);
   } else if (nall > 0) {
     /* the list: "A, B or C", or "A, B, ... or one of N other tokens" */

@@ -176,6 +176,15 @@ struct parser {
                              statement, for the hint of a missing `in` */
   uint32_t prev_end, last_end; /* where the previous and the current token end */
   bool pending_semi;      /* the scanner owes the parser a ';' */
+  /* a block left open: the '>' is given in place of the token that shows
+   * it (the next item's first word, or the end of the file: owed 0), and
+   * that token is owed, at owed_loc */
+  bool owing, owed_set;
+  int owed;
+  struct loc owed_loc;
+  int blk_kind;                /* HDR_* of the last block header */
+  struct loc blk_kw, blk_name; /* its first word and its name */
+  bool blk_named;
   struct loc pending_loc;
   uint32_t pos;           /* byte offset of the next token in what the scanner reads */
   const uint32_t *map;    /* NULL, or the file offset of each such offset (lookalike.h) */
