@@ -1,7 +1,7 @@
 /*
  * gen_record.c - random records for a generated schema: values at and
- * around the constants the rules compare with, dates near month ends and
- * leap days, empty and missing lists and fields, extreme legal numbers,
+ * around the constants the rules compare with, dates near month ends,
+ * leap days and the first day of the fiscal year, empty and missing lists and fields, extreme legal numbers,
  * and now and then one fault (SPEC 5) that both readers must reject at the
  * same place.
  */
@@ -58,7 +58,9 @@ static char *date_value(struct rng *r, const struct gruleset *g) {
     break;
   case 2: d -= rng_range(r, 0, 400); break;
   case 3: if (rng_chance(r, 5)) d = rng_chance(r, 50) ? ref_days(1, 1, 1) : ref_days(9999, 12, 31); break;
-  default: break;
+  default: /* the first day of a fiscal year, or the last of the one before */
+    if (g->fiscal && rng_chance(r, 40)) d = ref_days(b[0], g->fiscal, 1) - (int64_t)rng_below(r, 2);
+    break;
   }
   if (d < ref_days(1, 1, 1)) d = ref_days(1, 1, 1);
   if (d > ref_days(9999, 12, 31)) d = ref_days(9999, 12, 31);
