@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "compile.h"
+#include "fmt.h"
 
 /* A requirement of the form `value CMP constant`, normalised. */
 struct bound {
@@ -267,8 +268,15 @@ static void ladder_checks(struct comp *c) {
     for (struct node *s = c->tiers[t].n->list; s; s = s->next) {
       if (s->kind != I_REQ || !s->a) continue;
       if (as_bound(c, t, s, &bs[nb])) { nb++; continue; }
-      const struct srcfile *f = &c->dg.files[s->a->loc.file];
-      tx[nt++] = (struct textreq){s, t, c->tiers[t].ptype, f->text + s->a->loc.beg, s->a->loc.end - s->a->loc.beg};
+      /* the rule as compiled, not its source text: a requirements block
+       * inserted twice has one source and two rules (its arguments) */
+      struct buf b = {.hook = c->hook};
+      fmt_expr_line(s->a, c->dg.files, &b);
+      char *text = b.failed ? NULL : arena_strndup(&c->ar, (const char *)b.p, b.n);
+      size_t len = b.n;
+      buf_free(&b);
+      if (!text) { c->ar.failed = true; return; }
+      tx[nt++] = (struct textreq){s, t, c->tiers[t].ptype, text, len};
     }
   qsort(bs, (size_t)nb, sizeof *bs, by_group);
   qsort(tx, (size_t)nt, sizeof *tx, by_text);
