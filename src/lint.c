@@ -271,8 +271,8 @@ static void ladder_checks(struct comp *c) {
       /* the rule as compiled, not its source text: a requirements block
        * inserted twice has one source and two rules (its arguments) */
       struct buf b = {.hook = c->hook};
-      fmt_expr_line(s->a, c->dg.files, &b);
-      char *text = b.failed ? NULL : arena_strndup(&c->ar, (const char *)b.p, b.n);
+      int rc = fmt_expr_line(s->a, c->dg.files, &b);
+      char *text = rc || b.failed ? NULL : arena_strndup(&c->ar, b.p ? (const char *)b.p : "", b.n);
       size_t len = b.n;
       buf_free(&b);
       if (!text) { c->ar.failed = true; return; }

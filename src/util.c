@@ -72,7 +72,7 @@ void *arena_alloc(struct arena *a, size_t n) {
 char *arena_strndup(struct arena *a, const char *s, size_t n) {
   char *p = arena_alloc(a, n + 1);
   if (!p) return NULL;
-  memcpy(p, s, n);
+  if (n) memcpy(p, s, n);
   p[n] = 0;
   return p;
 }
