@@ -78,6 +78,7 @@ enum { P_MONTHS = 0xFF, P_FISCAL = 0x100, P_PREVIOUS = 0x200 }; /* a period's to
 %token <tok> STARTS "starts" YEAR "year"
 %token <tok> CONST "const" FORMULA "formula" TABLE "table"
 %token ARROW "->"
+%token <tok> HOLDS "holds" MEETS "meets"
 %token EQ "==" NE "!=" LE "<=" GE ">="
 %token BLOCK_OPEN _("'<' (start of the tier's block)") BLOCK_END _("'>' (end of the tier's block)")
 
@@ -167,6 +168,7 @@ name:
   | BADGE | REQUIREMENTS | AT | LEAST | OF
   | CALENDAR | FISCAL | MONTH | PREVIOUS | QUARTER | STARTS | YEAR
   | CONST | FORMULA | TABLE
+  | HOLDS | MEETS
   ;
 
 /* `.INNER` after a list's name: the path of an inner list (customers.months) */
@@ -378,6 +380,10 @@ primary:
   | FALSE                       { $$ = mk(ps, N_BOOL, &@1); }
   | ASOF                        { $$ = mk(ps, N_ASOF, &@1); }
   | name                       { $$ = mkname(ps, $1, &@1); }
+  /* `holds T` and `meets T` (SPEC 3.5): followed by a name they are tier
+   * references; alone, `holds` is a name like any other */
+  | HOLDS name                  { $$ = mk(ps, N_HOLDS, &@$); if ($$) { $$->name = $2.s; $$->loc = @2; } }
+  | MEETS name                  { $$ = mk(ps, N_HOLDS, &@$); if ($$) { $$->name = $2.s; $$->loc = @2; $$->op = 1; } }
   | name '(' args ')'           { $$ = ast_call(ps, $1.s, &@1, $3, &@$); }
   | name '(' ')'                { $$ = ast_call(ps, $1.s, &@1, NULL, &@$); }
   | name '[' expr ']'           {

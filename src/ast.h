@@ -21,6 +21,8 @@ enum node_kind {
                loc = the period's words */
   N_INDEX, /* NAME[KEY]: a table lookup; name, loc2 = the table's name, a = the key;
               sema: index = the table (defs.c) */
+  N_HOLDS,  /* holds NAME (op 0) or meets NAME (op 1): loc = the name; sema: def = the
+               I_TIER or I_BADGE named, index = its block (tiers, then badges) */
   /* items */
   I_RULESET, I_IMPORT, I_ENUM, I_RECORD, I_FIELD, I_METRIC, I_REVIEW,
   I_EFFECTIVE, I_TIER, I_SECTION, I_REQ,

@@ -144,7 +144,7 @@ static void check_time(struct comp *c, struct node *s, struct body *x) {
 }
 
 static struct scope req_scope(const struct body *x) {
-  struct scope sc = {-1, true, true, _("a requirement"), x->blk};
+  struct scope sc = {-1, true, true, _("a requirement"), x->blk, true};
   return sc;
 }
 

@@ -194,6 +194,7 @@ static void put_ladder(struct buf *b, const struct image *img) {
     buf_u32(b, it->label);
     buf_u32(b, it->section);
   }
+  for (uint32_t i = 0; i < img->ntiers + img->nbadges; i++) buf_u32(b, img->order[i]); /* format 6 */
 }
 
 static void put_cost(struct buf *b, const struct image *img) {
@@ -491,6 +492,8 @@ static void rd_ladder(struct cur *c, struct image *img) {
     it->label = rd32(c);
     it->section = rd32(c);
   }
+  if (!ALLOC(img, img->order, img->ntiers + img->nbadges)) return;
+  for (uint32_t i = 0; i < img->ntiers + img->nbadges && !c->bad; i++) img->order[i] = rd32(c);
 }
 
 static void rd_cost(struct cur *c, struct image *img) {

@@ -496,6 +496,7 @@ static void gen(struct cg *g, const struct node *n) {
     break;
   }
   case N_AGG: gen_agg(g, n); break;
+  case N_HOLDS: emit1(g, n->op ? OP_MEETS : OP_HOLDS, (uint32_t)n->index); break;
   case N_PERIOD: {
     /* d in P of x: d, x, INPER (a fiscal period counts from the fiscal year's first month) */
     gen(g, n->a);
@@ -960,7 +961,9 @@ struct image *cg_run(struct comp *c) {
   img->reqs = arena_alloc(&img->ar, sizeof *img->reqs * ((size_t)nreq + 1));
   img->nitems = nitem;
   img->items = arena_alloc(&img->ar, sizeof *img->items * ((size_t)nitem + 1));
-  if (!img->tiers || !img->badges || !img->reqs || !img->items) goto fail;
+  img->order = arena_alloc(&img->ar, sizeof *img->order * (size_t)(c->ntiers + c->nbadges + 1));
+  if (!img->tiers || !img->badges || !img->reqs || !img->items || !img->order || !c->order) goto fail;
+  for (int b = 0; b < c->ntiers + c->nbadges; b++) img->order[b] = (uint32_t)c->order[b];
   for (int b = 0; b < c->ntiers + c->nbadges; b++) {
     bool badge = b >= c->ntiers;
     gen_block(&g, badge ? &c->badges[b - c->ntiers] : &c->tiers[b],

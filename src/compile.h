@@ -100,6 +100,8 @@ struct comp {
   struct s_table *tables; int ntables;
   struct s_formula *formulas; int nformulas;
   int fstack[LIM_FORMULA_NESTING]; int fsp; /* formulas being expanded, innermost last */
+  uint32_t expanded;              /* nodes made by inserting blocks (LIM_EXPANDED) */
+  int *order;                     /* the blocks (tiers, then badges) in evaluation order (refs.c) */
   uint8_t src_hash[32];
   unsigned syntax_errors;         /* items dropped by the parser: names may be missing */
 };
@@ -118,6 +120,7 @@ struct scope {
   bool allow_metrics;
   const char *what;  /* "the review rule" ... for messages */
   const struct s_reqblock *blk; /* a requirements block: its parameters are in scope */
+  bool refs;         /* `holds T` and `meets T` may stand here (a requirement) */
 };
 struct type sema_check(struct comp *c, struct node *n, const struct scope *sc);
 struct type sema_check_bool(struct comp *c, struct node *n, const struct scope *sc, const char *what);
@@ -152,6 +155,9 @@ int defs_find_formula(const struct comp *c, const char *name);
 bool defs_const_name(struct comp *c, struct node *n, struct type *t); /* n names a const */
 struct type defs_lookup(struct comp *c, struct node *n, const struct scope *sc); /* N_INDEX */
 struct type defs_call(struct comp *c, struct node *n, int formula, const struct scope *sc);
+/* refs.c: tier references, `holds T` and `meets T` (SPEC 3.5) */
+struct type refs_check(struct comp *c, struct node *n, const struct scope *sc); /* an N_HOLDS */
+void refs_order(struct comp *c); /* after blocks_expand: c->order, or an error naming a cycle */
 void lint_run(struct comp *c);
 struct image *cg_run(struct comp *c);
 int sema_find_metric(const struct comp *c, const char *name, int list);

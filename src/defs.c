@@ -73,7 +73,7 @@ static bool is_literal_value(const struct node *n) {
 
 static void declare_const(struct comp *c, struct node *n) {
   if (!declared_once(c, n, "const")) return;
-  struct scope sc = {-1, false, false, _("a const"), NULL};
+  struct scope sc = {-1, false, false, _("a const"), NULL, false};
   struct type t = sema_check(c, n->a, &sc);
   if (t.kind != TY_ERROR && !is_literal_value(n->a)) {
     diag_add(&c->dg, TIER_ERROR, &n->a->loc,
@@ -135,7 +135,7 @@ static void check_entry(struct comp *c, struct s_table *t, struct node *e, uint6
         break;
       }
   }
-  struct scope sc = {-1, false, false, _("a table's value"), NULL};
+  struct scope sc = {-1, false, false, _("a table's value"), NULL, false};
   if (!sema_pass(c, &e->b, &sc, t->val, _("a value of this table"))) return;
   const struct node *v = e->b->kind == N_CONV ? e->b->a : e->b;
   if (!is_literal_value(v) && !(v->kind == N_NAME && (v->ref == R_CONST || v->ref == R_ENUMVAL)))

@@ -136,6 +136,17 @@ static const char *ptype_name(const struct image *img, uint32_t t) {
   return img_str(img, img->enums[img->fields[img->partner_field].ref].vals[img->tiers[t].ptype]);
 }
 
+/* The block order, when tier references make it differ from the blocks'
+ * own (tiers, then badges), and the rounds a record is evaluated in. */
+static void dis_order(const struct image *img, struct buf *b) {
+  uint32_t nb = img->ntiers + img->nbadges, k = 0;
+  while (k < nb && img->order[k] == k) k++;
+  if (k == nb && img->rounds <= 1) return;
+  buf_printf(b, "order    ");
+  for (k = 0; k < nb; k++) buf_printf(b, " %s", img_str(img, img_block(img, img->order[k])->name));
+  buf_printf(b, " (%u rounds: tier references)\n", img->rounds);
+}
+
 static void dis_header(const struct image *img, const char *what, struct buf *b) {
   buf_printf(b, "; %s: tierc bytecode, format %u%s%s\n", what, img->fmt_version,
              img->has_debug ? ", with debug section" : ", stripped", img->signed_ ? ", signed" : "");
@@ -164,6 +175,7 @@ static void dis_header(const struct image *img, const char *what, struct buf *b)
   for (uint32_t l = 0; l < img->nlists; l++)
     buf_printf(b, " + %llu x len(%s)", (unsigned long long)img->cost_per[l], img_list_name(img, l, ln, sizeof ln));
   buf_printf(b, " steps at most\nstack     %u slots\n", img->max_stack);
+  dis_order(img, b);
 }
 
 /* The end of a field's line: its JSON key when it is not its name. */
@@ -277,6 +289,7 @@ static void dis_insn(const struct image *img, const struct dis_index *x, uint32_
     buf_printf(b, "0x%-5x ; %s", a, t);
     break;
   }
+  case BLK: buf_printf(b, "b%-6u ; %s %s", a, a < img->ntiers ? "tier" : "badge", img_str(img, img_block(img, a)->name)); break;
   case JMP: buf_printf(b, "-> %04u", a); break;
   case LST_JMP: case LST_BACK: {
     char ln[LIST_NAME_MAX];
@@ -328,8 +341,8 @@ void dis_image(const struct image *img, const char *what, struct buf *b) {
 /* The opcode list itself, for `tierc disasm --opcodes`: each opcode's
  * operands and its stack effect as classes (popped -> pushed). */
 void dis_opcodes(struct buf *b) {
-  static const char *fmts[] = {"", "const", "field", "item", "metric", "months", "days", "target", "list,end", "list,body", "set", "const,target", "metric,target", "digits", "period", "buffer"};
-  _Static_assert(sizeof fmts / sizeof fmts[0] == BUF + 1, "one name per operand format (enum opnd)");
+  static const char *fmts[] = {"", "const", "field", "item", "metric", "months", "days", "target", "list,end", "list,body", "set", "const,target", "metric,target", "digits", "period", "buffer", "block"};
+  _Static_assert(sizeof fmts / sizeof fmts[0] == BLK + 1, "one name per operand format (enum opnd)");
   buf_printf(b, "%-4s %-*s %-13s %-7s %-3s %s\n", "code", name_width(), "name", "operands", "stack", "reg", "meaning");
   for (int i = 0; i < OP__COUNT; i++) {
     const struct opinfo *oi = &op_info[i];

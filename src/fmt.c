@@ -753,6 +753,11 @@ static void node(struct fmt *F, const struct node *n) {
   case N_BOOL: kw(F, n->ival ? "true" : "false"); break;
   case N_ASOF: kw(F, "asof"); break;
   case N_NAME: nm(F, n->name); break;
+  case N_HOLDS:
+    kw(F, n->op ? "meets" : "holds");
+    SPACE(F);
+    nm(F, n->name);
+    break;
   case N_DURATION:
     lit(F, &n->locf);
     SPACE(F);

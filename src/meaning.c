@@ -137,6 +137,14 @@ static void h_field(crypto_generichash_state *h, const struct image *img, uint32
   h_str(h, F->kind == TY_ENUM ? S(img, img->enums[F->ref].name) : "");
 }
 
+/* A block a HOLDS or MEETS names: by name (a tier's with its partner
+ * type), not by its index, which moves when a tier is added before it. */
+static void h_block(crypto_generichash_state *h, const struct image *img, uint32_t b) {
+  const struct img_tier *t = img_block(img, b);
+  h_str(h, S(img, t->name));
+  h_str(h, b < img->ntiers ? S(img, img->enums[img->fields[img->partner_field].ref].vals[t->ptype]) : "");
+}
+
 /* What a node is, apart from its children, in canonical form. */
 static void h_head(crypto_generichash_state *h, const struct image *img, const struct mn *n) {
   h_i64(h, n->kind);
@@ -151,6 +159,7 @@ static void h_head(crypto_generichash_state *h, const struct image *img, const s
      * names or nodes (fields, registers, sets, lists, jumps) not at all;
      * any other (months, days, decimals, and what comes) as it is */
     if (oi->fmt == K || oi->fmt == K_JMP) h_const(h, img, n->x);
+    else if (oi->fmt == BLK) h_block(h, img, n->x);
     else if (oi->fmt != N0 && oi->fmt != FLD && oi->fmt != ITM && oi->fmt != MET && oi->fmt != MET_JMP && oi->fmt != SET && oi->fmt != BUF &&
              oi->fmt != JMP && oi->fmt != LST_JMP && oi->fmt != LST_BACK)
       h_i64(h, (int32_t)n->x);
@@ -810,6 +819,7 @@ static void opaque_digest(struct ctx *x, uint32_t entry, uint8_t out[MN_DIGEST])
     case FLD: h_field(&h, img, (uint32_t)x->top_field[a]); break;
     case ITM: if (list != NO_LIST) h_field(&h, img, (uint32_t)x->item_field[list][a]); break;
     case MET: h_str(&h, S(img, img->metrics[a].name)); break;
+    case BLK: h_block(&h, img, a); break;
     case MON: case DAY: case SET: case PER: case BUF: h_i64(&h, (int32_t)a); break;
     case JMP: h_i64(&h, a - entry); if (a > furthest) furthest = a; break;
     case K_JMP: h_const(&h, img, a); h_i64(&h, b - entry); if (b > furthest) furthest = b; break;

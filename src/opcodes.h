@@ -52,7 +52,8 @@ enum opnd {
   MET_JMP,  /* register index, then a forward jump target */
   DIG,      /* signed decimals to keep, within +-DIG_MAX, in the value's own unit */
   PER,      /* a calendar or fiscal period (src/period.h): months, first month, back */
-  BUF       /* median buffer index (below MAX_MBUFS) */
+  BUF,      /* median buffer index (below MAX_MBUFS) */
+  BLK       /* a block: a tier or a badge (tiers first, then badges) */
 };
 #define DIG_MAX 38 /* 10^38 is the largest power of ten the VM's rounding forms */
 
@@ -181,7 +182,11 @@ enum opnd {
   OP(MCLEAR,    BUF,      "",   '-', '-', "empty median buffer B")             \
   OP(MADD,      BUF,      "F",  '-', '-', "add number to median buffer B unless missing") \
   OP(MEDIAN,    BUF,      "",   'F', '-', "push the median of buffer B (mean of the middle two; empty: none)") \
-  OP(AVG,       N0,       "FI", 'F', '-', "number sum / integer count (count 0: none, not a division by zero)")
+  OP(AVG,       N0,       "FI", 'F', '-', "number sum / integer count (count 0: none, not a division by zero)") \
+  /* tier references (SPEC 3.5): only in a requirement, naming a block     \
+   * earlier in the image's block order (verify.c) */                         \
+  OP(HOLDS,     BLK,      "",   'B', '-', "the record's result holds block A (a tier: its ladder; a badge: held)") \
+  OP(MEETS,     BLK,      "",   'B', '-', "block A's own requirements hold for the record")
 
 #define OPCODE_ENUM(name, f, in, out, reg, doc) OP_##name,
 enum opcode { TIER_OPCODES(OPCODE_ENUM) OP__COUNT };

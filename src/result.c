@@ -183,6 +183,28 @@ static void describe_period(const struct tier_vm *vm, const struct img_req *r, t
   if (!o->met && some_day) snprintf(o->need, sizeof o->need, "%s must be in %s .. %s (it is %s)", dn, from, to, ds);
 }
 
+/* A requirement that refers to blocks (HOLDS, MEETS): each reference's
+ * outcome in o->detail, "Security is held; Modern_Work's own requirements
+ * are not met", as many as fit.  Its code ends at its one RET (codegen), and the
+ * outcomes are those its last run read (vm.h, ref_holds). */
+static void describe_refs(const struct tier_vm *vm, const struct img_req *r, tier_req_result *o) {
+  const struct tier_ruleset *rs = vm->rs;
+  const struct image *img = rs->img;
+  size_t n = 0;
+  for (const struct vinsn *in = &rs->code[rs->insn_at[r->code]]; in->op != OP_RET; in++) {
+    if (in->op != OP_HOLDS && in->op != OP_MEETS) continue;
+    bool holds = in->op == OP_HOLDS, yes = holds ? vm->ev.ref_holds[in->a] : vm->ev.ref_meets[in->a];
+    int k = snprintf(o->detail + n, sizeof o->detail - n, "%s%s%s", n ? "; " : "", img_str(img, img_block(img, in->a)->name),
+                     holds ? (yes ? " is held" : " is not held")
+                           : (yes ? "'s own requirements are met" : "'s own requirements are not met"));
+    if (k < 0 || (size_t)k >= sizeof o->detail - n) {
+      o->detail[n] = 0; /* the last one did not fit */
+      return;
+    }
+    n += (size_t)k;
+  }
+}
+
 /* Requirement q of block b at the VM's last evaluation, with the values of
  * vm->view. */
 static void describe_req(const struct tier_vm *vm, uint32_t b, uint32_t q, tier_req_result *o) {
@@ -208,6 +230,7 @@ static void describe_req(const struct tier_vm *vm, uint32_t b, uint32_t q, tier_
       snprintf(o->need, sizeof o->need, "must hold: %s", cut);
     }
     describe_period(vm, r, o);
+    if (!o->detail[0]) describe_refs(vm, r, o);
     return;
   }
   int kind;

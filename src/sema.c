@@ -998,6 +998,7 @@ static struct type check(struct comp *c, struct node *n, const struct scope *sc)
   case N_AGG: t = check_agg(c, n, sc); break;
   case N_CALL: t = check_call(c, n, sc); break;
   case N_PERIOD: t = check_period(c, n, sc); break;
+  case N_HOLDS: t = refs_check(c, n, sc); break;
   case N_CONV: t = n->ty; break;
   }
   n->ty = t;
@@ -1083,7 +1084,7 @@ static struct type type_metric(struct comp *c, int m) {
   }
   c->mstack[c->msp++] = m;
   sm->state = 1;
-  struct scope sc = {sm->list, true, true, _("a metric"), NULL};
+  struct scope sc = {sm->list, true, true, _("a metric"), NULL, false};
   struct type t = check(c, sm->n->a, &sc);
   if (t.kind == TY_DURATION) {
     diag_add(&c->dg, TIER_ERROR, &sm->n->a->loc, _("a metric cannot be a bare duration"));
@@ -1262,7 +1263,7 @@ void sema_run(struct comp *c) {
   /* pass 2: types */
   for (int m = 0; m < c->nmetrics; m++) type_metric(c, m);
   if (c->review) {
-    struct scope sc = {-1, false, false, _("the review rule"), NULL};
+    struct scope sc = {-1, false, false, _("the review rule"), NULL, false};
     struct type t = check(c, c->review->a, &sc);
     if (t.kind != TY_ERROR && t.kind != TY_DATE)
       diag_add(&c->dg, TIER_ERROR, &c->review->a->loc, _("the review rule must give a date, not %s"), ty_str(c, t));
@@ -1283,6 +1284,7 @@ void sema_run(struct comp *c) {
   /* every insertion checked: now the tiers and badges get their blocks */
   for (int t = 0; t < c->ntiers && c->dg.nerrors == 0; t++) blocks_expand(c, &c->tiers[t]);
   for (int t = 0; t < c->nbadges && c->dg.nerrors == 0; t++) blocks_expand(c, &c->badges[t]);
+  if (c->dg.nerrors == 0) refs_order(c);
   /* registers for record metrics, in dependency order */
   for (int i = 0; i < c->norder; i++) c->metrics[c->metric_order[i]].reg = c->nregs++;
   for (int m = 0; m < c->nmetrics && !c->syntax_errors; m++)

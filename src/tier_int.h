@@ -306,6 +306,9 @@ struct image {
   uint32_t nbadges; struct img_tier *badges; /* requirements after the tiers' */
   uint32_t nitems; struct img_item *items;
   uint32_t nreqs; struct img_req *reqs;
+  uint32_t *order;       /* the blocks (tiers, then badges) in evaluation order: each after
+                            the blocks its HOLDS and MEETS name (src/refs.c, verify.c) */
+  uint32_t rounds;       /* the verifier's: 1 + the longest chain of references (vm.c) */
 
   /* cost bound: steps <= cost_base + sum cost_per[l] * len(list l) (verify.c cost_bound) */
   uint64_t cost_base; uint64_t *cost_per;
@@ -385,7 +388,7 @@ int rule_diff(const struct image *A, const struct image *B, const char *pa, cons
 int rule_changes(const struct image *A, const struct image *B, void (*each)(void *ud, const tier_rule_change *c), void *ud);
 int rt_run(const tier_ruleset *rs, const char *const *files, int nfiles, bool coverage, struct buf *out);
 
-#define BC_VERSION 5 /* the .tbc format this tierc reads and writes (docs/bytecode.md) */
+#define BC_VERSION 6 /* the .tbc format this tierc reads and writes (docs/bytecode.md) */
 /* bytecode.c: bytes -> image, and back.  bc_read checks the header, the
  * signature (required, and by trust_key, when trust_key is not NULL), the
  * checksum and every size and offset; it does not verify the code. */

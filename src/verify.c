@@ -15,6 +15,10 @@
  *     or in END with nothing (the metric block);
  *   - owns its instructions: segments do not share code, and no code
  *     belongs to no segment.
+ * A HOLDS or MEETS stands only in a requirement and names a block that
+ * comes before the requirement's own in the image's block order (for HOLDS
+ * of a tier, the tiers below it too), so references cannot form a cycle;
+ * the longest chain of them gives the rounds the VM evaluates a record in.
  * A requirement's metadata (the metric or field it compares, the operator,
  * the constant) must describe its code exactly, and a list item holds at
  * most LIM_ITEM_SLOTS fields.  The verifier also recomputes the cost bound
@@ -79,6 +83,12 @@ struct vfy {
   char *top_class;        /* class of each top-level slot, 0 if none */
   char **item_class;      /* per list, class of each item slot */
   uint64_t cost_base, *cost_per; /* instructions of the metric block and requirements */
+  /* tier references (check_refs): per block, its place in the block order,
+   * the latest place of it and the tiers below it (for HOLDS of a tier),
+   * the tier below it (NO_ITEM for none) and where its references start in
+   * refs[]; each reference as its target block, times two, plus 1 for HOLDS */
+  uint32_t *pos, *pos_below, *below, *ref_start, *refs;
+  uint32_t nrefs, caprefs;
 };
 
 enum seg_kind { SEG_REVIEW, SEG_METRICS, SEG_RULE };
@@ -87,6 +97,7 @@ enum seg_kind { SEG_REVIEW, SEG_METRICS, SEG_RULE };
 struct seg {
   enum seg_kind kind;
   const char *what;
+  uint32_t block;          /* a requirement's block */
   struct state st;
   bool live;               /* some path reaches the next instruction */
   uint32_t max_target;     /* furthest forward target seen so far */
@@ -343,6 +354,79 @@ static int check_time(struct vfy *v, const char *what, uint32_t i, const struct 
   return 0;
 }
 
+/* The block order: every block once.  Each block's place in it, the tier
+ * below each tier (the previous one of its partner type) and the latest
+ * place of a tier and those below it, for check_ref. */
+static int check_order(struct vfy *v) {
+  struct image *img = v->img;
+  uint32_t nb = img->ntiers + img->nbadges;
+  uint32_t ntypes = img->partner_field >= 0 ? img->enums[img->fields[img->partner_field].ref].nvals : 0;
+  v->pos = arena_alloc(&img->ar, sizeof(uint32_t) * ((size_t)nb + 1));
+  v->pos_below = arena_alloc(&img->ar, sizeof(uint32_t) * ((size_t)nb + 1));
+  v->below = arena_alloc(&img->ar, sizeof(uint32_t) * ((size_t)nb + 1));
+  v->ref_start = arena_alloc(&img->ar, sizeof(uint32_t) * ((size_t)nb + 2));
+  uint32_t *last = arena_alloc(&img->ar, sizeof(uint32_t) * ((size_t)ntypes + 1)); /* per type: its highest tier so far */
+  if (!v->pos || !v->pos_below || !v->below || !v->ref_start || !last) return oom(v);
+  v->work += nb;
+  for (uint32_t b = 0; b < nb; b++) v->pos[b] = NO_ITEM;
+  for (uint32_t k = 0; k < nb; k++) {
+    uint32_t b = img->order[k];
+    if (b >= nb || v->pos[b] != NO_ITEM) return fail(v, "ladder: the block order names block %u twice or out of range", b);
+    v->pos[b] = k;
+  }
+  for (uint32_t p = 0; p < ntypes; p++) last[p] = NO_ITEM;
+  for (uint32_t b = 0; b < nb; b++) {
+    v->below[b] = NO_ITEM;
+    v->pos_below[b] = v->pos[b];
+    if (b >= img->ntiers) continue;
+    uint32_t p = img->tiers[b].ptype; /* checked against the enum */
+    if (last[p] != NO_ITEM && v->pos_below[last[p]] > v->pos_below[b]) v->pos_below[b] = v->pos_below[last[p]];
+    v->below[b] = last[p];
+    last[p] = b;
+  }
+  return 0;
+}
+
+/* The rounds a record is evaluated in (vm.c): 1 + the longest chain of
+ * references.  A block's own requirements are of level 0 without
+ * references, else 1 + the highest level they refer to: MEETS T that of
+ * T's requirements, HOLDS T that of T's result, the highest of T's and the
+ * lower tiers' requirements.  The blocks are taken in the block order, so
+ * every level a reference needs is known (check_ref); a result's level is
+ * found down the ladder once and kept. */
+static int check_rounds(struct vfy *v) {
+  struct image *img = v->img;
+  uint32_t nb = img->ntiers + img->nbadges;
+  uint32_t *lv = arena_alloc(&img->ar, sizeof(uint32_t) * ((size_t)nb + 1));  /* level of the requirements */
+  uint32_t *res = arena_alloc(&img->ar, sizeof(uint32_t) * ((size_t)nb + 1)); /* 1 + level of the result, 0 unknown */
+  uint32_t *path = arena_alloc(&img->ar, sizeof(uint32_t) * ((size_t)nb + 1));
+  if (!lv || !res || !path) return oom(v);
+  uint32_t top = 0;
+  for (uint32_t k = 0; k < nb; k++) {
+    uint32_t b = img->order[k];
+    for (uint32_t r = v->ref_start[b]; r < v->ref_start[b + 1]; r++) {
+      uint32_t t = v->refs[r] / 2, need = lv[t];
+      if (v->refs[r] & 1) {
+        uint32_t n = 0, j = t;
+        for (; j != NO_ITEM && !res[j]; j = v->below[j]) path[n++] = j; /* down to a known result */
+        uint32_t got = j == NO_ITEM ? 0 : res[j] - 1;
+        while (n--) {
+          j = path[n];
+          if (lv[j] > got) got = lv[j];
+          res[j] = got + 1;
+        }
+        need = res[t] - 1;
+        v->work += 1;
+      }
+      if (need + 1 > lv[b]) lv[b] = need + 1;
+    }
+    if (lv[b] > top) top = lv[b];
+  }
+  v->work += nb + v->nrefs;
+  img->rounds = top + 1;
+  return 0;
+}
+
 /* Tiers own consecutive runs of requirements, in order, covering all. */
 static int check_tiers(struct vfy *v) {
   struct image *img = v->img;
@@ -374,6 +458,7 @@ static int check_tiers(struct vfy *v) {
   int lr = vfy_ladder(img, lerr, sizeof lerr);
   if (lr == TIER_ENOMEM) return oom(v);
   if (lr != TIER_OK) return fail(v, "ladder: %s", lerr);
+  if (check_order(v)) return -1;
   v->work += img->nitems;
   for (uint32_t i = 0; i < img->nreqs; i++)
     if (check_req_table(v, i)) return -1;
@@ -556,6 +641,30 @@ static int check_loop_close(struct vfy *v, struct seg *s, const struct insn *in)
 
 /* ---- one instruction ---------------------------------------------------------------------- */
 
+/* HOLDS or MEETS of block a: in a requirement, naming a block earlier in
+ * the block order (and for HOLDS of a tier, every tier below it too); kept
+ * for the rounds (check_rounds). */
+static int check_ref(struct vfy *v, const struct seg *s, const struct insn *in) {
+  struct image *img = v->img;
+  uint32_t a = in->a, nb = img->ntiers + img->nbadges;
+  if (s->kind != SEG_RULE) return fail(v, "code at offset %u: %s outside a requirement", in->pc, in->oi->name);
+  if (a >= nb) return fail(v, "code at offset %u: %s of block %u, out of range (%u blocks)", in->pc, in->oi->name, a, nb);
+  uint32_t last = in->op == OP_HOLDS ? v->pos_below[a] : v->pos[a];
+  if (last >= v->pos[s->block])
+    return fail(v, "code at offset %u: %s of block %u in block %u, which does not come after it in the block order", in->pc,
+                in->oi->name, a, s->block);
+  if (v->nrefs == v->caprefs) {
+    uint32_t cap = v->caprefs ? 2 * v->caprefs : 16;
+    uint32_t *r = arena_alloc(&img->ar, sizeof *r * cap);
+    if (!r) return oom(v);
+    if (v->nrefs) memcpy(r, v->refs, sizeof *r * v->nrefs);
+    v->refs = r;
+    v->caprefs = cap;
+  }
+  v->refs[v->nrefs++] = 2 * a + (in->op == OP_HOLDS);
+  return 0;
+}
+
 /* Operands that name something: a constant, a slot, a register, a set, a
  * duration.  Each must exist; the class a push takes from it is returned in
  * *named (0 when the operand names no value). */
@@ -603,6 +712,7 @@ static int check_operands(struct vfy *v, const struct seg *s, const struct insn 
                   in->pc, in->oi->name, a);
     return 0;
   }
+  case BLK: return check_ref(v, s, in);
   case DIG: /* the VM's rounding forms 10^|D| */
     if ((int32_t)a < -DIG_MAX || (int32_t)a > DIG_MAX)
       return fail(v, "code at offset %u: %s to %d decimals is out of range (at most %d either way)", in->pc, in->oi->name,
@@ -762,10 +872,10 @@ static void decode_at(const struct image *img, uint32_t pc, struct insn *in) {
  * the loop rules cover), so one pass in offset order sees every predecessor
  * of an instruction before the instruction.  The segment ends at a RET or
  * END that no pending jump goes past. */
-static int check_segment(struct vfy *v, uint32_t entry, enum seg_kind kind, const char *what) {
+static int check_segment(struct vfy *v, uint32_t entry, enum seg_kind kind, const char *what, uint32_t block) {
   struct image *img = v->img;
   if (entry >= img->codelen || !v->boundary[entry]) return fail(v, "%s: entry offset %u is not an instruction", what, entry);
-  struct seg s = {.kind = kind, .what = what, .live = true, .loop_list = -1};
+  struct seg s = {.kind = kind, .what = what, .block = block, .live = true, .loop_list = -1};
   for (uint32_t pc = entry; pc < img->codelen;) {
     struct insn in;
     if (v->reached[pc]) return fail(v, "code at offset %u: %s shares code with another segment", pc, what);
@@ -849,16 +959,19 @@ static int check_code(struct vfy *v, uint64_t *review) {
   v->nodes[0] = (struct snode){0, 0, 0}; /* the empty stack */
   v->nnodes = 1;
   if (img->review_code != NO_STR) {
-    if (check_segment(v, img->review_code, SEG_REVIEW, "review rule")) return -1;
+    if (check_segment(v, img->review_code, SEG_REVIEW, "review rule", 0)) return -1;
     *review = v->cost_base;
     v->cost_base = 0;
   }
-  if (check_segment(v, img->metric_code, SEG_METRICS, "metric block")) return -1;
+  if (check_segment(v, img->metric_code, SEG_METRICS, "metric block", 0)) return -1;
+  uint32_t b = 0; /* the block of requirement i: blocks own consecutive runs (check_tiers) */
   for (uint32_t i = 0; i < img->nreqs; i++) {
     char what[48];
+    while (i >= img_block(img, b)->first_req + img_block(img, b)->nreq) v->ref_start[++b] = v->nrefs;
     snprintf(what, sizeof what, "requirement %u", i);
-    if (check_segment(v, img->reqs[i].code, SEG_RULE, what) || check_req_meta(v, i)) return -1;
+    if (check_segment(v, img->reqs[i].code, SEG_RULE, what, b) || check_req_meta(v, i)) return -1;
   }
+  for (uint32_t nb = img->ntiers + img->nbadges; b < nb;) v->ref_start[++b] = v->nrefs;
   /* code no segment reaches was never checked: refuse it, since the VM's
    * decoder and the disassembler read every instruction */
   for (uint32_t pc = 0; pc < img->codelen; pc++)
@@ -897,8 +1010,14 @@ static uint64_t sat_mul(uint64_t a, uint64_t b) {
  * width(l) is the record slots of one item; 6 per set is the distinct sets'
  * share of an item's memory (12 bytes a slot, two to four slots per item of
  * the longest list), so that a step stands for at most 8 bytes of a
- * record's memory as well as for time.  The sums saturate (sat_add): with
- * many badges with time clauses C can exceed 2^33. */
+ * record's memory as well as for time.  A ruleset whose requirements refer
+ * to blocks (HOLDS, MEETS) evaluates a record in R rounds (check_rounds),
+ * each all of the above but the review rule, and between two rounds a
+ * step per block to keep the blocks' outcomes for the next:
+ *   base    = review + R (base - review) + (R - 1) (ntiers + nbadges)
+ *   per[l]  = width(l) + 6 nsets + R C code_per[l]
+ * The sums saturate (sat_add): with many badges with time clauses C can
+ * exceed 2^33. */
 static void cost_bound(const struct vfy *v, uint64_t review, uint64_t *base, uint64_t *per) {
   const struct image *img = v->img;
   /* the tiers' sustained clauses share their checkpoints, and the result
@@ -916,9 +1035,11 @@ static void cost_bound(const struct vfy *v, uint64_t review, uint64_t *base, uin
   uint64_t blocks = (uint64_t)img->ntiers + img->nbadges;
   uint64_t once = (uint64_t)img->ntop + 1 + 3 * blocks + img->nreqs + img->nitems;
   uint64_t per_checkpoint = 1 + (uint64_t)img->nmetrics + blocks + img->nreqs + img->nitems;
-  *base = sat_add(sat_add(once, review), sat_mul(C, sat_add(per_checkpoint, v->cost_base)));
+  uint64_t R = img->rounds;
+  *base = sat_add(sat_add(review, sat_mul(R - 1, blocks)),
+                  sat_mul(R, sat_add(once, sat_mul(C, sat_add(per_checkpoint, v->cost_base)))));
   for (uint32_t l = 0; l < img->nlists; l++)
-    per[l] = sat_add(img->lists[l].width + 6 * (uint64_t)img->nsets, sat_mul(C, v->cost_per[l]));
+    per[l] = sat_add(img->lists[l].width + 6 * (uint64_t)img->nsets, sat_mul(R, sat_mul(C, v->cost_per[l])));
 }
 
 /* Verify img.  When img has no cost yet (the compiler's own image) the
@@ -936,7 +1057,7 @@ int vfy_image(struct image *img, char *err, size_t errlen) {
   if (!v.cost_per) return oom(&v), TIER_ENOMEM;
   uint64_t review = 0;
   int rc = check_strings(&v) || check_enums(&v) || check_schema(&v) || check_consts_and_metrics(&v) || check_tiers(&v) ||
-           check_code(&v, &review);
+           check_code(&v, &review) || check_rounds(&v);
   img->vfy_work = v.work;
   if (rc) return v.nomem ? TIER_ENOMEM : TIER_EBYTECODE;
   uint64_t base;

@@ -280,6 +280,8 @@ tier_vm *tier_vm_new(const tier_ruleset *rs, const tier_options *opt) {
   vm->ev.time_at = t_malloc(&hook, sizeof(int64_t) * (img->ntiers + img->nbadges + 1));
   vm->ev.held = t_malloc(&hook, sizeof(bool) * (img->nitems + 1));
   vm->ev.badge_held = t_malloc(&hook, sizeof(bool) * (img->nbadges + 1));
+  vm->ev.ref_holds = t_malloc(&hook, sizeof(bool) * (img->ntiers + img->nbadges + 1));
+  vm->ev.ref_meets = t_malloc(&hook, sizeof(bool) * (img->ntiers + img->nbadges + 1));
   /* an entry per requirement, group and time clause, and those that
    * describe failing checkpoints */
   vm->req_cap = (size_t)img->nreqs + img->nitems + img->ntiers + img->nbadges + rs->cp_entries + 1;
@@ -295,7 +297,7 @@ tier_vm *tier_vm_new(const tier_ruleset *rs, const tier_options *opt) {
   vm->pairs = t_malloc(&hook, sizeof *vm->pairs * (img->nitems + 1));
   if (!vm->stack || !vm->regs || !vm->nstack || !vm->nregs || !vm->dsets || !vm->ev.met || !vm->ev.regs_today ||
       !vm->ev.nregs_today || !vm->ev.time_at || !vm->cp_met || !vm->cp_list || !vm->cp_n || !vm->ev.held ||
-      !vm->ev.badge_held || !vm->unmet || (vm->all_reqs && !vm->reqs) || !vm->badges || !vm->cost || !vm->picked ||
+      !vm->ev.badge_held || !vm->ev.ref_holds || !vm->ev.ref_meets || !vm->unmet || (vm->all_reqs && !vm->reqs) || !vm->badges || !vm->cost || !vm->picked ||
       !vm->pairs) {
     tier_vm_free(vm);
     return NULL;
@@ -326,6 +328,8 @@ void tier_vm_free(tier_vm *vm) {
   t_free(&h, vm->ev.time_at, sizeof(int64_t) * (img->ntiers + img->nbadges + 1));
   t_free(&h, vm->ev.held, sizeof(bool) * (img->nitems + 1));
   t_free(&h, vm->ev.badge_held, sizeof(bool) * (img->nbadges + 1));
+  t_free(&h, vm->ev.ref_holds, sizeof(bool) * (img->ntiers + img->nbadges + 1));
+  t_free(&h, vm->ev.ref_meets, sizeof(bool) * (img->ntiers + img->nbadges + 1));
   t_free(&h, vm->unmet, sizeof *vm->unmet * vm->req_cap);
   t_free(&h, vm->reqs, vm->reqs ? sizeof *vm->reqs * vm->req_cap : 0);
   t_free(&h, vm->badges, sizeof *vm->badges * (img->nbadges + 1));
@@ -851,6 +855,9 @@ int vm_run(struct tier_vm *vm, uint32_t entry, const struct record *r, int64_t a
     sp--;
     TOP = TOP != TIER_NONE && sp[0] != TIER_NONE && per_contains(ip->per, sp[0], TOP);
     vmbreak;
+  /* the previous round's outcome of block A (vm_evaluate) */
+  vmcase(HOLDS) *sp++ = vm->ev.ref_holds[A]; vmbreak;
+  vmcase(MEETS) *sp++ = vm->ev.ref_meets[A]; vmbreak;
 #ifndef VM_GOTO
   default: goto badop;
   }
@@ -1114,24 +1121,18 @@ static int time_holds(struct tier_vm *vm, const struct record *r, uint32_t b, ui
   return TIER_OK;
 }
 
-/* Evaluate a bound record: its evaluation date, every requirement of every
- * tier of its type and of every badge at that date, the time clauses'
- * checkpoints, the tier held (cumulative: a tier is held when every lower
- * tier is and its own requirements, or its time clause, hold) and the
- * badges held (each on its own). */
-int vm_evaluate(struct tier_vm *vm, const struct record *r, int64_t asof_override) {
+/* One round of an evaluation (vm_evaluate): every requirement of every
+ * tier of the record's type ([first, end) of rs->ladder) and of every badge
+ * at the evaluation date, the time clauses' checkpoints, the tier held
+ * (cumulative: a tier is held when every lower tier is and its own
+ * requirements, or its time clause, hold) and the badges held (each on its
+ * own). */
+static int eval_round(struct tier_vm *vm, const struct record *r, uint32_t first, uint32_t end) {
   const struct tier_ruleset *rs = vm->rs;
   const struct image *img = rs->img;
   struct eval *ev = &vm->ev;
-  int rc = vm_prepare(vm, r);
-  if (rc) { snprintf(vm->err, sizeof vm->err, "%s", _("out of memory")); return rc; }
-  vm->path[0] = 0;
-  ev->ptype = img->partner_field >= 0 ? (int)r->top[img->fields[img->partner_field].slot] : -1;
+  int rc;
   ev->tier = ev->next = -1;
-  if ((rc = eval_date(vm, r, asof_override, &ev->asof))) return rc;
-  /* a partner type with no tiers (or a ruleset of badges only) has an empty run */
-  uint32_t first = 0, end = 0;
-  if (ev->ptype >= 0 && (uint32_t)ev->ptype < rs->ntypes) first = rs->ladder_start[ev->ptype], end = rs->ladder_start[ev->ptype + 1];
   if ((rc = eval_today(vm, r, first, end))) return rc;
   /* the clauses: sustained ones that fail today say so, the others are
    * decided by their checkpoints (a clause looks at the requirements of its
@@ -1171,6 +1172,53 @@ int vm_evaluate(struct tier_vm *vm, const struct record *r, int64_t asof_overrid
     ev->badge_held[b - img->ntiers] = ok;
   }
   return TIER_OK;
+}
+
+/* Keep a round's outcome of every block for HOLDS and MEETS to read in the
+ * next: a block meets when its own items hold; a tier holds when the
+ * record's tier is it or a higher one of its ladder, a badge when held.
+ * Tiers of other partner types neither hold nor meet (they stay false). */
+static void keep_outcomes(struct tier_vm *vm, uint32_t first, uint32_t end) {
+  const struct tier_ruleset *rs = vm->rs;
+  const struct image *img = rs->img;
+  struct eval *ev = &vm->ev;
+  for (uint32_t i = first; i < end; i++) {
+    uint32_t t = rs->ladder[i];
+    ev->ref_meets[t] = block_holds(img, &img->tiers[t], ev->met, ev->held);
+    ev->ref_holds[t] = ev->tier >= 0 && rs->tier_pos[t] <= rs->tier_pos[ev->tier];
+  }
+  for (uint32_t b = img->ntiers; b < img->ntiers + img->nbadges; b++) {
+    ev->ref_meets[b] = block_holds(img, img_block(img, b), ev->met, ev->held);
+    ev->ref_holds[b] = ev->badge_held[b - img->ntiers];
+  }
+  vm->steps += img->ntiers + img->nbadges;
+}
+
+/* Evaluate a bound record: its evaluation date, then img->rounds rounds
+ * (eval_round).  HOLDS and MEETS read the previous round's outcomes (none
+ * in the first), so after round k every block whose references chain at
+ * most k deep is right; the verifier makes rounds 1 + the longest chain,
+ * and the last round is the result. */
+int vm_evaluate(struct tier_vm *vm, const struct record *r, int64_t asof_override) {
+  const struct tier_ruleset *rs = vm->rs;
+  const struct image *img = rs->img;
+  struct eval *ev = &vm->ev;
+  int rc = vm_prepare(vm, r);
+  if (rc) { snprintf(vm->err, sizeof vm->err, "%s", _("out of memory")); return rc; }
+  vm->path[0] = 0;
+  ev->ptype = img->partner_field >= 0 ? (int)r->top[img->fields[img->partner_field].slot] : -1;
+  ev->tier = ev->next = -1;
+  if ((rc = eval_date(vm, r, asof_override, &ev->asof))) return rc;
+  /* a partner type with no tiers (or a ruleset of badges only) has an empty run */
+  uint32_t first = 0, end = 0;
+  if (ev->ptype >= 0 && (uint32_t)ev->ptype < rs->ntypes) first = rs->ladder_start[ev->ptype], end = rs->ladder_start[ev->ptype + 1];
+  memset(ev->ref_holds, 0, sizeof(bool) * (img->ntiers + img->nbadges));
+  memset(ev->ref_meets, 0, sizeof(bool) * (img->ntiers + img->nbadges));
+  for (uint32_t round = 1;; round++) {
+    if ((rc = eval_round(vm, r, first, end))) return rc;
+    if (round >= img->rounds) return TIER_OK;
+    keep_outcomes(vm, first, end);
+  }
 }
 
 /* ---- values as text ----------------------------------------------------------------------- */

@@ -47,6 +47,8 @@ struct eval {
   bool *badge_held;         /* per badge: held (its time clause included) */
   int64_t *regs_today;      /* metric registers at asof */
   struct num *nregs_today;  /* number registers at asof */
+  bool *ref_holds, *ref_meets; /* per block, what HOLDS and MEETS read: the outcome of the
+                               previous round (vm_evaluate), false in the first */
   int64_t *time_at;         /* per block (tiers, then badges), the checkpoint that decided
                                its time clause (vm.c, time_holds): sustained, the latest
                                failing one; at any, the latest holding one; else TIER_NONE */

@@ -39,6 +39,8 @@ syn match tierCall     "\v<\h\w*\ze\s*\("
 syn match tierDeclaration "\v^\s*\zs<(badge|requirements|const|formula|table)>\ze\s+\h\w*"
 syn match tierGroup       "\v<at\s+least>\ze\s+\d+\s+<of>"
 syn match tierGroup       "\v(<least\s+\d+\s+)@<=<of>"
+" tier references: holds NAME, meets NAME (a name follows; alone they are names)
+syn match tierWordOp      "\v<(holds|meets)>\ze\s+\h\w*"
 " a period after `in`: in [previous] calendar month|quarter|year of, fiscal
 " quarter|year of; and the top-level item fiscal year starts in MONTH;
 syn match tierWordOp      "\v(<in\s+)@<=(previous\s+)?(calendar\s+(month|quarter|year)|fiscal\s+(quarter|year))\s+of>"

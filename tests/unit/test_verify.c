@@ -645,8 +645,78 @@ static void work_is_linear(void **st) {
   }
 }
 
+/* ---- tier references ------------------------------------------------------------------ */
+
+/* A HOLDS or MEETS of the requirement's own block, or of no block: refused. */
+static void ref_of_itself_or_nothing(void **st) {
+  (void)st;
+  struct seg s = seg_new(fresh());
+  op1(&s, OP_HOLDS, 0);
+  op0(&s, OP_RET);
+  tu_assert_contains(verify_named(&s, "refs-holds-itself"), "HOLDS of block 0 in block 0, which does not come after it");
+  image_free(s.img);
+  s = seg_new(fresh());
+  op1(&s, OP_MEETS, 7);
+  op0(&s, OP_RET);
+  tu_assert_contains(verify_named(&s, "refs-meets-no-block"), "MEETS of block 7, out of range (1 blocks)");
+  image_free(s.img);
+}
+
+/* A ruleset of three blocks, Silver < Gold and a badge X that refers to
+ * Gold by `ref`, as an image to edit. */
+static struct image *refs_image(const char *ref) {
+  char src[512];
+  snprintf(src, sizeof src,
+           "enum kind { a }\nrecord r { id: text; partner k: kind; n: int; }\n"
+           "tier Silver a < n >= 1; >\ntier Gold a < n >= 2; >\nbadge X < %s Gold; >\n", ref);
+  uint8_t *p = NULL;
+  size_t n = 0;
+  tier_diags *d = NULL;
+  int rc = tier_compile("refs.tier", src, strlen(src), NULL, &p, &n, &d);
+  if (rc != TIER_OK) fprintf(stderr, "%s", tier_diags_text(d));
+  assert_int_equal(rc, TIER_OK);
+  tier_diags_free(d);
+  char err[256];
+  struct image *img = NULL;
+  assert_int_equal(bc_read(NULL, p, n, NULL, &img, err, sizeof err), TIER_OK);
+  tier_free_bytes(NULL, p, n);
+  return img;
+}
+
+/* The block order: every block once, each reference after what it names
+ * (HOLDS of a tier: after the tiers below it too); the rounds follow. */
+static void refs_follow_the_block_order(void **st) {
+  (void)st;
+  char err[256];
+  struct image *img = refs_image("holds");
+  assert_int_equal(vfy_image(img, err, sizeof err), TIER_OK);
+  assert_int_equal(img->rounds, 2);
+  image_free(img);
+  /* Gold, X, Silver: X's HOLDS Gold needs Silver before it too */
+  static const uint32_t late_silver[] = {1, 2, 0};
+  img = refs_image("holds");
+  memcpy(img->order, late_silver, sizeof late_silver);
+  save(img, "refs-holds-before-lower-tier");
+  assert_int_equal(vfy_image(img, err, sizeof err), TIER_EBYTECODE);
+  tu_assert_contains(err, "HOLDS of block 1 in block 2, which does not come after it in the block order");
+  image_free(img);
+  /* ... and MEETS Gold does not */
+  img = refs_image("meets");
+  memcpy(img->order, late_silver, sizeof late_silver);
+  assert_int_equal(vfy_image(img, err, sizeof err), TIER_OK);
+  image_free(img);
+  img = refs_image("meets");
+  img->order[2] = 1;
+  save(img, "refs-order-twice");
+  assert_int_equal(vfy_image(img, err, sizeof err), TIER_EBYTECODE);
+  tu_assert_contains(err, "the block order names block 1 twice or out of range");
+  image_free(img);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(ref_of_itself_or_nothing),
+      cmocka_unit_test(refs_follow_the_block_order),
       cmocka_unit_test(set_cleared_before_branch),
       cmocka_unit_test(set_cleared_on_one_path),
       cmocka_unit_test(median_buffer_rules),

@@ -1,0 +1,229 @@
+/*
+ * refs.c - tier references (SPEC 3.5, "Tiers, badges, references"):
+ * `holds T` (the record's result holds T: T's requirements and those of
+ * every lower tier of its ladder, or its time clause) and `meets T` (T's
+ * own requirements hold).  T is a tier or a badge.
+ *
+ * A reference makes one block depend on another, so the blocks are put in
+ * an order in which every block comes after those its requirements refer
+ * to (and, for `holds T` of a tier, after the tiers below T); the image
+ * records it and the verifier checks every HOLDS and MEETS against it.  A
+ * cycle has no such order: it is a compile error that names it.
+ *
+ * The order is found on a graph of two nodes per block b: M(b), "b's own
+ * requirements", and H(b), "b's result".  M(b) depends on M(T) for each
+ * `meets T` in b and on H(T) for each `holds T`; H(b) depends on M(b) and,
+ * for a tier, on H of the tier below it.  So `meets Platinum` inside Gold
+ * is fine, and `holds Platinum` inside Gold is the cycle Gold -> Platinum's
+ * result -> Gold's result -> Gold.  The graph has a node per block and an
+ * edge per reference and per tier: linear in the source.
+ */
+#include <string.h>
+
+#include "compile.h"
+
+/* ---- resolving a reference ------------------------------------------------------------ */
+
+/* The word a reference is written with. */
+static const char *ref_word(const struct node *n) { return n->op ? "meets" : "holds"; }
+
+/* `holds NAME` / `meets NAME`: NAME is a tier or a badge of any file, and a
+ * tier's name must be unique across partner types (a reference names no
+ * type).  Its value is a bool. */
+struct type refs_check(struct comp *c, struct node *n, const struct scope *sc) {
+  struct type t = {TY_BOOL, false, 0};
+  if (!sc->refs) {
+    diag_add(&c->dg, TIER_ERROR, &n->span,
+             _("%s cannot use `%s %s`: tier references stand only in the requirements of tiers and badges"), sc->what,
+             ref_word(n), n->name);
+    return t;
+  }
+  struct node *found = NULL, *other = NULL;
+  struct suggest s = {0};
+  for (struct node *it = c->items; it; it = it->next) {
+    if (it->kind != I_TIER && it->kind != I_BADGE) continue;
+    suggest_try(&s, n->name, it->name);
+    if (strcmp(it->name, n->name) != 0) continue;
+    if (!found) found = it;
+    else if (!other && found->kind == I_TIER && it->kind == I_TIER && strcmp(found->name2, it->name2) != 0) other = it;
+  }
+  if (!found) {
+    diag_add(&c->dg, TIER_ERROR, &n->loc, _("no tier or badge named '%s'%s"), n->name, sema_suggest(c, &s));
+    return (struct type){TY_ERROR, false, 0};
+  }
+  if (other) {
+    diag_add(&c->dg, TIER_ERROR, &n->loc,
+             _("`%s %s` names no one tier: partner types '%s' and '%s' both have a tier '%s' (give them different names)"),
+             ref_word(n), n->name, found->name2, other->name2, n->name);
+    return (struct type){TY_ERROR, false, 0};
+  }
+  n->def = found;
+  return t;
+}
+
+/* ---- the graph -------------------------------------------------------------------------- */
+
+/* Node M(b) is b, node H(b) is nb + b.  An edge: node `from` depends on
+ * node `to`; `ref` is the reference that makes it (NULL for the edges a
+ * ladder makes). */
+struct edge { int from, to; const struct node *ref; };
+struct graph {
+  struct comp *c;
+  int nb;                /* blocks */
+  struct edge *e;
+  int ne, cap;
+  bool failed;
+};
+
+static void add_edge(struct graph *g, int from, int to, const struct node *ref) {
+  if (g->ne == g->cap) {
+    int cap = g->cap ? 2 * g->cap : 64;
+    struct edge *e = arena_alloc(&g->c->ar, sizeof *e * (size_t)cap);
+    if (!e) {
+      g->failed = true;
+      return;
+    }
+    if (g->ne) memcpy(e, g->e, sizeof *e * (size_t)g->ne);
+    g->e = e;
+    g->cap = cap;
+  }
+  g->e[g->ne++] = (struct edge){from, to, ref};
+}
+
+/* The references in expression n, of block b: along ->a in a loop (a
+ * chain is as long as the source), into the other children by recursion
+ * (bounded by the nesting limit). */
+static void walk_expr(struct graph *g, int b, struct node *n) {
+  for (; n && !g->failed; n = n->a) {
+    if (n->kind == N_HOLDS && n->def) {
+      n->index = n->def->index;
+      add_edge(g, b, n->op ? n->index : g->nb + n->index, n);
+    }
+    walk_expr(g, b, n->b);
+    walk_expr(g, b, n->c);
+    if (n->kind == N_CALL)
+      for (struct node *a = n->list; a; a = a->next) walk_expr(g, b, a);
+  }
+}
+
+/* The references in a block's statements (after blocks_expand: I_REQ,
+ * I_EITHER of I_BRANCH, I_ATLEAST; nested at most LIM_GROUP_DEPTH deep). */
+static void walk_body(struct graph *g, int b, struct node *list) {
+  for (struct node *s = list; s; s = s->next) {
+    if (s->kind == I_REQ) walk_expr(g, b, s->a);
+    else if (s->kind == I_EITHER || s->kind == I_BRANCH || s->kind == I_ATLEAST) walk_body(g, b, s->list);
+  }
+}
+
+static struct s_tier *block_of(struct comp *c, int b) {
+  return b < c->ntiers ? &c->tiers[b] : &c->badges[b - c->ntiers];
+}
+
+/* ---- a cycle, in words ------------------------------------------------------------------- */
+
+/* "Gold (holds Platinum) -> Gold": the blocks on the cycle through node
+ * `start`, each with the reference that leads on.  dep[u] is the edge u
+ * follows.  Whether a `holds` of a higher tier of the referring tier's own
+ * ladder closes it, which `meets` would not: *hint gets that reference. */
+static void report_cycle(struct graph *g, const int *dep, int start) {
+  struct comp *c = g->c;
+  struct buf t = {.hook = c->hook};
+  const struct node *first = NULL, *hint = NULL;
+  int u = start;
+  do {
+    const struct edge *e = &g->e[dep[u]];
+    if (e->ref) {
+      const struct s_tier *from = block_of(c, e->from);
+      buf_printf(&t, "%s (%s %s) -> ", from->n->name, ref_word(e->ref), e->ref->name);
+      if (!first) first = e->ref;
+      int x = e->ref->index;
+      if (!hint && !e->ref->op && x < c->ntiers && e->from < c->ntiers && c->tiers[x].ptype == from->ptype && x > e->from)
+        hint = e->ref;
+    }
+    u = e->to;
+  } while (u != start);
+  buf_printf(&t, "%s", block_of(c, start)->n->name);
+  const char *text = t.p ? (char *)t.p : "";
+  if (hint)
+    diag_add(&c->dg, TIER_ERROR, &first->span,
+             _("tier references form a cycle: %s; `holds %s` needs the result of the tiers below %s, this one included: "
+               "write `meets %s` to ask for %s's own requirements"),
+             text, hint->name, hint->name, hint->name, hint->name);
+  else
+    diag_add(&c->dg, TIER_ERROR, &first->span, _("tier references form a cycle: %s"), text);
+  buf_free(&t);
+}
+
+/* ---- the order ---------------------------------------------------------------------------- */
+
+/* Kahn's algorithm over the 2 nb nodes, each node's dependents in a CSR
+ * table; the blocks come out in the order their M nodes do (with no
+ * references: tiers, then badges, as written).  Nodes left over lie on or
+ * behind a cycle: following one dependency that is left from a left-over M
+ * node must come back to a node already seen. */
+static void order(struct graph *g) {
+  struct comp *c = g->c;
+  int nn = 2 * g->nb;
+  int *left = arena_alloc(&c->ar, sizeof(int) * (size_t)(nn + 1));   /* dependencies not yet done */
+  int *start = arena_alloc(&c->ar, sizeof(int) * (size_t)(nn + 2));  /* dependents of v: by[start[v] .. start[v+1]) */
+  int *by = arena_alloc(&c->ar, sizeof(int) * (size_t)(g->ne + 1));
+  int *queue = arena_alloc(&c->ar, sizeof(int) * (size_t)(nn + 1));
+  c->order = arena_alloc(&c->ar, sizeof(int) * (size_t)(g->nb + 1));
+  if (!left || !start || !by || !queue || !c->order) return;
+  for (int i = 0; i < g->ne; i++) {
+    left[g->e[i].from]++;
+    start[g->e[i].to + 2]++;
+  }
+  for (int v = 0; v < nn; v++) start[v + 2] += start[v + 1];
+  for (int i = 0; i < g->ne; i++) by[start[g->e[i].to + 1]++] = g->e[i].from;
+  int qh = 0, qt = 0, nord = 0;
+  for (int v = 0; v < nn; v++)
+    if (!left[v]) queue[qt++] = v;
+  while (qh < qt) {
+    int v = queue[qh++];
+    if (v < g->nb) c->order[nord++] = v;
+    for (int k = start[v]; k < start[v + 1]; k++)
+      if (--left[by[k]] == 0) queue[qt++] = by[k];
+  }
+  if (nord == g->nb) return;
+  /* a cycle: from a left-over M node, follow left-over dependencies */
+  int *dep = arena_alloc(&c->ar, sizeof(int) * (size_t)(nn + 1));
+  int *seen = arena_alloc(&c->ar, sizeof(int) * (size_t)(nn + 1));
+  if (!dep || !seen) return;
+  for (int i = 0; i < g->ne; i++)
+    if (left[g->e[i].from] && left[g->e[i].to] && !seen[g->e[i].from]) {
+      dep[g->e[i].from] = i;
+      seen[g->e[i].from] = 1;
+    }
+  int u = 0;
+  while (u < g->nb && !left[u]) u++;
+  memset(seen, 0, sizeof(int) * (size_t)nn);
+  while (!seen[u]) {
+    seen[u] = 1;
+    u = g->e[dep[u]].to;
+  }
+  /* u is on the cycle; start it at an M node that refers (one exists: H
+   * nodes lead only to M nodes and to lower tiers' H nodes) */
+  while (u >= g->nb || !g->e[dep[u]].ref) u = g->e[dep[u]].to;
+  report_cycle(g, dep, u);
+}
+
+/* The blocks' evaluation order (c->order), or an error naming a cycle. */
+void refs_order(struct comp *c) {
+  struct graph g = {.c = c, .nb = c->ntiers + c->nbadges};
+  for (int b = 0; b < g.nb; b++) block_of(c, b)->n->index = b;
+  int nt = c->partner_field >= 0 ? (int)c->enums[c->fields[c->partner_field].ty.ref].nvals : 0;
+  int *last = arena_alloc(&c->ar, sizeof(int) * (size_t)(nt + 1)); /* per partner type: its highest tier so far */
+  if (!last) return;
+  for (int p = 0; p < nt; p++) last[p] = -1;
+  for (int b = 0; b < g.nb && !g.failed; b++) {
+    const struct s_tier *t = block_of(c, b);
+    add_edge(&g, g.nb + b, b, NULL); /* a block's result needs its requirements */
+    if (b < c->ntiers && t->ptype >= 0 && t->ptype < nt) {
+      if (last[t->ptype] >= 0) add_edge(&g, g.nb + b, g.nb + last[t->ptype], NULL); /* and the tier below's result */
+      last[t->ptype] = b;
+    }
+    walk_body(&g, b, t->n->list);
+  }
+  if (!g.failed) order(&g);
+}

@@ -1,0 +1,1 @@
+tiervm eval tests/golden/data/holds.tier tests/golden/data/holds.jsonl
