@@ -100,7 +100,6 @@ struct comp {
   struct s_table *tables; int ntables;
   struct s_formula *formulas; int nformulas;
   int fstack[LIM_FORMULA_NESTING]; int fsp; /* formulas being expanded, innermost last */
-  uint32_t expanded;              /* nodes made by inserting blocks (LIM_EXPANDED) */
   int *order;                     /* the blocks (tiers, then badges) in evaluation order (refs.c) */
   uint8_t src_hash[32];
   unsigned syntax_errors;         /* items dropped by the parser: names may be missing */

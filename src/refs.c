@@ -91,8 +91,9 @@ static void add_edge(struct graph *g, int from, int to, const struct node *ref) 
 }
 
 /* The references in expression n, of block b: along ->a in a loop (a
- * chain is as long as the source), into the other children by recursion
- * (bounded by the nesting limit). */
+ * chain is as long as the source), into the other children, a call's
+ * arguments and a formula call's expansion (defs.c) by recursion (bounded
+ * by the nesting limits). */
 static void walk_expr(struct graph *g, int b, struct node *n) {
   for (; n && !g->failed; n = n->a) {
     if (n->kind == N_HOLDS && n->def) {
@@ -101,8 +102,10 @@ static void walk_expr(struct graph *g, int b, struct node *n) {
     }
     walk_expr(g, b, n->b);
     walk_expr(g, b, n->c);
-    if (n->kind == N_CALL)
+    if (n->kind == N_CALL) {
       for (struct node *a = n->list; a; a = a->next) walk_expr(g, b, a);
+      walk_expr(g, b, n->def);
+    }
   }
 }
 
