@@ -811,6 +811,13 @@ static int add_field(struct gen *G, int list, struct gtype t, const char *want_n
   f->alive = true;
   if (want_name && gen_field(g, list, want_name) < 0) snprintf(f->name, sizeof f->name, "%s", want_name);
   else fresh(g, want_name ? want_name : kind_word(g, t), f->name);
+  /* now and then a JSON key unlike any name (names have no spaces); never
+   * for the id and the partner type, which the caller names */
+  if (g->nfields >= 2 && rng_chance(G->r, 10)) {
+    size_t n = strnlen(f->name, sizeof f->name - 1);
+    memcpy(f->key, f->name, n);
+    memcpy(f->key + n, " key", sizeof " key"); /* 71 + 5 bytes: fits */
+  }
   return g->nfields++;
 }
 
@@ -1032,12 +1039,14 @@ static void put_fields(struct sbuf *b, const struct gruleset *g, int owner, int 
   for (int f = 0; f < g->nfields; f++) {
     const struct gfield *F = &g->fields[f];
     if (!F->alive || F->list != owner) continue;
+    char key[96] = "";
+    if (F->key[0]) snprintf(key, sizeof key, " \"%s\"", F->key);
     if (F->is_list) {
-      put(b, "%*s%s: list {\n", 2 * indent, "", F->name);
+      put(b, "%*s%s%s: list {\n", 2 * indent, "", F->name, key);
       put_fields(b, g, F->index, indent + 1);
       put(b, "%*s}\n", 2 * indent, "");
     } else {
-      put(b, "%*s%s%s: %s;\n", 2 * indent, "", owner < 0 && f == 1 ? "partner " : "", F->name,
+      put(b, "%*s%s%s%s: %s;\n", 2 * indent, "", owner < 0 && f == 1 ? "partner " : "", F->name, key,
           type_text(g, F->t, tt, sizeof tt));
     }
   }

@@ -57,6 +57,7 @@ struct gexpr {
 struct genum { char name[72]; int nvals; char vals[8][72]; };
 struct gfield {
   char name[72];
+  char key[80];  /* the JSON key when it is not the name (docs 3.4), else "" */
   struct gtype t;
   int list;      /* owner: -1 the record, else the list index */
   bool is_list;  /* a list field (then t is unused and `index` is the list) */

@@ -265,7 +265,7 @@ static void object(struct out *o, const struct gruleset *g, int owner, char **va
       const struct glistval *L = lists ? &lists[F->index] : &absent;
       if (!L->null && L->n < 0) continue;
       put(o, first ? "\"" : ",\"");
-      put(o, F->name);
+      put(o, F->key[0] ? F->key : F->name);
       put(o, "\":");
       if (L->null) {
         put(o, "null");
@@ -280,7 +280,7 @@ static void object(struct out *o, const struct gruleset *g, int owner, char **va
     } else {
       if (!vals[f]) continue;
       put(o, first ? "\"" : ",\"");
-      put(o, F->name);
+      put(o, F->key[0] ? F->key : F->name);
       put(o, "\":");
       put(o, vals[f]);
     }
