@@ -1196,47 +1196,85 @@ static bool aggregate_text(const struct meaning *m, const struct mn *f, const st
   return true;
 }
 
-static void text(const struct meaning *m, const struct mn *n, struct buf *b, int en) {
-  const struct image *img = m->img;
-  switch (n->kind) {
-  case MN_CONST: const_text(m, n->x, n->ck, n->v, en, b); return;
-  case MN_FIELD: case MN_ITEM: buf_printf(b, "%s", S(img, img->fields[n->x].name)); return;
-  case MN_REF: {
-    const char *name = S(img, img->metrics[n->x].name), *dot = strchr(name, '.');
-    buf_printf(b, "%s", dot ? dot + 1 : name);
-    return;
+/* `c and t`, `c or e`, or `if c then t else e`: an ITE as the rules wrote it. */
+static void ite_text(const struct meaning *m, const struct mn *n, struct buf *b, int en) {
+  const struct mn *c = n->a[0], *t = n->a[1], *e = n->a[2];
+  if (e->kind == MN_CONST && e->v == 0 && e->ck == TY_BOOL) { /* c and t */
+    sub(m, c, b, -1);
+    buf_printf(b, " and ");
+    sub(m, t, b, -1);
+  } else if (t == c) { /* c or e */
+    sub(m, c, b, -1);
+    buf_printf(b, " or ");
+    sub(m, e, b, -1);
+  } else {
+    buf_printf(b, "if ");
+    text(m, c, b, -1);
+    buf_printf(b, " then ");
+    text(m, t, b, en);
+    buf_printf(b, " else ");
+    text(m, e, b, en);
   }
-  case MN_ASOF: buf_printf(b, "asof"); return;
-  case MN_ZERO: buf_printf(b, "0"); return;
-  case MN_EMPTY: buf_printf(b, "{}"); return;
-  case MN_ACC: case MN_PH: buf_printf(b, "acc"); return;
-  case MN_OPAQUE: buf_printf(b, "(compiled code)"); return;
-  case MN_FOLD:
-    if (!aggregate_text(m, n, NULL, b)) buf_printf(b, "(a fold over %s)", list_name(img, n->x));
-    return;
-  case MN_ITE: {
-    const struct mn *c = n->a[0], *t = n->a[1], *e = n->a[2];
-    if (e->kind == MN_CONST && e->v == 0 && e->ck == TY_BOOL) { /* c and t */
+}
+
+/* A function or operator by its name in the rules (min, floor, ...), else
+ * by its opcode, with its arguments. */
+static void call_text(const struct meaning *m, const struct mn *n, struct buf *b) {
+  const struct func *f = fn_of_op(n->op, NULL);
+  buf_printf(b, "%s(", f ? f->name : op_info[n->op].name);
+  for (uint16_t i = 0; i < n->n; i++) {
+    if (i) buf_printf(b, ", ");
+    text(m, n->a[i], b, -1);
+  }
+  if (op_info[n->op].fmt == DIG) buf_printf(b, ", %d", (int32_t)n->x); /* decimals kept, in the value's unit */
+  buf_u8(b, ')');
+}
+
+/* The date functions and period tests as written: `d in fiscal year from
+ * April of x`, `fiscal_year_start(x) (fiscal year from April)` -- a fiscal
+ * period says its first month, so that a change of the fiscal year reads as
+ * one -- and year(d), month(d), days(a, b).  false for any other op. */
+static bool date_text(const struct meaning *m, const struct mn *n, struct buf *b) {
+  int op = n->op;
+  const struct mn *a = n->n > 0 ? n->a[0] : NULL, *c = n->n > 1 ? n->a[1] : NULL;
+  switch (op) {
+  case OP_INPER: case OP_PSTART: case OP_PEND: {
+    struct period p;
+    char pt[64];
+    per_decode(n->x, &p);
+    per_text(p, pt, sizeof pt);
+    if (op == OP_INPER) {
+      sub(m, a, b, -1);
+      buf_printf(b, " in %s of ", pt);
       sub(m, c, b, -1);
-      buf_printf(b, " and ");
-      sub(m, t, b, -1);
-    } else if (t == c) { /* c or e */
-      sub(m, c, b, -1);
-      buf_printf(b, " or ");
-      sub(m, e, b, -1);
-    } else {
-      buf_printf(b, "if ");
-      text(m, c, b, -1);
-      buf_printf(b, " then ");
-      text(m, t, b, en);
-      buf_printf(b, " else ");
-      text(m, e, b, en);
+      return true;
     }
-    return;
+    const struct func *f = fn_of_op(op, &p);
+    buf_printf(b, "%s(", f ? f->name : op_info[op].name);
+    text(m, a, b, -1);
+    buf_u8(b, ')');
+    if (p.first != 1) buf_printf(b, " (%s)", pt);
+    return true;
   }
-  case MN_OP: break;
-  default: buf_printf(b, "?"); return;
+  case OP_YEAR: case OP_MONTH: case OP_DAYS: {
+    const struct func *f = fn_of_op(op, NULL);
+    buf_printf(b, "%s(", f ? f->name : op_info[op].name);
+    text(m, a, b, -1);
+    if (c) {
+      buf_printf(b, ", ");
+      text(m, c, b, -1);
+    }
+    buf_u8(b, ')');
+    return true;
   }
+  default: return false;
+  }
+}
+
+/* An operation: a comparison, an operator or aggregate the language writes
+ * in its own way, else a call (call_text). */
+static void op_text(const struct meaning *m, const struct mn *n, struct buf *b, int en) {
+  const struct image *img = m->img;
   int op = n->op;
   const struct mn *a = n->n > 0 ? n->a[0] : NULL, *c = n->n > 1 ? n->a[1] : NULL;
   const char *cw = cmp_word(op);
@@ -1299,54 +1337,35 @@ static void text(const struct meaning *m, const struct mn *n, struct buf *b, int
   case OP_DSIZE: case OP_MEDIAN:
     if (a->kind == MN_FOLD && aggregate_text(m, a, a, b)) return;
     break;
-  case OP_INPER: case OP_PSTART: case OP_PEND: {
-    /* `d in fiscal year from April of x`, `fiscal_year_start(x) (fiscal
-     * year from April)`: a fiscal period says its first month, so that a
-     * change of the fiscal year reads as one */
-    struct period p;
-    char pt[64];
-    per_decode(n->x, &p);
-    per_text(p, pt, sizeof pt);
-    if (op == OP_INPER) {
-      sub(m, a, b, -1);
-      buf_printf(b, " in %s of ", pt);
-      sub(m, c, b, -1);
-      return;
-    }
-    const struct func *f = fn_of_op(op, &p);
-    buf_printf(b, "%s(", f ? f->name : op_info[op].name);
-    text(m, a, b, -1);
-    buf_u8(b, ')');
-    if (p.first != 1) buf_printf(b, " (%s)", pt);
+  default:
+    if (date_text(m, n, b)) return;
+    break;
+  }
+  call_text(m, n, b);
+}
+
+static void text(const struct meaning *m, const struct mn *n, struct buf *b, int en) {
+  const struct image *img = m->img;
+  switch (n->kind) {
+  case MN_CONST: const_text(m, n->x, n->ck, n->v, en, b); return;
+  case MN_FIELD: case MN_ITEM: buf_printf(b, "%s", S(img, img->fields[n->x].name)); return;
+  case MN_REF: {
+    const char *name = S(img, img->metrics[n->x].name), *dot = strchr(name, '.');
+    buf_printf(b, "%s", dot ? dot + 1 : name);
     return;
   }
-  case OP_YEAR: case OP_MONTH: case OP_DAYS: {
-    const struct func *f = fn_of_op(op, NULL);
-    buf_printf(b, "%s(", f ? f->name : op_info[op].name);
-    text(m, a, b, -1);
-    if (c) {
-      buf_printf(b, ", ");
-      text(m, c, b, -1);
-    }
-    buf_u8(b, ')');
+  case MN_ASOF: buf_printf(b, "asof"); return;
+  case MN_ZERO: buf_printf(b, "0"); return;
+  case MN_EMPTY: buf_printf(b, "{}"); return;
+  case MN_ACC: case MN_PH: buf_printf(b, "acc"); return;
+  case MN_OPAQUE: buf_printf(b, "(compiled code)"); return;
+  case MN_FOLD:
+    if (!aggregate_text(m, n, NULL, b)) buf_printf(b, "(a fold over %s)", list_name(img, n->x));
     return;
+  case MN_ITE: ite_text(m, n, b, en); return;
+  case MN_OP: op_text(m, n, b, en); return;
+  default: buf_printf(b, "?"); return;
   }
-  default: break;
-  }
-  /* functions of values read as they are written; others by opcode */
-  static const struct { int op; const char *fn; } fns[] = {
-      {OP_MIN2_I, "min"}, {OP_MIN2_F, "min"}, {OP_MAX2_I, "max"}, {OP_MAX2_F, "max"}, {OP_ABS_I, "abs"}, {OP_ABS_F, "abs"},
-      {OP_FLOOR_F, "floor"}, {OP_CEIL_F, "ceil"}, {OP_ROUND_F, "round"}};
-  const char *name = op_info[op].name;
-  for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++)
-    if (fns[i].op == op) name = fns[i].fn;
-  buf_printf(b, "%s(", name);
-  for (uint16_t i = 0; i < n->n; i++) {
-    if (i) buf_printf(b, ", ");
-    text(m, n->a[i], b, -1);
-  }
-  if (op_info[op].fmt == DIG) buf_printf(b, ", %d", (int32_t)n->x); /* decimals kept, in the value's unit */
-  buf_u8(b, ')');
 }
 
 void mn_text(const struct meaning *m, const struct mn *n, struct buf *b) {
