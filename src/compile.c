@@ -4,6 +4,7 @@
  * loading it back (the compiler's own output passes the same verifier as any
  * other file).  Also the diagnostics half of the public API.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -128,6 +129,81 @@ static char *join_path(struct comp *c, const char *base, const char *rel) {
   return arena_printf(&c->ar, "%.*s%s", (int)(slash - base + 1), base, rel);
 }
 
+/* The name of a .tier file in the directory of `path` that is spelt like
+ * path's own (apn-schema.tir, apn-shema.tier: apn-schema.tier), or NULL.
+ * The names are compared without their extensions (".tier" alike in all
+ * would make any two short names look near), and only in a directory
+ * imports may come from. */
+static const char *near_file(struct comp *c, const char *path) {
+  const char *slash = strrchr(path, '/');
+  const char *base = slash ? slash + 1 : path, *dot = strrchr(base, '.');
+  const char *want = arena_strndup(&c->ar, base, dot && dot > base ? (size_t)(dot - base) : strlen(base));
+  const char *dir = slash ? arena_strndup(&c->ar, path, slash == path ? 1 : (size_t)(slash - path)) : ".";
+  const char *rdir = resolve(c, dir);
+  DIR *d = want && rdir ? opendir(rdir) : NULL;
+  if (!d) return NULL;
+  struct suggest s = {0};
+  const char *best = NULL;
+  char stem[LIM_IDENT + 1];
+  for (struct dirent *e; (e = readdir(d)) != NULL;) {
+    size_t n = strlen(e->d_name);
+    if (n <= 5 || n - 5 > LIM_IDENT || strcmp(e->d_name + n - 5, ".tier") != 0) continue;
+    snprintf(stem, sizeof stem, "%.*s", (int)(n - 5), e->d_name);
+    suggest_try(&s, want, stem);
+    if (s.best == stem) best = s.best = arena_strndup(&c->ar, e->d_name, n); /* readdir reuses its entry */
+  }
+  closedir(d);
+  if (!best || !import_allowed(c, arena_printf(&c->ar, "%s/%s", rdir, best))) return NULL;
+  return best;
+}
+
+/* One `import` of file fi at `depth`: the imported file's items, or NULL
+ * with one error at the import when they cannot be had.  A file that is
+ * not there gets a "did you mean" for a file of a like name; any import
+ * whose items are missing is counted in c->failed_imports, so that the
+ * names it would have defined are not reported as unknown (comp_front). */
+static struct node *load(struct comp *c, const char *path, char *text, size_t len, const struct loc *at,
+                         const char **stack, int depth, crypto_generichash_state *hs);
+static struct node *import(struct comp *c, int fi, struct node *n, const char **stack, int depth,
+                           crypto_generichash_state *hs) {
+  const char *written = n->str ? n->str : "";
+  char *p = join_path(c, c->dg.files[fi].path, written);
+  if (!p) return NULL;
+  const char *cp = canonical(c, p), *rp = resolve(c, p);
+  for (int i = 0; i <= depth; i++)
+    if (cp && strcmp(stack[i], cp) == 0) {
+      diag_add(&c->dg, TIER_ERROR, &n->loc2, _("import cycle: '%s' imports itself through this import"), p);
+      return NULL; /* its items are there: it is being read */
+    }
+  for (uint32_t i = 0; cp && i < c->dg.nfiles; i++)
+    if (c->dg.files[i].canon && strcmp(c->dg.files[i].canon, cp) == 0) {
+      diag_add(&c->dg, TIER_ERROR, &n->loc2, _("'%s' is imported twice"), p);
+      return NULL; /* its items are there: imported before */
+    }
+  c->failed_imports++; /* until its items are had */
+  if (rp && !import_allowed(c, rp)) {
+    diag_add(&c->dg, TIER_ERROR, &n->loc2,
+             _("'%s' is outside the main file's directory tree; allow its directory with --import-path"), p);
+    return NULL;
+  }
+  if (depth + 1 >= LIM_IMPORT_DEPTH) {
+    diag_add(&c->dg, TIER_ERROR, &n->loc2, _("imports are nested more than %d deep"), LIM_IMPORT_DEPTH);
+    return NULL;
+  }
+  const char *near = rp ? NULL : near_file(c, p);
+  if (near) {
+    const char *slash = strrchr(written, '/');
+    int dirlen = slash ? (int)(slash - written + 1) : 0;
+    diag_add(&c->dg, TIER_ERROR, &n->loc2, _("there is no file '%s'; did you mean '%.*s%s'?"), written, dirlen, written,
+             near);
+    return NULL;
+  }
+  struct diag_mark before = diag_mark(&c->dg);
+  struct node *items = load(c, p, NULL, 0, &n->loc2, stack, depth + 1, hs);
+  if (items || c->dg.nerrors == before.nerrors) c->failed_imports--; /* read (an empty file defines nothing) */
+  return items;
+}
+
 /* Parse one file and, in place of each import, the imported file's items.
  * `stack` holds the files being imported, to name a cycle. */
 static struct node *load(struct comp *c, const char *path, char *text, size_t len, const struct loc *at,
@@ -181,35 +257,8 @@ static struct node *load(struct comp *c, const char *path, char *text, size_t le
   for (struct node *n = items, *next; n; n = next) {
     next = n->next;
     n->next = NULL;
-    struct node *add = n, *addtail = n;
-    if (n->kind == I_IMPORT) {
-      add = NULL;
-      char *p = join_path(c, c->dg.files[fi].path, n->str ? n->str : "");
-      const char *cp = canonical(c, p);
-      bool bad_import = false;
-      const char *rp = resolve(c, p);
-      if (rp && !import_allowed(c, rp)) {
-        diag_add(&c->dg, TIER_ERROR, &n->loc2,
-                 _("'%s' is outside the main file's directory tree; allow its directory with --import-path"), p);
-        bad_import = true;
-      }
-      for (int i = 0; i <= depth; i++)
-        if (cp && strcmp(stack[i], cp) == 0) {
-          diag_add(&c->dg, TIER_ERROR, &n->loc2, _("import cycle: '%s' imports itself through this import"), p);
-          bad_import = true;
-        }
-      for (uint32_t i = 0; !bad_import && cp && i < c->dg.nfiles; i++)
-        if (c->dg.files[i].canon && strcmp(c->dg.files[i].canon, cp) == 0) {
-          diag_add(&c->dg, TIER_ERROR, &n->loc2, _("'%s' is imported twice"), p);
-          bad_import = true;
-        }
-      if (!bad_import && depth + 1 >= LIM_IMPORT_DEPTH) {
-        diag_add(&c->dg, TIER_ERROR, &n->loc2, _("imports are nested more than %d deep"), LIM_IMPORT_DEPTH);
-        bad_import = true;
-      }
-      if (!bad_import && p) add = load(c, p, NULL, 0, &n->loc2, stack, depth + 1, hs);
-      for (addtail = add; addtail && addtail->next;) addtail = addtail->next;
-    }
+    struct node *add = n->kind == I_IMPORT ? import(c, fi, n, stack, depth, hs) : n, *addtail = add;
+    while (addtail && addtail->next) addtail = addtail->next;
     if (!add) continue;
     if (tail) tail->next = add; else head = add;
     tail = addtail;
@@ -288,7 +337,9 @@ int comp_front(struct comp *c, const char *path, const char *text, size_t textle
   /* names and types are checked even after syntax errors, so that one run
    * reports all it can; the items that failed to parse are left out */
   c->syntax_errors = c->dg.nerrors;
-  if (!c->ar.failed) sema_run(c); /* an empty ruleset is checked too */
+  /* ...but not without an import's items: nearly every name would be
+   * unknown, and the schema missing (one error at the import says it) */
+  if (!c->ar.failed && !c->failed_imports) sema_run(c); /* an empty ruleset is checked too */
   if (c->ar.failed) return TIER_ENOMEM;
   return c->dg.nerrors ? TIER_ECOMPILE : TIER_OK;
 }

@@ -103,6 +103,7 @@ struct comp {
   int *order;                     /* the blocks (tiers, then badges) in evaluation order (refs.c) */
   uint8_t src_hash[32];
   unsigned syntax_errors;         /* items dropped by the parser: names may be missing */
+  unsigned failed_imports;        /* imports not read: their names are missing, sema does not run */
 };
 
 /* compile.c: read, parse and type-check (see there); then comp_free(c) */
