@@ -745,8 +745,16 @@ static bool name_taken(const struct gruleset *g, const char *s) {
 
 /* base, or base2, base3, ... whichever is free */
 static void fresh(const struct gruleset *g, const char *base, char out[72]) {
-  snprintf(out, 72, "%s", base);
-  for (int k = 2; name_taken(g, out); k++) snprintf(out, 72, "%s%d", base, k);
+  char word[72];
+  int k = 2;
+  if (base[0] == '`') { /* `count` taken: count2, a name that needs no backquotes */
+    snprintf(word, sizeof word, "%.*s", (int)strlen(base) - 2, base + 1);
+    base = word;
+    snprintf(out, 72, "%.60s%d", base, k++);
+  } else {
+    snprintf(out, 72, "%s", base);
+  }
+  for (; name_taken(g, out); k++) snprintf(out, 72, "%.60s%d", base, k);
 }
 
 static void gen_enums(struct gen *G) {
@@ -802,6 +810,17 @@ static const char *kind_word(const struct gruleset *g, struct gtype t) {
   }
 }
 
+/* Now and then a field takes a word of the language as its name (docs 2.3,
+ * 2.4): one that is a keyword only where the grammar needs it, bare, or a
+ * reserved one in backquotes.  NULL: a name of its kind instead. */
+static const char *keyword_name(struct gen *G) {
+  static const char *WORDS[] = {"month", "year",  "quarter", "previous", "calendar", "fiscal", "starts", "of",
+                                "at",    "least", "`count`", "`in`",     "`where`",  "`sum`",  "`date`", "`list`"};
+  if (!rng_chance(G->r, 6)) return NULL;
+  const char *w = PICK(G->r, WORDS);
+  return name_taken(G->g, w) ? NULL : w;
+}
+
 static int add_field(struct gen *G, int list, struct gtype t, const char *want_name) {
   struct gruleset *g = G->g;
   struct gfield *f = &g->fields[g->nfields];
@@ -809,7 +828,9 @@ static int add_field(struct gen *G, int list, struct gtype t, const char *want_n
   f->t = t;
   f->list = list;
   f->alive = true;
-  if (want_name && gen_field(g, list, want_name) < 0) snprintf(f->name, sizeof f->name, "%s", want_name);
+  const char *word = want_name ? NULL : keyword_name(G);
+  if (word) snprintf(f->name, sizeof f->name, "%s", word);
+  else if (want_name && gen_field(g, list, want_name) < 0) snprintf(f->name, sizeof f->name, "%s", want_name);
   else fresh(g, want_name ? want_name : kind_word(g, t), f->name);
   /* now and then a JSON key unlike any name (names have no spaces); never
    * for the id and the partner type, which the caller names */

@@ -249,6 +249,20 @@ static void put(struct out *o, const char *s) {
 
 #define UNKNOWN "\"note\":{\"a\":[1,{\"b\":null}],\"c\":\"名前\"}"
 
+/* The JSON key of field F: its key, else its name (without the backquotes
+ * of a reserved word: `count` reads "count"). */
+static void put_key(struct out *o, const struct gfield *F) {
+  if (F->key[0]) {
+    put(o, F->key);
+  } else if (F->name[0] == '`') {
+    char w[72];
+    snprintf(w, sizeof w, "%.*s", (int)strlen(F->name) - 2, F->name + 1);
+    put(o, w);
+  } else {
+    put(o, F->name);
+  }
+}
+
 static void object(struct out *o, const struct gruleset *g, int owner, char **vals, const struct glistval *lists,
                    const struct grecord *rec) {
   put(o, "{");
@@ -265,7 +279,7 @@ static void object(struct out *o, const struct gruleset *g, int owner, char **va
       const struct glistval *L = lists ? &lists[F->index] : &absent;
       if (!L->null && L->n < 0) continue;
       put(o, first ? "\"" : ",\"");
-      put(o, F->key[0] ? F->key : F->name);
+      put_key(o, F);
       put(o, "\":");
       if (L->null) {
         put(o, "null");
@@ -280,7 +294,7 @@ static void object(struct out *o, const struct gruleset *g, int owner, char **va
     } else {
       if (!vals[f]) continue;
       put(o, first ? "\"" : ",\"");
-      put(o, F->key[0] ? F->key : F->name);
+      put_key(o, F);
       put(o, "\":");
       put(o, vals[f]);
     }
