@@ -339,8 +339,14 @@ typedef struct tier_req_result {
   int index;               /* the requirement's index in the ruleset (tier_ruleset_req), a
                               group's item index (tier_ruleset_item); -1 for a time clause */
   int tier_index;          /* the tier's index in the ruleset (tier_ruleset_tier); -1 for a badge */
-  /* When the rule compares one metric (or field) with a constant: */
-  const char *metric;      /* its name; NULL for any other rule */
+  /* When the rule compares one metric (or field) with a constant, or has a
+     computed threshold (SPEC 3.5: a metric, field, aggregate or formula call
+     compared with a side that does not depend on list items): */
+  const char *metric;      /* its name, or the compared side's source text
+                              ("sum mrr in deals where won", "net_adds(security,
+                              smb)"); NULL for any other rule */
+  const char *threshold;   /* a computed threshold's source text ("target * 2");
+                              NULL for a constant */
   const char *op;          /* the comparison: ">=", "==", ... */
   int type;                /* enum tier_type of both values */
   int missing;             /* the metric has no value (a missing field, the min of

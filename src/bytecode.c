@@ -163,6 +163,12 @@ static void put_tiers(struct buf *b, const struct image *img) {
     buf_u32(b, (uint32_t)r->field);
     buf_u8(b, r->cmp);
     buf_u32(b, r->konst);
+    buf_u32(b, r->xcode);
+    buf_u32(b, r->xvalue);
+    buf_u32(b, r->xthreshold);
+    buf_u8(b, r->xcmp);
+    buf_u8(b, r->xkind);
+    buf_u16(b, r->xref);
   }
 }
 
@@ -447,7 +453,7 @@ static void rd_tiers(struct cur *c, struct image *img) {
     t->first_req = rd32(c);
     t->nreq = rd32(c);
   }
-  img->nreqs = rdcount(c, 29, 0x1000000);
+  img->nreqs = rdcount(c, 45, 0x1000000);
   if (!ALLOC(img, img->reqs, img->nreqs)) return;
   for (uint32_t i = 0; i < img->nreqs && !c->bad; i++) {
     struct img_req *r = &img->reqs[i];
@@ -459,6 +465,12 @@ static void rd_tiers(struct cur *c, struct image *img) {
     r->field = (int32_t)rd32(c);
     r->cmp = rd8(c);
     r->konst = rd32(c);
+    r->xcode = rd32(c);
+    r->xvalue = rd32(c);
+    r->xthreshold = rd32(c);
+    r->xcmp = rd8(c);
+    r->xkind = rd8(c);
+    r->xref = rd16(c);
   }
 }
 

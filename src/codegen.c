@@ -769,6 +769,75 @@ static void req_metric(struct cg *g, const struct node *e, struct img_req *r) {
   else r->konst = konst(g, k->kind == N_NAME ? TY_ENUM : k->ty.kind, k->ival);
 }
 
+/* ---- computed thresholds (SPEC 3.5; design2.md "values that decide") ---------------- */
+
+/* Does n aggregate over a list, itself or through a formula's expansion or
+ * an argument it stands for? */
+static bool aggregates(const struct node *n) {
+  if (!n) return false;
+  if (n->kind == N_AGG) return true;
+  if (aggregates(n->a) || aggregates(n->b) || aggregates(n->c)) return true;
+  if (n->kind == N_CALL || n->kind == N_NAME) {
+    if ((n->ref == R_FORMULA || n->ref == R_ARG) && aggregates(n->def)) return true;
+    for (const struct node *x = n->kind == N_CALL ? n->list : NULL; x; x = x->next)
+      if (aggregates(x)) return true;
+  }
+  return false;
+}
+
+/* A literal or a const, under the conversion sema may put around it? */
+static bool literal_node(const struct node *n) {
+  while (n->kind == N_CONV || n->kind == N_NEG) n = n->a;
+  n = ast_literal(n);
+  return is_const_node(n) || n->kind == N_STR;
+}
+
+/* A side's text as the result names it: without the parentheses around
+ * it ("sum mrr in deals where won"). */
+static uint32_t side_text(struct cg *g, const struct node *n) {
+  struct node bare = *n;
+  bare.parens = 0;
+  return rule_text(g, &bare);
+}
+
+/* Can n be the compared side of a computed threshold: a metric, a field,
+ * an aggregate or a formula call (under the conversion sema may put around
+ * it)? */
+static bool is_compared(const struct node *n) {
+  while (n->kind == N_CONV) n = n->a;
+  return (n->kind == N_NAME && (n->ref == R_METRIC || n->ref == R_FIELD)) || n->kind == N_AGG ||
+         (n->kind == N_CALL && n->ref == R_FORMULA);
+}
+
+/* Requirement e's computed threshold, if it has one: a comparison whose
+ * one side is compared (above) and whose other does not aggregate (a value
+ * for the whole record), other than `metric CMP constant` (req_metric).
+ * Its explain code follows: the comparison as the rule computes it, with
+ * each side copied into its trace slot as it is pushed. */
+static void req_trace(struct cg *g, const struct node *e, struct img_req *r) {
+  r->xcode = NO_STR;
+  if (r->metric >= 0 || r->field >= 0 || e->kind != N_BIN || !cmp_of(e->op, false) || e->a->ty.kind == TY_TEXT) return;
+  bool right; /* the compared side is e->b */
+  if (is_compared(e->a) && !aggregates(e->b)) right = false;
+  else if (is_compared(e->b) && !aggregates(e->a)) right = true;
+  else return;
+  r->xvalue = side_text(g, right ? e->b : e->a);
+  const struct node *t = right ? e->a : e->b;
+  r->xthreshold = literal_node(t) ? NO_STR : side_text(g, t); /* a constant needs no text */
+  r->xcmp = (uint8_t)cmp_of(e->op, right);
+  r->xkind = e->a->ty.kind;
+  r->xref = r->xkind == TY_ENUM ? (uint16_t)e->a->ty.ref : 0;
+  char k = vclass(r->xkind);
+  int trace = k == 'F' ? OP_TRACE_F : OP_TRACE;
+  r->xcode = here(g);
+  gen(g, e->a);
+  emit1(g, trace, right ? TRACE_REQUIRED : TRACE_ACTUAL);
+  gen(g, e->b);
+  emit1(g, trace, right ? TRACE_ACTUAL : TRACE_REQUIRED);
+  emit(g, (k == 'F' ? OP_EQ_F : k == 'S' ? OP_EQ_S : OP_EQ_I) + (e->op - B_EQ));
+  emit(g, OP_RET);
+}
+
 /* ---- blocks ------------------------------------------------------------------------- */
 
 /* A block's statements after sema (compile.h): requirements (leaves),
@@ -811,6 +880,7 @@ static void gen_reqs(struct cg *g, struct node *list, uint32_t *ri) {
     r->section = istr(g, s->name2);
     r->rule = rule_text(g, s->a);
     req_metric(g, s->a, r);
+    req_trace(g, s->a, r);
     if (s->b) r->label = intern(g, s->b->str, s->b->str_len);
     else if (r->metric >= 0) r->label = img->metrics[r->metric].label;
     else r->label = NO_STR;

@@ -37,7 +37,8 @@ struct dis_index {
   uint32_t *item_base;   /* per list: where its slots start in item_field */
   uint32_t *item_field;  /* field index + 1, 0 for none */
   uint32_t nitem;
-  uint32_t *req_at;      /* per code offset: requirement index + 1, 0 for none */
+  uint32_t *req_at;      /* per code offset: requirement index + 1, nreqs + that for
+                            its explain code, 0 for none */
   uint32_t *req_tier;    /* per requirement: its block (a tier, or a badge after the tiers) */
 };
 
@@ -59,7 +60,10 @@ static bool dis_index_build(struct dis_index *x, const struct image *img, const 
     const struct img_tier *T = img_block(img, t);
     for (uint32_t q = T->first_req; q < T->first_req + T->nreq; q++) x->req_tier[q] = t;
   }
-  for (uint32_t q = 0; q < img->nreqs; q++) x->req_at[img->reqs[q].code] = q + 1;
+  for (uint32_t q = 0; q < img->nreqs; q++) {
+    x->req_at[img->reqs[q].code] = q + 1;
+    if (img->reqs[q].xcode != NO_STR) x->req_at[img->reqs[q].xcode] = img->nreqs + q + 1;
+  }
   return true;
 }
 
@@ -258,6 +262,9 @@ static void dis_tiers(const struct image *img, struct buf *b) {
         const_text(img, R->konst, b);
         buf_u8(b, ']');
       }
+      if (R->xcode != NO_STR)
+        buf_printf(b, "   [explain @%04u: %s %s %s]", R->xcode, img_str(img, R->xvalue), cmp_text(R->xcmp),
+                   R->xthreshold == NO_STR ? "(constant)" : img_str(img, R->xthreshold));
       buf_u8(b, '\n');
     }
   }
@@ -276,6 +283,7 @@ static void dis_insn(const struct image *img, const struct dis_index *x, uint32_
   case MET: buf_printf(b, "m%-6u ; %s", a, img_str(img, img->metrics[a].name)); break;
   case SET: buf_printf(b, "s%u", a); break;
   case BUF: buf_printf(b, "b%u", a); break;
+  case TRC: buf_printf(b, "t%u", a); break;
   case K_JMP: buf_printf(b, "k%-6u -> %04u ; ", a, bb); const_text(img, a, b); break;
   case MET_JMP: buf_printf(b, "m%-6u -> %04u ; %s", a, bb, img_str(img, img->metrics[a].name)); break;
   case MON: buf_printf(b, "%-7d ; months", (int32_t)a); break;
@@ -309,7 +317,9 @@ static void dis_code(const struct image *img, const struct dis_index *x, struct 
   for (uint32_t pc = 0; pc < img->codelen; pc += op_size(img->code[pc])) {
     if (pc == img->review_code) buf_printf(b, "review rule:\n");
     if (pc == img->metric_code) buf_printf(b, "metric block:\n");
-    if (x->req_at[pc]) {
+    if (x->req_at[pc] > img->nreqs) {
+      buf_printf(b, "explain code of requirement r%u:\n", x->req_at[pc] - img->nreqs - 1);
+    } else if (x->req_at[pc]) {
       uint32_t q = x->req_at[pc] - 1, t = x->req_tier[q];
       if (t < img->ntiers) buf_printf(b, "requirement r%u (%s %s)", q, ptype_name(img, t), img_str(img, img->tiers[t].name));
       else buf_printf(b, "requirement r%u (badge %s)", q, img_str(img, img_block(img, t)->name));
@@ -341,8 +351,8 @@ void dis_image(const struct image *img, const char *what, struct buf *b) {
 /* The opcode list itself, for `tierc disasm --opcodes`: each opcode's
  * operands and its stack effect as classes (popped -> pushed). */
 void dis_opcodes(struct buf *b) {
-  static const char *fmts[] = {"", "const", "field", "item", "metric", "months", "days", "target", "list,end", "list,body", "set", "const,target", "metric,target", "digits", "period", "buffer", "block"};
-  _Static_assert(sizeof fmts / sizeof fmts[0] == BLK + 1, "one name per operand format (enum opnd)");
+  static const char *fmts[] = {"", "const", "field", "item", "metric", "months", "days", "target", "list,end", "list,body", "set", "const,target", "metric,target", "digits", "period", "buffer", "block", "trace"};
+  _Static_assert(sizeof fmts / sizeof fmts[0] == TRC + 1, "one name per operand format (enum opnd)");
   buf_printf(b, "%-4s %-*s %-13s %-7s %-3s %s\n", "code", name_width(), "name", "operands", "stack", "reg", "meaning");
   for (int i = 0; i < OP__COUNT; i++) {
     const struct opinfo *oi = &op_info[i];

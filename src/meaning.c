@@ -820,7 +820,7 @@ static void opaque_digest(struct ctx *x, uint32_t entry, uint8_t out[MN_DIGEST])
     case ITM: if (list != NO_LIST) h_field(&h, img, (uint32_t)x->item_field[list][a]); break;
     case MET: h_str(&h, S(img, img->metrics[a].name)); break;
     case BLK: h_block(&h, img, a); break;
-    case MON: case DAY: case SET: case PER: case BUF: h_i64(&h, (int32_t)a); break;
+    case MON: case DAY: case SET: case PER: case BUF: case TRC: h_i64(&h, (int32_t)a); break;
     case JMP: h_i64(&h, a - entry); if (a > furthest) furthest = a; break;
     case K_JMP: h_const(&h, img, a); h_i64(&h, b - entry); if (b > furthest) furthest = b; break;
     case MET_JMP: h_str(&h, S(img, img->metrics[a].name)); h_i64(&h, b - entry); if (b > furthest) furthest = b; break;

@@ -53,7 +53,8 @@ enum opnd {
   DIG,      /* signed decimals to keep, within +-DIG_MAX, in the value's own unit */
   PER,      /* a calendar or fiscal period (src/period.h): months, first month, back */
   BUF,      /* median buffer index (below MAX_MBUFS) */
-  BLK       /* a block: a tier or a badge (tiers first, then badges) */
+  BLK,      /* a block: a tier or a badge (tiers first, then badges) */
+  TRC       /* trace slot (below MAX_TRACE) */
 };
 #define DIG_MAX 38 /* 10^38 is the largest power of ten the VM's rounding forms */
 
@@ -186,7 +187,11 @@ enum opnd {
   /* tier references (SPEC 3.5): only in a requirement, naming a block     \
    * earlier in the image's block order (verify.c) */                         \
   OP(HOLDS,     BLK,      "",   'B', '-', "the record's result holds block A (a tier: its ladder; a badge: held)") \
-  OP(MEETS,     BLK,      "",   'B', '-', "block A's own requirements hold for the record")
+  OP(MEETS,     BLK,      "",   'B', '-', "block A's own requirements hold for the record") \
+  /* explain code only (design2.md "values that decide"): a copy of the \
+   * top value, which stays, into a trace slot; the stack is unchanged */ \
+  OP(TRACE,     TRC,      "",   '-', '-', "copy the top value (not a number) into trace slot T") \
+  OP(TRACE_F,   TRC,      "",   '-', '-', "copy the top number into trace slot T")
 
 #define OPCODE_ENUM(name, f, in, out, reg, doc) OP_##name,
 enum opcode { TIER_OPCODES(OPCODE_ENUM) OP__COUNT };

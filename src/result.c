@@ -205,9 +205,54 @@ static void describe_refs(const struct tier_vm *vm, const struct img_req *r, tie
   }
 }
 
+/* The values of a comparison `actual CMP required` of `kind` (numbers in
+ * qa and qr) into entry o, with the gap when it is not met. */
+static void describe_compared(const struct tier_vm *vm, tier_req_result *o, int kind, uint16_t ref, int cmp, int64_t actual,
+                              struct num qa, int64_t required, struct num qr) {
+  const struct tier_ruleset *rs = vm->rs;
+  o->type = kind;
+  o->op = cmp_text(cmp);
+  if (kind == TY_NUMBER) {
+    num_format(qa, o->actual);
+    num_format_shown(qa, o->actual_shown);
+    if (num_is_divzero(qa)) snprintf(o->actual_shown, sizeof o->actual_shown, "none (division by zero)");
+    num_format(qr, o->required);
+    num_format_shown(qr, o->required_shown);
+    if (num_is_divzero(qr)) snprintf(o->required_shown, sizeof o->required_shown, "none (division by zero)");
+    o->missing = num_is_none(qa);
+    o->actual_value = o->missing ? 0 : num_to_double(qa);
+    o->required_value = num_is_none(qr) ? 0 : num_to_double(qr);
+  } else {
+    vm_value_text(rs, &vm->rec, kind, ref, actual, o->actual, sizeof o->actual);
+    vm_value_text(rs, &vm->rec, kind, ref, required, o->required, sizeof o->required);
+    shown_copy(o->actual_shown, sizeof o->actual_shown, o->actual);
+    shown_copy(o->required_shown, sizeof o->required_shown, o->required);
+    o->missing = actual == TIER_NONE;
+    o->actual_value = approx(kind, actual);
+    o->required_value = approx(kind, required);
+  }
+  if (o->met) return;
+  if (kind == TY_NUMBER ? num_is_none(qr) : required == TIER_NONE) /* no threshold: nothing meets it */
+    snprintf(o->need, sizeof o->need, "%s: the threshold %s is %s", o->metric, o->threshold ? o->threshold : "",
+             num_is_divzero(qr) ? "none (division by zero)" : "missing");
+  else need_text(o, kind, cmp, actual, required, num_is_divzero(qa), o->need, sizeof o->need);
+}
+
+/* A requirement with a computed threshold (vm_trace): the compared side's
+ * text, its value and the threshold's, at the evaluation date; a
+ * checkpoint's entry is described by its rule alone. */
+static void describe_traced(struct tier_vm *vm, const struct img_req *r, uint32_t q, tier_req_result *o) {
+  const struct image *img = vm->rs->img;
+  if (vm->view.regs != vm->ev.regs_today || !vm_trace(vm, q)) return;
+  o->metric = img_str(img, r->xvalue);
+  o->threshold = r->xthreshold == NO_STR ? NULL : img_str(img, r->xthreshold);
+  describe_compared(vm, o, r->xkind, r->xref, r->xcmp, vm->trace[TRACE_ACTUAL], vm->ntrace[TRACE_ACTUAL],
+                    vm->trace[TRACE_REQUIRED], vm->ntrace[TRACE_REQUIRED]);
+}
+
 /* Requirement q of block b at the VM's last evaluation, with the values of
  * vm->view. */
-static void describe_req(const struct tier_vm *vm, uint32_t b, uint32_t q, tier_req_result *o) {
+static void describe_req(struct tier_vm *vm, uint32_t b, uint32_t q, tier_req_result *o) {
   const struct tier_ruleset *rs = vm->rs;
   const struct image *img = rs->img;
   const struct img_req *r = &img->reqs[q];
@@ -231,35 +276,18 @@ static void describe_req(const struct tier_vm *vm, uint32_t b, uint32_t q, tier_
     }
     describe_period(vm, r, o);
     if (!o->detail[0]) describe_refs(vm, r, o);
+    if (r->xcode != NO_STR) describe_traced(vm, r, q, o);
     return;
   }
   int kind;
   uint16_t ref;
   const struct img_const *k = &img->consts[r->konst];
-  int64_t actual, required = k->v;
+  int64_t actual;
   struct num qa; /* the actual value, for a number */
   compared_value(vm, r, &o->metric, &kind, &ref, &actual, &qa);
-  o->type = kind;
-  o->op = cmp_text(r->cmp);
-  vm_const_text(rs, k, ref, o->required, sizeof o->required);
-  if (kind == TY_NUMBER) {
-    num_format(qa, o->actual);
-    num_format_shown(qa, o->actual_shown);
-    if (num_is_divzero(qa)) snprintf(o->actual_shown, sizeof o->actual_shown, "none (division by zero)");
-    num_format_shown(k->q, o->required_shown);
-    o->missing = num_is_none(qa);
-    o->actual_value = o->missing ? 0 : num_to_double(qa);
-    o->required_value = num_to_double(k->q);
-  } else {
-    vm_value_text(rs, &vm->rec, kind, ref, actual, o->actual, sizeof o->actual);
-    shown_copy(o->actual_shown, sizeof o->actual_shown, o->actual);
-    shown_copy(o->required_shown, sizeof o->required_shown, o->required);
-    o->missing = actual == TIER_NONE;
-    o->actual_value = approx(kind, actual);
-    o->required_value = approx(kind, required);
-  }
-  if (!o->met) need_text(o, kind, r->cmp, actual, required, num_is_divzero(qa), o->need, sizeof o->need);
+  describe_compared(vm, o, kind, ref, r->cmp, actual, qa, k->v, k->q);
 }
+
 
 /* ---- time clauses ---------------------------------------------------------------------- */
 

@@ -228,8 +228,19 @@ struct img_req {
   int32_t field;          /* -1 unless `field CMP constant` (top-level slot) */
   uint8_t cmp;            /* CMP_* when metric or field >= 0 */
   uint32_t konst;         /* constant index when metric or field >= 0 */
+  /* A computed threshold (SPEC 3.5: a comparison of a metric, aggregate,
+   * formula call or field with a side that does not depend on list items,
+   * other than `metric CMP constant`): its explain code, which stores the
+   * compared value in trace slot TRACE_ACTUAL and the threshold in
+   * TRACE_REQUIRED (design2.md "values that decide"); NO_STR for none. */
+  uint32_t xcode;         /* entry offset of the explain code, or NO_STR */
+  uint32_t xvalue, xthreshold; /* the two sides' source text (strings) */
+  uint8_t xcmp;           /* CMP_*, read as `value CMP threshold` */
+  uint8_t xkind;          /* TY_* of both values */
+  uint16_t xref;          /* their enum, for an enum */
   uint32_t file, line, col; /* debug: source file (string), line, column; 0 when stripped */
 };
+enum { TRACE_ACTUAL, TRACE_REQUIRED, MAX_TRACE }; /* trace slots */
 enum { CMP_EQ = 1, CMP_NE, CMP_LT, CMP_LE, CMP_GT, CMP_GE };
 const char *cmp_text(int cmp); /* "==", ">=", ...; "?" for anything else */
 /* A block: a tier, or a badge (no partner type).  Its requirements are
@@ -388,7 +399,7 @@ int rule_diff(const struct image *A, const struct image *B, const char *pa, cons
 int rule_changes(const struct image *A, const struct image *B, void (*each)(void *ud, const tier_rule_change *c), void *ud);
 int rt_run(const tier_ruleset *rs, const char *const *files, int nfiles, bool coverage, struct buf *out);
 
-#define BC_VERSION 6 /* the .tbc format this tierc reads and writes (docs/bytecode.md) */
+#define BC_VERSION 7 /* the .tbc format this tierc reads and writes (docs/bytecode.md) */
 /* bytecode.c: bytes -> image, and back.  bc_read checks the header, the
  * signature (required, and by trust_key, when trust_key is not NULL), the
  * checksum and every size and offset; it does not verify the code. */

@@ -91,11 +91,12 @@ struct vfy {
   uint32_t nrefs, caprefs;
 };
 
-enum seg_kind { SEG_REVIEW, SEG_METRICS, SEG_RULE };
+enum seg_kind { SEG_REVIEW, SEG_METRICS, SEG_RULE, SEG_EXPLAIN };
 
 /* One segment being checked. */
 struct seg {
   enum seg_kind kind;
+  char trace_cls;          /* SEG_EXPLAIN: the class its TRACEs copy (its xkind's) */
   const char *what;
   uint32_t block;          /* a requirement's block */
   struct state st;
@@ -321,6 +322,13 @@ static int check_req_table(struct vfy *v, uint32_t i) {
   if (img->has_debug && !str_ok(img, r->file, false)) return fail(v, "debug: requirement %u: file name index out of range", i);
   if (!str_ok(img, r->section, true) || !str_ok(img, r->label, true) || !str_ok(img, r->rule, false))
     return fail(v, "tiers: requirement %u: string index out of range", i);
+  if (r->xcode != NO_STR) { /* a computed threshold: the result names and formats its values by these */
+    if (!str_ok(img, r->xvalue, false) || !str_ok(img, r->xthreshold, true))
+      return fail(v, "tiers: requirement %u: computed threshold's text out of range", i);
+    if (r->xcmp < CMP_EQ || r->xcmp > CMP_GE) return fail(v, "tiers: requirement %u: unknown comparison %u", i, r->xcmp);
+    if (!kind_class(r->xkind) || r->xkind == TY_LIST || (r->xkind == TY_ENUM && r->xref >= img->nenums))
+      return fail(v, "tiers: requirement %u: computed threshold of unknown type %u", i, r->xkind);
+  }
   if (r->metric == -1 && r->field == -1) return 0;
   if (r->metric != -1 && r->field != -1) return fail(v, "tiers: requirement %u: both a metric and a field", i);
   int kind;
@@ -647,7 +655,8 @@ static int check_loop_close(struct vfy *v, struct seg *s, const struct insn *in)
 static int check_ref(struct vfy *v, const struct seg *s, const struct insn *in) {
   struct image *img = v->img;
   uint32_t a = in->a, nb = img->ntiers + img->nbadges;
-  if (s->kind != SEG_RULE) return fail(v, "code at offset %u: %s outside a requirement", in->pc, in->oi->name);
+  if (s->kind != SEG_RULE && s->kind != SEG_EXPLAIN)
+    return fail(v, "code at offset %u: %s outside a requirement", in->pc, in->oi->name);
   if (a >= nb) return fail(v, "code at offset %u: %s of block %u, out of range (%u blocks)", in->pc, in->oi->name, a, nb);
   uint32_t last = in->op == OP_HOLDS ? v->pos_below[a] : v->pos[a];
   if (last >= v->pos[s->block])
@@ -695,6 +704,9 @@ static int check_operands(struct vfy *v, const struct seg *s, const struct insn 
   case SET:
     if (a >= MAX_DSETS) return fail(v, "code at offset %u: distinct set %u out of range (%d sets)", in->pc, a, MAX_DSETS);
     if (a + 1 > img->nsets) img->nsets = a + 1;
+    return 0;
+  case TRC:
+    if (a >= MAX_TRACE) return fail(v, "code at offset %u: trace slot %u out of range (%d slots)", in->pc, a, MAX_TRACE);
     return 0;
   case BUF:
     if (a >= MAX_MBUFS) return fail(v, "code at offset %u: median buffer %u out of range (%d buffers)", in->pc, a, MAX_MBUFS);
@@ -786,6 +798,20 @@ static int check_stack(struct vfy *v, struct seg *s, const struct insn *in, char
   return 0;
 }
 
+/* TRACE and TRACE_F copy the top value into a trace slot: only in explain
+ * code, whose trace slots the result formats as its requirement's xkind,
+ * so the value must be of that kind's class. */
+static int check_trace(struct vfy *v, const struct seg *s, const struct insn *in) {
+  if (in->oi->fmt != TRC) return 0;
+  if (s->kind != SEG_EXPLAIN) return fail(v, "code at offset %u: %s outside explain code", in->pc, in->oi->name);
+  if (!depth_of(v, s->st.stk)) return fail(v, "code at offset %u: %s on an empty stack", in->pc, in->oi->name);
+  char have = v->nodes[s->st.stk].cls;
+  if ((in->op == OP_TRACE_F) != (have == 'F') || have != s->trace_cls)
+    return fail(v, "code at offset %u: %s copies a %c value; the requirement's values are %c", in->pc, in->oi->name, have,
+                s->trace_cls);
+  return 0;
+}
+
 /* Distinct-value sets and median buffers: filled inside a loop, after
  * being emptied before that loop opened, and read or filled only after
  * being emptied on every path through this segment - never holding a value
@@ -872,10 +898,11 @@ static void decode_at(const struct image *img, uint32_t pc, struct insn *in) {
  * the loop rules cover), so one pass in offset order sees every predecessor
  * of an instruction before the instruction.  The segment ends at a RET or
  * END that no pending jump goes past. */
-static int check_segment(struct vfy *v, uint32_t entry, enum seg_kind kind, const char *what, uint32_t block) {
+static int check_segment(struct vfy *v, uint32_t entry, enum seg_kind kind, char trace_cls, const char *what,
+                         uint32_t block) {
   struct image *img = v->img;
   if (entry >= img->codelen || !v->boundary[entry]) return fail(v, "%s: entry offset %u is not an instruction", what, entry);
-  struct seg s = {.kind = kind, .what = what, .block = block, .live = true, .loop_list = -1};
+  struct seg s = {.kind = kind, .trace_cls = trace_cls, .what = what, .block = block, .live = true, .loop_list = -1};
   for (uint32_t pc = entry; pc < img->codelen;) {
     struct insn in;
     if (v->reached[pc]) return fail(v, "code at offset %u: %s shares code with another segment", pc, what);
@@ -888,7 +915,7 @@ static int check_segment(struct vfy *v, uint32_t entry, enum seg_kind kind, cons
     else v->cost_base += op_cost(in.op);
     struct state before = s.st;
     char named;
-    if (check_operands(v, &s, &in, &named) || check_stack(v, &s, &in, named) || check_register(v, &s, &in, named, before) ||
+    if (check_operands(v, &s, &in, &named) || check_stack(v, &s, &in, named) || check_trace(v, &s, &in) || check_register(v, &s, &in, named, before) ||
         check_set(v, &s, &in) || check_flow(v, &s, &in) || check_end(v, &s, &in, before))
       return -1;
     if (!s.live && (in.op == OP_RET || in.op == OP_END) && s.max_target < in.next) return 0;
@@ -959,17 +986,22 @@ static int check_code(struct vfy *v, uint64_t *review) {
   v->nodes[0] = (struct snode){0, 0, 0}; /* the empty stack */
   v->nnodes = 1;
   if (img->review_code != NO_STR) {
-    if (check_segment(v, img->review_code, SEG_REVIEW, "review rule", 0)) return -1;
+    if (check_segment(v, img->review_code, SEG_REVIEW, 0, "review rule", 0)) return -1;
     *review = v->cost_base;
     v->cost_base = 0;
   }
-  if (check_segment(v, img->metric_code, SEG_METRICS, "metric block", 0)) return -1;
+  if (check_segment(v, img->metric_code, SEG_METRICS, 0, "metric block", 0)) return -1;
   uint32_t b = 0; /* the block of requirement i: blocks own consecutive runs (check_tiers) */
   for (uint32_t i = 0; i < img->nreqs; i++) {
+    const struct img_req *r = &img->reqs[i];
     char what[48];
     while (i >= img_block(img, b)->first_req + img_block(img, b)->nreq) v->ref_start[++b] = v->nrefs;
     snprintf(what, sizeof what, "requirement %u", i);
-    if (check_segment(v, img->reqs[i].code, SEG_RULE, what, b) || check_req_meta(v, i)) return -1;
+    if (check_segment(v, r->code, SEG_RULE, 0, what, b) || check_req_meta(v, i)) return -1;
+    /* its explain code, run only when someone asks for its values, is in
+     * the cost bound like the requirement itself */
+    snprintf(what, sizeof what, "explain code of requirement %u", i);
+    if (r->xcode != NO_STR && check_segment(v, r->xcode, SEG_EXPLAIN, kind_class(r->xkind), what, b)) return -1;
   }
   for (uint32_t nb = img->ntiers + img->nbadges; b < nb;) v->ref_start[++b] = v->nrefs;
   /* code no segment reaches was never checked: refuse it, since the VM's

@@ -272,6 +272,7 @@ tier_vm *tier_vm_new(const tier_ruleset *rs, const tier_options *opt) {
   vm->nstack = t_malloc(&hook, sizeof(struct num) * (img->max_stack + 1));
   vm->nregs = t_malloc(&hook, sizeof(struct num) * (img->nmetrics + 1));
   vm->ev.met = t_malloc(&hook, sizeof(bool) * (img->nreqs + 1));
+  vm->traced = t_malloc(&hook, sizeof(struct traced) * (img->nreqs + 1));
   vm->cp_met = t_malloc(&hook, sizeof(bool) * (img->nreqs + 1));
   vm->cp_list = t_malloc(&hook, sizeof *vm->cp_list * (img->ntiers + img->nbadges + 1));
   vm->cp_n = t_malloc(&hook, sizeof *vm->cp_n * (img->ntiers + img->nbadges + 1));
@@ -295,7 +296,7 @@ tier_vm *tier_vm_new(const tier_ruleset *rs, const tier_options *opt) {
   vm->cost = t_malloc(&hook, sizeof *vm->cost * (img->nitems + 1));
   vm->picked = t_malloc(&hook, sizeof *vm->picked * (img->nitems + 1));
   vm->pairs = t_malloc(&hook, sizeof *vm->pairs * (img->nitems + 1));
-  if (!vm->stack || !vm->regs || !vm->nstack || !vm->nregs || !vm->dsets || !vm->ev.met || !vm->ev.regs_today ||
+  if (!vm->stack || !vm->regs || !vm->nstack || !vm->nregs || !vm->dsets || !vm->ev.met || !vm->traced || !vm->ev.regs_today ||
       !vm->ev.nregs_today || !vm->ev.time_at || !vm->cp_met || !vm->cp_list || !vm->cp_n || !vm->ev.held ||
       !vm->ev.badge_held || !vm->ev.ref_holds || !vm->ev.ref_meets || !vm->unmet || (vm->all_reqs && !vm->reqs) || !vm->badges || !vm->cost || !vm->picked ||
       !vm->pairs) {
@@ -305,6 +306,7 @@ tier_vm *tier_vm_new(const tier_ruleset *rs, const tier_options *opt) {
   memset(vm->nstack, 0, sizeof(struct num) * (img->max_stack + 1));
   memset(vm->nregs, 0, sizeof(struct num) * (img->nmetrics + 1));
   memset(vm->ev.nregs_today, 0, sizeof(struct num) * (img->nmetrics + 1));
+  memset(vm->traced, 0, sizeof(struct traced) * (img->nreqs + 1)); /* no stamp is current */
   return vm;
 }
 
@@ -320,6 +322,7 @@ void tier_vm_free(tier_vm *vm) {
   t_free(&h, vm->nstack, sizeof(struct num) * (img->max_stack + 1));
   t_free(&h, vm->nregs, sizeof(struct num) * (img->nmetrics + 1));
   t_free(&h, vm->ev.met, sizeof(bool) * (img->nreqs + 1));
+  t_free(&h, vm->traced, sizeof(struct traced) * (img->nreqs + 1));
   t_free(&h, vm->cp_met, sizeof(bool) * (img->nreqs + 1));
   t_free(&h, vm->cp_list, sizeof *vm->cp_list * (img->ntiers + img->nbadges + 1));
   t_free(&h, vm->cp_n, sizeof *vm->cp_n * (img->ntiers + img->nbadges + 1));
@@ -812,6 +815,8 @@ int vm_run(struct tier_vm *vm, uint32_t entry, const struct record *r, int64_t a
     vmbreak;
   vmcase(FLOOR_F) if (num_floor(NTOP, &NTOP)) goto numrange; vmbreak;
   vmcase(MCLEAR) vm->mbufs[A].n = 0; vmbreak;
+  vmcase(TRACE) vm->trace[A] = TOP; vmbreak;
+  vmcase(TRACE_F) vm->ntrace[A] = NTOP; vmbreak;
   vmcase(AVG)
     x = *--sp;
     if (x == 0) NTOP = num_none(); /* of no values: none (SPEC 3.5) */
@@ -918,6 +923,36 @@ static int run_req(struct tier_vm *vm, const struct record *r, int64_t asof, uin
   int rc = vm_run(vm, vm->rs->req_entry[q], r, asof, &v);
   *met = v == 1;
   return rc;
+}
+
+/* The explain code reads registers but never writes them (verified): it
+ * runs on the evaluation date's copies, whatever a checkpoint's run left in
+ * the live ones.  Its cost is in the bound with the requirement's. */
+bool vm_trace(struct tier_vm *vm, uint32_t q) {
+  const struct image *img = vm->rs->img;
+  uint32_t x = img->reqs[q].xcode;
+  struct traced *t = &vm->traced[q];
+  if (x == NO_STR) return false;
+  if (t->stamp != vm->trace_stamp) {
+    for (int k = 0; k < MAX_TRACE; k++) {
+      vm->trace[k] = TIER_NONE;
+      vm->ntrace[k] = num_none();
+    }
+    int64_t *regs = vm->regs, v = 0;
+    struct num *nregs = vm->nregs;
+    vm->regs = vm->ev.regs_today;
+    vm->nregs = vm->ev.nregs_today;
+    int rc = vm_run(vm, vm->rs->insn_at[x], &vm->rec, vm->ev.asof, &v);
+    vm->regs = regs;
+    vm->nregs = nregs;
+    if (rc != TIER_OK) return false; /* not cached: a fault is the record's, as it would be again */
+    memcpy(t->v, vm->trace, sizeof t->v);
+    memcpy(t->q, vm->ntrace, sizeof t->q);
+    t->stamp = vm->trace_stamp;
+  }
+  memcpy(vm->trace, t->v, sizeof t->v);
+  memcpy(vm->ntrace, t->q, sizeof t->q);
+  return true;
 }
 
 /* ---- blocks -------------------------------------------------------------------------------- */
@@ -1206,6 +1241,10 @@ int vm_evaluate(struct tier_vm *vm, const struct record *r, int64_t asof_overrid
   int rc = vm_prepare(vm, r);
   if (rc) { snprintf(vm->err, sizeof vm->err, "%s", _("out of memory")); return rc; }
   vm->path[0] = 0;
+  if (++vm->trace_stamp == 0) { /* the stamps wrapped: forget them all */
+    for (uint32_t q = 0; q < img->nreqs; q++) vm->traced[q].stamp = 0;
+    vm->trace_stamp = 1;
+  }
   ev->ptype = img->partner_field >= 0 ? (int)r->top[img->fields[img->partner_field].slot] : -1;
   ev->tier = ev->next = -1;
   if ((rc = eval_date(vm, r, asof_override, &ev->asof))) return rc;

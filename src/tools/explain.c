@@ -79,6 +79,7 @@ static void req_text(tier_buf *b, const tier_req_result *u, struct esc_pool *p) 
     value(b, u, u->actual_shown, p);
     tier_buf_printf(b, u->met ? _(", meets %s ") : _(", needs %s "), u->op);
     value(b, u, u->required_shown, p);
+    if (u->threshold) tier_buf_printf(b, " = %s", E(u->threshold)); /* a computed threshold's text */
     /* the distance, when it says more than the two values already do */
     if (!u->met && (u->need[0] == '+' || u->need[0] == '-')) tier_buf_printf(b, " (%s)", E(u->need));
   } else if (u->detail[0]) { /* the dates that decide a period test */

@@ -117,7 +117,8 @@ static bool json_number(const char *s) {
 
 void out_json_value(tier_buf *b, const char *text, int type, bool missing) {
   bool numeric = type == TIER_TYPE_INT || type == TIER_TYPE_MONEY || type == TIER_TYPE_NUMBER;
-  if (missing || (numeric && !json_number(text))) tier_buf_put(b, "null", 4);
+  bool boolean = type == TIER_TYPE_BOOL && (!strcmp(text, "true") || !strcmp(text, "false"));
+  if (missing || (numeric && !json_number(text)) || (type == TIER_TYPE_BOOL && !boolean)) tier_buf_put(b, "null", 4);
   else if (numeric || type == TIER_TYPE_BOOL) tier_buf_put(b, text, strlen(text));
   else tier_buf_json(b, text);
 }
@@ -197,6 +198,10 @@ static void json_req(tier_buf *b, const tier_req_result *u, bool with_met) {
     tier_buf_json(b, u->metric);
     tier_buf_puts(b, ",\"op\":");
     tier_buf_json(b, u->op);
+    if (u->threshold) {
+      tier_buf_puts(b, ",\"threshold\":");
+      tier_buf_json(b, u->threshold);
+    }
     tier_buf_put(b, ",\"actual\":", 10);
     out_json_value(b, u->actual, u->type, u->missing);
     tier_buf_put(b, ",\"required\":", 12);

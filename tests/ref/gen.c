@@ -941,10 +941,26 @@ static struct gexpr *requirement(struct gen *G) {
       static const char *FLIPPED[] = {"%1 <= %0", "%1 < %0", "%1 >= %0", "%1 > %0", "%1 == %0", "%1 != %0", "%1 <= %0", "%1 <= %0"};
       /* now and then a count against a decimal: compared as numbers */
       struct gexpr *k = v->t.kind == TY_INT && rng_chance(G->r, 10) ? decimal_literal(G, false) : literal(G, v->t);
+      if (rng_chance(G->r, 20)) { /* a computed threshold (SPEC 3.5): any value of the record */
+        struct scope whole = sc;
+        whole.agg = false;
+        expr_free(k);
+        k = gen_expr(G, v->t, whole);
+      }
       if (v->t.kind == TY_MONEY) money_safe(G, &k);
       int op = (int)rng_below(G->r, 8);
       return node(ty(TY_BOOL, false, 0), rng_chance(G->r, 15) ? FLIPPED[op] : OPS[op], 2, v, k, NULL);
     }
+  } else if (choice < 62) {
+    /* an aggregate against a computed threshold */
+    static const uint8_t K[] = {TY_INT, TY_MONEY, TY_NUMBER, TY_DATE};
+    struct gtype t = ty(PICK(G->r, K), false, 0);
+    struct scope whole = sc;
+    whole.agg = false;
+    struct gexpr *v = t.kind == TY_NUMBER && rng_chance(G->r, 50) ? p_avg_median(G, t, &sc) : p_agg_expr(G, t, &sc);
+    struct gexpr *k = gen_expr(G, v->t, whole);
+    if (is_num(v->t.kind)) money_safe(G, &k); /* an aggregate of a number expression may be money */
+    return node(ty(TY_BOOL, false, 0), rng_chance(G->r, 50) ? "(%0) >= %1" : "%1 > (%0)", 2, v, k, NULL);
   } else if (choice < 70) {
     struct gexpr *v = name_of(G, ty(TY_BOOL, false, 0), &sc);
     if (v) return v;

@@ -41,6 +41,7 @@ void oc_copy_entry(struct oc_entry *dst, const struct oc_entry *src) {
   dst->actual = oc_strdup(src->actual);
   dst->required = oc_strdup(src->required);
   dst->op = oc_strdup(src->op);
+  dst->threshold = oc_strdup(src->threshold);
   dst->actual_shown = oc_strdup(src->actual_shown);
   dst->required_shown = oc_strdup(src->required_shown);
   dst->need = oc_strdup(src->need);
@@ -48,7 +49,7 @@ void oc_copy_entry(struct oc_entry *dst, const struct oc_entry *src) {
 
 static void entry_free(struct oc_entry *e) {
   free(e->tier); free(e->section); free(e->label); free(e->rule);
-  free(e->metric); free(e->actual); free(e->required); free(e->op); free(e->need);
+  free(e->metric); free(e->actual); free(e->required); free(e->op); free(e->need); free(e->threshold);
   free(e->actual_shown); free(e->required_shown);
 }
 
@@ -109,6 +110,7 @@ static void cmp_entries(struct cmp *c, const char *list, const struct oc_entry *
     cmp_str(c, FIELD_KEY("actual"), where, a->actual, b->actual);
     cmp_str(c, FIELD_KEY("required"), where, a->required, b->required);
     cmp_str(c, FIELD_KEY("op"), where, a->op, b->op);
+    cmp_str(c, FIELD_KEY("threshold"), where, a->threshold, b->threshold);
     cmp_str(c, FIELD_KEY("actual_shown"), where, a->actual_shown, b->actual_shown);
     cmp_str(c, FIELD_KEY("required_shown"), where, a->required_shown, b->required_shown);
     cmp_int(c, FIELD_KEY("type"), where, a->type, b->type);
@@ -171,6 +173,7 @@ static void put_entries(FILE *f, const char *key, const struct oc_entry *e, size
     put_str(f, "actual", e[i].actual);
     put_str(f, "required", e[i].required);
     put_str(f, "op", e[i].op);
+    put_str(f, "threshold", e[i].threshold);
     put_str(f, "actual_shown", e[i].actual_shown);
     put_str(f, "required_shown", e[i].required_shown);
     put_str(f, "need", e[i].need);

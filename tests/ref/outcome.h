@@ -22,7 +22,9 @@ enum oc_status {
 struct oc_entry {
   char *tier, *section, *label, *rule;
   bool met;
-  char *metric, *actual, *required, *op; /* when the rule compares a value with a constant */
+  char *metric, *actual, *required, *op; /* when the rule compares a value with a constant
+                                            or has a computed threshold */
+  char *threshold;                       /* a computed threshold's text (not a constant's) */
   char *actual_shown, *required_shown;   /* the values as people read them */
   int type;                              /* enum tier_type of both values */
   bool missing;                          /* the value has none */

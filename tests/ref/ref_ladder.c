@@ -101,6 +101,59 @@ static bool value_vs_constant(const struct node *e, const struct node **value, c
   return (*value)->ty.kind == (*konst)->ty.kind;
 }
 
+/* Does n aggregate over a list (8.2: the threshold side of a computed
+ * threshold may not), itself, through a formula's body or an argument? */
+static bool aggregates(const struct node *n) {
+  if (!n) return false;
+  if (n->kind == N_AGG) return true;
+  if (aggregates(n->a) || aggregates(n->b) || aggregates(n->c)) return true;
+  if ((n->kind == N_CALL || n->kind == N_NAME) && (n->ref == R_FORMULA || n->ref == R_ARG) && aggregates(n->def)) return true;
+  for (const struct node *x = n->kind == N_CALL ? n->list : NULL; x; x = x->next)
+    if (aggregates(x)) return true;
+  return false;
+}
+
+/* SPEC 3.5: a computed threshold compares a metric, a field, an aggregate
+ * or a formula call (the value) with a side that aggregates over no list
+ * (the threshold); the value is the left side if it can be, and text is
+ * not compared this way.  Rules of value_vs_constant's form are not. */
+static bool computed_threshold(const struct node *e, const struct node **value, const struct node **thr, int *op) {
+  static const int flip[] = {[B_EQ] = B_EQ, [B_NE] = B_NE, [B_LT] = B_GT, [B_LE] = B_GE, [B_GT] = B_LT, [B_GE] = B_LE};
+  if (e->kind != N_BIN || e->op < B_EQ || e->op > B_GE || e->a->ty.kind == TY_TEXT) return false;
+#define COMPARED(n) ((n)->kind == N_NAME ? (n)->ref == R_METRIC || (n)->ref == R_FIELD \
+                     : (n)->kind == N_AGG || ((n)->kind == N_CALL && (n)->ref == R_FORMULA))
+  const struct node *a = e->a, *b = e->b;
+  while (a->kind == N_CONV) a = a->a;
+  while (b->kind == N_CONV) b = b->a;
+  if (COMPARED(a) && !aggregates(e->b)) {
+    *value = e->a;
+    *thr = e->b;
+    *op = e->op;
+  } else if (COMPARED(b) && !aggregates(e->a)) {
+    *value = e->b;
+    *thr = e->a;
+    *op = flip[e->op];
+  } else {
+    return false;
+  }
+#undef COMPARED
+  return true;
+}
+
+/* A literal (or a const, or its negation), which needs no threshold text. */
+static bool literal(const struct node *n) {
+  while (n->kind == N_CONV || n->kind == N_NEG) n = n->a;
+  if (n->kind == N_NAME && n->ref == R_CONST && n->def) n = n->def;
+  return is_constant(n) || n->kind == N_STR;
+}
+
+/* The text of one side, without the parentheses around it. */
+static char *side_text(const struct comp *c, const struct node *n) {
+  struct node bare = *n;
+  bare.parens = 0;
+  return rule_text(c, &bare);
+}
+
 /* The API's name for a kind of value (enum tier_type). */
 static int public_type(int kind) {
   switch (kind) {
@@ -209,9 +262,10 @@ static void fill_entry(struct ref_ctx *x, const struct node *tier, const char *s
   const struct node *value, *konst;
   int op;
   bool vc = value_vs_constant(req->a, &value, &konst, &op);
+  bool ct = !vc && computed_threshold(req->a, &value, &konst, &op);
   if (req->b) e->label = oc_strdup(req->b->str);
   else if (vc && value->ref == R_METRIC && c->metrics[value->index].n->b) e->label = oc_strdup(c->metrics[value->index].n->b->str);
-  if (vc) {
+  if (vc || ct) {
     struct val a, r;
     val_init(&a);
     val_init(&r);
@@ -224,7 +278,8 @@ static void fill_entry(struct ref_ctx *x, const struct node *tier, const char *s
     ref_value_text(x->R, &r, value->ty.ref, rt, sizeof rt);
     ref_value_shown(x->R, &a, value->ty.ref, as, sizeof as);
     ref_value_shown(x->R, &r, value->ty.ref, rs, sizeof rs);
-    e->metric = oc_strdup(value->name);
+    e->metric = ct ? side_text(c, value) : oc_strdup(value->name);
+    if (ct && !literal(konst)) e->threshold = side_text(c, konst);
     e->actual = oc_strdup(at);
     e->required = oc_strdup(rt);
     e->actual_shown = oc_strdup(as);
@@ -232,9 +287,14 @@ static void fill_entry(struct ref_ctx *x, const struct node *tier, const char *s
     e->op = oc_strdup(op_text(op));
     e->type = public_type(kind);
     e->missing = a.none;
-    if (!met) {
+    if (!met && r.none) { /* nothing meets a missing threshold */
       char need[1024];
-      need_text(value->name, kind, op, &a, &r, as, rs, need, sizeof need);
+      snprintf(need, sizeof need, "%s: the threshold %s is %s", e->metric, e->threshold ? e->threshold : "",
+               r.divzero ? "none (division by zero)" : "missing");
+      e->need = oc_strdup(need);
+    } else if (!met) {
+      char need[1024];
+      need_text(e->metric, kind, op, &a, &r, as, rs, need, sizeof need);
       e->need = oc_strdup(need);
     }
     val_clear(&a);

@@ -21,6 +21,7 @@ static void entry(const tier_req_result *r, struct oc_entry *e) {
     e->actual_shown = oc_strdup(r->actual_shown);
     e->required_shown = oc_strdup(r->required_shown);
     e->op = oc_strdup(r->op);
+    e->threshold = oc_strdup(r->threshold);
     e->type = r->type;
     e->missing = r->missing != 0;
   }

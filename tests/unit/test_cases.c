@@ -273,6 +273,7 @@ static void field_text(const tier_req_result *u, const char *key, char *out, siz
   else if (!strcmp(key, "label")) snprintf(out, n, "%s", or_dash(u->label));
   else if (!strcmp(key, "rule")) snprintf(out, n, "%s", or_dash(u->rule));
   else if (!strcmp(key, "metric")) snprintf(out, n, "%s", or_dash(u->metric));
+  else if (!strcmp(key, "threshold")) snprintf(out, n, "%s", or_dash(u->threshold));
   else if (!strcmp(key, "op")) snprintf(out, n, "%s", or_dash(u->op));
   else if (!strcmp(key, "actual")) snprintf(out, n, "%s", u->actual);
   else if (!strcmp(key, "required")) snprintf(out, n, "%s", u->required);

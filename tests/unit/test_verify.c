@@ -60,10 +60,12 @@ struct seg {
   struct buf b;
   uint32_t base;  /* offset of the segment's first byte in the code */
   uint32_t kt, k0; /* constants true and 0 */
+  uint32_t xcode;  /* the requirement's explain code (NO_STR: none) */
+  uint8_t xkind;   /* and the type of its values */
 };
 
 static struct seg seg_new(struct image *img) {
-  struct seg s = {.img = img, .base = img->reqs[img->nreqs - 1].code};
+  struct seg s = {.img = img, .base = img->reqs[img->nreqs - 1].code, .xcode = NO_STR};
   s.kt = add_const(img, TY_BOOL, 1);
   s.k0 = add_const(img, TY_INT, 0);
   return s;
@@ -106,6 +108,10 @@ static const char *verify_named(struct seg *s, const char *name) {
   img->codelen = s->base + (uint32_t)s->b.n;
   struct img_req *r = &img->reqs[img->nreqs - 1];
   r->metric = r->field = -1;
+  r->xcode = s->xcode;
+  r->xkind = s->xkind;
+  r->xvalue = r->xthreshold = r->rule;
+  r->xcmp = CMP_GE;
   img->cost_base = UINT64_MAX / 4;
   for (uint32_t l = 0; l < img->nlists; l++) img->cost_per[l] = UINT64_MAX / 4;
   buf_free(&s->b);
@@ -208,6 +214,46 @@ static void median_buffer_rules(void **st) {
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     struct seg s = seg_new(fresh());
     median_segment(&s, cases[i].m);
+    const char *err = verify_named(&s, cases[i].name);
+    if (*cases[i].want) tu_assert_contains(err, cases[i].want);
+    else assert_string_equal(err, "");
+    image_free(s.img);
+  }
+}
+
+/* Trace slots (design2.md "values that decide"): TRACE only in a
+ * requirement's explain code, into a slot that exists, of a value of the
+ * requirement's type; the explain code is the comparison with each side
+ * traced. */
+struct trace_seg { bool in_rule; uint32_t slot; int op; uint8_t kind; };
+static void trace_segment(struct seg *s, struct trace_seg t) {
+  op1(s, OP_PUSH, s->kt);
+  if (t.in_rule) op1(s, OP_TRACE, t.slot);
+  op0(s, OP_RET);
+  if (t.in_rule) return;
+  s->xcode = here(s);
+  s->xkind = t.kind;
+  op1(s, OP_PUSH, s->k0);
+  op1(s, t.op, t.slot);
+  op1(s, OP_PUSH, s->k0);
+  op1(s, OP_TRACE, TRACE_REQUIRED);
+  op0(s, OP_GE_I);
+  op0(s, OP_RET);
+}
+static void trace_rules(void **st) {
+  (void)st;
+  static const struct { struct trace_seg t; const char *name, *want; } cases[] = {
+      {{false, TRACE_ACTUAL, OP_TRACE, TY_INT}, NULL, ""},
+      {{true, TRACE_ACTUAL, OP_TRACE, TY_INT}, "verify-trace-outside-explain", "TRACE outside explain code"},
+      {{false, MAX_TRACE, OP_TRACE, TY_INT}, "verify-trace-slot-out-of-range", "trace slot 2 out of range (2 slots)"},
+      {{false, TRACE_ACTUAL, OP_TRACE, TY_DATE}, "verify-trace-wrong-class",
+       "TRACE copies a I value; the requirement's values are D"},
+      {{false, TRACE_ACTUAL, OP_TRACE_F, TY_INT}, "verify-trace-f-of-integer",
+       "TRACE_F copies a I value; the requirement's values are I"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    struct seg s = seg_new(fresh());
+    trace_segment(&s, cases[i].t);
     const char *err = verify_named(&s, cases[i].name);
     if (*cases[i].want) tu_assert_contains(err, cases[i].want);
     else assert_string_equal(err, "");
@@ -720,6 +766,7 @@ int main(void) {
       cmocka_unit_test(set_cleared_before_branch),
       cmocka_unit_test(set_cleared_on_one_path),
       cmocka_unit_test(median_buffer_rules),
+      cmocka_unit_test(trace_rules),
       cmocka_unit_test(median_buffer_cannot_overflow),
       cmocka_unit_test(requirement_gives_bool),
       cmocka_unit_test(review_gives_date),
