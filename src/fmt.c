@@ -732,6 +732,223 @@ static void either(struct fmt *F, const struct node *n) {
 
 /* The print rule of every node kind: the tokens it is written with, in the
  * order the grammar reads them, and where the lines may break. */
+static void number_lit(struct fmt *F, const struct node *n) {
+  if (n->neg) { /* a negation sema folded (ast.h) */
+    kw(F, "-");
+    node(F, n->a);
+  } else {
+    lit(F, &n->loc);
+  }
+}
+
+/* N months / N days */
+static void duration(struct fmt *F, const struct node *n) {
+  lit(F, &n->locf);
+  SPACE(F);
+  kw(F, n->name);
+}
+
+/* -EXPR */
+static void negation(struct fmt *F, const struct node *n) {
+  kw(F, "-");
+  node(F, n->a);
+}
+
+/* not EXPR */
+static void not_expr(struct fmt *F, const struct node *n) {
+  kw(F, "not");
+  SPACE(F);
+  node(F, n->a);
+}
+
+/* if C then A else B, the branches on lines of their own when it does not fit */
+static void if_expr(struct fmt *F, const struct node *n) {
+  GROUP(F);
+  kw(F, "if");
+  SPACE(F);
+  node(F, n->a);
+  nest(F, 2);
+  LINE(F);
+  kw(F, "then");
+  SPACE(F);
+  node(F, n->b);
+  LINE(F);
+  kw(F, "else");
+  SPACE(F);
+  node(F, n->c);
+  NEND(F);
+  GEND(F);
+}
+
+/* EXPR is [not] none */
+static void is_none(struct fmt *F, const struct node *n) {
+  node(F, n->a);
+  SPACE(F);
+  kw(F, "is");
+  if (n->neg) {
+    SPACE(F);
+    kw(F, "not");
+  }
+  SPACE(F);
+  kw(F, "none");
+}
+
+/* DATE within DURATION, which goes to the next line if need be */
+static void within(struct fmt *F, const struct node *n) {
+  GROUP(F);
+  node(F, n->a);
+  nest(F, 2);
+  LINE(F);
+  kw(F, "within");
+  SPACE(F);
+  node(F, n->b);
+  NEND(F);
+  GEND(F);
+}
+
+/* ruleset "NAME" [version "V"]; */
+static void ruleset_item(struct fmt *F, const struct node *n) {
+  kw(F, "ruleset");
+  SPACE(F);
+  lit(F, &n->locf);
+  if (n->name2) {
+    SPACE(F);
+    kw(F, "version");
+    SPACE(F);
+    lit(F, &n->loc2);
+  }
+  kw(F, ";");
+}
+
+/* import "FILE"; */
+static void import_item(struct fmt *F, const struct node *n) {
+  kw(F, "import");
+  SPACE(F);
+  lit(F, &n->loc2);
+  kw(F, ";");
+}
+
+/* fiscal year starts in MONTH; */
+static void fiscal_item(struct fmt *F, const struct node *n) {
+  kw(F, "fiscal");
+  SPACE(F);
+  kw(F, "year");
+  SPACE(F);
+  kw(F, "starts");
+  SPACE(F);
+  kw(F, "in");
+  SPACE(F);
+  nm(F, n->name);
+  kw(F, ";");
+}
+
+/* review = EXPR; / effective = EXPR; */
+static void date_rule_item(struct fmt *F, const struct node *n) {
+  kw(F, n->kind == I_REVIEW ? "review" : "effective");
+  SPACE(F);
+  kw(F, "=");
+  SPACE(F);
+  node(F, n->a);
+  kw(F, ";");
+}
+
+/* record [NAME] { fields } */
+static void record_item(struct fmt *F, const struct node *n) {
+  kw(F, "record");
+  if (n->name) {
+    SPACE(F);
+    nm(F, n->name);
+  }
+  SPACE(F);
+  kw(F, "{");
+  fields(F, n->list);
+  skip_optional(F, ';', ";");
+}
+
+/* [MODIFIER] NAME ["KEY"]: TYPE[?]; or NAME ["KEY"]: list { fields } */
+static void field_item(struct fmt *F, const struct node *n) {
+  if (n->str) {
+    nm(F, n->str);
+    SPACE(F);
+  }
+  nm(F, n->name);
+  if (n->b) {
+    SPACE(F);
+    lit(F, &n->b->loc);
+  }
+  kw(F, ":");
+  SPACE(F);
+  if (n->op == 1) {
+    kw(F, "list");
+    SPACE(F);
+    kw(F, "{");
+    fields(F, n->list);
+    skip_optional(F, ';', ";");
+    return;
+  }
+  nm(F, n->name2);
+  if (n->neg) kw(F, "?");
+  kw(F, ";");
+}
+
+/* at least N of { statements } */
+static void at_least(struct fmt *F, const struct node *n) {
+  kw(F, "at");
+  SPACE(F);
+  kw(F, "least");
+  SPACE(F);
+  lit(F, &n->locf);
+  SPACE(F);
+  kw(F, "of");
+  SPACE(F);
+  kw(F, "{");
+  statements(F, n->list, "}");
+  skip_optional(F, ';', ";");
+}
+
+/* SECTION: (a heading inside a block) */
+static void section_item(struct fmt *F, const struct node *n) {
+  nm(F, n->name);
+  kw(F, ":");
+}
+
+/* EXPR ["LABEL"]; -- the label goes to the next line if need be (a
+ * requirement, or a requirements block inserted by NAME(args)) */
+static void requirement(struct fmt *F, const struct node *n) {
+  GROUP(F);
+  node(F, n->a);
+  if (n->b) {
+    nest(F, 2);
+    LINE(F);
+    lit(F, &n->b->loc);
+    NEND(F);
+  }
+  GEND(F);
+  kw(F, ";");
+}
+
+/* sustained N UNIT; / at any checkpoint within N [calendar] UNIT; */
+static void time_clause(struct fmt *F, const struct node *n) {
+  if (n->op == TC_SUSTAINED) {
+    kw(F, "sustained");
+  } else {
+    static const char *const words[] = {"at", "any", "checkpoint", "within"};
+    for (int k = 0; k < 4; k++) {
+      if (k) SPACE(F);
+      kw(F, words[k]);
+    }
+  }
+  SPACE(F);
+  lit(F, &n->locf);
+  SPACE(F);
+  if (n->op == TC_ANY_CALMONTHS) {
+    kw(F, "calendar");
+    SPACE(F);
+  }
+  kw(F, n->name);
+  kw(F, ";");
+}
+
 static void node(struct fmt *F, const struct node *n) {
   n = written(n);
   for (unsigned k = 0; k < n->parens; k++) {
@@ -740,14 +957,7 @@ static void node(struct fmt *F, const struct node *n) {
   }
   switch ((enum node_kind)n->kind) {
   case N_INT:
-  case N_DEC:
-    if (n->neg) { /* a negation sema folded (ast.h) */
-      kw(F, "-");
-      node(F, n->a);
-    } else {
-      lit(F, &n->loc);
-    }
-    break;
+  case N_DEC: number_lit(F, n); break;
   case N_STR:
   case N_DATE: lit(F, &n->loc); break;
   case N_BOOL: kw(F, n->ival ? "true" : "false"); break;
@@ -758,61 +968,14 @@ static void node(struct fmt *F, const struct node *n) {
     SPACE(F);
     nm(F, n->name);
     break;
-  case N_DURATION:
-    lit(F, &n->locf);
-    SPACE(F);
-    kw(F, n->name);
-    break;
-  case N_NEG:
-    kw(F, "-");
-    node(F, n->a);
-    break;
-  case N_NOT:
-    kw(F, "not");
-    SPACE(F);
-    node(F, n->a);
-    break;
+  case N_DURATION: duration(F, n); break;
+  case N_NEG: negation(F, n); break;
+  case N_NOT: not_expr(F, n); break;
   case N_BIN: chain(F, n); break;
-  case N_IF:
-    GROUP(F);
-    kw(F, "if");
-    SPACE(F);
-    node(F, n->a);
-    nest(F, 2);
-    LINE(F);
-    kw(F, "then");
-    SPACE(F);
-    node(F, n->b);
-    LINE(F);
-    kw(F, "else");
-    SPACE(F);
-    node(F, n->c);
-    NEND(F);
-    GEND(F);
-    break;
+  case N_IF: if_expr(F, n); break;
   case N_IN: in_set(F, n); break;
-  case N_ISNONE:
-    node(F, n->a);
-    SPACE(F);
-    kw(F, "is");
-    if (n->neg) {
-      SPACE(F);
-      kw(F, "not");
-    }
-    SPACE(F);
-    kw(F, "none");
-    break;
-  case N_WITHIN:
-    GROUP(F);
-    node(F, n->a);
-    nest(F, 2);
-    LINE(F);
-    kw(F, "within");
-    SPACE(F);
-    node(F, n->b);
-    NEND(F);
-    GEND(F);
-    break;
+  case N_ISNONE: is_none(F, n); break;
+  case N_WITHIN: within(F, n); break;
   case N_AGG: aggregate(F, n); break;
   case N_PERIOD: period(F, n); break;
   case N_CONV: break; /* not written: see written() */
@@ -827,81 +990,14 @@ static void node(struct fmt *F, const struct node *n) {
   case I_FORMULA: definition(F, n); break;
   case I_TABLE: table(F, n); break;
   case I_ENTRY: break; /* printed by table() */
-  case I_RULESET:
-    kw(F, "ruleset");
-    SPACE(F);
-    lit(F, &n->locf);
-    if (n->name2) {
-      SPACE(F);
-      kw(F, "version");
-      SPACE(F);
-      lit(F, &n->loc2);
-    }
-    kw(F, ";");
-    break;
-  case I_IMPORT:
-    kw(F, "import");
-    SPACE(F);
-    lit(F, &n->loc2);
-    kw(F, ";");
-    break;
-  case I_FISCAL:
-    kw(F, "fiscal");
-    SPACE(F);
-    kw(F, "year");
-    SPACE(F);
-    kw(F, "starts");
-    SPACE(F);
-    kw(F, "in");
-    SPACE(F);
-    nm(F, n->name);
-    kw(F, ";");
-    break;
+  case I_RULESET: ruleset_item(F, n); break;
+  case I_IMPORT: import_item(F, n); break;
+  case I_FISCAL: fiscal_item(F, n); break;
   case I_REVIEW:
-  case I_EFFECTIVE:
-    kw(F, n->kind == I_REVIEW ? "review" : "effective");
-    SPACE(F);
-    kw(F, "=");
-    SPACE(F);
-    node(F, n->a);
-    kw(F, ";");
-    break;
+  case I_EFFECTIVE: date_rule_item(F, n); break;
   case I_ENUM: enumeration(F, n); break;
-  case I_RECORD:
-    kw(F, "record");
-    if (n->name) {
-      SPACE(F);
-      nm(F, n->name);
-    }
-    SPACE(F);
-    kw(F, "{");
-    fields(F, n->list);
-    skip_optional(F, ';', ";");
-    break;
-  case I_FIELD: /* [MODIFIER] NAME ["KEY"]: TYPE[?]; or NAME ["KEY"]: list { fields } */
-    if (n->str) {
-      nm(F, n->str);
-      SPACE(F);
-    }
-    nm(F, n->name);
-    if (n->b) {
-      SPACE(F);
-      lit(F, &n->b->loc);
-    }
-    kw(F, ":");
-    SPACE(F);
-    if (n->op == 1) {
-      kw(F, "list");
-      SPACE(F);
-      kw(F, "{");
-      fields(F, n->list);
-      skip_optional(F, ';', ";");
-      break;
-    }
-    nm(F, n->name2);
-    if (n->neg) kw(F, "?");
-    kw(F, ";");
-    break;
+  case I_RECORD: record_item(F, n); break;
+  case I_FIELD: field_item(F, n); break;
   case I_METRIC: metric(F, n); break;
   case I_TIER: tier(F, n); break;
   case I_BADGE: badge(F, n); break;
@@ -909,56 +1005,11 @@ static void node(struct fmt *F, const struct node *n) {
   case I_PARAM: break; /* printed by requirements() */
   case I_EITHER: either(F, n); break;
   case I_BRANCH: break; /* printed by either() */
-  case I_ATLEAST:
-    kw(F, "at");
-    SPACE(F);
-    kw(F, "least");
-    SPACE(F);
-    lit(F, &n->locf);
-    SPACE(F);
-    kw(F, "of");
-    SPACE(F);
-    kw(F, "{");
-    statements(F, n->list, "}");
-    skip_optional(F, ';', ";");
-    break;
-  case I_SECTION:
-    nm(F, n->name);
-    kw(F, ":");
-    break;
-  case I_REQ: /* EXPR ["LABEL"]; -- the label goes to the next line if need be */
-  case I_INSERT:
-    GROUP(F);
-    node(F, n->a);
-    if (n->b) {
-      nest(F, 2);
-      LINE(F);
-      lit(F, &n->b->loc);
-      NEND(F);
-    }
-    GEND(F);
-    kw(F, ";");
-    break;
-  case I_TIME:
-    if (n->op == TC_SUSTAINED) {
-      kw(F, "sustained");
-    } else {
-      static const char *const words[] = {"at", "any", "checkpoint", "within"};
-      for (int k = 0; k < 4; k++) {
-        if (k) SPACE(F);
-        kw(F, words[k]);
-      }
-    }
-    SPACE(F);
-    lit(F, &n->locf);
-    SPACE(F);
-    if (n->op == TC_ANY_CALMONTHS) {
-      kw(F, "calendar");
-      SPACE(F);
-    }
-    kw(F, n->name);
-    kw(F, ";");
-    break;
+  case I_ATLEAST: at_least(F, n); break;
+  case I_SECTION: section_item(F, n); break;
+  case I_REQ:
+  case I_INSERT: requirement(F, n); break;
+  case I_TIME: time_clause(F, n); break;
   }
   for (unsigned k = 0; k < n->parens; k++) {
     NEND(F);
