@@ -15,6 +15,8 @@
  *                 names; time clauses; requirements: thresholds, comparisons, labels,
  *                 the period of a period test, added, removed, or the same
  *                 text with a new meaning
+ *   badges        matched by name: removed, new; display names, time clauses
+ *                 and requirements as a tier's
  *
  * A change to a metric is said once, with the metrics and tiers it changes
  * (a requirement that changes only through a metric is not repeated).  Two
@@ -595,8 +597,9 @@ static void report_same_text(struct pair_ctx *p, uint32_t qa, uint32_t qb) {
   diff_req_words(p, qa, qb);
 }
 
+/* Blocks ta of A and tb of B (tiers, then badges: img_block). */
 static void diff_requirements(struct rd *d, uint32_t ta, uint32_t tb, const char *where) {
-  const struct img_tier *TA = &d->A->tiers[ta], *TB = &d->B->tiers[tb];
+  const struct img_tier *TA = img_block(d->A, ta), *TB = img_block(d->B, tb);
   bool *ua = arena_alloc(&d->ar, TA->nreq + 1), *ub = arena_alloc(&d->ar, TB->nreq + 1);
   if (!ua || !ub) {
     change(d, "error", where, "out of memory comparing the requirements", NULL, NULL, NULL);
@@ -731,6 +734,35 @@ static void diff_tiers(struct rd *d) {
   }
 }
 
+/* Badges, matched by name: removed, new, and for each kept badge its
+ * display name, time clause and requirements, as a tier's. */
+static void diff_badges(struct rd *d) {
+  char where[300];
+  for (uint32_t i = 0; i < d->A->nbadges; i++) {
+    const char *name = S(d->A, d->A->badges[i].name);
+    uint32_t j = 0;
+    while (j < d->B->nbadges && strcmp(S(d->B, d->B->badges[j].name), name) != 0) j++;
+    snprintf(where, sizeof where, "badge %s", name);
+    if (j == d->B->nbadges) {
+      change(d, "badge-removed", where, "badge removed", NULL, NULL, NULL);
+      continue;
+    }
+    const struct img_tier *BA = &d->A->badges[i], *BB = &d->B->badges[j];
+    const char *da = BA->display == NO_STR ? "(none)" : S(d->A, BA->display);
+    const char *db = BB->display == NO_STR ? "(none)" : S(d->B, BB->display);
+    if (strcmp(da, db) != 0) change(d, "badge-display", where, "display name", da, db, NULL);
+    diff_time(d, BA, BB, where);
+    diff_requirements(d, d->A->ntiers + i, d->B->ntiers + j, where);
+  }
+  for (uint32_t j = 0; j < d->B->nbadges; j++) {
+    const char *name = S(d->B, d->B->badges[j].name);
+    uint32_t i = 0;
+    while (i < d->A->nbadges && strcmp(S(d->A, d->A->badges[i].name), name) != 0) i++;
+    snprintf(where, sizeof where, "badge %s", name);
+    if (i == d->A->nbadges) change(d, "badge-added", where, "new badge", NULL, NULL, NULL);
+  }
+}
+
 /* ---- the whole ------------------------------------------------------------------------------ */
 
 /* Every part compared, each change said through change(); 0, or -1 when
@@ -743,6 +775,7 @@ static int compare(struct rd *d) {
   diff_metrics(d, true);
   diff_metrics(d, false);
   diff_tiers(d);
+  diff_badges(d);
   /* the last word: meanings that differ are never "no change" */
   uint8_t ha[32], hb[32];
   mn_hash(d->ma, ha);
