@@ -964,14 +964,16 @@ static int by_digest(const void *p, const void *q) { return memcmp(p, q, MN_DIGE
 
 /* One requirement as the runner reports it: section, label, value, and
  * the metric (or field), comparison and constant its explanation uses. */
-static void req_digest(const struct meaning *m, uint32_t q, uint8_t out[MN_DIGEST]) {
+static void req_digest(const struct meaning *m, uint32_t q, bool shallow, uint8_t out[MN_DIGEST]) {
   const struct image *img = m->img;
   const struct img_req *r = &img->reqs[q];
   crypto_generichash_state h;
   crypto_generichash_init(&h, NULL, 0, MN_DIGEST);
-  h_str(&h, S(img, r->section));
-  h_str(&h, S(img, r->label));
-  crypto_generichash_update(&h, m->req[q]->deep, MN_DIGEST);
+  if (!shallow) { /* the shallow digest leaves the words (a label, a section) to tierc diff */
+    h_str(&h, S(img, r->section));
+    h_str(&h, S(img, r->label));
+  }
+  crypto_generichash_update(&h, shallow ? m->req[q]->shallow : m->req[q]->deep, MN_DIGEST);
   if (r->metric >= 0) h_str(&h, S(img, img->metrics[r->metric].name));
   else if (r->field >= 0) h_str(&h, S(img, img->fields[img_top_field(img, (uint32_t)r->field)].name));
   else h_str(&h, "");
@@ -986,11 +988,11 @@ static void req_digest(const struct meaning *m, uint32_t q, uint8_t out[MN_DIGES
  * its own digest; a group hashes its kind, count, name and section and its
  * items in the order written, since that order breaks the smallest
  * change's ties.  The verifier bounds the depth. */
-static void item_digest(const struct meaning *m, uint32_t i, uint8_t out[MN_DIGEST]) {
+static void item_digest(const struct meaning *m, uint32_t i, bool shallow, uint8_t out[MN_DIGEST]) {
   const struct image *img = m->img;
   const struct img_item *it = &img->items[i];
   if (it->kind == IT_LEAF) {
-    req_digest(m, it->first, out);
+    req_digest(m, it->first, shallow, out);
     return;
   }
   crypto_generichash_state h;
@@ -1001,7 +1003,7 @@ static void item_digest(const struct meaning *m, uint32_t i, uint8_t out[MN_DIGE
   h_str(&h, S(img, it->section));
   for (uint32_t k = it->first; k < it->first + it->count; k++) {
     uint8_t d[MN_DIGEST];
-    item_digest(m, k, d);
+    item_digest(m, k, shallow, d);
     crypto_generichash_update(&h, d, MN_DIGEST);
   }
   crypto_generichash_final(&h, out, MN_DIGEST);
@@ -1009,14 +1011,21 @@ static void item_digest(const struct meaning *m, uint32_t i, uint8_t out[MN_DIGE
 
 /* A tier's or badge's own items, in any order (for a flat tier: its
  * requirements' digests, as before items existed). */
-static void h_items(crypto_generichash_state *h, const struct meaning *m, const struct img_tier *T) {
+static void h_items(crypto_generichash_state *h, const struct meaning *m, const struct img_tier *T, bool shallow) {
   size_t size = sizeof(struct dg) * (T->nitems + 1);
   struct dg *ds = t_malloc(m->ar.hook, size);
-  for (uint32_t k = 0; ds && k < T->nitems; k++) item_digest(m, T->first_item + k, ds[k].d);
+  for (uint32_t k = 0; ds && k < T->nitems; k++) item_digest(m, T->first_item + k, shallow, ds[k].d);
   if (ds) qsort(ds, T->nitems, sizeof *ds, by_digest);
   for (uint32_t k = 0; ds && k < T->nitems; k++) crypto_generichash_update(h, ds[k].d, MN_DIGEST);
   if (!ds) h_str(h, "out of memory");
   t_free(m->ar.hook, ds, size);
+}
+
+void mn_block_digest(const struct meaning *m, uint32_t b, uint8_t out[MN_DIGEST]) {
+  crypto_generichash_state h;
+  crypto_generichash_init(&h, NULL, 0, MN_DIGEST);
+  h_items(&h, m, img_block(m->img, b), true);
+  crypto_generichash_final(&h, out, MN_DIGEST);
 }
 
 void mn_hash(const struct meaning *m, uint8_t out[32]) {
@@ -1063,7 +1072,7 @@ void mn_hash(const struct meaning *m, uint8_t out[32]) {
       h_i64(&h, T->time);
     }
     h_i64(&h, T->nreq);
-    h_items(&h, m, T);
+    h_items(&h, m, T, false);
   }
   crypto_generichash_final(&h, out, 32);
 }

@@ -67,6 +67,11 @@ void mn_free(struct meaning *m);
  * badges likewise.  Not the ruleset's name, version, source text, rule
  * texts, comments or layout. */
 void mn_hash(const struct meaning *m, uint8_t out[32]);
+/* Block b's items (tier, then badge numbering: img_block) with each
+ * requirement's shallow digest: equal when the block asks the same
+ * requirements grouped the same way (either, at least N of, branch names),
+ * whatever the metrics they name compute. */
+void mn_block_digest(const struct meaning *m, uint32_t b, uint8_t out[MN_DIGEST]);
 
 /* Is register r a metric of the record (not an item metric's register)? */
 bool mn_is_record_metric(const struct image *img, uint32_t r);

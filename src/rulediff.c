@@ -618,6 +618,18 @@ static void diff_requirements(struct rd *d, uint32_t ta, uint32_t tb, const char
     if (!ub[j]) change(d, "requirement-added", where, "new requirement:", NULL, S(d->B, d->B->reqs[TB->first_req + j].rule), NULL);
 }
 
+/* A block whose items mean something else while no requirement of it was
+ * said to change (said: the count of changes before its requirements): its
+ * requirements are grouped otherwise. */
+static void diff_grouping(struct rd *d, uint32_t ba, uint32_t bb, const char *where, int said) {
+  uint8_t da[MN_DIGEST], db[MN_DIGEST];
+  mn_block_digest(d->ma, ba, da);
+  mn_block_digest(d->mb, bb, db);
+  if (d->n == said && memcmp(da, db, MN_DIGEST) != 0)
+    change(d, "grouping", where, "its requirements are grouped otherwise (either, at least N of, or a branch's name)", NULL,
+           NULL, NULL);
+}
+
 /* The tiers of partner type p (by name) of img, in ladder order. */
 static int type_tiers(const struct image *img, const char *type, uint32_t *idx, const char **names) {
   int n = 0;
@@ -701,7 +713,9 @@ static void diff_ladder(struct rd *d, const char *type) {
     const char *db = TB->display == NO_STR ? "(none)" : S(d->B, TB->display);
     if (strcmp(da, db) != 0) change(d, "tier-display", where, "display name", da, db, NULL);
     diff_time(d, TA, TB, where);
+    int said = d->n;
     diff_requirements(d, ia[i], ib[j], where);
+    diff_grouping(d, ia[i], ib[j], where, said);
   }
   buf_free(&ta);
   buf_free(&tb);
@@ -752,7 +766,9 @@ static void diff_badges(struct rd *d) {
     const char *db = BB->display == NO_STR ? "(none)" : S(d->B, BB->display);
     if (strcmp(da, db) != 0) change(d, "badge-display", where, "display name", da, db, NULL);
     diff_time(d, BA, BB, where);
+    int said = d->n;
     diff_requirements(d, d->A->ntiers + i, d->B->ntiers + j, where);
+    diff_grouping(d, d->A->ntiers + i, d->B->ntiers + j, where, said);
   }
   for (uint32_t j = 0; j < d->B->nbadges; j++) {
     const char *name = S(d->B, d->B->badges[j].name);
