@@ -170,7 +170,6 @@ static int cmd_test(int argc, char **argv) {
     if (ip < 0) { free(args); return EXIT_USAGE; }
     if (ip) continue;
     if (!strcmp(argv[i], "--coverage")) coverage = true;
-    else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) { usage(stdout); free(args); return EXIT_OK; }
     else if (argv[i][0] == '-' && argv[i][1]) {
       fprintf(stderr, _("%s test: unknown option '%s'\n"), prog, argv[i]);
       free(args);
@@ -409,6 +408,14 @@ static int cmd_fmt(int argc, char **argv) {
   return status;
 }
 
+/* Does a subcommand's argument list ask for help (-h or --help before a
+ * "--")?  Every subcommand answers it alike, with the usage on stdout. */
+static bool asks_help(int argc, char **argv) {
+  for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+    if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) return true;
+  return false;
+}
+
 int main(int argc, char **argv) {
   cli_init_locale();
   if (argc < 2) {
@@ -416,7 +423,7 @@ int main(int argc, char **argv) {
     return EXIT_USAGE;
   }
   const char *cmd = argv[1];
-  if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
+  if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help") || asks_help(argc - 1, argv + 1)) {
     usage(stdout);
     return EXIT_OK;
   }

@@ -48,7 +48,7 @@ static void usage(FILE *f) {
           "                      ruleset's review rule\n"
           "  -e, --explain       eval: add every requirement of every tier with its value\n"
           "      --id ID         explain: the partner whose id is ID\n"
-          "  -o, --output FILE   report: where to write the page (default: standard output)\n"
+          "  -o, --output FILE   report: where to write the page ('-' or none: standard output)\n"
           "      --diff OLD      report: add the impact of the change from the OLD ruleset\n"
           "      --trust KEY.pub accept only a ruleset signed with this key (tierc sign);\n"
           "                      repeated: signed with any one of the keys\n"
@@ -131,6 +131,11 @@ static int each_record(char **files, int nfiles, const struct reader *rd) {
       status = EXIT_USAGE;
       continue;
     }
+    if (f == stdin && isatty(STDIN_FILENO)) /* not a silent wait */
+      fprintf(stderr,
+              _("%s: reading partner records from the terminal: type one JSON object a line and end with Ctrl-D, "
+                "or name a file of records after the ruleset\n"),
+              prog);
     go = read_input(f, file, rd, &status);
     if (f != stdin) fclose(f);
   }
@@ -560,6 +565,13 @@ static int cmd_report(int argc, char **argv) {
   int64_t asof = TIER_NO_DATE;
   int st = report_options(argc, argv, &out_path, &old_path, &asof, &opt);
   if (st >= 0) return st;
+  /* an HTML page is no use on a terminal: only where asked for (-o -) */
+  if (!out_path && isatty(STDOUT_FILENO)) {
+    fprintf(stderr, _("%s report: the report is an HTML page: write it to a file with -o report.html, or give -o - to print it here\n"),
+            prog);
+    return EXIT_USAGE;
+  }
+  if (out_path && !strcmp(out_path, "-")) out_path = NULL; /* standard output */
   if (optind >= argc) {
     fprintf(stderr, _("%s report: missing RULESET\n"), prog);
     return EXIT_USAGE;
