@@ -78,7 +78,7 @@ enum { P_MONTHS = 0xFF, P_FISCAL = 0x100, P_PREVIOUS = 0x200 }; /* a period's to
 %token <tok> STARTS "starts" YEAR "year"
 %token <tok> CONST "const" FORMULA "formula" TABLE "table"
 %token ARROW "->"
-%token <tok> HOLDS "holds" MEETS "meets"
+%token <tok> HOLDS "holds" MEETS "meets" GRANT "grant" WHEN "when"
 %token EQ "==" NE "!=" LE "<=" GE ">="
 %token BLOCK_OPEN _("'<' (start of the tier's block)") BLOCK_END _("'>' (end of the tier's block)")
 
@@ -127,6 +127,9 @@ item:
       $$ = mk(ps, I_METRIC, &@2);
       if ($$) { $$->name = $2.s; $$->name2 = $4.s; $$->loc2 = @4; $$->list = $5; $$->a = $8; $$->b = $6; }
     }
+  /* grant TIER [when COND]; (SPEC 3.5): sema checks what is granted */
+  | GRANT name ';'              { $$ = mk(ps, I_GRANT, &@1); if ($$) $$->a = mkname(ps, $2, &@2); }
+  | GRANT name WHEN expr ';'    { $$ = mk(ps, I_GRANT, &@1); if ($$) { $$->a = mkname(ps, $2, &@2); $$->b = $4; } }
   | REVIEW '=' expr ';'         { $$ = mk(ps, I_REVIEW, &@1); if ($$) $$->a = $3; }
   | FISCAL YEAR STARTS IN name ';' {
       $$ = mk(ps, I_FISCAL, &@$); if ($$) { $$->name = $5.s; $$->loc2 = @5; }
@@ -168,7 +171,7 @@ name:
   | BADGE | REQUIREMENTS | AT | LEAST | OF
   | CALENDAR | FISCAL | MONTH | PREVIOUS | QUARTER | STARTS | YEAR
   | CONST | FORMULA | TABLE
-  | HOLDS | MEETS
+  | HOLDS | MEETS | GRANT | WHEN
   ;
 
 /* `.INNER` after a list's name: the path of an inner list (customers.months) */

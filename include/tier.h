@@ -426,6 +426,9 @@ typedef struct tier_result {
   const char *rules_hash;  /* the ruleset's rules hash (tier_ruleset_hash), 64 hex digits */
   size_t nbadges;          /* every badge of the ruleset, in the order written */
   const tier_badge_result *badges;
+  int granted;             /* 1 when tier comes from a grant (`grant Diamond when ...;`)
+                              higher than the tier its requirements earn; then next is
+                              the tier above it and unmet that tier's own requirements */
 } tier_result;
 
 #define TIER_NO_DATE INT64_MIN /* "no date": tier_eval_json's asof when none overrides the review rule */

@@ -34,6 +34,7 @@ enum node_kind {
   I_EITHER,   /* either: list = its I_BRANCH nodes */
   I_BRANCH,   /* ["label"] { list }: b = the label */
   I_ATLEAST,  /* at least ival of { list } */
+  I_GRANT,    /* grant a [when b]; a names the tier (sema: index = the tier) */
   I_INSERT,   /* NAME(args); in a block: made by sema from an I_REQ whose
                  expression calls a requirements block */
   I_CONST,    /* const NAME = a; */

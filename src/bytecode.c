@@ -201,6 +201,12 @@ static void put_ladder(struct buf *b, const struct image *img) {
     buf_u32(b, it->section);
   }
   for (uint32_t i = 0; i < img->ntiers + img->nbadges; i++) buf_u32(b, img->order[i]); /* format 6 */
+  buf_u32(b, img->ngrants);
+  for (uint32_t i = 0; i < img->ngrants; i++) {
+    buf_u32(b, img->grants[i].tier);
+    buf_u32(b, img->grants[i].code);
+    buf_u32(b, img->grants[i].text);
+  }
 }
 
 static void put_cost(struct buf *b, const struct image *img) {
@@ -506,6 +512,13 @@ static void rd_ladder(struct cur *c, struct image *img) {
   }
   if (!ALLOC(img, img->order, img->ntiers + img->nbadges)) return;
   for (uint32_t i = 0; i < img->ntiers + img->nbadges && !c->bad; i++) img->order[i] = rd32(c);
+  img->ngrants = rdcount(c, 12, 0x100000);
+  if (!ALLOC(img, img->grants, img->ngrants)) return;
+  for (uint32_t i = 0; i < img->ngrants && !c->bad; i++) {
+    img->grants[i].tier = rd32(c);
+    img->grants[i].code = rd32(c);
+    img->grants[i].text = rd32(c);
+  }
 }
 
 static void rd_cost(struct cur *c, struct image *img) {

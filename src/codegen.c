@@ -1034,12 +1034,28 @@ struct image *cg_run(struct comp *c) {
   img->order = arena_alloc(&img->ar, sizeof *img->order * (size_t)(c->ntiers + c->nbadges + 1));
   if (!img->tiers || !img->badges || !img->reqs || !img->items || !img->order || !c->order) goto fail;
   for (int b = 0; b < c->ntiers + c->nbadges; b++) img->order[b] = (uint32_t)c->order[b];
+  img->ngrants = (uint32_t)c->ngrants;
+  img->grants = arena_alloc(&img->ar, sizeof *img->grants * (size_t)(c->ngrants + 1));
+  if (!img->grants) goto fail;
   for (int b = 0; b < c->ntiers + c->nbadges; b++) {
     bool badge = b >= c->ntiers;
     gen_block(&g, badge ? &c->badges[b - c->ntiers] : &c->tiers[b],
               badge ? &img->badges[b - c->ntiers] : &img->tiers[b]);
   }
 
+  /* the grants: each condition a segment after the requirements' */
+  for (int k = 0; k < c->ngrants; k++) {
+    const struct node *n = c->grants[k];
+    struct img_grant *G = &img->grants[k];
+    G->tier = (uint32_t)n->index;
+    G->code = G->text = NO_STR;
+    if (n->b) {
+      G->code = here(&g);
+      gen(&g, n->b);
+      emit(&g, OP_RET);
+      G->text = rule_text(&g, n->b);
+    }
+  }
   if (g.code.failed || g.strs.failed || g.consts.failed || g.slens.failed || g.failed || c->ar.failed)
     goto fail;
   img->codelen = (uint32_t)g.code.n;

@@ -101,6 +101,7 @@ struct comp {
   struct s_formula *formulas; int nformulas;
   int fstack[LIM_FORMULA_NESTING]; int fsp; /* formulas being expanded, innermost last */
   int *order;                     /* the blocks (tiers, then badges) in evaluation order (refs.c) */
+  struct node **grants; int ngrants; /* I_GRANT items, checked: index = the tier granted */
   uint8_t src_hash[32];
   unsigned syntax_errors;         /* items dropped by the parser: names may be missing */
   unsigned failed_imports;        /* imports not read: their names are missing, sema does not run */
@@ -158,6 +159,7 @@ struct type defs_call(struct comp *c, struct node *n, int formula, const struct 
 /* refs.c: tier references, `holds T` and `meets T` (SPEC 3.5) */
 struct type refs_check(struct comp *c, struct node *n, const struct scope *sc); /* an N_HOLDS */
 void refs_order(struct comp *c); /* after blocks_expand: c->order, or an error naming a cycle */
+void refs_grant(struct comp *c, struct node *n); /* an I_GRANT, after the tiers and badges */
 void lint_run(struct comp *c);
 struct image *cg_run(struct comp *c);
 int sema_find_metric(const struct comp *c, const char *name, int list);

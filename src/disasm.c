@@ -151,6 +151,16 @@ static void dis_order(const struct image *img, struct buf *b) {
   buf_printf(b, " (%u rounds: tier references)\n", img->rounds);
 }
 
+/* The grants: the tier each gives and its condition. */
+static void dis_grants(const struct image *img, struct buf *b) {
+  for (uint32_t k = 0; k < img->ngrants; k++) {
+    uint32_t t = img->grants[k].tier;
+    buf_printf(b, "grant     %s %s", ptype_name(img, t), img_str(img, img->tiers[t].name));
+    if (img->grants[k].text != NO_STR) buf_printf(b, " when %s", img_str(img, img->grants[k].text));
+    buf_printf(b, "\n");
+  }
+}
+
 static void dis_header(const struct image *img, const char *what, struct buf *b) {
   buf_printf(b, "; %s: tierc bytecode, format %u%s%s\n", what, img->fmt_version,
              img->has_debug ? ", with debug section" : ", stripped", img->signed_ ? ", signed" : "");
@@ -180,6 +190,7 @@ static void dis_header(const struct image *img, const char *what, struct buf *b)
     buf_printf(b, " + %llu x len(%s)", (unsigned long long)img->cost_per[l], img_list_name(img, l, ln, sizeof ln));
   buf_printf(b, " steps at most\nstack     %u slots\n", img->max_stack);
   dis_order(img, b);
+  dis_grants(img, b);
 }
 
 /* The end of a field's line: its JSON key when it is not its name. */
@@ -314,7 +325,13 @@ static void dis_insn(const struct image *img, const struct dis_index *x, uint32_
 static void dis_code(const struct image *img, const struct dis_index *x, struct buf *b) {
   buf_printf(b, "\n; code: %u bytes\n", img->codelen);
   int loop = -1;
+  uint32_t gk = 0; /* the next grant whose condition's code may start here (written in order) */
   for (uint32_t pc = 0; pc < img->codelen; pc += op_size(img->code[pc])) {
+    while (gk < img->ngrants && img->grants[gk].code == NO_STR) gk++;
+    if (gk < img->ngrants && pc == img->grants[gk].code)
+      buf_printf(b, "grant g%u (%s): when %s\n", gk, img_str(img, img->tiers[img->grants[gk].tier].name),
+                 img_str(img, img->grants[gk].text));
+    if (gk < img->ngrants && pc >= img->grants[gk].code) gk++;
     if (pc == img->review_code) buf_printf(b, "review rule:\n");
     if (pc == img->metric_code) buf_printf(b, "metric block:\n");
     if (x->req_at[pc] > img->nreqs) {

@@ -842,6 +842,20 @@ static void fiscal_item(struct fmt *F, const struct node *n) {
   kw(F, ";");
 }
 
+/* grant TIER [when COND]; */
+static void grant_item(struct fmt *F, const struct node *n) {
+  kw(F, "grant");
+  SPACE(F);
+  node(F, n->a);
+  if (n->b) {
+    SPACE(F);
+    kw(F, "when");
+    SPACE(F);
+    node(F, n->b);
+  }
+  kw(F, ";");
+}
+
 /* review = EXPR; / effective = EXPR; */
 static void date_rule_item(struct fmt *F, const struct node *n) {
   kw(F, n->kind == I_REVIEW ? "review" : "effective");
@@ -993,6 +1007,7 @@ static void node(struct fmt *F, const struct node *n) {
   case I_RULESET: ruleset_item(F, n); break;
   case I_IMPORT: import_item(F, n); break;
   case I_FISCAL: fiscal_item(F, n); break;
+  case I_GRANT: grant_item(F, n); break;
   case I_REVIEW:
   case I_EFFECTIVE: date_rule_item(F, n); break;
   case I_ENUM: enumeration(F, n); break;

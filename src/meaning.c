@@ -908,8 +908,9 @@ struct meaning *mn_build(const struct image *img, const struct tier_alloc_hook *
   x.steps_left = 8 * (uint64_t)img->codelen + 65536;
   m->reg = arena_alloc(&m->ar, sizeof *m->reg * (img->nmetrics + 1));
   m->req = arena_alloc(&m->ar, sizeof *m->req * (img->nreqs + 1));
+  m->grant = arena_alloc(&m->ar, sizeof *m->grant * (img->ngrants + 1));
   x.reg_stamp = arena_alloc(&m->ar, sizeof *x.reg_stamp * (img->nmetrics + 1));
-  if (!m->reg || !m->req || !x.reg_stamp || !tables(&x) || post_dominators(&x) < 0) goto oom;
+  if (!m->reg || !m->req || !m->grant || !x.reg_stamp || !tables(&x) || post_dominators(&x) < 0) goto oom;
   x.t_true = konst(&x, TY_BOOL, 1);
   x.t_false = konst(&x, TY_BOOL, 0);
   struct mn *zero = leaf(&x, MN_ZERO, 0);
@@ -933,6 +934,15 @@ struct meaning *mn_build(const struct image *img, const struct tier_alloc_hook *
     if (!m->req[q] && !x.oom) {
       opaque_digest(&x, img->reqs[q].code, d);
       m->req[q] = opaque(&x, d, img->reqs[q].code, "requirement");
+    }
+  }
+  for (uint32_t k = 0; k < img->ngrants && !x.oom; k++) {
+    uint32_t code = img->grants[k].code;
+    if (code == NO_STR) continue;
+    m->grant[k] = segment(&x, code, false);
+    if (!m->grant[k] && !x.oom) {
+      opaque_digest(&x, code, d);
+      m->grant[k] = opaque(&x, d, code, "grant");
     }
   }
   if (x.oom || m->ar.failed) goto oom;
@@ -1073,6 +1083,14 @@ void mn_hash(const struct meaning *m, uint8_t out[32]) {
     }
     h_i64(&h, T->nreq);
     h_items(&h, m, T, false);
+  }
+  /* the grants, in the order written (the highest that holds wins: order
+   * does not matter, but a ruleset without grants hashes as before) */
+  for (uint32_t k = 0; k < img->ngrants; k++) {
+    h_str(&h, "grant");
+    h_block(&h, img, img->grants[k].tier);
+    if (m->grant[k]) crypto_generichash_update(&h, m->grant[k]->deep, MN_DIGEST);
+    else h_str(&h, "always");
   }
   crypto_generichash_final(&h, out, 32);
 }

@@ -49,6 +49,7 @@ struct meaning {
   struct mn *review;        /* NULL when the ruleset has no review rule */
   struct mn **reg;          /* per register: its value after the metric block */
   struct mn **req;          /* per requirement: its value */
+  struct mn **grant;        /* per grant: its condition's value, NULL for none */
   bool approximate;         /* some code could not be followed (crafted
                                bytecode): those parts compare by their bytes */
   uint32_t gen;             /* traversal stamps */

@@ -61,6 +61,46 @@ struct type refs_check(struct comp *c, struct node *n, const struct scope *sc) {
   return t;
 }
 
+/* ---- grants ------------------------------------------------------------------------------ */
+
+/* `grant TIER [when COND];`: TIER (an N_NAME: the grammar takes a name)
+ * names a tier, unique across partner types as a reference's name is (the
+ * grant applies to records of its type); COND is a bool as a requirement
+ * is, references included.  A tier-valued field cannot be granted yet. */
+void refs_grant(struct comp *c, struct node *n) {
+  const struct node *e = n->a;
+  n->index = -1;
+  if (e) {
+    struct suggest s = {0};
+    int found = -1, other = -1;
+    for (int t = 0; t < c->ntiers; t++) {
+      suggest_try(&s, e->name, c->tiers[t].n->name);
+      if (strcmp(c->tiers[t].n->name, e->name) != 0) continue;
+      if (found < 0) found = t;
+      else if (other < 0 && c->tiers[t].ptype != c->tiers[found].ptype) other = t;
+    }
+    bool badge = false;
+    for (int b = 0; b < c->nbadges && found < 0; b++) badge |= strcmp(c->badges[b].n->name, e->name) == 0;
+    if (badge)
+      diag_add(&c->dg, TIER_ERROR, &e->loc, _("'%s' is a badge: a grant gives a tier (a badge is held by its own requirements)"),
+               e->name);
+    else if (found < 0)
+      diag_add(&c->dg, TIER_ERROR, &e->loc, _("no tier named '%s'%s"), e->name, sema_suggest(c, &s));
+    else if (other >= 0)
+      diag_add(&c->dg, TIER_ERROR, &e->loc,
+               _("`grant %s` names no one tier: partner types '%s' and '%s' both have a tier '%s' (give them different names)"),
+               e->name, c->tiers[found].n->name2, c->tiers[other].n->name2, e->name);
+    else
+      n->index = found;
+  }
+  if (n->b) {
+    struct scope sc = {-1, true, true, _("a grant's condition"), NULL, true};
+    sema_check_bool(c, n->b, &sc, _("a grant's condition"));
+  }
+  struct node **slot = PUSH(c->grants, c->ngrants);
+  if (slot) *slot = n;
+}
+
 /* ---- the graph -------------------------------------------------------------------------- */
 
 /* Node M(b) is b, node H(b) is nb + b.  An edge: node `from` depends on
@@ -70,6 +110,7 @@ struct edge { int from, to; const struct node *ref; };
 struct graph {
   struct comp *c;
   int nb;                /* blocks */
+  int nn;                /* nodes: M and H of each block, then G(p) of each partner type */
   struct edge *e;
   int ne, cap;
   bool failed;
@@ -135,7 +176,10 @@ static void report_cycle(struct graph *g, const int *dep, int start) {
   int u = start;
   do {
     const struct edge *e = &g->e[dep[u]];
-    if (e->ref) {
+    if (e->ref && e->from >= 2 * g->nb) {
+      buf_printf(&t, "grant (%s %s) -> ", ref_word(e->ref), e->ref->name);
+      if (!first) first = e->ref;
+    } else if (e->ref) {
       const struct s_tier *from = block_of(c, e->from);
       buf_printf(&t, "%s (%s %s) -> ", from->n->name, ref_word(e->ref), e->ref->name);
       if (!first) first = e->ref;
@@ -145,7 +189,7 @@ static void report_cycle(struct graph *g, const int *dep, int start) {
     }
     u = e->to;
   } while (u != start);
-  buf_printf(&t, "%s", block_of(c, start)->n->name);
+  buf_printf(&t, "%s", start < 2 * g->nb ? block_of(c, start % g->nb)->n->name : "grant");
   const char *text = t.p ? (char *)t.p : "";
   if (hint)
     diag_add(&c->dg, TIER_ERROR, &first->span,
@@ -166,7 +210,7 @@ static void report_cycle(struct graph *g, const int *dep, int start) {
  * node must come back to a node already seen. */
 static void order(struct graph *g) {
   struct comp *c = g->c;
-  int nn = 2 * g->nb;
+  int nn = g->nn;
   int *left = arena_alloc(&c->ar, sizeof(int) * (size_t)(nn + 1));   /* dependencies not yet done */
   int *start = arena_alloc(&c->ar, sizeof(int) * (size_t)(nn + 2));  /* dependents of v: by[start[v] .. start[v+1]) */
   int *by = arena_alloc(&c->ar, sizeof(int) * (size_t)(g->ne + 1));
@@ -205,28 +249,42 @@ static void order(struct graph *g) {
     seen[u] = 1;
     u = g->e[dep[u]].to;
   }
-  /* u is on the cycle; start it at an M node that refers (one exists: H
-   * nodes lead only to M nodes and to lower tiers' H nodes) */
-  while (u >= g->nb || !g->e[dep[u]].ref) u = g->e[dep[u]].to;
+  /* u is on the cycle; start it at a node that refers (one exists: H
+   * nodes lead only to M nodes and to lower tiers' H nodes, M nodes to
+   * references and to G nodes, and G nodes to references only) */
+  while (!g->e[dep[u]].ref) u = g->e[dep[u]].to;
   report_cycle(g, dep, u);
 }
 
-/* The blocks' evaluation order (c->order), or an error naming a cycle. */
+/* The blocks' evaluation order (c->order), or an error naming a cycle.  A
+ * grant's condition is evaluated with its ladder: node G(p) of partner
+ * type p depends on the references of its grants' conditions, and the
+ * requirements of every tier of p on G(p), so that the verifier can check
+ * a grant's references against the ladder's place in the order. */
 void refs_order(struct comp *c) {
   struct graph g = {.c = c, .nb = c->ntiers + c->nbadges};
   for (int b = 0; b < g.nb; b++) block_of(c, b)->n->index = b;
   int nt = c->partner_field >= 0 ? (int)c->enums[c->fields[c->partner_field].ty.ref].nvals : 0;
+  g.nn = 2 * g.nb + nt;
   int *last = arena_alloc(&c->ar, sizeof(int) * (size_t)(nt + 1)); /* per partner type: its highest tier so far */
-  if (!last) return;
+  bool *granted = arena_alloc(&c->ar, sizeof(bool) * (size_t)(nt + 1)); /* per partner type: it has grants */
+  if (!last || !granted) return;
   for (int p = 0; p < nt; p++) last[p] = -1;
+  for (int k = 0; k < c->ngrants; k++)
+    if (c->grants[k]->index >= 0) granted[c->tiers[c->grants[k]->index].ptype] = true;
   for (int b = 0; b < g.nb && !g.failed; b++) {
     const struct s_tier *t = block_of(c, b);
     add_edge(&g, g.nb + b, b, NULL); /* a block's result needs its requirements */
     if (b < c->ntiers && t->ptype >= 0 && t->ptype < nt) {
       if (last[t->ptype] >= 0) add_edge(&g, g.nb + b, g.nb + last[t->ptype], NULL); /* and the tier below's result */
       last[t->ptype] = b;
+      if (granted[t->ptype]) add_edge(&g, b, 2 * g.nb + t->ptype, NULL); /* its ladder's grants */
     }
     walk_body(&g, b, t->n->list);
+  }
+  for (int k = 0; k < c->ngrants && !g.failed; k++) {
+    const struct node *n = c->grants[k];
+    if (n->index >= 0 && n->b) walk_expr(&g, 2 * g.nb + c->tiers[n->index].ptype, n->b);
   }
   if (!g.failed) order(&g);
 }

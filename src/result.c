@@ -580,6 +580,7 @@ static void build_result(struct tier_vm *vm) {
   r->next = ev->next >= 0 ? img_str(img, img->tiers[ev->next].name) : NULL;
   r->tier_display = ev->tier >= 0 && img->tiers[ev->tier].display != NO_STR ? img_str(img, img->tiers[ev->tier].display) : NULL;
   r->next_display = ev->next >= 0 && img->tiers[ev->next].display != NO_STR ? img_str(img, img->tiers[ev->next].display) : NULL;
+  r->granted = ev->granted;
   r->rules_version = tier_ruleset_version(rs);
   r->rules_hash = rs->hash_hex;
   price_items(vm);

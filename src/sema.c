@@ -1275,6 +1275,8 @@ void sema_run(struct comp *c) {
     if (n->kind == I_TIER) check_tier(c, n);
   for (struct node *n = c->items; n; n = n->next)
     if (n->kind == I_BADGE) check_badge(c, n);
+  for (struct node *n = c->items; n; n = n->next)
+    if (n->kind == I_GRANT) refs_grant(c, n);
   if (!have_record && c->ntiers > 0)
     diag_add(&c->dg, TIER_ERROR, &c->tiers[0].n->loc, _("the ruleset declares no record: tiers need a `record { ... }` with a partner-type field"));
   else if (!have_record && c->nbadges > 0)

@@ -283,6 +283,9 @@ struct img_item {
   uint32_t section;    /* the section heading it stands under (string), NO_STR if none */
 };
 #define NO_ITEM 0xFFFFFFFFu
+/* `grant TIER [when COND];`: the tier, and the condition's code segment
+ * (a bool, as a requirement's) and text, NO_STR for an unconditional one. */
+struct img_grant { uint32_t tier, code, text; };
 #define ITEM_DEPTH (2 * LIM_GROUP_DEPTH + 1) /* items above a leaf, at most (a branch under each either) */
 
 struct image {
@@ -320,6 +323,7 @@ struct image {
   uint32_t *order;       /* the blocks (tiers, then badges) in evaluation order: each after
                             the blocks its HOLDS and MEETS name (src/refs.c, verify.c) */
   uint32_t rounds;       /* the verifier's: 1 + the longest chain of references (vm.c) */
+  uint32_t ngrants; struct img_grant *grants;
 
   /* cost bound: steps <= cost_base + sum cost_per[l] * len(list l) (verify.c cost_bound) */
   uint64_t cost_base; uint64_t *cost_per;
@@ -399,7 +403,7 @@ int rule_diff(const struct image *A, const struct image *B, const char *pa, cons
 int rule_changes(const struct image *A, const struct image *B, void (*each)(void *ud, const tier_rule_change *c), void *ud);
 int rt_run(const tier_ruleset *rs, const char *const *files, int nfiles, bool coverage, struct buf *out);
 
-#define BC_VERSION 7 /* the .tbc format this tierc reads and writes (docs/bytecode.md) */
+#define BC_VERSION 8 /* the .tbc format this tierc reads and writes (docs/bytecode.md) */
 /* bytecode.c: bytes -> image, and back.  bc_read checks the header, the
  * signature (required, and by trust_key, when trust_key is not NULL), the
  * checksum and every size and offset; it does not verify the code. */

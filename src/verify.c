@@ -89,6 +89,8 @@ struct vfy {
    * refs[]; each reference as its target block, times two, plus 1 for HOLDS */
   uint32_t *pos, *pos_below, *below, *ref_start, *refs;
   uint32_t nrefs, caprefs;
+  uint32_t *type_first;   /* per partner type: the first place of one of its tiers */
+  uint32_t *gref_start;   /* per grant: where its condition's references start in refs[] */
 };
 
 enum seg_kind { SEG_REVIEW, SEG_METRICS, SEG_RULE, SEG_EXPLAIN };
@@ -98,7 +100,8 @@ struct seg {
   enum seg_kind kind;
   char trace_cls;          /* SEG_EXPLAIN: the class its TRACEs copy (its xkind's) */
   const char *what;
-  uint32_t block;          /* a requirement's block */
+  uint32_t limit;          /* a requirement's or grant's: the blocks it may name come
+                              before this place in the block order */
   struct state st;
   bool live;               /* some path reaches the next instruction */
   uint32_t max_target;     /* furthest forward target seen so far */
@@ -373,8 +376,10 @@ static int check_order(struct vfy *v) {
   v->pos_below = arena_alloc(&img->ar, sizeof(uint32_t) * ((size_t)nb + 1));
   v->below = arena_alloc(&img->ar, sizeof(uint32_t) * ((size_t)nb + 1));
   v->ref_start = arena_alloc(&img->ar, sizeof(uint32_t) * ((size_t)nb + 2));
+  v->type_first = arena_alloc(&img->ar, sizeof(uint32_t) * ((size_t)ntypes + 1));
+  v->gref_start = arena_alloc(&img->ar, sizeof(uint32_t) * ((size_t)img->ngrants + 1));
   uint32_t *last = arena_alloc(&img->ar, sizeof(uint32_t) * ((size_t)ntypes + 1)); /* per type: its highest tier so far */
-  if (!v->pos || !v->pos_below || !v->below || !v->ref_start || !last) return oom(v);
+  if (!v->pos || !v->pos_below || !v->below || !v->ref_start || !v->type_first || !v->gref_start || !last) return oom(v);
   v->work += nb;
   for (uint32_t b = 0; b < nb; b++) v->pos[b] = NO_ITEM;
   for (uint32_t k = 0; k < nb; k++) {
@@ -382,12 +387,13 @@ static int check_order(struct vfy *v) {
     if (b >= nb || v->pos[b] != NO_ITEM) return fail(v, "ladder: the block order names block %u twice or out of range", b);
     v->pos[b] = k;
   }
-  for (uint32_t p = 0; p < ntypes; p++) last[p] = NO_ITEM;
+  for (uint32_t p = 0; p < ntypes; p++) last[p] = v->type_first[p] = NO_ITEM;
   for (uint32_t b = 0; b < nb; b++) {
     v->below[b] = NO_ITEM;
     v->pos_below[b] = v->pos[b];
     if (b >= img->ntiers) continue;
     uint32_t p = img->tiers[b].ptype; /* checked against the enum */
+    if (v->pos[b] < v->type_first[p]) v->type_first[p] = v->pos[b];
     if (last[p] != NO_ITEM && v->pos_below[last[p]] > v->pos_below[b]) v->pos_below[b] = v->pos_below[last[p]];
     v->below[b] = last[p];
     last[p] = b;
@@ -395,42 +401,70 @@ static int check_order(struct vfy *v) {
   return 0;
 }
 
+/* The level reference r needs: for MEETS T, that of T's requirements; for
+ * HOLDS T, the highest of T's and the lower tiers' (a result's level, found
+ * down the ladder once and kept in res as 1 + it; 0 is unknown). */
+static uint32_t ref_level(struct vfy *v, const uint32_t *lv, uint32_t *res, uint32_t *path, uint32_t r) {
+  uint32_t t = v->refs[r] / 2;
+  if (!(v->refs[r] & 1)) return lv[t];
+  uint32_t n = 0, j = t;
+  for (; j != NO_ITEM && !res[j]; j = v->below[j]) path[n++] = j; /* down to a known result */
+  uint32_t got = j == NO_ITEM ? 0 : res[j] - 1;
+  while (n--) {
+    j = path[n];
+    if (lv[j] > got) got = lv[j];
+    res[j] = got + 1;
+  }
+  v->work += 1;
+  return res[t] - 1;
+}
+
 /* The rounds a record is evaluated in (vm.c): 1 + the longest chain of
  * references.  A block's own requirements are of level 0 without
- * references, else 1 + the highest level they refer to: MEETS T that of
- * T's requirements, HOLDS T that of T's result, the highest of T's and the
- * lower tiers' requirements.  The blocks are taken in the block order, so
- * every level a reference needs is known (check_ref); a result's level is
- * found down the ladder once and kept. */
+ * references, else 1 + the highest level they refer to; a tier's are also
+ * at least its ladder's grants' (whose conditions are evaluated with the
+ * ladder).  The blocks are taken in the block order, so every level a
+ * reference needs is known (check_ref), a grant's by the time the first
+ * tier of its type comes. */
 static int check_rounds(struct vfy *v) {
   struct image *img = v->img;
   uint32_t nb = img->ntiers + img->nbadges;
+  uint32_t ntypes = img->partner_field >= 0 ? img->enums[img->fields[img->partner_field].ref].nvals : 0;
   uint32_t *lv = arena_alloc(&img->ar, sizeof(uint32_t) * ((size_t)nb + 1));  /* level of the requirements */
   uint32_t *res = arena_alloc(&img->ar, sizeof(uint32_t) * ((size_t)nb + 1)); /* 1 + level of the result, 0 unknown */
   uint32_t *path = arena_alloc(&img->ar, sizeof(uint32_t) * ((size_t)nb + 1));
-  if (!lv || !res || !path) return oom(v);
+  uint32_t *glv = arena_alloc(&img->ar, sizeof(uint32_t) * ((size_t)ntypes + 1)); /* per type: 1 + its grants' level, 0 unknown */
+  uint32_t *ghead = arena_alloc(&img->ar, sizeof(uint32_t) * ((size_t)ntypes + 1)); /* per type: its grants, a list */
+  uint32_t *gnext = arena_alloc(&img->ar, sizeof(uint32_t) * ((size_t)img->ngrants + 1));
+  if (!lv || !res || !path || !glv || !ghead || !gnext) return oom(v);
+  for (uint32_t p = 0; p < ntypes; p++) ghead[p] = NO_ITEM;
+  for (uint32_t k = 0; k < img->ngrants; k++) {
+    uint32_t p = img->tiers[img->grants[k].tier].ptype;
+    gnext[k] = ghead[p];
+    ghead[p] = k;
+  }
   uint32_t top = 0;
   for (uint32_t k = 0; k < nb; k++) {
     uint32_t b = img->order[k];
-    for (uint32_t r = v->ref_start[b]; r < v->ref_start[b + 1]; r++) {
-      uint32_t t = v->refs[r] / 2, need = lv[t];
-      if (v->refs[r] & 1) {
-        uint32_t n = 0, j = t;
-        for (; j != NO_ITEM && !res[j]; j = v->below[j]) path[n++] = j; /* down to a known result */
-        uint32_t got = j == NO_ITEM ? 0 : res[j] - 1;
-        while (n--) {
-          j = path[n];
-          if (lv[j] > got) got = lv[j];
-          res[j] = got + 1;
-        }
-        need = res[t] - 1;
-        v->work += 1;
+    if (b < img->ntiers) {
+      uint32_t p = img->tiers[b].ptype;
+      if (!glv[p]) {
+        glv[p] = 1;
+        for (uint32_t g = ghead[p]; g != NO_ITEM; g = gnext[g])
+          for (uint32_t r = v->gref_start[g]; r < v->gref_start[g + 1]; r++) {
+            uint32_t need = ref_level(v, lv, res, path, r) + 2;
+            if (need > glv[p]) glv[p] = need;
+          }
       }
+      lv[b] = glv[p] - 1;
+    }
+    for (uint32_t r = v->ref_start[b]; r < v->ref_start[b + 1]; r++) {
+      uint32_t need = ref_level(v, lv, res, path, r);
       if (need + 1 > lv[b]) lv[b] = need + 1;
     }
     if (lv[b] > top) top = lv[b];
   }
-  v->work += nb + v->nrefs;
+  v->work += nb + v->nrefs + img->ngrants;
   img->rounds = top + 1;
   return 0;
 }
@@ -467,6 +501,10 @@ static int check_tiers(struct vfy *v) {
   if (lr == TIER_ENOMEM) return oom(v);
   if (lr != TIER_OK) return fail(v, "ladder: %s", lerr);
   if (check_order(v)) return -1;
+  v->work += img->ngrants;
+  for (uint32_t k = 0; k < img->ngrants; k++)
+    if (img->grants[k].tier >= img->ntiers || !str_ok(img, img->grants[k].text, true))
+      return fail(v, "ladder: grant %u: tier or text out of range", k);
   v->work += img->nitems;
   for (uint32_t i = 0; i < img->nreqs; i++)
     if (check_req_table(v, i)) return -1;
@@ -659,9 +697,9 @@ static int check_ref(struct vfy *v, const struct seg *s, const struct insn *in) 
     return fail(v, "code at offset %u: %s outside a requirement", in->pc, in->oi->name);
   if (a >= nb) return fail(v, "code at offset %u: %s of block %u, out of range (%u blocks)", in->pc, in->oi->name, a, nb);
   uint32_t last = in->op == OP_HOLDS ? v->pos_below[a] : v->pos[a];
-  if (last >= v->pos[s->block])
-    return fail(v, "code at offset %u: %s of block %u in block %u, which does not come after it in the block order", in->pc,
-                in->oi->name, a, s->block);
+  if (last >= s->limit)
+    return fail(v, "code at offset %u: %s of block %u in %s, which does not come after it in the block order", in->pc,
+                in->oi->name, a, s->what);
   if (v->nrefs == v->caprefs) {
     uint32_t cap = v->caprefs ? 2 * v->caprefs : 16;
     uint32_t *r = arena_alloc(&img->ar, sizeof *r * cap);
@@ -899,10 +937,10 @@ static void decode_at(const struct image *img, uint32_t pc, struct insn *in) {
  * of an instruction before the instruction.  The segment ends at a RET or
  * END that no pending jump goes past. */
 static int check_segment(struct vfy *v, uint32_t entry, enum seg_kind kind, char trace_cls, const char *what,
-                         uint32_t block) {
+                         uint32_t limit) {
   struct image *img = v->img;
   if (entry >= img->codelen || !v->boundary[entry]) return fail(v, "%s: entry offset %u is not an instruction", what, entry);
-  struct seg s = {.kind = kind, .trace_cls = trace_cls, .what = what, .block = block, .live = true, .loop_list = -1};
+  struct seg s = {.kind = kind, .trace_cls = trace_cls, .what = what, .limit = limit, .live = true, .loop_list = -1};
   for (uint32_t pc = entry; pc < img->codelen;) {
     struct insn in;
     if (v->reached[pc]) return fail(v, "code at offset %u: %s shares code with another segment", pc, what);
@@ -997,13 +1035,23 @@ static int check_code(struct vfy *v, uint64_t *review) {
     char what[48];
     while (i >= img_block(img, b)->first_req + img_block(img, b)->nreq) v->ref_start[++b] = v->nrefs;
     snprintf(what, sizeof what, "requirement %u", i);
-    if (check_segment(v, r->code, SEG_RULE, 0, what, b) || check_req_meta(v, i)) return -1;
+    if (check_segment(v, r->code, SEG_RULE, 0, what, v->pos[b]) || check_req_meta(v, i)) return -1;
     /* its explain code, run only when someone asks for its values, is in
      * the cost bound like the requirement itself */
     snprintf(what, sizeof what, "explain code of requirement %u", i);
-    if (r->xcode != NO_STR && check_segment(v, r->xcode, SEG_EXPLAIN, kind_class(r->xkind), what, b)) return -1;
+    if (r->xcode != NO_STR && check_segment(v, r->xcode, SEG_EXPLAIN, kind_class(r->xkind), what, v->pos[b])) return -1;
   }
   for (uint32_t nb = img->ntiers + img->nbadges; b < nb;) v->ref_start[++b] = v->nrefs;
+  /* a grant's condition: a bool, naming only blocks before its ladder */
+  for (uint32_t k = 0; k < img->ngrants; k++) {
+    char what[48];
+    v->gref_start[k] = v->nrefs;
+    snprintf(what, sizeof what, "grant %u", k);
+    if (img->grants[k].code != NO_STR &&
+        check_segment(v, img->grants[k].code, SEG_RULE, 0, what, v->type_first[img->tiers[img->grants[k].tier].ptype]))
+      return -1;
+  }
+  v->gref_start[img->ngrants] = v->nrefs;
   /* code no segment reaches was never checked: refuse it, since the VM's
    * decoder and the disassembler read every instruction */
   for (uint32_t pc = 0; pc < img->codelen; pc++)
@@ -1065,7 +1113,7 @@ static void cost_bound(const struct vfy *v, uint64_t review, uint64_t *base, uin
   }
   C += 2 * S;
   uint64_t blocks = (uint64_t)img->ntiers + img->nbadges;
-  uint64_t once = (uint64_t)img->ntop + 1 + 3 * blocks + img->nreqs + img->nitems;
+  uint64_t once = (uint64_t)img->ntop + 1 + 3 * blocks + img->nreqs + img->nitems + img->ngrants;
   uint64_t per_checkpoint = 1 + (uint64_t)img->nmetrics + blocks + img->nreqs + img->nitems;
   uint64_t R = img->rounds;
   *base = sat_add(sat_add(review, sat_mul(R - 1, blocks)),

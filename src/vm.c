@@ -99,7 +99,8 @@ static int decode(struct tier_ruleset *rs) {
   rs->insn_at = arena_alloc(&img->ar, sizeof *rs->insn_at * ((size_t)img->codelen + 1));
   rs->kvals = arena_alloc(&img->ar, sizeof *rs->kvals * (img->nconsts + 1));
   rs->req_entry = arena_alloc(&img->ar, sizeof *rs->req_entry * (img->nreqs + 1));
-  if (!rs->code || !rs->insn_at || !rs->kvals || !rs->req_entry || build_ladders(rs)) return TIER_ENOMEM;
+  rs->grant_entry = arena_alloc(&img->ar, sizeof *rs->grant_entry * (img->ngrants + 1));
+  if (!rs->code || !rs->insn_at || !rs->kvals || !rs->req_entry || !rs->grant_entry || build_ladders(rs)) return TIER_ENOMEM;
   uint32_t i = 0;
   for (uint32_t pc = 0; pc < img->codelen; i++) {
     rs->insn_at[pc] = i;
@@ -123,6 +124,8 @@ static int decode(struct tier_ruleset *rs) {
     rs->kvals[k] = img->consts[k].kind == TY_TEXT ? (TEXT_CONST | img->consts[k].v) : img->consts[k].v;
   for (uint32_t m = 0; m < img->nmetrics; m++) rs->num_regs |= img->metrics[m].kind == TY_NUMBER;
   for (uint32_t r = 0; r < img->nreqs; r++) rs->req_entry[r] = rs->insn_at[img->reqs[r].code];
+  for (uint32_t k = 0; k < img->ngrants; k++)
+    rs->grant_entry[k] = img->grants[k].code == NO_STR ? UINT32_MAX : rs->insn_at[img->grants[k].code];
   rs->review_entry = img->review_code == NO_STR ? UINT32_MAX : rs->insn_at[img->review_code];
   rs->metric_entry = rs->insn_at[img->metric_code];
   /* the rules hash stamps results with what the rules mean (meaning.c),
@@ -281,6 +284,7 @@ tier_vm *tier_vm_new(const tier_ruleset *rs, const tier_options *opt) {
   vm->ev.time_at = t_malloc(&hook, sizeof(int64_t) * (img->ntiers + img->nbadges + 1));
   vm->ev.held = t_malloc(&hook, sizeof(bool) * (img->nitems + 1));
   vm->ev.badge_held = t_malloc(&hook, sizeof(bool) * (img->nbadges + 1));
+  vm->ev.grant_ok = t_malloc(&hook, sizeof(bool) * (img->ngrants + 1));
   vm->ev.ref_holds = t_malloc(&hook, sizeof(bool) * (img->ntiers + img->nbadges + 1));
   vm->ev.ref_meets = t_malloc(&hook, sizeof(bool) * (img->ntiers + img->nbadges + 1));
   /* an entry per requirement, group and time clause, and those that
@@ -298,7 +302,7 @@ tier_vm *tier_vm_new(const tier_ruleset *rs, const tier_options *opt) {
   vm->pairs = t_malloc(&hook, sizeof *vm->pairs * (img->nitems + 1));
   if (!vm->stack || !vm->regs || !vm->nstack || !vm->nregs || !vm->dsets || !vm->ev.met || !vm->traced || !vm->ev.regs_today ||
       !vm->ev.nregs_today || !vm->ev.time_at || !vm->cp_met || !vm->cp_list || !vm->cp_n || !vm->ev.held ||
-      !vm->ev.badge_held || !vm->ev.ref_holds || !vm->ev.ref_meets || !vm->unmet || (vm->all_reqs && !vm->reqs) || !vm->badges || !vm->cost || !vm->picked ||
+      !vm->ev.badge_held || !vm->ev.ref_holds || !vm->ev.ref_meets || !vm->ev.grant_ok || !vm->unmet || (vm->all_reqs && !vm->reqs) || !vm->badges || !vm->cost || !vm->picked ||
       !vm->pairs) {
     tier_vm_free(vm);
     return NULL;
@@ -331,6 +335,7 @@ void tier_vm_free(tier_vm *vm) {
   t_free(&h, vm->ev.time_at, sizeof(int64_t) * (img->ntiers + img->nbadges + 1));
   t_free(&h, vm->ev.held, sizeof(bool) * (img->nitems + 1));
   t_free(&h, vm->ev.badge_held, sizeof(bool) * (img->nbadges + 1));
+  t_free(&h, vm->ev.grant_ok, sizeof(bool) * (img->ngrants + 1));
   t_free(&h, vm->ev.ref_holds, sizeof(bool) * (img->ntiers + img->nbadges + 1));
   t_free(&h, vm->ev.ref_meets, sizeof(bool) * (img->ntiers + img->nbadges + 1));
   t_free(&h, vm->unmet, sizeof *vm->unmet * vm->req_cap);
@@ -1071,6 +1076,16 @@ static int eval_today(struct tier_vm *vm, const struct record *r, uint32_t first
     if ((rc = run_block(vm, r, rs->ladder[i], ev->asof, ev->met))) return rc;
   for (uint32_t b = img->ntiers; b < img->ntiers + img->nbadges; b++)
     if ((rc = run_block(vm, r, b, ev->asof, ev->met))) return rc;
+  /* the conditions of the grants of the record's type (applied once its
+   * tier is earned: eval_round) */
+  for (uint32_t k = 0; k < img->ngrants; k++) {
+    ev->grant_ok[k] = false;
+    if ((int)img->tiers[img->grants[k].tier].ptype != ev->ptype) continue;
+    int64_t v = 1;
+    vm->steps++;
+    if (rs->grant_entry[k] != UINT32_MAX && (rc = vm_run(vm, rs->grant_entry[k], r, ev->asof, &v))) return rc;
+    ev->grant_ok[k] = v == 1;
+  }
   memcpy(ev->regs_today, vm->regs, sizeof(int64_t) * img->nmetrics);
   if (rs->num_regs) memcpy(ev->nregs_today, vm->nregs, sizeof(struct num) * img->nmetrics);
   return TIER_OK;
@@ -1198,6 +1213,19 @@ static int eval_round(struct tier_vm *vm, const struct record *r, uint32_t first
     all_below = all_below && ok;
   }
   vm->steps += end - first;
+  /* the grants (SPEC 3.5): the higher of the earned tier and the granted
+   * ones; next is the tier above it */
+  ev->granted = false;
+  for (uint32_t k = 0; k < img->ngrants; k++) {
+    uint32_t t = img->grants[k].tier;
+    if (!ev->grant_ok[k] || (ev->tier >= 0 && rs->tier_pos[t] <= rs->tier_pos[ev->tier])) continue;
+    ev->tier = (int)t;
+    ev->granted = true;
+  }
+  if (ev->granted) {
+    uint32_t i = first + rs->tier_pos[ev->tier] + 1;
+    ev->next = i < end ? (int)rs->ladder[i] : -1;
+  }
   /* the badges, each on its own */
   for (uint32_t b = img->ntiers; b < img->ntiers + img->nbadges; b++) {
     const struct img_tier *blk = img_block(img, b);

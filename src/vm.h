@@ -24,6 +24,7 @@ struct tier_ruleset {
   int64_t *kvals;           /* runtime value of each constant */
   bool num_regs;            /* some register holds a number (nregs is used) */
   uint32_t *req_entry, review_entry, metric_entry;
+  uint32_t *grant_entry;    /* each grant's condition, UINT32_MAX for none */
   uint32_t ntypes;          /* values of the partner enum (0 without one) */
   uint32_t *ladder_start;   /* per type p: its tiers are ladder[ladder_start[p] .. ladder_start[p+1]) */
   uint32_t *ladder;         /* tier indices, grouped by type, lowest first */
@@ -47,6 +48,9 @@ struct eval {
   bool *badge_held;         /* per badge: held (its time clause included) */
   int64_t *regs_today;      /* metric registers at asof */
   struct num *nregs_today;  /* number registers at asof */
+  bool *grant_ok;           /* per grant: its condition holds at asof (a grant of the
+                               record's partner type; false for the others) */
+  bool granted;             /* the tier comes from a grant, not from its requirements */
   bool *ref_holds, *ref_meets; /* per block, what HOLDS and MEETS read: the outcome of the
                                previous round (vm_evaluate), false in the first */
   int64_t *time_at;         /* per block (tiers, then badges), the checkpoint that decided

@@ -41,6 +41,9 @@ syn match tierGroup       "\v<at\s+least>\ze\s+\d+\s+<of>"
 syn match tierGroup       "\v(<least\s+\d+\s+)@<=<of>"
 " tier references: holds NAME, meets NAME (a name follows; alone they are names)
 syn match tierWordOp      "\v<(holds|meets)>\ze\s+\h\w*"
+" grant TIER [when COND]; at the start of a line
+syn match tierHeader      "\v^\s*\zs<grant>\ze\s+\h\w*"
+syn match tierHeader      "\v(^\s*<grant>\s+\h\w*\s+)@<=<when>"
 " a period after `in`: in [previous] calendar month|quarter|year of, fiscal
 " quarter|year of; and the top-level item fiscal year starts in MONTH;
 syn match tierWordOp      "\v(<in\s+)@<=(previous\s+)?(calendar\s+(month|quarter|year)|fiscal\s+(quarter|year))\s+of>"

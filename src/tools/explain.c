@@ -187,7 +187,8 @@ static void explain_head(tier_buf *b, const tier_ruleset *rs, const tier_result 
   if (ladder == 0 && tier_ruleset_ntiers(rs) > 0) {
     tier_buf_printf(b, _("Partner type %s has no tiers in these rules.\n"), r->type ? E(r->type) : "?");
   } else if (ladder > 0) {
-    if (r->tier) tier_buf_printf(b, _("Holds %s."), E(r->tier_display ? r->tier_display : r->tier));
+    if (r->tier && r->granted) tier_buf_printf(b, _("Holds %s by a grant."), E(r->tier_display ? r->tier_display : r->tier));
+    else if (r->tier) tier_buf_printf(b, _("Holds %s."), E(r->tier_display ? r->tier_display : r->tier));
     else tier_buf_puts(b, _("Holds no tier."));
     if (r->next) tier_buf_printf(b, _(" Next: %s.\n"), E(r->next_display ? r->next_display : r->next));
     else tier_buf_puts(b, _(" That is the top of the ladder.\n"));

@@ -266,6 +266,7 @@ static void json_result(const struct out *o, tier_buf *b, const tier_result *r, 
     tier_buf_puts(b, ",\"next_display\":");
     tier_buf_json(b, r->next_display);
   }
+  if (r->granted) tier_buf_puts(b, ",\"granted\":true");
   tier_buf_put(b, ",\"unmet\":", 9);
   json_reqs(b, r->unmet, r->nunmet, false);
   if (r->nbadges) json_badges(b, r);

@@ -198,7 +198,7 @@ static void newer_version(void **st) {
   /* every older format: 1 numbers were doubles, 2 had no ladder section
    * (either, at least, badges), 3 one kind of time clause, 4 no JSON keys
    * nor fiscal year, 5 no block order (holds, meets), 6 no explain code
-   * (computed thresholds) */
+   * (computed thresholds), 7 no grants */
   for (int v = 1; v < BC_VERSION; v++) {
     p[10] = (uint8_t)v;
     reseal(p, apn_n);

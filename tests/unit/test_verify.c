@@ -699,7 +699,7 @@ static void ref_of_itself_or_nothing(void **st) {
   struct seg s = seg_new(fresh());
   op1(&s, OP_HOLDS, 0);
   op0(&s, OP_RET);
-  tu_assert_contains(verify_named(&s, "refs-holds-itself"), "HOLDS of block 0 in block 0, which does not come after it");
+  tu_assert_contains(verify_named(&s, "refs-holds-itself"), "HOLDS of block 0 in requirement 1, which does not come after it");
   image_free(s.img);
   s = seg_new(fresh());
   op1(&s, OP_MEETS, 7);
@@ -744,7 +744,7 @@ static void refs_follow_the_block_order(void **st) {
   memcpy(img->order, late_silver, sizeof late_silver);
   save(img, "refs-holds-before-lower-tier");
   assert_int_equal(vfy_image(img, err, sizeof err), TIER_EBYTECODE);
-  tu_assert_contains(err, "HOLDS of block 1 in block 2, which does not come after it in the block order");
+  tu_assert_contains(err, "HOLDS of block 1 in requirement 2, which does not come after it in the block order");
   image_free(img);
   /* ... and MEETS Gold does not */
   img = refs_image("meets");
@@ -759,8 +759,44 @@ static void refs_follow_the_block_order(void **st) {
   image_free(img);
 }
 
+/* A grant's condition names blocks before its whole ladder; its tier is a
+ * tier. */
+static void grants_follow_the_block_order(void **st) {
+  (void)st;
+  static const char *src = "enum kind { a }\nrecord r { id: text; partner k: kind; n: int; }\n"
+                           "tier Silver a < n >= 1; >\ntier Gold a < n >= 2; >\nbadge X < n >= 3; >\n"
+                           "grant Gold when holds X;\n";
+  uint8_t *p = NULL;
+  size_t n = 0;
+  tier_diags *d = NULL;
+  assert_int_equal(tier_compile("grant.tier", src, strlen(src), NULL, &p, &n, &d), TIER_OK);
+  tier_diags_free(d);
+  char err[256];
+  struct image *img = NULL;
+  assert_int_equal(bc_read(NULL, p, n, NULL, &img, err, sizeof err), TIER_OK);
+  assert_int_equal(vfy_image(img, err, sizeof err), TIER_OK);
+  assert_int_equal(img->rounds, 2);
+  image_free(img);
+  /* Silver, Gold, X: the grant's HOLDS X comes after the ladder's first tier */
+  static const uint32_t badge_last[] = {0, 1, 2};
+  assert_int_equal(bc_read(NULL, p, n, NULL, &img, err, sizeof err), TIER_OK);
+  memcpy(img->order, badge_last, sizeof badge_last);
+  save(img, "grant-holds-after-its-ladder");
+  assert_int_equal(vfy_image(img, err, sizeof err), TIER_EBYTECODE);
+  tu_assert_contains(err, "HOLDS of block 2 in grant 0, which does not come after it in the block order");
+  image_free(img);
+  assert_int_equal(bc_read(NULL, p, n, NULL, &img, err, sizeof err), TIER_OK);
+  img->grants[0].tier = 3;
+  save(img, "grant-tier-out-of-range");
+  assert_int_equal(vfy_image(img, err, sizeof err), TIER_EBYTECODE);
+  tu_assert_contains(err, "ladder: grant 0: tier or text out of range");
+  image_free(img);
+  tier_free_bytes(NULL, p, n);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(grants_follow_the_block_order),
       cmocka_unit_test(ref_of_itself_or_nothing),
       cmocka_unit_test(refs_follow_the_block_order),
       cmocka_unit_test(set_cleared_before_branch),

@@ -1,0 +1,1 @@
+tiervm eval tests/golden/data/grant.tier tests/golden/data/grant.jsonl
