@@ -614,13 +614,33 @@ static struct gexpr *item_expr(struct gen *G, struct gtype want, int l, const st
   return gen_expr(G, want, in);
 }
 
+/* Does e take money from the data (a money field, metric or aggregate)?
+ * Literals alone never do: `1.25`, `-1.25 * 2` are numbers wherever they
+ * stand; a literal becomes money only where it meets money. */
+static bool money_from_data(const struct gexpr *e) {
+  if (e->literal) return false;
+  if (e->field >= 0 || e->metric >= 0 || e->list >= 0) return e->t.kind == TY_MONEY;
+  for (int k = 0; k < e->nkid; k++)
+    if (e->kid[k] && money_from_data(e->kid[k])) return true;
+  return false;
+}
+
 /* `form (EXPR) in LIST [where C]`, EXPR of type vt over the items; the
  * aggregate has type t. */
 static struct gexpr *aggregate_of_expr(struct gen *G, struct gtype t, const char *form, struct gtype vt,
                                        const struct scope *sc) {
   int l = some_list(G, sc);
   if (l < 0) return literal(G, t);
-  struct gexpr *v = item_expr(G, vt, l, sc), *w = where_clause(G, l, sc);
+  struct gexpr *v = item_expr(G, vt, l, sc);
+  /* the aggregate is typed from the kind asked for: when the expression
+   * made has another (`sum (1.25) in L` is a number, not money; money times
+   * a decimal is a number, docs 5.2), a literal of the aggregate's type
+   * stands instead */
+  if (v->t.kind != vt.kind || (vt.kind == TY_MONEY && !money_from_data(v))) {
+    expr_free(v);
+    return literal(G, t);
+  }
+  struct gexpr *w = where_clause(G, l, sc);
   const char *lname = G->g->fields[G->g->list_field[l]].name;
   char *tmpl = w ? xprintf("%s (%%0) in %s where %%1", form, lname) : xprintf("%s (%%0) in %s", form, lname);
   struct gexpr *e = node(t, tmpl, w ? 2 : 1, v, w, NULL);
@@ -959,7 +979,10 @@ static struct gexpr *requirement(struct gen *G) {
     whole.agg = false;
     struct gexpr *v = t.kind == TY_NUMBER && rng_chance(G->r, 50) ? p_avg_median(G, t, &sc) : p_agg_expr(G, t, &sc);
     struct gexpr *k = gen_expr(G, v->t, whole);
-    if (is_num(v->t.kind)) money_safe(G, &k); /* an aggregate of a number expression may be money */
+    if (is_num(v->t.kind)) { /* an aggregate of a number expression may be money; with no list it is a literal */
+      money_safe(G, &k);
+      money_safe(G, &v);
+    }
     return node(ty(TY_BOOL, false, 0), rng_chance(G->r, 50) ? "(%0) >= %1" : "%1 > (%0)", 2, v, k, NULL);
   } else if (choice < 70) {
     struct gexpr *v = name_of(G, ty(TY_BOOL, false, 0), &sc);
