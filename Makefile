@@ -23,7 +23,7 @@ VM_DISPATCH ?= goto
 ifeq ($(VM_DISPATCH),switch)
 CFLAGS  += -DTIER_VM_SWITCH
 endif
-LDLIBS  := -ljansson -lsodium -lm
+LDLIBS  := -ljansson -lsodium -lm -lpthread
 LD      ?= ld
 OBJCOPY ?= objcopy
 
@@ -37,7 +37,8 @@ LIB_SRC := src/util.c src/i18n.c src/num.c src/period.c src/checkpoint.c src/fun
            src/opcodes.c src/bytecode.c src/verify.c src/vm.c src/record.c src/json.c src/result.c \
            src/inspect.c src/meaning.c src/ladder.c src/ruletest.c src/coverage.c src/rulediff.c src/stream.c src/disasm.c src/fmt.c src/api.c
 LIB_SRC += src/lookalike.c
-TOOL_SRC := src/tools/cli.c src/tools/escape.c src/tools/output.c src/tools/explain.c src/tools/diff.c src/tools/report.c
+TOOL_SRC := src/tools/cli.c src/tools/escape.c src/tools/output.c src/tools/explain.c src/tools/diff.c src/tools/report.c \
+            src/tools/par.c
 GEN_SRC := $(BUILD)/parser.c $(BUILD)/lexer.c
 LIB_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/%.o) $(BUILD)/parser.o $(BUILD)/lexer.o
 TOOL_OBJ := $(TOOL_SRC:src/%.c=$(BUILD)/%.o)
@@ -271,11 +272,18 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/testutil.h $(BUILD)/libtools.a $(BUI
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) -o $@ $< $(BUILD)/libtools.a $(BUILD)/libtier-internal.a -lcmocka $(LDLIBS) -lpthread
 
-# The reentrancy test under ThreadSanitizer (clang).
+# The reentrancy test and tiervm eval -j (src/tools/par.c) under
+# ThreadSanitizer (clang); -j 4 must also write the bytes -j 1 writes.
 tsan: $(BUILD)/.deps
-	$(MAKE) build/tsan/tests/test_threads CC=clang BUILD=build/tsan BIN=build/tsan/bin LIB=build/tsan/lib \
-	  OPT="-O1 -g -fsanitize=thread" LDFLAGS="-fsanitize=thread"
+	$(MAKE) build/tsan/tests/test_threads build/tsan/bin/tiervm CC=clang BUILD=build/tsan BIN=build/tsan/bin \
+	  LIB=build/tsan/lib OPT="-O1 -g -fsanitize=thread" LDFLAGS="-fsanitize=thread"
 	TSAN_OPTIONS=halt_on_error=1 build/tsan/tests/test_threads
+	for i in 1 2 3 4 5 6; do cat examples/partners.jsonl tests/golden/data/bad-records.jsonl; done > build/tsan/jobs.jsonl
+	TSAN_OPTIONS=halt_on_error=1 build/tsan/bin/tiervm eval -j 4 --explain --as-of 2019-12-13 rules/apn-2019.tier \
+	  build/tsan/jobs.jsonl > build/tsan/jobs-4.out; test $$? -eq 1
+	build/tsan/bin/tiervm eval -j 1 --explain --as-of 2019-12-13 rules/apn-2019.tier build/tsan/jobs.jsonl \
+	  > build/tsan/jobs-1.out; test $$? -eq 1
+	cmp build/tsan/jobs-1.out build/tsan/jobs-4.out
 
 # The browser test of the HTML report (tests/sh/report-browser.sh) drives
 # Chromium through Selenium and wants a Japanese font.  As root, check

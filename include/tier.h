@@ -520,6 +520,17 @@ TIER_API int tier_buf_failed(const tier_buf *b);
  * are counted at the end ("and more keys in N records").  Returns the
  * number of records that had any such key; 0: nothing is appended. */
 TIER_API uint64_t tier_vm_unknown_fields(const tier_vm *vm, tier_buf *out);
+/* The next record vm reads is record n of the whole input (n > every
+ * number vm has seen): for VMs sharing one input between threads, so that
+ * tier_vm_unknown_merge can order keys by the record that first had them. */
+TIER_API void tier_vm_number_record(tier_vm *vm, uint64_t n);
+/* Add the unknown-field tallies of other (a VM of the same ruleset that
+ * read other records of the same input) to vm's: tier_vm_unknown_fields
+ * then tells the keys of both in the order of the records that first had
+ * them, as one VM reading every record would.  Past 32 keys, which are
+ * named may differ from one VM's (a key named by neither is counted
+ * among "more keys"); the number of records with any key is exact. */
+TIER_API void tier_vm_unknown_merge(tier_vm *vm, const tier_vm *other);
 
 /* ---- reading files ---------------------------------------------------------- */
 /* Append all of a regular file (or standard input, "-") to out, checking

@@ -146,7 +146,7 @@ int rec_unknown_key(struct tier_vm *vm, uint16_t owner, const char *key, size_t 
     return TIER_OK;
   }
   k.records = 0;
-  k.last = rd->serial;
+  k.last = k.first = rd->serial;
   rd->unknown[rd->nunknown++] = k;
   return TIER_OK;
 }
@@ -184,6 +184,51 @@ uint64_t tier_vm_unknown_fields(const tier_vm *vm, tier_buf *out) {
   if (!b.failed) tier_buf_put(out, b.p, b.n);
   buf_free(&b);
   return rd->unknown_records;
+}
+
+void tier_vm_number_record(tier_vm *vm, uint64_t n) {
+  struct reader *rd = reader_of(vm);
+  if (rd && n > rd->serial) rd->serial = n - 1; /* rec_begin counts it */
+}
+
+/* Put key k (counted in other VM's records) into rd's table, which is in
+ * the order of first appearance; when the table is full, the last key
+ * goes to the records counted without a name. */
+static void merge_key(struct reader *rd, const struct unknown_key *k) {
+  uint32_t i = 0;
+  for (; i < rd->nunknown; i++) {
+    struct unknown_key *e = &rd->unknown[i];
+    if (e->owner == k->owner && e->n == k->n && e->cut == k->cut && memcmp(e->name, k->name, k->n) == 0) {
+      e->records += k->records;
+      if (k->first >= e->first) return;
+      e->first = k->first; /* moved up to its place */
+      for (struct unknown_key t; i > 0 && rd->unknown[i - 1].first > rd->unknown[i].first; i--) {
+        t = rd->unknown[i - 1];
+        rd->unknown[i - 1] = rd->unknown[i];
+        rd->unknown[i] = t;
+      }
+      return;
+    }
+  }
+  for (i = 0; i < rd->nunknown && rd->unknown[i].first <= k->first; i++) {}
+  if (i == UNKNOWN_KEPT) {
+    rd->other_records += k->records;
+    return;
+  }
+  if (rd->nunknown == UNKNOWN_KEPT) rd->other_records += rd->unknown[--rd->nunknown].records;
+  memmove(&rd->unknown[i + 1], &rd->unknown[i], (rd->nunknown - i) * sizeof *rd->unknown);
+  rd->unknown[i] = *k;
+  rd->nunknown++;
+}
+
+void tier_vm_unknown_merge(tier_vm *vm, const tier_vm *other) {
+  const struct reader *o = other->reader;
+  struct reader *rd = o && o->unknown_records ? reader_of(vm) : NULL;
+  if (!rd) return;
+  for (uint32_t i = 0; i < o->nunknown; i++)
+    if (o->unknown[i].records) merge_key(rd, &o->unknown[i]);
+  rd->unknown_records += o->unknown_records;
+  rd->other_records += o->other_records;
 }
 
 /* A new record: bump the intern table's generation (clearing it for real

@@ -22,6 +22,7 @@ struct unknown_key {
   bool cut;                /* the key was longer */
   uint16_t owner;          /* NO_LIST (the record) or the list whose items have it */
   uint64_t records, last;  /* records read with it; the serial of the last that had it */
+  uint64_t first;          /* the serial of the first that had it (tier_vm_unknown_merge) */
 };
 
 struct reader {

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "par.h"
 #include "report.h"
 
 static const char *prog = "tiervm";
@@ -47,6 +48,8 @@ static void usage(FILE *f) {
           "      --as-of DATE    evaluate every record at DATE (YYYY-MM-DD) instead of the\n"
           "                      ruleset's review rule\n"
           "  -e, --explain       eval: add every requirement of every tier with its value\n"
+          "  -j, --jobs N        eval: evaluate on N threads (default: the processors\n"
+          "                      online); the output is the same as with -j 1\n"
           "      --id ID         explain: the partner whose id is ID\n"
           "  -o, --output FILE   report: where to write the page ('-' or none: standard output)\n"
           "      --diff OLD      report: add the impact of the change from the OLD ruleset\n"
@@ -68,15 +71,6 @@ static void usage(FILE *f) {
 }
 
 /* ---- reading the inputs ------------------------------------------------------------ */
-
-/* One record as each_record hands it on. */
-struct rec {
-  const char *text;        /* NULL: a structurally bad element, err says why */
-  size_t len;
-  long line, col;          /* where it starts in its input */
-  const char *err;
-  const char *file;        /* the input it came from */
-};
 
 /* A command's part in reading: what to do with each record (false: stop
  * reading), and what to do before a message goes to standard error (so
@@ -160,22 +154,30 @@ static const char *rejection(tier_vm *vm, int rc, char *buf, size_t n) {
 
 /* ---- eval and explain ---------------------------------------------------------------- */
 
-struct run {
-  tier_ruleset *rs;
+/* What evaluates and renders records: one per thread (-j). */
+struct worker {
   tier_vm *vm;
   struct out o;          /* the renderer */
+  long errors;           /* records rejected */
+};
+
+struct run {
+  tier_ruleset *rs;
+  struct worker w;       /* the main thread's */
   int fmt;
   bool explain;
   int64_t asof;
   uint64_t max_cost;
+  bool strict_fields;    /* --strict */
+  int jobs;              /* -j: threads evaluating records */
   long record;
-  long errors;
   tier_buf *out;         /* output not yet written */
   bool out_failed;       /* some output was lost: out of memory */
   bool many_inputs;
   bool explain_cmd;
   const char *want_id;   /* explain: the partner to find (NULL: the first) */
   bool done;             /* explain: found and printed */
+  struct par *par;       /* -j 2 or more: the threads */
 };
 
 /* Write the output gathered so far when there is much of it (or force). */
@@ -188,18 +190,39 @@ static void flush(struct run *r, bool force) {
   tier_buf_clear(r->out);
 }
 
-static void flush_now(void *ctx) { flush(ctx, true); }
+/* Before a message on standard error: every result so far is written,
+ * out of stdio's buffer too, so that the message follows them. */
+static void flush_now(void *ctx) {
+  struct run *r = ctx;
+  if (r->par) par_drain(r->par, stdout);
+  flush(r, true);
+  fflush(stdout);
+}
 
 /* A rejected record's error line; with several inputs, the message names
  * the file, since record numbers run on across them. */
-static void record_error(struct run *r, const char *file, const char *id, const char *err, const char *path) {
-  r->errors++;
+static void record_error(const struct run *r, struct worker *w, tier_buf *out, long record, const char *file, const char *id,
+                         const char *err, const char *path) {
+  w->errors++;
   if (r->many_inputs && file) {
     char msg[800];
     snprintf(msg, sizeof msg, "%s: %s", file, err);
-    out_error(&r->o, r->out, r->record, id, msg, path);
+    out_error(&w->o, out, record, id, msg, path);
   } else {
-    out_error(&r->o, r->out, r->record, id, err, path);
+    out_error(&w->o, out, record, id, err, path);
+  }
+}
+
+/* A record's line (or lines) of output: its result, or its error. */
+static void render_one(const struct run *r, struct worker *w, tier_buf *out, const struct rec *rec, long record, int rc,
+                       const tier_result *res) {
+  if (rc == TIER_OK) {
+    if (r->fmt == FMT_TEXT) out_explain(&w->o, out, res);
+    else out_result(&w->o, out, res);
+  } else {
+    char buf[600];
+    record_error(r, w, out, record, rec->file, tier_vm_record_id(w->vm), rejection(w->vm, rc, buf, sizeof buf),
+                 tier_vm_error_path(w->vm));
   }
 }
 
@@ -209,12 +232,12 @@ static bool run_one(const struct rec *rec, void *ctx) {
   struct run *r = ctx;
   r->record++;
   if (!rec->text) {
-    record_error(r, rec->file, NULL, rec->err, NULL);
+    record_error(r, &r->w, r->out, r->record, rec->file, NULL, rec->err, NULL);
     return true;
   }
   const tier_result *res;
-  int rc = eval_rec(r->vm, rec, r->asof, &res);
-  const char *id = tier_vm_record_id(r->vm);
+  int rc = eval_rec(r->w.vm, rec, r->asof, &res);
+  const char *id = tier_vm_record_id(r->w.vm);
   if (r->explain_cmd) {
     if (r->want_id && !(id && strcmp(id, r->want_id) == 0)) {
       r->record--;
@@ -222,15 +245,74 @@ static bool run_one(const struct rec *rec, void *ctx) {
     }
     r->done = true;
   }
-  if (rc == TIER_OK) {
-    if (r->fmt == FMT_TEXT) out_explain(&r->o, r->out, res);
-    else out_result(&r->o, r->out, res);
-  } else {
-    char buf[600];
-    record_error(r, rec->file, id, rejection(r->vm, rc, buf, sizeof buf), tier_vm_error_path(r->vm));
-  }
+  render_one(r, &r->w, r->out, rec, r->record, rc, res);
   flush(r, false);
   return !r->done;
+}
+
+/* ---- eval on several threads (-j): see par.h ---- */
+
+#define MAX_JOBS 256
+
+/* -j's default: the processors online. */
+static int default_jobs(void) {
+  long n = sysconf(_SC_NPROCESSORS_ONLN);
+  return n < 1 ? 1 : n > MAX_JOBS ? MAX_JOBS : (int)n;
+}
+
+/* A worker's VM and renderer, made as the main thread's are. */
+static int worker_init(const struct run *r, struct worker *w) {
+  tier_options vmopt = {.all_requirements = r->explain, .max_cost = r->max_cost, .strict_fields = r->strict_fields};
+  memset(w, 0, sizeof *w);
+  w->vm = tier_vm_new(r->rs, &vmopt);
+  return !w->vm || out_init(&w->o, r->fmt, r->explain, r->rs) != 0 ? -1 : 0;
+}
+
+static void worker_fini(struct worker *w) {
+  out_free(&w->o);
+  tier_vm_free(w->vm);
+}
+
+struct eval_worker { const struct run *r; struct worker w; };
+
+static void *par_make(void *ctx) {
+  struct eval_worker *pw = calloc(1, sizeof *pw);
+  if (!pw) return NULL;
+  pw->r = ctx;
+  if (worker_init(pw->r, &pw->w) != 0) {
+    worker_fini(&pw->w);
+    free(pw);
+    return NULL;
+  }
+  return pw;
+}
+
+static void par_drop(void *w) {
+  worker_fini(&((struct eval_worker *)w)->w);
+  free(w);
+}
+
+static void par_one(void *w, const struct rec *rec, long record, tier_buf *out) {
+  struct eval_worker *pw = w;
+  if (!rec->text) {
+    record_error(pw->r, &pw->w, out, record, rec->file, NULL, rec->err, NULL);
+    return;
+  }
+  const tier_result *res;
+  /* numbered as in the input, so that the workers' unknown fields merge in
+   * the order -j 1 tells them (tier_vm_unknown_merge) */
+  tier_vm_number_record(pw->w.vm, (uint64_t)record);
+  int rc = eval_rec(pw->w.vm, rec, pw->r->asof, &res);
+  render_one(pw->r, &pw->w, out, rec, record, rc, res);
+}
+
+static const struct par_ops eval_par_ops = {par_make, par_drop, par_one};
+
+/* One record handed on to the threads, numbered in input order. */
+static bool run_par(const struct rec *rec, void *ctx) {
+  struct run *r = ctx;
+  if (!par_add(r->par, rec, ++r->record, stdout)) r->out_failed = true;
+  return true;
 }
 
 /* The options eval, explain, diff and report share: --as-of, --trust,
@@ -277,10 +359,12 @@ static int eval_options(int argc, char **argv, bool explain_cmd, struct run *r, 
                                      {"explain", no_argument, 0, 'e'},      {"max-cost", required_argument, 0, 'c'},
                                      {"trust", required_argument, 0, 't'},  {"import-path", required_argument, 0, 'I'},
                                      {"max-record", required_argument, 0, 'R'}, {"strict", no_argument, 0, 'S'}, {"help", no_argument, 0, 'h'},
-                                     {"id", required_argument, 0, 'i'},     {0, 0, 0, 0}};
+                                     {"id", required_argument, 0, 'i'},     {"jobs", required_argument, 0, 'j'},
+                                     {0, 0, 0, 0}};
   int c;
+  bool jobs_given = false;
   optind = 1;
-  while ((c = getopt_long(argc, argv, "f:eh", lo, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "f:ehj:", lo, NULL)) != -1) {
     switch (c) {
     case 'f':
       if (!strcmp(optarg, "json")) r->fmt = FMT_JSON;
@@ -302,6 +386,13 @@ static int eval_options(int argc, char **argv, bool explain_cmd, struct run *r, 
     case 'c':
       if (!cli_number(prog, "--max-cost", optarg, 1, UINT64_MAX, &r->max_cost)) return EXIT_USAGE;
       break;
+    case 'j': {
+      uint64_t v;
+      if (!cli_number(prog, "--jobs", optarg, 1, MAX_JOBS, &v)) return EXIT_USAGE;
+      r->jobs = (int)v;
+      jobs_given = true;
+      break;
+    }
     case 'h': usage(stdout); return EXIT_OK;
     default: usage(stderr); return EXIT_USAGE;
     }
@@ -313,6 +404,10 @@ static int eval_options(int argc, char **argv, bool explain_cmd, struct run *r, 
   }
   if (r->want_id && !explain_cmd) {
     fprintf(stderr, _("%s: --id applies to explain\n"), prog);
+    return EXIT_USAGE;
+  }
+  if (jobs_given && explain_cmd) {
+    fprintf(stderr, _("%s: --jobs applies to eval\n"), prog);
     return EXIT_USAGE;
   }
   if (optind >= argc || (explain_cmd && optind + 1 >= argc)) {
@@ -333,10 +428,9 @@ static int eval_setup(struct run *r, const char *rules, const tier_options *opt)
   if (!r->rs) return status;
   report_signature(r->rs, opt->ntrust_keys > 0);
   cli_warn_today(prog, r->rs, rules, r->asof);
-  tier_options vmopt = {.all_requirements = r->explain, .max_cost = r->max_cost, .strict_fields = opt->strict_fields};
-  r->vm = tier_vm_new(r->rs, &vmopt);
+  r->strict_fields = opt->strict_fields;
   r->out = tier_buf_new(NULL);
-  if (!r->vm || !r->out || out_init(&r->o, r->fmt, r->explain, r->rs) != 0) {
+  if (worker_init(r, &r->w) != 0 || !r->out || (r->jobs > 1 && !(r->par = par_new(r->jobs, &eval_par_ops, r)))) {
     fprintf(stderr, _("%s: out of memory\n"), prog);
     return EXIT_RULESET;
   }
@@ -348,19 +442,27 @@ static int cmd_eval(int argc, char **argv, bool explain_cmd) {
   memset(&r, 0, sizeof r);
   r.asof = TIER_NO_DATE;
   r.fmt = explain_cmd ? FMT_TEXT : isatty(STDOUT_FILENO) ? FMT_TABLE : FMT_JSON;
+  r.jobs = explain_cmd ? 1 : default_jobs();
   tier_options opt;
   memset(&opt, 0, sizeof opt);
   int status = eval_options(argc, argv, explain_cmd, &r, &opt);
   if (status >= 0) return status;
   status = eval_setup(&r, argv[optind], &opt);
   if (status == EXIT_OK) {
-    if (!explain_cmd) out_header(&r.o, r.out);
+    if (!explain_cmd) out_header(&r.w.o, r.out);
+    flush(&r, true);
     int ninputs = argc - optind - 1;
     r.many_inputs = ninputs > 1;
-    struct reader rd = {run_one, flush_now, &r};
+    struct reader rd = {r.par ? run_par : run_one, flush_now, &r};
     status = each_record(argv + optind + 1, ninputs, &rd);
-    flush(&r, true);
-    cli_warn_unknown(prog, r.vm, argv[optind]);
+    flush_now(&r);
+    if (r.par && par_failed(r.par)) r.out_failed = true;
+    for (int i = 0; r.par && i < r.jobs; i++) {
+      const struct worker *w = &((struct eval_worker *)par_worker(r.par, i))->w;
+      r.w.errors += w->errors;
+      tier_vm_unknown_merge(r.w.vm, w->vm);
+    }
+    cli_warn_unknown(prog, r.w.vm, argv[optind]);
     if (r.out_failed) fprintf(stderr, _("%s: out of memory writing output\n"), prog);
     if (explain_cmd && !r.done) {
       if (r.want_id) fprintf(stderr, _("%s explain: no partner with id '%s'\n"), prog, r.want_id);
@@ -368,13 +470,13 @@ static int cmd_eval(int argc, char **argv, bool explain_cmd) {
       status = EXIT_RECORDS;
     }
   }
-  out_free(&r.o);
+  par_free(r.par, stdout);
+  worker_fini(&r.w);
   tier_buf_free(r.out);
-  tier_vm_free(r.vm);
   tier_ruleset_free(r.rs);
   fflush(stdout);
   if (status != EXIT_OK) return status;
-  return r.errors ? EXIT_RECORDS : EXIT_OK;
+  return r.w.errors ? EXIT_RECORDS : EXIT_OK;
 }
 
 /* ---- diff and report ------------------------------------------------------------------- */
