@@ -5,17 +5,24 @@
  *
  *   1. the VM alone: vm_evaluate over K records already packed in memory;
  *   2. the native limit: tests/bench/native.c on the same packed records;
- *   3. end to end: `tiervm eval apn-2019.tbc PROFILES` (records/s, MB/s,
- *      peak memory of the child, also on the first tenth of the file);
+ *   3. end to end: `tiervm eval apn-2019.tbc PROFILES` with -j 1 and -j
+ *      (the processors online; at least 2), whose outputs must be the same
+ *      bytes; peak memory of `gen N | tiervm eval -` at 20,000 and 200,000
+ *      records;
  *   4. the alternatives: tests/bench/apn.lua (LuaJIT + lua-cjson) and
  *      tests/bench/apn.jq (jq) on the same file;
  *   5. the JSON reader alone (rec_parse) against reading the file
  *      (fread, getline);
- *   6. tier_compile on generated rulesets of 1,000 and 10,000 requirements.
+ *   6. tier_compile on generated rulesets of 1,000 and 10,000 requirements;
+ *   7. the Microsoft example program (examples/programs/microsoft-security)
+ *      end to end with -j 1 and -j N, checked against the oracle's
+ *      profiles.expected - when its .tier file is in the tree and compiles;
+ * and then every target of issue 16 as a ratio from this run.
  *
  * Correctness is checked, not assumed: the native evaluator, the Lua script
  * and the jq program must give the tier and next tier that tiervm gives,
- * for every record, in order; the VM on the packed copies must agree too.
+ * for every record, in order; the VM on the packed copies must agree too,
+ * and tiervm -j N must write the bytes -j 1 writes.
  * Any disagreement is printed and makes the run fail (exit status 1).
  *
  * Run from the repository root (the Makefile's bench target does):
@@ -105,22 +112,24 @@ static char *xstrdup(const char *s) {
 
 /* ---- child processes ------------------------------------------------------------ */
 
+static uint8_t *slurp(const char *path, size_t *len);
+
 struct child {
   double wall, cpu; /* seconds */
   long maxrss_kb;
   int status;       /* exit status, or 128 + signal */
 };
 
-/* Run argv with stdout to out_path (stdin from /dev/null); wall time by
- * CLOCK_MONOTONIC around fork..wait4, CPU time and peak memory from the
- * child's own rusage. */
-static void run_child(char *const argv[], const char *out_path, struct child *c) {
+/* Run argv with stdout to out_path and stdin from in_fd (-1: /dev/null);
+ * wall time by CLOCK_MONOTONIC around fork..wait4, CPU time and peak
+ * memory from the child's own rusage. */
+static void run_child_in(char *const argv[], int in_fd, const char *out_path, struct child *c) {
   fflush(NULL);
   double t0 = now();
   pid_t pid = fork();
   if (pid < 0) die("fork: %s", strerror(errno));
   if (pid == 0) {
-    int in = open("/dev/null", O_RDONLY);
+    int in = in_fd >= 0 ? in_fd : open("/dev/null", O_RDONLY);
     if (in >= 0) dup2(in, 0);
     if (out_path) {
       int fd = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -143,6 +152,44 @@ static void run_child(char *const argv[], const char *out_path, struct child *c)
   c->cpu = (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec * 1e-6 + (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec * 1e-6;
   c->maxrss_kb = ru.ru_maxrss;
   c->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+}
+
+static void run_child(char *const argv[], const char *out_path, struct child *c) { run_child_in(argv, -1, out_path, c); }
+
+/* `gen N 1 | argv`, without a file in between (200,000 profiles are 1.8 GB):
+ * c is argv's measurement (its peak memory is what is wanted). */
+static void run_generated(const char *gen, long n, char *const argv[], const char *out_path, struct child *c) {
+  int fd[2];
+  if (pipe(fd) != 0) die("pipe: %s", strerror(errno));
+  char nbuf[32];
+  snprintf(nbuf, sizeof nbuf, "%ld", n);
+  fflush(NULL);
+  pid_t g = fork();
+  if (g < 0) die("fork: %s", strerror(errno));
+  if (g == 0) {
+    close(fd[0]);
+    dup2(fd[1], 1);
+    close(fd[1]);
+    execl(gen, gen, nbuf, "1", (char *)NULL);
+    _exit(127);
+  }
+  close(fd[1]);
+  run_child_in(argv, fd[0], out_path, c);
+  close(fd[0]);
+  int st;
+  while (waitpid(g, &st, 0) < 0)
+    if (errno != EINTR) die("waitpid: %s", strerror(errno));
+  if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) mismatch("%s %ld failed", gen, n);
+}
+
+/* Whether two files hold the same bytes. */
+static bool same_file(const char *a, const char *b) {
+  size_t na, nb;
+  uint8_t *pa = slurp(a, &na), *pb = slurp(b, &nb);
+  bool same = na == nb && memcmp(pa, pb, na) == 0;
+  free(pa);
+  free(pb);
+  return same;
 }
 
 /* ---- files ------------------------------------------------------------------------ */
@@ -487,17 +534,20 @@ int main(int argc, char **argv) {
   if (K < 1) K = 1;
   if (K > N) K = N;
   mkdir(work, 0755);
-  char gen_default[512], profiles[512], head_path[512], tbc[512], tierc[512], tiervm[512];
-  char out_vm[512], out_head[512], out_lua[512], out_jq[512], nbuf[32], ldstart[64];
+  char gen_default[512], profiles[512], tbc[512], tierc[512], tiervm[512];
+  char out_vm[512], out_head[512], ms_tbc[512], ms_out[512], ms_outj[512], ms_profiles[512], out_lua[512], out_jq[512], nbuf[32], ldstart[64];
   snprintf(gen_default, sizeof gen_default, "%s/gen", work);
   if (!gen) gen = gen_default;
   snprintf(profiles, sizeof profiles, "%s/profiles.jsonl", work);
-  snprintf(head_path, sizeof head_path, "%s/profiles-tenth.jsonl", work);
   snprintf(tbc, sizeof tbc, "%s/apn-2019.tbc", work);
   snprintf(tierc, sizeof tierc, "%s/tierc", bin);
   snprintf(tiervm, sizeof tiervm, "%s/tiervm", bin);
   snprintf(out_vm, sizeof out_vm, "%s/tiervm.out", work);
-  snprintf(out_head, sizeof out_head, "%s/tiervm-tenth.out", work);
+  snprintf(out_head, sizeof out_head, "%s/tiervm-j.out", work);
+  snprintf(ms_tbc, sizeof ms_tbc, "%s/microsoft-security.tbc", work);
+  snprintf(ms_out, sizeof ms_out, "%s/ms.out", work);
+  snprintf(ms_outj, sizeof ms_outj, "%s/ms-j.out", work);
+  snprintf(ms_profiles, sizeof ms_profiles, "%s/ms-profiles.jsonl", work);
   snprintf(out_lua, sizeof out_lua, "%s/lua.out", work);
   snprintf(out_jq, sizeof out_jq, "%s/jq.out", work);
   snprintf(nbuf, sizeof nbuf, "%ld", N);
@@ -541,31 +591,31 @@ int main(int argc, char **argv) {
   }
   if (nrec != N) die("%s has %ld records, not %ld", profiles, nrec, N);
 
-  /* the first tenth of the file, for peak memory against N */
-  long nhead = N / 10 > 0 ? N / 10 : 1;
-  {
-    FILE *f = fopen(profiles, "rb"), *g = fopen(head_path, "wb");
-    if (!f || !g) die("cannot copy the first tenth of the file to '%s'", head_path);
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t len;
-    for (long i = 0; i < nhead && (len = getline(&line, &cap, f)) > 0; i++) fwrite(line, 1, (size_t)len, g);
-    free(line);
-    fclose(f);
-    if (fclose(g) != 0) die("cannot write '%s'", head_path);
-  }
-
   /* 3. end to end */
   progress("tierc compile %s -> %s", RULES, tbc);
-  struct child ch_tierc, ch_vm, ch_head, ch_lua, ch_jq;
+  struct child ch_tierc, ch_vm, ch_jobs, ch_lua, ch_jq;
   run_child((char *const[]){tierc, "compile", (char *)RULES, "-o", tbc, NULL}, "/dev/null", &ch_tierc);
   if (ch_tierc.status) die("tierc compile failed (exit status %d)", ch_tierc.status);
-  progress("tiervm eval (end to end, %ld records)", N);
-  run_child((char *const[]){tiervm, "eval", "--format", "json", tbc, profiles, NULL}, out_vm, &ch_vm);
+  long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+  char jobs[32];
+  snprintf(jobs, sizeof jobs, "%ld", ncpu > 1 ? ncpu : 2);
+  progress("tiervm eval -j 1 (end to end, %ld records)", N);
+  run_child((char *const[]){tiervm, "eval", "-j", "1", "--format", "json", tbc, profiles, NULL}, out_vm, &ch_vm);
   if (ch_vm.status) mismatch("tiervm eval exited with status %d", ch_vm.status);
-  progress("tiervm eval on the first tenth (%ld records)", nhead);
-  run_child((char *const[]){tiervm, "eval", "--format", "json", tbc, head_path, NULL}, out_head, &ch_head);
-  if (ch_head.status) mismatch("tiervm eval (first tenth) exited with status %d", ch_head.status);
+  progress("tiervm eval -j %s (end to end, %ld records)", jobs, N);
+  run_child((char *const[]){tiervm, "eval", "-j", jobs, "--format", "json", tbc, profiles, NULL}, out_head, &ch_jobs);
+  if (ch_jobs.status) mismatch("tiervm eval -j %s exited with status %d", jobs, ch_jobs.status);
+  bool jobs_same = same_file(out_vm, out_head);
+  if (!jobs_same) mismatch("tiervm eval -j %s did not write the bytes -j 1 wrote (%s, %s)", jobs, out_vm, out_head);
+  /* peak memory against N: generated into a pipe, no file */
+  static const long mem_n[2] = {20000, 200000};
+  struct child ch_mem[2];
+  for (int i = 0; i < 2; i++) {
+    progress("gen %ld | tiervm eval -j %s (peak memory)", mem_n[i], jobs);
+    run_generated(gen, mem_n[i], (char *const[]){tiervm, "eval", "-j", jobs, "--format", "json", tbc, "-", NULL},
+                  "/dev/null", &ch_mem[i]);
+    if (ch_mem[i].status) mismatch("gen %ld | tiervm eval exited with status %d", mem_n[i], ch_mem[i].status);
+  }
   struct table ref = {0};
   read_tiervm(out_vm, &ref);
   if ((long)ref.n != N) mismatch("tiervm gave %zu results for %ld records", ref.n, N);
@@ -688,13 +738,53 @@ int main(int argc, char **argv) {
   measure_compile("rules", 1000, 7, &cm1);
   measure_compile("rules", 10000, 3, &cm10);
 
+  /* 7. the Microsoft example program, when its rules compile on this tree:
+   * its sample profiles repeated to N records */
+  static const char MS_RULES[] = "examples/programs/microsoft-security/microsoft-security.tier";
+  static const char MS_SAMPLE[] = "examples/programs/microsoft-security/profiles.jsonl";
+  static const char MS_EXPECTED[] = "examples/programs/microsoft-security/profiles.expected";
+  struct child ch_ms = {0}, ch_msj = {0}, ch_msc = {0};
+  char ms_why[200] = "";
+  double ms_bytes = 0;
+  long bad_ms = 0;
+  if (access(MS_RULES, R_OK) != 0) {
+    snprintf(ms_why, sizeof ms_why, "%s is not in this tree", MS_RULES);
+  } else {
+    progress("tierc compile %s", MS_RULES);
+    run_child((char *const[]){tierc, "compile", (char *)MS_RULES, "-o", ms_tbc, NULL}, "/dev/null", &ch_msc);
+    if (ch_msc.status) snprintf(ms_why, sizeof ms_why, "%s does not compile (tierc compile exit status %d)", MS_RULES, ch_msc.status);
+  }
+  if (!ms_why[0]) {
+    size_t slen;
+    uint8_t *sample = slurp(MS_SAMPLE, &slen);
+    FILE *f = fopen(ms_profiles, "wb");
+    if (!f) die("cannot write '%s'", ms_profiles);
+    for (long i = 0; i * 6 < N; i++) fwrite(sample, 1, slen, f), ms_bytes += (double)slen;
+    if (fclose(f) != 0) die("cannot write '%s'", ms_profiles);
+    free(sample);
+    progress("tiervm eval microsoft-security -j 1 and -j %s", jobs);
+    run_child((char *const[]){tiervm, "eval", "-j", "1", "--as-of", "2024-06-15", "--format", "json", ms_tbc, ms_profiles, NULL},
+              ms_out, &ch_ms);
+    run_child((char *const[]){tiervm, "eval", "-j", jobs, "--as-of", "2024-06-15", "--format", "json", ms_tbc, ms_profiles, NULL},
+              ms_outj, &ch_msj);
+    if (ch_ms.status || ch_msj.status) mismatch("tiervm eval on the Microsoft profiles exited with status %d, %d", ch_ms.status, ch_msj.status);
+    if (!same_file(ms_out, ms_outj)) mismatch("Microsoft: -j %s did not write the bytes -j 1 wrote", jobs);
+    struct table got = {0}, want = {0};
+    read_tiervm(ms_out, &got);
+    read_tiervm(MS_EXPECTED, &want);
+    for (size_t i = 0; i < got.n && want.n; i++) {
+      const struct expect *w = &want.e[i % want.n];
+      agree("Microsoft (profiles.expected, the oracle's)", i, &got, w->id, w->tier, w->next, &bad_ms);
+    }
+    if (want.n == 0 || got.n == 0) mismatch("Microsoft: no results to compare");
+  }
+
   double t_total = now() - t_start;
   char ldend[64], cpu[128], a[32], b[32];
   loadavg(ldend, sizeof ldend);
   cpu_model(cpu, sizeof cpu);
   struct utsname un;
   if (uname(&un) != 0) snprintf(un.machine, sizeof un.machine, "?");
-  long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
   time_t wall = time(NULL);
   char when[64];
   strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S UTC", gmtime(&wall));
@@ -723,18 +813,24 @@ int main(int argc, char **argv) {
 
   say("3. end to end: tiervm eval apn-2019.tbc PROFILES (JSON Lines in, JSON results out)\n");
   snprintf(note, sizeof note, "%.2f s wall, %.2f s CPU", ch_vm.wall, ch_vm.cpu);
-  row("tiervm eval", (double)N, ch_vm.wall, bytes, ch_vm.maxrss_kb, note);
-  snprintf(note, sizeof note, "first tenth of the file: peak %.1f MB at N=%ld vs %.1f MB at N=%ld",
-           ch_head.maxrss_kb / 1024.0, nhead, ch_vm.maxrss_kb / 1024.0, N);
-  say("  %s\n", note);
+  row("tiervm eval -j 1", (double)N, ch_vm.wall, bytes, ch_vm.maxrss_kb, note);
+  snprintf(note, sizeof note, "%.2f s wall, %.2f s CPU%s", ch_jobs.wall, ch_jobs.cpu, jobs_same ? "" : "  DIFFERENT OUTPUT");
+  char what[64];
+  snprintf(what, sizeof what, "tiervm eval -j %s", jobs);
+  row(what, (double)N, ch_jobs.wall, bytes, ch_jobs.maxrss_kb, note);
+  say("  -j %s is %.2fx as fast as -j 1 (target >= 1.8x on 2 cores); the same bytes: %s\n", jobs, ch_vm.wall / ch_jobs.wall,
+      jobs_same ? "yes" : "NO");
+  say("  peak memory, gen N | tiervm eval -j %s: %.1f MB at N=%ld, %.1f MB at N=%ld (%+.1f%%; target within 10%%)\n", jobs,
+      ch_mem[0].maxrss_kb / 1024.0, mem_n[0], ch_mem[1].maxrss_kb / 1024.0, mem_n[1],
+      100.0 * ((double)ch_mem[1].maxrss_kb / (double)ch_mem[0].maxrss_kb - 1));
 
   say("4. the alternatives on the same file (tier and next per record, checked against tiervm)\n");
   snprintf(note, sizeof note, "%.2f s wall, %.2f s CPU%s", ch_lua.wall, ch_lua.cpu, bad_lua ? "  DISAGREES" : "");
   row("LuaJIT + lua-cjson (apn.lua)", (double)N, ch_lua.wall, bytes, ch_lua.maxrss_kb, note);
   snprintf(note, sizeof note, "%.2f s wall, %.2f s CPU%s", ch_jq.wall, ch_jq.cpu, bad_jq ? "  DISAGREES" : "");
   row("jq (apn.jq)", (double)N, ch_jq.wall, bytes, ch_jq.maxrss_kb, note);
-  say("  tiervm is %.2fx as fast as LuaJIT (target >= 2x) and %.2fx as fast as jq (target >= 10x)\n",
-      ch_lua.wall / ch_vm.wall, ch_jq.wall / ch_vm.wall);
+  say("  tiervm -j 1 is %.2fx as fast as LuaJIT and %.2fx as fast as jq; tiervm -j %s %.2fx and %.2fx (target >= 10x LuaJIT)\n",
+      ch_lua.wall / ch_vm.wall, ch_jq.wall / ch_vm.wall, jobs, ch_lua.wall / ch_jobs.wall, ch_jq.wall / ch_jobs.wall);
 
   say("5. reading JSON: the reader alone against reading the file\n");
   row("rec_parse (JSON -> packed record)", (double)N, t_parse, bytes, 0, "time inside rec_parse only");
@@ -752,9 +848,35 @@ int main(int argc, char **argv) {
   say("  10,000 / 1,000 = %.2fx the time for 10x the requirements (10x = linear)\n", cm10.best / cm1.best);
   say("  (tierc compile rules/apn-2019.tier, whole process: %.1f ms)\n", ch_tierc.wall * 1e3);
 
-  say("\nchecks: native %s, VM on packed copies %s, apn.lua %s, apn.jq %s (tier and next for each of %ld records)\n",
+  say("7. the Microsoft example program (its sample profiles repeated to %ld records or more, --as-of 2024-06-15)\n", N);
+  if (ms_why[0]) {
+    say("  not measured: %s\n", ms_why);
+  } else {
+    long msn = (N + 5) / 6 * 6;
+    snprintf(note, sizeof note, "%.2f s wall, %.2f s CPU", ch_ms.wall, ch_ms.cpu);
+    row("tiervm eval -j 1", (double)msn, ch_ms.wall, ms_bytes, ch_ms.maxrss_kb, note);
+    snprintf(note, sizeof note, "%.2f s wall, %.2f s CPU", ch_msj.wall, ch_msj.cpu);
+    row(what, (double)msn, ch_msj.wall, ms_bytes, ch_msj.maxrss_kb, note);
+    say("  -j %s is %.2fx as fast as -j 1; tier and next agree with profiles.expected (the oracle): %s\n", jobs,
+        ch_ms.wall / ch_msj.wall, bad_ms ? "NO" : "yes");
+  }
+
+  /* the targets of issue 16, each from this run */
+  double r_vm = best_vm / best_nat, r_rd = t_parse / t_getline, r_j = ch_vm.wall / ch_jobs.wall,
+         r_lua = ch_lua.wall / ch_jobs.wall, r_mem = (double)ch_mem[1].maxrss_kb / (double)ch_mem[0].maxrss_kb,
+         r_cc = cm10.best / cm1.best;
+  say("\ntargets (ratios from this run; the machine's load is above)\n");
+  say("  %-44s %8.2fx  target <= 1.5x   %s\n", "VM / native C (packed records)", r_vm, r_vm <= 1.5 ? "met" : "NOT MET");
+  say("  %-44s %8.2fx  target <= 4x     %s\n", "rec_parse / getline", r_rd, r_rd <= 4 ? "met" : "NOT MET");
+  say("  %-44s %8.2fx  target >= 1.8x   %s\n", "-j N / -j 1 speed-up", r_j, r_j >= 1.8 ? "met" : "NOT MET");
+  say("  %-44s %8.2fx  target >= 10x    %s\n", "tiervm (-j N) / LuaJIT + lua-cjson", r_lua, r_lua >= 10 ? "met" : "NOT MET");
+  say("  %-44s %8.2fx  target <= 1.10x  %s\n", "peak memory 200,000 / 20,000 records", r_mem, r_mem <= 1.10 ? "met" : "NOT MET");
+  say("  %-44s %8.2fx  target ~10x      %s\n", "compile time 10,000 / 1,000 requirements", r_cc, r_cc <= 13 ? "linear" : "NOT LINEAR");
+
+  say("\nchecks: native %s, VM on packed copies %s, apn.lua %s, apn.jq %s (tier and next for each of %ld records); -j %s output %s; Microsoft %s\n",
       bad_native ? "DISAGREES" : "agrees", bad_packed ? "DISAGREES" : "agrees", bad_lua ? "DISAGREES" : "agrees",
-      bad_jq ? "DISAGREES" : "agrees", N);
+      bad_jq ? "DISAGREES" : "agrees", N, jobs, jobs_same ? "identical to -j 1" : "DIFFERS from -j 1",
+      ms_why[0] ? "not run" : bad_ms ? "DISAGREES with the oracle" : "agrees with the oracle");
   say("whole benchmark: %.0f s (generating the input: %.1f s)\n", t_total, ch_gen.wall);
   if (failures) say("\nBENCHMARK FAILED: %d disagreement(s) or failure(s); see the MISMATCH lines above\n", failures);
   if (report_file) fclose(report_file);
@@ -775,7 +897,9 @@ int main(int argc, char **argv) {
     return 1;
   }
   remove(profiles); /* hundreds of MB at the default N */
-  remove(head_path);
+  remove(ms_profiles);
+  remove(ms_out);
+  remove(ms_outj);
   remove(out_vm);
   remove(out_head);
   return 0;
