@@ -272,12 +272,13 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/testutil.h $(BUILD)/libtools.a $(BUI
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) -o $@ $< $(BUILD)/libtools.a $(BUILD)/libtier-internal.a -lcmocka $(LDLIBS) -lpthread
 
-# The reentrancy test and tiervm eval -j (src/tools/par.c) under
+# The reentrancy test and tiervm eval -j (src/tools/par.c, test_par) under
 # ThreadSanitizer (clang); -j 4 must also write the bytes -j 1 writes.
 tsan: $(BUILD)/.deps
-	$(MAKE) build/tsan/tests/test_threads build/tsan/bin/tiervm CC=clang BUILD=build/tsan BIN=build/tsan/bin \
-	  LIB=build/tsan/lib OPT="-O1 -g -fsanitize=thread" LDFLAGS="-fsanitize=thread"
+	$(MAKE) build/tsan/tests/test_threads build/tsan/tests/test_par build/tsan/bin/tiervm CC=clang BUILD=build/tsan \
+	  BIN=build/tsan/bin LIB=build/tsan/lib OPT="-O1 -g -fsanitize=thread" LDFLAGS="-fsanitize=thread"
 	TSAN_OPTIONS=halt_on_error=1 build/tsan/tests/test_threads
+	TSAN_OPTIONS=halt_on_error=1 build/tsan/tests/test_par
 	for i in 1 2 3 4 5 6; do cat examples/partners.jsonl tests/golden/data/bad-records.jsonl; done > build/tsan/jobs.jsonl
 	TSAN_OPTIONS=halt_on_error=1 build/tsan/bin/tiervm eval -j 4 --explain --as-of 2019-12-13 rules/apn-2019.tier \
 	  build/tsan/jobs.jsonl > build/tsan/jobs-4.out; test $$? -eq 1

@@ -106,14 +106,18 @@ static void write_done(struct par *p, FILE *out) {
   }
 }
 
-/* Hand the batch being filled to the workers, if it has records. */
+/* Hand the batch being filled to the workers, if it has records.  The
+ * next slot may still hold a batch in flight (a full batch was just
+ * handed on and open_batch has not waited for its successor's slot yet):
+ * only a FREE slot is being filled, so only a FREE slot is handed on. */
 static void submit(struct par *p) {
   struct batch *b = &p->b[p->filled % (unsigned long)p->nb];
-  if (b->n == 0) return;
   pthread_mutex_lock(&p->mu);
-  b->state = B_READY;
-  p->filled++;
-  pthread_cond_broadcast(&p->cv);
+  if (b->state == B_FREE && b->n > 0) {
+    b->state = B_READY;
+    p->filled++;
+    pthread_cond_broadcast(&p->cv);
+  }
   pthread_mutex_unlock(&p->mu);
 }
 

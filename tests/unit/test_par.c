@@ -1,0 +1,86 @@
+/*
+ * test_par.c - src/tools/par.c, the batches of tiervm eval -j: every record
+ * handed on is rendered once and written in input order, also when the
+ * output is drained while the slot after the last full batch still holds a
+ * batch in flight (the drain handed that batch on a second time: records
+ * written twice, or a hang).  The workers are held at a gate until the
+ * main thread has handed on every batch, so no timing decides the case.
+ * `make tsan` runs this under ThreadSanitizer.
+ */
+#include <pthread.h>
+#include <unistd.h>
+
+#include "testutil.h"
+#include "par.h"
+
+#define THREADS 2
+#define BATCH 64              /* PAR_BATCH_RECORDS */
+#define SLOTS (2 * THREADS)   /* the batches par.c keeps */
+
+static pthread_mutex_t gate_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t gate_cv = PTHREAD_COND_INITIALIZER;
+static bool gate_open;
+
+static void *make(void *ctx) { return ctx; }
+static void drop(void *w) { (void)w; }
+
+/* A record's output is its number; the worker waits at the gate first. */
+static void one(void *w, const struct rec *r, long record, tier_buf *out) {
+  (void)w;
+  (void)r;
+  pthread_mutex_lock(&gate_mu);
+  while (!gate_open) pthread_cond_wait(&gate_cv, &gate_mu);
+  pthread_mutex_unlock(&gate_mu);
+  tier_buf_printf(out, "%ld\n", record);
+}
+
+static const struct par_ops ops = {make, drop, one};
+
+/* Hand on n records with the workers held, open the gate, drain: the
+ * output is 1..n, each once, in order. */
+static void run(long n) {
+  static int token;
+  gate_open = false;
+  FILE *out = tmpfile();
+  assert_non_null(out);
+  struct par *p = par_new(THREADS, &ops, &token);
+  assert_non_null(p);
+  for (long i = 1; i <= n; i++) {
+    struct rec r = {"{}", 2, i, 1, NULL, "-"};
+    assert_true(par_add(p, &r, i, out));
+  }
+  pthread_mutex_lock(&gate_mu);
+  gate_open = true;
+  pthread_cond_broadcast(&gate_cv);
+  pthread_mutex_unlock(&gate_mu);
+  par_drain(p, out);
+  par_drain(p, out); /* twice: nothing more */
+  assert_false(par_failed(p));
+  par_free(p, out);
+  rewind(out);
+  long want = 1, got;
+  while (fscanf(out, "%ld", &got) == 1) assert_int_equal(got, want++);
+  assert_int_equal(want, n + 1);
+  fclose(out);
+}
+
+/* Every slot full when the drain comes: the slot after the last batch
+ * holds the first, still in flight. */
+static void drain_after_full_slots(void **st) {
+  (void)st;
+  run((long)SLOTS * BATCH);
+}
+
+/* And a part batch, a single record, none. */
+static void drain_part_batches(void **st) {
+  (void)st;
+  run((long)SLOTS * BATCH - 1);
+  run(1);
+  run(0);
+}
+
+int main(void) {
+  alarm(60); /* a hang is a failure, not a stuck build */
+  const struct CMUnitTest tests[] = {cmocka_unit_test(drain_after_full_slots), cmocka_unit_test(drain_part_batches)};
+  return cmocka_run_group_tests_name("par", tests, NULL, NULL);
+}
