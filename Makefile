@@ -55,7 +55,7 @@ MO_FILES := $(PO_LANGS:%=$(BUILD)/locale/%/LC_MESSAGES/tierc.mo)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps browser-deps docs-report demo check check-switch asan tsan valgrind clean install uninstall examples difftest po FORCE
+.PHONY: all deps browser-deps docs-report demo check check-switch asan tsan valgrind clean install uninstall examples difftest po format FORCE
 .DELETE_ON_ERROR:
 
 all: $(BIN)/tierc $(BIN)/tiervm $(LIB)/libtier.so $(MO_FILES)
@@ -321,6 +321,12 @@ ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno
 asan: $(BUILD)/.deps
 	$(MAKE) check CC=clang BUILD=build/asan BIN=build/asan/bin LIB=build/asan/lib \
 	  OPT="$(ASAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined"
+
+# The C lines changed since .clang-format was checked in, formatted in place
+# (git clang-format: older code is formatted when it is next changed;
+# tests/sh/format.sh checks the same lines).
+format:
+	git clang-format --extensions c,h $$(git log --diff-filter=A --format=%H -- .clang-format | tail -1) -- src include tests examples
 
 clean:
 	rm -rf $(BUILD) bin lib
