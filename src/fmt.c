@@ -505,22 +505,19 @@ static void call(struct fmt *F, const struct node *n) {
 static void fields(struct fmt *F, const struct node *list);
 static void params(struct fmt *F, const struct node *list);
 
-/* enum NAME { a, b }: one line, or one value per line */
-static void enumeration(struct fmt *F, const struct node *n) {
-  kw(F, "enum");
-  SPACE(F);
-  nm(F, n->name);
-  SPACE(F);
+/* { a, b, c } with a trailing `,` and `;` taken if written: one line, or
+ * one entry per line when it does not fit; item prints an entry. */
+static void braced_list(struct fmt *F, const struct node *list, void (*item)(struct fmt *, const struct node *)) {
   GROUP(F);
   kw(F, "{");
   nest(F, 2);
   LINE(F);
-  for (const struct node *v = n->list; v; v = v->next) {
-    if (v != n->list) {
+  for (const struct node *e = list; e; e = e->next) {
+    if (e != list) {
       kw(F, ",");
       LINE(F);
     }
-    nm(F, v->name);
+    item(F, e);
   }
   skip_optional(F, ',', ",");
   flush_lead(F, F->cur);
@@ -529,6 +526,27 @@ static void enumeration(struct fmt *F, const struct node *n) {
   kw(F, "}");
   GEND(F);
   skip_optional(F, ';', ";");
+}
+
+static void enum_value(struct fmt *F, const struct node *v) { nm(F, v->name); }
+
+/* key: value, or default: value */
+static void table_entry(struct fmt *F, const struct node *e) {
+  if (!e->a) kw(F, "default");
+  else if (e->a->kind == N_STR) lit(F, &e->a->loc);
+  else nm(F, e->a->name);
+  kw(F, ":");
+  SPACE(F);
+  node(F, e->b);
+}
+
+/* enum NAME { a, b }: one line, or one value per line */
+static void enumeration(struct fmt *F, const struct node *n) {
+  kw(F, "enum");
+  SPACE(F);
+  nm(F, n->name);
+  SPACE(F);
+  braced_list(F, n->list, enum_value);
 }
 
 /* const NAME = LITERAL;  formula NAME(PARAMS) = EXPR; -- the expression
@@ -562,29 +580,7 @@ static void table(struct fmt *F, const struct node *n) {
   SPACE(F);
   nm(F, n->b->name2);
   SPACE(F);
-  GROUP(F);
-  kw(F, "{");
-  nest(F, 2);
-  LINE(F);
-  for (const struct node *e = n->list; e; e = e->next) {
-    if (e != n->list) {
-      kw(F, ",");
-      LINE(F);
-    }
-    if (!e->a) kw(F, "default");
-    else if (e->a->kind == N_STR) lit(F, &e->a->loc);
-    else nm(F, e->a->name);
-    kw(F, ":");
-    SPACE(F);
-    node(F, e->b);
-  }
-  skip_optional(F, ',', ",");
-  flush_lead(F, F->cur);
-  NEND(F);
-  LINE(F);
-  kw(F, "}");
-  GEND(F);
-  skip_optional(F, ';', ";");
+  braced_list(F, n->list, table_entry);
 }
 
 /* metric NAME [for LIST] ["LABEL"] = EXPR; -- a label heads the definition */
