@@ -158,14 +158,12 @@ $(BUILD)/i18n.o $(BUILD)/pic/i18n.o: $(BUILD)/localedir.h
 
 # make po: po/tierc.pot extracted from the sources (po/extract.sh; a build
 # output, not committed), merged into every po/LANG.po.  New messages come
-# in untranslated: translate them (make check fails until then).
+# in untranslated: translate them (make check fails until then).  po/merge.sh
+# does not rewrap: a `make po` changes only the entries whose messages changed.
 po:
 	sh po/extract.sh po/tierc.pot
-	for l in $(PO_LANGS); do \
-	  msgmerge --quiet --update --backup=none --add-location=file po/$$l.po po/tierc.pot && \
-	  msgattrib --no-obsolete --add-location=file -o po/$$l.po po/$$l.po || exit 1; \
-	  msgfmt --statistics -o /dev/null po/$$l.po; \
-	done
+	sh po/merge.sh po/tierc.pot $(addprefix po/,$(addsuffix .po,$(PO_LANGS)))
+	for l in $(PO_LANGS); do msgfmt --statistics -o /dev/null po/$$l.po || exit 1; done
 
 # ---- shared library ------------------------------------------------------------------
 # libtier.so.VERSION (soname libtier.so.MAJOR, linker name libtier.so) from
