@@ -935,42 +935,45 @@ static void gen_block(struct cg *g, const struct s_tier *st, struct img_tier *it
   it->file = istr(g, c->dg.files[st->n->loc.file].path);
 }
 
-struct image *cg_run(struct comp *c) {
-  struct image *img = image_new(c->hook);
-  if (!img) return NULL;
-  struct cg g;
-  memset(&g, 0, sizeof g);
-  hash_key_new(&g.key);
-  g.c = c;
-  g.img = img;
-  g.code.hook = g.strs.hook = g.slens.hook = g.consts.hook = c->hook;
+/* cg_run's steps, in the order they intern strings (the string table's order,
+ * and so the bytes of the image, depend on it). */
 
+/* The ruleset's identity: name, version, effective date, fiscal year, source. */
+static void gen_header(struct cg *g) {
+  struct comp *c = g->c;
+  struct image *img = g->img;
   img->fmt_version = BC_VERSION;
   img->effective = c->effective && c->effective->a ? c->effective->a->ival : TIER_NONE;
   img->fiscal = (uint32_t)c->fiscal_month;
-  img->name = c->ruleset ? intern(&g, c->ruleset->str, c->ruleset->str_len) : NO_STR;
-  img->version = c->ruleset && c->ruleset->name2 ? istr(&g, c->ruleset->name2) : NO_STR;
+  img->name = c->ruleset ? intern(g, c->ruleset->str, c->ruleset->str_len) : NO_STR;
+  img->version = c->ruleset && c->ruleset->name2 ? istr(g, c->ruleset->name2) : NO_STR;
   memcpy(img->src_hash, c->src_hash, 32);
-  img->src_name = c->dg.nfiles ? istr(&g, c->dg.files[0].path) : NO_STR;
+  img->src_name = c->dg.nfiles ? istr(g, c->dg.files[0].path) : NO_STR;
   img->has_debug = true;
+}
 
-  /* schema */
+/* The schema the record reader needs: enums, fields (with their key, list
+ * and slot) and lists.  A failed allocation leaves a NULL table; cg_run
+ * notices through the arena's failed flag. */
+static void gen_schema(struct cg *g) {
+  struct comp *c = g->c;
+  struct image *img = g->img;
   img->nenums = (uint32_t)c->nenums;
   img->enums = arena_alloc(&img->ar, sizeof *img->enums * (size_t)(c->nenums + 1));
   for (int i = 0; img->enums && i < c->nenums; i++) {
     struct img_enum *e = &img->enums[i];
-    e->name = istr(&g, c->enums[i].name);
+    e->name = istr(g, c->enums[i].name);
     e->nvals = c->enums[i].nvals;
     e->vals = arena_alloc(&img->ar, sizeof *e->vals * (e->nvals + 1));
-    for (uint32_t v = 0; e->vals && v < e->nvals; v++) e->vals[v] = istr(&g, c->enums[i].vals[v]);
+    for (uint32_t v = 0; e->vals && v < e->nvals; v++) e->vals[v] = istr(g, c->enums[i].vals[v]);
   }
   img->nfields = (uint32_t)c->nfields;
   img->fields = arena_alloc(&img->ar, sizeof *img->fields * (size_t)(c->nfields + 1));
   for (int i = 0; img->fields && i < c->nfields; i++) {
     const struct s_field *sf = &c->fields[i];
     struct img_field *f = &img->fields[i];
-    f->name = istr(&g, sf->name);
-    f->key = istr(&g, sf->key);
+    f->name = istr(g, sf->name);
+    f->key = istr(g, sf->key);
     f->kind = sf->ty.kind;
     f->flags = sf->flags;
     f->ref = sf->ty.ref;
@@ -986,39 +989,50 @@ struct image *cg_run(struct comp *c) {
   img->ntop = (uint32_t)c->ntop;
   img->partner_field = c->partner_field;
   img->id_field = c->id_field;
+}
 
-  /* metrics: registers in dependency order */
-  /* registers: record metrics, then temporaries for item metrics in fused loops */
+/* The metrics' registers (record metrics in dependency order, then the
+ * temporaries of item metrics in fused loops), then the code: the review
+ * rule's segment and the metric block. */
+static void gen_metrics(struct cg *g) {
+  struct comp *c = g->c;
+  struct image *img = g->img;
   img->metrics = arena_alloc(&img->ar, sizeof *img->metrics * (size_t)(c->nregs + c->nmetrics + 1));
-  g.nregs = (uint32_t)c->nregs;
+  g->nregs = (uint32_t)c->nregs;
   for (int i = 0; img->metrics && i < c->nmetrics; i++) {
     const struct s_metric *m = &c->metrics[i];
     if (m->list >= 0 || m->reg < 0) continue;
     struct img_metric *im = &img->metrics[m->reg];
-    im->name = istr(&g, m->name);
-    im->label = m->n->b ? intern(&g, m->n->b->str, m->n->b->str_len) : NO_STR;
-    im->def = rule_text(&g, m->n->a);
+    im->name = istr(g, m->name);
+    im->label = m->n->b ? intern(g, m->n->b->str, m->n->b->str_len) : NO_STR;
+    im->def = rule_text(g, m->n->a);
     im->kind = m->ty.kind;
     im->opt = m->ty.opt;
     im->ref = m->ty.ref;
   }
 
-  /* code: review rule, metric block, requirements */
   img->review_code = NO_STR;
-  img->review_text = c->review ? rule_text(&g, c->review->a) : NO_STR;
+  img->review_text = c->review ? rule_text(g, c->review->a) : NO_STR;
   if (c->review) {
-    img->review_code = here(&g);
-    gen(&g, c->review->a);
-    emit(&g, OP_RET);
+    img->review_code = here(g);
+    gen(g, c->review->a);
+    emit(g, OP_RET);
   }
-  img->metric_code = here(&g);
-  if (img->metrics) gen_metric_block(&g, img->metrics);
-  emit(&g, OP_END);
-  img->nmetrics = g.nregs;
+  img->metric_code = here(g);
+  if (img->metrics) gen_metric_block(g, img->metrics);
+  emit(g, OP_END);
+  img->nmetrics = g->nregs;
+}
 
-  /* the blocks: tiers, then badges, with their requirements and items */
+/* The blocks: tiers, then badges, with their requirements and items.  The
+ * tables are sized first (leaves and items of every block), then filled in
+ * source order.  False when out of memory. */
+static bool gen_blocks(struct cg *g) {
+  struct comp *c = g->c;
+  struct image *img = g->img;
+  int nblocks = c->ntiers + c->nbadges;
   uint32_t nreq = 0, nitem = 0;
-  for (int b = 0; b < c->ntiers + c->nbadges; b++) {
+  for (int b = 0; b < nblocks; b++) {
     const struct node *body = (b < c->ntiers ? &c->tiers[b] : &c->badges[b - c->ntiers])->n->list;
     nreq += count_leaves(body);
     nitem += count_items(body);
@@ -1031,64 +1045,87 @@ struct image *cg_run(struct comp *c) {
   img->reqs = arena_alloc(&img->ar, sizeof *img->reqs * ((size_t)nreq + 1));
   img->nitems = nitem;
   img->items = arena_alloc(&img->ar, sizeof *img->items * ((size_t)nitem + 1));
-  img->order = arena_alloc(&img->ar, sizeof *img->order * (size_t)(c->ntiers + c->nbadges + 1));
-  if (!img->tiers || !img->badges || !img->reqs || !img->items || !img->order || !c->order) goto fail;
-  for (int b = 0; b < c->ntiers + c->nbadges; b++) img->order[b] = (uint32_t)c->order[b];
+  img->order = arena_alloc(&img->ar, sizeof *img->order * (size_t)(nblocks + 1));
+  if (!img->tiers || !img->badges || !img->reqs || !img->items || !img->order || !c->order) return false;
+  for (int b = 0; b < nblocks; b++) img->order[b] = (uint32_t)c->order[b];
   img->ngrants = (uint32_t)c->ngrants;
   img->grants = arena_alloc(&img->ar, sizeof *img->grants * (size_t)(c->ngrants + 1));
-  if (!img->grants) goto fail;
-  for (int b = 0; b < c->ntiers + c->nbadges; b++) {
+  if (!img->grants) return false;
+  for (int b = 0; b < nblocks; b++) {
     bool badge = b >= c->ntiers;
-    gen_block(&g, badge ? &c->badges[b - c->ntiers] : &c->tiers[b],
-              badge ? &img->badges[b - c->ntiers] : &img->tiers[b]);
+    gen_block(g, badge ? &c->badges[b - c->ntiers] : &c->tiers[b], badge ? &img->badges[b - c->ntiers] : &img->tiers[b]);
   }
+  return true;
+}
 
-  /* the grants: each condition a segment after the requirements' */
+/* The grants: each condition a segment after the requirements'. */
+static void gen_grants(struct cg *g) {
+  struct comp *c = g->c;
   for (int k = 0; k < c->ngrants; k++) {
     const struct node *n = c->grants[k];
-    struct img_grant *G = &img->grants[k];
+    struct img_grant *G = &g->img->grants[k];
     G->tier = (uint32_t)n->index;
     G->code = G->text = NO_STR;
     if (n->b) {
-      G->code = here(&g);
-      gen(&g, n->b);
-      emit(&g, OP_RET);
-      G->text = rule_text(&g, n->b);
+      G->code = here(g);
+      gen(g, n->b);
+      emit(g, OP_RET);
+      G->text = rule_text(g, n->b);
     }
   }
-  if (g.code.failed || g.strs.failed || g.consts.failed || g.slens.failed || g.failed || c->ar.failed)
-    goto fail;
-  img->codelen = (uint32_t)g.code.n;
-  img->code = arena_alloc(&img->ar, g.code.n + 1);
-  img->nstrs = nstrs(&g);
+}
+
+/* Moves the code, strings and constants built in g's buffers into the
+ * image's arena, then verifies the image: the verifier fills in the cost
+ * bound (SPEC 4.5) and the stack depth, and code that does not verify is
+ * a compiler bug, reported as such.  False on any failure. */
+static bool assemble(struct cg *g) {
+  struct comp *c = g->c;
+  struct image *img = g->img;
+  if (g->code.failed || g->strs.failed || g->consts.failed || g->slens.failed || g->failed || c->ar.failed) return false;
+  img->codelen = (uint32_t)g->code.n;
+  img->code = arena_alloc(&img->ar, g->code.n + 1);
+  img->nstrs = nstrs(g);
   img->strs = arena_alloc(&img->ar, sizeof(char *) * (img->nstrs + 1));
   img->strlens = arena_alloc(&img->ar, sizeof(uint32_t) * (img->nstrs + 1));
-  img->nconsts = nconsts(&g);
+  img->nconsts = nconsts(g);
   img->consts = arena_alloc(&img->ar, sizeof(struct img_const) * (img->nconsts + 1));
-  if (!img->code || !img->strs || !img->strlens || !img->consts || img->ar.failed) goto fail;
+  if (!img->code || !img->strs || !img->strlens || !img->consts || img->ar.failed) return false;
   /* an empty buffer has no storage: memcpy from NULL is undefined even for 0 bytes */
-  if (g.code.n) memcpy(img->code, g.code.p, g.code.n);
-  if (g.strs.n) memcpy(img->strs, g.strs.p, g.strs.n);
-  if (g.slens.n) memcpy(img->strlens, g.slens.p, g.slens.n);
-  if (g.consts.n) memcpy(img->consts, g.consts.p, g.consts.n);
-  /* the verifier fills in the cost bound (SPEC 4.5) and the stack depth */
+  if (g->code.n) memcpy(img->code, g->code.p, g->code.n);
+  if (g->strs.n) memcpy(img->strs, g->strs.p, g->strs.n);
+  if (g->slens.n) memcpy(img->strlens, g->slens.p, g->slens.n);
+  if (g->consts.n) memcpy(img->consts, g->consts.p, g->consts.n);
   char err[256];
   int vr = vfy_image(img, err, sizeof err);
-  if (vr != TIER_OK) {
-    if (vr != TIER_ENOMEM) diag_add(&c->dg, TIER_ERROR, NULL, _("internal error: generated code does not verify: %s"), err);
-    goto fail;
-  }
+  if (vr == TIER_OK) return true;
+  if (vr != TIER_ENOMEM) diag_add(&c->dg, TIER_ERROR, NULL, _("internal error: generated code does not verify: %s"), err);
+  return false;
+}
+
+/* Compiles a checked program into a verified image, or NULL (the reason is
+ * in c's diagnostics, or there is none: out of memory). */
+struct image *cg_run(struct comp *c) {
+  struct image *img = image_new(c->hook);
+  if (!img) return NULL;
+  struct cg g;
+  memset(&g, 0, sizeof g);
+  hash_key_new(&g.key);
+  g.c = c;
+  g.img = img;
+  g.code.hook = g.strs.hook = g.slens.hook = g.consts.hook = c->hook;
+
+  gen_header(&g);
+  gen_schema(&g);
+  gen_metrics(&g);
+  bool ok = gen_blocks(&g);
+  if (ok) gen_grants(&g);
+  ok = ok && assemble(&g);
   buf_free(&g.code);
   buf_free(&g.strs);
   buf_free(&g.slens);
   buf_free(&g.consts);
-  return img;
-fail:
-  buf_free(&g.code);
-  buf_free(&g.strs);
-  buf_free(&g.slens);
-  buf_free(&g.consts);
+  if (ok) return img;
   image_free(img);
   return NULL;
 }
-
