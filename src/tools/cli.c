@@ -324,10 +324,22 @@ static const char *key_fault(const uint8_t *p, size_t len, const char *kind, siz
   return NULL;
 }
 
+/* The exit status of a key file that could not be read.  A file that is
+ * there but is not a regular file of at most KEY_FILE_BYTES (a device, a
+ * FIFO, a directory, a file too long to be one key) was refused for what
+ * it is, as a file holding anything but one key is: EXIT_RULESET.  Only a
+ * name that cannot be opened at all (missing, no permission) is a usage
+ * error, as for any other input. */
+static int key_unread_status(const char *path) {
+  struct stat st;
+  if (strcmp(path, "-") == 0 || stat(path, &st) != 0 || access(path, R_OK) != 0) return EXIT_USAGE;
+  return S_ISREG(st.st_mode) && st.st_size <= KEY_FILE_BYTES ? EXIT_USAGE : EXIT_RULESET;
+}
+
 int cli_read_key(const char *prog, const char *path, const char *kind, uint8_t *key, size_t n) {
   size_t len;
   uint8_t *p = cli_read_file(prog, path, KEY_FILE_BYTES, &len);
-  if (!p) return EXIT_USAGE;
+  if (!p) return key_unread_status(path);
   const char *why = key_fault(p, len, kind, n, key);
   free(p);
   if (!why) return EXIT_OK;

@@ -64,8 +64,9 @@ unsigned cli_columns(FILE *f);
 /* Key files: a first line naming the kind, then the key in hex. */
 int cli_write_key(const char *prog, const char *path, const char *kind, const uint8_t *key, size_t n, bool secret);
 /* Read a key file that holds exactly one key of the kind ("public",
- * "secret") and n bytes.  EXIT_OK; EXIT_USAGE when it cannot be read;
- * EXIT_RULESET when it is not exactly one key (a message says why). */
+ * "secret") and n bytes.  EXIT_OK; EXIT_USAGE when it cannot be opened;
+ * EXIT_RULESET when it is not exactly one key, a device, FIFO or directory
+ * included, or longer than a key file can be (a message says why). */
 int cli_read_key(const char *prog, const char *path, const char *kind, uint8_t *key, size_t n);
 /* --trust KEY.pub, repeatable: a ruleset signed with any one of the keys is
  * accepted (tier_options.trust_keys).  Returns as cli_read_key does. */

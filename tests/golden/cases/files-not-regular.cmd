@@ -1,5 +1,7 @@
 # every file is read only if it is a regular file, and only up to its limit:
-# a device or a FIFO is refused without blocking, a huge file without being read whole
+# a device or a FIFO is refused without blocking, a huge file without being read whole;
+# a source that cannot be read is a usage error (exit 2), a key file that is not one key is
+# refused as a ruleset is (exit 3: tiervm(1) --trust)
 top=$PWD; d=$(mktemp -d); cd "$d" || exit 9
 mkfifo rules.tier key.pub
 timeout 20 tiervm eval --trust /dev/zero "$top/rules/apn-2019.tier" < /dev/null; echo "exit $?"

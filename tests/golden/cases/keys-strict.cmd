@@ -12,6 +12,9 @@ sed 's/$/\r/' k.pub > crlf.pub; try crlf.pub
 try k.key
 tierc sign --key k.pub c.tbc; echo "exit $?"
 try missing.pub
+# a file that is not a regular file of at most 4096 bytes holds no one key either: exit 3, as above
+head -c 5000 /dev/zero > big.pub; try big.pub; try /dev/zero; try .; mkfifo fifo.pub && try fifo.pub
+tierc sign --key /dev/zero c.tbc; echo "exit $?"
 { cat k.key; echo extra; } > junk.key; tierc sign --key junk.key c.tbc; echo "exit $?"
 # keygen never overwrites, and the secret key is readable by its owner only
 tierc keygen -o k; echo "exit $?"; stat -c '%a %n' k.key
