@@ -158,6 +158,21 @@ static int cmd_compile(int argc, char **argv, bool check_only) {
   return status;
 }
 
+/* What a subcommand's argument is: an operand (a file, or "-"), an option,
+ * or the "--" that ends the options.  After "--" every argument is an
+ * operand, so that a file named like an option can be given
+ * (tierc disasm -- --help). */
+enum arg_kind { ARG_OPERAND, ARG_OPTION, ARG_END };
+
+static enum arg_kind arg_kind(const char *a, bool *ended) {
+  if (*ended || a[0] != '-' || !a[1]) return ARG_OPERAND;
+  if (!strcmp(a, "--")) {
+    *ended = true;
+    return ARG_END;
+  }
+  return ARG_OPTION;
+}
+
 static int cmd_test(int argc, char **argv) {
   bool coverage = false;
   int n = 0;
@@ -165,16 +180,26 @@ static int cmd_test(int argc, char **argv) {
   if (!args) return EXIT_USAGE;
   tier_options opt;
   memset(&opt, 0, sizeof opt);
+  bool ended = false;
   for (int i = 1; i < argc; i++) {
+    enum arg_kind k = arg_kind(argv[i], &ended);
+    if (k == ARG_END) continue;
+    if (k == ARG_OPERAND) {
+      args[n++] = argv[i];
+      continue;
+    }
     int ip = cli_import_path_arg(prog, argc, argv, &i, &opt);
-    if (ip < 0) { free(args); return EXIT_USAGE; }
+    if (ip < 0) {
+      free(args);
+      return EXIT_USAGE;
+    }
     if (ip) continue;
     if (!strcmp(argv[i], "--coverage")) coverage = true;
-    else if (argv[i][0] == '-' && argv[i][1]) {
+    else {
       fprintf(stderr, _("%s test: unknown option '%s'\n"), prog, argv[i]);
       free(args);
       return EXIT_USAGE;
-    } else args[n++] = argv[i];
+    }
   }
   if (n < 2) {
     fputs(_("usage: tierc test RULESET TESTS... [--coverage]\n"), stderr);
@@ -199,7 +224,15 @@ static int cmd_diff(int argc, char **argv) {
   int n = 0;
   tier_options opt;
   memset(&opt, 0, sizeof opt);
+  bool ended = false;
   for (int i = 1; i < argc; i++) {
+    enum arg_kind k = arg_kind(argv[i], &ended);
+    if (k == ARG_END) continue;
+    if (k == ARG_OPERAND) {
+      if (n < 2) files[n++] = argv[i];
+      else n = 3;
+      continue;
+    }
     int ip = cli_import_path_arg(prog, argc, argv, &i, &opt);
     if (ip < 0) return EXIT_USAGE;
     if (ip) continue;
@@ -210,11 +243,10 @@ static int cmd_diff(int argc, char **argv) {
         fprintf(stderr, _("%s diff: unknown format '%s' (text or json)\n"), prog, argv[i]);
         return EXIT_USAGE;
       }
-    } else if (argv[i][0] == '-' && argv[i][1]) {
+    } else {
       fprintf(stderr, _("%s diff: unknown option '%s'\n"), prog, argv[i]);
       return EXIT_USAGE;
-    } else if (n < 2) files[n++] = argv[i];
-    else n = 3;
+    }
   }
   if (n != 2) {
     fputs(_("usage: tierc diff [--format text|json] OLD NEW\n"), stderr);
@@ -310,21 +342,40 @@ static int cmd_sign(int argc, char **argv) {
   return EXIT_OK;
 }
 
+/* tierc disasm [--] FILE.tbc | --opcodes */
 static int cmd_disasm(int argc, char **argv) {
+  const char *file = NULL;
+  bool opcodes = false, ended = false;
+  int n_files = 0;
+  for (int i = 1; i < argc; i++) {
+    enum arg_kind k = arg_kind(argv[i], &ended);
+    if (k == ARG_OPERAND) {
+      file = argv[i];
+      n_files++;
+    } else if (k == ARG_OPTION && !strcmp(argv[i], "--opcodes")) opcodes = true;
+    else if (k == ARG_OPTION) {
+      fprintf(stderr, _("%s disasm: unknown option '%s'\n"), prog, argv[i]);
+      return EXIT_USAGE;
+    }
+  }
+  if (n_files > 1 || (opcodes && n_files)) {
+    fputs(_("usage: tierc disasm FILE.tbc, or tierc disasm --opcodes\n"), stderr);
+    return EXIT_USAGE;
+  }
   tier_buf *b = tier_buf_new(NULL);
-  if (argc >= 2 && !strcmp(argv[1], "--opcodes")) {
+  if (opcodes) {
     if (b) tier_opcodes(b);
     int w = cli_print(prog, stdout, b);
     tier_buf_free(b);
     return w == 0 ? EXIT_OK : EXIT_USAGE;
   }
-  if (argc < 2) {
+  if (!file) {
     fprintf(stderr, _("%s disasm: missing FILE.tbc\n"), prog);
     tier_buf_free(b);
     return EXIT_USAGE;
   }
   size_t n;
-  uint8_t *p = cli_read_file(prog, argv[1], TIER_MAX_BYTECODE, &n);
+  uint8_t *p = cli_read_file(prog, file, TIER_MAX_BYTECODE, &n);
   if (!p) {
     tier_buf_free(b);
     return EXIT_USAGE;
@@ -334,11 +385,11 @@ static int cmd_disasm(int argc, char **argv) {
   int rc = tier_load(p, n, NULL, &rs, err, sizeof err);
   free(p);
   if (rc != TIER_OK) {
-    fprintf(stderr, _("%s: %s: rejected: %s\n"), prog, argv[1], err);
+    fprintf(stderr, _("%s: %s: rejected: %s\n"), prog, file, err);
     tier_buf_free(b);
     return EXIT_RULESET;
   }
-  if (b) tier_disasm(rs, argv[1], b);
+  if (b) tier_disasm(rs, file, b);
   int w = cli_print(prog, stdout, b);
   tier_buf_free(b);
   tier_ruleset_free(rs);
