@@ -68,7 +68,7 @@ enum { P_MONTHS = 0xFF, P_FISCAL = 0x100, P_PREVIOUS = 0x200 }; /* a period's to
 %token TIER "tier" METRIC "metric" ENUM "enum" RECORD "record" LIST "list"
 %token IMPORT "import" RULESET "ruleset" VERSION "version" REVIEW "review"
 %token EFFECTIVE "effective" COUNT "count" DISTINCT "distinct" SUM "sum"
-%token MIN "min" MAX "max" ANY "any" ALL "all" AVG "avg" MEDIAN "median" IN "in" WHERE "where"
+%token MIN "min" MAX "max" ANY "any" ALL "all" IN "in" WHERE "where"
 %token AND "and" OR "or" NOT "not" IF "if" THEN "then" ELSE "else" IS "is"
 %token NONE "none" TRUE "true" FALSE "false" ASOF "asof" WITHIN "within"
 %token SUSTAINED "sustained" FOR "for"
@@ -79,12 +79,13 @@ enum { P_MONTHS = 0xFF, P_FISCAL = 0x100, P_PREVIOUS = 0x200 }; /* a period's to
 %token <tok> CONST "const" FORMULA "formula" TABLE "table"
 %token ARROW "->"
 %token <tok> HOLDS "holds" MEETS "meets" GRANT "grant" WHEN "when"
+%token <tok> AVG "avg" MEDIAN "median"
 %token EQ "==" NE "!=" LE "<=" GE ">="
 %token BLOCK_OPEN _("'<' (start of the tier's block)") BLOCK_END _("'>' (end of the tier's block)")
 
 %type <node> item field fields ftype names stmt body expr primary where opt_label
 %type <node> params param args args2 branches branch inner_lists aggval entries entry
-%type <tok> name period period_unit
+%type <tok> name callee period period_unit
 
 %precedence WHERE ELSE
 %left OR
@@ -148,11 +149,11 @@ item:
   | BADGE name opt_label BLOCK_OPEN body BLOCK_END {
       $$ = mk(ps, I_BADGE, &@2); if ($$) { $$->name = $2.s; $$->b = $3; $$->list = $5; }
     }
-  | REQUIREMENTS name '(' params ')' BLOCK_OPEN body BLOCK_END {
+  | REQUIREMENTS callee '(' params ')' BLOCK_OPEN body BLOCK_END {
       $$ = mk(ps, I_REQBLOCK, &@2); if ($$) { $$->name = $2.s; $$->a = $4; $$->list = $7; }
     }
   | CONST name '=' expr ';'    { $$ = mk(ps, I_CONST, &@2); if ($$) { $$->name = $2.s; $$->a = $4; } }
-  | FORMULA name '(' params ')' '=' expr ';' {
+  | FORMULA callee '(' params ')' '=' expr ';' {
       $$ = mk(ps, I_FORMULA, &@2); if ($$) { $$->name = $2.s; $$->a = $4; $$->b = $7; }
     }
   | TABLE name ':' ftype ARROW ftype '{' entries opt_comma '}' opt_semi {
@@ -167,6 +168,12 @@ item:
  * "Keywords"): anywhere else they are ordinary names, so that a field may
  * still be called `badge` or `of`. */
 name:
+    callee
+  /* `avg (EXPR) in LIST` is an aggregate: these two words name anything
+   * (a metric, a field, a table) but a formula, so that `avg (` stays one thing */
+  | AVG | MEDIAN
+  ;
+callee:
     IDENT
   | BADGE | REQUIREMENTS | AT | LEAST | OF
   | CALENDAR | FISCAL | MONTH | PREVIOUS | QUARTER | STARTS | YEAR
@@ -387,8 +394,8 @@ primary:
    * references; alone, `holds` is a name like any other */
   | HOLDS name                  { $$ = mk(ps, N_HOLDS, &@$); if ($$) { $$->name = $2.s; $$->loc = @2; } }
   | MEETS name                  { $$ = mk(ps, N_HOLDS, &@$); if ($$) { $$->name = $2.s; $$->loc = @2; $$->op = 1; } }
-  | name '(' args ')'           { $$ = ast_call(ps, $1.s, &@1, $3, &@$); }
-  | name '(' ')'                { $$ = ast_call(ps, $1.s, &@1, NULL, &@$); }
+  | callee '(' args ')'         { $$ = ast_call(ps, $1.s, &@1, $3, &@$); }
+  | callee '(' ')'              { $$ = ast_call(ps, $1.s, &@1, NULL, &@$); }
   | name '[' expr ']'           {
       $$ = ast_un(ps, N_INDEX, $3, &@$); if ($$ && $$->kind == N_INDEX) { $$->name = $1.s; $$->loc2 = @1; }
     }

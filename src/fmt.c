@@ -282,6 +282,12 @@ static void kw(struct fmt *F, const char *text) { tok_or_skip(F, text, strlen(te
  * the bare word would be a keyword there - a reserved word; the words that
  * are keywords only in some places are names wherever a name may stand */
 static void nm(struct fmt *F, const char *name) { tok_print(F, name, strlen(name), true, lex_reserved(name)); }
+/* the name of a formula or requirements block, at its definition or call:
+ * avg and median are names elsewhere but begin an aggregate before `(` */
+static void callee_nm(struct fmt *F, const char *name) {
+  bool agg = !strcmp(name, "avg") || !strcmp(name, "median");
+  tok_print(F, name, strlen(name), true, agg || lex_reserved(name));
+}
 /* a literal (number, string, date) as written: the source text at l */
 static void lit(struct fmt *F, const struct loc *l) {
   tok_or_skip(F, F->files[l->file].text + l->beg, l->end - l->beg, true);
@@ -487,7 +493,7 @@ static void period(struct fmt *F, const struct node *n) {
 static void call(struct fmt *F, const struct node *n) {
   GROUP(F);
   if (!strcmp(n->name, "min") || !strcmp(n->name, "max")) kw(F, n->name);
-  else nm(F, n->name);
+  else callee_nm(F, n->name);
   kw(F, "(");
   ALIGN(F);
   for (const struct node *a = n->list; a; a = a->next) {
@@ -554,7 +560,8 @@ static void enumeration(struct fmt *F, const struct node *n) {
 static void definition(struct fmt *F, const struct node *n) {
   kw(F, n->kind == I_CONST ? "const" : "formula");
   SPACE(F);
-  nm(F, n->name);
+  if (n->kind == I_FORMULA) callee_nm(F, n->name);
+  else nm(F, n->name);
   if (n->kind == I_FORMULA) params(F, n->a);
   SPACE(F);
   kw(F, "=");
@@ -699,7 +706,7 @@ static void params(struct fmt *F, const struct node *list) {
 static void requirements(struct fmt *F, const struct node *n) {
   kw(F, "requirements");
   SPACE(F);
-  nm(F, n->name);
+  callee_nm(F, n->name);
   params(F, n->a);
   SPACE(F);
   kw(F, "<");
