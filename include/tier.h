@@ -233,6 +233,9 @@ TIER_API int tier_ruleset_req(const tier_ruleset *rs, size_t i, tier_req_info *o
  * (type_index is -1).  Their requirements follow the tiers'. */
 TIER_API size_t tier_ruleset_nbadges(const tier_ruleset *rs);
 TIER_API int tier_ruleset_badge(const tier_ruleset *rs, size_t i, tier_info *out);
+/* How many `grant TIER [when COND];` lines the rules have (0: no result
+ * can be granted, so outputs leave out their `granted` column). */
+TIER_API size_t tier_ruleset_ngrants(const tier_ruleset *rs);
 
 /* What a tier or badge asks is a tree of items: requirements, and the
  * groups `either` (one of its branches holds), its branches (each of its

@@ -61,6 +61,8 @@ int tier_ruleset_tier(const tier_ruleset *rs, size_t i, tier_info *out) {
 
 size_t tier_ruleset_nbadges(const tier_ruleset *rs) { return rs->img->nbadges; }
 
+size_t tier_ruleset_ngrants(const tier_ruleset *rs) { return rs->img->ngrants; }
+
 int tier_ruleset_badge(const tier_ruleset *rs, size_t i, tier_info *out) {
   if (i >= rs->img->nbadges) return TIER_EUSAGE;
   block_info(rs, rs->img->ntiers + (uint32_t)i, out);

@@ -103,9 +103,16 @@ void out_header(const struct out *o, tier_buf *b) {
     pad(b, _("NEXT"), o->tier_w);
     tier_buf_printf(b, "%s\n", _("MISSING FOR NEXT"));
   } else if (o->fmt == FMT_CSV) {
-    tier_buf_printf(b, "record,id,type,asof,tier,next,unmet,%srules_version,rules_hash,error\r\n",
-                    tier_ruleset_nbadges(o->rs) ? "badges,badges_unmet," : "");
+    tier_buf_printf(b, "record,id,type,asof,tier,next,unmet,%s%srules_version,rules_hash,error\r\n",
+                    tier_ruleset_nbadges(o->rs) ? "badges,badges_unmet," : "", tier_ruleset_ngrants(o->rs) ? "granted," : "");
   }
+}
+
+/* The CSV's columns between id and rules_version: those an error row
+ * leaves empty.  badges and badges_unmet come with badges, granted with
+ * grants, as out_header writes them. */
+static int csv_result_columns(const struct out *o) {
+  return 5 + (tier_ruleset_nbadges(o->rs) ? 2 : 0) + (tier_ruleset_ngrants(o->rs) ? 1 : 0);
 }
 
 /* JSON has no infinity: a number that is not finite is written as null,
@@ -351,6 +358,7 @@ static void csv_result(const struct out *o, tier_buf *b, const tier_result *r, c
     g = tier_buf_text(gap, NULL);
     esc_csv(b, g ? g : "", false);
   }
+  if (tier_ruleset_ngrants(o->rs)) esc_csv(b, r->granted ? "true" : "false", false);
   esc_csv(b, r->rules_version, false);
   char h[17];
   snprintf(h, sizeof h, "%.16s", r->rules_hash);
@@ -383,6 +391,11 @@ static void table_result(const struct out *o, tier_buf *b, const tier_result *r,
   if (r->next) gap_text(b, r, o->pool);
   else if (r->tier) tier_buf_puts(b, _("(top tier)"));
   tier_buf_putc(b, '\n');
+  if (r->tier && r->granted) {
+    tier_buf_puts(b, "    ");
+    tier_buf_printf(b, _("Holds %s by a grant."), esc_str(o->pool, r->tier_display ? r->tier_display : r->tier));
+    tier_buf_putc(b, '\n');
+  }
   if (r->nbadges) badge_line(o, b, r);
   if (!o->explain) return;
   for (size_t i = 0; i < r->nreqs; i++) {
@@ -420,7 +433,7 @@ void out_error(const struct out *o, tier_buf *b, long record, const char *id, co
     snprintf(n, sizeof n, "%ld", record);
     esc_csv(b, n, false);
     esc_csv(b, id, false);
-    for (int i = 0; i < (tier_ruleset_nbadges(o->rs) ? 7 : 5); i++) esc_csv(b, "", false);
+    for (int i = 0; i < csv_result_columns(o); i++) esc_csv(b, "", false);
     esc_csv(b, tier_ruleset_version(o->rs), false);
     esc_csv(b, o->hash, false);
     tier_buf *e = o->scratch;

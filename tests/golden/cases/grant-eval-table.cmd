@@ -1,0 +1,1 @@
+tiervm eval --format table tests/golden/data/grant.tier tests/golden/data/grant.jsonl
