@@ -152,16 +152,31 @@ static void move_json(struct diff *d, const struct diff_move *m) {
   tier_buf_put(j, "]}}", 3);
 }
 
-bool diff_add(struct diff *d, const tier_result *ro, const tier_result *rn, struct diff_move *mv) {
+/* Count one partner of partner type `type` that held ladder place po under
+ * the old rules and holds pn under the new (-1: no tier).  Its type's
+ * figures, with *dir the move (+1 up, -1 down, 0 none), or NULL when it
+ * could not be counted (out of memory). */
+static struct diff_type *tally(struct diff *d, const char *type, int po, int pn, int *dir) {
   d->partners++;
-  struct diff_type *t = type_of(d, rn->type ? rn->type : "?");
-  int po = ladder_pos(d->old, ro->tier_index), pn = ladder_pos(d->new_, rn->tier_index);
-  if (!t || po >= t->lad.nold || pn >= t->lad.nnew) { d->uncounted++; return false; }
+  struct diff_type *t = type_of(d, type);
+  if (!t || po >= t->lad.nold || pn >= t->lad.nnew) {
+    d->uncounted++;
+    return NULL;
+  }
   DIFF_CELL(t, po, pn)++;
-  int dir = tier_ladder_direction(&t->lad, po, pn);
-  if (dir > 0) t->up++;
-  else if (dir < 0) t->down++;
-  else { t->stay++; return false; }
+  *dir = tier_ladder_direction(&t->lad, po, pn);
+  if (*dir > 0) t->up++;
+  else if (*dir < 0) t->down++;
+  else t->stay++;
+  return t;
+}
+
+static const char *type_name(const tier_result *r) { return r->type ? r->type : "?"; }
+
+bool diff_add(struct diff *d, const tier_result *ro, const tier_result *rn, struct diff_move *mv) {
+  int po = ladder_pos(d->old, ro->tier_index), pn = ladder_pos(d->new_, rn->tier_index), dir;
+  struct diff_type *t = tally(d, type_name(rn), po, pn, &dir);
+  if (!t || dir == 0) return false;
   struct diff_move m = {t, ro, rn, dir > 0 ? ro : rn, dir, po >= 0 && t->lad.old_to_new[po] < 0};
   move_text(d, &m);
   move_json(d, &m);
@@ -189,6 +204,84 @@ void diff_error(struct diff *d, long record, const char *id, const char *which, 
     tier_buf_json(j, path);
   }
   tier_buf_putc(j, '}');
+}
+
+/* ---- events: the figures counted on several threads (-j) -------------------------------
+ *
+ * A worker's diff renders one record at a time into an event; the main
+ * thread applies the events in input order to the one diff that is
+ * rendered.  An event is a tag and NUL-ended fields:
+ *   'M' type, "po pn", move text, move JSON   (a partner counted; the move
+ *                                              fields empty when it stays)
+ *   'E' error text, error JSON                (a record rejected)
+ * Only text travels, so the main diff counts, quotes and orders exactly as
+ * one thread would: its types appear in the order of their first partner. */
+
+/* Append from's text to b as a NUL-ended field, and empty from. */
+static void take(tier_buf *b, tier_buf *from) {
+  put_buf(b, from);
+  tier_buf_putc(b, '\0');
+  tier_buf_clear(from);
+}
+
+void diff_add_event(struct diff *w, const tier_result *ro, const tier_result *rn, tier_buf *ev) {
+  int po = ladder_pos(w->old, ro->tier_index), pn = ladder_pos(w->new_, rn->tier_index);
+  diff_add(w, ro, rn, NULL); /* the move, if any, rendered into w's buffers */
+  tier_buf_putc(ev, 'M');
+  tier_buf_put(ev, type_name(rn), strlen(type_name(rn)) + 1);
+  tier_buf_printf(ev, "%d %d", po, pn);
+  tier_buf_putc(ev, '\0');
+  take(ev, w->moves_text);
+  take(ev, w->moves_json);
+}
+
+void diff_error_event(struct diff *w, long record, const char *id, const char *which, const char *err, const char *path,
+                      tier_buf *ev) {
+  diff_error(w, record, id, which, err, path);
+  tier_buf_putc(ev, 'E');
+  take(ev, w->errors_text);
+  take(ev, w->errors_json);
+}
+
+/* The next NUL-ended field of an event at *s (n bytes left), or NULL when
+ * there is none. */
+static const char *field(const char **s, const char *end) {
+  const char *f = *s, *z = f < end ? memchr(f, '\0', (size_t)(end - f)) : NULL;
+  if (!z) return NULL;
+  *s = z + 1;
+  return f;
+}
+
+/* Append a JSON list element: a comma before all but the first. */
+static void put_element(tier_buf *list, const char *e) {
+  if (!*e) return;
+  if (tier_buf_len(list)) tier_buf_putc(list, ',');
+  tier_buf_puts(list, e);
+}
+
+/* Apply one event; false when it is malformed (never, from the functions above). */
+static bool apply(struct diff *d, const char **s, const char *end) {
+  char tag = *(*s)++;
+  const char *a = field(s, end), *b = field(s, end), *c = tag == 'M' ? field(s, end) : "", *e = tag == 'M' ? field(s, end) : "";
+  if (!a || !b || !c || !e) return false;
+  if (tag == 'E') {
+    d->errors++;
+    tier_buf_puts(d->errors_text, a);
+    put_element(d->errors_json, b);
+    return true;
+  }
+  int po, pn, dir;
+  if (tag != 'M' || sscanf(b, "%d %d", &po, &pn) != 2) return false;
+  if (tally(d, a, po, pn, &dir) && dir != 0) {
+    tier_buf_puts(d->moves_text, c);
+    put_element(d->moves_json, e);
+  }
+  return true;
+}
+
+void diff_apply(struct diff *d, const char *ev, size_t n) {
+  const char *end = ev + n;
+  while (ev < end && apply(d, &ev, end)) continue;
 }
 
 /* The two ladders side by side, in the new ladder's order, a removed tier

@@ -50,6 +50,15 @@ struct diff_move {
  * outlive the use of *mv. */
 bool diff_add(struct diff *d, const tier_result *ro, const tier_result *rn, struct diff_move *mv);
 void diff_error(struct diff *d, long record, const char *id, const char *which, const char *err, const char *path);
+/* -j: a worker's own diff (diff_init'd like the main one) counts a record
+ * as diff_add or diff_error would, but writes it to ev as an event;
+ * diff_apply applies a run of whole events to the main diff, in input
+ * order, with the effect the calls on one thread would have had (diff.c,
+ * "events"). */
+void diff_add_event(struct diff *w, const tier_result *ro, const tier_result *rn, tier_buf *ev);
+void diff_error_event(struct diff *w, long record, const char *id, const char *which, const char *err, const char *path,
+                      tier_buf *ev);
+void diff_apply(struct diff *d, const char *ev, size_t n);
 void diff_render(const struct diff *d, int fmt, tier_buf *out);
 void diff_free(struct diff *d);
 

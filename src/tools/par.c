@@ -57,6 +57,7 @@ struct par {
   int nth, started;
   void **w;                /* each worker's state */
   const struct par_ops *ops;
+  void *ctx; /* par_new's, for ops->write */
 };
 
 struct worker_arg { struct par *p; int i; };
@@ -97,7 +98,8 @@ static void write_done(struct par *p, FILE *out) {
     if (p->written == p->filled || b->state != B_DONE) return;
     size_t n;
     const char *t = tier_buf_text(b->out, &n);
-    if (t) fwrite(t, 1, n, out);
+    if (t && p->ops->write) p->ops->write(p->ctx, t, n);
+    else if (t) fwrite(t, 1, n, out);
     else p->failed = true;
     tier_buf_clear(b->out);
     b->n = b->len = 0;
@@ -211,6 +213,7 @@ struct par *par_new(int nthreads, const struct par_ops *ops, void *ctx) {
   struct par *p = calloc(1, sizeof *p);
   if (!p) return NULL;
   p->ops = ops;
+  p->ctx = ctx;
   p->nth = nthreads;
   p->nb = 2 * nthreads;
   pthread_mutex_init(&p->mu, NULL);

@@ -35,6 +35,9 @@ struct par_ops {
   void *(*make)(void *ctx);
   void (*drop)(void *w);
   void (*one)(void *w, const struct rec *r, long record, tier_buf *out);
+  /* Optional: where the output goes, on the main thread and in input
+   * order, with par_new's ctx (NULL: written to par_add's FILE). */
+  void (*write)(void *ctx, const char *s, size_t n);
 };
 
 struct par;

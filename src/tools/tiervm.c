@@ -48,8 +48,8 @@ static void usage(FILE *f) {
           "      --as-of DATE    evaluate every record at DATE (YYYY-MM-DD) instead of the\n"
           "                      ruleset's review rule\n"
           "  -e, --explain       eval: add every requirement of every tier with its value\n"
-          "  -j, --jobs N        eval: evaluate on N threads (default: the processors\n"
-          "                      online); the output is the same as with -j 1\n"
+          "  -j, --jobs N        eval, diff: evaluate on N threads (default: the\n"
+          "                      processors online); the output is the same as with -j 1\n"
           "      --id ID         explain: the partner whose id is ID\n"
           "  -o, --output FILE   report: where to write the page ('-' or none: standard output)\n"
           "      --diff OLD      report: add the impact of the change from the OLD ruleset\n"
@@ -306,7 +306,7 @@ static void par_one(void *w, const struct rec *rec, long record, tier_buf *out) 
   render_one(pw->r, &pw->w, out, rec, record, rc, res);
 }
 
-static const struct par_ops eval_par_ops = {par_make, par_drop, par_one};
+static const struct par_ops eval_par_ops = {par_make, par_drop, par_one, NULL};
 
 /* One record handed on to the threads, numbered in input order. */
 static bool run_par(const struct rec *rec, void *ctx) {
@@ -481,34 +481,107 @@ static int cmd_eval(int argc, char **argv, bool explain_cmd) {
 
 /* ---- diff and report ------------------------------------------------------------------- */
 
-struct diff_run { struct diff *d; tier_vm *vo, *vn; int64_t asof; long record; };
-
 /* A record the old (or new) rules reject: an error line in the diff. */
 static void diff_reject(struct diff *d, long record, tier_vm *vm, int rc, const char *which) {
   char buf[600];
   diff_error(d, record, tier_vm_record_id(vm), which, rejection(vm, rc, buf, sizeof buf), tier_vm_error_path(vm));
 }
 
-/* tiervm diff: one record under the old and the new rules; rejected by
- * either, it is an error line and stays out of the figures. */
+struct diff_run;
+
+/* What evaluates records for tiervm diff, one per thread (-j): the two
+ * rules' VMs and a diff of its own that writes each record as an event
+ * (diff.h) for the main thread's diff to apply in input order.  With -j 1
+ * the main thread's worker does the same, so every -j counts alike. */
+struct diff_worker {
+  const struct diff_run *x;
+  tier_vm *vo, *vn;
+  struct diff d;
+};
+
+struct diff_run {
+  const tier_ruleset *ro, *rn;
+  const char *op, *np;
+  tier_options vmopt;
+  int64_t asof;
+  int jobs;
+  struct diff d;         /* the figures rendered */
+  struct diff_worker *w; /* the main thread's */
+  tier_buf *ev;          /* -j 1: the event of the record at hand */
+  bool lost;             /* an event lost: out of memory */
+  long record;
+  struct par *par;
+};
+
+static void diff_worker_free(void *arg) {
+  struct diff_worker *w = arg;
+  if (!w) return;
+  tier_vm_free(w->vo);
+  tier_vm_free(w->vn);
+  diff_free(&w->d);
+  free(w);
+}
+
+static void *diff_worker_new(void *ctx) {
+  const struct diff_run *x = ctx;
+  struct diff_worker *w = calloc(1, sizeof *w);
+  if (!w) return NULL;
+  w->vo = tier_vm_new(x->ro, &x->vmopt);
+  w->vn = tier_vm_new(x->rn, &x->vmopt);
+  if (diff_init(&w->d, x->ro, x->rn, x->op, x->np) != 0 || !w->vo || !w->vn) {
+    diff_worker_free(w);
+    return NULL;
+  }
+  w->x = x;
+  return w;
+}
+
+/* One record under the old and the new rules, as an event in ev; rejected
+ * by either, it is an error line and stays out of the figures. */
+static void diff_event(void *arg, const struct rec *rec, long record, tier_buf *ev) {
+  struct diff_worker *w = arg;
+  if (!rec->text) {
+    diff_error_event(&w->d, record, NULL, "both", rec->err, NULL, ev);
+    return;
+  }
+  /* numbered as in the input, so that the workers' unknown fields merge in
+   * the order -j 1 tells them (tier_vm_unknown_merge) */
+  tier_vm_number_record(w->vo, (uint64_t)record);
+  tier_vm_number_record(w->vn, (uint64_t)record);
+  const tier_result *a, *b;
+  tier_vm *bad = w->vo;
+  int rc = eval_rec(w->vo, rec, w->x->asof, &a);
+  if (rc == TIER_OK && (rc = eval_rec(bad = w->vn, rec, w->x->asof, &b)) == TIER_OK) {
+    diff_add_event(&w->d, a, b, ev);
+    return;
+  }
+  char buf[600];
+  diff_error_event(&w->d, record, tier_vm_record_id(bad), bad == w->vo ? "old" : "new", rejection(bad, rc, buf, sizeof buf),
+                   tier_vm_error_path(bad), ev);
+}
+
+/* A run of events, in input order, to the diff that is rendered. */
+static void diff_take(void *ctx, const char *ev, size_t n) {
+  struct diff_run *x = ctx;
+  diff_apply(&x->d, ev, n);
+}
+
+static const struct par_ops diff_par_ops = {diff_worker_new, diff_worker_free, diff_event, diff_take};
+
+/* tiervm diff's reader: a record evaluated here (-j 1) or handed on. */
 static bool diff_one(const struct rec *rec, void *ctx) {
   struct diff_run *x = ctx;
   x->record++;
-  if (!rec->text) {
-    diff_error(x->d, x->record, NULL, "both", rec->err, NULL);
+  if (x->par) {
+    if (!par_add(x->par, rec, x->record, NULL)) x->lost = true;
     return true;
   }
-  const tier_result *a, *b;
-  int rc = eval_rec(x->vo, rec, x->asof, &a);
-  if (rc != TIER_OK) {
-    diff_reject(x->d, x->record, x->vo, rc, "old");
-    return true;
-  }
-  if ((rc = eval_rec(x->vn, rec, x->asof, &b)) != TIER_OK) {
-    diff_reject(x->d, x->record, x->vn, rc, "new");
-    return true;
-  }
-  diff_add(x->d, a, b, NULL);
+  diff_event(x->w, rec, x->record, x->ev);
+  size_t n;
+  const char *t = tier_buf_text(x->ev, &n);
+  if (t) diff_take(x, t, n);
+  else x->lost = true;
+  tier_buf_clear(x->ev);
   return true;
 }
 
@@ -544,14 +617,20 @@ static bool report_one(const struct rec *rec, void *ctx) {
 }
 
 /* tiervm diff's options.  Returns -1 to go on, else the exit status. */
-static int diff_options(int argc, char **argv, int *fmt, int64_t *asof, tier_options *opt) {
-  static const struct option lo[] = {{"format", required_argument, 0, 'f'}, {"as-of", required_argument, 0, 'a'},
-                                     {"trust", required_argument, 0, 't'},  {"import-path", required_argument, 0, 'I'},
-                                     {"max-record", required_argument, 0, 'R'}, {"strict", no_argument, 0, 'S'}, {"help", no_argument, 0, 'h'},
+static int diff_options(int argc, char **argv, int *fmt, int *jobs, int64_t *asof, tier_options *opt) {
+  static const struct option lo[] = {{"format", required_argument, 0, 'f'},
+                                     {"jobs", required_argument, 0, 'j'},
+                                     {"as-of", required_argument, 0, 'a'},
+                                     {"trust", required_argument, 0, 't'},
+                                     {"import-path", required_argument, 0, 'I'},
+                                     {"max-record", required_argument, 0, 'R'},
+                                     {"strict", no_argument, 0, 'S'},
+                                     {"help", no_argument, 0, 'h'},
                                      {0, 0, 0, 0}};
   int c;
+  uint64_t v;
   optind = 1;
-  while ((c = getopt_long(argc, argv, "f:h", lo, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "f:j:h", lo, NULL)) != -1) {
     switch (c) {
     case 'f':
       if (!strcmp(optarg, "json")) *fmt = FMT_JSON;
@@ -560,6 +639,10 @@ static int diff_options(int argc, char **argv, int *fmt, int64_t *asof, tier_opt
         fprintf(stderr, _("%s diff: unknown format '%s' (text or json)\n"), prog, optarg);
         return EXIT_USAGE;
       }
+      break;
+    case 'j':
+      if (!cli_number(prog, "--jobs", optarg, 1, MAX_JOBS, &v)) return EXIT_USAGE;
+      *jobs = (int)v;
       break;
     case 'a': case 't': case 'I': case 'R': case 'S': {
       int so = shared_option(c, optarg, asof, opt);
@@ -573,12 +656,60 @@ static int diff_options(int argc, char **argv, int *fmt, int64_t *asof, tier_opt
   return -1;
 }
 
+/* The main thread's diff, its worker and, with -j 2 or more, the threads:
+ * 0, or -1 when out of memory (diff_run_free in either case). */
+static int diff_run_init(struct diff_run *x) {
+  if (diff_init(&x->d, x->ro, x->rn, x->op, x->np) != 0) return -1;
+  if (!(x->w = diff_worker_new(x)) || !(x->ev = tier_buf_new(NULL))) return -1;
+  if (x->jobs > 1 && !(x->par = par_new(x->jobs, &diff_par_ops, x))) return -1;
+  return 0;
+}
+
+/* Every record read: the threads drained, what they lost and the unknown
+ * fields they met gathered into the main thread's. */
+static void diff_run_gather(struct diff_run *x) {
+  if (!x->par) return;
+  par_drain(x->par, NULL);
+  if (par_failed(x->par)) x->lost = true;
+  for (int i = 0; i < x->jobs; i++) {
+    const struct diff_worker *w = par_worker(x->par, i);
+    tier_vm_unknown_merge(x->w->vo, w->vo);
+    tier_vm_unknown_merge(x->w->vn, w->vn);
+  }
+}
+
+static void diff_run_free(struct diff_run *x) {
+  par_free(x->par, NULL);
+  diff_worker_free(x->w);
+  tier_buf_free(x->ev);
+  diff_free(&x->d);
+}
+
+/* Read the records into x's figures and print them.  Returns the exit status. */
+static int diff_run(struct diff_run *x, char **files, int nfiles, int fmt) {
+  struct reader rd = {diff_one, NULL, x};
+  int status = each_record(files, nfiles, &rd);
+  diff_run_gather(x);
+  tier_buf *out = tier_buf_new(NULL);
+  if (out) diff_render(&x->d, fmt, out);
+  cli_warn_unknown(prog, x->w->vo, x->op);
+  cli_warn_unknown(prog, x->w->vn, x->np);
+  if (x->lost || !out) {
+    fprintf(stderr, _("%s: out of memory\n"), prog);
+    status = EXIT_RECORDS;
+  }
+  if (out && cli_print(prog, stdout, out) != 0) status = EXIT_USAGE;
+  tier_buf_free(out);
+  if (status == EXIT_OK && x->d.errors) status = EXIT_RECORDS;
+  return status;
+}
+
 static int cmd_diff(int argc, char **argv) {
   tier_options opt;
   memset(&opt, 0, sizeof opt);
-  int fmt = FMT_TEXT;
+  int fmt = FMT_TEXT, jobs = default_jobs();
   int64_t asof = TIER_NO_DATE;
-  int st = diff_options(argc, argv, &fmt, &asof, &opt);
+  int st = diff_options(argc, argv, &fmt, &jobs, &asof, &opt);
   if (st >= 0) return st;
   if (argc - optind < 2) {
     fprintf(stderr, _("%s diff: needs OLD and NEW rulesets\n"), prog);
@@ -589,30 +720,21 @@ static int cmd_diff(int argc, char **argv) {
   tier_ruleset *ro = cli_load_ruleset(prog, op, &opt, &status);
   if (!ro) return status;
   tier_ruleset *rn = cli_load_ruleset(prog, np, &opt, &status);
-  if (!rn) { tier_ruleset_free(ro); return status; }
+  if (!rn) {
+    tier_ruleset_free(ro);
+    return status;
+  }
   cli_warn_today(prog, ro, op, asof);
   cli_warn_today(prog, rn, np, asof);
-  tier_options vmopt = {.strict_fields = opt.strict_fields};
-  tier_vm *vo = tier_vm_new(ro, &vmopt), *vn = tier_vm_new(rn, &vmopt);
-  tier_buf *out = tier_buf_new(NULL);
-  struct diff d;
-  if (diff_init(&d, ro, rn, op, np) != 0 || !vo || !vn || !out) {
+  struct diff_run x = {
+      .ro = ro, .rn = rn, .op = op, .np = np, .vmopt = {.strict_fields = opt.strict_fields}, .asof = asof, .jobs = jobs};
+  if (diff_run_init(&x) != 0) {
     fprintf(stderr, _("%s: out of memory\n"), prog);
     status = EXIT_RULESET;
   } else {
-    struct diff_run x = {&d, vo, vn, asof, 0};
-    struct reader rd = {diff_one, NULL, &x};
-    status = each_record(argv + optind + 2, argc - optind - 2, &rd);
-    diff_render(&d, fmt, out);
-    cli_warn_unknown(prog, vo, op);
-    cli_warn_unknown(prog, vn, np);
-    if (cli_print(prog, stdout, out) != 0) status = EXIT_USAGE;
-    if (status == EXIT_OK && d.errors) status = EXIT_RECORDS;
+    status = diff_run(&x, argv + optind + 2, argc - optind - 2, fmt);
   }
-  tier_buf_free(out);
-  diff_free(&d);
-  tier_vm_free(vo);
-  tier_vm_free(vn);
+  diff_run_free(&x);
   tier_ruleset_free(ro);
   tier_ruleset_free(rn);
   return status;

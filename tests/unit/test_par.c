@@ -34,7 +34,7 @@ static void one(void *w, const struct rec *r, long record, tier_buf *out) {
   tier_buf_printf(out, "%ld\n", record);
 }
 
-static const struct par_ops ops = {make, drop, one};
+static const struct par_ops ops = {make, drop, one, NULL};
 
 /* Hand on n records with the workers held, open the gate, drain: the
  * output is 1..n, each once, in order. */
@@ -79,8 +79,35 @@ static void drain_part_batches(void **st) {
   run(0);
 }
 
+/* With a write hook (tiervm diff -j) the output goes to it, on the main
+ * thread, in input order, and never to the FILE (NULL here). */
+static void hook(void *ctx, const char *s, size_t n) { tier_buf_put(ctx, s, n); }
+
+static void write_hook_in_order(void **st) {
+  (void)st;
+  static const struct par_ops hooked = {make, drop, one, hook};
+  long n = (long)SLOTS * BATCH + 5;
+  tier_buf *got = tier_buf_new(NULL), *want = tier_buf_new(NULL);
+  assert_true(got && want);
+  gate_open = true;
+  struct par *p = par_new(THREADS, &hooked, got);
+  assert_non_null(p);
+  for (long i = 1; i <= n; i++) {
+    struct rec r = {"{}", 2, i, 1, NULL, "-"};
+    assert_true(par_add(p, &r, i, NULL));
+    tier_buf_printf(want, "%ld\n", i);
+  }
+  par_drain(p, NULL);
+  assert_false(par_failed(p));
+  par_free(p, NULL);
+  assert_string_equal(tier_buf_text(got, NULL), tier_buf_text(want, NULL));
+  tier_buf_free(got);
+  tier_buf_free(want);
+}
+
 int main(void) {
   alarm(60); /* a hang is a failure, not a stuck build */
-  const struct CMUnitTest tests[] = {cmocka_unit_test(drain_after_full_slots), cmocka_unit_test(drain_part_batches)};
+  const struct CMUnitTest tests[] = {cmocka_unit_test(drain_after_full_slots), cmocka_unit_test(drain_part_batches),
+                                     cmocka_unit_test(write_hook_in_order)};
   return cmocka_run_group_tests_name("par", tests, NULL, NULL);
 }
