@@ -314,80 +314,89 @@ static int unify_numeric(struct node *a, struct node *b) {
   return TY_NUMBER;
 }
 
-static struct type resolve_name(struct comp *c, struct node *n, const struct scope *sc) {
-  /* a requirements block's parameters hide every other name */
-  for (int i = 0; sc->blk && i < sc->blk->nparams; i++)
-    if (strcmp(sc->blk->params[i]->name, n->name) == 0) {
-      n->ref = R_PARAM;
-      n->index = i;
-      return sc->blk->ptypes[i];
-    }
-  if (sc->list >= 0) {
-    int f = find_field(c, n->name, sc->list);
-    if (f >= 0) {
-      n->ref = R_ITEM;
-      n->index = f;
-      n->lidx = sc->list;
-      return c->fields[f].ty;
-    }
-    int m = sema_find_metric(c, n->name, sc->list);
-    if (m >= 0) {
-      n->ref = R_ITEM_METRIC;
-      n->index = m;
-      n->lidx = sc->list;
-      return type_metric(c, m);
-    }
+/* A name among the fields and item metrics of the list whose items sc
+ * ranges over (count ... where NAME ...): true and its type in *t. */
+static bool resolve_item_name(struct comp *c, struct node *n, const struct scope *sc, struct type *t) {
+  if (sc->list < 0) return false;
+  int f = find_field(c, n->name, sc->list);
+  if (f >= 0) {
+    n->ref = R_ITEM;
+    n->index = f;
+    n->lidx = sc->list;
+    *t = c->fields[f].ty;
+    return true;
   }
-  struct type kt;
-  if (defs_const_name(c, n, &kt)) return kt;
+  int m = sema_find_metric(c, n->name, sc->list);
+  if (m < 0) return false;
+  n->ref = R_ITEM_METRIC;
+  n->index = m;
+  n->lidx = sc->list;
+  *t = type_metric(c, m);
+  return true;
+}
+
+/* A name among the record's fields and metrics: true and its type in *t
+ * (TY_ERR after an error: a list used as a value, a metric where metrics
+ * may not be used). */
+static bool resolve_record_name(struct comp *c, struct node *n, const struct scope *sc, struct type *t) {
+  *t = TY_ERR;
   int f = find_field(c, n->name, -1);
   if (f >= 0) {
     if (c->fields[f].ty.kind == TY_LIST) {
       diag_add(&c->dg, TIER_ERROR, &n->loc,
                _("'%s' is a list: use it in an aggregate (count %s where ..., sum FIELD in %s, any %s where ...)"),
                n->name, n->name, n->name, n->name);
-      return TY_ERR;
+      return true;
     }
     n->ref = R_FIELD;
     n->index = f;
-    return c->fields[f].ty;
+    *t = c->fields[f].ty;
+    return true;
   }
   int m = sema_find_metric(c, n->name, -1);
-  if (m >= 0) {
-    if (!sc->allow_metrics) {
-      diag_add(&c->dg, TIER_ERROR, &n->loc, _("%s cannot use metric '%s': metrics depend on the review date"), sc->what, n->name);
-      return TY_ERR;
-    }
-    n->ref = R_METRIC;
-    n->index = m;
-    c->metrics[m].used = true;
-    return type_metric(c, m);
+  if (m < 0) return false;
+  if (!sc->allow_metrics) {
+    diag_add(&c->dg, TIER_ERROR, &n->loc, _("%s cannot use metric '%s': metrics depend on the review date"), sc->what, n->name);
+    return true;
   }
-  /* an enum value that is unique among all enums */
+  n->ref = R_METRIC;
+  n->index = m;
+  c->metrics[m].used = true;
+  *t = type_metric(c, m);
+  return true;
+}
+
+/* A bare enum value, which must be unique among all enums: true and its
+ * type in *t (TY_ERR when several enums have it). */
+static bool resolve_enum_value(struct comp *c, struct node *n, struct type *t) {
   int found = -1, fe = -1, count = 0;
   for (int e = 0; e < c->nenums; e++) {
     int v = enum_value(c, e, n->name);
     if (v >= 0) { found = v; fe = e; count++; }
   }
-  if (count == 1) {
-    n->ref = R_ENUMVAL;
-    n->index = found;
-    n->ival = found;
-    return ty_make(TY_ENUM, false, fe);
-  }
+  if (count == 0) return false;
   if (count > 1) {
     diag_add(&c->dg, TIER_ERROR, &n->loc, _("'%s' is a value of several enums; compare it with a field to say which"), n->name);
-    return TY_ERR;
+    *t = TY_ERR;
+    return true;
   }
-  if (c->syntax_errors) return TY_ERR; /* maybe defined by an item the parser dropped */
-  /* a field or item metric of an enclosing list's item: not in scope */
+  n->ref = R_ENUMVAL;
+  n->index = found;
+  n->ival = found;
+  *t = ty_make(TY_ENUM, false, fe);
+  return true;
+}
+
+/* The one error for a name nothing defines: out of scope when an enclosing
+ * list's items have it, else unknown, with the nearest name in scope. */
+static void unknown_name(struct comp *c, const struct node *n, const struct scope *sc) {
   for (int p = sc->list >= 0 ? c->lists[sc->list].parent : -1; p >= 0; p = c->lists[p].parent)
     if (find_field(c, n->name, p) >= 0 || sema_find_metric(c, n->name, p) >= 0) {
       diag_add(&c->dg, TIER_ERROR, &n->loc,
                _("'%s' belongs to the items of '%s'; inside the items of '%s' only their own fields and item metrics, "
                  "the record's fields and metrics are in scope"),
                n->name, list_path(c, p), list_path(c, sc->list));
-      return TY_ERR;
+      return;
     }
   struct suggest s = {0};
   for (int i = 0; i < c->nfields; i++)
@@ -402,6 +411,24 @@ static struct type resolve_name(struct comp *c, struct node *n, const struct sco
     else if (find_field(c, s.best, -1) >= 0 || (sc->list >= 0 && find_field(c, s.best, sc->list) >= 0)) what = _("field");
   }
   diag_add(&c->dg, TIER_ERROR, &n->loc, _("unknown %s '%s'%s"), what, n->name, sg_text(c, &s));
+}
+
+/* What a bare name means, innermost scope first: a requirements block's
+ * parameter (which hides every other name), the current items' field or
+ * item metric, a const, the record's field or metric, an enum value. */
+static struct type resolve_name(struct comp *c, struct node *n, const struct scope *sc) {
+  for (int i = 0; sc->blk && i < sc->blk->nparams; i++)
+    if (strcmp(sc->blk->params[i]->name, n->name) == 0) {
+      n->ref = R_PARAM;
+      n->index = i;
+      return sc->blk->ptypes[i];
+    }
+  struct type t;
+  if (resolve_item_name(c, n, sc, &t)) return t;
+  if (defs_const_name(c, n, &t)) return t;
+  if (resolve_record_name(c, n, sc, &t)) return t;
+  if (resolve_enum_value(c, n, &t)) return t;
+  if (!c->syntax_errors) unknown_name(c, n, sc); /* else maybe defined by an item the parser dropped */
   return TY_ERR;
 }
 
@@ -885,6 +912,103 @@ static struct type check_chain(struct comp *c, struct node *n, const struct scop
   return t;
 }
 
+/* -e: a number's negation.  A negated literal is folded into a literal, so
+ * that `-5` is one constant wherever it stands (a threshold, a call's
+ * argument) and prints as written. */
+static struct type check_neg(struct comp *c, struct node *n, const struct scope *sc) {
+  struct type ta = check(c, n->a, sc);
+  if (ta.kind == TY_ERROR) return TY_ERR;
+  if (!is_numeric(ta.kind)) {
+    diag_add(&c->dg, TIER_ERROR, &n->loc, _("cannot negate %s"), ty_str(c, ta));
+    return TY_ERR;
+  }
+  n->a->ty = ta;
+  if (is_literal(n->a)) {
+    /* fold -literal into a literal, which keeps the negation's span and
+     * parentheses, and the literal as written in `a`, for the printers of
+     * rule texts (ast.h), and its place in a list (a call's arguments) */
+    struct node *lit = n->a, folded = *lit;
+    folded.ival = -lit->ival;
+    folded.q = num_neg(lit->q);
+    folded.span = n->span;
+    folded.parens = n->parens;
+    folded.depth = n->depth;
+    folded.neg = true;
+    folded.a = lit;
+    folded.next = n->next;
+    folded.tail = n->tail;
+    *n = folded;
+  }
+  return ta;
+}
+
+/* if a then b else c: both branches of one type; two numeric kinds meet at
+ * the wider one (each branch converted to it). */
+static struct type check_if(struct comp *c, struct node *n, const struct scope *sc) {
+  check_bool(c, n->a, sc, _("the condition of 'if'"));
+  struct type tb = check(c, n->b, sc), tc = check(c, n->c, sc);
+  n->b->ty = tb;
+  n->c->ty = tc;
+  if (tb.kind == TY_ERROR || tc.kind == TY_ERROR) return TY_ERR;
+  if (is_numeric(tb.kind) && is_numeric(tc.kind)) {
+    int k = unify_numeric(n->b, n->c);
+    coerce(c, &n->b, k);
+    coerce(c, &n->c, k);
+    return ty_make(k, tb.opt || tc.opt, 0);
+  }
+  if (tb.kind == tc.kind && tb.ref == tc.ref && tb.kind != TY_DURATION) return ty_make(tb.kind, tb.opt || tc.opt, tb.ref);
+  diag_add(&c->dg, TIER_ERROR, &n->loc, _("'then' gives %s but 'else' gives %s"), ty_str(c, tb), ty_str(c, tc));
+  return TY_ERR;
+}
+
+/* a in { v, ... }: a of an enum type, each v one of its values; the set
+ * becomes a bit mask in ival (an enum has at most 64 values). */
+static struct type check_in(struct comp *c, struct node *n, const struct scope *sc) {
+  struct type ta = check(c, n->a, sc);
+  if (ta.kind == TY_ERROR) return ty_make(TY_BOOL, false, 0);
+  if (ta.kind != TY_ENUM) {
+    diag_add(&c->dg, TIER_ERROR, &n->loc, _("'in { ... }' needs an enum value on its left, not %s"), ty_str(c, ta));
+    return ty_make(TY_BOOL, false, 0);
+  }
+  uint64_t mask = 0;
+  for (struct node *v = n->list; v; v = v->next) {
+    int k = enum_value(c, ta.ref, v->name);
+    if (k < 0) {
+      struct suggest s = {0};
+      for (uint32_t i = 0; i < c->enums[ta.ref].nvals; i++) suggest_try(&s, v->name, c->enums[ta.ref].vals[i]);
+      diag_add(&c->dg, TIER_ERROR, &v->loc, _("'%s' is not a value of enum %s (its values: %s)%s"), v->name,
+               c->enums[ta.ref].name, enum_values_text(c, ta.ref), sg_text(c, &s));
+    } else {
+      mask |= (uint64_t)1 << k;
+    }
+  }
+  n->ival = (int64_t)mask;
+  return ty_make(TY_BOOL, false, 0);
+}
+
+/* a is none: a warning when a can never be none (the test is always false). */
+static struct type check_isnone(struct comp *c, struct node *n, const struct scope *sc) {
+  struct type ta = check(c, n->a, sc);
+  if (ta.kind != TY_ERROR && !ta.opt)
+    diag_add(&c->dg, TIER_WARNING, &n->loc, _("this value is never none (%s is not optional)"), ty_str(c, ta));
+  return ty_make(TY_BOOL, false, 0);
+}
+
+/* a within DURATION: a date, compared with asof, so only where asof may be
+ * used. */
+static struct type check_within(struct comp *c, struct node *n, const struct scope *sc) {
+  struct type ta = check(c, n->a, sc);
+  if (ta.kind != TY_ERROR && ta.kind != TY_DATE)
+    diag_add(&c->dg, TIER_ERROR, &n->loc, _("'within' needs a date on its left, not %s"), ty_str(c, ta));
+  if (!sc->allow_asof) diag_add(&c->dg, TIER_ERROR, &n->loc, _("%s cannot use 'within': it is relative to asof"), sc->what);
+  int64_t m, d;
+  duration_months(c, n->b, &m, &d);
+  return ty_make(TY_BOOL, false, 0);
+}
+
+/* The type of expression n in scope sc, stored in n->ty; TY_ERR after an
+ * error (reported here or below).  One case per expression kind: each
+ * non-trivial one is a check_X above or in defs.c, refs.c. */
 static struct type check(struct comp *c, struct node *n, const struct scope *sc) {
   if (!n) return TY_ERR;
   struct type t = TY_ERR;
@@ -905,96 +1029,13 @@ static struct type check(struct comp *c, struct node *n, const struct scope *sc)
     if (duration_months(c, n, &m, &d)) t = ty_make(TY_DURATION, false, 0);
     break;
   }
-  case N_NEG: {
-    struct type ta = check(c, n->a, sc);
-    if (ta.kind == TY_ERROR) break;
-    if (!is_numeric(ta.kind)) {
-      diag_add(&c->dg, TIER_ERROR, &n->loc, _("cannot negate %s"), ty_str(c, ta));
-      break;
-    }
-    n->a->ty = ta;
-    if (is_literal(n->a)) {
-      /* fold -literal into a literal, which keeps the negation's span and
-       * parentheses, and the literal as written in `a`, for the printers of
-       * rule texts (ast.h), and its place in a list (a call's arguments) */
-      struct node *lit = n->a, folded = *lit;
-      folded.ival = -lit->ival;
-      folded.q = num_neg(lit->q);
-      folded.span = n->span;
-      folded.parens = n->parens;
-      folded.depth = n->depth;
-      folded.neg = true;
-      folded.a = lit;
-      folded.next = n->next;
-      folded.tail = n->tail;
-      *n = folded;
-      t = ta;
-      break;
-    }
-    t = ta;
-    break;
-  }
+  case N_NEG: t = check_neg(c, n, sc); break;
   case N_NOT: t = check_bool(c, n->a, sc, _("the operand of 'not'")); t = ty_make(TY_BOOL, false, 0); break;
   case N_BIN: t = check_chain(c, n, sc); break;
-  case N_IF: {
-    check_bool(c, n->a, sc, _("the condition of 'if'"));
-    struct type tb = check(c, n->b, sc), tc = check(c, n->c, sc);
-    n->b->ty = tb;
-    n->c->ty = tc;
-    if (tb.kind == TY_ERROR || tc.kind == TY_ERROR) break;
-    if (is_numeric(tb.kind) && is_numeric(tc.kind)) {
-      int k = unify_numeric(n->b, n->c);
-      coerce(c, &n->b, k);
-      coerce(c, &n->c, k);
-      t = ty_make(k, tb.opt || tc.opt, 0);
-    } else if (tb.kind == tc.kind && tb.ref == tc.ref && tb.kind != TY_DURATION) {
-      t = ty_make(tb.kind, tb.opt || tc.opt, tb.ref);
-    } else {
-      diag_add(&c->dg, TIER_ERROR, &n->loc, _("'then' gives %s but 'else' gives %s"), ty_str(c, tb), ty_str(c, tc));
-    }
-    break;
-  }
-  case N_IN: {
-    struct type ta = check(c, n->a, sc);
-    t = ty_make(TY_BOOL, false, 0);
-    if (ta.kind == TY_ERROR) break;
-    if (ta.kind != TY_ENUM) {
-      diag_add(&c->dg, TIER_ERROR, &n->loc, _("'in { ... }' needs an enum value on its left, not %s"), ty_str(c, ta));
-      break;
-    }
-    uint64_t mask = 0;
-    for (struct node *v = n->list; v; v = v->next) {
-      int k = enum_value(c, ta.ref, v->name);
-      if (k < 0) {
-        struct suggest s = {0};
-        for (uint32_t i = 0; i < c->enums[ta.ref].nvals; i++) suggest_try(&s, v->name, c->enums[ta.ref].vals[i]);
-        diag_add(&c->dg, TIER_ERROR, &v->loc, _("'%s' is not a value of enum %s (its values: %s)%s"), v->name,
-                 c->enums[ta.ref].name, enum_values_text(c, ta.ref), sg_text(c, &s));
-      } else {
-        mask |= (uint64_t)1 << k;
-      }
-    }
-    n->ival = (int64_t)mask;
-    break;
-  }
-  case N_ISNONE: {
-    struct type ta = check(c, n->a, sc);
-    if (ta.kind != TY_ERROR && !ta.opt)
-      diag_add(&c->dg, TIER_WARNING, &n->loc, _("this value is never none (%s is not optional)"), ty_str(c, ta));
-    t = ty_make(TY_BOOL, false, 0);
-    break;
-  }
-  case N_WITHIN: {
-    struct type ta = check(c, n->a, sc);
-    if (ta.kind != TY_ERROR && ta.kind != TY_DATE)
-      diag_add(&c->dg, TIER_ERROR, &n->loc, _("'within' needs a date on its left, not %s"), ty_str(c, ta));
-    if (!sc->allow_asof)
-      diag_add(&c->dg, TIER_ERROR, &n->loc, _("%s cannot use 'within': it is relative to asof"), sc->what);
-    int64_t m, d;
-    duration_months(c, n->b, &m, &d);
-    t = ty_make(TY_BOOL, false, 0);
-    break;
-  }
+  case N_IF: t = check_if(c, n, sc); break;
+  case N_IN: t = check_in(c, n, sc); break;
+  case N_ISNONE: t = check_isnone(c, n, sc); break;
+  case N_WITHIN: t = check_within(c, n, sc); break;
   case N_AGG: t = check_agg(c, n, sc); break;
   case N_CALL: t = check_call(c, n, sc); break;
   case N_PERIOD: t = check_period(c, n, sc); break;
