@@ -573,90 +573,120 @@ static void item_metrics_used(const struct comp *c, const struct node *n, bool *
   }
 }
 
-/* One loop over list l computing every fusable metric over it into its
- * register: accumulators live in the registers, item metrics used by the
- * loop are computed once per item into temporary registers, and each
- * count distinct gets its own set. */
-static void gen_fused(struct cg *g, int l, int *ms, int nms, struct img_metric *mtab) {
+/* Before a fused loop: each accumulator's starting value into its register,
+ * and for each count distinct a set of its own, cleared (by the metric's
+ * position in ms; the caller leaves room for the inner lists' distinct
+ * counts: dsets_for).  Returns the sets, NULL when out of memory; *nsets
+ * is how many. */
+static int *fused_init(struct cg *g, const int *ms, int nms, int *nsets) {
   struct comp *c = g->c;
-  /* the set of each count distinct, by the metric's position in ms (the
-   * caller leaves room for the inner lists' distinct counts: dsets_for) */
-  int set = 0;
   int *sets = arena_alloc(&c->ar, sizeof(int) * (size_t)(nms + 1));
-  if (!sets) { g->failed = true; return; }
+  if (!sets) return NULL;
+  *nsets = 0;
   for (int i = 0; i < nms; i++) {
     const struct s_metric *m = &c->metrics[ms[i]];
     const struct node *e = m->n->a;
     if (e->op == A_DISTINCT) {
-      sets[i] = set++;
+      sets[i] = (*nsets)++;
       emit1(g, OP_DCLEAR, (uint32_t)sets[i]);
       continue;
     }
     emit_acc_init(g, e->op, e->ty.kind);
     emit1(g, mover(OP_SETMETRIC, e->ty.kind), (uint32_t)m->reg);
   }
-  /* temporaries for the item metrics the bodies use */
+  return sets;
+}
+
+/* The register that holds item metric k of list l while a fused loop runs:
+ * one per item metric, made (with its name LIST.METRIC, for disasm and
+ * explain) by the first loop that needs it and reused by later ones. */
+static uint32_t temp_register(struct cg *g, int l, int k, struct img_metric *mtab) {
+  struct comp *c = g->c;
+  if (g->tempreg[k] < 0) {
+    uint32_t reg = g->nregs++;
+    struct img_metric *t = &mtab[reg];
+    const char *list = c->fields[c->lists[l].field].name, *name = c->metrics[k].name;
+    t->name = intern(g, arena_printf(&c->ar, "%s.%s", list, name), strlen(list) + 1 + strlen(name));
+    t->label = NO_STR;
+    t->def = rule_text(g, c->metrics[k].n->a);
+    t->kind = c->metrics[k].ty.kind;
+    t->opt = c->metrics[k].ty.opt;
+    t->ref = c->metrics[k].ty.ref;
+    g->tempreg[k] = (int32_t)reg;
+  }
+  return (uint32_t)g->tempreg[k];
+}
+
+/* At the top of a fused loop's body: the item metrics of list l that its
+ * metrics use, each computed once into its temporary register.  Only item
+ * metrics that cannot fail (no integer arithmetic to overflow) are, since
+ * this runs for every item before any filter; others stay inlined behind
+ * their filters, as written.  False when out of memory. */
+static bool fused_temps(struct cg *g, int l, const int *ms, int nms, struct img_metric *mtab) {
+  struct comp *c = g->c;
   bool *used = arena_alloc(&c->ar, sizeof(bool) * (size_t)(c->nmetrics + 1));
-  if (!used) { g->failed = true; return; }
+  if (!used) return false;
   for (int i = 0; i < nms; i++) {
     const struct node *e = c->metrics[ms[i]].n->a;
     item_metrics_used(c, e->a, used);
     item_metrics_used(c, e->b, used);
     if (e->ref == R_ITEM_METRIC) used[e->index] = true;
   }
-  emit2(g, OP_LOOP, (uint32_t)l, 0);
-  uint32_t loop_end = here(g) - 4, body = here(g);
-  g->live_sets = (uint32_t)set; /* inner count distincts take the sets after these */
   for (int k = 0; k < c->nmetrics; k++) {
-    /* computed for every item, before any filter: only item metrics that
-     * cannot fail (no integer arithmetic to overflow) are; others stay
-     * inlined behind their filters, as written */
     if (!used[k] || c->metrics[k].list != l || !cannot_fail(c, c->metrics[k].n->a, 0)) continue;
     gen(g, c->metrics[k].n->a);
-    if (g->tempreg[k] < 0) { /* one register per item metric, reused by later loops */
-      uint32_t reg = g->nregs++;
-      struct img_metric *t = &mtab[reg];
-      t->name = intern(g, arena_printf(&c->ar, "%s.%s", c->fields[c->lists[l].field].name, c->metrics[k].name),
-                       strlen(c->fields[c->lists[l].field].name) + 1 + strlen(c->metrics[k].name));
-      t->label = NO_STR;
-      t->def = rule_text(g, c->metrics[k].n->a);
-      t->kind = c->metrics[k].ty.kind;
-      t->opt = c->metrics[k].ty.opt;
-      t->ref = c->metrics[k].ty.ref;
-      g->tempreg[k] = (int32_t)reg;
-    }
-    uint32_t reg = (uint32_t)g->tempreg[k];
+    uint32_t reg = temp_register(g, l, k, mtab);
     emit1(g, mover(OP_SETMETRIC, c->metrics[k].ty.kind), reg);
     g->temp[k] = (int32_t)reg;
   }
-  for (int i = 0; i < nms; i++) {
-    const struct s_metric *m = &c->metrics[ms[i]];
-    const struct node *e = m->n->a;
-    bool f = e->ty.kind == TY_NUMBER;
-    uint32_t reg = (uint32_t)m->reg;
-    struct jumps js = {NO_JUMP};
-    if (e->op == A_COUNT) {
-      if (e->a) gen_jump_unless(g, e->a, &js);
-      emit1(g, OP_INCR, reg);
-      jumps_patch(g, &js, here(g));
-      continue;
-    }
-    if (e->op == A_ANY || e->op == A_ALL) {
-      if (e->a) gen(g, e->a);
-      else emit1(g, OP_PUSH, konst(g, TY_BOOL, 1));
-      emit1(g, e->op == A_ANY ? OP_ANYR : OP_ALLR, reg);
-      continue;
-    }
-    if (e->a) gen_jump_unless(g, e->a, &js);
-    gen_agg_value(g, e);
-    switch (e->op) {
-    case A_SUM: emit1(g, f ? OP_SUMR_F : OP_SUMR_I, reg); break;
-    case A_MIN: emit1(g, f ? OP_MINR_F : OP_MINR_I, reg); break;
-    case A_MAX: emit1(g, f ? OP_MAXR_F : OP_MAXR_I, reg); break;
-    case A_DISTINCT: emit1(g, vclass(agg_value_kind(g, e)) == 'S' ? OP_DADD_S : OP_DADD, (uint32_t)sets[i]); break;
-    }
-    jumps_patch(g, &js, here(g));
+  return true;
+}
+
+/* In a fused loop's body: metric m's step for one item, behind its filter
+ * (e->a) if it has one; set is its count distinct's set. */
+static void fused_step(struct cg *g, const struct s_metric *m, int set) {
+  const struct node *e = m->n->a;
+  bool f = e->ty.kind == TY_NUMBER;
+  uint32_t reg = (uint32_t)m->reg;
+  struct jumps js = {NO_JUMP};
+  if (e->op == A_ANY || e->op == A_ALL) {
+    if (e->a) gen(g, e->a);
+    else emit1(g, OP_PUSH, konst(g, TY_BOOL, 1));
+    emit1(g, e->op == A_ANY ? OP_ANYR : OP_ALLR, reg);
+    return;
   }
+  if (e->a) gen_jump_unless(g, e->a, &js);
+  if (e->op != A_COUNT) gen_agg_value(g, e);
+  switch (e->op) {
+  case A_COUNT: emit1(g, OP_INCR, reg); break;
+  case A_SUM: emit1(g, f ? OP_SUMR_F : OP_SUMR_I, reg); break;
+  case A_MIN: emit1(g, f ? OP_MINR_F : OP_MINR_I, reg); break;
+  case A_MAX: emit1(g, f ? OP_MAXR_F : OP_MAXR_I, reg); break;
+  case A_DISTINCT: emit1(g, vclass(agg_value_kind(g, e)) == 'S' ? OP_DADD_S : OP_DADD, (uint32_t)set); break;
+  }
+  jumps_patch(g, &js, here(g));
+}
+
+/* One loop over list l computing every fusable metric over it into its
+ * register: accumulators live in the registers, item metrics used by the
+ * loop are computed once per item into temporary registers, and each
+ * count distinct gets its own set, whose size is the metric after the loop. */
+static void gen_fused(struct cg *g, int l, int *ms, int nms, struct img_metric *mtab) {
+  struct comp *c = g->c;
+  int nsets;
+  int *sets = fused_init(g, ms, nms, &nsets);
+  if (!sets) {
+    g->failed = true;
+    return;
+  }
+  emit2(g, OP_LOOP, (uint32_t)l, 0);
+  uint32_t loop_end = here(g) - 4, body = here(g);
+  g->live_sets = (uint32_t)nsets; /* inner count distincts take the sets after these */
+  if (!fused_temps(g, l, ms, nms, mtab)) {
+    g->failed = true;
+    return;
+  }
+  for (int i = 0; i < nms; i++) fused_step(g, &c->metrics[ms[i]], sets[i]);
   emit2(g, OP_NEXT, (uint32_t)l, body);
   patch(g, loop_end, here(g));
   g->live_sets = 0;
