@@ -662,7 +662,61 @@ static void loop(struct ctx *x, struct xs *s, uint32_t l, uint32_t body, uint32_
   t_free(x->hook, accs, sizeof *accs * cap);
 }
 
-/* Follow the code from pc to stop (a post-dominator of pc, or EXIT). */
+/* The instructions on the count distinct sets (D*) and the median buffers
+ * (M*), which live after the sets in s->sets: clearing one makes it empty,
+ * adding to one makes a new value of it, DSIZE and MEDIAN push its result.
+ * Out of range, or used before it was cleared: x->failed (code this
+ * reader cannot follow). */
+static void collect(struct ctx *x, struct xs *s, uint8_t op, uint32_t a) {
+  bool buf = op == OP_MCLEAR || op == OP_MADD || op == OP_MEDIAN;
+  uint32_t n = buf ? MAX_MBUFS : MAX_DSETS;
+  struct mn **c = a < n ? &s->sets[(buf ? MAX_DSETS : 0) + a] : NULL;
+  if (op == OP_DCLEAR || op == OP_MCLEAR) {
+    if (c) *c = leaf(x, MN_EMPTY, 0);
+    return;
+  }
+  bool adds = op == OP_DADD || op == OP_DADD_S || op == OP_MADD;
+  struct mn *v = adds ? pop(x, s) : NULL;
+  if (!c || !*c) {
+    x->failed = true;
+    return;
+  }
+  if (adds) *c = op2(x, op, *c, v);
+  else push(x, s, mk(x, MN_OP, op, 0, 0, 0, 0, c, 1, NULL));
+}
+
+/* An instruction run()'s switch does not name, recognised by its opcode
+ * facts (opcodes.h): a compare-and-jump, an accumulation into a register,
+ * or a pure operation on the stack, which becomes a node over its
+ * operands.  Returns the next pc; EXIT with x->failed for anything else. */
+static uint32_t generic(struct ctx *x, struct xs *s, uint32_t pc, uint8_t op, uint32_t a, uint32_t b) {
+  const struct opinfo *oi = &op_info[op];
+  uint32_t next = pc + insn_len(op);
+  if (oi->fmt == K_JMP) { /* pop; go on when the comparison holds */
+    struct mn *v = pop(x, s);
+    return branch(x, pc, s, op1(x, tested_form(op), a, v), next, b, NULL, NULL);
+  }
+  if (accumulates(op)) { /* an accumulation into a register */
+    struct mn *v = pop(x, s);
+    reg_set(x, s, a, op2(x, stack_form(op), reg_get(x, s, a), v));
+    return next;
+  }
+  if (oi->pushes != 1 || oi->pops > 3 || oi->fmt == JMP || oi->fmt == LST_JMP || oi->fmt == LST_BACK || oi->fmt == MET ||
+      oi->fmt == SET || oi->fmt == BUF || oi->fmt == FLD || oi->fmt == ITM) {
+    x->failed = true; /* an instruction this reader does not know how to follow */
+    return EXIT;
+  }
+  struct mn *args[3];
+  for (int i = oi->pops - 1; i >= 0; i--) args[i] = pop(x, s);
+  push(x, s, mk(x, MN_OP, op, 0, a, 0, 0, args, oi->pops, NULL));
+  return next;
+}
+
+/* Follow the code from pc to stop (a post-dominator of pc, or EXIT),
+ * turning what each instruction does into nodes on s: the cases here are
+ * the instructions whose effect is not a pure function of their operands
+ * (reads, control flow, loops, registers); the rest go to collect() and
+ * generic(). */
 static void run(struct ctx *x, uint32_t pc, uint32_t stop, struct xs *s) {
   const struct image *img = x->img;
   while (pc != stop && !x->failed) {
@@ -708,47 +762,16 @@ static void run(struct ctx *x, uint32_t pc, uint32_t stop, struct xs *s) {
     case OP_INCR: reg_set(x, s, a, count_step(x, reg_get(x, s, a), x->t_true)); break;
     case OP_CNT: v = pop(x, s); w = pop(x, s); push(x, s, count_step(x, w, v)); break;
     case OP_CNTR: v = pop(x, s); reg_set(x, s, a, count_step(x, reg_get(x, s, a), v)); break;
-    case OP_DCLEAR: if (a < MAX_DSETS) s->sets[a] = leaf(x, MN_EMPTY, 0); break;
-    case OP_DADD: case OP_DADD_S:
-      v = pop(x, s);
-      if (a >= MAX_DSETS || !s->sets[a]) { x->failed = true; return; }
-      s->sets[a] = op2(x, op, s->sets[a], v);
-      break;
+    case OP_DCLEAR:
+    case OP_DADD:
+    case OP_DADD_S:
     case OP_DSIZE:
-      if (a >= MAX_DSETS || !s->sets[a]) { x->failed = true; return; }
-      push(x, s, mk(x, MN_OP, op, 0, 0, 0, 0, &s->sets[a], 1, NULL));
-      break;
-    case OP_MCLEAR: if (a < MAX_MBUFS) s->sets[MAX_DSETS + a] = leaf(x, MN_EMPTY, 0); break;
+    case OP_MCLEAR:
     case OP_MADD:
-      v = pop(x, s);
-      if (a >= MAX_MBUFS || !s->sets[MAX_DSETS + a]) { x->failed = true; return; }
-      s->sets[MAX_DSETS + a] = op2(x, op, s->sets[MAX_DSETS + a], v);
-      break;
-    case OP_MEDIAN:
-      if (a >= MAX_MBUFS || !s->sets[MAX_DSETS + a]) { x->failed = true; return; }
-      push(x, s, mk(x, MN_OP, op, 0, 0, 0, 0, &s->sets[MAX_DSETS + a], 1, NULL));
-      break;
+    case OP_MEDIAN: collect(x, s, op, a); break;
     case OP_RET: s->ret = pop(x, s); s->done = true; pc = EXIT; continue;
     case OP_END: s->done = true; pc = EXIT; continue;
-    default:
-      if (oi->fmt == K_JMP) { /* pop; go on when the comparison holds */
-        v = pop(x, s);
-        pc = branch(x, pc, s, op1(x, tested_form(op), a, v), next, b, NULL, NULL);
-        continue;
-      }
-      if (accumulates(op)) { /* an accumulation into a register */
-        v = pop(x, s);
-        reg_set(x, s, a, op2(x, stack_form(op), reg_get(x, s, a), v));
-        break;
-      }
-      if (oi->pushes != 1 || oi->pops > 3 || oi->fmt == JMP || oi->fmt == LST_JMP || oi->fmt == LST_BACK ||
-          oi->fmt == MET || oi->fmt == SET || oi->fmt == BUF || oi->fmt == FLD || oi->fmt == ITM) {
-        x->failed = true; /* an instruction this reader does not know how to follow */
-        return;
-      }
-      struct mn *args[3];
-      for (int i = oi->pops - 1; i >= 0; i--) args[i] = pop(x, s);
-      push(x, s, mk(x, MN_OP, op, 0, a, 0, 0, args, oi->pops, NULL));
+    default: pc = generic(x, s, pc, op, a, b); continue;
     }
     pc = next;
   }
