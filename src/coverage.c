@@ -617,7 +617,98 @@ static void missing_period(const struct cov *c, const struct threshold *t, unsig
   if (need == (P_MEET | P_MISS)) buf_printf(b, ", and none where it is the day before the first or the day after the last");
 }
 
-/* Why a threshold is not probed, and with which values it would be. */
+/* Why a threshold over values that can fall between any two (a decimal, a
+ * date) is not probed: exactly at the constant on the side that holds
+ * there, just above or below it (one unit away) on the other. */
+static void missing_dense(const struct cov *c, const struct threshold *t, unsigned need, struct buf *b) {
+  struct num lo, hi;
+  bool strict = t->cmp == CMP_GT || t->cmp == CMP_LT || t->cmp == CMP_NE;
+  bool first = true;
+  for (unsigned p = P_MEET; p <= P_MISS; p <<= 1) {
+    if (!(need & p)) continue;
+    buf_printf(b, first ? "no test " : " and none ");
+    first = false;
+    bool exact = (p == P_MEET) != strict; /* the side that holds at the constant itself */
+    if (exact) {
+      buf_printf(b, "exactly at it (");
+      at_text(c, t, t->k, b);
+      buf_u8(b, ')');
+    } else {
+      /* the side of the constant where this probe lies: above it for
+       * `>` met and `<=` missed, below it for `<` met and `>=` missed */
+      bool up = t->cmp == CMP_GT || t->cmp == CMP_LE || t->cmp == CMP_EQ || t->cmp == CMP_NE;
+      num_sub(t->k, t->unit, &lo);
+      num_add(t->k, t->unit, &hi);
+      buf_printf(b, "just %s it (", up ? "above" : "below");
+      if (up) {
+        value_text(c, t, t->k, b);
+        buf_printf(b, " < ");
+        mn_text(c->m, t->value, b);
+        buf_printf(b, " <= ");
+        value_text(c, t, hi, b);
+      } else {
+        value_text(c, t, lo, b);
+        buf_printf(b, " <= ");
+        mn_text(c->m, t->value, b);
+        buf_printf(b, " < ");
+        value_text(c, t, t->k, b);
+      }
+      buf_u8(b, ')');
+    }
+  }
+}
+
+/* Why a threshold on a lattice of values (base + n * step) whose probes are
+ * not simply "at it and one step below" is not probed: the values that
+ * would probe it, and why when the constant itself is off the lattice or a
+ * side can never be reached. */
+static void missing_lattice(const struct cov *c, const struct threshold *t, unsigned need, struct buf *b) {
+  bool on = false;
+  struct num q;
+  if (!is_zero(t->lat.step) && num_sub(t->k, t->lat.base, &q) == NUM_OK && num_div(q, t->lat.step, &q) == NUM_OK)
+    on = num_is_int(q);
+  const char *sep = "";
+  if (!on && !is_zero(t->lat.step)) {
+    mn_text(c->m, t->value, b);
+    buf_printf(b, " moves in steps of ");
+    value_text(c, t, t->lat.step, b);
+    buf_printf(b, ", so it is never exactly ");
+    value_text(c, t, t->k, b);
+    sep = "; ";
+  }
+  if (!(t->reachable & P_MEET)) {
+    buf_printf(b, "%sit can never hold", sep);
+    sep = "; ";
+  }
+  if (!(t->reachable & P_MISS)) {
+    buf_printf(b, "%sit can never fail", sep);
+    sep = "; ";
+  }
+  bool met = (need & P_MEET) && (t->reachable & P_MEET), missed = (need & P_MISS) && (t->reachable & P_MISS);
+  if (met || missed) buf_printf(b, "%sno test where it is ", sep);
+  if (met) {
+    buf_printf(b, "just met (");
+    at_text(c, t, t->meet, b);
+    buf_u8(b, ')');
+  }
+  if (met && missed) buf_printf(b, " and none where it is ");
+  if (missed) {
+    buf_printf(b, "just missed (");
+    at_text(c, t, t->miss, b);
+    buf_u8(b, ')');
+  }
+}
+
+/* True when a threshold's probes are the usual pair: both sides reachable,
+ * met exactly at the constant (>=, <=, ==) and missed one step away. */
+static bool usual_probes(const struct threshold *t) {
+  return t->reachable == (P_MEET | P_MISS) && num_cmp(t->reachable & P_MEET ? t->meet : t->miss, t->k) == 0 &&
+      (t->cmp == CMP_GE || t->cmp == CMP_LE || t->cmp == CMP_EQ);
+}
+
+/* Why a threshold is not probed, and with which values it would be: one
+ * sentence, by the kind of threshold (not a metric or field, a period, a
+ * comparison without a lattice, dense values, a lattice, the usual case). */
 static void missing(const struct cov *c, const struct threshold *t, struct buf *b) {
   unsigned need = (P_MEET | P_MISS) & ~t->probed;
   if (!probeable(t)) {
@@ -633,63 +724,11 @@ static void missing(const struct cov *c, const struct threshold *t, struct buf *
     return;
   }
   if (t->lat.dense) {
-    struct num lo, hi;
-    bool strict = t->cmp == CMP_GT || t->cmp == CMP_LT || t->cmp == CMP_NE;
-    bool first = true;
-    for (unsigned p = P_MEET; p <= P_MISS; p <<= 1) {
-      if (!(need & p)) continue;
-      buf_printf(b, first ? "no test " : " and none ");
-      first = false;
-      bool exact = (p == P_MEET) != strict; /* the side that holds at the constant itself */
-      if (exact) {
-        buf_printf(b, "exactly at it (");
-        at_text(c, t, t->k, b);
-        buf_u8(b, ')');
-      } else {
-        /* the side of the constant where this probe lies: above it for
-         * `>` met and `<=` missed, below it for `<` met and `>=` missed */
-        bool up = t->cmp == CMP_GT || t->cmp == CMP_LE || t->cmp == CMP_EQ || t->cmp == CMP_NE;
-        num_sub(t->k, t->unit, &lo);
-        num_add(t->k, t->unit, &hi);
-        buf_printf(b, "just %s it (", up ? "above" : "below");
-        if (up) { value_text(c, t, t->k, b); buf_printf(b, " < "); mn_text(c->m, t->value, b); buf_printf(b, " <= "); value_text(c, t, hi, b); }
-        else { value_text(c, t, lo, b); buf_printf(b, " <= "); mn_text(c->m, t->value, b); buf_printf(b, " < "); value_text(c, t, t->k, b); }
-        buf_u8(b, ')');
-      }
-    }
+    missing_dense(c, t, need, b);
     return;
   }
-  if (t->reachable != (P_MEET | P_MISS) || num_cmp(t->reachable & P_MEET ? t->meet : t->miss, t->k) != 0 ||
-      (t->cmp != CMP_GE && t->cmp != CMP_LE && t->cmp != CMP_EQ)) {
-    /* not "at it and just below": say which values, and why when the
-     * constant itself cannot be reached */
-    bool on = false;
-    struct num q;
-    if (!is_zero(t->lat.step) && num_sub(t->k, t->lat.base, &q) == NUM_OK && num_div(q, t->lat.step, &q) == NUM_OK) on = num_is_int(q);
-    const char *sep = "";
-    if (!on && !is_zero(t->lat.step)) {
-      mn_text(c->m, t->value, b);
-      buf_printf(b, " moves in steps of ");
-      value_text(c, t, t->lat.step, b);
-      buf_printf(b, ", so it is never exactly ");
-      value_text(c, t, t->k, b);
-      sep = "; ";
-    }
-    if (!(t->reachable & P_MEET)) { buf_printf(b, "%sit can never hold", sep); sep = "; "; }
-    if (!(t->reachable & P_MISS)) { buf_printf(b, "%sit can never fail", sep); sep = "; "; }
-    bool met = (need & P_MEET) && (t->reachable & P_MEET), missed = (need & P_MISS) && (t->reachable & P_MISS);
-    if (met || missed) buf_printf(b, "%sno test where it is ", sep);
-    if (met) {
-      buf_printf(b, "just met (");
-      at_text(c, t, t->meet, b);
-      buf_u8(b, ')');
-    }
-    if (met && missed) buf_printf(b, " and none where it is ");
-    if (missed) {
-      buf_printf(b, "just missed (");
-      at_text(c, t, t->miss, b);
-      buf_u8(b, ')');
-    }
+  if (!usual_probes(t)) {
+    missing_lattice(c, t, need, b);
     return;
   }
   /* the usual case: at the threshold and one step below (or above, for <=) */
