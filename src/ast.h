@@ -43,6 +43,38 @@ enum node_kind {
   I_ENTRY     /* a table's `key: b`: a = the key (N_NAME or N_STR), NULL for `default` */
 };
 
+/* The item (statement) kinds as case labels, for the switches over
+ * expression kinds: they switch on (enum node_kind) with no default, so
+ * that -Wswitch names every switch a new expression kind is missing from,
+ * and put this where an item cannot reach them.  A new item kind goes here
+ * too (the compiler says so). */
+#define CASE_ITEM_KINDS \
+  case I_RULESET:       \
+  case I_IMPORT:        \
+  case I_ENUM:          \
+  case I_RECORD:        \
+  case I_FIELD:         \
+  case I_METRIC:        \
+  case I_REVIEW:        \
+  case I_EFFECTIVE:     \
+  case I_TIER:          \
+  case I_SECTION:       \
+  case I_REQ:           \
+  case I_TIME:          \
+  case I_FISCAL:        \
+  case I_BADGE:         \
+  case I_REQBLOCK:      \
+  case I_PARAM:         \
+  case I_EITHER:        \
+  case I_BRANCH:        \
+  case I_ATLEAST:       \
+  case I_GRANT:         \
+  case I_INSERT:        \
+  case I_CONST:         \
+  case I_FORMULA:       \
+  case I_TABLE:         \
+  case I_ENTRY
+
 enum bin_op { B_ADD = 1, B_SUB, B_MUL, B_DIV, B_EQ, B_NE, B_LT, B_LE, B_GT, B_GE, B_AND, B_OR };
 /* An aggregate (N_AGG) over list name2 with an optional `where` in a.  The
  * value it takes from each item is field or item metric `name` (resolved

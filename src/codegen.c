@@ -453,7 +453,7 @@ static void gen_chain(struct cg *g, const struct node *n) {
 }
 
 static void gen(struct cg *g, const struct node *n) {
-  switch (n->kind) {
+  switch ((enum node_kind)n->kind) {
   case N_INT: emit1(g, OP_PUSH, konst(g, n->ty.kind == TY_MONEY ? TY_MONEY : TY_INT, n->ival)); break;
   case N_DEC: emit1(g, OP_PUSH_F, konst_num(g, n->q)); break;
   case N_STR: emit1(g, OP_PUSH, konst(g, TY_TEXT, intern(g, n->str, n->str_len))); break;
@@ -508,7 +508,9 @@ static void gen(struct cg *g, const struct node *n) {
     if (n->ref == R_FORMULA) gen(g, n->def); /* the expansion (defs.c) */
     else gen_call(g, n);
     break;
-  default: break;
+  case N_DURATION: /* only the operand of within or a time clause, which read it */
+  CASE_ITEM_KINDS:
+    break;
   }
 }
 

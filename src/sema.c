@@ -1012,7 +1012,7 @@ static struct type check_within(struct comp *c, struct node *n, const struct sco
 static struct type check(struct comp *c, struct node *n, const struct scope *sc) {
   if (!n) return TY_ERR;
   struct type t = TY_ERR;
-  switch (n->kind) {
+  switch ((enum node_kind)n->kind) {
   case N_INT: t = ty_make(TY_INT, false, 0); break;
   case N_DEC: t = ty_make(TY_NUMBER, false, 0); break;
   case N_STR: t = ty_make(TY_TEXT, false, 0); break;
@@ -1041,6 +1041,8 @@ static struct type check(struct comp *c, struct node *n, const struct scope *sc)
   case N_PERIOD: t = check_period(c, n, sc); break;
   case N_HOLDS: t = refs_check(c, n, sc); break;
   case N_CONV: t = n->ty; break;
+  CASE_ITEM_KINDS:
+    break; /* statements: not checked here (blocks.c, defs.c) */
   }
   n->ty = t;
   return t;
