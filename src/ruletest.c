@@ -240,10 +240,13 @@ static bool names_entry(const tier_req_result *u, const char *n, bool by_rule) {
   return u->metric && !strcmp(u->metric, n);
 }
 
+/* What one test came to; T_NOMEM ends the whole run. */
+enum outcome { T_OK, T_FAIL, T_MALFORMED, T_NOMEM /* the run fails: out of memory */ };
+
 /* "unmet" as an exact set: each expected name stands for one unmet entry
  * (rule texts first, being the more specific); what is left over on either
- * side is missing or extra. */
-static bool compare_unmet(const tier_result *r, json_t *eu, struct buf *why) {
+ * side is missing or extra, said in why.  T_OK, T_FAIL or T_NOMEM. */
+static enum outcome compare_unmet(const tier_result *r, json_t *eu, struct buf *why) {
   size_t n = json_array_size(eu);
   const struct tier_alloc_hook *h = why->hook;
   size_t st = sizeof(bool) * (r->nunmet + 1), sm = sizeof(bool) * (n + 1);
@@ -253,8 +256,7 @@ static bool compare_unmet(const tier_result *r, json_t *eu, struct buf *why) {
   if (!taken || !matched) {
     t_free(h, taken, st);
     t_free(h, matched, sm);
-    why->failed = true; /* out of memory: rt_run fails the whole run, as for why's own */
-    return false;
+    return T_NOMEM;
   }
   for (int by_rule = 1; by_rule >= 0; by_rule--)
     for (size_t i = 0; i < n; i++)
@@ -278,7 +280,7 @@ static bool compare_unmet(const tier_result *r, json_t *eu, struct buf *why) {
   buf_free(&extra);
   t_free(h, taken, st);
   t_free(h, matched, sm);
-  return ok;
+  return ok ? T_OK : T_FAIL;
 }
 
 /* "tier" or "next": a tier's identifier or display name (got, shown), or
@@ -304,8 +306,6 @@ static void describe(struct buf *b, const tier_result *r) {
 }
 
 /* ---- running ------------------------------------------------------------------------ */
-
-enum outcome { T_OK, T_FAIL, T_MALFORMED, T_NOMEM /* the run fails: out of memory */ };
 
 /* One test line: check its keys, evaluate its profile, compare.  Faults and
  * failures go to why; an evaluated profile's values are probed. */
@@ -351,7 +351,11 @@ static enum outcome run_one(struct tier_vm *vm, const char *text, size_t len, js
   if (en) ok = compare_tier("next", en, r->next, r->next_display, why) && ok;
   /* the unmet set belongs to the next tier: compare it only when the tiers
    * came out as expected, or every line would repeat one fault */
-  if (ok && eu) ok = compare_unmet(r, eu, why);
+  if (ok && eu) {
+    enum outcome u = compare_unmet(r, eu, why);
+    if (u == T_NOMEM) return T_NOMEM;
+    ok = u == T_OK;
+  }
   if (!ok) describe(why, r);
   return ok ? T_OK : T_FAIL;
 }
