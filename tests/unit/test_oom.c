@@ -62,93 +62,6 @@ static int setup(void **st) {
   return 0;
 }
 
-/* Compile `path` with the Nth allocation failing, for every N. */
-static void compile_under_oom(const char *path, bool persistent) {
-  long successes = 0, failures = 0;
-  for (long n = 1; n < 100000; n++) {
-    struct hook_state h = {0, n, persistent, 0, 0};
-    tier_options opt = hook_options(&h);
-    uint8_t *bc = NULL;
-    size_t len = 0;
-    tier_diags *d = NULL;
-    int rc = tier_compile(path, NULL, 0, &opt, &bc, &len, &d);
-    if (rc == TIER_OK) {
-      assert_non_null(bc);
-      tier_free_bytes(&opt, bc, len);
-      tier_diags_free(d);
-      assert_int_equal(h.live, 0);
-      assert_int_equal(h.bad_size, 0);
-      successes++;
-      if (h.n < n) break; /* the failure point lies past the last allocation: done */
-      continue;
-    }
-    if (rc != TIER_ENOMEM) {
-      fprintf(stderr, "allocation %ld failing gave %s: %s\n", n, tier_strerror(rc), tier_diags_text(d));
-      fail();
-    }
-    assert_null(bc);
-    tier_diags_free(d);
-    if (h.live != 0) {
-      fprintf(stderr, "allocation %ld failing leaked %ld blocks\n", n, h.live);
-      fail();
-    }
-    assert_int_equal(h.bad_size, 0);
-    failures++;
-  }
-  fprintf(stderr, "%s (%s): %ld failing points, all clean\n", path, persistent ? "persistent" : "once", failures);
-  assert_true(failures > 10);
-}
-
-static void compile_card_once(void **st) { (void)st; compile_under_oom("examples/card.tier", false); }
-static void compile_card_persistent(void **st) { (void)st; compile_under_oom("examples/card.tier", true); }
-static void compile_apn_persistent(void **st) { (void)st; compile_under_oom("rules/apn-2019.tier", true); }
-
-/* Load and evaluate with the Nth allocation failing. */
-static void eval_under_oom(void **st) {
-  (void)st;
-  uint8_t *bc;
-  size_t len;
-  assert_int_equal(tier_compile("rules/apn-2019.tier", NULL, 0, NULL, &bc, &len, NULL), TIER_OK);
-  FILE *f = fopen("examples/partners.jsonl", "r");
-  char *line = NULL;
-  size_t cap = 0;
-  ssize_t ll = 0;
-  for (int i = 0; i < 29; i++) ll = getline(&line, &cap, f); /* P-0029: a sustained tier */
-  fclose(f);
-  long failures = 0;
-  for (int persistent = 0; persistent < 2; persistent++)
-    for (long n = 1; n < 100000; n++) {
-      struct hook_state h = {0, n, persistent, 0, 0};
-      tier_options opt = hook_options(&h);
-      tier_ruleset *rs = NULL;
-      char err[256];
-      int rc = tier_load(bc, len, &opt, &rs, err, sizeof err);
-      if (rc == TIER_OK) {
-        tier_vm *vm = tier_vm_new(rs, &opt);
-        if (vm) {
-          const tier_result *r;
-          rc = tier_eval_json(vm, line, (size_t)ll, TIER_NONE, &r);
-          if (rc == TIER_OK) assert_string_equal(r->tier, "Advanced");
-          else assert_int_equal(rc, TIER_ENOMEM);
-          tier_vm_free(vm);
-        } else {
-          rc = TIER_ENOMEM;
-        }
-        tier_ruleset_free(rs);
-      } else {
-        assert_int_equal(rc, TIER_ENOMEM);
-      }
-      assert_int_equal(h.live, 0);
-      assert_int_equal(h.bad_size, 0);
-      if (rc == TIER_OK && h.n < n) break;
-      if (rc != TIER_OK) failures++;
-    }
-  fprintf(stderr, "load+eval: %ld failing points, all clean\n", failures);
-  assert_true(failures > 10);
-  free(line);
-  tier_free_bytes(NULL, bc, len);
-}
-
 /* ---- the tools' paths: diff, rule tests with coverage, record input ---- */
 
 /* One operation under the hook: TIER_OK with its output in *text (the
@@ -259,22 +172,89 @@ static int input_op(const tier_options *opt, void *ctx, char **text) {
   return rc;
 }
 
-/* Nesting near the limit: the parser's stack grows past its first 200
- * entries, through the hook. */
-static int deep_op(const tier_options *opt, void *ctx, char **text) {
-  const char *src = ctx;
+/* A ruleset to compile: from its file, or from src when src is given. */
+struct source {
+  const char *path, *src;
+};
+
+/* Compile a struct source; the output is the bytecode in hex, so a compile
+ * that recovered from a failed allocation must give the same bytes. */
+static int compile_op(const tier_options *opt, void *ctx, char **text) {
+  const struct source *s = ctx;
   uint8_t *bc = NULL;
   size_t len = 0;
   tier_diags *d = NULL;
-  int rc = tier_compile("deep.tier", src, strlen(src), opt, &bc, &len, &d);
+  int rc = tier_compile(s->path, s->src, s->src ? strlen(s->src) : 0, opt, &bc, &len, &d);
   if (rc == TIER_OK) {
-    *text = strdup("compiled");
+    *text = malloc(2 * len + 1);
+    assert_non_null(*text);
+    for (size_t i = 0; i < len; i++) sprintf(*text + 2 * i, "%02x", bc[i]);
+    (*text)[2 * len] = '\0';
     tier_free_bytes(opt, bc, len);
-  } else if (rc != TIER_ENOMEM) {
-    fprintf(stderr, "%s\n", tier_diags_text(d));
+  } else {
+    assert_null(bc);
+    if (rc != TIER_ENOMEM) fprintf(stderr, "%s\n", tier_diags_text(d));
   }
   tier_diags_free(d);
   return rc;
+}
+
+/* A compiled ruleset and one record for eval_op. */
+struct evaluation {
+  uint8_t *bc;
+  size_t len;
+  char *line;
+  size_t line_len;
+};
+
+/* Load, make a VM and evaluate one record; the output is the tier. */
+static int eval_op(const tier_options *opt, void *ctx, char **text) {
+  const struct evaluation *e = ctx;
+  tier_ruleset *rs = NULL;
+  char err[256];
+  int rc = tier_load(e->bc, e->len, opt, &rs, err, sizeof err);
+  tier_vm *vm = rc == TIER_OK ? tier_vm_new(rs, opt) : NULL;
+  if (rc == TIER_OK && !vm) rc = TIER_ENOMEM;
+  const tier_result *r = NULL;
+  if (vm) rc = tier_eval_json(vm, e->line, e->line_len, TIER_NONE, &r);
+  if (rc == TIER_OK) *text = strdup(r->tier ? r->tier : "(none)");
+  tier_vm_free(vm);
+  tier_ruleset_free(rs);
+  return rc;
+}
+
+static void compile_card_under_oom(void **st) {
+  (void)st;
+  struct source s = {"examples/card.tier", NULL};
+  op_under_oom("compile examples/card.tier", compile_op, &s, 10);
+}
+static void compile_apn_under_oom(void **st) {
+  (void)st;
+  struct source s = {"rules/apn-2019.tier", NULL};
+  op_under_oom("compile rules/apn-2019.tier", compile_op, &s, 10);
+}
+
+/* Load and evaluate P-0029 of the examples (a sustained tier: Advanced). */
+static void eval_under_oom(void **st) {
+  (void)st;
+  struct evaluation e;
+  assert_int_equal(tier_compile("rules/apn-2019.tier", NULL, 0, NULL, &e.bc, &e.len, NULL), TIER_OK);
+  FILE *f = fopen("examples/partners.jsonl", "r");
+  assert_non_null(f);
+  e.line = NULL;
+  size_t cap = 0;
+  ssize_t ll = 0;
+  for (int i = 0; i < 29; i++) ll = getline(&e.line, &cap, f);
+  fclose(f);
+  assert_true(ll > 0);
+  e.line_len = (size_t)ll;
+  char *tier = NULL;
+  assert_int_equal(eval_op(NULL, &e, &tier), TIER_OK);
+  assert_string_equal(tier, "Advanced");
+  free(tier);
+  op_under_oom("load+eval", eval_op, &e, 10);
+  free(e.line);
+  tier_free_bytes(NULL, e.bc, e.len);
 }
 
 static void diff_under_oom(void **st) { (void)st; op_under_oom("tier_rules_diff", diff_op, NULL, 100); }
@@ -290,18 +270,14 @@ static void deep_nesting_under_oom(void **st) {
   k += snprintf(src + k, sizeof src - (size_t)k, "certified_people >= 1");
   for (int i = 0; i < DEEP; i++) src[k++] = ')';
   snprintf(src + k, sizeof src - (size_t)k, ";\n>\n");
-  op_under_oom("compile, nested 190 deep", deep_op, src, 20);
+  struct source s = {"deep.tier", src};
+  op_under_oom("compile, nested 190 deep", compile_op, &s, 20);
 }
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(compile_card_once),
-      cmocka_unit_test(compile_card_persistent),
-      cmocka_unit_test(compile_apn_persistent),
-      cmocka_unit_test(eval_under_oom),
-      cmocka_unit_test(diff_under_oom),
-      cmocka_unit_test(test_run_under_oom),
-      cmocka_unit_test(input_under_oom),
+      cmocka_unit_test(compile_card_under_oom), cmocka_unit_test(compile_apn_under_oom), cmocka_unit_test(eval_under_oom),
+      cmocka_unit_test(diff_under_oom),         cmocka_unit_test(test_run_under_oom),    cmocka_unit_test(input_under_oom),
       cmocka_unit_test(deep_nesting_under_oom),
   };
   return cmocka_run_group_tests_name("oom", tests, setup, NULL);
