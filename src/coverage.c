@@ -16,7 +16,10 @@
  * least 0.01).  A period test, `d in P of x`, is a threshold too: its
  * edges are the first and last day of the period, which depend on x, so a
  * test probes it just met when d is one of them and just missed when d is
- * the day before the first or after the last.  A second-edition construct
+ * the day before the first or after the last.  A computed threshold
+ * (`won >= target * 2`, SPEC 3.5) varies by record: each test's two values
+ * come from the requirement's trace, and "just" is one step of the compared
+ * value's lattice on either side.  A second-edition construct
  * adds a case to lattice() and, when it compares, one to find().
  */
 #include <stdio.h>
@@ -142,6 +145,7 @@ struct threshold {
   unsigned reachable;      /* P_MEET | P_MISS: which of them exist */
   struct num unit;         /* a dense value: how near is "just" */
   unsigned probed;         /* P_MEET | P_MISS: seen in a test */
+  bool traced;             /* a computed threshold: both values come from the requirement's trace */
 };
 
 struct memo { const struct mn *n; uint32_t ctx; struct lattice l; };
@@ -385,6 +389,25 @@ static void add_threshold(struct cov *c, struct threshold *t) {
   c->t[c->n++] = *t;
 }
 
+/* A computed threshold (`won >= target * 2`): a requirement whose compared
+ * value and threshold both vary by record, read per test from its trace
+ * (vm_trace), as `value CMP threshold`.  "Just" is one step of the compared
+ * value's lattice, or a cent's worth of a value that takes any number. */
+static void add_traced(struct cov *c, struct threshold *t, const struct mn *n) {
+  const struct img_req *r = &c->img->reqs[t->req];
+  t->traced = true;
+  t->cmp = r->xcmp;
+  t->value = r->xcmp == cmp_of_op(n->op) ? n->a[0] : n->a[1];
+  add_threshold(c, t);
+  if (c->oom) return;
+  struct threshold *a = &c->t[c->n - 1];
+  a->kind = r->xkind;
+  a->ref = r->xref;
+  a->reachable = P_MEET | P_MISS;
+  if (a->lat.dense || is_zero(a->lat.step)) a->lat = lattice_of_kind(a->kind);
+  a->unit = a->kind == TY_DATE ? N(1) : a->lat.dense ? (struct num){1, 100} : a->lat.step;
+}
+
 /* The thresholds in requirement q's value: comparisons with a constant, bare
  * bools where a condition stands, and `in {...}`. */
 static void find(struct cov *c, uint32_t q, const struct mn *n, bool condition) {
@@ -414,6 +437,8 @@ static void find(struct cov *c, uint32_t q, const struct mn *n, bool condition) 
       if (kn->kind == MN_CONST && kn->ck == TY_TEXT) t.text_k = (uint32_t)kn->v;
       else t.k = k;
       add_threshold(c, &t);
+    } else if (n == c->m->req[q] && img->reqs[q].xcode != NO_STR) {
+      add_traced(c, &t, n);
     }
   } else if (n->kind == MN_OP && n->op == OP_INPER && per_decode((uint32_t)n->x, &t.per)) { /* d in P of x */
     t.cmp = CMP_PERIOD;
@@ -525,9 +550,54 @@ static void probe_period(struct tier_vm *vm, struct threshold *t, int64_t d) {
   if (d == first - 1 || d == last + 1) t->probed |= P_MISS;
 }
 
+/* Do values of this type have a "just" (a step to the next value that
+ * means something to a program manager)?  Enums, bools and texts do not. */
+static bool stepped(int kind) { return kind == TY_INT || kind == TY_MONEY || kind == TY_NUMBER || kind == TY_DATE; }
+
+/* Does `v CMP k` hold with v moved by d (one step either way)? */
+static bool holds_moved(int cmp, struct num v, struct num d, struct num k) {
+  struct num w;
+  return num_add(v, d, &w) == NUM_OK && cmp_holds(cmp, num_cmp(w, k));
+}
+
+/* A computed threshold, for the record vm last evaluated: just met when it
+ * holds and a step of the value away from the threshold would fail it, just
+ * missed when it fails and a step towards it would meet it.  One rule for
+ * every operator: for `>=` the step down is the one that matters, for `==`
+ * either. */
+static void probe_traced(struct tier_vm *vm, struct threshold *t) {
+  if (!vm_trace(vm, t->req)) return;
+  struct num v = vm->ntrace[TRACE_ACTUAL], k = vm->ntrace[TRACE_REQUIRED];
+  int64_t rv = vm->trace[TRACE_ACTUAL], rk = vm->trace[TRACE_REQUIRED];
+  if (t->kind != TY_NUMBER) {
+    if (rv == TIER_NONE || rk == TIER_NONE) return;
+    v = N(rv);
+    k = N(rk);
+  }
+  if (num_is_none(v) || num_is_none(k)) return;
+  if (!stepped(t->kind)) { /* no "just" for these: one test where it holds, one where it fails */
+    int d = num_cmp(v, k);
+    if (t->kind == TY_TEXT) {
+      char a[512], b[512];
+      d = strcmp(vm_value_text(vm->rs, &vm->rec, TY_TEXT, 0, rv, a, sizeof a),
+                 vm_value_text(vm->rs, &vm->rec, TY_TEXT, 0, rk, b, sizeof b));
+    }
+    t->probed |= cmp_holds(t->cmp, d) ? P_MEET : P_MISS;
+    return;
+  }
+  bool now = cmp_holds(t->cmp, num_cmp(v, k));
+  bool up = holds_moved(t->cmp, v, t->unit, k), down = holds_moved(t->cmp, v, num_neg(t->unit), k);
+  if (now && (!up || !down)) t->probed |= P_MEET;
+  if (!now && (up || down)) t->probed |= P_MISS;
+}
+
 static void probe(struct tier_vm *vm, struct threshold *t) {
   struct num v;
   int64_t raw = 0;
+  if (t->traced) {
+    probe_traced(vm, t);
+    return;
+  }
   if (!value_now(vm, t, &v, &raw)) return;
   if (t->cmp == CMP_PERIOD) {
     probe_period(vm, t, raw);
@@ -598,6 +668,7 @@ static void at_text(const struct cov *c, const struct threshold *t, struct num v
 /* Can a test be seen to probe t: are the values it compares (and a period
  * test's date x) read from a register, a field or asof? */
 static bool probeable(const struct threshold *t) {
+  if (t->traced) return true; /* the trace has its values, whatever computes them */
   int conv;
   const struct mn *src = source(t->value, &conv);
   if (src->kind != MN_REF && src->kind != MN_FIELD) return false;
@@ -706,11 +777,52 @@ static bool usual_probes(const struct threshold *t) {
       (t->cmp == CMP_GE || t->cmp == CMP_LE || t->cmp == CMP_EQ);
 }
 
+/* Why a computed threshold is not probed: "no test where won is within 1
+ * of target * 2 and meets it, and none where it is within 1 and misses it". */
+static void missing_traced(const struct cov *c, const struct threshold *t, unsigned need, struct buf *b) {
+  const struct img_req *r = &c->img->reqs[t->req];
+  const char *value = img_str(c->img, r->xvalue), *k = img_str(c->img, r->xthreshold);
+  if (!stepped(t->kind)) {
+    if (need == (P_MEET | P_MISS)) buf_printf(b, _("no test where it holds and none where it fails"));
+    else buf_printf(b, need & P_MEET ? _("no test where it holds") : _("no test where it fails"));
+    return;
+  }
+  if (t->kind == TY_DATE) {
+    if (need == (P_MEET | P_MISS))
+      buf_printf(
+          b,
+          _("no test where %s is at most a day from %s and meets it, and none where it is at most a day from it and misses it"),
+          value, k);
+    else if (need & P_MEET) buf_printf(b, _("no test where %s is at most a day from %s and meets it"), value, k);
+    else buf_printf(b, _("no test where %s is at most a day from %s and misses it"), value, k);
+    return;
+  }
+  struct buf u = {.hook = &c->rs->hook};
+  value_text(c, t, t->unit, &u);
+  buf_u8(&u, 0);
+  if (u.failed) { /* out of memory: the report is cut short, as b's own failure would */
+    b->failed = true;
+    buf_free(&u);
+    return;
+  }
+  const char *step = (const char *)u.p;
+  if (need == (P_MEET | P_MISS))
+    buf_printf(b, _("no test where %s is within %s of %s and meets it, and none where it is within %s and misses it"), value,
+               step, k, step);
+  else if (need & P_MEET) buf_printf(b, _("no test where %s is within %s of %s and meets it"), value, step, k);
+  else buf_printf(b, _("no test where %s is within %s of %s and misses it"), value, step, k);
+  buf_free(&u);
+}
+
 /* Why a threshold is not probed, and with which values it would be: one
- * sentence, by the kind of threshold (not a metric or field, a period, a
+ * sentence, by the kind of threshold (a computed one, not a metric or field, a period, a
  * comparison without a lattice, dense values, a lattice, the usual case). */
 static void missing(const struct cov *c, const struct threshold *t, struct buf *b) {
   unsigned need = (P_MEET | P_MISS) & ~t->probed;
+  if (t->traced) {
+    missing_traced(c, t, need, b);
+    return;
+  }
   if (!probeable(t)) {
     buf_printf(b, "it compares a value that is not a metric or a field, so no test can be seen to probe it (name it as a metric)");
     return;
@@ -773,6 +885,7 @@ void cov_report(const struct cov *c, struct buf *out) {
     buf_u8(&miss, '\n');
   }
   buf_printf(out, "coverage: %ld of %u thresholds probed exactly at and just below\n", full, c->n);
-  if (miss.n) buf_put(out, miss.p, miss.n);
+  if (miss.failed) out->failed = true;
+  else if (miss.n) buf_put(out, miss.p, miss.n);
   buf_free(&miss);
 }

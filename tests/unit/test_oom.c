@@ -138,12 +138,13 @@ static int diff_op(const tier_options *opt, void *ctx, char **text) {
   return rc == TIER_OK || rc == TIER_ENOMEM ? rc : TIER_EUSAGE;
 }
 
+/* ctx: NULL for the APN rules and tests, or {rules, tests} */
 static int test_run_op(const tier_options *opt, void *ctx, char **text) {
-  (void)ctx;
+  const char *const *paths = ctx;
   tier_ruleset *rs = NULL;
-  int rc = load_file("rules/apn-2019.tier", opt, &rs);
+  int rc = load_file(paths ? paths[0] : "rules/apn-2019.tier", opt, &rs);
   tier_buf *out = rc == TIER_OK ? tier_buf_new(opt) : NULL;
-  const char *files[] = {"examples/apn-2019.tests"};
+  const char *files[] = {paths ? paths[1] : "examples/apn-2019.tests"};
   if (out && tier_test_run(rs, files, 1, 1, out) < 0) rc = TIER_ENOMEM;
   if (rc == TIER_OK) rc = out ? take_text(out, text) : TIER_ENOMEM;
   else tier_buf_free(out);
@@ -257,15 +258,32 @@ static void eval_under_oom(void **st) {
   tier_free_bytes(NULL, e.bc, e.len);
 }
 
-static void diff_under_oom(void **st) { (void)st; op_under_oom("tier_rules_diff", diff_op, NULL, 100); }
-static void test_run_under_oom(void **st) { (void)st; op_under_oom("tier_test_run --coverage", test_run_op, NULL, 100); }
-static void input_under_oom(void **st) { (void)st; op_under_oom("tier_input", input_op, NULL, 2); }
+static void diff_under_oom(void **st) {
+  (void)st;
+  op_under_oom("tier_rules_diff", diff_op, NULL, 100);
+}
+static void test_run_under_oom(void **st) {
+  (void)st;
+  op_under_oom("tier_test_run --coverage", test_run_op, NULL, 100);
+}
+/* computed thresholds: their values from the trace, their report's step */
+static void test_run_computed_under_oom(void **st) {
+  (void)st;
+  static const char *paths[] = {"tests/golden/data/trust/coverage-computed.tier",
+                                "tests/golden/data/trust/coverage-computed-far.tests"};
+  op_under_oom("tier_test_run --coverage (computed thresholds)", test_run_op, (void *)paths, 1);
+}
+static void input_under_oom(void **st) {
+  (void)st;
+  op_under_oom("tier_input", input_op, NULL, 2);
+}
 static void deep_nesting_under_oom(void **st) {
   (void)st;
   enum { DEEP = 190 };
   char src[DEEP * 2 + 200];
-  int k = snprintf(src, sizeof src, "enum kind { consulting }\nrecord { id: text; partner type: kind; certified_people: int; }\n"
-                                    "tier Select consulting <\n  ");
+  int k = snprintf(src, sizeof src,
+                   "enum kind { consulting }\nrecord { id: text; partner type: kind; certified_people: int; }\n"
+                   "tier Select consulting <\n  ");
   for (int i = 0; i < DEEP; i++) src[k++] = '(';
   k += snprintf(src + k, sizeof src - (size_t)k, "certified_people >= 1");
   for (int i = 0; i < DEEP; i++) src[k++] = ')';
@@ -276,9 +294,10 @@ static void deep_nesting_under_oom(void **st) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(compile_card_under_oom), cmocka_unit_test(compile_apn_under_oom), cmocka_unit_test(eval_under_oom),
-      cmocka_unit_test(diff_under_oom),         cmocka_unit_test(test_run_under_oom),    cmocka_unit_test(input_under_oom),
-      cmocka_unit_test(deep_nesting_under_oom),
+      cmocka_unit_test(compile_card_under_oom), cmocka_unit_test(compile_apn_under_oom),
+      cmocka_unit_test(eval_under_oom),         cmocka_unit_test(diff_under_oom),
+      cmocka_unit_test(test_run_under_oom),     cmocka_unit_test(test_run_computed_under_oom),
+      cmocka_unit_test(input_under_oom),        cmocka_unit_test(deep_nesting_under_oom),
   };
   return cmocka_run_group_tests_name("oom", tests, setup, NULL);
 }

@@ -1,0 +1,1 @@
+cd tests/golden/data/trust && tierc test coverage-computed.tier coverage-computed.tests --coverage
