@@ -208,7 +208,7 @@ static void arith(struct ref_ctx *x, const struct node *n, struct val *out) {
   ref_eval_expr(x, n->b, &b);
   if (a.none || b.none) { /* arithmetic on a missing value is missing (6), */
     val_none(out, n->ty.kind);
-    out->divzero = a.none ? a.divzero : b.divzero; /* for the reason of its first missing operand */
+    out->divzero = (a.none && a.divzero) || (b.none && b.divzero); /* a division by zero's reason, in either operand */
     goto done;
   }
   if (a.kind == TY_DATE) { /* date - date: days */
