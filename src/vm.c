@@ -562,6 +562,12 @@ int vm_run(struct tier_vm *vm, uint32_t entry, const struct record *r, int64_t a
 #else
 #define vmstep() ((void)0)
 #endif
+  /* The dispatch table: one short case per line, macros that span lines
+   * with their continuations aligned.  clang-format cannot lay this out
+   * (it joins the vmcase lines around any line it touches, and reads the
+   * exit labels below as cases of the switch), so the region, to the end
+   * of vm_run, is kept by hand. */
+  // clang-format off
 #ifdef VM_GOTO
   /* one label per byte value: an opcode the verifier let through by
    * mistake lands on `badop`, never outside the table */
@@ -903,6 +909,7 @@ setfull:
   vm->err_pc = (uint32_t)(ip - code);
   return TIER_ERUNTIME;
 }
+// clang-format on
 
 /* ---- one record ------------------------------------------------------------------------ */
 
