@@ -187,12 +187,11 @@ static int add_wide(i128 an, i128 ad, i128 bn, i128 bd, struct num *out) {
   return put(x.neg ? -(i128)q.lo : (i128)q.lo, (i128)d.lo, out);
 }
 
-/* If a or b is none, that none is the result; when both are, a division
- * by zero's is, so that the reason explain gives does not depend on the
- * order of the operands (x / 0 + missing and missing + x / 0 alike). */
+/* If a or b is none, that none is the result (num_none_of: x / 0 +
+ * missing and missing + x / 0 give the same reason). */
 static bool none_in(struct num a, struct num b, struct num *out) {
   if (!num_is_none(a) && !num_is_none(b)) return false;
-  *out = num_is_divzero(b) || !num_is_none(a) ? b : a;
+  *out = num_none_of(a, b);
   return true;
 }
 

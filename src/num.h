@@ -55,6 +55,11 @@ static inline struct num num_none(void) { struct num x = {0, 0}; return x; }
 static inline bool num_is_none(struct num x) { return x.d == 0; }
 /* none because a division by zero gave it */
 static inline bool num_is_divzero(struct num x) { return x.d == 0 && x.n == 1; }
+/* The none a value computed from a and b (one of them none) is: a
+ * division by zero's when either is one, else the first none.  Arithmetic
+ * and min()/max() both give it, so the reason explain prints depends
+ * neither on the operator nor on the order of the operands. */
+static inline struct num num_none_of(struct num a, struct num b) { return num_is_divzero(b) || !num_is_none(a) ? b : a; }
 static inline struct num num_from_int(int64_t v) { struct num x = {v, 1}; return x; }
 struct num num_from_cents(int64_t cents); /* cents / 100 in lowest terms */
 bool num_is_int(struct num x);            /* not none, and d == 1 */

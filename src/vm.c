@@ -813,9 +813,11 @@ int vm_run(struct tier_vm *vm, uint32_t entry, const struct record *r, int64_t a
   vmbreak;
   vmcase(MIN2_I) MINMAX2_I(<)
   vmcase(MAX2_I) MINMAX2_I(>)
-#define MINMAX2_F(op)                                                                        \
-  sp--;                                                                                      \
-  if (!num_is_none(NTOP) && (num_is_none(NUM(sp)) || num_cmp(NUM(sp), NTOP) op 0)) NTOP = NUM(sp); \
+/* none if either is, with num_none_of's reason (as arithmetic gives it) */
+#define MINMAX2_F(op)                                                               \
+  sp--;                                                                             \
+  if (num_is_none(NTOP) || num_is_none(NUM(sp))) NTOP = num_none_of(NTOP, NUM(sp)); \
+  else if (num_cmp(NUM(sp), NTOP) op 0) NTOP = NUM(sp);                             \
   vmbreak;
   vmcase(MIN2_F) MINMAX2_F(<)
   vmcase(MAX2_F) MINMAX2_F(>)

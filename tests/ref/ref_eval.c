@@ -583,7 +583,12 @@ static void call(struct ref_ctx *x, const struct node *n, struct val *out) {
     val_init(&v);
     for (const struct node *a = n->list; a; a = a->next) {
       ref_eval_expr(x, a, &v);
-      if (out->none) continue; /* every argument is evaluated, as the VM does */
+      /* every argument is evaluated, as the VM does, and a division by
+       * zero's reason wins, as in arith() */
+      if (out->none) {
+        out->divzero |= v.none && v.divzero;
+        continue;
+      }
       if (v.none) {
         val_none(out, n->ty.kind);
         out->divzero = v.divzero;
