@@ -30,6 +30,38 @@ static const char **ladder_names(const tier_ruleset *rs, const char *type, int *
   return names;
 }
 
+/* Index of the badge called `name` in rs, or -1. */
+static int badge_named(const tier_ruleset *rs, const char *name) {
+  tier_info B;
+  for (size_t k = 0; tier_ruleset_badge(rs, k, &B) == TIER_OK; k++)
+    if (!strcmp(B.name, name)) return (int)k;
+  return -1;
+}
+
+/* d->badges: the new rules' badges in the order written, each with the old
+ * rules' badge of its name, then the badges only the old rules have; and
+ * the room diff_add lists a partner's changes in.  0, or -1 when out of
+ * memory. */
+static int badges_init(struct diff *d) {
+  size_t no = tier_ruleset_nbadges(d->old), nn = tier_ruleset_nbadges(d->new_), cap = no + nn + 2;
+  d->badges = calloc(no + nn + 1, sizeof *d->badges);
+  d->states = calloc(no + nn + 1, 1);
+  d->chg = calloc(cap, sizeof *d->chg);
+  if (!d->badges || !d->states || !d->chg) return -1;
+  d->capchg = (int)cap;
+  tier_info B;
+  for (size_t k = 0; tier_ruleset_badge(d->new_, k, &B) == TIER_OK; k++)
+    d->badges[d->nbadges++] = (struct diff_badge){
+        .name = B.name, .shown = B.display ? B.display : B.name, .old_index = badge_named(d->old, B.name), .new_index = (int)k};
+  for (size_t k = 0; tier_ruleset_badge(d->old, k, &B) == TIER_OK; k++)
+    if (badge_named(d->new_, B.name) < 0)
+      d->badges[d->nbadges++] =
+          (struct diff_badge){.name = B.name, .shown = B.display ? B.display : B.name, .old_index = (int)k, .new_index = -1};
+  for (int i = 0; i < d->capchg; i++)
+    if (!(d->chg[i].old_path = tier_buf_new(NULL)) || !(d->chg[i].new_path = tier_buf_new(NULL))) return -1;
+  return 0;
+}
+
 int diff_init(struct diff *d, const tier_ruleset *old, const tier_ruleset *new_, const char *op, const char *np) {
   memset(d, 0, sizeof *d);
   d->old = old;
@@ -40,14 +72,30 @@ int diff_init(struct diff *d, const tier_ruleset *old, const tier_ruleset *new_,
   d->moves_json = tier_buf_new(NULL);
   d->errors_json = tier_buf_new(NULL);
   d->errors_text = tier_buf_new(NULL);
+  d->changes_text = tier_buf_new(NULL);
+  d->changes_json = tier_buf_new(NULL);
+  d->shown[0] = tier_buf_new(NULL);
+  d->shown[1] = tier_buf_new(NULL);
   d->pool = malloc(sizeof *d->pool);
   if (d->pool && esc_pool_init(d->pool) != 0) {
     esc_pool_free(d->pool);
     free(d->pool);
     d->pool = NULL;
   }
-  return d->moves_text && d->moves_json && d->errors_json && d->errors_text && d->pool ? 0 : -1;
+  if (badges_init(d) != 0) return -1;
+  bool ok = d->moves_text && d->moves_json && d->errors_json && d->errors_text && d->changes_text && d->changes_json;
+  return ok && d->shown[0] && d->shown[1] && d->pool ? 0 : -1;
 }
+
+/* Whether rs has an either. */
+static bool has_paths(const tier_ruleset *rs) {
+  tier_item_info I;
+  for (size_t i = 0; tier_ruleset_item(rs, i, &I) == TIER_OK; i++)
+    if (I.kind == TIER_ITEM_BRANCH) return true;
+  return false;
+}
+
+bool diff_needs_all(const tier_ruleset *old, const tier_ruleset *new_) { return has_paths(old) || has_paths(new_); }
 
 /* Append what `from` holds to b. */
 static void put_buf(tier_buf *b, tier_buf *from) {
@@ -95,45 +143,57 @@ static struct diff_type *type_of(struct diff *d, const char *name) {
   return t;
 }
 
+static const char *type_name(const tier_result *r) { return r->type ? r->type : "?"; }
+
+/* The start of a partner's line of text: its id and partner type (ids
+ * come from the records: quoted for the terminal). */
+static void partner_text(struct diff *d, tier_buf *b, const tier_result *r) {
+  struct esc_pool *p = d->pool;
+  tier_buf_printf(b, "  %-10s %-11s ", r->id ? esc_str(p, r->id) : "-", esc_str(p, type_name(r)));
+}
+
+/* What the unmet entries u[0 .. n) need, "; " between them; an at least
+ * as its rule with what its failing items need in brackets (its own need
+ * speaks of items "below", which a line does not show). */
+static void needs_list(struct diff *d, tier_buf *b, const tier_req_result *u, size_t n) {
+  for (size_t i = 0; i < n; i++, u++) {
+    if (i) tier_buf_puts(b, "; ");
+    if (u->kind == TIER_ENTRY_AT_LEAST && u->nitems) {
+      tier_buf_printf(b, "%s (", esc_str(d->pool, u->rule));
+      needs_list(d, b, u->items, u->nitems);
+      tier_buf_putc(b, ')');
+    } else {
+      tier_buf_puts(b, esc_str(d->pool, u->need[0] ? u->need : u->rule));
+    }
+  }
+}
+
+/* The same, ending a line that says why a partner moves or a badge changes. */
+static void needs_text(struct diff *d, tier_buf *b, const tier_req_result *u, size_t n) {
+  needs_list(d, b, u, n);
+  tier_buf_putc(b, '\n');
+}
+
 /* A move as a line of text: who, from where to where, and what the rules
  * that explain it miss; first, when it held a tier the new rules no
  * longer have, that. */
 static void move_text(struct diff *d, const struct diff_move *m) {
-  struct esc_pool *p = d->pool; /* ids and needs come from the records: quoted for the terminal */
+  struct esc_pool *p = d->pool; /* needs come from the records: quoted for the terminal */
   const tier_result *ro = m->from, *rn = m->to, *why = m->why;
   bool up = m->direction > 0;
   const char *from = ro->tier_display ? ro->tier_display : ro->tier, *to = rn->tier_display ? rn->tier_display : rn->tier;
   const char *next = why->next_display ? why->next_display : why->next;
-  tier_buf_printf(d->moves_text, "  %-10s %-11s %s -> %s (%s): ", ro->id ? esc_str(p, ro->id) : "-", esc_str(p, m->type->name),
-                  from ? esc_str(p, from) : _("none"), to ? esc_str(p, to) : _("none"), up ? _("up") : _("down"));
+  partner_text(d, d->moves_text, ro);
+  tier_buf_printf(d->moves_text, "%s -> %s (%s): ", from ? esc_str(p, from) : _("none"), to ? esc_str(p, to) : _("none"),
+                  up ? _("up") : _("down"));
   if (m->removed) tier_buf_printf(d->moves_text, _("tier %s removed; "), esc_str(p, from));
   tier_buf_printf(d->moves_text, up ? _("old rules for %s: ") : _("new rules for %s: "), next ? esc_str(p, next) : "?");
-  for (size_t i = 0; i < why->nunmet; i++)
-    tier_buf_printf(d->moves_text, "%s%s", i ? "; " : "",
-                    esc_str(p, why->unmet[i].need[0] ? why->unmet[i].need : why->unmet[i].rule));
-  tier_buf_putc(d->moves_text, '\n');
+  needs_text(d, d->moves_text, why->unmet, why->nunmet);
 }
 
-/* The same move as a JSON object in the moves list. */
-static void move_json(struct diff *d, const struct diff_move *m) {
-  tier_buf *j = d->moves_json;
-  const tier_result *why = m->why;
-  bool up = m->direction > 0;
-  if (tier_buf_len(j)) tier_buf_putc(j, ',');
-  tier_buf_put(j, "{\"id\":", 6);
-  tier_buf_json(j, m->from->id);
-  tier_buf_put(j, ",\"type\":", 8);
-  tier_buf_json(j, m->type->name);
-  tier_buf_put(j, ",\"from\":", 8);
-  tier_buf_json(j, m->from->tier);
-  tier_buf_put(j, ",\"to\":", 6);
-  tier_buf_json(j, m->to->tier);
-  if (m->removed) tier_buf_puts(j, ",\"from_removed\":true");
-  tier_buf_printf(j, ",\"direction\":\"%s\",\"because\":{\"rules\":\"%s\",\"tier\":", up ? "up" : "down", up ? "old" : "new");
-  tier_buf_json(j, why->next);
-  tier_buf_put(j, ",\"unmet\":[", 10);
-  for (size_t i = 0; i < why->nunmet; i++) {
-    const tier_req_result *u = &why->unmet[i];
+/* Unmet entries u[0 .. n) as the elements of a JSON list. */
+static void unmet_json(tier_buf *j, const tier_req_result *u, size_t n) {
+  for (size_t i = 0; i < n; i++, u++) {
     if (i) tier_buf_putc(j, ',');
     tier_buf_put(j, "{\"rule\":", 8);
     tier_buf_json(j, u->kind == TIER_ENTRY_SUSTAINED ? "sustained" : u->kind == TIER_ENTRY_AT_ANY ? "at_any" : u->rule);
@@ -149,7 +209,196 @@ static void move_json(struct diff *d, const struct diff_move *m) {
     tier_buf_json(j, u->need);
     tier_buf_putc(j, '}');
   }
+}
+
+/* The start of a partner's JSON object in the moves or changes list. */
+static void partner_json(tier_buf *j, const tier_result *r) {
+  if (tier_buf_len(j)) tier_buf_putc(j, ',');
+  tier_buf_put(j, "{\"id\":", 6);
+  tier_buf_json(j, r->id);
+  tier_buf_put(j, ",\"type\":", 8);
+  tier_buf_json(j, type_name(r));
+}
+
+/* The same move as a JSON object in the moves list. */
+static void move_json(struct diff *d, const struct diff_move *m) {
+  tier_buf *j = d->moves_json;
+  const tier_result *why = m->why;
+  bool up = m->direction > 0;
+  partner_json(j, m->from);
+  tier_buf_put(j, ",\"from\":", 8);
+  tier_buf_json(j, m->from->tier);
+  tier_buf_put(j, ",\"to\":", 6);
+  tier_buf_json(j, m->to->tier);
+  if (m->removed) tier_buf_puts(j, ",\"from_removed\":true");
+  tier_buf_printf(j, ",\"direction\":\"%s\",\"because\":{\"rules\":\"%s\",\"tier\":", up ? "up" : "down", up ? "old" : "new");
+  tier_buf_json(j, why->next);
+  tier_buf_put(j, ",\"unmet\":[", 10);
+  unmet_json(j, why->unmet, why->nunmet);
   tier_buf_put(j, "]}}", 3);
+}
+
+/* ---- what changes beside the tier: badges, paths, grants ------------------------------- */
+
+void diff_paths_taken(const tier_result *res, void (*fn)(void *ctx, const tier_req_result *branch, bool only), void *ctx) {
+  enum { DEEP = 64 };                       /* deeper than the language nests (8.6: 4) */
+  const tier_req_result *open[DEEP];        /* open[k]: the latest entry at depth k, so the */
+  for (size_t i = 0; i < res->nreqs; i++) { /* groups around one at depth d are open[0 .. d) */
+    const tier_req_result *u = &res->reqs[i];
+    if (u->depth < 0 || u->depth >= DEEP) continue;
+    open[u->depth] = u;
+    if (u->kind != TIER_ENTRY_BRANCH || !u->met) continue;
+    bool holds = u->badge ? u->badge_index >= 0 && (size_t)u->badge_index < res->nbadges && res->badges[u->badge_index].held
+                          : u->tier_index == res->tier_index;
+    for (int k = 0; holds && k < u->depth; k++) holds = open[k]->met;
+    const tier_req_result *either = u->depth ? open[u->depth - 1] : NULL;
+    if (holds) fn(ctx, u, either && either->kind == TIER_ENTRY_EITHER && either->held == 1);
+  }
+}
+
+/* The names of the branches met in one tier or badge (badge: its index in
+ * res, else -1 for the tier res holds), each NUL-ended. */
+struct path_pick {
+  int badge;
+  tier_buf *out;
+};
+static void pick_path(void *ctx, const tier_req_result *u, bool only) {
+  const struct path_pick *p = ctx;
+  (void)only;
+  if (p->badge >= 0 ? u->badge && u->badge_index == p->badge : !u->badge) tier_buf_put(p->out, u->rule, strlen(u->rule) + 1);
+}
+
+/* Whether the tier (badge -1) or badge k held under both rules is held by
+ * other paths: each side's into the next free change, kept when they
+ * differ. */
+static void path_change(struct diff *d, const tier_result *ro, const tier_result *rn, const struct diff_badge *b) {
+  struct diff_change *c = &d->chg[d->nchg];
+  tier_buf_clear(c->old_path);
+  tier_buf_clear(c->new_path);
+  struct path_pick po = {b ? b->old_index : -1, c->old_path}, pn = {b ? b->new_index : -1, c->new_path};
+  diff_paths_taken(ro, pick_path, &po);
+  diff_paths_taken(rn, pick_path, &pn);
+  size_t no, nn;
+  const char *to = tier_buf_text(c->old_path, &no), *tn = tier_buf_text(c->new_path, &nn);
+  if (no == nn && (!no || !memcmp(to, tn, no))) return;
+  c->kind = DIFF_PATH;
+  c->badge = b;
+  c->why = NULL;
+  d->nchg++;
+}
+
+static void add_change(struct diff *d, int kind, const struct diff_badge *b, const tier_badge_result *why) {
+  struct diff_change *c = &d->chg[d->nchg++];
+  c->kind = kind;
+  c->badge = b;
+  c->why = why;
+}
+
+/* The partner's changes beside its tier into d->chg, and what it holds of
+ * each badge into d->states.  same_tier: its tier stays (its path and
+ * whether a grant gives it are compared only then). */
+static void side_changes(struct diff *d, const tier_result *ro, const tier_result *rn, bool same_tier) {
+  d->nchg = 0;
+  if (same_tier && ro->tier && rn->tier) {
+    if (!ro->granted != !rn->granted) add_change(d, DIFF_GRANT, NULL, NULL);
+    path_change(d, ro, rn, NULL);
+  }
+  for (int k = 0; k < d->nbadges; k++) {
+    const struct diff_badge *b = &d->badges[k];
+    const tier_badge_result *bo = b->old_index >= 0 && (size_t)b->old_index < ro->nbadges ? &ro->badges[b->old_index] : NULL;
+    const tier_badge_result *bn = b->new_index >= 0 && (size_t)b->new_index < rn->nbadges ? &rn->badges[b->new_index] : NULL;
+    bool ho = bo && bo->held, hn = bn && bn->held;
+    d->states[k] = (char)('0' + ho + 2 * hn);
+    if (ho && !hn) add_change(d, DIFF_BADGE_LOST, b, bn);
+    else if (hn && !ho) add_change(d, DIFF_BADGE_GAINED, b, bo);
+    else if (ho && hn) path_change(d, ro, rn, b);
+  }
+}
+
+/* A path as people read it, into b (emptied first): the branch names
+ * quoted, ", " between them. */
+static const char *path_text(struct diff *d, tier_buf *b, tier_buf *path) {
+  size_t n;
+  const char *p = tier_buf_text(path, &n), *end = p ? p + n : NULL;
+  tier_buf_clear(b);
+  if (!n) tier_buf_puts(b, _("no alternative path"));
+  for (const char *s = p; s && s < end; s += strlen(s) + 1)
+    tier_buf_printf(b, "%s\"%s\"", s == p ? "" : ", ", esc_str(d->pool, s));
+  const char *t = tier_buf_text(b, NULL);
+  return t ? t : "";
+}
+
+/* One change beside the tier as a line of text. */
+static void change_text(struct diff *d, const tier_result *ro, const tier_result *rn, const struct diff_change *c) {
+  tier_buf *b = d->changes_text;
+  const char *badge = c->badge ? esc_str(d->pool, c->badge->shown) : NULL;
+  const char *tier = esc_str(d->pool, rn->tier_display ? rn->tier_display : rn->tier ? rn->tier : "");
+  partner_text(d, b, rn);
+  switch (c->kind) {
+  case DIFF_BADGE_GAINED:
+    if (!c->why) tier_buf_printf(b, _("badge %s gained (a new badge)\n"), badge);
+    else tier_buf_printf(b, _("badge %s gained; old rules for it: "), badge);
+    break;
+  case DIFF_BADGE_LOST:
+    if (!c->why) tier_buf_printf(b, _("badge %s lost (the badge is removed)\n"), badge);
+    else tier_buf_printf(b, _("badge %s lost; new rules for it: "), badge);
+    break;
+  case DIFF_GRANT:
+    tier_buf_printf(b,
+                    rn->granted ? _("%s now by a grant (its requirements do not earn it)\n")
+                                : _("%s now earned by its requirements (no longer by a grant)\n"),
+                    tier);
+    break;
+  case DIFF_PATH:
+    tier_buf_printf(b, badge ? _("badge %s by another path: %s (was %s)\n") : _("%s by another path: %s (was %s)\n"),
+                    badge ? badge : tier, path_text(d, d->shown[0], c->new_path), path_text(d, d->shown[1], c->old_path));
+    break;
+  }
+  if ((c->kind == DIFF_BADGE_GAINED || c->kind == DIFF_BADGE_LOST) && c->why) needs_text(d, b, c->why->unmet, c->why->nunmet);
+  (void)ro;
+}
+
+/* A path as a JSON list of branch names. */
+static void path_json(tier_buf *j, tier_buf *path) {
+  size_t n;
+  const char *p = tier_buf_text(path, &n), *end = p ? p + n : NULL;
+  tier_buf_putc(j, '[');
+  for (const char *s = p; s && s < end; s += strlen(s) + 1) {
+    if (s != p) tier_buf_putc(j, ',');
+    tier_buf_json(j, s);
+  }
+  tier_buf_putc(j, ']');
+}
+
+/* The same change as a JSON object in the changes list. */
+static void change_json(struct diff *d, const tier_result *ro, const tier_result *rn, const struct diff_change *c) {
+  static const char *const kinds[] = {
+      [DIFF_BADGE_GAINED] = "badge_gained", [DIFF_BADGE_LOST] = "badge_lost", [DIFF_PATH] = "path", [DIFF_GRANT] = "granted"};
+  tier_buf *j = d->changes_json;
+  partner_json(j, rn);
+  tier_buf_printf(j, ",\"change\":\"%s\"", kinds[c->kind]);
+  if (c->badge) {
+    tier_buf_put(j, ",\"badge\":", 9);
+    tier_buf_json(j, c->badge->name);
+  } else {
+    tier_buf_put(j, ",\"tier\":", 8);
+    tier_buf_json(j, rn->tier);
+  }
+  if (c->kind == DIFF_PATH) {
+    tier_buf_put(j, ",\"old\":", 7);
+    path_json(j, c->old_path);
+    tier_buf_put(j, ",\"new\":", 7);
+    path_json(j, c->new_path);
+  } else if (c->kind == DIFF_GRANT) {
+    tier_buf_printf(j, ",\"old\":%s,\"new\":%s", ro->granted ? "true" : "false", rn->granted ? "true" : "false");
+  } else if (!c->why) {
+    tier_buf_puts(j, c->kind == DIFF_BADGE_GAINED ? ",\"badge_new\":true" : ",\"badge_removed\":true");
+  } else {
+    tier_buf_printf(j, ",\"because\":{\"rules\":\"%s\",\"unmet\":[", c->kind == DIFF_BADGE_GAINED ? "old" : "new");
+    unmet_json(j, c->why->unmet, c->why->nunmet);
+    tier_buf_put(j, "]}", 2);
+  }
+  tier_buf_putc(j, '}');
 }
 
 /* Count one partner of partner type `type` that held ladder place po under
@@ -171,11 +420,30 @@ static struct diff_type *tally(struct diff *d, const char *type, int po, int pn,
   return t;
 }
 
-static const char *type_name(const tier_result *r) { return r->type ? r->type : "?"; }
+/* Count what changes beside the tier of the partner just counted (in t,
+ * with move dir): the badges it holds (states, as d->states), and whether
+ * its badges, path or grant change while its tier stays. */
+static void tally_side(struct diff *d, struct diff_type *t, int dir, const char *states, bool changed) {
+  for (int k = 0; k < d->nbadges && states[k]; k++) {
+    struct diff_badge *b = &d->badges[k];
+    int s = states[k] - '0';
+    b->held_old += s & 1;
+    b->held_new += s >> 1 & 1;
+    b->gained += s == 2;
+    b->lost += s == 1;
+  }
+  if (t && dir == 0 && changed) t->changed++;
+}
 
 bool diff_add(struct diff *d, const tier_result *ro, const tier_result *rn, struct diff_move *mv) {
-  int po = ladder_pos(d->old, ro->tier_index), pn = ladder_pos(d->new_, rn->tier_index), dir;
+  int po = ladder_pos(d->old, ro->tier_index), pn = ladder_pos(d->new_, rn->tier_index), dir = 0;
   struct diff_type *t = tally(d, type_name(rn), po, pn, &dir);
+  side_changes(d, ro, rn, t && dir == 0);
+  tally_side(d, t, dir, d->states, d->nchg > 0);
+  for (int i = 0; i < d->nchg; i++) {
+    change_text(d, ro, rn, &d->chg[i]);
+    change_json(d, ro, rn, &d->chg[i]);
+  }
   if (!t || dir == 0) return false;
   struct diff_move m = {t, ro, rn, dir > 0 ? ro : rn, dir, po >= 0 && t->lad.old_to_new[po] < 0};
   move_text(d, &m);
@@ -211,9 +479,10 @@ void diff_error(struct diff *d, long record, const char *id, const char *which, 
  * A worker's diff renders one record at a time into an event; the main
  * thread applies the events in input order to the one diff that is
  * rendered.  An event is a tag and NUL-ended fields:
- *   'M' type, "po pn", move text, move JSON   (a partner counted; the move
- *                                              fields empty when it stays)
- *   'E' error text, error JSON                (a record rejected)
+ *   'M' type, "po pn changed", badge states,   (a partner counted; states as
+ *       move text, move JSON,                  struct diff's, the move fields
+ *       changes text, changes JSON             empty when its tier stays)
+ *   'E' error text, error JSON                 (a record rejected)
  * Only text travels, so the main diff counts, quotes and orders exactly as
  * one thread would: its types appear in the order of their first partner. */
 
@@ -226,13 +495,16 @@ static void take(tier_buf *b, tier_buf *from) {
 
 void diff_add_event(struct diff *w, const tier_result *ro, const tier_result *rn, tier_buf *ev) {
   int po = ladder_pos(w->old, ro->tier_index), pn = ladder_pos(w->new_, rn->tier_index);
-  diff_add(w, ro, rn, NULL); /* the move, if any, rendered into w's buffers */
+  diff_add(w, ro, rn, NULL); /* the move and the changes rendered into w's buffers */
   tier_buf_putc(ev, 'M');
   tier_buf_put(ev, type_name(rn), strlen(type_name(rn)) + 1);
-  tier_buf_printf(ev, "%d %d", po, pn);
+  tier_buf_printf(ev, "%d %d %d", po, pn, w->nchg > 0);
   tier_buf_putc(ev, '\0');
+  tier_buf_put(ev, w->states, strlen(w->states) + 1);
   take(ev, w->moves_text);
   take(ev, w->moves_json);
+  take(ev, w->changes_text);
+  take(ev, w->changes_json);
 }
 
 void diff_error_event(struct diff *w, long record, const char *id, const char *which, const char *err, const char *path,
@@ -252,7 +524,7 @@ static const char *field(const char **s, const char *end) {
   return f;
 }
 
-/* Append a JSON list element: a comma before all but the first. */
+/* Append a JSON list's elements: a comma before all but the first. */
 static void put_element(tier_buf *list, const char *e) {
   if (!*e) return;
   if (tier_buf_len(list)) tier_buf_putc(list, ',');
@@ -261,21 +533,28 @@ static void put_element(tier_buf *list, const char *e) {
 
 /* Apply one event; false when it is malformed (never, from the functions above). */
 static bool apply(struct diff *d, const char **s, const char *end) {
+  enum { NF = 7 };
   char tag = *(*s)++;
-  const char *a = field(s, end), *b = field(s, end), *c = tag == 'M' ? field(s, end) : "", *e = tag == 'M' ? field(s, end) : "";
-  if (!a || !b || !c || !e) return false;
+  const char *f[NF];
+  int nf = tag == 'M' ? NF : 2;
+  for (int i = 0; i < nf; i++)
+    if (!(f[i] = field(s, end))) return false;
   if (tag == 'E') {
     d->errors++;
-    tier_buf_puts(d->errors_text, a);
-    put_element(d->errors_json, b);
+    tier_buf_puts(d->errors_text, f[0]);
+    put_element(d->errors_json, f[1]);
     return true;
   }
-  int po, pn, dir;
-  if (tag != 'M' || sscanf(b, "%d %d", &po, &pn) != 2) return false;
-  if (tally(d, a, po, pn, &dir) && dir != 0) {
-    tier_buf_puts(d->moves_text, c);
-    put_element(d->moves_json, e);
+  int po, pn, changed, dir = 0;
+  if (tag != 'M' || sscanf(f[1], "%d %d %d", &po, &pn, &changed) != 3) return false;
+  struct diff_type *t = tally(d, f[0], po, pn, &dir);
+  tally_side(d, t, dir, f[2], changed);
+  if (t && dir != 0) {
+    tier_buf_puts(d->moves_text, f[3]);
+    put_element(d->moves_json, f[4]);
   }
+  tier_buf_puts(d->changes_text, f[5]);
+  put_element(d->changes_json, f[6]);
   return true;
 }
 
@@ -351,13 +630,25 @@ static void json_type(tier_buf *b, const struct diff_type *t) {
     tier_buf_putc(b, '}');
   }
   pairs_free(&pp);
-  tier_buf_printf(b, "],\"up\":%ld,\"down\":%ld,\"stay\":%ld,\"matrix\":[", t->up, t->down, t->stay);
+  tier_buf_printf(b, "],\"up\":%ld,\"down\":%ld,\"stay\":%ld,\"changed\":%ld,\"matrix\":[", t->up, t->down, t->stay, t->changed);
   for (int r = -1; r < t->lad.nold; r++) {
     tier_buf_printf(b, "%s[", r >= 0 ? "," : "");
     for (int c = -1; c < t->lad.nnew; c++) tier_buf_printf(b, "%s%ld", c >= 0 ? "," : "", DIFF_CELL(t, r, c));
     tier_buf_putc(b, ']');
   }
   tier_buf_put(b, "]}", 2);
+}
+
+/* Each badge's figures as JSON list elements. */
+static void json_badges(tier_buf *b, const struct diff *d) {
+  for (int k = 0; k < d->nbadges; k++) {
+    const struct diff_badge *B = &d->badges[k];
+    tier_buf_printf(b, "%s{\"badge\":", k ? "," : "");
+    tier_buf_json(b, B->name);
+    tier_buf_printf(b, ",\"in_old\":%s,\"in_new\":%s,\"held_old\":%ld,\"held_new\":%ld,\"gained\":%ld,\"lost\":%ld}",
+                    B->old_index >= 0 ? "true" : "false", B->new_index >= 0 ? "true" : "false", B->held_old, B->held_new,
+                    B->gained, B->lost);
+  }
 }
 
 /* tiervm diff --format json: one object. */
@@ -375,8 +666,12 @@ static void render_json(const struct diff *d, tier_buf *b) {
     if (i) tier_buf_putc(b, ',');
     json_type(b, &d->types[i]);
   }
+  tier_buf_put(b, "],\"badges\":[", 12);
+  json_badges(b, d);
   tier_buf_put(b, "],\"moves\":[", 11);
   put_buf(b, d->moves_json);
+  tier_buf_put(b, "],\"changes\":[", 13);
+  put_buf(b, d->changes_json);
   tier_buf_put(b, "],\"errors\":[", 12);
   put_buf(b, d->errors_json);
   tier_buf_put(b, "]}\n", 3);
@@ -385,8 +680,12 @@ static void render_json(const struct diff *d, tier_buf *b) {
 /* One partner type's counts and its matrix: rows the old tier, columns
  * the new one, "." for none. */
 static void text_matrix(tier_buf *b, const struct diff_type *t) {
-  tier_buf_printf(b, _("\n%s: %ld partners, %ld move up, %ld move down, %ld stay\n"), t->name, t->up + t->down + t->stay, t->up,
-                  t->down, t->stay);
+  long n = t->up + t->down + t->stay;
+  if (t->changed)
+    tier_buf_printf(
+        b, _("\n%s: %ld partners, %ld move up, %ld move down, %ld stay (%ld of them with other badges, path or grant)\n"),
+        t->name, n, t->up, t->down, t->stay, t->changed);
+  else tier_buf_printf(b, _("\n%s: %ld partners, %ld move up, %ld move down, %ld stay\n"), t->name, n, t->up, t->down, t->stay);
   /* the matrix: rows old tier, columns new tier */
   size_t w = 10;
   for (int k = 0; k < t->lad.nold; k++) w = strlen(t->old_shown[k]) + 5 > w ? strlen(t->old_shown[k]) + 5 : w;
@@ -405,6 +704,22 @@ static void text_matrix(tier_buf *b, const struct diff_type *t) {
   }
 }
 
+/* Each badge: how many partners hold it under the old rules and the new,
+ * how many gain it and how many lose it. */
+static void text_badges(tier_buf *b, const struct diff *d) {
+  if (d->nbadges) tier_buf_puts(b, _("\nBadges:\n"));
+  for (int k = 0; k < d->nbadges; k++) {
+    const struct diff_badge *B = &d->badges[k];
+    if (B->new_index < 0)
+      tier_buf_printf(b, _("  %s (removed): held by %ld partners under the old rules\n"), B->shown, B->held_old);
+    else if (B->old_index < 0)
+      tier_buf_printf(b, _("  %s (new): held by %ld partners under the new rules\n"), B->shown, B->held_new);
+    else
+      tier_buf_printf(b, _("  %s: held by %ld partners under the old rules, %ld under the new: %ld gained, %ld lost\n"), B->shown,
+                      B->held_old, B->held_new, B->gained, B->lost);
+  }
+}
+
 /* tiervm diff's text: the two rulesets, the ladders, each type's matrix,
  * the partners that move and why, the rejected records, the totals. */
 static void render_text(const struct diff *d, tier_buf *b) {
@@ -420,22 +735,34 @@ static void render_text(const struct diff *d, tier_buf *b) {
     tier_buf_putc(b, '\n');
   }
   for (int i = 0; i < d->ntypes; i++) text_matrix(b, &d->types[i]);
-  long up = 0, down = 0, stay = 0;
+  text_badges(b, d);
+  long up = 0, down = 0, stay = 0, changed = 0;
   for (int i = 0; i < d->ntypes; i++) {
     up += d->types[i].up;
     down += d->types[i].down;
     stay += d->types[i].stay;
+    changed += d->types[i].changed;
   }
   if (tier_buf_len(d->moves_text)) {
     tier_buf_puts(b, _("\nPartners that move, and the requirements that move them:\n"));
     put_buf(b, d->moves_text);
+  }
+  if (tier_buf_len(d->changes_text)) {
+    tier_buf_puts(b, _("\nBadges gained and lost, and tiers held by another path or grant:\n"));
+    put_buf(b, d->changes_text);
   }
   if (tier_buf_len(d->errors_text)) {
     tier_buf_puts(b, _("\nRecords rejected (not counted above):\n"));
     put_buf(b, d->errors_text);
   }
   if (d->uncounted) tier_buf_printf(b, _("\n%ld partners are left out of the figures (out of memory)\n"), d->uncounted);
-  tier_buf_printf(b, _("\nTotal: %ld partners: %ld up, %ld down, %ld stay; %ld rejected\n"), d->partners, up, down, stay, d->errors);
+  if (changed)
+    tier_buf_printf(
+        b, _("\nTotal: %ld partners: %ld up, %ld down, %ld stay (%ld of them with other badges, path or grant); %ld rejected\n"),
+        d->partners, up, down, stay, changed, d->errors);
+  else
+    tier_buf_printf(b, _("\nTotal: %ld partners: %ld up, %ld down, %ld stay; %ld rejected\n"), d->partners, up, down, stay,
+                    d->errors);
 }
 
 void diff_render(const struct diff *d, int fmt, tier_buf *b) {
@@ -450,6 +777,17 @@ void diff_free(struct diff *d) {
   tier_buf_free(d->moves_json);
   tier_buf_free(d->errors_json);
   tier_buf_free(d->errors_text);
+  tier_buf_free(d->changes_text);
+  tier_buf_free(d->changes_json);
+  tier_buf_free(d->shown[0]);
+  tier_buf_free(d->shown[1]);
   if (d->pool) esc_pool_free(d->pool);
   free(d->pool);
+  for (int i = 0; d->chg && i < d->capchg; i++) {
+    tier_buf_free(d->chg[i].old_path);
+    tier_buf_free(d->chg[i].new_path);
+  }
+  free(d->chg);
+  free(d->badges);
+  free(d->states);
 }

@@ -3,7 +3,10 @@
  * evaluated under the old and the new rules, each counted in its partner
  * type's figures, however many types and tiers there are; tiers matched by
  * name, or renamed in place (Standard in 2018 is Select in 2019), or removed
- * or new (tier_ladder, the matching tierc diff uses too).
+ * or new (tier_ladder, the matching tierc diff uses too); and beside the
+ * tier, the badges each partner gains or loses (badges matched by name),
+ * the paths (either branches) by which it holds the same tier or badge,
+ * and whether a grant gives it its tier.
  */
 #ifndef TIER_DIFF_H
 #define TIER_DIFF_H
@@ -19,8 +22,35 @@ struct diff_type {
   const char **old_shown, **new_shown; /* the tiers as people know them: display names */
   long *matrix;                   /* [(old pos + 1) * (nnew + 1) + new pos + 1], 0 = no tier */
   long up, down, stay;
+  long changed; /* of those that stay: badges, path or grant change */
 };
 #define DIFF_CELL(t, o, n) ((t)->matrix[((o) + 1) * ((t)->lad.nnew + 1) + (n) + 1])
+
+/* A badge of either ruleset, matched by name: new's in the order written,
+ * then those only old has. */
+struct diff_badge {
+  const char *name, *shown; /* shown: as people know it (its display name) */
+  int old_index, new_index; /* tier_ruleset_badge; -1 when that ruleset has none */
+  long held_old, held_new;  /* partners holding it under each */
+  long gained, lost;
+};
+
+/* What changes for a partner beside its tier (diff_add lists them in
+ * struct diff's chg): a badge gained or lost (`why`, the result whose
+ * unmet entries for it say what was missing: the old one for a badge
+ * gained, the new one for a badge lost), the tier or a badge held both
+ * times by another path (an either's branches met), or the same tier
+ * now by a grant or no longer. */
+enum diff_change_kind { DIFF_BADGE_GAINED = 1, DIFF_BADGE_LOST, DIFF_PATH, DIFF_GRANT };
+struct diff_change {
+  int kind;                       /* enum diff_change_kind */
+  const struct diff_badge *badge; /* a badge's change; NULL for the tier's */
+  const tier_badge_result *why;   /* a badge gained or lost: the badge in the result
+                                      that explains it (see above); NULL when that
+                                      ruleset has no such badge */
+  tier_buf *old_path, *new_path;  /* DIFF_PATH: the names of the branches met, each
+                                      NUL-ended, in the order written */
+};
 
 struct diff {
   const tier_ruleset *old, *new_;
@@ -29,11 +59,25 @@ struct diff {
   int ntypes, captypes;
   long partners, errors, uncounted; /* uncounted: out of memory for a figure */
   tier_buf *moves_text, *moves_json, *errors_json, *errors_text; /* in input order */
+  tier_buf *changes_text, *changes_json;                         /* badges, paths, grants: in input order */
   struct esc_pool *pool;          /* record texts quoted for the terminal (escape.h) */
+  struct diff_badge *badges;      /* every badge of either ruleset */
+  int nbadges;
+  /* The partner diff_add counted last: its changes beside its tier (they
+     point into its results), and per badge k what it held, states[k]: '0'
+     neither, '1' under the old rules only, '2' the new only, '3' both. */
+  struct diff_change *chg; /* room for nbadges + 2 (each badge one, the tier two) */
+  int nchg, capchg;
+  char *states;       /* nbadges characters, NUL-ended */
+  tier_buf *shown[2]; /* a path change's two sides as text (diff.c) */
 };
 
 /* 0, or -1 when out of memory; diff_free in either case. */
 int diff_init(struct diff *d, const tier_ruleset *old, const tier_ruleset *new_, const char *op, const char *np);
+/* Whether the results given to diff_add must list every requirement
+ * (tier_options.all_requirements): when either ruleset has alternative
+ * paths, which are compared from them. */
+bool diff_needs_all(const tier_ruleset *old, const tier_ruleset *new_);
 /* A partner that moves between the old and the new rules, and why: `why`
  * is the result whose unmet requirements explain it (moving up, the old
  * rules' for the tier now held; moving down, the new rules' for the tier
@@ -45,11 +89,17 @@ struct diff_move {
   bool removed;                       /* the tier it held is not in the new rules */
 };
 
-/* One partner evaluated under both rulesets, counted in its type's figures.
- * true when it moves, with *mv (when not NULL) saying how; the results must
- * outlive the use of *mv. */
+/* One partner evaluated under both rulesets, counted in its type's figures
+ * and its badges'.  true when it moves, with *mv (when not NULL) saying
+ * how; d->chg[0 .. d->nchg) what else changes for it.  The results must
+ * outlive the use of *mv and d->chg. */
 bool diff_add(struct diff *d, const tier_result *ro, const tier_result *rn, struct diff_move *mv);
 void diff_error(struct diff *d, long record, const char *id, const char *which, const char *err, const char *path);
+/* The paths res takes (it must list every requirement): fn is called for
+ * each branch met of an either, in the order written, that stands in the
+ * tier res holds (as its highest) or in a badge it holds, with every
+ * group around it met; `only` when no other branch of its either is met. */
+void diff_paths_taken(const tier_result *res, void (*fn)(void *ctx, const tier_req_result *branch, bool only), void *ctx);
 /* -j: a worker's own diff (diff_init'd like the main one) counts a record
  * as diff_add or diff_error would, but writes it to ev as an event;
  * diff_apply applies a run of whole events to the main diff, in input

@@ -322,28 +322,12 @@ static void count_unmet(struct report *r, size_t t, const tier_req_result *u, si
   }
 }
 
-/* The paths the partner takes: in res->reqs (every entry, a group before
- * its items), each branch met of an either met, in a tier it holds as its
- * highest or a badge it holds, with every group around it met; and when it
- * is the only branch of its either that is met, that too.  open[d] is the
- * latest entry at depth d, so the groups around an entry at depth d are
- * open[0 .. d-1]. */
-static void count_paths(struct report *r, const tier_result *res) {
-  enum { DEEP = 64 };
-  const tier_req_result *open[DEEP];
-  for (size_t i = 0; i < res->nreqs; i++) {
-    const tier_req_result *u = &res->reqs[i];
-    if (u->depth < 0 || u->depth >= DEEP) continue;
-    open[u->depth] = u;
-    if (u->kind != TIER_ENTRY_BRANCH || !u->met) continue;
-    bool holds = u->badge ? u->badge_index >= 0 && (size_t)u->badge_index < res->nbadges && res->badges[u->badge_index].held
-                          : u->tier_index == res->tier_index;
-    for (int d = 0; holds && d < u->depth; d++) holds = open[d]->met;
-    if (!holds) continue;
-    r->path_met[u->index]++;
-    const tier_req_result *either = u->depth ? open[u->depth - 1] : NULL;
-    if (either && either->kind == TIER_ENTRY_EITHER && either->held == 1) r->path_only[u->index]++;
-  }
+/* Count one path a partner takes (diff_paths_taken): a branch met, and
+ * whether it is the only one of its either. */
+static void count_path(void *ctx, const tier_req_result *branch, bool only) {
+  struct report *r = ctx;
+  r->path_met[branch->index]++;
+  if (only) r->path_only[branch->index]++;
 }
 
 /* Count one partner: its tier (or none, per type), its review date, its
@@ -356,7 +340,7 @@ void report_add(struct report *r, const tier_result *res) {
   if (res->tier_index >= 0) r->held[res->tier_index]++;
   else if (res->type_index >= 0) r->none[res->type_index]++;
   for (size_t i = 0; i < res->nbadges; i++) r->badge_held[res->badges[i].index] += res->badges[i].held != 0;
-  count_paths(r, res);
+  diff_paths_taken(res, count_path, r);
   int t = res->next_index;
   if (t < 0) return;
   r->as_next[t]++;

@@ -726,8 +726,9 @@ static int cmd_diff(int argc, char **argv) {
   }
   cli_warn_today(prog, ro, op, asof);
   cli_warn_today(prog, rn, np, asof);
-  struct diff_run x = {
-      .ro = ro, .rn = rn, .op = op, .np = np, .vmopt = {.strict_fields = opt.strict_fields}, .asof = asof, .jobs = jobs};
+  /* every requirement in the results when there are paths to compare */
+  tier_options vmopt = {.strict_fields = opt.strict_fields, .all_requirements = diff_needs_all(ro, rn)};
+  struct diff_run x = {.ro = ro, .rn = rn, .op = op, .np = np, .vmopt = vmopt, .asof = asof, .jobs = jobs};
   if (diff_run_init(&x) != 0) {
     fprintf(stderr, _("%s: out of memory\n"), prog);
     status = EXIT_RULESET;
@@ -818,8 +819,9 @@ static int cmd_report(int argc, char **argv) {
     tier_ruleset_free(ro);
     return EXIT_USAGE;
   }
-  /* every requirement in the new rules' results: the report counts the paths partners take */
-  tier_options vmopt = {.strict_fields = opt.strict_fields};
+  /* every requirement in the new rules' results: the report counts the paths partners take;
+     in the old rules' too when the diff compares paths */
+  tier_options vmopt = {.strict_fields = opt.strict_fields, .all_requirements = ro && diff_needs_all(ro, rs)};
   tier_options every = {.strict_fields = opt.strict_fields, .all_requirements = 1};
   tier_vm *vm = tier_vm_new(rs, &every), *vo = ro ? tier_vm_new(ro, &vmopt) : NULL;
   tier_buf *page = tier_buf_new(NULL);
