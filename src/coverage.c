@@ -658,12 +658,81 @@ static const char *type_name(const struct image *img, uint32_t p) {
   return p < e->nvals ? img_str(img, e->vals[p]) : "?";
 }
 
-/* "certified_people = 3" */
-static void at_text(const struct cov *c, const struct threshold *t, struct num v, struct buf *b) {
-  mn_text(c->m, t->value, b);
-  buf_printf(b, " = ");
-  value_text(c, t, v, b);
+/* The texts one sentence of the report is made of (what a threshold
+ * compares, a value, "certified_people = 3"), each written into a buffer
+ * of its own first, so that the sentence is one translatable pattern
+ * printed at once: a translation may put them in another order.  No
+ * sentence needs more than WORDS_MAX of them. */
+#define WORDS_MAX 6
+struct words {
+  const struct cov *c;
+  const struct threshold *t;
+  struct buf b[WORDS_MAX];
+  int n;
+};
+
+static void words_init(struct words *w, const struct cov *c, const struct threshold *t) {
+  memset(w, 0, sizeof *w);
+  w->c = c;
+  w->t = t;
+  for (int i = 0; i < WORDS_MAX; i++) w->b[i].hook = &c->rs->hook;
 }
+
+/* The buffer of the next text, and that text once written ("" when memory
+ * ran out, which words_end passes on to the sentence). */
+static struct buf *w_next(struct words *w) { return &w->b[w->n++]; }
+static const char *w_text(struct buf *b) {
+  buf_u8(b, 0);
+  return b->failed ? "" : (const char *)b->p;
+}
+
+/* What a node computes, as the rules would write it: "sum mrr in deals". */
+static const char *w_node(struct words *w, const struct mn *n) {
+  struct buf *b = w_next(w);
+  mn_text(w->c->m, n, b);
+  return w_text(b);
+}
+
+/* A value of the threshold's type: "99999.99". */
+static const char *w_value(struct words *w, struct num v) {
+  struct buf *b = w_next(w);
+  value_text(w->c, w->t, v, b);
+  return w_text(b);
+}
+
+/* The compared value at v: "certified_people = 3". */
+static const char *w_at(struct words *w, struct num v) {
+  struct buf *b = w_next(w);
+  mn_text(w->c->m, w->t->value, b);
+  buf_printf(b, " = ");
+  value_text(w->c, w->t, v, b);
+  return w_text(b);
+}
+
+/* The values within one unit of the constant on one side of it:
+ * "1.49 <= x < 1.5" below, "1.5 < x <= 1.51" above. */
+static const char *w_beside(struct words *w, bool up) {
+  const struct threshold *t = w->t;
+  struct num lo, hi;
+  num_sub(t->k, t->unit, &lo);
+  num_add(t->k, t->unit, &hi);
+  struct buf *b = w_next(w);
+  value_text(w->c, t, up ? t->k : lo, b);
+  buf_printf(b, up ? " < " : " <= ");
+  mn_text(w->c->m, t->value, b);
+  buf_printf(b, up ? " <= " : " < ");
+  value_text(w->c, t, up ? hi : t->k, b);
+  return w_text(b);
+}
+
+static void words_end(struct words *w, struct buf *sentence) {
+  for (int i = 0; i < w->n; i++) {
+    if (w->b[i].failed) sentence->failed = true;
+    buf_free(&w->b[i]);
+  }
+}
+
+/* ---- why a threshold is not probed: one sentence each ------------------------------------ */
 
 /* Can a test be seen to probe t: are the values it compares (and a period
  * test's date x) read from a register, a field or asof? */
@@ -675,99 +744,100 @@ static bool probeable(const struct threshold *t) {
   return t->cmp != CMP_PERIOD || t->of->kind == MN_ASOF || t->of->kind == MN_REF || t->of->kind == MN_FIELD;
 }
 
+/* A threshold without a "just" (a text, an enum's set, a computed bool):
+ * a test where it holds and one where it fails. */
+static void missing_either_way(unsigned need, struct buf *b) {
+  if (need == (P_MEET | P_MISS)) buf_printf(b, "%s", _("no test where it holds and none where it fails"));
+  else buf_printf(b, "%s", need & P_MEET ? _("no test where it holds") : _("no test where it fails"));
+}
+
+/* The probes a threshold lacks: `exact` the one at the constant ("x =
+ * 1.5"), `beside` the one next to it, above it when up ("x = 50", or a
+ * range "1.49 <= x < 1.5"), each NULL when a test has it; exact_first:
+ * the sentence names the met side first, and that is the exact one. */
+static void missing_probes(struct buf *b, const char *exact, const char *beside, bool up, bool exact_first) {
+  if (!beside) buf_printf(b, _("no test exactly at it (%s)"), exact);
+  else if (!exact) buf_printf(b, up ? _("no test just above it (%s)") : _("no test just below it (%s)"), beside);
+  else if (exact_first)
+    buf_printf(b,
+               up ? _("no test exactly at it (%s) and none just above it (%s)")
+                  : _("no test exactly at it (%s) and none just below it (%s)"),
+               exact, beside);
+  else
+    buf_printf(b,
+               up ? _("no test just above it (%s) and none exactly at it (%s)")
+                  : _("no test just below it (%s) and none exactly at it (%s)"),
+               beside, exact);
+}
+
 /* Why a period test is not probed: "no test where last_audit is the first
  * or last day of its fiscal year from April of asof, and none where it is
  * the day before the first or the day after the last". */
 static void missing_period(const struct cov *c, const struct threshold *t, unsigned need, struct buf *b) {
   char pt[64];
-  per_text(t->per, pt, sizeof pt);
-  buf_printf(b, "no test where ");
-  mn_text(c->m, t->value, b);
-  buf_printf(b, need & P_MEET ? " is the first or last day of its %s of " : " is the day before the first day or the day after the last day of its %s of ", pt);
-  mn_text(c->m, t->of, b);
-  if (need == (P_MEET | P_MISS)) buf_printf(b, ", and none where it is the day before the first or the day after the last");
+  per_words(t->per, pt, sizeof pt);
+  struct words w;
+  words_init(&w, c, t);
+  const char *d = w_node(&w, t->value), *x = w_node(&w, t->of);
+  if (need == (P_MEET | P_MISS))
+    buf_printf(b,
+               _("no test where %s is the first or last day of its %s of %s, and none where it is the day before the first or "
+                 "the day after the last"),
+               d, pt, x);
+  else if (need & P_MEET) buf_printf(b, _("no test where %s is the first or last day of its %s of %s"), d, pt, x);
+  else
+    buf_printf(b, _("no test where %s is the day before the first day or the day after the last day of its %s of %s"), d, pt, x);
+  words_end(&w, b);
 }
 
 /* Why a threshold over values that can fall between any two (a decimal, a
  * date) is not probed: exactly at the constant on the side that holds
- * there, just above or below it (one unit away) on the other. */
+ * there, within a unit of it on the other: above it for `>` met and `<=`
+ * missed, below it for `<` met and `>=` missed. */
 static void missing_dense(const struct cov *c, const struct threshold *t, unsigned need, struct buf *b) {
-  struct num lo, hi;
   bool strict = t->cmp == CMP_GT || t->cmp == CMP_LT || t->cmp == CMP_NE;
-  bool first = true;
-  for (unsigned p = P_MEET; p <= P_MISS; p <<= 1) {
-    if (!(need & p)) continue;
-    buf_printf(b, first ? "no test " : " and none ");
-    first = false;
-    bool exact = (p == P_MEET) != strict; /* the side that holds at the constant itself */
-    if (exact) {
-      buf_printf(b, "exactly at it (");
-      at_text(c, t, t->k, b);
-      buf_u8(b, ')');
-    } else {
-      /* the side of the constant where this probe lies: above it for
-       * `>` met and `<=` missed, below it for `<` met and `>=` missed */
-      bool up = t->cmp == CMP_GT || t->cmp == CMP_LE || t->cmp == CMP_EQ || t->cmp == CMP_NE;
-      num_sub(t->k, t->unit, &lo);
-      num_add(t->k, t->unit, &hi);
-      buf_printf(b, "just %s it (", up ? "above" : "below");
-      if (up) {
-        value_text(c, t, t->k, b);
-        buf_printf(b, " < ");
-        mn_text(c->m, t->value, b);
-        buf_printf(b, " <= ");
-        value_text(c, t, hi, b);
-      } else {
-        value_text(c, t, lo, b);
-        buf_printf(b, " <= ");
-        mn_text(c->m, t->value, b);
-        buf_printf(b, " < ");
-        value_text(c, t, t->k, b);
-      }
-      buf_u8(b, ')');
-    }
-  }
+  bool up = t->cmp == CMP_GT || t->cmp == CMP_LE || t->cmp == CMP_EQ || t->cmp == CMP_NE;
+  unsigned at_k = strict ? P_MISS : P_MEET; /* the side probed at the constant itself */
+  struct words w;
+  words_init(&w, c, t);
+  const char *exact = need & at_k ? w_at(&w, t->k) : NULL;
+  const char *beside = need & ~at_k ? w_beside(&w, up) : NULL;
+  missing_probes(b, exact, beside, up, at_k == P_MEET);
+  words_end(&w, b);
 }
 
 /* Why a threshold on a lattice of values (base + n * step) whose probes are
  * not simply "at it and one step below" is not probed: the values that
  * would probe it, and why when the constant itself is off the lattice or a
- * side can never be reached. */
+ * side can never be reached; sentences apart, "; " between them. */
 static void missing_lattice(const struct cov *c, const struct threshold *t, unsigned need, struct buf *b) {
   bool on = false;
   struct num q;
   if (!is_zero(t->lat.step) && num_sub(t->k, t->lat.base, &q) == NUM_OK && num_div(q, t->lat.step, &q) == NUM_OK)
     on = num_is_int(q);
+  struct words w;
+  words_init(&w, c, t);
   const char *sep = "";
   if (!on && !is_zero(t->lat.step)) {
-    mn_text(c->m, t->value, b);
-    buf_printf(b, " moves in steps of ");
-    value_text(c, t, t->lat.step, b);
-    buf_printf(b, ", so it is never exactly ");
-    value_text(c, t, t->k, b);
-    sep = "; ";
+    const char *v = w_node(&w, t->value), *step = w_value(&w, t->lat.step), *k = w_value(&w, t->k);
+    buf_printf(b, _("%s moves in steps of %s, so it is never exactly %s"), v, step, k);
+    sep = _("; ");
   }
   if (!(t->reachable & P_MEET)) {
-    buf_printf(b, "%sit can never hold", sep);
-    sep = "; ";
+    buf_printf(b, "%s%s", sep, _("it can never hold"));
+    sep = _("; ");
   }
   if (!(t->reachable & P_MISS)) {
-    buf_printf(b, "%sit can never fail", sep);
-    sep = "; ";
+    buf_printf(b, "%s%s", sep, _("it can never fail"));
+    sep = _("; ");
   }
   bool met = (need & P_MEET) && (t->reachable & P_MEET), missed = (need & P_MISS) && (t->reachable & P_MISS);
-  if (met || missed) buf_printf(b, "%sno test where it is ", sep);
-  if (met) {
-    buf_printf(b, "just met (");
-    at_text(c, t, t->meet, b);
-    buf_u8(b, ')');
-  }
-  if (met && missed) buf_printf(b, " and none where it is ");
-  if (missed) {
-    buf_printf(b, "just missed (");
-    at_text(c, t, t->miss, b);
-    buf_u8(b, ')');
-  }
+  const char *m = met ? w_at(&w, t->meet) : NULL, *x = missed ? w_at(&w, t->miss) : NULL;
+  if (met || missed) buf_printf(b, "%s", sep);
+  if (met && missed) buf_printf(b, _("no test where it is just met (%s) and none where it is just missed (%s)"), m, x);
+  else if (met) buf_printf(b, _("no test where it is just met (%s)"), m);
+  else if (missed) buf_printf(b, _("no test where it is just missed (%s)"), x);
+  words_end(&w, b);
 }
 
 /* True when a threshold's probes are the usual pair: both sides reachable,
@@ -777,14 +847,22 @@ static bool usual_probes(const struct threshold *t) {
       (t->cmp == CMP_GE || t->cmp == CMP_LE || t->cmp == CMP_EQ);
 }
 
+/* The usual case: at the threshold and one step below (or above, for <=). */
+static void missing_usual(const struct cov *c, const struct threshold *t, unsigned need, struct buf *b) {
+  struct words w;
+  words_init(&w, c, t);
+  const char *exact = need & P_MEET ? w_at(&w, t->meet) : NULL, *beside = need & P_MISS ? w_at(&w, t->miss) : NULL;
+  missing_probes(b, exact, beside, t->cmp == CMP_LE, true);
+  words_end(&w, b);
+}
+
 /* Why a computed threshold is not probed: "no test where won is within 1
  * of target * 2 and meets it, and none where it is within 1 and misses it". */
 static void missing_traced(const struct cov *c, const struct threshold *t, unsigned need, struct buf *b) {
   const struct img_req *r = &c->img->reqs[t->req];
   const char *value = img_str(c->img, r->xvalue), *k = img_str(c->img, r->xthreshold);
   if (!stepped(t->kind)) {
-    if (need == (P_MEET | P_MISS)) buf_printf(b, _("no test where it holds and none where it fails"));
-    else buf_printf(b, need & P_MEET ? _("no test where it holds") : _("no test where it fails"));
+    missing_either_way(need, b);
     return;
   }
   if (t->kind == TY_DATE) {
@@ -797,21 +875,15 @@ static void missing_traced(const struct cov *c, const struct threshold *t, unsig
     else buf_printf(b, _("no test where %s is at most a day from %s and misses it"), value, k);
     return;
   }
-  struct buf u = {.hook = &c->rs->hook};
-  value_text(c, t, t->unit, &u);
-  buf_u8(&u, 0);
-  if (u.failed) { /* out of memory: the report is cut short, as b's own failure would */
-    b->failed = true;
-    buf_free(&u);
-    return;
-  }
-  const char *step = (const char *)u.p;
+  struct words w;
+  words_init(&w, c, t);
+  const char *step = w_value(&w, t->unit);
   if (need == (P_MEET | P_MISS))
     buf_printf(b, _("no test where %s is within %s of %s and meets it, and none where it is within %s and misses it"), value,
                step, k, step);
   else if (need & P_MEET) buf_printf(b, _("no test where %s is within %s of %s and meets it"), value, step, k);
   else buf_printf(b, _("no test where %s is within %s of %s and misses it"), value, step, k);
-  buf_free(&u);
+  words_end(&w, b);
 }
 
 /* Why a threshold is not probed, and with which values it would be: one
@@ -819,43 +891,16 @@ static void missing_traced(const struct cov *c, const struct threshold *t, unsig
  * comparison without a lattice, dense values, a lattice, the usual case). */
 static void missing(const struct cov *c, const struct threshold *t, struct buf *b) {
   unsigned need = (P_MEET | P_MISS) & ~t->probed;
-  if (t->traced) {
-    missing_traced(c, t, need, b);
-    return;
-  }
-  if (!probeable(t)) {
-    buf_printf(b, "it compares a value that is not a metric or a field, so no test can be seen to probe it (name it as a metric)");
-    return;
-  }
-  if (t->cmp == CMP_PERIOD) {
-    missing_period(c, t, need, b);
-    return;
-  }
-  if (t->cmp < 0 || t->text_k != NO_STR) {
-    buf_printf(b, "no test where it %s", need == (P_MEET | P_MISS) ? "holds and none where it fails" : need & P_MEET ? "holds" : "fails");
-    return;
-  }
-  if (t->lat.dense) {
-    missing_dense(c, t, need, b);
-    return;
-  }
-  if (!usual_probes(t)) {
-    missing_lattice(c, t, need, b);
-    return;
-  }
-  /* the usual case: at the threshold and one step below (or above, for <=) */
-  bool first = true;
-  if (need & P_MEET) {
-    buf_printf(b, "no test exactly at it (");
-    at_text(c, t, t->meet, b);
-    buf_u8(b, ')');
-    first = false;
-  }
-  if (need & P_MISS) {
-    buf_printf(b, "%sjust %s it (", first ? "no test " : " and none ", t->cmp == CMP_LE ? "above" : "below");
-    at_text(c, t, t->miss, b);
-    buf_u8(b, ')');
-  }
+  if (t->traced) missing_traced(c, t, need, b);
+  else if (!probeable(t))
+    buf_printf(
+        b, "%s",
+        _("it compares a value that is not a metric or a field, so no test can be seen to probe it (name it as a metric)"));
+  else if (t->cmp == CMP_PERIOD) missing_period(c, t, need, b);
+  else if (t->cmp < 0 || t->text_k != NO_STR) missing_either_way(need, b);
+  else if (t->lat.dense) missing_dense(c, t, need, b);
+  else if (!usual_probes(t)) missing_lattice(c, t, need, b);
+  else missing_usual(c, t, need, b);
 }
 
 void cov_report(const struct cov *c, struct buf *out) {
@@ -884,7 +929,10 @@ void cov_report(const struct cov *c, struct buf *out) {
     if (img->has_debug) buf_printf(&miss, "  [%s:%u]", img_str(img, rq->file), rq->line);
     buf_u8(&miss, '\n');
   }
-  buf_printf(out, "coverage: %ld of %u thresholds probed exactly at and just below\n", full, c->n);
+  buf_printf(out,
+             NG_("coverage: %ld of %u threshold probed exactly at and just below\n",
+                 "coverage: %ld of %u thresholds probed exactly at and just below\n", c->n),
+             full, c->n);
   if (miss.failed) out->failed = true;
   else if (miss.n) buf_put(out, miss.p, miss.n);
   buf_free(&miss);

@@ -64,8 +64,11 @@ int64_t per_end(struct period p, int64_t x) {
   return next <= 12 ? DATE_MIN : month_first_day(next) - 1;
 }
 
-static const char *const months[12] = {"January", "February", "March",     "April",   "May",      "June",
-                                       "July",    "August",   "September", "October", "November", "December"};
+/* The rules' month names, marked for the catalogue: a sentence in the
+ * user's language says a month in it (per_words). */
+static const char *const months[12] = {N_("January"),   N_("February"), N_("March"),    N_("April"),
+                                       N_("May"),       N_("June"),     N_("July"),     N_("August"),
+                                       N_("September"), N_("October"),  N_("November"), N_("December")};
 
 const char *month_name(int m) { return m >= 1 && m <= 12 ? months[m - 1] : NULL; }
 
@@ -75,9 +78,24 @@ int month_number(const char *name) {
   return 0;
 }
 
-void per_text(struct period p, char *out, size_t n) {
-  const char *unit = p.len == 1 ? "month" : p.len == 3 ? "quarter" : "year";
-  const char *prev = p.back ? "previous " : "";
-  if (p.first == 1) snprintf(out, n, "%scalendar %s", prev, unit);
-  else snprintf(out, n, "%sfiscal %s from %s", prev, unit, month_name(p.first));
+/* How a period is said, by [fiscal][previous][month, quarter, year]; a
+ * fiscal period names the month its year starts in. */
+static const char *const period_says[2][2][3] = {
+    {{N_("calendar month"), N_("calendar quarter"), N_("calendar year")},
+     {N_("previous calendar month"), N_("previous calendar quarter"), N_("previous calendar year")}},
+    {{N_("fiscal month from %s"), N_("fiscal quarter from %s"), N_("fiscal year from %s")},
+     {N_("previous fiscal month from %s"), N_("previous fiscal quarter from %s"), N_("previous fiscal year from %s")}}};
+
+/* p in the rules' words, or translated for a sentence a person reads. */
+static void per_say(struct period p, bool translate, char *out, size_t n) {
+  const char *say = period_says[p.first != 1][p.back != 0][p.len == 1 ? 0 : p.len == 3 ? 1 : 2];
+  const char *month = month_name(p.first);
+  if (translate) {
+    say = _(say);
+    month = _(month);
+  }
+  snprintf(out, n, say, month); /* a calendar period has no %s: the month is not used */
 }
+
+void per_text(struct period p, char *out, size_t n) { per_say(p, false, out, n); }
+void per_words(struct period p, char *out, size_t n) { per_say(p, true, out, n); }

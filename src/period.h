@@ -47,6 +47,9 @@ int64_t per_end(struct period p, int64_t x);
 /* "calendar month", "previous calendar quarter", "fiscal year from April",
  * "fiscal quarter from February": what p is, in the rules' words. */
 void per_text(struct period p, char *out, size_t n);
+/* The same in the user's language, for a sentence a person reads (the
+ * compiled meaning, the disassembly and JSON keep the rules' words). */
+void per_words(struct period p, char *out, size_t n);
 
 /* "April" for 4; NULL outside 1-12. */
 const char *month_name(int m);

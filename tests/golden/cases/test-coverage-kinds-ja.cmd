@@ -1,0 +1,1 @@
+LANGUAGE=ja tierc test tests/golden/data/trust/coverage-kinds.tier tests/golden/data/trust/coverage-kinds.tests --coverage 2>&1 | grep -v "^ *[0-9]* |\|^ *| \|warning\|警告"; cd tests/golden/data && LANGUAGE=ja tierc test fiscal.tier fiscal-mid.tests --coverage | grep -v Gold
