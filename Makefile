@@ -270,8 +270,9 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/testutil.h $(BUILD)/libtools.a $(BUI
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) -o $@ $< $(BUILD)/libtools.a $(BUILD)/libtier-internal.a -lcmocka $(LDLIBS) -lpthread
 
-# The reentrancy test and tiervm eval -j (src/tools/par.c, test_par) under
-# ThreadSanitizer (clang); -j 4 must also write the bytes -j 1 writes.
+# The reentrancy test and tiervm eval, diff and report -j (src/tools/par.c,
+# test_par) under ThreadSanitizer (clang); -j 4 must also write the bytes
+# -j 1 writes (report: the page and the rejected records' messages).
 tsan: $(BUILD)/.deps
 	$(MAKE) build/tsan/tests/test_threads build/tsan/tests/test_par build/tsan/bin/tiervm CC=clang BUILD=build/tsan \
 	  BIN=build/tsan/bin LIB=build/tsan/lib OPT="-O1 -g -fsanitize=thread" LDFLAGS="-fsanitize=thread"
@@ -283,6 +284,17 @@ tsan: $(BUILD)/.deps
 	build/tsan/bin/tiervm eval -j 1 --explain --as-of 2019-12-13 rules/apn-2019.tier build/tsan/jobs.jsonl \
 	  > build/tsan/jobs-1.out; test $$? -eq 1
 	cmp build/tsan/jobs-1.out build/tsan/jobs-4.out
+	TSAN_OPTIONS=halt_on_error=1 build/tsan/bin/tiervm diff -j 4 --as-of 2019-12-13 rules/apn-2018.tier rules/apn-2019.tier \
+	  build/tsan/jobs.jsonl > build/tsan/diff-4.out; test $$? -eq 1
+	build/tsan/bin/tiervm diff -j 1 --as-of 2019-12-13 rules/apn-2018.tier rules/apn-2019.tier build/tsan/jobs.jsonl \
+	  > build/tsan/diff-1.out; test $$? -eq 1
+	cmp build/tsan/diff-1.out build/tsan/diff-4.out
+	TSAN_OPTIONS=halt_on_error=1 build/tsan/bin/tiervm report -j 4 --as-of 2019-12-13 rules/apn-2019.tier build/tsan/jobs.jsonl \
+	  --diff rules/apn-2018.tier -o - > build/tsan/report-4.html 2> build/tsan/report-4.err; test $$? -eq 1
+	build/tsan/bin/tiervm report -j 1 --as-of 2019-12-13 rules/apn-2019.tier build/tsan/jobs.jsonl \
+	  --diff rules/apn-2018.tier -o - > build/tsan/report-1.html 2> build/tsan/report-1.err; test $$? -eq 1
+	cmp build/tsan/report-1.html build/tsan/report-4.html
+	cmp build/tsan/report-1.err build/tsan/report-4.err
 
 # The browser test of the HTML report (tests/sh/report-browser.sh) drives
 # Chromium through Selenium and wants a Japanese font.  As root, check

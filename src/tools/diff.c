@@ -493,9 +493,9 @@ static void take(tier_buf *b, tier_buf *from) {
   tier_buf_clear(from);
 }
 
-void diff_add_event(struct diff *w, const tier_result *ro, const tier_result *rn, tier_buf *ev) {
+bool diff_add_event(struct diff *w, const tier_result *ro, const tier_result *rn, tier_buf *ev, struct diff_move *mv) {
   int po = ladder_pos(w->old, ro->tier_index), pn = ladder_pos(w->new_, rn->tier_index);
-  diff_add(w, ro, rn, NULL); /* the move and the changes rendered into w's buffers */
+  bool moves = diff_add(w, ro, rn, mv); /* the move and the changes rendered into w's buffers */
   tier_buf_putc(ev, 'M');
   tier_buf_put(ev, type_name(rn), strlen(type_name(rn)) + 1);
   tier_buf_printf(ev, "%d %d %d", po, pn, w->nchg > 0);
@@ -505,6 +505,7 @@ void diff_add_event(struct diff *w, const tier_result *ro, const tier_result *rn
   take(ev, w->moves_json);
   take(ev, w->changes_text);
   take(ev, w->changes_json);
+  return moves;
 }
 
 void diff_error_event(struct diff *w, long record, const char *id, const char *which, const char *err, const char *path,
@@ -531,9 +532,11 @@ static void put_element(tier_buf *list, const char *e) {
   tier_buf_puts(list, e);
 }
 
-/* Apply one event; false when it is malformed (never, from the functions above). */
-static bool apply(struct diff *d, const char **s, const char *end) {
+/* Apply one event; false when there is none or it is malformed (never,
+ * from the functions above). */
+bool diff_apply_event(struct diff *d, const char **s, const char *end) {
   enum { NF = 7 };
+  if (*s >= end) return false;
   char tag = *(*s)++;
   const char *f[NF];
   int nf = tag == 'M' ? NF : 2;
@@ -560,7 +563,7 @@ static bool apply(struct diff *d, const char **s, const char *end) {
 
 void diff_apply(struct diff *d, const char *ev, size_t n) {
   const char *end = ev + n;
-  while (ev < end && apply(d, &ev, end)) continue;
+  while (diff_apply_event(d, &ev, end)) continue;
 }
 
 /* The two ladders side by side, in the new ladder's order, a removed tier

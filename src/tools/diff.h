@@ -105,10 +105,13 @@ void diff_paths_taken(const tier_result *res, void (*fn)(void *ctx, const tier_r
  * diff_apply applies a run of whole events to the main diff, in input
  * order, with the effect the calls on one thread would have had (diff.c,
  * "events"). */
-void diff_add_event(struct diff *w, const tier_result *ro, const tier_result *rn, tier_buf *ev);
+bool diff_add_event(struct diff *w, const tier_result *ro, const tier_result *rn, tier_buf *ev, struct diff_move *mv);
 void diff_error_event(struct diff *w, long record, const char *id, const char *which, const char *err, const char *path,
                       tier_buf *ev);
 void diff_apply(struct diff *d, const char *ev, size_t n);
+/* Apply the one event at *s (events end at end) and move *s past it;
+ * false when there is none. */
+bool diff_apply_event(struct diff *d, const char **s, const char *end);
 void diff_render(const struct diff *d, int fmt, tier_buf *out);
 void diff_free(struct diff *d);
 

@@ -11,6 +11,7 @@
  * Text uses the system's fonts, a Japanese one named before the generic
  * family so that labels like 顧客満足度調査 print with Japanese glyphs.
  */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,7 +34,6 @@ int report_init(struct report *r, const tier_ruleset *rs, const char *path) {
   r->blocked = calloc(nreqs + 1, sizeof *r->blocked);
   r->gap = calloc(nreqs + 1, sizeof *r->gap);
   r->blocked_item = calloc(nitems + 1, sizeof *r->blocked_item);
-  r->stamp = calloc(nitems + 1, sizeof *r->stamp);
   r->path_met = calloc(nitems + 1, sizeof *r->path_met);
   r->path_only = calloc(nitems + 1, sizeof *r->path_only);
   r->badge_held = calloc(nbadges + 1, sizeof *r->badge_held);
@@ -41,10 +41,12 @@ int report_init(struct report *r, const tier_ruleset *rs, const char *path) {
   r->badge_old = calloc(nbadges + 1, sizeof *r->badge_old);
   r->order = calloc(nitems + 1, sizeof *r->order);
   r->moves_html = tier_buf_new(NULL);
-  return r->held && r->as_next && r->sus_blocked && r->none && r->blocked && r->gap && r->blocked_item && r->stamp &&
-                 r->path_met && r->path_only && r->badge_held && r->badge_was && r->badge_old && r->order && r->moves_html
-             ? 0
-             : -1;
+  r->ev = tier_buf_new(NULL);
+  return report_counter_init(&r->own, rs) == 0 && r->ev && r->held && r->as_next && r->sus_blocked && r->none && r->blocked &&
+          r->gap && r->blocked_item && r->path_met && r->path_only && r->badge_held && r->badge_was && r->badge_old && r->order &&
+          r->moves_html
+      ? 0
+      : -1;
 }
 
 void report_free(struct report *r) {
@@ -55,7 +57,6 @@ void report_free(struct report *r) {
   free(r->blocked);
   free(r->gap);
   free(r->blocked_item);
-  free(r->stamp);
   free(r->path_met);
   free(r->path_only);
   free(r->badge_held);
@@ -64,6 +65,8 @@ void report_free(struct report *r) {
   free(r->order);
   for (int i = 0; i < r->nclose; i++) free(r->close[i].html);
   tier_buf_free(r->moves_html);
+  report_counter_free(&r->own);
+  tier_buf_free(r->ev);
 }
 
 /* ---- HTML pieces ------------------------------------------------------------------------ */
@@ -246,11 +249,9 @@ static long missing(const tier_result *res) {
   return n;
 }
 
-/* One row of "closest to moving up", laid out now: the result lives only
- * as long as this call.  NULL when out of memory. */
-static char *closest_row(const struct report *r, const tier_result *res, long miss) {
-  tier_buf *b = tier_buf_new(NULL);
-  if (!b) return NULL;
+/* One row of "closest to moving up" into b: res lives only as long as
+ * the thread's event. */
+static void closest_row(tier_buf *b, const tier_ruleset *rs, const tier_result *res, long miss) {
   const struct col *c = CLOSEST;
   size_t n = NCOLS(CLOSEST);
   td(b, c, 0);
@@ -262,7 +263,7 @@ static char *closest_row(const struct report *r, const tier_result *res, long mi
   td(b, c, 2);
   esc(b, held_name(res, "no tier"));
   tier_buf_puts(b, " &rarr; ");
-  esc(b, tier_name(r->rs, res->next_index));
+  esc(b, tier_name(rs, res->next_index));
   td_end(b, 2, n);
   td(b, c, 3);
   tier_buf_printf(b, "%ld", miss);
@@ -273,99 +274,27 @@ static char *closest_row(const struct report *r, const tier_result *res, long mi
   td(b, c, 5);
   date(b, res->asof);
   td_end(b, 5, n);
-  char *html = tier_buf_detach(b, NULL);
-  tier_buf_free(b);
-  return html;
 }
 
-/* Keep res among the REPORT_CLOSEST partners with the fewest missing
- * requirements (ties keep the earlier partner). */
-static void consider_closest(struct report *r, const tier_result *res) {
-  long miss = missing(res);
-  if (r->nclose == REPORT_CLOSEST && miss >= r->close[REPORT_CLOSEST - 1].missing) return;
-  char *html = closest_row(r, res, miss);
-  if (!html) return; /* out of memory: one row fewer */
-  int at = r->nclose;
-  if (r->nclose < REPORT_CLOSEST) r->nclose++;
-  else free(r->close[--at].html);
-  for (; at > 0 && r->close[at - 1].missing > miss; at--) r->close[at] = r->close[at - 1];
-  r->close[at] = (struct report_row){miss, html};
+/* The closest are the REPORT_CLOSEST partners with the fewest missing
+ * requirements, ties keeping the earlier partner: whether a partner with
+ * `miss` missing is among rows[0..n) so far, and closest_put to put it
+ * in its place (the last one dropped when they are full). */
+static bool closest_enters(const struct report_row *rows, int n, long miss) {
+  return n < REPORT_CLOSEST || miss < rows[REPORT_CLOSEST - 1].missing;
 }
 
-/* Item i and the groups it is in block the current partner (r->partners):
- * each counted once per partner, however many of its entries say so. */
-static void block_item(struct report *r, long i) {
-  tier_item_info I;
-  for (; i >= 0 && r->stamp[i] != r->partners && tier_ruleset_item(r->rs, (size_t)i, &I) == TIER_OK; i = I.parent) {
-    r->stamp[i] = r->partners;
-    r->blocked_item[i]++;
-  }
+static void closest_put(struct report_row *rows, int *n, long miss, char *html) {
+  int at = *n;
+  if (*n < REPORT_CLOSEST) (*n)++;
+  else free(rows[--at].html);
+  for (; at > 0 && rows[at - 1].missing > miss; at--) rows[at] = rows[at - 1];
+  rows[at] = (struct report_row){miss, html};
 }
 
-/* Count unmet entries u[0..n) of the next tier t: a requirement (its
- * items and how far), an at least (it and its failing items), the time
- * clause (sustained, or at any checkpoint within). */
-static void count_unmet(struct report *r, size_t t, const tier_req_result *u, size_t n) {
-  tier_req_info Q;
-  for (; n--; u++) {
-    if (u->kind == TIER_ENTRY_SUSTAINED || u->kind == TIER_ENTRY_AT_ANY) {
-      r->sus_blocked[t]++; /* its items, what failed at an earlier checkpoint, are not counted again */
-    } else if (u->kind == TIER_ENTRY_AT_LEAST) {
-      block_item(r, u->index);
-      count_unmet(r, t, u->items, u->nitems);
-    } else if (u->kind == TIER_ENTRY_REQ && tier_ruleset_req(r->rs, (size_t)u->index, &Q) == TIER_OK) {
-      r->blocked[u->index]++;
-      block_item(r, (long)Q.item);
-      int bk = u->metric ? bucket(u) : -1;
-      if (bk >= 0) r->gap[u->index][bk]++;
-    }
-  }
-}
-
-/* Count one path a partner takes (diff_paths_taken): a branch met, and
- * whether it is the only one of its either. */
-static void count_path(void *ctx, const tier_req_result *branch, bool only) {
-  struct report *r = ctx;
-  r->path_met[branch->index]++;
-  if (only) r->path_only[branch->index]++;
-}
-
-/* Count one partner: its tier (or none, per type), its review date, its
- * badges and paths, the next tier, each item and time clause that
- * blocks it, and how far. */
-void report_add(struct report *r, const tier_result *res) {
-  r->partners++;
-  if (res->asof < r->first_asof) r->first_asof = res->asof;
-  if (res->asof > r->last_asof) r->last_asof = res->asof;
-  if (res->tier_index >= 0) r->held[res->tier_index]++;
-  else if (res->type_index >= 0) r->none[res->type_index]++;
-  for (size_t i = 0; i < res->nbadges; i++) r->badge_held[res->badges[i].index] += res->badges[i].held != 0;
-  diff_paths_taken(res, count_path, r);
-  int t = res->next_index;
-  if (t < 0) return;
-  r->as_next[t]++;
-  r->with_next++;
-  count_unmet(r, (size_t)t, res->unmet, res->nunmet);
-  consider_closest(r, res);
-}
-
-/* The old rules' badges of the partner just counted: each held counts
- * for the badge of the same name, when the new rules have one. */
-void report_old(struct report *r, const tier_result *res) {
-  tier_info B;
-  for (size_t k = 0; k < res->nbadges; k++)
-    for (size_t j = 0; tier_ruleset_badge(r->rs, j, &B) == TIER_OK; j++)
-      if (!strcmp(B.name, res->badges[k].name)) {
-        r->badge_old[j] = true;
-        r->badge_was[j] += res->badges[k].held != 0;
-      }
-}
-
-/* One partner that moves, as a row of "partners that move" while there is
- * room: who, from and to, and what the rules that explain it miss. */
-void report_move(struct report *r, const struct diff_move *m) {
-  if (r->moves++ >= REPORT_MOVES) return;
-  tier_buf *b = r->moves_html;
+/* One row of "partners that move" into b: who, from and to, and what the
+ * rules that explain it miss. */
+static void move_row(tier_buf *b, const struct diff_move *m) {
   const struct col *c = MOVES;
   size_t n = NCOLS(MOVES);
   bool up = m->direction > 0;
@@ -392,6 +321,239 @@ void report_move(struct report *r, const struct diff_move *m) {
   tier_buf_puts(b, ":");
   needs_list(b, m->why);
   td_end(b, 3, n);
+}
+
+/* ---- events: what a partner adds, decided on any thread --------------------------------
+ *
+ * An event is a run of ops, each a letter, a number and a space ("r12 "),
+ * and for c, v and e a NUL-ended text after it:
+ *   p day   a partner, reviewed on day     h tier  the tier it holds
+ *   n type  no tier of its partner type    b badge a badge it holds
+ *   m item  a path it takes                o item  the only path of its either it meets
+ *   x tier  its next tier                  s tier  that tier's time clause blocks it
+ *   r req   a requirement blocks it        i item  an item (or group) blocks it
+ *   g k     how far it is from requirement k / REPORT_BUCKETS, bucket k % REPORT_BUCKETS
+ *   w badge, W badge   the old rules' badge of the same name, not held, held
+ *   c miss  a row of the closest, its html     v 0  a move, its row's html (or empty:
+ *   e record  a rejected record, the message        the thread knows it is not shown)
+ *   d       an event of the diff (diff.h) follows
+ * Only the functions below write events, so report_apply meets no other. */
+
+static void op(tier_buf *ev, char tag, int64_t n) { tier_buf_printf(ev, "%c%" PRId64 " ", tag, n); }
+
+int report_counter_init(struct report_counter *c, const tier_ruleset *rs) {
+  memset(c, 0, sizeof *c);
+  c->rs = rs;
+  c->stamp = calloc(tier_ruleset_nitems(rs) + 1, sizeof *c->stamp);
+  return c->stamp ? 0 : -1;
+}
+
+void report_counter_free(struct report_counter *c) {
+  free(c->stamp);
+  for (int i = 0; i < c->nclose; i++) free(c->close[i].html);
+}
+
+/* Item i and the groups it is in block the current partner: each
+ * counted once per partner, however many of its entries say so. */
+static void block_item(struct report_counter *c, long i, tier_buf *ev) {
+  tier_item_info I;
+  for (; i >= 0 && c->stamp[i] != c->partners && tier_ruleset_item(c->rs, (size_t)i, &I) == TIER_OK; i = I.parent) {
+    c->stamp[i] = c->partners;
+    op(ev, 'i', i);
+  }
+}
+
+/* Count unmet entries u[0..n) of the next tier t: a requirement (its
+ * items and how far), an at least (it and its failing items), the time
+ * clause (sustained, or at any checkpoint within). */
+static void count_unmet(struct report_counter *c, size_t t, const tier_req_result *u, size_t n, tier_buf *ev) {
+  tier_req_info Q;
+  for (; n--; u++) {
+    if (u->kind == TIER_ENTRY_SUSTAINED || u->kind == TIER_ENTRY_AT_ANY) {
+      op(ev, 's', (int64_t)t); /* its items, what failed at an earlier checkpoint, are not counted again */
+    } else if (u->kind == TIER_ENTRY_AT_LEAST) {
+      block_item(c, u->index, ev);
+      count_unmet(c, t, u->items, u->nitems, ev);
+    } else if (u->kind == TIER_ENTRY_REQ && tier_ruleset_req(c->rs, (size_t)u->index, &Q) == TIER_OK) {
+      op(ev, 'r', u->index);
+      block_item(c, (long)Q.item, ev);
+      int bk = u->metric ? bucket(u) : -1;
+      if (bk >= 0) op(ev, 'g', (int64_t)u->index * REPORT_BUCKETS + bk);
+    }
+  }
+}
+
+/* One path the partner takes (diff_paths_taken): a branch met, and
+ * whether it is the only one of its either. */
+static void path_event(void *ev, const tier_req_result *branch, bool only) {
+  op(ev, 'm', branch->index);
+  if (only) op(ev, 'o', branch->index);
+}
+
+/* The partner's row of the closest, when it may be shown. */
+static void closest_event(struct report_counter *c, const tier_result *res, tier_buf *ev) {
+  long miss = missing(res);
+  if (!closest_enters(c->close, c->nclose, miss)) return;
+  closest_put(c->close, &c->nclose, miss, NULL);
+  op(ev, 'c', miss);
+  closest_row(ev, c->rs, res, miss);
+  tier_buf_putc(ev, '\0');
+}
+
+/* One partner: its tier (or none, per type), its review date, its badges
+ * and paths, the next tier, each item and time clause that blocks it, and
+ * how far. */
+void report_add_event(struct report_counter *c, const tier_result *res, tier_buf *ev) {
+  c->partners++;
+  op(ev, 'p', res->asof);
+  if (res->tier_index >= 0) op(ev, 'h', res->tier_index);
+  else if (res->type_index >= 0) op(ev, 'n', res->type_index);
+  for (size_t i = 0; i < res->nbadges; i++)
+    if (res->badges[i].held) op(ev, 'b', res->badges[i].index);
+  diff_paths_taken(res, path_event, ev);
+  int t = res->next_index;
+  if (t < 0) return;
+  op(ev, 'x', t);
+  count_unmet(c, (size_t)t, res->unmet, res->nunmet, ev);
+  closest_event(c, res, ev);
+}
+
+/* The old rules' badges of the partner just counted: each counts for the
+ * badge of the same name, when the new rules have one. */
+static void old_badges(const struct report_counter *c, const tier_result *res, tier_buf *ev) {
+  tier_info B;
+  for (size_t k = 0; k < res->nbadges; k++)
+    for (size_t j = 0; tier_ruleset_badge(c->rs, j, &B) == TIER_OK; j++)
+      if (!strcmp(B.name, res->badges[k].name)) op(ev, res->badges[k].held ? 'W' : 'w', (int64_t)j);
+}
+
+/* A move; its row only while the thread has seen fewer than the rows shown. */
+static void move_event(struct report_counter *c, const struct diff_move *m, tier_buf *ev) {
+  op(ev, 'v', 0);
+  if (c->moves++ < REPORT_MOVES) move_row(ev, m);
+  tier_buf_putc(ev, '\0');
+}
+
+void report_old_event(struct report_counter *c, struct diff *dw, const tier_result *old, const tier_result *res, tier_buf *ev) {
+  old_badges(c, old, ev);
+  tier_buf_putc(ev, 'd');
+  struct diff_move m;
+  if (diff_add_event(dw, old, res, ev, &m)) move_event(c, &m, ev);
+}
+
+void report_old_error_event(struct diff *dw, long record, const char *id, const char *err, const char *path, tier_buf *ev) {
+  tier_buf_putc(ev, 'd');
+  diff_error_event(dw, record, id, "old", err, path, ev);
+}
+
+void report_error_event(long record, const char *why, tier_buf *ev) {
+  op(ev, 'e', record);
+  tier_buf_puts(ev, why);
+  tier_buf_putc(ev, '\0');
+}
+
+/* The number of an op at *s, and *s past its space; false if there is none. */
+static bool op_number(const char **s, const char *end, int64_t *n) {
+  const char *p = *s, *digits;
+  bool neg = p < end && *p == '-';
+  int64_t v = 0;
+  for (digits = p += neg; p < end && *p >= '0' && *p <= '9'; p++) v = v * 10 + (*p - '0');
+  if (p == digits || p == end || *p != ' ') return false;
+  *n = neg ? -v : v;
+  *s = p + 1;
+  return true;
+}
+
+/* Add an op without text to r: the one place the figures are counted. */
+static void count_op(struct report *r, char tag, int64_t n) {
+  switch (tag) {
+  case 'p':
+    r->partners++;
+    if (n < r->first_asof) r->first_asof = n;
+    if (n > r->last_asof) r->last_asof = n;
+    break;
+  case 'h': r->held[n]++; break;
+  case 'n': r->none[n]++; break;
+  case 'b': r->badge_held[n]++; break;
+  case 'm': r->path_met[n]++; break;
+  case 'o': r->path_only[n]++; break;
+  case 'x':
+    r->as_next[n]++;
+    r->with_next++;
+    break;
+  case 's': r->sus_blocked[n]++; break;
+  case 'r': r->blocked[n]++; break;
+  case 'i': r->blocked_item[n]++; break;
+  case 'g': r->gap[n / REPORT_BUCKETS][n % REPORT_BUCKETS]++; break;
+  case 'w':
+  case 'W':
+    r->badge_old[n] = true;
+    r->badge_was[n] += tag == 'W';
+    break;
+  }
+}
+
+/* Add an op with text: a row of the closest (a copy kept when it is among
+ * them: out of memory, one row fewer) or of the moves. */
+static void text_op(struct report *r, char tag, int64_t n, const char *text) {
+  char *html;
+  if (tag == 'c' && closest_enters(r->close, r->nclose, (long)n) && (html = strdup(text)))
+    closest_put(r->close, &r->nclose, (long)n, html);
+  else if (tag == 'v' && r->moves++ < REPORT_MOVES) tier_buf_puts(r->moves_html, text);
+}
+
+const char *report_apply(struct report *r, struct diff *d, const char **s, const char *end, long *record) {
+  while (*s < end) {
+    char tag = *(*s)++;
+    if (tag == 'd') {
+      if (!d || !diff_apply_event(d, s, end)) break;
+      continue;
+    }
+    int64_t n;
+    if (!op_number(s, end, &n)) break;
+    if (tag != 'c' && tag != 'v' && tag != 'e') {
+      count_op(r, tag, n);
+      continue;
+    }
+    const char *text = *s, *z = memchr(text, '\0', (size_t)(end - text));
+    if (!z) break;
+    *s = z + 1;
+    if (tag != 'e') {
+      text_op(r, tag, n, text);
+      continue;
+    }
+    r->errors++;
+    *record = (long)n;
+    return text;
+  }
+  *s = end;
+  return NULL;
+}
+
+/* ---- on one thread ---- */
+
+/* Add the event report_add and its siblings wrote. */
+static void apply_own(struct report *r) {
+  size_t n;
+  const char *t = tier_buf_text(r->ev, &n);
+  long record;
+  if (t) report_apply(r, NULL, &t, t + n, &record);
+  tier_buf_clear(r->ev);
+}
+
+void report_add(struct report *r, const tier_result *res) {
+  report_add_event(&r->own, res, r->ev);
+  apply_own(r);
+}
+
+void report_old(struct report *r, const tier_result *res) {
+  old_badges(&r->own, res, r->ev);
+  apply_own(r);
+}
+
+void report_move(struct report *r, const struct diff_move *m) {
+  move_event(&r->own, m, r->ev);
+  apply_own(r);
 }
 
 /* ---- the page ------------------------------------------------------------------------ */

@@ -14,6 +14,12 @@
  * the ruleset's tiers, badges and items as tier.h walks them; report_html
  * lays it out so that it reads on a phone (390 px) as on a laptop
  * (1,280 px).
+ *
+ * On several threads (tiervm report -j), each thread's report_counter
+ * turns a partner's results into an event (what it adds to the figures),
+ * and report_apply adds the events to the one report in input order, so
+ * the page is byte for byte what one thread makes.  report_add and its
+ * siblings do both steps at once, on one thread.
  */
 #ifndef TIER_REPORT_H
 #define TIER_REPORT_H
@@ -28,6 +34,21 @@
  * (its result does not outlive report_add). */
 struct report_row { long missing; char *html; };
 
+/* What decides a partner's event on one thread: the items already counted
+ * for the partner at hand (an item blocks a partner once, however many of
+ * its entries say so), and what the thread has seen of the closest and of
+ * the moves.  The report, having seen every earlier partner, has the same
+ * or better: a row this thread would not show, the report would not show
+ * either, so the thread lays out only rows that may be shown. */
+struct report_counter {
+  const tier_ruleset *rs;                  /* the report's */
+  long partners;                           /* partners this thread counted */
+  long *stamp;                             /* per item: the partner (1, 2, ...) last counted in it */
+  struct report_row close[REPORT_CLOSEST]; /* the closest this thread has seen (no html) */
+  int nclose;                              /* how many */
+  long moves;                              /* moves this thread has seen */
+};
+
 struct report {
   const tier_ruleset *rs;
   const char *rules_path;
@@ -39,7 +60,6 @@ struct report {
   long *blocked;     /* per requirement: partners for whom it blocks the next tier */
   long *blocked_item; /* per item (tier_ruleset_item): partners for whom it, or
                         an item in it, blocks the next tier */
-  long *stamp;       /* per item: the partner (1, 2, ...) last counted in it */
   long *path_met;    /* per item, a branch: partners holding its tier (as their
                         highest) or its badge who meet it */
   long *path_only;   /* and of them, those who meet no other branch of its either */
@@ -56,6 +76,8 @@ struct report {
   long moves;        /* partners that move (with diff) */
   tier_buf *moves_html; /* the first REPORT_MOVES of them, as table rows */
   size_t *order;     /* room report_html works in: a tier's items in the order shown */
+  struct report_counter own; /* report_add's */
+  tier_buf *ev;              /* report_add's event */
 };
 
 /* 0, or -1 when out of memory; report_free in either case. */
@@ -69,5 +91,26 @@ void report_old(struct report *r, const tier_result *res);
 void report_move(struct report *r, const struct diff_move *m);
 void report_html(const struct report *r, tier_buf *out);
 void report_free(struct report *r);
+
+/* ---- on several threads: events (report.c, "events") ---- */
+
+/* 0, or -1 when out of memory; report_counter_free in either case. */
+int report_counter_init(struct report_counter *c, const tier_ruleset *rs);
+void report_counter_free(struct report_counter *c);
+/* What report_add would count, as an event in ev. */
+void report_add_event(struct report_counter *c, const tier_result *res, tier_buf *ev);
+/* With a diff (dw: the thread's own, diff_init'd like the report's): the
+ * partner just counted (res) under the old rules (old), as report_old,
+ * diff_add and report_move would count it; or the old rules rejected it. */
+void report_old_event(struct report_counter *c, struct diff *dw, const tier_result *old, const tier_result *res, tier_buf *ev);
+void report_old_error_event(struct diff *dw, long record, const char *id, const char *err, const char *path, tier_buf *ev);
+/* Record number `record` rejected by the rules, `why`: counted as an error. */
+void report_error_event(long record, const char *why, tier_buf *ev);
+/* Add the events at *s (up to end) to r and, for a diff's part, to d
+ * (report_init'd and diff_init'd as the threads' were).  It stops after a
+ * rejected record's event, returning its message (and its number in
+ * *record) for the caller to tell, so that the messages come in input
+ * order too; NULL once every event is added. */
+const char *report_apply(struct report *r, struct diff *d, const char **s, const char *end, long *record);
 
 #endif

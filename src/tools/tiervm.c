@@ -48,7 +48,7 @@ static void usage(FILE *f) {
           "      --as-of DATE    evaluate every record at DATE (YYYY-MM-DD) instead of the\n"
           "                      ruleset's review rule\n"
           "  -e, --explain       eval: add every requirement of every tier with its value\n"
-          "  -j, --jobs N        eval, diff: evaluate on N threads (default: the\n"
+          "  -j, --jobs N        eval, diff, report: evaluate on N threads (default: the\n"
           "                      processors online); the output is the same as with -j 1\n"
           "      --id ID         explain: the partner whose id is ID\n"
           "  -o, --output FILE   report: where to write the page ('-' or none: standard output)\n"
@@ -260,6 +260,14 @@ static int default_jobs(void) {
   return n < 1 ? 1 : n > MAX_JOBS ? MAX_JOBS : (int)n;
 }
 
+/* -j N into *jobs; false (said why) when N is not a number of threads. */
+static bool jobs_option(const char *arg, int *jobs) {
+  uint64_t v;
+  if (!cli_number(prog, "--jobs", arg, 1, MAX_JOBS, &v)) return false;
+  *jobs = (int)v;
+  return true;
+}
+
 /* A worker's VM and renderer, made as the main thread's are. */
 static int worker_init(const struct run *r, struct worker *w) {
   tier_options vmopt = {.all_requirements = r->explain, .max_cost = r->max_cost, .strict_fields = r->strict_fields};
@@ -386,13 +394,10 @@ static int eval_options(int argc, char **argv, bool explain_cmd, struct run *r, 
     case 'c':
       if (!cli_number(prog, "--max-cost", optarg, 1, UINT64_MAX, &r->max_cost)) return EXIT_USAGE;
       break;
-    case 'j': {
-      uint64_t v;
-      if (!cli_number(prog, "--jobs", optarg, 1, MAX_JOBS, &v)) return EXIT_USAGE;
-      r->jobs = (int)v;
+    case 'j':
+      if (!jobs_option(optarg, &r->jobs)) return EXIT_USAGE;
       jobs_given = true;
       break;
-    }
     case 'h': usage(stdout); return EXIT_OK;
     default: usage(stderr); return EXIT_USAGE;
     }
@@ -479,20 +484,83 @@ static int cmd_eval(int argc, char **argv, bool explain_cmd) {
   return r.w.errors ? EXIT_RECORDS : EXIT_OK;
 }
 
-/* ---- diff and report ------------------------------------------------------------------- */
+/* ---- diff and report: records as events ------------------------------------------------
+ *
+ * diff and report gather figures over every record and print them once the
+ * inputs are read.  A worker (the command's par_ops: VMs and its own part
+ * of the figures) turns each record into an event, what it adds to the
+ * figures (diff.h, report.h), and the events are applied to the one set of
+ * figures in input order (ops->write), on the main thread.  With -j 1 the
+ * main thread's worker does the same, so every -j takes one path and gives
+ * the same bytes. */
+struct events {
+  const struct par_ops *ops; /* the command's worker */
+  void *ctx;                 /* the command's run: ops->make's and ops->write's */
+  int jobs;                  /* -j */
+  void *w;                   /* the main thread's worker */
+  tier_buf *ev;              /* -j 1: the event of the record at hand */
+  bool lost;                 /* an event lost: out of memory */
+  long record;               /* records read */
+  struct par *par;           /* -j 2 or more: the threads */
+};
 
-/* A record the old (or new) rules reject: an error line in the diff. */
-static void diff_reject(struct diff *d, long record, tier_vm *vm, int rc, const char *which) {
-  char buf[600];
-  diff_error(d, record, tier_vm_record_id(vm), which, rejection(vm, rc, buf, sizeof buf), tier_vm_error_path(vm));
+/* 0, or -1 when out of memory (events_free in either case). */
+static int events_init(struct events *e, const struct par_ops *ops, void *ctx, int jobs) {
+  *e = (struct events){.ops = ops, .ctx = ctx, .jobs = jobs};
+  if (!(e->w = ops->make(ctx)) || !(e->ev = tier_buf_new(NULL))) return -1;
+  if (jobs > 1 && !(e->par = par_new(jobs, ops, ctx))) return -1;
+  return 0;
 }
+
+/* The reader's part: a record evaluated here (-j 1) or handed on. */
+static bool events_one(const struct rec *rec, void *ctx) {
+  struct events *e = ctx;
+  e->record++;
+  if (e->par) {
+    if (!par_add(e->par, rec, e->record, NULL)) e->lost = true;
+    return true;
+  }
+  e->ops->one(e->w, rec, e->record, e->ev);
+  size_t n;
+  const char *t = tier_buf_text(e->ev, &n);
+  if (t) e->ops->write(e->ctx, t, n);
+  else e->lost = true;
+  tier_buf_clear(e->ev);
+  return true;
+}
+
+/* Every event so far applied: before a message on standard error, and
+ * once the inputs are read. */
+static void events_drain(void *ctx) {
+  struct events *e = ctx;
+  if (e->par) par_drain(e->par, NULL);
+}
+
+/* Read every record into events; then the threads' workers, for the
+ * command to gather the unknown fields they met.  Returns each_record's. */
+static int events_read(struct events *e, char **files, int nfiles) {
+  struct reader rd = {events_one, events_drain, e};
+  int status = each_record(files, nfiles, &rd);
+  events_drain(e);
+  if (e->par && par_failed(e->par)) e->lost = true;
+  return status;
+}
+
+/* The threads' workers, 0 .. events_threads(e) - 1 (none with -j 1). */
+static int events_threads(const struct events *e) { return e->par ? e->jobs : 0; }
+
+static void events_free(struct events *e) {
+  par_free(e->par, NULL);
+  if (e->w) e->ops->drop(e->w);
+  tier_buf_free(e->ev);
+}
+
+/* ---- diff ---- */
 
 struct diff_run;
 
-/* What evaluates records for tiervm diff, one per thread (-j): the two
- * rules' VMs and a diff of its own that writes each record as an event
- * (diff.h) for the main thread's diff to apply in input order.  With -j 1
- * the main thread's worker does the same, so every -j counts alike. */
+/* What evaluates records for tiervm diff, one per thread: the two rules'
+ * VMs and a diff of its own that writes each record as an event (diff.h). */
 struct diff_worker {
   const struct diff_run *x;
   tier_vm *vo, *vn;
@@ -500,17 +568,13 @@ struct diff_worker {
 };
 
 struct diff_run {
-  const tier_ruleset *ro, *rn;
-  const char *op, *np;
-  tier_options vmopt;
-  int64_t asof;
-  int jobs;
-  struct diff d;         /* the figures rendered */
-  struct diff_worker *w; /* the main thread's */
-  tier_buf *ev;          /* -j 1: the event of the record at hand */
-  bool lost;             /* an event lost: out of memory */
-  long record;
-  struct par *par;
+  const tier_ruleset *ro, *rn; /* the old and the new rules */
+  const char *op, *np;         /* their paths */
+  tier_options vmopt;          /* their VMs' */
+  int64_t asof;                /* --as-of */
+  int jobs;                    /* -j */
+  struct diff d;               /* the figures rendered */
+  struct events e;             /* the records, as events into d */
 };
 
 static void diff_worker_free(void *arg) {
@@ -552,7 +616,7 @@ static void diff_event(void *arg, const struct rec *rec, long record, tier_buf *
   tier_vm *bad = w->vo;
   int rc = eval_rec(w->vo, rec, w->x->asof, &a);
   if (rc == TIER_OK && (rc = eval_rec(bad = w->vn, rec, w->x->asof, &b)) == TIER_OK) {
-    diff_add_event(&w->d, a, b, ev);
+    diff_add_event(&w->d, a, b, ev, NULL);
     return;
   }
   char buf[600];
@@ -568,54 +632,6 @@ static void diff_take(void *ctx, const char *ev, size_t n) {
 
 static const struct par_ops diff_par_ops = {diff_worker_new, diff_worker_free, diff_event, diff_take};
 
-/* tiervm diff's reader: a record evaluated here (-j 1) or handed on. */
-static bool diff_one(const struct rec *rec, void *ctx) {
-  struct diff_run *x = ctx;
-  x->record++;
-  if (x->par) {
-    if (!par_add(x->par, rec, x->record, NULL)) x->lost = true;
-    return true;
-  }
-  diff_event(x->w, rec, x->record, x->ev);
-  size_t n;
-  const char *t = tier_buf_text(x->ev, &n);
-  if (t) diff_take(x, t, n);
-  else x->lost = true;
-  tier_buf_clear(x->ev);
-  return true;
-}
-
-struct report_run { struct report *rep; struct diff *d; tier_vm *vm, *vo; int64_t asof; long record; };
-
-/* tiervm report: one record counted in the report and, with --diff, also
- * evaluated under the old rules for the impact section. */
-static bool report_one(const struct rec *rec, void *ctx) {
-  struct report_run *x = ctx;
-  x->record++;
-  const tier_result *a, *b;
-  int rc = rec->text ? eval_rec(x->vm, rec, x->asof, &a) : TIER_ERECORD;
-  if (rc != TIER_OK) {
-    char buf[600];
-    x->rep->errors++;
-    const char *why = rec->text ? rejection(x->vm, rc, buf, sizeof buf) : rec->err;
-    tier_buf *t = tier_buf_new(NULL); /* the message may quote the record: quoted for the terminal */
-    if (t) esc_term(t, why);
-    const char *shown = t ? tier_buf_text(t, NULL) : NULL;
-    fprintf(stderr, _("%s: record %ld: %s\n"), prog, x->record, shown ? shown : _("(out of memory)"));
-    tier_buf_free(t);
-    return true;
-  }
-  report_add(x->rep, a);
-  if (!x->vo) return true;
-  if ((rc = eval_rec(x->vo, rec, x->asof, &b)) != TIER_OK) diff_reject(x->d, x->record, x->vo, rc, "old");
-  else {
-    report_old(x->rep, b);
-    struct diff_move m;
-    if (diff_add(x->d, b, a, &m)) report_move(x->rep, &m);
-  }
-  return true;
-}
-
 /* tiervm diff's options.  Returns -1 to go on, else the exit status. */
 static int diff_options(int argc, char **argv, int *fmt, int *jobs, int64_t *asof, tier_options *opt) {
   static const struct option lo[] = {{"format", required_argument, 0, 'f'},
@@ -628,7 +644,6 @@ static int diff_options(int argc, char **argv, int *fmt, int *jobs, int64_t *aso
                                      {"help", no_argument, 0, 'h'},
                                      {0, 0, 0, 0}};
   int c;
-  uint64_t v;
   optind = 1;
   while ((c = getopt_long(argc, argv, "f:j:h", lo, NULL)) != -1) {
     switch (c) {
@@ -641,8 +656,7 @@ static int diff_options(int argc, char **argv, int *fmt, int *jobs, int64_t *aso
       }
       break;
     case 'j':
-      if (!cli_number(prog, "--jobs", optarg, 1, MAX_JOBS, &v)) return EXIT_USAGE;
-      *jobs = (int)v;
+      if (!jobs_option(optarg, jobs)) return EXIT_USAGE;
       break;
     case 'a': case 't': case 'I': case 'R': case 'S': {
       int so = shared_option(c, optarg, asof, opt);
@@ -656,45 +670,32 @@ static int diff_options(int argc, char **argv, int *fmt, int *jobs, int64_t *aso
   return -1;
 }
 
-/* The main thread's diff, its worker and, with -j 2 or more, the threads:
- * 0, or -1 when out of memory (diff_run_free in either case). */
+/* The main thread's diff and the events that fill it: 0, or -1 when out
+ * of memory (diff_run_free in either case). */
 static int diff_run_init(struct diff_run *x) {
   if (diff_init(&x->d, x->ro, x->rn, x->op, x->np) != 0) return -1;
-  if (!(x->w = diff_worker_new(x)) || !(x->ev = tier_buf_new(NULL))) return -1;
-  if (x->jobs > 1 && !(x->par = par_new(x->jobs, &diff_par_ops, x))) return -1;
-  return 0;
-}
-
-/* Every record read: the threads drained, what they lost and the unknown
- * fields they met gathered into the main thread's. */
-static void diff_run_gather(struct diff_run *x) {
-  if (!x->par) return;
-  par_drain(x->par, NULL);
-  if (par_failed(x->par)) x->lost = true;
-  for (int i = 0; i < x->jobs; i++) {
-    const struct diff_worker *w = par_worker(x->par, i);
-    tier_vm_unknown_merge(x->w->vo, w->vo);
-    tier_vm_unknown_merge(x->w->vn, w->vn);
-  }
+  return events_init(&x->e, &diff_par_ops, x, x->jobs);
 }
 
 static void diff_run_free(struct diff_run *x) {
-  par_free(x->par, NULL);
-  diff_worker_free(x->w);
-  tier_buf_free(x->ev);
+  events_free(&x->e);
   diff_free(&x->d);
 }
 
 /* Read the records into x's figures and print them.  Returns the exit status. */
 static int diff_run(struct diff_run *x, char **files, int nfiles, int fmt) {
-  struct reader rd = {diff_one, NULL, x};
-  int status = each_record(files, nfiles, &rd);
-  diff_run_gather(x);
+  int status = events_read(&x->e, files, nfiles);
+  struct diff_worker *w = x->e.w;
+  for (int i = 0; i < events_threads(&x->e); i++) {
+    const struct diff_worker *t = par_worker(x->e.par, i);
+    tier_vm_unknown_merge(w->vo, t->vo);
+    tier_vm_unknown_merge(w->vn, t->vn);
+  }
   tier_buf *out = tier_buf_new(NULL);
   if (out) diff_render(&x->d, fmt, out);
-  cli_warn_unknown(prog, x->w->vo, x->op);
-  cli_warn_unknown(prog, x->w->vn, x->np);
-  if (x->lost || !out) {
+  cli_warn_unknown(prog, w->vo, x->op);
+  cli_warn_unknown(prog, w->vn, x->np);
+  if (x->e.lost || !out) {
     fprintf(stderr, _("%s: out of memory\n"), prog);
     status = EXIT_RECORDS;
   }
@@ -741,6 +742,120 @@ static int cmd_diff(int argc, char **argv) {
   return status;
 }
 
+/* ---- report ---- */
+
+struct report_run;
+
+/* What evaluates records for tiervm report, one per thread: the rules' VM
+ * (every requirement in its results: the report counts the paths partners
+ * take), with --diff the old rules' VM and a diff of its own, and the
+ * report's counter that writes each record as an event (report.h). */
+struct report_worker {
+  const struct report_run *x;
+  tier_vm *vm, *vo;
+  struct report_counter c;
+  struct diff d;
+};
+
+struct report_run {
+  const tier_ruleset *rs, *ro;  /* the rules, and --diff's old rules or NULL */
+  const char *rules, *old_path; /* their paths */
+  bool strict_fields;           /* --strict */
+  int64_t asof;                 /* --as-of */
+  int jobs;                     /* -j */
+  struct report rep;            /* the figures rendered */
+  struct diff d;                /* with --diff: the figures of the impact */
+  struct events e;              /* the records, as events into rep and d */
+};
+
+static void report_worker_free(void *arg) {
+  struct report_worker *w = arg;
+  if (!w) return;
+  tier_vm_free(w->vm);
+  tier_vm_free(w->vo);
+  report_counter_free(&w->c);
+  diff_free(&w->d);
+  free(w);
+}
+
+static void *report_worker_new(void *ctx) {
+  const struct report_run *x = ctx;
+  struct report_worker *w = calloc(1, sizeof *w);
+  if (!w) return NULL;
+  /* every requirement in the rules' results: the report counts the paths partners take; in the old
+   * rules' too when the diff compares paths */
+  tier_options every = {.strict_fields = x->strict_fields, .all_requirements = 1},
+               old = {.strict_fields = x->strict_fields, .all_requirements = x->ro && diff_needs_all(x->ro, x->rs)};
+  w->x = x;
+  w->vm = tier_vm_new(x->rs, &every);
+  w->vo = x->ro ? tier_vm_new(x->ro, &old) : NULL;
+  if (report_counter_init(&w->c, x->rs) != 0 || !w->vm ||
+      (x->ro && (!w->vo || diff_init(&w->d, x->ro, x->rs, x->old_path, x->rules) != 0))) {
+    report_worker_free(w);
+    return NULL;
+  }
+  return w;
+}
+
+/* One record as an event: counted in the report and, with --diff, under
+ * the old rules for the impact; rejected by the rules, an error told on
+ * standard error (report_take). */
+static void report_event(void *arg, const struct rec *rec, long record, tier_buf *ev) {
+  struct report_worker *w = arg;
+  if (!rec->text) {
+    report_error_event(record, rec->err, ev);
+    return;
+  }
+  tier_vm_number_record(w->vm, (uint64_t)record); /* as diff_event does */
+  if (w->vo) tier_vm_number_record(w->vo, (uint64_t)record);
+  const tier_result *a, *b;
+  char buf[600];
+  int rc = eval_rec(w->vm, rec, w->x->asof, &a);
+  if (rc != TIER_OK) {
+    report_error_event(record, rejection(w->vm, rc, buf, sizeof buf), ev);
+    return;
+  }
+  report_add_event(&w->c, a, ev);
+  if (!w->vo) return;
+  if ((rc = eval_rec(w->vo, rec, w->x->asof, &b)) == TIER_OK) report_old_event(&w->c, &w->d, b, a, ev);
+  else
+    report_old_error_event(&w->d, record, tier_vm_record_id(w->vo), rejection(w->vo, rc, buf, sizeof buf),
+                           tier_vm_error_path(w->vo), ev);
+}
+
+/* A run of events, in input order, to the report that is rendered; a
+ * rejected record's message is told as its event is applied, so that the
+ * messages keep the input's order too. */
+static void report_take(void *ctx, const char *ev, size_t n) {
+  struct report_run *x = ctx;
+  const char *s = ev, *why;
+  long record;
+  while ((why = report_apply(&x->rep, x->ro ? &x->d : NULL, &s, ev + n, &record))) {
+    tier_buf *t = tier_buf_new(NULL); /* the message may quote the record: quoted for the terminal */
+    if (t) esc_term(t, why);
+    const char *shown = t ? tier_buf_text(t, NULL) : NULL;
+    fprintf(stderr, _("%s: record %ld: %s\n"), prog, record, shown ? shown : _("(out of memory)"));
+    tier_buf_free(t);
+  }
+}
+
+static const struct par_ops report_par_ops = {report_worker_new, report_worker_free, report_event, report_take};
+
+/* The report, with --diff its diff, and the events that fill them: 0, or
+ * -1 when out of memory (report_run_free in either case). */
+static int report_run_init(struct report_run *x) {
+  if (report_init(&x->rep, x->rs, x->rules) != 0) return -1;
+  if (x->ro && diff_init(&x->d, x->ro, x->rs, x->old_path, x->rules) != 0) return -1;
+  x->rep.diff = x->ro ? &x->d : NULL;
+  return events_init(&x->e, &report_par_ops, x, x->jobs);
+}
+
+static void report_run_free(struct report_run *x) {
+  events_free(&x->e);
+  diff_free(&x->d);
+  report_free(&x->rep);
+}
+
 /* The page to its place: out_path, or standard output. */
 static int report_write(const char *out_path, tier_buf *page, long partners) {
   size_t n;
@@ -759,20 +874,28 @@ static int report_write(const char *out_path, tier_buf *page, long partners) {
 }
 
 /* tiervm report's options.  Returns -1 to go on, else the exit status. */
-static int report_options(int argc, char **argv, const char **out_path, const char **old_path, int64_t *asof,
-                          tier_options *opt) {
-  static const struct option lo[] = {{"output", required_argument, 0, 'o'}, {"as-of", required_argument, 0, 'a'},
-                                     {"diff", required_argument, 0, 'd'},   {"trust", required_argument, 0, 't'},
-                                     {"import-path", required_argument, 0, 'I'}, {"max-record", required_argument, 0, 'R'}, {"strict", no_argument, 0, 'S'},
-                                     {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
+static int report_options(int argc, char **argv, const char **out_path, struct report_run *x, tier_options *opt) {
+  static const struct option lo[] = {{"output", required_argument, 0, 'o'},
+                                     {"as-of", required_argument, 0, 'a'},
+                                     {"diff", required_argument, 0, 'd'},
+                                     {"jobs", required_argument, 0, 'j'},
+                                     {"trust", required_argument, 0, 't'},
+                                     {"import-path", required_argument, 0, 'I'},
+                                     {"max-record", required_argument, 0, 'R'},
+                                     {"strict", no_argument, 0, 'S'},
+                                     {"help", no_argument, 0, 'h'},
+                                     {0, 0, 0, 0}};
   int c;
   optind = 1;
-  while ((c = getopt_long(argc, argv, "o:h", lo, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "o:j:h", lo, NULL)) != -1) {
     switch (c) {
     case 'o': *out_path = optarg; break;
-    case 'd': *old_path = optarg; break;
+    case 'd': x->old_path = optarg; break;
+    case 'j':
+      if (!jobs_option(optarg, &x->jobs)) return EXIT_USAGE;
+      break;
     case 'a': case 't': case 'I': case 'R': case 'S': {
-      int so = shared_option(c, optarg, asof, opt);
+      int so = shared_option(c, optarg, &x->asof, opt);
       if (so < 0) return -so;
       break;
     }
@@ -783,12 +906,50 @@ static int report_options(int argc, char **argv, const char **out_path, const ch
   return -1;
 }
 
+/* Read the records into the report and write the page.  Returns the exit
+ * status. */
+static int report_run(struct report_run *x, char **files, int nfiles, const char *out_path) {
+  int status = events_read(&x->e, files, nfiles);
+  struct report_worker *w = x->e.w;
+  for (int i = 0; i < events_threads(&x->e); i++) {
+    const struct report_worker *t = par_worker(x->e.par, i);
+    tier_vm_unknown_merge(w->vm, t->vm);
+    if (w->vo) tier_vm_unknown_merge(w->vo, t->vo);
+  }
+  tier_buf *page = tier_buf_new(NULL);
+  if (page) report_html(&x->rep, page);
+  cli_warn_unknown(prog, w->vm, x->rules);
+  if (w->vo) cli_warn_unknown(prog, w->vo, x->old_path);
+  if (x->e.lost) {
+    fprintf(stderr, _("%s: out of memory\n"), prog);
+    status = EXIT_RECORDS;
+  }
+  int wst = page ? report_write(out_path, page, x->rep.partners) : EXIT_USAGE;
+  if (!page) fprintf(stderr, _("%s: out of memory\n"), prog);
+  if (wst != EXIT_OK) status = wst;
+  tier_buf_free(page);
+  if (status == EXIT_OK && x->rep.errors) status = EXIT_RECORDS;
+  return status;
+}
+
+/* The rules (and --diff's old rules), checked before any record is read:
+ * 0, or the exit status. */
+static int report_load(struct report_run *x, const tier_options *opt) {
+  int status = EXIT_OK;
+  tier_ruleset *rs = cli_load_ruleset(prog, x->rules, opt, &status);
+  if (!(x->rs = rs)) return status;
+  if (x->old_path && !(x->ro = cli_load_ruleset(prog, x->old_path, opt, &status))) return status;
+  cli_warn_today(prog, x->rs, x->rules, x->asof);
+  if (x->ro) cli_warn_today(prog, x->ro, x->old_path, x->asof);
+  return EXIT_OK;
+}
+
 static int cmd_report(int argc, char **argv) {
   tier_options opt;
   memset(&opt, 0, sizeof opt);
-  const char *out_path = NULL, *old_path = NULL;
-  int64_t asof = TIER_NO_DATE;
-  int st = report_options(argc, argv, &out_path, &old_path, &asof, &opt);
+  const char *out_path = NULL;
+  struct report_run x = {.asof = TIER_NO_DATE, .jobs = default_jobs()};
+  int st = report_options(argc, argv, &out_path, &x, &opt);
   if (st >= 0) return st;
   /* an HTML page is no use on a terminal: only where asked for (-o -) */
   if (!out_path && isatty(STDOUT_FILENO)) {
@@ -801,56 +962,22 @@ static int cmd_report(int argc, char **argv) {
     fprintf(stderr, _("%s report: missing RULESET\n"), prog);
     return EXIT_USAGE;
   }
-  const char *rules = argv[optind];
-  int status = EXIT_OK;
-  tier_ruleset *rs = cli_load_ruleset(prog, rules, &opt, &status), *ro = NULL;
-  if (!rs) return status;
-  if (old_path && !(ro = cli_load_ruleset(prog, old_path, &opt, &status))) {
-    tier_ruleset_free(rs);
-    return status;
-  }
-  cli_warn_today(prog, rs, rules, asof);
-  if (ro) cli_warn_today(prog, ro, old_path, asof);
+  x.rules = argv[optind];
+  x.strict_fields = opt.strict_fields;
+  int status = report_load(&x, &opt);
   /* refuse an output that is an input before reading the records */
   for (int i = optind + 1; i < argc; i++) cli_note_input(argv[i]);
   if (optind + 1 == argc) cli_note_input("-");
-  if (out_path && !cli_output_allowed(prog, out_path, NULL)) {
-    tier_ruleset_free(rs);
-    tier_ruleset_free(ro);
-    return EXIT_USAGE;
-  }
-  /* every requirement in the new rules' results: the report counts the paths partners take;
-     in the old rules' too when the diff compares paths */
-  tier_options vmopt = {.strict_fields = opt.strict_fields, .all_requirements = ro && diff_needs_all(ro, rs)};
-  tier_options every = {.strict_fields = opt.strict_fields, .all_requirements = 1};
-  tier_vm *vm = tier_vm_new(rs, &every), *vo = ro ? tier_vm_new(ro, &vmopt) : NULL;
-  tier_buf *page = tier_buf_new(NULL);
-  struct report rep;
-  struct diff d;
-  memset(&d, 0, sizeof d);
-  if (report_init(&rep, rs, rules) != 0 || !vm || (ro && !vo) || !page ||
-      (ro && diff_init(&d, ro, rs, old_path, rules) != 0)) {
+  if (status == EXIT_OK && out_path && !cli_output_allowed(prog, out_path, NULL)) status = EXIT_USAGE;
+  if (status == EXIT_OK && report_run_init(&x) != 0) {
     fprintf(stderr, _("%s: out of memory\n"), prog);
     status = EXIT_USAGE;
-  } else {
-    rep.diff = ro ? &d : NULL;
-    struct report_run x = {&rep, ro ? &d : NULL, vm, vo, asof, 0};
-    struct reader rd = {report_one, NULL, &x};
-    status = each_record(argv + optind + 1, argc - optind - 1, &rd);
-    report_html(&rep, page);
-    cli_warn_unknown(prog, vm, rules);
-    if (vo) cli_warn_unknown(prog, vo, old_path);
-    int w = report_write(out_path, page, rep.partners);
-    if (w != EXIT_OK) status = w;
-    if (status == EXIT_OK && rep.errors) status = EXIT_RECORDS;
+  } else if (status == EXIT_OK) {
+    status = report_run(&x, argv + optind + 1, argc - optind - 1, out_path);
   }
-  tier_buf_free(page);
-  diff_free(&d);
-  report_free(&rep);
-  tier_vm_free(vm);
-  tier_vm_free(vo);
-  tier_ruleset_free(rs);
-  tier_ruleset_free(ro);
+  report_run_free(&x);
+  tier_ruleset_free((tier_ruleset *)x.rs);
+  tier_ruleset_free((tier_ruleset *)x.ro);
   return status;
 }
 

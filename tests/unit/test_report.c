@@ -355,6 +355,121 @@ static void badges_under_the_old_rules(void **st) {
   tier_ruleset_free(ro);
 }
 
+/* ---- on several threads (tiervm report -j) ---- */
+
+/* Partner i under vm, for the rules of RULES: its n, m, x and ok vary so
+ * that partners miss one to four requirements, many tie, and with the
+ * old rules' `n >= 10` many move. */
+static const tier_result *partner_i(tier_vm *vm, int i) {
+  char id[16];
+  snprintf(id, sizeof id, "p%d", i);
+  return eval(vm, id, id, (i * 37) % 130, i % 3 ? "20" : "5", i % 5 ? "2" : "1", i % 7 != 0);
+}
+
+/* Guest i under vm, for PATHS_RULES: every path, perk and badge met by some. */
+static const tier_result *guest_i(tier_vm *vm, int i) {
+  char id[16];
+  snprintf(id, sizeof id, "g%d", i);
+  static const char *const perks[] = {"", "s", "sl", "slp", "p", "lp"};
+  return guest(vm, id, (i * 13) % 45, (i * 7) % 22, perks[i % 6]);
+}
+
+/* One report made on one thread (report_add, report_old, diff_add,
+ * report_move) and one from the events of two counters, each given some
+ * of the partners (as par.c gives threads batches), applied in input
+ * order: the same page and the same diff, byte for byte, though each
+ * counter saw only some partners when it chose which rows to lay out.
+ * Every 17th record is rejected: report_apply hands back its message and
+ * number, in its place. */
+static void same_from_threads(const char *rules, const char *old, const tier_result *(*make)(tier_vm *, int), int n) {
+  tier_ruleset *rn = load(rules), *ro = load(old);
+  tier_options every = {.all_requirements = 1};
+  tier_vm *vn = tier_vm_new(rn, &every), *vo = tier_vm_new(ro, NULL);
+  struct report one, many;
+  struct diff d1, dm, dw[2];
+  struct report_counter c[2];
+  assert_int_equal(report_init(&one, rn, "new.tier") | report_init(&many, rn, "new.tier"), 0);
+  assert_int_equal(diff_init(&d1, ro, rn, "o", "n") | diff_init(&dm, ro, rn, "o", "n"), 0);
+  for (int t = 0; t < 2; t++) {
+    assert_int_equal(report_counter_init(&c[t], rn), 0);
+    assert_int_equal(diff_init(&dw[t], ro, rn, "o", "n"), 0);
+  }
+  one.diff = &d1;
+  many.diff = &dm;
+  tier_buf *ev = tier_buf_new(NULL);
+  for (int i = 0; i < n; i++) {
+    int t = (i / 5 + i / 3) % 2; /* runs of either thread, of uneven length */
+    if (i % 17 == 16) {
+      one.errors++;
+      report_error_event(i + 1, "rejected", ev);
+    } else {
+      const tier_result *a = make(vn, i), *o = make(vo, i);
+      report_add(&one, a);
+      report_old(&one, o);
+      struct diff_move m;
+      if (diff_add(&d1, o, a, &m)) report_move(&one, &m);
+      report_add_event(&c[t], a, ev);
+      report_old_event(&c[t], &dw[t], o, a, ev);
+    }
+    size_t len;
+    const char *s = tier_buf_text(ev, &len), *end = s + len;
+    long record = 0;
+    if (i % 17 == 16) {
+      assert_string_equal(report_apply(&many, &dm, &s, end, &record), "rejected");
+      assert_int_equal(record, i + 1);
+    }
+    assert_null(report_apply(&many, &dm, &s, end, &record));
+    tier_buf_clear(ev);
+  }
+  assert_true(one.moves > REPORT_MOVES);
+  assert_int_equal(one.nclose, REPORT_CLOSEST);
+  assert_int_equal(one.errors, many.errors);
+  tier_buf *b1 = tier_buf_new(NULL), *bm = tier_buf_new(NULL);
+  assert_string_equal(page(&one, b1), page(&many, bm));
+  static const int fmts[] = {FMT_TEXT, FMT_JSON};
+  for (size_t f = 0; f < 2; f++) {
+    tier_buf_clear(b1);
+    tier_buf_clear(bm);
+    diff_render(&d1, fmts[f], b1);
+    diff_render(&dm, fmts[f], bm);
+    assert_string_equal(tier_buf_text(b1, NULL), tier_buf_text(bm, NULL));
+  }
+  tier_buf_free(b1);
+  tier_buf_free(bm);
+  tier_buf_free(ev);
+  for (int t = 0; t < 2; t++) {
+    report_counter_free(&c[t]);
+    diff_free(&dw[t]);
+  }
+  diff_free(&d1);
+  diff_free(&dm);
+  report_free(&one);
+  report_free(&many);
+  tier_vm_free(vn);
+  tier_vm_free(vo);
+  tier_ruleset_free(rn);
+  tier_ruleset_free(ro);
+}
+
+static void events_from_threads_make_the_same_page(void **st) {
+  (void)st;
+  char old[1024];
+  snprintf(old, sizeof old, "%s", RULES);
+  memcpy(strstr(old, "n >= 100"), "n >= 10 ", 8);
+  same_from_threads(RULES, old, partner_i, 4 * REPORT_MOVES);
+}
+
+/* The same with paths, an at least and badges (and an old badge of each
+ * name, held by other guests). */
+static void events_from_threads_make_the_same_paths(void **st) {
+  (void)st;
+  char old[1024];
+  snprintf(old, sizeof old, "%s", PATHS_RULES);
+  memcpy(strstr(old, "stays >= 15"), "stays >= 5 ", 11);
+  memcpy(strstr(old, "stays >= 5; >"), "stays >= 9; >", 13);
+  same_from_threads(PATHS_RULES, old, guest_i, 10 * REPORT_MOVES);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(the_closest_are_the_fewest_unmet_in_input_order),
@@ -363,6 +478,8 @@ int main(void) {
       cmocka_unit_test(counts_are_grouped_and_texts_escaped),
       cmocka_unit_test(paths_groups_and_badges),
       cmocka_unit_test(badges_under_the_old_rules),
+      cmocka_unit_test(events_from_threads_make_the_same_page),
+      cmocka_unit_test(events_from_threads_make_the_same_paths),
   };
   return cmocka_run_group_tests_name("report", tests, NULL, NULL);
 }
