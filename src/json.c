@@ -93,8 +93,24 @@ static inline void ws(struct jp *j) {
   while (j->p < j->e && (unsigned char)*j->p <= ' ' && (*j->p == ' ' || *j->p == '\n' || *j->p == '\t' || *j->p == '\r')) j->p++;
 }
 
+/* Pass over blanks and then c, when c comes next: true; else false, with
+ * j->p on the byte that is not c (where a syntax error points).  Records
+ * are mostly written without blanks, so c is looked for first. */
+static inline bool punct(struct jp *j, char c) {
+  if (j->p < j->e && *j->p == c) {
+    j->p++;
+    return true;
+  }
+  ws(j);
+  if (j->p < j->e && *j->p == c) {
+    j->p++;
+    return true;
+  }
+  return false;
+}
+
 static int literal(struct jp *j, const char *word, size_t n) {
-  if ((size_t)(j->e - j->p) < n || memcmp(j->p, word, n) != 0) return syntax(j, j->p, _("invalid token"));
+  if ((size_t)(j->e - j->p) < n || !scan_same(j->p, word, n)) return syntax(j, j->p, _("invalid token"));
   j->p += n;
   return TIER_OK;
 }
@@ -138,11 +154,10 @@ static int hex4(const char *p, uint32_t *v) {
   return 0;
 }
 
-/* A string at j->p (on its opening quote).  *out points into the input when
- * the string has no escapes, else into the scratch buffer. */
-static int string(struct jp *j, const char **out, size_t *n) {
-  const char *p = scan_plain(++j->p, j->e), *e = j->e;
-  const char *start = j->p;
+/* The rest of a string whose first bytes start .. p are plain (see
+ * string()): escapes, UTF-8 and the faults. */
+static int string_rest(struct jp *j, const char *start, const char *p, const char **out, size_t *n) {
+  const char *e = j->e;
   char *w = NULL;
   for (;;) {
     if (p >= e) return syntax(j, p, _("unterminated string"));
@@ -218,6 +233,22 @@ static int string(struct jp *j, const char **out, size_t *n) {
   return TIER_OK;
 }
 
+/* A string at j->p (on its opening quote).  *out points into the input when
+ * the string has no escapes, else into the scratch buffer.  Most strings of
+ * a record are plain ASCII up to their quote: that case is read here, the
+ * rest by string_rest. */
+static inline int string(struct jp *j, const char **out, size_t *n) {
+  const char *start = j->p + 1, *p = scan_plain(start, j->e);
+  if (p < j->e && *p == '"') {
+    *out = start;
+    *n = (size_t)(p - start);
+    j->p = p + 1;
+    return TIER_OK;
+  }
+  j->p = start;
+  return string_rest(j, start, p, out, n);
+}
+
 /* Check and pass over any value (unknown fields).  Depth-limited. */
 static int skip(struct jp *j, int depth) {
   if (depth > MAX_DEPTH) return syntax(j, j->p, _("nested more than %d levels deep"), MAX_DEPTH);
@@ -230,30 +261,24 @@ static int skip(struct jp *j, int depth) {
   switch (*j->p) {
   case '{':
     j->p++;
-    ws(j);
-    if (j->p < j->e && *j->p == '}') { j->p++; return TIER_OK; }
+    if (punct(j, '}')) return TIER_OK;
     for (;;) {
       ws(j);
       if (j->p >= j->e || *j->p != '"') return syntax(j, j->p, _("string or '}' expected"));
       if ((rc = string(j, &s, &n))) return rc;
-      ws(j);
-      if (j->p >= j->e || *j->p != ':') return syntax(j, j->p, _("':' expected"));
-      j->p++;
+      if (!punct(j, ':')) return syntax(j, j->p, _("':' expected"));
       if ((rc = skip(j, depth + 1))) return rc;
-      ws(j);
-      if (j->p < j->e && *j->p == ',') { j->p++; continue; }
-      if (j->p < j->e && *j->p == '}') { j->p++; return TIER_OK; }
+      if (punct(j, ',')) continue;
+      if (punct(j, '}')) return TIER_OK;
       return syntax(j, j->p, _("',' or '}' expected"));
     }
   case '[':
     j->p++;
-    ws(j);
-    if (j->p < j->e && *j->p == ']') { j->p++; return TIER_OK; }
+    if (punct(j, ']')) return TIER_OK;
     for (;;) {
       if ((rc = skip(j, depth + 1))) return rc;
-      ws(j);
-      if (j->p < j->e && *j->p == ',') { j->p++; continue; }
-      if (j->p < j->e && *j->p == ']') { j->p++; return TIER_OK; }
+      if (punct(j, ',')) continue;
+      if (punct(j, ']')) return TIER_OK;
       return syntax(j, j->p, _("',' or ']' expected"));
     }
   case '"': return string(j, &s, &n);
@@ -443,8 +468,13 @@ static int scalar(struct jp *j, const struct img_field *f, int64_t *out) {
 
 /* ---- objects ------------------------------------------------------------------------ */
 
-/* The schema's fields by owner (top level, then each list), for key lookup. */
-struct owner_fields { uint32_t n; const uint32_t *f; };
+/* The schema's fields of one owner (the record, or a list's items), for
+ * key lookup: their indexes and their keys, in schema order. */
+struct owner_fields {
+  uint32_t n;
+  const uint32_t *f;
+  const struct field_key *k;
+};
 
 /* Owners with at most this many fields are scanned; wider ones (a schema
  * from a hostile file may have thousands of fields, and every key of every
@@ -452,7 +482,7 @@ struct owner_fields { uint32_t n; const uint32_t *f; };
 #define SCAN_FIELDS 16
 
 static bool same_name(const struct image *img, uint32_t name, const char *s, size_t n) {
-  return img->strlens[name] == n && memcmp(img->strs[name], s, n) == 0;
+  return img->strlens[name] == n && scan_same(img->strs[name], s, n);
 }
 
 /* The place of key s among the fields of `of` (owned by `owner`), or -1. */
@@ -460,7 +490,7 @@ static int find_key(const struct jp *j, int owner, struct owner_fields of, const
   const struct image *img = j->img;
   if (of.n <= SCAN_FIELDS) {
     for (uint32_t i = 0; i < of.n; i++)
-      if (same_name(img, img->fields[of.f[i]].key, s, n)) return (int)i;
+      if (of.k[i].n == n && scan_same(of.k[i].name, s, n)) return (int)i;
     return -1;
   }
   const struct reader *rd = j->rd;
@@ -509,15 +539,12 @@ static int index_wide_owners(struct tier_vm *vm, struct reader *rd, const uint32
  * write the keys of every object in one order, so the key after field k is
  * most often field k + 1, and one compare replaces decoding the key and
  * looking it up.  Only names whose JSON spelling is themselves qualify
- * (rd->fraw: no quote, backslash or control character). */
+ * (field_key.raw). */
 static int expected_key(struct jp *j, struct owner_fields of, uint32_t next) {
   if (next >= of.n || *j->p != '"') return -1;
-  uint32_t fi = of.f[next];
-  if (!j->rd->fraw[fi]) return -1;
-  uint32_t name = j->img->fields[fi].key; /* the key the records use */
-  size_t n = j->img->strlens[name];
-  if ((size_t)(j->e - j->p) < n + 2 || j->p[n + 1] != '"' || memcmp(j->p + 1, j->img->strs[name], n) != 0) return -1;
-  j->p += n + 2;
+  const struct field_key *k = &of.k[next];
+  if (!k->raw || (size_t)(j->e - j->p) < k->n + 2 || j->p[k->n + 1] != '"' || !scan_same(j->p + 1, k->name, k->n)) return -1;
+  j->p += k->n + 2;
   return (int)next;
 }
 
@@ -571,9 +598,8 @@ static int list(struct jp *j, uint32_t l, uint8_t *seen_items, int64_t *slot) {
       int rc = object(j, (int)l, rd->items[l] + at, seen_items);
       if (rc) return rc;
       rd->lists[l].n = start + ++count;
-      ws(j);
-      if (j->p < j->e && *j->p == ',') { j->p++; continue; }
-      if (j->p < j->e && *j->p == ']') { j->p++; break; }
+      if (punct(j, ',')) continue;
+      if (punct(j, ']')) break;
       return syntax(j, j->p, _("',' or ']' expected"));
     }
   }
@@ -584,7 +610,8 @@ static int list(struct jp *j, uint32_t l, uint8_t *seen_items, int64_t *slot) {
 
 static struct owner_fields fields_of(struct jp *j, int owner) {
   const uint32_t *start = j->vm->owner_start;
-  struct owner_fields of = {start[owner + 3] - start[owner + 2], j->vm->owner_fields + start[owner + 2]};
+  struct owner_fields of = {start[owner + 3] - start[owner + 2], j->vm->owner_fields + start[owner + 2],
+                            j->rd->keys + start[owner + 2]};
   return of;
 }
 
@@ -612,9 +639,7 @@ static int object(struct jp *j, int owner, int64_t *row, uint8_t *seen) {
         if ((rc = string(j, &key, &kn))) return rc;
         k = find_key(j, owner, of, key, kn);
       }
-      ws(j);
-      if (j->p >= j->e || *j->p != ':') return syntax(j, j->p, _("':' expected"));
-      j->p++;
+      if (!punct(j, ':')) return syntax(j, j->p, _("':' expected"));
       if (k < 0) {
         /* a key the schema does not declare: tallied, or with strict_fields a fault */
         char why[sizeof j->vm->err];
@@ -638,9 +663,8 @@ static int object(struct jp *j, int owner, int64_t *row, uint8_t *seen) {
         j->at[depth].field = -1;
         next = (uint32_t)k + 1;
       }
-      ws(j);
-      if (j->p < j->e && *j->p == ',') { j->p++; continue; }
-      if (j->p < j->e && *j->p == '}') { j->p++; break; }
+      if (punct(j, ',')) continue;
+      if (punct(j, '}')) break;
       return syntax(j, j->p, _("',' or '}' expected"));
     }
   }
@@ -679,9 +703,8 @@ static int index_fields(struct tier_vm *vm, struct reader *rd) {
   uint32_t *start = t_malloc(&vm->hook, sizeof(uint32_t) * (no + 2));
   uint32_t *fields = t_malloc(&vm->hook, sizeof(uint32_t) * (img->nfields + 1));
   if (!rd->fpos) rd->fpos = t_malloc(&vm->hook, sizeof(uint32_t) * (img->nfields + 1));
-  if (!rd->fraw) rd->fraw = t_malloc(&vm->hook, img->nfields + 1);
-  if (!start || !fields || !rd->fpos || !rd->fraw) goto fail;
-  for (uint32_t f = 0; f < img->nfields; f++) rd->fraw[f] = raw_name(img, img->fields[f].key);
+  if (!rd->keys) rd->keys = t_malloc(&vm->hook, sizeof *rd->keys * (img->nfields + 1));
+  if (!start || !fields || !rd->fpos || !rd->keys) goto fail;
   /* a counting sort by owner: counts, then each owner's end, then the
    * fields placed from the back so that each end moves to its begin */
   memset(start, 0, sizeof(uint32_t) * (no + 2));
@@ -696,6 +719,10 @@ static int index_fields(struct tier_vm *vm, struct reader *rd) {
   start[no + 1] = img->nfields;
   for (uint32_t o = 0; o < no; o++)
     for (uint32_t i = start[o + 1]; i < start[o + 2]; i++) rd->fpos[fields[i]] = i - start[o + 1];
+  for (uint32_t i = 0; i < img->nfields; i++) {
+    uint32_t name = img->fields[fields[i]].key; /* the key the records use */
+    rd->keys[i] = (struct field_key){img->strs[name], img->strlens[name], raw_name(img, name)};
+  }
   if (index_wide_owners(vm, rd, start, fields)) goto fail;
   /* set last: a VM with owner_start has every table */
   vm->owner_start = start;

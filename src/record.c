@@ -17,11 +17,12 @@
 #include <jansson.h>
 
 #include "record.h"
+#include "scan.h"
 
 /* The ordinal of value s in enum e, or -1. */
 int rec_enum_value(const struct image *img, const struct img_enum *e, const char *s, size_t n) {
   for (uint32_t k = 0; k < e->nvals; k++)
-    if (img->strlens[e->vals[k]] == n && memcmp(img->strs[e->vals[k]], s, n) == 0) return (int)k;
+    if (img->strlens[e->vals[k]] == n && scan_same(img->strs[e->vals[k]], s, n)) return (int)k;
   return -1;
 }
 
@@ -262,13 +263,12 @@ void rec_free(struct tier_vm *vm) {
   t_free(&vm->hook, rd->name, rd->cap_name);
   t_free(&vm->hook, rd->ftab, rd->cap_ftab * sizeof *rd->ftab);
   t_free(&vm->hook, rd->fpos, (vm->rs->img->nfields + 1) * sizeof *rd->fpos);
-  t_free(&vm->hook, rd->fraw, vm->rs->img->nfields + 1);
+  t_free(&vm->hook, rd->keys, (vm->rs->img->nfields + 1) * sizeof *rd->keys);
   t_free(&vm->hook, rd, sizeof *rd);
   vm->reader = NULL;
 }
 
-bool grow(struct tier_vm *vm, void **p, size_t *cap, size_t need, size_t elem) {
-  if (need <= *cap) return true;
+bool grow_to(struct tier_vm *vm, void **p, size_t *cap, size_t need, size_t elem) {
   size_t c = *cap ? *cap : 64;
   while (c < need) c *= 2;
   void *q = t_realloc(&vm->hook, *p, *cap * elem, c * elem);
@@ -427,7 +427,10 @@ int rec_intern(struct tier_vm *vm, struct reader *rd, uint32_t *nstrs, const cha
     rd->probes++;
     uint32_t i = (uint32_t)rd->hash[k] - 1;
     const struct rec_str *e = &rd->strs[i];
-    if (e->hash == hash && e->n == n && memcmp(e->p, s, n) == 0) { *out = i; return TIER_OK; }
+    if (e->hash == hash && e->n == n && scan_same(e->p, s, n)) {
+      *out = i;
+      return TIER_OK;
+    }
   }
   rd->probes++;
   if (n > UINT32_MAX || !grow(vm, (void **)&rd->strs, &rd->cap_strs, (*nstrs) + 1, sizeof *rd->strs)) return TIER_ENOMEM;

@@ -25,6 +25,15 @@ struct unknown_key {
   uint64_t first;          /* the serial of the first that had it (tier_vm_unknown_merge) */
 };
 
+/* A field's JSON key as json.c matches it: its bytes, and whether they are
+ * also how it is written in JSON (no quote, backslash or control character
+ * to escape), so that a key can be matched undecoded. */
+struct field_key {
+  const char *name;
+  uint32_t n;
+  bool raw;
+};
+
 struct reader {
   int64_t *slots;  size_t cap_slots;
   struct rec_list *lists; size_t cap_lists;
@@ -42,7 +51,7 @@ struct reader {
   uint8_t *seen; size_t cap_seen;      /* fields seen in the current object */
   uint32_t *ftab; size_t cap_ftab;     /* field names of wide owners: field index + 1 */
   uint32_t *fpos;                      /* field index -> its place among its owner's */
-  uint8_t *fraw;                       /* field index -> its JSON key is its name verbatim (json.c) */
+  struct field_key *keys;              /* the fields' keys, in vm->owner_fields' order (json.c) */
   char *id; size_t cap_id;             /* the current record's id, NUL-terminated */
   char *name; size_t cap_name;         /* its name (rec_name), NUL-terminated */
   int32_t name_field;                  /* the schema's "name" field, -1 if none (set on creation) */
@@ -58,7 +67,13 @@ struct reader {
 struct reader *reader_of(struct tier_vm *vm);
 int rec_enum_value(const struct image *img, const struct img_enum *e, const char *s, size_t n);
 void rec_enum_allowed(const struct image *img, const struct img_enum *e, char *out, size_t size);
-bool grow(struct tier_vm *vm, void **p, size_t *cap, size_t need, size_t elem);
+/* Make *p (*cap elements of elem bytes) hold at least need elements,
+ * doubling; false when out of memory (*p is then as it was).  Inline, for
+ * the reader asks at every text and item and nearly always has room. */
+bool grow_to(struct tier_vm *vm, void **p, size_t *cap, size_t need, size_t elem);
+static inline bool grow(struct tier_vm *vm, void **p, size_t *cap, size_t need, size_t elem) {
+  return need <= *cap || grow_to(vm, p, cap, need, elem);
+}
 void rec_begin(struct reader *rd);
 int rec_intern(struct tier_vm *vm, struct reader *rd, uint32_t *nstrs, const char *s, size_t n, int64_t *out);
 int rec_number(struct tier_vm *vm, struct reader *rd, uint32_t *nnums, struct num q, int64_t *out);

@@ -303,8 +303,6 @@ void json_syntax_text(char *out, size_t n, long line, long col, const char *what
 
 /* ---- keyed hashing ------------------------------------------------------------ */
 
-_Static_assert(sizeof(struct hash_key) == crypto_shorthash_KEYBYTES, "SipHash key size");
-
 void hash_key_new(struct hash_key *k) {
   /* sodium_init is idempotent and thread-safe; if it fails (no entropy
    * source at all) the key stays fixed, which costs only the protection */
@@ -312,11 +310,54 @@ void hash_key_new(struct hash_key *k) {
   if (sodium_init() >= 0) randombytes_buf(k->k, sizeof k->k);
 }
 
+/* SipHash-1-3 (Aumasson and Bernstein's SipHash with one compression round
+ * a word and three finalization rounds, the variant the hash tables of
+ * Rust and CPython use): a keyed hash, so that records cannot be written
+ * to collide in the reader's text table or a count distinct set without
+ * the process's random key.  libsodium has only SipHash-2-4, behind a call
+ * that costs more than the hash on the few bytes of a key or a name; the
+ * record reader hashes every text it reads (record.c, rec_intern). */
+static inline uint64_t rotl(uint64_t x, int b) { return x << b | x >> (64 - b); }
+
+#define SIPROUND                                              \
+  do {                                                        \
+    v0 += v1, v1 = rotl(v1, 13), v1 ^= v0, v0 = rotl(v0, 32); \
+    v2 += v3, v3 = rotl(v3, 16), v3 ^= v2;                    \
+    v0 += v3, v3 = rotl(v3, 21), v3 ^= v0;                    \
+    v2 += v1, v1 = rotl(v1, 17), v1 ^= v2, v2 = rotl(v2, 32); \
+  } while (0)
+
 uint64_t hash_bytes(const struct hash_key *k, const void *p, size_t n) {
-  uint64_t v; /* the bytes' order is the host's: nothing outside the process sees a hash */
-  _Static_assert(sizeof v == crypto_shorthash_BYTES, "SipHash output size");
-  crypto_shorthash((unsigned char *)&v, (const unsigned char *)p, n, k->k);
-  return v;
+  const unsigned char *in = p, *end = in + (n & ~(size_t)7);
+  uint64_t k0, k1, m, last = (uint64_t)n << 56;
+  memcpy(&k0, k->k, 8); /* words in the host's order: nothing outside the process sees a hash */
+  memcpy(&k1, k->k + 8, 8);
+  uint64_t v0 = k0 ^ 0x736f6d6570736575u, v1 = k1 ^ 0x646f72616e646f6du, v2 = k0 ^ 0x6c7967656e657261u,
+           v3 = k1 ^ 0x7465646279746573u;
+  for (; in != end; in += 8) {
+    memcpy(&m, in, 8);
+    v3 ^= m;
+    SIPROUND;
+    v0 ^= m;
+  }
+  /* the last bytes, as SipHash's reference code takes them */
+  switch (n & 7) {
+  case 7: last |= (uint64_t)in[6] << 48; /* fall through */
+  case 6: last |= (uint64_t)in[5] << 40; /* fall through */
+  case 5: last |= (uint64_t)in[4] << 32; /* fall through */
+  case 4: last |= (uint64_t)in[3] << 24; /* fall through */
+  case 3: last |= (uint64_t)in[2] << 16; /* fall through */
+  case 2: last |= (uint64_t)in[1] << 8;  /* fall through */
+  case 1: last |= in[0];
+  }
+  v3 ^= last;
+  SIPROUND;
+  v0 ^= last;
+  v2 ^= 0xff;
+  SIPROUND;
+  SIPROUND;
+  SIPROUND;
+  return v0 ^ v1 ^ v2 ^ v3;
 }
 
 /* ---- diagnostics ------------------------------------------------------------------ */

@@ -3,6 +3,8 @@
  * block step (eight bytes portable, sixteen with SSE2) must stop exactly
  * where the byte loop stops, from every start and end offset, for every
  * kind of byte that ends a plain run placed at every position of a block.
+ * Its short compare (scan_same) must say what memcmp says, for every
+ * length up to 40 and a difference at every place.
  */
 #include "testutil.h"
 #include "scan.h"
@@ -71,7 +73,31 @@ static void simd_scanner(void **st) {
 #endif
 }
 
+/* scan_same against memcmp: equal strings of every length 0..40 (at every
+ * alignment), and each with one byte changed at each place, by one bit or
+ * to the byte that is the same in the other half of a 4- or 8-byte load. */
+static void short_compare(void **st) {
+  (void)st;
+  char a[48], b[48];
+  for (size_t i = 0; i < sizeof a; i++) a[i] = (char)('A' + i * 7 % 53);
+  for (size_t off = 0; off < 8; off++)
+    for (size_t n = 0; n + off <= 40; n++) {
+      memcpy(b, a, sizeof a);
+      assert_true(scan_same(a + off, b + off, n));
+      for (size_t at = 0; at < n; at++)
+        for (int bit = 0; bit < 8; bit++) {
+          memcpy(b, a, sizeof a);
+          b[off + at] = (char)(b[off + at] ^ 1 << bit);
+          if (scan_same(a + off, b + off, n) != (memcmp(a + off, b + off, n) == 0)) {
+            fprintf(stderr, "scan_same: %zu bytes at %zu, bit %d of byte %zu\n", n, off, bit, at);
+            fail();
+          }
+        }
+    }
+}
+
 int main(void) {
-  const struct CMUnitTest tests[] = {cmocka_unit_test(portable_scanner), cmocka_unit_test(simd_scanner)};
+  const struct CMUnitTest tests[] = {cmocka_unit_test(portable_scanner), cmocka_unit_test(simd_scanner),
+                                     cmocka_unit_test(short_compare)};
   return cmocka_run_group_tests_name("scan", tests, NULL, NULL);
 }
