@@ -94,7 +94,7 @@ int tier_ruleset_item(const tier_ruleset *rs, size_t i, tier_item_info *out) {
   out->parent = it->parent == NO_ITEM ? -1 : (long)it->parent;
   out->first = it->first;
   out->count = it->count;
-  out->needed = it->kind == IT_ATLEAST ? it->n : it->kind == IT_EITHER ? 1 : it->count;
+  out->needed = item_needs(it);
   out->name = it->kind == IT_BRANCH ? rs->item_name[i] : NULL;
   return TIER_OK;
 }

@@ -412,15 +412,13 @@ static void describe_group(const struct tier_vm *vm, uint32_t b, uint32_t i, tie
   o->of = (int)it->count;
   for (uint32_t k = it->first; k < it->first + it->count; k++) o->held += vm->ev.held[k];
   o->rule = vm->rs->item_name[i];
+  o->needed = (int)item_needs(it);
   if (it->kind == IT_EITHER) {
     o->kind = TIER_ENTRY_EITHER;
-    o->needed = 1;
   } else if (it->kind == IT_BRANCH) {
     o->kind = TIER_ENTRY_BRANCH;
-    o->needed = (int)it->count;
   } else {
     o->kind = TIER_ENTRY_AT_LEAST;
-    o->needed = (int)it->n;
     if (!o->met)
       snprintf(o->need, sizeof o->need, "%d more of the %u below (%d hold%s, %u must)", o->needed - o->held,
                it->count, o->held, o->held == 1 ? "s" : "", it->n);
@@ -458,7 +456,7 @@ static void price_items(struct tier_vm *vm) {
     for (uint32_t k = it->first; k < it->first + it->count; k++)
       if (!vm->ev.held[k]) vm->pairs[n++] = (struct cost_pair){vm->cost[k], k};
     qsort(vm->pairs, n, sizeof *vm->pairs, by_cost);
-    size_t take = it->kind == IT_EITHER ? 1 : it->kind == IT_BRANCH ? n : it->n - (it->count - n);
+    size_t take = item_needs(it) - (it->count - n); /* what it lacks: it does not hold, so fewer than it needs do */
     uint64_t sum = 0;
     for (size_t k = 0; k < take && k < n; k++) {
       sum += vm->pairs[k].cost;

@@ -283,6 +283,17 @@ struct img_item {
   uint32_t section;    /* the section heading it stands under (string), NO_STR if none */
 };
 #define NO_ITEM 0xFFFFFFFFu
+
+/* How many of item it's children must hold for it to hold: the one place
+ * an item kind is given its meaning (the VM's two walks of the tree, in
+ * full and at a checkpoint, the result's groups and smallest change, and
+ * tier_ruleset_item read it).  An either needs one, an at least its n, a
+ * branch every one; a leaf none (it has no children: its requirement
+ * decides). */
+static inline uint32_t item_needs(const struct img_item *it) {
+  return it->kind == IT_EITHER ? 1 : it->kind == IT_ATLEAST ? it->n : it->count;
+}
+
 /* `grant TIER [when COND];`: the tier, and the condition's code segment
  * (a bool, as a requirement's) and text, NO_STR for an unconditional one. */
 struct img_grant { uint32_t tier, code, text; };

@@ -982,7 +982,7 @@ static bool item_holds(const struct image *img, const bool *met, bool *held, uin
   } else {
     uint32_t n = 0;
     for (uint32_t k = it->first; k < it->first + it->count; k++) n += item_holds(img, met, held, k);
-    h = it->kind == IT_EITHER ? n >= 1 : it->kind == IT_ATLEAST ? n >= it->n : n == it->count;
+    h = n >= item_needs(it);
   }
   held[i] = h;
   return h;
@@ -997,12 +997,13 @@ static bool block_holds(const struct image *img, const struct img_tier *blk, con
 
 /* Does item i hold at evaluation date asof (the metric registers computed
  * for it)?  Requirements run only as far as needed: this is the
- * checkpoints' test. */
+ * checkpoints' test.  Items are tried in order until enough hold; a
+ * branch, which needs every one, also stops at the first that does not. */
 static int item_holds_at(struct tier_vm *vm, const struct record *r, int64_t asof, uint32_t i, bool *holds) {
   const struct img_item *it = &vm->rs->img->items[i];
   vm->steps++;
   if (it->kind == IT_LEAF) return run_req(vm, r, asof, it->first, holds);
-  uint32_t n = 0, need = it->kind == IT_EITHER ? 1 : it->kind == IT_ATLEAST ? it->n : it->count;
+  uint32_t n = 0, need = item_needs(it);
   for (uint32_t k = it->first; k < it->first + it->count && n < need; k++) {
     bool h;
     int rc = item_holds_at(vm, r, asof, k, &h);
