@@ -360,6 +360,13 @@ $(DIFF_DIR)/%.o: tests/ref/%.c $(REF_HDRS) $(HDRS) | $(BUILD)/.deps
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) -Itests/ref -c -o $@ $<
 
+# test_diffprop also edits rulesets of tests/ref's generator (gen_options.ladder)
+DIFFPROP_OBJ := $(DIFF_DIR)/gen.o $(DIFF_DIR)/gen_record.o $(DIFF_DIR)/ref_calendar.o
+$(BUILD)/tests/test_diffprop: tests/unit/test_diffprop.c tests/unit/testutil.h $(DIFFPROP_OBJ) $(BUILD)/libtools.a \
+    $(BUILD)/libtier-internal.a
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) -o $@ $< $(DIFFPROP_OBJ) $(BUILD)/libtools.a $(BUILD)/libtier-internal.a -lcmocka $(LDLIBS) -lpthread
+
 $(DIFF_DIR)/vm-steps.o: src/vm.c $(HDRS) | $(BUILD)/.deps
 	@mkdir -p $(dir $@)
 	$(CC) $(LIB_CFLAGS) -DTIER_COUNT_STEPS -c -o $@ $<

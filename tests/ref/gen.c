@@ -997,10 +997,79 @@ static struct gexpr *requirement(struct gen *G) {
   return gen_expr(G, ty(TY_BOOL, false, 0), sc);
 }
 
+/* T's n requirements, a section heading and a label now and then. */
+static void gen_reqs(struct gen *G, struct gtier *T, int n) {
+  static const char *SECTIONS[] = {"knowledge", "experience", "customer_success"};
+  T->nreqs = n;
+  T->reqs = xcalloc((size_t)T->nreqs + 1, sizeof *T->reqs);
+  for (int q = 0; q < T->nreqs; q++) {
+    T->reqs[q].e = requirement(G);
+    T->reqs[q].alive = true;
+    if (rng_chance(G->r, 20)) T->reqs[q].label = xprintf("%s", PICK(G->r, LABELS));
+    if (rng_chance(G->r, 25)) T->reqs[q].section = xprintf("%s", PICK(G->r, SECTIONS));
+  }
+}
+
+/* gen_options.ladder: now and then a run of T's requirements becomes a
+ * group, an either (2 or 3 branches, named or by place, the run split
+ * among them in order) or an at least N of the run; and T inserts a
+ * requirements block.  A section heading would end a branch: the grouped
+ * requirements have none. */
+static void gen_structure(struct gen *G, struct gtier *T) {
+  struct gruleset *g = G->g;
+  for (int at = 0; T->ngroups < 2 && T->nreqs - at >= 2 && rng_chance(G->r, 60);) {
+    int start = at + (int)rng_below(G->r, (uint32_t)(T->nreqs - at - 1));
+    int len = 2 + (int)rng_below(G->r, (uint32_t)(T->nreqs - start - 1));
+    struct ggroup *gr = &T->groups[T->ngroups++];
+    gr->either = rng_chance(G->r, 50);
+    gr->nbranches = gr->either ? 2 + (int)rng_below(G->r, len >= 3 ? 2 : 1) : 0;
+    gr->n = gr->either ? 1 : 1 + (int)rng_below(G->r, (uint32_t)len);
+    gr->named = rng_chance(G->r, 60);
+    for (int k = 0; k < len; k++) {
+      struct greq *R = &T->reqs[start + k];
+      R->group = T->ngroups;
+      R->branch = gr->either ? k * gr->nbranches / len : 0;
+      free(R->section);
+      R->section = NULL;
+    }
+    at = start + len;
+  }
+  if (g->nblocks && rng_chance(G->r, 40)) T->inserts[T->ninserts++] = (int)rng_below(G->r, (uint32_t)g->nblocks);
+}
+
+/* gen_options.ladder: requirements blocks (no parameters), before the
+ * tiers and badges that insert them; each may insert an earlier one. */
+static void gen_blocks(struct gen *G) {
+  struct gruleset *g = G->g;
+  int n = (int)rng_below(G->r, 3);
+  for (int k = 0; k < n; k++) {
+    struct gtier *B = &g->blocks[g->nblocks];
+    memset(B, 0, sizeof *B);
+    snprintf(B->name, sizeof B->name, "block_%d", k + 1);
+    B->alive = true;
+    gen_reqs(G, B, 1 + (int)rng_below(G->r, 3));
+    gen_structure(G, B);
+    g->nblocks++;
+  }
+}
+
+/* gen_options.ladder: badges, every record's beside its tier. */
+static void gen_badges(struct gen *G) {
+  struct gruleset *g = G->g;
+  int n = (int)rng_below(G->r, 4);
+  for (int k = 0; k < n; k++) {
+    struct gtier *B = &g->badges[g->nbadges++];
+    memset(B, 0, sizeof *B);
+    snprintf(B->name, sizeof B->name, "Badge_%d", k + 1);
+    B->alive = true;
+    gen_reqs(G, B, 1 + (int)rng_below(G->r, 4));
+    gen_structure(G, B);
+  }
+}
+
 static void gen_tiers(struct gen *G) {
   struct gruleset *g = G->g;
   static const char *NAMES[] = {"Registered", "Select", "Advanced", "Premier", "Elite", "Summit"};
-  static const char *SECTIONS[] = {"knowledge", "experience", "customer_success"};
   for (int p = 0; p < g->enums[0].nvals; p++) {
     if (p > 0 && rng_chance(G->r, 20)) continue; /* a partner type without tiers */
     int n = 1 + (int)rng_below(G->r, (uint32_t)(g->opt.max_tiers > 0 ? g->opt.max_tiers : 5));
@@ -1010,19 +1079,13 @@ static void gen_tiers(struct gen *G) {
       snprintf(T->name, sizeof T->name, "%s", NAMES[t % 6]);
       T->ptype = p;
       T->alive = true;
-      T->nreqs = t == 0 && rng_chance(G->r, 60) ? 0 : (int)rng_below(G->r, 6);
-      T->reqs = xcalloc((size_t)T->nreqs + 1, sizeof *T->reqs);
-      for (int q = 0; q < T->nreqs; q++) {
-        T->reqs[q].e = requirement(G);
-        T->reqs[q].alive = true;
-        if (rng_chance(G->r, 20)) T->reqs[q].label = xprintf("%s", PICK(G->r, LABELS));
-        if (rng_chance(G->r, 25)) T->reqs[q].section = xprintf("%s", PICK(G->r, SECTIONS));
-      }
+      gen_reqs(G, T, t == 0 && rng_chance(G->r, 60) ? 0 : (int)rng_below(G->r, 6));
       if (t > 0 && rng_chance(G->r, 25)) { /* windows around the dates records hold */
         static const int most[] = {0, 7, 7, 40, 3};
         T->time = 1 + (int)rng_below(G->r, 4);
         T->window = 1 + (int)rng_below(G->r, (uint64_t)most[T->time]);
       }
+      if (g->opt.ladder) gen_structure(G, T);
     }
   }
 }
@@ -1038,7 +1101,9 @@ void gen_ruleset(struct rng *r, const struct gen_options *opt, struct gruleset *
   gen_schema(&G);
   gen_metrics(&G);
   gen_review(&G);
+  if (g->opt.ladder) gen_blocks(&G);
   gen_tiers(&G);
+  if (g->opt.ladder) gen_badges(&G);
   if (rng_chance(r, 50)) {
     g->name = xprintf("Random rules");
     g->version = rng_chance(r, 50) ? xprintf("v%u", rng_below(r, 100)) : NULL;
@@ -1121,6 +1186,51 @@ static void put_list_path(struct sbuf *b, const struct gruleset *g, int l) {
   put(b, "%s", g->fields[g->list_field[l]].name);
 }
 
+/* Where requirement R of T opens a group or a branch, that line (after
+ * closing the group before it); *open is the group open (0: none). */
+static void put_group(struct sbuf *b, const struct gtier *T, const struct greq *R, int *open, int *branch) {
+  static const char *const BRANCH[] = {"\"A\" ", "\"B\" ", "\"C\" "};
+  if (R->group == *open) {
+    if (*open && T->groups[*open - 1].either && R->branch != *branch) {
+      *branch = R->branch;
+      put(b, "  } or %s{\n", T->groups[*open - 1].named ? BRANCH[*branch] : "");
+    }
+    return;
+  }
+  if (*open) put(b, "  }\n");
+  *open = R->group;
+  *branch = R->branch;
+  if (!*open) return;
+  const struct ggroup *gr = &T->groups[*open - 1];
+  if (gr->either) put(b, "  either %s{\n", gr->named ? BRANCH[*branch] : "");
+  else put(b, "  at least %d of {\n", gr->n);
+}
+
+/* A tier's, badge's or block's statements and its closing `>`. */
+static void put_items(struct sbuf *b, const struct gruleset *g, const struct gtier *T) {
+  int open = 0, branch = 0;
+  for (int q = 0; q < T->nreqs; q++) {
+    const struct greq *R = &T->reqs[q];
+    if (!R->alive) continue;
+    put_group(b, T, R, &open, &branch);
+    if (R->section) put(b, "  %s:\n", R->section);
+    put(b, "    ");
+    put_expr(b, R->e);
+    if (R->label) put(b, " \"%s\"", R->label);
+    put(b, ";\n");
+  }
+  if (open) put(b, "  }\n");
+  for (int k = 0; k < T->ninserts; k++) put(b, "    %s();\n", g->blocks[T->inserts[k]].name);
+  static const char *const clause[] = {"", "sustained %d months", "at any checkpoint within %d months",
+                                       "at any checkpoint within %d days", "at any checkpoint within %d calendar months"};
+  if (T->time) {
+    put(b, "  ");
+    put(b, clause[T->time], T->window);
+    put(b, ";\n");
+  }
+  put(b, ">\n");
+}
+
 char *gen_print(const struct gruleset *g) {
   struct sbuf b = {0};
   if (g->name) {
@@ -1162,27 +1272,19 @@ char *gen_print(const struct gruleset *g) {
     put_expr(&b, M->e);
     put(&b, ";\n");
   }
+  for (int k = 0; k < g->nblocks; k++) {
+    put(&b, "requirements %s() <\n", g->blocks[k].name);
+    put_items(&b, g, &g->blocks[k]);
+  }
   for (int t = 0; t < g->ntiers; t++) {
     const struct gtier *T = &g->tiers[t];
     if (!T->alive) continue;
     put(&b, "tier %s %s <\n", T->name, g->enums[0].vals[T->ptype]);
-    for (int q = 0; q < T->nreqs; q++) {
-      const struct greq *R = &T->reqs[q];
-      if (!R->alive) continue;
-      if (R->section) put(&b, "  %s:\n", R->section);
-      put(&b, "    ");
-      put_expr(&b, R->e);
-      if (R->label) put(&b, " \"%s\"", R->label);
-      put(&b, ";\n");
-    }
-    static const char *const clause[] = {"", "sustained %d months", "at any checkpoint within %d months",
-                                         "at any checkpoint within %d days", "at any checkpoint within %d calendar months"};
-    if (T->time) {
-      put(&b, "  ");
-      put(&b, clause[T->time], T->window);
-      put(&b, ";\n");
-    }
-    put(&b, ">\n");
+    put_items(&b, g, T);
+  }
+  for (int k = 0; k < g->nbadges; k++) {
+    put(&b, "badge %s <\n", g->badges[k].name);
+    put_items(&b, g, &g->badges[k]);
   }
   if (!b.p) put(&b, "%s", "");
   return b.p;
@@ -1216,19 +1318,23 @@ static void expr_free(struct gexpr *e) {
   free(e);
 }
 
+static void tier_free(struct gtier *T) {
+  for (int q = 0; q < T->nreqs; q++) {
+    expr_free(T->reqs[q].e);
+    free(T->reqs[q].label);
+    free(T->reqs[q].section);
+  }
+  free(T->reqs);
+}
+
 void gen_free(struct gruleset *g) {
   for (int m = 0; m < g->nmetrics; m++) {
     expr_free(g->metrics[m].e);
     free(g->metrics[m].label);
   }
-  for (int t = 0; t < g->ntiers; t++) {
-    for (int q = 0; q < g->tiers[t].nreqs; q++) {
-      expr_free(g->tiers[t].reqs[q].e);
-      free(g->tiers[t].reqs[q].label);
-      free(g->tiers[t].reqs[q].section);
-    }
-    free(g->tiers[t].reqs);
-  }
+  for (int t = 0; t < g->ntiers; t++) tier_free(&g->tiers[t]);
+  for (int k = 0; k < g->nbadges; k++) tier_free(&g->badges[k]);
+  for (int k = 0; k < g->nblocks; k++) tier_free(&g->blocks[k]);
   expr_free(g->review);
   free(g->name);
   free(g->version);

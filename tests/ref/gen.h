@@ -31,6 +31,9 @@ int64_t rng_range(struct rng *r, int64_t lo, int64_t hi); /* lo .. hi */
 struct gen_options {
   int max_tiers;      /* per partner type */
   int max_metrics;    /* record metrics */
+  bool ladder;        /* also `either`, `at least N of`, requirements blocks and
+                         badges (tests/unit/test_diffprop; the reference does not
+                         evaluate them yet, so the difftest leaves them out) */
 };
 
 /* ---- the model ------------------------------------------------------------------ */
@@ -76,9 +79,19 @@ struct greq {
   struct gexpr *e;
   char *label;
   char *section; /* a section heading before it, or NULL */
+  int group;     /* 0, or 1 + the index of the group it is in (gtier.groups) */
+  int branch;    /* in an either: its branch, from 0 */
   bool alive;
 };
-struct gtier {
+/* A group of consecutive requirements of a tier, badge or block: an either
+ * (its requirements split into branches in order) or an at least N of. */
+struct ggroup {
+  bool either;
+  int n;         /* at least: N */
+  int nbranches; /* either: 2 or 3 */
+  bool named;    /* either: branches "A", "B", "C" (else by place) */
+};
+struct gtier { /* a tier; also a badge, and a requirements block (gen_options.ladder) */
   char name[72];
   int ptype;
   int time;      /* its time clause: 0 none, 1 sustained, 2..4 at any checkpoint within
@@ -86,6 +99,10 @@ struct gtier {
   int window;    /* the clause's N */
   struct greq *reqs;
   int nreqs;
+  struct ggroup groups[2];
+  int ngroups;
+  int inserts[1]; /* the requirements blocks it inserts (gruleset.blocks), after its requirements */
+  int ninserts;
   bool alive;
 };
 
@@ -105,6 +122,11 @@ struct gruleset {
   int list_parent[12];                 /* -1 for a list of the record, else the list whose items hold it */
   struct gmetric metrics[48]; int nmetrics;
   struct gtier tiers[24]; int ntiers;
+  /* gen_options.ladder: badges, and requirements blocks */
+  struct gtier badges[4];
+  int nbadges;
+  struct gtier blocks[3];
+  int nblocks;
   struct gexpr *review;                /* NULL: none */
   char *name, *version;
   int64_t effective;                   /* day number, or INT64_MIN */

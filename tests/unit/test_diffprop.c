@@ -2,23 +2,31 @@
  * test_diffprop.c - the property that makes `tierc diff` trustworthy: for
  * many random single edits of the shipped rules (thresholds, comparisons,
  * and/or, windows, dates, enum order, value sets, distinct counts, item
- * metrics, the review rule, deleted requirements, labels), whenever the
- * edit moves any partner of a generated population to another tier (what
- * `tiervm diff` shows), `tierc diff` reports a change.  Edits that cannot
- * change a result (a comment, blank space) must report none and keep the
- * rules_hash.  Deterministic: a fixed seed.
+ * metrics, the review rule, deleted requirements, labels), and of rulesets
+ * of tests/ref's generator with `either`, `at least`, requirements blocks
+ * and badges (those edits, branch names, deleted badges), whenever the
+ * edit changes the outcome of any partner of a generated population as
+ * `tiervm diff` compares it (its tier, whether a grant gives it, its
+ * badges, the paths it takes), `tierc diff` reports a change.  Edits that
+ * cannot change a result (a comment, blank space) must report none and
+ * keep the rules_hash.  Deterministic: fixed seeds.
  */
 #include "testutil.h"
 
 #include <ctype.h>
 #include <unistd.h>
 
+#include "../ref/gen.h"
 #include "../tools/gen.h"
 #include "diff.h"
 #include "meaning.h"
 
 #define EDITS 300
 #define POPULATION 300
+#define GEN_RULESETS 80 /* generated rulesets, */
+#define GEN_EDITS 10    /* edits of each, */
+#define GEN_RECORDS 100 /* and records for each */
+#define KINDS 12        /* kinds of edit (edit()) */
 
 static char *slurp(const char *path, size_t *n) {
   FILE *f = fopen(path, "rb");
@@ -43,12 +51,38 @@ static void spit(const char *path, const char *text) {
 
 /* ---- the population ------------------------------------------------------------------ */
 
-struct pop { char **rec; size_t *len; int n; };
+struct pop {
+  char **rec;
+  size_t *len;
+  int64_t *asof;
+  int n;
+};
+
+static void pop_alloc(struct pop *p, int n) {
+  p->rec = calloc((size_t)n, sizeof *p->rec);
+  p->len = calloc((size_t)n, sizeof *p->len);
+  p->asof = calloc((size_t)n, sizeof *p->asof);
+  assert_non_null(p->rec);
+  assert_non_null(p->len);
+  assert_non_null(p->asof);
+  p->n = 0;
+}
+
+static void pop_add(struct pop *p, char *rec, int64_t asof) {
+  p->rec[p->n] = rec;
+  p->len[p->n] = strcspn(rec, "\n");
+  p->asof[p->n++] = asof;
+}
+
+static void pop_free(struct pop *p) {
+  for (int i = 0; i < p->n; i++) free(p->rec[i]);
+  free(p->rec);
+  free(p->len);
+  free(p->asof);
+}
 
 static void population(struct pop *p) {
-  p->rec = calloc(POPULATION + 64, sizeof *p->rec);
-  p->len = calloc(POPULATION + 64, sizeof *p->len);
-  assert_non_null(p->rec);
+  pop_alloc(p, POPULATION + 64);
   for (int i = 0; i < POPULATION; i++) {
     char *buf = NULL;
     size_t n = 0;
@@ -56,30 +90,61 @@ static void population(struct pop *p) {
     assert_non_null(f);
     gen_profile(f, 7, i, i % 3 == 0);
     fclose(f);
-    p->rec[p->n] = buf;
-    p->len[p->n++] = strcspn(buf, "\n");
+    pop_add(p, buf, INT64_MIN);
   }
   /* and the hand-made partners of the examples */
   char *ex = slurp("examples/partners.jsonl", NULL);
   assert_non_null(ex);
-  for (char *line = strtok(ex, "\n"); line && p->n < POPULATION + 64; line = strtok(NULL, "\n")) {
-    p->rec[p->n] = strdup(line);
-    p->len[p->n++] = strlen(line);
-  }
+  for (char *line = strtok(ex, "\n"); line && p->n < POPULATION + 64; line = strtok(NULL, "\n"))
+    pop_add(p, strdup(line), INT64_MIN);
   free(ex);
 }
 
-/* Each partner's outcome: its tier, or that it is rejected. */
+/* A path a partner takes, as its outcome lists it: " BLOCK/BRANCH". */
+static void path_out(void *ctx, const tier_req_result *u, bool only) {
+  (void)only;
+  tier_buf_printf(ctx, " %s/%s", u->badge ? u->badge : u->tier, u->rule);
+}
+
+/* Each partner's outcome as tiervm diff compares it: its tier, then after
+ * a '|' whether a grant gives it, the badges it holds and the paths it
+ * takes (every branch met on its way to a tier or badge held); or that it
+ * is rejected. */
 static void outcomes(tier_ruleset *rs, const struct pop *p, char **out) {
-  tier_vm *vm = tier_vm_new(rs, NULL);
+  tier_options every = {.all_requirements = diff_needs_all(rs, rs)};
+  tier_vm *vm = tier_vm_new(rs, &every);
+  tier_buf *b = tier_buf_new(NULL);
   assert_non_null(vm);
+  assert_non_null(b);
   for (int i = 0; i < p->n; i++) {
     const tier_result *r = NULL;
-    int rc = tier_eval_json(vm, p->rec[i], p->len[i], INT64_MIN, &r);
+    int rc = tier_eval_json(vm, p->rec[i], p->len[i], p->asof[i], &r);
+    tier_buf_clear(b);
+    if (rc != TIER_OK) tier_buf_puts(b, "(rejected)|");
+    else {
+      tier_buf_printf(b, "%s|%s", r->tier ? r->tier : "(none)", r->granted ? "granted" : "");
+      for (size_t k = 0; k < r->nbadges; k++)
+        if (r->badges[k].held) tier_buf_printf(b, " +%s", r->badges[k].name);
+      diff_paths_taken(r, path_out, b);
+    }
     free(out[i]);
-    out[i] = strdup(rc != TIER_OK ? "(rejected)" : r->tier ? r->tier : "(none)");
+    out[i] = strdup(tier_buf_text(b, NULL));
   }
+  tier_buf_free(b);
   tier_vm_free(vm);
+}
+
+/* How many partners the edit moves to another tier (*moved), and how
+ * many whose outcome changes otherwise: badges, grant, paths. */
+static int changed(const struct pop *p, char **before, char **after, int *moved) {
+  int n = 0;
+  *moved = 0;
+  for (int i = 0; i < p->n; i++) {
+    if (!strcmp(before[i], after[i])) continue;
+    n++;
+    *moved += strcspn(before[i], "|") != strcspn(after[i], "|") || strncmp(before[i], after[i], strcspn(before[i], "|"));
+  }
+  return n;
 }
 
 /* ---- edits ---------------------------------------------------------------------------- */
@@ -188,6 +253,11 @@ static size_t f_label(const char *t, size_t i) { /* a metric's label */
   return t[e] == '"' ? e + 1 - i : 0;
 }
 static size_t f_line(const char *t, size_t i) { return i == 0 || t[i - 1] == '\n' ? 1 : 0; }
+static size_t f_badge(const char *t, size_t i) { /* a badge, from its line to its closing `>` line */
+  if ((i && t[i - 1] != '\n') || strncmp(t + i, "badge ", 6)) return 0;
+  const char *end = strstr(t + i, "\n>\n");
+  return end ? (size_t)(end + 3 - (t + i)) : 0;
+}
 
 /* One random edit of one kind; *noop when it cannot change a result.
  * NULL when the text has no place for that kind. */
@@ -268,6 +338,10 @@ static char *edit(const char *text, int kind, bool *noop, char *what, size_t wn)
     if ((at = random_site(text, f_label, &len)) < 0) return NULL;
     snprintf(with, sizeof with, "\"%.*s (reworded)\"", (int)(len - 2), text + at + 1);
     break;
+  case 11: /* a badge is deleted */
+    if ((at = random_site(text, f_badge, &len)) < 0) return NULL;
+    with[0] = 0;
+    break;
   default: /* a comment, or blank space, on a line of its own */
     if ((at = random_site(text, f_line, &len)) < 0) return NULL;
     len = 0;
@@ -309,6 +383,59 @@ static int rm_dir(void **st) {
   return 0;
 }
 
+/* What a run of edits did, for the assertions that give the test teeth. */
+struct tally {
+  int compiled, changed, moved, side_only, noops;
+  int per_kind[KINDS]; /* edits that changed an outcome, by kind */
+};
+
+/* The meaning's hash of rs (the rules_hash). */
+static void hash_of(const tier_ruleset *rs, uint8_t hash[32]) {
+  struct tier_alloc_hook h = {0};
+  struct meaning *m = mn_build(rs->img, &h);
+  assert_non_null(m);
+  mn_hash(m, hash);
+  mn_free(m);
+}
+
+/* The edited rules rs against base, with the population's outcomes under
+ * base in before: when any partner's outcome changes, tierc diff must say
+ * so; an edit that cannot change a result must report nothing and keep
+ * the hash.  Counted in t; rs is freed. */
+static void check_edit(const tier_ruleset *base, tier_ruleset *rs, const struct pop *p, char **before, char **after, int kind,
+                       bool noop, const char *what, struct tally *t) {
+  t->compiled++;
+  outcomes(rs, p, after);
+  int moved, n = changed(p, before, after, &moved);
+  struct buf out = {0};
+  int changes = rule_diff(base->img, rs->img, "old", "new", false, &out);
+  if (n && changes <= 0)
+    fail_msg("%s: %d partners' outcomes change (%d move), but tierc diff says:\n%.*s", what, n, moved, (int)out.n, (char *)out.p);
+  if (noop) {
+    uint8_t hb[32], hash[32];
+    hash_of(base, hb);
+    hash_of(rs, hash);
+    if (changes != 0 || memcmp(hash, hb, 32) != 0)
+      fail_msg("%s: an edit that changes nothing, but tierc diff says (or the hash moved):\n%.*s", what, (int)out.n,
+               (char *)out.p);
+    t->noops++;
+  }
+  if (n) {
+    t->changed++;
+    t->per_kind[kind]++;
+    if (moved) t->moved++;
+    else t->side_only++;
+  }
+  buf_free(&out);
+  tier_ruleset_free(rs);
+}
+
+static int kinds_of(const struct tally *t) {
+  int k = 0;
+  for (int i = 0; i < KINDS; i++) k += t->per_kind[i] > 0;
+  return k;
+}
+
 static void moves_are_reported(void **st) {
   (void)st;
   snprintf(dir, sizeof dir, "/tmp/tierc-prop-XXXXXX");
@@ -327,68 +454,120 @@ static void moves_are_reported(void **st) {
   population(&p);
   char **before = calloc((size_t)p.n, sizeof *before), **after = calloc((size_t)p.n, sizeof *after);
   outcomes(base, &p, before);
-  struct tier_alloc_hook h = {0};
-  struct meaning *mb = mn_build(base->img, &h);
-  assert_non_null(mb);
-  uint8_t hash_base[32];
-  mn_hash(mb, hash_base);
-  mn_free(mb);
 
-  int compiled = 0, moved = 0, noops = 0, per_kind_moved[11] = {0};
+  struct tally t = {0};
   for (int e = 0; e < EDITS; e++) {
     bool in_schema = pick(3) == 0, noop;
-    int kind = pick(11);
-    char what[700];
-    char *edited = edit(in_schema ? schema : rules, kind, &noop, what, sizeof what);
+    int kind = pick(11); /* the shipped rules have no badge to delete */
+    char what[720];
+    char *edited = edit(in_schema ? schema : rules, kind, &noop, what, sizeof what - 20);
     if (!edited) continue;
     spit(in_schema ? ps : pr, edited);
     tier_ruleset *rs = compile_dir(dir);
     spit(in_schema ? ps : pr, in_schema ? schema : rules);
     free(edited);
-    if (!rs) continue;
-    compiled++;
-    outcomes(rs, &p, after);
-    int n_moved = 0;
-    for (int i = 0; i < p.n; i++) n_moved += strcmp(before[i], after[i]) != 0;
-    struct buf out = {0};
-    int changes = rule_diff(base->img, rs->img, "old", "new", false, &out);
-    if (n_moved && changes <= 0)
-      fail_msg("%s (%s): %d partners move, but tierc diff says:\n%.*s", what, in_schema ? "schema" : "rules", n_moved,
-               (int)out.n, (char *)out.p);
-    if (noop) {
-      struct meaning *m = mn_build(rs->img, &h);
-      uint8_t hash[32];
-      mn_hash(m, hash);
-      mn_free(m);
-      if (changes != 0 || memcmp(hash, hash_base, 32) != 0)
-        fail_msg("%s: an edit that changes nothing, but tierc diff says (or the hash moved):\n%.*s", what, (int)out.n, (char *)out.p);
-      noops++;
-    }
-    if (n_moved) { moved++; per_kind_moved[kind]++; }
-    buf_free(&out);
-    tier_ruleset_free(rs);
+    strcat(what, in_schema ? " (schema)" : " (rules)");
+    if (rs) check_edit(base, rs, &p, before, after, kind, noop, what, &t);
   }
   print_message("%d edits: %d compiled, %d moved partners (each reported), %d changed nothing (none reported)\n", EDITS,
-                compiled, moved, noops);
+                t.compiled, t.moved, t.noops);
   /* the test has teeth: many edits compile, many move partners, of several kinds */
-  assert_true(compiled >= EDITS / 2);
-  assert_true(moved >= EDITS / 6);
-  int kinds = 0;
-  for (int k = 0; k < 11; k++) kinds += per_kind_moved[k] > 0;
-  assert_true(kinds >= 7);
-  assert_true(noops >= 5);
+  assert_true(t.compiled >= EDITS / 2);
+  assert_true(t.moved >= EDITS / 6);
+  assert_true(kinds_of(&t) >= 7);
+  assert_true(t.noops >= 5);
   for (int i = 0; i < p.n; i++) {
-    free(p.rec[i]);
     free(before[i]);
     free(after[i]);
   }
-  free(p.rec);
-  free(p.len);
+  pop_free(&p);
   free(before);
   free(after);
   free(rules);
   free(schema);
   tier_ruleset_free(base);
+}
+
+static tier_ruleset *compile_text(const char *text) {
+  uint8_t *bc = NULL;
+  size_t n = 0;
+  if (tier_compile("generated.tier", text, strlen(text), NULL, &bc, &n, NULL) != TIER_OK) return NULL;
+  tier_ruleset *rs = NULL;
+  char err[256];
+  int rc = tier_load(bc, n, NULL, &rs, err, sizeof err);
+  tier_free_bytes(NULL, bc, n);
+  return rc == TIER_OK ? rs : NULL;
+}
+
+/* Whether g has a group, a requirements block or a badge. */
+static bool has_structure(const struct gruleset *g) {
+  bool any = g->nbadges || g->nblocks;
+  for (int t = 0; t < g->ntiers; t++) any |= g->tiers[t].ngroups > 0;
+  return any;
+}
+
+/* The same property on tests/ref's generated rulesets with `either`, `at
+ * least`, requirements blocks and badges, each edited GEN_EDITS times at
+ * random (every kind of edit, branch names and deleted badges included),
+ * on GEN_RECORDS generated records each. */
+static void generated_changes_are_reported(void **st) {
+  (void)st;
+  struct gen_options opt = {.ladder = true};
+  struct tally t = {0};
+  int structured = 0;
+  for (int s = 0; s < GEN_RULESETS; s++) {
+    struct rng r;
+    rng_seed(&r, 20261201u + (uint64_t)s);
+    struct gruleset g;
+    gen_ruleset(&r, &opt, &g);
+    char *text = gen_print(&g);
+    tier_ruleset *base = compile_text(text);
+    if (!base) fail_msg("generated ruleset %d does not compile:\n%s", s, text);
+    structured += has_structure(&g);
+    struct pop p = {0};
+    pop_alloc(&p, GEN_RECORDS);
+    for (int i = 0; i < GEN_RECORDS; i++) {
+      struct grecord rec;
+      gen_record(&r, &g, &rec);
+      pop_add(&p, gen_record_json(&g, &rec), rec.asof);
+      gen_record_free(&g, &rec);
+    }
+    char **before = calloc((size_t)p.n, sizeof *before), **after = calloc((size_t)p.n, sizeof *after);
+    outcomes(base, &p, before);
+    for (int e = 0; e < GEN_EDITS; e++) {
+      bool noop;
+      int kind = pick(KINDS);
+      char what[720];
+      char *edited = edit(text, kind, &noop, what, sizeof what);
+      if (!edited) continue;
+      tier_ruleset *rs = compile_text(edited);
+      if (rs) check_edit(base, rs, &p, before, after, kind, noop, what, &t);
+      free(edited);
+    }
+    for (int i = 0; i < p.n; i++) {
+      free(before[i]);
+      free(after[i]);
+    }
+    free(before);
+    free(after);
+    pop_free(&p);
+    tier_ruleset_free(base);
+    free(text);
+    gen_free(&g);
+  }
+  print_message("%d generated rulesets (%d with groups, blocks or badges), %d edits: %d compiled, %d changed outcomes "
+                "(each reported): %d moved partners, %d changed only badges, grants or paths; %d changed nothing\n",
+                GEN_RULESETS, structured, GEN_RULESETS * GEN_EDITS, t.compiled, t.changed, t.moved, t.side_only, t.noops);
+  /* teeth: most rulesets have structure; edits change outcomes, some only
+     beside the tier (what comparing tiers alone would miss), of many kinds */
+  assert_true(structured >= GEN_RULESETS / 2);
+  assert_true(t.compiled >= GEN_RULESETS * GEN_EDITS / 3);
+  for (int k = 0; k < KINDS; k++) print_message("%s%d: %d", k ? ", " : "changed outcomes per kind of edit: ", k, t.per_kind[k]);
+  print_message("\n");
+  assert_true(t.changed >= GEN_RULESETS / 2);
+  assert_true(t.side_only >= 5);
+  assert_true(t.per_kind[11] > 0);
+  assert_true(kinds_of(&t) >= 7);
 }
 
 /* Conditions as deep as the compiler allows are read in full; crafted
@@ -437,6 +616,7 @@ static void meaning_is_bounded(void **st) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_teardown(moves_are_reported, rm_dir),
+      cmocka_unit_test(generated_changes_are_reported),
       cmocka_unit_test(meaning_is_bounded),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
