@@ -723,6 +723,11 @@ static void text_badges(tier_buf *b, const struct diff *d) {
   }
 }
 
+/* Whether partner type t has tiers under either ruleset: the partners of
+ * a ruleset of badges only have no type and no ladder, and the text shows
+ * no ladder or matrix for them (their count is in the total). */
+static bool has_ladder(const struct diff_type *t) { return t->lad.nold > 0 || t->lad.nnew > 0; }
+
 /* tiervm diff's text: the two rulesets, the ladders, each type's matrix,
  * the partners that move and why, the rejected records, the totals. */
 static void render_text(const struct diff *d, tier_buf *b) {
@@ -730,14 +735,19 @@ static void render_text(const struct diff *d, tier_buf *b) {
   ruleset_line(b, d->old, d->old_path);
   tier_buf_puts(b, _("\n  new: "));
   ruleset_line(b, d->new_, d->new_path);
-  tier_buf_puts(b, _("\n\nTiers are matched by name, or by their place in the ladder when renamed:\n"));
+  tier_buf_puts(b, "\n");
+  bool ladders = false;
+  for (int i = 0; i < d->ntypes; i++) ladders |= has_ladder(&d->types[i]);
+  if (ladders) tier_buf_puts(b, _("\nTiers are matched by name, or by their place in the ladder when renamed:\n"));
   for (int i = 0; i < d->ntypes; i++) {
     const struct diff_type *t = &d->types[i];
+    if (!has_ladder(t)) continue;
     tier_buf_printf(b, "  %s: ", t->name);
     ladder_text(&t->lad, b);
     tier_buf_putc(b, '\n');
   }
-  for (int i = 0; i < d->ntypes; i++) text_matrix(b, &d->types[i]);
+  for (int i = 0; i < d->ntypes; i++)
+    if (has_ladder(&d->types[i])) text_matrix(b, &d->types[i]);
   text_badges(b, d);
   long up = 0, down = 0, stay = 0, changed = 0;
   for (int i = 0; i < d->ntypes; i++) {
