@@ -3,9 +3,15 @@
  * test file is JSON Lines: each line is a partner profile plus
  *   "test":   a name (optional),
  *   "as_of":  the evaluation date (optional; else the ruleset's review rule),
- *   "expect": {"tier": "Select" or null, "next": ... , "unmet": [...]}, at
- *             least one of them; "unmet" is the exact set of the next tier's
- *             unmet requirements (metric names or rule texts, "sustained", "at_any").
+ *   "expect": {"tier": "Select" or null, "next": ... , "unmet": [...],
+ *             "granted": bool, "badges": [...], "badges_unmet": {...},
+ *             "values": {...}}, at least one of them (SPEC 3.5): "unmet" is
+ *             the exact set of the next tier's unmet entries, each named by
+ *             its metric or rule text ("BRANCH: NAME" inside an either),
+ *             "sustained", "at_any" or "at least"; "badges" the exact set
+ *             of badges held; "badges_unmet" for each badge named, that it
+ *             is not held and the exact set of its unmet entries; "values"
+ *             the value of each metric named at the evaluation date.
  * Blank lines and lines starting with '#' are comments.
  *
  * A test must check what it says: a line with an unknown, misspelt or
@@ -30,7 +36,7 @@
 /* ---- the keys a test line may carry ------------------------------------------ */
 
 /* What a key's value may be (a mask). */
-enum { V_TEXT = 1, V_NULL = 2, V_DATE = 4, V_OBJECT = 8, V_NAMES = 16 };
+enum { V_TEXT = 1, V_NULL = 2, V_DATE = 4, V_OBJECT = 8, V_NAMES = 16, V_BOOL = 32 };
 
 struct key { const char *name; unsigned accepts; const char *says; };
 
@@ -45,6 +51,10 @@ static const struct key expect_keys[] = {
     {"tier", V_TEXT | V_NULL, N_("the tier held: a tier name or display name, or null for none")},
     {"next", V_TEXT | V_NULL, N_("the next tier: a tier name or display name, or null at the top")},
     {"unmet", V_NAMES, N_("the next tier's unmet requirements: a list of metric names or rule texts")},
+    {"granted", V_BOOL, N_("whether the tier comes from a grant: true or false")},
+    {"badges", V_NAMES, N_("every badge held: a list of badge names")},
+    {"badges_unmet", V_OBJECT, N_("badges not held and their unmet requirements: {\"BADGE\": [names]}")},
+    {"values", V_OBJECT, N_("metrics and their values at the evaluation date: {\"metric\": value}")},
 };
 #define NKEYS(t) (sizeof(t) / sizeof((t)[0]))
 
@@ -56,6 +66,7 @@ static const struct key *key_find(const struct key *ks, size_t n, const char *na
 
 static bool value_fits(const json_t *v, unsigned accepts) {
   if (json_is_null(v)) return accepts & V_NULL;
+  if (json_is_boolean(v)) return accepts & V_BOOL;
   if (json_is_string(v) && (accepts & V_TEXT)) return true;
   if (json_is_string(v) && (accepts & V_DATE)) {
     int64_t d;
@@ -149,7 +160,9 @@ static void check_test_keys(json_t *t, struct buf *why, int *nerr) {
       struct suggest s = {0};
       for (size_t i = 0; i < NKEYS(expect_keys); i++) suggest_try(&s, k, expect_keys[i].name);
       char dym[120];
-      fault(why, nerr, _("unknown key \"%s\" in \"expect\"%s (it takes tier, next, unmet)"), k, did_you_mean(&s, dym, sizeof dym));
+      fault(why, nerr,
+            _("unknown key \"%s\" in \"expect\"%s (it takes tier, next, unmet, granted, badges, badges_unmet, values)"), k,
+            did_you_mean(&s, dym, sizeof dym));
     } else if (!value_fits(v, key->accepts)) {
       fault(why, nerr, _("\"expect\": \"%s\" must be %s"), k, _(key->says));
     }
@@ -185,71 +198,165 @@ static void check_tier_name(const struct image *img, int ptype, json_t *expect, 
   buf_free(&list);
 }
 
-/* The names by which an unmet requirement may be expected: its metric (or
- * field), its rule text, and "sustained" or "at_any" for a time clause
- * (SPEC 3.5). */
+/* The names by which an unmet entry may be expected (SPEC 3.5): a
+ * requirement's metric (or field, or a computed threshold's compared side)
+ * or its rule text, after "BRANCH: " inside an either; "sustained" or
+ * "at_any" for a time clause; "at least" for an at least group. */
 static const char *time_name(int tc) { return tc == TC_SUSTAINED ? "sustained" : tc != TC_NONE ? "at_any" : NULL; }
+#define AT_LEAST_NAME "at least"
 
 static const char *req_metric_name(const struct image *img, const struct img_req *q) {
   if (q->metric >= 0) return img_str(img, img->metrics[q->metric].name);
   if (q->field >= 0) return img_str(img, img->fields[img_top_field(img, (uint32_t)q->field)].name);
+  if (q->xcode != NO_STR) return img_str(img, q->xvalue);
   return NULL;
 }
 
-static bool names_requirement(const struct image *img, int ptype, const char *name, struct suggest *s) {
-  for (uint32_t t = 0; t < img->ntiers; t++) {
-    const struct img_tier *T = &img->tiers[t];
-    if ((int)T->ptype != ptype) continue;
-    if (time_name(T->time) && !strcmp(name, time_name(T->time))) return true;
-    for (uint32_t q = T->first_req; q < T->first_req + T->nreq; q++) {
-      const char *m = req_metric_name(img, &img->reqs[q]);
-      if ((m && !strcmp(m, name)) || !strcmp(img_str(img, img->reqs[q].rule), name)) return true;
+/* The innermost branch requirement q stands in (its name as results give
+ * it), or NULL. */
+static const char *req_branch(const struct tier_ruleset *rs, uint32_t q) {
+  const struct image *img = rs->img;
+  for (uint32_t i = img->items[rs->req_item[q]].parent; i != NO_ITEM; i = img->items[i].parent)
+    if (img->items[i].kind == IT_BRANCH) return rs->item_name[i];
+  return NULL;
+}
+
+/* name without "BRANCH: " in front, or NULL when branch is not NULL and
+ * name does not start so. */
+static const char *past_branch(const char *name, const char *branch) {
+  if (!branch) return name;
+  size_t n = strlen(branch);
+  return !strncmp(name, branch, n) && !strncmp(name + n, ": ", 2) ? name + n + 2 : NULL;
+}
+
+/* May `name` stand for an entry of block b (a tier or a badge)? */
+static bool names_in_block(const struct tier_ruleset *rs, uint32_t b, const char *name, struct suggest *s) {
+  const struct image *img = rs->img;
+  const struct img_tier *T = img_block(img, b);
+  if (time_name(T->time) && !strcmp(name, time_name(T->time))) return true;
+  for (uint32_t q = T->first_req; q < T->first_req + T->nreq; q++) {
+    const char *m = req_metric_name(img, &img->reqs[q]), *branch = req_branch(rs, q), *n = past_branch(name, branch);
+    if (n && ((m && !strcmp(m, n)) || !strcmp(img_str(img, img->reqs[q].rule), n))) return true;
+    if (img->items[rs->req_item[q]].parent != NO_ITEM && !strcmp(name, AT_LEAST_NAME)) {
+      for (uint32_t i = img->items[rs->req_item[q]].parent; i != NO_ITEM; i = img->items[i].parent)
+        if (img->items[i].kind == IT_ATLEAST) return true;
+    }
+    if (m && branch) { /* the name as it is expected: "BRANCH: NAME" */
+      char full[300];
+      snprintf(full, sizeof full, "%s: %s", branch, m);
+      suggest_try(s, name, full);
+    } else {
       suggest_try(s, name, m);
     }
   }
   return false;
 }
 
-static void check_unmet_names(const struct image *img, int ptype, json_t *expect, struct buf *why, int *nerr) {
-  json_t *eu = json_object_get(expect, "unmet");
+/* The names in list `names` (of "unmet", or of one badge in
+ * "badges_unmet": what) must each stand for an entry of a tier of the
+ * partner's type (badge < 0) or of that badge, once. */
+static void check_entry_names(const struct tier_ruleset *rs, int ptype, int badge, json_t *names, const char *what,
+                              struct buf *why, int *nerr) {
+  const struct image *img = rs->img;
   size_t i, j;
   json_t *v;
-  json_array_foreach(eu, i, v) {
+  json_array_foreach(names, i, v) {
     const char *name = json_string_value(v);
     struct suggest s = {0};
     char dym[120];
+    bool known = false;
     for (j = 0; j < i; j++)
-      if (!strcmp(json_string_value(json_array_get(eu, j)), name)) break;
-    if (j < i) fault(why, nerr, _("\"expect\": \"unmet\" lists \"%s\" twice"), name);
-    else if (!names_requirement(img, ptype, name, &s))
-      fault(why, nerr, _("\"expect\": \"unmet\": \"%s\" is no metric or rule of a %s requirement%s"), name, type_name(img, ptype),
-            did_you_mean(&s, dym, sizeof dym));
+      if (!strcmp(json_string_value(json_array_get(names, j)), name)) break;
+    if (j < i) {
+      fault(why, nerr, _("\"expect\": \"%s\" lists \"%s\" twice"), what, name);
+      continue;
+    }
+    if (badge >= 0) known = names_in_block(rs, img->ntiers + (uint32_t)badge, name, &s);
+    for (uint32_t t = 0; badge < 0 && t < img->ntiers && !known; t++)
+      known = (int)img->tiers[t].ptype == ptype && names_in_block(rs, t, name, &s);
+    if (!known && badge >= 0)
+      fault(why, nerr, _("\"expect\": \"%s\": \"%s\" is no metric or rule of a requirement of badge %s%s"), what, name,
+            img_str(img, img->badges[badge].name), did_you_mean(&s, dym, sizeof dym));
+    else if (!known)
+      fault(why, nerr, _("\"expect\": \"%s\": \"%s\" is no metric or rule of a %s requirement%s"), what, name,
+            type_name(img, ptype), did_you_mean(&s, dym, sizeof dym));
+  }
+}
+
+/* The badge named by its identifier or display name, or -1 (a fault, with
+ * the nearest names, unless quiet). */
+static int badge_named(const struct image *img, const char *name, const char *what, struct buf *why, int *nerr) {
+  struct suggest s = {0};
+  for (uint32_t b = 0; b < img->nbadges; b++) {
+    const struct img_tier *B = &img->badges[b];
+    if (!strcmp(img_str(img, B->name), name) || (B->display != NO_STR && !strcmp(img_str(img, B->display), name))) return (int)b;
+    suggest_try(&s, name, img_str(img, B->name));
+  }
+  char dym[120];
+  fault(why, nerr, _("\"expect\": \"%s\": the rules have no badge \"%s\"%s"), what, name, did_you_mean(&s, dym, sizeof dym));
+  return -1;
+}
+
+/* "badges" and the keys of "badges_unmet" name badges; each list of
+ * "badges_unmet" names entries of its badge; "values" names record metrics. */
+static void check_badge_names(const struct tier_ruleset *rs, json_t *expect, struct buf *why, int *nerr) {
+  const struct image *img = rs->img;
+  size_t i;
+  json_t *v;
+  json_array_foreach(json_object_get(expect, "badges"), i, v) badge_named(img, json_string_value(v), "badges", why, nerr);
+  const char *k;
+  json_object_foreach(json_object_get(expect, "badges_unmet"), k, v) {
+    int b = badge_named(img, k, "badges_unmet", why, nerr);
+    if (!json_is_array(v) || json_array_size(v) == 0 || !value_fits(v, V_NAMES))
+      fault(why, nerr, _("\"expect\": \"badges_unmet\": \"%s\" must be a list of the badge's unmet requirements"), k);
+    else if (b >= 0) check_entry_names(rs, -1, b, v, "badges_unmet", why, nerr);
+  }
+  json_object_foreach(json_object_get(expect, "values"), k, v) {
+    uint32_t m = 0;
+    while (m < img->nmetrics && strcmp(img_str(img, img->metrics[m].name), k)) m++;
+    if (m == img->nmetrics) fault(why, nerr, _("\"expect\": \"values\": the rules have no metric \"%s\""), k);
+    else if (json_is_object(v) || json_is_array(v))
+      fault(why, nerr, _("\"expect\": \"values\": \"%s\" must be a number, a string, true, false or null"), k);
   }
 }
 
 /* ---- comparing ------------------------------------------------------------------ */
 
-static const char *unmet_name(const tier_req_result *u) {
-  return time_name(u->time) ? time_name(u->time) : u->metric ? u->metric : u->rule;
+/* An entry's name as an expectation gives it: "BRANCH: metric" inside an
+ * either, "sustained", "at least", ... (the first of its names), in buf. */
+static const char *unmet_name(const tier_req_result *u, char *buf, size_t n) {
+  const char *base = time_name(u->time) ? time_name(u->time)
+      : u->kind == TIER_ENTRY_AT_LEAST  ? AT_LEAST_NAME
+      : u->metric                       ? u->metric
+                                        : u->rule;
+  if (u->branch && !time_name(u->time)) snprintf(buf, n, "%s: %s", u->branch, base);
+  else snprintf(buf, n, "%s", base);
+  return buf;
 }
 
 /* Does expected name n stand for unmet entry u?  by_rule: match the rule
- * text (or "sustained", "at_any") only; else the metric. */
+ * text (or "sustained", "at_any", "at least") only; else the metric. */
 static bool names_entry(const tier_req_result *u, const char *n, bool by_rule) {
-  if (by_rule) return time_name(u->time) ? !strcmp(n, time_name(u->time)) : !strcmp(u->rule, n);
+  if (time_name(u->time)) return by_rule && !strcmp(n, time_name(u->time));
+  if (u->kind == TIER_ENTRY_AT_LEAST && by_rule && !strcmp(n, AT_LEAST_NAME)) return true;
+  n = past_branch(n, u->branch);
+  if (!n) return false;
+  if (by_rule) return !strcmp(u->rule, n);
   return u->metric && !strcmp(u->metric, n);
 }
 
 /* What one test came to; T_NOMEM ends the whole run. */
 enum outcome { T_OK, T_FAIL, T_MALFORMED, T_NOMEM /* the run fails: out of memory */ };
 
-/* "unmet" as an exact set: each expected name stands for one unmet entry
- * (rule texts first, being the more specific); what is left over on either
- * side is missing or extra, said in why.  T_OK, T_FAIL or T_NOMEM. */
-static enum outcome compare_unmet(const tier_result *r, json_t *eu, struct buf *why) {
+/* An expected list of names eu as the exact set of entries unmet[0..nunmet)
+ * of `whose` (the next tier, or a badge): each expected name stands for
+ * one entry (rule texts first, being the more specific); what is left over
+ * on either side is missing or extra, said in why.  T_OK, T_FAIL or
+ * T_NOMEM. */
+static enum outcome compare_unmet(const tier_req_result *unmet, size_t nunmet, const char *whose, json_t *eu, struct buf *why) {
   size_t n = json_array_size(eu);
   const struct tier_alloc_hook *h = why->hook;
-  size_t st = sizeof(bool) * (r->nunmet + 1), sm = sizeof(bool) * (n + 1);
+  size_t st = sizeof(bool) * (nunmet + 1), sm = sizeof(bool) * (n + 1);
   bool *taken = t_malloc(h, st), *matched = t_malloc(h, sm);
   if (taken) memset(taken, 0, st);
   if (matched) memset(matched, 0, sm);
@@ -260,17 +367,17 @@ static enum outcome compare_unmet(const tier_result *r, json_t *eu, struct buf *
   }
   for (int by_rule = 1; by_rule >= 0; by_rule--)
     for (size_t i = 0; i < n; i++)
-      for (size_t k = 0; k < r->nunmet && !matched[i]; k++)
-        if (!taken[k] && names_entry(&r->unmet[k], json_string_value(json_array_get(eu, i)), by_rule))
-          taken[k] = matched[i] = true;
+      for (size_t k = 0; k < nunmet && !matched[i]; k++)
+        if (!taken[k] && names_entry(&unmet[k], json_string_value(json_array_get(eu, i)), by_rule)) taken[k] = matched[i] = true;
   struct buf missing = {.hook = h}, extra = {.hook = h};
+  char nb[300];
   for (size_t i = 0; i < n; i++)
     if (!matched[i]) buf_printf(&missing, "%s%s", missing.n ? ", " : "", json_string_value(json_array_get(eu, i)));
-  for (size_t k = 0; k < r->nunmet; k++)
-    if (!taken[k]) buf_printf(&extra, "%s%s", extra.n ? ", " : "", unmet_name(&r->unmet[k]));
+  for (size_t k = 0; k < nunmet; k++)
+    if (!taken[k]) buf_printf(&extra, "%s%s", extra.n ? ", " : "", unmet_name(&unmet[k], nb, sizeof nb));
   bool ok = !missing.n && !extra.n;
   if (!ok) {
-    buf_printf(why, _("         unmet for %s:"), r->next ? r->next : _("(no next tier)"));
+    buf_printf(why, _("         unmet for %s:"), whose);
     if (missing.n) buf_printf(why, _(" missing %.*s (expected unmet, but met)"), (int)missing.n, (char *)missing.p);
     if (missing.n && extra.n) buf_u8(why, ';');
     if (extra.n) buf_printf(why, _(" extra %.*s (unmet, but not expected)"), (int)extra.n, (char *)extra.p);
@@ -298,11 +405,97 @@ static void describe(struct buf *b, const tier_result *r) {
     buf_printf(b, _("; unmet for %s: "), r->next);
     for (size_t i = 0; i < r->nunmet; i++) {
       const tier_req_result *u = &r->unmet[i];
-      buf_printf(b, "%s%s", i ? ", " : "", unmet_name(u));
+      char nb[300];
+      buf_printf(b, "%s%s", i ? ", " : "", unmet_name(u, nb, sizeof nb));
       if (u->metric) buf_printf(b, " %s (%s %s)", u->actual_shown, u->op, u->required_shown);
     }
   }
   buf_u8(b, '\n');
+}
+
+/* "badges": the exact set of badges held; "badges_unmet": each badge
+ * named is not held, with exactly those unmet entries.  T_OK, T_FAIL or
+ * T_NOMEM. */
+static enum outcome compare_badges(const tier_result *r, json_t *expect, struct buf *why) {
+  json_t *eb = json_object_get(expect, "badges"), *eu = json_object_get(expect, "badges_unmet");
+  bool ok = true;
+  for (size_t i = 0; i < r->nbadges; i++) {
+    const tier_badge_result *B = &r->badges[i];
+    bool want = false;
+    size_t k;
+    json_t *v;
+    json_array_foreach(eb, k, v) want |=
+        !strcmp(json_string_value(v), B->name) || (B->display && !strcmp(json_string_value(v), B->display));
+    if (eb && want != (B->held != 0)) {
+      buf_printf(
+          why, B->held ? _("         badge %s is held, but not expected\n") : _("         badge %s is expected, but not held\n"),
+          B->name);
+      ok = false;
+    }
+    json_t *names = json_object_get(eu, B->name);
+    if (!names && B->display) names = json_object_get(eu, B->display);
+    if (!names) continue;
+    if (B->held) {
+      buf_printf(why, _("         badge %s is held, but \"badges_unmet\" expects it unmet\n"), B->name);
+      ok = false;
+      continue;
+    }
+    enum outcome o = compare_unmet(B->unmet, B->nunmet, B->name, names, why);
+    if (o == T_NOMEM) return T_NOMEM;
+    ok = ok && o == T_OK;
+  }
+  return ok ? T_OK : T_FAIL;
+}
+
+/* Expected JSON value want against metric m's value at the evaluation
+ * date: null for none; a number for int, money and number (exactly: a
+ * JSON decimal as the shortest decimal that reads back as the same
+ * double); true or false for a bool; the text otherwise (an enum value, a
+ * date, a tier's identifier).  got gets the metric's value as text. */
+static bool same_value(const struct tier_vm *vm, uint32_t m, json_t *want, char *got, size_t n) {
+  const struct image *img = vm->rs->img;
+  const struct img_metric *M = &img->metrics[m];
+  int64_t v = vm->ev.regs_today[m];
+  struct num q = M->kind == TY_NUMBER ? vm->ev.nregs_today[m] : M->kind == TY_MONEY ? num_from_cents(v) : num_from_int(v);
+  if (M->kind == TY_NUMBER) num_format(q, got);
+  else vm_value_text(vm->rs, &vm->rec, M->kind, M->ref, v, got, n);
+  bool none = M->kind == TY_NUMBER ? num_is_none(q) : v == TIER_NONE;
+  if (json_is_null(want) || none) return json_is_null(want) && none;
+  if (json_is_number(want) && (M->kind == TY_INT || M->kind == TY_MONEY || M->kind == TY_NUMBER)) {
+    char t[40];
+    if (json_is_integer(want)) snprintf(t, sizeof t, "%" JSON_INTEGER_FORMAT, json_integer_value(want));
+    else
+      for (int prec = 1; prec <= 17; prec++) {
+        snprintf(t, sizeof t, "%.*g", prec, json_real_value(want));
+        if (strtod(t, NULL) == json_real_value(want)) break;
+      }
+    struct num w;
+    return num_parse(t, strlen(t), &w) == NUM_OK && num_cmp(w, q) == 0;
+  }
+  if (json_is_boolean(want)) return M->kind == TY_BOOL && json_is_true(want) == (v == 1);
+  return json_is_string(want) && M->kind != TY_BOOL && !strcmp(json_string_value(want), got);
+}
+
+/* "values": each metric named has the value given. */
+static bool compare_values(const struct tier_vm *vm, json_t *ev, struct buf *why) {
+  const struct image *img = vm->rs->img;
+  const char *k;
+  json_t *want;
+  bool ok = true;
+  json_object_foreach(ev, k, want) {
+    uint32_t m = 0;
+    while (m < img->nmetrics && strcmp(img_str(img, img->metrics[m].name), k)) m++;
+    char got[NUM_TEXT > 200 ? NUM_TEXT : 200];
+    if (m == img->nmetrics || same_value(vm, m, want, got, sizeof got)) continue;
+    char w[200];
+    if (json_is_string(want)) snprintf(w, sizeof w, "%s", json_string_value(want));
+    else if (json_is_integer(want)) snprintf(w, sizeof w, "%" JSON_INTEGER_FORMAT, json_integer_value(want));
+    else if (json_is_real(want)) snprintf(w, sizeof w, "%.17g", json_real_value(want));
+    else snprintf(w, sizeof w, "%s", json_is_true(want) ? "true" : json_is_false(want) ? "false" : "null");
+    buf_printf(why, _("         expected %s = %s, got %s\n"), k, w, got);
+    ok = false;
+  }
+  return ok;
 }
 
 /* ---- running ------------------------------------------------------------------------ */
@@ -342,7 +535,8 @@ static enum outcome run_one(struct tier_vm *vm, const char *text, size_t len, js
   }
   check_tier_name(img, vm->ev.ptype, expect, "tier", why, &nerr);
   check_tier_name(img, vm->ev.ptype, expect, "next", why, &nerr);
-  check_unmet_names(img, vm->ev.ptype, expect, why, &nerr);
+  check_entry_names(vm->rs, vm->ev.ptype, -1, json_object_get(expect, "unmet"), "unmet", why, &nerr);
+  check_badge_names(vm->rs, expect, why, &nerr);
   if (nerr) return T_MALFORMED;
   if (cov) cov_probe(cov, vm);
   json_t *et = json_object_get(expect, "tier"), *en = json_object_get(expect, "next"), *eu = json_object_get(expect, "unmet");
@@ -352,10 +546,21 @@ static enum outcome run_one(struct tier_vm *vm, const char *text, size_t len, js
   /* the unmet set belongs to the next tier: compare it only when the tiers
    * came out as expected, or every line would repeat one fault */
   if (ok && eu) {
-    enum outcome u = compare_unmet(r, eu, why);
+    enum outcome u = compare_unmet(r->unmet, r->nunmet, r->next ? r->next : _("(no next tier)"), eu, why);
     if (u == T_NOMEM) return T_NOMEM;
     ok = u == T_OK;
   }
+  json_t *eg = json_object_get(expect, "granted");
+  if (eg && json_is_true(eg) != (r->granted != 0)) {
+    buf_printf(why,
+               r->granted ? _("         expected a tier earned, got one granted\n")
+                          : _("         expected a tier granted, got none\n"));
+    ok = false;
+  }
+  enum outcome b = compare_badges(r, expect, why);
+  if (b == T_NOMEM) return T_NOMEM;
+  bool values_ok = compare_values(vm, json_object_get(expect, "values"), why); /* said even when more failed */
+  ok = b == T_OK && values_ok && ok;
   if (!ok) describe(why, r);
   return ok ? T_OK : T_FAIL;
 }
