@@ -370,7 +370,8 @@ typedef struct tier_req_result {
   const char *file;        /* source position of the rule (NULL when stripped) */
   unsigned line, column;
   char need[448];          /* when not met: the smallest change that would meet it
-                              (room for a name and two values in full),
+                              (room for two quoted source texts, each cut to 110
+                              bytes ending in "\u2026" when longer, and two values),
                               "+2 certified_people", "+3,400.00 launched_mrr",
                               "business_plan_validated must become true" */
   char detail[256];        /* for a rule that tests a date against a period

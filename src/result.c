@@ -41,13 +41,43 @@ static void grouped(uint64_t units, char *out, size_t n) {
   out[k] = 0;
 }
 
+/* Values other than numbers read the same in every format: copy, cut at a
+ * character boundary if they are longer than the field. */
+static void shown_copy(char *dst, size_t n, const char *src) {
+  size_t len = strlen(src);
+  if (len >= n) {
+    len = n - 1;
+    while (len > 0 && ((unsigned char)src[len] & 0xC0) == 0x80) len--;
+  }
+  memcpy(dst, src, len);
+  dst[len] = 0;
+}
+
+/* A source text quoted in a sentence of o->need (a rule, a compared side,
+ * a computed threshold) takes at most NEED_QUOTE bytes: a longer one is
+ * cut on a character boundary and ends in "…", so that the sentence fits
+ * the field whole however long the source is (two quotes and two shown
+ * values leave room in need[448]).  The reference interpreter cuts the
+ * same (tests/ref/ref_ladder.c). */
+#define NEED_QUOTE 110
+static void quote_cut(char dst[NEED_QUOTE + 1], const char *src) {
+  static const char ellipsis[] = "\u2026";
+  if (strlen(src) <= NEED_QUOTE) {
+    strcpy(dst, src);
+    return;
+  }
+  shown_copy(dst, NEED_QUOTE + 1 - (sizeof ellipsis - 1), src);
+  strcat(dst, ellipsis);
+}
+
 /* The smallest change to a value of `kind` that meets `actual OP required`:
  * a distance for counts and money, otherwise the value it must take (a
  * number says the value: whether a count or an amount behind it could
  * move it is not known here). */
 static void need_text(const tier_req_result *o, int kind, int cmp, int64_t actual, int64_t required, bool divzero,
                       char *out, size_t n) {
-  const char *m = o->metric;
+  char m[NEED_QUOTE + 1];
+  quote_cut(m, o->metric);
   if (kind == TY_BOOL) {
     snprintf(out, n, "%s must become %s", m, required == 1 ? "true" : "false");
     return;
@@ -81,18 +111,6 @@ static void need_text(const tier_req_result *o, int kind, int cmp, int64_t actua
 static double approx(int kind, int64_t v) {
   if (v == TIER_NONE) return 0;
   return kind == TY_MONEY ? (double)v / 100 : kind == TY_INT ? (double)v : 0;
-}
-
-/* Values other than numbers read the same in every format: copy, cut at a
- * character boundary if they are longer than the field. */
-static void shown_copy(char *dst, size_t n, const char *src) {
-  size_t len = strlen(src);
-  if (len >= n) {
-    len = n - 1;
-    while (len > 0 && ((unsigned char)src[len] & 0xC0) == 0x80) len--;
-  }
-  memcpy(dst, src, len);
-  dst[len] = 0;
 }
 
 /* The metric (or field) that requirement r compares with its constant: its
@@ -232,10 +250,15 @@ static void describe_compared(const struct tier_vm *vm, tier_req_result *o, int 
     o->required_value = approx(kind, required);
   }
   if (o->met) return;
-  if (kind == TY_NUMBER ? num_is_none(qr) : required == TIER_NONE) /* no threshold: nothing meets it */
-    snprintf(o->need, sizeof o->need, "%s: the threshold %s is %s", o->metric, o->threshold ? o->threshold : "",
+  if (kind == TY_NUMBER ? num_is_none(qr) : required == TIER_NONE) { /* no threshold: nothing meets it */
+    char m[NEED_QUOTE + 1], t[NEED_QUOTE + 1];
+    quote_cut(m, o->metric);
+    quote_cut(t, o->threshold ? o->threshold : "");
+    snprintf(o->need, sizeof o->need, "%s: the threshold %s is %s", m, t,
              num_is_divzero(qr) ? "none (division by zero)" : "missing");
-  else need_text(o, kind, cmp, actual, required, num_is_divzero(qa), o->need, sizeof o->need);
+  } else {
+    need_text(o, kind, cmp, actual, required, num_is_divzero(qa), o->need, sizeof o->need);
+  }
 }
 
 /* A requirement with a computed threshold (vm_trace): the compared side's
@@ -269,9 +292,9 @@ static void describe_req(struct tier_vm *vm, uint32_t b, uint32_t q, tier_req_re
     o->column = r->col;
   }
   if (r->metric < 0 && r->field < 0) {
-    if (!o->met) { /* the rule, cut to 110 bytes on a character boundary */
-      char cut[111];
-      shown_copy(cut, sizeof cut, o->rule);
+    if (!o->met) {
+      char cut[NEED_QUOTE + 1];
+      quote_cut(cut, o->rule);
       snprintf(o->need, sizeof o->need, "must hold: %s", cut);
     }
     describe_period(vm, r, o);

@@ -173,12 +173,29 @@ static const char *op_text(int op) {
   return t[op];
 }
 
+/* A source text quoted in a need (a rule, a compared side, a threshold)
+ * takes at most NEED_QUOTE bytes: a longer one is cut on a character
+ * boundary and ends in "…" (docs/language.md 8.2: the need fits its field
+ * whole, tier_req_result.need). */
+#define NEED_QUOTE 110
+static void quote_cut(const char *s, char out[NEED_QUOTE + 1]) {
+  static const char ellipsis[] = "\u2026";
+  size_t len = strlen(s);
+  if (len > NEED_QUOTE) {
+    len = NEED_QUOTE - (sizeof ellipsis - 1);
+    while (len > 0 && ((unsigned char)s[len] & 0xC0) == 0x80) len--;
+  }
+  snprintf(out, NEED_QUOTE + 1, "%.*s%s", (int)len, s, len < strlen(s) ? ellipsis : "");
+}
+
 /* The smallest change to `value` that meets `value OP required`, as the
  * guide describes it: a distance for a threshold on a count or an amount,
  * the value to become for a yes/no rule, else what the value must be (the
  * values as people read them). */
-static void need_text(const char *name, int kind, int op, const struct val *actual, const struct val *required,
+static void need_text(const char *whole, int kind, int op, const struct val *actual, const struct val *required,
                       const char *ashown, const char *rshown, char *out, size_t n) {
+  char name[NEED_QUOTE + 1];
+  quote_cut(whole, name);
   if (kind == TY_BOOL) {
     snprintf(out, n, "%s must become %s", name, rshown);
     return;
@@ -207,16 +224,6 @@ static void need_text(const char *name, int kind, int op, const struct val *actu
              op_text(op), rshown);
   else
     snprintf(out, n, "%s must be %s %s (it is %s)", name, op_text(op), rshown, ashown);
-}
-
-/* At most `max` bytes of s, ending on a character boundary. */
-static void utf8_cut(const char *s, size_t max, char *out, size_t n) {
-  size_t len = strlen(s);
-  if (len > max) {
-    len = max;
-    while (len > 0 && ((unsigned char)s[len] & 0xC0) == 0x80) len--;
-  }
-  snprintf(out, n, "%.*s", (int)len, s);
 }
 
 /* The gap of a rule that is one period test `d in P of x`, d and x each a
@@ -288,9 +295,10 @@ static void fill_entry(struct ref_ctx *x, const struct node *tier, const char *s
     e->type = public_type(kind);
     e->missing = a.none;
     if (!met && r.none) { /* nothing meets a missing threshold */
-      char need[1024];
-      snprintf(need, sizeof need, "%s: the threshold %s is %s", e->metric, e->threshold ? e->threshold : "",
-               r.divzero ? "none (division by zero)" : "missing");
+      char need[1024], m[NEED_QUOTE + 1], t[NEED_QUOTE + 1];
+      quote_cut(e->metric, m);
+      quote_cut(e->threshold ? e->threshold : "", t);
+      snprintf(need, sizeof need, "%s: the threshold %s is %s", m, t, r.divzero ? "none (division by zero)" : "missing");
       e->need = oc_strdup(need);
     } else if (!met) {
       char need[1024];
@@ -300,8 +308,8 @@ static void fill_entry(struct ref_ctx *x, const struct node *tier, const char *s
     val_clear(&a);
     val_clear(&r);
   } else if (!met) {
-    char cut[120], need[160];
-    utf8_cut(e->rule, 110, cut, sizeof cut);
+    char cut[NEED_QUOTE + 1], need[160];
+    quote_cut(e->rule, cut);
     if (!period_need(x, req->a, need, sizeof need)) snprintf(need, sizeof need, "must hold: %s", cut);
     e->need = oc_strdup(need);
   }
