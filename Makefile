@@ -345,11 +345,14 @@ clean:
 #   make difftest [DIFF_N=4000] [DIFF_M=60]  N random rulesets x M records through the
 #                                            VM and the reference interpreter (about a
 #                                            minute); a reproducer lands in build/difftest/fail
-# make check runs a short one (tests/sh/difftest.sh) and shows that a planted VM
+#                 [DIFF_LARGE_N=100]         then N large ones (difftest --large: hundreds of
+#                                            tiers, a thousand metrics) x 20 records
+# make check runs a short one of each size (tests/sh/difftest.sh) and shows that a planted VM
 # bug fails it (tests/sh/difftest-planted.sh); .ci/run runs a long one.  The VM is
 # linked from vm.c built with -DTIER_COUNT_STEPS, to check the cost bound.
 DIFF_N   ?= 4000
 DIFF_M   ?= 60
+DIFF_LARGE_N ?= 100
 DIFF_DIR := $(BUILD)/difftest
 REF_SRC  := $(filter-out tests/ref/difftest.c,$(wildcard tests/ref/*.c))
 REF_HDRS := $(wildcard tests/ref/*.h)
@@ -388,6 +391,7 @@ $(DIFF_DIR)/difftest-planted: $(DIFF_DIR)/difftest.o $(REF_OBJ) $(DIFF_DIR)/plan
 
 difftest: $(DIFF_DIR)/difftest
 	nice $(DIFF_DIR)/difftest -n $(DIFF_N) -m $(DIFF_M) -o $(DIFF_DIR)/fail
+	nice $(DIFF_DIR)/difftest --large -n $(DIFF_LARGE_N) -m 20 -o $(DIFF_DIR)/fail-large
 
 # ---- fuzzing (clang libFuzzer + ASan + UBSan) ----------------------------------------
 #   make fuzz [FUZZ_SECONDS=60]   build tests/fuzz/fuzz_{compile,load,record} in build/fuzz

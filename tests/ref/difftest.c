@@ -7,7 +7,7 @@
  * minimal reproducer (shrink.c), printed, written to -o DIR, and fails the
  * run.
  *
- *   difftest [-n RULESETS] [-m RECORDS] [-s SEED] [-o DIR] [--exact] [-v]
+ *   difftest [-n RULESETS] [-m RECORDS] [-s SEED] [-o DIR] [-v] [--large] [--types N] ...
  *   difftest --case FILE.tier [--as-of YYYY-MM-DD] RECORDS.jsonl
  */
 #include <getopt.h>
@@ -161,7 +161,7 @@ static int run_case(const struct dt_options *o, const char *rules, const char *r
 /* ---- main ------------------------------------------------------------------------------------------ */
 
 static void usage(FILE *f) {
-  fputs("usage: difftest [-n RULESETS] [-m RECORDS] [-s SEED] [-o DIR] [-v]\n"
+  fputs("usage: difftest [-n RULESETS] [-m RECORDS] [-s SEED] [-o DIR] [-v] [SIZES]\n"
         "       difftest --case FILE.tier [--as-of YYYY-MM-DD] RECORDS.jsonl\n"
         "Random rulesets and records through the VM and the reference interpreter;\n"
         "the first difference is shrunk, printed (and written to DIR) and exits 1.\n"
@@ -169,8 +169,29 @@ static void usage(FILE *f) {
         "  -m M        records per ruleset (default 60)\n"
         "  -s SEED     the first ruleset's seed (default 1); ruleset i has seed SEED+i\n"
         "  -o DIR      write the reproducer to DIR/fail.tier, fail.json, fail.asof\n"
-        "  -v          print every agreed outcome\n",
+        "  -v          print every agreed outcome\n"
+        "SIZES, each the most a ruleset has (the defaults are the usual run's):\n"
+        "  --types N   partner types (3)          --tiers N   tiers per partner type (5)\n"
+        "  --metrics N metrics (12)               --lists N   lists, inner ones too (8)\n"
+        "  --fields N  top-level fields (8)       --depth N   expression depth (4)\n"
+        "  --large     40 types, 15 tiers each, 1000 metrics, 60 lists, 40 fields, depth 8\n",
         f);
+}
+
+/* --large: rulesets far beyond the usual ones (issue 14): hundreds of
+ * tiers, a thousand metrics, tens of lists, deeper expressions. */
+static const struct gen_options LARGE = {
+    .max_types = 40, .max_tiers = 15, .max_metrics = 1000, .max_lists = 60, .max_fields = 40, .max_depth = 8};
+
+/* A size option's value: a count from 1 to 100,000, else exit 2. */
+static int size_arg(const char *name, const char *s) {
+  char *end;
+  long v = strtol(s, &end, 10);
+  if (end == s || *end || v < 1 || v > 100000) {
+    fprintf(stderr, "difftest: --%s needs a count from 1 to 100000, not '%s'\n", name, s);
+    exit(2);
+  }
+  return (int)v;
 }
 
 int main(int argc, char **argv) {
@@ -181,11 +202,26 @@ int main(int argc, char **argv) {
   const char *case_file = NULL;
   int64_t asof = OC_NONE;
   static const struct option longs[] = {{"case", required_argument, 0, 'c'},
-                                        {"as-of", required_argument, 0, 'a'}, {"help", no_argument, 0, 'h'},
+                                        {"as-of", required_argument, 0, 'a'},
+                                        {"help", no_argument, 0, 'h'},
+                                        {"types", required_argument, 0, 'T'},
+                                        {"tiers", required_argument, 0, 'R'},
+                                        {"metrics", required_argument, 0, 'M'},
+                                        {"lists", required_argument, 0, 'L'},
+                                        {"fields", required_argument, 0, 'F'},
+                                        {"depth", required_argument, 0, 'D'},
+                                        {"large", no_argument, 0, 'G'},
                                         {0, 0, 0, 0}};
-  int ch;
-  while ((ch = getopt_long(argc, argv, "n:m:s:o:vh", longs, NULL)) != -1) {
+  int ch, li;
+  while ((ch = getopt_long(argc, argv, "n:m:s:o:vh", longs, &li)) != -1) {
     switch (ch) {
+    case 'T': o.gen.max_types = size_arg(longs[li].name, optarg); break;
+    case 'R': o.gen.max_tiers = size_arg(longs[li].name, optarg); break;
+    case 'M': o.gen.max_metrics = size_arg(longs[li].name, optarg); break;
+    case 'L': o.gen.max_lists = size_arg(longs[li].name, optarg); break;
+    case 'F': o.gen.max_fields = size_arg(longs[li].name, optarg); break;
+    case 'D': o.gen.max_depth = size_arg(longs[li].name, optarg); break;
+    case 'G': o.gen = LARGE; break;
     case 'n': n = strtol(optarg, NULL, 10); break;
     case 'm': m = strtol(optarg, NULL, 10); break;
     case 's': seed = strtoull(optarg, NULL, 10); break;

@@ -86,6 +86,13 @@ struct scope {
   int depth;
 };
 
+/* How many of something: lo .. most, drawn as lo + rng_below(most - lo + 1)
+ * (the draw the sizes have always had), or most when the options say full. */
+static int count(struct gen *G, int lo, int most) {
+  if (most < lo) return lo;
+  return G->g->opt.full ? most : lo + (int)rng_below(G->r, (uint32_t)(most - lo + 1));
+}
+
 static bool is_num(int k) { return k == TY_INT || k == TY_MONEY || k == TY_NUMBER; }
 static struct gtype ty(int kind, bool opt, int ref) { struct gtype t = {(uint8_t)kind, opt, (int16_t)ref}; return t; }
 
@@ -251,27 +258,32 @@ static bool same_type(struct gtype a, struct gtype want) {
 }
 bool gen_same_type(struct gtype a, struct gtype b) { return same_type(a, b); }
 
+/* A candidate of name_of() and list_with(): field f, or metric
+ * METRIC_CAND + m (above any field index gen_ruleset allocates). */
+#define METRIC_CAND (1 << 24)
+
 /* A field or metric of type `want` in scope, or NULL. */
 static struct gexpr *name_of(struct gen *G, struct gtype want, const struct scope *sc) {
   const struct gruleset *g = G->g;
-  int cand[160], nc = 0;
-  for (int f = 0; f < g->nfields && nc < 80; f++) {
+  int *cand = xcalloc((size_t)(g->nfields + sc->metrics), sizeof *cand), nc = 0;
+  for (int f = 0; f < g->nfields; f++) {
     const struct gfield *F = &g->fields[f];
     if (!F->alive || F->is_list || !same_type(F->t, want)) continue;
     if (F->list == -1 ? top_visible(g, f, sc) : F->list == sc->list) cand[nc++] = f;
   }
   if (!sc->review)
-    for (int m = 0; m < sc->metrics && nc < 160; m++) {
+    for (int m = 0; m < sc->metrics; m++) {
       const struct gmetric *M = &g->metrics[m];
       if (!M->alive || !same_type(M->t, want)) continue;
-      if (M->list == -1 || M->list == sc->list) cand[nc++] = 1000 + m;
+      if (M->list == -1 || M->list == sc->list) cand[nc++] = METRIC_CAND + m;
     }
-  if (!nc) return NULL;
-  int k = cand[rng_below(G->r, (uint32_t)nc)];
+  int k = nc ? cand[rng_below(G->r, (uint32_t)nc)] : -1;
+  free(cand);
+  if (k < 0) return NULL;
   struct gexpr *e;
-  if (k >= 1000) {
-    e = leaf(g->metrics[k - 1000].t, xprintf("%s", g->metrics[k - 1000].name));
-    e->metric = k - 1000;
+  if (k >= METRIC_CAND) {
+    e = leaf(g->metrics[k - METRIC_CAND].t, xprintf("%s", g->metrics[k - METRIC_CAND].name));
+    e->metric = k - METRIC_CAND;
   } else {
     e = leaf(g->fields[k].t, xprintf("%s", g->fields[k].name));
     e->field = k;
@@ -284,20 +296,21 @@ static struct gexpr *name_of(struct gen *G, struct gtype want, const struct scop
 static int list_with(struct gen *G, bool (*ok)(struct gtype, struct gtype), struct gtype want, int *field, int *metric,
                      const struct scope *sc) {
   const struct gruleset *g = G->g;
-  int cand[192], nc = 0;
-  for (int f = 0; f < g->nfields && nc < 96; f++)
+  int *cand = xcalloc((size_t)(g->nfields + sc->metrics), sizeof *cand), nc = 0;
+  for (int f = 0; f < g->nfields; f++)
     if (g->fields[f].alive && !g->fields[f].is_list && g->fields[f].list >= 0 && g->list_parent[g->fields[f].list] == sc->list &&
         ok(g->fields[f].t, want))
       cand[nc++] = f;
-  for (int m = 0; m < sc->metrics && nc < 192; m++)
+  for (int m = 0; m < sc->metrics; m++)
     if (g->metrics[m].alive && g->metrics[m].list >= 0 && g->list_parent[g->metrics[m].list] == sc->list &&
         ok(g->metrics[m].t, want))
-      cand[nc++] = 1000 + m;
-  if (!nc) return -1;
-  int k = cand[rng_below(G->r, (uint32_t)nc)];
-  *field = k < 1000 ? k : -1;
-  *metric = k >= 1000 ? k - 1000 : -1;
-  return k < 1000 ? g->fields[k].list : g->metrics[k - 1000].list;
+      cand[nc++] = METRIC_CAND + m;
+  int k = nc ? cand[rng_below(G->r, (uint32_t)nc)] : -1;
+  free(cand);
+  if (k < 0) return -1;
+  *field = k < METRIC_CAND ? k : -1;
+  *metric = k >= METRIC_CAND ? k - METRIC_CAND : -1;
+  return k < METRIC_CAND ? g->fields[k].list : g->metrics[k - METRIC_CAND].list;
 }
 
 /* ---- productions ------------------------------------------------------------------------------ */
@@ -490,11 +503,11 @@ static struct gexpr *p_in(struct gen *G, struct gtype want, const struct scope *
   int en = (int)rng_below(G->r, (uint32_t)G->g->nenums);
   const struct genum *e = &G->g->enums[en];
   struct gexpr *a = sub(G, ty(TY_ENUM, false, en), sc);
-  char set[700] = "";
   int n = 1 + (int)rng_below(G->r, (uint32_t)e->nvals);
-  for (int i = 0; i < n; i++)
-    snprintf(set + strlen(set), sizeof set - strlen(set), "%s%s", i ? ", " : "", e->vals[rng_below(G->r, (uint32_t)e->nvals)]);
-  char *t = xprintf("%%0 in {%s}", set);
+  char *t = xcalloc((size_t)n, sizeof e->vals[0] + sizeof ", %0 in {}"), *end = t; /* n values */
+  end += sprintf(end, "%%0 in {");
+  for (int i = 0; i < n; i++) end += sprintf(end, "%s%s", i ? ", " : "", e->vals[rng_below(G->r, (uint32_t)e->nvals)]);
+  strcpy(end, "}");
   struct gexpr *x = node(ty(TY_BOOL, false, 0), t, 1, a, NULL, NULL);
   free(t);
   return x;
@@ -537,10 +550,12 @@ static bool has_inner(const struct gruleset *g, int l) {
  * the current item's own lists (docs 7.1); -1 if none. */
 static int some_list(struct gen *G, const struct scope *sc) {
   const struct gruleset *g = G->g;
-  int cand[12], nc = 0;
+  int *cand = xcalloc((size_t)g->nlists, sizeof *cand), nc = 0;
   for (int l = 0; l < g->nlists; l++)
     if (g->list_parent[l] == sc->list && g->fields[g->list_field[l]].alive) cand[nc++] = l;
-  return nc ? cand[rng_below(G->r, (uint32_t)nc)] : -1;
+  int l = nc ? cand[rng_below(G->r, (uint32_t)nc)] : -1;
+  free(cand);
+  return l;
 }
 
 static struct gexpr *where_clause(struct gen *G, int list, const struct scope *sc) {
@@ -718,11 +733,9 @@ static const struct {
     {p_in_period, TY_BOOL, 10, false, true},
 };
 
-#define MAX_DEPTH 4
-
 static struct gexpr *gen_expr(struct gen *G, struct gtype want, struct scope sc) {
   /* a leaf: a name in scope (usually) or a literal */
-  bool deep = sc.depth >= MAX_DEPTH;
+  bool deep = sc.depth >= G->g->opt.max_depth;
   if (deep || rng_chance(G->r, 35)) {
     struct gexpr *e = rng_chance(G->r, 75) ? name_of(G, want, &sc) : NULL;
     if (e) return e;
@@ -788,8 +801,10 @@ static void gen_enums(struct gen *G) {
                                   {"basic", "developer", "standard", "enterprise", "premium", "free"}};
   struct genum *p = &g->enums[g->nenums++];
   snprintf(p->name, sizeof p->name, "partner_kind");
-  p->nvals = 1 + (int)rng_below(G->r, 3);
-  for (int v = 0; v < p->nvals; v++) snprintf(p->vals[v], sizeof p->vals[v], "%s", PARTNER[v]);
+  int ntypes = count(G, 1, g->opt.max_types);
+  p->vals = xcalloc((size_t)ntypes, sizeof *p->vals);
+  for (; p->nvals < ntypes; p->nvals++) /* consulting ... msp, then kind, kind2, ... */
+    fresh(g, p->nvals < 4 ? PARTNER[p->nvals] : "kind", p->vals[p->nvals]);
   int n = 1 + (int)rng_below(G->r, 4);
   for (int k = 0; k < n; k++) {
     struct genum *e = &g->enums[g->nenums];
@@ -797,6 +812,7 @@ static void gen_enums(struct gen *G) {
     fresh(g, NAMES[which], e->name);
     int nv = 2 + (int)rng_below(G->r, 5);
     e->nvals = 0;
+    e->vals = xcalloc((size_t)nv, sizeof *e->vals);
     g->nenums++; /* visible to fresh() from here on */
     for (int v = 0; v < nv; v++) {
       char name[72];
@@ -887,7 +903,8 @@ static void add_list(struct gen *G, int parent, const char *name, int ntop) {
     }
     add_field(G, l, t, same);
   }
-  while (depth < 2 && g->nlists < 8 && rng_chance(G->r, depth ? 25 : 35)) add_list(G, l, INNER[depth + (int)rng_below(G->r, 2)], ntop);
+  while (depth < 2 && g->nlists < g->opt.max_lists && rng_chance(G->r, depth ? 25 : 35))
+    add_list(G, l, INNER[depth + (int)rng_below(G->r, 2)], ntop);
 }
 
 static void gen_schema(struct gen *G) {
@@ -895,13 +912,13 @@ static void gen_schema(struct gen *G) {
   gen_enums(G);
   add_field(G, -1, ty(TY_TEXT, rng_chance(G->r, 5), 0), "id");
   add_field(G, -1, ty(TY_ENUM, false, 0), "type");
-  int ntop = 2 + (int)rng_below(G->r, 7);
+  int ntop = count(G, 2, g->opt.max_fields);
   for (int i = 0; i < ntop; i++) add_field(G, -1, field_type(G), NULL);
-  int ntoplists = (int)rng_below(G->r, 4);
-  if (rng_chance(G->r, 90)) ntoplists++;
+  int ntoplists = count(G, 0, g->opt.max_lists / 2 - 1);
+  if (g->opt.full || rng_chance(G->r, 90)) ntoplists++;
   static const char *LISTS[] = {"certifications", "deals", "reviews", "products"};
   g->nlists = 0;
-  for (int l = 0; l < ntoplists; l++) add_list(G, -1, LISTS[l], ntop);
+  for (int l = 0; l < ntoplists; l++) add_list(G, -1, LISTS[l % 4], ntop); /* deals2 after products */
 }
 
 int gen_field(const struct gruleset *g, int list, const char *name) {
@@ -917,9 +934,9 @@ static const char *LABELS[] = {"Certified people", "MRR of launched deals (USD)"
 
 static void gen_metrics(struct gen *G) {
   struct gruleset *g = G->g;
-  int n = 2 + (int)rng_below(G->r, (uint32_t)(g->opt.max_metrics > 2 ? g->opt.max_metrics - 1 : 1));
+  int n = count(G, 2, g->opt.max_metrics);
   static const uint8_t K[] = {TY_INT, TY_INT, TY_INT, TY_MONEY, TY_MONEY, TY_NUMBER, TY_BOOL, TY_BOOL, TY_DATE, TY_ENUM, TY_TEXT};
-  for (int i = 0; i < n && g->nmetrics < 48; i++) {
+  for (int i = 0; i < n; i++) {
     struct gmetric *m = &g->metrics[g->nmetrics];
     memset(m, 0, sizeof *m);
     m->list = g->nlists && rng_chance(G->r, 25) ? (int)rng_below(G->r, (uint32_t)g->nlists) : -1;
@@ -1072,11 +1089,12 @@ static void gen_tiers(struct gen *G) {
   static const char *NAMES[] = {"Registered", "Select", "Advanced", "Premier", "Elite", "Summit"};
   for (int p = 0; p < g->enums[0].nvals; p++) {
     if (p > 0 && rng_chance(G->r, 20)) continue; /* a partner type without tiers */
-    int n = 1 + (int)rng_below(G->r, (uint32_t)(g->opt.max_tiers > 0 ? g->opt.max_tiers : 5));
-    for (int t = 0; t < n && g->ntiers < 24; t++) {
+    int n = count(G, 1, g->opt.max_tiers);
+    for (int t = 0; t < n; t++) {
       struct gtier *T = &g->tiers[g->ntiers++];
       memset(T, 0, sizeof *T);
-      snprintf(T->name, sizeof T->name, "%s", NAMES[t % 6]);
+      if (t < 6) snprintf(T->name, sizeof T->name, "%s", NAMES[t]);
+      else snprintf(T->name, sizeof T->name, "Level%d", t + 1);
       T->ptype = p;
       T->alive = true;
       gen_reqs(G, T, t == 0 && rng_chance(G->r, 60) ? 0 : (int)rng_below(G->r, 6));
@@ -1090,11 +1108,31 @@ static void gen_tiers(struct gen *G) {
   }
 }
 
+/* The options with their defaults filled in, and the model's arrays sized
+ * for the most they allow: lists are the record's (max_lists / 2) and
+ * inner ones while there are fewer than max_lists; fields are the id, the
+ * partner type, the top-level ones and, for each list, its field and its
+ * items' (at most 7); tiers are a ladder of each partner type. */
+static void gen_alloc(struct gruleset *g, const struct gen_options *opt) {
+  struct gen_options *o = &g->opt;
+  *o = *opt;
+  if (o->max_types <= 0) o->max_types = 3;
+  if (o->max_tiers <= 0) o->max_tiers = 5;
+  if (o->max_metrics < 2) o->max_metrics = 12;
+  if (o->max_lists < 2) o->max_lists = 8;
+  if (o->max_fields < 2) o->max_fields = 8;
+  if (o->max_depth <= 0) o->max_depth = 4;
+  size_t lists = (size_t)o->max_lists + (size_t)o->max_lists / 2;
+  g->fields = xcalloc(2 + (size_t)o->max_fields + 8 * lists, sizeof *g->fields);
+  g->list_field = xcalloc(lists, sizeof *g->list_field);
+  g->list_parent = xcalloc(lists, sizeof *g->list_parent);
+  g->metrics = xcalloc((size_t)o->max_metrics, sizeof *g->metrics);
+  g->tiers = xcalloc((size_t)o->max_types * (size_t)o->max_tiers, sizeof *g->tiers);
+}
+
 void gen_ruleset(struct rng *r, const struct gen_options *opt, struct gruleset *g) {
   memset(g, 0, sizeof *g);
-  g->opt = *opt;
-  if (!g->opt.max_tiers) g->opt.max_tiers = 5;
-  if (!g->opt.max_metrics) g->opt.max_metrics = 12;
+  gen_alloc(g, opt);
   g->effective = INT64_MIN;
   g->fiscal = rng_chance(r, 40) ? 1 + (int)rng_below(r, 12) : 0;
   struct gen G = {r, g};
@@ -1338,5 +1376,11 @@ void gen_free(struct gruleset *g) {
   expr_free(g->review);
   free(g->name);
   free(g->version);
+  for (int e = 0; e < g->nenums; e++) free(g->enums[e].vals);
+  free(g->fields);
+  free(g->list_field);
+  free(g->list_parent);
+  free(g->metrics);
+  free(g->tiers);
   memset(g, 0, sizeof *g);
 }

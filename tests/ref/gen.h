@@ -28,12 +28,22 @@ uint32_t rng_below(struct rng *r, uint32_t n); /* 0 .. n-1; 0 when n is 0 */
 bool rng_chance(struct rng *r, unsigned percent);
 int64_t rng_range(struct rng *r, int64_t lo, int64_t hi); /* lo .. hi */
 
+/* How large a ruleset may get.  0 takes the default, the sizes the
+ * difftest has always made (a seed makes the same ruleset as before);
+ * larger values make rulesets of many partner types, tiers, metrics and
+ * lists (difftest --large), whose arrays are sized from these. */
 struct gen_options {
-  int max_tiers;      /* per partner type */
-  int max_metrics;    /* record metrics */
-  bool ladder;        /* also `either`, `at least N of`, requirements blocks and
-                         badges (tests/unit/test_diffprop; the reference does not
-                         evaluate them yet, so the difftest leaves them out) */
+  int max_types;   /* partner types (default 3) */
+  int max_tiers;   /* tiers per partner type (default 5) */
+  int max_metrics; /* metrics (default 12) */
+  int max_lists;   /* lists: half of it in the record, inner ones added while there are fewer (default 8) */
+  int max_fields;  /* top-level fields besides id and the partner type (default 8) */
+  int max_depth;   /* expression depth (default 4) */
+  bool ladder;     /* also `either`, `at least N of`, requirements blocks and badges
+                      (tests/unit/test_diffprop; the reference does not evaluate
+                      them yet, so the difftest leaves them out) */
+  bool full;       /* each count at its maximum, not drawn below it, so that sizes grow
+                      with the options (the linear-work test); inner lists stay random */
 };
 
 /* ---- the model ------------------------------------------------------------------ */
@@ -57,7 +67,11 @@ struct gexpr {
   bool literal;  /* a literal (number, date, text, bool, enum value) */
 };
 
-struct genum { char name[72]; int nvals; char vals[8][72]; };
+struct genum {
+  char name[72];
+  int nvals;
+  char (*vals)[72];
+};
 struct gfield {
   char name[72];
   char key[80];  /* the JSON key when it is not the name (docs 3.4), else "" */
@@ -116,12 +130,17 @@ struct gconsts { /* the constants the rules compare with, for the records */
 
 struct gruleset {
   struct gen_options opt;
+  /* the arrays hold as many as opt allows (gen_ruleset allocates them) */
   struct genum enums[8]; int nenums;   /* enums[0] is the partner type */
-  struct gfield fields[96]; int nfields;
-  int nlists; int list_field[12];      /* the field of each list: at most 4 of the record, inner lists while there are fewer than 8 */
-  int list_parent[12];                 /* -1 for a list of the record, else the list whose items hold it */
-  struct gmetric metrics[48]; int nmetrics;
-  struct gtier tiers[24]; int ntiers;
+  struct gfield *fields;
+  int nfields;
+  int nlists;
+  int *list_field;  /* the field of each list: the record's, and inner ones while there are fewer than opt.max_lists */
+  int *list_parent; /* -1 for a list of the record, else the list whose items hold it */
+  struct gmetric *metrics;
+  int nmetrics;
+  struct gtier *tiers;
+  int ntiers;
   /* gen_options.ladder: badges, and requirements blocks */
   struct gtier badges[4];
   int nbadges;
