@@ -123,6 +123,12 @@ static void put_consts(struct buf *b, const struct image *img) {
       buf_u64(b, (uint64_t)k->v);
     }
   }
+  /* then the rules' consts, each naming a constant of the pool (format 9) */
+  buf_u32(b, img->nnamed);
+  for (uint32_t i = 0; i < img->nnamed; i++) {
+    buf_u32(b, img->named[i].name);
+    buf_u32(b, img->named[i].konst);
+  }
 }
 
 static void put_metrics(struct buf *b, const struct image *img) {
@@ -424,6 +430,12 @@ static void rd_consts(struct cur *c, struct image *img) {
     } else {
       k->v = (int64_t)rd64(c);
     }
+  }
+  img->nnamed = rdcount(c, 8, 0x1000000);
+  if (!ALLOC(img, img->named, img->nnamed)) return;
+  for (uint32_t i = 0; i < img->nnamed && !c->bad; i++) {
+    img->named[i].name = rd32(c);
+    img->named[i].konst = rd32(c);
   }
 }
 

@@ -22,6 +22,11 @@ struct cg {
   uint32_t *shash; uint32_t scap;
   struct buf consts;         /* struct img_const array */
   uint32_t *khash; uint32_t kcap;
+  /* per constant (uint32_t): the const it stands for, index + 1, or 0; the
+   * constants that stand for consts (struct img_named); and, while a
+   * const's literal is emitted, its index + 1 */
+  struct buf ktags, named;
+  uint32_t tag;
   struct hash_key key;
   bool failed;
   int32_t *temp;             /* per metric: register holding an item metric's value
@@ -88,8 +93,18 @@ static uint32_t intern(struct cg *g, const char *s, size_t n) {
 }
 static uint32_t istr(struct cg *g, const char *s) { return s ? intern(g, s, strlen(s)) : NO_STR; }
 
+/* A new constant that stands for a const (g->tag) goes in the image's
+ * table of consts, under the const's name. */
+static void name_const(struct cg *g, uint32_t k) {
+  const struct s_const *c = &g->c->consts[g->tag - 1];
+  struct img_named e = {istr(g, c->name), k};
+  buf_put(&g->named, &e, sizeof e);
+}
+
 /* Intern a constant: v for every kind but number, q for a number (its
- * canonical form, so that equal numbers are equal bytes). */
+ * canonical form, so that equal numbers are equal bytes).  A const's
+ * value (g->tag) is a constant apart from any literal of the same value,
+ * so that tierc diff can change it alone (rulediff.c). */
 static uint32_t konst_of(struct cg *g, int kind, int64_t v, struct num q) {
   struct img_const k;
   memset(&k, 0, sizeof k); /* the padding is hashed too */
@@ -101,16 +116,32 @@ static uint32_t konst_of(struct cg *g, int kind, int64_t v, struct num q) {
   uint32_t h = ghash(g, &k, sizeof k), s = h & (g->kcap - 1);
   for (; g->khash[s]; s = (s + 1) & (g->kcap - 1)) {
     struct img_const *e = &((struct img_const *)g->consts.p)[g->khash[s] - 1];
-    if (e->kind == k.kind && e->v == k.v && e->q.n == k.q.n && e->q.d == k.q.d) return g->khash[s] - 1;
+    uint32_t tag = ((const uint32_t *)g->ktags.p)[g->khash[s] - 1];
+    if (e->kind == k.kind && e->v == k.v && e->q.n == k.q.n && e->q.d == k.q.d && tag == g->tag) return g->khash[s] - 1;
   }
   uint32_t i = nconsts(g);
   buf_put(&g->consts, &k, sizeof k);
-  if (g->consts.failed) { g->failed = true; return 0; }
+  buf_put(&g->ktags, &g->tag, sizeof g->tag);
+  if (g->tag) name_const(g, i);
+  if (g->consts.failed || g->ktags.failed || g->named.failed) {
+    g->failed = true;
+    return 0;
+  }
   g->khash[s] = i + 1;
   return i;
 }
 static uint32_t konst(struct cg *g, int kind, int64_t v) { return konst_of(g, kind, v, num_none()); }
 static uint32_t konst_num(struct cg *g, struct num q) { return konst_of(g, TY_NUMBER, 0, q); }
+
+/* konst_of for a literal where the rules wrote `as`: the literal itself,
+ * or a const that stands for it (ast_literal). */
+static uint32_t konst_as(struct cg *g, const struct node *as, int kind, int64_t v, struct num q) {
+  uint32_t outer = g->tag;
+  if (as->kind == N_NAME && as->ref == R_CONST) g->tag = (uint32_t)as->index + 1;
+  uint32_t k = konst_of(g, kind, v, q);
+  g->tag = outer;
+  return k;
+}
 
 /* ---- emission ------------------------------------------------------------------ */
 
@@ -165,7 +196,7 @@ static void gen_cmp_right(struct cg *g, const struct node *n) {
   if (k == 'I' && is_const_node(b) && b->kind != N_DEC) {
     /* comparing with a constant: one instruction, not PUSH + compare */
     int kind = b->kind == N_NAME ? TY_ENUM : b->ty.kind;
-    emit1(g, OP_EQK_I + (n->op - B_EQ), konst(g, kind, const_value(b)));
+    emit1(g, OP_EQK_I + (n->op - B_EQ), konst_as(g, n->b, kind, const_value(b), num_none()));
     return;
   }
   gen(g, n->b);
@@ -233,7 +264,7 @@ static void gen_jump_unless(struct cg *g, const struct node *n, struct jumps *js
       b->kind != N_DEC) {
     gen(g, n->a);
     int kind = b->kind == N_NAME ? TY_ENUM : b->ty.kind;
-    emit2(g, OP_JNEQK_I + (n->op - B_EQ), konst(g, kind, const_value(b)), 0);
+    emit2(g, OP_JNEQK_I + (n->op - B_EQ), konst_as(g, n->b, kind, const_value(b), num_none()), 0);
     jumps_add(g, js, here(g) - 4);
     return;
   }
@@ -466,7 +497,14 @@ static void gen(struct cg *g, const struct node *n) {
     case R_ITEM: case R_ITEM_METRIC: gen_item_value(g, n); break;
     case R_METRIC: emit1(g, mover(OP_METRIC, n->ty.kind), (uint32_t)g->c->metrics[n->index].reg); break;
     case R_ENUMVAL: emit1(g, OP_PUSH, konst(g, TY_ENUM, n->ival)); break;
-    case R_CONST: case R_ARG: gen(g, n->def); break; /* defs.c */
+    case R_CONST: { /* defs.c: its literal, as a constant of its own */
+      uint32_t outer = g->tag;
+      g->tag = (uint32_t)n->index + 1;
+      gen(g, n->def);
+      g->tag = outer;
+      break;
+    }
+    case R_ARG: gen(g, n->def); break; /* defs.c */
     }
     break;
   case N_INDEX: gen_lookup(g, n); break;
@@ -786,10 +824,11 @@ static void req_metric(struct cg *g, const struct node *e, struct img_req *r) {
     return;
   }
   if (e->kind != N_BIN || !cmp_of(e->op, false)) return;
-  const struct node *m = e->a, *k = e->b;
+  const struct node *m = e->a, *k = e->b, *as;
   bool flip = false;
 #define IS_VALUE(x) ((x)->kind == N_NAME && ((x)->ref == R_METRIC || (x)->ref == R_FIELD))
   if (!IS_VALUE(m)) { m = e->b; k = e->a; flip = true; }
+  as = k;
   k = ast_literal(k); /* a const is a constant here too */
   if (!IS_VALUE(m) || !is_const_node(k)) return;
 #undef IS_VALUE
@@ -797,8 +836,8 @@ static void req_metric(struct cg *g, const struct node *e, struct img_req *r) {
   if (m->ref == R_METRIC) r->metric = g->c->metrics[m->index].reg;
   else r->field = g->c->fields[m->index].slot;
   r->cmp = (uint8_t)cmp_of(e->op, flip);
-  if (k->kind == N_DEC) r->konst = konst_num(g, k->q);
-  else r->konst = konst(g, k->kind == N_NAME ? TY_ENUM : k->ty.kind, k->ival);
+  if (k->kind == N_DEC) r->konst = konst_as(g, as, TY_NUMBER, 0, k->q);
+  else r->konst = konst_as(g, as, k->kind == N_NAME ? TY_ENUM : k->ty.kind, k->ival, num_none());
 }
 
 /* ---- computed thresholds (SPEC 3.5; design2.md "values that decide") ---------------- */
@@ -1114,7 +1153,8 @@ static void gen_grants(struct cg *g) {
 static bool assemble(struct cg *g) {
   struct comp *c = g->c;
   struct image *img = g->img;
-  if (g->code.failed || g->strs.failed || g->consts.failed || g->slens.failed || g->failed || c->ar.failed) return false;
+  if (g->code.failed || g->strs.failed || g->consts.failed || g->slens.failed || g->named.failed || g->failed || c->ar.failed)
+    return false;
   img->codelen = (uint32_t)g->code.n;
   img->code = arena_alloc(&img->ar, g->code.n + 1);
   img->nstrs = nstrs(g);
@@ -1122,12 +1162,15 @@ static bool assemble(struct cg *g) {
   img->strlens = arena_alloc(&img->ar, sizeof(uint32_t) * (img->nstrs + 1));
   img->nconsts = nconsts(g);
   img->consts = arena_alloc(&img->ar, sizeof(struct img_const) * (img->nconsts + 1));
-  if (!img->code || !img->strs || !img->strlens || !img->consts || img->ar.failed) return false;
+  img->nnamed = (uint32_t)(g->named.n / sizeof(struct img_named));
+  img->named = arena_alloc(&img->ar, sizeof(struct img_named) * (img->nnamed + 1));
+  if (!img->code || !img->strs || !img->strlens || !img->consts || !img->named || img->ar.failed) return false;
   /* an empty buffer has no storage: memcpy from NULL is undefined even for 0 bytes */
   if (g->code.n) memcpy(img->code, g->code.p, g->code.n);
   if (g->strs.n) memcpy(img->strs, g->strs.p, g->strs.n);
   if (g->slens.n) memcpy(img->strlens, g->slens.p, g->slens.n);
   if (g->consts.n) memcpy(img->consts, g->consts.p, g->consts.n);
+  if (g->named.n) memcpy(img->named, g->named.p, g->named.n);
   char err[256];
   int vr = vfy_image(img, err, sizeof err);
   if (vr == TIER_OK) return true;
@@ -1145,7 +1188,7 @@ struct image *cg_run(struct comp *c) {
   hash_key_new(&g.key);
   g.c = c;
   g.img = img;
-  g.code.hook = g.strs.hook = g.slens.hook = g.consts.hook = c->hook;
+  g.code.hook = g.strs.hook = g.slens.hook = g.consts.hook = g.ktags.hook = g.named.hook = c->hook;
 
   gen_header(&g);
   gen_schema(&g);
@@ -1157,6 +1200,8 @@ struct image *cg_run(struct comp *c) {
   buf_free(&g.strs);
   buf_free(&g.slens);
   buf_free(&g.consts);
+  buf_free(&g.ktags);
+  buf_free(&g.named);
   if (ok) return img;
   image_free(img);
   return NULL;

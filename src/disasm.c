@@ -15,19 +15,35 @@ static const char *kind_text(const struct image *img, int kind, int ref, bool op
   return buf;
 }
 
+/* The const of the rules that constant k is, or NULL: a binary search, the
+ * table ascends by constant (verified). */
+static const char *const_name(const struct image *img, uint32_t k) {
+  uint32_t lo = 0, hi = img->nnamed;
+  while (lo < hi) {
+    uint32_t mid = lo + (hi - lo) / 2;
+    if (img->named[mid].konst == k) return img_str(img, img->named[mid].name);
+    if (img->named[mid].konst < k) lo = mid + 1;
+    else hi = mid;
+  }
+  return NULL;
+}
+
+/* Constant k: its type and value, and the const it is, if any. */
 static void const_text(const struct image *img, uint32_t k, struct buf *b) {
   const struct img_const *c = &img->consts[k];
+  const char *name = const_name(img, k);
   if (c->kind == TY_TEXT) {
     out_json_str(b, img->strs[c->v], img->strlens[c->v]);
-    return;
+  } else {
+    char v[NUM_TEXT];
+    struct tier_ruleset rs;
+    memset(&rs, 0, sizeof rs);
+    rs.img = (struct image *)img;
+    if (c->kind == TY_ENUM) snprintf(v, sizeof v, "%lld", (long long)c->v);
+    else vm_const_text(&rs, c, 0, v, sizeof v);
+    buf_printf(b, "%s %s", ty_kind_name(c->kind), v);
   }
-  char v[NUM_TEXT];
-  struct tier_ruleset rs;
-  memset(&rs, 0, sizeof rs);
-  rs.img = (struct image *)img;
-  if (c->kind == TY_ENUM) snprintf(v, sizeof v, "%lld", (long long)c->v);
-  else vm_const_text(&rs, c, 0, v, sizeof v);
-  buf_printf(b, "%s %s", ty_kind_name(c->kind), v);
+  if (name) buf_printf(b, "  (const %s)", name);
 }
 
 /* Names of item fields by (list, slot), and which requirement starts at
@@ -237,7 +253,9 @@ static void dis_schema(const struct image *img, const struct dis_index *x, struc
 
 static void dis_values(const struct image *img, struct buf *b) {
   char t1[96];
-  buf_printf(b, "\n; constants: %u\n", img->nconsts);
+  buf_printf(b, "\n; constants: %u", img->nconsts);
+  if (img->nnamed) buf_printf(b, " (%u of them consts of the rules)", img->nnamed);
+  buf_u8(b, '\n');
   for (uint32_t k = 0; k < img->nconsts; k++) {
     buf_printf(b, "k%-4u ", k);
     const_text(img, k, b);

@@ -216,6 +216,16 @@ struct img_field {
 struct img_list { uint32_t field; uint16_t width; uint16_t parent, pslot; uint8_t depth; };
 /* A constant: v for every kind but number, q for number (exact). */
 struct img_const { uint8_t kind; int64_t v; struct num q; };
+/* A const of the rules (`const NAME = LITERAL;`, format 9): a constant of
+ * the pool that every use of NAME reads.  The compiler gives a const
+ * constants of its own (one per kind it is used as), never shared with a
+ * literal of the same value, so that tierc diff can put the old value in
+ * and tell a change of the const from other changes (rulediff.c).  A const
+ * is a literal, so never an enum value. */
+struct img_named {
+  uint32_t name;
+  uint32_t konst;
+};
 struct img_metric {
   uint32_t name, label;
   uint32_t def;          /* the definition's source text (a temporary: its item metric's) */
@@ -320,6 +330,8 @@ struct image {
   int32_t id_field;      /* field named "id" of kind text, -1 if none */
 
   uint32_t nconsts; struct img_const *consts;
+  uint32_t nnamed; /* the rules' consts, by ascending konst: */
+  struct img_named *named;
   uint32_t nmetrics; struct img_metric *metrics;
 
   uint32_t codelen; uint8_t *code; /* serialized instructions */
@@ -414,7 +426,7 @@ int rule_diff(const struct image *A, const struct image *B, const char *pa, cons
 int rule_changes(const struct image *A, const struct image *B, void (*each)(void *ud, const tier_rule_change *c), void *ud);
 int rt_run(const tier_ruleset *rs, const char *const *files, int nfiles, bool coverage, struct buf *out);
 
-#define BC_VERSION 8 /* the .tbc format this tierc reads and writes (docs/bytecode.md) */
+#define BC_VERSION 9 /* the .tbc format this tierc reads and writes (docs/bytecode.md) */
 /* bytecode.c: bytes -> image, and back.  bc_read checks the header, the
  * signature (required, and by trust_key, when trust_key is not NULL), the
  * checksum and every size and offset; it does not verify the code. */

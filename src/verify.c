@@ -316,6 +316,23 @@ static int check_consts_and_metrics(struct vfy *v) {
   return 0;
 }
 
+/* The rules' consts (format 9): each names a constant of the pool, no
+ * constant twice (the table ascends by constant, which also makes the
+ * check linear), and none an enum value (a const is a literal: tierc diff
+ * prints its value without an enum to name it by). */
+static int check_named(struct vfy *v) {
+  struct image *img = v->img;
+  v->work += img->nnamed;
+  for (uint32_t i = 0; i < img->nnamed; i++) {
+    const struct img_named *c = &img->named[i];
+    if (!str_ok(img, c->name, false)) return fail(v, "consts: const %u: name out of range", i);
+    if (c->konst >= img->nconsts) return fail(v, "consts: const %u: constant %u out of range", i, c->konst);
+    if (i && c->konst <= img->named[i - 1].konst) return fail(v, "consts: const %u: constants not in ascending order", i);
+    if (img->consts[c->konst].kind == TY_ENUM) return fail(v, "consts: const %u: an enum value", i);
+  }
+  return 0;
+}
+
 /* A requirement that names a metric or field compared with a constant:
  * the names exist and the constant has the value's type.  (That the code
  * does what the metadata says is check_req_meta's, after the code.) */
@@ -1136,8 +1153,8 @@ int vfy_image(struct image *img, char *err, size_t errlen) {
   v.cost_per = arena_alloc(&img->ar, sizeof(uint64_t) * (img->nlists + 1));
   if (!v.cost_per) return oom(&v), TIER_ENOMEM;
   uint64_t review = 0;
-  int rc = check_strings(&v) || check_enums(&v) || check_schema(&v) || check_consts_and_metrics(&v) || check_tiers(&v) ||
-           check_code(&v, &review) || check_rounds(&v);
+  int rc = check_strings(&v) || check_enums(&v) || check_schema(&v) || check_consts_and_metrics(&v);
+  rc = rc || check_named(&v) || check_tiers(&v) || check_code(&v, &review) || check_rounds(&v);
   img->vfy_work = v.work;
   if (rc) return v.nomem ? TIER_ENOMEM : TIER_EBYTECODE;
   uint64_t base;

@@ -13,7 +13,8 @@
 #            dates.tier for the date functions, paths.tier for either, at
 #            least, requirements blocks and badges, nested-seats.tier for
 #            loops over inner lists, fiscal.tier for periods and the fiscal
-#            year, names.tier for JSON keys and display names)
+#            year, names.tier for JSON keys and display names, consts.tier
+#            for the table of consts)
 #   record:  each line of examples/partners.jsonl and tests/golden/data/*.jsonl,
 #            and tests/golden/data/array.json whole (a JSON array input)
 #
@@ -58,6 +59,8 @@ awk -v dir="$C/compile" '
 # periods (INPER), the fiscal year in meta, fields' JSON keys, display names
 "$TIERC" compile tests/golden/data/fiscal.tier -o "$C/load/fiscal.tbc" >/dev/null
 "$TIERC" compile tests/golden/data/names.tier -o "$C/load/names.tbc" >/dev/null
+# the rules' consts (format 9), each naming a constant of its own
+"$TIERC" compile tests/golden/data/consts.tier -o "$C/load/consts.tbc" >/dev/null 2>&1
 # a signed file (trailer "TSIG" + key + signature), when tierc can sign
 if [ -e tests/golden/data/keys/test.key ]; then
   "$TIERC" sign --key tests/golden/data/keys/test.key "$C/load/card.tbc" -o "$C/load/card-signed.tbc" >/dev/null 2>&1 ||

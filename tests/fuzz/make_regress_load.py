@@ -27,6 +27,9 @@ import hashlib, os, re, struct, subprocess, sys, tempfile
 
 TIERC = os.environ.get("TIERC", "bin/tierc")
 OUT = "tests/fuzz/regress/load"
+# a requirement in the tiers section (docs/bytecode.md): code, section, label,
+# rule, metric, field, cmp, konst, xcode, xvalue, xthreshold, xcmp, xkind, xref
+REQ_SIZE = 4 * 6 + 1 + 4 * 4 + 1 + 1 + 2
 
 
 def die(msg):
@@ -60,9 +63,9 @@ def main():
     ntiers = struct.unpack_from("<I", d, tiers_off)[0]
     p = tiers_off + 4 + 20 * ntiers
     nreqs = struct.unpack_from("<I", d, p)[0]
-    if tiers_len != 8 + 20 * ntiers + 29 * nreqs:
-        die("the tiers section is not 20-byte tiers and 29-byte requirements any more")
-    last = p + 4 + 29 * (nreqs - 1)
+    if tiers_len != 8 + 20 * ntiers + REQ_SIZE * nreqs:
+        die("the tiers section is not 20-byte tiers and %d-byte requirements any more" % REQ_SIZE)
+    last = p + 4 + REQ_SIZE * (nreqs - 1)
     dead = struct.unpack_from("<I", d, last)[0]
 
     # opcode numbers by name, and the dead code's instructions from the disassembly

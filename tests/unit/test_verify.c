@@ -794,8 +794,54 @@ static void grants_follow_the_block_order(void **st) {
   tier_free_bytes(NULL, p, n);
 }
 
+/* The rules' consts (format 9): a name, a constant in range, each constant
+ * named once and in ascending order, never an enum value.  One hostile
+ * image per rule, each refused with its reason. */
+static void consts_name_their_constants(void **st) {
+  (void)st;
+  static const char *src = "enum kind { a }\nrecord r { id: text; partner k: kind; n: int; m: money; s: text; }\n"
+                           "const low = 2;\nconst cap = 500;\nconst home = \"JP\";\n"
+                           "tier T a < n >= low; m <= cap; s == home; n <= 2; >\n";
+  static const struct {
+    const char *file, *err;
+    int what; /* 0 name, 1 constant, 2 the second names the first's, 3 an enum constant */
+  } bad[] = {
+      {"verify-const-name", "consts: const 1: name out of range", 0},
+      {"verify-const-constant", "consts: const 1: constant 4000 out of range", 1},
+      {"verify-const-twice", "consts: const 1: constants not in ascending order", 2},
+      {"verify-const-enum", "consts: const 1: an enum value", 3},
+  };
+  uint8_t *p = NULL;
+  size_t n = 0;
+  tier_diags *d = NULL;
+  assert_int_equal(tier_compile("consts.tier", src, strlen(src), NULL, &p, &n, &d), TIER_OK);
+  tier_diags_free(d);
+  char err[256];
+  struct image *img = NULL;
+  assert_int_equal(bc_read(NULL, p, n, NULL, &img, err, sizeof err), TIER_OK);
+  assert_int_equal(img->nnamed, 3);
+  /* the literal 2 and const low = 2 are two constants */
+  assert_int_not_equal(img->named[0].konst, img->reqs[3].konst);
+  assert_int_equal(vfy_image(img, err, sizeof err), TIER_OK);
+  image_free(img);
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    assert_int_equal(bc_read(NULL, p, n, NULL, &img, err, sizeof err), TIER_OK);
+    struct img_named *c = &img->named[1];
+    if (bad[i].what == 0) c->name = img->nstrs;
+    if (bad[i].what == 1) c->konst = 4000;
+    if (bad[i].what == 2) c->konst = img->named[0].konst;
+    if (bad[i].what == 3) c->konst = add_const(img, TY_ENUM, 0);
+    save(img, bad[i].file);
+    assert_int_equal(vfy_image(img, err, sizeof err), TIER_EBYTECODE);
+    tu_assert_contains(err, bad[i].err);
+    image_free(img);
+  }
+  tier_free_bytes(NULL, p, n);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(consts_name_their_constants),
       cmocka_unit_test(grants_follow_the_block_order),
       cmocka_unit_test(ref_of_itself_or_nothing),
       cmocka_unit_test(refs_follow_the_block_order),
