@@ -8,6 +8,10 @@
  *   metadata      the ruleset's name and version, the fiscal year's start, the
  *                 effective date, the review rule
  *   schema        enums (values and their order), fields (type, optional)
+ *   consts        a const's new value, said once with what it changes: the
+ *                 metrics and requirements that change only through consts
+ *                 are not said again (B is read a second time with A's
+ *                 const values put in: what still differs changed otherwise)
  *   item metrics  a fact about one list item changed, and what it changes
  *   metrics       definition, label, type; added, removed
  *   tiers         per partner type: removed, new, renamed in place, reordered
@@ -36,6 +40,7 @@
 struct rd {
   const struct image *A, *B;
   struct meaning *ma, *mb;
+  struct meaning *mc; /* B with A's const values (rd_old_consts), NULL when no const changed */
   struct buf *o;
   bool json;
   void (*each)(void *ud, const tier_rule_change *c); /* instead of o: each change to a caller */
@@ -75,6 +80,7 @@ static void rd_init(struct rd *d, const struct image *A, const struct image *B) 
 static int rd_finish(struct rd *d, int n) {
   mn_free(d->ma);
   mn_free(d->mb);
+  mn_free(d->mc);
   arena_free(&d->ar);
   return d->oom || n < 0 ? -1 : n;
 }
@@ -165,36 +171,76 @@ static const char *ptype_name(const struct image *img, uint32_t p) {
   return p < e->nvals ? S(img, e->vals[p]) : "?";
 }
 
-/* "metrics a, b; consulting Select, Advanced; technology Select": what in m
- * uses the subject (other than the metric named `self`). */
-static void affects_text(struct meaning *m, struct subject *s, const char *self, struct buf *b) {
-  const struct image *img = m->img;
-  s->img = img;
-  int nm = 0;
+/* Does a change reach the review rule, metric (register) i or requirement i? */
+enum part { P_REVIEW, P_METRIC, P_REQ };
+struct reach {
+  bool (*hit)(void *ud, enum part p, uint32_t i);
+  void *ud;
+};
+
+/* Does block T have a requirement the change reaches? */
+static bool block_hit(const struct reach *h, const struct img_tier *T) {
+  for (uint32_t q = T->first_req; q < T->first_req + T->nreq; q++)
+    if (h->hit(h->ud, P_REQ, q)) return true;
+  return false;
+}
+
+/* "the review rule, metrics a, b and the requirements of consulting
+ * Select, Advanced; technology Select; badges Security": what in img the
+ * change reaches (other than the metric named `self`), as a NUL-terminated
+ * text in b (b->n its length). */
+static void affects_text(const struct image *img, const struct reach *h, const char *self, struct buf *b) {
+  b->n = 0;
+  bool review = img->review_code != NO_STR && h->hit(h->ud, P_REVIEW, 0);
+  if (review) buf_printf(b, "the review rule");
+  int nm = 0, nb = 0;
   for (uint32_t r = 0; r < img->nmetrics; r++) {
     const char *name = S(img, img->metrics[r].name);
     if (!mn_is_record_metric(img, r) || (self && !strcmp(name, self))) continue;
-    if (!mn_uses(m, m->reg[r], is_subject, s)) continue;
-    buf_printf(b, "%s%s", nm++ ? ", " : "metrics ", name);
+    if (!h->hit(h->ud, P_METRIC, r)) continue;
+    buf_printf(b, "%s%s", nm++ ? ", " : review ? ", metrics " : "metrics ", name);
   }
+  bool any = review || nm;
   int last_type = -1;
   for (uint32_t t = 0; t < img->ntiers; t++) {
     const struct img_tier *T = &img->tiers[t];
-    bool hit = false;
-    for (uint32_t q = T->first_req; q < T->first_req + T->nreq && !hit; q++) hit = mn_uses(m, m->req[q], is_subject, s);
-    if (!hit) continue;
-    if (last_type < 0) buf_printf(b, "%sthe requirements of %s %s", nm ? " and " : "", ptype_name(img, T->ptype), S(img, T->name));
+    if (!block_hit(h, T)) continue;
+    if (last_type < 0)
+      buf_printf(b, "%sthe requirements of %s %s", any ? " and " : "", ptype_name(img, T->ptype), S(img, T->name));
     else if ((int)T->ptype != last_type) buf_printf(b, "; %s %s", ptype_name(img, T->ptype), S(img, T->name));
     else buf_printf(b, ", %s", S(img, T->name));
     last_type = (int)T->ptype;
   }
+  for (uint32_t k = 0; k < img->nbadges; k++) {
+    if (!block_hit(h, &img->badges[k])) continue;
+    const char *lead = last_type >= 0 ? "; badges " : any ? " and badges " : "badges ";
+    buf_printf(b, "%s%s", nb++ ? ", " : lead, S(img, img->badges[k].name));
+  }
+  buf_u8(b, 0);
+  if (!b->failed) b->n--;
+}
+
+/* A subject's reach: what uses it, through references too. */
+struct subject_in {
+  struct meaning *m;
+  struct subject *s;
+};
+/* Part p (and i) of meaning m, as the review, a metric or a requirement. */
+static const struct mn *part_of(const struct meaning *m, enum part p, uint32_t i) {
+  return p == P_REVIEW ? m->review : p == P_METRIC ? m->reg[i] : m->req[i];
+}
+
+static bool uses_subject(void *ud, enum part p, uint32_t i) {
+  struct subject_in *u = ud;
+  return mn_uses(u->m, part_of(u->m, p, i), is_subject, u->s);
 }
 
 static void affects_of(struct rd *d, bool in_old, struct subject s, const char *self, struct buf *b) {
-  b->n = 0;
-  affects_text(in_old ? d->ma : d->mb, &s, self, b);
-  buf_u8(b, 0);
-  if (!b->failed) b->n--;
+  struct meaning *m = in_old ? d->ma : d->mb;
+  s.img = m->img;
+  struct subject_in u = {m, &s};
+  struct reach h = {uses_subject, &u};
+  affects_text(m->img, &h, self, b);
 }
 
 /* A value's text from its meaning (for when the source text says nothing new). */
@@ -223,7 +269,8 @@ static void diff_meta(struct rd *d) {
     change(d, "effective", "", "effective date", ea, eb, NULL);
   }
   const struct mn *ra = d->ma->review, *rb = d->mb->review;
-  if (!ra != !rb || (ra && memcmp(ra->deep, rb->deep, MN_DIGEST))) {
+  const struct mn *rc = d->mc ? d->mc->review : rb; /* a const's change is said with the consts */
+  if (!ra != !rb || (ra && memcmp(ra->deep, rb->deep, MN_DIGEST) && memcmp(ra->deep, rc->deep, MN_DIGEST))) {
     const char *ta = S(A, A->review_text), *tb = S(B, B->review_text);
     char *xa = NULL, *xb = NULL;
     if (ra && rb && !strcmp(ta, tb)) { /* the same text, another meaning: say it as compiled */
@@ -378,6 +425,132 @@ static void diff_fields(struct rd *d) {
   buf_free(&aff);
 }
 
+/* ---- consts ------------------------------------------------------------------------------- */
+
+/* The first const of img called `name` whose constant has kind `kind`
+ * (any kind when kind < 0), or NULL. */
+static const struct img_named *find_named(const struct image *img, const char *name, int kind) {
+  for (uint32_t i = 0; i < img->nnamed; i++) {
+    const struct img_named *c = &img->named[i];
+    if (!strcmp(S(img, c->name), name) && (kind < 0 || img->consts[c->konst].kind == kind)) return c;
+  }
+  return NULL;
+}
+
+/* A const's value as the rules write it: a text in quotes. */
+static void named_text(const struct image *img, const struct img_named *c, char *out, size_t n) {
+  const struct img_const *k = &img->consts[c->konst];
+  if (k->kind == TY_TEXT) {
+    snprintf(out, n, "\"%s\"", S(img, (uint32_t)k->v));
+    return;
+  }
+  struct tier_ruleset rs;
+  memset(&rs, 0, sizeof rs);
+  rs.img = (struct image *)img;
+  vm_const_text(&rs, k, 0, out, n);
+}
+
+/* Put A's value of const c (a constant of B) into k, B's constant: a text
+ * as a string added to X's.  Left as it is when A has no such const of
+ * that kind. */
+static void put_old_value(struct rd *d, struct image *X, const struct img_named *c, struct img_const *k) {
+  const struct image *A = d->A, *B = d->B;
+  const struct img_named *a = find_named(A, S(B, c->name), k->kind);
+  if (!a) return;
+  const struct img_const *ka = &A->consts[a->konst];
+  if (k->kind == TY_TEXT) {
+    ((const char **)X->strs)[X->nstrs] = A->strs[ka->v];
+    X->strlens[X->nstrs] = A->strlens[ka->v];
+    k->v = X->nstrs++;
+  } else {
+    k->v = ka->v;
+    k->q = ka->q;
+  }
+}
+
+/* B as it would be had its consts (only the one called `only`, when not
+ * NULL) kept their values in A: a copy of B's image with other constants
+ * and strings, sharing the rest with B (never freed as an image: it lives
+ * in d's arena).  NULL when out of memory. */
+static struct image *old_consts(struct rd *d, const char *only) {
+  const struct image *B = d->B;
+  struct image *X = arena_alloc(&d->ar, sizeof *X);
+  struct img_const *k = arena_alloc(&d->ar, sizeof *k * (B->nconsts + 1));
+  const char **strs = arena_alloc(&d->ar, sizeof *strs * (B->nstrs + B->nnamed + 1));
+  uint32_t *lens = arena_alloc(&d->ar, sizeof *lens * (B->nstrs + B->nnamed + 1));
+  if (!X || !k || !strs || !lens) return NULL;
+  memcpy(X, B, sizeof *X);
+  if (B->nconsts) memcpy(k, B->consts, sizeof *k * B->nconsts);
+  if (B->nstrs) memcpy(strs, B->strs, sizeof *strs * B->nstrs);
+  if (B->nstrs) memcpy(lens, B->strlens, sizeof *lens * B->nstrs);
+  X->consts = k;
+  X->strs = strs;
+  X->strlens = lens;
+  for (uint32_t i = 0; i < B->nnamed; i++)
+    if (!only || !strcmp(S(B, B->named[i].name), only)) put_old_value(d, X, &B->named[i], &k[B->named[i].konst]);
+  return X;
+}
+
+/* A const's reach: what B and B with the const's old value tell apart. */
+struct const_in {
+  const struct meaning *now, *old;
+};
+static bool differs(void *ud, enum part p, uint32_t i) {
+  const struct const_in *u = ud;
+  return memcmp(part_of(u->now, p, i)->deep, part_of(u->old, p, i)->deep, MN_DIGEST) != 0;
+}
+
+/* Is B's const cb one of A's with another value?  Its values' texts in va
+ * and vb.  Each const once: its first constant in B's table. */
+static bool const_changed(const struct rd *d, const struct img_named *cb, char *va, char *vb, size_t n) {
+  const char *name = S(d->B, cb->name);
+  const struct img_named *ca = find_named(d->A, name, -1);
+  if (!ca || find_named(d->B, name, -1) != cb) return false;
+  named_text(d->A, ca, va, n);
+  named_text(d->B, cb, vb, n);
+  return strcmp(va, vb) != 0;
+}
+
+/* d->mc: B read with A's const values, when some const changed, so that
+ * every part compares A with it to say only what changed otherwise. */
+static void read_old_consts(struct rd *d) {
+  char va[200], vb[200];
+  uint32_t i = 0;
+  while (i < d->B->nnamed && !const_changed(d, &d->B->named[i], va, vb, sizeof va)) i++;
+  if (i == d->B->nnamed) return;
+  struct image *X = old_consts(d, NULL);
+  if (X) d->mc = mn_build(X, &d->alloc);
+  if (!d->mc) d->oom = true;
+}
+
+/* "const target: 4 -> 5, this changes ...": each const of both rulesets
+ * whose value changed, once, with what its value alone changes in B (a new
+ * or removed const is said with the requirements whose words it changes). */
+static void diff_consts(struct rd *d) {
+  struct buf aff = {.hook = &d->alloc};
+  for (uint32_t i = 0; i < d->B->nnamed && !d->oom; i++) {
+    const struct img_named *cb = &d->B->named[i];
+    char va[200], vb[200], what[200];
+    if (!const_changed(d, cb, va, vb, sizeof va)) continue;
+    struct image *X = old_consts(d, S(d->B, cb->name));
+    struct meaning *old = X ? mn_build(X, &d->alloc) : NULL;
+    if (!old) break;
+    struct const_in u = {d->mb, old};
+    struct reach h = {differs, &u};
+    affects_text(d->B, &h, NULL, &aff);
+    mn_free(old);
+    snprintf(what, sizeof what, "const %s:", S(d->B, cb->name));
+    change(d, "const", "", what, va, vb, (char *)aff.p);
+  }
+  buf_free(&aff);
+}
+
+/* Does part a of A mean what the same part c of d->mc (B with A's const
+ * values) means: has it changed only through consts? */
+static bool same_but_consts(const struct rd *d, const struct mn *a, const struct mn *c) {
+  return d->mc && a && c && !memcmp(a->shallow, c->shallow, MN_DIGEST);
+}
+
 /* ---- metrics ------------------------------------------------------------------------------ */
 
 static int find_metric(const struct image *img, const char *name) {
@@ -423,6 +596,7 @@ static void diff_metrics(struct rd *d, bool items) {
       metric_type(Y, my, tb, sizeof tb);
       const struct mn *va = d->ma->reg[r], *vb = d->mb->reg[k];
       bool type_changed = strcmp(ta, tb) != 0, def_changed = memcmp(va->shallow, vb->shallow, MN_DIGEST) != 0;
+      if (d->mc && same_but_consts(d, va, d->mc->reg[k])) def_changed = false; /* said with the consts */
       if (!type_changed && !def_changed) continue;
       struct subject s = {0};
       s.metric = name;
@@ -507,6 +681,9 @@ static void pair_reqs(struct pair_ctx *p, bool (*same)(struct rd *, uint32_t, ui
 
 static bool same_meaning(struct rd *d, uint32_t qa, uint32_t qb) {
   return !memcmp(d->ma->req[qa]->shallow, d->mb->req[qb]->shallow, MN_DIGEST);
+}
+static bool same_but_const_values(struct rd *d, uint32_t qa, uint32_t qb) {
+  return d->mc && same_but_consts(d, d->ma->req[qa], d->mc->req[qb]);
 }
 static bool same_words(struct rd *d, uint32_t qa, uint32_t qb) {
   const struct img_req *ra = &d->A->reqs[qa], *rb = &d->B->reqs[qb];
@@ -608,6 +785,7 @@ static void diff_requirements(struct rd *d, uint32_t ta, uint32_t tb, const char
   struct pair_ctx p = {d, where, TA->first_req, TA->nreq, TB->first_req, TB->nreq, ua, ub};
   pair_reqs(&p, same_words, NULL);               /* unchanged */
   pair_reqs(&p, same_meaning, diff_req_words);   /* only a label or section changed */
+  pair_reqs(&p, same_but_const_values, diff_req_words); /* a const changed: said once, above */
   pair_reqs(&p, same_threshold_subject, report_threshold);
   pair_reqs(&p, same_subject, report_comparison);
   pair_reqs(&p, same_text, report_same_text);
@@ -624,7 +802,7 @@ static void diff_requirements(struct rd *d, uint32_t ta, uint32_t tb, const char
 static void diff_grouping(struct rd *d, uint32_t ba, uint32_t bb, const char *where, int said) {
   uint8_t da[MN_DIGEST], db[MN_DIGEST];
   mn_block_digest(d->ma, ba, da);
-  mn_block_digest(d->mb, bb, db);
+  mn_block_digest(d->mc ? d->mc : d->mb, bb, db); /* a const's value is said with the consts */
   if (d->n == said && memcmp(da, db, MN_DIGEST) != 0)
     change(d, "grouping", where, "its requirements are grouped otherwise (either, at least N of, or a branch's name)", NULL,
            NULL, NULL);
@@ -785,9 +963,11 @@ static void diff_badges(struct rd *d) {
  * out of memory. */
 static int compare(struct rd *d) {
   if (!d->ma || !d->mb) return -1;
+  read_old_consts(d);
   diff_meta(d);
   diff_enums(d);
   diff_fields(d);
+  diff_consts(d);
   diff_metrics(d, true);
   diff_metrics(d, false);
   diff_tiers(d);
