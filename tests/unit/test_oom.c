@@ -124,13 +124,14 @@ static int take_text(tier_buf *b, char **text) {
   return *text ? TIER_OK : TIER_ENOMEM;
 }
 
+/* ctx: the old and the new ruleset's paths */
 static int diff_op(const tier_options *opt, void *ctx, char **text) {
-  (void)ctx;
+  const char *const *path = ctx;
   tier_ruleset *a = NULL, *b = NULL;
-  int rc = load_file("rules/apn-2018.tier", opt, &a);
-  if (rc == TIER_OK) rc = load_file("rules/apn-2019.tier", opt, &b);
+  int rc = load_file(path[0], opt, &a);
+  if (rc == TIER_OK) rc = load_file(path[1], opt, &b);
   tier_buf *out = rc == TIER_OK ? tier_buf_new(opt) : NULL;
-  if (out && tier_rules_diff(a, b, "apn-2018.tier", "apn-2019.tier", 0, out) != TIER_OK) rc = TIER_ENOMEM;
+  if (out && tier_rules_diff(a, b, path[0], path[1], 0, out) != TIER_OK) rc = TIER_ENOMEM;
   if (rc == TIER_OK) rc = take_text(out, text);
   else tier_buf_free(out);
   tier_ruleset_free(a);
@@ -260,7 +261,14 @@ static void eval_under_oom(void **st) {
 
 static void diff_under_oom(void **st) {
   (void)st;
-  op_under_oom("tier_rules_diff", diff_op, NULL, 100);
+  static const char *apn[] = {"rules/apn-2018.tier", "rules/apn-2019.tier"};
+  op_under_oom("tier_rules_diff", diff_op, (void *)apn, 100);
+}
+/* consts changed: B read again with A's values, once per const and once whole */
+static void diff_consts_under_oom(void **st) {
+  (void)st;
+  static const char *consts[] = {"tests/golden/data/consts.tier", "tests/golden/data/consts-v2.tier"};
+  op_under_oom("tier_rules_diff of consts", diff_op, (void *)consts, 100);
 }
 static void test_run_under_oom(void **st) {
   (void)st;
@@ -294,10 +302,15 @@ static void deep_nesting_under_oom(void **st) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(compile_card_under_oom), cmocka_unit_test(compile_apn_under_oom),
-      cmocka_unit_test(eval_under_oom),         cmocka_unit_test(diff_under_oom),
-      cmocka_unit_test(test_run_under_oom),     cmocka_unit_test(test_run_computed_under_oom),
-      cmocka_unit_test(input_under_oom),        cmocka_unit_test(deep_nesting_under_oom),
+      cmocka_unit_test(compile_card_under_oom),
+      cmocka_unit_test(compile_apn_under_oom),
+      cmocka_unit_test(eval_under_oom),
+      cmocka_unit_test(diff_under_oom),
+      cmocka_unit_test(diff_consts_under_oom),
+      cmocka_unit_test(test_run_under_oom),
+      cmocka_unit_test(test_run_computed_under_oom),
+      cmocka_unit_test(input_under_oom),
+      cmocka_unit_test(deep_nesting_under_oom),
   };
   return cmocka_run_group_tests_name("oom", tests, setup, NULL);
 }
