@@ -87,13 +87,16 @@ static bool value_vs_constant(const struct node *e, const struct node **value, c
   }
   if (e->kind != N_BIN || e->op < B_EQ || e->op > B_GE) return false;
   static const int flip[] = {[B_EQ] = B_EQ, [B_NE] = B_NE, [B_LT] = B_GT, [B_LE] = B_GE, [B_GT] = B_LT, [B_GE] = B_LE};
-  if (is_value_name(e->a) && is_constant(e->b)) {
+  /* a const is its literal here too (3.12: a comparison with a const is a
+   * comparison with a constant everywhere) */
+  const struct node *ka = ast_literal(e->a), *kb = ast_literal(e->b);
+  if (is_value_name(e->a) && is_constant(kb)) {
     *value = e->a;
-    *konst = e->b;
+    *konst = kb;
     *op = e->op;
-  } else if (is_value_name(e->b) && is_constant(e->a)) {
+  } else if (is_value_name(e->b) && is_constant(ka)) {
     *value = e->b;
-    *konst = e->a;
+    *konst = ka;
     *op = flip[e->op];
   } else {
     return false;
