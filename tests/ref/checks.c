@@ -2,8 +2,10 @@
  * checks.c - what must hold of every generated ruleset, besides the
  * evaluations: `tierc fmt` keeps the code (the bytecode of the formatted
  * source is the same, debug section and source hash aside); `tierc diff`
- * of the ruleset against itself finds no change and against a copy with
- * one threshold moved finds one; `tierc disasm` prints it.
+ * of the ruleset against itself finds no change, against a copy with
+ * one threshold moved finds one, and against a copy with one const moved
+ * finds exactly one, that const's (none when no code reads it); `tierc
+ * disasm` prints it.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -72,7 +74,9 @@ static struct gexpr *a_threshold(struct gruleset *g) {
   for (int t = 0; t < g->ntiers; t++)
     for (int q = 0; g->tiers[t].alive && q < g->tiers[t].nreqs; q++) {
       struct greq *r = &g->tiers[t].reqs[q];
-      if (!r->alive || r->e->nkid != 2 || !r->e->kid[1]->literal) continue;
+      /* `%0 >= %1` and the like, not a call of two arguments such as f(%0, %1) */
+      bool compares = r->e->tmpl && r->e->tmpl[0] == '%' && strpbrk(r->e->tmpl, "<>=");
+      if (!r->alive || !compares || r->e->nkid != 2 || !r->e->kid[1]->literal) continue;
       const struct gexpr *v = r->e->kid[0];
       struct gexpr *k = r->e->kid[1];
       if ((v->metric < 0 && v->field < 0) || strlen(k->text) > 15) continue;
@@ -133,6 +137,54 @@ static int check_diff(struct gruleset *g, struct compiled *c, char *what, size_t
   return rc;
 }
 
+/* Does the compiled ruleset read const `name` (the consts table, format 9)? */
+static bool reads_const(const tier_ruleset *rs, const char *name) {
+  for (uint32_t i = 0; i < rs->img->nnamed; i++)
+    if (!strcmp(img_str(rs->img, rs->img->named[i].name), name)) return true;
+  return false;
+}
+
+/* Every change in the JSON of `tierc diff` is of kind `kind`. */
+static bool all_of_kind(const char *json, const char *kind) {
+  char want[64];
+  snprintf(want, sizeof want, "\"kind\":\"%s\"", kind);
+  for (const char *p = strstr(json, "\"kind\":"); p; p = strstr(p + 1, "\"kind\":"))
+    if (strncmp(p, want, strlen(want)) != 0) return false;
+  return true;
+}
+
+/* The first const of a number or date moved one step (4 -> 5): tierc diff
+ * says it once, as the const's change, and nothing else (SPEC 3.5). */
+static int check_const_diff(struct gruleset *g, struct compiled *c, char *what, size_t wn, char *key, size_t kn) {
+  int k = 0;
+  while (k < g->nconsts &&
+         (strchr(g->consts[k].text, '%') || strlen(g->consts[k].text) > 15 ||
+          (g->consts[k].t.kind != TY_INT && g->consts[k].t.kind != TY_NUMBER && g->consts[k].t.kind != TY_DATE)))
+    k++;
+  if (k == g->nconsts) return 0;
+  struct gexpr lit = {.text = g->consts[k].text, .t = g->consts[k].t};
+  char *was = g->consts[k].text, *now = moved(&lit);
+  g->consts[k].text = now;
+  char *text = gen_print(g);
+  g->consts[k].text = was;
+  tier_ruleset *other = load(text, NULL);
+  struct buf o = {0};
+  long n = other ? diff_count(c->rs, other, &o) : -1; /* a moved constant may leave the range: nothing to check */
+  long want = reads_const(c->rs, g->consts[k].name) ? 1 : 0;
+  int rc = 0;
+  if (other && (n != want || !all_of_kind((const char *)o.p, "const"))) {
+    snprintf(what, wn, "tierc diff: const %s moved from %s to %s gives %ld changes, not %ld const change: %s", g->consts[k].name,
+             was, now, n, want, o.p ? (const char *)o.p : "");
+    snprintf(key, kn, "diff-const");
+    rc = 1;
+  }
+  tier_ruleset_free(other);
+  buf_free(&o);
+  free(now);
+  free(text);
+  return rc;
+}
+
 static int check_disasm(struct compiled *c, char *what, size_t wn, char *key, size_t kn) {
   struct buf b = {0};
   dis_image(c->rs->img, "gen.tbc", &b);
@@ -149,5 +201,5 @@ int dt_ruleset_checks(const struct dt_options *o, struct gruleset *g, struct com
                       size_t kn) {
   (void)o;
   return check_fmt(c->text, what, wn, key, kn) || check_diff(g, c, what, wn, key, kn) ||
-         check_disasm(c, what, wn, key, kn);
+      check_const_diff(g, c, what, wn, key, kn) || check_disasm(c, what, wn, key, kn);
 }

@@ -75,6 +75,8 @@ static char *xprintf(const char *fmt, ...) {
 struct gen {
   struct rng *r;
   struct gruleset *g;
+  const struct gformula *body_of; /* while a formula's body is drawn: it names only its
+                                     parameters, and calls no formula */
 };
 
 /* Where an expression stands: what it may name. */
@@ -106,7 +108,7 @@ static struct gexpr *node(struct gtype t, const char *tmpl, int nkid, struct gex
   e->kid[0] = a;
   e->kid[1] = b;
   e->kid[2] = c;
-  e->metric = e->field = e->list = -1;
+  e->metric = e->field = e->list = e->konst = -1;
   return e;
 }
 
@@ -117,6 +119,9 @@ static struct gexpr *leaf(struct gtype t, char *text) {
 }
 
 static void expr_free(struct gexpr *e);
+static void fresh(const struct gruleset *g, const char *base, char out[72]);
+static bool same_type(struct gtype a, struct gtype want);
+static struct gexpr *param_of(struct gen *G, struct gtype want);
 
 /* ---- constants: the boundary values the records probe ------------------------------------ */
 
@@ -210,7 +215,7 @@ static struct gexpr *enum_literal(struct gen *G, int en) {
   return x;
 }
 
-static struct gexpr *literal(struct gen *G, struct gtype t) {
+static struct gexpr *plain_literal(struct gen *G, struct gtype t) {
   switch (t.kind) {
   case TY_INT: return int_literal(G);
   case TY_MONEY: /* no money literal: an int or a decimal in cents meets money as money */
@@ -227,9 +232,50 @@ static struct gexpr *literal(struct gen *G, struct gtype t) {
   }
 }
 
-/* Is e a literal once the compiler has folded unary minus into it? */
+/* A const (docs 3.12) for a place of type `want`: one made for such a
+ * place before, or a new one whose literal is drawn for it; NULL when the
+ * table of consts is full. */
+static struct gexpr *const_ref(struct gen *G, struct gtype want) {
+  struct gruleset *g = G->g;
+  int cand[16], nc = 0, k;
+  for (k = 0; k < g->nconsts; k++)
+    if (same_type(g->consts[k].want, want)) cand[nc++] = k;
+  if (nc && (g->nconsts == 16 || rng_chance(G->r, 50))) {
+    k = cand[rng_below(G->r, (uint32_t)nc)];
+  } else if (g->nconsts < 16) {
+    struct gexpr *lit = plain_literal(G, want);
+    struct gconst *C = &g->consts[g->nconsts];
+    fresh(g, "k", C->name);
+    C->text = lit->text;
+    C->t = lit->t;
+    C->want = want;
+    lit->text = NULL;
+    expr_free(lit);
+    k = g->nconsts++;
+  } else {
+    return NULL;
+  }
+  struct gexpr *e = leaf(g->consts[k].t, xprintf("%s", g->consts[k].name));
+  e->konst = k;
+  return e;
+}
+
+/* A literal of type t, now and then through a const (an enum value cannot
+ * be one: a const is a literal). */
+static struct gexpr *literal(struct gen *G, struct gtype t) {
+  struct gexpr *e = t.kind != TY_ENUM && rng_chance(G->r, 12) ? const_ref(G, t) : NULL;
+  return e ? e : plain_literal(G, t);
+}
+
+/* The literal text of e, a literal or a const; NULL for anything else. */
+static const char *literal_text(const struct gruleset *g, const struct gexpr *e) {
+  return e->literal ? e->text : e->konst >= 0 ? g->consts[e->konst].text : NULL;
+}
+
+/* Is e a literal once the compiler has folded unary minus into it?  A
+ * const is typed as its literal is (docs 3.12). */
 static bool literal_ish(const struct gexpr *e) {
-  return e->literal || (e->tmpl && !strcmp(e->tmpl, "-%0") && literal_ish(e->kid[0]));
+  return e->literal || e->konst >= 0 || (e->tmpl && !strcmp(e->tmpl, "-%0") && literal_ish(e->kid[0]));
 }
 
 /* A number literal that meets money is taken in cents (docs 5.2): make e,
@@ -237,7 +283,7 @@ static bool literal_ish(const struct gexpr *e) {
 static void money_safe(struct gen *G, struct gexpr **pe) {
   struct gexpr *e = *pe;
   if (!literal_ish(e) || !is_num(e->t.kind)) return;
-  const char *s = e->literal ? e->text : NULL;
+  const char *s = literal_text(G->g, e);
   bool ok = s && strlen(s) < 14 && !strchr(s, '%') && (!strchr(s, '.') || strlen(strchr(s, '.')) <= 3);
   if (ok) return;
   *pe = rng_chance(G->r, 50) ? decimal_literal(G, true) : leaf(ty(TY_INT, false, 0), xprintf("%d", (int)rng_below(G->r, 2000)));
@@ -264,6 +310,7 @@ bool gen_same_type(struct gtype a, struct gtype b) { return same_type(a, b); }
 
 /* A field or metric of type `want` in scope, or NULL. */
 static struct gexpr *name_of(struct gen *G, struct gtype want, const struct scope *sc) {
+  if (G->body_of) return param_of(G, want); /* in a formula's body: a parameter */
   const struct gruleset *g = G->g;
   int *cand = xcalloc((size_t)(g->nfields + sc->metrics), sizeof *cand), nc = 0;
   for (int f = 0; f < g->nfields; f++) {
@@ -530,6 +577,139 @@ static struct gexpr *p_within(struct gen *G, struct gtype want, const struct sco
   return e;
 }
 
+/* ---- tables and formulas (docs 3.13, 3.11) ------------------------------------------------------ */
+
+/* A table's value: a literal or a const of its type (in cents for money). */
+static char *table_value(struct gen *G, struct gtype val) {
+  struct gexpr *v = literal(G, val);
+  if (val.kind == TY_MONEY) money_safe(G, &v);
+  char *text = xprintf("%s", v->konst >= 0 ? G->g->consts[v->konst].name : v->text);
+  expr_free(v);
+  return text;
+}
+
+/* A new table giving values of type val: keyed by an enum (every value, or
+ * some and a default) or by texts (a few, a default now and then; always
+ * one for text values, which cannot be none).  NULL when there are 8. */
+static struct gtable *new_table(struct gen *G, struct gtype val) {
+  struct gruleset *g = G->g;
+  if (g->ntables == 8) return NULL;
+  struct gtable *T = &g->tables[g->ntables];
+  memset(T, 0, sizeof *T);
+  fresh(g, "tab", T->name);
+  T->val = val;
+  T->val.opt = false; /* a table's types are not optional */
+  bool by_enum = rng_chance(G->r, 60);
+  T->key = by_enum ? ty(TY_ENUM, false, (int)rng_below(G->r, (uint32_t)g->nenums)) : ty(TY_TEXT, false, 0);
+  if (by_enum) {
+    const struct genum *e = &g->enums[T->key.ref];
+    bool all = rng_chance(G->r, 60);
+    for (int v = 0; v < e->nvals && T->n < 8; v++)
+      if (all || rng_chance(G->r, 50)) T->keys[T->n++] = xprintf("%s", e->vals[v]);
+    if (!all || val.kind == TY_TEXT) T->dflt = table_value(G, val);
+  } else {
+    int n = 1 + (int)rng_below(G->r, 4);
+    for (int i = 0; i < n; i++) {
+      const char *t = PICK(G->r, TEXTS);
+      bool twice = false;
+      for (int j = 0; j < T->n; j++) twice |= strlen(T->keys[j]) == strlen(t) + 2 && !strncmp(T->keys[j] + 1, t, strlen(t));
+      if (twice) continue;
+      T->keys[T->n++] = xprintf("\"%s\"", t);
+      if (G->g->k.ntexts < 16) snprintf(G->g->k.texts[G->g->k.ntexts++], 48, "%s", t); /* the records probe it */
+    }
+    if (val.kind == TY_TEXT || rng_chance(G->r, 50)) T->dflt = table_value(G, val);
+  }
+  for (int i = 0; i < T->n; i++) T->vals[i] = table_value(G, val);
+  g->ntables++;
+  return T;
+}
+
+/* NAME[KEY] (docs 3.13): a table giving `want`, one drawn before or a new
+ * one; none for a text key it lacks, or a missing key, without a default. */
+static struct gexpr *p_lookup(struct gen *G, struct gtype want, const struct scope *sc) {
+  struct gruleset *g = G->g;
+  struct gtable *T = NULL;
+  int seen = 0;
+  for (int t = 0; t < g->ntables; t++)
+    if (same_type(g->tables[t].val, want) && rng_below(G->r, (uint32_t)++seen) == 0) T = &g->tables[t];
+  if (!T || rng_chance(G->r, 30)) T = new_table(G, want) ? &g->tables[g->ntables - 1] : T;
+  if (!T) return literal(G, want);
+  struct gexpr *k = sub(G, T->key, sc);
+  char *tmpl = xprintf("%s[%%0]", T->name);
+  struct gexpr *e = node(ty(want.kind, !T->dflt && (T->key.kind == TY_TEXT || k->t.opt), want.ref), tmpl, 1, k, NULL, NULL);
+  free(tmpl);
+  return e;
+}
+
+/* In a formula's body, a parameter of type want (optional: the argument
+ * may be missing), or NULL. */
+static struct gexpr *param_of(struct gen *G, struct gtype want) {
+  const struct gformula *F = G->body_of;
+  int cand[3], nc = 0;
+  for (int i = 0; i < F->nparams; i++)
+    if (same_type(F->ptypes[i], want)) cand[nc++] = i;
+  if (!nc) return NULL;
+  int i = cand[rng_below(G->r, (uint32_t)nc)];
+  return leaf(ty(want.kind, true, want.ref), xprintf("%s", F->params[i]));
+}
+
+/* A new formula of one to three parameters whose body is drawn for `want`
+ * from them and literals (no fields, metrics, aggregates or asof, which
+ * would resolve where it is called); NULL when there are 8. */
+static struct gformula *new_formula(struct gen *G, struct gtype want) {
+  struct gruleset *g = G->g;
+  if (g->nformulas == 8) return NULL;
+  static const uint8_t K[] = {TY_INT, TY_INT, TY_MONEY, TY_NUMBER, TY_NUMBER, TY_DATE, TY_BOOL, TY_TEXT};
+  struct gformula *F = &g->formulas[g->nformulas++];
+  memset(F, 0, sizeof *F);
+  char name[72]; /* fresh() writes as it tries: not into a name it checks */
+  fresh(g, "f", name);
+  memcpy(F->name, name, sizeof name);
+  F->nparams = 1 + (int)rng_below(G->r, 3);
+  for (int i = 0; i < F->nparams; i++) {
+    F->ptypes[i] = ty(i == 0 && is_num(want.kind) ? want.kind : PICK(G->r, K), false, 0); /* written without `?` */
+    fresh(g, "x", name);
+    memcpy(F->params[i], name, sizeof name);
+  }
+  struct scope body = {-1, 0, true, false, 1};
+  G->body_of = F;
+  F->body = gen_expr(G, want, body);
+  G->body_of = NULL;
+  return F;
+}
+
+/* F(args) (docs 3.11): a formula giving `want`, drawn before or new; each
+ * argument drawn in the caller's scope for its parameter (an int passes
+ * to a number; anything else of another type is replaced by a literal). */
+static struct gexpr *p_call(struct gen *G, struct gtype want, const struct scope *sc) {
+  struct gruleset *g = G->g;
+  if (G->body_of) return literal(G, want); /* formulas do not call formulas here: no cycles */
+  struct gformula *F = NULL;
+  int seen = 0;
+  for (int f = 0; f < g->nformulas; f++)
+    if (g->formulas[f].body && same_type(g->formulas[f].body->t, want) && rng_below(G->r, (uint32_t)++seen) == 0)
+      F = &g->formulas[f];
+  if (!F || rng_chance(G->r, 30)) F = new_formula(G, want) ? &g->formulas[g->nformulas - 1] : F;
+  if (!F || !F->body || !same_type(F->body->t, want)) return literal(G, want);
+  struct gexpr *k[3] = {NULL, NULL, NULL};
+  char tmpl[128];
+  int at = snprintf(tmpl, sizeof tmpl, "%s(", F->name);
+  for (int i = 0; i < F->nparams; i++) {
+    k[i] = sub(G, F->ptypes[i], sc);
+    bool fits = same_type(k[i]->t, F->ptypes[i]) || (k[i]->t.kind == TY_INT && F->ptypes[i].kind == TY_NUMBER);
+    if (!fits) {
+      expr_free(k[i]);
+      k[i] = literal(G, F->ptypes[i]);
+    }
+    if (F->ptypes[i].kind == TY_MONEY) money_safe(G, &k[i]);
+    at += snprintf(tmpl + at, sizeof tmpl - (size_t)at, "%s%%%d", i ? ", " : "", i);
+  }
+  snprintf(tmpl + at, sizeof tmpl - (size_t)at, ")");
+  struct gtype t = F->body->t;
+  t.opt = true;
+  return node(t, tmpl, F->nparams, k[0], k[1], k[2]);
+}
+
 /* ---- aggregates (docs section 7) ---------------------------------------------------------------- */
 
 static bool ok_distinct(struct gtype t, struct gtype want) { (void)want; return t.kind != TY_NUMBER; }
@@ -633,7 +813,7 @@ static struct gexpr *item_expr(struct gen *G, struct gtype want, int l, const st
  * Literals alone never do: `1.25`, `-1.25 * 2` are numbers wherever they
  * stand; a literal becomes money only where it meets money. */
 static bool money_from_data(const struct gexpr *e) {
-  if (e->literal) return false;
+  if (e->literal || e->konst >= 0) return false;
   if (e->field >= 0 || e->metric >= 0 || e->list >= 0) return e->t.kind == TY_MONEY;
   for (int k = 0; k < e->nkid; k++)
     if (e->kid[k] && money_from_data(e->kid[k])) return true;
@@ -699,7 +879,9 @@ static struct gexpr *p_anyall(struct gen *G, struct gtype want, const struct sco
 typedef struct gexpr *(*production)(struct gen *, struct gtype, const struct scope *);
 
 /* Which construct makes which kind of value, and how often.  `agg`: only
- * where aggregates may stand; `review`: allowed in the review rule. */
+ * where aggregates may stand; `review`: allowed in the review rule.  Two
+ * rows a line, aligned by hand. */
+// clang-format off
 static const struct {
   production fn;
   uint8_t kind;
@@ -731,7 +913,14 @@ static const struct {
     {p_round, TY_NUMBER, 8, false, true},
     {p_year_month, TY_INT, 4, false, true},   {p_period_day, TY_DATE, 10, false, true},
     {p_in_period, TY_BOOL, 10, false, true},
+    {p_lookup, TY_INT, 4, false, true},       {p_lookup, TY_MONEY, 3, false, true},
+    {p_lookup, TY_NUMBER, 4, false, true},    {p_lookup, TY_TEXT, 3, false, true},
+    {p_lookup, TY_DATE, 2, false, true},      {p_lookup, TY_BOOL, 2, false, true},
+    {p_call, TY_INT, 4, false, true},         {p_call, TY_MONEY, 3, false, true},
+    {p_call, TY_NUMBER, 5, false, true},      {p_call, TY_DATE, 2, false, true},
+    {p_call, TY_BOOL, 3, false, true},        {p_call, TY_TEXT, 2, false, true},
 };
+// clang-format on
 
 static struct gexpr *gen_expr(struct gen *G, struct gtype want, struct scope sc) {
   /* a leaf: a name in scope (usually) or a literal */
@@ -773,6 +962,15 @@ static bool name_taken(const struct gruleset *g, const char *s) {
     if (!strcmp(g->fields[f].name, s)) return true;
   for (int m = 0; m < g->nmetrics; m++)
     if (!strcmp(g->metrics[m].name, s)) return true;
+  for (int k = 0; k < g->nconsts; k++)
+    if (!strcmp(g->consts[k].name, s)) return true;
+  for (int t = 0; t < g->ntables; t++)
+    if (!strcmp(g->tables[t].name, s)) return true;
+  for (int f = 0; f < g->nformulas; f++) {
+    if (!strcmp(g->formulas[f].name, s)) return true;
+    for (int i = 0; i < g->formulas[f].nparams; i++)
+      if (!strcmp(g->formulas[f].params[i], s)) return true;
+  }
   return false;
 }
 
@@ -1135,7 +1333,7 @@ void gen_ruleset(struct rng *r, const struct gen_options *opt, struct gruleset *
   gen_alloc(g, opt);
   g->effective = INT64_MIN;
   g->fiscal = rng_chance(r, 40) ? 1 + (int)rng_below(r, 12) : 0;
-  struct gen G = {r, g};
+  struct gen G = {r, g, NULL};
   gen_schema(&G);
   gen_metrics(&G);
   gen_review(&G);
@@ -1194,6 +1392,41 @@ static const char *type_text(const struct gruleset *g, struct gtype t, char *buf
                             [TY_BOOL] = "bool", [TY_DATE] = "date"};
   snprintf(buf, n, "%s%s", t.kind == TY_ENUM ? g->enums[t.ref].name : K[t.kind], t.opt ? "?" : "");
   return buf;
+}
+
+/* The consts, tables and formulas (docs 3.11-3.13). */
+static void put_named(struct sbuf *b, const struct gruleset *g) {
+  char kt[96], vt[96];
+  for (int k = 0; k < g->nconsts; k++) put(b, "const %s = %s;\n", g->consts[k].name, g->consts[k].text);
+  for (int t = 0; t < g->ntables; t++) {
+    const struct gtable *T = &g->tables[t];
+    put(b, "table %s: %s -> %s {", T->name, type_text(g, T->key, kt, sizeof kt), type_text(g, T->val, vt, sizeof vt));
+    for (int i = 0; i < T->n; i++) put(b, "%s %s: %s", i ? "," : "", T->keys[i], T->vals[i]);
+    if (T->dflt) put(b, "%s default: %s", T->n ? "," : "", T->dflt);
+    put(b, " }\n");
+  }
+  for (int f = 0; f < g->nformulas; f++) {
+    const struct gformula *F = &g->formulas[f];
+    put(b, "formula %s(", F->name);
+    for (int i = 0; i < F->nparams; i++)
+      put(b, "%s%s: %s", i ? ", " : "", F->params[i], type_text(g, F->ptypes[i], kt, sizeof kt));
+    put(b, ") = ");
+    put_expr(b, F->body);
+    put(b, ";\n");
+  }
+}
+
+/* The consts', tables' and formulas' text and expressions. */
+static void named_free(struct gruleset *g) {
+  for (int k = 0; k < g->nconsts; k++) free(g->consts[k].text);
+  for (int t = 0; t < g->ntables; t++) {
+    for (int i = 0; i < g->tables[t].n; i++) {
+      free(g->tables[t].keys[i]);
+      free(g->tables[t].vals[i]);
+    }
+    free(g->tables[t].dflt);
+  }
+  for (int f = 0; f < g->nformulas; f++) expr_free(g->formulas[f].body);
 }
 
 /* The fields of `owner` (-1: the record), a list's items nested inside it. */
@@ -1292,6 +1525,7 @@ char *gen_print(const struct gruleset *g) {
   put(&b, "record {\n");
   put_fields(&b, g, -1, 1);
   put(&b, "}\n");
+  put_named(&b, g);
   if (g->review) {
     put(&b, "review = ");
     put_expr(&b, g->review);
@@ -1366,6 +1600,7 @@ static void tier_free(struct gtier *T) {
 }
 
 void gen_free(struct gruleset *g) {
+  named_free(g);
   for (int m = 0; m < g->nmetrics; m++) {
     expr_free(g->metrics[m].e);
     free(g->metrics[m].label);

@@ -64,6 +64,7 @@ struct gexpr {
   int metric;    /* a leaf naming metric m, else -1 */
   int field;     /* a leaf naming field f, else -1 */
   int list;      /* an aggregate over list l, else -1 */
+  int konst;     /* a leaf naming const k (its text is the name), else -1 */
   bool literal;  /* a literal (number, date, text, bool, enum value) */
 };
 
@@ -128,6 +129,29 @@ struct gconsts { /* the constants the rules compare with, for the records */
   char texts[16][48]; int ntexts;
 };
 
+/* Named values (docs 3.11-3.13): each used where a literal, a lookup or a
+ * call is drawn, so an unused one only warns. */
+struct gconst { /* const NAME = TEXT; */
+  char name[72];
+  char *text;        /* the literal */
+  struct gtype t;    /* the literal's type */
+  struct gtype want; /* the type of the place it was made for: used only at such places */
+};
+struct gtable { /* table NAME: KEY -> VAL { keys[i]: vals[i], ..., default: dflt } */
+  char name[72];
+  struct gtype key, val; /* key: an enum or text */
+  int n;
+  char *keys[8], *vals[8];
+  char *dflt; /* NULL: none */
+};
+struct gformula { /* formula NAME(params[i]: ptypes[i], ...) = body; */
+  char name[72];
+  int nparams;
+  char params[3][72];
+  struct gtype ptypes[3]; /* all optional: an argument may be missing */
+  struct gexpr *body;     /* NULL while it is drawn */
+};
+
 struct gruleset {
   struct gen_options opt;
   /* the arrays hold as many as opt allows (gen_ruleset allocates them) */
@@ -151,6 +175,12 @@ struct gruleset {
   int64_t effective;                   /* day number, or INT64_MIN */
   int fiscal;                          /* `fiscal year starts in MONTH;`: 1-12, or 0 for none */
   struct gconsts k;
+  struct gconst consts[16];
+  int nconsts;
+  struct gtable tables[8];
+  int ntables;
+  struct gformula formulas[8];
+  int nformulas;
 };
 
 void gen_ruleset(struct rng *r, const struct gen_options *opt, struct gruleset *g);
