@@ -118,7 +118,8 @@ struct node {
   struct type ty;
   uint8_t ref;           /* enum ref_kind */
   int32_t index;         /* field/metric/enum value index */
-  int32_t lidx;          /* list of an aggregate or item reference */
+  int32_t lidx;          /* list of an aggregate or item reference; R_ARG: the list in
+                            scope where the call stands (-1: the record) */
   struct node *def;      /* what a name or call stands for: R_CONST, R_ARG, R_FORMULA */
 };
 

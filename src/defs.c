@@ -252,6 +252,7 @@ struct expansion {
   struct comp *c;
   const struct s_formula *f;
   struct node **args;
+  int list; /* the list in scope where the call stands, -1 for the record */
   bool failed;
 };
 
@@ -295,6 +296,7 @@ static struct node *copy_expr(struct expansion *x, const struct node *n) {
           m->ref = R_ARG;
           m->index = i;
           m->def = x->args[i];
+          m->lidx = x->list;
         }
     m->b = copy_expr(x, k->b);
     m->c = copy_expr(x, k->c);
@@ -381,7 +383,7 @@ struct type defs_call(struct comp *c, struct node *n, int fi, const struct scope
              LIM_FORMULA_NESTING, LIM_FORMULA_NESTING);
     return TY_ERR;
   }
-  struct expansion x = {c, f, args, false};
+  struct expansion x = {c, f, args, sc->list, false};
   n->def = copy_expr(&x, f->n->b);
   if (!n->def) return TY_ERR;
   c->fstack[c->fsp++] = fi;

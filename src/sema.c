@@ -1006,6 +1006,35 @@ static struct type check_within(struct comp *c, struct node *n, const struct sco
   return ty_make(TY_BOOL, false, 0);
 }
 
+/* Does e read list items (item fields, item metrics) or aggregate, itself,
+ * through an argument it stands for or a formula's expansion? */
+static bool reads_items(const struct node *e) {
+  for (; e; e = e->next) {
+    if (e->kind == N_AGG) return true;
+    if (e->kind == N_NAME && (e->ref == R_ITEM || e->ref == R_ITEM_METRIC)) return true;
+    if ((e->ref == R_ARG || e->ref == R_FORMULA) && e->def && reads_items(e->def)) return true;
+    if (reads_items(e->a) || reads_items(e->b) || reads_items(e->c)) return true;
+    if (e->kind == N_CALL && reads_items(e->list)) return true;
+  }
+  return false;
+}
+
+/* A formula's parameter where its body uses it (defs.c): the argument's
+ * type.  The argument was checked where the call stands; one that reads
+ * list items or aggregates, used where other items are in scope (inside an
+ * aggregate of the body), would have to be computed again for each of them,
+ * which it cannot be: an error, as the same aggregate written there is. */
+static struct type arg_type(struct comp *c, const struct node *n, const struct scope *sc) {
+  if (n->lidx != sc->list && reads_items(n->def)) {
+    diag_add(&c->dg, TIER_ERROR, &n->loc,
+             _("'%s' stands inside an aggregate of the formula, and its argument reads list items or aggregates "
+               "where the call stands: make the argument a metric and pass the metric"),
+             n->name);
+    return TY_ERR;
+  }
+  return n->def->ty;
+}
+
 /* The type of expression n in scope sc, stored in n->ty; TY_ERR after an
  * error (reported here or below).  One case per expression kind: each
  * non-trivial one is a check_X above or in defs.c, refs.c. */
@@ -1022,7 +1051,7 @@ static struct type check(struct comp *c, struct node *n, const struct scope *sc)
     if (!sc->allow_asof) diag_add(&c->dg, TIER_ERROR, &n->loc, _("%s cannot use asof: it defines it"), sc->what);
     else t = ty_make(TY_DATE, false, 0);
     break;
-  case N_NAME: t = n->ref == R_ARG ? n->def->ty : resolve_name(c, n, sc); break; /* R_ARG: defs.c */
+  case N_NAME: t = n->ref == R_ARG ? arg_type(c, n, sc) : resolve_name(c, n, sc); break;
   case N_INDEX: t = defs_lookup(c, n, sc); break;
   case N_DURATION: {
     int64_t m, d;
