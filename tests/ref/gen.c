@@ -310,7 +310,10 @@ bool gen_same_type(struct gtype a, struct gtype b) { return same_type(a, b); }
 
 /* A field or metric of type `want` in scope, or NULL. */
 static struct gexpr *name_of(struct gen *G, struct gtype want, const struct scope *sc) {
-  if (G->body_of) return param_of(G, want); /* in a formula's body: a parameter */
+  if (G->body_of && (sc->list < 0 || rng_chance(G->r, 30))) { /* in a formula's body: a parameter, */
+    struct gexpr *p = param_of(G, want);
+    if (p || sc->list < 0) return p; /* or, inside an aggregate, an item field (free names resolve there) */
+  }
   const struct gruleset *g = G->g;
   int *cand = xcalloc((size_t)(g->nfields + sc->metrics), sizeof *cand), nc = 0;
   for (int f = 0; f < g->nfields; f++) {
@@ -654,9 +657,12 @@ static struct gexpr *param_of(struct gen *G, struct gtype want) {
 }
 
 /* A new formula of one to three parameters whose body is drawn for `want`
- * from them and literals (no fields, metrics, aggregates or asof, which
- * would resolve where it is called); NULL when there are 8. */
-static struct gformula *new_formula(struct gen *G, struct gtype want) {
+ * from them and literals (no field or metric, which would resolve where it
+ * is called), and, where sc lets an aggregate over the record's lists
+ * stand, now and then aggregates whose items it names (docs 3.11: a formula
+ * that aggregates is called only where an aggregate may stand); NULL when
+ * there are 8. */
+static struct gformula *new_formula(struct gen *G, struct gtype want, const struct scope *sc) {
   struct gruleset *g = G->g;
   if (g->nformulas == 8) return NULL;
   static const uint8_t K[] = {TY_INT, TY_INT, TY_MONEY, TY_NUMBER, TY_NUMBER, TY_DATE, TY_BOOL, TY_TEXT};
@@ -671,7 +677,8 @@ static struct gformula *new_formula(struct gen *G, struct gtype want) {
     fresh(g, "x", name);
     memcpy(F->params[i], name, sizeof name);
   }
-  struct scope body = {-1, 0, true, false, 1};
+  F->aggregates = sc->agg && sc->list < 0 && !sc->review && rng_chance(G->r, 40);
+  struct scope body = {-1, 0, !F->aggregates, F->aggregates, 1};
   G->body_of = F;
   F->body = gen_expr(G, want, body);
   G->body_of = NULL;
@@ -686,16 +693,22 @@ static struct gexpr *p_call(struct gen *G, struct gtype want, const struct scope
   if (G->body_of) return literal(G, want); /* formulas do not call formulas here: no cycles */
   struct gformula *F = NULL;
   int seen = 0;
+  bool agg_here = sc->agg && sc->list < 0 && !sc->review;
   for (int f = 0; f < g->nformulas; f++)
-    if (g->formulas[f].body && same_type(g->formulas[f].body->t, want) && rng_below(G->r, (uint32_t)++seen) == 0)
+    if (g->formulas[f].body && same_type(g->formulas[f].body->t, want) && (agg_here || !g->formulas[f].aggregates) &&
+        rng_below(G->r, (uint32_t)++seen) == 0)
       F = &g->formulas[f];
-  if (!F || rng_chance(G->r, 30)) F = new_formula(G, want) ? &g->formulas[g->nformulas - 1] : F;
+  if (!F || rng_chance(G->r, 30)) F = new_formula(G, want, sc) ? &g->formulas[g->nformulas - 1] : F;
   if (!F || !F->body || !same_type(F->body->t, want)) return literal(G, want);
   struct gexpr *k[3] = {NULL, NULL, NULL};
   char tmpl[128];
   int at = snprintf(tmpl, sizeof tmpl, "%s(", F->name);
+  /* an argument of a formula that aggregates is no aggregate: the body may use
+   * it inside its own (docs 3.11: pass a metric instead) */
+  struct scope as = *sc;
+  as.agg = as.agg && !F->aggregates;
   for (int i = 0; i < F->nparams; i++) {
-    k[i] = sub(G, F->ptypes[i], sc);
+    k[i] = sub(G, F->ptypes[i], &as);
     bool fits = same_type(k[i]->t, F->ptypes[i]) || (k[i]->t.kind == TY_INT && F->ptypes[i].kind == TY_NUMBER);
     if (!fits) {
       expr_free(k[i]);

@@ -150,6 +150,8 @@ struct gformula { /* formula NAME(params[i]: ptypes[i], ...) = body; */
   char params[3][72];
   struct gtype ptypes[3]; /* all optional: an argument may be missing */
   struct gexpr *body;     /* NULL while it is drawn */
+  bool aggregates;        /* its body may aggregate over the record's lists: it is
+                             called only where such an aggregate may stand */
 };
 
 struct gruleset {
