@@ -249,6 +249,9 @@ field:
 ftype:
     name                       { $$ = mk(ps, I_FIELD, &@1); if ($$) { $$->name2 = $1.s; $$->loc2 = @1; } }
   | name '?'                   { $$ = mk(ps, I_FIELD, &@1); if ($$) { $$->name2 = $1.s; $$->loc2 = @1; $$->neg = true; } }
+  /* `tier`, `tier?`: a tier of the record's partner type (SPEC 3.5) */
+  | TIER                       { $$ = mk(ps, I_FIELD, &@1); if ($$) { $$->name2 = ast_tier_type; $$->loc2 = @1; } }
+  | TIER '?'                   { $$ = mk(ps, I_FIELD, &@1); if ($$) { $$->name2 = ast_tier_type; $$->loc2 = @1; $$->neg = true; } }
   ;
 
 body:

@@ -286,10 +286,11 @@ enum tier_type {
   TIER_TYPE_TEXT,
   TIER_TYPE_INT,
   TIER_TYPE_NUMBER,
-  TIER_TYPE_MONEY,  /* exact cents; shown in currency units: 1499.99 */
+  TIER_TYPE_MONEY, /* exact cents; shown in currency units: 1499.99 */
   TIER_TYPE_BOOL,
-  TIER_TYPE_DATE,   /* YYYY-MM-DD */
-  TIER_TYPE_ENUM
+  TIER_TYPE_DATE, /* YYYY-MM-DD */
+  TIER_TYPE_ENUM,
+  TIER_TYPE_TIER = 10 /* a tier of the record's partner type, shown by its identifier */
 };
 
 /* A tier's or badge's time clause (SPEC 3.5, "Checkpoints"). */

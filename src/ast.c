@@ -12,6 +12,8 @@
  */
 #include "ast.h"
 
+const char ast_tier_type[] = "tier";
+
 struct node *ast_new(struct parser *ps, int kind, const struct loc *l) {
   struct node *n = arena_alloc(ps->ar, sizeof *n);
   if (!n) return NULL;

@@ -84,11 +84,19 @@ enum agg_op { A_COUNT = 1, A_DISTINCT, A_SUM, A_MIN, A_MAX, A_ANY, A_ALL, A_AVG,
 enum dur_unit { U_DAYS = 1, U_MONTHS };
 
 /* what a name refers to, filled in by sema */
-enum ref_kind { R_NONE = 0, R_FIELD, R_ITEM, R_METRIC, R_ITEM_METRIC, R_ENUMVAL,
-                R_PARAM, /* a requirements block's parameter: index; replaced when the block is inserted */
-                R_CONST, /* a const: index; def = its literal */
-                R_ARG,   /* in a formula's expansion, its parameter index: def = the argument */
-                R_FORMULA /* on an N_CALL: formula index, def = the checked expansion (defs.c) */ };
+enum ref_kind {
+  R_NONE = 0,
+  R_FIELD,
+  R_ITEM,
+  R_METRIC,
+  R_ITEM_METRIC,
+  R_ENUMVAL,
+  R_PARAM,   /* a requirements block's parameter: index; replaced when the block is inserted */
+  R_CONST,   /* a const: index; def = its literal */
+  R_ARG,     /* in a formula's expansion, its parameter index: def = the argument */
+  R_FORMULA, /* on an N_CALL: formula index, def = the checked expansion (defs.c) */
+  R_TIER     /* a tier as a value (`previous >= Gold`): ival = its index, lidx = its type, def = its I_TIER */
+};
 
 struct node {
   uint8_t kind;
@@ -117,7 +125,8 @@ struct node {
   /* sema */
   struct type ty;
   uint8_t ref;           /* enum ref_kind */
-  int32_t index;         /* field/metric/enum value index */
+  int32_t index;         /* field/metric/enum value index; a comparison of tier values:
+                            1 + the partner type it holds for only (sema guard_tier_cmp), 0 */
   int32_t lidx;          /* list of an aggregate or item reference; R_ARG: the list in
                             scope where the call stands (-1: the record) */
   struct node *def;      /* what a name or call stands for: R_CONST, R_ARG, R_FORMULA */
@@ -136,6 +145,11 @@ _Static_assert(LIM_DEPTH < 256, "struct node's parens counts at most LIM_DEPTH p
 static inline const struct node *ast_literal(const struct node *n) {
   return n && n->kind == N_NAME && n->ref == R_CONST && n->def ? n->def : n;
 }
+
+/* The type word `tier` of a field or parameter (`previous: tier?;`): the
+ * keyword's I_FIELD has name2 == ast_tier_type, so that a backquoted
+ * `tier` stays an ordinary name (an enum may be called so). */
+extern const char ast_tier_type[];
 
 struct parser;
 struct node *ast_new(struct parser *ps, int kind, const struct loc *l);

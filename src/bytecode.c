@@ -212,6 +212,7 @@ static void put_ladder(struct buf *b, const struct image *img) {
     buf_u32(b, img->grants[i].tier);
     buf_u32(b, img->grants[i].code);
     buf_u32(b, img->grants[i].text);
+    buf_u32(b, img->grants[i].value); /* format 10 */
   }
 }
 
@@ -524,12 +525,13 @@ static void rd_ladder(struct cur *c, struct image *img) {
   }
   if (!ALLOC(img, img->order, img->ntiers + img->nbadges)) return;
   for (uint32_t i = 0; i < img->ntiers + img->nbadges && !c->bad; i++) img->order[i] = rd32(c);
-  img->ngrants = rdcount(c, 12, 0x100000);
+  img->ngrants = rdcount(c, 16, 0x100000);
   if (!ALLOC(img, img->grants, img->ngrants)) return;
   for (uint32_t i = 0; i < img->ngrants && !c->bad; i++) {
     img->grants[i].tier = rd32(c);
     img->grants[i].code = rd32(c);
     img->grants[i].text = rd32(c);
+    img->grants[i].value = rd32(c);
   }
 }
 

@@ -188,6 +188,18 @@ static uint32_t rule_text(struct cg *g, const struct node *e);
 
 static bool is_const_node(const struct node *n);
 static int64_t const_value(const struct node *n);
+static int const_kind(const struct node *n);
+
+/* A comparison of tier values that holds only for records of one partner
+ * type (sema's guard_tier_cmp): `and partner == P` after it, as an `and`
+ * link is made. */
+static void gen_tier_guard(struct cg *g, const struct node *n) {
+  if (n->index <= 0) return;
+  uint32_t j = emit_jump(g, OP_ANDJ);
+  emit1(g, OP_FIELD, (uint32_t)g->c->fields[g->c->partner_field].slot);
+  emit1(g, OP_EQK_I, konst(g, TY_ENUM, n->index - 1));
+  patch(g, j, here(g));
+}
 
 /* A comparison, after the code for its left operand. */
 static void gen_cmp_right(struct cg *g, const struct node *n) {
@@ -195,13 +207,14 @@ static void gen_cmp_right(struct cg *g, const struct node *n) {
   const struct node *b = ast_literal(n->b);
   if (k == 'I' && is_const_node(b) && b->kind != N_DEC) {
     /* comparing with a constant: one instruction, not PUSH + compare */
-    int kind = b->kind == N_NAME ? TY_ENUM : b->ty.kind;
+    int kind = const_kind(b);
     emit1(g, OP_EQK_I + (n->op - B_EQ), konst_as(g, n->b, kind, const_value(b), num_none()));
-    return;
+  } else {
+    gen(g, n->b);
+    int base = k == 'F' ? OP_EQ_F : k == 'S' ? OP_EQ_S : OP_EQ_I;
+    emit(g, base + (n->op - B_EQ)); /* EQ NE LT LE GT GE are consecutive in each class */
   }
-  gen(g, n->b);
-  int base = k == 'F' ? OP_EQ_F : k == 'S' ? OP_EQ_S : OP_EQ_I;
-  emit(g, base + (n->op - B_EQ)); /* EQ NE LT LE GT GE are consecutive in each class */
+  gen_tier_guard(g, n);
 }
 
 /* Jumping code for conditions: emit what falls through when n is true and
@@ -261,9 +274,9 @@ static void gen_jump_unless(struct cg *g, const struct node *n, struct jumps *js
   }
   const struct node *b = n->kind == N_BIN ? ast_literal(n->b) : NULL;
   if (n->kind == N_BIN && n->op >= B_EQ && n->op <= B_GE && vclass(n->a->ty.kind) == 'I' && is_const_node(b) &&
-      b->kind != N_DEC) {
+      b->kind != N_DEC && n->index <= 0) {
     gen(g, n->a);
-    int kind = b->kind == N_NAME ? TY_ENUM : b->ty.kind;
+    int kind = const_kind(b);
     emit2(g, OP_JNEQK_I + (n->op - B_EQ), konst_as(g, n->b, kind, const_value(b), num_none()), 0);
     jumps_add(g, js, here(g) - 4);
     return;
@@ -497,6 +510,7 @@ static void gen(struct cg *g, const struct node *n) {
     case R_ITEM: case R_ITEM_METRIC: gen_item_value(g, n); break;
     case R_METRIC: emit1(g, mover(OP_METRIC, n->ty.kind), (uint32_t)g->c->metrics[n->index].reg); break;
     case R_ENUMVAL: emit1(g, OP_PUSH, konst(g, TY_ENUM, n->ival)); break;
+    case R_TIER: emit1(g, OP_PUSH, konst(g, TY_TIER, n->ival)); break;
     case R_CONST: { /* defs.c: its literal, as a constant of its own */
       uint32_t outer = g->tag;
       g->tag = (uint32_t)n->index + 1;
@@ -808,7 +822,13 @@ static int64_t const_value(const struct node *n) { return n->ival; }
 
 static bool is_const_node(const struct node *n) {
   return n->kind == N_INT || n->kind == N_DEC || n->kind == N_DATE || n->kind == N_BOOL ||
-         (n->kind == N_NAME && n->ref == R_ENUMVAL);
+      (n->kind == N_NAME && (n->ref == R_ENUMVAL || n->ref == R_TIER));
+}
+
+/* The kind of constant n (is_const_node, not a decimal) in the image. */
+static int const_kind(const struct node *n) {
+  if (n->kind == N_NAME) return n->ref == R_TIER ? TY_TIER : TY_ENUM;
+  return n->ty.kind;
 }
 
 /* `metric CMP constant` (either way round): the runner reports actual and
@@ -823,7 +843,7 @@ static void req_metric(struct cg *g, const struct node *e, struct img_req *r) {
     r->konst = konst(g, TY_BOOL, 1);
     return;
   }
-  if (e->kind != N_BIN || !cmp_of(e->op, false)) return;
+  if (e->kind != N_BIN || !cmp_of(e->op, false) || e->index > 0) return; /* (a guarded one: req_trace) */
   const struct node *m = e->a, *k = e->b, *as;
   bool flip = false;
 #define IS_VALUE(x) ((x)->kind == N_NAME && ((x)->ref == R_METRIC || (x)->ref == R_FIELD))
@@ -837,7 +857,7 @@ static void req_metric(struct cg *g, const struct node *e, struct img_req *r) {
   else r->field = g->c->fields[m->index].slot;
   r->cmp = (uint8_t)cmp_of(e->op, flip);
   if (k->kind == N_DEC) r->konst = konst_as(g, as, TY_NUMBER, 0, k->q);
-  else r->konst = konst_as(g, as, k->kind == N_NAME ? TY_ENUM : k->ty.kind, k->ival, num_none());
+  else r->konst = konst_as(g, as, const_kind(k), k->ival, num_none());
 }
 
 /* ---- computed thresholds (SPEC 3.5; design2.md "values that decide") ---------------- */
@@ -1129,20 +1149,43 @@ static bool gen_blocks(struct cg *g) {
   return true;
 }
 
-/* The grants: each condition a segment after the requirements'. */
+/* A grant of a tier value, `grant VALUE [when COND];`: one segment that
+ * gives the tier granted, none when COND does not hold. */
+static void gen_grant_value(struct cg *g, const struct node *n) {
+  uint32_t jelse = NO_JUMP;
+  if (n->b) {
+    gen(g, n->b);
+    jelse = emit_jump(g, OP_JUMPF);
+  }
+  gen(g, n->a);
+  if (n->b) {
+    uint32_t jend = emit_jump(g, OP_JUMP);
+    patch(g, jelse, here(g));
+    emit1(g, OP_PUSH, konst(g, TY_TIER, TIER_NONE));
+    patch(g, jend, here(g));
+  }
+  emit(g, OP_RET);
+}
+
+/* The grants, each a segment after the requirements': a tier's condition
+ * (none for an unconditional grant), or the code of a tier value. */
 static void gen_grants(struct cg *g) {
   struct comp *c = g->c;
   for (int k = 0; k < c->ngrants; k++) {
     const struct node *n = c->grants[k];
     struct img_grant *G = &g->img->grants[k];
-    G->tier = (uint32_t)n->index;
-    G->code = G->text = NO_STR;
-    if (n->b) {
+    G->tier = n->op ? NO_STR : (uint32_t)n->index;
+    G->code = G->text = G->value = NO_STR;
+    if (n->op) {
+      G->code = here(g);
+      gen_grant_value(g, n);
+      G->value = rule_text(g, n->a);
+    } else if (n->b) {
       G->code = here(g);
       gen(g, n->b);
       emit(g, OP_RET);
-      G->text = rule_text(g, n->b);
     }
+    if (n->b) G->text = rule_text(g, n->b);
   }
 }
 

@@ -102,6 +102,7 @@ struct comp {
   int fstack[LIM_FORMULA_NESTING]; int fsp; /* formulas being expanded, innermost last */
   int *order;                     /* the blocks (tiers, then badges) in evaluation order (refs.c) */
   struct node **grants; int ngrants; /* I_GRANT items, checked: index = the tier granted */
+  int tier_types;                    /* partner types that have tiers, 0 until counted (sema_tier_types) */
   uint8_t src_hash[32];
   unsigned syntax_errors;         /* items dropped by the parser: names may be missing */
   unsigned failed_imports;        /* imports not read: their names are missing, sema does not run */
@@ -131,6 +132,7 @@ bool sema_pass(struct comp *c, struct node **pn, const struct scope *sc, struct 
 const char *sema_type_str(struct comp *c, struct type t);
 const char *sema_suggest(struct comp *c, struct suggest *s);
 int sema_enum_value(struct comp *c, int e, const char *name);
+int sema_tier_types(struct comp *c); /* partner types that have tiers (the items', before check_tier) */
 
 /* blocks.c: requirements blocks, either, at least, badges' and tiers' bodies */
 void blocks_declare(struct comp *c);          /* every I_REQBLOCK item */
@@ -163,5 +165,6 @@ void refs_grant(struct comp *c, struct node *n); /* an I_GRANT, after the tiers 
 void lint_run(struct comp *c);
 struct image *cg_run(struct comp *c);
 int sema_find_metric(const struct comp *c, const char *name, int list);
+int sema_find_field(struct comp *c, const char *name, int owner); /* owner -1: the record's */
 
 #endif

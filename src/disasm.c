@@ -167,11 +167,20 @@ static void dis_order(const struct image *img, struct buf *b) {
   buf_printf(b, " (%u rounds: tier references)\n", img->rounds);
 }
 
-/* The grants: the tier each gives and its condition. */
+/* What grant k gives: its tier ("TYPE TIER" when typed), or "the value of
+ * EXPR" (a tier value). */
+static void grant_what(const struct image *img, uint32_t k, bool typed, struct buf *b) {
+  uint32_t t = img->grants[k].tier;
+  if (t == NO_STR) buf_printf(b, "the value of %s", img_str(img, img->grants[k].value));
+  else if (typed) buf_printf(b, "%s %s", ptype_name(img, t), img_str(img, img->tiers[t].name));
+  else buf_printf(b, "%s", img_str(img, img->tiers[t].name));
+}
+
+/* The grants: what each gives and its condition. */
 static void dis_grants(const struct image *img, struct buf *b) {
   for (uint32_t k = 0; k < img->ngrants; k++) {
-    uint32_t t = img->grants[k].tier;
-    buf_printf(b, "grant     %s %s", ptype_name(img, t), img_str(img, img->tiers[t].name));
+    buf_printf(b, "grant     ");
+    grant_what(img, k, true, b);
     if (img->grants[k].text != NO_STR) buf_printf(b, " when %s", img_str(img, img->grants[k].text));
     buf_printf(b, "\n");
   }
@@ -346,9 +355,12 @@ static void dis_code(const struct image *img, const struct dis_index *x, struct 
   uint32_t gk = 0; /* the next grant whose condition's code may start here (written in order) */
   for (uint32_t pc = 0; pc < img->codelen; pc += op_size(img->code[pc])) {
     while (gk < img->ngrants && img->grants[gk].code == NO_STR) gk++;
-    if (gk < img->ngrants && pc == img->grants[gk].code)
-      buf_printf(b, "grant g%u (%s): when %s\n", gk, img_str(img, img->tiers[img->grants[gk].tier].name),
-                 img_str(img, img->grants[gk].text));
+    if (gk < img->ngrants && pc == img->grants[gk].code) {
+      buf_printf(b, "grant g%u (", gk);
+      grant_what(img, gk, false, b);
+      if (img->grants[gk].text == NO_STR) buf_printf(b, "):\n");
+      else buf_printf(b, "): when %s\n", img_str(img, img->grants[gk].text));
+    }
     if (gk < img->ngrants && pc >= img->grants[gk].code) gk++;
     if (pc == img->review_code) buf_printf(b, "review rule:\n");
     if (pc == img->metric_code) buf_printf(b, "metric block:\n");

@@ -288,6 +288,12 @@ static void callee_nm(struct fmt *F, const char *name) {
   bool agg = !strcmp(name, "avg") || !strcmp(name, "median");
   tok_print(F, name, strlen(name), true, agg || lex_reserved(name));
 }
+/* the type of a field, parameter or table (an I_FIELD's name2): the
+ * keyword `tier`, or a name */
+static void type_nm(struct fmt *F, const struct node *t) {
+  if (t->name2 == ast_tier_type) kw(F, "tier");
+  else nm(F, t->name2);
+}
 /* a literal (number, string, date) as written: the source text at l */
 static void lit(struct fmt *F, const struct loc *l) {
   tok_or_skip(F, F->files[l->file].text + l->beg, l->end - l->beg, true);
@@ -581,11 +587,11 @@ static void table(struct fmt *F, const struct node *n) {
   nm(F, n->name);
   kw(F, ":");
   SPACE(F);
-  nm(F, n->a->name2);
+  type_nm(F, n->a);
   SPACE(F);
   kw(F, "->");
   SPACE(F);
-  nm(F, n->b->name2);
+  type_nm(F, n->b);
   SPACE(F);
   braced_list(F, n->list, table_entry);
 }
@@ -692,7 +698,7 @@ static void params(struct fmt *F, const struct node *list) {
     nm(F, p->name);
     kw(F, ":");
     SPACE(F);
-    nm(F, p->name2);
+    type_nm(F, p);
     if (p->neg) kw(F, "?");
     if (p->next) {
       kw(F, ",");
@@ -903,7 +909,7 @@ static void field_item(struct fmt *F, const struct node *n) {
     skip_optional(F, ';', ";");
     return;
   }
-  nm(F, n->name2);
+  type_nm(F, n);
   if (n->neg) kw(F, "?");
   kw(F, ";");
 }

@@ -462,6 +462,12 @@ static int scalar(struct jp *j, const struct img_field *f, int64_t *out) {
     }
     return TIER_OK;
   case TY_ENUM: return enum_value(j, &img->enums[f->ref], out);
+  case TY_TIER: /* the text, made a tier once the record's type is known (rec_tiers) */
+    if (c != '"') return mistyped(j, _("a tier's name"));
+    if ((rc = string(j, &s, &n))) return rc;
+    rc = rec_intern(j->vm, j->rd, &j->nstrs, s, n, out);
+    if (rc == TIER_ENOMEM) fault(j, _("out of memory"));
+    return rc;
   }
   return fault(j, _("field has an unknown type"));
 }
@@ -854,6 +860,10 @@ int rec_parse(struct tier_vm *vm, const char *json, size_t len, struct record *o
   out->nums = rd->nums;
   out->nnums = j.nnums;
   out->max_list = max_list;
+  if ((rc = rec_tiers(vm, out))) {
+    find_id(&j);
+    return rc;
+  }
   rec_accept(rd);
   return TIER_OK;
 }

@@ -113,11 +113,15 @@ static void h_bytes(crypto_generichash_state *h, const void *p, size_t n) {
 static void h_str(crypto_generichash_state *h, const char *s) { h_bytes(h, s, strlen(s)); }
 static void h_i64(crypto_generichash_state *h, int64_t v) { h_bytes(h, &v, sizeof v); }
 
+static void h_block(crypto_generichash_state *h, const struct image *img, uint32_t b);
+
 /* A constant by its kind and value: a text by its bytes, a number by its
- * fraction (in lowest terms, so equal numbers hash alike). */
+ * fraction (in lowest terms, so equal numbers hash alike), a tier as a
+ * reference names it. */
 static void h_value(crypto_generichash_state *h, const struct image *img, int kind, int64_t v, const struct num *q) {
   h_i64(h, kind);
   if (kind == TY_TEXT && v >= 0 && (uint64_t)v < img->nstrs) h_bytes(h, img->strs[v], img->strlens[v]);
+  else if (kind == TY_TIER && v >= 0 && (uint64_t)v < img->ntiers) h_block(h, img, (uint32_t)v);
   else if (kind == TY_NUMBER && q) { h_bytes(h, &q->n, sizeof q->n); h_bytes(h, &q->d, sizeof q->d); }
   else h_i64(h, v);
 }
@@ -1111,7 +1115,8 @@ void mn_hash(const struct meaning *m, uint8_t out[32]) {
    * does not matter, but a ruleset without grants hashes as before) */
   for (uint32_t k = 0; k < img->ngrants; k++) {
     h_str(&h, "grant");
-    h_block(&h, img, img->grants[k].tier);
+    if (img->grants[k].tier == NO_STR) h_str(&h, "a tier value"); /* given by its code */
+    else h_block(&h, img, img->grants[k].tier);
     if (m->grant[k]) crypto_generichash_update(&h, m->grant[k]->deep, MN_DIGEST);
     else h_str(&h, "always");
   }

@@ -71,6 +71,107 @@ const char *rec_name(struct tier_vm *vm, const struct record *r) {
   return rd->name;
 }
 
+/* ---- tier values ------------------------------------------------------------------ */
+
+/* The tier of partner type p whose identifier or display name is s (n
+ * bytes), or -1. */
+static int32_t tier_named(const struct image *img, uint32_t p, const char *s, size_t n) {
+  for (uint32_t t = 0; t < img->ntiers; t++) {
+    const struct img_tier *T = &img->tiers[t];
+    if (T->ptype != p) continue;
+    if (img->strlens[T->name] == n && memcmp(img->strs[T->name], s, n) == 0) return (int32_t)t;
+    if (T->display != NO_STR && img->strlens[T->display] == n && memcmp(img->strs[T->display], s, n) == 0) return (int32_t)t;
+  }
+  return -1;
+}
+
+/* "$.status_history[3].status": where item k of list l (all of the
+ * list's items counted together, as the packed record keeps them) holds
+ * field f, into path.  An inner list's item is found in its parent's
+ * items by their ranges: a scan, made only for the message of a fault. */
+static void item_path(const struct image *img, const struct record *r, uint32_t l, uint32_t k, char *path, size_t n) {
+  const struct img_list *L = &img->lists[l];
+  const char *key = img_str(img, img->fields[L->field].key);
+  if (L->parent == NO_LIST) {
+    snprintf(path, n, "$.%s[%u]", key, k);
+    return;
+  }
+  const struct rec_list *P = &r->lists[L->parent];
+  uint32_t w = img->lists[L->parent].width;
+  for (uint32_t i = 0; i < P->n; i++) {
+    int64_t slot = P->items[(size_t)i * w + L->pslot];
+    if (k >= LIST_START(slot) && k - LIST_START(slot) < LIST_COUNT(slot)) {
+      item_path(img, r, L->parent, i, path, n);
+      size_t at = strlen(path);
+      snprintf(path + at, n - at, ".%s[%u]", key, k - LIST_START(slot));
+      return;
+    }
+  }
+  snprintf(path, n, "$");
+}
+
+/* *v, a tier field's value as read (its text's handle), made the tier of
+ * partner type p it names; else the fault, naming the tiers it may name
+ * (the caller gives its path). */
+static int tier_value(struct tier_vm *vm, const struct record *r, int64_t *v, uint32_t p) {
+  const struct image *img = vm->rs->img;
+  if (*v == TIER_NONE) return TIER_OK;
+  const struct rec_str *s = &r->strs[*v];
+  int32_t t = img->partner_field >= 0 ? tier_named(img, p, s->p, s->n) : -1;
+  if (t >= 0) {
+    *v = t;
+    return TIER_OK;
+  }
+  char allowed[256];
+  size_t at = 0;
+  allowed[0] = 0;
+  for (uint32_t k = 0; k < img->ntiers && at < sizeof allowed - 1; k++) {
+    if (img->tiers[k].ptype != p) continue;
+    int w = snprintf(allowed + at, sizeof allowed - at, "%s%s", at ? ", " : "", img_str(img, img->tiers[k].name));
+    if (w > 0) at += (size_t)w;
+  }
+  const char *type = img->partner_field >= 0 && p < img->enums[img->fields[img->partner_field].ref].nvals
+      ? img_str(img, img->enums[img->fields[img->partner_field].ref].vals[p])
+      : "?";
+  if (at)
+    snprintf(vm->err, sizeof vm->err, _("'%.*s%s' is no tier of partner type %s (its tiers: %s)"),
+             (int)utf8_prefix(s->p, s->n, 60), s->p, s->n > 60 ? "..." : "", type, allowed);
+  else
+    snprintf(vm->err, sizeof vm->err, _("'%.*s%s' is no tier: partner type %s has no tiers"), (int)utf8_prefix(s->p, s->n, 60),
+             s->p, s->n > 60 ? "..." : "", type);
+  return TIER_ERECORD;
+}
+
+/* Both readers keep a `tier` field's value as the text read, since the
+ * partner type that decides which tiers it may name can come after it in
+ * the record; once the record is read, each such value becomes the tier of
+ * the record's type it names (an identifier or a display name).  A name
+ * that is no such tier is the record's fault, at the value's path. */
+int rec_tiers(struct tier_vm *vm, const struct record *r) {
+  const struct image *img = vm->rs->img;
+  uint32_t p = img->partner_field >= 0 ? (uint32_t)r->top[img->fields[img->partner_field].slot] : NO_TYPE;
+  for (uint32_t f = 0; f < img->nfields; f++) {
+    const struct img_field *F = &img->fields[f];
+    if (F->kind != TY_TIER) continue;
+    const char *key = img_str(img, F->key);
+    if (F->owner == NO_LIST) {
+      if (tier_value(vm, r, &r->top[F->slot], p) == TIER_OK) continue;
+      snprintf(vm->path, sizeof vm->path, "$.%s", key);
+      return TIER_ERECORD;
+    }
+    const struct rec_list *L = &r->lists[F->owner];
+    uint32_t w = img->lists[F->owner].width;
+    for (uint32_t i = 0; i < L->n; i++) {
+      if (tier_value(vm, r, &L->items[(size_t)i * w + F->slot], p) == TIER_OK) continue;
+      item_path(img, r, F->owner, i, vm->path, sizeof vm->path);
+      size_t at = strlen(vm->path);
+      snprintf(vm->path + at, sizeof vm->path - at, ".%s", key);
+      return TIER_ERECORD;
+    }
+  }
+  return TIER_OK;
+}
+
 /* ---- keys the schema does not declare ------------------------------------------ */
 
 /* Where a key of `owner` sits, for people: "" for the record, "customers[]"
@@ -385,6 +486,9 @@ static int scalar(struct ctx *c, const struct img_field *f, json_t *v, int64_t *
     }
     return TIER_OK;
   }
+  case TY_TIER: /* the text, made a tier once the record's type is known (rec_tiers) */
+    if (!json_is_string(v)) return fault(c, _("expected a tier's name, found %s"), json_kind(v));
+    return intern(c, json_string_value(v), json_string_length(v), out);
   case TY_ENUM: {
     const struct img_enum *e = &img->enums[f->ref];
     if (!json_is_string(v)) return fault(c, _("expected one of the values of %s, found %s"), img_str(img, e->name), json_kind(v));
@@ -593,6 +697,7 @@ static int parse_ref(struct tier_vm *vm, const char *json, size_t len, struct re
   out->nums = rd->nums;
   out->nnums = c.nnums;
   out->max_list = max_list;
+  if ((rc = rec_tiers(vm, out))) return rc;
   rec_accept(rd);
   return TIER_OK;
 }

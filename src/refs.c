@@ -63,12 +63,28 @@ struct type refs_check(struct comp *c, struct node *n, const struct scope *sc) {
 
 /* ---- grants ------------------------------------------------------------------------------ */
 
-/* `grant TIER [when COND];`: TIER (an N_NAME: the grammar takes a name)
- * names a tier, unique across partner types as a reference's name is (the
- * grant applies to records of its type); COND is a bool as a requirement
- * is, references included.  A tier-valued field cannot be granted yet. */
+/* `grant VALUE [when COND];`: a `tier` or `tier?` field or metric of the
+ * record, whose value is granted (none grants nothing) to a record of any
+ * partner type, since a record's tier values are of its own type.  Marked
+ * n->op = 1.  False, with nothing reported, when the name is no field or
+ * metric of the record. */
+static bool grant_value(struct comp *c, struct node *n) {
+  struct node *e = n->a;
+  if (sema_find_metric(c, e->name, -1) < 0 && sema_find_field(c, e->name, -1) < 0) return false;
+  struct scope sc = {-1, true, true, _("a grant"), NULL, false};
+  struct type t = sema_check(c, e, &sc);
+  if (t.kind != TY_ERROR && t.kind != TY_TIER)
+    diag_add(&c->dg, TIER_ERROR, &e->loc, _("a grant gives a tier: '%s' is %s, not a tier"), e->name, sema_type_str(c, t));
+  n->op = 1;
+  return true;
+}
+
+/* `grant TIER [when COND];`: the name (an N_NAME: the grammar takes a
+ * name) is a tier, unique across partner types as a reference's name is
+ * (the grant applies to records of its type: n->index), else a tier value
+ * (grant_value); COND is a bool as a requirement is, references included. */
 void refs_grant(struct comp *c, struct node *n) {
-  const struct node *e = n->a;
+  struct node *e = n->a;
   n->index = -1;
   if (e) {
     struct suggest s = {0};
@@ -84,14 +100,13 @@ void refs_grant(struct comp *c, struct node *n) {
     if (badge)
       diag_add(&c->dg, TIER_ERROR, &e->loc, _("'%s' is a badge: a grant gives a tier (a badge is held by its own requirements)"),
                e->name);
-    else if (found < 0)
+    else if (found < 0 && !grant_value(c, n))
       diag_add(&c->dg, TIER_ERROR, &e->loc, _("no tier named '%s'%s"), e->name, sema_suggest(c, &s));
     else if (other >= 0)
       diag_add(&c->dg, TIER_ERROR, &e->loc,
                _("`grant %s` names no one tier: partner types '%s' and '%s' both have a tier '%s' (give them different names)"),
                e->name, c->tiers[found].n->name2, c->tiers[other].n->name2, e->name);
-    else
-      n->index = found;
+    else if (found >= 0) n->index = found;
   }
   if (n->b) {
     struct scope sc = {-1, true, true, _("a grant's condition"), NULL, true};
@@ -256,6 +271,12 @@ static void order(struct graph *g) {
   report_cycle(g, dep, u);
 }
 
+/* Does grant n apply to records of partner type p: a tier's grant to its
+ * tier's type, a tier value's to every type. */
+static bool grant_types(const struct comp *c, const struct node *n, int p) {
+  return n->op ? true : n->index >= 0 && c->tiers[n->index].ptype == p;
+}
+
 /* The blocks' evaluation order (c->order), or an error naming a cycle.  A
  * grant's condition is evaluated with its ladder: node G(p) of partner
  * type p depends on the references of its grants' conditions, and the
@@ -271,7 +292,7 @@ void refs_order(struct comp *c) {
   if (!last || !granted) return;
   for (int p = 0; p < nt; p++) last[p] = -1;
   for (int k = 0; k < c->ngrants; k++)
-    if (c->grants[k]->index >= 0) granted[c->tiers[c->grants[k]->index].ptype] = true;
+    for (int p = 0; p < nt; p++) granted[p] |= grant_types(c, c->grants[k], p);
   for (int b = 0; b < g.nb && !g.failed; b++) {
     const struct s_tier *t = block_of(c, b);
     add_edge(&g, g.nb + b, b, NULL); /* a block's result needs its requirements */
@@ -282,9 +303,8 @@ void refs_order(struct comp *c) {
     }
     walk_body(&g, b, t->n->list);
   }
-  for (int k = 0; k < c->ngrants && !g.failed; k++) {
-    const struct node *n = c->grants[k];
-    if (n->index >= 0 && n->b) walk_expr(&g, 2 * g.nb + c->tiers[n->index].ptype, n->b);
-  }
+  for (int k = 0; k < c->ngrants && !g.failed; k++)
+    for (int p = 0; p < nt; p++)
+      if (grant_types(c, c->grants[k], p) && c->grants[k]->b) walk_expr(&g, 2 * g.nb + p, c->grants[k]->b);
   if (!g.failed) order(&g);
 }

@@ -18,10 +18,9 @@
 
 /* The public value types are the compiler's, number for number. */
 #define SAME_TYPE(pub, in) ((int)(pub) == (int)(in))
-_Static_assert(SAME_TYPE(TIER_TYPE_TEXT, TY_TEXT) && SAME_TYPE(TIER_TYPE_INT, TY_INT) &&
-                   SAME_TYPE(TIER_TYPE_NUMBER, TY_NUMBER) && SAME_TYPE(TIER_TYPE_MONEY, TY_MONEY) &&
-                   SAME_TYPE(TIER_TYPE_BOOL, TY_BOOL) && SAME_TYPE(TIER_TYPE_DATE, TY_DATE) &&
-                   SAME_TYPE(TIER_TYPE_ENUM, TY_ENUM),
+_Static_assert(SAME_TYPE(TIER_TYPE_TEXT, TY_TEXT) && SAME_TYPE(TIER_TYPE_INT, TY_INT) && SAME_TYPE(TIER_TYPE_NUMBER, TY_NUMBER) &&
+                   SAME_TYPE(TIER_TYPE_MONEY, TY_MONEY) && SAME_TYPE(TIER_TYPE_BOOL, TY_BOOL) &&
+                   SAME_TYPE(TIER_TYPE_DATE, TY_DATE) && SAME_TYPE(TIER_TYPE_ENUM, TY_ENUM) && SAME_TYPE(TIER_TYPE_TIER, TY_TIER),
                "enum tier_type follows enum ty_kind");
 
 const char *tier_vm_error(const tier_vm *vm) { return vm->err; }

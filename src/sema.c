@@ -52,6 +52,7 @@ static int find_field(struct comp *c, const char *name, int owner) {
     if (c->fields[i].owner == owner && strcmp(c->fields[i].name, name) == 0) return i;
   return -1;
 }
+int sema_find_field(struct comp *c, const char *name, int owner) { return find_field(c, name, owner); }
 int sema_find_metric(const struct comp *c, const char *name, int list) {
   for (int i = 0; i < c->nmetrics; i++)
     if (c->metrics[i].list == list && strcmp(c->metrics[i].name, name) == 0) return i;
@@ -116,12 +117,13 @@ struct type sema_field_type(struct comp *c, struct node *f) {
       {"bool", TY_BOOL}, {"date", TY_DATE}};
   for (size_t i = 0; i < sizeof prim / sizeof prim[0]; i++)
     if (strcmp(prim[i].n, f->name2) == 0) return ty_make(prim[i].k, f->neg, 0);
+  if (f->name2 == ast_tier_type) return ty_make(TY_TIER, f->neg, 0);
   int e = find_enum(c, f->name2);
   if (e >= 0) return ty_make(TY_ENUM, f->neg, e);
   struct suggest s = {0};
   for (size_t i = 0; i < sizeof prim / sizeof prim[0]; i++) suggest_try(&s, f->name2, prim[i].n);
   for (int i = 0; i < c->nenums; i++) suggest_try(&s, f->name2, c->enums[i].name);
-  diag_add(&c->dg, TIER_ERROR, &f->loc2, _("unknown type '%s' (a %s is text, int, number, money, bool, date%s)%s"),
+  diag_add(&c->dg, TIER_ERROR, &f->loc2, _("unknown type '%s' (a %s is text, int, number, money, bool, date, tier%s)%s"),
            f->name2, f->kind == I_PARAM ? _("parameter") : _("field"),
            f->kind == I_PARAM ? _(" or an enum") : _(", an enum, or list { ... }"), sg_text(c, &s));
   return TY_ERR;
@@ -387,6 +389,53 @@ static bool resolve_enum_value(struct comp *c, struct node *n, struct type *t) {
   return true;
 }
 
+/* The partner type tier item t belongs to, -1 when the partner type is unknown. */
+static int tier_ptype(struct comp *c, const struct node *t) {
+  return c->partner_field < 0 ? -1 : enum_value(c, c->fields[c->partner_field].ty.ref, t->name2);
+}
+
+int sema_tier_types(struct comp *c) {
+  if (c->tier_types) return c->tier_types;
+  uint64_t seen = 0; /* enums have at most 64 values */
+  for (const struct node *it = c->items; it; it = it->next) {
+    int p = it->kind == I_TIER ? tier_ptype(c, it) : -1;
+    if (p >= 0 && !(seen >> p & 1)) {
+      seen |= (uint64_t)1 << p;
+      c->tier_types++;
+    }
+  }
+  return c->tier_types;
+}
+
+/* A tier named as a value (SPEC 3.5): its index among the tiers is its
+ * place among the tier items (check_tier takes them in that order).  Like
+ * `holds T`, the name must be a tier of one partner type: true and its
+ * type in *t (TY_ERR when several types have it). */
+static bool resolve_tier_name(struct comp *c, struct node *n, struct type *t) {
+  const struct node *found = NULL, *other = NULL;
+  int index = 0, at = -1;
+  for (const struct node *it = c->items; it; it = it->next) {
+    if (it->kind != I_TIER) continue;
+    if (strcmp(it->name, n->name) == 0 && !found) found = it, at = index;
+    else if (strcmp(it->name, n->name) == 0 && !other && strcmp(found->name2, it->name2) != 0) other = it;
+    index++;
+  }
+  if (!found) return false;
+  *t = TY_ERR;
+  if (other) {
+    diag_add(&c->dg, TIER_ERROR, &n->loc,
+             _("'%s' names no one tier: partner types '%s' and '%s' both have a tier '%s' (give them different names)"), n->name,
+             found->name2, other->name2, n->name);
+    return true;
+  }
+  n->ref = R_TIER;
+  n->ival = at;
+  n->lidx = tier_ptype(c, found);
+  n->def = (struct node *)found;
+  *t = ty_make(TY_TIER, false, 0);
+  return true;
+}
+
 /* The one error for a name nothing defines: out of scope when an enclosing
  * list's items have it, else unknown, with the nearest name in scope. */
 static void unknown_name(struct comp *c, const struct node *n, const struct scope *sc) {
@@ -405,6 +454,8 @@ static void unknown_name(struct comp *c, const struct node *n, const struct scop
     if (c->metrics[i].list == -1 || c->metrics[i].list == sc->list) suggest_try(&s, n->name, c->metrics[i].name);
   for (int e = 0; e < c->nenums; e++)
     for (uint32_t v = 0; v < c->enums[e].nvals; v++) suggest_try(&s, n->name, c->enums[e].vals[v]);
+  for (const struct node *it = c->items; it; it = it->next)
+    if (it->kind == I_TIER) suggest_try(&s, n->name, it->name);
   const char *what = _("name");
   if (s.best) {
     if (sema_find_metric(c, s.best, -1) >= 0) what = _("metric");
@@ -415,7 +466,8 @@ static void unknown_name(struct comp *c, const struct node *n, const struct scop
 
 /* What a bare name means, innermost scope first: a requirements block's
  * parameter (which hides every other name), the current items' field or
- * item metric, a const, the record's field or metric, an enum value. */
+ * item metric, a const, the record's field or metric, an enum value, a
+ * tier. */
 static struct type resolve_name(struct comp *c, struct node *n, const struct scope *sc) {
   for (int i = 0; sc->blk && i < sc->blk->nparams; i++)
     if (strcmp(sc->blk->params[i]->name, n->name) == 0) {
@@ -428,14 +480,23 @@ static struct type resolve_name(struct comp *c, struct node *n, const struct sco
   if (defs_const_name(c, n, &t)) return t;
   if (resolve_record_name(c, n, sc, &t)) return t;
   if (resolve_enum_value(c, n, &t)) return t;
+  if (resolve_tier_name(c, n, &t)) return t;
   if (!c->syntax_errors) unknown_name(c, n, sc); /* else maybe defined by an item the parser dropped */
   return TY_ERR;
 }
 
 /* A bare name compared with a value of enum type E means E's value when E
- * has it, even if a field has the same name (stage == launched). */
+ * has it, even if a field has the same name (stage == launched); compared
+ * with a tier value, a tier's name means the tier. */
 static bool try_enum_value(struct comp *c, struct node *n, struct type other) {
-  if (n->kind != N_NAME || n->ref == R_ARG || other.kind != TY_ENUM) return false;
+  if (n->kind != N_NAME || n->ref == R_ARG) return false;
+  if (other.kind == TY_TIER) {
+    struct type t;
+    if (!resolve_tier_name(c, n, &t)) return false;
+    n->ty = t;
+    return true;
+  }
+  if (other.kind != TY_ENUM) return false;
   int v = enum_value(c, other.ref, n->name);
   if (v < 0) return false;
   n->ref = R_ENUMVAL;
@@ -444,10 +505,14 @@ static bool try_enum_value(struct comp *c, struct node *n, struct type other) {
   n->ty = ty_make(TY_ENUM, false, other.ref);
   return true;
 }
+/* Is n a bare name that an enum value or a tier has (its meaning then
+ * depends on the other side of a comparison)? */
 static bool names_enum_value(struct comp *c, const struct node *n) {
   if (n->kind != N_NAME || n->ref == R_ARG) return false;
   for (int e = 0; e < c->nenums; e++)
     if (enum_value(c, e, n->name) >= 0) return true;
+  for (const struct node *it = c->items; it; it = it->next)
+    if (it->kind == I_TIER && strcmp(it->name, n->name) == 0) return true;
   return false;
 }
 
@@ -474,6 +539,26 @@ static bool duration_months(struct comp *c, struct node *d, int64_t *months, int
  * typed by check_chain). */
 static struct type left_type(struct comp *c, struct node *n, const struct scope *sc, bool done) {
   return done ? n->a->ty : check(c, n->a, sc);
+}
+
+/* The tier a side of a comparison names (through a const or a formula's
+ * argument), or NULL. */
+static const struct node *named_tier(const struct node *n) {
+  while (n->kind == N_NAME && (n->ref == R_CONST || n->ref == R_ARG) && n->def) n = n->def;
+  return n->kind == N_NAME && n->ref == R_TIER ? n : NULL;
+}
+
+/* A tier value compares only with tiers of the record's own type (SPEC
+ * 3.5): a record's tier values are of its type (the readers see to it),
+ * so a comparison with tier T of partner type P is false, whatever the
+ * operator, for a record of another type.  When the tiers belong to more
+ * than one type, comparison n is marked to be guarded so (n->index = 1 +
+ * P: codegen makes it `(n) and partner == P`); with one type there is
+ * nothing to guard. */
+static void guard_tier_cmp(struct comp *c, struct node *n) {
+  const struct node *t = named_tier(n->a);
+  if (!t) t = named_tier(n->b);
+  if (t && t->lidx >= 0 && sema_tier_types(c) > 1) n->index = 1 + t->lidx;
 }
 
 static struct type check_cmp(struct comp *c, struct node *n, const struct scope *sc, bool left_done) {
@@ -504,6 +589,8 @@ static struct type check_cmp(struct comp *c, struct node *n, const struct scope 
   }
   if (!ok) {
     diag_add(&c->dg, TIER_ERROR, &n->loc, _("cannot compare %s with %s"), ty_str(c, ta), ty_str(c, tb));
+  } else if (ta.kind == TY_TIER) {
+    guard_tier_cmp(c, n);
   }
   return ty_make(TY_BOOL, false, 0);
 }
@@ -664,8 +751,8 @@ static struct type check_agg(struct comp *c, struct node *n, const struct scope 
     if (n->op == A_SUM) return ty_make(tv.kind, false, 0);
     return ty_make(TY_NUMBER, true, 0); /* none for an empty list (SPEC 3.5) */
   default: /* min, max */
-    if (!is_numeric(tv.kind) && tv.kind != TY_DATE) {
-      diag_add(&c->dg, TIER_ERROR, &n->loc, _("%s needs int, money, number or date values, not %s"), what, ty_str(c, tv));
+    if (!is_numeric(tv.kind) && tv.kind != TY_DATE && tv.kind != TY_TIER) {
+      diag_add(&c->dg, TIER_ERROR, &n->loc, _("%s needs int, money, number, date or tier values, not %s"), what, ty_str(c, tv));
       return TY_ERR;
     }
     return ty_make(tv.kind, true, tv.ref); /* none for an empty list */
@@ -845,25 +932,27 @@ static struct type check_call(struct comp *c, struct node *n, const struct scope
                f->digits_min, f->digits_max, f->usage);
       return TY_ERR;
     }
-  /* the value arguments: numbers, or (FA_ORDERED) all dates */
+  /* the value arguments: numbers, or (FA_ORDERED) all dates or all tiers */
   struct type first = n->list->ty;
-  bool opt = false, dates = first.kind == TY_DATE && f->arg == FA_ORDERED;
+  bool opt = false;
+  int ordered = f->arg == FA_ORDERED && (first.kind == TY_DATE || first.kind == TY_TIER) ? first.kind : 0;
   pos = 0;
   for (struct node *a = n->list; a; a = a->next) {
     if (++pos == f->digits_at) continue;
     opt = opt || a->ty.opt;
-    if (dates ? a->ty.kind != TY_DATE : !is_numeric(a->ty.kind)) {
-      if (f->arg == FA_ORDERED && (dates || a->ty.kind == TY_DATE))
-        diag_add(&c->dg, TIER_ERROR, &a->loc, _("%s cannot compare %s with %s: its values are all numbers (int, money, number) or all dates"),
+    if (ordered ? a->ty.kind != ordered : !is_numeric(a->ty.kind)) {
+      if (f->arg == FA_ORDERED && (ordered || a->ty.kind == TY_DATE || a->ty.kind == TY_TIER))
+        diag_add(&c->dg, TIER_ERROR, &a->loc,
+                 _("%s cannot compare %s with %s: its values are all numbers (int, money, number), all dates or all tiers"),
                  f->name, ty_str(c, first), ty_str(c, a->ty));
       else
         diag_add(&c->dg, TIER_ERROR, &a->loc, _("%s needs int, money or number%s, not %s"), f->name,
-                 f->arg == FA_ORDERED ? _(" (or dates)") : "", ty_str(c, a->ty));
+                 f->arg == FA_ORDERED ? _(" (or dates, or tiers)") : "", ty_str(c, a->ty));
       return TY_ERR;
     }
   }
-  int k = dates ? TY_DATE : common_numeric(n->list, f->digits_at);
-  if (!dates) {
+  int k = ordered ? ordered : common_numeric(n->list, f->digits_at);
+  if (!ordered) {
     pos = 0;
     for (struct node **pa = &n->list; *pa; pa = &(*pa)->next)
       if (++pos != f->digits_at) coerce_arg(c, pa, k);

@@ -182,8 +182,17 @@ uint64_t hash_bytes(const struct hash_key *k, const void *p, size_t n);
 
 /* ---- types ------------------------------------------------------------------ */
 enum ty_kind {
-  TY_ERROR = 0, TY_TEXT, TY_INT, TY_NUMBER, TY_MONEY, TY_BOOL, TY_DATE,
-  TY_ENUM, TY_LIST, TY_DURATION
+  TY_ERROR = 0,
+  TY_TEXT,
+  TY_INT,
+  TY_NUMBER,
+  TY_MONEY,
+  TY_BOOL,
+  TY_DATE,
+  TY_ENUM,
+  TY_LIST,
+  TY_DURATION,
+  TY_TIER /* a tier of the record's partner type: its index in the image's tiers (SPEC 3.5) */
 };
 struct type {
   uint8_t kind;
@@ -305,8 +314,13 @@ static inline uint32_t item_needs(const struct img_item *it) {
 }
 
 /* `grant TIER [when COND];`: the tier, and the condition's code segment
- * (a bool, as a requirement's) and text, NO_STR for an unconditional one. */
-struct img_grant { uint32_t tier, code, text; };
+ * (a bool, as a requirement's) and text, NO_STR for an unconditional one.
+ * `grant VALUE [when COND];` (a tier value, SPEC 3.5): tier is NO_STR, and
+ * code gives the tier granted (class I: a tier index, TIER_NONE for none,
+ * the condition inside it); value is the value's text, NO_STR otherwise. */
+struct img_grant {
+  uint32_t tier, code, text, value;
+};
 #define ITEM_DEPTH (2 * LIM_GROUP_DEPTH + 1) /* items above a leaf, at most (a branch under each either) */
 
 struct image {
@@ -426,7 +440,7 @@ int rule_diff(const struct image *A, const struct image *B, const char *pa, cons
 int rule_changes(const struct image *A, const struct image *B, void (*each)(void *ud, const tier_rule_change *c), void *ud);
 int rt_run(const tier_ruleset *rs, const char *const *files, int nfiles, bool coverage, struct buf *out);
 
-#define BC_VERSION 9 /* the .tbc format this tierc reads and writes (docs/bytecode.md) */
+#define BC_VERSION 10 /* the .tbc format this tierc reads and writes (docs/bytecode.md) */
 /* bytecode.c: bytes -> image, and back.  bc_read checks the header, the
  * signature (required, and by trust_key, when trust_key is not NULL), the
  * checksum and every size and offset; it does not verify the code. */

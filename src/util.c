@@ -640,9 +640,8 @@ const char *cmp_text(int cmp) {
 }
 
 const char *ty_kind_name(int kind) {
-  static const char *n[] = {"error", "text", "int", "number", "money",
-                            "bool", "date", "enum", "list", "duration"};
-  return kind >= 0 && kind <= TY_DURATION ? n[kind] : "?";
+  static const char *n[] = {"error", "text", "int", "number", "money", "bool", "date", "enum", "list", "duration", "tier"};
+  return kind >= 0 && kind <= TY_TIER ? n[kind] : "?";
 }
 
 const char *tier_strerror(int s) {

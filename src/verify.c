@@ -90,10 +90,14 @@ struct vfy {
   uint32_t *pos, *pos_below, *below, *ref_start, *refs;
   uint32_t nrefs, caprefs;
   uint32_t *type_first;   /* per partner type: the first place of one of its tiers */
+  uint32_t tier_first;    /* the first place of any tier (a tier value's grant applies to every type) */
   uint32_t *gref_start;   /* per grant: where its condition's references start in refs[] */
 };
 
-enum seg_kind { SEG_REVIEW, SEG_METRICS, SEG_RULE, SEG_EXPLAIN };
+/* A segment's kind says what its RET gives: the review rule a date, a
+ * requirement (and a grant's condition) a bool, explain code a bool after
+ * its TRACEs, the grant of a tier value a tier (class I). */
+enum seg_kind { SEG_REVIEW, SEG_METRICS, SEG_RULE, SEG_EXPLAIN, SEG_GRANT };
 
 /* One segment being checked. */
 struct seg {
@@ -151,7 +155,10 @@ static char kind_class(int kind) {
   case TY_TEXT: return 'S';
   case TY_BOOL: return 'B';
   case TY_DATE: return 'D';
-  case TY_INT: case TY_MONEY: case TY_ENUM: return 'I';
+  case TY_INT:
+  case TY_MONEY:
+  case TY_ENUM:
+  case TY_TIER: return 'I';
   default: return 0;
   }
 }
@@ -199,7 +206,7 @@ static int check_field(struct vfy *v, uint32_t i) {
   struct img_field *f = &img->fields[i];
   if (!str_ok(img, f->name, false)) return fail(v, "schema: field %u: name index out of range", i);
   if (!str_ok(img, f->key, false)) return fail(v, "schema: field %u: JSON key index out of range", i);
-  if (f->kind < TY_TEXT || f->kind > TY_LIST) return fail(v, "schema: field %u: unknown type %u", i, f->kind);
+  if (!kind_class(f->kind) && f->kind != TY_LIST) return fail(v, "schema: field %u: unknown type %u", i, f->kind);
   if (f->flags & ~(FF_OPT | FF_PARTNER)) return fail(v, "schema: field %u: unknown flags", i);
   if (f->kind == TY_ENUM && f->ref >= img->nenums) return fail(v, "schema: field %u: enum index out of range", i);
   /* a list inside a list comes after its parent, so that lists form a
@@ -304,6 +311,8 @@ static int check_consts_and_metrics(struct vfy *v) {
       return fail(v, "consts: constant %u: date out of range", i);
     if (k->kind == TY_NUMBER && !num_is_canonical(k->q))
       return fail(v, "consts: constant %u: number out of range or not in lowest terms", i);
+    if (k->kind == TY_TIER && k->v != TIER_NONE && (k->v < 0 || (uint64_t)k->v >= img->ntiers))
+      return fail(v, "consts: constant %u: tier out of range", i);
   }
   for (uint32_t i = 0; i < img->nmetrics; i++) {
     struct img_metric *m = &img->metrics[i];
@@ -367,9 +376,10 @@ static int check_req_table(struct vfy *v, uint32_t i) {
    * int64's ends, keeps that arithmetic exact */
   int64_t k = img->consts[r->konst].v;
   bool fits = kind == TY_INT || kind == TY_MONEY ? k >= -LIM_INT && k <= LIM_INT
-            : kind == TY_ENUM               ? k >= 0 && k < 64
-            : kind == TY_DATE               ? k >= DATE_MIN && k <= DATE_MAX
-                                            : true; /* bools are 0 or 1, checked with the constants */
+      : kind == TY_ENUM                          ? k >= 0 && k < 64
+      : kind == TY_DATE                          ? k >= DATE_MIN && k <= DATE_MAX
+      : kind == TY_TIER                          ? k >= 0 && (uint64_t)k < img->ntiers
+                                                 : true; /* bools are 0 or 1, checked with the constants */
   if (!fits) return fail(v, "tiers: requirement %u: threshold %lld out of range", i, (long long)k);
   return 0;
 }
@@ -405,12 +415,14 @@ static int check_order(struct vfy *v) {
     v->pos[b] = k;
   }
   for (uint32_t p = 0; p < ntypes; p++) last[p] = v->type_first[p] = NO_ITEM;
+  v->tier_first = NO_ITEM;
   for (uint32_t b = 0; b < nb; b++) {
     v->below[b] = NO_ITEM;
     v->pos_below[b] = v->pos[b];
     if (b >= img->ntiers) continue;
     uint32_t p = img->tiers[b].ptype; /* checked against the enum */
     if (v->pos[b] < v->type_first[p]) v->type_first[p] = v->pos[b];
+    if (v->pos[b] < v->tier_first) v->tier_first = v->pos[b];
     if (last[p] != NO_ITEM && v->pos_below[last[p]] > v->pos_below[b]) v->pos_below[b] = v->pos_below[last[p]];
     v->below[b] = last[p];
     last[p] = b;
@@ -436,6 +448,19 @@ static uint32_t ref_level(struct vfy *v, const uint32_t *lv, uint32_t *res, uint
   return res[t] - 1;
 }
 
+/* 1 + the level of the grants listed from `head` (through next): 1 + the
+ * highest level their conditions' references need, 1 without references. */
+static uint32_t grants_level(struct vfy *v, const uint32_t *lv, uint32_t *res, uint32_t *path, uint32_t head,
+                             const uint32_t *next) {
+  uint32_t level = 1;
+  for (uint32_t g = head; g != NO_ITEM; g = next[g])
+    for (uint32_t r = v->gref_start[g]; r < v->gref_start[g + 1]; r++) {
+      uint32_t need = ref_level(v, lv, res, path, r) + 2;
+      if (need > level) level = need;
+    }
+  return level;
+}
+
 /* The rounds a record is evaluated in (vm.c): 1 + the longest chain of
  * references.  A block's own requirements are of level 0 without
  * references, else 1 + the highest level they refer to; a tier's are also
@@ -454,24 +479,22 @@ static int check_rounds(struct vfy *v) {
   uint32_t *ghead = arena_alloc(&img->ar, sizeof(uint32_t) * ((size_t)ntypes + 1)); /* per type: its grants, a list */
   uint32_t *gnext = arena_alloc(&img->ar, sizeof(uint32_t) * ((size_t)img->ngrants + 1));
   if (!lv || !res || !path || !glv || !ghead || !gnext) return oom(v);
+  uint32_t vhead = NO_ITEM, vlv = 0; /* the grants of tier values (every type's), 1 + their level, 0 unknown */
   for (uint32_t p = 0; p < ntypes; p++) ghead[p] = NO_ITEM;
   for (uint32_t k = 0; k < img->ngrants; k++) {
-    uint32_t p = img->tiers[img->grants[k].tier].ptype;
-    gnext[k] = ghead[p];
-    ghead[p] = k;
+    uint32_t *head = img->grants[k].tier == NO_STR ? &vhead : &ghead[img->tiers[img->grants[k].tier].ptype];
+    gnext[k] = *head;
+    *head = k;
   }
   uint32_t top = 0;
   for (uint32_t k = 0; k < nb; k++) {
     uint32_t b = img->order[k];
     if (b < img->ntiers) {
       uint32_t p = img->tiers[b].ptype;
+      if (!vlv) vlv = grants_level(v, lv, res, path, vhead, gnext);
       if (!glv[p]) {
-        glv[p] = 1;
-        for (uint32_t g = ghead[p]; g != NO_ITEM; g = gnext[g])
-          for (uint32_t r = v->gref_start[g]; r < v->gref_start[g + 1]; r++) {
-            uint32_t need = ref_level(v, lv, res, path, r) + 2;
-            if (need > glv[p]) glv[p] = need;
-          }
+        glv[p] = grants_level(v, lv, res, path, ghead[p], gnext);
+        if (vlv > glv[p]) glv[p] = vlv;
       }
       lv[b] = glv[p] - 1;
     }
@@ -519,9 +542,13 @@ static int check_tiers(struct vfy *v) {
   if (lr != TIER_OK) return fail(v, "ladder: %s", lerr);
   if (check_order(v)) return -1;
   v->work += img->ngrants;
-  for (uint32_t k = 0; k < img->ngrants; k++)
-    if (img->grants[k].tier >= img->ntiers || !str_ok(img, img->grants[k].text, true))
+  for (uint32_t k = 0; k < img->ngrants; k++) {
+    const struct img_grant *G = &img->grants[k];
+    bool value = G->tier == NO_STR; /* a tier value's: its code and text are required */
+    if ((!value && G->tier >= img->ntiers) || !str_ok(img, G->text, true) || !str_ok(img, G->value, !value) ||
+        (value && G->code == NO_STR))
       return fail(v, "ladder: grant %u: tier or text out of range", k);
+  }
   v->work += img->nitems;
   for (uint32_t i = 0; i < img->nreqs; i++)
     if (check_req_table(v, i)) return -1;
@@ -710,7 +737,7 @@ static int check_loop_close(struct vfy *v, struct seg *s, const struct insn *in)
 static int check_ref(struct vfy *v, const struct seg *s, const struct insn *in) {
   struct image *img = v->img;
   uint32_t a = in->a, nb = img->ntiers + img->nbadges;
-  if (s->kind != SEG_RULE && s->kind != SEG_EXPLAIN)
+  if (s->kind != SEG_RULE && s->kind != SEG_EXPLAIN && s->kind != SEG_GRANT)
     return fail(v, "code at offset %u: %s outside a requirement", in->pc, in->oi->name);
   if (a >= nb) return fail(v, "code at offset %u: %s of block %u, out of range (%u blocks)", in->pc, in->oi->name, a, nb);
   uint32_t last = in->op == OP_HOLDS ? v->pos_below[a] : v->pos[a];
@@ -930,9 +957,13 @@ static int check_end(struct vfy *v, struct seg *s, const struct insn *in, struct
   if (in->op == OP_RET) {
     /* the driver takes a requirement's value as a bool and the review
      * rule's as the evaluation date: anything else would be misread */
-    char want = s->kind == SEG_REVIEW ? 'D' : 'B', got = v->nodes[before.stk].cls;
+    char want = s->kind == SEG_REVIEW ? 'D' : s->kind == SEG_GRANT ? 'I' : 'B', got = v->nodes[before.stk].cls;
     if (got != want)
-      return fail(v, "code at offset %u: %s must give a %s, gives class %c", in->pc, s->what, want == 'D' ? "date" : "bool", got);
+      return fail(v, "code at offset %u: %s must give a %s, gives class %c", in->pc, s->what,
+                  want == 'D'       ? "date"
+                      : want == 'I' ? "tier"
+                                    : "bool",
+                  got);
   }
   if (s->nloops) return fail(v, "code at offset %u: segment ends inside a loop", in->pc);
   s->live = false;
@@ -1061,11 +1092,13 @@ static int check_code(struct vfy *v, uint64_t *review) {
   for (uint32_t nb = img->ntiers + img->nbadges; b < nb;) v->ref_start[++b] = v->nrefs;
   /* a grant's condition: a bool, naming only blocks before its ladder */
   for (uint32_t k = 0; k < img->ngrants; k++) {
+    const struct img_grant *G = &img->grants[k];
     char what[48];
     v->gref_start[k] = v->nrefs;
     snprintf(what, sizeof what, "grant %u", k);
-    if (img->grants[k].code != NO_STR &&
-        check_segment(v, img->grants[k].code, SEG_RULE, 0, what, v->type_first[img->tiers[img->grants[k].tier].ptype]))
+    if (G->tier == NO_STR
+            ? check_segment(v, G->code, SEG_GRANT, 0, what, v->tier_first)
+            : G->code != NO_STR && check_segment(v, G->code, SEG_RULE, 0, what, v->type_first[img->tiers[G->tier].ptype]))
       return -1;
   }
   v->gref_start[img->ngrants] = v->nrefs;

@@ -284,7 +284,7 @@ tier_vm *tier_vm_new(const tier_ruleset *rs, const tier_options *opt) {
   vm->ev.time_at = t_malloc(&hook, sizeof(int64_t) * (img->ntiers + img->nbadges + 1));
   vm->ev.held = t_malloc(&hook, sizeof(bool) * (img->nitems + 1));
   vm->ev.badge_held = t_malloc(&hook, sizeof(bool) * (img->nbadges + 1));
-  vm->ev.grant_ok = t_malloc(&hook, sizeof(bool) * (img->ngrants + 1));
+  vm->ev.grant_tier = t_malloc(&hook, sizeof(int32_t) * (img->ngrants + 1));
   vm->ev.ref_holds = t_malloc(&hook, sizeof(bool) * (img->ntiers + img->nbadges + 1));
   vm->ev.ref_meets = t_malloc(&hook, sizeof(bool) * (img->ntiers + img->nbadges + 1));
   /* an entry per requirement, group and time clause, and those that
@@ -301,9 +301,9 @@ tier_vm *tier_vm_new(const tier_ruleset *rs, const tier_options *opt) {
   vm->picked = t_malloc(&hook, sizeof *vm->picked * (img->nitems + 1));
   vm->pairs = t_malloc(&hook, sizeof *vm->pairs * (img->nitems + 1));
   if (!vm->stack || !vm->regs || !vm->nstack || !vm->nregs || !vm->dsets || !vm->ev.met || !vm->traced || !vm->ev.regs_today ||
-      !vm->ev.nregs_today || !vm->ev.time_at || !vm->cp_met || !vm->cp_list || !vm->cp_n || !vm->ev.held ||
-      !vm->ev.badge_held || !vm->ev.ref_holds || !vm->ev.ref_meets || !vm->ev.grant_ok || !vm->unmet || (vm->all_reqs && !vm->reqs) || !vm->badges || !vm->cost || !vm->picked ||
-      !vm->pairs) {
+      !vm->ev.nregs_today || !vm->ev.time_at || !vm->cp_met || !vm->cp_list || !vm->cp_n || !vm->ev.held || !vm->ev.badge_held ||
+      !vm->ev.ref_holds || !vm->ev.ref_meets || !vm->ev.grant_tier || !vm->unmet || (vm->all_reqs && !vm->reqs) || !vm->badges ||
+      !vm->cost || !vm->picked || !vm->pairs) {
     tier_vm_free(vm);
     return NULL;
   }
@@ -335,7 +335,7 @@ void tier_vm_free(tier_vm *vm) {
   t_free(&h, vm->ev.time_at, sizeof(int64_t) * (img->ntiers + img->nbadges + 1));
   t_free(&h, vm->ev.held, sizeof(bool) * (img->nitems + 1));
   t_free(&h, vm->ev.badge_held, sizeof(bool) * (img->nbadges + 1));
-  t_free(&h, vm->ev.grant_ok, sizeof(bool) * (img->ngrants + 1));
+  t_free(&h, vm->ev.grant_tier, sizeof(int32_t) * (img->ngrants + 1));
   t_free(&h, vm->ev.ref_holds, sizeof(bool) * (img->ntiers + img->nbadges + 1));
   t_free(&h, vm->ev.ref_meets, sizeof(bool) * (img->ntiers + img->nbadges + 1));
   t_free(&h, vm->unmet, sizeof *vm->unmet * vm->req_cap);
@@ -1070,6 +1070,29 @@ static int eval_date(struct tier_vm *vm, const struct record *r, int64_t asof_ov
   return TIER_OK;
 }
 
+/* The tier grant k gives the record at asof (applied once its tier is
+ * earned: eval_round) into ev->grant_tier[k]: a tier's grant of the
+ * record's type when its condition holds; a tier value's grant the value
+ * its code gives, when that is a tier of the record's type (the readers
+ * give a record tier values of its own type only; anything else, which
+ * only a hand-made file computes, grants nothing). */
+static int eval_grant(struct tier_vm *vm, const struct record *r, uint32_t k) {
+  const struct tier_ruleset *rs = vm->rs;
+  const struct image *img = rs->img;
+  struct eval *ev = &vm->ev;
+  uint32_t t = img->grants[k].tier;
+  ev->grant_tier[k] = -1;
+  if (t != NO_STR && (int)img->tiers[t].ptype != ev->ptype) return TIER_OK;
+  int64_t v = t == NO_STR ? TIER_NONE : 1;
+  vm->steps++;
+  int rc = rs->grant_entry[k] == UINT32_MAX ? TIER_OK : vm_run(vm, rs->grant_entry[k], r, ev->asof, &v);
+  if (rc) return rc;
+  if (t != NO_STR && v == 1) ev->grant_tier[k] = (int32_t)t;
+  else if (t == NO_STR && v >= 0 && (uint64_t)v < img->ntiers && (int)img->tiers[v].ptype == ev->ptype)
+    ev->grant_tier[k] = (int32_t)v;
+  return TIER_OK;
+}
+
 /* Today: every requirement of the partner's tiers [first, end) of
  * rs->ladder and of every badge, and the registers as they are at asof
  * (explain and the gap read them). */
@@ -1086,16 +1109,8 @@ static int eval_today(struct tier_vm *vm, const struct record *r, uint32_t first
     if ((rc = run_block(vm, r, rs->ladder[i], ev->asof, ev->met))) return rc;
   for (uint32_t b = img->ntiers; b < img->ntiers + img->nbadges; b++)
     if ((rc = run_block(vm, r, b, ev->asof, ev->met))) return rc;
-  /* the conditions of the grants of the record's type (applied once its
-   * tier is earned: eval_round) */
-  for (uint32_t k = 0; k < img->ngrants; k++) {
-    ev->grant_ok[k] = false;
-    if ((int)img->tiers[img->grants[k].tier].ptype != ev->ptype) continue;
-    int64_t v = 1;
-    vm->steps++;
-    if (rs->grant_entry[k] != UINT32_MAX && (rc = vm_run(vm, rs->grant_entry[k], r, ev->asof, &v))) return rc;
-    ev->grant_ok[k] = v == 1;
-  }
+  for (uint32_t k = 0; k < img->ngrants; k++)
+    if ((rc = eval_grant(vm, r, k))) return rc;
   memcpy(ev->regs_today, vm->regs, sizeof(int64_t) * img->nmetrics);
   if (rs->num_regs) memcpy(ev->nregs_today, vm->nregs, sizeof(struct num) * img->nmetrics);
   return TIER_OK;
@@ -1227,8 +1242,8 @@ static int eval_round(struct tier_vm *vm, const struct record *r, uint32_t first
    * ones; next is the tier above it */
   ev->granted = false;
   for (uint32_t k = 0; k < img->ngrants; k++) {
-    uint32_t t = img->grants[k].tier;
-    if (!ev->grant_ok[k] || (ev->tier >= 0 && rs->tier_pos[t] <= rs->tier_pos[ev->tier])) continue;
+    int32_t t = ev->grant_tier[k];
+    if (t < 0 || (ev->tier >= 0 && rs->tier_pos[t] <= rs->tier_pos[ev->tier])) continue;
     ev->tier = (int)t;
     ev->granted = true;
   }
@@ -1316,6 +1331,10 @@ const char *vm_value_text(const struct tier_ruleset *rs, const struct record *r,
   case TY_BOOL: snprintf(buf, n, "%s", v == 1 ? "true" : "false"); break;
   case TY_ENUM:
     if (ref < img->nenums && v >= 0 && (uint64_t)v < img->enums[ref].nvals) snprintf(buf, n, "%s", img_str(img, img->enums[ref].vals[v]));
+    else snprintf(buf, n, "?");
+    break;
+  case TY_TIER: /* its identifier, as JSON results name tiers */
+    if (v >= 0 && (uint64_t)v < img->ntiers) snprintf(buf, n, "%s", img_str(img, img->tiers[v].name));
     else snprintf(buf, n, "?");
     break;
   case TY_TEXT: {

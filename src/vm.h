@@ -24,7 +24,7 @@ struct tier_ruleset {
   int64_t *kvals;           /* runtime value of each constant */
   bool num_regs;            /* some register holds a number (nregs is used) */
   uint32_t *req_entry, review_entry, metric_entry;
-  uint32_t *grant_entry;    /* each grant's condition, UINT32_MAX for none */
+  uint32_t *grant_entry;    /* each grant's condition or value, UINT32_MAX for none */
   uint32_t ntypes;          /* values of the partner enum (0 without one) */
   uint32_t *ladder_start;   /* per type p: its tiers are ladder[ladder_start[p] .. ladder_start[p+1]) */
   uint32_t *ladder;         /* tier indices, grouped by type, lowest first */
@@ -48,8 +48,9 @@ struct eval {
   bool *badge_held;         /* per badge: held (its time clause included) */
   int64_t *regs_today;      /* metric registers at asof */
   struct num *nregs_today;  /* number registers at asof */
-  bool *grant_ok;           /* per grant: its condition holds at asof (a grant of the
-                               record's partner type; false for the others) */
+  int32_t *grant_tier;      /* per grant: the tier it gives the record at asof, -1 for none
+                               (its condition fails, its value is none, or it is a tier of
+                               another partner type) */
   bool granted;             /* the tier comes from a grant, not from its requirements */
   bool *ref_holds, *ref_meets; /* per block, what HOLDS and MEETS read: the outcome of the
                                previous round (vm_evaluate), false in the first */

@@ -27,7 +27,7 @@ syn keyword tierConstant    none asof
 
 " ---- names that are not reserved but mean something where they stand ------
 " the type of a field: `name: type;` or `name: type?;`
-syn match tierType     "\v(:\s*)@<=<(text|int|number|money|bool|date)>\ze\s*\??\s*;"
+syn match tierType     "\v(:\s*)@<=<(text|int|number|money|bool|date|tier)>\ze\s*\??\s*;"
 " the partner modifier: `partner type: partner_type;`
 syn match tierModifier "\v<partner>\ze\s+\h\w*\s*:"
 " a section heading on its own line inside a tier block: `knowledge:`

@@ -262,6 +262,7 @@ static const char *or_dash(const char *s) { return s ? s : "-"; }
 
 static const char *type_name(int t) {
   static const char *const n[] = {"none", "text", "int", "number", "money", "bool", "date", "enum"};
+  if (t == TIER_TYPE_TIER) return "tier";
   return t >= 0 && t < 8 ? n[t] : "?";
 }
 

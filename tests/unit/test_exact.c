@@ -314,7 +314,9 @@ static void rule_texts_of_calls(void **st) {
 
 static void function_errors(void **st) {
   (void)st;
-  static const struct { const char *expr, *msg; } cases[] = {
+  static const struct {
+    const char *expr, *msg;
+  } cases[] = {
       {"flor(now)", "no function named 'flor'; did you mean 'floor'?"},
       {"seats(1)", "'seats' is a field, not a function: it takes no arguments"},
       {"min(now)", "min needs at least 2 values: min(a, b, ...) (the smallest of a list's items is `min FIELD in LIST`)"},
@@ -325,8 +327,9 @@ static void function_errors(void **st) {
       {"round(now, -19)", "the digits of round are a whole number written in the rule, from -18 to 34"},
       {"abs(day)", "abs needs int, money or number, not date?"},
       {"floor(flag)", "floor needs int, money or number, not bool"},
-      {"min(day, 5)", "min cannot compare date? with int: its values are all numbers (int, money, number) or all dates"},
-      {"max(now, id)", "max needs int, money or number (or dates), not text"},
+      {"min(day, 5)",
+       "min cannot compare date? with int: its values are all numbers (int, money, number), all dates or all tiers"},
+      {"max(now, id)", "max needs int, money or number (or dates, or tiers), not text"},
       {"110 %", "a percent sign follows its number with no space between them: 110%"},
   };
   for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {

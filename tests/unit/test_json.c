@@ -288,6 +288,43 @@ static void nested_mutations_agree(void **st) {
   assert_true(rejected_both - before > lax);
 }
 
+/* Tier fields (SPEC 3.5): both readers read the name as a text and make
+ * it a tier of the record's type once the record is read (rec_tiers), so
+ * they agree on every example program's profile and test, and on the
+ * mutants of one, whatever becomes of its partner type. */
+static tier_vm *tfast, *tref;
+static void compare_tiers(const char *json, size_t n) { compare_with(tfast, tref, json, n); }
+
+static void tier_fields_agree(void **st) {
+  (void)st;
+  static const char src[] = "enum kind { honors, guest }\n"
+                            "record { id: text; partner type: kind; previous: tier?;\n"
+                            "  stays: list { status: tier?; years: list { best: tier; } } }\n"
+                            "tier Member honors < >\ntier Gold \"Gold Elite\" honors < previous >= Gold; >\n"
+                            "tier Visitor guest < >\n";
+  tier_ruleset *trs = tu_compile(src, NULL);
+  assert_non_null(trs);
+  tfast = tier_vm_new(trs, NULL);
+  tref = tier_vm_new(trs, NULL);
+  assert_true(tfast && tref);
+  static const char line[] = "{\"id\":\"h\",\"previous\":\"Gold Elite\",\"stays\":[{\"status\":\"Member\",\"years\":"
+                             "[{\"best\":\"Gold\"}]},{\"status\":null}],\"type\":\"honors\"}";
+  long ok = agreed, no = rejected_both;
+  compare_tiers(line, strlen(line));
+  assert_int_equal(agreed, ok + 1);
+  static const char *const bad[] = {
+      "{\"id\":\"v\",\"type\":\"guest\",\"previous\":\"Gold\"}", /* a tier of another type */
+      "{\"id\":\"w\",\"type\":\"honors\",\"stays\":[{\"years\":[{\"best\":\"Platinum\"}]}]}",
+      "{\"id\":\"x\",\"type\":\"honors\",\"previous\":7}",
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) compare_tiers(bad[i], strlen(bad[i]));
+  assert_int_equal(rejected_both, no + 3);
+  mutate_line(line, (ssize_t)strlen(line), compare_tiers, tfast);
+  tier_vm_free(tfast);
+  tier_vm_free(tref);
+  tier_ruleset_free(trs);
+}
+
 static void mutate_line(const char *line, ssize_t len, void (*cmp)(const char *, size_t), tier_vm *f) {
   char *m = malloc((size_t)len + 1);
   static const char subst[] = {'"', '\\', '{', '}', '[', ']', ',', ':', '0', '-', '.', 'e', 'x', ' ', (char)0xC3, (char)0x80, 0};
@@ -395,11 +432,11 @@ static void large_record(void **st) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(examples_agree),          cmocka_unit_test(generated_agree),
-      cmocka_unit_test(mutations_agree),         cmocka_unit_test(deep_nesting_is_an_error),
-      cmocka_unit_test(large_record),            cmocka_unit_test(nested_agree),
-      cmocka_unit_test(nested_paths),            cmocka_unit_test(nested_mutations_agree),
-      cmocka_unit_test(keys_and_texts_agree),
+      cmocka_unit_test(examples_agree),       cmocka_unit_test(generated_agree),
+      cmocka_unit_test(mutations_agree),      cmocka_unit_test(deep_nesting_is_an_error),
+      cmocka_unit_test(large_record),         cmocka_unit_test(nested_agree),
+      cmocka_unit_test(nested_paths),         cmocka_unit_test(nested_mutations_agree),
+      cmocka_unit_test(keys_and_texts_agree), cmocka_unit_test(tier_fields_agree),
   };
   return cmocka_run_group_tests_name("json", tests, setup, teardown);
 }

@@ -96,8 +96,9 @@ static void block_mistakes(void **st) {
             "test.tier:6:14: error: requirements block 'p' is defined twice");
   one_error(HEAD "requirements p(x: int, x: int) < n >= x; >\ntier X member < p(1, 2); >\n",
             "error: requirements block 'p' has two parameters named 'x'");
-  one_error(HEAD "requirements p(x: itn) < n >= 1; >\ntier X member < p(1); >\n",
-            "error: unknown type 'itn' (a parameter is text, int, number, money, bool, date or an enum); did you mean 'int'?");
+  one_error(
+      HEAD "requirements p(x: itn) < n >= 1; >\ntier X member < p(1); >\n",
+      "error: unknown type 'itn' (a parameter is text, int, number, money, bool, date, tier or an enum); did you mean 'int'?");
   one_error(HEAD "requirements p() < sustained 2 months; >\ntier X member < either { p(); } or { a; } >\n",
             "error: 'p' has a time clause, which applies to a whole tier or badge: insert it outside `either` and `at least`");
   one_error(HEAD "requirements p() < a; sustained 2 months; >\ntier X member < p(); sustained 3 months; >\n",

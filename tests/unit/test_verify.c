@@ -839,9 +839,78 @@ static void consts_name_their_constants(void **st) {
   tier_free_bytes(NULL, p, n);
 }
 
+/* The image of a ruleset with a tier field and a grant of its value (its
+ * condition names badge X). */
+static struct image *tier_value_image(const char *grant) {
+  char src[512];
+  snprintf(src, sizeof src,
+           "enum kind { a }\nrecord r { id: text; partner k: kind; prev: tier?; n: int; }\n"
+           "tier Silver a < n >= 1; >\ntier Gold a < prev >= Gold; >\nbadge X < n >= 3; >\n%s\n",
+           grant);
+  uint8_t *p = NULL;
+  size_t n = 0;
+  tier_diags *d = NULL;
+  assert_int_equal(tier_compile("tiers.tier", src, strlen(src), NULL, &p, &n, &d), TIER_OK);
+  tier_diags_free(d);
+  char err[256];
+  struct image *img = NULL;
+  assert_int_equal(bc_read(NULL, p, n, NULL, &img, err, sizeof err), TIER_OK);
+  tier_free_bytes(NULL, p, n);
+  return img;
+}
+
+/* Tier values (SPEC 3.5): a tier constant names a tier; a grant of a tier
+ * value has code that gives a tier (class I), and its condition's
+ * references come before every ladder. */
+static void tier_values_are_checked(void **st) {
+  (void)st;
+  char err[256];
+  struct image *img = tier_value_image("grant prev when holds X;");
+  assert_int_equal(vfy_image(img, err, sizeof err), TIER_OK);
+  assert_int_equal(img->rounds, 2);
+  assert_int_equal(img->grants[0].tier, NO_STR);
+  uint32_t k = 0;
+  while (k < img->nconsts && img->consts[k].kind != TY_TIER) k++;
+  assert_true(k < img->nconsts);
+  img->consts[k].v = 2; /* two tiers */
+  save(img, "verify-tier-constant-out-of-range");
+  assert_int_equal(vfy_image(img, err, sizeof err), TIER_EBYTECODE);
+  tu_assert_contains(err, "tier out of range");
+  image_free(img);
+  /* X, the last block, after the ladder it may lift */
+  static const uint32_t badge_last[] = {0, 1, 2};
+  img = tier_value_image("grant prev when holds X;");
+  memcpy(img->order, badge_last, sizeof badge_last);
+  save(img, "grant-value-holds-after-the-ladders");
+  assert_int_equal(vfy_image(img, err, sizeof err), TIER_EBYTECODE);
+  tu_assert_contains(err, "HOLDS of block 2 in grant 0, which does not come after it in the block order");
+  image_free(img);
+  img = tier_value_image("grant prev;");
+  img->grants[0].code = NO_STR;
+  save(img, "grant-value-without-code");
+  assert_int_equal(vfy_image(img, err, sizeof err), TIER_EBYTECODE);
+  tu_assert_contains(err, "ladder: grant 0: tier or text out of range");
+  image_free(img);
+  img = tier_value_image("grant prev;");
+  img->grants[0].value = NO_STR;
+  save(img, "grant-value-without-text");
+  assert_int_equal(vfy_image(img, err, sizeof err), TIER_EBYTECODE);
+  tu_assert_contains(err, "ladder: grant 0: tier or text out of range");
+  image_free(img);
+  /* a condition's code (a bool) taken for a tier value's */
+  img = tier_value_image("grant Gold when n >= 5;");
+  img->grants[0].value = img->grants[0].text;
+  img->grants[0].tier = NO_STR;
+  save(img, "grant-value-gives-a-bool");
+  assert_int_equal(vfy_image(img, err, sizeof err), TIER_EBYTECODE);
+  tu_assert_contains(err, "grant 0 must give a tier, gives class B");
+  image_free(img);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(consts_name_their_constants),
+      cmocka_unit_test(tier_values_are_checked),
       cmocka_unit_test(grants_follow_the_block_order),
       cmocka_unit_test(ref_of_itself_or_nothing),
       cmocka_unit_test(refs_follow_the_block_order),
