@@ -272,9 +272,17 @@ static void describe_traced(struct tier_vm *vm, const struct img_req *r, uint32_
                     vm->trace[TRACE_REQUIRED], vm->ntrace[TRACE_REQUIRED]);
 }
 
+static void describe_ref_needs(struct tier_vm *vm, const struct img_req *r, int depth, tier_req_result *o);
+
+/* References followed for the gap (describe_ref_needs): `holds Cloud`,
+ * whose own requirement is `holds Security and holds Modern_Work`, says
+ * what Security and Modern_Work need, so far down a chain. */
+#define REF_NEEDS_DEPTH 4
+
 /* Requirement q of block b at the VM's last evaluation, with the values of
- * vm->view. */
-static void describe_req(struct tier_vm *vm, uint32_t b, uint32_t q, tier_req_result *o) {
+ * vm->view.  depth: how many references the gap went through to reach q
+ * (describe_ref_needs). */
+static void describe_req_at(struct tier_vm *vm, uint32_t b, uint32_t q, int depth, tier_req_result *o) {
   const struct tier_ruleset *rs = vm->rs;
   const struct image *img = rs->img;
   const struct img_req *r = &img->reqs[q];
@@ -298,6 +306,7 @@ static void describe_req(struct tier_vm *vm, uint32_t b, uint32_t q, tier_req_re
     }
     describe_period(vm, r, o);
     if (!o->detail[0]) describe_refs(vm, r, o);
+    if (!o->met && depth < REF_NEEDS_DEPTH) describe_ref_needs(vm, r, depth, o);
     if (r->xcode != NO_STR) describe_traced(vm, r, q, o);
     return;
   }
@@ -310,6 +319,121 @@ static void describe_req(struct tier_vm *vm, uint32_t b, uint32_t q, tier_req_re
   describe_compared(vm, o, kind, ref, r->cmp, actual, qa, k->v, k->q);
 }
 
+static void describe_req(struct tier_vm *vm, uint32_t b, uint32_t q, tier_req_result *o) { describe_req_at(vm, b, q, 0, o); }
+
+/* ---- what a referenced block still needs -------------------------------------------------- */
+
+static bool time_met(const struct tier_vm *vm, uint32_t b);
+
+/* Append text to out (n bytes, *at used); false once it is full. */
+static bool say(char *out, size_t n, size_t *at, const char *text) {
+  int k = snprintf(out + *at, n - *at, "%s", text);
+  if (k < 0 || (size_t)k >= n - *at) {
+    out[*at] = 0;
+    return false;
+  }
+  *at += (size_t)k;
+  return true;
+}
+
+/* Is requirement r references joined by `and` (`holds A and meets B`)? */
+static bool refs_only(const struct tier_ruleset *rs, const struct img_req *r) {
+  for (const struct vinsn *p = &rs->code[rs->insn_at[r->code]]; p->op != OP_RET; p++)
+    if (p->op != OP_HOLDS && p->op != OP_MEETS && p->op != OP_ANDJ) return false;
+  return true;
+}
+
+/* The needs of item i of block b that fail on the way its smallest change
+ * takes (price_items: an either's cheapest branch, an at least's cheapest
+ * items), each after *sep, into out: the block's own requirements (refs
+ * false), or what the blocks its references name need (refs true). */
+static void item_needs(struct tier_vm *vm, uint32_t b, uint32_t i, bool refs, int depth, const char **sep, char *out, size_t n,
+                       size_t *at) {
+  const struct img_item *it = &vm->rs->img->items[i];
+  if (vm->ev.held[i]) return;
+  if (it->kind == IT_LEAF) {
+    if (refs_only(vm->rs, &vm->rs->img->reqs[it->first]) != refs) return;
+    tier_req_result leaf;
+    describe_req_at(vm, b, it->first, depth + 1, &leaf);
+    if (say(out, n, at, *sep)) say(out, n, at, leaf.need[0] ? leaf.need : leaf.rule);
+    *sep = refs ? "; " : ", ";
+    return;
+  }
+  for (uint32_t k = it->first; k < it->first + it->count; k++)
+    if (it->kind == IT_BRANCH || vm->picked[k]) item_needs(vm, b, k, refs, depth, sep, out, n, at);
+}
+
+/* What block x still needs for `holds x` (its items, and its time
+ * clause) or `meets x` (its items): "X needs A, B", then, for its items
+ * that are references, what their blocks need ("; Y needs C"). */
+static void block_needs(struct tier_vm *vm, uint32_t x, bool holds, int depth, char *out, size_t n, size_t *at) {
+  const struct image *img = vm->rs->img;
+  const struct img_tier *X = img_block(img, x);
+  char own[sizeof vm->unmet->need];
+  size_t k = 0;
+  const char *sep = "";
+  own[0] = 0;
+  for (uint32_t i = X->first_item; i < X->first_item + X->nitems; i++)
+    item_needs(vm, x, i, false, depth, &sep, own, sizeof own, &k);
+  if (holds && X->time != TC_NONE && !time_met(vm, x)) {
+    say(own, sizeof own, &k, sep);
+    say(own, sizeof own, &k, vm->rs->time_text[x]);
+  }
+  const char *gap = "";
+  if (k) {
+    say(out, n, at, img_str(img, X->name));
+    say(out, n, at, " needs ");
+    say(out, n, at, own);
+    gap = "; ";
+  }
+  size_t before = *at;
+  for (uint32_t i = X->first_item; i < X->first_item + X->nitems; i++) item_needs(vm, x, i, true, depth, &gap, out, n, at);
+  if (!k && *at == before) { /* its own items hold: a tier below it does not */
+    say(out, n, at, img_str(img, X->name));
+    say(out, n, at, " is met, but not the tiers below it");
+  }
+}
+
+/* The gap of an unmet requirement that is references joined by `and`
+ * (`holds Security and holds Modern_Work`): for each one that fails, what
+ * its block still needs, from that block's own entries; for `holds T` of a
+ * tier, each tier of its ladder up to T that is not held.  A tier of
+ * another partner type needs a record of its type.  Any other rule keeps
+ * "must hold: RULE".  Only at the evaluation date, where the referenced
+ * blocks' entries are. */
+static void describe_ref_needs(struct tier_vm *vm, const struct img_req *r, int depth, tier_req_result *o) {
+  const struct tier_ruleset *rs = vm->rs;
+  const struct image *img = rs->img;
+  const struct vinsn *in = &rs->code[rs->insn_at[r->code]];
+  if (vm->view.regs != vm->ev.regs_today || !refs_only(rs, r)) return;
+  char need[sizeof o->need];
+  size_t at = 0;
+  need[0] = 0;
+  for (; in->op != OP_RET; in++) {
+    bool holds = in->op == OP_HOLDS;
+    if (in->op == OP_ANDJ || (holds ? vm->ev.ref_holds[in->a] : vm->ev.ref_meets[in->a])) continue;
+    if (at && !say(need, sizeof need, &at, "; ")) break;
+    const struct img_tier *X = img_block(img, in->a);
+    if (in->a < img->ntiers && (int)X->ptype != vm->ev.ptype) {
+      const struct img_enum *e = &img->enums[img->fields[img->partner_field].ref];
+      char t[300];
+      snprintf(t, sizeof t, "%s is a tier of partner type %s, not %s", img_str(img, X->name), img_str(img, e->vals[X->ptype]),
+               vm->ev.ptype >= 0 ? img_str(img, e->vals[vm->ev.ptype]) : "(none)");
+      say(need, sizeof need, &at, t);
+    } else if (in->a < img->ntiers && holds) { /* each tier of its ladder up to it that is not held */
+      const char *gap = "";
+      for (uint32_t t = 0; t < img->ntiers; t++)
+        if (img->tiers[t].ptype == X->ptype && rs->tier_pos[t] <= rs->tier_pos[in->a] && !vm->ev.ref_holds[t]) {
+          say(need, sizeof need, &at, gap);
+          block_needs(vm, t, true, depth, need, sizeof need, &at);
+          gap = "; ";
+        }
+    } else {
+      block_needs(vm, in->a, holds, depth, need, sizeof need, &at);
+    }
+  }
+  if (at) snprintf(o->need, sizeof o->need, "%s", need);
+}
 
 /* ---- time clauses ---------------------------------------------------------------------- */
 
