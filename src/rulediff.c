@@ -957,6 +957,57 @@ static void diff_badges(struct rd *d) {
   }
 }
 
+/* ---- grants ----------------------------------------------------------------------------- */
+
+/* What grant k gives, as rules name it: "grant consulting Gold", or
+ * "grant carried" for a tier value. */
+static const char *grant_where(const struct image *img, uint32_t k, char *out, size_t n) {
+  const struct img_grant *G = &img->grants[k];
+  if (G->tier == NO_STR) snprintf(out, n, "grant %s", S(img, G->value));
+  else snprintf(out, n, "grant %s %s", ptype_name(img, img->tiers[G->tier].ptype), S(img, img->tiers[G->tier].name));
+  return out;
+}
+
+/* A grant's condition as people read it: "when COND", or "always". */
+static const char *grant_when(struct rd *d, const struct image *img, uint32_t k) {
+  if (img->grants[k].text == NO_STR) return "always";
+  const char *w = arena_printf(&d->ar, "when %s", S(img, img->grants[k].text));
+  return w ? w : "when ...";
+}
+
+/* Do grants a of A and b of B mean the same: what they give (a tier by
+ * its name and type, a value by its meaning) and their conditions? */
+static bool same_grant_condition(struct rd *d, uint32_t a, uint32_t b) {
+  const struct mn *ga = d->ma->grant[a], *gb = d->mb->grant[b];
+  if (!ga || !gb) return !ga && !gb;
+  return !memcmp(ga->shallow, gb->shallow, MN_DIGEST);
+}
+
+/* Grants, matched by what they give (the first unmatched of B with the
+ * same "grant ..."): removed, new, and for a kept one its condition (or,
+ * for a tier value, the value's meaning with it) when its meaning
+ * changed. */
+static void diff_grants(struct rd *d) {
+  const struct image *A = d->A, *B = d->B;
+  bool *taken = arena_alloc(&d->ar, sizeof(bool) * ((size_t)B->ngrants + 1));
+  if (!taken) return;
+  char wa[300], wb[300];
+  for (uint32_t a = 0; a < A->ngrants; a++) {
+    grant_where(A, a, wa, sizeof wa);
+    uint32_t b = 0;
+    while (b < B->ngrants && (taken[b] || strcmp(grant_where(B, b, wb, sizeof wb), wa) != 0)) b++;
+    if (b == B->ngrants) {
+      change(d, "grant-removed", wa, "removed; it applied", grant_when(d, A, a), NULL, NULL);
+      continue;
+    }
+    taken[b] = true;
+    if (!same_grant_condition(d, a, b))
+      change(d, "grant-condition", wa, "condition", grant_when(d, A, a), grant_when(d, B, b), NULL);
+  }
+  for (uint32_t b = 0; b < B->ngrants; b++)
+    if (!taken[b]) change(d, "grant-added", grant_where(B, b, wb, sizeof wb), "new, applies", NULL, grant_when(d, B, b), NULL);
+}
+
 /* ---- the whole ------------------------------------------------------------------------------ */
 
 /* Every part compared, each change said through change(); 0, or -1 when
@@ -972,6 +1023,7 @@ static int compare(struct rd *d) {
   diff_metrics(d, false);
   diff_tiers(d);
   diff_badges(d);
+  diff_grants(d);
   /* the last word: meanings that differ are never "no change" */
   uint8_t ha[32], hb[32];
   mn_hash(d->ma, ha);
