@@ -582,9 +582,10 @@ TIER_API int tier_rules_changes(const tier_ruleset *old, const tier_ruleset *new
                                 void (*each)(void *ud, const tier_rule_change *c), void *ud);
 /* tierc test: run the rule tests in files (JSON Lines: a profile with
  * "test" and "expect") and, with coverage, list the thresholds no test
- * probes; the report goes to out (a file that cannot be opened is a
- * failed test).  Returns 0 when every test passed, 1 when some failed, -1
- * when memory ran out. */
+ * probes; the report goes to out (a file that cannot be read, or a
+ * directory, is said so there, and the other files still run).  Returns 0
+ * when every test passed, 1 when some failed, 2 when a file could not be
+ * read, -1 when memory ran out. */
 TIER_API int tier_test_run(const tier_ruleset *rs, const char *const *files, size_t nfiles, int coverage,
                            tier_buf *out);
 

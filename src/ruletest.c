@@ -22,10 +22,12 @@
  * checked for a test whose value sits exactly at it and one just below it
  * (the largest failing value: one unit, one cent, false).
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <jansson.h>
 
@@ -565,8 +567,26 @@ static enum outcome run_one(struct tier_vm *vm, const char *text, size_t len, js
   return ok ? T_OK : T_FAIL;
 }
 
+/* Test file `path` opened for reading, or NULL after a line in out that
+ * says why not (a directory opens, but holds no tests: it is refused). */
+static FILE *open_tests(const char *path, struct buf *out) {
+  FILE *f = fopen(path, "rb");
+  struct stat st;
+  if (f && fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+    fclose(f);
+    f = NULL;
+    errno = EISDIR;
+  }
+  if (!f) {
+    int e = errno;
+    buf_printf(out, _("FAIL     cannot read %s: %s\n"), path, strerror(e));
+  }
+  return f;
+}
+
 /* Run the tests of files against rs into out: 0 all passed, 1 some failed or
- * are malformed, -1 out of memory. */
+ * are malformed, 2 a file could not be read (the others ran), -1 out of
+ * memory. */
 int rt_run(const struct tier_ruleset *rs, const char *const *files, int nfiles, bool coverage, struct buf *out) {
   tier_options opt = {.alloc = rs->hook.fn, .alloc_ud = rs->hook.ud}; /* the ruleset's allocator */
   tier_vm *vm = tier_vm_new(rs, &opt);
@@ -576,13 +596,12 @@ int rt_run(const struct tier_ruleset *rs, const char *const *files, int nfiles, 
     cov_free(cov);
     return -1;
   }
-  long count[3] = {0, 0, 0}, n = 0, at_today = 0;
+  long count[3] = {0, 0, 0}, n = 0, at_today = 0, unread = 0;
   bool oom = false;
   for (int fi = 0; fi < nfiles && !oom; fi++) {
-    FILE *f = fopen(files[fi], "rb");
+    FILE *f = open_tests(files[fi], out);
     if (!f) {
-      buf_printf(out, _("FAIL     cannot open %s\n"), files[fi]);
-      count[T_FAIL]++;
+      unread++;
       continue;
     }
     struct stream s;
@@ -643,5 +662,5 @@ int rt_run(const struct tier_ruleset *rs, const char *const *files, int nfiles, 
   buf_u8(out, '\n');
   tier_vm_free(vm);
   cov_free(cov);
-  return count[T_FAIL] + count[T_MALFORMED] ? 1 : 0;
+  return unread ? 2 : count[T_FAIL] + count[T_MALFORMED] ? 1 : 0;
 }

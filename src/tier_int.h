@@ -431,7 +431,8 @@ const char *img_list_name(const struct image *img, uint32_t l, char *buf, size_t
 /* The tools' stages, which api.c makes public (tier_disasm, tier_opcodes,
  * tier_rules_diff, tier_test_run): disasm.c, rulediff.c, ruletest.c.
  * rule_diff returns the number of changes, or -1 when out of memory;
- * rt_run 0 when every test passed, 1 when some failed, -1 out of memory. */
+ * rt_run 0 when every test passed, 1 when some failed, 2 when a file could
+ * not be read, -1 out of memory. */
 void dis_image(const struct image *img, const char *what, struct buf *b);
 void dis_opcodes(struct buf *b);
 int rule_diff(const struct image *A, const struct image *B, const char *pa, const char *pb, bool json, struct buf *o);

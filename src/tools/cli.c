@@ -232,6 +232,14 @@ tier_ruleset *cli_load_ruleset(const char *prog, const char *path, const tier_op
     if (tier_load(p, n, opt, &rs, err, sizeof err) != TIER_OK) fprintf(stderr, _("%s: %s: rejected: %s\n"), prog, path, err);
   } else if (opt && (opt->trust_key || opt->ntrust_keys)) {
     fprintf(stderr, _("%s: %s: a .tier source cannot be trusted with --trust: compile and sign it first\n"), prog, path);
+  } else if (n > (opt && opt->max_source ? opt->max_source : TIER_MAX_SOURCE)) {
+    /* read up to the bytecode's limit, but a source has its own: beyond
+     * it, a file that cannot be read (exit 2), as tierc check says */
+    fprintf(stderr, "%s: ", prog);
+    fprintf(stderr, _("'%s' is larger than the limit of %zu bytes"), path,
+            opt && opt->max_source ? opt->max_source : TIER_MAX_SOURCE);
+    fputc('\n', stderr);
+    *status = EXIT_USAGE;
   } else {
     uint8_t *bc;
     size_t bn;

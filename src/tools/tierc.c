@@ -215,7 +215,7 @@ static int cmd_test(int argc, char **argv) {
   tier_buf_free(out);
   tier_ruleset_free(rs);
   free(args);
-  return rc < 0 ? EXIT_USAGE : rc ? EXIT_RECORDS : EXIT_OK;
+  return rc < 0 || rc == 2 ? EXIT_USAGE : rc ? EXIT_RECORDS : EXIT_OK;
 }
 
 static int cmd_diff(int argc, char **argv) {
