@@ -36,7 +36,7 @@ DEB_PKGS := flex bison libcmocka-dev libjansson-dev libsodium-dev libgmp-dev pkg
 LIB_SRC := src/util.c src/i18n.c src/num.c src/period.c src/checkpoint.c src/func.c src/text.c src/input.c src/ast.c src/sema.c src/defs.c src/blocks.c src/refs.c src/lint.c src/codegen.c src/compile.c \
            src/opcodes.c src/bytecode.c src/verify.c src/vm.c src/record.c src/json.c src/result.c \
            src/inspect.c src/meaning.c src/ladder.c src/ruletest.c src/coverage.c src/rulediff.c src/stream.c src/disasm.c src/fmt.c src/api.c
-LIB_SRC += src/lookalike.c
+LIB_SRC += src/lookalike.c src/symtab.c
 TOOL_SRC := src/tools/cli.c src/tools/escape.c src/tools/output.c src/tools/explain.c src/tools/diff.c src/tools/report.c \
             src/tools/par.c
 GEN_SRC := $(BUILD)/parser.c $(BUILD)/lexer.c
@@ -311,7 +311,7 @@ docs-report: all
 	$(BIN)/tiervm report rules/apn-2019.tier examples/partners.jsonl --diff rules/apn-2018.tier -o $(BUILD)/report-docs.html
 	/usr/bin/python3 tests/sh/report-browser.py --docs docs $(BUILD)/report-docs.html
 
-check: all $(UNIT_BIN) $(BUILD)/difftest/difftest $(BUILD)/difftest/difftest-planted browser-deps
+check: all $(UNIT_BIN) $(BUILD)/difftest/difftest $(BUILD)/difftest/difftest-planted $(BUILD)/difftest/linear browser-deps
 	@TIER_LIB=$(LIB) TIER_CC="$(CC)" TIER_LDFLAGS="$(LDFLAGS)" sh tests/run.sh $(BUILD) $(BIN) $(UNIT_BIN)
 
 # The whole suite on the switch-dispatch build of the VM, in its own tree.
@@ -354,7 +354,7 @@ DIFF_N   ?= 4000
 DIFF_M   ?= 60
 DIFF_LARGE_N ?= 100
 DIFF_DIR := $(BUILD)/difftest
-REF_SRC  := $(filter-out tests/ref/difftest.c,$(wildcard tests/ref/*.c))
+REF_SRC  := $(filter-out tests/ref/difftest.c tests/ref/linear.c,$(wildcard tests/ref/*.c))
 REF_HDRS := $(wildcard tests/ref/*.h)
 REF_OBJ  := $(REF_SRC:tests/ref/%.c=$(DIFF_DIR)/%.o)
 DIFF_LIB := $(filter-out $(BUILD)/vm.o,$(LIB_OBJ))
@@ -392,6 +392,27 @@ $(DIFF_DIR)/difftest-planted: $(DIFF_DIR)/difftest.o $(REF_OBJ) $(DIFF_DIR)/plan
 difftest: $(DIFF_DIR)/difftest
 	nice $(DIFF_DIR)/difftest -n $(DIFF_N) -m $(DIFF_M) -o $(DIFF_DIR)/fail
 	nice $(DIFF_DIR)/difftest --large -n $(DIFF_LARGE_N) -m 20 -o $(DIFF_DIR)/fail-large
+
+# The linear-work test (tests/ref/linear.c, run by tests/sh/linear.sh): the
+# library again, built with -fsanitize-coverage=trace-pc, so that the test
+# counts every basic block that compiling and loading a ruleset runs.
+BLOCKS_DIR := $(DIFF_DIR)/blocks
+BLOCKS_OBJ := $(patsubst $(BUILD)/%,$(BLOCKS_DIR)/%,$(LIB_OBJ))
+
+$(BLOCKS_DIR)/%.o: src/%.c $(HDRS) | $(BUILD)/.deps
+	@mkdir -p $(dir $@)
+	$(CC) $(LIB_CFLAGS) -fsanitize-coverage=trace-pc -c -o $@ $<
+
+$(BLOCKS_DIR)/parser.o: $(BUILD)/parser.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(LIB_CFLAGS) -fsanitize-coverage=trace-pc -c -o $@ $<
+
+$(BLOCKS_DIR)/lexer.o: $(BUILD)/lexer.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(LIB_CFLAGS) -Wno-sign-compare -Wno-unused-function -fsanitize-coverage=trace-pc -c -o $@ $<
+
+$(DIFF_DIR)/linear: $(DIFF_DIR)/linear.o $(DIFF_DIR)/gen.o $(DIFF_DIR)/ref_calendar.o $(BLOCKS_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # ---- fuzzing (clang libFuzzer + ASan + UBSan) ----------------------------------------
 #   make fuzz [FUZZ_SECONDS=60]   build tests/fuzz/fuzz_{compile,load,record} in build/fuzz

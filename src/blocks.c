@@ -17,11 +17,7 @@
 
 #include "compile.h"
 
-int blocks_find(const struct comp *c, const char *name) {
-  for (int i = 0; i < c->nblocks; i++)
-    if (strcmp(c->blocks[i].name, name) == 0) return i;
-  return -1;
-}
+int blocks_find(struct comp *c, const char *name) { return sym_find(c, SYM_BLOCK, name, -1); }
 
 /* ---- declarations ------------------------------------------------------------------ */
 

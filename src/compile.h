@@ -106,6 +106,7 @@ struct comp {
   uint8_t src_hash[32];
   unsigned syntax_errors;         /* items dropped by the parser: names may be missing */
   unsigned failed_imports;        /* imports not read: their names are missing, sema does not run */
+  struct symtab *sym;             /* the names above, hashed (symtab.c); made by the first lookup */
 };
 
 /* compile.c: read, parse and type-check (see there); then comp_free(c) */
@@ -140,7 +141,7 @@ void blocks_check(struct comp *c);            /* type-check each block once */
 void blocks_warn_unused(struct comp *c);      /* after the tiers and badges are checked */
 void blocks_check_body(struct comp *c, struct s_tier *t); /* a tier's or badge's statements */
 void blocks_expand(struct comp *c, struct s_tier *t);     /* insert its blocks (no errors before) */
-int blocks_find(const struct comp *c, const char *name);
+int blocks_find(struct comp *c, const char *name);
 
 /* Append to a table of the compilation (an arena array doubled on powers
  * of two); when memory runs out the table becomes empty (never NULL with a
@@ -149,12 +150,20 @@ void *comp_grow(struct comp *c, void *p, int n, size_t elem);
 #define PUSH(arr, cnt) \
   ((arr) = comp_grow(c, (arr), (cnt), sizeof *(arr)), (arr) ? &(arr)[(cnt)++] : ((cnt) = 0, NULL))
 
+/* symtab.c: the index of entry `name` among the enums, fields, metrics,
+ * consts, formulas, tables or requirements blocks (a field's or metric's
+ * owner: its list, -1 for the record; the other kinds have none), the
+ * first declared if there are several; -1 if none.  O(1): a hash table
+ * that takes in what each array gained since the last lookup. */
+enum sym_kind { SYM_ENUM, SYM_FIELD, SYM_METRIC, SYM_CONST, SYM_FORMULA, SYM_TABLE, SYM_BLOCK, SYM_KINDS };
+int sym_find(struct comp *c, enum sym_kind kind, const char *name, int owner);
+
 /* defs.c: const, table, formula */
 void defs_declare(struct comp *c);            /* every I_CONST, I_TABLE, I_FORMULA item */
 void defs_warn_unused(struct comp *c);
-int defs_find_const(const struct comp *c, const char *name);
-int defs_find_table(const struct comp *c, const char *name);
-int defs_find_formula(const struct comp *c, const char *name);
+int defs_find_const(struct comp *c, const char *name);
+int defs_find_table(struct comp *c, const char *name);
+int defs_find_formula(struct comp *c, const char *name);
 bool defs_const_name(struct comp *c, struct node *n, struct type *t); /* n names a const */
 struct type defs_lookup(struct comp *c, struct node *n, const struct scope *sc); /* N_INDEX */
 struct type defs_call(struct comp *c, struct node *n, int formula, const struct scope *sc);
@@ -164,7 +173,7 @@ void refs_order(struct comp *c); /* after blocks_expand: c->order, or an error n
 void refs_grant(struct comp *c, struct node *n); /* an I_GRANT, after the tiers and badges */
 void lint_run(struct comp *c);
 struct image *cg_run(struct comp *c);
-int sema_find_metric(const struct comp *c, const char *name, int list);
+int sema_find_metric(struct comp *c, const char *name, int list);
 int sema_find_field(struct comp *c, const char *name, int owner); /* owner -1: the record's */
 
 #endif

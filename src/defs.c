@@ -25,21 +25,9 @@ static struct type ty_of(int kind, bool opt, int ref) {
   return t;
 }
 
-int defs_find_const(const struct comp *c, const char *name) {
-  for (int i = 0; i < c->nconsts; i++)
-    if (strcmp(c->consts[i].name, name) == 0) return i;
-  return -1;
-}
-int defs_find_formula(const struct comp *c, const char *name) {
-  for (int i = 0; i < c->nformulas; i++)
-    if (strcmp(c->formulas[i].name, name) == 0) return i;
-  return -1;
-}
-int defs_find_table(const struct comp *c, const char *name) {
-  for (int i = 0; i < c->ntables; i++)
-    if (strcmp(c->tables[i].name, name) == 0) return i;
-  return -1;
-}
+int defs_find_const(struct comp *c, const char *name) { return sym_find(c, SYM_CONST, name, -1); }
+int defs_find_formula(struct comp *c, const char *name) { return sym_find(c, SYM_FORMULA, name, -1); }
+int defs_find_table(struct comp *c, const char *name) { return sym_find(c, SYM_TABLE, name, -1); }
 
 /* What else a top-level name already is, or NULL: one name, one meaning. */
 static const char *taken(struct comp *c, const char *name) {

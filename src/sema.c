@@ -37,27 +37,15 @@ static const char *sg_text(struct comp *c, struct suggest *s) {
 
 /* ---- symbol lookup --------------------------------------------------------------- */
 
-static int find_enum(struct comp *c, const char *name) {
-  for (int i = 0; i < c->nenums; i++)
-    if (strcmp(c->enums[i].name, name) == 0) return i;
-  return -1;
-}
+static int find_enum(struct comp *c, const char *name) { return sym_find(c, SYM_ENUM, name, -1); }
 static int enum_value(struct comp *c, int e, const char *name) {
   for (uint32_t i = 0; i < c->enums[e].nvals; i++)
     if (strcmp(c->enums[e].vals[i], name) == 0) return (int)i;
   return -1;
 }
-static int find_field(struct comp *c, const char *name, int owner) {
-  for (int i = 0; i < c->nfields; i++)
-    if (c->fields[i].owner == owner && strcmp(c->fields[i].name, name) == 0) return i;
-  return -1;
-}
+static int find_field(struct comp *c, const char *name, int owner) { return sym_find(c, SYM_FIELD, name, owner); }
 int sema_find_field(struct comp *c, const char *name, int owner) { return find_field(c, name, owner); }
-int sema_find_metric(const struct comp *c, const char *name, int list) {
-  for (int i = 0; i < c->nmetrics; i++)
-    if (c->metrics[i].list == list && strcmp(c->metrics[i].name, name) == 0) return i;
-  return -1;
-}
+int sema_find_metric(struct comp *c, const char *name, int list) { return sym_find(c, SYM_METRIC, name, list); }
 static const char *enum_values_text(struct comp *c, int e) {
   struct buf b = {0};
   for (uint32_t i = 0; i < c->enums[e].nvals; i++)
