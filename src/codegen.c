@@ -778,7 +778,7 @@ static void gen_metric_block(struct cg *g, struct img_metric *mtab) {
     for (int i = 0; i < c->norder; i++) {
       int mi = c->metric_order[i];
       const struct s_metric *m = &c->metrics[mi];
-      if (done[mi] || !fusable(c, m) || m->n->a->lidx != l) continue;
+      if (done[mi] || m->n->a->lidx != l || !fusable(c, m)) continue; /* fusable walks the expression */
       if (m->n->a->op == A_DISTINCT) {
         if (ndistinct == nsets) continue;
         ndistinct++;

@@ -31,6 +31,9 @@ struct s_metric {
   int state;            /* 0 new, 1 being typed, 2 done */
   int reg;              /* register, for record metrics */
   bool used;
+  /* an item metric: the nodes of its expression with the item metrics it
+     names written out, as codegen inlines it (LIM_EXPANDED + 1 at most) */
+  uint32_t inlined;
 };
 /* A tier or a badge.  After sema, n->list is the block's statements with
  * every requirements block inserted (blocks.c): I_REQ, I_EITHER of I_BRANCH
@@ -95,7 +98,9 @@ struct comp {
   struct s_tier *badges; int nbadges;
   struct s_reqblock *blocks; int nblocks;
   struct s_reqblock **bstack; int bsp; /* blocks being checked, for cycles */
-  uint32_t expanded;              /* nodes made by inserting blocks and expanding formulas (LIM_EXPANDED) */
+  /* nodes made by inserting blocks, expanding formulas and writing out item
+     metrics where they are used (LIM_EXPANDED) */
+  uint32_t expanded;
   struct s_const *consts; int nconsts;
   struct s_table *tables; int ntables;
   struct s_formula *formulas; int nformulas;

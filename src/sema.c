@@ -216,6 +216,7 @@ static void declare_fields(struct comp *c, struct node *list, int owner) {
 
 static struct type check(struct comp *c, struct node *n, const struct scope *sc);
 static struct type type_metric(struct comp *c, int m);
+static void charge_inline(struct comp *c, const struct node *n, int m);
 
 static bool is_literal(const struct node *n) {
   return n && (n->kind == N_INT || n->kind == N_DEC);
@@ -322,6 +323,7 @@ static bool resolve_item_name(struct comp *c, struct node *n, const struct scope
   n->index = m;
   n->lidx = sc->list;
   *t = type_metric(c, m);
+  charge_inline(c, n, m);
   return true;
 }
 
@@ -691,7 +693,9 @@ static struct type agg_value(struct comp *c, struct node *n, const struct scope 
   if ((mi = sema_find_metric(c, n->name, l)) >= 0) {
     n->ref = R_ITEM_METRIC;
     n->index = mi;
-    return type_metric(c, mi);
+    struct type t = type_metric(c, mi);
+    charge_inline(c, n, mi);
+    return t;
   }
   struct suggest s = {0};
   for (int i = 0; i < c->nfields; i++)
@@ -1197,6 +1201,41 @@ bool sema_pass(struct comp *c, struct node **pn, const struct scope *sc, struct 
 
 /* Type a metric on first use, so that metrics may refer to metrics defined
  * later; a metric met again while it is being typed closes a cycle. */
+/* The nodes of expression n with the item metrics it names written out, as
+ * codegen inlines them (gen_item_value): what each use of an item metric
+ * defined by n costs.  It stops counting just past LIM_EXPANDED.  Along ->a
+ * in a loop (a chain's spine is as long as the source), into the rest by
+ * recursion (nesting is bounded), as codegen's uses_metric walks. */
+static uint32_t inlined_size(const struct comp *c, const struct node *n) {
+  uint64_t size = 0;
+  for (; n && size <= LIM_EXPANDED; n = n->a) {
+    size++;
+    if ((n->kind == N_NAME || n->kind == N_AGG) && n->ref == R_ITEM_METRIC) size += c->metrics[n->index].inlined;
+    size += inlined_size(c, n->b) + inlined_size(c, n->c);
+    if (n->kind == N_CALL)
+      for (const struct node *a = n->list; a; a = a->next) size += inlined_size(c, a);
+    if (n->kind == N_CALL && n->ref == R_FORMULA) size += inlined_size(c, n->def);
+  }
+  return size > LIM_EXPANDED ? LIM_EXPANDED + 1 : (uint32_t)size;
+}
+
+/* Item metric m is used at n: unless n stands in another item metric's
+ * expression (whose own size counts it), codegen writes m's expression
+ * out here, so it counts towards the nodes a ruleset may make, with
+ * formulas and requirements blocks (LIM_EXPANDED).  Item metrics that each
+ * name the one before twice double their code at every step: before this,
+ * 30 of them (33 lines) kept the compiler busy for more than a minute. */
+static void charge_inline(struct comp *c, const struct node *n, int m) {
+  if (c->msp > 0 && c->metrics[c->mstack[c->msp - 1]].list >= 0) return;
+  bool over = c->expanded > LIM_EXPANDED;
+  uint64_t total = (uint64_t)c->expanded + c->metrics[m].inlined;
+  c->expanded = total > LIM_EXPANDED ? LIM_EXPANDED + 1 : (uint32_t)total;
+  if (!over && c->expanded > LIM_EXPANDED)
+    diag_add(&c->dg, TIER_ERROR, &n->loc,
+             _("writing out item metric '%s' where it is used makes more than %d expressions; the limit is %d"),
+             c->metrics[m].name, LIM_EXPANDED, LIM_EXPANDED);
+}
+
 static struct type type_metric(struct comp *c, int m) {
   struct s_metric *sm = &c->metrics[m];
   if (sm->state == 2) return sm->ty;
@@ -1243,6 +1282,7 @@ static struct type type_metric(struct comp *c, int m) {
   if (sm->state == 1) {
     sm->ty = t;
     sm->state = 2;
+    if (sm->list >= 0) sm->inlined = inlined_size(c, sm->n->a);
     if (sm->list < 0) {
       if (!c->metric_order) c->metric_order = arena_alloc(&c->ar, sizeof(int) * (size_t)(c->nmetrics + 1));
       if (c->metric_order) c->metric_order[c->norder++] = m;
