@@ -434,7 +434,7 @@ FUZZ_CFLAGS  := -std=c11 $(WARN) -O1 -g $(FUZZ_SAN) -D_XOPEN_SOURCE=700 -Iinclud
 FUZZ_OBJ     := $(LIB_SRC:src/%.c=$(FUZZ_BUILD)/obj/%.o) $(FUZZ_BUILD)/obj/parser.o $(FUZZ_BUILD)/obj/lexer.o \
                 $(TOOL_SRC:src/%.c=$(FUZZ_BUILD)/obj/%.o)
 FUZZ_BINS    := $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz_%)
-FUZZ_HDRS    := tests/fuzz/fuzz_common.h tests/fuzz/profiles.h
+FUZZ_HDRS    := tests/fuzz/fuzz_common.h tests/fuzz/profiles.h tests/fuzz/token_mutator.h
 FUZZ_ENV     := TIER_FUZZ_DIR=$(CURDIR)/rules TIER_FUZZ_RULES=$(CURDIR)/rules/apn-2019.tier \
                 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 FUZZ_FLAGS   := -timeout=25 -rss_limit_mb=2048 -print_final_stats=1
@@ -471,12 +471,16 @@ $(FUZZ_BUILD)/fuzz_difftest: tests/fuzz/fuzz_difftest.c $(REF_HDRS) $(FUZZ_REF_O
 
 fuzz-build: $(FUZZ_BINS)
 
-fuzz: fuzz-build $(BIN)/tierc
+fuzz: fuzz-build $(BIN)/tierc $(DIFF_DIR)/difftest
 	@fail=""; \
 	for t in $(FUZZ_TARGETS); do \
 	  seeds=tests/fuzz/corpus/$$t; work=$(FUZZ_BUILD)/corpus/$$t; art=$(FUZZ_BUILD)/artifacts/$$t; \
 	  log=$(FUZZ_BUILD)/fuzz_$$t.log; \
 	  mkdir -p $$work $$art; cp -n $$seeds/* $$work/ 2>/dev/null; \
+	  if [ $$t = compile ]; then \
+	    $(DIFF_DIR)/difftest --write $$work -n 200 && \
+	    $(DIFF_DIR)/difftest --write $$work -s 1001 -n 40 --types 6 --tiers 8 --metrics 60 --lists 16 --depth 6; \
+	  fi; \
 	  if [ $$t = load ]; then \
 	    for r in rules/apn-2019.tier rules/apn-2018.tier examples/card.tier; do \
 	      b=$$(basename $$r .tier); \

@@ -252,5 +252,9 @@ struct node *parse_file(struct parser *ps);
  * `badge`, ...)? */
 bool lex_reserved(const char *s);
 bool lex_unreserved(const char *s);
+/* The i-th keyword of the lexer's tables, reserved ones first; NULL past
+ * the last (for tools that must know every word: the compile fuzzer's
+ * mutator). */
+const char *lex_keyword(size_t i);
 
 #endif

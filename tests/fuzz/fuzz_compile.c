@@ -26,6 +26,10 @@
  *
  * Imports read real files, within $TIER_FUZZ_DIR's tree (the compiler
  * confines them there and refuses a FIFO or a device itself).
+ *
+ * Mutations are mostly token-level (token_mutator.h: keywords of the
+ * lexer's tables, operators and the input's own tokens inserted, deleted,
+ * swapped or replaced), one in eight libFuzzer's byte mutation.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -34,6 +38,7 @@
 
 #include "fuzz_common.h"
 #include "fmt.h"
+#include "token_mutator.h"
 
 static char fuzz_path[4096];
 static const char *known_internal;

@@ -158,6 +158,32 @@ static int run_case(const struct dt_options *o, const char *rules, const char *r
   return failures ? 1 : 0;
 }
 
+/* ---- --write: sources only -------------------------------------------------------------------------- */
+
+/* Rulesets seed .. seed+n-1 as DIR/gen-SEED.tier, nothing evaluated: seeds
+ * for the compile fuzzer's corpus (make fuzz).  0, or 2 when a file cannot
+ * be written. */
+static int write_rulesets(const struct dt_options *o, const char *dir, unsigned long long seed, long n) {
+  for (long i = 0; i < n; i++) {
+    struct rng r;
+    rng_seed(&r, seed + (unsigned long long)i);
+    struct gruleset g;
+    gen_ruleset(&r, &o->gen, &g);
+    char *text = gen_print(&g), path[4096];
+    snprintf(path, sizeof path, "%s/gen-%llu.tier", dir, seed + (unsigned long long)i);
+    FILE *f = fopen(path, "w");
+    bool ok = f && fputs(text, f) >= 0;
+    if (f && fclose(f) != 0) ok = false;
+    free(text);
+    gen_free(&g);
+    if (!ok) {
+      fprintf(stderr, "difftest: cannot write %s\n", path);
+      return 2;
+    }
+  }
+  return 0;
+}
+
 /* ---- main ------------------------------------------------------------------------------------------ */
 
 static void usage(FILE *f) {
@@ -170,6 +196,7 @@ static void usage(FILE *f) {
         "  -s SEED     the first ruleset's seed (default 1); ruleset i has seed SEED+i\n"
         "  -o DIR      write the reproducer to DIR/fail.tier, fail.json, fail.asof\n"
         "  -v          print every agreed outcome\n"
+        "  --write DIR write the rulesets' sources to DIR/gen-SEED.tier and run nothing\n"
         "SIZES, each the most a ruleset has (the defaults are the usual run's):\n"
         "  --types N   partner types (3)          --tiers N   tiers per partner type (5)\n"
         "  --metrics N metrics (12)               --lists N   lists, inner ones too (8)\n"
@@ -199,19 +226,13 @@ int main(int argc, char **argv) {
   memset(&o, 0, sizeof o);
   long n = 4000, m = 60; /* the default run: about a minute (make difftest) */
   unsigned long long seed = 1;
-  const char *case_file = NULL;
+  const char *case_file = NULL, *write_dir = NULL;
   int64_t asof = OC_NONE;
-  static const struct option longs[] = {{"case", required_argument, 0, 'c'},
-                                        {"as-of", required_argument, 0, 'a'},
-                                        {"help", no_argument, 0, 'h'},
-                                        {"types", required_argument, 0, 'T'},
-                                        {"tiers", required_argument, 0, 'R'},
-                                        {"metrics", required_argument, 0, 'M'},
-                                        {"lists", required_argument, 0, 'L'},
-                                        {"fields", required_argument, 0, 'F'},
-                                        {"depth", required_argument, 0, 'D'},
-                                        {"large", no_argument, 0, 'G'},
-                                        {0, 0, 0, 0}};
+  static const struct option longs[] = {
+      {"case", required_argument, 0, 'c'},  {"as-of", required_argument, 0, 'a'},  {"help", no_argument, 0, 'h'},
+      {"types", required_argument, 0, 'T'}, {"tiers", required_argument, 0, 'R'},  {"metrics", required_argument, 0, 'M'},
+      {"lists", required_argument, 0, 'L'}, {"fields", required_argument, 0, 'F'}, {"depth", required_argument, 0, 'D'},
+      {"large", no_argument, 0, 'G'},       {"write", required_argument, 0, 'W'},  {0, 0, 0, 0}};
   int ch, li;
   while ((ch = getopt_long(argc, argv, "n:m:s:o:vh", longs, &li)) != -1) {
     switch (ch) {
@@ -222,6 +243,7 @@ int main(int argc, char **argv) {
     case 'F': o.gen.max_fields = size_arg(longs[li].name, optarg); break;
     case 'D': o.gen.max_depth = size_arg(longs[li].name, optarg); break;
     case 'G': o.gen = LARGE; break;
+    case 'W': write_dir = optarg; break;
     case 'n': n = strtol(optarg, NULL, 10); break;
     case 'm': m = strtol(optarg, NULL, 10); break;
     case 's': seed = strtoull(optarg, NULL, 10); break;
@@ -245,6 +267,7 @@ int main(int argc, char **argv) {
     }
     return run_case(&o, case_file, argv[optind], asof);
   }
+  if (write_dir) return write_rulesets(&o, write_dir, seed, n);
   struct totals t = {0};
   for (long i = 0; i < n; i++)
     if (one_ruleset(&o, seed + (unsigned long long)i, (int)m, &t)) {
