@@ -6,7 +6,12 @@
 #     language.md's count of reserved words;
 #   - the editor grammars (docs/editors/tier.vim, tier.tmLanguage.json) and
 #     the compile fuzzer's dictionary (tests/fuzz/compile.dict): every
-#     keyword appears in each as a whole word.
+#     keyword appears in each as a whole word;
+#   - docs/editors/README.md, which says what the grammars highlight: its
+#     list "every keyword: `...`" holds every reserved word and only
+#     keywords, and every other keyword appears in its text.
+# (docs/guide.md and guide.ja.md name a few keywords as examples and list
+# none, so there is nothing there to hold.)
 # POSIX sh, sed, grep, sort, comm.
 t=$(mktemp -d) || exit 1
 trap 'rm -rf "$t"' EXIT
@@ -55,5 +60,16 @@ for f in docs/editors/tier.vim docs/editors/tier.tmLanguage.json tests/fuzz/comp
   [ -z "$missing" ] || bad "$f does not know the keywords: $missing"
 done
 
+# docs/editors/README.md: the backquoted list after "every keyword:"
+awk '/^\* every keyword: `/ { on = 1 } on { print } on && /`, and the words/ { exit }' docs/editors/README.md |
+  tr '\n' ' ' | sed 's/^[^`]*`\([^`]*\)`.*/\1/' | tr -s ' ' '\n' | grep . | sort -u >"$t/ed-list"
+[ "$(grep -c . "$t/ed-list")" -gt 20 ] || bad "docs/editors/README.md: its list 'every keyword: \`...\`' was not found"
+missing=$(comm -23 "$t/reserved" "$t/ed-list" | tr '\n' ' ')
+extra=$(comm -13 "$t/all" "$t/ed-list" | tr '\n' ' ')
+[ -z "$missing$extra" ] || bad "docs/editors/README.md 'every keyword': ${missing:+missing $missing}${extra:+ not keywords in the lexer: $extra}"
+tr '\n' ' ' <docs/editors/README.md | grep -o '`[^`]*`' | tr -cs 'a-z_' '\n' | grep . | sort -u >"$t/ed-code"
+missing=$(comm -23 "$t/unreserved" "$t/ed-code" | tr '\n' ' ')
+[ -z "$missing" ] || bad "docs/editors/README.md does not name (in \`code\`) the keywords: $missing"
+
 [ "$fails" -eq 0 ] || exit 1
-echo "ok: $nres reserved and $(grep -c . "$t/unreserved") other keywords of grammar/lexer.l agree with language.md, tier(5), the editor grammars and the fuzz dictionary"
+echo "ok: $nres reserved and $(grep -c . "$t/unreserved") other keywords of grammar/lexer.l agree with language.md, tier(5), the editor grammars and their README, and the fuzz dictionary"
