@@ -37,14 +37,12 @@ int report_init(struct report *r, const tier_ruleset *rs, const char *path) {
   r->path_met = calloc(nitems + 1, sizeof *r->path_met);
   r->path_only = calloc(nitems + 1, sizeof *r->path_only);
   r->badge_held = calloc(nbadges + 1, sizeof *r->badge_held);
-  r->badge_was = calloc(nbadges + 1, sizeof *r->badge_was);
-  r->badge_old = calloc(nbadges + 1, sizeof *r->badge_old);
   r->order = calloc(nitems + 1, sizeof *r->order);
   r->moves_html = tier_buf_new(NULL);
+  r->sides_html = tier_buf_new(NULL);
   r->ev = tier_buf_new(NULL);
   return report_counter_init(&r->own, rs) == 0 && r->ev && r->held && r->as_next && r->sus_blocked && r->none && r->blocked &&
-          r->gap && r->blocked_item && r->path_met && r->path_only && r->badge_held && r->badge_was && r->badge_old && r->order &&
-          r->moves_html
+          r->gap && r->blocked_item && r->path_met && r->path_only && r->badge_held && r->sides_html && r->order && r->moves_html
       ? 0
       : -1;
 }
@@ -60,11 +58,10 @@ void report_free(struct report *r) {
   free(r->path_met);
   free(r->path_only);
   free(r->badge_held);
-  free(r->badge_was);
-  free(r->badge_old);
   free(r->order);
   for (int i = 0; i < r->nclose; i++) free(r->close[i].html);
   tier_buf_free(r->moves_html);
+  tier_buf_free(r->sides_html);
   report_counter_free(&r->own);
   tier_buf_free(r->ev);
 }
@@ -150,6 +147,7 @@ struct col { const char *name; int width; bool num; };
 static const struct col CLOSEST[] = {{"Partner", 19, false},         {"Type", 11, false},     {"Tier &rarr; next", 17, false},
                                      {"Missing", 7, true},           {"Smallest change", 33, false}, {"Review date", 13, false}};
 static const struct col MOVES[] = {{"Partner", 20, false}, {"Type", 11, false}, {"Move", 21, false}, {"Why", 48, false}};
+static const struct col SIDES[] = {{"Partner", 20, false}, {"Type", 11, false}, {"Change", 21, false}, {"Why", 48, false}};
 static const struct col BLOCKERS[] = {{"Requirement", 56, false}, {"Partners blocked", 16, true}, {"How far they are", 28, false}};
 static const struct col CHANGES[] = {{"Where", 13, false}, {"Change", 21, false}, {"Was", 24, false},
                                      {"Now", 24, false},   {"Also changes", 18, false}};
@@ -217,15 +215,15 @@ static void partner(tier_buf *b, const tier_result *res) {
   }
 }
 
-/* The unmet entries of res as a list, each the smallest change that
+/* Unmet entries u[0 .. n) as a list, each the smallest change that
  * would meet it as the table says it (output.c's out_gap): of an either
  * only its cheapest branch, of an at least the items that complete it. */
-static void needs_list(tier_buf *b, const tier_result *res) {
+static void needs_list(tier_buf *b, const tier_req_result *u, size_t n) {
   tier_buf *one = tier_buf_new(NULL);
   tier_buf_puts(b, "<ul class=\"needs\">");
-  for (size_t i = 0; one && i < res->nunmet; i++) {
+  for (size_t i = 0; one && i < n; i++) {
     tier_buf_clear(one);
-    out_gap(one, &res->unmet[i], 1, NULL);
+    out_gap(one, &u[i], 1, NULL);
     const char *t = tier_buf_text(one, NULL);
     if (!t || !*t) continue; /* a branch that is not the cheapest */
     tier_buf_puts(b, "<li>");
@@ -269,7 +267,7 @@ static void closest_row(tier_buf *b, const tier_ruleset *rs, const tier_result *
   tier_buf_printf(b, "%ld", miss);
   td_end(b, 3, n);
   td(b, c, 4);
-  needs_list(b, res);
+  needs_list(b, res->unmet, res->nunmet);
   td_end(b, 4, n);
   td(b, c, 5);
   date(b, res->asof);
@@ -319,7 +317,7 @@ static void move_row(tier_buf *b, const struct diff_move *m) {
   tier_buf_puts(b, up ? "The old rules asked, for " : "The new rules ask, for ");
   esc(b, m->why->next_display ? m->why->next_display : m->why->next ? m->why->next : "the next tier");
   tier_buf_puts(b, ":");
-  needs_list(b, m->why);
+  needs_list(b, m->why->unmet, m->why->nunmet);
   td_end(b, 3, n);
 }
 
@@ -333,9 +331,9 @@ static void move_row(tier_buf *b, const struct diff_move *m) {
  *   x tier  its next tier                  s tier  that tier's time clause blocks it
  *   r req   a requirement blocks it        i item  an item (or group) blocks it
  *   g k     how far it is from requirement k / REPORT_BUCKETS, bucket k % REPORT_BUCKETS
- *   w badge, W badge   the old rules' badge of the same name, not held, held
  *   c miss  a row of the closest, its html     v 0  a move, its row's html (or empty:
  *   e record  a rejected record, the message        the thread knows it is not shown)
+ *   y 0     a change beside the tier (badge, path, grant), its row's html (or empty)
  *   d       an event of the diff (diff.h) follows
  * Only the functions below write events, so report_apply meets no other. */
 
@@ -418,15 +416,6 @@ void report_add_event(struct report_counter *c, const tier_result *res, tier_buf
   closest_event(c, res, ev);
 }
 
-/* The old rules' badges of the partner just counted: each counts for the
- * badge of the same name, when the new rules have one. */
-static void old_badges(const struct report_counter *c, const tier_result *res, tier_buf *ev) {
-  tier_info B;
-  for (size_t k = 0; k < res->nbadges; k++)
-    for (size_t j = 0; tier_ruleset_badge(c->rs, j, &B) == TIER_OK; j++)
-      if (!strcmp(B.name, res->badges[k].name)) op(ev, res->badges[k].held ? 'W' : 'w', (int64_t)j);
-}
-
 /* A move; its row only while the thread has seen fewer than the rows shown. */
 static void move_event(struct report_counter *c, const struct diff_move *m, tier_buf *ev) {
   op(ev, 'v', 0);
@@ -434,11 +423,75 @@ static void move_event(struct report_counter *c, const struct diff_move *m, tier
   tier_buf_putc(ev, '\0');
 }
 
+/* A path as a cell says it: the branch names met (each NUL-ended in
+ * path), quoted, ", " between them. */
+static void path_html(tier_buf *b, tier_buf *path) {
+  size_t n;
+  const char *p = tier_buf_text(path, &n), *end = p ? p + n : NULL;
+  if (!n) tier_buf_puts(b, "no alternative path");
+  for (const char *s = p; s && s < end; s += strlen(s) + 1) {
+    tier_buf_puts(b, s == p ? "&ldquo;" : ", &ldquo;");
+    esc(b, s);
+    tier_buf_puts(b, "&rdquo;");
+  }
+}
+
+/* What change c beside the tier is, and why: the last two cells of its
+ * row (rn: the partner's result under the new rules). */
+static void side_cells(tier_buf *b, const struct diff_change *c, const tier_result *rn) {
+  static const char *const KIND[] = {
+      [DIFF_BADGE_GAINED] = " gained", [DIFF_BADGE_LOST] = " lost", [DIFF_PATH] = " by another path", [DIFF_GRANT] = ""};
+  size_t n = NCOLS(SIDES);
+  td(b, SIDES, 2);
+  tier_buf_puts(b, c->badge ? "Badge " : "");
+  esc(b, c->badge ? c->badge->shown : held_name(rn, ""));
+  tier_buf_puts(b, KIND[c->kind]);
+  if (c->kind == DIFF_GRANT) tier_buf_puts(b, rn->granted ? ", now by a grant" : ", now earned");
+  td_end(b, 2, n);
+  td(b, SIDES, 3);
+  if (c->kind == DIFF_PATH) {
+    tier_buf_puts(b, "Now ");
+    path_html(b, c->new_path);
+    tier_buf_puts(b, "; was ");
+    path_html(b, c->old_path);
+    tier_buf_puts(b, ".");
+  } else if (c->kind == DIFF_GRANT) {
+    tier_buf_puts(b,
+                  rn->granted ? "Its requirements no longer earn it; a grant gives it."
+                              : "Its requirements earn it; it was given by a grant.");
+  } else if (!c->why) {
+    tier_buf_puts(b, c->kind == DIFF_BADGE_GAINED ? "A new badge." : "The new rules have no such badge.");
+  } else {
+    tier_buf_puts(b, c->kind == DIFF_BADGE_GAINED ? "The old rules asked:" : "The new rules ask:");
+    needs_list(b, c->why->unmet, c->why->nunmet);
+  }
+  td_end(b, 3, n);
+}
+
+/* The changes beside the tier diff_add just listed in d->chg; each one's
+ * row only while the thread has seen fewer than the rows shown. */
+static void side_event(struct report_counter *c, const struct diff *d, const tier_result *rn, tier_buf *ev) {
+  for (int i = 0; i < d->nchg; i++) {
+    op(ev, 'y', 0);
+    if (c->sides++ < REPORT_MOVES) {
+      size_t n = NCOLS(SIDES);
+      td(ev, SIDES, 0);
+      partner(ev, rn);
+      td_end(ev, 0, n);
+      td(ev, SIDES, 1);
+      esc(ev, rn->type ? rn->type : "");
+      td_end(ev, 1, n);
+      side_cells(ev, &d->chg[i], rn);
+    }
+    tier_buf_putc(ev, '\0');
+  }
+}
+
 void report_old_event(struct report_counter *c, struct diff *dw, const tier_result *old, const tier_result *res, tier_buf *ev) {
-  old_badges(c, old, ev);
   tier_buf_putc(ev, 'd');
   struct diff_move m;
   if (diff_add_event(dw, old, res, ev, &m)) move_event(c, &m, ev);
+  side_event(c, dw, res, ev);
 }
 
 void report_old_error_event(struct diff *dw, long record, const char *id, const char *err, const char *path, tier_buf *ev) {
@@ -485,11 +538,6 @@ static void count_op(struct report *r, char tag, int64_t n) {
   case 'r': r->blocked[n]++; break;
   case 'i': r->blocked_item[n]++; break;
   case 'g': r->gap[n / REPORT_BUCKETS][n % REPORT_BUCKETS]++; break;
-  case 'w':
-  case 'W':
-    r->badge_old[n] = true;
-    r->badge_was[n] += tag == 'W';
-    break;
   }
 }
 
@@ -500,6 +548,7 @@ static void text_op(struct report *r, char tag, int64_t n, const char *text) {
   if (tag == 'c' && closest_enters(r->close, r->nclose, (long)n) && (html = strdup(text)))
     closest_put(r->close, &r->nclose, (long)n, html);
   else if (tag == 'v' && r->moves++ < REPORT_MOVES) tier_buf_puts(r->moves_html, text);
+  else if (tag == 'y' && r->sides++ < REPORT_MOVES) tier_buf_puts(r->sides_html, text);
 }
 
 const char *report_apply(struct report *r, struct diff *d, const char **s, const char *end, long *record) {
@@ -511,7 +560,7 @@ const char *report_apply(struct report *r, struct diff *d, const char **s, const
     }
     int64_t n;
     if (!op_number(s, end, &n)) break;
-    if (tag != 'c' && tag != 'v' && tag != 'e') {
+    if (tag != 'c' && tag != 'v' && tag != 'y' && tag != 'e') {
       count_op(r, tag, n);
       continue;
     }
@@ -546,13 +595,13 @@ void report_add(struct report *r, const tier_result *res) {
   apply_own(r);
 }
 
-void report_old(struct report *r, const tier_result *res) {
-  old_badges(&r->own, res, r->ev);
+void report_move(struct report *r, const struct diff_move *m) {
+  move_event(&r->own, m, r->ev);
   apply_own(r);
 }
 
-void report_move(struct report *r, const struct diff_move *m) {
-  move_event(&r->own, m, r->ev);
+void report_side(struct report *r, const struct diff *d, const tier_result *res) {
+  side_event(&r->own, d, res, r->ev);
   apply_own(r);
 }
 
@@ -735,12 +784,20 @@ static void type_chart(const struct report *r, tier_buf *b, size_t p) {
   free(was);
 }
 
+/* The diff's figures of badge i of the new rules, NULL without a diff. */
+static const struct diff_badge *diff_badge_of(const struct diff *d, int i) {
+  for (int k = 0; d && k < d->nbadges; k++)
+    if (d->badges[k].new_index == i) return &d->badges[k];
+  return NULL;
+}
+
 /* The badges: partners holding each, a bar each in the order written,
- * and with a diff what the old rules' badge of the same name gave. */
+ * and with a diff what the old rules' badge of the same name gave, how
+ * many gained and lost it; a caption for each badge the new rules removed. */
 static void badge_chart(const struct report *r, tier_buf *b) {
   size_t nb = tier_ruleset_nbadges(r->rs);
   struct bar *x = malloc(sizeof *x * (nb + 1));
-  char(*was)[32] = malloc(sizeof *was * (nb + 1));
+  char(*was)[72] = malloc(sizeof *was * (nb + 1)); /* "was N: N gained, N lost", three longs */
   if (!x || !was) {
     tier_buf_puts(b, "<p>(out of memory)</p>\n");
     free(x);
@@ -751,9 +808,10 @@ static void badge_chart(const struct report *r, tier_buf *b) {
   tier_info B;
   for (size_t i = 0; tier_ruleset_badge(r->rs, i, &B) == TIER_OK; i++) {
     x[i] = (struct bar){B.display ? B.display : B.name, r->badge_held[i], (int)i, 0, NULL, BADGE_COLOUR};
-    if (r->diff) {
-      if (r->badge_old[i]) snprintf(was[i], sizeof was[i], "was %ld", r->badge_was[i]);
-      else snprintf(was[i], sizeof was[i], "new badge");
+    const struct diff_badge *db = diff_badge_of(r->diff, (int)i);
+    if (db) {
+      if (db->old_index < 0) snprintf(was[i], sizeof was[i], "new badge");
+      else snprintf(was[i], sizeof was[i], "was %ld: %ld gained, %ld lost", db->held_old, db->gained, db->lost);
       x[i].was = was[i];
     }
     if (x[i].n > max) max = x[i].n;
@@ -770,6 +828,14 @@ static void badge_chart(const struct report *r, tier_buf *b) {
   tier_buf_puts(b, "\">\n");
   for (size_t i = 0; i < nb; i++) bar_row(b, &x[i], max, r->partners);
   tier_buf_puts(b, "</div>\n");
+  for (int k = 0; r->diff && k < r->diff->nbadges; k++)
+    if (r->diff->badges[k].new_index < 0) {
+      tier_buf_puts(b, "<p class=\"caption muted\">Badge ");
+      esc(b, r->diff->badges[k].shown);
+      tier_buf_puts(b, ", which the new rules removed, was held by ");
+      count(b, r->diff->badges[k].held_old);
+      tier_buf_puts(b, " under the old rules.</p>\n");
+    }
   free(x);
   free(was);
 }
@@ -797,11 +863,12 @@ static void html_summary(const struct report *r, tier_buf *b, int changes) {
     tile_end(b, one ? "review date" : "review dates");
   }
   if (r->diff) {
-    long up = 0, down = 0, stay = 0;
+    long up = 0, down = 0, stay = 0, changed = 0;
     for (int i = 0; i < r->diff->ntypes; i++) {
       up += r->diff->types[i].up;
       down += r->diff->types[i].down;
       stay += r->diff->types[i].stay;
+      changed += r->diff->types[i].changed;
     }
     tile_begin(b, "");
     tier_buf_printf(b, "%d", changes);
@@ -817,6 +884,11 @@ static void html_summary(const struct report *r, tier_buf *b, int changes) {
     tile_begin(b, "");
     count(b, stay);
     tile_end(b, "keep their tier");
+    if (changed) {
+      tile_begin(b, "");
+      count(b, changed);
+      tile_end(b, "of them with other badges, path or grant");
+    }
   }
   tier_buf_puts(b, "</div>\n<p class=\"caption\">Partners per tier, by partner type: each partner counts once, in the "
                    "highest tier it holds.");
@@ -1254,8 +1326,33 @@ static void flows(tier_buf *b, const struct diff_type *t) {
   table_end(b);
 }
 
-/* With --diff: the impact of the rule change, per partner type, and the
- * partners that move. */
+/* A table of the impact: its heading, a caption that says which of the
+ * n rows counted it shows (all, or the first REPORT_MOVES, in input
+ * order), and the rows. */
+struct rows {
+  const char *title, *one, *many;
+  const struct col *c;
+  size_t nc;
+};
+static void rows_table(tier_buf *b, const struct rows *t, long n, tier_buf *rows) {
+  tier_buf_printf(b, "<h3>%s</h3>\n<p class=\"caption\">", t->title);
+  if (n == 1) {
+    tier_buf_printf(b, "%s, in input order.", t->one);
+  } else {
+    tier_buf_puts(b, n > REPORT_MOVES ? "The first " : "All ");
+    if (n > REPORT_MOVES) tier_buf_printf(b, "%d of ", REPORT_MOVES);
+    count(b, n);
+    tier_buf_printf(b, " %s, in input order%s", t->many, n > REPORT_MOVES ? " (<code>tiervm diff</code> lists every one)." : ".");
+  }
+  tier_buf_puts(b, "</p>\n");
+  table_begin(b, t->c, t->nc);
+  const char *text = tier_buf_text(rows, NULL);
+  tier_buf_puts(b, text ? text : "<tr><td>(out of memory)</td></tr>\n");
+  table_end(b);
+}
+
+/* With --diff: the impact of the rule change, per partner type, the
+ * partners that move and what else changes for partners. */
 static void html_impact(const struct report *r, tier_buf *b) {
   const struct diff *d = r->diff;
   tier_buf_puts(b, "<section id=\"impact\">\n<h2>Impact of the rule change</h2>\n<p class=\"caption\">Each partner "
@@ -1272,26 +1369,13 @@ static void html_impact(const struct report *r, tier_buf *b) {
   }
   tier_buf_puts(b, "</p>\n");
   for (int i = 0; i < d->ntypes; i++) flows(b, &d->types[i]);
-  if (r->moves) {
-    tier_buf_puts(b, "<h3>Partners that move, and why</h3>\n<p class=\"caption\">");
-    if (r->moves > REPORT_MOVES) {
-      tier_buf_printf(b, "The first %d of ", REPORT_MOVES);
-      count(b, r->moves);
-      tier_buf_puts(b, " partners that move, in input order (<code>tiervm diff</code> lists every one).");
-    } else {
-      tier_buf_puts(b, r->moves == 1 ? "The partner that moves" : "All ");
-      if (r->moves > 1) {
-        count(b, r->moves);
-        tier_buf_puts(b, " partners that move");
-      }
-      tier_buf_puts(b, ", in input order.");
-    }
-    tier_buf_puts(b, "</p>\n");
-    table_begin(b, MOVES, NCOLS(MOVES));
-    const char *rows = tier_buf_text(r->moves_html, NULL);
-    tier_buf_puts(b, rows ? rows : "<tr><td>(out of memory)</td></tr>\n");
-    table_end(b);
-  }
+  static const struct rows moves = {"Partners that move, and why", "The partner that moves", "partners that move", MOVES,
+                                    NCOLS(MOVES)};
+  static const struct rows sides = {"Badges gained and lost, and tiers held by another path or grant",
+                                    "The one change of a badge, path or grant", "changes of badges, paths and grants", SIDES,
+                                    NCOLS(SIDES)};
+  if (r->moves) rows_table(b, &moves, r->moves, r->moves_html);
+  if (r->sides) rows_table(b, &sides, r->sides, r->sides_html);
   tier_buf_puts(b, "</section>\n");
 }
 

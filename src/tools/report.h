@@ -47,6 +47,7 @@ struct report_counter {
   struct report_row close[REPORT_CLOSEST]; /* the closest this thread has seen (no html) */
   int nclose;                              /* how many */
   long moves;                              /* moves this thread has seen */
+  long sides;                              /* and changes beside the tier */
 };
 
 struct report {
@@ -64,9 +65,6 @@ struct report {
                         highest) or its badge who meet it */
   long *path_only;   /* and of them, those who meet no other branch of its either */
   long *badge_held;  /* per badge: partners holding it */
-  long *badge_was;   /* per badge, with a diff: partners holding the old rules'
-                        badge of its name (report_old) */
-  bool *badge_old;   /* per badge: the old rules have one of its name */
   long (*gap)[REPORT_BUCKETS]; /* per requirement: how far, as a share of the threshold */
   long *sus_blocked; /* per tier: the sustained clause blocks */
   long with_next;    /* partners that have a next tier (the closest are among them) */
@@ -75,6 +73,8 @@ struct report {
   const struct diff *diff; /* optional: the figures of tiervm diff */
   long moves;        /* partners that move (with diff) */
   tier_buf *moves_html; /* the first REPORT_MOVES of them, as table rows */
+  long sides;           /* with diff: changes beside the tier (badges, paths, grants) */
+  tier_buf *sides_html; /* the first REPORT_MOVES of them, as table rows */
   size_t *order;     /* room report_html works in: a tier's items in the order shown */
   struct report_counter own; /* report_add's */
   tier_buf *ev;              /* report_add's event */
@@ -85,10 +85,11 @@ int report_init(struct report *r, const tier_ruleset *rs, const char *path);
 /* Count one partner's result under the ruleset (made with every
  * requirement listed, for the paths). */
 void report_add(struct report *r, const tier_result *res);
-/* With a diff: the same partner's result under the old rules (its badges). */
-void report_old(struct report *r, const tier_result *res);
 /* With a diff: one partner that moves (diff_add said so). */
 void report_move(struct report *r, const struct diff_move *m);
+/* With a diff: what else changes for the partner diff_add just counted
+ * (d->chg; res its result under the new rules): badges, path, grant. */
+void report_side(struct report *r, const struct diff *d, const tier_result *res);
 void report_html(const struct report *r, tier_buf *out);
 void report_free(struct report *r);
 
@@ -100,8 +101,8 @@ void report_counter_free(struct report_counter *c);
 /* What report_add would count, as an event in ev. */
 void report_add_event(struct report_counter *c, const tier_result *res, tier_buf *ev);
 /* With a diff (dw: the thread's own, diff_init'd like the report's): the
- * partner just counted (res) under the old rules (old), as report_old,
- * diff_add and report_move would count it; or the old rules rejected it. */
+ * partner just counted (res) under the old rules (old), as diff_add,
+ * report_move and report_side would count it; or the old rules rejected it. */
 void report_old_event(struct report_counter *c, struct diff *dw, const tier_result *old, const tier_result *res, tier_buf *ev);
 void report_old_error_event(struct diff *dw, long record, const char *id, const char *err, const char *path, tier_buf *ev);
 /* Record number `record` rejected by the rules, `why`: counted as an error. */

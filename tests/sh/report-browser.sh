@@ -107,7 +107,7 @@ lacks many.html "$(printf '\007')"
 lacks apn.html '<section id="paths">'
 lacks apn.html 'Badges, partners holding each'
 has paths.html '<b>150</b>partners evaluated'
-has paths.html 'aria-label="Badges, partners holding each: Regular guest 60 (was 60); Big_Spender 60 (was 60)"'
+has paths.html 'aria-label="Badges, partners holding each: Regular guest 60 (was 60: 0 gained, 0 lost); Big_Spender 60 (was 60: 0 gained, 0 lost)"'
 has paths.html '<section id="paths">'
 has paths.html 'member &rarr; Gold <span class="muted">60 partners hold it</span>'
 has paths.html '<b>One of these 3 paths</b>'

@@ -323,7 +323,9 @@ static void paths_groups_and_badges(void **st) {
 }
 
 /* With a diff, each badge says what the old rules' badge of its name
- * gave the same partners, or that it is new. */
+ * gave the same partners and how many gained and lost it, or that it is
+ * new; the partners whose badges or path change are rows of their own.
+ * Old rules: Regular asks 18 stays, Gold's stays path 21, no Spa. */
 static void badges_under_the_old_rules(void **st) {
   (void)st;
   tier_ruleset *rn = load(PATHS_RULES);
@@ -331,21 +333,39 @@ static void badges_under_the_old_rules(void **st) {
   snprintf(old, sizeof old, "%s", PATHS_RULES);
   *strstr(old, "badge Spa") = 0;
   memcpy(strstr(old, "stays >= 5; >"), "stays >= 18;>", 13);
+  memcpy(strstr(old, "stays >= 15;"), "stays >= 21;", 12);
   tier_ruleset *ro = load(old);
   tier_options every = {.all_requirements = 1};
-  tier_vm *vn = tier_vm_new(rn, &every), *vo = tier_vm_new(ro, NULL);
+  tier_vm *vn = tier_vm_new(rn, &every), *vo = tier_vm_new(ro, &every);
   struct report r;
   struct diff d;
   assert_int_equal(report_init(&r, rn, "new.tier"), 0);
   assert_int_equal(diff_init(&d, ro, rn, "old.tier", "new.tier"), 0);
   r.diff = &d;
+  /* A holds Gold by nights, now by both paths; D moves up to Gold; F stays Silver */
   static const struct { const char *id; int nights, stays; } g[] = {{"A", 30, 20}, {"D", 5, 16}, {"F", 1, 6}};
   for (size_t i = 0; i < sizeof g / sizeof g[0]; i++) {
-    report_add(&r, guest(vn, g[i].id, g[i].nights, g[i].stays, "p"));
-    report_old(&r, guest(vo, g[i].id, g[i].nights, g[i].stays, "p"));
+    const tier_result *a = guest(vn, g[i].id, g[i].nights, g[i].stays, "slp"),
+                      *b = guest(vo, g[i].id, g[i].nights, g[i].stays, "slp");
+    report_add(&r, a);
+    struct diff_move m;
+    if (diff_add(&d, b, a, &m)) report_move(&r, &m);
+    report_side(&r, &d, a);
   }
+  assert_int_equal(r.moves, 1);
+  assert_int_equal(r.sides, 6); /* A: path, Spa; D: Regular, Spa; F: Regular, Spa */
   tier_buf *b = tier_buf_new(NULL);
-  assert_has(page(&r, b), "aria-label=\"Badges, partners holding each: Regular guest 3 (was 1); Spa 3 (new badge)\"");
+  const char *t = page(&r, b);
+  assert_has(t, "aria-label=\"Badges, partners holding each: Regular guest 3 (was 1: 2 gained, 0 lost); Spa 3 (new badge)\"");
+  assert_has(t, "<b>2</b>of them with other badges, path or grant</div>");
+  assert_has(t, "<h3>Badges gained and lost, and tiers held by another path or grant</h3>\n<p class=\"caption\">All 6 changes");
+  assert_has(t,
+             "<td data-label=\"Change\"><div>Gold by another path</div></td><td data-label=\"Why\"><div>Now &ldquo;"
+             "nights&rdquo;, &ldquo;stays&rdquo;; was &ldquo;nights&rdquo;.</div></td></tr>");
+  assert_has(
+      t, "<div>Badge Regular guest gained</div></td><td data-label=\"Why\"><div>The old rules asked:<ul class=\"needs\"><li>");
+  assert_has(t, "+12 stays");
+  assert_has(t, "<div>Badge Spa gained</div></td><td data-label=\"Why\"><div>A new badge.</div>");
   tier_buf_free(b);
   diff_free(&d);
   report_free(&r);
@@ -374,17 +394,18 @@ static const tier_result *guest_i(tier_vm *vm, int i) {
   return guest(vm, id, (i * 13) % 45, (i * 7) % 22, perks[i % 6]);
 }
 
-/* One report made on one thread (report_add, report_old, diff_add,
- * report_move) and one from the events of two counters, each given some
+/* One report made on one thread (report_add, diff_add, report_move,
+ * report_side) and one from the events of two counters, each given some
  * of the partners (as par.c gives threads batches), applied in input
  * order: the same page and the same diff, byte for byte, though each
  * counter saw only some partners when it chose which rows to lay out.
  * Every 17th record is rejected: report_apply hands back its message and
  * number, in its place. */
-static void same_from_threads(const char *rules, const char *old, const tier_result *(*make)(tier_vm *, int), int n) {
+static void same_from_threads(const char *rules, const char *old, const tier_result *(*make)(tier_vm *, int), int n,
+                              long min_sides) {
   tier_ruleset *rn = load(rules), *ro = load(old);
   tier_options every = {.all_requirements = 1};
-  tier_vm *vn = tier_vm_new(rn, &every), *vo = tier_vm_new(ro, NULL);
+  tier_vm *vn = tier_vm_new(rn, &every), *vo = tier_vm_new(ro, &every);
   struct report one, many;
   struct diff d1, dm, dw[2];
   struct report_counter c[2];
@@ -405,9 +426,9 @@ static void same_from_threads(const char *rules, const char *old, const tier_res
     } else {
       const tier_result *a = make(vn, i), *o = make(vo, i);
       report_add(&one, a);
-      report_old(&one, o);
       struct diff_move m;
       if (diff_add(&d1, o, a, &m)) report_move(&one, &m);
+      report_side(&one, &d1, a);
       report_add_event(&c[t], a, ev);
       report_old_event(&c[t], &dw[t], o, a, ev);
     }
@@ -422,6 +443,8 @@ static void same_from_threads(const char *rules, const char *old, const tier_res
     tier_buf_clear(ev);
   }
   assert_true(one.moves > REPORT_MOVES);
+  assert_true(one.sides >= min_sides); /* changes beside the tier: past the rows shown, too */
+  assert_int_equal(one.sides, many.sides);
   assert_int_equal(one.nclose, REPORT_CLOSEST);
   assert_int_equal(one.errors, many.errors);
   tier_buf *b1 = tier_buf_new(NULL), *bm = tier_buf_new(NULL);
@@ -456,18 +479,19 @@ static void events_from_threads_make_the_same_page(void **st) {
   char old[1024];
   snprintf(old, sizeof old, "%s", RULES);
   memcpy(strstr(old, "n >= 100"), "n >= 10 ", 8);
-  same_from_threads(RULES, old, partner_i, 4 * REPORT_MOVES);
+  same_from_threads(RULES, old, partner_i, 4 * REPORT_MOVES, 0);
 }
 
 /* The same with paths, an at least and badges (and an old badge of each
- * name, held by other guests). */
+ * name, held by other guests): more partners whose badges or path change
+ * than the rows shown. */
 static void events_from_threads_make_the_same_paths(void **st) {
   (void)st;
   char old[1024];
   snprintf(old, sizeof old, "%s", PATHS_RULES);
   memcpy(strstr(old, "stays >= 15"), "stays >= 5 ", 11);
   memcpy(strstr(old, "stays >= 5; >"), "stays >= 9; >", 13);
-  same_from_threads(PATHS_RULES, old, guest_i, 10 * REPORT_MOVES);
+  same_from_threads(PATHS_RULES, old, guest_i, 10 * REPORT_MOVES, REPORT_MOVES + 1);
 }
 
 int main(void) {

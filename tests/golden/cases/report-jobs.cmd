@@ -6,7 +6,7 @@ same() { # name, then report's arguments
   tiervm report -j 4 "$@" -o $t/page.html 2> $t/four.err; four=$?; mv $t/page.html $t/four.html
   cmp -s $t/one.html $t/four.html && cmp -s $t/one.err $t/four.err && [ $one = $four ] &&
     echo "$name: -j 4 gives the same page, messages and exit status ($four) as -j 1: $(grep -c 'record [0-9]*:' $t/four.err) rejected records told;" \
-      "$(grep -o 'tile[^/]*/b>[^<]*\|[0-9,]* records\? the old rules reject\|The first [0-9]* of [0-9,]* partners that move' $t/four.html | sed 's/.*<b[^>]*>//; s/<.b>/ /' | tr '\n' ';')"
+      "$(grep -o 'tile[^/]*/b>[^<]*\|[0-9,]* records\? the old rules reject\|The first [0-9]* of [0-9,]* partners that move\|[0-9,]* changes of badges, paths and grants' $t/four.html | sed 's/.*<b[^>]*>//; s/<.b>/ /' | tr '\n' ';')"
 }
 same apn --as-of 2019-12-13 rules/apn-2019.tier $t/apn.jsonl --diff rules/apn-2018.tier
 same paths tests/golden/data/paths.tier $t/guests.jsonl --diff $t/paths-old.tier
