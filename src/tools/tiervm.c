@@ -143,13 +143,19 @@ static int eval_rec(tier_vm *vm, const struct rec *r, int64_t asof, const tier_r
   return tier_eval_json(vm, r->text, r->len, asof, res);
 }
 
+/* Room for a rejected record's message when it is not the library's own:
+ * the library's (tier_vm_error, under 512 bytes) and the option named. */
+struct rejection_text {
+  char s[600];
+};
+
 /* The message for a rejected record: the library's, and for a record over
- * the cost budget the option that set it. */
-static const char *rejection(tier_vm *vm, int rc, char *buf, size_t n) {
+ * the cost budget the option that set it (written into *t). */
+static const char *rejection(tier_vm *vm, int rc, struct rejection_text *t) {
   if (rc == TIER_ENOMEM) return _("out of memory");
   if (rc != TIER_EBUDGET) return tier_vm_error(vm);
-  snprintf(buf, n, _("%s (--max-cost)"), tier_vm_error(vm));
-  return buf;
+  snprintf(t->s, sizeof t->s, _("%s (--max-cost)"), tier_vm_error(vm));
+  return t->s;
 }
 
 /* ---- eval and explain ---------------------------------------------------------------- */
@@ -220,9 +226,8 @@ static void render_one(const struct run *r, struct worker *w, tier_buf *out, con
     if (r->fmt == FMT_TEXT) out_explain(&w->o, out, res);
     else out_result(&w->o, out, res);
   } else {
-    char buf[600];
-    record_error(r, w, out, record, rec->file, tier_vm_record_id(w->vm), rejection(w->vm, rc, buf, sizeof buf),
-                 tier_vm_error_path(w->vm));
+    struct rejection_text why;
+    record_error(r, w, out, record, rec->file, tier_vm_record_id(w->vm), rejection(w->vm, rc, &why), tier_vm_error_path(w->vm));
   }
 }
 
@@ -619,8 +624,8 @@ static void diff_event(void *arg, const struct rec *rec, long record, tier_buf *
     diff_add_event(&w->d, a, b, ev, NULL);
     return;
   }
-  char buf[600];
-  diff_error_event(&w->d, record, tier_vm_record_id(bad), bad == w->vo ? "old" : "new", rejection(bad, rc, buf, sizeof buf),
+  struct rejection_text why;
+  diff_error_event(&w->d, record, tier_vm_record_id(bad), bad == w->vo ? "old" : "new", rejection(bad, rc, &why),
                    tier_vm_error_path(bad), ev);
 }
 
@@ -809,18 +814,16 @@ static void report_event(void *arg, const struct rec *rec, long record, tier_buf
   tier_vm_number_record(w->vm, (uint64_t)record); /* as diff_event does */
   if (w->vo) tier_vm_number_record(w->vo, (uint64_t)record);
   const tier_result *a, *b;
-  char buf[600];
+  struct rejection_text why;
   int rc = eval_rec(w->vm, rec, w->x->asof, &a);
   if (rc != TIER_OK) {
-    report_error_event(record, rejection(w->vm, rc, buf, sizeof buf), ev);
+    report_error_event(record, rejection(w->vm, rc, &why), ev);
     return;
   }
   report_add_event(&w->c, a, ev);
   if (!w->vo) return;
   if ((rc = eval_rec(w->vo, rec, w->x->asof, &b)) == TIER_OK) report_old_event(&w->c, &w->d, b, a, ev);
-  else
-    report_old_error_event(&w->d, record, tier_vm_record_id(w->vo), rejection(w->vo, rc, buf, sizeof buf),
-                           tier_vm_error_path(w->vo), ev);
+  else report_old_error_event(&w->d, record, tier_vm_record_id(w->vo), rejection(w->vo, rc, &why), tier_vm_error_path(w->vo), ev);
 }
 
 /* A run of events, in input order, to the report that is rendered; a
