@@ -89,6 +89,41 @@ static int time_texts(struct image *img, struct tier_ruleset *rs) {
   return TIER_OK;
 }
 
+/* Instructions that exist only in rs->run, never in a file: a pair of
+ * instructions fused into one dispatch.  The first of the pair is
+ * replaced, the second stays where it was, so that a jump to it still
+ * finds it and every instruction index keeps its meaning; the fused one
+ * reads the second's operands (ip[1]) and goes past both.  They count as
+ * two steps (TIER_COUNT_STEPS), as the pair would. */
+enum {
+  /* ITEM slot; JNxxK_I k -> t: a list filter on an item field and a
+   * constant, the commonest pair of a metric's loop */
+  OP_ITEM_JNEQK_I = OP__COUNT,
+  OP_ITEM_JNNEK_I,
+  OP_ITEM_JNLTK_I,
+  OP_ITEM_JNLEK_I,
+  OP_ITEM_JNGTK_I,
+  OP_ITEM_JNGEK_I,
+  OP__RUN_COUNT
+};
+_Static_assert(OP__RUN_COUNT <= 256, "run-time opcodes are bytes");
+_Static_assert(OP_JNNEK_I == OP_JNEQK_I + 1 && OP_JNLTK_I == OP_JNEQK_I + 2 && OP_JNLEK_I == OP_JNEQK_I + 3 &&
+                   OP_JNGTK_I == OP_JNEQK_I + 4 && OP_JNGEK_I == OP_JNEQK_I + 5,
+               "the six JNxxK_I opcodes are consecutive, in the order of their fused forms");
+
+/* rs->run: a copy of rs->code with each ITEM followed by a JNxxK_I fused.
+ * The verifier checked the code as written; fusing changes no value, jump
+ * or step count, only how many dispatches the VM makes. */
+static int fuse(struct tier_ruleset *rs, uint32_t n) {
+  rs->run = arena_alloc(&rs->img->ar, sizeof *rs->run * (n + 1));
+  if (!rs->run) return TIER_ENOMEM;
+  memcpy(rs->run, rs->code, sizeof *rs->run * n);
+  for (uint32_t i = 0; i + 1 < n; i++)
+    if (rs->code[i].op == OP_ITEM && rs->code[i + 1].op >= OP_JNEQK_I && rs->code[i + 1].op <= OP_JNGEK_I)
+      rs->run[i].op = (uint8_t)(OP_ITEM_JNEQK_I + (rs->code[i + 1].op - OP_JNEQK_I));
+  return TIER_OK;
+}
+
 /* Decode the verified code into fixed-size instructions whose jump targets
  * are instruction indices, and the constants into runtime values. */
 static int decode(struct tier_ruleset *rs) {
@@ -120,6 +155,7 @@ static int decode(struct tier_ruleset *rs) {
     if (fmt == PER) per_decode(v->a, &v->per); /* verified: always a period */
     pc += op_size(q[0]);
   }
+  if (fuse(rs, n) != TIER_OK) return TIER_ENOMEM;
   for (uint32_t k = 0; k < img->nconsts; k++)
     rs->kvals[k] = img->consts[k].kind == TY_TEXT ? (TEXT_CONST | img->consts[k].v) : img->consts[k].v;
   for (uint32_t m = 0; m < img->nmetrics; m++) rs->num_regs |= img->metrics[m].kind == TY_NUMBER;
@@ -528,7 +564,7 @@ static int median_of(struct mbuf *b, struct num *out, uint64_t *work) {
  * rule, *out is its value; for the metric block, the registers are filled. */
 int vm_run(struct tier_vm *vm, uint32_t entry, const struct record *r, int64_t asof, int64_t *out) {
   const struct tier_ruleset *rs = vm->rs;
-  const struct vinsn *code = rs->code, *ip = code + entry;
+  const struct vinsn *code = rs->run, *ip = code + entry;
   const int64_t *K = rs->kvals;
   int64_t *sp = vm->stack; /* points past the top */
   int64_t *regs = vm->regs;
@@ -574,7 +610,9 @@ int vm_run(struct tier_vm *vm, uint32_t entry, const struct record *r, int64_t a
 #define LBL(name, f, in, out, reg, doc) [OP_##name] = &&L_##name,
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Woverride-init"
-  static const void *const labels[256] = {[0 ... 255] = &&badop, TIER_OPCODES(LBL)};
+  static const void *const labels[256] = {[0 ... 255] = &&badop, TIER_OPCODES(LBL)
+    [OP_ITEM_JNEQK_I] = &&L_ITEM_JNEQK_I, [OP_ITEM_JNNEK_I] = &&L_ITEM_JNNEK_I, [OP_ITEM_JNLTK_I] = &&L_ITEM_JNLTK_I,
+    [OP_ITEM_JNLEK_I] = &&L_ITEM_JNLEK_I, [OP_ITEM_JNGTK_I] = &&L_ITEM_JNGTK_I, [OP_ITEM_JNGEK_I] = &&L_ITEM_JNGEK_I};
 #pragma GCC diagnostic pop
 #undef LBL
 #define vmdispatch() do { vmstep(); goto *labels[ip->op]; } while (0)
@@ -693,6 +731,18 @@ int vm_run(struct tier_vm *vm, uint32_t entry, const struct record *r, int64_t a
   x = *--sp;                                                                  \
   if (!(x != TIER_NONE && K[A] != TIER_NONE && x op K[A])) { ip = code + B; vmdispatch(); } \
   vmbreak;
+  /* ITEM then JNxxK_I (fuse): the item's field tested without the stack;
+   * the pair's operands are ip->a and ip[1].a, ip[1].b */
+#define IJNK_I(op)                                                            \
+  x = item[A]; vmstep();                                                      \
+  if (!(x != TIER_NONE && K[ip[1].a] != TIER_NONE && x op K[ip[1].a])) { ip = code + ip[1].b; vmdispatch(); } \
+  ip += 2; vmdispatch();
+  vmcase(ITEM_JNEQK_I) IJNK_I(==)
+  vmcase(ITEM_JNNEK_I) IJNK_I(!=)
+  vmcase(ITEM_JNLTK_I) IJNK_I(<)
+  vmcase(ITEM_JNLEK_I) IJNK_I(<=)
+  vmcase(ITEM_JNGTK_I) IJNK_I(>)
+  vmcase(ITEM_JNGEK_I) IJNK_I(>=)
   vmcase(JNEQK_I) JNK_I(==)
   vmcase(JNNEK_I) JNK_I(!=)
   vmcase(JNLTK_I) JNK_I(<)

@@ -20,6 +20,7 @@ struct tier_ruleset {
   struct tier_alloc_hook hook;
   struct image *img;
   struct vinsn *code;
+  struct vinsn *run;        /* what vm_run runs: code with some pairs fused (vm.c, fuse) */
   uint32_t *insn_at;        /* byte offset -> instruction index */
   int64_t *kvals;           /* runtime value of each constant */
   bool num_regs;            /* some register holds a number (nregs is used) */
