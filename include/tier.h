@@ -313,6 +313,27 @@ enum tier_entry_kind {
   TIER_ENTRY_AT_ANY        /* the tier's or badge's `at any checkpoint within ...` clause */
 };
 
+/* How the evaluation said one text of an entry (need, detail) in English:
+ * its sentences, each a message of the catalogue and where its arguments
+ * stand in the text, so that tier_say can say the text again in the
+ * user's language.  The English text is what JSON and CSV write, alike in
+ * every locale; a table, an explanation or a report shows tier_say's.
+ * Plain data (no pointers into the entry), so a copied entry keeps it. */
+#define TIER_SAID_PARTS 6 /* sentences in one text: "A is held; B is not held" */
+#define TIER_SAID_ARGS 6  /* arguments of one sentence */
+typedef struct tier_said {
+  int nparts; /* 0: the text has no words to translate ("+2 pcs") or did not fit */
+  struct tier_said_part {
+    const char *msgid, *plural; /* the English pattern (%s for each argument), and its plural or NULL */
+    unsigned long n;            /* the count that chooses between them */
+    int nargs;
+    int period_arg;                                         /* 1 + the argument that names a period ("fiscal year from
+                                   April"), said again in the user's language; 0 for none */
+    uint32_t period;                                        /* that period (internal encoding) */
+    unsigned short at[TIER_SAID_ARGS], len[TIER_SAID_ARGS]; /* each argument's bytes in the text */
+  } part[TIER_SAID_PARTS];
+} tier_said;
+
 /* One requirement of a tier or badge, a group of them, or its time clause,
  * and its outcome at the evaluation date.  The strings
  * point into the ruleset or the VM and live as long as the result. */
@@ -381,6 +402,7 @@ typedef struct tier_req_result {
                               calendar month of 2024-03-15 (2024-03-01 ..
                               2024-03-31)"; "" for any other rule and at a
                               checkpoint */
+  tier_said need_said, detail_said; /* how need and detail were said (tier_say) */
   /* A time clause (kind TIER_ENTRY_SUSTAINED or TIER_ENTRY_AT_ANY): */
   int64_t checkpoint;      /* the checkpoint that decided it (days since 1970): sustained,
                               the latest at which the requirements failed (the evaluation
@@ -588,6 +610,15 @@ TIER_API int tier_rules_changes(const tier_ruleset *old, const tier_ruleset *new
  * read, -1 when memory ran out. */
 TIER_API int tier_test_run(const tier_ruleset *rs, const char *const *files, size_t nfiles, int coverage,
                            tier_buf *out);
+
+/* text, an entry's need or detail, in the user's language (its LC_MESSAGES
+ * and LANGUAGE, as every message of the library): said again from how, the
+ * entry's need_said or detail_said; text as it is when there is nothing
+ * to translate.  Written into out (n bytes, NUL-terminated, cut at a
+ * character boundary when it does not fit; TIER_SAY_MAX is room for any
+ * text the catalogue of this release makes); returns its length. */
+#define TIER_SAY_MAX 1536
+TIER_API size_t tier_say(char *out, size_t n, const char *text, const tier_said *how);
 
 /* Format a day number as YYYY-MM-DD into out[11]: "none" for INT64_MIN,
  * "out-of-rng" outside 0001-01-01 .. 9999-12-31. */

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "record.h"
+#include "said.h"
 #include "vm.h"
 
 /* The public value types are the compiler's, number for number. */
@@ -69,16 +70,20 @@ static void quote_cut(char dst[NEED_QUOTE + 1], const char *src) {
   strcat(dst, ellipsis);
 }
 
-/* The smallest change to a value of `kind` that meets `actual OP required`:
- * a distance for counts and money, otherwise the value it must take (a
- * number says the value: whether a count or an amount behind it could
- * move it is not known here). */
-static void need_text(const tier_req_result *o, int kind, int cmp, int64_t actual, int64_t required, bool divzero,
-                      char *out, size_t n) {
+/* The smallest change to a value of `kind` that meets `actual OP required`,
+ * into o->need: a distance for counts and money ("+2 certified_people",
+ * no words to translate), otherwise the value it must take (a number says
+ * the value: whether a count or an amount behind it could move it is not
+ * known here). */
+static void need_text(tier_req_result *o, int kind, int cmp, int64_t actual, int64_t required, bool divzero) {
   char m[NEED_QUOTE + 1];
   quote_cut(m, o->metric);
+  char *out = o->need;
+  size_t n = sizeof o->need;
+  struct sayer s;
+  say_begin(&s, out, n, &o->need_said);
   if (kind == TY_BOOL) {
-    snprintf(out, n, "%s must become %s", m, required == 1 ? "true" : "false");
+    SAY(&s, required == 1 ? N_("%s must become true") : N_("%s must become false"), m);
     return;
   }
   if ((kind == TY_INT || kind == TY_MONEY) && actual != TIER_NONE && (cmp == CMP_GE || cmp == CMP_GT || cmp == CMP_LE || cmp == CMP_LT)) {
@@ -96,12 +101,10 @@ static void need_text(const tier_req_result *o, int kind, int cmp, int64_t actua
     }
     return;
   }
-  if (o->missing) {
-    snprintf(out, n, "%s %s; it must be %s %s", m, divzero ? "is none (division by zero)" : "is missing", cmp_text(cmp),
-             o->required_shown);
-    return;
-  }
-  snprintf(out, n, "%s must be %s %s (it is %s)", m, cmp_text(cmp), o->required_shown, o->actual_shown);
+  if (o->missing)
+    SAY(&s, divzero ? N_("%s is none (division by zero); it must be %s %s") : N_("%s is missing; it must be %s %s"), m,
+        cmp_text(cmp), o->required_shown);
+  else SAY(&s, N_("%s must be %s %s (it is %s)"), m, cmp_text(cmp), o->required_shown, o->actual_shown);
 }
 
 /* A value of `kind` as a double, for ratios (int, money in currency units;
@@ -180,45 +183,46 @@ static void describe_period(const struct tier_vm *vm, const struct img_req *r, t
   if (in[2].op != OP_INPER || in[3].op != OP_RET || !period_operand(vm, &in[0], &dn, &d) || !period_operand(vm, &in[1], &xn, &x))
     return;
   struct period p = in[2].per;
+  uint32_t pc = per_encode(p); /* the period's words are said again in the user's language */
   char pt[64], ds[11], xs[11], from[11], to[11];
   per_text(p, pt, sizeof pt);
+  struct sayer detail, need;
+  say_begin(&detail, o->detail, sizeof o->detail, &o->detail_said);
   if (x == TIER_NONE) {
-    snprintf(o->detail, sizeof o->detail, "%s is missing: its %s is none", xn, pt);
+    say_part(&detail, N_("%s is missing: its %s is none"), NULL, 0, 2, pc, 2, SAY_ARGS(xn, pt));
     return;
   }
   date_format(x, xs);
   date_format(per_start(p, x), from);
   date_format(per_end(p, x), to);
-  bool some_day = per_contains(p, x, per_start(p, x));
+  bool gap = !o->met && per_contains(p, x, per_start(p, x)); /* a period that holds some day */
+  if (gap) say_begin(&need, o->need, sizeof o->need, &o->need_said);
   if (d == TIER_NONE) {
-    snprintf(o->detail, sizeof o->detail, "%s is missing: not in %s of %s (%s .. %s)", dn, pt, xs, from, to);
-    if (!o->met && some_day) snprintf(o->need, sizeof o->need, "%s is missing; it must be in %s .. %s", dn, from, to);
+    say_part(&detail, N_("%s is missing: not in %s of %s (%s .. %s)"), NULL, 0, 2, pc, 5, SAY_ARGS(dn, pt, xs, from, to));
+    if (gap) SAY(&need, N_("%s is missing; it must be in %s .. %s"), dn, from, to);
     return;
   }
   date_format(d, ds);
-  snprintf(o->detail, sizeof o->detail, "%s %s is %sin %s of %s (%s .. %s)", dn, ds, o->met ? "" : "not ", pt, xs, from, to);
-  if (!o->met && some_day) snprintf(o->need, sizeof o->need, "%s must be in %s .. %s (it is %s)", dn, from, to, ds);
+  say_part(&detail, o->met ? N_("%s %s is in %s of %s (%s .. %s)") : N_("%s %s is not in %s of %s (%s .. %s)"), NULL, 0, 3, pc, 6,
+           SAY_ARGS(dn, ds, pt, xs, from, to));
+  if (gap) SAY(&need, N_("%s must be in %s .. %s (it is %s)"), dn, from, to, ds);
 }
 
 /* A requirement that refers to blocks (HOLDS, MEETS): each reference's
  * outcome in o->detail, "Security is held; Modern_Work's own requirements
- * are not met", as many as fit.  Its code ends at its one RET (codegen), and the
+ * are not met", as many as fit (TIER_SAID_PARTS at most).  Its code ends at its one RET (codegen), and the
  * outcomes are those its last run read (vm.h, ref_holds). */
 static void describe_refs(const struct tier_vm *vm, const struct img_req *r, tier_req_result *o) {
+  static const char *const says[2][2] = {{N_("%s's own requirements are not met"), N_("%s's own requirements are met")},
+                                         {N_("%s is not held"), N_("%s is held")}};
   const struct tier_ruleset *rs = vm->rs;
   const struct image *img = rs->img;
-  size_t n = 0;
+  struct sayer s;
+  say_begin(&s, o->detail, sizeof o->detail, &o->detail_said);
   for (const struct vinsn *in = &rs->code[rs->insn_at[r->code]]; in->op != OP_RET; in++) {
     if (in->op != OP_HOLDS && in->op != OP_MEETS) continue;
     bool holds = in->op == OP_HOLDS, yes = holds ? vm->ev.ref_holds[in->a] : vm->ev.ref_meets[in->a];
-    int k = snprintf(o->detail + n, sizeof o->detail - n, "%s%s%s", n ? "; " : "", img_str(img, img_block(img, in->a)->name),
-                     holds ? (yes ? " is held" : " is not held")
-                           : (yes ? "'s own requirements are met" : "'s own requirements are not met"));
-    if (k < 0 || (size_t)k >= sizeof o->detail - n) {
-      o->detail[n] = 0; /* the last one did not fit */
-      return;
-    }
-    n += (size_t)k;
+    if (!SAY(&s, says[holds][yes], img_str(img, img_block(img, in->a)->name))) return;
   }
 }
 
@@ -251,12 +255,14 @@ static void describe_compared(const struct tier_vm *vm, tier_req_result *o, int 
   if (o->met) return;
   if (kind == TY_NUMBER ? num_is_none(qr) : required == TIER_NONE) { /* no threshold: nothing meets it */
     char m[NEED_QUOTE + 1], t[NEED_QUOTE + 1];
+    struct sayer s;
     quote_cut(m, o->metric);
     quote_cut(t, o->threshold ? o->threshold : "");
-    snprintf(o->need, sizeof o->need, "%s: the threshold %s is %s", m, t,
-             num_is_divzero(qr) ? "none (division by zero)" : "missing");
+    say_begin(&s, o->need, sizeof o->need, &o->need_said);
+    SAY(&s, num_is_divzero(qr) ? N_("%s: the threshold %s is none (division by zero)") : N_("%s: the threshold %s is missing"), m,
+        t);
   } else {
-    need_text(o, kind, cmp, actual, required, num_is_divzero(qa), o->need, sizeof o->need);
+    need_text(o, kind, cmp, actual, required, num_is_divzero(qa));
   }
 }
 
@@ -301,8 +307,10 @@ static void describe_req_at(struct tier_vm *vm, uint32_t b, uint32_t q, int dept
   if (r->metric < 0 && r->field < 0) {
     if (!o->met) {
       char cut[NEED_QUOTE + 1];
+      struct sayer s;
       quote_cut(cut, o->rule);
-      snprintf(o->need, sizeof o->need, "must hold: %s", cut);
+      say_begin(&s, o->need, sizeof o->need, &o->need_said);
+      SAY(&s, N_("must hold: %s"), cut);
     }
     describe_period(vm, r, o);
     if (!o->detail[0]) describe_refs(vm, r, o);
@@ -537,12 +545,20 @@ static void describe_time(struct tier_vm *vm, uint32_t b, int depth, tier_req_re
   date_format(vm->ev.asof, e);
   if (every && o->checkpoint != vm->ev.asof)
     o->nitems = checkpoint_failures(vm, b, depth + 1, &o->items);
+  char months[12];
+  snprintf(months, sizeof months, "%u", T->time_n);
+  struct sayer s;
+  say_begin(&s, o->need, sizeof o->need, &o->need_said);
   if (every)
-    snprintf(o->need, sizeof o->need, "the requirements must hold at every monthly checkpoint for %u month%s (failed at %s)",
-             T->time_n, T->time_n == 1 ? "" : "s", d);
+    say_part(&s,
+             NGN_("the requirements must hold at every monthly checkpoint for %s month (failed at %s)",
+                  "the requirements must hold at every monthly checkpoint for %s months (failed at %s)"),
+             T->time_n, 0, 0, 2, SAY_ARGS(months, d));
   else
-    snprintf(o->need, sizeof o->need, "the requirements must hold at one %s checkpoint from %s to %s",
-             T->time == TC_ANY_MONTHS ? "monthly" : "daily", d, e);
+    SAY(&s,
+        T->time == TC_ANY_MONTHS ? N_("the requirements must hold at one monthly checkpoint from %s to %s")
+                                 : N_("the requirements must hold at one daily checkpoint from %s to %s"),
+        d, e);
 }
 
 /* ---- groups, unmet entries and the smallest change ---------------------------------------- */
@@ -565,9 +581,17 @@ static void describe_group(const struct tier_vm *vm, uint32_t b, uint32_t i, tie
     o->kind = TIER_ENTRY_BRANCH;
   } else {
     o->kind = TIER_ENTRY_AT_LEAST;
-    if (!o->met)
-      snprintf(o->need, sizeof o->need, "%d more of the %u below (%d hold%s, %u must)", o->needed - o->held,
-               it->count, o->held, o->held == 1 ? "s" : "", it->n);
+    if (!o->met) {
+      char more[12], of[12], held[12], must[12];
+      struct sayer s;
+      snprintf(more, sizeof more, "%d", o->needed - o->held);
+      snprintf(of, sizeof of, "%u", it->count);
+      snprintf(held, sizeof held, "%d", o->held);
+      snprintf(must, sizeof must, "%u", it->n);
+      say_begin(&s, o->need, sizeof o->need, &o->need_said);
+      say_part(&s, NGN_("%s more of the %s below (%s holds, %s must)", "%s more of the %s below (%s hold, %s must)"),
+               (unsigned long)o->held, 0, 0, 4, SAY_ARGS(more, of, held, must));
+    }
   }
 }
 

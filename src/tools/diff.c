@@ -163,7 +163,8 @@ static void needs_list(struct diff *d, tier_buf *b, const tier_req_result *u, si
       needs_list(d, b, u->items, u->nitems);
       tier_buf_putc(b, ')');
     } else {
-      tier_buf_puts(b, esc_str(d->pool, u->need[0] ? u->need : u->rule));
+      char said[TIER_SAY_MAX];
+      tier_buf_puts(b, u->need[0] ? out_said(d->pool, said, u->need, &u->need_said) : esc_str(d->pool, u->rule));
     }
   }
 }

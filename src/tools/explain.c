@@ -82,8 +82,9 @@ static void req_text(tier_buf *b, const tier_req_result *u, struct esc_pool *p) 
     if (u->threshold) tier_buf_printf(b, " = %s", E(u->threshold)); /* a computed threshold's text */
     /* the distance, when it says more than the two values already do */
     if (!u->met && (u->need[0] == '+' || u->need[0] == '-')) tier_buf_printf(b, " (%s)", E(u->need));
-  } else if (u->detail[0]) { /* the dates that decide a period test */
-    tier_buf_printf(b, "%s", E(u->detail));
+  } else if (u->detail[0]) { /* the dates that decide a period test, the blocks a reference reads */
+    char said[TIER_SAY_MAX];
+    tier_buf_puts(b, out_said(p, said, u->detail, &u->detail_said));
   } else {
     tier_buf_printf(b, u->met ? _("%s holds") : _("%s does not hold"), E(u->rule));
   }

@@ -62,6 +62,11 @@ void out_free(struct out *o) {
   free(o->pool);
 }
 
+const char *out_said(struct esc_pool *p, char buf[TIER_SAY_MAX], const char *text, const tier_said *how) {
+  tier_say(buf, TIER_SAY_MAX, text, how);
+  return esc_str(p, buf);
+}
+
 /* A text of a cell in the user's language when a person reads it (the
  * table: p not NULL); the CSV's cells (p NULL) are data, alike in every
  * locale.  msgid is marked with N_ where it is written. */
@@ -81,7 +86,8 @@ static void short_gap(tier_buf *b, const tier_req_result *u, struct esc_pool *p)
     tier_date_format(u->window_start, d);
     tier_buf_printf(b, cell_text(N_("%s (none since %s)"), p), u->rule, d);
   } else if (u->need[0]) {
-    tier_buf_puts(b, p ? esc_str(p, u->need) : u->need);
+    char said[TIER_SAY_MAX];
+    tier_buf_puts(b, p ? out_said(p, said, u->need, &u->need_said) : u->need);
   } else if (u->metric) {
     tier_buf_printf(b, cell_text(N_("%s %s (needs %s %s)"), p), u->metric, p ? esc_str(p, u->actual_shown) : u->actual_shown, u->op,
                     u->required_shown);

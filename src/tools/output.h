@@ -44,6 +44,10 @@ void out_gap(tier_buf *b, const tier_req_result *u, size_t n, struct esc_pool *p
 /* How tier t (tier_ruleset_tier) is shown to people: its display name
  * (`tier Premier_1K "Premier 1K" ...`), else its name; `name` for t < 0. */
 const char *out_tier_shown(const tier_ruleset *rs, int t, const char *name);
+/* An entry's need or detail (text, said as how says) as a person reads it:
+ * in the user's language (tier_say) into buf, quoted for the terminal when
+ * it must be (escape.h). */
+const char *out_said(struct esc_pool *p, char buf[TIER_SAY_MAX], const char *text, const tier_said *how);
 
 /* A requirement's value (actual or required) as JSON, by its type. */
 void out_json_value(tier_buf *b, const char *text, int type, bool missing);

@@ -270,6 +270,43 @@ static void a_result_names_the_partner(void **st) {
   tier_ruleset_free(rs);
 }
 
+/* tier_say says a result's need again from the entry alone (here in
+ * English: no catalogue is asked for): the same text as the result's, also
+ * from a copy of the entry; cut at a character boundary when the room is
+ * short; and a text with no sentence to translate (a distance) as it is. */
+static void an_entry_says_its_need_again(void **st) {
+  (void)st;
+  tier_ruleset *rs = load("enum kind { consulting }\n"
+                          "record { id: text; partner type: kind; people: int; ok: bool; }\n"
+                          "review = 2019-12-13;\ntier R consulting < >\n"
+                          "tier S consulting < people >= 2; ok; people == 7 or ok; >\n");
+  tier_vm *vm = tier_vm_new(rs, NULL);
+  const tier_result *res;
+  const char *rec = "{\"id\":\"\u30c6\u30a3\u30a2\",\"type\":\"consulting\",\"people\":1,\"ok\":false}";
+  assert_int_equal(tier_eval_json(vm, rec, strlen(rec), TIER_NO_DATE, &res), TIER_OK);
+  assert_int_equal(res->nunmet, 3);
+  char out[TIER_SAY_MAX];
+  tier_req_result copy = res->unmet[1]; /* a copy of the entry is all it needs */
+  assert_string_equal(copy.need, "ok must become true");
+  assert_int_equal(copy.need_said.nparts, 1);
+  assert_int_equal(tier_say(out, sizeof out, copy.need, &copy.need_said), strlen(copy.need));
+  assert_string_equal(out, copy.need);
+  assert_string_equal(res->unmet[0].need, "+1 people"); /* no words: said as it is */
+  assert_int_equal(res->unmet[0].need_said.nparts, 0);
+  assert_int_equal(tier_say(out, sizeof out, res->unmet[0].need, &res->unmet[0].need_said), 9);
+  assert_string_equal(out, "+1 people");
+  assert_string_equal(res->unmet[2].need, "must hold: people == 7 or ok");
+  assert_int_equal(tier_say(out, 6, res->unmet[2].need, &res->unmet[2].need_said), 5);
+  assert_string_equal(out, "must ");
+  tier_vm_free(vm);
+  tier_ruleset_free(rs);
+
+  /* an argument that is not ASCII is cut before a character, not inside one */
+  tier_said how = {1, {{"%s must become true", NULL, 0, 1, 0, 0, {0}, {9}}}};
+  assert_int_equal(tier_say(out, 8, "\u30c6\u30a3\u30a2 must become true", &how), 6);
+  assert_string_equal(out, "\u30c6\u30a3");
+}
+
 struct changes { int n; char kinds[256], last[256]; };
 static void collect(void *ud, const tier_rule_change *c) {
   struct changes *x = ud;
@@ -316,6 +353,7 @@ int main(void) {
       cmocka_unit_test(the_tools_stages_are_library_calls),
       cmocka_unit_test(a_result_names_the_partner),
       cmocka_unit_test(rule_changes_come_one_by_one),
+      cmocka_unit_test(an_entry_says_its_need_again),
   };
   return cmocka_run_group_tests_name("api", tests, NULL, NULL);
 }

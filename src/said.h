@@ -1,0 +1,39 @@
+/*
+ * said.h - saying a result's texts in English with what tier_say needs to
+ * say them again in the user's language (said.c).
+ */
+#ifndef TIER_SAID_H
+#define TIER_SAID_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tier.h"
+
+/* Sentences being said into one text of n bytes, out, and into how. */
+struct sayer {
+  char *out;
+  size_t cap, len;
+  tier_said *how;
+  bool cut; /* something did not fit: nothing more is said */
+};
+
+/* Start an empty text: out[0] = 0, how->nparts = 0. */
+void say_begin(struct sayer *s, char *out, size_t n, tier_said *how);
+
+/* Say one more sentence, after "; " when it is not the first: msgid, or
+ * plural when n is not 1 (as English chooses; tier_say lets the user's
+ * language choose), each %s one of the nargs arguments in turn.
+ * period_arg is 1 + the argument that names period p (0: none).  false
+ * when it does not fit: a first sentence is then cut and the text is
+ * said as it is (nparts 0); a later one is left out. */
+bool say_part(struct sayer *s, const char *msgid, const char *plural, unsigned long n, int period_arg, uint32_t period, int nargs,
+              const char *const *args);
+
+/* SAY(s, N_("%s must be %s"), a, b): one sentence without a count or a period. */
+#define SAY_ARGS(...) ((const char *const[]){__VA_ARGS__})
+#define SAY_NARGS(...) ((int)(sizeof SAY_ARGS(__VA_ARGS__) / sizeof(const char *)))
+#define SAY(s, msgid, ...) say_part(s, msgid, NULL, 0, 0, 0, SAY_NARGS(__VA_ARGS__), SAY_ARGS(__VA_ARGS__))
+
+#endif
