@@ -40,6 +40,8 @@ static struct node *agg_of_values(struct parser *ps, const char *fn, struct node
 static struct node *mk_time(struct parser *ps, int kind, struct tokval n, const YYLTYPE *nl, const char *unit,
                             const YYLTYPE *ul, const YYLTYPE *l);
 static bool at_any_ok(struct parser *ps, struct tokval word, const YYLTYPE *wl, const char *cal, const YYLTYPE *cl);
+static void dropped(struct parser *ps, unsigned kind, const YYLTYPE *l);
+static void dropped_item(struct parser *ps, const YYLTYPE *l);
 #define YYMAXDEPTH 4000
 enum { P_MONTHS = 0xFF, P_FISCAL = 0x100, P_PREVIOUS = 0x200 }; /* a period's token value */
 /* A stack deeper than YYINITDEPTH comes from the caller's allocator too
@@ -145,6 +147,7 @@ item:
                _("tier '%s' has no partner type: write `tier %s TYPE < ... >` with TYPE a value of the partner-type enum"),
                $2.s, $2.s);
       $$ = NULL;
+      dropped(ps, DROP_BLOCK, &@$);
     }
   | BADGE name opt_label BLOCK_OPEN body BLOCK_END {
       $$ = mk(ps, I_BADGE, &@2); if ($$) { $$->name = $2.s; $$->b = $3; $$->list = $5; }
@@ -159,9 +162,9 @@ item:
   | TABLE name ':' ftype ARROW ftype '{' entries opt_comma '}' opt_semi {
       $$ = mk(ps, I_TABLE, &@2); if ($$) { $$->name = $2.s; $$->a = $4; $$->b = $6; $$->list = $8; }
     }
-  | error ';'                   { $$ = NULL; yyerrok; }
-  | error '}'                   { $$ = NULL; yyerrok; }
-  | error BLOCK_END             { $$ = NULL; yyerrok; }
+  | error ';'                   { $$ = NULL; yyerrok; dropped_item(ps, &@$); }
+  | error '}'                   { $$ = NULL; yyerrok; dropped_item(ps, &@$); }
+  | error BLOCK_END             { $$ = NULL; yyerrok; dropped_item(ps, &@$); }
   ;
 
 /* Words that are keywords only where the grammar needs them (design2.md,
@@ -243,7 +246,15 @@ field:
   | name opt_label ':' LIST '{' fields '}' opt_semi {
       $$ = mk(ps, I_FIELD, &@1); if ($$) { $$->name = $1.s; $$->b = $2; $$->op = 1; $$->list = $6; }
     }
-  | error ';'                   { $$ = NULL; yyerrok; }
+  /* a field whose ';' is missing (the error said so): taken as it is, and
+   * the next field read from the token that showed it, so that a list's
+   * braces after it are not skipped (bison reports no other error until
+   * three tokens more are read) */
+  | name opt_label ':' ftype error { $$ = $4; if ($$) { $$->name = $1.s; $$->loc = @1; $$->b = $2; } }
+  | name name opt_label ':' ftype error {
+      $$ = $5; if ($$) { $$->name = $2.s; $$->loc = @2; $$->b = $3; $$->str = $1.s; $$->loc2 = @1; }
+    }
+  | error ';'                   { $$ = NULL; yyerrok; dropped(ps, DROP_FIELD, &@$); }
   ;
 
 ftype:
@@ -274,7 +285,7 @@ stmt:
   | AT ANY name WITHIN INT name name ';' {
       $$ = at_any_ok(ps, $3, &@3, $6.s, &@6) ? mk_time(ps, TC_ANY_CALMONTHS, $5, &@5, $7.s, &@7, &@$) : NULL;
     }
-  | error ';'                   { $$ = NULL; yyerrok; }
+  | error ';'                   { $$ = NULL; yyerrok; dropped(ps, DROP_STMT, &@$); }
   ;
 
 /* `either "A" { ... } or "B" { ... }`: the first branch, then each `or` */
@@ -465,6 +476,28 @@ static bool at_any_ok(struct parser *ps, struct tokval word, const YYLTYPE *wl, 
     return false;
   }
   return true;
+}
+
+/* Note what the error recovery skipped (ast.h, struct dropped). */
+static void dropped(struct parser *ps, unsigned kind, const YYLTYPE *l) {
+  if (!ps->drops) return;
+  ps->drops->kinds |= kind;
+  if (kind == DROP_STMT && ps->drops->nstmts < DROPS_MAX) ps->drops->stmts[ps->drops->nstmts] = *l;
+  ps->drops->nstmts += kind == DROP_STMT;
+}
+
+/* A whole item skipped: what it declared, by the word it starts with. */
+static void dropped_item(struct parser *ps, const YYLTYPE *l) {
+  static const struct { const char *word; unsigned kind; } starts[] = {
+      {"enum", DROP_ENUM},   {"record", DROP_RECORD}, {"metric", DROP_METRIC},        {"tier", DROP_BLOCK},
+      {"badge", DROP_BLOCK}, {"const", DROP_CONST},   {"table", DROP_TABLE},          {"formula", DROP_FORMULA},
+      {"requirements", DROP_REQS}};
+  unsigned kind = DROP_OTHER;
+  const char *w = ps->text + (l->beg < ps->len ? l->beg : ps->len);
+  size_t n = strspn(w, "abcdefghijklmnopqrstuvwxyz");
+  for (size_t i = 0; i < sizeof starts / sizeof *starts; i++)
+    if (strlen(starts[i].word) == n && strncmp(w, starts[i].word, n) == 0) kind = starts[i].kind;
+  dropped(ps, kind, l);
 }
 
 static void yyerror(YYLTYPE *l, yyscan_t sc, struct parser *ps, const char *msg) {

@@ -203,6 +203,32 @@ void trivia_free(struct trivia *tv);
 
 /* The state shared by the lexer and the parser of one file. */
 union parse_block;
+/* What the parser's error recovery skipped after a syntax error, by what
+ * it was: a statement of a block, a field of the record or of a list, or a
+ * whole item, known by its first word (DROP_OTHER when that says nothing).
+ * Sema leaves out the errors that only a skipped part explains (follow-on
+ * errors): a name is not "unknown" when something that could declare it
+ * was skipped, a group is not "empty" when a statement of it was. */
+enum {
+  DROP_STMT = 1 << 0,
+  DROP_FIELD = 1 << 1,
+  DROP_ENUM = 1 << 2,
+  DROP_RECORD = 1 << 3,
+  DROP_METRIC = 1 << 4,
+  DROP_BLOCK = 1 << 5, /* a tier or a badge */
+  DROP_REQS = 1 << 6,  /* a requirements block */
+  DROP_CONST = 1 << 7,
+  DROP_TABLE = 1 << 8,
+  DROP_FORMULA = 1 << 9,
+  DROP_OTHER = 1 << 10 /* an item that may have been any of them */
+};
+#define DROPS_MAX 64
+struct dropped {
+  unsigned kinds;              /* DROP_* of every part skipped */
+  unsigned nstmts;             /* the statements skipped, where they were */
+  struct loc stmts[DROPS_MAX]; /* (more than DROPS_MAX: every group counts as broken) */
+};
+
 struct parser {
   struct arena *ar;
   struct diags *dg;
@@ -235,12 +261,21 @@ struct parser {
   int blk_kind;                /* HDR_* of the last block header */
   struct loc blk_kw, blk_name; /* its first word and its name */
   bool blk_named;
+  /* the braces of a declaration outside blocks (enum, record, list, table,
+   * a set of values): how many are open, the declaration's first word, its
+   * first '{' and the last '{' opened in it.  One left open is closed where
+   * the next item's first word shows it: owed_braces more '}' are given,
+   * then the word (owing_braces: what is owed closes braces, not a block) */
+  uint32_t decl_depth, owed_braces;
+  struct loc decl_kw, decl_brace, decl_last;
+  bool owing_braces;
   struct loc pending_loc;
   uint32_t pos;           /* byte offset of the next token in what the scanner reads */
   const uint32_t *map;    /* NULL, or the file offset of each such offset (lookalike.h) */
   struct trivia *tv;      /* NULL, or where the lexer records tokens and comments */
   jmp_buf fatal;          /* the scanner's way out on a fatal error */
   union parse_block *blocks; /* flex's and bison's memory still held (parse_mem) */
+  struct dropped *drops;     /* where the error recovery's skips are noted */
 };
 /* flex's and bison's memory (grammar/lexer.l): realloc-like, n == 0 frees. */
 void *parse_mem(struct parser *ps, void *p, size_t n);

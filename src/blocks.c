@@ -216,7 +216,7 @@ static void check_either(struct comp *c, struct node *s, struct body *x) {
       if (o->b && br->b && strcmp(o->b->str, br->b->str) == 0)
         diag_add(&c->dg, TIER_ERROR, &br->b->loc, _("two branches of this `either` are called \"%s\""), br->b->str);
     check_stmts(c, br->list, x);
-    if (!has_items(br->list))
+    if (!has_items(br->list) && !sema_stmts_dropped_in(c, &br->span))
       diag_add(&c->dg, TIER_ERROR, &br->loc, _("%s of this `either` has no requirements (it would always hold)"),
                branch_name(c, br, k));
   }
@@ -228,9 +228,10 @@ static void check_atleast(struct comp *c, struct node *s, struct body *x) {
   check_stmts(c, s->list, x);
   x->depth--;
   uint32_t m = count_items(c, s->list);
-  if (!has_items(s->list))
-    diag_add(&c->dg, TIER_ERROR, &s->loc, _("`at least %lld of { }` has no requirements"), (long long)s->ival);
-  else if (m > 0 && (s->ival < 1 || (uint64_t)s->ival > m)) /* 0: an insertion failed, and said so */
+  if (!has_items(s->list)) {
+    if (!sema_stmts_dropped_in(c, &s->span)) /* else its requirements are what the parser skipped */
+      diag_add(&c->dg, TIER_ERROR, &s->loc, _("`at least %lld of { }` has no requirements"), (long long)s->ival);
+  } else if (m > 0 && (s->ival < 1 || (uint64_t)s->ival > m)) /* 0: an insertion failed, and said so */
     diag_add(&c->dg, TIER_ERROR, &s->locf, _("`at least %lld of` a group of %u: the number must be from 1 to %u"),
              (long long)s->ival, m, m);
 }
@@ -277,7 +278,7 @@ static void check_block(struct comp *c, struct s_reqblock *b) {
   b->state = 1;
   struct body x = {b, NULL, arena_printf(&c->ar, _("requirements block '%s'"), b->name), 0};
   check_stmts(c, b->n->list, &x);
-  if (!has_items(b->n->list) && !b->time)
+  if (!has_items(b->n->list) && !b->time && !sema_stmts_dropped_in(c, &b->n->span))
     diag_add(&c->dg, TIER_ERROR, &b->n->loc, _("requirements block '%s' has no requirements"), b->name);
   c->bsp--;
   b->state = 2;

@@ -242,6 +242,7 @@ static struct node *load(struct comp *c, const char *path, char *text, size_t le
   ps.file = (uint32_t)fi;
   ps.text = text;
   ps.len = len;
+  ps.drops = &c->drops;
   struct diag_mark before = diag_mark(&c->dg);
   struct node *items = parse_file(&ps);
   if (depth > 0 && !items && c->dg.nerrors > before.nerrors) {

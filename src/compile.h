@@ -109,7 +109,8 @@ struct comp {
   struct node **grants; int ngrants; /* I_GRANT items, checked: index = the tier granted */
   int tier_types;                    /* partner types that have tiers, 0 until counted (sema_tier_types) */
   uint8_t src_hash[32];
-  unsigned syntax_errors;         /* items dropped by the parser: names may be missing */
+  unsigned syntax_errors;         /* errors before sema (the parser's, an import's) */
+  struct dropped drops;           /* what the parser skipped after them (ast.h) */
   unsigned failed_imports;        /* imports not read: their names are missing, sema does not run */
   struct symtab *sym;             /* the names above, hashed (symtab.c); made by the first lookup */
 };
@@ -120,6 +121,14 @@ int comp_front(struct comp *c, const char *path, const char *text, size_t textle
 void comp_free(struct comp *c);
 
 void sema_run(struct comp *c);
+/* After a syntax error: may a declaration of one of these kinds (DROP_*,
+ * ast.h) be missing because the parser skipped it?  Did it skip a
+ * statement inside span?  A check that only such a skip could fail is
+ * left out (follow-on errors). */
+bool sema_dropped(const struct comp *c, unsigned kinds);
+bool sema_stmts_dropped_in(const struct comp *c, const struct loc *span);
+/* what a bare name may be declared by: a field, an enum value, a metric, a const */
+#define DROP_NAMES (DROP_FIELD | DROP_RECORD | DROP_ENUM | DROP_METRIC | DROP_CONST)
 
 /* sema.c, for blocks.c: a scope and the type checks of expressions */
 struct scope {

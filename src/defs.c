@@ -181,7 +181,8 @@ struct type defs_lookup(struct comp *c, struct node *n, const struct scope *sc) 
   if (i < 0) {
     struct suggest s = {0};
     for (int k = 0; k < c->ntables; k++) suggest_try(&s, n->name, c->tables[k].name);
-    diag_add(&c->dg, TIER_ERROR, &n->loc2, _("no table named '%s'%s"), n->name, sema_suggest(c, &s));
+    if (!sema_dropped(c, DROP_TABLE)) /* else maybe the table the parser skipped */
+      diag_add(&c->dg, TIER_ERROR, &n->loc2, _("no table named '%s'%s"), n->name, sema_suggest(c, &s));
     sema_check(c, n->a, sc);
     return TY_ERR;
   }

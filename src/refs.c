@@ -48,7 +48,8 @@ struct type refs_check(struct comp *c, struct node *n, const struct scope *sc) {
     else if (!other && found->kind == I_TIER && it->kind == I_TIER && strcmp(found->name2, it->name2) != 0) other = it;
   }
   if (!found) {
-    diag_add(&c->dg, TIER_ERROR, &n->loc, _("no tier or badge named '%s'%s"), n->name, sema_suggest(c, &s));
+    if (!sema_dropped(c, DROP_BLOCK)) /* else maybe the item the parser skipped */
+      diag_add(&c->dg, TIER_ERROR, &n->loc, _("no tier or badge named '%s'%s"), n->name, sema_suggest(c, &s));
     return (struct type){TY_ERROR, false, 0};
   }
   if (other) {
@@ -100,7 +101,7 @@ void refs_grant(struct comp *c, struct node *n) {
     if (badge)
       diag_add(&c->dg, TIER_ERROR, &e->loc, _("'%s' is a badge: a grant gives a tier (a badge is held by its own requirements)"),
                e->name);
-    else if (found < 0 && !grant_value(c, n))
+    else if (found < 0 && !grant_value(c, n) && !sema_dropped(c, DROP_BLOCK)) /* (a tier the parser skipped is not "no tier") */
       diag_add(&c->dg, TIER_ERROR, &e->loc, _("no tier named '%s'%s"), e->name, sema_suggest(c, &s));
     else if (other >= 0)
       diag_add(&c->dg, TIER_ERROR, &e->loc,

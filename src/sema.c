@@ -29,6 +29,19 @@ static const char *ty_str(struct comp *c, struct type t) {
 
 static bool is_numeric(int k) { return k == TY_INT || k == TY_MONEY || k == TY_NUMBER; }
 
+/* ---- after a syntax error: what the parser skipped (ast.h, struct dropped) ---------- */
+
+bool sema_dropped(const struct comp *c, unsigned kinds) { return (c->drops.kinds & (kinds | DROP_OTHER)) != 0; }
+
+bool sema_stmts_dropped_in(const struct comp *c, const struct loc *span) {
+  if (c->drops.nstmts > DROPS_MAX) return true; /* not all were noted */
+  for (unsigned i = 0; i < c->drops.nstmts; i++) {
+    const struct loc *d = &c->drops.stmts[i];
+    if (d->file == span->file && d->beg >= span->beg && d->beg < span->end) return true;
+  }
+  return false;
+}
+
 /* ---- did you mean (suggest_try is in util.c) ---------------------------------- */
 
 static const char *sg_text(struct comp *c, struct suggest *s) {
@@ -108,6 +121,7 @@ struct type sema_field_type(struct comp *c, struct node *f) {
   if (f->name2 == ast_tier_type) return ty_make(TY_TIER, f->neg, 0);
   int e = find_enum(c, f->name2);
   if (e >= 0) return ty_make(TY_ENUM, f->neg, e);
+  if (sema_dropped(c, DROP_ENUM)) return TY_ERR; /* the enum may be what the parser skipped */
   struct suggest s = {0};
   for (size_t i = 0; i < sizeof prim / sizeof prim[0]; i++) suggest_try(&s, f->name2, prim[i].n);
   for (int i = 0; i < c->nenums; i++) suggest_try(&s, f->name2, c->enums[i].name);
@@ -471,7 +485,7 @@ static struct type resolve_name(struct comp *c, struct node *n, const struct sco
   if (resolve_record_name(c, n, sc, &t)) return t;
   if (resolve_enum_value(c, n, &t)) return t;
   if (resolve_tier_name(c, n, &t)) return t;
-  if (!c->syntax_errors) unknown_name(c, n, sc); /* else maybe defined by an item the parser dropped */
+  if (!sema_dropped(c, DROP_NAMES)) unknown_name(c, n, sc); /* else maybe declared by what the parser skipped */
   return TY_ERR;
 }
 
@@ -663,6 +677,7 @@ static int agg_list(struct comp *c, struct node *n, const struct scope *sc) {
       }
   }
   if (f < 0) f = top;
+  if (f < 0 && sema_dropped(c, DROP_FIELD | DROP_RECORD)) return -1; /* maybe a field the parser skipped */
   struct suggest s = {0};
   for (int i = 0; i < c->nfields; i++)
     if (c->fields[i].ty.kind == TY_LIST && c->fields[i].owner == sc->list) suggest_try(&s, n->name2, c->fields[i].name);
@@ -794,6 +809,7 @@ static void unknown_function(struct comp *c, const struct node *n, const struct 
              field ? _("field") : _("metric"));
     return;
   }
+  if (sema_dropped(c, DROP_FORMULA | DROP_REQS)) return; /* maybe a formula or a block the parser skipped */
   struct suggest s = {0};
   struct buf all = {0};
   for (size_t i = 0; fn_at(i); i++) {
@@ -1377,13 +1393,15 @@ static void check_tier(struct comp *c, struct node *n) {
   t->n = n;
   t->ptype = -1;
   if (c->partner_field < 0) {
-    diag_add(&c->dg, TIER_ERROR, &n->loc,
-             _("tier '%s' needs a partner-type field: mark an enum field of the record with 'partner' (partner type: partner_kind;)"),
-             n->name);
+    if (!sema_dropped(c, DROP_FIELD | DROP_RECORD | DROP_ENUM)) /* else maybe what the parser skipped */
+      diag_add(&c->dg, TIER_ERROR, &n->loc,
+               _("tier '%s' needs a partner-type field: mark an enum field of the record with 'partner' (partner type: "
+                 "partner_kind;)"),
+               n->name);
   } else {
     int e = c->fields[c->partner_field].ty.ref;
     t->ptype = enum_value(c, e, n->name2);
-    if (t->ptype < 0) {
+    if (t->ptype < 0 && !sema_dropped(c, DROP_ENUM)) {
       struct suggest s = {0};
       for (uint32_t i = 0; i < c->enums[e].nvals; i++) suggest_try(&s, n->name2, c->enums[e].vals[i]);
       diag_add(&c->dg, TIER_ERROR, &n->loc2, _("unknown partner type '%s' (the values of %s: %s)%s"), n->name2,
@@ -1466,9 +1484,10 @@ void sema_run(struct comp *c) {
     if (n->kind == I_BADGE) check_badge(c, n);
   for (struct node *n = c->items; n; n = n->next)
     if (n->kind == I_GRANT) refs_grant(c, n);
-  if (!have_record && c->ntiers > 0)
+  bool no_record = !have_record && !sema_dropped(c, DROP_RECORD); /* it may be the item the parser skipped */
+  if (no_record && c->ntiers > 0)
     diag_add(&c->dg, TIER_ERROR, &c->tiers[0].n->loc, _("the ruleset declares no record: tiers need a `record { ... }` with a partner-type field"));
-  else if (!have_record && c->nbadges > 0)
+  else if (no_record && c->nbadges > 0)
     diag_add(&c->dg, TIER_ERROR, &c->badges[0].n->loc, _("the ruleset declares no record: badges need a `record { ... }`"));
   blocks_warn_unused(c);
   defs_warn_unused(c);
