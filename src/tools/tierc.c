@@ -267,9 +267,18 @@ static int cmd_diff(int argc, char **argv) {
 }
 
 static int cmd_keygen(int argc, char **argv) {
+  static const struct option lo[] = {{"output", required_argument, 0, 'o'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
   const char *name = "tierc";
-  if (argc >= 3 && (!strcmp(argv[1], "-o") || !strcmp(argv[1], "--output"))) name = argv[2];
-  else if (argc > 1) {
+  int c;
+  optind = 1;
+  while ((c = getopt_long(argc, argv, "o:h", lo, NULL)) != -1) {
+    switch (c) {
+    case 'o': name = optarg; break;
+    case 'h': usage(stdout); return EXIT_OK;
+    default: usage(stderr); return EXIT_USAGE;
+    }
+  }
+  if (optind != argc) { /* it takes no file: NAME comes with -o */
     fputs(_("usage: tierc keygen [-o NAME]\n"), stderr);
     return EXIT_USAGE;
   }

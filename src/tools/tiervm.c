@@ -8,6 +8,7 @@
  * renderer: output.c and explain.c print each result as it comes; diff.c
  * and report.c gather them and print once the inputs are read.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,7 +104,7 @@ static bool read_input(FILE *f, const char *file, const struct reader *rd, int *
   }
   if (ferror(f)) {
     before_message(rd);
-    fprintf(stderr, _("%s: %s: read error\n"), prog, file);
+    fprintf(stderr, _("%s: cannot read '%s': %s\n"), prog, file, strerror(errno));
     *status = EXIT_USAGE;
   }
   tier_input_free(in);
@@ -120,8 +121,9 @@ static int each_record(char **files, int nfiles, const struct reader *rd) {
     const char *file = nfiles ? files[i] : "-";
     FILE *f = strcmp(file, "-") == 0 ? stdin : fopen(file, "rb");
     if (!f) {
+      int e = errno; /* before_message writes */
       before_message(rd);
-      fprintf(stderr, _("%s: cannot open '%s'\n"), prog, file);
+      fprintf(stderr, _("%s: cannot open '%s': %s\n"), prog, file, strerror(e));
       status = EXIT_USAGE;
       continue;
     }
