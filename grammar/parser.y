@@ -36,7 +36,8 @@ static struct node *mkname(struct parser *ps, struct tokval t, const YYLTYPE *l)
 }
 static struct node *mkagg(struct parser *ps, int op, struct node *val, struct tokval list, const YYLTYPE *ll,
                           struct node *where, const YYLTYPE *l);
-static struct node *agg_of_values(struct parser *ps, const char *fn, struct node *args, const char *list, const YYLTYPE *l);
+static struct node *agg_of_values(struct parser *ps, int op, const char *fn, struct node *args, struct tokval list,
+                                  const YYLTYPE *ll, struct node *where, const YYLTYPE *l);
 static struct node *mk_time(struct parser *ps, int kind, struct tokval n, const YYLTYPE *nl, const char *unit,
                             const YYLTYPE *ul, const YYLTYPE *l);
 static bool at_any_ok(struct parser *ps, struct tokval word, const YYLTYPE *wl, const char *cal, const YYLTYPE *cl);
@@ -383,8 +384,8 @@ expr:
    * tells them apart at `in` (see the call rules below) */
   | MIN '(' expr ')' IN name where { $$ = mkagg(ps, A_MIN, ast_un(ps, 0, $3, &@$), $6, &@6, $7, &@$); }
   | MAX '(' expr ')' IN name where { $$ = mkagg(ps, A_MAX, ast_un(ps, 0, $3, &@$), $6, &@6, $7, &@$); }
-  | MIN '(' args2 ')' IN name where { $$ = agg_of_values(ps, "min", $3, $6.s, &@$); }
-  | MAX '(' args2 ')' IN name where { $$ = agg_of_values(ps, "max", $3, $6.s, &@$); }
+  | MIN '(' args2 ')' IN name where { $$ = agg_of_values(ps, A_MIN, "min", $3, $6, &@6, $7, &@$); }
+  | MAX '(' args2 ')' IN name where { $$ = agg_of_values(ps, A_MAX, "max", $3, $6, &@6, $7, &@$); }
   | primary
   ;
 
@@ -442,12 +443,16 @@ static struct node *mkagg(struct parser *ps, int op, struct node *val, struct to
 }
 
 /* `min(a, b) in LIST`: a call's values where an aggregate's one value per
- * item belongs; say which is which. */
-static struct node *agg_of_values(struct parser *ps, const char *fn, struct node *args, const char *list, const YYLTYPE *l) {
+ * item belongs; say which is which, then read it as the aggregate of the
+ * first value, so that the names in it are the list's items' and nothing
+ * follows from the slip. */
+static struct node *agg_of_values(struct parser *ps, int op, const char *fn, struct node *args, struct tokval list,
+                                  const YYLTYPE *ll, struct node *where, const YYLTYPE *l) {
   diag_add(ps->dg, TIER_ERROR, l,
            _("an aggregate takes one value from each item: write `%s FIELD in %s` or `%s (EXPR) in %s`; %s(a, b, ...) compares the values it is given"),
-           fn, list, fn, list, fn);
-  return args;
+           fn, list.s, fn, list.s, fn);
+  if (args) args->next = NULL;
+  return mkagg(ps, op, ast_un(ps, 0, args, l), list, ll, where, l);
 }
 
 /* A time clause (SPEC 3.5, "Checkpoints"): sema checks N and the unit. */
