@@ -430,7 +430,7 @@ static bool refs_only(const struct tier_ruleset *rs, const struct img_req *r) {
  * takes (price_items: an either's cheapest branch, an at least's cheapest
  * items), each after *sep, into out: the block's own requirements (refs
  * false), or what the blocks its references name need (refs true). */
-static void item_needs(struct tier_vm *vm, uint32_t b, uint32_t i, bool refs, int depth, const char **sep, char *out, size_t n,
+static void failing_needs(struct tier_vm *vm, uint32_t b, uint32_t i, bool refs, int depth, const char **sep, char *out, size_t n,
                        size_t *at) {
   const struct img_item *it = &vm->rs->img->items[i];
   if (vm->ev.held[i]) return;
@@ -443,7 +443,7 @@ static void item_needs(struct tier_vm *vm, uint32_t b, uint32_t i, bool refs, in
     return;
   }
   for (uint32_t k = it->first; k < it->first + it->count; k++)
-    if (it->kind == IT_BRANCH || vm->picked[k]) item_needs(vm, b, k, refs, depth, sep, out, n, at);
+    if (it->kind == IT_BRANCH || vm->picked[k]) failing_needs(vm, b, k, refs, depth, sep, out, n, at);
 }
 
 /* What block x still needs for `holds x` (its items, and its time
@@ -457,7 +457,7 @@ static void block_needs(struct tier_vm *vm, uint32_t x, bool holds, int depth, c
   const char *sep = "";
   own[0] = 0;
   for (uint32_t i = X->first_item; i < X->first_item + X->nitems; i++)
-    item_needs(vm, x, i, false, depth, &sep, own, sizeof own, &k);
+    failing_needs(vm, x, i, false, depth, &sep, own, sizeof own, &k);
   if (holds && X->time != TC_NONE && !time_met(vm, x)) {
     say(own, sizeof own, &k, sep);
     say(own, sizeof own, &k, vm->rs->time_text[x]);
@@ -470,7 +470,7 @@ static void block_needs(struct tier_vm *vm, uint32_t x, bool holds, int depth, c
     gap = "; ";
   }
   size_t before = *at;
-  for (uint32_t i = X->first_item; i < X->first_item + X->nitems; i++) item_needs(vm, x, i, true, depth, &gap, out, n, at);
+  for (uint32_t i = X->first_item; i < X->first_item + X->nitems; i++) failing_needs(vm, x, i, true, depth, &gap, out, n, at);
   if (!k && *at == before) { /* its own items hold: a tier below it does not */
     say(out, n, at, img_str(img, X->name));
     say(out, n, at, " is met, but not the tiers below it");
