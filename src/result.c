@@ -431,7 +431,7 @@ static bool refs_only(const struct tier_ruleset *rs, const struct img_req *r) {
  * items), each after *sep, into out: the block's own requirements (refs
  * false), or what the blocks its references name need (refs true). */
 static void failing_needs(struct tier_vm *vm, uint32_t b, uint32_t i, bool refs, int depth, const char **sep, char *out, size_t n,
-                       size_t *at) {
+                          size_t *at) {
   const struct img_item *it = &vm->rs->img->items[i];
   if (vm->ev.held[i]) return;
   if (it->kind == IT_LEAF) {
@@ -515,7 +515,10 @@ static void describe_ref_needs(struct tier_vm *vm, const struct img_req *r, int 
       block_needs(vm, in->a, holds, depth, need, sizeof need, &at);
     }
   }
-  if (at) snprintf(o->need, sizeof o->need, "%s", need);
+  if (at) {
+    snprintf(o->need, sizeof o->need, "%s", need);
+    o->need_said.nparts = 0; /* said as it is (in English, like the block names it quotes): not the "must hold" it replaces */
+  }
 }
 
 /* ---- time clauses ---------------------------------------------------------------------- */

@@ -579,7 +579,7 @@ static FILE *open_tests(const char *path, struct buf *out) {
   }
   if (!f) {
     int e = errno;
-    buf_printf(out, _("FAIL     cannot read %s: %s\n"), path, strerror(e));
+    buf_printf(out, _("FAIL     cannot read '%s': %s\n"), path, strerror(e));
   }
   return f;
 }

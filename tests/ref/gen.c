@@ -618,7 +618,7 @@ static struct gtable *new_table(struct gen *G, struct gtype val) {
     bool all = rng_chance(G->r, 60);
     for (int v = 0; v < e->nvals && T->n < 8; v++)
       if (all || rng_chance(G->r, 50)) T->keys[T->n++] = xprintf("%s", e->vals[v]);
-    if (!all || val.kind == TY_TEXT) T->dflt = table_value(G, val);
+    if (!all || val.kind == TY_TEXT || T->n < e->nvals) T->dflt = table_value(G, val); /* more values than keys: a default */
   } else {
     int n = 1 + (int)rng_below(G->r, 4);
     for (int i = 0; i < n; i++) {
