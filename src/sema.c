@@ -843,7 +843,7 @@ static void coerce_arg(struct comp *c, struct node **pa, int k) {
 
 /* The common kind of a function's numeric arguments, as + gives it: int
  * with int stays int, a number makes number, money makes money (a decimal
- * literal meeting money is taken in cents). */
+ * literal, or a const of one, meeting money is taken in cents). */
 static int common_numeric(const struct node *args, int skip) {
   bool money = false, number = false, all_int = true;
   int pos = 0;
@@ -852,7 +852,7 @@ static int common_numeric(const struct node *args, int skip) {
     int k = a->ty.kind;
     if (k != TY_INT) all_int = false;
     if (k == TY_MONEY) money = true;
-    if (k == TY_NUMBER && a->kind != N_DEC) number = true;
+    if (k == TY_NUMBER && ast_literal(a)->kind != N_DEC) number = true;
   }
   return all_int ? TY_INT : number ? TY_NUMBER : money ? TY_MONEY : TY_NUMBER;
 }
