@@ -123,6 +123,7 @@ static void expr_free(struct gexpr *e);
 static void fresh(const struct gruleset *g, const char *base, char out[72]);
 static bool same_type(struct gtype a, struct gtype want);
 static struct gexpr *param_of(struct gen *G, struct gtype want);
+static bool money_from_data(const struct gexpr *e);
 
 /* ---- constants: the boundary values the records probe ------------------------------------ */
 
@@ -719,6 +720,8 @@ static struct gexpr *p_call(struct gen *G, struct gtype want, const struct scope
   for (int i = 0; i < F->nparams; i++) {
     k[i] = sub(G, F->ptypes[i], &as);
     bool fits = same_type(k[i]->t, F->ptypes[i]) || (k[i]->t.kind == TY_INT && F->ptypes[i].kind == TY_NUMBER);
+    /* money only from the data or as a literal: max(0, 0.5) is a number */
+    if (F->ptypes[i].kind == TY_MONEY && !literal_ish(k[i]) && !money_from_data(k[i])) fits = false;
     if (!fits) {
       expr_free(k[i]);
       k[i] = literal(G, F->ptypes[i]);
