@@ -359,6 +359,11 @@ static void describe_ref_needs(struct tier_vm *vm, const struct img_req *r, int 
  * whose own requirement is `holds Security and holds Modern_Work`, says
  * what Security and Modern_Work need, so far down a chain. */
 #define REF_NEEDS_DEPTH 4
+/* ... and at most this many requirements described on the way, in all: a
+ * chain four deep of blocks that each name twenty others would otherwise
+ * describe 20^4 of them for one unmet entry.  The need has room for far
+ * fewer sentences than this anyway. */
+#define REF_NEEDS_LEAVES 64
 
 /* Requirement q of block b at the VM's last evaluation, with the values of
  * vm->view.  depth: how many references the gap went through to reach q
@@ -435,7 +440,8 @@ static void failing_needs(struct tier_vm *vm, uint32_t b, uint32_t i, bool refs,
   const struct img_item *it = &vm->rs->img->items[i];
   if (vm->ev.held[i]) return;
   if (it->kind == IT_LEAF) {
-    if (refs_only(vm->rs, &vm->rs->img->reqs[it->first]) != refs) return;
+    if (refs_only(vm->rs, &vm->rs->img->reqs[it->first]) != refs || vm->ref_needs_left == 0) return;
+    vm->ref_needs_left--;
     tier_req_result leaf;
     describe_req_at(vm, b, it->first, depth + 1, &leaf);
     if (say(out, n, at, *sep)) say(out, n, at, leaf.need[0] ? leaf.need : leaf.rule);
@@ -489,6 +495,7 @@ static void describe_ref_needs(struct tier_vm *vm, const struct img_req *r, int 
   const struct image *img = rs->img;
   const struct vinsn *in = &rs->code[rs->insn_at[r->code]];
   if (vm->view.regs != vm->ev.regs_today || !refs_only(rs, r)) return;
+  if (depth == 0) vm->ref_needs_left = REF_NEEDS_LEAVES;
   char need[sizeof o->need];
   size_t at = 0;
   need[0] = 0;

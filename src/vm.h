@@ -145,6 +145,7 @@ struct tier_vm {
   /* the smallest change (result.c, price_items): per item */
   uint64_t *cost;
   bool *picked;
+  unsigned ref_needs_left; /* result.c, describe_ref_needs: requirements it may still describe */
   struct cost_pair { uint64_t cost; uint32_t item; } *pairs;
 };
 
