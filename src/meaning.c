@@ -28,11 +28,6 @@
  * flag becomes a choice, a choice on a choice is flattened when one side is
  * a constant, and a choice between equal values is that value.
  *
- * Four readers use meanings, and none of them reads instructions itself:
- * tierc diff (rulediff.c), the rules hash, tierc test --coverage
- * (coverage.c), and the results, which name the dates of a period test
- * (result.c, res_read_periods, at load).
- *
  * Code that cannot be followed within the budget (only crafted bytecode is
  * that deep or that tangled) is kept as an OPAQUE node whose digest is that
  * of its instructions, names resolved: still a faithful digest, only
@@ -993,11 +988,6 @@ void mn_free(struct meaning *m) {
   const struct tier_alloc_hook *h = m->ar.hook;
   arena_free(&m->ar);
   t_free(h, m, sizeof *m);
-}
-
-const struct mn *mn_period_test(const struct meaning *m, uint32_t q) {
-  const struct mn *n = m->req[q];
-  return n && n->kind == MN_OP && n->op == OP_INPER && n->n == 2 ? n : NULL;
 }
 
 bool mn_is_record_metric(const struct image *img, uint32_t r) { return !strchr(S(img, img->metrics[r].name), '.'); }

@@ -74,10 +74,6 @@ void mn_hash(const struct meaning *m, uint8_t out[32]);
  * whatever the metrics they name compute. */
 void mn_block_digest(const struct meaning *m, uint32_t b, uint8_t out[MN_DIGEST]);
 
-/* Requirement q as a period test `d in P of x` (a[0] is d, a[1] x, and x
- * the period, as per_encode has it), or NULL for any other requirement. */
-const struct mn *mn_period_test(const struct meaning *m, uint32_t q);
-
 /* Is register r a metric of the record (not an item metric's register)? */
 bool mn_is_record_metric(const struct image *img, uint32_t r);
 

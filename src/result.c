@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "meaning.h"
 #include "record.h"
 #include "said.h"
 #include "vm.h"
@@ -156,106 +155,34 @@ static void describe_owner(const struct tier_vm *vm, uint32_t b, tier_req_result
   }
 }
 
-/* ---- what the results need from the rules' meaning, read at load --------------------------- */
-
-/* n as a date a result can name: a top-level date field, a record metric
- * of type date, or asof; false for anything computed. */
-static bool plain_date(const struct image *img, const struct mn *n, struct date_ref *r) {
-  *r = (struct date_ref){n->kind, n->x};
-  if (n->kind == MN_FIELD) return img->fields[n->x].owner == NO_LIST && img->fields[n->x].kind == TY_DATE;
-  if (n->kind == MN_REF) return mn_is_record_metric(img, n->x) && img->metrics[n->x].kind == TY_DATE;
-  return n->kind == MN_ASOF;
-}
-
-/* Each requirement that is a period test of plain dates. */
-static void read_periods(struct tier_ruleset *rs, const struct meaning *m) {
-  const struct image *img = rs->img;
-  for (uint32_t q = 0; q < img->nreqs; q++) {
-    struct period_req *pr = &rs->period_req[q];
-    const struct mn *n = mn_period_test(m, q);
-    if (!n || !plain_date(img, n->a[0], &pr->d) || !plain_date(img, n->a[1], &pr->x) || !per_decode(n->x, &pr->per))
-      memset(pr, 0, sizeof *pr);
-  }
-}
-
-/* The block references of one requirement, counted (out NULL) or written. */
-struct ref_walk {
-  struct block_ref *out;
-  uint32_t n;
-};
-static bool block_ref(const struct mn *n, void *ud) {
-  struct ref_walk *w = ud;
-  if (n->kind != MN_OP || (n->op != OP_HOLDS && n->op != OP_MEETS)) return false;
-  if (w->out) w->out[w->n] = (struct block_ref){n->x, n->op == OP_MEETS};
-  w->n++;
-  return false; /* on to the next */
-}
-
-/* Each requirement's block references, in the order its meaning reads them. */
-static int read_refs(struct tier_ruleset *rs, struct meaning *m) {
-  const struct image *img = rs->img;
-  rs->ref_first = arena_alloc(&rs->img->ar, sizeof *rs->ref_first * ((size_t)img->nreqs + 1));
-  if (!rs->ref_first) return TIER_ENOMEM;
-  struct ref_walk w = {NULL, 0};
-  for (uint32_t q = 0; q < img->nreqs; q++) {
-    rs->ref_first[q] = w.n;
-    mn_uses(m, m->req[q], block_ref, &w);
-  }
-  rs->ref_first[img->nreqs] = w.n;
-  w.out = rs->refs = arena_alloc(&rs->img->ar, sizeof *rs->refs * ((size_t)w.n + 1));
-  if (!rs->refs) return TIER_ENOMEM;
-  for (uint32_t q = 0; q < img->nreqs; q++) {
-    w.n = rs->ref_first[q];
-    mn_uses(m, m->req[q], block_ref, &w);
-  }
-  return TIER_OK;
-}
-
-int res_read_meaning(struct tier_ruleset *rs, struct meaning *m) {
-  rs->period_req = arena_alloc(&rs->img->ar, sizeof *rs->period_req * ((size_t)rs->img->nreqs + 1));
-  if (!rs->period_req) return TIER_ENOMEM;
-  memset(rs->period_req, 0, sizeof *rs->period_req * ((size_t)rs->img->nreqs + 1));
-  read_periods(rs, m);
-  return read_refs(rs, m);
-}
-
-/* ---- one requirement's texts ------------------------------------------------------------ */
-
-/* A date a period test reads (a field of the record, a metric or asof),
- * by its name and its value at the evaluation date. */
-static void period_operand(const struct tier_vm *vm, struct date_ref r, const char **name, int64_t *v) {
+/* One date a period test reads: a top-level field, a metric or asof, by
+ * its name and its value at the evaluation date; false for anything else. */
+static bool period_operand(const struct tier_vm *vm, const struct vinsn *in, const char **name, int64_t *v) {
   const struct image *img = vm->rs->img;
-  switch (r.kind) {
-  case MN_FIELD:
-    *name = img_str(img, img->fields[r.at].name);
-    *v = vm->rec.top[img->fields[r.at].slot];
-    break;
-  case MN_REF:
-    *name = img_str(img, img->metrics[r.at].name);
-    *v = vm->view.regs[r.at];
-    break;
-  default:
-    *name = "asof";
-    *v = vm->ev.asof;
-    break;
+  switch (in->op) {
+  case OP_FIELD: *name = img_str(img, img->fields[img_top_field(img, in->a)].name); *v = vm->rec.top[in->a]; return true;
+  case OP_METRIC: *name = img_str(img, img->metrics[in->a].name); *v = vm->view.regs[in->a]; return true;
+  case OP_ASOF: *name = "asof"; *v = vm->ev.asof; return true;
+  default: return false;
   }
 }
 
-/* Requirement q when it is one period test, `d in P of x` with d and x
- * each a field, a metric or asof (rs->period_req, read from its meaning):
- * the dates that decide it, met or not, in o->detail, and when it is not
- * met the gap in o->need ("last_audit must be in 2024-04-01 .. 2025-03-31
- * (it is 2024-03-31)") unless the period holds no date at all (one before
- * the calendar).  Only at the evaluation date: a checkpoint's entry (a
- * time clause's view) has another asof. */
-static void describe_period(const struct tier_vm *vm, uint32_t q, tier_req_result *o) {
-  const struct period_req *pr = &vm->rs->period_req[q];
+/* A requirement that is one period test, `d in P of x` with d and x each
+ * a field, a metric or asof: the dates that decide it, met or not, in
+ * o->detail, and when it is not met the gap in o->need ("last_audit must
+ * be in 2024-04-01 .. 2025-03-31 (it is 2024-03-31)") unless the period
+ * holds no date at all (one before the calendar).  Its code is the two
+ * operands, INPER, RET (codegen's N_PERIOD).  Only at the evaluation date:
+ * a checkpoint's entry (a time clause's view) has another asof. */
+static void describe_period(const struct tier_vm *vm, const struct img_req *r, tier_req_result *o) {
+  const struct tier_ruleset *rs = vm->rs;
+  const struct vinsn *in = &rs->code[rs->insn_at[r->code]];
   const char *dn, *xn;
   int64_t d, x;
-  if (vm->view.regs != vm->ev.regs_today || !pr->d.kind) return;
-  period_operand(vm, pr->d, &dn, &d);
-  period_operand(vm, pr->x, &xn, &x);
-  struct period p = pr->per;
+  if (vm->view.regs != vm->ev.regs_today) return;
+  if (in[2].op != OP_INPER || in[3].op != OP_RET || !period_operand(vm, &in[0], &dn, &d) || !period_operand(vm, &in[1], &xn, &x))
+    return;
+  struct period p = in[2].per;
   uint32_t pc = per_encode(p); /* the period's words are said again in the user's language */
   char pt[64], ds[11], xs[11], from[11], to[11];
   per_text(p, pt, sizeof pt);
@@ -281,23 +208,21 @@ static void describe_period(const struct tier_vm *vm, uint32_t q, tier_req_resul
   if (gap) SAY(&need, N_("%s must be in %s .. %s (it is %s)"), dn, from, to, ds);
 }
 
-/* A requirement that refers to blocks (holds, meets): each reference's
+/* A requirement that refers to blocks (HOLDS, MEETS): each reference's
  * outcome in o->detail, "Security is held; Modern_Work's own requirements
- * are not met", as many as fit (TIER_SAID_PARTS at most), in the order
- * written (rs->refs, read from its meaning).  The outcomes are those its
- * last run read (vm.h, ref_holds). */
-static void describe_refs(const struct tier_vm *vm, uint32_t q, tier_req_result *o) {
-  static const char *const says[2][2] = {{N_("%s is not held"), N_("%s is held")},
-                                         {N_("%s's own requirements are not met"), N_("%s's own requirements are met")}};
+ * are not met", as many as fit (TIER_SAID_PARTS at most).  Its code ends at its one RET (codegen), and the
+ * outcomes are those its last run read (vm.h, ref_holds). */
+static void describe_refs(const struct tier_vm *vm, const struct img_req *r, tier_req_result *o) {
+  static const char *const says[2][2] = {{N_("%s's own requirements are not met"), N_("%s's own requirements are met")},
+                                         {N_("%s is not held"), N_("%s is held")}};
   const struct tier_ruleset *rs = vm->rs;
   const struct image *img = rs->img;
   struct sayer s;
-  if (rs->ref_first[q] == rs->ref_first[q + 1]) return;
   say_begin(&s, o->detail, sizeof o->detail, &o->detail_said);
-  for (uint32_t k = rs->ref_first[q]; k < rs->ref_first[q + 1]; k++) {
-    const struct block_ref *r = &rs->refs[k];
-    bool yes = r->meets ? vm->ev.ref_meets[r->block] : vm->ev.ref_holds[r->block];
-    if (!SAY(&s, says[r->meets][yes], img_str(img, img_block(img, r->block)->name))) return;
+  for (const struct vinsn *in = &rs->code[rs->insn_at[r->code]]; in->op != OP_RET; in++) {
+    if (in->op != OP_HOLDS && in->op != OP_MEETS) continue;
+    bool holds = in->op == OP_HOLDS, yes = holds ? vm->ev.ref_holds[in->a] : vm->ev.ref_meets[in->a];
+    if (!SAY(&s, says[holds][yes], img_str(img, img_block(img, in->a)->name))) return;
   }
 }
 
@@ -392,8 +317,8 @@ static void describe_req_at(struct tier_vm *vm, uint32_t b, uint32_t q, int dept
       say_begin(&s, o->need, sizeof o->need, &o->need_said);
       SAY(&s, N_("must hold: %s"), cut);
     }
-    describe_period(vm, q, o);
-    if (!o->detail[0]) describe_refs(vm, q, o);
+    describe_period(vm, r, o);
+    if (!o->detail[0]) describe_refs(vm, r, o);
     if (!o->met && depth < REF_NEEDS_DEPTH) describe_ref_needs(vm, r, depth, o);
     if (r->xcode != NO_STR) describe_traced(vm, r, q, o);
     return;

@@ -170,9 +170,7 @@ static int decode(struct tier_ruleset *rs) {
   if (!m) return TIER_ENOMEM;
   uint8_t h[32];
   mn_hash(m, h);
-  int rc = res_read_meaning(rs, m);
   mn_free(m);
-  if (rc != TIER_OK) return rc;
   for (int k = 0; k < 32; k++) snprintf(rs->hash_hex + 2 * k, 3, "%02x", h[k]);
   if (item_names(img, rs) != TIER_OK || time_texts(img, rs) != TIER_OK) return TIER_ENOMEM;
   return img->ar.failed ? TIER_ENOMEM : TIER_OK;

@@ -16,24 +16,6 @@ struct vinsn {
   uint32_t a, b;     /* operands; jump targets as instruction indices */
 };
 
-/* A requirement that is one period test `d in P of x` whose two dates are
- * each a field of the record, a metric or asof: a result names the dates
- * that decide it (result.c).  Read from the requirement's meaning at load
- * (res_read_meaning), so that meaning.c is the one reader of the code. */
-struct date_ref {
-  uint8_t kind; /* MN_FIELD (at: the field), MN_REF (at: the metric), MN_ASOF; 0: not a period test of plain dates */
-  uint32_t at;
-};
-struct period_req {
-  struct date_ref d, x;
-  struct period per;
-};
-/* A block a requirement refers to (`holds B`, `meets B`), in the order written. */
-struct block_ref {
-  uint32_t block; /* img_block numbering */
-  bool meets;
-};
-
 struct tier_ruleset {
   struct tier_alloc_hook hook;
   struct image *img;
@@ -54,9 +36,6 @@ struct tier_ruleset {
   const char **item_name;   /* a group's name: a branch's ("branch 2" when the rules
                                give none), "either", "at least N of M"; NULL for a leaf */
   char hash_hex[65];         /* the rules hash (mn_hash), in hex */
-  struct period_req *period_req; /* per requirement (d.kind 0 for any other rule) */
-  uint32_t *ref_first;           /* per requirement q: its block references are */
-  struct block_ref *refs;        /* refs[ref_first[q] .. ref_first[q + 1]) */
 };
 
 /* The outcome of one evaluation, kept in the VM between calls. */
@@ -176,10 +155,6 @@ int vm_run_at(struct tier_vm *vm, const struct record *r, int64_t at, int p, uin
 
 /* result.c: evaluate the record rec_parse bound to vm->rec and build vm->res */
 int res_eval_bound(struct tier_vm *vm, int64_t asof, const tier_result **res);
-/* result.c: what results need from the meaning m of rs's image, at load:
- * rs->period_req, rs->ref_first and rs->refs */
-struct meaning;
-int res_read_meaning(struct tier_ruleset *rs, struct meaning *m);
 
 /* record.c */
 int rec_parse(struct tier_vm *vm, const char *json, size_t len, struct record *out);
