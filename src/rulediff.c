@@ -43,6 +43,7 @@ struct rd {
   struct meaning *mc; /* B with A's const values (rd_old_consts), NULL when no const changed */
   struct buf *o;
   bool json;
+  bool people; /* the text: said in the user's language (JSON and each's changes are data, in English) */
   void (*each)(void *ud, const tier_rule_change *c); /* instead of o: each change to a caller */
   void *ud;
   int n;       /* changes reported */
@@ -86,13 +87,37 @@ static int rd_finish(struct rd *d, int n) {
 }
 
 static const char *S(const struct image *img, uint32_t s) { return s == NO_STR ? "" : img_str(img, s); }
-static const char *or_none(const char *s) { return s && *s ? s : "(none)"; }
+
+/* msgid (marked N_ where it is written) in the words of whoever reads the
+ * change: the user's language in the text, English in JSON and for
+ * tier_rules_changes, which are data and alike in every locale. */
+__attribute__((format_arg(2))) static const char *tr(const struct rd *d, const char *msgid) {
+  return d->people ? _(msgid) : msgid;
+}
+
+static const char *or_none(const struct rd *d, const char *s) { return s && *s ? s : tr(d, N_("(none)")); }
+
+/* What changed: a message of the catalogue and its arguments (%s, at most
+ * two), said by change() in the words of whoever reads it:
+ * WHAT(N_("enum %s removed:"), name). */
+struct what {
+  const char *s[3]; /* the message, then its arguments */
+};
+#define WHAT(...) ((struct what){{__VA_ARGS__}})
+
+/* "6 months" in the reader's words. */
+static const char *months_text(const struct rd *d, unsigned n, char *out, size_t len) {
+  snprintf(out, len, d->people ? NG_("%u month", "%u months", n) : n == 1 ? "%u month" : "%u months", n);
+  return out;
+}
 
 /* One change: to the caller's function, or text as lines, or JSON as an
  * object in a list.  from/to may be NULL; affects (NULL or empty for none)
  * says what else it changes. */
-static void change(struct rd *d, const char *kind, const char *where, const char *what, const char *from, const char *to,
+static void change(struct rd *d, const char *kind, const char *where, struct what w, const char *from, const char *to,
                    const char *affects) {
+  char what[800];
+  snprintf(what, sizeof what, tr(d, w.s[0]), w.s[1], w.s[2]);
   d->n++;
   d->nmeant += strcmp(kind, "ruleset") != 0 && strcmp(kind, "version") != 0 && strcmp(kind, "fiscal") != 0;
   if (d->each) {
@@ -113,11 +138,11 @@ static void change(struct rd *d, const char *kind, const char *where, const char
     return;
   }
   buf_printf(d->o, "  %s%s%s", where, *where ? ": " : "", what);
-  if (from && to && (strlen(from) > 30 || strlen(to) > 30)) buf_printf(d->o, "\n      was: %s\n      now: %s", from, to);
+  if (from && to && (strlen(from) > 30 || strlen(to) > 30)) buf_printf(d->o, _("\n      was: %s\n      now: %s"), from, to);
   else if (from && to) buf_printf(d->o, " %s -> %s", from, to);
   else if (to) buf_printf(d->o, " %s", to);
   else if (from) buf_printf(d->o, " %s", from);
-  if (affects && *affects) buf_printf(d->o, "\n      this changes %s", affects);
+  if (affects && *affects) buf_printf(d->o, _("\n      this changes %s"), affects);
   buf_u8(d->o, '\n');
 }
 
@@ -125,17 +150,19 @@ static void change(struct rd *d, const char *kind, const char *where, const char
  * says so in months; any other change names both clauses. */
 static void diff_time(struct rd *d, const struct img_tier *TA, const struct img_tier *TB, const char *where) {
   if (TA->time == TB->time && TA->time_n == TB->time_n) return;
-  char va[80] = "none", vb[80] = "none";
+  char va[80], vb[80];
+  snprintf(va, sizeof va, "%s", tr(d, N_("none")));
+  snprintf(vb, sizeof vb, "%s", va);
   bool months = (TA->time == TC_SUSTAINED || TA->time == TC_NONE) && (TB->time == TC_SUSTAINED || TB->time == TC_NONE);
   if (months) {
-    if (TA->time) snprintf(va, sizeof va, "%u months", TA->time_n);
-    if (TB->time) snprintf(vb, sizeof vb, "%u months", TB->time_n);
-    change(d, "sustained", where, "sustained", va, vb, NULL);
+    if (TA->time) months_text(d, TA->time_n, va, sizeof va);
+    if (TB->time) months_text(d, TB->time_n, vb, sizeof vb);
+    change(d, "sustained", where, WHAT("sustained"), va, vb, NULL); /* the clause's keyword */
     return;
   }
   if (TA->time) tc_text(TA->time, TA->time_n, va, sizeof va);
   if (TB->time) tc_text(TB->time, TB->time_n, vb, sizeof vb);
-  change(d, "time-clause", where, "time clause", va, vb, NULL);
+  change(d, "time-clause", where, WHAT(N_("time clause")), va, vb, NULL);
 }
 
 /* ---- what a change reaches -------------------------------------------------------------- */
@@ -185,37 +212,57 @@ static bool block_hit(const struct reach *h, const struct img_tier *T) {
   return false;
 }
 
-/* "the review rule, metrics a, b and the requirements of consulting
- * Select, Advanced; technology Select; badges Security": what in img the
- * change reaches (other than the metric named `self`), as a NUL-terminated
- * text in b (b->n its length). */
-static void affects_text(const struct image *img, const struct reach *h, const char *self, struct buf *b) {
+/* The names of what the change reaches in img, listed into b: the
+ * metrics (but `self`), "a, b"; the tiers by partner type, "consulting
+ * Select, Advanced; technology Select"; the badges, "Security, Cloud".
+ * Returns how many. */
+enum reached { R_METRICS, R_TIERS, R_BADGES };
+static int reached_names(const struct image *img, const struct reach *h, const char *self, enum reached what, struct buf *b) {
+  int n = 0, last_type = -1;
   b->n = 0;
-  bool review = img->review_code != NO_STR && h->hit(h->ud, P_REVIEW, 0);
-  if (review) buf_printf(b, "the review rule");
-  int nm = 0, nb = 0;
-  for (uint32_t r = 0; r < img->nmetrics; r++) {
-    const char *name = S(img, img->metrics[r].name);
-    if (!mn_is_record_metric(img, r) || (self && !strcmp(name, self))) continue;
-    if (!h->hit(h->ud, P_METRIC, r)) continue;
-    buf_printf(b, "%s%s", nm++ ? ", " : review ? ", metrics " : "metrics ", name);
-  }
-  bool any = review || nm;
-  int last_type = -1;
-  for (uint32_t t = 0; t < img->ntiers; t++) {
+  if (what == R_METRICS)
+    for (uint32_t r = 0; r < img->nmetrics; r++) {
+      const char *name = S(img, img->metrics[r].name);
+      if (!mn_is_record_metric(img, r) || (self && !strcmp(name, self)) || !h->hit(h->ud, P_METRIC, r)) continue;
+      buf_printf(b, "%s%s", n++ ? ", " : "", name);
+    }
+  for (uint32_t t = 0; what == R_TIERS && t < img->ntiers; t++) {
     const struct img_tier *T = &img->tiers[t];
     if (!block_hit(h, T)) continue;
-    if (last_type < 0)
-      buf_printf(b, "%sthe requirements of %s %s", any ? " and " : "", ptype_name(img, T->ptype), S(img, T->name));
-    else if ((int)T->ptype != last_type) buf_printf(b, "; %s %s", ptype_name(img, T->ptype), S(img, T->name));
+    if ((int)T->ptype != last_type) buf_printf(b, "%s%s %s", n++ ? "; " : "", ptype_name(img, T->ptype), S(img, T->name));
     else buf_printf(b, ", %s", S(img, T->name));
     last_type = (int)T->ptype;
   }
-  for (uint32_t k = 0; k < img->nbadges; k++) {
-    if (!block_hit(h, &img->badges[k])) continue;
-    const char *lead = last_type >= 0 ? "; badges " : any ? " and badges " : "badges ";
-    buf_printf(b, "%s%s", nb++ ? ", " : lead, S(img, img->badges[k].name));
-  }
+  for (uint32_t k = 0; what == R_BADGES && k < img->nbadges; k++)
+    if (block_hit(h, &img->badges[k])) buf_printf(b, "%s%s", n++ ? ", " : "", S(img, img->badges[k].name));
+  buf_u8(b, 0);
+  return b->failed ? 0 : n; /* out of memory: affects_text says so */
+}
+
+/* "the review rule, metrics a, b and the requirements of consulting
+ * Select, Advanced; technology Select; badges Security": what in img the
+ * change reaches (other than the metric named `self`), as a NUL-terminated
+ * text in b (b->n its length), in the reader's words: each part is a noun
+ * phrase of the catalogue with the word that joins it to those before. */
+static void affects_text(const struct rd *d, const struct image *img, const struct reach *h, const char *self, struct buf *b) {
+  struct buf names = {.hook = &d->alloc};
+  b->n = 0;
+  bool review = img->review_code != NO_STR && h->hit(h->ud, P_REVIEW, 0);
+  if (review) buf_printf(b, "%s", tr(d, N_("the review rule")));
+  bool metrics = reached_names(img, h, self, R_METRICS, &names) > 0;
+  if (metrics) buf_printf(b, review ? tr(d, N_(", metrics %s")) : tr(d, N_("metrics %s")), (char *)names.p);
+  bool tiers = reached_names(img, h, self, R_TIERS, &names) > 0;
+  if (tiers)
+    buf_printf(b, review || metrics ? tr(d, N_(" and the requirements of %s")) : tr(d, N_("the requirements of %s")),
+               (char *)names.p);
+  if (reached_names(img, h, self, R_BADGES, &names) > 0)
+    buf_printf(b,
+               tiers                   ? tr(d, N_("; badges %s"))
+                   : review || metrics ? tr(d, N_(" and badges %s"))
+                                       : tr(d, N_("badges %s")),
+               (char *)names.p);
+  if (names.failed) b->failed = true; /* (a list that failed counts as none: names.p is never read then) */
+  buf_free(&names);
   buf_u8(b, 0);
   if (!b->failed) b->n--;
 }
@@ -240,7 +287,7 @@ static void affects_of(struct rd *d, bool in_old, struct subject s, const char *
   s.img = m->img;
   struct subject_in u = {m, &s};
   struct reach h = {uses_subject, &u};
-  affects_text(m->img, &h, self, b);
+  affects_text(d, m->img, &h, self, b);
 }
 
 /* A value's text from its meaning (for when the source text says nothing new). */
@@ -256,17 +303,21 @@ static char *meaning_text(struct rd *d, const struct meaning *m, const struct mn
 
 static void diff_meta(struct rd *d) {
   const struct image *A = d->A, *B = d->B;
-  if (strcmp(S(A, A->name), S(B, B->name)) != 0) change(d, "ruleset", "", "ruleset name", S(A, A->name), S(B, B->name), NULL);
-  if (strcmp(S(A, A->version), S(B, B->version)) != 0) change(d, "version", "", "version", S(A, A->version), S(B, B->version), NULL);
+  if (strcmp(S(A, A->name), S(B, B->name)) != 0)
+    change(d, "ruleset", "", WHAT(N_("ruleset name")), S(A, A->name), S(B, B->name), NULL);
+  if (strcmp(S(A, A->version), S(B, B->version)) != 0)
+    change(d, "version", "", WHAT(N_("version")), S(A, A->version), S(B, B->version), NULL);
   d->fiscal_changed = A->fiscal != B->fiscal;
   if (d->fiscal_changed) /* what it changes shows in the requirements that count fiscal periods */
-    change(d, "fiscal", "", "fiscal year starts in", A->fiscal ? month_name((int)A->fiscal) : "(not given)",
-           B->fiscal ? month_name((int)B->fiscal) : "(not given)", NULL);
+    change(d, "fiscal", "", WHAT(N_("fiscal year starts in")),
+           A->fiscal ? tr(d, month_name((int)A->fiscal)) : tr(d, N_("(not given)")),
+           B->fiscal ? tr(d, month_name((int)B->fiscal)) : tr(d, N_("(not given)")), NULL);
   if (A->effective != B->effective) {
-    char ea[11] = "none", eb[11] = "none";
+    char ea[11], eb[11];
     if (A->effective != TIER_NONE) date_format(A->effective, ea);
     if (B->effective != TIER_NONE) date_format(B->effective, eb);
-    change(d, "effective", "", "effective date", ea, eb, NULL);
+    change(d, "effective", "", WHAT(N_("effective date")), A->effective != TIER_NONE ? ea : tr(d, N_("none")),
+           B->effective != TIER_NONE ? eb : tr(d, N_("none")), NULL);
   }
   const struct mn *ra = d->ma->review, *rb = d->mb->review;
   const struct mn *rc = d->mc ? d->mc->review : rb; /* a const's change is said with the consts */
@@ -277,7 +328,8 @@ static void diff_meta(struct rd *d) {
       ta = xa = meaning_text(d, d->ma, ra);
       tb = xb = meaning_text(d, d->mb, rb);
     }
-    change(d, "review", "", "review rule (the evaluation date)", *ta ? ta : "none (today)", *tb ? tb : "none (today)", NULL);
+    change(d, "review", "", WHAT(N_("review rule (the evaluation date)")), *ta ? ta : tr(d, N_("none (today)")),
+           *tb ? tb : tr(d, N_("none (today)")), NULL);
   }
 }
 
@@ -306,27 +358,23 @@ static void enum_list(const struct image *img, uint32_t e, const char *sep, stru
 static void diff_enums(struct rd *d) {
   const struct image *A = d->A, *B = d->B;
   struct buf ta = {.hook = &d->alloc}, tb = {.hook = &d->alloc}, aff = {.hook = &d->alloc};
-  char what[200];
   for (uint32_t e = 0; e < A->nenums; e++) {
     const char *name = S(A, A->enums[e].name);
     int f = find_enum(B, name);
     if (f < 0) {
       enum_list(A, e, ", ", &ta);
-      snprintf(what, sizeof what, "enum %s removed:", name);
-      change(d, "enum-removed", "", what, (char *)ta.p, NULL, NULL);
+      change(d, "enum-removed", "", WHAT(N_("enum %s removed:"), name), (char *)ta.p, NULL, NULL);
       continue;
     }
     bool changed = false;
     for (uint32_t k = 0; k < B->enums[f].nvals; k++)
       if (enum_value(A, e, S(B, B->enums[f].vals[k])) < 0) {
-        snprintf(what, sizeof what, "enum %s: new value", name);
-        change(d, "enum-value-added", "", what, NULL, S(B, B->enums[f].vals[k]), NULL);
+        change(d, "enum-value-added", "", WHAT(N_("enum %s: new value"), name), NULL, S(B, B->enums[f].vals[k]), NULL);
         changed = true;
       }
     for (uint32_t k = 0; k < A->enums[e].nvals; k++)
       if (enum_value(B, (uint32_t)f, S(A, A->enums[e].vals[k])) < 0) {
-        snprintf(what, sizeof what, "enum %s: value removed", name);
-        change(d, "enum-value-removed", "", what, S(A, A->enums[e].vals[k]), NULL, NULL);
+        change(d, "enum-value-removed", "", WHAT(N_("enum %s: value removed"), name), S(A, A->enums[e].vals[k]), NULL, NULL);
         changed = true;
       }
     /* the values both have, in a new order (or at new places: ordinals are what comparisons read) */
@@ -341,16 +389,15 @@ static void diff_enums(struct rd *d) {
       struct subject s = {0};
       s.enum_name = name;
       affects_of(d, false, s, NULL, &aff);
-      snprintf(what, sizeof what, "enum %s: values in a new order (comparisons such as >= read it):", name);
-      change(d, "enum-order", "", what, (char *)ta.p, (char *)tb.p, (char *)aff.p);
+      change(d, "enum-order", "", WHAT(N_("enum %s: values in a new order (comparisons such as >= read it):"), name),
+             (char *)ta.p, (char *)tb.p, (char *)aff.p);
       d->schema_changed = true;
     } else if (changed) {
       struct subject s = {0};
       s.enum_name = name;
       affects_of(d, false, s, NULL, &aff);
       if (aff.n) {
-        snprintf(what, sizeof what, "enum %s: its values changed", name);
-        change(d, "enum-values", "", what, NULL, NULL, (char *)aff.p);
+        change(d, "enum-values", "", WHAT(N_("enum %s: its values changed"), name), NULL, NULL, (char *)aff.p);
         d->schema_changed = true;
       }
     }
@@ -358,8 +405,7 @@ static void diff_enums(struct rd *d) {
   for (uint32_t e = 0; e < B->nenums; e++)
     if (find_enum(A, S(B, B->enums[e].name)) < 0) {
       enum_list(B, e, ", ", &tb);
-      snprintf(what, sizeof what, "new enum %s:", S(B, B->enums[e].name));
-      change(d, "enum-added", "", what, NULL, (char *)tb.p, NULL);
+      change(d, "enum-added", "", WHAT(N_("new enum %s:"), S(B, B->enums[e].name)), NULL, (char *)tb.p, NULL);
     }
   buf_free(&ta);
   buf_free(&tb);
@@ -373,9 +419,9 @@ static int find_field(const struct image *img, const char *owner, const char *na
   return -1;
 }
 
-static void type_text(const struct image *img, const struct img_field *f, char *out, size_t n) {
+static void type_text(const struct rd *d, const struct image *img, const struct img_field *f, char *out, size_t n) {
   snprintf(out, n, "%s%s%s", f->kind == TY_ENUM ? S(img, img->enums[f->ref].name) : ty_kind_name(f->kind),
-           f->flags & FF_OPT ? "?" : "", f->flags & FF_PARTNER ? " (partner type)" : "");
+           f->flags & FF_OPT ? "?" : "", f->flags & FF_PARTNER ? tr(d, N_(" (partner type)")) : "");
 }
 
 static void diff_fields(struct rd *d) {
@@ -390,20 +436,20 @@ static void diff_fields(struct rd *d) {
       snprintf(w, sizeof w, "%s%s%s", owner, *owner ? "." : "", S(X, fx->name));
       int g = find_field(Y, owner, S(X, fx->name));
       if (g < 0) {
-        change(d, pass ? "field-added" : "field-removed", "", pass ? "new field:" : "field removed:", NULL, w, NULL);
+        change(d, pass ? "field-added" : "field-removed", "", WHAT(pass ? N_("new field:") : N_("field removed:")), NULL, w,
+               NULL);
         continue;
       }
       if (pass) continue;
-      char ta[120], tb[120], what[340];
-      type_text(X, fx, ta, sizeof ta);
-      type_text(Y, &Y->fields[g], tb, sizeof tb);
+      char ta[120], tb[120];
+      type_text(d, X, fx, ta, sizeof ta);
+      type_text(d, Y, &Y->fields[g], tb, sizeof tb);
       if (strcmp(ta, tb) != 0) {
         struct subject s = {0};
         s.owner = owner;
         s.field = S(X, fx->name);
         affects_of(d, false, s, NULL, &aff);
-        snprintf(what, sizeof what, "field %s:", w);
-        change(d, "field-type", "", what, ta, tb, (char *)aff.p);
+        change(d, "field-type", "", WHAT(N_("field %s:"), w), ta, tb, (char *)aff.p);
         d->schema_changed = true;
       }
       /* `n "count": int;`: the records are read under another key */
@@ -416,8 +462,7 @@ static void diff_fields(struct rd *d) {
         char qa[140], qb[140];
         snprintf(qa, sizeof qa, "\"%s\"", ka);
         snprintf(qb, sizeof qb, "\"%s\"", kb);
-        snprintf(what, sizeof what, "field %s: JSON key", w);
-        change(d, "field-key", "", what, qa, qb, (char *)aff.p);
+        change(d, "field-key", "", WHAT(N_("field %s: JSON key"), w), qa, qb, (char *)aff.p);
         d->schema_changed = true;
       }
     }
@@ -530,17 +575,16 @@ static void diff_consts(struct rd *d) {
   struct buf aff = {.hook = &d->alloc};
   for (uint32_t i = 0; i < d->B->nnamed && !d->oom; i++) {
     const struct img_named *cb = &d->B->named[i];
-    char va[200], vb[200], what[200];
+    char va[200], vb[200];
     if (!const_changed(d, cb, va, vb, sizeof va)) continue;
     struct image *X = old_consts(d, S(d->B, cb->name));
     struct meaning *old = X ? mn_build(X, &d->alloc) : NULL;
     if (!old) break;
     struct const_in u = {d->mb, old};
     struct reach h = {differs, &u};
-    affects_text(d->B, &h, NULL, &aff);
+    affects_text(d, d->B, &h, NULL, &aff);
     mn_free(old);
-    snprintf(what, sizeof what, "const %s:", S(d->B, cb->name));
-    change(d, "const", "", what, va, vb, (char *)aff.p);
+    change(d, "const", "", WHAT(N_("const %s:"), S(d->B, cb->name)), va, vb, (char *)aff.p);
   }
   buf_free(&aff);
 }
@@ -581,15 +625,15 @@ static void diff_metrics(struct rd *d, bool items) {
       if (k < 0) {
         if (items) continue; /* an item metric has a register only where a loop computes it once per item */
         snprintf(what, sizeof what, "%s = %s", name, S(X, mx->def));
-        change(d, pass ? "metric-added" : "metric-removed", "", pass ? "new metric:" : "metric removed:", pass ? NULL : what,
-               pass ? what : NULL, NULL);
+        change(d, pass ? "metric-added" : "metric-removed", "", WHAT(pass ? N_("new metric:") : N_("metric removed:")),
+               pass ? NULL : what, pass ? what : NULL, NULL);
         continue;
       }
       if (pass) continue;
       const struct img_metric *my = &Y->metrics[k];
       if (!items && strcmp(S(X, mx->label), S(Y, my->label)) != 0) {
-        snprintf(what, sizeof what, "label of metric %s:", name);
-        change(d, "label", "", what, or_none(S(X, mx->label)), or_none(S(Y, my->label)), NULL);
+        change(d, "label", "", WHAT(N_("label of metric %s:"), name), or_none(d, S(X, mx->label)), or_none(d, S(Y, my->label)),
+               NULL);
       }
       char ta[80], tb[80];
       metric_type(X, mx, ta, sizeof ta);
@@ -601,24 +645,26 @@ static void diff_metrics(struct rd *d, bool items) {
       struct subject s = {0};
       s.metric = name;
       affects_of(d, false, s, name, &aff);
-      snprintf(what, sizeof what, "%s %s%s", items ? "item metric" : "metric", name, type_changed ? ": type" : ":");
+      struct what w = WHAT(items ? N_("item metric %s:") : N_("metric %s:"), name);
       if (type_changed) {
-        change(d, "metric-type", "", what, ta, tb, def_changed ? NULL : (char *)aff.p);
+        change(d, "metric-type", "", WHAT(items ? N_("item metric %s: type") : N_("metric %s: type"), name), ta, tb,
+               def_changed ? NULL : (char *)aff.p);
         if (!def_changed) continue;
-        snprintf(what, sizeof what, "%s %s:", items ? "item metric" : "metric", name);
       }
       const char *fa = S(X, mx->def), *fb = S(Y, my->def);
       char *xa = NULL, *xb = NULL;
       if (!strcmp(fa, fb)) { /* the same words, compiled to something else: say what */
         fa = xa = meaning_text(d, d->ma, va);
         fb = xb = meaning_text(d, d->mb, vb);
-        snprintf(what, sizeof what, "%s %s (same definition; what it reads changed):", items ? "item metric" : "metric", name);
+        w = WHAT(items ? N_("item metric %s (same definition; what it reads changed):")
+                       : N_("metric %s (same definition; what it reads changed):"),
+                 name);
         /* an enum or field above says it; and an item metric whose words
          * are the same reads what a field, another metric or the fiscal
          * year gives it: those are said where they change */
         if (!strcmp(fa, fb) && (d->schema_changed || d->fiscal_changed)) fa = fb = NULL;
       }
-      if (fa) change(d, items ? "item-metric-definition" : "metric-definition", "", what, fa, fb, (char *)aff.p);
+      if (fa) change(d, items ? "item-metric-definition" : "metric-definition", "", w, fa, fb, (char *)aff.p);
     }
   }
   buf_free(&aff);
@@ -653,14 +699,13 @@ struct pair_ctx { struct rd *d; const char *where; uint32_t qa0, na, qb0, nb; bo
 static void diff_req_words(struct pair_ctx *p, uint32_t qa, uint32_t qb) {
   struct rd *d = p->d;
   const struct img_req *ra = &d->A->reqs[qa], *rb = &d->B->reqs[qb];
-  char what[400];
   if (strcmp(own_label(d->A, ra), own_label(d->B, rb)) != 0) {
-    snprintf(what, sizeof what, "label of %s:", S(d->B, rb->rule));
-    change(d, "label", p->where, what, or_none(own_label(d->A, ra)), or_none(own_label(d->B, rb)), NULL);
+    change(d, "label", p->where, WHAT(N_("label of %s:"), S(d->B, rb->rule)), or_none(d, own_label(d->A, ra)),
+           or_none(d, own_label(d->B, rb)), NULL);
   }
   if (strcmp(S(d->A, ra->section), S(d->B, rb->section)) != 0) {
-    snprintf(what, sizeof what, "section of %s:", S(d->B, rb->rule));
-    change(d, "section", p->where, what, or_none(S(d->A, ra->section)), or_none(S(d->B, rb->section)), NULL);
+    change(d, "section", p->where, WHAT(N_("section of %s:"), S(d->B, rb->rule)), or_none(d, S(d->A, ra->section)),
+           or_none(d, S(d->B, rb->section)), NULL);
   }
 }
 
@@ -721,12 +766,12 @@ static void report_same_text(struct pair_ctx *p, uint32_t qa, uint32_t qb);
 static void report_threshold(struct pair_ctx *p, uint32_t qa, uint32_t qb) {
   struct rd *d = p->d;
   const struct img_req *ra = &d->A->reqs[qa], *rb = &d->B->reqs[qb];
-  char va[NUM_TEXT], vb[NUM_TEXT], what[300];
+  char va[NUM_TEXT], vb[NUM_TEXT];
   const_text(d->A, ra, va, sizeof va);
   const_text(d->B, rb, vb, sizeof vb);
-  snprintf(what, sizeof what, "%s %s", req_subject(d->B, rb), cmp_text(rb->cmp));
+  struct what w = WHAT("%s %s", req_subject(d->B, rb), cmp_text(rb->cmp)); /* no words: "certified_people >=" */
   if (strcmp(va, vb) != 0) {
-    change(d, "threshold", p->where, what, va, vb, NULL);
+    change(d, "threshold", p->where, w, va, vb, NULL);
     diff_req_words(p, qa, qb);
   } else if (!same_meaning(d, qa, qb)) {
     report_same_text(p, qa, qb); /* the same threshold, read differently */
@@ -738,7 +783,7 @@ static void report_threshold(struct pair_ctx *p, uint32_t qa, uint32_t qb) {
 /* "certified_people >= 4 is now certified_people > 4" */
 static void report_comparison(struct pair_ctx *p, uint32_t qa, uint32_t qb) {
   struct rd *d = p->d;
-  change(d, "comparison", p->where, "requirement", S(d->A, d->A->reqs[qa].rule), S(d->B, d->B->reqs[qb].rule), NULL);
+  change(d, "comparison", p->where, WHAT(N_("requirement")), S(d->A, d->A->reqs[qa].rule), S(d->B, d->B->reqs[qb].rule), NULL);
   diff_req_words(p, qa, qb);
 }
 
@@ -747,14 +792,13 @@ static void report_comparison(struct pair_ctx *p, uint32_t qa, uint32_t qb) {
 static void report_period(struct pair_ctx *p, uint32_t qa, uint32_t qb) {
   struct rd *d = p->d;
   struct period pa, pb;
-  char ta[64], tb[64], what[400];
+  char ta[64], tb[64];
   per_decode((uint32_t)period_test(d->ma, qa)->x, &pa);
   per_decode((uint32_t)period_test(d->mb, qb)->x, &pb);
-  per_text(pa, ta, sizeof ta);
-  per_text(pb, tb, sizeof tb);
-  if (strcmp(ta, tb) != 0) {
-    snprintf(what, sizeof what, "period of %s:", S(d->A, d->A->reqs[qa].rule));
-    change(d, "period", p->where, what, ta, tb, NULL);
+  if (memcmp(&pa, &pb, sizeof pa) != 0) {
+    (d->people ? per_words : per_text)(pa, ta, sizeof ta);
+    (d->people ? per_words : per_text)(pb, tb, sizeof tb);
+    change(d, "period", p->where, WHAT(N_("period of %s:"), S(d->A, d->A->reqs[qa].rule)), ta, tb, NULL);
   }
   diff_req_words(p, qa, qb);
 }
@@ -763,14 +807,14 @@ static void report_period(struct pair_ctx *p, uint32_t qa, uint32_t qb) {
  * type, an item metric without a register of its own): say it as compiled. */
 static void report_same_text(struct pair_ctx *p, uint32_t qa, uint32_t qb) {
   struct rd *d = p->d;
-  char what[400];
   char *xa = meaning_text(d, d->ma, d->ma->req[qa]), *xb = meaning_text(d, d->mb, d->mb->req[qb]);
   bool said = !strcmp(xa, xb) && d->schema_changed; /* an enum's order or a field's type, said above */
   if (!strcmp(xa, xb)) {
     xa = xb = NULL;
   }
-  snprintf(what, sizeof what, "%s (same text; what it reads changed)%s", S(d->B, d->B->reqs[qb].rule), xa ? ":" : "");
-  if (!said) change(d, "requirement-meaning", p->where, what, xa, xb, NULL);
+  struct what w = WHAT(xa ? N_("%s (same text; what it reads changed):") : N_("%s (same text; what it reads changed)"),
+                       S(d->B, d->B->reqs[qb].rule));
+  if (!said) change(d, "requirement-meaning", p->where, w, xa, xb, NULL);
   diff_req_words(p, qa, qb);
 }
 
@@ -779,7 +823,7 @@ static void diff_requirements(struct rd *d, uint32_t ta, uint32_t tb, const char
   const struct img_tier *TA = img_block(d->A, ta), *TB = img_block(d->B, tb);
   bool *ua = arena_alloc(&d->ar, TA->nreq + 1), *ub = arena_alloc(&d->ar, TB->nreq + 1);
   if (!ua || !ub) {
-    change(d, "error", where, "out of memory comparing the requirements", NULL, NULL, NULL);
+    change(d, "error", where, WHAT(N_("out of memory comparing the requirements")), NULL, NULL, NULL);
     return;
   }
   struct pair_ctx p = {d, where, TA->first_req, TA->nreq, TB->first_req, TB->nreq, ua, ub};
@@ -791,9 +835,13 @@ static void diff_requirements(struct rd *d, uint32_t ta, uint32_t tb, const char
   pair_reqs(&p, same_text, report_same_text);
   pair_reqs(&p, same_period_dates, report_period);
   for (uint32_t i = 0; i < TA->nreq; i++)
-    if (!ua[i]) change(d, "requirement-removed", where, "requirement removed:", S(d->A, d->A->reqs[TA->first_req + i].rule), NULL, NULL);
+    if (!ua[i])
+      change(d, "requirement-removed", where, WHAT(N_("requirement removed:")), S(d->A, d->A->reqs[TA->first_req + i].rule), NULL,
+             NULL);
   for (uint32_t j = 0; j < TB->nreq; j++)
-    if (!ub[j]) change(d, "requirement-added", where, "new requirement:", NULL, S(d->B, d->B->reqs[TB->first_req + j].rule), NULL);
+    if (!ub[j])
+      change(d, "requirement-added", where, WHAT(N_("new requirement:")), NULL, S(d->B, d->B->reqs[TB->first_req + j].rule),
+             NULL);
 }
 
 /* A block whose items mean something else while no requirement of it was
@@ -804,8 +852,8 @@ static void diff_grouping(struct rd *d, uint32_t ba, uint32_t bb, const char *wh
   mn_block_digest(d->ma, ba, da);
   mn_block_digest(d->mc ? d->mc : d->mb, bb, db); /* a const's value is said with the consts */
   if (d->n == said && memcmp(da, db, MN_DIGEST) != 0)
-    change(d, "grouping", where, "its requirements are grouped otherwise (either, at least N of, or a branch's name)", NULL,
-           NULL, NULL);
+    change(d, "grouping", where, WHAT(N_("its requirements are grouped otherwise (either, at least N of, or a branch's name)")),
+           NULL, NULL, NULL);
 }
 
 /* The tiers of partner type p (by name) of img, in ladder order. */
@@ -841,22 +889,21 @@ static void diff_ladder(struct rd *d, const char *type) {
   l.nold = type_tiers(d->A, type, ia, l.old_names);
   l.nnew = type_tiers(d->B, type, ib, l.new_names);
   if (tier_ladder_match(&l) != 0) goto oom;
-  char where[300], what[300];
+  char where[300];
   struct buf ta = {.hook = &d->alloc}, tb = {.hook = &d->alloc};
-  (void)what;
   for (int i = 0; i < l.nold; i++)
     if (l.old_to_new[i] < 0) {
       snprintf(where, sizeof where, "%s %s", type, l.old_names[i]);
-      change(d, "tier-removed", where, "tier removed (its partners hold the highest tier below it that they meet)", NULL, NULL,
-             NULL);
+      change(d, "tier-removed", where, WHAT(N_("tier removed (its partners hold the highest tier below it that they meet)")),
+             NULL, NULL, NULL);
     }
   for (int j = 0; j < l.nnew; j++) {
     snprintf(where, sizeof where, "%s %s", type, l.new_names[j]);
     if (l.new_to_old[j] < 0) {
-      snprintf(what, sizeof what, "new tier%s%s", j ? " above " : " at the bottom", j ? l.new_names[j - 1] : "");
-      change(d, "tier-added", where, what, NULL, NULL, NULL);
+      change(d, "tier-added", where, j ? WHAT(N_("new tier above %s"), l.new_names[j - 1]) : WHAT(N_("new tier at the bottom")),
+             NULL, NULL, NULL);
     } else if (strcmp(l.old_names[l.new_to_old[j]], l.new_names[j]) != 0) {
-      change(d, "tier-renamed", where, "renamed from", l.old_names[l.new_to_old[j]], NULL, NULL);
+      change(d, "tier-renamed", where, WHAT(N_("renamed from")), l.old_names[l.new_to_old[j]], NULL, NULL);
     }
   }
   /* the kept tiers in a new order: tiers rank as written */
@@ -878,8 +925,8 @@ static void diff_ladder(struct rd *d, const char *type) {
         if (l.new_to_old[j] >= 0) now[k++] = l.new_names[j];
       order_text(was, nk, &ta);
       order_text(now, nk, &tb);
-      change(d, "tier-order", type, "tiers in a new order (they rank as written, lowest first)", (char *)ta.p, (char *)tb.p,
-             NULL);
+      change(d, "tier-order", type, WHAT(N_("tiers in a new order (they rank as written, lowest first)")), (char *)ta.p,
+             (char *)tb.p, NULL);
     }
   }
   for (int j = 0; j < l.nnew; j++) {
@@ -889,7 +936,7 @@ static void diff_ladder(struct rd *d, const char *type) {
     snprintf(where, sizeof where, "%s %s", type, l.new_names[j]);
     const char *da = TA->display == NO_STR ? "(none)" : S(d->A, TA->display);
     const char *db = TB->display == NO_STR ? "(none)" : S(d->B, TB->display);
-    if (strcmp(da, db) != 0) change(d, "tier-display", where, "display name", da, db, NULL);
+    if (strcmp(da, db) != 0) change(d, "tier-display", where, WHAT(N_("display name")), da, db, NULL);
     diff_time(d, TA, TB, where);
     int said = d->n;
     diff_requirements(d, ia[i], ib[j], where);
@@ -899,7 +946,7 @@ static void diff_ladder(struct rd *d, const char *type) {
   buf_free(&tb);
   goto out;
 oom:
-  change(d, "error", type, "out of memory comparing the tiers", NULL, NULL, NULL);
+  change(d, "error", type, WHAT(N_("out of memory comparing the tiers")), NULL, NULL, NULL);
 out:
   tier_ladder_free(&l);
 }
@@ -934,15 +981,15 @@ static void diff_badges(struct rd *d) {
     const char *name = S(d->A, d->A->badges[i].name);
     uint32_t j = 0;
     while (j < d->B->nbadges && strcmp(S(d->B, d->B->badges[j].name), name) != 0) j++;
-    snprintf(where, sizeof where, "badge %s", name);
+    snprintf(where, sizeof where, tr(d, N_("badge %s")), name);
     if (j == d->B->nbadges) {
-      change(d, "badge-removed", where, "badge removed", NULL, NULL, NULL);
+      change(d, "badge-removed", where, WHAT(N_("badge removed")), NULL, NULL, NULL);
       continue;
     }
     const struct img_tier *BA = &d->A->badges[i], *BB = &d->B->badges[j];
     const char *da = BA->display == NO_STR ? "(none)" : S(d->A, BA->display);
     const char *db = BB->display == NO_STR ? "(none)" : S(d->B, BB->display);
-    if (strcmp(da, db) != 0) change(d, "badge-display", where, "display name", da, db, NULL);
+    if (strcmp(da, db) != 0) change(d, "badge-display", where, WHAT(N_("display name")), da, db, NULL);
     diff_time(d, BA, BB, where);
     int said = d->n;
     diff_requirements(d, d->A->ntiers + i, d->B->ntiers + j, where);
@@ -952,8 +999,8 @@ static void diff_badges(struct rd *d) {
     const char *name = S(d->B, d->B->badges[j].name);
     uint32_t i = 0;
     while (i < d->A->nbadges && strcmp(S(d->A, d->A->badges[i].name), name) != 0) i++;
-    snprintf(where, sizeof where, "badge %s", name);
-    if (i == d->A->nbadges) change(d, "badge-added", where, "new badge", NULL, NULL, NULL);
+    snprintf(where, sizeof where, tr(d, N_("badge %s")), name);
+    if (i == d->A->nbadges) change(d, "badge-added", where, WHAT(N_("new badge")), NULL, NULL, NULL);
   }
 }
 
@@ -970,9 +1017,9 @@ static const char *grant_where(const struct image *img, uint32_t k, char *out, s
 
 /* A grant's condition as people read it: "when COND", or "always". */
 static const char *grant_when(struct rd *d, const struct image *img, uint32_t k) {
-  if (img->grants[k].text == NO_STR) return "always";
-  const char *w = arena_printf(&d->ar, "when %s", S(img, img->grants[k].text));
-  return w ? w : "when ...";
+  if (img->grants[k].text == NO_STR) return tr(d, N_("always"));
+  const char *w = arena_printf(&d->ar, tr(d, N_("when %s")), S(img, img->grants[k].text));
+  return w ? w : "...";
 }
 
 /* Do grants a of A and b of B mean the same: what they give (a tier by
@@ -997,15 +1044,16 @@ static void diff_grants(struct rd *d) {
     uint32_t b = 0;
     while (b < B->ngrants && (taken[b] || strcmp(grant_where(B, b, wb, sizeof wb), wa) != 0)) b++;
     if (b == B->ngrants) {
-      change(d, "grant-removed", wa, "removed; it applied", grant_when(d, A, a), NULL, NULL);
+      change(d, "grant-removed", wa, WHAT(N_("removed; it applied")), grant_when(d, A, a), NULL, NULL);
       continue;
     }
     taken[b] = true;
     if (!same_grant_condition(d, a, b))
-      change(d, "grant-condition", wa, "condition", grant_when(d, A, a), grant_when(d, B, b), NULL);
+      change(d, "grant-condition", wa, WHAT(N_("condition")), grant_when(d, A, a), grant_when(d, B, b), NULL);
   }
   for (uint32_t b = 0; b < B->ngrants; b++)
-    if (!taken[b]) change(d, "grant-added", grant_where(B, b, wb, sizeof wb), "new, applies", NULL, grant_when(d, B, b), NULL);
+    if (!taken[b])
+      change(d, "grant-added", grant_where(B, b, wb, sizeof wb), WHAT(N_("new, applies")), NULL, grant_when(d, B, b), NULL);
 }
 
 /* ---- the whole ------------------------------------------------------------------------------ */
@@ -1029,7 +1077,8 @@ static int compare(struct rd *d) {
   mn_hash(d->ma, ha);
   mn_hash(d->mb, hb);
   if (memcmp(ha, hb, 32) != 0 && d->nmeant == 0)
-    change(d, "other", "", "the compiled rules differ in a way not named above (compare tierc disasm of both)", NULL, NULL, NULL);
+    change(d, "other", "", WHAT(N_("the compiled rules differ in a way not named above (compare tierc disasm of both)")), NULL,
+           NULL, NULL);
   return 0;
 }
 
@@ -1038,6 +1087,7 @@ int rule_diff(const struct image *A, const struct image *B, const char *pa, cons
   rd_init(&d, A, B);
   d.o = o;
   d.json = json;
+  d.people = !json;
   if (!d.ma || !d.mb) return rd_finish(&d, -1);
   if (json) {
     buf_put(o, "{\"old\":", 7);
@@ -1046,13 +1096,13 @@ int rule_diff(const struct image *A, const struct image *B, const char *pa, cons
     out_json_cstr(o, pb);
     buf_put(o, ",\"changes\":[", 12);
   } else {
-    buf_printf(o, "Changes in meaning from %s (%s) to %s (%s):\n", pa, *S(A, A->version) ? S(A, A->version) : "no version", pb,
-               *S(B, B->version) ? S(B, B->version) : "no version");
+    buf_printf(o, _("Changes in meaning from %s (%s) to %s (%s):\n"), pa, *S(A, A->version) ? S(A, A->version) : _("no version"),
+               pb, *S(B, B->version) ? S(B, B->version) : _("no version"));
   }
   compare(&d);
   if (json) buf_printf(o, "],\"count\":%d}\n", d.n);
-  else if (d.n == 0) buf_printf(o, "  no change in meaning\n");
-  else buf_printf(o, "%d change%s\n", d.n, d.n == 1 ? "" : "s");
+  else if (d.n == 0) buf_printf(o, "%s", _("  no change in meaning\n"));
+  else buf_printf(o, NG_("%d change\n", "%d changes\n", (unsigned long)d.n), d.n);
   return rd_finish(&d, o->failed ? -1 : d.n);
 }
 
