@@ -496,13 +496,24 @@ static void gen_chain(struct cg *g, const struct node *n) {
   for (size_t i = k; i-- > 0;) gen_link(g, s[i]);
 }
 
+/* The constant a literal (N_INT, N_DEC, N_STR, N_DATE, N_BOOL) pushes. */
+static uint32_t literal_konst(struct cg *g, const struct node *n) {
+  switch (n->kind) {
+  case N_INT: return konst(g, n->ty.kind == TY_MONEY ? TY_MONEY : TY_INT, n->ival);
+  case N_DEC: return konst_num(g, n->q);
+  case N_STR: return konst(g, TY_TEXT, intern(g, n->str, n->str_len));
+  case N_DATE: return konst(g, TY_DATE, n->ival);
+  default: return konst(g, TY_BOOL, n->ival);
+  }
+}
+
 static void gen(struct cg *g, const struct node *n) {
   switch ((enum node_kind)n->kind) {
-  case N_INT: emit1(g, OP_PUSH, konst(g, n->ty.kind == TY_MONEY ? TY_MONEY : TY_INT, n->ival)); break;
-  case N_DEC: emit1(g, OP_PUSH_F, konst_num(g, n->q)); break;
-  case N_STR: emit1(g, OP_PUSH, konst(g, TY_TEXT, intern(g, n->str, n->str_len))); break;
-  case N_DATE: emit1(g, OP_PUSH, konst(g, TY_DATE, n->ival)); break;
-  case N_BOOL: emit1(g, OP_PUSH, konst(g, TY_BOOL, n->ival)); break;
+  case N_INT:
+  case N_STR:
+  case N_DATE:
+  case N_BOOL: emit1(g, OP_PUSH, literal_konst(g, n)); break;
+  case N_DEC: emit1(g, OP_PUSH_F, literal_konst(g, n)); break;
   case N_ASOF: emit(g, OP_ASOF); break;
   case N_NAME:
     switch (n->ref) {
@@ -1189,6 +1200,22 @@ static void gen_grants(struct cg *g) {
   }
 }
 
+/* The consts' constants before any code, in the order the rules declare
+ * them, so that the image's table of consts, and tierc diff which says the
+ * consts in its order, follow the declarations rather than the first use
+ * in the code.  Each is the constant its first use pushes (its literal,
+ * converted as that use converts it: `const cap = 500` compared with money
+ * is money 500), so none is extra. */
+static void gen_consts(struct cg *g) {
+  for (int i = 0; i < g->c->nconsts; i++) {
+    const struct s_const *k = &g->c->consts[i];
+    if (!k->use || k->ty.kind == TY_ERROR) continue;
+    g->tag = (uint32_t)i + 1;
+    literal_konst(g, k->use->def);
+  }
+  g->tag = 0;
+}
+
 /* Moves the code, strings and constants built in g's buffers into the
  * image's arena, then verifies the image: the verifier fills in the cost
  * bound (SPEC 4.5) and the stack depth, and code that does not verify is
@@ -1235,6 +1262,7 @@ struct image *cg_run(struct comp *c) {
 
   gen_header(&g);
   gen_schema(&g);
+  gen_consts(&g);
   gen_metrics(&g);
   bool ok = gen_blocks(&g);
   if (ok) gen_grants(&g);

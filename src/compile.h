@@ -57,7 +57,12 @@ struct s_reqblock {
 };
 
 /* Named values (defs.c): consts, tables, formulas. */
-struct s_const { const char *name; struct node *n; struct type ty; bool used; };
+struct s_const {
+  const char *name;
+  struct node *n;
+  struct type ty;
+  const struct node *use; /* its first use (a name, its def the literal as that use converts it), or NULL */
+};
 struct s_table {
   const char *name;
   struct node *n;       /* I_TABLE; its I_ENTRY list, the enum keys' ordinals in a->ival */

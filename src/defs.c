@@ -80,7 +80,7 @@ static void declare_const(struct comp *c, struct node *n) {
 bool defs_const_name(struct comp *c, struct node *n, struct type *t) {
   int i = defs_find_const(c, n->name);
   if (i < 0) return false;
-  c->consts[i].used = true;
+  if (!c->consts[i].use) c->consts[i].use = n;
   n->ref = R_CONST;
   n->index = i;
   n->def = c->consts[i].n->a;
@@ -403,7 +403,8 @@ void defs_declare(struct comp *c) {
 void defs_warn_unused(struct comp *c) {
   if (c->syntax_errors) return;
   for (int i = 0; i < c->nconsts; i++)
-    if (!c->consts[i].used && c->consts[i].ty.kind != TY_ERROR) diag_add(&c->dg, TIER_WARNING, &c->consts[i].n->loc, _("const '%s' is not used"), c->consts[i].name);
+    if (!c->consts[i].use && c->consts[i].ty.kind != TY_ERROR)
+      diag_add(&c->dg, TIER_WARNING, &c->consts[i].n->loc, _("const '%s' is not used"), c->consts[i].name);
   for (int i = 0; i < c->ntables; i++)
     if (!c->tables[i].used) diag_add(&c->dg, TIER_WARNING, &c->tables[i].n->loc, _("table '%s' is not used"), c->tables[i].name);
   for (int i = 0; i < c->nformulas; i++)

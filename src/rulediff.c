@@ -496,20 +496,22 @@ static void named_text(const struct image *img, const struct img_named *c, char 
 }
 
 /* Put A's value of const c (a constant of B) into k, B's constant: a text
- * as a string added to X's.  Left as it is when A has no such const of
- * that kind. */
+ * as a string added to X's.  A's constant of the same kind when A has one;
+ * else (the const's type changed: `4` became `4.5`) A's first, kind and
+ * all, so that what reads the const still differs from B (said as this
+ * const's change) and from A (its comparison changed type too: said
+ * again).  Left as it is when A has no such const. */
 static void put_old_value(struct rd *d, struct image *X, const struct img_named *c, struct img_const *k) {
   const struct image *A = d->A, *B = d->B;
   const struct img_named *a = find_named(A, S(B, c->name), k->kind);
+  if (!a) a = find_named(A, S(B, c->name), -1);
   if (!a) return;
   const struct img_const *ka = &A->consts[a->konst];
-  if (k->kind == TY_TEXT) {
+  *k = *ka;
+  if (ka->kind == TY_TEXT) {
     ((const char **)X->strs)[X->nstrs] = A->strs[ka->v];
     X->strlens[X->nstrs] = A->strlens[ka->v];
     k->v = X->nstrs++;
-  } else {
-    k->v = ka->v;
-    k->q = ka->q;
   }
 }
 

@@ -1,0 +1,2 @@
+# a const whose type changes (const unchanged = 3 -> 3.5: an int becomes a number) is said with what it changes, as any const is; the comparison that reads it changed type too (an int comparison became a number's), so it is said again
+sed "s/const unchanged = 3;/const unchanged = 3.5;/" tests/golden/data/consts.tier > /tmp/tierc-golden-const-type.tier && tierc diff tests/golden/data/consts.tier /tmp/tierc-golden-const-type.tier; rm -f /tmp/tierc-golden-const-type.tier
