@@ -77,7 +77,6 @@ struct gen {
   struct gruleset *g;
   const struct gformula *body_of; /* while a formula's body is drawn: it names only its
                                      parameters, and calls no formula */
-  bool no_call;                   /* while a period test's dates are drawn (below) */
 };
 
 /* Where an expression stands: what it may name. */
@@ -515,18 +514,12 @@ static struct gexpr *in_period(struct gen *G, struct gexpr *d, struct gexpr *x) 
   return e;
 }
 
-/* d in P of x.  Neither date is a formula call: the VM names a call whose
- * expansion is a field or asof as that in the period test's need, the
- * reference says "must hold" (a difference the difftest found at seed
- * 20693, left to the owners of the need; see the report of session 6). */
+/* d in P of x, either date any date expression, formula calls included
+ * (whose gap names the field or asof a call gives: 4.13). */
 static struct gexpr *p_in_period(struct gen *G, struct gtype want, const struct scope *sc) {
   (void)want;
-  bool outer = G->no_call;
-  G->no_call = true;
   struct gexpr *d = sub(G, ty(TY_DATE, false, 0), sc);
-  struct gexpr *x = sub(G, ty(TY_DATE, false, 0), sc);
-  G->no_call = outer;
-  return in_period(G, d, x);
+  return in_period(G, d, sub(G, ty(TY_DATE, false, 0), sc));
 }
 
 static struct gexpr *p_compare(struct gen *G, struct gtype want, const struct scope *sc) {
@@ -700,7 +693,7 @@ static struct gformula *new_formula(struct gen *G, struct gtype want, const stru
  * to a number; anything else of another type is replaced by a literal). */
 static struct gexpr *p_call(struct gen *G, struct gtype want, const struct scope *sc) {
   struct gruleset *g = G->g;
-  if (G->body_of || G->no_call) return literal(G, want); /* no cycles; see p_in_period */
+  if (G->body_of) return literal(G, want); /* formulas do not call formulas here: no cycles */
   struct gformula *F = NULL;
   int seen = 0;
   bool agg_here = sc->agg && sc->list < 0 && !sc->review;
@@ -1358,7 +1351,7 @@ void gen_ruleset(struct rng *r, const struct gen_options *opt, struct gruleset *
   gen_alloc(g, opt);
   g->effective = INT64_MIN;
   g->fiscal = rng_chance(r, 40) ? 1 + (int)rng_below(r, 12) : 0;
-  struct gen G = {r, g, NULL, false};
+  struct gen G = {r, g, NULL};
   gen_schema(&G);
   gen_metrics(&G);
   gen_review(&G);

@@ -229,13 +229,28 @@ static void need_text(const char *whole, int kind, int op, const struct val *act
     snprintf(out, n, "%s must be %s %s (it is %s)", name, op_text(op), rshown, ashown);
 }
 
-/* The gap of a rule that is one period test `d in P of x`, d and x each a
- * metric, a top-level field or asof, when it is not met and x is there:
- * "last_audit must be in 2024-04-01 .. 2025-03-31 (it is 2024-03-31)"
- * (4.13); false for any other rule. */
+/* What a date of a period test stands for once formulas are expanded (a
+ * formula is expanded at each call, 3.14): a call is its body, a parameter
+ * its argument. */
+static const struct node *expanded(const struct node *n) {
+  while ((n->kind == N_CALL && n->ref == R_FORMULA) || (n->kind == N_NAME && n->ref == R_ARG)) n = n->def;
+  return n;
+}
+
+/* A date a period test's gap can name: a metric, a top-level field or
+ * asof, written so or given by a formula call (4.13). */
+static bool period_date(const struct node *n) {
+  n = expanded(n);
+  return is_value_name(n) || n->kind == N_ASOF;
+}
+
+/* The gap of a rule that is one period test `d in P of x`, d and x each
+ * a period_date, when it is not met and x is there: "last_audit must be in
+ * 2024-04-01 .. 2025-03-31 (it is 2024-03-31)", naming what a call gives
+ * (`audited(last_audit)` names last_audit) (4.13); false for any other
+ * rule. */
 static bool period_need(struct ref_ctx *x, const struct node *e, char *need, size_t n) {
-  if (e->kind != N_PERIOD || !(is_value_name(e->a) || e->a->kind == N_ASOF) || !(is_value_name(e->b) || e->b->kind == N_ASOF))
-    return false;
+  if (e->kind != N_PERIOD || !period_date(e->a) || !period_date(e->b)) return false;
   struct val d, at;
   val_init(&d);
   val_init(&at);
@@ -244,7 +259,8 @@ static bool period_need(struct ref_ctx *x, const struct node *e, char *need, siz
   int64_t from, to;
   bool some = !at.none && ref_period_bounds(x, e, at.i, &from, &to);
   if (some) {
-    const char *dn = e->a->kind == N_ASOF ? "asof" : e->a->name;
+    const struct node *dv = expanded(e->a);
+    const char *dn = dv->kind == N_ASOF ? "asof" : dv->name;
     char fs[11], ts[11], ds[11];
     ref_date_text(from, fs);
     ref_date_text(to, ts);
