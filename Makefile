@@ -522,9 +522,9 @@ fuzz-regress: fuzz-build
 	echo "fuzz-regress: $$n inputs, all pass"
 
 # ---- benchmark (never part of check; no timing is asserted) -------------------------
-# make bench [BENCH_N=100000] [BENCH_K=2000]: N synthetic profiles, one report,
+# make bench [BENCH_N=20000] [BENCH_K=2000]: N synthetic profiles, one report,
 # printed and written to tests/bench/results.txt (see tests/bench/bench.c).
-BENCH_N    ?= 100000
+BENCH_N    ?= 20000
 BENCH_K    ?= 2000
 BENCH_PKGS := luajit lua-cjson jq
 BENCH_DIR  := $(BUILD)/bench

@@ -14,9 +14,10 @@
  *   5. the JSON reader alone (rec_parse) against reading the file
  *      (fread, getline);
  *   6. tier_compile on generated rulesets of 1,000 and 10,000 requirements;
- *   7. the Microsoft example program (examples/programs/microsoft-security)
- *      end to end with -j 1 and -j N, checked against the oracle's
- *      profiles.expected - when its .tier file is in the tree and compiles;
+ *   7. the example programs (examples/programs: Microsoft, HubSpot's two,
+ *      Hilton) end to end with -j 1 and -j N on their sample profiles
+ *      repeated to N records, checked against the oracle's profiles.expected
+ *      (tier, next and badges) - each whose .tier file is in the tree;
  * and then every target of issue 16 as a ratio from this run.
  *
  * Correctness is checked, not assumed: the native evaluator, the Lua script
@@ -232,7 +233,11 @@ static bool blank_line(const char *s, size_t n) {
 
 /* ---- the reference: tiervm's output ------------------------------------------------ */
 
-struct expect { char *id, *tier, *next; }; /* "null" for JSON null */
+/* One record's result: "null" for JSON null; badges are the names of the
+ * badges held, sorted, joined by commas ("" for none). */
+struct expect {
+  char *id, *tier, *next, *badges;
+};
 
 struct table {
   struct expect *e;
@@ -240,6 +245,26 @@ struct table {
 };
 
 static char *json_text(json_t *v) { return xstrdup(json_is_string(v) ? json_string_value(v) : "null"); }
+
+static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+/* The badges of a result, sorted and joined by commas: tiervm and the oracle
+ * list them in different orders. */
+static char *badge_list(json_t *arr) {
+  size_t n = json_array_size(arr), len = 1;
+  const char **v = xmalloc(sizeof *v * (n ? n : 1));
+  for (size_t i = 0; i < n; i++) {
+    const char *s = json_string_value(json_array_get(arr, i));
+    v[i] = s ? s : "?";
+    len += strlen(v[i]) + 1;
+  }
+  qsort(v, n, sizeof *v, cmp_str);
+  char *out = xmalloc(len), *o = out;
+  *o = 0;
+  for (size_t i = 0; i < n; i++) o += sprintf(o, "%s%s", i ? "," : "", v[i]);
+  free(v);
+  return out;
+}
 
 /* Read tiervm's JSON output: one result per record, in input order. */
 static void read_tiervm(const char *path, struct table *t) {
@@ -268,6 +293,7 @@ static void read_tiervm(const char *path, struct table *t) {
     e->id = json_text(json_object_get(o, "id"));
     e->tier = json_text(json_object_get(o, "tier"));
     e->next = json_text(json_object_get(o, "next"));
+    e->badges = badge_list(json_object_get(o, "badges"));
     json_decref(o);
   }
   free(line);
@@ -457,6 +483,126 @@ static void measure_compile(const char *rules_dir, int nreq, int runs, struct co
   free(text);
 }
 
+/* ---- 7. the example programs ------------------------------------------------------------ */
+
+/* An example program of examples/programs: its rules, the evaluation date
+ * its worked cases use, sample profiles and the oracle's results for them. */
+struct program {
+  const char *name, *rules, *as_of, *sample, *expected;
+};
+
+#define PROGS "examples/programs/"
+static const struct program PROGRAMS[] = {
+    {"microsoft-security", PROGS "microsoft-security/microsoft-security.tier", "2024-06-15",
+     PROGS "microsoft-security/profiles.jsonl", PROGS "microsoft-security/profiles.expected"},
+    {"hubspot-revenue", PROGS "hubspot/hubspot-revenue.tier", "2024-06-30", PROGS "hubspot/profiles.jsonl",
+     PROGS "hubspot/profiles-revenue.expected"},
+    {"hubspot-points", PROGS "hubspot/hubspot-points.tier", "2024-06-30", PROGS "hubspot/profiles.jsonl",
+     PROGS "hubspot/profiles-points.expected"},
+    {"hilton-honors", PROGS "hilton-honors/hilton-honors.tier", "2026-11-30", PROGS "hilton-honors/profiles.jsonl",
+     PROGS "hilton-honors/profiles.expected"},
+};
+#define NPROGRAMS (sizeof PROGRAMS / sizeof PROGRAMS[0])
+
+/* What section 7 measured of one program. */
+struct program_m {
+  struct child one, many; /* tiervm eval -j 1 and -j N */
+  long records, bad;      /* records evaluated; disagreements with the oracle */
+  double bytes;           /* of the repeated profiles */
+  char why[200];          /* why it was not measured; "" when it was */
+};
+
+static void free_table(struct table *t) {
+  for (size_t i = 0; i < t->n; i++) {
+    free(t->e[i].id);
+    free(t->e[i].tier);
+    free(t->e[i].next);
+    free(t->e[i].badges);
+  }
+  free(t->e);
+  *t = (struct table){0};
+}
+
+/* Write the sample profiles again and again to path until it holds at least
+ * n records; returns the records written (0 when the sample has none). */
+static long repeat_sample(const char *sample_path, const char *path, long n, double *bytes) {
+  size_t len;
+  uint8_t *sample = slurp(sample_path, &len);
+  long per_copy = 0, written = 0;
+  for (size_t i = 0; i < len; i++) per_copy += sample[i] == '\n';
+  FILE *f = fopen(path, "wb");
+  if (!f) die("cannot write '%s'", path);
+  *bytes = 0;
+  for (; per_copy > 0 && written < n; written += per_copy) {
+    fwrite(sample, 1, len, f);
+    *bytes += (double)len;
+  }
+  if (fclose(f) != 0) die("cannot write '%s'", path);
+  free(sample);
+  return written;
+}
+
+/* tiervm's results (got, the sample repeated) against the oracle's for one
+ * copy of the sample (want): tier, next and the badges held, record by record. */
+static long check_oracle(const char *who, const struct table *got, const struct table *want) {
+  long bad = 0;
+  if (want->n == 0 || got->n == 0) {
+    mismatch("%s: no results to compare", who);
+    return 1;
+  }
+  for (size_t i = 0; i < got->n; i++) {
+    const struct expect *w = &want->e[i % want->n];
+    if (!agree(who, i, got, w->id, w->tier, w->next, &bad)) continue;
+    if (strcmp(got->e[i].badges, w->badges) && bad++ < 5)
+      mismatch("%s: record %zu (%s): badges [%s], but tiervm says [%s]", who, i + 1, w->id, w->badges, got->e[i].badges);
+  }
+  return bad;
+}
+
+/* Section 7 for one program: compile it, evaluate its sample profiles
+ * repeated to n records with -j 1 and -j jobs (the same bytes), and check
+ * the results against the oracle's.  Its files are removed when all agree. */
+static void measure_program(const struct program *p, long n, const char *work, const char *tierc, const char *tiervm,
+                            const char *jobs, struct program_m *m) {
+  char tbc[512], in[512], out1[512], outj[512];
+  snprintf(tbc, sizeof tbc, "%s/%s.tbc", work, p->name);
+  snprintf(in, sizeof in, "%s/%s.jsonl", work, p->name);
+  snprintf(out1, sizeof out1, "%s/%s.out", work, p->name);
+  snprintf(outj, sizeof outj, "%s/%s-j.out", work, p->name);
+  *m = (struct program_m){0};
+  struct child cc;
+  if (access(p->rules, R_OK) != 0) {
+    snprintf(m->why, sizeof m->why, "%s is not in this tree", p->rules);
+    return;
+  }
+  progress("tierc compile %s", p->rules);
+  run_child((char *const[]){(char *)tierc, "compile", (char *)p->rules, "-o", tbc, NULL}, "/dev/null", &cc);
+  if (cc.status) {
+    snprintf(m->why, sizeof m->why, "%s does not compile (tierc compile exit status %d)", p->rules, cc.status);
+    mismatch("%s", m->why);
+    return;
+  }
+  m->records = repeat_sample(p->sample, in, n, &m->bytes);
+  progress("tiervm eval %s -j 1 and -j %s (%ld records)", p->name, jobs, m->records);
+  char *const one[] = {(char *)tiervm, "eval", "-j", "1", "--as-of", (char *)p->as_of, "--format", "json", tbc, in, NULL};
+  char *const many[] = {(char *)tiervm, "eval", "-j", (char *)jobs, "--as-of", (char *)p->as_of,
+                        "--format",     "json", tbc,  in,           NULL};
+  run_child(one, out1, &m->one);
+  run_child(many, outj, &m->many);
+  if (m->one.status || m->many.status)
+    mismatch("%s: tiervm eval exited with status %d (-j 1), %d (-j %s)", p->name, m->one.status, m->many.status, jobs);
+  if (!same_file(out1, outj)) mismatch("%s: -j %s did not write the bytes -j 1 wrote", p->name, jobs), m->bad++;
+  struct table got = {0}, want = {0};
+  read_tiervm(out1, &got);
+  read_tiervm(p->expected, &want);
+  char who[300];
+  snprintf(who, sizeof who, "%s (%s, the oracle's)", p->name, p->expected);
+  m->bad += check_oracle(who, &got, &want);
+  free_table(&got);
+  free_table(&want);
+  if (m->bad == 0 && !m->one.status && !m->many.status) remove(in), remove(out1), remove(outj), remove(tbc);
+}
+
 /* ---- the report -------------------------------------------------------------------------- */
 
 static FILE *report_file;
@@ -546,7 +692,7 @@ int main(int argc, char **argv) {
   if (K > N) K = N;
   mkdir(work, 0755);
   char gen_default[512], profiles[512], tbc[512], tierc[512], tiervm[512];
-  char out_vm[512], out_head[512], ms_tbc[512], ms_out[512], ms_outj[512], ms_profiles[512], out_lua[512], out_jq[512], nbuf[32], ldstart[64];
+  char out_vm[512], out_head[512], out_lua[512], out_jq[512], nbuf[32], ldstart[64];
   snprintf(gen_default, sizeof gen_default, "%s/gen", work);
   if (!gen) gen = gen_default;
   snprintf(profiles, sizeof profiles, "%s/profiles.jsonl", work);
@@ -555,10 +701,6 @@ int main(int argc, char **argv) {
   snprintf(tiervm, sizeof tiervm, "%s/tiervm", bin);
   snprintf(out_vm, sizeof out_vm, "%s/tiervm.out", work);
   snprintf(out_head, sizeof out_head, "%s/tiervm-j.out", work);
-  snprintf(ms_tbc, sizeof ms_tbc, "%s/microsoft-security.tbc", work);
-  snprintf(ms_out, sizeof ms_out, "%s/ms.out", work);
-  snprintf(ms_outj, sizeof ms_outj, "%s/ms-j.out", work);
-  snprintf(ms_profiles, sizeof ms_profiles, "%s/ms-profiles.jsonl", work);
   snprintf(out_lua, sizeof out_lua, "%s/lua.out", work);
   snprintf(out_jq, sizeof out_jq, "%s/jq.out", work);
   snprintf(nbuf, sizeof nbuf, "%ld", N);
@@ -751,45 +893,12 @@ int main(int argc, char **argv) {
   measure_compile("rules", 1000, 7, &cm1);
   measure_compile("rules", 10000, 3, &cm10);
 
-  /* 7. the Microsoft example program, when its rules compile on this tree:
-   * its sample profiles repeated to N records */
-  static const char MS_RULES[] = "examples/programs/microsoft-security/microsoft-security.tier";
-  static const char MS_SAMPLE[] = "examples/programs/microsoft-security/profiles.jsonl";
-  static const char MS_EXPECTED[] = "examples/programs/microsoft-security/profiles.expected";
-  struct child ch_ms = {0}, ch_msj = {0}, ch_msc = {0};
-  char ms_why[200] = "";
-  double ms_bytes = 0;
-  long bad_ms = 0;
-  if (access(MS_RULES, R_OK) != 0) {
-    snprintf(ms_why, sizeof ms_why, "%s is not in this tree", MS_RULES);
-  } else {
-    progress("tierc compile %s", MS_RULES);
-    run_child((char *const[]){tierc, "compile", (char *)MS_RULES, "-o", ms_tbc, NULL}, "/dev/null", &ch_msc);
-    if (ch_msc.status) snprintf(ms_why, sizeof ms_why, "%s does not compile (tierc compile exit status %d)", MS_RULES, ch_msc.status);
-  }
-  if (!ms_why[0]) {
-    size_t slen;
-    uint8_t *sample = slurp(MS_SAMPLE, &slen);
-    FILE *f = fopen(ms_profiles, "wb");
-    if (!f) die("cannot write '%s'", ms_profiles);
-    for (long i = 0; i * 6 < N; i++) fwrite(sample, 1, slen, f), ms_bytes += (double)slen;
-    if (fclose(f) != 0) die("cannot write '%s'", ms_profiles);
-    free(sample);
-    progress("tiervm eval microsoft-security -j 1 and -j %s", jobs);
-    run_child((char *const[]){tiervm, "eval", "-j", "1", "--as-of", "2024-06-15", "--format", "json", ms_tbc, ms_profiles, NULL},
-              ms_out, &ch_ms);
-    run_child((char *const[]){tiervm, "eval", "-j", jobs, "--as-of", "2024-06-15", "--format", "json", ms_tbc, ms_profiles, NULL},
-              ms_outj, &ch_msj);
-    if (ch_ms.status || ch_msj.status) mismatch("tiervm eval on the Microsoft profiles exited with status %d, %d", ch_ms.status, ch_msj.status);
-    if (!same_file(ms_out, ms_outj)) mismatch("Microsoft: -j %s did not write the bytes -j 1 wrote", jobs);
-    struct table got = {0}, want = {0};
-    read_tiervm(ms_out, &got);
-    read_tiervm(MS_EXPECTED, &want);
-    for (size_t i = 0; i < got.n && want.n; i++) {
-      const struct expect *w = &want.e[i % want.n];
-      agree("Microsoft (profiles.expected, the oracle's)", i, &got, w->id, w->tier, w->next, &bad_ms);
-    }
-    if (want.n == 0 || got.n == 0) mismatch("Microsoft: no results to compare");
+  /* 7. the example programs whose rules are in this tree */
+  struct program_m pm[NPROGRAMS];
+  long bad_programs = 0;
+  for (size_t i = 0; i < NPROGRAMS; i++) {
+    measure_program(&PROGRAMS[i], N, work, tierc, tiervm, jobs, &pm[i]);
+    bad_programs += pm[i].bad;
   }
 
   double t_total = now() - t_start;
@@ -865,17 +974,20 @@ int main(int argc, char **argv) {
   say("  10,000 / 1,000 = %.2fx the time for 10x the requirements (10x = linear)\n", cm10.best / cm1.best);
   say("  (tierc compile rules/apn-2019.tier, whole process: %.1f ms)\n", ch_tierc.wall * 1e3);
 
-  say("7. the Microsoft example program (its sample profiles repeated to %ld records or more, --as-of 2024-06-15)\n", N);
-  if (ms_why[0]) {
-    say("  not measured: %s\n", ms_why);
-  } else {
-    long msn = (N + 5) / 6 * 6;
-    snprintf(note, sizeof note, "%.2f s wall, %.2f s CPU", ch_ms.wall, ch_ms.cpu);
-    row("tiervm eval -j 1", (double)msn, ch_ms.wall, ms_bytes, ch_ms.maxrss_kb, note);
-    snprintf(note, sizeof note, "%.2f s wall, %.2f s CPU", ch_msj.wall, ch_msj.cpu);
-    row(what, (double)msn, ch_msj.wall, ms_bytes, ch_msj.maxrss_kb, note);
-    say("  -j %s is %.2fx as fast as -j 1; tier and next agree with profiles.expected (the oracle): %s\n", jobs,
-        ch_ms.wall / ch_msj.wall, bad_ms ? "NO" : "yes");
+  say("7. the example programs (examples/programs: each one's sample profiles repeated to %ld records or more)\n", N);
+  for (size_t i = 0; i < NPROGRAMS; i++) {
+    const struct program_m *m = &pm[i];
+    if (m->why[0]) {
+      say("  %s: not measured: %s\n", PROGRAMS[i].name, m->why);
+      continue;
+    }
+    snprintf(what, sizeof what, "%s, -j 1", PROGRAMS[i].name);
+    snprintf(note, sizeof note, "%.2f s wall, %.2f s CPU", m->one.wall, m->one.cpu);
+    row(what, (double)m->records, m->one.wall, m->bytes, m->one.maxrss_kb, note);
+    snprintf(what, sizeof what, "%s, -j %s", PROGRAMS[i].name, jobs);
+    snprintf(note, sizeof note, "%.2f s wall, %.2f s CPU; %.2fx as fast; the oracle's results: %s", m->many.wall, m->many.cpu,
+             m->one.wall / m->many.wall, m->bad ? "NO" : "yes");
+    row(what, (double)m->records, m->many.wall, m->bytes, m->many.maxrss_kb, note);
   }
 
   /* the targets of issue 16, each from this run */
@@ -890,22 +1002,19 @@ int main(int argc, char **argv) {
   say("  %-44s %8.2fx  target <= 1.10x  %s\n", "peak memory 200,000 / 20,000 records", r_mem, r_mem <= 1.10 ? "met" : "NOT MET");
   say("  %-44s %8.2fx  target ~10x      %s\n", "compile time 10,000 / 1,000 requirements", r_cc, r_cc <= 13 ? "linear" : "NOT LINEAR");
 
-  say("\nchecks: native %s, VM on packed copies %s, apn.lua %s, apn.jq %s (tier and next for each of %ld records); -j %s output %s; Microsoft %s\n",
+  say("\nchecks: native %s, VM on packed copies %s, apn.lua %s, apn.jq %s (tier and next for each of %ld records); -j %s output "
+      "%s; "
+      "example programs %s\n",
       bad_native ? "DISAGREES" : "agrees", bad_packed ? "DISAGREES" : "agrees", bad_lua ? "DISAGREES" : "agrees",
       bad_jq ? "DISAGREES" : "agrees", N, jobs, jobs_same ? "identical to -j 1" : "DIFFERS from -j 1",
-      ms_why[0] ? "not run" : bad_ms ? "DISAGREES with the oracle" : "agrees with the oracle");
+      bad_programs ? "DISAGREE with the oracle (tier, next, badges)" : "agree with the oracle (tier, next, badges)");
   say("whole benchmark: %.0f s (generating the input: %.1f s)\n", t_total, ch_gen.wall);
   if (failures) say("\nBENCHMARK FAILED: %d disagreement(s) or failure(s); see the MISMATCH lines above\n", failures);
   if (report_file) fclose(report_file);
 
   for (long i = 0; i < K; i++) free(kept[i].mem);
   free(kept);
-  for (size_t i = 0; i < ref.n; i++) {
-    free(ref.e[i].id);
-    free(ref.e[i].tier);
-    free(ref.e[i].next);
-  }
-  free(ref.e);
+  free_table(&ref);
   native_free(&nv);
   tier_vm_free(vm);
   tier_ruleset_free(rs);
@@ -914,9 +1023,6 @@ int main(int argc, char **argv) {
     return 1;
   }
   remove(profiles); /* hundreds of MB at the default N */
-  remove(ms_profiles);
-  remove(ms_out);
-  remove(ms_outj);
   remove(out_vm);
   remove(out_head);
   return 0;

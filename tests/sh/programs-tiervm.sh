@@ -20,8 +20,9 @@ while read -r tier asof profiles expected; do
     { echo "FAIL: tiervm eval $dir/$tier:"; head -5 "$d/err"; exit 1; }
   python3 - "$d/got" "$dir/$expected" <<'PY' || exit 1
 import json, sys
+# the rule-test names (SPEC 3.5): a failing "at any checkpoint" clause is at_any
 def name(u):
-    base = u.get("metric") or u["rule"]
+    base = "at_any" if "at_any" in u else u.get("metric") or u["rule"]
     return f'{u["branch"]}: {base}' if u.get("branch") else base
 def brief(r):
     return {"id": r.get("id"), "asof": r["asof"], "tier": r["tier"], "next": r["next"],
