@@ -509,6 +509,23 @@ static int check_rounds(struct vfy *v) {
   return 0;
 }
 
+/* Grant k is one of two kinds (docs/bytecode.md 5.7a), and each fault
+ * gets its own message: a tier's grant names a tier of the image and
+ * has no value text; a tier value's grant (tier NO_STR) has the code
+ * that computes the tier and the value's text, which explain prints. */
+static int check_grant(struct vfy *v, uint32_t k) {
+  const struct image *img = v->img;
+  const struct img_grant *G = &img->grants[k];
+  bool value = G->tier == NO_STR;
+  if (!value && G->tier >= img->ntiers) return fail(v, "ladder: grant %u: tier %u out of range", k, G->tier);
+  if (!value && G->value != NO_STR) return fail(v, "ladder: grant %u: a tier's grant has a value text", k);
+  if (value && G->code == NO_STR) return fail(v, "ladder: grant %u: a tier value's grant has no code", k);
+  if (value && G->value == NO_STR) return fail(v, "ladder: grant %u: a tier value's grant has no value text", k);
+  if (!str_ok(img, G->value, true)) return fail(v, "ladder: grant %u: value text index out of range", k);
+  if (!str_ok(img, G->text, true)) return fail(v, "ladder: grant %u: condition text index out of range", k);
+  return 0;
+}
+
 /* Tiers own consecutive runs of requirements, in order, covering all. */
 static int check_tiers(struct vfy *v) {
   struct image *img = v->img;
@@ -542,13 +559,8 @@ static int check_tiers(struct vfy *v) {
   if (lr != TIER_OK) return fail(v, "ladder: %s", lerr);
   if (check_order(v)) return -1;
   v->work += img->ngrants;
-  for (uint32_t k = 0; k < img->ngrants; k++) {
-    const struct img_grant *G = &img->grants[k];
-    bool value = G->tier == NO_STR; /* a tier value's: its code and text are required */
-    if ((!value && G->tier >= img->ntiers) || !str_ok(img, G->text, true) || !str_ok(img, G->value, !value) ||
-        (value && G->code == NO_STR))
-      return fail(v, "ladder: grant %u: tier or text out of range", k);
-  }
+  for (uint32_t k = 0; k < img->ngrants; k++)
+    if (check_grant(v, k)) return 1;
   v->work += img->nitems;
   for (uint32_t i = 0; i < img->nreqs; i++)
     if (check_req_table(v, i)) return -1;

@@ -708,17 +708,13 @@ static void ref_of_itself_or_nothing(void **st) {
   image_free(s.img);
 }
 
-/* A ruleset of three blocks, Silver < Gold and a badge X that refers to
- * Gold by `ref`, as an image to edit. */
-static struct image *refs_image(const char *ref) {
-  char src[512];
-  snprintf(src, sizeof src,
-           "enum kind { a }\nrecord r { id: text; partner k: kind; n: int; }\n"
-           "tier Silver a < n >= 1; >\ntier Gold a < n >= 2; >\nbadge X < %s Gold; >\n", ref);
+/* The image of source src, compiled and read back (not yet verified), to
+ * edit into a hostile one. */
+static struct image *image_of(const char *src) {
   uint8_t *p = NULL;
   size_t n = 0;
   tier_diags *d = NULL;
-  int rc = tier_compile("refs.tier", src, strlen(src), NULL, &p, &n, &d);
+  int rc = tier_compile("image.tier", src, strlen(src), NULL, &p, &n, &d);
   if (rc != TIER_OK) fprintf(stderr, "%s", tier_diags_text(d));
   assert_int_equal(rc, TIER_OK);
   tier_diags_free(d);
@@ -727,6 +723,27 @@ static struct image *refs_image(const char *ref) {
   assert_int_equal(bc_read(NULL, p, n, NULL, &img, err, sizeof err), TIER_OK);
   tier_free_bytes(NULL, p, n);
   return img;
+}
+
+/* Image img, made hostile, saved as regress input `name` and refused by
+ * the verifier with a message containing want; then freed. */
+static void refused_as(struct image *img, const char *name, const char *want) {
+  char err[256];
+  save(img, name);
+  assert_int_equal(vfy_image(img, err, sizeof err), TIER_EBYTECODE);
+  tu_assert_contains(err, want);
+  image_free(img);
+}
+
+/* A ruleset of three blocks, Silver < Gold and a badge X that refers to
+ * Gold by `ref`, as an image to edit. */
+static struct image *refs_image(const char *ref) {
+  char src[512];
+  snprintf(src, sizeof src,
+           "enum kind { a }\nrecord r { id: text; partner k: kind; n: int; }\n"
+           "tier Silver a < n >= 1; >\ntier Gold a < n >= 2; >\nbadge X < %s Gold; >\n",
+           ref);
+  return image_of(src);
 }
 
 /* The block order: every block once, each reference after what it names
@@ -759,39 +776,33 @@ static void refs_follow_the_block_order(void **st) {
   image_free(img);
 }
 
-/* A grant's condition names blocks before its whole ladder; its tier is a
- * tier. */
+/* A grant's condition names blocks before its whole ladder; a tier's
+ * grant names a tier and has no value text; its condition's text is a
+ * string. */
 static void grants_follow_the_block_order(void **st) {
   (void)st;
   static const char *src = "enum kind { a }\nrecord r { id: text; partner k: kind; n: int; }\n"
                            "tier Silver a < n >= 1; >\ntier Gold a < n >= 2; >\nbadge X < n >= 3; >\n"
                            "grant Gold when holds X;\n";
-  uint8_t *p = NULL;
-  size_t n = 0;
-  tier_diags *d = NULL;
-  assert_int_equal(tier_compile("grant.tier", src, strlen(src), NULL, &p, &n, &d), TIER_OK);
-  tier_diags_free(d);
   char err[256];
-  struct image *img = NULL;
-  assert_int_equal(bc_read(NULL, p, n, NULL, &img, err, sizeof err), TIER_OK);
+  struct image *img = image_of(src);
   assert_int_equal(vfy_image(img, err, sizeof err), TIER_OK);
   assert_int_equal(img->rounds, 2);
   image_free(img);
   /* Silver, Gold, X: the grant's HOLDS X comes after the ladder's first tier */
   static const uint32_t badge_last[] = {0, 1, 2};
-  assert_int_equal(bc_read(NULL, p, n, NULL, &img, err, sizeof err), TIER_OK);
+  img = image_of(src);
   memcpy(img->order, badge_last, sizeof badge_last);
-  save(img, "grant-holds-after-its-ladder");
-  assert_int_equal(vfy_image(img, err, sizeof err), TIER_EBYTECODE);
-  tu_assert_contains(err, "HOLDS of block 2 in grant 0, which does not come after it in the block order");
-  image_free(img);
-  assert_int_equal(bc_read(NULL, p, n, NULL, &img, err, sizeof err), TIER_OK);
+  refused_as(img, "grant-holds-after-its-ladder", "HOLDS of block 2 in grant 0, which does not come after it in the block order");
+  img = image_of(src);
   img->grants[0].tier = 3;
-  save(img, "grant-tier-out-of-range");
-  assert_int_equal(vfy_image(img, err, sizeof err), TIER_EBYTECODE);
-  tu_assert_contains(err, "ladder: grant 0: tier or text out of range");
-  image_free(img);
-  tier_free_bytes(NULL, p, n);
+  refused_as(img, "grant-tier-out-of-range", "ladder: grant 0: tier 3 out of range");
+  img = image_of(src);
+  img->grants[0].value = img->grants[0].text;
+  refused_as(img, "grant-tier-with-value-text", "ladder: grant 0: a tier's grant has a value text");
+  img = image_of(src);
+  img->grants[0].text = img->nstrs;
+  refused_as(img, "grant-text-out-of-range", "ladder: grant 0: condition text index out of range");
 }
 
 /* The rules' consts (format 9): a name, a constant in range, each constant
@@ -847,16 +858,7 @@ static struct image *tier_value_image(const char *grant) {
            "enum kind { a }\nrecord r { id: text; partner k: kind; prev: tier?; n: int; }\n"
            "tier Silver a < n >= 1; >\ntier Gold a < prev >= Gold; >\nbadge X < n >= 3; >\n%s\n",
            grant);
-  uint8_t *p = NULL;
-  size_t n = 0;
-  tier_diags *d = NULL;
-  assert_int_equal(tier_compile("tiers.tier", src, strlen(src), NULL, &p, &n, &d), TIER_OK);
-  tier_diags_free(d);
-  char err[256];
-  struct image *img = NULL;
-  assert_int_equal(bc_read(NULL, p, n, NULL, &img, err, sizeof err), TIER_OK);
-  tier_free_bytes(NULL, p, n);
-  return img;
+  return image_of(src);
 }
 
 /* Tier values (SPEC 3.5): a tier constant names a tier; a grant of a tier
@@ -887,16 +889,13 @@ static void tier_values_are_checked(void **st) {
   image_free(img);
   img = tier_value_image("grant prev;");
   img->grants[0].code = NO_STR;
-  save(img, "grant-value-without-code");
-  assert_int_equal(vfy_image(img, err, sizeof err), TIER_EBYTECODE);
-  tu_assert_contains(err, "ladder: grant 0: tier or text out of range");
-  image_free(img);
+  refused_as(img, "grant-value-without-code", "ladder: grant 0: a tier value's grant has no code");
   img = tier_value_image("grant prev;");
   img->grants[0].value = NO_STR;
-  save(img, "grant-value-without-text");
-  assert_int_equal(vfy_image(img, err, sizeof err), TIER_EBYTECODE);
-  tu_assert_contains(err, "ladder: grant 0: tier or text out of range");
-  image_free(img);
+  refused_as(img, "grant-value-without-text", "ladder: grant 0: a tier value's grant has no value text");
+  img = tier_value_image("grant prev;");
+  img->grants[0].value = img->nstrs;
+  refused_as(img, "grant-value-text-out-of-range", "ladder: grant 0: value text index out of range");
   /* a condition's code (a bool) taken for a tier value's */
   img = tier_value_image("grant Gold when n >= 5;");
   img->grants[0].value = img->grants[0].text;
