@@ -461,7 +461,8 @@ static enum outcome compare_badges(const tier_result *r, json_t *expect, struct 
  * date: null for none; a number for int, money and number (exactly: a
  * JSON decimal as the shortest decimal that reads back as the same
  * double); true or false for a bool; the text otherwise (an enum value, a
- * date, a tier's identifier).  got gets the metric's value as text. */
+ * date, a tier's identifier or display name, as "tier" and "next" take
+ * either).  got gets the metric's value as text. */
 static bool same_value(const struct tier_vm *vm, uint32_t m, json_t *want, char *got, size_t n) {
   const struct image *img = vm->rs->img;
   const struct img_metric *M = &img->metrics[m];
@@ -483,7 +484,11 @@ static bool same_value(const struct tier_vm *vm, uint32_t m, json_t *want, char 
     return num_parse(t, strlen(t), &w) == NUM_OK && num_cmp(w, q) == 0;
   }
   if (json_is_boolean(want)) return M->kind == TY_BOOL && json_is_true(want) == (v == 1);
-  return json_is_string(want) && M->kind != TY_BOOL && !strcmp(json_string_value(want), got);
+  if (!json_is_string(want) || M->kind == TY_BOOL) return false;
+  const char *w = json_string_value(want);
+  return !strcmp(w, got) ||
+      (M->kind == TY_TIER && v >= 0 && (uint64_t)v < img->ntiers && img->tiers[v].display != NO_STR &&
+       !strcmp(w, img_str(img, img->tiers[v].display)));
 }
 
 /* "values": each metric named has the value given. */
