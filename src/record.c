@@ -19,10 +19,16 @@
 #include "record.h"
 #include "scan.h"
 
+/* Whether string str of the image is s (n bytes): how the reader matches
+ * every name a value may give (enum values, tiers). */
+static bool is_named(const struct image *img, uint32_t str, const char *s, size_t n) {
+  return img->strlens[str] == n && scan_same(img->strs[str], s, n);
+}
+
 /* The ordinal of value s in enum e, or -1. */
 int rec_enum_value(const struct image *img, const struct img_enum *e, const char *s, size_t n) {
   for (uint32_t k = 0; k < e->nvals; k++)
-    if (img->strlens[e->vals[k]] == n && scan_same(img->strs[e->vals[k]], s, n)) return (int)k;
+    if (is_named(img, e->vals[k], s, n)) return (int)k;
   return -1;
 }
 
@@ -79,8 +85,7 @@ static int32_t tier_named(const struct image *img, uint32_t p, const char *s, si
   for (uint32_t t = 0; t < img->ntiers; t++) {
     const struct img_tier *T = &img->tiers[t];
     if (T->ptype != p) continue;
-    if (img->strlens[T->name] == n && memcmp(img->strs[T->name], s, n) == 0) return (int32_t)t;
-    if (T->display != NO_STR && img->strlens[T->display] == n && memcmp(img->strs[T->display], s, n) == 0) return (int32_t)t;
+    if (is_named(img, T->name, s, n) || (T->display != NO_STR && is_named(img, T->display, s, n))) return (int32_t)t;
   }
   return -1;
 }
