@@ -505,6 +505,7 @@ static struct node *expand_list(struct expander *ex, const struct node *list, co
 void blocks_expand(struct comp *c, struct s_tier *t) {
   struct expander ex = {c, arena_printf(&c->ar, t->ptype < 0 ? _("badge '%s'") : _("tier '%s'"), t->n->name), false};
   struct env none = {NULL, 0};
+  t->written = t->n->list;
   struct node *body = expand_list(&ex, t->n->list, &none, NULL);
   if (!ex.failed) t->n->list = body;
 }

@@ -43,6 +43,7 @@ struct s_tier {
   struct node *n;
   int ptype;            /* enum ordinal; -1 for a badge */
   struct node *time;     /* its time clause (I_TIME, op = TC_*), NULL if none */
+  struct node *written;  /* its statements as written, insertions kept (blocks_expand; lint) */
 };
 /* A `requirements NAME(PARAMS) < ... >` block (blocks.c). */
 struct s_reqblock {

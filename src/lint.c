@@ -186,16 +186,27 @@ static bool out_of_order(const struct order *ord, int lo, int hi) {
 
 /* ---- bounds along each ladder ------------------------------------------------------- */
 
+/* Whether requirements a and b are one written requirement: copies of a
+ * requirements block's statement, inserted in two tiers.  Its author wrote
+ * it once, for every tier the block serves, so it cannot go from the
+ * higher tier alone: no "repeats" warning for such a pair (the insertion
+ * may repeat: repeated_inserts). */
+static bool one_source(const struct node *a, const struct node *b) {
+  return a->loc.file == b->loc.file && a->loc.beg == b->loc.beg;
+}
+
 /* hi against the same requirement in the lower tiers of its (type, value)
  * group bs[g0 .. j): the nearest lower ones first, at most 64 back (a long
  * ladder needs no more).  Warns when a lower tier already asks the same
- * (it can go) or more (the lower tier's stricter bound applies). */
+ * (it can go; not when both are one block's requirement) or more (the
+ * lower tier's stricter bound applies). */
 static void repeated_or_weaker(struct comp *c, const struct bound *bs, int g0, int j, const struct order *ord) {
   const struct bound *hi = &bs[j];
   for (int i = j - 1; i >= g0 && j - i <= 64; i--) {
     const struct bound *lo = &bs[i];
     if (lo->tier >= hi->tier) continue;
     if (lo->cmp == hi->cmp && cmp_vals(lo, hi) == 0) {
+      if (one_source(lo->req, hi->req)) continue;
       diag_add(&c->dg, TIER_WARNING, &hi->req->a->loc,
                _("this repeats a requirement of the lower tier %s (line %u) unchanged; tiers are cumulative, so it can go"),
                tier_name(c, lo->tier), line_of(c, lo->req));
@@ -240,20 +251,57 @@ static void unreachable_check(struct comp *c, const struct bound *hi, struct str
   unreachable[hi->tier] = true;
 }
 
-/* The same rule text again in a higher tier of the same type (tx sorted by
- * type, text and tier): for requirements that are not simple bounds. */
-static void repeated_text(struct comp *c, const struct textreq *tx, int nt) {
+/* The same text again in a higher tier of the same type (tx sorted by
+ * type, text and tier), warned with msg (its arguments: the lower tier and
+ * its line): for requirements that are not simple bounds, and for
+ * insertions of requirements blocks.  A pair that is one written
+ * requirement (one_source) is left to the insertions' check. */
+static void repeated_text(struct comp *c, const struct textreq *tx, int nt, const char *msg) {
   for (int i = 1; i < nt; i++)
     if (tx[i].ptype == tx[i - 1].ptype && tx[i].len == tx[i - 1].len && !memcmp(tx[i].text, tx[i - 1].text, tx[i].len) &&
-        tx[i].tier > tx[i - 1].tier)
-      diag_add(&c->dg, TIER_WARNING, &tx[i].req->a->loc,
-               _("this repeats a requirement of the lower tier %s (line %u) unchanged; tiers are cumulative, so it can go"),
-               tier_name(c, tx[i - 1].tier), line_of(c, tx[i - 1].req));
+        tx[i].tier > tx[i - 1].tier && !one_source(tx[i].req, tx[i - 1].req))
+      diag_add(&c->dg, TIER_WARNING, &tx[i].req->a->loc, msg, tier_name(c, tx[i - 1].tier), line_of(c, tx[i - 1].req));
+}
+
+/* Statement s of tier t (its rule or its block insertion, s->a) as
+ * formatted, for repeated_text; false when out of memory (marked on the
+ * arena). */
+static bool text_req(struct comp *c, int t, const struct node *s, struct textreq *out) {
+  struct buf b = {.hook = c->hook};
+  int rc = fmt_expr_line(s->a, c->dg.files, &b);
+  char *text = rc || b.failed ? NULL : arena_strndup(&c->ar, b.p ? (const char *)b.p : "", b.n);
+  *out = (struct textreq){s, t, c->tiers[t].ptype, text, b.n};
+  buf_free(&b);
+  if (!text) c->ar.failed = true;
+  return text != NULL;
+}
+
+/* A requirements block inserted again in a higher tier of the same ladder
+ * with the same arguments: each of its requirements is one written
+ * requirement, so it is the insertion, as written in the tier, that can
+ * go.  Insertions inside `either` and `at least` are not repeats (a
+ * branch or a group asks them on its own terms). */
+static void repeated_inserts(struct comp *c) {
+  int n = 0;
+  for (int t = 0; t < c->ntiers; t++)
+    for (const struct node *s = c->tiers[t].written; s; s = s->next) n += s->kind == I_INSERT && s->index >= 0;
+  struct textreq *ins = n ? arena_alloc(&c->ar, sizeof *ins * (size_t)n) : NULL;
+  if (!ins) return;
+  int k = 0;
+  for (int t = 0; t < c->ntiers; t++)
+    for (const struct node *s = c->tiers[t].written; s; s = s->next)
+      if (s->kind == I_INSERT && s->index >= 0 && !text_req(c, t, s, &ins[k++])) return;
+  qsort(ins, (size_t)n, sizeof *ins, by_text);
+  repeated_text(c, ins, n,
+                _("this inserts the block again with the same arguments as the lower tier %s (line %u); tiers are "
+                  "cumulative, so it can go"));
 }
 
 /* Bounds along each ladder: every requirement of the form `value OP
  * constant` goes in bs, grouped by (partner type, value) and lower tiers
- * first; the others go in tx, compared by their text. */
+ * first; the others go in tx, compared by their text: the rule as
+ * compiled, not its source text (a requirements block inserted with other
+ * arguments has one source and two rules). */
 static void ladder_checks(struct comp *c) {
   int nreq = 0;
   for (int t = 0; t < c->ntiers; t++)
@@ -267,16 +315,8 @@ static void ladder_checks(struct comp *c) {
   for (int t = 0; t < c->ntiers; t++)
     for (struct node *s = c->tiers[t].n->list; s; s = s->next) {
       if (s->kind != I_REQ || !s->a) continue;
-      if (as_bound(c, t, s, &bs[nb])) { nb++; continue; }
-      /* the rule as compiled, not its source text: a requirements block
-       * inserted twice has one source and two rules (its arguments) */
-      struct buf b = {.hook = c->hook};
-      int rc = fmt_expr_line(s->a, c->dg.files, &b);
-      char *text = rc || b.failed ? NULL : arena_strndup(&c->ar, b.p ? (const char *)b.p : "", b.n);
-      size_t len = b.n;
-      buf_free(&b);
-      if (!text) { c->ar.failed = true; return; }
-      tx[nt++] = (struct textreq){s, t, c->tiers[t].ptype, text, len};
+      if (as_bound(c, t, s, &bs[nb])) nb++;
+      else if (!text_req(c, t, s, &tx[nt++])) return;
     }
   qsort(bs, (size_t)nb, sizeof *bs, by_group);
   qsort(tx, (size_t)nt, sizeof *tx, by_text);
@@ -292,7 +332,9 @@ static void ladder_checks(struct comp *c) {
     }
     g0 = g1;
   }
-  repeated_text(c, tx, nt);
+  repeated_text(c, tx, nt,
+                _("this repeats a requirement of the lower tier %s (line %u) unchanged; tiers are cumulative, so it can go"));
+  repeated_inserts(c);
 }
 
 /* ---- == and != on a value that may be missing --------------------------------------- */
