@@ -175,9 +175,14 @@ static void needs_text(struct diff *d, tier_buf *b, const tier_req_result *u, si
   tier_buf_putc(b, '\n');
 }
 
+int diff_grant_move(const struct diff_move *m) {
+  if (m->direction > 0 && m->to->granted) return 1;
+  return m->direction < 0 && m->from->granted && !m->to->granted ? -1 : 0;
+}
+
 /* A move as a line of text: who, from where to where, and what the rules
  * that explain it miss; first, when it held a tier the new rules no
- * longer have, that. */
+ * longer have, that; for a move a grant makes, that. */
 static void move_text(struct diff *d, const struct diff_move *m) {
   struct esc_pool *p = d->pool; /* needs come from the records: quoted for the terminal */
   const tier_result *ro = m->from, *rn = m->to, *why = m->why;
@@ -188,6 +193,11 @@ static void move_text(struct diff *d, const struct diff_move *m) {
   tier_buf_printf(d->moves_text, "%s -> %s (%s): ", from ? esc_str(p, from) : _("none"), to ? esc_str(p, to) : _("none"),
                   up ? _("up") : _("down"));
   if (m->removed) tier_buf_printf(d->moves_text, _("tier %s removed; "), esc_str(p, from));
+  if (diff_grant_move(m) > 0) {
+    tier_buf_puts(d->moves_text, _("the new rules grant it\n"));
+    return;
+  }
+  if (diff_grant_move(m) < 0) tier_buf_puts(d->moves_text, _("no longer granted; "));
   tier_buf_printf(d->moves_text, up ? _("old rules for %s: ") : _("new rules for %s: "), next ? esc_str(p, next) : "?");
   needs_text(d, d->moves_text, why->unmet, why->nunmet);
 }
@@ -232,6 +242,7 @@ static void move_json(struct diff *d, const struct diff_move *m) {
   tier_buf_put(j, ",\"to\":", 6);
   tier_buf_json(j, m->to->tier);
   if (m->removed) tier_buf_puts(j, ",\"from_removed\":true");
+  if (diff_grant_move(m)) tier_buf_puts(j, diff_grant_move(m) > 0 ? ",\"granted\":\"new\"" : ",\"granted\":\"lost\"");
   tier_buf_printf(j, ",\"direction\":\"%s\",\"because\":{\"rules\":\"%s\",\"tier\":", up ? "up" : "down", up ? "old" : "new");
   tier_buf_json(j, why->next);
   tier_buf_put(j, ",\"unmet\":[", 10);

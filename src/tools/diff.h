@@ -89,6 +89,11 @@ struct diff_move {
   bool removed;                       /* the tier it held is not in the new rules */
 };
 
+/* How a grant makes move m: +1 up into a tier the new rules grant (no
+ * requirement of the old rules explains that), -1 down from a tier the old
+ * rules granted and the new rules do not, else 0. */
+int diff_grant_move(const struct diff_move *m);
+
 /* One partner evaluated under both rulesets, counted in its type's figures
  * and its badges'.  true when it moves, with *mv (when not NULL) saying
  * how; d->chg[0 .. d->nchg) what else changes for it.  The results must

@@ -28,6 +28,7 @@ int report_init(struct report *r, const tier_ruleset *rs, const char *path) {
   size_t ntiers = tier_ruleset_ntiers(rs), nreqs = tier_ruleset_nreqs(rs), nitems = tier_ruleset_nitems(rs),
          nbadges = tier_ruleset_nbadges(rs);
   r->held = calloc(ntiers + 1, sizeof *r->held);
+  r->granted = calloc(ntiers + 1, sizeof *r->granted);
   r->as_next = calloc(ntiers + 1, sizeof *r->as_next);
   r->sus_blocked = calloc(ntiers + 1, sizeof *r->sus_blocked);
   r->none = calloc(tier_ruleset_ntypes(rs) + 1, sizeof *r->none);
@@ -41,14 +42,16 @@ int report_init(struct report *r, const tier_ruleset *rs, const char *path) {
   r->moves_html = tier_buf_new(NULL);
   r->sides_html = tier_buf_new(NULL);
   r->ev = tier_buf_new(NULL);
-  return report_counter_init(&r->own, rs) == 0 && r->ev && r->held && r->as_next && r->sus_blocked && r->none && r->blocked &&
-          r->gap && r->blocked_item && r->path_met && r->path_only && r->badge_held && r->sides_html && r->order && r->moves_html
+  return report_counter_init(&r->own, rs) == 0 && r->ev && r->held && r->granted && r->as_next && r->sus_blocked && r->none &&
+          r->blocked && r->gap && r->blocked_item && r->path_met && r->path_only && r->badge_held && r->sides_html && r->order &&
+          r->moves_html
       ? 0
       : -1;
 }
 
 void report_free(struct report *r) {
   free(r->held);
+  free(r->granted);
   free(r->as_next);
   free(r->sus_blocked);
   free(r->none);
@@ -314,6 +317,12 @@ static void move_row(tier_buf *b, const struct diff_move *m) {
     esc(b, held_name(m->from, ""));
     tier_buf_puts(b, " is not in the new rules. ");
   }
+  if (diff_grant_move(m) > 0) {
+    tier_buf_puts(b, "The new rules grant it.");
+    td_end(b, 3, n);
+    return;
+  }
+  if (diff_grant_move(m) < 0) tier_buf_puts(b, "The old rules granted it; the new rules do not. ");
   tier_buf_puts(b, up ? "The old rules asked, for " : "The new rules ask, for ");
   esc(b, m->why->next_display ? m->why->next_display : m->why->next ? m->why->next : "the next tier");
   tier_buf_puts(b, ":");
@@ -326,6 +335,7 @@ static void move_row(tier_buf *b, const struct diff_move *m) {
  * An event is a run of ops, each a letter, a number and a space ("r12 "),
  * and for c, v and e a NUL-ended text after it:
  *   p day   a partner, reviewed on day     h tier  the tier it holds
+ *   a tier  a grant gives it that tier
  *   n type  no tier of its partner type    b badge a badge it holds
  *   m item  a path it takes                o item  the only path of its either it meets
  *   x tier  its next tier                  s tier  that tier's time clause blocks it
@@ -406,6 +416,7 @@ void report_add_event(struct report_counter *c, const tier_result *res, tier_buf
   op(ev, 'p', res->asof);
   if (res->tier_index >= 0) op(ev, 'h', res->tier_index);
   else if (res->type_index >= 0) op(ev, 'n', res->type_index);
+  if (res->tier_index >= 0 && res->granted) op(ev, 'a', res->tier_index);
   for (size_t i = 0; i < res->nbadges; i++)
     if (res->badges[i].held) op(ev, 'b', res->badges[i].index);
   diff_paths_taken(res, path_event, ev);
@@ -526,6 +537,7 @@ static void count_op(struct report *r, char tag, int64_t n) {
     if (n > r->last_asof) r->last_asof = n;
     break;
   case 'h': r->held[n]++; break;
+  case 'a': r->granted[n]++; break;
   case 'n': r->none[n]++; break;
   case 'b': r->badge_held[n]++; break;
   case 'm': r->path_met[n]++; break;
@@ -699,7 +711,13 @@ static long old_count(const struct diff_type *t, int o) {
 /* The row of one tier (or of no tier) in a type's chart: its name, a bar
  * as long as its share of the largest count, the count and its share of
  * the type's partners, and with a diff what the old rules gave. */
-struct bar { const char *label; long n; int pos, of; const char *was, *colour; };
+struct bar {
+  const char *label;
+  long n;
+  int pos, of;
+  const char *was, *colour;
+  long granted;
+};
 static void bar_row(tier_buf *b, const struct bar *x, long max, long total) {
   tier_buf_puts(b, "<div class=\"row\"><span class=\"lbl\">");
   esc(b, x->label);
@@ -714,6 +732,11 @@ static void bar_row(tier_buf *b, const struct bar *x, long max, long total) {
   percent(b, x->n, total);
   tier_buf_puts(b, "</span>");
   if (x->was) tier_buf_printf(b, "<br><span class=\"was\">%s</span>", x->was);
+  if (x->granted) {
+    tier_buf_puts(b, "<br><span class=\"was\">");
+    count(b, x->granted);
+    tier_buf_puts(b, " by a grant</span>");
+  }
   tier_buf_puts(b, "</span></div>\n");
 }
 
@@ -740,11 +763,11 @@ static void type_chart(const struct report *r, tier_buf *b, size_t p) {
   }
   int n = 0;
   long total = r->none[p], max = r->none[p];
-  x[n++] = (struct bar){"no tier", r->none[p], -1, 0, NULL, NULL};
+  x[n++] = (struct bar){"no tier", r->none[p], -1, 0, NULL, NULL, 0};
   tier_info T;
   for (size_t t = 0; tier_ruleset_tier(rs, t, &T) == TIER_OK; t++)
     if (T.type_index == (int)p) {
-      x[n++] = (struct bar){shown(&T), r->held[t], T.position, 0, NULL, NULL};
+      x[n++] = (struct bar){shown(&T), r->held[t], T.position, 0, NULL, NULL, r->granted[t]};
       total += r->held[t];
       if (r->held[t] > max) max = r->held[t];
     }
@@ -767,6 +790,7 @@ static void type_chart(const struct report *r, tier_buf *b, size_t p) {
     esc(b, x[i].label);
     tier_buf_printf(b, " %ld", x[i].n);
     if (x[i].was) tier_buf_printf(b, " (%s)", x[i].was);
+    if (x[i].granted) tier_buf_printf(b, " (%ld by a grant)", x[i].granted);
   }
   tier_buf_puts(b, "\">\n");
   for (int i = 0; i < n; i++) bar_row(b, &x[i], max, total);
@@ -807,7 +831,7 @@ static void badge_chart(const struct report *r, tier_buf *b) {
   long max = 0;
   tier_info B;
   for (size_t i = 0; tier_ruleset_badge(r->rs, i, &B) == TIER_OK; i++) {
-    x[i] = (struct bar){B.display ? B.display : B.name, r->badge_held[i], (int)i, 0, NULL, BADGE_COLOUR};
+    x[i] = (struct bar){B.display ? B.display : B.name, r->badge_held[i], (int)i, 0, NULL, BADGE_COLOUR, 0};
     const struct diff_badge *db = diff_badge_of(r->diff, (int)i);
     if (db) {
       if (db->old_index < 0) snprintf(was[i], sizeof was[i], "new badge");
@@ -824,6 +848,7 @@ static void badge_chart(const struct report *r, tier_buf *b) {
     esc(b, x[i].label);
     tier_buf_printf(b, " %ld", x[i].n);
     if (x[i].was) tier_buf_printf(b, " (%s)", x[i].was);
+    if (x[i].granted) tier_buf_printf(b, " (%ld by a grant)", x[i].granted);
   }
   tier_buf_puts(b, "\">\n");
   for (size_t i = 0; i < nb; i++) bar_row(b, &x[i], max, r->partners);

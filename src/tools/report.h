@@ -56,6 +56,7 @@ struct report {
   long partners, errors;
   int64_t first_asof, last_asof; /* the review dates met, earliest and latest */
   long *held;        /* per tier index: partners whose highest tier it is */
+  long *granted;     /* per tier index: of those, partners a grant gives it */
   long *none;        /* per partner type: partners holding no tier */
   long *as_next;     /* per tier: partners for whom it is the next tier */
   long *blocked;     /* per requirement: partners for whom it blocks the next tier */

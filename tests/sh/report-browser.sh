@@ -1,10 +1,11 @@
 #!/bin/sh
-# The HTML report (tiervm report), presentable and self-contained, on four
+# The HTML report (tiervm report), presentable and self-contained, on five
 # pages: the example partners with --diff; 1,760 partners (the examples 40
 # times over, with a 300-character name, markup and a control character in
 # names) with --diff; the examples alone at one review date; 150 guests of
 # the second edition's paths, at least and badges (tests/golden/data/paths)
-# with --diff from rules that asked fewer nights and perks for Gold.
+# with --diff from rules that asked fewer nights and perks for Gold; and,
+# without the browser, tier values and grants (tests/golden/data/status).
 #   1. The file: one page that loads nothing (no http(s) URL, no font, no
 #      script, image or style sheet of its own), with a viewport tag.
 #   2. What it says: a summary first; the gap legend in the right words;
@@ -66,11 +67,13 @@ cmp -s tests/golden/data/paths.tier "$d/paths-old.tier" && fail "could not make 
   fail "tiervm report (examples, one date)"
 "$bin/tiervm" report tests/golden/data/paths.tier "$d/paths.jsonl" --diff "$d/paths-old.tier" -o "$d/paths.html" 2>/dev/null ||
   fail "tiervm report (paths, --diff)"
+"$bin/tiervm" report --as-of 2024-06-30 tests/golden/data/status-new.tier tests/golden/data/status.jsonl \
+  --diff tests/golden/data/status-old.tier -o "$d/status.html" 2>/dev/null || fail "tiervm report (tier values, --diff)"
 
 # has PAGE TEXT / lacks PAGE TEXT (fixed strings)
 has() { grep -qF -- "$2" "$d/$1" || fail "$1 lacks '$2'"; }
 lacks() { ! grep -qF -- "$2" "$d/$1" || fail "$1 holds '$2'"; }
-for p in apn.html many.html plain.html paths.html; do
+for p in apn.html many.html plain.html paths.html status.html; do
   grep -Eq 'https?:' "$d/$p" && fail "$p names a network address: $(grep -Eo '.{20}https?:.{20}' "$d/$p" | head -1)"
   for x in '@font-face' 'url(' '@import' '<link' '<img' '<iframe' '<object' 'src='; do lacks $p "$x"; done
   grep -v 'alert(1)' "$d/$p" | grep -q '<script' && fail "$p has a script"
@@ -114,11 +117,18 @@ has paths.html '<b>One of these 3 paths</b>'
 has paths.html '<b>At least 2 of these 3</b>'
 has paths.html '<li>nights: +13 nights</li>'
 has paths.html '<b>&#9660; 30</b>move down'
+# tier values: the tiers held by a grant, the moves a grant makes, a tier
+# field's comparison among what blocks the next tier
+has status.html 'Diamond 2 (was 2) (2 by a grant)'
+has status.html '<span class="was">2 by a grant</span>'
+has status.html '<td data-label="Why"><div>The new rules grant it.'
+has status.html 'The old rules granted it; the new rules do not. The new rules ask, for Silver:'
+has status.html 'previous &gt;= Diamond'
 
 mkdir -p "$out" || fail "cannot make $out"
 "$py" tests/sh/report-browser.py "$out" "$d/apn.html" "$d/many.html" "$d/plain.html" "$d/paths.html" > "$d/log" 2>&1 || {
   tail -5 "$d/log"; exit 1; }
 sed -n 's/^ok: \([a-z]*\.html\).*: \([0-9]*\) charts.*/\1 \2/p' "$d/log" | tr '\n' ' ' > "$d/charts"
 [ "$(grep -c '^ok:' "$d/log")" -eq 4 ] || { cat "$d/log"; fail "the browser did not check the four pages"; }
-echo "ok: 4 pages self-contained, with their figures; in Chromium at 1280 and 390 px ($(cat "$d/charts")charts); screenshots in $out"
+echo "ok: 5 pages self-contained, with their figures; 4 in Chromium at 1280 and 390 px ($(cat "$d/charts")charts); screenshots in $out"
 exit 0
