@@ -145,19 +145,16 @@ static int eval_rec(tier_vm *vm, const struct rec *r, int64_t asof, const tier_r
   return tier_eval_json(vm, r->text, r->len, asof, res);
 }
 
-/* Room for a rejected record's message when it is not the library's own:
- * the library's (tier_vm_error, under 512 bytes) and the option named. */
-struct rejection_text {
-  char s[600];
-};
-
 /* The message for a rejected record: the library's, and for a record over
- * the cost budget the option that set it (written into *t). */
-static const char *rejection(tier_vm *vm, int rc, struct rejection_text *t) {
+ * the cost budget the option that set it, written into why (a worker's,
+ * so sized by the message: no length is assumed of the library's). */
+static const char *rejection(tier_vm *vm, int rc, tier_buf *why) {
   if (rc == TIER_ENOMEM) return _("out of memory");
   if (rc != TIER_EBUDGET) return tier_vm_error(vm);
-  snprintf(t->s, sizeof t->s, _("%s (--max-cost)"), tier_vm_error(vm));
-  return t->s;
+  tier_buf_clear(why);
+  tier_buf_printf(why, _("%s (--max-cost)"), tier_vm_error(vm));
+  const char *t = tier_buf_text(why, NULL);
+  return t ? t : tier_vm_error(vm); /* out of memory: without the note */
 }
 
 /* ---- eval and explain ---------------------------------------------------------------- */
@@ -167,6 +164,7 @@ struct worker {
   tier_vm *vm;
   struct out o;          /* the renderer */
   long errors;           /* records rejected */
+  tier_buf *why, *msg;   /* a rejected record's message (rejection), and it after its file's name */
 };
 
 struct run {
@@ -213,9 +211,10 @@ static void record_error(const struct run *r, struct worker *w, tier_buf *out, l
                          const char *err, const char *path) {
   w->errors++;
   if (r->many_inputs && file) {
-    char msg[800];
-    snprintf(msg, sizeof msg, "%s: %s", file, err);
-    out_error(&w->o, out, record, id, msg, path);
+    tier_buf_clear(w->msg);
+    tier_buf_printf(w->msg, "%s: %s", file, err);
+    const char *msg = tier_buf_text(w->msg, NULL);
+    out_error(&w->o, out, record, id, msg ? msg : err, path);
   } else {
     out_error(&w->o, out, record, id, err, path);
   }
@@ -228,8 +227,7 @@ static void render_one(const struct run *r, struct worker *w, tier_buf *out, con
     if (r->fmt == FMT_TEXT) out_explain(&w->o, out, res);
     else out_result(&w->o, out, res);
   } else {
-    struct rejection_text why;
-    record_error(r, w, out, record, rec->file, tier_vm_record_id(w->vm), rejection(w->vm, rc, &why), tier_vm_error_path(w->vm));
+    record_error(r, w, out, record, rec->file, tier_vm_record_id(w->vm), rejection(w->vm, rc, w->why), tier_vm_error_path(w->vm));
   }
 }
 
@@ -280,12 +278,16 @@ static int worker_init(const struct run *r, struct worker *w) {
   tier_options vmopt = {.all_requirements = r->explain, .max_cost = r->max_cost, .strict_fields = r->strict_fields};
   memset(w, 0, sizeof *w);
   w->vm = tier_vm_new(r->rs, &vmopt);
-  return !w->vm || out_init(&w->o, r->fmt, r->explain, r->rs) != 0 ? -1 : 0;
+  w->why = tier_buf_new(NULL);
+  w->msg = tier_buf_new(NULL);
+  return !w->vm || !w->why || !w->msg || out_init(&w->o, r->fmt, r->explain, r->rs) != 0 ? -1 : 0;
 }
 
 static void worker_fini(struct worker *w) {
   out_free(&w->o);
   tier_vm_free(w->vm);
+  tier_buf_free(w->why);
+  tier_buf_free(w->msg);
 }
 
 struct eval_worker { const struct run *r; struct worker w; };
@@ -572,6 +574,7 @@ struct diff_worker {
   const struct diff_run *x;
   tier_vm *vo, *vn;
   struct diff d;
+  tier_buf *why; /* a rejected record's message (rejection) */
 };
 
 struct diff_run {
@@ -590,6 +593,7 @@ static void diff_worker_free(void *arg) {
   tier_vm_free(w->vo);
   tier_vm_free(w->vn);
   diff_free(&w->d);
+  tier_buf_free(w->why);
   free(w);
 }
 
@@ -599,7 +603,8 @@ static void *diff_worker_new(void *ctx) {
   if (!w) return NULL;
   w->vo = tier_vm_new(x->ro, &x->vmopt);
   w->vn = tier_vm_new(x->rn, &x->vmopt);
-  if (diff_init(&w->d, x->ro, x->rn, x->op, x->np) != 0 || !w->vo || !w->vn) {
+  w->why = tier_buf_new(NULL);
+  if (diff_init(&w->d, x->ro, x->rn, x->op, x->np) != 0 || !w->vo || !w->vn || !w->why) {
     diff_worker_free(w);
     return NULL;
   }
@@ -626,8 +631,7 @@ static void diff_event(void *arg, const struct rec *rec, long record, tier_buf *
     diff_add_event(&w->d, a, b, ev, NULL);
     return;
   }
-  struct rejection_text why;
-  diff_error_event(&w->d, record, tier_vm_record_id(bad), bad == w->vo ? "old" : "new", rejection(bad, rc, &why),
+  diff_error_event(&w->d, record, tier_vm_record_id(bad), bad == w->vo ? "old" : "new", rejection(bad, rc, w->why),
                    tier_vm_error_path(bad), ev);
 }
 
@@ -762,6 +766,7 @@ struct report_worker {
   tier_vm *vm, *vo;
   struct report_counter c;
   struct diff d;
+  tier_buf *why; /* a rejected record's message (rejection) */
 };
 
 struct report_run {
@@ -782,6 +787,7 @@ static void report_worker_free(void *arg) {
   tier_vm_free(w->vo);
   report_counter_free(&w->c);
   diff_free(&w->d);
+  tier_buf_free(w->why);
   free(w);
 }
 
@@ -796,7 +802,8 @@ static void *report_worker_new(void *ctx) {
   w->x = x;
   w->vm = tier_vm_new(x->rs, &every);
   w->vo = x->ro ? tier_vm_new(x->ro, &old) : NULL;
-  if (report_counter_init(&w->c, x->rs) != 0 || !w->vm ||
+  w->why = tier_buf_new(NULL);
+  if (report_counter_init(&w->c, x->rs) != 0 || !w->vm || !w->why ||
       (x->ro && (!w->vo || diff_init(&w->d, x->ro, x->rs, x->old_path, x->rules) != 0))) {
     report_worker_free(w);
     return NULL;
@@ -816,16 +823,16 @@ static void report_event(void *arg, const struct rec *rec, long record, tier_buf
   tier_vm_number_record(w->vm, (uint64_t)record); /* as diff_event does */
   if (w->vo) tier_vm_number_record(w->vo, (uint64_t)record);
   const tier_result *a, *b;
-  struct rejection_text why;
   int rc = eval_rec(w->vm, rec, w->x->asof, &a);
   if (rc != TIER_OK) {
-    report_error_event(record, rejection(w->vm, rc, &why), ev);
+    report_error_event(record, rejection(w->vm, rc, w->why), ev);
     return;
   }
   report_add_event(&w->c, a, ev);
   if (!w->vo) return;
   if ((rc = eval_rec(w->vo, rec, w->x->asof, &b)) == TIER_OK) report_old_event(&w->c, &w->d, b, a, ev);
-  else report_old_error_event(&w->d, record, tier_vm_record_id(w->vo), rejection(w->vo, rc, &why), tier_vm_error_path(w->vo), ev);
+  else
+    report_old_error_event(&w->d, record, tier_vm_record_id(w->vo), rejection(w->vo, rc, w->why), tier_vm_error_path(w->vo), ev);
 }
 
 /* A run of events, in input order, to the report that is rendered; a
