@@ -25,7 +25,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   gen_ruleset(&r, &o.gen, &g);
   struct compiled c;
   char what[2048], key[2048];
-  if (dt_open(&g, &c) != 0) {
+  int opened = dt_open(&g, &c);
+  if (opened != 0 && dt_over_limit(&c)) { /* no difference: the reference has no limits */
+    dt_close(&c);
+    gen_free(&g);
+    return 0;
+  }
+  if (opened != 0) {
     snprintf(key, sizeof key, "%s", c.err);
     dt_close(&c);
     dt_shrink(&o, &g, NULL, key);

@@ -32,6 +32,12 @@ struct compiled {
 
 /* 0, or -1 with c->err (the first diagnostic, without its position) */
 int dt_open(const struct gruleset *g, struct compiled *c);
+/* After dt_open failed: was the ruleset refused by one of the compiler's
+ * documented limits (docs/language.md 10.2, each message says "the limit
+ * is N")?  The reference has no limits, so that is no difference: a large
+ * generated ruleset may write out more item metrics than the compiler
+ * takes. */
+bool dt_over_limit(const struct compiled *c);
 void dt_close(struct compiled *c);
 
 enum { DT_AGREE, DT_DIFFER };

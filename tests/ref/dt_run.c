@@ -39,6 +39,10 @@ int dt_open(const struct gruleset *g, struct compiled *c) {
   return 0;
 }
 
+bool dt_over_limit(const struct compiled *c) {
+  return strncmp(c->err, "compile: ", 9) == 0 && strstr(c->err, "the limit is") != NULL;
+}
+
 void dt_close(struct compiled *c) {
   ref_free(c->ref);
   if (c->vm) tier_vm_free(c->vm);
