@@ -108,10 +108,35 @@ void cli_note_compiled(const tier_diags *d) {
   for (size_t i = 0; i < tier_diags_nfiles(d); i++) cli_note_input(tier_diags_file(d, i));
 }
 
+/* An output is named by a name that can be a file's: not empty, and not
+ * ending in '/' (a directory's name whether or not it exists: `tierc
+ * keygen -o keys/` once wrote keys/.key, `-o out/` said only that no file
+ * could be made beside it). */
+bool cli_output_name_ok(const char *prog, const char *path) {
+  size_t n = strlen(path);
+  if (n == 0) fprintf(stderr, _("%s: the output's name is empty\n"), prog);
+  else if (path[n - 1] == '/')
+    fprintf(stderr, _("%s: '%s' ends in '/', so it names a directory; an output is written only as a regular file\n"), prog,
+            path);
+  return n > 0 && path[n - 1] != '/';
+}
+
+static void not_regular(const char *prog, const char *path, mode_t mode) {
+  fprintf(stderr, _("%s: '%s' is %s; an output is written only as a regular file\n"), prog, path, tier_file_kind((unsigned)mode));
+}
+
+/* stat, not lstat: a symbolic link is judged by the file it points to,
+ * which is what cli_write_file replaces. */
 bool cli_output_allowed(const char *prog, const char *path, const char *in_place) {
   struct stat st, ip;
+  if (!cli_output_name_ok(prog, path)) return false;
+  if (stat(path, &st) != 0) return true; /* a new file (a link to nothing is cli_write_file's to refuse) */
+  if (!S_ISREG(st.st_mode)) {
+    not_regular(prog, path, st.st_mode);
+    return false;
+  }
   bool rewrite = in_place && stat(in_place, &ip) == 0;
-  if (stat(path, &st) == 0 && !(rewrite && ip.st_dev == st.st_dev && ip.st_ino == st.st_ino))
+  if (!(rewrite && ip.st_dev == st.st_dev && ip.st_ino == st.st_ino))
     for (size_t i = 0; i < ninputs; i++)
       if (inputs[i].dev == st.st_dev && inputs[i].ino == st.st_ino) {
         fprintf(stderr, _("%s: '%s' is an input of this command; it is not overwritten (name another output)\n"), prog,
@@ -161,9 +186,8 @@ int cli_write_file(const char *prog, const char *path, const void *data, size_t 
       return -1;
     }
   }
-  if (have && !S_ISREG(st.st_mode)) {
-    fprintf(stderr, _("%s: '%s' is %s; an output is written only as a regular file\n"), prog, path,
-            tier_file_kind((unsigned)st.st_mode));
+  if (have && !S_ISREG(st.st_mode)) { /* again, on the file itself: it may have changed since */
+    not_regular(prog, path, st.st_mode);
     free(real);
     return -1;
   }
@@ -287,12 +311,21 @@ int cli_write_key(const char *prog, const char *path, const char *kind, const ui
     return -1;
   }
   FILE *f = fdopen(fd, "w");
-  if (!f) { close(fd); return -1; }
-  fprintf(f, "tierc ed25519 %s key\n", kind); /* the file format: never translated */
-  for (size_t i = 0; i < n; i++) fprintf(f, "%02x", key[i]);
-  fprintf(f, "\n");
-  if (fclose(f) != 0) {
-    fprintf(stderr, _("%s: cannot write '%s': %s\n"), prog, path, strerror(errno));
+  int saved = errno;
+  if (f) {
+    fprintf(f, "tierc ed25519 %s key\n", kind); /* the file format: never translated */
+    for (size_t i = 0; i < n; i++) fprintf(f, "%02x", key[i]);
+    fprintf(f, "\n");
+    saved = errno;
+  } else close(fd);
+  bool ok = f && !ferror(f);
+  if (f && fclose(f) != 0 && ok) { /* a full disk may show only here */
+    ok = false;
+    saved = errno;
+  }
+  if (!ok) {
+    fprintf(stderr, _("%s: cannot write '%s': %s\n"), prog, path, strerror(saved));
+    unlink(path); /* a key that is not whole is no key */
     return -1;
   }
   return 0;

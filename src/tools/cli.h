@@ -32,9 +32,14 @@ uint8_t *cli_read_file(const char *prog, const char *path, size_t max, size_t *l
  * status 2.  cli_read_file and cli_load_ruleset note what they read. */
 void cli_note_input(const char *path);
 void cli_note_compiled(const tier_diags *d);
+/* Whether path can be an output's name at all: false, with a message,
+ * when it is empty or ends in '/' (a directory's name). */
+bool cli_output_name_ok(const char *prog, const char *path);
 /* The check alone, for a command that can tell before its work is done:
- * false, with a message, when path is an input of this run other than
- * `in_place` (the input the command rewrites by design, or NULL). */
+ * false, with a message, when path is not a name for an output (above),
+ * is something other than a regular file (a directory, a device, a FIFO,
+ * or a link to one), or is an input of this run other than `in_place`
+ * (the input the command rewrites by design, or NULL). */
 bool cli_output_allowed(const char *prog, const char *path, const char *in_place);
 /* Write an output file: the check above, then the file replaced atomically
  * (a new file beside it with its permissions, fsync'ed, renamed over it; a
@@ -61,7 +66,9 @@ bool cli_color(FILE *f);
 /* The width of the terminal f is, 0 when f is not a terminal (for
  * tier_options.diag_columns: the library's default then). */
 unsigned cli_columns(FILE *f);
-/* Key files: a first line naming the kind, then the key in hex. */
+/* Key files: a first line naming the kind, then the key in hex.  The file
+ * is new (O_EXCL: an existing file or link is never written); a failed
+ * write removes it.  0, or -1 with a message. */
 int cli_write_key(const char *prog, const char *path, const char *kind, const uint8_t *key, size_t n, bool secret);
 /* Read a key file that holds exactly one key of the kind ("public",
  * "secret") and n bytes.  EXIT_OK; EXIT_USAGE when it cannot be opened;

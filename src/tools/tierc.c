@@ -6,6 +6,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -266,6 +267,19 @@ static int cmd_diff(int argc, char **argv) {
   return status;
 }
 
+/* keygen's NAME is the keys' common name, NAME.key and NAME.pub: a name
+ * that is a directory's would put the keys beside it (keys.key) or hidden
+ * inside it (keys/.key), neither of which was meant. */
+static bool key_name_ok(const char *name) {
+  size_t n = strlen(name);
+  struct stat st;
+  if (n == 0) return cli_output_name_ok(prog, name);
+  if (name[n - 1] != '/' && (stat(name, &st) != 0 || !S_ISDIR(st.st_mode))) return true;
+  fprintf(stderr, _("%s: '%s' names a directory; -o takes the keys' name, NAME.key and NAME.pub (for example -o %s%stierc)\n"),
+          prog, name, name, name[n - 1] == '/' ? "" : "/");
+  return false;
+}
+
 static int cmd_keygen(int argc, char **argv) {
   static const struct option lo[] = {{"output", required_argument, 0, 'o'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
   const char *name = "tierc";
@@ -282,6 +296,7 @@ static int cmd_keygen(int argc, char **argv) {
     fputs(_("usage: tierc keygen [-o NAME]\n"), stderr);
     return EXIT_USAGE;
   }
+  if (!key_name_ok(name)) return EXIT_USAGE;
   uint8_t pub[32], sk[64];
   if (tier_keygen(pub, sk) != TIER_OK) {
     fprintf(stderr, _("%s: cannot make a key\n"), prog);
@@ -292,7 +307,8 @@ static int cmd_keygen(int argc, char **argv) {
   if (!kp || !pp) return EXIT_USAGE;
   snprintf(kp, n, "%s.key", name);
   snprintf(pp, n, "%s.pub", name);
-  int rc = cli_write_key(prog, kp, "secret", sk, 64, true) || cli_write_key(prog, pp, "public", pub, 32, false);
+  int rc = cli_write_key(prog, kp, "secret", sk, 64, true);
+  if (!rc && (rc = cli_write_key(prog, pp, "public", pub, 32, false)) != 0) unlink(kp); /* a pair or nothing */
   if (!rc) {
     char fp[17];
     cli_fingerprint(pub, fp);
