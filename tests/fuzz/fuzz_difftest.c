@@ -18,6 +18,18 @@
 
 #define RECORDS 4
 
+/* A difference: shrink it, print the reproducer and abort.  Standard output
+ * is a file under make fuzz, so it is flushed first: abort() drops what
+ * stdio still holds, and a finding of session 6 left only "deadly signal"
+ * in the log. */
+static _Noreturn void found(const struct dt_options *o, struct gruleset *g, struct grecord *rec, const char *what,
+                            const char *key) {
+  dt_shrink(o, g, rec, key);
+  dt_report(o, g, rec, what, DT_NO_SEED);
+  fflush(stdout);
+  abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   struct rng r = {.bytes = data, .nbytes = size};
   struct dt_options o = {.gen = {0}};
@@ -34,15 +46,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (opened != 0) {
     snprintf(key, sizeof key, "%s", c.err);
     dt_close(&c);
-    dt_shrink(&o, &g, NULL, key);
-    dt_report(&o, &g, NULL, key, DT_NO_SEED);
-    abort();
+    found(&o, &g, NULL, key, key);
   }
   if (dt_ruleset_checks(&o, &g, &c, what, sizeof what, key, sizeof key)) {
     dt_close(&c);
-    dt_shrink(&o, &g, NULL, key);
-    dt_report(&o, &g, NULL, what, DT_NO_SEED);
-    abort();
+    found(&o, &g, NULL, what, key);
   }
   for (int i = 0; i < RECORDS; i++) {
     struct grecord rec;
@@ -53,9 +61,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     oc_free(&ro);
     if (rc == DT_DIFFER) {
       dt_close(&c);
-      dt_shrink(&o, &g, &rec, key);
-      dt_report(&o, &g, &rec, what, DT_NO_SEED);
-      abort();
+      found(&o, &g, &rec, what, key);
     }
     gen_record_free(&g, &rec);
   }
