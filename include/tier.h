@@ -470,6 +470,19 @@ typedef struct tier_result {
  * error functions return, live until the next call on vm. */
 TIER_API int tier_eval_json(tier_vm *vm, const char *json, size_t len, int64_t asof,
                             const tier_result **res);
+/* Let vm evaluate the records peer reads (tier_eval_read) without reading
+ * them again: for running every record under two rulesets, as tiervm diff
+ * does.  Returns 1 when the two read records alike - the same schema
+ * (fields, keys, types, enums, lists; the tiers too when a field holds
+ * one), the same strict_fields and cost budget - and 0 otherwise, when vm
+ * must read each record itself.  peer must outlive vm's use of it. */
+TIER_API int tier_vm_share_reader(tier_vm *vm, const tier_vm *peer);
+/* tier_eval_json under vm of the record peer (tier_vm_share_reader) has
+ * just read whole with tier_eval_json - also when peer's evaluation then
+ * failed: the same outcome, result and errors as reading its text again.
+ * TIER_EUSAGE when vm shares no reader or peer's last record was not read
+ * whole.  The result lives until the next call on vm or on peer. */
+TIER_API int tier_eval_read(tier_vm *vm, int64_t asof, const tier_result **res);
 TIER_API const char *tier_vm_error(const tier_vm *vm);
 TIER_API const char *tier_vm_error_path(const tier_vm *vm); /* "" if none */
 /* The "id" of the last record given to tier_eval_json, when it could be

@@ -860,6 +860,7 @@ int rec_parse(struct tier_vm *vm, const char *json, size_t len, struct record *o
   out->nums = rd->nums;
   out->nnums = j.nnums;
   out->max_list = max_list;
+  out->hkey = &vm->hkey;
   if ((rc = rec_tiers(vm, out))) {
     find_id(&j);
     return rc;

@@ -177,6 +177,65 @@ int rec_tiers(struct tier_vm *vm, const struct record *r) {
   return TIER_OK;
 }
 
+/* ---- two rulesets, one reading ---------------------------------------------------- */
+
+static bool same_str(const struct image *a, uint32_t x, const struct image *b, uint32_t y) {
+  if (x == NO_STR || y == NO_STR) return x == y;
+  return a->strlens[x] == b->strlens[y] && memcmp(a->strs[x], b->strs[y], a->strlens[x]) == 0;
+}
+
+static bool same_enums(const struct image *a, const struct image *b) {
+  if (a->nenums != b->nenums) return false;
+  for (uint32_t i = 0; i < a->nenums; i++) {
+    const struct img_enum *x = &a->enums[i], *y = &b->enums[i];
+    if (!same_str(a, x->name, b, y->name) || x->nvals != y->nvals) return false;
+    for (uint32_t v = 0; v < x->nvals; v++)
+      if (!same_str(a, x->vals[v], b, y->vals[v])) return false;
+  }
+  return true;
+}
+
+/* The fields and lists, and whether one of the fields holds a tier. */
+static bool same_fields(const struct image *a, const struct image *b, bool *tiers) {
+  if (a->nfields != b->nfields || a->nlists != b->nlists || a->ntop != b->ntop || a->partner_field != b->partner_field ||
+      a->id_field != b->id_field)
+    return false;
+  for (uint32_t i = 0; i < a->nfields; i++) {
+    const struct img_field *x = &a->fields[i], *y = &b->fields[i];
+    if (!same_str(a, x->name, b, y->name) || !same_str(a, x->key, b, y->key) || x->kind != y->kind || x->flags != y->flags ||
+        x->ref != y->ref || x->owner != y->owner || x->slot != y->slot)
+      return false;
+    *tiers = *tiers || x->kind == TY_TIER;
+  }
+  for (uint32_t l = 0; l < a->nlists; l++) {
+    const struct img_list *x = &a->lists[l], *y = &b->lists[l];
+    if (x->field != y->field || x->width != y->width || x->parent != y->parent || x->pslot != y->pslot || x->depth != y->depth)
+      return false;
+  }
+  return true;
+}
+
+/* The tiers a `tier` field may name (tier_named): identifiers, display
+ * names and partner types. */
+static bool same_tier_names(const struct image *a, const struct image *b) {
+  if (a->ntiers != b->ntiers) return false;
+  for (uint32_t t = 0; t < a->ntiers; t++) {
+    const struct img_tier *x = &a->tiers[t], *y = &b->tiers[t];
+    if (x->ptype != y->ptype || !same_str(a, x->name, b, y->name) || !same_str(a, x->display, b, y->display)) return false;
+  }
+  return true;
+}
+
+/* Whether the readers make the same packed record, with the same faults
+ * and words, of any text under image a as under image b: the same schema
+ * (by names, not string indices: two files number their strings apart),
+ * and the same tiers when a field holds one.  What the readers read of an
+ * image besides is its cost bound, which the caller checks per image. */
+bool rec_reads_alike(const struct image *a, const struct image *b) {
+  bool tiers = false;
+  return same_enums(a, b) && same_fields(a, b, &tiers) && (!tiers || same_tier_names(a, b));
+}
+
 /* ---- keys the schema does not declare ------------------------------------------ */
 
 /* Where a key of `owner` sits, for people: "" for the record, "customers[]"
@@ -218,6 +277,28 @@ static void key_of(struct unknown_key *k, uint16_t owner, const char *key, size_
   k->owner = owner;
 }
 
+/* Key k (name, owner, cut) marked as the current record's, to be counted
+ * when the record is read whole (rec_accept): kept by name while the
+ * table has room, else among the keys counted without a name. */
+static void mark_key(struct reader *rd, const struct unknown_key *k) {
+  rd->unknown_last = rd->serial;
+  for (uint32_t i = 0; i < rd->nunknown; i++) {
+    struct unknown_key *e = &rd->unknown[i];
+    if (e->owner == k->owner && e->n == k->n && e->cut == k->cut && memcmp(e->name, k->name, k->n) == 0) {
+      e->last = rd->serial;
+      return;
+    }
+  }
+  if (rd->nunknown == UNKNOWN_KEPT) {
+    rd->other_last = rd->serial;
+    return;
+  }
+  struct unknown_key *e = &rd->unknown[rd->nunknown++];
+  *e = *k;
+  e->records = 0;
+  e->last = e->first = rd->serial;
+}
+
 int rec_unknown_key(struct tier_vm *vm, uint16_t owner, const char *key, size_t n, char *why, size_t whylen) {
   const struct image *img = vm->rs->img;
   struct reader *rd = vm->reader;
@@ -239,23 +320,19 @@ int rec_unknown_key(struct tier_vm *vm, uint16_t owner, const char *key, size_t 
     buf_free(&b);
     return TIER_ERECORD;
   }
-  /* marked as the current record's; counted when the record is read whole */
-  rd->unknown_last = rd->serial;
-  for (uint32_t i = 0; i < rd->nunknown; i++) {
-    struct unknown_key *e = &rd->unknown[i];
-    if (e->owner == k.owner && e->n == k.n && e->cut == k.cut && memcmp(e->name, k.name, k.n) == 0) {
-      e->last = rd->serial;
-      return TIER_OK;
-    }
-  }
-  if (rd->nunknown == UNKNOWN_KEPT) {
-    rd->other_last = rd->serial;
-    return TIER_OK;
-  }
-  k.records = 0;
-  k.last = k.first = rd->serial;
-  rd->unknown[rd->nunknown++] = k;
+  mark_key(rd, &k);
   return TIER_OK;
+}
+
+/* The undeclared keys that peer's reader passed over in the record it read
+ * last, marked in rd as if rd had read that record too: the VM that
+ * evaluates a record another VM read (tier_eval_read) tells the same
+ * unknown fields as if it had read it. */
+void rec_unknown_again(struct reader *rd, const struct reader *peer) {
+  if (peer->unknown_last != peer->serial) return;
+  for (uint32_t i = 0; i < peer->nunknown; i++)
+    if (peer->unknown[i].last == peer->serial) mark_key(rd, &peer->unknown[i]);
+  if (peer->other_last == peer->serial) rd->other_last = rd->unknown_last = rd->serial;
 }
 
 void rec_accept(struct reader *rd) {
@@ -702,6 +779,7 @@ static int parse_ref(struct tier_vm *vm, const char *json, size_t len, struct re
   out->nums = rd->nums;
   out->nnums = c.nnums;
   out->max_list = max_list;
+  out->hkey = &vm->hkey;
   if ((rc = rec_tiers(vm, out))) return rc;
   rec_accept(rd);
   return TIER_OK;

@@ -92,6 +92,8 @@ int rec_unknown_key(struct tier_vm *vm, uint16_t owner, const char *key, size_t 
 /* The record was read whole: count the keys rec_unknown_key marked in it
  * (a rejected record's are not counted: its error is what it gets told). */
 void rec_accept(struct reader *rd);
+void rec_unknown_again(struct reader *rd, const struct reader *peer);
+bool rec_reads_alike(const struct image *a, const struct image *b);
 int rec_parse_ref(struct tier_vm *vm, const char *json, size_t len, struct record *out);
 /* A record read whole: its `tier` fields, read as texts, made tiers of its
  * partner type; TIER_OK, or TIER_ERECORD with vm->err and vm->path set. */

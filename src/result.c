@@ -835,11 +835,59 @@ int tier_eval_json(tier_vm *vm, const char *json, size_t len, int64_t asof, cons
   if (res) *res = NULL;
   vm->err_line = vm->err_col = 0;
   int rc = rec_parse(vm, json, len, &vm->rec);
+  vm->read_whole = rc == TIER_OK;
   long line, col;
   if (rc == TIER_ERECORD && tier_vm_error_position(vm, &line, &col)) json_syntax_text(vm->err, sizeof vm->err, line, col, vm->jerr);
   if (rc) return rc;
   /* the reader stopped a record whose lists alone went over the budget;
    * this is the whole record's bound */
+  if (vm_over_budget(vm, vm_record_cost(vm->rs->img, &vm->rec), false)) return TIER_EBUDGET;
+  return res_eval_bound(vm, asof, res);
+}
+
+/* Whether the budget turns records away at the same point under both:
+ * none, or the same budget over the same cost bound (the reader stops a
+ * record whose lists alone go over it). */
+static bool same_budget(const struct tier_vm *a, const struct tier_vm *b) {
+  const struct image *x = a->rs->img, *y = b->rs->img;
+  if (a->max_cost != b->max_cost) return false;
+  if (!a->max_cost) return true;
+  return x->cost_base == y->cost_base && memcmp(x->cost_per, y->cost_per, sizeof *x->cost_per * x->nlists) == 0;
+}
+
+/* tiervm diff and report --diff evaluate every record under two rulesets,
+ * which nearly always read records alike (a rule change seldom changes the
+ * schema): then the second VM evaluates the record the first read, and the
+ * reading, about half of such a run, is done once. */
+int tier_vm_share_reader(tier_vm *vm, const tier_vm *peer) {
+  vm->peer = NULL;
+  if (vm == peer || vm->strict_fields != peer->strict_fields || !same_budget(vm, peer) ||
+      !rec_reads_alike(peer->rs->img, vm->rs->img))
+    return 0;
+  vm->peer = peer;
+  return 1;
+}
+
+/* What tier_eval_json does with the record's text, with the record peer
+ * read: a record that is the same packed record under both (same schema,
+ * tier_vm_share_reader) meets the same budget check and the same
+ * evaluation.  Its texts' hashes were made with peer's key, which the
+ * record carries (struct record's hkey), so count distinct stays right.
+ * Its unknown fields are marked in vm's reader as if vm had read it. */
+int tier_eval_read(tier_vm *vm, int64_t asof, const tier_result **res) {
+  if (res) *res = NULL;
+  const struct tier_vm *peer = vm->peer;
+  if (!peer || !peer->read_whole) return TIER_EUSAGE;
+  struct reader *rd = reader_of(vm);
+  if (!rd) return TIER_ENOMEM;
+  vm->read_whole = false; /* vm->rec is peer's, not its own */
+  vm->err[0] = vm->path[0] = vm->jerr[0] = 0;
+  vm->err_line = vm->err_col = 0;
+  rec_begin(rd);
+  rec_unknown_again(rd, peer->reader);
+  rec_accept(rd);
+  vm->rec = peer->rec;
+  vm->res.id = peer->res.id;
   if (vm_over_budget(vm, vm_record_cost(vm->rs->img, &vm->rec), false)) return TIER_EBUDGET;
   return res_eval_bound(vm, asof, res);
 }

@@ -409,6 +409,8 @@ struct record {
   struct num *nums;
   uint32_t nnums;
   uint32_t max_list;   /* longest list, for the distinct set */
+  const struct hash_key *hkey; /* the key of strs[].hash: the reading VM's, which the VM that
+                                  evaluates the record hashes a constant text with too */
 };
 
 /* ---- dates ------------------------------------------------------------------ */

@@ -826,8 +826,9 @@ int vm_run(struct tier_vm *vm, uint32_t entry, const struct record *r, int64_t a
     if (h == TIER_NONE) vmbreak;
     if (!text_of(rs, r, h, &ta, &la)) goto badtext;
     struct dset *d = &vm->dsets[A];
-    /* a record's text carries its hash (record.c); a constant's is made here */
-    uint32_t hash = h & TEXT_CONST ? (uint32_t)hash_bytes(&vm->hkey, ta, la) : r->strs[h].hash;
+    /* a record's text carries its hash (record.c); a constant's is made
+     * here, with the key the record's were (tier_eval_read: another VM's) */
+    uint32_t hash = h & TEXT_CONST ? (uint32_t)hash_bytes(r->hkey, ta, la) : r->strs[h].hash;
     uint32_t mask = vm->dcap - 1, s = hash & mask;
     for (vm->probes++; d->gens[s] == d->gen; s = (s + 1) & mask, vm->probes++) {
       if (!text_of(rs, r, (int64_t)d->keys[s], &tb, &lb)) goto badtext;

@@ -85,6 +85,8 @@ struct tier_vm {
   struct eval ev;
   struct record rec;
   void *reader;             /* record.c's buffers */
+  bool read_whole;          /* rec holds the record the last tier_eval_json read (its own buffers) */
+  const struct tier_vm *peer;           /* tier_vm_share_reader's: whose records tier_eval_read evaluates */
   uint32_t *owner_start, *owner_fields; /* json.c: fields by owner */
   size_t seen_size;
   char err[512];

@@ -145,6 +145,13 @@ static int eval_rec(tier_vm *vm, const struct rec *r, int64_t asof, const tier_r
   return tier_eval_json(vm, r->text, r->len, asof, res);
 }
 
+/* The second of two evaluations of one record (diff, report --diff): the
+ * record the first VM has just read when the two share a reader
+ * (tier_vm_share_reader: the same schema), else its text read again. */
+static int eval_again(tier_vm *vm, bool shared, const struct rec *r, int64_t asof, const tier_result **res) {
+  return shared ? tier_eval_read(vm, asof, res) : eval_rec(vm, r, asof, res);
+}
+
 /* The message for a rejected record: the library's, and for a record over
  * the cost budget the option that set it, written into why (a worker's,
  * so sized by the message: no length is assumed of the library's). */
@@ -162,28 +169,28 @@ static const char *rejection(tier_vm *vm, int rc, tier_buf *why) {
 /* What evaluates and renders records: one per thread (-j). */
 struct worker {
   tier_vm *vm;
-  struct out o;          /* the renderer */
-  long errors;           /* records rejected */
-  tier_buf *why, *msg;   /* a rejected record's message (rejection), and it after its file's name */
+  struct out o;        /* the renderer */
+  long errors;         /* records rejected */
+  tier_buf *why, *msg; /* a rejected record's message (rejection), and it after its file's name */
 };
 
 struct run {
   tier_ruleset *rs;
-  struct worker w;       /* the main thread's */
+  struct worker w; /* the main thread's */
   int fmt;
   bool explain;
   int64_t asof;
   uint64_t max_cost;
-  bool strict_fields;    /* --strict */
-  int jobs;              /* -j: threads evaluating records */
+  bool strict_fields; /* --strict */
+  int jobs;           /* -j: threads evaluating records */
   long record;
-  tier_buf *out;         /* output not yet written */
-  bool out_failed;       /* some output was lost: out of memory */
+  tier_buf *out;   /* output not yet written */
+  bool out_failed; /* some output was lost: out of memory */
   bool many_inputs;
   bool explain_cmd;
-  const char *want_id;   /* explain: the partner to find (NULL: the first) */
-  bool done;             /* explain: found and printed */
-  struct par *par;       /* -j 2 or more: the threads */
+  const char *want_id; /* explain: the partner to find (NULL: the first) */
+  bool done;           /* explain: found and printed */
+  struct par *par;     /* -j 2 or more: the threads */
 };
 
 /* Write the output gathered so far when there is much of it (or force). */
@@ -290,7 +297,10 @@ static void worker_fini(struct worker *w) {
   tier_buf_free(w->msg);
 }
 
-struct eval_worker { const struct run *r; struct worker w; };
+struct eval_worker {
+  const struct run *r;
+  struct worker w;
+};
 
 static void *par_make(void *ctx) {
   struct eval_worker *pw = calloc(1, sizeof *pw);
@@ -372,12 +382,11 @@ static void report_signature(const tier_ruleset *rs, bool trusted) {
 /* eval's and explain's options into r (and opt).
  * Returns -1 to go on, else the exit status. */
 static int eval_options(int argc, char **argv, bool explain_cmd, struct run *r, tier_options *opt) {
-  static const struct option lo[] = {{"format", required_argument, 0, 'f'}, {"as-of", required_argument, 0, 'a'},
-                                     {"explain", no_argument, 0, 'e'},      {"max-cost", required_argument, 0, 'c'},
-                                     {"trust", required_argument, 0, 't'},  {"import-path", required_argument, 0, 'I'},
-                                     {"max-record", required_argument, 0, 'R'}, {"strict", no_argument, 0, 'S'}, {"help", no_argument, 0, 'h'},
-                                     {"id", required_argument, 0, 'i'},     {"jobs", required_argument, 0, 'j'},
-                                     {0, 0, 0, 0}};
+  static const struct option lo[] = {
+      {"format", required_argument, 0, 'f'},     {"as-of", required_argument, 0, 'a'}, {"explain", no_argument, 0, 'e'},
+      {"max-cost", required_argument, 0, 'c'},   {"trust", required_argument, 0, 't'}, {"import-path", required_argument, 0, 'I'},
+      {"max-record", required_argument, 0, 'R'}, {"strict", no_argument, 0, 'S'},      {"help", no_argument, 0, 'h'},
+      {"id", required_argument, 0, 'i'},         {"jobs", required_argument, 0, 'j'},  {0, 0, 0, 0}};
   int c;
   bool jobs_given = false;
   optind = 1;
@@ -393,7 +402,11 @@ static int eval_options(int argc, char **argv, bool explain_cmd, struct run *r, 
         return EXIT_USAGE;
       }
       break;
-    case 'a': case 't': case 'I': case 'R': case 'S': {
+    case 'a':
+    case 't':
+    case 'I':
+    case 'R':
+    case 'S': {
       int so = shared_option(c, optarg, &r->asof, opt);
       if (so < 0) return -so;
       break;
@@ -412,7 +425,10 @@ static int eval_options(int argc, char **argv, bool explain_cmd, struct run *r, 
     }
   }
   if (explain_cmd ? r->fmt != FMT_TEXT && r->fmt != FMT_JSON : r->fmt == FMT_TEXT) {
-    fprintf(stderr, _("%s: --format %s does not apply to %s\n"), prog, r->fmt == FMT_TEXT ? "text" : r->fmt == FMT_CSV ? "csv" : "table",
+    fprintf(stderr, _("%s: --format %s does not apply to %s\n"), prog,
+            r->fmt == FMT_TEXT      ? "text"
+                : r->fmt == FMT_CSV ? "csv"
+                                    : "table",
             explain_cmd ? "explain" : "eval");
     return EXIT_USAGE;
   }
@@ -573,6 +589,7 @@ struct diff_run;
 struct diff_worker {
   const struct diff_run *x;
   tier_vm *vo, *vn;
+  bool shared; /* vn evaluates the records vo reads */
   struct diff d;
   tier_buf *why; /* a rejected record's message (rejection) */
 };
@@ -609,6 +626,7 @@ static void *diff_worker_new(void *ctx) {
     return NULL;
   }
   w->x = x;
+  w->shared = tier_vm_share_reader(w->vn, w->vo);
   return w;
 }
 
@@ -627,7 +645,7 @@ static void diff_event(void *arg, const struct rec *rec, long record, tier_buf *
   const tier_result *a, *b;
   tier_vm *bad = w->vo;
   int rc = eval_rec(w->vo, rec, w->x->asof, &a);
-  if (rc == TIER_OK && (rc = eval_rec(bad = w->vn, rec, w->x->asof, &b)) == TIER_OK) {
+  if (rc == TIER_OK && (rc = eval_again(bad = w->vn, w->shared, rec, w->x->asof, &b)) == TIER_OK) {
     diff_add_event(&w->d, a, b, ev, NULL);
     return;
   }
@@ -669,7 +687,11 @@ static int diff_options(int argc, char **argv, int *fmt, int *jobs, int64_t *aso
     case 'j':
       if (!jobs_option(optarg, jobs)) return EXIT_USAGE;
       break;
-    case 'a': case 't': case 'I': case 'R': case 'S': {
+    case 'a':
+    case 't':
+    case 'I':
+    case 'R':
+    case 'S': {
       int so = shared_option(c, optarg, asof, opt);
       if (so < 0) return -so;
       break;
@@ -764,6 +786,7 @@ struct report_run;
 struct report_worker {
   const struct report_run *x;
   tier_vm *vm, *vo;
+  bool shared; /* vo evaluates the records vm reads */
   struct report_counter c;
   struct diff d;
   tier_buf *why; /* a rejected record's message (rejection) */
@@ -808,6 +831,7 @@ static void *report_worker_new(void *ctx) {
     report_worker_free(w);
     return NULL;
   }
+  w->shared = w->vo && tier_vm_share_reader(w->vo, w->vm);
   return w;
 }
 
@@ -830,7 +854,7 @@ static void report_event(void *arg, const struct rec *rec, long record, tier_buf
   }
   report_add_event(&w->c, a, ev);
   if (!w->vo) return;
-  if ((rc = eval_rec(w->vo, rec, w->x->asof, &b)) == TIER_OK) report_old_event(&w->c, &w->d, b, a, ev);
+  if ((rc = eval_again(w->vo, w->shared, rec, w->x->asof, &b)) == TIER_OK) report_old_event(&w->c, &w->d, b, a, ev);
   else
     report_old_error_event(&w->d, record, tier_vm_record_id(w->vo), rejection(w->vo, rc, w->why), tier_vm_error_path(w->vo), ev);
 }
@@ -906,7 +930,11 @@ static int report_options(int argc, char **argv, const char **out_path, struct r
     case 'j':
       if (!jobs_option(optarg, &x->jobs)) return EXIT_USAGE;
       break;
-    case 'a': case 't': case 'I': case 'R': case 'S': {
+    case 'a':
+    case 't':
+    case 'I':
+    case 'R':
+    case 'S': {
       int so = shared_option(c, optarg, &x->asof, opt);
       if (so < 0) return -so;
       break;
@@ -965,7 +993,8 @@ static int cmd_report(int argc, char **argv) {
   if (st >= 0) return st;
   /* an HTML page is no use on a terminal: only where asked for (-o -) */
   if (!out_path && isatty(STDOUT_FILENO)) {
-    fprintf(stderr, _("%s report: the report is an HTML page: write it to a file with -o report.html, or give -o - to print it here\n"),
+    fprintf(stderr,
+            _("%s report: the report is an HTML page: write it to a file with -o report.html, or give -o - to print it here\n"),
             prog);
     return EXIT_USAGE;
   }

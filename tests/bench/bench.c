@@ -388,6 +388,7 @@ static void pack_copy(const struct image *img, const struct record *r, struct pa
   p->rec.strs = st;
   p->rec.nstrs = r->nstrs;
   p->rec.max_list = r->max_list;
+  p->rec.hkey = r->hkey; /* the VM that read it outlives the copies */
   p->mem = m;
   p->bytes = bytes;
 }
