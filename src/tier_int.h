@@ -396,6 +396,9 @@ struct rec_list { uint32_t n; int64_t *items; };
 #define LIST_SLOT(start, count) ((int64_t)((uint64_t)(start) << 32 | (uint32_t)(count)))
 #define LIST_START(slot) ((uint32_t)((uint64_t)(slot) >> 32))
 #define LIST_COUNT(slot) ((uint32_t)(slot))
+/* Both readers intern a record's texts: equal texts have one handle, so
+ * that count distinct compares two texts of a record by handle (vm.c
+ * DADD_S). */
 struct rec_str {
   const char *p;
   uint32_t n;

@@ -89,39 +89,87 @@ static int time_texts(struct image *img, struct tier_ruleset *rs) {
   return TIER_OK;
 }
 
-/* Instructions that exist only in rs->run, never in a file: a pair of
- * instructions fused into one dispatch.  The first of the pair is
- * replaced, the second stays where it was, so that a jump to it still
- * finds it and every instruction index keeps its meaning; the fused one
- * reads the second's operands (ip[1]) and goes past both.  They count as
- * two steps (TIER_COUNT_STEPS), as the pair would. */
+/* Instructions that exist only in rs->run, never in a file: two or three
+ * instructions fused into one dispatch.  The first is replaced, the others
+ * stay where they were, so that a jump to one still finds it and every
+ * instruction index keeps its meaning.  The fused one does the first's
+ * work (and the second's, of three) without the stack, steps ip onto the
+ * last and runs the last as written, with its own operands: so a fault
+ * names the instruction it would without fusing.  They count as the steps
+ * the instructions would (TIER_COUNT_STEPS).  The commonest runs of the
+ * benchmark's and the example programs' metric loops: */
 enum {
   /* ITEM slot; JNxxK_I k -> t: a list filter on an item field and a
-   * constant, the commonest pair of a metric's loop */
+   * constant (reads ip[1] and goes past both) */
   OP_ITEM_JNEQK_I = OP__COUNT,
   OP_ITEM_JNNEK_I,
   OP_ITEM_JNLTK_I,
   OP_ITEM_JNLEK_I,
   OP_ITEM_JNGTK_I,
   OP_ITEM_JNGEK_I,
+  /* ITEM slot; xxK_I k: an item field compared with a constant */
+  OP_ITEM_EQK_I,
+  OP_ITEM_NEK_I,
+  OP_ITEM_LTK_I,
+  OP_ITEM_LEK_I,
+  OP_ITEM_GTK_I,
+  OP_ITEM_GEK_I,
+  /* ITEM slot; ASOF; xx_I: an item's date against the evaluation date */
+  OP_ITEM_ASOF_EQ_I,
+  OP_ITEM_ASOF_NE_I,
+  OP_ITEM_ASOF_LT_I,
+  OP_ITEM_ASOF_LE_I,
+  OP_ITEM_ASOF_GT_I,
+  OP_ITEM_ASOF_GE_I,
+  OP_ITEM_WITHIN_M, /* ITEM slot; WITHIN_M months */
+  OP_ITEM_DADD_S,   /* ITEM slot; DADD_S set */
+  OP_SETMETRIC_JFR, /* SETMETRIC m; JFR m -> t: an item metric set, then tested */
   OP__RUN_COUNT
 };
 _Static_assert(OP__RUN_COUNT <= 256, "run-time opcodes are bytes");
 _Static_assert(OP_JNNEK_I == OP_JNEQK_I + 1 && OP_JNLTK_I == OP_JNEQK_I + 2 && OP_JNLEK_I == OP_JNEQK_I + 3 &&
                    OP_JNGTK_I == OP_JNEQK_I + 4 && OP_JNGEK_I == OP_JNEQK_I + 5,
                "the six JNxxK_I opcodes are consecutive, in the order of their fused forms");
+_Static_assert(OP_NEK_I == OP_EQK_I + 1 && OP_LTK_I == OP_EQK_I + 2 && OP_LEK_I == OP_EQK_I + 3 && OP_GTK_I == OP_EQK_I + 4 &&
+                   OP_GEK_I == OP_EQK_I + 5,
+               "the six xxK_I opcodes are consecutive, in the order of their fused forms");
+_Static_assert(OP_NE_I == OP_EQ_I + 1 && OP_LT_I == OP_EQ_I + 2 && OP_LE_I == OP_EQ_I + 3 && OP_GT_I == OP_EQ_I + 4 &&
+                   OP_GE_I == OP_EQ_I + 5,
+               "the six xx_I opcodes are consecutive, in the order of their fused forms");
 
-/* rs->run: a copy of rs->code with each ITEM followed by a JNxxK_I fused.
- * The verifier checked the code as written; fusing changes no value, jump
- * or step count, only how many dispatches the VM makes. */
+/* The fused form of the instructions that start at c[0] (left of them in
+ * the code), or c[0]'s own opcode. */
+static uint8_t fused(const struct vinsn *c, uint32_t left) {
+  uint8_t a = c[0].op, b = left > 1 ? c[1].op : OP_NOP, d = left > 2 ? c[2].op : OP_NOP;
+  if (a == OP_SETMETRIC && b == OP_JFR && c[0].a == c[1].a) return OP_SETMETRIC_JFR;
+  if (a != OP_ITEM) return a;
+  if (b >= OP_JNEQK_I && b <= OP_JNGEK_I) return (uint8_t)(OP_ITEM_JNEQK_I + (b - OP_JNEQK_I));
+  if (b >= OP_EQK_I && b <= OP_GEK_I) return (uint8_t)(OP_ITEM_EQK_I + (b - OP_EQK_I));
+  if (b == OP_ASOF && d >= OP_EQ_I && d <= OP_GE_I) return (uint8_t)(OP_ITEM_ASOF_EQ_I + (d - OP_EQ_I));
+  if (b == OP_WITHIN_M) return OP_ITEM_WITHIN_M;
+  if (b == OP_DADD_S) return OP_ITEM_DADD_S;
+  return a;
+}
+
+/* rs->run: a copy of rs->code with the runs above fused.  The verifier
+ * checked the code as written; fusing changes no value, jump, fault or
+ * step count, only how many dispatches the VM makes. */
 static int fuse(struct tier_ruleset *rs, uint32_t n) {
   rs->run = arena_alloc(&rs->img->ar, sizeof *rs->run * (n + 1));
   if (!rs->run) return TIER_ENOMEM;
   memcpy(rs->run, rs->code, sizeof *rs->run * n);
-  for (uint32_t i = 0; i + 1 < n; i++)
-    if (rs->code[i].op == OP_ITEM && rs->code[i + 1].op >= OP_JNEQK_I && rs->code[i + 1].op <= OP_JNGEK_I)
-      rs->run[i].op = (uint8_t)(OP_ITEM_JNEQK_I + (rs->code[i + 1].op - OP_JNEQK_I));
+  for (uint32_t i = 0; i < n; i++) rs->run[i].op = fused(rs->code + i, n - i);
   return TIER_OK;
+}
+
+/* A requirement's shape (struct simple_req) from its code c, left
+ * instructions of the code from there. */
+static struct simple_req simple_shape(const struct vinsn *c, uint32_t left) {
+  if (left < 2 || c[0].op != OP_METRIC) return (struct simple_req){0};
+  if (c[1].op == OP_RET) return (struct simple_req){OP_RET, c[0].a, 0};
+  if (left > 2 && c[1].op >= OP_EQK_I && c[1].op <= OP_GEK_I && c[2].op == OP_RET)
+    return (struct simple_req){c[1].op, c[0].a, c[1].a};
+  return (struct simple_req){0};
 }
 
 /* Decode the verified code into fixed-size instructions whose jump targets
@@ -134,8 +182,10 @@ static int decode(struct tier_ruleset *rs) {
   rs->insn_at = arena_alloc(&img->ar, sizeof *rs->insn_at * ((size_t)img->codelen + 1));
   rs->kvals = arena_alloc(&img->ar, sizeof *rs->kvals * (img->nconsts + 1));
   rs->req_entry = arena_alloc(&img->ar, sizeof *rs->req_entry * (img->nreqs + 1));
+  rs->simple = arena_alloc(&img->ar, sizeof *rs->simple * (img->nreqs + 1));
   rs->grant_entry = arena_alloc(&img->ar, sizeof *rs->grant_entry * (img->ngrants + 1));
-  if (!rs->code || !rs->insn_at || !rs->kvals || !rs->req_entry || !rs->grant_entry || build_ladders(rs)) return TIER_ENOMEM;
+  if (!rs->code || !rs->insn_at || !rs->kvals || !rs->req_entry || !rs->simple || !rs->grant_entry || build_ladders(rs))
+    return TIER_ENOMEM;
   uint32_t i = 0;
   for (uint32_t pc = 0; pc < img->codelen; i++) {
     rs->insn_at[pc] = i;
@@ -159,7 +209,10 @@ static int decode(struct tier_ruleset *rs) {
   for (uint32_t k = 0; k < img->nconsts; k++)
     rs->kvals[k] = img->consts[k].kind == TY_TEXT ? (TEXT_CONST | img->consts[k].v) : img->consts[k].v;
   for (uint32_t m = 0; m < img->nmetrics; m++) rs->num_regs |= img->metrics[m].kind == TY_NUMBER;
-  for (uint32_t r = 0; r < img->nreqs; r++) rs->req_entry[r] = rs->insn_at[img->reqs[r].code];
+  for (uint32_t r = 0; r < img->nreqs; r++) {
+    rs->req_entry[r] = rs->insn_at[img->reqs[r].code];
+    rs->simple[r] = simple_shape(rs->code + rs->req_entry[r], n - rs->req_entry[r]);
+  }
   for (uint32_t k = 0; k < img->ngrants; k++)
     rs->grant_entry[k] = img->grants[k].code == NO_STR ? UINT32_MAX : rs->insn_at[img->grants[k].code];
   rs->review_entry = img->review_code == NO_STR ? UINT32_MAX : rs->insn_at[img->review_code];
@@ -612,18 +665,30 @@ int vm_run(struct tier_vm *vm, uint32_t entry, const struct record *r, int64_t a
 #pragma GCC diagnostic ignored "-Woverride-init"
   static const void *const labels[256] = {[0 ... 255] = &&badop, TIER_OPCODES(LBL)
     [OP_ITEM_JNEQK_I] = &&L_ITEM_JNEQK_I, [OP_ITEM_JNNEK_I] = &&L_ITEM_JNNEK_I, [OP_ITEM_JNLTK_I] = &&L_ITEM_JNLTK_I,
-    [OP_ITEM_JNLEK_I] = &&L_ITEM_JNLEK_I, [OP_ITEM_JNGTK_I] = &&L_ITEM_JNGTK_I, [OP_ITEM_JNGEK_I] = &&L_ITEM_JNGEK_I};
+    [OP_ITEM_JNLEK_I] = &&L_ITEM_JNLEK_I, [OP_ITEM_JNGTK_I] = &&L_ITEM_JNGTK_I, [OP_ITEM_JNGEK_I] = &&L_ITEM_JNGEK_I,
+    [OP_ITEM_EQK_I] = &&L_ITEM_EQK_I, [OP_ITEM_NEK_I] = &&L_ITEM_NEK_I, [OP_ITEM_LTK_I] = &&L_ITEM_LTK_I,
+    [OP_ITEM_LEK_I] = &&L_ITEM_LEK_I, [OP_ITEM_GTK_I] = &&L_ITEM_GTK_I, [OP_ITEM_GEK_I] = &&L_ITEM_GEK_I,
+    [OP_ITEM_ASOF_EQ_I] = &&L_ITEM_ASOF_EQ_I, [OP_ITEM_ASOF_NE_I] = &&L_ITEM_ASOF_NE_I,
+    [OP_ITEM_ASOF_LT_I] = &&L_ITEM_ASOF_LT_I, [OP_ITEM_ASOF_LE_I] = &&L_ITEM_ASOF_LE_I,
+    [OP_ITEM_ASOF_GT_I] = &&L_ITEM_ASOF_GT_I, [OP_ITEM_ASOF_GE_I] = &&L_ITEM_ASOF_GE_I,
+    [OP_ITEM_WITHIN_M] = &&L_ITEM_WITHIN_M, [OP_ITEM_DADD_S] = &&L_ITEM_DADD_S, [OP_SETMETRIC_JFR] = &&L_SETMETRIC_JFR};
 #pragma GCC diagnostic pop
 #undef LBL
 #define vmdispatch() do { vmstep(); goto *labels[ip->op]; } while (0)
 #define vmcase(name) L_##name:
 #define vmbreak do { ip++; vmdispatch(); } while (0)
+#define vmfallthrough (void)0 /* into the next label */
   vmdispatch();
 #else
   /* `continue` re-dispatches at ip: it must not sit inside a loop of its own */
 #define vmdispatch() continue
 #define vmcase(name) case OP_##name:
 #define vmbreak { ip++; continue; }
+#ifdef __GNUC__
+#define vmfallthrough __attribute__((fallthrough)) /* into the next case */
+#else
+#define vmfallthrough (void)0
+#endif
   for (;;) switch (vmstep(), ip->op) {
 #endif
   vmcase(NOP) vmbreak;
@@ -661,19 +726,35 @@ int vm_run(struct tier_vm *vm, uint32_t entry, const struct record *r, int64_t a
     if (TOP != TIER_NONE && (__builtin_mul_overflow(TOP, 100, &x) || x == TIER_NONE)) goto overflow;
     if (TOP != TIER_NONE) TOP = x;
     vmbreak;
+  /* A fused instruction (fuse) does the work of the ones it stands for
+   * but the last, steps onto the last and falls into it: */
+#define ITEM_THEN *sp++ = item[A]; ip++; vmstep(); vmfallthrough;
+#define ITEM_ASOF_THEN *sp++ = item[A]; *sp++ = asof; ip += 2; vmstep(); vmstep(); vmfallthrough;
 #define CMP_I(op) sp--; TOP = TOP != TIER_NONE && sp[0] != TIER_NONE && TOP op sp[0]; vmbreak;
+  vmcase(ITEM_ASOF_EQ_I) ITEM_ASOF_THEN
   vmcase(EQ_I) CMP_I(==)
+  vmcase(ITEM_ASOF_NE_I) ITEM_ASOF_THEN
   vmcase(NE_I) CMP_I(!=)
+  vmcase(ITEM_ASOF_LT_I) ITEM_ASOF_THEN
   vmcase(LT_I) CMP_I(<)
+  vmcase(ITEM_ASOF_LE_I) ITEM_ASOF_THEN
   vmcase(LE_I) CMP_I(<=)
+  vmcase(ITEM_ASOF_GT_I) ITEM_ASOF_THEN
   vmcase(GT_I) CMP_I(>)
+  vmcase(ITEM_ASOF_GE_I) ITEM_ASOF_THEN
   vmcase(GE_I) CMP_I(>=)
 #define CMPK_I(op) TOP = TOP != TIER_NONE && K[A] != TIER_NONE && TOP op K[A]; vmbreak;
+  vmcase(ITEM_EQK_I) ITEM_THEN
   vmcase(EQK_I) CMPK_I(==)
+  vmcase(ITEM_NEK_I) ITEM_THEN
   vmcase(NEK_I) CMPK_I(!=)
+  vmcase(ITEM_LTK_I) ITEM_THEN
   vmcase(LTK_I) CMPK_I(<)
+  vmcase(ITEM_LEK_I) ITEM_THEN
   vmcase(LEK_I) CMPK_I(<=)
+  vmcase(ITEM_GTK_I) ITEM_THEN
   vmcase(GTK_I) CMPK_I(>)
+  vmcase(ITEM_GEK_I) ITEM_THEN
   vmcase(GEK_I) CMPK_I(>=)
 #define CMP_F(op)                                                               \
   sp--;                                                                         \
@@ -712,6 +793,7 @@ int vm_run(struct tier_vm *vm, uint32_t entry, const struct record *r, int64_t a
       TOP = x < DATE_MIN ? DATE_MIN : x > DATE_MAX ? DATE_MAX : x;
     }
     vmbreak;
+  vmcase(ITEM_WITHIN_M) ITEM_THEN
   vmcase(WITHIN_M)
     /* the window's start depends on asof and the months only: computed once
      * per run, not per item */
@@ -726,6 +808,7 @@ int vm_run(struct tier_vm *vm, uint32_t entry, const struct record *r, int64_t a
     TOP = TOP != TIER_NONE && TOP <= asof && asof - TOP < (int64_t)(int32_t)A;
     vmbreak;
   vmcase(JUMP) ip = code + A; vmdispatch();
+  vmcase(SETMETRIC_JFR) regs[A] = *--sp; ip++; vmstep(); vmfallthrough;
   vmcase(JFR) if (regs[A] != 1) { ip = code + B; vmdispatch(); } vmbreak;
 #define JNK_I(op)                                                             \
   x = *--sp;                                                                  \
@@ -819,19 +902,29 @@ int vm_run(struct tier_vm *vm, uint32_t entry, const struct record *r, int64_t a
     }
     vmbreak;
   }
+  vmcase(ITEM_DADD_S) ITEM_THEN
   vmcase(DADD_S) {
     /* texts are equal by content: a constant and the same text in the
-     * record are one value */
+     * record are one value.  Two texts of the record are equal only when
+     * their handles are (the readers intern them): only a constant is
+     * compared by its bytes */
     int64_t h = *--sp;
     if (h == TIER_NONE) vmbreak;
-    if (!text_of(rs, r, h, &ta, &la)) goto badtext;
+    uint32_t hash;
+    if (h & TEXT_CONST) {
+      if (!text_of(rs, r, h, &ta, &la)) goto badtext;
+      hash = (uint32_t)hash_bytes(r->hkey, ta, la); /* with the key the record's texts were hashed with */
+    } else {
+      if (h < 0 || (uint64_t)h >= r->nstrs) goto badtext;
+      hash = r->strs[h].hash;
+    }
     struct dset *d = &vm->dsets[A];
-    /* a record's text carries its hash (record.c); a constant's is made
-     * here, with the key the record's were (tier_eval_read: another VM's) */
-    uint32_t hash = h & TEXT_CONST ? (uint32_t)hash_bytes(r->hkey, ta, la) : r->strs[h].hash;
     uint32_t mask = vm->dcap - 1, s = hash & mask;
     for (vm->probes++; d->gens[s] == d->gen; s = (s + 1) & mask, vm->probes++) {
-      if (!text_of(rs, r, (int64_t)d->keys[s], &tb, &lb)) goto badtext;
+      int64_t k = (int64_t)d->keys[s];
+      if (k == h) break;
+      if (!((k | h) & TEXT_CONST)) continue; /* two texts of the record */
+      if (!text_of(rs, r, h, &ta, &la) || !text_of(rs, r, k, &tb, &lb)) goto badtext;
       if (la == lb && memcmp(ta, tb, la) == 0) break;
     }
     if (d->gens[s] != d->gen) {
@@ -982,9 +1075,31 @@ static int run_metrics(struct tier_vm *vm, const struct record *r, int64_t asof)
   return vm_run(vm, vm->rs->metric_entry, r, asof, NULL);
 }
 
+/* What vm_run gives for a requirement of shape s: the same value, and
+ * the same steps in a TIER_COUNT_STEPS build (the instructions it runs). */
+static bool simple_holds(struct tier_vm *vm, const struct simple_req *s) {
+  int64_t x = vm->regs[s->m], k = vm->rs->kvals[s->k];
+#ifdef TIER_COUNT_STEPS
+  vm->steps += s->cmp == OP_RET ? 2 : 3;
+#endif
+  switch (s->cmp) {
+  case OP_RET: return x == 1;
+  case OP_EQK_I: return x != TIER_NONE && k != TIER_NONE && x == k;
+  case OP_NEK_I: return x != TIER_NONE && k != TIER_NONE && x != k;
+  case OP_LTK_I: return x != TIER_NONE && k != TIER_NONE && x < k;
+  case OP_LEK_I: return x != TIER_NONE && k != TIER_NONE && x <= k;
+  case OP_GTK_I: return x != TIER_NONE && k != TIER_NONE && x > k;
+  default: return x != TIER_NONE && k != TIER_NONE && x >= k;
+  }
+}
+
 static int run_req(struct tier_vm *vm, const struct record *r, int64_t asof, uint32_t q, bool *met) {
   int64_t v = 0;
   vm->steps++;
+  if (vm->rs->simple[q].cmp) {
+    *met = simple_holds(vm, &vm->rs->simple[q]);
+    return TIER_OK;
+  }
   int rc = vm_run(vm, vm->rs->req_entry[q], r, asof, &v);
   *met = v == 1;
   return rc;

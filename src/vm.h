@@ -16,6 +16,15 @@ struct vinsn {
   uint32_t a, b;     /* operands; jump targets as instruction indices */
 };
 
+/* A requirement whose code is [METRIC m; xxK_I k; RET] (a metric compared
+ * with a constant) or [METRIC m; RET] (a bool metric), the commonest
+ * shapes: run_req computes it without entering vm_run.  cmp is the xxK_I
+ * opcode or OP_RET; 0 for any other shape. */
+struct simple_req {
+  uint8_t cmp;
+  uint32_t m, k;
+};
+
 struct tier_ruleset {
   struct tier_alloc_hook hook;
   struct image *img;
@@ -25,7 +34,8 @@ struct tier_ruleset {
   int64_t *kvals;           /* runtime value of each constant */
   bool num_regs;            /* some register holds a number (nregs is used) */
   uint32_t *req_entry, review_entry, metric_entry;
-  uint32_t *grant_entry;    /* each grant's condition or value, UINT32_MAX for none */
+  struct simple_req *simple; /* each requirement's shape when it is a register and a constant (vm.c) */
+  uint32_t *grant_entry;     /* each grant's condition or value, UINT32_MAX for none */
   uint32_t ntypes;          /* values of the partner enum (0 without one) */
   uint32_t *ladder_start;   /* per type p: its tiers are ladder[ladder_start[p] .. ladder_start[p+1]) */
   uint32_t *ladder;         /* tier indices, grouped by type, lowest first */

@@ -1,10 +1,13 @@
 /*
- * test_fuse.c - the VM's fused instructions (src/vm.c, fuse): rs->run is
- * rs->code with each ITEM followed by a JNxxK_I turned into one
- * instruction.  Fusing changes how many dispatches the VM makes and
- * nothing else: every metric of every record, missing values included,
- * is the same run from the fused code as from the code as written.  (A
- * fused instruction counts as the two it runs under TIER_COUNT_STEPS, so
+ * test_fuse.c - what the VM makes of verified code when it loads it
+ * (src/vm.c): fused instructions (fuse: rs->run is rs->code with the
+ * commonest runs of two or three instructions each turned into one) and
+ * simple requirements (a register and a constant, computed without
+ * vm_run).  Both change how much work the VM does and nothing else: every
+ * metric of every record, missing values included, is the same run from
+ * the fused code as from the code as written, and every requirement has
+ * the outcome its code gives.  (A fused instruction counts as the ones it
+ * runs under TIER_COUNT_STEPS, and a simple requirement as its code's, so
  * the differential test's check of the cost bound sees the same steps.)
  */
 #include "testutil.h"
@@ -66,7 +69,99 @@ static void fused_runs_as_written(void **st) {
   tier_ruleset_free(rs);
 }
 
+/* Every other run fuse() fuses: an item field compared with a constant
+ * (six), an item's date with the evaluation date (six), a date in a
+ * window, a text into a distinct set, an item metric set and then tested. */
+static const char *RUNS = "enum kind { c }\n"
+                          "enum lvl { a, b, d }\n"
+                          "record { id: text; partner type: kind; xs: list { n: int?; l: lvl; who: text; at: date?; }; }\n"
+                          "review = 2020-01-01;\n"
+                          "metric k for xs = n == 5 or n != 7 and (n < 1 or n <= 2 or n > 8 or n >= 9);\n"
+                          "metric t for xs = at == asof or at != asof and (at < asof or at <= asof);\n"
+                          "metric u for xs = at > asof or at >= asof;\n"
+                          "metric w for xs = at within 2 months;\n"
+                          "metric ws = count xs where w;\n"
+                          "metric ks = count xs where k;\n"
+                          "metric ts = count xs where t;\n"
+                          "metric us = count xs where u;\n"
+                          "metric who = count distinct who in xs where k;\n"
+                          "tier T c < ks >= 1; ts >= 1; us >= 1; ws >= 1; who >= 1; >\n";
+
+static void every_run_runs_as_written(void **st) {
+  (void)st;
+  tier_ruleset *rs = tu_compile(RUNS, NULL);
+  assert_non_null(rs);
+  bool kinds[256] = {false};
+  int n = 0;
+  for (uint32_t i = 0; rs->code[i].op != OP_END; i++)
+    if (rs->run[i].op >= OP__COUNT && !kinds[rs->run[i].op]) kinds[rs->run[i].op] = true, n++;
+  assert_int_equal(n, 6 + 6 + 3); /* JNxxK_I ones are not among these */
+  static const char *const items[] = {
+      "",
+      "{\"n\":5,\"l\":\"b\",\"who\":\"x\",\"at\":\"2020-01-01\"}",
+      ("{\"n\":null,\"l\":\"a\",\"who\":\"x\",\"at\":null},{\"n\":9,\"l\":\"b\",\"who\":\"y\",\"at\":\"2019-12-20\"},"
+       "{\"n\":2,\"l\":\"d\",\"who\":\"x\",\"at\":\"2020-03-01\"},{\"n\":7,\"l\":\"b\",\"who\":\"z\",\"at\":\"2018-01-01\"}"),
+  };
+  uint32_t nm = rs->img->nmetrics;
+  for (size_t k = 0; k < sizeof items / sizeof items[0]; k++) {
+    char rec[512];
+    snprintf(rec, sizeof rec, "{\"id\":\"r\",\"type\":\"c\",\"xs\":[%s]}", items[k]);
+    int64_t fused[16], written[16];
+    assert_true(nm <= 16);
+    metrics(rs, rs->run, rec, fused);
+    metrics(rs, rs->code, rec, written);
+    assert_memory_equal(fused, written, sizeof *fused * nm);
+  }
+  tier_ruleset_free(rs);
+}
+
+/* Each requirement's outcome on record json, with its simple shape used
+ * or not (simple). */
+static void outcomes(tier_ruleset *rs, bool simple, const char *json, bool *met) {
+  struct simple_req *keep = rs->simple, none[16] = {{0}};
+  assert_true(rs->img->nreqs <= 16);
+  if (!simple) rs->simple = none;
+  tier_vm *vm = tier_vm_new(rs, NULL);
+  assert_non_null(vm);
+  struct record rec;
+  assert_int_equal(rec_parse(vm, json, strlen(json), &rec), TIER_OK);
+  assert_int_equal(vm_evaluate(vm, &rec, TIER_NONE), TIER_OK);
+  memcpy(met, vm->ev.met, sizeof *met * rs->img->nreqs);
+  rs->simple = keep;
+  tier_vm_free(vm);
+}
+
+/* Requirements of a register and a constant (six comparisons and a bool),
+ * with the register missing or not: the same outcome as their code's. */
+static void simple_requirements_hold_as_their_code(void **st) {
+  (void)st;
+  tier_ruleset *rs = tu_compile("enum kind { c }\n"
+                                "record { id: text; partner type: kind; f: int?; g: bool?; }\n"
+                                "review = 2020-01-01;\n"
+                                "metric m = f;\nmetric ok = g;\n"
+                                "tier T c < m == 3; m != 3; m < 3; m <= 3; m > 3; m >= 3; ok; m + 1 >= 4; >\n",
+                                NULL);
+  assert_non_null(rs);
+  int simple = 0;
+  for (uint32_t q = 0; q < rs->img->nreqs; q++) simple += rs->simple[q].cmp != 0;
+  assert_int_equal(simple, 7); /* all but m + 1 >= 4 */
+  static const char *const recs[] = {
+      "{\"id\":\"a\",\"type\":\"c\",\"f\":3,\"g\":true}",
+      "{\"id\":\"b\",\"type\":\"c\",\"f\":2,\"g\":false}",
+      "{\"id\":\"c\",\"type\":\"c\",\"f\":4,\"g\":null}",
+      "{\"id\":\"d\",\"type\":\"c\",\"f\":null,\"g\":true}",
+  };
+  for (size_t k = 0; k < sizeof recs / sizeof recs[0]; k++) {
+    bool a[16], b[16];
+    outcomes(rs, true, recs[k], a);
+    outcomes(rs, false, recs[k], b);
+    assert_memory_equal(a, b, sizeof *a * rs->img->nreqs);
+  }
+  tier_ruleset_free(rs);
+}
+
 int main(void) {
-  const struct CMUnitTest tests[] = {cmocka_unit_test(fused_runs_as_written)};
+  const struct CMUnitTest tests[] = {cmocka_unit_test(fused_runs_as_written), cmocka_unit_test(every_run_runs_as_written),
+                                     cmocka_unit_test(simple_requirements_hold_as_their_code)};
   return cmocka_run_group_tests_name("fuse", tests, NULL, NULL);
 }
