@@ -59,6 +59,56 @@ const char *img_list_name(const struct image *img, uint32_t l, char *buf, size_t
   return buf;
 }
 
+/* Cents as the rules write money: whole units bare, else two decimals. */
+static void money_text(int64_t c, char *buf, size_t n) {
+  uint64_t a = c < 0 ? (uint64_t)0 - (uint64_t)c : (uint64_t)c;
+  if (a % 100 == 0) snprintf(buf, n, "%s%llu", c < 0 ? "-" : "", (unsigned long long)(a / 100));
+  else snprintf(buf, n, "%s%llu.%02llu", c < 0 ? "-" : "", (unsigned long long)(a / 100), (unsigned long long)(a % 100));
+}
+
+/* Value v of kind as results, listings and meanings write it.  Here, not
+ * in the VM, because the stages that read an image without running it
+ * (meaning.c, disasm.c, rulediff.c) name constants too. */
+const char *img_value_text(const struct image *img, int kind, uint16_t ref, int64_t v, char *buf, size_t n) {
+  if (v == TIER_NONE) {
+    snprintf(buf, n, "none");
+    return buf;
+  }
+  switch (kind) {
+  case TY_MONEY: money_text(v, buf, n); break;
+  case TY_DATE: {
+    char d[11];
+    date_format(v, d);
+    snprintf(buf, n, "%s", d);
+    break;
+  }
+  case TY_BOOL: snprintf(buf, n, "%s", v == 1 ? "true" : "false"); break;
+  case TY_ENUM:
+    if (ref < img->nenums && v >= 0 && (uint64_t)v < img->enums[ref].nvals)
+      snprintf(buf, n, "%s", img_str(img, img->enums[ref].vals[v]));
+    else snprintf(buf, n, "?");
+    break;
+  case TY_TIER: /* its identifier, as JSON results name tiers */
+    if (v >= 0 && (uint64_t)v < img->ntiers) snprintf(buf, n, "%s", img_str(img, img->tiers[v].name));
+    else snprintf(buf, n, "?");
+    break;
+  case TY_TEXT:
+    if (v >= 0 && (uint64_t)v < img->nstrs) snprintf(buf, n, "%.*s", (int)img->strlens[v], img->strs[v]);
+    else snprintf(buf, n, "?");
+    break;
+  case TY_NUMBER: snprintf(buf, n, "?"); break; /* numbers are not 64-bit values: num_format */
+  default: snprintf(buf, n, "%lld", (long long)v);
+  }
+  return buf;
+}
+
+const char *img_const_text(const struct image *img, const struct img_const *k, uint16_t ref, char *buf, size_t n) {
+  if (k->kind != TY_NUMBER) return img_value_text(img, k->kind, ref, k->v, buf, n);
+  char t[NUM_TEXT];
+  snprintf(buf, n, "%s", num_format(k->q, t));
+  return buf;
+}
+
 /* ---- writing ---------------------------------------------------------------------- */
 
 static void put_meta(struct buf *b, const struct image *img) {

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "meaning.h"
-#include "vm.h"
+#include "period.h"
 
 static const char *kind_text(const struct image *img, int kind, int ref, bool opt, char *buf, size_t n) {
   if (kind == TY_ENUM && ref < (int)img->nenums) snprintf(buf, n, "%s%s", img_str(img, img->enums[ref].name), opt ? "?" : "");
@@ -36,11 +36,8 @@ static void const_text(const struct image *img, uint32_t k, struct buf *b) {
     out_json_str(b, img->strs[c->v], img->strlens[c->v]);
   } else {
     char v[NUM_TEXT];
-    struct tier_ruleset rs;
-    memset(&rs, 0, sizeof rs);
-    rs.img = (struct image *)img;
     if (c->kind == TY_ENUM) snprintf(v, sizeof v, "%lld", (long long)c->v);
-    else vm_const_text(&rs, c, 0, v, sizeof v);
+    else img_const_text(img, c, 0, v, sizeof v);
     buf_printf(b, "%s %s", ty_kind_name(c->kind), v);
   }
   if (name) buf_printf(b, "  (const %s)", name);

@@ -41,7 +41,7 @@
 
 #include "func.h"
 #include "meaning.h"
-#include "vm.h"
+#include "period.h"
 
 #define MAX_NODE_DEPTH 1500 /* deeper values are read as opaque (recursion below is bounded by it) */
 #define MAX_BRANCH_DEPTH 400 /* branches nested deeper are read as opaque (so is the C stack);
@@ -1176,15 +1176,10 @@ static void const_text(const struct meaning *m, uint32_t k, int kind, int64_t v,
     buf_printf(b, "\"%s\"", v >= 0 && (uint64_t)v < img->nstrs ? img->strs[v] : "?");
     return;
   }
-  struct tier_ruleset rs;
-  memset(&rs, 0, sizeof rs);
-  rs.img = (struct image *)img;
-  struct record none;
-  memset(&none, 0, sizeof none);
   char t[NUM_TEXT];
   if (kind == TY_ENUM && en < 0) snprintf(t, sizeof t, "#%lld", (long long)v);
-  else if (k != NO_CONST) vm_const_text(&rs, &img->consts[k], (uint16_t)(en < 0 ? 0 : en), t, sizeof t);
-  else vm_value_text(&rs, &none, kind, (uint16_t)(en < 0 ? 0 : en), v, t, sizeof t);
+  else if (k != NO_CONST) img_const_text(img, &img->consts[k], (uint16_t)(en < 0 ? 0 : en), t, sizeof t);
+  else img_value_text(img, kind, (uint16_t)(en < 0 ? 0 : en), v, t, sizeof t);
   buf_printf(b, "%s", t);
 }
 

@@ -35,7 +35,6 @@
 
 #include "meaning.h"
 #include "period.h"
-#include "vm.h"
 
 struct rd {
   const struct image *A, *B;
@@ -489,10 +488,7 @@ static void named_text(const struct image *img, const struct img_named *c, char 
     snprintf(out, n, "\"%s\"", S(img, (uint32_t)k->v));
     return;
   }
-  struct tier_ruleset rs;
-  memset(&rs, 0, sizeof rs);
-  rs.img = (struct image *)img;
-  vm_const_text(&rs, k, 0, out, n);
+  img_const_text(img, k, 0, out, n);
 }
 
 /* Put A's value of const c (a constant of B) into k, B's constant: a text
@@ -682,11 +678,8 @@ static const char *req_subject(const struct image *img, const struct img_req *q)
 }
 
 static void const_text(const struct image *img, const struct img_req *q, char *out, size_t n) {
-  struct tier_ruleset rs;
-  memset(&rs, 0, sizeof rs);
-  rs.img = (struct image *)img;
   uint16_t ref = q->metric >= 0 ? img->metrics[q->metric].ref : img->fields[img_top_field(img, (uint32_t)q->field)].ref;
-  vm_const_text(&rs, &img->consts[q->konst], ref, out, n);
+  img_const_text(img, &img->consts[q->konst], ref, out, n);
 }
 
 /* The label a requirement shows, when it is its own (not its metric's). */

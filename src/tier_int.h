@@ -434,6 +434,13 @@ void image_free(struct image *img);
 const char *img_str(const struct image *img, uint32_t s);
 #define LIST_NAME_MAX (LIM_LIST_DEPTH * 72) /* room for img_list_name of a compiled ruleset's list */
 const char *img_list_name(const struct image *img, uint32_t l, char *buf, size_t n);
+/* Value v of kind (an enum value or tier by its name, money in units, an
+ * ISO date; a text: string v of img) as results, listings and meanings
+ * write it; "none" for TIER_NONE, "?" out of range.  A number is a
+ * fraction, not a 64-bit value: num_format.  A record's texts: vm_value_text. */
+const char *img_value_text(const struct image *img, int kind, uint16_t ref, int64_t v, char *buf, size_t n);
+/* Constant k of img as text, numbers included (ref: its enum, if any). */
+const char *img_const_text(const struct image *img, const struct img_const *k, uint16_t ref, char *buf, size_t n);
 
 /* The tools' stages, which api.c makes public (tier_disasm, tier_opcodes,
  * tier_rules_diff, tier_test_run): disasm.c, rulediff.c, ruletest.c.

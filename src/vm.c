@@ -1481,48 +1481,12 @@ int vm_evaluate(struct tier_vm *vm, const struct record *r, int64_t asof_overrid
 
 /* ---- values as text ----------------------------------------------------------------------- */
 
-static void money_text(int64_t c, char *buf, size_t n) {
-  uint64_t a = c < 0 ? (uint64_t)0 - (uint64_t)c : (uint64_t)c;
-  if (a % 100 == 0) snprintf(buf, n, "%s%llu", c < 0 ? "-" : "", (unsigned long long)(a / 100));
-  else snprintf(buf, n, "%s%llu.%02llu", c < 0 ? "-" : "", (unsigned long long)(a / 100), (unsigned long long)(a % 100));
-}
-
 const char *vm_value_text(const struct tier_ruleset *rs, const struct record *r, int kind, uint16_t ref, int64_t v,
                           char *buf, size_t n) {
-  const struct image *img = rs->img;
-  if (v == TIER_NONE) { snprintf(buf, n, "none"); return buf; }
-  switch (kind) {
-  case TY_MONEY: money_text(v, buf, n); break;
-  case TY_DATE: { char d[11]; date_format(v, d); snprintf(buf, n, "%s", d); break; }
-  case TY_BOOL: snprintf(buf, n, "%s", v == 1 ? "true" : "false"); break;
-  case TY_ENUM:
-    if (ref < img->nenums && v >= 0 && (uint64_t)v < img->enums[ref].nvals) snprintf(buf, n, "%s", img_str(img, img->enums[ref].vals[v]));
-    else snprintf(buf, n, "?");
-    break;
-  case TY_TIER: /* its identifier, as JSON results name tiers */
-    if (v >= 0 && (uint64_t)v < img->ntiers) snprintf(buf, n, "%s", img_str(img, img->tiers[v].name));
-    else snprintf(buf, n, "?");
-    break;
-  case TY_TEXT: {
-    const char *p;
-    uint32_t l;
-    if (text_of(rs, r, v, &p, &l)) snprintf(buf, n, "%.*s", (int)l, p);
-    else snprintf(buf, n, "?");
-    break;
-  }
-  case TY_NUMBER: snprintf(buf, n, "?"); break; /* numbers are not 64-bit values: num_format */
-  default: snprintf(buf, n, "%lld", (long long)v);
-  }
+  if (kind != TY_TEXT || v == TIER_NONE) return img_value_text(rs->img, kind, ref, v, buf, n);
+  const char *p;
+  uint32_t l;
+  if (text_of(rs, r, v, &p, &l)) snprintf(buf, n, "%.*s", (int)l, p);
+  else snprintf(buf, n, "?");
   return buf;
-}
-
-const char *vm_const_text(const struct tier_ruleset *rs, const struct img_const *k, uint16_t ref, char *buf, size_t n) {
-  if (k->kind == TY_NUMBER) {
-    char t[NUM_TEXT];
-    snprintf(buf, n, "%s", num_format(k->q, t));
-    return buf;
-  }
-  struct record none;
-  memset(&none, 0, sizeof none);
-  return vm_value_text(rs, &none, k->kind, ref, k->kind == TY_TEXT ? (TEXT_CONST | k->v) : k->v, buf, n);
 }

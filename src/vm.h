@@ -149,12 +149,10 @@ int vm_evaluate(struct tier_vm *vm, const struct record *r, int64_t asof_overrid
 /* Run requirement q's explain code with the evaluation date's registers,
  * filling vm->trace and vm->ntrace; false if it has none or fails. */
 bool vm_trace(struct tier_vm *vm, uint32_t q);
-/* A value of any kind but number as text, in the form JSON output uses for
- * numbers and as text otherwise; numbers: num_format. */
-const char *vm_value_text(const struct tier_ruleset *rs, const struct record *r, int kind, uint16_t ref, int64_t v,
-                          char *buf, size_t n);
-/* A constant as text, numbers included. */
-const char *vm_const_text(const struct tier_ruleset *rs, const struct img_const *k, uint16_t ref, char *buf, size_t n);
+/* A value of any kind but number as text, as img_value_text writes it; a
+ * text is a handle of record r or a string constant (TEXT_CONST). */
+const char *vm_value_text(const struct tier_ruleset *rs, const struct record *r, int kind, uint16_t ref, int64_t v, char *buf,
+                          size_t n);
 /* The number in a record slot (a handle into r->nums); false for a handle
  * that names no number. */
 bool vm_record_num(const struct record *r, int64_t h, struct num *out);
