@@ -102,6 +102,22 @@ static char *moved(const struct gexpr *k) {
   return s;
 }
 
+/* tierc diff of c against the ruleset g prints with the literal at *slot
+ * (in g's model) replaced by now, in *n changes with their JSON in *o;
+ * false when that ruleset does not compile (a moved constant may leave
+ * its range: nothing to check then).  *slot is as it was after. */
+static bool diff_moved(struct gruleset *g, struct compiled *c, char **slot, char *now, long *n, struct buf *o) {
+  char *was = *slot;
+  *slot = now;
+  char *text = gen_print(g);
+  *slot = was;
+  tier_ruleset *other = load(text, NULL);
+  if (other) *n = diff_count(c->rs, other, o);
+  tier_ruleset_free(other);
+  free(text);
+  return other != NULL;
+}
+
 static int check_diff(struct gruleset *g, struct compiled *c, char *what, size_t wn, char *key, size_t kn) {
   int rc = 0;
   struct buf o = {0};
@@ -116,24 +132,16 @@ static int check_diff(struct gruleset *g, struct compiled *c, char *what, size_t
   buf_free(&o);
   struct gexpr *k = rc ? NULL : a_threshold(g);
   if (!k) return rc;
-  char *was = k->text;
-  k->text = moved(k);
-  char *text = gen_print(g);
-  char *now = k->text;
-  k->text = was;
-  tier_ruleset *other = load(text, NULL);
+  char *now = moved(k);
   memset(&o, 0, sizeof o);
-  n = other ? diff_count(c->rs, other, &o) : 1; /* a moved constant may leave the range: nothing to check */
-  if (n < 1) {
-    snprintf(what, wn, "tierc diff: %s moved to %s, and the diff finds no change: %s", was, now,
+  if (diff_moved(g, c, &k->text, now, &n, &o) && n < 1) {
+    snprintf(what, wn, "tierc diff: %s moved to %s, and the diff finds no change: %s", k->text, now,
              o.p ? (const char *)o.p : "");
     snprintf(key, kn, "diff-change");
     rc = 1;
   }
-  tier_ruleset_free(other);
   buf_free(&o);
   free(now);
-  free(text);
   return rc;
 }
 
@@ -163,25 +171,18 @@ static int check_const_diff(struct gruleset *g, struct compiled *c, char *what, 
     k++;
   if (k == g->nconsts) return 0;
   struct gexpr lit = {.text = g->consts[k].text, .t = g->consts[k].t};
-  char *was = g->consts[k].text, *now = moved(&lit);
-  g->consts[k].text = now;
-  char *text = gen_print(g);
-  g->consts[k].text = was;
-  tier_ruleset *other = load(text, NULL);
+  char *now = moved(&lit);
   struct buf o = {0};
-  long n = other ? diff_count(c->rs, other, &o) : -1; /* a moved constant may leave the range: nothing to check */
-  long want = reads_const(c->rs, g->consts[k].name) ? 1 : 0;
+  long n = 0, want = reads_const(c->rs, g->consts[k].name) ? 1 : 0;
   int rc = 0;
-  if (other && (n != want || !all_of_kind((const char *)o.p, "const"))) {
+  if (diff_moved(g, c, &g->consts[k].text, now, &n, &o) && (n != want || !all_of_kind((const char *)o.p, "const"))) {
     snprintf(what, wn, "tierc diff: const %s moved from %s to %s gives %ld changes, not %ld const change: %s", g->consts[k].name,
-             was, now, n, want, o.p ? (const char *)o.p : "");
+             g->consts[k].text, now, n, want, o.p ? (const char *)o.p : "");
     snprintf(key, kn, "diff-const");
     rc = 1;
   }
-  tier_ruleset_free(other);
   buf_free(&o);
   free(now);
-  free(text);
   return rc;
 }
 
