@@ -338,17 +338,6 @@ static void describe_req(struct tier_vm *vm, uint32_t b, uint32_t q, tier_req_re
 
 static bool time_met(const struct tier_vm *vm, uint32_t b);
 
-/* Append text to out (n bytes, *at used); false once it is full. */
-static bool say(char *out, size_t n, size_t *at, const char *text) {
-  int k = snprintf(out + *at, n - *at, "%s", text);
-  if (k < 0 || (size_t)k >= n - *at) {
-    out[*at] = 0;
-    return false;
-  }
-  *at += (size_t)k;
-  return true;
-}
-
 /* Is requirement r references joined by `and` (`holds A and meets B`)? */
 static bool refs_only(const struct tier_ruleset *rs, const struct img_req *r) {
   for (const struct vinsn *p = &rs->code[rs->insn_at[r->code]]; p->op != OP_RET; p++)
@@ -358,10 +347,10 @@ static bool refs_only(const struct tier_ruleset *rs, const struct img_req *r) {
 
 /* The needs of item i of block b that fail on the way its smallest change
  * takes (price_items: an either's cheapest branch, an at least's cheapest
- * items), each after *sep, into out: the block's own requirements (refs
- * false), or what the blocks its references name need (refs true). */
-static void failing_needs(struct tier_vm *vm, uint32_t b, uint32_t i, bool refs, int depth, const char **sep, char *out, size_t n,
-                          size_t *at) {
+ * items): with refs false the block's own requirements, each appended to
+ * the list `to` (", " between them); with refs true what the blocks its
+ * references name need, each said as sentences of `to`. */
+static void failing_needs(struct tier_vm *vm, uint32_t b, uint32_t i, bool refs, int depth, struct sayer *to) {
   const struct img_item *it = &vm->rs->img->items[i];
   if (vm->ev.held[i]) return;
   if (it->kind == IT_LEAF) {
@@ -369,43 +358,33 @@ static void failing_needs(struct tier_vm *vm, uint32_t b, uint32_t i, bool refs,
     vm->ref_needs_left--;
     tier_req_result leaf;
     describe_req_at(vm, b, it->first, depth + 1, &leaf);
-    if (say(out, n, at, *sep)) say(out, n, at, leaf.need[0] ? leaf.need : leaf.rule);
-    *sep = refs ? "; " : ", ";
+    if (refs) say_said(to, leaf.need, &leaf.need_said);
+    else if (!to->len || say_text(to, ", ")) say_text(to, leaf.need[0] ? leaf.need : leaf.rule);
     return;
   }
   for (uint32_t k = it->first; k < it->first + it->count; k++)
-    if (it->kind == IT_BRANCH || vm->picked[k]) failing_needs(vm, b, k, refs, depth, sep, out, n, at);
+    if (it->kind == IT_BRANCH || vm->picked[k]) failing_needs(vm, b, k, refs, depth, to);
 }
 
 /* What block x still needs for `holds x` (its items, and its time
- * clause) or `meets x` (its items): "X needs A, B", then, for its items
- * that are references, what their blocks need ("; Y needs C"). */
-static void block_needs(struct tier_vm *vm, uint32_t x, bool holds, int depth, char *out, size_t n, size_t *at) {
+ * clause) or `meets x` (its items), as sentences of s: "X needs A, B",
+ * then, for its items that are references, what their blocks need ("Y
+ * needs C"). */
+static void block_needs(struct tier_vm *vm, uint32_t x, bool holds, int depth, struct sayer *s) {
   const struct image *img = vm->rs->img;
   const struct img_tier *X = img_block(img, x);
+  const char *name = img_str(img, X->name);
   char own[sizeof vm->unmet->need];
-  size_t k = 0;
-  const char *sep = "";
-  own[0] = 0;
-  for (uint32_t i = X->first_item; i < X->first_item + X->nitems; i++)
-    failing_needs(vm, x, i, false, depth, &sep, own, sizeof own, &k);
-  if (holds && X->time != TC_NONE && !time_met(vm, x)) {
-    say(own, sizeof own, &k, sep);
-    say(own, sizeof own, &k, vm->rs->time_text[x]);
-  }
-  const char *gap = "";
-  if (k) {
-    say(out, n, at, img_str(img, X->name));
-    say(out, n, at, " needs ");
-    say(out, n, at, own);
-    gap = "; ";
-  }
-  size_t before = *at;
-  for (uint32_t i = X->first_item; i < X->first_item + X->nitems; i++) failing_needs(vm, x, i, true, depth, &gap, out, n, at);
-  if (!k && *at == before) { /* its own items hold: a tier below it does not */
-    say(out, n, at, img_str(img, X->name));
-    say(out, n, at, " is met, but not the tiers below it");
-  }
+  struct sayer list;
+  say_begin(&list, own, sizeof own, NULL);
+  for (uint32_t i = X->first_item; i < X->first_item + X->nitems; i++) failing_needs(vm, x, i, false, depth, &list);
+  if (holds && X->time != TC_NONE && !time_met(vm, x) && (!list.len || say_text(&list, ", ")))
+    say_text(&list, vm->rs->time_text[x]);
+  if (list.len) SAY(s, N_("%s needs %s"), name, own);
+  unsigned left = vm->ref_needs_left; /* each failing reference described takes one */
+  for (uint32_t i = X->first_item; i < X->first_item + X->nitems; i++) failing_needs(vm, x, i, true, depth, s);
+  if (!list.len && vm->ref_needs_left == left) /* its own items hold: a tier below it does not */
+    SAY(s, N_("%s is met, but not the tiers below it"), name);
 }
 
 /* The gap of an unmet requirement that is references joined by `and`
@@ -422,34 +401,28 @@ static void describe_ref_needs(struct tier_vm *vm, const struct img_req *r, int 
   if (vm->view.regs != vm->ev.regs_today || !refs_only(rs, r)) return;
   if (depth == 0) vm->ref_needs_left = REF_NEEDS_LEAVES;
   char need[sizeof o->need];
-  size_t at = 0;
-  need[0] = 0;
+  tier_said said;
+  struct sayer s;
+  say_begin(&s, need, sizeof need, &said);
   for (; in->op != OP_RET; in++) {
     bool holds = in->op == OP_HOLDS;
     if (in->op == OP_ANDJ || (holds ? vm->ev.ref_holds[in->a] : vm->ev.ref_meets[in->a])) continue;
-    if (at && !say(need, sizeof need, &at, "; ")) break;
     const struct img_tier *X = img_block(img, in->a);
     if (in->a < img->ntiers && (int)X->ptype != vm->ev.ptype) {
       const struct img_enum *e = &img->enums[img->fields[img->partner_field].ref];
-      char t[300];
-      snprintf(t, sizeof t, "%s is a tier of partner type %s, not %s", img_str(img, X->name), img_str(img, e->vals[X->ptype]),
-               vm->ev.ptype >= 0 ? img_str(img, e->vals[vm->ev.ptype]) : "(none)");
-      say(need, sizeof need, &at, t);
+      SAY(&s, N_("%s is a tier of partner type %s, not %s"), img_str(img, X->name), img_str(img, e->vals[X->ptype]),
+          vm->ev.ptype >= 0 ? img_str(img, e->vals[vm->ev.ptype]) : "(none)");
     } else if (in->a < img->ntiers && holds) { /* each tier of its ladder up to it that is not held */
-      const char *gap = "";
       for (uint32_t t = 0; t < img->ntiers; t++)
-        if (img->tiers[t].ptype == X->ptype && rs->tier_pos[t] <= rs->tier_pos[in->a] && !vm->ev.ref_holds[t]) {
-          say(need, sizeof need, &at, gap);
-          block_needs(vm, t, true, depth, need, sizeof need, &at);
-          gap = "; ";
-        }
+        if (img->tiers[t].ptype == X->ptype && rs->tier_pos[t] <= rs->tier_pos[in->a] && !vm->ev.ref_holds[t])
+          block_needs(vm, t, true, depth, &s);
     } else {
-      block_needs(vm, in->a, holds, depth, need, sizeof need, &at);
+      block_needs(vm, in->a, holds, depth, &s);
     }
   }
-  if (at) {
-    snprintf(o->need, sizeof o->need, "%s", need);
-    o->need_said.nparts = 0; /* said as it is (in English, like the block names it quotes): not the "must hold" it replaces */
+  if (s.len) { /* in place of the "must hold" */
+    memcpy(o->need, need, s.len + 1);
+    o->need_said = said;
   }
 }
 

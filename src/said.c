@@ -38,8 +38,10 @@ static bool put(struct sayer *s, const char *p, size_t n) {
 void say_begin(struct sayer *s, char *out, size_t n, tier_said *how) {
   *s = (struct sayer){out, n, 0, how, false};
   out[0] = 0;
-  how->nparts = 0;
+  if (how) how->nparts = 0;
 }
+
+bool say_text(struct sayer *s, const char *text) { return put(s, text, strlen(text)); }
 
 /* The pattern with its arguments, noting where each lands in part p. */
 static bool say_english(struct sayer *s, struct tier_said_part *p, const char *pattern, const char *const *args) {
@@ -59,6 +61,19 @@ static bool say_english(struct sayer *s, struct tier_said_part *p, const char *p
   return true;
 }
 
+static bool same_msg(const char *a, const char *b) { return a == b || (a && b && !strcmp(a, b)); }
+
+/* Is part p, just said, the same sentence as one before it in the text? */
+static bool said_before(const struct sayer *s, const struct tier_said_part *p) {
+  for (const struct tier_said_part *q = s->how->part; q < p; q++) {
+    bool same = same_msg(q->msgid, p->msgid) && same_msg(q->plural, p->plural) && q->n == p->n && q->nargs == p->nargs;
+    for (int k = 0; same && k < p->nargs; k++)
+      same = q->len[k] == p->len[k] && !memcmp(s->out + q->at[k], s->out + p->at[k], p->len[k]);
+    if (same) return true;
+  }
+  return false;
+}
+
 bool say_part(struct sayer *s, const char *msgid, const char *plural, unsigned long n, int period_arg, uint32_t period, int nargs,
               const char *const *args) {
   tier_said *h = s->how;
@@ -67,6 +82,11 @@ bool say_part(struct sayer *s, const char *msgid, const char *plural, unsigned l
   *p = (struct tier_said_part){msgid, plural, n, nargs, period_arg, period, {0}, {0}};
   size_t start = s->len;
   if ((h->nparts == 0 || put(s, "; ", 2)) && say_english(s, p, plural && n != 1 ? plural : msgid, args)) {
+    if (said_before(s, p)) { /* a text says each thing once (two references to one block) */
+      s->len = start;
+      s->out[start] = 0;
+      return true;
+    }
     h->nparts++;
     return true;
   }
@@ -75,6 +95,26 @@ bool say_part(struct sayer *s, const char *msgid, const char *plural, unsigned l
     s->out[start] = 0;
   }
   return false;
+}
+
+bool say_said(struct sayer *s, const char *text, const tier_said *how) {
+  size_t tlen = strlen(text);
+  char arg[TIER_SAID_ARGS][sizeof((tier_req_result *)0)->need];
+  if (how->nparts <= 0 || how->nparts > TIER_SAID_PARTS) return say_part(s, "%s", NULL, 0, 0, 0, 1, SAY_ARGS(text));
+  for (int i = 0; i < how->nparts; i++) {
+    const struct tier_said_part *p = &how->part[i];
+    const char *args[TIER_SAID_ARGS];
+    if (p->nargs < 0 || p->nargs > TIER_SAID_ARGS) return false;
+    for (int k = 0; k < p->nargs; k++) {
+      size_t at = p->at[k], len = p->len[k];
+      if (at + len > tlen || len >= sizeof arg[k]) return false;
+      memcpy(arg[k], text + at, len);
+      arg[k][len] = 0;
+      args[k] = arg[k];
+    }
+    if (!say_part(s, p->msgid, p->plural, p->n, p->period_arg, p->period, p->nargs, args)) return false;
+  }
+  return true;
 }
 
 /* ---- saying it again ------------------------------------------------------------------- */

@@ -19,15 +19,29 @@ struct sayer {
   bool cut; /* something did not fit: nothing more is said */
 };
 
-/* Start an empty text: out[0] = 0, how->nparts = 0. */
+/* Start an empty text: out[0] = 0, how->nparts = 0.  With how NULL the
+ * text is not sentences but one argument built in pieces (say_text). */
 void say_begin(struct sayer *s, char *out, size_t n, tier_said *how);
+
+/* Append text as it is, in a sayer begun with how NULL ("+10 work, +2
+ * sec", a list that is one argument of a sentence).  false once it does
+ * not fit: it is cut at a character boundary and nothing more is added. */
+bool say_text(struct sayer *s, const char *text);
+
+/* Say the sentences of another said text once more, in English, after
+ * those of s, each with its own message and arguments (a gap made of
+ * the gaps of other requirements); a text said as it is (how->nparts 0)
+ * goes in as it is, a sentence tier_say leaves alone.  false when not
+ * all of it fits. */
+bool say_said(struct sayer *s, const char *text, const tier_said *how);
 
 /* Say one more sentence, after "; " when it is not the first: msgid, or
  * plural when n is not 1 (as English chooses; tier_say lets the user's
  * language choose), each %s one of the nargs arguments in turn.
- * period_arg is 1 + the argument that names period p (0: none).  false
- * when it does not fit: a first sentence is then cut and the text is
- * said as it is (nparts 0); a later one is left out. */
+ * period_arg is 1 + the argument that names period p (0: none).  A
+ * sentence the text already has is not said again.  false when it does
+ * not fit: a first sentence is then cut and the text is said as it is
+ * (nparts 0); a later one is left out. */
 bool say_part(struct sayer *s, const char *msgid, const char *plural, unsigned long n, int period_arg, uint32_t period, int nargs,
               const char *const *args);
 

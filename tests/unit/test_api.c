@@ -307,6 +307,40 @@ static void an_entry_says_its_need_again(void **st) {
   assert_string_equal(out, "\u30c6\u30a3");
 }
 
+/* The gap of a holds/meets is sentences tier_say can say again (one per
+ * block: "X needs ...", "X is met, but not the tiers below it", "X is a
+ * tier of partner type ..."), the gaps of the blocks a reference names
+ * among them, each sentence once however many references reach it. */
+static void the_gap_of_holds_is_sentences(void **st) {
+  (void)st;
+  tier_ruleset *rs = load("enum kind { consulting, technology }\n"
+                          "record { id: text; partner type: kind; a: int; b: int; }\n"
+                          "review = 2024-06-30;\n"
+                          "tier Silver consulting < a >= 1; >\ntier Gold consulting < b >= 5; >\n"
+                          "tier Partner technology < a >= 1; >\n"
+                          "badge Club < holds Gold; >\nbadge Both < holds Club and meets Gold and holds Club; >\n");
+  tier_vm *vm = tier_vm_new(rs, NULL);
+  const tier_result *res;
+  char out[TIER_SAY_MAX];
+  const char *x = "{\"id\":\"x\",\"type\":\"consulting\",\"a\":0,\"b\":9}";
+  assert_int_equal(tier_eval_json(vm, x, strlen(x), TIER_NO_DATE, &res), TIER_OK);
+  assert_int_equal(res->nbadges, 2);
+  const tier_req_result *both = &res->badges[1].unmet[0];
+  assert_string_equal(both->need, "Silver needs +1 a; Gold is met, but not the tiers below it");
+  assert_int_equal(both->need_said.nparts, 2);
+  assert_string_equal(both->need_said.part[0].msgid, "%s needs %s");
+  assert_string_equal(both->need_said.part[1].msgid, "%s is met, but not the tiers below it");
+  assert_int_equal(tier_say(out, sizeof out, both->need, &both->need_said), strlen(both->need));
+  assert_string_equal(out, both->need);
+  const char *y = "{\"id\":\"y\",\"type\":\"technology\",\"a\":3,\"b\":9}";
+  assert_int_equal(tier_eval_json(vm, y, strlen(y), TIER_NO_DATE, &res), TIER_OK);
+  both = &res->badges[1].unmet[0];
+  assert_string_equal(both->need, "Gold is a tier of partner type consulting, not technology");
+  assert_int_equal(both->need_said.nparts, 1);
+  tier_vm_free(vm);
+  tier_ruleset_free(rs);
+}
+
 struct changes { int n; char kinds[256], last[256]; };
 static void collect(void *ud, const tier_rule_change *c) {
   struct changes *x = ud;
@@ -354,6 +388,7 @@ int main(void) {
       cmocka_unit_test(a_result_names_the_partner),
       cmocka_unit_test(rule_changes_come_one_by_one),
       cmocka_unit_test(an_entry_says_its_need_again),
+      cmocka_unit_test(the_gap_of_holds_is_sentences),
   };
   return cmocka_run_group_tests_name("api", tests, NULL, NULL);
 }
