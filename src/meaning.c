@@ -28,6 +28,13 @@
  * flag becomes a choice, a choice on a choice is flattened when one side is
  * a constant, and a choice between equal values is that value.
  *
+ * Besides the VM, which runs the code, and the verifier and disasm, which
+ * check and list it, this is the one reader of the code: tierc diff
+ * (rulediff.c), the rules hash, tierc test --coverage (coverage.c), and the
+ * results, which name the dates of a period test, the blocks a rule refers
+ * to and a runtime error's metric (mn_shapes, mn_metric_writes: read at
+ * load into the ruleset, result.c).
+ *
  * Code that cannot be followed within the budget (only crafted bytecode is
  * that deep or that tangled) is kept as an OPAQUE node whose digest is that
  * of its instructions, names resolved: still a faithful digest, only
@@ -90,6 +97,7 @@ struct ctx {
    * steps; what is left unread when one runs out is opaque */
   uint64_t nodes_left, steps_left;
   int depth;                 /* branches being followed, one inside the other */
+  uint32_t branches;         /* branches followed in the current segment */
   uint32_t *reg_stamp, stamp; /* registers already counted in the current loop */
   bool failed;               /* this segment cannot be followed */
   bool oom;
@@ -418,6 +426,7 @@ static uint32_t branch(struct ctx *x, uint32_t pc, struct xs *s, struct mn *c, u
   uint32_t j = x->ipd[pc];
   struct xs t, f;
   if (x->depth >= MAX_BRANCH_DEPTH) { x->failed = true; return EXIT; }
+  x->branches++;
   if (!xs_child(x, s, &t)) return EXIT;
   if (!xs_child(x, s, &f)) { xs_free(x, &t); return EXIT; }
   if (true_top) push(x, &t, true_top);
@@ -889,6 +898,7 @@ static struct mn *segment(struct ctx *x, uint32_t entry, bool metric_block) {
   const struct image *img = x->img;
   x->failed = false;
   x->depth = 0;
+  x->branches = 0;
   x->loop_list = NO_LIST;
   x->ph_base = 0;
   struct xs s;
@@ -935,9 +945,10 @@ struct meaning *mn_build(const struct image *img, const struct tier_alloc_hook *
   x.steps_left = 8 * (uint64_t)img->codelen + 65536;
   m->reg = arena_alloc(&m->ar, sizeof *m->reg * (img->nmetrics + 1));
   m->req = arena_alloc(&m->ar, sizeof *m->req * (img->nreqs + 1));
+  m->req_branches = arena_alloc(&m->ar, sizeof *m->req_branches * (img->nreqs + 1));
   m->grant = arena_alloc(&m->ar, sizeof *m->grant * (img->ngrants + 1));
   x.reg_stamp = arena_alloc(&m->ar, sizeof *x.reg_stamp * (img->nmetrics + 1));
-  if (!m->reg || !m->req || !m->grant || !x.reg_stamp || !tables(&x) || post_dominators(&x) < 0) goto oom;
+  if (!m->reg || !m->req || !m->req_branches || !m->grant || !x.reg_stamp || !tables(&x) || post_dominators(&x) < 0) goto oom;
   x.t_true = konst(&x, TY_BOOL, 1);
   x.t_false = konst(&x, TY_BOOL, 0);
   struct mn *zero = leaf(&x, MN_ZERO, 0);
@@ -958,6 +969,7 @@ struct meaning *mn_build(const struct image *img, const struct tier_alloc_hook *
   memcpy(m->reg, x.base, sizeof *m->reg * img->nmetrics);
   for (uint32_t q = 0; q < img->nreqs && !x.oom; q++) {
     m->req[q] = segment(&x, img->reqs[q].code, false);
+    m->req_branches[q] = x.branches;
     if (!m->req[q] && !x.oom) {
       opaque_digest(&x, img->reqs[q].code, d);
       m->req[q] = opaque(&x, d, img->reqs[q].code, "requirement");
@@ -1137,6 +1149,95 @@ static bool uses(struct meaning *m, const struct mn *n, bool (*fn)(const struct 
 bool mn_uses(struct meaning *m, const struct mn *n, bool (*fn)(const struct mn *, void *), void *ud) {
   m->gen++;
   return uses(m, n, fn, ud);
+}
+
+/* ---- what results say of a requirement -------------------------------------------------- */
+
+/* n as a date a result names: a top-level date field, a record metric of
+ * type date, or asof. */
+static bool plain_date(const struct image *img, const struct mn *n, struct mn_date *d) {
+  *d = (struct mn_date){n->kind, n->x};
+  if (n->kind == MN_FIELD) return img->fields[n->x].owner == NO_LIST && img->fields[n->x].kind == TY_DATE;
+  if (n->kind == MN_REF) return mn_is_record_metric(img, n->x) && img->metrics[n->x].kind == TY_DATE;
+  return n->kind == MN_ASOF;
+}
+
+static bool is_ref(const struct mn *n) { return n->kind == MN_OP && (n->op == OP_HOLDS || n->op == OP_MEETS); }
+
+/* How many references n joins by `and`: a reference, or ITE(reference,
+ * rest, false), the value code of `and` (ite() leaves a chain nested to
+ * the right); 0 when n is anything else. */
+static uint32_t and_chain(const struct mn *n) {
+  uint32_t k = 1;
+  for (; n->kind == MN_ITE; n = n->a[1], k++)
+    if (!is_ref(n->a[0]) || n->a[2]->kind != MN_CONST || n->a[2]->ck != TY_BOOL || n->a[2]->v != 0) return 0;
+  return is_ref(n) ? k : 0;
+}
+
+/* Requirement q's shape as written (meaning.h, struct mn_shape): a period
+ * test takes no branch, k references joined by `and` take k - 1. */
+static struct mn_shape shape_of(const struct meaning *m, uint32_t q) {
+  const struct image *img = m->img;
+  const struct mn *n = m->req[q];
+  struct mn_shape s;
+  struct period p;
+  memset(&s, 0, sizeof s);
+  if (m->req_branches[q] == 0 && n->kind == MN_OP && n->op == OP_INPER && n->n == 2 && per_decode(n->x, &p)) {
+    s.period = plain_date(img, n->a[0], &s.d) && plain_date(img, n->a[1], &s.x);
+    s.per = n->x;
+  }
+  uint32_t k = and_chain(n);
+  s.refs_only = k > 0 && m->req_branches[q] == k - 1;
+  return s;
+}
+
+/* The block references of one requirement, counted (out NULL) or written. */
+struct ref_walk {
+  struct mn_ref *out;
+  uint32_t n;
+};
+static bool note_ref(const struct mn *n, void *ud) {
+  struct ref_walk *w = ud;
+  if (!is_ref(n)) return false;
+  if (w->out) w->out[w->n] = (struct mn_ref){n->x, n->op == OP_MEETS};
+  w->n++;
+  return false; /* on to the next */
+}
+
+bool mn_shapes(struct meaning *m, struct arena *ar, struct mn_shape **shapes, struct mn_ref **refs) {
+  const struct image *img = m->img;
+  struct mn_shape *sh = arena_alloc(ar, sizeof *sh * ((size_t)img->nreqs + 1));
+  if (!sh) return false;
+  struct ref_walk w = {NULL, 0};
+  for (uint32_t q = 0; q < img->nreqs; q++) {
+    sh[q] = shape_of(m, q);
+    sh[q].ref_first = w.n;
+    mn_uses(m, m->req[q], note_ref, &w);
+    sh[q].nrefs = w.n - sh[q].ref_first;
+  }
+  w.out = arena_alloc(ar, sizeof *w.out * ((size_t)w.n + 1));
+  if (!w.out) return false;
+  w.n = 0;
+  for (uint32_t q = 0; q < img->nreqs; q++) mn_uses(m, m->req[q], note_ref, &w);
+  *shapes = sh;
+  *refs = w.out;
+  return true;
+}
+
+bool mn_metric_writes(const struct image *img, struct arena *ar, struct mn_write **writes, uint32_t *n) {
+  struct mn_write *out = NULL;
+  for (int pass = 0; pass < 2; pass++) { /* count, then write */
+    uint32_t k = 0;
+    for (uint32_t pc = img->metric_code; pc < img->codelen && img->code[pc] != OP_END; pc += insn_len(img->code[pc]))
+      if (writes_register(img->code[pc])) {
+        if (out) out[k] = (struct mn_write){pc, rd32(img->code + pc + 1)};
+        k++;
+      }
+    *n = k;
+    if (!pass && !(out = arena_alloc(ar, sizeof *out * ((size_t)k + 1)))) return false;
+  }
+  *writes = out;
+  return true;
 }
 
 /* ---- as the rule language would write it ------------------------------------------------ */

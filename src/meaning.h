@@ -49,6 +49,7 @@ struct meaning {
   struct mn *review;        /* NULL when the ruleset has no review rule */
   struct mn **reg;          /* per register: its value after the metric block */
   struct mn **req;          /* per requirement: its value */
+  uint32_t *req_branches;   /* per requirement: the branches its code takes (mn_shapes) */
   struct mn **grant;        /* per grant: its condition's value, NULL for none */
   bool approximate;         /* some code could not be followed (crafted
                                bytecode): those parts compare by their bytes */
@@ -73,6 +74,48 @@ void mn_hash(const struct meaning *m, uint8_t out[32]);
  * requirements grouped the same way (either, at least N of, branch names),
  * whatever the metrics they name compute. */
 void mn_block_digest(const struct meaning *m, uint32_t b, uint8_t out[MN_DIGEST]);
+
+/* ---- what results say of a requirement, read at load (result.c) ----------------------- */
+
+/* A date a result names: a top-level field (kind MN_FIELD, at its field
+ * index), a metric of the record (MN_REF, at its register) or asof. */
+struct mn_date {
+  uint8_t kind;
+  uint32_t at;
+};
+/* A block a requirement refers to (`holds B`, `meets B`). */
+struct mn_ref {
+  uint32_t block; /* img_block numbering */
+  bool meets;
+};
+/* The shape of one requirement as written, for the sentences a result
+ * says of it.  "As written": every branch its code takes is one of the
+ * `and`s its shape has, so no branch was folded away by the meaning
+ * (`false or P` means P, but a result says "must hold" of a rule with
+ * `or`, as the reference interpreter does). */
+struct mn_shape {
+  bool period;         /* one period test `d in P of x` of two such dates */
+  struct mn_date d, x; /* ... its dates */
+  uint32_t per;        /* ... and its period (per_encode) */
+  bool refs_only;      /* references joined by `and` (`holds A and meets B`) */
+  uint32_t ref_first;  /* its block references (any rule), in the order the */
+  uint32_t nrefs;      /* meaning reads them: refs[ref_first .. ref_first + nrefs) */
+};
+/* A register write of the metric block: instruction `at` (a byte offset)
+ * stores the value of metric `metric`. */
+struct mn_write {
+  uint32_t at, metric;
+};
+
+/* Each requirement's shape (*shapes, img->nreqs of them) and their block
+ * references (*refs), allocated in ar.  false when out of memory. */
+bool mn_shapes(struct meaning *m, struct arena *ar, struct mn_shape **shapes, struct mn_ref **refs);
+
+/* The metric block's register writes in code order (*writes, *n; in ar):
+ * an instruction of the block computes the value of the first write at or
+ * after it, which names a runtime error's metric.  false when out of
+ * memory. */
+bool mn_metric_writes(const struct image *img, struct arena *ar, struct mn_write **writes, uint32_t *n);
 
 /* Is register r a metric of the record (not an item metric's register)? */
 bool mn_is_record_metric(const struct image *img, uint32_t r);

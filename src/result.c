@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "meaning.h"
 #include "record.h"
 #include "said.h"
 #include "vm.h"
@@ -155,35 +156,42 @@ static void describe_owner(const struct tier_vm *vm, uint32_t b, tier_req_result
   }
 }
 
-/* One date a period test reads: a top-level field, a metric or asof, by
- * its name and its value at the evaluation date; false for anything else. */
-static bool period_operand(const struct tier_vm *vm, const struct vinsn *in, const char **name, int64_t *v) {
+/* A date a period test reads (meaning.h, struct mn_date), by its name
+ * and its value at the evaluation date. */
+static void period_operand(const struct tier_vm *vm, struct mn_date d, const char **name, int64_t *v) {
   const struct image *img = vm->rs->img;
-  switch (in->op) {
-  case OP_FIELD: *name = img_str(img, img->fields[img_top_field(img, in->a)].name); *v = vm->rec.top[in->a]; return true;
-  case OP_METRIC: *name = img_str(img, img->metrics[in->a].name); *v = vm->view.regs[in->a]; return true;
-  case OP_ASOF: *name = "asof"; *v = vm->ev.asof; return true;
-  default: return false;
+  switch (d.kind) {
+  case MN_FIELD:
+    *name = img_str(img, img->fields[d.at].name);
+    *v = vm->rec.top[img->fields[d.at].slot];
+    break;
+  case MN_REF:
+    *name = img_str(img, img->metrics[d.at].name);
+    *v = vm->view.regs[d.at];
+    break;
+  default:
+    *name = "asof";
+    *v = vm->ev.asof;
+    break;
   }
 }
 
-/* A requirement that is one period test, `d in P of x` with d and x each
- * a field, a metric or asof: the dates that decide it, met or not, in
- * o->detail, and when it is not met the gap in o->need ("last_audit must
- * be in 2024-04-01 .. 2025-03-31 (it is 2024-03-31)") unless the period
- * holds no date at all (one before the calendar).  Its code is the two
- * operands, INPER, RET (codegen's N_PERIOD).  Only at the evaluation date:
+/* Requirement q when it is one period test, `d in P of x` with d and x
+ * each a field, a metric or asof, as written (its shape, read from its
+ * meaning at load): the dates that decide it, met or not, in o->detail,
+ * and when it is not met the gap in o->need ("last_audit must be in
+ * 2024-04-01 .. 2025-03-31 (it is 2024-03-31)") unless the period holds
+ * no date at all (one before the calendar).  Only at the evaluation date:
  * a checkpoint's entry (a time clause's view) has another asof. */
-static void describe_period(const struct tier_vm *vm, const struct img_req *r, tier_req_result *o) {
-  const struct tier_ruleset *rs = vm->rs;
-  const struct vinsn *in = &rs->code[rs->insn_at[r->code]];
+static void describe_period(const struct tier_vm *vm, uint32_t q, tier_req_result *o) {
+  const struct mn_shape *sh = &vm->rs->shape[q];
   const char *dn, *xn;
   int64_t d, x;
-  if (vm->view.regs != vm->ev.regs_today) return;
-  if (in[2].op != OP_INPER || in[3].op != OP_RET || !period_operand(vm, &in[0], &dn, &d) || !period_operand(vm, &in[1], &xn, &x))
-    return;
-  struct period p = in[2].per;
-  uint32_t pc = per_encode(p); /* the period's words are said again in the user's language */
+  struct period p;
+  if (vm->view.regs != vm->ev.regs_today || !sh->period || !per_decode(sh->per, &p)) return;
+  period_operand(vm, sh->d, &dn, &d);
+  period_operand(vm, sh->x, &xn, &x);
+  uint32_t pc = sh->per; /* the period's words are said again in the user's language */
   char pt[64], ds[11], xs[11], from[11], to[11];
   per_text(p, pt, sizeof pt);
   struct sayer detail, need;
@@ -208,21 +216,23 @@ static void describe_period(const struct tier_vm *vm, const struct img_req *r, t
   if (gap) SAY(&need, N_("%s must be in %s .. %s (it is %s)"), dn, from, to, ds);
 }
 
-/* A requirement that refers to blocks (HOLDS, MEETS): each reference's
+/* A requirement that refers to blocks (holds, meets): each reference's
  * outcome in o->detail, "Security is held; Modern_Work's own requirements
- * are not met", as many as fit (TIER_SAID_PARTS at most).  Its code ends at its one RET (codegen), and the
- * outcomes are those its last run read (vm.h, ref_holds). */
-static void describe_refs(const struct tier_vm *vm, const struct img_req *r, tier_req_result *o) {
-  static const char *const says[2][2] = {{N_("%s's own requirements are not met"), N_("%s's own requirements are met")},
-                                         {N_("%s is not held"), N_("%s is held")}};
+ * are not met", as many as fit (TIER_SAID_PARTS at most), in the order
+ * its meaning reads them.  The outcomes are those its last run read
+ * (vm.h, ref_holds). */
+static void describe_refs(const struct tier_vm *vm, uint32_t q, tier_req_result *o) {
+  static const char *const says[2][2] = {{N_("%s is not held"), N_("%s is held")},
+                                         {N_("%s's own requirements are not met"), N_("%s's own requirements are met")}};
   const struct tier_ruleset *rs = vm->rs;
   const struct image *img = rs->img;
+  const struct mn_shape *sh = &rs->shape[q];
   struct sayer s;
+  if (!sh->nrefs) return;
   say_begin(&s, o->detail, sizeof o->detail, &o->detail_said);
-  for (const struct vinsn *in = &rs->code[rs->insn_at[r->code]]; in->op != OP_RET; in++) {
-    if (in->op != OP_HOLDS && in->op != OP_MEETS) continue;
-    bool holds = in->op == OP_HOLDS, yes = holds ? vm->ev.ref_holds[in->a] : vm->ev.ref_meets[in->a];
-    if (!SAY(&s, says[holds][yes], img_str(img, img_block(img, in->a)->name))) return;
+  for (const struct mn_ref *r = &rs->refs[sh->ref_first]; r < &rs->refs[sh->ref_first + sh->nrefs]; r++) {
+    bool yes = r->meets ? vm->ev.ref_meets[r->block] : vm->ev.ref_holds[r->block];
+    if (!SAY(&s, says[r->meets][yes], img_str(img, img_block(img, r->block)->name))) return;
   }
 }
 
@@ -278,7 +288,7 @@ static void describe_traced(struct tier_vm *vm, const struct img_req *r, uint32_
                     vm->trace[TRACE_REQUIRED], vm->ntrace[TRACE_REQUIRED]);
 }
 
-static void describe_ref_needs(struct tier_vm *vm, const struct img_req *r, int depth, tier_req_result *o);
+static void describe_ref_needs(struct tier_vm *vm, uint32_t q, int depth, tier_req_result *o);
 
 /* References followed for the gap (describe_ref_needs): `holds Cloud`,
  * whose own requirement is `holds Security and holds Modern_Work`, says
@@ -317,9 +327,9 @@ static void describe_req_at(struct tier_vm *vm, uint32_t b, uint32_t q, int dept
       say_begin(&s, o->need, sizeof o->need, &o->need_said);
       SAY(&s, N_("must hold: %s"), cut);
     }
-    describe_period(vm, r, o);
-    if (!o->detail[0]) describe_refs(vm, r, o);
-    if (!o->met && depth < REF_NEEDS_DEPTH) describe_ref_needs(vm, r, depth, o);
+    describe_period(vm, q, o);
+    if (!o->detail[0]) describe_refs(vm, q, o);
+    if (!o->met && depth < REF_NEEDS_DEPTH) describe_ref_needs(vm, q, depth, o);
     if (r->xcode != NO_STR) describe_traced(vm, r, q, o);
     return;
   }
@@ -338,13 +348,6 @@ static void describe_req(struct tier_vm *vm, uint32_t b, uint32_t q, tier_req_re
 
 static bool time_met(const struct tier_vm *vm, uint32_t b);
 
-/* Is requirement r references joined by `and` (`holds A and meets B`)? */
-static bool refs_only(const struct tier_ruleset *rs, const struct img_req *r) {
-  for (const struct vinsn *p = &rs->code[rs->insn_at[r->code]]; p->op != OP_RET; p++)
-    if (p->op != OP_HOLDS && p->op != OP_MEETS && p->op != OP_ANDJ) return false;
-  return true;
-}
-
 /* The needs of item i of block b that fail on the way its smallest change
  * takes (price_items: an either's cheapest branch, an at least's cheapest
  * items): with refs false the block's own requirements, each appended to
@@ -354,7 +357,7 @@ static void failing_needs(struct tier_vm *vm, uint32_t b, uint32_t i, bool refs,
   const struct img_item *it = &vm->rs->img->items[i];
   if (vm->ev.held[i]) return;
   if (it->kind == IT_LEAF) {
-    if (refs_only(vm->rs, &vm->rs->img->reqs[it->first]) != refs || vm->ref_needs_left == 0) return;
+    if (vm->rs->shape[it->first].refs_only != refs || vm->ref_needs_left == 0) return;
     vm->ref_needs_left--;
     tier_req_result leaf;
     describe_req_at(vm, b, it->first, depth + 1, &leaf);
@@ -394,30 +397,30 @@ static void block_needs(struct tier_vm *vm, uint32_t x, bool holds, int depth, s
  * another partner type needs a record of its type.  Any other rule keeps
  * "must hold: RULE".  Only at the evaluation date, where the referenced
  * blocks' entries are. */
-static void describe_ref_needs(struct tier_vm *vm, const struct img_req *r, int depth, tier_req_result *o) {
+static void describe_ref_needs(struct tier_vm *vm, uint32_t q, int depth, tier_req_result *o) {
   const struct tier_ruleset *rs = vm->rs;
   const struct image *img = rs->img;
-  const struct vinsn *in = &rs->code[rs->insn_at[r->code]];
-  if (vm->view.regs != vm->ev.regs_today || !refs_only(rs, r)) return;
+  const struct mn_shape *sh = &rs->shape[q];
+  if (vm->view.regs != vm->ev.regs_today || !sh->refs_only) return;
   if (depth == 0) vm->ref_needs_left = REF_NEEDS_LEAVES;
   char need[sizeof o->need];
   tier_said said;
   struct sayer s;
   say_begin(&s, need, sizeof need, &said);
-  for (; in->op != OP_RET; in++) {
-    bool holds = in->op == OP_HOLDS;
-    if (in->op == OP_ANDJ || (holds ? vm->ev.ref_holds[in->a] : vm->ev.ref_meets[in->a])) continue;
-    const struct img_tier *X = img_block(img, in->a);
-    if (in->a < img->ntiers && (int)X->ptype != vm->ev.ptype) {
+  for (const struct mn_ref *r = &rs->refs[sh->ref_first]; r < &rs->refs[sh->ref_first + sh->nrefs]; r++) {
+    bool holds = !r->meets;
+    if (holds ? vm->ev.ref_holds[r->block] : vm->ev.ref_meets[r->block]) continue;
+    const struct img_tier *X = img_block(img, r->block);
+    if (r->block < img->ntiers && (int)X->ptype != vm->ev.ptype) {
       const struct img_enum *e = &img->enums[img->fields[img->partner_field].ref];
       SAY(&s, N_("%s is a tier of partner type %s, not %s"), img_str(img, X->name), img_str(img, e->vals[X->ptype]),
           vm->ev.ptype >= 0 ? img_str(img, e->vals[vm->ev.ptype]) : "(none)");
-    } else if (in->a < img->ntiers && holds) { /* each tier of its ladder up to it that is not held */
+    } else if (r->block < img->ntiers && holds) { /* each tier of its ladder up to it that is not held */
       for (uint32_t t = 0; t < img->ntiers; t++)
-        if (img->tiers[t].ptype == X->ptype && rs->tier_pos[t] <= rs->tier_pos[in->a] && !vm->ev.ref_holds[t])
+        if (img->tiers[t].ptype == X->ptype && rs->tier_pos[t] <= rs->tier_pos[r->block] && !vm->ev.ref_holds[t])
           block_needs(vm, t, true, depth, &s);
     } else {
-      block_needs(vm, in->a, holds, depth, &s);
+      block_needs(vm, r->block, holds, depth, &s);
     }
   }
   if (s.len) { /* in place of the "must hold" */
@@ -775,10 +778,10 @@ static const char *culprit(const struct tier_vm *vm, char *buf, size_t n) {
     if (img->has_debug) snprintf(buf + strlen(buf), n - strlen(buf), " (%s:%u)", img_str(img, r->file), r->line);
   } else if (vm->err_pc >= rs->metric_entry) {
     /* the register the failing instruction's value goes to names the metric */
-    const struct vinsn *ip = rs->code + vm->err_pc;
-    while (ip->op != OP_END && !(op_info[ip->op].fmt == MET && (op_info[ip->op].pops == 1 || ip->op == OP_INCR))) ip++;
-    if (ip->op == OP_END) snprintf(buf, n, "%s", _("in the metric definitions"));
-    else snprintf(buf, n, _("in metric '%s'"), img_str(img, img->metrics[ip->a].name));
+    const struct mn_write *w = rs->writes, *end = rs->writes + rs->nwrites;
+    while (w < end && w->at < vm->err_pc) w++;
+    if (w == end) snprintf(buf, n, "%s", _("in the metric definitions"));
+    else snprintf(buf, n, _("in metric '%s'"), img_str(img, img->metrics[w->metric].name));
   } else {
     snprintf(buf, n, "%s", _("in the review rule"));
   }

@@ -223,7 +223,10 @@ static int decode(struct tier_ruleset *rs) {
   if (!m) return TIER_ENOMEM;
   uint8_t h[32];
   mn_hash(m, h);
+  bool shaped = mn_shapes(m, &img->ar, &rs->shape, &rs->refs);
   mn_free(m);
+  if (!shaped || !mn_metric_writes(img, &img->ar, &rs->writes, &rs->nwrites)) return TIER_ENOMEM;
+  for (uint32_t k = 0; k < rs->nwrites; k++) rs->writes[k].at = rs->insn_at[rs->writes[k].at];
   for (int k = 0; k < 32; k++) snprintf(rs->hash_hex + 2 * k, 3, "%02x", h[k]);
   if (item_names(img, rs) != TIER_OK || time_texts(img, rs) != TIER_OK) return TIER_ENOMEM;
   return img->ar.failed ? TIER_ENOMEM : TIER_OK;

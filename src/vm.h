@@ -46,6 +46,12 @@ struct tier_ruleset {
   const char **item_name;   /* a group's name: a branch's ("branch 2" when the rules
                                give none), "either", "at least N of M"; NULL for a leaf */
   char hash_hex[65];         /* the rules hash (mn_hash), in hex */
+  /* what results say of the rules, read from their meaning at load so
+   * that meaning.c stays the one reader of the code besides the VM */
+  struct mn_shape *shape;  /* per requirement: its shape as written (meaning.h) */
+  struct mn_ref *refs;     /* the requirements' block references (shape[q].ref_first) */
+  struct mn_write *writes; /* the metric block's register writes, `at` an */
+  uint32_t nwrites;        /* instruction index (a runtime error's metric) */
 };
 
 /* The outcome of one evaluation, kept in the VM between calls. */

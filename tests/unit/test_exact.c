@@ -145,6 +145,14 @@ static void out_of_range_is_an_error_of_the_record(void **st) {
                                     "\"seats\":0,\"big\":0,\"flag\":false}"),
                       "error: number out of range (an exact result whose numerator or denominator needs more than 127 "
                       "bits) in metric 'sq'");
+  /* the metric named is the one whose value failed, not the one before or after it */
+  const char *three = HEAD "metric a = now + 1;\nmetric sq = now * now;\nmetric c = now - 1;\n"
+                           "tier Q consulting < a > 0; sq > 0; c > 0; >\n";
+  assert_string_equal(eval_src(three,
+                               "{\"id\":\"x\",\"type\":\"consulting\",\"now\":1e20,\"prior\":0,\"rev\":0,\"prev\":0,"
+                               "\"seats\":0,\"big\":0,\"flag\":false}"),
+                      "error: number out of range (an exact result whose numerator or denominator needs more than 127 "
+                      "bits) in metric 'sq'");
   /* and in a JSON number: the record is rejected with its path */
   const char *t = eval_src(src, "{\"id\":\"x\",\"type\":\"consulting\",\"now\":1e39,\"prior\":0,\"rev\":0,\"prev\":0,"
                                 "\"seats\":0,\"big\":0,\"flag\":false}");

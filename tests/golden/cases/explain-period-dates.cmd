@@ -1,0 +1,1 @@
+for i in a b c; do tiervm explain --id $i tests/golden/data/trust/period-dates.tier tests/golden/data/trust/period-dates.jsonl; done; tiervm eval --explain tests/golden/data/trust/period-dates.tier tests/golden/data/trust/period-dates.jsonl
