@@ -580,18 +580,54 @@ static void events_free(struct events *e) {
   tier_buf_free(e->ev);
 }
 
+/* ---- the VMs of a worker ---- */
+
+/* What one worker of tiervm diff, or of tiervm report --diff, evaluates a
+ * record with: a VM of the new rules and one of the old rules, and a diff
+ * of its own that writes each record as an event (diff.h), and where a
+ * rejected record's message is made.  Without old rules (a report without
+ * --diff): the new rules' VM alone. */
+struct vm_pair {
+  tier_vm *vo, *vn;
+  struct diff d;
+  tier_buf *why; /* a rejected record's message (rejection) */
+};
+
+static void vm_pair_free(struct vm_pair *p) {
+  tier_vm_free(p->vo);
+  tier_vm_free(p->vn);
+  diff_free(&p->d);
+  tier_buf_free(p->why);
+}
+
+/* The fields the VMs of worker `from` did not know, added to those of `into`'s. */
+static void vm_pair_merge(struct vm_pair *into, const struct vm_pair *from) {
+  if (into->vo) tier_vm_unknown_merge(into->vo, from->vo);
+  tier_vm_unknown_merge(into->vn, from->vn);
+}
+
+/* The VMs of rules ro (NULL for none; at path op) and rn (at np), with
+ * options oo and on: 0, or -1 when out of memory (vm_pair_free either way). */
+static int vm_pair_init(struct vm_pair *p, const tier_ruleset *ro, const tier_options *oo, const char *op, const tier_ruleset *rn,
+                        const tier_options *on, const char *np) {
+  memset(p, 0, sizeof *p);
+  p->vn = tier_vm_new(rn, on);
+  p->why = tier_buf_new(NULL);
+  if (!p->vn || !p->why) return -1;
+  if (!ro) return 0;
+  p->vo = tier_vm_new(ro, oo);
+  return p->vo && diff_init(&p->d, ro, rn, op, np) == 0 ? 0 : -1;
+}
+
 /* ---- diff ---- */
 
 struct diff_run;
 
-/* What evaluates records for tiervm diff, one per thread: the two rules'
- * VMs and a diff of its own that writes each record as an event (diff.h). */
+/* What evaluates records for tiervm diff, one per thread. */
 struct diff_worker {
   const struct diff_run *x;
-  tier_vm *vo, *vn;
-  bool shared; /* vn evaluates the records vo reads */
-  struct diff d;
-  tier_buf *why; /* a rejected record's message (rejection) */
+  struct vm_pair p;
+  bool shared; /* p.vn evaluates the records p.vo reads */
 };
 
 struct diff_run {
@@ -607,10 +643,7 @@ struct diff_run {
 static void diff_worker_free(void *arg) {
   struct diff_worker *w = arg;
   if (!w) return;
-  tier_vm_free(w->vo);
-  tier_vm_free(w->vn);
-  diff_free(&w->d);
-  tier_buf_free(w->why);
+  vm_pair_free(&w->p);
   free(w);
 }
 
@@ -618,15 +651,12 @@ static void *diff_worker_new(void *ctx) {
   const struct diff_run *x = ctx;
   struct diff_worker *w = calloc(1, sizeof *w);
   if (!w) return NULL;
-  w->vo = tier_vm_new(x->ro, &x->vmopt);
-  w->vn = tier_vm_new(x->rn, &x->vmopt);
-  w->why = tier_buf_new(NULL);
-  if (diff_init(&w->d, x->ro, x->rn, x->op, x->np) != 0 || !w->vo || !w->vn || !w->why) {
+  if (vm_pair_init(&w->p, x->ro, &x->vmopt, x->op, x->rn, &x->vmopt, x->np) != 0) {
     diff_worker_free(w);
     return NULL;
   }
   w->x = x;
-  w->shared = tier_vm_share_reader(w->vn, w->vo);
+  w->shared = tier_vm_share_reader(w->p.vn, w->p.vo);
   return w;
 }
 
@@ -634,22 +664,24 @@ static void *diff_worker_new(void *ctx) {
  * by either, it is an error line and stays out of the figures. */
 static void diff_event(void *arg, const struct rec *rec, long record, tier_buf *ev) {
   struct diff_worker *w = arg;
+  struct vm_pair *p = &w->p;
+  int64_t asof = w->x->asof;
   if (!rec->text) {
-    diff_error_event(&w->d, record, NULL, "both", rec->err, NULL, ev);
+    diff_error_event(&p->d, record, NULL, "both", rec->err, NULL, ev);
     return;
   }
   /* numbered as in the input, so that the workers' unknown fields merge in
    * the order -j 1 tells them (tier_vm_unknown_merge) */
-  tier_vm_number_record(w->vo, (uint64_t)record);
-  tier_vm_number_record(w->vn, (uint64_t)record);
+  tier_vm_number_record(p->vo, (uint64_t)record);
+  tier_vm_number_record(p->vn, (uint64_t)record);
   const tier_result *a, *b;
-  tier_vm *bad = w->vo;
-  int rc = eval_rec(w->vo, rec, w->x->asof, &a);
-  if (rc == TIER_OK && (rc = eval_again(bad = w->vn, w->shared, rec, w->x->asof, &b)) == TIER_OK) {
-    diff_add_event(&w->d, a, b, ev, NULL);
+  tier_vm *bad = p->vo;
+  int rc = eval_rec(p->vo, rec, asof, &a);
+  if (rc == TIER_OK && (rc = eval_again(bad = p->vn, w->shared, rec, asof, &b)) == TIER_OK) {
+    diff_add_event(&p->d, a, b, ev, NULL);
     return;
   }
-  diff_error_event(&w->d, record, tier_vm_record_id(bad), bad == w->vo ? "old" : "new", rejection(bad, rc, w->why),
+  diff_error_event(&p->d, record, tier_vm_record_id(bad), bad == p->vo ? "old" : "new", rejection(bad, rc, p->why),
                    tier_vm_error_path(bad), ev);
 }
 
@@ -721,13 +753,12 @@ static int diff_run(struct diff_run *x, char **files, int nfiles, int fmt) {
   struct diff_worker *w = x->e.w;
   for (int i = 0; i < events_threads(&x->e); i++) {
     const struct diff_worker *t = par_worker(x->e.par, i);
-    tier_vm_unknown_merge(w->vo, t->vo);
-    tier_vm_unknown_merge(w->vn, t->vn);
+    vm_pair_merge(&w->p, &t->p);
   }
   tier_buf *out = tier_buf_new(NULL);
   if (out) diff_render(&x->d, fmt, out);
-  cli_warn_unknown(prog, w->vo, x->op);
-  cli_warn_unknown(prog, w->vn, x->np);
+  cli_warn_unknown(prog, w->p.vo, x->op);
+  cli_warn_unknown(prog, w->p.vn, x->np);
   if (x->e.lost || !out) {
     fprintf(stderr, _("%s: out of memory\n"), prog);
     status = EXIT_RECORDS;
@@ -785,11 +816,9 @@ struct report_run;
  * report's counter that writes each record as an event (report.h). */
 struct report_worker {
   const struct report_run *x;
-  tier_vm *vm, *vo;
-  bool shared; /* vo evaluates the records vm reads */
+  struct vm_pair p; /* the rules' VM is p.vn */
+  bool shared;      /* p.vo evaluates the records p.vn reads */
   struct report_counter c;
-  struct diff d;
-  tier_buf *why; /* a rejected record's message (rejection) */
 };
 
 struct report_run {
@@ -806,11 +835,8 @@ struct report_run {
 static void report_worker_free(void *arg) {
   struct report_worker *w = arg;
   if (!w) return;
-  tier_vm_free(w->vm);
-  tier_vm_free(w->vo);
+  vm_pair_free(&w->p);
   report_counter_free(&w->c);
-  diff_free(&w->d);
-  tier_buf_free(w->why);
   free(w);
 }
 
@@ -823,15 +849,11 @@ static void *report_worker_new(void *ctx) {
   tier_options every = {.strict_fields = x->strict_fields, .all_requirements = 1},
                old = {.strict_fields = x->strict_fields, .all_requirements = x->ro && diff_needs_all(x->ro, x->rs)};
   w->x = x;
-  w->vm = tier_vm_new(x->rs, &every);
-  w->vo = x->ro ? tier_vm_new(x->ro, &old) : NULL;
-  w->why = tier_buf_new(NULL);
-  if (report_counter_init(&w->c, x->rs) != 0 || !w->vm || !w->why ||
-      (x->ro && (!w->vo || diff_init(&w->d, x->ro, x->rs, x->old_path, x->rules) != 0))) {
+  if (vm_pair_init(&w->p, x->ro, &old, x->old_path, x->rs, &every, x->rules) != 0 || report_counter_init(&w->c, x->rs) != 0) {
     report_worker_free(w);
     return NULL;
   }
-  w->shared = w->vo && tier_vm_share_reader(w->vo, w->vm);
+  w->shared = w->p.vo && tier_vm_share_reader(w->p.vo, w->p.vn);
   return w;
 }
 
@@ -844,19 +866,20 @@ static void report_event(void *arg, const struct rec *rec, long record, tier_buf
     report_error_event(record, rec->err, ev);
     return;
   }
-  tier_vm_number_record(w->vm, (uint64_t)record); /* as diff_event does */
-  if (w->vo) tier_vm_number_record(w->vo, (uint64_t)record);
+  struct vm_pair *p = &w->p;
+  tier_vm_number_record(p->vn, (uint64_t)record); /* as diff_event does */
+  if (p->vo) tier_vm_number_record(p->vo, (uint64_t)record);
   const tier_result *a, *b;
-  int rc = eval_rec(w->vm, rec, w->x->asof, &a);
+  int rc = eval_rec(p->vn, rec, w->x->asof, &a);
   if (rc != TIER_OK) {
-    report_error_event(record, rejection(w->vm, rc, w->why), ev);
+    report_error_event(record, rejection(p->vn, rc, p->why), ev);
     return;
   }
   report_add_event(&w->c, a, ev);
-  if (!w->vo) return;
-  if ((rc = eval_again(w->vo, w->shared, rec, w->x->asof, &b)) == TIER_OK) report_old_event(&w->c, &w->d, b, a, ev);
+  if (!p->vo) return;
+  if ((rc = eval_again(p->vo, w->shared, rec, w->x->asof, &b)) == TIER_OK) report_old_event(&w->c, &p->d, b, a, ev);
   else
-    report_old_error_event(&w->d, record, tier_vm_record_id(w->vo), rejection(w->vo, rc, w->why), tier_vm_error_path(w->vo), ev);
+    report_old_error_event(&p->d, record, tier_vm_record_id(p->vo), rejection(p->vo, rc, p->why), tier_vm_error_path(p->vo), ev);
 }
 
 /* A run of events, in input order, to the report that is rendered; a
@@ -953,13 +976,12 @@ static int report_run(struct report_run *x, char **files, int nfiles, const char
   struct report_worker *w = x->e.w;
   for (int i = 0; i < events_threads(&x->e); i++) {
     const struct report_worker *t = par_worker(x->e.par, i);
-    tier_vm_unknown_merge(w->vm, t->vm);
-    if (w->vo) tier_vm_unknown_merge(w->vo, t->vo);
+    vm_pair_merge(&w->p, &t->p);
   }
   tier_buf *page = tier_buf_new(NULL);
   if (page) report_html(&x->rep, page);
-  cli_warn_unknown(prog, w->vm, x->rules);
-  if (w->vo) cli_warn_unknown(prog, w->vo, x->old_path);
+  cli_warn_unknown(prog, w->p.vn, x->rules);
+  if (w->p.vo) cli_warn_unknown(prog, w->p.vo, x->old_path);
   if (x->e.lost) {
     fprintf(stderr, _("%s: out of memory\n"), prog);
     status = EXIT_RECORDS;
