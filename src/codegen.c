@@ -507,7 +507,30 @@ static uint32_t literal_konst(struct cg *g, const struct node *n) {
   }
 }
 
+/* True when code generation must stop: it failed, or the code has grown
+ * past what a ruleset file may hold (LIM_BYTECODE_BYTES), said once at n.
+ * A formula's argument, a table's key or a requirements block's argument is
+ * written out at every use of its parameter, so a formula whose body reads
+ * its parameter twice, called inside its own argument, doubles the code at
+ * every level while the source and the expanded syntax (LIM_EXPANDED, which
+ * counts the argument once) grow by a line: 146 KB of generated rules made
+ * 129 MB of code and 0.5 GB of verifier state.  The check is here, where
+ * every kind of writing out becomes code, and gen() stops walking once it
+ * is past, so the work stays bounded by the limit. */
+static bool code_too_long(struct cg *g, const struct node *n) {
+  if (g->failed) return true;
+  if (g->code.n <= LIM_BYTECODE_BYTES) return false;
+  g->failed = true;
+  diag_add(&g->c->dg, TIER_ERROR, &n->loc,
+           _("writing out formulas and tables where they are used makes more than %u MiB of code; the limit is %u MiB, what a "
+             "ruleset file may hold (a formula's argument is written out at every use of its parameter, a table's key at each "
+             "of its rows)"),
+           (unsigned)(LIM_BYTECODE_BYTES >> 20), (unsigned)(LIM_BYTECODE_BYTES >> 20));
+  return true;
+}
+
 static void gen(struct cg *g, const struct node *n) {
+  if (code_too_long(g, n)) return;
   switch ((enum node_kind)n->kind) {
   case N_INT:
   case N_STR:
