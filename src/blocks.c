@@ -412,13 +412,46 @@ static struct node *with_def(struct expander *ex, const struct node *n, struct n
   return m;
 }
 
+/* A copy of argument n where its parameter stands, each node counted
+ * (new_copy: LIM_EXPANDED).  Were the argument itself put there, blocks
+ * that each pass `x + x` to the next would make a requirement that is a
+ * graph of a few nodes per block but a tree of 2^depth nodes to every pass
+ * that walks it (the checks, the rule's text, the code): 28 such blocks
+ * kept the compiler busy until the kernel killed it at 24 GB.  Copied, the
+ * tree is what is counted, and the limit says so at the 200,000th node.
+ * A chain is copied along its left spine in a loop, as subst walks. */
+static struct node *copy_arg(struct expander *ex, const struct node *n);
+static struct node *copy_args(struct expander *ex, const struct node *list) {
+  struct node *out = NULL;
+  for (const struct node *k = list; k && !ex->failed; k = k->next) out = ast_append(out, copy_arg(ex, k));
+  return out;
+}
+static struct node *copy_arg(struct expander *ex, const struct node *n) {
+  struct node *head = NULL, **slot = &head;
+  for (const struct node *k = n; k && !ex->failed;) {
+    struct node *m = new_copy(ex, k);
+    if (!m) break;
+    *slot = m;
+    m->b = copy_arg(ex, k->b);
+    m->c = copy_arg(ex, k->c);
+    if (k->kind == N_CALL) m->list = copy_args(ex, k->list);
+    if (k->kind != N_BIN && k->kind != N_CONV) {
+      m->a = copy_arg(ex, k->a);
+      break;
+    }
+    slot = &m->a;
+    k = k->a;
+  }
+  return ex->failed ? (struct node *)n : head;
+}
+
 /* n with every parameter replaced by its argument: n itself when it uses
  * none, else a copy of the parts that do.  A chain (a + b + c, as long as
  * the source makes it) is walked along its left spine in a loop, as every
  * pass does (ast_spine); recursion goes only as deep as the nesting. */
 static struct node *subst(struct expander *ex, struct node *n, const struct env *e) {
   if (!n || ex->failed) return n;
-  if (n->kind == N_NAME && n->ref == R_PARAM) return n->index < e->nargs ? e->args[n->index] : n;
+  if (n->kind == N_NAME && n->ref == R_PARAM) return n->index < e->nargs ? copy_arg(ex, e->args[n->index]) : n;
   if (n->kind == N_NAME && n->ref == R_ARG) return with_def(ex, n, n, subst(ex, n->def, e));
   if (n->kind == N_BIN || n->kind == N_CONV) {
     size_t len;
