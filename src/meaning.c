@@ -1176,13 +1176,19 @@ static uint32_t and_chain(const struct mn *n) {
 
 /* Requirement q's shape as written (meaning.h, struct mn_shape): a period
  * test takes no branch, k references joined by `and` take k - 1. */
+/* Requirement q as a period test `d in P of x` (its meaning), or NULL. */
+const struct mn *mn_period_test(const struct meaning *m, uint32_t q) {
+  const struct mn *n = m->req[q];
+  return n->kind == MN_OP && n->op == OP_INPER && n->n == 2 ? n : NULL;
+}
+
 static struct mn_shape shape_of(const struct meaning *m, uint32_t q) {
   const struct image *img = m->img;
   const struct mn *n = m->req[q];
   struct mn_shape s;
   struct period p;
   memset(&s, 0, sizeof s);
-  if (m->req_branches[q] == 0 && n->kind == MN_OP && n->op == OP_INPER && n->n == 2 && per_decode(n->x, &p)) {
+  if (m->req_branches[q] == 0 && mn_period_test(m, q) && per_decode(n->x, &p)) {
     s.period = plain_date(img, n->a[0], &s.d) && plain_date(img, n->a[1], &s.x);
     s.per = n->x;
   }

@@ -119,6 +119,8 @@ bool mn_metric_writes(const struct image *img, struct arena *ar, struct mn_write
 
 /* Is register r a metric of the record (not an item metric's register)? */
 bool mn_is_record_metric(const struct image *img, uint32_t r);
+/* Requirement q of m as a period test `d in P of x`: its meaning, or NULL. */
+const struct mn *mn_period_test(const struct meaning *m, uint32_t q);
 
 /* Does n use (through references too) a node for which fn says true?
  * Each shared node is visited once. */

@@ -828,7 +828,8 @@ static bool same_budget(const struct tier_vm *a, const struct tier_vm *b) {
   const struct image *x = a->rs->img, *y = b->rs->img;
   if (a->max_cost != b->max_cost) return false;
   if (!a->max_cost) return true;
-  return x->cost_base == y->cost_base && memcmp(x->cost_per, y->cost_per, sizeof *x->cost_per * x->nlists) == 0;
+  return x->cost_base == y->cost_base && x->nlists == y->nlists &&
+      memcmp(x->cost_per, y->cost_per, sizeof *x->cost_per * x->nlists) == 0;
 }
 
 /* tiervm diff and report --diff evaluate every record under two rulesets,

@@ -739,15 +739,10 @@ static bool same_subject(struct rd *d, uint32_t qa, uint32_t qb) {
   const char *sa = req_subject(d->A, &d->A->reqs[qa]), *sb = req_subject(d->B, &d->B->reqs[qb]);
   return sa && sb && !strcmp(sa, sb);
 }
-/* Requirement q of meaning m as a period test `d in P of x`, or NULL. */
-static const struct mn *period_test(const struct meaning *m, uint32_t q) {
-  const struct mn *n = m->req[q];
-  return n->kind == MN_OP && n->op == OP_INPER ? n : NULL;
-}
 /* Both period tests of the same date in a period of the same date: only P
  * differs (or the words). */
 static bool same_period_dates(struct rd *d, uint32_t qa, uint32_t qb) {
-  const struct mn *a = period_test(d->ma, qa), *b = period_test(d->mb, qb);
+  const struct mn *a = mn_period_test(d->ma, qa), *b = mn_period_test(d->mb, qb);
   return a && b && !memcmp(a->a[0]->shallow, b->a[0]->shallow, MN_DIGEST) &&
          !memcmp(a->a[1]->shallow, b->a[1]->shallow, MN_DIGEST);
 }
@@ -788,8 +783,8 @@ static void report_period(struct pair_ctx *p, uint32_t qa, uint32_t qb) {
   struct rd *d = p->d;
   struct period pa, pb;
   char ta[64], tb[64];
-  per_decode((uint32_t)period_test(d->ma, qa)->x, &pa);
-  per_decode((uint32_t)period_test(d->mb, qb)->x, &pb);
+  per_decode((uint32_t)mn_period_test(d->ma, qa)->x, &pa);
+  per_decode((uint32_t)mn_period_test(d->mb, qb)->x, &pb);
   if (memcmp(&pa, &pb, sizeof pa) != 0) {
     (d->people ? per_words : per_text)(pa, ta, sizeof ta);
     (d->people ? per_words : per_text)(pb, tb, sizeof tb);

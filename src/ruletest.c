@@ -33,6 +33,7 @@
 
 #include "vm.h"
 #include "coverage.h"
+#include "meaning.h"
 #include "stream.h"
 
 /* ---- the keys a test line may carry ------------------------------------------ */
@@ -304,7 +305,7 @@ static int badge_named(const struct image *img, const char *name, const char *wh
  * the last item's value, which no test may expect. */
 static uint32_t record_metric(const struct image *img, const char *name) {
   uint32_t m = 0;
-  while (m < img->nmetrics && (strcmp(img_str(img, img->metrics[m].name), name) || strchr(name, '.'))) m++;
+  while (m < img->nmetrics && (strcmp(img_str(img, img->metrics[m].name), name) || !mn_is_record_metric(img, m))) m++;
   return m;
 }
 

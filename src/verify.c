@@ -560,7 +560,7 @@ static int check_tiers(struct vfy *v) {
   if (check_order(v)) return -1;
   v->work += img->ngrants;
   for (uint32_t k = 0; k < img->ngrants; k++)
-    if (check_grant(v, k)) return 1;
+    if (check_grant(v, k)) return -1;
   v->work += img->nitems;
   for (uint32_t i = 0; i < img->nreqs; i++)
     if (check_req_table(v, i)) return -1;

@@ -913,21 +913,16 @@ int vm_run(struct tier_vm *vm, uint32_t entry, const struct record *r, int64_t a
      * compared by its bytes */
     int64_t h = *--sp;
     if (h == TIER_NONE) vmbreak;
-    uint32_t hash;
-    if (h & TEXT_CONST) {
-      if (!text_of(rs, r, h, &ta, &la)) goto badtext;
-      hash = (uint32_t)hash_bytes(r->hkey, ta, la); /* with the key the record's texts were hashed with */
-    } else {
-      if (h < 0 || (uint64_t)h >= r->nstrs) goto badtext;
-      hash = r->strs[h].hash;
-    }
+    if (!text_of(rs, r, h, &ta, &la)) goto badtext;
+    /* a constant hashed with the key the record's texts were hashed with */
+    uint32_t hash = h & TEXT_CONST ? (uint32_t)hash_bytes(r->hkey, ta, la) : r->strs[h].hash;
     struct dset *d = &vm->dsets[A];
     uint32_t mask = vm->dcap - 1, s = hash & mask;
     for (vm->probes++; d->gens[s] == d->gen; s = (s + 1) & mask, vm->probes++) {
       int64_t k = (int64_t)d->keys[s];
       if (k == h) break;
       if (!((k | h) & TEXT_CONST)) continue; /* two texts of the record */
-      if (!text_of(rs, r, h, &ta, &la) || !text_of(rs, r, k, &tb, &lb)) goto badtext;
+      if (!text_of(rs, r, k, &tb, &lb)) goto badtext;
       if (la == lb && memcmp(ta, tb, la) == 0) break;
     }
     if (d->gens[s] != d->gen) {

@@ -847,8 +847,7 @@ static void badge_chart(const struct report *r, tier_buf *b) {
     tier_buf_printf(b, "%s ", i ? ";" : "");
     esc(b, x[i].label);
     tier_buf_printf(b, " %ld", x[i].n);
-    if (x[i].was) tier_buf_printf(b, " (%s)", x[i].was);
-    if (x[i].granted) tier_buf_printf(b, " (%ld by a grant)", x[i].granted);
+    if (x[i].was) tier_buf_printf(b, " (%s)", x[i].was); /* a badge is never granted */
   }
   tier_buf_puts(b, "\">\n");
   for (size_t i = 0; i < nb; i++) bar_row(b, &x[i], max, r->partners);
