@@ -150,6 +150,37 @@ struct node *ast_append(struct node *list, struct node *n) {
   return list;
 }
 
+/* A copy of the tree n, each node made by clone(ctx, node) (which
+ * allocates it, counts it against a limit, binds a parameter in it: NULL
+ * when it cannot), its children copied in turn; NULL when a clone failed.
+ * A chain (a + b + c, as long as the source makes it) is copied along its
+ * left spine in a loop, so that recursion goes only as deep as the
+ * nesting.  Formula expansion (defs.c) and block arguments (blocks.c). */
+struct node *ast_copy(const struct node *n, struct node *(*clone)(void *ctx, const struct node *k), void *ctx) {
+  struct node *head = NULL, **slot = &head;
+  for (const struct node *k = n; k;) {
+    struct node *m = clone(ctx, k);
+    if (!m) return NULL;
+    *slot = m;
+    if ((k->b && !(m->b = ast_copy(k->b, clone, ctx))) || (k->c && !(m->c = ast_copy(k->c, clone, ctx)))) return NULL;
+    if (k->kind == N_CALL) {
+      m->list = NULL;
+      for (const struct node *a = k->list; a; a = a->next) {
+        struct node *y = ast_copy(a, clone, ctx);
+        if (!y) return NULL;
+        m->list = ast_append(m->list, y);
+      }
+    }
+    if (k->kind != N_BIN) {
+      if (k->a && !(m->a = ast_copy(k->a, clone, ctx))) return NULL;
+      break;
+    }
+    slot = &m->a;
+    k = k->a;
+  }
+  return head;
+}
+
 /* ---- trivia (ast.h) ------------------------------------------------------------ */
 
 /* Make room for one more element in *p (n used of *cap, each sz bytes),

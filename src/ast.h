@@ -158,6 +158,7 @@ struct node *ast_un(struct parser *ps, int kind, struct node *a, const struct lo
 struct node *ast_pair(struct parser *ps, int kind, struct node *a, struct node *b, const struct loc *l);
 struct node *ast_if(struct parser *ps, struct node *a, struct node *b, struct node *c, const struct loc *l);
 struct node *ast_append(struct node *list, struct node *n);
+struct node *ast_copy(const struct node *n, struct node *(*clone)(void *ctx, const struct node *k), void *ctx);
 struct node *ast_agg(struct parser *ps, int op, struct node *val, struct node *where, const struct loc *l);
 struct node *ast_call(struct parser *ps, const char *name, const struct loc *name_loc, struct node *args,
                       const struct loc *l);

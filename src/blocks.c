@@ -419,30 +419,11 @@ static struct node *with_def(struct expander *ex, const struct node *n, struct n
  * that walks it (the checks, the rule's text, the code): 28 such blocks
  * kept the compiler busy until the kernel killed it at 24 GB.  Copied, the
  * tree is what is counted, and the limit says so at the 200,000th node.
- * A chain is copied along its left spine in a loop, as subst walks. */
-static struct node *copy_arg(struct expander *ex, const struct node *n);
-static struct node *copy_args(struct expander *ex, const struct node *list) {
-  struct node *out = NULL;
-  for (const struct node *k = list; k && !ex->failed; k = k->next) out = ast_append(out, copy_arg(ex, k));
-  return out;
-}
+ * (ast_copy walks a chain along its left spine in a loop.) */
+static struct node *copy_node(void *ex, const struct node *k) { return new_copy(ex, k); }
 static struct node *copy_arg(struct expander *ex, const struct node *n) {
-  struct node *head = NULL, **slot = &head;
-  for (const struct node *k = n; k && !ex->failed;) {
-    struct node *m = new_copy(ex, k);
-    if (!m) break;
-    *slot = m;
-    m->b = copy_arg(ex, k->b);
-    m->c = copy_arg(ex, k->c);
-    if (k->kind == N_CALL) m->list = copy_args(ex, k->list);
-    if (k->kind != N_BIN && k->kind != N_CONV) {
-      m->a = copy_arg(ex, k->a);
-      break;
-    }
-    slot = &m->a;
-    k = k->a;
-  }
-  return ex->failed ? (struct node *)n : head;
+  struct node *m = ast_copy(n, copy_node, ex);
+  return m ? m : (struct node *)n;
 }
 
 /* n with every parameter replaced by its argument: n itself when it uses

@@ -263,42 +263,25 @@ static struct node *new_node(struct expansion *x, const struct node *n) {
   return m;
 }
 
+/* One node of the body's fresh copy (ast_copy), a parameter bound to its
+ * argument: a name with ref R_ARG whose def is the argument. */
+static struct node *expand_node(void *ctx, const struct node *k) {
+  struct expansion *x = ctx;
+  struct node *m = new_node(x, k);
+  if (m && k->kind == N_NAME)
+    for (int i = 0; i < x->f->nparams; i++)
+      if (strcmp(x->f->params[i]->name, k->name) == 0) {
+        m->ref = R_ARG;
+        m->index = i;
+        m->def = x->args[i];
+        m->lidx = x->list;
+      }
+  return m;
+}
+
 /* A fresh copy of the body's expression n (sema changes what it checks),
- * each parameter a name bound to its argument.  A chain (a + b + c ...)
- * is copied along its left spine in a loop, so that recursion goes only as
- * deep as the nesting (LIM_DEPTH). */
-static struct node *copy_expr(struct expansion *x, const struct node *n);
-static struct node *copy_list(struct expansion *x, const struct node *list) {
-  struct node *out = NULL;
-  for (const struct node *k = list; k && !x->failed; k = k->next) out = ast_append(out, copy_expr(x, k));
-  return out;
-}
-static struct node *copy_expr(struct expansion *x, const struct node *n) {
-  struct node *head = NULL, **slot = &head;
-  for (const struct node *k = n; k && !x->failed;) {
-    struct node *m = new_node(x, k);
-    if (!m) break;
-    *slot = m;
-    if (k->kind == N_NAME)
-      for (int i = 0; i < x->f->nparams; i++)
-        if (strcmp(x->f->params[i]->name, k->name) == 0) {
-          m->ref = R_ARG;
-          m->index = i;
-          m->def = x->args[i];
-          m->lidx = x->list;
-        }
-    m->b = copy_expr(x, k->b);
-    m->c = copy_expr(x, k->c);
-    if (k->kind == N_CALL) m->list = copy_list(x, k->list);
-    if (k->kind != N_BIN) {
-      m->a = copy_expr(x, k->a);
-      break;
-    }
-    slot = &m->a;
-    k = k->a;
-  }
-  return x->failed ? NULL : head;
-}
+ * each parameter a name bound to its argument. */
+static struct node *copy_expr(struct expansion *x, const struct node *n) { return n ? ast_copy(n, expand_node, x) : NULL; }
 
 /* "a -> b -> a": the formulas being expanded from f's first appearance. */
 static const char *cycle_text(struct comp *c, int f) {
