@@ -220,11 +220,16 @@ static void put_tiers(struct buf *b, const struct image *img) {
     buf_u8(b, r->cmp);
     buf_u32(b, r->konst);
     buf_u32(b, r->xcode);
+    buf_u32(b, r->xn);
     buf_u32(b, r->xvalue);
     buf_u32(b, r->xthreshold);
     buf_u8(b, r->xcmp);
-    buf_u8(b, r->xkind);
-    buf_u16(b, r->xref);
+  }
+  /* the traced comparisons' types, the requirements' one after the other */
+  buf_u32(b, img->ntraces);
+  for (uint32_t i = 0; i < img->ntraces; i++) {
+    buf_u8(b, img->traces[i].kind);
+    buf_u16(b, img->traces[i].ref);
   }
 }
 
@@ -522,8 +527,9 @@ static void rd_tiers(struct cur *c, struct image *img) {
     t->first_req = rd32(c);
     t->nreq = rd32(c);
   }
-  img->nreqs = rdcount(c, 45, 0x1000000);
+  img->nreqs = rdcount(c, 46, 0x1000000);
   if (!ALLOC(img, img->reqs, img->nreqs)) return;
+  uint64_t first = 0; /* where each requirement's traced comparisons start */
   for (uint32_t i = 0; i < img->nreqs && !c->bad; i++) {
     struct img_req *r = &img->reqs[i];
     r->code = rd32(c);
@@ -535,11 +541,18 @@ static void rd_tiers(struct cur *c, struct image *img) {
     r->cmp = rd8(c);
     r->konst = rd32(c);
     r->xcode = rd32(c);
+    r->xn = rd32(c);
+    r->xfirst = first > UINT32_MAX ? UINT32_MAX : (uint32_t)first; /* too many: the verifier says so */
+    first += r->xn;
     r->xvalue = rd32(c);
     r->xthreshold = rd32(c);
     r->xcmp = rd8(c);
-    r->xkind = rd8(c);
-    r->xref = rd16(c);
+  }
+  img->ntraces = rdcount(c, 3, 0x1000000);
+  if (!ALLOC(img, img->traces, img->ntraces)) return;
+  for (uint32_t i = 0; i < img->ntraces && !c->bad; i++) {
+    img->traces[i].kind = rd8(c);
+    img->traces[i].ref = rd16(c);
   }
 }
 

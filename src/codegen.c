@@ -38,6 +38,16 @@ struct cg {
                                 being emitted: an inner count distinct takes the next */
   uint32_t live_bufs;        /* median buffers in use likewise (never fused, so
                                 at most one per list level: LIM_LIST_DEPTH < MAX_MBUFS) */
+  /* explain code (req_explain): whether the comparisons being emitted are
+   * traced (not inside an aggregate, whose comparisons are about items),
+   * the requirement's computed threshold (comparison 0) and the slot its
+   * left side goes to, the comparisons traced so far in this requirement,
+   * and every requirement's (struct img_trace) */
+  bool tracing;
+  const struct node *trace_root;
+  uint32_t root_left;
+  uint32_t ntraced;
+  struct buf traces;
 };
 
 _Static_assert(LIM_LIST_DEPTH <= MAX_MBUFS, "a median per list level needs its own buffer");
@@ -201,16 +211,38 @@ static void gen_tier_guard(struct cg *g, const struct node *n) {
   patch(g, j, here(g));
 }
 
-/* A comparison, after the code for its left operand. */
+static bool literal_node(const struct node *n);
+
+/* The trace slot comparison n's left side goes to in explain code (its
+ * right side: the other of the pair, slot ^ 1), or NO_SLOT: the
+ * requirement's computed threshold is comparison 0, and any other is
+ * traced, with its type noted, when neither side is a literal (a
+ * comparison with a literal is probed through its metric or field). */
+#define NO_SLOT UINT32_MAX
+static uint32_t trace_slot(struct cg *g, const struct node *n) {
+  if (!g->tracing) return NO_SLOT;
+  if (n == g->trace_root) return g->root_left;
+  if (literal_node(n->a) || literal_node(n->b)) return NO_SLOT;
+  struct img_trace t = {(uint8_t)n->a->ty.kind, n->a->ty.kind == TY_ENUM ? (uint16_t)n->a->ty.ref : 0};
+  buf_put(&g->traces, &t, sizeof t);
+  return 2 * g->ntraced++;
+}
+
+/* A comparison, after the code for its left operand; in explain code,
+ * its sides copied into their trace slots. */
 static void gen_cmp_right(struct cg *g, const struct node *n) {
   char k = vclass(n->a->ty.kind);
   const struct node *b = ast_literal(n->b);
-  if (k == 'I' && is_const_node(b) && b->kind != N_DEC) {
+  uint32_t slot = trace_slot(g, n);
+  if (slot == NO_SLOT && k == 'I' && is_const_node(b) && b->kind != N_DEC) {
     /* comparing with a constant: one instruction, not PUSH + compare */
     int kind = const_kind(b);
     emit1(g, OP_EQK_I + (n->op - B_EQ), konst_as(g, n->b, kind, const_value(b), num_none()));
   } else {
+    int trace = k == 'F' ? OP_TRACE_F : OP_TRACE;
+    if (slot != NO_SLOT) emit1(g, trace, slot);
     gen(g, n->b);
+    if (slot != NO_SLOT) emit1(g, trace, slot ^ 1);
     int base = k == 'F' ? OP_EQ_F : k == 'S' ? OP_EQ_S : OP_EQ_I;
     emit(g, base + (n->op - B_EQ)); /* EQ NE LT LE GT GE are consecutive in each class */
   }
@@ -351,7 +383,7 @@ static void gen_avg(struct cg *g, const struct node *n) {
 /* An aggregate.  A count distinct takes the next free set and a median the
  * next free buffer, so that one inside another's loop (over an inner list)
  * keeps its own. */
-static void gen_agg(struct cg *g, const struct node *n) {
+static void gen_agg_body(struct cg *g, const struct node *n) {
   uint32_t l = (uint32_t)n->lidx;
   int vk = n->ty.kind;
   uint32_t set = g->live_sets, mbuf = g->live_bufs;
@@ -388,6 +420,15 @@ static void gen_agg(struct cg *g, const struct node *n) {
   emit(g, n->op == A_COUNT ? OP_CNT : n->op == A_ANY ? OP_ANY : OP_ALL);
   emit2(g, OP_NEXT, l, body);
   patch(g, loop_end, here(g));
+}
+
+/* An aggregate: in explain code too, its comparisons, which are about
+ * items, not traced. */
+static void gen_agg(struct cg *g, const struct node *n) {
+  bool tracing = g->tracing; /* its comparisons are about items: never traced */
+  g->tracing = false;
+  gen_agg_body(g, n);
+  g->tracing = tracing;
 }
 
 /* A call of a function of values (func.h): the arguments, and the row's
@@ -877,7 +918,7 @@ static void req_metric(struct cg *g, const struct node *e, struct img_req *r) {
     r->konst = konst(g, TY_BOOL, 1);
     return;
   }
-  if (e->kind != N_BIN || !cmp_of(e->op, false) || e->index > 0) return; /* (a guarded one: req_trace) */
+  if (e->kind != N_BIN || !cmp_of(e->op, false) || e->index > 0) return; /* (a guarded one: computed_threshold) */
   const struct node *m = e->a, *k = e->b, *as;
   bool flip = false;
 #define IS_VALUE(x) ((x)->kind == N_NAME && ((x)->ref == R_METRIC || (x)->ref == R_FIELD))
@@ -934,33 +975,47 @@ static bool is_compared(const struct node *n) {
          (n->kind == N_CALL && n->ref == R_FORMULA);
 }
 
-/* Requirement e's computed threshold, if it has one: a comparison whose
- * one side is compared (above) and whose other does not aggregate (a value
- * for the whole record), other than `metric CMP constant` (req_metric).
- * Its explain code follows: the comparison as the rule computes it, with
- * each side copied into its trace slot as it is pushed. */
-static void req_trace(struct cg *g, const struct node *e, struct img_req *r) {
-  r->xcode = NO_STR;
-  if (r->metric >= 0 || r->field >= 0 || e->kind != N_BIN || !cmp_of(e->op, false) || e->a->ty.kind == TY_TEXT) return;
+/* Is requirement e a computed threshold: a comparison whose one side is
+ * compared (above) and whose other does not aggregate (a value for the
+ * whole record), other than `metric CMP constant` (req_metric)?  If so
+ * its texts and comparison go into r, read as `value CMP threshold`, and
+ * its type becomes the requirement's first traced comparison. */
+static bool computed_threshold(struct cg *g, const struct node *e, struct img_req *r) {
+  if (r->metric >= 0 || r->field >= 0 || e->kind != N_BIN || !cmp_of(e->op, false) || e->a->ty.kind == TY_TEXT) return false;
   bool right; /* the compared side is e->b */
   if (is_compared(e->a) && !aggregates(e->b)) right = false;
   else if (is_compared(e->b) && !aggregates(e->a)) right = true;
-  else return;
+  else return false;
   r->xvalue = side_text(g, right ? e->b : e->a);
   const struct node *t = right ? e->a : e->b;
   r->xthreshold = literal_node(t) ? NO_STR : side_text(g, t); /* a constant needs no text */
   r->xcmp = (uint8_t)cmp_of(e->op, right);
-  r->xkind = e->a->ty.kind;
-  r->xref = r->xkind == TY_ENUM ? (uint16_t)e->a->ty.ref : 0;
-  char k = vclass(r->xkind);
-  int trace = k == 'F' ? OP_TRACE_F : OP_TRACE;
+  g->root_left = right ? TRACE_REQUIRED : TRACE_ACTUAL;
+  struct img_trace k = {(uint8_t)e->a->ty.kind, e->a->ty.kind == TY_ENUM ? (uint16_t)e->a->ty.ref : 0};
+  buf_put(&g->traces, &k, sizeof k);
+  return true;
+}
+
+/* Requirement e's explain code (tier_int.h, img_req): e computed as its
+ * code computes it, each traced comparison copying its sides into its
+ * trace slots as they are pushed.  None when no comparison is traced:
+ * the code emitted to find out is taken back. */
+static void req_explain(struct cg *g, const struct node *e, struct img_req *r) {
+  r->xvalue = r->xthreshold = NO_STR;
+  r->xcmp = 0;
+  r->xfirst = (uint32_t)(g->traces.n / sizeof(struct img_trace));
+  g->trace_root = computed_threshold(g, e, r) ? e : NULL;
+  g->ntraced = g->trace_root ? 1 : 0;
+  g->tracing = true;
   r->xcode = here(g);
-  gen(g, e->a);
-  emit1(g, trace, right ? TRACE_REQUIRED : TRACE_ACTUAL);
-  gen(g, e->b);
-  emit1(g, trace, right ? TRACE_ACTUAL : TRACE_REQUIRED);
-  emit(g, (k == 'F' ? OP_EQ_F : k == 'S' ? OP_EQ_S : OP_EQ_I) + (e->op - B_EQ));
+  gen(g, e);
   emit(g, OP_RET);
+  g->tracing = false;
+  g->trace_root = NULL;
+  r->xn = g->ntraced;
+  if (r->xn) return;
+  g->code.n = r->xcode;
+  r->xcode = NO_STR;
 }
 
 /* ---- blocks ------------------------------------------------------------------------- */
@@ -1005,7 +1060,7 @@ static void gen_reqs(struct cg *g, struct node *list, uint32_t *ri) {
     r->section = istr(g, s->name2);
     r->rule = rule_text(g, s->a);
     req_metric(g, s->a, r);
-    req_trace(g, s->a, r);
+    req_explain(g, s->a, r);
     if (s->b) r->label = intern(g, s->b->str, s->b->str_len);
     else if (r->metric >= 0) r->label = img->metrics[r->metric].label;
     else r->label = NO_STR;
@@ -1246,7 +1301,8 @@ static void gen_consts(struct cg *g) {
 static bool assemble(struct cg *g) {
   struct comp *c = g->c;
   struct image *img = g->img;
-  if (g->code.failed || g->strs.failed || g->consts.failed || g->slens.failed || g->named.failed || g->failed || c->ar.failed)
+  if (g->code.failed || g->strs.failed || g->consts.failed || g->slens.failed || g->named.failed || g->traces.failed ||
+      g->failed || c->ar.failed)
     return false;
   img->codelen = (uint32_t)g->code.n;
   img->code = arena_alloc(&img->ar, g->code.n + 1);
@@ -1257,13 +1313,16 @@ static bool assemble(struct cg *g) {
   img->consts = arena_alloc(&img->ar, sizeof(struct img_const) * (img->nconsts + 1));
   img->nnamed = (uint32_t)(g->named.n / sizeof(struct img_named));
   img->named = arena_alloc(&img->ar, sizeof(struct img_named) * (img->nnamed + 1));
-  if (!img->code || !img->strs || !img->strlens || !img->consts || !img->named || img->ar.failed) return false;
+  img->ntraces = (uint32_t)(g->traces.n / sizeof(struct img_trace));
+  img->traces = arena_alloc(&img->ar, sizeof(struct img_trace) * (img->ntraces + 1));
+  if (!img->code || !img->strs || !img->strlens || !img->consts || !img->named || !img->traces || img->ar.failed) return false;
   /* an empty buffer has no storage: memcpy from NULL is undefined even for 0 bytes */
   if (g->code.n) memcpy(img->code, g->code.p, g->code.n);
   if (g->strs.n) memcpy(img->strs, g->strs.p, g->strs.n);
   if (g->slens.n) memcpy(img->strlens, g->slens.p, g->slens.n);
   if (g->consts.n) memcpy(img->consts, g->consts.p, g->consts.n);
   if (g->named.n) memcpy(img->named, g->named.p, g->named.n);
+  if (g->traces.n) memcpy(img->traces, g->traces.p, g->traces.n);
   char err[256];
   int vr = vfy_image(img, err, sizeof err);
   if (vr == TIER_OK) return true;
@@ -1281,7 +1340,7 @@ struct image *cg_run(struct comp *c) {
   hash_key_new(&g.key);
   g.c = c;
   g.img = img;
-  g.code.hook = g.strs.hook = g.slens.hook = g.consts.hook = g.ktags.hook = g.named.hook = c->hook;
+  g.code.hook = g.strs.hook = g.slens.hook = g.consts.hook = g.ktags.hook = g.named.hook = g.traces.hook = c->hook;
 
   gen_header(&g);
   gen_schema(&g);
@@ -1296,6 +1355,7 @@ struct image *cg_run(struct comp *c) {
   buf_free(&g.consts);
   buf_free(&g.ktags);
   buf_free(&g.named);
+  buf_free(&g.traces);
   if (ok) return img;
   image_free(img);
   return NULL;

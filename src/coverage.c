@@ -17,10 +17,14 @@
  * edges are the first and last day of the period, which depend on x, so a
  * test probes it just met when d is one of them and just missed when d is
  * the day before the first or after the last.  A computed threshold
- * (`won >= target * 2`, SPEC 3.5) varies by record: each test's two values
- * come from the requirement's trace, and "just" is one step of the compared
- * value's lattice on either side.  A second-edition construct
- * adds a case to lattice() and, when it compares, one to find().
+ * (`won >= target * 2`, SPEC 3.5), a comparison whose sides both vary by
+ * record, wherever it stands, varies by record: each test's two values
+ * come from the requirement's trace (the pair of slots its explain code
+ * copied that comparison's sides into, found through the meaning), and
+ * "just" is one step of the compared value's lattice on either side.  A
+ * comparison with a tier steps through the tier's own ladder.  A
+ * second-edition construct adds a case to lattice() and, when it
+ * compares, one to find().
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -146,9 +150,21 @@ struct threshold {
   struct num unit;         /* a dense value: how near is "just" */
   unsigned probed;         /* P_MEET | P_MISS: seen in a test */
   bool traced;             /* a computed threshold: both values come from the requirement's trace */
+  const struct mn *thr;    /* its threshold */
+  int edge;                /* a tier at the end of its ladder: -1 the lowest, 1 the highest (tier_targets) */
+  uint32_t vslot, tslot;   /* the trace slots of its value and threshold; NO_SLOT: not traced */
 };
 
+#define NO_SLOT UINT32_MAX
+
 struct memo { const struct mn *n; uint32_t ctx; struct lattice l; };
+
+/* A traced comparison of the requirement being read: what its explain
+ * code copied into its two slots, the first of them (trace_pairs). */
+struct pair {
+  const struct mn *a, *b;
+  uint32_t slot;
+};
 
 struct cov {
   const struct tier_ruleset *rs;
@@ -158,6 +174,9 @@ struct cov {
   uint32_t n, cap;
   struct memo *memo;        /* lattices by node (and fold iteration) */
   uint32_t mcap, mn, ctx;
+  uint32_t tier_reqs; /* the tiers' requirements (the badges' follow) */
+  struct pair *pairs; /* the requirement's traced comparisons, by their sides */
+  uint32_t npairs, pcap;
   bool oom;
 };
 
@@ -367,6 +386,53 @@ static const struct mn *source(const struct mn *v, int *conv) {
   return v;
 }
 
+/* The tier next to tier k in its own ladder, above it when up: the next
+ * tier of its partner type in file order, or -1 at the ladder's end. */
+static int64_t tier_beside(const struct image *img, int64_t k, bool up) {
+  for (int64_t i = k + (up ? 1 : -1); i >= 0 && i < (int64_t)img->ntiers; i += up ? 1 : -1)
+    if (img->tiers[i].ptype == img->tiers[k].ptype) return i;
+  return -1;
+}
+
+/* targets() for a tier value compared with tier k: its neighbours are the
+ * tiers beside k in k's own ladder (a tier of another partner type is
+ * never "just" above or below it); at the ladder's end a side has none,
+ * and t->edge says which end. */
+static unsigned tier_targets(const struct image *img, struct threshold *t) {
+  if (t->k.n < 0 || t->k.n >= img->ntiers || !num_is_int(t->k)) return P_MEET | P_MISS;
+  int64_t k = (int64_t)t->k.n, below = tier_beside(img, k, false), above = tier_beside(img, k, true), meet, miss;
+  switch (t->cmp) {
+  case CMP_GE:
+    meet = k;
+    miss = below;
+    break;
+  case CMP_GT:
+    meet = above;
+    miss = k;
+    break;
+  case CMP_LE:
+    meet = k;
+    miss = above;
+    break;
+  case CMP_LT:
+    meet = below;
+    miss = k;
+    break;
+  case CMP_EQ:
+    meet = k;
+    miss = below >= 0 ? below : above;
+    break;
+  default:
+    meet = below >= 0 ? below : above;
+    miss = k;
+    break; /* CMP_NE */
+  }
+  t->edge = meet < 0 || miss < 0 ? (below < 0 ? -1 : 1) : 0;
+  t->meet = N(meet);
+  t->miss = N(miss);
+  return (meet >= 0 ? P_MEET : 0) | (miss >= 0 ? P_MISS : 0);
+}
+
 static void add_threshold(struct cov *c, struct threshold *t) {
   if (c->n == c->cap) {
     uint32_t ncap = c->cap ? c->cap * 2 : 64;
@@ -377,32 +443,104 @@ static void add_threshold(struct cov *c, struct threshold *t) {
   }
   const struct mn *src = source(t->value, &t->conv);
   const struct image *img = c->img;
+  /* a tier's records are all of its partner type: a comparison of the type
+   * there (the guard sema puts after a tier comparison) is no threshold */
+  if (!t->traced && src->kind == MN_FIELD && (int32_t)src->x == img->partner_field && t->req < c->tier_reqs) return;
   t->kind = TY_NUMBER;
   if (src->kind == MN_REF) { t->kind = img->metrics[src->x].kind; t->ref = img->metrics[src->x].ref; }
   else if (src->kind == MN_FIELD) { t->kind = img->fields[src->x].kind; t->ref = img->fields[src->x].ref; }
   if (t->conv == OP_I2F || t->conv == OP_M2F) t->kind = TY_NUMBER;
   if (t->conv == OP_I2M) t->kind = TY_MONEY;
   t->lat = lattice(c, t->value, NULL, 0);
-  if (t->cmp > 0 && t->text_k == NO_STR) t->reachable = targets(&t->lat, t->cmp, t->k, &t->meet, &t->miss);
+  if (t->cmp > 0 && t->text_k == NO_STR && t->kind == TY_TIER) t->reachable = tier_targets(img, t);
+  else if (t->cmp > 0 && t->text_k == NO_STR) t->reachable = targets(&t->lat, t->cmp, t->k, &t->meet, &t->miss);
   else t->reachable = P_MEET | P_MISS;
   t->unit = unit_of(t->k);
   c->t[c->n++] = *t;
 }
 
-/* A computed threshold (`won >= target * 2`): a requirement whose compared
- * value and threshold both vary by record, read per test from its trace
- * (vm_trace), as `value CMP threshold`.  "Just" is one step of the compared
- * value's lattice, or a cent's worth of a value that takes any number. */
+static int pair_order(const void *p, const void *q) {
+  const struct pair *x = p, *y = q;
+  if (x->a != y->a) return (uintptr_t)x->a < (uintptr_t)y->a ? -1 : 1;
+  if (x->b != y->b) return (uintptr_t)x->b < (uintptr_t)y->b ? -1 : 1;
+  return x->slot < y->slot ? -1 : x->slot > y->slot;
+}
+
+/* Requirement q's traced comparisons (meaning.h, m->trace), sorted by the
+ * values their slots receive, so that trace_slot finds each in log time:
+ * a requirement of many comparisons is read in n log n, not n^2. */
+static void trace_pairs(struct cov *c, uint32_t q) {
+  const struct img_req *r = &c->img->reqs[q];
+  c->npairs = 0;
+  if (r->xn > c->pcap) {
+    struct pair *p = t_realloc(&c->rs->hook, c->pairs, sizeof *p * c->pcap, sizeof *p * r->xn);
+    if (!p) {
+      c->oom = true;
+      return;
+    }
+    c->pairs = p;
+    c->pcap = r->xn;
+  }
+  struct mn **v = c->m->trace + 2 * (size_t)r->xfirst;
+  for (uint32_t k = 0; k < 2 * r->xn; k += 2)
+    if (v[k] && v[k + 1]) c->pairs[c->npairs++] = (struct pair){v[k], v[k + 1], k};
+  if (c->npairs) qsort(c->pairs, c->npairs, sizeof *c->pairs, pair_order);
+}
+
+/* The trace slot that received side a of comparison `a CMP b` (the other
+ * side's is slot ^ 1), or NO_SLOT: its explain code copies the left side
+ * first, but a computed threshold's compared side always into
+ * TRACE_ACTUAL, so either order is looked for. */
+static uint32_t trace_slot(const struct cov *c, const struct mn *a, const struct mn *b) {
+  struct pair key = {a, b, 0};
+  for (int turn = 0; turn < 2; turn++) {
+    size_t lo = 0, hi = c->npairs;
+    while (lo < hi) { /* the first pair not below key */
+      size_t mid = (lo + hi) / 2;
+      if (pair_order(&c->pairs[mid], &key) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo < c->npairs && c->pairs[lo].a == key.a && c->pairs[lo].b == key.b) return c->pairs[lo].slot ^ (uint32_t)turn;
+    key = (struct pair){b, a, 0};
+  }
+  return NO_SLOT;
+}
+
+/* Is n, through the conversions around it, a metric or a field? */
+static bool named_value(const struct mn *n) {
+  int conv;
+  n = source(n, &conv);
+  return n->kind == MN_REF || n->kind == MN_FIELD;
+}
+
+/* A computed threshold (`won >= target * 2`): a comparison, wherever it
+ * stands in the requirement, whose two sides both vary by record, read
+ * per test from the requirement's trace (vm_trace) as `value CMP
+ * threshold`.  The value is the requirement's compared side for its own
+ * computed threshold (SPEC 3.5), else a side that names a metric or a
+ * field, else the left one.  "Just" is one step of the value's lattice,
+ * or a cent's worth of a value that takes any number. */
 static void add_traced(struct cov *c, struct threshold *t, const struct mn *n) {
   const struct img_req *r = &c->img->reqs[t->req];
+  int cmp = cmp_of_op(n->op);
+  bool right; /* the value is n->a[1] */
+  if (n == c->m->req[t->req] && r->xvalue != NO_STR) right = r->xcmp != cmp;
+  else right = named_value(n->a[1]) && !named_value(n->a[0]);
   t->traced = true;
-  t->cmp = r->xcmp;
-  t->value = r->xcmp == cmp_of_op(n->op) ? n->a[0] : n->a[1];
+  t->cmp = right ? flip(cmp) : cmp;
+  t->value = n->a[right];
+  t->thr = n->a[!right];
+  uint32_t slot = trace_slot(c, n->a[0], n->a[1]);
+  t->vslot = slot == NO_SLOT ? NO_SLOT : slot ^ right;
+  t->tslot = slot == NO_SLOT ? NO_SLOT : slot ^ !right;
   add_threshold(c, t);
   if (c->oom) return;
   struct threshold *a = &c->t[c->n - 1];
-  a->kind = r->xkind;
-  a->ref = r->xref;
+  if (slot != NO_SLOT) {
+    const struct img_trace *k = &c->img->traces[r->xfirst + slot / 2];
+    a->kind = k->kind;
+    a->ref = k->ref;
+  }
   a->reachable = P_MEET | P_MISS;
   if (a->lat.dense || is_zero(a->lat.step)) a->lat = lattice_of_kind(a->kind);
   a->unit = a->kind == TY_DATE ? N(1) : a->lat.dense ? (struct num){1, 100} : a->lat.step;
@@ -437,7 +575,7 @@ static void find(struct cov *c, uint32_t q, const struct mn *n, bool condition) 
       if (kn->kind == MN_CONST && kn->ck == TY_TEXT) t.text_k = (uint32_t)kn->v;
       else t.k = k;
       add_threshold(c, &t);
-    } else if (n == c->m->req[q] && img->reqs[q].xcode != NO_STR) {
+    } else {
       add_traced(c, &t, n);
     }
   } else if (n->kind == MN_OP && n->op == OP_INPER && per_decode((uint32_t)n->x, &t.per)) { /* d in P of x */
@@ -469,10 +607,14 @@ struct cov *cov_new(const struct tier_ruleset *rs) {
   memset(c, 0, sizeof *c);
   c->rs = rs;
   c->img = rs->img;
-  c->m = mn_build(rs->img, &rs->hook);
+  c->m = mn_build(rs->img, &rs->hook, true);
   if (!c->m) { t_free(&rs->hook, c, sizeof *c); return NULL; }
   c->m->gen++;
-  for (uint32_t q = 0; q < c->img->nreqs && !c->oom; q++) find(c, q, c->m->req[q], true);
+  for (uint32_t i = 0; i < c->img->ntiers; i++) c->tier_reqs = c->img->tiers[i].first_req + c->img->tiers[i].nreq;
+  for (uint32_t q = 0; q < c->img->nreqs && !c->oom; q++) {
+    trace_pairs(c, q);
+    find(c, q, c->m->req[q], true);
+  }
   if (c->oom) { cov_free(c); return NULL; }
   return c;
 }
@@ -483,6 +625,7 @@ void cov_free(struct cov *c) {
   mn_free(c->m);
   t_free(h, c->t, sizeof *c->t * c->cap);
   t_free(h, c->memo, sizeof *c->memo * c->mcap);
+  t_free(h, c->pairs, sizeof *c->pairs * c->pcap);
   t_free(h, c, sizeof *c);
 }
 
@@ -566,9 +709,9 @@ static bool holds_moved(int cmp, struct num v, struct num d, struct num k) {
  * every operator: for `>=` the step down is the one that matters, for `==`
  * either. */
 static void probe_traced(struct tier_vm *vm, struct threshold *t) {
-  if (!vm_trace(vm, t->req)) return;
-  struct num v = vm->ntrace[TRACE_ACTUAL], k = vm->ntrace[TRACE_REQUIRED];
-  int64_t rv = vm->trace[TRACE_ACTUAL], rk = vm->trace[TRACE_REQUIRED];
+  if (t->vslot == NO_SLOT || !vm_trace(vm, t->req)) return;
+  struct num v = vm->ntrace[t->vslot], k = vm->ntrace[t->tslot];
+  int64_t rv = vm->trace[t->vslot], rk = vm->trace[t->tslot];
   if (t->kind != TY_NUMBER) {
     if (rv == TIER_NONE || rk == TIER_NONE) return;
     v = N(rv);
@@ -737,7 +880,7 @@ static void words_end(struct words *w, struct buf *sentence) {
 /* Can a test be seen to probe t: are the values it compares (and a period
  * test's date x) read from a register, a field or asof? */
 static bool probeable(const struct threshold *t) {
-  if (t->traced) return true; /* the trace has its values, whatever computes them */
+  if (t->traced) return t->vslot != NO_SLOT; /* the trace has its values, whatever computes them */
   int conv;
   const struct mn *src = source(t->value, &conv);
   if (src->kind != MN_REF && src->kind != MN_FIELD) return false;
@@ -823,13 +966,19 @@ static void missing_lattice(const struct cov *c, const struct threshold *t, unsi
     buf_printf(b, _("%s moves in steps of %s, so it is never exactly %s"), v, step, k);
     sep = _("; ");
   }
-  if (!(t->reachable & P_MEET)) {
-    buf_printf(b, "%s%s", sep, _("it can never hold"));
+  if (t->edge) { /* a side a tier at its ladder's end does not have */
+    const char *k = w_value(&w, t->k);
+    buf_printf(b, t->edge < 0 ? _("%s is the lowest tier of its ladder") : _("%s is the highest tier of its ladder"), k);
     sep = _("; ");
-  }
-  if (!(t->reachable & P_MISS)) {
-    buf_printf(b, "%s%s", sep, _("it can never fail"));
-    sep = _("; ");
+  } else {
+    if (!(t->reachable & P_MEET)) {
+      buf_printf(b, "%s%s", sep, _("it can never hold"));
+      sep = _("; ");
+    }
+    if (!(t->reachable & P_MISS)) {
+      buf_printf(b, "%s%s", sep, _("it can never fail"));
+      sep = _("; ");
+    }
   }
   bool met = (need & P_MEET) && (t->reachable & P_MEET), missed = (need & P_MISS) && (t->reachable & P_MISS);
   const char *m = met ? w_at(&w, t->meet) : NULL, *x = missed ? w_at(&w, t->miss) : NULL;
@@ -859,12 +1008,18 @@ static void missing_usual(const struct cov *c, const struct threshold *t, unsign
 /* Why a computed threshold is not probed: "no test where won is within 1
  * of target * 2 and meets it, and none where it is within 1 and misses it". */
 static void missing_traced(const struct cov *c, const struct threshold *t, unsigned need, struct buf *b) {
-  const struct img_req *r = &c->img->reqs[t->req];
-  const char *value = img_str(c->img, r->xvalue), *k = img_str(c->img, r->xthreshold);
   if (!stepped(t->kind)) {
     missing_either_way(need, b);
     return;
   }
+  /* the sides as written for the requirement's own computed threshold,
+   * else as its meaning reads them */
+  const struct img_req *r = &c->img->reqs[t->req];
+  bool own = t->node == c->m->req[t->req] && r->xvalue != NO_STR && r->xthreshold != NO_STR;
+  struct words w;
+  words_init(&w, c, t);
+  const char *value = own ? img_str(c->img, r->xvalue) : w_node(&w, t->value);
+  const char *k = own ? img_str(c->img, r->xthreshold) : w_node(&w, t->thr);
   if (t->kind == TY_DATE) {
     if (need == (P_MEET | P_MISS))
       buf_printf(
@@ -873,16 +1028,14 @@ static void missing_traced(const struct cov *c, const struct threshold *t, unsig
           value, k);
     else if (need & P_MEET) buf_printf(b, _("no test where %s is at most a day from %s and meets it"), value, k);
     else buf_printf(b, _("no test where %s is at most a day from %s and misses it"), value, k);
-    return;
+  } else {
+    const char *step = w_value(&w, t->unit);
+    if (need == (P_MEET | P_MISS))
+      buf_printf(b, _("no test where %s is within %s of %s and meets it, and none where it is within %s and misses it"), value,
+                 step, k, step);
+    else if (need & P_MEET) buf_printf(b, _("no test where %s is within %s of %s and meets it"), value, step, k);
+    else buf_printf(b, _("no test where %s is within %s of %s and misses it"), value, step, k);
   }
-  struct words w;
-  words_init(&w, c, t);
-  const char *step = w_value(&w, t->unit);
-  if (need == (P_MEET | P_MISS))
-    buf_printf(b, _("no test where %s is within %s of %s and meets it, and none where it is within %s and misses it"), value,
-               step, k, step);
-  else if (need & P_MEET) buf_printf(b, _("no test where %s is within %s of %s and meets it"), value, step, k);
-  else buf_printf(b, _("no test where %s is within %s of %s and misses it"), value, step, k);
   words_end(&w, b);
 }
 
@@ -891,7 +1044,9 @@ static void missing_traced(const struct cov *c, const struct threshold *t, unsig
  * comparison without a lattice, dense values, a lattice, the usual case). */
 static void missing(const struct cov *c, const struct threshold *t, struct buf *b) {
   unsigned need = (P_MEET | P_MISS) & ~t->probed;
-  if (t->traced) missing_traced(c, t, need, b);
+  if (t->traced && t->vslot == NO_SLOT)
+    buf_printf(b, "%s", _("its values are not in the rules' trace, so no test can be seen to probe it"));
+  else if (t->traced) missing_traced(c, t, need, b);
   else if (!probeable(t))
     buf_printf(
         b, "%s",

@@ -196,7 +196,7 @@ static void dis_header(const struct image *img, const char *what, struct buf *b)
   buf_printf(b, "\nsource    %s\nhash      ", img->src_name == NO_STR ? "-" : img_str(img, img->src_name));
   for (int i = 0; i < 32; i++) buf_printf(b, "%02x", img->src_hash[i]);
   buf_printf(b, " (of the source text)\nrules     ");
-  struct meaning *m = mn_build(img, img->ar.hook);
+  struct meaning *m = mn_build(img, img->ar.hook, false);
   uint8_t h[32];
   if (m) mn_hash(m, h);
   for (int i = 0; m && i < 32; i++) buf_printf(b, "%02x", h[i]);
@@ -279,6 +279,20 @@ static void dis_values(const struct image *img, struct buf *b) {
   }
 }
 
+/* A requirement's explain code: where, its computed threshold, and how
+ * many comparisons it traces besides. */
+static void dis_explain(const struct image *img, const struct img_req *R, struct buf *b) {
+  buf_printf(b, "   [explain @%04u", R->xcode);
+  uint32_t others = R->xn;
+  if (R->xvalue != NO_STR) {
+    buf_printf(b, ": %s %s %s", img_str(img, R->xvalue), cmp_text(R->xcmp),
+               R->xthreshold == NO_STR ? "(constant)" : img_str(img, R->xthreshold));
+    others--;
+  }
+  if (others) buf_printf(b, "%s%u comparison%s traced", R->xvalue != NO_STR ? "; " : ": ", others, others == 1 ? "" : "s");
+  buf_u8(b, ']');
+}
+
 static void dis_tiers(const struct image *img, struct buf *b) {
   buf_printf(b, "\n; tiers: %u, requirements: %u\n", img->ntiers, img->nreqs);
   for (uint32_t t = 0; t < img->ntiers; t++) {
@@ -297,9 +311,7 @@ static void dis_tiers(const struct image *img, struct buf *b) {
         const_text(img, R->konst, b);
         buf_u8(b, ']');
       }
-      if (R->xcode != NO_STR)
-        buf_printf(b, "   [explain @%04u: %s %s %s]", R->xcode, img_str(img, R->xvalue), cmp_text(R->xcmp),
-                   R->xthreshold == NO_STR ? "(constant)" : img_str(img, R->xthreshold));
+      if (R->xcode != NO_STR) dis_explain(img, R, b);
       buf_u8(b, '\n');
     }
   }

@@ -102,6 +102,8 @@ struct ctx {
   bool failed;               /* this segment cannot be followed */
   bool oom;
   struct mn *t_true, *t_false;
+  struct mn **slots; /* explain code: what its TRACEs copy, per trace slot */
+  uint32_t nslots;
 };
 
 static uint32_t rd32(const uint8_t *q) {
@@ -782,6 +784,14 @@ static void run(struct ctx *x, uint32_t pc, uint32_t stop, struct xs *s) {
     case OP_MCLEAR:
     case OP_MADD:
     case OP_MEDIAN: collect(x, s, op, a); break;
+    case OP_TRACE:
+    case OP_TRACE_F: /* explain code: the value a trace slot gets */
+      if (a >= x->nslots || s->sp == 0) {
+        x->failed = true;
+        return;
+      }
+      x->slots[a] = s->stk[s->sp - 1];
+      break;
     case OP_RET: s->ret = pop(x, s); s->done = true; pc = EXIT; continue;
     case OP_END: s->done = true; pc = EXIT; continue;
     default: pc = generic(x, s, pc, op, a, b); continue;
@@ -929,7 +939,28 @@ static bool tables(struct ctx *x) {
   return true;
 }
 
-struct meaning *mn_build(const struct image *img, const struct tier_alloc_hook *h) {
+/* What each requirement's explain code copies into its trace slots
+ * (m->trace); a requirement whose explain code cannot be followed has
+ * none.  False only when out of memory. */
+static bool read_traces(struct ctx *x) {
+  const struct image *img = x->img;
+  struct meaning *m = x->m;
+  m->trace = arena_alloc(&m->ar, sizeof *m->trace * (2 * (size_t)img->ntraces + 1));
+  if (!m->trace) return false;
+  memset(m->trace, 0, sizeof *m->trace * (2 * (size_t)img->ntraces + 1));
+  for (uint32_t q = 0; q < img->nreqs && !x->oom; q++) {
+    const struct img_req *r = &img->reqs[q];
+    if (r->xcode == NO_STR) continue;
+    x->slots = m->trace + 2 * (size_t)r->xfirst;
+    x->nslots = 2 * r->xn;
+    if (!segment(x, r->xcode, false)) memset(x->slots, 0, sizeof *x->slots * x->nslots);
+  }
+  x->slots = NULL;
+  x->nslots = 0;
+  return !x->oom;
+}
+
+struct meaning *mn_build(const struct image *img, const struct tier_alloc_hook *h, bool traces) {
   if (sodium_init() < 0) return NULL;
   struct meaning *m = t_malloc(h, sizeof *m);
   if (!m) return NULL;
@@ -984,6 +1015,7 @@ struct meaning *mn_build(const struct image *img, const struct tier_alloc_hook *
       m->grant[k] = opaque(&x, d, code, "grant");
     }
   }
+  if (traces && !read_traces(&x)) goto oom;
   if (x.oom || m->ar.failed) goto oom;
   t_free(h, x.tab, sizeof *x.tab * x.cap);
   t_free(h, x.ipd, sizeof *x.ipd * ((size_t)img->codelen + 1));

@@ -51,14 +51,18 @@ struct meaning {
   struct mn **req;          /* per requirement: its value */
   uint32_t *req_branches;   /* per requirement: the branches its code takes (mn_shapes) */
   struct mn **grant;        /* per grant: its condition's value, NULL for none */
+  struct mn **trace;        /* with traces, per trace slot (requirement q's from 2 * xfirst): the
+                               value its explain code copies there, NULL when it cannot be followed */
   bool approximate;         /* some code could not be followed (crafted
                                bytecode): those parts compare by their bytes */
   uint32_t gen;             /* traversal stamps */
   void *priv;
 };
 
-/* Read the meaning of img (verified).  NULL only when out of memory. */
-struct meaning *mn_build(const struct image *img, const struct tier_alloc_hook *h);
+/* Read the meaning of img (verified), and with traces what each explain
+ * code copies into its trace slots (m->trace: --coverage needs them, the
+ * digest does not).  NULL only when out of memory. */
+struct meaning *mn_build(const struct image *img, const struct tier_alloc_hook *h, bool traces);
 void mn_free(struct meaning *m);
 
 /* The digest of the whole meaning: schema, effective date, review rule,

@@ -54,7 +54,7 @@ enum opnd {
   PER,      /* a calendar or fiscal period (src/period.h): months, first month, back */
   BUF,      /* median buffer index (below MAX_MBUFS) */
   BLK,      /* a block: a tier or a badge (tiers first, then badges) */
-  TRC       /* trace slot (below MAX_TRACE) */
+  TRC       /* trace slot (below 2 x its requirement's traced comparisons) */
 };
 #define DIG_MAX 38 /* 10^38 is the largest power of ten the VM's rounding forms */
 

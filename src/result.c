@@ -284,8 +284,9 @@ static void describe_traced(struct tier_vm *vm, const struct img_req *r, uint32_
   if (vm->view.regs != vm->ev.regs_today || !vm_trace(vm, q)) return;
   o->metric = img_str(img, r->xvalue);
   o->threshold = r->xthreshold == NO_STR ? NULL : img_str(img, r->xthreshold);
-  describe_compared(vm, o, r->xkind, r->xref, r->xcmp, vm->trace[TRACE_ACTUAL], vm->ntrace[TRACE_ACTUAL],
-                    vm->trace[TRACE_REQUIRED], vm->ntrace[TRACE_REQUIRED]);
+  const struct img_trace *t = &img->traces[r->xfirst]; /* its comparison is the first traced */
+  describe_compared(vm, o, t->kind, t->ref, r->xcmp, vm->trace[TRACE_ACTUAL], vm->ntrace[TRACE_ACTUAL], vm->trace[TRACE_REQUIRED],
+                    vm->ntrace[TRACE_REQUIRED]);
 }
 
 static void describe_ref_needs(struct tier_vm *vm, uint32_t q, int depth, tier_req_result *o);
@@ -330,7 +331,7 @@ static void describe_req_at(struct tier_vm *vm, uint32_t b, uint32_t q, int dept
     describe_period(vm, q, o);
     if (!o->detail[0]) describe_refs(vm, q, o);
     if (!o->met && depth < REF_NEEDS_DEPTH) describe_ref_needs(vm, q, depth, o);
-    if (r->xcode != NO_STR) describe_traced(vm, r, q, o);
+    if (r->xvalue != NO_STR) describe_traced(vm, r, q, o);
     return;
   }
   int kind;

@@ -72,8 +72,8 @@ static void rd_init(struct rd *d, const struct image *A, const struct image *B) 
   d->hook = A->ar.hook;
   d->alloc = (struct tier_alloc_hook){rd_alloc, d};
   arena_init(&d->ar, &d->alloc);
-  d->ma = mn_build(A, &d->alloc);
-  d->mb = mn_build(B, &d->alloc);
+  d->ma = mn_build(A, &d->alloc, false);
+  d->mb = mn_build(B, &d->alloc, false);
 }
 
 /* What rd_init made; -1 when memory ran out anywhere, else n. */
@@ -562,7 +562,7 @@ static void read_old_consts(struct rd *d) {
   while (i < d->B->nnamed && !const_changed(d, &d->B->named[i], va, vb, sizeof va)) i++;
   if (i == d->B->nnamed) return;
   struct image *X = old_consts(d, NULL);
-  if (X) d->mc = mn_build(X, &d->alloc);
+  if (X) d->mc = mn_build(X, &d->alloc, false);
   if (!d->mc) d->oom = true;
 }
 
@@ -576,7 +576,7 @@ static void diff_consts(struct rd *d) {
     char va[200], vb[200];
     if (!const_changed(d, cb, va, vb, sizeof va)) continue;
     struct image *X = old_consts(d, S(d->B, cb->name));
-    struct meaning *old = X ? mn_build(X, &d->alloc) : NULL;
+    struct meaning *old = X ? mn_build(X, &d->alloc, false) : NULL;
     if (!old) break;
     struct const_in u = {d->mb, old};
     struct reach h = {differs, &u};

@@ -211,7 +211,7 @@ static const char *time_name(int tc) { return tc == TC_SUSTAINED ? "sustained" :
 static const char *req_metric_name(const struct image *img, const struct img_req *q) {
   if (q->metric >= 0) return img_str(img, img->metrics[q->metric].name);
   if (q->field >= 0) return img_str(img, img->fields[img_top_field(img, (uint32_t)q->field)].name);
-  if (q->xcode != NO_STR) return img_str(img, q->xvalue);
+  if (q->xvalue != NO_STR) return img_str(img, q->xvalue);
   return NULL;
 }
 

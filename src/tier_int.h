@@ -249,19 +249,29 @@ struct img_req {
   int32_t field;          /* -1 unless `field CMP constant` (top-level slot) */
   uint8_t cmp;            /* CMP_* when metric or field >= 0 */
   uint32_t konst;         /* constant index when metric or field >= 0 */
-  /* A computed threshold (SPEC 3.5: a comparison of a metric, aggregate,
-   * formula call or field with a side that does not depend on list items,
-   * other than `metric CMP constant`): its explain code, which stores the
-   * compared value in trace slot TRACE_ACTUAL and the threshold in
-   * TRACE_REQUIRED (design2.md "values that decide"); NO_STR for none. */
+  /* Its explain code (design2.md "values that decide"): the requirement
+   * computed as its code does, each traced comparison copying its two
+   * sides into its pair of trace slots as they are pushed - comparison i
+   * of the requirement into slots 2i and 2i+1, its types in
+   * img->traces[xfirst + i].  A comparison is traced when neither side is
+   * a literal, and so is the requirement's own comparison when it is a
+   * computed threshold (SPEC 3.5: a metric, aggregate, formula call or
+   * field compared with a side that does not depend on list items, other
+   * than `metric CMP constant`): then it is comparison 0, its compared
+   * value in TRACE_ACTUAL and its threshold in TRACE_REQUIRED. */
   uint32_t xcode;         /* entry offset of the explain code, or NO_STR */
-  uint32_t xvalue, xthreshold; /* the two sides' source text (strings) */
-  uint8_t xcmp;           /* CMP_*, read as `value CMP threshold` */
-  uint8_t xkind;          /* TY_* of both values */
-  uint16_t xref;          /* their enum, for an enum */
+  uint32_t xfirst, xn;    /* its traced comparisons (xn > 0 exactly when there is explain code) */
+  uint32_t xvalue, xthreshold; /* a computed threshold's sides' source text; xvalue NO_STR: none */
+  uint8_t xcmp;                /* CMP_*, read as `value CMP threshold` */
   uint32_t file, line, col; /* debug: source file (string), line, column; 0 when stripped */
 };
-enum { TRACE_ACTUAL, TRACE_REQUIRED, MAX_TRACE }; /* trace slots */
+enum { TRACE_ACTUAL, TRACE_REQUIRED }; /* a computed threshold's trace slots */
+/* The type of a traced comparison's two sides (img_req.xfirst): the class
+ * of the trace slots it fills, and how its values read. */
+struct img_trace {
+  uint8_t kind; /* TY_* of both values */
+  uint16_t ref; /* their enum, for an enum; else 0 */
+};
 enum { CMP_EQ = 1, CMP_NE, CMP_LT, CMP_LE, CMP_GT, CMP_GE };
 const char *cmp_text(int cmp); /* "==", ">=", ...; "?" for anything else */
 /* A block: a tier, or a badge (no partner type).  Its requirements are
@@ -359,6 +369,8 @@ struct image {
   uint32_t nbadges; struct img_tier *badges; /* requirements after the tiers' */
   uint32_t nitems; struct img_item *items;
   uint32_t nreqs; struct img_req *reqs;
+  uint32_t ntraces;
+  struct img_trace *traces; /* the requirements' traced comparisons, in their order */
   uint32_t *order;       /* the blocks (tiers, then badges) in evaluation order: each after
                             the blocks its HOLDS and MEETS name (src/refs.c, verify.c) */
   uint32_t rounds;       /* the verifier's: 1 + the longest chain of references (vm.c) */
@@ -455,7 +467,7 @@ int rule_diff(const struct image *A, const struct image *B, const char *pa, cons
 int rule_changes(const struct image *A, const struct image *B, void (*each)(void *ud, const tier_rule_change *c), void *ud);
 int rt_run(const tier_ruleset *rs, const char *const *files, int nfiles, bool coverage, struct buf *out);
 
-#define BC_VERSION 10 /* the .tbc format this tierc reads and writes (docs/bytecode.md) */
+#define BC_VERSION 11 /* the .tbc format this tierc reads and writes (docs/bytecode.md) */
 /* bytecode.c: bytes -> image, and back.  bc_read checks the header, the
  * signature (required, and by trust_key, when trust_key is not NULL), the
  * checksum and every size and offset; it does not verify the code. */

@@ -102,7 +102,8 @@ enum seg_kind { SEG_REVIEW, SEG_METRICS, SEG_RULE, SEG_EXPLAIN, SEG_GRANT };
 /* One segment being checked. */
 struct seg {
   enum seg_kind kind;
-  char trace_cls;          /* SEG_EXPLAIN: the class its TRACEs copy (its xkind's) */
+  const struct img_req *req; /* SEG_EXPLAIN: its requirement, whose comparisons its TRACEs copy */
+  uint32_t ntrace;           /* SEG_EXPLAIN: TRACE instructions so far */
   const char *what;
   uint32_t limit;          /* a requirement's or grant's: the blocks it may name come
                               before this place in the block order */
@@ -342,6 +343,34 @@ static int check_named(struct vfy *v) {
   return 0;
 }
 
+/* Requirement i's explain code and traced comparisons: explain code
+ * exactly when it traces some comparison, its comparisons inside the
+ * table, each of a type whose class its trace slots can hold; a computed
+ * threshold (comparison 0, which the result names and formats by these)
+ * only with explain code.  The requirements' comparisons fill the table
+ * one after the other (check_tiers checks the total). */
+static int check_req_traces(struct vfy *v, uint32_t i) {
+  struct image *img = v->img;
+  const struct img_req *r = &img->reqs[i];
+  if ((r->xcode == NO_STR) != (r->xn == 0))
+    return fail(v, "tiers: requirement %u: %s", i,
+                r->xn ? "traced comparisons without explain code" : "explain code that traces no comparison");
+  if (r->xfirst > img->ntraces || r->xn > img->ntraces - r->xfirst)
+    return fail(v, "tiers: requirement %u: traced comparisons out of range (%u in the table)", i, img->ntraces);
+  v->work += r->xn;
+  for (uint32_t k = r->xfirst; k < r->xfirst + r->xn; k++) {
+    const struct img_trace *t = &img->traces[k];
+    if (!kind_class(t->kind) || t->kind == TY_LIST || (t->kind == TY_ENUM && t->ref >= img->nenums))
+      return fail(v, "tiers: requirement %u: traced comparison %u of unknown type %u", i, k - r->xfirst, t->kind);
+  }
+  if (r->xvalue == NO_STR) return 0;
+  if (r->xcode == NO_STR) return fail(v, "tiers: requirement %u: a computed threshold without explain code", i);
+  if (!str_ok(img, r->xvalue, false) || !str_ok(img, r->xthreshold, true))
+    return fail(v, "tiers: requirement %u: computed threshold's text out of range", i);
+  if (r->xcmp < CMP_EQ || r->xcmp > CMP_GE) return fail(v, "tiers: requirement %u: unknown comparison %u", i, r->xcmp);
+  return 0;
+}
+
 /* A requirement that names a metric or field compared with a constant:
  * the names exist and the constant has the value's type.  (That the code
  * does what the metadata says is check_req_meta's, after the code.) */
@@ -351,13 +380,7 @@ static int check_req_table(struct vfy *v, uint32_t i) {
   if (img->has_debug && !str_ok(img, r->file, false)) return fail(v, "debug: requirement %u: file name index out of range", i);
   if (!str_ok(img, r->section, true) || !str_ok(img, r->label, true) || !str_ok(img, r->rule, false))
     return fail(v, "tiers: requirement %u: string index out of range", i);
-  if (r->xcode != NO_STR) { /* a computed threshold: the result names and formats its values by these */
-    if (!str_ok(img, r->xvalue, false) || !str_ok(img, r->xthreshold, true))
-      return fail(v, "tiers: requirement %u: computed threshold's text out of range", i);
-    if (r->xcmp < CMP_EQ || r->xcmp > CMP_GE) return fail(v, "tiers: requirement %u: unknown comparison %u", i, r->xcmp);
-    if (!kind_class(r->xkind) || r->xkind == TY_LIST || (r->xkind == TY_ENUM && r->xref >= img->nenums))
-      return fail(v, "tiers: requirement %u: computed threshold of unknown type %u", i, r->xkind);
-  }
+  if (check_req_traces(v, i)) return -1;
   if (r->metric == -1 && r->field == -1) return 0;
   if (r->metric != -1 && r->field != -1) return fail(v, "tiers: requirement %u: both a metric and a field", i);
   int kind;
@@ -564,6 +587,10 @@ static int check_tiers(struct vfy *v) {
   v->work += img->nitems;
   for (uint32_t i = 0; i < img->nreqs; i++)
     if (check_req_table(v, i)) return -1;
+  const struct img_req *last = img->nreqs ? &img->reqs[img->nreqs - 1] : NULL;
+  if ((last ? last->xfirst + last->xn : 0) != img->ntraces)
+    return fail(v, "tiers: the requirements trace %u comparisons, the table has %u", last ? last->xfirst + last->xn : 0,
+                img->ntraces);
   return 0;
 }
 
@@ -799,9 +826,7 @@ static int check_operands(struct vfy *v, const struct seg *s, const struct insn 
     if (a >= MAX_DSETS) return fail(v, "code at offset %u: distinct set %u out of range (%d sets)", in->pc, a, MAX_DSETS);
     if (a + 1 > img->nsets) img->nsets = a + 1;
     return 0;
-  case TRC:
-    if (a >= MAX_TRACE) return fail(v, "code at offset %u: trace slot %u out of range (%d slots)", in->pc, a, MAX_TRACE);
-    return 0;
+  case TRC: return 0; /* check_trace: the slots are the requirement's */
   case BUF:
     if (a >= MAX_MBUFS) return fail(v, "code at offset %u: median buffer %u out of range (%d buffers)", in->pc, a, MAX_MBUFS);
     if (a + 1 > img->nmbufs) img->nmbufs = a + 1;
@@ -893,16 +918,20 @@ static int check_stack(struct vfy *v, struct seg *s, const struct insn *in, char
 }
 
 /* TRACE and TRACE_F copy the top value into a trace slot: only in explain
- * code, whose trace slots the result formats as its requirement's xkind,
- * so the value must be of that kind's class. */
-static int check_trace(struct vfy *v, const struct seg *s, const struct insn *in) {
+ * code, into a slot of one of its requirement's traced comparisons (2 per
+ * comparison), whose type says how the slot's values are read, so the
+ * value must be of that type's class.  Counted, so that the slots a run
+ * clears (vm_trace) are never more than the instructions that fill them. */
+static int check_trace(struct vfy *v, struct seg *s, const struct insn *in) {
   if (in->oi->fmt != TRC) return 0;
   if (s->kind != SEG_EXPLAIN) return fail(v, "code at offset %u: %s outside explain code", in->pc, in->oi->name);
+  uint32_t slots = 2 * s->req->xn;
+  if (in->a >= slots) return fail(v, "code at offset %u: trace slot %u out of range (%u slots)", in->pc, in->a, slots);
   if (!depth_of(v, s->st.stk)) return fail(v, "code at offset %u: %s on an empty stack", in->pc, in->oi->name);
-  char have = v->nodes[s->st.stk].cls;
-  if ((in->op == OP_TRACE_F) != (have == 'F') || have != s->trace_cls)
-    return fail(v, "code at offset %u: %s copies a %c value; the requirement's values are %c", in->pc, in->oi->name, have,
-                s->trace_cls);
+  char have = v->nodes[s->st.stk].cls, want = kind_class(v->img->traces[s->req->xfirst + in->a / 2].kind);
+  if ((in->op == OP_TRACE_F) != (have == 'F') || have != want)
+    return fail(v, "code at offset %u: %s copies a %c value; the comparison's values are %c", in->pc, in->oi->name, have, want);
+  s->ntrace++;
   return 0;
 }
 
@@ -996,11 +1025,11 @@ static void decode_at(const struct image *img, uint32_t pc, struct insn *in) {
  * the loop rules cover), so one pass in offset order sees every predecessor
  * of an instruction before the instruction.  The segment ends at a RET or
  * END that no pending jump goes past. */
-static int check_segment(struct vfy *v, uint32_t entry, enum seg_kind kind, char trace_cls, const char *what,
+static int check_segment(struct vfy *v, uint32_t entry, enum seg_kind kind, const struct img_req *req, const char *what,
                          uint32_t limit) {
   struct image *img = v->img;
   if (entry >= img->codelen || !v->boundary[entry]) return fail(v, "%s: entry offset %u is not an instruction", what, entry);
-  struct seg s = {.kind = kind, .trace_cls = trace_cls, .what = what, .limit = limit, .live = true, .loop_list = -1};
+  struct seg s = {.kind = kind, .req = req, .what = what, .limit = limit, .live = true, .loop_list = -1};
   for (uint32_t pc = entry; pc < img->codelen;) {
     struct insn in;
     if (v->reached[pc]) return fail(v, "code at offset %u: %s shares code with another segment", pc, what);
@@ -1016,7 +1045,11 @@ static int check_segment(struct vfy *v, uint32_t entry, enum seg_kind kind, char
     if (check_operands(v, &s, &in, &named) || check_stack(v, &s, &in, named) || check_trace(v, &s, &in) || check_register(v, &s, &in, named, before) ||
         check_set(v, &s, &in) || check_flow(v, &s, &in) || check_end(v, &s, &in, before))
       return -1;
-    if (!s.live && (in.op == OP_RET || in.op == OP_END) && s.max_target < in.next) return 0;
+    if (!s.live && (in.op == OP_RET || in.op == OP_END) && s.max_target < in.next) {
+      if (req && s.ntrace < 2 * req->xn)
+        return fail(v, "%s: %u TRACE instructions for %u traced comparisons (2 each)", what, s.ntrace, req->xn);
+      return 0;
+    }
     pc = in.next;
   }
   return fail(v, "%s: runs off the end of the code", what);
@@ -1084,22 +1117,22 @@ static int check_code(struct vfy *v, uint64_t *review) {
   v->nodes[0] = (struct snode){0, 0, 0}; /* the empty stack */
   v->nnodes = 1;
   if (img->review_code != NO_STR) {
-    if (check_segment(v, img->review_code, SEG_REVIEW, 0, "review rule", 0)) return -1;
+    if (check_segment(v, img->review_code, SEG_REVIEW, NULL, "review rule", 0)) return -1;
     *review = v->cost_base;
     v->cost_base = 0;
   }
-  if (check_segment(v, img->metric_code, SEG_METRICS, 0, "metric block", 0)) return -1;
+  if (check_segment(v, img->metric_code, SEG_METRICS, NULL, "metric block", 0)) return -1;
   uint32_t b = 0; /* the block of requirement i: blocks own consecutive runs (check_tiers) */
   for (uint32_t i = 0; i < img->nreqs; i++) {
     const struct img_req *r = &img->reqs[i];
     char what[48];
     while (i >= img_block(img, b)->first_req + img_block(img, b)->nreq) v->ref_start[++b] = v->nrefs;
     snprintf(what, sizeof what, "requirement %u", i);
-    if (check_segment(v, r->code, SEG_RULE, 0, what, v->pos[b]) || check_req_meta(v, i)) return -1;
+    if (check_segment(v, r->code, SEG_RULE, NULL, what, v->pos[b]) || check_req_meta(v, i)) return -1;
     /* its explain code, run only when someone asks for its values, is in
      * the cost bound like the requirement itself */
     snprintf(what, sizeof what, "explain code of requirement %u", i);
-    if (r->xcode != NO_STR && check_segment(v, r->xcode, SEG_EXPLAIN, kind_class(r->xkind), what, v->pos[b])) return -1;
+    if (r->xcode != NO_STR && check_segment(v, r->xcode, SEG_EXPLAIN, r, what, v->pos[b])) return -1;
   }
   for (uint32_t nb = img->ntiers + img->nbadges; b < nb;) v->ref_start[++b] = v->nrefs;
   /* a grant's condition: a bool, naming only blocks before its ladder */
@@ -1109,8 +1142,8 @@ static int check_code(struct vfy *v, uint64_t *review) {
     v->gref_start[k] = v->nrefs;
     snprintf(what, sizeof what, "grant %u", k);
     if (G->tier == NO_STR
-            ? check_segment(v, G->code, SEG_GRANT, 0, what, v->tier_first)
-            : G->code != NO_STR && check_segment(v, G->code, SEG_RULE, 0, what, v->type_first[img->tiers[G->tier].ptype]))
+            ? check_segment(v, G->code, SEG_GRANT, NULL, what, v->tier_first)
+            : G->code != NO_STR && check_segment(v, G->code, SEG_RULE, NULL, what, v->type_first[img->tiers[G->tier].ptype]))
       return -1;
   }
   v->gref_start[img->ngrants] = v->nrefs;

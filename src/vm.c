@@ -219,7 +219,7 @@ static int decode(struct tier_ruleset *rs) {
   rs->metric_entry = rs->insn_at[img->metric_code];
   /* the rules hash stamps results with what the rules mean (meaning.c),
    * not how their source is written: tierc fmt and comments keep it */
-  struct meaning *m = mn_build(img, &rs->hook);
+  struct meaning *m = mn_build(img, &rs->hook, false);
   if (!m) return TIER_ENOMEM;
   uint8_t h[32];
   mn_hash(m, h);
@@ -367,7 +367,9 @@ tier_vm *tier_vm_new(const tier_ruleset *rs, const tier_options *opt) {
   vm->nstack = t_malloc(&hook, sizeof(struct num) * (img->max_stack + 1));
   vm->nregs = t_malloc(&hook, sizeof(struct num) * (img->nmetrics + 1));
   vm->ev.met = t_malloc(&hook, sizeof(bool) * (img->nreqs + 1));
-  vm->traced = t_malloc(&hook, sizeof(struct traced) * (img->nreqs + 1));
+  vm->trace_v = t_malloc(&hook, sizeof(int64_t) * (2 * (size_t)img->ntraces + 1));
+  vm->trace_q = t_malloc(&hook, sizeof(struct num) * (2 * (size_t)img->ntraces + 1));
+  vm->trace_at = t_malloc(&hook, sizeof(uint32_t) * (img->nreqs + 1));
   vm->cp_met = t_malloc(&hook, sizeof(bool) * (img->nreqs + 1));
   vm->cp_list = t_malloc(&hook, sizeof *vm->cp_list * (img->ntiers + img->nbadges + 1));
   vm->cp_n = t_malloc(&hook, sizeof *vm->cp_n * (img->ntiers + img->nbadges + 1));
@@ -392,17 +394,17 @@ tier_vm *tier_vm_new(const tier_ruleset *rs, const tier_options *opt) {
   vm->cost = t_malloc(&hook, sizeof *vm->cost * (img->nitems + 1));
   vm->picked = t_malloc(&hook, sizeof *vm->picked * (img->nitems + 1));
   vm->pairs = t_malloc(&hook, sizeof *vm->pairs * (img->nitems + 1));
-  if (!vm->stack || !vm->regs || !vm->nstack || !vm->nregs || !vm->dsets || !vm->ev.met || !vm->traced || !vm->ev.regs_today ||
-      !vm->ev.nregs_today || !vm->ev.time_at || !vm->cp_met || !vm->cp_list || !vm->cp_n || !vm->ev.held || !vm->ev.badge_held ||
-      !vm->ev.ref_holds || !vm->ev.ref_meets || !vm->ev.grant_tier || !vm->unmet || (vm->all_reqs && !vm->reqs) || !vm->badges ||
-      !vm->cost || !vm->picked || !vm->pairs) {
+  if (!vm->stack || !vm->regs || !vm->nstack || !vm->nregs || !vm->dsets || !vm->ev.met || !vm->trace_v || !vm->trace_q ||
+      !vm->trace_at || !vm->ev.regs_today || !vm->ev.nregs_today || !vm->ev.time_at || !vm->cp_met || !vm->cp_list || !vm->cp_n ||
+      !vm->ev.held || !vm->ev.badge_held || !vm->ev.ref_holds || !vm->ev.ref_meets || !vm->ev.grant_tier || !vm->unmet ||
+      (vm->all_reqs && !vm->reqs) || !vm->badges || !vm->cost || !vm->picked || !vm->pairs) {
     tier_vm_free(vm);
     return NULL;
   }
   memset(vm->nstack, 0, sizeof(struct num) * (img->max_stack + 1));
   memset(vm->nregs, 0, sizeof(struct num) * (img->nmetrics + 1));
   memset(vm->ev.nregs_today, 0, sizeof(struct num) * (img->nmetrics + 1));
-  memset(vm->traced, 0, sizeof(struct traced) * (img->nreqs + 1)); /* no stamp is current */
+  memset(vm->trace_at, 0, sizeof(uint32_t) * (img->nreqs + 1)); /* no stamp is current */
   return vm;
 }
 
@@ -418,7 +420,9 @@ void tier_vm_free(tier_vm *vm) {
   t_free(&h, vm->nstack, sizeof(struct num) * (img->max_stack + 1));
   t_free(&h, vm->nregs, sizeof(struct num) * (img->nmetrics + 1));
   t_free(&h, vm->ev.met, sizeof(bool) * (img->nreqs + 1));
-  t_free(&h, vm->traced, sizeof(struct traced) * (img->nreqs + 1));
+  t_free(&h, vm->trace_v, sizeof(int64_t) * (2 * (size_t)img->ntraces + 1));
+  t_free(&h, vm->trace_q, sizeof(struct num) * (2 * (size_t)img->ntraces + 1));
+  t_free(&h, vm->trace_at, sizeof(uint32_t) * (img->nreqs + 1));
   t_free(&h, vm->cp_met, sizeof(bool) * (img->nreqs + 1));
   t_free(&h, vm->cp_list, sizeof *vm->cp_list * (img->ntiers + img->nbadges + 1));
   t_free(&h, vm->cp_n, sizeof *vm->cp_n * (img->ntiers + img->nbadges + 1));
@@ -1105,31 +1109,27 @@ static int run_req(struct tier_vm *vm, const struct record *r, int64_t asof, uin
 
 /* The explain code reads registers but never writes them (verified): it
  * runs on the evaluation date's copies, whatever a checkpoint's run left in
- * the live ones.  Its cost is in the bound with the requirement's. */
+ * the live ones.  Its cost is in the bound with the requirement's, and so
+ * is clearing its slots: the verifier counts a TRACE per slot at least. */
 bool vm_trace(struct tier_vm *vm, uint32_t q) {
-  const struct image *img = vm->rs->img;
-  uint32_t x = img->reqs[q].xcode;
-  struct traced *t = &vm->traced[q];
-  if (x == NO_STR) return false;
-  if (t->stamp != vm->trace_stamp) {
-    for (int k = 0; k < MAX_TRACE; k++) {
-      vm->trace[k] = TIER_NONE;
-      vm->ntrace[k] = num_none();
-    }
-    int64_t *regs = vm->regs, v = 0;
-    struct num *nregs = vm->nregs;
-    vm->regs = vm->ev.regs_today;
-    vm->nregs = vm->ev.nregs_today;
-    int rc = vm_run(vm, vm->rs->insn_at[x], &vm->rec, vm->ev.asof, &v);
-    vm->regs = regs;
-    vm->nregs = nregs;
-    if (rc != TIER_OK) return false; /* not cached: a fault is the record's, as it would be again */
-    memcpy(t->v, vm->trace, sizeof t->v);
-    memcpy(t->q, vm->ntrace, sizeof t->q);
-    t->stamp = vm->trace_stamp;
+  const struct img_req *r = &vm->rs->img->reqs[q];
+  if (r->xcode == NO_STR) return false;
+  vm->trace = vm->trace_v + 2 * (size_t)r->xfirst;
+  vm->ntrace = vm->trace_q + 2 * (size_t)r->xfirst;
+  if (vm->trace_at[q] == vm->trace_stamp) return true;
+  for (uint32_t k = 0; k < 2 * r->xn; k++) {
+    vm->trace[k] = TIER_NONE;
+    vm->ntrace[k] = num_none();
   }
-  memcpy(vm->trace, t->v, sizeof t->v);
-  memcpy(vm->ntrace, t->q, sizeof t->q);
+  int64_t *regs = vm->regs, v = 0;
+  struct num *nregs = vm->nregs;
+  vm->regs = vm->ev.regs_today;
+  vm->nregs = vm->ev.nregs_today;
+  int rc = vm_run(vm, vm->rs->insn_at[r->xcode], &vm->rec, vm->ev.asof, &v);
+  vm->regs = regs;
+  vm->nregs = nregs;
+  if (rc != TIER_OK) return false; /* not kept: a fault is the record's, as it would be again */
+  vm->trace_at[q] = vm->trace_stamp;
   return true;
 }
 
@@ -1459,7 +1459,7 @@ int vm_evaluate(struct tier_vm *vm, const struct record *r, int64_t asof_overrid
   if (rc) { snprintf(vm->err, sizeof vm->err, "%s", _("out of memory")); return rc; }
   vm->path[0] = 0;
   if (++vm->trace_stamp == 0) { /* the stamps wrapped: forget them all */
-    for (uint32_t q = 0; q < img->nreqs; q++) vm->traced[q].stamp = 0;
+    memset(vm->trace_at, 0, sizeof(uint32_t) * img->nreqs);
     vm->trace_stamp = 1;
   }
   ev->ptype = img->partner_field >= 0 ? (int)r->top[img->fields[img->partner_field].slot] : -1;

@@ -127,14 +127,18 @@ struct tier_vm {
   /* the values entries are described with (result.c): the evaluation
    * date's (ev.regs_today, ev.nregs_today, ev.met), or a checkpoint's */
   struct view { const int64_t *regs; const struct num *nregs; const bool *met; } view;
-  /* the trace slots an explain code fills (vm_trace): the value and the
-   * threshold of a computed threshold */
-  int64_t trace[MAX_TRACE];
-  struct num ntrace[MAX_TRACE];
-  /* per requirement: its trace once run in this evaluation (stamp ==
-   * trace_stamp), so that describing it twice runs its explain code once,
-   * as the cost bound counts it */
-  struct traced { int64_t v[MAX_TRACE]; struct num q[MAX_TRACE]; uint32_t stamp; } *traced;
+  /* the trace slots of the requirement vm_trace ran last (2 per traced
+   * comparison; a computed threshold's value and threshold in
+   * TRACE_ACTUAL and TRACE_REQUIRED): its part of the pools below */
+  int64_t *trace;
+  struct num *ntrace;
+  /* every requirement's trace slots, from 2 * xfirst (2 * ntraces in
+   * all), and per requirement the evaluation they were filled in
+   * (trace_at[q] == trace_stamp), so that describing it twice runs its
+   * explain code once, as the cost bound counts it */
+  int64_t *trace_v;
+  struct num *trace_q;
+  uint32_t *trace_at;
   uint32_t trace_stamp;
   bool *cp_met;               /* per requirement: its outcome at a checkpoint */
   const tier_req_result **cp_list; /* per block: the requirements that failed at the */
@@ -152,8 +156,9 @@ bool vm_over_budget(struct tier_vm *vm, uint64_t cost, bool partial);
 int vm_prepare(struct tier_vm *vm, const struct record *r);
 int vm_run(struct tier_vm *vm, uint32_t entry, const struct record *r, int64_t asof, int64_t *out);
 int vm_evaluate(struct tier_vm *vm, const struct record *r, int64_t asof_override);
-/* Run requirement q's explain code with the evaluation date's registers,
- * filling vm->trace and vm->ntrace; false if it has none or fails. */
+/* Run requirement q's explain code with the evaluation date's registers
+ * (once per evaluation), and point vm->trace and vm->ntrace at its trace
+ * slots; false if it has none or fails. */
 bool vm_trace(struct tier_vm *vm, uint32_t q);
 /* A value of any kind but number as text, as img_value_text writes it; a
  * text is a handle of record r or a string constant (TEXT_CONST). */

@@ -28,8 +28,10 @@ import hashlib, os, re, struct, subprocess, sys, tempfile
 TIERC = os.environ.get("TIERC", "bin/tierc")
 OUT = "tests/fuzz/regress/load"
 # a requirement in the tiers section (docs/bytecode.md): code, section, label,
-# rule, metric, field, cmp, konst, xcode, xvalue, xthreshold, xcmp, xkind, xref
-REQ_SIZE = 4 * 6 + 1 + 4 * 4 + 1 + 1 + 2
+# rule, metric, field, cmp, konst, xcode, xn, xvalue, xthreshold, xcmp; after
+# them the traced comparisons, 3 bytes each
+REQ_SIZE = 4 * 6 + 1 + 4 * 5 + 1
+TRACE_SIZE = 3
 
 
 def die(msg):
@@ -63,8 +65,10 @@ def main():
     ntiers = struct.unpack_from("<I", d, tiers_off)[0]
     p = tiers_off + 4 + 20 * ntiers
     nreqs = struct.unpack_from("<I", d, p)[0]
-    if tiers_len != 8 + 20 * ntiers + REQ_SIZE * nreqs:
-        die("the tiers section is not 20-byte tiers and %d-byte requirements any more" % REQ_SIZE)
+    ntraces = struct.unpack_from("<I", d, p + 4 + REQ_SIZE * nreqs)[0]
+    if tiers_len != 12 + 20 * ntiers + REQ_SIZE * nreqs + TRACE_SIZE * ntraces:
+        die("the tiers section is not 20-byte tiers, %d-byte requirements and %d-byte traced comparisons any more"
+            % (REQ_SIZE, TRACE_SIZE))
     last = p + 4 + REQ_SIZE * (nreqs - 1)
     dead = struct.unpack_from("<I", d, last)[0]
 

@@ -392,7 +392,7 @@ struct tally {
 /* The meaning's hash of rs (the rules_hash). */
 static void hash_of(const tier_ruleset *rs, uint8_t hash[32]) {
   struct tier_alloc_hook h = {0};
-  struct meaning *m = mn_build(rs->img, &h);
+  struct meaning *m = mn_build(rs->img, &h, false);
   assert_non_null(m);
   mn_hash(m, hash);
   mn_free(m);
@@ -586,7 +586,7 @@ static void meaning_is_bounded(void **st) {
   tier_ruleset *rs = tu_compile(src, NULL);
   assert_non_null(rs);
   struct tier_alloc_hook h = {0};
-  struct meaning *m = mn_build(rs->img, &h);
+  struct meaning *m = mn_build(rs->img, &h, false);
   assert_non_null(m);
   assert_false(m->approximate);
   struct buf b = {0};
@@ -605,7 +605,7 @@ static void meaning_is_bounded(void **st) {
   rs = NULL;
   int rc = tier_load((const uint8_t *)bc, len, NULL, &rs, err, sizeof err);
   if (rc == TIER_OK) {
-    m = mn_build(rs->img, &h);
+    m = mn_build(rs->img, &h, false);
     assert_non_null(m);
     mn_free(m);
   }

@@ -61,7 +61,10 @@ struct seg {
   uint32_t base;  /* offset of the segment's first byte in the code */
   uint32_t kt, k0; /* constants true and 0 */
   uint32_t xcode;  /* the requirement's explain code (NO_STR: none) */
-  uint8_t xkind;   /* and the type of its values */
+  uint32_t xn;     /* and its traced comparisons, */
+  uint8_t xkind[4]; /* their types */
+  bool xvalue;      /* its own comparison is a computed threshold */
+  int xextra;       /* comparisons in the table past (or short of) the requirements' */
 };
 
 static struct seg seg_new(struct image *img) {
@@ -95,6 +98,18 @@ static void save(const struct image *img, const char *name) {
   buf_free(&b);
 }
 
+/* The last requirement's traced comparisons become n of the given types
+ * (the table's end, where its comparisons are). */
+static void set_traces(struct image *img, uint32_t n, const uint8_t *kinds, int extra) {
+  struct img_req *r = &img->reqs[img->nreqs - 1];
+  struct img_trace *t = arena_alloc(&img->ar, sizeof *t * (r->xfirst + n + 2));
+  memcpy(t, img->traces, sizeof *t * r->xfirst);
+  for (uint32_t i = 0; i < n + 1; i++) t[r->xfirst + i] = (struct img_trace){i < n ? kinds[i] : TY_INT, 0};
+  img->traces = t;
+  img->ntraces = (uint32_t)((int)(r->xfirst + n) + extra);
+  r->xn = n;
+}
+
 /* Make the segment the last requirement's code (with no metadata, and a
  * cost claim that cannot be too low) and verify; the message, "" if none.
  * `name`, when not NULL, names the file save() writes. */
@@ -109,8 +124,8 @@ static const char *verify_named(struct seg *s, const char *name) {
   struct img_req *r = &img->reqs[img->nreqs - 1];
   r->metric = r->field = -1;
   r->xcode = s->xcode;
-  r->xkind = s->xkind;
-  r->xvalue = r->xthreshold = r->rule;
+  set_traces(img, s->xn, s->xkind, s->xextra);
+  r->xvalue = r->xthreshold = s->xvalue ? r->rule : NO_STR;
   r->xcmp = CMP_GE;
   img->cost_base = UINT64_MAX / 4;
   for (uint32_t l = 0; l < img->nlists; l++) img->cost_per[l] = UINT64_MAX / 4;
@@ -221,18 +236,34 @@ static void median_buffer_rules(void **st) {
   }
 }
 
-/* Trace slots (design2.md "values that decide"): TRACE only in a
- * requirement's explain code, into a slot that exists, of a value of the
- * requirement's type; the explain code is the comparison with each side
- * traced. */
-struct trace_seg { bool in_rule; uint32_t slot; int op; uint8_t kind; };
+/* Trace slots (design2.md "values that decide"; format 11): TRACE only in
+ * a requirement's explain code, into a slot of one of its traced
+ * comparisons (two each), of a value of that comparison's type; at least
+ * one TRACE per slot; explain code exactly when some comparison is traced;
+ * a computed threshold only with explain code; the comparisons' types
+ * known and their total the table's.  The explain code is `0 >= 0` with
+ * each side traced, `traced` comparisons claimed (1 unless said). */
+struct trace_seg {
+  bool in_rule;
+  uint32_t slot;
+  int op;
+  uint8_t kind;
+  uint32_t traced; /* comparisons claimed, when not 1 */
+  bool no_explain; /* the comparisons claimed, but no explain code */
+  bool untraced;   /* explain code, but no comparison claimed */
+  bool own;        /* a computed threshold (xvalue) */
+  int extra;       /* comparisons added to the table past the requirements' */
+};
 static void trace_segment(struct seg *s, struct trace_seg t) {
   op1(s, OP_PUSH, s->kt);
   if (t.in_rule) op1(s, OP_TRACE, t.slot);
   op0(s, OP_RET);
-  if (t.in_rule) return;
+  s->xvalue = t.own;
+  s->xextra = t.extra;
+  s->xn = t.in_rule || t.untraced || (t.own && t.no_explain) ? 0 : t.traced ? t.traced : 1;
+  for (uint32_t i = 0; i < s->xn; i++) s->xkind[i] = t.kind;
+  if (t.in_rule || t.no_explain) return;
   s->xcode = here(s);
-  s->xkind = t.kind;
   op1(s, OP_PUSH, s->k0);
   op1(s, t.op, t.slot);
   op1(s, OP_PUSH, s->k0);
@@ -242,14 +273,45 @@ static void trace_segment(struct seg *s, struct trace_seg t) {
 }
 static void trace_rules(void **st) {
   (void)st;
-  static const struct { struct trace_seg t; const char *name, *want; } cases[] = {
-      {{false, TRACE_ACTUAL, OP_TRACE, TY_INT}, NULL, ""},
-      {{true, TRACE_ACTUAL, OP_TRACE, TY_INT}, "verify-trace-outside-explain", "TRACE outside explain code"},
-      {{false, MAX_TRACE, OP_TRACE, TY_INT}, "verify-trace-slot-out-of-range", "trace slot 2 out of range (2 slots)"},
-      {{false, TRACE_ACTUAL, OP_TRACE, TY_DATE}, "verify-trace-wrong-class",
-       "TRACE copies a I value; the requirement's values are D"},
-      {{false, TRACE_ACTUAL, OP_TRACE_F, TY_INT}, "verify-trace-f-of-integer",
-       "TRACE_F copies a I value; the requirement's values are I"},
+  static const struct {
+    struct trace_seg t;
+    const char *name, *want;
+  } cases[] = {
+      {{.in_rule = false, .slot = TRACE_ACTUAL, .op = OP_TRACE, .kind = TY_INT, .own = true}, NULL, ""},
+      {{.in_rule = false, .slot = TRACE_ACTUAL, .op = OP_TRACE, .kind = TY_INT}, NULL, ""},
+      {{.in_rule = true, .slot = TRACE_ACTUAL, .op = OP_TRACE, .kind = TY_INT},
+       "verify-trace-outside-explain",
+       "TRACE outside explain code"},
+      {{.in_rule = false, .slot = 2, .op = OP_TRACE, .kind = TY_INT},
+       "verify-trace-slot-out-of-range",
+       "trace slot 2 out of range (2 slots)"},
+      {{.in_rule = false, .slot = TRACE_ACTUAL, .op = OP_TRACE, .kind = TY_DATE},
+       "verify-trace-wrong-class",
+       "TRACE copies a I value; the comparison's values are D"},
+      {{.in_rule = false, .slot = TRACE_ACTUAL, .op = OP_TRACE_F, .kind = TY_INT},
+       "verify-trace-f-of-integer",
+       "TRACE_F copies a I value; the comparison's values are I"},
+      {{.in_rule = false, .slot = TRACE_ACTUAL, .op = OP_TRACE, .kind = TY_INT, .traced = 2},
+       "verify-trace-too-few",
+       "explain code of requirement 1: 2 TRACE instructions for 2 traced comparisons (2 each)"},
+      {{.in_rule = false, .slot = TRACE_ACTUAL, .op = OP_TRACE, .kind = TY_INT, .no_explain = true},
+       "verify-trace-no-explain",
+       "requirement 1: traced comparisons without explain code"},
+      {{.in_rule = false, .slot = TRACE_ACTUAL, .op = OP_TRACE, .kind = TY_INT, .own = true, .no_explain = true},
+       "verify-trace-threshold-no-explain",
+       "requirement 1: a computed threshold without explain code"},
+      {{.in_rule = false, .slot = TRACE_ACTUAL, .op = OP_TRACE, .kind = TY_INT, .untraced = true},
+       "verify-trace-explain-untraced",
+       "requirement 1: explain code that traces no comparison"},
+      {{.in_rule = false, .slot = TRACE_ACTUAL, .op = OP_TRACE, .kind = TY_LIST},
+       "verify-trace-type-list",
+       "requirement 1: traced comparison 0 of unknown type"},
+      {{.in_rule = false, .slot = TRACE_ACTUAL, .op = OP_TRACE, .kind = TY_INT, .extra = 1},
+       "verify-trace-table-longer",
+       "the requirements trace 1 comparisons, the table has 2"},
+      {{.in_rule = false, .slot = TRACE_ACTUAL, .op = OP_TRACE, .kind = TY_INT, .extra = -1},
+       "verify-trace-table-shorter",
+       "requirement 1: traced comparisons out of range (0 in the table)"},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     struct seg s = seg_new(fresh());
