@@ -202,7 +202,10 @@ static void move_text(struct diff *d, const struct diff_move *m) {
   needs_text(d, d->moves_text, why->unmet, why->nunmet);
 }
 
-/* Unmet entries u[0 .. n) as the elements of a JSON list. */
+/* Unmet entries u[0 .. n) as the elements of a JSON list: each its rule
+ * (or time clause), compared values and need; a group's counts, and an
+ * at least's failing items as entries of their own, as tiervm eval gives
+ * them (the text form lists them in brackets). */
 static void unmet_json(tier_buf *j, const tier_req_result *u, size_t n) {
   for (size_t i = 0; i < n; i++, u++) {
     if (i) tier_buf_putc(j, ',');
@@ -216,8 +219,14 @@ static void unmet_json(tier_buf *j, const tier_req_result *u, size_t n) {
       tier_buf_put(j, ",\"required\":", 12);
       out_json_value(j, u->required, u->type, false);
     }
+    out_json_group(j, u);
     tier_buf_put(j, ",\"need\":", 8);
     tier_buf_json(j, u->need);
+    if (u->kind == TIER_ENTRY_AT_LEAST && u->nitems) {
+      tier_buf_puts(j, ",\"items\":[");
+      unmet_json(j, u->items, u->nitems);
+      tier_buf_putc(j, ']');
+    }
     tier_buf_putc(j, '}');
   }
 }

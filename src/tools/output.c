@@ -145,6 +145,11 @@ static const char *group_name(int kind) {
   return kind == TIER_ENTRY_EITHER ? "either" : kind == TIER_ENTRY_BRANCH ? "branch" : "at least";
 }
 
+void out_json_group(tier_buf *b, const tier_req_result *u) {
+  if (u->kind == TIER_ENTRY_EITHER || u->kind == TIER_ENTRY_BRANCH || u->kind == TIER_ENTRY_AT_LEAST)
+    tier_buf_printf(b, ",\"group\":\"%s\",\"held\":%d,\"required\":%d,\"of\":%d", group_name(u->kind), u->held, u->needed, u->of);
+}
+
 /* A time clause's entry: its text and N; a sustained one's failing
  * checkpoint and what failed there; an at any one's window and the
  * checkpoint at which it held. */
@@ -189,9 +194,7 @@ static void json_req(tier_buf *b, const tier_req_result *u, bool with_met) {
     tier_buf_put(b, ",\"rule\":", 8);
     tier_buf_json(b, u->rule);
   }
-  if (u->kind == TIER_ENTRY_EITHER || u->kind == TIER_ENTRY_BRANCH || u->kind == TIER_ENTRY_AT_LEAST)
-    tier_buf_printf(b, ",\"group\":\"%s\",\"held\":%d,\"required\":%d,\"of\":%d", group_name(u->kind), u->held,
-                    u->needed, u->of);
+  out_json_group(b, u);
   if (with_met) {
     if (u->depth) tier_buf_printf(b, ",\"depth\":%d", u->depth);
     tier_buf_printf(b, ",\"met\":%s", u->met ? "true" : "false");

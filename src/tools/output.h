@@ -51,5 +51,9 @@ const char *out_said(struct esc_pool *p, char buf[TIER_SAY_MAX], const char *tex
 
 /* A requirement's value (actual or required) as JSON, by its type. */
 void out_json_value(tier_buf *b, const char *text, int type, bool missing);
+/* A group entry's (either, branch, at least) fields as JSON, after a ',':
+ * "group", and how many of its items hold ("held"), must ("required") and
+ * are there ("of"); nothing for another entry. */
+void out_json_group(tier_buf *b, const tier_req_result *u);
 
 #endif

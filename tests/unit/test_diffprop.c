@@ -4,7 +4,8 @@
  * and/or, windows, dates, enum order, value sets, distinct counts, item
  * metrics, the review rule, deleted requirements, labels), and of rulesets
  * of tests/ref's generator with `either`, `at least`, requirements blocks
- * and badges (those edits, branch names, deleted badges), whenever the
+ * and badges (those edits, also inside an either branch, an at least and a
+ * badge, counted; branch names, deleted badges), whenever the
  * edit changes the outcome of any partner of a generated population as
  * `tiervm diff` compares it (its tier, whether a grant gives it, its
  * badges, the paths it takes), `tierc diff` reports a change.  Edits that
@@ -261,7 +262,7 @@ static size_t f_badge(const char *t, size_t i) { /* a badge, from its line to it
 
 /* One random edit of one kind; *noop when it cannot change a result.
  * NULL when the text has no place for that kind. */
-static char *edit(const char *text, int kind, bool *noop, char *what, size_t wn) {
+static char *edit(const char *text, int kind, bool *noop, char *what, size_t wn, long *site) {
   size_t len = 0;
   long at;
   char with[512];
@@ -350,6 +351,7 @@ static char *edit(const char *text, int kind, bool *noop, char *what, size_t wn)
     break;
   }
   snprintf(what, wn, "kind %d at %ld: '%.*s' -> '%s'", kind, at, (int)(len > 60 ? 60 : len), text + at, with);
+  *site = at;
   return splice(text, (size_t)at, len, with);
 }
 
@@ -387,7 +389,23 @@ static int rm_dir(void **st) {
 struct tally {
   int compiled, changed, moved, side_only, noops;
   int per_kind[KINDS]; /* edits that changed an outcome, by kind */
+  int inside[3];       /* and by where they stand: in an either, an at least, a badge */
 };
+
+/* Where offset at of a generated ruleset stands (gen_print writes each
+ * group's and block's opening and closing on lines of their own): a bit
+ * per place, 1 inside an either, 2 inside an at least, 4 inside a badge. */
+static unsigned site_context(const char *text, long at) {
+  unsigned group = 0, badge = 0;
+  for (const char *l = text; *l && l - text <= at; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : l + strlen(l)) {
+    if (!strncmp(l, "  either ", 9)) group = 1;
+    else if (!strncmp(l, "  at least ", 11)) group = 2;
+    else if (!strncmp(l, "  }\n", 4)) group = 0;
+    else if (!strncmp(l, "badge ", 6)) badge = 4;
+    else if (!strncmp(l, ">\n", 2)) badge = group = 0;
+  }
+  return group | badge;
+}
 
 /* The meaning's hash of rs (the rules_hash). */
 static void hash_of(const tier_ruleset *rs, uint8_t hash[32]) {
@@ -402,7 +420,7 @@ static void hash_of(const tier_ruleset *rs, uint8_t hash[32]) {
  * base in before: when any partner's outcome changes, tierc diff must say
  * so; an edit that cannot change a result must report nothing and keep
  * the hash.  Counted in t; rs is freed. */
-static void check_edit(const tier_ruleset *base, tier_ruleset *rs, const struct pop *p, char **before, char **after, int kind,
+static bool check_edit(const tier_ruleset *base, tier_ruleset *rs, const struct pop *p, char **before, char **after, int kind,
                        bool noop, const char *what, struct tally *t) {
   t->compiled++;
   outcomes(rs, p, after);
@@ -428,6 +446,7 @@ static void check_edit(const tier_ruleset *base, tier_ruleset *rs, const struct 
   }
   buf_free(&out);
   tier_ruleset_free(rs);
+  return n > 0;
 }
 
 static int kinds_of(const struct tally *t) {
@@ -460,7 +479,8 @@ static void moves_are_reported(void **st) {
     bool in_schema = pick(3) == 0, noop;
     int kind = pick(11); /* the shipped rules have no badge to delete */
     char what[720];
-    char *edited = edit(in_schema ? schema : rules, kind, &noop, what, sizeof what - 20);
+    long site;
+    char *edited = edit(in_schema ? schema : rules, kind, &noop, what, sizeof what - 20, &site);
     if (!edited) continue;
     spit(in_schema ? ps : pr, edited);
     tier_ruleset *rs = compile_dir(dir);
@@ -538,10 +558,13 @@ static void generated_changes_are_reported(void **st) {
       bool noop;
       int kind = pick(KINDS);
       char what[720];
-      char *edited = edit(text, kind, &noop, what, sizeof what);
+      long site;
+      char *edited = edit(text, kind, &noop, what, sizeof what, &site);
       if (!edited) continue;
       tier_ruleset *rs = compile_text(edited);
-      if (rs) check_edit(base, rs, &p, before, after, kind, noop, what, &t);
+      unsigned where = site_context(text, site);
+      if (rs && check_edit(base, rs, &p, before, after, kind, noop, what, &t))
+        for (int k = 0; k < 3; k++) t.inside[k] += where >> k & 1;
       free(edited);
     }
     for (int i = 0; i < p.n; i++) {
@@ -563,8 +586,10 @@ static void generated_changes_are_reported(void **st) {
   assert_true(structured >= GEN_RULESETS / 2);
   assert_true(t.compiled >= GEN_RULESETS * GEN_EDITS / 3);
   for (int k = 0; k < KINDS; k++) print_message("%s%d: %d", k ? ", " : "changed outcomes per kind of edit: ", k, t.per_kind[k]);
-  print_message("\n");
+  print_message("\nchanged outcomes by an edit inside an either: %d, an at least: %d, a badge: %d\n", t.inside[0], t.inside[1],
+                t.inside[2]);
   assert_true(t.changed >= GEN_RULESETS / 2);
+  for (int k = 0; k < 3; k++) assert_true(t.inside[k] > 0); /* edits inside groups and badges, each reported */
   assert_true(t.side_only >= 5);
   assert_true(t.per_kind[11] > 0);
   assert_true(kinds_of(&t) >= 7);
