@@ -213,6 +213,13 @@ static void gen_tier_guard(struct cg *g, const struct node *n) {
 
 static bool literal_node(const struct node *n);
 
+/* Note the type of comparison n's sides as the requirement's next traced
+ * comparison (img->traces). */
+static void note_trace(struct cg *g, const struct node *n) {
+  struct img_trace t = {(uint8_t)n->a->ty.kind, n->a->ty.kind == TY_ENUM ? (uint16_t)n->a->ty.ref : 0};
+  buf_put(&g->traces, &t, sizeof t);
+}
+
 /* The trace slot comparison n's left side goes to in explain code (its
  * right side: the other of the pair, slot ^ 1), or NO_SLOT: the
  * requirement's computed threshold is comparison 0, and any other is
@@ -223,8 +230,7 @@ static uint32_t trace_slot(struct cg *g, const struct node *n) {
   if (!g->tracing) return NO_SLOT;
   if (n == g->trace_root) return g->root_left;
   if (literal_node(n->a) || literal_node(n->b)) return NO_SLOT;
-  struct img_trace t = {(uint8_t)n->a->ty.kind, n->a->ty.kind == TY_ENUM ? (uint16_t)n->a->ty.ref : 0};
-  buf_put(&g->traces, &t, sizeof t);
+  note_trace(g, n);
   return 2 * g->ntraced++;
 }
 
@@ -425,7 +431,7 @@ static void gen_agg_body(struct cg *g, const struct node *n) {
 /* An aggregate: in explain code too, its comparisons, which are about
  * items, not traced. */
 static void gen_agg(struct cg *g, const struct node *n) {
-  bool tracing = g->tracing; /* its comparisons are about items: never traced */
+  bool tracing = g->tracing;
   g->tracing = false;
   gen_agg_body(g, n);
   g->tracing = tracing;
@@ -991,8 +997,7 @@ static bool computed_threshold(struct cg *g, const struct node *e, struct img_re
   r->xthreshold = literal_node(t) ? NO_STR : side_text(g, t); /* a constant needs no text */
   r->xcmp = (uint8_t)cmp_of(e->op, right);
   g->root_left = right ? TRACE_REQUIRED : TRACE_ACTUAL;
-  struct img_trace k = {(uint8_t)e->a->ty.kind, e->a->ty.kind == TY_ENUM ? (uint16_t)e->a->ty.ref : 0};
-  buf_put(&g->traces, &k, sizeof k);
+  note_trace(g, e);
   return true;
 }
 
