@@ -133,6 +133,7 @@ enum { CMP_PERIOD = -2 }; /* threshold.cmp of a period test */
 
 struct threshold {
   uint32_t req;            /* the requirement it is in */
+  uint32_t block;          /* and that requirement's tier or badge (img_block) */
   const struct mn *node;   /* the comparison */
   int cmp;                 /* CMP_*, the value on the left; 0 for a bool, -1 for `in {...}`, CMP_PERIOD */
   const struct mn *value;  /* what is compared: REF, FIELD, or other (not probed) */
@@ -174,7 +175,7 @@ struct cov {
   uint32_t n, cap;
   struct memo *memo;        /* lattices by node (and fold iteration) */
   uint32_t mcap, mn, ctx;
-  uint32_t tier_reqs; /* the tiers' requirements (the badges' follow) */
+  uint32_t block;     /* the block of the requirement being read */
   struct pair *pairs; /* the requirement's traced comparisons, by their sides */
   uint32_t npairs, pcap;
   bool oom;
@@ -445,7 +446,7 @@ static void add_threshold(struct cov *c, struct threshold *t) {
   const struct image *img = c->img;
   /* a tier's records are all of its partner type: a comparison of the type
    * there (the guard sema puts after a tier comparison) is no threshold */
-  if (!t->traced && src->kind == MN_FIELD && (int32_t)src->x == img->partner_field && t->req < c->tier_reqs) return;
+  if (!t->traced && src->kind == MN_FIELD && (int32_t)src->x == img->partner_field && t->block < img->ntiers) return;
   t->kind = TY_NUMBER;
   if (src->kind == MN_REF) { t->kind = img->metrics[src->x].kind; t->ref = img->metrics[src->x].ref; }
   else if (src->kind == MN_FIELD) { t->kind = img->fields[src->x].kind; t->ref = img->fields[src->x].ref; }
@@ -555,6 +556,7 @@ static void find(struct cov *c, uint32_t q, const struct mn *n, bool condition) 
   struct threshold t;
   memset(&t, 0, sizeof t);
   t.req = q;
+  t.block = c->block;
   t.node = n;
   t.text_k = NO_STR;
   int cmp = n->kind == MN_OP ? cmp_of_op(n->op) : 0;
@@ -610,8 +612,11 @@ struct cov *cov_new(const struct tier_ruleset *rs) {
   c->m = mn_build(rs->img, &rs->hook, true);
   if (!c->m) { t_free(&rs->hook, c, sizeof *c); return NULL; }
   c->m->gen++;
-  for (uint32_t i = 0; i < c->img->ntiers; i++) c->tier_reqs = c->img->tiers[i].first_req + c->img->tiers[i].nreq;
+  /* blocks own consecutive requirements, tiers' first, then badges' */
+  uint32_t nblocks = c->img->ntiers + c->img->nbadges;
   for (uint32_t q = 0; q < c->img->nreqs && !c->oom; q++) {
+    const struct img_tier *B = img_block(c->img, c->block);
+    while (c->block + 1 < nblocks && q >= B->first_req + B->nreq) B = img_block(c->img, ++c->block);
     trace_pairs(c, q);
     find(c, q, c->m->req[q], true);
   }
@@ -775,9 +780,8 @@ void cov_probe(struct cov *c, struct tier_vm *vm) {
   const struct image *img = c->img;
   for (uint32_t i = 0; i < c->n; i++) {
     struct threshold *t = &c->t[i];
-    uint32_t tier = 0;
-    while (tier + 1 < img->ntiers && img->tiers[tier + 1].first_req <= t->req) tier++;
-    if ((int)img->tiers[tier].ptype == vm->ev.ptype) probe(vm, t);
+    /* a tier's records are those of its partner type; a badge's, all */
+    if (t->block >= img->ntiers || (int)img->tiers[t->block].ptype == vm->ev.ptype) probe(vm, t);
   }
 }
 
@@ -1067,11 +1071,15 @@ void cov_report(const struct cov *c, struct buf *out) {
     unsigned want = t->reachable;
     /* probed: where it is just met, and just missed when it can be (a
      * threshold that can never hold is a fault to show) */
-    if (probeable(t) && (want & P_MEET) && (t->probed & want) == want) { full++; continue; }
-    uint32_t tier = 0;
-    while (tier + 1 < img->ntiers && img->tiers[tier + 1].first_req <= t->req) tier++;
+    if (probeable(t) && (want & P_MEET) && (t->probed & want) == want) {
+      full++;
+      continue;
+    }
     const struct img_req *rq = &img->reqs[t->req];
-    buf_printf(&miss, "  %s %s: %s: ", type_name(img, img->tiers[tier].ptype), img_str(img, img->tiers[tier].name), img_str(img, rq->rule));
+    const struct img_tier *B = img_block(img, t->block);
+    if (t->block < img->ntiers)
+      buf_printf(&miss, "  %s %s: %s: ", type_name(img, B->ptype), img_str(img, B->name), img_str(img, rq->rule));
+    else buf_printf(&miss, "  badge %s: %s: ", img_str(img, B->name), img_str(img, rq->rule));
     if (t->node != c->m->req[t->req]) {
       /* a threshold inside a larger rule: which one */
       struct buf w = {.hook = &c->rs->hook};
