@@ -142,7 +142,7 @@ static const char *near_file(struct comp *c, const char *path) {
   const char *rdir = resolve(c, dir);
   DIR *d = want && rdir ? opendir(rdir) : NULL;
   if (!d) return NULL;
-  struct suggest s = {0};
+  struct suggest s = SUGGEST(c);
   const char *best = NULL;
   char stem[LIM_IDENT + 1];
   for (struct dirent *e; (e = readdir(d)) != NULL;) {

@@ -179,8 +179,8 @@ static bool none_value(int kind) { return kind != TY_TEXT; }
 struct type defs_lookup(struct comp *c, struct node *n, const struct scope *sc) {
   int i = defs_find_table(c, n->name);
   if (i < 0) {
-    struct suggest s = {0};
-    for (int k = 0; k < c->ntables; k++) suggest_try(&s, n->name, c->tables[k].name);
+    struct suggest s = SUGGEST(c);
+    for (int k = 0; !s.off && k < c->ntables; k++) suggest_try(&s, n->name, c->tables[k].name);
     if (!sema_dropped(c, DROP_TABLE)) /* else maybe the table the parser skipped */
       diag_add(&c->dg, TIER_ERROR, &n->loc2, _("no table named '%s'%s"), n->name, sema_suggest(c, &s));
     sema_check(c, n->a, sc);

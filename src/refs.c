@@ -27,6 +27,15 @@
 /* The word a reference is written with. */
 static const char *ref_word(const struct node *n) { return n->op ? "meets" : "holds"; }
 
+/* " (did you mean 'X'?)" for a tier (or badge) name that names none:
+ * the one scan of the names, on the way to an error. */
+static const char *nearest_block(struct comp *c, const char *name, bool badges) {
+  struct suggest s = SUGGEST(c);
+  for (int i = 0; !s.off && i < c->ntier_items; i++) suggest_try(&s, name, c->tier_items[i].n->name);
+  for (int i = 0; !s.off && badges && i < c->nbadge_items; i++) suggest_try(&s, name, c->badge_items[i].n->name);
+  return sema_suggest(c, &s);
+}
+
 /* `holds NAME` / `meets NAME`: NAME is a tier or a badge of any file, and a
  * tier's name must be unique across partner types (a reference names no
  * type).  Its value is a bool. */
@@ -38,24 +47,17 @@ struct type refs_check(struct comp *c, struct node *n, const struct scope *sc) {
              ref_word(n), n->name);
     return t;
   }
-  struct node *found = NULL, *other = NULL;
-  struct suggest s = {0};
-  for (struct node *it = c->items; it; it = it->next) {
-    if (it->kind != I_TIER && it->kind != I_BADGE) continue;
-    suggest_try(&s, n->name, it->name);
-    if (strcmp(it->name, n->name) != 0) continue;
-    if (!found) found = it;
-    else if (!other && found->kind == I_TIER && it->kind == I_TIER && strcmp(found->name2, it->name2) != 0) other = it;
-  }
+  int other, tier = sema_tier_named(c, n->name, &other), badge = tier < 0 ? sym_find(c, SYM_BADGE, n->name, -1) : -1;
+  struct node *found = tier >= 0 ? c->tier_items[tier].n : badge >= 0 ? c->badge_items[badge].n : NULL;
   if (!found) {
     if (!sema_dropped(c, DROP_BLOCK)) /* else maybe the item the parser skipped */
-      diag_add(&c->dg, TIER_ERROR, &n->loc, _("no tier or badge named '%s'%s"), n->name, sema_suggest(c, &s));
+      diag_add(&c->dg, TIER_ERROR, &n->loc, _("no tier or badge named '%s'%s"), n->name, nearest_block(c, n->name, true));
     return (struct type){TY_ERROR, false, 0};
   }
-  if (other) {
+  if (tier >= 0 && other >= 0) {
     diag_add(&c->dg, TIER_ERROR, &n->loc,
              _("`%s %s` names no one tier: partner types '%s' and '%s' both have a tier '%s' (give them different names)"),
-             ref_word(n), n->name, found->name2, other->name2, n->name);
+             ref_word(n), n->name, found->name2, c->tier_items[other].n->name2, n->name);
     return (struct type){TY_ERROR, false, 0};
   }
   n->def = found;
@@ -88,25 +90,18 @@ void refs_grant(struct comp *c, struct node *n) {
   struct node *e = n->a;
   n->index = -1;
   if (e) {
-    struct suggest s = {0};
-    int found = -1, other = -1;
-    for (int t = 0; t < c->ntiers; t++) {
-      suggest_try(&s, e->name, c->tiers[t].n->name);
-      if (strcmp(c->tiers[t].n->name, e->name) != 0) continue;
-      if (found < 0) found = t;
-      else if (other < 0 && c->tiers[t].ptype != c->tiers[found].ptype) other = t;
-    }
-    bool badge = false;
-    for (int b = 0; b < c->nbadges && found < 0; b++) badge |= strcmp(c->badges[b].n->name, e->name) == 0;
+    int other, found = sema_tier_named(c, e->name, &other);
+    if (found >= c->ntiers) found = -1; /* out of memory: the tiers were not all checked */
+    bool badge = found < 0 && sym_find(c, SYM_BADGE, e->name, -1) >= 0;
     if (badge)
       diag_add(&c->dg, TIER_ERROR, &e->loc, _("'%s' is a badge: a grant gives a tier (a badge is held by its own requirements)"),
                e->name);
     else if (found < 0 && !grant_value(c, n) && !sema_dropped(c, DROP_BLOCK)) /* (a tier the parser skipped is not "no tier") */
-      diag_add(&c->dg, TIER_ERROR, &e->loc, _("no tier named '%s'%s"), e->name, sema_suggest(c, &s));
-    else if (other >= 0)
+      diag_add(&c->dg, TIER_ERROR, &e->loc, _("no tier named '%s'%s"), e->name, nearest_block(c, e->name, false));
+    else if (found >= 0 && other >= 0)
       diag_add(&c->dg, TIER_ERROR, &e->loc,
                _("`grant %s` names no one tier: partner types '%s' and '%s' both have a tier '%s' (give them different names)"),
-               e->name, c->tiers[found].n->name2, c->tiers[other].n->name2, e->name);
+               e->name, c->tier_items[found].n->name2, c->tier_items[other].n->name2, e->name);
     else if (found >= 0) n->index = found;
   }
   if (n->b) {

@@ -34,7 +34,8 @@ struct symtab {
 };
 
 /* Entry i of kind k: its name, and its owner (a field's or metric's list,
- * -1 for the record; -1 for the kinds that have none). */
+ * -1 for the record; a tier's partner type; -1 for the kinds that have
+ * none).  A tier without a display name has no SYM_DISPLAY entry. */
 static const char *entry(const struct comp *c, enum sym_kind k, int i, int *owner) {
   *owner = -1;
   switch (k) {
@@ -45,6 +46,9 @@ static const char *entry(const struct comp *c, enum sym_kind k, int i, int *owne
   case SYM_FORMULA: return c->formulas[i].name;
   case SYM_TABLE: return c->tables[i].name;
   case SYM_BLOCK: return c->blocks[i].name;
+  case SYM_TIER: *owner = c->tier_items[i].ptype; return c->tier_items[i].n->name;
+  case SYM_DISPLAY: *owner = c->tier_items[i].ptype; return c->tier_items[i].n->b ? c->tier_items[i].n->b->str : NULL;
+  case SYM_BADGE: return c->badge_items[i].n->name;
   case SYM_KINDS: break;
   }
   return NULL;
@@ -59,6 +63,9 @@ static int count(const struct comp *c, enum sym_kind k) {
   case SYM_FORMULA: return c->nformulas;
   case SYM_TABLE: return c->ntables;
   case SYM_BLOCK: return c->nblocks;
+  case SYM_TIER:
+  case SYM_DISPLAY: return c->ntier_items;
+  case SYM_BADGE: return c->nbadge_items;
   case SYM_KINDS: break;
   }
   return 0;
@@ -124,7 +131,7 @@ static int scan(const struct comp *c, enum sym_kind k, const char *name, int own
 }
 
 int sym_find(struct comp *c, enum sym_kind k, const char *name, int owner) {
-  if (k != SYM_FIELD && k != SYM_METRIC) owner = -1;
+  if (k != SYM_FIELD && k != SYM_METRIC && k != SYM_TIER && k != SYM_DISPLAY) owner = -1;
   struct symtab *t = c->sym;
   if (!t) {
     t = c->sym = arena_alloc(&c->ar, sizeof *t);

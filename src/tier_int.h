@@ -162,7 +162,11 @@ void json_syntax_text(char *out, size_t n, long line, long col, const char *what
 
 /* "Did you mean": offer each candidate; best is the closest within a few
  * edits of want (NULL when none is close). */
-struct suggest { const char *best; size_t dist; };
+struct suggest {
+  const char *best;
+  size_t dist;
+  bool off; /* off: try nothing */
+};
 void suggest_try(struct suggest *s, const char *want, const char *cand);
 
 /* ---- files ----------------------------------------------------------------- */

@@ -125,7 +125,7 @@ static size_t edit_distance(const char *a, const char *b) {
 }
 
 void suggest_try(struct suggest *s, const char *want, const char *cand) {
-  if (!cand) return;
+  if (!cand || s->off) return;
   size_t d = edit_distance(want, cand);
   size_t lim = strlen(want) / 3 + 1;
   if (lim > 3) lim = 3;

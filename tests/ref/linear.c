@@ -2,9 +2,11 @@
  * linear.c - the compiler's and the loader's work grows linearly with the
  * ruleset (issue 14.1), counted, not timed.
  *
- * The generator makes rulesets at 1x, 2x, 4x and 8x a base size (partner
- * types, metrics, lists and fields all times k; gen_options.full makes the
- * counts exact).  A copy of the library built with
+ * Two families of rulesets at 1x, 2x, 4x and 8x a base size: the
+ * generator's (partner types, metrics, lists and fields all times k;
+ * gen_options.full makes the counts exact), and ladder() for what the
+ * generator does not make (display names, tier values, badges, holds,
+ * grants: 100 k of each).  A copy of the library built with
  * -fsanitize-coverage=trace-pc calls __sanitizer_cov_trace_pc() at every
  * basic block it runs; the blocks run by tier_compile() (parse, types,
  * code, checks, and the verification of its own output) and by tier_load()
@@ -37,8 +39,8 @@ struct work {
   unsigned long long compile, load;
 };
 
-/* The ruleset of size k (seed 1), compiled and loaded: its work. */
-static int measure(int k, struct work *w) {
+/* The generator's ruleset of size k (seed 1). */
+static char *generated(int k) {
   struct gen_options o = {
       .max_types = 4 * k, .max_tiers = 5, .max_metrics = 80 * k, .max_lists = 6 * k, .max_fields = 12 * k, .full = true};
   struct rng r;
@@ -47,13 +49,61 @@ static int measure(int k, struct work *w) {
   gen_ruleset(&r, &o, &g);
   char *src = gen_print(&g);
   gen_free(&g);
+  return src;
+}
+
+/* What the generator does not make, 100 k of each: tiers with display
+ * names, tier values compared with tiers, badges, `holds` of a badge
+ * declared later and of another badge, and grants.  Each names a tier or
+ * badge, so a lookup by scan makes it quadratic (4,000 grants took 3.9 s
+ * to check before the names were hashed). */
+static char *ladder(int k) {
+  struct buf b = {0};
+  buf_printf(&b,
+             "enum partner_kind { consulting, technology }\n"
+             "record {\n  id: text;\n  partner type: partner_kind;\n  n: int;\n  previous: tier?;\n}\n");
+  for (int i = 0; i < 100 * k; i++) {
+    buf_printf(&b, "tier T%d \"Tier %d\" consulting < n >= %d; previous >= T%d or holds B%d; >\n", i, i, i, i / 2, i);
+    if (i == 0) buf_printf(&b, "badge B0 < n >= 0; >\n");
+    else buf_printf(&b, "badge B%d < n >= %d; holds B%d or n > %d; >\n", i, i, i / 2, 10 * i);
+    buf_printf(&b, "grant T%d when n == %d;\n", i, -i);
+  }
+  buf_put(&b, "", 1);
+  return (char *)b.p;
+}
+
+/* 100 k names that name nothing, among 100 k fields: each is an error, of
+ * which the first 100 are listed.  Looking for a name to suggest for every
+ * one of them, listed or not, made it quadratic (8,000 took 16 s). */
+static char *mistakes(int k) {
+  struct buf b = {0};
+  buf_printf(&b, "enum partner_kind { consulting }\nrecord {\n  id: text;\n  partner type: partner_kind;\n");
+  for (int i = 0; i < 100 * k; i++) buf_printf(&b, "  f%d: int;\n", i);
+  buf_printf(&b, "}\n");
+  for (int i = 0; i < 100 * k; i++) buf_printf(&b, "metric m%d = g%d;\n", i, i);
+  buf_put(&b, "", 1);
+  return (char *)b.p;
+}
+
+/* The ruleset src (freed here), compiled and loaded: its work.  A ruleset
+ * of mistakes must be refused, and is not loaded (w->load stays 0). */
+static int measure(char *src, int k, bool refused, struct work *w) {
   w->bytes = strlen(src);
+  w->load = 0;
   uint8_t *bc = NULL;
   size_t nbc = 0;
   tier_diags *d = NULL;
   blocks = 0;
   int rc = tier_compile("linear.tier", src, w->bytes, NULL, &bc, &nbc, &d);
   w->compile = blocks;
+  if (refused) {
+    tier_diags_free(d);
+    free(src);
+    tier_free_bytes(NULL, bc, nbc);
+    if (rc == TIER_ECOMPILE) return 0;
+    fprintf(stderr, "linear: the ruleset of mistakes of size %dx is not refused\n", k);
+    return -1;
+  }
   if (rc != TIER_OK) {
     fprintf(stderr, "linear: the ruleset of size %dx does not compile:\n%s", k, tier_diags_text(d));
     tier_diags_free(d);
@@ -76,25 +126,40 @@ static int measure(int k, struct work *w) {
   return 0;
 }
 
-int main(int argc, char **argv) {
-  bool verbose = argc > 1 && !strcmp(argv[1], "-v");
+/* One family at 1x, 2x, 4x and 8x: true when the work per byte of source
+ * grows by at most LIMIT.  A family of rulesets that are refused has no
+ * load to count. */
+static bool family(const char *name, char *(*source)(int k), bool refused, bool verbose, bool *failed) {
   static const int SIZES[] = {1, 2, 4, 8};
   struct work w[4];
   for (int i = 0; i < 4; i++)
-    if (measure(SIZES[i], &w[i]) != 0) return 1;
-  if (w[0].compile == 0 || w[0].load == 0) {
+    if (measure(source(SIZES[i]), SIZES[i], refused, &w[i]) != 0) return *failed = true, false;
+  if (w[0].compile == 0 || (w[0].load == 0 && !refused)) {
     fputs("linear: no basic block counted: the library was not built with -fsanitize-coverage=trace-pc\n", stderr);
-    return 1;
+    return *failed = true, false;
   }
-  double c1 = (double)w[0].compile / (double)w[0].bytes, l1 = (double)w[0].load / (double)w[0].bytes;
-  double cr = (double)w[3].compile / (double)w[3].bytes / c1, lr = (double)w[3].load / (double)w[3].bytes / l1;
-  bool linear = cr <= LIMIT && lr <= LIMIT;
+  double c[4], l[4]; /* blocks per byte, over that at 1x */
+  for (int i = 0; i < 4; i++) {
+    c[i] = (double)w[i].compile / (double)w[i].bytes / ((double)w[0].compile / (double)w[0].bytes);
+    l[i] = refused ? 0 : (double)w[i].load / (double)w[i].bytes / ((double)w[0].load / (double)w[0].bytes);
+  }
+  bool linear = c[3] <= LIMIT && l[3] <= LIMIT;
   if (verbose || !linear)
     for (int i = 0; i < 4; i++)
-      printf("%dx: %zu bytes of source; compile %llu blocks (%.1f a byte, x%.2f of 1x), load %llu (%.1f, x%.2f)\n", SIZES[i],
-             w[i].bytes, w[i].compile, (double)w[i].compile / (double)w[i].bytes, (double)w[i].compile / (double)w[i].bytes / c1,
-             w[i].load, (double)w[i].load / (double)w[i].bytes, (double)w[i].load / (double)w[i].bytes / l1);
-  printf("linear: 1x to 8x (%zu to %zu bytes): blocks per byte x%.2f to compile, x%.2f to load (at most x%.1f)%s\n", w[0].bytes,
-         w[3].bytes, cr, lr, LIMIT, linear ? "" : ": NOT LINEAR");
-  return linear ? 0 : 1;
+      printf("%s %dx: %zu bytes of source; compile %llu blocks (%.1f a byte, x%.2f of 1x), load %llu (%.1f, x%.2f)\n", name,
+             SIZES[i], w[i].bytes, w[i].compile, (double)w[i].compile / (double)w[i].bytes, c[i], w[i].load,
+             (double)w[i].load / (double)w[i].bytes, l[i]);
+  printf("linear: %s, 1x to 8x (%zu to %zu bytes): blocks per byte x%.2f to compile", name, w[0].bytes, w[3].bytes, c[3]);
+  if (refused) printf(" (refused)");
+  else printf(", x%.2f to load", l[3]);
+  printf(" (at most x%.1f)%s\n", LIMIT, linear ? "" : ": NOT LINEAR");
+  return linear;
+}
+
+int main(int argc, char **argv) {
+  bool verbose = argc > 1 && !strcmp(argv[1], "-v"), failed = false;
+  bool linear = family("generated", generated, false, verbose, &failed);
+  if (!failed) linear &= family("ladder", ladder, false, verbose, &failed);
+  if (!failed) linear &= family("mistakes", mistakes, true, verbose, &failed);
+  return linear && !failed ? 0 : 1;
 }
