@@ -198,7 +198,7 @@ static const char *ptype_name(const struct image *img, uint32_t p) {
 }
 
 /* Does a change reach the review rule, metric (register) i or requirement i? */
-enum part { P_REVIEW, P_METRIC, P_REQ };
+enum part { P_REVIEW, P_METRIC, P_REQ, P_GRANT };
 struct reach {
   bool (*hit)(void *ud, enum part p, uint32_t i);
   void *ud;
@@ -211,11 +211,14 @@ static bool block_hit(const struct reach *h, const struct img_tier *T) {
   return false;
 }
 
+static const char *grant_where(const struct image *img, uint32_t k, char *out, size_t n);
+
 /* The names of what the change reaches in img, listed into b: the
  * metrics (but `self`), "a, b"; the tiers by partner type, "consulting
- * Select, Advanced; technology Select"; the badges, "Security, Cloud".
- * Returns how many. */
-enum reached { R_METRICS, R_TIERS, R_BADGES };
+ * Select, Advanced; technology Select"; the badges, "Security, Cloud";
+ * the grants whose condition it reaches, "grant carried".  Returns how
+ * many. */
+enum reached { R_METRICS, R_TIERS, R_BADGES, R_GRANTS };
 static int reached_names(const struct image *img, const struct reach *h, const char *self, enum reached what, struct buf *b) {
   int n = 0, last_type = -1;
   b->n = 0;
@@ -234,12 +237,16 @@ static int reached_names(const struct image *img, const struct reach *h, const c
   }
   for (uint32_t k = 0; what == R_BADGES && k < img->nbadges; k++)
     if (block_hit(h, &img->badges[k])) buf_printf(b, "%s%s", n++ ? ", " : "", S(img, img->badges[k].name));
+  for (uint32_t k = 0; what == R_GRANTS && k < img->ngrants; k++) {
+    char where[200];
+    if (h->hit(h->ud, P_GRANT, k)) buf_printf(b, "%s%s", n++ ? ", " : "", grant_where(img, k, where, sizeof where));
+  }
   buf_u8(b, 0);
   return b->failed ? 0 : n; /* out of memory: affects_text says so */
 }
 
 /* "the review rule, metrics a, b and the requirements of consulting
- * Select, Advanced; technology Select; badges Security": what in img the
+ * Select, Advanced; technology Select; badges Security and grant carried": what in img the
  * change reaches (other than the metric named `self`), as a NUL-terminated
  * text in b (b->n its length), in the reader's words: each part is a noun
  * phrase of the catalogue with the word that joins it to those before. */
@@ -254,12 +261,15 @@ static void affects_text(const struct rd *d, const struct image *img, const stru
   if (tiers)
     buf_printf(b, review || metrics ? tr(d, N_(" and the requirements of %s")) : tr(d, N_("the requirements of %s")),
                (char *)names.p);
-  if (reached_names(img, h, self, R_BADGES, &names) > 0)
+  bool badges = reached_names(img, h, self, R_BADGES, &names) > 0;
+  if (badges)
     buf_printf(b,
                tiers                   ? tr(d, N_("; badges %s"))
                    : review || metrics ? tr(d, N_(" and badges %s"))
                                        : tr(d, N_("badges %s")),
                (char *)names.p);
+  if (reached_names(img, h, self, R_GRANTS, &names) > 0) /* "grant carried": the rules' own words */
+    buf_printf(b, review || metrics || tiers || badges ? tr(d, N_(" and %s")) : "%s", (char *)names.p);
   if (names.failed) b->failed = true; /* (a list that failed counts as none: names.p is never read then) */
   buf_free(&names);
   buf_u8(b, 0);
@@ -273,7 +283,7 @@ struct subject_in {
 };
 /* Part p (and i) of meaning m, as the review, a metric or a requirement. */
 static const struct mn *part_of(const struct meaning *m, enum part p, uint32_t i) {
-  return p == P_REVIEW ? m->review : p == P_METRIC ? m->reg[i] : m->req[i];
+  return p == P_REVIEW ? m->review : p == P_METRIC ? m->reg[i] : p == P_GRANT ? m->grant[i] : m->req[i];
 }
 
 static bool uses_subject(void *ud, enum part p, uint32_t i) {
@@ -540,7 +550,8 @@ struct const_in {
 };
 static bool differs(void *ud, enum part p, uint32_t i) {
   const struct const_in *u = ud;
-  return memcmp(part_of(u->now, p, i)->deep, part_of(u->old, p, i)->deep, MN_DIGEST) != 0;
+  const struct mn *a = part_of(u->now, p, i), *b = part_of(u->old, p, i);
+  return a && b ? memcmp(a->deep, b->deep, MN_DIGEST) != 0 : a != b; /* a grant without a condition has no part */
 }
 
 /* Is B's const cb one of A's with another value?  Its values' texts in va
@@ -1013,11 +1024,13 @@ static const char *grant_when(struct rd *d, const struct image *img, uint32_t k)
 }
 
 /* Do grants a of A and b of B mean the same: what they give (a tier by
- * its name and type, a value by its meaning) and their conditions? */
+ * its name and type, a value by its meaning) and their conditions?  One
+ * that changed only through consts means the same here: the const's change
+ * says it (diff_consts). */
 static bool same_grant_condition(struct rd *d, uint32_t a, uint32_t b) {
   const struct mn *ga = d->ma->grant[a], *gb = d->mb->grant[b];
   if (!ga || !gb) return !ga && !gb;
-  return !memcmp(ga->shallow, gb->shallow, MN_DIGEST);
+  return !memcmp(ga->shallow, gb->shallow, MN_DIGEST) || (d->mc && same_but_consts(d, ga, d->mc->grant[b]));
 }
 
 /* Grants, matched by what they give (the first unmatched of B with the

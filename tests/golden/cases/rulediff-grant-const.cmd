@@ -1,0 +1,2 @@
+# a const that a grant's condition uses: its new value is said once, naming the grant among what it changes, and the grant's condition is not said changed (its text is the same)
+D=$(pwd)/tests/golden/data; t=$(mktemp -d) && cd $t && sed 's/^grant previous when nights >= 5/const stay = 5;\ngrant previous when nights >= stay/' $D/status-new.tier > a.tier && sed 's/^const stay = 5;/const stay = 6;/' a.tier > b.tier && tierc diff a.tier b.tier; s=$?; cd / && rm -rf $t; exit $s
