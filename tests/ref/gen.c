@@ -818,6 +818,46 @@ static struct gexpr *p_minmax(struct gen *G, struct gtype want, const struct sco
   return e;
 }
 
+/* A tier value where sc stands (docs 5.7): a tier field or metric, or the
+ * min or max of a tier field of a list's items; NULL when there is none. */
+static struct gexpr *tier_expr(struct gen *G, const struct scope *sc) {
+  struct gtype t = ty(TY_TIER, false, 0);
+  int f, m, l;
+  if (sc->agg && rng_chance(G->r, 40) && (l = list_with(G, ok_exactly, t, &f, &m, sc)) >= 0) {
+    char *form = xprintf("%s %s in", rng_chance(G->r, 50) ? "min" : "max", item_name(G->g, f, m));
+    t.opt = true; /* none for an empty list */
+    struct gexpr *e = aggregate(G, t, form, l, where_clause(G, l, sc));
+    free(form);
+    return e;
+  }
+  return name_of(G, t, sc);
+}
+
+/* A tier's name as a value: any tier drawn so far, of any partner type (a
+ * comparison with another type's tier is false for the record); NULL
+ * before the first (in a requirements block). */
+static struct gexpr *tier_literal(struct gen *G) {
+  if (!G->g->ntiers) return NULL;
+  struct gexpr *e = leaf(ty(TY_TIER, false, 0), xprintf("%s", G->g->tiers[rng_below(G->r, (uint32_t)G->g->ntiers)].name));
+  e->literal = true;
+  return e;
+}
+
+/* A tier value compared with a tier, or with another tier value; NULL
+ * when there is none to compare. */
+static struct gexpr *tier_requirement(struct gen *G, const struct scope *sc) {
+  static const char *OPS[] = {"%0 >= %1", "%0 > %1", "%0 <= %1", "%0 < %1", "%0 == %1", "%0 != %1"};
+  struct gexpr *v = tier_expr(G, sc);
+  if (!v) return NULL;
+  struct gexpr *k = rng_chance(G->r, 80) ? tier_literal(G) : NULL;
+  if (!k) k = tier_expr(G, sc);
+  if (!k) {
+    expr_free(v);
+    return NULL;
+  }
+  return node(ty(TY_BOOL, false, 0), PICK(G->r, OPS), 2, v, k, NULL);
+}
+
 /* An expression over the items of list l, for `AGG (EXPR) in LIST`. */
 static struct gexpr *item_expr(struct gen *G, struct gtype want, int l, const struct scope *sc) {
   struct scope in = *sc;
@@ -1043,6 +1083,7 @@ static void gen_enums(struct gen *G) {
 
 static struct gtype field_type(struct gen *G) {
   static const uint8_t K[] = {TY_TEXT, TY_INT, TY_INT, TY_NUMBER, TY_MONEY, TY_MONEY, TY_BOOL, TY_DATE, TY_DATE, TY_ENUM};
+  if (G->g->tier_values && rng_chance(G->r, 12)) return ty(TY_TIER, rng_chance(G->r, 60), 0); /* the status carried in */
   uint8_t kind = PICK(G->r, K);
   struct gtype t = ty(kind, rng_chance(G->r, 25), 0);
   if (t.kind == TY_ENUM && G->g->nenums < 2) t.kind = TY_INT;
@@ -1058,6 +1099,7 @@ static const char *kind_word(const struct gruleset *g, struct gtype t) {
   case TY_MONEY: return "amount";
   case TY_BOOL: return "flag";
   case TY_DATE: return "day";
+  case TY_TIER: return "status";
   default: return g->enums[t.ref].name;
   }
 }
@@ -1159,7 +1201,13 @@ static void gen_metrics(struct gen *G) {
     struct gtype want = ty(PICK(G->r, K), false, 0);
     if (want.kind == TY_ENUM) want.ref = (int16_t)rng_below(G->r, (uint32_t)g->nenums);
     struct scope sc = {m->list, g->nmetrics, false, m->list < 0 || has_inner(g, m->list), 0};
-    m->e = gen_expr(G, want, sc);
+    /* a tier metric reads fields, not other metrics: an item metric that is
+     * another one is written out where it is used (docs 3.6), and chains of
+     * such aliases would make code quadratic in the source */
+    struct scope fields = sc;
+    fields.metrics = 0;
+    m->e = g->tier_values && rng_chance(G->r, 15) ? tier_expr(G, &fields) : NULL;
+    if (!m->e) m->e = gen_expr(G, want, sc);
     /* a bare duration or a list cannot be a metric; neither is generated */
     m->t = m->e->t;
     fresh(g, m->list < 0 ? "m" : "im", m->name);
@@ -1184,6 +1232,8 @@ static struct gexpr *requirement(struct gen *G) {
   struct gruleset *g = G->g;
   struct scope sc = {-1, g->nmetrics, false, true, 1};
   int choice = (int)rng_below(G->r, 100);
+  struct gexpr *tv = g->tier_values && rng_chance(G->r, 15) ? tier_requirement(G, &sc) : NULL;
+  if (tv) return tv;
   if (choice < 55) {
     static const uint8_t K[] = {TY_INT, TY_INT, TY_MONEY, TY_NUMBER, TY_DATE, TY_ENUM, TY_BOOL};
     struct gtype t = ty(PICK(G->r, K), false, 0);
@@ -1286,7 +1336,18 @@ static void gen_blocks(struct gen *G) {
   }
 }
 
-/* gen_options.ladder: badges, every record's beside its tier. */
+/* A time clause now and then, for the windows around the dates records
+ * hold (docs 8.4). */
+static void gen_time(struct gen *G, struct gtier *T) {
+  static const int most[] = {0, 7, 7, 40, 3};
+  if (!rng_chance(G->r, 25)) return;
+  T->time = 1 + (int)rng_below(G->r, 4);
+  T->window = 1 + (int)rng_below(G->r, (uint64_t)most[T->time]);
+}
+
+/* Badges, every record's beside its tier (docs 8.7), with a time clause
+ * now and then; in a ruleset with groups (gruleset.ladder), groups and
+ * insertions too. */
 static void gen_badges(struct gen *G) {
   struct gruleset *g = G->g;
   int n = (int)rng_below(G->r, 4);
@@ -1296,7 +1357,8 @@ static void gen_badges(struct gen *G) {
     snprintf(B->name, sizeof B->name, "Badge_%d", k + 1);
     B->alive = true;
     gen_reqs(G, B, 1 + (int)rng_below(G->r, 4));
-    gen_structure(G, B);
+    if (g->ladder) gen_structure(G, B);
+    gen_time(G, B);
   }
 }
 
@@ -1311,16 +1373,36 @@ static void gen_tiers(struct gen *G) {
       memset(T, 0, sizeof *T);
       if (t < 6) snprintf(T->name, sizeof T->name, "%s", NAMES[t]);
       else snprintf(T->name, sizeof T->name, "Level%d", t + 1);
+      if (g->tier_values && p > 0) { /* a tier's name as a value names one tier (docs 8.8) */
+        size_t n = strlen(T->name);
+        snprintf(T->name + n, sizeof T->name - n, "_%d", p + 1);
+      }
+      if (g->tier_values && rng_chance(G->r, 30)) snprintf(T->display, sizeof T->display, "%s status", T->name);
       T->ptype = p;
       T->alive = true;
       gen_reqs(G, T, t == 0 && rng_chance(G->r, 60) ? 0 : (int)rng_below(G->r, 6));
-      if (t > 0 && rng_chance(G->r, 25)) { /* windows around the dates records hold */
-        static const int most[] = {0, 7, 7, 40, 3};
-        T->time = 1 + (int)rng_below(G->r, 4);
-        T->window = 1 + (int)rng_below(G->r, (uint64_t)most[T->time]);
-      }
-      if (g->opt.ladder) gen_structure(G, T);
+      if (t > 0) gen_time(G, T);
+      if (g->ladder) gen_structure(G, T);
     }
+  }
+}
+
+/* Grants (docs 8.9), now and then, where tier names are unique across
+ * partner types (a grant names one tier): of a tier, or of a tier field's
+ * or record metric's value, each with or without a condition. */
+static void gen_grants(struct gen *G) {
+  struct gruleset *g = G->g;
+  if (!g->ntiers || !g->tier_values || !rng_chance(G->r, 60)) return;
+  struct scope sc = {-1, g->nmetrics, false, true, 1};
+  struct scope plain = {-1, g->nmetrics, false, false, 1};
+  int n = 1 + (int)rng_below(G->r, 2);
+  for (int k = 0; k < n; k++) {
+    struct ggrant *R = &g->grants[g->ngrants++];
+    memset(R, 0, sizeof *R);
+    R->alive = true;
+    R->tier = (int)rng_below(G->r, (uint32_t)g->ntiers);
+    if (g->tier_values && rng_chance(G->r, 50) && (R->value = name_of(G, ty(TY_TIER, false, 0), &plain))) R->tier = -1;
+    if (rng_chance(G->r, 60)) R->cond = gen_expr(G, ty(TY_BOOL, false, 0), sc);
   }
 }
 
@@ -1351,13 +1433,18 @@ void gen_ruleset(struct rng *r, const struct gen_options *opt, struct gruleset *
   gen_alloc(g, opt);
   g->effective = INT64_MIN;
   g->fiscal = rng_chance(r, 40) ? 1 + (int)rng_below(r, 12) : 0;
+  /* the linear-work test (gen_options.full) keeps to the first edition's
+   * constructs and its rulesets: a seed's draws are as they were */
+  g->tier_values = !g->opt.full && rng_chance(r, 35);
+  g->ladder = g->opt.ladder || (!g->opt.full && rng_chance(r, 50));
   struct gen G = {r, g, NULL};
   gen_schema(&G);
   gen_metrics(&G);
   gen_review(&G);
-  if (g->opt.ladder) gen_blocks(&G);
+  if (g->ladder) gen_blocks(&G);
   gen_tiers(&G);
-  if (g->opt.ladder) gen_badges(&G);
+  gen_grants(&G);
+  if (g->ladder || !g->opt.full) gen_badges(&G);
   if (rng_chance(r, 50)) {
     g->name = xprintf("Random rules");
     g->version = rng_chance(r, 50) ? xprintf("v%u", rng_below(r, 100)) : NULL;
@@ -1406,8 +1493,8 @@ static void put_expr(struct sbuf *b, const struct gexpr *e) {
 }
 
 static const char *type_text(const struct gruleset *g, struct gtype t, char *buf, size_t n) {
-  static const char *K[] = {[TY_TEXT] = "text", [TY_INT] = "int", [TY_NUMBER] = "number", [TY_MONEY] = "money",
-                            [TY_BOOL] = "bool", [TY_DATE] = "date"};
+  static const char *K[] = {[TY_TEXT] = "text", [TY_INT] = "int",   [TY_NUMBER] = "number", [TY_MONEY] = "money",
+                            [TY_BOOL] = "bool", [TY_DATE] = "date", [TY_TIER] = "tier"};
   snprintf(buf, n, "%s%s", t.kind == TY_ENUM ? g->enums[t.ref].name : K[t.kind], t.opt ? "?" : "");
   return buf;
 }
@@ -1569,12 +1656,26 @@ char *gen_print(const struct gruleset *g) {
   for (int t = 0; t < g->ntiers; t++) {
     const struct gtier *T = &g->tiers[t];
     if (!T->alive) continue;
-    put(&b, "tier %s %s <\n", T->name, g->enums[0].vals[T->ptype]);
+    put(&b, "tier %s%s%s%s %s <\n", T->name, T->display[0] ? " \"" : "", T->display, T->display[0] ? "\"" : "",
+        g->enums[0].vals[T->ptype]);
     put_items(&b, g, T);
   }
   for (int k = 0; k < g->nbadges; k++) {
+    if (!g->badges[k].alive) continue;
     put(&b, "badge %s <\n", g->badges[k].name);
     put_items(&b, g, &g->badges[k]);
+  }
+  for (int k = 0; k < g->ngrants; k++) {
+    const struct ggrant *R = &g->grants[k];
+    if (!R->alive) continue;
+    put(&b, "grant ");
+    if (R->value) put_expr(&b, R->value);
+    else put(&b, "%s", g->tiers[R->tier].name);
+    if (R->cond) {
+      put(&b, " when ");
+      put_expr(&b, R->cond);
+    }
+    put(&b, ";\n");
   }
   if (!b.p) put(&b, "%s", "");
   return b.p;
@@ -1590,6 +1691,7 @@ struct gexpr *gen_simple_literal(const struct gruleset *g, struct gtype t, int v
   case TY_DATE: text = xprintf("2019-12-%02d", 13 + variant % 10); break;
   case TY_TEXT: text = xprintf("\"%s\"", variant ? "a" : ""); break;
   case TY_ENUM: text = xprintf("%s", g->enums[t.ref].vals[variant % g->enums[t.ref].nvals]); break;
+  case TY_TIER: text = xprintf("%s", g->ntiers ? g->tiers[variant % g->ntiers].name : "none"); break;
   default: text = xprintf("%s", variant % 2 ? "false" : "true");
   }
   struct gtype lt = t;
@@ -1626,6 +1728,10 @@ void gen_free(struct gruleset *g) {
   for (int t = 0; t < g->ntiers; t++) tier_free(&g->tiers[t]);
   for (int k = 0; k < g->nbadges; k++) tier_free(&g->badges[k]);
   for (int k = 0; k < g->nblocks; k++) tier_free(&g->blocks[k]);
+  for (int k = 0; k < g->ngrants; k++) {
+    expr_free(g->grants[k].value);
+    expr_free(g->grants[k].cond);
+  }
   expr_free(g->review);
   free(g->name);
   free(g->version);

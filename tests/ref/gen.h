@@ -39,9 +39,8 @@ struct gen_options {
   int max_lists;   /* lists: half of it in the record, inner ones added while there are fewer (default 8) */
   int max_fields;  /* top-level fields besides id and the partner type (default 8) */
   int max_depth;   /* expression depth (default 4) */
-  bool ladder;     /* also `either`, `at least N of`, requirements blocks and badges
-                      (tests/unit/test_diffprop; the reference does not evaluate
-                      them yet, so the difftest leaves them out) */
+  bool ladder;     /* `either`, `at least N of` and requirements blocks in every
+                      ruleset, not in half of them (tests/unit/test_diffprop) */
   bool full;       /* each count at its maximum, not drawn below it, so that sizes grow
                       with the options (the linear-work test); inner lists stay random */
 };
@@ -108,6 +107,7 @@ struct ggroup {
 };
 struct gtier { /* a tier; also a badge, and a requirements block (gen_options.ladder) */
   char name[72];
+  char display[80]; /* a tier's display name (docs 3.9), "" for none */
   int ptype;
   int time;      /* its time clause: 0 none, 1 sustained, 2..4 at any checkpoint within
                     N months, N days, N calendar months (the TC_ order) */
@@ -154,6 +154,14 @@ struct gformula { /* formula NAME(params[i]: ptypes[i], ...) = body; */
                              called only where such an aggregate may stand */
 };
 
+/* grant TIER|VALUE [when COND]; (docs 8.9) */
+struct ggrant {
+  int tier;            /* the tier granted, or -1 for a tier value's grant */
+  struct gexpr *value; /* a tier value's grant: a tier field or record metric */
+  struct gexpr *cond;  /* NULL: none */
+  bool alive;
+};
+
 struct gruleset {
   struct gen_options opt;
   /* the arrays hold as many as opt allows (gen_ruleset allocates them) */
@@ -167,7 +175,13 @@ struct gruleset {
   int nmetrics;
   struct gtier *tiers;
   int ntiers;
-  /* gen_options.ladder: badges, and requirements blocks */
+  bool tier_values; /* tier fields and metrics, compared with tiers (docs 5.7); the tier
+                         names are then unique across partner types */
+  bool ladder;      /* `either`, `at least N of` and requirements blocks (gen_options.ladder:
+                         always, else in half of the rulesets) */
+  struct ggrant grants[2];
+  int ngrants;
+  /* badges, and requirements blocks (gruleset.ladder) */
   struct gtier badges[4];
   int nbadges;
   struct gtier blocks[3];

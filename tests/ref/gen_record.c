@@ -89,7 +89,20 @@ static char *decimal_text(struct rng *r, int64_t mantissa, int places) {
   }
 }
 
-static char *value(struct rng *r, const struct gruleset *g, const struct gfield *f, bool is_id) {
+/* A tier of partner type p by its identifier or display name (docs 5.7);
+ * now and then one of another type, or a name that is no tier, which both
+ * readers must reject; null when p has no tier. */
+static char *tier_name_value(struct rng *r, const struct gruleset *g, int p) {
+  int cand[64], n = 0;
+  for (int t = 0; t < g->ntiers && n < 64; t++)
+    if (g->tiers[t].alive && (g->tiers[t].ptype == p || rng_chance(r, 3))) cand[n++] = t;
+  if (rng_chance(r, 2)) return dup("\"Platinum Plus\"");
+  if (!n) return dup("null");
+  const struct gtier *T = &g->tiers[cand[rng_below(r, (uint32_t)n)]];
+  return fmt("\"%s\"", T->display[0] && rng_chance(r, 40) ? T->display : T->name);
+}
+
+static char *value(struct rng *r, const struct gruleset *g, const struct gfield *f, bool is_id, int ptype) {
   const struct gconsts *k = &g->k;
   if (f->t.opt && rng_chance(r, 25)) return rng_chance(r, 50) ? NULL : dup("null");
   switch (f->t.kind) {
@@ -134,6 +147,7 @@ static char *value(struct rng *r, const struct gruleset *g, const struct gfield 
     const struct genum *e = &g->enums[f->t.ref];
     return fmt("\"%s\"", e->vals[rng_below(r, (uint32_t)e->nvals)]);
   }
+  case TY_TIER: return tier_name_value(r, g, ptype);
   }
   return dup("null");
 }
@@ -153,7 +167,7 @@ static char *fault(struct rng *r, const struct gfield *f) {
 
 /* The items of list l (and of the lists inside them, three levels at
  * most): now and then absent, now and then long; inner lists shorter. */
-static void fill_list(struct rng *r, const struct gruleset *g, int l, struct glistval *L) {
+static void fill_list(struct rng *r, const struct gruleset *g, int l, struct glistval *L, int ptype) {
   bool inner = g->list_parent[l] >= 0;
   /* -1: the key is left out */
   L->n = rng_chance(r, 15) ? -1
@@ -168,11 +182,11 @@ static void fill_list(struct rng *r, const struct gruleset *g, int l, struct gli
     it->vals = calloc((size_t)g->nfields + 1, sizeof(char *));
     if (!it->vals) exit(2);
     for (int f = 0; f < g->nfields; f++)
-      if (g->fields[f].list == l && !g->fields[f].is_list) it->vals[f] = value(r, g, &g->fields[f], false);
+      if (g->fields[f].list == l && !g->fields[f].is_list) it->vals[f] = value(r, g, &g->fields[f], false, ptype);
     for (int c = 0; c < g->nlists; c++) {
       if (g->list_parent[c] != l) continue;
       if (!it->lists && !(it->lists = calloc((size_t)g->nlists + 1, sizeof *it->lists))) exit(2);
-      fill_list(r, g, c, &it->lists[c]);
+      fill_list(r, g, c, &it->lists[c], ptype);
     }
   }
 }
@@ -191,18 +205,29 @@ static struct gitem *some_item(struct rng *r, const struct gruleset *g, struct g
   return L->n > 0 ? &L->items[rng_below(r, (uint32_t)L->n)] : NULL;
 }
 
+/* The partner type whose JSON text s ("\"consulting\"") names, or -1. */
+static int type_of(const struct gruleset *g, const char *s) {
+  for (int v = 0; s && s[0] == '"' && v < g->enums[0].nvals; v++) {
+    size_t n = strlen(g->enums[0].vals[v]);
+    if (!strncmp(s + 1, g->enums[0].vals[v], n) && s[n + 1] == '"' && !s[n + 2]) return v;
+  }
+  return -1;
+}
+
 void gen_record(struct rng *r, const struct gruleset *g, struct grecord *rec) {
   memset(rec, 0, sizeof *rec);
   rec->top = calloc((size_t)g->nfields + 1, sizeof *rec->top);
   rec->lists = calloc((size_t)g->nlists + 1, sizeof *rec->lists);
   if (!rec->top || !rec->lists) exit(2);
+  int ptype = -1; /* the record's partner type, which its tier values name tiers of */
   for (int f = 0; f < g->nfields; f++) {
     const struct gfield *F = &g->fields[f];
     if (F->list != -1 || F->is_list) continue;
-    rec->top[f] = value(r, g, F, f == 0);
+    rec->top[f] = value(r, g, F, f == 0, ptype);
+    if (f == 1) ptype = type_of(g, rec->top[f]);
   }
   for (int l = 0; l < g->nlists; l++)
-    if (g->list_parent[l] < 0) fill_list(r, g, l, &rec->lists[l]);
+    if (g->list_parent[l] < 0) fill_list(r, g, l, &rec->lists[l], ptype);
   /* one fault now and then, rarely two (the first in the text counts): a bad
    * value, a missing required field, a null list */
   int faults = rng_chance(r, 6) ? 1 : 0;

@@ -34,6 +34,8 @@ struct oc_entry *oc_add(struct oc_entry **v, size_t *n) {
 void oc_copy_entry(struct oc_entry *dst, const struct oc_entry *src) {
   *dst = *src;
   dst->tier = oc_strdup(src->tier);
+  dst->badge = oc_strdup(src->badge);
+  dst->branch = oc_strdup(src->branch);
   dst->section = oc_strdup(src->section);
   dst->label = oc_strdup(src->label);
   dst->rule = oc_strdup(src->rule);
@@ -48,7 +50,12 @@ void oc_copy_entry(struct oc_entry *dst, const struct oc_entry *src) {
 }
 
 static void entry_free(struct oc_entry *e) {
-  free(e->tier); free(e->section); free(e->label); free(e->rule);
+  free(e->tier);
+  free(e->badge);
+  free(e->branch);
+  free(e->section);
+  free(e->label);
+  free(e->rule);
   free(e->metric); free(e->actual); free(e->required); free(e->op); free(e->need); free(e->threshold);
   free(e->actual_shown); free(e->required_shown);
 }
@@ -56,7 +63,11 @@ static void entry_free(struct oc_entry *e) {
 void oc_free(struct outcome *o) {
   for (size_t i = 0; i < o->nunmet; i++) entry_free(&o->unmet[i]);
   for (size_t i = 0; i < o->nexplain; i++) entry_free(&o->explain[i]);
-  free(o->unmet); free(o->explain);
+  for (size_t i = 0; i < o->nbadge_unmet; i++) entry_free(&o->badge_unmet[i]);
+  free(o->unmet);
+  free(o->explain);
+  free(o->badge_unmet);
+  free(o->badges);
   free(o->error); free(o->path); free(o->id); free(o->type); free(o->tier); free(o->next);
   memset(o, 0, sizeof *o);
 }
@@ -102,6 +113,13 @@ static void cmp_entries(struct cmp *c, const char *list, const struct oc_entry *
 #define FIELD_KEY(f) (snprintf(where, sizeof where, "%s[%zu].%s (rule '%s')", list, i, f, show(b->rule)), \
                       snprintf(key, sizeof key, "%s.%s", list, f), key)
     cmp_str(c, FIELD_KEY("tier"), where, a->tier, b->tier);
+    cmp_str(c, FIELD_KEY("badge"), where, a->badge, b->badge);
+    cmp_str(c, FIELD_KEY("branch"), where, a->branch, b->branch);
+    cmp_int(c, FIELD_KEY("depth"), where, a->depth, b->depth);
+    cmp_int(c, FIELD_KEY("gap"), where, a->gap, b->gap);
+    cmp_int(c, FIELD_KEY("held"), where, a->held, b->held);
+    cmp_int(c, FIELD_KEY("needed"), where, a->needed, b->needed);
+    cmp_int(c, FIELD_KEY("of"), where, a->of, b->of);
     cmp_str(c, FIELD_KEY("rule"), where, a->rule, b->rule);
     cmp_int(c, FIELD_KEY("met"), where, a->met, b->met);
     cmp_str(c, FIELD_KEY("section"), where, a->section, b->section);
@@ -143,8 +161,11 @@ bool oc_compare(const struct outcome *vm, const struct outcome *ref, char *what,
   cmp_int(&c, "asof", "asof", vm->asof, ref->asof);
   cmp_str(&c, "tier", "tier", vm->tier, ref->tier);
   cmp_str(&c, "next", "next", vm->next, ref->next);
+  cmp_int(&c, "granted", "granted", vm->granted, ref->granted);
   cmp_entries(&c, "unmet", vm->unmet, vm->nunmet, ref->unmet, ref->nunmet);
   cmp_entries(&c, "explain", vm->explain, vm->nexplain, ref->explain, ref->nexplain);
+  cmp_str(&c, "badges", "badges", vm->badges, ref->badges);
+  cmp_entries(&c, "badges_unmet", vm->badge_unmet, vm->nbadge_unmet, ref->badge_unmet, ref->nbadge_unmet);
   return !c.differs;
 }
 
@@ -166,6 +187,11 @@ static void put_entries(FILE *f, const char *key, const struct oc_entry *e, size
   for (size_t i = 0; i < n; i++) {
     fprintf(f, "%s{\"met\":%s", i ? "," : "", e[i].met ? "true" : "false");
     put_str(f, "tier", e[i].tier);
+    put_str(f, "badge", e[i].badge);
+    put_str(f, "branch", e[i].branch);
+    if (e[i].depth) fprintf(f, ",\"depth\":%d", e[i].depth);
+    if (e[i].gap) fputs(",\"gap\":true", f);
+    if (e[i].of) fprintf(f, ",\"held\":%d,\"needed\":%d,\"of\":%d", e[i].held, e[i].needed, e[i].of);
     put_str(f, "section", e[i].section);
     put_str(f, "label", e[i].label);
     put_str(f, "rule", e[i].rule);
@@ -194,8 +220,11 @@ void oc_print(const struct outcome *o, FILE *f) {
     fprintf(f, ",\"asof\":%lld", (long long)o->asof);
     put_str(f, "tier", o->tier);
     put_str(f, "next", o->next);
+    if (o->granted) fputs(",\"granted\":true", f);
     put_entries(f, "unmet", o->unmet, o->nunmet);
     put_entries(f, "explain", o->explain, o->nexplain);
+    put_str(f, "badges", o->badges);
+    put_entries(f, "badges_unmet", o->badge_unmet, o->nbadge_unmet);
   }
   if (o->may_fail) fputs(",\"may_fail\":true", f);
   fputs("}\n", f);

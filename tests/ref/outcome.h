@@ -20,7 +20,12 @@ enum oc_status {
 
 /* One requirement of a tier, or a tier's time clause. */
 struct oc_entry {
-  char *tier, *section, *label, *rule;
+  char *tier, *badge;   /* the block it belongs to: a tier or a badge */
+  char *branch;         /* inside an either: its branch's name, the innermost */
+  int depth;            /* how deep in either and at least groups */
+  bool gap;             /* on the way the smallest change takes (unmet; a branch) */
+  int held, needed, of; /* a group: statements held, needed, in all */
+  char *section, *label, *rule;
   bool met;
   char *metric, *actual, *required, *op; /* when the rule compares a value with a constant
                                             or has a computed threshold */
@@ -42,10 +47,15 @@ struct outcome {
   char *id, *type;
   int64_t asof;            /* days since 1970-01-01 */
   char *tier, *next;
+  bool granted;                 /* the tier comes from a grant (8.9) */
+  char *badges;                 /* the badges held, in the order written, "," between */
+  struct oc_entry *badge_unmet; /* what each badge not held needs, badge after badge */
+  size_t nbadge_unmet;
   struct oc_entry *unmet;  /* the requirements of `next` that do not hold */
   size_t nunmet;
   struct oc_entry *explain; /* every requirement of every tier of the record's type, in
-                               ladder order, each tier's sustained clause after its rules */
+                               ladder order, each tier's sustained clause after its rules;
+                               then every badge's */
   size_t nexplain;
   bool may_fail;           /* reference only: a value left the VM's documented range,
                               so the VM may reject the record */

@@ -44,7 +44,8 @@ static bool is_number(int kind) { return kind == TY_INT || kind == TY_MONEY || k
 
 /* Order of two values of one kind that are both there (4.4): numbers by
  * value, dates by day, enums by declaration, bools false < true, texts by
- * their bytes. */
+ * their bytes, tiers of one ladder by rank (5.7: the tiers of a partner
+ * type are ranked as written, and their indices follow that order). */
 static int val_order(const struct val *a, const struct val *b) {
   if (is_number(a->kind)) return mpq_cmp(a->q, b->q) < 0 ? -1 : mpq_cmp(a->q, b->q) > 0;
   if (a->kind == TY_TEXT) {
@@ -158,6 +159,11 @@ static void name(struct ref_ctx *x, const struct node *n, struct val *out) {
     out->none = false;
     out->i = n->ival;
     break;
+  case R_TIER: /* 5.7: a tier's name is a tier value; the tiers of a ladder rank as written */
+    out->kind = TY_TIER;
+    out->none = false;
+    out->i = n->ival;
+    break;
   case R_CONST: /* 3.x: a const is its literal */
   case R_ARG: /* 4.12: a formula's parameter is the argument of its call */
     ref_eval_expr(x, n->def, out);
@@ -234,6 +240,16 @@ done:
 
 /* ---- 4.4 comparisons, 4.5 and/or/not ------------------------------------------ */
 
+/* 5.7: a tier value compares only with tiers of the record's own partner
+ * type: with a tier of another type a comparison is false, whatever the
+ * operator (the record's own tier values are of its type). */
+static bool other_ladder(const struct ref_ctx *x, const struct val *v) {
+  const struct comp *c = x->c;
+  if (v->kind != TY_TIER || v->none) return false;
+  int p = c->partner_field >= 0 ? (int)x->rec->top[c->fields[c->partner_field].slot].i : -1;
+  return c->tiers[v->i].ptype != p;
+}
+
 static void compare(struct ref_ctx *x, const struct node *n, struct val *out) {
   struct val a, b;
   val_init(&a);
@@ -241,7 +257,7 @@ static void compare(struct ref_ctx *x, const struct node *n, struct val *out) {
   ref_eval_expr(x, n->a, &a);
   ref_eval_expr(x, n->b, &b);
   bool r = false; /* false when either side has no value, != included (6) */
-  if (!a.none && !b.none) {
+  if (!a.none && !b.none && !other_ladder(x, &a) && !other_ladder(x, &b)) {
     int o = val_order(&a, &b);
     switch (n->op) {
     case B_EQ: r = o == 0; break;

@@ -1,9 +1,12 @@
 /*
  * ref_ladder.c - one record through the ladder of its partner type
  * (docs/language.md section 8 and 9, SPEC section 6): the evaluation date,
- * every requirement at that date, the sustained checkpoints, the tier held
- * and the next one, and each requirement as the runner reports it (its
- * values and the smallest change that would meet it).
+ * every statement at that date (requirements, `either` and `at least`),
+ * the time clauses' checkpoints, the tier earned, the grants, the tier held
+ * and the next one, every badge, and each entry as the runner reports it
+ * (its values and the smallest change that would meet it).  Tier
+ * references (`holds`, `meets`) are not evaluated yet: the generator
+ * writes none.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -66,9 +69,24 @@ static char *rule_text(const struct comp *c, const struct node *e) {
   return s;
 }
 
-static bool is_constant(const struct node *n) {
+/* How many partner types have tiers. */
+static int tier_types(const struct comp *c) {
+  int n = 0;
+  for (int t = 0; t < c->ntiers; t++) {
+    bool seen = false;
+    for (int u = 0; u < t && !seen; u++) seen = c->tiers[u].ptype == c->tiers[t].ptype;
+    n += !seen;
+  }
+  return n;
+}
+
+/* A literal, an enum value, or a tier's name where the tiers are of one
+ * partner type: with several, a comparison with a tier is false for the
+ * records of the other types, so it is no plain `value OP constant` and
+ * is explained as a computed threshold (design notes, tier values). */
+static bool is_constant(const struct comp *c, const struct node *n) {
   return n->kind == N_INT || n->kind == N_DEC || n->kind == N_DATE || n->kind == N_BOOL ||
-         (n->kind == N_NAME && n->ref == R_ENUMVAL);
+      (n->kind == N_NAME && n->ref == R_ENUMVAL) || (n->kind == N_NAME && n->ref == R_TIER && tier_types(c) == 1);
 }
 static bool is_value_name(const struct node *n) {
   return n->kind == N_NAME && (n->ref == R_METRIC || n->ref == R_FIELD);
@@ -78,7 +96,8 @@ static bool is_value_name(const struct node *n) {
  * constant (either way round), or is a bare bool metric or field, which
  * reads as `value == true` (8.2, design notes): *value and *konst are its
  * two sides and *op the comparison with the value on the left. */
-static bool value_vs_constant(const struct node *e, const struct node **value, const struct node **konst, int *op) {
+static bool value_vs_constant(const struct comp *c, const struct node *e, const struct node **value, const struct node **konst,
+                              int *op) {
   if (is_value_name(e) && e->ty.kind == TY_BOOL) {
     *value = e;
     *konst = NULL;
@@ -90,11 +109,11 @@ static bool value_vs_constant(const struct node *e, const struct node **value, c
   /* a const is its literal here too (3.12: a comparison with a const is a
    * comparison with a constant everywhere) */
   const struct node *ka = ast_literal(e->a), *kb = ast_literal(e->b);
-  if (is_value_name(e->a) && is_constant(kb)) {
+  if (is_value_name(e->a) && is_constant(c, kb)) {
     *value = e->a;
     *konst = kb;
     *op = e->op;
-  } else if (is_value_name(e->b) && is_constant(ka)) {
+  } else if (is_value_name(e->b) && is_constant(c, ka)) {
     *value = e->b;
     *konst = ka;
     *op = flip[e->op];
@@ -143,11 +162,12 @@ static bool computed_threshold(const struct node *e, const struct node **value, 
   return true;
 }
 
-/* A literal (or a const, or its negation), which needs no threshold text. */
-static bool literal(const struct node *n) {
+/* A literal (or a const, or its negation) or a tier's name, which needs no
+ * threshold text. */
+static bool literal(const struct comp *c, const struct node *n) {
   while (n->kind == N_CONV || n->kind == N_NEG) n = n->a;
   if (n->kind == N_NAME && n->ref == R_CONST && n->def) n = n->def;
-  return is_constant(n) || n->kind == N_STR;
+  return is_constant(c, n) || n->kind == N_STR || (n->kind == N_NAME && n->ref == R_TIER);
 }
 
 /* The text of one side, without the parentheses around it. */
@@ -167,6 +187,7 @@ static int public_type(int kind) {
   case TY_BOOL: return TIER_TYPE_BOOL;
   case TY_DATE: return TIER_TYPE_DATE;
   case TY_ENUM: return TIER_TYPE_ENUM;
+  case TY_TIER: return TIER_TYPE_TIER;
   default: return TIER_TYPE_NONE;
   }
 }
@@ -276,18 +297,18 @@ static bool period_need(struct ref_ctx *x, const struct node *e, char *need, siz
   return some;
 }
 
-/* Entry e for requirement `req` (I_REQ) of tier `t`, met or not, with its
- * values at the evaluation date of x. */
+/* Entry e for requirement `req` (I_REQ) of tier or badge `tier`, met or
+ * not, with its values at the evaluation date of x. */
 static void fill_entry(struct ref_ctx *x, const struct node *tier, const char *section, const struct node *req, bool met,
                        struct oc_entry *e) {
   const struct comp *c = x->c;
-  e->tier = oc_strdup(tier->name);
+  *(tier->kind == I_BADGE ? &e->badge : &e->tier) = oc_strdup(tier->name);
   e->section = oc_strdup(section);
   e->rule = rule_text(c, req->a);
   e->met = met;
   const struct node *value, *konst;
   int op;
-  bool vc = value_vs_constant(req->a, &value, &konst, &op);
+  bool vc = value_vs_constant(c, req->a, &value, &konst, &op);
   bool ct = !vc && computed_threshold(req->a, &value, &konst, &op);
   if (req->b) e->label = oc_strdup(req->b->str);
   else if (vc && value->ref == R_METRIC && c->metrics[value->index].n->b) e->label = oc_strdup(c->metrics[value->index].n->b->str);
@@ -305,7 +326,7 @@ static void fill_entry(struct ref_ctx *x, const struct node *tier, const char *s
     ref_value_shown(x->R, &a, value->ty.ref, as, sizeof as);
     ref_value_shown(x->R, &r, value->ty.ref, rs, sizeof rs);
     e->metric = ct ? side_text(c, value) : oc_strdup(value->name);
-    if (ct && !literal(konst)) e->threshold = side_text(c, konst);
+    if (ct && !literal(c, konst)) e->threshold = side_text(c, konst);
     e->actual = oc_strdup(at);
     e->required = oc_strdup(rt);
     e->actual_shown = oc_strdup(as);
@@ -332,6 +353,200 @@ static void fill_entry(struct ref_ctx *x, const struct node *tier, const char *s
     if (!period_need(x, req->a, need, sizeof need)) snprintf(need, sizeof need, "must hold: %s", cut);
     e->need = oc_strdup(need);
   }
+}
+
+/* ---- either and at least (8.5, 8.6) ------------------------------------------------------------ */
+
+/* A statement of a block: a requirement, an either, one of its branches or
+ * an at least, with what it holds at asof and what its smallest change
+ * costs.  A block's items are a table in the order the runner lists them,
+ * each group before its statements. */
+struct item {
+  const struct node *n;
+  bool held;
+  int nheld, needs;   /* statements held; how many must hold (either 1, a branch all, at least N) */
+  unsigned long cost; /* requirements that must change for it to hold */
+  bool picked;        /* on the cheapest way for its group to hold */
+  bool top;           /* a statement of the block itself, in no group */
+  int *kids, nkids;
+  size_t entry; /* its entry in the explanation */
+};
+
+struct items {
+  struct item *v;
+  int n, cap;
+};
+
+static int nkids_of(const struct node *n) {
+  int k = 0;
+  for (const struct node *s = n->kind == I_REQ ? NULL : n->list; s; s = s->next) k++;
+  return k;
+}
+
+/* A group's name as the runner gives it: "either", the branch's label or
+ * "branch K" by its place, "at least N of M". */
+static char *group_name(const struct node *n, int place, int count) {
+  char buf[160];
+  if (n->kind == I_EITHER) snprintf(buf, sizeof buf, "either");
+  else if (n->kind == I_BRANCH && n->b) snprintf(buf, sizeof buf, "%s", n->b->str);
+  else if (n->kind == I_BRANCH) snprintf(buf, sizeof buf, "branch %d", place);
+  else snprintf(buf, sizeof buf, "at least %lld of %d", (long long)n->ival, count);
+  return oc_strdup(buf);
+}
+
+static int by_cost(const void *a, const void *b) {
+  const struct item *x = *(struct item *const *)a, *y = *(struct item *const *)b;
+  if (x->cost != y->cost) return x->cost < y->cost ? -1 : 1;
+  return x < y ? -1 : x > y; /* ties: the first written */
+}
+
+/* The cheapest failing statements of a group that fails, as many as it
+ * lacks, are picked; its cost is theirs (SPEC 3.5: an either's branch with
+ * the fewest failing requirements, ties the first written). */
+static void price(struct items *t, struct item *it) {
+  if (it->held) return;
+  struct item **fail = calloc((size_t)it->nkids + 1, sizeof *fail);
+  if (!fail) exit(2);
+  int nf = 0;
+  for (int k = 0; k < it->nkids; k++)
+    if (!t->v[it->kids[k]].held) fail[nf++] = &t->v[it->kids[k]];
+  qsort(fail, (size_t)nf, sizeof *fail, by_cost);
+  int take = it->needs - (it->nkids - nf);
+  it->cost = 0;
+  for (int k = 0; k < take && k < nf; k++) {
+    it->cost += fail[k]->cost;
+    fail[k]->picked = true;
+  }
+  free(fail);
+}
+
+/* Statement n of block blk (place: its place among its group's, from 1)
+ * into t, its explanation entries (a group's first, then its statements'
+ * one deeper, each with the branch it is in) after out's: returns its
+ * index. */
+static int add_item(struct ref_ctx *x, const struct node *blk, const struct node *n, int place, const char *branch, int depth,
+                    struct items *t, struct outcome *out) {
+  if (t->n == t->cap) {
+    t->cap = t->cap ? 2 * t->cap : 16;
+    t->v = realloc(t->v, sizeof *t->v * (size_t)t->cap);
+    if (!t->v) exit(2);
+  }
+  int i = t->n++;
+  struct item *it = &t->v[i];
+  memset(it, 0, sizeof *it);
+  it->n = n;
+  it->entry = out->nexplain;
+  struct oc_entry *e = oc_add(&out->explain, &out->nexplain);
+  e->branch = oc_strdup(branch);
+  e->depth = depth;
+  if (n->kind == I_REQ) {
+    struct val v;
+    val_init(&v);
+    ref_eval_expr(x, n->a, &v);
+    it->held = val_true(&v); /* a requirement whose value is missing does not hold (6) */
+    val_clear(&v);
+    it->cost = !it->held;
+    fill_entry(x, blk, n->name2, n, it->held, &out->explain[it->entry]);
+    return i;
+  }
+  int nk = nkids_of(n), k = 0;
+  int *kids = calloc((size_t)nk + 1, sizeof *kids);
+  if (!kids) exit(2);
+  char *name = group_name(n, place, nk);
+  for (const struct node *s = n->list; s; s = s->next, k++)
+    kids[k] = add_item(x, blk, s, k + 1, n->kind == I_BRANCH ? name : branch, depth + 1, t, out);
+  it = &t->v[i]; /* t->v may have moved */
+  it->kids = kids;
+  it->nkids = nk;
+  for (k = 0; k < nk; k++) it->nheld += t->v[kids[k]].held;
+  it->needs = n->kind == I_EITHER ? 1 : n->kind == I_BRANCH ? nk : (int)n->ival;
+  it->held = it->nheld >= it->needs;
+  price(t, it);
+  e = &out->explain[it->entry];
+  *(blk->kind == I_BADGE ? &e->badge : &e->tier) = oc_strdup(blk->name);
+  e->section = oc_strdup(n->name2);
+  e->rule = name;
+  e->met = it->held;
+  e->held = it->nheld;
+  e->needed = it->needs;
+  e->of = nk;
+  if (!it->held && n->kind == I_ATLEAST) {
+    char need[200];
+    snprintf(need, sizeof need, "%d more of the %d below (%d %s, %lld must)", it->needs - it->nheld, nk, it->nheld,
+             it->nheld == 1 ? "holds" : "hold", (long long)n->ival);
+    e->need = oc_strdup(need);
+  } else if (!it->held) {
+    e->need = oc_strdup(""); /* an either and a branch say it through their statements */
+  }
+  return i;
+}
+
+/* Block blk's statements at asof into t and the explanation; true when
+ * they all hold. */
+static bool block_items(struct ref_ctx *x, const struct s_tier *blk, struct items *t, struct outcome *out) {
+  bool all = true;
+  int place = 1;
+  for (const struct node *s = blk->n->list; s; s = s->next, place++) {
+    int i = add_item(x, blk->n, s, place, NULL, 0, t, out);
+    t->v[i].top = true;
+    all = t->v[i].held && all;
+  }
+  for (int i = 0; i < t->n; i++) /* a branch says whether the smallest change takes it */
+    if (t->v[i].n->kind == I_BRANCH) out->explain[t->v[i].entry].gap = t->v[i].picked;
+  return all;
+}
+
+/* The unmet entries of item i, failing (SPEC 6, docs 8.5, 8.6): a
+ * requirement's, an at least's one entry, an either's the failing entries
+ * of every branch, each with its branch; gap: on the smallest change's
+ * way. */
+static void item_unmet(const struct items *t, int i, const char *branch, bool gap, int depth, const struct outcome *src,
+                       struct oc_entry **out, size_t *nout) {
+  const struct item *it = &t->v[i];
+  if (it->held) return;
+  if (it->n->kind == I_EITHER || it->n->kind == I_BRANCH) {
+    for (int k = 0; k < it->nkids; k++) {
+      const struct item *kid = &t->v[it->kids[k]];
+      const char *br = it->n->kind == I_EITHER ? src->explain[kid->entry].rule : branch;
+      item_unmet(t, it->kids[k], br, gap && (it->n->kind == I_BRANCH || kid->picked), depth + (it->n->kind == I_EITHER), src, out,
+                 nout);
+    }
+    return;
+  }
+  struct oc_entry *e = oc_add(out, nout);
+  oc_copy_entry(e, &src->explain[it->entry]);
+  free(e->branch);
+  e->branch = oc_strdup(branch);
+  e->gap = gap;
+  e->depth = depth;
+}
+
+/* The unmet entries of a block's items t (its top-level statements). */
+static void block_unmet(const struct items *t, const struct outcome *src, struct oc_entry **out, size_t *nout) {
+  for (int i = 0; i < t->n; i++)
+    if (t->v[i].top) item_unmet(t, i, NULL, true, 0, src, out, nout);
+}
+
+static void items_free(struct items *t) {
+  for (int i = 0; i < t->n; i++) free(t->v[i].kids);
+  free(t->v);
+  memset(t, 0, sizeof *t);
+}
+
+/* Does statement n hold in cx (at a checkpoint: 8.4 evaluates the
+ * requirements afresh there)? */
+static bool stmt_holds(struct ref_ctx *cx, const struct node *n) {
+  if (n->kind == I_REQ) {
+    struct val v;
+    val_init(&v);
+    ref_eval_expr(cx, n->a, &v);
+    bool held = val_true(&v);
+    val_clear(&v);
+    return held;
+  }
+  int nheld = 0, nk = 0;
+  for (const struct node *s = n->list; s; s = s->next, nk++) nheld += stmt_holds(cx, s);
+  return nheld >= (n->kind == I_EITHER ? 1 : n->kind == I_BRANCH ? nk : (int)n->ival);
 }
 
 /* ---- time clauses (8.4, SPEC 3.5 "Checkpoints") --------------------------------------------- */
@@ -375,7 +590,7 @@ static void fill_time(const struct s_tier *t, const struct node *tc, int64_t aso
   if (tc->op == SUSTAINED) snprintf(text, sizeof text, "sustained %d month%s", n, s);
   else snprintf(text, sizeof text, "at any checkpoint within %d %s%s", n,
                 tc->op == ANY_DAYS ? "day" : tc->op == ANY_MONTHS ? "month" : "calendar month", s);
-  e->tier = oc_strdup(t->n->name);
+  *(t->n->kind == I_BADGE ? &e->badge : &e->tier) = oc_strdup(t->n->name);
   e->rule = oc_strdup(text);
   e->sustained = tc->op == SUSTAINED ? n : 0;
   e->checkpoint = decided;
@@ -395,26 +610,102 @@ static void fill_time(const struct s_tier *t, const struct node *tc, int64_t aso
 
 /* ---- the ladder ---------------------------------------------------------------------- */
 
-/* Do all requirements of the tiers of type p up to tier `upto` hold at date
- * `at`?  Metrics are computed afresh for that date (8.4). */
-static bool ladder_holds_at(struct ref_ctx *x, int p, int upto, int64_t at) {
+/* Do all statements of block b hold in cx? */
+static bool block_holds(struct ref_ctx *cx, const struct s_tier *b) {
+  bool holds = true;
+  for (const struct node *s = b->n->list; s; s = s->next) holds = stmt_holds(cx, s) && holds;
+  return holds;
+}
+
+/* What a time clause checks at each checkpoint (8.4, 8.7): the
+ * requirements of the tiers of type p up to tier `upto`, or of badge b. */
+struct clause_of {
+  int p, upto;
+  const struct s_tier *badge;
+};
+
+/* Do they hold at date `at`?  Metrics are computed afresh for that date. */
+static bool holds_at(struct ref_ctx *x, const struct clause_of *w, int64_t at) {
   struct ref_ctx cx = *x;
   cx.asof = at;
   ref_metrics_begin(&cx);
   bool holds = true;
-  struct val v;
-  val_init(&v);
-  for (int t = 0; t <= upto; t++) {
-    if (x->c->tiers[t].ptype != p) continue;
-    for (const struct node *s = x->c->tiers[t].n->list; s; s = s->next)
-      if (s->kind == I_REQ) {
-        ref_eval_expr(&cx, s->a, &v);
-        holds = holds && val_true(&v);
-      }
-  }
-  val_clear(&v);
+  if (w->badge) holds = block_holds(&cx, w->badge);
+  for (int t = 0; !w->badge && t <= w->upto; t++)
+    if (x->c->tiers[t].ptype == w->p) holds = block_holds(&cx, &x->c->tiers[t]) && holds;
   ref_metrics_end(&cx);
   return holds;
+}
+
+/* The checkpoint that decides clause tc, the requirements holding today or
+ * not: a sustained clause's latest failing checkpoint, an at any clause's
+ * latest holding one (today's first), or OC_NONE. */
+static int64_t decide(struct ref_ctx *x, const struct node *tc, bool today, const struct clause_of *w) {
+  bool every = tc->op == SUSTAINED;
+  if (today != every) return x->asof;
+  for (int k = 1;; k++) {
+    int64_t cp = checkpoint(tc, x->asof, k);
+    if (cp == OC_NONE || holds_at(x, w, cp) != every) return cp;
+  }
+}
+
+/* 8.7: every badge, for every record: its own requirements at asof into
+ * the explanation (after the tiers'), its time clause checked as a
+ * tier's for the badge's own requirements; held ones named in
+ * out->badges, in the order written, and the failing entries of the others
+ * in out->badge_unmet. */
+static void eval_badges(struct ref_ctx *x, struct outcome *out) {
+  const struct comp *c = x->c;
+  char held_names[4096] = "";
+  for (int k = 0; k < c->nbadges; k++) {
+    const struct s_tier *B = &c->badges[k];
+    struct items t = {0};
+    bool today = block_items(x, B, &t, out), held = today;
+    struct oc_entry *tc = NULL;
+    if (B->time) {
+      struct clause_of w = {-1, -1, B};
+      tc = oc_add(&out->explain, &out->nexplain);
+      fill_time(B, B->time, x->asof, decide(x, B->time, today, &w), tc);
+      held = tc->met;
+    }
+    if (held) {
+      size_t n = strlen(held_names);
+      snprintf(held_names + n, sizeof held_names - n, "%s%s", n ? "," : "", B->n->name);
+    } else {
+      block_unmet(&t, out, &out->badge_unmet, &out->nbadge_unmet);
+      if (tc && !tc->met) oc_copy_entry(oc_add(&out->badge_unmet, &out->nbadge_unmet), tc);
+    }
+    items_free(&t);
+  }
+  out->badges = oc_strdup(held_names);
+}
+
+/* 8.9: the highest tier the grants give a record of partner type p at
+ * asof, or -1.  A tier's grant gives its tier, to records of its type for
+ * which its condition holds (no condition: to every one); a tier value's
+ * grant gives the tier its value holds (none gives nothing; a record's
+ * tier values are of its own type). */
+static int granted_tier(struct ref_ctx *x, int p) {
+  const struct comp *c = x->c;
+  int best = -1;
+  struct val v;
+  val_init(&v);
+  for (int k = 0; k < c->ngrants; k++) {
+    const struct node *g = c->grants[k];
+    if (!g->op && c->tiers[g->index].ptype != p) continue; /* another type's: not for this record */
+    if (g->b) {
+      ref_eval_expr(x, g->b, &v);
+      if (!val_true(&v)) continue;
+    }
+    int t = g->index;
+    if (g->op) {
+      ref_eval_expr(x, g->a, &v);
+      t = v.none ? -1 : (int)v.i;
+    }
+    if (t > best) best = t;
+  }
+  val_clear(&v);
+  return best;
 }
 
 /* The evaluation date (9): the override, else the review rule, else today. */
@@ -473,27 +764,20 @@ void ref_eval(struct ref_rules *R, const char *json, size_t len, int64_t asof, s
 
   /* every requirement of every tier of the record's type, at asof */
   int nt = c->ntiers;
-  bool *reqs_hold = calloc((size_t)nt + 1, sizeof *reqs_hold); /* the tier's own requirements */
+  bool *reqs_hold = calloc((size_t)nt + 1, sizeof *reqs_hold); /* the tier's own statements */
   bool *held = calloc((size_t)nt + 1, sizeof *held);
   int64_t *decided = calloc((size_t)nt + 1, sizeof *decided);
-  if (!reqs_hold || !held || !decided) exit(2);
-  struct val v;
-  val_init(&v);
+  struct items *items = calloc((size_t)nt + 1, sizeof *items);
+  size_t *time_at = calloc((size_t)nt + 1, sizeof *time_at); /* the time clause's entry */
+  if (!reqs_hold || !held || !decided || !items || !time_at) exit(2);
   for (int t = 0; t < nt; t++) {
     decided[t] = OC_NONE;
     if (c->tiers[t].ptype != p) continue;
-    reqs_hold[t] = true;
     /* sema has resolved each requirement's section into it (name2) */
-    for (const struct node *s = c->tiers[t].n->list; s; s = s->next) {
-      if (s->kind != I_REQ) continue;
-      ref_eval_expr(&x, s->a, &v);
-      bool met = val_true(&v); /* a requirement whose value is missing does not hold (6) */
-      reqs_hold[t] = reqs_hold[t] && met;
-      fill_entry(&x, c->tiers[t].n, s->name2, s, met, oc_add(&out->explain, &out->nexplain));
-    }
+    reqs_hold[t] = block_items(&x, &c->tiers[t], &items[t], out);
+    time_at[t] = out->nexplain;
     if (c->tiers[t].time) oc_add(&out->explain, &out->nexplain); /* filled below */
   }
-  val_clear(&v);
 
   /* 8.2 cumulative tiers, 8.4 time clauses: a tier is held when every
    * lower tier is, and its requirements hold; with a time clause, when its
@@ -501,50 +785,51 @@ void ref_eval(struct ref_rules *R, const char *json, size_t len, int64_t asof, s
    * or at one (at any) */
   bool below = true, rules_below = true;
   const char *tier = NULL, *next = NULL;
-  size_t at = 0;
+  int earned = -1;
   for (int t = 0; t < nt; t++) {
     if (c->tiers[t].ptype != p) continue;
     rules_below = rules_below && reqs_hold[t];
-    for (const struct node *s = c->tiers[t].n->list; s; s = s->next) at += s->kind == I_REQ;
     const struct node *tc = c->tiers[t].time;
     bool ok = reqs_hold[t];
     if (tc) {
-      bool every = tc->op == SUSTAINED;
-      if (rules_below != every) decided[t] = x.asof; /* today decides */
-      for (int k = 1; decided[t] == OC_NONE; k++) {
-        int64_t cp = checkpoint(tc, x.asof, k);
-        if (cp == OC_NONE) break;
-        if (ladder_holds_at(&x, p, t, cp) != every) decided[t] = cp;
-      }
-      fill_time(&c->tiers[t], tc, x.asof, decided[t], &out->explain[at++]);
-      ok = out->explain[at - 1].met;
+      struct clause_of w = {p, t, NULL};
+      decided[t] = decide(&x, tc, rules_below, &w);
+      fill_time(&c->tiers[t], tc, x.asof, decided[t], &out->explain[time_at[t]]);
+      ok = out->explain[time_at[t]].met;
     }
     held[t] = below && ok;
     below = held[t];
-    if (held[t]) tier = c->tiers[t].n->name;
-    else if (!next) next = c->tiers[t].n->name;
+    if (held[t]) {
+      tier = c->tiers[t].n->name;
+      earned = t;
+    } else if (!next) {
+      next = c->tiers[t].n->name;
+    }
+  }
+  /* 8.9: the higher of the earned tier and the granted ones; next is the
+   * tier above it, and unmet its own requirements */
+  int granted = granted_tier(&x, p);
+  if (granted > earned) {
+    out->granted = true;
+    tier = c->tiers[granted].n->name;
+    next = NULL;
+    for (int t = granted + 1; t < nt && !next; t++)
+      if (c->tiers[t].ptype == p) next = c->tiers[t].n->name;
   }
   out->tier = oc_strdup(tier);
   out->next = oc_strdup(next);
 
-  /* unmet: the requirements of `next` that do not hold, then its time clause */
-  if (out->next) {
-    size_t e = 0;
-    for (int t = 0; t < nt; t++) {
-      if (c->tiers[t].ptype != p) continue;
-      bool is_next = !strcmp(c->tiers[t].n->name, out->next);
-      for (const struct node *s = c->tiers[t].n->list; s; s = s->next) {
-        if (s->kind != I_REQ) continue;
-        if (is_next && !out->explain[e].met) oc_copy_entry(oc_add(&out->unmet, &out->nunmet), &out->explain[e]);
-        e++;
-      }
-      if (c->tiers[t].time) {
-        if (is_next && !out->explain[e].met) oc_copy_entry(oc_add(&out->unmet, &out->nunmet), &out->explain[e]);
-        e++;
-      }
-      if (is_next) break;
-    }
+  /* unmet: the failing statements of `next`, then its time clause */
+  for (int t = 0; out->next && t < nt; t++) {
+    if (c->tiers[t].ptype != p || strcmp(c->tiers[t].n->name, out->next)) continue;
+    block_unmet(&items[t], out, &out->unmet, &out->nunmet);
+    if (c->tiers[t].time && !out->explain[time_at[t]].met)
+      oc_copy_entry(oc_add(&out->unmet, &out->nunmet), &out->explain[time_at[t]]);
   }
+  eval_badges(&x, out);
+  for (int t = 0; t < nt; t++) items_free(&items[t]);
+  free(items);
+  free(time_at);
   free(reqs_hold);
   free(held);
   free(decided);

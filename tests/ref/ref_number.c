@@ -211,6 +211,9 @@ void ref_value_text(const struct ref_rules *R, const struct val *v, uint16_t ref
                                ? R->c.enums[ref].vals[v->i] : "?");
     break;
   case TY_TEXT: snprintf(buf, n, "%.*s", (int)v->n, v->s); break;
+  case TY_TIER: /* 5.7: by its identifier */
+    snprintf(buf, n, "%s", v->i >= 0 && v->i < R->c.ntiers ? R->c.tiers[v->i].n->name : "?");
+    break;
   default: snprintf(buf, n, "?");
   }
 }

@@ -120,6 +120,11 @@ static int scalar(struct reader *rd, const struct s_field *f, const json_t *v, s
       }
     return fault(rd, "unknown enum value");
   }
+  case TY_TIER: /* a name, made a tier once the record's type is known (resolve_tiers) */
+    if (!json_is_string(v)) return fault(rd, "expected a tier's name");
+    out->s = json_string_value(v);
+    out->n = json_string_length(v);
+    return 0;
   }
   return fault(rd, "field of unknown type");
 }
@@ -189,6 +194,77 @@ static int object(struct reader *rd, const json_t *obj, int owner, struct val *v
   return 0;
 }
 
+/* ---- tier values (5.7) ---------------------------------------------------------- */
+
+/* v, a tier field's name as read, made the tier of partner type p it
+ * names: its identifier or its display name. */
+static int tier_value(struct reader *rd, int p, struct val *v) {
+  if (v->none) return 0;
+  const struct comp *c = rd->c;
+  for (int t = 0; t < c->ntiers; t++) {
+    const struct node *T = c->tiers[t].n;
+    bool named = (strlen(T->name) == v->n && !memcmp(T->name, v->s, v->n)) ||
+        (T->b && strlen(T->b->str) == v->n && !memcmp(T->b->str, v->s, v->n));
+    if (c->tiers[t].ptype == p && named) {
+      v->i = t;
+      return 0;
+    }
+  }
+  return fault(rd, "'%.*s' is no tier of the record's partner type", (int)v->n, v->s);
+}
+
+/* Field f (of the items of list chain[k], k < depth) in every item of l,
+ * whose path so far is rd->path, going down the chain of lists from the
+ * record's to f's own. */
+static int tiers_in(struct reader *rd, const struct s_field *f, const int *chain, int k, int depth, int p,
+                    const struct ref_list *l) {
+  const struct comp *c = rd->c;
+  size_t at = strlen(rd->path), width = (size_t)c->lists[chain[k]].width;
+  for (size_t i = 0; l && i < l->n; i++) {
+    snprintf(rd->path + at, sizeof rd->path - at, ".%s[%zu]", c->fields[c->lists[chain[k]].field].key, i);
+    struct val *item = &l->items[i * width];
+    if (k + 1 == depth) {
+      size_t end = strlen(rd->path);
+      snprintf(rd->path + end, sizeof rd->path - end, ".%s", f->key);
+      if (tier_value(rd, p, &item[f->slot])) return -1;
+    } else if (tiers_in(rd, f, chain, k + 1, depth, p, item[c->fields[c->lists[chain[k + 1]].field].slot].list)) {
+      return -1;
+    }
+  }
+  rd->path[at] = 0;
+  return 0;
+}
+
+/* 5.7: a tier field names a tier of the record's own partner type, which
+ * may come after it in the text; so the names are resolved once the
+ * record is read, as the design notes say the readers do: field by field
+ * in the order declared, a list's items in order (an inner list's, its
+ * parents' items in order), the first that names no such tier being the
+ * record's fault. */
+static int resolve_tiers(struct reader *rd, struct ref_rec *rec) {
+  const struct comp *c = rd->c;
+  int p = c->partner_field >= 0 ? (int)rec->top[c->fields[c->partner_field].slot].i : -1;
+  for (int f = 0; f < c->nfields; f++) {
+    const struct s_field *F = &c->fields[f];
+    if (F->ty.kind != TY_TIER) continue;
+    if (F->owner < 0) {
+      snprintf(rd->path, sizeof rd->path, "$.%s", F->key);
+      if (tier_value(rd, p, &rec->top[F->slot])) return -1;
+      continue;
+    }
+    int chain[8], depth = 0;
+    for (int l = F->owner; l >= 0 && depth < 8; l = c->lists[l].parent) chain[depth++] = l;
+    for (int a = 0, b = depth - 1; a < b; a++, b--) {
+      int t = chain[a];
+      chain[a] = chain[b];
+      chain[b] = t;
+    }
+    snprintf(rd->path, sizeof rd->path, "$");
+    if (tiers_in(rd, F, chain, 0, depth, p, &rec->lists[chain[0]])) return -1;
+  }
+  return 0;
+}
+
 int ref_read_record(const struct ref_rules *R, const char *json, size_t len, struct ref_rec *rec, struct outcome *out) {
   const struct comp *c = &R->c;
   memset(rec, 0, sizeof *rec);
@@ -213,7 +289,8 @@ int ref_read_record(const struct ref_rules *R, const char *json, size_t len, str
     rd.path[0] = 0;
     return fault(&rd, "a record must be a JSON object");
   }
-  return object(&rd, root, -1, rec->top, rec->lists);
+  if (object(&rd, root, -1, rec->top, rec->lists)) return -1;
+  return resolve_tiers(&rd, rec);
 }
 
 /* The items of list li (and their inner lists, at most three levels). */

@@ -80,6 +80,11 @@ static int slots(struct gruleset *g, struct gexpr ***out, int cap) {
   struct gexpr **stack[512];
   int sp = 0;
   if (g->review) stack[sp++] = &g->review;
+  for (int k = g->ngrants - 1; k >= 0; k--)
+    if (g->grants[k].alive && g->grants[k].cond && sp < 512) stack[sp++] = &g->grants[k].cond;
+  for (int b = g->nbadges - 1; b >= 0; b--)
+    for (int q = g->badges[b].nreqs - 1; g->badges[b].alive && q >= 0; q--)
+      if (g->badges[b].reqs[q].alive && sp < 512) stack[sp++] = &g->badges[b].reqs[q].e;
   for (int m = g->nmetrics - 1; m >= 0; m--)
     if (g->metrics[m].alive && sp < 512) stack[sp++] = &g->metrics[m].e;
   for (int t = g->ntiers - 1; t >= 0; t--)
@@ -181,6 +186,11 @@ static bool one_round(struct shrinker *s) {
         any = true;
       }
     }
+  for (int b = g->nbadges - 1; b >= 0; b--) {
+    any |= try_drop(s, &g->badges[b].alive);
+    for (int q = g->badges[b].nreqs - 1; g->badges[b].alive && q >= 0; q--) any |= try_drop(s, &g->badges[b].reqs[q].alive);
+  }
+  for (int k = g->ngrants - 1; k >= 0; k--) any |= try_drop(s, &g->grants[k].alive);
   for (int t = 0; t < g->ntiers; t++)
     if (g->tiers[t].alive && try_int(s, &g->tiers[t].window, 0)) {
       any = true;

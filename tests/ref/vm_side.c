@@ -10,6 +10,13 @@
 
 static void entry(const tier_req_result *r, struct oc_entry *e) {
   e->tier = oc_strdup(r->tier);
+  e->badge = oc_strdup(r->badge);
+  e->branch = oc_strdup(r->branch);
+  e->depth = r->depth;
+  e->gap = r->gap != 0;
+  e->held = r->held;
+  e->needed = r->needed;
+  e->of = r->of;
   e->section = oc_strdup(r->section);
   e->label = oc_strdup(r->label);
   e->rule = oc_strdup(r->rule);
@@ -53,6 +60,15 @@ void vm_outcome(tier_vm *vm, const char *json, size_t len, int64_t asof, struct 
   out->asof = res->asof;
   out->tier = oc_strdup(res->tier);
   out->next = oc_strdup(res->next);
+  out->granted = res->granted != 0;
   for (size_t i = 0; i < res->nunmet; i++) entry(&res->unmet[i], oc_add(&out->unmet, &out->nunmet));
   for (size_t i = 0; i < res->nreqs; i++) entry(&res->reqs[i], oc_add(&out->explain, &out->nexplain));
+  char held[4096] = "";
+  for (size_t k = 0; k < res->nbadges; k++) {
+    const tier_badge_result *B = &res->badges[k];
+    size_t n = strlen(held);
+    if (B->held) snprintf(held + n, sizeof held - n, "%s%s", n ? "," : "", B->name);
+    for (size_t i = 0; i < B->nunmet; i++) entry(&B->unmet[i], oc_add(&out->badge_unmet, &out->nbadge_unmet));
+  }
+  out->badges = oc_strdup(held);
 }
