@@ -353,21 +353,25 @@ static bool time_met(const struct tier_vm *vm, uint32_t b);
  * takes (price_items: an either's cheapest branch, an at least's cheapest
  * items): with refs false the block's own requirements, each appended to
  * the list `to` (", " between them); with refs true what the blocks its
- * references name need, each said as sentences of `to`. */
-static void failing_needs(struct tier_vm *vm, uint32_t b, uint32_t i, bool refs, int depth, struct sayer *to) {
+ * references name need, each said as sentences of `to`.  Returns whether
+ * it met a failing requirement of that kind, said or not (it may not fit). */
+static bool failing_needs(struct tier_vm *vm, uint32_t b, uint32_t i, bool refs, int depth, struct sayer *to) {
   const struct img_item *it = &vm->rs->img->items[i];
-  if (vm->ev.held[i]) return;
+  if (vm->ev.held[i]) return false;
   if (it->kind == IT_LEAF) {
-    if (vm->rs->shape[it->first].refs_only != refs || vm->ref_needs_left == 0) return;
+    if (vm->rs->shape[it->first].refs_only != refs) return false;
+    if (vm->ref_needs_left == 0) return true;
     vm->ref_needs_left--;
     tier_req_result leaf;
     describe_req_at(vm, b, it->first, depth + 1, &leaf);
     if (refs) say_said(to, leaf.need, &leaf.need_said);
     else if (!to->len || say_text(to, ", ")) say_text(to, leaf.need[0] ? leaf.need : leaf.rule);
-    return;
+    return true;
   }
+  bool found = false;
   for (uint32_t k = it->first; k < it->first + it->count; k++)
-    if (it->kind == IT_BRANCH || vm->picked[k]) failing_needs(vm, b, k, refs, depth, to);
+    if (it->kind == IT_BRANCH || vm->picked[k]) found = failing_needs(vm, b, k, refs, depth, to) || found;
+  return found;
 }
 
 /* What block x still needs for `holds x` (its items, and its time
@@ -385,9 +389,9 @@ static void block_needs(struct tier_vm *vm, uint32_t x, bool holds, int depth, s
   if (holds && X->time != TC_NONE && !time_met(vm, x) && (!list.len || say_text(&list, ", ")))
     say_text(&list, vm->rs->time_text[x]);
   if (list.len) SAY(s, N_("%s needs %s"), name, own);
-  unsigned left = vm->ref_needs_left; /* each failing reference described takes one */
-  for (uint32_t i = X->first_item; i < X->first_item + X->nitems; i++) failing_needs(vm, x, i, true, depth, s);
-  if (!list.len && vm->ref_needs_left == left) /* its own items hold: a tier below it does not */
+  bool refs = false; /* a requirement of references fails (what it needs may not fit) */
+  for (uint32_t i = X->first_item; i < X->first_item + X->nitems; i++) refs = failing_needs(vm, x, i, true, depth, s) || refs;
+  if (!list.len && !refs && x < img->ntiers) /* its own items hold: a tier below it does not */
     SAY(s, N_("%s is met, but not the tiers below it"), name);
 }
 
