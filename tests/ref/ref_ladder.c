@@ -4,9 +4,9 @@
  * every statement at that date (requirements, `either` and `at least`),
  * the time clauses' checkpoints, the tier earned, the grants, the tier held
  * and the next one, every badge, and each entry as the runner reports it
- * (its values and the smallest change that would meet it).  Tier
- * references (`holds`, `meets`) are not evaluated yet: the generator
- * writes none.
+ * (its values and the smallest change that would meet it), with the
+ * badges that `holds` and `meets` read and what they still need.
+ * References to tiers are not evaluated yet: the generator writes none.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -297,6 +297,8 @@ static bool period_need(struct ref_ctx *x, const struct node *e, char *need, siz
   return some;
 }
 
+static void ref_needs(struct ref_ctx *x, const struct node *e, int depth, char *out, size_t size, size_t *at);
+
 /* Entry e for requirement `req` (I_REQ) of tier or badge `tier`, met or
  * not, with its values at the evaluation date of x. */
 static void fill_entry(struct ref_ctx *x, const struct node *tier, const char *section, const struct node *req, bool met,
@@ -348,9 +350,11 @@ static void fill_entry(struct ref_ctx *x, const struct node *tier, const char *s
     val_clear(&a);
     val_clear(&r);
   } else if (!met) {
-    char cut[NEED_QUOTE + 1], need[160];
+    char cut[NEED_QUOTE + 1], need[448];
+    size_t at = 0;
     quote_cut(e->rule, cut);
-    if (!period_need(x, req->a, need, sizeof need)) snprintf(need, sizeof need, "must hold: %s", cut);
+    if (x->ref_depth == 0) ref_needs(x, req->a, 0, need, sizeof need, &at);
+    if (!at && !period_need(x, req->a, need, sizeof need)) snprintf(need, sizeof need, "must hold: %s", cut);
     e->need = oc_strdup(need);
   }
 }
@@ -583,13 +587,24 @@ static int64_t window_start(const struct node *tc, int64_t asof) {
 /* Clause tc of tier t: `decided` is the checkpoint that decided it (a
  * sustained one's failing checkpoint, an at any one's holding one), or
  * OC_NONE. */
+/* Clause tc as the runner writes it: "sustained 6 months". */
+static void time_text(const struct node *tc, char *text, size_t size) {
+  int n = (int)tc->ival;
+  const char *s = n == 1 ? "" : "s";
+  if (tc->op == SUSTAINED) snprintf(text, size, "sustained %d month%s", n, s);
+  else
+    snprintf(text, size, "at any checkpoint within %d %s%s", n,
+             tc->op == ANY_DAYS         ? "day"
+                 : tc->op == ANY_MONTHS ? "month"
+                                        : "calendar month",
+             s);
+}
+
 static void fill_time(const struct s_tier *t, const struct node *tc, int64_t asof, int64_t decided, struct oc_entry *e) {
   int n = (int)tc->ival;
   const char *s = n == 1 ? "" : "s";
   char text[96], need[200], d[11], w[11];
-  if (tc->op == SUSTAINED) snprintf(text, sizeof text, "sustained %d month%s", n, s);
-  else snprintf(text, sizeof text, "at any checkpoint within %d %s%s", n,
-                tc->op == ANY_DAYS ? "day" : tc->op == ANY_MONTHS ? "month" : "calendar month", s);
+  time_text(tc, text, sizeof text);
   *(t->n->kind == I_BADGE ? &e->badge : &e->tier) = oc_strdup(t->n->name);
   e->rule = oc_strdup(text);
   e->sustained = tc->op == SUSTAINED ? n : 0;
@@ -646,6 +661,143 @@ static int64_t decide(struct ref_ctx *x, const struct node *tc, bool today, cons
   for (int k = 1;; k++) {
     int64_t cp = checkpoint(tc, x->asof, k);
     if (cp == OC_NONE || holds_at(x, w, cp) != every) return cp;
+  }
+}
+
+/* 8.8: `meets B`, badge B's own statements hold at the evaluation date;
+ * `holds B`, the badge is held (its time clause too).  A reference keeps
+ * its evaluation-date value at every checkpoint, so both are worked out
+ * once, at that date, when first asked (references form no cycle). */
+bool ref_badge_reference(struct ref_ctx *x, int k, bool meets) {
+  struct ref_refs *r = x->refs;
+  if (!r->known[k]) {
+    struct ref_ctx *at = r->at_asof;
+    const struct s_tier *B = &at->c->badges[k];
+    r->meets[k] = block_holds(at, B);
+    r->time_met[k] = true;
+    if (B->time) {
+      struct clause_of w = {-1, -1, B};
+      r->time_met[k] = (decide(at, B->time, r->meets[k], &w) == OC_NONE) == (B->time->op == SUSTAINED);
+    }
+    r->holds[k] = B->time ? r->time_met[k] : r->meets[k];
+    r->known[k] = 1;
+  }
+  return meets ? r->meets[k] : r->holds[k];
+}
+
+/* ---- the gap of references (8.8) ----------------------------------------------------------- */
+
+#define REF_NEEDS_DEPTH 4 /* blocks described, references inside references (8.8) */
+#define REF_NEEDS_LEAVES 64
+
+/* Is e references joined by `and` (`holds A and meets B`)? */
+static bool refs_only(const struct node *e) {
+  while (e->kind == N_CONV) e = e->a;
+  if (e->kind == N_HOLDS) return true;
+  return e->kind == N_BIN && e->op == B_AND && refs_only(e->a) && refs_only(e->b);
+}
+
+/* Append text to out (size bytes, *at used) when it fits whole. */
+static bool append(char *out, size_t size, size_t *at, const char *text) {
+  size_t n = strlen(text);
+  if (*at + n >= size) return false;
+  memcpy(out + *at, text, n + 1);
+  *at += n;
+  return true;
+}
+
+/* The needs of item i of t, failing, on the way its smallest change takes
+ * (an either's cheapest branch, an at least's cheapest statements), each
+ * after *sep: the block's own requirements (refs false), or what the
+ * blocks named by its requirements that are references need (refs true).
+ * A need goes in whole, with its separator, or not at all (the need is
+ * full).  Returns whether it met such a failing requirement. */
+static bool failing_needs(struct ref_ctx *x, const struct items *t, int i, const struct outcome *tmp, bool refs, int depth,
+                          const char **sep, char *out, size_t size, size_t *at) {
+  const struct item *it = &t->v[i];
+  if (it->held) return false;
+  if (it->n->kind == I_REQ) {
+    if (refs_only(it->n->a) != refs || x->refs->leaves_left == 0) return false;
+    x->refs->leaves_left--;
+    char need[448] = "", piece[460];
+    size_t k = 0;
+    if (refs && depth + 1 < REF_NEEDS_DEPTH) ref_needs(x, it->n->a, depth + 1, need, sizeof need, &k);
+    const struct oc_entry *e = &tmp->explain[it->entry];
+    snprintf(piece, sizeof piece, "%s%s", *sep, k ? need : e->need && *e->need ? e->need : e->rule);
+    if (append(out, size, at, piece)) *sep = refs ? "; " : ", ";
+    return true;
+  }
+  bool found = false;
+  for (int k = 0; k < it->nkids; k++)
+    if (it->n->kind == I_BRANCH || t->v[it->kids[k]].picked)
+      found = failing_needs(x, t, it->kids[k], tmp, refs, depth, sep, out, size, at) || found;
+  return found;
+}
+
+/* What badge k still needs for `holds` (its statements and its time
+ * clause) or `meets` (its statements): "B needs A, C", then what the
+ * blocks its own references name need ("; D needs E"); nothing more when
+ * none of that fits (a badge has no tiers below it to blame). */
+static void badge_needs(struct ref_ctx *x, int k, bool holds, int depth, char *out, size_t size, size_t *at) {
+  const struct s_tier *B = &x->c->badges[k];
+  struct ref_ctx cx = *x->refs->at_asof;
+  cx.ref_depth = -1; /* its entries' own needs: references are described below, in order */
+  struct outcome tmp = {0};
+  struct items t = {0};
+  block_items(&cx, B, &t, &tmp);
+  char own[448] = "";
+  size_t n = 0;
+  const char *sep = "";
+  for (int i = 0; i < t.n; i++)
+    if (t.v[i].top) failing_needs(x, &t, i, &tmp, false, depth, &sep, own, sizeof own, &n);
+  if (holds && B->time && !x->refs->time_met[k]) {
+    char text[96];
+    time_text(B->time, text, sizeof text);
+    append(own, sizeof own, &n, sep);
+    append(own, sizeof own, &n, text);
+  }
+  const char *gap = "";
+  if (n) {
+    append(out, size, at, B->n->name);
+    append(out, size, at, " needs ");
+    append(out, size, at, own);
+    gap = "; ";
+  }
+  for (int i = 0; i < t.n; i++)
+    if (t.v[i].top) failing_needs(x, &t, i, &tmp, true, depth, &gap, out, size, at);
+  items_free(&t);
+  oc_free(&tmp);
+}
+
+/* The references of e in the order written. */
+static void each_ref(const struct node *e, const struct node **refs, int *n) {
+  while (e->kind == N_CONV) e = e->a;
+  if (e->kind == N_HOLDS) {
+    if (*n < 64) refs[(*n)++] = e;
+    return;
+  }
+  each_ref(e->a, refs, n);
+  each_ref(e->b, refs, n);
+}
+
+/* 8.8: the gap of requirement e when it is references joined by `and`:
+ * for each one that does not hold, what its block still needs; nothing
+ * for any other rule, which keeps "must hold: RULE". */
+static void ref_needs(struct ref_ctx *x, const struct node *e, int depth, char *out, size_t size, size_t *at) {
+  if (!refs_only(e)) return;
+  if (depth == 0) x->refs->leaves_left = REF_NEEDS_LEAVES;
+  const struct node *refs[64];
+  int n = 0;
+  each_ref(e, refs, &n);
+  for (int i = 0; i < n; i++) {
+    int k = refs[i]->index - x->c->ntiers;
+    bool holds = refs[i]->op == 0;
+    if (ref_badge_reference(x, k, !holds)) continue;
+    size_t mark = *at;
+    if (*at && !append(out, size, at, "; ")) break;
+    size_t said = *at;
+    badge_needs(x, k, holds, depth, out, size, at);
+    if (*at == said) out[ *at = mark] = 0; /* nothing fitted: no separator before nothing */
   }
 }
 
@@ -761,6 +913,14 @@ void ref_eval(struct ref_rules *R, const char *json, size_t len, int64_t asof, s
   }
   out->asof = x.asof;
   ref_metrics_begin(&x);
+  struct ref_refs refs = {&x,
+                          calloc((size_t)c->nbadges + 1, 1),
+                          calloc((size_t)c->nbadges + 1, sizeof(bool)),
+                          calloc((size_t)c->nbadges + 1, sizeof(bool)),
+                          calloc((size_t)c->nbadges + 1, sizeof(bool)),
+                          0};
+  if (!refs.known || !refs.meets || !refs.holds || !refs.time_met) exit(2);
+  x.refs = &refs;
 
   /* every requirement of every tier of the record's type, at asof */
   int nt = c->ntiers;
@@ -830,6 +990,10 @@ void ref_eval(struct ref_rules *R, const char *json, size_t len, int64_t asof, s
   for (int t = 0; t < nt; t++) items_free(&items[t]);
   free(items);
   free(time_at);
+  free(refs.known);
+  free(refs.meets);
+  free(refs.holds);
+  free(refs.time_met);
   free(reqs_hold);
   free(held);
   free(decided);
