@@ -475,8 +475,10 @@ TIER_API int tier_eval_json(tier_vm *vm, const char *json, size_t len, int64_t a
  * does.  Returns 1 when the two read records alike - the same schema
  * (fields, keys, types, enums, lists; the tiers too when a field holds
  * one), the same strict_fields and cost budget - and 0 otherwise, when vm
- * must read each record itself.  peer must outlive vm's use of it. */
-TIER_API int tier_vm_share_reader(tier_vm *vm, const tier_vm *peer);
+ * must read each record itself.  Then peer reads each record as both need
+ * it (it hashes the texts either's count distinct reads).  peer must
+ * outlive vm's use of it. */
+TIER_API int tier_vm_share_reader(tier_vm *vm, tier_vm *peer);
 /* tier_eval_json under vm of the record peer (tier_vm_share_reader) has
  * just read whole with tier_eval_json - also when peer's evaluation then
  * failed: the same outcome, result and errors as reading its text again.

@@ -426,7 +426,7 @@ static int scalar(struct jp *j, const struct img_field *f, int64_t *out) {
   case TY_TEXT:
     if (c != '"') return mistyped(j, _("a string"));
     if ((rc = string(j, &s, &n))) return rc;
-    rc = rec_intern(j->vm, j->rd, &j->nstrs, s, n, out);
+    rc = rec_intern(j->vm, j->rd, &j->nstrs, s, n, j->vm->keyed[f - img->fields], out);
     if (rc == TIER_ENOMEM) fault(j, _("out of memory"));
     return rc;
   case TY_INT:
@@ -465,7 +465,7 @@ static int scalar(struct jp *j, const struct img_field *f, int64_t *out) {
   case TY_TIER: /* the text, made a tier once the record's type is known (rec_tiers) */
     if (c != '"') return mistyped(j, _("a tier's name"));
     if ((rc = string(j, &s, &n))) return rc;
-    rc = rec_intern(j->vm, j->rd, &j->nstrs, s, n, out);
+    rc = rec_intern(j->vm, j->rd, &j->nstrs, s, n, false, out);
     if (rc == TIER_ENOMEM) fault(j, _("out of memory"));
     return rc;
   }

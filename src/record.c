@@ -491,8 +491,9 @@ static const char *json_kind(const json_t *v) {
   }
 }
 
-static int intern(struct ctx *c, const char *s, size_t n, int64_t *out) {
-  return rec_intern(c->vm, c->rd, &c->nstrs, s, n, out);
+/* A text of field f (its tier field's name too: not keyed). */
+static int intern(struct ctx *c, const struct img_field *f, const char *s, size_t n, int64_t *out) {
+  return rec_intern(c->vm, c->rd, &c->nstrs, s, n, c->vm->keyed[f - c->img->fields], out);
 }
 
 static void path_push(struct ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -515,7 +516,7 @@ static int scalar(struct ctx *c, const struct img_field *f, json_t *v, int64_t *
   switch (f->kind) {
   case TY_TEXT:
     if (!json_is_string(v)) return fault(c, _("expected a string, found %s"), json_kind(v));
-    return intern(c, json_string_value(v), json_string_length(v), out);
+    return intern(c, f, json_string_value(v), json_string_length(v), out);
   case TY_INT:
     if (!json_is_integer(v)) return fault(c, _("expected an integer, found %s"), json_kind(v));
     if (json_integer_value(v) > LIM_INT || json_integer_value(v) < -LIM_INT)
@@ -570,7 +571,7 @@ static int scalar(struct ctx *c, const struct img_field *f, json_t *v, int64_t *
   }
   case TY_TIER: /* the text, made a tier once the record's type is known (rec_tiers) */
     if (!json_is_string(v)) return fault(c, _("expected a tier's name, found %s"), json_kind(v));
-    return intern(c, json_string_value(v), json_string_length(v), out);
+    return intern(c, f, json_string_value(v), json_string_length(v), out);
   case TY_ENUM: {
     const struct img_enum *e = &img->enums[f->ref];
     if (!json_is_string(v)) return fault(c, _("expected one of the values of %s, found %s"), img_str(img, e->name), json_kind(v));
@@ -592,7 +593,16 @@ static int scalar(struct ctx *c, const struct img_field *f, json_t *v, int64_t *
  * hash is kept with the text for count distinct.  Entries carry the
  * record's generation, so a new record starts with an empty table without
  * clearing it. */
-int rec_intern(struct tier_vm *vm, struct reader *rd, uint32_t *nstrs, const char *s, size_t n, int64_t *out) {
+/* A text of the record not keyed (struct rec_str): a handle of its own. */
+static int rec_unkeyed(struct tier_vm *vm, struct reader *rd, uint32_t *nstrs, const char *s, size_t n, int64_t *out) {
+  if (n > UINT32_MAX || !grow(vm, (void **)&rd->strs, &rd->cap_strs, (*nstrs) + 1, sizeof *rd->strs)) return TIER_ENOMEM;
+  rd->strs[*nstrs] = (struct rec_str){s, (uint32_t)n, TEXT_UNKEYED | ((*nstrs * 0x9E3779B1u) >> 1)};
+  *out = (*nstrs)++;
+  return TIER_OK;
+}
+
+int rec_intern(struct tier_vm *vm, struct reader *rd, uint32_t *nstrs, const char *s, size_t n, bool keyed, int64_t *out) {
+  if (!keyed) return rec_unkeyed(vm, rd, nstrs, s, n, out);
   uint64_t g = (uint64_t)rd->gen << 32;
   if (2 * (size_t)((*nstrs) + 1) > rd->cap_hash) {
     size_t nc = rd->cap_hash ? rd->cap_hash * 2 : 256;
@@ -601,13 +611,14 @@ int rec_intern(struct tier_vm *vm, struct reader *rd, uint32_t *nstrs, const cha
     rd->hash = h;
     rd->cap_hash = nc;
     memset(h, 0, nc * sizeof *h);
-    for (uint32_t i = 0; i < (*nstrs); i++) { /* rehash this record's texts */
+    for (uint32_t i = 0; i < (*nstrs); i++) { /* rehash this record's keyed texts */
+      if (rd->strs[i].hash & TEXT_UNKEYED) continue;
       uint32_t k = rd->strs[i].hash & (uint32_t)(nc - 1);
       for (rd->probes++; h[k] >> 32 == rd->gen && (uint32_t)h[k]; rd->probes++) k = (k + 1) & (uint32_t)(nc - 1);
       h[k] = g | (i + 1);
     }
   }
-  uint32_t hash = (uint32_t)hash_bytes(&vm->hkey, s, n);
+  uint32_t hash = (uint32_t)hash_bytes(&vm->hkey, s, n) & ~TEXT_UNKEYED;
   uint32_t mask = (uint32_t)(rd->cap_hash - 1), k = hash & mask;
   for (; rd->hash[k] >> 32 == rd->gen && (uint32_t)rd->hash[k]; k = (k + 1) & mask) {
     rd->probes++;

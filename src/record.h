@@ -75,7 +75,9 @@ static inline bool grow(struct tier_vm *vm, void **p, size_t *cap, size_t need, 
   return need <= *cap || grow_to(vm, p, cap, need, elem);
 }
 void rec_begin(struct reader *rd);
-int rec_intern(struct tier_vm *vm, struct reader *rd, uint32_t *nstrs, const char *s, size_t n, int64_t *out);
+/* A text of the record read: its handle in *out.  keyed (rs->keyed of its
+ * field): hashed and interned, one handle for equal keyed texts. */
+int rec_intern(struct tier_vm *vm, struct reader *rd, uint32_t *nstrs, const char *s, size_t n, bool keyed, int64_t *out);
 int rec_number(struct tier_vm *vm, struct reader *rd, uint32_t *nnums, struct num q, int64_t *out);
 /* The record's "name": its top-level text field of that name, as "id" is its
  * id, copied NUL-terminated (cut at a NUL it holds) for the outputs that show

@@ -841,12 +841,15 @@ static bool same_budget(const struct tier_vm *a, const struct tier_vm *b) {
  * which nearly always read records alike (a rule change seldom changes the
  * schema): then the second VM evaluates the record the first read, and the
  * reading, about half of such a run, is done once. */
-int tier_vm_share_reader(tier_vm *vm, const tier_vm *peer) {
+int tier_vm_share_reader(tier_vm *vm, tier_vm *peer) {
   vm->peer = NULL;
   if (vm == peer || vm->strict_fields != peer->strict_fields || !same_budget(vm, peer) ||
       !rec_reads_alike(peer->rs->img, vm->rs->img))
     return 0;
   vm->peer = peer;
+  peer->read_whole = false; /* a record read before has not the keys vm may need */
+  /* peer's reader keys the texts either VM's count distinct reads */
+  for (uint32_t f = 0; f < vm->rs->img->nfields; f++) peer->keyed[f] = peer->keyed[f] || vm->keyed[f];
   return 1;
 }
 

@@ -412,9 +412,13 @@ struct rec_list { uint32_t n; int64_t *items; };
 #define LIST_SLOT(start, count) ((int64_t)((uint64_t)(start) << 32 | (uint32_t)(count)))
 #define LIST_START(slot) ((uint32_t)((uint64_t)(slot) >> 32))
 #define LIST_COUNT(slot) ((uint32_t)(slot))
-/* Both readers intern a record's texts: equal texts have one handle, so
- * that count distinct compares two texts of a record by handle (vm.c
- * DADD_S). */
+/* A record's texts.  Those of the fields a count distinct may read (vm.c,
+ * keyed_fields) are keyed: both readers hash them with the reading VM's
+ * key and intern them, so that equal keyed texts of a record have one
+ * handle and count distinct compares two of them by handle (vm.c DADD_S).
+ * Any other text is neither hashed nor interned: its hash has TEXT_UNKEYED
+ * set and is spread by its handle; a keyed text's has it clear. */
+#define TEXT_UNKEYED 0x80000000u
 struct rec_str {
   const char *p;
   uint32_t n;

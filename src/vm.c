@@ -162,6 +162,63 @@ static int fuse(struct tier_ruleset *rs, uint32_t n) {
   return TIER_OK;
 }
 
+/* Which fields' texts a count distinct may read (rs->keyed): the readers
+ * hash and intern those only, which was a fifth of reading a record.  A
+ * DADD_S that no jump reaches and that follows an ITEM reads that item
+ * field of the innermost loop's list: control flow only goes forward but
+ * for NEXT, and no jump enters a loop's body from before it (verified), so
+ * the code between a LOOP and its NEXT is that loop's.  Any other DADD_S
+ * (a count distinct of an expression) may read any text: then every text
+ * field is keyed. */
+/* keyed_fields' walk of the code (n instructions): marks read[slot_at[l]
+ * + k] for item slot k of list l that a DADD_S reads right after its ITEM;
+ * true when some DADD_S may read anything else.  target: room for n + 1
+ * flags, zeroed. */
+static bool dadd_reads(const struct tier_ruleset *rs, uint32_t n, bool *target, const uint32_t *slot_at, bool *read) {
+  const struct image *img = rs->img;
+  for (uint32_t i = 0; i < n; i++) {
+    int fmt = op_info[rs->code[i].op].fmt;
+    if (fmt == JMP) target[rs->code[i].a] = true;
+    if (fmt == LST_JMP || fmt == LST_BACK || fmt == K_JMP || fmt == MET_JMP) target[rs->code[i].b] = true;
+  }
+  uint32_t open[LIM_LIST_DEPTH + 1], depth = 0; /* the loops open at i, innermost last */
+  for (uint32_t i = 0; i < n; i++) {
+    const struct vinsn *c = &rs->code[i];
+    if (c->op == OP_LOOP && depth <= LIM_LIST_DEPTH) open[depth++] = c->a;
+    else if (c->op == OP_NEXT && depth) depth--;
+    else if (c->op == OP_DADD_S) {
+      if (target[i] || i == 0 || c[-1].op != OP_ITEM || !depth || c[-1].a >= img->lists[open[depth - 1]].width) return true;
+      read[slot_at[open[depth - 1]] + c[-1].a] = true;
+    }
+  }
+  return false;
+}
+
+static int keyed_fields(struct tier_ruleset *rs, uint32_t n) {
+  struct image *img = rs->img;
+  uint32_t slots = 0;
+  for (uint32_t l = 0; l < img->nlists; l++) slots += img->lists[l].width;
+  rs->keyed = arena_alloc(&img->ar, sizeof *rs->keyed * (img->nfields + 1));
+  bool *target = t_malloc(&rs->hook, sizeof *target * (n + 1)), *read = t_malloc(&rs->hook, sizeof *read * (slots + 1));
+  uint32_t *slot_at = t_malloc(&rs->hook, sizeof *slot_at * (img->nlists + 1));
+  int rc = rs->keyed && target && read && slot_at ? TIER_OK : TIER_ENOMEM;
+  if (rc == TIER_OK) {
+    memset(target, 0, sizeof *target * (n + 1));
+    memset(read, 0, sizeof *read * (slots + 1));
+    slots = 0;
+    for (uint32_t l = 0; l < img->nlists; l++) slot_at[l] = slots, slots += img->lists[l].width;
+    bool all = dadd_reads(rs, n, target, slot_at, read);
+    for (uint32_t f = 0; f < img->nfields; f++) {
+      const struct img_field *F = &img->fields[f];
+      rs->keyed[f] = F->kind == TY_TEXT && (all || (F->owner != NO_LIST && read[slot_at[F->owner] + F->slot]));
+    }
+  }
+  t_free(&rs->hook, target, target ? sizeof *target * (n + 1) : 0);
+  t_free(&rs->hook, read, read ? sizeof *read * (slots + 1) : 0);
+  t_free(&rs->hook, slot_at, slot_at ? sizeof *slot_at * (img->nlists + 1) : 0);
+  return rc;
+}
+
 /* A requirement's shape (struct simple_req) from its code c, left
  * instructions of the code from there. */
 static struct simple_req simple_shape(const struct vinsn *c, uint32_t left) {
@@ -205,7 +262,7 @@ static int decode(struct tier_ruleset *rs) {
     if (fmt == PER) per_decode(v->a, &v->per); /* verified: always a period */
     pc += op_size(q[0]);
   }
-  if (fuse(rs, n) != TIER_OK) return TIER_ENOMEM;
+  if (fuse(rs, n) != TIER_OK || keyed_fields(rs, n) != TIER_OK) return TIER_ENOMEM;
   for (uint32_t k = 0; k < img->nconsts; k++)
     rs->kvals[k] = img->consts[k].kind == TY_TEXT ? (TEXT_CONST | img->consts[k].v) : img->consts[k].v;
   for (uint32_t m = 0; m < img->nmetrics; m++) rs->num_regs |= img->metrics[m].kind == TY_NUMBER;
@@ -386,6 +443,7 @@ tier_vm *tier_vm_new(const tier_ruleset *rs, const tier_options *opt) {
   vm->req_cap = (size_t)img->nreqs + img->nitems + img->ntiers + img->nbadges + rs->cp_entries + 1;
   vm->unmet = t_malloc(&hook, sizeof *vm->unmet * vm->req_cap);
   vm->dsets = t_malloc(&hook, sizeof *vm->dsets * (img->nsets + 1)); /* sized by vm_prepare */
+  vm->keyed = t_malloc(&hook, sizeof *vm->keyed * (img->nfields + 1));
   vm->all_reqs = opt && opt->all_requirements;
   vm->max_cost = opt ? opt->max_cost : 0;
   vm->strict_fields = opt && opt->strict_fields;
@@ -397,7 +455,7 @@ tier_vm *tier_vm_new(const tier_ruleset *rs, const tier_options *opt) {
   if (!vm->stack || !vm->regs || !vm->nstack || !vm->nregs || !vm->dsets || !vm->ev.met || !vm->trace_v || !vm->trace_q ||
       !vm->trace_at || !vm->ev.regs_today || !vm->ev.nregs_today || !vm->ev.time_at || !vm->cp_met || !vm->cp_list || !vm->cp_n ||
       !vm->ev.held || !vm->ev.badge_held || !vm->ev.ref_holds || !vm->ev.ref_meets || !vm->ev.grant_tier || !vm->unmet ||
-      (vm->all_reqs && !vm->reqs) || !vm->badges || !vm->cost || !vm->picked || !vm->pairs) {
+      (vm->all_reqs && !vm->reqs) || !vm->badges || !vm->cost || !vm->picked || !vm->pairs || !vm->keyed) {
     tier_vm_free(vm);
     return NULL;
   }
@@ -405,6 +463,7 @@ tier_vm *tier_vm_new(const tier_ruleset *rs, const tier_options *opt) {
   memset(vm->nregs, 0, sizeof(struct num) * (img->nmetrics + 1));
   memset(vm->ev.nregs_today, 0, sizeof(struct num) * (img->nmetrics + 1));
   memset(vm->trace_at, 0, sizeof(uint32_t) * (img->nreqs + 1)); /* no stamp is current */
+  memcpy(vm->keyed, rs->keyed, sizeof *vm->keyed * img->nfields);
   return vm;
 }
 
@@ -444,6 +503,7 @@ void tier_vm_free(tier_vm *vm) {
   t_free(&h, vm->dkeys, vm->dkeys ? sizeof(uint64_t) * nslots : 0);
   t_free(&h, vm->dgens, vm->dgens ? sizeof(uint32_t) * nslots : 0);
   t_free(&h, vm->dsets, sizeof *vm->dsets * (img->nsets + 1));
+  t_free(&h, vm->keyed, sizeof *vm->keyed * (img->nfields + 1));
   for (int k = 0; k < MAX_MBUFS; k++) t_free(&h, vm->mbufs[k].v, sizeof(struct num) * vm->mcap);
   t_free(&h, vm, sizeof *vm);
 }
@@ -918,8 +978,8 @@ int vm_run(struct tier_vm *vm, uint32_t entry, const struct record *r, int64_t a
     int64_t h = *--sp;
     if (h == TIER_NONE) vmbreak;
     if (!text_of(rs, r, h, &ta, &la)) goto badtext;
-    /* a constant hashed with the key the record's texts were hashed with */
-    uint32_t hash = h & TEXT_CONST ? (uint32_t)hash_bytes(r->hkey, ta, la) : r->strs[h].hash;
+    /* a constant hashed as a keyed text of the record is, with the key the record's were */
+    uint32_t hash = h & TEXT_CONST ? (uint32_t)hash_bytes(r->hkey, ta, la) & ~TEXT_UNKEYED : r->strs[h].hash;
     struct dset *d = &vm->dsets[A];
     uint32_t mask = vm->dcap - 1, s = hash & mask;
     for (vm->probes++; d->gens[s] == d->gen; s = (s + 1) & mask, vm->probes++) {

@@ -35,6 +35,7 @@ struct tier_ruleset {
   bool num_regs;            /* some register holds a number (nregs is used) */
   uint32_t *req_entry, review_entry, metric_entry;
   struct simple_req *simple; /* each requirement's shape when it is a register and a constant (vm.c) */
+  bool *keyed;               /* per field: a count distinct may read its texts (vm.c, keyed_fields) */
   uint32_t *grant_entry;     /* each grant's condition or value, UINT32_MAX for none */
   uint32_t ntypes;          /* values of the partner enum (0 without one) */
   uint32_t *ladder_start;   /* per type p: its tiers are ladder[ladder_start[p] .. ladder_start[p+1]) */
@@ -101,8 +102,10 @@ struct tier_vm {
   struct eval ev;
   struct record rec;
   void *reader;             /* record.c's buffers */
+  bool *keyed;              /* per field: its texts are keyed as it reads them (struct rec_str): rs->keyed,
+                               and those of the VMs that share its reader (tier_vm_share_reader) */
   bool read_whole;          /* rec holds the record the last tier_eval_json read (its own buffers) */
-  const struct tier_vm *peer;           /* tier_vm_share_reader's: whose records tier_eval_read evaluates */
+  struct tier_vm *peer;     /* tier_vm_share_reader's: whose records tier_eval_read evaluates */
   uint32_t *owner_start, *owner_fields; /* json.c: fields by owner */
   size_t seen_size;
   char err[512];
