@@ -64,6 +64,12 @@ int64_t per_end(struct period p, int64_t x) {
   return next <= 12 ? DATE_MIN : month_first_day(next) - 1;
 }
 
+void per_days(struct period p, int64_t x, int64_t *lo, int64_t *hi) {
+  int64_t next = first_month(p, x) + p.len;
+  *lo = month_first_day(next - p.len);
+  *hi = next <= 12 ? DATE_MIN - 1 : month_first_day(next) - 1;
+}
+
 /* The rules' month names, marked for the catalogue: a sentence in the
  * user's language says a month in it (per_words). */
 static const char *const months[12] = {N_("January"),   N_("February"), N_("March"),    N_("April"),

@@ -44,6 +44,13 @@ bool per_contains(struct period p, int64_t x, int64_t d);
 int64_t per_start(struct period p, int64_t x);
 int64_t per_end(struct period p, int64_t x);
 
+/* The days of period p of date x as the range *lo .. *hi, clamped to the
+ * calendar as per_start and per_end are; empty (*lo > *hi) when the period
+ * lies wholly before the calendar.  A date d of the calendar is in it
+ * exactly when per_contains(p, x, d): for testing many dates against one
+ * x without taking each apart (the VM's INPER). */
+void per_days(struct period p, int64_t x, int64_t *lo, int64_t *hi);
+
 /* "calendar month", "previous calendar quarter", "fiscal year from April",
  * "fiscal quarter from February": what p is, in the rules' words. */
 void per_text(struct period p, char *out, size_t n);

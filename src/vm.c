@@ -701,6 +701,12 @@ int vm_run(struct tier_vm *vm, uint32_t entry, const struct record *r, int64_t a
   uint32_t win_months = 0; /* WITHIN_M's cached window start, valid when win_ok */
   bool win_ok = false;
   int64_t win_lo = 0;
+  uint32_t per_a = 0; /* INPER's cached period and date, valid when per_ok, and its days */
+  int64_t per_x = 0, per_lo = 0, per_hi = -1;
+  bool per_ok = false;
+  uint32_t mon_a = 0; /* ADDMON's cached months and date, valid when mon_ok, and its result */
+  int64_t mon_in = 0, mon_out = 0;
+  bool mon_ok = false;
 
 #define A (ip->a)
 #define B (ip->b)
@@ -853,7 +859,17 @@ int vm_run(struct tier_vm *vm, uint32_t entry, const struct record *r, int64_t a
    * is checked by vm_evaluate, and ADDMON/ADDDAY clamp what they give to
    * 0001-01-01 .. 9999-12-31.  So |TOP| < 3,000,000 and |A| <= 1,200,000
    * here, and no sum or difference below can overflow. */
-  vmcase(ADDMON) TOP = date_add_months(TOP, (int32_t)A); vmbreak;
+  vmcase(ADDMON)
+    /* a loop that moves one date (the evaluation date) for every item asks
+     * the same again: answered once while the date and the months stay */
+    if (!mon_ok || A != mon_a || TOP != mon_in) {
+      mon_ok = true;
+      mon_a = A;
+      mon_in = TOP;
+      mon_out = date_add_months(TOP, (int32_t)A);
+    }
+    TOP = mon_out;
+    vmbreak;
   vmcase(ADDDAY)
     if (TOP != TIER_NONE) {
       x = TOP + (int32_t)A;
@@ -1076,8 +1092,18 @@ int vm_run(struct tier_vm *vm, uint32_t entry, const struct record *r, int64_t a
     vmbreak;
   vmcase(DAYS) sp--; TOP = TOP == TIER_NONE || sp[0] == TIER_NONE ? TIER_NONE : sp[0] - TOP; vmbreak;
   vmcase(INPER)
+    /* the period's days depend on the period and the second date only:
+     * found once while those stay (a loop's items against one date), not
+     * by taking every date apart */
     sp--;
-    TOP = TOP != TIER_NONE && sp[0] != TIER_NONE && per_contains(ip->per, sp[0], TOP);
+    if (TOP == TIER_NONE || sp[0] == TIER_NONE) { TOP = 0; vmbreak; }
+    if (!per_ok || A != per_a || sp[0] != per_x) {
+      per_ok = true;
+      per_a = A;
+      per_x = sp[0];
+      per_days(ip->per, per_x, &per_lo, &per_hi);
+    }
+    TOP = TOP >= per_lo && TOP <= per_hi;
     vmbreak;
   /* the previous round's outcome of block A (vm_evaluate) */
   vmcase(HOLDS) *sp++ = vm->ev.ref_holds[A]; vmbreak;

@@ -57,7 +57,8 @@ static void walk_period(struct period p, int64_t x, int64_t *lo, int64_t *hi, bo
 
 /* Every period kind the encoding has, for one date x: per_contains agrees
  * with the walk on the days around the period, and per_start / per_end
- * are its ends, clamped to the calendar. */
+ * are its ends, clamped to the calendar, as per_days's range is (empty for
+ * a period before the calendar). */
 static void check_all_periods_at(int64_t x) {
   static const int lens[] = {1, 3, 12};
   for (int li = 0; li < 3; li++)
@@ -67,7 +68,10 @@ static void check_all_periods_at(int64_t x) {
         int64_t lo = 0, hi = 0;
         bool empty;
         walk_period(p, x, &lo, &hi, &empty);
+        int64_t dlo, dhi;
+        per_days(p, x, &dlo, &dhi);
         if (empty) {
+          assert_true(dlo > dhi);
           for (int64_t d = DATE_MIN; d < DATE_MIN + 40; d++) assert_false(per_contains(p, x, d));
           assert_int_equal(per_start(p, x), DATE_MIN);
           assert_int_equal(per_end(p, x), DATE_MIN);
@@ -75,6 +79,8 @@ static void check_all_periods_at(int64_t x) {
         }
         assert_int_equal(per_start(p, x), lo < DATE_MIN ? DATE_MIN : lo);
         assert_int_equal(per_end(p, x), hi);
+        assert_int_equal(dlo, lo < DATE_MIN ? DATE_MIN : lo);
+        assert_int_equal(dhi, hi);
         for (int64_t d = (lo < DATE_MIN ? DATE_MIN : lo) - 3; d <= hi + 3; d++) {
           if (d < DATE_MIN || d > DATE_MAX) continue;
           bool in = d >= lo && d <= hi;
