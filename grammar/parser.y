@@ -473,11 +473,12 @@ static struct node *mk_time(struct parser *ps, int kind, struct tokval n, const 
  * one clear error, and the clause is dropped). */
 static bool at_any_ok(struct parser *ps, struct tokval word, const YYLTYPE *wl, const char *cal, const YYLTYPE *cl) {
   if (strcmp(word.s, "checkpoint") != 0) {
-    diag_add(ps->dg, TIER_ERROR, wl, "expected `at any checkpoint within N months|N days|N calendar months;`, not '%s'", word.s);
+    diag_add(ps->dg, TIER_ERROR, wl, _("expected `at any checkpoint within N months|N days|N calendar months;`, not '%s'"),
+             word.s);
     return false;
   }
   if (cal && strcmp(cal, "calendar") != 0) {
-    diag_add(ps->dg, TIER_ERROR, cl, "expected `calendar months` or a unit (days, months) after the number, not '%s'", cal);
+    diag_add(ps->dg, TIER_ERROR, cl, _("expected `calendar months` or a unit (days, months) after the number, not '%s'"), cal);
     return false;
   }
   return true;

@@ -634,6 +634,12 @@ TIER_API int tier_test_run(const tier_ruleset *rs, const char *const *files, siz
  * text the catalogue of this release makes); returns its length. */
 #define TIER_SAY_MAX 1536
 TIER_API size_t tier_say(char *out, size_t n, const char *text, const tier_said *how);
+/* A value of entry u as a person reads it, in the user's language: shown,
+ * u's actual_shown or required_shown, is English where it is words (a
+ * number that a division by zero left missing is "none (division by
+ * zero)"), as JSON and CSV write it; that is said again, any other value
+ * returned as it is.  The text lives as long as shown and the catalogue. */
+TIER_API const char *tier_shown(const tier_req_result *u, const char *shown);
 
 /* Format a day number as YYYY-MM-DD into out[11]: "none" for INT64_MIN,
  * "out-of-rng" outside 0001-01-01 .. 9999-12-31. */

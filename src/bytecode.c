@@ -369,6 +369,9 @@ struct cur {
   bool bad;
 };
 
+/* What is wrong inside a section, in English as the verifier's messages
+ * are: only a file whose checksum holds gets here, so one that a tool
+ * other than tierc wrote, and the message is for that tool's author. */
 static void cur_fail(struct cur *c, const char *what) {
   if (!c->bad) snprintf(c->err, c->errlen, "section '%s': %s", c->sec, what);
   c->bad = true;
@@ -687,68 +690,73 @@ bool bc_trailer_key(const uint8_t *p, size_t n, uint8_t pub[32]) {
 static int rd_header(const uint8_t *p, size_t n, const uint8_t *trust_key, bool *has_sig, uint32_t *nsec, char *err,
                      size_t errlen) {
   if (n < HDR_SIZE + SUM_SIZE) {
-    snprintf(err, errlen, "file is %zu bytes, too short for a .tbc file (truncated?)", n);
+    snprintf(err, errlen, _("file is %zu bytes, too short for a .tbc file (truncated?)"), n);
     return TIER_EBYTECODE;
   }
   if (memcmp(p, MAGIC, 4) != 0) {
-    snprintf(err, errlen, "not a .tbc file (wrong magic number)");
+    snprintf(err, errlen, "%s", _("not a .tbc file (wrong magic number)"));
     return TIER_EBYTECODE;
   }
   if (memcmp(p, MAGIC, sizeof MAGIC) != 0) {
-    snprintf(err, errlen, "file header is corrupted (line endings or bytes changed in transfer?)");
+    snprintf(err, errlen, "%s", _("file header is corrupted (line endings or bytes changed in transfer?)"));
     return TIER_EBYTECODE;
   }
   uint16_t ver = (uint16_t)(p[10] | p[11] << 8);
   if (ver != BC_VERSION) {
-    snprintf(err, errlen, "bytecode format version %u is not supported (this tierc reads version %u)%s", ver, BC_VERSION,
-             ver > BC_VERSION ? "; a newer tierc wrote it" : "; compile the source again with this tierc");
+    snprintf(err, errlen,
+             ver > BC_VERSION
+                 ? _("bytecode format version %u is not supported (this tierc reads version %u); a newer tierc wrote it")
+                 : _("bytecode format version %u is not supported (this tierc reads version %u); compile the source "
+                     "again with this tierc"),
+             ver, BC_VERSION);
     return TIER_EBYTECODE;
   }
   uint32_t flags = le32(p + 12), total = le32(p + 16);
   *nsec = le32(p + 20);
   if (total < HDR_SIZE + SUM_SIZE) {
-    snprintf(err, errlen, "header gives a file length of %u bytes, less than a header and checksum", total);
+    snprintf(err, errlen, _("header gives a file length of %u bytes, less than a header and checksum"), total);
     return TIER_EBYTECODE;
   }
   if (total > n) {
-    snprintf(err, errlen, "file is truncated: header says %u bytes, file has %zu", total, n);
+    snprintf(err, errlen, _("file is truncated: header says %u bytes, file has %zu"), total, n);
     return TIER_EBYTECODE;
   }
   *has_sig = n != total;
   if (*has_sig && (n - total != SIG_SIZE || memcmp(p + total, "TSIG", 4) != 0)) {
-    snprintf(err, errlen, "file has %zu bytes after its end (header says %u bytes)", n - total, total);
+    snprintf(err, errlen, _("file has %zu bytes after its end (header says %u bytes)"), n - total, total);
     return TIER_EBYTECODE;
   }
   if (trust_key && !*has_sig) {
-    snprintf(err, errlen, "the ruleset is not signed, and a trusted key was given (--trust)");
+    snprintf(err, errlen, "%s", _("the ruleset is not signed, and a trusted key was given (--trust)"));
     return TIER_ESIGNATURE;
   }
   if (trust_key && sodium_memcmp(p + total + 4, trust_key, 32) != 0) {
-    snprintf(err, errlen, "the ruleset is signed with a key that is not trusted (--trust)");
+    snprintf(err, errlen, "%s", _("the ruleset is signed with a key that is not trusted (--trust)"));
     return TIER_ESIGNATURE;
   }
   /* the signature covers everything before it, checksum included */
   if (*has_sig && crypto_sign_verify_detached(p + total + 36, p, total, p + total + 4) != 0) {
-    snprintf(err, errlen, "signature check failed: the file was modified after it was signed, or the signature is forged");
+    snprintf(err, errlen, "%s",
+             _("signature check failed: the file was modified after it was signed, or the signature is forged"));
     return TIER_EBYTECODE;
   }
   uint8_t sum[SUM_SIZE];
   crypto_generichash(sum, SUM_SIZE, p, total - SUM_SIZE, NULL, 0);
   if (sodium_memcmp(sum, p + total - SUM_SIZE, SUM_SIZE) != 0) {
-    snprintf(err, errlen, "checksum mismatch: the file is corrupted or was modified");
+    snprintf(err, errlen, "%s", _("checksum mismatch: the file is corrupted or was modified"));
     return TIER_EBYTECODE;
   }
   if (flags & ~FLAG_DEBUG) {
-    snprintf(err, errlen, "unknown flags 0x%x in header", flags);
+    snprintf(err, errlen, _("unknown flags 0x%x in header"), flags);
     return TIER_EBYTECODE;
   }
   uint32_t want = (flags & FLAG_DEBUG) ? S__COUNT - 1 : S__COUNT - 2;
   if (*nsec != want || HDR_SIZE + (size_t)*nsec * 12 > total - SUM_SIZE) {
-    snprintf(err, errlen, "section table: %u sections, expected %u", *nsec, want);
+    snprintf(err, errlen, _("section table: %u sections, expected %u"), *nsec, want);
     return TIER_EBYTECODE;
   }
   if (le32(p + 24) || le32(p + 28)) {
-    snprintf(err, errlen, "reserved header bytes are not zero");
+    snprintf(err, errlen, "%s", _("reserved header bytes are not zero"));
     return TIER_EBYTECODE;
   }
   return TIER_OK;
@@ -762,14 +770,14 @@ static int rd_sections(const uint8_t *p, size_t body, uint32_t nsec, struct imag
     const uint8_t *e = p + HDR_SIZE + i * 12;
     uint32_t id = le32(e), off = le32(e + 4), len = le32(e + 8);
     if (id != i + 1 || off != expect || len > body - off) {
-      snprintf(err, errlen, "section table entry %u (id %u, offset %u, length %u) is out of order or out of bounds", i,
-               id, off, len);
+      snprintf(err, errlen, _("section table entry %u (id %u, offset %u, length %u) is out of order or out of bounds"), i, id,
+               off, len);
       return TIER_EBYTECODE;
     }
     struct cur c = {p + off, len, 0, section_names[id], err, errlen, false};
     readers[id](&c, img);
     if (img->ar.failed) {
-      snprintf(err, errlen, "out of memory");
+      snprintf(err, errlen, "%s", _("out of memory"));
       return TIER_ENOMEM;
     }
     if (!c.bad && c.pos != c.n) cur_fail(&c, "has bytes left over after its last entry");
@@ -777,7 +785,7 @@ static int rd_sections(const uint8_t *p, size_t body, uint32_t nsec, struct imag
     expect = (size_t)off + len;
   }
   if (expect != body) {
-    snprintf(err, errlen, "%zu bytes between the last section and the checksum", body - expect);
+    snprintf(err, errlen, _("%zu bytes between the last section and the checksum"), body - expect);
     return TIER_EBYTECODE;
   }
   return TIER_OK;
@@ -793,7 +801,7 @@ int bc_read(const struct tier_alloc_hook *h, const uint8_t *p, size_t n, const u
   uint32_t total = le32(p + 16);
   struct image *img = image_new(h);
   if (!img) {
-    snprintf(err, errlen, "out of memory");
+    snprintf(err, errlen, "%s", _("out of memory"));
     return TIER_ENOMEM;
   }
   img->fmt_version = (uint16_t)(p[10] | p[11] << 8);

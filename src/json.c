@@ -440,7 +440,10 @@ static int scalar(struct jp *j, const struct img_field *f, int64_t *out) {
     if ((rc = number(j, &b, &e, &isint))) return rc;
     struct num q;
     if (num_parse(b, (size_t)(e - b), &q) != NUM_OK)
-      return fault(j, _("number %.*s%s is out of range (%s)"), JNUM_TEXT(b, e), NUM_RANGE_TEXT);
+      return fault(j,
+                   _("number %.*s%s is out of range (numbers are exact fractions of 127-bit integers, written with at most "
+                     "%d significant digits)"),
+                   JNUM_TEXT(b, e), NUM_MAX_WRITTEN_DIGITS);
     rc = rec_number(j->vm, j->rd, &j->nnums, q, out);
     if (rc == TIER_ENOMEM) fault(j, _("out of memory"));
     return rc;

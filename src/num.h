@@ -45,11 +45,6 @@ enum { NUM_OK = 0, NUM_ERANGE = 1, NUM_ESYNTAX = 2 };
 #define NUM_DIGITS 34
 /* Most significant digits a written number (literal, JSON) may have. */
 #define NUM_MAX_WRITTEN_DIGITS 77
-/* The range in words, for the messages about a number out of it. */
-#define NUM_STR_(x) #x
-#define NUM_STR(x) NUM_STR_(x)
-#define NUM_RANGE_TEXT \
-  "numbers are exact fractions of 127-bit integers, written with at most " NUM_STR(NUM_MAX_WRITTEN_DIGITS) " significant digits"
 
 static inline struct num num_none(void) { struct num x = {0, 0}; return x; }
 static inline bool num_is_none(struct num x) { return x.d == 0; }

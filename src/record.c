@@ -261,12 +261,19 @@ static const char *closest_field(const struct image *img, uint16_t owner, const 
 /* A kept key as people read it: the key as a JSON string ("..." after it
  * when it was cut), then where it is when not in the record itself. */
 static void key_text(const struct image *img, const struct unknown_key *k, struct buf *b) {
-  out_json_str(b, k->name, k->n);
-  if (k->cut) buf_put(b, "...", 3);
+  struct buf key = {.hook = b->hook}, where = {.hook = b->hook};
+  out_json_str(&key, k->name, k->n);
+  if (k->cut) buf_put(&key, "...", 3);
+  buf_u8(&key, 0);
   if (k->owner != NO_LIST) {
-    buf_put(b, " in ", 4);
-    owner_label(img, k->owner, b);
+    owner_label(img, k->owner, &where);
+    buf_u8(&where, 0);
   }
+  if (key.failed || where.failed) b->failed = true;
+  else if (k->owner == NO_LIST) buf_printf(b, "%s", (const char *)key.p);
+  else buf_printf(b, _("%s in %s"), (const char *)key.p, (const char *)where.p); /* "\"name\" in customers[]" */
+  buf_free(&key);
+  buf_free(&where);
 }
 
 static void key_of(struct unknown_key *k, uint16_t owner, const char *key, size_t n) {
@@ -305,19 +312,19 @@ int rec_unknown_key(struct tier_vm *vm, uint16_t owner, const char *key, size_t 
   struct unknown_key k;
   key_of(&k, owner, key, n);
   if (vm->strict_fields) {
-    struct buf b = {.hook = &vm->hook};
-    buf_printf(&b, "unknown field ");
-    key_text(img, &k, &b);
-    const char *near = closest_field(img, owner, k.name);
-    if (near) {
-      buf_printf(&b, " (did you mean ");
-      out_json_str(&b, near, strlen(near));
-      buf_printf(&b, "?)");
-    }
-    buf_printf(&b, ": the rules declare no such field");
-    buf_u8(&b, 0);
-    snprintf(why, whylen, "%s", b.failed ? "unknown field" : (const char *)b.p);
-    buf_free(&b);
+    struct buf key = {.hook = &vm->hook}, near = {.hook = &vm->hook};
+    key_text(img, &k, &key);
+    buf_u8(&key, 0);
+    const char *best = closest_field(img, owner, k.name);
+    if (best) out_json_str(&near, best, strlen(best));
+    buf_u8(&near, 0);
+    if (key.failed || near.failed) snprintf(why, whylen, "%s", _("out of memory"));
+    else if (best)
+      snprintf(why, whylen, _("unknown field %s (did you mean %s?): the rules declare no such field"), (const char *)key.p,
+               (const char *)near.p);
+    else snprintf(why, whylen, _("unknown field %s: the rules declare no such field"), (const char *)key.p);
+    buf_free(&key);
+    buf_free(&near);
     return TIER_ERECORD;
   }
   mark_key(rd, &k);
@@ -343,6 +350,25 @@ void rec_accept(struct reader *rd) {
   if (rd->other_last == rd->serial) rd->other_records++;
 }
 
+/* One kept key of the warning: "\"certifed\" (2 records; did you mean
+ * \"certified\"?)". */
+static void unknown_entry(const struct image *img, const struct unknown_key *k, struct buf *b) {
+  struct buf key = {.hook = b->hook}, near = {.hook = b->hook};
+  key_text(img, k, &key);
+  buf_u8(&key, 0);
+  const char *best = closest_field(img, k->owner, k->name);
+  if (best) out_json_str(&near, best, strlen(best));
+  buf_u8(&near, 0);
+  unsigned long long n = k->records;
+  if (key.failed || near.failed) b->failed = true;
+  else if (best)
+    buf_printf(b, NG_("%s (%llu record; did you mean %s?)", "%s (%llu records; did you mean %s?)", n), (const char *)key.p, n,
+               (const char *)near.p);
+  else buf_printf(b, NG_("%s (%llu record)", "%s (%llu records)", n), (const char *)key.p, n);
+  buf_free(&key);
+  buf_free(&near);
+}
+
 uint64_t tier_vm_unknown_fields(const tier_vm *vm, tier_buf *out) {
   const struct reader *rd = vm->reader;
   if (!rd || !rd->unknown_records) return 0;
@@ -351,20 +377,13 @@ uint64_t tier_vm_unknown_fields(const tier_vm *vm, tier_buf *out) {
   for (uint32_t i = 0; i < rd->nunknown; i++) {
     const struct unknown_key *k = &rd->unknown[i];
     if (!k->records) continue; /* only in the last record, which was rejected */
-    if (b.n) buf_put(&b, ", ", 2);
-    key_text(img, k, &b);
-    buf_printf(&b, " (%llu record%s", (unsigned long long)k->records, k->records == 1 ? "" : "s");
-    const char *near = closest_field(img, k->owner, k->name);
-    if (near) {
-      buf_printf(&b, "; did you mean ");
-      out_json_str(&b, near, strlen(near));
-      buf_u8(&b, '?');
-    }
-    buf_u8(&b, ')');
+    if (b.n) buf_printf(&b, "%s", _(", "));
+    unknown_entry(img, k, &b);
   }
+  if (b.n && rd->other_records) buf_printf(&b, "%s", _(", "));
   if (rd->other_records)
-    buf_printf(&b, "%sand more keys in %llu record%s", b.n ? ", " : "", (unsigned long long)rd->other_records,
-               rd->other_records == 1 ? "" : "s");
+    buf_printf(&b, NG_("and more keys in %llu record", "and more keys in %llu records", rd->other_records),
+               (unsigned long long)rd->other_records);
   if (!b.failed) tier_buf_put(out, b.p, b.n);
   buf_free(&b);
   return rd->unknown_records;

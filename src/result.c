@@ -246,10 +246,10 @@ static void describe_compared(const struct tier_vm *vm, tier_req_result *o, int 
   if (kind == TY_NUMBER) {
     num_format(qa, o->actual);
     num_format_shown(qa, o->actual_shown);
-    if (num_is_divzero(qa)) snprintf(o->actual_shown, sizeof o->actual_shown, "none (division by zero)");
+    if (num_is_divzero(qa)) snprintf(o->actual_shown, sizeof o->actual_shown, "%s", SHOWN_DIVZERO);
     num_format(qr, o->required);
     num_format_shown(qr, o->required_shown);
-    if (num_is_divzero(qr)) snprintf(o->required_shown, sizeof o->required_shown, "none (division by zero)");
+    if (num_is_divzero(qr)) snprintf(o->required_shown, sizeof o->required_shown, "%s", SHOWN_DIVZERO);
     o->missing = num_is_none(qa);
     o->actual_value = o->missing ? 0 : num_to_double(qa);
     o->required_value = num_is_none(qr) ? 0 : num_to_double(qr);

@@ -418,7 +418,7 @@ static void describe(struct buf *b, const tier_result *r) {
       const tier_req_result *u = &r->unmet[i];
       char nb[300];
       buf_printf(b, "%s%s", i ? ", " : "", unmet_name(u, nb, sizeof nb));
-      if (u->metric) buf_printf(b, " %s (%s %s)", u->actual_shown, u->op, u->required_shown);
+      if (u->metric) buf_printf(b, " %s (%s %s)", tier_shown(u, u->actual_shown), u->op, tier_shown(u, u->required_shown));
     }
   }
   buf_u8(b, '\n');

@@ -150,6 +150,11 @@ static void say_again(struct sayer *s, const char *pattern, const char *text, si
   }
 }
 
+const char *tier_shown(const tier_req_result *u, const char *shown) {
+  if (u->type == TIER_TYPE_NUMBER && !strcmp(shown, SHOWN_DIVZERO)) return _("none (division by zero)");
+  return shown;
+}
+
 size_t tier_say(char *out, size_t n, const char *text, const tier_said *how) {
   if (n == 0) return 0;
   struct sayer s = {out, n, 0, NULL, false};

@@ -11,6 +11,10 @@
 
 #include "tier.h"
 
+/* A number's value text (actual_shown, required_shown) when a division by
+ * zero left it missing: English in the result, said again by tier_shown. */
+#define SHOWN_DIVZERO "none (division by zero)"
+
 /* Sentences being said into one text of n bytes, out, and into how. */
 struct sayer {
   char *out;

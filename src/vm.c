@@ -323,10 +323,19 @@ static const uint8_t *trusted_key(const tier_options *opt, const uint8_t *p, siz
 int tier_load(const uint8_t *p, size_t n, const tier_options *opt, tier_ruleset **out, char *err, size_t errlen) {
   *out = NULL;
   struct tier_alloc_hook hook = hook_of(opt);
-  if (!p) { snprintf(err, errlen, "no bytecode"); return TIER_EUSAGE; }
-  if (sodium_init() < 0) { snprintf(err, errlen, "cannot initialise libsodium"); return TIER_ENOMEM; }
+  if (!p) {
+    snprintf(err, errlen, "%s", _("no bytecode"));
+    return TIER_EUSAGE;
+  }
+  if (sodium_init() < 0) {
+    snprintf(err, errlen, "%s", _("cannot initialise libsodium"));
+    return TIER_ENOMEM;
+  }
   struct tier_ruleset *rs = t_malloc(&hook, sizeof *rs);
-  if (!rs) { snprintf(err, errlen, "out of memory"); return TIER_ENOMEM; }
+  if (!rs) {
+    snprintf(err, errlen, "%s", _("out of memory"));
+    return TIER_ENOMEM;
+  }
   memset(rs, 0, sizeof *rs);
   rs->hook = hook;
   /* a trusted key turns "signatures are reported" into "required" */
@@ -336,7 +345,7 @@ int tier_load(const uint8_t *p, size_t n, const tier_options *opt, tier_ruleset 
     return rc;
   }
   if (decode(rs) != TIER_OK) {
-    snprintf(err, errlen, "out of memory");
+    snprintf(err, errlen, "%s", _("out of memory"));
     tier_ruleset_free(rs);
     return TIER_ENOMEM;
   }
@@ -1122,8 +1131,8 @@ overflow:
   vm->err_pc = (uint32_t)(ip - code);
   return TIER_ERUNTIME;
 numrange:
-  snprintf(vm->err, sizeof vm->err,
-           "number out of range (an exact result whose numerator or denominator needs more than 127 bits)");
+  snprintf(vm->err, sizeof vm->err, "%s",
+           _("number out of range (an exact result whose numerator or denominator needs more than 127 bits)"));
   vm->err_pc = (uint32_t)(ip - code);
   return TIER_ERUNTIME;
 badnum:
@@ -1135,7 +1144,7 @@ badtext:
   vm->err_pc = (uint32_t)(ip - code);
   return TIER_ERUNTIME;
 buffull:
-  snprintf(vm->err, sizeof vm->err, "too many values for a median for the record's lists");
+  snprintf(vm->err, sizeof vm->err, "%s", _("too many values for a median for the record's lists"));
   vm->err_pc = (uint32_t)(ip - code);
   return TIER_ERUNTIME;
 setfull:

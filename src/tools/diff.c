@@ -701,6 +701,16 @@ static void render_json(const struct diff *d, tier_buf *b) {
   tier_buf_put(b, "]}\n", 3);
 }
 
+/* A cell of the matrix: s, w display columns wide (Japanese takes two a
+ * character), after a space; left-aligned (the first column) or right. */
+static void matrix_cell(tier_buf *b, const char *s, size_t w, bool left) {
+  size_t sw = esc_width(s, strlen(s));
+  tier_buf_putc(b, ' ');
+  if (left) tier_buf_puts(b, s);
+  for (; sw < w; sw++) tier_buf_putc(b, ' ');
+  if (!left) tier_buf_puts(b, s);
+}
+
 /* One partner type's counts and its matrix: rows the old tier, columns
  * the new one, "." for none. */
 static void text_matrix(tier_buf *b, const struct diff_type *t) {
@@ -711,18 +721,24 @@ static void text_matrix(tier_buf *b, const struct diff_type *t) {
         t->name, n, t->up, t->down, t->stay, t->changed);
   else tier_buf_printf(b, _("\n%s: %ld partners, %ld move up, %ld move down, %ld stay\n"), t->name, n, t->up, t->down, t->stay);
   /* the matrix: rows old tier, columns new tier */
+  const char *corner = _("old \\ new"), *none = _("none");
   size_t w = 10;
-  for (int k = 0; k < t->lad.nold; k++) w = strlen(t->old_shown[k]) + 5 > w ? strlen(t->old_shown[k]) + 5 : w;
-  tier_buf_printf(b, "  %-*s", (int)w, "old \\ new");
-  tier_buf_printf(b, " %10s", "none");
-  for (int c = 0; c < t->lad.nnew; c++) tier_buf_printf(b, " %10s", t->new_shown[c]);
+  for (int k = 0; k < t->lad.nold; k++) {
+    size_t kw = esc_width(t->old_shown[k], strlen(t->old_shown[k])) + 5;
+    w = kw > w ? kw : w;
+  }
+  tier_buf_putc(b, ' ');
+  matrix_cell(b, corner, w, true);
+  matrix_cell(b, none, 10, false);
+  for (int c = 0; c < t->lad.nnew; c++) matrix_cell(b, t->new_shown[c], 10, false);
   tier_buf_putc(b, '\n');
   for (int r = -1; r < t->lad.nold; r++) {
-    tier_buf_printf(b, "  %-*s", (int)w, r >= 0 ? t->old_shown[r] : "none");
+    tier_buf_putc(b, ' ');
+    matrix_cell(b, r >= 0 ? t->old_shown[r] : none, w, true);
     for (int c = -1; c < t->lad.nnew; c++) {
-      long v = DIFF_CELL(t, r, c);
-      if (v == 0) tier_buf_printf(b, " %10s", ".");
-      else tier_buf_printf(b, " %10ld", v);
+      char v[24];
+      snprintf(v, sizeof v, "%ld", DIFF_CELL(t, r, c));
+      matrix_cell(b, DIFF_CELL(t, r, c) ? v : ".", 10, false);
     }
     tier_buf_putc(b, '\n');
   }

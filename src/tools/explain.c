@@ -37,6 +37,7 @@ static const char *label_currency(const char *label) {
  * with its cents and the label's currency ("USD 1,499.99"); anything else
  * (dates, names, "none ...", "≈0.67") as the result has it. */
 static void value(tier_buf *b, const tier_req_result *u, const char *shown, struct esc_pool *p) {
+  shown = tier_shown(u, shown);
   bool numeric = u->type == TIER_TYPE_INT || u->type == TIER_TYPE_MONEY || u->type == TIER_TYPE_NUMBER;
   const char *approx = "\u2248", *s = shown;
   bool about = strncmp(s, approx, strlen(approx)) == 0;

@@ -89,8 +89,9 @@ static void short_gap(tier_buf *b, const tier_req_result *u, struct esc_pool *p)
     char said[TIER_SAY_MAX];
     tier_buf_puts(b, p ? out_said(p, said, u->need, &u->need_said) : u->need);
   } else if (u->metric) {
-    tier_buf_printf(b, cell_text(N_("%s %s (needs %s %s)"), p), u->metric, p ? esc_str(p, u->actual_shown) : u->actual_shown, u->op,
-                    u->required_shown);
+    tier_buf_printf(b, cell_text(N_("%s %s (needs %s %s)"), p), u->metric,
+                    p ? esc_str(p, tier_shown(u, u->actual_shown)) : u->actual_shown, u->op,
+                    p ? tier_shown(u, u->required_shown) : u->required_shown);
   } else {
     tier_buf_puts(b, u->rule);
   }
