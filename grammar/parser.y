@@ -6,7 +6,6 @@
  */
 %code requires {
 #include "ast.h"
-struct tokval { const char *s; uint32_t n; int64_t i; struct num q; };
 #ifndef YY_TYPEDEF_YY_SCANNER_T
 #define YY_TYPEDEF_YY_SCANNER_T
 typedef void *yyscan_t;
@@ -41,7 +40,6 @@ static struct node *agg_of_values(struct parser *ps, int op, const char *fn, str
 static struct node *mk_time(struct parser *ps, int kind, struct tokval n, const YYLTYPE *nl, const char *unit,
                             const YYLTYPE *ul, const YYLTYPE *l);
 static bool at_any_ok(struct parser *ps, struct tokval word, const YYLTYPE *wl, const char *cal, const YYLTYPE *cl);
-static void dropped(struct parser *ps, unsigned kind, const YYLTYPE *l);
 static void dropped_item(struct parser *ps, const YYLTYPE *l);
 #define YYMAXDEPTH 4000
 enum { P_MONTHS = 0xFF, P_FISCAL = 0x100, P_PREVIOUS = 0x200 }; /* a period's token value */
@@ -484,8 +482,8 @@ static bool at_any_ok(struct parser *ps, struct tokval word, const YYLTYPE *wl, 
   return true;
 }
 
-/* Note what the error recovery skipped (ast.h, struct dropped). */
-static void dropped(struct parser *ps, unsigned kind, const YYLTYPE *l) {
+/* ast.h */
+void dropped(struct parser *ps, unsigned kind, const struct loc *l) {
   if (!ps->drops) return;
   ps->drops->kinds |= kind;
   if (kind == DROP_STMT && ps->drops->nstmts < DROPS_MAX) ps->drops->stmts[ps->drops->nstmts] = *l;
@@ -527,6 +525,25 @@ static void agg_hint(int agg, struct buf *b) {
                w, w, w);
   else
     buf_printf(b, _("(`%s FIELD in LIST` and `%s (EXPR) in LIST` aggregate a list's items)"), w, w);
+}
+
+/* A '>' at the end of a line where a statement goes on, in a block (the
+ * syntax error said that a ';' may be missing before it): read as the ';'
+ * and the block's end, so the error recovery skips only that statement
+ * and the next line is read as the next item.  Inside braces the '>' is
+ * left as it is. */
+static void end_block_here(struct parser *ps, const YYLTYPE *loc) {
+  uint32_t i = loc->end;
+  while (i < ps->len && (ps->text[i] == ' ' || ps->text[i] == '\t' || ps->text[i] == '\r')) i++;
+  bool line_end = i >= ps->len || ps->text[i] == '\n' || ps->text[i] == '#';
+  if (!line_end || ps->brace_depth > 0 || ps->inserted || ps->holding) return;
+  ps->in_block = ps->stmt_start = ps->block_braced = false;
+  ps->inserted = ';';
+  ps->inserted_n = 1;
+  ps->holding = true;
+  ps->held = BLOCK_END;
+  memset(&ps->held_val, 0, sizeof ps->held_val);
+  ps->held_loc = *loc;
 }
 
 /* "unexpected X; expected A, B or C", with hints for the usual slips:
@@ -580,10 +597,12 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t sc, struct pa
     if (nall > NEXP)
       buf_printf(&b, NG_(" or one of %d other token", " or one of %d other tokens", (unsigned long)(nall - NEXP)), nall - NEXP);
     const char *list = b.p ? (char *)b.p : "";
-    if (ps->in_block && strcmp(yysymbol_name(tok), "'>'") == 0)
+    if (ps->in_block && strcmp(yysymbol_name(tok), "'>'") == 0) {
       diag_add(ps->dg, TIER_ERROR, loc,
                _("unexpected %s; expected %s (the '>' that closes a tier block must start a statement: is a ';' missing before it?)"),
                got, list);
+      end_block_here(ps, loc);
+    }
     else if (nall == 1 && all[0] == YYSYMBOL_IN && ps->last_agg) {
       struct buf h = {0};
       agg_hint(ps->last_agg, &h);

@@ -230,6 +230,18 @@ struct dropped {
   struct loc stmts[DROPS_MAX]; /* (more than DROPS_MAX: every group counts as broken) */
 };
 
+/* A token's value: a name's or string's text, an integer, a number. */
+struct tokval {
+  const char *s;
+  uint32_t n;
+  int64_t i;
+  struct num q;
+};
+
+/* A token the parser needs that the text lacks, given in front of the
+ * token that shows it (lexer.l, yylex): one error says what is missing. */
+enum missing { MISS_NONE, MISS_OPEN, MISS_BRACE, MISS_CLOSE_BRACES, MISS_BRACED };
+
 struct parser {
   struct arena *ar;
   struct diags *dg;
@@ -271,6 +283,21 @@ struct parser {
   struct loc decl_kw, decl_brace, decl_last;
   bool owing_braces;
   struct loc pending_loc;
+  /* a token the text lacks (enum missing says which): lex_context gives
+   * `inserted` (inserted_n times) before the token that shows it, which
+   * waits in held*; miss_from..miss_to is the text it follows or closes
+   * (`tier X consulting`, `either "a"`), miss_line the line of the last
+   * brace it closes */
+  enum missing miss;
+  int inserted, inserted_n;
+  uint32_t miss_from, miss_to, miss_line;
+  bool holding, block_braced; /* block_braced: a block opened with '{' (closes with '}') */
+  int held;
+  struct tokval held_val;
+  struct loc held_loc;
+  bool want_brace;               /* a '{' must come next: after `either ["A"]`, a branch's `or ["B"]`, `at least N of` */
+  uint32_t phrase_beg;           /* where the last `either`, `or` or `at` starts: the phrase a '{' follows */
+  struct loc brace0, brace_last; /* the phrase of the outermost '{' open in a block, and the last '{' */
   uint32_t pos;           /* byte offset of the next token in what the scanner reads */
   const uint32_t *map;    /* NULL, or the file offset of each such offset (lookalike.h) */
   struct trivia *tv;      /* NULL, or where the lexer records tokens and comments */
@@ -278,6 +305,9 @@ struct parser {
   union parse_block *blocks; /* flex's and bison's memory still held (parse_mem) */
   struct dropped *drops;     /* where the error recovery's skips are noted */
 };
+/* Note what the error recovery skipped, or what a group left open leaves
+ * unknown (struct dropped): kind DROP_*, at l. */
+void dropped(struct parser *ps, unsigned kind, const struct loc *l);
 /* flex's and bison's memory (grammar/lexer.l): realloc-like, n == 0 frees. */
 void *parse_mem(struct parser *ps, void *p, size_t n);
 

@@ -206,7 +206,7 @@ static const char *branch_name(struct comp *c, const struct node *br, int k) {
 static void check_either(struct comp *c, struct node *s, struct body *x) {
   int n = 0;
   for (struct node *br = s->list; br; br = br->next) n++;
-  if (n < 2)
+  if (n < 2 && !sema_stmts_dropped_in(c, &s->span))
     diag_add(&c->dg, TIER_ERROR, &s->loc,
              _("`either` needs two or more branches: either \"A\" { ... } or \"B\" { ... }"));
   int k = 1;
@@ -231,7 +231,7 @@ static void check_atleast(struct comp *c, struct node *s, struct body *x) {
   if (!has_items(s->list)) {
     if (!sema_stmts_dropped_in(c, &s->span)) /* else its requirements are what the parser skipped */
       diag_add(&c->dg, TIER_ERROR, &s->loc, _("`at least %lld of { }` has no requirements"), (long long)s->ival);
-  } else if (m > 0 && (s->ival < 1 || (uint64_t)s->ival > m)) /* 0: an insertion failed, and said so */
+  } else if (m > 0 && (s->ival < 1 || (uint64_t)s->ival > m) && !sema_stmts_dropped_in(c, &s->span)) /* 0: an insertion failed */
     diag_add(&c->dg, TIER_ERROR, &s->locf, _("`at least %lld of` a group of %u: the number must be from 1 to %u"),
              (long long)s->ival, m, m);
 }
