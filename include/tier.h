@@ -187,6 +187,15 @@ TIER_API void tier_ruleset_hash(const tier_ruleset *rs, char out[65]);
  * caller gives a date (tier_eval_json's asof): results that change from day
  * to day, which a tool should say. */
 TIER_API int tier_ruleset_has_review(const tier_ruleset *rs);
+/* 1 when the rules declare the partner's name (a top-level text field
+ * called `name`), so that results carry it (tier_result.name); else 0. */
+TIER_API int tier_ruleset_has_names(const tier_ruleset *rs);
+/* The k-th checkpoint of a time clause (time: enum tier_time, with its N)
+ * at evaluation date asof, as the evaluation takes it: k = 0 is asof
+ * itself, then back from it (`sustained 6 months`: one a month, k up to
+ * 6).  TIER_NO_DATE when the window has no k-th checkpoint or time is not a
+ * clause. */
+TIER_API int64_t tier_checkpoint(int time, unsigned n, int64_t asof, unsigned k);
 
 /* ---- walking a ruleset ------------------------------------------------------ */
 /* Partner types, tiers and requirements by index, as results name them

@@ -6,6 +6,7 @@
  */
 #include <string.h>
 
+#include "record.h"
 #include "vm.h"
 
 /* The partner enum, or NULL for a ruleset without partner types. */
@@ -28,6 +29,15 @@ const char *tier_ruleset_type(const tier_ruleset *rs, size_t i) {
 size_t tier_ruleset_ntiers(const tier_ruleset *rs) { return rs->img->ntiers; }
 
 int tier_ruleset_has_review(const tier_ruleset *rs) { return rs->img->review_code != NO_STR; }
+
+int tier_ruleset_has_names(const tier_ruleset *rs) { return rec_name_field(rs->img) >= 0; }
+
+int64_t tier_checkpoint(int time, unsigned n, int64_t asof, unsigned k) {
+  if (time < TC_SUSTAINED || time > TC_ANY_CALMONTHS || n > tc_limit(time) || asof < DATE_MIN || asof > DATE_MAX)
+    return TIER_NO_DATE;
+  int64_t d = tc_checkpoint(time, n, asof, k);
+  return d == TIER_NONE ? TIER_NO_DATE : d;
+}
 
 /* Block b (tiers, then badges) as the API shows it. */
 static void block_info(const tier_ruleset *rs, uint32_t b, tier_info *out) {

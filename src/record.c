@@ -42,8 +42,7 @@ void rec_enum_allowed(const struct image *img, const struct img_enum *e, char *o
   }
 }
 
-/* The schema's top-level text field named "name", -1 if none. */
-static int32_t name_field(const struct image *img) {
+int32_t rec_name_field(const struct image *img) {
   for (uint32_t f = 0; f < img->nfields; f++) {
     const struct img_field *F = &img->fields[f];
     if (F->owner == NO_LIST && F->kind == TY_TEXT && strcmp(img_str(img, F->name), "name") == 0) return (int32_t)f;
@@ -56,7 +55,7 @@ struct reader *reader_of(struct tier_vm *vm) {
     struct reader *rd = t_malloc(&vm->hook, sizeof(struct reader));
     if (rd) {
       memset(rd, 0, sizeof *rd);
-      rd->name_field = name_field(vm->rs->img);
+      rd->name_field = rec_name_field(vm->rs->img);
     }
     vm->reader = rd;
   }

@@ -84,6 +84,9 @@ int rec_number(struct tier_vm *vm, struct reader *rd, uint32_t *nnums, struct nu
  * partners to people.  NULL when the schema has no such field, the record
  * gives none, or memory ran out; valid until the next record. */
 const char *rec_name(struct tier_vm *vm, const struct record *r);
+/* The schema's top-level text field named "name" (the partner's name in
+ * results), -1 if none. */
+int32_t rec_name_field(const struct image *img);
 /* A key of an object of `owner` (NO_LIST: the record) that the schema
  * does not declare.  With tier_options.strict_fields it is the record's
  * fault: why gets the message and the result is TIER_ERECORD.  Otherwise

@@ -19,7 +19,7 @@ export TIER_BUILD="$top/$build"
 # Every test runs in English unless it asks for another language (a golden
 # case of Japanese output sets LANGUAGE=ja); the catalogues are the build's.
 export LC_ALL=C.UTF-8 TIER_LOCALEDIR="$top/$build/locale"
-unset LANGUAGE
+unset LANGUAGE COLUMNS
 passed=0
 failed=0
 failures=""

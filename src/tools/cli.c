@@ -300,6 +300,14 @@ unsigned cli_columns(FILE *f) {
   return 0;
 }
 
+size_t cli_table_width(void) {
+  const char *c = getenv("COLUMNS");
+  char *end;
+  unsigned long n = c && *c ? strtoul(c, &end, 10) : 0;
+  if (n >= 20 && n <= 10000 && !*end) return n;
+  return cli_columns(stdout);
+}
+
 void cli_fingerprint(const uint8_t pub[32], char out[17]) {
   for (int i = 0; i < 8; i++) snprintf(out + 2 * i, 3, "%02x", pub[i]);
 }

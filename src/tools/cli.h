@@ -66,6 +66,10 @@ bool cli_color(FILE *f);
 /* The width of the terminal f is, 0 when f is not a terminal (for
  * tier_options.diag_columns: the library's default then). */
 unsigned cli_columns(FILE *f);
+/* The width tiervm's table is cut to: COLUMNS when it is set to a number
+ * (as ls and ps take it), else standard output's terminal's; 0 (not cut)
+ * when it goes elsewhere. */
+size_t cli_table_width(void);
 /* Key files: a first line naming the kind, then the key in hex.  The file
  * is new (O_EXCL: an existing file or link is never written); a failed
  * write removes it.  0, or -1 with a message. */

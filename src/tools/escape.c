@@ -42,6 +42,19 @@ size_t esc_width(const char *s, size_t n) {
   return w;
 }
 
+size_t esc_fit(const char *s, size_t n, size_t cols) {
+  const unsigned char *p = (const unsigned char *)s;
+  size_t w = 0, i = 0;
+  while (i < n) {
+    unsigned long cp = p[i];
+    size_t len = utf8_decode(p + i, n - i, &cp), cw = len && wide(cp) ? 2 : 1;
+    if (w + cw > cols) break;
+    w += cw;
+    i += len ? len : 1;
+  }
+  return i;
+}
+
 /* A character a terminal acts on instead of showing: C0, DEL, C1. */
 static bool control(unsigned long cp) { return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F); }
 

@@ -14,6 +14,8 @@
 /* Columns a terminal gives a UTF-8 string: East Asian wide and fullwidth
  * characters take two. */
 size_t esc_width(const char *s, size_t n);
+/* How many of the n bytes of s, whole characters, fit in cols columns. */
+size_t esc_fit(const char *s, size_t n, size_t cols);
 
 /* Text for a terminal.  A text with a control character (C0, DEL, C1) or
  * bytes that are not UTF-8 is written in double quotes with C escapes

@@ -173,13 +173,15 @@ static void explain_entries(tier_buf *b, const tier_result *r, size_t *at, const
 static bool tier_entry(const tier_req_result *u, int t) { return u->tier_index == t; }
 static bool badge_entry(const tier_req_result *u, int k) { return u->badge_index == k; }
 
-/* The first lines: who, when, under which rules; the tier held and the
+/* The first lines: who (the id, the name when the rules declare one, the
+ * partner type), when, under which rules; the tier held and the
  * next one (or that the partner's type has no tiers); the badges held. */
 static void explain_head(tier_buf *b, const tier_ruleset *rs, const tier_result *r, struct esc_pool *p) {
   char asof[11];
   tier_date_format(r->asof, asof);
   const char *name = tier_ruleset_name(rs);
   tier_buf_puts(b, r->id ? E(r->id) : _("(no id)"));
+  if (r->name && *r->name) tier_buf_printf(b, " %s", E(r->name));
   if (r->type) tier_buf_printf(b, " (%s)", E(r->type));
   tier_buf_printf(b, _(", reviewed at %s under %s%s%s (rules %.16s)\n"), asof, *name ? E(name) : _("the ruleset"),
                   *r->rules_version ? " " : "", E(r->rules_version), r->rules_hash);
@@ -237,5 +239,54 @@ void out_explain(const struct out *o, tier_buf *b, const tier_result *r) {
       out_gap(b, g->unmet, g->nunmet, p);
       tier_buf_putc(b, '\n');
     }
+  }
+}
+
+/* ---- a sustained window, month by month ------------------------------------------------ */
+
+void out_months_head(const struct out *o, tier_buf *b, int tier, unsigned n) {
+  struct esc_pool *p = o->pool;
+  tier_info T;
+  if (tier_ruleset_tier(o->rs, (size_t)tier, &T) != TIER_OK) return;
+  tier_buf_printf(b,
+                  NG_("\n%s month by month (sustained %u month: its requirements and those of the tiers below it, at each "
+                      "checkpoint):\n",
+                      "\n%s month by month (sustained %u months: its requirements and those of the tiers below it, at each "
+                      "checkpoint):\n",
+                      n),
+                  E(T.display ? T.display : T.name), n);
+}
+
+/* Does entry u count toward tier (T) at a checkpoint: a requirement or
+ * group (not a time clause, not inside a group) of T or of a tier below it
+ * in its ladder, as the sustained clause asks them at each checkpoint? */
+static bool counts_at_checkpoint(const tier_ruleset *rs, const tier_req_result *u, const tier_info *T) {
+  tier_info U;
+  if (u->depth != 0 || u->kind == TIER_ENTRY_SUSTAINED || u->kind == TIER_ENTRY_AT_ANY || u->tier_index < 0) return false;
+  if (tier_ruleset_tier(rs, (size_t)u->tier_index, &U) != TIER_OK) return false;
+  return U.type_index == T->type_index && U.position <= T->position;
+}
+
+void out_checkpoint(const struct out *o, tier_buf *b, const tier_result *at, int tier) {
+  struct esc_pool *p = o->pool;
+  tier_info T;
+  if (tier_ruleset_tier(o->rs, (size_t)tier, &T) != TIER_OK) return;
+  size_t n = 0, held = 0;
+  for (size_t i = 0; i < at->nreqs; i++)
+    if (counts_at_checkpoint(o->rs, &at->reqs[i], &T)) n++, held += at->reqs[i].met != 0;
+  char d[11];
+  tier_date_format(at->asof, d);
+  if (held == n) {
+    tier_buf_printf(b, _("    %s  \u2713 every requirement holds\n"), d);
+    return;
+  }
+  tier_buf_printf(b, NG_("    %s  \u2717 %zu of %zu requirement holds:\n", "    %s  \u2717 %zu of %zu requirements hold:\n", n),
+                  d, held, n);
+  for (size_t i = 0; i < at->nreqs; i++) {
+    const tier_req_result *u = &at->reqs[i];
+    if (!counts_at_checkpoint(o->rs, u, &T) || u->met) continue;
+    tier_buf_puts(b, "      \u2717 ");
+    if (u->tier_index != tier) tier_buf_printf(b, "%s, ", E(u->tier));
+    req_text(b, u, p);
   }
 }

@@ -18,16 +18,76 @@ static void pad(tier_buf *b, const char *s, size_t width) {
   tier_buf_put(b, "  ", 2);
 }
 
-#define ID_WIDTH 10
+/* A cell of a text from the record (a name), as pad writes it, cut to
+ * width columns with "…" where it is longer. */
+static void pad_cut(const struct out *o, tier_buf *b, const char *s, size_t width) {
+  const char *t = esc_str(o->pool, s ? s : "");
+  size_t n = strlen(t), k = esc_width(t, n) <= width ? n : esc_fit(t, n, width - 1);
+  tier_buf_put(b, t, k);
+  size_t w = esc_width(t, k);
+  if (k < n) tier_buf_puts(b, "\u2026"), w++;
+  for (; w < width; w++) tier_buf_putc(b, ' ');
+  tier_buf_put(b, "  ", 2);
+}
 
-int out_init(struct out *o, int fmt, bool explain, const tier_ruleset *rs) {
+/* The table's lines in l, each cut to the table's width with "…" at its
+ * end (at a space when one is among the last 8 columns), so that a
+ * terminal never wraps a line, in a word or elsewhere; then l is emptied. */
+static void put_lines(const struct out *o, tier_buf *b, tier_buf *l) {
+  size_t len;
+  const char *s = tier_buf_text(l, &len);
+  while (s && len > 0) {
+    const char *e = memchr(s, '\n', len);
+    size_t n = e ? (size_t)(e - s) : len;
+    if (o->width && esc_width(s, n) > o->width) {
+      size_t k = esc_fit(s, n, o->width - 1), sp = k;
+      while (sp > 0 && s[sp - 1] != ' ') sp--;
+      if (sp > 0 && esc_width(s, sp) + 8 >= o->width) k = sp;
+      while (k > 0 && (s[k - 1] == ' ' || s[k - 1] == ';' || s[k - 1] == ',')) k--;
+      tier_buf_put(b, s, k);
+      tier_buf_puts(b, "\u2026");
+    } else {
+      tier_buf_put(b, s, n);
+    }
+    tier_buf_putc(b, '\n');
+    s += e ? n + 1 : n;
+    len -= e ? n + 1 : n;
+  }
+  tier_buf_clear(l);
+}
+
+#define ID_WIDTH 10
+#define NAME_WIDTH 24 /* the NAME column at most (a longer name is cut with "…") */
+#define NAME_MIN_WIDTH 12
+#define MISSING_MIN_WIDTH 24 /* what a narrow table keeps for MISSING FOR NEXT */
+
+/* The table's columns for its width: every column when it is not cut or
+ * wide enough; else AS OF is left out and NAME narrowed, so that names and
+ * MISSING FOR NEXT keep room in 80 columns. */
+static void table_layout(struct out *o) {
+  size_t fixed = ID_WIDTH + o->type_w + 2 * o->tier_w + 8; /* each column and its gap of 2 */
+  bool names = tier_ruleset_has_names(o->rs);
+  o->asof_col = true;
+  o->name_w = names ? NAME_WIDTH : 0;
+  if (!o->width) return;
+  size_t room = o->width > fixed + MISSING_MIN_WIDTH ? o->width - fixed - MISSING_MIN_WIDTH : 0;
+  o->asof_col = room >= 12 + (names ? NAME_MIN_WIDTH + 2 : 0);
+  if (o->asof_col) room -= 12;
+  if (names) o->name_w = room < NAME_MIN_WIDTH + 2 ? NAME_MIN_WIDTH : room - 2 < NAME_WIDTH ? room - 2 : NAME_WIDTH;
+}
+
+int out_init(struct out *o, int fmt, bool explain, const tier_ruleset *rs, size_t width) {
   memset(o, 0, sizeof *o);
   o->scratch = tier_buf_new(NULL);
+  o->line = tier_buf_new(NULL);
   o->pool = malloc(sizeof *o->pool);
-  if (!o->pool || esc_pool_init(o->pool) != 0) return -1;
+  if (!o->pool || esc_pool_init(o->pool) != 0 || !o->line) return -1;
   o->fmt = fmt;
   o->explain = explain;
   o->rs = rs;
+  o->width = width;
+  o->ntally = tier_ruleset_ntypes(rs) * (tier_ruleset_ntiers(rs) + 1) + 1;
+  if (fmt == FMT_TABLE && !(o->tally = calloc(o->ntally, sizeof *o->tally))) return -1;
   /* the columns are as wide as their headings, in the user's language */
   o->type_w = esc_width(_("TYPE"), strlen(_("TYPE")));
   o->tier_w = esc_width(_("TIER"), strlen(_("TIER")));
@@ -44,6 +104,7 @@ int out_init(struct out *o, int fmt, bool explain, const tier_ruleset *rs) {
     size_t w = esc_width(s, strlen(s));
     if (w > o->tier_w) o->tier_w = w;
   }
+  table_layout(o);
   char h[65];
   tier_ruleset_hash(rs, h);
   memcpy(o->hash, h, 16);
@@ -58,6 +119,8 @@ const char *out_tier_shown(const tier_ruleset *rs, int t, const char *name) {
 
 void out_free(struct out *o) {
   tier_buf_free(o->scratch);
+  tier_buf_free(o->line);
+  free(o->tally);
   if (o->pool) esc_pool_free(o->pool);
   free(o->pool);
 }
@@ -101,14 +164,17 @@ static void short_gap(tier_buf *b, const tier_req_result *u, struct esc_pool *p)
  * header row; JSON Lines have none. */
 void out_header(const struct out *o, tier_buf *b) {
   if (o->fmt == FMT_TABLE) {
+    tier_buf *l = o->line;
     const char *name = tier_ruleset_name(o->rs), *ver = tier_ruleset_version(o->rs);
-    tier_buf_printf(b, _("# %s%s%s (rules %s)\n"), *name ? name : _("ruleset"), *ver ? " " : "", ver, o->hash);
-    pad(b, _("ID"), ID_WIDTH);
-    pad(b, _("TYPE"), o->type_w);
-    pad(b, _("AS OF"), 10);
-    pad(b, _("TIER"), o->tier_w);
-    pad(b, _("NEXT"), o->tier_w);
-    tier_buf_printf(b, "%s\n", _("MISSING FOR NEXT"));
+    tier_buf_printf(l, _("# %s%s%s (rules %s)\n"), *name ? name : _("ruleset"), *ver ? " " : "", ver, o->hash);
+    pad(l, _("ID"), ID_WIDTH);
+    if (o->name_w) pad(l, _("NAME"), o->name_w);
+    pad(l, _("TYPE"), o->type_w);
+    if (o->asof_col) pad(l, _("AS OF"), 10);
+    pad(l, _("TIER"), o->tier_w);
+    pad(l, _("NEXT"), o->tier_w);
+    tier_buf_printf(l, "%s\n", _("MISSING FOR NEXT"));
+    put_lines(o, b, l);
   } else if (o->fmt == FMT_CSV) {
     tier_buf_printf(b, "record,id,type,asof,tier,next,unmet,%s%srules_version,rules_hash,error\r\n",
                     tier_ruleset_nbadges(o->rs) ? "badges,badges_unmet," : "", tier_ruleset_ngrants(o->rs) ? "granted," : "");
@@ -392,10 +458,11 @@ static void badge_line(const struct out *o, tier_buf *b, const tier_result *r) {
 }
 
 /* A table row; with explain, one line per requirement under it. */
-static void table_result(const struct out *o, tier_buf *b, const tier_result *r, const char *asof) {
+static void table_rows(const struct out *o, tier_buf *b, const tier_result *r, const char *asof) {
   pad(b, r->id, ID_WIDTH);
+  if (o->name_w) pad_cut(o, b, r->name, o->name_w);
   pad(b, r->type, o->type_w);
-  pad(b, asof, 10);
+  if (o->asof_col) pad(b, asof, 10);
   pad(b, r->tier_display ? r->tier_display : r->tier, o->tier_w);
   pad(b, r->next_display ? r->next_display : r->next, o->tier_w);
   if (r->next) gap_text(b, r, o->pool);
@@ -425,7 +492,7 @@ void out_result(const struct out *o, tier_buf *b, const tier_result *r) {
   tier_date_format(r->asof, asof);
   if (o->fmt == FMT_JSON) json_result(o, b, r, asof);
   else if (o->fmt == FMT_CSV) csv_result(o, b, r, asof);
-  else table_result(o, b, r, asof);
+  else table_rows(o, o->line, r, asof), put_lines(o, b, o->line);
 }
 
 /* A rejected record as the format's error line: its number, its id when it
@@ -453,9 +520,102 @@ void out_error(const struct out *o, tier_buf *b, long record, const char *id, co
     esc_csv(b, t ? t : err, true);
   } else {
     struct esc_pool *p = o->pool;
-    pad(b, id, ID_WIDTH);
+    tier_buf *l = o->line;
+    pad(l, id, ID_WIDTH);
     const char *where = path && *path ? esc_str(p, path) : "", *sep = path && *path ? ": " : "";
-    if (id) tier_buf_printf(b, _("error: record %ld (%s): %s%s%s\n"), record, esc_str(p, id), where, sep, esc_str(p, err));
-    else tier_buf_printf(b, _("error: record %ld: %s%s%s\n"), record, where, sep, esc_str(p, err));
+    if (id) tier_buf_printf(l, _("error: record %ld (%s): %s%s%s\n"), record, esc_str(p, id), where, sep, esc_str(p, err));
+    else tier_buf_printf(l, _("error: record %ld: %s%s%s\n"), record, where, sep, esc_str(p, err));
+    put_lines(o, b, l);
   }
+}
+
+/* ---- the table's summary ---------------------------------------------------------------- */
+
+/* A count as people read it, with thousands separators: "10,000". */
+static const char *grouped(long n, char out[32]) {
+  char d[24];
+  int len = snprintf(d, sizeof d, "%ld", n < 0 ? 0 : n), k = 0;
+  for (int i = 0; i < len; i++) {
+    if (i && (len - i) % 3 == 0) out[k++] = ',';
+    out[k++] = d[i];
+  }
+  out[k] = 0;
+  return out;
+}
+
+/* Where result r is counted: its partner type's row and its tier (none
+ * first); the last slot for a partner of no type (a ruleset of badges only). */
+static size_t tally_slot(const struct out *o, int type, int tier) {
+  if (type < 0) return o->ntally - 1;
+  return (size_t)type * (tier_ruleset_ntiers(o->rs) + 1) + (size_t)(tier + 1);
+}
+
+void out_count(struct out *o, const tier_result *r) {
+  if (o->tally) o->tally[tally_slot(o, r->type_index, r->tier_index)]++;
+}
+
+void out_merge(struct out *o, const struct out *from) {
+  for (size_t i = 0; o->tally && from->tally && i < o->ntally; i++) o->tally[i] += from->tally[i];
+}
+
+/* One more "Select 13" of a summary line, after ": " or ", " (in the
+ * user's language); on the next line, indented, when this one would be
+ * wider than the table. */
+static void summary_item(const struct out *o, tier_buf *l, size_t *col, bool first, const char *item) {
+  const char *sep = first ? _(": ") : _(", ");
+  size_t w = esc_width(item, strlen(item)), sw = esc_width(sep, strlen(sep));
+  if (o->width && *col + 2 * sw + w > o->width) { /* room for the separator that may end the line */
+    tier_buf_put(l, sep, strcspn(sep, " "));      /* the separator without its space, at the line's end */
+    tier_buf_puts(l, "\n    ");
+    *col = 4;
+  } else {
+    tier_buf_puts(l, sep);
+    *col += sw;
+  }
+  tier_buf_puts(l, item);
+  *col += w;
+}
+
+/* One partner type's line: its partners, then how many hold no tier and
+ * each tier of its ladder, lowest first. */
+static void summary_type(const struct out *o, tier_buf *l, size_t type) {
+  long n = o->tally[tally_slot(o, (int)type, -1)];
+  tier_info t;
+  for (size_t i = 0; tier_ruleset_tier(o->rs, i, &t) == TIER_OK; i++)
+    if (t.type_index == (int)type) n += o->tally[tally_slot(o, (int)type, (int)i)];
+  char item[200], g[32];
+  snprintf(item, sizeof item, _("  %s (%s)"), esc_str(o->pool, tier_ruleset_type(o->rs, type)), grouped(n, g));
+  tier_buf_puts(l, item);
+  size_t col = esc_width(item, strlen(item));
+  snprintf(item, sizeof item, _("no tier %s"), grouped(o->tally[tally_slot(o, (int)type, -1)], g));
+  summary_item(o, l, &col, true, item);
+  for (size_t i = 0; tier_ruleset_tier(o->rs, i, &t) == TIER_OK; i++) {
+    if (t.type_index != (int)type) continue;
+    snprintf(item, sizeof item, _("%s %s"), esc_str(o->pool, out_tier_shown(o->rs, (int)i, t.name)),
+             grouped(o->tally[tally_slot(o, (int)type, (int)i)], g));
+    summary_item(o, l, &col, false, item);
+  }
+  tier_buf_putc(l, '\n');
+}
+
+void out_summary(const struct out *o, tier_buf *b, long rejected) {
+  if (!o->tally) return;
+  long total = 0;
+  for (size_t i = 0; i < o->ntally; i++) total += o->tally[i];
+  tier_buf *l = o->line;
+  char g[32];
+  tier_buf_printf(
+      l, NG_("# %s partner by partner type and tier:\n", "# %s partners by partner type and tier:\n", (unsigned long)total),
+      grouped(total, g));
+  for (size_t type = 0; type < tier_ruleset_ntypes(o->rs); type++) summary_type(o, l, type);
+  long untyped = o->tally[o->ntally - 1];
+  if (untyped)
+    tier_buf_printf(l, NG_("  %s partner of no partner type\n", "  %s partners of no partner type\n", (unsigned long)untyped),
+                    grouped(untyped, g));
+  if (rejected)
+    tier_buf_printf(l,
+                    NG_("# %s record rejected (its error is above)\n", "# %s records rejected (their errors are above)\n",
+                        (unsigned long)rejected),
+                    grouped(rejected, g));
+  put_lines(o, b, l);
 }

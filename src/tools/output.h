@@ -21,21 +21,40 @@ struct out {
   int fmt;                 /* enum out_format */
   bool explain;            /* every requirement too (the result must have reqs) */
   const tier_ruleset *rs;
+  size_t width;            /* the table's lines are cut to this many columns; 0: not cut */
   size_t type_w, tier_w;   /* table columns, in display columns */
+  size_t name_w;           /* the NAME column (the rules declare names), 0 without */
+  bool asof_col;           /* the AS OF column (left out when the width is short) */
   char hash[17];           /* the rules hash as results show it: 16 hex digits */
   tier_buf *scratch;       /* a cell being built (CSV quotes a cell as a whole) */
+  tier_buf *line;          /* the table's lines of a result, before they are cut */
   struct esc_pool *pool;   /* record texts quoted for a terminal (escape.h) */
+  long *tally;             /* the table's summary: partners per partner type and */
+  size_t ntally;           /* tier, [type * (ntiers + 1) + tier + 1]; then those of no type */
 };
 
-/* 0, or -1 when out of memory; out_free in either case. */
-int out_init(struct out *o, int fmt, bool explain, const tier_ruleset *rs);
+/* 0, or -1 when out of memory; out_free in either case.  width: the
+ * table's width in columns (a terminal's), 0 for none. */
+int out_init(struct out *o, int fmt, bool explain, const tier_ruleset *rs, size_t width);
 void out_free(struct out *o);
 void out_header(const struct out *o, tier_buf *b);
 void out_result(const struct out *o, tier_buf *b, const tier_result *r);
 void out_error(const struct out *o, tier_buf *b, long record, const char *id, const char *err, const char *path);
+/* The table's summary: out_count counts each result shown, out_merge adds
+ * another renderer's counts (-j), out_summary ends the table with the
+ * partners per partner type and tier, and the records rejected. */
+void out_count(struct out *o, const tier_result *r);
+void out_merge(struct out *o, const struct out *from);
+void out_summary(const struct out *o, tier_buf *b, long rejected);
 /* tiervm explain: one result, every requirement of every tier of its type
  * and of every badge (o made with explain) */
 void out_explain(const struct out *o, tier_buf *b, const tier_result *r);
+/* tiervm explain, the next tier's `sustained N months` month by month:
+ * out_months_head names it; out_checkpoint says of the partner evaluated
+ * at one checkpoint (at) whether the requirements of tier and of the tiers
+ * below it held there, and the values of those that did not. */
+void out_months_head(const struct out *o, tier_buf *b, int tier, unsigned n);
+void out_checkpoint(const struct out *o, tier_buf *b, const tier_result *at, int tier);
 
 /* The smallest change a list of unmet entries asks for, as one line; for a
  * terminal (p not NULL) the texts of the rules and the record are quoted. */

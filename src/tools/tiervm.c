@@ -178,6 +178,7 @@ struct run {
   tier_ruleset *rs;
   struct worker w; /* the main thread's */
   int fmt;
+  size_t width; /* the table's width: a terminal's (cli_table_width), 0 for none */
   bool explain;
   int64_t asof;
   uint64_t max_cost;
@@ -227,12 +228,31 @@ static void record_error(const struct run *r, struct worker *w, tier_buf *out, l
   }
 }
 
+/* explain: the next tier's `sustained N months` month by month, the
+ * partner evaluated again at each of its monthly checkpoints, oldest
+ * first (out_checkpoint); res is the partner's result, which the first of
+ * those evaluations replaces. */
+static void explain_months(struct worker *w, tier_buf *out, const struct rec *rec, const tier_result *res) {
+  tier_info T;
+  int next = res->next_index;
+  if (next < 0 || tier_ruleset_tier(w->o.rs, (size_t)next, &T) != TIER_OK || T.time != TIER_TIME_SUSTAINED) return;
+  int64_t asof = res->asof;
+  out_months_head(&w->o, out, next, T.sustained);
+  for (unsigned k = T.sustained + 1; k-- > 0;) {
+    int64_t d = tier_checkpoint(TIER_TIME_SUSTAINED, T.sustained, asof, k);
+    const tier_result *at;
+    if (d != TIER_NO_DATE && eval_rec(w->vm, rec, d, &at) == TIER_OK) out_checkpoint(&w->o, out, at, next);
+  }
+}
+
 /* A record's line (or lines) of output: its result, or its error. */
 static void render_one(const struct run *r, struct worker *w, tier_buf *out, const struct rec *rec, long record, int rc,
                        const tier_result *res) {
   if (rc == TIER_OK) {
+    out_count(&w->o, res);
     if (r->fmt == FMT_TEXT) out_explain(&w->o, out, res);
     else out_result(&w->o, out, res);
+    if (r->fmt == FMT_TEXT) explain_months(w, out, rec, res); /* last: it evaluates the partner again */
   } else {
     record_error(r, w, out, record, rec->file, tier_vm_record_id(w->vm), rejection(w->vm, rc, w->why), tier_vm_error_path(w->vm));
   }
@@ -287,7 +307,7 @@ static int worker_init(const struct run *r, struct worker *w) {
   w->vm = tier_vm_new(r->rs, &vmopt);
   w->why = tier_buf_new(NULL);
   w->msg = tier_buf_new(NULL);
-  return !w->vm || !w->why || !w->msg || out_init(&w->o, r->fmt, r->explain, r->rs) != 0 ? -1 : 0;
+  return !w->vm || !w->why || !w->msg || out_init(&w->o, r->fmt, r->explain, r->rs, r->width) != 0 ? -1 : 0;
 }
 
 static void worker_fini(struct worker *w) {
@@ -459,6 +479,7 @@ static int eval_setup(struct run *r, const char *rules, const tier_options *opt)
   report_signature(r->rs, opt->ntrust_keys > 0);
   cli_warn_today(prog, r->rs, rules, r->asof);
   r->strict_fields = opt->strict_fields;
+  r->width = r->fmt == FMT_TABLE ? cli_table_width() : 0;
   r->out = tier_buf_new(NULL);
   if (worker_init(r, &r->w) != 0 || !r->out || (r->jobs > 1 && !(r->par = par_new(r->jobs, &eval_par_ops, r)))) {
     fprintf(stderr, _("%s: out of memory\n"), prog);
@@ -490,7 +511,12 @@ static int cmd_eval(int argc, char **argv, bool explain_cmd) {
     for (int i = 0; r.par && i < r.jobs; i++) {
       const struct worker *w = &((struct eval_worker *)par_worker(r.par, i))->w;
       r.w.errors += w->errors;
+      out_merge(&r.w.o, &w->o);
       tier_vm_unknown_merge(r.w.vm, w->vm);
+    }
+    if (r.fmt == FMT_TABLE) { /* the table ends with its summary */
+      out_summary(&r.w.o, r.out, r.w.errors);
+      flush(&r, true);
     }
     cli_warn_unknown(prog, r.w.vm, argv[optind]);
     if (r.out_failed) fprintf(stderr, _("%s: out of memory writing output\n"), prog);

@@ -52,7 +52,8 @@ static inline void fuzz_touch_result(const tier_result *r) {
   }
 }
 
-/* Every output format, plain and with --explain, as tiervm writes them. */
+/* Every output format, plain and with --explain, as tiervm writes them
+ * (the table cut to 80 columns, with its summary). */
 static inline void fuzz_format(tier_vm *vm, const tier_result *r) {
   static const int fmts[] = {FMT_JSON, FMT_TABLE, FMT_CSV};
   for (int f = 0; f < 3; f++)
@@ -61,9 +62,11 @@ static inline void fuzz_format(tier_vm *vm, const tier_result *r) {
       if (explain && !r->reqs) continue;
       struct out o;
       tier_buf *b = tier_buf_new(NULL);
-      if (b && out_init(&o, fmts[f], explain != 0, vm->rs) == 0) {
+      if (b && out_init(&o, fmts[f], explain != 0, vm->rs, 80) == 0) {
         out_header(&o, b);
         out_result(&o, b, r);
+        out_count(&o, r);
+        out_summary(&o, b, 1);
         if (explain) out_explain(&o, b, r);
         fuzz_sink += tier_buf_len(b);
       }
@@ -90,7 +93,7 @@ static inline int fuzz_eval(tier_vm *vm, const char *json, size_t len, int64_t a
     static const int fmts[] = {FMT_JSON, FMT_TABLE, FMT_CSV};
     for (int f = 0; f < 3 && b; f++) {
       struct out o;
-      if (out_init(&o, fmts[f], false, vm->rs) == 0) out_error(&o, b, 1, tier_vm_record_id(vm), e ? e : "", p);
+      if (out_init(&o, fmts[f], false, vm->rs, 80) == 0) out_error(&o, b, 1, tier_vm_record_id(vm), e ? e : "", p);
       out_free(&o);
     }
     if (b) fuzz_sink += tier_buf_len(b);

@@ -21,8 +21,19 @@ grep -q "^exit 2$" "$t/out" || { cat "$t/out"; fail "report: exit status"; }
 run "$bin/tiervm" report -o - rules/apn-2019.tier examples/partners.jsonl
 grep -q "<html" "$t/out" || { head -5 "$t/out"; fail "report -o - did not print the page"; }
 
+# a table at a terminal of 80 columns: no line wider than the terminal (so
+# none is wrapped), the partners' names, and the summary at the end
+run --cols 80 "$bin/tiervm" eval rules/apn-2019.tier examples/partners.jsonl
+grep -q "^P-0001 *Nimbus Star" "$t/out" || { head -3 "$t/out"; fail "table at 80 columns: no name"; }
+grep -q "^# 44 partners by partner type and tier:" "$t/out" || { tail -4 "$t/out"; fail "table at 80 columns: no summary"; }
+wide=$(python3 -c 'import sys, unicodedata
+w = lambda s: sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+print(sum(1 for l in open(sys.argv[1], encoding="utf-8") if w(l.rstrip("\n")) > 80))' "$t/out")
+[ "$wide" = 0 ] || fail "table at 80 columns: $wide lines wider than 80 columns"
+grep -q '…' "$t/out" || fail "table at 80 columns: no line was cut (the test proves nothing)"
+
 # not at a terminal: no hint, and the page goes to standard output as before
 "$bin/tiervm" eval rules/apn-2019.tier < examples/partners.jsonl 2> "$t/err" > /dev/null
 grep -q "terminal" "$t/err" && fail "eval gave the hint without a terminal"
 "$bin/tiervm" report rules/apn-2019.tier examples/partners.jsonl 2>/dev/null | grep -q "<html" || fail "report to a pipe"
-echo "ok: eval at a terminal says how to end, report refuses a terminal without -o -"
+echo "ok: eval at a terminal says how to end, its table fits 80 columns with names and a summary, report refuses a terminal without -o -"

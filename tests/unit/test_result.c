@@ -141,7 +141,7 @@ static void rendering_leaves_the_result_as_it_was(void **st) {
   memcpy(before, r->unmet, sizeof before);
   for (int fmt = FMT_JSON; fmt <= FMT_CSV; fmt++) {
     struct out o;
-    assert_int_equal(out_init(&o, fmt, true, rs), 0);
+    assert_int_equal(out_init(&o, fmt, true, rs, 0), 0);
     tier_buf *b = tier_buf_new(NULL);
     out_result(&o, b, r);
     out_explain(&o, b, r);

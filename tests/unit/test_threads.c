@@ -26,7 +26,7 @@ static char *run_all(void) {
   tier_options opt = {.all_requirements = 1};
   tier_vm *vm = tier_vm_new(rs, &opt);
   struct out o;
-  if (out_init(&o, FMT_JSON, true, rs) != 0) return NULL;
+  if (out_init(&o, FMT_JSON, true, rs, 0) != 0) return NULL;
   tier_buf *out = tier_buf_new(NULL);
   for (size_t i = 0; i < nlines; i++) {
     const tier_result *r;

@@ -1,0 +1,2 @@
+# 10,000 partners in a table end with the summary: how many per partner type and tier, counted over every record (with -j 2 as with -j 1), and the records rejected
+t=$(mktemp -d) && awk 'BEGIN { for (i = 1; i <= 10000; i++) printf "{\"id\":\"P-%05d\",\"type\":\"%s\",\"certified_people\":%d,\"business_pro\":%d}\n", i, i % 7 ? "consulting" : "technology", i % 12, i % 5; print "{\"id\":\"bad\"}" }' > $t/p.jsonl && tiervm eval -f table -j 2 examples/card.tier $t/p.jsonl | tail -4; tiervm eval -f table -j 1 examples/card.tier $t/p.jsonl | tail -4; rm -rf $t
