@@ -23,7 +23,7 @@ static size_t max_record; /* --max-record; 0: TIER_MAX_RECORD */
 
 static void usage(FILE *f) {
   fputs(_("usage: tiervm eval [options] RULESET [PROFILES...]\n"
-          "       tiervm explain [options] RULESET PROFILES [--id ID]\n"
+          "       tiervm explain [options] RULESET [PROFILES...] [--id ID]\n"
           "       tiervm diff [options] OLD NEW [PROFILES...]\n"
           "       tiervm report [options] RULESET [PROFILES...] -o report.html [--diff OLD]\n"
           "\n"
@@ -460,8 +460,8 @@ static int eval_options(int argc, char **argv, bool explain_cmd, struct run *r, 
     fprintf(stderr, _("%s: --jobs applies to eval\n"), prog);
     return EXIT_USAGE;
   }
-  if (optind >= argc || (explain_cmd && optind + 1 >= argc)) {
-    fprintf(stderr, _("%s %s: missing %s\n"), prog, explain_cmd ? "explain" : "eval", optind >= argc ? "RULESET" : "PROFILES");
+  if (optind >= argc) { /* no PROFILES: standard input, for explain as for eval */
+    fprintf(stderr, _("%s %s: missing %s\n"), prog, explain_cmd ? "explain" : "eval", "RULESET");
     usage(stderr);
     return EXIT_USAGE;
   }

@@ -3,5 +3,5 @@ LANGUAGE=ja tierc --help
 LANGUAGE=ja tierc frobnicate
 LANGUAGE=ja tierc compile
 LANGUAGE=ja tiervm --help
-LANGUAGE=ja tiervm explain rules/apn-2019.tier
+LANGUAGE=ja tiervm explain
 LANGUAGE=ja tierc check tests/golden/data
