@@ -61,7 +61,9 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 all: $(BIN)/tierc $(BIN)/tiervm $(LIB)/libtier.so $(MO_FILES)
 
 # ---- Debian packages ---------------------------------------------------------
-# Installs what is missing when run as root, otherwise prints the command.
+# Installs what is missing when run as root, otherwise prints the command:
+# with sudo where it is installed, else through su (a fresh Debian has no
+# sudo; tests/sh/deps-hint.sh).
 define install_pkgs
 missing=""; \
 for p in $(1); do \
@@ -73,7 +75,11 @@ if [ -n "$$missing" ]; then \
     apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $$missing || exit 1; \
   else \
     echo "missing Debian packages:$$missing"; \
-    echo "run: sudo apt-get update && sudo apt-get install -y$$missing"; \
+    if command -v sudo >/dev/null 2>&1; then \
+      echo "run: sudo apt-get update && sudo apt-get install -y$$missing"; \
+    else \
+      echo "run as root: su -c 'apt-get update && apt-get install -y$$missing'"; \
+    fi; \
     exit 1; \
   fi; \
 fi
