@@ -88,6 +88,11 @@ deps: $(BUILD)/.deps
 $(BUILD)/.deps:
 	@$(call install_pkgs,$(DEB_PKGS))
 	@mkdir -p $(BUILD) && touch $@
+# make asan, tsan and fuzz build with clang and its sanitizer runtimes
+SAN_PKGS := clang libclang-rt-dev
+$(BUILD)/.san-deps: | $(BUILD)/.deps
+	@$(call install_pkgs,$(SAN_PKGS))
+	@touch $@
 
 # ---- build -------------------------------------------------------------------------
 $(BUILD)/parser.c $(BUILD)/parser.h: grammar/parser.y | $(BUILD)/.deps
@@ -279,7 +284,7 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/testutil.h $(BUILD)/libtools.a $(BUI
 # The reentrancy test and tiervm eval, diff and report -j (src/tools/par.c,
 # test_par) under ThreadSanitizer (clang); -j 4 must also write the bytes
 # -j 1 writes (report: the page and the rejected records' messages).
-tsan: $(BUILD)/.deps
+tsan: $(BUILD)/.deps $(BUILD)/.san-deps
 	$(MAKE) build/tsan/tests/test_threads build/tsan/tests/test_par build/tsan/bin/tiervm CC=clang BUILD=build/tsan \
 	  BIN=build/tsan/bin LIB=build/tsan/lib OPT="-O1 -g -fsanitize=thread" LDFLAGS="-fsanitize=thread"
 	TSAN_OPTIONS=halt_on_error=1 build/tsan/tests/test_threads
@@ -334,7 +339,7 @@ valgrind: all
 # The whole suite under AddressSanitizer + UndefinedBehaviorSanitizer (clang),
 # in its own build tree; any report fails the run.
 ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-asan: $(BUILD)/.deps
+asan: $(BUILD)/.deps $(BUILD)/.san-deps
 	$(MAKE) check CC=clang BUILD=build/asan BIN=build/asan/bin LIB=build/asan/lib \
 	  OPT="$(ASAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined"
 
@@ -448,14 +453,14 @@ FUZZ_FLAGS   := -timeout=25 -rss_limit_mb=2048 -print_final_stats=1
 .PHONY: fuzz fuzz-build fuzz-regress
 .SECONDARY: $(FUZZ_OBJ)
 
-$(FUZZ_BUILD)/obj/%.o: src/%.c $(HDRS) $(TOOL_HDRS) | $(BUILD)/.deps
+$(FUZZ_BUILD)/obj/%.o: src/%.c $(HDRS) $(TOOL_HDRS) | $(BUILD)/.deps $(BUILD)/.san-deps
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
 $(FUZZ_BUILD)/obj/i18n.o: $(BUILD)/localedir.h
-$(FUZZ_BUILD)/obj/parser.o: $(BUILD)/parser.c $(HDRS)
+$(FUZZ_BUILD)/obj/parser.o: $(BUILD)/parser.c $(HDRS) | $(BUILD)/.san-deps
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
-$(FUZZ_BUILD)/obj/lexer.o: $(BUILD)/lexer.c $(HDRS)
+$(FUZZ_BUILD)/obj/lexer.o: $(BUILD)/lexer.c $(HDRS) | $(BUILD)/.san-deps
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -Wno-sign-compare -Wno-unused-function -fsanitize=fuzzer-no-link -c -o $@ $<
 
@@ -465,10 +470,10 @@ $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_HDRS) $(FUZZ_OBJ)
 # fuzz_difftest: the differential test (tests/ref) with the generator drawing
 # from the fuzzer's bytes; its VM counts instructions (TIER_COUNT_STEPS).
 FUZZ_REF_OBJ := $(REF_SRC:tests/ref/%.c=$(FUZZ_BUILD)/ref/%.o)
-$(FUZZ_BUILD)/ref/%.o: tests/ref/%.c $(REF_HDRS) $(HDRS) | $(BUILD)/.deps
+$(FUZZ_BUILD)/ref/%.o: tests/ref/%.c $(REF_HDRS) $(HDRS) | $(BUILD)/.deps $(BUILD)/.san-deps
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -Itests/ref -fsanitize=fuzzer-no-link -c -o $@ $<
-$(FUZZ_BUILD)/ref/vm-steps.o: src/vm.c $(HDRS) | $(BUILD)/.deps
+$(FUZZ_BUILD)/ref/vm-steps.o: src/vm.c $(HDRS) | $(BUILD)/.deps $(BUILD)/.san-deps
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -DTIER_COUNT_STEPS -fsanitize=fuzzer-no-link -c -o $@ $<
 $(FUZZ_BUILD)/fuzz_difftest: tests/fuzz/fuzz_difftest.c $(REF_HDRS) $(FUZZ_REF_OBJ) $(FUZZ_BUILD)/ref/vm-steps.o $(FUZZ_OBJ)

@@ -2,6 +2,7 @@
 # The hint make gives a user who is not root when Debian packages are
 # missing (issue 15.5): through su on a machine without sudo (a fresh
 # Debian), with sudo where it is installed; and never installs anything.
+# make asan, tsan and fuzz ask for clang the same way.
 # dpkg-query, id and sudo are stand-ins on a PATH of their own.
 t=$(mktemp -d) || exit 1
 trap 'rm -rf "$t"' EXIT
@@ -24,4 +25,9 @@ PATH=$t/bin "$make" -s deps BUILD="$t/build" > "$t/out" 2>&1 && fail "make deps 
 grep -q "^run: sudo apt-get update && sudo apt-get install -y .*bison" "$t/out" || { cat "$t/out"; fail "no sudo hint where sudo is installed"; }
 grep -q "apt-get was run" "$t/out" && fail "apt-get was run for a user who is not root"
 [ -e "$t/build/.deps" ] && fail "deps were marked installed"
+
+# make asan, tsan and fuzz need clang and its sanitizer runtimes: the same hint
+mkdir -p "$t/build" && touch "$t/build/.deps"
+PATH=$t/bin "$make" -s "$t/build/.san-deps" BUILD="$t/build" > "$t/out" 2>&1 && fail "the sanitizers' packages were taken as installed"
+grep -q "^run: sudo apt-get update && sudo apt-get install -y clang libclang-rt-dev" "$t/out" || { cat "$t/out"; fail "no hint for clang"; }
 echo "ok: without root, make names the command to install the packages: through su without sudo, with sudo where it is installed"
