@@ -297,7 +297,20 @@ static bool period_need(struct ref_ctx *x, const struct node *e, char *need, siz
   return some;
 }
 
-static void ref_needs(struct ref_ctx *x, const struct node *e, int depth, char *out, size_t size, size_t *at);
+/* A gap of references as the docs say it (8.8): sentences joined by
+ * "; ", each said once, six at most, in NEED_ROOM bytes; the first that
+ * does not fit ends the text (cut at a character boundary when it is the
+ * first).  The VM's sayer keeps the same rules, written here anew. */
+#define NEED_ROOM 448
+#define NEED_SENTENCES 6
+struct sentences {
+  char text[NEED_ROOM];
+  size_t at, start[NEED_SENTENCES], len[NEED_SENTENCES];
+  int n;
+  bool full;
+};
+
+static void ref_needs(struct ref_ctx *x, const struct node *e, int depth, struct sentences *out);
 
 /* Entry e for requirement `req` (I_REQ) of tier or badge `tier`, met or
  * not, with its values at the evaluation date of x. */
@@ -350,11 +363,12 @@ static void fill_entry(struct ref_ctx *x, const struct node *tier, const char *s
     val_clear(&a);
     val_clear(&r);
   } else if (!met) {
-    char cut[NEED_QUOTE + 1], need[448];
-    size_t at = 0;
+    char cut[NEED_QUOTE + 1], need[NEED_ROOM];
+    struct sentences refs = {0};
     quote_cut(e->rule, cut);
-    if (x->ref_depth == 0) ref_needs(x, req->a, 0, need, sizeof need, &at);
-    if (!at && !period_need(x, req->a, need, sizeof need)) snprintf(need, sizeof need, "must hold: %s", cut);
+    if (x->ref_depth == 0) ref_needs(x, req->a, 0, &refs);
+    if (refs.at) snprintf(need, sizeof need, "%s", refs.text);
+    else if (!period_need(x, req->a, need, sizeof need)) snprintf(need, sizeof need, "must hold: %s", cut);
     e->need = oc_strdup(need);
   }
 }
@@ -697,74 +711,117 @@ static bool refs_only(const struct node *e) {
   return e->kind == N_BIN && e->op == B_AND && refs_only(e->a) && refs_only(e->b);
 }
 
-/* Append text to out (size bytes, *at used) when it fits whole. */
-static bool append(char *out, size_t size, size_t *at, const char *text) {
-  size_t n = strlen(text);
-  if (*at + n >= size) return false;
-  memcpy(out + *at, text, n + 1);
-  *at += n;
+/* Cut n bytes of text p back to a character boundary. */
+static size_t char_cut(const char *p, size_t n) {
+  while (n > 0 && ((unsigned char)p[n] & 0xC0) == 0x80) n--;
+  return n;
+}
+
+/* Say one more sentence of s; false once it is full. */
+static bool sentence(struct sentences *s, const char *text) {
+  size_t n = strlen(text), sep = s->n ? 2 : 0;
+  if (s->full || s->n == NEED_SENTENCES) return false;
+  if (s->at + sep + n >= sizeof s->text) {
+    s->full = true;
+    if (s->n == 0) { /* a first sentence is cut to fit */
+      s->at = char_cut(text, sizeof s->text - 1);
+      memcpy(s->text, text, s->at);
+      s->text[s->at] = 0;
+    }
+    return false;
+  }
+  for (int i = 0; i < s->n; i++)
+    if (s->len[i] == n && !memcmp(s->text + s->start[i], text, n)) return true; /* said once */
+  memcpy(s->text + s->at, "; ", sep);
+  s->start[s->n] = s->at + sep;
+  s->len[s->n++] = n;
+  memcpy(s->text + s->at + sep, text, n + 1);
+  s->at += sep + n;
   return true;
 }
 
-/* The needs of item i of t, failing, on the way its smallest change takes
- * (an either's cheapest branch, an at least's cheapest statements), each
- * after *sep: the block's own requirements (refs false), or what the
- * blocks named by its requirements that are references need (refs true).
- * A need goes in whole, with its separator, or not at all (the need is
- * full).  Returns whether it met such a failing requirement. */
-static bool failing_needs(struct ref_ctx *x, const struct items *t, int i, const struct outcome *tmp, bool refs, int depth,
-                          const char **sep, char *out, size_t size, size_t *at) {
-  const struct item *it = &t->v[i];
-  if (it->held) return false;
-  if (it->n->kind == I_REQ) {
-    if (refs_only(it->n->a) != refs || x->refs->leaves_left == 0) return false;
-    x->refs->leaves_left--;
-    char need[448] = "", piece[460];
-    size_t k = 0;
-    if (refs && depth + 1 < REF_NEEDS_DEPTH) ref_needs(x, it->n->a, depth + 1, need, sizeof need, &k);
-    const struct oc_entry *e = &tmp->explain[it->entry];
-    snprintf(piece, sizeof piece, "%s%s", *sep, k ? need : e->need && *e->need ? e->need : e->rule);
-    if (append(out, size, at, piece)) *sep = refs ? "; " : ", ";
-    return true;
+/* Append text to a list of out (size bytes, *at used): what does not fit
+ * is cut at a character boundary and ends the list. */
+static bool list_add(char *out, size_t size, size_t *at, bool *cut, const char *text) {
+  size_t n = strlen(text);
+  if (*cut) return false;
+  if (*at + n >= size) {
+    *cut = true;
+    n = char_cut(text, size - 1 - *at);
   }
-  bool found = false;
+  memcpy(out + *at, text, n);
+  out[ *at += n] = 0;
+  return !*cut;
+}
+
+/* A badge's own failing needs, listed: "A, C". */
+struct need_list {
+  char text[NEED_ROOM];
+  size_t at;
+  bool cut;
+};
+
+/* The needs of item i of t, failing, on the way its smallest change takes
+ * (an either's cheapest branch, an at least's cheapest statements): the
+ * block's own requirements into own (refs false), or what the blocks named
+ * by its requirements that are references need, as sentences of out (refs
+ * true). */
+static void failing_needs(struct ref_ctx *x, const struct items *t, int i, const struct outcome *tmp, bool refs, int depth,
+                          struct need_list *own, struct sentences *out) {
+  const struct item *it = &t->v[i];
+  if (it->held) return;
+  if (it->n->kind == I_REQ) {
+    if (refs_only(it->n->a) != refs || x->refs->leaves_left == 0) return;
+    x->refs->leaves_left--;
+    struct sentences inner = {0};
+    if (refs && depth + 1 < REF_NEEDS_DEPTH) ref_needs(x, it->n->a, depth + 1, &inner);
+    const struct oc_entry *e = &tmp->explain[it->entry];
+    const char *need = e->need && *e->need ? e->need : e->rule;
+    if (!refs) {
+      if (!own->at || list_add(own->text, sizeof own->text, &own->at, &own->cut, ", "))
+        list_add(own->text, sizeof own->text, &own->at, &own->cut, need);
+    } else if (inner.n == 0) {
+      sentence(out, inner.at ? inner.text : need); /* a cut first sentence is said as it is */
+    } else {
+      for (int k = 0; k < inner.n; k++) {
+        char one[NEED_ROOM];
+        snprintf(one, sizeof one, "%.*s", (int)inner.len[k], inner.text + inner.start[k]);
+        if (!sentence(out, one)) break;
+      }
+    }
+    return;
+  }
   for (int k = 0; k < it->nkids; k++)
-    if (it->n->kind == I_BRANCH || t->v[it->kids[k]].picked)
-      found = failing_needs(x, t, it->kids[k], tmp, refs, depth, sep, out, size, at) || found;
-  return found;
+    if (it->n->kind == I_BRANCH || t->v[it->kids[k]].picked) failing_needs(x, t, it->kids[k], tmp, refs, depth, own, out);
 }
 
 /* What badge k still needs for `holds` (its statements and its time
- * clause) or `meets` (its statements): "B needs A, C", then what the
- * blocks its own references name need ("; D needs E"); nothing more when
- * none of that fits (a badge has no tiers below it to blame). */
-static void badge_needs(struct ref_ctx *x, int k, bool holds, int depth, char *out, size_t size, size_t *at) {
+ * clause) or `meets` (its statements), as sentences of out: "B needs A,
+ * C", then what the blocks its own references name need ("D needs E");
+ * a badge has no tiers below it to blame. */
+static void badge_needs(struct ref_ctx *x, int k, bool holds, int depth, struct sentences *out) {
   const struct s_tier *B = &x->c->badges[k];
   struct ref_ctx cx = *x->refs->at_asof;
   cx.ref_depth = -1; /* its entries' own needs: references are described below, in order */
   struct outcome tmp = {0};
   struct items t = {0};
   block_items(&cx, B, &t, &tmp);
-  char own[448] = "";
-  size_t n = 0;
-  const char *sep = "";
+  struct need_list own = {0};
   for (int i = 0; i < t.n; i++)
-    if (t.v[i].top) failing_needs(x, &t, i, &tmp, false, depth, &sep, own, sizeof own, &n);
+    if (t.v[i].top) failing_needs(x, &t, i, &tmp, false, depth, &own, out);
   if (holds && B->time && !x->refs->time_met[k]) {
     char text[96];
     time_text(B->time, text, sizeof text);
-    append(own, sizeof own, &n, sep);
-    append(own, sizeof own, &n, text);
+    if (!own.at || list_add(own.text, sizeof own.text, &own.at, &own.cut, ", "))
+      list_add(own.text, sizeof own.text, &own.at, &own.cut, text);
   }
-  const char *gap = "";
-  if (n) {
-    append(out, size, at, B->n->name);
-    append(out, size, at, " needs ");
-    append(out, size, at, own);
-    gap = "; ";
+  if (own.at) {
+    char one[NEED_ROOM + 128];
+    snprintf(one, sizeof one, "%s needs %s", B->n->name, own.text);
+    sentence(out, one);
   }
   for (int i = 0; i < t.n; i++)
-    if (t.v[i].top) failing_needs(x, &t, i, &tmp, true, depth, &gap, out, size, at);
+    if (t.v[i].top) failing_needs(x, &t, i, &tmp, true, depth, &own, out);
   items_free(&t);
   oc_free(&tmp);
 }
@@ -783,7 +840,7 @@ static void each_ref(const struct node *e, const struct node **refs, int *n) {
 /* 8.8: the gap of requirement e when it is references joined by `and`:
  * for each one that does not hold, what its block still needs; nothing
  * for any other rule, which keeps "must hold: RULE". */
-static void ref_needs(struct ref_ctx *x, const struct node *e, int depth, char *out, size_t size, size_t *at) {
+static void ref_needs(struct ref_ctx *x, const struct node *e, int depth, struct sentences *out) {
   if (!refs_only(e)) return;
   if (depth == 0) x->refs->leaves_left = REF_NEEDS_LEAVES;
   const struct node *refs[64];
@@ -792,12 +849,7 @@ static void ref_needs(struct ref_ctx *x, const struct node *e, int depth, char *
   for (int i = 0; i < n; i++) {
     int k = refs[i]->index - x->c->ntiers;
     bool holds = refs[i]->op == 0;
-    if (ref_badge_reference(x, k, !holds)) continue;
-    size_t mark = *at;
-    if (*at && !append(out, size, at, "; ")) break;
-    size_t said = *at;
-    badge_needs(x, k, holds, depth, out, size, at);
-    if (*at == said) out[ *at = mark] = 0; /* nothing fitted: no separator before nothing */
+    if (!ref_badge_reference(x, k, !holds)) badge_needs(x, k, holds, depth, out);
   }
 }
 
