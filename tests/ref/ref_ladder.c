@@ -826,10 +826,13 @@ static void badge_needs(struct ref_ctx *x, int k, bool holds, int depth, struct 
   oc_free(&tmp);
 }
 
-/* The references of e in the order written. */
+/* The references of e in the order written, each once (`holds B and
+ * holds B` is one reference, as the VM's meaning of the rule has it). */
 static void each_ref(const struct node *e, const struct node **refs, int *n) {
   while (e->kind == N_CONV) e = e->a;
   if (e->kind == N_HOLDS) {
+    for (int i = 0; i < *n; i++)
+      if (refs[i]->index == e->index && refs[i]->op == e->op) return;
     if (*n < 64) refs[(*n)++] = e;
     return;
   }
