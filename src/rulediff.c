@@ -761,6 +761,15 @@ static bool same_text(struct rd *d, uint32_t qa, uint32_t qb) {
   return !strcmp(S(d->A, d->A->reqs[qa].rule), S(d->B, d->B->reqs[qb].rule));
 }
 
+/* The same words and the same meaning or, a const's value aside, the same
+ * meaning: paired first, so that a requirement that comes to mean what
+ * another of its block means (`seats >= k2` with k2 moved from 2 to 3, beside
+ * `seats >= 3`) is paired with itself, not taken for the other. */
+static bool same_words_and_text(struct rd *d, uint32_t qa, uint32_t qb) { return same_words(d, qa, qb) && same_text(d, qa, qb); }
+static bool same_text_but_const_values(struct rd *d, uint32_t qa, uint32_t qb) {
+  return same_text(d, qa, qb) && same_but_const_values(d, qa, qb);
+}
+
 static void report_same_text(struct pair_ctx *p, uint32_t qa, uint32_t qb);
 
 /* "certified_people >= 2 -> 4" */
@@ -828,6 +837,8 @@ static void diff_requirements(struct rd *d, uint32_t ta, uint32_t tb, const char
     return;
   }
   struct pair_ctx p = {d, where, TA->first_req, TA->nreq, TB->first_req, TB->nreq, ua, ub};
+  pair_reqs(&p, same_words_and_text, NULL);                  /* unchanged, written alike */
+  pair_reqs(&p, same_text_but_const_values, diff_req_words); /* a const changed: said once, above */
   pair_reqs(&p, same_words, NULL);               /* unchanged */
   pair_reqs(&p, same_meaning, diff_req_words);   /* only a label or section changed */
   pair_reqs(&p, same_but_const_values, diff_req_words); /* a const changed: said once, above */
