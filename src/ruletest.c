@@ -15,9 +15,10 @@
  * Blank lines and lines starting with '#' are comments.
  *
  * A test must check what it says: a line with an unknown, misspelt or
- * duplicated key (in "expect" or in the profile), an empty "expect", a value
- * of the wrong type, or a name that no tier or requirement of the partner's
- * type has, is malformed: an error with the file's line, never an "ok".
+ * duplicated key (in "expect" or in the profile), an empty "expect" (or an
+ * empty "values" or "badges_unmet" in it), a value of the wrong type, or a
+ * name that no tier or requirement of the partner's type has, is
+ * malformed: an error with the file's line, never an "ok".
  * With coverage, every threshold (a requirement `value CMP constant`) is
  * checked for a test whose value sits exactly at it and one just below it
  * (the largest failing value: one unit, one cent, false).
@@ -168,6 +169,8 @@ static void check_test_keys(json_t *t, struct buf *why, int *nerr) {
             did_you_mean(&s, dym, sizeof dym));
     } else if (!value_fits(v, key->accepts)) {
       fault(why, nerr, _("\"expect\": \"%s\" must be %s"), k, _(key->says));
+    } else if (json_is_object(v) && json_object_size(v) == 0) { /* "values": {} names nothing to compare */
+      fault(why, nerr, _("\"expect\": \"%s\" is empty, so it checks nothing: name what it expects, or leave it out"), k);
     }
   }
 }
