@@ -11,8 +11,9 @@
  *     since tiers are cumulative);
  *   - a tier no record can reach (its requirements and those below it set
  *     bounds on one metric that cannot both hold);
- *   - `==` or `!=` on a value that may be missing, which a missing value
- *     makes false.
+ *   - `==`, `!=` or `in {...}` on a value that may be missing, which a
+ *     missing value makes false (in tiers, badges, grants, metrics,
+ *     formulas and the review rule; each comparison once).
  * (A metric no tier uses is reported by sema.)
  */
 #include <stdlib.h>
@@ -355,25 +356,68 @@ static bool tests_none(const struct node *n, const char *name, bool neg) {
  * stands?  guards[] are the conditions that hold or fail on the way. */
 struct guard { const struct node *test; bool holds; };
 
+/* The walk of the whole ruleset: the guards on the way, and the comparisons
+ * already warned about, by where they are written (a block's requirement
+ * is walked once per tier it is inserted in, a formula's body once per
+ * call), so that each is said once. */
+struct optwalk {
+  struct guard *gs;
+  uint64_t *seen; /* file << 32 | offset, 0 for a free slot; open addressing */
+  uint32_t cap, n;
+};
+
+/* True the first time the comparison at l is seen (and when memory runs
+ * out: a warning said twice is better than one not said). */
+static bool first_seen(struct comp *c, struct optwalk *w, const struct loc *l) {
+  uint64_t key = ((uint64_t)l->file << 32 | l->beg) + 1;
+  if (2 * (w->n + 1) > w->cap) { /* grow, keeping the table at most half full */
+    uint32_t ncap = w->cap ? 2 * w->cap : 64;
+    uint64_t *t = arena_alloc(&c->ar, sizeof *t * ncap);
+    if (!t) return true;
+    for (uint32_t i = 0; i < w->cap; i++) {
+      if (!w->seen[i]) continue;
+      uint32_t k = (uint32_t)(w->seen[i] * 0x9E3779B97F4A7C15u >> 32) & (ncap - 1);
+      while (t[k]) k = (k + 1) & (ncap - 1);
+      t[k] = w->seen[i];
+    }
+    w->seen = t;
+    w->cap = ncap;
+  }
+  uint32_t k = (uint32_t)(key * 0x9E3779B97F4A7C15u >> 32) & (w->cap - 1);
+  for (; w->seen[k]; k = (k + 1) & (w->cap - 1))
+    if (w->seen[k] == key) return false;
+  w->seen[k] = key;
+  w->n++;
+  return true;
+}
+
 static bool guarded(const struct guard *gs, int ng, const char *name) {
   for (int i = 0; i < ng; i++)
     if (tests_none(gs[i].test, name, gs[i].holds) || tests_none(gs[i].test, name, !gs[i].holds)) return true;
   return false;
 }
 
-/* `x == v` or `x != v` where x may be missing: a missing x makes either
- * false, which for `!=` is seldom meant.  Not when the expression first says
- * what a missing x means (`x is none or ...`, `x is not none and ...`,
- * `if x is none then ... else ...`).  Depth is bounded by LIM_DEPTH. */
-static void warn_optional_eq(struct comp *c, const struct node *n, struct guard *gs, int ng) {
-  if (n->kind == N_BIN && (n->op == B_EQ || n->op == B_NE)) {
+/* Is v, or the argument a formula's parameter v stands for, guarded? */
+static bool guarded_value(const struct guard *gs, int ng, const struct node *v) {
+  if (guarded(gs, ng, v->name)) return true;
+  const struct node *arg = v->ref == R_ARG ? optional_name(v->def) : NULL;
+  return arg && guarded(gs, ng, arg->name);
+}
+
+/* `x == v`, `x != v` or `x in {...}` where x may be missing: a missing x
+ * makes each false, which for `!=` is seldom meant.  Not when the
+ * expression first says what a missing x means (`x is none or ...`, `x is
+ * not none and ...`, `if x is none then ... else ...`).  Depth is bounded
+ * by LIM_DEPTH. */
+static void warn_optional_eq(struct comp *c, const struct node *n, struct optwalk *w, int ng) {
+  if ((n->kind == N_BIN && (n->op == B_EQ || n->op == B_NE)) || n->kind == N_IN) {
     const struct node *v = optional_name(n->a);
-    if (!v) v = optional_name(n->b);
-    if (v && !guarded(gs, ng, v->name)) {
+    if (!v && n->kind == N_BIN) v = optional_name(n->b);
+    if (v && !guarded_value(w->gs, ng, v) && first_seen(c, w, &n->loc)) {
       const struct srcfile *f = &c->dg.files[n->loc.file];
       int len = (int)(n->loc.end - n->loc.beg);
       const char *text = f->text + n->loc.beg;
-      if (n->op == B_NE)
+      if (n->kind == N_BIN && n->op == B_NE)
         diag_add(&c->dg, TIER_WARNING, &n->loc,
                  _("when %s is missing, '%.*s' is false (a missing value is neither equal nor unequal); if a missing %s "
                  "should count, write '%s is none or %.*s'"),
@@ -395,38 +439,50 @@ static bool guards_right(const struct node *n, int ng) {
 /* Every node of n: its own check first, then its operands in order.  A
  * chain (ast.c) is walked with loops, in that same order: each link's
  * check from the top, the first operand, then each link's right operand. */
-static void optional_eq(struct comp *c, const struct node *n, struct guard *gs, int ng) {
+static void optional_eq(struct comp *c, const struct node *n, struct optwalk *w, int ng) {
   if (!n) return;
+  struct guard *gs = w->gs;
   if (n->kind == N_BIN) {
     size_t k;
     struct node **s = ast_spine(&c->ar, n, &k);
     if (!s) return;
-    for (size_t i = 0; i < k; i++) warn_optional_eq(c, s[i], gs, ng);
-    optional_eq(c, s[k - 1]->a, gs, ng);
+    for (size_t i = 0; i < k; i++) warn_optional_eq(c, s[i], w, ng);
+    optional_eq(c, s[k - 1]->a, w, ng);
     for (size_t i = k; i-- > 0;) {
       bool g = guards_right(s[i], ng);
       if (g) gs[ng] = (struct guard){s[i]->a, s[i]->op == B_AND};
-      optional_eq(c, s[i]->b, gs, ng + g);
+      optional_eq(c, s[i]->b, w, ng + g);
     }
     return;
   }
-  optional_eq(c, n->a, gs, ng);
-  optional_eq(c, n->b, gs, ng);
+  warn_optional_eq(c, n, w, ng);
+  optional_eq(c, n->a, w, ng);
+  optional_eq(c, n->b, w, ng);
   bool guards_else = n->kind == N_IF && ng < LIM_DEPTH * 2;
   if (guards_else) gs[ng] = (struct guard){n->a, false};
-  optional_eq(c, n->c, gs, ng + guards_else);
-  if (n->kind == N_CALL)
-    for (const struct node *a = n->list; a; a = a->next) optional_eq(c, a, gs, ng);
+  optional_eq(c, n->c, w, ng + guards_else);
+  if (n->kind == N_CALL) {
+    for (const struct node *a = n->list; a; a = a->next) optional_eq(c, a, w, ng);
+    if (n->ref == R_FORMULA) optional_eq(c, n->def, w, ng); /* the body, its parameters bound */
+  }
+}
+
+/* The requirements of a tier or badge, inside `either` and `at least` too. */
+static void optional_eq_stmts(struct comp *c, const struct node *s, struct optwalk *w) {
+  for (; s; s = s->next) {
+    if (s->kind == I_REQ) optional_eq(c, s->a, w, 0);
+    else if (s->kind == I_EITHER || s->kind == I_BRANCH || s->kind == I_ATLEAST) optional_eq_stmts(c, s->list, w);
+  }
 }
 
 static void optional_eq_all(struct comp *c) {
-  struct guard *gs = arena_alloc(&c->ar, sizeof *gs * (LIM_DEPTH * 2 + 1));
-  if (!gs) return;
-  if (c->review) optional_eq(c, c->review->a, gs, 0);
-  for (int m = 0; m < c->nmetrics; m++) optional_eq(c, c->metrics[m].n->a, gs, 0);
-  for (int t = 0; t < c->ntiers; t++)
-    for (const struct node *s = c->tiers[t].n->list; s; s = s->next)
-      if (s->kind == I_REQ) optional_eq(c, s->a, gs, 0);
+  struct optwalk w = {arena_alloc(&c->ar, sizeof *w.gs * (LIM_DEPTH * 2 + 1)), NULL, 0, 0};
+  if (!w.gs) return;
+  if (c->review) optional_eq(c, c->review->a, &w, 0);
+  for (int m = 0; m < c->nmetrics; m++) optional_eq(c, c->metrics[m].n->a, &w, 0);
+  for (int t = 0; t < c->ntiers; t++) optional_eq_stmts(c, c->tiers[t].n->list, &w);
+  for (int b = 0; b < c->nbadges; b++) optional_eq_stmts(c, c->badges[b].n->list, &w);
+  for (int g = 0; g < c->ngrants; g++) optional_eq(c, c->grants[g]->b, &w, 0);
 }
 
 /* ---- rulesets without a tier ------------------------------------------------------- */
