@@ -2,10 +2,10 @@
  * coverage.c - `tierc test --coverage`: which thresholds the rule tests
  * probe where they are just met and just missed.
  *
- * Thresholds are found in what each requirement computes (meaning.c): every
- * comparison of a value with a constant, of any type and operator, wherever
- * it stands in the requirement (inside `or`, `and`, `not`), a bare bool, and
- * an enum's `in {...}`.  A threshold is probed when one test's value just
+ * Thresholds are found in what each requirement and each grant's condition
+ * computes (meaning.c): every comparison of a value with a constant, of any
+ * type and operator, wherever it stands in the requirement (inside `or`,
+ * `and`, `not`), a bare bool, and an enum's `in {...}`.  A threshold is probed when one test's value just
  * meets it and one just misses it.  "Just" depends on the values the
  * compared metric can take: its lattice, base + i * step, read from its
  * definition (a count moves by 1, money by a cent, `people * 10` by 10,
@@ -22,7 +22,8 @@
  * come from the requirement's trace (the pair of slots its explain code
  * copied that comparison's sides into, found through the meaning), and
  * "just" is one step of the compared value's lattice on either side.  A
- * comparison with a tier steps through the tier's own ladder.  A
+ * comparison with a tier steps through the tier's own ladder, one with an
+ * enum value through the enum's values, neither past its ends.  A
  * second-edition construct adds a case to lattice() and, when it
  * compares, one to find().
  */
@@ -132,8 +133,9 @@ enum { P_MEET = 1, P_MISS = 2 };
 enum { CMP_PERIOD = -2 }; /* threshold.cmp of a period test */
 
 struct threshold {
-  uint32_t req;            /* the requirement it is in */
-  uint32_t block;          /* and that requirement's tier or badge (img_block) */
+  uint32_t req;            /* the requirement it is in, or NO_REQ in a grant's condition */
+  uint32_t grant;          /* that grant, or NO_REQ */
+  uint32_t block;          /* the requirement's tier or badge (img_block), the tier granted, or NO_REQ: every record */
   const struct mn *node;   /* the comparison */
   int cmp;                 /* CMP_*, the value on the left; 0 for a bool, -1 for `in {...}`, CMP_PERIOD */
   const struct mn *value;  /* what is compared: REF, FIELD, or other (not probed) */
@@ -157,6 +159,7 @@ struct threshold {
 };
 
 #define NO_SLOT UINT32_MAX
+#define NO_REQ UINT32_MAX
 
 struct memo { const struct mn *n; uint32_t ctx; struct lattice l; };
 
@@ -175,7 +178,8 @@ struct cov {
   uint32_t n, cap;
   struct memo *memo;        /* lattices by node (and fold iteration) */
   uint32_t mcap, mn, ctx;
-  uint32_t block;     /* the block of the requirement being read */
+  uint32_t block;     /* the block of the requirement being read, or the tier a grant gives (NO_REQ: a value) */
+  uint32_t grant;     /* the grant being read, or NO_REQ */
   struct pair *pairs; /* the requirement's traced comparisons, by their sides */
   uint32_t npairs, pcap;
   bool oom;
@@ -395,13 +399,12 @@ static int64_t tier_beside(const struct image *img, int64_t k, bool up) {
   return -1;
 }
 
-/* targets() for a tier value compared with tier k: its neighbours are the
- * tiers beside k in k's own ladder (a tier of another partner type is
- * never "just" above or below it); at the ladder's end a side has none,
- * and t->edge says which end. */
-static unsigned tier_targets(const struct image *img, struct threshold *t) {
-  if (t->k.n < 0 || t->k.n >= img->ntiers || !num_is_int(t->k)) return P_MEET | P_MISS;
-  int64_t k = (int64_t)t->k.n, below = tier_beside(img, k, false), above = tier_beside(img, k, true), meet, miss;
+/* targets() for a value that takes the ordinals of a finite list (a tier
+ * of one ladder, an enum's values), compared with ordinal k: `below` and
+ * `above` are the ordinals beside k, -1 where k is at the list's end, and
+ * then that side has none and t->edge says which end. */
+static unsigned ordinal_targets(struct threshold *t, int64_t k, int64_t below, int64_t above) {
+  int64_t meet, miss;
   switch (t->cmp) {
   case CMP_GE:
     meet = k;
@@ -434,6 +437,24 @@ static unsigned tier_targets(const struct image *img, struct threshold *t) {
   return (meet >= 0 ? P_MEET : 0) | (miss >= 0 ? P_MISS : 0);
 }
 
+/* A tier value compared with tier k: its neighbours are the tiers beside k
+ * in k's own ladder (a tier of another partner type is never "just" above
+ * or below it). */
+static unsigned tier_targets(const struct image *img, struct threshold *t) {
+  if (t->k.n < 0 || t->k.n >= img->ntiers || !num_is_int(t->k)) return P_MEET | P_MISS;
+  int64_t k = (int64_t)t->k.n;
+  return ordinal_targets(t, k, tier_beside(img, k, false), tier_beside(img, k, true));
+}
+
+/* An enum value compared with value k: its neighbours are the values
+ * declared beside k (`lvl >= bronze` cannot fail when bronze comes first). */
+static unsigned enum_targets(const struct image *img, struct threshold *t) {
+  int64_t n = img->enums[t->ref].nvals;
+  if (t->k.n < 0 || t->k.n >= n || !num_is_int(t->k)) return P_MEET | P_MISS;
+  int64_t k = (int64_t)t->k.n;
+  return ordinal_targets(t, k, k - 1, k + 1 < n ? k + 1 : -1);
+}
+
 static void add_threshold(struct cov *c, struct threshold *t) {
   if (c->n == c->cap) {
     uint32_t ncap = c->cap ? c->cap * 2 : 64;
@@ -454,6 +475,7 @@ static void add_threshold(struct cov *c, struct threshold *t) {
   if (t->conv == OP_I2M) t->kind = TY_MONEY;
   t->lat = lattice(c, t->value, NULL, 0);
   if (t->cmp > 0 && t->text_k == NO_STR && t->kind == TY_TIER) t->reachable = tier_targets(img, t);
+  else if (t->cmp > 0 && t->text_k == NO_STR && t->kind == TY_ENUM && t->ref < img->nenums) t->reachable = enum_targets(img, t);
   else if (t->cmp > 0 && t->text_k == NO_STR) t->reachable = targets(&t->lat, t->cmp, t->k, &t->meet, &t->miss);
   else t->reachable = P_MEET | P_MISS;
   t->unit = unit_of(t->k);
@@ -522,10 +544,10 @@ static bool named_value(const struct mn *n) {
  * field, else the left one.  "Just" is one step of the value's lattice,
  * or a cent's worth of a value that takes any number. */
 static void add_traced(struct cov *c, struct threshold *t, const struct mn *n) {
-  const struct img_req *r = &c->img->reqs[t->req];
+  const struct img_req *r = t->req == NO_REQ ? NULL : &c->img->reqs[t->req]; /* a grant's condition has no trace */
   int cmp = cmp_of_op(n->op);
   bool right; /* the value is n->a[1] */
-  if (n == c->m->req[t->req] && r->xvalue != NO_STR) right = r->xcmp != cmp;
+  if (r && n == c->m->req[t->req] && r->xvalue != NO_STR) right = r->xcmp != cmp;
   else right = named_value(n->a[1]) && !named_value(n->a[0]);
   t->traced = true;
   t->cmp = right ? flip(cmp) : cmp;
@@ -537,7 +559,7 @@ static void add_traced(struct cov *c, struct threshold *t, const struct mn *n) {
   add_threshold(c, t);
   if (c->oom) return;
   struct threshold *a = &c->t[c->n - 1];
-  if (slot != NO_SLOT) {
+  if (r && slot != NO_SLOT) {
     const struct img_trace *k = &c->img->traces[r->xfirst + slot / 2];
     a->kind = k->kind;
     a->ref = k->ref;
@@ -556,6 +578,7 @@ static void find(struct cov *c, uint32_t q, const struct mn *n, bool condition) 
   struct threshold t;
   memset(&t, 0, sizeof t);
   t.req = q;
+  t.grant = c->grant;
   t.block = c->block;
   t.node = n;
   t.text_k = NO_STR;
@@ -614,11 +637,21 @@ struct cov *cov_new(const struct tier_ruleset *rs) {
   c->m->gen++;
   /* blocks own consecutive requirements, tiers' first, then badges' */
   uint32_t nblocks = c->img->ntiers + c->img->nbadges;
+  c->grant = NO_REQ;
   for (uint32_t q = 0; q < c->img->nreqs && !c->oom; q++) {
     const struct img_tier *B = img_block(c->img, c->block);
     while (c->block + 1 < nblocks && q >= B->first_req + B->nreq) B = img_block(c->img, ++c->block);
     trace_pairs(c, q);
     find(c, q, c->m->req[q], true);
+  }
+  /* a grant's condition decides a partner's tier as a requirement does;
+   * it is probed by the records of the tier's type (a tier value's grant:
+   * by every record) */
+  c->npairs = 0;
+  for (uint32_t g = 0; g < c->img->ngrants && !c->oom; g++) {
+    c->grant = g;
+    c->block = c->img->grants[g].tier;
+    if (c->m->grant[g]) find(c, NO_REQ, c->m->grant[g], true);
   }
   if (c->oom) { cov_free(c); return NULL; }
   return c;
@@ -970,9 +1003,11 @@ static void missing_lattice(const struct cov *c, const struct threshold *t, unsi
     buf_printf(b, _("%s moves in steps of %s, so it is never exactly %s"), v, step, k);
     sep = _("; ");
   }
-  if (t->edge) { /* a side a tier at its ladder's end does not have */
+  if (t->edge) { /* a side a tier at its ladder's end, or an enum's value at its end, does not have */
     const char *k = w_value(&w, t->k);
-    buf_printf(b, t->edge < 0 ? _("%s is the lowest tier of its ladder") : _("%s is the highest tier of its ladder"), k);
+    if (t->kind == TY_TIER)
+      buf_printf(b, t->edge < 0 ? _("%s is the lowest tier of its ladder") : _("%s is the highest tier of its ladder"), k);
+    else buf_printf(b, t->edge < 0 ? _("%s is the first value of its enum") : _("%s is the last value of its enum"), k);
     sep = _("; ");
   } else {
     if (!(t->reachable & P_MEET)) {
@@ -1000,12 +1035,13 @@ static bool usual_probes(const struct threshold *t) {
       (t->cmp == CMP_GE || t->cmp == CMP_LE || t->cmp == CMP_EQ);
 }
 
-/* The usual case: at the threshold and one step below (or above, for <=). */
+/* The usual case: at the threshold and one step below (or above, for <=,
+ * and for == at the first value of an enum or a ladder). */
 static void missing_usual(const struct cov *c, const struct threshold *t, unsigned need, struct buf *b) {
   struct words w;
   words_init(&w, c, t);
   const char *exact = need & P_MEET ? w_at(&w, t->meet) : NULL, *beside = need & P_MISS ? w_at(&w, t->miss) : NULL;
-  missing_probes(b, exact, beside, t->cmp == CMP_LE, true);
+  missing_probes(b, exact, beside, num_cmp(t->miss, t->meet) > 0, true);
   words_end(&w, b);
 }
 
@@ -1062,6 +1098,35 @@ static void missing(const struct cov *c, const struct threshold *t, struct buf *
   else missing_usual(c, t, need, b);
 }
 
+/* Where a threshold stands, as its line of the report begins: "  consulting
+ * Select: RULE: ", "  badge B: RULE: ", "  grant consulting Gold when COND: ",
+ * then the comparison itself when the rule is larger than it. */
+static void say_where(const struct cov *c, const struct threshold *t, struct buf *b) {
+  const struct image *img = c->img;
+  const char *rule;
+  if (t->req == NO_REQ) {
+    const struct img_grant *G = &img->grants[t->grant];
+    rule = G->text == NO_STR ? "" : img_str(img, G->text);
+    if (G->tier != NO_STR)
+      buf_printf(b, "  grant %s %s", type_name(img, img->tiers[G->tier].ptype), img_str(img, img->tiers[G->tier].name));
+    else buf_printf(b, "  grant %s", img_str(img, G->value));
+    buf_printf(b, G->text == NO_STR ? ": " : " when %s: ", rule);
+  } else {
+    const struct img_req *rq = &img->reqs[t->req];
+    const struct img_tier *B = img_block(img, t->block);
+    rule = img_str(img, rq->rule);
+    if (t->block < img->ntiers) buf_printf(b, "  %s %s: %s: ", type_name(img, B->ptype), img_str(img, B->name), rule);
+    else buf_printf(b, "  badge %s: %s: ", img_str(img, B->name), rule);
+    if (t->node == c->m->req[t->req]) return;
+  }
+  /* a threshold inside a larger rule: which one */
+  struct buf w = {.hook = &c->rs->hook};
+  mn_text(c->m, t->node, &w);
+  buf_u8(&w, 0);
+  if (!w.failed && strcmp((char *)w.p, rule) != 0) buf_printf(b, "%s: ", (char *)w.p);
+  buf_free(&w);
+}
+
 void cov_report(const struct cov *c, struct buf *out) {
   const struct image *img = c->img;
   long full = 0;
@@ -1075,21 +1140,10 @@ void cov_report(const struct cov *c, struct buf *out) {
       full++;
       continue;
     }
-    const struct img_req *rq = &img->reqs[t->req];
-    const struct img_tier *B = img_block(img, t->block);
-    if (t->block < img->ntiers)
-      buf_printf(&miss, "  %s %s: %s: ", type_name(img, B->ptype), img_str(img, B->name), img_str(img, rq->rule));
-    else buf_printf(&miss, "  badge %s: %s: ", img_str(img, B->name), img_str(img, rq->rule));
-    if (t->node != c->m->req[t->req]) {
-      /* a threshold inside a larger rule: which one */
-      struct buf w = {.hook = &c->rs->hook};
-      mn_text(c->m, t->node, &w);
-      buf_u8(&w, 0);
-      if (strcmp((char *)w.p, img_str(img, rq->rule)) != 0) buf_printf(&miss, "%s: ", (char *)w.p);
-      buf_free(&w);
-    }
+    say_where(c, t, &miss);
     missing(c, t, &miss);
-    if (img->has_debug) buf_printf(&miss, "  [%s:%u]", img_str(img, rq->file), rq->line);
+    if (img->has_debug && t->req != NO_REQ)
+      buf_printf(&miss, "  [%s:%u]", img_str(img, img->reqs[t->req].file), img->reqs[t->req].line);
     buf_u8(&miss, '\n');
   }
   buf_printf(out,
