@@ -268,9 +268,11 @@ static bool period_date(const struct node *n) {
 /* The gap of a rule that is one period test `d in P of x`, d and x each
  * a period_date, when it is not met and x is there: "last_audit must be in
  * 2024-04-01 .. 2025-03-31 (it is 2024-03-31)", naming what a call gives
- * (`audited(last_audit)` names last_audit) (4.13); false for any other
- * rule. */
+ * (`audited(last_audit)` names last_audit) (4.13), and so is a call whose
+ * value is such a test (`same(d in P of x)`, same's body its parameter);
+ * false for any other rule. */
 static bool period_need(struct ref_ctx *x, const struct node *e, char *need, size_t n) {
+  e = expanded(e);
   if (e->kind != N_PERIOD || !period_date(e->a) || !period_date(e->b)) return false;
   struct val d, at;
   val_init(&d);
