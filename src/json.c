@@ -383,6 +383,70 @@ static int integer(struct jp *j, const char *b, const char *e, int64_t *out) {
   return TIER_OK;
 }
 
+/* Enum values by hash.  Scanning an enum's values for the text read was
+ * a tenth of reading a record: which value the items of a list hold
+ * changes from item to item, and so does where the scan stops.  The hash
+ * is of the length and the first, middle and last bytes, which tell apart
+ * the values of nearly every enum, so that a value is mostly one compare
+ * away; values alike in all four only probe further (an enum has at most
+ * 64 values, so a lookup never costs more than the scan did). */
+static inline uint32_t name_key(const char *s, size_t n) {
+  if (n == 0) return 0;
+  return (uint32_t)n << 24 ^ (uint32_t)(unsigned char)s[0] << 16 ^ (uint32_t)(unsigned char)s[n / 2] << 8 ^
+      (unsigned char)s[n - 1];
+}
+
+static inline uint32_t enum_slot(const struct enum_hash *eh, const char *s, size_t n) {
+  return (name_key(s, n) * 0x9E3779B1u) >> (32 - eh->bits);
+}
+
+/* The ordinal of value s of enum en, or -1. */
+static int enum_find(const struct jp *j, const struct img_enum *en, const char *s, size_t n) {
+  const struct image *img = j->img;
+  const struct enum_hash *eh = &j->rd->ehash[en - img->enums];
+  const uint8_t *slot = j->rd->eslots + eh->at;
+  uint32_t mask = (1u << eh->bits) - 1;
+  for (uint32_t h = enum_slot(eh, s, n); slot[h]; h = (h + 1) & mask) {
+    uint32_t v = en->vals[slot[h] - 1];
+    if (img->strlens[v] == n && scan_same(img->strs[v], s, n)) return slot[h] - 1;
+  }
+  return -1;
+}
+
+/* The hash tables of the schema's enums (rd->ehash, rd->eslots): at
+ * least four slots per value, so memory is linear in the schema. */
+static int index_enums(struct tier_vm *vm, struct reader *rd) {
+  const struct image *img = vm->rs->img;
+  size_t total = 1, nh = sizeof(struct enum_hash) * (img->nenums + 1);
+  struct enum_hash *eh = t_malloc(&vm->hook, nh);
+  if (!eh) return TIER_ENOMEM;
+  for (uint32_t e = 0; e < img->nenums; e++) {
+    uint8_t bits = 2;
+    while ((1u << bits) < 4 * img->enums[e].nvals) bits++;
+    eh[e] = (struct enum_hash){(uint32_t)total, bits};
+    total += 1u << bits;
+  }
+  uint8_t *slots = t_malloc(&vm->hook, total);
+  if (!slots) {
+    t_free(&vm->hook, eh, nh);
+    return TIER_ENOMEM;
+  }
+  memset(slots, 0, total);
+  for (uint32_t e = 0; e < img->nenums; e++) {
+    const struct img_enum *en = &img->enums[e];
+    uint32_t mask = (1u << eh[e].bits) - 1;
+    for (uint32_t k = 0; k < en->nvals; k++) {
+      uint32_t h = enum_slot(&eh[e], img->strs[en->vals[k]], img->strlens[en->vals[k]]);
+      while (slots[eh[e].at + h]) h = (h + 1) & mask;
+      slots[eh[e].at + h] = (uint8_t)(k + 1);
+    }
+  }
+  rd->ehash = eh;
+  rd->eslots = slots;
+  rd->neslots = total;
+  return TIER_OK;
+}
+
 /* A value of enum en: a string naming one of its values; anything else is
  * told with the values allowed. */
 static int enum_value(struct jp *j, const struct img_enum *en, int64_t *out) {
@@ -396,7 +460,7 @@ static int enum_value(struct jp *j, const struct img_enum *en, int64_t *out) {
     return mistyped(j, want);
   }
   if ((rc = string(j, &s, &n))) return rc;
-  int k = rec_enum_value(img, en, s, n);
+  int k = enum_find(j, en, s, n);
   if (k >= 0) { *out = k; return TIER_OK; }
   char allowed[256];
   rec_enum_allowed(img, en, allowed, sizeof allowed);
@@ -713,7 +777,7 @@ static int index_fields(struct tier_vm *vm, struct reader *rd) {
   uint32_t *fields = t_malloc(&vm->hook, sizeof(uint32_t) * (img->nfields + 1));
   if (!rd->fpos) rd->fpos = t_malloc(&vm->hook, sizeof(uint32_t) * (img->nfields + 1));
   if (!rd->keys) rd->keys = t_malloc(&vm->hook, sizeof *rd->keys * (img->nfields + 1));
-  if (!start || !fields || !rd->fpos || !rd->keys) goto fail;
+  if (!start || !fields || !rd->fpos || !rd->keys || (!rd->ehash && index_enums(vm, rd))) goto fail;
   /* a counting sort by owner: counts, then each owner's end, then the
    * fields placed from the back so that each end moves to its begin */
   memset(start, 0, sizeof(uint32_t) * (no + 2));

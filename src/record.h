@@ -34,6 +34,15 @@ struct field_key {
   bool raw;
 };
 
+/* The values of one enum by hash (json.c enum_find): rd->eslots[at + h]
+ * holds a value's ordinal + 1 (0: empty) for h from the top `bits` bits of
+ * a multiplicative hash of the value's name, the next slots on collision;
+ * the table is at most a quarter full. */
+struct enum_hash {
+  uint32_t at;
+  uint8_t bits;
+};
+
 struct reader {
   int64_t *slots;  size_t cap_slots;
   struct rec_list *lists; size_t cap_lists;
@@ -52,6 +61,9 @@ struct reader {
   uint32_t *ftab; size_t cap_ftab;     /* field names of wide owners: field index + 1 */
   uint32_t *fpos;                      /* field index -> its place among its owner's */
   struct field_key *keys;              /* the fields' keys, in vm->owner_fields' order (json.c) */
+  struct enum_hash *ehash;             /* per enum of the schema (json.c) */
+  uint8_t *eslots;                     /* their tables, one after the other */
+  size_t neslots;                      /* bytes at eslots */
   char *id; size_t cap_id;             /* the current record's id, NUL-terminated */
   char *name; size_t cap_name;         /* its name (rec_name), NUL-terminated */
   int32_t name_field;                  /* the schema's "name" field, -1 if none (set on creation) */

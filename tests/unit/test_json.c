@@ -395,6 +395,51 @@ static void keys_and_texts_agree(void **st) {
     }
 }
 
+/* The reader finds an enum's value by a hash of its length and first,
+ * middle and last bytes (json.c, enum_find): values alike in all four
+ * (which share a slot and probe on), a text that lands on a value's slot
+ * but is another, the empty text, and all 64 values an enum may have must
+ * read as the reference reads them. */
+static void enum_values_agree(void **st) {
+  (void)st;
+  char src[2048];
+  int k = snprintf(src, sizeof src, "enum alike { aXbYc, aZbYc, aXcYc, q }\nenum wide {");
+  for (int v = 0; v < 64; v++) k += snprintf(src + k, sizeof src - (size_t)k, "%s v%d", v ? "," : "", v);
+  snprintf(src + k, sizeof src - (size_t)k,
+           " }\nrecord { id: text; partner type: alike; w: list { x: wide; } }\n"
+           "metric n = count w;\ntier T q < n >= 1; >\n");
+  tier_ruleset *ers = tu_compile(src, NULL);
+  assert_non_null(ers);
+  tier_vm *f = tier_vm_new(ers, NULL), *r = tier_vm_new(ers, NULL);
+  assert_true(f && r);
+  static const char *const types[] = {"aXbYc", "aZbYc", "aXcYc", "q", "aYbYc", "aXbYd", "", "qq", "Q", "aXbY"};
+  char line[1024];
+  long ok = agreed, no = rejected_both;
+  for (size_t t = 0; t < sizeof types / sizeof *types; t++) {
+    int n = snprintf(line, sizeof line, "{\"id\":\"e\",\"type\":\"%s\",\"w\":[]}", types[t]);
+    compare_with(f, r, line, (size_t)n);
+  }
+  assert_int_equal(agreed, ok + 4);
+  assert_int_equal(rejected_both, no + 6);
+  /* every value of the wide enum, and texts next to them */
+  ok = agreed;
+  for (int v = 0; v < 64; v++) {
+    int n = snprintf(line, sizeof line, "{\"id\":\"e\",\"type\":\"q\",\"w\":[{\"x\":\"v%d\"}]}", v);
+    compare_with(f, r, line, (size_t)n);
+  }
+  assert_int_equal(agreed, ok + 64);
+  no = rejected_both;
+  static const char *const near[] = {"v64", "v", "w1", "v1 ", "v01", "V1", "v100", "x"};
+  for (size_t t = 0; t < sizeof near / sizeof *near; t++) {
+    int n = snprintf(line, sizeof line, "{\"id\":\"e\",\"type\":\"q\",\"w\":[{\"x\":\"%s\"}]}", near[t]);
+    compare_with(f, r, line, (size_t)n);
+  }
+  assert_int_equal(rejected_both, no + 8);
+  tier_vm_free(f);
+  tier_vm_free(r);
+  tier_ruleset_free(ers);
+}
+
 static void deep_nesting_is_an_error(void **st) {
   (void)st;
   size_t depth = 100000;
@@ -437,6 +482,7 @@ int main(void) {
       cmocka_unit_test(large_record),         cmocka_unit_test(nested_agree),
       cmocka_unit_test(nested_paths),         cmocka_unit_test(nested_mutations_agree),
       cmocka_unit_test(keys_and_texts_agree), cmocka_unit_test(tier_fields_agree),
+      cmocka_unit_test(enum_values_agree),
   };
   return cmocka_run_group_tests_name("json", tests, setup, teardown);
 }
