@@ -547,6 +547,7 @@ struct owner_fields {
   uint32_t n;
   const uint32_t *f;
   const struct field_key *k;
+  uint32_t *order; /* the keys' order as last read (rd->order) */
 };
 
 /* Owners with at most this many fields are scanned; wider ones (a schema
@@ -610,9 +611,12 @@ static int index_wide_owners(struct tier_vm *vm, struct reader *rd, const uint32
  * where it was (string() and find_key() then read the key).  (The name
  * is the field's JSON key: `n "count": int;` reads "count".)  Producers
  * write the keys of every object in one order, so the key after field k is
- * most often field k + 1, and one compare replaces decoding the key and
- * looking it up.  Only names whose JSON spelling is themselves qualify
- * (field_key.raw). */
+ * most often field k + 1, or else the one that followed it in an object
+ * read before (of.order, learnt where field k + 1 was not: a producer that
+ * sorts its keys, as Go's encoding/json and `jq -S` do, has its order
+ * learnt after one object), and one compare or two replace decoding the
+ * key and looking it up.  Only names whose JSON spelling is themselves
+ * qualify (field_key.raw). */
 static int expected_key(struct jp *j, struct owner_fields of, uint32_t next) {
   if (next >= of.n || *j->p != '"') return -1;
   const struct field_key *k = &of.k[next];
@@ -684,7 +688,7 @@ static int list(struct jp *j, uint32_t l, uint8_t *seen_items, int64_t *slot) {
 static struct owner_fields fields_of(struct jp *j, int owner) {
   const uint32_t *start = j->vm->owner_start;
   struct owner_fields of = {start[owner + 3] - start[owner + 2], j->vm->owner_fields + start[owner + 2],
-                            j->rd->keys + start[owner + 2]};
+                            j->rd->keys + start[owner + 2], j->rd->order + start[owner + 2] + (uint32_t)(owner + 1)};
   return of;
 }
 
@@ -697,7 +701,7 @@ static int object(struct jp *j, int owner, int64_t *row, uint8_t *seen) {
   j->p++; /* '{' */
   ws(j);
   int rc;
-  uint32_t next = 0; /* the place of the key expected next */
+  uint32_t next = 0; /* the place of the key expected next (schema order); of.order[next]: the one learnt */
   if (j->p < j->e && *j->p == '}') {
     j->p++;
   } else {
@@ -706,11 +710,14 @@ static int object(struct jp *j, int owner, int64_t *row, uint8_t *seen) {
       if (j->p >= j->e || *j->p != '"') return syntax(j, j->p, _("string or '}' expected"));
       char *mark = j->scr;
       int k = expected_key(j, of, next);
-      const char *key = NULL; /* read when it is not the key expected next */
+      if (k < 0) k = expected_key(j, of, of.order[next]);
+      const char *key = NULL; /* read when it is not a key expected next */
       size_t kn = 0;
       if (k < 0) {
         if ((rc = string(j, &key, &kn))) return rc;
         k = find_key(j, owner, of, key, kn);
+        j->rd->keys_looked_up++;
+        if (k >= 0) of.order[next] = (uint32_t)k; /* learnt for the next object */
       }
       if (!punct(j, ':')) return syntax(j, j->p, _("':' expected"));
       if (k < 0) {
@@ -777,7 +784,8 @@ static int index_fields(struct tier_vm *vm, struct reader *rd) {
   uint32_t *fields = t_malloc(&vm->hook, sizeof(uint32_t) * (img->nfields + 1));
   if (!rd->fpos) rd->fpos = t_malloc(&vm->hook, sizeof(uint32_t) * (img->nfields + 1));
   if (!rd->keys) rd->keys = t_malloc(&vm->hook, sizeof *rd->keys * (img->nfields + 1));
-  if (!start || !fields || !rd->fpos || !rd->keys || (!rd->ehash && index_enums(vm, rd))) goto fail;
+  if (!rd->order) rd->order = t_malloc(&vm->hook, sizeof(uint32_t) * (img->nfields + no + 1));
+  if (!start || !fields || !rd->fpos || !rd->keys || !rd->order || (!rd->ehash && index_enums(vm, rd))) goto fail;
   /* a counting sort by owner: counts, then each owner's end, then the
    * fields placed from the back so that each end moves to its begin */
   memset(start, 0, sizeof(uint32_t) * (no + 2));
@@ -790,8 +798,11 @@ static int index_fields(struct tier_vm *vm, struct reader *rd) {
   for (uint32_t f = img->nfields; f-- > 0;) fields[--start[owner_of(&img->fields[f]) + 1]] = f;
   /* start[o + 1] is now where owner o begins; the last entry is the end */
   start[no + 1] = img->nfields;
-  for (uint32_t o = 0; o < no; o++)
+  for (uint32_t o = 0; o < no; o++) {
     for (uint32_t i = start[o + 1]; i < start[o + 2]; i++) rd->fpos[fields[i]] = i - start[o + 1];
+    uint32_t n = start[o + 2] - start[o + 1];
+    for (uint32_t k = 0; k <= n; k++) rd->order[start[o + 1] + o + k] = n; /* none learnt yet */
+  }
   for (uint32_t i = 0; i < img->nfields; i++) {
     uint32_t name = img->fields[fields[i]].key; /* the key the records use */
     rd->keys[i] = (struct field_key){img->strs[name], img->strlens[name], raw_name(img, name)};

@@ -51,6 +51,7 @@ struct reader {
   uint64_t *hash; size_t cap_hash; /* (generation << 32) | (index + 1) */
   uint32_t gen;            /* bumped per record: clears the table for free */
   uint64_t probes;         /* slots looked at by rec_intern, in all records (tests count work with it) */
+  uint64_t keys_looked_up; /* keys json.c decoded and looked up, not matched as expected (tests count them) */
   size_t nslots;
   void *root;              /* jansson tree (reference reader): strings point into it */
   locale_t c_locale;       /* the C locale the reference reader runs in (0: not made yet) */
@@ -61,6 +62,7 @@ struct reader {
   uint32_t *ftab; size_t cap_ftab;     /* field names of wide owners: field index + 1 */
   uint32_t *fpos;                      /* field index -> its place among its owner's */
   struct field_key *keys;              /* the fields' keys, in vm->owner_fields' order (json.c) */
+  uint32_t *order;                     /* per owner: the place of the key learnt to come first, then after each (json.c) */
   struct enum_hash *ehash;             /* per enum of the schema (json.c) */
   uint8_t *eslots;                     /* their tables, one after the other */
   size_t neslots;                      /* bytes at eslots */

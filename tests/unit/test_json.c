@@ -440,6 +440,36 @@ static void enum_values_agree(void **st) {
   tier_ruleset_free(ers);
 }
 
+/* Keys in an order other than the schema's (here sorted, as Go's
+ * encoding/json and `jq -S` write them) read as the reference reads them,
+ * and the reader learns the order from the first item: each key of the
+ * others is matched as expected, none decoded and looked up. */
+static void sorted_keys_learnt(void **st) {
+  (void)st;
+  static const char item[] = "{\"earned\":\"2018-01-01\",\"expires\":null,\"level\":\"associate\",\"name\":\"n\","
+                             "\"person\":\"p%d\"}";
+  char line[8192];
+  int n = snprintf(line, sizeof line, "{\"certifications\":[");
+  for (int i = 0; i < 40; i++) {
+    n += snprintf(line + n, sizeof line - (size_t)n, "%s", i ? "," : "");
+    n += snprintf(line + n, sizeof line - (size_t)n, item, i);
+  }
+  n += snprintf(line + n, sizeof line - (size_t)n,
+                "],\"id\":\"k\",\"name\":\"K\",\"renewal\":\"2019-01-01\",\"support\":\"basic\",\"type\":\"consulting\"}");
+  long ok = agreed;
+  uint64_t before = reader_of(fast)->keys_looked_up;
+  compare(line, (size_t)n);
+  assert_int_equal(agreed, ok + 1);
+  uint64_t first = reader_of(fast)->keys_looked_up - before;
+  /* at most the first item's five keys and the record's six */
+  fprintf(stderr, "keys looked up: %llu\n", (unsigned long long)first);
+  assert_true(first <= 5 + 6);
+  /* a second record in that order: every key as expected */
+  before = reader_of(fast)->keys_looked_up;
+  compare(line, (size_t)n);
+  assert_int_equal(reader_of(fast)->keys_looked_up - before, 0);
+}
+
 static void deep_nesting_is_an_error(void **st) {
   (void)st;
   size_t depth = 100000;
@@ -482,7 +512,7 @@ int main(void) {
       cmocka_unit_test(large_record),         cmocka_unit_test(nested_agree),
       cmocka_unit_test(nested_paths),         cmocka_unit_test(nested_mutations_agree),
       cmocka_unit_test(keys_and_texts_agree), cmocka_unit_test(tier_fields_agree),
-      cmocka_unit_test(enum_values_agree),
+      cmocka_unit_test(enum_values_agree),    cmocka_unit_test(sorted_keys_learnt),
   };
   return cmocka_run_group_tests_name("json", tests, setup, teardown);
 }
