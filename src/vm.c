@@ -1001,10 +1001,18 @@ int vm_run(struct tier_vm *vm, uint32_t entry, const struct record *r, int64_t a
      * their handles are (the readers intern them): only a constant is
      * compared by its bytes */
     int64_t h = *--sp;
+    uint32_t hash;
     if (h == TIER_NONE) vmbreak;
-    if (!text_of(rs, r, h, &ta, &la)) goto badtext;
-    /* a constant hashed as a keyed text of the record is, with the key the record's were */
-    uint32_t hash = h & TEXT_CONST ? (uint32_t)hash_bytes(r->hkey, ta, la) & ~TEXT_UNKEYED : r->strs[h].hash;
+    if (h & TEXT_CONST) {
+      /* a constant hashed as a keyed text of the record is, with the key the record's were */
+      if (!text_of(rs, r, h, &ta, &la)) goto badtext;
+      hash = (uint32_t)hash_bytes(r->hkey, ta, la) & ~TEXT_UNKEYED;
+    } else { /* a text of the record, the common case: text_of's work without the call */
+      if (h < 0 || (uint64_t)h >= r->nstrs) goto badtext;
+      ta = r->strs[h].p;
+      la = r->strs[h].n;
+      hash = r->strs[h].hash;
+    }
     struct dset *d = &vm->dsets[A];
     uint32_t mask = vm->dcap - 1, s = hash & mask;
     for (vm->probes++; d->gens[s] == d->gen; s = (s + 1) & mask, vm->probes++) {
