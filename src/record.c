@@ -614,16 +614,7 @@ static int scalar(struct ctx *c, const struct img_field *f, json_t *v, int64_t *
  * hash is kept with the text for count distinct.  Entries carry the
  * record's generation, so a new record starts with an empty table without
  * clearing it. */
-/* A text of the record not keyed (struct rec_str): a handle of its own. */
-static int rec_unkeyed(struct tier_vm *vm, struct reader *rd, uint32_t *nstrs, const char *s, size_t n, int64_t *out) {
-  if (n > UINT32_MAX || !grow(vm, (void **)&rd->strs, &rd->cap_strs, (*nstrs) + 1, sizeof *rd->strs)) return TIER_ENOMEM;
-  rd->strs[*nstrs] = (struct rec_str){s, (uint32_t)n, TEXT_UNKEYED | ((*nstrs * 0x9E3779B1u) >> 1)};
-  *out = (*nstrs)++;
-  return TIER_OK;
-}
-
-int rec_intern(struct tier_vm *vm, struct reader *rd, uint32_t *nstrs, const char *s, size_t n, bool keyed, int64_t *out) {
-  if (!keyed) return rec_unkeyed(vm, rd, nstrs, s, n, out);
+int rec_intern_keyed(struct tier_vm *vm, struct reader *rd, uint32_t *nstrs, const char *s, size_t n, int64_t *out) {
   uint64_t g = (uint64_t)rd->gen << 32;
   if (2 * (size_t)((*nstrs) + 1) > rd->cap_hash) {
     size_t nc = rd->cap_hash ? rd->cap_hash * 2 : 256;

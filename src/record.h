@@ -90,8 +90,18 @@ static inline bool grow(struct tier_vm *vm, void **p, size_t *cap, size_t need, 
 }
 void rec_begin(struct reader *rd);
 /* A text of the record read: its handle in *out.  keyed (rs->keyed of its
- * field): hashed and interned, one handle for equal keyed texts. */
-int rec_intern(struct tier_vm *vm, struct reader *rd, uint32_t *nstrs, const char *s, size_t n, bool keyed, int64_t *out);
+ * field): hashed and interned, one handle for equal keyed texts; else a
+ * handle of its own (struct rec_str), inline, for that is most texts and
+ * the call cost more than the work. */
+int rec_intern_keyed(struct tier_vm *vm, struct reader *rd, uint32_t *nstrs, const char *s, size_t n, int64_t *out);
+static inline int rec_intern(struct tier_vm *vm, struct reader *rd, uint32_t *nstrs, const char *s, size_t n, bool keyed,
+                             int64_t *out) {
+  if (keyed) return rec_intern_keyed(vm, rd, nstrs, s, n, out);
+  if (n > UINT32_MAX || !grow(vm, (void **)&rd->strs, &rd->cap_strs, (*nstrs) + 1, sizeof *rd->strs)) return TIER_ENOMEM;
+  rd->strs[*nstrs] = (struct rec_str){s, (uint32_t)n, TEXT_UNKEYED | ((*nstrs * 0x9E3779B1u) >> 1)};
+  *out = (*nstrs)++;
+  return TIER_OK;
+}
 int rec_number(struct tier_vm *vm, struct reader *rd, uint32_t *nnums, struct num q, int64_t *out);
 /* The record's "name": its top-level text field of that name, as "id" is its
  * id, copied NUL-terminated (cut at a NUL it holds) for the outputs that show
