@@ -125,6 +125,7 @@ struct graph {
   struct edge *e;
   int ne, cap;
   bool failed;
+  const struct node *too_deep; /* the reference that makes the chain longer than LIM_REF_CHAIN */
 };
 
 static void add_edge(struct graph *g, int from, int to, const struct node *ref) {
@@ -214,6 +215,21 @@ static void report_cycle(struct graph *g, const int *dep, int start) {
 
 /* ---- the order ---------------------------------------------------------------------------- */
 
+/* Node u, whose depth is final, makes edge i's dependent at least as deep,
+ * one more through a reference.  A node's depth is the longest chain of
+ * references below it: for M(b), the level of b's requirements, which the
+ * verifier computes again (check_rounds).  A record is evaluated once per
+ * level, each time whole (vm.c, vm_evaluate), so the chain must stay
+ * within LIM_REF_CHAIN, or the work would grow with the square of the
+ * rules; the first reference past it is kept for the error. */
+static void deepen(struct graph *g, int *depth, int i) {
+  const struct edge *e = &g->e[i];
+  int d = depth[e->to] + (e->ref != NULL);
+  if (d <= depth[e->from]) return;
+  depth[e->from] = d;
+  if (d > LIM_REF_CHAIN && !g->too_deep) g->too_deep = e->ref;
+}
+
 /* Kahn's algorithm over the 2 nb nodes, each node's dependents in a CSR
  * table; the blocks come out in the order their M nodes do (with no
  * references: tiers, then badges, as written).  Nodes left over lie on or
@@ -226,24 +242,34 @@ static void order(struct graph *g) {
   int *start = arena_alloc(&c->ar, sizeof(int) * (size_t)(nn + 2));  /* dependents of v: by[start[v] .. start[v+1]) */
   int *by = arena_alloc(&c->ar, sizeof(int) * (size_t)(g->ne + 1));
   int *queue = arena_alloc(&c->ar, sizeof(int) * (size_t)(nn + 1));
+  int *depth = arena_alloc(&c->ar, sizeof(int) * (size_t)(nn + 1)); /* zeroed, as arena blocks are */
   c->order = arena_alloc(&c->ar, sizeof(int) * (size_t)(g->nb + 1));
-  if (!left || !start || !by || !queue || !c->order) return;
+  if (!left || !start || !by || !queue || !depth || !c->order) return;
   for (int i = 0; i < g->ne; i++) {
     left[g->e[i].from]++;
     start[g->e[i].to + 2]++;
   }
   for (int v = 0; v < nn; v++) start[v + 2] += start[v + 1];
-  for (int i = 0; i < g->ne; i++) by[start[g->e[i].to + 1]++] = g->e[i].from;
+  for (int i = 0; i < g->ne; i++) by[start[g->e[i].to + 1]++] = i; /* the edges that depend on each node */
   int qh = 0, qt = 0, nord = 0;
   for (int v = 0; v < nn; v++)
     if (!left[v]) queue[qt++] = v;
   while (qh < qt) {
     int v = queue[qh++];
     if (v < g->nb) c->order[nord++] = v;
-    for (int k = start[v]; k < start[v + 1]; k++)
-      if (--left[by[k]] == 0) queue[qt++] = by[k];
+    for (int k = start[v]; k < start[v + 1]; k++) {
+      deepen(g, depth, by[k]);
+      if (--left[g->e[by[k]].from] == 0) queue[qt++] = g->e[by[k]].from;
+    }
   }
-  if (nord == g->nb) return;
+  if (nord == g->nb) {
+    if (g->too_deep)
+      diag_add(&c->dg, TIER_ERROR, &g->too_deep->span,
+               _("`%s %s` makes a chain of more than %d references, each to a tier or badge that refers on; the limit is "
+                 "%d (a record is evaluated once per link of the longest chain)"),
+               ref_word(g->too_deep), g->too_deep->name, LIM_REF_CHAIN, LIM_REF_CHAIN);
+    return;
+  }
   /* a cycle: from a left-over M node, follow left-over dependencies */
   int *dep = arena_alloc(&c->ar, sizeof(int) * (size_t)(nn + 1));
   int *seen = arena_alloc(&c->ar, sizeof(int) * (size_t)(nn + 1));

@@ -48,6 +48,7 @@
 #define LIM_IMPORT_DEPTH 16
 #define LIM_GROUP_DEPTH 4             /* either / at least inside each other */
 #define LIM_BLOCK_CHAIN 256           /* requirements blocks each inserting the next */
+#define LIM_REF_CHAIN 32              /* holds/meets of blocks that refer on: at most 1 + this many rounds */
 #define LIM_EXPANDED 200000           /* syntax nodes made by inserting requirements blocks
                                          and expanding formulas */
 #define LIM_FORMULA_NESTING 16        /* formulas whose bodies call formulas */

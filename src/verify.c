@@ -490,7 +490,9 @@ static uint32_t grants_level(struct vfy *v, const uint32_t *lv, uint32_t *res, u
  * at least its ladder's grants' (whose conditions are evaluated with the
  * ladder).  The blocks are taken in the block order, so every level a
  * reference needs is known (check_ref), a grant's by the time the first
- * tier of its type comes. */
+ * tier of its type comes.  Each round evaluates the whole record, so the
+ * chain is refused past LIM_REF_CHAIN, as the compiler refuses it (refs.c):
+ * a longer one would make the work grow with the square of the file. */
 static int check_rounds(struct vfy *v) {
   struct image *img = v->img;
   uint32_t nb = img->ntiers + img->nbadges;
@@ -528,6 +530,9 @@ static int check_rounds(struct vfy *v) {
     if (lv[b] > top) top = lv[b];
   }
   v->work += nb + v->nrefs + img->ngrants;
+  if (top > LIM_REF_CHAIN)
+    return fail(v, "ladder: references chain %u deep (limit %u): a record would be evaluated in %u rounds", top,
+                (unsigned)LIM_REF_CHAIN, top + 1);
   img->rounds = top + 1;
   return 0;
 }

@@ -829,6 +829,38 @@ static void refs_follow_the_block_order(void **st) {
   image_free(img);
 }
 
+/* Badges B0 .. B32, each holding the one before (a chain of LIM_REF_CHAIN
+ * references, which compiles), and Top holding B0; blocks in that order. */
+static struct image *ref_chain_image(void) {
+  struct buf b = {0};
+  buf_printf(&b, "enum kind { a }\nrecord r { id: text; partner k: kind; n: int; }\nbadge B0 < n >= 1; >\n");
+  for (int i = 1; i <= LIM_REF_CHAIN; i++) buf_printf(&b, "badge B%d < holds B%d; >\n", i, i - 1);
+  buf_printf(&b, "badge Top < holds B0; >\n");
+  buf_put(&b, "", 1);
+  struct image *img = image_of((const char *)b.p);
+  buf_free(&b);
+  for (uint32_t k = 0; k < img->nbadges; k++) img->order[k] = k;
+  return img;
+}
+
+/* A record is evaluated once per link of the longest chain of references,
+ * each time whole, so the verifier refuses a chain past LIM_REF_CHAIN as
+ * the compiler does (tests/cases/holds.tier): Top's HOLDS B0 made HOLDS
+ * B32 is one link too many. */
+static void refs_chain_has_a_limit(void **st) {
+  (void)st;
+  char err[256];
+  struct image *img = ref_chain_image();
+  assert_int_equal(vfy_image(img, err, sizeof err), TIER_OK);
+  assert_int_equal(img->rounds, LIM_REF_CHAIN + 1);
+  image_free(img);
+  img = ref_chain_image();
+  uint8_t *in = img->code + img->reqs[img->nreqs - 1].code;
+  assert_int_equal(in[0], OP_HOLDS);
+  in[1] = LIM_REF_CHAIN; /* the operand, a little-endian u32: B32 */
+  refused_as(img, "refs-chain-too-deep", "ladder: references chain 33 deep (limit 32)");
+}
+
 /* A grant's condition names blocks before its whole ladder; a tier's
  * grant names a tier and has no value text; its condition's text is a
  * string. */
@@ -956,6 +988,7 @@ int main(void) {
       cmocka_unit_test(grants_follow_the_block_order),
       cmocka_unit_test(ref_of_itself_or_nothing),
       cmocka_unit_test(refs_follow_the_block_order),
+      cmocka_unit_test(refs_chain_has_a_limit),
       cmocka_unit_test(set_cleared_before_branch),
       cmocka_unit_test(set_cleared_on_one_path),
       cmocka_unit_test(median_buffer_rules),
