@@ -1176,8 +1176,9 @@ static uint64_t sat_mul(uint64_t a, uint64_t b) {
  * driver's runs, tier, badge and item visits, and record slots.  With S the
  * longest `sustained` clause of a tier (the driver shares those
  * checkpoints), B the checkpoints of every other time clause (at any
- * checkpoint, and the badges': each walks its own, checkpoint.c
- * tc_max_checkpoints) and K the number of those other clauses, the result
+ * checkpoint, and the badges', counted one by one although badges of the
+ * same clause walk it together (vm.c, shared_clause): an over-count;
+ * checkpoint.c tc_max_checkpoints) and K the number of those clauses, the result
  * running each once more at the checkpoint that decided it and the tiers'
  * once per shared checkpoint date (result.c, checkpoint_failures),
  * C = 1 + 2 S + B + K runs of the metric block and of each requirement:

@@ -43,6 +43,31 @@ static int build_ladders(struct tier_ruleset *rs) {
   return TIER_OK;
 }
 
+/* The badges that share a time clause (the same kind and length), each
+ * run a list through rs->clause_next from the first, so that their
+ * checkpoints are walked once for all of them (shared_clause): the same
+ * dates, the metric block run once at each.  Keyed by kind and length,
+ * which the verifier bounds (a length of 512 or more, which it refuses,
+ * would only make a run of its own). */
+static int clause_runs(struct image *img, struct tier_ruleset *rs) {
+  enum { LENGTHS = 512 };
+  uint32_t last[TC_KINDS * LENGTHS]; /* per clause: the last badge of its run so far */
+  rs->clause_next = arena_alloc(&img->ar, sizeof *rs->clause_next * ((size_t)img->nbadges + 1));
+  rs->clause_first = arena_alloc(&img->ar, sizeof *rs->clause_first * ((size_t)img->nbadges + 1));
+  if (!rs->clause_next || !rs->clause_first) return TIER_ENOMEM;
+  for (uint32_t k = 0; k < TC_KINDS * LENGTHS; k++) last[k] = NO_ITEM;
+  for (uint32_t b = 0; b < img->nbadges; b++) {
+    const struct img_tier *blk = &img->badges[b];
+    rs->clause_next[b] = NO_ITEM;
+    if (blk->time == TC_NONE) continue;
+    uint32_t *tail = blk->time < TC_KINDS && blk->time_n < LENGTHS ? &last[blk->time * LENGTHS + blk->time_n] : NULL;
+    rs->clause_first[b] = !tail || *tail == NO_ITEM;
+    if (tail && *tail != NO_ITEM) rs->clause_next[*tail] = b;
+    if (tail) *tail = b;
+  }
+  return TIER_OK;
+}
+
 /* Each group's name, for results and explanations: a branch's label or
  * "branch K" (its place in its either), "either", "at least N of M"; and
  * each requirement's item. */
@@ -285,7 +310,7 @@ static int decode(struct tier_ruleset *rs) {
   if (!shaped || !mn_metric_writes(img, &img->ar, &rs->writes, &rs->nwrites)) return TIER_ENOMEM;
   for (uint32_t k = 0; k < rs->nwrites; k++) rs->writes[k].at = rs->insn_at[rs->writes[k].at];
   for (int k = 0; k < 32; k++) snprintf(rs->hash_hex + 2 * k, 3, "%02x", h[k]);
-  if (item_names(img, rs) != TIER_OK || time_texts(img, rs) != TIER_OK) return TIER_ENOMEM;
+  if (item_names(img, rs) != TIER_OK || time_texts(img, rs) != TIER_OK || clause_runs(img, rs) != TIER_OK) return TIER_ENOMEM;
   return img->ar.failed ? TIER_ENOMEM : TIER_OK;
 }
 
@@ -1446,7 +1471,8 @@ static int clause_holds_at(struct tier_vm *vm, const struct record *r, int64_t a
  * each, until one decides; ev->time_at[b] gets it (sustained: the latest
  * failing one; at any: the latest holding one; TIER_NONE when none
  * decides).  The tiers' sustained clauses share their checkpoints instead
- * (eval_checkpoints); every other clause comes here. */
+ * (eval_checkpoints), and so do badges of one clause (shared_clause); a
+ * tier's other clauses come here. */
 static int time_holds(struct tier_vm *vm, const struct record *r, uint32_t b, uint32_t first, uint32_t i, bool today,
                       bool *ok) {
   const struct img_tier *blk = img_block(vm->rs->img, b);
@@ -1460,6 +1486,62 @@ static int time_holds(struct tier_vm *vm, const struct record *r, uint32_t b, ui
   }
   vm->ev.time_at[b] = at;
   *ok = at == TIER_NONE ? every : !every;
+  return TIER_OK;
+}
+
+/* The time clause shared by the badges of the run from `first`
+ * (rs->clause_next), walked as time_holds walks one clause but once for
+ * all of them: at each checkpoint the metric block runs once, and each
+ * badge still undecided (its time_at CLAUSE_PENDING) checks its own items
+ * there.
+ * Each badge ends as its own walk would have ended it, at the same
+ * checkpoint; n badges of one clause cost the checkpoints once, not n
+ * times (a badge's clause walked on its own made n badges over m metrics
+ * cost n x m a checkpoint). */
+#define CLAUSE_PENDING INT64_MAX /* a badge's time_at while its clause is walked */
+static int shared_clause(struct tier_vm *vm, const struct record *r, uint32_t first) {
+  const struct tier_ruleset *rs = vm->rs;
+  const struct image *img = rs->img;
+  struct eval *ev = &vm->ev;
+  const struct img_tier *blk = &img->badges[first];
+  bool every = blk->time == TC_SUSTAINED, today;
+  uint32_t pending = 0;
+  for (uint32_t b = first; b != NO_ITEM; b = rs->clause_next[b]) { /* decided today, or pending */
+    bool undecided = ev->badge_held[b] == every && ev->asof != TIER_NONE;
+    ev->time_at[img->ntiers + b] = undecided ? CLAUSE_PENDING : ev->asof;
+    pending += undecided;
+  }
+  for (uint32_t k = 1; pending; k++) {
+    int64_t at = tc_checkpoint(blk->time, blk->time_n, ev->asof, k);
+    int rc;
+    if (at != TIER_NONE && (rc = run_metrics(vm, r, at))) return rc;
+    for (uint32_t b = first; b != NO_ITEM; b = rs->clause_next[b]) {
+      if (ev->time_at[img->ntiers + b] != CLAUSE_PENDING) continue;
+      if (at != TIER_NONE && (rc = block_holds_at(vm, r, at, &img->badges[b], &today))) return rc;
+      if (at != TIER_NONE && today == every) continue;
+      ev->time_at[img->ntiers + b] = at;
+      pending--;
+    }
+  }
+  for (uint32_t b = first; b != NO_ITEM; b = rs->clause_next[b])
+    ev->badge_held[b] = ev->time_at[img->ntiers + b] == TIER_NONE ? every : !every;
+  return TIER_OK;
+}
+
+/* The badges, each on its own: its items at the evaluation date, then its
+ * time clause, walked with the other badges of the same clause. */
+static int eval_badges(struct tier_vm *vm, const struct record *r) {
+  const struct tier_ruleset *rs = vm->rs;
+  const struct image *img = rs->img;
+  struct eval *ev = &vm->ev;
+  for (uint32_t b = 0; b < img->nbadges; b++) {
+    ev->badge_held[b] = block_holds(img, &img->badges[b], ev->met, ev->held);
+    vm->steps++;
+  }
+  for (uint32_t b = 0; b < img->nbadges; b++) {
+    int rc;
+    if (rs->clause_first[b] && (rc = shared_clause(vm, r, b))) return rc;
+  }
   return TIER_OK;
 }
 
@@ -1518,15 +1600,7 @@ static int eval_round(struct tier_vm *vm, const struct record *r, uint32_t first
     uint32_t i = first + rs->tier_pos[ev->tier] + 1;
     ev->next = i < end ? (int)rs->ladder[i] : -1;
   }
-  /* the badges, each on its own */
-  for (uint32_t b = img->ntiers; b < img->ntiers + img->nbadges; b++) {
-    const struct img_tier *blk = img_block(img, b);
-    bool ok = block_holds(img, blk, ev->met, ev->held);
-    vm->steps++;
-    if (blk->time != TC_NONE && (rc = time_holds(vm, r, b, 0, 0, ok, &ok))) return rc;
-    ev->badge_held[b - img->ntiers] = ok;
-  }
-  return TIER_OK;
+  return eval_badges(vm, r);
 }
 
 /* Keep a round's outcome of every block for HOLDS and MEETS to read in the

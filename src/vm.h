@@ -43,6 +43,9 @@ struct tier_ruleset {
   uint32_t *tier_pos;       /* each tier's place in its partner type's ladder */
   uint32_t *req_item;       /* each requirement's item */
   const char **time_text;   /* each block's time clause in canonical form, NULL if none */
+  uint32_t *clause_next;    /* per badge with a time clause: the next badge with the same clause
+                               (kind and length), NO_ITEM after the last (vm.c, shared_clause) */
+  bool *clause_first;       /* per badge: it has a time clause and no earlier badge has the same */
   size_t cp_entries;        /* result entries the failing checkpoints can describe (result.c) */
   const char **item_name;   /* a group's name: a branch's ("branch 2" when the rules
                                give none), "either", "at least N of M"; NULL for a leaf */

@@ -96,6 +96,105 @@ static void sustained_badges_within_bound(void **st) {
   tier_ruleset_free(rs);
 }
 
+/* Driver steps of one record against n badges, badge i `at any checkpoint
+ * within 366 days` on its own metric m_i (n metrics in all), none ever
+ * met, so every badge walks all 366 days: with each badge walking its own
+ * clause, every day of every badge ran all n metrics (n^2 x 366); badges
+ * that share a clause walk it together (vm.c, shared_clause). */
+static uint64_t clause_badge_steps(int n, uint64_t *bound) {
+  size_t cap = 256 + 96 * (size_t)n, at = 0;
+  char *src = malloc(cap);
+  at +=
+      (size_t)snprintf(src + at, cap - at, "enum kind { a }\nrecord r { id: text; partner k: kind; n: int; }\nmetric m0 = n;\n");
+  for (int i = 1; i < n; i++) at += (size_t)snprintf(src + at, cap - at, "metric m%d = m%d + n;\n", i, i - 1);
+  for (int i = 0; i < n; i++)
+    at += (size_t)snprintf(src + at, cap - at, "badge B%d < m%d >= 1000000; at any checkpoint within 366 days; >\n", i, i);
+  tier_ruleset *rs = tu_compile(src, NULL);
+  free(src);
+  assert_non_null(rs);
+  tier_vm *vm = tier_vm_new(rs, NULL);
+  const char *rec = "{\"id\":\"x\",\"k\":\"a\",\"n\":1}";
+  const tier_result *res;
+  int64_t asof;
+  tier_date_parse("2019-12-13", &asof);
+  assert_int_equal(tier_eval_json(vm, rec, strlen(rec), asof, &res), TIER_OK);
+  assert_int_equal(res->nbadges, n);
+  for (size_t b = 0; b < res->nbadges; b++) assert_false(res->badges[b].held);
+  uint64_t steps = vm->steps;
+  *bound = bound_of(vm);
+  assert_true(steps <= *bound);
+  tier_vm_free(vm);
+  tier_ruleset_free(rs);
+  return steps;
+}
+
+static void badges_share_their_clause(void **st) {
+  (void)st;
+  uint64_t b1, b2;
+  uint64_t s1 = clause_badge_steps(100, &b1), s2 = clause_badge_steps(200, &b2);
+  double ratio = (double)s2 / (double)s1;
+  fprintf(stderr, "driver steps: %llu for 100 badges of one clause, %llu for 200 (x%.2f); bounds %llu, %llu\n",
+          (unsigned long long)s1, (unsigned long long)s2, ratio, (unsigned long long)b1, (unsigned long long)b2);
+  assert_true(ratio > 1.8 && ratio < 2.3); /* x4 when each badge walked its own days */
+}
+
+/* What one badge gives for a record: held, and for a badge not held the
+ * checkpoint its time clause failed at (its last unmet entry's). */
+struct badge_out {
+  int held;
+  int64_t checkpoint;
+};
+
+static void badges_of(const char *src, const char *rec, struct badge_out *out, size_t n) {
+  tier_ruleset *rs = tu_compile(src, NULL);
+  assert_non_null(rs);
+  tier_vm *vm = tier_vm_new(rs, NULL);
+  const tier_result *res;
+  int64_t asof;
+  tier_date_parse("2019-12-13", &asof);
+  assert_int_equal(tier_eval_json(vm, rec, strlen(rec), asof, &res), TIER_OK);
+  assert_int_equal(res->nbadges, n);
+  for (size_t b = 0; b < n; b++) {
+    const tier_badge_result *B = &res->badges[b];
+    out[b].held = B->held;
+    out[b].checkpoint = B->nunmet ? B->unmet[B->nunmet - 1].checkpoint : 0;
+  }
+  tier_vm_free(vm);
+  tier_ruleset_free(rs);
+}
+
+/* Badges that walk a clause together end as each would alone: eight
+ * badges, four on `at any checkpoint within 60 days` and four on
+ * `sustained 3 months`, with thresholds 1 to 4 on visits in the last 30
+ * days, some deciding at the evaluation date, some at a checkpoint, some
+ * never; each compared with the same badge in a ruleset of its own. */
+static void shared_clause_decides_as_alone(void **st) {
+  (void)st;
+  static const char head[] = "enum kind { a }\nrecord r { id: text; partner k: kind; visits: list { day: date; } }\n"
+                             "metric recent = count visits where day within 30 days;\n";
+  static const char *clause[] = {"at any checkpoint within 60 days", "sustained 3 months"};
+  const char *rec = "{\"id\":\"x\",\"k\":\"a\",\"visits\":[{\"day\":\"2019-12-01\"},{\"day\":\"2019-11-01\"},"
+                    "{\"day\":\"2019-10-28\"},{\"day\":\"2019-10-27\"},{\"day\":\"2019-09-10\"},"
+                    "{\"day\":\"2019-09-05\"}]}";
+  char all[2048], one[512];
+  size_t at = (size_t)snprintf(all, sizeof all, "%s", head);
+  for (int c = 0; c < 2; c++)
+    for (int k = 1; k <= 4; k++)
+      at += (size_t)snprintf(all + at, sizeof all - at, "badge B%d_%d < recent >= %d; %s; >\n", c, k, k, clause[c]);
+  struct badge_out together[8], alone[1];
+  badges_of(all, rec, together, 8);
+  int held = 0;
+  for (int c = 0, b = 0; c < 2; c++)
+    for (int k = 1; k <= 4; k++, b++) {
+      snprintf(one, sizeof one, "%sbadge B%d_%d < recent >= %d; %s; >\n", head, c, k, k, clause[c]);
+      badges_of(one, rec, alone, 1);
+      assert_int_equal(together[b].held, alone[0].held);
+      assert_int_equal(together[b].checkpoint, alone[0].checkpoint);
+      held += together[b].held;
+    }
+  assert_true(held > 0 && held < 8); /* the record decides some each way */
+}
+
 /* Tiers whose sustained clauses all fail at one checkpoint: the result
  * says what failed there for each (every requirement listed), from one run
  * at that date, so the work stays within the bound, which counts one run
@@ -233,6 +332,8 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(sustained_tiers_cost_linear_work),
       cmocka_unit_test(sustained_badges_within_bound),
+      cmocka_unit_test(badges_share_their_clause),
+      cmocka_unit_test(shared_clause_decides_as_alone),
       cmocka_unit_test(failing_sustained_tiers_within_bound),
       cmocka_unit_test(record_memory_within_bound),
       cmocka_unit_test(budget_before_memory),
