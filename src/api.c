@@ -16,10 +16,12 @@ static int status_of(const tier_buf *out) { return tier_buf_failed(out) ? TIER_E
 
 int tier_fmt(const char *path, const char *text, size_t len, tier_buf *out, tier_buf *diags) {
   struct buf *dg = tier_buf_inner(diags);
-  if (fmt_syntax_check(path, text, len, dg) > 0) return dg->failed ? TIER_ENOMEM : TIER_ECOMPILE;
+  int rc = fmt_syntax_check(path, text, len, dg);
+  if (rc == FMT_NOMEM) return TIER_ENOMEM;
+  if (rc > 0) return dg->failed ? TIER_ENOMEM : TIER_ECOMPILE;
   char err[512];
-  if (fmt_source(text, len, tier_buf_inner(out), err, sizeof err) != 0) {
-    if (tier_buf_failed(out)) return TIER_ENOMEM;
+  if ((rc = fmt_source(text, len, tier_buf_inner(out), err, sizeof err)) != 0) {
+    if (rc == FMT_NOMEM || tier_buf_failed(out)) return TIER_ENOMEM;
     buf_printf(dg, "%s:%s\n", path, err);
     return TIER_ECOMPILE;
   }

@@ -1500,12 +1500,20 @@ static unsigned front_parse(struct front *fr, const struct tier_alloc_hook *hook
   return fr->dg.nerrors;
 }
 
-/* "LINE:COL: message" of the first error, or "out of memory" */
-static void first_error(const struct front *fr, char *err, size_t errlen) {
+/* Whether front_parse ran out of memory: its errors are then that, not the
+ * text's. */
+static bool front_nomem(const struct front *fr, const struct trivia *tv) {
+  return fr->ar.failed || (tv && tv->failed) || fr->dg.nerrors == 0;
+}
+
+/* "LINE:COL: message" of the first error, and -1; FMT_NOMEM when front_parse
+ * ran out of memory. */
+static int first_error(const struct front *fr, const struct trivia *tv, char *err, size_t errlen) {
   const struct diag *g = fr->dg.head;
   while (g && g->severity != TIER_ERROR) g = g->next;
-  if (!g) {
-    snprintf(err, errlen, "out of memory");
+  if (!g || front_nomem(fr, tv)) {
+    snprintf(err, errlen, "%s", _("out of memory"));
+    return FMT_NOMEM;
   } else if (g->has_loc) {
     unsigned line, col;
     diag_line_col(&fr->f, g->loc.beg, &line, &col);
@@ -1513,6 +1521,7 @@ static void first_error(const struct front *fr, char *err, size_t errlen) {
   } else {
     snprintf(err, errlen, "%s", g->msg);
   }
+  return -1;
 }
 
 int fmt_source(const char *text, size_t len, struct buf *out, char *err, size_t errlen) {
@@ -1530,7 +1539,7 @@ int fmt_source(const char *text, size_t len, struct buf *out, char *err, size_t 
   tv.hook = out->hook;
   int rc = -1;
   if (front_parse(&fr, out->hook, "", text, len, &tv) > 0) {
-    first_error(&fr, err, errlen);
+    rc = first_error(&fr, &tv, err, errlen);
   } else {
     struct fmt F;
     memset(&F, 0, sizeof F);
@@ -1540,12 +1549,13 @@ int fmt_source(const char *text, size_t len, struct buf *out, char *err, size_t 
     F.src = fr.f.text;
     F.deferred = SIZE_MAX;
     file(&F, fr.items);
-    if (F.bug) {
+    if (!F.oom && F.bug) { /* out of memory first: it may leave what looks like a bug */
       unsigned line, col;
       diag_line_col(&fr.f, (uint32_t)F.bug_at, &line, &col);
-      snprintf(err, errlen, "%u:%u: internal error: the formatter does not follow the grammar here", line, col);
+      snprintf(err, errlen, "%u:%u: %s", line, col, _("internal error: the formatter does not follow the grammar here"));
     } else if (F.oom || !print_document(&F, FMT_WIDTH, out)) {
-      snprintf(err, errlen, "out of memory");
+      snprintf(err, errlen, "%s", _("out of memory"));
+      rc = FMT_NOMEM;
     } else {
       rc = 0;
     }
@@ -1577,10 +1587,8 @@ int fmt_syntax_check(const char *path, const char *text, size_t len, struct buf 
   len -= bom;
   struct front fr;
   unsigned errors = front_parse(&fr, NULL, path, text, len, NULL);
-  if (diag && errors) {
-    if (fr.dg.nerrors) diag_render(&fr.dg, diag);
-    else buf_printf(diag, "error: out of memory\n");
-  }
+  int rc = errors && front_nomem(&fr, NULL) ? FMT_NOMEM : (int)errors;
+  if (diag && rc > 0) diag_render(&fr.dg, diag);
   arena_free(&fr.ar);
-  return (int)errors;
+  return rc;
 }

@@ -20,10 +20,12 @@
 #define FMT_WIDTH 100
 
 /* Format `text` (len bytes): append the canonical layout to `out` and return
- * 0; or return -1 with "LINE:COL: message" in err (out is then unspecified).
- * The text must be a syntactically valid ruleset file: the message is the
- * first of the parser's errors (fmt_syntax_check gives them all).  A
- * byte-order mark at the start is kept as it is. */
+ * 0; or return -1 with "LINE:COL: message" in err, or FMT_NOMEM when out of
+ * memory (err says so); out is then unspecified.  The text must be a
+ * syntactically valid ruleset file: the message is the first of the
+ * parser's errors (fmt_syntax_check gives them all).  A byte-order mark at
+ * the start is kept as it is.  Messages are in the user's language. */
+#define FMT_NOMEM (-2)
 int fmt_source(const char *text, size_t len, struct buf *out, char *err, size_t errlen);
 
 struct node;
@@ -38,8 +40,9 @@ int fmt_expr_line(const struct node *e, const struct srcfile *files, struct buf 
 /* Check that `text` parses, with the compiler's own lexer and parser (no
  * imports are read and nothing is type-checked; a byte-order mark is not
  * content, as for the compiler).  Returns the number of
- * errors; when diag is not NULL the diagnostics are appended to it as the
- * compiler renders them ("path:line:col: error: ...", source line, caret). */
+ * errors, or FMT_NOMEM when out of memory; when diag is not NULL the
+ * diagnostics are appended to it as the compiler renders them
+ * ("path:line:col: error: ...", source line, caret). */
 int fmt_syntax_check(const char *path, const char *text, size_t len, struct buf *diag);
 
 #endif

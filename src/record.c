@@ -816,7 +816,7 @@ int rec_parse_ref(struct tier_vm *vm, const char *json, size_t len, struct recor
   struct reader *rd = reader_of(vm);
   if (rd && !rd->c_locale) rd->c_locale = newlocale(LC_ALL_MASK, "C", (locale_t)0);
   if (!rd || !rd->c_locale) {
-    snprintf(vm->err, sizeof vm->err, "out of memory");
+    snprintf(vm->err, sizeof vm->err, "%s", _("out of memory"));
     return TIER_ENOMEM;
   }
   locale_t was = uselocale(rd->c_locale);

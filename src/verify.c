@@ -142,7 +142,7 @@ static int fail(struct vfy *v, const char *fmt, ...) {
 
 static int oom(struct vfy *v) {
   if (!v->bad) v->nomem = true;
-  return fail(v, "out of memory");
+  return fail(v, "%s", _("out of memory"));
 }
 
 static bool str_ok(const struct image *img, uint32_t s, bool optional) {
@@ -1336,7 +1336,7 @@ int vfy_ladder(struct image *img, char *err, size_t errlen) {
   /* from the image's arena, so that running out of memory is seen as that */
   struct lad l = {img, arena_alloc(&img->ar, img->nitems + 1), arena_alloc(&img->ar, img->nreqs + 1), err, errlen};
   int rc = 0;
-  if (!l.seen || !l.req_seen) return lad_fail(&l, "out of memory"), TIER_ENOMEM;
+  if (!l.seen || !l.req_seen) return lad_fail(&l, "%s", _("out of memory")), TIER_ENOMEM;
   for (uint32_t b = 0; !rc && b < img->ntiers + img->nbadges; b++) {
     const struct img_tier *t = img_block(img, b);
     if (t->first_item > img->nitems || t->nitems > img->nitems - t->first_item) {

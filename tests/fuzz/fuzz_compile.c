@@ -78,8 +78,9 @@ static void rules_bytes(const uint8_t *bc, size_t n, struct buf *out) {
 static void check_fmt(const uint8_t *data, size_t size, const tier_options *opt, const uint8_t *bc, size_t n) {
   struct buf once = {0}, twice = {0};
   char err[512];
-  if (fmt_source((const char *)data, size, &once, err, sizeof err) != 0) {
-    if (bc && strcmp(err, "out of memory") != 0) fmt_fail(err, "(the input, which compiles)");
+  int frc = fmt_source((const char *)data, size, &once, err, sizeof err);
+  if (frc != 0) {
+    if (bc && frc != FMT_NOMEM) fmt_fail(err, "(the input, which compiles)");
     buf_free(&once);
     return;
   }

@@ -165,6 +165,24 @@ static int input_op(const tier_options *opt, void *ctx, char **text) {
   return rc;
 }
 
+/* tierc fmt of the file ctx: its layout, or TIER_ENOMEM (never a syntax
+ * error: the file parses, and running out of memory is not its fault). */
+static int fmt_op(const tier_options *opt, void *ctx, char **text) {
+  FILE *f = fopen(ctx, "rb");
+  assert_non_null(f);
+  static char src[1 << 16];
+  size_t len = fread(src, 1, sizeof src, f);
+  assert_true(len > 0 && len < sizeof src);
+  fclose(f);
+  tier_buf *out = tier_buf_new(opt), *dg = tier_buf_new(opt);
+  int rc = out && dg ? tier_fmt(ctx, src, len, out, dg) : TIER_ENOMEM;
+  if (rc == TIER_ECOMPILE) fprintf(stderr, "tier_fmt: %s\n", tier_buf_text(dg, NULL));
+  tier_buf_free(dg);
+  if (rc == TIER_OK) return take_text(out, text);
+  tier_buf_free(out);
+  return rc;
+}
+
 /* A ruleset to compile: from its file, or from src when src is given. */
 struct source {
   const char *path, *src;
@@ -276,6 +294,10 @@ static void input_under_oom(void **st) {
   (void)st;
   op_under_oom("tier_input", input_op, NULL, 2);
 }
+static void fmt_under_oom(void **st) {
+  (void)st;
+  op_under_oom("tier_fmt", fmt_op, "rules/apn-2019.tier", 20);
+}
 static void deep_nesting_under_oom(void **st) {
   (void)st;
   enum { DEEP = 190 };
@@ -302,6 +324,7 @@ int main(void) {
       cmocka_unit_test(test_run_computed_under_oom),
       cmocka_unit_test(input_under_oom),
       cmocka_unit_test(deep_nesting_under_oom),
+      cmocka_unit_test(fmt_under_oom),
   };
   return cmocka_run_group_tests_name("oom", tests, NULL, NULL);
 }
