@@ -145,6 +145,12 @@ static void change(struct rd *d, const char *kind, const char *where, struct wha
   buf_u8(d->o, '\n');
 }
 
+/* A tier's or badge's display name (da, db: "" for none), kind its change
+ * kind: "(none)" for a missing one is said in the reader's words. */
+static void diff_display(struct rd *d, const char *kind, const char *where, const char *da, const char *db) {
+  if (strcmp(da, db) != 0) change(d, kind, where, WHAT(N_("display name")), or_none(d, da), or_none(d, db), NULL);
+}
+
 /* A tier's time clause: a sustained window that only changed its length
  * says so in months; any other change names both clauses. */
 static void diff_time(struct rd *d, const struct img_tier *TA, const struct img_tier *TB, const char *where) {
@@ -946,9 +952,7 @@ static void diff_ladder(struct rd *d, const char *type) {
     if (i < 0) continue;
     const struct img_tier *TA = &d->A->tiers[ia[i]], *TB = &d->B->tiers[ib[j]];
     snprintf(where, sizeof where, "%s %s", type, l.new_names[j]);
-    const char *da = TA->display == NO_STR ? "(none)" : S(d->A, TA->display);
-    const char *db = TB->display == NO_STR ? "(none)" : S(d->B, TB->display);
-    if (strcmp(da, db) != 0) change(d, "tier-display", where, WHAT(N_("display name")), da, db, NULL);
+    diff_display(d, "tier-display", where, S(d->A, TA->display), S(d->B, TB->display));
     diff_time(d, TA, TB, where);
     int said = d->n;
     diff_requirements(d, ia[i], ib[j], where);
@@ -999,9 +1003,7 @@ static void diff_badges(struct rd *d) {
       continue;
     }
     const struct img_tier *BA = &d->A->badges[i], *BB = &d->B->badges[j];
-    const char *da = BA->display == NO_STR ? "(none)" : S(d->A, BA->display);
-    const char *db = BB->display == NO_STR ? "(none)" : S(d->B, BB->display);
-    if (strcmp(da, db) != 0) change(d, "badge-display", where, WHAT(N_("display name")), da, db, NULL);
+    diff_display(d, "badge-display", where, S(d->A, BA->display), S(d->B, BB->display));
     diff_time(d, BA, BB, where);
     int said = d->n;
     diff_requirements(d, d->A->ntiers + i, d->B->ntiers + j, where);
