@@ -39,6 +39,18 @@ if ! untranslated "$t/tierc.pot" po/ja.po > "$t/out"; then
 fi
 total=$(sed -n 's/^\([0-9]*\) translated message.*/\1/p' "$t/stats")
 
+# a usage text (a message that starts "usage: ") names what to type in
+# Japanese, as its words are: the Japanese --help says ファイル.tier and 旧,
+# never FILE.tier and OLD (options and file suffixes stay as typed)
+awk '
+/^msgid / { usage = ($0 ~ /^msgid "usage: /); inid = 1; instr = 0; next }
+inid && /^"usage: / { usage = 1 }
+/^msgstr/ { inid = 0; instr = usage }
+/^$/ { instr = 0 }
+instr && /(^|[^A-Za-z])(FILE|RULESET|TESTS|PROFILES?|OLD|NEW|NAME|OUT|FMT|DIR|DATE|KEY)([^A-Za-z]|$)/ { print "  line " NR ": " $0 }
+' po/ja.po > "$t/placeholders"
+[ -s "$t/placeholders" ] && { cat "$t/placeholders"; fail "po/ja.po's usage texts name arguments in English (FILE, OLD, ...): say them in Japanese"; }
+
 # the check catches a message that po/ja.po lacks
 cp "$t/tierc.pot" "$t/planted.pot"
 printf '\n#: src/planted.c\nmsgid "a message planted by tests/sh/po-ja.sh"\nmsgstr ""\n' >> "$t/planted.pot"
