@@ -612,7 +612,9 @@ TIER_API int tier_opcodes(tier_buf *out);
 TIER_API int tier_rules_diff(const tier_ruleset *old, const tier_ruleset *new_, const char *old_path,
                              const char *new_path, int json, tier_buf *out);
 /* The same changes one by one, for a caller that lays them out itself (the
- * HTML report does): each is called once per change, in tierc diff's order.
+ * HTML report does): each is called once per change, in tierc diff's order;
+ * with `people` nonzero the texts are in the user's language (as tierc
+ * diff's text), else in English, alike in every locale (as its JSON).
  * kind is the change's stable name, as in tierc diff's JSON ("threshold",
  * "requirement-added", "tier-renamed", "metric-definition", ...); where the
  * partner type and tier it is in ("consulting Select"), "" for the ruleset
@@ -624,7 +626,7 @@ TIER_API int tier_rules_diff(const tier_ruleset *old, const tier_ruleset *new_, 
 typedef struct tier_rule_change {
   const char *kind, *where, *what, *from, *to, *affects;
 } tier_rule_change;
-TIER_API int tier_rules_changes(const tier_ruleset *old, const tier_ruleset *new_,
+TIER_API int tier_rules_changes(const tier_ruleset *old, const tier_ruleset *new_, int people,
                                 void (*each)(void *ud, const tier_rule_change *c), void *ud);
 /* tierc test: run the rule tests in files (JSON Lines: a profile with
  * "test" and "expect") and, with coverage, list the thresholds no test

@@ -44,9 +44,9 @@ int tier_rules_diff(const tier_ruleset *old, const tier_ruleset *new_, const cha
   return status_of(out);
 }
 
-int tier_rules_changes(const tier_ruleset *old, const tier_ruleset *new_,
+int tier_rules_changes(const tier_ruleset *old, const tier_ruleset *new_, int people,
                        void (*each)(void *ud, const tier_rule_change *c), void *ud) {
-  return rule_changes(old->img, new_->img, each, ud) < 0 ? TIER_ENOMEM : TIER_OK;
+  return rule_changes(old->img, new_->img, people != 0, each, ud) < 0 ? TIER_ENOMEM : TIER_OK;
 }
 
 int tier_test_run(const tier_ruleset *rs, const char *const *files, size_t nfiles, int coverage, tier_buf *out) {

@@ -88,8 +88,9 @@ static int rd_finish(struct rd *d, int n) {
 static const char *S(const struct image *img, uint32_t s) { return s == NO_STR ? "" : img_str(img, s); }
 
 /* msgid (marked N_ where it is written) in the words of whoever reads the
- * change: the user's language in the text, English in JSON and for
- * tier_rules_changes, which are data and alike in every locale. */
+ * change: the user's language in the text (and in tier_rules_changes for
+ * people: the HTML report), English in JSON, which is data and alike in
+ * every locale. */
 __attribute__((format_arg(2))) static const char *tr(const struct rd *d, const char *msgid) {
   return d->people ? _(msgid) : msgid;
 }
@@ -1122,9 +1123,11 @@ int rule_diff(const struct image *A, const struct image *B, const char *pa, cons
   return rd_finish(&d, o->failed ? -1 : d.n);
 }
 
-int rule_changes(const struct image *A, const struct image *B, void (*each)(void *ud, const tier_rule_change *c), void *ud) {
+int rule_changes(const struct image *A, const struct image *B, bool people, void (*each)(void *ud, const tier_rule_change *c),
+                 void *ud) {
   struct rd d;
   rd_init(&d, A, B);
+  d.people = people;
   d.each = each;
   d.ud = ud;
   int rc = compare(&d);

@@ -471,9 +471,11 @@ const char *img_const_text(const struct image *img, const struct img_const *k, u
 void dis_image(const struct image *img, const char *what, struct buf *b);
 void dis_opcodes(struct buf *b);
 int rule_diff(const struct image *A, const struct image *B, const char *pa, const char *pb, bool json, struct buf *o);
-/* The same changes, each handed to `each` (tier_rules_changes); the number
- * of changes, or -1 when out of memory. */
-int rule_changes(const struct image *A, const struct image *B, void (*each)(void *ud, const tier_rule_change *c), void *ud);
+/* The same changes, each handed to `each` (tier_rules_changes), in the
+ * user's language for people, else in English; the number of changes, or
+ * -1 when out of memory. */
+int rule_changes(const struct image *A, const struct image *B, bool people, void (*each)(void *ud, const tier_rule_change *c),
+                 void *ud);
 int rt_run(const tier_ruleset *rs, const char *const *files, int nfiles, bool coverage, struct buf *out);
 
 #define BC_VERSION 11 /* the .tbc format this tierc reads and writes (docs/bytecode.md) */

@@ -11,10 +11,12 @@
 /* _("text"): a message in the user's language.  N_("text"): a message held
  * in a table, marked for the catalogue and translated where it is shown,
  * with _(s).  NG_("one", "many", n): a message with a count, whose form
- * depends on n (English has two forms, Japanese one).  `make po` extracts
- * all three into po/tierc.pot. */
+ * depends on n (English has two forms, Japanese one); NGN_("one", "many"):
+ * such a pair held in a table, for tier_ngettext where it is shown.  `make
+ * po` extracts all four into po/tierc.pot. */
 #define _(s) tier_gettext(s)
 #define N_(s) s
 #define NG_(s, p, n) tier_ngettext(s, p, n)
+#define NGN_(s, p) s, p
 
 #endif

@@ -10,8 +10,12 @@
  * vision, and every coloured box also carries its number or its name.
  * Text uses the system's fonts, a Japanese one named before the generic
  * family so that labels like 顧客満足度調査 print with Japanese glyphs.
+ * Every word of the page's own is in the user's language (_()), and the
+ * page says which (<html lang>): its sentences are whole messages of the
+ * catalogue, markup kept out of them (say_text, say_html).
  */
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,15 +96,67 @@ static void esc(tier_buf *b, const char *s) {
   if (s) esc_n(b, s, strlen(s));
 }
 
-/* A count as people read it: 1,698. */
-static void count(tier_buf *b, long n) {
+/* A count as people read it, "1,698", into out (at least 32 bytes). */
+static const char *count_text(char *out, long n) {
   char d[24];
-  int len = snprintf(d, sizeof d, "%ld", n < 0 ? -n : n);
-  if (n < 0) tier_buf_putc(b, '-');
+  int len = snprintf(d, sizeof d, "%ld", n < 0 ? -n : n), k = 0;
+  if (n < 0) out[k++] = '-';
   for (int i = 0; i < len; i++) {
-    if (i && (len - i) % 3 == 0) tier_buf_putc(b, ',');
-    tier_buf_putc(b, d[i]);
+    if (i && (len - i) % 3 == 0) out[k++] = ',';
+    out[k++] = d[i];
   }
+  out[k] = 0;
+  return out;
+}
+#define COUNT(n) count_text((char[32]){0}, (n))
+
+static void count(tier_buf *b, long n) { tier_buf_puts(b, COUNT(n)); }
+
+/* fmt with its arguments, malloc'd; NULL when out of memory. */
+static char *vformat(const char *fmt, va_list ap) {
+  va_list again;
+  va_copy(again, ap);
+  int n = vsnprintf(NULL, 0, fmt, ap);
+  char *t = n >= 0 ? malloc((size_t)n + 1) : NULL;
+  if (t) vsnprintf(t, (size_t)n + 1, fmt, again);
+  va_end(again);
+  return t;
+}
+
+/* A sentence of the page as text: a message (already in the user's
+ * language) with its arguments, all of it escaped. */
+__attribute__((format(printf, 2, 3))) static void say_text(tier_buf *b, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  char *t = vformat(fmt, ap);
+  va_end(ap);
+  esc(b, t ? t : _("(out of memory)"));
+  free(t);
+}
+
+/* A sentence whose arguments are markup (a <code> name, a file already
+ * escaped): the message's own text is escaped, the arguments are not. */
+__attribute__((format(printf, 2, 3))) static void say_html(tier_buf *b, const char *fmt, ...) {
+  tier_buf *f = tier_buf_new(NULL);
+  if (f) esc(f, fmt);
+  const char *escaped = f ? tier_buf_text(f, NULL) : NULL;
+  va_list ap;
+  va_start(ap, fmt);
+  char *t = escaped ? vformat(escaped, ap) : NULL;
+  va_end(ap);
+  tier_buf_puts(b, t ? t : _("(out of memory)"));
+  free(t);
+  tier_buf_free(f);
+}
+
+/* The language of the messages, for <html lang>: the catalogue's own (the
+ * header gettext gives for the empty message, its "Language:"), "en"
+ * without one. */
+static void page_lang(tier_buf *b) {
+  const char *h = tier_gettext(""), *l = strstr(h, "Language: ");
+  size_t n = l ? strcspn(l += 10, "\n") : 0;
+  if (n == 0 || n > 16) tier_buf_puts(b, "en");
+  else esc_n(b, l, n);
 }
 
 /* part of whole as a whole percentage ("17%"); nothing when whole is 0. */
@@ -134,35 +190,48 @@ static void tier_colour(tier_buf *b, int pos, int n) {
 
 /* The gap scale: how far, bucket by bucket, from ColorBrewer's "Oranges";
  * the two darkest carry white text. */
-static const char *const GAP_NAME[REPORT_BUCKETS] = {"under 25%", "25\xE2\x80\x93" "50%", "50\xE2\x80\x93" "75%",
-                                                     "75\xE2\x80\x93" "90%", "90\xE2\x80\x93" "100%"};
+static const char *const GAP_NAME[REPORT_BUCKETS] = {N_("under 25%"), N_("25–50%"), N_("50–75%"), N_("75–90%"), N_("90–100%")};
 static const char *const GAP_COLOUR[REPORT_BUCKETS] = {"#a63603", "#e6550d", "#fd8d3c", "#fdae6b", "#fdd0a2"};
 static const char *const GAP_INK[REPORT_BUCKETS] = {"#fff", "#fff", "#1f2933", "#1f2933", "#1f2933"};
 
 /* The page's tables.  Each has its columns in one place: their names (the
  * header, and each cell's label when a narrow screen turns a row into a
- * card), their share of the width (fixed, so that a long name breaks in its
- * own column instead of squeezing the others), and whether they hold
- * numbers.  Each cell holds one <div>, so that in a card the label and the
+ * card; messages of the catalogue), their share of the width (fixed, so
+ * that a long name breaks in its own column instead of squeezing the
+ * others), and whether they hold numbers.  Each cell holds one <div>, so that in a card the label and the
  * content are the two columns of its grid. */
 struct col { const char *name; int width; bool num; };
 #define NCOLS(c) (sizeof(c) / sizeof(c)[0])
-static const struct col CLOSEST[] = {{"Partner", 19, false},         {"Type", 11, false},     {"Tier &rarr; next", 17, false},
-                                     {"Missing", 7, true},           {"Smallest change", 33, false}, {"Review date", 13, false}};
-static const struct col MOVES[] = {{"Partner", 20, false}, {"Type", 11, false}, {"Move", 21, false}, {"Why", 48, false}};
-static const struct col SIDES[] = {{"Partner", 20, false}, {"Type", 11, false}, {"Change", 21, false}, {"Why", 48, false}};
-static const struct col BLOCKERS[] = {{"Requirement", 56, false}, {"Partners blocked", 16, true}, {"How far they are", 28, false}};
-static const struct col CHANGES[] = {{"Where", 13, false}, {"Change", 21, false}, {"Was", 24, false},
-                                     {"Now", 24, false},   {"Also changes", 18, false}};
-static const struct col PATHS[] = {{"Path", 24, false}, {"What it asks", 40, false}, {"Partners meeting it", 20, true},
-                                   {"Only this path", 16, true}};
-static const struct col FLOWS[] = {{"Old rules", 30, false}, {"New rules", 30, false}, {"Partners", 15, true}, {"Move", 25, false}};
+static const struct col CLOSEST[] = {{N_("Partner"), 19, false},         {N_("Type"), 11, false},
+                                     {N_("Tier → next"), 17, false},     {N_("Missing"), 7, true},
+                                     {N_("Smallest change"), 33, false}, {N_("Review date"), 13, false}};
+static const struct col MOVES[] = {
+    {N_("Partner"), 20, false}, {N_("Type"), 11, false}, {N_("Move"), 21, false}, {N_("Why"), 48, false}};
+static const struct col SIDES[] = {
+    {N_("Partner"), 20, false}, {N_("Type"), 11, false}, {N_("Change"), 21, false}, {N_("Why"), 48, false}};
+static const struct col BLOCKERS[] = {
+    {N_("Requirement"), 56, false}, {N_("Partners blocked"), 16, true}, {N_("How far they are"), 28, false}};
+static const struct col CHANGES[] = {{N_("Where"), 13, false},
+                                     {N_("Change"), 21, false},
+                                     {N_("Was"), 24, false},
+                                     {N_("Now"), 24, false},
+                                     {N_("Also changes"), 18, false}};
+static const struct col PATHS[] = {{N_("Path"), 24, false},
+                                   {N_("What it asks"), 40, false},
+                                   {N_("Partners meeting it"), 20, true},
+                                   {N_("Only this path"), 16, true}};
+static const struct col FLOWS[] = {
+    {N_("Old rules"), 30, false}, {N_("New rules"), 30, false}, {N_("Partners"), 15, true}, {N_("Move"), 25, false}};
 
 static void table_begin(tier_buf *b, const struct col *c, size_t n) {
   tier_buf_puts(b, "<table class=\"cards\">\n<colgroup>");
   for (size_t i = 0; i < n; i++) tier_buf_printf(b, "<col style=\"width:%d%%\">", c[i].width);
   tier_buf_puts(b, "</colgroup>\n<thead><tr>");
-  for (size_t i = 0; i < n; i++) tier_buf_printf(b, "<th%s>%s</th>", c[i].num ? " class=\"n\"" : "", c[i].name);
+  for (size_t i = 0; i < n; i++) {
+    tier_buf_printf(b, "<th%s>", c[i].num ? " class=\"n\"" : "");
+    esc(b, _(c[i].name));
+    tier_buf_puts(b, "</th>");
+  }
   tier_buf_puts(b, "</tr></thead>\n<tbody>\n");
 }
 static void table_end(tier_buf *b) { tier_buf_puts(b, "</tbody>\n</table>\n"); }
@@ -170,7 +239,9 @@ static void table_end(tier_buf *b) { tier_buf_puts(b, "</tbody>\n</table>\n"); }
 /* Cell i of a row of a table with columns c: td opens it (the first of a
  * row opens the row), td_end closes it (the last closes the row). */
 static void td(tier_buf *b, const struct col *c, size_t i) {
-  tier_buf_printf(b, "%s<td data-label=\"%s\"%s><div>", i ? "" : "<tr>", c[i].name, c[i].num ? " class=\"n\"" : "");
+  tier_buf_printf(b, "%s<td data-label=\"", i ? "" : "<tr>");
+  esc(b, _(c[i].name));
+  tier_buf_printf(b, "\"%s><div>", c[i].num ? " class=\"n\"" : "");
 }
 static void td_end(tier_buf *b, size_t i, size_t n) {
   tier_buf_puts(b, i + 1 < n ? "</div></td>" : "</div></td></tr>\n");
@@ -211,29 +282,35 @@ static void partner(tier_buf *b, const tier_result *res) {
   if (res->name && *res->name) {
     esc(b, res->name);
     tier_buf_puts(b, "<br><span class=\"muted\">");
-    esc(b, res->id ? res->id : "no id");
+    esc(b, res->id ? res->id : _("no id"));
     tier_buf_puts(b, "</span>");
   } else {
-    esc(b, res->id ? res->id : "no id");
+    esc(b, res->id ? res->id : _("no id"));
   }
 }
 
 /* Unmet entries u[0 .. n) as a list, each the smallest change that
- * would meet it as the table says it (output.c's out_gap): of an either
- * only its cheapest branch, of an at least the items that complete it. */
-static void needs_list(tier_buf *b, const tier_req_result *u, size_t n) {
+ * would meet it as the table says it (output.c's out_gap, in the user's
+ * language: p is the thread's pool): of an either only its cheapest
+ * branch, of an at least the items that complete it. */
+static void needs_list(tier_buf *b, struct esc_pool *p, const tier_req_result *u, size_t n) {
   tier_buf *one = tier_buf_new(NULL);
   tier_buf_puts(b, "<ul class=\"needs\">");
   for (size_t i = 0; one && i < n; i++) {
     tier_buf_clear(one);
-    out_gap(one, &u[i], 1, NULL);
+    out_gap(one, &u[i], 1, p);
     const char *t = tier_buf_text(one, NULL);
     if (!t || !*t) continue; /* a branch that is not the cheapest */
     tier_buf_puts(b, "<li>");
     esc(b, t);
     tier_buf_puts(b, "</li>");
   }
-  tier_buf_puts(b, one ? "</ul>" : "<li>(out of memory)</li></ul>");
+  if (!one) {
+    tier_buf_puts(b, "<li>");
+    esc(b, _("(out of memory)"));
+    tier_buf_puts(b, "</li>");
+  }
+  tier_buf_puts(b, "</ul>");
   tier_buf_free(one);
 }
 
@@ -252,7 +329,7 @@ static long missing(const tier_result *res) {
 
 /* One row of "closest to moving up" into b: res lives only as long as
  * the thread's event. */
-static void closest_row(tier_buf *b, const tier_ruleset *rs, const tier_result *res, long miss) {
+static void closest_row(tier_buf *b, struct report_counter *rc, const tier_result *res, long miss) {
   const struct col *c = CLOSEST;
   size_t n = NCOLS(CLOSEST);
   td(b, c, 0);
@@ -262,15 +339,15 @@ static void closest_row(tier_buf *b, const tier_ruleset *rs, const tier_result *
   esc(b, res->type ? res->type : "-");
   td_end(b, 1, n);
   td(b, c, 2);
-  esc(b, held_name(res, "no tier"));
+  esc(b, held_name(res, _("no tier")));
   tier_buf_puts(b, " &rarr; ");
-  esc(b, tier_name(rs, res->next_index));
+  esc(b, tier_name(rc->rs, res->next_index));
   td_end(b, 2, n);
   td(b, c, 3);
   tier_buf_printf(b, "%ld", miss);
   td_end(b, 3, n);
   td(b, c, 4);
-  needs_list(b, res->unmet, res->nunmet);
+  needs_list(b, &rc->pool, res->unmet, res->nunmet);
   td_end(b, 4, n);
   td(b, c, 5);
   date(b, res->asof);
@@ -293,9 +370,20 @@ static void closest_put(struct report_row *rows, int *n, long miss, char *html) 
   rows[at] = (struct report_row){miss, html};
 }
 
+/* The arrow and word of a move up (dir > 0), down, or none. */
+static void direction(tier_buf *b, int dir) {
+  if (dir == 0) {
+    esc(b, _("same tier"));
+    return;
+  }
+  tier_buf_printf(b, "<span class=\"%s\">%s&nbsp;", dir > 0 ? "up" : "down", dir > 0 ? "&#9650;" : "&#9660;");
+  esc(b, dir > 0 ? _("up") : _("down"));
+  tier_buf_puts(b, "</span>");
+}
+
 /* One row of "partners that move" into b: who, from and to, and what the
  * rules that explain it miss. */
-static void move_row(tier_buf *b, const struct diff_move *m) {
+static void move_row(tier_buf *b, struct esc_pool *p, const struct diff_move *m) {
   const struct col *c = MOVES;
   size_t n = NCOLS(MOVES);
   bool up = m->direction > 0;
@@ -306,27 +394,29 @@ static void move_row(tier_buf *b, const struct diff_move *m) {
   esc(b, m->type->name);
   td_end(b, 1, n);
   td(b, c, 2);
-  esc(b, held_name(m->from, "no tier"));
+  esc(b, held_name(m->from, _("no tier")));
   tier_buf_puts(b, " &rarr; ");
-  esc(b, held_name(m->to, "no tier"));
-  tier_buf_printf(b, "<br><span class=\"%s\">%s</span>", up ? "up" : "down", up ? "&#9650;&nbsp;up" : "&#9660;&nbsp;down");
+  esc(b, held_name(m->to, _("no tier")));
+  tier_buf_puts(b, "<br>");
+  direction(b, up ? 1 : -1);
   td_end(b, 2, n);
   td(b, c, 3);
   if (m->removed) {
-    tier_buf_puts(b, "Its tier ");
-    esc(b, held_name(m->from, ""));
-    tier_buf_puts(b, " is not in the new rules. ");
+    say_text(b, _("Its tier %s is not in the new rules."), held_name(m->from, ""));
+    tier_buf_putc(b, ' ');
   }
   if (diff_grant_move(m) > 0) {
-    tier_buf_puts(b, "The new rules grant it.");
+    esc(b, _("The new rules grant it."));
     td_end(b, 3, n);
     return;
   }
-  if (diff_grant_move(m) < 0) tier_buf_puts(b, "The old rules granted it; the new rules do not. ");
-  tier_buf_puts(b, up ? "The old rules asked, for " : "The new rules ask, for ");
-  esc(b, m->why->next_display ? m->why->next_display : m->why->next ? m->why->next : "the next tier");
-  tier_buf_puts(b, ":");
-  needs_list(b, m->why->unmet, m->why->nunmet);
+  if (diff_grant_move(m) < 0) {
+    esc(b, _("The old rules granted it; the new rules do not."));
+    tier_buf_putc(b, ' ');
+  }
+  const char *next = m->why->next_display ? m->why->next_display : m->why->next ? m->why->next : _("the next tier");
+  say_text(b, up ? _("The old rules asked, for %s:") : _("The new rules ask, for %s:"), next);
+  needs_list(b, p, m->why->unmet, m->why->nunmet);
   td_end(b, 3, n);
 }
 
@@ -353,11 +443,12 @@ int report_counter_init(struct report_counter *c, const tier_ruleset *rs) {
   memset(c, 0, sizeof *c);
   c->rs = rs;
   c->stamp = calloc(tier_ruleset_nitems(rs) + 1, sizeof *c->stamp);
-  return c->stamp ? 0 : -1;
+  return c->stamp && esc_pool_init(&c->pool) == 0 ? 0 : -1;
 }
 
 void report_counter_free(struct report_counter *c) {
   free(c->stamp);
+  esc_pool_free(&c->pool);
   for (int i = 0; i < c->nclose; i++) free(c->close[i].html);
 }
 
@@ -404,7 +495,7 @@ static void closest_event(struct report_counter *c, const tier_result *res, tier
   if (!closest_enters(c->close, c->nclose, miss)) return;
   closest_put(c->close, &c->nclose, miss, NULL);
   op(ev, 'c', miss);
-  closest_row(ev, c->rs, res, miss);
+  closest_row(ev, c, res, miss);
   tier_buf_putc(ev, '\0');
 }
 
@@ -430,51 +521,56 @@ void report_add_event(struct report_counter *c, const tier_result *res, tier_buf
 /* A move; its row only while the thread has seen fewer than the rows shown. */
 static void move_event(struct report_counter *c, const struct diff_move *m, tier_buf *ev) {
   op(ev, 'v', 0);
-  if (c->moves++ < REPORT_MOVES) move_row(ev, m);
+  if (c->moves++ < REPORT_MOVES) move_row(ev, &c->pool, m);
   tier_buf_putc(ev, '\0');
 }
 
-/* A path as a cell says it: the branch names met (each NUL-ended in
- * path), quoted, ", " between them. */
-static void path_html(tier_buf *b, tier_buf *path) {
+/* A path as a sentence says it, into t: the branch names met (each
+ * NUL-ended in path), quoted, ", " between them.  Returns t's text. */
+static const char *path_text(tier_buf *t, tier_buf *path) {
   size_t n;
   const char *p = tier_buf_text(path, &n), *end = p ? p + n : NULL;
-  if (!n) tier_buf_puts(b, "no alternative path");
+  if (!n) tier_buf_puts(t, _("no alternative path"));
   for (const char *s = p; s && s < end; s += strlen(s) + 1) {
-    tier_buf_puts(b, s == p ? "&ldquo;" : ", &ldquo;");
-    esc(b, s);
-    tier_buf_puts(b, "&rdquo;");
+    if (s != p) tier_buf_puts(t, _(", "));
+    /* TRANSLATORS: a path's name, quoted */
+    tier_buf_printf(t, _("\xE2\x80\x9C%s\xE2\x80\x9D"), s);
   }
+  const char *text = tier_buf_text(t, NULL);
+  return text ? text : "";
+}
+
+/* What change c beside the tier is: the cell of its row. */
+static void side_what(tier_buf *b, const struct diff_change *c, const tier_result *rn) {
+  const char *name = c->badge ? c->badge->shown : held_name(rn, "");
+  if (c->kind == DIFF_BADGE_GAINED) say_text(b, _("Badge %s gained"), name);
+  else if (c->kind == DIFF_BADGE_LOST) say_text(b, _("Badge %s lost"), name);
+  else if (c->kind == DIFF_PATH) say_text(b, _("%s by another path"), name);
+  else say_text(b, rn->granted ? _("%s, now by a grant") : _("%s, now earned"), name);
 }
 
 /* What change c beside the tier is, and why: the last two cells of its
  * row (rn: the partner's result under the new rules). */
-static void side_cells(tier_buf *b, const struct diff_change *c, const tier_result *rn) {
-  static const char *const KIND[] = {
-      [DIFF_BADGE_GAINED] = " gained", [DIFF_BADGE_LOST] = " lost", [DIFF_PATH] = " by another path", [DIFF_GRANT] = ""};
+static void side_cells(tier_buf *b, struct esc_pool *p, const struct diff_change *c, const tier_result *rn) {
   size_t n = NCOLS(SIDES);
   td(b, SIDES, 2);
-  tier_buf_puts(b, c->badge ? "Badge " : "");
-  esc(b, c->badge ? c->badge->shown : held_name(rn, ""));
-  tier_buf_puts(b, KIND[c->kind]);
-  if (c->kind == DIFF_GRANT) tier_buf_puts(b, rn->granted ? ", now by a grant" : ", now earned");
+  side_what(b, c, rn);
   td_end(b, 2, n);
   td(b, SIDES, 3);
   if (c->kind == DIFF_PATH) {
-    tier_buf_puts(b, "Now ");
-    path_html(b, c->new_path);
-    tier_buf_puts(b, "; was ");
-    path_html(b, c->old_path);
-    tier_buf_puts(b, ".");
+    tier_buf *now = tier_buf_new(NULL), *was = tier_buf_new(NULL);
+    if (now && was) say_text(b, _("Now %s; was %s."), path_text(now, c->new_path), path_text(was, c->old_path));
+    tier_buf_free(now);
+    tier_buf_free(was);
   } else if (c->kind == DIFF_GRANT) {
-    tier_buf_puts(b,
-                  rn->granted ? "Its requirements no longer earn it; a grant gives it."
-                              : "Its requirements earn it; it was given by a grant.");
+    esc(b,
+        rn->granted ? _("Its requirements no longer earn it; a grant gives it.")
+                    : _("Its requirements earn it; it was given by a grant."));
   } else if (!c->why) {
-    tier_buf_puts(b, c->kind == DIFF_BADGE_GAINED ? "A new badge." : "The new rules have no such badge.");
+    esc(b, c->kind == DIFF_BADGE_GAINED ? _("A new badge.") : _("The new rules have no such badge."));
   } else {
-    tier_buf_puts(b, c->kind == DIFF_BADGE_GAINED ? "The old rules asked:" : "The new rules ask:");
-    needs_list(b, c->why->unmet, c->why->nunmet);
+    esc(b, c->kind == DIFF_BADGE_GAINED ? _("The old rules asked:") : _("The new rules ask:"));
+    needs_list(b, p, c->why->unmet, c->why->nunmet);
   }
   td_end(b, 3, n);
 }
@@ -492,7 +588,7 @@ static void side_event(struct report_counter *c, const struct diff *d, const tie
       td(ev, SIDES, 1);
       esc(ev, rn->type ? rn->type : "");
       td_end(ev, 1, n);
-      side_cells(ev, &d->chg[i], rn);
+      side_cells(ev, &c->pool, &d->chg[i], rn);
     }
     tier_buf_putc(ev, '\0');
   }
@@ -668,30 +764,57 @@ static void html_head(const struct report *r, tier_buf *b) {
   const char *name = tier_ruleset_name(r->rs), *ver = tier_ruleset_version(r->rs);
   char hash[65];
   tier_ruleset_hash(r->rs, hash);
-  tier_buf_puts(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-                   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
-  esc(b, *name ? name : "Partner tiers");
-  if (*ver) {
-    tier_buf_putc(b, ' ');
-    esc(b, ver);
-  }
-  tier_buf_puts(b, " \xE2\x80\x94 tier report</title>\n<style>\n");
+  hash[16] = 0;
+  if (!*name) name = _("Partner tiers");
+  tier_buf_puts(b, "<!DOCTYPE html>\n<html lang=\"");
+  page_lang(b);
+  tier_buf_puts(b,
+                "\">\n<head>\n<meta charset=\"utf-8\">\n"
+                "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
+  if (*ver) say_text(b, _("%s %s \xE2\x80\x94 tier report"), name, ver);
+  else say_text(b, _("%s \xE2\x80\x94 tier report"), name);
+  tier_buf_puts(b, "</title>\n<style>\n");
   tier_buf_puts(b, CSS);
   tier_buf_puts(b, "</style>\n</head>\n<body>\n<main>\n<header>\n<h1>");
-  esc(b, *name ? name : "Partner tiers");
+  esc(b, name);
   if (*ver) {
     tier_buf_puts(b, " <span class=\"muted\">");
     esc(b, ver);
     tier_buf_puts(b, "</span>");
   }
-  tier_buf_puts(b, "</h1>\n<p class=\"meta\">Tier report of ");
-  esc(b, r->rules_path);
-  tier_buf_printf(b, " (rules hash %.16s)</p>\n</header>\n", hash);
+  tier_buf_puts(b, "</h1>\n<p class=\"meta\">");
+  say_text(b, _("Tier report of %s (rules hash %s)"), r->rules_path, hash);
+  tier_buf_puts(b, "</p>\n</header>\n");
 }
 
-/* A summary tile: a big figure and what it counts. */
+/* A section of the page, id its anchor, and its heading (a message). */
+static void section_begin(tier_buf *b, const char *id, const char *heading) {
+  tier_buf_printf(b, "<section id=\"%s\">\n<h2>", id);
+  esc(b, heading);
+  tier_buf_puts(b, "</h2>\n");
+}
+
+/* A paragraph holding one message. */
+static void para(tier_buf *b, const char *text) {
+  tier_buf_puts(b, "<p>");
+  esc(b, text);
+  tier_buf_puts(b, "</p>\n");
+}
+
+/* A caption paragraph holding one message. */
+static void caption(tier_buf *b, const char *text) {
+  tier_buf_puts(b, "<p class=\"caption\">");
+  esc(b, text);
+  tier_buf_puts(b, "</p>\n");
+}
+
+/* A summary tile: a big figure and what it counts (a message). */
 static void tile_begin(tier_buf *b, const char *cls) { tier_buf_printf(b, "<div class=\"tile%s%s\"><b>", *cls ? " " : "", cls); }
-static void tile_end(tier_buf *b, const char *what) { tier_buf_printf(b, "</b>%s</div>\n", what); }
+static void tile_end(tier_buf *b, const char *what) {
+  tier_buf_puts(b, "</b>");
+  esc(b, what);
+  tier_buf_puts(b, "</div>\n");
+}
 
 /* The figures of partner type `type` in the diff, NULL if none of its
  * partners was compared. */
@@ -710,7 +833,8 @@ static long old_count(const struct diff_type *t, int o) {
 
 /* The row of one tier (or of no tier) in a type's chart: its name, a bar
  * as long as its share of the largest count, the count and its share of
- * the type's partners, and with a diff what the old rules gave. */
+ * the type's partners, and with a diff what the old rules gave.  The row
+ * of no tier is of class "none", whatever its label says. */
 struct bar {
   const char *label;
   long n;
@@ -719,7 +843,7 @@ struct bar {
   long granted;
 };
 static void bar_row(tier_buf *b, const struct bar *x, long max, long total) {
-  tier_buf_puts(b, "<div class=\"row\"><span class=\"lbl\">");
+  tier_buf_printf(b, "<div class=\"row%s\"><span class=\"lbl\">", x->pos < 0 && !x->colour ? " none" : "");
   esc(b, x->label);
   tier_buf_printf(b, "</span><span class=\"track\"><span class=\"bar\" style=\"width:%.1f%%;background:",
                   max > 0 ? 100.0 * (double)x->n / (double)max : 0.0);
@@ -731,11 +855,15 @@ static void bar_row(tier_buf *b, const struct bar *x, long max, long total) {
   tier_buf_puts(b, " <span class=\"muted\">");
   percent(b, x->n, total);
   tier_buf_puts(b, "</span>");
-  if (x->was) tier_buf_printf(b, "<br><span class=\"was\">%s</span>", x->was);
+  if (x->was) {
+    tier_buf_puts(b, "<br><span class=\"was\">");
+    esc(b, x->was);
+    tier_buf_puts(b, "</span>");
+  }
   if (x->granted) {
     tier_buf_puts(b, "<br><span class=\"was\">");
-    count(b, x->granted);
-    tier_buf_puts(b, " by a grant</span>");
+    say_text(b, _("%s by a grant"), COUNT(x->granted));
+    tier_buf_puts(b, "</span>");
   }
   tier_buf_puts(b, "</span></div>\n");
 }
@@ -743,8 +871,29 @@ static void bar_row(tier_buf *b, const struct bar *x, long max, long total) {
 /* "was 8" (or "new tier") under a new ladder's tier j, -1 for no tier. */
 static void was_text(char *out, size_t n, const struct diff_type *dt, int j) {
   int o = j < 0 ? -1 : dt->lad.new_to_old[j];
-  if (j >= 0 && o < 0) snprintf(out, n, "new tier");
-  else snprintf(out, n, "was %ld", old_count(dt, o));
+  if (j >= 0 && o < 0) snprintf(out, n, "%s", _("new tier"));
+  else snprintf(out, n, _("was %s"), COUNT(old_count(dt, o)));
+}
+
+/* The n bars x of a chart as its accessible name says them, after its
+ * title: "; " between them, each its label, count, what the old rules
+ * gave and how many a grant gives. */
+static void bars_label(tier_buf *b, const struct bar *x, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    tier_buf_printf(b, "%s ", i ? ";" : "");
+    esc(b, x[i].label);
+    tier_buf_printf(b, " %ld", x[i].n);
+    if (x[i].was) {
+      tier_buf_puts(b, " (");
+      esc(b, x[i].was);
+      tier_buf_puts(b, ")");
+    }
+    if (x[i].granted) {
+      tier_buf_puts(b, " (");
+      say_text(b, _("%s by a grant"), COUNT(x[i].granted));
+      tier_buf_puts(b, ")");
+    }
+  }
 }
 
 /* Partner type p's chart: a bar per tier, bottom of the ladder first. */
@@ -754,16 +903,16 @@ static void type_chart(const struct report *r, tier_buf *b, size_t p) {
   const struct diff_type *dt = diff_type_of(r->diff, type);
   size_t ntiers = tier_ruleset_ntiers(rs);
   struct bar *x = malloc(sizeof *x * (ntiers + 1));
-  char(*was)[32] = malloc(sizeof *was * (ntiers + 1));
+  char(*was)[64] = malloc(sizeof *was * (ntiers + 1));
   if (!x || !was) {
-    tier_buf_puts(b, "<p>(out of memory)</p>\n");
+    para(b, _("(out of memory)"));
     free(x);
     free(was);
     return;
   }
   int n = 0;
   long total = r->none[p], max = r->none[p];
-  x[n++] = (struct bar){"no tier", r->none[p], -1, 0, NULL, NULL, 0};
+  x[n++] = (struct bar){_("no tier"), r->none[p], -1, 0, NULL, NULL, 0};
   tier_info T;
   for (size_t t = 0; tier_ruleset_tier(rs, t, &T) == TIER_OK; t++)
     if (T.type_index == (int)p) {
@@ -781,17 +930,10 @@ static void type_chart(const struct report *r, tier_buf *b, size_t p) {
   tier_buf_puts(b, "<h3>");
   esc(b, type);
   tier_buf_puts(b, " <span class=\"muted\">");
-  count(b, total);
-  tier_buf_printf(b, " partner%s</span></h3>\n<div class=\"chart rows bars\" role=\"img\" aria-label=\"", total == 1 ? "" : "s");
-  esc(b, type);
-  tier_buf_puts(b, ", partners per tier:");
-  for (int i = 0; i < n; i++) {
-    tier_buf_printf(b, "%s ", i ? ";" : "");
-    esc(b, x[i].label);
-    tier_buf_printf(b, " %ld", x[i].n);
-    if (x[i].was) tier_buf_printf(b, " (%s)", x[i].was);
-    if (x[i].granted) tier_buf_printf(b, " (%ld by a grant)", x[i].granted);
-  }
+  say_text(b, NG_("%s partner", "%s partners", (unsigned long)total), COUNT(total));
+  tier_buf_puts(b, "</span></h3>\n<div class=\"chart rows bars\" role=\"img\" aria-label=\"");
+  say_text(b, _("%s, partners per tier:"), type);
+  bars_label(b, x, n);
   tier_buf_puts(b, "\">\n");
   for (int i = 0; i < n; i++) bar_row(b, &x[i], max, total);
   tier_buf_puts(b, "</div>\n");
@@ -799,10 +941,9 @@ static void type_chart(const struct report *r, tier_buf *b, size_t p) {
     for (int o = 0; o < dt->lad.nold; o++)
       if (dt->lad.old_to_new[o] < 0) {
         tier_buf_puts(b, "<p class=\"caption muted\">");
-        esc(b, dt->old_shown[o]);
-        tier_buf_puts(b, ", which the new rules removed, held ");
-        count(b, old_count(dt, o));
-        tier_buf_puts(b, " under the old rules.</p>\n");
+        say_text(b, _("%s, which the new rules removed, held %s under the old rules."), dt->old_shown[o],
+                 COUNT(old_count(dt, o)));
+        tier_buf_puts(b, "</p>\n");
       }
   free(x);
   free(was);
@@ -821,9 +962,9 @@ static const struct diff_badge *diff_badge_of(const struct diff *d, int i) {
 static void badge_chart(const struct report *r, tier_buf *b) {
   size_t nb = tier_ruleset_nbadges(r->rs);
   struct bar *x = malloc(sizeof *x * (nb + 1));
-  char(*was)[72] = malloc(sizeof *was * (nb + 1)); /* "was N: N gained, N lost", three longs */
+  char(*was)[160] = malloc(sizeof *was * (nb + 1)); /* "was N: N gained, N lost", three counts */
   if (!x || !was) {
-    tier_buf_puts(b, "<p>(out of memory)</p>\n");
+    para(b, _("(out of memory)"));
     free(x);
     free(was);
     return;
@@ -834,31 +975,29 @@ static void badge_chart(const struct report *r, tier_buf *b) {
     x[i] = (struct bar){B.display ? B.display : B.name, r->badge_held[i], (int)i, 0, NULL, BADGE_COLOUR, 0};
     const struct diff_badge *db = diff_badge_of(r->diff, (int)i);
     if (db) {
-      if (db->old_index < 0) snprintf(was[i], sizeof was[i], "new badge");
-      else snprintf(was[i], sizeof was[i], "was %ld: %ld gained, %ld lost", db->held_old, db->gained, db->lost);
+      if (db->old_index < 0) snprintf(was[i], sizeof was[i], "%s", _("new badge"));
+      else
+        snprintf(was[i], sizeof was[i], _("was %s: %s gained, %s lost"), COUNT(db->held_old), COUNT(db->gained), COUNT(db->lost));
       x[i].was = was[i];
     }
     if (x[i].n > max) max = x[i].n;
   }
-  tier_buf_puts(b, "<h3>Badges <span class=\"muted\">partners holding each, of ");
-  count(b, r->partners);
-  tier_buf_puts(b, "</span></h3>\n<div class=\"chart rows badges\" role=\"img\" aria-label=\"Badges, partners holding each:");
-  for (size_t i = 0; i < nb; i++) {
-    tier_buf_printf(b, "%s ", i ? ";" : "");
-    esc(b, x[i].label);
-    tier_buf_printf(b, " %ld", x[i].n);
-    if (x[i].was) tier_buf_printf(b, " (%s)", x[i].was); /* a badge is never granted */
-  }
+  tier_buf_puts(b, "<h3>");
+  esc(b, _("Badges"));
+  tier_buf_puts(b, " <span class=\"muted\">");
+  say_text(b, _("partners holding each, of %s"), COUNT(r->partners));
+  tier_buf_puts(b, "</span></h3>\n<div class=\"chart rows badges\" role=\"img\" aria-label=\"");
+  esc(b, _("Badges, partners holding each:"));
+  bars_label(b, x, nb); /* a badge is never granted */
   tier_buf_puts(b, "\">\n");
   for (size_t i = 0; i < nb; i++) bar_row(b, &x[i], max, r->partners);
   tier_buf_puts(b, "</div>\n");
   for (int k = 0; r->diff && k < r->diff->nbadges; k++)
     if (r->diff->badges[k].new_index < 0) {
-      tier_buf_puts(b, "<p class=\"caption muted\">Badge ");
-      esc(b, r->diff->badges[k].shown);
-      tier_buf_puts(b, ", which the new rules removed, was held by ");
-      count(b, r->diff->badges[k].held_old);
-      tier_buf_puts(b, " under the old rules.</p>\n");
+      tier_buf_puts(b, "<p class=\"caption muted\">");
+      say_text(b, _("Badge %s, which the new rules removed, was held by %s under the old rules."), r->diff->badges[k].shown,
+               COUNT(r->diff->badges[k].held_old));
+      tier_buf_puts(b, "</p>\n");
     }
   free(x);
   free(was);
@@ -867,24 +1006,28 @@ static void badge_chart(const struct report *r, tier_buf *b) {
 /* The summary: the figures a reader needs first, then each partner
  * type's partners per tier.  changes: tierc diff's count, with a diff. */
 static void html_summary(const struct report *r, tier_buf *b, int changes) {
-  tier_buf_puts(b, "<section id=\"summary\">\n<h2>Summary</h2>\n<div class=\"tiles\">\n");
+  section_begin(b, "summary", _("Summary"));
+  tier_buf_puts(b, "<div class=\"tiles\">\n");
   tile_begin(b, "");
   count(b, r->partners);
-  tile_end(b, r->partners == 1 ? "partner evaluated" : "partners evaluated");
+  tile_end(b, NG_("partner evaluated", "partners evaluated", (unsigned long)r->partners));
   if (r->errors) {
     tile_begin(b, "warn");
     count(b, r->errors);
-    tile_end(b, r->errors == 1 ? "record rejected (not counted)" : "records rejected (not counted)");
+    tile_end(b, NG_("record rejected (not counted)", "records rejected (not counted)", (unsigned long)r->errors));
   }
   if (r->partners) { /* one date, or the first and the last */
     bool one = r->last_asof == r->first_asof;
     tier_buf_printf(b, "<div class=\"tile\"><b class=\"dates\">");
     date(b, r->first_asof);
     if (!one) {
-      tier_buf_puts(b, " to<br>");
+      /* TRANSLATORS: between the first and the last review date, "2019-12-13 to 2020-05-31" */
+      tier_buf_putc(b, ' ');
+      esc(b, _("to"));
+      tier_buf_puts(b, "<br>");
       date(b, r->last_asof);
     }
-    tile_end(b, one ? "review date" : "review dates");
+    tile_end(b, NG_("review date", "review dates", one ? 1 : 2));
   }
   if (r->diff) {
     long up = 0, down = 0, stay = 0, changed = 0;
@@ -896,27 +1039,30 @@ static void html_summary(const struct report *r, tier_buf *b, int changes) {
     }
     tile_begin(b, "");
     tier_buf_printf(b, "%d", changes);
-    tile_end(b, changes == 1 ? "change in the rules" : "changes in the rules");
+    tile_end(b, NG_("change in the rules", "changes in the rules", (unsigned long)(changes < 0 ? 0 : changes)));
     tile_begin(b, "");
     tier_buf_puts(b, "&#9650; ");
     count(b, up);
-    tile_end(b, "move up");
+    tile_end(b, _("move up"));
     tile_begin(b, "");
     tier_buf_puts(b, "&#9660; ");
     count(b, down);
-    tile_end(b, "move down");
+    tile_end(b, _("move down"));
     tile_begin(b, "");
     count(b, stay);
-    tile_end(b, "keep their tier");
+    tile_end(b, _("keep their tier"));
     if (changed) {
       tile_begin(b, "");
       count(b, changed);
-      tile_end(b, "of them with other badges, path or grant");
+      tile_end(b, _("of them with other badges, path or grant"));
     }
   }
-  tier_buf_puts(b, "</div>\n<p class=\"caption\">Partners per tier, by partner type: each partner counts once, in the "
-                   "highest tier it holds.");
-  if (r->diff) tier_buf_puts(b, " Under each count, what the old rules gave the same partners.");
+  tier_buf_puts(b, "</div>\n<p class=\"caption\">");
+  esc(b, _("Partners per tier, by partner type: each partner counts once, in the highest tier it holds."));
+  if (r->diff) {
+    tier_buf_putc(b, ' ');
+    esc(b, _("Under each count, what the old rules gave the same partners."));
+  }
   tier_buf_puts(b, "</p>\n");
   for (size_t p = 0; p < tier_ruleset_ntypes(r->rs); p++) {
     long n = r->none[p];
@@ -936,13 +1082,17 @@ static void gap_bar(tier_buf *b, const long *g) {
   long tot = 0;
   for (int k = 0; k < REPORT_BUCKETS; k++) tot += g[k];
   if (tot == 0) {
-    tier_buf_puts(b, "<span class=\"muted\" title=\"not a count or amount with a threshold\">&mdash;</span>");
+    tier_buf_puts(b, "<span class=\"muted\" title=\"");
+    esc(b, _("not a count or amount with a threshold"));
+    tier_buf_puts(b, "\">&mdash;</span>");
     return;
   }
-  tier_buf_puts(b, "<div class=\"chart gap\" role=\"img\" aria-label=\"How far:");
+  tier_buf_puts(b, "<div class=\"chart gap\" role=\"img\" aria-label=\"");
+  esc(b, _("How far:"));
   for (int k = 0, first = 1; k < REPORT_BUCKETS; k++)
     if (g[k]) {
-      tier_buf_printf(b, "%s %ld at %s of the threshold", first ? "" : ",", g[k], GAP_NAME[k]);
+      tier_buf_puts(b, first ? " " : ", ");
+      say_text(b, _("%ld at %s of the threshold"), g[k], _(GAP_NAME[k]));
       first = 0;
     }
   tier_buf_puts(b, "\">");
@@ -1004,13 +1154,9 @@ static void blocker_row(const struct report *r, tier_buf *b, size_t q, int depth
 /* A group as people read it: "One of 3 paths", "Path “nights”",
  * "At least 2 of these 3". */
 static void group_name(tier_buf *b, const tier_item_info *I) {
-  if (I->kind == TIER_ITEM_EITHER) tier_buf_printf(b, "One of these %zu paths", I->count);
-  else if (I->kind == TIER_ITEM_AT_LEAST) tier_buf_printf(b, "At least %u of these %zu", I->needed, I->count);
-  else {
-    tier_buf_puts(b, "Path \xE2\x80\x9C");
-    esc(b, I->name);
-    tier_buf_puts(b, "\xE2\x80\x9D");
-  }
+  if (I->kind == TIER_ITEM_EITHER) say_text(b, NG_("One of these %zu path", "One of these %zu paths", I->count), I->count);
+  else if (I->kind == TIER_ITEM_AT_LEAST) say_text(b, _("At least %u of these %zu"), I->needed, I->count);
+  else say_text(b, _("Path \xE2\x80\x9C%s\xE2\x80\x9D"), I->name);
 }
 
 /* The row of group item i (an either, one of its paths, an at least):
@@ -1045,9 +1191,12 @@ static void time_row(const struct report *r, tier_buf *b, size_t t, const tier_i
   const struct col *c = BLOCKERS;
   size_t n = NCOLS(BLOCKERS);
   td(b, c, 0);
-  if (T->time == TIER_TIME_SUSTAINED) tier_buf_printf(b, "Met for %u months in a row", T->window);
-  else tier_buf_puts(b, "Met at one checkpoint of the window");
-  tier_buf_printf(b, "<br><code>%s</code>", T->time_text);
+  if (T->time == TIER_TIME_SUSTAINED)
+    say_text(b, NG_("Met for %u month in a row", "Met for %u months in a row", T->window), T->window);
+  else esc(b, _("Met at one checkpoint of the window"));
+  tier_buf_puts(b, "<br><code>");
+  esc(b, T->time_text);
+  tier_buf_puts(b, "</code>");
   td_end(b, 0, n);
   blocked_cell(b, r->sus_blocked[t], r->as_next[t]);
   td(b, c, 2);
@@ -1064,9 +1213,9 @@ static void blockers_of(const struct report *r, tier_buf *b, size_t t, const tie
   esc(b, tier_ruleset_type(r->rs, (size_t)T->type_index));
   tier_buf_puts(b, " &rarr; ");
   esc(b, shown(T));
-  tier_buf_puts(b, " <span class=\"muted\">next tier of ");
-  count(b, r->as_next[t]);
-  tier_buf_printf(b, " partner%s</span></h3>\n", r->as_next[t] == 1 ? "" : "s");
+  tier_buf_puts(b, " <span class=\"muted\">");
+  say_text(b, NG_("next tier of %s partner", "next tier of %s partners", (unsigned long)r->as_next[t]), COUNT(r->as_next[t]));
+  tier_buf_puts(b, "</span></h3>\n");
   table_begin(b, BLOCKERS, NCOLS(BLOCKERS));
   size_t *order = r->order;
   for (size_t i = 0; i < T->nitems; i++) {
@@ -1081,17 +1230,24 @@ static void blockers_of(const struct report *r, tier_buf *b, size_t t, const tie
 
 /* The gap scale's legend. */
 static void gap_legend(tier_buf *b) {
-  tier_buf_puts(b, "<div class=\"legend\"><span>Share of the threshold reached:</span>");
-  for (int k = 0; k < REPORT_BUCKETS; k++) tier_buf_printf(b, "<span><i style=\"background:%s\"></i>%s</span>", GAP_COLOUR[k], GAP_NAME[k]);
+  tier_buf_puts(b, "<div class=\"legend\"><span>");
+  esc(b, _("Share of the threshold reached:"));
+  tier_buf_puts(b, "</span>");
+  for (int k = 0; k < REPORT_BUCKETS; k++) {
+    tier_buf_printf(b, "<span><i style=\"background:%s\"></i>", GAP_COLOUR[k]);
+    esc(b, _(GAP_NAME[k]));
+    tier_buf_puts(b, "</span>");
+  }
   tier_buf_puts(b, "</div>\n");
 }
 
 /* Per next tier, a table of what blocks the partners whose next tier it is. */
 static void html_blockers(const struct report *r, tier_buf *b) {
-  tier_buf_puts(b, "<section id=\"blockers\">\n<h2>What blocks the next tier</h2>\n<p class=\"caption\">For the partners "
-                   "whose next tier it is: how many miss each requirement and, where the requirement asks for at least "
-                   "a number (a count, an amount), how far they are, as the share of the threshold they reach "
-                   "(&mdash; for other requirements).</p>\n");
+  section_begin(b, "blockers", _("What blocks the next tier"));
+  caption(b,
+          _("For the partners whose next tier it is: how many miss each requirement and, where the requirement asks "
+            "for at least a number (a count, an amount), how far they are, as the share of the threshold they reach "
+            "(\xE2\x80\x94 for other requirements)."));
   gap_legend(b);
   tier_info T;
   bool any = false;
@@ -1100,25 +1256,26 @@ static void html_blockers(const struct report *r, tier_buf *b) {
       blockers_of(r, b, t, &T);
       any = true;
     }
-  if (!any) tier_buf_puts(b, "<p>Every partner holds the top tier of its ladder.</p>\n");
+  if (!any) para(b, _("Every partner holds the top tier of its ladder."));
   tier_buf_puts(b, "</section>\n");
 }
 
 /* The partners with the fewest unmet requirements, and their smallest change. */
 static void html_closest(const struct report *r, tier_buf *b) {
   if (!r->nclose) return;
-  tier_buf_puts(b, "<section id=\"closest\">\n<h2>Closest to moving up</h2>\n<p class=\"caption\">");
-  if (r->nclose < r->with_next) {
-    tier_buf_printf(b, "Top %d of ", r->nclose);
-    count(b, r->with_next);
-    tier_buf_puts(b, " partners below the top of their ladder: the ones that miss the fewest requirements of their next "
-                     "tier (ties in input order).");
-  } else {
-    tier_buf_puts(b, "All ");
-    count(b, r->with_next);
-    tier_buf_puts(b, r->with_next == 1 ? " partner" : " partners");
-    tier_buf_puts(b, " below the top of their ladder, fewest missing requirements first.");
-  }
+  section_begin(b, "closest", _("Closest to moving up"));
+  tier_buf_puts(b, "<p class=\"caption\">");
+  if (r->nclose < r->with_next)
+    say_text(b,
+             _("Top %d of %s partners below the top of their ladder: the ones that miss the fewest requirements of "
+               "their next tier (ties in input order)."),
+             r->nclose, COUNT(r->with_next));
+  else
+    say_text(b,
+             NG_("All %s partner below the top of their ladder, fewest missing requirements first.",
+                 "All %s partners below the top of their ladder, fewest missing requirements first.",
+                 (unsigned long)r->with_next),
+             COUNT(r->with_next));
   tier_buf_puts(b, "</p>\n");
   table_begin(b, CLOSEST, NCOLS(CLOSEST));
   for (int i = 0; i < r->nclose; i++) tier_buf_puts(b, r->close[i].html);
@@ -1194,12 +1351,11 @@ static void paths_of(const struct report *r, tier_buf *b, const tier_info *T, lo
     tier_buf_puts(b, " &rarr; ");
     esc(b, shown(T));
   } else {
-    tier_buf_puts(b, "Badge ");
-    esc(b, shown(T));
+    say_text(b, _("Badge %s"), shown(T));
   }
   tier_buf_puts(b, " <span class=\"muted\">");
-  count(b, of);
-  tier_buf_puts(b, of == 1 ? " partner holds it</span></h3>\n" : " partners hold it</span></h3>\n");
+  say_text(b, NG_("%s partner holds it", "%s partners hold it", (unsigned long)of), COUNT(of));
+  tier_buf_puts(b, "</span></h3>\n");
   table_begin(b, PATHS, NCOLS(PATHS));
   for (size_t i = 0; i < T->nitems; i++) path_rows(r, b, T->first_item + i, 0, of);
   table_end(b);
@@ -1215,12 +1371,16 @@ static void html_paths(const struct report *r, tier_buf *b) {
   for (int badges = 0; badges <= 1; badges++)
     for (size_t t = 0; (badges ? tier_ruleset_badge(r->rs, t, &T) : tier_ruleset_tier(r->rs, t, &T)) == TIER_OK; t++) {
       if (!has_paths(r->rs, T.first_item, T.nitems)) continue;
-      if (!any)
-        tier_buf_puts(b, "<section id=\"paths\">\n<h2>Which path partners take</h2>\n<p class=\"caption\">Where a tier "
-                         "or badge can be reached in more than one way (<code>either</code>): of the partners holding it "
-                         "(a tier as their highest), how many meet each path. A partner may meet several; "
-                         "&ldquo;only this path&rdquo; counts those who meet no other, and would lose the tier or badge "
-                         "without it.</p>\n");
+      if (!any) {
+        section_begin(b, "paths", _("Which path partners take"));
+        tier_buf_puts(b, "<p class=\"caption\">");
+        say_html(b,
+                 _("Where a tier or badge can be reached in more than one way (%s): of the partners holding it (a tier "
+                   "as their highest), how many meet each path. A partner may meet several; \xE2\x80\x9Conly this "
+                   "path\xE2\x80\x9D counts those who meet no other, and would lose the tier or badge without it."),
+                 "<code>either</code>");
+        tier_buf_puts(b, "</p>\n");
+      }
       any = true;
       long of = badges ? r->badge_held[t] : r->held[t];
       if (!of) continue;
@@ -1228,7 +1388,7 @@ static void html_paths(const struct report *r, tier_buf *b) {
       shown = true;
     }
   if (!any) return;
-  if (!shown) tier_buf_puts(b, "<p>No partner holds a tier or badge that has alternative paths.</p>\n");
+  if (!shown) para(b, _("No partner holds a tier or badge that has alternative paths."));
   tier_buf_puts(b, "</section>\n");
 }
 
@@ -1246,7 +1406,7 @@ static void change_row(void *ud, const tier_rule_change *ch) {
   const char *value[] = {ch->from, ch->to};
   x->n++;
   td(b, c, 0);
-  esc(b, *ch->where ? ch->where : "whole ruleset");
+  esc(b, *ch->where ? ch->where : _("whole ruleset"));
   td_end(b, 0, n);
   td(b, c, 1);
   esc_n(b, ch->what, len && ch->what[len - 1] == ':' ? len - 1 : len);
@@ -1265,30 +1425,37 @@ static void change_row(void *ud, const tier_rule_change *ch) {
   td_end(b, 4, n);
 }
 
-/* A ruleset as the page names it: its file, and its version if any. */
-static void ruleset_ref(tier_buf *b, const tier_ruleset *rs, const char *path) {
+/* A ruleset as the page names it, as HTML into t: its file, and its
+ * version if any.  Returns t's text. */
+static const char *ruleset_ref(tier_buf *t, const tier_ruleset *rs, const char *path) {
   const char *v = tier_ruleset_version(rs);
-  esc(b, path);
+  esc(t, path);
   if (*v) {
-    tier_buf_puts(b, " (");
-    esc(b, v);
-    tier_buf_puts(b, ")");
+    tier_buf_puts(t, " (");
+    esc(t, v);
+    tier_buf_puts(t, ")");
   }
+  const char *text = tier_buf_text(t, NULL);
+  return text ? text : "";
 }
 
 /* The rule change section: tierc diff of the two rulesets as a table, into
  * b.  Returns the number of changes, -1 when out of memory. */
 static int html_rules(const struct diff *d, tier_buf *b) {
   struct changes x = {tier_buf_new(NULL), 0};
-  int rc = x.rows ? tier_rules_changes(d->old, d->new_, change_row, &x) : TIER_ENOMEM;
+  int rc = x.rows ? tier_rules_changes(d->old, d->new_, 1, change_row, &x) : TIER_ENOMEM;
   const char *rows = rc == TIER_OK ? tier_buf_text(x.rows, NULL) : NULL;
-  tier_buf_puts(b, "<section id=\"rules\">\n<h2>The rule change</h2>\n<p class=\"caption\">What changed in meaning from ");
-  ruleset_ref(b, d->old, d->old_path);
-  tier_buf_puts(b, " to ");
-  ruleset_ref(b, d->new_, d->new_path);
-  tier_buf_puts(b, ", as <code>tierc diff</code> says it (comments and layout do not count).</p>\n");
-  if (!rows) tier_buf_puts(b, "<p>(out of memory comparing the rules)</p>\n");
-  else if (x.n == 0) tier_buf_puts(b, "<p>No change in meaning.</p>\n");
+  tier_buf *o = tier_buf_new(NULL), *n = tier_buf_new(NULL);
+  section_begin(b, "rules", _("The rule change"));
+  tier_buf_puts(b, "<p class=\"caption\">");
+  if (o && n)
+    say_html(b, _("What changed in meaning from %s to %s, as %s says it (comments and layout do not count)."),
+             ruleset_ref(o, d->old, d->old_path), ruleset_ref(n, d->new_, d->new_path), "<code>tierc diff</code>");
+  tier_buf_puts(b, "</p>\n");
+  tier_buf_free(o);
+  tier_buf_free(n);
+  if (!rows) para(b, _("(out of memory comparing the rules)"));
+  else if (x.n == 0) para(b, _("No change in meaning."));
   else {
     table_begin(b, CHANGES, NCOLS(CHANGES));
     tier_buf_puts(b, rows);
@@ -1302,7 +1469,7 @@ static int html_rules(const struct diff *d, tier_buf *b) {
 /* ---- the impact ------------------------------------------------------------------------ */
 
 /* A tier's name at position pos of a ladder's names, "no tier" for -1. */
-static const char *at(const char **names, int pos) { return pos >= 0 ? names[pos] : "no tier"; }
+static const char *at(const char **names, int pos) { return pos >= 0 ? names[pos] : _("no tier"); }
 
 /* One partner type's moves as a table: each pair (old tier, new tier)
  * that some partner makes, in the old ladder's order, and whether it is up,
@@ -1311,19 +1478,16 @@ static void flows(tier_buf *b, const struct diff_type *t) {
   tier_buf_puts(b, "<h3>");
   esc(b, t->name);
   tier_buf_puts(b, " <span class=\"muted\">");
-  count(b, t->up);
-  tier_buf_puts(b, " up, ");
-  count(b, t->down);
-  tier_buf_puts(b, " down, ");
-  count(b, t->stay);
-  tier_buf_puts(b, " keep their tier</span></h3>\n<p class=\"caption muted\">Ladder: ");
+  say_text(b, _("%s up, %s down, %s keep their tier"), COUNT(t->up), COUNT(t->down), COUNT(t->stay));
+  tier_buf_puts(b, "</span></h3>\n<p class=\"caption muted\">");
   tier_buf *lt = tier_buf_new(NULL);
   if (lt) {
     ladder_text(&t->lad, lt);
-    esc(b, tier_buf_text(lt, NULL));
+    const char *l = tier_buf_text(lt, NULL);
+    say_text(b, _("Ladder: %s."), l ? l : "");
     tier_buf_free(lt);
   }
-  tier_buf_puts(b, ".</p>\n");
+  tier_buf_puts(b, "</p>\n");
   const struct col *cl = FLOWS;
   size_t n = NCOLS(FLOWS);
   table_begin(b, FLOWS, n);
@@ -1342,36 +1506,37 @@ static void flows(tier_buf *b, const struct diff_type *t) {
       count(b, v);
       td_end(b, 2, n);
       td(b, cl, 3);
-      tier_buf_puts(b, dir > 0   ? "<span class=\"up\">&#9650;&nbsp;up</span>"
-                       : dir < 0 ? "<span class=\"down\">&#9660;&nbsp;down</span>"
-                                 : "same tier");
+      direction(b, dir);
       td_end(b, 3, n);
     }
   table_end(b);
 }
 
 /* A table of the impact: its heading, a caption that says which of the
- * n rows counted it shows (all, or the first REPORT_MOVES, in input
- * order), and the rows. */
+ * n rows counted it shows (the one, all, or the first REPORT_MOVES, in
+ * input order: each a message, `first` with a %s for tiervm diff), and the
+ * rows. */
 struct rows {
-  const char *title, *one, *many;
+  const char *title, *one, *all_one, *all_many, *first;
   const struct col *c;
   size_t nc;
 };
 static void rows_table(tier_buf *b, const struct rows *t, long n, tier_buf *rows) {
-  tier_buf_printf(b, "<h3>%s</h3>\n<p class=\"caption\">", t->title);
-  if (n == 1) {
-    tier_buf_printf(b, "%s, in input order.", t->one);
-  } else {
-    tier_buf_puts(b, n > REPORT_MOVES ? "The first " : "All ");
-    if (n > REPORT_MOVES) tier_buf_printf(b, "%d of ", REPORT_MOVES);
-    count(b, n);
-    tier_buf_printf(b, " %s, in input order%s", t->many, n > REPORT_MOVES ? " (<code>tiervm diff</code> lists every one)." : ".");
-  }
+  tier_buf_puts(b, "<h3>");
+  esc(b, _(t->title));
+  tier_buf_puts(b, "</h3>\n<p class=\"caption\">");
+  if (n == 1) esc(b, _(t->one));
+  else if (n <= REPORT_MOVES) say_text(b, tier_ngettext(t->all_one, t->all_many, (unsigned long)n), COUNT(n));
+  else say_html(b, _(t->first), REPORT_MOVES, COUNT(n), "<code>tiervm diff</code>");
   tier_buf_puts(b, "</p>\n");
   table_begin(b, t->c, t->nc);
   const char *text = tier_buf_text(rows, NULL);
-  tier_buf_puts(b, text ? text : "<tr><td>(out of memory)</td></tr>\n");
+  if (text) tier_buf_puts(b, text);
+  else {
+    tier_buf_puts(b, "<tr><td>");
+    esc(b, _("(out of memory)"));
+    tier_buf_puts(b, "</td></tr>\n");
+  }
   table_end(b);
 }
 
@@ -1379,25 +1544,40 @@ static void rows_table(tier_buf *b, const struct rows *t, long n, tier_buf *rows
  * partners that move and what else changes for partners. */
 static void html_impact(const struct report *r, tier_buf *b) {
   const struct diff *d = r->diff;
-  tier_buf_puts(b, "<section id=\"impact\">\n<h2>Impact of the rule change</h2>\n<p class=\"caption\">Each partner "
-                   "evaluated under the old rules (");
-  ruleset_ref(b, d->old, d->old_path);
-  tier_buf_puts(b, ") and the new (");
-  ruleset_ref(b, d->new_, d->new_path);
-  tier_buf_puts(b, "). Tiers are matched by name, or by their place in the ladder when renamed.");
+  section_begin(b, "impact", _("Impact of the rule change"));
+  tier_buf *o = tier_buf_new(NULL), *n = tier_buf_new(NULL);
+  tier_buf_puts(b, "<p class=\"caption\">");
+  if (o && n)
+    say_html(b,
+             _("Each partner evaluated under the old rules (%s) and the new (%s). Tiers are matched by name, or by their "
+               "place in the ladder when renamed."),
+             ruleset_ref(o, d->old, d->old_path), ruleset_ref(n, d->new_, d->new_path));
+  tier_buf_free(o);
+  tier_buf_free(n);
   if (d->errors) {
-    tier_buf_puts(b, " ");
-    count(b, d->errors);
-    tier_buf_puts(b, d->errors == 1 ? " record the old rules reject is" : " records the old rules reject are");
-    tier_buf_puts(b, " left out.");
+    tier_buf_putc(b, ' ');
+    say_text(b,
+             NG_("%s record the old rules reject is left out.", "%s records the old rules reject are left out.",
+                 (unsigned long)d->errors),
+             COUNT(d->errors));
   }
   tier_buf_puts(b, "</p>\n");
   for (int i = 0; i < d->ntypes; i++) flows(b, &d->types[i]);
-  static const struct rows moves = {"Partners that move, and why", "The partner that moves", "partners that move", MOVES,
-                                    NCOLS(MOVES)};
-  static const struct rows sides = {"Badges gained and lost, and tiers held by another path or grant",
-                                    "The one change of a badge, path or grant", "changes of badges, paths and grants", SIDES,
-                                    NCOLS(SIDES)};
+  static const struct rows moves = {
+      N_("Partners that move, and why"),
+      N_("The partner that moves, in input order."),
+      NGN_("All %s partner that moves, in input order.", "All %s partners that move, in input order."),
+      N_("The first %d of %s partners that move, in input order (%s lists every one)."),
+      MOVES,
+      NCOLS(MOVES)};
+  static const struct rows sides = {
+      N_("Badges gained and lost, and tiers held by another path or grant"),
+      N_("The one change of a badge, path or grant, in input order."),
+      NGN_("All %s change of badges, paths and grants, in input order.",
+           "All %s changes of badges, paths and grants, in input order."),
+      N_("The first %d of %s changes of badges, paths and grants, in input order (%s lists every one)."),
+      SIDES,
+      NCOLS(SIDES)};
   if (r->moves) rows_table(b, &moves, r->moves, r->moves_html);
   if (r->sides) rows_table(b, &sides, r->sides, r->sides_html);
   tier_buf_puts(b, "</section>\n");
@@ -1411,7 +1591,7 @@ void report_html(const struct report *r, tier_buf *b) {
   tier_buf *rules = r->diff ? tier_buf_new(NULL) : NULL;
   int changes = rules ? html_rules(r->diff, rules) : 0;
   html_head(r, b);
-  if (tier_ruleset_ntypes(r->rs) == 0) tier_buf_puts(b, "<p>This ruleset has no partner types.</p>\n");
+  if (tier_ruleset_ntypes(r->rs) == 0) para(b, _("This ruleset has no partner types."));
   else {
     html_summary(r, b, changes);
     html_blockers(r, b);
@@ -1419,11 +1599,16 @@ void report_html(const struct report *r, tier_buf *b) {
     html_paths(r, b);
     if (r->diff) {
       const char *t = rules ? tier_buf_text(rules, NULL) : NULL;
-      tier_buf_puts(b, t ? t : "<p>(out of memory)</p>\n");
+      if (t) tier_buf_puts(b, t);
+      else para(b, _("(out of memory)"));
       html_impact(r, b);
     }
   }
-  tier_buf_printf(b, "<footer>Made by tiervm %s from %ld partner records.</footer>\n</main>\n</body>\n</html>\n",
-                  TIER_VERSION, r->partners + r->errors);
+  long records = r->partners + r->errors;
+  tier_buf_puts(b, "<footer>");
+  say_text(b,
+           NG_("Made by tiervm %s from %s partner record.", "Made by tiervm %s from %s partner records.", (unsigned long)records),
+           TIER_VERSION, COUNT(records));
+  tier_buf_puts(b, "</footer>\n</main>\n</body>\n</html>\n");
   tier_buf_free(rules);
 }

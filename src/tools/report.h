@@ -48,6 +48,7 @@ struct report_counter {
   int nclose;                              /* how many */
   long moves;                              /* moves this thread has seen */
   long sides;                              /* and changes beside the tier */
+  struct esc_pool pool;                    /* the needs said in the user's language (out_gap) */
 };
 
 struct report {

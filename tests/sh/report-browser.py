@@ -61,7 +61,7 @@ CHARTS_JS = r"""
 const rgb = c => c.match(/\d+/g).slice(0, 3).map(Number);
 return {
   tiers: [...document.querySelectorAll('.bars')].map(ch =>
-    [...ch.querySelectorAll('.row')].map(r => ({label: r.querySelector('.lbl').textContent,
+    [...ch.querySelectorAll('.row')].map(r => ({label: r.querySelector('.lbl').textContent, none: r.classList.contains('none'),
       colour: rgb(getComputedStyle(r.querySelector('.bar')).backgroundColor)}))),
   gaps: [...document.querySelectorAll('.gap span')].map(s => ({text: s.textContent,
       colour: rgb(getComputedStyle(s).backgroundColor), clipped: s.scrollWidth > s.clientWidth + 1})),
@@ -149,7 +149,7 @@ def requests_made(drv):
 def check_colours(page, charts):
     tier_colours, gap_colours = set(), set()
     for chart in charts["tiers"]:
-        ladder = [row["colour"] for row in chart if row["label"] != "no tier"]
+        ladder = [row["colour"] for row in chart if not row["none"]]  # the "no tier" row, in any language
         lights = [hue_light(c)[1] for c in ladder]
         if any(b >= a for a, b in zip(lights, lights[1:])):
             fail(page, "tier colours do not darken up the ladder: %s" % ladder)

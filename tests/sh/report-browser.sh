@@ -1,6 +1,7 @@
 #!/bin/sh
-# The HTML report (tiervm report), presentable and self-contained, on five
-# pages: the example partners with --diff; 1,760 partners (the examples 40
+# The HTML report (tiervm report), presentable and self-contained, on six
+# pages: the example partners with --diff, in English and (LANGUAGE=ja) in
+# Japanese; 1,760 partners (the examples 40
 # times over, with a 300-character name, markup and a control character in
 # names) with --diff; the examples alone at one review date; 150 guests of
 # the second edition's paths, at least and badges (tests/golden/data/paths)
@@ -61,6 +62,8 @@ sed -e 's/qualify(25, 15, 6000)/qualify(12, 15, 6000)/' -e 's/at least 2 of { su
 cmp -s tests/golden/data/paths.tier "$d/paths-old.tier" && fail "could not make the old paths rules"
 "$bin/tiervm" report rules/apn-2019.tier examples/partners.jsonl --diff rules/apn-2018.tier -o "$d/apn.html" 2>/dev/null ||
   fail "tiervm report (examples, --diff)"
+LANGUAGE=ja "$bin/tiervm" report rules/apn-2019.tier examples/partners.jsonl --diff rules/apn-2018.tier -o "$d/ja.html" \
+  2>/dev/null || fail "tiervm report (examples, --diff, LANGUAGE=ja)"
 "$bin/tiervm" report rules/apn-2019.tier "$d/many.jsonl" --diff rules/apn-2018.tier -o "$d/many.html" 2>/dev/null ||
   fail "tiervm report (1,760 partners, --diff)"
 "$bin/tiervm" report rules/apn-2019.tier examples/partners.jsonl --as-of 2019-12-13 -o "$d/plain.html" 2>/dev/null ||
@@ -73,18 +76,18 @@ cmp -s tests/golden/data/paths.tier "$d/paths-old.tier" && fail "could not make 
 # has PAGE TEXT / lacks PAGE TEXT (fixed strings)
 has() { grep -qF -- "$2" "$d/$1" || fail "$1 lacks '$2'"; }
 lacks() { ! grep -qF -- "$2" "$d/$1" || fail "$1 holds '$2'"; }
-for p in apn.html many.html plain.html paths.html status.html; do
+for p in apn.html many.html plain.html paths.html status.html ja.html; do
   grep -Eq 'https?:' "$d/$p" && fail "$p names a network address: $(grep -Eo '.{20}https?:.{20}' "$d/$p" | head -1)"
   for x in '@font-face' 'url(' '@import' '<link' '<img' '<iframe' '<object' 'src='; do lacks $p "$x"; done
   grep -v 'alert(1)' "$d/$p" | grep -q '<script' && fail "$p has a script"
   has $p '<meta name="viewport" content="width=device-width, initial-scale=1">'
-  has $p 'Share of the threshold reached:'
+  if [ $p = ja.html ]; then has $p '閾値に対して達している割合:'; else has $p 'Share of the threshold reached:'; fi
   lacks $p '>gap:'
   lacks $p '<pre'
   # the summary first, with its figures
   first=$(grep -o '<section id="[a-z]*"' "$d/$p" | head -1)
   [ "$first" = '<section id="summary"' ] || fail "$p starts with $first, not the summary"
-  has $p 'partners evaluated'
+  if [ $p = ja.html ]; then has $p '評価したパートナー'; else has $p 'partners evaluated'; fi
 done
 has apn.html '<b>44</b>partners evaluated'
 has apn.html '2019-12-13 to<br>2020-05-31</b>review dates'
@@ -126,9 +129,9 @@ has status.html 'The old rules granted it; the new rules do not. The new rules a
 has status.html 'previous &gt;= Diamond'
 
 mkdir -p "$out" || fail "cannot make $out"
-"$py" tests/sh/report-browser.py "$out" "$d/apn.html" "$d/many.html" "$d/plain.html" "$d/paths.html" > "$d/log" 2>&1 || {
+"$py" tests/sh/report-browser.py "$out" "$d/apn.html" "$d/many.html" "$d/plain.html" "$d/paths.html" "$d/ja.html" > "$d/log" 2>&1 || {
   tail -5 "$d/log"; exit 1; }
 sed -n 's/^ok: \([a-z]*\.html\).*: \([0-9]*\) charts.*/\1 \2/p' "$d/log" | tr '\n' ' ' > "$d/charts"
-[ "$(grep -c '^ok:' "$d/log")" -eq 4 ] || { cat "$d/log"; fail "the browser did not check the four pages"; }
-echo "ok: 5 pages self-contained, with their figures; 4 in Chromium at 1280 and 390 px ($(cat "$d/charts")charts); screenshots in $out"
+[ "$(grep -c '^ok:' "$d/log")" -eq 5 ] || { cat "$d/log"; fail "the browser did not check the five pages"; }
+echo "ok: 6 pages self-contained, with their figures; 5 in Chromium at 1280 and 390 px ($(cat "$d/charts")charts); screenshots in $out"
 exit 0

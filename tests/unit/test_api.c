@@ -362,7 +362,7 @@ static void rule_changes_come_one_by_one(void **st) {
   strcat(src2, "people >= 3; n >= 1; >\n");
   tier_ruleset *rs2 = load(src2);
   struct changes x = {0};
-  assert_int_equal(tier_rules_changes(rs, rs2, collect, &x), TIER_OK);
+  assert_int_equal(tier_rules_changes(rs, rs2, 0, collect, &x), TIER_OK);
   assert_int_equal(x.n, 1);
   assert_string_equal(x.kinds, "threshold");
   assert_string_equal(x.last, "consulting S|people >=|2|3|(null)");
@@ -370,7 +370,7 @@ static void rule_changes_come_one_by_one(void **st) {
   assert_int_equal(tier_rules_diff(rs, rs2, "old", "new", 0, out), TIER_OK);
   assert_non_null(strstr(text_of(out), "\n1 change\n"));
   memset(&x, 0, sizeof x);
-  assert_int_equal(tier_rules_changes(rs, rs, collect, &x), TIER_OK);
+  assert_int_equal(tier_rules_changes(rs, rs, 0, collect, &x), TIER_OK);
   assert_int_equal(x.n, 0);
   tier_buf_free(out);
   tier_ruleset_free(rs);

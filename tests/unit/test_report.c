@@ -360,8 +360,8 @@ static void badges_under_the_old_rules(void **st) {
   assert_has(t, "<b>2</b>of them with other badges, path or grant</div>");
   assert_has(t, "<h3>Badges gained and lost, and tiers held by another path or grant</h3>\n<p class=\"caption\">All 6 changes");
   assert_has(t,
-             "<td data-label=\"Change\"><div>Gold by another path</div></td><td data-label=\"Why\"><div>Now &ldquo;"
-             "nights&rdquo;, &ldquo;stays&rdquo;; was &ldquo;nights&rdquo;.</div></td></tr>");
+             "<td data-label=\"Change\"><div>Gold by another path</div></td><td data-label=\"Why\"><div>Now \u201C"
+             "nights\u201D, \u201Cstays\u201D; was \u201Cnights\u201D.</div></td></tr>");
   assert_has(
       t, "<div>Badge Regular guest gained</div></td><td data-label=\"Why\"><div>The old rules asked:<ul class=\"needs\"><li>");
   assert_has(t, "+12 stays");
