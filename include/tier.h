@@ -400,17 +400,23 @@ typedef struct tier_req_result {
                               values as doubles, for ratios and charts; 0 otherwise */
   const char *file;        /* source position of the rule (NULL when stripped) */
   unsigned line, column;
-  char need[448];          /* when not met: the smallest change that would meet it
+  char need[448];                   /* when not met: the smallest change that would meet it
                               (room for two quoted source texts, each cut to 110
                               bytes ending in "\u2026" when longer, and two values),
                               "+2 certified_people", "+3,400.00 launched_mrr",
-                              "business_plan_validated must become true" */
-  char detail[256];        /* for a rule that tests a date against a period
+                              "business_plan_validated must become true"; for a
+                              score of several inputs each input that alone
+                              meets it, "+5 certified or +23 wins" */
+  char detail[256];                 /* for a rule that tests a date against a period
                               (`closed in calendar month of asof`), met or not:
                               the dates that decide, "closed 2024-03-05 is in
                               calendar month of 2024-03-15 (2024-03-01 ..
-                              2024-03-31)"; "" for any other rule and at a
-                              checkpoint */
+                              2024-03-31)"; for a score of several inputs
+                              compared with a constant, its definition and
+                              its inputs' values, "points = wins + certified *
+                              5; wins is 1; certified is 2"; for block
+                              references, what each reads; "" for any other
+                              rule and at a checkpoint */
   tier_said need_said, detail_said; /* how need and detail were said (tier_say) */
   /* A time clause (kind TIER_ENTRY_SUSTAINED or TIER_ENTRY_AT_ANY): */
   int64_t checkpoint;      /* the checkpoint that decided it (days since 1970): sustained,

@@ -16,6 +16,7 @@
 #include "meaning.h"
 #include "record.h"
 #include "said.h"
+#include "score.h"
 #include "vm.h"
 
 /* The public value types are the compiler's, number for number. */
@@ -71,6 +72,18 @@ static void quote_cut(char dst[NEED_QUOTE + 1], const char *src) {
   strcat(dst, ellipsis);
 }
 
+/* A change of d units (money: cents) of a value of `kind`, up or down, as
+ * a need says it ("+2 certified_people", "-1,500.00 spend"), the name cut
+ * as needs cut it: the distance to a threshold, or a score input's. */
+#define DISTANCE_MAX 160
+static void distance_text(int kind, bool up, uint64_t d, const char *name, char out[DISTANCE_MAX]) {
+  char m[NEED_QUOTE + 1], g[48];
+  quote_cut(m, name);
+  grouped(kind == TY_MONEY ? d / 100 : d, g, sizeof g);
+  if (kind == TY_MONEY) snprintf(out, DISTANCE_MAX, "%c%s.%02llu %s", up ? '+' : '-', g, (unsigned long long)(d % 100), m);
+  else snprintf(out, DISTANCE_MAX, "%c%s %s", up ? '+' : '-', g, m);
+}
+
 /* The smallest change to a value of `kind` that meets `actual OP required`,
  * into o->need: a distance for counts and money ("+2 certified_people",
  * no words to translate), otherwise the value it must take (a number says
@@ -91,15 +104,9 @@ static void need_text(tier_req_result *o, int kind, int cmp, int64_t actual, int
     /* distance to the threshold, one step past it for a strict comparison */
     bool up = cmp == CMP_GE || cmp == CMP_GT;
     int64_t target = cmp == CMP_GT ? required + 1 : cmp == CMP_LT ? required - 1 : required;
-    uint64_t d = up ? (uint64_t)target - (uint64_t)actual : (uint64_t)actual - (uint64_t)target;
-    char g[48];
-    if (kind == TY_MONEY) {
-      grouped(d / 100, g, sizeof g);
-      snprintf(out, n, "%c%s.%02llu %s", up ? '+' : '-', g, (unsigned long long)(d % 100), m);
-    } else {
-      grouped(d, g, sizeof g);
-      snprintf(out, n, "%c%s %s", up ? '+' : '-', g, m);
-    }
+    char t[DISTANCE_MAX];
+    distance_text(kind, up, up ? (uint64_t)target - (uint64_t)actual : (uint64_t)actual - (uint64_t)target, o->metric, t);
+    snprintf(out, n, "%s", t);
     return;
   }
   if (o->missing)
@@ -301,6 +308,61 @@ static void describe_ref_needs(struct tier_vm *vm, uint32_t q, int depth, tier_r
  * fewer sentences than this anyway. */
 #define REF_NEEDS_LEAVES 64
 
+/* ---- a score of several inputs (score.h) ---------------------------------------------- */
+
+/* A score input's name and kind. */
+static const char *input_name(const struct image *img, const struct score_input *u, int *kind) {
+  const struct img_field *f = u->field ? &img->fields[img_top_field(img, u->x)] : NULL;
+  *kind = f ? f->kind : img->metrics[u->x].kind;
+  return img_str(img, f ? f->name : img->metrics[u->x].name);
+}
+
+/* Unmet requirement q (o, described at the evaluation date) compares a
+ * score with a constant: o->need becomes each input's smallest change that
+ * alone meets it, at most three ("+5 certified or +23 wins"); o keeps the
+ * value the score must reach when q's metric is no score or no input
+ * alone meets it. */
+static void score_need(struct tier_vm *vm, uint32_t q, tier_req_result *o) {
+  const struct image *img = vm->rs->img;
+  struct score_change ch[SCORE_INPUTS];
+  if (o->met || o->missing || vm->view.regs != vm->ev.regs_today) return;
+  uint32_t n = whatif_changes(vm, q, ch);
+  if (n == 0) return;
+  const struct score *sc = &vm->rs->scores[img->reqs[q].metric];
+  char t[3][DISTANCE_MAX];
+  for (uint32_t i = 0; i < n && i < 3; i++) {
+    int kind;
+    const char *name = input_name(img, &sc->in[ch[i].k], &kind);
+    distance_text(kind, ch[i].up, ch[i].d, name, t[i]);
+  }
+  struct sayer s;
+  say_begin(&s, o->need, sizeof o->need, &o->need_said);
+  if (n == 1) snprintf(o->need, sizeof o->need, "%s", t[0]); /* no words to translate, as a distance */
+  else if (n == 2) SAY(&s, N_("%s or %s"), t[0], t[1]);
+  else SAY(&s, N_("%s, %s or %s"), t[0], t[1], t[2]);
+}
+
+/* Requirement q compares a score at the evaluation date: its parts into
+ * o->detail, the metric's definition and each input's value ("points =
+ * capped(a * 2, 20) + b; a is 3; b is 10"). */
+static void score_detail(const struct tier_vm *vm, uint32_t q, tier_req_result *o) {
+  const struct image *img = vm->rs->img;
+  const struct img_req *r = &img->reqs[q];
+  if (r->metric < 0 || vm->rs->scores[r->metric].entry == UINT32_MAX || vm->view.regs != vm->ev.regs_today) return;
+  const struct score *sc = &vm->rs->scores[r->metric];
+  const struct img_metric *m = &img->metrics[r->metric];
+  struct sayer s;
+  say_begin(&s, o->detail, sizeof o->detail, &o->detail_said);
+  if (m->def != NO_STR) SAY(&s, N_("%s = %s"), img_str(img, m->name), img_str(img, m->def));
+  for (uint32_t k = 0; k < sc->n; k++) {
+    int kind;
+    const char *name = input_name(img, &sc->in[k], &kind);
+    char v[64];
+    vm_value_text(vm->rs, &vm->rec, kind, 0, *score_input_at(vm, &sc->in[k]), v, sizeof v);
+    if (!SAY(&s, N_("%s is %s"), name, v)) break;
+  }
+}
+
 /* Requirement q of block b at the VM's last evaluation, with the values of
  * vm->view.  depth: how many references the gap went through to reach q
  * (describe_ref_needs). */
@@ -341,6 +403,8 @@ static void describe_req_at(struct tier_vm *vm, uint32_t b, uint32_t q, int dept
   struct num qa; /* the actual value, for a number */
   compared_value(vm, r, &o->metric, &kind, &ref, &actual, &qa);
   describe_compared(vm, o, kind, ref, r->cmp, actual, qa, k->v, k->q);
+  score_need(vm, q, o);   /* a score of several inputs: which input can close it */
+  score_detail(vm, q, o); /* and its parts */
 }
 
 static void describe_req(struct tier_vm *vm, uint32_t b, uint32_t q, tier_req_result *o) { describe_req_at(vm, b, q, 0, o); }

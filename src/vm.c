@@ -17,6 +17,7 @@
 #include <sodium.h>
 
 #include "meaning.h"
+#include "score.h"
 #include "vm.h"
 
 /* ---- loading ------------------------------------------------------------------ */
@@ -306,8 +307,9 @@ static int decode(struct tier_ruleset *rs) {
   uint8_t h[32];
   mn_hash(m, h);
   bool shaped = mn_shapes(m, &img->ar, &rs->shape, &rs->refs);
+  int rc = shaped ? score_load(rs, m, n) : TIER_ENOMEM;
   mn_free(m);
-  if (!shaped || !mn_metric_writes(img, &img->ar, &rs->writes, &rs->nwrites)) return TIER_ENOMEM;
+  if (rc != TIER_OK || !mn_metric_writes(img, &img->ar, &rs->writes, &rs->nwrites)) return TIER_ENOMEM;
   for (uint32_t k = 0; k < rs->nwrites; k++) rs->writes[k].at = rs->insn_at[rs->writes[k].at];
   for (int k = 0; k < 32; k++) snprintf(rs->hash_hex + 2 * k, 3, "%02x", h[k]);
   if (item_names(img, rs) != TIER_OK || time_texts(img, rs) != TIER_OK || clause_runs(img, rs) != TIER_OK) return TIER_ENOMEM;
@@ -717,8 +719,15 @@ static int median_of(struct mbuf *b, struct num *out, uint64_t *work) {
 /* Run the segment at instruction `entry` with evaluation date `asof`.  For a
  * rule, *out is its value; for the metric block, the registers are filled. */
 int vm_run(struct tier_vm *vm, uint32_t entry, const struct record *r, int64_t asof, int64_t *out) {
+  return vm_run_code(vm, vm->rs->run, entry, r, asof, out);
+}
+
+/* vm_run of `code`: the ruleset's, or copies of verified stretches of it
+ * whose jumps stay inside them (score.c). */
+int vm_run_code(struct tier_vm *vm, const struct vinsn *code, uint32_t entry, const struct record *r, int64_t asof,
+                int64_t *out) {
   const struct tier_ruleset *rs = vm->rs;
-  const struct vinsn *code = rs->run, *ip = code + entry;
+  const struct vinsn *ip = code + entry;
   const int64_t *K = rs->kvals;
   int64_t *sp = vm->stack; /* points past the top */
   int64_t *regs = vm->regs;

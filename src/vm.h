@@ -56,6 +56,8 @@ struct tier_ruleset {
   struct mn_ref *refs;     /* the requirements' block references (shape[q].ref_first) */
   struct mn_write *writes; /* the metric block's register writes, `at` an */
   uint32_t nwrites;        /* instruction index (a runtime error's metric) */
+  struct score *scores;    /* per register: score.h's, entry UINT32_MAX for a metric that is no score */
+  struct vinsn *whatif;    /* the scores' code, each alone, for vm_run_code (score.c) */
 };
 
 /* The outcome of one evaluation, kept in the VM between calls. */
@@ -161,6 +163,8 @@ uint64_t vm_cost_add(uint64_t cost, uint64_t per, uint64_t n); /* cost + per x n
 bool vm_over_budget(struct tier_vm *vm, uint64_t cost, bool partial);
 int vm_prepare(struct tier_vm *vm, const struct record *r);
 int vm_run(struct tier_vm *vm, uint32_t entry, const struct record *r, int64_t asof, int64_t *out);
+/* vm_run of other code than the ruleset's: rs->whatif (score.c, whatif.c) */
+int vm_run_code(struct tier_vm *vm, const struct vinsn *code, uint32_t entry, const struct record *r, int64_t asof, int64_t *out);
 int vm_evaluate(struct tier_vm *vm, const struct record *r, int64_t asof_override);
 /* Run requirement q's explain code with the evaluation date's registers
  * (once per evaluation), and point vm->trace and vm->ntrace at its trace

@@ -81,8 +81,11 @@ static void req_text(tier_buf *b, const tier_req_result *u, struct esc_pool *p) 
     tier_buf_printf(b, u->met ? _(", meets %s ") : _(", needs %s "), u->op);
     value(b, u, u->required_shown, p);
     if (u->threshold) tier_buf_printf(b, " = %s", E(u->threshold)); /* a computed threshold's text */
-    /* the distance, when it says more than the two values already do */
-    if (!u->met && (u->need[0] == '+' || u->need[0] == '-')) tier_buf_printf(b, " (%s)", E(u->need));
+    /* the distance, when it says more than the two values already do
+     * (a score's: each input that alone closes it) */
+    char said[TIER_SAY_MAX];
+    if (!u->met && (u->need[0] == '+' || u->need[0] == '-'))
+      tier_buf_printf(b, " (%s)", out_said(p, said, u->need, &u->need_said));
   } else if (u->detail[0]) { /* the dates that decide a period test, the blocks a reference reads */
     char said[TIER_SAY_MAX];
     tier_buf_puts(b, out_said(p, said, u->detail, &u->detail_said));
@@ -91,6 +94,10 @@ static void req_text(tier_buf *b, const tier_req_result *u, struct esc_pool *p) 
   }
   if (u->file) tier_buf_printf(b, "  [%s:%u]", E(u->file), u->line);
   tier_buf_putc(b, '\n');
+  if (u->metric && u->detail[0]) { /* a score's parts: its definition, its inputs' values */
+    char said[TIER_SAY_MAX];
+    tier_buf_printf(b, "    %*s  %s\n", 2 * u->depth, "", out_said(p, said, u->detail, &u->detail_said));
+  }
 }
 
 static void explain_req(tier_buf *b, const tier_req_result *u, struct esc_pool *p) {

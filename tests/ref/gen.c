@@ -1192,6 +1192,43 @@ int gen_field(const struct gruleset *g, int list, const char *name) {
 static const char *LABELS[] = {"Certified people", "MRR of launched deals (USD)", "AWS認定資格保有者",
                                "a \\\"quoted\\\" label", "お客様の成功"};
 
+/* A small whole number, as a score scales its parts. */
+static struct gexpr *small_int(struct gen *G) {
+  struct gexpr *e = leaf(ty(TY_INT, false, 0), xprintf("%d", 1 + (int)rng_below(G->r, 6)));
+  e->literal = true;
+  return e;
+}
+
+/* One part of a score: a count or amount of the record (a field or an
+ * earlier metric of the score's type), as it is, scaled, capped or as a
+ * bonus over a bar; NULL when the record has none. */
+static struct gexpr *score_part(struct gen *G, struct gtype want, const struct scope *sc) {
+  struct gexpr *in = name_of(G, want, sc), *bar, *other;
+  if (!in) return NULL;
+  bar = literal(G, want);
+  if (want.kind == TY_MONEY) money_safe(G, &bar); /* a literal meeting money is taken in cents */
+  struct gtype t = ty(want.kind, in->t.opt, 0);
+  switch (rng_below(G->r, 4)) {
+  case 0: expr_free(bar); return node(t, "%0 * %1", 2, in, small_int(G), NULL);
+  case 1: return node(t, "min(%0 * %1, %2)", 3, in, small_int(G), bar);
+  case 2: /* a bonus over a bar: a literal in an if would be a number, not money */
+    other = want.kind == TY_MONEY ? name_of(G, want, sc) : literal(G, want);
+    if (other) return node(ty(want.kind, in->t.opt || other->t.opt, 0), "(if %0 > %1 then %2 else 0)", 3, in, bar, other);
+    /* fall through */
+  default: expr_free(bar); return in;
+  }
+}
+
+/* A score (docs 8.3): two or three parts added or taken away, so that
+ * the gap's search over a score's inputs (src/score.c and whatif.c, ref_score.c) is
+ * drawn often; NULL when the record has no count or amount of its type. */
+static struct gexpr *score_expr(struct gen *G, struct gtype want, const struct scope *sc) {
+  struct gexpr *e = score_part(G, want, sc), *b;
+  for (int i = 1 + (int)rng_below(G->r, 2); e && i > 0 && (b = score_part(G, want, sc)); i--)
+    e = node(ty(want.kind, e->t.opt || b->t.opt, 0), rng_chance(G->r, 75) ? "%0 + %1" : "%0 - %1", 2, e, b, NULL);
+  return e;
+}
+
 static void gen_metrics(struct gen *G) {
   struct gruleset *g = G->g;
   int n = count(G, 2, g->opt.max_metrics);
@@ -1209,6 +1246,8 @@ static void gen_metrics(struct gen *G) {
     struct scope fields = sc;
     fields.metrics = 0;
     m->e = g->tier_values && rng_chance(G->r, 15) ? tier_expr(G, &fields) : NULL;
+    bool score = !m->e && m->list < 0 && (want.kind == TY_INT || want.kind == TY_MONEY) && rng_chance(G->r, 35);
+    if (score) m->e = score_expr(G, want, &sc);
     if (!m->e) m->e = gen_expr(G, want, sc);
     /* a bare duration or a list cannot be a metric; neither is generated */
     m->t = m->e->t;

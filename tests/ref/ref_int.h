@@ -47,6 +47,8 @@ struct ref_rec {
 struct ref_rules {
   struct comp c;
   struct tier_alloc_hook hook;
+  struct image *img;  /* the rules compiled, and their meaning: what a metric */
+  struct meaning *mn; /* depends on, as the VM sees it (ref_score.c); NULL if none */
 };
 
 /* What a record's tier references read (8.8): each badge's outcome at the
@@ -89,6 +91,17 @@ void ref_record_free(const struct ref_rules *R, struct ref_rec *rec);
 
 /* ref_ladder.c: `holds B` (meets false) or `meets B` of badge k (8.8) */
 bool ref_badge_reference(struct ref_ctx *x, int k, bool meets);
+
+/* ref_ladder.c: a change of d (in the value's units: currency for money)
+ * up or down, as a need says it: "+2 certified", "-1,500.00 spend" */
+void ref_distance(const char *whole, int kind, bool up, const mpq_t d, char *out, size_t n);
+
+/* ref_score.c: the need of requirement req (I_REQ) comparing record metric
+ * m with a constant, when m is a score of several inputs and some input
+ * alone meets it: "+2 b or +23 wins"; false otherwise. */
+bool ref_score_need(struct ref_ctx *x, const struct node *req, int m, char *need, size_t n);
+void ref_meaning_load(struct ref_rules *R, const char *path, const char *text, size_t len);
+void ref_meaning_free(struct ref_rules *R);
 
 /* ref_eval.c */
 void ref_eval_expr(struct ref_ctx *x, const struct node *n, struct val *out);

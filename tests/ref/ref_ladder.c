@@ -41,11 +41,13 @@ struct ref_rules *ref_load(const char *path, const char *text, size_t len, char 
     ref_free(R);
     return NULL;
   }
+  ref_meaning_load(R, path, text, len);
   return R;
 }
 
 void ref_free(struct ref_rules *R) {
   if (!R) return;
+  ref_meaning_free(R);
   comp_free(&R->c);
   free(R);
 }
@@ -212,6 +214,14 @@ static void quote_cut(const char *s, char out[NEED_QUOTE + 1]) {
   snprintf(out, NEED_QUOTE + 1, "%.*s%s", (int)len, s, len < strlen(s) ? ellipsis : "");
 }
 
+void ref_distance(const char *whole, int kind, bool up, const mpq_t d, char *out, size_t n) {
+  char name[NEED_QUOTE + 1], g[160];
+  quote_cut(whole, name);
+  if (kind == TY_MONEY) ref_money_need(d, g, sizeof g);
+  else ref_int_need(d, g, sizeof g);
+  snprintf(out, n, "%c%s %s", up ? '+' : '-', g, name);
+}
+
 /* The smallest change to `value` that meets `value OP required`, as the
  * guide describes it: a distance for a threshold on a count or an amount,
  * the value to become for a yes/no rule, else what the value must be (the
@@ -235,10 +245,7 @@ static void need_text(const char *whole, int kind, int op, const struct val *act
     mpq_canonicalize(step);
     if (up) { mpq_add(d, required->q, step); mpq_sub(d, d, actual->q); }
     else { mpq_sub(d, actual->q, required->q); mpq_add(d, d, step); }
-    char g[160];
-    if (kind == TY_MONEY) ref_money_need(d, g, sizeof g);
-    else ref_int_need(d, g, sizeof g);
-    snprintf(out, n, "%c%s %s", up ? '+' : '-', g, name);
+    ref_distance(whole, kind, up, d, out, n);
     mpq_clear(step);
     mpq_clear(d);
     return;
@@ -359,7 +366,8 @@ static void fill_entry(struct ref_ctx *x, const struct node *tier, const char *s
       e->need = oc_strdup(need);
     } else if (!met) {
       char need[1024];
-      need_text(e->metric, kind, op, &a, &r, as, rs, need, sizeof need);
+      if (!vc || value->ref != R_METRIC || a.none || !ref_score_need(x, req, value->index, need, sizeof need))
+        need_text(e->metric, kind, op, &a, &r, as, rs, need, sizeof need);
       e->need = oc_strdup(need);
     }
     val_clear(&a);

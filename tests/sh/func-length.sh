@@ -11,7 +11,7 @@
 # without a C parser (universal-ctags agrees on src/ as of this check).
 limit=80
 # file:function  -- why it stays long
-allow='src/vm.c:vm_run' # the dispatch loop: its cases share the decoded pc, stack and registers in locals
+allow='src/vm.c:vm_run_code' # the dispatch loop: its cases share the decoded pc, stack and registers in locals
 fail() { echo "FAIL: $*"; exit 1; }
 
 lengths=$(awk '

@@ -1,0 +1,210 @@
+/*
+ * score.c - which record metrics are scores, for the smallest change to a
+ * score built from several inputs (SPEC 3.5, docs/language.md 8.3): when
+ * a requirement `METRIC CMP constant` is not met and its metric is
+ * computed, without a list, from two or more inputs (top-level int or
+ * money fields, metrics of int or money), the gap lists each input whose
+ * change alone meets it, fewest units first, at most three: "+2 certified
+ * or +23 wins".
+ *
+ * This file is the load-time half, called by the loader (vm.c): each
+ * record metric's stretch of the metric block is found, from where the
+ * stack is empty before it (after the previous metric's SETMETRIC, or
+ * after a loop that began so) to its SETMETRIC.  A stretch with no loop
+ * that writes no other register is copied into rs->whatif with END after
+ * it: run there with one input changed, it gives the metric for that
+ * input's value, everything else as evaluated, in a few instructions
+ * whatever the record's size.  An input that another input depends on
+ * (`a` beside `twice_a = a * 2`) is left out: it cannot change alone.
+ *
+ * The search that runs the copies is whatif.c's, and the need it makes is
+ * result.c's: both run after loading, so that the loader never calls the
+ * code that calls it.
+ */
+#include <string.h>
+
+#include "meaning.h"
+#include "score.h"
+#include "vm.h"
+
+static bool value_kind(int kind) { return kind == TY_INT || kind == TY_MONEY; }
+
+/* Does instruction op write a register (SETMETRIC, INCR, CNTR ... ALLR)? */
+static bool writes_register(int op) { return op_info[op].fmt == MET && op != OP_METRIC && op != OP_METRIC_F; }
+
+/* The jump target operand of v, NULL when v does not jump. */
+static uint32_t *jump_of(struct vinsn *v) {
+  switch (op_info[v->op].fmt) {
+  case JMP: return &v->a;
+  case K_JMP:
+  case MET_JMP: return &v->b;
+  default: return NULL;
+  }
+}
+
+/* Where each record metric's last stretch lies (s[r] .. e[r], e[r] its
+ * SETMETRIC; e[r] == 0 for none), and which registers a loop writes. */
+struct stretches {
+  uint32_t *s, *e;
+  bool *in_loop;
+};
+
+static void find_stretches(const struct tier_ruleset *rs, uint32_t ncode, struct stretches *st) {
+  const struct image *img = rs->img;
+  bool began[LIM_LIST_DEPTH + 1]; /* per open loop: it began with an empty stack */
+  uint32_t start = rs->metric_entry, nest = 0;
+  for (uint32_t i = rs->metric_entry; i < ncode && rs->code[i].op != OP_END; i++) {
+    const struct vinsn *v = &rs->code[i];
+    if (v->op == OP_LOOP) {
+      if (nest > LIM_LIST_DEPTH) return; /* deeper than verified code goes: no scores */
+      began[nest++] = start == i;
+    } else if (v->op == OP_NEXT) {
+      if (nest == 0) return;
+      if (began[--nest] && nest == 0) start = i + 1;
+    } else if (writes_register(v->op) && v->a < img->nmetrics) {
+      if (nest > 0) st->in_loop[v->a] = true;
+      else if (v->op == OP_SETMETRIC || v->op == OP_SETMETRIC_F) {
+        st->s[v->a] = start;
+        st->e[v->a] = i;
+        start = i + 1;
+      }
+    }
+  }
+}
+
+/* Is s .. e straight code (no loop, no jump out, no other write, no item
+ * or set), reading only record metrics? */
+static bool straight(const struct tier_ruleset *rs, uint32_t s, uint32_t e) {
+  const struct image *img = rs->img;
+  for (uint32_t i = s; i < e; i++) {
+    struct vinsn v = rs->code[i];
+    int f = op_info[v.op].fmt;
+    const uint32_t *t = jump_of(&v);
+    if (f == LST_JMP || f == LST_BACK || f == ITM || f == SET || f == BUF || f == TRC || f == BLK || writes_register(v.op))
+      return false;
+    if (t && (*t <= i || *t > e)) return false;
+    if ((v.op == OP_METRIC || v.op == OP_METRIC_F) && !mn_is_record_metric(img, v.a)) return false;
+  }
+  return true;
+}
+
+/* Run alone from an empty stack, does stretch s .. e never take a value
+ * it did not push, and leave one for its SETMETRIC?  Compiled code starts
+ * each metric on an empty stack; a crafted file need not, and the copy
+ * runs alone.  The verifier's rules: ANDJ and ORJ keep the tested value
+ * on the jump and pop it on the fall-through, JUMP does not fall through
+ * (depth: scratch for e - s + 1 depths). */
+static bool meet(int32_t *depth, uint32_t at, int32_t d) {
+  if (depth[at] < 0) depth[at] = d;
+  return depth[at] == d;
+}
+static bool balanced(const struct tier_ruleset *rs, uint32_t s, uint32_t e, int32_t *depth) {
+  for (uint32_t i = s; i <= e; i++) depth[i - s] = -1;
+  depth[0] = 0;
+  for (uint32_t i = s; i < e; i++) {
+    struct vinsn v = rs->code[i];
+    const struct opinfo *oi = &op_info[v.op];
+    int32_t d = depth[i - s], after = d - oi->pops + oi->pushes;
+    const uint32_t *t = jump_of(&v);
+    if (d < 0) continue; /* not reached */
+    if (d < oi->pops || (t && !meet(depth, *t - s, after))) return false;
+    if (v.op != OP_JUMP && !meet(depth, i + 1 - s, v.op == OP_ANDJ || v.op == OP_ORJ ? after - 1 : after)) return false;
+  }
+  return depth[e - s] >= 1;
+}
+
+/* What stretch s .. e reads: the registers (any type, each once; false
+ * when more than SCORE_READS), and the inputs in the order it reads them,
+ * each once, the first SCORE_INPUTS. */
+#define SCORE_READS 64
+struct reads {
+  uint32_t reg[SCORE_READS], n;
+};
+static bool read_inputs(const struct tier_ruleset *rs, uint32_t s, uint32_t e, struct score *sc, struct reads *rd) {
+  const struct image *img = rs->img;
+  for (uint32_t i = s; i < e; i++) {
+    const struct vinsn *v = &rs->code[i];
+    bool field = v->op == OP_FIELD, metric = v->op == OP_METRIC || v->op == OP_METRIC_F || v->op == OP_JFR;
+    if (!field && !metric) continue;
+    bool seen = false;
+    for (uint32_t k = 0; metric && k < rd->n; k++) seen |= rd->reg[k] == v->a;
+    if (metric && !seen && rd->n == SCORE_READS) return false;
+    if (metric && !seen) rd->reg[rd->n++] = v->a;
+    int kind = field ? img->fields[img_top_field(img, v->a)].kind : img->metrics[v->a].kind;
+    seen = false;
+    for (uint32_t k = 0; k < sc->n; k++) seen |= sc->in[k].field == field && sc->in[k].x == v->a;
+    if (value_kind(kind) && v->op != OP_JFR && !seen && sc->n < SCORE_INPUTS) sc->in[sc->n++] = (struct score_input){v->a, field};
+  }
+  return true;
+}
+
+/* Does meaning node n stand for input u (a field by its slot, a metric by
+ * its register), or might it? */
+struct input_of {
+  const struct score_input *u;
+  const struct image *img;
+};
+static bool is_input(const struct mn *n, void *ud) {
+  const struct input_of *w = ud;
+  if (n->kind == MN_OPAQUE) return true; /* a block meaning.c could not read may use anything */
+  const struct img_field *f = n->kind == MN_FIELD ? &w->img->fields[n->x] : NULL;
+  if (w->u->field) return f && f->slot == w->u->x && f->owner == NO_LIST;
+  return n->kind == MN_REF && n->x == w->u->x;
+}
+
+/* Leave out each input that a metric the score reads (not the input
+ * itself) depends on: it cannot change alone (that metric is computed from
+ * it in the record, not again here). */
+static void independent(struct meaning *m, const struct image *img, const struct reads *rd, struct score *sc) {
+  uint32_t kept = 0;
+  for (uint32_t k = 0; k < sc->n; k++) {
+    struct input_of w = {&sc->in[k], img};
+    bool used = false;
+    for (uint32_t j = 0; j < rd->n && !used; j++)
+      used = !(!sc->in[k].field && rd->reg[j] == sc->in[k].x) && mn_uses(m, m->reg[rd->reg[j]], is_input, &w);
+    if (!used) sc->in[kept++] = sc->in[k];
+  }
+  sc->n = kept;
+}
+
+/* Copy stretch s .. e to rs->whatif at *at, with END after it and its
+ * jumps moved with it. */
+static uint32_t copy_stretch(struct tier_ruleset *rs, uint32_t s, uint32_t e, uint32_t *at) {
+  uint32_t entry = *at;
+  for (uint32_t i = s; i <= e; i++) {
+    struct vinsn *v = &rs->whatif[(*at)++];
+    *v = rs->code[i];
+    uint32_t *t = jump_of(v);
+    if (t) *t = *t - s + entry;
+  }
+  rs->whatif[(*at)++] = (struct vinsn){.op = OP_END};
+  return entry;
+}
+
+int score_load(struct tier_ruleset *rs, struct meaning *m, uint32_t ncode) {
+  struct image *img = rs->img;
+  uint32_t n = img->nmetrics;
+  struct stretches st = {arena_alloc(&img->ar, sizeof(uint32_t) * (n + 1)), arena_alloc(&img->ar, sizeof(uint32_t) * (n + 1)),
+                         arena_alloc(&img->ar, n + 1)};
+  int32_t *depth = arena_alloc(&img->ar, sizeof(int32_t) * (ncode + 1));
+  rs->scores = arena_alloc(&img->ar, sizeof *rs->scores * (n + 1));
+  rs->whatif = arena_alloc(&img->ar, sizeof *rs->whatif * (ncode + n + 1));
+  if (!st.s || !st.e || !st.in_loop || !depth || !rs->scores || !rs->whatif) return TIER_ENOMEM;
+  memset(st.e, 0, sizeof(uint32_t) * (n + 1));
+  memset(st.in_loop, 0, n + 1);
+  find_stretches(rs, ncode, &st);
+  uint32_t at = 0;
+  for (uint32_t r = 0; r < n; r++) {
+    struct score *sc = &rs->scores[r];
+    struct reads rd = {.n = 0};
+    int kind = img->metrics[r].kind;
+    *sc = (struct score){.entry = UINT32_MAX};
+    if (!st.e[r] || st.in_loop[r] || !(value_kind(kind) || kind == TY_NUMBER) || !straight(rs, st.s[r], st.e[r]) ||
+        !balanced(rs, st.s[r], st.e[r], depth) || !read_inputs(rs, st.s[r], st.e[r], sc, &rd))
+      continue;
+    independent(m, img, &rd, sc);
+    if (sc->n >= 2) sc->entry = copy_stretch(rs, st.s[r], st.e[r], &at);
+    else sc->n = 0;
+  }
+  return TIER_OK;
+}

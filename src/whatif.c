@@ -1,0 +1,96 @@
+/*
+ * whatif.c - what if one input of a score changed: the smallest change of
+ * each input that alone meets an unmet requirement on the score (SPEC
+ * 3.5, docs/language.md 8.3).  score.c found the scores at load and copied
+ * each one's code to rs->whatif; result.c says the changes found here.
+ *
+ * For each input the search runs the score's copy (vm_run_code) and then
+ * the requirement's code: increases of 1, 2, 4, ... 2^40 units until one
+ * meets, then halving between the last that did not and the first that
+ * did; decreases the same way down to 0.  Its runs are not the
+ * evaluation's: at most 2 x (41 + 40) runs of the stretch and the
+ * requirement per input, SCORE_INPUTS inputs, each run a few instructions
+ * whatever the record's size; they are left out of vm->steps (the cost
+ * bound counts the evaluation).  The reference interpreter searches the same
+ * way (tests/ref/ref_score.c).
+ */
+#include "score.h"
+
+#define SCORE_MAX_STEP 40 /* the largest change tried: 2^40 units */
+
+/* Does requirement q hold with input k of score sc at value v (the
+ * evaluation date's registers, the record as read, but for that input)?
+ * A run-time error (an overflow far from the value) holds nothing. */
+static bool holds_with(struct tier_vm *vm, const struct score *sc, uint32_t q, uint32_t k, int64_t v) {
+  int64_t *slot = score_input_at(vm, &sc->in[k]);
+  int64_t old = *slot, met = 0;
+  *slot = v;
+  int rc = vm_run_code(vm, vm->rs->whatif, sc->entry, &vm->rec, vm->ev.asof, NULL);
+  if (rc == TIER_OK) rc = vm_run(vm, vm->rs->req_entry[q], &vm->rec, vm->ev.asof, &met);
+  *slot = old;
+  if (rc != TIER_OK) vm->err[0] = vm->path[0] = 0; /* the record's evaluation went well */
+  return rc == TIER_OK && met == 1;
+}
+
+/* The smallest change d of input k from value v, by d units up or down,
+ * that meets q: 1, 2, 4, ... units, the largest allowed last (up:
+ * 2^SCORE_MAX_STEP; down: v, to 0), until one meets, then halving between
+ * the last that did not and the first that did.  0 when none meets. */
+static uint64_t smallest_change(struct tier_vm *vm, const struct score *sc, uint32_t q, uint32_t k, int64_t v, bool up) {
+  uint64_t most = up ? (uint64_t)1 << SCORE_MAX_STEP : (uint64_t)v, lo = 0, hi = 0;
+  if (up && v > 0 && (uint64_t)(INT64_MAX - v) < most) most = (uint64_t)(INT64_MAX - v); /* v + most fits */
+  for (uint64_t d = 1; most > 0; d *= 2) {
+    if (d > most) d = most;
+    if (holds_with(vm, sc, q, k, up ? v + (int64_t)d : v - (int64_t)d)) {
+      hi = d;
+      break;
+    }
+    lo = d;
+    if (d == most) break;
+  }
+  while (hi > lo + 1) {
+    uint64_t mid = lo + (hi - lo) / 2;
+    if (holds_with(vm, sc, q, k, up ? v + (int64_t)mid : v - (int64_t)mid)) hi = mid;
+    else lo = mid;
+  }
+  return hi;
+}
+
+/* Input k's smallest change that meets q alone, the smaller of up and
+ * down (up on a tie); false when neither meets. */
+static bool input_change(struct tier_vm *vm, const struct score *sc, uint32_t q, uint32_t k, struct score_change *c) {
+  int64_t v = *score_input_at(vm, &sc->in[k]);
+  if (v == TIER_NONE) return false;
+  uint64_t up = smallest_change(vm, sc, q, k, v, true), down = v > 0 ? smallest_change(vm, sc, q, k, v, false) : 0;
+  if (!up && !down) return false;
+  bool take_up = up && (!down || up <= down);
+  *c = (struct score_change){take_up ? up : down, take_up, k};
+  return true;
+}
+
+uint32_t whatif_changes(struct tier_vm *vm, uint32_t q, struct score_change ch[SCORE_INPUTS]) {
+  int32_t m = vm->rs->img->reqs[q].metric;
+  const struct score *sc = m >= 0 ? &vm->rs->scores[m] : NULL;
+  if (!sc || sc->entry == UINT32_MAX) return 0;
+  /* the copy writes the score's register and reads the evaluation date's:
+   * run with those, and put back what it wrote */
+  uint64_t steps = vm->steps;
+  int64_t *regs = vm->regs, kept = vm->ev.regs_today[m];
+  struct num *nregs = vm->nregs, nkept = vm->ev.nregs_today[m];
+  vm->regs = vm->ev.regs_today;
+  vm->nregs = vm->ev.nregs_today;
+  uint32_t n = 0;
+  for (uint32_t k = 0; k < sc->n; k++) {
+    struct score_change c;
+    if (!input_change(vm, sc, q, k, &c)) continue;
+    uint32_t at = n++;
+    for (; at > 0 && ch[at - 1].d > c.d; at--) ch[at] = ch[at - 1];
+    ch[at] = c;
+  }
+  vm->ev.regs_today[m] = kept;
+  vm->ev.nregs_today[m] = nkept;
+  vm->regs = regs;
+  vm->nregs = nregs;
+  vm->steps = steps;
+  return n;
+}

@@ -1,0 +1,255 @@
+/*
+ * ref_score.c - the smallest change to a score of several inputs (docs
+ * 8.3, SPEC 3.5), read from the rule's tree: a metric compared with a
+ * constant whose definition, formulas written out, aggregates over no
+ * list and reads two or more inputs (top-level int or money fields,
+ * metrics of int or money; the first SCORE_INPUTS in the order it reads
+ * them, each once, less those another metric it reads depends on, which
+ * alone is taken from the compiled rules' meaning, as the VM takes it).  Each
+ * input's smallest change that alone meets the requirement: 1, 2, 4, ...
+ * units up to 2^40 (the largest allowed last), then halving; down to 0 the
+ * same way; fewest units first, at most three, "+2 b or +23 wins".  A
+ * value outside the VM's range on the way (may_fail) meets nothing, as a
+ * run-time error there meets nothing.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "meaning.h"
+#include "ref_int.h"
+
+#define SCORE_INPUTS 8
+#define SCORE_MAX_STEP 40
+#define SCORE_READS 64
+
+struct input {
+  bool field;
+  int index; /* a field's or a metric's */
+};
+struct score {
+  struct input in[SCORE_INPUTS];
+  int n;
+  int reads[SCORE_READS]; /* the metrics the definition reads (any type), each once */
+  int nreads;
+  bool complete; /* no aggregate, and reads fit */
+};
+
+static bool value_kind(int kind) { return kind == TY_INT || kind == TY_MONEY; }
+
+static void add_input(struct score *s, bool field, int index) {
+  for (int k = 0; k < s->n; k++)
+    if (s->in[k].field == field && s->in[k].index == index) return;
+  if (s->n < SCORE_INPUTS) s->in[s->n++] = (struct input){field, index};
+}
+
+/* The metrics the score reads, each once; more than the VM keeps
+ * (SCORE_READS) make no score. */
+static void add_read(struct score *s, int m) {
+  for (int k = 0; k < s->nreads; k++)
+    if (s->reads[k] == m) return;
+  if (s->nreads == SCORE_READS) s->complete = false;
+  else s->reads[s->nreads++] = m;
+}
+
+/* What expression n reads, in the order the code reads it (operands left
+ * to right, a formula call as its body, a parameter as its argument). */
+static void reads(const struct comp *c, const struct node *n, struct score *s) {
+  if (!n || !s->complete) return;
+  switch ((enum node_kind)n->kind) {
+  case N_NAME:
+    if (n->ref == R_FIELD && c->fields[n->index].owner < 0 && value_kind(c->fields[n->index].ty.kind))
+      add_input(s, true, n->index);
+    else if (n->ref == R_METRIC) {
+      if (value_kind(c->metrics[n->index].ty.kind)) add_input(s, false, n->index);
+      add_read(s, n->index);
+    } else if (n->ref == R_ARG) reads(c, n->def, s);
+    else if (n->ref == R_ITEM || n->ref == R_ITEM_METRIC) s->complete = false;
+    return;
+  case N_AGG:
+  case N_HOLDS: s->complete = false; return;
+  case N_CALL:
+    if (n->ref == R_FORMULA) reads(c, n->def, s);
+    else
+      for (const struct node *a = n->list; a; a = a->next) reads(c, a, s);
+    return;
+  default:
+    reads(c, n->a, s);
+    reads(c, n->b, s);
+    reads(c, n->c, s);
+  }
+}
+
+/* Does meaning node n stand for input u, or might it (a block meaning.c
+ * could not read)? */
+struct mn_input {
+  const struct ref_rules *R;
+  const struct input *u;
+};
+static bool mn_is(const struct mn *n, void *ud) {
+  const struct mn_input *w = ud;
+  const struct comp *c = &w->R->c;
+  if (n->kind == MN_OPAQUE) return true;
+  if (w->u->field) {
+    const struct img_field *f = n->kind == MN_FIELD ? &w->R->img->fields[n->x] : NULL;
+    return f && f->owner == NO_LIST && f->slot == (uint32_t)c->fields[w->u->index].slot;
+  }
+  return n->kind == MN_REF && n->x == (uint32_t)c->metrics[w->u->index].reg;
+}
+
+/* Leave out each input that a metric the score reads (not the input
+ * itself) depends on.  What a metric depends on is the one fact the
+ * reference takes from the compiled rules, meaning.c's, as the VM does
+ * (src/score.c): the meaning folds what the tree does not (`if true then
+ * A else B` reads no B), and both must leave out the same inputs. */
+static void independent(const struct ref_rules *R, struct score *s) {
+  int kept = 0;
+  for (int k = 0; k < s->n; k++) {
+    struct mn_input w = {R, &s->in[k]};
+    bool used = !R->mn; /* no meaning: nothing is known to be independent */
+    for (int j = 0; j < s->nreads && !used; j++)
+      used = !(!s->in[k].field && s->reads[j] == s->in[k].index) &&
+          mn_uses(R->mn, R->mn->reg[R->c.metrics[s->reads[j]].reg], mn_is, &w);
+    if (!used) s->in[kept++] = s->in[k];
+  }
+  s->n = kept;
+}
+
+void ref_meaning_load(struct ref_rules *R, const char *path, const char *text, size_t len) {
+  uint8_t *p = NULL;
+  size_t n = 0;
+  char err[256];
+  if (tier_compile(path, text, len, NULL, &p, &n, NULL) == TIER_OK &&
+      bc_read(NULL, p, n, NULL, &R->img, err, sizeof err) == TIER_OK &&
+      vfy_image(R->img, err, sizeof err) == TIER_OK) /* meaning.c reads verified images */
+    R->mn = mn_build(R->img, R->img->ar.hook, false);
+  if (p) tier_free_bytes(NULL, p, n);
+}
+
+void ref_meaning_free(struct ref_rules *R) {
+  mn_free(R->mn);
+  if (R->img) image_free(R->img);
+  R->mn = NULL;
+  R->img = NULL;
+}
+
+/* The score metric m is, or n == 0. */
+static void score_of(const struct ref_rules *R, int m, struct score *s) {
+  const struct comp *c = &R->c;
+  memset(s, 0, sizeof *s);
+  s->complete = true;
+  int kind = c->metrics[m].ty.kind;
+  if (value_kind(kind) || kind == TY_NUMBER) reads(c, c->metrics[m].n->a, s);
+  if (s->complete) independent(R, s);
+  if (!s->complete || s->n < 2) s->n = 0;
+}
+
+/* The slot input u's value lives in. */
+static struct val *input_slot(struct ref_ctx *x, const struct input *u) {
+  return u->field ? &x->rec->top[x->c->fields[u->index].slot] : &x->metrics[u->index];
+}
+
+/* units as the value's kind counts them: a count, or cents of money */
+static void units_value(int kind, int64_t units, mpq_t out) {
+  mpq_set_si(out, units, kind == TY_MONEY ? 100 : 1);
+  mpq_canonicalize(out);
+}
+
+/* Does requirement req hold with input u at `units` (cents for money),
+ * the score m computed again from its definition, all else as evaluated? */
+static bool holds_with(struct ref_ctx *x, const struct node *req, int m, const struct input *u, int64_t units) {
+  struct val *slot = input_slot(x, u), in_old, m_old, v;
+  val_init(&in_old);
+  val_init(&m_old);
+  val_init(&v);
+  val_copy(&in_old, slot);
+  val_copy(&m_old, &x->metrics[m]);
+  units_value(slot->kind, units, slot->q);
+  bool may_fail = x->out->may_fail;
+  x->out->may_fail = false;
+  ref_eval_expr(x, x->c->metrics[m].n->a, &v);
+  ref_check_range(x, &v);
+  val_copy(&x->metrics[m], &v);
+  ref_eval_expr(x, req->a, &v);
+  bool met = !x->out->may_fail && val_true(&v);
+  x->out->may_fail = may_fail;
+  val_copy(slot, &in_old);
+  val_copy(&x->metrics[m], &m_old);
+  val_clear(&in_old);
+  val_clear(&m_old);
+  val_clear(&v);
+  return met;
+}
+
+/* The smallest change in units of input u from `units` that meets req,
+ * up or down (src/whatif.c's search, step for step); 0 for none. */
+static uint64_t smallest_change(struct ref_ctx *x, const struct node *req, int m, const struct input *u, int64_t units, bool up) {
+  uint64_t most = up ? (uint64_t)1 << SCORE_MAX_STEP : (uint64_t)units, lo = 0, hi = 0;
+  if (up && units > 0 && (uint64_t)(INT64_MAX - units) < most) most = (uint64_t)(INT64_MAX - units);
+  for (uint64_t d = 1; most > 0; d *= 2) {
+    if (d > most) d = most;
+    if (holds_with(x, req, m, u, up ? units + (int64_t)d : units - (int64_t)d)) {
+      hi = d;
+      break;
+    }
+    lo = d;
+    if (d == most) break;
+  }
+  while (hi > lo + 1) {
+    uint64_t mid = lo + (hi - lo) / 2;
+    if (holds_with(x, req, m, u, up ? units + (int64_t)mid : units - (int64_t)mid)) hi = mid;
+    else lo = mid;
+  }
+  return hi;
+}
+
+/* An input's value in units, false when it is missing or not whole units. */
+static bool input_units(struct ref_ctx *x, const struct input *u, int64_t *units) {
+  const struct val *v = input_slot(x, u);
+  if (v->none) return false;
+  mpq_t t;
+  mpq_init(t);
+  mpq_set_ui(t, v->kind == TY_MONEY ? 100 : 1, 1);
+  mpq_mul(t, t, v->q);
+  bool ok = mpz_cmp_ui(mpq_denref(t), 1) == 0 && mpz_fits_slong_p(mpq_numref(t));
+  if (ok) *units = mpz_get_si(mpq_numref(t));
+  mpq_clear(t);
+  return ok;
+}
+
+bool ref_score_need(struct ref_ctx *x, const struct node *req, int m, char *need, size_t n) {
+  struct score s;
+  score_of(x->R, m, &s);
+  struct change {
+    uint64_t d;
+    bool up;
+    int k;
+  } ch[SCORE_INPUTS];
+  int nch = 0;
+  for (int k = 0; k < s.n; k++) {
+    int64_t v;
+    if (!input_units(x, &s.in[k], &v)) continue;
+    uint64_t up = smallest_change(x, req, m, &s.in[k], v, true),
+             down = v > 0 ? smallest_change(x, req, m, &s.in[k], v, false) : 0;
+    if (!up && !down) continue;
+    struct change c = {up && (!down || up <= down) ? up : down, up && (!down || up <= down), k};
+    int at = nch++;
+    for (; at > 0 && ch[at - 1].d > c.d; at--) ch[at] = ch[at - 1];
+    ch[at] = c;
+  }
+  if (nch == 0) return false;
+  char t[3][256];
+  for (int i = 0; i < nch && i < 3; i++) {
+    const struct input *u = &s.in[ch[i].k];
+    const char *name = u->field ? x->c->fields[u->index].name : x->c->metrics[u->index].name;
+    int kind = u->field ? x->c->fields[u->index].ty.kind : x->c->metrics[u->index].ty.kind;
+    mpq_t d;
+    mpq_init(d);
+    units_value(kind, (int64_t)ch[i].d, d);
+    ref_distance(name, kind, ch[i].up, d, t[i], sizeof t[i]);
+    mpq_clear(d);
+  }
+  if (nch == 1) snprintf(need, n, "%s", t[0]);
+  else if (nch == 2) snprintf(need, n, "%s or %s", t[0], t[1]);
+  else snprintf(need, n, "%s, %s or %s", t[0], t[1], t[2]);
+  return true;
+}
