@@ -150,6 +150,18 @@ enum {
   OP_ITEM_WITHIN_M, /* ITEM slot; WITHIN_M months */
   OP_ITEM_DADD_S,   /* ITEM slot; DADD_S set */
   OP_SETMETRIC_JFR, /* SETMETRIC m; JFR m -> t: an item metric set, then tested */
+  /* JFR m -> t; ITEM slot; JNxxK_I k -> u: a filter on an item field
+   * inside a filter on an item metric (`where held and level == x`); like
+   * ITEM then JNxxK_I, reads the operands of the three */
+  OP_JFR_ITEM_JNEQK_I,
+  OP_JFR_ITEM_JNNEK_I,
+  OP_JFR_ITEM_JNLTK_I,
+  OP_JFR_ITEM_JNLEK_I,
+  OP_JFR_ITEM_JNGTK_I,
+  OP_JFR_ITEM_JNGEK_I,
+  OP_ITEM_ISNONE_ORJ, /* ITEM slot; ISNONE; ORJ -> t: `x is none or ...` */
+  OP_ITEM_INSET,      /* ITEM slot; INSET k: an enum field in a set */
+  OP_ITEM_JUMPF,      /* ITEM slot; JUMPF -> t: a bool field as a filter */
   OP__RUN_COUNT
 };
 _Static_assert(OP__RUN_COUNT <= 256, "run-time opcodes are bytes");
@@ -168,7 +180,11 @@ _Static_assert(OP_NE_I == OP_EQ_I + 1 && OP_LT_I == OP_EQ_I + 2 && OP_LE_I == OP
 static uint8_t fused(const struct vinsn *c, uint32_t left) {
   uint8_t a = c[0].op, b = left > 1 ? c[1].op : OP_NOP, d = left > 2 ? c[2].op : OP_NOP;
   if (a == OP_SETMETRIC && b == OP_JFR && c[0].a == c[1].a) return OP_SETMETRIC_JFR;
+  if (a == OP_JFR && b == OP_ITEM && d >= OP_JNEQK_I && d <= OP_JNGEK_I) return (uint8_t)(OP_JFR_ITEM_JNEQK_I + (d - OP_JNEQK_I));
   if (a != OP_ITEM) return a;
+  if (b == OP_ISNONE && d == OP_ORJ) return OP_ITEM_ISNONE_ORJ;
+  if (b == OP_INSET) return OP_ITEM_INSET;
+  if (b == OP_JUMPF) return OP_ITEM_JUMPF;
   if (b >= OP_JNEQK_I && b <= OP_JNGEK_I) return (uint8_t)(OP_ITEM_JNEQK_I + (b - OP_JNEQK_I));
   if (b >= OP_EQK_I && b <= OP_GEK_I) return (uint8_t)(OP_ITEM_EQK_I + (b - OP_EQK_I));
   if (b == OP_ASOF && d >= OP_EQ_I && d <= OP_GE_I) return (uint8_t)(OP_ITEM_ASOF_EQ_I + (d - OP_EQ_I));
@@ -787,7 +803,11 @@ int vm_run_code(struct tier_vm *vm, const struct vinsn *code, uint32_t entry, co
     [OP_ITEM_ASOF_EQ_I] = &&L_ITEM_ASOF_EQ_I, [OP_ITEM_ASOF_NE_I] = &&L_ITEM_ASOF_NE_I,
     [OP_ITEM_ASOF_LT_I] = &&L_ITEM_ASOF_LT_I, [OP_ITEM_ASOF_LE_I] = &&L_ITEM_ASOF_LE_I,
     [OP_ITEM_ASOF_GT_I] = &&L_ITEM_ASOF_GT_I, [OP_ITEM_ASOF_GE_I] = &&L_ITEM_ASOF_GE_I,
-    [OP_ITEM_WITHIN_M] = &&L_ITEM_WITHIN_M, [OP_ITEM_DADD_S] = &&L_ITEM_DADD_S, [OP_SETMETRIC_JFR] = &&L_SETMETRIC_JFR};
+    [OP_ITEM_WITHIN_M] = &&L_ITEM_WITHIN_M, [OP_ITEM_DADD_S] = &&L_ITEM_DADD_S, [OP_SETMETRIC_JFR] = &&L_SETMETRIC_JFR,
+    [OP_JFR_ITEM_JNEQK_I] = &&L_JFR_ITEM_JNEQK_I, [OP_JFR_ITEM_JNNEK_I] = &&L_JFR_ITEM_JNNEK_I,
+    [OP_JFR_ITEM_JNLTK_I] = &&L_JFR_ITEM_JNLTK_I, [OP_JFR_ITEM_JNLEK_I] = &&L_JFR_ITEM_JNLEK_I,
+    [OP_JFR_ITEM_JNGTK_I] = &&L_JFR_ITEM_JNGTK_I, [OP_JFR_ITEM_JNGEK_I] = &&L_JFR_ITEM_JNGEK_I,
+    [OP_ITEM_ISNONE_ORJ] = &&L_ITEM_ISNONE_ORJ, [OP_ITEM_INSET] = &&L_ITEM_INSET, [OP_ITEM_JUMPF] = &&L_ITEM_JUMPF};
 #pragma GCC diagnostic pop
 #undef LBL
 #define vmdispatch() do { vmstep(); goto *labels[ip->op]; } while (0)
@@ -896,6 +916,7 @@ int vm_run_code(struct tier_vm *vm, const struct vinsn *code, uint32_t entry, co
   vmcase(GE_S) CMP_S(>=)
   vmcase(ISNONE) TOP = TOP == TIER_NONE; vmbreak;
   vmcase(ISNONE_F) TOP = num_is_none(NTOP); vmbreak;
+  vmcase(ITEM_INSET) ITEM_THEN
   vmcase(INSET) TOP = TOP >= 0 && TOP < 64 && ((uint64_t)K[A] >> TOP & 1); vmbreak;
   /* Date arithmetic.  The verifier lets only dates (class D) reach these:
    * record dates are parsed calendar dates, date constants are checked, asof
@@ -958,9 +979,22 @@ int vm_run_code(struct tier_vm *vm, const struct vinsn *code, uint32_t entry, co
   vmcase(JNLEK_I) JNK_I(<=)
   vmcase(JNGTK_I) JNK_I(>)
   vmcase(JNGEK_I) JNK_I(>=)
+  /* JFR then ITEM then JNxxK_I (fuse): the JFR's test, then as ITEM_JNxxK_I from ip[1] */
+#define JFR_IJNK_I(op)                                                        \
+  if (regs[A] != 1) { ip = code + B; vmdispatch(); }                          \
+  ip++; vmstep();                                                             \
+  IJNK_I(op)
+  vmcase(JFR_ITEM_JNEQK_I) JFR_IJNK_I(==)
+  vmcase(JFR_ITEM_JNNEK_I) JFR_IJNK_I(!=)
+  vmcase(JFR_ITEM_JNLTK_I) JFR_IJNK_I(<)
+  vmcase(JFR_ITEM_JNLEK_I) JFR_IJNK_I(<=)
+  vmcase(JFR_ITEM_JNGTK_I) JFR_IJNK_I(>)
+  vmcase(JFR_ITEM_JNGEK_I) JFR_IJNK_I(>=)
   vmcase(INCR) regs[A] = (int64_t)((uint64_t)regs[A] + 1); vmbreak;
+  vmcase(ITEM_JUMPF) ITEM_THEN
   vmcase(JUMPF) if (*--sp != 1) { ip = code + A; vmdispatch(); } vmbreak;
   vmcase(ANDJ) if (TOP != 1) { TOP = 0; ip = code + A; vmdispatch(); } sp--; vmbreak;
+  vmcase(ITEM_ISNONE_ORJ) *sp++ = item[A] == TIER_NONE; ip += 2; vmstep(); vmstep(); vmfallthrough;
   vmcase(ORJ) if (TOP == 1) { ip = code + A; vmdispatch(); } sp--; vmbreak;
   vmcase(LOOP)
     if (lists[A].depth == 0) { /* a list of the record: all its items */

@@ -71,21 +71,35 @@ static void fused_runs_as_written(void **st) {
 
 /* Every other run fuse() fuses: an item field compared with a constant
  * (six), an item's date with the evaluation date (six), a date in a
- * window, a text into a distinct set, an item metric set and then tested. */
-static const char *RUNS = "enum kind { c }\n"
-                          "enum lvl { a, b, d }\n"
-                          "record { id: text; partner type: kind; xs: list { n: int?; l: lvl; who: text; at: date?; }; }\n"
-                          "review = 2020-01-01;\n"
-                          "metric k for xs = n == 5 or n != 7 and (n < 1 or n <= 2 or n > 8 or n >= 9);\n"
-                          "metric t for xs = at == asof or at != asof and (at < asof or at <= asof);\n"
-                          "metric u for xs = at > asof or at >= asof;\n"
-                          "metric w for xs = at within 2 months;\n"
-                          "metric ws = count xs where w;\n"
-                          "metric ks = count xs where k;\n"
-                          "metric ts = count xs where t;\n"
-                          "metric us = count xs where u;\n"
-                          "metric who = count distinct who in xs where k;\n"
-                          "tier T c < ks >= 1; ts >= 1; us >= 1; ws >= 1; who >= 1; >\n";
+ * window, a text into a distinct set, an item metric set and then tested
+ * (w: the last set, the first tested), a filter on an item field after one
+ * on an item metric (six), a missing value or another test, an enum field
+ * in a set, a bool field as a filter. */
+static const char *RUNS =
+    "enum kind { c }\n"
+    "enum lvl { a, b, d }\n"
+    "record { id: text; partner type: kind; xs: list { n: int?; l: lvl; who: text; at: date?; f: bool; }; }\n"
+    "review = 2020-01-01;\n"
+    "metric k for xs = n == 5 or n != 7 and (n < 1 or n <= 2 or n > 8 or n >= 9);\n"
+    "metric t for xs = at == asof or at != asof and (at < asof or at <= asof);\n"
+    "metric u for xs = at > asof or at >= asof;\n"
+    "metric v for xs = at is none or at > asof;\n"
+    "metric w for xs = at within 2 months;\n"
+    "metric ws = count xs where w;\n"
+    "metric ks = count xs where k;\n"
+    "metric ts = count xs where t;\n"
+    "metric us = count xs where u;\n"
+    "metric who = count distinct who in xs where k;\n"
+    "metric v1 = count xs where v and n == 5;\n"
+    "metric v2 = count xs where v and n != 5;\n"
+    "metric v3 = count xs where v and n < 5;\n"
+    "metric v4 = count xs where v and n <= 5;\n"
+    "metric v5 = count xs where v and n > 5;\n"
+    "metric v6 = count xs where v and n >= 5;\n"
+    "metric ins = count xs where l in {a, d};\n"
+    "metric fs = count xs where f;\n"
+    "tier T c < ks >= 1; ts >= 1; us >= 1; ws >= 1; who >= 1; v1 >= 1; v2 >= 1; v3 >= 1; v4 >= 1;\n"
+    "  v5 >= 1; v6 >= 1; ins >= 1; fs >= 1; >\n";
 
 static void every_run_runs_as_written(void **st) {
   (void)st;
@@ -95,19 +109,23 @@ static void every_run_runs_as_written(void **st) {
   int n = 0;
   for (uint32_t i = 0; rs->code[i].op != OP_END; i++)
     if (rs->run[i].op >= OP__COUNT && !kinds[rs->run[i].op]) kinds[rs->run[i].op] = true, n++;
-  assert_int_equal(n, 6 + 6 + 3); /* JNxxK_I ones are not among these */
+  assert_int_equal(n, 6 + 6 + 3 + 6 + 3 + 6); /* with ITEM then JNxxK_I, after a JFR's */
   static const char *const items[] = {
       "",
-      "{\"n\":5,\"l\":\"b\",\"who\":\"x\",\"at\":\"2020-01-01\"}",
-      ("{\"n\":null,\"l\":\"a\",\"who\":\"x\",\"at\":null},{\"n\":9,\"l\":\"b\",\"who\":\"y\",\"at\":\"2019-12-20\"},"
-       "{\"n\":2,\"l\":\"d\",\"who\":\"x\",\"at\":\"2020-03-01\"},{\"n\":7,\"l\":\"b\",\"who\":\"z\",\"at\":\"2018-01-01\"}"),
+      "{\"n\":5,\"l\":\"b\",\"who\":\"x\",\"at\":\"2020-01-01\",\"f\":true}",
+      ("{\"n\":null,\"l\":\"a\",\"who\":\"x\",\"at\":null,\"f\":false},"
+       "{\"n\":9,\"l\":\"b\",\"who\":\"y\",\"at\":\"2019-12-20\",\"f\":true},"
+       "{\"n\":2,\"l\":\"d\",\"who\":\"x\",\"at\":\"2020-03-01\",\"f\":false},"
+       "{\"n\":7,\"l\":\"b\",\"who\":\"z\",\"at\":\"2018-01-01\",\"f\":true},"
+       "{\"n\":5,\"l\":\"d\",\"who\":\"y\",\"at\":null,\"f\":true},"
+       "{\"n\":4,\"l\":\"a\",\"who\":\"z\",\"at\":\"2021-01-01\",\"f\":true}"),
   };
   uint32_t nm = rs->img->nmetrics;
   for (size_t k = 0; k < sizeof items / sizeof items[0]; k++) {
-    char rec[512];
+    char rec[1024];
     snprintf(rec, sizeof rec, "{\"id\":\"r\",\"type\":\"c\",\"xs\":[%s]}", items[k]);
-    int64_t fused[16], written[16];
-    assert_true(nm <= 16);
+    int64_t fused[32], written[32];
+    assert_true(nm <= 32);
     metrics(rs, rs->run, rec, fused);
     metrics(rs, rs->code, rec, written);
     assert_memory_equal(fused, written, sizeof *fused * nm);
