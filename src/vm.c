@@ -441,19 +441,8 @@ uint64_t vm_record_cost(const struct image *img, const struct record *rec) {
   return c;
 }
 
-uint64_t vm_cost_add(uint64_t cost, uint64_t per, uint64_t n) {
-  uint64_t add;
-  if (__builtin_mul_overflow(per, n, &add) || __builtin_add_overflow(cost, add, &cost)) return UINT64_MAX;
-  return cost;
-}
-
-/* Is a record whose cost bound is at least `cost` over the budget?  Then
- * vm->err says so.  The reader asks as it reads each list item, before it
- * grows anything, with the bound of what it has read so far (`partial`: so
- * no record costs memory beyond the budget), and tier_eval_json once the
- * record is read. */
-bool vm_over_budget(struct tier_vm *vm, uint64_t cost, bool partial) {
-  if (!vm->max_cost || cost <= vm->max_cost) return false;
+/* vm_over_budget's message, for a cost over the budget: always true. */
+bool vm_say_over_budget(struct tier_vm *vm, uint64_t cost, bool partial) {
   snprintf(vm->err, sizeof vm->err,
            partial ? _("evaluation could take %llu steps (its lists read so far), over the budget of %llu")
                    : _("evaluation could take %llu steps, over the budget of %llu"),

@@ -159,8 +159,22 @@ struct tier_vm {
 };
 
 uint64_t vm_record_cost(const struct image *img, const struct record *rec);
-uint64_t vm_cost_add(uint64_t cost, uint64_t per, uint64_t n); /* cost + per x n, saturating */
-bool vm_over_budget(struct tier_vm *vm, uint64_t cost, bool partial);
+/* cost + per x n, saturating.  Inline, as vm_over_budget's test: the
+ * reader asks both at every list item. */
+static inline uint64_t vm_cost_add(uint64_t cost, uint64_t per, uint64_t n) {
+  uint64_t add;
+  if (__builtin_mul_overflow(per, n, &add) || __builtin_add_overflow(cost, add, &cost)) return UINT64_MAX;
+  return cost;
+}
+/* Is a record whose cost bound is at least `cost` over the budget?  Then
+ * vm->err says so (vm_say_over_budget).  The reader asks as it reads each
+ * list item, before it grows anything, with the bound of what it has read
+ * so far (`partial`: so no record costs memory beyond the budget), and
+ * tier_eval_json once the record is read. */
+bool vm_say_over_budget(struct tier_vm *vm, uint64_t cost, bool partial);
+static inline bool vm_over_budget(struct tier_vm *vm, uint64_t cost, bool partial) {
+  return vm->max_cost && cost > vm->max_cost && vm_say_over_budget(vm, cost, partial);
+}
 int vm_prepare(struct tier_vm *vm, const struct record *r);
 int vm_run(struct tier_vm *vm, uint32_t entry, const struct record *r, int64_t asof, int64_t *out);
 /* vm_run of other code than the ruleset's: rs->whatif (score.c, whatif.c) */
