@@ -312,8 +312,58 @@ static uint32_t record_metric(const struct image *img, const char *name) {
   return m;
 }
 
+/* Does text w name a value of enum e? */
+static bool enum_word(const struct image *img, uint32_t e, const char *w) {
+  for (uint32_t i = 0; e < img->nenums && i < img->enums[e].nvals; i++)
+    if (!strcmp(img_str(img, img->enums[e].vals[i]), w)) return true;
+  return false;
+}
+
+/* Does text w name a tier, by its identifier or display name (as
+ * same_value compares them)? */
+static bool tier_word(const struct image *img, const char *w) {
+  for (uint32_t t = 0; t < img->ntiers; t++)
+    if (!strcmp(img_str(img, img->tiers[t].name), w) ||
+        (img->tiers[t].display != NO_STR && !strcmp(img_str(img, img->tiers[t].display), w)))
+      return true;
+  return false;
+}
+
+/* Can JSON value v be a value of metric M: null (none), or a value of its
+ * type as "values" writes it?  A string for a number, a number for a bool,
+ * a misspelt enum value would compare as a failure that is a slip in the
+ * test, or, worse, as text that happens to match. */
+static bool value_of_type(const struct image *img, const struct img_metric *M, const json_t *v) {
+  if (json_is_null(v)) return true;
+  int64_t d;
+  switch (M->kind) {
+  case TY_INT:
+  case TY_MONEY:
+  case TY_NUMBER: return json_is_number(v);
+  case TY_BOOL: return json_is_boolean(v);
+  case TY_DATE: return json_is_string(v) && tier_date_parse(json_string_value(v), &d) == 0;
+  case TY_ENUM: return json_is_string(v) && enum_word(img, M->ref, json_string_value(v));
+  case TY_TIER: return json_is_string(v) && tier_word(img, json_string_value(v));
+  default: return json_is_string(v);
+  }
+}
+
+/* What a value of metric M is written as in "values". */
+static const char *value_says(const struct img_metric *M) {
+  switch (M->kind) {
+  case TY_INT:
+  case TY_MONEY:
+  case TY_NUMBER: return _("a number, or null for none");
+  case TY_BOOL: return _("true or false, or null for none");
+  case TY_DATE: return _("a date, \"YYYY-MM-DD\", or null for none");
+  case TY_TIER: return _("a tier name or display name, or null for none");
+  default: return _("a string, or null for none");
+  }
+}
+
 /* "badges" and the keys of "badges_unmet" name badges; each list of
- * "badges_unmet" names entries of its badge; "values" names record metrics. */
+ * "badges_unmet" names entries of its badge; "values" names record metrics,
+ * each with a value of its type. */
 static void check_badge_names(const struct tier_ruleset *rs, json_t *expect, struct buf *why, int *nerr) {
   const struct image *img = rs->img;
   size_t i;
@@ -331,6 +381,11 @@ static void check_badge_names(const struct tier_ruleset *rs, json_t *expect, str
     if (m == img->nmetrics) fault(why, nerr, _("\"expect\": \"values\": the rules have no metric \"%s\""), k);
     else if (json_is_object(v) || json_is_array(v))
       fault(why, nerr, _("\"expect\": \"values\": \"%s\" must be a number, a string, true, false or null"), k);
+    else if (img->metrics[m].kind == TY_ENUM && !value_of_type(img, &img->metrics[m], v))
+      fault(why, nerr, _("\"expect\": \"values\": \"%s\" must be a value of enum %s, or null for none"), k,
+            img->metrics[m].ref < img->nenums ? img_str(img, img->enums[img->metrics[m].ref].name) : "?");
+    else if (!value_of_type(img, &img->metrics[m], v))
+      fault(why, nerr, _("\"expect\": \"values\": \"%s\" must be %s"), k, value_says(&img->metrics[m]));
   }
 }
 
