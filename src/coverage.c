@@ -5,7 +5,8 @@
  * Thresholds are found in what each requirement and each grant's condition
  * computes (meaning.c): every comparison of a value with a constant, of any
  * type and operator, wherever it stands in the requirement (inside `or`,
- * `and`, `not`), a bare bool, and an enum's `in {...}`.  A threshold is probed when one test's value just
+ * `and`, `not`, and in the record metrics it reads, not in an aggregate's
+ * filter), a bare bool, and an enum's `in {...}`.  A threshold is probed when one test's value just
  * meets it and one just misses it.  "Just" depends on the values the
  * compared metric can take: its lattice, base + i * step, read from its
  * definition (a count moves by 1, money by a cent, `people * 10` by 10,
@@ -180,6 +181,7 @@ struct cov {
   uint32_t mcap, mn, ctx;
   uint32_t block;     /* the block of the requirement being read, or the tier a grant gives (NO_REQ: a value) */
   uint32_t grant;     /* the grant being read, or NO_REQ */
+  int in_metric;      /* find() is inside a record metric the requirement reads */
   struct pair *pairs; /* the requirement's traced comparisons, by their sides */
   uint32_t npairs, pcap;
   bool oom;
@@ -600,7 +602,7 @@ static void find(struct cov *c, uint32_t q, const struct mn *n, bool condition) 
       if (kn->kind == MN_CONST && kn->ck == TY_TEXT) t.text_k = (uint32_t)kn->v;
       else t.k = k;
       add_threshold(c, &t);
-    } else {
+    } else if (!c->in_metric) { /* a metric's two varying sides are in no requirement's trace */
       add_traced(c, &t, n);
     }
   } else if (n->kind == MN_OP && n->op == OP_INPER && per_decode((uint32_t)n->x, &t.per)) { /* d in P of x */
@@ -620,8 +622,16 @@ static void find(struct cov *c, uint32_t q, const struct mn *n, bool condition) 
     t.k = N(1);
     add_threshold(c, &t);
   }
-  /* a metric's filters, and an aggregate's, are about items, not thresholds of this requirement */
-  if (n->kind == MN_REF || n->kind == MN_FOLD) return;
+  /* an aggregate's filters are about items, not thresholds of this
+   * requirement; the comparisons of a record metric it reads are
+   * (`metric big = amt >= 1000`, `if n >= 8 then 8 else n`) */
+  if (n->kind == MN_FOLD) return;
+  if (n->kind == MN_REF) {
+    c->in_metric++;
+    find(c, q, n->a[0], condition);
+    c->in_metric--;
+    return;
+  }
   for (uint16_t i = 0; i < n->n; i++)
     find(c, q, n->a[i], n->kind == MN_ITE ? true : n->kind == MN_OP && (n->op == OP_NOT || n->op == OP_BOOL));
 }
