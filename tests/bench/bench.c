@@ -361,10 +361,12 @@ static void pack_copy(const struct image *img, const struct record *r, struct pa
   size_t slots = img->ntop, text = 0;
   for (uint32_t l = 0; l < img->nlists; l++) slots += (size_t)r->lists[l].n * img->lists[l].width;
   for (uint32_t s = 0; s < r->nstrs; s++) text += r->strs[s].n;
-  size_t bytes = slots * sizeof(int64_t) + (img->nlists + 1) * sizeof(struct rec_list) +
-                 (r->nstrs + 1) * sizeof(struct rec_str) + text + 1;
+  size_t nums = (size_t)r->nnums * sizeof(struct num); /* first: the block's alignment is malloc's */
+  size_t bytes = nums + slots * sizeof(int64_t) + (img->nlists + 1) * sizeof(struct rec_list) +
+      (r->nstrs + 1) * sizeof(struct rec_str) + text + 1;
   char *m = xmalloc(bytes);
-  int64_t *sl = (int64_t *)(void *)m;
+  if (nums) memcpy(m, r->nums, nums); /* slots of number fields hold indexes into these */
+  int64_t *sl = (int64_t *)(void *)(m + nums);
   struct rec_list *ls = (struct rec_list *)(void *)(m + slots * sizeof(int64_t));
   struct rec_str *st = (struct rec_str *)(void *)((char *)ls + (img->nlists + 1) * sizeof(struct rec_list));
   char *tx = (char *)(st + r->nstrs + 1);
@@ -388,6 +390,8 @@ static void pack_copy(const struct image *img, const struct record *r, struct pa
   p->rec.lists = ls;
   p->rec.strs = st;
   p->rec.nstrs = r->nstrs;
+  p->rec.nums = nums ? (struct num *)(void *)m : NULL;
+  p->rec.nnums = r->nnums;
   p->rec.max_list = r->max_list;
   p->rec.hkey = r->hkey; /* the VM that read it outlives the copies */
   p->mem = m;
