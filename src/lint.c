@@ -10,7 +10,8 @@
  *   - a requirement repeating one of a lower tier unchanged (redundant,
  *     since tiers are cumulative);
  *   - a tier no record can reach (its requirements and those below it set
- *     bounds on one metric that cannot both hold);
+ *     bounds on one metric that cannot both hold, `n > 5; n < 6` on an
+ *     int among them, or compare an enum past its first or last value);
  *   - `==`, `!=` or `in {...}` on a value that may be missing, which a
  *     missing value makes false (in tiers, badges, grants, metrics,
  *     formulas and the review rule; each comparison once).
@@ -29,8 +30,11 @@ struct bound {
   const char *name;         /* metric or field */
   int cmp;                  /* B_EQ .. B_GE, with the value on the left */
   bool is_f;                /* the constant is a number: compare q */
+  bool whole;               /* the value takes whole steps of the constant's unit (int, date, enum) */
   int64_t i;
   struct num q;
+  uint32_t nvals;        /* an enum value: its enum's number of values; else 0 */
+  const char *enum_name; /* and its enum */
 };
 
 static const char *tier_name(const struct comp *c, int t) { return c->tiers[t].n->name; }
@@ -65,6 +69,11 @@ static bool as_bound(const struct comp *c, int t, const struct node *req, struct
   b->is_f = k->kind == N_DEC;
   b->i = k->ival;
   b->q = k->kind == N_DEC ? k->q : num_from_int(k->ival);
+  b->whole = !b->is_f && (v->ty.kind == TY_INT || v->ty.kind == TY_DATE || v->ty.kind == TY_ENUM);
+  if (v->ty.kind == TY_ENUM && v->ty.ref < c->nenums) {
+    b->nvals = c->enums[v->ty.ref].nvals;
+    b->enum_name = c->enums[v->ty.ref].name;
+  }
   return true;
 }
 
@@ -232,7 +241,35 @@ struct strictest {
   const struct bound *lo, *up;
 };
 
+/* Can no value meet both lower bound lo and upper bound up?  Between two
+ * whole values k and k + 1 (an int, a date, an enum's values) none lies:
+ * `n > 5; n < 6`. */
+static bool cannot_both_hold(const struct bound *lo, const struct bound *up) {
+  int d = cmp_vals(lo, up);
+  if (d > 0 || (d == 0 && (lo->cmp == B_GT || up->cmp == B_LT))) return true;
+  return lo->whole && up->whole && lo->cmp == B_GT && up->cmp == B_LT && up->i - lo->i == 1;
+}
+
+/* `lvl > gold` where gold is its enum's last value, `lvl < bronze` where
+ * bronze is its first: no value of the enum lies beyond its ends.  Said
+ * once per tier, as the warning below is. */
+static bool beyond_enum_end(struct comp *c, const struct bound *b, bool *unreachable) {
+  bool past_last = b->cmp == B_GT && b->i >= (int64_t)b->nvals - 1, before_first = b->cmp == B_LT && b->i <= 0;
+  if (!b->nvals || !(past_last || before_first) || unreachable[b->tier]) return false;
+  const struct node *e = b->req->a;
+  const struct srcfile *f = &c->dg.files[e->loc.file];
+  const struct node *k = e->a->kind == N_NAME && e->a->ref == R_ENUMVAL ? e->a : e->b;
+  diag_add(&c->dg, TIER_WARNING, &c->tiers[b->tier].n->loc,
+           past_last ? _("no partner can reach tier %s: '%.*s' (line %u) can never hold: %s is the last value of enum %s")
+                     : _("no partner can reach tier %s: '%.*s' (line %u) can never hold: %s is the first value of enum %s"),
+           tier_name(c, b->tier), (int)(e->loc.end - e->loc.beg), f->text + e->loc.beg, line_of(c, b->req), k->name,
+           b->enum_name);
+  unreachable[b->tier] = true;
+  return true;
+}
+
 static void unreachable_check(struct comp *c, const struct bound *hi, struct strictest *st, bool *unreachable) {
+  beyond_enum_end(c, hi, unreachable);
   if (lower(hi->cmp) || hi->cmp == B_EQ) {
     if (!st->lo || cmp_vals(hi, st->lo) > 0 || (cmp_vals(hi, st->lo) == 0 && hi->cmp == B_GT)) st->lo = hi;
   }
@@ -240,8 +277,7 @@ static void unreachable_check(struct comp *c, const struct bound *hi, struct str
     if (!st->up || cmp_vals(hi, st->up) < 0 || (cmp_vals(hi, st->up) == 0 && hi->cmp == B_LT)) st->up = hi;
   }
   if (!st->lo || !st->up || st->lo == st->up || unreachable[hi->tier]) return;
-  int d = cmp_vals(st->lo, st->up);
-  if (!(d > 0 || (d == 0 && (st->lo->cmp == B_GT || st->up->cmp == B_LT)))) return;
+  if (!cannot_both_hold(st->lo, st->up)) return;
   const struct bound *a = st->lo, *b = st->up;
   const struct srcfile *fa = &c->dg.files[a->req->a->loc.file], *fb = &c->dg.files[b->req->a->loc.file];
   diag_add(&c->dg, TIER_WARNING, &c->tiers[hi->tier].n->loc,
