@@ -106,6 +106,18 @@ size_t esc_term(tier_buf *b, const char *s) {
   return esc_width(s, n);
 }
 
+void esc_lines(tier_buf *b, const char *s, size_t n) {
+  const unsigned char *p = (const unsigned char *)s;
+  for (size_t i = 0; i < n;) {
+    unsigned long cp = p[i];
+    size_t len = utf8_decode(p + i, n - i, &cp), k = len ? len : 1;
+    if (len && (cp == '\n' || !control(cp))) tier_buf_put(b, s + i, len);
+    else
+      for (size_t j = 0; j < k; j++) tier_buf_printf(b, "\\x%02x", p[i + j]);
+    i += k;
+  }
+}
+
 int esc_pool_init(struct esc_pool *p) {
   memset(p, 0, sizeof *p);
   for (int i = 0; i < ESC_SLOTS; i++)

@@ -26,6 +26,13 @@ size_t esc_fit(const char *s, size_t n, size_t cols);
 bool esc_term_needed(const char *s);
 size_t esc_term(tier_buf *b, const char *s);
 
+/* Lines for a terminal that quote record data as they go (tierc test's
+ * report: a test's name, a value it expected or got): appends the n bytes
+ * of s with each control character but the line feed, and each byte that
+ * is not UTF-8, as \xHH, so that no test file can move the cursor or
+ * change colours; everything else as it is. */
+void esc_lines(tier_buf *b, const char *s, size_t n);
+
 /* A few texts at once for a printf-style line: esc_str returns s when it
  * needs no quoting, else its quoted form in one of ESC_SLOTS buffers used
  * in turn (so a line may take up to ESC_SLOTS quoted texts). */

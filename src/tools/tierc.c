@@ -12,6 +12,7 @@
 #include <sodium.h>
 
 #include "cli.h"
+#include "escape.h"
 
 static const char *prog = "tierc";
 
@@ -210,10 +211,14 @@ static int cmd_test(int argc, char **argv) {
   int status = EXIT_OK;
   tier_ruleset *rs = cli_load_ruleset(prog, args[0], &opt, &status);
   if (!rs) { free(args); return status; }
-  tier_buf *out = tier_buf_new(NULL);
-  int rc = out ? tier_test_run(rs, (const char *const *)args + 1, (size_t)n - 1, coverage, out) : -1;
-  if (cli_print(prog, stdout, out) != 0) rc = -1;
+  tier_buf *out = tier_buf_new(NULL), *shown = tier_buf_new(NULL);
+  int rc = out && shown ? tier_test_run(rs, (const char *const *)args + 1, (size_t)n - 1, coverage, out) : -1;
+  size_t len;
+  const char *text = rc >= 0 ? tier_buf_text(out, &len) : NULL;
+  if (text) esc_lines(shown, text, len); /* names and values come from the test files */
+  if (cli_print(prog, stdout, text ? shown : NULL) != 0) rc = -1;
   tier_buf_free(out);
+  tier_buf_free(shown);
   tier_ruleset_free(rs);
   free(args);
   return rc < 0 || rc == 2 ? EXIT_USAGE : rc ? EXIT_RECORDS : EXIT_OK;

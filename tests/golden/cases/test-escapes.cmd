@@ -1,0 +1,1 @@
+tierc test tests/golden/data/trust/values-types.tier tests/golden/data/trust/escapes.tests
