@@ -414,7 +414,10 @@ typedef struct tier_req_result {
                               2024-03-31)"; for a score of several inputs
                               compared with a constant, its definition and
                               its inputs' values, "points = wins + certified *
-                              5; wins is 1; certified is 2"; for block
+                              5; wins is 1; certified is 2"; for a formula
+                              call compared, the calls it is made of, "skilling_points(
+                              security) is 40; usage_points(security, enterprise) is
+                              16"; for block
                               references, what each reads; "" for any other
                               rule and at a checkpoint */
   tier_said need_said, detail_said; /* how need and detail were said (tier_say) */

@@ -230,6 +230,8 @@ static void put_tiers(struct buf *b, const struct image *img) {
   for (uint32_t i = 0; i < img->ntraces; i++) {
     buf_u8(b, img->traces[i].kind);
     buf_u16(b, img->traces[i].ref);
+    buf_u32(b, img->traces[i].call);
+    buf_u8(b, img->traces[i].depth);
   }
 }
 
@@ -551,11 +553,13 @@ static void rd_tiers(struct cur *c, struct image *img) {
     r->xthreshold = rd32(c);
     r->xcmp = rd8(c);
   }
-  img->ntraces = rdcount(c, 3, 0x1000000);
+  img->ntraces = rdcount(c, 8, 0x1000000);
   if (!ALLOC(img, img->traces, img->ntraces)) return;
   for (uint32_t i = 0; i < img->ntraces && !c->bad; i++) {
     img->traces[i].kind = rd8(c);
     img->traces[i].ref = rd16(c);
+    img->traces[i].call = rd32(c);
+    img->traces[i].depth = rd8(c);
   }
 }
 

@@ -47,6 +47,7 @@ struct cg {
   const struct node *trace_root;
   uint32_t root_left;
   uint32_t ntraced;
+  uint32_t calls_open; /* traced formula calls around the code being emitted */
   struct buf traces;
 };
 
@@ -195,6 +196,7 @@ static void emit_acc_init(struct cg *g, int op, int kind) {
 
 static void gen(struct cg *g, const struct node *n);
 static uint32_t rule_text(struct cg *g, const struct node *e);
+static uint32_t call_text(struct cg *g, const struct node *call);
 
 static bool is_const_node(const struct node *n);
 static int64_t const_value(const struct node *n);
@@ -216,7 +218,7 @@ static bool literal_node(const struct node *n);
 /* Note the type of comparison n's sides as the requirement's next traced
  * comparison (img->traces). */
 static void note_trace(struct cg *g, const struct node *n) {
-  struct img_trace t = {(uint8_t)n->a->ty.kind, n->a->ty.kind == TY_ENUM ? (uint16_t)n->a->ty.ref : 0};
+  struct img_trace t = {(uint8_t)n->a->ty.kind, n->a->ty.kind == TY_ENUM ? (uint16_t)n->a->ty.ref : 0, NO_STR, 0};
   buf_put(&g->traces, &t, sizeof t);
 }
 
@@ -576,6 +578,37 @@ static bool code_too_long(struct cg *g, const struct node *n) {
   return true;
 }
 
+/* The types whose values a trace slot holds. */
+static bool traceable_kind(int kind) {
+  return kind == TY_INT || kind == TY_MONEY || kind == TY_NUMBER || kind == TY_BOOL || kind == TY_DATE || kind == TY_ENUM ||
+      kind == TY_TEXT || kind == TY_TIER;
+}
+
+/* A formula call: its expansion (defs.c).  In explain code, outside an
+ * aggregate's loop, the call's value is also copied into a pair of trace
+ * slots of its own (both slots, as a comparison fills its pair), noted
+ * with the call's text - its parameters written as their arguments,
+ * "skilled_people(security)" - and how many traced calls it stands in, so
+ * that explain can show a score's parts and `tierc test` can check a
+ * formula call's value (tier_int.h, struct img_trace).  Its slots are
+ * taken before its body's, so calls are listed outermost first. */
+static void gen_formula_call(struct cg *g, const struct node *n) {
+  uint32_t slot = NO_SLOT;
+  if (g->tracing && traceable_kind(n->ty.kind)) {
+    struct img_trace t = {(uint8_t)n->ty.kind, n->ty.kind == TY_ENUM ? (uint16_t)n->ty.ref : 0, call_text(g, n),
+                          (uint8_t)(g->calls_open < UINT8_MAX ? g->calls_open : UINT8_MAX)};
+    buf_put(&g->traces, &t, sizeof t);
+    slot = 2 * g->ntraced++;
+    g->calls_open++;
+  }
+  gen(g, n->def);
+  if (slot == NO_SLOT) return;
+  g->calls_open--;
+  int trace = vclass(n->ty.kind) == 'F' ? OP_TRACE_F : OP_TRACE;
+  emit1(g, trace, slot);
+  emit1(g, trace, slot + 1);
+}
+
 static void gen(struct cg *g, const struct node *n) {
   if (code_too_long(g, n)) return;
   switch ((enum node_kind)n->kind) {
@@ -638,7 +671,7 @@ static void gen(struct cg *g, const struct node *n) {
     break;
   }
   case N_CALL:
-    if (n->ref == R_FORMULA) gen(g, n->def); /* the expansion (defs.c) */
+    if (n->ref == R_FORMULA) gen_formula_call(g, n);
     else gen_call(g, n);
     break;
   case N_DURATION: /* only the operand of within or a time clause, which read it */
@@ -885,12 +918,22 @@ static void gen_metric_block(struct cg *g, struct img_metric *mtab) {
  * rule) as `tierc fmt` writes it on one line, comments left out: it depends
  * on the rule, not on the source's layout, so a formatted file compiles to
  * the same bytes. */
-static uint32_t rule_text(struct cg *g, const struct node *e) {
+static uint32_t text_of(struct cg *g, const struct node *e, bool bound) {
   struct buf b = {.hook = g->c->hook};
-  if (fmt_expr_line(e, g->c->dg.files, &b) != 0) g->failed = true;
+  if ((bound ? fmt_bound_line : fmt_expr_line)(e, g->c->dg.files, &b) != 0) g->failed = true;
   uint32_t s = intern(g, b.p ? (char *)b.p : "", b.n);
   buf_free(&b);
   return s;
+}
+static uint32_t rule_text(struct cg *g, const struct node *e) { return text_of(g, e, false); }
+
+/* A formula call's text with its parameters written as their arguments
+ * (fmt_bound_line): "performance_points(security, enterprise)" inside
+ * pcs(security, enterprise), not "performance_points(a, s)". */
+static uint32_t call_text(struct cg *g, const struct node *call) {
+  struct node bare = *call;
+  bare.parens = 0;
+  return text_of(g, &bare, true);
 }
 
 static int cmp_of(int op, bool flip) {

@@ -507,8 +507,9 @@ static void trace_pairs(struct cov *c, uint32_t q) {
     c->pcap = r->xn;
   }
   struct mn **v = c->m->trace + 2 * (size_t)r->xfirst;
-  for (uint32_t k = 0; k < 2 * r->xn; k += 2)
-    if (v[k] && v[k + 1]) c->pairs[c->npairs++] = (struct pair){v[k], v[k + 1], k};
+  const struct img_trace *t = &c->img->traces[r->xfirst];
+  for (uint32_t k = 0; k < 2 * r->xn; k += 2) /* a formula call's pair holds its value twice: no comparison */
+    if (v[k] && v[k + 1] && t[k / 2].call == NO_STR) c->pairs[c->npairs++] = (struct pair){v[k], v[k + 1], k};
   if (c->npairs) qsort(c->pairs, c->npairs, sizeof *c->pairs, pair_order);
 }
 

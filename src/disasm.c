@@ -279,17 +279,31 @@ static void dis_values(const struct image *img, struct buf *b) {
   }
 }
 
-/* A requirement's explain code: where, its computed threshold, and how
- * many comparisons it traces besides. */
+/* A requirement's explain code: where, its computed threshold, how many
+ * comparisons it traces besides, and the formula calls whose values it
+ * traces, by their texts. */
 static void dis_explain(const struct image *img, const struct img_req *R, struct buf *b) {
   buf_printf(b, "   [explain @%04u", R->xcode);
-  uint32_t others = R->xn;
+  uint32_t calls = 0;
+  for (uint32_t k = R->xfirst; k < R->xfirst + R->xn; k++) calls += img->traces[k].call != NO_STR;
+  uint32_t others = R->xn - calls;
+  const char *sep = ": ";
   if (R->xvalue != NO_STR) {
     buf_printf(b, ": %s %s %s", img_str(img, R->xvalue), cmp_text(R->xcmp),
                R->xthreshold == NO_STR ? "(constant)" : img_str(img, R->xthreshold));
     others--;
+    sep = "; ";
   }
-  if (others) buf_printf(b, "%s%u comparison%s traced", R->xvalue != NO_STR ? "; " : ": ", others, others == 1 ? "" : "s");
+  if (others) {
+    buf_printf(b, "%s%u comparison%s traced", sep, others, others == 1 ? "" : "s");
+    sep = "; ";
+  }
+  for (uint32_t k = R->xfirst; k < R->xfirst + R->xn; k++) {
+    const struct img_trace *t = &img->traces[k];
+    if (t->call == NO_STR) continue;
+    buf_printf(b, "%scall %s", sep, img_str(img, t->call));
+    sep = ", ";
+  }
   buf_u8(b, ']');
 }
 

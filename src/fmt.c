@@ -121,6 +121,7 @@ struct fmt {
   bool oom;
   bool bug;              /* a print rule and the grammar disagree, at token `bug_at` */
   size_t bug_at;
+  bool bound; /* a formula parameter is written as its argument (fmt_bound_line) */
 };
 
 /* Grow the array *p of *cap elements of size sz to hold one more than n;
@@ -493,6 +494,16 @@ static void period(struct fmt *F, const struct node *n) {
   GEND(F);
 }
 
+/* A call's argument.  In a bound text a parameter is written as its
+ * argument (argument(), below), and where the parameter is itself a
+ * call's argument it stands alone between the commas: no parentheses,
+ * `points(5 * 2, ...)` rather than `points((5 * 2), ...)`. */
+static void call_arg(struct fmt *F, const struct node *a) {
+  const struct node *w = written(a);
+  while (F->bound && w->kind == N_NAME && w->ref == R_ARG && w->def && !w->parens) w = written(w->def);
+  node(F, w);
+}
+
 /* NAME(a, b): on one line, or broken after the commas with the arguments
  * aligned after the parenthesis.  min and max are reserved words that the
  * grammar also takes as the names of calls: they need no backquotes. */
@@ -503,7 +514,7 @@ static void call(struct fmt *F, const struct node *n) {
   kw(F, "(");
   ALIGN(F);
   for (const struct node *a = n->list; a; a = a->next) {
-    node(F, a);
+    call_arg(F, a);
     if (a->next) {
       kw(F, ",");
       LINE(F);
@@ -972,6 +983,33 @@ static void time_clause(struct fmt *F, const struct node *n) {
   kw(F, ";");
 }
 
+/* A formula parameter's argument, where the parameter stands in a bound
+ * text: in parentheses unless it is one operand already (a name, a call,
+ * a literal, a lookup, anything in parentheses), so that `n * per` with n
+ * bound to `a + b` reads `(a + b) * per`. */
+static void argument(struct fmt *F, const struct node *a) {
+  a = written(a);
+  switch ((enum node_kind)a->kind) {
+  case N_INT:
+  case N_DEC:
+  case N_STR:
+  case N_DATE:
+  case N_BOOL:
+  case N_ASOF:
+  case N_NAME:
+  case N_CALL:
+  case N_INDEX: node(F, a); return;
+  default:
+    if (a->parens) {
+      node(F, a);
+      return;
+    }
+    struct node p = *a;
+    p.parens = 1;
+    node(F, &p);
+  }
+}
+
 static void node(struct fmt *F, const struct node *n) {
   n = written(n);
   for (unsigned k = 0; k < n->parens; k++) {
@@ -985,7 +1023,10 @@ static void node(struct fmt *F, const struct node *n) {
   case N_DATE: lit(F, &n->loc); break;
   case N_BOOL: kw(F, n->ival ? "true" : "false"); break;
   case N_ASOF: kw(F, "asof"); break;
-  case N_NAME: nm(F, n->name); break;
+  case N_NAME:
+    if (F->bound && n->ref == R_ARG && n->def) argument(F, n->def);
+    else nm(F, n->name);
+    break;
   case N_HOLDS:
     kw(F, n->op ? "meets" : "holds");
     SPACE(F);
@@ -1566,12 +1607,13 @@ int fmt_source(const char *text, size_t len, struct buf *out, char *err, size_t 
   return rc;
 }
 
-int fmt_expr_line(const struct node *e, const struct srcfile *files, struct buf *out) {
+static int expr_line(const struct node *e, const struct srcfile *files, bool bound, struct buf *out) {
   struct fmt F;
   memset(&F, 0, sizeof F);
   F.hook = out->hook;
   F.files = files;
   F.deferred = SIZE_MAX;
+  F.bound = bound;
   node(&F, e);
   size_t n0 = out->n;
   bool ok = !F.oom && print_document(&F, LONG_MAX / 2, out);
@@ -1580,6 +1622,9 @@ int fmt_expr_line(const struct node *e, const struct srcfile *files, struct buf 
   if (out->n > n0 && out->p[out->n - 1] == '\n') out->n--; /* one line, without its end */
   return 0;
 }
+
+int fmt_expr_line(const struct node *e, const struct srcfile *files, struct buf *out) { return expr_line(e, files, false, out); }
+int fmt_bound_line(const struct node *e, const struct srcfile *files, struct buf *out) { return expr_line(e, files, true, out); }
 
 int fmt_syntax_check(const char *path, const char *text, size_t len, struct buf *diag) {
   size_t bom = utf8_bom(text, len); /* as the compiler does: not content */

@@ -37,6 +37,14 @@ struct node;
  * for fmt_source.  Returns 0, or -1 when out of memory. */
 int fmt_expr_line(const struct node *e, const struct srcfile *files, struct buf *out);
 
+/* fmt_expr_line, but a formula parameter inside e (after sema: a name
+ * whose ref is R_ARG) is written as its argument, as far out as the
+ * arguments go: inside `formula pcs(a, s) = performance_points(a, s) ...`
+ * called as pcs(security, enterprise), that call's text is
+ * "performance_points(security, enterprise)" - a formula call's name in
+ * explain and in a rule test's "values" (codegen.c, explain code). */
+int fmt_bound_line(const struct node *e, const struct srcfile *files, struct buf *out);
+
 /* Check that `text` parses, with the compiler's own lexer and parser (no
  * imports are read and nothing is type-checked; a byte-order mark is not
  * content, as for the compiler).  Returns the number of

@@ -296,6 +296,56 @@ static void describe_traced(struct tier_vm *vm, const struct img_req *r, uint32_
                     vm->ntrace[TRACE_REQUIRED]);
 }
 
+/* The value in trace slot k of requirement q's last explain run (a
+ * formula call's), as explain shows values: a number to two decimals,
+ * marked "\u2248" where that changed it. */
+static void traced_text(const struct tier_vm *vm, const struct img_trace *t, uint32_t k, char *out, size_t n) {
+  if (t->kind != TY_NUMBER) {
+    vm_value_text(vm->rs, &vm->rec, t->kind, t->ref, vm->trace[k], out, n);
+    return;
+  }
+  char v[NUM_TEXT];
+  num_format_shown(vm->ntrace[k], v);
+  snprintf(out, n, "%s", num_is_divzero(vm->ntrace[k]) ? SHOWN_DIVZERO : v);
+}
+
+/* Say in s the value of each traced call of requirement r whose depth is
+ * within [lo, hi], but the compared side itself (o->metric), each text
+ * once, where it is first traced; false when one did not fit. */
+static bool say_calls(const struct tier_vm *vm, const struct img_req *r, const char *compared, uint8_t lo, uint8_t hi,
+                      struct sayer *s) {
+  const struct image *img = vm->rs->img;
+  const struct img_trace *t = &img->traces[r->xfirst];
+  for (uint32_t k = 0; k < r->xn; k++) {
+    bool skip = t[k].call == NO_STR || t[k].depth < lo || t[k].depth > hi || !strcmp(img_str(img, t[k].call), compared);
+    for (uint32_t j = 0; j < k && !skip; j++) skip = t[j].call == t[k].call;
+    if (skip) continue;
+    char v[NUM_TEXT > 200 ? NUM_TEXT : 200];
+    traced_text(vm, &t[k], 2 * k, v, sizeof v);
+    if (!SAY(s, N_("%s is %s"), img_str(img, t[k].call), v)) return false;
+  }
+  return true;
+}
+
+/* A requirement whose compared side is or holds formula calls (described
+ * by describe_traced): the calls' values in o->detail, "performance_points(
+ * security, enterprise) is 10; skilling_points(security) is 40": the parts
+ * of the compared call (the calls at most one deep in the requirement, as
+ * many as fit), then the calls one deeper (a part's arguments,
+ * "m365_net_adds(security, enterprise) is 3") if all of them fit too.
+ * Every call is in the trace for `tierc test` (ruletest.c). */
+static void describe_calls(struct tier_vm *vm, const struct img_req *r, tier_req_result *o) {
+  struct sayer s;
+  say_begin(&s, o->detail, sizeof o->detail, &o->detail_said);
+  if (!say_calls(vm, r, o->metric, 0, 1, &s)) return;
+  char text[sizeof o->detail];
+  tier_said said = o->detail_said;
+  memcpy(text, o->detail, sizeof text);
+  if (say_calls(vm, r, o->metric, 2, 2, &s)) return;
+  memcpy(o->detail, text, sizeof text); /* not all of them: none */
+  o->detail_said = said;
+}
+
 static void describe_ref_needs(struct tier_vm *vm, uint32_t q, int depth, tier_req_result *o);
 
 /* References followed for the gap (describe_ref_needs): `holds Cloud`,
@@ -394,6 +444,7 @@ static void describe_req_at(struct tier_vm *vm, uint32_t b, uint32_t q, int dept
     if (!o->detail[0]) describe_refs(vm, q, o);
     if (!o->met && depth < REF_NEEDS_DEPTH) describe_ref_needs(vm, q, depth, o);
     if (r->xvalue != NO_STR) describe_traced(vm, r, q, o);
+    if (o->metric && !o->detail[0]) describe_calls(vm, r, o); /* the trace describe_traced ran */
     return;
   }
   int kind;

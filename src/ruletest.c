@@ -11,7 +11,9 @@
  *             "sustained", "at_any" or "at least"; "badges" the exact set
  *             of badges held; "badges_unmet" for each badge named, that it
  *             is not held and the exact set of its unmet entries; "values"
- *             the value of each metric named at the evaluation date.
+ *             the value of each record metric or formula call named at the
+ *             evaluation date (a call as explain names it, its arguments
+ *             written out: "pcs(security, enterprise)").
  * Blank lines and lines starting with '#' are comments.
  *
  * A test must check what it says: a line with an unknown, misspelt or
@@ -329,28 +331,42 @@ static bool tier_word(const struct image *img, const char *w) {
   return false;
 }
 
-/* Can JSON value v be a value of metric M: null (none), or a value of its
- * type as "values" writes it?  A string for a number, a number for a bool,
- * a misspelt enum value would compare as a failure that is a slip in the
+/* An expected number whose decimals do not end, written as a string of
+ * a fraction, "208/3" (a JSON number cannot say it); false for any other
+ * string (a number is written as a JSON number). */
+static bool fraction(const char *w, struct num *out) {
+  const char *slash = strchr(w, '/');
+  if (!slash) return false;
+  struct num a, b;
+  return num_parse(w, (size_t)(slash - w), &a) == NUM_OK && num_parse(slash + 1, strlen(slash + 1), &b) == NUM_OK &&
+      num_div(a, b, out) == NUM_OK && !num_is_none(*out);
+}
+
+/* Can JSON value v be a value of `kind` (enum or tier `ref`), a metric's
+ * or a formula call's: null (none), or a value of its type as "values"
+ * writes it (a number also as a string of a fraction, "208/3", whose
+ * decimals do not end)?  A string for a number, a number for a bool, a
+ * misspelt enum value would compare as a failure that is a slip in the
  * test, or, worse, as text that happens to match. */
-static bool value_of_type(const struct image *img, const struct img_metric *M, const json_t *v) {
+static bool value_of_type(const struct image *img, int kind, uint16_t ref, const json_t *v) {
   if (json_is_null(v)) return true;
   int64_t d;
-  switch (M->kind) {
+  struct num q;
+  switch (kind) {
   case TY_INT:
   case TY_MONEY:
-  case TY_NUMBER: return json_is_number(v);
+  case TY_NUMBER: return json_is_number(v) || (json_is_string(v) && fraction(json_string_value(v), &q));
   case TY_BOOL: return json_is_boolean(v);
   case TY_DATE: return json_is_string(v) && tier_date_parse(json_string_value(v), &d) == 0;
-  case TY_ENUM: return json_is_string(v) && enum_word(img, M->ref, json_string_value(v));
+  case TY_ENUM: return json_is_string(v) && enum_word(img, ref, json_string_value(v));
   case TY_TIER: return json_is_string(v) && tier_word(img, json_string_value(v));
   default: return json_is_string(v);
   }
 }
 
-/* What a value of metric M is written as in "values". */
-static const char *value_says(const struct img_metric *M) {
-  switch (M->kind) {
+/* What a value of `kind` is written as in "values". */
+static const char *value_says(int kind) {
+  switch (kind) {
   case TY_INT:
   case TY_MONEY:
   case TY_NUMBER: return _("a number, or null for none");
@@ -361,9 +377,23 @@ static const char *value_says(const struct img_metric *M) {
   }
 }
 
+/* The formula call named `name` (its text as explain names it), traced in
+ * some requirement's explain code: the first such requirement q and the
+ * call's entry k of img->traces; false if none.  Every requirement that
+ * calls it computes it from the same record at the same date, so the
+ * first holds the value. */
+static bool traced_call(const struct image *img, const char *name, uint32_t *q, uint32_t *k) {
+  for (*q = 0; *q < img->nreqs; (*q)++) {
+    const struct img_req *r = &img->reqs[*q];
+    for (*k = r->xfirst; *k < r->xfirst + r->xn; (*k)++)
+      if (img->traces[*k].call != NO_STR && !strcmp(img_str(img, img->traces[*k].call), name)) return true;
+  }
+  return false;
+}
+
 /* "badges" and the keys of "badges_unmet" name badges; each list of
- * "badges_unmet" names entries of its badge; "values" names record metrics,
- * each with a value of its type. */
+ * "badges_unmet" names entries of its badge; "values" names record metrics
+ * and formula calls, each with a value of its type. */
 static void check_badge_names(const struct tier_ruleset *rs, json_t *expect, struct buf *why, int *nerr) {
   const struct image *img = rs->img;
   size_t i;
@@ -377,15 +407,22 @@ static void check_badge_names(const struct tier_ruleset *rs, json_t *expect, str
     else if (b >= 0) check_entry_names(rs, -1, b, v, "badges_unmet", why, nerr);
   }
   json_object_foreach(json_object_get(expect, "values"), k, v) {
-    uint32_t m = record_metric(img, k);
-    if (m == img->nmetrics) fault(why, nerr, _("\"expect\": \"values\": the rules have no metric \"%s\""), k);
+    uint32_t m = record_metric(img, k), q, at;
+    bool call = m == img->nmetrics && traced_call(img, k, &q, &at);
+    int kind = call ? img->traces[at].kind : m < img->nmetrics ? img->metrics[m].kind : 0;
+    uint16_t ref = call ? img->traces[at].ref : m < img->nmetrics ? img->metrics[m].ref : 0;
+    if (m == img->nmetrics && !call)
+      fault(why, nerr,
+            _("\"expect\": \"values\": the rules have no metric or formula call \"%s\" (a formula call is named as explain "
+              "shows it, with its arguments written out)"),
+            k);
     else if (json_is_object(v) || json_is_array(v))
       fault(why, nerr, _("\"expect\": \"values\": \"%s\" must be a number, a string, true, false or null"), k);
-    else if (img->metrics[m].kind == TY_ENUM && !value_of_type(img, &img->metrics[m], v))
+    else if (kind == TY_ENUM && !value_of_type(img, kind, ref, v))
       fault(why, nerr, _("\"expect\": \"values\": \"%s\" must be a value of enum %s, or null for none"), k,
-            img->metrics[m].ref < img->nenums ? img_str(img, img->enums[img->metrics[m].ref].name) : "?");
-    else if (!value_of_type(img, &img->metrics[m], v))
-      fault(why, nerr, _("\"expect\": \"values\": \"%s\" must be %s"), k, value_says(&img->metrics[m]));
+            ref < img->nenums ? img_str(img, img->enums[ref].name) : "?");
+    else if (!value_of_type(img, kind, ref, v))
+      fault(why, nerr, _("\"expect\": \"values\": \"%s\" must be %s"), k, value_says(kind));
   }
 }
 
@@ -516,22 +553,30 @@ static enum outcome compare_badges(const tier_result *r, json_t *expect, struct 
   return ok ? T_OK : T_FAIL;
 }
 
-/* Expected JSON value want against metric m's value at the evaluation
- * date: null for none; a number for int, money and number (exactly: a
- * JSON decimal as the shortest decimal that reads back as the same
- * double); true or false for a bool; the text otherwise (an enum value, a
- * date, a tier's identifier or display name, as "tier" and "next" take
- * either).  got gets the metric's value as text. */
-static bool same_value(const struct tier_vm *vm, uint32_t m, json_t *want, char *got, size_t n) {
+/* A value to compare with an expectation: of `kind` (enum or tier `ref`),
+ * v, or q for a number. */
+struct value {
+  int kind;
+  uint16_t ref;
+  int64_t v;
+  struct num q;
+};
+
+/* Expected JSON value want against value x: null for none; a number for
+ * int, money and number (exactly: a JSON decimal as the shortest decimal
+ * that reads back as the same double, or a string of a fraction,
+ * "208/3"); true or false for a bool; the text
+ * otherwise (an enum value, a date, a tier's identifier or display name,
+ * as "tier" and "next" take either).  got gets x as text. */
+static bool same_value(const struct tier_vm *vm, struct value x, json_t *want, char *got, size_t n) {
   const struct image *img = vm->rs->img;
-  const struct img_metric *M = &img->metrics[m];
-  int64_t v = vm->ev.regs_today[m];
-  struct num q = M->kind == TY_NUMBER ? vm->ev.nregs_today[m] : M->kind == TY_MONEY ? num_from_cents(v) : num_from_int(v);
-  if (M->kind == TY_NUMBER) num_format(q, got);
-  else vm_value_text(vm->rs, &vm->rec, M->kind, M->ref, v, got, n);
-  bool none = M->kind == TY_NUMBER ? num_is_none(q) : v == TIER_NONE;
+  int64_t v = x.v;
+  struct num q = x.kind == TY_NUMBER ? x.q : x.kind == TY_MONEY ? num_from_cents(v) : num_from_int(v);
+  if (x.kind == TY_NUMBER) num_format(q, got);
+  else vm_value_text(vm->rs, &vm->rec, x.kind, x.ref, v, got, n);
+  bool none = x.kind == TY_NUMBER ? num_is_none(q) : v == TIER_NONE;
   if (json_is_null(want) || none) return json_is_null(want) && none;
-  if (json_is_number(want) && (M->kind == TY_INT || M->kind == TY_MONEY || M->kind == TY_NUMBER)) {
+  if (json_is_number(want) && (x.kind == TY_INT || x.kind == TY_MONEY || x.kind == TY_NUMBER)) {
     char t[40];
     if (json_is_integer(want)) snprintf(t, sizeof t, "%" JSON_INTEGER_FORMAT, json_integer_value(want));
     else
@@ -542,24 +587,46 @@ static bool same_value(const struct tier_vm *vm, uint32_t m, json_t *want, char 
     struct num w;
     return num_parse(t, strlen(t), &w) == NUM_OK && num_cmp(w, q) == 0;
   }
-  if (json_is_boolean(want)) return M->kind == TY_BOOL && json_is_true(want) == (v == 1);
-  if (!json_is_string(want) || M->kind == TY_BOOL) return false;
+  struct num e;
+  if (json_is_string(want) && (x.kind == TY_INT || x.kind == TY_MONEY || x.kind == TY_NUMBER) &&
+      fraction(json_string_value(want), &e))
+    return num_cmp(e, q) == 0;
+  if (json_is_boolean(want)) return x.kind == TY_BOOL && json_is_true(want) == (v == 1);
+  if (!json_is_string(want) || x.kind == TY_BOOL) return false;
   const char *w = json_string_value(want);
   return !strcmp(w, got) ||
-      (M->kind == TY_TIER && v >= 0 && (uint64_t)v < img->ntiers && img->tiers[v].display != NO_STR &&
+      (x.kind == TY_TIER && v >= 0 && (uint64_t)v < img->ntiers && img->tiers[v].display != NO_STR &&
        !strcmp(w, img_str(img, img->tiers[v].display)));
 }
 
-/* "values": each metric named has the value given. */
-static bool compare_values(const struct tier_vm *vm, json_t *ev, struct buf *why) {
+/* The value "values" names: record metric `name`'s at the evaluation date,
+ * or a formula call's, from the explain code of a requirement that calls
+ * it (vm_trace).  False when the call's requirement faults there (the
+ * expectation has checked the name already). */
+static bool named_value(struct tier_vm *vm, const char *name, struct value *x) {
   const struct image *img = vm->rs->img;
+  uint32_t m = record_metric(img, name), q, k;
+  if (m < img->nmetrics) {
+    *x = (struct value){img->metrics[m].kind, img->metrics[m].ref, vm->ev.regs_today[m], vm->ev.nregs_today[m]};
+    return true;
+  }
+  if (!traced_call(img, name, &q, &k) || !vm_trace(vm, q)) return false;
+  uint32_t slot = 2 * (k - img->reqs[q].xfirst);
+  *x = (struct value){img->traces[k].kind, img->traces[k].ref, vm->trace[slot], vm->ntrace[slot]};
+  return true;
+}
+
+/* "values": each record metric and formula call named has the value given. */
+static bool compare_values(struct tier_vm *vm, json_t *ev, struct buf *why) {
   const char *k;
   json_t *want;
   bool ok = true;
   json_object_foreach(ev, k, want) {
-    uint32_t m = record_metric(img, k);
-    char got[NUM_TEXT > 200 ? NUM_TEXT : 200];
-    if (m == img->nmetrics || same_value(vm, m, want, got, sizeof got)) continue;
+    struct value x;
+    char got[NUM_TEXT > 200 ? NUM_TEXT : 200] = "";
+    if (!named_value(vm, k, &x))
+      snprintf(got, sizeof got, "%s", _("no value: the requirement that computes it stopped at a run-time error"));
+    else if (same_value(vm, x, want, got, sizeof got)) continue;
     char w[200];
     if (json_is_string(want)) snprintf(w, sizeof w, "%s", json_string_value(want));
     else if (json_is_integer(want)) snprintf(w, sizeof w, "%" JSON_INTEGER_FORMAT, json_integer_value(want));

@@ -271,11 +271,16 @@ struct img_req {
   uint32_t file, line, col; /* debug: source file (string), line, column; 0 when stripped */
 };
 enum { TRACE_ACTUAL, TRACE_REQUIRED }; /* a computed threshold's trace slots */
-/* The type of a traced comparison's two sides (img_req.xfirst): the class
- * of the trace slots it fills, and how its values read. */
+/* What a requirement's pair of trace slots holds (img_req.xfirst): a
+ * traced comparison's two sides, or a traced formula call's value (in
+ * both slots).  The type is the class of the slots and how their values
+ * read. */
 struct img_trace {
-  uint8_t kind; /* TY_* of both values */
-  uint16_t ref; /* their enum, for an enum; else 0 */
+  uint8_t kind;  /* TY_* of both values */
+  uint16_t ref;  /* their enum, for an enum; else 0 */
+  uint32_t call; /* NO_STR for a comparison; for a formula call its text, its
+                    parameters written as their arguments ("skilled_people(security)") */
+  uint8_t depth; /* a call's: how many traced calls it stands in (255 for more); 0 for a comparison */
 };
 enum { CMP_EQ = 1, CMP_NE, CMP_LT, CMP_LE, CMP_GT, CMP_GE };
 const char *cmp_text(int cmp); /* "==", ">=", ...; "?" for anything else */
@@ -478,7 +483,7 @@ int rule_changes(const struct image *A, const struct image *B, bool people, void
                  void *ud);
 int rt_run(const tier_ruleset *rs, const char *const *files, int nfiles, bool coverage, struct buf *out);
 
-#define BC_VERSION 11 /* the .tbc format this tierc reads and writes (docs/bytecode.md) */
+#define BC_VERSION 12 /* the .tbc format this tierc reads and writes (docs/bytecode.md) */
 /* bytecode.c: bytes -> image, and back.  bc_read checks the header, the
  * signature (required, and by trust_key, when trust_key is not NULL), the
  * checksum and every size and offset; it does not verify the code. */

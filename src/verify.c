@@ -343,11 +343,12 @@ static int check_named(struct vfy *v) {
   return 0;
 }
 
-/* Requirement i's explain code and traced comparisons: explain code
- * exactly when it traces some comparison, its comparisons inside the
- * table, each of a type whose class its trace slots can hold; a computed
- * threshold (comparison 0, which the result names and formats by these)
- * only with explain code.  The requirements' comparisons fill the table
+/* Requirement i's explain code and traced comparisons and formula calls:
+ * explain code exactly when it traces some, its entries inside the table,
+ * each of a type whose class its trace slots can hold, a call's text a
+ * string, a depth only for a call; a computed threshold (comparison 0,
+ * which the result names and formats by these, never a call) only with
+ * explain code.  The requirements' comparisons fill the table
  * one after the other (check_tiers checks the total). */
 static int check_req_traces(struct vfy *v, uint32_t i) {
   struct image *img = v->img;
@@ -362,8 +363,15 @@ static int check_req_traces(struct vfy *v, uint32_t i) {
     const struct img_trace *t = &img->traces[k];
     if (!kind_class(t->kind) || t->kind == TY_LIST || (t->kind == TY_ENUM && t->ref >= img->nenums))
       return fail(v, "tiers: requirement %u: traced comparison %u of unknown type %u", i, k - r->xfirst, t->kind);
+    if (!str_ok(img, t->call, true))
+      return fail(v, "tiers: requirement %u: traced formula call %u: text out of range", i, k - r->xfirst);
+    if (t->call == NO_STR && t->depth)
+      return fail(v, "tiers: requirement %u: traced comparison %u inside %u formula calls (only a call has a depth)", i,
+                  k - r->xfirst, t->depth);
   }
   if (r->xvalue == NO_STR) return 0;
+  if (img->traces[r->xfirst].call != NO_STR)
+    return fail(v, "tiers: requirement %u: its computed threshold (traced comparison 0) is a formula call", i);
   if (r->xcode == NO_STR) return fail(v, "tiers: requirement %u: a computed threshold without explain code", i);
   if (!str_ok(img, r->xvalue, false) || !str_ok(img, r->xthreshold, true))
     return fail(v, "tiers: requirement %u: computed threshold's text out of range", i);

@@ -15,7 +15,8 @@
 #            loops over inner lists, fiscal.tier for periods and the fiscal
 #            year, names.tier for JSON keys and display names, consts.tier
 #            for the table of consts, carried.tier and the hilton-honors
-#            program for tier values and the grant of a tier value)
+#            program for tier values and the grant of a tier value,
+#            formula-values.tier for traced formula calls)
 #   record:  each line of examples/partners.jsonl and tests/golden/data/*.jsonl,
 #            and tests/golden/data/array.json whole (a JSON array input)
 #
@@ -31,7 +32,8 @@ mkdir -p "$C/compile" "$C/load" "$C/record"
 # ---- compile ----
 for f in rules/*.tier examples/*.tier tests/golden/data/dates.tier tests/golden/data/paths.tier \
          tests/golden/data/nested-seats.tier tests/golden/data/fiscal.tier tests/golden/data/names.tier \
-         tests/golden/data/carried.tier examples/programs/hilton-honors/hilton-honors.tier; do
+         tests/golden/data/carried.tier examples/programs/hilton-honors/hilton-honors.tier \
+         tests/golden/data/formula-values.tier; do
   cp "$f" "$C/compile/$(dirname "$f" | tr / -)-$(basename "$f")"
 done
 for f in tests/golden/data/bad/*.tier; do
@@ -65,6 +67,8 @@ awk -v dir="$C/compile" '
 "$TIERC" compile tests/golden/data/consts.tier -o "$C/load/consts.tbc" >/dev/null 2>&1
 # tier values: tier fields and constants, a grant of a tier value, a comparison guarded by the partner type
 "$TIERC" compile tests/golden/data/carried.tier -o "$C/load/carried.tbc" >/dev/null 2>&1
+# traced formula calls (format 12): texts and depths in the traces table, TRACE pairs in explain code
+"$TIERC" compile tests/golden/data/formula-values.tier -o "$C/load/formula-values.tbc" >/dev/null 2>&1
 # a signed file (trailer "TSIG" + key + signature), when tierc can sign
 if [ -e tests/golden/data/keys/test.key ]; then
   "$TIERC" sign --key tests/golden/data/keys/test.key "$C/load/card.tbc" -o "$C/load/card-signed.tbc" >/dev/null 2>&1 ||

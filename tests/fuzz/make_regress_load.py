@@ -29,9 +29,10 @@ TIERC = os.environ.get("TIERC", "bin/tierc")
 OUT = "tests/fuzz/regress/load"
 # a requirement in the tiers section (docs/bytecode.md): code, section, label,
 # rule, metric, field, cmp, konst, xcode, xn, xvalue, xthreshold, xcmp; after
-# them the traced comparisons, 3 bytes each
+# them the traced comparisons and formula calls, 8 bytes each (kind, ref,
+# call, depth)
 REQ_SIZE = 4 * 6 + 1 + 4 * 5 + 1
-TRACE_SIZE = 3
+TRACE_SIZE = 8
 
 
 def die(msg):
@@ -67,7 +68,7 @@ def main():
     nreqs = struct.unpack_from("<I", d, p)[0]
     ntraces = struct.unpack_from("<I", d, p + 4 + REQ_SIZE * nreqs)[0]
     if tiers_len != 12 + 20 * ntiers + REQ_SIZE * nreqs + TRACE_SIZE * ntraces:
-        die("the tiers section is not 20-byte tiers, %d-byte requirements and %d-byte traced comparisons any more"
+        die("the tiers section is not 20-byte tiers, %d-byte requirements and %d-byte traced entries any more"
             % (REQ_SIZE, TRACE_SIZE))
     last = p + 4 + REQ_SIZE * (nreqs - 1)
     dead = struct.unpack_from("<I", d, last)[0]

@@ -63,12 +63,14 @@ struct seg {
   uint32_t xcode;  /* the requirement's explain code (NO_STR: none) */
   uint32_t xn;     /* and its traced comparisons, */
   uint8_t xkind[4]; /* their types */
+  uint32_t xcall;   /* the first one's call text (NO_STR: a comparison) */
+  uint8_t xdepth;   /* and its depth */
   bool xvalue;      /* its own comparison is a computed threshold */
   int xextra;       /* comparisons in the table past (or short of) the requirements' */
 };
 
 static struct seg seg_new(struct image *img) {
-  struct seg s = {.img = img, .base = img->reqs[img->nreqs - 1].code, .xcode = NO_STR};
+  struct seg s = {.img = img, .base = img->reqs[img->nreqs - 1].code, .xcode = NO_STR, .xcall = NO_STR};
   s.kt = add_const(img, TY_BOOL, 1);
   s.k0 = add_const(img, TY_INT, 0);
   return s;
@@ -99,12 +101,15 @@ static void save(const struct image *img, const char *name) {
 }
 
 /* The last requirement's traced comparisons become n of the given types
- * (the table's end, where its comparisons are). */
-static void set_traces(struct image *img, uint32_t n, const uint8_t *kinds, int extra) {
+ * (the table's end, where its comparisons are), the first one a call of
+ * text `call` at `depth` unless call is NO_STR. */
+static void set_traces(struct image *img, uint32_t n, const uint8_t *kinds, uint32_t call, uint8_t depth, int extra) {
   struct img_req *r = &img->reqs[img->nreqs - 1];
   struct img_trace *t = arena_alloc(&img->ar, sizeof *t * (r->xfirst + n + 2));
   memcpy(t, img->traces, sizeof *t * r->xfirst);
-  for (uint32_t i = 0; i < n + 1; i++) t[r->xfirst + i] = (struct img_trace){i < n ? kinds[i] : TY_INT, 0};
+  for (uint32_t i = 0; i < n + 1; i++) t[r->xfirst + i] = (struct img_trace){i < n ? kinds[i] : TY_INT, 0, NO_STR, 0};
+  t[r->xfirst].call = call;
+  t[r->xfirst].depth = depth;
   img->traces = t;
   img->ntraces = (uint32_t)((int)(r->xfirst + n) + extra);
   r->xn = n;
@@ -124,7 +129,7 @@ static const char *verify_named(struct seg *s, const char *name) {
   struct img_req *r = &img->reqs[img->nreqs - 1];
   r->metric = r->field = -1;
   r->xcode = s->xcode;
-  set_traces(img, s->xn, s->xkind, s->xextra);
+  set_traces(img, s->xn, s->xkind, s->xcall, s->xdepth, s->xextra);
   r->xvalue = r->xthreshold = s->xvalue ? r->rule : NO_STR;
   r->xcmp = CMP_GE;
   img->cost_base = UINT64_MAX / 4;
@@ -241,8 +246,11 @@ static void median_buffer_rules(void **st) {
  * comparisons (two each), of a value of that comparison's type; at least
  * one TRACE per slot; explain code exactly when some comparison is traced;
  * a computed threshold only with explain code; the comparisons' types
- * known and their total the table's.  The explain code is `0 >= 0` with
- * each side traced, `traced` comparisons claimed (1 unless said). */
+ * known and their total the table's.  Format 12: a traced formula call's
+ * text is a string, only a call has a depth, and a computed threshold's
+ * entry is a comparison.  The explain code is `0 >= 0` with each side
+ * traced, `traced` comparisons claimed (1 unless said), the first a call
+ * of the rule's text when `call`, of text `call_text` when that is not 0. */
 struct trace_seg {
   bool in_rule;
   uint32_t slot;
@@ -253,6 +261,9 @@ struct trace_seg {
   bool untraced;   /* explain code, but no comparison claimed */
   bool own;        /* a computed threshold (xvalue) */
   int extra;       /* comparisons added to the table past the requirements' */
+  bool call;       /* the first traced entry is a formula call */
+  uint32_t call_text;
+  uint8_t depth; /* the first traced entry's depth */
 };
 static void trace_segment(struct seg *s, struct trace_seg t) {
   op1(s, OP_PUSH, s->kt);
@@ -260,6 +271,8 @@ static void trace_segment(struct seg *s, struct trace_seg t) {
   op0(s, OP_RET);
   s->xvalue = t.own;
   s->xextra = t.extra;
+  s->xcall = !t.call ? NO_STR : t.call_text ? t.call_text : s->img->reqs[s->img->nreqs - 1].rule;
+  s->xdepth = t.depth;
   s->xn = t.in_rule || t.untraced || (t.own && t.no_explain) ? 0 : t.traced ? t.traced : 1;
   for (uint32_t i = 0; i < s->xn; i++) s->xkind[i] = t.kind;
   if (t.in_rule || t.no_explain) return;
@@ -312,6 +325,16 @@ static void trace_rules(void **st) {
       {{.in_rule = false, .slot = TRACE_ACTUAL, .op = OP_TRACE, .kind = TY_INT, .extra = -1},
        "verify-trace-table-shorter",
        "requirement 1: traced comparisons out of range (0 in the table)"},
+      {{.in_rule = false, .slot = TRACE_ACTUAL, .op = OP_TRACE, .kind = TY_INT, .call = true, .depth = 3}, NULL, ""},
+      {{.in_rule = false, .slot = TRACE_ACTUAL, .op = OP_TRACE, .kind = TY_INT, .call = true, .call_text = 0x7fffffff},
+       "verify-trace-call-text",
+       "requirement 1: traced formula call 0: text out of range"},
+      {{.in_rule = false, .slot = TRACE_ACTUAL, .op = OP_TRACE, .kind = TY_INT, .depth = 2},
+       "verify-trace-comparison-depth",
+       "requirement 1: traced comparison 0 inside 2 formula calls"},
+      {{.in_rule = false, .slot = TRACE_ACTUAL, .op = OP_TRACE, .kind = TY_INT, .own = true, .call = true},
+       "verify-trace-threshold-call",
+       "requirement 1: its computed threshold (traced comparison 0) is a formula call"},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     struct seg s = seg_new(fresh());
