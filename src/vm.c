@@ -1228,13 +1228,29 @@ setfull:
  * the metric block and of the requirements of the tiers still in question.
  * vm->steps counts the driver's own steps (runs, tier visits) for tests. */
 
+/* vm_run for the driver's runs of a record's evaluation.  A round before
+ * the last reads references that may not be final yet (vm_evaluate), so
+ * it may take a side of an `or`, `and` or `if` the final values never
+ * take, or walk checkpoints they never ask for, and fail there: `holds B
+ * or EXPR` evaluates EXPR while B is not known to hold.  Such a runtime
+ * error is not the record's: the run gives none (a requirement fails, a
+ * grant gives nothing, a metric keeps what it has) and the round goes on.
+ * Whatever that changes, the last round reads only final values, and a
+ * fault they lead to comes again there. */
+static int round_run(struct tier_vm *vm, uint32_t entry, const struct record *r, int64_t asof, int64_t *out) {
+  int rc = vm_run(vm, entry, r, asof, out);
+  if (rc != TIER_ERUNTIME || !vm->ev.provisional) return rc;
+  if (out) *out = TIER_NONE;
+  return TIER_OK;
+}
+
 /* Zero the registers first: a register the block does not set reads as 0,
  * never as a value left from the previous record. */
 static int run_metrics(struct tier_vm *vm, const struct record *r, int64_t asof) {
   vm->steps += 1 + vm->rs->img->nmetrics;
   memset(vm->regs, 0, sizeof(int64_t) * vm->rs->img->nmetrics);
   if (vm->rs->num_regs) memset(vm->nregs, 0, sizeof(struct num) * vm->rs->img->nmetrics);
-  return vm_run(vm, vm->rs->metric_entry, r, asof, NULL);
+  return round_run(vm, vm->rs->metric_entry, r, asof, NULL);
 }
 
 /* What vm_run gives for a requirement of shape s: the same value, and
@@ -1262,7 +1278,7 @@ static int run_req(struct tier_vm *vm, const struct record *r, int64_t asof, uin
     *met = simple_holds(vm, &vm->rs->simple[q]);
     return TIER_OK;
   }
-  int rc = vm_run(vm, vm->rs->req_entry[q], r, asof, &v);
+  int rc = round_run(vm, vm->rs->req_entry[q], r, asof, &v);
   *met = v == 1;
   return rc;
 }
@@ -1409,7 +1425,7 @@ static int eval_grant(struct tier_vm *vm, const struct record *r, uint32_t k) {
   if (t != NO_STR && (int)img->tiers[t].ptype != ev->ptype) return TIER_OK;
   int64_t v = t == NO_STR ? TIER_NONE : 1;
   vm->steps++;
-  int rc = rs->grant_entry[k] == UINT32_MAX ? TIER_OK : vm_run(vm, rs->grant_entry[k], r, ev->asof, &v);
+  int rc = rs->grant_entry[k] == UINT32_MAX ? TIER_OK : round_run(vm, rs->grant_entry[k], r, ev->asof, &v);
   if (rc) return rc;
   if (t != NO_STR && v == 1) ev->grant_tier[k] = (int32_t)t;
   else if (t == NO_STR && v >= 0 && (uint64_t)v < img->ntiers && (int)img->tiers[v].ptype == ev->ptype)
@@ -1659,7 +1675,8 @@ static void keep_outcomes(struct tier_vm *vm, uint32_t first, uint32_t end) {
  * (eval_round).  HOLDS and MEETS read the previous round's outcomes (none
  * in the first), so after round k every block whose references chain at
  * most k deep is right; the verifier makes rounds 1 + the longest chain,
- * and the last round is the result. */
+ * and the last round is the result (and the only one whose runtime errors
+ * are the record's: round_run). */
 int vm_evaluate(struct tier_vm *vm, const struct record *r, int64_t asof_override) {
   const struct tier_ruleset *rs = vm->rs;
   const struct image *img = rs->img;
@@ -1680,10 +1697,12 @@ int vm_evaluate(struct tier_vm *vm, const struct record *r, int64_t asof_overrid
   memset(ev->ref_holds, 0, sizeof(bool) * (img->ntiers + img->nbadges));
   memset(ev->ref_meets, 0, sizeof(bool) * (img->ntiers + img->nbadges));
   for (uint32_t round = 1;; round++) {
-    if ((rc = eval_round(vm, r, first, end))) return rc;
-    if (round >= img->rounds) return TIER_OK;
+    ev->provisional = round < img->rounds;
+    if ((rc = eval_round(vm, r, first, end)) || !ev->provisional) break;
     keep_outcomes(vm, first, end);
   }
+  ev->provisional = false; /* the runs explain makes afterwards are the record's */
+  return rc;
 }
 
 /* ---- values as text ----------------------------------------------------------------------- */

@@ -77,6 +77,9 @@ struct eval {
   bool granted;             /* the tier comes from a grant, not from its requirements */
   bool *ref_holds, *ref_meets; /* per block, what HOLDS and MEETS read: the outcome of the
                                previous round (vm_evaluate), false in the first */
+  /* a round before the last: the references it reads may not be final, nor
+     are its runtime errors (vm.c, round_run) */
+  bool provisional;
   int64_t *time_at;         /* per block (tiers, then badges), the checkpoint that decided
                                its time clause (vm.c, time_holds): sustained, the latest
                                failing one; at any, the latest holding one; else TIER_NONE */

@@ -1272,17 +1272,40 @@ static struct gexpr *one_reference(struct gen *G) {
       xprintf("%s %s", rng_chance(G->r, 60) ? "holds" : "meets", G->g->badges[rng_below(G->r, (uint32_t)G->ref_badges)].name));
 }
 
+/* A condition to stand beside a reference: a name of the record compared
+ * with any expression of its type, which may fail (an overflow).  It
+ * names the record so that it folds to no constant: the VM's gap reads
+ * the folded meaning (`meets B or false` is `meets B`), the reference's the
+ * text.  NULL when the record has no such name. */
+static struct gexpr *beside_reference(struct gen *G, const struct scope *sc) {
+  struct scope whole = *sc;
+  whole.agg = false;
+  struct gexpr *v = name_of(G, any_numeric(G), sc);
+  if (!v) return NULL;
+  struct gexpr *k = sub(G, v->t, &whole);
+  if (v->t.kind == TY_MONEY) money_safe(G, &k);
+  return node(ty(TY_BOOL, false, 0), "%0 >= %1", 2, v, k, NULL);
+}
+
 /* A requirement that refers to badges: references joined by `and`, whose
- * gap says what each referenced badge needs, or one under `not` (whose gap
- * is "must hold").  Not `holds B or EXPR`: the VM evaluates the blocks in
- * rounds, and where B's outcome is not known yet it evaluates EXPR, which
- * may fail (an integer overflow) although the final round, with B held,
- * never reads it -- a fault of the VM the difftest found (--large seed 20),
- * left for the VM to fix. */
-static struct gexpr *badge_reference(struct gen *G) {
+ * gap says what each referenced badge needs; one under `not` (whose gap is
+ * "must hold"); or one beside another condition, joined by `or` or `and`
+ * or choosing an `if`'s side.  Those are lazy (SPEC 3.5), and the VM
+ * evaluates a record in rounds, in which a reference's value is not final
+ * before the last: the other side, which may fail, must be read only where
+ * the final value asks for it. */
+static struct gexpr *badge_reference(struct gen *G, const struct scope *sc) {
+  static const char *BESIDE[] = {"%0 or %1", "%1 or %0", "%0 and %1", "%1 and %0", "not %0 or %1", "not %0 and %1"};
+  struct gtype b = ty(TY_BOOL, false, 0);
   struct gexpr *r = one_reference(G);
-  if (rng_chance(G->r, 30)) return node(ty(TY_BOOL, false, 0), "not %0", 1, r, NULL, NULL);
-  for (int k = rng_below(G->r, 3); k > 0; k--) r = node(ty(TY_BOOL, false, 0), "%0 and %1", 2, r, one_reference(G), NULL);
+  int choice = (int)rng_below(G->r, 100);
+  struct gexpr *x = choice >= 20 && choice < 55 ? beside_reference(G, sc) : NULL;
+  struct gexpr *y = x && choice >= 45 ? beside_reference(G, sc) : NULL;
+  if (choice < 20) return node(b, "not %0", 1, r, NULL, NULL);
+  if (y) return node(b, "if %0 then %1 else %2", 3, r, x, y);
+  if (x && choice < 45) return node(b, PICK(G->r, BESIDE), 2, r, x, NULL);
+  expr_free(x);
+  for (int k = rng_below(G->r, 3); k > 0; k--) r = node(b, "%0 and %1", 2, r, one_reference(G), NULL);
   return r;
 }
 
@@ -1296,7 +1319,7 @@ static struct gexpr *requirement(struct gen *G) {
   int choice = (int)rng_below(G->r, 100);
   struct gexpr *tv = g->tier_values && rng_chance(G->r, 15) ? tier_requirement(G, &sc) : NULL;
   if (tv) return tv;
-  if (G->ref_badges && rng_chance(G->r, 10)) return badge_reference(G);
+  if (G->ref_badges && rng_chance(G->r, 10)) return badge_reference(G, &sc);
   if (choice < 55) {
     static const uint8_t K[] = {TY_INT, TY_INT, TY_MONEY, TY_NUMBER, TY_DATE, TY_ENUM, TY_BOOL};
     struct gtype t = ty(PICK(G->r, K), false, 0);
