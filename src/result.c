@@ -884,15 +884,25 @@ static void build_result(struct tier_vm *vm) {
   }
 }
 
-/* Which requirement's code holds the faulting instruction (for runtime errors). */
+/* Which requirement's or grant's code holds the faulting instruction (for
+ * runtime errors): the one whose code starts last at or before it. */
 static const char *culprit(const struct tier_vm *vm, char *buf, size_t n) {
   const struct tier_ruleset *rs = vm->rs;
   const struct image *img = rs->img;
-  int best = -1;
+  int best = -1, grant = -1;
   uint32_t best_at = 0;
   for (uint32_t q = 0; q < img->nreqs; q++)
     if (rs->req_entry[q] <= vm->err_pc && rs->req_entry[q] >= best_at) { best = (int)q; best_at = rs->req_entry[q]; }
-  if (best >= 0 && rs->metric_entry < best_at) {
+  for (uint32_t k = 0; k < img->ngrants; k++)
+    if (rs->grant_entry[k] != UINT32_MAX && rs->grant_entry[k] <= vm->err_pc && rs->grant_entry[k] >= best_at) {
+      grant = (int)k;
+      best_at = rs->grant_entry[k];
+    }
+  if (grant >= 0 && rs->metric_entry < best_at) {
+    const struct img_grant *g = &img->grants[grant];
+    if (g->text == NO_STR) snprintf(buf, n, "%s", _("in a grant"));
+    else snprintf(buf, n, _("in the condition of a grant: '%s'"), img_str(img, g->text));
+  } else if (best >= 0 && rs->metric_entry < best_at) {
     const struct img_req *r = &img->reqs[best];
     snprintf(buf, n, _("in rule '%s'"), img_str(img, r->rule));
     if (img->has_debug) snprintf(buf + strlen(buf), n - strlen(buf), " (%s:%u)", img_str(img, r->file), r->line);
