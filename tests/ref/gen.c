@@ -79,6 +79,8 @@ struct gen {
                                      parameters, and calls no formula */
   int ref_badges;                 /* badges 0 .. ref_badges - 1 may be referred to here (a
                                      tier's requirements: any; a badge's: earlier ones) */
+  int ref_tiers;                  /* tiers 0 .. ref_tiers - 1 likewise (a tier's, where tier
+                                     names are unique: the earlier tiers, of any type) */
 };
 
 /* Where an expression stands: what it may name. */
@@ -1265,11 +1267,14 @@ static void gen_review(struct gen *G) {
   g->review = gen_expr(G, ty(TY_DATE, false, 0), sc);
 }
 
-/* `holds B` or `meets B` of an earlier badge (docs 8.8). */
+/* `holds B` or `meets B` of a badge or a tier that may be referred to
+ * here (docs 8.8): no cycle, since a tier refers to earlier tiers only
+ * (the lower ones of its own ladder, or another type's) and a badge to
+ * earlier badges, and grants' conditions refer to nothing. */
 static struct gexpr *one_reference(struct gen *G) {
-  return leaf(
-      ty(TY_BOOL, false, 0),
-      xprintf("%s %s", rng_chance(G->r, 60) ? "holds" : "meets", G->g->badges[rng_below(G->r, (uint32_t)G->ref_badges)].name));
+  uint32_t k = rng_below(G->r, (uint32_t)(G->ref_badges + G->ref_tiers));
+  const char *name = (int)k < G->ref_badges ? G->g->badges[k].name : G->g->tiers[(int)k - G->ref_badges].name;
+  return leaf(ty(TY_BOOL, false, 0), xprintf("%s %s", rng_chance(G->r, 60) ? "holds" : "meets", name));
 }
 
 /* A condition to stand beside a reference: a name of the record compared
@@ -1287,14 +1292,14 @@ static struct gexpr *beside_reference(struct gen *G, const struct scope *sc) {
   return node(ty(TY_BOOL, false, 0), "%0 >= %1", 2, v, k, NULL);
 }
 
-/* A requirement that refers to badges: references joined by `and`, whose
- * gap says what each referenced badge needs; one under `not` (whose gap is
+/* A requirement that refers to blocks: references joined by `and`, whose
+ * gap says what each referenced block needs; one under `not` (whose gap is
  * "must hold"); or one beside another condition, joined by `or` or `and`
  * or choosing an `if`'s side.  Those are lazy (SPEC 3.5), and the VM
  * evaluates a record in rounds, in which a reference's value is not final
  * before the last: the other side, which may fail, must be read only where
  * the final value asks for it. */
-static struct gexpr *badge_reference(struct gen *G, const struct scope *sc) {
+static struct gexpr *block_reference(struct gen *G, const struct scope *sc) {
   static const char *BESIDE[] = {"%0 or %1", "%1 or %0", "%0 and %1", "%1 and %0", "not %0 or %1", "not %0 and %1"};
   struct gtype b = ty(TY_BOOL, false, 0);
   struct gexpr *r = one_reference(G);
@@ -1319,7 +1324,7 @@ static struct gexpr *requirement(struct gen *G) {
   int choice = (int)rng_below(G->r, 100);
   struct gexpr *tv = g->tier_values && rng_chance(G->r, 15) ? tier_requirement(G, &sc) : NULL;
   if (tv) return tv;
-  if (G->ref_badges && rng_chance(G->r, 10)) return badge_reference(G, &sc);
+  if (G->ref_badges + G->ref_tiers > 0 && rng_chance(G->r, 10)) return block_reference(G, &sc);
   if (choice < 55) {
     static const uint8_t K[] = {TY_INT, TY_INT, TY_MONEY, TY_NUMBER, TY_DATE, TY_ENUM, TY_BOOL};
     struct gtype t = ty(PICK(G->r, K), false, 0);
@@ -1460,6 +1465,7 @@ static void gen_tiers(struct gen *G) {
       struct gtier *T = &g->tiers[g->ntiers++];
       memset(T, 0, sizeof *T);
       G->ref_badges = g->nbadges;
+      G->ref_tiers = g->tier_values ? g->ntiers - 1 : 0; /* a reference names one tier (docs 8.8) */
       if (t < 6) snprintf(T->name, sizeof T->name, "%s", NAMES[t]);
       else snprintf(T->name, sizeof T->name, "Level%d", t + 1);
       if (g->tier_values && p > 0) { /* a tier's name as a value names one tier (docs 8.8) */
@@ -1526,14 +1532,14 @@ void gen_ruleset(struct rng *r, const struct gen_options *opt, struct gruleset *
    * constructs and its rulesets: a seed's draws are as they were */
   g->tier_values = !g->opt.full && rng_chance(r, 35);
   g->ladder = g->opt.ladder || (!g->opt.full && rng_chance(r, 50));
-  struct gen G = {r, g, NULL, 0};
+  struct gen G = {r, g, NULL, 0, 0};
   gen_schema(&G);
   gen_metrics(&G);
   gen_review(&G);
   if (g->ladder) gen_blocks(&G);
   if (g->ladder || !g->opt.full) gen_badges(&G); /* before the tiers, which may refer to them */
   gen_tiers(&G);
-  G.ref_badges = 0;
+  G.ref_badges = G.ref_tiers = 0;
   gen_grants(&G);
   if (rng_chance(r, 50)) {
     g->name = xprintf("Random rules");

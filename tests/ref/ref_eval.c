@@ -739,14 +739,10 @@ void ref_eval_expr(struct ref_ctx *x, const struct node *n, struct val *out) {
     ref_eval_expr(x, n->a, out);
     out->kind = n->ty.kind;
     break;
-  case N_DURATION: /* the operand of within, read there */
-  case N_HOLDS:    /* 8.8: holds (op 0) or meets (op 1) a block: tiers first, then badges */
-    if (n->index < x->c->ntiers) {
-      fprintf(stderr, "reference: a reference to a tier is not in the reference yet\n");
-      abort();
-    }
-    val_bool(out, ref_badge_reference(x, n->index - x->c->ntiers, n->op == 1));
+  case N_HOLDS: /* 8.8: holds (op 0) or meets (op 1) a block: tiers first, then badges */
+    val_bool(out, ref_reference(x, n->index, n->op == 1));
     break;
+  case N_DURATION: /* the operand of within, read there */
   CASE_ITEM_KINDS:
     fprintf(stderr, "reference: no meaning for node kind %d\n", n->kind);
     abort();

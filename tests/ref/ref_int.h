@@ -51,12 +51,22 @@ struct ref_rules {
   struct meaning *mn; /* depends on, as the VM sees it (ref_score.c); NULL if none */
 };
 
-/* What a record's tier references read (8.8): each badge's outcome at the
- * evaluation date, worked out once, when first asked. */
+/* What a record's tier references read (8.8): each block's outcome at the
+ * evaluation date, worked out once, when first asked.  Per block (tiers,
+ * then badges, as a reference's index counts them) unless said. */
 struct ref_refs {
   struct ref_ctx *at_asof; /* the evaluation date's context */
-  uint8_t *known;          /* per badge */
-  bool *meets, *holds, *time_met;
+  int ptype;               /* the record's partner type (-1: none) */
+  uint8_t *known;          /* what is worked out (ref_ladder.c, KNOWN_*) */
+  bool *meets;             /* its own statements hold */
+  bool *holds;             /* a tier: the record's tier is it or a higher one of its
+                              ladder, grants included; a badge: held */
+  bool *time_met;          /* its time clause holds (true without one) */
+  int64_t *decided;        /* the checkpoint that decided its time clause, or OC_NONE */
+  bool *rules_below;       /* a tier: its statements and the lower tiers' hold */
+  bool *earned;            /* a tier: held by its and the lower tiers' requirements */
+  int granted;             /* the tier the grants give (-1 none), once granted_known */
+  bool granted_known;
   int leaves_left; /* what a gap of references may still describe (8.8) */
 };
 
@@ -89,8 +99,9 @@ int ref_read_record(const struct ref_rules *R, const char *json, size_t len, str
                     struct outcome *out);
 void ref_record_free(const struct ref_rules *R, struct ref_rec *rec);
 
-/* ref_ladder.c: `holds B` (meets false) or `meets B` of badge k (8.8) */
-bool ref_badge_reference(struct ref_ctx *x, int k, bool meets);
+/* ref_ladder.c: `holds B` (meets false) or `meets B` of block b, a tier
+ * or (from ntiers on) a badge (8.8) */
+bool ref_reference(struct ref_ctx *x, int b, bool meets);
 
 /* ref_ladder.c: a change of d (in the value's units: currency for money)
  * up or down, as a need says it: "+2 certified", "-1,500.00 spend" */

@@ -5,8 +5,7 @@
  * the time clauses' checkpoints, the tier earned, the grants, the tier held
  * and the next one, every badge, and each entry as the runner reports it
  * (its values and the smallest change that would meet it), with the
- * badges that `holds` and `meets` read and what they still need.
- * References to tiers are not evaluated yet: the generator writes none.
+ * blocks that `holds` and `meets` read and what they still need.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -688,25 +687,93 @@ static int64_t decide(struct ref_ctx *x, const struct node *tc, bool today, cons
   }
 }
 
-/* 8.8: `meets B`, badge B's own statements hold at the evaluation date;
- * `holds B`, the badge is held (its time clause too).  A reference keeps
- * its evaluation-date value at every checkpoint, so both are worked out
- * once, at that date, when first asked (references form no cycle). */
-bool ref_badge_reference(struct ref_ctx *x, int k, bool meets) {
-  struct ref_refs *r = x->refs;
-  if (!r->known[k]) {
-    struct ref_ctx *at = r->at_asof;
-    const struct s_tier *B = &at->c->badges[k];
-    r->meets[k] = block_holds(at, B);
-    r->time_met[k] = true;
-    if (B->time) {
-      struct clause_of w = {-1, -1, B};
-      r->time_met[k] = (decide(at, B->time, r->meets[k], &w) == OC_NONE) == (B->time->op == SUSTAINED);
-    }
-    r->holds[k] = B->time ? r->time_met[k] : r->meets[k];
-    r->known[k] = 1;
+#define KNOWN_MEETS 1 /* struct ref_refs.known: meets[b] is worked out */
+#define KNOWN_HOLDS 2 /* and holds[b] (with time_met, decided, rules_below, earned) */
+
+/* The tier below tier t in its ladder (the one before it of its partner
+ * type), or -1. */
+static int tier_below(const struct comp *c, int t) {
+  for (int u = t - 1; u >= 0; u--)
+    if (c->tiers[u].ptype == c->tiers[t].ptype) return u;
+  return -1;
+}
+
+static int granted_tier(struct ref_ctx *x, int p);
+
+/* 8.9: the tier the grants give the record, worked out once. */
+static int grants_give(struct ref_refs *r) {
+  if (!r->granted_known) {
+    r->granted = granted_tier(r->at_asof, r->ptype);
+    r->granted_known = true;
   }
-  return meets ? r->meets[k] : r->holds[k];
+  return r->granted;
+}
+
+/* Block b's time clause tc (8.4) at the evaluation date, `today` saying
+ * whether what it asks holds there: r->decided[b] and r->time_met[b]. */
+static void work_out_clause(struct ref_refs *r, int b, const struct node *tc, bool today, const struct clause_of *w) {
+  r->decided[b] = OC_NONE;
+  r->time_met[b] = true;
+  if (!tc) return;
+  r->decided[b] = decide(r->at_asof, tc, today, w);
+  r->time_met[b] = (r->decided[b] == OC_NONE) == (tc->op == SUSTAINED);
+}
+
+/* `meets b`: block b's own statements hold (no lower tiers, no time
+ * clause); never for a tier of another partner type. */
+static bool meets_block(struct ref_refs *r, int b) {
+  const struct comp *c = r->at_asof->c;
+  if (!(r->known[b] & KNOWN_MEETS)) {
+    const struct s_tier *B = b < c->ntiers ? &c->tiers[b] : &c->badges[b - c->ntiers];
+    r->meets[b] = (b >= c->ntiers || B->ptype == r->ptype) && block_holds(r->at_asof, B);
+    r->known[b] |= KNOWN_MEETS;
+  }
+  return r->meets[b];
+}
+
+/* `holds t` of tier t (8.2 cumulative tiers, 8.4 time clauses, 8.9
+ * grants): earned when every lower tier is and its statements hold, or,
+ * with a time clause, when its and the lower tiers' statements hold at
+ * every checkpoint (sustained) or at one (at any); held when earned or
+ * when a grant gives it or a higher tier.  A tier of another partner type
+ * is not held. */
+static void work_out_tier(struct ref_refs *r, int t) {
+  const struct comp *c = r->at_asof->c;
+  const struct s_tier *T = &c->tiers[t];
+  int u = tier_below(c, t);
+  if (u >= 0) ref_reference(r->at_asof, u, false); /* the lower ones first */
+  r->decided[t] = OC_NONE;
+  r->time_met[t] = true;
+  if (T->ptype != r->ptype) return; /* holds, earned: false */
+  r->rules_below[t] = meets_block(r, t) && (u < 0 || r->rules_below[u]);
+  struct clause_of w = {r->ptype, t, NULL};
+  work_out_clause(r, t, T->time, r->rules_below[t], &w);
+  r->earned[t] = (T->time ? r->time_met[t] : r->meets[t]) && (u < 0 || r->earned[u]);
+  r->holds[t] = r->earned[t] || grants_give(r) >= t; /* a type's tiers are in ladder order */
+}
+
+/* `holds b` of badge b: held (its time clause too). */
+static void work_out_badge(struct ref_refs *r, int b) {
+  const struct s_tier *B = &r->at_asof->c->badges[b - r->at_asof->c->ntiers];
+  struct clause_of w = {-1, -1, B};
+  work_out_clause(r, b, B->time, meets_block(r, b), &w);
+  r->holds[b] = B->time ? r->time_met[b] : r->meets[b];
+}
+
+/* 8.8: `meets b` or `holds b` of block b.  A reference keeps its
+ * evaluation-date value at every checkpoint, so each is worked out once,
+ * at that date, when first asked (references form no cycle: `meets`
+ * needs the block's statements only, `holds` of a tier the lower tiers'
+ * results and the grants too). */
+bool ref_reference(struct ref_ctx *x, int b, bool meets) {
+  struct ref_refs *r = x->refs;
+  if (meets) return meets_block(r, b);
+  if (!(r->known[b] & KNOWN_HOLDS)) {
+    if (b < x->c->ntiers) work_out_tier(r, b);
+    else work_out_badge(r, b);
+    r->known[b] |= KNOWN_HOLDS;
+  }
+  return r->holds[b];
 }
 
 /* ---- the gap of references (8.8) ----------------------------------------------------------- */
@@ -775,13 +842,15 @@ struct need_list {
  * (an either's cheapest branch, an at least's cheapest statements): the
  * block's own requirements into own (refs false), or what the blocks named
  * by its requirements that are references need, as sentences of out (refs
- * true). */
-static void failing_needs(struct ref_ctx *x, const struct items *t, int i, const struct outcome *tmp, bool refs, int depth,
+ * true).  Whether it met a failing requirement of that kind, said or not
+ * (it may not fit). */
+static bool failing_needs(struct ref_ctx *x, const struct items *t, int i, const struct outcome *tmp, bool refs, int depth,
                           struct need_list *own, struct sentences *out) {
   const struct item *it = &t->v[i];
-  if (it->held) return;
+  if (it->held) return false;
   if (it->n->kind == I_REQ) {
-    if (refs_only(it->n->a) != refs || x->refs->leaves_left == 0) return;
+    if (refs_only(it->n->a) != refs) return false;
+    if (x->refs->leaves_left == 0) return true;
     x->refs->leaves_left--;
     struct sentences inner = {0};
     if (refs && depth + 1 < REF_NEEDS_DEPTH) ref_needs(x, it->n->a, depth + 1, &inner);
@@ -799,18 +868,24 @@ static void failing_needs(struct ref_ctx *x, const struct items *t, int i, const
         if (!sentence(out, one)) break;
       }
     }
-    return;
+    return true;
   }
+  bool found = false;
   for (int k = 0; k < it->nkids; k++)
-    if (it->n->kind == I_BRANCH || t->v[it->kids[k]].picked) failing_needs(x, t, it->kids[k], tmp, refs, depth, own, out);
+    if (it->n->kind == I_BRANCH || t->v[it->kids[k]].picked)
+      found = failing_needs(x, t, it->kids[k], tmp, refs, depth, own, out) || found;
+  return found;
 }
 
-/* What badge k still needs for `holds` (its statements and its time
- * clause) or `meets` (its statements), as sentences of out: "B needs A,
- * C", then what the blocks its own references name need ("D needs E");
- * a badge has no tiers below it to blame. */
-static void badge_needs(struct ref_ctx *x, int k, bool holds, int depth, struct sentences *out) {
-  const struct s_tier *B = &x->c->badges[k];
+/* What block b (a tier or a badge) still needs for `holds` (its
+ * statements and its time clause) or `meets` (its statements), as
+ * sentences of out: "B needs A, C", then what the blocks its own
+ * references name need ("D needs E"); a tier whose own statements hold
+ * (and time clause, for holds) is "met, but not the tiers below it". */
+static void block_needs(struct ref_ctx *x, int b, bool holds, int depth, struct sentences *out) {
+  const struct comp *c = x->c;
+  bool tier = b < c->ntiers;
+  const struct s_tier *B = tier ? &c->tiers[b] : &c->badges[b - c->ntiers];
   struct ref_ctx cx = *x->refs->at_asof;
   cx.ref_depth = -1; /* its entries' own needs: references are described below, in order */
   struct outcome tmp = {0};
@@ -819,19 +894,24 @@ static void badge_needs(struct ref_ctx *x, int k, bool holds, int depth, struct 
   struct need_list own = {0};
   for (int i = 0; i < t.n; i++)
     if (t.v[i].top) failing_needs(x, &t, i, &tmp, false, depth, &own, out);
-  if (holds && B->time && !x->refs->time_met[k]) {
+  if (holds && B->time && !x->refs->time_met[b]) {
     char text[96];
     time_text(B->time, text, sizeof text);
     if (!own.at || list_add(own.text, sizeof own.text, &own.at, &own.cut, ", "))
       list_add(own.text, sizeof own.text, &own.at, &own.cut, text);
   }
+  char one[NEED_ROOM + 128];
   if (own.at) {
-    char one[NEED_ROOM + 128];
     snprintf(one, sizeof one, "%s needs %s", B->n->name, own.text);
     sentence(out, one);
   }
+  bool refs = false;
   for (int i = 0; i < t.n; i++)
-    if (t.v[i].top) failing_needs(x, &t, i, &tmp, true, depth, &own, out);
+    if (t.v[i].top) refs = failing_needs(x, &t, i, &tmp, true, depth, &own, out) || refs;
+  if (!own.at && !refs && tier) {
+    snprintf(one, sizeof one, "%s is met, but not the tiers below it", B->n->name);
+    sentence(out, one);
+  }
   items_free(&t);
   oc_free(&tmp);
 }
@@ -859,10 +939,25 @@ static void ref_needs(struct ref_ctx *x, const struct node *e, int depth, struct
   const struct node *refs[64];
   int n = 0;
   each_ref(e, refs, &n);
+  const struct comp *c = x->c;
   for (int i = 0; i < n; i++) {
-    int k = refs[i]->index - x->c->ntiers;
+    int b = refs[i]->index;
     bool holds = refs[i]->op == 0;
-    if (!ref_badge_reference(x, k, !holds)) badge_needs(x, k, holds, depth, out);
+    if (ref_reference(x, b, !holds)) continue;
+    if (b >= c->ntiers) {
+      block_needs(x, b, holds, depth, out);
+    } else if (c->tiers[b].ptype != x->refs->ptype) { /* needs a record of its type */
+      const struct s_enum *e = &c->enums[c->fields[c->partner_field].ty.ref];
+      char one[NEED_ROOM];
+      snprintf(one, sizeof one, "%s is a tier of partner type %s, not %s", c->tiers[b].n->name, e->vals[c->tiers[b].ptype],
+               x->refs->ptype >= 0 ? e->vals[x->refs->ptype] : "(none)");
+      sentence(out, one);
+    } else if (holds) { /* each tier of its ladder up to it that is not held */
+      for (int t = 0; t <= b; t++)
+        if (c->tiers[t].ptype == c->tiers[b].ptype && !ref_reference(x, t, false)) block_needs(x, t, true, depth, out);
+    } else {
+      block_needs(x, b, false, depth, out);
+    }
   }
 }
 
@@ -877,13 +972,12 @@ static void eval_badges(struct ref_ctx *x, struct outcome *out) {
   for (int k = 0; k < c->nbadges; k++) {
     const struct s_tier *B = &c->badges[k];
     struct items t = {0};
-    bool today = block_items(x, B, &t, out), held = today;
+    block_items(x, B, &t, out);
+    bool held = ref_reference(x, c->ntiers + k, false); /* work_out_badge */
     struct oc_entry *tc = NULL;
     if (B->time) {
-      struct clause_of w = {-1, -1, B};
       tc = oc_add(&out->explain, &out->nexplain);
-      fill_time(B, B->time, x->asof, decide(x, B->time, today, &w), tc);
-      held = tc->met;
+      fill_time(B, B->time, x->asof, x->refs->decided[c->ntiers + k], tc);
     }
     if (held) {
       size_t n = strlen(held_names);
@@ -978,53 +1072,39 @@ void ref_eval(struct ref_rules *R, const char *json, size_t len, int64_t asof, s
   }
   out->asof = x.asof;
   ref_metrics_begin(&x);
-  struct ref_refs refs = {&x,
-                          calloc((size_t)c->nbadges + 1, 1),
-                          calloc((size_t)c->nbadges + 1, sizeof(bool)),
-                          calloc((size_t)c->nbadges + 1, sizeof(bool)),
-                          calloc((size_t)c->nbadges + 1, sizeof(bool)),
-                          0};
-  if (!refs.known || !refs.meets || !refs.holds || !refs.time_met) exit(2);
+  size_t nb = (size_t)c->ntiers + (size_t)c->nbadges + 1;
+  struct ref_refs refs = {.at_asof = &x, .ptype = p};
+  refs.known = calloc(nb, 1);
+  refs.meets = calloc(nb, sizeof(bool));
+  refs.holds = calloc(nb, sizeof(bool));
+  refs.time_met = calloc(nb, sizeof(bool));
+  refs.decided = calloc(nb, sizeof(int64_t));
+  refs.rules_below = calloc(nb, sizeof(bool));
+  refs.earned = calloc(nb, sizeof(bool));
+  if (!refs.known || !refs.meets || !refs.holds || !refs.time_met || !refs.decided || !refs.rules_below || !refs.earned) exit(2);
   x.refs = &refs;
 
   /* every requirement of every tier of the record's type, at asof */
   int nt = c->ntiers;
-  bool *reqs_hold = calloc((size_t)nt + 1, sizeof *reqs_hold); /* the tier's own statements */
-  bool *held = calloc((size_t)nt + 1, sizeof *held);
-  int64_t *decided = calloc((size_t)nt + 1, sizeof *decided);
   struct items *items = calloc((size_t)nt + 1, sizeof *items);
   size_t *time_at = calloc((size_t)nt + 1, sizeof *time_at); /* the time clause's entry */
-  if (!reqs_hold || !held || !decided || !items || !time_at) exit(2);
+  if (!items || !time_at) exit(2);
   for (int t = 0; t < nt; t++) {
-    decided[t] = OC_NONE;
     if (c->tiers[t].ptype != p) continue;
     /* sema has resolved each requirement's section into it (name2) */
-    reqs_hold[t] = block_items(&x, &c->tiers[t], &items[t], out);
+    block_items(&x, &c->tiers[t], &items[t], out);
     time_at[t] = out->nexplain;
     if (c->tiers[t].time) oc_add(&out->explain, &out->nexplain); /* filled below */
   }
 
-  /* 8.2 cumulative tiers, 8.4 time clauses: a tier is held when every
-   * lower tier is, and its requirements hold; with a time clause, when its
-   * and the lower tiers' requirements hold at every checkpoint (sustained)
-   * or at one (at any) */
-  bool below = true, rules_below = true;
+  /* the tier earned (work_out_tier), the highest of its ladder */
   const char *tier = NULL, *next = NULL;
   int earned = -1;
   for (int t = 0; t < nt; t++) {
     if (c->tiers[t].ptype != p) continue;
-    rules_below = rules_below && reqs_hold[t];
-    const struct node *tc = c->tiers[t].time;
-    bool ok = reqs_hold[t];
-    if (tc) {
-      struct clause_of w = {p, t, NULL};
-      decided[t] = decide(&x, tc, rules_below, &w);
-      fill_time(&c->tiers[t], tc, x.asof, decided[t], &out->explain[time_at[t]]);
-      ok = out->explain[time_at[t]].met;
-    }
-    held[t] = below && ok;
-    below = held[t];
-    if (held[t]) {
+    ref_reference(&x, t, false);
+    if (c->tiers[t].time) fill_time(&c->tiers[t], c->tiers[t].time, x.asof, refs.decided[t], &out->explain[time_at[t]]);
+    if (refs.earned[t]) {
       tier = c->tiers[t].n->name;
       earned = t;
     } else if (!next) {
@@ -1033,7 +1113,7 @@ void ref_eval(struct ref_rules *R, const char *json, size_t len, int64_t asof, s
   }
   /* 8.9: the higher of the earned tier and the granted ones; next is the
    * tier above it, and unmet its own requirements */
-  int granted = granted_tier(&x, p);
+  int granted = grants_give(&refs);
   if (granted > earned) {
     out->granted = true;
     tier = c->tiers[granted].n->name;
@@ -1059,9 +1139,9 @@ void ref_eval(struct ref_rules *R, const char *json, size_t len, int64_t asof, s
   free(refs.meets);
   free(refs.holds);
   free(refs.time_met);
-  free(reqs_hold);
-  free(held);
-  free(decided);
+  free(refs.decided);
+  free(refs.rules_below);
+  free(refs.earned);
   ref_metrics_end(&x);
   ref_record_free(R, &rec);
 }
