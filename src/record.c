@@ -50,6 +50,8 @@ int32_t rec_name_field(const struct image *img) {
   return -1;
 }
 
+static int index_tier_names(struct tier_vm *vm, struct reader *rd);
+
 struct reader *reader_of(struct tier_vm *vm) {
   if (!vm->reader) {
     struct reader *rd = t_malloc(&vm->hook, sizeof(struct reader));
@@ -58,6 +60,7 @@ struct reader *reader_of(struct tier_vm *vm) {
       rd->name_field = rec_name_field(vm->rs->img);
     }
     vm->reader = rd;
+    if (rd && index_tier_names(vm, rd) != TIER_OK) rec_free(vm);
   }
   return vm->reader;
 }
@@ -78,15 +81,56 @@ const char *rec_name(struct tier_vm *vm, const struct record *r) {
 
 /* ---- tier values ------------------------------------------------------------------ */
 
+/* A `tier` field's value names a tier of the record's partner type by its
+ * identifier or display name.  Every tier's two names are in one keyed
+ * hash table made with the reader, so a value costs a probe or two however
+ * many tiers its type has (a scan of them was values x tiers), and no
+ * choice of names, in the rules or the record, makes a long chain. */
+
+/* The slot the names of partner type p equal to s (n bytes) start at. */
+static size_t tier_slot(const struct tier_vm *vm, const struct reader *rd, uint32_t p, const char *s, size_t n) {
+  return (hash_bytes(&vm->hkey, s, n) ^ ((uint64_t)p * 0x9E3779B97F4A7C15ull)) & (rd->cap_ttab - 1);
+}
+
+/* The image string entry e of the table stands for: a tier's identifier
+ * or its display name. */
+static uint32_t tier_entry_name(const struct image *img, uint32_t e) {
+  const struct img_tier *T = &img->tiers[(e - 1) / 2];
+  return (e - 1) % 2 ? T->display : T->name;
+}
+
+/* The table (rd->ttab), filled in the order a scan would match (tiers in
+ * order, an identifier before a display name), so that the first match
+ * on a probe is the scan's: equal names probe the same slots. */
+static int index_tier_names(struct tier_vm *vm, struct reader *rd) {
+  const struct image *img = vm->rs->img;
+  if (img->ntiers == 0) return TIER_OK;
+  size_t cap = 16;
+  while (cap < 4 * (size_t)img->ntiers) cap *= 2; /* two names a tier, at most half full */
+  if (!(rd->ttab = t_malloc(&vm->hook, cap * sizeof *rd->ttab))) return TIER_ENOMEM;
+  memset(rd->ttab, 0, cap * sizeof *rd->ttab);
+  rd->cap_ttab = cap;
+  for (uint32_t e = 1; e <= 2 * img->ntiers; e++) {
+    uint32_t str = tier_entry_name(img, e);
+    if (str == NO_STR) continue; /* no display name */
+    size_t k = tier_slot(vm, rd, img->tiers[(e - 1) / 2].ptype, img->strs[str], img->strlens[str]);
+    while (rd->ttab[k]) k = (k + 1) & (cap - 1);
+    rd->ttab[k] = e;
+  }
+  return TIER_OK;
+}
+
 /* The tier of partner type p whose identifier or display name is s (n
  * bytes), or -1. */
-static int32_t tier_named(const struct image *img, uint32_t p, const char *s, size_t n) {
-  for (uint32_t t = 0; t < img->ntiers; t++) {
-    const struct img_tier *T = &img->tiers[t];
-    if (T->ptype != p) continue;
-    if (is_named(img, T->name, s, n) || (T->display != NO_STR && is_named(img, T->display, s, n))) return (int32_t)t;
+static int32_t tier_named(const struct tier_vm *vm, struct reader *rd, uint32_t p, const char *s, size_t n) {
+  const struct image *img = vm->rs->img;
+  if (!rd->cap_ttab) return -1;
+  for (size_t k = tier_slot(vm, rd, p, s, n);; k = (k + 1) & (rd->cap_ttab - 1)) {
+    uint32_t e = rd->ttab[k];
+    rd->tier_probes++;
+    if (!e) return -1;
+    if (img->tiers[(e - 1) / 2].ptype == p && is_named(img, tier_entry_name(img, e), s, n)) return (int32_t)((e - 1) / 2);
   }
-  return -1;
 }
 
 /* "$.status_history[3].status": where item k of list l (all of the
@@ -121,7 +165,7 @@ static int tier_value(struct tier_vm *vm, const struct record *r, int64_t *v, ui
   const struct image *img = vm->rs->img;
   if (*v == TIER_NONE) return TIER_OK;
   const struct rec_str *s = &r->strs[*v];
-  int32_t t = img->partner_field >= 0 ? tier_named(img, p, s->p, s->n) : -1;
+  int32_t t = img->partner_field >= 0 ? tier_named(vm, vm->reader, p, s->p, s->n) : -1;
   if (t >= 0) {
     *v = t;
     return TIER_OK;
@@ -462,6 +506,7 @@ void rec_free(struct tier_vm *vm) {
   t_free(&vm->hook, rd->seen, rd->cap_seen);
   t_free(&vm->hook, rd->id, rd->cap_id);
   t_free(&vm->hook, rd->name, rd->cap_name);
+  t_free(&vm->hook, rd->ttab, rd->cap_ttab * sizeof *rd->ttab);
   t_free(&vm->hook, rd->ftab, rd->cap_ftab * sizeof *rd->ftab);
   t_free(&vm->hook, rd->fpos, (vm->rs->img->nfields + 1) * sizeof *rd->fpos);
   t_free(&vm->hook, rd->keys, (vm->rs->img->nfields + 1) * sizeof *rd->keys);

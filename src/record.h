@@ -69,6 +69,11 @@ struct reader {
   char *id; size_t cap_id;             /* the current record's id, NUL-terminated */
   char *name; size_t cap_name;         /* its name (rec_name), NUL-terminated */
   int32_t name_field;                  /* the schema's "name" field, -1 if none (set on creation) */
+  /* the tiers' identifiers and display names, keyed (record.c, tier_named):
+   * 2 x tier + 1 for an identifier, + 2 for a display name; 0 empty */
+  uint32_t *ttab;
+  size_t cap_ttab;
+  uint64_t tier_probes;                /* slots looked at by tier_named (tests count work with it) */
   uint64_t serial;                     /* records begun (rec_begin) */
   /* keys the schema does not declare, passed over (rec_unknown_key): the
    * first UNKNOWN_KEPT by name, the records with any other counted together */

@@ -6,7 +6,9 @@
  * N and then 2N of them, and checks that the slots looked at (the tables'
  * probe counters) roughly double rather than quadruple.  Work is counted,
  * never timed.  Also: the field names of a wide schema are found through
- * their own keyed table, and the keyed hash is SipHash-1-3.
+ * their own keyed table, so are the tiers a `tier` field's value may name
+ * (the probes per value stay the same when the tiers double), and the
+ * keyed hash is SipHash-1-3.
  */
 #include "testutil.h"
 #include "record.h"
@@ -293,6 +295,62 @@ static void test_wide_schema(void **st) {
   tier_ruleset_free(rs);
 }
 
+/* A ruleset whose partner type `a` has n tiers (each with a display name)
+ * and a record whose m items each name one of them, spread over all of
+ * them, by identifier or display name (a scan passes half on average). */
+static void tier_names(int n, int m, char **src, char **json) {
+  size_t cap = 48 * (size_t)n + 256, at = 0;
+  char *s = malloc(cap), *j = malloc(48 * (size_t)m + 256);
+  assert_non_null(s);
+  assert_non_null(j);
+  at += (size_t)snprintf(s + at, cap - at, "enum k { a }\nrecord { id: text; partner type: k; items: list { st: tier; } }\n");
+  for (int i = 0; i < n; i++) at += (size_t)snprintf(s + at, cap - at, "tier T%d \"Tier %d status\" a < >\n", i, i);
+  size_t jt = (size_t)sprintf(j, "{\"id\":\"N\",\"type\":\"a\",\"items\":[");
+  for (int i = 0; i < m; i++)
+    jt += (size_t)sprintf(j + jt, "%s{\"st\":\"%s%d%s\"}", i ? "," : "", i % 2 ? "Tier " : "T", (i * 7919) % n,
+                          i % 2 ? " status" : "");
+  sprintf(j + jt, "]}");
+  *src = s;
+  *json = j;
+}
+
+/* A `tier` field's value is found through a keyed table of the tiers'
+ * names (record.c, tier_named), not a scan of its type's tiers: doubling
+ * the tiers leaves the slots looked at per value about the same (a scan
+ * doubled them).  Each value is still the tier named, by identifier or
+ * display name. */
+static void test_tier_names(void **st) {
+  (void)st;
+  enum { N = 400, M = 2000 };
+  uint64_t w[2];
+  for (int d = 0; d < 2; d++) {
+    char *src, *json;
+    tier_names(N << d, M, &src, &json);
+    tier_ruleset *rs = compile_or_fail(src);
+    tier_vm *vm = tier_vm_new(rs, NULL);
+    assert_non_null(vm);
+    struct record rec;
+    int rc = rec_parse(vm, json, strlen(json), &rec);
+    if (rc) fprintf(stderr, "%s\n", tier_vm_error(vm));
+    assert_int_equal(rc, TIER_OK);
+    const struct image *img = rs->img;
+    uint32_t slot = UINT32_MAX;
+    for (uint32_t f = 0; f < img->nfields; f++)
+      if (img->fields[f].kind == TY_TIER) slot = img->fields[f].slot;
+    for (int i = 0; i < M; i++)
+      assert_int_equal(rec.lists[0].items[(size_t)i * img->lists[0].width + slot], (i * 7919) % (N << d));
+    w[d] = ((struct reader *)vm->reader)->tier_probes;
+    tier_vm_free(vm);
+    tier_ruleset_free(rs);
+    free(src);
+    free(json);
+  }
+  fprintf(stderr, "tier names: %d and %d tiers, %llu and %llu probes for %d values\n", N, 2 * N, (unsigned long long)w[0],
+          (unsigned long long)w[1], M);
+  assert_true(w[0] >= M && w[0] <= 3 * M); /* a slot or two per value, not a scan */
+  assert_true(w[1] * 10 <= w[0] * 15);     /* twice the tiers: about the same (a scan: twice) */
+}
+
 /* The tables' keyed hash (util.c, hash_bytes) is SipHash-1-3: its outputs
  * for the key 00 01 .. 0f and the messages 00 01 .. of seven lengths, from
  * an implementation of the algorithm written apart from util.c's, and a
@@ -319,7 +377,7 @@ static void test_siphash13(void **st) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_record_texts), cmocka_unit_test(test_distinct_sets), cmocka_unit_test(only_counted_texts_are_keyed),
-      cmocka_unit_test(test_wide_schema),  cmocka_unit_test(test_siphash13),
+      cmocka_unit_test(test_wide_schema),  cmocka_unit_test(test_tier_names),    cmocka_unit_test(test_siphash13),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
