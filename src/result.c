@@ -553,7 +553,7 @@ static void describe_ref_needs(struct tier_vm *vm, uint32_t q, int depth, tier_r
 
 static tier_req_result *reserve(struct tier_vm *vm, size_t n);
 
-/* Does block b's time clause hold (vm.c, time_holds, says what time_at is)? */
+/* Does block b's time clause hold (vm.c, shared_clause, says what time_at is)? */
 static bool time_met(const struct tier_vm *vm, uint32_t b) {
   return (img_block(vm->rs->img, b)->time == TC_SUSTAINED) == (vm->ev.time_at[b] == TIER_NONE);
 }

@@ -44,27 +44,36 @@ static int build_ladders(struct tier_ruleset *rs) {
   return TIER_OK;
 }
 
-/* The badges that share a time clause (the same kind and length), each
- * run a list through rs->clause_next from the first, so that their
- * checkpoints are walked once for all of them (shared_clause): the same
- * dates, the metric block run once at each.  Keyed by kind and length,
- * which the verifier bounds (a length of 512 or more, which it refuses,
- * would only make a run of its own). */
+/* Append block b to the run of blocks with its time clause (same kind
+ * and length) in `last`, keyed by kind and length, which the verifier
+ * bounds (a length of 512 or more, which it refuses, would only make a run
+ * of its own).  A tier's `sustained` has its own walk (eval_checkpoints). */
+enum { CLAUSE_LENGTHS = 512 };
+static void clause_link(struct tier_ruleset *rs, uint32_t *last, uint32_t b) {
+  const struct img_tier *blk = img_block(rs->img, b);
+  rs->clause_next[b] = NO_ITEM;
+  if (blk->time == TC_NONE || (b < rs->img->ntiers && blk->time == TC_SUSTAINED)) return;
+  bool keyed = blk->time < TC_KINDS && blk->time_n < CLAUSE_LENGTHS;
+  uint32_t *tail = keyed ? &last[blk->time * CLAUSE_LENGTHS + blk->time_n] : NULL;
+  rs->clause_first[b] = !tail || *tail == NO_ITEM;
+  if (tail && *tail != NO_ITEM) rs->clause_next[*tail] = b;
+  if (tail) *tail = b;
+}
+
+/* The blocks whose time clauses are walked together (shared_clause): the
+ * tiers of one ladder with the same clause, lowest first, and the badges
+ * with the same clause, each run a list through rs->clause_next from its
+ * first block.  The same dates, so the metric block runs once at each. */
 static int clause_runs(struct image *img, struct tier_ruleset *rs) {
-  enum { LENGTHS = 512 };
-  uint32_t last[TC_KINDS * LENGTHS]; /* per clause: the last badge of its run so far */
-  rs->clause_next = arena_alloc(&img->ar, sizeof *rs->clause_next * ((size_t)img->nbadges + 1));
-  rs->clause_first = arena_alloc(&img->ar, sizeof *rs->clause_first * ((size_t)img->nbadges + 1));
+  uint32_t last[TC_KINDS * CLAUSE_LENGTHS]; /* per clause: the last block of its run so far */
+  uint32_t nblocks = img->ntiers + img->nbadges;
+  rs->clause_next = arena_alloc(&img->ar, sizeof *rs->clause_next * ((size_t)nblocks + 1));
+  rs->clause_first = arena_alloc(&img->ar, sizeof *rs->clause_first * ((size_t)nblocks + 1));
   if (!rs->clause_next || !rs->clause_first) return TIER_ENOMEM;
-  for (uint32_t k = 0; k < TC_KINDS * LENGTHS; k++) last[k] = NO_ITEM;
-  for (uint32_t b = 0; b < img->nbadges; b++) {
-    const struct img_tier *blk = &img->badges[b];
-    rs->clause_next[b] = NO_ITEM;
-    if (blk->time == TC_NONE) continue;
-    uint32_t *tail = blk->time < TC_KINDS && blk->time_n < LENGTHS ? &last[blk->time * LENGTHS + blk->time_n] : NULL;
-    rs->clause_first[b] = !tail || *tail == NO_ITEM;
-    if (tail && *tail != NO_ITEM) rs->clause_next[*tail] = b;
-    if (tail) *tail = b;
+  for (uint32_t p = 0; p <= rs->ntypes; p++) { /* each ladder, then the badges (p == ntypes) */
+    for (uint32_t k = 0; k < TC_KINDS * CLAUSE_LENGTHS; k++) last[k] = NO_ITEM;
+    uint32_t from = p < rs->ntypes ? rs->ladder_start[p] : 0, to = p < rs->ntypes ? rs->ladder_start[p + 1] : img->nbadges;
+    for (uint32_t k = from; k < to; k++) clause_link(rs, last, p < rs->ntypes ? rs->ladder[k] : img->ntiers + k);
   }
   return TIER_OK;
 }
@@ -1496,84 +1505,75 @@ static int eval_checkpoints(struct tier_vm *vm, const struct record *r, uint32_t
   return TIER_OK;
 }
 
-/* Do the requirements block b asks at a checkpoint hold at `at` (the metric
- * registers computed for it)?  A badge's own; a tier's and those of the
- * lower tiers of its ladder, rs->ladder[first .. i]. */
-static int clause_holds_at(struct tier_vm *vm, const struct record *r, int64_t at, uint32_t b, uint32_t first,
-                           uint32_t i, bool *holds) {
-  const struct image *img = vm->rs->img;
-  if (b >= img->ntiers) return block_holds_at(vm, r, at, img_block(img, b), holds);
-  *holds = true;
-  for (uint32_t j = first; j <= i && *holds; j++) {
-    vm->steps++;
-    int rc = block_holds_at(vm, r, at, &img->tiers[vm->rs->ladder[j]], holds);
-    if (rc) return rc;
-  }
-  return TIER_OK;
-}
+/* Where the tiers below hold at a checkpoint: tiers first .. upto - 1 of
+ * the ladder hold there, and tier upto does not when `broken`. */
+struct prefix {
+  uint32_t upto;
+  bool broken;
+};
 
-/* The time clause of block b (checkpoint.c) walked on its own, `today`
- * saying whether what it asks holds at the evaluation date: `sustained`
- * needs it at every checkpoint, `at any checkpoint` at one.  The
- * checkpoints are tried from the latest back, the metric block run again at
- * each, until one decides; ev->time_at[b] gets it (sustained: the latest
- * failing one; at any: the latest holding one; TIER_NONE when none
- * decides).  The tiers' sustained clauses share their checkpoints instead
- * (eval_checkpoints), and so do badges of one clause (shared_clause); a
- * tier's other clauses come here. */
-static int time_holds(struct tier_vm *vm, const struct record *r, uint32_t b, uint32_t first, uint32_t i, bool today,
-                      bool *ok) {
-  const struct img_tier *blk = img_block(vm->rs->img, b);
-  bool every = blk->time == TC_SUSTAINED;
-  int64_t at = vm->ev.asof;
-  for (uint32_t k = 1; today == every && at != TIER_NONE; k++) {
-    at = tc_checkpoint(blk->time, blk->time_n, vm->ev.asof, k);
-    int rc;
-    if (at != TIER_NONE && ((rc = run_metrics(vm, r, at)) || (rc = clause_holds_at(vm, r, at, b, first, i, &today))))
-      return rc;
-  }
-  vm->ev.time_at[b] = at;
-  *ok = at == TIER_NONE ? every : !every;
-  return TIER_OK;
-}
-
-/* The time clause shared by the badges of the run from `first`
- * (rs->clause_next), walked as time_holds walks one clause but once for
- * all of them: at each checkpoint the metric block runs once, and each
- * badge still undecided (its time_at CLAUSE_PENDING) checks its own items
- * there.
- * Each badge ends as its own walk would have ended it, at the same
- * checkpoint; n badges of one clause cost the checkpoints once, not n
- * times (a badge's clause walked on its own made n badges over m metrics
- * cost n x m a checkpoint). */
-#define CLAUSE_PENDING INT64_MAX /* a badge's time_at while its clause is walked */
-static int shared_clause(struct tier_vm *vm, const struct record *r, uint32_t first) {
+/* Does block b hold at checkpoint `at`, as its time clause asks: a badge's
+ * items, or a tier's and those of every lower tier of its ladder (whether
+ * they are held or not), found for the tiers of a run lowest first by
+ * extending *pre, so that each tier is run once a checkpoint. */
+static int clause_holds_at(struct tier_vm *vm, const struct record *r, int64_t at, uint32_t b, struct prefix *pre, bool *holds) {
   const struct tier_ruleset *rs = vm->rs;
   const struct image *img = rs->img;
-  struct eval *ev = &vm->ev;
-  const struct img_tier *blk = &img->badges[first];
-  bool every = blk->time == TC_SUSTAINED, today;
-  uint32_t pending = 0;
-  for (uint32_t b = first; b != NO_ITEM; b = rs->clause_next[b]) { /* decided today, or pending */
-    bool undecided = ev->badge_held[b] == every && ev->asof != TIER_NONE;
-    ev->time_at[img->ntiers + b] = undecided ? CLAUSE_PENDING : ev->asof;
-    pending += undecided;
+  if (b >= img->ntiers) return block_holds_at(vm, r, at, img_block(img, b), holds);
+  uint32_t i = rs->ladder_start[img->tiers[b].ptype] + rs->tier_pos[b];
+  while (!pre->broken && pre->upto <= i) {
+    bool h;
+    vm->steps++;
+    int rc = block_holds_at(vm, r, at, &img->tiers[rs->ladder[pre->upto]], &h);
+    if (rc) return rc;
+    if (h) pre->upto++;
+    else pre->broken = true;
   }
+  *holds = pre->upto > i;
+  return TIER_OK;
+}
+
+/* The time clause of the blocks of the run from `lead` (rs->clause_next;
+ * checkpoint.c), walked once for all of them: `sustained` needs what the
+ * clause asks at every checkpoint, `at any checkpoint` at one.  A block
+ * still in question has time_at CLAUSE_PENDING (the evaluation date did
+ * not decide it).  The checkpoints are tried from the latest back, the
+ * metric block run once at each, until each block is decided: time_at
+ * gets the checkpoint (sustained: the latest failing one; at any: the
+ * latest holding one; TIER_NONE when none decides).  Each block ends
+ * where a walk of its own would end; n blocks of one clause cost the
+ * checkpoints once, not n times (walked one by one, n blocks over m
+ * metrics cost n x m a checkpoint).  `first` is the record's ladder. */
+#define CLAUSE_PENDING INT64_MAX
+static int shared_clause(struct tier_vm *vm, const struct record *r, uint32_t lead, uint32_t first) {
+  const struct tier_ruleset *rs = vm->rs;
+  struct eval *ev = &vm->ev;
+  const struct img_tier *blk = img_block(rs->img, lead);
+  bool every = blk->time == TC_SUSTAINED;
+  uint32_t pending = 0;
+  for (uint32_t b = lead; b != NO_ITEM; b = rs->clause_next[b]) pending += ev->time_at[b] == CLAUSE_PENDING;
   for (uint32_t k = 1; pending; k++) {
     int64_t at = tc_checkpoint(blk->time, blk->time_n, ev->asof, k);
+    struct prefix pre = {first, false};
     int rc;
     if (at != TIER_NONE && (rc = run_metrics(vm, r, at))) return rc;
-    for (uint32_t b = first; b != NO_ITEM; b = rs->clause_next[b]) {
-      if (ev->time_at[img->ntiers + b] != CLAUSE_PENDING) continue;
-      if (at != TIER_NONE && (rc = block_holds_at(vm, r, at, &img->badges[b], &today))) return rc;
-      if (at != TIER_NONE && today == every) continue;
-      ev->time_at[img->ntiers + b] = at;
+    for (uint32_t b = lead; b != NO_ITEM; b = rs->clause_next[b]) {
+      bool holds = false;
+      if (ev->time_at[b] != CLAUSE_PENDING) continue;
+      if (at != TIER_NONE && (rc = clause_holds_at(vm, r, at, b, &pre, &holds))) return rc;
+      if (at != TIER_NONE && holds == every) continue;
+      ev->time_at[b] = at;
       pending--;
     }
   }
-  for (uint32_t b = first; b != NO_ITEM; b = rs->clause_next[b])
-    ev->badge_held[b] = ev->time_at[img->ntiers + b] == TIER_NONE ? every : !every;
   return TIER_OK;
+}
+
+/* Block b's time clause as the evaluation date leaves it (`today`: what
+ * the clause asks holds there): decided there, or in question. */
+static void clause_today(struct eval *ev, uint32_t b, const struct img_tier *blk, bool today) {
+  bool every = blk->time == TC_SUSTAINED;
+  ev->time_at[b] = today == every && ev->asof != TIER_NONE ? CLAUSE_PENDING : ev->asof;
 }
 
 /* The badges, each on its own: its items at the evaluation date, then its
@@ -1582,13 +1582,18 @@ static int eval_badges(struct tier_vm *vm, const struct record *r) {
   const struct tier_ruleset *rs = vm->rs;
   const struct image *img = rs->img;
   struct eval *ev = &vm->ev;
+  uint32_t nt = img->ntiers;
   for (uint32_t b = 0; b < img->nbadges; b++) {
     ev->badge_held[b] = block_holds(img, &img->badges[b], ev->met, ev->held);
+    if (img->badges[b].time != TC_NONE) clause_today(ev, nt + b, &img->badges[b], ev->badge_held[b]);
     vm->steps++;
   }
   for (uint32_t b = 0; b < img->nbadges; b++) {
+    const struct img_tier *blk = &img->badges[b];
     int rc;
-    if (rs->clause_first[b] && (rc = shared_clause(vm, r, b))) return rc;
+    if (rs->clause_first[nt + b] && (rc = shared_clause(vm, r, nt + b, 0))) return rc;
+    bool every = blk->time == TC_SUSTAINED;
+    if (blk->time != TC_NONE) ev->badge_held[b] = ev->time_at[nt + b] == TIER_NONE ? every : !every;
   }
   return TIER_OK;
 }
@@ -1614,11 +1619,11 @@ static int eval_round(struct tier_vm *vm, const struct record *r, uint32_t first
     uint32_t t = rs->ladder[i];
     const struct img_tier *T = &img->tiers[t];
     rules_below = block_holds(img, T, ev->met, ev->held) && rules_below;
-    bool ok;
     if (T->time == TC_SUSTAINED && !rules_below) ev->time_at[t] = ev->asof;
-    else if (T->time != TC_NONE && T->time != TC_SUSTAINED && (rc = time_holds(vm, r, t, first, i, rules_below, &ok)))
-      return rc;
+    else if (T->time != TC_NONE && T->time != TC_SUSTAINED) clause_today(ev, t, T, rules_below);
   }
+  for (uint32_t i = first; i < end; i++)
+    if (rs->clause_first[rs->ladder[i]] && (rc = shared_clause(vm, r, rs->ladder[i], first))) return rc;
   vm->steps += end - first;
   if ((rc = eval_checkpoints(vm, r, first, end))) return rc;
   /* the ladder */

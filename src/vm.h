@@ -43,9 +43,10 @@ struct tier_ruleset {
   uint32_t *tier_pos;       /* each tier's place in its partner type's ladder */
   uint32_t *req_item;       /* each requirement's item */
   const char **time_text;   /* each block's time clause in canonical form, NULL if none */
-  uint32_t *clause_next;    /* per badge with a time clause: the next badge with the same clause
-                               (kind and length), NO_ITEM after the last (vm.c, shared_clause) */
-  bool *clause_first;       /* per badge: it has a time clause and no earlier badge has the same */
+  uint32_t *clause_next;    /* per block whose time clause it walks with others (a badge's, a
+                               tier's but `sustained`): the next of its ladder or of the badges
+                               with the same clause, NO_ITEM after the last (vm.c, shared_clause) */
+  bool *clause_first;       /* per block: the first of such a run */
   size_t cp_entries;        /* result entries the failing checkpoints can describe (result.c) */
   const char **item_name;   /* a group's name: a branch's ("branch 2" when the rules
                                give none), "either", "at least N of M"; NULL for a leaf */
@@ -80,9 +81,10 @@ struct eval {
   /* a round before the last: the references it reads may not be final, nor
      are its runtime errors (vm.c, round_run) */
   bool provisional;
-  int64_t *time_at;         /* per block (tiers, then badges), the checkpoint that decided
-                               its time clause (vm.c, time_holds): sustained, the latest
-                               failing one; at any, the latest holding one; else TIER_NONE */
+  /* per block (tiers, then badges), the checkpoint that decided its time
+     clause (vm.c, shared_clause): sustained, the latest failing one; at
+     any, the latest holding one; else TIER_NONE */
+  int64_t *time_at;
 };
 
 struct tier_vm {

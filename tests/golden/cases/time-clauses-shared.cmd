@@ -1,0 +1,1 @@
+tiervm eval -f table --as-of 2019-12-13 tests/golden/data/shared-clauses.tier tests/golden/data/shared-clauses.jsonl; tiervm eval --as-of 2019-11-01 tests/golden/data/shared-clauses.tier tests/golden/data/shared-clauses.jsonl
