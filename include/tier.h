@@ -327,7 +327,10 @@ enum tier_entry_kind {
  * stand in the text, so that tier_say can say the text again in the
  * user's language.  The English text is what JSON and CSV write, alike in
  * every locale; a table, an explanation or a report shows tier_say's.
- * Plain data (no pointers into the entry), so a copied entry keeps it. */
+ * Plain data (no pointers into the entry), so a copied entry keeps it.
+ * The items of a list take the parts sentences leave: a list whose items
+ * do not all fit, or whose room a later sentence takes, has none and is
+ * said as it is. */
 #define TIER_SAID_PARTS 6 /* sentences in one text: "A is held; B is not held" */
 #define TIER_SAID_ARGS 6  /* arguments of one sentence */
 typedef struct tier_said {
@@ -340,6 +343,10 @@ typedef struct tier_said {
                                    April"), said again in the user's language; 0 for none */
     uint32_t period;                                        /* that period (internal encoding) */
     unsigned short at[TIER_SAID_ARGS], len[TIER_SAID_ARGS]; /* each argument's bytes in the text */
+    /* nonzero: an item of the list that is the last argument of the
+       sentence before it ("Silver needs +1 a, ok must become true"), said
+       inside that sentence, ", " between items */
+    int item;
   } part[TIER_SAID_PARTS];
 } tier_said;
 

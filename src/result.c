@@ -466,8 +466,8 @@ static bool time_met(const struct tier_vm *vm, uint32_t b);
 
 /* The needs of item i of block b that fail on the way its smallest change
  * takes (price_items: an either's cheapest branch, an at least's cheapest
- * items): with refs false the block's own requirements, each appended to
- * the list `to` (", " between them); with refs true what the blocks its
+ * items): with refs false the block's own requirements, each an item of
+ * the list `to` (say_item); with refs true what the blocks its
  * references name need, each said as sentences of `to`.  Returns whether
  * it met a failing requirement of that kind, said or not (it may not fit). */
 static bool failing_needs(struct tier_vm *vm, uint32_t b, uint32_t i, bool refs, int depth, struct sayer *to) {
@@ -480,7 +480,7 @@ static bool failing_needs(struct tier_vm *vm, uint32_t b, uint32_t i, bool refs,
     tier_req_result leaf;
     describe_req_at(vm, b, it->first, depth + 1, &leaf);
     if (refs) say_said(to, leaf.need, &leaf.need_said);
-    else if (!to->len || say_text(to, ", ")) say_text(to, leaf.need[0] ? leaf.need : leaf.rule);
+    else say_item(to, leaf.need[0] ? leaf.need : leaf.rule, leaf.need[0] ? &leaf.need_said : NULL);
     return true;
   }
   bool found = false;
@@ -490,20 +490,20 @@ static bool failing_needs(struct tier_vm *vm, uint32_t b, uint32_t i, bool refs,
 }
 
 /* What block x still needs for `holds x` (its items, and its time
- * clause) or `meets x` (its items), as sentences of s: "X needs A, B",
- * then, for its items that are references, what their blocks need ("Y
- * needs C"). */
+ * clause) or `meets x` (its items), as sentences of s: "X needs A, B"
+ * (A and B said again in the user's language inside it), then, for its
+ * items that are references, what their blocks need ("Y needs C"). */
 static void block_needs(struct tier_vm *vm, uint32_t x, bool holds, int depth, struct sayer *s) {
   const struct image *img = vm->rs->img;
   const struct img_tier *X = img_block(img, x);
   const char *name = img_str(img, X->name);
   char own[sizeof vm->unmet->need];
+  tier_said own_said;
   struct sayer list;
-  say_begin(&list, own, sizeof own, NULL);
+  say_begin(&list, own, sizeof own, &own_said);
   for (uint32_t i = X->first_item; i < X->first_item + X->nitems; i++) failing_needs(vm, x, i, false, depth, &list);
-  if (holds && X->time != TC_NONE && !time_met(vm, x) && (!list.len || say_text(&list, ", ")))
-    say_text(&list, vm->rs->time_text[x]);
-  if (list.len) SAY(s, N_("%s needs %s"), name, own);
+  if (holds && X->time != TC_NONE && !time_met(vm, x)) say_item(&list, vm->rs->time_text[x], NULL);
+  if (list.len) say_list(s, N_("%s needs %s"), name, &list);
   bool refs = false; /* a requirement of references fails (what it needs may not fit) */
   for (uint32_t i = X->first_item; i < X->first_item + X->nitems; i++) refs = failing_needs(vm, x, i, true, depth, s) || refs;
   if (!list.len && !refs && x < img->ntiers) /* its own items hold: a tier below it does not */

@@ -20,17 +20,24 @@ struct sayer {
   char *out;
   size_t cap, len;
   tier_said *how;
-  bool cut; /* something did not fit: nothing more is said */
+  bool cut;   /* something did not fit: nothing more is said */
+  bool plain; /* a list whose items did not all fit in how: said as it is */
 };
 
 /* Start an empty text: out[0] = 0, how->nparts = 0.  With how NULL the
- * text is not sentences but one argument built in pieces (say_text). */
+ * text is said as it is, with nothing for tier_say to say again. */
 void say_begin(struct sayer *s, char *out, size_t n, tier_said *how);
 
-/* Append text as it is, in a sayer begun with how NULL ("+10 work, +2
- * sec", a list that is one argument of a sentence).  false once it does
- * not fit: it is cut at a character boundary and nothing more is added. */
-bool say_text(struct sayer *s, const char *text);
+/* Append one item of a list, ", " before it unless it is the first, in a
+ * sayer begun with how: each item is kept as a sentence of its own (text
+ * as said by `said`, one sentence; otherwise the item is said as it is),
+ * so that tier_say says it in the user's language inside the sentence the
+ * list is an argument of (say_list).  false once the text does not fit. */
+bool say_item(struct sayer *s, const char *text, const tier_said *said);
+
+/* Say one more sentence of two arguments, arg and the list said in
+ * `list` (say_item): "Silver needs +1 a, ok must become true". */
+bool say_list(struct sayer *s, const char *msgid, const char *arg, const struct sayer *list);
 
 /* Say the sentences of another said text once more, in English, after
  * those of s, each with its own message and arguments (a gap made of

@@ -302,7 +302,7 @@ static void an_entry_says_its_need_again(void **st) {
   tier_ruleset_free(rs);
 
   /* an argument that is not ASCII is cut before a character, not inside one */
-  tier_said how = {1, {{"%s must become true", NULL, 0, 1, 0, 0, {0}, {9}}}};
+  tier_said how = {1, {{"%s must become true", NULL, 0, 1, 0, 0, {0}, {9}, 0}}};
   assert_int_equal(tier_say(out, 8, "\u30c6\u30a3\u30a2 must become true", &how), 6);
   assert_string_equal(out, "\u30c6\u30a3");
 }
@@ -327,9 +327,11 @@ static void the_gap_of_holds_is_sentences(void **st) {
   assert_int_equal(res->nbadges, 2);
   const tier_req_result *both = &res->badges[1].unmet[0];
   assert_string_equal(both->need, "Silver needs +1 a; Gold is met, but not the tiers below it");
-  assert_int_equal(both->need_said.nparts, 2);
+  assert_int_equal(both->need_said.nparts, 3); /* the list of Silver's needs is one item, said as it is */
   assert_string_equal(both->need_said.part[0].msgid, "%s needs %s");
-  assert_string_equal(both->need_said.part[1].msgid, "%s is met, but not the tiers below it");
+  assert_true(both->need_said.part[1].item);
+  assert_string_equal(both->need_said.part[2].msgid, "%s is met, but not the tiers below it");
+  assert_false(both->need_said.part[2].item);
   assert_int_equal(tier_say(out, sizeof out, both->need, &both->need_said), strlen(both->need));
   assert_string_equal(out, both->need);
   const char *y = "{\"id\":\"y\",\"type\":\"technology\",\"a\":3,\"b\":9}";
@@ -337,6 +339,51 @@ static void the_gap_of_holds_is_sentences(void **st) {
   both = &res->badges[1].unmet[0];
   assert_string_equal(both->need, "Gold is a tier of partner type consulting, not technology");
   assert_int_equal(both->need_said.nparts, 1);
+  tier_vm_free(vm);
+  tier_ruleset_free(rs);
+}
+
+/* The needs of a block a reference names are items of the sentence that
+ * says them, each with its own message, so that tier_say says each again
+ * (in English here: the same text); a gap said again inside another keeps
+ * them; and they never take a sentence's place. */
+static void the_needs_in_a_gap_are_items(void **st) {
+  (void)st;
+  tier_ruleset *rs = load("enum kind { consulting }\n"
+                          "record { id: text; partner type: kind; n: int; ok: bool; }\n"
+                          "review = 2024-06-30;\n"
+                          "badge Pro < ok; n >= 3; >\nbadge Top < holds Pro; >\nbadge Both < holds Top; >\n"
+                          "badge B < ok; n >= 4; >\nbadge C < ok; n >= 5; >\n"
+                          "badge All < holds Pro and holds B and holds C; >\n");
+  tier_vm *vm = tier_vm_new(rs, NULL);
+  const tier_result *res;
+  char out[TIER_SAY_MAX];
+  const char *x = "{\"id\":\"x\",\"type\":\"consulting\",\"n\":1,\"ok\":false}";
+  assert_int_equal(tier_eval_json(vm, x, strlen(x), TIER_NO_DATE, &res), TIER_OK);
+  for (int b = 1; b <= 2; b++) { /* Top, and Both through Top */
+    const tier_req_result *u = &res->badges[b].unmet[0];
+    assert_string_equal(u->need, "Pro needs ok must become true, +2 n");
+    assert_int_equal(u->need_said.nparts, 3);
+    assert_string_equal(u->need_said.part[0].msgid, "%s needs %s");
+    assert_true(u->need_said.part[1].item);
+    assert_string_equal(u->need_said.part[1].msgid, "%s must become true");
+    assert_true(u->need_said.part[2].item);
+    assert_int_equal(tier_say(out, sizeof out, u->need, &u->need_said), strlen(u->need));
+    assert_string_equal(out, u->need);
+  }
+  /* three lists of two: the items take the room the sentences leave, never
+   * a sentence's (the last list keeps its items, the others are said as
+   * they are) */
+  const tier_req_result *all = &res->badges[5].unmet[0];
+  assert_string_equal(all->need,
+                      "Pro needs ok must become true, +2 n; B needs ok must become true, +3 n; "
+                      "C needs ok must become true, +4 n");
+  assert_int_equal(all->need_said.nparts, 5);
+  assert_false(all->need_said.part[1].item);
+  assert_string_equal(all->need_said.part[2].msgid, "%s needs %s");
+  assert_true(all->need_said.part[3].item && all->need_said.part[4].item);
+  assert_int_equal(tier_say(out, sizeof out, all->need, &all->need_said), strlen(all->need));
+  assert_string_equal(out, all->need);
   tier_vm_free(vm);
   tier_ruleset_free(rs);
 }
@@ -389,6 +436,7 @@ int main(void) {
       cmocka_unit_test(rule_changes_come_one_by_one),
       cmocka_unit_test(an_entry_says_its_need_again),
       cmocka_unit_test(the_gap_of_holds_is_sentences),
+      cmocka_unit_test(the_needs_in_a_gap_are_items),
   };
   return cmocka_run_group_tests_name("api", tests, NULL, NULL);
 }

@@ -1,0 +1,2 @@
+# Japanese (LANGUAGE=ja): the needs of a block that a reference names are said in Japanese inside "X に必要なもの: ..." (a bool, a comparison, a period test), in explain and the table; JSON keeps the English need
+D=tests/golden/data; LANGUAGE=ja tiervm explain $D/holds-nested.tier $D/holds-nested.jsonl | grep -e Top -e 'Pro に必要' ; tiervm explain $D/holds-nested.tier $D/holds-nested.jsonl | grep 'Pro needs'; LANGUAGE=ja tiervm eval $D/holds-nested.tier $D/holds-nested.jsonl | grep -o '"need":"Pro[^"]*"'
