@@ -370,9 +370,11 @@ static int check_req_traces(struct vfy *v, uint32_t i) {
                   k - r->xfirst, t->depth);
   }
   if (r->xvalue == NO_STR) return 0;
+  /* explain code first: without it the requirement traces nothing, and
+   * traces[xfirst] is another requirement's comparison or the table's end */
+  if (r->xcode == NO_STR) return fail(v, "tiers: requirement %u: a computed threshold without explain code", i);
   if (img->traces[r->xfirst].call != NO_STR)
     return fail(v, "tiers: requirement %u: its computed threshold (traced comparison 0) is a formula call", i);
-  if (r->xcode == NO_STR) return fail(v, "tiers: requirement %u: a computed threshold without explain code", i);
   if (!str_ok(img, r->xvalue, false) || !str_ok(img, r->xthreshold, true))
     return fail(v, "tiers: requirement %u: computed threshold's text out of range", i);
   if (r->xcmp < CMP_EQ || r->xcmp > CMP_GE) return fail(v, "tiers: requirement %u: unknown comparison %u", i, r->xcmp);

@@ -1250,6 +1250,8 @@ static int round_run(struct tier_vm *vm, uint32_t entry, const struct record *r,
   int rc = vm_run(vm, entry, r, asof, out);
   if (rc != TIER_ERUNTIME || !vm->ev.provisional) return rc;
   if (out) *out = TIER_NONE;
+  vm->err[0] = 0; /* not the record's: tier_vm_error must not say it after a success */
+  vm->err_pc = 0;
   return TIER_OK;
 }
 

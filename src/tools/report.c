@@ -99,7 +99,8 @@ static void esc(tier_buf *b, const char *s) {
 /* A count as people read it, "1,698", into out (at least 32 bytes). */
 static const char *count_text(char *out, long n) {
   char d[24];
-  int len = snprintf(d, sizeof d, "%ld", n < 0 ? -n : n), k = 0;
+  unsigned long mag = n < 0 ? 0UL - (unsigned long)n : (unsigned long)n; /* LONG_MIN too */
+  int len = snprintf(d, sizeof d, "%lu", mag), k = 0;
   if (n < 0) out[k++] = '-';
   for (int i = 0; i < len; i++) {
     if (i && (len - i) % 3 == 0) out[k++] = ',';

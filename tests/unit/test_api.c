@@ -270,6 +270,28 @@ static void a_result_names_the_partner(void **st) {
   tier_ruleset_free(rs);
 }
 
+/* A runtime error in a round before the last is not the record's (the
+ * final values never read it): the record is evaluated, and tier_vm_error
+ * says nothing after it, as after any success. */
+static void an_early_round_leaves_no_error(void **st) {
+  (void)st;
+  tier_ruleset *rs = load("enum kind { member }\n"
+                          "record { id: text; partner type: kind; o: int; stays: list { day: date; } }\n"
+                          "metric recent = count stays where day within 30 days;\n"
+                          "badge Active < recent >= 1; >\n"
+                          "badge Loyal < holds Active or o * o > 0; >\n"
+                          "tier Gold member < holds Loyal; >\n");
+  tier_vm *vm = tier_vm_new(rs, NULL);
+  const tier_result *res;
+  int64_t asof;
+  assert_int_equal(tier_date_parse("2024-06-30", &asof), 0);
+  const char *rec = "{\"id\":\"or\",\"type\":\"member\",\"o\":4000000000000000,\"stays\":[{\"day\":\"2024-06-20\"}]}";
+  assert_int_equal(tier_eval_json(vm, rec, strlen(rec), asof, &res), TIER_OK);
+  assert_string_equal(tier_vm_error(vm), "");
+  tier_vm_free(vm);
+  tier_ruleset_free(rs);
+}
+
 /* tier_say says a result's need again from the entry alone (here in
  * English: no catalogue is asked for): the same text as the result's, also
  * from a copy of the entry; cut at a character boundary when the room is
@@ -433,6 +455,7 @@ int main(void) {
       cmocka_unit_test(a_failed_buffer_says_so),
       cmocka_unit_test(the_tools_stages_are_library_calls),
       cmocka_unit_test(a_result_names_the_partner),
+      cmocka_unit_test(an_early_round_leaves_no_error),
       cmocka_unit_test(rule_changes_come_one_by_one),
       cmocka_unit_test(an_entry_says_its_need_again),
       cmocka_unit_test(the_gap_of_holds_is_sentences),
