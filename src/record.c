@@ -319,6 +319,19 @@ static void key_text(const struct image *img, const struct unknown_key *k, struc
   buf_free(&where);
 }
 
+/* Key k as people read it (key_text) into key, and the declared field of
+ * its owner closest to it as a JSON string into near (empty when there is
+ * none), both NUL-terminated: the did-you-mean of the --strict fault and
+ * of the warning, built in one place.  False when out of memory. */
+static bool key_and_near(const struct image *img, const struct unknown_key *k, struct buf *key, struct buf *near) {
+  key_text(img, k, key);
+  buf_u8(key, 0);
+  const char *best = closest_field(img, k->owner, k->name);
+  if (best) out_json_str(near, best, strlen(best));
+  buf_u8(near, 0);
+  return !key->failed && !near->failed;
+}
+
 static void key_of(struct unknown_key *k, uint16_t owner, const char *key, size_t n) {
   k->n = utf8_prefix(key, n, UNKNOWN_NAME);
   memcpy(k->name, key, k->n);
@@ -356,13 +369,8 @@ int rec_unknown_key(struct tier_vm *vm, uint16_t owner, const char *key, size_t 
   key_of(&k, owner, key, n);
   if (vm->strict_fields) {
     struct buf key = {.hook = &vm->hook}, near = {.hook = &vm->hook};
-    key_text(img, &k, &key);
-    buf_u8(&key, 0);
-    const char *best = closest_field(img, owner, k.name);
-    if (best) out_json_str(&near, best, strlen(best));
-    buf_u8(&near, 0);
-    if (key.failed || near.failed) snprintf(why, whylen, "%s", _("out of memory"));
-    else if (best)
+    if (!key_and_near(img, &k, &key, &near)) snprintf(why, whylen, "%s", _("out of memory"));
+    else if (*(const char *)near.p)
       snprintf(why, whylen, _("unknown field %s (did you mean %s?): the rules declare no such field"), (const char *)key.p,
                (const char *)near.p);
     else snprintf(why, whylen, _("unknown field %s: the rules declare no such field"), (const char *)key.p);
@@ -397,14 +405,9 @@ void rec_accept(struct reader *rd) {
  * \"certified\"?)". */
 static void unknown_entry(const struct image *img, const struct unknown_key *k, struct buf *b) {
   struct buf key = {.hook = b->hook}, near = {.hook = b->hook};
-  key_text(img, k, &key);
-  buf_u8(&key, 0);
-  const char *best = closest_field(img, k->owner, k->name);
-  if (best) out_json_str(&near, best, strlen(best));
-  buf_u8(&near, 0);
   unsigned long long n = k->records;
-  if (key.failed || near.failed) b->failed = true;
-  else if (best)
+  if (!key_and_near(img, k, &key, &near)) b->failed = true;
+  else if (*(const char *)near.p)
     buf_printf(b, NG_("%s (%llu record; did you mean %s?)", "%s (%llu records; did you mean %s?)", n), (const char *)key.p, n,
                (const char *)near.p);
   else buf_printf(b, NG_("%s (%llu record)", "%s (%llu records)", n), (const char *)key.p, n);
