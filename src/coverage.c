@@ -533,7 +533,7 @@ static uint32_t trace_slot(const struct cov *c, const struct mn *a, const struct
 }
 
 /* Is n, through the conversions around it, a metric or a field? */
-static bool named_value(const struct mn *n) {
+static bool names_metric_or_field(const struct mn *n) {
   int conv;
   n = source(n, &conv);
   return n->kind == MN_REF || n->kind == MN_FIELD;
@@ -551,7 +551,7 @@ static void add_traced(struct cov *c, struct threshold *t, const struct mn *n) {
   int cmp = cmp_of_op(n->op);
   bool right; /* the value is n->a[1] */
   if (r && n == c->m->req[t->req] && r->xvalue != NO_STR) right = r->xcmp != cmp;
-  else right = named_value(n->a[1]) && !named_value(n->a[0]);
+  else right = names_metric_or_field(n->a[1]) && !names_metric_or_field(n->a[0]);
   t->traced = true;
   t->cmp = right ? flip(cmp) : cmp;
   t->value = n->a[right];

@@ -743,7 +743,8 @@ static bool same_meaning(struct rd *d, uint32_t qa, uint32_t qb) {
 static bool same_but_const_values(struct rd *d, uint32_t qa, uint32_t qb) {
   return d->mc && same_but_consts(d, d->ma->req[qa], d->mc->req[qb]);
 }
-static bool same_words(struct rd *d, uint32_t qa, uint32_t qb) {
+/* Unchanged: the same meaning, label and section. */
+static bool unchanged_req(struct rd *d, uint32_t qa, uint32_t qb) {
   const struct img_req *ra = &d->A->reqs[qa], *rb = &d->B->reqs[qb];
   return same_meaning(d, qa, qb) && !strcmp(own_label(d->A, ra), own_label(d->B, rb)) &&
          !strcmp(S(d->A, ra->section), S(d->B, rb->section));
@@ -772,7 +773,9 @@ static bool same_text(struct rd *d, uint32_t qa, uint32_t qb) {
  * meaning: paired first, so that a requirement that comes to mean what
  * another of its block means (`seats >= k2` with k2 moved from 2 to 3, beside
  * `seats >= 3`) is paired with itself, not taken for the other. */
-static bool same_words_and_text(struct rd *d, uint32_t qa, uint32_t qb) { return same_words(d, qa, qb) && same_text(d, qa, qb); }
+static bool unchanged_and_written_alike(struct rd *d, uint32_t qa, uint32_t qb) {
+  return unchanged_req(d, qa, qb) && same_text(d, qa, qb);
+}
 static bool same_text_but_const_values(struct rd *d, uint32_t qa, uint32_t qb) {
   return same_text(d, qa, qb) && same_but_const_values(d, qa, qb);
 }
@@ -844,9 +847,9 @@ static void diff_requirements(struct rd *d, uint32_t ta, uint32_t tb, const char
     return;
   }
   struct pair_ctx p = {d, where, TA->first_req, TA->nreq, TB->first_req, TB->nreq, ua, ub};
-  pair_reqs(&p, same_words_and_text, NULL);                  /* unchanged, written alike */
+  pair_reqs(&p, unchanged_and_written_alike, NULL);          /* unchanged, written alike */
   pair_reqs(&p, same_text_but_const_values, diff_req_words); /* a const changed: said once, above */
-  pair_reqs(&p, same_words, NULL);               /* unchanged */
+  pair_reqs(&p, unchanged_req, NULL);                        /* unchanged */
   pair_reqs(&p, same_meaning, diff_req_words);   /* only a label or section changed */
   pair_reqs(&p, same_but_const_values, diff_req_words); /* a const changed: said once, above */
   pair_reqs(&p, same_threshold_subject, report_threshold);

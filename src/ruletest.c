@@ -603,7 +603,7 @@ static bool same_value(const struct tier_vm *vm, struct value x, json_t *want, c
  * or a formula call's, from the explain code of a requirement that calls
  * it (vm_trace).  False when the call's requirement faults there (the
  * expectation has checked the name already). */
-static bool named_value(struct tier_vm *vm, const char *name, struct value *x) {
+static bool expected_value_of(struct tier_vm *vm, const char *name, struct value *x) {
   const struct image *img = vm->rs->img;
   uint32_t m = record_metric(img, name), q, k;
   if (m < img->nmetrics) {
@@ -624,7 +624,7 @@ static bool compare_values(struct tier_vm *vm, json_t *ev, struct buf *why) {
   json_object_foreach(ev, k, want) {
     struct value x;
     char got[NUM_TEXT > 200 ? NUM_TEXT : 200] = "";
-    if (!named_value(vm, k, &x))
+    if (!expected_value_of(vm, k, &x))
       snprintf(got, sizeof got, "%s", _("no value: the requirement that computes it stopped at a run-time error"));
     else if (same_value(vm, x, want, got, sizeof got)) continue;
     char w[200];

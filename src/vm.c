@@ -45,7 +45,7 @@ static int build_ladders(struct tier_ruleset *rs) {
 }
 
 /* Append block b to the run of blocks with its time clause (same kind
- * and length) in `last`, keyed by kind and length, which the verifier
+ * and length) in `last`, indexed by kind and length, which the verifier
  * bounds (a length of 512 or more, which it refuses, would only make a run
  * of its own).  A tier's `sustained` has its own walk (eval_checkpoints). */
 enum { CLAUSE_LENGTHS = 512 };
@@ -53,8 +53,8 @@ static void clause_link(struct tier_ruleset *rs, uint32_t *last, uint32_t b) {
   const struct img_tier *blk = img_block(rs->img, b);
   rs->clause_next[b] = NO_ITEM;
   if (blk->time == TC_NONE || (b < rs->img->ntiers && blk->time == TC_SUSTAINED)) return;
-  bool keyed = blk->time < TC_KINDS && blk->time_n < CLAUSE_LENGTHS;
-  uint32_t *tail = keyed ? &last[blk->time * CLAUSE_LENGTHS + blk->time_n] : NULL;
+  bool bounded = blk->time < TC_KINDS && blk->time_n < CLAUSE_LENGTHS;
+  uint32_t *tail = bounded ? &last[blk->time * CLAUSE_LENGTHS + blk->time_n] : NULL;
   rs->clause_first[b] = !tail || *tail == NO_ITEM;
   if (tail && *tail != NO_ITEM) rs->clause_next[*tail] = b;
   if (tail) *tail = b;
