@@ -52,6 +52,8 @@ static int syntax(struct jp *j, const char *at, const char *fmt, ...) {
   vsnprintf(vm->jerr, sizeof vm->jerr, fmt, ap);
   va_end(ap);
   if (at > j->e) at = j->e;
+  const char *bom = json_bom_fault(at, j->e);
+  if (bom) snprintf(vm->jerr, sizeof vm->jerr, "%s", bom);
   int line = 1, col = 1;
   for (const char *q = j->s; q < at; q++) {
     if (*q == '\n') { line++; col = 1; }

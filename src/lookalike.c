@@ -241,7 +241,10 @@ static void report_line(struct diags *dg, uint32_t file, const char *s, const ch
                         const struct line_faults *lf) {
   struct loc l = {file, (uint32_t)lf->first, (uint32_t)lf->end};
   int typed = (int)(lf->end - lf->first), ascii = (int)(lf->oend - lf->ofirst);
-  if (lf->count == 1 && lf->asc[0] == 0) {
+  if (lf->count == 1 && !strncmp(lf->names[0], "FEFF ", 5)) { /* a file's first BOM is not content (compile.c) */
+    diag_add(dg, TIER_ERROR, &l, "%s",
+             _("a byte order mark (U+FEFF), which only the start of a file may have, is here: delete it"));
+  } else if (lf->count == 1 && lf->asc[0] == 0) {
     diag_add(dg, TIER_ERROR, &l, _("an invisible character, U+%s, is here: delete it"), lf->names[0]);
   } else if (lf->count == 1 && lf->asc[0] == ' ') {
     diag_add(dg, TIER_ERROR, &l, _("this space is U+%s, not an ordinary space: type a plain space"), lf->names[0]);

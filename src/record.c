@@ -795,8 +795,10 @@ static int parse_ref(struct tier_vm *vm, const char *json, size_t len, struct re
   json_error_t je;
   json_t *root = json_loadb(json, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je);
   if (!root) {
-    json_syntax_text(vm->err, sizeof vm->err, je.line, je.column, je.text);
-    snprintf(vm->jerr, sizeof vm->jerr, "%s", je.text);
+    /* jansson's position is past the token it could not take: 3 bytes for a BOM */
+    const char *bom = je.position >= 3 ? json_bom_fault(json + je.position - 3, json + len) : NULL;
+    json_syntax_text(vm->err, sizeof vm->err, je.line, je.column, bom ? bom : je.text);
+    snprintf(vm->jerr, sizeof vm->jerr, "%s", bom ? bom : je.text);
     vm->err_line = je.line;
     vm->err_col = je.column;
     return TIER_ERECORD;

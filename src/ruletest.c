@@ -649,7 +649,8 @@ static enum outcome run_one(struct tier_vm *vm, const char *text, size_t len, js
   json_t *t = *tp = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
   int nerr = 0;
   if (!t) {
-    fault(why, &nerr, _("not valid JSON: %s (column %d)"), je.text, je.column);
+    const char *bom = je.position >= 3 ? json_bom_fault(text + je.position - 3, text + len) : NULL; /* past the token */
+    fault(why, &nerr, _("not valid JSON: %s (column %d)"), bom ? bom : je.text, je.column);
     return T_MALFORMED;
   }
   if (!json_is_object(t)) {

@@ -155,6 +155,7 @@ size_t utf8_prefix(const char *s, size_t n, size_t max);
 /* 3 when s starts with a UTF-8 byte-order mark (EF BB BF), else 0: sources,
  * record files and test files may start with one; it is not content. */
 size_t utf8_bom(const char *s, size_t n);
+const char *json_bom_fault(const char *p, const char *e);
 /* The one wording of a JSON syntax error, "malformed JSON at line L,
  * column C: WHAT", into out (n bytes): the streaming reader, the jansson
  * reference, the record splitter and the evaluator (which moves the

@@ -297,6 +297,14 @@ size_t utf8_prefix(const char *s, size_t n, size_t max) {
 
 size_t utf8_bom(const char *s, size_t n) { return n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0; }
 
+/* A JSON reader's fault at p (before e), said as what it is when p is at a
+ * byte order mark that is not a file's first bytes ("invalid token" would
+ * name nothing the user sees); else NULL. */
+const char *json_bom_fault(const char *p, const char *e) {
+  if (!p || p > e || !utf8_bom(p, (size_t)(e - p))) return NULL;
+  return _("a byte order mark (U+FEFF, the bytes EF BB BF), which only the start of a file may have: delete it");
+}
+
 void json_syntax_text(char *out, size_t n, long line, long col, const char *what) {
   snprintf(out, n, _("malformed JSON at line %ld, column %ld: %s"), line, col, what);
 }

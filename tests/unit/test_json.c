@@ -257,6 +257,26 @@ static void nested_paths(void **st) {
   }
 }
 
+/* A byte order mark past a file's first bytes (the stream strips that
+ * one): both readers say what it is, wherever in the record it stands,
+ * not "invalid token". */
+static void bom_is_named(void **st) {
+  (void)st;
+  static const char *cases[] = {
+      "\xEF\xBB\xBF{\"id\":\"x\",\"type\":\"a\"}",
+      "{\"id\":\xEF\xBB\xBF\"x\",\"type\":\"a\"}",
+      "{\"id\":\"x\",\xEF\xBB\xBF\"type\":\"a\"}",
+      "  \xEF\xBB\xBF{\"id\":\"x\",\"type\":\"a\"}",
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    struct record r;
+    assert_int_equal(rec_parse(nfast, cases[i], strlen(cases[i]), &r), TIER_ERECORD);
+    assert_non_null(strstr(tier_vm_error(nfast), "byte order mark"));
+    assert_int_equal(rec_parse_ref(nref, cases[i], strlen(cases[i]), &r), TIER_ERECORD);
+    assert_non_null(strstr(tier_vm_error(nref), "byte order mark"));
+  }
+}
+
 /* Byte mutations of a real profile: flips, deletions, special bytes. */
 static void mutate_line(const char *line, ssize_t len, void (*cmp)(const char *, size_t), tier_vm *f);
 
@@ -513,6 +533,7 @@ int main(void) {
       cmocka_unit_test(nested_paths),         cmocka_unit_test(nested_mutations_agree),
       cmocka_unit_test(keys_and_texts_agree), cmocka_unit_test(tier_fields_agree),
       cmocka_unit_test(enum_values_agree),    cmocka_unit_test(sorted_keys_learnt),
+      cmocka_unit_test(bom_is_named),
   };
   return cmocka_run_group_tests_name("json", tests, setup, teardown);
 }
