@@ -601,8 +601,8 @@ static bool same_value(const struct tier_vm *vm, struct value x, json_t *want, c
 
 /* The value "values" names: record metric `name`'s at the evaluation date,
  * or a formula call's, from the explain code of a requirement that calls
- * it (vm_trace).  False when the call's requirement faults there (the
- * expectation has checked the name already). */
+ * it (vm_trace).  False when every requirement that calls it faults there
+ * (the expectation has checked the name already). */
 static bool expected_value_of(struct tier_vm *vm, const char *name, struct value *x) {
   const struct image *img = vm->rs->img;
   uint32_t m = record_metric(img, name), q, k;
@@ -610,10 +610,24 @@ static bool expected_value_of(struct tier_vm *vm, const char *name, struct value
     *x = (struct value){img->metrics[m].kind, img->metrics[m].ref, vm->ev.regs_today[m], vm->ev.nregs_today[m]};
     return true;
   }
-  if (!traced_call(img, name, &q, &k) || !vm_trace(vm, q)) return false;
-  uint32_t slot = 2 * (k - img->reqs[q].xfirst);
-  *x = (struct value){img->traces[k].kind, img->traces[k].ref, vm->trace[slot], vm->ntrace[slot]};
-  return true;
+  /* every requirement that traces the call, in order: the first whose
+   * explain code reached it (an `or` or `and` decided before the call
+   * leaves its slot none: `vip or pts(5) >= 50` when vip holds), else the
+   * first that ran (the value is none there too) */
+  bool any = false;
+  for (q = 0; q < img->nreqs; q++)
+    for (k = img->reqs[q].xfirst; k < img->reqs[q].xfirst + img->reqs[q].xn; k++) {
+      if (img->traces[k].call == NO_STR || strcmp(img_str(img, img->traces[k].call), name) || !vm_trace(vm, q)) continue;
+      uint32_t slot = 2 * (k - img->reqs[q].xfirst);
+      struct value v = {img->traces[k].kind, img->traces[k].ref, vm->trace[slot], vm->ntrace[slot]};
+      if (!any) *x = v;
+      any = true;
+      if (v.kind == TY_NUMBER ? !num_is_none(v.q) : v.v != TIER_NONE) {
+        *x = v;
+        return true;
+      }
+    }
+  return any;
 }
 
 /* "values": each record metric and formula call named has the value given. */

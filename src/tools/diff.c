@@ -343,8 +343,9 @@ static const char *path_text(struct diff *d, tier_buf *b, tier_buf *path) {
   const char *p = tier_buf_text(path, &n), *end = p ? p + n : NULL;
   tier_buf_clear(b);
   if (!n) tier_buf_puts(b, _("no alternative path"));
+  char shown[BRANCH_SHOWN_MAX];
   for (const char *s = p; s && s < end; s += strlen(s) + 1)
-    tier_buf_printf(b, "%s\"%s\"", s == p ? "" : ", ", esc_str(d->pool, s));
+    tier_buf_printf(b, "%s\"%s\"", s == p ? "" : ", ", esc_str(d->pool, branch_shown(s, shown)));
   const char *t = tier_buf_text(b, NULL);
   return t ? t : "";
 }

@@ -19,4 +19,22 @@
 #define NG_(s, p, n) tier_ngettext(s, p, n)
 #define NGN_(s, p) s, p
 
+#include <stdio.h>
+#include <string.h>
+
+/* A branch's name as a person reads it, in buf when it is said again: the
+ * results name an unnamed branch of an either by its place, "branch 2", in
+ * English, as JSON and CSV write it and rule tests name it; a text for
+ * people says that in the user's language.  Any other name (a label) is
+ * returned as it is. */
+enum { BRANCH_SHOWN_MAX = 64 };
+static inline const char *branch_shown(const char *name, char buf[BRANCH_SHOWN_MAX]) {
+  unsigned k = 0;
+  int end = 0;
+  if (!name || strncmp(name, "branch ", 7) != 0 || name[7] < '1' || name[7] > '9') return name;
+  if (sscanf(name + 7, "%u%n", &k, &end) != 1 || name[7 + end] != 0 || k > 0x7fffffff) return name;
+  snprintf(buf, BRANCH_SHOWN_MAX, _("branch %d"), (int)k);
+  return buf;
+}
+
 #endif

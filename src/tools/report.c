@@ -534,8 +534,9 @@ static const char *path_text(tier_buf *t, tier_buf *path) {
   if (!n) tier_buf_puts(t, _("no alternative path"));
   for (const char *s = p; s && s < end; s += strlen(s) + 1) {
     if (s != p) tier_buf_puts(t, _(", "));
+    char shown[BRANCH_SHOWN_MAX];
     /* TRANSLATORS: a path's name, quoted */
-    tier_buf_printf(t, _("\xE2\x80\x9C%s\xE2\x80\x9D"), s);
+    tier_buf_printf(t, _("\xE2\x80\x9C%s\xE2\x80\x9D"), branch_shown(s, shown));
   }
   const char *text = tier_buf_text(t, NULL);
   return text ? text : "";
