@@ -12,6 +12,11 @@
  *   - a tier no record can reach (its requirements and those below it set
  *     bounds on one metric that cannot both hold, `n > 5; n < 6` on an
  *     int among them, or compare an enum past its first or last value);
+ *   - a tier or badge with a requirement that never holds, whatever the
+ *     record (`1 >= 2`, `false`);
+ *   - two tiers in a row of one type that ask nothing (the lower is never
+ *     the tier held), and a grant without `when` of a type's top tier
+ *     (no other tier of the type is ever held);
  *   - `==`, `!=` or `in {...}` on a value that may be missing, which a
  *     missing value makes false (in tiers, badges, grants, metrics,
  *     formulas and the review rule; each comparison once).
@@ -574,9 +579,101 @@ static void no_tier(struct comp *c) {
   diag_add(&c->dg, TIER_ERROR, &l, _("the ruleset defines no tier and no badge, so no partner could hold one: %s"), why);
 }
 
+/* ---- tiers that say nothing, or cannot be held ------------------------------------ */
+
+/* A literal of a comparison (through a const): its value in *q, its
+ * class in *cls (0 a number, 1 a date, 2 a bool); false for anything that
+ * varies by record. */
+static bool literal_value(const struct node *n, struct num *q, int *cls) {
+  n = ast_literal(n);
+  if (n->kind == N_INT || n->kind == N_DEC) *cls = 0;
+  else if (n->kind == N_DATE) *cls = 1;
+  else if (n->kind == N_BOOL) *cls = 2;
+  else return false;
+  *q = n->kind == N_DEC ? n->q : num_from_int(n->ival);
+  return true;
+}
+
+/* Is requirement e false whatever the record: `false`, or a comparison of
+ * two literals that does not hold (`1 >= 2`)? */
+static bool never_holds(const struct node *e) {
+  struct num a, b;
+  int ca, cb;
+  e = ast_literal(e);
+  if (e->kind == N_BOOL) return e->ival == 0;
+  if (e->kind != N_BIN || e->op < B_EQ || e->op > B_GE || e->a->ty.kind == TY_MONEY || e->b->ty.kind == TY_MONEY) return false;
+  if (!literal_value(e->a, &a, &ca) || !literal_value(e->b, &b, &cb) || ca != cb) return false;
+  int d = num_cmp(a, b);
+  switch (e->op) {
+  case B_EQ: return d != 0;
+  case B_NE: return d == 0;
+  case B_LT: return d >= 0;
+  case B_LE: return d > 0;
+  case B_GT: return d <= 0;
+  default: return d < 0; /* B_GE */
+  }
+}
+
+/* A requirement of block T that never holds (never_holds): T is never held.
+ * Said once per block. */
+static void never_held(struct comp *c, const struct s_tier *T, bool badge) {
+  for (const struct node *s = T->n->list; s; s = s->next) {
+    if (s->kind != I_REQ || !s->a || !never_holds(s->a)) continue;
+    const struct node *e = s->a;
+    const struct srcfile *f = &c->dg.files[e->loc.file];
+    diag_add(&c->dg, TIER_WARNING, &T->n->loc,
+             badge ? _("no partner can hold badge %s: '%.*s' (line %u) never holds, whatever the record")
+                   : _("no partner can reach tier %s: '%.*s' (line %u) never holds, whatever the record"),
+             T->n->name, (int)(e->loc.end - e->loc.beg), f->text + e->loc.beg, line_of(c, s));
+    return;
+  }
+}
+
+/* Does tier T ask nothing: no requirement and no time clause? */
+static bool asks_nothing(const struct s_tier *T) { return !T->n->list && !T->time; }
+
+/* Per ladder: two tiers in a row that ask nothing (every partner of the
+ * type holds the higher, so none is ever at the lower), and a grant
+ * without `when` of its top tier (every partner holds it, so none is
+ * ever at another).  Per partner type: its highest tier so far (top, -1
+ * for none) and how many it has. */
+static void ladder_shape(struct comp *c) {
+  int ntypes = 0;
+  for (int t = 0; t < c->ntiers; t++)
+    if (c->tiers[t].ptype >= ntypes) ntypes = c->tiers[t].ptype + 1;
+  int *top = arena_alloc(&c->ar, sizeof *top * (size_t)(ntypes + 1)),
+      *count = arena_alloc(&c->ar, sizeof *count * (size_t)(ntypes + 1));
+  if (!top || !count) return;
+  for (int p = 0; p < ntypes; p++) top[p] = -1, count[p] = 0;
+  for (int t = 0; t < c->ntiers; t++) {
+    int p = c->tiers[t].ptype, below = p >= 0 ? top[p] : -1;
+    if (p < 0) continue;
+    if (below >= 0 && asks_nothing(&c->tiers[t]) && asks_nothing(&c->tiers[below]))
+      diag_add(&c->dg, TIER_WARNING, &c->tiers[t].n->loc,
+               _("tier %s asks nothing, and neither does %s below it (line %u): every partner of its type holds %s, so "
+                 "none is ever at %s"),
+               tier_name(c, t), tier_name(c, below), line_of(c, c->tiers[below].n), tier_name(c, t), tier_name(c, below));
+    top[p] = t;
+    count[p]++;
+  }
+  for (int i = 0; i < c->ngrants; i++) {
+    const struct node *g = c->grants[i];
+    if (g->b || g->index < 0 || g->index >= c->ntiers) continue;
+    int t = g->index, p = c->tiers[t].ptype;
+    if (p >= 0 && top[p] == t && count[p] > 1)
+      diag_add(&c->dg, TIER_WARNING, &g->loc,
+               _("this grants %s, the top tier of its type, to every partner of that type (there is no `when`): no other "
+                 "tier of theirs is ever held"),
+               tier_name(c, t));
+  }
+}
+
 void lint_run(struct comp *c) {
   lone_cr_comments(c);
   no_tier(c);
   ladder_checks(c);
+  ladder_shape(c);
+  for (int t = 0; t < c->ntiers; t++) never_held(c, &c->tiers[t], false);
+  for (int b = 0; b < c->nbadges; b++) never_held(c, &c->badges[b], true);
   optional_eq_all(c);
 }
