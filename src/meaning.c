@@ -1169,18 +1169,25 @@ void mn_hash(const struct meaning *m, uint8_t out[32]) {
 
 /* ---- traversal --------------------------------------------------------------------------- */
 
-static bool uses(struct meaning *m, const struct mn *n, bool (*fn)(const struct mn *, void *), void *ud) {
+static bool uses(struct meaning *m, const struct mn *n, bool (*fn)(const struct mn *, void *), void *ud, struct mn_budget *b) {
   if (!n || n->mark == m->gen) return false;
+  if (b && b->left == 0) return b->out = true;
+  if (b) b->left--, b->visits++;
   ((struct mn *)n)->mark = m->gen;
   if (fn(n, ud)) return true;
   for (uint16_t i = 0; i < n->n; i++)
-    if (uses(m, n->a[i], fn, ud)) return true;
+    if (uses(m, n->a[i], fn, ud, b)) return true;
   return false;
 }
 
 bool mn_uses(struct meaning *m, const struct mn *n, bool (*fn)(const struct mn *, void *), void *ud) {
   m->gen++;
-  return uses(m, n, fn, ud);
+  return uses(m, n, fn, ud, NULL);
+}
+
+bool mn_uses_within(struct meaning *m, const struct mn *n, bool (*fn)(const struct mn *, void *), void *ud, struct mn_budget *b) {
+  m->gen++;
+  return uses(m, n, fn, ud, b);
 }
 
 /* ---- what results say of a requirement -------------------------------------------------- */

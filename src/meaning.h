@@ -129,6 +129,14 @@ const struct mn *mn_period_test(const struct meaning *m, uint32_t q);
 /* Does n use (through references too) a node for which fn says true?
  * Each shared node is visited once. */
 bool mn_uses(struct meaning *m, const struct mn *n, bool (*fn)(const struct mn *, void *), void *ud);
+/* mn_uses within a budget of node visits: each node visited takes one
+ * from b->left; when none is left the walk stops, says true (it might use
+ * one) and sets b->out.  b->visits counts the visits. */
+struct mn_budget {
+  uint64_t left, visits;
+  bool out;
+};
+bool mn_uses_within(struct meaning *m, const struct mn *n, bool (*fn)(const struct mn *, void *), void *ud, struct mn_budget *b);
 
 /* n as the rule language would write it, as far as it can tell. */
 void mn_text(const struct meaning *m, const struct mn *n, struct buf *b);

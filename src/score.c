@@ -17,6 +17,15 @@
  * whatever the record's size.  An input that another input depends on
  * (`a` beside `twice_a = a * 2`) is left out: it cannot change alone.
  *
+ * Linear work whatever the rules: a stretch of more than SCORE_MAX_CODE
+ * instructions makes no score, and finding which inputs another depends on
+ * walks the metrics' meaning within one budget for the whole load,
+ * SCORE_WORK_PER_INSN nodes per instruction of the metric block plus
+ * SCORE_WORK_BASE, taken score by score in register order.  The score
+ * whose walk runs out, and every later one that must walk, gets no
+ * input-naming analysis: its gap says the value it must reach.  The load
+ * does not fail.
+ *
  * The search that runs the copies is whatif.c's, and the need it makes is
  * result.c's: both run after loading, so that the loader never calls the
  * code that calls it.
@@ -155,16 +164,18 @@ static bool is_input(const struct mn *n, void *ud) {
 /* Leave out each input that a metric the score reads (not the input
  * itself) depends on: it cannot change alone (that metric is computed from
  * it in the record, not again here). */
-static void independent(struct meaning *m, const struct image *img, const struct reads *rd, struct score *sc) {
+static bool independent(struct meaning *m, const struct image *img, const struct reads *rd, struct score *sc,
+                        struct mn_budget *b) {
   uint32_t kept = 0;
   for (uint32_t k = 0; k < sc->n; k++) {
     struct input_of w = {&sc->in[k], img};
     bool used = false;
     for (uint32_t j = 0; j < rd->n && !used; j++)
-      used = !(!sc->in[k].field && rd->reg[j] == sc->in[k].x) && mn_uses(m, m->reg[rd->reg[j]], is_input, &w);
+      used = !(!sc->in[k].field && rd->reg[j] == sc->in[k].x) && mn_uses_within(m, m->reg[rd->reg[j]], is_input, &w, b);
     if (!used) sc->in[kept++] = sc->in[k];
   }
   sc->n = kept;
+  return !b->out;
 }
 
 /* Copy stretch s .. e to rs->whatif at *at, with END after it and its
@@ -193,18 +204,22 @@ int score_load(struct tier_ruleset *rs, struct meaning *m, uint32_t ncode) {
   memset(st.e, 0, sizeof(uint32_t) * (n + 1));
   memset(st.in_loop, 0, n + 1);
   find_stretches(rs, ncode, &st);
+  /* the work budget of the whole load (score.h, SCORE_WORK_*) */
+  uint64_t insns = 0;
+  for (uint32_t i = rs->metric_entry; i < ncode && rs->code[i].op != OP_END; i++) insns++;
+  struct mn_budget b = {.left = SCORE_WORK_BASE + SCORE_WORK_PER_INSN * insns};
   uint32_t at = 0;
   for (uint32_t r = 0; r < n; r++) {
     struct score *sc = &rs->scores[r];
     struct reads rd = {.n = 0};
     int kind = img->metrics[r].kind;
     *sc = (struct score){.entry = UINT32_MAX};
-    if (!st.e[r] || st.in_loop[r] || !(value_kind(kind) || kind == TY_NUMBER) || !straight(rs, st.s[r], st.e[r]) ||
-        !balanced(rs, st.s[r], st.e[r], depth) || !read_inputs(rs, st.s[r], st.e[r], sc, &rd))
+    if (!st.e[r] || st.in_loop[r] || !(value_kind(kind) || kind == TY_NUMBER) || st.e[r] - st.s[r] >= SCORE_MAX_CODE ||
+        !straight(rs, st.s[r], st.e[r]) || !balanced(rs, st.s[r], st.e[r], depth) || !read_inputs(rs, st.s[r], st.e[r], sc, &rd))
       continue;
-    independent(m, img, &rd, sc);
-    if (sc->n >= 2) sc->entry = copy_stretch(rs, st.s[r], st.e[r], &at);
+    if (independent(m, img, &rd, sc, &b) && sc->n >= 2) sc->entry = copy_stretch(rs, st.s[r], st.e[r], &at);
     else sc->n = 0;
   }
+  rs->score_work = b.visits;
   return TIER_OK;
 }

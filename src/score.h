@@ -13,6 +13,14 @@
  * (score.c): where its code's copy starts in rs->whatif, and its inputs,
  * each a top-level field (by slot) or a record metric (by register). */
 #define SCORE_INPUTS 8
+/* score.c's limits: a score's code (its SETMETRIC included) is at most
+ * SCORE_MAX_CODE instructions, and the load walks at most
+ * SCORE_WORK_PER_INSN meaning nodes per instruction of the metric block
+ * plus SCORE_WORK_BASE to find which inputs another depends on (a score
+ * past it gets no input-naming analysis; docs/language.md, limits). */
+#define SCORE_MAX_CODE 256
+#define SCORE_WORK_PER_INSN 16
+#define SCORE_WORK_BASE 65536
 struct score_input {
   uint32_t x;
   bool field;

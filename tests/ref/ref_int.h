@@ -47,8 +47,9 @@ struct ref_rec {
 struct ref_rules {
   struct comp c;
   struct tier_alloc_hook hook;
-  struct image *img;  /* the rules compiled, and their meaning: what a metric */
-  struct meaning *mn; /* depends on, as the VM sees it (ref_score.c); NULL if none */
+  struct image *img;        /* the rules compiled, and their meaning: what a metric */
+  struct meaning *mn;       /* depends on, as the VM sees it (ref_score.c); NULL if none */
+  struct ref_score *scores; /* per metric, what ref_score.c found at load; NULL: none */
 };
 
 /* What a record's tier references read (8.8): each block's outcome at the

@@ -11,6 +11,15 @@
  * same way; fewest units first, at most three, "+2 b or +23 wins".  A
  * value outside the VM's range on the way (may_fail) meets nothing, as a
  * run-time error there meets nothing.
+ *
+ * The limits (docs/language.md, limits): a metric whose compiled code is
+ * longer than SCORE_MAX_CODE instructions is no score, and finding which
+ * inputs another depends on walks the meaning within one budget for the
+ * whole ruleset, SCORE_WORK_PER_INSN nodes per instruction of the metric
+ * block plus SCORE_WORK_BASE, metric by metric in register order; the
+ * metric whose walk runs out and every later one are no scores.  Both
+ * lengths are facts of the compiled rules, taken from them as the meaning
+ * is; the walk is meaning.c's, counted as the VM counts it.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -21,12 +30,15 @@
 #define SCORE_INPUTS 8
 #define SCORE_MAX_STEP 40
 #define SCORE_READS 64
+#define SCORE_MAX_CODE 256 /* a score's compiled code, its SETMETRIC included */
+#define SCORE_WORK_PER_INSN 16
+#define SCORE_WORK_BASE 65536
 
 struct input {
   bool field;
   int index; /* a field's or a metric's */
 };
-struct score {
+struct ref_score {
   struct input in[SCORE_INPUTS];
   int n;
   int reads[SCORE_READS]; /* the metrics the definition reads (any type), each once */
@@ -36,7 +48,7 @@ struct score {
 
 static bool value_kind(int kind) { return kind == TY_INT || kind == TY_MONEY; }
 
-static void add_input(struct score *s, bool field, int index) {
+static void add_input(struct ref_score *s, bool field, int index) {
   for (int k = 0; k < s->n; k++)
     if (s->in[k].field == field && s->in[k].index == index) return;
   if (s->n < SCORE_INPUTS) s->in[s->n++] = (struct input){field, index};
@@ -44,7 +56,7 @@ static void add_input(struct score *s, bool field, int index) {
 
 /* The metrics the score reads, each once; more than the VM keeps
  * (SCORE_READS) make no score. */
-static void add_read(struct score *s, int m) {
+static void add_read(struct ref_score *s, int m) {
   for (int k = 0; k < s->nreads; k++)
     if (s->reads[k] == m) return;
   if (s->nreads == SCORE_READS) s->complete = false;
@@ -53,7 +65,7 @@ static void add_read(struct score *s, int m) {
 
 /* What expression n reads, in the order the code reads it (operands left
  * to right, a formula call as its body, a parameter as its argument). */
-static void reads(const struct comp *c, const struct node *n, struct score *s) {
+static void reads(const struct comp *c, const struct node *n, struct ref_score *s) {
   if (!n || !s->complete) return;
   switch ((enum node_kind)n->kind) {
   case N_NAME:
@@ -101,18 +113,45 @@ static bool mn_is(const struct mn *n, void *ud) {
  * reference takes from the compiled rules, meaning.c's, as the VM does
  * (src/score.c): the meaning folds what the tree does not (`if true then
  * A else B` reads no B), and both must leave out the same inputs. */
-static void independent(const struct ref_rules *R, struct score *s) {
+static bool independent(const struct ref_rules *R, struct ref_score *s, struct mn_budget *b) {
   int kept = 0;
   for (int k = 0; k < s->n; k++) {
     struct mn_input w = {R, &s->in[k]};
     bool used = !R->mn; /* no meaning: nothing is known to be independent */
     for (int j = 0; j < s->nreads && !used; j++)
       used = !(!s->in[k].field && s->reads[j] == s->in[k].index) &&
-          mn_uses(R->mn, R->mn->reg[R->c.metrics[s->reads[j]].reg], mn_is, &w);
+          mn_uses_within(R->mn, R->mn->reg[R->c.metrics[s->reads[j]].reg], mn_is, &w, b);
     if (!used) s->in[kept++] = s->in[k];
   }
   s->n = kept;
+  return !b->out;
 }
+
+/* How many instructions each register's metric takes in the compiled
+ * metric block (len[reg]; 0 for none): from where the stack is empty
+ * before it (after the previous SETMETRIC outside loops, or after a loop
+ * that began there) to its last SETMETRIC outside loops.  How many the
+ * block has. */
+static uint32_t code_lengths(const struct image *img, uint32_t *len) {
+  const uint8_t *code = img->code;
+  uint32_t start = 0, n = 0, nest = 0;
+  bool began[LIM_LIST_DEPTH + 1];
+  for (uint32_t pc = img->metric_code; pc < img->codelen && code[pc] != OP_END;
+       pc += 1 + 4 * (uint32_t)op_noperands(op_info[code[pc]].fmt), n++) {
+    uint32_t r = pc + 4 < img->codelen
+        ? (uint32_t)code[pc + 1] | (uint32_t)code[pc + 2] << 8 | (uint32_t)code[pc + 3] << 16 | (uint32_t)code[pc + 4] << 24
+        : UINT32_MAX;
+    if (code[pc] == OP_LOOP && nest <= LIM_LIST_DEPTH) began[nest++] = start == n;
+    else if (code[pc] == OP_NEXT && nest > 0 && began[--nest] && nest == 0) start = n + 1;
+    else if ((code[pc] == OP_SETMETRIC || code[pc] == OP_SETMETRIC_F) && nest == 0 && r < img->nmetrics) {
+      len[r] = n - start + 1;
+      start = n + 1;
+    }
+  }
+  return n;
+}
+
+static void find_scores(struct ref_rules *R);
 
 void ref_meaning_load(struct ref_rules *R, const char *path, const char *text, size_t len) {
   uint8_t *p = NULL;
@@ -123,24 +162,50 @@ void ref_meaning_load(struct ref_rules *R, const char *path, const char *text, s
       vfy_image(R->img, err, sizeof err) == TIER_OK) /* meaning.c reads verified images */
     R->mn = mn_build(R->img, R->img->ar.hook, false);
   if (p) tier_free_bytes(NULL, p, n);
+  if (R->mn) find_scores(R);
 }
 
 void ref_meaning_free(struct ref_rules *R) {
   mn_free(R->mn);
+  free(R->scores);
+  R->scores = NULL;
   if (R->img) image_free(R->img);
   R->mn = NULL;
   R->img = NULL;
 }
 
-/* The score metric m is, or n == 0. */
-static void score_of(const struct ref_rules *R, int m, struct score *s) {
+/* The score record metric m is, or n == 0, its code len instructions. */
+static void find_score(const struct ref_rules *R, int m, uint32_t len, struct ref_score *s, struct mn_budget *b) {
   const struct comp *c = &R->c;
   memset(s, 0, sizeof *s);
-  s->complete = true;
+  s->complete = len > 0 && len <= SCORE_MAX_CODE;
   int kind = c->metrics[m].ty.kind;
-  if (value_kind(kind) || kind == TY_NUMBER) reads(c, c->metrics[m].n->a, s);
-  if (s->complete) independent(R, s);
+  if (s->complete && (value_kind(kind) || kind == TY_NUMBER)) reads(c, c->metrics[m].n->a, s);
+  if (s->complete && (value_kind(kind) || kind == TY_NUMBER)) s->complete = independent(R, s, b);
   if (!s->complete || s->n < 2) s->n = 0;
+}
+
+/* Every record metric's score, in register order within one budget. */
+static void find_scores(struct ref_rules *R) {
+  const struct comp *c = &R->c;
+  uint32_t nregs = R->img->nmetrics, *len = calloc(nregs + 1, sizeof *len);
+  int *metric_of = malloc(sizeof *metric_of * (nregs + 1));
+  R->scores = calloc((size_t)c->nmetrics + 1, sizeof *R->scores);
+  if (!len || !metric_of || !R->scores) abort();
+  for (uint32_t r = 0; r < nregs; r++) metric_of[r] = -1;
+  for (int i = 0; i < c->nmetrics; i++)
+    if (c->metrics[i].list < 0 && c->metrics[i].reg >= 0 && (uint32_t)c->metrics[i].reg < nregs) metric_of[c->metrics[i].reg] = i;
+  struct mn_budget b = {.left = SCORE_WORK_BASE + SCORE_WORK_PER_INSN * (uint64_t)code_lengths(R->img, len)};
+  for (uint32_t r = 0; r < nregs; r++)
+    if (metric_of[r] >= 0) find_score(R, metric_of[r], len[r], &R->scores[metric_of[r]], &b);
+  free(len);
+  free(metric_of);
+}
+
+/* The score metric m is, or n == 0. */
+static void score_of(const struct ref_rules *R, int m, struct ref_score *s) {
+  if (R->scores) *s = R->scores[m];
+  else memset(s, 0, sizeof *s);
 }
 
 /* The slot input u's value lives in. */
@@ -217,7 +282,7 @@ static bool input_units(struct ref_ctx *x, const struct input *u, int64_t *units
 }
 
 bool ref_score_need(struct ref_ctx *x, const struct node *req, int m, char *need, size_t n) {
-  struct score s;
+  struct ref_score s;
   score_of(x->R, m, &s);
   struct change {
     uint64_t d;

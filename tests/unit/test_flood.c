@@ -12,6 +12,7 @@
  */
 #include "testutil.h"
 #include "record.h"
+#include "score.h"
 
 /* A small deterministic generator, so that the inputs are the same every run. */
 static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
@@ -374,10 +375,89 @@ static void test_siphash13(void **st) {
   for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) assert_int_not_equal(hash_bytes(&k, msg, want[i].n), want[i].h);
 }
 
+/* A ruleset of `layers` layers of 8 metrics over 8 int fields, each metric
+ * the 8 below it (or the fields) added and subtracted in turn, and a tier requiring the
+ * top layer's first metric to reach a value no record here reaches. */
+static char *layered(int layers) {
+  size_t cap = 256 + (size_t)layers * 8 * 160, at = 0;
+  char *s = malloc(cap);
+  assert_non_null(s);
+  at += (size_t)snprintf(s + at, cap - at, "enum k { a }\nrecord { id: text; partner type: k;");
+  for (int j = 0; j < 8; j++) at += (size_t)snprintf(s + at, cap - at, " f%d: int;", j);
+  at += (size_t)snprintf(s + at, cap - at, " }\n");
+  for (int i = 0; i < layers; i++)
+    for (int j = 0; j < 8; j++) {
+      at += (size_t)snprintf(s + at, cap - at, "metric m%d_%d =", i, j);
+      for (int k = 0; k < 8; k++)
+        at += i ? (size_t)snprintf(s + at, cap - at, "%s m%d_%d", k ? (k % 2 ? " -" : " +") : "", i - 1, (j + k) % 8)
+                : (size_t)snprintf(s + at, cap - at, "%s f%d", k ? (k % 2 ? " -" : " +") : "", (j + k) % 8);
+      at += (size_t)snprintf(s + at, cap - at, ";\n");
+    }
+  snprintf(s + at, cap - at, "tier T a < m%d_0 >= 1000000; >\n", layers - 1);
+  return s;
+}
+
+/* The need of the one unmet requirement of a record with every field 1. */
+static void layered_need(tier_ruleset *rs, char *need, size_t n) {
+  static const char json[] =
+      "{\"id\":\"L\",\"type\":\"a\",\"f0\":1,\"f1\":1,\"f2\":1,\"f3\":1,\"f4\":1,\"f5\":1,\"f6\":1,\"f7\":1}";
+  tier_vm *vm = tier_vm_new(rs, NULL);
+  assert_non_null(vm);
+  const tier_result *r;
+  assert_int_equal(tier_eval_json(vm, json, strlen(json), TIER_NONE, &r), TIER_OK);
+  assert_int_equal(r->nunmet, 1);
+  snprintf(need, n, "%s", r->unmet[0].need);
+  tier_vm_free(vm);
+}
+
+/* Finding which inputs of a score another input depends on (score.c,
+ * independent) walked every layer below each metric a score reads, once
+ * per input: layered metrics cost the square of the layers at load.  The
+ * walks now share one budget for the load (SCORE_WORK_PER_INSN nodes per
+ * instruction of the metric block plus SCORE_WORK_BASE): doubling the
+ * layers at most about doubles the nodes walked.  A small ruleset stays
+ * within it and its score names inputs; past it the load does not fail and
+ * the gap says the value the score must reach. */
+static void score_inputs_linear_work(void **st) {
+  (void)st;
+  enum { L = 60 };
+  uint64_t w[2], insns[2];
+  for (int d = 0; d < 2; d++) {
+    char *src = layered(L << d);
+    tier_ruleset *rs = compile_or_fail(src);
+    insns[d] = 0;
+    for (uint32_t i = rs->metric_entry; rs->code[i].op != OP_END; i++) insns[d]++;
+    w[d] = rs->score_work;
+    char need[512], value[64];
+    layered_need(rs, need, sizeof need);
+    snprintf(value, sizeof value, "+1,000,000 m%d_0", (L << d) - 1);
+    assert_string_equal(need, value); /* no input named: past the budget */
+    tier_ruleset_free(rs);
+    free(src);
+  }
+  fprintf(stderr, "score inputs: %d and %d layers, %llu and %llu nodes walked (x%.2f)\n", L, 2 * L, (unsigned long long)w[0],
+          (unsigned long long)w[1], (double)w[1] / (double)w[0]);
+  for (int d = 0; d < 2; d++) assert_true(w[d] <= SCORE_WORK_BASE + SCORE_WORK_PER_INSN * insns[d]);
+  assert_true(w[1] * 10 <= w[0] * 25); /* twice the layers: at most 2.5 times the work (it was 4) */
+  char *src = layered(2), need[512];
+  tier_ruleset *rs = compile_or_fail(src);
+  layered_need(rs, need, sizeof need);
+  fprintf(stderr, "score inputs: 2 layers: %s\n", need);
+  tu_assert_contains(need, " or "); /* within the budget: inputs named */
+  assert_true(rs->score_work > 0);
+  tier_ruleset_free(rs);
+  free(src);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_record_texts), cmocka_unit_test(test_distinct_sets), cmocka_unit_test(only_counted_texts_are_keyed),
-      cmocka_unit_test(test_wide_schema),  cmocka_unit_test(test_tier_names),    cmocka_unit_test(test_siphash13),
+      cmocka_unit_test(test_record_texts),
+      cmocka_unit_test(test_distinct_sets),
+      cmocka_unit_test(only_counted_texts_are_keyed),
+      cmocka_unit_test(test_wide_schema),
+      cmocka_unit_test(test_tier_names),
+      cmocka_unit_test(test_siphash13),
+      cmocka_unit_test(score_inputs_linear_work),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
