@@ -53,6 +53,10 @@ GUIDE_DIR = "/tmp/guide"
 SCRATCH_DIR = "_tmp/guide"  # as long as GUIDE_DIR: sizes and columns stay
 MAN_RULES = "/usr/local/share/tierc/rules"
 LINKS = ("bin", "rules", "examples", "tests", "docs", "build")
+class Malformed(Exception):
+    """A guide this cannot read: said with its file and line, exit 2."""
+
+
 DIRECTIVE = re.compile(r"^<!-- guide-test: (run|file|varies) (.*) -->$")
 
 
@@ -87,7 +91,7 @@ def parse(path):
             body.append(lines[i])
             i += 1
         if i == len(lines):
-            raise SystemExit(f"{path}:{start + 1}: a fenced block that never ends")
+            raise Malformed(f"{path}:{start + 1}: a fenced block that never ends")
         i += 1
         if pending_file:
             steps.append(("file", pending_file[0], pending_file[1], "\n".join(body) + "\n"))
@@ -95,8 +99,10 @@ def parse(path):
             continue
         if info == "console":
             steps.extend(session(path, start + 2, body))
+        elif any(x.startswith("$ ") for x in body):
+            raise Malformed(f"{path}:{start + 1}: a session in a block not marked console: mark it ```console")
     if pending_file:
-        raise SystemExit(f"{path}:{pending_file[0]}: guide-test: file is followed by no block")
+        raise Malformed(f"{path}:{pending_file[0]}: guide-test: file is followed by no block")
     return steps
 
 
@@ -133,7 +139,7 @@ def session(path, first, body):
         if line.startswith("$ "):
             steps.append(["cmd", first + k, line[2:], []])
         elif not steps:
-            raise SystemExit(f"{path}:{first + k}: a console block must start with a '$ ' command")
+            raise Malformed(f"{path}:{first + k}: a console block must start with a '$ ' command")
         else:
             steps[-1][3].append(line)
     return [tuple(s) for s in steps]
@@ -245,6 +251,7 @@ def run_all(steps, d, env, subst):
 
 def check(path, env, top, bindir, keep, update):
     man = re.search(r"\.[1-8]$", path) is not None
+    steps = parse_man(path) if man else parse(path)
     d = scratch(top, bindir, man)
     subst = paths(d, man)
     env = dict(env, GUIDES_SCRATCH=d)
@@ -255,7 +262,6 @@ def check(path, env, top, bindir, keep, update):
     commands = 0
     varies = []
     fixes = []
-    steps = parse_man(path) if man else parse(path)
     if shutil.which("jq") is None:
         for step in [s for s in steps if s[0] == "cmd" and re.search(r"\bjq\b", s[2])]:
             print(f"{path}:{step[1]}: skipped (jq is not installed): {step[2]}")
@@ -302,6 +308,9 @@ def check(path, env, top, bindir, keep, update):
             fixes.append((line, expected, actual))
             print(f"{path}:{line}: $ {cmd}\n--- the guide shows\n" + "\n".join(expected)
                   + "\n+++ the tools print\n" + "\n".join(actual) + "\n")
+    if commands == 0:
+        print(f"{path}: no session found (none is checked)")
+        failures += 1
     if update and fixes and not man:
         rewrite(path, fixes)
     print(f"{path}: {commands} commands, {failures} differ")
@@ -335,7 +344,11 @@ def main(argv):
     if lang:
         env["LANGUAGE"] = lang
     env.setdefault("TIER_LOCALEDIR", os.path.join(top, "build", "locale"))
-    failures = sum(check(f, env, top, bindir, keep, update) for f in files)
+    try:
+        failures = sum(check(f, env, top, bindir, keep, update) for f in files)
+    except Malformed as e:
+        print(e, file=sys.stderr)
+        return 2
     return 1 if failures else 0
 
 
