@@ -181,6 +181,7 @@ struct cov {
   uint32_t mcap, mn, ctx;
   uint32_t block;     /* the block of the requirement being read, or the tier a grant gives (NO_REQ: a value) */
   uint32_t grant;     /* the grant being read, or NO_REQ */
+  uint32_t visit;     /* find's stamp (mn.mark) for the block or grant being read: once per block */
   int in_metric;      /* find() is inside a record metric the requirement reads */
   struct pair *pairs; /* the requirement's traced comparisons, by their sides */
   uint32_t npairs, pcap;
@@ -575,8 +576,8 @@ static void add_traced(struct cov *c, struct threshold *t, const struct mn *n) {
 /* The thresholds in requirement q's value: comparisons with a constant, bare
  * bools where a condition stands, and `in {...}`. */
 static void find(struct cov *c, uint32_t q, const struct mn *n, bool condition) {
-  if (!n || n->mark == c->m->gen) return;
-  ((struct mn *)n)->mark = c->m->gen;
+  if (!n || n->mark == c->visit) return;
+  ((struct mn *)n)->mark = c->visit;
   const struct image *img = c->img;
   struct threshold t;
   memset(&t, 0, sizeof t);
@@ -645,13 +646,19 @@ struct cov *cov_new(const struct tier_ruleset *rs) {
   c->img = rs->img;
   c->m = mn_build(rs->img, &rs->hook, true);
   if (!c->m) { t_free(&rs->hook, c, sizeof *c); return NULL; }
-  c->m->gen++;
-  /* blocks own consecutive requirements, tiers' first, then badges' */
+  /* blocks own consecutive requirements, tiers' first, then badges'; a
+   * comparison two blocks share (a record metric both read, or the same
+   * requirement in two partner types' tiers) is a threshold of each, probed
+   * by each one's records: the visit stamp is the block's */
   uint32_t nblocks = c->img->ntiers + c->img->nbadges;
   c->grant = NO_REQ;
+  c->visit = ++c->m->gen;
   for (uint32_t q = 0; q < c->img->nreqs && !c->oom; q++) {
     const struct img_tier *B = img_block(c->img, c->block);
-    while (c->block + 1 < nblocks && q >= B->first_req + B->nreq) B = img_block(c->img, ++c->block);
+    while (c->block + 1 < nblocks && q >= B->first_req + B->nreq) {
+      B = img_block(c->img, ++c->block);
+      c->visit = ++c->m->gen;
+    }
     trace_pairs(c, q);
     find(c, q, c->m->req[q], true);
   }
@@ -662,6 +669,7 @@ struct cov *cov_new(const struct tier_ruleset *rs) {
   for (uint32_t g = 0; g < c->img->ngrants && !c->oom; g++) {
     c->grant = g;
     c->block = c->img->grants[g].tier;
+    c->visit = ++c->m->gen;
     if (c->m->grant[g]) find(c, NO_REQ, c->m->grant[g], true);
   }
   if (c->oom) { cov_free(c); return NULL; }

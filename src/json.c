@@ -725,8 +725,10 @@ static int object(struct jp *j, int owner, int64_t *row, uint8_t *seen) {
       if (k < 0) {
         /* a key the schema does not declare: tallied, or with strict_fields a fault */
         char why[sizeof j->vm->err];
-        if (rec_unknown_key(j->vm, owner < 0 ? NO_LIST : (uint16_t)owner, key, kn, why, sizeof why))
-          return fault(j, "%s", why);
+        if (rec_unknown_key(j->vm, owner < 0 ? NO_LIST : (uint16_t)owner, key, kn, why, sizeof why)) {
+          fault(j, "%s", why); /* the record's first undeclared key: read on (rec_strict_end) */
+          if (!j->quiet) rec_strict_first(j->vm);
+        }
         j->scr = mark; /* its name is not kept */
         if ((rc = skip(j, 1))) return rc;
       } else {
@@ -924,6 +926,7 @@ int rec_parse(struct tier_vm *vm, const char *json, size_t len, struct record *o
       if (j.p < j.e) rc = syntax(&j, j.p, _("text after the end of the record"));
     }
   }
+  if (!rc) rc = rec_strict_end(vm);
   if (rc) {
     find_id(&j);
     return rc;

@@ -362,11 +362,87 @@ static void mark_key(struct reader *rd, const struct unknown_key *k) {
   e->last = e->first = rd->serial;
 }
 
+/* The order of the keys a --strict fault names: the record's first, then
+ * each list's; by name within.  Both readers read a record's keys in
+ * different orders, and name the same ones in the same words. */
+static int key_order(const struct unknown_key *a, const struct unknown_key *b) {
+  uint32_t oa = a->owner == NO_LIST ? 0 : a->owner + 1u, ob = b->owner == NO_LIST ? 0 : b->owner + 1u;
+  if (oa != ob) return oa < ob ? -1 : 1;
+  int d = memcmp(a->name, b->name, a->n < b->n ? a->n : b->n); /* a key may hold a NUL */
+  if (d || a->n != b->n) return d ? d : a->n < b->n ? -1 : 1;
+  return (int)a->cut - (int)b->cut;
+}
+
+/* --strict: key k of the record being read, kept for its fault: rd->strict
+ * holds the STRICT_NAMED first in key_order, each once (records: how many
+ * times it came), and strict_more counts the times of every other.  True
+ * when it is the record's first undeclared key. */
+static bool strict_key(struct reader *rd, const struct unknown_key *k) {
+  bool first = rd->nstrict + rd->strict_more == 0;
+  uint32_t i = 0;
+  while (i < rd->nstrict && key_order(&rd->strict[i], k) < 0) i++;
+  if (i < rd->nstrict && key_order(&rd->strict[i], k) == 0) {
+    rd->strict[i].records++;
+    return false;
+  }
+  if (i == STRICT_NAMED) {
+    rd->strict_more++;
+    return first;
+  }
+  if (rd->nstrict == STRICT_NAMED) rd->strict_more += rd->strict[--rd->nstrict].records; /* the last makes room */
+  memmove(&rd->strict[i + 1], &rd->strict[i], (rd->nstrict - i) * sizeof *rd->strict);
+  rd->strict[i] = *k;
+  rd->strict[i].records = 1;
+  rd->nstrict++;
+  return first;
+}
+
+void rec_strict_first(struct tier_vm *vm) {
+  struct reader *rd = vm->reader;
+  snprintf(rd->strict_err, sizeof rd->strict_err, "%s", vm->err);
+  snprintf(rd->strict_path, sizeof rd->strict_path, "%s", vm->path);
+}
+
+int rec_strict_end(struct tier_vm *vm) {
+  struct reader *rd = vm->reader;
+  uint64_t n = rd->nstrict + rd->strict_more;
+  if (n == 0) return TIER_OK;
+  vm->jerr[0] = 0;
+  if (n == 1) { /* said where it stands */
+    snprintf(vm->err, sizeof vm->err, "%s", rd->strict_err);
+    snprintf(vm->path, sizeof vm->path, "%s", rd->strict_path);
+    return TIER_ERECORD;
+  }
+  struct buf b = {.hook = &vm->hook};
+  for (uint32_t i = 0; i < rd->nstrict; i++) {
+    struct buf key = {.hook = &vm->hook}, near = {.hook = &vm->hook};
+    if (i) buf_printf(&b, "%s", _(", "));
+    if (!key_and_near(vm->rs->img, &rd->strict[i], &key, &near)) b.failed = true;
+    else if (*(const char *)near.p) buf_printf(&b, _("%s (did you mean %s?)"), (const char *)key.p, (const char *)near.p);
+    else buf_printf(&b, "%s", (const char *)key.p);
+    buf_free(&key);
+    buf_free(&near);
+  }
+  if (rd->strict_more)
+    buf_printf(&b, NG_(" and %llu more", " and %llu more", rd->strict_more), (unsigned long long)rd->strict_more);
+  buf_u8(&b, 0);
+  char all[2 * sizeof vm->err];
+  if (b.failed) snprintf(all, sizeof all, "%s", _("out of memory"));
+  else snprintf(all, sizeof all, _("unknown fields %s: the rules declare none of them"), (const char *)b.p);
+  size_t m = utf8_prefix(all, strlen(all), sizeof vm->err - 1); /* a cut keeps whole characters */
+  memcpy(vm->err, all, m);
+  vm->err[m] = 0;
+  snprintf(vm->path, sizeof vm->path, "$");
+  buf_free(&b);
+  return TIER_ERECORD;
+}
+
 int rec_unknown_key(struct tier_vm *vm, uint16_t owner, const char *key, size_t n, char *why, size_t whylen) {
   const struct image *img = vm->rs->img;
   struct reader *rd = vm->reader;
   struct unknown_key k;
   key_of(&k, owner, key, n);
+  if (vm->strict_fields && !strict_key(rd, &k)) return TIER_OK; /* not the record's first: its fault names it too */
   if (vm->strict_fields) {
     struct buf key = {.hook = &vm->hook}, near = {.hook = &vm->hook};
     if (!key_and_near(img, &k, &key, &near)) snprintf(why, whylen, "%s", _("out of memory"));
@@ -486,6 +562,8 @@ void rec_begin(struct reader *rd) {
   /* keys only a rejected record had are not told: its error says enough */
   while (rd->nunknown && rd->unknown[rd->nunknown - 1].records == 0) rd->nunknown--;
   rd->serial++;
+  rd->nstrict = 0;
+  rd->strict_more = 0;
   if (++rd->gen == 0) {
     if (rd->hash) memset(rd->hash, 0, rd->cap_hash * sizeof *rd->hash);
     rd->gen = 1;
@@ -776,7 +854,10 @@ static int fill_object(struct ctx *c, uint16_t owner, json_t *obj, int64_t *row)
     uint32_t fi = 0;
     while (fi < img->nfields && (img->fields[fi].owner != owner || strcmp(img_str(img, img->fields[fi].name), key) != 0)) fi++;
     char why[sizeof c->vm->err];
-    if (fi == img->nfields && rec_unknown_key(c->vm, owner, key, strlen(key), why, sizeof why)) return fault(c, "%s", why);
+    if (fi == img->nfields && rec_unknown_key(c->vm, owner, key, strlen(key), why, sizeof why)) {
+      fault(c, "%s", why); /* the record's first undeclared key: read on (rec_strict_end) */
+      rec_strict_first(c->vm);
+    }
   }
   return TIER_OK;
 }
@@ -845,6 +926,7 @@ static int parse_ref(struct tier_vm *vm, const char *json, size_t len, struct re
   int rc = fill_object(&c, NO_LIST, root, rd->slots);
   if (rc) return rc;
   vm->path[0] = 0;
+  if ((rc = rec_strict_end(vm))) return rc;
   out->top = rd->slots;
   out->lists = rd->lists;
   out->strs = rd->strs;

@@ -13,6 +13,7 @@
 #define MAX_ITEMS (1u << 24) /* list items per record */
 #define UNKNOWN_KEPT 32      /* undeclared keys told by name (rec_unknown_key) */
 #define UNKNOWN_NAME 64      /* bytes of such a key kept, cut on a character boundary */
+#define STRICT_NAMED 4       /* --strict: undeclared keys of one record named in its fault */
 
 /* A key that records have and the schema does not declare, and the number
  * of records that had it. */
@@ -79,6 +80,14 @@ struct reader {
    * first UNKNOWN_KEPT by name, the records with any other counted together */
   struct unknown_key unknown[UNKNOWN_KEPT];
   uint32_t nunknown;
+  /* --strict: the undeclared keys of the record being read, the first
+   * STRICT_NAMED distinct ones by name, the others counted (strict_more),
+   * refused in one fault when it has been read (rec_strict_end); the
+   * first one's fault as its reader said it, with where it stands */
+  struct unknown_key strict[STRICT_NAMED];
+  uint32_t nstrict;
+  uint64_t strict_more;
+  char strict_err[512], strict_path[256];
   uint64_t unknown_records, unknown_last;  /* records read with any such key */
   uint64_t other_records, other_last;      /* those with one not kept by name */
 };
@@ -127,6 +136,15 @@ int rec_unknown_key(struct tier_vm *vm, uint16_t owner, const char *key, size_t 
  * (a rejected record's are not counted: its error is what it gets told). */
 void rec_accept(struct reader *rd);
 void rec_unknown_again(struct reader *rd, const struct reader *peer);
+/* --strict: keep the fault the reader has just made of the record's first
+ * undeclared key (vm->err, vm->path: rec_unknown_key asked for it); the
+ * record is read on, so that its fault names every undeclared key. */
+void rec_strict_first(struct tier_vm *vm);
+/* --strict, once the record has been read whole: TIER_ERECORD when it had
+ * undeclared keys, with one fault naming them (at most STRICT_NAMED, then
+ * how many more; one key: the fault kept by rec_strict_first); else
+ * TIER_OK. */
+int rec_strict_end(struct tier_vm *vm);
 bool rec_reads_alike(const struct image *a, const struct image *b);
 int rec_parse_ref(struct tier_vm *vm, const char *json, size_t len, struct record *out);
 /* A record read whole: its `tier` fields, read as texts, made tiers of its

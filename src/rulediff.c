@@ -53,6 +53,7 @@ struct rd {
   const struct tier_alloc_hook *hook; /* the old ruleset's allocator */
   struct tier_alloc_hook alloc;       /* it, through rd_alloc */
   bool oom;                           /* some allocation failed: the comparison fails */
+  struct hash_key hkey;               /* pairing requirements by key (pair_reqs): the rules choose the keys */
 };
 
 /* Every allocation of a comparison goes through here, so that a failure
@@ -72,6 +73,7 @@ static void rd_init(struct rd *d, const struct image *A, const struct image *B) 
   d->hook = A->ar.hook;
   d->alloc = (struct tier_alloc_hook){rd_alloc, d};
   arena_init(&d->ar, &d->alloc);
+  hash_key_new(&d->hkey);
   d->ma = mn_build(A, &d->alloc, false);
   d->mb = mn_build(B, &d->alloc, false);
 }
@@ -722,21 +724,6 @@ static void diff_req_words(struct pair_ctx *p, uint32_t qa, uint32_t qb) {
   }
 }
 
-/* Pair the requirements left on both sides for which `same` holds, and
- * report each pair with `report`. */
-static void pair_reqs(struct pair_ctx *p, bool (*same)(struct rd *, uint32_t, uint32_t),
-                      void (*report)(struct pair_ctx *, uint32_t, uint32_t)) {
-  for (uint32_t i = 0; i < p->na; i++) {
-    if (p->ta[i]) continue;
-    for (uint32_t j = 0; j < p->nb; j++) {
-      if (p->tb[j] || !same(p->d, p->qa0 + i, p->qb0 + j)) continue;
-      p->ta[i] = p->tb[j] = true;
-      if (report) report(p, p->qa0 + i, p->qb0 + j);
-      break;
-    }
-  }
-}
-
 static bool same_meaning(struct rd *d, uint32_t qa, uint32_t qb) {
   return !memcmp(d->ma->req[qa]->shallow, d->mb->req[qb]->shallow, MN_DIGEST);
 }
@@ -838,6 +825,85 @@ static void report_same_text(struct pair_ctx *p, uint32_t qa, uint32_t qb) {
   diff_req_words(p, qa, qb);
 }
 
+/* What a pairing pass compares, hashed (pair_key): equal whenever the
+ * pass's `same` holds, so that each requirement of A is looked up among
+ * those of B with its key, and a pass costs about the requirements' number,
+ * not its square. */
+enum pair_key { K_WRITTEN, K_UNCHANGED, K_TEXT, K_MEANING, K_BUT_CONSTS, K_THRESHOLD_SUBJECT, K_SUBJECT, K_PERIOD };
+
+_Thread_local uint64_t rule_diff_pair_steps;
+
+static uint64_t mix(const struct rd *d, uint64_t h, const void *p, size_t n) {
+  return (h ^ hash_bytes(&d->hkey, p, n)) * 0x9E3779B97F4A7C15ull + 1;
+}
+static uint64_t mix_str(const struct rd *d, uint64_t h, const char *s) { return mix(d, h, s, strlen(s) + 1); }
+
+/* Requirement q of side b (A when false)'s key of kind k in *h: false when
+ * it has none (it pairs with nothing in that pass). */
+static bool pair_key(const struct rd *d, enum pair_key k, bool b, uint32_t q, uint64_t *h) {
+  const struct image *img = b ? d->B : d->A;
+  const struct meaning *m = b ? d->mb : d->ma;
+  const struct img_req *r = &img->reqs[q];
+  const struct mn *dig = k == K_BUT_CONSTS && b ? (d->mc ? d->mc->req[q] : NULL) : m->req[q];
+  *h = 0;
+  if (k == K_TEXT || k == K_WRITTEN) *h = mix_str(d, *h, S(img, r->rule));
+  if (k == K_UNCHANGED || k == K_WRITTEN) *h = mix_str(d, mix_str(d, *h, own_label(img, r)), S(img, r->section));
+  if (k == K_TEXT) return true;
+  if (k == K_WRITTEN || k == K_UNCHANGED || k == K_MEANING || k == K_BUT_CONSTS) {
+    if (!dig) return false;
+    *h = mix(d, *h, dig->shallow, MN_DIGEST);
+    return true;
+  }
+  if (k == K_THRESHOLD_SUBJECT || k == K_SUBJECT) {
+    const char *s = req_subject(img, r);
+    if (k == K_THRESHOLD_SUBJECT) *h = mix(d, *h, &r->cmp, sizeof r->cmp);
+    if (s) *h = mix_str(d, *h, s);
+    return s != NULL;
+  }
+  const struct mn *t = mn_period_test(m, q); /* K_PERIOD */
+  if (!t) return false;
+  *h = mix(d, mix(d, *h, t->a[0]->shallow, MN_DIGEST), t->a[1]->shallow, MN_DIGEST);
+  return true;
+}
+
+/* Pair the requirements left on both sides for which `same` holds, and
+ * report each pair with `report`: each requirement of A, in order, with
+ * the first of B left that has its key (key) and for which `same` holds.
+ * B's requirements left are chained by key, in order; a chain's paired
+ * ones are dropped from its head as it is walked. */
+static void pair_reqs(struct pair_ctx *p, enum pair_key key, bool (*same)(struct rd *, uint32_t, uint32_t),
+                      void (*report)(struct pair_ctx *, uint32_t, uint32_t)) {
+  struct rd *d = p->d;
+  uint32_t nbuckets = 1;
+  while (nbuckets < 2 * p->nb) nbuckets *= 2;
+  uint32_t *head = arena_alloc(&d->ar, sizeof *head * nbuckets), *next = arena_alloc(&d->ar, sizeof *next * (p->nb + 1));
+  uint64_t *hb = arena_alloc(&d->ar, sizeof *hb * (p->nb + 1));
+  if (!head || !next || !hb) {
+    d->oom = true;
+    return;
+  }
+  for (uint32_t s = 0; s < nbuckets; s++) head[s] = UINT32_MAX;
+  for (uint32_t j = p->nb; j-- > 0;) { /* pushed last first: each chain in order */
+    if (p->tb[j] || !pair_key(d, key, true, p->qb0 + j, &hb[j])) continue;
+    uint32_t s = (uint32_t)hb[j] & (nbuckets - 1);
+    next[j] = head[s];
+    head[s] = j;
+  }
+  for (uint32_t i = 0; i < p->na; i++) {
+    uint64_t h;
+    if (p->ta[i] || !pair_key(d, key, false, p->qa0 + i, &h)) continue;
+    uint32_t *at = &head[(uint32_t)h & (nbuckets - 1)];
+    while (*at != UINT32_MAX && p->tb[*at]) *at = next[*at]; /* paired: dropped */
+    for (uint32_t j = *at; j != UINT32_MAX; j = next[j]) {
+      rule_diff_pair_steps++;
+      if (p->tb[j] || hb[j] != h || !same(d, p->qa0 + i, p->qb0 + j)) continue;
+      p->ta[i] = p->tb[j] = true;
+      if (report) report(p, p->qa0 + i, p->qb0 + j);
+      break;
+    }
+  }
+}
+
 /* Blocks ta of A and tb of B (tiers, then badges: img_block). */
 static void diff_requirements(struct rd *d, uint32_t ta, uint32_t tb, const char *where) {
   const struct img_tier *TA = img_block(d->A, ta), *TB = img_block(d->B, tb);
@@ -847,15 +913,15 @@ static void diff_requirements(struct rd *d, uint32_t ta, uint32_t tb, const char
     return;
   }
   struct pair_ctx p = {d, where, TA->first_req, TA->nreq, TB->first_req, TB->nreq, ua, ub};
-  pair_reqs(&p, unchanged_and_written_alike, NULL);          /* unchanged, written alike */
-  pair_reqs(&p, same_text_but_const_values, diff_req_words); /* a const changed: said once, above */
-  pair_reqs(&p, unchanged_req, NULL);                        /* unchanged */
-  pair_reqs(&p, same_meaning, diff_req_words);   /* only a label or section changed */
-  pair_reqs(&p, same_but_const_values, diff_req_words); /* a const changed: said once, above */
-  pair_reqs(&p, same_threshold_subject, report_threshold);
-  pair_reqs(&p, same_subject, report_comparison);
-  pair_reqs(&p, same_text, report_same_text);
-  pair_reqs(&p, same_period_dates, report_period);
+  pair_reqs(&p, K_WRITTEN, unchanged_and_written_alike, NULL);        /* unchanged, written alike */
+  pair_reqs(&p, K_TEXT, same_text_but_const_values, diff_req_words);  /* a const changed: said once, above */
+  pair_reqs(&p, K_UNCHANGED, unchanged_req, NULL);                    /* unchanged */
+  pair_reqs(&p, K_MEANING, same_meaning, diff_req_words);             /* only a label or section changed */
+  pair_reqs(&p, K_BUT_CONSTS, same_but_const_values, diff_req_words); /* a const changed: said once, above */
+  pair_reqs(&p, K_THRESHOLD_SUBJECT, same_threshold_subject, report_threshold);
+  pair_reqs(&p, K_SUBJECT, same_subject, report_comparison);
+  pair_reqs(&p, K_TEXT, same_text, report_same_text);
+  pair_reqs(&p, K_PERIOD, same_period_dates, report_period);
   for (uint32_t i = 0; i < TA->nreq; i++)
     if (!ua[i])
       change(d, "requirement-removed", where, WHAT(N_("requirement removed:")), S(d->A, d->A->reqs[TA->first_req + i].rule), NULL,

@@ -477,6 +477,10 @@ const char *img_const_text(const struct image *img, const struct img_const *k, u
 void dis_image(const struct image *img, const char *what, struct buf *b);
 void dis_opcodes(struct buf *b);
 int rule_diff(const struct image *A, const struct image *B, const char *pa, const char *pb, bool json, struct buf *o);
+/* The requirements of B looked at while pairing those of A with them, this
+ * thread's running count (rulediff.c, pair_reqs): work counted for
+ * test_flood, never a limit. */
+extern _Thread_local uint64_t rule_diff_pair_steps;
 /* The same changes, each handed to `each` (tier_rules_changes), in the
  * user's language for people, else in English; the number of changes, or
  * -1 when out of memory. */

@@ -447,6 +447,54 @@ static void score_inputs_linear_work(void **st) {
   assert_true(rs->score_work > 0);
   tier_ruleset_free(rs);
   free(src);
+/* tierc diff pairs a tier's requirements by key (rulediff.c, pair_reqs):
+ * N requirements against N that pair with none, and N against the same N
+ * written in the reverse order, cost steps about linear in N through all
+ * its passes (rule_diff_pair_steps), where pairing each with each cost
+ * N^2 per pass. */
+static char *diff_src(int n, char prefix, bool reverse) {
+  size_t cap = 200 + (size_t)n * 60;
+  char *s = malloc(cap);
+  assert_non_null(s);
+  size_t k = (size_t)snprintf(s, cap, "enum kind { consulting }\nrecord {\n  id: text;\n  partner type: kind;\n");
+  for (int i = 0; i < n; i++) k += (size_t)snprintf(s + k, cap - k, "  %c%d: int;\n", prefix, i);
+  k += (size_t)snprintf(s + k, cap - k, "}\ntier T consulting <");
+  for (int i = 0; i < n; i++) {
+    int f = reverse ? n - 1 - i : i;
+    k += (size_t)snprintf(s + k, cap - k, " %c%d >= %d;", prefix, f, f + 1);
+  }
+  snprintf(s + k, cap - k, " >\n");
+  return s;
+}
+
+static uint64_t diff_steps(int n, char pb, bool reverse) {
+  char *a = diff_src(n, 'a', false), *b = diff_src(n, pb, reverse);
+  tier_ruleset *ra = tu_compile(a, NULL), *rb = tu_compile(b, NULL);
+  assert_non_null(ra);
+  assert_non_null(rb);
+  struct buf out = {0};
+  uint64_t before = rule_diff_pair_steps;
+  int changes = rule_diff(ra->img, rb->img, "old", "new", false, &out);
+  uint64_t steps = rule_diff_pair_steps - before;
+  assert_true(changes >= 0);
+  buf_free(&out);
+  tier_ruleset_free(ra);
+  tier_ruleset_free(rb);
+  free(a);
+  free(b);
+  return steps;
+}
+
+static void test_rule_diff_pairing(void **st) {
+  (void)st;
+  for (int reverse = 0; reverse < 2; reverse++) {
+    char pb = reverse ? 'a' : 'b'; /* no pairs; or every one paired, in the reverse order */
+    uint64_t s1 = diff_steps(300, pb, reverse), s2 = diff_steps(600, pb, reverse);
+    fprintf(stderr, "rule diff pairing%s: %llu steps for 300 requirements, %llu for 600\n", reverse ? " (reversed)" : "",
+            (unsigned long long)s1, (unsigned long long)s2);
+    assert_true(s2 <= 3 * s1 + 100); /* linear doubles; N^2 would be 4x, and 300^2 at least */
+    assert_true(s2 < 600ull * 600 / 4);
+  }
 }
 
 int main(void) {
@@ -458,6 +506,7 @@ int main(void) {
       cmocka_unit_test(test_tier_names),
       cmocka_unit_test(test_siphash13),
       cmocka_unit_test(score_inputs_linear_work),
+      cmocka_unit_test(test_rule_diff_pairing),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

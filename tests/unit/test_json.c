@@ -257,6 +257,43 @@ static void nested_paths(void **st) {
   }
 }
 
+/* --strict: a record's fault names every undeclared key it has (each once,
+ * STRICT_NAMED of them, then how many more), the same from both readers;
+ * one key is said where it stands. */
+static void strict_names_every_key(void **st) {
+  (void)st;
+  static const struct {
+    const char *json, *err, *path;
+  } cases[] = {
+      {"{\"id\":\"x\",\"type\":\"a\",\"customers\":[{\"id\":\"c\",\"idd\":1}]}",
+       "unknown field \"idd\" in customers[] (did you mean \"id\"?): the rules declare no such field", "$.customers[0]"},
+      {"{\"id\":\"x\",\"typ\":\"a\",\"type\":\"a\",\"customers\":[{\"id\":\"c\",\"idd\":1},{\"id\":\"d\",\"idd\":2}],\"zz\":0}",
+       "unknown fields \"typ\" (did you mean \"type\"?), \"zz\", \"idd\" in customers[] (did you mean \"id\"?): the rules "
+       "declare none of them",
+       "$"},
+      {"{\"id\":\"x\",\"type\":\"a\",\"k6\":6,\"k5\":5,\"k1\":1,\"k2\":2,\"k3\":3,\"k4\":4}",
+       "unknown fields \"k1\", \"k2\", \"k3\", \"k4\" and 2 more: the rules declare none of them", "$"},
+      /* a key kept, then passed by four before it: its two times are among the more */
+      {"{\"id\":\"x\",\"type\":\"a\",\"customers\":[{\"id\":\"c\",\"q\":1},{\"id\":\"d\",\"q\":2}],\"k1\":1,\"k2\":2,"
+       "\"k3\":3,\"k4\":4}",
+       "unknown fields \"k1\", \"k2\", \"k3\", \"k4\" and 2 more: the rules declare none of them", "$"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    struct record r;
+    assert_int_equal(rec_parse(sfast, cases[i].json, strlen(cases[i].json), &r), TIER_ERECORD);
+    assert_string_equal(tier_vm_error(sfast), cases[i].err);
+    assert_string_equal(tier_vm_error_path(sfast), cases[i].path);
+    assert_int_equal(rec_parse_ref(sref, cases[i].json, strlen(cases[i].json), &r), TIER_ERECORD);
+    assert_string_equal(tier_vm_error(sref), cases[i].err);
+    assert_string_equal(tier_vm_error_path(sref), cases[i].path);
+  }
+  /* the next record has none: the keys are the record's, not the reader's */
+  const char *ok = "{\"id\":\"y\",\"type\":\"a\"}";
+  struct record r;
+  assert_int_equal(rec_parse(sfast, ok, strlen(ok), &r), TIER_OK);
+  assert_int_equal(rec_parse_ref(sref, ok, strlen(ok), &r), TIER_OK);
+}
+
 /* A byte order mark past a file's first bytes (the stream strips that
  * one): both readers say what it is, wherever in the record it stands,
  * not "invalid token". */
@@ -533,7 +570,7 @@ int main(void) {
       cmocka_unit_test(nested_paths),         cmocka_unit_test(nested_mutations_agree),
       cmocka_unit_test(keys_and_texts_agree), cmocka_unit_test(tier_fields_agree),
       cmocka_unit_test(enum_values_agree),    cmocka_unit_test(sorted_keys_learnt),
-      cmocka_unit_test(bom_is_named),
+      cmocka_unit_test(bom_is_named),         cmocka_unit_test(strict_names_every_key),
   };
   return cmocka_run_group_tests_name("json", tests, setup, teardown);
 }
