@@ -537,7 +537,7 @@ fuzz-regress: fuzz-build
 # printed and written to tests/bench/results.txt (see tests/bench/bench.c).
 BENCH_N    ?= 20000
 BENCH_K    ?= 2000
-BENCH_PKGS := luajit lua-cjson jq
+BENCH_PKGS := luajit lua-cjson jq valgrind
 BENCH_DIR  := $(BUILD)/bench
 BENCH_CFLAGS := $(CFLAGS) -Isrc -I$(BUILD) -Itests/bench
 .PHONY: bench

@@ -552,7 +552,15 @@ void diag_render(const struct diags *d, struct buf *out) {
  * The conversion shifts the year to start in March, so that the leap day is
  * the last day of the shifted year and every other month has a fixed offset. */
 
+/* Days from March 1 to the first of month m (1-12) of the March-based
+ * year: (153 * ((m + 9) % 12) + 2) / 5. */
+static const uint16_t march_days[12] = {306, 337, 0, 31, 61, 92, 122, 153, 184, 214, 245, 275};
+
 int64_t date_from_ymd(int y, int m, int d) {
+  if (y >= 1 && (unsigned)m - 1 < 12) { /* every date of the calendar: no era, unsigned division */
+    uint32_t yy = (uint32_t)y - (m <= 2);
+    return (int64_t)(yy * 365 + yy / 4 - yy / 100 + yy / 400 + march_days[m - 1]) + d - 1 - 719468;
+  }
   int64_t yy = (int64_t)y - (m <= 2);
   int64_t era = (yy >= 0 ? yy : yy - 399) / 400;
   int64_t yoe = yy - era * 400;
@@ -582,21 +590,20 @@ static int days_in_month(int y, int m) {
   return dm[m - 1];
 }
 
-/* The number written by two decimal digits at s, or -1. */
-static inline int two_digits(const char *s) {
-  unsigned a = (unsigned char)s[0] - '0', b = (unsigned char)s[1] - '0';
-  return a > 9 || b > 9 ? -1 : (int)(a * 10 + b);
-}
-
-/* Strict YYYY-MM-DD, years 0001-9999, a real calendar day. */
+/* Strict YYYY-MM-DD, years 0001-9999, a real calendar day.  The reader
+ * converts every date of every record here: the digits are tested together
+ * and the day's number computed without the era (the year is at least 1). */
 bool date_parse(const char *s, size_t n, int64_t *out) {
   if (n != 10 || s[4] != '-' || s[7] != '-') return false;
-  int cy = two_digits(s), yy = two_digits(s + 2), mm = two_digits(s + 5), dd = two_digits(s + 8);
-  if ((cy | yy | mm | dd) < 0) return false;
-  int v[3] = {cy * 100 + yy, mm, dd};
-  if (v[0] < 1 || v[1] < 1 || v[1] > 12 || v[2] < 1 || v[2] > days_in_month(v[0], v[1]))
-    return false;
-  *out = date_from_ymd(v[0], v[1], v[2]);
+  unsigned c0 = (unsigned char)s[0] - (unsigned)'0', c1 = (unsigned char)s[1] - (unsigned)'0', /* a non-digit */
+      c2 = (unsigned char)s[2] - (unsigned)'0', c3 = (unsigned char)s[3] - (unsigned)'0',      /* wraps above 9 */
+      c5 = (unsigned char)s[5] - (unsigned)'0', c6 = (unsigned char)s[6] - (unsigned)'0',
+           c8 = (unsigned char)s[8] - (unsigned)'0', c9 = (unsigned char)s[9] - (unsigned)'0';
+  if ((c0 > 9) | (c1 > 9) | (c2 > 9) | (c3 > 9) | (c5 > 9) | (c6 > 9) | (c8 > 9) | (c9 > 9)) return false;
+  unsigned y = c0 * 1000 + c1 * 100 + c2 * 10 + c3, m = c5 * 10 + c6, d = c8 * 10 + c9;
+  if (y == 0 || m - 1 > 11 || d == 0 || (d > 28 && (int)d > days_in_month((int)y, (int)m))) return false;
+  uint32_t yy = y - (m <= 2);
+  *out = (int64_t)(yy * 365 + yy / 4 - yy / 100 + yy / 400 + march_days[m - 1] + d - 1) - 719468;
   return true;
 }
 

@@ -13,7 +13,9 @@
  *      tests/bench/apn.jq (jq) on the same file;
  *   5. the JSON reader alone (rec_parse) against reading the file
  *      (fread, getline);
- *   6. tier_compile on generated rulesets of 1,000 and 10,000 requirements;
+ *   6. tier_compile on generated rulesets of 1,000 and 10,000 requirements:
+ *      CPU time, and the work (instructions, counted by running this
+ *      program's --compile-only under callgrind) that linearity is judged by;
  *   7. the example programs (examples/programs: Microsoft, HubSpot's two,
  *      Hilton) end to end with -j 1 and -j N on their sample profiles
  *      repeated to N / 20 records (Microsoft's take a thousand times the
@@ -450,6 +452,7 @@ struct compile_m {
   double best, median;
   int runs;
   size_t warnings;
+  unsigned long long work; /* instructions inside tier_compile (callgrind), 0: not counted */
 };
 
 static int cmp_double(const void *a, const void *b) {
@@ -487,6 +490,45 @@ static void measure_compile(const char *rules_dir, int nreq, int runs, struct co
   m->best = t[0];
   m->median = t[runs / 2];
   free(text);
+}
+
+/* `bench --compile-only N`: compile the generated ruleset of N requirements
+ * once and exit - what count_compile runs under callgrind. */
+static int compile_only(int nreq) {
+  size_t len;
+  char *text = gen_ruleset(nreq, &len);
+  uint8_t *out;
+  size_t outlen;
+  tier_diags *dg;
+  char path[64];
+  snprintf(path, sizeof path, "rules/bench-generated-%d.tier", nreq); /* as measure_compile names it */
+  int rc = tier_compile(path, text, len, NULL, &out, &outlen, &dg);
+  if (rc == TIER_OK) tier_free_bytes(NULL, out, outlen);
+  tier_diags_free(dg);
+  free(text);
+  return rc == TIER_OK ? 0 : 1;
+}
+
+/* The compiler's work on the ruleset of m->nreq requirements: the
+ * instructions callgrind counts inside tier_compile (the same on a loaded
+ * machine as on an idle one, unlike its CPU time, which the shared caches
+ * stretch as the compile grows).  0 when valgrind is not there or fails. */
+static void count_compile(const char *self, const char *work, struct compile_m *m) {
+  char n[32], outfile[600], outarg[640];
+  snprintf(n, sizeof n, "%d", m->nreq);
+  snprintf(outfile, sizeof outfile, "%s/callgrind.compile-%d.out", work, m->nreq);
+  snprintf(outarg, sizeof outarg, "--callgrind-out-file=%s", outfile);
+  struct child c;
+  run_child((char *const[]){"valgrind", "--tool=callgrind", "--collect-atstart=no", "--toggle-collect=tier_compile", outarg,
+                            (char *)self, "--compile-only", n, NULL},
+            "/dev/null", &c);
+  m->work = 0;
+  FILE *f = c.status ? NULL : fopen(outfile, "r");
+  char line[256];
+  while (f && fgets(line, sizeof line, f))
+    if (!strncmp(line, "summary:", 8) || !strncmp(line, "totals:", 7)) m->work = strtoull(strchr(line, ':') + 1, NULL, 10);
+  if (f) fclose(f);
+  remove(outfile);
 }
 
 /* ---- 7. the example programs ------------------------------------------------------------ */
@@ -678,9 +720,9 @@ int main(int argc, char **argv) {
   long N = 100000, K = 2000;
   const char *bin = "bin", *work = "build/bench", *out_path = "tests/bench/results.txt";
   const char *gen = NULL;
-  static const struct option lo[] = {{"bin", required_argument, 0, 'b'}, {"work", required_argument, 0, 'w'},
-                                     {"out", required_argument, 0, 'o'}, {"gen", required_argument, 0, 'g'},
-                                     {0, 0, 0, 0}};
+  static const struct option lo[] = {{"bin", required_argument, 0, 'b'},          {"work", required_argument, 0, 'w'},
+                                     {"out", required_argument, 0, 'o'},          {"gen", required_argument, 0, 'g'},
+                                     {"compile-only", required_argument, 0, 'c'}, {0, 0, 0, 0}};
   int c;
   while ((c = getopt_long(argc, argv, "n:k:", lo, NULL)) != -1) {
     switch (c) {
@@ -690,6 +732,7 @@ int main(int argc, char **argv) {
     case 'w': work = optarg; break;
     case 'o': out_path = optarg; break;
     case 'g': gen = optarg; break;
+    case 'c': return compile_only((int)strtol(optarg, NULL, 10));
     default: die("usage: bench -n N [-k K] [--gen GEN] [--bin DIR] [--work DIR] [--out FILE]");
     }
   }
@@ -898,6 +941,9 @@ int main(int argc, char **argv) {
   struct compile_m cm1, cm10;
   measure_compile("rules", 1000, 7, &cm1);
   measure_compile("rules", 10000, 3, &cm10);
+  progress("the same two compiles under callgrind (instructions inside tier_compile)");
+  count_compile(argv[0], work, &cm1);
+  count_compile(argv[0], work, &cm10);
 
   /* 7. the example programs whose rules are in this tree, on N / 20
    * records: a Microsoft profile is checked at up to 185 checkpoints */
@@ -979,7 +1025,12 @@ int main(int argc, char **argv) {
     say("  %6d requirements: %8.1f ms best, %8.1f ms median of %d  (%s source bytes, %s bytecode bytes, %zu warnings)\n",
         cms[i]->nreq, cms[i]->best * 1e3, cms[i]->median * 1e3, cms[i]->runs, human((double)cms[i]->src_bytes, a, sizeof a),
         human((double)cms[i]->tbc_bytes, b, sizeof b), cms[i]->warnings);
-  say("  10,000 / 1,000 = %.2fx the time for 10x the requirements (10x = linear)\n", cm10.best / cm1.best);
+  say("  10,000 / 1,000 = %.2fx the CPU time for 10x the requirements (the shared machine's caches stretch the larger)\n",
+      cm10.best / cm1.best);
+  if (cm1.work && cm10.work)
+    say("  work (callgrind, instructions inside tier_compile): %.1f M and %.1f M, 10,000 / 1,000 = %.2fx (10x = linear)\n",
+        (double)cm1.work / 1e6, (double)cm10.work / 1e6, (double)cm10.work / (double)cm1.work);
+  else say("  work: not counted (valgrind is not installed or failed), so linearity is not judged\n");
   say("  (tierc compile rules/apn-2019.tier, whole process: %.1f ms)\n", ch_tierc.wall * 1e3);
 
   say("7. the example programs (examples/programs: each one's sample profiles repeated to %ld records or more)\n", nprog);
@@ -1003,14 +1054,18 @@ int main(int argc, char **argv) {
   /* the targets of issue 16, each from this run */
   double r_vm = best_vm / best_nat, r_rd = t_parse / t_getline, r_j = ch_vm.wall / ch_jobs.wall,
          r_lua = ch_lua.wall / ch_jobs.wall, r_mem = (double)ch_mem[1].maxrss_kb / (double)ch_mem[0].maxrss_kb,
-         r_cc = cm10.best / cm1.best;
+         r_cc = cm1.work && cm10.work ? (double)cm10.work / (double)cm1.work : 0;
   say("\ntargets (ratios from this run; the machine's load is above)\n");
   say("  %-44s %8.2fx  target <= 1.5x   %s\n", "VM / native C (packed records)", r_vm, r_vm <= 1.5 ? "met" : "NOT MET");
   say("  %-44s %8.2fx  target <= 4x     %s\n", "rec_parse / getline", r_rd, r_rd <= 4 ? "met" : "NOT MET");
   say("  %-44s %8.2fx  target >= 1.8x   %s\n", "-j N / -j 1 speed-up", r_j, r_j >= 1.8 ? "met" : "NOT MET");
   say("  %-44s %8.2fx  target >= 10x    %s\n", "tiervm (-j N) / LuaJIT + lua-cjson", r_lua, r_lua >= 10 ? "met" : "NOT MET");
   say("  %-44s %8.2fx  target <= 1.10x  %s\n", "peak memory 200,000 / 20,000 records", r_mem, r_mem <= 1.10 ? "met" : "NOT MET");
-  say("  %-44s %8.2fx  target ~10x      %s\n", "compile time 10,000 / 1,000 requirements", r_cc, r_cc <= 13 ? "linear" : "NOT LINEAR");
+  /* judged by the work, not the CPU time: 10% over 10x is still linear */
+  if (r_cc > 0)
+    say("  %-44s %8.2fx  target ~10x      %s\n", "compile work 10,000 / 1,000 requirements", r_cc,
+        r_cc <= 11 ? "linear" : "NOT LINEAR");
+  else say("  %-44s %9s  target ~10x      not judged (no callgrind count)\n", "compile work 10,000 / 1,000 requirements", "-");
 
   say("\nchecks: native %s, VM on packed copies %s, apn.lua %s, apn.jq %s (tier and next for each of %ld records); -j %s output "
       "%s; "

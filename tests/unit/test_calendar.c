@@ -17,6 +17,53 @@ static int64_t day(const char *s) {
   return d;
 }
 
+/* ---- day numbers, against a walk of the calendar ------------------------------------- */
+
+/* Every day from 0001-01-01 to 9999-12-31, counted one by one with the
+ * month lengths written out here: date_from_ymd, date_to_ymd and the
+ * reader's date_parse give its number and back, and the day after each
+ * month's last (and month 00, 13, day 00, year 0000, a stray byte) is
+ * refused.  The reader's date_parse and date_from_ymd take a short way for
+ * years from 1 (no era); this is what holds them to the calendar. */
+static void every_day_of_the_calendar(void **state) {
+  (void)state;
+  static const int len[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  int64_t z = DATE_MIN;
+  char s[48];
+  for (int y = 1; y <= 9999; y++) {
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    for (int m = 1; m <= 12; m++) {
+      int dim = len[m - 1] + (m == 2 && leap);
+      for (int d = 1; d <= dim; d++, z++) {
+        int64_t p = 0;
+        int yy, mm, dd;
+        snprintf(s, sizeof s, "%04d-%02d-%02d", y, m, d);
+        if (!date_parse(s, 10, &p) || p != z || date_from_ymd(y, m, d) != z) fail_msg("%s: not day %lld", s, (long long)z);
+        date_to_ymd(z, &yy, &mm, &dd);
+        if (yy != y || mm != m || dd != d) fail_msg("day %lld: %04d-%02d-%02d, not %s", (long long)z, yy, mm, dd, s);
+      }
+      snprintf(s, sizeof s, "%04d-%02d-%02d", y, m, dim + 1);
+      if (date_parse(s, 10, &(int64_t){0})) fail_msg("%s was read as a day", s);
+    }
+    for (int m = 0; m <= 13; m += 13) {
+      snprintf(s, sizeof s, "%04d-%02d-01", y, m);
+      if (date_parse(s, 10, &(int64_t){0})) fail_msg("%s was read as a day", s);
+    }
+    snprintf(s, sizeof s, "%04d-01-00", y);
+    if (date_parse(s, 10, &(int64_t){0})) fail_msg("%s was read as a day", s);
+  }
+  assert_int_equal(z, DATE_MAX + 1);
+  static const char *bad[] = {"0000-01-01", "0000-12-31",  "2024-1-015", "2024/01/15", "2024-01-1x", "2024-0a-15",
+                              "2o24-01-15", "2024-01-15 ", "-024-01-15", "2024-01-:5", "2024-02-30", "2023-02-29"};
+  for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+    if (date_parse(bad[i], strlen(bad[i]), &(int64_t){0})) fail_msg("'%s' was read as a day", bad[i]);
+  assert_false(date_parse("2024-01-15", 9, &(int64_t){0}));
+  /* the era path: before the calendar, as the period arithmetic asks it */
+  assert_int_equal(date_from_ymd(0, 3, 1), -719468);
+  assert_int_equal(date_from_ymd(0, 12, 31), DATE_MIN - 1);
+  assert_int_equal(date_from_ymd(-400, 3, 1), -719468 - 146097);
+}
+
 /* ---- the period arithmetic, against a walk of the calendar --------------------------- */
 
 /* Does a period of p's sequence start on day d?  From the definition: the
@@ -312,6 +359,7 @@ static void mistakes_get_one_clear_error(void **st) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(every_day_of_the_calendar),
       cmocka_unit_test(periods_agree_with_the_calendar),
       cmocka_unit_test(periods_are_encoded_canonically),
       cmocka_unit_test(year_month_and_days_between),
