@@ -447,6 +447,8 @@ static void score_inputs_linear_work(void **st) {
   assert_true(rs->score_work > 0);
   tier_ruleset_free(rs);
   free(src);
+}
+
 /* tierc diff pairs a tier's requirements by key (rulediff.c, pair_reqs):
  * N requirements against N that pair with none, and N against the same N
  * written in the reverse order, cost steps about linear in N through all
