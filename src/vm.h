@@ -157,6 +157,7 @@ struct tier_vm {
   bool *cp_met;               /* per requirement: its outcome at a checkpoint */
   const tier_req_result **cp_list; /* per block: the requirements that failed at the */
   size_t *cp_n;               /* checkpoint its sustained clause failed at, once described */
+  uint64_t cp_work;           /* tiers looked at to describe failing checkpoints (result.c), all records */
   /* the smallest change (result.c, price_items): per item */
   uint64_t *cost;
   bool *picked;
