@@ -970,7 +970,7 @@ int tier_eval_json(tier_vm *vm, const char *json, size_t len, int64_t asof, cons
   if (rc) return rc;
   /* the reader stopped a record whose lists alone went over the budget;
    * this is the whole record's bound */
-  if (vm_over_budget(vm, vm_record_cost(vm->rs->img, &vm->rec), false)) return TIER_EBUDGET;
+  if (vm_over_budget(vm, vm_record_cost(vm->rs, &vm->rec), false)) return TIER_EBUDGET;
   return res_eval_bound(vm, asof, res);
 }
 
@@ -1021,7 +1021,7 @@ int tier_eval_read(tier_vm *vm, int64_t asof, const tier_result **res) {
   rec_accept(rd);
   vm->rec = peer->rec;
   vm->res.id = peer->res.id;
-  if (vm_over_budget(vm, vm_record_cost(vm->rs->img, &vm->rec), false)) return TIER_EBUDGET;
+  if (vm_over_budget(vm, vm_record_cost(vm->rs, &vm->rec), false)) return TIER_EBUDGET;
   return res_eval_bound(vm, asof, res);
 }
 
