@@ -446,7 +446,7 @@ void tier_ruleset_hash(const tier_ruleset *rs, char out[65]) { memcpy(out, rs->h
  * (score.c, rs->cost_gap), saturating at UINT64_MAX instead of wrapping. */
 uint64_t vm_record_cost(const struct tier_ruleset *rs, const struct record *rec) {
   const struct image *img = rs->img;
-  uint64_t c = vm_cost_add(img->cost_base, rs->cost_gap, 1);
+  uint64_t c = vm_base_cost(rs);
   for (uint32_t l = 0; l < img->nlists; l++) c = vm_cost_add(c, img->cost_per[l], rec->lists[l].n);
   return c;
 }

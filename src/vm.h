@@ -177,6 +177,9 @@ static inline uint64_t vm_cost_add(uint64_t cost, uint64_t per, uint64_t n) {
   if (__builtin_mul_overflow(per, n, &add) || __builtin_add_overflow(cost, add, &cost)) return UINT64_MAX;
   return cost;
 }
+/* What a record without list items may cost: the file's cost_base and
+ * the gap's searches (score.c, rs->cost_gap). */
+static inline uint64_t vm_base_cost(const struct tier_ruleset *rs) { return vm_cost_add(rs->img->cost_base, rs->cost_gap, 1); }
 /* Is a record whose cost bound is at least `cost` over the budget?  Then
  * vm->err says so (vm_say_over_budget).  The reader asks as it reads each
  * list item, before it grows anything, with the bound of what it has read

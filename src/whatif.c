@@ -13,8 +13,8 @@
  * inputs, each run at most SCORE_MAX_CODE + 5 instructions whatever the
  * record's size, once per requirement and evaluation (remembered in
  * vm->gap); the cost bound counts them (score.c, gap_slots: rs->cost_gap),
- * a step a run and, in a TIER_COUNT_STEPS build, each instruction.  The reference interpreter searches the same
- * way (tests/ref/ref_score.c).
+ * a step a run and, in a TIER_COUNT_STEPS build, each instruction.  The
+ * reference interpreter searches the same way (tests/ref/ref_score.c).
  */
 #include <string.h>
 
