@@ -109,7 +109,8 @@ typedef struct tier_options {
   int all_requirements;    /* tier_vm_new: results list every requirement, met or
                               not (tier_result.reqs), not only the unmet ones */
   uint64_t max_cost;       /* tier_vm_new: the cost budget, in steps (VM instructions,
-                              the driver's runs and record slots; a step is also at
+                              the driver's runs, the runs of the search for a score's
+                              smallest change, and record slots; a step is also at
                               most 8 bytes of a record's memory): a record whose
                               evaluation could take more (by the ruleset's cost bound
                               and its list lengths) is refused with TIER_EBUDGET

@@ -910,8 +910,8 @@ int rec_parse(struct tier_vm *vm, const char *json, size_t len, struct record *o
   if (img->id_field >= 0) rd->slots[img->fields[img->id_field].slot] = TIER_NONE;
   /* every list starts empty: inner lists fill theirs parent by parent */
   for (uint32_t l = 0; l < img->nlists; l++) rd->lists[l].n = 0;
-  struct jp j = {.s = json, .p = json, .e = json + len, .vm = vm, .rd = rd, .img = img, .scr = rd->scratch,
-                 .cost = img->cost_base};
+  struct jp j = {
+      .s = json, .p = json, .e = json + len, .vm = vm, .rd = rd, .img = img, .scr = rd->scratch, .cost = vm_base_cost(vm->rs)};
   for (int k = 0; k <= LIM_LIST_DEPTH; k++) j.at[k].field = -1, j.at[k].item = -1;
   int rc;
   ws(&j);

@@ -568,58 +568,81 @@ static bool time_met(const struct tier_vm *vm, uint32_t b) {
  * per shared checkpoint.  A fault there (in a requirement the evaluation
  * did not need) leaves the list empty.  Entries of one deeper than the
  * clause, into a list of their own. */
-static size_t describe_failures(struct tier_vm *vm, uint32_t b, int depth, bool ran);
+static void describe_failures(struct tier_vm *vm, uint32_t b, int depth, bool ran);
+static void tier_failures(struct tier_vm *vm, uint32_t b, int depth);
 
 static size_t checkpoint_failures(struct tier_vm *vm, uint32_t b, int depth, const tier_req_result **list) {
-  if (!vm->cp_list[b]) {
-    const struct image *img = vm->rs->img;
-    int64_t at = vm->ev.time_at[b];
-    uint32_t top = b;
-    int p = b < img->ntiers ? (int)img->tiers[b].ptype : -1;
-    if (p >= 0)
-      for (uint32_t k = b + 1; k < img->ntiers; k++)
-        if ((int)img->tiers[k].ptype == p && img->tiers[k].time == TC_SUSTAINED && vm->ev.time_at[k] == at) top = k;
-    bool ran = vm_run_at(vm, &vm->rec, at, p, p < 0 ? b : 0, top, vm->cp_met) == TIER_OK;
-    for (uint32_t k = b; k <= top; k++)
-      if (k == b || ((int)img->tiers[k].ptype == p && img->tiers[k].time == TC_SUSTAINED && vm->ev.time_at[k] == at &&
-                     !vm->cp_list[k]))
-        describe_failures(vm, k, depth, ran);
-  }
+  const struct image *img = vm->rs->img;
+  if (!vm->cp_list[b] && b < img->ntiers) tier_failures(vm, b, depth);
+  else if (!vm->cp_list[b])
+    describe_failures(vm, b, depth, vm_run_at(vm, &vm->rec, vm->ev.time_at[b], -1, b, b, vm->cp_met) == TIER_OK);
   *list = vm->cp_list[b];
   return vm->cp_n[b];
 }
 
-/* Describe block b's failures from the run at its checkpoint (vm->cp_met
- * and the registers), into vm->cp_list[b]. */
-static size_t describe_failures(struct tier_vm *vm, uint32_t b, int depth, bool ran) {
+/* Failed tier k's clause at `at`, among tiers of type p? */
+static bool failed_at(const struct tier_vm *vm, uint32_t k, int p, int64_t at) {
+  const struct img_tier *K = &vm->rs->img->tiers[k];
+  return (int)K->ptype == p && K->time == TC_SUSTAINED && vm->ev.time_at[k] == at;
+}
+
+/* Describe block b's failing requirements, from the run at its checkpoint
+ * (vm->cp_met and the registers), into out (as many as fail); how many. */
+static size_t describe_block(struct tier_vm *vm, uint32_t b, int depth, int64_t at, tier_req_result *out) {
+  const struct img_tier *K = img_block(vm->rs->img, b);
+  size_t i = 0;
+  for (uint32_t q = K->first_req; q < K->first_req + K->nreq; q++) {
+    if (vm->cp_met[q]) continue;
+    describe_req(vm, b, q, &out[i]);
+    out[i].depth = depth;
+    out[i++].checkpoint = at;
+  }
+  return i;
+}
+
+/* Every tier of b's type whose clause failed where b's did, described from
+ * one run up to the highest of them.  Tier k's list is its failures and
+ * the lower tiers', so each such list is a beginning of one list, the
+ * failures of the tiers of the type in order: each failure is described
+ * once, and the tiers are looked at twice (vm->cp_work counts them). */
+static void tier_failures(struct tier_vm *vm, uint32_t b, int depth) {
   const struct image *img = vm->rs->img;
-  int p = b < img->ntiers ? (int)img_block(img, b)->ptype : -1;
-  uint32_t b0 = p < 0 ? b : 0;
   int64_t at = vm->ev.time_at[b];
-  size_t n = 0;
-  if (ran)
-    for (uint32_t k = b0; k <= b; k++) {
-      const struct img_tier *K = img_block(img, k);
-      if (p < 0 || (int)K->ptype == p)
-        for (uint32_t q = K->first_req; q < K->first_req + K->nreq; q++) n += !vm->cp_met[q];
-    }
+  int p = (int)img->tiers[b].ptype;
+  uint32_t top = b;
+  for (uint32_t k = b + 1; k < img->ntiers; k++, vm->cp_work++)
+    if (failed_at(vm, k, p, at)) top = k;
+  bool ran = vm_run_at(vm, &vm->rec, at, p, 0, top, vm->cp_met) == TIER_OK;
+  size_t n = 0, i = 0;
+  for (uint32_t k = 0; ran && k <= top; k++, vm->cp_work++)
+    if ((int)img->tiers[k].ptype == p)
+      for (uint32_t q = img->tiers[k].first_req; q < img->tiers[k].first_req + img->tiers[k].nreq; q++) n += !vm->cp_met[q];
   tier_req_result *out = reserve(vm, n);
   struct view today = vm->view;
   vm->view = (struct view){vm->regs, vm->nregs, vm->cp_met};
-  for (uint32_t k = b0, i = 0; i < n && k <= b; k++) {
-    const struct img_tier *K = img_block(img, k);
-    if (p >= 0 && (int)K->ptype != p) continue;
-    for (uint32_t q = K->first_req; q < K->first_req + K->nreq; q++) {
-      if (vm->cp_met[q]) continue;
-      describe_req(vm, k, q, &out[i]);
-      out[i].depth = depth;
-      out[i++].checkpoint = at;
+  for (uint32_t k = 0; k <= top; k++, vm->cp_work++) {
+    if ((int)img->tiers[k].ptype != p) continue;
+    if (ran) i += describe_block(vm, k, depth, at, out + i);
+    if (k == b || (k > b && failed_at(vm, k, p, at) && !vm->cp_list[k])) {
+      vm->cp_list[k] = out;
+      vm->cp_n[k] = i;
     }
   }
   vm->view = today;
+}
+
+/* Describe badge b's failures from the run at its checkpoint (vm->cp_met
+ * and the registers), into vm->cp_list[b]. */
+static void describe_failures(struct tier_vm *vm, uint32_t b, int depth, bool ran) {
+  const struct img_tier *K = img_block(vm->rs->img, b);
+  size_t n = 0;
+  for (uint32_t q = K->first_req; ran && q < K->first_req + K->nreq; q++) n += !vm->cp_met[q];
+  tier_req_result *out = reserve(vm, n);
+  struct view today = vm->view;
+  vm->view = (struct view){vm->regs, vm->nregs, vm->cp_met};
+  vm->cp_n[b] = ran ? describe_block(vm, b, depth, vm->ev.time_at[b], out) : 0;
   vm->cp_list[b] = out;
-  vm->cp_n[b] = n;
-  return n;
+  vm->view = today;
 }
 
 /* The time clause of block b: whether it holds, the checkpoint that
@@ -947,7 +970,7 @@ int tier_eval_json(tier_vm *vm, const char *json, size_t len, int64_t asof, cons
   if (rc) return rc;
   /* the reader stopped a record whose lists alone went over the budget;
    * this is the whole record's bound */
-  if (vm_over_budget(vm, vm_record_cost(vm->rs->img, &vm->rec), false)) return TIER_EBUDGET;
+  if (vm_over_budget(vm, vm_record_cost(vm->rs, &vm->rec), false)) return TIER_EBUDGET;
   return res_eval_bound(vm, asof, res);
 }
 
@@ -998,7 +1021,7 @@ int tier_eval_read(tier_vm *vm, int64_t asof, const tier_result **res) {
   rec_accept(rd);
   vm->rec = peer->rec;
   vm->res.id = peer->res.id;
-  if (vm_over_budget(vm, vm_record_cost(vm->rs->img, &vm->rec), false)) return TIER_EBUDGET;
+  if (vm_over_budget(vm, vm_record_cost(vm->rs, &vm->rec), false)) return TIER_EBUDGET;
   return res_eval_bound(vm, asof, res);
 }
 

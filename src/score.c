@@ -192,6 +192,28 @@ static uint32_t copy_stretch(struct tier_ruleset *rs, uint32_t s, uint32_t e, ui
   return entry;
 }
 
+/* Each requirement on a score gets a slot for its search's answer
+ * (rs->gap_slot, UINT32_MAX for none), and the search's worst case joins
+ * the cost bound (rs->cost_gap): per run the copy's instructions, the
+ * requirement's (at most 4, verified) and a step of the driver. */
+static int gap_slots(struct tier_ruleset *rs) {
+  struct image *img = rs->img;
+  rs->gap_slot = arena_alloc(&img->ar, sizeof *rs->gap_slot * (img->nreqs + 1));
+  if (!rs->gap_slot) return TIER_ENOMEM;
+  rs->ngap = 0;
+  rs->cost_gap = 0;
+  for (uint32_t q = 0; q < img->nreqs; q++) {
+    int32_t m = img->reqs[q].metric;
+    const struct score *sc = m >= 0 ? &rs->scores[m] : NULL;
+    rs->gap_slot[q] = UINT32_MAX;
+    if (!sc || sc->entry == UINT32_MAX) continue;
+    rs->gap_slot[q] = rs->ngap++;
+    uint64_t runs = (uint64_t)sc->n * SCORE_RUNS_PER_INPUT, per_run = (uint64_t)sc->len + 4 + 1;
+    rs->cost_gap = vm_cost_add(rs->cost_gap, runs, per_run);
+  }
+  return TIER_OK;
+}
+
 int score_load(struct tier_ruleset *rs, struct meaning *m, uint32_t ncode) {
   struct image *img = rs->img;
   uint32_t n = img->nmetrics;
@@ -217,9 +239,11 @@ int score_load(struct tier_ruleset *rs, struct meaning *m, uint32_t ncode) {
     if (!st.e[r] || st.in_loop[r] || !(value_kind(kind) || kind == TY_NUMBER) || st.e[r] - st.s[r] >= SCORE_MAX_CODE ||
         !straight(rs, st.s[r], st.e[r]) || !balanced(rs, st.s[r], st.e[r], depth) || !read_inputs(rs, st.s[r], st.e[r], sc, &rd))
       continue;
-    if (independent(m, img, &rd, sc, &b) && sc->n >= 2) sc->entry = copy_stretch(rs, st.s[r], st.e[r], &at);
-    else sc->n = 0;
+    if (independent(m, img, &rd, sc, &b) && sc->n >= 2) {
+      sc->entry = copy_stretch(rs, st.s[r], st.e[r], &at);
+      sc->len = st.e[r] - st.s[r] + 2;
+    } else sc->n = 0;
   }
   rs->score_work = b.visits;
-  return TIER_OK;
+  return gap_slots(rs);
 }

@@ -19,6 +19,12 @@
  * plus SCORE_WORK_BASE to find which inputs another depends on (a score
  * past it gets no input-naming analysis; docs/language.md, limits). */
 #define SCORE_MAX_CODE 256
+/* whatif.c's search runs a score's code and the requirement's at most
+ * SCORE_RUNS_PER_INPUT times per input (up: 41 doublings and 40 halvings;
+ * down: 64 and 63), once per requirement and record (remembered in
+ * struct gap_memo): the cost bound counts that many runs for each
+ * requirement on a score (rs->cost_gap), so --max-cost bounds it too. */
+#define SCORE_RUNS_PER_INPUT 256
 #define SCORE_WORK_PER_INSN 16
 #define SCORE_WORK_BASE 65536
 struct score_input {
@@ -27,6 +33,7 @@ struct score_input {
 };
 struct score {
   uint32_t entry, n;
+  uint32_t len; /* instructions of the copy, its END included */
   struct score_input in[SCORE_INPUTS];
 };
 
@@ -49,12 +56,22 @@ struct score_change {
   uint32_t k;
 };
 
+/* A requirement's changes, found once per evaluation (at == the VM's
+ * trace_stamp when they are this evaluation's): per requirement on a
+ * score, at rs->gap_slot[q]. */
+struct gap_memo {
+  uint32_t at, n;
+  struct score_change ch[SCORE_INPUTS];
+};
+
 /* Requirement q compares a score (its metric's rs->scores entry) with a
  * constant: put in ch each input's smallest change that alone meets q at
  * the evaluation date, fewest units first (ties in the order the score
  * reads its inputs); how many, 0 when q's metric is no score or no input
- * alone meets it.  The runs change nothing a result reads: the
- * registers, the record and vm->steps are as they were. */
+ * alone meets it.  The runs change nothing a result reads: the registers
+ * and the record are as they were.  They are counted in vm->steps (a step
+ * a run, and their instructions in a TIER_COUNT_STEPS build), once per
+ * requirement and evaluation: asked again, the first answer is given. */
 uint32_t whatif_changes(struct tier_vm *vm, uint32_t q, struct score_change ch[SCORE_INPUTS]);
 
 #endif

@@ -442,10 +442,11 @@ void tier_ruleset_hash(const tier_ruleset *rs, char out[65]) { memcpy(out, rs->h
 /* ---- the VM ------------------------------------------------------------------------ */
 
 /* The cost bound of a record (verify.c cost_bound): cost_base + cost_per[l]
- * x len(list l) over the lists, saturating at UINT64_MAX instead of
- * wrapping. */
-uint64_t vm_record_cost(const struct image *img, const struct record *rec) {
-  uint64_t c = img->cost_base;
+ * x len(list l) over the lists, and what the gap's searches may take
+ * (score.c, rs->cost_gap), saturating at UINT64_MAX instead of wrapping. */
+uint64_t vm_record_cost(const struct tier_ruleset *rs, const struct record *rec) {
+  const struct image *img = rs->img;
+  uint64_t c = vm_base_cost(rs);
   for (uint32_t l = 0; l < img->nlists; l++) c = vm_cost_add(c, img->cost_per[l], rec->lists[l].n);
   return c;
 }
@@ -502,10 +503,12 @@ tier_vm *tier_vm_new(const tier_ruleset *rs, const tier_options *opt) {
   vm->cost = t_malloc(&hook, sizeof *vm->cost * (img->nitems + 1));
   vm->picked = t_malloc(&hook, sizeof *vm->picked * (img->nitems + 1));
   vm->pairs = t_malloc(&hook, sizeof *vm->pairs * (img->nitems + 1));
-  if (!vm->stack || !vm->regs || !vm->nstack || !vm->nregs || !vm->dsets || !vm->ev.met || !vm->trace_v || !vm->trace_q ||
-      !vm->trace_at || !vm->ev.regs_today || !vm->ev.nregs_today || !vm->ev.time_at || !vm->cp_met || !vm->cp_list || !vm->cp_n ||
-      !vm->ev.held || !vm->ev.badge_held || !vm->ev.ref_holds || !vm->ev.ref_meets || !vm->ev.grant_tier || !vm->unmet ||
-      (vm->all_reqs && !vm->reqs) || !vm->badges || !vm->cost || !vm->picked || !vm->pairs || !vm->keyed) {
+  vm->gap = t_malloc(&hook, sizeof *vm->gap * (rs->ngap + 1));
+  if (!vm->gap || !vm->stack || !vm->regs || !vm->nstack || !vm->nregs || !vm->dsets || !vm->ev.met || !vm->trace_v ||
+      !vm->trace_q || !vm->trace_at || !vm->ev.regs_today || !vm->ev.nregs_today || !vm->ev.time_at || !vm->cp_met ||
+      !vm->cp_list || !vm->cp_n || !vm->ev.held || !vm->ev.badge_held || !vm->ev.ref_holds || !vm->ev.ref_meets ||
+      !vm->ev.grant_tier || !vm->unmet || (vm->all_reqs && !vm->reqs) || !vm->badges || !vm->cost || !vm->picked || !vm->pairs ||
+      !vm->keyed) {
     tier_vm_free(vm);
     return NULL;
   }
@@ -513,6 +516,7 @@ tier_vm *tier_vm_new(const tier_ruleset *rs, const tier_options *opt) {
   memset(vm->nregs, 0, sizeof(struct num) * (img->nmetrics + 1));
   memset(vm->ev.nregs_today, 0, sizeof(struct num) * (img->nmetrics + 1));
   memset(vm->trace_at, 0, sizeof(uint32_t) * (img->nreqs + 1)); /* no stamp is current */
+  memset(vm->gap, 0, sizeof *vm->gap * (rs->ngap + 1));
   memcpy(vm->keyed, rs->keyed, sizeof *vm->keyed * img->nfields);
   return vm;
 }
@@ -549,6 +553,7 @@ void tier_vm_free(tier_vm *vm) {
   t_free(&h, vm->cost, sizeof *vm->cost * (img->nitems + 1));
   t_free(&h, vm->picked, sizeof *vm->picked * (img->nitems + 1));
   t_free(&h, vm->pairs, sizeof *vm->pairs * (img->nitems + 1));
+  t_free(&h, vm->gap, sizeof *vm->gap * (vm->rs->ngap + 1));
   size_t nslots = (size_t)img->nsets * vm->dcap;
   t_free(&h, vm->dkeys, vm->dkeys ? sizeof(uint64_t) * nslots : 0);
   t_free(&h, vm->dgens, vm->dgens ? sizeof(uint32_t) * nslots : 0);
@@ -1693,6 +1698,7 @@ int vm_evaluate(struct tier_vm *vm, const struct record *r, int64_t asof_overrid
   vm->path[0] = 0;
   if (++vm->trace_stamp == 0) { /* the stamps wrapped: forget them all */
     memset(vm->trace_at, 0, sizeof(uint32_t) * img->nreqs);
+    memset(vm->gap, 0, sizeof *vm->gap * rs->ngap);
     vm->trace_stamp = 1;
   }
   ev->ptype = img->partner_field >= 0 ? (int)r->top[img->fields[img->partner_field].slot] : -1;

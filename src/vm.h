@@ -53,13 +53,15 @@ struct tier_ruleset {
   char hash_hex[65];         /* the rules hash (mn_hash), in hex */
   /* what results say of the rules, read from their meaning at load so
    * that meaning.c stays the one reader of the code besides the VM */
-  struct mn_shape *shape;  /* per requirement: its shape as written (meaning.h) */
-  struct mn_ref *refs;     /* the requirements' block references (shape[q].ref_first) */
-  struct mn_write *writes; /* the metric block's register writes, `at` an */
-  uint32_t nwrites;        /* instruction index (a runtime error's metric) */
-  struct score *scores;    /* per register: score.h's, entry UINT32_MAX for a metric that is no score */
-  struct vinsn *whatif;    /* the scores' code, each alone, for vm_run_code (score.c) */
-  uint64_t score_work;     /* meaning nodes score.c walked at load (within its budget) */
+  struct mn_shape *shape;   /* per requirement: its shape as written (meaning.h) */
+  struct mn_ref *refs;      /* the requirements' block references (shape[q].ref_first) */
+  struct mn_write *writes;  /* the metric block's register writes, `at` an */
+  uint32_t nwrites;         /* instruction index (a runtime error's metric) */
+  struct score *scores;     /* per register: score.h's, entry UINT32_MAX for a metric that is no score */
+  struct vinsn *whatif;     /* the scores' code, each alone, for vm_run_code (score.c) */
+  uint64_t score_work;      /* meaning nodes score.c walked at load (within its budget) */
+  uint32_t *gap_slot, ngap; /* per requirement on a score, its struct gap_memo (score.c) */
+  uint64_t cost_gap;        /* the steps whatif.c's searches may take a record: in the cost bound */
 };
 
 /* The outcome of one evaluation, kept in the VM between calls. */
@@ -154,9 +156,12 @@ struct tier_vm {
   struct num *trace_q;
   uint32_t *trace_at;
   uint32_t trace_stamp;
+  struct gap_memo *gap;       /* per rs->gap_slot: whatif.c's answer in the evaluation of its stamp */
+  uint64_t gap_runs;          /* whatif.c's runs, in all records */
   bool *cp_met;               /* per requirement: its outcome at a checkpoint */
   const tier_req_result **cp_list; /* per block: the requirements that failed at the */
   size_t *cp_n;               /* checkpoint its sustained clause failed at, once described */
+  uint64_t cp_work;           /* tiers looked at to describe failing checkpoints (result.c), all records */
   /* the smallest change (result.c, price_items): per item */
   uint64_t *cost;
   bool *picked;
@@ -164,7 +169,7 @@ struct tier_vm {
   struct cost_pair { uint64_t cost; uint32_t item; } *pairs;
 };
 
-uint64_t vm_record_cost(const struct image *img, const struct record *rec);
+uint64_t vm_record_cost(const struct tier_ruleset *rs, const struct record *rec);
 /* cost + per x n, saturating.  Inline, as vm_over_budget's test: the
  * reader asks both at every list item. */
 static inline uint64_t vm_cost_add(uint64_t cost, uint64_t per, uint64_t n) {
@@ -172,6 +177,9 @@ static inline uint64_t vm_cost_add(uint64_t cost, uint64_t per, uint64_t n) {
   if (__builtin_mul_overflow(per, n, &add) || __builtin_add_overflow(cost, add, &cost)) return UINT64_MAX;
   return cost;
 }
+/* What a record without list items may cost: the file's cost_base and
+ * the gap's searches (score.c, rs->cost_gap). */
+static inline uint64_t vm_base_cost(const struct tier_ruleset *rs) { return vm_cost_add(rs->img->cost_base, rs->cost_gap, 1); }
 /* Is a record whose cost bound is at least `cost` over the budget?  Then
  * vm->err says so (vm_say_over_budget).  The reader asks as it reads each
  * list item, before it grows anything, with the bound of what it has read

@@ -8,12 +8,16 @@
  * the requirement's code: increases of 1, 2, 4, ... 2^40 units until one
  * meets, then halving between the last that did not and the first that
  * did; decreases the same way down to 0.  Its runs are not the
- * evaluation's: at most 2 x (41 + 40) runs of the stretch and the
- * requirement per input, SCORE_INPUTS inputs, each run a few instructions
- * whatever the record's size; they are left out of vm->steps (the cost
- * bound counts the evaluation).  The reference interpreter searches the same
- * way (tests/ref/ref_score.c).
+ * evaluation's: at most 41 + 40 runs up and 64 + 63 down of the stretch
+ * and the requirement per input (SCORE_RUNS_PER_INPUT), SCORE_INPUTS
+ * inputs, each run at most SCORE_MAX_CODE + 5 instructions whatever the
+ * record's size, once per requirement and evaluation (remembered in
+ * vm->gap); the cost bound counts them (score.c, gap_slots: rs->cost_gap),
+ * a step a run and, in a TIER_COUNT_STEPS build, each instruction.  The
+ * reference interpreter searches the same way (tests/ref/ref_score.c).
  */
+#include <string.h>
+
 #include "score.h"
 
 #define SCORE_MAX_STEP 40 /* the largest change tried: 2^40 units */
@@ -25,6 +29,8 @@ static bool holds_with(struct tier_vm *vm, const struct score *sc, uint32_t q, u
   int64_t *slot = score_input_at(vm, &sc->in[k]);
   int64_t old = *slot, met = 0;
   *slot = v;
+  vm->steps++; /* a run of the driver's, counted in the bound (score.c, gap_slots) */
+  vm->gap_runs++;
   int rc = vm_run_code(vm, vm->rs->whatif, sc->entry, &vm->rec, vm->ev.asof, NULL);
   if (rc == TIER_OK) rc = vm_run(vm, vm->rs->req_entry[q], &vm->rec, vm->ev.asof, &met);
   *slot = old;
@@ -68,13 +74,11 @@ static bool input_change(struct tier_vm *vm, const struct score *sc, uint32_t q,
   return true;
 }
 
-uint32_t whatif_changes(struct tier_vm *vm, uint32_t q, struct score_change ch[SCORE_INPUTS]) {
-  int32_t m = vm->rs->img->reqs[q].metric;
-  const struct score *sc = m >= 0 ? &vm->rs->scores[m] : NULL;
-  if (!sc || sc->entry == UINT32_MAX) return 0;
+/* Each input's smallest change of score sc (metric m) that meets q, into
+ * ch; how many. */
+static uint32_t search(struct tier_vm *vm, const struct score *sc, uint32_t q, int32_t m, struct score_change *ch) {
   /* the copy writes the score's register and reads the evaluation date's:
    * run with those, and put back what it wrote */
-  uint64_t steps = vm->steps;
   int64_t *regs = vm->regs, kept = vm->ev.regs_today[m];
   struct num *nregs = vm->nregs, nkept = vm->ev.nregs_today[m];
   vm->regs = vm->ev.regs_today;
@@ -91,6 +95,18 @@ uint32_t whatif_changes(struct tier_vm *vm, uint32_t q, struct score_change ch[S
   vm->ev.nregs_today[m] = nkept;
   vm->regs = regs;
   vm->nregs = nregs;
-  vm->steps = steps;
   return n;
+}
+
+uint32_t whatif_changes(struct tier_vm *vm, uint32_t q, struct score_change ch[SCORE_INPUTS]) {
+  int32_t m = vm->rs->img->reqs[q].metric;
+  const struct score *sc = m >= 0 ? &vm->rs->scores[m] : NULL;
+  if (!sc || sc->entry == UINT32_MAX) return 0;
+  struct gap_memo *g = &vm->gap[vm->rs->gap_slot[q]];
+  if (g->at != vm->trace_stamp) { /* once an evaluation, as the cost bound counts it */
+    g->n = search(vm, sc, q, m, g->ch);
+    g->at = vm->trace_stamp;
+  }
+  memcpy(ch, g->ch, sizeof *ch * g->n);
+  return g->n;
 }

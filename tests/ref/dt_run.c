@@ -55,7 +55,7 @@ void dt_close(struct compiled *c) {
 /* The most instructions one evaluation of this record may run (SPEC 4.5). */
 static uint64_t cost_bound(const struct tier_vm *vm) {
   const struct image *img = vm->rs->img;
-  uint64_t b = img->cost_base;
+  uint64_t b = img->cost_base + vm->rs->cost_gap; /* and the gap's searches (score.c) */
   for (uint32_t l = 0; l < img->nlists; l++) b += img->cost_per[l] * vm->rec.lists[l].n;
   return b;
 }

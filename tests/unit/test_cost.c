@@ -6,11 +6,12 @@
  * documented memory is refused.  (Counted work, never time.)
  */
 #include "testutil.h"
+#include "score.h"
 
 /* What the bound says one record may cost: base + per[l] x len(l). */
 static uint64_t bound_of(const tier_vm *vm) {
   const struct image *img = vm->rs->img;
-  uint64_t c = img->cost_base;
+  uint64_t c = img->cost_base + vm->rs->cost_gap;
   for (uint32_t l = 0; l < img->nlists; l++) c += img->cost_per[l] * vm->rec.lists[l].n;
   return c;
 }
@@ -334,6 +335,64 @@ static void budget_before_memory(void **st) {
   tier_ruleset_free(rs);
 }
 
+/* One evaluation of a record against a score requirement it does not
+ * meet: its need, the gap's runs, the driver's steps and the bound; with
+ * max_cost, TIER_EBUDGET or TIER_OK. */
+struct gap_run {
+  char need[512];
+  uint64_t runs, steps, bound;
+  int rc;
+};
+static struct gap_run gap_eval(tier_ruleset *rs, int all, uint64_t max_cost) {
+  tier_options opt;
+  memset(&opt, 0, sizeof opt);
+  opt.all_requirements = all;
+  opt.max_cost = max_cost;
+  tier_vm *vm = tier_vm_new(rs, &opt);
+  assert_non_null(vm);
+  const char *rec = "{\"id\":\"x\",\"k\":\"a\",\"wins\":3,\"certified\":1}";
+  const tier_result *res;
+  struct gap_run g = {.rc = tier_eval_json(vm, rec, strlen(rec), TIER_NONE, &res)};
+  if (g.rc == TIER_OK) snprintf(g.need, sizeof g.need, "%s", res->unmet[0].need);
+  g.runs = vm->gap_runs;
+  g.steps = vm->steps;
+  g.bound = g.rc == TIER_OK ? bound_of(vm) : 0;
+  tier_vm_free(vm);
+  return g;
+}
+
+/* The smallest change of a score (whatif.c) runs the score's code and the
+ * requirement's about a hundred times per input, for each unmet
+ * requirement on a score: that work was outside the cost bound, so
+ * --max-cost did not bound it.  The bound now counts it (rs->cost_gap):
+ * the steps, runs included, stay within it, and a budget of the bound
+ * without it refuses the record.  A requirement described twice (the next
+ * tier's entry and every requirement) is searched once. */
+static void gap_search_within_bound(void **st) {
+  (void)st;
+  tier_ruleset *rs = tu_compile("enum kind { a }\n"
+                                "record r { id: text; partner k: kind; wins: int; certified: int; }\n"
+                                "metric points = wins + certified * 5;\n"
+                                "tier T a < points >= 40; >\n",
+                                NULL);
+  assert_non_null(rs);
+  struct gap_run one = gap_eval(rs, 0, 0), all = gap_eval(rs, 1, 0);
+  fprintf(stderr, "gap search: %llu runs, %llu steps, bound %llu (%llu of it the search's)\n", (unsigned long long)one.runs,
+          (unsigned long long)one.steps, (unsigned long long)one.bound, (unsigned long long)rs->cost_gap);
+  assert_int_equal(one.rc, TIER_OK);
+  assert_string_equal(one.need, "+7 certified or +32 wins");
+  assert_true(one.runs >= 20 && one.runs <= 2 * SCORE_RUNS_PER_INPUT);
+  assert_int_equal(all.runs, one.runs); /* described twice, searched once */
+  assert_true(one.steps <= one.bound);
+  assert_true(rs->cost_gap >= one.runs * (rs->scores[rs->img->reqs[0].metric].len + 5));
+  struct gap_run refused = gap_eval(rs, 0, rs->img->cost_base); /* the bound less the search */
+  assert_int_equal(refused.rc, TIER_EBUDGET);
+  assert_int_equal(refused.runs, 0);
+  struct gap_run within = gap_eval(rs, 0, one.bound);
+  assert_int_equal(within.rc, TIER_OK);
+  tier_ruleset_free(rs);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(sustained_tiers_cost_linear_work),
@@ -343,6 +402,7 @@ int main(void) {
       cmocka_unit_test(failing_sustained_tiers_within_bound),
       cmocka_unit_test(record_memory_within_bound),
       cmocka_unit_test(budget_before_memory),
+      cmocka_unit_test(gap_search_within_bound),
   };
   return cmocka_run_group_tests_name("cost", tests, NULL, NULL);
 }

@@ -8,7 +8,9 @@
  * never timed.  Also: the field names of a wide schema are found through
  * their own keyed table, so are the tiers a `tier` field's value may name
  * (the probes per value stay the same when the tiers double), and the
- * keyed hash is SipHash-1-3.
+ * keyed hash is SipHash-1-3.  And two walks that were quadratic: finding
+ * a score's inputs at load (meaning nodes walked) and describing the tiers'
+ * failing checkpoints (tiers looked at).
  */
 #include "testutil.h"
 #include "record.h"
@@ -499,6 +501,63 @@ static void test_rule_diff_pairing(void **st) {
   }
 }
 
+/* n tiers of one type, each `sustained 12 months` on a count that was 0
+ * before June 2019: at 2019-12-13 every tier's clause failed at the same
+ * earlier checkpoint.  With every requirement listed, each tier's clause
+ * lists what failed there, its and the lower tiers' (k + 1 entries for tier
+ * k); the tiers looked at to find them (vm->cp_work), and the entries. */
+static uint64_t checkpoint_work(int n) {
+  size_t cap = 256 + 64 * (size_t)n, at = 0;
+  char *src = malloc(cap);
+  assert_non_null(src);
+  at += (size_t)snprintf(src + at, cap - at,
+                         "enum k { a }\nrecord { id: text; partner type: k; items: list { d: date; } }\n"
+                         "metric c = count items where d <= asof;\n");
+  for (int t = 0; t < n; t++) at += (size_t)snprintf(src + at, cap - at, "tier T%d a < sustained 12 months; c >= 1; >\n", t);
+  tier_ruleset *rs = compile_or_fail(src);
+  tier_options opt;
+  memset(&opt, 0, sizeof opt);
+  opt.all_requirements = 1;
+  tier_vm *vm = tier_vm_new(rs, &opt);
+  assert_non_null(vm);
+  static const char json[] = "{\"id\":\"C\",\"type\":\"a\",\"items\":[{\"d\":\"2019-06-01\"}]}";
+  int64_t asof;
+  assert_int_equal(tier_date_parse("2019-12-13", &asof), TIER_OK);
+  const tier_result *r;
+  assert_int_equal(tier_eval_json(vm, json, strlen(json), asof, &r), TIER_OK);
+  assert_null(r->tier);
+  int k = 0;
+  for (size_t i = 0; i < r->nreqs; i++) {
+    const tier_req_result *o = &r->reqs[i];
+    if (o->kind != TIER_ENTRY_SUSTAINED) continue;
+    assert_false(o->met);
+    assert_int_equal(o->nitems, k + 1); /* its and the lower tiers' failing requirement */
+    for (size_t j = 0; j < o->nitems; j++) assert_string_equal(o->items[j].rule, "c >= 1");
+    k++;
+  }
+  assert_int_equal(k, n);
+  uint64_t w = vm->cp_work;
+  tier_vm_free(vm);
+  tier_ruleset_free(rs);
+  free(src);
+  return w;
+}
+
+/* Describing the tiers' failing checkpoints (result.c,
+ * checkpoint_failures) looked at every lower tier for each failing tier,
+ * and scanned every higher tier to find the tiers that failed at the same
+ * checkpoint: tiers^2.  Doubling the tiers now about doubles the tiers
+ * looked at. */
+static void checkpoint_failures_linear(void **st) {
+  (void)st;
+  enum { N = 200 };
+  uint64_t w1 = checkpoint_work(N), w2 = checkpoint_work(2 * N);
+  fprintf(stderr, "checkpoint failures: %d and %d tiers, %llu and %llu tiers looked at (x%.2f)\n", N, 2 * N,
+          (unsigned long long)w1, (unsigned long long)w2, (double)w2 / (double)w1);
+  assert_true(w1 >= N);
+  assert_true(w2 * 10 <= w1 * 25); /* twice the tiers: at most 2.5 times the work */
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_record_texts),
@@ -509,6 +568,7 @@ int main(void) {
       cmocka_unit_test(test_siphash13),
       cmocka_unit_test(score_inputs_linear_work),
       cmocka_unit_test(test_rule_diff_pairing),
+      cmocka_unit_test(checkpoint_failures_linear),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
