@@ -324,6 +324,51 @@ static int mistyped(struct jp *j, const char *want) { return mistyped_as(j, _("e
 #define JNUM_SHOWN 40
 #define JNUM_TEXT(b, e) (int)((e) - (b) > JNUM_SHOWN ? JNUM_SHOWN : (e) - (b)), (b), (e) - (b) > JNUM_SHOWN ? "..." : ""
 
+/* Money written as most amounts are, at most 16 digits and a point and no
+ * exponent: the digits' value v fits 64 bits, and with f decimals the
+ * amount is v * 10^(2 - f) cents, exact when f <= 2 or v ends in f - 2
+ * zeros - what money() finds, with its faults in its order (not exact
+ * before out of range).  False, having read nothing, for an exponent;
+ * else true, with *rc TIER_OK or the fault's code. */
+static bool short_money(struct jp *j, const char *b, const char *e, int64_t *out, int *rc) {
+  static const uint64_t pow10[] = {1,
+                                   10,
+                                   100,
+                                   1000,
+                                   10000,
+                                   100000,
+                                   1000000,
+                                   10000000,
+                                   100000000,
+                                   1000000000,
+                                   10000000000,
+                                   100000000000,
+                                   1000000000000,
+                                   10000000000000,
+                                   100000000000000,
+                                   1000000000000000,
+                                   10000000000000000};
+  uint64_t v = 0;
+  int f = -1; /* decimals, -1: no point */
+  for (const char *p = b + (*b == '-'); p < e; p++) {
+    if (*p == '.') f = 0;
+    else if (*p == 'e' || *p == 'E') return false;
+    else {
+      v = v * 10 + (uint64_t)(*p - '0');
+      f += f >= 0;
+    }
+  }
+  uint64_t cents = f <= 2 ? v * pow10[2 - (f < 0 ? 0 : f)] : v / pow10[f - 2];
+  if (f > 2 && v % pow10[f - 2]) *rc = fault(j, _("amount %.*s%s is not exact in cents (at most two decimals)"), JNUM_TEXT(b, e));
+  else if (cents > (uint64_t)LIM_INT)
+    *rc = fault(j, _("amount %.*s%s is out of range (the limit is %s)"), JNUM_TEXT(b, e), MONEY_LIMIT_TEXT);
+  else {
+    *out = *b == '-' ? -(int64_t)cents : (int64_t)cents;
+    *rc = TIER_OK;
+  }
+  return true;
+}
+
 /* Money from the number's text, exactly and in one pass: the value is
  * D * 10^E with D the digits without leading or trailing zeros, so it is a
  * whole number of cents when E + 2 >= 0 (D does not end in 0), and in range
@@ -333,6 +378,8 @@ static int mistyped(struct jp *j, const char *want) { return mistyped_as(j, _("e
  * million digits is an error as fast as it is read. */
 static int money(struct jp *j, const char *b, const char *e, int64_t *out) {
   const char *p = b + (*b == '-');
+  int rc;
+  if (e - p <= 16 && short_money(j, b, e, out, &rc)) return rc;
   uint64_t d = 0;            /* D, while it fits */
   bool big = false;          /* D > LIM_INT */
   int64_t zeros = 0;         /* zeros seen since the last nonzero digit */
@@ -376,6 +423,11 @@ static int money(struct jp *j, const char *b, const char *e, int64_t *out) {
 static int integer(struct jp *j, const char *b, const char *e, int64_t *out) {
   bool neg = *b == '-';
   int64_t v = 0;
+  if (e - b - neg <= 15) { /* below 10^15, within LIM_INT (2^53 - 1): no test a digit */
+    for (const char *p = b + neg; p < e; p++) v = v * 10 + (*p - '0');
+    *out = neg ? -v : v;
+    return TIER_OK;
+  }
   for (const char *p = b + neg; p < e; p++) {
     if (v > (LIM_INT - (*p - '0')) / 10)
       return fault(j, _("integer %.*s%s is out of range (the limit is %lld)"), JNUM_TEXT(b, e), (long long)LIM_INT);

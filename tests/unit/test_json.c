@@ -562,6 +562,120 @@ static void large_record(void **st) {
   free(s);
 }
 
+/* One amount through the reader and through exact arithmetic here: the
+ * digits' value v with f decimals (-1: no point) is v * 10^(2 - f) cents,
+ * exact when the decimals beyond two are zeros, in range up to LIM_INT. */
+static void amount_reads_exactly(tier_vm *vm, uint16_t slot, const char *text, bool neg, unsigned __int128 v, int f) {
+  char line[128];
+  int n = snprintf(line, sizeof line, "{\"id\":\"m\",\"type\":\"k\",\"a\":%s}", text);
+  struct record r;
+  int rc = rec_parse(vm, line, (size_t)n, &r);
+  unsigned __int128 cents = v, unit = 1;
+  for (int k = f; k > 2; k--) unit *= 10;
+  for (int k = f < 0 ? 0 : f; k < 2; k++) cents *= 10;
+  bool exact = cents % unit == 0;
+  cents /= unit;
+  if (!exact) {
+    if (rc != TIER_ERECORD || !strstr(tier_vm_error(vm), "not exact"))
+      fail_msg("%s: read, or not as inexact (%s)", text, rc ? tier_vm_error(vm) : "ok");
+  } else if (cents > (unsigned __int128)LIM_INT) {
+    if (rc != TIER_ERECORD || !strstr(tier_vm_error(vm), "out of range"))
+      fail_msg("%s: read, or not as out of range (%s)", text, rc ? tier_vm_error(vm) : "ok");
+  } else {
+    if (rc != TIER_OK) fail_msg("%s: refused: %s", text, tier_vm_error(vm));
+    int64_t want = neg ? -(int64_t)cents : (int64_t)cents;
+    if (r.top[slot] != want) fail_msg("%s: %lld cents, not %lld", text, (long long)r.top[slot], (long long)want);
+  }
+}
+
+/* Amounts of 1 to 19 digits, the point at every place, signed and not,
+ * with digits that fill the width or zeros that end it: the reader's short
+ * way (at most 16 digits and a point, no exponent) and its general one
+ * agree with exact arithmetic on the value, the "not exact in cents" and
+ * the "out of range" refusals, on both sides of 16 characters and of
+ * LIM_INT (90071992547409.91). */
+static void amounts_read_exactly(void **st) {
+  (void)st;
+  tier_ruleset *mrs = tu_compile(
+      "enum kind { k }\nrecord { id: text; partner type: kind; a: money; i: int?; }\nmetric x = a;\ntier T k < x >= 0; >\n",
+      NULL);
+  assert_non_null(mrs);
+  tier_vm *vm = tier_vm_new(mrs, NULL);
+  assert_non_null(vm);
+  const struct image *img = vm->rs->img;
+  uint16_t slot = UINT16_MAX;
+  for (uint32_t i = 0; i < img->nfields; i++)
+    if (!strcmp(img_str(img, img->fields[i].name), "a")) slot = img->fields[i].slot;
+  assert_int_not_equal(slot, UINT16_MAX);
+  static const char *const shapes[] = {
+      "9999999999999999999", "1000000000000000000", "9007199254740991000", "1234567890123456789",
+      "1000000000000000001", "5000000000000000000", "1844674407370955170"}; /* its 18 digits times 100 wrap 64 bits to 84 */
+  char digits[24], text[48];
+  for (size_t sh = 0; sh < sizeof shapes / sizeof *shapes; sh++)
+    for (int len = 1; len <= 19; len++)
+      for (int f = -1; f < len; f++)
+        for (int neg = 0; neg <= 1; neg++) {
+          memcpy(digits, shapes[sh], (size_t)len);
+          digits[len] = 0;
+          unsigned __int128 v = 0;
+          for (int k = 0; k < len; k++) v = v * 10 + (unsigned)(digits[k] - '0');
+          int ip = f < 0 ? len : len - f; /* digits before the point */
+          if (f == 0) continue;           /* "12." is not JSON */
+          snprintf(text, sizeof text, "%s%.*s%s%s", neg ? "-" : "", ip, digits, f > 0 ? "." : "", f > 0 ? digits + ip : "");
+          amount_reads_exactly(vm, slot, text, neg, v, f);
+          if (f > 0) { /* 0.digits: a leading zero, as JSON writes a fraction */
+            snprintf(text, sizeof text, "%s0.%s", neg ? "-" : "", digits);
+            amount_reads_exactly(vm, slot, text, neg, v, len);
+          }
+        }
+  /* integers of 1 to 19 digits: up to 15 are read without a test a digit */
+  uint16_t islot = UINT16_MAX;
+  for (uint32_t i = 0; i < img->nfields; i++)
+    if (!strcmp(img_str(img, img->fields[i].name), "i")) islot = img->fields[i].slot;
+  assert_int_not_equal(islot, UINT16_MAX);
+  for (size_t sh = 0; sh < sizeof shapes / sizeof *shapes; sh++)
+    for (int len = 1; len <= 19; len++)
+      for (int neg = 0; neg <= 1; neg++) {
+        char line[96];
+        int n =
+            snprintf(line, sizeof line, "{\"id\":\"m\",\"type\":\"k\",\"a\":0,\"i\":%s%.*s}", neg ? "-" : "", len, shapes[sh]);
+        unsigned __int128 v = 0;
+        for (int k = 0; k < len; k++) v = v * 10 + (unsigned)(shapes[sh][k] - '0');
+        struct record r;
+        int rc = rec_parse(vm, line, (size_t)n, &r);
+        if (v > (unsigned __int128)LIM_INT) {
+          if (rc != TIER_ERECORD || !strstr(tier_vm_error(vm), "out of range")) fail_msg("%s: not out of range", line);
+        } else if (rc != TIER_OK || r.top[islot] != (neg ? -(int64_t)v : (int64_t)v)) {
+          fail_msg("%s: %s", line, rc ? tier_vm_error(vm) : "another value");
+        }
+      }
+  static const char *const edge[] = {"90071992547409.91",
+                                     "90071992547409.92",
+                                     "9007199254740.99",
+                                     "-0",
+                                     "0.000",
+                                     "1.005",
+                                     "1.500",
+                                     "1.5e3",
+                                     "15e-1",
+                                     "1e-2",
+                                     "1.23e1",
+                                     "0e5",
+                                     "1E2"};
+  static const long long want[] = {9007199254740991LL, -1, 900719925474099LL, 0, 0, -2, 150, 150000, 150, 1, 1230, 0, 10000};
+  for (size_t i = 0; i < sizeof edge / sizeof *edge; i++) {
+    char line[96];
+    int n = snprintf(line, sizeof line, "{\"id\":\"m\",\"type\":\"k\",\"a\":%s}", edge[i]);
+    struct record r;
+    int rc = rec_parse(vm, line, (size_t)n, &r);
+    if (want[i] == -1) assert_true(rc == TIER_ERECORD && strstr(tier_vm_error(vm), "out of range"));
+    else if (want[i] == -2) assert_true(rc == TIER_ERECORD && strstr(tier_vm_error(vm), "not exact"));
+    else if (rc != TIER_OK || r.top[slot] != want[i]) fail_msg("%s: %s", edge[i], rc ? tier_vm_error(vm) : "another value");
+  }
+  tier_vm_free(vm);
+  tier_ruleset_free(mrs);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(examples_agree),       cmocka_unit_test(generated_agree),
@@ -571,6 +685,7 @@ int main(void) {
       cmocka_unit_test(keys_and_texts_agree), cmocka_unit_test(tier_fields_agree),
       cmocka_unit_test(enum_values_agree),    cmocka_unit_test(sorted_keys_learnt),
       cmocka_unit_test(bom_is_named),         cmocka_unit_test(strict_names_every_key),
+      cmocka_unit_test(amounts_read_exactly),
   };
   return cmocka_run_group_tests_name("json", tests, setup, teardown);
 }
