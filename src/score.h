@@ -20,6 +20,8 @@ struct score_input {
 struct score {
   uint32_t entry, n;
   struct score_input in[SCORE_INPUTS];
+  bool own; /* a requirement's (rs->req_scores): its compared side is a formula call; entry, when
+               not UINT32_MAX, is the requirement's own code in rs->code, run as it is */
 };
 
 /* Find the record metrics that are scores (score.c says which) and copy
@@ -41,10 +43,20 @@ struct score_change {
   uint32_t k;
 };
 
+/* The score requirement q's smallest change searches: its metric's when q
+ * compares a score with a constant, q's own when its compared side is a
+ * formula call whose code reads inputs; NULL for neither. */
+static inline const struct score *score_of_req(const struct tier_ruleset *rs, uint32_t q) {
+  int32_t m = rs->img->reqs[q].metric;
+  const struct score *sc = m >= 0 ? &rs->scores[m] : &rs->req_scores[q];
+  return sc->entry == UINT32_MAX ? NULL : sc;
+}
+
 /* Requirement q compares a score (its metric's rs->scores entry) with a
- * constant: put in ch each input's smallest change that alone meets q at
- * the evaluation date, fewest units first (ties in the order the score
- * reads its inputs); how many, 0 when q's metric is no score or no input
+ * constant, or a formula call with a threshold (rs->req_scores[q]): put in
+ * ch each input's smallest change that alone meets q at the evaluation
+ * date, fewest units first (ties in the order the score reads its
+ * inputs); how many, 0 when q has no score (score_of_req) or no input
  * alone meets it.  The runs change nothing a result reads: the
  * registers, the record and vm->steps are as they were. */
 uint32_t whatif_changes(struct tier_vm *vm, uint32_t q, struct score_change ch[SCORE_INPUTS]);

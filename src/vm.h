@@ -59,6 +59,8 @@ struct tier_ruleset {
   uint32_t nwrites;        /* instruction index (a runtime error's metric) */
   struct score *scores;    /* per register: score.h's, entry UINT32_MAX for a metric that is no score */
   struct vinsn *whatif;    /* the scores' code, each alone, for vm_run_code (score.c) */
+  /* per requirement: the inputs of a compared formula call (score.c) */
+  struct score *req_scores;
 };
 
 /* The outcome of one evaluation, kept in the VM between calls. */
