@@ -1631,9 +1631,10 @@ static void html_impact(const struct report *r, tier_buf *b) {
 }
 
 /* The page: the summary first (it needs the number of rule changes, so
- * that section is laid out before it and placed after), then what blocks,
- * who is closest, which paths partners take, and with a diff the rule
- * change and its impact. */
+ * that section is laid out before it and placed after), then what blocks
+ * the next tiers and the badges, who is closest, which paths partners
+ * take, and with a diff the rule change and its impact; a ruleset of
+ * badges alone, what keeps partners from them and their paths. */
 void report_html(const struct report *r, tier_buf *b) {
   tier_buf *rules = r->diff ? tier_buf_new(NULL) : NULL;
   int changes = rules ? html_rules(r->diff, rules) : 0;
