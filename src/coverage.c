@@ -22,7 +22,9 @@
  * record, wherever it stands, varies by record: each test's two values
  * come from the requirement's trace (the pair of slots its explain code
  * copied that comparison's sides into, found through the meaning), and
- * "just" is one step of the compared value's lattice on either side.  A
+ * "just" is one step of the compared value's lattice on either side; so is
+ * a requirement's own comparison of a formula call or an aggregate with a
+ * constant (`pcs(security, enterprise) >= 70`, own_traced).  A
  * comparison with a tier steps through the tier's own ladder, one with an
  * enum value through the enum's values, neither past its ends.  A
  * second-edition construct adds a case to lattice() and, when it
@@ -573,6 +575,28 @@ static void add_traced(struct cov *c, struct threshold *t, const struct mn *n) {
   a->unit = a->kind == TY_DATE ? N(1) : a->lat.dense ? (struct num){1, 100} : a->lat.step;
 }
 
+/* A requirement's own comparison of a value that is not a metric or a
+ * field (a formula call, an aggregate: `pcs(security, enterprise) >= 70`)
+ * with a constant: its explain code copies the value and the constant
+ * into TRACE_ACTUAL and TRACE_REQUIRED, and each test's value is read
+ * there, as a computed threshold's is. */
+static void own_traced(struct cov *c, struct threshold *t) {
+  const struct img_req *r = &c->img->reqs[t->req];
+  t->traced = true;
+  t->vslot = r->xn > 0 ? TRACE_ACTUAL : NO_SLOT;
+  t->tslot = r->xn > 0 ? TRACE_REQUIRED : NO_SLOT;
+  add_threshold(c, t);
+  if (c->oom) return;
+  struct threshold *a = &c->t[c->n - 1];
+  if (r->xn > 0) {
+    a->kind = c->img->traces[r->xfirst].kind;
+    a->ref = c->img->traces[r->xfirst].ref;
+  }
+  a->reachable = P_MEET | P_MISS;
+  if (a->lat.dense || is_zero(a->lat.step)) a->lat = lattice_of_kind(a->kind);
+  a->unit = a->kind == TY_DATE ? N(1) : a->lat.dense ? (struct num){1, 100} : a->lat.step;
+}
+
 /* The thresholds in requirement q's value: comparisons with a constant, bare
  * bools where a condition stands, and `in {...}`. */
 static void find(struct cov *c, uint32_t q, const struct mn *n, bool condition) {
@@ -592,7 +616,8 @@ static void find(struct cov *c, uint32_t q, const struct mn *n, bool condition) 
     t.value = n->a[0];
     const struct img_const *k = &img->consts[n->x];
     t.k = k->kind == TY_NUMBER ? k->q : N(k->v);
-    add_threshold(c, &t);
+    if (q != NO_REQ && n == c->m->req[q] && img->reqs[q].xvalue != NO_STR && !named_value(t.value)) own_traced(c, &t);
+    else add_threshold(c, &t);
   } else if (cmp && n->n == 2) { /* value CMP value: a threshold when one side is constant */
     struct num k;
     const struct mn *l = n->a[0], *r = n->a[1];
@@ -603,7 +628,8 @@ static void find(struct cov *c, uint32_t q, const struct mn *n, bool condition) 
       const struct mn *kn = kr ? r : l;
       if (kn->kind == MN_CONST && kn->ck == TY_TEXT) t.text_k = (uint32_t)kn->v;
       else t.k = k;
-      add_threshold(c, &t);
+      if (q != NO_REQ && n == c->m->req[q] && img->reqs[q].xvalue != NO_STR && !named_value(t.value)) own_traced(c, &t);
+      else add_threshold(c, &t);
     } else if (!c->in_metric) { /* a metric's two varying sides are in no requirement's trace */
       add_traced(c, &t, n);
     }
@@ -843,7 +869,8 @@ void cov_probe(struct cov *c, struct tier_vm *vm) {
 static void value_text(const struct cov *c, const struct threshold *t, struct num v, struct buf *b) {
   char s[NUM_TEXT];
   if (t->kind == TY_NUMBER || !num_is_int(v) || v.n > INT64_MAX || v.n < -INT64_MAX) {
-    buf_printf(b, "%s", num_format(v, s));
+    /* a step such as 20/6 as people read it, "≈3.33", not 34 digits */
+    buf_printf(b, "%s", num_has_places(v, 10) ? num_format(v, s) : num_format_shown(v, s));
     return;
   }
   struct record none;
@@ -1074,11 +1101,13 @@ static void missing_traced(const struct cov *c, const struct threshold *t, unsig
   /* the sides as written for the requirement's own computed threshold,
    * else as its meaning reads them */
   const struct img_req *r = &c->img->reqs[t->req];
-  bool own = t->node == c->m->req[t->req] && r->xvalue != NO_STR && r->xthreshold != NO_STR;
+  bool own = t->node == c->m->req[t->req] && r->xvalue != NO_STR;
   struct words w;
   words_init(&w, c, t);
   const char *value = own ? img_str(c->img, r->xvalue) : w_node(&w, t->value);
-  const char *k = own ? img_str(c->img, r->xthreshold) : w_node(&w, t->thr);
+  const char *k = own && r->xthreshold != NO_STR ? img_str(c->img, r->xthreshold)
+      : t->thr                                   ? w_node(&w, t->thr)
+                                                 : w_value(&w, t->k);
   if (t->kind == TY_DATE) {
     if (need == (P_MEET | P_MISS))
       buf_printf(

@@ -86,10 +86,10 @@ static void distance_text(int kind, bool up, uint64_t d, const char *name, char 
 
 /* The smallest change to a value of `kind` that meets `actual OP required`,
  * into o->need: a distance for counts and money ("+2 certified_people",
- * no words to translate), otherwise the value it must take (a number says
- * the value: whether a count or an amount behind it could move it is not
- * known here). */
-static void need_text(tier_req_result *o, int kind, int cmp, int64_t actual, int64_t required, bool divzero) {
+ * no words to translate) when `distance`, otherwise the value it must take
+ * (a number, or a formula call, says the value: the distance to it is
+ * nothing the partner changes; score_need names an input that is). */
+static void need_text(tier_req_result *o, int kind, int cmp, int64_t actual, int64_t required, bool divzero, bool distance) {
   char m[NEED_QUOTE + 1];
   quote_cut(m, o->metric);
   char *out = o->need;
@@ -100,7 +100,8 @@ static void need_text(tier_req_result *o, int kind, int cmp, int64_t actual, int
     SAY(&s, required == 1 ? N_("%s must become true") : N_("%s must become false"), m);
     return;
   }
-  if ((kind == TY_INT || kind == TY_MONEY) && actual != TIER_NONE && (cmp == CMP_GE || cmp == CMP_GT || cmp == CMP_LE || cmp == CMP_LT)) {
+  if (distance && (kind == TY_INT || kind == TY_MONEY) && actual != TIER_NONE &&
+      (cmp == CMP_GE || cmp == CMP_GT || cmp == CMP_LE || cmp == CMP_LT)) {
     /* distance to the threshold, one step past it for a strict comparison */
     bool up = cmp == CMP_GE || cmp == CMP_GT;
     int64_t target = cmp == CMP_GT ? required + 1 : cmp == CMP_LT ? required - 1 : required;
@@ -246,7 +247,7 @@ static void describe_refs(const struct tier_vm *vm, uint32_t q, tier_req_result 
 /* The values of a comparison `actual CMP required` of `kind` (numbers in
  * qa and qr) into entry o, with the gap when it is not met. */
 static void describe_compared(const struct tier_vm *vm, tier_req_result *o, int kind, uint16_t ref, int cmp, int64_t actual,
-                              struct num qa, int64_t required, struct num qr) {
+                              struct num qa, int64_t required, struct num qr, bool distance) {
   const struct tier_ruleset *rs = vm->rs;
   o->type = kind;
   o->op = cmp_text(cmp);
@@ -279,7 +280,7 @@ static void describe_compared(const struct tier_vm *vm, tier_req_result *o, int 
     SAY(&s, num_is_divzero(qr) ? N_("%s: the threshold %s is none (division by zero)") : N_("%s: the threshold %s is missing"), m,
         t);
   } else {
-    need_text(o, kind, cmp, actual, required, num_is_divzero(qa));
+    need_text(o, kind, cmp, actual, required, num_is_divzero(qa), distance);
   }
 }
 
@@ -293,7 +294,7 @@ static void describe_traced(struct tier_vm *vm, const struct img_req *r, uint32_
   o->threshold = r->xthreshold == NO_STR ? NULL : img_str(img, r->xthreshold);
   const struct img_trace *t = &img->traces[r->xfirst]; /* its comparison is the first traced */
   describe_compared(vm, o, t->kind, t->ref, r->xcmp, vm->trace[TRACE_ACTUAL], vm->ntrace[TRACE_ACTUAL], vm->trace[TRACE_REQUIRED],
-                    vm->ntrace[TRACE_REQUIRED]);
+                    vm->ntrace[TRACE_REQUIRED], !vm->rs->req_scores[q].own);
 }
 
 /* The value in trace slot k of requirement q's last explain run (a
@@ -368,17 +369,18 @@ static const char *input_name(const struct image *img, const struct score_input 
 }
 
 /* Unmet requirement q (o, described at the evaluation date) compares a
- * score with a constant: o->need becomes each input's smallest change that
- * alone meets it, at most three ("+5 certified or +23 wins"); o keeps the
- * value the score must reach when q's metric is no score or no input
- * alone meets it. */
+ * score with a constant, or a formula call with a threshold: o->need
+ * becomes each input's smallest change that alone meets it, at most three
+ * ("+5 certified or +23 wins"); o keeps the value the score or the call
+ * must reach when q has no score (score_of_req) or no input alone meets
+ * it. */
 static void score_need(struct tier_vm *vm, uint32_t q, tier_req_result *o) {
   const struct image *img = vm->rs->img;
   struct score_change ch[SCORE_INPUTS];
-  if (o->met || o->missing || vm->view.regs != vm->ev.regs_today) return;
+  if (o->met || o->missing || !o->need[0] || vm->view.regs != vm->ev.regs_today) return;
   uint32_t n = whatif_changes(vm, q, ch);
   if (n == 0) return;
-  const struct score *sc = &vm->rs->scores[img->reqs[q].metric];
+  const struct score *sc = score_of_req(vm->rs, q);
   char t[3][DISTANCE_MAX];
   for (uint32_t i = 0; i < n && i < 3; i++) {
     int kind;
@@ -444,7 +446,8 @@ static void describe_req_at(struct tier_vm *vm, uint32_t b, uint32_t q, int dept
     if (!o->detail[0]) describe_refs(vm, q, o);
     if (!o->met && depth < REF_NEEDS_DEPTH) describe_ref_needs(vm, q, depth, o);
     if (r->xvalue != NO_STR) describe_traced(vm, r, q, o);
-    if (o->metric && !o->detail[0]) describe_calls(vm, r, o); /* the trace describe_traced ran */
+    if (o->metric && !o->detail[0]) describe_calls(vm, r, o);         /* the trace describe_traced ran */
+    if (o->metric && vm->rs->req_scores[q].own) score_need(vm, q, o); /* a compared call: which input can close it */
     return;
   }
   int kind;
@@ -453,7 +456,7 @@ static void describe_req_at(struct tier_vm *vm, uint32_t b, uint32_t q, int dept
   int64_t actual;
   struct num qa; /* the actual value, for a number */
   compared_value(vm, r, &o->metric, &kind, &ref, &actual, &qa);
-  describe_compared(vm, o, kind, ref, r->cmp, actual, qa, k->v, k->q);
+  describe_compared(vm, o, kind, ref, r->cmp, actual, qa, k->v, k->q, true);
   score_need(vm, q, o);   /* a score of several inputs: which input can close it */
   score_detail(vm, q, o); /* and its parts */
 }

@@ -204,14 +204,50 @@ static int gap_slots(struct tier_ruleset *rs) {
   rs->cost_gap = 0;
   for (uint32_t q = 0; q < img->nreqs; q++) {
     int32_t m = img->reqs[q].metric;
-    const struct score *sc = m >= 0 ? &rs->scores[m] : NULL;
+    const struct score *sc = score_of_req(rs, q);
     rs->gap_slot[q] = UINT32_MAX;
-    if (!sc || sc->entry == UINT32_MAX) continue;
+    if (!sc) continue;
     rs->gap_slot[q] = rs->ngap++;
     uint64_t runs = (uint64_t)sc->n * SCORE_RUNS_PER_INPUT, per_run = (uint64_t)sc->len + 4 + 1;
     rs->cost_gap = vm_cost_add(rs->cost_gap, runs, per_run);
   }
   return TIER_OK;
+}
+
+/* Is requirement r's compared side a formula call: a call traced in no
+ * other whose text is the side's? */
+static bool compares_call(const struct image *img, const struct img_req *r) {
+  if (r->xvalue == NO_STR) return false;
+  for (uint32_t k = 0; k < r->xn; k++) {
+    const struct img_trace *t = &img->traces[r->xfirst + k];
+    if (t->call != NO_STR && t->depth == 0 && !strcmp(img_str(img, t->call), img_str(img, r->xvalue))) return true;
+  }
+  return false;
+}
+
+/* The requirements whose compared side is a formula call (`score(5) >=
+ * 70`): when the requirement's own code, from its entry to its RET, is
+ * straight and reads one or more inputs (as a score's stretch), the
+ * search runs that code itself with one input changed (whatif.c). */
+static void call_inputs(struct tier_ruleset *rs, struct meaning *m, uint32_t ncode, int32_t *depth, uint64_t *work) {
+  const struct image *img = rs->img;
+  for (uint32_t q = 0; q < img->nreqs; q++) {
+    struct score *sc = &rs->req_scores[q];
+    struct reads rd = {.n = 0};
+    *sc = (struct score){.entry = UINT32_MAX, .own = compares_call(img, &img->reqs[q])};
+    uint32_t s = rs->req_entry[q], e = s;
+    while (e < ncode && rs->code[e].op != OP_RET && rs->code[e].op != OP_END) e++;
+    if (!sc->own || e >= ncode || rs->code[e].op != OP_RET || !straight(rs, s, e) || !balanced(rs, s, e, depth) ||
+        !read_inputs(rs, s, e, sc, &rd))
+      continue;
+    struct mn_budget cb = {.left = SCORE_CALL_WORK};
+    bool within = independent(m, img, &rd, sc, &cb);
+    *work += cb.visits;
+    if (within && sc->n >= 1) {
+      sc->entry = s;
+      sc->len = e - s + 1;
+    } else sc->n = 0;
+  }
 }
 
 int score_load(struct tier_ruleset *rs, struct meaning *m, uint32_t ncode) {
@@ -222,7 +258,8 @@ int score_load(struct tier_ruleset *rs, struct meaning *m, uint32_t ncode) {
   int32_t *depth = arena_alloc(&img->ar, sizeof(int32_t) * (ncode + 1));
   rs->scores = arena_alloc(&img->ar, sizeof *rs->scores * (n + 1));
   rs->whatif = arena_alloc(&img->ar, sizeof *rs->whatif * (ncode + n + 1));
-  if (!st.s || !st.e || !st.in_loop || !depth || !rs->scores || !rs->whatif) return TIER_ENOMEM;
+  rs->req_scores = arena_alloc(&img->ar, sizeof *rs->req_scores * (img->nreqs + 1));
+  if (!st.s || !st.e || !st.in_loop || !depth || !rs->scores || !rs->whatif || !rs->req_scores) return TIER_ENOMEM;
   memset(st.e, 0, sizeof(uint32_t) * (n + 1));
   memset(st.in_loop, 0, n + 1);
   find_stretches(rs, ncode, &st);
@@ -245,5 +282,6 @@ int score_load(struct tier_ruleset *rs, struct meaning *m, uint32_t ncode) {
     } else sc->n = 0;
   }
   rs->score_work = b.visits;
+  call_inputs(rs, m, ncode, depth, &rs->score_work);
   return gap_slots(rs);
 }

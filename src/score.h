@@ -27,6 +27,10 @@
 #define SCORE_RUNS_PER_INPUT 256
 #define SCORE_WORK_PER_INSN 16
 #define SCORE_WORK_BASE 65536
+/* A requirement comparing a formula call (rs->req_scores) walks within a
+ * budget of its own, SCORE_CALL_WORK nodes: the load's work for them is at
+ * most that many per requirement. */
+#define SCORE_CALL_WORK 4096
 struct score_input {
   uint32_t x;
   bool field;
@@ -35,6 +39,8 @@ struct score {
   uint32_t entry, n;
   uint32_t len; /* instructions of the copy, its END included */
   struct score_input in[SCORE_INPUTS];
+  bool own; /* a requirement's (rs->req_scores): its compared side is a formula call; entry, when
+               not UINT32_MAX, is the requirement's own code in rs->code, run as it is */
 };
 
 /* Find the record metrics that are scores (score.c says which) and copy
@@ -64,10 +70,20 @@ struct gap_memo {
   struct score_change ch[SCORE_INPUTS];
 };
 
+/* The score requirement q's smallest change searches: its metric's when q
+ * compares a score with a constant, q's own when its compared side is a
+ * formula call whose code reads inputs; NULL for neither. */
+static inline const struct score *score_of_req(const struct tier_ruleset *rs, uint32_t q) {
+  int32_t m = rs->img->reqs[q].metric;
+  const struct score *sc = m >= 0 ? &rs->scores[m] : &rs->req_scores[q];
+  return sc->entry == UINT32_MAX ? NULL : sc;
+}
+
 /* Requirement q compares a score (its metric's rs->scores entry) with a
- * constant: put in ch each input's smallest change that alone meets q at
- * the evaluation date, fewest units first (ties in the order the score
- * reads its inputs); how many, 0 when q's metric is no score or no input
+ * constant, or a formula call with a threshold (rs->req_scores[q]): put in
+ * ch each input's smallest change that alone meets q at the evaluation
+ * date, fewest units first (ties in the order the score reads its
+ * inputs); how many, 0 when q has no score (score_of_req) or no input
  * alone meets it.  The runs change nothing a result reads: the registers
  * and the record are as they were.  They are counted in vm->steps (a step
  * a run, and their instructions in a TIER_COUNT_STEPS build), once per

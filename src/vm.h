@@ -62,6 +62,7 @@ struct tier_ruleset {
   uint64_t score_work;      /* meaning nodes score.c walked at load (within its budget) */
   uint32_t *gap_slot, ngap; /* per requirement on a score, its struct gap_memo (score.c) */
   uint64_t cost_gap;        /* the steps whatif.c's searches may take a record: in the cost bound */
+  struct score *req_scores; /* per requirement: the inputs of a compared formula call (score.c) */
 };
 
 /* The outcome of one evaluation, kept in the VM between calls. */

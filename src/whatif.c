@@ -2,7 +2,9 @@
  * whatif.c - what if one input of a score changed: the smallest change of
  * each input that alone meets an unmet requirement on the score (SPEC
  * 3.5, docs/language.md 8.3).  score.c found the scores at load and copied
- * each one's code to rs->whatif; result.c says the changes found here.
+ * each one's code to rs->whatif; result.c says the changes found here.  A
+ * requirement whose compared side is a formula call is searched the same
+ * way on its own code (score.c call_inputs), run as it is, with no copy.
  *
  * For each input the search runs the score's copy (vm_run_code) and then
  * the requirement's code: increases of 1, 2, 4, ... 2^40 units until one
@@ -31,7 +33,7 @@ static bool holds_with(struct tier_vm *vm, const struct score *sc, uint32_t q, u
   *slot = v;
   vm->steps++; /* a run of the driver's, counted in the bound (score.c, gap_slots) */
   vm->gap_runs++;
-  int rc = vm_run_code(vm, vm->rs->whatif, sc->entry, &vm->rec, vm->ev.asof, NULL);
+  int rc = sc->own ? TIER_OK : vm_run_code(vm, vm->rs->whatif, sc->entry, &vm->rec, vm->ev.asof, NULL);
   if (rc == TIER_OK) rc = vm_run(vm, vm->rs->req_entry[q], &vm->rec, vm->ev.asof, &met);
   *slot = old;
   if (rc != TIER_OK) vm->err[0] = vm->path[0] = 0; /* the record's evaluation went well */
@@ -79,8 +81,8 @@ static bool input_change(struct tier_vm *vm, const struct score *sc, uint32_t q,
 static uint32_t search(struct tier_vm *vm, const struct score *sc, uint32_t q, int32_t m, struct score_change *ch) {
   /* the copy writes the score's register and reads the evaluation date's:
    * run with those, and put back what it wrote */
-  int64_t *regs = vm->regs, kept = vm->ev.regs_today[m];
-  struct num *nregs = vm->nregs, nkept = vm->ev.nregs_today[m];
+  int64_t *regs = vm->regs, kept = m >= 0 ? vm->ev.regs_today[m] : 0;
+  struct num *nregs = vm->nregs, nkept = m >= 0 ? vm->ev.nregs_today[m] : num_none();
   vm->regs = vm->ev.regs_today;
   vm->nregs = vm->ev.nregs_today;
   uint32_t n = 0;
@@ -91,8 +93,10 @@ static uint32_t search(struct tier_vm *vm, const struct score *sc, uint32_t q, i
     for (; at > 0 && ch[at - 1].d > c.d; at--) ch[at] = ch[at - 1];
     ch[at] = c;
   }
-  vm->ev.regs_today[m] = kept;
-  vm->ev.nregs_today[m] = nkept;
+  if (m >= 0) { /* a formula call's search runs no copy: it writes no register */
+    vm->ev.regs_today[m] = kept;
+    vm->ev.nregs_today[m] = nkept;
+  }
   vm->regs = regs;
   vm->nregs = nregs;
   return n;
@@ -100,8 +104,8 @@ static uint32_t search(struct tier_vm *vm, const struct score *sc, uint32_t q, i
 
 uint32_t whatif_changes(struct tier_vm *vm, uint32_t q, struct score_change ch[SCORE_INPUTS]) {
   int32_t m = vm->rs->img->reqs[q].metric;
-  const struct score *sc = m >= 0 ? &vm->rs->scores[m] : NULL;
-  if (!sc || sc->entry == UINT32_MAX) return 0;
+  const struct score *sc = score_of_req(vm->rs, q);
+  if (!sc) return 0;
   struct gap_memo *g = &vm->gap[vm->rs->gap_slot[q]];
   if (g->at != vm->trace_stamp) { /* once an evaluation, as the cost bound counts it */
     g->n = search(vm, sc, q, m, g->ch);

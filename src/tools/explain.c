@@ -171,10 +171,15 @@ static void explain_entries(tier_buf *b, const tier_result *r, size_t *at, const
       explain_time(b, u, r->asof, p);
       continue;
     }
-    if (u->section && (!section || strcmp(section, u->section) != 0)) tier_buf_printf(b, "  %s\n", E(u->section));
+    /* a heading two columns left of a block's own entries; inside a group
+     * (a path's sections in its branch) level with its entries, right of
+     * the group's own line, which a heading further left would stand under */
+    if (u->section && (!section || strcmp(section, u->section) != 0))
+      tier_buf_printf(b, "  %*s%s\n", u->depth ? 2 * u->depth + 2 : 0, "", E(u->section));
     if (u->section) section = u->section;
     if (u->kind == TIER_ENTRY_REQ) explain_req(b, u, p);
     else explain_group(b, u, p);
+    if (u->kind == TIER_ENTRY_BRANCH) section = NULL; /* each path says its own sections */
   }
 }
 

@@ -42,13 +42,15 @@ int report_init(struct report *r, const tier_ruleset *rs, const char *path) {
   r->path_met = calloc(nitems + 1, sizeof *r->path_met);
   r->path_only = calloc(nitems + 1, sizeof *r->path_only);
   r->badge_held = calloc(nbadges + 1, sizeof *r->badge_held);
+  r->badge_lacking = calloc(nbadges + 1, sizeof *r->badge_lacking);
+  r->badge_sus = calloc(nbadges + 1, sizeof *r->badge_sus);
   r->order = calloc(nitems + 1, sizeof *r->order);
   r->moves_html = tier_buf_new(NULL);
   r->sides_html = tier_buf_new(NULL);
   r->ev = tier_buf_new(NULL);
   return report_counter_init(&r->own, rs) == 0 && r->ev && r->held && r->granted && r->as_next && r->sus_blocked && r->none &&
-          r->blocked && r->gap && r->blocked_item && r->path_met && r->path_only && r->badge_held && r->sides_html && r->order &&
-          r->moves_html
+          r->blocked && r->gap && r->blocked_item && r->path_met && r->path_only && r->badge_held && r->badge_lacking &&
+          r->badge_sus && r->sides_html && r->order && r->moves_html
       ? 0
       : -1;
 }
@@ -65,6 +67,8 @@ void report_free(struct report *r) {
   free(r->path_met);
   free(r->path_only);
   free(r->badge_held);
+  free(r->badge_lacking);
+  free(r->badge_sus);
   free(r->order);
   for (int i = 0; i < r->nclose; i++) free(r->close[i].html);
   tier_buf_free(r->moves_html);
@@ -428,6 +432,7 @@ static void move_row(tier_buf *b, struct esc_pool *p, const struct diff_move *m)
  *   p day   a partner, reviewed on day     h tier  the tier it holds
  *   a tier  a grant gives it that tier
  *   n type  no tier of its partner type    b badge a badge it holds
+ *   l badge a badge it does not hold       u badge that badge's time clause blocks it
  *   m item  a path it takes                o item  the only path of its either it meets
  *   x tier  its next tier                  s tier  that tier's time clause blocks it
  *   r req   a requirement blocks it        i item  an item (or group) blocks it
@@ -463,17 +468,18 @@ static void block_item(struct report_counter *c, long i, tier_buf *ev) {
   }
 }
 
-/* Count unmet entries u[0..n) of the next tier t: a requirement (its
- * items and how far), an at least (it and its failing items), the time
- * clause (sustained, or at any checkpoint within). */
-static void count_unmet(struct report_counter *c, size_t t, const tier_req_result *u, size_t n, tier_buf *ev) {
+/* Count unmet entries u[0..n) of the next tier or a badge t: a
+ * requirement (its items and how far), an at least (it and its failing
+ * items), the time clause (sustained, or at any checkpoint within: op
+ * `time`, 's' for a tier, 'u' for a badge). */
+static void count_unmet(struct report_counter *c, size_t t, char time, const tier_req_result *u, size_t n, tier_buf *ev) {
   tier_req_info Q;
   for (; n--; u++) {
     if (u->kind == TIER_ENTRY_SUSTAINED || u->kind == TIER_ENTRY_AT_ANY) {
-      op(ev, 's', (int64_t)t); /* its items, what failed at an earlier checkpoint, are not counted again */
+      op(ev, time, (int64_t)t); /* its items, what failed at an earlier checkpoint, are not counted again */
     } else if (u->kind == TIER_ENTRY_AT_LEAST) {
       block_item(c, u->index, ev);
-      count_unmet(c, t, u->items, u->nitems, ev);
+      count_unmet(c, t, time, u->items, u->nitems, ev);
     } else if (u->kind == TIER_ENTRY_REQ && tier_ruleset_req(c->rs, (size_t)u->index, &Q) == TIER_OK) {
       op(ev, 'r', u->index);
       block_item(c, (long)Q.item, ev);
@@ -509,13 +515,16 @@ void report_add_event(struct report_counter *c, const tier_result *res, tier_buf
   if (res->tier_index >= 0) op(ev, 'h', res->tier_index);
   else if (res->type_index >= 0) op(ev, 'n', res->type_index);
   if (res->tier_index >= 0 && res->granted) op(ev, 'a', res->tier_index);
-  for (size_t i = 0; i < res->nbadges; i++)
-    if (res->badges[i].held) op(ev, 'b', res->badges[i].index);
+  for (size_t i = 0; i < res->nbadges; i++) {
+    const tier_badge_result *B = &res->badges[i];
+    op(ev, B->held ? 'b' : 'l', B->index);
+    if (!B->held) count_unmet(c, (size_t)B->index, 'u', B->unmet, B->nunmet, ev);
+  }
   diff_paths_taken(res, path_event, ev);
   int t = res->next_index;
   if (t < 0) return;
   op(ev, 'x', t);
-  count_unmet(c, (size_t)t, res->unmet, res->nunmet, ev);
+  count_unmet(c, (size_t)t, 's', res->unmet, res->nunmet, ev);
   closest_event(c, res, ev);
 }
 
@@ -638,6 +647,8 @@ static void count_op(struct report *r, char tag, int64_t n) {
   case 'a': r->granted[n]++; break;
   case 'n': r->none[n]++; break;
   case 'b': r->badge_held[n]++; break;
+  case 'l': r->badge_lacking[n]++; break;
+  case 'u': r->badge_sus[n]++; break;
   case 'm': r->path_met[n]++; break;
   case 'o': r->path_only[n]++; break;
   case 'x':
@@ -1188,8 +1199,9 @@ static void item_rows(const struct report *r, tier_buf *b, size_t i, int depth, 
   for (size_t k = 0; k < I.count; k++) item_rows(r, b, I.first + k, depth + 1, of);
 }
 
-/* The row of tier t's time clause (info T). */
-static void time_row(const struct report *r, tier_buf *b, size_t t, const tier_info *T) {
+/* The row of a tier's or badge's time clause (info T): it blocks
+ * `blocked` of `of` partners. */
+static void time_row(tier_buf *b, const tier_info *T, long blocked, long of) {
   const struct col *c = BLOCKERS;
   size_t n = NCOLS(BLOCKERS);
   td(b, c, 0);
@@ -1200,16 +1212,31 @@ static void time_row(const struct report *r, tier_buf *b, size_t t, const tier_i
   esc(b, T->time_text);
   tier_buf_puts(b, "</code>");
   td_end(b, 0, n);
-  blocked_cell(b, r->sus_blocked[t], r->as_next[t]);
+  blocked_cell(b, blocked, of);
   td(b, c, 2);
   tier_buf_puts(b, "<span class=\"muted\">&mdash;</span>");
   td_end(b, 2, n);
 }
 
-/* For tier t (info T), the next tier of r->as_next[t] partners: its
- * items, the ones that block most partners first (a stable insertion
- * sort, so that ties keep the order written), each group followed by the
- * items in it. */
+/* The rows of a tier's or badge's items (info T) for the `of` partners
+ * it is missing for (its time clause blocks `sus` of them): the ones that
+ * block most partners first (a stable insertion sort, so that ties keep
+ * the order written), each group followed by the items in it. */
+static void blocker_rows(const struct report *r, tier_buf *b, const tier_info *T, long sus, long of) {
+  table_begin(b, BLOCKERS, NCOLS(BLOCKERS));
+  size_t *order = r->order;
+  for (size_t i = 0; i < T->nitems; i++) {
+    size_t k = i;
+    for (; k > 0 && r->blocked_item[T->first_item + i] > r->blocked_item[order[k - 1]]; k--) order[k] = order[k - 1];
+    order[k] = T->first_item + i;
+  }
+  for (size_t i = 0; i < T->nitems; i++) item_rows(r, b, order[i], 0, of);
+  if (T->time) time_row(b, T, sus, of);
+  table_end(b);
+}
+
+/* For tier t (info T), the next tier of r->as_next[t] partners: what
+ * blocks them. */
 static void blockers_of(const struct report *r, tier_buf *b, size_t t, const tier_info *T) {
   tier_buf_puts(b, "<h3>");
   esc(b, tier_ruleset_type(r->rs, (size_t)T->type_index));
@@ -1218,16 +1245,7 @@ static void blockers_of(const struct report *r, tier_buf *b, size_t t, const tie
   tier_buf_puts(b, " <span class=\"muted\">");
   say_text(b, NG_("next tier of %s partner", "next tier of %s partners", (unsigned long)r->as_next[t]), COUNT(r->as_next[t]));
   tier_buf_puts(b, "</span></h3>\n");
-  table_begin(b, BLOCKERS, NCOLS(BLOCKERS));
-  size_t *order = r->order;
-  for (size_t i = 0; i < T->nitems; i++) {
-    size_t k = i;
-    for (; k > 0 && r->blocked_item[T->first_item + i] > r->blocked_item[order[k - 1]]; k--) order[k] = order[k - 1];
-    order[k] = T->first_item + i;
-  }
-  for (size_t i = 0; i < T->nitems; i++) item_rows(r, b, order[i], 0, r->as_next[t]);
-  if (T->time) time_row(r, b, t, T);
-  table_end(b);
+  blocker_rows(r, b, T, r->sus_blocked[t], r->as_next[t]);
 }
 
 /* The gap scale's legend. */
@@ -1259,6 +1277,34 @@ static void html_blockers(const struct report *r, tier_buf *b) {
       any = true;
     }
   if (!any) para(b, _("Every partner holds the top tier of its ladder."));
+  tier_buf_puts(b, "</section>\n");
+}
+
+/* Per badge some partners do not hold, what keeps them from it, as the
+ * next tier's table says it: a badge's requirements compare metrics and
+ * formula calls too (the Microsoft example's designations), and their
+ * values are as far from the threshold for a badge as for a tier. */
+static void html_badge_blockers(const struct report *r, tier_buf *b) {
+  tier_info B;
+  bool any = false;
+  for (size_t k = 0; tier_ruleset_badge(r->rs, k, &B) == TIER_OK; k++) any |= r->badge_lacking[k] > 0;
+  if (!any) return;
+  section_begin(b, "badge-blockers", _("What keeps partners from each badge"));
+  caption(b,
+          _("For the partners that do not hold it: how many miss each requirement and, where the requirement "
+            "asks for at least a number (a count, an amount), how far they are, as the share of the threshold "
+            "they reach (\xE2\x80\x94 for other requirements)."));
+  gap_legend(b);
+  for (size_t k = 0; tier_ruleset_badge(r->rs, k, &B) == TIER_OK; k++) {
+    if (!r->badge_lacking[k]) continue;
+    tier_buf_puts(b, "<h3>");
+    esc(b, shown(&B));
+    tier_buf_puts(b, " <span class=\"muted\">");
+    say_text(b, NG_("not held by %s partner", "not held by %s partners", (unsigned long)r->badge_lacking[k]),
+             COUNT(r->badge_lacking[k]));
+    tier_buf_puts(b, "</span></h3>\n");
+    blocker_rows(r, b, &B, r->badge_sus[k], r->badge_lacking[k]);
+  }
   tier_buf_puts(b, "</section>\n");
 }
 
@@ -1586,17 +1632,22 @@ static void html_impact(const struct report *r, tier_buf *b) {
 }
 
 /* The page: the summary first (it needs the number of rule changes, so
- * that section is laid out before it and placed after), then what blocks,
- * who is closest, which paths partners take, and with a diff the rule
- * change and its impact. */
+ * that section is laid out before it and placed after), then what blocks
+ * the next tiers and the badges, who is closest, which paths partners
+ * take, and with a diff the rule change and its impact; a ruleset of
+ * badges alone, what keeps partners from them and their paths. */
 void report_html(const struct report *r, tier_buf *b) {
   tier_buf *rules = r->diff ? tier_buf_new(NULL) : NULL;
   int changes = rules ? html_rules(r->diff, rules) : 0;
   html_head(r, b);
-  if (tier_ruleset_ntypes(r->rs) == 0) para(b, _("This ruleset has no partner types."));
-  else {
+  if (tier_ruleset_ntypes(r->rs) == 0) {
+    para(b, _("This ruleset has no partner types."));
+    html_badge_blockers(r, b); /* a ruleset of badges: what keeps partners from them, */
+    html_paths(r, b);          /* and which paths their holders take */
+  } else {
     html_summary(r, b, changes);
     html_blockers(r, b);
+    html_badge_blockers(r, b);
     html_closest(r, b);
     html_paths(r, b);
     if (r->diff) {

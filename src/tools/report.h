@@ -67,6 +67,8 @@ struct report {
                         highest) or its badge who meet it */
   long *path_only;   /* and of them, those who meet no other branch of its either */
   long *badge_held;  /* per badge: partners holding it */
+  long *badge_lacking;         /* per badge: partners not holding it, whose unmet entries are counted */
+  long *badge_sus;             /* per badge: its time clause blocks */
   long (*gap)[REPORT_BUCKETS]; /* per requirement: how far, as a share of the threshold */
   long *sus_blocked; /* per tier: the sustained clause blocks */
   long with_next;    /* partners that have a next tier (the closest are among them) */

@@ -1318,6 +1318,39 @@ static struct gexpr *block_reference(struct gen *G, const struct scope *sc) {
  * now and then a date metric or field in a period of asof or of another
  * (whose gap names the period's days), else any bool expression
  * (aggregates in parentheses included). */
+/* A formula call compared with a constant whose first argument is a
+ * score of the record's counts or amounts (SPEC 3.5), so that the gap's
+ * search over a compared call's inputs (src/score.c call_inputs, whatif.c,
+ * ref_score.c ref_call_need) is drawn often; NULL when the record has no
+ * count or amount of the type or there are 8 formulas. */
+static struct gexpr *call_requirement(struct gen *G, const struct scope *sc) {
+  static const uint8_t K[] = {TY_INT, TY_INT, TY_MONEY};
+  static const char *OPS[] = {"%0 >= %1", "%0 > %1", "%0 <= %1", "%0 < %1", "%1 <= %0"};
+  struct gtype want = ty(PICK(G->r, K), false, 0);
+  struct scope none = *sc;
+  none.agg = false; /* a formula that aggregates is called with no aggregate: not here */
+  struct gexpr *k[3] = {score_expr(G, want, sc), NULL, NULL};
+  struct gformula *F = k[0] ? new_formula(G, want, &none) : NULL;
+  if (!F || !F->body || !same_type(F->body->t, want)) {
+    expr_free(k[0]);
+    return NULL;
+  }
+  if (want.kind == TY_MONEY) money_safe(G, &k[0]);
+  char tmpl[128];
+  int at = snprintf(tmpl, sizeof tmpl, "%s(%%0", F->name);
+  for (int i = 1; i < F->nparams; i++) {
+    k[i] = literal(G, F->ptypes[i]);
+    if (F->ptypes[i].kind == TY_MONEY) money_safe(G, &k[i]);
+    at += snprintf(tmpl + at, sizeof tmpl - (size_t)at, ", %%%d", i);
+  }
+  snprintf(tmpl + at, sizeof tmpl - (size_t)at, ")");
+  struct gtype t = F->body->t;
+  t.opt = true;
+  struct gexpr *call = node(t, tmpl, F->nparams, k[0], k[1], k[2]), *bar = literal(G, want);
+  if (want.kind == TY_MONEY) money_safe(G, &bar);
+  return node(ty(TY_BOOL, false, 0), PICK(G->r, OPS), 2, call, bar, NULL);
+}
+
 static struct gexpr *requirement(struct gen *G) {
   struct gruleset *g = G->g;
   struct scope sc = {-1, g->nmetrics, false, true, 1};
@@ -1325,6 +1358,7 @@ static struct gexpr *requirement(struct gen *G) {
   struct gexpr *tv = g->tier_values && rng_chance(G->r, 15) ? tier_requirement(G, &sc) : NULL;
   if (tv) return tv;
   if (G->ref_badges + G->ref_tiers > 0 && rng_chance(G->r, 10)) return block_reference(G, &sc);
+  if (rng_chance(G->r, 5) && (tv = call_requirement(G, &sc))) return tv;
   if (choice < 55) {
     static const uint8_t K[] = {TY_INT, TY_INT, TY_MONEY, TY_NUMBER, TY_DATE, TY_ENUM, TY_BOOL};
     struct gtype t = ty(PICK(G->r, K), false, 0);

@@ -112,6 +112,10 @@ void ref_distance(const char *whole, int kind, bool up, const mpq_t d, char *out
  * m with a constant, when m is a score of several inputs and some input
  * alone meets it: "+2 b or +23 wins"; false otherwise. */
 bool ref_score_need(struct ref_ctx *x, const struct node *req, int m, char *need, size_t n);
+/* ... and of requirement req comparing a formula call with a threshold,
+ * when the comparison reads inputs and no aggregate, and some input alone
+ * meets it; false otherwise. */
+bool ref_call_need(struct ref_ctx *x, const struct node *req, char *need, size_t n);
 void ref_meaning_load(struct ref_rules *R, const char *path, const char *text, size_t len);
 void ref_meaning_free(struct ref_rules *R);
 

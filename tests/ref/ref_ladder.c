@@ -226,7 +226,7 @@ void ref_distance(const char *whole, int kind, bool up, const mpq_t d, char *out
  * the value to become for a yes/no rule, else what the value must be (the
  * values as people read them). */
 static void need_text(const char *whole, int kind, int op, const struct val *actual, const struct val *required,
-                      const char *ashown, const char *rshown, char *out, size_t n) {
+                      const char *ashown, const char *rshown, bool distance, char *out, size_t n) {
   char name[NEED_QUOTE + 1];
   quote_cut(whole, name);
   if (kind == TY_BOOL) {
@@ -234,7 +234,7 @@ static void need_text(const char *whole, int kind, int op, const struct val *act
     return;
   }
   bool threshold = op == B_GE || op == B_GT || op == B_LE || op == B_LT;
-  if ((kind == TY_INT || kind == TY_MONEY) && !actual->none && threshold) {
+  if (distance && (kind == TY_INT || kind == TY_MONEY) && !actual->none && threshold) {
     /* the distance to the threshold; a strict one is passed by one unit (int) or one cent (money) */
     bool up = op == B_GE || op == B_GT;
     mpq_t step, d;
@@ -365,8 +365,12 @@ static void fill_entry(struct ref_ctx *x, const struct node *tier, const char *s
       e->need = oc_strdup(need);
     } else if (!met) {
       char need[1024];
-      if (!vc || value->ref != R_METRIC || a.none || !ref_score_need(x, req, value->index, need, sizeof need))
-        need_text(e->metric, kind, op, &a, &r, as, rs, need, sizeof need);
+      const struct node *side = value;
+      while (side->kind == N_CONV) side = side->a;
+      bool call = ct && side->kind == N_CALL && side->ref == R_FORMULA; /* the distance to it is no change */
+      if (call ? a.none || !ref_call_need(x, req, need, sizeof need)
+               : !vc || value->ref != R_METRIC || a.none || !ref_score_need(x, req, value->index, need, sizeof need))
+        need_text(e->metric, kind, op, &a, &r, as, rs, !call, need, sizeof need);
       e->need = oc_strdup(need);
     }
     val_clear(&a);

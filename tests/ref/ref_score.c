@@ -33,6 +33,7 @@
 #define SCORE_MAX_CODE 256 /* a score's compiled code, its SETMETRIC included */
 #define SCORE_WORK_PER_INSN 16
 #define SCORE_WORK_BASE 65536
+#define SCORE_CALL_WORK 4096 /* a compared formula call's walk, its own budget */
 
 struct input {
   bool field;
@@ -220,25 +221,28 @@ static void units_value(int kind, int64_t units, mpq_t out) {
 }
 
 /* Does requirement req hold with input u at `units` (cents for money),
- * the score m computed again from its definition, all else as evaluated? */
+ * the score m computed again from its definition (m < 0: a compared
+ * formula call's inputs, nothing computed again), all else as evaluated? */
 static bool holds_with(struct ref_ctx *x, const struct node *req, int m, const struct input *u, int64_t units) {
   struct val *slot = input_slot(x, u), in_old, m_old, v;
   val_init(&in_old);
   val_init(&m_old);
   val_init(&v);
   val_copy(&in_old, slot);
-  val_copy(&m_old, &x->metrics[m]);
+  if (m >= 0) val_copy(&m_old, &x->metrics[m]);
   units_value(slot->kind, units, slot->q);
   bool may_fail = x->out->may_fail;
   x->out->may_fail = false;
-  ref_eval_expr(x, x->c->metrics[m].n->a, &v);
-  ref_check_range(x, &v);
-  val_copy(&x->metrics[m], &v);
+  if (m >= 0) {
+    ref_eval_expr(x, x->c->metrics[m].n->a, &v);
+    ref_check_range(x, &v);
+    val_copy(&x->metrics[m], &v);
+  }
   ref_eval_expr(x, req->a, &v);
   bool met = !x->out->may_fail && val_true(&v);
   x->out->may_fail = may_fail;
   val_copy(slot, &in_old);
-  val_copy(&x->metrics[m], &m_old);
+  if (m >= 0) val_copy(&x->metrics[m], &m_old);
   val_clear(&in_old);
   val_clear(&m_old);
   val_clear(&v);
@@ -281,9 +285,10 @@ static bool input_units(struct ref_ctx *x, const struct input *u, int64_t *units
   return ok;
 }
 
-bool ref_score_need(struct ref_ctx *x, const struct node *req, int m, char *need, size_t n) {
-  struct ref_score s;
-  score_of(x->R, m, &s);
+/* Each input of s's smallest change that alone meets req, fewest units
+ * first, at most three, into need; false when none meets it. */
+static bool changes_need(struct ref_ctx *x, const struct node *req, int m, const struct ref_score *sc, char *need, size_t n) {
+  struct ref_score s = *sc;
   struct change {
     uint64_t d;
     bool up;
@@ -317,4 +322,24 @@ bool ref_score_need(struct ref_ctx *x, const struct node *req, int m, char *need
   else if (nch == 2) snprintf(need, n, "%s or %s", t[0], t[1]);
   else snprintf(need, n, "%s, %s or %s", t[0], t[1], t[2]);
   return true;
+}
+
+bool ref_score_need(struct ref_ctx *x, const struct node *req, int m, char *need, size_t n) {
+  struct ref_score s;
+  score_of(x->R, m, &s);
+  return changes_need(x, req, m, &s, need, n);
+}
+
+/* A compared formula call's inputs (src/score.c call_inputs): what the
+ * whole comparison reads, once formulas are expanded, with no aggregate
+ * and no reference; one input is enough. */
+bool ref_call_need(struct ref_ctx *x, const struct node *req, char *need, size_t n) {
+  struct ref_score s;
+  struct mn_budget b = {.left = SCORE_CALL_WORK};
+  memset(&s, 0, sizeof s);
+  s.complete = true;
+  reads(&x->R->c, req->a, &s);
+  if (s.complete) s.complete = independent(x->R, &s, &b);
+  if (!s.complete || s.n < 1) return false;
+  return changes_need(x, req, -1, &s, need, n);
 }

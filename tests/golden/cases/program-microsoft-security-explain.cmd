@@ -1,0 +1,4 @@
+# explain of the Microsoft example: a path's section headings inside its
+# `either` branch stand level with the path's entries (right of the
+# branch's own line), each path saying its own sections again
+tiervm explain --as-of 2024-06-15 --id MSP-1 examples/programs/microsoft-security/microsoft-security.tier examples/programs/microsoft-security/profiles.jsonl | sed -n '1,36p'
