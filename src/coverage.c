@@ -616,7 +616,7 @@ static void find(struct cov *c, uint32_t q, const struct mn *n, bool condition) 
     t.value = n->a[0];
     const struct img_const *k = &img->consts[n->x];
     t.k = k->kind == TY_NUMBER ? k->q : N(k->v);
-    if (q != NO_REQ && n == c->m->req[q] && img->reqs[q].xvalue != NO_STR && !named_value(t.value)) own_traced(c, &t);
+    if (q != NO_REQ && n == c->m->req[q] && img->reqs[q].xvalue != NO_STR && !names_metric_or_field(t.value)) own_traced(c, &t);
     else add_threshold(c, &t);
   } else if (cmp && n->n == 2) { /* value CMP value: a threshold when one side is constant */
     struct num k;
@@ -628,7 +628,7 @@ static void find(struct cov *c, uint32_t q, const struct mn *n, bool condition) 
       const struct mn *kn = kr ? r : l;
       if (kn->kind == MN_CONST && kn->ck == TY_TEXT) t.text_k = (uint32_t)kn->v;
       else t.k = k;
-      if (q != NO_REQ && n == c->m->req[q] && img->reqs[q].xvalue != NO_STR && !named_value(t.value)) own_traced(c, &t);
+      if (q != NO_REQ && n == c->m->req[q] && img->reqs[q].xvalue != NO_STR && !names_metric_or_field(t.value)) own_traced(c, &t);
       else add_threshold(c, &t);
     } else if (!c->in_metric) { /* a metric's two varying sides are in no requirement's trace */
       add_traced(c, &t, n);

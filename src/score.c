@@ -203,7 +203,6 @@ static int gap_slots(struct tier_ruleset *rs) {
   rs->ngap = 0;
   rs->cost_gap = 0;
   for (uint32_t q = 0; q < img->nreqs; q++) {
-    int32_t m = img->reqs[q].metric;
     const struct score *sc = score_of_req(rs, q);
     rs->gap_slot[q] = UINT32_MAX;
     if (!sc) continue;
