@@ -573,12 +573,12 @@ static bool time_met(const struct tier_vm *vm, uint32_t b) {
  * clause, into a list of their own. */
 static void describe_failures(struct tier_vm *vm, uint32_t b, int depth, bool ran);
 static void tier_failures(struct tier_vm *vm, uint32_t b, int depth);
+static void badge_failures(struct tier_vm *vm, uint32_t b, int depth);
 
 static size_t checkpoint_failures(struct tier_vm *vm, uint32_t b, int depth, const tier_req_result **list) {
   const struct image *img = vm->rs->img;
   if (!vm->cp_list[b] && b < img->ntiers) tier_failures(vm, b, depth);
-  else if (!vm->cp_list[b])
-    describe_failures(vm, b, depth, vm_run_at(vm, &vm->rec, vm->ev.time_at[b], -1, b, b, vm->cp_met) == TIER_OK);
+  else if (!vm->cp_list[b]) badge_failures(vm, b, depth);
   *list = vm->cp_list[b];
   return vm->cp_n[b];
 }
@@ -632,6 +632,22 @@ static void tier_failures(struct tier_vm *vm, uint32_t b, int depth) {
     }
   }
   vm->view = today;
+}
+
+/* Badge b and every later badge whose sustained clause failed where b's
+ * did, described from one run of the metric block at that date and a run
+ * of each one's requirements (a fault in one badge's leaves its list
+ * empty, as when it ran alone): the metric block runs once per checkpoint
+ * date, not once per badge. */
+static void badge_failures(struct tier_vm *vm, uint32_t b, int depth) {
+  const struct image *img = vm->rs->img;
+  int64_t at = vm->ev.time_at[b];
+  bool metrics = vm_run_metrics_at(vm, &vm->rec, at) == TIER_OK;
+  for (uint32_t k = b; k < img->ntiers + img->nbadges; k++, vm->cp_work++) {
+    const struct img_tier *K = img_block(img, k);
+    if (k != b && (vm->cp_list[k] || K->time != TC_SUSTAINED || vm->ev.time_at[k] != at)) continue;
+    describe_failures(vm, k, depth, metrics && vm_run_block_at(vm, &vm->rec, at, k, vm->cp_met) == TIER_OK);
+  }
 }
 
 /* Describe badge b's failures from the run at its checkpoint (vm->cp_met

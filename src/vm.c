@@ -1394,6 +1394,11 @@ static int run_block(struct tier_vm *vm, const struct record *r, uint32_t b, int
   return TIER_OK;
 }
 
+int vm_run_metrics_at(struct tier_vm *vm, const struct record *r, int64_t at) { return run_metrics(vm, r, at); }
+int vm_run_block_at(struct tier_vm *vm, const struct record *r, int64_t at, uint32_t b, bool *met) {
+  return run_block(vm, r, b, at, met);
+}
+
 int vm_run_at(struct tier_vm *vm, const struct record *r, int64_t at, int p, uint32_t b0, uint32_t b, bool *met) {
   int rc = run_metrics(vm, r, at);
   for (uint32_t k = b0; k <= b && !rc; k++)

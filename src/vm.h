@@ -212,6 +212,10 @@ bool vm_record_num(const struct record *r, int64_t h, struct num *out);
  * vm->nregs hold the metrics at `at` after.  The result describes a
  * failing checkpoint with it. */
 int vm_run_at(struct tier_vm *vm, const struct record *r, int64_t at, int p, uint32_t b0, uint32_t b, bool *met);
+/* vm_run_at's halves: the metric block alone, and then block b's
+ * requirements (into met) with the metrics it left. */
+int vm_run_metrics_at(struct tier_vm *vm, const struct record *r, int64_t at);
+int vm_run_block_at(struct tier_vm *vm, const struct record *r, int64_t at, uint32_t b, bool *met);
 
 /* result.c: evaluate the record rec_parse bound to vm->rec and build vm->res */
 int res_eval_bound(struct tier_vm *vm, int64_t asof, const tier_result **res);

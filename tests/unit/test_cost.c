@@ -393,6 +393,59 @@ static void gap_search_within_bound(void **st) {
   tier_ruleset_free(rs);
 }
 
+/* n badges, each `sustained 12 months` on its own metric (a chain of n
+ * metrics over a count that was 0 before June 2019): at 2019-12-13 every
+ * badge's clause failed at the same earlier checkpoint, and each badge's
+ * entry lists its requirement there.  The driver's steps. */
+static uint64_t failing_badges_steps(int n, uint64_t *bound) {
+  size_t cap = 256 + 96 * (size_t)n, at = 0;
+  char *src = malloc(cap);
+  at += (size_t)snprintf(src + at, cap - at,
+                         "enum kind { a }\nrecord r { id: text; partner k: kind; items: list { d: date; } }\n"
+                         "metric m0 = count items where d <= asof;\n");
+  for (int i = 1; i < n; i++) at += (size_t)snprintf(src + at, cap - at, "metric m%d = m%d + 0;\n", i, i - 1);
+  for (int i = 0; i < n; i++) at += (size_t)snprintf(src + at, cap - at, "badge B%d < m%d >= 1; sustained 12 months; >\n", i, i);
+  tier_ruleset *rs = tu_compile(src, NULL);
+  free(src);
+  assert_non_null(rs);
+  tier_vm *vm = tier_vm_new(rs, NULL);
+  const char *rec = "{\"id\":\"x\",\"k\":\"a\",\"items\":[{\"d\":\"2019-06-01\"}]}";
+  const tier_result *res;
+  int64_t asof;
+  tier_date_parse("2019-12-13", &asof);
+  assert_int_equal(tier_eval_json(vm, rec, strlen(rec), asof, &res), TIER_OK);
+  assert_int_equal(res->nbadges, n);
+  for (int b = 0; b < n; b++) {
+    const tier_badge_result *o = &res->badges[b];
+    char want[32];
+    snprintf(want, sizeof want, "m%d >= 1", b);
+    assert_false(o->held);
+    assert_int_equal(o->nunmet, 1);
+    assert_int_equal(o->unmet[0].kind, TIER_ENTRY_SUSTAINED);
+    assert_int_equal(o->unmet[0].nitems, 1); /* what failed at that checkpoint */
+    assert_string_equal(o->unmet[0].items[0].rule, want);
+  }
+  uint64_t steps = vm->steps;
+  *bound = bound_of(vm);
+  assert_true(steps <= *bound);
+  tier_vm_free(vm);
+  tier_ruleset_free(rs);
+  return steps;
+}
+
+/* Badges whose sustained clauses fail at one checkpoint: the result ran the
+ * metric block again there for each badge (badges x metrics); it runs it
+ * once per checkpoint date now, so doubling the badges and the metrics
+ * about doubles the driver's steps. */
+static void failing_badges_share_a_run(void **st) {
+  (void)st;
+  uint64_t b1, b2, s1 = failing_badges_steps(100, &b1), s2 = failing_badges_steps(200, &b2);
+  fprintf(stderr, "failing sustained badges: 100 and 200, %llu and %llu driver steps (x%.2f), bounds %llu and %llu\n",
+          (unsigned long long)s1, (unsigned long long)s2, (double)s2 / (double)s1, (unsigned long long)b1,
+          (unsigned long long)b2);
+  assert_true(s2 * 10 <= s1 * 25); /* x4 when each badge ran the metric block */
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(sustained_tiers_cost_linear_work),
@@ -403,6 +456,7 @@ int main(void) {
       cmocka_unit_test(record_memory_within_bound),
       cmocka_unit_test(budget_before_memory),
       cmocka_unit_test(gap_search_within_bound),
+      cmocka_unit_test(failing_badges_share_a_run),
   };
   return cmocka_run_group_tests_name("cost", tests, NULL, NULL);
 }
