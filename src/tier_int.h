@@ -156,6 +156,12 @@ size_t utf8_prefix(const char *s, size_t n, size_t max);
  * record files and test files may start with one; it is not content. */
 size_t utf8_bom(const char *s, size_t n);
 const char *json_bom_fault(const char *p, const char *e);
+/* jansson's error at position in text (len bytes) as the BOM fault when the
+ * token it could not take, the 3 bytes before position, is a BOM; never when
+ * the error is not a token's (token_fault false: the input ended, and a
+ * string left open may hold U+FEFF; its missing quote is the fault).  Both
+ * jansson readers (record.c, ruletest.c) ask it so. */
+const char *json_bom_token(const char *text, size_t len, size_t position, bool token_fault);
 /* The one wording of a JSON syntax error, "malformed JSON at line L,
  * column C: WHAT", into out (n bytes): the streaming reader, the jansson
  * reference, the record splitter and the evaluator (which moves the

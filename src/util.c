@@ -305,6 +305,11 @@ const char *json_bom_fault(const char *p, const char *e) {
   return _("a byte order mark (U+FEFF, the bytes EF BB BF), which only the start of a file may have: delete it");
 }
 
+const char *json_bom_token(const char *text, size_t len, size_t position, bool token_fault) {
+  if (!token_fault || position < 3 || position > len) return NULL;
+  return json_bom_fault(text + position - 3, text + len);
+}
+
 void json_syntax_text(char *out, size_t n, long line, long col, const char *what) {
   snprintf(out, n, _("malformed JSON at line %ld, column %ld: %s"), line, col, what);
 }
