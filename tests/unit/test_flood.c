@@ -13,6 +13,7 @@
 #include "testutil.h"
 #include "record.h"
 #include "score.h"
+#include "coverage.h"
 
 /* A small deterministic generator, so that the inputs are the same every run. */
 static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
@@ -418,6 +419,55 @@ static void layered_need(tier_ruleset *rs, char *need, size_t n) {
  * layers at most about doubles the nodes walked.  A small ruleset stays
  * within it and its score names inputs; past it the load does not fail and
  * the gap says the value the score must reach. */
+/* A chain of k record metrics (`metric m_i = m_{i-1} and n >= i + 1`)
+ * read by b badges and b tiers of one partner type, and one tier of
+ * another: /tmp/rvw/gen2.py of the session 9 review. */
+static char *shared_chain(int k, int b) {
+  size_t cap = 256 + (size_t)(k + 2 * b + 1) * 64, at = 0;
+  char *s = malloc(cap);
+  assert_non_null(s);
+  at += (size_t)snprintf(s + at, cap - at, "enum kind { a, z }\nrecord { id: text; partner type: kind; n: int; }\n");
+  at += (size_t)snprintf(s + at, cap - at, "metric m0 = n >= 1;\n");
+  for (int i = 1; i < k; i++) at += (size_t)snprintf(s + at, cap - at, "metric m%d = m%d and n >= %d;\n", i, i - 1, i + 1);
+  for (int i = 0; i < b; i++) at += (size_t)snprintf(s + at, cap - at, "tier T%d a < m%d; n >= %d; >\n", i, k - 1, i);
+  at += (size_t)snprintf(s + at, cap - at, "tier Z z < m%d; >\n", k - 1);
+  for (int i = 0; i < b; i++) at += (size_t)snprintf(s + at, cap - at, "badge b%d < m%d; >\n", i, k - 1);
+  assert_true(at < cap);
+  return s;
+}
+
+/* tierc test --coverage: a comparison that many blocks read (a shared
+ * record metric) is a threshold once per partner type whose records probe
+ * it, not once per block: B = K blocks and comparisons gave B x K
+ * thresholds (125,000 for 250; review 9, finding 2). */
+static void coverage_shared_linear(void **st) {
+  (void)st;
+  enum { K = 150 };
+  unsigned long long n[2];
+  for (int d = 0; d < 2; d++) {
+    char *src = shared_chain(K << d, K << d);
+    tier_ruleset *rs = compile_or_fail(src);
+    struct cov *c = cov_new(rs);
+    assert_non_null(c);
+    struct buf out = {.hook = &rs->hook};
+    cov_report(c, &out);
+    buf_u8(&out, 0);
+    const char *of = strstr((const char *)out.p, " of ");
+    assert_non_null(of);
+    n[d] = strtoull(of + 4, NULL, 10);
+    if (!d) tu_assert_contains((const char *)out.p, "z Z: "); /* the other type's records probe it too */
+    buf_free(&out);
+    cov_free(c);
+    tier_ruleset_free(rs);
+    free(src);
+  }
+  fprintf(stderr, "coverage, shared chain: %d and %d blocks and comparisons: %llu and %llu thresholds\n", 2 * K + 1,
+          4 * K + 1, n[0], n[1]);
+  /* per type: the chain's K for each of a, z and the badges, one bare m per block, the tiers' own n >= i */
+  assert_true(n[0] <= 6ull * K + 1);
+  assert_true(n[1] * 10 <= n[0] * 25); /* twice the size: at most 2.5 times the thresholds (it was 4) */
+}
+
 static void score_inputs_linear_work(void **st) {
   (void)st;
   enum { L = 60 };
@@ -508,6 +558,7 @@ int main(void) {
       cmocka_unit_test(test_tier_names),
       cmocka_unit_test(test_siphash13),
       cmocka_unit_test(score_inputs_linear_work),
+      cmocka_unit_test(coverage_shared_linear),
       cmocka_unit_test(test_rule_diff_pairing),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
