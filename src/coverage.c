@@ -675,7 +675,8 @@ static void find_all(struct cov *c) {
   for (uint32_t i = 0; !c->oom && i < n; i++) /* i < nblocks: a block; else grant i - nblocks */
     start[group_of(img, i < nblocks ? i : img->grants[i - nblocks].tier, np) + 1]++;
   for (uint32_t g = 0; !c->oom && g < np + 1; g++) start[g + 1] += start[g];
-  for (uint32_t i = 0; !c->oom && i < n; i++) order[start[group_of(img, i < nblocks ? i : img->grants[i - nblocks].tier, np)]++] = i;
+  for (uint32_t i = 0; !c->oom && i < n; i++)
+    order[start[group_of(img, i < nblocks ? i : img->grants[i - nblocks].tier, np)]++] = i;
   for (uint32_t k = 0, last = UINT32_MAX; !c->oom && k < n; k++) {
     uint32_t i = order[k], g = group_of(img, i < nblocks ? i : img->grants[i - nblocks].tier, np);
     if (g != last) c->visit = ++c->m->gen, last = g;

@@ -461,8 +461,8 @@ static void coverage_shared_linear(void **st) {
     tier_ruleset_free(rs);
     free(src);
   }
-  fprintf(stderr, "coverage, shared chain: %d and %d blocks and comparisons: %llu and %llu thresholds\n", 2 * K + 1,
-          4 * K + 1, n[0], n[1]);
+  fprintf(stderr, "coverage, shared chain: %d and %d blocks and comparisons: %llu and %llu thresholds\n", 2 * K + 1, 4 * K + 1,
+          n[0], n[1]);
   /* per type: the chain's K for each of a, z and the badges, one bare m per block, the tiers' own n >= i */
   assert_true(n[0] <= 6ull * K + 1);
   assert_true(n[1] * 10 <= n[0] * 25); /* twice the size: at most 2.5 times the thresholds (it was 4) */
