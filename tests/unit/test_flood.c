@@ -549,6 +549,49 @@ static void test_rule_diff_pairing(void **st) {
   }
 }
 
+/* The pass that pairs requirements whose text is the same and whose
+ * meaning changed only through a const (K_TEXT_BUT_CONSTS): N
+ * requirements `aI >= k`, k moved from 1 to 2, each paired with itself,
+ * in steps about linear in N; the const said once. */
+static uint64_t const_steps(int n, struct buf *out) {
+  char *a = diff_src(n, 'a', false), *b = diff_src(n, 'a', false);
+  size_t na = strlen(a) + 32, nb = strlen(b) + 32;
+  char *ka = malloc(na), *kb = malloc(nb);
+  assert_non_null(ka);
+  assert_non_null(kb);
+  snprintf(ka, na, "const k = 1;\n%s", a);
+  snprintf(kb, nb, "const k = 2;\n%s", b);
+  for (char *s = strstr(ka, "tier T"); s && (s = strstr(s, ">= ")); s += 3) s[3] = 'k', memset(s + 4, ' ', strcspn(s + 4, ";"));
+  for (char *s = strstr(kb, "tier T"); s && (s = strstr(s, ">= ")); s += 3) s[3] = 'k', memset(s + 4, ' ', strcspn(s + 4, ";"));
+  tier_ruleset *ra = tu_compile(ka, NULL), *rb = tu_compile(kb, NULL);
+  assert_non_null(ra);
+  assert_non_null(rb);
+  uint64_t before = rule_diff_pair_steps;
+  assert_true(rule_diff(ra->img, rb->img, "old", "new", false, out) >= 0);
+  uint64_t steps = rule_diff_pair_steps - before;
+  tier_ruleset_free(ra);
+  tier_ruleset_free(rb);
+  free(a);
+  free(b);
+  free(ka);
+  free(kb);
+  return steps;
+}
+
+static void test_rule_diff_const_pass(void **st) {
+  (void)st;
+  struct buf o1 = {0}, o2 = {0};
+  uint64_t s1 = const_steps(300, &o1), s2 = const_steps(600, &o2);
+  buf_u8(&o2, 0);
+  fprintf(stderr, "rule diff, a const changed: %llu steps for 300 requirements, %llu for 600\n", (unsigned long long)s1,
+          (unsigned long long)s2);
+  tu_assert_contains((const char *)o2.p, "const k");
+  assert_true(s2 <= 3 * s1 + 100);
+  assert_true(s2 < 600ull * 600 / 4);
+  buf_free(&o1);
+  buf_free(&o2);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_record_texts),
@@ -560,6 +603,7 @@ int main(void) {
       cmocka_unit_test(score_inputs_linear_work),
       cmocka_unit_test(coverage_shared_linear),
       cmocka_unit_test(test_rule_diff_pairing),
+      cmocka_unit_test(test_rule_diff_const_pass),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
