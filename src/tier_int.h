@@ -454,6 +454,8 @@ struct record {
  * lies in 0001-01-01 .. 9999-12-31. */
 #define DATE_MIN (-719162)
 #define DATE_MAX 2932896
+/* Days since 1970-01-01 of y-m-d, any y (a fast path for 1..9999, the
+ * calendar's, whose 32-bit sums would wrap past some 11.7 million). */
 int64_t date_from_ymd(int y, int m, int d);
 void date_to_ymd(int64_t days, int *y, int *m, int *d);
 bool date_parse(const char *s, size_t n, int64_t *out); /* strict YYYY-MM-DD */
