@@ -159,6 +159,7 @@ struct threshold {
   const struct mn *thr;    /* its threshold */
   int edge;                /* a tier at the end of its ladder: -1 the lowest, 1 the highest (tier_targets) */
   uint32_t vslot, tslot;   /* the trace slots of its value and threshold; NO_SLOT: not traced */
+  uint32_t seq;            /* the order it was found in (cov_new sorts them back to the rules' order) */
 };
 
 #define NO_SLOT UINT32_MAX
@@ -484,6 +485,7 @@ static void add_threshold(struct cov *c, struct threshold *t) {
   else if (t->cmp > 0 && t->text_k == NO_STR) t->reachable = targets(&t->lat, t->cmp, t->k, &t->meet, &t->miss);
   else t->reachable = P_MEET | P_MISS;
   t->unit = unit_of(t->k);
+  t->seq = c->n;
   c->t[c->n++] = *t;
 }
 
@@ -664,6 +666,66 @@ static void find(struct cov *c, uint32_t q, const struct mn *n, bool condition) 
     find(c, q, n->a[i], n->kind == MN_ITE ? true : n->kind == MN_OP && (n->op == OP_NOT || n->op == OP_BOOL));
 }
 
+/* The records that probe block b's thresholds, as a group: its partner
+ * type, or np (every record) for a badge or the grant of a tier value. */
+static uint32_t group_of(const struct image *img, uint32_t b, uint32_t np) {
+  return b < img->ntiers && img->tiers[b].ptype < np ? img->tiers[b].ptype : np;
+}
+
+/* Thresholds in the rules' order: requirements', then grants', each in the
+ * order find met them. */
+static int rules_order(const void *p, const void *q) {
+  const struct threshold *x = p, *y = q;
+  uint64_t a = x->req != NO_REQ ? x->req : (uint64_t)UINT32_MAX + x->grant,
+           b = y->req != NO_REQ ? y->req : (uint64_t)UINT32_MAX + y->grant;
+  if (a != b) return a < b ? -1 : 1;
+  return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Every threshold, found once per group of records that probe it (group_of):
+ * a comparison two blocks share (a record metric both read, or the same
+ * requirement in two partner types' tiers) is a threshold of each partner
+ * type, probed by its records, but of one type only once, however many of
+ * its blocks read it: the visit stamp is the group's, so the walk and the
+ * list are linear in the rules for a given partner enum.  The blocks and
+ * grants are put in group order (a counting sort), read, and the
+ * thresholds sorted back. */
+static void find_all(struct cov *c) {
+  const struct image *img = c->img;
+  uint32_t nblocks = img->ntiers + img->nbadges, np = 0, n = nblocks + img->ngrants;
+  for (uint32_t t = 0; t < img->ntiers; t++)
+    if (img->tiers[t].ptype != NO_TYPE && img->tiers[t].ptype >= np) np = img->tiers[t].ptype + 1;
+  uint32_t *start = t_malloc(&c->rs->hook, sizeof *start * (np + 2)), *order = t_malloc(&c->rs->hook, sizeof *order * (n + 1));
+  if (!start || !order) c->oom = true;
+  for (uint32_t g = 0; !c->oom && g < np + 2; g++) start[g] = 0;
+  for (uint32_t i = 0; !c->oom && i < n; i++) /* i < nblocks: a block; else grant i - nblocks */
+    start[group_of(img, i < nblocks ? i : img->grants[i - nblocks].tier, np) + 1]++;
+  for (uint32_t g = 0; !c->oom && g < np + 1; g++) start[g + 1] += start[g];
+  for (uint32_t i = 0; !c->oom && i < n; i++)
+    order[start[group_of(img, i < nblocks ? i : img->grants[i - nblocks].tier, np)]++] = i;
+  for (uint32_t k = 0, last = UINT32_MAX; !c->oom && k < n; k++) {
+    uint32_t i = order[k], g = group_of(img, i < nblocks ? i : img->grants[i - nblocks].tier, np);
+    if (g != last) c->visit = ++c->m->gen, last = g;
+    c->npairs = 0;
+    if (i >= nblocks) { /* a grant's condition decides a partner's tier as a requirement does */
+      c->grant = i - nblocks;
+      c->block = img->grants[c->grant].tier;
+      if (c->m->grant[c->grant]) find(c, NO_REQ, c->m->grant[c->grant], true);
+      continue;
+    }
+    const struct img_tier *B = img_block(img, i);
+    c->grant = NO_REQ;
+    c->block = i;
+    for (uint32_t q = B->first_req; q < B->first_req + B->nreq && !c->oom; q++) {
+      trace_pairs(c, q);
+      find(c, q, c->m->req[q], true);
+    }
+  }
+  t_free(&c->rs->hook, start, sizeof *start * (np + 2));
+  t_free(&c->rs->hook, order, sizeof *order * (n + 1));
+  if (!c->oom && c->n) qsort(c->t, c->n, sizeof *c->t, rules_order);
+}
+
 struct cov *cov_new(const struct tier_ruleset *rs) {
   struct cov *c = t_malloc(&rs->hook, sizeof *c);
   if (!c) return NULL;
@@ -672,32 +734,7 @@ struct cov *cov_new(const struct tier_ruleset *rs) {
   c->img = rs->img;
   c->m = mn_build(rs->img, &rs->hook, true);
   if (!c->m) { t_free(&rs->hook, c, sizeof *c); return NULL; }
-  /* blocks own consecutive requirements, tiers' first, then badges'; a
-   * comparison two blocks share (a record metric both read, or the same
-   * requirement in two partner types' tiers) is a threshold of each, probed
-   * by each one's records: the visit stamp is the block's */
-  uint32_t nblocks = c->img->ntiers + c->img->nbadges;
-  c->grant = NO_REQ;
-  c->visit = ++c->m->gen;
-  for (uint32_t q = 0; q < c->img->nreqs && !c->oom; q++) {
-    const struct img_tier *B = img_block(c->img, c->block);
-    while (c->block + 1 < nblocks && q >= B->first_req + B->nreq) {
-      B = img_block(c->img, ++c->block);
-      c->visit = ++c->m->gen;
-    }
-    trace_pairs(c, q);
-    find(c, q, c->m->req[q], true);
-  }
-  /* a grant's condition decides a partner's tier as a requirement does;
-   * it is probed by the records of the tier's type (a tier value's grant:
-   * by every record) */
-  c->npairs = 0;
-  for (uint32_t g = 0; g < c->img->ngrants && !c->oom; g++) {
-    c->grant = g;
-    c->block = c->img->grants[g].tier;
-    c->visit = ++c->m->gen;
-    if (c->m->grant[g]) find(c, NO_REQ, c->m->grant[g], true);
-  }
+  find_all(c);
   if (c->oom) { cov_free(c); return NULL; }
   return c;
 }

@@ -339,6 +339,25 @@ static void repeated_inserts(struct comp *c) {
                   "cumulative, so it can go"));
 }
 
+/* The tiers a grant can give, whatever their requirements (8.9): those
+ * named by `grant T`, and every tier when a `grant VALUE` (any tier of its
+ * type) is in the rules.  A warning that no partner can reach a tier is
+ * wrong for them.  NULL when out of memory. */
+static bool *grantable(struct comp *c) {
+  bool *g = arena_alloc(&c->ar, sizeof *g * (size_t)(c->ntiers + 1));
+  if (!g) return NULL;
+  memset(g, 0, sizeof *g * (size_t)(c->ntiers + 1));
+  for (int i = 0; i < c->ngrants; i++) {
+    const struct node *n = c->grants[i];
+    if (n->op) { /* a tier value: which tiers it gives is the record's */
+      memset(g, 1, sizeof *g * (size_t)(c->ntiers + 1));
+      break;
+    }
+    if (n->index >= 0 && n->index < c->ntiers) g[n->index] = true;
+  }
+  return g;
+}
+
 /* Bounds along each ladder: every requirement of the form `value OP
  * constant` goes in bs, grouped by (partner type, value) and lower tiers
  * first; the others go in tx, compared by their text: the rule as
@@ -350,7 +369,7 @@ static void ladder_checks(struct comp *c) {
     for (struct node *s = c->tiers[t].n->list; s; s = s->next) nreq += s->kind == I_REQ;
   struct bound *bs = arena_alloc(&c->ar, sizeof *bs * (size_t)(nreq + 1));
   struct textreq *tx = arena_alloc(&c->ar, sizeof *tx * (size_t)(nreq + 1));
-  bool *unreachable = arena_alloc(&c->ar, sizeof(bool) * (size_t)(c->ntiers + 1));
+  bool *unreachable = grantable(c); /* a tier a grant gives is not said unreachable: marked as if said */
   struct order *ord = arena_alloc(&c->ar, sizeof *ord * (size_t)(c->ntiers + 1));
   if (!bs || !tx || !unreachable || !ord) return;
   int nb = 0, nt = 0;
@@ -614,18 +633,76 @@ static bool never_holds(const struct node *e) {
   }
 }
 
-/* A requirement of block T that never holds (never_holds): T is never held.
- * Said once per block. */
-static void never_held(struct comp *c, const struct s_tier *T, bool badge) {
-  for (const struct node *s = T->n->list; s; s = s->next) {
-    if (s->kind != I_REQ || !s->a || !never_holds(s->a)) continue;
-    const struct node *e = s->a;
-    const struct srcfile *f = &c->dg.files[e->loc.file];
-    diag_add(&c->dg, TIER_WARNING, &T->n->loc,
-             badge ? _("no partner can hold badge %s: '%.*s' (line %u) never holds, whatever the record")
-                   : _("no partner can reach tier %s: '%.*s' (line %u) never holds, whatever the record"),
-             T->n->name, (int)(e->loc.end - e->loc.beg), f->text + e->loc.beg, line_of(c, s));
-    return;
+/* The first requirement of block T that never holds (never_holds), NULL
+ * when none. */
+static const struct node *never_req(const struct s_tier *T) {
+  for (const struct node *s = T->n->list; s; s = s->next)
+    if (s->kind == I_REQ && s->a && never_holds(s->a)) return s;
+  return NULL;
+}
+
+/* A badge with a requirement that never holds is never held. */
+static void never_held(struct comp *c, const struct s_tier *T) {
+  const struct node *s = never_req(T);
+  if (!s) return;
+  const struct node *e = s->a;
+  const struct srcfile *f = &c->dg.files[e->loc.file];
+  diag_add(&c->dg, TIER_WARNING, &T->n->loc, _("no partner can hold badge %s: '%.*s' (line %u) never holds, whatever the record"),
+           T->n->name, (int)(e->loc.end - e->loc.beg), f->text + e->loc.beg, line_of(c, s));
+}
+
+/* One ladder's warning: tier t is the first whose requirement s never
+ * holds; shown the first tier from t up that no grant gives (-1: none),
+ * others the rest of them (more, ", "-separated). */
+static void never_reached_say(struct comp *c, int t, const struct node *s, int shown, const struct buf *others, int more) {
+  const struct node *e = s->a;
+  const struct srcfile *f = &c->dg.files[e->loc.file];
+  int len = (int)(e->loc.end - e->loc.beg);
+  const char *text = f->text + e->loc.beg, *nor = others->p ? (const char *)others->p : "";
+  if (shown < 0) return;
+  if (shown == t && !more)
+    diag_add(&c->dg, TIER_WARNING, &c->tiers[t].n->loc,
+             _("no partner can reach tier %s: '%.*s' (line %u) never holds, whatever the record"), tier_name(c, t), len, text,
+             line_of(c, s));
+  else if (shown == t)
+    diag_add(&c->dg, TIER_WARNING, &c->tiers[t].n->loc,
+             _("no partner can reach tier %s, nor %s above it: '%.*s' (line %u) never holds, whatever the record"),
+             tier_name(c, t), nor, len, text, line_of(c, s));
+  else
+    diag_add(&c->dg, TIER_WARNING, &c->tiers[shown].n->loc,
+             _("no partner can reach tier %s%s%s: %s below it asks '%.*s' (line %u), which never holds, whatever the record "
+               "(only a grant gives %s)"),
+             tier_name(c, shown), more ? _(", nor ") : "", nor, tier_name(c, t), len, text, line_of(c, s), tier_name(c, t));
+}
+
+/* A tier with a requirement that never holds is never earned, nor is any
+ * tier above it (a ladder is climbed in order); a grant gives a tier
+ * whatever its requirements, so the tiers a grant can give are not named,
+ * and a `grant VALUE` (any tier of its type) silences them all.  Said once
+ * per ladder; linear: one pass to find each ladder's first such tier, one
+ * to name the tiers from it up. */
+static void never_reached(struct comp *c) {
+  int np = 1;
+  for (int t = 0; t < c->ntiers; t++)
+    if (c->tiers[t].ptype >= np) np = c->tiers[t].ptype + 1;
+  bool *granted = grantable(c);
+  int *bad = arena_alloc(&c->ar, sizeof *bad * (size_t)np), *shown = arena_alloc(&c->ar, sizeof *shown * (size_t)np),
+      *more = arena_alloc(&c->ar, sizeof *more * (size_t)np);
+  struct buf *others = arena_alloc(&c->ar, sizeof *others * (size_t)np);
+  if (!granted || !bad || !shown || !more || !others) return;
+  for (int p = 0; p < np; p++) bad[p] = shown[p] = -1, more[p] = 0, others[p] = (struct buf){.hook = c->hook};
+  for (int t = 0; t < c->ntiers; t++) {
+    int p = c->tiers[t].ptype;
+    if (p < 0) continue;
+    if (bad[p] < 0 && never_req(&c->tiers[t])) bad[p] = t;
+    if (bad[p] < 0 || granted[t]) continue;
+    if (shown[p] < 0) shown[p] = t;
+    else buf_printf(&others[p], "%s%s", more[p]++ ? _(", ") : "", tier_name(c, t));
+  }
+  for (int p = 0; p < np; p++) {
+    buf_u8(&others[p], 0);
+    if (bad[p] >= 0) never_reached_say(c, bad[p], never_req(&c->tiers[bad[p]]), shown[p], &others[p], more[p]);
+    buf_free(&others[p]);
   }
 }
 
@@ -673,7 +750,7 @@ void lint_run(struct comp *c) {
   no_tier(c);
   ladder_checks(c);
   ladder_shape(c);
-  for (int t = 0; t < c->ntiers; t++) never_held(c, &c->tiers[t], false);
-  for (int b = 0; b < c->nbadges; b++) never_held(c, &c->badges[b], true);
+  never_reached(c);
+  for (int b = 0; b < c->nbadges; b++) never_held(c, &c->badges[b]);
   optional_eq_all(c);
 }

@@ -233,6 +233,7 @@ struct line_faults {
   int distinct;            /* how many different ones */
   char names[3][NAME_MAX]; /* the first three different ones */
   char asc[3];             /* the ASCII of the first */
+  uint32_t cp;             /* the code point of the first */
 };
 
 /* One error for a line's look-alikes: where they are, what each is, and
@@ -241,7 +242,7 @@ static void report_line(struct diags *dg, uint32_t file, const char *s, const ch
                         const struct line_faults *lf) {
   struct loc l = {file, (uint32_t)lf->first, (uint32_t)lf->end};
   int typed = (int)(lf->end - lf->first), ascii = (int)(lf->oend - lf->ofirst);
-  if (lf->count == 1 && !strncmp(lf->names[0], "FEFF ", 5)) { /* a file's first BOM is not content (compile.c) */
+  if (lf->count == 1 && lf->cp == 0xFEFF) { /* a file's first BOM is not content (compile.c) */
     diag_add(dg, TIER_ERROR, &l, "%s",
              _("a byte order mark (U+FEFF), which only the start of a file may have, is here: delete it"));
   } else if (lf->count == 1 && lf->asc[0] == 0) {
@@ -271,6 +272,7 @@ static void note_fault(struct line_faults *lf, const char *s, size_t at, size_t 
     lf->first = at;
     lf->ofirst = o;
     memcpy(lf->asc, asc, sizeof lf->asc);
+    lf->cp = (uint32_t)decode((const unsigned char *)s + at, len);
   }
   lf->count++;
   lf->end = at + len;

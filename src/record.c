@@ -340,6 +340,10 @@ static void key_of(struct unknown_key *k, uint16_t owner, const char *key, size_
   k->owner = owner;
 }
 
+static bool same_key(const struct unknown_key *a, const struct unknown_key *b) {
+  return a->owner == b->owner && a->n == b->n && a->cut == b->cut && memcmp(a->name, b->name, a->n) == 0;
+}
+
 /* Key k (name, owner, cut) marked as the current record's, to be counted
  * when the record is read whole (rec_accept): kept by name while the
  * table has room, else among the keys counted without a name. */
@@ -347,7 +351,7 @@ static void mark_key(struct reader *rd, const struct unknown_key *k) {
   rd->unknown_last = rd->serial;
   for (uint32_t i = 0; i < rd->nunknown; i++) {
     struct unknown_key *e = &rd->unknown[i];
-    if (e->owner == k->owner && e->n == k->n && e->cut == k->cut && memcmp(e->name, k->name, k->n) == 0) {
+    if (same_key(e, k)) {
       e->last = rd->serial;
       return;
     }
@@ -373,23 +377,56 @@ static int key_order(const struct unknown_key *a, const struct unknown_key *b) {
   return (int)a->cut - (int)b->cut;
 }
 
+/* --strict: 1 when key k is new to the record being read (now kept in
+ * rd->strict_seen), 0 when it came before (a list's items repeat their
+ * keys), -1 when out of memory.  One probe per key, most times. */
+static int strict_new(struct tier_vm *vm, struct reader *rd, const struct unknown_key *k) {
+  uint32_t n = rd->nstrict_seen;
+  if (!grow(vm, (void **)&rd->strict_seen, &rd->cap_strict_seen, (size_t)n + 1, sizeof *rd->strict_seen)) return -1;
+  if (2 * ((size_t)n + 1) > rd->cap_strict_slots) { /* rehash this record's keys into a table twice the size */
+    size_t nc = rd->cap_strict_slots ? rd->cap_strict_slots * 2 : 64;
+    uint64_t *t = t_malloc(&vm->hook, nc * sizeof *t);
+    if (!t) return -1;
+    memset(t, 0, nc * sizeof *t);
+    t_free(&vm->hook, rd->strict_slots, rd->cap_strict_slots * sizeof *t);
+    rd->strict_slots = t;
+    rd->cap_strict_slots = nc;
+    rd->nstrict_seen = 0;
+    for (uint32_t i = 0; i < n; i++) strict_new(vm, rd, &rd->strict_seen[i]); /* room made: cannot fail */
+  }
+  uint32_t h = 2166136261u ^ k->owner ^ (k->cut ? 0x9e3779b9u : 0);
+  for (size_t i = 0; i < k->n; i++) h = (h ^ (unsigned char)k->name[i]) * 16777619u;
+  size_t mask = rd->cap_strict_slots - 1, at = h & mask;
+  for (; rd->strict_slots[at] >> 32 == rd->gen && (uint32_t)rd->strict_slots[at]; at = (at + 1) & mask)
+    if (same_key(&rd->strict_seen[(uint32_t)rd->strict_slots[at] - 1], k)) return 0;
+  if (&rd->strict_seen[rd->nstrict_seen] != k) rd->strict_seen[rd->nstrict_seen] = *k;
+  rd->strict_slots[at] = (uint64_t)rd->gen << 32 | ++rd->nstrict_seen;
+  return 1;
+}
+
 /* --strict: key k of the record being read, kept for its fault: rd->strict
  * holds the STRICT_NAMED first in key_order, each once (records: how many
- * times it came), and strict_more counts the times of every other.  True
- * when it is the record's first undeclared key. */
-static bool strict_key(struct reader *rd, const struct unknown_key *k) {
+ * times it came), and strict_more counts the other distinct keys (the
+ * fault's "and N more" counts keys, not times).  1 when it is the record's
+ * first undeclared key, 0 when not, -1 when out of memory. */
+static int strict_key(struct tier_vm *vm, struct reader *rd, const struct unknown_key *k) {
   bool first = rd->nstrict + rd->strict_more == 0;
+  int fresh = strict_new(vm, rd, k);
+  if (fresh <= 0) {
+    for (uint32_t i = 0; fresh == 0 && i < rd->nstrict; i++)
+      if (key_order(&rd->strict[i], k) == 0) rd->strict[i].records++;
+    return fresh;
+  }
   uint32_t i = 0;
   while (i < rd->nstrict && key_order(&rd->strict[i], k) < 0) i++;
-  if (i < rd->nstrict && key_order(&rd->strict[i], k) == 0) {
-    rd->strict[i].records++;
-    return false;
-  }
   if (i == STRICT_NAMED) {
     rd->strict_more++;
     return first;
   }
-  if (rd->nstrict == STRICT_NAMED) rd->strict_more += rd->strict[--rd->nstrict].records; /* the last makes room */
+  if (rd->nstrict == STRICT_NAMED) { /* the last makes room: one more key */
+    rd->nstrict--;
+    rd->strict_more++;
+  }
   memmove(&rd->strict[i + 1], &rd->strict[i], (rd->nstrict - i) * sizeof *rd->strict);
   rd->strict[i] = *k;
   rd->strict[i].records = 1;
@@ -442,7 +479,12 @@ int rec_unknown_key(struct tier_vm *vm, uint16_t owner, const char *key, size_t 
   struct reader *rd = vm->reader;
   struct unknown_key k;
   key_of(&k, owner, key, n);
-  if (vm->strict_fields && !strict_key(rd, &k)) return TIER_OK; /* not the record's first: its fault names it too */
+  int first = vm->strict_fields ? strict_key(vm, rd, &k) : 0;
+  if (first < 0) {
+    snprintf(why, whylen, "%s", _("out of memory"));
+    return TIER_ENOMEM;
+  }
+  if (vm->strict_fields && !first) return TIER_OK; /* not the record's first: its fault names it too */
   if (vm->strict_fields) {
     struct buf key = {.hook = &vm->hook}, near = {.hook = &vm->hook};
     if (!key_and_near(img, &k, &key, &near)) snprintf(why, whylen, "%s", _("out of memory"));
@@ -523,7 +565,7 @@ static void merge_key(struct reader *rd, const struct unknown_key *k) {
   uint32_t i = 0;
   for (; i < rd->nunknown; i++) {
     struct unknown_key *e = &rd->unknown[i];
-    if (e->owner == k->owner && e->n == k->n && e->cut == k->cut && memcmp(e->name, k->name, k->n) == 0) {
+    if (same_key(e, k)) {
       e->records += k->records;
       if (k->first >= e->first) return;
       e->first = k->first; /* moved up to its place */
@@ -564,8 +606,10 @@ void rec_begin(struct reader *rd) {
   rd->serial++;
   rd->nstrict = 0;
   rd->strict_more = 0;
+  rd->nstrict_seen = 0;
   if (++rd->gen == 0) {
     if (rd->hash) memset(rd->hash, 0, rd->cap_hash * sizeof *rd->hash);
+    if (rd->strict_slots) memset(rd->strict_slots, 0, rd->cap_strict_slots * sizeof *rd->strict_slots);
     rd->gen = 1;
   }
 }
@@ -580,6 +624,8 @@ void rec_free(struct tier_vm *vm) {
   t_free(&vm->hook, rd->strs, rd->cap_strs * sizeof *rd->strs);
   t_free(&vm->hook, rd->nums, rd->cap_nums * sizeof *rd->nums);
   t_free(&vm->hook, rd->hash, rd->cap_hash * sizeof *rd->hash);
+  t_free(&vm->hook, rd->strict_slots, rd->cap_strict_slots * sizeof *rd->strict_slots);
+  t_free(&vm->hook, rd->strict_seen, rd->cap_strict_seen * sizeof *rd->strict_seen);
   for (uint32_t l = 0; l < rd->nitems; l++) t_free(&vm->hook, rd->items[l], rd->cap_items[l] * sizeof(int64_t));
   t_free(&vm->hook, rd->items, (rd->nitems + 1) * sizeof *rd->items);
   t_free(&vm->hook, rd->cap_items, (rd->nitems + 1) * sizeof *rd->cap_items);
@@ -876,8 +922,7 @@ static int parse_ref(struct tier_vm *vm, const char *json, size_t len, struct re
   json_error_t je;
   json_t *root = json_loadb(json, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je);
   if (!root) {
-    /* jansson's position is past the token it could not take: 3 bytes for a BOM */
-    const char *bom = je.position >= 3 ? json_bom_fault(json + je.position - 3, json + len) : NULL;
+    const char *bom = json_bom_token(json, len, (size_t)je.position, json_error_code(&je) == json_error_invalid_syntax);
     json_syntax_text(vm->err, sizeof vm->err, je.line, je.column, bom ? bom : je.text);
     snprintf(vm->jerr, sizeof vm->jerr, "%s", bom ? bom : je.text);
     vm->err_line = je.line;

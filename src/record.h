@@ -86,7 +86,15 @@ struct reader {
    * first one's fault as its reader said it, with where it stands */
   struct unknown_key strict[STRICT_NAMED];
   uint32_t nstrict;
-  uint64_t strict_more;
+  uint64_t strict_more; /* distinct keys past the named ones */
+  /* every distinct undeclared key of the record being read, so that a key
+   * a list's items repeat is counted once: by hash, (gen << 32) | (index
+   * + 1) into strict_seen, gen as the intern table's */
+  uint64_t *strict_slots;
+  size_t cap_strict_slots;
+  struct unknown_key *strict_seen;
+  size_t cap_strict_seen;
+  uint32_t nstrict_seen;
   char strict_err[512], strict_path[256];
   uint64_t unknown_records, unknown_last;  /* records read with any such key */
   uint64_t other_records, other_last;      /* those with one not kept by name */

@@ -828,8 +828,21 @@ static void report_same_text(struct pair_ctx *p, uint32_t qa, uint32_t qb) {
 /* What a pairing pass compares, hashed (pair_key): equal whenever the
  * pass's `same` holds, so that each requirement of A is looked up among
  * those of B with its key, and a pass costs about the requirements' number,
- * not its square. */
-enum pair_key { K_WRITTEN, K_UNCHANGED, K_TEXT, K_MEANING, K_BUT_CONSTS, K_THRESHOLD_SUBJECT, K_SUBJECT, K_PERIOD };
+ * not its square.  Each pass's key holds exactly when its `same` does
+ * (hash collisions aside): a key weaker than its test would leave a chain
+ * of B's requirements with the key but not the test, walked past by every
+ * requirement of A with that key, paired heads being all that a walk drops. */
+enum pair_key {
+  K_WRITTEN,
+  K_UNCHANGED,
+  K_TEXT,
+  K_TEXT_BUT_CONSTS,
+  K_MEANING,
+  K_BUT_CONSTS,
+  K_THRESHOLD_SUBJECT,
+  K_SUBJECT,
+  K_PERIOD
+};
 
 _Thread_local uint64_t rule_diff_pair_steps;
 
@@ -844,13 +857,14 @@ static bool pair_key(const struct rd *d, enum pair_key k, bool b, uint32_t q, ui
   const struct image *img = b ? d->B : d->A;
   const struct meaning *m = b ? d->mb : d->ma;
   const struct img_req *r = &img->reqs[q];
-  const struct mn *dig = k == K_BUT_CONSTS && b ? (d->mc ? d->mc->req[q] : NULL) : m->req[q];
+  bool consts = k == K_BUT_CONSTS || k == K_TEXT_BUT_CONSTS; /* B's side read with A's const values */
+  const struct mn *dig = consts && b ? (d->mc ? d->mc->req[q] : NULL) : m->req[q];
   *h = 0;
-  if (k == K_TEXT || k == K_WRITTEN) *h = mix_str(d, *h, S(img, r->rule));
+  if (k == K_TEXT || k == K_WRITTEN || k == K_TEXT_BUT_CONSTS) *h = mix_str(d, *h, S(img, r->rule));
   if (k == K_UNCHANGED || k == K_WRITTEN) *h = mix_str(d, mix_str(d, *h, own_label(img, r)), S(img, r->section));
   if (k == K_TEXT) return true;
-  if (k == K_WRITTEN || k == K_UNCHANGED || k == K_MEANING || k == K_BUT_CONSTS) {
-    if (!dig) return false;
+  if (k == K_WRITTEN || k == K_UNCHANGED || k == K_MEANING || consts) {
+    if (!dig || (consts && !d->mc)) return false;
     *h = mix(d, *h, dig->shallow, MN_DIGEST);
     return true;
   }
@@ -913,11 +927,11 @@ static void diff_requirements(struct rd *d, uint32_t ta, uint32_t tb, const char
     return;
   }
   struct pair_ctx p = {d, where, TA->first_req, TA->nreq, TB->first_req, TB->nreq, ua, ub};
-  pair_reqs(&p, K_WRITTEN, unchanged_and_written_alike, NULL);        /* unchanged, written alike */
-  pair_reqs(&p, K_TEXT, same_text_but_const_values, diff_req_words);  /* a const changed: said once, above */
-  pair_reqs(&p, K_UNCHANGED, unchanged_req, NULL);                    /* unchanged */
-  pair_reqs(&p, K_MEANING, same_meaning, diff_req_words);             /* only a label or section changed */
-  pair_reqs(&p, K_BUT_CONSTS, same_but_const_values, diff_req_words); /* a const changed: said once, above */
+  pair_reqs(&p, K_WRITTEN, unchanged_and_written_alike, NULL);                  /* unchanged, written alike */
+  pair_reqs(&p, K_TEXT_BUT_CONSTS, same_text_but_const_values, diff_req_words); /* a const changed: said once, above */
+  pair_reqs(&p, K_UNCHANGED, unchanged_req, NULL);                              /* unchanged */
+  pair_reqs(&p, K_MEANING, same_meaning, diff_req_words);                       /* only a label or section changed */
+  pair_reqs(&p, K_BUT_CONSTS, same_but_const_values, diff_req_words);           /* a const changed: said once, above */
   pair_reqs(&p, K_THRESHOLD_SUBJECT, same_threshold_subject, report_threshold);
   pair_reqs(&p, K_SUBJECT, same_subject, report_comparison);
   pair_reqs(&p, K_TEXT, same_text, report_same_text);

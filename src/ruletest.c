@@ -663,7 +663,7 @@ static enum outcome run_one(struct tier_vm *vm, const char *text, size_t len, js
   json_t *t = *tp = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
   int nerr = 0;
   if (!t) {
-    const char *bom = je.position >= 3 ? json_bom_fault(text + je.position - 3, text + len) : NULL; /* past the token */
+    const char *bom = json_bom_token(text, len, (size_t)je.position, json_error_code(&je) == json_error_invalid_syntax);
     fault(why, &nerr, _("not valid JSON: %s (column %d)"), bom ? bom : je.text, je.column);
     return T_MALFORMED;
   }

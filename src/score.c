@@ -22,8 +22,8 @@
  * walks the metrics' meaning within one budget for the whole load,
  * SCORE_WORK_PER_INSN nodes per instruction of the metric block plus
  * SCORE_WORK_BASE, taken score by score in register order.  The score
- * whose walk runs out, and every later one that must walk, gets no
- * input-naming analysis: its gap says the value it must reach.  The load
+ * whose walk runs out, and every score after it (even one that would walk
+ * nothing: the budget is spent), gets no input-naming analysis: its gap says the value it must reach.  The load
  * does not fail.
  *
  * The search that runs the copies is whatif.c's, and the need it makes is

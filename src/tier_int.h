@@ -156,6 +156,12 @@ size_t utf8_prefix(const char *s, size_t n, size_t max);
  * record files and test files may start with one; it is not content. */
 size_t utf8_bom(const char *s, size_t n);
 const char *json_bom_fault(const char *p, const char *e);
+/* jansson's error at position in text (len bytes) as the BOM fault when the
+ * token it could not take, the 3 bytes before position, is a BOM; never when
+ * the error is not a token's (token_fault false: the input ended, and a
+ * string left open may hold U+FEFF; its missing quote is the fault).  Both
+ * jansson readers (record.c, ruletest.c) ask it so. */
+const char *json_bom_token(const char *text, size_t len, size_t position, bool token_fault);
 /* The one wording of a JSON syntax error, "malformed JSON at line L,
  * column C: WHAT", into out (n bytes): the streaming reader, the jansson
  * reference, the record splitter and the evaluator (which moves the
@@ -448,6 +454,8 @@ struct record {
  * lies in 0001-01-01 .. 9999-12-31. */
 #define DATE_MIN (-719162)
 #define DATE_MAX 2932896
+/* Days since 1970-01-01 of y-m-d, any y (a fast path for 1..9999, the
+ * calendar's, whose 32-bit sums would wrap past some 11.7 million). */
 int64_t date_from_ymd(int y, int m, int d);
 void date_to_ymd(int64_t days, int *y, int *m, int *d);
 bool date_parse(const char *s, size_t n, int64_t *out); /* strict YYYY-MM-DD */

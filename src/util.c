@@ -305,6 +305,11 @@ const char *json_bom_fault(const char *p, const char *e) {
   return _("a byte order mark (U+FEFF, the bytes EF BB BF), which only the start of a file may have: delete it");
 }
 
+const char *json_bom_token(const char *text, size_t len, size_t position, bool token_fault) {
+  if (!token_fault || position < 3 || position > len) return NULL;
+  return json_bom_fault(text + position - 3, text + len);
+}
+
 void json_syntax_text(char *out, size_t n, long line, long col, const char *what) {
   snprintf(out, n, _("malformed JSON at line %ld, column %ld: %s"), line, col, what);
 }
@@ -557,7 +562,7 @@ void diag_render(const struct diags *d, struct buf *out) {
 static const uint16_t march_days[12] = {306, 337, 0, 31, 61, 92, 122, 153, 184, 214, 245, 275};
 
 int64_t date_from_ymd(int y, int m, int d) {
-  if (y >= 1 && (unsigned)m - 1 < 12) { /* every date of the calendar: no era, unsigned division */
+  if (y >= 1 && y <= 9999 && (unsigned)m - 1 < 12) { /* every date of the calendar: no era, unsigned division */
     uint32_t yy = (uint32_t)y - (m <= 2);
     return (int64_t)(yy * 365 + yy / 4 - yy / 100 + yy / 400 + march_days[m - 1]) + d - 1 - 719468;
   }
@@ -602,8 +607,7 @@ bool date_parse(const char *s, size_t n, int64_t *out) {
   if ((c0 > 9) | (c1 > 9) | (c2 > 9) | (c3 > 9) | (c5 > 9) | (c6 > 9) | (c8 > 9) | (c9 > 9)) return false;
   unsigned y = c0 * 1000 + c1 * 100 + c2 * 10 + c3, m = c5 * 10 + c6, d = c8 * 10 + c9;
   if (y == 0 || m - 1 > 11 || d == 0 || (d > 28 && (int)d > days_in_month((int)y, (int)m))) return false;
-  uint32_t yy = y - (m <= 2);
-  *out = (int64_t)(yy * 365 + yy / 4 - yy / 100 + yy / 400 + march_days[m - 1] + d - 1) - 719468;
+  *out = date_from_ymd((int)y, (int)m, (int)d);
   return true;
 }
 

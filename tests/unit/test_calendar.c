@@ -85,6 +85,23 @@ static int64_t walk_start(struct period p, int64_t d) {
 /* The period p of x by walking: its first and last day, unclamped at the
  * start (DATE_MIN - 1: "before the calendar"), *empty when it lies wholly
  * before the calendar. */
+/* date_from_ymd past the calendar's years: a year is 365 or 366 days
+ * wherever it lies (the fast path's 32-bit sums wrapped past 11.7 million). */
+static void far_years(void **state) {
+  (void)state;
+  static const int ys[] = {2, 9999, 10000, 11767000, 11800000, 20000000, 1000000000};
+  for (size_t i = 0; i < sizeof ys / sizeof ys[0]; i++) {
+    int64_t year = date_from_ymd(ys[i], 3, 1) - date_from_ymd(ys[i] - 1, 3, 1);
+    assert_true(year == 365 || year == 366);
+    assert_int_equal(date_from_ymd(ys[i], 1, 1) + 31, date_from_ymd(ys[i], 2, 1));
+  }
+  /* 400 years are 146097 days, across the 32-bit wrap too */
+  static const int k400[] = {1, 25, 29400, 49975};
+  for (size_t i = 0; i < sizeof k400 / sizeof k400[0]; i++)
+    for (int base = 1; base <= 2000; base += 1999)
+      assert_int_equal(date_from_ymd(base + 400 * k400[i], 5, 17) - date_from_ymd(base, 5, 17), 146097ll * k400[i]);
+}
+
 static void walk_period(struct period p, int64_t x, int64_t *lo, int64_t *hi, bool *empty) {
   int64_t s = walk_start(p, x);
   *empty = false;
@@ -360,6 +377,7 @@ static void mistakes_get_one_clear_error(void **st) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(every_day_of_the_calendar),
+      cmocka_unit_test(far_years),
       cmocka_unit_test(periods_agree_with_the_calendar),
       cmocka_unit_test(periods_are_encoded_canonically),
       cmocka_unit_test(year_month_and_days_between),

@@ -15,6 +15,7 @@
 #include "testutil.h"
 #include "record.h"
 #include "score.h"
+#include "coverage.h"
 
 /* A small deterministic generator, so that the inputs are the same every run. */
 static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
@@ -420,6 +421,55 @@ static void layered_need(tier_ruleset *rs, char *need, size_t n) {
  * layers at most about doubles the nodes walked.  A small ruleset stays
  * within it and its score names inputs; past it the load does not fail and
  * the gap says the value the score must reach. */
+/* A chain of k record metrics (`metric m_i = m_{i-1} and n >= i + 1`)
+ * read by b badges and b tiers of one partner type, and one tier of
+ * another: /tmp/rvw/gen2.py of the session 9 review. */
+static char *shared_chain(int k, int b) {
+  size_t cap = 256 + (size_t)(k + 2 * b + 1) * 64, at = 0;
+  char *s = malloc(cap);
+  assert_non_null(s);
+  at += (size_t)snprintf(s + at, cap - at, "enum kind { a, z }\nrecord { id: text; partner type: kind; n: int; }\n");
+  at += (size_t)snprintf(s + at, cap - at, "metric m0 = n >= 1;\n");
+  for (int i = 1; i < k; i++) at += (size_t)snprintf(s + at, cap - at, "metric m%d = m%d and n >= %d;\n", i, i - 1, i + 1);
+  for (int i = 0; i < b; i++) at += (size_t)snprintf(s + at, cap - at, "tier T%d a < m%d; n >= %d; >\n", i, k - 1, i);
+  at += (size_t)snprintf(s + at, cap - at, "tier Z z < m%d; >\n", k - 1);
+  for (int i = 0; i < b; i++) at += (size_t)snprintf(s + at, cap - at, "badge b%d < m%d; >\n", i, k - 1);
+  assert_true(at < cap);
+  return s;
+}
+
+/* tierc test --coverage: a comparison that many blocks read (a shared
+ * record metric) is a threshold once per partner type whose records probe
+ * it, not once per block: B = K blocks and comparisons gave B x K
+ * thresholds (125,000 for 250; review 9, finding 2). */
+static void coverage_shared_linear(void **st) {
+  (void)st;
+  enum { K = 150 };
+  unsigned long long n[2];
+  for (int d = 0; d < 2; d++) {
+    char *src = shared_chain(K << d, K << d);
+    tier_ruleset *rs = compile_or_fail(src);
+    struct cov *c = cov_new(rs);
+    assert_non_null(c);
+    struct buf out = {.hook = &rs->hook};
+    cov_report(c, &out);
+    buf_u8(&out, 0);
+    const char *of = strstr((const char *)out.p, " of ");
+    assert_non_null(of);
+    n[d] = strtoull(of + 4, NULL, 10);
+    if (!d) tu_assert_contains((const char *)out.p, "z Z: "); /* the other type's records probe it too */
+    buf_free(&out);
+    cov_free(c);
+    tier_ruleset_free(rs);
+    free(src);
+  }
+  fprintf(stderr, "coverage, shared chain: %d and %d blocks and comparisons: %llu and %llu thresholds\n", 2 * K + 1, 4 * K + 1,
+          n[0], n[1]);
+  /* per type: the chain's K for each of a, z and the badges, one bare m per block, the tiers' own n >= i */
+  assert_true(n[0] <= 6ull * K + 1);
+  assert_true(n[1] * 10 <= n[0] * 25); /* twice the size: at most 2.5 times the thresholds (it was 4) */
+}
+
 static void score_inputs_linear_work(void **st) {
   (void)st;
   enum { L = 60 };
@@ -558,6 +608,49 @@ static void checkpoint_failures_linear(void **st) {
   assert_true(w2 * 10 <= w1 * 25); /* twice the tiers: at most 2.5 times the work */
 }
 
+/* The pass that pairs requirements whose text is the same and whose
+ * meaning changed only through a const (K_TEXT_BUT_CONSTS): N
+ * requirements `aI >= k`, k moved from 1 to 2, each paired with itself,
+ * in steps about linear in N; the const said once. */
+static uint64_t const_steps(int n, struct buf *out) {
+  char *a = diff_src(n, 'a', false), *b = diff_src(n, 'a', false);
+  size_t na = strlen(a) + 32, nb = strlen(b) + 32;
+  char *ka = malloc(na), *kb = malloc(nb);
+  assert_non_null(ka);
+  assert_non_null(kb);
+  snprintf(ka, na, "const k = 1;\n%s", a);
+  snprintf(kb, nb, "const k = 2;\n%s", b);
+  for (char *s = strstr(ka, "tier T"); s && (s = strstr(s, ">= ")); s += 3) s[3] = 'k', memset(s + 4, ' ', strcspn(s + 4, ";"));
+  for (char *s = strstr(kb, "tier T"); s && (s = strstr(s, ">= ")); s += 3) s[3] = 'k', memset(s + 4, ' ', strcspn(s + 4, ";"));
+  tier_ruleset *ra = tu_compile(ka, NULL), *rb = tu_compile(kb, NULL);
+  assert_non_null(ra);
+  assert_non_null(rb);
+  uint64_t before = rule_diff_pair_steps;
+  assert_true(rule_diff(ra->img, rb->img, "old", "new", false, out) >= 0);
+  uint64_t steps = rule_diff_pair_steps - before;
+  tier_ruleset_free(ra);
+  tier_ruleset_free(rb);
+  free(a);
+  free(b);
+  free(ka);
+  free(kb);
+  return steps;
+}
+
+static void test_rule_diff_const_pass(void **st) {
+  (void)st;
+  struct buf o1 = {0}, o2 = {0};
+  uint64_t s1 = const_steps(300, &o1), s2 = const_steps(600, &o2);
+  buf_u8(&o2, 0);
+  fprintf(stderr, "rule diff, a const changed: %llu steps for 300 requirements, %llu for 600\n", (unsigned long long)s1,
+          (unsigned long long)s2);
+  tu_assert_contains((const char *)o2.p, "const k");
+  assert_true(s2 <= 3 * s1 + 100);
+  assert_true(s2 < 600ull * 600 / 4);
+  buf_free(&o1);
+  buf_free(&o2);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_record_texts),
@@ -567,8 +660,10 @@ int main(void) {
       cmocka_unit_test(test_tier_names),
       cmocka_unit_test(test_siphash13),
       cmocka_unit_test(score_inputs_linear_work),
+      cmocka_unit_test(coverage_shared_linear),
       cmocka_unit_test(test_rule_diff_pairing),
       cmocka_unit_test(checkpoint_failures_linear),
+      cmocka_unit_test(test_rule_diff_const_pass),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -4,7 +4,8 @@ top=$PWD; d=$(mktemp -d); cd "$d" || exit 9
 tierc check card.tier; echo "exit $?"
 cp "$top/examples/card.tier" ok.tier
 { printf '\357\273\277%s\n' '{"test":"one","id":"C-1","type":"consulting","certified_people":4,"business_pro":2,"expect":{"tier":"Select"}}'
-  printf '\357\273\277%s\n' '{"test":"two","id":"C-2","type":"consulting","certified_people":0,"business_pro":0,"expect":{"tier":"Registered"}}'; } > ok.tests
+  printf '\357\273\277%s\n' '{"test":"two","id":"C-2","type":"consulting","certified_people":0,"business_pro":0,"expect":{"tier":"Registered"}}'
+  printf '{"test":"three","expect":{"tier":"Select"},"id":"C-3\357\273\277\n'; } > ok.tests
 tierc test ok.tier ok.tests; echo "exit $?"
 { printf '\357\273\277%s\n' '{"id":"C-1","type":"consulting","certified_people":4,"business_pro":2}'
   printf '\357\273\277%s\n' '{"id":"C-2","type":"consulting","certified_people":4,"business_pro":2}'

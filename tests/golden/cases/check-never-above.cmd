@@ -1,0 +1,4 @@
+# tierc check: a tier no requirement lets a partner earn, with the tiers above it (a ladder is climbed in order), leaving out a tier a grant gives; a grant of the impossible tier itself; a granted tier whose bounds cannot both hold; a grant of a tier value (no warning); EN and JA; a granted partner is held there
+tierc check tests/golden/data/trust/check-never-above.tier; echo "exit $?"; LANGUAGE=ja tierc check tests/golden/data/trust/check-never-above.tier 2>&1 | grep 警告
+tierc check tests/golden/data/trust/check-never-value.tier; echo "exit $?"
+printf '%s\n' '{"id":"C1","type":"consulting","n":10,"vip":true}' '{"id":"T1","type":"technology","n":10,"vip":true}' '{"id":"S1","type":"services","n":10,"vip":true}' '{"id":"R1","type":"resale","n":10,"vip":true}' | tiervm eval -f csv --as-of 2024-06-30 tests/golden/data/trust/check-never-above.tier -
