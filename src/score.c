@@ -226,8 +226,10 @@ static bool compares_call(const struct image *img, const struct img_req *r) {
 
 /* The requirements whose compared side is a formula call (`score(5) >=
  * 70`): when the requirement's own code, from its entry to its RET, is
- * straight and reads one or more inputs (as a score's stretch), the
- * search runs that code itself with one input changed (whatif.c). */
+ * straight, at most SCORE_MAX_CODE instructions (its RET included) and
+ * reads one or more inputs (as a score's stretch), the search runs that
+ * code itself with one input changed (whatif.c).  Which inputs another
+ * depends on is walked within SCORE_CALL_WORK nodes per requirement. */
 static void call_inputs(struct tier_ruleset *rs, struct meaning *m, uint32_t ncode, int32_t *depth, uint64_t *work) {
   const struct image *img = rs->img;
   for (uint32_t q = 0; q < img->nreqs; q++) {
@@ -236,8 +238,8 @@ static void call_inputs(struct tier_ruleset *rs, struct meaning *m, uint32_t nco
     *sc = (struct score){.entry = UINT32_MAX, .own = compares_call(img, &img->reqs[q])};
     uint32_t s = rs->req_entry[q], e = s;
     while (e < ncode && rs->code[e].op != OP_RET && rs->code[e].op != OP_END) e++;
-    if (!sc->own || e >= ncode || rs->code[e].op != OP_RET || !straight(rs, s, e) || !balanced(rs, s, e, depth) ||
-        !read_inputs(rs, s, e, sc, &rd))
+    if (!sc->own || e >= ncode || rs->code[e].op != OP_RET || e - s + 1 > SCORE_MAX_CODE || !straight(rs, s, e) ||
+        !balanced(rs, s, e, depth) || !read_inputs(rs, s, e, sc, &rd))
       continue;
     struct mn_budget cb = {.left = SCORE_CALL_WORK};
     bool within = independent(m, img, &rd, sc, &cb);

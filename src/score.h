@@ -37,7 +37,7 @@ struct score_input {
 };
 struct score {
   uint32_t entry, n;
-  uint32_t len; /* instructions of the copy, its END included */
+  uint32_t len; /* instructions of the copy, its END included (own: the requirement's code, its RET included) */
   struct score_input in[SCORE_INPUTS];
   bool own; /* a requirement's (rs->req_scores): its compared side is a formula call; entry, when
                not UINT32_MAX, is the requirement's own code in rs->code, run as it is */

@@ -12,8 +12,8 @@
  * did; decreases the same way down to 0.  Its runs are not the
  * evaluation's: at most 41 + 40 runs up and 64 + 63 down of the stretch
  * and the requirement per input (SCORE_RUNS_PER_INPUT), SCORE_INPUTS
- * inputs, each run at most SCORE_MAX_CODE + 5 instructions whatever the
- * record's size, once per requirement and evaluation (remembered in
+ * inputs, each run at most SCORE_MAX_CODE + 5 instructions (a compared
+ * call's own code: SCORE_MAX_CODE) whatever the record's size, once per requirement and evaluation (remembered in
  * vm->gap); the cost bound counts them (score.c, gap_slots: rs->cost_gap),
  * a step a run and, in a TIER_COUNT_STEPS build, each instruction.  The
  * reference interpreter searches the same way (tests/ref/ref_score.c).
