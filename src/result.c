@@ -556,6 +556,31 @@ static void describe_ref_needs(struct tier_vm *vm, uint32_t q, int depth, tier_r
 
 static tier_req_result *reserve(struct tier_vm *vm, size_t n);
 
+/* n entries for a list of failing checkpoint requirements, from vm's
+ * chunks (vm->cp_pool; a new one of at least CP_CHUNK entries when none
+ * has room); NULL when out of memory. */
+#define CP_CHUNK 256
+static tier_req_result *cp_reserve(struct tier_vm *vm, size_t n) {
+  if (n == 0) return vm->unmet; /* none is written */
+  for (struct cp_chunk *c = vm->cp_cur; c; c = c->next) {
+    vm->cp_cur = c;
+    if (c->cap - c->used >= n) {
+      c->used += n;
+      return c->e + (c->used - n);
+    }
+  }
+  size_t cap = n > CP_CHUNK ? n : CP_CHUNK;
+  struct cp_chunk *c = t_malloc(&vm->hook, sizeof *c + sizeof c->e[0] * cap);
+  if (!c) return NULL;
+  c->next = NULL;
+  c->cap = cap;
+  c->used = n;
+  if (vm->cp_cur) vm->cp_cur->next = c; /* the last chunk, after the loop */
+  else vm->cp_pool = c;
+  vm->cp_cur = c;
+  return c->e;
+}
+
 /* Does block b's time clause hold (vm.c, shared_clause, says what time_at is)? */
 static bool time_met(const struct tier_vm *vm, uint32_t b) {
   return (img_block(vm->rs->img, b)->time == TC_SUSTAINED) == (vm->ev.time_at[b] == TIER_NONE);
@@ -620,7 +645,11 @@ static void tier_failures(struct tier_vm *vm, uint32_t b, int depth) {
   for (uint32_t k = 0; ran && k <= top; k++, vm->cp_work++)
     if ((int)img->tiers[k].ptype == p)
       for (uint32_t q = img->tiers[k].first_req; q < img->tiers[k].first_req + img->tiers[k].nreq; q++) n += !vm->cp_met[q];
-  tier_req_result *out = reserve(vm, n);
+  tier_req_result *out = cp_reserve(vm, n);
+  if (!out) { /* out of memory: described as a fault there is, with no list */
+    ran = false;
+    out = vm->unmet;
+  }
   struct view today = vm->view;
   vm->view = (struct view){vm->regs, vm->nregs, vm->cp_met};
   for (uint32_t k = 0; k <= top; k++, vm->cp_work++) {
@@ -656,7 +685,11 @@ static void describe_failures(struct tier_vm *vm, uint32_t b, int depth, bool ra
   const struct img_tier *K = img_block(vm->rs->img, b);
   size_t n = 0;
   for (uint32_t q = K->first_req; ran && q < K->first_req + K->nreq; q++) n += !vm->cp_met[q];
-  tier_req_result *out = reserve(vm, n);
+  tier_req_result *out = cp_reserve(vm, n);
+  if (!out) { /* out of memory: described as a fault there is, with no list */
+    ran = false;
+    out = vm->unmet;
+  }
   struct view today = vm->view;
   vm->view = (struct view){vm->regs, vm->nregs, vm->cp_met};
   vm->cp_n[b] = ran ? describe_block(vm, b, depth, vm->ev.time_at[b], out) : 0;
@@ -901,6 +934,8 @@ static void build_result(struct tier_vm *vm) {
   r->rules_hash = rs->hash_hex;
   price_items(vm);
   vm->unmet_used = 0;
+  for (struct cp_chunk *c = vm->cp_pool; c; c = c->next) c->used = 0;
+  vm->cp_cur = vm->cp_pool;
   vm->view = (struct view){ev->regs_today, ev->nregs_today, ev->met};
   memset(vm->cp_list, 0, sizeof *vm->cp_list * (img->ntiers + img->nbadges));
   r->unmet = NULL;

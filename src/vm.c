@@ -99,27 +99,18 @@ static int item_names(struct image *img, struct tier_ruleset *rs) {
   return TIER_OK;
 }
 
-/* Each block's time clause as results show it, and how many entries the
- * results' descriptions of failing checkpoints can take: a sustained
- * clause lists the requirements that failed at its checkpoint, of its
- * badge, or of its tier and the lower tiers of its type (one pass, with a
- * running count per type). */
+/* Each block's time clause as results show it. */
 static int time_texts(struct image *img, struct tier_ruleset *rs) {
   uint32_t nblocks = img->ntiers + img->nbadges;
-  uint32_t ntypes = img->partner_field >= 0 ? img->enums[img->fields[img->partner_field].ref].nvals : 0;
   rs->time_text = arena_alloc(&img->ar, sizeof *rs->time_text * ((size_t)nblocks + 1));
-  size_t *below = arena_alloc(&img->ar, sizeof *below * ((size_t)ntypes + 1)); /* requirements so far, per type */
-  if (!rs->time_text || !below) return TIER_ENOMEM;
+  if (!rs->time_text) return TIER_ENOMEM;
   for (uint32_t b = 0; b < nblocks; b++) {
     const struct img_tier *T = img_block(img, b);
-    size_t reqs = T->nreq;
-    if (b < img->ntiers && T->ptype < ntypes) reqs = below[T->ptype] += T->nreq;
     if (T->time == TC_NONE) continue;
     char t[80];
     tc_text(T->time, T->time_n, t, sizeof t);
     rs->time_text[b] = arena_strndup(&img->ar, t, strlen(t));
     if (!rs->time_text[b]) return TIER_ENOMEM;
-    if (T->time == TC_SUSTAINED) rs->cp_entries += reqs;
   }
   return TIER_OK;
 }
@@ -489,9 +480,9 @@ tier_vm *tier_vm_new(const tier_ruleset *rs, const tier_options *opt) {
   vm->ev.grant_tier = t_malloc(&hook, sizeof(int32_t) * (img->ngrants + 1));
   vm->ev.ref_holds = t_malloc(&hook, sizeof(bool) * (img->ntiers + img->nbadges + 1));
   vm->ev.ref_meets = t_malloc(&hook, sizeof(bool) * (img->ntiers + img->nbadges + 1));
-  /* an entry per requirement, group and time clause, and those that
-   * describe failing checkpoints */
-  vm->req_cap = (size_t)img->nreqs + img->nitems + img->ntiers + img->nbadges + rs->cp_entries + 1;
+  /* an entry per requirement, group and time clause (those that describe
+   * failing checkpoints are in vm->cp_pool) */
+  vm->req_cap = (size_t)img->nreqs + img->nitems + img->ntiers + img->nbadges + 1;
   vm->unmet = t_malloc(&hook, sizeof *vm->unmet * vm->req_cap);
   vm->dsets = t_malloc(&hook, sizeof *vm->dsets * (img->nsets + 1)); /* sized by vm_prepare */
   vm->keyed = t_malloc(&hook, sizeof *vm->keyed * (img->nfields + 1));
@@ -536,6 +527,10 @@ void tier_vm_free(tier_vm *vm) {
   t_free(&h, vm->trace_v, sizeof(int64_t) * (2 * (size_t)img->ntraces + 1));
   t_free(&h, vm->trace_q, sizeof(struct num) * (2 * (size_t)img->ntraces + 1));
   t_free(&h, vm->trace_at, sizeof(uint32_t) * (img->nreqs + 1));
+  for (struct cp_chunk *c = vm->cp_pool, *next; c; c = next) {
+    next = c->next;
+    t_free(&h, c, sizeof *c + sizeof c->e[0] * c->cap);
+  }
   t_free(&h, vm->cp_met, sizeof(bool) * (img->nreqs + 1));
   t_free(&h, vm->cp_list, sizeof *vm->cp_list * (img->ntiers + img->nbadges + 1));
   t_free(&h, vm->cp_n, sizeof *vm->cp_n * (img->ntiers + img->nbadges + 1));

@@ -47,7 +47,6 @@ struct tier_ruleset {
                                tier's but `sustained`): the next of its ladder or of the badges
                                with the same clause, NO_ITEM after the last (vm.c, shared_clause) */
   bool *clause_first;       /* per block: the first of such a run */
-  size_t cp_entries;        /* result entries the failing checkpoints can describe (result.c) */
   const char **item_name;   /* a group's name: a branch's ("branch 2" when the rules
                                give none), "either", "at least N of M"; NULL for a leaf */
   char hash_hex[65];         /* the rules hash (mn_hash), in hex */
@@ -162,7 +161,16 @@ struct tier_vm {
   bool *cp_met;               /* per requirement: its outcome at a checkpoint */
   const tier_req_result **cp_list; /* per block: the requirements that failed at the */
   size_t *cp_n;               /* checkpoint its sustained clause failed at, once described */
-  uint64_t cp_work;           /* tiers looked at to describe failing checkpoints (result.c), all records */
+  /* those lists' entries, in chunks kept from record to record (result.c,
+   * cp_reserve): as many as the requirements run at the checkpoints, which
+   * the cost bound counts, not sized ahead (for every sustained tier, the
+   * requirements at or below it: the square of the tiers) */
+  struct cp_chunk {
+    struct cp_chunk *next;
+    size_t cap, used;
+    tier_req_result e[];
+  } * cp_pool, *cp_cur;
+  uint64_t cp_work; /* tiers looked at to describe failing checkpoints (result.c), all records */
   /* the smallest change (result.c, price_items): per item */
   uint64_t *cost;
   bool *picked;

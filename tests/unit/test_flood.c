@@ -556,7 +556,7 @@ static void test_rule_diff_pairing(void **st) {
  * earlier checkpoint.  With every requirement listed, each tier's clause
  * lists what failed there, its and the lower tiers' (k + 1 entries for tier
  * k); the tiers looked at to find them (vm->cp_work), and the entries. */
-static uint64_t checkpoint_work(int n) {
+static uint64_t checkpoint_work(int n, size_t *entries) {
   size_t cap = 256 + 64 * (size_t)n, at = 0;
   char *src = malloc(cap);
   assert_non_null(src);
@@ -587,6 +587,8 @@ static uint64_t checkpoint_work(int n) {
   }
   assert_int_equal(k, n);
   uint64_t w = vm->cp_work;
+  *entries = vm->req_cap; /* the result entries the VM holds: its arrays and chunks */
+  for (const struct cp_chunk *c = vm->cp_pool; c; c = c->next) *entries += c->cap;
   tier_vm_free(vm);
   tier_ruleset_free(rs);
   free(src);
@@ -601,11 +603,16 @@ static uint64_t checkpoint_work(int n) {
 static void checkpoint_failures_linear(void **st) {
   (void)st;
   enum { N = 200 };
-  uint64_t w1 = checkpoint_work(N), w2 = checkpoint_work(2 * N);
-  fprintf(stderr, "checkpoint failures: %d and %d tiers, %llu and %llu tiers looked at (x%.2f)\n", N, 2 * N,
-          (unsigned long long)w1, (unsigned long long)w2, (double)w2 / (double)w1);
+  size_t e1, e2;
+  uint64_t w1 = checkpoint_work(N, &e1), w2 = checkpoint_work(2 * N, &e2);
+  fprintf(stderr,
+          "checkpoint failures: %d and %d tiers, %llu and %llu tiers looked at (x%.2f), %zu and %zu entries held (x%.2f)\n", N,
+          2 * N, (unsigned long long)w1, (unsigned long long)w2, (double)w2 / (double)w1, e1, e2, (double)e2 / (double)e1);
   assert_true(w1 >= N);
   assert_true(w2 * 10 <= w1 * 25); /* twice the tiers: at most 2.5 times the work */
+  /* and the memory: the entries were sized ahead as, for every sustained
+   * tier, the requirements at or below it (20,100 and 80,200 here: x3.99) */
+  assert_true(e2 * 10 <= e1 * 25);
 }
 
 /* The pass that pairs requirements whose text is the same and whose
