@@ -558,9 +558,10 @@ static tier_req_result *reserve(struct tier_vm *vm, size_t n);
 
 /* n entries for a list of failing checkpoint requirements, from vm's
  * chunks (vm->cp_pool; a new one of at least CP_CHUNK entries when none
- * has room); NULL when out of memory. */
+ * has room).  Out of memory, *ran is made false, so that the list is
+ * described empty, and vm->cp_oom true: the record's evaluation fails. */
 #define CP_CHUNK 256
-static tier_req_result *cp_reserve(struct tier_vm *vm, size_t n) {
+static tier_req_result *cp_entries(struct tier_vm *vm, size_t n, bool *ran) {
   if (n == 0) return vm->unmet; /* none is written */
   for (struct cp_chunk *c = vm->cp_cur; c; c = c->next) {
     vm->cp_cur = c;
@@ -571,7 +572,11 @@ static tier_req_result *cp_reserve(struct tier_vm *vm, size_t n) {
   }
   size_t cap = n > CP_CHUNK ? n : CP_CHUNK;
   struct cp_chunk *c = t_malloc(&vm->hook, sizeof *c + sizeof c->e[0] * cap);
-  if (!c) return NULL;
+  if (!c) {
+    vm->cp_oom = true; /* the evaluation gives TIER_ENOMEM (res_eval_bound) */
+    *ran = false;
+    return vm->unmet;
+  }
   c->next = NULL;
   c->cap = cap;
   c->used = n;
@@ -645,11 +650,7 @@ static void tier_failures(struct tier_vm *vm, uint32_t b, int depth) {
   for (uint32_t k = 0; ran && k <= top; k++, vm->cp_work++)
     if ((int)img->tiers[k].ptype == p)
       for (uint32_t q = img->tiers[k].first_req; q < img->tiers[k].first_req + img->tiers[k].nreq; q++) n += !vm->cp_met[q];
-  tier_req_result *out = cp_reserve(vm, n);
-  if (!out) { /* out of memory: described as a fault there is, with no list */
-    ran = false;
-    out = vm->unmet;
-  }
+  tier_req_result *out = cp_entries(vm, n, &ran);
   struct view today = vm->view;
   vm->view = (struct view){vm->regs, vm->nregs, vm->cp_met};
   for (uint32_t k = 0; k <= top; k++, vm->cp_work++) {
@@ -685,11 +686,7 @@ static void describe_failures(struct tier_vm *vm, uint32_t b, int depth, bool ra
   const struct img_tier *K = img_block(vm->rs->img, b);
   size_t n = 0;
   for (uint32_t q = K->first_req; ran && q < K->first_req + K->nreq; q++) n += !vm->cp_met[q];
-  tier_req_result *out = cp_reserve(vm, n);
-  if (!out) { /* out of memory: described as a fault there is, with no list */
-    ran = false;
-    out = vm->unmet;
-  }
+  tier_req_result *out = cp_entries(vm, n, &ran);
   struct view today = vm->view;
   vm->view = (struct view){vm->regs, vm->nregs, vm->cp_met};
   vm->cp_n[b] = ran ? describe_block(vm, b, depth, vm->ev.time_at[b], out) : 0;
@@ -936,6 +933,7 @@ static void build_result(struct tier_vm *vm) {
   vm->unmet_used = 0;
   for (struct cp_chunk *c = vm->cp_pool; c; c = c->next) c->used = 0;
   vm->cp_cur = vm->cp_pool;
+  vm->cp_oom = false;
   vm->view = (struct view){ev->regs_today, ev->nregs_today, ev->met};
   memset(vm->cp_list, 0, sizeof *vm->cp_list * (img->ntiers + img->nbadges));
   r->unmet = NULL;
@@ -1092,6 +1090,7 @@ int res_eval_bound(struct tier_vm *vm, int64_t asof, const tier_result **res) {
   }
   if (rc) return rc;
   build_result(vm);
+  if (vm->cp_oom) return TIER_ENOMEM;
   if (res) *res = &vm->res;
   return TIER_OK;
 }

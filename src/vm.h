@@ -162,7 +162,7 @@ struct tier_vm {
   const tier_req_result **cp_list; /* per block: the requirements that failed at the */
   size_t *cp_n;               /* checkpoint its sustained clause failed at, once described */
   /* those lists' entries, in chunks kept from record to record (result.c,
-   * cp_reserve): as many as the requirements run at the checkpoints, which
+   * cp_entries): as many as the requirements run at the checkpoints, which
    * the cost bound counts, not sized ahead (for every sustained tier, the
    * requirements at or below it: the square of the tiers) */
   struct cp_chunk {
@@ -170,6 +170,7 @@ struct tier_vm {
     size_t cap, used;
     tier_req_result e[];
   } * cp_pool, *cp_cur;
+  bool cp_oom;      /* a chunk could not be had: the evaluation gives TIER_ENOMEM */
   uint64_t cp_work; /* tiers looked at to describe failing checkpoints (result.c), all records */
   /* the smallest change (result.c, price_items): per item */
   uint64_t *cost;
