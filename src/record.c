@@ -394,8 +394,8 @@ static int strict_new(struct tier_vm *vm, struct reader *rd, const struct unknow
     rd->nstrict_seen = 0;
     for (uint32_t i = 0; i < n; i++) strict_new(vm, rd, &rd->strict_seen[i]); /* room made: cannot fail */
   }
-  uint32_t h = 2166136261u ^ k->owner ^ (k->cut ? 0x9e3779b9u : 0);
-  for (size_t i = 0; i < k->n; i++) h = (h ^ (unsigned char)k->name[i]) * 16777619u;
+  /* the record chooses its keys: the VM's keyed hash, as for its texts */
+  uint32_t h = (uint32_t)hash_bytes(&vm->hkey, k->name, k->n) ^ k->owner * 0x9e3779b9u ^ (k->cut ? 0x85ebca6bu : 0);
   size_t mask = rd->cap_strict_slots - 1, at = h & mask;
   for (; rd->strict_slots[at] >> 32 == rd->gen && (uint32_t)rd->strict_slots[at]; at = (at + 1) & mask)
     if (same_key(&rd->strict_seen[(uint32_t)rd->strict_slots[at] - 1], k)) return 0;
