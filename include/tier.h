@@ -259,6 +259,8 @@ typedef struct tier_item_info {
   size_t first, count;     /* a requirement: its index (count 0); a group: its items */
   unsigned needed;         /* at least: N; either: 1; a branch: all of its items */
   const char *name;        /* a branch: its name ("PQP only"; "branch 2" when it has none) */
+  unsigned place;          /* a branch the rules give no name: its place in its either
+                              (2 for "branch 2"); 0 for a label and any other item */
 } tier_item_info;
 TIER_API size_t tier_ruleset_nitems(const tier_ruleset *rs);
 TIER_API int tier_ruleset_item(const tier_ruleset *rs, size_t i, tier_item_info *out);
@@ -363,6 +365,11 @@ typedef struct tier_req_result {
                               each either branch and each at least */
   const char *branch;      /* inside an either: its branch's name ("PQP only", or
                               "branch 2" when the rules give none), the innermost */
+  unsigned branch_place;   /* that branch has no name in the rules: its place (2 for
+                              "branch 2"); 0 when it has a label (which may read
+                              "branch 2" too) or there is none */
+  unsigned place;          /* a branch (TIER_ENTRY_BRANCH) without a name: its place,
+                              which its rule says ("branch 2"); else 0 */
   int gap;                 /* unmet: inside an either, part of its cheapest branch
                               (fewest failing requirements, ties: the first written),
                               the one the smallest change takes; inside an at least,

@@ -203,9 +203,40 @@ static const char *branch_name(struct comp *c, const struct node *br, int k) {
   return br->b ? arena_printf(&c->ar, "\"%s\"", br->b->str) : arena_printf(&c->ar, _("branch %d"), k);
 }
 
+/* The place K a label names when it reads "branch K" (K from 1, no sign,
+ * no leading zero), the name results give an unnamed branch; else 0. */
+static int place_named(const char *label) {
+  if (strncmp(label, "branch ", 7) != 0 || label[7] < '1' || label[7] > '9') return 0;
+  long k = 0;
+  for (const char *p = label + 7; *p; p++) {
+    if (*p < '0' || *p > '9' || k > 100000) return 0;
+    k = k * 10 + (*p - '0');
+  }
+  return (int)k;
+}
+
+/* A label "branch K" where branch K of the same either has none: results,
+ * JSON and CSV would name both "branch K" (brs[0 .. n): its branches). */
+static void label_clash(struct comp *c, struct node **brs, int n) {
+  for (int i = 0; i < n; i++) {
+    int k = brs[i]->b ? place_named(brs[i]->b->str) : 0;
+    if (k >= 1 && k <= n && !brs[k - 1]->b)
+      diag_add(&c->dg, TIER_ERROR, &brs[i]->b->loc,
+               _("this branch is labelled \"%s\", the name results give branch %d of this `either`, which has no label: "
+                 "label that one, or choose another label"),
+               brs[i]->b->str, k);
+  }
+}
+
 static void check_either(struct comp *c, struct node *s, struct body *x) {
   int n = 0;
   for (struct node *br = s->list; br; br = br->next) n++;
+  struct node **brs = arena_alloc(&c->ar, sizeof *brs * ((size_t)n + 1));
+  if (brs) {
+    int i = 0;
+    for (struct node *br = s->list; br; br = br->next) brs[i++] = br;
+    label_clash(c, brs, n);
+  }
   if (n < 2 && !sema_stmts_dropped_in(c, &s->span))
     diag_add(&c->dg, TIER_ERROR, &s->loc,
              _("`either` needs two or more branches: either \"A\" { ... } or \"B\" { ... }"));

@@ -106,6 +106,7 @@ int tier_ruleset_item(const tier_ruleset *rs, size_t i, tier_item_info *out) {
   out->count = it->count;
   out->needed = item_needs(it);
   out->name = it->kind == IT_BRANCH ? rs->item_name[i] : NULL;
+  out->place = rs->item_place[i];
   return TIER_OK;
 }
 

@@ -752,6 +752,7 @@ static void describe_group(const struct tier_vm *vm, uint32_t b, uint32_t i, tie
   o->of = (int)it->count;
   for (uint32_t k = it->first; k < it->first + it->count; k++) o->held += vm->ev.held[k];
   o->rule = vm->rs->item_name[i];
+  o->place = vm->rs->item_place[i];
   o->needed = (int)item_needs(it);
   if (it->kind == IT_EITHER) {
     o->kind = TIER_ENTRY_EITHER;
@@ -838,17 +839,23 @@ static size_t count_unmet_list(const struct tier_vm *vm, uint32_t first, uint32_
   return n;
 }
 
+/* Entry o is inside branch item br (NO_ITEM: in none), the innermost. */
+static void in_branch(const struct tier_vm *vm, uint32_t br, tier_req_result *o) {
+  o->branch = br == NO_ITEM ? NULL : vm->rs->item_name[br];
+  o->branch_place = br == NO_ITEM ? 0 : vm->rs->item_place[br];
+}
+
 /* The entries of item i of block b into out, if it fails; returns how
- * many.  gap: the item is on the way the smallest change takes. */
-static size_t item_unmet(struct tier_vm *vm, uint32_t b, uint32_t i, const char *branch, bool gap, int depth,
-                         tier_req_result *out) {
+ * many.  branch: the branch item it is in (NO_ITEM: none).  gap: the item
+ * is on the way the smallest change takes. */
+static size_t item_unmet(struct tier_vm *vm, uint32_t b, uint32_t i, uint32_t branch, bool gap, int depth, tier_req_result *out) {
   const struct img_item *it = &vm->rs->img->items[i];
   if (vm->ev.held[i]) return 0;
   if (it->kind == IT_EITHER || it->kind == IT_BRANCH) { /* the failing entries of every branch */
     size_t n = 0;
     for (uint32_t k = it->first; k < it->first + it->count; k++) {
       bool on = it->kind == IT_BRANCH || vm->picked[k];
-      const char *br = it->kind == IT_EITHER ? vm->rs->item_name[k] : branch;
+      uint32_t br = it->kind == IT_EITHER ? k : branch;
       n += item_unmet(vm, b, k, br, gap && on, depth + (it->kind == IT_EITHER), out + n);
     }
     return n;
@@ -860,9 +867,9 @@ static size_t item_unmet(struct tier_vm *vm, uint32_t b, uint32_t i, const char 
     tier_req_result *items = reserve(vm, count_unmet_list(vm, it->first, it->count));
     out->items = items;
     for (uint32_t k = it->first; k < it->first + it->count; k++)
-      out->nitems += item_unmet(vm, b, k, NULL, gap && vm->picked[k], depth + 1, items + out->nitems);
+      out->nitems += item_unmet(vm, b, k, NO_ITEM, gap && vm->picked[k], depth + 1, items + out->nitems);
   }
-  out->branch = branch;
+  in_branch(vm, branch, out);
   out->gap = gap;
   out->depth = depth;
   return 1;
@@ -875,7 +882,7 @@ static size_t block_unmet(struct tier_vm *vm, uint32_t b, const tier_req_result 
   bool tc = B->time != TC_NONE && !time_met(vm, b);
   tier_req_result *out = reserve(vm, count_unmet_list(vm, B->first_item, B->nitems) + tc);
   size_t n = 0;
-  for (uint32_t i = B->first_item; i < B->first_item + B->nitems; i++) n += item_unmet(vm, b, i, NULL, true, 0, out + n);
+  for (uint32_t i = B->first_item; i < B->first_item + B->nitems; i++) n += item_unmet(vm, b, i, NO_ITEM, true, 0, out + n);
   if (tc) describe_time(vm, b, 0, &out[n++]);
   *list = out;
   return n;
@@ -883,16 +890,16 @@ static size_t block_unmet(struct tier_vm *vm, uint32_t b, const tier_req_result 
 
 /* Every entry of item i of block b, met or not, into vm->reqs: a group
  * first, then its items one deeper. */
-static void item_all(struct tier_vm *vm, uint32_t b, uint32_t i, const char *branch, int depth, size_t *n) {
+static void item_all(struct tier_vm *vm, uint32_t b, uint32_t i, uint32_t branch, int depth, size_t *n) {
   const struct img_item *it = &vm->rs->img->items[i];
   tier_req_result *o = &vm->reqs[(*n)++];
   if (it->kind == IT_LEAF) describe_req(vm, b, it->first, o);
   else describe_group(vm, b, i, o);
-  o->branch = branch;
+  in_branch(vm, branch, o);
   o->depth = depth;
   if (it->kind == IT_BRANCH) {
     o->gap = vm->picked[i]; /* the nearest path of an either that fails */
-    branch = vm->rs->item_name[i];
+    branch = i;
   }
   for (uint32_t k = it->first; it->kind != IT_LEAF && k < it->first + it->count; k++)
     item_all(vm, b, k, branch, depth + 1, n);
@@ -900,7 +907,7 @@ static void item_all(struct tier_vm *vm, uint32_t b, uint32_t i, const char *bra
 
 static void block_all(struct tier_vm *vm, uint32_t b, size_t *n) {
   const struct img_tier *B = img_block(vm->rs->img, b);
-  for (uint32_t i = B->first_item; i < B->first_item + B->nitems; i++) item_all(vm, b, i, NULL, 0, n);
+  for (uint32_t i = B->first_item; i < B->first_item + B->nitems; i++) item_all(vm, b, i, NO_ITEM, 0, n);
   if (B->time != TC_NONE) describe_time(vm, b, 0, &vm->reqs[(*n)++]);
 }
 

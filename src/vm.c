@@ -79,18 +79,21 @@ static int clause_runs(struct image *img, struct tier_ruleset *rs) {
 }
 
 /* Each group's name, for results and explanations: a branch's label or
- * "branch K" (its place in its either), "either", "at least N of M"; and
+ * "branch K" (its place in its either, kept in item_place, so that a label
+ * that reads "branch 2" is not taken for a place), "either", "at least N of M"; and
  * each requirement's item. */
 static int item_names(struct image *img, struct tier_ruleset *rs) {
   rs->item_name = arena_alloc(&img->ar, sizeof *rs->item_name * ((size_t)img->nitems + 1));
+  rs->item_place = arena_alloc(&img->ar, sizeof *rs->item_place * ((size_t)img->nitems + 1));
   rs->req_item = arena_alloc(&img->ar, sizeof *rs->req_item * ((size_t)img->nreqs + 1));
-  if (!rs->item_name || !rs->req_item) return TIER_ENOMEM;
+  if (!rs->item_name || !rs->item_place || !rs->req_item) return TIER_ENOMEM;
   for (uint32_t i = 0; i < img->nitems; i++) {
     const struct img_item *it = &img->items[i];
     if (it->kind == IT_LEAF) rs->req_item[it->first] = i; /* each requirement is one leaf's (verified) */
     const char *s = NULL;
+    rs->item_place[i] = it->kind == IT_BRANCH && it->label == NO_STR ? i - img->items[it->parent].first + 1 : 0;
     if (it->kind == IT_BRANCH && it->label != NO_STR) s = img_str(img, it->label);
-    else if (it->kind == IT_BRANCH) s = arena_printf(&img->ar, "branch %u", i - img->items[it->parent].first + 1);
+    else if (it->kind == IT_BRANCH) s = arena_printf(&img->ar, "branch %u", rs->item_place[i]);
     else if (it->kind == IT_EITHER) s = "either";
     else if (it->kind == IT_ATLEAST) s = arena_printf(&img->ar, "at least %u of %u", it->n, it->count);
     if (it->kind != IT_LEAF && !s) return TIER_ENOMEM;

@@ -49,6 +49,8 @@ struct tier_ruleset {
   bool *clause_first;       /* per block: the first of such a run */
   const char **item_name;   /* a group's name: a branch's ("branch 2" when the rules
                                give none), "either", "at least N of M"; NULL for a leaf */
+  uint32_t *item_place;     /* a branch the rules give no name: its place in its either
+                               (1, 2, ...), which item_name says; 0 for any other item */
   char hash_hex[65];         /* the rules hash (mn_hash), in hex */
   /* what results say of the rules, read from their meaning at load so
    * that meaning.c stays the one reader of the code besides the VM */

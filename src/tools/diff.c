@@ -286,7 +286,30 @@ struct path_pick {
 static void pick_path(void *ctx, const tier_req_result *u, bool only) {
   const struct path_pick *p = ctx;
   (void)only;
-  if (p->badge >= 0 ? u->badge && u->badge_index == p->badge : !u->badge) tier_buf_put(p->out, u->rule, strlen(u->rule) + 1);
+  if (p->badge >= 0 ? !u->badge || u->badge_index != p->badge : u->badge != NULL) return;
+  if (u->place) tier_buf_printf(p->out, "#%u", u->place);
+  else tier_buf_printf(p->out, "=%s", u->rule);
+  tier_buf_putc(p->out, '\0');
+}
+
+const char *diff_path_name(const char *s, bool shown, char buf[BRANCH_SHOWN_MAX]) {
+  if (*s != '#') return s + (*s == '=');
+  unsigned long k = strtoul(s + 1, NULL, 10);
+  if (shown) return branch_shown("", (unsigned)k, buf);
+  snprintf(buf, BRANCH_SHOWN_MAX, "branch %lu", k);
+  return buf;
+}
+
+/* Whether two paths name the same branches in English, as JSON does: a
+ * label "branch 2" in one and the unnamed branch 2 in the other are one
+ * name (within one either the compiler refuses it). */
+static bool same_path(tier_buf *a, tier_buf *b) {
+  size_t na, nb;
+  const char *p = tier_buf_text(a, &na), *q = tier_buf_text(b, &nb), *pe = p ? p + na : NULL, *qe = q ? q + nb : NULL;
+  char x[BRANCH_SHOWN_MAX], y[BRANCH_SHOWN_MAX];
+  for (; p && q && p < pe && q < qe; p += strlen(p) + 1, q += strlen(q) + 1)
+    if (strcmp(diff_path_name(p, false, x), diff_path_name(q, false, y)) != 0) return false;
+  return (!p || p >= pe) && (!q || q >= qe);
 }
 
 /* Whether the tier (badge -1) or badge k held under both rules is held by
@@ -299,9 +322,7 @@ static void path_change(struct diff *d, const tier_result *ro, const tier_result
   struct path_pick po = {b ? b->old_index : -1, c->old_path}, pn = {b ? b->new_index : -1, c->new_path};
   diff_paths_taken(ro, pick_path, &po);
   diff_paths_taken(rn, pick_path, &pn);
-  size_t no, nn;
-  const char *to = tier_buf_text(c->old_path, &no), *tn = tier_buf_text(c->new_path, &nn);
-  if (no == nn && (!no || !memcmp(to, tn, no))) return;
+  if (same_path(c->old_path, c->new_path)) return;
   c->kind = DIFF_PATH;
   c->badge = b;
   c->why = NULL;
@@ -345,7 +366,7 @@ static const char *path_text(struct diff *d, tier_buf *b, tier_buf *path) {
   if (!n) tier_buf_puts(b, _("no alternative path"));
   char shown[BRANCH_SHOWN_MAX];
   for (const char *s = p; s && s < end; s += strlen(s) + 1)
-    tier_buf_printf(b, "%s\"%s\"", s == p ? "" : ", ", esc_str(d->pool, branch_shown(s, shown)));
+    tier_buf_printf(b, "%s\"%s\"", s == p ? "" : ", ", esc_str(d->pool, diff_path_name(s, true, shown)));
   const char *t = tier_buf_text(b, NULL);
   return t ? t : "";
 }
@@ -384,10 +405,11 @@ static void change_text(struct diff *d, const tier_result *ro, const tier_result
 static void path_json(tier_buf *j, tier_buf *path) {
   size_t n;
   const char *p = tier_buf_text(path, &n), *end = p ? p + n : NULL;
+  char name[BRANCH_SHOWN_MAX];
   tier_buf_putc(j, '[');
   for (const char *s = p; s && s < end; s += strlen(s) + 1) {
     if (s != p) tier_buf_putc(j, ',');
-    tier_buf_json(j, s);
+    tier_buf_json(j, diff_path_name(s, false, name));
   }
   tier_buf_putc(j, ']');
 }

@@ -48,8 +48,9 @@ struct diff_change {
   const tier_badge_result *why;   /* a badge gained or lost: the badge in the result
                                       that explains it (see above); NULL when that
                                       ruleset has no such badge */
-  tier_buf *old_path, *new_path;  /* DIFF_PATH: the names of the branches met, each
-                                      NUL-ended, in the order written */
+  tier_buf *old_path, *new_path;  /* DIFF_PATH: the branches met, in the order written,
+                                      each NUL-ended: "=" and its label, or "#" and
+                                      the place of one the rules give no name (diff_path_name) */
 };
 
 struct diff {
@@ -104,6 +105,10 @@ void diff_error(struct diff *d, long record, const char *id, const char *which, 
  * each branch met of an either, in the order written, that stands in the
  * tier res holds (as its highest) or in a badge it holds, with every
  * group around it met; `only` when no other branch of its either is met. */
+/* The name of entry s of a path (diff_change.old_path): in English
+ * ("branch 2" for an unnamed branch) or, shown, as people read it
+ * (branch_shown), in buf when it is made. */
+const char *diff_path_name(const char *s, bool shown, char buf[BRANCH_SHOWN_MAX]);
 void diff_paths_taken(const tier_result *res, void (*fn)(void *ctx, const tier_req_result *branch, bool only), void *ctx);
 /* -j: a worker's own diff (diff_init'd like the main one) counts a record
  * as diff_add or diff_error would, but writes it to ev as an event;

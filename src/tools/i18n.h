@@ -23,17 +23,14 @@
 #include <string.h>
 
 /* A branch's name as a person reads it, in buf when it is said again: the
- * results name an unnamed branch of an either by its place, "branch 2", in
- * English, as JSON and CSV write it and rule tests name it; a text for
- * people says that in the user's language.  Any other name (a label) is
- * returned as it is. */
+ * results name a branch the rules give no name by its place (place, 1,
+ * 2, ...), "branch 2", in English, as JSON and CSV write it and rule
+ * tests name it; a text for people says that in the user's language.  A
+ * label (place 0) is returned as it is, even one that reads "branch 2". */
 enum { BRANCH_SHOWN_MAX = 64 };
-static inline const char *branch_shown(const char *name, char buf[BRANCH_SHOWN_MAX]) {
-  unsigned k = 0;
-  int end = 0;
-  if (!name || strncmp(name, "branch ", 7) != 0 || name[7] < '1' || name[7] > '9') return name;
-  if (sscanf(name + 7, "%u%n", &k, &end) != 1 || name[7 + end] != 0 || k > 0x7fffffff) return name;
-  snprintf(buf, BRANCH_SHOWN_MAX, _("branch %d"), (int)k);
+static inline const char *branch_shown(const char *name, unsigned place, char buf[BRANCH_SHOWN_MAX]) {
+  if (!name || !place || place > 0x7fffffff) return name;
+  snprintf(buf, BRANCH_SHOWN_MAX, _("branch %d"), (int)place);
   return buf;
 }
 

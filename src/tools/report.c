@@ -545,7 +545,7 @@ static const char *path_text(tier_buf *t, tier_buf *path) {
     if (s != p) tier_buf_puts(t, _(", "));
     char shown[BRANCH_SHOWN_MAX];
     /* TRANSLATORS: a path's name, quoted */
-    tier_buf_printf(t, _("\xE2\x80\x9C%s\xE2\x80\x9D"), branch_shown(s, shown));
+    tier_buf_printf(t, _("\xE2\x80\x9C%s\xE2\x80\x9D"), diff_path_name(s, true, shown));
   }
   const char *text = tier_buf_text(t, NULL);
   return text ? text : "";

@@ -115,6 +115,8 @@ static void cmp_entries(struct cmp *c, const char *list, const struct oc_entry *
     cmp_str(c, FIELD_KEY("tier"), where, a->tier, b->tier);
     cmp_str(c, FIELD_KEY("badge"), where, a->badge, b->badge);
     cmp_str(c, FIELD_KEY("branch"), where, a->branch, b->branch);
+    cmp_int(c, FIELD_KEY("branch_place"), where, a->branch_place, b->branch_place);
+    cmp_int(c, FIELD_KEY("place"), where, a->place, b->place);
     cmp_int(c, FIELD_KEY("depth"), where, a->depth, b->depth);
     cmp_int(c, FIELD_KEY("gap"), where, a->gap, b->gap);
     cmp_int(c, FIELD_KEY("held"), where, a->held, b->held);
@@ -189,6 +191,8 @@ static void put_entries(FILE *f, const char *key, const struct oc_entry *e, size
     put_str(f, "tier", e[i].tier);
     put_str(f, "badge", e[i].badge);
     put_str(f, "branch", e[i].branch);
+    if (e[i].branch_place) fprintf(f, ",\"branch_place\":%d", e[i].branch_place);
+    if (e[i].place) fprintf(f, ",\"place\":%d", e[i].place);
     if (e[i].depth) fprintf(f, ",\"depth\":%d", e[i].depth);
     if (e[i].gap) fputs(",\"gap\":true", f);
     if (e[i].of) fprintf(f, ",\"held\":%d,\"needed\":%d,\"of\":%d", e[i].held, e[i].needed, e[i].of);

@@ -22,6 +22,8 @@ enum oc_status {
 struct oc_entry {
   char *tier, *badge;   /* the block it belongs to: a tier or a badge */
   char *branch;         /* inside an either: its branch's name, the innermost */
+  int branch_place;     /* that branch has no label: its place in its either; else 0 */
+  int place;            /* a branch without a label: its place ("branch 2"); else 0 */
   int depth;            /* how deep in either and at least groups */
   bool gap;             /* on the way the smallest change takes (unmet; a branch) */
   int held, needed, of; /* a group: statements held, needed, in all */

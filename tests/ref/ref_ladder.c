@@ -453,10 +453,10 @@ static void price(struct items *t, struct item *it) {
 
 /* Statement n of block blk (place: its place among its group's, from 1)
  * into t, its explanation entries (a group's first, then its statements'
- * one deeper, each with the branch it is in) after out's: returns its
- * index. */
-static int add_item(struct ref_ctx *x, const struct node *blk, const struct node *n, int place, const char *branch, int depth,
-                    struct items *t, struct outcome *out) {
+ * one deeper, each with the branch it is in, and that branch's place
+ * when it has no label) after out's: returns its index. */
+static int add_item(struct ref_ctx *x, const struct node *blk, const struct node *n, int place, const char *branch,
+                    int branch_place, int depth, struct items *t, struct outcome *out) {
   if (t->n == t->cap) {
     t->cap = t->cap ? 2 * t->cap : 16;
     t->v = realloc(t->v, sizeof *t->v * (size_t)t->cap);
@@ -469,6 +469,7 @@ static int add_item(struct ref_ctx *x, const struct node *blk, const struct node
   it->entry = out->nexplain;
   struct oc_entry *e = oc_add(&out->explain, &out->nexplain);
   e->branch = oc_strdup(branch);
+  e->branch_place = branch_place;
   e->depth = depth;
   if (n->kind == I_REQ) {
     struct val v;
@@ -484,8 +485,10 @@ static int add_item(struct ref_ctx *x, const struct node *blk, const struct node
   int *kids = calloc((size_t)nk + 1, sizeof *kids);
   if (!kids) exit(2);
   char *name = group_name(n, place, nk);
+  int unnamed = n->kind == I_BRANCH && !n->b ? place : 0;
   for (const struct node *s = n->list; s; s = s->next, k++)
-    kids[k] = add_item(x, blk, s, k + 1, n->kind == I_BRANCH ? name : branch, depth + 1, t, out);
+    kids[k] = add_item(x, blk, s, k + 1, n->kind == I_BRANCH ? name : branch, n->kind == I_BRANCH ? unnamed : branch_place,
+                       depth + 1, t, out);
   it = &t->v[i]; /* t->v may have moved */
   it->kids = kids;
   it->nkids = nk;
@@ -497,6 +500,7 @@ static int add_item(struct ref_ctx *x, const struct node *blk, const struct node
   *(blk->kind == I_BADGE ? &e->badge : &e->tier) = oc_strdup(blk->name);
   e->section = oc_strdup(n->name2);
   e->rule = name;
+  e->place = unnamed;
   e->met = it->held;
   e->held = it->nheld;
   e->needed = it->needs;
@@ -518,7 +522,7 @@ static bool block_items(struct ref_ctx *x, const struct s_tier *blk, struct item
   bool all = true;
   int place = 1;
   for (const struct node *s = blk->n->list; s; s = s->next, place++) {
-    int i = add_item(x, blk->n, s, place, NULL, 0, t, out);
+    int i = add_item(x, blk->n, s, place, NULL, 0, 0, t, out);
     t->v[i].top = true;
     all = t->v[i].held && all;
   }
@@ -531,16 +535,17 @@ static bool block_items(struct ref_ctx *x, const struct s_tier *blk, struct item
  * requirement's, an at least's one entry, an either's the failing entries
  * of every branch, each with its branch; gap: on the smallest change's
  * way. */
-static void item_unmet(const struct items *t, int i, const char *branch, bool gap, int depth, const struct outcome *src,
-                       struct oc_entry **out, size_t *nout) {
+static void item_unmet(const struct items *t, int i, const char *branch, int branch_place, bool gap, int depth,
+                       const struct outcome *src, struct oc_entry **out, size_t *nout) {
   const struct item *it = &t->v[i];
   if (it->held) return;
   if (it->n->kind == I_EITHER || it->n->kind == I_BRANCH) {
     for (int k = 0; k < it->nkids; k++) {
       const struct item *kid = &t->v[it->kids[k]];
-      const char *br = it->n->kind == I_EITHER ? src->explain[kid->entry].rule : branch;
-      item_unmet(t, it->kids[k], br, gap && (it->n->kind == I_BRANCH || kid->picked), depth + (it->n->kind == I_EITHER), src, out,
-                 nout);
+      bool either = it->n->kind == I_EITHER;
+      const char *br = either ? src->explain[kid->entry].rule : branch;
+      int br_place = either ? src->explain[kid->entry].place : branch_place;
+      item_unmet(t, it->kids[k], br, br_place, gap && (!either || kid->picked), depth + either, src, out, nout);
     }
     return;
   }
@@ -548,6 +553,7 @@ static void item_unmet(const struct items *t, int i, const char *branch, bool ga
   oc_copy_entry(e, &src->explain[it->entry]);
   free(e->branch);
   e->branch = oc_strdup(branch);
+  e->branch_place = branch_place;
   e->gap = gap;
   e->depth = depth;
 }
@@ -555,7 +561,7 @@ static void item_unmet(const struct items *t, int i, const char *branch, bool ga
 /* The unmet entries of a block's items t (its top-level statements). */
 static void block_unmet(const struct items *t, const struct outcome *src, struct oc_entry **out, size_t *nout) {
   for (int i = 0; i < t->n; i++)
-    if (t->v[i].top) item_unmet(t, i, NULL, true, 0, src, out, nout);
+    if (t->v[i].top) item_unmet(t, i, NULL, 0, true, 0, src, out, nout);
 }
 
 static void items_free(struct items *t) {

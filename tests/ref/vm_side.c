@@ -12,6 +12,8 @@ static void entry(const tier_req_result *r, struct oc_entry *e) {
   e->tier = oc_strdup(r->tier);
   e->badge = oc_strdup(r->badge);
   e->branch = oc_strdup(r->branch);
+  e->branch_place = (int)r->branch_place;
+  e->place = (int)r->place;
   e->depth = r->depth;
   e->gap = r->gap != 0;
   e->held = r->held;
