@@ -29,7 +29,7 @@ int tier_fmt(const char *path, const char *text, size_t len, tier_buf *out, tier
 }
 
 int tier_disasm(const tier_ruleset *rs, const char *name, tier_buf *out) {
-  dis_image(rs->img, name, tier_buf_inner(out));
+  dis_image(rs->img, rs->cost_gap, name, tier_buf_inner(out));
   return status_of(out);
 }
 

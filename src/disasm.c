@@ -183,7 +183,21 @@ static void dis_grants(const struct image *img, struct buf *b) {
   }
 }
 
-static void dis_header(const struct image *img, const char *what, struct buf *b) {
+/* The cost bound as the loader has it (vm_record_cost): the file's, plus
+ * gap, what the gap's searches may take, named when there is any. */
+static void dis_cost(const struct image *img, uint64_t gap, struct buf *b) {
+  char ln[LIST_NAME_MAX];
+  uint64_t base = img->cost_base > UINT64_MAX - gap ? UINT64_MAX : img->cost_base + gap;
+  buf_printf(b, "\ncost      %llu", (unsigned long long)base);
+  for (uint32_t l = 0; l < img->nlists; l++)
+    buf_printf(b, " + %llu x len(%s)", (unsigned long long)img->cost_per[l], img_list_name(img, l, ln, sizeof ln));
+  buf_printf(b, " steps at most");
+  if (gap)
+    buf_printf(b, " (the file's %llu, and %llu for the smallest change's searches)", (unsigned long long)img->cost_base,
+               (unsigned long long)gap);
+}
+
+static void dis_header(const struct image *img, uint64_t gap, const char *what, struct buf *b) {
   buf_printf(b, "; %s: tierc bytecode, format %u%s%s\n", what, img->fmt_version,
              img->has_debug ? ", with debug section" : ", stripped", img->signed_ ? ", signed" : "");
   buf_printf(b, "ruleset   ");
@@ -206,11 +220,8 @@ static void dis_header(const struct image *img, const char *what, struct buf *b)
   date_format(img->effective, d);
   buf_printf(b, "\neffective %s", img->effective == TIER_NONE ? "-" : d);
   if (img->fiscal) buf_printf(b, "\nfiscal    the year starts in %s", month_name((int)img->fiscal));
-  char ln[LIST_NAME_MAX];
-  buf_printf(b, "\ncost      %llu", (unsigned long long)img->cost_base);
-  for (uint32_t l = 0; l < img->nlists; l++)
-    buf_printf(b, " + %llu x len(%s)", (unsigned long long)img->cost_per[l], img_list_name(img, l, ln, sizeof ln));
-  buf_printf(b, " steps at most\nstack     %u slots\n", img->max_stack);
+  dis_cost(img, gap, b);
+  buf_printf(b, "\nstack     %u slots\n", img->max_stack);
   dis_order(img, b);
   dis_grants(img, b);
 }
@@ -402,14 +413,14 @@ static void dis_code(const struct image *img, const struct dis_index *x, struct 
 
 /* The listing of a verified image: header, schema, constants and registers,
  * tiers, then the code with each segment named. */
-void dis_image(const struct image *img, const char *what, struct buf *b) {
+void dis_image(const struct image *img, uint64_t gap, const char *what, struct buf *b) {
   struct dis_index x;
   if (!dis_index_build(&x, img, b->hook)) {
     b->failed = true;
     dis_index_free(&x, img);
     return;
   }
-  dis_header(img, what, b);
+  dis_header(img, gap, what, b);
   dis_schema(img, &x, b);
   dis_values(img, b);
   dis_tiers(img, b);

@@ -482,7 +482,10 @@ const char *img_const_text(const struct image *img, const struct img_const *k, u
  * rule_diff returns the number of changes, or -1 when out of memory;
  * rt_run 0 when every test passed, 1 when some failed, 2 when a file could
  * not be read, -1 out of memory. */
-void dis_image(const struct image *img, const char *what, struct buf *b);
+/* dis_image: gap is what the loader adds to the file's cost bound for the
+ * gap's searches (rs->cost_gap), so that the bound printed is the one
+ * --max-cost compares. */
+void dis_image(const struct image *img, uint64_t gap, const char *what, struct buf *b);
 void dis_opcodes(struct buf *b);
 int rule_diff(const struct image *A, const struct image *B, const char *pa, const char *pb, bool json, struct buf *o);
 /* The requirements of B looked at while pairing those of A with them, this

@@ -188,7 +188,7 @@ static int check_const_diff(struct gruleset *g, struct compiled *c, char *what, 
 
 static int check_disasm(struct compiled *c, char *what, size_t wn, char *key, size_t kn) {
   struct buf b = {0};
-  dis_image(c->rs->img, "gen.tbc", &b);
+  dis_image(c->rs->img, c->rs->cost_gap, "gen.tbc", &b);
   int rc = b.n == 0 || b.failed;
   if (rc) {
     snprintf(what, wn, "disasm printed nothing");
