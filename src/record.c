@@ -293,11 +293,15 @@ static void owner_label(const struct image *img, uint16_t owner, struct buf *b) 
   buf_printf(b, "%s[]", img_str(img, img->fields[L->field].name));
 }
 
-/* The declared field of `owner` whose name is closest to name, or NULL. */
-static const char *closest_field(const struct image *img, uint16_t owner, const char *name) {
+/* The JSON key of a declared field of `owner` closest to name (what the
+ * record would have to write), or of the names in also[0 .. nalso), or
+ * NULL. */
+static const char *closest_field(const struct image *img, uint16_t owner, const char *name, const char *const *also,
+                                 size_t nalso) {
   struct suggest sg = {0};
   for (uint32_t f = 0; f < img->nfields; f++)
-    if (img->fields[f].owner == owner) suggest_try(&sg, name, img_str(img, img->fields[f].name));
+    if (img->fields[f].owner == owner) suggest_try(&sg, name, img_str(img, img->fields[f].key));
+  for (size_t i = 0; i < nalso; i++) suggest_try(&sg, name, also[i]);
   return sg.best;
 }
 
@@ -323,10 +327,11 @@ static void key_text(const struct image *img, const struct unknown_key *k, struc
  * its owner closest to it as a JSON string into near (empty when there is
  * none), both NUL-terminated: the did-you-mean of the --strict fault and
  * of the warning, built in one place.  False when out of memory. */
-static bool key_and_near(const struct image *img, const struct unknown_key *k, struct buf *key, struct buf *near) {
+static bool key_and_near(const struct image *img, const struct unknown_key *k, struct buf *key, struct buf *near,
+                         const char *const *also, size_t nalso) {
   key_text(img, k, key);
   buf_u8(key, 0);
-  const char *best = closest_field(img, k->owner, k->name);
+  const char *best = closest_field(img, k->owner, k->name, also, nalso);
   if (best) out_json_str(near, best, strlen(best));
   buf_u8(near, 0);
   return !key->failed && !near->failed;
@@ -454,7 +459,7 @@ int rec_strict_end(struct tier_vm *vm) {
   for (uint32_t i = 0; i < rd->nstrict; i++) {
     struct buf key = {.hook = &vm->hook}, near = {.hook = &vm->hook};
     if (i) buf_printf(&b, "%s", _(", "));
-    if (!key_and_near(vm->rs->img, &rd->strict[i], &key, &near)) b.failed = true;
+    if (!key_and_near(vm->rs->img, &rd->strict[i], &key, &near, NULL, 0)) b.failed = true;
     else if (*(const char *)near.p) buf_printf(&b, _("%s (did you mean %s?)"), (const char *)key.p, (const char *)near.p);
     else buf_printf(&b, "%s", (const char *)key.p);
     buf_free(&key);
@@ -474,6 +479,20 @@ int rec_strict_end(struct tier_vm *vm) {
   return TIER_ERECORD;
 }
 
+void rec_unknown_field(const struct image *img, const struct tier_alloc_hook *hook, uint16_t owner, const char *key, size_t n,
+                       const char *const *also, size_t nalso, char *why, size_t whylen) {
+  struct unknown_key k;
+  key_of(&k, owner, key, n);
+  struct buf kb = {.hook = hook}, near = {.hook = hook};
+  if (!key_and_near(img, &k, &kb, &near, also, nalso)) snprintf(why, whylen, "%s", _("out of memory"));
+  else if (*(const char *)near.p)
+    snprintf(why, whylen, _("unknown field %s (did you mean %s?): the rules declare no such field"), (const char *)kb.p,
+             (const char *)near.p);
+  else snprintf(why, whylen, _("unknown field %s: the rules declare no such field"), (const char *)kb.p);
+  buf_free(&kb);
+  buf_free(&near);
+}
+
 int rec_unknown_key(struct tier_vm *vm, uint16_t owner, const char *key, size_t n, char *why, size_t whylen) {
   const struct image *img = vm->rs->img;
   struct reader *rd = vm->reader;
@@ -486,14 +505,7 @@ int rec_unknown_key(struct tier_vm *vm, uint16_t owner, const char *key, size_t 
   }
   if (vm->strict_fields && !first) return TIER_OK; /* not the record's first: its fault names it too */
   if (vm->strict_fields) {
-    struct buf key = {.hook = &vm->hook}, near = {.hook = &vm->hook};
-    if (!key_and_near(img, &k, &key, &near)) snprintf(why, whylen, "%s", _("out of memory"));
-    else if (*(const char *)near.p)
-      snprintf(why, whylen, _("unknown field %s (did you mean %s?): the rules declare no such field"), (const char *)key.p,
-               (const char *)near.p);
-    else snprintf(why, whylen, _("unknown field %s: the rules declare no such field"), (const char *)key.p);
-    buf_free(&key);
-    buf_free(&near);
+    rec_unknown_field(img, &vm->hook, owner, key, n, NULL, 0, why, whylen);
     return TIER_ERECORD;
   }
   mark_key(rd, &k);
@@ -524,7 +536,7 @@ void rec_accept(struct reader *rd) {
 static void unknown_entry(const struct image *img, const struct unknown_key *k, struct buf *b) {
   struct buf key = {.hook = b->hook}, near = {.hook = b->hook};
   unsigned long long n = k->records;
-  if (!key_and_near(img, k, &key, &near)) b->failed = true;
+  if (!key_and_near(img, k, &key, &near, NULL, 0)) b->failed = true;
   else if (*(const char *)near.p)
     buf_printf(b, NG_("%s (%llu record; did you mean %s?)", "%s (%llu records; did you mean %s?)", n), (const char *)key.p, n,
                (const char *)near.p);

@@ -140,6 +140,13 @@ int32_t rec_name_field(const struct image *img);
  * table, whatever the input), and the result is TIER_OK.  Both readers
  * call it, so that they agree. */
 int rec_unknown_key(struct tier_vm *vm, uint16_t owner, const char *key, size_t n, char *why, size_t whylen);
+/* The fault of such a key into why, one wording for tiervm --strict and
+ * tierc test's profiles: "unknown field \"certifed\" (did you mean
+ * \"certified\"?): the rules declare no such field" (an item's key: "\"okk\"
+ * in items[]"), suggesting the closest key of a field of owner or of
+ * also[0 .. nalso) (a rule test's own keys). */
+void rec_unknown_field(const struct image *img, const struct tier_alloc_hook *hook, uint16_t owner, const char *key, size_t n,
+                       const char *const *also, size_t nalso, char *why, size_t whylen);
 /* The record was read whole: count the keys rec_unknown_key marked in it
  * (a rejected record's are not counted: its error is what it gets told). */
 void rec_accept(struct reader *rd);

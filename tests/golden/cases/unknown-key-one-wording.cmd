@@ -1,0 +1,5 @@
+# A profile key no field has is said in one wording, with one did-you-mean, by tiervm --strict and by tierc test (one function, rec_unknown_field): the suggestion is the JSON key a field is written with ("number of flights"), never its name ("flights", "origin" are no keys here); a rule test's own keys are suggested too at the top ("expct"); EN and JA
+top=$PWD; D=$top/tests/golden/data; r='"id":"A-9","type":"airline","count":4,"number of flights":6,"month":"2024-01-31","flights":1,"flight segments":[{"from":"NRT","miles":5,"orign":"x"}]'
+echo "{$r,\"number of flight\":0}" | tiervm eval --strict --as-of 2024-06-30 -f csv $D/names.tier - | cut -d, -f10-
+echo "{$r}" | tiervm eval --strict --as-of 2024-06-30 -f csv $D/names.tier - | cut -d, -f10-
+t=$(mktemp -d) && cd $t && { echo "{\"test\":\"t\",$r,\"number of flight\":0,\"as_of\":\"2024-06-30\",\"expect\":{\"tier\":\"Member\"}}"; echo "{\"test\":\"u\",$r,\"as_of\":\"2024-06-30\",\"expct\":{\"tier\":\"Member\"}}"; } > n.tests && tierc test $D/names.tier n.tests; LANGUAGE=ja tierc test $D/names.tier n.tests | grep '\$'; cd $top; rm -rf $t
