@@ -133,7 +133,11 @@ static bool skip_blanks(struct stream *s) {
 static int next_element(struct stream *s) {
   if (s->mode == 3) {
     if (!skip_blanks(s)) return 0;
-    fail_here(s, _("text after the end of the array"));
+    /* a byte order mark there (an array file pasted after another) is said
+     * as the records' JSON says it (json_bom_fault) */
+    while (s->end - s->start < 3 && refill(s, s->start)) {}
+    const char *bom = json_bom_fault(s->buf + s->start, s->buf + s->end);
+    fail_here(s, bom ? bom : _("text after the end of the array"));
     s->start = s->end;
     s->eof = true;
     return 1;

@@ -34,7 +34,7 @@ struct stream {
   const char *rec;
   size_t rec_n;
   long rec_line, rec_col;
-  char err[200];           /* structural error instead of a record */
+  char err[512]; /* structural error instead of a record (as vm->err) */
 };
 
 void stream_init(struct stream *s, FILE *f, const struct tier_alloc_hook *hook);

@@ -311,7 +311,12 @@ const char *json_bom_token(const char *text, size_t len, size_t position, bool t
 }
 
 void json_syntax_text(char *out, size_t n, long line, long col, const char *what) {
-  snprintf(out, n, _("malformed JSON at line %ld, column %ld: %s"), line, col, what);
+  char all[1024]; /* cut on a character boundary, not inside a Japanese one */
+  snprintf(all, sizeof all, _("malformed JSON at line %ld, column %ld: %s"), line, col, what);
+  if (!n) return;
+  size_t m = utf8_prefix(all, strlen(all), n - 1);
+  memcpy(out, all, m);
+  out[m] = 0;
 }
 
 /* ---- keyed hashing ------------------------------------------------------------ */

@@ -330,6 +330,19 @@ static void bom_is_named(void **st) {
   }
 }
 
+/* The one wording of a JSON syntax error is cut, when it must be, on a
+ * character boundary: a Japanese fault said into a short buffer (the
+ * array reader's was 200 bytes) ends with a whole character. */
+static void syntax_text_cut_whole(void **st) {
+  (void)st;
+  char out[50];
+  json_syntax_text(out, sizeof out, 1, 1, "\xE3\x81\x82\xE3\x81\x82\xE3\x81\x82\xE3\x81\x82\xE3\x81\x82\xE3\x81\x82");
+  size_t n = strlen(out);
+  assert_true(n <= sizeof out - 1);
+  assert_string_equal(out + n - 3, "\xE3\x81\x82"); /* ends with a whole one: 36 bytes + 4 x 3 */
+  assert_int_equal(n, 48);
+}
+
 /* Byte mutations of a real profile: flips, deletions, special bytes. */
 static void mutate_line(const char *line, ssize_t len, void (*cmp)(const char *, size_t), tier_vm *f);
 
@@ -701,7 +714,7 @@ int main(void) {
       cmocka_unit_test(keys_and_texts_agree), cmocka_unit_test(tier_fields_agree),
       cmocka_unit_test(enum_values_agree),    cmocka_unit_test(sorted_keys_learnt),
       cmocka_unit_test(bom_is_named),         cmocka_unit_test(strict_names_every_key),
-      cmocka_unit_test(amounts_read_exactly),
+      cmocka_unit_test(amounts_read_exactly), cmocka_unit_test(syntax_text_cut_whole),
   };
   return cmocka_run_group_tests_name("json", tests, setup, teardown);
 }
