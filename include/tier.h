@@ -551,6 +551,16 @@ TIER_API void tier_input_free(tier_input *in);
 TIER_API int tier_input_next(tier_input *in, const char **rec, size_t *len, long *line, long *column);
 TIER_API const char *tier_input_error(const tier_input *in);
 TIER_API int tier_input_status(const tier_input *in);
+/* Keep the text of the record tier_input_next gave last where it is, past
+ * later calls and past tier_input_free, until tier_input_release (so a
+ * program can hand records to other threads without copying them).  A
+ * hold keeps the block of input the record is in (about 1 MiB, or the
+ * longest record): memory grows with the holds not yet released.  Holds
+ * and releases are counted without locks: make them on one thread at a
+ * time.  NULL when out of memory or after a bad element (then copy). */
+typedef struct tier_hold tier_hold;
+TIER_API tier_hold *tier_input_hold(tier_input *in);
+TIER_API void tier_input_release(tier_hold *h);
 
 /* ---- text --------------------------------------------------------------- */
 /* A growable text buffer, as SQLite's sqlite3_str: the library's text

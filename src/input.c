@@ -39,5 +39,8 @@ int tier_input_next(tier_input *in, const char **rec, size_t *len, long *line, l
   return 1;
 }
 
+tier_hold *tier_input_hold(tier_input *in) { return in->s.err[0] ? NULL : stream_hold(&in->s); }
+void tier_input_release(tier_hold *h) { stream_let_go(h); }
+
 const char *tier_input_error(const tier_input *in) { return in->s.err; }
 int tier_input_status(const tier_input *in) { return in->s.failed ? TIER_ENOMEM : TIER_OK; }

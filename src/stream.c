@@ -19,31 +19,100 @@ void stream_init(struct stream *s, FILE *f, const struct tier_alloc_hook *hook) 
   s->max = LIM_RECORD_BYTES;
 }
 
+void stream_let_go(struct tier_hold *h) {
+  if (!h || --h->refs > 0) return;
+  struct tier_alloc_hook hook = h->hook;
+  struct stream *s = h->owner;
+  if (s) {
+    if (h->prev) h->prev->next = h->next;
+    else s->holds = h->next;
+    if (h->next) h->next->prev = h->prev;
+    if (!s->spare && h->cap == s->cap) {
+      s->spare = h->buf;
+      s->spare_cap = h->cap;
+      h->buf = NULL;
+    }
+  }
+  if (h->buf) t_free(&hook, h->buf, h->cap);
+  t_free(&hook, h, sizeof *h);
+}
+
 void stream_free(struct stream *s) {
-  t_free(s->hook, s->buf, s->cap);
+  for (struct tier_hold *h = s->holds; h; h = h->next) h->owner = NULL; /* they outlive it */
+  s->holds = NULL;
+  if (s->hold) stream_let_go(s->hold); /* the stream's own count: freed with the last holder's */
+  else t_free(s->hook, s->buf, s->cap);
+  t_free(s->hook, s->spare, s->spare_cap);
+  s->spare = NULL;
+  s->hold = NULL;
   s->buf = NULL;
   s->cap = 0;
 }
 
+struct tier_hold *stream_hold(struct stream *s) {
+  if (!s->buf) return NULL;
+  if (!s->hold) {
+    struct tier_hold *h = t_malloc(s->hook, sizeof *h);
+    if (!h) return NULL;
+    *h = (struct tier_hold){1, s->buf, s->cap, s->hook ? *s->hook : (struct tier_alloc_hook){0}, s, NULL, s->holds};
+    if (s->holds) s->holds->prev = h;
+    s->holds = h;
+    s->hold = h; /* the stream's count */
+  }
+  s->hold->refs++;
+  return s->hold;
+}
+
+/* The size of the buffer for the kept bytes and the next block: doubling
+ * when less than half a block would be free, but not past what the longest
+ * record needs (what is kept is never more than max: a longer record is
+ * dropped as it comes). */
+static size_t next_cap(const struct stream *s, size_t kept) {
+  if (s->cap - kept >= BLOCK / 2) return s->cap;
+  size_t cap = s->cap ? s->cap * 2 : BLOCK, most = s->max + BLOCK;
+  return cap > most && most > s->cap ? most : cap;
+}
+
+/* buf[keep, end) to the front of a buffer of cap bytes: the same one,
+ * moved and grown, or a new one when the block is held (the holders keep
+ * the old one).  false when out of memory. */
+static bool move_kept(struct stream *s, size_t keep, size_t cap) {
+  size_t kept = s->end - keep;
+  if (s->hold) {
+    char *b = s->spare && s->spare_cap == cap ? s->spare : t_malloc(s->hook, cap);
+    if (!b) return false;
+    if (b == s->spare) s->spare = NULL;
+    if (kept) memcpy(b, s->buf + keep, kept);
+    stream_let_go(s->hold);
+    s->hold = NULL;
+    s->buf = b;
+  } else {
+    if (keep > 0 && kept) memmove(s->buf, s->buf + keep, kept);
+    if (cap != s->cap) {
+      char *b = t_realloc(s->hook, s->buf, s->cap, cap);
+      if (!b) return false;
+      s->buf = b;
+    }
+  }
+  s->cap = cap;
+  s->base += keep;
+  s->end -= keep;
+  s->start -= keep;
+  return true;
+}
+
 /* Read more: keep buf[keep, end), move it to the front, grow when full.
- * Returns false at end of input (or on failure, with s->failed). */
+ * A held block is never moved: it is read on into while half a block is
+ * free after its data, else the kept bytes go to a new block (the spare
+ * when there is one) and the holders keep the old.  Returns false at end
+ * of input (or on failure, with s->failed). */
 static bool refill(struct stream *s, size_t keep) {
   if (s->eof) return false;
-  if (keep > 0) {
-    memmove(s->buf, s->buf + keep, s->end - keep);
-    s->base += keep;
-    s->end -= keep;
-    s->start -= keep;
-  }
-  if (s->cap - s->end < BLOCK / 2) {
-    /* doubling, but not past what the longest record needs: what is kept
-     * is never more than max (a longer record is dropped as it comes) */
-    size_t cap = s->cap ? s->cap * 2 : BLOCK, most = s->max + BLOCK;
-    if (cap > most && most > s->cap) cap = most;
-    char *b = t_realloc(s->hook, s->buf, s->cap, cap);
-    if (!b) { s->failed = s->eof = true; return false; }
-    s->buf = b;
-    s->cap = cap;
+  size_t cap = next_cap(s, s->end - keep);
+  bool move = s->hold ? s->cap - s->end < BLOCK / 2 : keep > 0 || cap != s->cap;
+  if (move && !move_kept(s, keep, cap)) {
+    s->failed = s->eof = true;
+    return false;
   }
   size_t n = fread(s->buf + s->end, 1, s->cap - s->end, s->f);
   s->end += n;

@@ -3,7 +3,8 @@
  * Lines (one object per line, blank lines skipped) or one JSON array read
  * element by element.  The mode is detected from the first non-blank byte.
  * Input is read in large blocks; a record is a slice of the block buffer,
- * valid until the next call.
+ * valid until the next call, or until the block is let go when it is held
+ * (stream_hold).
  */
 #ifndef TIER_STREAM_H
 #define TIER_STREAM_H
@@ -12,11 +13,26 @@
 
 #include "tier_int.h"
 
+/* A block of input kept past the next record (tier_input_hold): counted,
+ * and freed by whoever lets go of it last, the stream or a holder. */
+struct tier_hold {
+  size_t refs;
+  char *buf;
+  size_t cap;
+  struct tier_alloc_hook hook;   /* a copy: the stream may be gone first */
+  struct stream *owner;          /* while it lives: a block let go becomes its spare */
+  struct tier_hold *prev, *next; /* the owner's holds */
+};
+
 struct stream {
   FILE *f;
   const struct tier_alloc_hook *hook; /* the buffer's allocator (NULL: malloc) */
   char *buf;
   size_t cap, start, end;  /* unread data is buf[start, end) */
+  struct tier_hold *hold;  /* buf is held by someone: it is never moved or reused, but let go */
+  struct tier_hold *holds; /* every hold on a block of this stream not yet let go */
+  char *spare;             /* a block let go, for the next one (so that a block is not faulted in again) */
+  size_t spare_cap;
   size_t base;             /* absolute offset of buf[0] */
   bool eof, failed;
   int mode;                /* 0 unknown, 1 lines, 2 array, 3 array finished */
@@ -43,5 +59,10 @@ void stream_init(struct stream *s, FILE *f, const struct tier_alloc_hook *hook);
  * 0: end of input. */
 int stream_next(struct stream *s);
 void stream_free(struct stream *s);
+/* Keep the block of the record just returned until stream_let_go: the
+ * record's text stays where it is whatever the stream does next.  NULL
+ * when out of memory (or there is no block). */
+struct tier_hold *stream_hold(struct stream *s);
+void stream_let_go(struct tier_hold *h);
 
 #endif

@@ -8,8 +8,10 @@
  * shared but the read-only ruleset), and marks it done; the main thread
  * writes done batches strictly in the order they were filled.  So the
  * output is byte for byte what one thread writes, whatever the timing.
+ * A record's text is held in its input's block (tier_input_hold) until its
+ * batch is written, not copied, when the record says which input it is.
  * Memory is bounded by the batches in flight (two per worker), each about
- * PAR_BATCH_BYTES plus its longest record.
+ * PAR_BATCH_BYTES plus its longest record, and the blocks they hold.
  */
 #ifndef TIER_PAR_H
 #define TIER_PAR_H
@@ -26,6 +28,8 @@ struct rec {
   long line, col;          /* where it starts in its input */
   const char *err;
   const char *file;        /* the input it came from */
+  tier_input *in;          /* text is that input's last record: par_add holds it there
+                            * (tier_input_hold) instead of copying it; NULL: copied */
 };
 
 /* A command's work on one record, on a worker thread.  make is called on

@@ -92,7 +92,7 @@ static bool read_input(FILE *f, const char *file, const struct reader *rd, int *
   tier_options opt = {.max_record = max_record};
   tier_input *in = tier_input_new(f, &opt);
   bool go = in != NULL;
-  struct rec r = {.file = file};
+  struct rec r = {.file = file, .in = in};
   while (go && tier_input_next(in, &r.text, &r.len, &r.line, &r.col)) {
     r.err = tier_input_error(in);
     go = rd->record(&r, rd->ctx);

@@ -6,6 +6,7 @@
  * disasm, the meaning diff, rule tests) as library calls.
  */
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -142,6 +143,112 @@ static void input_splits_records(void **st) {
   assert_int_equal(bad, 1); /* the ',' before ']' */
   tier_input_free(in);
   fclose(f);
+}
+
+/* An allocator that counts the bytes live and their peak. */
+struct counted {
+  long live, peak;
+};
+
+static void *counting(void *ud, void *ptr, size_t osize, size_t nsize) {
+  struct counted *c = ud;
+  c->live += (long)nsize - (ptr ? (long)osize : 0);
+  if (c->live > c->peak) c->peak = c->live;
+  if (nsize == 0) {
+    free(ptr);
+    return NULL;
+  }
+  return realloc(ptr, nsize);
+}
+
+/* n records of about 9 KB (a benchmark profile's size), numbered, as JSON Lines. */
+static FILE *big_records(int n) {
+  FILE *f = tmpfile();
+  assert_non_null(f);
+  for (int i = 0; i < n; i++) {
+    fprintf(f, "{\"id\":\"%06d\",\"pad\":\"", i);
+    for (int k = 0; k < 9000; k++) fputc('a' + (i + k) % 26, f);
+    fprintf(f, "\"}\n");
+  }
+  rewind(f);
+  return f;
+}
+
+/* Whether rec is record i of big_records. */
+static bool is_record(const char *rec, size_t len, int i) {
+  char id[32];
+  snprintf(id, sizeof id, "{\"id\":\"%06d\"", i);
+  if (len != 9000 + strlen(id) + 10 || memcmp(rec, id, strlen(id)) != 0) return false;
+  for (int k = 0; k < 9000; k++)
+    if (rec[strlen(id) + 8 + (size_t)k] != 'a' + (i + k) % 26) return false;
+  return true;
+}
+
+/* A held record's text stays where it was, the same bytes, past the
+ * blocks read after it and past tier_input_free (tiervm -j hands records
+ * to its threads so, without copying them); every block is freed with
+ * the last hold on it. */
+static void a_held_record_stays(void **st) {
+  (void)st;
+  enum { N = 600 }; /* 5.4 MB: six blocks */
+  FILE *f = big_records(N);
+  struct counted c = {0, 0};
+  tier_options opt = {.alloc = counting, .alloc_ud = &c};
+  tier_input *in = tier_input_new(f, &opt);
+  static tier_hold *holds[N];
+  static const char *texts[N];
+  static size_t lens[N];
+  int n = 0;
+  long line, col;
+  while (tier_input_next(in, &texts[n], &lens[n], &line, &col)) {
+    assert_true(is_record(texts[n], lens[n], n));
+    holds[n] = tier_input_hold(in);
+    assert_non_null(holds[n]);
+    n++;
+  }
+  assert_int_equal(n, N);
+  tier_input_free(in);
+  for (int i = 0; i < N; i++) assert_true(is_record(texts[i], lens[i], i));
+  for (int i = 0; i < N; i++) tier_input_release(holds[i]);
+  assert_int_equal(c.live, 0);
+  fclose(f);
+}
+
+/* Holds let go as they come (64 records in flight, as tiervm's batches),
+ * the input through a pipe: memory stays at two blocks (the one being read
+ * and the one held before it, or the spare), not a block for each refill
+ * (3 MiB when a held block was replaced even with room left in it). */
+static void holds_keep_memory_flat(void **st) {
+  (void)st;
+  enum { N = 1200, WINDOW = 64 }; /* 10.8 MB */
+  FILE *src = big_records(N);
+  char cmd[64];
+  snprintf(cmd, sizeof cmd, "cat /dev/fd/%d", fileno(src));
+  FILE *f = popen(cmd, "r");
+  assert_non_null(f);
+  struct counted c = {0, 0};
+  tier_options opt = {.alloc = counting, .alloc_ud = &c};
+  tier_input *in = tier_input_new(f, &opt);
+  static tier_hold *holds[N];
+  const char *rec;
+  size_t len;
+  long line, col;
+  int n = 0;
+  while (tier_input_next(in, &rec, &len, &line, &col)) {
+    assert_true(is_record(rec, len, n));
+    holds[n] = tier_input_hold(in);
+    assert_non_null(holds[n]);
+    if (n >= WINDOW) tier_input_release(holds[n - WINDOW]);
+    n++;
+  }
+  assert_int_equal(n, N);
+  tier_input_free(in);
+  for (int i = n - WINDOW; i < n; i++) tier_input_release(holds[i]);
+  assert_int_equal(c.live, 0);
+  fprintf(stderr, "holds through a pipe: peak %ld bytes for %d records of 9 KB\n", c.peak, N);
+  assert_true(c.peak < (5L << 20) / 2); /* 64 records are 0.6 MB: two 1 MiB blocks and the bookkeeping */
+  pclose(f);
+  fclose(src);
 }
 
 /* The buffer: appends, printf, JSON literals (valid whatever the bytes),
@@ -451,6 +558,8 @@ int main(void) {
       cmocka_unit_test(the_budget_refuses_long_records),
       cmocka_unit_test(a_json_error_names_the_inputs_line),
       cmocka_unit_test(input_splits_records),
+      cmocka_unit_test(a_held_record_stays),
+      cmocka_unit_test(holds_keep_memory_flat),
       cmocka_unit_test(the_buffer_builds_text),
       cmocka_unit_test(a_failed_buffer_says_so),
       cmocka_unit_test(the_tools_stages_are_library_calls),

@@ -165,6 +165,45 @@ static int input_op(const tier_options *opt, void *ctx, char **text) {
   return rc;
 }
 
+/* Records held past later blocks (tier_input_hold, as tiervm -j does):
+ * 300 records of 9 KB, three blocks, each held until the end and then let
+ * go; out of memory anywhere is TIER_ENOMEM with every block freed (a hold
+ * that cannot be had is out of memory here: tiervm copies the record then). */
+static int input_hold_op(const tier_options *opt, void *ctx, char **text) {
+  (void)ctx;
+  enum { N = 300 };
+  static FILE *f;
+  if (!f) {
+    f = tmpfile();
+    assert_non_null(f);
+    for (int i = 0; i < N; i++) fprintf(f, "{\"id\":\"%03d\",\"pad\":\"%09000d\"}\n", i, i);
+  }
+  rewind(f);
+  tier_input *in = tier_input_new(f, opt);
+  tier_hold *holds[N];
+  const char *texts[N];
+  size_t lens[N];
+  long line, col;
+  int n = 0, rc = in ? TIER_OK : TIER_ENOMEM;
+  while (rc == TIER_OK && n < N && tier_input_next(in, &texts[n], &lens[n], &line, &col)) {
+    if (!(holds[n] = tier_input_hold(in))) rc = TIER_ENOMEM;
+    else n++;
+  }
+  if (in && tier_input_status(in) == TIER_ENOMEM) rc = TIER_ENOMEM;
+  tier_input_free(in);
+  unsigned long sum = 0;
+  for (int i = 0; i < n; i++) {
+    for (size_t k = 0; k < lens[i]; k++) sum = sum * 31 + (unsigned char)texts[i][k];
+    tier_input_release(holds[i]);
+  }
+  if (rc == TIER_OK) {
+    char t[64];
+    snprintf(t, sizeof t, "%d records held, %lx", n, sum);
+    *text = strdup(t);
+  }
+  return rc;
+}
+
 /* tierc fmt of the file ctx: its layout, or TIER_ENOMEM (never a syntax
  * error: the file parses, and running out of memory is not its fault). */
 static int fmt_op(const tier_options *opt, void *ctx, char **text) {
@@ -347,6 +386,7 @@ static void test_run_computed_under_oom(void **st) {
 static void input_under_oom(void **st) {
   (void)st;
   op_under_oom("tier_input", input_op, NULL, 2);
+  op_under_oom("tier_input, records held", input_hold_op, NULL, 4);
 }
 static void fmt_under_oom(void **st) {
   (void)st;
