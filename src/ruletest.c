@@ -144,8 +144,10 @@ static void check_profile_keys(const struct image *img, json_t *o, uint16_t owne
   }
 }
 
-/* The keys of the line and of "expect", and the types of their values. */
-static void check_test_keys(json_t *t, struct buf *why, int *nerr) {
+/* The keys of the line and of "expect", and the types of their values;
+ * `tiers`: whether the rules have tiers (a ruleset of badges only is
+ * tested on its badges, and the faults say so). */
+static void check_test_keys(json_t *t, bool tiers, struct buf *why, int *nerr) {
   const char *k;
   json_t *v;
   json_object_foreach(t, k, v) {
@@ -154,12 +156,15 @@ static void check_test_keys(json_t *t, struct buf *why, int *nerr) {
   }
   json_t *expect = json_object_get(t, "expect");
   if (!expect) {
-    fault(why, nerr, _("the test has no \"expect\": {\"tier\": ...}"));
+    fault(why, nerr,
+          tiers ? _("the test has no \"expect\": {\"tier\": ...}") : _("the test has no \"expect\": {\"badges\": ...}"));
     return;
   }
   if (!json_is_object(expect)) return;
   if (json_object_size(expect) == 0)
-    fault(why, nerr, _("\"expect\" is empty, so the test would check nothing: give \"tier\", \"next\" or \"unmet\""));
+    fault(why, nerr,
+          tiers ? _("\"expect\" is empty, so the test would check nothing: give \"tier\", \"next\" or \"unmet\"")
+                : _("\"expect\" is empty, so the test would check nothing: give \"badges\" or \"badges_unmet\""));
   json_object_foreach(expect, k, v) {
     const struct key *key = key_find(expect_keys, NKEYS(expect_keys), k);
     if (!key) {
@@ -505,7 +510,17 @@ static bool compare_tier(const char *what, json_t *want, const char *got, const 
   return false;
 }
 
-static void describe(struct buf *b, const tier_result *r) {
+/* What the partner got, after a test's faults: its tier and next tier
+ * (and the next tier's unmet entries); under rules of badges only, which
+ * have no tiers, the badges it holds. */
+static void describe(struct buf *b, const tier_result *r, bool tiers) {
+  if (!tiers) {
+    size_t n = 0;
+    for (size_t i = 0; i < r->nbadges; i++)
+      if (r->badges[i].held) buf_printf(b, "%s%s", n++ ? _(", ") : _("         got badges "), r->badges[i].name);
+    buf_printf(b, "%s\n", n ? "" : _("         got no badge"));
+    return;
+  }
   buf_printf(b, _("         got tier %s, next %s"), r->tier ? r->tier : _("none"), r->next ? r->next : _("none"));
   if (r->next) {
     buf_printf(b, _("; unmet for %s: "), r->next);
@@ -671,7 +686,7 @@ static enum outcome run_one(struct tier_vm *vm, const char *text, size_t len, js
     fault(why, &nerr, _("a test is a JSON object: a profile with \"expect\""));
     return T_MALFORMED;
   }
-  check_test_keys(t, why, &nerr);
+  check_test_keys(t, img->ntiers > 0, why, &nerr);
   check_profile_keys(img, t, NO_LIST, "$", why, &nerr);
   if (nerr) return T_MALFORMED;
   json_t *expect = json_object_get(t, "expect");
@@ -716,7 +731,7 @@ static enum outcome run_one(struct tier_vm *vm, const char *text, size_t len, js
   if (b == T_NOMEM) return T_NOMEM;
   bool values_ok = compare_values(vm, json_object_get(expect, "values"), why); /* said even when more failed */
   ok = b == T_OK && values_ok && ok;
-  if (!ok) describe(why, r);
+  if (!ok) describe(why, r, vm->rs->img->ntiers > 0);
   return ok ? T_OK : T_FAIL;
 }
 

@@ -68,6 +68,7 @@ int diff_init(struct diff *d, const tier_ruleset *old, const tier_ruleset *new_,
   d->new_ = new_;
   d->old_path = op;
   d->new_path = np;
+  d->typed = tier_ruleset_ntypes(old) > 0 || tier_ruleset_ntypes(new_) > 0;
   d->moves_text = tier_buf_new(NULL);
   d->moves_json = tier_buf_new(NULL);
   d->errors_json = tier_buf_new(NULL);
@@ -143,13 +144,17 @@ static struct diff_type *type_of(struct diff *d, const char *name) {
   return t;
 }
 
-static const char *type_name(const tier_result *r) { return r->type ? r->type : "?"; }
+/* The figures a partner counts in: its type's ("" for a partner of no
+ * type, which has no ladder either). */
+static const char *type_name(const tier_result *r) { return r->type ? r->type : ""; }
 
 /* The start of a partner's line of text: its id and partner type (ids
- * come from the records: quoted for the terminal). */
+ * come from the records: quoted for the terminal), "-" for none; no
+ * column for the type when neither ruleset has partner types. */
 static void partner_text(struct diff *d, tier_buf *b, const tier_result *r) {
   struct esc_pool *p = d->pool;
-  tier_buf_printf(b, "  %-10s %-11s ", r->id ? esc_str(p, r->id) : "-", esc_str(p, type_name(r)));
+  if (d->typed) tier_buf_printf(b, "  %-10s %-11s ", r->id ? esc_str(p, r->id) : "-", r->type ? esc_str(p, r->type) : "-");
+  else tier_buf_printf(b, "  %-10s ", r->id ? esc_str(p, r->id) : "-");
 }
 
 /* What the unmet entries u[0 .. n) need, "; " between them; an at least
@@ -231,13 +236,16 @@ static void unmet_json(tier_buf *j, const tier_req_result *u, size_t n) {
   }
 }
 
-/* The start of a partner's JSON object in the moves or changes list. */
-static void partner_json(tier_buf *j, const tier_result *r) {
+/* The start of a partner's JSON object in the moves or changes list:
+ * its id and type (null for none), no type when neither ruleset of d has
+ * partner types. */
+static void partner_json(const struct diff *d, tier_buf *j, const tier_result *r) {
   if (tier_buf_len(j)) tier_buf_putc(j, ',');
   tier_buf_put(j, "{\"id\":", 6);
   tier_buf_json(j, r->id);
+  if (!d->typed) return;
   tier_buf_put(j, ",\"type\":", 8);
-  tier_buf_json(j, type_name(r));
+  tier_buf_json(j, r->type);
 }
 
 /* The same move as a JSON object in the moves list. */
@@ -245,7 +253,7 @@ static void move_json(struct diff *d, const struct diff_move *m) {
   tier_buf *j = d->moves_json;
   const tier_result *why = m->why;
   bool up = m->direction > 0;
-  partner_json(j, m->from);
+  partner_json(d, j, m->from);
   tier_buf_put(j, ",\"from\":", 8);
   tier_buf_json(j, m->from->tier);
   tier_buf_put(j, ",\"to\":", 6);
@@ -419,7 +427,7 @@ static void change_json(struct diff *d, const tier_result *ro, const tier_result
   static const char *const kinds[] = {
       [DIFF_BADGE_GAINED] = "badge_gained", [DIFF_BADGE_LOST] = "badge_lost", [DIFF_PATH] = "path", [DIFF_GRANT] = "granted"};
   tier_buf *j = d->changes_json;
-  partner_json(j, rn);
+  partner_json(d, j, rn);
   tier_buf_printf(j, ",\"change\":\"%s\"", kinds[c->kind]);
   if (c->badge) {
     tier_buf_put(j, ",\"badge\":", 9);
@@ -660,6 +668,11 @@ static void ruleset_line(tier_buf *b, const tier_ruleset *rs, const char *path) 
   tier_buf_printf(b, _("%s%s%s (%s, rules %.16s)"), *n ? n : _("ruleset"), *v ? " " : "", v, path, hash);
 }
 
+/* Whether partner type t has tiers under either ruleset: the partners of
+ * a ruleset of badges only have no type and no ladder, and neither the text nor
+ * the JSON shows a ladder or matrix for them (their count is in the total). */
+static bool has_ladder(const struct diff_type *t) { return t->lad.nold > 0 || t->lad.nnew > 0; }
+
 /* One partner type's figures as a JSON object: its ladder side by side,
  * the moves and the matrix. */
 static void json_type(tier_buf *b, const struct diff_type *t) {
@@ -709,10 +722,11 @@ static void render_json(const struct diff *d, tier_buf *b) {
   tier_buf_put(b, ",\"version\":", 11);
   tier_buf_json(b, tier_ruleset_version(d->new_));
   tier_buf_printf(b, "},\"partners\":%ld,\"rejected\":%ld,\"types\":[", d->partners, d->errors);
-  for (int i = 0; i < d->ntypes; i++) {
-    if (i) tier_buf_putc(b, ',');
-    json_type(b, &d->types[i]);
-  }
+  for (int i = 0, n = 0; i < d->ntypes; i++)
+    if (has_ladder(&d->types[i])) {
+      if (n++) tier_buf_putc(b, ',');
+      json_type(b, &d->types[i]);
+    }
   tier_buf_put(b, "],\"badges\":[", 12);
   json_badges(b, d);
   tier_buf_put(b, "],\"moves\":[", 11);
@@ -783,11 +797,6 @@ static void text_badges(tier_buf *b, const struct diff *d) {
   }
 }
 
-/* Whether partner type t has tiers under either ruleset: the partners of
- * a ruleset of badges only have no type and no ladder, and the text shows
- * no ladder or matrix for them (their count is in the total). */
-static bool has_ladder(const struct diff_type *t) { return t->lad.nold > 0 || t->lad.nnew > 0; }
-
 /* tiervm diff's text: the two rulesets, the ladders, each type's matrix,
  * the partners that move and why, the rejected records, the totals. */
 static void render_text(const struct diff *d, tier_buf *b) {
@@ -821,7 +830,9 @@ static void render_text(const struct diff *d, tier_buf *b) {
     put_buf(b, d->moves_text);
   }
   if (tier_buf_len(d->changes_text)) {
-    tier_buf_puts(b, _("\nBadges gained and lost, and tiers held by another path or grant:\n"));
+    tier_buf_puts(b,
+                  ladders ? _("\nBadges gained and lost, and tiers held by another path or grant:\n")
+                          : _("\nBadges gained and lost, and badges held by another path:\n"));
     put_buf(b, d->changes_text);
   }
   if (tier_buf_len(d->errors_text)) {
@@ -829,7 +840,10 @@ static void render_text(const struct diff *d, tier_buf *b) {
     put_buf(b, d->errors_text);
   }
   if (d->uncounted) tier_buf_printf(b, _("\n%ld partners are left out of the figures (out of memory)\n"), d->uncounted);
-  if (changed)
+  if (!ladders) /* badges only: no tier to move up or down */
+    tier_buf_printf(b, _("\nTotal: %ld partners: %ld with other badges or paths; %ld rejected\n"), d->partners, changed,
+                    d->errors);
+  else if (changed)
     tier_buf_printf(
         b, _("\nTotal: %ld partners: %ld up, %ld down, %ld stay (%ld of them with other badges, path or grant); %ld rejected\n"),
         d->partners, up, down, stay, changed, d->errors);

@@ -56,6 +56,8 @@ struct diff_change {
 struct diff {
   const tier_ruleset *old, *new_;
   const char *old_path, *new_path;
+  bool typed; /* either ruleset has partner types: else its partners have none, and
+                 the lines and objects of partners say no type */
   struct diff_type *types;
   int ntypes, captypes;
   long partners, errors, uncounted; /* uncounted: out of memory for a figure */

@@ -160,14 +160,18 @@ static void explain_time(tier_buf *b, const tier_req_result *u, int64_t asof, st
 }
 
 /* The entries of one tier or badge (r->reqs from *at on, while `mine`
- * says they are its own), under their section headings. */
-static void explain_entries(tier_buf *b, const tier_result *r, size_t *at, const char *name,
+ * says they are its own), under their section headings.  After sections,
+ * a line says what the time clause covers: a tier's, its requirements and
+ * every lower tier's (the whole ladder up to it); a badge's, the badge's
+ * own requirements (a badge has no ladder). */
+static void explain_entries(tier_buf *b, const tier_result *r, size_t *at, const char *name, bool badge,
                             bool (*mine)(const tier_req_result *, int), int index, struct esc_pool *p) {
   const char *section = NULL;
   for (; *at < r->nreqs && mine(&r->reqs[*at], index); ++*at) {
     const tier_req_result *u = &r->reqs[*at];
     if (u->kind == TIER_ENTRY_SUSTAINED || u->kind == TIER_ENTRY_AT_ANY) {
-      if (section) tier_buf_printf(b, _("  (the whole ladder up to %s)\n"), E(name));
+      if (section && badge) tier_buf_printf(b, _("  (every requirement of badge %s above)\n"), E(name));
+      else if (section) tier_buf_printf(b, _("  (the whole ladder up to %s)\n"), E(name));
       explain_time(b, u, r->asof, p);
       continue;
     }
@@ -233,7 +237,7 @@ void out_explain(const struct out *o, tier_buf *b, const tier_result *r) {
     tier_buf_printf(b, ": %s", r->tier_index >= t ? _("held") : _("not held"));
     if (T.nreqs == 0 && !T.time) tier_buf_puts(b, _(" (every partner of this type holds it)"));
     tier_buf_putc(b, '\n');
-    explain_entries(b, r, &at, T.name, tier_entry, t, p);
+    explain_entries(b, r, &at, T.name, false, tier_entry, t, p);
   }
   if (r->next) {
     tier_buf_printf(b, _("\nSmallest change to reach %s: "), E(r->next_display ? r->next_display : r->next));
@@ -246,7 +250,7 @@ void out_explain(const struct out *o, tier_buf *b, const tier_result *r) {
     if (T.display) tier_buf_printf(b, _("\nBadge %s (%s): "), E(T.display), E(T.name));
     else tier_buf_printf(b, _("\nBadge %s: "), E(T.name));
     tier_buf_printf(b, "%s\n", g->held ? _("held") : _("not held"));
-    explain_entries(b, r, &at, T.name, badge_entry, (int)k, p);
+    explain_entries(b, r, &at, T.name, true, badge_entry, (int)k, p);
     if (!g->held) {
       tier_buf_puts(b, _("  Smallest change to earn it: "));
       out_gap(b, g->unmet, g->nunmet, p);

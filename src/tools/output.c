@@ -65,7 +65,7 @@ static void put_lines(const struct out *o, tier_buf *b, tier_buf *l) {
  * wide enough; else AS OF is left out and NAME narrowed, so that names and
  * MISSING FOR NEXT keep room in 80 columns. */
 static void table_layout(struct out *o) {
-  size_t fixed = ID_WIDTH + o->type_w + 2 * o->tier_w + 8; /* each column and its gap of 2 */
+  size_t fixed = o->tiers ? ID_WIDTH + o->type_w + 2 * o->tier_w + 8 : ID_WIDTH + 2; /* each column and its gap of 2 */
   bool names = tier_ruleset_has_names(o->rs);
   o->asof_col = true;
   o->name_w = names ? NAME_WIDTH : 0;
@@ -86,7 +86,8 @@ int out_init(struct out *o, int fmt, bool explain, const tier_ruleset *rs, size_
   o->explain = explain;
   o->rs = rs;
   o->width = width;
-  o->ntally = tier_ruleset_ntypes(rs) * (tier_ruleset_ntiers(rs) + 1) + 1;
+  o->tiers = tier_ruleset_ntiers(rs) > 0;
+  o->ntally = tier_ruleset_ntypes(rs) * (tier_ruleset_ntiers(rs) + 1) + 1 + tier_ruleset_nbadges(rs);
   if (fmt == FMT_TABLE && !(o->tally = calloc(o->ntally, sizeof *o->tally))) return -1;
   /* the columns are as wide as their headings, in the user's language */
   o->type_w = esc_width(_("TYPE"), strlen(_("TYPE")));
@@ -169,11 +170,13 @@ void out_header(const struct out *o, tier_buf *b) {
     tier_buf_printf(l, _("# %s%s%s (rules %s)\n"), *name ? name : _("ruleset"), *ver ? " " : "", ver, o->hash);
     pad(l, _("ID"), ID_WIDTH);
     if (o->name_w) pad(l, _("NAME"), o->name_w);
-    pad(l, _("TYPE"), o->type_w);
+    if (o->tiers) pad(l, _("TYPE"), o->type_w);
     if (o->asof_col) pad(l, _("AS OF"), 10);
-    pad(l, _("TIER"), o->tier_w);
-    pad(l, _("NEXT"), o->tier_w);
-    tier_buf_printf(l, "%s\n", _("MISSING FOR NEXT"));
+    if (o->tiers) {
+      pad(l, _("TIER"), o->tier_w);
+      pad(l, _("NEXT"), o->tier_w);
+    }
+    tier_buf_printf(l, "%s\n", o->tiers ? _("MISSING FOR NEXT") : _("BADGES"));
     put_lines(o, b, l);
   } else if (o->fmt == FMT_CSV) {
     tier_buf_printf(b, "record,id,type,asof,tier,next,unmet,%s%srules_version,rules_hash,error\r\n",
@@ -444,11 +447,12 @@ static void csv_result(const struct out *o, tier_buf *b, const tier_result *r, c
 }
 
 /* The badges of a table row, on a line of their own (how many a record
- * holds varies): those held, then what each other one needs. */
-static void badge_line(const struct out *o, tier_buf *b, const tier_result *r) {
+ * holds varies), or in the BADGES column of rules of badges only (`cell`):
+ * those held, then what each other one needs. */
+static void badge_line(const struct out *o, tier_buf *b, const tier_result *r, bool cell) {
   size_t held = 0;
   for (size_t i = 0; i < r->nbadges; i++) held += r->badges[i].held != 0;
-  tier_buf_puts(b, _("    badges: "));
+  if (!cell) tier_buf_puts(b, _("    badges: "));
   if (held) badge_text(b, r, false, o->pool);
   else tier_buf_puts(b, _("none"));
   if (held < r->nbadges) {
@@ -458,10 +462,10 @@ static void badge_line(const struct out *o, tier_buf *b, const tier_result *r) {
   tier_buf_putc(b, '\n');
 }
 
-/* A table row; with explain, one line per requirement under it. */
-static void table_rows(const struct out *o, tier_buf *b, const tier_result *r, const char *asof) {
-  pad(b, r->id, ID_WIDTH);
-  if (o->name_w) pad_cut(o, b, r->name, o->name_w);
+/* A table row's columns from TYPE on, of rules with tiers: the type, the
+ * review date, the tier, the next and what it misses; under it, a grant
+ * and the badges. */
+static void tier_row(const struct out *o, tier_buf *b, const tier_result *r, const char *asof) {
   pad(b, r->type, o->type_w);
   if (o->asof_col) pad(b, asof, 10);
   pad(b, r->tier_display ? r->tier_display : r->tier, o->tier_w);
@@ -474,7 +478,19 @@ static void table_rows(const struct out *o, tier_buf *b, const tier_result *r, c
     tier_buf_printf(b, _("Holds %s by a grant."), esc_str(o->pool, r->tier_display ? r->tier_display : r->tier));
     tier_buf_putc(b, '\n');
   }
-  if (r->nbadges) badge_line(o, b, r);
+  if (r->nbadges) badge_line(o, b, r, false);
+}
+
+/* A table row; with explain, one line per requirement under it. */
+static void table_rows(const struct out *o, tier_buf *b, const tier_result *r, const char *asof) {
+  pad(b, r->id, ID_WIDTH);
+  if (o->name_w) pad_cut(o, b, r->name, o->name_w);
+  if (!o->tiers) { /* badges only: no type, tier or next */
+    if (o->asof_col) pad(b, asof, 10);
+    badge_line(o, b, r, true);
+  } else {
+    tier_row(o, b, r, asof);
+  }
   if (!o->explain) return;
   for (size_t i = 0; i < r->nreqs; i++) {
     const tier_req_result *u = &r->reqs[i];
@@ -545,14 +561,19 @@ static const char *grouped(long n, char out[32]) {
 }
 
 /* Where result r is counted: its partner type's row and its tier (none
- * first); the last slot for a partner of no type (a ruleset of badges only). */
+ * first); after them, the slot of a partner of no type (a ruleset of
+ * badges only), then one per badge. */
 static size_t tally_slot(const struct out *o, int type, int tier) {
-  if (type < 0) return o->ntally - 1;
+  size_t untyped = tier_ruleset_ntypes(o->rs) * (tier_ruleset_ntiers(o->rs) + 1);
+  if (type < 0) return untyped;
   return (size_t)type * (tier_ruleset_ntiers(o->rs) + 1) + (size_t)(tier + 1);
 }
+static long *badge_tally(const struct out *o) { return o->tally + tally_slot(o, -1, -1) + 1; }
 
 void out_count(struct out *o, const tier_result *r) {
-  if (o->tally) o->tally[tally_slot(o, r->type_index, r->tier_index)]++;
+  if (!o->tally) return;
+  o->tally[tally_slot(o, r->type_index, r->tier_index)]++;
+  for (size_t k = 0; k < r->nbadges && k < tier_ruleset_nbadges(o->rs); k++) badge_tally(o)[k] += r->badges[k].held != 0;
 }
 
 void out_merge(struct out *o, const struct out *from) {
@@ -599,18 +620,37 @@ static void summary_type(const struct out *o, tier_buf *l, size_t type) {
   tier_buf_putc(l, '\n');
 }
 
+/* Rules of badges only: how many partners hold each badge, in the order
+ * written, after the count of partners. */
+static void summary_badges(const struct out *o, tier_buf *l, long total) {
+  char item[200], g[32];
+  snprintf(item, sizeof item, NG_("# %s partner, holding each badge", "# %s partners, holding each badge", (unsigned long)total),
+           grouped(total, g));
+  tier_buf_puts(l, item);
+  size_t col = esc_width(item, strlen(item));
+  tier_info B;
+  for (size_t k = 0; tier_ruleset_badge(o->rs, k, &B) == TIER_OK; k++) {
+    snprintf(item, sizeof item, _("%s %s"), esc_str(o->pool, B.display ? B.display : B.name), grouped(badge_tally(o)[k], g));
+    summary_item(o, l, &col, k == 0, item);
+  }
+  tier_buf_putc(l, '\n');
+}
+
 void out_summary(const struct out *o, tier_buf *b, long rejected) {
   if (!o->tally) return;
   long total = 0;
-  for (size_t i = 0; i < o->ntally; i++) total += o->tally[i];
+  for (size_t i = 0; i <= tally_slot(o, -1, -1); i++) total += o->tally[i];
   tier_buf *l = o->line;
   char g[32];
-  tier_buf_printf(
-      l, NG_("# %s partner by partner type and tier:\n", "# %s partners by partner type and tier:\n", (unsigned long)total),
-      grouped(total, g));
+  bool badges_only = !o->tiers && tier_ruleset_nbadges(o->rs);
+  if (badges_only) summary_badges(o, l, total);
+  else
+    tier_buf_printf(
+        l, NG_("# %s partner by partner type and tier:\n", "# %s partners by partner type and tier:\n", (unsigned long)total),
+        grouped(total, g));
   for (size_t type = 0; type < tier_ruleset_ntypes(o->rs); type++) summary_type(o, l, type);
-  long untyped = o->tally[o->ntally - 1];
-  if (untyped)
+  long untyped = o->tally[tally_slot(o, -1, -1)];
+  if (untyped && !badges_only)
     tier_buf_printf(l, NG_("  %s partner of no partner type\n", "  %s partners of no partner type\n", (unsigned long)untyped),
                     grouped(untyped, g));
   if (rejected)

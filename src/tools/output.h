@@ -29,8 +29,11 @@ struct out {
   tier_buf *scratch;       /* a cell being built (CSV quotes a cell as a whole) */
   tier_buf *line;          /* the table's lines of a result, before they are cut */
   struct esc_pool *pool;   /* record texts quoted for a terminal (escape.h) */
-  long *tally;             /* the table's summary: partners per partner type and */
-  size_t ntally;           /* tier, [type * (ntiers + 1) + tier + 1]; then those of no type */
+  bool tiers;              /* the rules have tiers: else (badges only) the table has no
+                              TYPE, TIER, NEXT or MISSING FOR NEXT, and a BADGES column */
+  long *tally;             /* the table's summary: partners per partner type and tier,
+                              [type * (ntiers + 1) + tier + 1]; then those of no type; */
+  size_t ntally;           /* then per badge, its holders */
 };
 
 /* 0, or -1 when out of memory; out_free in either case.  width: the

@@ -214,6 +214,8 @@ static const struct col MOVES[] = {
     {N_("Partner"), 20, false}, {N_("Type"), 11, false}, {N_("Move"), 21, false}, {N_("Why"), 48, false}};
 static const struct col SIDES[] = {
     {N_("Partner"), 20, false}, {N_("Type"), 11, false}, {N_("Change"), 21, false}, {N_("Why"), 48, false}};
+/* The same for a ruleset of badges only: its partners have no type. */
+static const struct col BADGE_SIDES[] = {{N_("Partner"), 24, false}, {N_("Change"), 28, false}, {N_("Why"), 48, false}};
 static const struct col BLOCKERS[] = {
     {N_("Requirement"), 56, false}, {N_("Partners blocked"), 16, true}, {N_("How far they are"), 28, false}};
 static const struct col CHANGES[] = {{N_("Where"), 13, false},
@@ -561,13 +563,14 @@ static void side_what(tier_buf *b, const struct diff_change *c, const tier_resul
 }
 
 /* What change c beside the tier is, and why: the last two cells of its
- * row (rn: the partner's result under the new rules). */
-static void side_cells(tier_buf *b, struct esc_pool *p, const struct diff_change *c, const tier_result *rn) {
-  size_t n = NCOLS(SIDES);
-  td(b, SIDES, 2);
+ * row in the table of columns cl, nc of them (rn: the partner's result
+ * under the new rules). */
+static void side_cells(tier_buf *b, struct esc_pool *p, const struct diff_change *c, const tier_result *rn, const struct col *cl,
+                       size_t nc) {
+  td(b, cl, nc - 2);
   side_what(b, c, rn);
-  td_end(b, 2, n);
-  td(b, SIDES, 3);
+  td_end(b, nc - 2, nc);
+  td(b, cl, nc - 1);
   if (c->kind == DIFF_PATH) {
     tier_buf *now = tier_buf_new(NULL), *was = tier_buf_new(NULL);
     if (now && was) say_text(b, _("Now %s; was %s."), path_text(now, c->new_path), path_text(was, c->old_path));
@@ -583,7 +586,15 @@ static void side_cells(tier_buf *b, struct esc_pool *p, const struct diff_change
     esc(b, c->kind == DIFF_BADGE_GAINED ? _("The old rules asked:") : _("The new rules ask:"));
     needs_list(b, p, c->why->unmet, c->why->nunmet);
   }
-  td_end(b, 3, n);
+  td_end(b, nc - 1, nc);
+}
+
+/* The columns of the table of changes beside the tier: a ruleset of
+ * badges only has no partner types, and no column for them. */
+static const struct col *side_cols(const tier_ruleset *rs, size_t *nc) {
+  bool typed = tier_ruleset_ntypes(rs) > 0;
+  *nc = typed ? NCOLS(SIDES) : NCOLS(BADGE_SIDES);
+  return typed ? SIDES : BADGE_SIDES;
 }
 
 /* The changes beside the tier diff_add just listed in d->chg; each one's
@@ -592,14 +603,17 @@ static void side_event(struct report_counter *c, const struct diff *d, const tie
   for (int i = 0; i < d->nchg; i++) {
     op(ev, 'y', 0);
     if (c->sides++ < REPORT_MOVES) {
-      size_t n = NCOLS(SIDES);
-      td(ev, SIDES, 0);
+      size_t n;
+      const struct col *cl = side_cols(c->rs, &n);
+      td(ev, cl, 0);
       partner(ev, rn);
       td_end(ev, 0, n);
-      td(ev, SIDES, 1);
-      esc(ev, rn->type ? rn->type : "");
-      td_end(ev, 1, n);
-      side_cells(ev, &c->pool, &d->chg[i], rn);
+      if (n == NCOLS(SIDES)) {
+        td(ev, cl, 1);
+        esc(ev, rn->type ? rn->type : "");
+        td_end(ev, 1, n);
+      }
+      side_cells(ev, &c->pool, &d->chg[i], rn, cl, n);
     }
     tier_buf_putc(ev, '\0');
   }
@@ -1016,10 +1030,52 @@ static void badge_chart(const struct report *r, tier_buf *b) {
   free(was);
 }
 
-/* The summary: the figures a reader needs first, then each partner
- * type's partners per tier.  changes: tierc diff's count, with a diff. */
-static void html_summary(const struct report *r, tier_buf *b, int changes) {
-  section_begin(b, "summary", _("Summary"));
+/* With a diff, the summary's tiles of the change: the number of rule
+ * changes (tierc diff's), then who moves: up, down and who keeps the
+ * tier; for a ruleset of badges only, which has no tiers, the badges
+ * gained and lost.  Then the partners with other badges, path or grant. */
+static void diff_tiles(const struct report *r, tier_buf *b, int changes) {
+  const struct diff *d = r->diff;
+  long up = 0, down = 0, stay = 0, changed = 0, gained = 0, lost = 0;
+  for (int i = 0; i < d->ntypes; i++) {
+    up += d->types[i].up;
+    down += d->types[i].down;
+    stay += d->types[i].stay;
+    changed += d->types[i].changed;
+  }
+  for (int k = 0; k < d->nbadges; k++) {
+    gained += d->badges[k].gained;
+    lost += d->badges[k].lost;
+  }
+  bool tiers = tier_ruleset_ntypes(r->rs) > 0;
+  tile_begin(b, "");
+  tier_buf_printf(b, "%d", changes);
+  tile_end(b, NG_("change in the rules", "changes in the rules", (unsigned long)(changes < 0 ? 0 : changes)));
+  tile_begin(b, "");
+  tier_buf_puts(b, "&#9650; ");
+  count(b, tiers ? up : gained);
+  tile_end(b, tiers ? _("move up") : NG_("badge gained", "badges gained", (unsigned long)gained));
+  tile_begin(b, "");
+  tier_buf_puts(b, "&#9660; ");
+  count(b, tiers ? down : lost);
+  tile_end(b, tiers ? _("move down") : NG_("badge lost", "badges lost", (unsigned long)lost));
+  if (tiers) {
+    tile_begin(b, "");
+    count(b, stay);
+    tile_end(b, _("keep their tier"));
+  }
+  if (changed) {
+    tile_begin(b, "");
+    count(b, changed);
+    tile_end(b,
+             tiers ? _("of them with other badges, path or grant")
+                   : NG_("partner with other badges or paths", "partners with other badges or paths", (unsigned long)changed));
+  }
+}
+
+/* The summary's tiles: partners, records rejected, review dates, and
+ * with a diff its own (diff_tiles). */
+static void summary_tiles(const struct report *r, tier_buf *b, int changes) {
   tier_buf_puts(b, "<div class=\"tiles\">\n");
   tile_begin(b, "");
   count(b, r->partners);
@@ -1042,36 +1098,21 @@ static void html_summary(const struct report *r, tier_buf *b, int changes) {
     }
     tile_end(b, NG_("review date", "review dates", one ? 1 : 2));
   }
-  if (r->diff) {
-    long up = 0, down = 0, stay = 0, changed = 0;
-    for (int i = 0; i < r->diff->ntypes; i++) {
-      up += r->diff->types[i].up;
-      down += r->diff->types[i].down;
-      stay += r->diff->types[i].stay;
-      changed += r->diff->types[i].changed;
-    }
-    tile_begin(b, "");
-    tier_buf_printf(b, "%d", changes);
-    tile_end(b, NG_("change in the rules", "changes in the rules", (unsigned long)(changes < 0 ? 0 : changes)));
-    tile_begin(b, "");
-    tier_buf_puts(b, "&#9650; ");
-    count(b, up);
-    tile_end(b, _("move up"));
-    tile_begin(b, "");
-    tier_buf_puts(b, "&#9660; ");
-    count(b, down);
-    tile_end(b, _("move down"));
-    tile_begin(b, "");
-    count(b, stay);
-    tile_end(b, _("keep their tier"));
-    if (changed) {
-      tile_begin(b, "");
-      count(b, changed);
-      tile_end(b, _("of them with other badges, path or grant"));
-    }
-  }
-  tier_buf_puts(b, "</div>\n<p class=\"caption\">");
-  esc(b, _("Partners per tier, by partner type: each partner counts once, in the highest tier it holds."));
+  if (r->diff) diff_tiles(r, b, changes);
+  tier_buf_puts(b, "</div>\n");
+}
+
+/* The summary: the figures a reader needs first, then each partner
+ * type's partners per tier, then the partners holding each badge (a
+ * ruleset of badges only has these alone).  changes: tierc diff's count,
+ * with a diff. */
+static void html_summary(const struct report *r, tier_buf *b, int changes) {
+  section_begin(b, "summary", _("Summary"));
+  summary_tiles(r, b, changes);
+  tier_buf_puts(b, "<p class=\"caption\">");
+  if (tier_ruleset_ntypes(r->rs))
+    esc(b, _("Partners per tier, by partner type: each partner counts once, in the highest tier it holds."));
+  else esc(b, _("This ruleset has badges and no partner types or tiers: each partner counts in every badge it holds."));
   if (r->diff) {
     tier_buf_putc(b, ' ');
     esc(b, _("Under each count, what the old rules gave the same partners."));
@@ -1594,11 +1635,13 @@ static void html_impact(const struct report *r, tier_buf *b) {
   const struct diff *d = r->diff;
   section_begin(b, "impact", _("Impact of the rule change"));
   tier_buf *o = tier_buf_new(NULL), *n = tier_buf_new(NULL);
+  bool tiers = tier_ruleset_ntypes(r->rs) > 0;
   tier_buf_puts(b, "<p class=\"caption\">");
   if (o && n)
     say_html(b,
-             _("Each partner evaluated under the old rules (%s) and the new (%s). Tiers are matched by name, or by their "
-               "place in the ladder when renamed."),
+             tiers ? _("Each partner evaluated under the old rules (%s) and the new (%s). Tiers are matched by name, or "
+                       "by their place in the ladder when renamed.")
+                   : _("Each partner evaluated under the old rules (%s) and the new (%s). Badges are matched by name."),
              ruleset_ref(o, d->old, d->old_path), ruleset_ref(n, d->new_, d->new_path));
   tier_buf_free(o);
   tier_buf_free(n);
@@ -1610,7 +1653,8 @@ static void html_impact(const struct report *r, tier_buf *b) {
              COUNT(d->errors));
   }
   tier_buf_puts(b, "</p>\n");
-  for (int i = 0; i < d->ntypes; i++) flows(b, &d->types[i]);
+  for (int i = 0; i < d->ntypes; i++) /* partners of no type (a ruleset of badges) have no ladder */
+    if (d->types[i].lad.nold || d->types[i].lad.nnew) flows(b, &d->types[i]);
   static const struct rows moves = {
       N_("Partners that move, and why"),
       N_("The partner that moves, in input order."),
@@ -1626,36 +1670,40 @@ static void html_impact(const struct report *r, tier_buf *b) {
       N_("The first %d of %s changes of badges, paths and grants, in input order (%s lists every one)."),
       SIDES,
       NCOLS(SIDES)};
+  static const struct rows badge_sides = {
+      N_("Badges gained and lost, and badges held by another path"),
+      N_("The one change of a badge or path, in input order."),
+      NGN_("All %s change of badges and paths, in input order.", "All %s changes of badges and paths, in input order."),
+      N_("The first %d of %s changes of badges and paths, in input order (%s lists every one)."),
+      BADGE_SIDES,
+      NCOLS(BADGE_SIDES)};
   if (r->moves) rows_table(b, &moves, r->moves, r->moves_html);
-  if (r->sides) rows_table(b, &sides, r->sides, r->sides_html);
+  if (r->sides) rows_table(b, tiers ? &sides : &badge_sides, r->sides, r->sides_html);
   tier_buf_puts(b, "</section>\n");
 }
 
 /* The page: the summary first (it needs the number of rule changes, so
  * that section is laid out before it and placed after), then what blocks
  * the next tiers and the badges, who is closest, which paths partners
- * take, and with a diff the rule change and its impact; a ruleset of
- * badges alone, what keeps partners from them and their paths. */
+ * take, and with a diff the rule change and its impact.  A ruleset of
+ * badges alone has no tiers to block or be close to: the rest is said in
+ * badges (the partners holding each; with a diff, who gains and loses
+ * each). */
 void report_html(const struct report *r, tier_buf *b) {
   tier_buf *rules = r->diff ? tier_buf_new(NULL) : NULL;
   int changes = rules ? html_rules(r->diff, rules) : 0;
   html_head(r, b);
-  if (tier_ruleset_ntypes(r->rs) == 0) {
-    para(b, _("This ruleset has no partner types."));
-    html_badge_blockers(r, b); /* a ruleset of badges: what keeps partners from them, */
-    html_paths(r, b);          /* and which paths their holders take */
-  } else {
-    html_summary(r, b, changes);
-    html_blockers(r, b);
-    html_badge_blockers(r, b);
-    html_closest(r, b);
-    html_paths(r, b);
-    if (r->diff) {
-      const char *t = rules ? tier_buf_text(rules, NULL) : NULL;
-      if (t) tier_buf_puts(b, t);
-      else para(b, _("(out of memory)"));
-      html_impact(r, b);
-    }
+  bool tiers = tier_ruleset_ntypes(r->rs) > 0;
+  html_summary(r, b, changes);
+  if (tiers) html_blockers(r, b);
+  html_badge_blockers(r, b);
+  if (tiers) html_closest(r, b);
+  html_paths(r, b);
+  if (r->diff) {
+    const char *t = rules ? tier_buf_text(rules, NULL) : NULL;
+    if (t) tier_buf_puts(b, t);
+    else para(b, _("(out of memory)"));
+    html_impact(r, b);
   }
   long records = r->partners + r->errors;
   tier_buf_puts(b, "<footer>");
