@@ -118,7 +118,7 @@ static int literal(struct jp *j, const char *word, size_t n) {
 }
 
 /* A number by RFC 8259's grammar; *is_int when it has no fraction or exponent. */
-static int number(struct jp *j, const char **b, const char **end, bool *is_int) {
+static inline __attribute__((always_inline)) int number(struct jp *j, const char **b, const char **end, bool *is_int) {
   const char *p = j->p, *e = j->e;
   *b = p;
   *is_int = true;
@@ -536,7 +536,7 @@ static int scalar(struct jp *j, const struct img_field *f, int64_t *out) {
     *out = TIER_NONE;
     return TIER_OK;
   }
-  const char *s, *b, *e;
+  const char *s, *b = NULL, *e = NULL;
   size_t n;
   bool isint;
   int rc;
@@ -671,10 +671,15 @@ static int index_wide_owners(struct tier_vm *vm, struct reader *rd, const uint32
  * learnt after one object), and one compare or two replace decoding the
  * key and looking it up.  Only names whose JSON spelling is themselves
  * qualify (field_key.raw). */
-static int expected_key(struct jp *j, struct owner_fields of, uint32_t next) {
-  if (next >= of.n || *j->p != '"') return -1;
+static inline __attribute__((always_inline)) int expected_key(struct jp *j, struct owner_fields of, uint32_t next) {
+  if (next >= of.n) return -1;
   const struct field_key *k = &of.k[next];
-  if (!k->raw || (size_t)(j->e - j->p) < k->n + 2 || j->p[k->n + 1] != '"' || !scan_same(j->p + 1, k->name, k->n)) return -1;
+  if (k->short_raw && j->e - j->p >= 16) {
+    if (!scan_pat_at(&k->pat, j->p)) return -1; /* "name" in one compare: most keys */
+  } else if (!k->raw || (size_t)(j->e - j->p) < k->n + 2 || *j->p != '"' || j->p[k->n + 1] != '"' ||
+             !scan_same(j->p + 1, k->name, k->n)) {
+    return -1;
+  }
   j->p += k->n + 2;
   return (int)next;
 }
@@ -746,7 +751,49 @@ static struct owner_fields fields_of(struct jp *j, int owner) {
   return of;
 }
 
-/* An object whose keys are the fields of `owner` (-1: the record). */
+/* A key that is not where object() looks first (right after the '{' or
+ * ','): after blanks, spelt with escapes, in an order not learnt, or one
+ * the schema does not declare.  Its place among the fields of `of`, with
+ * j->p past the key; or -1 when the schema does not declare it, with the
+ * key tallied (or with strict_fields a fault) and passed over with its
+ * value; or -2 with *rc the error. */
+static int other_key(struct jp *j, int owner, struct owner_fields of, uint32_t next, int *rc) {
+  ws(j);
+  if (j->p >= j->e || *j->p != '"') {
+    *rc = syntax(j, j->p, _("string or '}' expected"));
+    return -2;
+  }
+  int k = expected_key(j, of, next);
+  if (k < 0) k = expected_key(j, of, of.order[next]);
+  if (k >= 0) return k;
+  char *mark = j->scr;
+  const char *key;
+  size_t kn;
+  if ((*rc = string(j, &key, &kn))) return -2;
+  k = find_key(j, owner, of, key, kn);
+  j->rd->keys_looked_up++;
+  if (k >= 0) {
+    of.order[next] = (uint32_t)k; /* learnt for the next object */
+    return k;
+  }
+  if (!punct(j, ':')) {
+    *rc = syntax(j, j->p, _("':' expected"));
+    return -2;
+  }
+  /* a key the schema does not declare: tallied, or with strict_fields a fault */
+  char why[sizeof j->vm->err];
+  j->at[depth_of(j, owner)].field = -1; /* the path is the object's */
+  if (rec_unknown_key(j->vm, owner < 0 ? NO_LIST : (uint16_t)owner, key, kn, why, sizeof why)) {
+    fault(j, "%s", why); /* the record's first undeclared key: read on (rec_strict_end) */
+    if (!j->quiet) rec_strict_first(j->vm);
+  }
+  j->scr = mark; /* its name is not kept */
+  return (*rc = skip(j, 1)) ? -2 : -1;
+}
+
+/* An object whose keys are the fields of `owner` (-1: the record).  The
+ * path of a fault has j->at[depth].field: the field being read, left there
+ * until the next one or the object's end (no fault comes between). */
 static int object(struct jp *j, int owner, int64_t *row, uint8_t *seen) {
   const struct image *img = j->img;
   struct owner_fields of = fields_of(j, owner);
@@ -755,48 +802,32 @@ static int object(struct jp *j, int owner, int64_t *row, uint8_t *seen) {
   j->p++; /* '{' */
   ws(j);
   int rc;
-  uint32_t next = 0; /* the place of the key expected next (schema order); of.order[next]: the one learnt */
+  uint32_t next = 0;  /* the place of the key expected next (schema order); of.order[next]: the one learnt */
+  uint32_t nseen = 0; /* fields read: all of them, and none is absent */
   if (j->p < j->e && *j->p == '}') {
     j->p++;
   } else {
     for (;;) {
-      ws(j);
-      if (j->p >= j->e || *j->p != '"') return syntax(j, j->p, _("string or '}' expected"));
-      char *mark = j->scr;
+      /* the key expected, where records put it: right after the ',' or '{' */
       int k = expected_key(j, of, next);
       if (k < 0) k = expected_key(j, of, of.order[next]);
-      const char *key = NULL; /* read when it is not a key expected next */
-      size_t kn = 0;
-      if (k < 0) {
-        if ((rc = string(j, &key, &kn))) return rc;
-        k = find_key(j, owner, of, key, kn);
-        j->rd->keys_looked_up++;
-        if (k >= 0) of.order[next] = (uint32_t)k; /* learnt for the next object */
-      }
-      if (!punct(j, ':')) return syntax(j, j->p, _("':' expected"));
-      if (k < 0) {
-        /* a key the schema does not declare: tallied, or with strict_fields a fault */
-        char why[sizeof j->vm->err];
-        if (rec_unknown_key(j->vm, owner < 0 ? NO_LIST : (uint16_t)owner, key, kn, why, sizeof why)) {
-          fault(j, "%s", why); /* the record's first undeclared key: read on (rec_strict_end) */
-          if (!j->quiet) rec_strict_first(j->vm);
-        }
-        j->scr = mark; /* its name is not kept */
-        if ((rc = skip(j, 1))) return rc;
-      } else {
+      if (k < 0) k = other_key(j, owner, of, next, &rc);
+      if (k == -2) return rc;
+      if (k >= 0) {
+        if (!punct(j, ':')) return syntax(j, j->p, _("':' expected"));
         uint32_t fi = of.f[k];
         const struct img_field *f = &img->fields[fi];
         j->at[depth].field = (int)fi;
         if (seen[k]) return fault(j, _("the field appears twice"));
         seen[k] = 1;
+        nseen++;
         if (f->kind == TY_LIST) rc = list(j, f->ref, seen + of.n, &row[f->slot]);
         else rc = scalar(j, f, &row[f->slot]);
-        if (!rc && (int32_t)fi == img->id_field && row[f->slot] != TIER_NONE) {
-          const struct rec_str *id = &j->rd->strs[row[f->slot]];
-          rc = take_id(j, id->p, id->n);
-        }
         if (rc) return rc;
-        j->at[depth].field = -1;
+        if (owner < 0 && (int32_t)fi == img->id_field && row[f->slot] != TIER_NONE) {
+          const struct rec_str *id = &j->rd->strs[row[f->slot]];
+          if ((rc = take_id(j, id->p, id->n))) return rc;
+        }
         next = (uint32_t)k + 1;
       }
       if (punct(j, ',')) continue;
@@ -804,8 +835,9 @@ static int object(struct jp *j, int owner, int64_t *row, uint8_t *seen) {
       return syntax(j, j->p, _("',' or '}' expected"));
     }
   }
+  j->at[depth].field = -1;
   /* absent fields: optional ones are none, lists empty, others an error */
-  for (uint32_t k = 0; k < of.n; k++) {
+  for (uint32_t k = 0; nseen < of.n && k < of.n; k++) {
     if (seen[k]) continue;
     const struct img_field *f = &img->fields[of.f[k]];
     if (f->kind == TY_LIST) { row[f->slot] = LIST_SLOT(j->rd->lists[f->ref].n, 0); continue; }
@@ -861,7 +893,16 @@ static int index_fields(struct tier_vm *vm, struct reader *rd) {
   }
   for (uint32_t i = 0; i < img->nfields; i++) {
     uint32_t name = img->fields[fields[i]].key; /* the key the records use */
-    rd->keys[i] = (struct field_key){img->strs[name], img->strlens[name], raw_name(img, name)};
+    struct field_key *k = &rd->keys[i];
+    *k = (struct field_key){img->strs[name], img->strlens[name], raw_name(img, name), false, {0, 0, 0, 0}};
+    if (k->raw && k->n <= 14) {
+      char quoted[16];
+      quoted[0] = '"';
+      memcpy(quoted + 1, k->name, k->n);
+      quoted[k->n + 1] = '"';
+      scan_pat_init(&k->pat, quoted, k->n + 2);
+      k->short_raw = true;
+    }
   }
   if (index_wide_owners(vm, rd, start, fields)) goto fail;
   /* set last: a VM with owner_start has every table */
