@@ -418,6 +418,56 @@ static int money(struct jp *j, const char *b, const char *e, int64_t *out) {
   return TIER_OK;
 }
 
+/* An amount written as most are, -?D(.d|.dd)? with at most 13 digits D
+ * (no leading zero, no exponent), read as cents in one pass into *out,
+ * with j->p past it: true.  Anything else (longer, an exponent, three
+ * decimals, a malformed number) is left to number() and money(): false,
+ * j->p unmoved.  Eighteen bytes must be left, so that no test of a byte
+ * passes the end: the '-', 14 digits, the point, two decimals. */
+static inline bool money_in_place(struct jp *j, int64_t *out) {
+  const char *p = j->p;
+  if (j->e - p < 18) return false;
+  bool neg = *p == '-';
+  p += neg;
+  const char *b = p;
+  uint64_t v = 0;
+  if (*p == '0') p++;
+  else
+    while (p - b < 14 && (unsigned)(*p - '0') < 10) v = v * 10 + (uint64_t)(*p++ - '0');
+  if (p == b || p - b > 13) return false;
+  int f = 0;
+  if (*p == '.') {
+    for (p++; f < 2 && (unsigned)(*p - '0') < 10; f++) v = v * 10 + (uint64_t)(*p++ - '0');
+    if (f == 0) return false;
+  }
+  if ((unsigned)(*p - '0') < 10 || *p == '.' || *p == 'e' || *p == 'E') return false;
+  v *= f == 2 ? 1 : f == 1 ? 10 : 100;
+  *out = neg ? -(int64_t)v : (int64_t)v;
+  j->p = p;
+  return true;
+}
+
+/* An integer of at most 15 digits (below 2^53: no test a digit), no
+ * leading zero, read in one pass into *out with j->p past it: true; else
+ * (longer, a fraction or exponent, malformed) false, j->p unmoved, for
+ * number() and integer().  Seventeen bytes must be left: the '-', 15
+ * digits and the byte after them. */
+static inline bool integer_in_place(struct jp *j, int64_t *out) {
+  const char *p = j->p;
+  if (j->e - p < 17) return false;
+  bool neg = *p == '-';
+  p += neg;
+  const char *b = p;
+  int64_t v = 0;
+  if (*p == '0') p++;
+  else
+    while (p - b < 16 && (unsigned)(*p - '0') < 10) v = v * 10 + (*p++ - '0');
+  if (p == b || p - b > 15 || (unsigned)(*p - '0') < 10 || *p == '.' || *p == 'e' || *p == 'E') return false;
+  *out = neg ? -v : v;
+  j->p = p;
+  return true;
+}
+
 /* The integer b..e (digits with an optional '-', as number() found it),
  * within LIM_INT. */
 static int integer(struct jp *j, const char *b, const char *e, int64_t *out) {
@@ -524,7 +574,7 @@ static int enum_value(struct jp *j, const struct img_enum *en, int64_t *out) {
 /* One value of field f at j->p into *out, in the packed record's form:
  * null only for an optional field (TIER_NONE); texts and numbers interned
  * in the record's tables; dates as day numbers; enums as value indexes. */
-static int scalar(struct jp *j, const struct img_field *f, int64_t *out) {
+static int scalar(struct jp *j, const struct img_field *f, uint32_t fi, int64_t *out) {
   const struct image *img = j->img;
   ws(j);
   if (j->p >= j->e) return syntax(j, j->p, _("unexpected end of input"));
@@ -544,11 +594,12 @@ static int scalar(struct jp *j, const struct img_field *f, int64_t *out) {
   case TY_TEXT:
     if (c != '"') return mistyped(j, _("a string"));
     if ((rc = string(j, &s, &n))) return rc;
-    rc = rec_intern(j->vm, j->rd, &j->nstrs, s, n, j->vm->keyed[f - img->fields], out);
+    rc = rec_intern(j->vm, j->rd, &j->nstrs, s, n, j->vm->keyed[fi], out);
     if (rc == TIER_ENOMEM) fault(j, _("out of memory"));
     return rc;
   case TY_INT:
     if (c != '-' && (c < '0' || c > '9')) return mistyped(j, _("an integer"));
+    if (integer_in_place(j, out)) return TIER_OK;
     if ((rc = number(j, &b, &e, &isint))) return rc;
     if (!isint) return fault(j, _("expected an integer, found a decimal number"));
     return integer(j, b, e, out);
@@ -568,6 +619,7 @@ static int scalar(struct jp *j, const struct img_field *f, int64_t *out) {
   }
   case TY_MONEY:
     if (c != '-' && (c < '0' || c > '9')) return mistyped(j, _("an amount (a number)"));
+    if (money_in_place(j, out)) return TIER_OK;
     if ((rc = number(j, &b, &e, &isint))) return rc;
     return money(j, b, e, out);
   case TY_BOOL:
@@ -576,6 +628,11 @@ static int scalar(struct jp *j, const struct img_field *f, int64_t *out) {
     return mistyped(j, _("true or false"));
   case TY_DATE:
     if (c != '"') return mistyped(j, _("a date \"YYYY-MM-DD\""));
+    /* "YYYY-MM-DD" read in place: a date's bytes are a plain string */
+    if (j->e - j->p >= 12 && j->p[11] == '"' && date_parse(j->p + 1, 10, out)) {
+      j->p += 12;
+      return TIER_OK;
+    }
     if ((rc = string(j, &s, &n))) return rc;
     if (!date_parse(s, n, out)) {
       if (n > 40) return fault(j, _("not a date (YYYY-MM-DD)"));
@@ -661,8 +718,10 @@ static int index_wide_owners(struct tier_vm *vm, struct reader *rd, const uint32
 }
 
 /* The key at j->p, when it is field `next` of `of` spelt byte for byte as
- * its name: its place, with j->p past the closing quote; else -1, with j->p
- * where it was (string() and find_key() then read the key).  (The name
+ * its name: its place, with j->p past the closing quote, or past the
+ * colon when the key's pattern holds it (field_key.pat: object() tests the
+ * byte before j->p); else -1, with j->p where it was (other_key() then
+ * reads the key).  (The name
  * is the field's JSON key: `n "count": int;` reads "count".)  Producers
  * write the keys of every object in one order, so the key after field k is
  * most often field k + 1, or else the one that followed it in an object
@@ -675,7 +734,9 @@ static inline __attribute__((always_inline)) int expected_key(struct jp *j, stru
   if (next >= of.n) return -1;
   const struct field_key *k = &of.k[next];
   if (k->short_raw && j->e - j->p >= 16) {
-    if (!scan_pat_at(&k->pat, j->p)) return -1; /* "name" in one compare: most keys */
+    if (!scan_pat_at(&k->pat, j->p)) return -1; /* "name": in one compare: most keys */
+    j->p += k->pat.n;
+    return (int)next;
   } else if (!k->raw || (size_t)(j->e - j->p) < k->n + 2 || *j->p != '"' || j->p[k->n + 1] != '"' ||
              !scan_same(j->p + 1, k->name, k->n)) {
     return -1;
@@ -798,7 +859,8 @@ static int object(struct jp *j, int owner, int64_t *row, uint8_t *seen) {
   const struct image *img = j->img;
   struct owner_fields of = fields_of(j, owner);
   int depth = depth_of(j, owner);
-  memset(seen, 0, of.n);
+  if (of.n <= 16) memset(seen, 0, 16); /* one store (rd->seen has 16 bytes to spare) */
+  else memset(seen, 0, of.n);
   j->p++; /* '{' */
   ws(j);
   int rc;
@@ -814,15 +876,15 @@ static int object(struct jp *j, int owner, int64_t *row, uint8_t *seen) {
       if (k < 0) k = other_key(j, owner, of, next, &rc);
       if (k == -2) return rc;
       if (k >= 0) {
-        if (!punct(j, ':')) return syntax(j, j->p, _("':' expected"));
-        uint32_t fi = of.f[k];
-        const struct img_field *f = &img->fields[fi];
+        if (j->p[-1] != ':' && !punct(j, ':')) return syntax(j, j->p, _("':' expected")); /* unless in the pattern */
+        uint32_t fi = of.k[k].fi;
+        const struct img_field *f = &of.k[k].f;
         j->at[depth].field = (int)fi;
         if (seen[k]) return fault(j, _("the field appears twice"));
         seen[k] = 1;
         nseen++;
         if (f->kind == TY_LIST) rc = list(j, f->ref, seen + of.n, &row[f->slot]);
-        else rc = scalar(j, f, &row[f->slot]);
+        else rc = scalar(j, f, fi, &row[f->slot]);
         if (rc) return rc;
         if (owner < 0 && (int32_t)fi == img->id_field && row[f->slot] != TIER_NONE) {
           const struct rec_str *id = &j->rd->strs[row[f->slot]];
@@ -894,13 +956,18 @@ static int index_fields(struct tier_vm *vm, struct reader *rd) {
   for (uint32_t i = 0; i < img->nfields; i++) {
     uint32_t name = img->fields[fields[i]].key; /* the key the records use */
     struct field_key *k = &rd->keys[i];
-    *k = (struct field_key){img->strs[name], img->strlens[name], raw_name(img, name), false, {0, 0, 0, 0}};
+    *k = (struct field_key){.name = img->strs[name],
+                            .n = img->strlens[name],
+                            .raw = raw_name(img, name),
+                            .fi = fields[i],
+                            .f = img->fields[fields[i]]};
     if (k->raw && k->n <= 14) {
-      char quoted[16];
+      char quoted[17];
       quoted[0] = '"';
       memcpy(quoted + 1, k->name, k->n);
       quoted[k->n + 1] = '"';
-      scan_pat_init(&k->pat, quoted, k->n + 2);
+      quoted[k->n + 2] = ':'; /* and the colon, when it fits: "name": */
+      scan_pat_init(&k->pat, quoted, k->n + 2 + (k->n <= 13));
       k->short_raw = true;
     }
   }
@@ -995,7 +1062,7 @@ int rec_parse(struct tier_vm *vm, const char *json, size_t len, struct record *o
   if (!grow(vm, (void **)&rd->slots, &rd->cap_slots, img->ntop + 1, sizeof *rd->slots) ||
       !grow(vm, (void **)&rd->lists, &rd->cap_lists, img->nlists + 1, sizeof *rd->lists) ||
       !grow(vm, (void **)&rd->scratch, &rd->cap_scratch, len + 1, 1) ||
-      !grow(vm, (void **)&rd->seen, &rd->cap_seen, vm->seen_size, 1)) {
+      !grow(vm, (void **)&rd->seen, &rd->cap_seen, vm->seen_size + 16, 1)) {
     snprintf(vm->err, sizeof vm->err, _("out of memory"));
     return TIER_ENOMEM;
   }
