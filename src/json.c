@@ -95,6 +95,14 @@ static inline void ws(struct jp *j) {
   while (j->p < j->e && (unsigned char)*j->p <= ' ' && (*j->p == ' ' || *j->p == '\n' || *j->p == '\t' || *j->p == '\r')) j->p++;
 }
 
+/* Pass over blanks: whether a byte is left.  The first test (a byte above
+ * the space) is the one that usually decides. */
+static inline bool ws_more(struct jp *j) {
+  if (j->p < j->e && (unsigned char)*j->p > ' ') return true;
+  ws(j);
+  return j->p < j->e;
+}
+
 /* Pass over blanks and then c, when c comes next: true; else false, with
  * j->p on the byte that is not c (where a syntax error points).  Records
  * are mostly written without blanks, so c is looked for first. */
@@ -109,6 +117,25 @@ static inline bool punct(struct jp *j, char c) {
     return true;
   }
   return false;
+}
+
+/* After a member or an item: past blanks and the ',' (1) or the closing
+ * byte `close` (0), else -1 with j->p on the byte that is neither.  One
+ * load decides between the two when no blank comes first. */
+static inline int sep(struct jp *j, char close) {
+  for (int blank = 0; blank < 2 && j->p < j->e; blank++) {
+    char c = *j->p;
+    if (c == ',') {
+      j->p++;
+      return 1;
+    }
+    if (c == close) {
+      j->p++;
+      return 0;
+    }
+    ws(j);
+  }
+  return -1;
 }
 
 static int literal(struct jp *j, const char *word, size_t n) {
@@ -576,8 +603,7 @@ static int enum_value(struct jp *j, const struct img_enum *en, int64_t *out) {
  * in the record's tables; dates as day numbers; enums as value indexes. */
 static int scalar(struct jp *j, const struct img_field *f, uint32_t fi, int64_t *out) {
   const struct image *img = j->img;
-  ws(j);
-  if (j->p >= j->e) return syntax(j, j->p, _("unexpected end of input"));
+  if (!ws_more(j)) return syntax(j, j->p, _("unexpected end of input"));
   char c = *j->p;
   if (c == 'n') {
     int rc = literal(j, "null", 4);
@@ -745,7 +771,8 @@ static inline __attribute__((always_inline)) int expected_key(struct jp *j, stru
   return (int)next;
 }
 
-static int object(struct jp *j, int owner, int64_t *row, uint8_t *seen);
+static int object(struct jp *j, int owner, const struct owner_fields *ofs, int depth, int64_t *row, uint8_t *seen);
+static struct owner_fields fields_of(struct jp *j, int owner);
 static int take_id(struct jp *j, const char *s, size_t n);
 
 /* The depth of the objects whose keys are the fields of `owner`: 0 for the
@@ -763,6 +790,7 @@ static int list(struct jp *j, uint32_t l, uint8_t *seen_items, int64_t *slot) {
   const struct image *img = j->img;
   uint32_t width = img->lists[l].width, start = rd->lists[l].n, count = 0;
   int depth = img->lists[l].depth;
+  struct owner_fields of = fields_of(j, (int)l); /* of the items */
   *slot = LIST_SLOT(start, 0);
   ws(j);
   if (j->p >= j->e) return syntax(j, j->p, _("unexpected end of input"));
@@ -777,12 +805,11 @@ static int list(struct jp *j, uint32_t l, uint8_t *seen_items, int64_t *slot) {
     j->p++;
   } else {
     for (;;) {
-      ws(j);
       if (start + count >= MAX_ITEMS)
         return depth ? fault(j, _("the lists '%s' of this record have more than %u items in all"), img_str(img, img->fields[img->lists[l].field].key), MAX_ITEMS)
                      : fault(j, _("list has more than %u items"), MAX_ITEMS);
       j->at[depth].item = count;
-      if (j->p >= j->e) return syntax(j, j->p, _("unexpected end of input"));
+      if (!ws_more(j)) return syntax(j, j->p, _("unexpected end of input"));
       if (*j->p != '{') return mistyped(j, _("a list item (an object)"));
       size_t at = (size_t)(start + count) * width;
       /* the budget, before the item takes any memory */
@@ -792,11 +819,12 @@ static int list(struct jp *j, uint32_t l, uint8_t *seen_items, int64_t *slot) {
         fault(j, _("out of memory"));
         return TIER_ENOMEM;
       }
-      int rc = object(j, (int)l, rd->items[l] + at, seen_items);
+      int rc = object(j, (int)l, &of, depth + 1, rd->items[l] + at, seen_items);
       if (rc) return rc;
       rd->lists[l].n = start + ++count;
-      if (punct(j, ',')) continue;
-      if (punct(j, ']')) break;
+      int more = sep(j, ']');
+      if (more > 0) continue;
+      if (more == 0) break;
       return syntax(j, j->p, _("',' or ']' expected"));
     }
   }
@@ -852,13 +880,14 @@ static int other_key(struct jp *j, int owner, struct owner_fields of, uint32_t n
   return (*rc = skip(j, 1)) ? -2 : -1;
 }
 
-/* An object whose keys are the fields of `owner` (-1: the record).  The
- * path of a fault has j->at[depth].field: the field being read, left there
+/* An object whose keys are the fields of `owner` (-1: the record): *ofs
+ * is fields_of(owner) and depth depth_of(owner), which the caller takes
+ * once for all the items of a list.  The path of a fault has
+ * j->at[depth].field: the field being read, left there
  * until the next one or the object's end (no fault comes between). */
-static int object(struct jp *j, int owner, int64_t *row, uint8_t *seen) {
+static int object(struct jp *j, int owner, const struct owner_fields *ofs, int depth, int64_t *row, uint8_t *seen) {
   const struct image *img = j->img;
-  struct owner_fields of = fields_of(j, owner);
-  int depth = depth_of(j, owner);
+  struct owner_fields of = *ofs;
   if (of.n <= 16) memset(seen, 0, 16); /* one store (rd->seen has 16 bytes to spare) */
   else memset(seen, 0, of.n);
   j->p++; /* '{' */
@@ -892,8 +921,9 @@ static int object(struct jp *j, int owner, int64_t *row, uint8_t *seen) {
         }
         next = (uint32_t)k + 1;
       }
-      if (punct(j, ',')) continue;
-      if (punct(j, '}')) break;
+      int more = sep(j, '}');
+      if (more > 0) continue;
+      if (more == 0) break;
       return syntax(j, j->p, _("',' or '}' expected"));
     }
   }
@@ -1080,7 +1110,8 @@ int rec_parse(struct tier_vm *vm, const char *json, size_t len, struct record *o
   } else if (*j.p != '{') {
     rc = mistyped_as(&j, _("a record must be %s, found %s"), _("a JSON object"));
   } else {
-    rc = object(&j, -1, rd->slots, rd->seen);
+    struct owner_fields of = fields_of(&j, -1);
+    rc = object(&j, -1, &of, 0, rd->slots, rd->seen);
     if (!rc) {
       ws(&j);
       if (j.p < j.e) rc = syntax(&j, j.p, _("text after the end of the record"));
