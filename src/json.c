@@ -95,6 +95,14 @@ static inline void ws(struct jp *j) {
   while (j->p < j->e && (unsigned char)*j->p <= ' ' && (*j->p == ' ' || *j->p == '\n' || *j->p == '\t' || *j->p == '\r')) j->p++;
 }
 
+/* Pass over blanks: whether a byte is left.  The first test (a byte above
+ * the space) is the one that usually decides. */
+static inline bool ws_more(struct jp *j) {
+  if (j->p < j->e && (unsigned char)*j->p > ' ') return true;
+  ws(j);
+  return j->p < j->e;
+}
+
 /* Pass over blanks and then c, when c comes next: true; else false, with
  * j->p on the byte that is not c (where a syntax error points).  Records
  * are mostly written without blanks, so c is looked for first. */
@@ -111,6 +119,25 @@ static inline bool punct(struct jp *j, char c) {
   return false;
 }
 
+/* After a member or an item: past blanks and the ',' (1) or the closing
+ * byte `close` (0), else -1 with j->p on the byte that is neither.  One
+ * load decides between the two when no blank comes first. */
+static inline int sep(struct jp *j, char close) {
+  for (int blank = 0; blank < 2 && j->p < j->e; blank++) {
+    char c = *j->p;
+    if (c == ',') {
+      j->p++;
+      return 1;
+    }
+    if (c == close) {
+      j->p++;
+      return 0;
+    }
+    ws(j);
+  }
+  return -1;
+}
+
 static int literal(struct jp *j, const char *word, size_t n) {
   if ((size_t)(j->e - j->p) < n || !scan_same(j->p, word, n)) return syntax(j, j->p, _("invalid token"));
   j->p += n;
@@ -118,7 +145,7 @@ static int literal(struct jp *j, const char *word, size_t n) {
 }
 
 /* A number by RFC 8259's grammar; *is_int when it has no fraction or exponent. */
-static int number(struct jp *j, const char **b, const char **end, bool *is_int) {
+static inline __attribute__((always_inline)) int number(struct jp *j, const char **b, const char **end, bool *is_int) {
   const char *p = j->p, *e = j->e;
   *b = p;
   *is_int = true;
@@ -418,6 +445,56 @@ static int money(struct jp *j, const char *b, const char *e, int64_t *out) {
   return TIER_OK;
 }
 
+/* An amount written as most are, -?D(.d|.dd)? with at most 13 digits D
+ * (no leading zero, no exponent), read as cents in one pass into *out,
+ * with j->p past it: true.  Anything else (longer, an exponent, three
+ * decimals, a malformed number) is left to number() and money(): false,
+ * j->p unmoved.  Eighteen bytes must be left, so that no test of a byte
+ * passes the end: the '-', 14 digits, the point, two decimals. */
+static inline bool money_in_place(struct jp *j, int64_t *out) {
+  const char *p = j->p;
+  if (j->e - p < 18) return false;
+  bool neg = *p == '-';
+  p += neg;
+  const char *b = p;
+  uint64_t v = 0;
+  if (*p == '0') p++;
+  else
+    while (p - b < 14 && (unsigned)(*p - '0') < 10) v = v * 10 + (uint64_t)(*p++ - '0');
+  if (p == b || p - b > 13) return false;
+  int f = 0;
+  if (*p == '.') {
+    for (p++; f < 2 && (unsigned)(*p - '0') < 10; f++) v = v * 10 + (uint64_t)(*p++ - '0');
+    if (f == 0) return false;
+  }
+  if ((unsigned)(*p - '0') < 10 || *p == '.' || *p == 'e' || *p == 'E') return false;
+  v *= f == 2 ? 1 : f == 1 ? 10 : 100;
+  *out = neg ? -(int64_t)v : (int64_t)v;
+  j->p = p;
+  return true;
+}
+
+/* An integer of at most 15 digits (below 2^53: no test a digit), no
+ * leading zero, read in one pass into *out with j->p past it: true; else
+ * (longer, a fraction or exponent, malformed) false, j->p unmoved, for
+ * number() and integer().  Seventeen bytes must be left: the '-', 15
+ * digits and the byte after them. */
+static inline bool integer_in_place(struct jp *j, int64_t *out) {
+  const char *p = j->p;
+  if (j->e - p < 17) return false;
+  bool neg = *p == '-';
+  p += neg;
+  const char *b = p;
+  int64_t v = 0;
+  if (*p == '0') p++;
+  else
+    while (p - b < 16 && (unsigned)(*p - '0') < 10) v = v * 10 + (*p++ - '0');
+  if (p == b || p - b > 15 || (unsigned)(*p - '0') < 10 || *p == '.' || *p == 'e' || *p == 'E') return false;
+  *out = neg ? -v : v;
+  j->p = p;
+  return true;
+}
+
 /* The integer b..e (digits with an optional '-', as number() found it),
  * within LIM_INT. */
 static int integer(struct jp *j, const char *b, const char *e, int64_t *out) {
@@ -524,10 +601,9 @@ static int enum_value(struct jp *j, const struct img_enum *en, int64_t *out) {
 /* One value of field f at j->p into *out, in the packed record's form:
  * null only for an optional field (TIER_NONE); texts and numbers interned
  * in the record's tables; dates as day numbers; enums as value indexes. */
-static int scalar(struct jp *j, const struct img_field *f, int64_t *out) {
+static int scalar(struct jp *j, const struct img_field *f, uint32_t fi, int64_t *out) {
   const struct image *img = j->img;
-  ws(j);
-  if (j->p >= j->e) return syntax(j, j->p, _("unexpected end of input"));
+  if (!ws_more(j)) return syntax(j, j->p, _("unexpected end of input"));
   char c = *j->p;
   if (c == 'n') {
     int rc = literal(j, "null", 4);
@@ -536,7 +612,7 @@ static int scalar(struct jp *j, const struct img_field *f, int64_t *out) {
     *out = TIER_NONE;
     return TIER_OK;
   }
-  const char *s, *b, *e;
+  const char *s, *b = NULL, *e = NULL;
   size_t n;
   bool isint;
   int rc;
@@ -544,11 +620,12 @@ static int scalar(struct jp *j, const struct img_field *f, int64_t *out) {
   case TY_TEXT:
     if (c != '"') return mistyped(j, _("a string"));
     if ((rc = string(j, &s, &n))) return rc;
-    rc = rec_intern(j->vm, j->rd, &j->nstrs, s, n, j->vm->keyed[f - img->fields], out);
+    rc = rec_intern(j->vm, j->rd, &j->nstrs, s, n, j->vm->keyed[fi], out);
     if (rc == TIER_ENOMEM) fault(j, _("out of memory"));
     return rc;
   case TY_INT:
     if (c != '-' && (c < '0' || c > '9')) return mistyped(j, _("an integer"));
+    if (integer_in_place(j, out)) return TIER_OK;
     if ((rc = number(j, &b, &e, &isint))) return rc;
     if (!isint) return fault(j, _("expected an integer, found a decimal number"));
     return integer(j, b, e, out);
@@ -568,6 +645,7 @@ static int scalar(struct jp *j, const struct img_field *f, int64_t *out) {
   }
   case TY_MONEY:
     if (c != '-' && (c < '0' || c > '9')) return mistyped(j, _("an amount (a number)"));
+    if (money_in_place(j, out)) return TIER_OK;
     if ((rc = number(j, &b, &e, &isint))) return rc;
     return money(j, b, e, out);
   case TY_BOOL:
@@ -576,6 +654,11 @@ static int scalar(struct jp *j, const struct img_field *f, int64_t *out) {
     return mistyped(j, _("true or false"));
   case TY_DATE:
     if (c != '"') return mistyped(j, _("a date \"YYYY-MM-DD\""));
+    /* "YYYY-MM-DD" read in place: a date's bytes are a plain string */
+    if (j->e - j->p >= 12 && j->p[11] == '"' && date_parse(j->p + 1, 10, out)) {
+      j->p += 12;
+      return TIER_OK;
+    }
     if ((rc = string(j, &s, &n))) return rc;
     if (!date_parse(s, n, out)) {
       if (n > 40) return fault(j, _("not a date (YYYY-MM-DD)"));
@@ -661,8 +744,10 @@ static int index_wide_owners(struct tier_vm *vm, struct reader *rd, const uint32
 }
 
 /* The key at j->p, when it is field `next` of `of` spelt byte for byte as
- * its name: its place, with j->p past the closing quote; else -1, with j->p
- * where it was (string() and find_key() then read the key).  (The name
+ * its name: its place, with j->p past the closing quote, or past the
+ * colon when the key's pattern holds it (field_key.pat: object() tests the
+ * byte before j->p); else -1, with j->p where it was (other_key() then
+ * reads the key).  (The name
  * is the field's JSON key: `n "count": int;` reads "count".)  Producers
  * write the keys of every object in one order, so the key after field k is
  * most often field k + 1, or else the one that followed it in an object
@@ -671,15 +756,23 @@ static int index_wide_owners(struct tier_vm *vm, struct reader *rd, const uint32
  * learnt after one object), and one compare or two replace decoding the
  * key and looking it up.  Only names whose JSON spelling is themselves
  * qualify (field_key.raw). */
-static int expected_key(struct jp *j, struct owner_fields of, uint32_t next) {
-  if (next >= of.n || *j->p != '"') return -1;
+static inline __attribute__((always_inline)) int expected_key(struct jp *j, struct owner_fields of, uint32_t next) {
+  if (next >= of.n) return -1;
   const struct field_key *k = &of.k[next];
-  if (!k->raw || (size_t)(j->e - j->p) < k->n + 2 || j->p[k->n + 1] != '"' || !scan_same(j->p + 1, k->name, k->n)) return -1;
+  if (k->short_raw && j->e - j->p >= 16) {
+    if (!scan_pat_at(&k->pat, j->p)) return -1; /* "name": in one compare: most keys */
+    j->p += k->pat.n;
+    return (int)next;
+  } else if (!k->raw || (size_t)(j->e - j->p) < k->n + 2 || *j->p != '"' || j->p[k->n + 1] != '"' ||
+             !scan_same(j->p + 1, k->name, k->n)) {
+    return -1;
+  }
   j->p += k->n + 2;
   return (int)next;
 }
 
-static int object(struct jp *j, int owner, int64_t *row, uint8_t *seen);
+static int object(struct jp *j, int owner, const struct owner_fields *ofs, int depth, int64_t *row, uint8_t *seen);
+static struct owner_fields fields_of(struct jp *j, int owner);
 static int take_id(struct jp *j, const char *s, size_t n);
 
 /* The depth of the objects whose keys are the fields of `owner`: 0 for the
@@ -697,6 +790,7 @@ static int list(struct jp *j, uint32_t l, uint8_t *seen_items, int64_t *slot) {
   const struct image *img = j->img;
   uint32_t width = img->lists[l].width, start = rd->lists[l].n, count = 0;
   int depth = img->lists[l].depth;
+  struct owner_fields of = fields_of(j, (int)l); /* of the items */
   *slot = LIST_SLOT(start, 0);
   ws(j);
   if (j->p >= j->e) return syntax(j, j->p, _("unexpected end of input"));
@@ -711,12 +805,11 @@ static int list(struct jp *j, uint32_t l, uint8_t *seen_items, int64_t *slot) {
     j->p++;
   } else {
     for (;;) {
-      ws(j);
       if (start + count >= MAX_ITEMS)
         return depth ? fault(j, _("the lists '%s' of this record have more than %u items in all"), img_str(img, img->fields[img->lists[l].field].key), MAX_ITEMS)
                      : fault(j, _("list has more than %u items"), MAX_ITEMS);
       j->at[depth].item = count;
-      if (j->p >= j->e) return syntax(j, j->p, _("unexpected end of input"));
+      if (!ws_more(j)) return syntax(j, j->p, _("unexpected end of input"));
       if (*j->p != '{') return mistyped(j, _("a list item (an object)"));
       size_t at = (size_t)(start + count) * width;
       /* the budget, before the item takes any memory */
@@ -726,11 +819,12 @@ static int list(struct jp *j, uint32_t l, uint8_t *seen_items, int64_t *slot) {
         fault(j, _("out of memory"));
         return TIER_ENOMEM;
       }
-      int rc = object(j, (int)l, rd->items[l] + at, seen_items);
+      int rc = object(j, (int)l, &of, depth + 1, rd->items[l] + at, seen_items);
       if (rc) return rc;
       rd->lists[l].n = start + ++count;
-      if (punct(j, ',')) continue;
-      if (punct(j, ']')) break;
+      int more = sep(j, ']');
+      if (more > 0) continue;
+      if (more == 0) break;
       return syntax(j, j->p, _("',' or ']' expected"));
     }
   }
@@ -746,66 +840,96 @@ static struct owner_fields fields_of(struct jp *j, int owner) {
   return of;
 }
 
-/* An object whose keys are the fields of `owner` (-1: the record). */
-static int object(struct jp *j, int owner, int64_t *row, uint8_t *seen) {
+/* A key that is not where object() looks first (right after the '{' or
+ * ','): after blanks, spelt with escapes, in an order not learnt, or one
+ * the schema does not declare.  Its place among the fields of `of`, with
+ * j->p past the key; or -1 when the schema does not declare it, with the
+ * key tallied (or with strict_fields a fault) and passed over with its
+ * value; or -2 with *rc the error. */
+static int other_key(struct jp *j, int owner, struct owner_fields of, uint32_t next, int *rc) {
+  ws(j);
+  if (j->p >= j->e || *j->p != '"') {
+    *rc = syntax(j, j->p, _("string or '}' expected"));
+    return -2;
+  }
+  int k = expected_key(j, of, next);
+  if (k < 0) k = expected_key(j, of, of.order[next]);
+  if (k >= 0) return k;
+  char *mark = j->scr;
+  const char *key;
+  size_t kn;
+  if ((*rc = string(j, &key, &kn))) return -2;
+  k = find_key(j, owner, of, key, kn);
+  j->rd->keys_looked_up++;
+  if (k >= 0) {
+    of.order[next] = (uint32_t)k; /* learnt for the next object */
+    return k;
+  }
+  if (!punct(j, ':')) {
+    *rc = syntax(j, j->p, _("':' expected"));
+    return -2;
+  }
+  /* a key the schema does not declare: tallied, or with strict_fields a fault */
+  char why[sizeof j->vm->err];
+  j->at[depth_of(j, owner)].field = -1; /* the path is the object's */
+  if (rec_unknown_key(j->vm, owner < 0 ? NO_LIST : (uint16_t)owner, key, kn, why, sizeof why)) {
+    fault(j, "%s", why); /* the record's first undeclared key: read on (rec_strict_end) */
+    if (!j->quiet) rec_strict_first(j->vm);
+  }
+  j->scr = mark; /* its name is not kept */
+  return (*rc = skip(j, 1)) ? -2 : -1;
+}
+
+/* An object whose keys are the fields of `owner` (-1: the record): *ofs
+ * is fields_of(owner) and depth depth_of(owner), which the caller takes
+ * once for all the items of a list.  The path of a fault has
+ * j->at[depth].field: the field being read, left there
+ * until the next one or the object's end (no fault comes between). */
+static int object(struct jp *j, int owner, const struct owner_fields *ofs, int depth, int64_t *row, uint8_t *seen) {
   const struct image *img = j->img;
-  struct owner_fields of = fields_of(j, owner);
-  int depth = depth_of(j, owner);
-  memset(seen, 0, of.n);
+  struct owner_fields of = *ofs;
+  if (of.n <= 16) memset(seen, 0, 16); /* one store (rd->seen has 16 bytes to spare) */
+  else memset(seen, 0, of.n);
   j->p++; /* '{' */
   ws(j);
   int rc;
-  uint32_t next = 0; /* the place of the key expected next (schema order); of.order[next]: the one learnt */
+  uint32_t next = 0;  /* the place of the key expected next (schema order); of.order[next]: the one learnt */
+  uint32_t nseen = 0; /* fields read: all of them, and none is absent */
   if (j->p < j->e && *j->p == '}') {
     j->p++;
   } else {
     for (;;) {
-      ws(j);
-      if (j->p >= j->e || *j->p != '"') return syntax(j, j->p, _("string or '}' expected"));
-      char *mark = j->scr;
+      /* the key expected, where records put it: right after the ',' or '{' */
       int k = expected_key(j, of, next);
       if (k < 0) k = expected_key(j, of, of.order[next]);
-      const char *key = NULL; /* read when it is not a key expected next */
-      size_t kn = 0;
-      if (k < 0) {
-        if ((rc = string(j, &key, &kn))) return rc;
-        k = find_key(j, owner, of, key, kn);
-        j->rd->keys_looked_up++;
-        if (k >= 0) of.order[next] = (uint32_t)k; /* learnt for the next object */
-      }
-      if (!punct(j, ':')) return syntax(j, j->p, _("':' expected"));
-      if (k < 0) {
-        /* a key the schema does not declare: tallied, or with strict_fields a fault */
-        char why[sizeof j->vm->err];
-        if (rec_unknown_key(j->vm, owner < 0 ? NO_LIST : (uint16_t)owner, key, kn, why, sizeof why)) {
-          fault(j, "%s", why); /* the record's first undeclared key: read on (rec_strict_end) */
-          if (!j->quiet) rec_strict_first(j->vm);
-        }
-        j->scr = mark; /* its name is not kept */
-        if ((rc = skip(j, 1))) return rc;
-      } else {
-        uint32_t fi = of.f[k];
-        const struct img_field *f = &img->fields[fi];
+      if (k < 0) k = other_key(j, owner, of, next, &rc);
+      if (k == -2) return rc;
+      if (k >= 0) {
+        if (j->p[-1] != ':' && !punct(j, ':')) return syntax(j, j->p, _("':' expected")); /* unless in the pattern */
+        uint32_t fi = of.k[k].fi;
+        const struct img_field *f = &of.k[k].f;
         j->at[depth].field = (int)fi;
         if (seen[k]) return fault(j, _("the field appears twice"));
         seen[k] = 1;
+        nseen++;
         if (f->kind == TY_LIST) rc = list(j, f->ref, seen + of.n, &row[f->slot]);
-        else rc = scalar(j, f, &row[f->slot]);
-        if (!rc && (int32_t)fi == img->id_field && row[f->slot] != TIER_NONE) {
-          const struct rec_str *id = &j->rd->strs[row[f->slot]];
-          rc = take_id(j, id->p, id->n);
-        }
+        else rc = scalar(j, f, fi, &row[f->slot]);
         if (rc) return rc;
-        j->at[depth].field = -1;
+        if (owner < 0 && (int32_t)fi == img->id_field && row[f->slot] != TIER_NONE) {
+          const struct rec_str *id = &j->rd->strs[row[f->slot]];
+          if ((rc = take_id(j, id->p, id->n))) return rc;
+        }
         next = (uint32_t)k + 1;
       }
-      if (punct(j, ',')) continue;
-      if (punct(j, '}')) break;
+      int more = sep(j, '}');
+      if (more > 0) continue;
+      if (more == 0) break;
       return syntax(j, j->p, _("',' or '}' expected"));
     }
   }
+  j->at[depth].field = -1;
   /* absent fields: optional ones are none, lists empty, others an error */
-  for (uint32_t k = 0; k < of.n; k++) {
+  for (uint32_t k = 0; nseen < of.n && k < of.n; k++) {
     if (seen[k]) continue;
     const struct img_field *f = &img->fields[of.f[k]];
     if (f->kind == TY_LIST) { row[f->slot] = LIST_SLOT(j->rd->lists[f->ref].n, 0); continue; }
@@ -861,7 +985,21 @@ static int index_fields(struct tier_vm *vm, struct reader *rd) {
   }
   for (uint32_t i = 0; i < img->nfields; i++) {
     uint32_t name = img->fields[fields[i]].key; /* the key the records use */
-    rd->keys[i] = (struct field_key){img->strs[name], img->strlens[name], raw_name(img, name)};
+    struct field_key *k = &rd->keys[i];
+    *k = (struct field_key){.name = img->strs[name],
+                            .n = img->strlens[name],
+                            .raw = raw_name(img, name),
+                            .fi = fields[i],
+                            .f = img->fields[fields[i]]};
+    if (k->raw && k->n <= 14) {
+      char quoted[17];
+      quoted[0] = '"';
+      memcpy(quoted + 1, k->name, k->n);
+      quoted[k->n + 1] = '"';
+      quoted[k->n + 2] = ':'; /* and the colon, when it fits: "name": */
+      scan_pat_init(&k->pat, quoted, k->n + 2 + (k->n <= 13));
+      k->short_raw = true;
+    }
   }
   if (index_wide_owners(vm, rd, start, fields)) goto fail;
   /* set last: a VM with owner_start has every table */
@@ -954,7 +1092,7 @@ int rec_parse(struct tier_vm *vm, const char *json, size_t len, struct record *o
   if (!grow(vm, (void **)&rd->slots, &rd->cap_slots, img->ntop + 1, sizeof *rd->slots) ||
       !grow(vm, (void **)&rd->lists, &rd->cap_lists, img->nlists + 1, sizeof *rd->lists) ||
       !grow(vm, (void **)&rd->scratch, &rd->cap_scratch, len + 1, 1) ||
-      !grow(vm, (void **)&rd->seen, &rd->cap_seen, vm->seen_size, 1)) {
+      !grow(vm, (void **)&rd->seen, &rd->cap_seen, vm->seen_size + 16, 1)) {
     snprintf(vm->err, sizeof vm->err, _("out of memory"));
     return TIER_ENOMEM;
   }
@@ -972,7 +1110,8 @@ int rec_parse(struct tier_vm *vm, const char *json, size_t len, struct record *o
   } else if (*j.p != '{') {
     rc = mistyped_as(&j, _("a record must be %s, found %s"), _("a JSON object"));
   } else {
-    rc = object(&j, -1, rd->slots, rd->seen);
+    struct owner_fields of = fields_of(&j, -1);
+    rc = object(&j, -1, &of, 0, rd->slots, rd->seen);
     if (!rc) {
       ws(&j);
       if (j.p < j.e) rc = syntax(&j, j.p, _("text after the end of the record"));

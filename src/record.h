@@ -9,6 +9,7 @@
 #include <locale.h>
 
 #include "vm.h"
+#include "scan.h"
 
 #define MAX_ITEMS (1u << 24) /* list items per record */
 #define UNKNOWN_KEPT 32      /* undeclared keys told by name (rec_unknown_key) */
@@ -28,11 +29,16 @@ struct unknown_key {
 
 /* A field's JSON key as json.c matches it: its bytes, and whether they are
  * also how it is written in JSON (no quote, backslash or control character
- * to escape), so that a key can be matched undecoded. */
+ * to escape), so that a key can be matched undecoded; when it is, and its
+ * name is at most 14 bytes (short_raw), pat is the key with its quotes and,
+ * up to 13 bytes, the colon after them ("name":). */
 struct field_key {
   const char *name;
   uint32_t n;
-  bool raw;
+  bool raw, short_raw;
+  uint32_t fi;        /* the field's index */
+  struct img_field f; /* and the field, read at every key */
+  struct scan_pat pat;
 };
 
 /* The values of one enum by hash (json.c enum_find): rd->eslots[at + h]

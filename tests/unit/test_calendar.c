@@ -85,6 +85,33 @@ static int64_t walk_start(struct period p, int64_t d) {
 /* The period p of x by walking: its first and last day, unclamped at the
  * start (DATE_MIN - 1: "before the calendar"), *empty when it lies wholly
  * before the calendar. */
+/* date_parse against a byte-by-byte reading: every byte value at each of
+ * the ten places of a few dates (the ends of months, a leap day, the ends
+ * of the calendar), so that the word-at-a-time test of the digits and
+ * dashes refuses exactly what a byte loop refuses. */
+static void every_byte_of_a_date(void **state) {
+  (void)state;
+  static const char *const dates[] = {"2024-02-29", "2023-02-28", "0001-01-01", "9999-12-31", "1970-01-31", "2019-11-30"};
+  static const int len[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  for (size_t i = 0; i < sizeof dates / sizeof *dates; i++)
+    for (int at = 0; at < 10; at++)
+      for (int b = 0; b < 256; b++) {
+        char s[11];
+        memcpy(s, dates[i], 11);
+        s[at] = (char)b;
+        bool shape = true;
+        for (int k = 0; k < 10; k++) shape &= k == 4 || k == 7 ? s[k] == '-' : s[k] >= '0' && s[k] <= '9';
+        int y = 0, m = 0, d = 0;
+        if (shape) sscanf(s, "%4d-%2d-%2d", &y, &m, &d);
+        bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+        bool day = shape && y >= 1 && m >= 1 && m <= 12 && d >= 1 && d <= len[m - 1] + (m == 2 && leap);
+        int64_t p = 0;
+        bool got = date_parse(s, 10, &p);
+        if (got != day || (day && p != date_from_ymd(y, m, d)))
+          fail_msg("byte 0x%02x at %d of %s: %d, want %d", b, at, dates[i], got, day);
+      }
+}
+
 /* date_from_ymd past the calendar's years: a year is 365 or 366 days
  * wherever it lies (the fast path's 32-bit sums wrapped past 11.7 million). */
 static void far_years(void **state) {
@@ -377,6 +404,7 @@ static void mistakes_get_one_clear_error(void **st) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(every_day_of_the_calendar),
+      cmocka_unit_test(every_byte_of_a_date),
       cmocka_unit_test(far_years),
       cmocka_unit_test(periods_agree_with_the_calendar),
       cmocka_unit_test(periods_are_encoded_canonically),

@@ -236,8 +236,11 @@ static void nested_agree(void **st) {
 /* A fault deep inside gives the whole path to the value. */
 static void nested_paths(void **st) {
   (void)st;
-  static const struct { const char *json, *err, *path; } cases[] = {
-      {"{\"id\":\"x\",\"type\":\"a\",\"customers\":[{\"id\":\"c\"},{\"id\":\"d\",\"months\":[{\"month\":\"2024-01-01\",\"seats\":1},"
+  static const struct {
+    const char *json, *err, *path;
+  } cases[] = {
+      {"{\"id\":\"x\",\"type\":\"a\",\"customers\":[{\"id\":\"c\"},{\"id\":\"d\",\"months\":[{\"month\":\"2024-01-01\",\"seats\":"
+       "1},"
        "{\"month\":\"2024-01-01\",\"seats\":\"2\"}]}]}",
        "expected an integer, found a string", "$.customers[1].months[1].seats"},
       {"{\"id\":\"x\",\"type\":\"a\",\"customers\":[{\"id\":\"c\",\"months\":[{\"month\":\"2024-01-01\",\"seats\":1,"
@@ -247,6 +250,12 @@ static void nested_paths(void **st) {
        "$.customers[0].months"},
       {"{\"id\":\"x\",\"type\":\"a\",\"customers\":[{\"id\":\"c\",\"contacts\":[{\"name\":\"k\"}],\"contacts\":[]}]}",
        "the field appears twice", "$.customers[0].contacts"},
+      /* after a list's items are read, a fault outside them names none of them */
+      {"{\"id\":\"x\",\"customers\":[{\"id\":\"c\",\"months\":[{\"month\":\"2024-01-01\",\"seats\":1}]}],\"type\":\"z\"}",
+       "unknown value 'z' (allowed: a, b)", "$.type"},
+      {"{\"id\":\"x\",\"type\":\"a\",\"customers\":[{\"months\":[{\"month\":\"2024-01-01\",\"seats\":1,\"days\":[{\"n\":1}]}],"
+       "\"segment\":\"z\",\"id\":\"c\"}]}",
+       "unknown value 'z' (allowed: a, b)", "$.customers[0].segment"},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     struct record r;
@@ -556,6 +565,82 @@ static void sorted_keys_learnt(void **st) {
   assert_int_equal(reader_of(fast)->keys_looked_up - before, 0);
 }
 
+/* Keys after blanks (Python's json.dumps writes ", " and ": ", others a
+ * blank after '{') are matched as expected too: none decoded and looked
+ * up once the order is learnt, and the record reads as the reference
+ * reads it. */
+static void spaced_keys_matched(void **st) {
+  (void)st;
+  static const char item[] = "{\"earned\":\"2018-01-01\",\"expires\":null,\"level\":\"associate\",\"name\":\"n\","
+                             "\"person\":\"p%d\"}";
+  char line[8192], spaced[16384];
+  int n = snprintf(line, sizeof line, "{\"certifications\":[");
+  for (int i = 0; i < 40; i++) {
+    n += snprintf(line + n, sizeof line - (size_t)n, "%s", i ? "," : "");
+    n += snprintf(line + n, sizeof line - (size_t)n, item, i);
+  }
+  n += snprintf(line + n, sizeof line - (size_t)n,
+                "],\"id\":\"k\",\"name\":\"K\",\"renewal\":\"2019-01-01\",\"support\":\"basic\",\"type\":\"consulting\"}");
+  size_t m = 0;
+  for (int i = 0; i < n; i++) { /* no ',', ':' or '{' inside the strings */
+    spaced[m++] = line[i];
+    if (line[i] == ',' || line[i] == ':' || line[i] == '{') spaced[m++] = line[i] == '{' ? '\n' : ' ';
+  }
+  long ok = agreed;
+  compare(spaced, m);
+  compare(spaced, m);
+  assert_int_equal(agreed, ok + 2);
+  uint64_t before = reader_of(fast)->keys_looked_up;
+  compare(spaced, m);
+  assert_int_equal(reader_of(fast)->keys_looked_up - before, 0);
+  /* a blank before the colon too: read the same, keys looked up */
+  m = 0;
+  for (int i = 0; i < n; i++) {
+    if (line[i] == ':') spaced[m++] = ' ';
+    spaced[m++] = line[i];
+  }
+  compare(spaced, m);
+  /* blanks before every ',', '}' and ']' and after '[' (a pretty printer's) */
+  m = 0;
+  for (int i = 0; i < n; i++) {
+    if (line[i] == ',' || line[i] == '}' || line[i] == ']') spaced[m++] = i % 2 ? '\t' : '\n';
+    spaced[m++] = line[i];
+    if (line[i] == '[') spaced[m++] = '\r';
+  }
+  compare(spaced, m);
+  assert_int_equal(agreed, ok + 5);
+}
+
+/* A date is read in place when it is ten bytes between quotes and a day;
+ * any other spelling (an escape, a day that is not, a short text, the
+ * record cut inside it) goes the way of every text, with its error.  Each
+ * record is its own allocation of its own length, so that a read past its
+ * end is ASan's. */
+static void dates_read_in_place(void **st) {
+  (void)st;
+  static const char *const renewal[] = {"\"2019-01-01\"",   "\"\\u0032019-01-01\"", "\"2019-02-29\"", "\"2019-1-01\"",
+                                        "\"2019-01-01 \"",  "\"2019-01-01",         "\"2019-01-0",    "\"2019-01-01\\\"\"",
+                                        "\"2019-01-01\"\"", "\"2019-01-\\u00301\""};
+  static const bool good[] = {true, true, false, false, false, false, false, false, false, true};
+  static const char *const said[] = {
+      "", "", "calendar date", "calendar date", "calendar date", "unterminated", "unterminated", "calendar date", "expected", ""};
+  for (size_t i = 0; i < sizeof renewal / sizeof *renewal; i++)
+    for (int cut = 0; cut < 2; cut++) { /* the date last in the record, or cut off there */
+      char line[256];
+      int n = snprintf(line, sizeof line,
+                       "{\"id\":\"d\",\"name\":\"D\",\"support\":\"basic\",\"type\":\"consulting\",\"renewal\":%s%s", renewal[i],
+                       cut ? "" : "}");
+      char *exact = malloc((size_t)n);
+      memcpy(exact, line, (size_t)n);
+      struct record r;
+      int rc = rec_parse(fast, exact, (size_t)n, &r);
+      if ((rc == TIER_OK) != (good[i] && !cut)) fail_msg("%s: %s", line, rc ? tier_vm_error(fast) : "read");
+      if (rc && !cut) tu_assert_contains(tier_vm_error(fast), said[i]);
+      compare(exact, (size_t)n);
+      free(exact);
+    }
+}
+
 static void deep_nesting_is_an_error(void **st) {
   (void)st;
   size_t depth = 100000;
@@ -594,9 +679,16 @@ static void large_record(void **st) {
 /* One amount through the reader and through exact arithmetic here: the
  * digits' value v with f decimals (-1: no point) is v * 10^(2 - f) cents,
  * exact when the decimals beyond two are zeros, in range up to LIM_INT. */
+static void amount_read_at(tier_vm *vm, uint16_t slot, const char *text, bool neg, unsigned __int128 v, int f, int first);
 static void amount_reads_exactly(tier_vm *vm, uint16_t slot, const char *text, bool neg, unsigned __int128 v, int f) {
+  for (int first = 0; first < 2; first++) /* last in the record, and first with the rest after it (read in place) */
+    amount_read_at(vm, slot, text, neg, v, f, first);
+}
+
+static void amount_read_at(tier_vm *vm, uint16_t slot, const char *text, bool neg, unsigned __int128 v, int f, int first) {
   char line[128];
-  int n = snprintf(line, sizeof line, "{\"id\":\"m\",\"type\":\"k\",\"a\":%s}", text);
+  int n = first ? snprintf(line, sizeof line, "{\"a\":%s,\"id\":\"m\",\"type\":\"k\"}", text)
+                : snprintf(line, sizeof line, "{\"id\":\"m\",\"type\":\"k\",\"a\":%s}", text);
   struct record r;
   int rc = rec_parse(vm, line, (size_t)n, &r);
   unsigned __int128 cents = v, unit = 1;
@@ -664,17 +756,19 @@ static void amounts_read_exactly(void **st) {
   assert_int_not_equal(islot, UINT16_MAX);
   for (size_t sh = 0; sh < sizeof shapes / sizeof *shapes; sh++)
     for (int len = 1; len <= 19; len++)
-      for (int neg = 0; neg <= 1; neg++) {
+      for (int neg = 0; neg <= 3; neg++) { /* bit 1: first in the record, with the rest after it (read in place) */
         char line[96];
-        int n =
-            snprintf(line, sizeof line, "{\"id\":\"m\",\"type\":\"k\",\"a\":0,\"i\":%s%.*s}", neg ? "-" : "", len, shapes[sh]);
+        int n = neg & 2 ? snprintf(line, sizeof line, "{\"i\":%s%.*s,\"id\":\"m\",\"type\":\"k\",\"a\":0}", neg & 1 ? "-" : "",
+                                   len, shapes[sh])
+                        : snprintf(line, sizeof line, "{\"id\":\"m\",\"type\":\"k\",\"a\":0,\"i\":%s%.*s}", neg & 1 ? "-" : "",
+                                   len, shapes[sh]);
         unsigned __int128 v = 0;
         for (int k = 0; k < len; k++) v = v * 10 + (unsigned)(shapes[sh][k] - '0');
         struct record r;
         int rc = rec_parse(vm, line, (size_t)n, &r);
         if (v > (unsigned __int128)LIM_INT) {
           if (rc != TIER_ERECORD || !strstr(tier_vm_error(vm), "out of range")) fail_msg("%s: not out of range", line);
-        } else if (rc != TIER_OK || r.top[islot] != (neg ? -(int64_t)v : (int64_t)v)) {
+        } else if (rc != TIER_OK || r.top[islot] != (neg & 1 ? -(int64_t)v : (int64_t)v)) {
           fail_msg("%s: %s", line, rc ? tier_vm_error(vm) : "another value");
         }
       }
@@ -690,17 +784,65 @@ static void amounts_read_exactly(void **st) {
                                      "1e-2",
                                      "1.23e1",
                                      "0e5",
-                                     "1E2"};
-  static const long long want[] = {9007199254740991LL, -1, 900719925474099LL, 0, 0, -2, 150, 150000, 150, 1, 1230, 0, 10000};
-  for (size_t i = 0; i < sizeof edge / sizeof *edge; i++) {
-    char line[96];
-    int n = snprintf(line, sizeof line, "{\"id\":\"m\",\"type\":\"k\",\"a\":%s}", edge[i]);
-    struct record r;
-    int rc = rec_parse(vm, line, (size_t)n, &r);
-    if (want[i] == -1) assert_true(rc == TIER_ERECORD && strstr(tier_vm_error(vm), "out of range"));
-    else if (want[i] == -2) assert_true(rc == TIER_ERECORD && strstr(tier_vm_error(vm), "not exact"));
-    else if (rc != TIER_OK || r.top[slot] != want[i]) fail_msg("%s: %s", edge[i], rc ? tier_vm_error(vm) : "another value");
+                                     "1E2",
+                                     "9999999999999.99",
+                                     "-0.5",
+                                     "01",
+                                     "1.",
+                                     "-",
+                                     "1.2.3",
+                                     "-01.5",
+                                     "1.5x",
+                                     "2.5E"};
+  static const long long want[] = {9007199254740991LL,
+                                   -1,
+                                   900719925474099LL,
+                                   0,
+                                   0,
+                                   -2,
+                                   150,
+                                   150000,
+                                   150,
+                                   1,
+                                   1230,
+                                   0,
+                                   10000,
+                                   999999999999999LL,
+                                   -50,
+                                   -3,
+                                   -3,
+                                   -3,
+                                   -3,
+                                   -3,
+                                   -3,
+                                   -3};
+  static const char *const iedge[] = {"1.5", "1e2", "1.0", "-2E1", "01", "-", "-01", "1x"};
+  for (size_t i = 0; i < sizeof iedge / sizeof *iedge; i++) {
+    char line[2][96], err[2][256];
+    snprintf(line[0], sizeof line[0], "{\"id\":\"m\",\"type\":\"k\",\"a\":0,\"i\":%s}", iedge[i]);
+    snprintf(line[1], sizeof line[1], "{\"i\":%s,\"id\":\"m\",\"type\":\"k\",\"a\":0}", iedge[i]);
+    for (int first = 0; first < 2; first++) { /* refused alike, read in place or not */
+      struct record r;
+      assert_int_equal(rec_parse(vm, line[first], strlen(line[first]), &r), TIER_ERECORD);
+      snprintf(err[first], sizeof err[first], "%s", vm->jerr[0] ? vm->jerr : tier_vm_error(vm));
+      if (i < 4) tu_assert_contains(tier_vm_error(vm), "found a decimal number");
+    }
+    assert_string_equal(err[0], err[1]);
   }
+  char said[256] = "";
+  for (size_t i = 0; i < sizeof edge / sizeof *edge; i++)
+    for (int first = 0; first < 2; first++) { /* the error is the same, read in place or not (its column aside) */
+      char line[96];
+      int n = first ? snprintf(line, sizeof line, "{\"a\":%s,\"id\":\"m\",\"type\":\"k\"}", edge[i])
+                    : snprintf(line, sizeof line, "{\"id\":\"m\",\"type\":\"k\",\"a\":%s}", edge[i]);
+      struct record r;
+      int rc = rec_parse(vm, line, (size_t)n, &r);
+      if (want[i] == -1) assert_true(rc == TIER_ERECORD && strstr(tier_vm_error(vm), "out of range"));
+      else if (want[i] == -2) assert_true(rc == TIER_ERECORD && strstr(tier_vm_error(vm), "not exact"));
+      else if (want[i] == -3) assert_true(rc == TIER_ERECORD && (!first || !strcmp(vm->jerr, said)));
+      else if (rc != TIER_OK || r.top[slot] != want[i]) fail_msg("%s: %s", edge[i], rc ? tier_vm_error(vm) : "another value");
+      snprintf(said, sizeof said, "%s", vm->jerr);
+    }
   tier_vm_free(vm);
   tier_ruleset_free(mrs);
 }
@@ -713,6 +855,7 @@ int main(void) {
       cmocka_unit_test(nested_paths),         cmocka_unit_test(nested_mutations_agree),
       cmocka_unit_test(keys_and_texts_agree), cmocka_unit_test(tier_fields_agree),
       cmocka_unit_test(enum_values_agree),    cmocka_unit_test(sorted_keys_learnt),
+      cmocka_unit_test(spaced_keys_matched),  cmocka_unit_test(dates_read_in_place),
       cmocka_unit_test(bom_is_named),         cmocka_unit_test(strict_names_every_key),
       cmocka_unit_test(amounts_read_exactly), cmocka_unit_test(syntax_text_cut_whole),
   };

@@ -4,7 +4,8 @@
  * where the byte loop stops, from every start and end offset, for every
  * kind of byte that ends a plain run placed at every position of a block.
  * Its short compare (scan_same) must say what memcmp says, for every
- * length up to 40 and a difference at every place.
+ * length up to 40 and a difference at every place; so must a key's
+ * pattern (scan_pat_at) for every length up to 16, whatever follows.
  */
 #include "testutil.h"
 #include "scan.h"
@@ -96,8 +97,34 @@ static void short_compare(void **st) {
     }
 }
 
+/* scan_pat_at against memcmp: a pattern of every length 0..16 matches its
+ * own bytes whatever the bytes after them are, and not one byte of them
+ * changed by any bit. */
+static void pattern_compare(void **st) {
+  (void)st;
+  char a[32], b[32];
+  for (size_t i = 0; i < sizeof a; i++) a[i] = (char)('"' + i * 11 % 90);
+  for (size_t n = 0; n <= 16; n++) {
+    struct scan_pat pt;
+    scan_pat_init(&pt, a, n);
+    memcpy(b, a, sizeof a);
+    assert_true(scan_pat_at(&pt, b));
+    for (size_t at = n; at < 16; at++) b[at] = (char)~b[at]; /* after the pattern: no matter */
+    assert_true(scan_pat_at(&pt, b));
+    for (size_t at = 0; at < n; at++)
+      for (int bit = 0; bit < 8; bit++) {
+        memcpy(b, a, sizeof a);
+        b[at] = (char)(b[at] ^ 1 << bit);
+        if (scan_pat_at(&pt, b)) {
+          fprintf(stderr, "scan_pat_at: %zu bytes, bit %d of byte %zu changed and still a match\n", n, bit, at);
+          fail();
+        }
+      }
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {cmocka_unit_test(portable_scanner), cmocka_unit_test(simd_scanner),
-                                     cmocka_unit_test(short_compare)};
+                                     cmocka_unit_test(short_compare), cmocka_unit_test(pattern_compare)};
   return cmocka_run_group_tests_name("scan", tests, NULL, NULL);
 }
