@@ -6,8 +6,11 @@
  *   1. the VM alone: vm_evaluate over K records already packed in memory;
  *   2. the native limit: tests/bench/native.c on the same packed records;
  *   3. end to end: `tiervm eval apn-2019.tbc PROFILES` with -j 1 and -j
- *      (the processors online; at least 2), whose outputs must be the same
- *      bytes; peak memory of `gen N | tiervm eval -` at 20,000 and 200,000
+ *      (the processors online; at least 2), the best of five runs of each,
+ *      whose outputs must be the same bytes; their CPU time; each thread's
+ *      instructions under callgrind (the main thread's share is the serial
+ *      part, and with the cores it bounds the speed-up whatever the load);
+ *      peak memory of `gen N | tiervm eval -` at 20,000 and 200,000
  *      records;
  *   4. the alternatives: tests/bench/apn.lua (LuaJIT + lua-cjson) and
  *      tests/bench/apn.jq (jq) on the same file;
@@ -21,7 +24,10 @@
  *      repeated to N / 20 records (Microsoft's take a thousand times the
  *      work of an APN profile), checked against the oracle's profiles.expected
  *      (tier, next and badges) - each whose .tier file is in the tree;
- * and then every target of issue 16 as a ratio from this run.
+ * and then every target of issue 16 as a ratio from this run.  The two
+ * judged on the wall clock (-j, LuaJIT) are judged only when the load
+ * average at the start was below 0.5; the CPU-time ratios are printed beside
+ * them.
  *
  * Correctness is checked, not assumed: the native evaluator, the Lua script
  * and the jq program must give the tier and next tier that tiervm gives,
@@ -531,6 +537,56 @@ static void count_compile(const char *self, const char *work, struct compile_m *
   remove(outfile);
 }
 
+/* ---- 3. where -j N's time goes, by thread ---------------------------------------------- */
+
+#define E2E_RUNS 5      /* runs of -j 1 and of -j N, in turn: the best of each is reported */
+#define LOAD_IDLE 0.5   /* the 1-minute load average below which the wall clock is judged */
+#define TW_RECORDS 2000 /* records run under callgrind */
+
+/* Instructions of each thread of `tiervm eval -j N`: the main thread's
+ * share is the serial part of the run, which no number of cores shortens
+ * (Amdahl); counted, so the same on a loaded machine as on an idle one. */
+struct thread_work {
+  unsigned long long main, all; /* 0: not counted (no valgrind) */
+  int threads;
+};
+
+static void count_threads(const char *tiervm, const char *tbc, const char *profiles, const char *jobs, const char *work,
+                          struct thread_work *tw) {
+  *tw = (struct thread_work){0, 0, 0};
+  char head[600], outfile[600], outarg[640];
+  snprintf(head, sizeof head, "%s/profiles-head.jsonl", work);
+  snprintf(outfile, sizeof outfile, "%s/callgrind.threads.out", work);
+  snprintf(outarg, sizeof outarg, "--callgrind-out-file=%s", outfile);
+  FILE *in = fopen(profiles, "rb"), *out = fopen(head, "wb");
+  if (!in || !out) die("cannot copy the first records of '%s' to '%s'", profiles, head);
+  char *line = NULL;
+  size_t cap = 0;
+  for (int i = 0; i < TW_RECORDS && getline(&line, &cap, in) > 0; i++) fputs(line, out);
+  free(line);
+  fclose(in);
+  if (fclose(out) != 0) die("cannot write '%s'", head);
+  struct child c;
+  run_child((char *const[]){"valgrind", "-q", "--tool=callgrind", "--separate-threads=yes", outarg, (char *)tiervm, "eval", "-j",
+                            (char *)jobs, "--format", "json", (char *)tbc, head, NULL},
+            "/dev/null", &c);
+  for (int t = 1; !c.status && t < 100; t++) {
+    char path[660], l[256];
+    snprintf(path, sizeof path, "%s-%02d", outfile, t);
+    FILE *f = fopen(path, "r");
+    if (!f) break;
+    unsigned long long n = 0;
+    while (fgets(l, sizeof l, f))
+      if (!strncmp(l, "summary:", 8) || !strncmp(l, "totals:", 7)) n = strtoull(strchr(l, ':') + 1, NULL, 10);
+    fclose(f);
+    remove(path);
+    if (t == 1) tw->main = n; /* thread 1 is the main thread */
+    tw->all += n;
+    tw->threads = t;
+  }
+  remove(head);
+}
+
 /* ---- 7. the example programs ------------------------------------------------------------ */
 
 /* An example program of examples/programs: its rules, the evaluation date
@@ -714,6 +770,12 @@ static void loadavg(char *out, size_t n) {
   fclose(f);
 }
 
+/* A target judged on the wall clock: only on a machine that was idle. */
+static const char *verdict(bool idle, bool ok, const char *why) {
+  if (!idle) return why;
+  return ok ? "met" : "NOT MET";
+}
+
 /* ---- main ---------------------------------------------------------------------------------- */
 
 int main(int argc, char **argv) {
@@ -803,12 +865,22 @@ int main(int argc, char **argv) {
   long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
   char jobs[32];
   snprintf(jobs, sizeof jobs, "%ld", ncpu > 1 ? ncpu : 2);
-  progress("tiervm eval -j 1 (end to end, %ld records)", N);
-  run_child((char *const[]){tiervm, "eval", "-j", "1", "--format", "json", tbc, profiles, NULL}, out_vm, &ch_vm);
-  if (ch_vm.status) mismatch("tiervm eval exited with status %d", ch_vm.status);
-  progress("tiervm eval -j %s (end to end, %ld records)", jobs, N);
-  run_child((char *const[]){tiervm, "eval", "-j", jobs, "--format", "json", tbc, profiles, NULL}, out_head, &ch_jobs);
-  if (ch_jobs.status) mismatch("tiervm eval -j %s exited with status %d", jobs, ch_jobs.status);
+  progress("tiervm eval -j 1 and -j %s (end to end, %ld records; best of %d runs of each, taken in turn)", jobs, N, E2E_RUNS);
+  for (int r = 0; r < E2E_RUNS; r++) {
+    struct child c1, cj;
+    run_child((char *const[]){tiervm, "eval", "-j", "1", "--format", "json", tbc, profiles, NULL}, out_vm, &c1);
+    run_child((char *const[]){tiervm, "eval", "-j", jobs, "--format", "json", tbc, profiles, NULL}, out_head, &cj);
+    if (r == 0 || c1.wall < ch_vm.wall) ch_vm = c1;
+    if (r == 0 || cj.wall < ch_jobs.wall) ch_jobs = cj;
+    if (c1.status) mismatch("tiervm eval exited with status %d", c1.status);
+    if (cj.status) mismatch("tiervm eval -j %s exited with status %d", jobs, cj.status);
+  }
+  char ld_e2e[64];
+  loadavg(ld_e2e, sizeof ld_e2e);
+  struct thread_work tw, tw1;
+  progress("tiervm eval -j 1 and -j %s under callgrind, each thread's instructions (the first %d records)", jobs, TW_RECORDS);
+  count_threads(tiervm, tbc, profiles, "1", work, &tw1);
+  count_threads(tiervm, tbc, profiles, jobs, work, &tw);
   bool jobs_same = same_file(out_vm, out_head);
   if (!jobs_same) mismatch("tiervm eval -j %s did not write the bytes -j 1 wrote (%s, %s)", jobs, out_vm, out_head);
   /* peak memory against N: generated into a pipe, no file */
@@ -983,13 +1055,15 @@ int main(int argc, char **argv) {
   say("1-2. evaluation of records already packed in memory (%ld records, %.1f MB packed, best of 3 x %ld passes)\n", K,
       (double)kept_bytes / 1e6, reps);
   double kin = (double)K * (double)reps;
-  char note[160];
+  char note[200];
   row("VM (vm_evaluate)", kin, best_vm, 0, 0, NULL);
   row("native C (tests/bench/native.c)", kin, best_nat, 0, 0, NULL);
   snprintf(note, sizeof note, "VM / native = %.2fx the time per record (target <= 1.5x)", best_vm / best_nat);
   say("  %s\n", note);
 
-  say("3. end to end: tiervm eval apn-2019.tbc PROFILES (JSON Lines in, JSON results out)\n");
+  say("3. end to end: tiervm eval apn-2019.tbc PROFILES (JSON Lines in, JSON results out; the best of %d runs of each,\n"
+      "   taken in turn)\n",
+      E2E_RUNS);
   snprintf(note, sizeof note, "%.2f s wall, %.2f s CPU", ch_vm.wall, ch_vm.cpu);
   row("tiervm eval -j 1", (double)N, ch_vm.wall, bytes, ch_vm.maxrss_kb, note);
   snprintf(note, sizeof note, "%.2f s wall, %.2f s CPU%s", ch_jobs.wall, ch_jobs.cpu, jobs_same ? "" : "  DIFFERENT OUTPUT");
@@ -998,6 +1072,20 @@ int main(int argc, char **argv) {
   row(what, (double)N, ch_jobs.wall, bytes, ch_jobs.maxrss_kb, note);
   say("  -j %s is %.2fx as fast as -j 1 (target >= 1.8x on 2 cores); the same bytes: %s\n", jobs, ch_vm.wall / ch_jobs.wall,
       jobs_same ? "yes" : "NO");
+  say("  CPU time -j %s / -j 1 = %.2fx (what the threads add); %.2f cores busy; load average %s after these runs\n", jobs,
+      ch_jobs.cpu / ch_vm.cpu, ch_jobs.cpu / ch_jobs.wall, ld_e2e);
+  double r_jw = 0; /* the speed-up the work allows */
+  if (tw.all && tw1.all) {
+    double cores = (double)(ncpu > 1 ? ncpu : 2), f = (double)tw.main / (double)tw.all;
+    double floor = fmax((double)tw.all / cores, (double)tw.main); /* neither the cores nor the main thread go faster */
+    r_jw = (double)tw1.all / floor;
+    say("  by the work (callgrind, the first %d records; the same on a loaded machine): -j %s runs %.2fx -j 1's\n"
+        "  instructions, %.1f%% of them on the main thread (reading, handing on, writing), so on %.0f cores it can be at\n"
+        "  most %.2fx as fast as -j 1\n",
+        TW_RECORDS, jobs, (double)tw.all / (double)tw1.all, 100 * f, cores, r_jw);
+  } else {
+    say("  by the work: not counted (valgrind is not installed or failed)\n");
+  }
   say("  peak memory, gen N | tiervm eval -j %s: %.1f MB at N=%ld, %.1f MB at N=%ld (%+.1f%%; target within 10%%)\n", jobs,
       ch_mem[0].maxrss_kb / 1024.0, mem_n[0], ch_mem[1].maxrss_kb / 1024.0, mem_n[1],
       100.0 * ((double)ch_mem[1].maxrss_kb / (double)ch_mem[0].maxrss_kb - 1));
@@ -1046,8 +1134,8 @@ int main(int argc, char **argv) {
      * (the packed records, the compiled rulesets), which getrusage counts */
     row(what, (double)m->records, m->one.wall, m->bytes, 0, note);
     snprintf(what, sizeof what, "%s, -j %s", PROGRAMS[i].name, jobs);
-    snprintf(note, sizeof note, "%.2f s wall, %.2f s CPU; %.2fx as fast; the oracle's results: %s", m->many.wall, m->many.cpu,
-             m->one.wall / m->many.wall, m->bad ? "NO" : "yes");
+    snprintf(note, sizeof note, "%.2f s wall, %.2f s CPU; %.2fx as fast%s; the oracle's results: %s", m->many.wall, m->many.cpu,
+             m->one.wall / m->many.wall, m->one.wall < 0.1 ? " (under 0.1 s: start-up, not speed)" : "", m->bad ? "NO" : "yes");
     row(what, (double)m->records, m->many.wall, m->bytes, 0, note);
   }
 
@@ -1058,8 +1146,21 @@ int main(int argc, char **argv) {
   say("\ntargets (ratios from this run; the machine's load is above)\n");
   say("  %-44s %8.2fx  target <= 1.5x   %s\n", "VM / native C (packed records)", r_vm, r_vm <= 1.5 ? "met" : "NOT MET");
   say("  %-44s %8.2fx  target <= 4x     %s\n", "rec_parse / getline", r_rd, r_rd <= 4 ? "met" : "NOT MET");
-  say("  %-44s %8.2fx  target >= 1.8x   %s\n", "-j N / -j 1 speed-up", r_j, r_j >= 1.8 ? "met" : "NOT MET");
-  say("  %-44s %8.2fx  target >= 10x    %s\n", "tiervm (-j N) / LuaJIT + lua-cjson", r_lua, r_lua >= 10 ? "met" : "NOT MET");
+  /* the wall clock is judged only on a machine that was idle: another
+   * busy process stretches a run, or, taking a core from -j 1 but not all
+   * of -j N's threads, flatters the speed-up (2.18x at a load of 11) */
+  double load = strtod(ldstart, NULL);
+  bool idle = ldstart[0] != '?' && load < LOAD_IDLE; /* unknown: not idle */
+  char why[96];
+  snprintf(why, sizeof why, "not judged: load %.2f at start", load);
+  say("  %-44s %8.2fx  target >= 1.8x   %s\n", "-j N / -j 1 speed-up, wall clock", r_j, verdict(idle, r_j >= 1.8, why));
+  if (r_jw > 0)
+    say("  %-44s %8.2fx  (the most the work allows: callgrind, %.1f%% on the main thread)\n", "  by the work", r_jw,
+        100.0 * (double)tw.main / (double)tw.all);
+  say("  %-44s %8.2fx  target >= 10x    %s\n", "tiervm -j N / LuaJIT + lua-cjson, wall clock", r_lua,
+      verdict(idle, r_lua >= 10, why));
+  say("  %-44s %8.2fx  (LuaJIT's CPU time over tiervm -j N's; over -j 1's %.2fx)\n", "  in CPU time", ch_lua.cpu / ch_jobs.cpu,
+      ch_lua.cpu / ch_vm.cpu);
   say("  %-44s %8.2fx  target <= 1.10x  %s\n", "peak memory 200,000 / 20,000 records", r_mem, r_mem <= 1.10 ? "met" : "NOT MET");
   /* judged by the work, not the CPU time: 10% over 10x is still linear */
   if (r_cc > 0)
