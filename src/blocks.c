@@ -547,6 +547,19 @@ static struct node *expand_list(struct expander *ex, const struct node *list, co
   return out;
 }
 
+static void number_list(struct node *list, int32_t *q) {
+  for (struct node *s = list; s; s = s->next) {
+    if (s->kind == I_REQ) s->index = (*q)++;
+    else number_list(s->list, q);
+  }
+}
+
+void blocks_number_reqs(struct comp *c) {
+  int32_t q = 0;
+  for (int t = 0; t < c->ntiers; t++) number_list(c->tiers[t].n->list, &q);
+  for (int t = 0; t < c->nbadges; t++) number_list(c->badges[t].n->list, &q);
+}
+
 void blocks_expand(struct comp *c, struct s_tier *t) {
   struct expander ex = {c, arena_printf(&c->ar, t->ptype < 0 ? _("badge '%s'") : _("tier '%s'"), t->n->name), false};
   struct env none = {NULL, 0};

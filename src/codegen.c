@@ -1090,8 +1090,8 @@ static uint32_t count_leaves(const struct node *list) {
   return n;
 }
 
-/* The requirements of a block in the order written (each I_REQ's index
- * becomes its requirement's), each with its code segment. */
+/* The requirements of a block in the order written, each at its index
+ * (blocks_number_reqs), with its code segment. */
 static void gen_reqs(struct cg *g, struct node *list, uint32_t *ri) {
   struct comp *c = g->c;
   struct image *img = g->img;
@@ -1100,8 +1100,8 @@ static void gen_reqs(struct cg *g, struct node *list, uint32_t *ri) {
       gen_reqs(g, s->list, ri);
       continue;
     }
-    s->index = (int32_t)*ri;
-    struct img_req *r = &img->reqs[(*ri)++];
+    (*ri)++; /* it is s->index: numbered in this order (blocks_number_reqs) */
+    struct img_req *r = &img->reqs[s->index];
     r->code = here(g);
     gen(g, s->a);
     emit(g, OP_RET);

@@ -176,6 +176,11 @@ void blocks_check(struct comp *c);            /* type-check each block once */
 void blocks_warn_unused(struct comp *c);      /* after the tiers and badges are checked */
 void blocks_check_body(struct comp *c, struct s_tier *t); /* a tier's or badge's statements */
 void blocks_expand(struct comp *c, struct s_tier *t);     /* insert its blocks (no errors before) */
+/* After every block is expanded: each I_REQ's index is its requirement's
+ * in the compiled file (tiers, then badges, each block's in the order
+ * written), the one numbering codegen (gen_reqs) and the reference
+ * interpreter (tests/ref) both read. */
+void blocks_number_reqs(struct comp *c);
 int blocks_find(struct comp *c, const char *name);
 
 /* Append to a table of the compilation (an arena array doubled on powers

@@ -353,6 +353,10 @@ static unsigned targets(const struct lattice *l, int cmp, struct num k, struct n
   case CMP_EQ: *meet = k; *miss = below; if (!on) ok &= ~(unsigned)P_MEET; break;
   default: *meet = below; *miss = k; if (!on) ok &= ~(unsigned)P_MISS; break; /* CMP_NE */
   }
+  /* == and != hold or fail on either side of k: at the lowest value (a
+   * count's 0, a bool's false) the side above it ("!= false": true) */
+  if (l->nonneg && on && below.n < 0 && cmp == CMP_EQ) *miss = above;
+  if (l->nonneg && on && below.n < 0 && cmp == CMP_NE) *meet = above;
   if (l->nonneg && (ok & P_MISS) && miss->n < 0) ok &= ~(unsigned)P_MISS; /* a count is never below 0 */
   if (l->nonneg && (ok & P_MEET) && meet->n < 0) ok &= ~(unsigned)P_MEET;
   return ok;
@@ -480,6 +484,10 @@ static void add_threshold(struct cov *c, struct threshold *t) {
   if (t->conv == OP_I2F || t->conv == OP_M2F) t->kind = TY_NUMBER;
   if (t->conv == OP_I2M) t->kind = TY_MONEY;
   t->lat = lattice(c, t->value, NULL, 0);
+  /* a bool takes false and true, whatever computes it (a table's value
+   * read as dense, a comparison's as any whole number): its probes are
+   * those two, said as bools, never "true < b <= 1.01" or -1 */
+  if (t->kind == TY_BOOL) t->lat = lattice_of_kind(TY_BOOL);
   if (t->cmp > 0 && t->text_k == NO_STR && t->kind == TY_TIER) t->reachable = tier_targets(img, t);
   else if (t->cmp > 0 && t->text_k == NO_STR && t->kind == TY_ENUM && t->ref < img->nenums) t->reachable = enum_targets(img, t);
   else if (t->cmp > 0 && t->text_k == NO_STR) t->reachable = targets(&t->lat, t->cmp, t->k, &t->meet, &t->miss);
@@ -1069,6 +1077,21 @@ static void missing_dense(const struct cov *c, const struct threshold *t, unsign
   words_end(&w, b);
 }
 
+/* A bool's threshold: a test where it holds and one where it fails, with
+ * the bool that would ("big = true"), never "just below" or a range. */
+static void missing_bool(const struct cov *c, const struct threshold *t, unsigned need, struct buf *b) {
+  struct words w;
+  words_init(&w, c, t);
+  bool met = (need & P_MEET) && (t->reachable & P_MEET), missed = (need & P_MISS) && (t->reachable & P_MISS);
+  const char *m = met ? w_at(&w, t->meet) : NULL, *x = missed ? w_at(&w, t->miss) : NULL;
+  if (met && missed) buf_printf(b, _("no test where it holds (%s) and none where it fails (%s)"), m, x);
+  else if (met) buf_printf(b, _("no test where it holds (%s)"), m);
+  else if (missed) buf_printf(b, _("no test where it fails (%s)"), x);
+  else if (!(t->reachable & P_MEET)) buf_printf(b, "%s", _("it can never hold"));
+  else buf_printf(b, "%s", _("it can never fail"));
+  words_end(&w, b);
+}
+
 /* Why a threshold on a lattice of values (base + n * step) whose probes are
  * not simply "at it and one step below" is not probed: the values that
  * would probe it, and why when the constant itself is off the lattice or a
@@ -1178,6 +1201,7 @@ static void missing(const struct cov *c, const struct threshold *t, struct buf *
         _("it compares a value that is not a metric or a field, so no test can be seen to probe it (name it as a metric)"));
   else if (t->cmp == CMP_PERIOD) missing_period(c, t, need, b);
   else if (t->cmp < 0 || t->text_k != NO_STR) missing_either_way(need, b);
+  else if (t->kind == TY_BOOL) missing_bool(c, t, need, b);
   else if (t->lat.dense) missing_dense(c, t, need, b);
   else if (!usual_probes(t)) missing_lattice(c, t, need, b);
   else missing_usual(c, t, need, b);

@@ -946,16 +946,68 @@ static void diff_requirements(struct rd *d, uint32_t ta, uint32_t tb, const char
              NULL);
 }
 
+static bool has_groups(const struct image *img, uint32_t first, uint32_t count) {
+  for (uint32_t k = first; k < first + count; k++)
+    if (img->items[k].kind != IT_LEAF) return true;
+  return false;
+}
+
+/* The groups of items first .. + count of img as a line says them, into
+ * b: "at least 2 of 3", "either \"nights\" or branch 2", the groups inside
+ * a branch or an at least in braces after it, ", " between groups. */
+static void group_shape(const struct rd *d, const struct image *img, uint32_t first, uint32_t count, struct buf *b) {
+  bool any = false;
+  for (uint32_t k = first; k < first + count; k++) {
+    const struct img_item *it = &img->items[k];
+    if (it->kind == IT_LEAF) continue;
+    buf_printf(b, "%s", any ? ", " : "");
+    any = true;
+    if (it->kind == IT_ATLEAST) buf_printf(b, "at least %u of %u", it->n, it->count);
+    else buf_printf(b, "either ");
+    for (uint32_t j = it->first; it->kind == IT_EITHER && j < it->first + it->count; j++) {
+      const struct img_item *br = &img->items[j];
+      buf_printf(b, "%s", j > it->first ? " or " : "");
+      if (br->label != NO_STR) buf_printf(b, "\"%s\"", S(img, br->label));
+      else buf_printf(b, tr(d, N_("branch %d")), (int)(j - it->first + 1));
+      if (has_groups(img, br->first, br->count)) {
+        buf_printf(b, " { ");
+        group_shape(d, img, br->first, br->count, b);
+        buf_printf(b, " }");
+      }
+    }
+    if (it->kind == IT_ATLEAST && has_groups(img, it->first, it->count)) {
+      buf_printf(b, " { ");
+      group_shape(d, img, it->first, it->count, b);
+      buf_printf(b, " }");
+    }
+  }
+}
+
+/* Block b's groups as group_shape says them, "(no group)" for none, in
+ * the rd's arena. */
+static const char *block_shape(struct rd *d, const struct image *img, uint32_t blk) {
+  const struct img_tier *T = img_block(img, blk);
+  struct buf b = {.hook = d->ar.hook};
+  if (!has_groups(img, T->first_item, T->nitems)) buf_printf(&b, "%s", tr(d, N_("(no group)")));
+  else group_shape(d, img, T->first_item, T->nitems, &b);
+  buf_u8(&b, 0);
+  const char *s = b.failed ? "" : arena_printf(&d->ar, "%s", (const char *)b.p);
+  buf_free(&b);
+  return s ? s : "";
+}
+
 /* A block whose items mean something else while no requirement of it was
- * said to change (said: the count of changes before its requirements): its
- * requirements are grouped otherwise. */
+ * said to change (said: the count of changes before its requirements):
+ * its groups before and after (either, at least N of, a branch's name),
+ * or, when those are alike, that its requirements stand in other groups. */
 static void diff_grouping(struct rd *d, uint32_t ba, uint32_t bb, const char *where, int said) {
   uint8_t da[MN_DIGEST], db[MN_DIGEST];
   mn_block_digest(d->ma, ba, da);
   mn_block_digest(d->mc ? d->mc : d->mb, bb, db); /* a const's value is said with the consts */
-  if (d->n == said && memcmp(da, db, MN_DIGEST) != 0)
-    change(d, "grouping", where, WHAT(N_("its requirements are grouped otherwise (either, at least N of, or a branch's name)")),
-           NULL, NULL, NULL);
+  if (d->n != said || memcmp(da, db, MN_DIGEST) == 0) return;
+  const char *sa = block_shape(d, d->A, ba), *sb = block_shape(d, d->B, bb);
+  if (strcmp(sa, sb) != 0) change(d, "grouping", where, WHAT(N_("its requirements are grouped otherwise:")), sa, sb, NULL);
+  else change(d, "grouping", where, WHAT(N_("its requirements stand in other groups of the same shape:")), NULL, sb, NULL);
 }
 
 /* The tiers of partner type p (by name) of img, in ladder order. */

@@ -1514,6 +1514,7 @@ void sema_run(struct comp *c) {
   /* every insertion checked: now the tiers and badges get their blocks */
   for (int t = 0; t < c->ntiers && c->dg.nerrors == 0; t++) blocks_expand(c, &c->tiers[t]);
   for (int t = 0; t < c->nbadges && c->dg.nerrors == 0; t++) blocks_expand(c, &c->badges[t]);
+  if (c->dg.nerrors == 0) blocks_number_reqs(c);
   if (c->dg.nerrors == 0) refs_order(c);
   /* registers for record metrics, in dependency order */
   for (int i = 0; i < c->norder; i++) c->metrics[c->metric_order[i]].reg = c->nregs++;

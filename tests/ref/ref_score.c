@@ -334,23 +334,16 @@ bool ref_score_need(struct ref_ctx *x, const struct node *req, int m, char *need
  * whole comparison reads, once formulas are expanded, with no aggregate
  * and no reference; one input is enough. */
 /* How many instructions the compiled code of requirement req takes, its
- * RET included: the requirement compiled at req's place (file, line and
- * column; a requirements block inserted twice compiles alike), or
- * UINT32_MAX when none is found. */
+ * RET included: the requirement the compiler numbered as req
+ * (blocks_number_reqs: the same front end numbers the reference's tree),
+ * or UINT32_MAX when there is none. */
 static uint32_t req_code_length(const struct ref_rules *R, const struct node *req) {
   const struct image *img = R->img;
-  const struct srcfile *f = &R->c.dg.files[req->loc.file];
-  unsigned line, col;
-  diag_line_col(f, req->loc.beg, &line, &col);
-  for (uint32_t q = 0; q < img->nreqs; q++) {
-    const struct img_req *r = &img->reqs[q];
-    if (r->line != line || r->col != col || r->file == NO_STR || strcmp(img_str(img, r->file), f->path)) continue;
-    uint32_t n = 1;
-    for (uint32_t pc = r->code; pc < img->codelen && img->code[pc] != OP_RET; n++)
-      pc += 1 + 4 * (uint32_t)op_noperands(op_info[img->code[pc]].fmt);
-    return n;
-  }
-  return UINT32_MAX;
+  if (req->kind != I_REQ || req->index < 0 || (uint32_t)req->index >= img->nreqs) return UINT32_MAX;
+  uint32_t n = 1;
+  for (uint32_t pc = img->reqs[req->index].code; pc < img->codelen && img->code[pc] != OP_RET; n++)
+    pc += 1 + 4 * (uint32_t)op_noperands(op_info[img->code[pc]].fmt);
+  return n;
 }
 
 bool ref_call_need(struct ref_ctx *x, const struct node *req, char *need, size_t n) {

@@ -31,15 +31,11 @@ static char *sustained_ladder(int n) {
 
 static uint64_t driver_steps(int ntiers, uint64_t *bound) {
   char *src = sustained_ladder(ntiers);
-  tier_ruleset *rs = tu_compile(src, NULL);
+  tier_ruleset *rs = tu_compile_ok(src);
   free(src);
-  assert_non_null(rs);
-  tier_vm *vm = tier_vm_new(rs, NULL);
+  tier_vm *vm = tu_vm(rs, NULL);
   const char *rec = "{\"id\":\"x\",\"k\":\"a\",\"items\":[{\"n\":1},{\"n\":2}]}";
-  const tier_result *res;
-  int64_t asof;
-  tier_date_parse("2019-12-13", &asof);
-  assert_int_equal(tier_eval_json(vm, rec, strlen(rec), asof, &res), TIER_OK);
+  const tier_result *res = tu_eval(vm, rec, "2019-12-13");
   char want[16];
   snprintf(want, sizeof want, "T%d", ntiers - 1); /* every tier holds, sustained */
   assert_string_equal(res->tier, want);
@@ -76,15 +72,11 @@ static void sustained_badges_within_bound(void **st) {
   for (int b = 0; b < 60; b++)
     at += (size_t)snprintf(src + at, cap - at,
                            "badge B%d < either { c >= 5; } or { at least 1 of { c >= 1; c >= 2; } } sustained 120 months; >\n", b);
-  tier_ruleset *rs = tu_compile(src, NULL);
+  tier_ruleset *rs = tu_compile_ok(src);
   free(src);
-  assert_non_null(rs);
-  tier_vm *vm = tier_vm_new(rs, NULL);
+  tier_vm *vm = tu_vm(rs, NULL);
   const char *rec = "{\"id\":\"x\",\"k\":\"a\",\"items\":[{\"n\":1},{\"n\":2}]}";
-  const tier_result *res;
-  int64_t asof;
-  tier_date_parse("2019-12-13", &asof);
-  assert_int_equal(tier_eval_json(vm, rec, strlen(rec), asof, &res), TIER_OK);
+  const tier_result *res = tu_eval(vm, rec, "2019-12-13");
   assert_string_equal(res->tier, "T");
   assert_int_equal(res->nbadges, 60);
   for (size_t b = 0; b < res->nbadges; b++) assert_true(res->badges[b].held);
@@ -112,15 +104,11 @@ static uint64_t clause_steps(int n, bool tiers, uint64_t *bound) {
   for (int i = 0; i < n; i++)
     at += (size_t)snprintf(src + at, cap - at, "%s%d %s< m%d >= 1000000; at any checkpoint within 366 days; >\n",
                            tiers ? "tier T" : "badge B", i, tiers ? "a " : "", i);
-  tier_ruleset *rs = tu_compile(src, NULL);
+  tier_ruleset *rs = tu_compile_ok(src);
   free(src);
-  assert_non_null(rs);
-  tier_vm *vm = tier_vm_new(rs, NULL);
+  tier_vm *vm = tu_vm(rs, NULL);
   const char *rec = "{\"id\":\"x\",\"k\":\"a\",\"n\":1}";
-  const tier_result *res;
-  int64_t asof;
-  tier_date_parse("2019-12-13", &asof);
-  assert_int_equal(tier_eval_json(vm, rec, strlen(rec), asof, &res), TIER_OK);
+  const tier_result *res = tu_eval(vm, rec, "2019-12-13");
   assert_null(res->tier);
   assert_int_equal(res->nbadges, tiers ? 0 : n);
   for (size_t b = 0; b < res->nbadges; b++) assert_false(res->badges[b].held);
@@ -153,13 +141,9 @@ struct badge_out {
 };
 
 static void badges_of(const char *src, const char *rec, struct badge_out *out, size_t n) {
-  tier_ruleset *rs = tu_compile(src, NULL);
-  assert_non_null(rs);
-  tier_vm *vm = tier_vm_new(rs, NULL);
-  const tier_result *res;
-  int64_t asof;
-  tier_date_parse("2019-12-13", &asof);
-  assert_int_equal(tier_eval_json(vm, rec, strlen(rec), asof, &res), TIER_OK);
+  tier_ruleset *rs = tu_compile_ok(src);
+  tier_vm *vm = tu_vm(rs, NULL);
+  const tier_result *res = tu_eval(vm, rec, "2019-12-13");
   assert_int_equal(res->nbadges, n);
   for (size_t b = 0; b < n; b++) {
     const tier_badge_result *B = &res->badges[b];
@@ -215,19 +199,14 @@ static void failing_sustained_tiers_within_bound(void **st) {
                          "enum kind { a }\nrecord r { id: text; partner k: kind; since: date; }\n");
   for (int t = 0; t < n; t++)
     at += (size_t)snprintf(src + at, cap - at, "tier T%d a < since <= asof - 0 days; sustained 2 months; >\n", t);
-  tier_ruleset *rs = tu_compile(src, NULL);
+  tier_ruleset *rs = tu_compile_ok(src);
   free(src);
-  assert_non_null(rs);
   tier_options o = {0};
   o.all_requirements = 1;
-  tier_vm *vm = tier_vm_new(rs, &o);
-  assert_non_null(vm);
+  tier_vm *vm = tu_vm(rs, &o);
   /* since 2019-12-01: holds at 2019-12-13, fails at the checkpoint 2019-11-13 */
   const char *rec = "{\"id\":\"x\",\"k\":\"a\",\"since\":\"2019-12-01\"}";
-  const tier_result *res;
-  int64_t asof;
-  tier_date_parse("2019-12-13", &asof);
-  assert_int_equal(tier_eval_json(vm, rec, strlen(rec), asof, &res), TIER_OK);
+  const tier_result *res = tu_eval(vm, rec, "2019-12-13");
   assert_null(res->tier);
   size_t described = 0;
   for (size_t i = 0; i < res->nreqs; i++)
@@ -266,28 +245,25 @@ static void *counting_alloc(void *ud, void *p, size_t o, size_t n) {
  * as large as the compiler makes them. */
 static void record_memory_within_bound(void **st) {
   (void)st;
-  tier_ruleset *rs = tu_compile("enum kind { a }\n"
-                                "record r { id: text; partner k: kind; items: list { who: text; n: int; m: int; } }\n"
-                                "metric d = count distinct who in items;\n"
-                                "metric e = count distinct n in items;\n"
-                                "tier T a < d >= 1; e >= 1; >\n", NULL);
-  assert_non_null(rs);
+  tier_ruleset *rs = tu_compile_ok("enum kind { a }\n"
+                                   "record r { id: text; partner k: kind; items: list { who: text; n: int; m: int; } }\n"
+                                   "metric d = count distinct who in items;\n"
+                                   "metric e = count distinct n in items;\n"
+                                   "tier T a < d >= 1; e >= 1; >\n");
   struct counting c = {0, 0};
   tier_options opt;
   memset(&opt, 0, sizeof opt);
   opt.alloc = counting_alloc;
   opt.alloc_ud = &c;
-  tier_vm *vm = tier_vm_new(rs, &opt);
+  tier_vm *vm = tu_vm(rs, &opt);
   size_t cap = 64 + 40 * 20000, at = 0;
   char *rec = malloc(cap);
   at += (size_t)snprintf(rec + at, cap - at, "{\"id\":\"x\",\"k\":\"a\",\"items\":[");
   for (int i = 0; i < 20000; i++) at += (size_t)snprintf(rec + at, cap - at, "%s{\"who\":\"p%d\",\"n\":%d,\"m\":0}", i ? "," : "", i % 977, i);
   at += (size_t)snprintf(rec + at, cap - at, "]}");
   const tier_result *res;
-  int64_t asof;
-  tier_date_parse("2019-12-13", &asof);
   size_t before = c.live;
-  assert_int_equal(tier_eval_json(vm, rec, at, asof, &res), TIER_OK);
+  assert_int_equal(tu_eval_rc(vm, rec, at, "2019-12-13", &res), TIER_OK);
   assert_string_equal(res->tier, "T");
   size_t grown = c.peak - before;
   uint64_t bound = bound_of(vm);
@@ -304,18 +280,17 @@ static void record_memory_within_bound(void **st) {
  * 1,000 steps costs its text and little more (its items would take 3.2 MB). */
 static void budget_before_memory(void **st) {
   (void)st;
-  tier_ruleset *rs = tu_compile("enum kind { a }\n"
-                                "record r { id: text; partner k: kind; items: list { a: int; b: int?; c: int?; d: int?; } }\n"
-                                "metric c = count items;\n"
-                                "tier T a < c >= 1; >\n", NULL);
-  assert_non_null(rs);
+  tier_ruleset *rs = tu_compile_ok("enum kind { a }\n"
+                                   "record r { id: text; partner k: kind; items: list { a: int; b: int?; c: int?; d: int?; } }\n"
+                                   "metric c = count items;\n"
+                                   "tier T a < c >= 1; >\n");
   struct counting c = {0, 0};
   tier_options opt;
   memset(&opt, 0, sizeof opt);
   opt.alloc = counting_alloc;
   opt.alloc_ud = &c;
   opt.max_cost = 1000;
-  tier_vm *vm = tier_vm_new(rs, &opt);
+  tier_vm *vm = tu_vm(rs, &opt);
   size_t cap = 64 + 16 * 100000, at = 0;
   char *rec = malloc(cap);
   at += (size_t)snprintf(rec + at, cap - at, "{\"id\":\"x\",\"k\":\"a\",\"items\":[");
@@ -323,7 +298,7 @@ static void budget_before_memory(void **st) {
   at += (size_t)snprintf(rec + at, cap - at, "]}");
   const tier_result *res;
   size_t before = c.live;
-  assert_int_equal(tier_eval_json(vm, rec, at, TIER_NONE, &res), TIER_EBUDGET);
+  assert_int_equal(tu_eval_rc(vm, rec, at, NULL, &res), TIER_EBUDGET);
   tu_assert_contains(tier_vm_error(vm), "over the budget of 1000");
   assert_string_equal(tier_vm_record_id(vm), "x");
   size_t grown = c.peak - before;
@@ -348,11 +323,10 @@ static struct gap_run gap_eval(tier_ruleset *rs, int all, uint64_t max_cost) {
   memset(&opt, 0, sizeof opt);
   opt.all_requirements = all;
   opt.max_cost = max_cost;
-  tier_vm *vm = tier_vm_new(rs, &opt);
-  assert_non_null(vm);
+  tier_vm *vm = tu_vm(rs, &opt);
   const char *rec = "{\"id\":\"x\",\"k\":\"a\",\"wins\":3,\"certified\":1}";
   const tier_result *res;
-  struct gap_run g = {.rc = tier_eval_json(vm, rec, strlen(rec), TIER_NONE, &res)};
+  struct gap_run g = {.rc = tu_eval_rc(vm, rec, strlen(rec), NULL, &res)};
   if (g.rc == TIER_OK) snprintf(g.need, sizeof g.need, "%s", res->unmet[0].need);
   g.runs = vm->gap_runs;
   g.steps = vm->steps;
@@ -370,12 +344,10 @@ static struct gap_run gap_eval(tier_ruleset *rs, int all, uint64_t max_cost) {
  * tier's entry and every requirement) is searched once. */
 static void gap_search_within_bound(void **st) {
   (void)st;
-  tier_ruleset *rs = tu_compile("enum kind { a }\n"
-                                "record r { id: text; partner k: kind; wins: int; certified: int; }\n"
-                                "metric points = wins + certified * 5;\n"
-                                "tier T a < points >= 40; >\n",
-                                NULL);
-  assert_non_null(rs);
+  tier_ruleset *rs = tu_compile_ok("enum kind { a }\n"
+                                   "record r { id: text; partner k: kind; wins: int; certified: int; }\n"
+                                   "metric points = wins + certified * 5;\n"
+                                   "tier T a < points >= 40; >\n");
   struct gap_run one = gap_eval(rs, 0, 0), all = gap_eval(rs, 1, 0);
   fprintf(stderr, "gap search: %llu runs, %llu steps, bound %llu (%llu of it the search's)\n", (unsigned long long)one.runs,
           (unsigned long long)one.steps, (unsigned long long)one.bound, (unsigned long long)rs->cost_gap);
@@ -405,15 +377,11 @@ static uint64_t failing_badges_steps(int n, uint64_t *bound) {
                          "metric m0 = count items where d <= asof;\n");
   for (int i = 1; i < n; i++) at += (size_t)snprintf(src + at, cap - at, "metric m%d = m%d + 0;\n", i, i - 1);
   for (int i = 0; i < n; i++) at += (size_t)snprintf(src + at, cap - at, "badge B%d < m%d >= 1; sustained 12 months; >\n", i, i);
-  tier_ruleset *rs = tu_compile(src, NULL);
+  tier_ruleset *rs = tu_compile_ok(src);
   free(src);
-  assert_non_null(rs);
-  tier_vm *vm = tier_vm_new(rs, NULL);
+  tier_vm *vm = tu_vm(rs, NULL);
   const char *rec = "{\"id\":\"x\",\"k\":\"a\",\"items\":[{\"d\":\"2019-06-01\"}]}";
-  const tier_result *res;
-  int64_t asof;
-  tier_date_parse("2019-12-13", &asof);
-  assert_int_equal(tier_eval_json(vm, rec, strlen(rec), asof, &res), TIER_OK);
+  const tier_result *res = tu_eval(vm, rec, "2019-12-13");
   assert_int_equal(res->nbadges, n);
   for (int b = 0; b < n; b++) {
     const tier_badge_result *o = &res->badges[b];

@@ -72,15 +72,6 @@ static char (*fnv_names(int k))[BLOCK * 16 + 1] {
   return names;
 }
 
-static tier_ruleset *compile_or_fail(const char *src) {
-  char *diag = NULL;
-  tier_ruleset *rs = tu_compile(src, &diag);
-  if (!rs) fprintf(stderr, "%s", diag);
-  free(diag);
-  assert_non_null(rs);
-  return rs;
-}
-
 static const char *SCHEMA =
     "enum k { a }\n"
     "record { id: text; partner type: k; items: list { name: text; n: int; } }\n"
@@ -104,12 +95,8 @@ static char *record_json(char (*names)[BLOCK * 16 + 1], const int64_t *nums, siz
 /* Evaluate one record on a fresh VM; the probes of its text table and of
  * its count distinct sets. */
 static void probes_of(tier_ruleset *rs, const char *json, uint64_t *text, uint64_t *sets) {
-  tier_vm *vm = tier_vm_new(rs, NULL);
-  assert_non_null(vm);
-  const tier_result *r;
-  int rc = tier_eval_json(vm, json, strlen(json), TIER_NONE, &r);
-  if (rc) fprintf(stderr, "%s\n", tier_vm_error(vm));
-  assert_int_equal(rc, TIER_OK);
+  tier_vm *vm = tu_vm(rs, NULL);
+  tu_eval(vm, json, NULL);
   *text = ((struct reader *)vm->reader)->probes;
   *sets = vm->probes;
   tier_vm_free(vm);
@@ -126,7 +113,7 @@ static void assert_linear(const char *what, uint64_t n1, uint64_t w1, uint64_t w
 /* The record's text table: person names built to collide under FNV-1a. */
 static void test_record_texts(void **st) {
   (void)st;
-  tier_ruleset *rs = compile_or_fail(SCHEMA);
+  tier_ruleset *rs = tu_compile_ok(SCHEMA);
   uint64_t t1, t2, s;
   char (*names)[BLOCK * 16 + 1] = fnv_names(13);
   char *half = record_json(names, NULL, 1u << 12), *full = record_json(names, NULL, 1u << 13);
@@ -181,7 +168,7 @@ static void int_keys(uint32_t n, int64_t *out) {
 
 static void test_distinct_sets(void **st) {
   (void)st;
-  tier_ruleset *rs = compile_or_fail(SCHEMA);
+  tier_ruleset *rs = tu_compile_ok(SCHEMA);
   enum { N = 1024 };
   char (*names)[BLOCK * 16 + 1] = calloc(2 * N, sizeof *names);
   int64_t *nums = calloc(2 * N, sizeof *nums);
@@ -235,7 +222,7 @@ static void only_counted_texts_are_keyed(void **st) {
              "enum k { a }\nrecord { id: text; name: text; partner type: k; items: list { who: text; what: text; n: int; } }\n"
              "%stier T a < d >= 1; >\n",
              rules[k]);
-    tier_ruleset *rs = compile_or_fail(src);
+    tier_ruleset *rs = tu_compile_ok(src);
     const struct image *img = rs->img;
     for (uint32_t f = 0; f < img->nfields; f++) {
       const char *name = img_str(img, img->fields[f].name);
@@ -248,9 +235,8 @@ static void only_counted_texts_are_keyed(void **st) {
     for (int i = 0; i < 4; i++) nkeyed += keyed[k][i];
     assert_true(nkeyed ? text > 0 : text == 0);
     if (k == 0) assert_true(text <= 8); /* the four whos, not the eleven texts */
-    tier_vm *vm = tier_vm_new(rs, NULL);
-    const tier_result *r;
-    assert_int_equal(tier_eval_json(vm, rec, strlen(rec), TIER_NONE, &r), TIER_OK);
+    tier_vm *vm = tu_vm(rs, NULL);
+    tu_eval(vm, rec, NULL);
     assert_int_equal(vm->regs[0], distinct[k]);
     tier_vm_free(vm);
     tier_ruleset_free(rs);
@@ -269,15 +255,14 @@ static void test_wide_schema(void **st) {
   at += (size_t)snprintf(src + at, sizeof src - at, "items: list { ");
   for (int i = 0; i < NITEM; i++) at += (size_t)snprintf(src + at, sizeof src - at, "g%d: int; ", i);
   snprintf(src + at, sizeof src - at, "} }\ntier T a < >\n");
-  tier_ruleset *rs = compile_or_fail(src);
+  tier_ruleset *rs = tu_compile_ok(src);
   /* keys in reverse order, with unknown ones between */
   at = (size_t)snprintf(json, sizeof json, "{\"items\":[{");
   for (int i = NITEM - 1; i >= 0; i--) at += (size_t)snprintf(json + at, sizeof json - at, "\"g%d\":%d,\"x%d\":0,", i, 1000 + i, i);
   at += (size_t)snprintf(json + at, sizeof json - at, "\"g\":1}]");
   for (int i = NTOP - 1; i >= 0; i--) at += (size_t)snprintf(json + at, sizeof json - at, ",\"f%d\":%d,\"f%d_\":1", i, i, i);
   snprintf(json + at, sizeof json - at, ",\"id\":\"W\",\"type\":\"a\"}");
-  tier_vm *vm = tier_vm_new(rs, NULL);
-  assert_non_null(vm);
+  tier_vm *vm = tu_vm(rs, NULL);
   struct record rec;
   int rc = rec_parse(vm, json, strlen(json), &rec);
   if (rc) fprintf(stderr, "%s\n", tier_vm_error(vm));
@@ -330,9 +315,8 @@ static void test_tier_names(void **st) {
   for (int d = 0; d < 2; d++) {
     char *src, *json;
     tier_names(N << d, M, &src, &json);
-    tier_ruleset *rs = compile_or_fail(src);
-    tier_vm *vm = tier_vm_new(rs, NULL);
-    assert_non_null(vm);
+    tier_ruleset *rs = tu_compile_ok(src);
+    tier_vm *vm = tu_vm(rs, NULL);
     struct record rec;
     int rc = rec_parse(vm, json, strlen(json), &rec);
     if (rc) fprintf(stderr, "%s\n", tier_vm_error(vm));
@@ -404,10 +388,8 @@ static char *layered(int layers) {
 static void layered_need(tier_ruleset *rs, char *need, size_t n) {
   static const char json[] =
       "{\"id\":\"L\",\"type\":\"a\",\"f0\":1,\"f1\":1,\"f2\":1,\"f3\":1,\"f4\":1,\"f5\":1,\"f6\":1,\"f7\":1}";
-  tier_vm *vm = tier_vm_new(rs, NULL);
-  assert_non_null(vm);
-  const tier_result *r;
-  assert_int_equal(tier_eval_json(vm, json, strlen(json), TIER_NONE, &r), TIER_OK);
+  tier_vm *vm = tu_vm(rs, NULL);
+  const tier_result *r = tu_eval(vm, json, NULL);
   assert_int_equal(r->nunmet, 1);
   snprintf(need, n, "%s", r->unmet[0].need);
   tier_vm_free(vm);
@@ -448,7 +430,7 @@ static void coverage_shared_linear(void **st) {
   unsigned long long n[2];
   for (int d = 0; d < 2; d++) {
     char *src = shared_chain(K << d, K << d);
-    tier_ruleset *rs = compile_or_fail(src);
+    tier_ruleset *rs = tu_compile_ok(src);
     struct cov *c = cov_new(rs);
     assert_non_null(c);
     struct buf out = {.hook = &rs->hook};
@@ -476,7 +458,7 @@ static void score_inputs_linear_work(void **st) {
   uint64_t w[2], insns[2];
   for (int d = 0; d < 2; d++) {
     char *src = layered(L << d);
-    tier_ruleset *rs = compile_or_fail(src);
+    tier_ruleset *rs = tu_compile_ok(src);
     insns[d] = 0;
     for (uint32_t i = rs->metric_entry; rs->code[i].op != OP_END; i++) insns[d]++;
     w[d] = rs->score_work;
@@ -492,7 +474,7 @@ static void score_inputs_linear_work(void **st) {
   for (int d = 0; d < 2; d++) assert_true(w[d] <= SCORE_WORK_BASE + SCORE_WORK_PER_INSN * insns[d]);
   assert_true(w[1] * 10 <= w[0] * 25); /* twice the layers: at most 2.5 times the work (it was 4) */
   char *src = layered(2), need[512];
-  tier_ruleset *rs = compile_or_fail(src);
+  tier_ruleset *rs = tu_compile_ok(src);
   layered_need(rs, need, sizeof need);
   fprintf(stderr, "score inputs: 2 layers: %s\n", need);
   tu_assert_contains(need, " or "); /* within the budget: inputs named */
@@ -523,9 +505,7 @@ static char *diff_src(int n, char prefix, bool reverse) {
 
 static uint64_t diff_steps(int n, char pb, bool reverse) {
   char *a = diff_src(n, 'a', false), *b = diff_src(n, pb, reverse);
-  tier_ruleset *ra = tu_compile(a, NULL), *rb = tu_compile(b, NULL);
-  assert_non_null(ra);
-  assert_non_null(rb);
+  tier_ruleset *ra = tu_compile_ok(a), *rb = tu_compile_ok(b);
   struct buf out = {0};
   uint64_t before = rule_diff_pair_steps;
   int changes = rule_diff(ra->img, rb->img, "old", "new", false, &out);
@@ -564,17 +544,13 @@ static uint64_t checkpoint_work(int n, size_t *entries) {
                          "enum k { a }\nrecord { id: text; partner type: k; items: list { d: date; } }\n"
                          "metric c = count items where d <= asof;\n");
   for (int t = 0; t < n; t++) at += (size_t)snprintf(src + at, cap - at, "tier T%d a < sustained 12 months; c >= 1; >\n", t);
-  tier_ruleset *rs = compile_or_fail(src);
+  tier_ruleset *rs = tu_compile_ok(src);
   tier_options opt;
   memset(&opt, 0, sizeof opt);
   opt.all_requirements = 1;
-  tier_vm *vm = tier_vm_new(rs, &opt);
-  assert_non_null(vm);
+  tier_vm *vm = tu_vm(rs, &opt);
   static const char json[] = "{\"id\":\"C\",\"type\":\"a\",\"items\":[{\"d\":\"2019-06-01\"}]}";
-  int64_t asof;
-  assert_int_equal(tier_date_parse("2019-12-13", &asof), TIER_OK);
-  const tier_result *r;
-  assert_int_equal(tier_eval_json(vm, json, strlen(json), asof, &r), TIER_OK);
+  const tier_result *r = tu_eval(vm, json, "2019-12-13");
   assert_null(r->tier);
   int k = 0;
   for (size_t i = 0; i < r->nreqs; i++) {
@@ -629,9 +605,7 @@ static uint64_t const_steps(int n, struct buf *out) {
   snprintf(kb, nb, "const k = 2;\n%s", b);
   for (char *s = strstr(ka, "tier T"); s && (s = strstr(s, ">= ")); s += 3) s[3] = 'k', memset(s + 4, ' ', strcspn(s + 4, ";"));
   for (char *s = strstr(kb, "tier T"); s && (s = strstr(s, ">= ")); s += 3) s[3] = 'k', memset(s + 4, ' ', strcspn(s + 4, ";"));
-  tier_ruleset *ra = tu_compile(ka, NULL), *rb = tu_compile(kb, NULL);
-  assert_non_null(ra);
-  assert_non_null(rb);
+  tier_ruleset *ra = tu_compile_ok(ka), *rb = tu_compile_ok(kb);
   uint64_t before = rule_diff_pair_steps;
   assert_true(rule_diff(ra->img, rb->img, "old", "new", false, out) >= 0);
   uint64_t steps = rule_diff_pair_steps - before;

@@ -92,8 +92,7 @@ static void json_keys(void **st) {
                     "         deals \"open deals\": list { v \"deal value\": int; } }\n"
                     "metric total = sum v in deals;\n"
                     "tier T a < n >= 1; total >= 5; >\n";
-  tier_ruleset *rs = tu_compile(src, NULL);
-  assert_non_null(rs);
+  tier_ruleset *rs = tu_compile_ok(src);
   const char *good = "{\"id\":\"x\",\"partner type\":\"a\",\"count\":1,\"open deals\":[{\"deal value\":2},{\"deal value\":3}]}";
   assert_string_equal(tu_tier(rs, good, "2024-01-01"), "T");
   const char *by_name = "{\"id\":\"x\",\"partner type\":\"a\",\"n\":1}";
@@ -123,8 +122,7 @@ static void names_and_keys_swapped(void **st) {
   const char *src = "enum kind { k }\n"
                     "record { id: text; partner type: kind; a \"b\": int; b \"a\": int; }\n"
                     "tier T k < a == 2 and b == 1; >\n";
-  tier_ruleset *rs = tu_compile(src, NULL);
-  assert_non_null(rs);
+  tier_ruleset *rs = tu_compile_ok(src);
   const char *in_order = "{\"id\":\"x\",\"type\":\"k\",\"a\":1,\"b\":2}";
   const char *reversed = "{\"id\":\"x\",\"type\":\"k\",\"b\":2,\"a\":1}";
   assert_string_equal(tu_tier(rs, in_order, "2024-01-01"), "T");
@@ -163,8 +161,7 @@ static void display_names(void **st) {
                     "tier Member airline < >\n"
                     "tier Premier_1K \"Premier 1K\" airline < miles >= 100000; >\n"
                     "tier Premier_1K \"Premier 1K\" hotel < >\n";
-  tier_ruleset *rs = tu_compile(src, NULL);
-  assert_non_null(rs);
+  tier_ruleset *rs = tu_compile_ok(src);
   tier_vm *vm = tier_vm_new(rs, NULL);
   const tier_result *r;
   const char *low = "{\"id\":\"x\",\"type\":\"airline\",\"miles\":5}";

@@ -53,6 +53,41 @@ static inline char *tu_diags(const char *src) {
     }                                                                          \
   } while (0)
 
+/* The compile-load-evaluate of the tests that look at one evaluation (its
+ * steps, probes, memory, result), in one place:
+ *   tier_ruleset *rs = tu_compile_ok(src);     compiled and loaded, or fail
+ *   tier_vm *vm = tu_vm(rs, opt);              a VM (opt may be NULL)
+ *   const tier_result *r = tu_eval(vm, json, "2019-12-13");   TIER_OK, or fail
+ * tu_eval_rc gives the status instead (TIER_EBUDGET, ...).  An asof of
+ * NULL is TIER_NONE: the rules' review rule, else today. */
+static inline tier_ruleset *tu_compile_ok(const char *src) {
+  char *diag = NULL;
+  tier_ruleset *rs = tu_compile(src, &diag);
+  if (!rs && diag) fprintf(stderr, "%s", diag);
+  free(diag);
+  assert_non_null(rs);
+  return rs;
+}
+
+static inline tier_vm *tu_vm(const tier_ruleset *rs, const tier_options *opt) {
+  tier_vm *vm = tier_vm_new(rs, opt);
+  assert_non_null(vm);
+  return vm;
+}
+
+static inline int tu_eval_rc(tier_vm *vm, const char *json, size_t n, const char *asof, const tier_result **res) {
+  int64_t d = TIER_NONE;
+  if (asof) assert_int_equal(tier_date_parse(asof, &d), TIER_OK);
+  return tier_eval_json(vm, json, n, d, res);
+}
+
+static inline const tier_result *tu_eval(tier_vm *vm, const char *json, const char *asof) {
+  const tier_result *res = NULL;
+  int rc = tu_eval_rc(vm, json, strlen(json), asof, &res);
+  if (rc != TIER_OK) fprintf(stderr, "evaluation: %s @%s\n", tier_vm_error(vm), tier_vm_error_path(vm));
+  assert_int_equal(rc, TIER_OK);
+  return res;
+}
 
 /* Evaluate one JSON record; returns the tier held ("-" for none), or
  * "error: MESSAGE @PATH" for a rejected record, in a static buffer. */

@@ -1,2 +1,2 @@
-# the same requirements grouped otherwise (at least N of, either, paths made plain) are named for each tier and badge, also beside another change
-D=tests/golden/data/trust; tierc diff $D/grouping-old.tier $D/grouping-new.tier
+# the same requirements grouped otherwise (at least N of, either, paths made plain) are named for each tier and badge, also beside another change, each with its groups before and after; requirements moved between groups of the same shape are said so; EN, JA and JSON
+D=tests/golden/data/trust; tierc diff $D/grouping-old.tier $D/grouping-new.tier; tierc diff $D/grouping-moved-old.tier $D/grouping-moved-new.tier; LANGUAGE=ja tierc diff $D/grouping-old.tier $D/grouping-new.tier | grep まとめ方; LANGUAGE=ja tierc diff $D/grouping-moved-old.tier $D/grouping-moved-new.tier | grep まとまり; tierc diff -f json $D/grouping-old.tier $D/grouping-new.tier | grep -o '{"kind":"grouping"[^}]*}'

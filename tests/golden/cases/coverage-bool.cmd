@@ -1,0 +1,2 @@
+# --coverage says a bool threshold as bools, whatever computes the bool: a table's value (was "true < pref <= 1.01"), a comparison's ("big != false" holds at true; it said "just met (big = false)"), a field; a test where it holds and one where it fails; EN and JA
+D=tests/golden/data; tierc test $D/coverage-bool.tier $D/coverage-bool.tests --coverage; LANGUAGE=ja tierc test $D/coverage-bool.tier $D/coverage-bool.tests --coverage | grep consulting
