@@ -118,55 +118,6 @@ static int time_texts(struct image *img, struct tier_ruleset *rs) {
   return TIER_OK;
 }
 
-/* Instructions that exist only in rs->run, never in a file: two or three
- * instructions fused into one dispatch.  The first is replaced, the others
- * stay where they were, so that a jump to one still finds it and every
- * instruction index keeps its meaning.  The fused one does the first's
- * work (and the second's, of three) without the stack, steps ip onto the
- * last and runs the last as written, with its own operands: so a fault
- * names the instruction it would without fusing.  They count as the steps
- * the instructions would (TIER_COUNT_STEPS).  The commonest runs of the
- * benchmark's and the example programs' metric loops: */
-enum {
-  /* ITEM slot; JNxxK_I k -> t: a list filter on an item field and a
-   * constant (reads ip[1] and goes past both) */
-  OP_ITEM_JNEQK_I = OP__COUNT,
-  OP_ITEM_JNNEK_I,
-  OP_ITEM_JNLTK_I,
-  OP_ITEM_JNLEK_I,
-  OP_ITEM_JNGTK_I,
-  OP_ITEM_JNGEK_I,
-  /* ITEM slot; xxK_I k: an item field compared with a constant */
-  OP_ITEM_EQK_I,
-  OP_ITEM_NEK_I,
-  OP_ITEM_LTK_I,
-  OP_ITEM_LEK_I,
-  OP_ITEM_GTK_I,
-  OP_ITEM_GEK_I,
-  /* ITEM slot; ASOF; xx_I: an item's date against the evaluation date */
-  OP_ITEM_ASOF_EQ_I,
-  OP_ITEM_ASOF_NE_I,
-  OP_ITEM_ASOF_LT_I,
-  OP_ITEM_ASOF_LE_I,
-  OP_ITEM_ASOF_GT_I,
-  OP_ITEM_ASOF_GE_I,
-  OP_ITEM_WITHIN_M, /* ITEM slot; WITHIN_M months */
-  OP_ITEM_DADD_S,   /* ITEM slot; DADD_S set */
-  OP_SETMETRIC_JFR, /* SETMETRIC m; JFR m -> t: an item metric set, then tested */
-  /* JFR m -> t; ITEM slot; JNxxK_I k -> u: a filter on an item field
-   * inside a filter on an item metric (`where held and level == x`); like
-   * ITEM then JNxxK_I, reads the operands of the three */
-  OP_JFR_ITEM_JNEQK_I,
-  OP_JFR_ITEM_JNNEK_I,
-  OP_JFR_ITEM_JNLTK_I,
-  OP_JFR_ITEM_JNLEK_I,
-  OP_JFR_ITEM_JNGTK_I,
-  OP_JFR_ITEM_JNGEK_I,
-  OP_ITEM_ISNONE_ORJ, /* ITEM slot; ISNONE; ORJ -> t: `x is none or ...` */
-  OP_ITEM_INSET,      /* ITEM slot; INSET k: an enum field in a set */
-  OP_ITEM_JUMPF,      /* ITEM slot; JUMPF -> t: a bool field as a filter */
-  OP__RUN_COUNT
-};
 _Static_assert(OP__RUN_COUNT <= 256, "run-time opcodes are bytes");
 _Static_assert(OP_JNNEK_I == OP_JNEQK_I + 1 && OP_JNLTK_I == OP_JNEQK_I + 2 && OP_JNLEK_I == OP_JNEQK_I + 3 &&
                    OP_JNGTK_I == OP_JNEQK_I + 4 && OP_JNGEK_I == OP_JNEQK_I + 5,
@@ -181,16 +132,22 @@ _Static_assert(OP_NE_I == OP_EQ_I + 1 && OP_LT_I == OP_EQ_I + 2 && OP_LE_I == OP
 /* The fused form of the instructions that start at c[0] (left of them in
  * the code), or c[0]'s own opcode. */
 static uint8_t fused(const struct vinsn *c, uint32_t left) {
-  uint8_t a = c[0].op, b = left > 1 ? c[1].op : OP_NOP, d = left > 2 ? c[2].op : OP_NOP;
+  uint8_t a = c[0].op, b = left > 1 ? c[1].op : OP_NOP, d = left > 2 ? c[2].op : OP_NOP, e = left > 3 ? c[3].op : OP_NOP;
   if (a == OP_SETMETRIC && b == OP_JFR && c[0].a == c[1].a) return OP_SETMETRIC_JFR;
   if (a == OP_JFR && b == OP_ITEM && d >= OP_JNEQK_I && d <= OP_JNGEK_I) return (uint8_t)(OP_JFR_ITEM_JNEQK_I + (d - OP_JNEQK_I));
+  if (a == OP_JFR && b == OP_ITEM && d == OP_INSET && e == OP_JUMPF) return OP_JFR_ITEM_INSET_JUMPF;
   if (a != OP_ITEM) return a;
   if (b == OP_ISNONE && d == OP_ORJ) return OP_ITEM_ISNONE_ORJ;
+  if (b == OP_INSET && d == OP_JUMPF) return OP_ITEM_INSET_JUMPF;
   if (b == OP_INSET) return OP_ITEM_INSET;
   if (b == OP_JUMPF) return OP_ITEM_JUMPF;
   if (b >= OP_JNEQK_I && b <= OP_JNGEK_I) return (uint8_t)(OP_ITEM_JNEQK_I + (b - OP_JNEQK_I));
+  if (b >= OP_EQK_I && b <= OP_GEK_I && d == OP_ANDJ) return (uint8_t)(OP_ITEM_EQK_I_ANDJ + (b - OP_EQK_I));
   if (b >= OP_EQK_I && b <= OP_GEK_I) return (uint8_t)(OP_ITEM_EQK_I + (b - OP_EQK_I));
+  if (b == OP_ASOF && d >= OP_EQ_I && d <= OP_GE_I && e == OP_JUMPF) return (uint8_t)(OP_ITEM_ASOF_EQ_I_JUMPF + (d - OP_EQ_I));
+  if (b == OP_ASOF && d >= OP_EQ_I && d <= OP_GE_I && e == OP_ANDJ) return (uint8_t)(OP_ITEM_ASOF_EQ_I_ANDJ + (d - OP_EQ_I));
   if (b == OP_ASOF && d >= OP_EQ_I && d <= OP_GE_I) return (uint8_t)(OP_ITEM_ASOF_EQ_I + (d - OP_EQ_I));
+  if (b == OP_WITHIN_M && d == OP_JUMPF) return OP_ITEM_WITHIN_M_JUMPF;
   if (b == OP_WITHIN_M) return OP_ITEM_WITHIN_M;
   if (b == OP_DADD_S) return OP_ITEM_DADD_S;
   return a;
@@ -198,12 +155,23 @@ static uint8_t fused(const struct vinsn *c, uint32_t left) {
 
 /* rs->run: a copy of rs->code with the runs above fused.  The verifier
  * checked the code as written; fusing changes no value, jump, fault or
- * step count, only how many dispatches the VM makes. */
+ * step count, only how many dispatches the VM makes.  Then jumps are
+ * threaded: a JFR m whose target is another JFR m (the filters of one
+ * loop that all start `where held ...`) jumps where that one would, since
+ * nothing runs between the two to change m.  Targets of JFR lie ahead
+ * (verified: only NEXT jumps back), so walking the code from its end
+ * threads each chain in one pass.  A threaded jump skips the JFRs it
+ * would repeat: it counts fewer steps, never more than the bound. */
 static int fuse(struct tier_ruleset *rs, uint32_t n) {
   rs->run = arena_alloc(&rs->img->ar, sizeof *rs->run * (n + 1));
   if (!rs->run) return TIER_ENOMEM;
   memcpy(rs->run, rs->code, sizeof *rs->run * n);
   for (uint32_t i = 0; i < n; i++) rs->run[i].op = fused(rs->code + i, n - i);
+  for (uint32_t i = n; i-- > 0;) {
+    const struct vinsn *c = &rs->code[i];
+    uint32_t t = rs->run[i].b;
+    if (c->op == OP_JFR && t > i && t < n && rs->code[t].op == OP_JFR && rs->code[t].a == c->a) rs->run[i].b = rs->run[t].b;
+  }
   return TIER_OK;
 }
 
@@ -808,7 +776,18 @@ int vm_run_code(struct tier_vm *vm, const struct vinsn *code, uint32_t entry, co
     [OP_JFR_ITEM_JNEQK_I] = &&L_JFR_ITEM_JNEQK_I, [OP_JFR_ITEM_JNNEK_I] = &&L_JFR_ITEM_JNNEK_I,
     [OP_JFR_ITEM_JNLTK_I] = &&L_JFR_ITEM_JNLTK_I, [OP_JFR_ITEM_JNLEK_I] = &&L_JFR_ITEM_JNLEK_I,
     [OP_JFR_ITEM_JNGTK_I] = &&L_JFR_ITEM_JNGTK_I, [OP_JFR_ITEM_JNGEK_I] = &&L_JFR_ITEM_JNGEK_I,
-    [OP_ITEM_ISNONE_ORJ] = &&L_ITEM_ISNONE_ORJ, [OP_ITEM_INSET] = &&L_ITEM_INSET, [OP_ITEM_JUMPF] = &&L_ITEM_JUMPF};
+    [OP_ITEM_ISNONE_ORJ] = &&L_ITEM_ISNONE_ORJ, [OP_ITEM_INSET] = &&L_ITEM_INSET, [OP_ITEM_JUMPF] = &&L_ITEM_JUMPF,
+    [OP_ITEM_ASOF_EQ_I_JUMPF] = &&L_ITEM_ASOF_EQ_I_JUMPF, [OP_ITEM_ASOF_NE_I_JUMPF] = &&L_ITEM_ASOF_NE_I_JUMPF,
+    [OP_ITEM_ASOF_LT_I_JUMPF] = &&L_ITEM_ASOF_LT_I_JUMPF, [OP_ITEM_ASOF_LE_I_JUMPF] = &&L_ITEM_ASOF_LE_I_JUMPF,
+    [OP_ITEM_ASOF_GT_I_JUMPF] = &&L_ITEM_ASOF_GT_I_JUMPF, [OP_ITEM_ASOF_GE_I_JUMPF] = &&L_ITEM_ASOF_GE_I_JUMPF,
+    [OP_ITEM_ASOF_EQ_I_ANDJ] = &&L_ITEM_ASOF_EQ_I_ANDJ, [OP_ITEM_ASOF_NE_I_ANDJ] = &&L_ITEM_ASOF_NE_I_ANDJ,
+    [OP_ITEM_ASOF_LT_I_ANDJ] = &&L_ITEM_ASOF_LT_I_ANDJ, [OP_ITEM_ASOF_LE_I_ANDJ] = &&L_ITEM_ASOF_LE_I_ANDJ,
+    [OP_ITEM_ASOF_GT_I_ANDJ] = &&L_ITEM_ASOF_GT_I_ANDJ, [OP_ITEM_ASOF_GE_I_ANDJ] = &&L_ITEM_ASOF_GE_I_ANDJ,
+    [OP_ITEM_EQK_I_ANDJ] = &&L_ITEM_EQK_I_ANDJ, [OP_ITEM_NEK_I_ANDJ] = &&L_ITEM_NEK_I_ANDJ,
+    [OP_ITEM_LTK_I_ANDJ] = &&L_ITEM_LTK_I_ANDJ, [OP_ITEM_LEK_I_ANDJ] = &&L_ITEM_LEK_I_ANDJ,
+    [OP_ITEM_GTK_I_ANDJ] = &&L_ITEM_GTK_I_ANDJ, [OP_ITEM_GEK_I_ANDJ] = &&L_ITEM_GEK_I_ANDJ,
+    [OP_ITEM_INSET_JUMPF] = &&L_ITEM_INSET_JUMPF, [OP_JFR_ITEM_INSET_JUMPF] = &&L_JFR_ITEM_INSET_JUMPF,
+    [OP_ITEM_WITHIN_M_JUMPF] = &&L_ITEM_WITHIN_M_JUMPF};
 #pragma GCC diagnostic pop
 #undef LBL
 #define vmdispatch() do { vmstep(); goto *labels[ip->op]; } while (0)
@@ -991,6 +970,45 @@ int vm_run_code(struct tier_vm *vm, const struct vinsn *code, uint32_t entry, co
   vmcase(JFR_ITEM_JNLEK_I) JFR_IJNK_I(<=)
   vmcase(JFR_ITEM_JNGTK_I) JFR_IJNK_I(>)
   vmcase(JFR_ITEM_JNGEK_I) JFR_IJNK_I(>=)
+  /* A comparison and its jump (fuse): c is the comparison's value; JUMPF
+   * goes to t when it is false, ANDJ leaves a false there too, and on
+   * either both instructions are done.  The operands are those of the run's
+   * instructions as written: n of them, the jump last. */
+#define CJUMPF(c, n) if (!(c)) { ip = code + ip[(n) - 1].a; vmdispatch(); } ip += (n); vmdispatch();
+#define CANDJ(c, n) if (!(c)) { *sp++ = 0; ip = code + ip[(n) - 1].a; vmdispatch(); } ip += (n); vmdispatch();
+#define STEPS3 vmstep(); vmstep(); vmstep();
+#define IA(op) (x = item[A], x != TIER_NONE && asof != TIER_NONE && x op asof)
+  vmcase(ITEM_ASOF_EQ_I_JUMPF) STEPS3 CJUMPF(IA(==), 4)
+  vmcase(ITEM_ASOF_NE_I_JUMPF) STEPS3 CJUMPF(IA(!=), 4)
+  vmcase(ITEM_ASOF_LT_I_JUMPF) STEPS3 CJUMPF(IA(<), 4)
+  vmcase(ITEM_ASOF_LE_I_JUMPF) STEPS3 CJUMPF(IA(<=), 4)
+  vmcase(ITEM_ASOF_GT_I_JUMPF) STEPS3 CJUMPF(IA(>), 4)
+  vmcase(ITEM_ASOF_GE_I_JUMPF) STEPS3 CJUMPF(IA(>=), 4)
+  vmcase(ITEM_ASOF_EQ_I_ANDJ) STEPS3 CANDJ(IA(==), 4)
+  vmcase(ITEM_ASOF_NE_I_ANDJ) STEPS3 CANDJ(IA(!=), 4)
+  vmcase(ITEM_ASOF_LT_I_ANDJ) STEPS3 CANDJ(IA(<), 4)
+  vmcase(ITEM_ASOF_LE_I_ANDJ) STEPS3 CANDJ(IA(<=), 4)
+  vmcase(ITEM_ASOF_GT_I_ANDJ) STEPS3 CANDJ(IA(>), 4)
+  vmcase(ITEM_ASOF_GE_I_ANDJ) STEPS3 CANDJ(IA(>=), 4)
+#define IK(op) (x = item[A], y = K[ip[1].a], x != TIER_NONE && y != TIER_NONE && x op y)
+  vmcase(ITEM_EQK_I_ANDJ) vmstep(); vmstep(); CANDJ(IK(==), 3)
+  vmcase(ITEM_NEK_I_ANDJ) vmstep(); vmstep(); CANDJ(IK(!=), 3)
+  vmcase(ITEM_LTK_I_ANDJ) vmstep(); vmstep(); CANDJ(IK(<), 3)
+  vmcase(ITEM_LEK_I_ANDJ) vmstep(); vmstep(); CANDJ(IK(<=), 3)
+  vmcase(ITEM_GTK_I_ANDJ) vmstep(); vmstep(); CANDJ(IK(>), 3)
+  vmcase(ITEM_GEK_I_ANDJ) vmstep(); vmstep(); CANDJ(IK(>=), 3)
+  vmcase(JFR_ITEM_INSET_JUMPF) if (regs[A] != 1) { ip = code + B; vmdispatch(); } ip++; vmstep(); vmfallthrough;
+  vmcase(ITEM_INSET_JUMPF)
+    x = item[A]; vmstep(); vmstep();
+    CJUMPF(x >= 0 && x < 64 && ((uint64_t)K[ip[1].a] >> x & 1), 3)
+  vmcase(ITEM_WITHIN_M_JUMPF)
+    if (!win_ok || ip[1].a != win_months) { /* as WITHIN_M */
+      win_months = ip[1].a;
+      win_ok = true;
+      win_lo = window_start(asof, (int32_t)ip[1].a);
+    }
+    x = item[A]; vmstep(); vmstep();
+    CJUMPF(x != TIER_NONE && x <= asof && x > win_lo, 3)
   vmcase(INCR) regs[A] = (int64_t)((uint64_t)regs[A] + 1); vmbreak;
   vmcase(ITEM_JUMPF) ITEM_THEN
   vmcase(JUMPF) if (*--sp != 1) { ip = code + A; vmdispatch(); } vmbreak;

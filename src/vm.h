@@ -16,6 +16,84 @@ struct vinsn {
   uint32_t a, b;     /* operands; jump targets as instruction indices */
 };
 
+/* Instructions that exist only in rs->run (vm.c, fuse), never in a file:
+ * two to four instructions fused into one dispatch.  The first is
+ * replaced, the others stay where they were, so that a jump to one still
+ * finds it and every instruction index keeps its meaning.  The fused one
+ * does the first's work (and the second's, of three) without the stack,
+ * steps ip onto the last and runs the last as written, with its own
+ * operands: so a fault names the instruction it would without fusing.  (The
+ * kinds ending in a jump run all of theirs at once: none of those
+ * instructions can fault.)  They count as the steps the instructions would
+ * (TIER_COUNT_STEPS).  The commonest runs of the benchmark's and the
+ * example programs' metric loops: */
+enum {
+  /* ITEM slot; JNxxK_I k -> t: a list filter on an item field and a
+   * constant (reads ip[1] and goes past both) */
+  OP_ITEM_JNEQK_I = OP__COUNT,
+  OP_ITEM_JNNEK_I,
+  OP_ITEM_JNLTK_I,
+  OP_ITEM_JNLEK_I,
+  OP_ITEM_JNGTK_I,
+  OP_ITEM_JNGEK_I,
+  /* ITEM slot; xxK_I k: an item field compared with a constant */
+  OP_ITEM_EQK_I,
+  OP_ITEM_NEK_I,
+  OP_ITEM_LTK_I,
+  OP_ITEM_LEK_I,
+  OP_ITEM_GTK_I,
+  OP_ITEM_GEK_I,
+  /* ITEM slot; ASOF; xx_I: an item's date against the evaluation date */
+  OP_ITEM_ASOF_EQ_I,
+  OP_ITEM_ASOF_NE_I,
+  OP_ITEM_ASOF_LT_I,
+  OP_ITEM_ASOF_LE_I,
+  OP_ITEM_ASOF_GT_I,
+  OP_ITEM_ASOF_GE_I,
+  OP_ITEM_WITHIN_M, /* ITEM slot; WITHIN_M months */
+  OP_ITEM_DADD_S,   /* ITEM slot; DADD_S set */
+  OP_SETMETRIC_JFR, /* SETMETRIC m; JFR m -> t: an item metric set, then tested */
+  /* JFR m -> t; ITEM slot; JNxxK_I k -> u: a filter on an item field
+   * inside a filter on an item metric (`where held and level == x`); like
+   * ITEM then JNxxK_I, reads the operands of the three */
+  OP_JFR_ITEM_JNEQK_I,
+  OP_JFR_ITEM_JNNEK_I,
+  OP_JFR_ITEM_JNLTK_I,
+  OP_JFR_ITEM_JNLEK_I,
+  OP_JFR_ITEM_JNGTK_I,
+  OP_JFR_ITEM_JNGEK_I,
+  OP_ITEM_ISNONE_ORJ, /* ITEM slot; ISNONE; ORJ -> t: `x is none or ...` */
+  OP_ITEM_INSET,      /* ITEM slot; INSET k: an enum field in a set */
+  OP_ITEM_JUMPF,      /* ITEM slot; JUMPF -> t: a bool field as a filter */
+  /* A comparison and the jump that takes its value (session 10): the value
+   * never reaches the stack unless the jump leaves it there.  ITEM slot;
+   * ASOF; xx_I; JUMPF -> t (a filter on an item's date), then the same
+   * with ANDJ -> t (the left of `and`) */
+  OP_ITEM_ASOF_EQ_I_JUMPF,
+  OP_ITEM_ASOF_NE_I_JUMPF,
+  OP_ITEM_ASOF_LT_I_JUMPF,
+  OP_ITEM_ASOF_LE_I_JUMPF,
+  OP_ITEM_ASOF_GT_I_JUMPF,
+  OP_ITEM_ASOF_GE_I_JUMPF,
+  OP_ITEM_ASOF_EQ_I_ANDJ,
+  OP_ITEM_ASOF_NE_I_ANDJ,
+  OP_ITEM_ASOF_LT_I_ANDJ,
+  OP_ITEM_ASOF_LE_I_ANDJ,
+  OP_ITEM_ASOF_GT_I_ANDJ,
+  OP_ITEM_ASOF_GE_I_ANDJ,
+  /* ITEM slot; xxK_I k; ANDJ -> t: `stage == launched and ...` */
+  OP_ITEM_EQK_I_ANDJ,
+  OP_ITEM_NEK_I_ANDJ,
+  OP_ITEM_LTK_I_ANDJ,
+  OP_ITEM_LEK_I_ANDJ,
+  OP_ITEM_GTK_I_ANDJ,
+  OP_ITEM_GEK_I_ANDJ,
+  OP_ITEM_INSET_JUMPF,     /* ITEM slot; INSET k; JUMPF -> t: an enum field in a set as a filter */
+  OP_JFR_ITEM_INSET_JUMPF, /* JFR m -> u; then as ITEM_INSET_JUMPF */
+  OP_ITEM_WITHIN_M_JUMPF,  /* ITEM slot; WITHIN_M months; JUMPF -> t: a date in a window as a filter */
+  OP__RUN_COUNT
+};
+
 /* A requirement whose code is [METRIC m; xxK_I k; RET] (a metric compared
  * with a constant) or [METRIC m; RET] (a bool metric), the commonest
  * shapes: run_req computes it without entering vm_run.  cmp is the xxK_I

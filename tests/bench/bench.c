@@ -409,6 +409,79 @@ static void pack_copy(const struct image *img, const struct record *r, struct pa
 static const char *vm_tier_name(const struct image *img, int t) { return t >= 0 ? img_str(img, img->tiers[t].name) : "null"; }
 static const char *nat_name(int t) { return t >= 0 ? native_tier_name[t] : "null"; }
 
+/* ---- bench --vm-only: sections 1-2 alone ---------------------------------------------- */
+
+/* `bench --vm-only PROFILES [-k K]`: read the first K records of PROFILES
+ * (made by gen), compiling RULES first, and time the VM and the native
+ * evaluator on the packed copies (CPU time, best of 5), checking that they
+ * agree on every record; with --once, each record is evaluated once by
+ * each (what callgrind's --toggle-collect=vm_evaluate counts). */
+static long vm_only_load(const char *profiles, long K, tier_vm *vm, struct native *nv, struct packed *kept) {
+  FILE *f = fopen(profiles, "rb");
+  if (!f) die("cannot open '%s'", profiles);
+  char *line = NULL;
+  size_t cap = 0;
+  ssize_t len;
+  long i = 0;
+  struct record rec;
+  while (i < K && (len = getline(&line, &cap, f)) > 0) {
+    if (blank_line(line, (size_t)len)) continue;
+    if (rec_parse(vm, line, (size_t)len, &rec) != TIER_OK) die("record %ld: rec_parse: %s", i + 1, tier_vm_error(vm));
+    pack_copy(vm->rs->img, &rec, &kept[i++]);
+  }
+  free(line);
+  fclose(f);
+  long bad = 0;
+  for (long j = 0; j < i; j++) {
+    int t, nx;
+    if (vm_evaluate(vm, &kept[j].rec, TIER_NONE) != TIER_OK) die("packed record %ld: %s", j + 1, tier_vm_error(vm));
+    if (native_eval(nv, &kept[j].rec, &t, &nx) != 0) die("out of memory");
+    const struct image *img = vm->rs->img;
+    if (strcmp(vm_tier_name(img, vm->ev.tier), nat_name(t)) || strcmp(vm_tier_name(img, vm->ev.next), nat_name(nx))) bad++;
+  }
+  if (bad) mismatch("VM and native disagree on %ld of %ld packed records", bad, i);
+  return i;
+}
+
+static int vm_only(const char *profiles, long K, bool once) {
+  char tbc[] = "build/bench/vm-only.tbc", err[256];
+  struct child ch;
+  run_child((char *const[]){"bin/tierc", "compile", (char *)RULES, "-o", tbc, NULL}, "/dev/null", &ch);
+  if (ch.status) die("tierc compile failed");
+  size_t tbclen;
+  uint8_t *bytes = slurp(tbc, &tbclen);
+  tier_ruleset *rs;
+  if (tier_load(bytes, tbclen, NULL, &rs, err, sizeof err) != TIER_OK) die("tier_load: %s", err);
+  free(bytes);
+  tier_vm *vm = tier_vm_new(rs, NULL);
+  struct native nv;
+  if (!vm || native_init(&nv, rs->img, err, sizeof err) != 0) die("native_init: %s", err);
+  struct packed *kept = xmalloc(sizeof *kept * (size_t)K);
+  K = vm_only_load(profiles, K, vm, &nv, kept);
+  int reps = once ? 0 : 5;
+  double best_vm = INFINITY, best_nat = INFINITY;
+  for (int r = 0; r < reps; r++) {
+    uint64_t s = 0;
+    double t0 = cpu_now();
+    for (long i = 0; i < K; i++) s += (uint64_t)vm_evaluate(vm, &kept[i].rec, TIER_NONE) + (uint64_t)vm->ev.tier;
+    best_vm = fmin(best_vm, cpu_now() - t0);
+    t0 = cpu_now();
+    for (long i = 0; i < K; i++) {
+      int t, nx;
+      s += (uint64_t)native_eval(&nv, &kept[i].rec, &t, &nx) + (uint64_t)t;
+    }
+    best_nat = fmin(best_nat, cpu_now() - t0);
+    sink += s;
+  }
+  if (!once) printf("%ld records: VM %.4f s, native %.4f s, VM / native = %.2fx\n", K, best_vm, best_nat, best_vm / best_nat);
+  for (long i = 0; i < K; i++) free(kept[i].mem);
+  free(kept);
+  native_free(&nv);
+  tier_vm_free(vm);
+  tier_ruleset_free(rs);
+  return failures ? 1 : 0;
+}
+
 /* ---- generated rulesets for the compile-time measurement ------------------------------ */
 
 /* N requirements in tiers of 50, alternately consulting and technology, each
@@ -782,9 +855,16 @@ int main(int argc, char **argv) {
   long N = 100000, K = 2000;
   const char *bin = "bin", *work = "build/bench", *out_path = "tests/bench/results.txt";
   const char *gen = NULL;
-  static const struct option lo[] = {{"bin", required_argument, 0, 'b'},          {"work", required_argument, 0, 'w'},
-                                     {"out", required_argument, 0, 'o'},          {"gen", required_argument, 0, 'g'},
-                                     {"compile-only", required_argument, 0, 'c'}, {0, 0, 0, 0}};
+  static const struct option lo[] = {{"bin", required_argument, 0, 'b'},
+                                     {"work", required_argument, 0, 'w'},
+                                     {"out", required_argument, 0, 'o'},
+                                     {"gen", required_argument, 0, 'g'},
+                                     {"compile-only", required_argument, 0, 'c'},
+                                     {"vm-only", required_argument, 0, 'V'},
+                                     {"once", no_argument, 0, '1'},
+                                     {0, 0, 0, 0}};
+  const char *vm_profiles = NULL;
+  bool once = false;
   int c;
   while ((c = getopt_long(argc, argv, "n:k:", lo, NULL)) != -1) {
     switch (c) {
@@ -795,9 +875,12 @@ int main(int argc, char **argv) {
     case 'o': out_path = optarg; break;
     case 'g': gen = optarg; break;
     case 'c': return compile_only((int)strtol(optarg, NULL, 10));
+    case 'V': vm_profiles = optarg; break;
+    case '1': once = true; break;
     default: die("usage: bench -n N [-k K] [--gen GEN] [--bin DIR] [--work DIR] [--out FILE]");
     }
   }
+  if (vm_profiles) return vm_only(vm_profiles, K, once);
   if (N < 1) die("N must be at least 1");
   if (K < 1) K = 1;
   if (K > N) K = N;

@@ -101,15 +101,51 @@ static const char *RUNS =
     "tier T c < ks >= 1; ts >= 1; us >= 1; ws >= 1; who >= 1; v1 >= 1; v2 >= 1; v3 >= 1; v4 >= 1;\n"
     "  v5 >= 1; v6 >= 1; ins >= 1; fs >= 1; >\n";
 
-static void every_run_runs_as_written(void **st) {
-  (void)st;
-  tier_ruleset *rs = tu_compile(RUNS, NULL);
+/* The runs of a comparison and the jump that takes its value (session
+ * 10): an item's date against the evaluation date as a filter (six) and
+ * as the left of `and` (six), an item field against a constant as the left
+ * of `and` (six), an enum field in a set as a filter, alone and inside a
+ * filter on an item metric, a date in a window as a filter; and an enum
+ * field in a set and an item field against a constant that are not the
+ * left of a jump (ITEM then INSET, ITEM then NEK_I, ITEM ASOF NE_I). */
+static const char *RUNS2 =
+    "enum kind { c }\n"
+    "enum lvl { a, b, d }\n"
+    "record { id: text; partner type: kind; xs: list { n: int?; l: lvl; who: text; at: date?; f: bool; }; }\n"
+    "review = 2020-01-01;\n"
+    "metric j1 = count xs where at == asof;\nmetric j2 = count xs where at != asof;\n"
+    "metric j3 = count xs where at < asof;\nmetric j4 = count xs where at <= asof;\n"
+    "metric j5 = count xs where at > asof;\nmetric j6 = count xs where at >= asof;\n"
+    "metric a1 for xs = at == asof and f;\nmetric a2 for xs = at != asof and f;\n"
+    "metric a3 for xs = at < asof and f;\nmetric a4 for xs = at <= asof and f;\n"
+    "metric a5 for xs = at > asof and f;\nmetric a6 for xs = at >= asof and f;\n"
+    "metric k1 for xs = n == 5 and f;\nmetric k2 for xs = n != 5 and f;\n"
+    "metric k3 for xs = n < 5 and f;\nmetric k4 for xs = n <= 5 and f;\n"
+    "metric k5 for xs = n > 5 and f;\nmetric k6 for xs = n >= 5 and f;\n"
+    "metric e for xs = l in {a, d} or f;\nmetric q for xs = n != 7 or f;\n"
+    "metric r for xs = at != asof or f;\nmetric rs = count xs where r;\n"
+    "metric sa = count xs where a1;\nmetric sb = count xs where a2;\nmetric sc = count xs where a3;\n"
+    "metric sd = count xs where a4;\nmetric se = count xs where a5;\nmetric sf = count xs where a6;\n"
+    "metric ka = count xs where k1;\nmetric kb = count xs where k2;\nmetric kc = count xs where k3;\n"
+    "metric kd = count xs where k4;\nmetric ke = count xs where k5;\nmetric kf = count xs where k6;\n"
+    "metric es = count xs where e;\nmetric qs = count xs where q;\n"
+    "metric ins = count xs where l in {a, d};\n"
+    "metric fins = count xs where k1 and l in {b, d};\n"
+    "metric win = count xs where at within 2 months;\n"
+    "tier T c < j1 >= 1; j2 >= 1; j3 >= 1; j4 >= 1; j5 >= 1; j6 >= 1; sa >= 1; sb >= 1; sc >= 1; sd >= 1;\n"
+    "  se >= 1; sf >= 1; ka >= 1; kb >= 1; kc >= 1; kd >= 1; ke >= 1; kf >= 1; es >= 1; ins >= 1; fins >= 1;\n"
+    "  win >= 1; qs >= 1; rs >= 1; >\n";
+
+/* The fused kinds in rules' run (kinds[op] set), the metrics of three
+ * records run fused and as written compared; *threaded: how many JFRs jump
+ * further than written. */
+static void runs_as_written(const char *rules, bool *kinds, int *threaded) {
+  tier_ruleset *rs = tu_compile(rules, NULL);
   assert_non_null(rs);
-  bool kinds[256] = {false};
-  int n = 0;
-  for (uint32_t i = 0; rs->code[i].op != OP_END; i++)
-    if (rs->run[i].op >= OP__COUNT && !kinds[rs->run[i].op]) kinds[rs->run[i].op] = true, n++;
-  assert_int_equal(n, 6 + 6 + 3 + 6 + 3 + 6); /* with ITEM then JNxxK_I, after a JFR's */
+  for (uint32_t i = 0; rs->code[i].op != OP_END; i++) {
+    if (rs->run[i].op >= OP__COUNT) kinds[rs->run[i].op] = true;
+    *threaded += rs->code[i].op == OP_JFR && rs->run[i].b != rs->code[i].b;
+  }
   static const char *const items[] = {
       "",
       "{\"n\":5,\"l\":\"b\",\"who\":\"x\",\"at\":\"2020-01-01\",\"f\":true}",
@@ -124,13 +160,29 @@ static void every_run_runs_as_written(void **st) {
   for (size_t k = 0; k < sizeof items / sizeof items[0]; k++) {
     char rec[1024];
     snprintf(rec, sizeof rec, "{\"id\":\"r\",\"type\":\"c\",\"xs\":[%s]}", items[k]);
-    int64_t fused[32], written[32];
-    assert_true(nm <= 32);
+    int64_t fused[96], written[96];
+    assert_true(nm <= 96);
     metrics(rs, rs->run, rec, fused);
     metrics(rs, rs->code, rec, written);
     assert_memory_equal(fused, written, sizeof *fused * nm);
   }
   tier_ruleset_free(rs);
+}
+
+/* Every fused kind occurs in RUNS or RUNS2 and runs as written; the
+ * filters on one item metric in a row (RUNS: v1 .. v6) have their JFRs
+ * threaded. */
+static void every_run_runs_as_written(void **st) {
+  (void)st;
+  bool kinds[256] = {false};
+  int threaded = 0;
+  runs_as_written(RUNS, kinds, &threaded);
+  assert_true(threaded >= 5);
+  runs_as_written(RUNS2, kinds, &threaded);
+  int missing = 0;
+  for (int op = OP__COUNT; op < OP__RUN_COUNT; op++)
+    if (!kinds[op]) fprintf(stderr, "fused kind %d does not occur\n", op), missing++;
+  assert_int_equal(missing, 0);
 }
 
 /* Each requirement's outcome on record json, with its simple shape used
