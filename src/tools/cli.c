@@ -243,6 +243,14 @@ int cli_print(const char *prog, FILE *f, tier_buf *b) {
   return fwrite(t, 1, n, f) == n ? 0 : -1;
 }
 
+int cli_finish(const char *prog, int status) {
+  int saved = fflush(stdout) == 0 ? 0 : errno;
+  if (!ferror(stdout)) return status;
+  if (saved) fprintf(stderr, _("%s: cannot write the output: %s\n"), prog, strerror(saved));
+  else fprintf(stderr, _("%s: cannot write the output\n"), prog);
+  return status == EXIT_RULESET ? status : EXIT_USAGE;
+}
+
 bool cli_is_bytecode(const uint8_t *p, size_t n) { return n >= 4 && memcmp(p, "\x7fTBC", 4) == 0; }
 
 tier_ruleset *cli_load_ruleset(const char *prog, const char *path, const tier_options *opt, int *status) {

@@ -52,6 +52,11 @@ int cli_write_file(const char *prog, const char *path, const void *data, size_t 
  * Prints diagnostics; returns NULL on failure (exit status 3). */
 tier_ruleset *cli_load_ruleset(const char *prog, const char *path, const tier_options *opt, int *status);
 bool cli_is_bytecode(const uint8_t *p, size_t n);
+/* The end of a command: standard output flushed and its error state read
+ * (a full disk shows only there).  Returns status, or EXIT_USAGE with one
+ * message on stderr when the output could not be written (a rejected
+ * ruleset's EXIT_RULESET stays). */
+int cli_finish(const char *prog, int status);
 /* Write b's text to f; -1 (with a message) when b is NULL or ran out of
  * memory, or the write failed. */
 int cli_print(const char *prog, FILE *f, tier_buf *b);

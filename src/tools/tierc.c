@@ -497,8 +497,7 @@ static bool asks_help(int argc, char **argv) {
   return false;
 }
 
-int main(int argc, char **argv) {
-  cli_init_locale();
+static int run(int argc, char **argv) {
   if (argc < 2) {
     usage(stderr);
     return EXIT_USAGE;
@@ -523,4 +522,9 @@ int main(int argc, char **argv) {
   fprintf(stderr, _("%s: unknown command '%s'\n"), prog, cmd);
   usage(stderr);
   return EXIT_USAGE;
+}
+
+int main(int argc, char **argv) {
+  cli_init_locale();
+  return cli_finish(prog, run(argc, argv));
 }

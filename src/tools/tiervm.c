@@ -1070,8 +1070,7 @@ static int cmd_report(int argc, char **argv) {
   return status;
 }
 
-int main(int argc, char **argv) {
-  cli_init_locale();
+static int run(int argc, char **argv) {
   if (argc < 2) {
     usage(stderr);
     return EXIT_USAGE;
@@ -1092,4 +1091,9 @@ int main(int argc, char **argv) {
   fprintf(stderr, _("%s: unknown command '%s'\n"), prog, cmd);
   usage(stderr);
   return EXIT_USAGE;
+}
+
+int main(int argc, char **argv) {
+  cli_init_locale();
+  return cli_finish(prog, run(argc, argv));
 }
