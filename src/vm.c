@@ -714,11 +714,14 @@ int vm_run_code(struct tier_vm *vm, const struct vinsn *code, uint32_t entry, co
   int64_t *sp = vm->stack; /* points past the top */
   int64_t *regs = vm->regs;
   const int64_t *item = NULL;
-  uint32_t idx = 0, width = 0, n = 0;
+  uint32_t left = 0, width = 0, n = 0; /* left: the items of the innermost loop from the current one on */
   /* the loops around the innermost one: a loop over an inner list at depth
    * d runs inside the loop over its parent (verified), whose state waits in
    * outer[d - 1] */
-  struct { const int64_t *item; uint32_t idx, width, n; } outer[LIM_LIST_DEPTH];
+  struct {
+    const int64_t *item;
+    uint32_t left, width;
+  } outer[LIM_LIST_DEPTH];
   const struct img_list *lists = rs->img->lists;
   const char *ta, *tb;
   uint32_t la, lb;
@@ -1021,22 +1024,20 @@ int vm_run_code(struct tier_vm *vm, const struct vinsn *code, uint32_t entry, co
       x = item[lists[A].pslot];
       if (LIST_COUNT(x) == 0) { ip = code + B; vmdispatch(); }
       outer[lists[A].depth - 1].item = item;
-      outer[lists[A].depth - 1].idx = idx;
+      outer[lists[A].depth - 1].left = left;
       outer[lists[A].depth - 1].width = width;
-      outer[lists[A].depth - 1].n = n;
       n = LIST_COUNT(x);
       item = r->lists[A].items + (size_t)LIST_START(x) * lists[A].width;
     }
     width = lists[A].width;
-    idx = 0;
+    left = n;
     vmbreak;
   vmcase(NEXT)
-    if (++idx < n) { item += width; ip = code + B; vmdispatch(); }
+    if (--left) { item += width; ip = code + B; vmdispatch(); }
     if (lists[A].depth > 0) { /* back in the parent's loop, at its item */
       item = outer[lists[A].depth - 1].item;
-      idx = outer[lists[A].depth - 1].idx;
+      left = outer[lists[A].depth - 1].left;
       width = outer[lists[A].depth - 1].width;
-      n = outer[lists[A].depth - 1].n;
     }
     vmbreak;
   vmcase(CNT) sp--; TOP = (int64_t)((uint64_t)TOP + (sp[0] == 1)); vmbreak; /* wraps, never UB */
