@@ -413,7 +413,7 @@ static const char *nat_name(int t) { return t >= 0 ? native_tier_name[t] : "null
 
 /* `bench --vm-only PROFILES [-k K]`: read the first K records of PROFILES
  * (made by gen), compiling RULES first, and time the VM and the native
- * evaluator on the packed copies (CPU time, best of 5), checking that they
+ * evaluator on the packed copies (CPU time, best of 15), checking that they
  * agree on every record; with --once, each record is evaluated once by
  * each (what callgrind's --toggle-collect=vm_evaluate counts). */
 static long vm_only_load(const char *profiles, long K, tier_vm *vm, struct native *nv, struct packed *kept) {
@@ -458,7 +458,7 @@ static int vm_only(const char *profiles, long K, bool once) {
   if (!vm || native_init(&nv, rs->img, err, sizeof err) != 0) die("native_init: %s", err);
   struct packed *kept = xmalloc(sizeof *kept * (size_t)K);
   K = vm_only_load(profiles, K, vm, &nv, kept);
-  int reps = once ? 0 : 5;
+  int reps = once ? 0 : 15;
   double best_vm = INFINITY, best_nat = INFINITY;
   for (int r = 0; r < reps; r++) {
     uint64_t s = 0;
