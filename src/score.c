@@ -291,8 +291,8 @@ static bool find_counts(const struct tier_ruleset *rs, uint32_t q, uint32_t s, u
     int32_t d = depth[i - s];
     end[i - s] = 0;
     if (d >= 0 && (uint32_t)d <= img->max_stack) last[d] = i;
-    if (v->op != OP_TRACE || v->a % 2 || d < 1 || i + 1 > e || rs->code[i + 1].op != OP_TRACE || rs->code[i + 1].a != v->a + 1 ||
-        v->a / 2 >= r->xn)
+    if (v->op != OP_TRACE || v->a % 2 || d < 1 || (uint32_t)d > img->max_stack + 1 || i + 1 > e ||
+        rs->code[i + 1].op != OP_TRACE || rs->code[i + 1].a != v->a + 1 || v->a / 2 >= r->xn)
       continue;
     const struct img_trace *t = &img->traces[r->xfirst + v->a / 2];
     uint32_t from = last[d - 1];
@@ -327,9 +327,10 @@ static uint32_t input_of(const struct image *img, const struct img_req *r, const
  * block, or writes a register (straight code, as a score's), or jumps
  * into a count or sum. */
 static bool copy_outer(struct tier_ruleset *rs, uint32_t q, uint32_t s, uint32_t e, const uint32_t *end, uint32_t *map,
-                       const struct score *sc, uint32_t *at) {
+                       const struct score *sc, uint32_t *at, uint32_t cap) {
   const struct image *img = rs->img;
   uint32_t n = *at;
+  if (cap - n < e - s + 1) return false; /* (compiled rules: each its own explain code, all within cap) */
   for (uint32_t i = s; i <= e; i++) {
     struct vinsn v = rs->code[i];
     int f = op_info[v.op].fmt;
@@ -377,7 +378,7 @@ static void agg_inputs(struct tier_ruleset *rs, uint32_t q, uint32_t ncode, int3
   struct score found = {.entry = UINT32_MAX, .own = true, .agg = true};
   if (!find_counts(rs, q, s, e, depth, end, last, &found) || found.n == 0) return;
   uint32_t entry = *at;
-  if (!copy_outer(rs, q, s, e, end, map, &found, at)) return;
+  if (!copy_outer(rs, q, s, e, end, map, &found, at, ncode + 1)) return;
   found.entry = entry;
   found.len = *at - entry;
   *sc = found;
