@@ -361,8 +361,14 @@ static void describe_ref_needs(struct tier_vm *vm, uint32_t q, int depth, tier_r
 
 /* ---- a score of several inputs (score.h) ---------------------------------------------- */
 
-/* A score input's name and kind. */
-static const char *input_name(const struct image *img, const struct score_input *u, int *kind) {
+/* A score input's name and kind (of requirement q's score or call); a
+ * count or sum of a compared call: its call's text, as traced. */
+static const char *input_name(const struct image *img, uint32_t q, const struct score_input *u, int *kind) {
+  if (u->agg) {
+    const struct img_trace *t = &img->traces[img->reqs[q].xfirst + u->trace];
+    *kind = t->kind;
+    return img_str(img, t->call);
+  }
   const struct img_field *f = u->field ? &img->fields[img_top_field(img, u->x)] : NULL;
   *kind = f ? f->kind : img->metrics[u->x].kind;
   return img_str(img, f ? f->name : img->metrics[u->x].name);
@@ -384,7 +390,7 @@ static void score_need(struct tier_vm *vm, uint32_t q, tier_req_result *o) {
   char t[3][DISTANCE_MAX];
   for (uint32_t i = 0; i < n && i < 3; i++) {
     int kind;
-    const char *name = input_name(img, &sc->in[ch[i].k], &kind);
+    const char *name = input_name(img, q, &sc->in[ch[i].k], &kind);
     distance_text(kind, ch[i].up, ch[i].d, name, t[i]);
   }
   struct sayer s;
@@ -408,7 +414,7 @@ static void score_detail(const struct tier_vm *vm, uint32_t q, tier_req_result *
   if (m->def != NO_STR) SAY(&s, N_("%s = %s"), img_str(img, m->name), img_str(img, m->def));
   for (uint32_t k = 0; k < sc->n; k++) {
     int kind;
-    const char *name = input_name(img, &sc->in[k], &kind);
+    const char *name = input_name(img, q, &sc->in[k], &kind);
     char v[64];
     vm_value_text(vm->rs, &vm->rec, kind, 0, *score_input_at(vm, &sc->in[k]), v, sizeof v);
     if (!SAY(&s, N_("%s is %s"), name, v)) break;

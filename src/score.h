@@ -19,6 +19,9 @@
  * plus SCORE_WORK_BASE to find which inputs another depends on (a score
  * past it gets no input-naming analysis; docs/language.md, limits). */
 #define SCORE_MAX_CODE 256
+/* The registers past img->nmetrics of the evaluation date's that hold a
+ * compared call's counts and sums while they are searched (whatif.c). */
+#define SCORE_AGG_REGS SCORE_INPUTS
 /* whatif.c's search runs a score's code and the requirement's at most
  * SCORE_RUNS_PER_INPUT times per input (up: 41 doublings and 40 halvings;
  * down: 64 and 63), once per requirement and record (remembered in
@@ -34,6 +37,10 @@
 struct score_input {
   uint32_t x;
   bool field;
+  bool agg;       /* a compared call's count or sum (score.c agg_inputs): x the register
+                     img->nmetrics + k of the evaluation date's that holds it during the
+                     search, its value the traced call's of trace pair `trace` */
+  uint32_t trace; /* agg: its call's trace, of the requirement's (from xfirst) */
 };
 struct score {
   uint32_t entry, n;
@@ -41,6 +48,8 @@ struct score {
   struct score_input in[SCORE_INPUTS];
   bool own; /* a requirement's (rs->req_scores): its compared side is a formula call; entry, when
                not UINT32_MAX, is the requirement's own code in rs->code, run as it is */
+  bool agg; /* own, and its inputs are the call's counts and sums: entry is the copy of the
+               requirement's explain code in rs->callcode that reads them from registers */
 };
 
 /* Find the record metrics that are scores (score.c says which) and copy

@@ -443,8 +443,8 @@ tier_vm *tier_vm_new(const tier_ruleset *rs, const tier_options *opt) {
   vm->cp_met = t_malloc(&hook, sizeof(bool) * (img->nreqs + 1));
   vm->cp_list = t_malloc(&hook, sizeof *vm->cp_list * (img->ntiers + img->nbadges + 1));
   vm->cp_n = t_malloc(&hook, sizeof *vm->cp_n * (img->ntiers + img->nbadges + 1));
-  vm->ev.regs_today = t_malloc(&hook, sizeof(int64_t) * (img->nmetrics + 1));
-  vm->ev.nregs_today = t_malloc(&hook, sizeof(struct num) * (img->nmetrics + 1));
+  vm->ev.regs_today = t_malloc(&hook, sizeof(int64_t) * (img->nmetrics + SCORE_AGG_REGS + 1));
+  vm->ev.nregs_today = t_malloc(&hook, sizeof(struct num) * (img->nmetrics + SCORE_AGG_REGS + 1));
   vm->ev.time_at = t_malloc(&hook, sizeof(int64_t) * (img->ntiers + img->nbadges + 1));
   vm->ev.held = t_malloc(&hook, sizeof(bool) * (img->nitems + 1));
   vm->ev.badge_held = t_malloc(&hook, sizeof(bool) * (img->nbadges + 1));
@@ -476,7 +476,7 @@ tier_vm *tier_vm_new(const tier_ruleset *rs, const tier_options *opt) {
   }
   memset(vm->nstack, 0, sizeof(struct num) * (img->max_stack + 1));
   memset(vm->nregs, 0, sizeof(struct num) * (img->nmetrics + 1));
-  memset(vm->ev.nregs_today, 0, sizeof(struct num) * (img->nmetrics + 1));
+  memset(vm->ev.nregs_today, 0, sizeof(struct num) * (img->nmetrics + SCORE_AGG_REGS + 1));
   memset(vm->trace_at, 0, sizeof(uint32_t) * (img->nreqs + 1)); /* no stamp is current */
   memset(vm->gap, 0, sizeof *vm->gap * (rs->ngap + 1));
   memcpy(vm->keyed, rs->keyed, sizeof *vm->keyed * img->nfields);
@@ -505,8 +505,8 @@ void tier_vm_free(tier_vm *vm) {
   t_free(&h, vm->cp_met, sizeof(bool) * (img->nreqs + 1));
   t_free(&h, vm->cp_list, sizeof *vm->cp_list * (img->ntiers + img->nbadges + 1));
   t_free(&h, vm->cp_n, sizeof *vm->cp_n * (img->ntiers + img->nbadges + 1));
-  t_free(&h, vm->ev.regs_today, sizeof(int64_t) * (img->nmetrics + 1));
-  t_free(&h, vm->ev.nregs_today, sizeof(struct num) * (img->nmetrics + 1));
+  t_free(&h, vm->ev.regs_today, sizeof(int64_t) * (img->nmetrics + SCORE_AGG_REGS + 1));
+  t_free(&h, vm->ev.nregs_today, sizeof(struct num) * (img->nmetrics + SCORE_AGG_REGS + 1));
   t_free(&h, vm->ev.time_at, sizeof(int64_t) * (img->ntiers + img->nbadges + 1));
   t_free(&h, vm->ev.held, sizeof(bool) * (img->nitems + 1));
   t_free(&h, vm->ev.badge_held, sizeof(bool) * (img->nbadges + 1));

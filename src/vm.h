@@ -142,6 +142,8 @@ struct tier_ruleset {
   uint32_t *gap_slot, ngap; /* per requirement on a score, its struct gap_memo (score.c) */
   uint64_t cost_gap;        /* the steps whatif.c's searches may take a record: in the cost bound */
   struct score *req_scores; /* per requirement: the inputs of a compared formula call (score.c) */
+  struct vinsn *callcode;   /* compared calls' explain code with their counts and sums read
+                               from registers, each alone, for vm_run_code (score.c agg_inputs) */
 };
 
 /* The outcome of one evaluation, kept in the VM between calls. */

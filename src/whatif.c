@@ -34,7 +34,8 @@ static bool holds_with(struct tier_vm *vm, const struct score *sc, uint32_t q, u
   vm->steps++; /* a run of the driver's, counted in the bound (score.c, gap_slots) */
   vm->gap_runs++;
   int rc = sc->own ? TIER_OK : vm_run_code(vm, vm->rs->whatif, sc->entry, &vm->rec, vm->ev.asof, NULL);
-  if (rc == TIER_OK) rc = vm_run(vm, vm->rs->req_entry[q], &vm->rec, vm->ev.asof, &met);
+  if (sc->agg) rc = vm_run_code(vm, vm->rs->callcode, sc->entry, &vm->rec, vm->ev.asof, &met);
+  else if (rc == TIER_OK) rc = vm_run(vm, vm->rs->req_entry[q], &vm->rec, vm->ev.asof, &met);
   *slot = old;
   if (rc != TIER_OK) vm->err[0] = vm->path[0] = 0; /* the record's evaluation went well */
   return rc == TIER_OK && met == 1;
@@ -65,20 +66,39 @@ static uint64_t smallest_change(struct tier_vm *vm, const struct score *sc, uint
 }
 
 /* Input k's smallest change that meets q alone, the smaller of up and
- * down (up on a tie); false when neither meets. */
+ * down (up on a tie; a count or sum only up: it is what the partner adds
+ * to); false when neither meets. */
 static bool input_change(struct tier_vm *vm, const struct score *sc, uint32_t q, uint32_t k, struct score_change *c) {
   int64_t v = *score_input_at(vm, &sc->in[k]);
   if (v == TIER_NONE) return false;
-  uint64_t up = smallest_change(vm, sc, q, k, v, true), down = v > 0 ? smallest_change(vm, sc, q, k, v, false) : 0;
+  uint64_t up = smallest_change(vm, sc, q, k, v, true), down = v > 0 && !sc->agg ? smallest_change(vm, sc, q, k, v, false) : 0;
   if (!up && !down) return false;
   bool take_up = up && (!down || up <= down);
   *c = (struct score_change){take_up ? up : down, take_up, k};
   return true;
 }
 
+/* A compared call's count or sum u as requirement q's explain code traced
+ * it: the call's first trace that has a value (a call written twice has
+ * a trace each, and `if` may have passed by one); none when no code of it
+ * ran. */
+static int64_t count_value(const struct tier_vm *vm, uint32_t q, const struct score_input *u) {
+  const struct image *img = vm->rs->img;
+  const struct img_req *r = &img->reqs[q];
+  const char *call = img_str(img, img->traces[r->xfirst + u->trace].call);
+  for (uint32_t t = u->trace; t < r->xn; t++) {
+    uint32_t c = img->traces[r->xfirst + t].call;
+    if (c != NO_STR && vm->trace[2 * (size_t)t] != TIER_NONE && !strcmp(img_str(img, c), call)) return vm->trace[2 * (size_t)t];
+  }
+  return TIER_NONE;
+}
+
 /* Each input's smallest change of score sc (metric m) that meets q, into
  * ch; how many. */
 static uint32_t search(struct tier_vm *vm, const struct score *sc, uint32_t q, int32_t m, struct score_change *ch) {
+  /* a call's counts and sums: their values as its explain code traced them */
+  if (sc->agg && !vm_trace(vm, q)) return 0;
+  for (uint32_t k = 0; sc->agg && k < sc->n; k++) vm->ev.regs_today[sc->in[k].x] = count_value(vm, q, &sc->in[k]);
   /* the copy writes the score's register and reads the evaluation date's:
    * run with those, and put back what it wrote */
   int64_t *regs = vm->regs, kept = m >= 0 ? vm->ev.regs_today[m] : 0;

@@ -1318,6 +1318,39 @@ static struct gexpr *block_reference(struct gen *G, const struct scope *sc) {
  * now and then a date metric or field in a period of asof or of another
  * (whose gap names the period's days), else any bool expression
  * (aggregates in parentheses included). */
+/* A formula of one int parameter whose body is a count, a count distinct
+ * or a sum over a list of the record (or, now and then, min or max, which
+ * the search leaves alone), called with a literal: `fN(3)`.  The gap's
+ * search of a compared call's counts and sums (src/score.c agg_inputs,
+ * ref_score.c count_need) changes such a call's value.  NULL when the
+ * record has no list or there are 8 formulas. */
+static struct gexpr *count_call(struct gen *G, struct gtype want) {
+  struct gruleset *g = G->g;
+  if (g->nformulas == 8 || !g->nlists) return NULL;
+  struct gformula *F = &g->formulas[g->nformulas++];
+  memset(F, 0, sizeof *F);
+  char name[72];
+  fresh(g, "f", name);
+  memcpy(F->name, name, sizeof name);
+  F->nparams = 1;
+  F->ptypes[0] = ty(TY_INT, false, 0);
+  fresh(g, "x", name);
+  memcpy(F->params[0], name, sizeof name);
+  F->aggregates = true;
+  struct scope body = {-1, 0, false, true, 1};
+  G->body_of = F;
+  int choice = (int)rng_below(G->r, 100);
+  if (want.kind == TY_INT && choice < 35) F->body = p_count(G, want, &body);
+  else if (want.kind == TY_INT && choice < 50) F->body = p_distinct(G, want, &body);
+  else if (choice < 90) F->body = aggregate_of_expr(G, want, "sum", want, &body);
+  else F->body = p_agg_expr(G, want, &body);
+  G->body_of = NULL;
+  if (!F->body || !same_type(F->body->t, want)) return NULL;
+  char tmpl[96];
+  snprintf(tmpl, sizeof tmpl, "%s(%%0)", F->name);
+  return node(F->body->t, tmpl, 1, int_literal(G), NULL, NULL);
+}
+
 /* A formula call compared with a constant whose first argument is a
  * score of the record's counts or amounts (SPEC 3.5), so that the gap's
  * search over a compared call's inputs (src/score.c call_inputs, whatif.c,
@@ -1329,7 +1362,9 @@ static struct gexpr *call_requirement(struct gen *G, const struct scope *sc) {
   struct gtype want = ty(PICK(G->r, K), false, 0);
   struct scope none = *sc;
   none.agg = false; /* a formula that aggregates is called with no aggregate: not here */
-  struct gexpr *k[3] = {score_expr(G, want, sc), NULL, NULL};
+  /* now and then a count or sum of a list (a formula of its own) as the score */
+  struct gexpr *k[3] = {rng_chance(G->r, 40) ? count_call(G, want) : NULL, NULL, NULL};
+  if (!k[0]) k[0] = score_expr(G, want, sc);
   struct gformula *F = k[0] ? new_formula(G, want, &none) : NULL;
   if (!F || !F->body || !same_type(F->body->t, want)) {
     expr_free(k[0]);

@@ -586,6 +586,13 @@ static bool date_call(struct ref_ctx *x, const struct node *n, struct val *out) 
  * as the language says. */
 static void call(struct ref_ctx *x, const struct node *n, struct val *out) {
   const char *f = n->name;
+  for (int k = 0; n->ref == R_FORMULA && k < x->watch_n; k++) x->watched[k] |= x->watch[k] == n;
+  for (int k = 0; n->ref == R_FORMULA && k < x->over_n; k++)
+    if (x->over[k] == n) { /* a count or sum the gap's search changes (ref_score.c) */
+      val_copy(out, x->over_val);
+      out->kind = n->ty.kind;
+      return;
+    }
   if (n->ref == R_FORMULA) { /* 4.12: the body with its parameters bound (sema's expansion) */
     ref_eval_expr(x, n->def, out);
     out->kind = n->ty.kind;

@@ -84,6 +84,16 @@ struct ref_ctx {
   struct ref_refs *refs; /* what `holds` and `meets` read */
   int ref_depth;         /* how deep a gap of references describes the blocks they name;
                             -1: not at all (fill_entry) */
+  /* ref_score.c's search of a compared call's counts and sums: these call
+     nodes (over_n of them) give over_val, not their body's value */
+  const struct node *const *over;
+  int over_n;
+  const struct val *over_val;
+  /* and which of these call nodes (watch_n of them) an evaluation reached:
+     watched[k] (a count the VM's code passed by has no trace) */
+  const struct node *const *watch;
+  int watch_n;
+  bool *watched;
 };
 
 /* ref_number.c */

@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fmt.h"
 #include "meaning.h"
 #include "ref_int.h"
 
@@ -337,23 +338,292 @@ bool ref_score_need(struct ref_ctx *x, const struct node *req, int m, char *need
  * RET included: the requirement the compiler numbered as req
  * (blocks_number_reqs: the same front end numbers the reference's tree),
  * or UINT32_MAX when there is none. */
+static const struct img_req *req_compiled(const struct ref_rules *R, const struct node *req) {
+  const struct image *img = R->img;
+  if (req->kind != I_REQ || req->index < 0 || (uint32_t)req->index >= img->nreqs) return NULL;
+  return &img->reqs[req->index];
+}
 static uint32_t req_code_length(const struct ref_rules *R, const struct node *req) {
   const struct image *img = R->img;
-  if (req->kind != I_REQ || req->index < 0 || (uint32_t)req->index >= img->nreqs) return UINT32_MAX;
+  const struct img_req *r = req_compiled(R, req);
+  if (!r) return UINT32_MAX;
   uint32_t n = 1;
-  for (uint32_t pc = img->reqs[req->index].code; pc < img->codelen && img->code[pc] != OP_RET; n++)
+  for (uint32_t pc = r->code; pc < img->codelen && img->code[pc] != OP_RET; n++)
     pc += 1 + 4 * (uint32_t)op_noperands(op_info[img->code[pc]].fmt);
   return n;
 }
 
+/* How many instructions req's compiled explain code takes outside its
+ * loops (a LOOP counted, its body and NEXT not; TRACEs not), as score.c's
+ * agg_inputs counts them; UINT32_MAX when it has none. */
+static uint32_t req_outer_length(const struct ref_rules *R, const struct node *req) {
+  const struct image *img = R->img;
+  const struct img_req *r = req_compiled(R, req);
+  if (!r || r->xcode == NO_STR) return UINT32_MAX;
+  uint32_t n = 0, nest = 0, pc = r->xcode;
+  for (int op; pc < img->codelen; pc += 1 + 4 * (uint32_t)op_noperands(op_info[op].fmt)) {
+    op = img->code[pc];
+    if (nest == 0 && op != OP_TRACE && op != OP_TRACE_F) n++;
+    if (op == OP_LOOP) nest++;
+    else if (op == OP_NEXT && nest > 0) nest--;
+    if (op == OP_RET) break;
+  }
+  return n;
+}
+
+/* ---- a compared call's counts and sums (src/score.c agg_inputs) ---- */
+
+/* Does n (an aggregate's part) read the list's items and constants only:
+ * no top-level field, record metric or block, and no set or median buffer
+ * of its own (a count distinct or median inside)? */
+static bool items_only(const struct comp *c, const struct node *n) {
+  if (!n) return true;
+  switch ((enum node_kind)n->kind) {
+  case N_NAME:
+    if (n->ref == R_FIELD) return c->fields[n->index].owner >= 0;
+    if (n->ref == R_ITEM_METRIC) return items_only(c, c->metrics[n->index].n->a);
+    if (n->ref == R_ARG) return items_only(c, n->def);
+    return n->ref != R_METRIC;
+  case N_HOLDS: return false;
+  case N_AGG:
+    if (n->op == A_DISTINCT || n->op == A_MEDIAN) return false;
+    if (n->ref == R_ITEM_METRIC && !items_only(c, c->metrics[n->index].n->a)) return false;
+    break;
+  case N_CALL:
+    if (n->ref == R_FORMULA) return items_only(c, n->def);
+    for (const struct node *a = n->list; a; a = a->next)
+      if (!items_only(c, a)) return false;
+    return true;
+  default: break;
+  }
+  return items_only(c, n->a) && items_only(c, n->b) && items_only(c, n->c);
+}
+
+/* Is n a call of a formula of int or money whose body is a count, a
+ * count distinct or a sum over a list that reads its items and constants
+ * only (m365_net_adds(security, smb))? */
+static bool count_call(const struct comp *c, const struct node *n) {
+  const struct node *b = n->def;
+  if (n->kind != N_CALL || n->ref != R_FORMULA || (n->ty.kind != TY_INT && n->ty.kind != TY_MONEY) || !b || b->kind != N_AGG ||
+      (b->op != A_COUNT && b->op != A_SUM && b->op != A_DISTINCT))
+    return false;
+  if (b->ref == R_ITEM_METRIC && !items_only(c, c->metrics[b->index].n->a)) return false;
+  return items_only(c, b->a) && items_only(c, b->b) && items_only(c, b->c);
+}
+
+/* A compared call's counts and sums: per input (a call's text) its call
+ * nodes. */
+struct count_in {
+  char name[256];
+  const struct node **nodes;
+  int n, cap;
+};
+struct counts {
+  struct count_in in[SCORE_INPUTS];
+  int n;
+  bool complete;
+};
+
+/* The call's text as the compiler traces it (codegen call_text). */
+static void call_name(const struct comp *c, const struct node *n, char *out, size_t cap) {
+  struct node bare = *n;
+  bare.parens = 0;
+  struct buf b = {.hook = c->hook};
+  if (fmt_bound_line(&bare, c->dg.files, &b) != 0 || b.failed) exit(2);
+  snprintf(out, cap, "%.*s", (int)b.n, b.n ? (const char *)b.p : "");
+  buf_free(&b);
+}
+
+static void add_count(const struct comp *c, const struct node *n, struct counts *s) {
+  char name[256];
+  call_name(c, n, name, sizeof name);
+  int k = 0;
+  while (k < s->n && strcmp(s->in[k].name, name)) k++;
+  if (k == SCORE_INPUTS) {
+    s->complete = false;
+    return;
+  }
+  struct count_in *u = &s->in[k];
+  if (k == s->n) snprintf(s->in[s->n++].name, sizeof u->name, "%s", name);
+  if (u->n == u->cap && !(u->nodes = realloc(u->nodes, sizeof *u->nodes * (size_t)(u->cap = 2 * u->cap + 4)))) exit(2);
+  u->nodes[u->n++] = n;
+}
+
+/* What the comparison n reads outside its counts and sums: a top-level
+ * field, constants; a record metric, an item, another aggregate or a
+ * block makes no search (as score.c's copy_outer). */
+static void count_walk(const struct comp *c, const struct node *n, struct counts *s) {
+  if (!n || !s->complete) return;
+  switch ((enum node_kind)n->kind) {
+  case N_NAME:
+    if (n->ref == R_METRIC || n->ref == R_ITEM || n->ref == R_ITEM_METRIC) s->complete = false;
+    else if (n->ref == R_ARG) count_walk(c, n->def, s);
+    return;
+  case N_AGG:
+  case N_HOLDS: s->complete = false; return;
+  case N_CALL:
+    if (count_call(c, n)) add_count(c, n, s);
+    else if (n->ref == R_FORMULA) count_walk(c, n->def, s);
+    else
+      for (const struct node *a = n->list; a; a = a->next) count_walk(c, a, s);
+    return;
+  default:
+    count_walk(c, n->a, s);
+    count_walk(c, n->b, s);
+    count_walk(c, n->c, s);
+  }
+}
+
+/* Does req hold with count or sum u at `units`, all else as evaluated? */
+static bool holds_with_count(struct ref_ctx *x, const struct node *req, const struct count_in *u, int kind, int64_t units) {
+  struct val v, w;
+  val_init(&v);
+  val_init(&w);
+  w.kind = kind;
+  w.none = false;
+  units_value(kind, units, w.q);
+  x->over = u->nodes;
+  x->over_n = u->n;
+  x->over_val = &w;
+  bool may_fail = x->out->may_fail;
+  x->out->may_fail = false;
+  ref_eval_expr(x, req->a, &v);
+  bool met = !x->out->may_fail && val_true(&v);
+  x->out->may_fail = may_fail;
+  x->over = NULL;
+  x->over_n = 0;
+  val_clear(&v);
+  val_clear(&w);
+  return met;
+}
+
+/* The smallest increase of count or sum u from `units` that meets req:
+ * 1, 2, 4, ... up to 2^40, then halving (whatif.c's search, up only); 0
+ * for none. */
+static uint64_t smallest_increase(struct ref_ctx *x, const struct node *req, const struct count_in *u, int kind, int64_t units) {
+  uint64_t most = (uint64_t)1 << SCORE_MAX_STEP, lo = 0, hi = 0;
+  if (units > 0 && (uint64_t)(INT64_MAX - units) < most) most = (uint64_t)(INT64_MAX - units);
+  for (uint64_t d = 1; most > 0; d *= 2) {
+    if (d > most) d = most;
+    if (holds_with_count(x, req, u, kind, units + (int64_t)d)) {
+      hi = d;
+      break;
+    }
+    lo = d;
+    if (d == most) break;
+  }
+  while (hi > lo + 1) {
+    uint64_t mid = lo + (hi - lo) / 2;
+    if (holds_with_count(x, req, u, kind, units + (int64_t)mid)) hi = mid;
+    else lo = mid;
+  }
+  return hi;
+}
+
+/* Which inputs of s the evaluation of req reaches (one of its calls at
+ * least: the VM's explain code traces no call it passed by), into
+ * reached[k]. */
+static void reached_inputs(struct ref_ctx *x, const struct node *req, const struct counts *s, bool *reached) {
+  int total = 0;
+  for (int k = 0; k < s->n; k++) total += s->in[k].n;
+  const struct node **all = malloc(sizeof *all * (size_t)total);
+  bool *seen = calloc((size_t)total, sizeof *seen);
+  if (!all || !seen) exit(2);
+  for (int k = 0, at = 0; k < s->n; k++)
+    for (int i = 0; i < s->in[k].n; i++) all[at++] = s->in[k].nodes[i];
+  struct val v;
+  val_init(&v);
+  bool may_fail = x->out->may_fail;
+  x->watch = all;
+  x->watch_n = total;
+  x->watched = seen;
+  ref_eval_expr(x, req->a, &v);
+  x->watch = NULL;
+  x->watch_n = 0;
+  x->watched = NULL;
+  x->out->may_fail = may_fail;
+  val_clear(&v);
+  for (int k = 0, at = 0; k < s->n; k++) {
+    reached[k] = false;
+    for (int i = 0; i < s->in[k].n; i++) reached[k] |= seen[at++];
+  }
+  free(all);
+  free(seen);
+}
+
+/* Each count's or sum's smallest increase that alone meets req, fewest
+ * first (ties in the order read), at most three, into need. */
+static bool counts_need(struct ref_ctx *x, const struct node *req, const struct counts *s, char *need, size_t n) {
+  struct {
+    uint64_t d;
+    int k;
+  } ch[SCORE_INPUTS];
+  bool reached[SCORE_INPUTS];
+  int nch = 0;
+  reached_inputs(x, req, s, reached);
+  for (int k = 0; k < s->n; k++) {
+    if (!reached[k]) continue;
+    struct val v;
+    val_init(&v);
+    bool may_fail = x->out->may_fail;
+    ref_eval_expr(x, s->in[k].nodes[0], &v); /* its value as evaluated, as the VM's trace has it */
+    x->out->may_fail = may_fail;
+    int64_t units = 0;
+    mpq_t t;
+    mpq_init(t);
+    mpq_set_ui(t, v.kind == TY_MONEY ? 100 : 1, 1);
+    mpq_mul(t, t, v.q);
+    bool ok = !v.none && mpz_cmp_ui(mpq_denref(t), 1) == 0 && mpz_fits_slong_p(mpq_numref(t));
+    if (ok) units = mpz_get_si(mpq_numref(t));
+    mpq_clear(t);
+    int kind = s->in[k].nodes[0]->ty.kind;
+    val_clear(&v);
+    uint64_t d = ok ? smallest_increase(x, req, &s->in[k], kind, units) : 0;
+    if (!d) continue;
+    int at = nch++;
+    for (; at > 0 && ch[at - 1].d > d; at--) ch[at] = ch[at - 1];
+    ch[at].d = d;
+    ch[at].k = k;
+  }
+  if (nch == 0) return false;
+  char t[3][256];
+  for (int i = 0; i < nch && i < 3; i++) {
+    const struct count_in *u = &s->in[ch[i].k];
+    int kind = u->nodes[0]->ty.kind;
+    mpq_t d;
+    mpq_init(d);
+    units_value(kind, (int64_t)ch[i].d, d);
+    ref_distance(u->name, kind, true, d, t[i], sizeof t[i]);
+    mpq_clear(d);
+  }
+  if (nch == 1) snprintf(need, n, "%s", t[0]);
+  else if (nch == 2) snprintf(need, n, "%s or %s", t[0], t[1]);
+  else snprintf(need, n, "%s, %s or %s", t[0], t[1], t[2]);
+  return true;
+}
+
+/* The counts and sums of req's compared call (no other search): a
+ * search of each when its comparison reads lists only through them (at
+ * most SCORE_INPUTS calls by text) and its explain code takes at most
+ * SCORE_MAX_CODE instructions outside loops. */
+static bool count_need(struct ref_ctx *x, const struct node *req, char *need, size_t n) {
+  struct counts s;
+  memset(&s, 0, sizeof s);
+  s.complete = req_outer_length(x->R, req) <= SCORE_MAX_CODE;
+  if (s.complete) count_walk(&x->R->c, req->a, &s);
+  bool found = s.complete && s.n > 0 && counts_need(x, req, &s, need, n);
+  for (int k = 0; k < s.n; k++) free(s.in[k].nodes);
+  return found;
+}
+
 bool ref_call_need(struct ref_ctx *x, const struct node *req, char *need, size_t n) {
-  if (!x->R->img || req_code_length(x->R, req) > SCORE_MAX_CODE) return false; /* as score.c's call_inputs */
+  if (!x->R->img) return false;
   struct ref_score s;
   struct mn_budget b = {.left = SCORE_CALL_WORK};
   memset(&s, 0, sizeof s);
-  s.complete = true;
-  reads(&x->R->c, req->a, &s);
+  s.complete = req_code_length(x->R, req) <= SCORE_MAX_CODE; /* as score.c's call_inputs */
+  if (s.complete) reads(&x->R->c, req->a, &s);
   if (s.complete) s.complete = independent(x->R, &s, &b);
-  if (!s.complete || s.n < 1) return false;
+  if (!s.complete || s.n < 1) return count_need(x, req, need, n);
   return changes_need(x, req, -1, &s, need, n);
 }

@@ -318,13 +318,12 @@ struct gap_run {
   uint64_t runs, steps, bound;
   int rc;
 };
-static struct gap_run gap_eval(tier_ruleset *rs, int all, uint64_t max_cost) {
+static struct gap_run gap_eval_of(tier_ruleset *rs, const char *rec, int all, uint64_t max_cost) {
   tier_options opt;
   memset(&opt, 0, sizeof opt);
   opt.all_requirements = all;
   opt.max_cost = max_cost;
   tier_vm *vm = tu_vm(rs, &opt);
-  const char *rec = "{\"id\":\"x\",\"k\":\"a\",\"wins\":3,\"certified\":1}";
   const tier_result *res;
   struct gap_run g = {.rc = tu_eval_rc(vm, rec, strlen(rec), NULL, &res)};
   if (g.rc == TIER_OK) snprintf(g.need, sizeof g.need, "%s", res->unmet[0].need);
@@ -333,6 +332,9 @@ static struct gap_run gap_eval(tier_ruleset *rs, int all, uint64_t max_cost) {
   g.bound = g.rc == TIER_OK ? bound_of(vm) : 0;
   tier_vm_free(vm);
   return g;
+}
+static struct gap_run gap_eval(tier_ruleset *rs, int all, uint64_t max_cost) {
+  return gap_eval_of(rs, "{\"id\":\"x\",\"k\":\"a\",\"wins\":3,\"certified\":1}", all, max_cost);
 }
 
 /* The smallest change of a score (whatif.c) runs the score's code and the
@@ -362,6 +364,42 @@ static void gap_search_within_bound(void **st) {
   assert_int_equal(refused.runs, 0);
   struct gap_run within = gap_eval(rs, 0, one.bound);
   assert_int_equal(within.rc, TIER_OK);
+  tier_ruleset_free(rs);
+}
+
+/* A compared formula call whose input is a count over a list (issue 18
+ * item 8, the Microsoft example's `pcs(a, s)`): its gap names the count's
+ * smallest increase, `+3 won_deals(100)`, where it said the value the call
+ * must reach.  The search runs the requirement's explain code with the
+ * count read from a register, not the list: its runs are few (up only,
+ * at most 41 + 40), once however often the requirement is described, and
+ * within the bound, which counts them (a budget without them refuses the
+ * record). */
+static void count_search_within_bound(void **st) {
+  (void)st;
+  tier_ruleset *rs = tu_compile("enum kind { a }\n"
+                                "record r { id: text; partner k: kind; deals: list { won: bool; amount: money; } }\n"
+                                "formula won_deals(least: money) = count deals where won and amount >= least;\n"
+                                "formula points(n: int) = min(n * 10, 50);\n"
+                                "tier T a < points(won_deals(100)) >= 40; >\n",
+                                NULL);
+  assert_non_null(rs);
+  const char *rec = "{\"id\":\"x\",\"k\":\"a\",\"deals\":[{\"won\":true,\"amount\":150},{\"won\":false,\"amount\":500},"
+                    "{\"won\":true,\"amount\":20}]}";
+  struct gap_run one = gap_eval_of(rs, rec, 0, 0), all = gap_eval_of(rs, rec, 1, 0);
+  fprintf(stderr, "count search: %llu runs, %llu steps, bound %llu (%llu of it the search's)\n", (unsigned long long)one.runs,
+          (unsigned long long)one.steps, (unsigned long long)one.bound, (unsigned long long)rs->cost_gap);
+  assert_int_equal(one.rc, TIER_OK);
+  assert_string_equal(one.need, "+3 won_deals(100)");
+  assert_true(rs->req_scores[0].agg && rs->req_scores[0].n == 1);
+  assert_true(one.runs >= 3 && one.runs <= 41 + 40);
+  assert_int_equal(all.runs, one.runs); /* described twice, searched once */
+  assert_true(one.steps <= one.bound);
+  assert_true(rs->cost_gap >= (uint64_t)SCORE_RUNS_PER_INPUT * (rs->req_scores[0].len + 5));
+  struct gap_run refused = gap_eval_of(rs, rec, 0, one.bound - rs->cost_gap); /* the bound less the search */
+  assert_int_equal(refused.rc, TIER_EBUDGET);
+  assert_int_equal(refused.runs, 0);
+  assert_int_equal(gap_eval_of(rs, rec, 0, one.bound).rc, TIER_OK);
   tier_ruleset_free(rs);
 }
 
@@ -424,6 +462,7 @@ int main(void) {
       cmocka_unit_test(record_memory_within_bound),
       cmocka_unit_test(budget_before_memory),
       cmocka_unit_test(gap_search_within_bound),
+      cmocka_unit_test(count_search_within_bound),
       cmocka_unit_test(failing_badges_share_a_run),
   };
   return cmocka_run_group_tests_name("cost", tests, NULL, NULL);
