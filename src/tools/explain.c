@@ -134,21 +134,22 @@ static void explain_group(tier_buf *b, const tier_req_result *u, struct esc_pool
  * the checkpoint at which the requirements held, or the window in which
  * they never did. */
 static void explain_time(tier_buf *b, const tier_req_result *u, int64_t asof, struct esc_pool *p) {
-  char d[11], w[11];
+  char d[11], w[11], t[11];
   tier_date_format(u->checkpoint, d);
   tier_date_format(u->window_start, w);
+  tier_date_format(asof, t);
   mark(b, u);
   tier_buf_printf(b, "%s: ", u->rule);
   if (u->kind == TIER_ENTRY_AT_ANY && u->met && u->checkpoint == asof)
-    tier_buf_puts(b, _("the requirements hold today\n"));
+    tier_buf_printf(b, _("the requirements hold on the evaluation date (%s)\n"), t);
   else if (u->kind == TIER_ENTRY_AT_ANY && u->met)
     tier_buf_printf(b, _("the requirements held at the checkpoint %s\n"), d);
   else if (u->kind == TIER_ENTRY_AT_ANY)
-    tier_buf_printf(b, _("the requirements held at no checkpoint from %s to today\n"), w);
+    tier_buf_printf(b, _("the requirements held at no checkpoint from %s to the evaluation date (%s)\n"), w, t);
   else if (u->met)
     tier_buf_puts(b, _("every requirement held at each monthly checkpoint\n"));
   else if (u->checkpoint == asof)
-    tier_buf_printf(b, _("the requirements do not hold today (%s), so none of the checkpoints counts yet\n"), d);
+    tier_buf_printf(b, _("the requirements do not hold on the evaluation date (%s), so none of the checkpoints counts yet\n"), d);
   else
     tier_buf_printf(b, _("the requirements did not all hold at the checkpoint %s%s\n"), d, u->nitems ? ":" : "");
   for (size_t i = 0; i < u->nitems; i++) {
