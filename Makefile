@@ -177,11 +177,11 @@ po:
 	for l in $(PO_LANGS); do msgfmt --statistics -o /dev/null po/$$l.po || exit 1; done
 
 # ---- shared library ------------------------------------------------------------------
-# libtier.so.VERSION (soname libtier.so.MAJOR, linker name libtier.so) from
+# libtier.so.VERSION (soname libtier.so.ABI, TIER_ABI in tier.h; linker name libtier.so) from
 # position-independent objects in $(BUILD)/pic, compiled with hidden
 # visibility: only what include/tier.h marks TIER_API is exported.
 VERSION   := $(shell sed -n 's/.*TIER_VERSION "\([^"]*\)".*/\1/p' include/tier.h)
-SOMAJOR   := $(firstword $(subst ., ,$(VERSION)))
+SOMAJOR   := $(shell sed -n 's/^\#define TIER_ABI \([0-9]*\).*/\1/p' include/tier.h)
 SONAME    := libtier.so.$(SOMAJOR)
 SOREAL    := libtier.so.$(VERSION)
 PIC_OBJ   := $(patsubst $(BUILD)/%,$(BUILD)/pic/%,$(LIB_OBJ))

@@ -17,7 +17,14 @@
 extern "C" {
 #endif
 
-#define TIER_VERSION "0.1.0"
+#define TIER_VERSION "0.2.0"
+/* The library's binary interface: libtier.so.TIER_ABI is its soname.  It
+ * goes up whenever a program built against an earlier tier.h could not run
+ * on this library: a public struct's size or fields changed, a function's
+ * parameters changed or one was removed (tests/sh/abi.sh holds the structs'
+ * sizes and offsets in tests/abi-layout.txt and fails when they change
+ * while TIER_ABI stays).  Version 0.2.0 is ABI 1 (0.1.0 was 0). */
+#define TIER_ABI 1
 
 /* TIER_API marks the functions libtier.so exports; the shared library is
  * built with -fvisibility=hidden, so nothing else leaves it.  Define
@@ -556,8 +563,11 @@ TIER_API int tier_input_status(const tier_input *in);
  * program can hand records to other threads without copying them).  A
  * hold keeps the block of input the record is in (about 1 MiB, or the
  * longest record): memory grows with the holds not yet released.  Holds
- * and releases are counted without locks: make them on one thread at a
- * time.  NULL when out of memory or after a bad element (then copy). */
+ * and releases are counted without locks, and tier_input_next lets blocks
+ * go too: make every hold, release and tier_input_next of one input on
+ * the thread that reads it (tiervm's workers hand their records back to
+ * the reading thread to be released).  NULL when out of memory or after a
+ * bad element (then copy). */
 typedef struct tier_hold tier_hold;
 TIER_API tier_hold *tier_input_hold(tier_input *in);
 TIER_API void tier_input_release(tier_hold *h);

@@ -28,7 +28,7 @@ done
   { tail -20 "$t/make.log"; fail "make install DESTDIR=... PREFIX=/usr"; }
 
 version=$(sed -n 's/.*TIER_VERSION "\([^"]*\)".*/\1/p' include/tier.h)
-major=${version%%.*}
+major=$(sed -n 's/^#define TIER_ABI \([0-9]*\).*/\1/p' include/tier.h)
 {
   printf '%s\n' ./usr/bin/tierc ./usr/bin/tiervm ./usr/include/tier.h \
     ./usr/lib/libtier.a ./usr/lib/libtier.so "./usr/lib/libtier.so.$major" "./usr/lib/libtier.so.$version" \

@@ -13,7 +13,7 @@ for c in nm objdump; do
 done
 fail() { echo "FAIL: $*"; exit 1; }
 version=$(sed -n 's/.*TIER_VERSION "\([^"]*\)".*/\1/p' include/tier.h)
-major=${version%%.*}
+major=$(sed -n 's/^#define TIER_ABI \([0-9]*\).*/\1/p' include/tier.h)
 so=$lib/libtier.so.$version
 [ -f "$so" ] && [ ! -L "$so" ] || fail "$so is missing (make all builds it)"
 [ -L "$lib/libtier.so.$major" ] && [ "$lib/libtier.so.$major" -ef "$so" ] || fail "$lib/libtier.so.$major is not a link to libtier.so.$version"
