@@ -279,7 +279,7 @@ static bool run_one(const struct rec *rec, void *ctx) {
   }
   render_one(r, &r->w, r->out, rec, r->record, rc, res);
   flush(r, false);
-  return !r->done;
+  return !r->done && !ferror(stdout); /* output that cannot be written: stop (cli_finish says so) */
 }
 
 /* ---- eval on several threads (-j): see par.h ---- */
@@ -359,7 +359,7 @@ static const struct par_ops eval_par_ops = {par_make, par_drop, par_one, NULL};
 static bool run_par(const struct rec *rec, void *ctx) {
   struct run *r = ctx;
   if (!par_add(r->par, rec, ++r->record, stdout)) r->out_failed = true;
-  return true;
+  return !ferror(stdout); /* output that cannot be written: stop (cli_finish says so) */
 }
 
 /* The options eval, explain, diff and report share: --as-of, --trust,

@@ -1,4 +1,4 @@
-# standard output that cannot be written (a full disk: /dev/full) is one error and exit status 2, for every command that writes it; a rejected ruleset keeps its 3; EN and JA
+# standard output that cannot be written (a full disk: /dev/full) is one error and exit status 2, for every command that writes it; a rejected ruleset keeps its 3; eval stops at the failure (the bad records at the end of 19 MB are never read: no warning about them), -j 1 and -j 2; EN and JA
 tiervm eval --as-of 2020-01-01 -f csv rules/apn-2019.tier examples/partners.jsonl > /dev/full; echo "exit $?"
 tiervm explain --as-of 2020-01-01 rules/apn-2019.tier examples/partners.jsonl > /dev/full; echo "exit $?"
 tiervm diff --as-of 2020-01-01 rules/apn-2019.tier rules/apn-2019.tier examples/partners.jsonl > /dev/full; echo "exit $?"
@@ -7,3 +7,5 @@ tierc --help > /dev/full; echo "exit $?"
 top=$PWD; t=$(mktemp -d) && cd "$t" && tierc compile "$top/examples/card.tier" -o c.tbc >/dev/null && tierc disasm c.tbc > /dev/full; echo "exit $?"
 printf '\177TBCjunk' > bad.tbc; tierc disasm bad.tbc > /dev/full; echo "exit $?"; cd "$top"; rm -rf "$t"
 LANGUAGE=ja tiervm eval --as-of 2020-01-01 -f csv rules/apn-2019.tier examples/partners.jsonl > /dev/full; echo "exit $?"
+t=$(mktemp -d) && for i in $(seq 60); do cat examples/partners.jsonl; done > "$t/many.jsonl" && cat tests/golden/data/bad-records.jsonl >> "$t/many.jsonl"
+for j in 1 2; do tiervm eval -j $j --as-of 2020-01-01 rules/apn-2019.tier "$t/many.jsonl" > /dev/full; echo "exit $?"; done; rm -rf "$t"
