@@ -374,7 +374,8 @@ static const char *path_text(struct diff *d, tier_buf *b, tier_buf *path) {
   if (!n) tier_buf_puts(b, _("no alternative path"));
   char shown[BRANCH_SHOWN_MAX];
   for (const char *s = p; s && s < end; s += strlen(s) + 1)
-    tier_buf_printf(b, "%s\"%s\"", s == p ? "" : ", ", esc_str(d->pool, diff_path_name(s, true, shown)));
+    tier_buf_printf(b, *s == '#' ? "%s%s" : "%s\"%s\"", s == p ? "" : ", ",
+                    esc_str(d->pool, diff_path_name(s, true, shown))); /* places unquoted */
   const char *t = tier_buf_text(b, NULL);
   return t ? t : "";
 }

@@ -546,6 +546,10 @@ static const char *path_text(tier_buf *t, tier_buf *path) {
   for (const char *s = p; s && s < end; s += strlen(s) + 1) {
     if (s != p) tier_buf_puts(t, _(", "));
     char shown[BRANCH_SHOWN_MAX];
+    if (*s == '#') { /* a place, never quoted: no label can look like it */
+      tier_buf_puts(t, diff_path_name(s, true, shown));
+      continue;
+    }
     /* TRANSLATORS: a path's name, quoted */
     tier_buf_printf(t, _("\xE2\x80\x9C%s\xE2\x80\x9D"), diff_path_name(s, true, shown));
   }

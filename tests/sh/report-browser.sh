@@ -118,7 +118,7 @@ has paths.html '<section id="paths">'
 has paths.html 'member &rarr; Gold <span class="muted">60 partners hold it</span>'
 has paths.html '<b>One of these 3 paths</b>'
 has paths.html '<b>At least 2 of these 3</b>'
-has paths.html '<li>nights: +13 nights</li>'
+has paths.html '<li>&quot;nights&quot;: +13 nights</li>'
 has paths.html '<b>&#9660; 30</b>move down'
 # tier values: the tiers held by a grant, the moves a grant makes, a tier
 # field's comparison among what blocks the next tier

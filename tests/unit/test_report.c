@@ -301,7 +301,7 @@ static void paths_groups_and_badges(void **st) {
   assert_int_equal(r.close[0].missing, 1);
   assert_non_null(strstr(r.close[0].html, ">E</span>"));
   assert_int_equal(r.close[1].missing, 2);
-  assert_non_null(strstr(r.close[1].html, "<li>nights: +15 nights</li>"));
+  assert_non_null(strstr(r.close[1].html, "<li>&quot;nights&quot;: +15 nights</li>"));
   assert_null(strstr(r.close[1].html, "stays"));
 
   tier_buf *b = tier_buf_new(NULL);
