@@ -954,7 +954,9 @@ static bool has_groups(const struct image *img, uint32_t first, uint32_t count) 
 
 /* The groups of items first .. + count of img as a line says them, into
  * b: "at least 2 of 3", "either \"nights\" or branch 2", the groups inside
- * a branch or an at least in braces after it, ", " between groups. */
+ * a branch or an at least in braces after it, ", " between groups; a
+ * label quoted as the rules write it (\" \\ \n \t), so that no label ends
+ * the quote or the line. */
 static void group_shape(const struct rd *d, const struct image *img, uint32_t first, uint32_t count, struct buf *b) {
   bool any = false;
   for (uint32_t k = first; k < first + count; k++) {
@@ -967,7 +969,7 @@ static void group_shape(const struct rd *d, const struct image *img, uint32_t fi
     for (uint32_t j = it->first; it->kind == IT_EITHER && j < it->first + it->count; j++) {
       const struct img_item *br = &img->items[j];
       buf_printf(b, "%s", j > it->first ? " or " : "");
-      if (br->label != NO_STR) buf_printf(b, "\"%s\"", S(img, br->label));
+      if (br->label != NO_STR) out_json_str(b, S(img, br->label), strlen(S(img, br->label))); /* as written: \" \\ \n \t */
       else buf_printf(b, tr(d, N_("branch %d")), (int)(j - it->first + 1));
       if (has_groups(img, br->first, br->count)) {
         buf_printf(b, " { ");
