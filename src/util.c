@@ -312,9 +312,13 @@ const char *json_bom_token(const char *text, size_t len, size_t position, bool t
 
 void json_syntax_text(char *out, size_t n, long line, long col, const char *what) {
   char all[1024]; /* cut on a character boundary, not inside a Japanese one */
-  snprintf(all, sizeof all, _("malformed JSON at line %ld, column %ld: %s"), line, col, what);
+  int w = snprintf(all, sizeof all, _("malformed JSON at line %ld, column %ld: %s"), line, col, what);
   if (!n) return;
-  size_t m = utf8_prefix(all, strlen(all), n - 1);
+  size_t max = n - 1;
+  /* cut by snprintf too: only all[0 .. sizeof all - 2] are the text's, so
+   * the boundary is looked for there, never at the cut snprintf made */
+  if (w >= (int)sizeof all && max > sizeof all - 2) max = sizeof all - 2;
+  size_t m = w < 0 ? 0 : utf8_prefix(all, (size_t)w, max);
   memcpy(out, all, m);
   out[m] = 0;
 }

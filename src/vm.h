@@ -25,7 +25,9 @@ struct vinsn {
  * operands: so a fault names the instruction it would without fusing.  (The
  * kinds ending in a jump run all of theirs at once: none of those
  * instructions can fault.)  They count as the steps the instructions would
- * (TIER_COUNT_STEPS).  The commonest runs of the benchmark's and the
+ * (TIER_COUNT_STEPS); a JFR threaded to where the JFR it lands on goes
+ * (vm.c fuse) skips that one, and its step.  The commonest runs of the
+ * benchmark's and the
  * example programs' metric loops: */
 enum {
   /* ITEM slot; JNxxK_I k -> t: a list filter on an item field and a

@@ -347,6 +347,16 @@ static void syntax_text_cut_whole(void **st) {
   assert_true(n <= sizeof out - 1);
   assert_string_equal(out + n - 3, "\xE3\x81\x82"); /* ends with a whole one: 36 bytes + 4 x 3 */
   assert_int_equal(n, 48);
+  /* a text longer than the formatting buffer (1,024 bytes) into a larger
+   * out: still cut on a whole character (review 10) */
+  char what[1 + 1200 * 3 + 1], big[4096];
+  what[0] = 'x'; /* 37 bytes before the characters: 1,023 is not at a boundary */
+  for (size_t i = 0; i < 1200; i++) memcpy(what + 1 + 3 * i, "\xE3\x81\x82", 3);
+  what[1 + 1200 * 3] = 0;
+  json_syntax_text(big, sizeof big, 1, 1, what);
+  n = strlen(big);
+  assert_true(n > 900 && n < 1024);
+  assert_string_equal(big + n - 3, "\xE3\x81\x82");
 }
 
 /* Byte mutations of a real profile: flips, deletions, special bytes. */
