@@ -107,19 +107,28 @@ static bool meet(int32_t *depth, uint32_t at, int32_t d) {
   if (depth[at] < 0) depth[at] = d;
   return depth[at] == d;
 }
-static bool balanced(const struct tier_ruleset *rs, uint32_t s, uint32_t e, int32_t *depth) {
+/* The stack depth before each instruction of s .. e (depth[i - s], -1
+ * where not reached), loops included: a LOOP's jump past its NEXT and a
+ * NEXT's jump back keep the depth.  False when the code keeps to no one
+ * depth, as a crafted file need not (a jump out of s .. e, or a LOOP's
+ * or NEXT's the wrong way, among them). */
+static bool loop_depths(const struct tier_ruleset *rs, uint32_t s, uint32_t e, int32_t *depth) {
   for (uint32_t i = s; i <= e; i++) depth[i - s] = -1;
   depth[0] = 0;
   for (uint32_t i = s; i < e; i++) {
     struct vinsn v = rs->code[i];
     const struct opinfo *oi = &op_info[v.op];
     int32_t d = depth[i - s], after = d - oi->pops + oi->pushes;
-    const uint32_t *t = jump_of(&v);
+    uint32_t *t = oi->fmt == LST_JMP || oi->fmt == LST_BACK ? &v.b : jump_of(&v);
     if (d < 0) continue; /* not reached */
-    if (d < oi->pops || (t && !meet(depth, *t - s, after))) return false;
+    if (d < oi->pops) return false;
+    if (t && (*t < s || *t > e || (oi->fmt == LST_BACK ? *t > i : *t <= i) || !meet(depth, *t - s, after))) return false;
     if (v.op != OP_JUMP && !meet(depth, i + 1 - s, v.op == OP_ANDJ || v.op == OP_ORJ ? after - 1 : after)) return false;
   }
   return depth[e - s] >= 1;
+}
+static bool balanced(const struct tier_ruleset *rs, uint32_t s, uint32_t e, int32_t *depth) {
+  return loop_depths(rs, s, e, depth); /* straight code: the same rules, no loop in it */
 }
 
 /* What stretch s .. e reads: the registers (any type, each once; false
@@ -215,26 +224,6 @@ static int gap_slots(struct tier_ruleset *rs) {
 }
 
 /* ---- a compared call's counts and sums (issue 18 item 8) ---------------------------------- */
-
-/* The stack depth before each instruction of s .. e (depth[i - s], -1
- * where not reached), loops included: a LOOP's jump past its NEXT and a
- * NEXT's jump back keep the depth.  False when the code keeps to no one
- * depth, as a crafted file need not. */
-static bool loop_depths(const struct tier_ruleset *rs, uint32_t s, uint32_t e, int32_t *depth) {
-  for (uint32_t i = s; i <= e; i++) depth[i - s] = -1;
-  depth[0] = 0;
-  for (uint32_t i = s; i < e; i++) {
-    struct vinsn v = rs->code[i];
-    const struct opinfo *oi = &op_info[v.op];
-    int32_t d = depth[i - s], after = d - oi->pops + oi->pushes;
-    uint32_t *t = oi->fmt == LST_JMP || oi->fmt == LST_BACK ? &v.b : jump_of(&v);
-    if (d < 0) continue; /* not reached */
-    if (d < oi->pops) return false;
-    if (t && (*t < s || *t > e || (oi->fmt == LST_BACK ? *t > i : *t <= i) || !meet(depth, *t - s, after))) return false;
-    if (v.op != OP_JUMP && !meet(depth, i + 1 - s, v.op == OP_ANDJ || v.op == OP_ORJ ? after - 1 : after)) return false;
-  }
-  return depth[e - s] >= 1;
-}
 
 /* Is s .. p - 1 a count or a sum over a list that reads only the list's
  * items and constants: `PUSH; LOOP ... SUM_I or CNT; NEXT` (a NEXT for each
