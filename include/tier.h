@@ -626,6 +626,17 @@ TIER_API void tier_vm_number_record(tier_vm *vm, uint64_t n);
  * named may differ from one VM's (a key named by neither is counted
  * among "more keys"); the number of records with any key is exact. */
 TIER_API void tier_vm_unknown_merge(tier_vm *vm, const tier_vm *other);
+/* Exactly as one VM reading every record, for VMs on threads whose output
+ * one thread writes in input order: a numbered VM (tier_vm_number_record)
+ * appends to out the undeclared keys of the record it has just read and
+ * accepted, as one opaque frame of this process (nothing when it had
+ * none; TIER_OK, or TIER_ENOMEM); the writing thread hands each frame, in
+ * input order, to tier_vm_unknown_add on its own VM, which counts them
+ * as if it had read the record, and returns the frame's bytes (0: s does
+ * not start with a whole frame).  Memory: the frames of the records in
+ * flight; the writing VM's table stays at 32 keys. */
+TIER_API int tier_vm_unknown_take(const tier_vm *vm, tier_buf *out);
+TIER_API size_t tier_vm_unknown_add(tier_vm *vm, const char *s, size_t n);
 
 /* ---- reading files ---------------------------------------------------------- */
 /* Append all of a regular file (or standard input, "-") to out, checking

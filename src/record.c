@@ -503,6 +503,10 @@ int rec_unknown_key(struct tier_vm *vm, uint16_t owner, const char *key, size_t 
     snprintf(why, whylen, "%s", _("out of memory"));
     return TIER_ENOMEM;
   }
+  if (!vm->strict_fields && rd->numbered && strict_new(vm, rd, &k) < 0) { /* for tier_vm_unknown_take */
+    snprintf(why, whylen, "%s", _("out of memory"));
+    return TIER_ENOMEM;
+  }
   if (vm->strict_fields && !first) return TIER_OK; /* not the record's first: its fault names it too */
   if (vm->strict_fields) {
     rec_unknown_field(img, &vm->hook, owner, key, n, NULL, 0, why, whylen);
@@ -525,6 +529,7 @@ void rec_unknown_again(struct reader *rd, const struct reader *peer) {
 
 void rec_accept(struct reader *rd) {
   if (rd->unknown_last != rd->serial) return;
+  rd->accept_last = rd->serial;
   rd->unknown_records++;
   for (uint32_t i = 0; i < rd->nunknown; i++)
     if (rd->unknown[i].last == rd->serial) rd->unknown[i].records++;
@@ -568,6 +573,58 @@ uint64_t tier_vm_unknown_fields(const tier_vm *vm, tier_buf *out) {
 void tier_vm_number_record(tier_vm *vm, uint64_t n) {
   struct reader *rd = reader_of(vm);
   if (rd && n > rd->serial) rd->serial = n - 1; /* rec_begin counts it */
+  if (rd) rd->numbered = true;
+}
+
+/* A frame of tier_vm_unknown_take: the count of keys (uint32_t), then
+ * each key's owner (uint16_t), cut (uint8_t), length (uint32_t) and bytes,
+ * in this machine's byte order: it never leaves the process. */
+int tier_vm_unknown_take(const tier_vm *vm, tier_buf *out) {
+  const struct reader *rd = vm->reader;
+  if (!rd || !rd->numbered || rd->accept_last != rd->serial || rd->unknown_last != rd->serial) return TIER_OK;
+  uint32_t n = rd->nstrict_seen;
+  tier_buf_put(out, &n, sizeof n);
+  for (uint32_t i = 0; i < n; i++) {
+    const struct unknown_key *k = &rd->strict_seen[i];
+    uint8_t cut = k->cut;
+    uint32_t len = (uint32_t)k->n;
+    tier_buf_put(out, &k->owner, sizeof k->owner);
+    tier_buf_put(out, &cut, sizeof cut);
+    tier_buf_put(out, &len, sizeof len);
+    tier_buf_put(out, k->name, len);
+  }
+  size_t have;
+  return tier_buf_text(out, &have) ? TIER_OK : TIER_ENOMEM;
+}
+
+/* Bytes [*at, *at + n) of s into p; false when s has fewer. */
+static bool frame_get(const char *s, size_t len, size_t *at, void *p, size_t n) {
+  if (len - *at < n) return false;
+  memcpy(p, s + *at, n);
+  *at += n;
+  return true;
+}
+
+size_t tier_vm_unknown_add(tier_vm *vm, const char *s, size_t len) {
+  struct reader *rd = reader_of(vm);
+  size_t at = 0;
+  uint32_t n;
+  if (!rd || !frame_get(s, len, &at, &n, sizeof n)) return 0;
+  rd->serial++;
+  for (uint32_t i = 0; i < n; i++) {
+    struct unknown_key k;
+    uint8_t cut;
+    uint32_t kn;
+    memset(&k, 0, sizeof k);
+    if (!frame_get(s, len, &at, &k.owner, sizeof k.owner) || !frame_get(s, len, &at, &cut, sizeof cut) ||
+        !frame_get(s, len, &at, &kn, sizeof kn) || kn > UNKNOWN_NAME || !frame_get(s, len, &at, k.name, kn))
+      return 0;
+    k.n = kn;
+    k.cut = cut != 0;
+    mark_key(rd, &k);
+  }
+  if (n) rec_accept(rd);
+  return at;
 }
 
 /* Put key k (counted in other VM's records) into rd's table, which is in

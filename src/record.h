@@ -104,6 +104,11 @@ struct reader {
   char strict_err[512], strict_path[256];
   uint64_t unknown_records, unknown_last;  /* records read with any such key */
   uint64_t other_records, other_last;      /* those with one not kept by name */
+  /* numbered (tier_vm_number_record): strict_seen also keeps the record's
+   * keys without --strict, for tier_vm_unknown_take; accept_last: the
+   * serial of the last record rec_accept counted */
+  bool numbered;
+  uint64_t accept_last;
 };
 
 struct reader *reader_of(struct tier_vm *vm);

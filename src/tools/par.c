@@ -52,7 +52,7 @@ struct batch {
   size_t n, most;    /* records in it; it is handed on at most */
   tier_hold **holds; /* the input blocks its records are in, each once */
   size_t nholds, holds_cap;
-  tier_buf *out;
+  tier_buf *out, *side;
 };
 
 struct par {
@@ -82,7 +82,7 @@ static void render(struct par *p, void *w, struct batch *b) {
   for (size_t i = 0; i < b->n; i++) {
     const struct item *it = &b->items[i];
     const char *at = it->text ? it->text : it->off == NO_MESSAGE ? NULL : b->text + it->off;
-    struct rec r = {it->bad ? NULL : at, it->len, it->line, it->col, it->bad ? at : NULL, it->file, NULL};
+    struct rec r = {it->bad ? NULL : at, it->len, it->line, it->col, it->bad ? at : NULL, it->file, NULL, b->side};
     p->ops->one(w, &r, it->record, b->out);
   }
 }
@@ -147,7 +147,11 @@ static void write_out(struct par *p, unsigned long first, unsigned long last, FI
   for (unsigned long s = first; s < last; s++) {
     struct batch *b = slot(p, s);
     size_t n;
-    const char *t = tier_buf_text(b->out, &n);
+    const char *t = tier_buf_text(b->side, &n);
+    if (!t) p->failed = true;
+    else if (n && p->ops->side) p->ops->side(p->ctx, t, n);
+    tier_buf_clear(b->side);
+    t = tier_buf_text(b->out, &n);
     if (t && p->ops->write) p->ops->write(p->ctx, t, n);
     else if (t) fwrite(t, 1, n, out);
     else p->failed = true;
@@ -286,6 +290,7 @@ void par_free(struct par *p, FILE *out) {
     free(b->items);
     free(b->text);
     tier_buf_free(b->out);
+    tier_buf_free(b->side);
   }
   pthread_cond_destroy(&p->work);
   pthread_cond_destroy(&p->done);
@@ -310,7 +315,8 @@ struct par *par_new(int nthreads, const struct par_ops *ops, void *ctx) {
   p->th = calloc((size_t)nthreads, sizeof *p->th);
   p->w = calloc((size_t)nthreads, sizeof *p->w);
   bool ok = p->b && p->th && p->w;
-  for (int i = 0; ok && i < p->nb; i++) ok = (p->b[i].out = tier_buf_new(NULL)) != NULL;
+  for (int i = 0; ok && i < p->nb; i++)
+    ok = (p->b[i].out = tier_buf_new(NULL)) != NULL && (p->b[i].side = tier_buf_new(NULL)) != NULL;
   for (int i = 0; ok && i < nthreads; i++) ok = (p->w[i] = ops->make(ctx)) != NULL;
   for (int i = 0; ok && i < nthreads; i++) {
     struct worker_arg *a = malloc(sizeof *a);

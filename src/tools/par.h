@@ -30,6 +30,8 @@ struct rec {
   const char *file;        /* the input it came from */
   tier_input *in;          /* text is that input's last record: par_add holds it there
                             * (tier_input_hold) instead of copying it; NULL: copied */
+  tier_buf *side;          /* on a worker: what it hands the main thread beside the
+                            * output, in input order (par_ops.side) */
 };
 
 /* A command's work on one record, on a worker thread.  make is called on
@@ -42,6 +44,11 @@ struct par_ops {
   /* Optional: where the output goes, on the main thread and in input
    * order, with par_new's ctx (NULL: written to par_add's FILE). */
   void (*write)(void *ctx, const char *s, size_t n);
+  /* Optional: what one wrote to its record's side buffer, a batch at a
+   * time, on the main thread and in input order, before the batch's
+   * output is written (tiervm eval: the records' undeclared keys, counted
+   * as one thread would, tier_vm_unknown_take). */
+  void (*side)(void *ctx, const char *s, size_t n);
 };
 
 struct par;

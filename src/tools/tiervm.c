@@ -346,14 +346,22 @@ static void par_one(void *w, const struct rec *rec, long record, tier_buf *out) 
     return;
   }
   const tier_result *res;
-  /* numbered as in the input, so that the workers' unknown fields merge in
-   * the order -j 1 tells them (tier_vm_unknown_merge) */
+  /* numbered, so that it hands on the record's undeclared keys, counted
+   * on the main thread in input order as -j 1 counts them (eval_side) */
   tier_vm_number_record(pw->w.vm, (uint64_t)record);
   int rc = eval_rec(pw->w.vm, rec, pw->r->asof, &res);
+  tier_vm_unknown_take(pw->w.vm, rec->side); /* out of memory: the batch says so (par_failed) */
   render_one(pw->r, &pw->w, out, rec, record, rc, res);
 }
 
-static const struct par_ops eval_par_ops = {par_make, par_drop, par_one, NULL};
+/* The workers' frames of undeclared keys, in input order, into the main
+ * VM's tally: the warning is -j 1's word for word. */
+static void eval_side(void *ctx, const char *s, size_t n) {
+  struct run *r = ctx;
+  for (size_t used; n && (used = tier_vm_unknown_add(r->w.vm, s, n)) != 0; s += used, n -= used) {}
+}
+
+static const struct par_ops eval_par_ops = {par_make, par_drop, par_one, NULL, eval_side};
 
 /* One record handed on to the threads, numbered in input order. */
 static bool run_par(const struct rec *rec, void *ctx) {
@@ -511,8 +519,7 @@ static int cmd_eval(int argc, char **argv, bool explain_cmd) {
     for (int i = 0; r.par && i < r.jobs; i++) {
       const struct worker *w = &((struct eval_worker *)par_worker(r.par, i))->w;
       r.w.errors += w->errors;
-      out_merge(&r.w.o, &w->o);
-      tier_vm_unknown_merge(r.w.vm, w->vm);
+      out_merge(&r.w.o, &w->o); /* the undeclared keys came in order: eval_side */
     }
     if (r.fmt == FMT_TABLE) { /* the table ends with its summary */
       out_summary(&r.w.o, r.out, r.w.errors);
@@ -717,7 +724,7 @@ static void diff_take(void *ctx, const char *ev, size_t n) {
   diff_apply(&x->d, ev, n);
 }
 
-static const struct par_ops diff_par_ops = {diff_worker_new, diff_worker_free, diff_event, diff_take};
+static const struct par_ops diff_par_ops = {diff_worker_new, diff_worker_free, diff_event, diff_take, NULL};
 
 /* tiervm diff's options.  Returns -1 to go on, else the exit status. */
 static int diff_options(int argc, char **argv, int *fmt, int *jobs, int64_t *asof, tier_options *opt) {
@@ -924,7 +931,7 @@ static void report_take(void *ctx, const char *ev, size_t n) {
   }
 }
 
-static const struct par_ops report_par_ops = {report_worker_new, report_worker_free, report_event, report_take};
+static const struct par_ops report_par_ops = {report_worker_new, report_worker_free, report_event, report_take, NULL};
 
 /* The report, with --diff its diff, and the events that fill them: 0, or
  * -1 when out of memory (report_run_free in either case). */

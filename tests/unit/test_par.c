@@ -37,7 +37,7 @@ static void one(void *w, const struct rec *r, long record, tier_buf *out) {
   tier_buf_printf(out, "%ld\n", record);
 }
 
-static const struct par_ops ops = {make, drop, one, NULL};
+static const struct par_ops ops = {make, drop, one, NULL, NULL};
 
 /* Hand on n records with the workers held, open the gate, drain: the
  * output is 1..n, each once, in order. */
@@ -49,7 +49,7 @@ static void run(long n) {
   struct par *p = par_new(THREADS, &ops, &token);
   assert_non_null(p);
   for (long i = 1; i <= n; i++) {
-    struct rec r = {"{}", 2, i, 1, NULL, "-", NULL};
+    struct rec r = {"{}", 2, i, 1, NULL, "-", NULL, NULL};
     assert_true(par_add(p, &r, i, out));
   }
   pthread_mutex_lock(&gate_mu);
@@ -88,7 +88,7 @@ static void hook(void *ctx, const char *s, size_t n) { tier_buf_put(ctx, s, n); 
 
 static void write_hook_in_order(void **st) {
   (void)st;
-  static const struct par_ops hooked = {make, drop, one, hook};
+  static const struct par_ops hooked = {make, drop, one, hook, NULL};
   long n = FILL + 5;
   tier_buf *got = tier_buf_new(NULL), *want = tier_buf_new(NULL);
   assert_true(got && want);
@@ -96,7 +96,7 @@ static void write_hook_in_order(void **st) {
   struct par *p = par_new(THREADS, &hooked, got);
   assert_non_null(p);
   for (long i = 1; i <= n; i++) {
-    struct rec r = {"{}", 2, i, 1, NULL, "-", NULL};
+    struct rec r = {"{}", 2, i, 1, NULL, "-", NULL, NULL};
     assert_true(par_add(p, &r, i, NULL));
     tier_buf_printf(want, "%ld\n", i);
   }
@@ -123,7 +123,7 @@ static void echo(void *w, const struct rec *r, long record, tier_buf *out) {
  * and every slot in flight. */
 static void held_records_in_order(void **st) {
   (void)st;
-  static const struct par_ops echoing = {make, drop, echo, NULL};
+  static const struct par_ops echoing = {make, drop, echo, NULL, NULL};
   FILE *in = tmpfile(), *out = tmpfile();
   assert_true(in && out);
   enum { N = 2000 };
