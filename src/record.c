@@ -520,8 +520,10 @@ int rec_unknown_key(struct tier_vm *vm, uint16_t owner, const char *key, size_t 
  * last, marked in rd as if rd had read that record too: the VM that
  * evaluates a record another VM read (tier_eval_read) tells the same
  * unknown fields as if it had read it. */
-void rec_unknown_again(struct reader *rd, const struct reader *peer) {
+void rec_unknown_again(struct tier_vm *vm, struct reader *rd, const struct reader *peer) {
   if (peer->unknown_last != peer->serial) return;
+  for (uint32_t i = 0; rd->numbered && i < peer->nstrict_seen; i++) /* for tier_vm_unknown_take */
+    if (strict_new(vm, rd, &peer->strict_seen[i]) < 0) break;
   for (uint32_t i = 0; i < peer->nunknown; i++)
     if (peer->unknown[i].last == peer->serial) mark_key(rd, &peer->unknown[i]);
   if (peer->other_last == peer->serial) rd->other_last = rd->unknown_last = rd->serial;
@@ -573,7 +575,10 @@ uint64_t tier_vm_unknown_fields(const tier_vm *vm, tier_buf *out) {
 void tier_vm_number_record(tier_vm *vm, uint64_t n) {
   struct reader *rd = reader_of(vm);
   if (rd && n > rd->serial) rd->serial = n - 1; /* rec_begin counts it */
-  if (rd) rd->numbered = true;
+  if (rd) {
+    rd->numbered = true;
+    rd->number = n;
+  }
 }
 
 /* A frame of tier_vm_unknown_take: the count of keys (uint32_t), then
@@ -581,7 +586,8 @@ void tier_vm_number_record(tier_vm *vm, uint64_t n) {
  * in this machine's byte order: it never leaves the process. */
 int tier_vm_unknown_take(const tier_vm *vm, tier_buf *out) {
   const struct reader *rd = vm->reader;
-  if (!rd || !rd->numbered || rd->accept_last != rd->serial || rd->unknown_last != rd->serial) return TIER_OK;
+  if (!rd || !rd->numbered || rd->serial != rd->number) return TIER_OK; /* not read: another VM rejected it first */
+  if (rd->accept_last != rd->serial || rd->unknown_last != rd->serial) return TIER_OK;
   uint32_t n = rd->nstrict_seen;
   tier_buf_put(out, &n, sizeof n);
   for (uint32_t i = 0; i < n; i++) {

@@ -106,8 +106,10 @@ struct reader {
   uint64_t other_records, other_last;      /* those with one not kept by name */
   /* numbered (tier_vm_number_record): strict_seen also keeps the record's
    * keys without --strict, for tier_vm_unknown_take; accept_last: the
-   * serial of the last record rec_accept counted */
+   * serial of the last record rec_accept counted; number: the record
+   * tier_vm_number_record numbered last (read when serial is it) */
   bool numbered;
+  uint64_t number;
   uint64_t accept_last;
 };
 
@@ -161,7 +163,7 @@ void rec_unknown_field(const struct image *img, const struct tier_alloc_hook *ho
 /* The record was read whole: count the keys rec_unknown_key marked in it
  * (a rejected record's are not counted: its error is what it gets told). */
 void rec_accept(struct reader *rd);
-void rec_unknown_again(struct reader *rd, const struct reader *peer);
+void rec_unknown_again(struct tier_vm *vm, struct reader *rd, const struct reader *peer);
 /* --strict: keep the fault the reader has just made of the record's first
  * undeclared key (vm->err, vm->path: rec_unknown_key asked for it); the
  * record is read on, so that its fault names every undeclared key. */

@@ -1082,7 +1082,7 @@ int tier_eval_read(tier_vm *vm, int64_t asof, const tier_result **res) {
   vm->err[0] = vm->path[0] = vm->jerr[0] = 0;
   vm->err_line = vm->err_col = 0;
   rec_begin(rd);
-  rec_unknown_again(rd, peer->reader);
+  rec_unknown_again(vm, rd, peer->reader);
   rec_accept(rd);
   vm->rec = peer->rec;
   vm->res.id = peer->res.id;

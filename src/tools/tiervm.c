@@ -604,9 +604,6 @@ static int events_read(struct events *e, char **files, int nfiles) {
   return status;
 }
 
-/* The threads' workers, 0 .. events_threads(e) - 1 (none with -j 1). */
-static int events_threads(const struct events *e) { return e->par ? e->jobs : 0; }
-
 static void events_free(struct events *e) {
   par_free(e->par, NULL);
   if (e->w) e->ops->drop(e->w);
@@ -633,10 +630,31 @@ static void vm_pair_free(struct vm_pair *p) {
   tier_buf_free(p->why);
 }
 
-/* The fields the VMs of worker `from` did not know, added to those of `into`'s. */
-static void vm_pair_merge(struct vm_pair *into, const struct vm_pair *from) {
-  if (into->vo) tier_vm_unknown_merge(into->vo, from->vo);
-  tier_vm_unknown_merge(into->vn, from->vn);
+/* On a worker (side: the record's side buffer, NULL with -j 1): the
+ * undeclared keys of the record each VM has just read and accepted, each
+ * frame after a tag, 'o' (p->vo) or 'n' (p->vn); p->why is the scratch. */
+static void vm_pair_take(struct vm_pair *p, tier_buf *side) {
+  tier_vm *vm[2] = {p->vo, p->vn};
+  for (int i = 0; side && i < 2; i++) {
+    size_t n;
+    const char *t;
+    tier_buf_clear(p->why);
+    if (!vm[i] || tier_vm_unknown_take(vm[i], p->why) != TIER_OK || !(t = tier_buf_text(p->why, &n)) || !n) continue;
+    tier_buf_putc(side, i ? 'n' : 'o');
+    tier_buf_put(side, t, n);
+  }
+}
+
+/* On the main thread, in input order: the workers' frames (vm_pair_take)
+ * counted in its own VMs, so that the warnings are -j 1's word for word. */
+static void vm_pair_side(struct vm_pair *p, const char *s, size_t n) {
+  while (n > 1) {
+    tier_vm *vm = s[0] == 'o' ? p->vo : p->vn;
+    size_t used = vm ? tier_vm_unknown_add(vm, s + 1, n - 1) : 0;
+    if (!used) return;
+    s += used + 1;
+    n -= used + 1;
+  }
 }
 
 /* The VMs of rules ro (NULL for none; at path op) and rn (at np), with
@@ -703,8 +721,8 @@ static void diff_event(void *arg, const struct rec *rec, long record, tier_buf *
     diff_error_event(&p->d, record, NULL, "both", rec->err, NULL, ev);
     return;
   }
-  /* numbered as in the input, so that the workers' unknown fields merge in
-   * the order -j 1 tells them (tier_vm_unknown_merge) */
+  /* numbered, so that they hand on the record's undeclared keys, counted
+   * on the main thread in input order as -j 1 counts them (vm_pair_side) */
   tier_vm_number_record(p->vo, (uint64_t)record);
   tier_vm_number_record(p->vn, (uint64_t)record);
   const tier_result *a, *b;
@@ -712,8 +730,10 @@ static void diff_event(void *arg, const struct rec *rec, long record, tier_buf *
   int rc = eval_rec(p->vo, rec, asof, &a);
   if (rc == TIER_OK && (rc = eval_again(bad = p->vn, w->shared, rec, asof, &b)) == TIER_OK) {
     diff_add_event(&p->d, a, b, ev, NULL);
+    vm_pair_take(p, rec->side);
     return;
   }
+  vm_pair_take(p, rec->side);
   diff_error_event(&p->d, record, tier_vm_record_id(bad), bad == p->vo ? "old" : "new", rejection(bad, rc, p->why),
                    tier_vm_error_path(bad), ev);
 }
@@ -724,7 +744,11 @@ static void diff_take(void *ctx, const char *ev, size_t n) {
   diff_apply(&x->d, ev, n);
 }
 
-static const struct par_ops diff_par_ops = {diff_worker_new, diff_worker_free, diff_event, diff_take, NULL};
+static void diff_keys(void *ctx, const char *s, size_t n) {
+  vm_pair_side(&((struct diff_worker *)((struct diff_run *)ctx)->e.w)->p, s, n);
+}
+
+static const struct par_ops diff_par_ops = {diff_worker_new, diff_worker_free, diff_event, diff_take, diff_keys};
 
 /* tiervm diff's options.  Returns -1 to go on, else the exit status. */
 static int diff_options(int argc, char **argv, int *fmt, int *jobs, int64_t *asof, tier_options *opt) {
@@ -784,10 +808,6 @@ static void diff_run_free(struct diff_run *x) {
 static int diff_run(struct diff_run *x, char **files, int nfiles, int fmt) {
   int status = events_read(&x->e, files, nfiles);
   struct diff_worker *w = x->e.w;
-  for (int i = 0; i < events_threads(&x->e); i++) {
-    const struct diff_worker *t = par_worker(x->e.par, i);
-    vm_pair_merge(&w->p, &t->p);
-  }
   tier_buf *out = tier_buf_new(NULL);
   if (out) diff_render(&x->d, fmt, out);
   cli_warn_unknown(prog, w->p.vo, x->op);
@@ -906,13 +926,14 @@ static void report_event(void *arg, const struct rec *rec, long record, tier_buf
   int rc = eval_rec(p->vn, rec, w->x->asof, &a);
   if (rc != TIER_OK) {
     report_error_event(record, rejection(p->vn, rc, p->why), ev);
+    vm_pair_take(p, rec->side);
     return;
   }
   report_add_event(&w->c, a, ev);
-  if (!p->vo) return;
-  if ((rc = eval_again(p->vo, w->shared, rec, w->x->asof, &b)) == TIER_OK) report_old_event(&w->c, &p->d, b, a, ev);
-  else
+  if (p->vo && (rc = eval_again(p->vo, w->shared, rec, w->x->asof, &b)) == TIER_OK) report_old_event(&w->c, &p->d, b, a, ev);
+  else if (p->vo)
     report_old_error_event(&p->d, record, tier_vm_record_id(p->vo), rejection(p->vo, rc, p->why), tier_vm_error_path(p->vo), ev);
+  vm_pair_take(p, rec->side);
 }
 
 /* A run of events, in input order, to the report that is rendered; a
@@ -931,7 +952,11 @@ static void report_take(void *ctx, const char *ev, size_t n) {
   }
 }
 
-static const struct par_ops report_par_ops = {report_worker_new, report_worker_free, report_event, report_take, NULL};
+static void report_keys(void *ctx, const char *s, size_t n) {
+  vm_pair_side(&((struct report_worker *)((struct report_run *)ctx)->e.w)->p, s, n);
+}
+
+static const struct par_ops report_par_ops = {report_worker_new, report_worker_free, report_event, report_take, report_keys};
 
 /* The report, with --diff its diff, and the events that fill them: 0, or
  * -1 when out of memory (report_run_free in either case). */
@@ -1007,10 +1032,6 @@ static int report_options(int argc, char **argv, const char **out_path, struct r
 static int report_run(struct report_run *x, char **files, int nfiles, const char *out_path) {
   int status = events_read(&x->e, files, nfiles);
   struct report_worker *w = x->e.w;
-  for (int i = 0; i < events_threads(&x->e); i++) {
-    const struct report_worker *t = par_worker(x->e.par, i);
-    vm_pair_merge(&w->p, &t->p);
-  }
   tier_buf *page = tier_buf_new(NULL);
   if (page) report_html(&x->rep, page);
   cli_warn_unknown(prog, w->p.vn, x->rules);
