@@ -966,15 +966,22 @@ int main(int argc, char **argv) {
   count_threads(tiervm, tbc, profiles, jobs, work, &tw);
   bool jobs_same = same_file(out_vm, out_head);
   if (!jobs_same) mismatch("tiervm eval -j %s did not write the bytes -j 1 wrote (%s, %s)", jobs, out_vm, out_head);
-  /* peak memory against N: generated into a pipe, no file */
+  /* peak memory against N: generated into a pipe, no file; the highest of
+   * MEM_RUNS runs at each N, since how many input blocks the batches in
+   * flight hold (1 MiB each) varies from run to run with the threads'
+   * timing, not with N */
+  enum { MEM_RUNS = 3 };
   static const long mem_n[2] = {20000, 200000};
-  struct child ch_mem[2];
-  for (int i = 0; i < 2; i++) {
-    progress("gen %ld | tiervm eval -j %s (peak memory)", mem_n[i], jobs);
-    run_generated(gen, mem_n[i], (char *const[]){tiervm, "eval", "-j", jobs, "--format", "json", tbc, "-", NULL},
-                  "/dev/null", &ch_mem[i]);
-    if (ch_mem[i].status) mismatch("gen %ld | tiervm eval exited with status %d", mem_n[i], ch_mem[i].status);
-  }
+  struct child ch_mem[2] = {{0}};
+  for (int i = 0; i < 2; i++)
+    for (int k = 0; k < MEM_RUNS; k++) {
+      struct child c;
+      progress("gen %ld | tiervm eval -j %s (peak memory, run %d of %d)", mem_n[i], jobs, k + 1, (int)MEM_RUNS);
+      run_generated(gen, mem_n[i], (char *const[]){tiervm, "eval", "-j", jobs, "--format", "json", tbc, "-", NULL}, "/dev/null",
+                    &c);
+      if (c.status) mismatch("gen %ld | tiervm eval exited with status %d", mem_n[i], c.status);
+      if (c.maxrss_kb > ch_mem[i].maxrss_kb) ch_mem[i] = c;
+    }
   struct table ref = {0};
   read_tiervm(out_vm, &ref);
   if ((long)ref.n != N) mismatch("tiervm gave %zu results for %ld records", ref.n, N);
@@ -1169,8 +1176,9 @@ int main(int argc, char **argv) {
   } else {
     say("  by the work: not counted (valgrind is not installed or failed)\n");
   }
-  say("  peak memory, gen N | tiervm eval -j %s: %.1f MB at N=%ld, %.1f MB at N=%ld (%+.1f%%; target within 10%%)\n", jobs,
-      ch_mem[0].maxrss_kb / 1024.0, mem_n[0], ch_mem[1].maxrss_kb / 1024.0, mem_n[1],
+  say("  peak memory, gen N | tiervm eval -j %s (the highest of 3 runs each): %.1f MB at N=%ld, %.1f MB at N=%ld (%+.1f%%; "
+      "target within 10%%)\n",
+      jobs, ch_mem[0].maxrss_kb / 1024.0, mem_n[0], ch_mem[1].maxrss_kb / 1024.0, mem_n[1],
       100.0 * ((double)ch_mem[1].maxrss_kb / (double)ch_mem[0].maxrss_kb - 1));
 
   say("4. the alternatives on the same file (tier and next per record, checked against tiervm)\n");
