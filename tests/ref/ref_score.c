@@ -404,6 +404,9 @@ static bool items_only(const struct comp *c, const struct node *n) {
  * only (m365_net_adds(security, smb))? */
 static bool count_call(const struct comp *c, const struct node *n) {
   const struct node *b = n->def;
+  /* a formula that returns an argument (f(x) = x) compiles to the
+   * argument's code: f(sum ...) is that sum, as the VM sees it */
+  while (b && b->kind == N_NAME && b->ref == R_ARG) b = b->def;
   if (n->kind != N_CALL || n->ref != R_FORMULA || (n->ty.kind != TY_INT && n->ty.kind != TY_MONEY) || !b || b->kind != N_AGG ||
       (b->op != A_COUNT && b->op != A_SUM && b->op != A_DISTINCT))
     return false;
