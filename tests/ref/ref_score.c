@@ -250,14 +250,15 @@ static bool holds_with(struct ref_ctx *x, const struct node *req, int m, const s
   return met;
 }
 
-/* The smallest change in units of input u from `units` that meets req,
- * up or down (src/whatif.c's search, step for step); 0 for none. */
-static uint64_t smallest_change(struct ref_ctx *x, const struct node *req, int m, const struct input *u, int64_t units, bool up) {
-  uint64_t most = up ? (uint64_t)1 << SCORE_MAX_STEP : (uint64_t)units, lo = 0, hi = 0;
-  if (up && units > 0 && (uint64_t)(INT64_MAX - units) < most) most = (uint64_t)(INT64_MAX - units);
+/* whatif.c's search, step for step: d = 1, 2, 4, ... up to most, then
+ * halving between the last d that failed and the first that held;
+ * holds(t, d) tries a change of d units.  The smallest d, 0 for none. */
+typedef bool try_change(void *t, uint64_t d);
+static uint64_t search_change(uint64_t most, try_change *holds, void *t) {
+  uint64_t lo = 0, hi = 0;
   for (uint64_t d = 1; most > 0; d *= 2) {
     if (d > most) d = most;
-    if (holds_with(x, req, m, u, up ? units + (int64_t)d : units - (int64_t)d)) {
+    if (holds(t, d)) {
       hi = d;
       break;
     }
@@ -266,10 +267,32 @@ static uint64_t smallest_change(struct ref_ctx *x, const struct node *req, int m
   }
   while (hi > lo + 1) {
     uint64_t mid = lo + (hi - lo) / 2;
-    if (holds_with(x, req, m, u, up ? units + (int64_t)mid : units - (int64_t)mid)) hi = mid;
+    if (holds(t, mid)) hi = mid;
     else lo = mid;
   }
   return hi;
+}
+
+struct input_try {
+  struct ref_ctx *x;
+  const struct node *req;
+  int m;
+  const struct input *u;
+  int64_t units;
+  bool up;
+};
+static bool input_holds(void *t, uint64_t d) {
+  struct input_try *c = t;
+  return holds_with(c->x, c->req, c->m, c->u, c->up ? c->units + (int64_t)d : c->units - (int64_t)d);
+}
+
+/* The smallest change in units of input u from `units` that meets req,
+ * up or down; 0 for none. */
+static uint64_t smallest_change(struct ref_ctx *x, const struct node *req, int m, const struct input *u, int64_t units, bool up) {
+  uint64_t most = up ? (uint64_t)1 << SCORE_MAX_STEP : (uint64_t)units;
+  if (up && units > 0 && (uint64_t)(INT64_MAX - units) < most) most = (uint64_t)(INT64_MAX - units);
+  struct input_try t = {x, req, m, u, units, up};
+  return search_change(most, input_holds, &t);
 }
 
 /* An input's value in units, false when it is missing or not whole units. */
@@ -500,27 +523,25 @@ static bool holds_with_count(struct ref_ctx *x, const struct node *req, const st
   return met;
 }
 
-/* The smallest increase of count or sum u from `units` that meets req:
- * 1, 2, 4, ... up to 2^40, then halving (whatif.c's search, up only); 0
- * for none. */
+struct count_try {
+  struct ref_ctx *x;
+  const struct node *req;
+  const struct count_in *u;
+  int kind;
+  int64_t units;
+};
+static bool count_holds(void *t, uint64_t d) {
+  struct count_try *c = t;
+  return holds_with_count(c->x, c->req, c->u, c->kind, c->units + (int64_t)d);
+}
+
+/* The smallest increase of count or sum u from `units` that meets req (up
+ * only, at most 2^40); 0 for none. */
 static uint64_t smallest_increase(struct ref_ctx *x, const struct node *req, const struct count_in *u, int kind, int64_t units) {
-  uint64_t most = (uint64_t)1 << SCORE_MAX_STEP, lo = 0, hi = 0;
+  uint64_t most = (uint64_t)1 << SCORE_MAX_STEP;
   if (units > 0 && (uint64_t)(INT64_MAX - units) < most) most = (uint64_t)(INT64_MAX - units);
-  for (uint64_t d = 1; most > 0; d *= 2) {
-    if (d > most) d = most;
-    if (holds_with_count(x, req, u, kind, units + (int64_t)d)) {
-      hi = d;
-      break;
-    }
-    lo = d;
-    if (d == most) break;
-  }
-  while (hi > lo + 1) {
-    uint64_t mid = lo + (hi - lo) / 2;
-    if (holds_with_count(x, req, u, kind, units + (int64_t)mid)) hi = mid;
-    else lo = mid;
-  }
-  return hi;
+  struct count_try t = {x, req, u, kind, units};
+  return search_change(most, count_holds, &t);
 }
 
 /* Which inputs of s the evaluation of req reaches (one of its calls at
