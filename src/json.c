@@ -743,6 +743,21 @@ static int index_wide_owners(struct tier_vm *vm, struct reader *rd, const uint32
   return TIER_OK;
 }
 
+/* The key at j->p, when it is field `next` of `of` spelt byte for byte
+ * between its quotes, whatever follows them: its place, with j->p past
+ * the closing quote (object() then passes blanks to the colon); else -1,
+ * j->p unmoved.  other_key() tries it after blanks, where expected_key()
+ * failed, so that keys written `, "name": value` and `"name" : value` (a
+ * blank before the colon) are matched too, not decoded and looked up. */
+static inline int bare_key(struct jp *j, struct owner_fields of, uint32_t next) {
+  if (next >= of.n) return -1;
+  const struct field_key *k = &of.k[next];
+  if (!k->raw || (size_t)(j->e - j->p) < k->n + 2 || *j->p != '"' || j->p[k->n + 1] != '"' || !scan_same(j->p + 1, k->name, k->n))
+    return -1;
+  j->p += k->n + 2;
+  return (int)next;
+}
+
 /* The key at j->p, when it is field `next` of `of` spelt byte for byte as
  * its name: its place, with j->p past the closing quote, or past the
  * colon when the key's pattern holds it (field_key.pat: object() tests the
@@ -763,12 +778,8 @@ static inline __attribute__((always_inline)) int expected_key(struct jp *j, stru
     if (!scan_pat_at(&k->pat, j->p)) return -1; /* "name": in one compare: most keys */
     j->p += k->pat.n;
     return (int)next;
-  } else if (!k->raw || (size_t)(j->e - j->p) < k->n + 2 || *j->p != '"' || j->p[k->n + 1] != '"' ||
-             !scan_same(j->p + 1, k->name, k->n)) {
-    return -1;
   }
-  j->p += k->n + 2;
-  return (int)next;
+  return bare_key(j, of, next);
 }
 
 static int object(struct jp *j, int owner, const struct owner_fields *ofs, int depth, int64_t *row, uint8_t *seen);
@@ -852,8 +863,8 @@ static int other_key(struct jp *j, int owner, struct owner_fields of, uint32_t n
     *rc = syntax(j, j->p, _("string or '}' expected"));
     return -2;
   }
-  int k = expected_key(j, of, next);
-  if (k < 0) k = expected_key(j, of, of.order[next]);
+  int k = bare_key(j, of, next);
+  if (k < 0) k = bare_key(j, of, of.order[next]);
   if (k >= 0) return k;
   char *mark = j->scr;
   const char *key;
