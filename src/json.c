@@ -351,6 +351,25 @@ static int mistyped(struct jp *j, const char *want) { return mistyped_as(j, _("e
 #define JNUM_SHOWN 40
 #define JNUM_TEXT(b, e) (int)((e) - (b) > JNUM_SHOWN ? JNUM_SHOWN : (e) - (b)), (b), (e) - (b) > JNUM_SHOWN ? "..." : ""
 
+/* 10^k for k from 0 to 16 */
+static const uint64_t pow10[] = {1,
+                                 10,
+                                 100,
+                                 1000,
+                                 10000,
+                                 100000,
+                                 1000000,
+                                 10000000,
+                                 100000000,
+                                 1000000000,
+                                 10000000000,
+                                 100000000000,
+                                 1000000000000,
+                                 10000000000000,
+                                 100000000000000,
+                                 1000000000000000,
+                                 10000000000000000};
+
 /* Money written as most amounts are, at most 16 digits and a point and no
  * exponent: the digits' value v fits 64 bits, and with f decimals the
  * amount is v * 10^(2 - f) cents, exact when f <= 2 or v ends in f - 2
@@ -358,23 +377,6 @@ static int mistyped(struct jp *j, const char *want) { return mistyped_as(j, _("e
  * before out of range).  False, having read nothing, for an exponent;
  * else true, with *rc TIER_OK or the fault's code. */
 static bool short_money(struct jp *j, const char *b, const char *e, int64_t *out, int *rc) {
-  static const uint64_t pow10[] = {1,
-                                   10,
-                                   100,
-                                   1000,
-                                   10000,
-                                   100000,
-                                   1000000,
-                                   10000000,
-                                   100000000,
-                                   1000000000,
-                                   10000000000,
-                                   100000000000,
-                                   1000000000000,
-                                   10000000000000,
-                                   100000000000000,
-                                   1000000000000000,
-                                   10000000000000000};
   uint64_t v = 0;
   int f = -1; /* decimals, -1: no point */
   for (const char *p = b + (*b == '-'); p < e; p++) {
@@ -445,52 +447,39 @@ static int money(struct jp *j, const char *b, const char *e, int64_t *out) {
   return TIER_OK;
 }
 
-/* An amount written as most are, -?D(.d|.dd)? with at most 13 digits D
- * (no leading zero, no exponent), read as cents in one pass into *out,
- * with j->p past it: true.  Anything else (longer, an exponent, three
- * decimals, a malformed number) is left to number() and money(): false,
- * j->p unmoved.  Eighteen bytes must be left, so that no test of a byte
- * passes the end: the '-', 14 digits, the point, two decimals. */
-static inline bool money_in_place(struct jp *j, int64_t *out) {
+/* A number written as most are, read where it stands in one pass: an
+ * amount -?D(.d|.dd)? with at most 13 digits D, as cents (money), or an
+ * integer -?D with at most 15 (below 2^53: no test a digit); D has no
+ * leading zero, and there is no exponent.  True with *out and j->p past
+ * it; anything else (longer, an exponent, a fraction where an integer
+ * belongs, three decimals, a malformed number) is left to number() and
+ * money() or integer(): false, j->p unmoved.  The digits are read eight at
+ * a time (scan_digits8).  Eighteen bytes must be left, so that no load
+ * passes the end: the '-', two words of digits and the byte after them,
+ * or 13 digits, the point and two decimals. */
+static inline __attribute__((always_inline)) bool number_in_place(struct jp *j, bool cents, int64_t *out) {
   const char *p = j->p;
   if (j->e - p < 18) return false;
   bool neg = *p == '-';
   p += neg;
-  const char *b = p;
-  uint64_t v = 0;
-  if (*p == '0') p++;
-  else
-    while (p - b < 14 && (unsigned)(*p - '0') < 10) v = v * 10 + (uint64_t)(*p++ - '0');
-  if (p == b || p - b > 13) return false;
-  int f = 0;
-  if (*p == '.') {
-    for (p++; f < 2 && (unsigned)(*p - '0') < 10; f++) v = v * 10 + (uint64_t)(*p++ - '0');
-    if (f == 0) return false;
+  uint64_t v, w;
+  int n = scan_digits8(p, &v);
+  if (n == 8) {
+    int m = scan_digits8(p + 8, &w);
+    v = v * pow10[m] + w;
+    n += m;
+  }
+  if (n == 0 || n > (cents ? 13 : 15) || (*p == '0' && n > 1)) return false;
+  p += n;
+  if (cents) {
+    unsigned d1 = (unsigned char)p[1] - (unsigned)'0', d2 = (unsigned char)p[2] - (unsigned)'0';
+    if (*p != '.') v *= 100;
+    else if (d1 > 9) return false;
+    else if (d2 > 9) v = v * 100 + d1 * 10, p += 2;
+    else v = v * 100 + d1 * 10 + d2, p += 3;
   }
   if ((unsigned)(*p - '0') < 10 || *p == '.' || *p == 'e' || *p == 'E') return false;
-  v *= f == 2 ? 1 : f == 1 ? 10 : 100;
   *out = neg ? -(int64_t)v : (int64_t)v;
-  j->p = p;
-  return true;
-}
-
-/* An integer of at most 15 digits (below 2^53: no test a digit), no
- * leading zero, read in one pass into *out with j->p past it: true; else
- * (longer, a fraction or exponent, malformed) false, j->p unmoved, for
- * number() and integer().  Seventeen bytes must be left: the '-', 15
- * digits and the byte after them. */
-static inline bool integer_in_place(struct jp *j, int64_t *out) {
-  const char *p = j->p;
-  if (j->e - p < 17) return false;
-  bool neg = *p == '-';
-  p += neg;
-  const char *b = p;
-  int64_t v = 0;
-  if (*p == '0') p++;
-  else
-    while (p - b < 16 && (unsigned)(*p - '0') < 10) v = v * 10 + (*p++ - '0');
-  if (p == b || p - b > 15 || (unsigned)(*p - '0') < 10 || *p == '.' || *p == 'e' || *p == 'E') return false;
-  *out = neg ? -v : v;
   j->p = p;
   return true;
 }
@@ -532,7 +521,8 @@ static inline uint32_t enum_slot(const struct enum_hash *eh, const char *s, size
 }
 
 /* The ordinal of value s of enum en, or -1. */
-static int enum_find(const struct jp *j, const struct img_enum *en, const char *s, size_t n) {
+static inline __attribute__((always_inline)) int enum_find(const struct jp *j, const struct img_enum *en, const char *s,
+                                                           size_t n) {
   const struct image *img = j->img;
   const struct enum_hash *eh = &j->rd->ehash[en - img->enums];
   const uint8_t *slot = j->rd->eslots + eh->at;
@@ -580,7 +570,7 @@ static int index_enums(struct tier_vm *vm, struct reader *rd) {
 
 /* A value of enum en: a string naming one of its values; anything else is
  * told with the values allowed. */
-static int enum_value(struct jp *j, const struct img_enum *en, int64_t *out) {
+static inline __attribute__((always_inline)) int enum_value(struct jp *j, const struct img_enum *en, int64_t *out) {
   const struct image *img = j->img;
   const char *s;
   size_t n;
@@ -601,7 +591,7 @@ static int enum_value(struct jp *j, const struct img_enum *en, int64_t *out) {
 /* One value of field f at j->p into *out, in the packed record's form:
  * null only for an optional field (TIER_NONE); texts and numbers interned
  * in the record's tables; dates as day numbers; enums as value indexes. */
-static int scalar(struct jp *j, const struct img_field *f, uint32_t fi, int64_t *out) {
+static inline __attribute__((always_inline)) int scalar(struct jp *j, const struct img_field *f, uint32_t fi, int64_t *out) {
   const struct image *img = j->img;
   if (!ws_more(j)) return syntax(j, j->p, _("unexpected end of input"));
   char c = *j->p;
@@ -625,7 +615,7 @@ static int scalar(struct jp *j, const struct img_field *f, uint32_t fi, int64_t 
     return rc;
   case TY_INT:
     if (c != '-' && (c < '0' || c > '9')) return mistyped(j, _("an integer"));
-    if (integer_in_place(j, out)) return TIER_OK;
+    if (number_in_place(j, false, out)) return TIER_OK;
     if ((rc = number(j, &b, &e, &isint))) return rc;
     if (!isint) return fault(j, _("expected an integer, found a decimal number"));
     return integer(j, b, e, out);
@@ -645,7 +635,7 @@ static int scalar(struct jp *j, const struct img_field *f, uint32_t fi, int64_t 
   }
   case TY_MONEY:
     if (c != '-' && (c < '0' || c > '9')) return mistyped(j, _("an amount (a number)"));
-    if (money_in_place(j, out)) return TIER_OK;
+    if (number_in_place(j, true, out)) return TIER_OK;
     if ((rc = number(j, &b, &e, &isint))) return rc;
     return money(j, b, e, out);
   case TY_BOOL:
@@ -782,7 +772,9 @@ static inline __attribute__((always_inline)) int expected_key(struct jp *j, stru
   return bare_key(j, of, next);
 }
 
-static int object(struct jp *j, int owner, const struct owner_fields *ofs, int depth, int64_t *row, uint8_t *seen);
+static int object(struct jp *j, int owner, const struct owner_fields *ofs, int depth, int64_t *row, bool *seen);
+static inline __attribute__((always_inline)) int object_in(struct jp *j, int owner, const struct owner_fields *ofs, int depth,
+                                                           int64_t *row, bool *seen);
 static struct owner_fields fields_of(struct jp *j, int owner);
 static int take_id(struct jp *j, const char *s, size_t n);
 
@@ -796,7 +788,7 @@ static int depth_of(const struct jp *j, int owner) { return owner < 0 ? 0 : j->i
  * the record or the parent item, gets where they are (LIST_SLOT).  The
  * items of an item's inner lists are read while the item is: each list's
  * array grows only while its own items are read, so `row` stays put. */
-static int list(struct jp *j, uint32_t l, uint8_t *seen_items, int64_t *slot) {
+static int list(struct jp *j, uint32_t l, bool *seen_items, int64_t *slot) {
   struct reader *rd = j->rd;
   const struct image *img = j->img;
   uint32_t width = img->lists[l].width, start = rd->lists[l].n, count = 0;
@@ -830,7 +822,7 @@ static int list(struct jp *j, uint32_t l, uint8_t *seen_items, int64_t *slot) {
         fault(j, _("out of memory"));
         return TIER_ENOMEM;
       }
-      int rc = object(j, (int)l, &of, depth + 1, rd->items[l] + at, seen_items);
+      int rc = object_in(j, (int)l, &of, depth + 1, rd->items[l] + at, seen_items);
       if (rc) return rc;
       rd->lists[l].n = start + ++count;
       int more = sep(j, ']');
@@ -895,8 +887,12 @@ static int other_key(struct jp *j, int owner, struct owner_fields of, uint32_t n
  * is fields_of(owner) and depth depth_of(owner), which the caller takes
  * once for all the items of a list.  The path of a fault has
  * j->at[depth].field: the field being read, left there
- * until the next one or the object's end (no fault comes between). */
-static int object(struct jp *j, int owner, const struct owner_fields *ofs, int depth, int64_t *row, uint8_t *seen) {
+ * until the next one or the object's end (no fault comes between).
+ * Inline, with scalar() and what it calls, in list() (each item) and in
+ * object() (the record): a call a value and one an item were a twentieth
+ * of the reader's instructions. */
+static inline __attribute__((always_inline)) int object_in(struct jp *j, int owner, const struct owner_fields *ofs, int depth,
+                                                           int64_t *row, bool *seen) {
   const struct image *img = j->img;
   struct owner_fields of = *ofs;
   if (of.n <= 16) memset(seen, 0, 16); /* one store (rd->seen has 16 bytes to spare) */
@@ -921,7 +917,7 @@ static int object(struct jp *j, int owner, const struct owner_fields *ofs, int d
         const struct img_field *f = &of.k[k].f;
         j->at[depth].field = (int)fi;
         if (seen[k]) return fault(j, _("the field appears twice"));
-        seen[k] = 1;
+        seen[k] = true;
         nseen++;
         if (f->kind == TY_LIST) rc = list(j, f->ref, seen + of.n, &row[f->slot]);
         else rc = scalar(j, f, fi, &row[f->slot]);
@@ -953,6 +949,11 @@ static int object(struct jp *j, int owner, const struct owner_fields *ofs, int d
 
 /* The owner number of a field: 0 the record, l + 1 list l. */
 static uint32_t owner_of(const struct img_field *f) { return f->owner == NO_LIST ? 0 : f->owner + 1u; }
+
+/* object_in, for the record itself. */
+static int object(struct jp *j, int owner, const struct owner_fields *ofs, int depth, int64_t *row, bool *seen) {
+  return object_in(j, owner, ofs, depth, row, seen);
+}
 
 /* Whether a field's name is spelt in JSON as itself: a key that matches it
  * byte for byte between quotes is that field (see expected_key). */

@@ -65,7 +65,8 @@ struct reader {
   /* streaming reader (json.c) */
   int64_t **items; size_t *cap_items; uint32_t nitems; /* per list: item slots */
   char *scratch; size_t cap_scratch;   /* decoded strings of the current record */
-  uint8_t *seen; size_t cap_seen;      /* fields seen in the current object */
+  bool *seen;                          /* fields seen in the current object (bool: no store of it aliases a pointer) */
+  size_t cap_seen;
   uint32_t *ftab; size_t cap_ftab;     /* field names of wide owners: field index + 1 */
   uint32_t *fpos;                      /* field index -> its place among its owner's */
   struct field_key *keys;              /* the fields' keys, in vm->owner_fields' order (json.c) */

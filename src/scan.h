@@ -90,6 +90,41 @@ static inline int scan_same(const char *a, const char *b, size_t n) {
   return n == 0 || (a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1]);
 }
 
+/* scan_digits8 a byte at a time (other machines; the tests' reference). */
+static inline int scan_digits8_bytes(const char *p, uint64_t *v) {
+  int n = 0;
+  *v = 0;
+  while (n < 8 && (unsigned)((unsigned char)p[n] - '0') < 10) *v = *v * 10 + (uint64_t)((unsigned char)p[n++] - '0');
+  return n;
+}
+
+/* How many of the eight bytes at p are decimal digits before the first
+ * that is not (0 to 8), with their value in *v; the eight bytes must be
+ * readable.  On a little-endian machine, one word: each byte less '0'
+ * (a byte below '0' borrows only from the bytes after it), the high bit
+ * of each byte that is not a digit (exact up to the first, the one that
+ * counts), the digits moved to the word's top as its last bytes and
+ * paired by three multiplies, as date_parse pairs a date's. */
+static inline int scan_digits8(const char *p, uint64_t *v) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  uint64_t x;
+  memcpy(&x, p, 8);
+  uint64_t d = x - 0x3030303030303030u, m = ((d + 0x7676767676767676u) | d) & 0x8080808080808080u;
+  int n = m ? __builtin_ctzll(m) >> 3 : 8;
+  if (n == 0) {
+    *v = 0;
+    return 0;
+  }
+  d <<= 64 - 8 * n;
+  d = (d * 10 + (d >> 8)) & 0x00FF00FF00FF00FFu;
+  d = (d * 100 + (d >> 16)) & 0x0000FFFF0000FFFFu;
+  *v = (d * 10000 + (d >> 32)) & 0xFFFFFFFFu;
+  return n;
+#else
+  return scan_digits8_bytes(p, v);
+#endif
+}
+
 /* A short byte string to find at a place, as a pattern of sixteen bytes
  * and a mask: the reader matches an expected key with its quotes and
  * colon ("name":) by two 8-byte loads, masked and compared, with no branch

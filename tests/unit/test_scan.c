@@ -6,6 +6,8 @@
  * Its short compare (scan_same) must say what memcmp says, for every
  * length up to 40 and a difference at every place; so must a key's
  * pattern (scan_pat_at) for every length up to 16, whatever follows.
+ * The digit reader (scan_digits8) must say what the byte loop says for
+ * every byte after up to eight digits, and for random words.
  */
 #include "testutil.h"
 #include "scan.h"
@@ -123,8 +125,45 @@ static void pattern_compare(void **st) {
   }
 }
 
+/* scan_digits8 against the byte loop: k digits (k = 0..8, several
+ * values) followed by each of the 256 bytes and then bytes of another
+ * kind (a byte below '0' borrows, one above '9' carries: neither may
+ * change the count or the value), and random words. */
+static void digits(void **st) {
+  (void)st;
+  static const char *runs[] = {"00000000", "12345678", "99999999", "90817263", "10000001"};
+  char buf[8];
+  uint64_t got, want;
+  for (size_t r = 0; r < sizeof runs / sizeof *runs; r++)
+    for (int k = 0; k <= 8; k++)
+      for (int c = 0; c < 256; c++)
+        for (int after = 0; after < 3; after++) {
+          memcpy(buf, runs[r], 8);
+          if (k < 8) {
+            buf[k] = (char)c;
+            for (int i = k + 1; i < 8; i++) buf[i] = (char)(after == 0 ? '/' : after == 1 ? ':' : '7');
+          }
+          int n = scan_digits8(buf, &got), m = scan_digits8_bytes(buf, &want);
+          if (n != m || got != want) {
+            fprintf(stderr, "scan_digits8: run %zu, %d digits, then byte 0x%02x: %d digits %llu, the byte loop %d %llu\n", r,
+                    k, c, n, (unsigned long long)got, m, (unsigned long long)want);
+            fail();
+          }
+        }
+  uint64_t x = 88172645463325252u;
+  for (int round = 0; round < 100000; round++) {
+    for (size_t i = 0; i < sizeof buf; i++) {
+      x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+      buf[i] = (char)(x % 8 == 0 ? (unsigned char)(x >> 8) : '0' + x % 10);
+    }
+    int n = scan_digits8(buf, &got), m = scan_digits8_bytes(buf, &want);
+    assert_int_equal(n, m);
+    assert_int_equal(got, want);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {cmocka_unit_test(portable_scanner), cmocka_unit_test(simd_scanner),
-                                     cmocka_unit_test(short_compare), cmocka_unit_test(pattern_compare)};
+                                     cmocka_unit_test(short_compare), cmocka_unit_test(pattern_compare), cmocka_unit_test(digits)};
   return cmocka_run_group_tests_name("scan", tests, NULL, NULL);
 }
