@@ -645,7 +645,7 @@ static inline __attribute__((always_inline)) int scalar(struct jp *j, const stru
   case TY_DATE:
     if (c != '"') return mistyped(j, _("a date \"YYYY-MM-DD\""));
     /* "YYYY-MM-DD" read in place: a date's bytes are a plain string */
-    if (j->e - j->p >= 12 && j->p[11] == '"' && date_parse(j->p + 1, 10, out)) {
+    if (j->e - j->p >= 12 && j->p[11] == '"' && date_parse10(j->p + 1, out)) {
       j->p += 12;
       return TIER_OK;
     }
@@ -764,10 +764,12 @@ static inline int bare_key(struct jp *j, struct owner_fields of, uint32_t next) 
 static inline __attribute__((always_inline)) int expected_key(struct jp *j, struct owner_fields of, uint32_t next) {
   if (next >= of.n) return -1;
   const struct field_key *k = &of.k[next];
-  if (k->short_raw && j->e - j->p >= 16) {
-    if (!scan_pat_at(&k->pat, j->p)) return -1; /* "name": in one compare: most keys */
-    j->p += k->pat.n;
-    return (int)next;
+  if (j->e - j->p >= 16) {
+    if (scan_pat_at(&k->pat, j->p)) { /* "name": in one compare: most keys */
+      j->p += k->pat.n;
+      return (int)next;
+    }
+    if (k->short_raw) return -1;
   }
   return bare_key(j, of, next);
 }
@@ -1011,6 +1013,8 @@ static int index_fields(struct tier_vm *vm, struct reader *rd) {
       quoted[k->n + 2] = ':'; /* and the colon, when it fits: "name": */
       scan_pat_init(&k->pat, quoted, k->n + 2 + (k->n <= 13));
       k->short_raw = true;
+    } else {
+      k->pat = (struct scan_pat){.lo = 1}; /* matches nothing (no byte passes its mask) */
     }
   }
   if (index_wide_owners(vm, rd, start, fields)) goto fail;

@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "tier.h"
 #include "num.h"
@@ -459,6 +460,46 @@ struct record {
 int64_t date_from_ymd(int y, int m, int d);
 void date_to_ymd(int64_t days, int *y, int *m, int *d);
 bool date_parse(const char *s, size_t n, int64_t *out); /* strict YYYY-MM-DD */
+/* Days from March 1 to the first of month m (1-12) of the March-based
+ * year, and the days of month m of year y (util.c). */
+extern const uint16_t date_march_days[12];
+int date_days_in_month(int y, int m);
+/* Strict YYYY-MM-DD in the ten bytes at s, years 0001-9999, a real
+ * calendar day (date_parse, inline for the record reader, which converts
+ * every date of every record here): the digits are tested together
+ * and the day's number computed without the era (the year is at least 1).
+ * On a little-endian machine "YYYY-MM-" is one 8-byte word: XOR with
+ * "0000-00-" leaves each digit's value (0-9 only for '0'-'9') and 0 for
+ * each dash, one add tests that every byte is at most 9 (a byte from 10
+ * has the high bit after adding 0x76; one above 0x7F has it already, so a
+ * carry out of it cannot hide anything), and one multiply pairs the digits
+ * (byte i becomes 10 * digit i + digit i + 1, at most 99: no carry). */
+static inline bool date_parse10(const char *s, int64_t *out) {
+  unsigned c8 = (unsigned char)s[8] - (unsigned)'0', c9 = (unsigned char)s[9] - (unsigned)'0'; /* a non-digit wraps above 9 */
+  unsigned y, m, d = c8 * 10 + c9;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  uint64_t x;
+  memcpy(&x, s, 8);
+  uint64_t v = x ^ 0x2D30302D30303030u; /* "0000-00-", s[0] lowest */
+  if ((((v + 0x7676767676767676u) | v) & 0x8080808080808080u) | (v & 0xFF0000FF00000000u) | (c8 > 9) | (c9 > 9)) return false;
+  uint64_t t = v * 10 + (v >> 8);
+  y = (unsigned)(t & 0xFF) * 100 + (unsigned)(t >> 16 & 0xFF);
+  m = (unsigned)(t >> 40 & 0xFF);
+#else
+  if (s[4] != '-' || s[7] != '-') return false;
+  unsigned c0 = (unsigned char)s[0] - (unsigned)'0', c1 = (unsigned char)s[1] - (unsigned)'0',
+           c2 = (unsigned char)s[2] - (unsigned)'0', c3 = (unsigned char)s[3] - (unsigned)'0',
+           c5 = (unsigned char)s[5] - (unsigned)'0', c6 = (unsigned char)s[6] - (unsigned)'0';
+  if ((c0 > 9) | (c1 > 9) | (c2 > 9) | (c3 > 9) | (c5 > 9) | (c6 > 9) | (c8 > 9) | (c9 > 9)) return false;
+  y = c0 * 1000 + c1 * 100 + c2 * 10 + c3;
+  m = c5 * 10 + c6;
+#endif
+  if (y == 0 || m - 1 > 11 || d == 0 || (d > 28 && (int)d > date_days_in_month((int)y, (int)m))) return false;
+  uint32_t yy = y - (m <= 2); /* date_from_ymd's way for years from 1 */
+  *out = (int64_t)(yy * 365 + yy / 4 - yy / 100 + yy / 400 + date_march_days[m - 1]) + d - 1 - 719468;
+  return true;
+}
+
 void date_format(int64_t days, char out[11]);
 int64_t date_add_months(int64_t days, int64_t months);
 int64_t date_today_utc(void);

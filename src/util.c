@@ -568,12 +568,12 @@ void diag_render(const struct diags *d, struct buf *out) {
 
 /* Days from March 1 to the first of month m (1-12) of the March-based
  * year: (153 * ((m + 9) % 12) + 2) / 5. */
-static const uint16_t march_days[12] = {306, 337, 0, 31, 61, 92, 122, 153, 184, 214, 245, 275};
+const uint16_t date_march_days[12] = {306, 337, 0, 31, 61, 92, 122, 153, 184, 214, 245, 275};
 
 int64_t date_from_ymd(int y, int m, int d) {
   if (y >= 1 && y <= 9999 && (unsigned)m - 1 < 12) { /* every date of the calendar: no era, unsigned division */
     uint32_t yy = (uint32_t)y - (m <= 2);
-    return (int64_t)(yy * 365 + yy / 4 - yy / 100 + yy / 400 + march_days[m - 1]) + d - 1 - 719468;
+    return (int64_t)(yy * 365 + yy / 4 - yy / 100 + yy / 400 + date_march_days[m - 1]) + d - 1 - 719468;
   }
   int64_t yy = (int64_t)y - (m <= 2);
   int64_t era = (yy >= 0 ? yy : yy - 399) / 400;
@@ -598,47 +598,14 @@ void date_to_ymd(int64_t z, int *y, int *m, int *d) {
   *d = dd;
 }
 
-static int days_in_month(int y, int m) {
+int date_days_in_month(int y, int m) {
   static const int dm[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) return 29;
   return dm[m - 1];
 }
 
-/* Strict YYYY-MM-DD, years 0001-9999, a real calendar day.  The reader
- * converts every date of every record here: the digits are tested together
- * and the day's number computed without the era (the year is at least 1).
- * On a little-endian machine "YYYY-MM-" is one 8-byte word: XOR with
- * "0000-00-" leaves each digit's value (0-9 only for '0'-'9') and 0 for
- * each dash, one add tests that every byte is at most 9 (a byte from 10
- * has the high bit after adding 0x76; one above 0x7F has it already, so a
- * carry out of it cannot hide anything), and one multiply pairs the digits
- * (byte i becomes 10 * digit i + digit i + 1, at most 99: no carry). */
-bool date_parse(const char *s, size_t n, int64_t *out) {
-  if (n != 10) return false;
-  unsigned c8 = (unsigned char)s[8] - (unsigned)'0', c9 = (unsigned char)s[9] - (unsigned)'0'; /* a non-digit wraps above 9 */
-  unsigned y, m, d = c8 * 10 + c9;
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-  uint64_t x;
-  memcpy(&x, s, 8);
-  uint64_t v = x ^ 0x2D30302D30303030u; /* "0000-00-", s[0] lowest */
-  if ((((v + 0x7676767676767676u) | v) & 0x8080808080808080u) | (v & 0xFF0000FF00000000u) | (c8 > 9) | (c9 > 9)) return false;
-  uint64_t t = v * 10 + (v >> 8);
-  y = (unsigned)(t & 0xFF) * 100 + (unsigned)(t >> 16 & 0xFF);
-  m = (unsigned)(t >> 40 & 0xFF);
-#else
-  if (s[4] != '-' || s[7] != '-') return false;
-  unsigned c0 = (unsigned char)s[0] - (unsigned)'0', c1 = (unsigned char)s[1] - (unsigned)'0',
-           c2 = (unsigned char)s[2] - (unsigned)'0', c3 = (unsigned char)s[3] - (unsigned)'0',
-           c5 = (unsigned char)s[5] - (unsigned)'0', c6 = (unsigned char)s[6] - (unsigned)'0';
-  if ((c0 > 9) | (c1 > 9) | (c2 > 9) | (c3 > 9) | (c5 > 9) | (c6 > 9) | (c8 > 9) | (c9 > 9)) return false;
-  y = c0 * 1000 + c1 * 100 + c2 * 10 + c3;
-  m = c5 * 10 + c6;
-#endif
-  if (y == 0 || m - 1 > 11 || d == 0 || (d > 28 && (int)d > days_in_month((int)y, (int)m))) return false;
-  uint32_t yy = y - (m <= 2); /* date_from_ymd's way for years from 1 */
-  *out = (int64_t)(yy * 365 + yy / 4 - yy / 100 + yy / 400 + march_days[m - 1]) + d - 1 - 719468;
-  return true;
-}
+/* Strict YYYY-MM-DD (tier_int.h, date_parse10). */
+bool date_parse(const char *s, size_t n, int64_t *out) { return n == 10 && date_parse10(s, out); }
 
 /* Any day number, from the file, a record or tier_date_format's caller:
  * outside the calendar it is not converted (the conversion would overflow
@@ -667,7 +634,7 @@ int64_t date_add_months(int64_t days, int64_t months) {
   int nm = (int)(t - ny * 12) + 1;
   if (ny < 1) return date_from_ymd(1, 1, 1);
   if (ny > 9999) return date_from_ymd(9999, 12, 31);
-  int dim = days_in_month((int)ny, nm);
+  int dim = date_days_in_month((int)ny, nm);
   return date_from_ymd((int)ny, nm, d > dim ? dim : d);
 }
 

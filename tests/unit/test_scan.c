@@ -145,8 +145,8 @@ static void digits(void **st) {
           }
           int n = scan_digits8(buf, &got), m = scan_digits8_bytes(buf, &want);
           if (n != m || got != want) {
-            fprintf(stderr, "scan_digits8: run %zu, %d digits, then byte 0x%02x: %d digits %llu, the byte loop %d %llu\n", r,
-                    k, c, n, (unsigned long long)got, m, (unsigned long long)want);
+            fprintf(stderr, "scan_digits8: run %zu, %d digits, then byte 0x%02x: %d digits %llu, the byte loop %d %llu\n", r, k,
+                    c, n, (unsigned long long)got, m, (unsigned long long)want);
             fail();
           }
         }
@@ -164,6 +164,7 @@ static void digits(void **st) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {cmocka_unit_test(portable_scanner), cmocka_unit_test(simd_scanner),
-                                     cmocka_unit_test(short_compare), cmocka_unit_test(pattern_compare), cmocka_unit_test(digits)};
+                                     cmocka_unit_test(short_compare), cmocka_unit_test(pattern_compare),
+                                     cmocka_unit_test(digits)};
   return cmocka_run_group_tests_name("scan", tests, NULL, NULL);
 }
