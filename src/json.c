@@ -588,6 +588,36 @@ static inline __attribute__((always_inline)) int enum_value(struct jp *j, const 
   return fault(j, _("unknown value '%.*s%s' (allowed: %s)"), (int)utf8_prefix(s, n, 60), s, n > 60 ? "..." : "", allowed);
 }
 
+/* A text some count distinct reads, interned with its keyed hash
+ * (rec_intern_keyed), which costs more than reading it: the record's texts
+ * of one to eight bytes are remembered in a direct-mapped table by their
+ * bytes (rd->memo, of this record's generation), so that a text the record
+ * repeats (a person, a customer) takes one compare.  Its slot is an
+ * unkeyed hash: texts made to share one cost what they cost without it,
+ * a miss and the keyed way, never more. */
+static inline __attribute__((always_inline)) int keyed_text(struct jp *j, const char *s, size_t n, bool in_place, int64_t *out) {
+  struct reader *rd = j->rd;
+  if (n - 1 >= 8) return rec_intern_keyed(j->vm, rd, &j->nstrs, s, n, out);
+  uint64_t w; /* its bytes as scan_load(s, n) has them; one load when in place with eight left */
+  if (in_place && j->e - s >= 8) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    w = n == 8 ? scan_load(s, 8) : scan_load(s, 8) & ~(~(uint64_t)0 >> 8 * n);
+#else
+    w = scan_load(s, 8) & (~(uint64_t)0 >> (64 - 8 * n));
+#endif
+  } else {
+    w = scan_load(s, n);
+  }
+  struct text_memo *m = &rd->memo[((w ^ n) * 0x9E3779B97F4A7C15u) >> (64 - TEXT_MEMO_BITS)];
+  if (m->gen == rd->gen && m->w == w && m->n == n) {
+    *out = m->i;
+    return TIER_OK;
+  }
+  int rc = rec_intern_keyed(j->vm, rd, &j->nstrs, s, n, out);
+  if (rc == TIER_OK) *m = (struct text_memo){w, (uint32_t)n, rd->gen, (uint32_t)*out};
+  return rc;
+}
+
 /* One value of field f at j->p into *out, in the packed record's form:
  * null only for an optional field (TIER_NONE); texts and numbers interned
  * in the record's tables; dates as day numbers; enums as value indexes. */
@@ -609,8 +639,9 @@ static inline __attribute__((always_inline)) int scalar(struct jp *j, const stru
   switch (f->kind) {
   case TY_TEXT:
     if (c != '"') return mistyped(j, _("a string"));
+    b = j->p + 1; /* a plain text is read where it stands */
     if ((rc = string(j, &s, &n))) return rc;
-    rc = rec_intern(j->vm, j->rd, &j->nstrs, s, n, j->vm->keyed[fi], out);
+    rc = j->vm->keyed[fi] ? keyed_text(j, s, n, s == b, out) : rec_intern(j->vm, j->rd, &j->nstrs, s, n, false, out);
     if (rc == TIER_ENOMEM) fault(j, _("out of memory"));
     return rc;
   case TY_INT:

@@ -685,6 +685,7 @@ void rec_begin(struct reader *rd) {
   if (++rd->gen == 0) {
     if (rd->hash) memset(rd->hash, 0, rd->cap_hash * sizeof *rd->hash);
     if (rd->strict_slots) memset(rd->strict_slots, 0, rd->cap_strict_slots * sizeof *rd->strict_slots);
+    memset(rd->memo, 0, sizeof rd->memo);
     rd->gen = 1;
   }
 }

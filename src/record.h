@@ -50,6 +50,14 @@ struct enum_hash {
   uint8_t bits;
 };
 
+/* A keyed text of up to eight bytes read in the current record (json.c
+ * keyed_text): its bytes, length, the record's generation and handle. */
+struct text_memo {
+  uint64_t w;
+  uint32_t n, gen, i;
+};
+#define TEXT_MEMO_BITS 8
+
 struct reader {
   int64_t *slots;  size_t cap_slots;
   struct rec_list *lists; size_t cap_lists;
@@ -57,6 +65,7 @@ struct reader {
   struct num *nums; size_t cap_nums;  /* the record's numbers; slots hold their index */
   uint64_t *hash; size_t cap_hash; /* (generation << 32) | (index + 1) */
   uint32_t gen;            /* bumped per record: clears the table for free */
+  struct text_memo memo[1 << TEXT_MEMO_BITS]; /* json.c keyed_text: the record's short keyed texts by their bytes */
   uint64_t probes;         /* slots looked at by rec_intern, in all records (tests count work with it) */
   uint64_t keys_looked_up; /* keys json.c decoded and looked up, not matched as expected (tests count them) */
   size_t nslots;

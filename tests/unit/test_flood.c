@@ -199,6 +199,80 @@ static void test_distinct_sets(void **st) {
   tier_ruleset_free(rs);
 }
 
+/* The handles of the texts of field `name` in the items of record r. */
+static void item_names(const struct image *img, const struct record *r, int64_t *out, size_t n) {
+  int slot = -1;
+  for (uint32_t f = 0; f < img->nfields; f++)
+    if (img->fields[f].owner == 0 && !strcmp(img_str(img, img->fields[f].name), "name")) slot = img->fields[f].slot;
+  assert_true(slot >= 0 && r->lists[0].n == n);
+  for (size_t i = 0; i < n; i++) out[i] = r->lists[0].items[i * img->lists[0].width + (size_t)slot];
+}
+
+/* The reader's memo of the record's short keyed texts (json.c keyed_text,
+ * a direct-mapped table by an unkeyed hash of the bytes): N texts of eight
+ * bytes that all fall in its slot 0, read twice over, still get one handle
+ * per text (each read misses and goes the keyed way), and 2N of them cost
+ * twice the work of N, not more; one text read N times takes the memo. */
+static void memo_collisions(void **st) {
+  (void)st;
+  enum { N = 1024 };
+  tier_ruleset *rs = tu_compile_ok(SCHEMA);
+  char(*names)[BLOCK * 16 + 1] = calloc(4 * N, sizeof *names);
+  int64_t *h = calloc(4 * N, sizeof *h);
+  assert_true(names && h);
+  uint64_t work[2];
+  for (int round = 0; round < 2; round++) {
+    size_t n = (size_t)N << round;
+    for (size_t i = 0; i < n;) {
+      uint64_t w;
+      for (int c = 0; c < 8; c++) names[i][c] = ALNUM[rng() % (sizeof ALNUM - 1)];
+      memcpy(&w, names[i], 8);
+      if (((w ^ 8) * 0x9E3779B97F4A7C15u) >> (64 - TEXT_MEMO_BITS) == 0) i++;
+    }
+    for (size_t i = 0; i < n; i++) memcpy(names[n + i], names[i], sizeof *names);
+    char *json = record_json(names, NULL, 2 * n);
+    tier_vm *vm = tu_vm(rs, NULL);
+    struct record r;
+    assert_int_equal(rec_parse(vm, json, strlen(json), &r), TIER_OK);
+    item_names(rs->img, &r, h, 2 * n);
+    for (size_t i = 0; i < n; i++) {
+      assert_int_equal(h[i], h[n + i]);
+      if (i) assert_true(h[i] != h[i - 1]);
+    }
+    assert_int_equal(r.nstrs, n + 1); /* the id and the n names */
+    work[round] = ((struct reader *)vm->reader)->probes;
+    tier_vm_free(vm);
+    free(json);
+  }
+  assert_linear("memo collisions", 2 * N, work[0], work[1]);
+  /* one text, N times: the memo's, one probe of the table in all */
+  char *json = record_json(NULL, NULL, N);
+  tier_vm *vm = tu_vm(rs, NULL);
+  struct record r;
+  assert_int_equal(rec_parse(vm, json, strlen(json), &r), TIER_OK);
+  assert_int_equal(r.nstrs, 2);
+  assert_int_equal(((struct reader *)vm->reader)->probes, 1);
+  /* the memo is of its record: a text of the record before, in a slot not
+   * written since, is not taken from it, also when the generation wraps */
+  static const char *const first = "{\"id\":\"F\",\"type\":\"a\",\"items\":[{\"name\":\"u\",\"n\":0},"
+                                   "{\"name\":\"v\",\"n\":0},{\"name\":\"w\",\"n\":0}]}",
+                           *second = "{\"id\":\"G\",\"type\":\"a\",\"items\":[{\"name\":\"w\",\"n\":0}]}";
+  for (int wrap = 0; wrap < 2; wrap++) {
+    ((struct reader *)vm->reader)->gen = wrap ? 0 : ((struct reader *)vm->reader)->gen;
+    assert_int_equal(rec_parse(vm, first, strlen(first), &r), TIER_OK);
+    if (wrap) ((struct reader *)vm->reader)->gen = UINT32_MAX; /* the next record wraps to 1, as `first` had */
+    assert_int_equal(rec_parse(vm, second, strlen(second), &r), TIER_OK);
+    item_names(rs->img, &r, h, 1);
+    assert_int_equal(h[0], 1); /* after the id, not w's handle in `first` (3) */
+    assert_int_equal(r.nstrs, 2);
+  }
+  tier_vm_free(vm);
+  free(json);
+  free(names);
+  free(h);
+  tier_ruleset_free(rs);
+}
+
 /* The readers hash and intern only the texts a count distinct may read
  * (vm.c keyed_fields): a field a DADD_S reads straight from its ITEM; all
  * text fields when one counts an expression; none without count distinct.
@@ -637,6 +711,7 @@ int main(void) {
       cmocka_unit_test(test_record_texts),
       cmocka_unit_test(test_distinct_sets),
       cmocka_unit_test(only_counted_texts_are_keyed),
+      cmocka_unit_test(memo_collisions),
       cmocka_unit_test(test_wide_schema),
       cmocka_unit_test(test_tier_names),
       cmocka_unit_test(test_siphash13),
