@@ -300,12 +300,23 @@ static void pick_path(void *ctx, const tier_req_result *u, bool only) {
   tier_buf_putc(p->out, '\0');
 }
 
-const char *diff_path_name(const char *s, bool shown, char buf[BRANCH_SHOWN_MAX]) {
+const char *diff_path_name(const char *s, char buf[BRANCH_SHOWN_MAX]) {
   if (*s != '#') return s + (*s == '=');
-  unsigned long k = strtoul(s + 1, NULL, 10);
-  if (shown) return branch_shown("", (unsigned)k, buf);
-  snprintf(buf, BRANCH_SHOWN_MAX, "branch %lu", k);
+  snprintf(buf, BRANCH_SHOWN_MAX, "branch %lu", strtoul(s + 1, NULL, 10));
   return buf;
+}
+
+const char *diff_path_text(tier_buf *t, tier_buf *path, struct esc_pool *p, bool term) {
+  size_t n;
+  const char *s = tier_buf_text(path, &n), *end = s ? s + n : NULL;
+  if (!n) tier_buf_puts(t, _("no alternative path"));
+  for (const char *e = s; e && e < end; e += strlen(e) + 1) {
+    unsigned long k = *e == '#' ? strtoul(e + 1, NULL, 10) : 0;
+    if (e != s) tier_buf_puts(t, term ? ", " : _(", "));
+    tier_buf_puts(t, esc_branch(p, *e == '#' ? "" : e + (*e == '='), k > 0x7fffffff ? 0x7fffffff : (unsigned)k, term));
+  }
+  const char *text = tier_buf_text(t, NULL);
+  return text ? text : "";
 }
 
 /* Whether two paths name the same branches in English, as JSON does: a
@@ -316,7 +327,7 @@ static bool same_path(tier_buf *a, tier_buf *b) {
   const char *p = tier_buf_text(a, &na), *q = tier_buf_text(b, &nb), *pe = p ? p + na : NULL, *qe = q ? q + nb : NULL;
   char x[BRANCH_SHOWN_MAX], y[BRANCH_SHOWN_MAX];
   for (; p && q && p < pe && q < qe; p += strlen(p) + 1, q += strlen(q) + 1)
-    if (strcmp(diff_path_name(p, false, x), diff_path_name(q, false, y)) != 0) return false;
+    if (strcmp(diff_path_name(p, x), diff_path_name(q, y)) != 0) return false;
   return (!p || p >= pe) && (!q || q >= qe);
 }
 
@@ -365,19 +376,10 @@ static void side_changes(struct diff *d, const tier_result *ro, const tier_resul
   }
 }
 
-/* A path as people read it, into b (emptied first): the branch names
- * quoted, ", " between them. */
-static const char *path_text(struct diff *d, tier_buf *b, tier_buf *path) {
-  size_t n;
-  const char *p = tier_buf_text(path, &n), *end = p ? p + n : NULL;
-  tier_buf_clear(b);
-  if (!n) tier_buf_puts(b, _("no alternative path"));
-  char shown[BRANCH_SHOWN_MAX];
-  for (const char *s = p; s && s < end; s += strlen(s) + 1)
-    tier_buf_printf(b, *s == '#' ? "%s%s" : "%s\"%s\"", s == p ? "" : ", ",
-                    esc_str(d->pool, diff_path_name(s, true, shown))); /* places unquoted */
-  const char *t = tier_buf_text(b, NULL);
-  return t ? t : "";
+/* A path as a line says it, into d->shown[k] (emptied first). */
+static const char *path_text(struct diff *d, int k, tier_buf *path) {
+  tier_buf_clear(d->shown[k]);
+  return diff_path_text(d->shown[k], path, d->pool, true);
 }
 
 /* One change beside the tier as a line of text. */
@@ -403,7 +405,7 @@ static void change_text(struct diff *d, const tier_result *ro, const tier_result
     break;
   case DIFF_PATH:
     tier_buf_printf(b, badge ? _("badge %s by another path: %s (was %s)\n") : _("%s by another path: %s (was %s)\n"),
-                    badge ? badge : tier, path_text(d, d->shown[0], c->new_path), path_text(d, d->shown[1], c->old_path));
+                    badge ? badge : tier, path_text(d, 0, c->new_path), path_text(d, 1, c->old_path));
     break;
   }
   if ((c->kind == DIFF_BADGE_GAINED || c->kind == DIFF_BADGE_LOST) && c->why) needs_text(d, b, c->why->unmet, c->why->nunmet);
@@ -418,7 +420,7 @@ static void path_json(tier_buf *j, tier_buf *path) {
   tier_buf_putc(j, '[');
   for (const char *s = p; s && s < end; s += strlen(s) + 1) {
     if (s != p) tier_buf_putc(j, ',');
-    tier_buf_json(j, diff_path_name(s, false, name));
+    tier_buf_json(j, diff_path_name(s, name));
   }
   tier_buf_putc(j, ']');
 }

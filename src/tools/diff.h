@@ -107,10 +107,14 @@ void diff_error(struct diff *d, long record, const char *id, const char *which, 
  * each branch met of an either, in the order written, that stands in the
  * tier res holds (as its highest) or in a badge it holds, with every
  * group around it met; `only` when no other branch of its either is met. */
-/* The name of entry s of a path (diff_change.old_path): in English
- * ("branch 2" for an unnamed branch) or, shown, as people read it
- * (branch_shown), in buf when it is made. */
-const char *diff_path_name(const char *s, bool shown, char buf[BRANCH_SHOWN_MAX]);
+/* The name of entry s of a path (diff_change.old_path) in English, as
+ * JSON writes it ("branch 2" for an unnamed branch), in buf when it is
+ * made. */
+const char *diff_path_name(const char *s, char buf[BRANCH_SHOWN_MAX]);
+/* Path as people read it, into t: its entries' names as esc_branch says
+ * them (term: for a terminal), ", " between them; "no alternative path"
+ * when it has none.  Returns t's text. */
+const char *diff_path_text(tier_buf *t, tier_buf *path, struct esc_pool *p, bool term);
 void diff_paths_taken(const tier_result *res, void (*fn)(void *ctx, const tier_req_result *branch, bool only), void *ctx);
 /* -j: a worker's own diff (diff_init'd like the main one) counts a record
  * as diff_add or diff_error would, but writes it to ev as an event;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "escape.h"
+#include "i18n.h"
 
 /* The length of the well-formed UTF-8 sequence at s (RFC 3629: no overlong
  * forms, no surrogates, nothing past U+10FFFF) and its code point; 0 when
@@ -137,6 +138,30 @@ const char *esc_str(struct esc_pool *p, const char *s) {
   quoted(b, s);
   const char *t = tier_buf_text(b, NULL);
   return t ? t : "\"?\""; /* out of memory: never the raw text */
+}
+
+void esc_branch_put(tier_buf *b, const char *name, unsigned place, bool term) {
+  char shown[BRANCH_SHOWN_MAX];
+  if (!name) name = "";
+  if (place) {
+    tier_buf_puts(b, branch_shown(name, place, shown));
+  } else if (term) {
+    tier_buf_putc(b, '"');
+    esc_term(b, name);
+    tier_buf_putc(b, '"');
+  } else {
+    /* TRANSLATORS: a path's name, quoted */
+    tier_buf_printf(b, _("\xE2\x80\x9C%s\xE2\x80\x9D"), name);
+  }
+}
+
+const char *esc_branch(struct esc_pool *p, const char *name, unsigned place, bool term) {
+  tier_buf *b = p->slot[p->next];
+  p->next = (p->next + 1) % ESC_SLOTS;
+  tier_buf_clear(b);
+  esc_branch_put(b, name, place, term);
+  const char *t = tier_buf_text(b, NULL);
+  return t ? t : "?";
 }
 
 /* A JSON-style number: [+-] digits [. digits] [e [+-] digits]. */

@@ -45,6 +45,19 @@ int esc_pool_init(struct esc_pool *p); /* 0, or -1 when out of memory */
 void esc_pool_free(struct esc_pool *p);
 const char *esc_str(struct esc_pool *p, const char *s);
 
+/* A branch's name as a text for people writes it, in one of p's slots
+ * (as esc_str's): the rule of every display of a path.  A branch the
+ * rules give no name (place 1, 2, ...) is said by its place, as
+ * branch_shown says it ("branch 2" in the user's language), never quoted:
+ * no label can read like it (the compiler refuses one that would).  A
+ * label (place 0) is always quoted: for a terminal (term) in double
+ * quotes, its controls escaped as esc_str escapes them; else (prose that
+ * is escaped where it lands: the report's HTML) in the user's language's
+ * quotes, as it is. */
+const char *esc_branch(struct esc_pool *p, const char *name, unsigned place, bool term);
+/* The same, appended to b. */
+void esc_branch_put(tier_buf *b, const char *name, unsigned place, bool term);
+
 /* One CSV cell (RFC 4180: quoted when it holds a comma, a quote, CR or LF;
  * a quote doubled) followed by "," or, for the last, CRLF.  A cell that a
  * spreadsheet would read as a formula (it starts with = + - @, a tab or a

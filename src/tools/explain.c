@@ -114,9 +114,7 @@ static void explain_group(tier_buf *b, const tier_req_result *u, struct esc_pool
                       u->of);
     else tier_buf_printf(b, _("either: none of its %d paths holds\n"), u->of);
   } else if (u->kind == TIER_ENTRY_BRANCH) {
-    char shown[BRANCH_SHOWN_MAX];
-    if (u->place) tier_buf_printf(b, "%s: ", branch_shown(u->rule, u->place, shown)); /* a place, never quoted: */
-    else tier_buf_printf(b, "\"%s\": ", E(u->rule));                                  /* a label always is */
+    tier_buf_printf(b, "%s: ", esc_branch(p, u->rule, u->place, true));
     if (u->met) tier_buf_puts(b, _("holds\n"));
     else if (u->gap)
       tier_buf_printf(b, NG_("%d of %d holds (the nearest path)\n", "%d of %d hold (the nearest path)\n", (unsigned long)u->held),

@@ -374,11 +374,7 @@ static void gap_list(tier_buf *b, const tier_req_result *u, size_t n, bool *firs
     if (u->branch && !u->gap) continue;
     if (!*first) tier_buf_put(b, "; ", 2);
     *first = false;
-    char shown[BRANCH_SHOWN_MAX];
-    if (u->branch && p && u->branch_place)
-      tier_buf_printf(b, "%s: ", branch_shown(u->branch, u->branch_place, shown));  /* unquoted */
-    else if (u->branch && p) tier_buf_printf(b, "\"%s\": ", esc_str(p, u->branch)); /* a label, quoted */
-    else if (u->branch) tier_buf_printf(b, "%s: ", u->branch);
+    if (u->branch) tier_buf_printf(b, "%s: ", p ? esc_branch(p, u->branch, u->branch_place, true) : u->branch);
     if (u->kind == TIER_ENTRY_AT_LEAST) {
       bool inner = true;
       tier_buf_printf(b, "%s (+%d: ", u->rule, u->needed - u->held);

@@ -537,26 +537,6 @@ static void move_event(struct report_counter *c, const struct diff_move *m, tier
   tier_buf_putc(ev, '\0');
 }
 
-/* A path as a sentence says it, into t: the branch names met (each
- * NUL-ended in path), quoted, ", " between them.  Returns t's text. */
-static const char *path_text(tier_buf *t, tier_buf *path) {
-  size_t n;
-  const char *p = tier_buf_text(path, &n), *end = p ? p + n : NULL;
-  if (!n) tier_buf_puts(t, _("no alternative path"));
-  for (const char *s = p; s && s < end; s += strlen(s) + 1) {
-    if (s != p) tier_buf_puts(t, _(", "));
-    char shown[BRANCH_SHOWN_MAX];
-    if (*s == '#') { /* a place, never quoted: no label can look like it */
-      tier_buf_puts(t, diff_path_name(s, true, shown));
-      continue;
-    }
-    /* TRANSLATORS: a path's name, quoted */
-    tier_buf_printf(t, _("\xE2\x80\x9C%s\xE2\x80\x9D"), diff_path_name(s, true, shown));
-  }
-  const char *text = tier_buf_text(t, NULL);
-  return text ? text : "";
-}
-
 /* What change c beside the tier is: the cell of its row. */
 static void side_what(tier_buf *b, const struct diff_change *c, const tier_result *rn) {
   const char *name = c->badge ? c->badge->shown : held_name(rn, "");
@@ -577,7 +557,8 @@ static void side_cells(tier_buf *b, struct esc_pool *p, const struct diff_change
   td(b, cl, nc - 1);
   if (c->kind == DIFF_PATH) {
     tier_buf *now = tier_buf_new(NULL), *was = tier_buf_new(NULL);
-    if (now && was) say_text(b, _("Now %s; was %s."), path_text(now, c->new_path), path_text(was, c->old_path));
+    if (now && was)
+      say_text(b, _("Now %s; was %s."), diff_path_text(now, c->new_path, p, false), diff_path_text(was, c->old_path, p, false));
     tier_buf_free(now);
     tier_buf_free(was);
   } else if (c->kind == DIFF_GRANT) {
