@@ -312,7 +312,7 @@ const char *diff_path_text(tier_buf *t, tier_buf *path, struct esc_pool *p, bool
   if (!n) tier_buf_puts(t, _("no alternative path"));
   for (const char *e = s; e && e < end; e += strlen(e) + 1) {
     unsigned long k = *e == '#' ? strtoul(e + 1, NULL, 10) : 0;
-    if (e != s) tier_buf_puts(t, term ? ", " : _(", "));
+    if (e != s) tier_buf_puts(t, _(", "));
     tier_buf_puts(t, esc_branch(p, *e == '#' ? "" : e + (*e == '='), k > 0x7fffffff ? 0x7fffffff : (unsigned)k, term));
   }
   const char *text = tier_buf_text(t, NULL);

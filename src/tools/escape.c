@@ -146,9 +146,7 @@ void esc_branch_put(tier_buf *b, const char *name, unsigned place, bool term) {
   if (place) {
     tier_buf_puts(b, branch_shown(name, place, shown));
   } else if (term) {
-    tier_buf_putc(b, '"');
-    esc_term(b, name);
-    tier_buf_putc(b, '"');
+    quoted(b, name); /* its own quotes: \" inside, never a second pair around */
   } else {
     /* TRANSLATORS: a path's name, quoted */
     tier_buf_printf(b, _("\xE2\x80\x9C%s\xE2\x80\x9D"), name);

@@ -50,8 +50,9 @@ const char *esc_str(struct esc_pool *p, const char *s);
  * rules give no name (place 1, 2, ...) is said by its place, as
  * branch_shown says it ("branch 2" in the user's language), never quoted:
  * no label can read like it (the compiler refuses one that would).  A
- * label (place 0) is always quoted: for a terminal (term) in double
- * quotes, its controls escaped as esc_str escapes them; else (prose that
+ * label (place 0) is always quoted, once: for a terminal (term) in
+ * double quotes with C escapes inside (\" \\ \n, \xHH: esc_term's), so
+ * that no label ends the quote or the line; else (prose that
  * is escaped where it lands: the report's HTML) in the user's language's
  * quotes, as it is. */
 const char *esc_branch(struct esc_pool *p, const char *name, unsigned place, bool term);

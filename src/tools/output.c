@@ -496,7 +496,9 @@ static void table_rows(const struct out *o, tier_buf *b, const tier_result *r, c
     tier_buf_printf(b, "    %*s%-4s %s: ", 2 * u->depth, "", u->met ? _("ok") : _("FAIL"),
                     esc_str(o->pool, u->tier ? out_tier_shown(o->rs, u->tier_index, u->tier) : u->badge));
     if (u->kind == TIER_ENTRY_EITHER || u->kind == TIER_ENTRY_BRANCH || u->kind == TIER_ENTRY_AT_LEAST)
-      tier_buf_printf(b, _("%s (%d of %d hold, %d must)"), esc_str(o->pool, u->rule), u->held, u->of, u->needed);
+      tier_buf_printf(b, _("%s (%d of %d hold, %d must)"),
+                      u->kind == TIER_ENTRY_BRANCH ? esc_branch(o->pool, u->rule, u->place, true) : esc_str(o->pool, u->rule),
+                      u->held, u->of, u->needed);
     else short_gap(b, u, o->pool);
     if (u->label) tier_buf_printf(b, "  -- %s", esc_str(o->pool, u->label));
     tier_buf_putc(b, '\n');

@@ -1190,12 +1190,22 @@ static void blocker_row(const struct report *r, tier_buf *b, size_t q, int depth
   td_end(b, 2, n);
 }
 
-/* A group as people read it: "One of 3 paths", "Path “nights”",
+/* A branch's name (esc_branch's: "“nights”", "branch 2") in the text
+ * fmt (translated), escaped for HTML. */
+static void path_name(tier_buf *b, const char *fmt, const tier_item_info *I) {
+  tier_buf *t = tier_buf_new(NULL);
+  if (t) esc_branch_put(t, I->name, I->place, false);
+  const char *name = t ? tier_buf_text(t, NULL) : NULL;
+  say_text(b, fmt, name ? name : "?");
+  tier_buf_free(t);
+}
+
+/* A group as people read it: "One of 3 paths", "Path “nights”", "Path branch 2",
  * "At least 2 of these 3". */
 static void group_name(tier_buf *b, const tier_item_info *I) {
   if (I->kind == TIER_ITEM_EITHER) say_text(b, NG_("One of these %zu path", "One of these %zu paths", I->count), I->count);
   else if (I->kind == TIER_ITEM_AT_LEAST) say_text(b, _("At least %u of these %zu"), I->needed, I->count);
-  else say_text(b, _("Path \xE2\x80\x9C%s\xE2\x80\x9D"), I->name);
+  else path_name(b, _("Path %s"), I);
 }
 
 /* The row of group item i (an either, one of its paths, an at least):
@@ -1397,7 +1407,7 @@ static void path_rows(const struct report *r, tier_buf *b, size_t i, int depth, 
     const struct col *c = PATHS;
     size_t n = NCOLS(PATHS);
     first_cell(b, c, depth);
-    esc(b, I.name);
+    path_name(b, "%s", &I);
     first_cell_end(b, depth, n);
     td(b, c, 1);
     path_asks(r->rs, b, &I);

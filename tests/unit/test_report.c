@@ -313,9 +313,12 @@ static void paths_groups_and_badges(void **st) {
   assert_has(t, "<b>At least 2 of these 3</b></div></td>");
   assert_has(t, "<section id=\"paths\">");
   assert_has(t, "member &rarr; Gold <span class=\"muted\">4 partners hold it</span>");
-  assert_has(t, "<td data-label=\"Path\"><div>nights</div></td><td data-label=\"What it asks\"><div><code>nights &gt;= "
-                "25</code></div></td><td data-label=\"Partners meeting it\" class=\"n\"><div>3 <span class=\"muted\">75%"
-                "</span></div></td><td data-label=\"Only this path\" class=\"n\"><div>2</div></td></tr>");
+  /* a label quoted, as every display of a path quotes it (esc_branch) */
+  assert_has(t,
+             "<td data-label=\"Path\"><div>\xE2\x80\x9Cnights\xE2\x80\x9D</div></td><td data-label=\"What it "
+             "asks\"><div><code>nights &gt;= "
+             "25</code></div></td><td data-label=\"Partners meeting it\" class=\"n\"><div>3 <span class=\"muted\">75%"
+             "</span></div></td><td data-label=\"Only this path\" class=\"n\"><div>2</div></td></tr>");
   tier_buf_free(b);
   report_free(&r);
   tier_vm_free(vm);
