@@ -403,6 +403,71 @@ static void count_search_within_bound(void **st) {
   tier_ruleset_free(rs);
 }
 
+/* A crafted file whose requirements share one explain code (c6ddac5,
+ * agg_inputs' check of each copy against rs->callcode's room): the
+ * compiler gives each requirement its own, so the copies the count
+ * searches make fit in a room of the whole code; a file that points K
+ * requirements at one explain code would ask for K copies.  The loader
+ * refuses it before any copy: no two segments share an instruction
+ * (verify.c check_segment), the rule that makes agg_inputs' check a
+ * second line.  With that rule removed the file loads (this test fails),
+ * and agg_inputs' check is what bounds the copies. */
+static void shared_explain_code_refused(void **st) {
+  (void)st;
+  enum { K = 24 };
+  char src[2048];
+  size_t at = (size_t)snprintf(src, sizeof src,
+                               "enum kind { a }\n"
+                               "record r { id: text; partner k: kind; m: int; deals: list { won: bool; amount: money; } }\n"
+                               "formula won_deals(least: money) = count deals where won and amount >= least;\n"
+                               "formula points(n: int) = min(n * 10, 50);\n"
+                               "tier T a < points(won_deals(100)) >= 40;");
+  for (int k = 1; k <= K; k++) at += (size_t)snprintf(src + at, sizeof src - at, " m >= %d;", k);
+  snprintf(src + at, sizeof src - at, " >\n");
+  uint8_t *bc = NULL;
+  size_t n = 0;
+  tier_diags *d = NULL;
+  assert_int_equal(tier_compile("shared.tier", src, strlen(src), NULL, &bc, &n, &d), TIER_OK);
+  tier_diags_free(d);
+  char err[256];
+  struct image *img = NULL;
+  assert_int_equal(bc_read(NULL, bc, n, NULL, &img, err, sizeof err), TIER_OK);
+  tier_free_bytes(NULL, bc, n);
+  assert_int_equal(img->nreqs, K + 1);
+  assert_true(img->reqs[0].xcode != NO_STR);
+  /* each requirement given requirement 0's explain code, and traces of
+   * its own (the table is filled one requirement after the other) */
+  const struct img_req *r0 = &img->reqs[0];
+  uint32_t xn = r0->xn;
+  assert_true(r0->xfirst == 0 && img->ntraces == xn);
+  struct img_trace *t = arena_alloc(&img->ar, sizeof *t * xn * (K + 1));
+  assert_non_null(t);
+  for (uint32_t q = 0; q <= K; q++) memcpy(t + q * xn, img->traces, sizeof *t * xn);
+  img->traces = t;
+  img->ntraces = xn * (K + 1);
+  for (uint32_t q = 1; q <= K; q++) {
+    struct img_req *r = &img->reqs[q];
+    assert_int_equal(r->xcode, NO_STR);
+    r->xcode = r0->xcode;
+    r->xfirst = q * xn;
+    r->xn = xn;
+    r->xvalue = r0->xvalue;
+    r->xthreshold = r0->xthreshold;
+    r->xcmp = r0->xcmp;
+  }
+  img->cost_base = UINT64_MAX / 4; /* a claim that cannot be too low */
+  for (uint32_t l = 0; l < img->nlists; l++) img->cost_per[l] = UINT64_MAX / 4;
+  struct buf b = {0};
+  assert_int_equal(bc_write(img, false, &b), TIER_OK);
+  image_free(img);
+  tier_ruleset *rs = NULL;
+  int rc = tier_load(b.p, b.n, NULL, &rs, err, sizeof err);
+  buf_free(&b);
+  assert_int_equal(rc, TIER_EBYTECODE);
+  assert_null(rs);
+  assert_string_equal(err, "code at offset 64: explain code of requirement 1 shares code with another segment");
+}
+
 /* n badges, each `sustained 12 months` on its own metric (a chain of n
  * metrics over a count that was 0 before June 2019): at 2019-12-13 every
  * badge's clause failed at the same earlier checkpoint, and each badge's
@@ -463,6 +528,7 @@ int main(void) {
       cmocka_unit_test(budget_before_memory),
       cmocka_unit_test(gap_search_within_bound),
       cmocka_unit_test(count_search_within_bound),
+      cmocka_unit_test(shared_explain_code_refused),
       cmocka_unit_test(failing_badges_share_a_run),
   };
   return cmocka_run_group_tests_name("cost", tests, NULL, NULL);
