@@ -96,11 +96,16 @@ static inline void ws(struct jp *j) {
 }
 
 /* Pass over blanks: whether a byte is left.  The first test (a byte above
- * the space) is the one that usually decides. */
-static inline bool ws_more(struct jp *j) {
-  if (j->p < j->e && (unsigned char)*j->p > ' ') return true;
+ * the space) is the one that usually decides; the blanks' way is out of
+ * line (inline, its constants were loaded before the first test). */
+static __attribute__((noinline)) bool ws_more_slow(struct jp *j) {
   ws(j);
   return j->p < j->e;
+}
+
+static inline bool ws_more(struct jp *j) {
+  if (j->p < j->e && (unsigned char)*j->p > ' ') return true;
+  return ws_more_slow(j);
 }
 
 /* Pass over blanks and then c, when c comes next: true; else false, with
@@ -121,9 +126,16 @@ static inline bool punct(struct jp *j, char c) {
 
 /* After a member or an item: past blanks and the ',' (1) or the closing
  * byte `close` (0), else -1 with j->p on the byte that is neither.  One
- * load decides between the two when no blank comes first. */
+ * load decides between the two when no blank comes first; after blanks,
+ * sep_slow, out of line. */
+static __attribute__((noinline)) int sep_slow(struct jp *j, char close) {
+  ws(j);
+  if (j->p >= j->e || (*j->p != ',' && *j->p != close)) return -1;
+  return *j->p++ == ',';
+}
+
 static inline int sep(struct jp *j, char close) {
-  for (int blank = 0; blank < 2 && j->p < j->e; blank++) {
+  if (j->p < j->e) {
     char c = *j->p;
     if (c == ',') {
       j->p++;
@@ -133,12 +145,11 @@ static inline int sep(struct jp *j, char close) {
       j->p++;
       return 0;
     }
-    ws(j);
   }
-  return -1;
+  return sep_slow(j, close);
 }
 
-static int literal(struct jp *j, const char *word, size_t n) {
+static inline __attribute__((always_inline)) int literal(struct jp *j, const char *word, size_t n) {
   if ((size_t)(j->e - j->p) < n || !scan_same(j->p, word, n)) return syntax(j, j->p, _("invalid token"));
   j->p += n;
   return TIER_OK;
@@ -264,10 +275,26 @@ static int string_rest(struct jp *j, const char *start, const char *p, const cha
 
 /* A string at j->p (on its opening quote).  *out points into the input when
  * the string has no escapes, else into the scratch buffer.  Most strings of
- * a record are plain ASCII up to their quote: that case is read here, the
- * rest by string_rest. */
+ * a record are plain ASCII up to their quote: that case is read here (with
+ * SSE2, when the first byte that stops the scan among the first sixteen is
+ * the quote, from one load's two masks), the rest by string_rest. */
 static inline int string(struct jp *j, const char **out, size_t *n) {
-  const char *start = j->p + 1, *p = scan_plain(start, j->e);
+  const char *start = j->p + 1;
+#if defined(__SSE2__)
+  if (j->e - start >= 16) { /* most strings end within sixteen bytes: is the first stop their quote? */
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)start);
+    unsigned q = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')));
+    unsigned stop = q |
+        (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\\')), _mm_cmplt_epi8(x, _mm_set1_epi8(0x20))));
+    if (stop & q & -stop) {
+      *out = start;
+      *n = (size_t)__builtin_ctz(stop);
+      j->p = start + *n + 1;
+      return TIER_OK;
+    }
+  }
+#endif
+  const char *p = scan_plain(start, j->e);
   if (p < j->e && *p == '"') {
     *out = start;
     *n = (size_t)(p - start);

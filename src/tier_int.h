@@ -496,7 +496,8 @@ static inline bool date_parse10(const char *s, int64_t *out) {
 #endif
   if (y == 0 || m - 1 > 11 || d == 0 || (d > 28 && (int)d > date_days_in_month((int)y, (int)m))) return false;
   uint32_t yy = y - (m <= 2); /* date_from_ymd's way for years from 1 */
-  *out = (int64_t)(yy * 365 + yy / 4 - yy / 100 + yy / 400 + date_march_days[m - 1]) + d - 1 - 719468;
+  uint32_t c = yy / 100;      /* yy / 400 is c / 4, and yy * 365 + yy / 4 is yy * 1461 / 4 */
+  *out = (int64_t)((yy * 1461 >> 2) - c + (c >> 2) + date_march_days[m - 1]) + d - 1 - 719468;
   return true;
 }
 
