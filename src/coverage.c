@@ -487,7 +487,11 @@ static void add_threshold(struct cov *c, struct threshold *t) {
   /* a bool takes false and true, whatever computes it (a table's value
    * read as dense, a comparison's as any whole number): its probes are
    * those two, said as bools, never "true < b <= 1.01" or -1 */
-  if (t->kind == TY_BOOL) t->lat = lattice_of_kind(TY_BOOL);
+  /* (a bool that is one value, false or true, keeps it, as a number that
+   * is one value does: a side it never takes can never be probed, and
+   * the report says so: "it can never fail") */
+  bool one = !t->lat.dense && is_zero(t->lat.step) && (is_zero(t->lat.base) || num_cmp(t->lat.base, N(1)) == 0);
+  if (t->kind == TY_BOOL && !one) t->lat = lattice_of_kind(TY_BOOL);
   if (t->cmp > 0 && t->text_k == NO_STR && t->kind == TY_TIER) t->reachable = tier_targets(img, t);
   else if (t->cmp > 0 && t->text_k == NO_STR && t->kind == TY_ENUM && t->ref < img->nenums) t->reachable = enum_targets(img, t);
   else if (t->cmp > 0 && t->text_k == NO_STR) t->reachable = targets(&t->lat, t->cmp, t->k, &t->meet, &t->miss);
@@ -1084,11 +1088,13 @@ static void missing_bool(const struct cov *c, const struct threshold *t, unsigne
   words_init(&w, c, t);
   bool met = (need & P_MEET) && (t->reachable & P_MEET), missed = (need & P_MISS) && (t->reachable & P_MISS);
   const char *m = met ? w_at(&w, t->meet) : NULL, *x = missed ? w_at(&w, t->miss) : NULL;
+  /* a side it never takes said first, as missing_lattice says it */
+  if (!(t->reachable & P_MEET)) buf_printf(b, "%s", _("it can never hold"));
+  else if (!(t->reachable & P_MISS)) buf_printf(b, "%s", _("it can never fail"));
+  if (t->reachable != (P_MEET | P_MISS) && (met || missed)) buf_printf(b, "%s", _("; "));
   if (met && missed) buf_printf(b, _("no test where it holds (%s) and none where it fails (%s)"), m, x);
   else if (met) buf_printf(b, _("no test where it holds (%s)"), m);
   else if (missed) buf_printf(b, _("no test where it fails (%s)"), x);
-  else if (!(t->reachable & P_MEET)) buf_printf(b, "%s", _("it can never hold"));
-  else buf_printf(b, "%s", _("it can never fail"));
   words_end(&w, b);
 }
 
