@@ -19,6 +19,13 @@ void stream_init(struct stream *s, FILE *f, const struct tier_alloc_hook *hook) 
   s->max = LIM_RECORD_BYTES;
 }
 
+static void free_spares(struct stream *s) {
+  while (s->nspare > 0) {
+    s->nspare--;
+    t_free(s->hook, s->spare[s->nspare], s->spare_cap[s->nspare]);
+  }
+}
+
 void stream_let_go(struct tier_hold *h) {
   if (!h || --h->refs > 0) return;
   struct tier_alloc_hook hook = h->hook;
@@ -27,9 +34,9 @@ void stream_let_go(struct tier_hold *h) {
     if (h->prev) h->prev->next = h->next;
     else s->holds = h->next;
     if (h->next) h->next->prev = h->prev;
-    if (!s->spare && h->cap == s->cap) {
-      s->spare = h->buf;
-      s->spare_cap = h->cap;
+    if (s->nspare < STREAM_SPARES && h->cap == s->cap) {
+      s->spare[s->nspare] = h->buf;
+      s->spare_cap[s->nspare++] = h->cap;
       h->buf = NULL;
     }
   }
@@ -42,8 +49,7 @@ void stream_free(struct stream *s) {
   s->holds = NULL;
   if (s->hold) stream_let_go(s->hold); /* the stream's own count: freed with the last holder's */
   else t_free(s->hook, s->buf, s->cap);
-  t_free(s->hook, s->spare, s->spare_cap);
-  s->spare = NULL;
+  free_spares(s);
   s->hold = NULL;
   s->buf = NULL;
   s->cap = 0;
@@ -79,9 +85,11 @@ static size_t next_cap(const struct stream *s, size_t kept) {
 static bool move_kept(struct stream *s, size_t keep, size_t cap) {
   size_t kept = s->end - keep;
   if (s->hold) {
-    char *b = s->spare && s->spare_cap == cap ? s->spare : t_malloc(s->hook, cap);
+    if (s->nspare > 0 && s->spare_cap[s->nspare - 1] != cap) free_spares(s); /* blocks only grow: none fits again */
+    bool spare = s->nspare > 0;
+    char *b = spare ? s->spare[s->nspare - 1] : t_malloc(s->hook, cap);
     if (!b) return false;
-    if (b == s->spare) s->spare = NULL;
+    if (spare) s->nspare--;
     if (kept) memcpy(b, s->buf + keep, kept);
     stream_let_go(s->hold);
     s->hold = NULL;
@@ -103,7 +111,7 @@ static bool move_kept(struct stream *s, size_t keep, size_t cap) {
 
 /* Read more: keep buf[keep, end), move it to the front, grow when full.
  * A held block is never moved: it is read on into while half a block is
- * free after its data, else the kept bytes go to a new block (the spare
+ * free after its data, else the kept bytes go to a new block (a spare
  * when there is one) and the holders keep the old.  Returns false at end
  * of input (or on failure, with s->failed). */
 static bool refill(struct stream *s, size_t keep) {

@@ -20,9 +20,15 @@ struct tier_hold {
   char *buf;
   size_t cap;
   struct tier_alloc_hook hook;   /* a copy: the stream may be gone first */
-  struct stream *owner;          /* while it lives: a block let go becomes its spare */
+  struct stream *owner;          /* while it lives: a block let go becomes one of its spares */
   struct tier_hold *prev, *next; /* the owner's holds */
 };
+
+/* Blocks let go that a stream keeps for its next blocks: as many as are
+ * held at once by tiervm -j 2's batches in flight (four of about 0.6 MB,
+ * in three or four blocks) and then some; never more than were live at
+ * once, so peak memory is the same, and no block is faulted in again. */
+#define STREAM_SPARES 8
 
 struct stream {
   FILE *f;
@@ -31,8 +37,8 @@ struct stream {
   size_t cap, start, end;  /* unread data is buf[start, end) */
   struct tier_hold *hold;  /* buf is held by someone: it is never moved or reused, but let go */
   struct tier_hold *holds; /* every hold on a block of this stream not yet let go */
-  char *spare;             /* a block let go, for the next one (so that a block is not faulted in again) */
-  size_t spare_cap;
+  char *spare[STREAM_SPARES]; /* blocks let go, for the next ones (so that a block is not faulted in again) */
+  size_t spare_cap[STREAM_SPARES], nspare;
   size_t base;             /* absolute offset of buf[0] */
   bool eof, failed;
   int mode;                /* 0 unknown, 1 lines, 2 array, 3 array finished */

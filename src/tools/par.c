@@ -4,11 +4,16 @@
  * (filled by the main thread) READY -> (a worker renders it) DONE -> (the
  * main thread writes it) FREE.  Batches are taken, and written, by their
  * sequence number, so the slot of number s is s % nb and nothing is ever
- * reordered.  Two condition variables, so that a thread is woken only when
- * it can go on: a worker waits on `work` for a batch to be handed on, the
- * main thread on `done` for the batch it writes next; and the main thread
- * writes with the mutex released, so that a worker that has finished a
- * batch never waits for the output.
+ * reordered.  With -j N there are N threads, not N + 1: the main thread
+ * is a worker too, and renders the next batch handed on whenever it would
+ * otherwise wait (every slot in flight, or the drain), so that no thread
+ * takes a core from another to read (docs/design-notes.md, "Every core").
+ * Two condition variables, so that a thread is woken only when it can go
+ * on: a worker waits on `work` for a batch to be handed on, the main
+ * thread on `done` for the batch it writes next, and only when no batch
+ * is waiting to be taken; and the main thread writes with the mutex
+ * released, so that a worker that has finished a batch never waits for
+ * the output.
  */
 #include <pthread.h>
 #include <stdint.h>
@@ -69,7 +74,7 @@ struct par {
   uint64_t record_ns;      /* a record's CPU time, averaged over the last batches; 0: none timed yet */
   bool failed;             /* output lost: out of memory */
   pthread_t *th;
-  int nth, started;
+  int nth, started;        /* workers' states, threads started (nth - 1: the last state is the main thread's) */
   void **w;                /* each worker's state */
   const struct par_ops *ops;
   void *ctx; /* par_new's, for ops->write */
@@ -113,6 +118,23 @@ static size_t batch_most(const struct par *p) {
   return n < 1 ? 1 : n > PAR_BATCH_RECORDS ? PAR_BATCH_RECORDS : (size_t)n;
 }
 
+/* Take the next batch handed on and render it with worker state w (the
+ * lock held, and let go meanwhile); false when none is waiting. */
+static bool take(struct par *p, void *w) {
+  if (p->taken == p->filled) return false;
+  unsigned long seq = p->taken++;
+  struct batch *b = slot(p, seq);
+  pthread_mutex_unlock(&p->mu);
+  uint64_t t0 = cpu_ns();
+  render(p, w, b);
+  uint64_t t1 = cpu_ns();
+  pthread_mutex_lock(&p->mu);
+  timed(p, t1 - t0, b->n);
+  b->state = B_DONE;
+  if (p->waiting && seq == p->written) pthread_cond_signal(&p->done); /* the one it waits for */
+  return true;
+}
+
 static void *worker(void *arg) {
   struct par *p = ((struct worker_arg *)arg)->p;
   void *w = p->w[((struct worker_arg *)arg)->i];
@@ -120,17 +142,7 @@ static void *worker(void *arg) {
   pthread_mutex_lock(&p->mu);
   for (;;) {
     while (!p->quit && p->taken == p->filled) pthread_cond_wait(&p->work, &p->mu);
-    if (p->taken == p->filled) break; /* quit, and nothing left */
-    unsigned long seq = p->taken++;
-    struct batch *b = slot(p, seq);
-    pthread_mutex_unlock(&p->mu);
-    uint64_t t0 = cpu_ns();
-    render(p, w, b);
-    uint64_t t1 = cpu_ns();
-    pthread_mutex_lock(&p->mu);
-    timed(p, t1 - t0, b->n);
-    b->state = B_DONE;
-    if (p->waiting && seq == p->written) pthread_cond_signal(&p->done); /* the one it waits for */
+    if (!take(p, w)) break; /* quit, and nothing left */
   }
   pthread_mutex_unlock(&p->mu);
   return NULL;
@@ -175,8 +187,10 @@ static void write_done(struct par *p, FILE *out) {
   }
 }
 
-/* Wait (the lock held) for batch number `written` to be done. */
+/* Wait (the lock held) for batch number `written` to be done; meanwhile
+ * the main thread renders a batch handed on itself, when one is waiting. */
 static void wait_done(struct par *p) {
+  if (take(p, p->w[p->nth - 1])) return;
   p->waiting = true;
   pthread_cond_wait(&p->done, &p->mu);
   p->waiting = false;
@@ -275,7 +289,7 @@ void *par_worker(const struct par *p, int i) { return p->w[i]; }
 
 void par_free(struct par *p, FILE *out) {
   if (!p) return;
-  if (p->started == p->nth) par_drain(p, out);
+  if (p->started == p->nth - 1) par_drain(p, out);
   pthread_mutex_lock(&p->mu);
   p->quit = true;
   pthread_cond_broadcast(&p->work);
@@ -318,7 +332,7 @@ struct par *par_new(int nthreads, const struct par_ops *ops, void *ctx) {
   for (int i = 0; ok && i < p->nb; i++)
     ok = (p->b[i].out = tier_buf_new(NULL)) != NULL && (p->b[i].side = tier_buf_new(NULL)) != NULL;
   for (int i = 0; ok && i < nthreads; i++) ok = (p->w[i] = ops->make(ctx)) != NULL;
-  for (int i = 0; ok && i < nthreads; i++) {
+  for (int i = 0; ok && i < nthreads - 1; i++) {
     struct worker_arg *a = malloc(sizeof *a);
     ok = a != NULL;
     if (a) *a = (struct worker_arg){p, i};

@@ -3,10 +3,13 @@
  * input order (tiervm eval -j N).
  *
  * The main thread reads records and copies them into batches; each worker
- * thread takes the next full batch, renders every record of it into the
- * batch's own buffer with its own state (a VM and a renderer: nothing is
- * shared but the read-only ruleset), and marks it done; the main thread
- * writes done batches strictly in the order they were filled.  So the
+ * takes the next full batch, renders every record of it into the batch's
+ * own buffer with its own state (a VM and a renderer: nothing is shared
+ * but the read-only ruleset), and marks it done; the main thread writes
+ * done batches strictly in the order they were filled.  The main thread
+ * is one of the workers: when it would wait (every batch in flight, or
+ * draining), it renders the next batch itself, so nthreads workers run on
+ * nthreads threads, the main thread and nthreads - 1 started.  So the
  * output is byte for byte what one thread writes, whatever the timing.
  * A record's text is held in its input's block (tier_input_hold) until its
  * batch is written, not copied, when the record says which input it is.
@@ -53,8 +56,8 @@ struct par_ops {
 
 struct par;
 
-/* nthreads workers (at least 2); NULL when out of memory or a thread could
- * not be started. */
+/* nthreads workers (at least 2), the main thread one of them; NULL when
+ * out of memory or a thread could not be started. */
 struct par *par_new(int nthreads, const struct par_ops *ops, void *ctx);
 /* Hand on record number `record` (copied); output finished so far is
  * written to out.  false: out of memory (the record is lost). */

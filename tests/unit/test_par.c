@@ -157,9 +157,56 @@ static void held_records_in_order(void **st) {
   fclose(out);
 }
 
+/* The main thread is one of the -j workers (par.h): with the other held
+ * at a gate that only the main thread's own rendering opens, and more
+ * records than the slots hold, the main thread renders the batches handed
+ * on instead of waiting (it used to wait for the held worker: a hang,
+ * which alarm() makes a failure); the output is still 1..n in order. */
+static pthread_t main_thread;
+static long on_main; /* records the main thread rendered */
+
+static void one_main_opens(void *w, const struct rec *r, long record, tier_buf *out) {
+  if (pthread_equal(pthread_self(), main_thread)) {
+    on_main++;
+    pthread_mutex_lock(&gate_mu);
+    gate_open = true;
+    pthread_cond_broadcast(&gate_cv);
+    pthread_mutex_unlock(&gate_mu);
+  }
+  one(w, r, record, out);
+}
+
+static void main_thread_renders(void **st) {
+  (void)st;
+  static const struct par_ops opens = {make, drop, one_main_opens, NULL, NULL};
+  static int token;
+  main_thread = pthread_self();
+  on_main = 0;
+  gate_open = false;
+  long n = FILL + 3 * BATCH;
+  FILE *out = tmpfile();
+  assert_non_null(out);
+  struct par *p = par_new(THREADS, &opens, &token);
+  assert_non_null(p);
+  for (long i = 1; i <= n; i++) {
+    struct rec r = {"{}", 2, i, 1, NULL, "-", NULL, NULL};
+    assert_true(par_add(p, &r, i, out));
+  }
+  par_drain(p, out);
+  assert_false(par_failed(p));
+  par_free(p, out);
+  assert_true(on_main > 0);
+  rewind(out);
+  long want = 1, got;
+  while (fscanf(out, "%ld", &got) == 1) assert_int_equal(got, want++);
+  assert_int_equal(want, n + 1);
+  fclose(out);
+}
+
 int main(void) {
   alarm(60); /* a hang is a failure, not a stuck build */
   const struct CMUnitTest tests[] = {cmocka_unit_test(drain_after_full_slots), cmocka_unit_test(drain_part_batches),
-                                     cmocka_unit_test(write_hook_in_order), cmocka_unit_test(held_records_in_order)};
+                                     cmocka_unit_test(write_hook_in_order), cmocka_unit_test(held_records_in_order),
+                                     cmocka_unit_test(main_thread_renders)};
   return cmocka_run_group_tests_name("par", tests, NULL, NULL);
 }
