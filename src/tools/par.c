@@ -23,10 +23,17 @@
 
 #include "par.h"
 
-#define PAR_BATCH_RECORDS 64      /* records in a batch, at most */
-#define PAR_FIRST_RECORDS 16      /* in the first batch, so that the workers start soon: 16, 32, then 64 */
-#define PAR_BATCH_NS 1000000      /* once records have been timed: about this much work (ns of CPU time) a batch */
-#define PAR_BATCH_BYTES (1u << 20) /* record text in a batch: a batch is full once past it */
+/* Batches are small, so that the records in flight (2 batches a thread)
+ * stay in a core's cache between the read and the render: at most 32
+ * records and 0.5 ms of work, about 0.3 MB of the benchmark's profiles
+ * (64 and 1 ms took 3 to 4% more CPU time on -j 2; docs/design-notes.md,
+ * "Every core"). */
+#define PAR_BATCH_RECORDS 32       /* records in a batch, at most */
+#define PAR_FIRST_RECORDS 8        /* in the first batch, so that the workers start soon: 8, 16, then 32 */
+#define PAR_BATCH_NS 500000        /* once records have been timed: about this much work (ns of CPU time) a batch */
+#define PAR_BATCH_BYTES (1u << 19) /* record text in a batch: a batch is full once past it */
+
+_Static_assert(PAR_FIRST_RECORDS * 2 <= PAR_BATCH_RECORDS, "the first two batches fit in a batch's items");
 
 enum { B_FREE, B_READY, B_DONE };
 

@@ -14,11 +14,11 @@
 #include "par.h"
 
 #define THREADS 2
-#define BATCH 64              /* PAR_BATCH_RECORDS */
+#define BATCH 32              /* PAR_BATCH_RECORDS */
 #define SLOTS (2 * THREADS)   /* the batches par.c keeps */
 /* the records that fill every slot: before any record is timed, the first
- * two batches take 16 and 32 (PAR_FIRST_RECORDS), so that the workers start soon */
-#define FILL (16 + 32 + (SLOTS - 2) * BATCH)
+ * two batches take 8 and 16 (PAR_FIRST_RECORDS), so that the workers start soon */
+#define FILL (8 + 16 + (SLOTS - 2) * BATCH)
 
 static pthread_mutex_t gate_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t gate_cv = PTHREAD_COND_INITIALIZER;
