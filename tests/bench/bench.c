@@ -646,8 +646,22 @@ static void count_threads(const char *tiervm, const char *tbc, const char *profi
   struct child c;
   char toggle[128];
   snprintf(toggle, sizeof toggle, "--toggle-collect=%s", only ? only : "");
-  char *argv[] = {"valgrind", "-q", "--tool=callgrind", "--separate-threads=yes", outarg, "--collect-atstart=no", toggle,
-                  (char *)tiervm, "eval", "-j", (char *)jobs, "--format", "json", (char *)tbc, head, NULL};
+  char *argv[] = {"valgrind",
+                  "-q",
+                  "--tool=callgrind",
+                  "--separate-threads=yes",
+                  outarg,
+                  "--collect-atstart=no",
+                  toggle,
+                  (char *)tiervm,
+                  "eval",
+                  "-j",
+                  (char *)jobs,
+                  "--format",
+                  "json",
+                  (char *)tbc,
+                  head,
+                  NULL};
   if (!only) memmove(argv + 5, argv + 7, 9 * sizeof *argv); /* everything counted */
   run_child(argv, "/dev/null", &c);
   for (int t = 1; !c.status && t < 100; t++) {
@@ -1183,7 +1197,7 @@ int main(int argc, char **argv) {
         "  start), so on %.0f cores it can be at most %.2fx as fast as -j 1\n",
         TW_RECORDS, jobs, (double)tw.all / (double)tw1.all, 100 * f, cores, r_jw);
   } else {
-    say("  by the work: not counted (valgrind is not installed or failed)\n");
+    say("  by the work: not counted (valgrind is not installed or failed, or tiervm has no par_one to count)\n");
   }
   say("  peak memory, gen N | tiervm eval -j %s (the highest of 3 runs each): %.1f MB at N=%ld, %.1f MB at N=%ld (%+.1f%%; "
       "target within 10%%)\n",
