@@ -34,6 +34,7 @@
 #include <string.h>
 
 #include "meaning.h"
+#include "num.h"
 #include "period.h"
 
 struct rd {
@@ -54,6 +55,18 @@ struct rd {
   struct tier_alloc_hook alloc;       /* it, through rd_alloc */
   bool oom;                           /* some allocation failed: the comparison fails */
   struct hash_key hkey;               /* pairing requirements by key (pair_reqs): the rules choose the keys */
+  uint32_t *copies;                   /* per requirement of B: how many share its place in the source (an
+                                         inserted requirements block's, used that often); NULL: none known */
+  struct held *held;                  /* threshold changes of such copies, said once each (say_held) */
+  uint32_t nheld, capheld;
+};
+
+/* A threshold change of a requirement that is one of several copies of
+ * one written in a requirements block: said with the others (say_held). */
+struct held {
+  const char *where, *subject, *from, *to;
+  int cmp;
+  uint32_t file, line, col;
 };
 
 /* Every allocation of a comparison goes through here, so that a failure
@@ -697,7 +710,37 @@ static const char *req_subject(const struct image *img, const struct img_req *q)
   return NULL;
 }
 
+/* A requirement that compares a computed value (a formula call, an
+ * aggregate: its xvalue) with a number written in it, `pcs(a, s) >= 70`:
+ * the value's text, and in *k the number as written (the rule's text past
+ * "VALUE CMP "); NULL for any other. */
+static const char *computed_subject(const struct image *img, const struct img_req *q, const char **k) {
+  if (q->metric >= 0 || q->field >= 0 || q->xvalue == NO_STR || q->xthreshold != NO_STR) return NULL;
+  const char *v = S(img, q->xvalue), *r = S(img, q->rule), *c = cmp_text(q->xcmp);
+  size_t nv = strlen(v), nc = strlen(c);
+  if (strncmp(r, v, nv) != 0 || r[nv] != ' ' || strncmp(r + nv + 1, c, nc) != 0 || r[nv + 1 + nc] != ' ') return NULL;
+  const char *t = r + nv + nc + 2;
+  struct num x;
+  if (!*t || num_parse(t, strlen(t), &x) != NUM_OK) return NULL;
+  *k = t;
+  return v;
+}
+
+/* What a threshold compares, and how: a metric's or field's name (cmp) or
+ * a computed value's text (xcmp); NULL when it is neither. */
+static const char *threshold_subject(const struct image *img, const struct img_req *q, int *cmp) {
+  const char *k, *s = req_subject(img, q);
+  *cmp = q->cmp;
+  if (!s && (s = computed_subject(img, q, &k)) != NULL) *cmp = q->xcmp;
+  return s;
+}
+
 static void const_text(const struct image *img, const struct img_req *q, char *out, size_t n) {
+  const char *k;
+  if (q->metric < 0 && q->field < 0) {
+    snprintf(out, n, "%s", computed_subject(img, q, &k) ? k : "?");
+    return;
+  }
   uint16_t ref = q->metric >= 0 ? img->metrics[q->metric].ref : img->fields[img_top_field(img, (uint32_t)q->field)].ref;
   img_const_text(img, &img->consts[q->konst], ref, out, n);
 }
@@ -737,9 +780,10 @@ static bool unchanged_req(struct rd *d, uint32_t qa, uint32_t qb) {
          !strcmp(S(d->A, ra->section), S(d->B, rb->section));
 }
 static bool same_threshold_subject(struct rd *d, uint32_t qa, uint32_t qb) {
-  const struct img_req *ra = &d->A->reqs[qa], *rb = &d->B->reqs[qb];
-  const char *sa = req_subject(d->A, ra), *sb = req_subject(d->B, rb);
-  return sa && sb && !strcmp(sa, sb) && ra->cmp == rb->cmp;
+  int ca, cb;
+  const char *sa = threshold_subject(d->A, &d->A->reqs[qa], &ca), *sb = threshold_subject(d->B, &d->B->reqs[qb], &cb);
+  return sa && sb && !strcmp(sa, sb) && ca == cb &&
+      (req_subject(d->A, &d->A->reqs[qa]) != NULL) == (req_subject(d->B, &d->B->reqs[qb]) != NULL);
 }
 static bool same_subject(struct rd *d, uint32_t qa, uint32_t qb) {
   const char *sa = req_subject(d->A, &d->A->reqs[qa]), *sb = req_subject(d->B, &d->B->reqs[qb]);
@@ -769,6 +813,37 @@ static bool same_text_but_const_values(struct rd *d, uint32_t qa, uint32_t qb) {
 
 static void report_same_text(struct pair_ctx *p, uint32_t qa, uint32_t qb);
 
+/* Keep a threshold change of a copy of a requirement (report_threshold)
+ * for say_held. */
+static void hold_threshold(struct rd *d, const char *where, const char *subject, int cmp, const char *from, const char *to,
+                           const struct img_req *rb) {
+  if (d->nheld == d->capheld) {
+    uint32_t ncap = d->capheld ? 2 * d->capheld : 16;
+    struct held *h = arena_alloc(&d->ar, sizeof *h * ncap);
+    if (!h) {
+      d->oom = true;
+      return;
+    }
+    if (d->nheld) memcpy(h, d->held, sizeof *h * d->nheld);
+    d->held = h;
+    d->capheld = ncap;
+  }
+  struct held *h = &d->held[d->nheld];
+  *h = (struct held){arena_printf(&d->ar, "%s", where),
+                     arena_printf(&d->ar, "%s", subject),
+                     arena_printf(&d->ar, "%s", from),
+                     arena_printf(&d->ar, "%s", to),
+                     cmp,
+                     rb->file,
+                     rb->line,
+                     rb->col};
+  if (!h->where || !h->subject || !h->from || !h->to) {
+    d->oom = true;
+    return;
+  }
+  d->nheld++;
+}
+
 /* "certified_people >= 2 -> 4" */
 static void report_threshold(struct pair_ctx *p, uint32_t qa, uint32_t qb) {
   struct rd *d = p->d;
@@ -776,8 +851,13 @@ static void report_threshold(struct pair_ctx *p, uint32_t qa, uint32_t qb) {
   char va[NUM_TEXT], vb[NUM_TEXT];
   const_text(d->A, ra, va, sizeof va);
   const_text(d->B, rb, vb, sizeof vb);
-  struct what w = WHAT("%s %s", req_subject(d->B, rb), cmp_text(rb->cmp)); /* no words: "certified_people >=" */
-  if (strcmp(va, vb) != 0) {
+  int cmp;
+  const char *subject = threshold_subject(d->B, rb, &cmp);
+  struct what w = WHAT("%s %s", subject, cmp_text(cmp)); /* no words: "certified_people >=" */
+  if (strcmp(va, vb) != 0 && d->copies && d->copies[qb] > 1) {
+    hold_threshold(d, p->where, subject, cmp, va, vb, rb);
+    diff_req_words(p, qa, qb);
+  } else if (strcmp(va, vb) != 0) {
     change(d, "threshold", p->where, w, va, vb, NULL);
     diff_req_words(p, qa, qb);
   } else if (!same_meaning(d, qa, qb)) {
@@ -868,9 +948,16 @@ static bool pair_key(const struct rd *d, enum pair_key k, bool b, uint32_t q, ui
     *h = mix(d, *h, dig->shallow, MN_DIGEST);
     return true;
   }
-  if (k == K_THRESHOLD_SUBJECT || k == K_SUBJECT) {
+  if (k == K_THRESHOLD_SUBJECT) {
+    int cmp;
+    const char *s = threshold_subject(img, r, &cmp);
+    uint8_t c = (uint8_t)cmp;
+    *h = mix(d, *h, &c, 1);
+    if (s) *h = mix_str(d, *h, s);
+    return s != NULL;
+  }
+  if (k == K_SUBJECT) {
     const char *s = req_subject(img, r);
-    if (k == K_THRESHOLD_SUBJECT) *h = mix(d, *h, &r->cmp, sizeof r->cmp);
     if (s) *h = mix_str(d, *h, s);
     return s != NULL;
   }
@@ -1006,7 +1093,7 @@ static void diff_grouping(struct rd *d, uint32_t ba, uint32_t bb, const char *wh
   uint8_t da[MN_DIGEST], db[MN_DIGEST];
   mn_block_digest(d->ma, ba, da);
   mn_block_digest(d->mc ? d->mc : d->mb, bb, db); /* a const's value is said with the consts */
-  if (d->n != said || memcmp(da, db, MN_DIGEST) == 0) return;
+  if (d->n + (int)d->nheld != said || memcmp(da, db, MN_DIGEST) == 0) return;
   const char *sa = block_shape(d, d->A, ba), *sb = block_shape(d, d->B, bb);
   if (strcmp(sa, sb) != 0) change(d, "grouping", where, WHAT(N_("its requirements are grouped otherwise:")), sa, sb, NULL);
   else change(d, "grouping", where, WHAT(N_("its requirements stand in other groups of the same shape:")), NULL, sb, NULL);
@@ -1092,7 +1179,7 @@ static void diff_ladder(struct rd *d, const char *type) {
     snprintf(where, sizeof where, "%s %s", type, l.new_names[j]);
     diff_display(d, "tier-display", where, S(d->A, TA->display), S(d->B, TB->display));
     diff_time(d, TA, TB, where);
-    int said = d->n;
+    int said = d->n + (int)d->nheld; /* (a held change is one said) */
     diff_requirements(d, ia[i], ib[j], where);
     diff_grouping(d, ia[i], ib[j], where, said);
   }
@@ -1143,7 +1230,7 @@ static void diff_badges(struct rd *d) {
     const struct img_tier *BA = &d->A->badges[i], *BB = &d->B->badges[j];
     diff_display(d, "badge-display", where, S(d->A, BA->display), S(d->B, BB->display));
     diff_time(d, BA, BB, where);
-    int said = d->n;
+    int said = d->n + (int)d->nheld; /* (a held change is one said) */
     diff_requirements(d, d->A->ntiers + i, d->B->ntiers + j, where);
     diff_grouping(d, d->A->ntiers + i, d->B->ntiers + j, where, said);
   }
@@ -1214,8 +1301,85 @@ static void diff_grants(struct rd *d) {
 
 /* Every part compared, each change said through change(); 0, or -1 when
  * out of memory. */
+struct place {
+  uint32_t file, line, col, q;
+};
+static int by_place(const void *x, const void *y) {
+  const struct place *a = x, *b = y;
+  if (a->file != b->file) return a->file < b->file ? -1 : 1;
+  if (a->line != b->line) return a->line < b->line ? -1 : 1;
+  return a->col < b->col ? -1 : a->col > b->col;
+}
+
+/* d->copies: per requirement of B, how many requirements of B have its
+ * place in the source (the copies of a requirement written once in a
+ * requirements block and inserted several times); none without debug
+ * information. */
+static void count_copies(struct rd *d) {
+  const struct image *B = d->B;
+  if (!B->has_debug || B->nreqs < 2) return;
+  struct place *ord = arena_alloc(&d->ar, sizeof *ord * B->nreqs);
+  uint32_t *n = arena_alloc(&d->ar, sizeof *n * B->nreqs);
+  if (!ord || !n) {
+    d->oom = true;
+    return;
+  }
+  for (uint32_t q = 0; q < B->nreqs; q++) ord[q] = (struct place){B->reqs[q].file, B->reqs[q].line, B->reqs[q].col, q};
+  qsort(ord, B->nreqs, sizeof *ord, by_place);
+  for (uint32_t i = 0, j; i < B->nreqs; i = j) {
+    for (j = i + 1; j < B->nreqs && by_place(&ord[i], &ord[j]) == 0; j++) {}
+    for (uint32_t k = i; k < j; k++) n[ord[k].q] = ord[k].line ? j - i : 1;
+  }
+  d->copies = n;
+}
+
+/* The held threshold changes (hold_threshold), each group of copies of one
+ * written requirement with the same change said once: where it is written,
+ * then where it is used ("this changes badge Security: pcs(security,
+ * enterprise), pcs(security, smb); ..."); a change only one copy has is
+ * said as any other. */
+static void say_held(struct rd *d) {
+  bool *said = arena_alloc(&d->ar, d->nheld + 1);
+  if (!said) {
+    d->oom = true;
+    return;
+  }
+  memset(said, 0, d->nheld + 1);
+  for (uint32_t i = 0; i < d->nheld; i++) {
+    const struct held *h = &d->held[i];
+    if (said[i]) continue;
+    struct buf uses = {.hook = &d->alloc};
+    uint32_t n = 0;
+    const char *last = NULL;
+    for (uint32_t j = i; j < d->nheld; j++) {
+      const struct held *g = &d->held[j];
+      if (said[j] || g->file != h->file || g->line != h->line || g->col != h->col || g->cmp != h->cmp ||
+          strcmp(g->from, h->from) || strcmp(g->to, h->to))
+        continue;
+      said[j] = true;
+      n++;
+      if (last && !strcmp(last, g->where)) buf_printf(&uses, ", %s", g->subject);
+      else buf_printf(&uses, "%s%s: %s", last ? "; " : "", g->where, g->subject);
+      last = g->where;
+    }
+    buf_u8(&uses, 0);
+    if (uses.failed) d->oom = true;
+    if (n == 1) {
+      change(d, "threshold", h->where, WHAT("%s %s", h->subject, cmp_text(h->cmp)), h->from, h->to, NULL);
+    } else {
+      char place[300], count[16];
+      snprintf(place, sizeof place, "%s:%u", S(d->B, h->file), h->line);
+      snprintf(count, sizeof count, "%u", n);
+      change(d, "threshold", place, WHAT(N_("threshold (%s) of a requirement used %s times:"), cmp_text(h->cmp), count), h->from,
+             h->to, uses.failed ? NULL : (const char *)uses.p);
+    }
+    buf_free(&uses);
+  }
+}
+
 static int compare(struct rd *d) {
   if (!d->ma || !d->mb) return -1;
+  count_copies(d);
   read_old_consts(d);
   diff_meta(d);
   diff_enums(d);
@@ -1225,6 +1389,7 @@ static int compare(struct rd *d) {
   diff_metrics(d, false);
   diff_tiers(d);
   diff_badges(d);
+  say_held(d);
   diff_grants(d);
   /* the last word: meanings that differ are never "no change" */
   uint8_t ha[32], hb[32];

@@ -1,0 +1,2 @@
+# Japanese (LANGUAGE=ja): tierc diff says a threshold inserted in several places once, where it is written, with its uses (block-threshold)
+t=$(mktemp -d) && F=examples/programs/microsoft-security/microsoft-security.tier && cp $F $t/ms.tier && sed 's/pcs(a, s) >= 70 "partner/pcs(a, s) >= 75 "partner/' $F > $t/ms75.tier && cd $t && { LANGUAGE=ja tierc diff ms.tier ms75.tier; cd "$OLDPWD"; rm -rf $t; }
