@@ -282,7 +282,9 @@ bool rec_reads_alike(const struct image *a, const struct image *b) {
 /* ---- keys the schema does not declare ------------------------------------------ */
 
 /* Where a key of `owner` sits, for people: "" for the record, "customers[]"
- * for the items of a list, "customers[].orders[]" for an inner one. */
+ * for the items of a list, "customers[].orders[]" for an inner one, each
+ * list by its JSON key (what the record writes, as the path says it), not
+ * the field's name in the rules. */
 static void owner_label(const struct image *img, uint16_t owner, struct buf *b) {
   if (owner == NO_LIST) return;
   const struct img_list *L = &img->lists[owner];
@@ -290,7 +292,7 @@ static void owner_label(const struct image *img, uint16_t owner, struct buf *b) 
     owner_label(img, L->parent, b);
     buf_u8(b, '.');
   }
-  buf_printf(b, "%s[]", img_str(img, img->fields[L->field].name));
+  buf_printf(b, "%s[]", img_str(img, img->fields[L->field].key));
 }
 
 /* The JSON key of a declared field of `owner` closest to name (what the
@@ -974,7 +976,7 @@ static int fill_object(struct ctx *c, uint16_t owner, json_t *obj, int64_t *row)
   json_t *v;
   json_object_foreach(obj, key, v) {
     uint32_t fi = 0;
-    while (fi < img->nfields && (img->fields[fi].owner != owner || strcmp(img_str(img, img->fields[fi].name), key) != 0)) fi++;
+    while (fi < img->nfields && (img->fields[fi].owner != owner || strcmp(img_str(img, img->fields[fi].key), key) != 0)) fi++;
     char why[sizeof c->vm->err];
     if (fi == img->nfields && rec_unknown_key(c->vm, owner, key, strlen(key), why, sizeof why)) {
       fault(c, "%s", why); /* the record's first undeclared key: read on (rec_strict_end) */

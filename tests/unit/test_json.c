@@ -310,6 +310,55 @@ static void strict_names_every_key(void **st) {
   assert_int_equal(rec_parse_ref(sref, ok, strlen(ok), &r), TIER_OK);
 }
 
+/* A field read under another JSON key (`deals "Open Deals": list {...}`):
+ * a record's fault names the list by its key, what the record writes, as
+ * the path does ("in Open Deals[]", where it said "in deals[]"), and both
+ * readers take the key, not the field's name, as declared (the reference
+ * reader called "Open Deals" undeclared and the name "deals" declared). */
+static void lists_named_by_their_keys(void **st) {
+  (void)st;
+  tier_ruleset *krs =
+      tu_compile("enum kind { a }\n"
+                 "record { id: text; partner type: kind;\n"
+                 "  deals \"Open Deals\": list { amount \"Amount-USD\": int; lines \"Line Items\": list { n: int; } }\n"
+                 "}\n"
+                 "tier T a < count deals >= 1; >\n",
+                 NULL);
+  assert_non_null(krs);
+  tier_options strict = {.strict_fields = 1};
+  tier_vm *vf = tier_vm_new(krs, &strict), *vr = tier_vm_new(krs, &strict);
+  assert_non_null(vf);
+  assert_non_null(vr);
+  static const struct {
+    const char *json, *err, *path;
+  } cases[] = {
+      {"{\"id\":\"x\",\"type\":\"a\",\"Open Deals\":[{\"Amount-USD\":1,\"Amount_USD\":2,\"Line Items\":[]}]}",
+       "unknown field \"Amount_USD\" in Open Deals[] (did you mean \"Amount-USD\"?): the rules declare no such field",
+       "$.Open Deals[0]"},
+      {"{\"id\":\"x\",\"type\":\"a\",\"Open Deals\":[{\"Amount-USD\":1,\"Line Items\":[{\"n\":1,\"m\":2}]}]}",
+       "unknown field \"m\" in Open Deals[].Line Items[] (did you mean \"n\"?): the rules declare no such field",
+       "$.Open Deals[0].Line Items[0]"},
+      {"{\"id\":\"x\",\"type\":\"a\",\"Open Deals\":[],\"deals\":[]}", "unknown field \"deals\": the rules declare no such field",
+       "$"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    struct record r;
+    assert_int_equal(rec_parse(vf, cases[i].json, strlen(cases[i].json), &r), TIER_ERECORD);
+    assert_string_equal(tier_vm_error(vf), cases[i].err);
+    assert_string_equal(tier_vm_error_path(vf), cases[i].path);
+    assert_int_equal(rec_parse_ref(vr, cases[i].json, strlen(cases[i].json), &r), TIER_ERECORD);
+    assert_string_equal(tier_vm_error(vr), cases[i].err);
+    assert_string_equal(tier_vm_error_path(vr), cases[i].path);
+  }
+  const char *ok = "{\"id\":\"y\",\"type\":\"a\",\"Open Deals\":[{\"Amount-USD\":1,\"Line Items\":[{\"n\":1}]}]}";
+  struct record r;
+  assert_int_equal(rec_parse(vf, ok, strlen(ok), &r), TIER_OK);
+  assert_int_equal(rec_parse_ref(vr, ok, strlen(ok), &r), TIER_OK);
+  tier_vm_free(vf);
+  tier_vm_free(vr);
+  tier_ruleset_free(krs);
+}
+
 /* Both readers reject json, and say "byte order mark" exactly when named. */
 static void both_reject(const char *json, bool named) {
   struct record r;
@@ -872,15 +921,25 @@ static void amounts_read_exactly(void **st) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(examples_agree),       cmocka_unit_test(generated_agree),
-      cmocka_unit_test(mutations_agree),      cmocka_unit_test(deep_nesting_is_an_error),
-      cmocka_unit_test(large_record),         cmocka_unit_test(nested_agree),
-      cmocka_unit_test(nested_paths),         cmocka_unit_test(nested_mutations_agree),
-      cmocka_unit_test(keys_and_texts_agree), cmocka_unit_test(tier_fields_agree),
-      cmocka_unit_test(enum_values_agree),    cmocka_unit_test(sorted_keys_learnt),
-      cmocka_unit_test(spaced_keys_matched),  cmocka_unit_test(dates_read_in_place),
-      cmocka_unit_test(bom_is_named),         cmocka_unit_test(strict_names_every_key),
-      cmocka_unit_test(amounts_read_exactly), cmocka_unit_test(syntax_text_cut_whole),
+      cmocka_unit_test(examples_agree),
+      cmocka_unit_test(generated_agree),
+      cmocka_unit_test(mutations_agree),
+      cmocka_unit_test(deep_nesting_is_an_error),
+      cmocka_unit_test(large_record),
+      cmocka_unit_test(nested_agree),
+      cmocka_unit_test(nested_paths),
+      cmocka_unit_test(nested_mutations_agree),
+      cmocka_unit_test(keys_and_texts_agree),
+      cmocka_unit_test(tier_fields_agree),
+      cmocka_unit_test(enum_values_agree),
+      cmocka_unit_test(sorted_keys_learnt),
+      cmocka_unit_test(spaced_keys_matched),
+      cmocka_unit_test(dates_read_in_place),
+      cmocka_unit_test(bom_is_named),
+      cmocka_unit_test(strict_names_every_key),
+      cmocka_unit_test(lists_named_by_their_keys),
+      cmocka_unit_test(amounts_read_exactly),
+      cmocka_unit_test(syntax_text_cut_whole),
   };
   return cmocka_run_group_tests_name("json", tests, setup, teardown);
 }
