@@ -280,20 +280,13 @@ static int string_rest(struct jp *j, const char *start, const char *p, const cha
  * the quote, from one load's two masks), the rest by string_rest. */
 static inline int string(struct jp *j, const char **out, size_t *n) {
   const char *start = j->p + 1;
-#if defined(__SSE2__)
-  if (j->e - start >= 16) { /* most strings end within sixteen bytes: is the first stop their quote? */
-    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)start);
-    unsigned q = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')));
-    unsigned stop = q |
-        (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\\')), _mm_cmplt_epi8(x, _mm_set1_epi8(0x20))));
-    if (stop & q & -stop) {
-      *out = start;
-      *n = (size_t)__builtin_ctz(stop);
-      j->p = start + *n + 1;
-      return TIER_OK;
-    }
+  int q = j->e - start >= 16 ? scan_quote16(start) : -1; /* most strings end within sixteen bytes */
+  if (q >= 0) {
+    *out = start;
+    *n = (size_t)q;
+    j->p = start + q + 1;
+    return TIER_OK;
   }
-#endif
   const char *p = scan_plain(start, j->e);
   if (p < j->e && *p == '"') {
     *out = start;
@@ -530,6 +523,16 @@ static int integer(struct jp *j, const char *b, const char *e, int64_t *out) {
   return TIER_OK;
 }
 
+/* Whether the n bytes at s are spelt in a JSON string as themselves: no
+ * quote, backslash or control character to escape. */
+static bool raw_bytes(const char *s, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (c < 0x20 || c == '"' || c == '\\') return false;
+  }
+  return true;
+}
+
 /* Enum values by hash.  Scanning an enum's values for the text read was
  * a tenth of reading a record: which value the items of a list hold
  * changes from item to item, and so does where the scan stops.  The hash
@@ -547,36 +550,42 @@ static inline uint32_t enum_slot(const struct enum_hash *eh, const char *s, size
   return (name_key(s, n) * 0x9E3779B1u) >> (32 - eh->bits);
 }
 
-/* The ordinal of value s of enum en, or -1. */
-static inline __attribute__((always_inline)) int enum_find(const struct jp *j, const struct img_enum *en, const char *s,
-                                                           size_t n) {
-  const struct image *img = j->img;
-  const struct enum_hash *eh = &j->rd->ehash[en - img->enums];
+/* The ordinal of value s of enum en, or -1.  quoted: s is a plain string
+ * in place, with its closing quote among the sixteen readable bytes at s,
+ * so that each value is one masked compare with its name and quote. */
+static inline __attribute__((always_inline)) int enum_find(const struct jp *j, const struct img_enum *en, const char *s, size_t n,
+                                                           bool quoted) {
+  const struct enum_hash *eh = &j->rd->ehash[en - j->img->enums];
   const uint8_t *slot = j->rd->eslots + eh->at;
+  const struct enum_val *ev = j->rd->evals + eh->vat;
   uint32_t mask = (1u << eh->bits) - 1;
   for (uint32_t h = enum_slot(eh, s, n); slot[h]; h = (h + 1) & mask) {
-    uint32_t v = en->vals[slot[h] - 1];
-    if (img->strlens[v] == n && scan_same(img->strs[v], s, n)) return slot[h] - 1;
+    const struct enum_val *v = &ev[slot[h] - 1];
+    if (quoted ? scan_pat_at(&v->q, s) : v->n == n && scan_same(v->name, s, n)) return slot[h] - 1;
   }
   return -1;
 }
 
-/* The hash tables of the schema's enums (rd->ehash, rd->eslots): at
- * least four slots per value, so memory is linear in the schema. */
+/* The hash tables of the schema's enums (rd->ehash, rd->eslots) and their
+ * values (rd->evals): at least four slots per value, so memory is linear
+ * in the schema. */
 static int index_enums(struct tier_vm *vm, struct reader *rd) {
   const struct image *img = vm->rs->img;
-  size_t total = 1, nh = sizeof(struct enum_hash) * (img->nenums + 1);
+  size_t total = 1, nvals = 1, nh = sizeof(struct enum_hash) * (img->nenums + 1);
   struct enum_hash *eh = t_malloc(&vm->hook, nh);
+  struct enum_val *ev = NULL;
+  uint8_t *slots = NULL;
   if (!eh) return TIER_ENOMEM;
   for (uint32_t e = 0; e < img->nenums; e++) {
     uint8_t bits = 2;
     while ((1u << bits) < 4 * img->enums[e].nvals) bits++;
-    eh[e] = (struct enum_hash){(uint32_t)total, bits};
+    eh[e] = (struct enum_hash){(uint32_t)total, bits, (uint32_t)nvals};
     total += 1u << bits;
+    nvals += img->enums[e].nvals;
   }
-  uint8_t *slots = t_malloc(&vm->hook, total);
-  if (!slots) {
+  if (!(slots = t_malloc(&vm->hook, total)) || !(ev = t_malloc(&vm->hook, nvals * sizeof *ev))) {
     t_free(&vm->hook, eh, nh);
+    t_free(&vm->hook, slots, slots ? total : 0);
     return TIER_ENOMEM;
   }
   memset(slots, 0, total);
@@ -584,7 +593,16 @@ static int index_enums(struct tier_vm *vm, struct reader *rd) {
     const struct img_enum *en = &img->enums[e];
     uint32_t mask = (1u << eh[e].bits) - 1;
     for (uint32_t k = 0; k < en->nvals; k++) {
-      uint32_t h = enum_slot(&eh[e], img->strs[en->vals[k]], img->strlens[en->vals[k]]);
+      const char *name = img->strs[en->vals[k]];
+      uint32_t n = img->strlens[en->vals[k]], h = enum_slot(&eh[e], name, n);
+      struct enum_val *v = &ev[eh[e].vat + k];
+      *v = (struct enum_val){.name = name, .n = n, .q = {.lo = 1}}; /* q: matches nothing */
+      if (n <= 15 && raw_bytes(name, n)) {
+        char quoted[16];
+        memcpy(quoted, name, n);
+        quoted[n] = '"';
+        scan_pat_init(&v->q, quoted, n + 1);
+      }
       while (slots[eh[e].at + h]) h = (h + 1) & mask;
       slots[eh[e].at + h] = (uint8_t)(k + 1);
     }
@@ -592,6 +610,8 @@ static int index_enums(struct tier_vm *vm, struct reader *rd) {
   rd->ehash = eh;
   rd->eslots = slots;
   rd->neslots = total;
+  rd->evals = ev;
+  rd->nevals = nvals;
   return TIER_OK;
 }
 
@@ -607,8 +627,17 @@ static inline __attribute__((always_inline)) int enum_value(struct jp *j, const 
     snprintf(want, sizeof want, _("one of the values of %s"), img_str(img, en->name));
     return mistyped(j, want);
   }
-  if ((rc = string(j, &s, &n))) return rc;
-  int k = enum_find(j, en, s, n);
+  const char *at = j->p + 1;
+  int q = j->e - at >= 16 ? scan_quote16(at) : -1, k; /* as string() reads it */
+  if (q >= 0) {
+    s = at;
+    n = (size_t)q;
+    j->p = at + q + 1;
+    k = enum_find(j, en, s, n, true);
+  } else {
+    if ((rc = string(j, &s, &n))) return rc;
+    k = enum_find(j, en, s, n, false);
+  }
   if (k >= 0) { *out = k; return TIER_OK; }
   char allowed[256];
   rec_enum_allowed(img, en, allowed, sizeof allowed);
@@ -1017,13 +1046,7 @@ static int object(struct jp *j, int owner, const struct owner_fields *ofs, int d
 
 /* Whether a field's name is spelt in JSON as itself: a key that matches it
  * byte for byte between quotes is that field (see expected_key). */
-static bool raw_name(const struct image *img, uint32_t name) {
-  for (uint32_t i = 0; i < img->strlens[name]; i++) {
-    unsigned char c = (unsigned char)img->strs[name][i];
-    if (c < 0x20 || c == '"' || c == '\\') return false;
-  }
-  return true;
-}
+static bool raw_name(const struct image *img, uint32_t name) { return raw_bytes(img->strs[name], img->strlens[name]); }
 
 /* Build the per-owner field tables once per VM: the fields of owner o
  * (0 the record, l + 1 list l) are owner_fields[owner_start[o + 1] ..

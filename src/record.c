@@ -718,6 +718,7 @@ void rec_free(struct tier_vm *vm) {
   t_free(&vm->hook, rd->order, (vm->rs->img->nfields + vm->rs->img->nlists + 2) * sizeof *rd->order);
   t_free(&vm->hook, rd->ehash, (vm->rs->img->nenums + 1) * sizeof *rd->ehash);
   t_free(&vm->hook, rd->eslots, rd->neslots);
+  t_free(&vm->hook, rd->evals, rd->nevals * sizeof *rd->evals);
   t_free(&vm->hook, rd, sizeof *rd);
   vm->reader = NULL;
 }

@@ -48,6 +48,18 @@ struct field_key {
 struct enum_hash {
   uint32_t at;
   uint8_t bits;
+  uint32_t vat; /* its first value in rd->evals */
+};
+
+/* One value of an enum as json.c enum_find compares it: its name and
+ * length, and the name with its closing quote as a pattern (q), which a
+ * plain string in place matches exactly when it is the value; a value of
+ * over 15 bytes, or with a byte JSON escapes, has a q that matches nothing
+ * (no such string can be it). */
+struct enum_val {
+  const char *name;
+  uint32_t n;
+  struct scan_pat q;
 };
 
 /* A keyed text of up to eight bytes read in the current record (json.c
@@ -83,6 +95,8 @@ struct reader {
   struct enum_hash *ehash;             /* per enum of the schema (json.c) */
   uint8_t *eslots;                     /* their tables, one after the other */
   size_t neslots;                      /* bytes at eslots */
+  struct enum_val *evals;              /* their values, enum after enum (enum_hash.vat) */
+  size_t nevals;
   char *id; size_t cap_id;             /* the current record's id, NUL-terminated */
   char *name; size_t cap_name;         /* its name (rec_name), NUL-terminated */
   int32_t name_field;                  /* the schema's "name" field, -1 if none (set on creation) */

@@ -591,6 +591,54 @@ static void enum_values_agree(void **st) {
   tier_ruleset_free(ers);
 }
 
+/* Enum values read in place, by one masked compare with the value and its
+ * quote (json.c enum_find, quoted), read as the reference reads them: values
+ * on both sides of the 15 bytes that fit the pattern with the quote, each
+ * cut short and one byte longer, spelt with an escape (not in place), and
+ * at the record's end (fewer than sixteen bytes left). */
+static void enum_values_in_place(void **st) {
+  (void)st;
+  static const char *const vals[] = {"q", "abcdefghijklmn", "abcdefghijklmno", "abcdefghijklmnop", "abcdefghijklmnopq"};
+  tier_ruleset *ers = tu_compile("enum e { q, abcdefghijklmn, abcdefghijklmno, abcdefghijklmnop, abcdefghijklmnopq }\n"
+                                 "enum one { ab }\n"
+                                 "record { id: text; partner type: e; w: list { x: e; }; o: list { y: one; } }\n"
+                                 "metric n = count w;\ntier T q < n >= 1; >\n",
+                                 NULL);
+  assert_non_null(ers);
+  tier_vm *f = tier_vm_new(ers, NULL), *r = tier_vm_new(ers, NULL);
+  assert_true(f && r);
+  char line[512], v[64];
+  long ok = agreed, no = rejected_both;
+  for (size_t t = 0; t < sizeof vals / sizeof *vals; t++)
+    for (int cut = -1; cut <= 1; cut++) { /* the value one byte short, itself, one byte longer */
+      size_t n = strlen(vals[t]);
+      if (cut < 0 && n == 1) continue;
+      snprintf(v, sizeof v, "%.*s%s", (int)(n + (cut < 0 ? -1 : 0)), vals[t], cut > 0 ? "z" : "");
+      int m = snprintf(line, sizeof line, "{\"id\":\"e\",\"type\":\"%s\",\"w\":[{\"x\":\"%s\"}]}", v, v);
+      compare_with(f, r, line, (size_t)m);
+      m = snprintf(line, sizeof line, "{\"id\":\"e\",\"w\":[],\"type\":\"%s\"}", v); /* at the end */
+      compare_with(f, r, line, (size_t)m);
+    }
+  assert_int_equal(agreed, ok + 2 * 8); /* the five, and three cut short that are values too */
+  assert_int_equal(rejected_both, no + 2 * 6);
+  /* a one-value enum has four slots: "ab" and a byte more, for every byte
+   * that may follow, fall in its slot often; the value, found there, must
+   * not match by its first bytes */
+  no = rejected_both;
+  for (int c = 0x20; c < 0x7F; c++) {
+    if (c == '"' || c == '\\') continue;
+    int m = snprintf(line, sizeof line, "{\"id\":\"e\",\"type\":\"q\",\"w\":[],\"o\":[{\"y\":\"ab%c\"},{\"y\":\"ab\"}]}", c);
+    compare_with(f, r, line, (size_t)m);
+  }
+  assert_int_equal(rejected_both, no + 0x7F - 0x20 - 2);
+  static const char *const escaped = "{\"id\":\"e\",\"type\":\"\\u0071\",\"w\":[{\"x\":\"abcdefghijklmn\\u006f\"}]}";
+  compare_with(f, r, escaped, strlen(escaped));
+  assert_int_equal(agreed, ok + 2 * 8 + 1);
+  tier_vm_free(f);
+  tier_vm_free(r);
+  tier_ruleset_free(ers);
+}
+
 /* Keys in an order other than the schema's (here sorted, as Go's
  * encoding/json and `jq -S` write them) read as the reference reads them,
  * and the reader learns the order from the first item: each key of the
@@ -932,6 +980,7 @@ int main(void) {
       cmocka_unit_test(keys_and_texts_agree),
       cmocka_unit_test(tier_fields_agree),
       cmocka_unit_test(enum_values_agree),
+      cmocka_unit_test(enum_values_in_place),
       cmocka_unit_test(sorted_keys_learnt),
       cmocka_unit_test(spaced_keys_matched),
       cmocka_unit_test(dates_read_in_place),

@@ -7,7 +7,9 @@
  * length up to 40 and a difference at every place; so must a key's
  * pattern (scan_pat_at) for every length up to 16, whatever follows.
  * The digit reader (scan_digits8) must say what the byte loop says for
- * every byte after up to eight digits, and for random words.
+ * every byte after up to eight digits, and for random words; so must the
+ * test for a string that ends at its quote within sixteen bytes
+ * (scan_quote16).
  */
 #include "testutil.h"
 #include "scan.h"
@@ -162,9 +164,39 @@ static void digits(void **st) {
   }
 }
 
+/* scan_quote16 against the byte loop: where the plain run of the sixteen
+ * bytes ends, when it ends at a quote; -1 otherwise.  Each stopping byte at
+ * each place, with a quote after it or none, and random bytes. */
+static int quote16_bytes(const char *p) {
+  const char *e = scan_plain_bytes(p, p + 16);
+  return e < p + 16 && *e == '"' ? (int)(e - p) : -1;
+}
+
+static void quote16(void **st) {
+  (void)st;
+  static const unsigned char stops[] = {'"', '\\', 0x00, 0x1F, 0x7F, 0x80, 0xC3, 0xFF, ' ' - 1, 'a'};
+  char buf[16];
+  for (size_t k = 0; k < sizeof stops; k++)
+    for (int at = 0; at < 16; at++)
+      for (int q = -1; q < 16; q++) {
+        memset(buf, 'a', sizeof buf);
+        buf[at] = (char)stops[k];
+        if (q >= 0) buf[q] = '"';
+        assert_int_equal(scan_quote16(buf), quote16_bytes(buf));
+      }
+  uint64_t x = 88172645463325252u;
+  for (int round = 0; round < 100000; round++) {
+    for (size_t i = 0; i < sizeof buf; i++) {
+      x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+      buf[i] = (char)(x % 16 == 0 ? (unsigned char)(x >> 8) : x % 16 == 1 ? '"' : 'a' + x % 26);
+    }
+    assert_int_equal(scan_quote16(buf), quote16_bytes(buf));
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {cmocka_unit_test(portable_scanner), cmocka_unit_test(simd_scanner),
-                                     cmocka_unit_test(short_compare), cmocka_unit_test(pattern_compare),
-                                     cmocka_unit_test(digits)};
+                                     cmocka_unit_test(short_compare),    cmocka_unit_test(pattern_compare),
+                                     cmocka_unit_test(digits),           cmocka_unit_test(quote16)};
   return cmocka_run_group_tests_name("scan", tests, NULL, NULL);
 }
