@@ -969,26 +969,16 @@ static void amounts_read_exactly(void **st) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(examples_agree),
-      cmocka_unit_test(generated_agree),
-      cmocka_unit_test(mutations_agree),
-      cmocka_unit_test(deep_nesting_is_an_error),
-      cmocka_unit_test(large_record),
-      cmocka_unit_test(nested_agree),
-      cmocka_unit_test(nested_paths),
-      cmocka_unit_test(nested_mutations_agree),
-      cmocka_unit_test(keys_and_texts_agree),
-      cmocka_unit_test(tier_fields_agree),
-      cmocka_unit_test(enum_values_agree),
-      cmocka_unit_test(enum_values_in_place),
-      cmocka_unit_test(sorted_keys_learnt),
-      cmocka_unit_test(spaced_keys_matched),
-      cmocka_unit_test(dates_read_in_place),
-      cmocka_unit_test(bom_is_named),
-      cmocka_unit_test(strict_names_every_key),
-      cmocka_unit_test(lists_named_by_their_keys),
-      cmocka_unit_test(amounts_read_exactly),
-      cmocka_unit_test(syntax_text_cut_whole),
+      cmocka_unit_test(examples_agree),         cmocka_unit_test(generated_agree),
+      cmocka_unit_test(mutations_agree),        cmocka_unit_test(deep_nesting_is_an_error),
+      cmocka_unit_test(large_record),           cmocka_unit_test(nested_agree),
+      cmocka_unit_test(nested_paths),           cmocka_unit_test(nested_mutations_agree),
+      cmocka_unit_test(keys_and_texts_agree),   cmocka_unit_test(tier_fields_agree),
+      cmocka_unit_test(enum_values_agree),      cmocka_unit_test(enum_values_in_place),
+      cmocka_unit_test(sorted_keys_learnt),     cmocka_unit_test(spaced_keys_matched),
+      cmocka_unit_test(dates_read_in_place),    cmocka_unit_test(bom_is_named),
+      cmocka_unit_test(strict_names_every_key), cmocka_unit_test(lists_named_by_their_keys),
+      cmocka_unit_test(amounts_read_exactly),   cmocka_unit_test(syntax_text_cut_whole),
   };
   return cmocka_run_group_tests_name("json", tests, setup, teardown);
 }
