@@ -36,7 +36,7 @@ DEB_PKGS := flex bison libcmocka-dev libjansson-dev libsodium-dev libgmp-dev pkg
 LIB_SRC := src/util.c src/i18n.c src/num.c src/period.c src/checkpoint.c src/func.c src/text.c src/input.c src/ast.c src/sema.c src/defs.c src/blocks.c src/refs.c src/lint.c src/codegen.c src/compile.c \
            src/opcodes.c src/bytecode.c src/verify.c src/vm.c src/record.c src/json.c src/result.c src/said.c \
            src/inspect.c src/meaning.c src/ladder.c src/ruletest.c src/coverage.c src/rulediff.c src/stream.c src/disasm.c src/fmt.c src/api.c
-LIB_SRC += src/lookalike.c src/symtab.c src/score.c src/whatif.c
+LIB_SRC += src/lookalike.c src/symtab.c src/score.c src/whatif.c src/loopk.c
 TOOL_SRC := src/tools/cli.c src/tools/escape.c src/tools/output.c src/tools/explain.c src/tools/diff.c src/tools/report.c \
             src/tools/par.c
 GEN_SRC := $(BUILD)/parser.c $(BUILD)/lexer.c
@@ -384,6 +384,12 @@ $(BUILD)/tests/test_diffprop: tests/unit/test_diffprop.c tests/unit/testutil.h $
 $(DIFF_DIR)/vm-steps.o: src/vm.c $(HDRS) | $(BUILD)/.deps
 	@mkdir -p $(dir $@)
 	$(CC) $(LIB_CFLAGS) -DTIER_COUNT_STEPS -c -o $@ $<
+
+# test_loopk counts steps (a loop run at once counts what its instructions
+# would): linked with that vm.c instead of the library's
+$(BUILD)/tests/test_loopk: tests/unit/test_loopk.c tests/unit/testutil.h $(DIFF_DIR)/vm-steps.o $(DIFF_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) -DTIER_COUNT_STEPS_LINKED -o $@ $< $(DIFF_DIR)/vm-steps.o $(DIFF_LIB) -lcmocka $(LDLIBS) -lpthread
 
 $(DIFF_DIR)/difftest: $(DIFF_DIR)/difftest.o $(REF_OBJ) $(DIFF_DIR)/vm-steps.o $(DIFF_LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lgmp

@@ -187,7 +187,8 @@ static int fuse(struct tier_ruleset *rs, uint32_t n) {
  * + k] for item slot k of list l that a DADD_S reads right after its ITEM;
  * true when some DADD_S may read anything else.  target: room for n + 1
  * flags, zeroed. */
-static bool dadd_reads(const struct tier_ruleset *rs, uint32_t n, bool *target, const uint32_t *slot_at, bool *read) {
+static bool dadd_reads(const struct tier_ruleset *rs, uint32_t n, bool *target, const uint32_t *slot_at, bool *read,
+                       bool *stamped) {
   const struct image *img = rs->img;
   for (uint32_t i = 0; i < n; i++) {
     int fmt = op_info[rs->code[i].op].fmt;
@@ -199,8 +200,12 @@ static bool dadd_reads(const struct tier_ruleset *rs, uint32_t n, bool *target, 
     const struct vinsn *c = &rs->code[i];
     if (c->op == OP_LOOP && depth <= LIM_LIST_DEPTH) open[depth++] = c->a;
     else if (c->op == OP_NEXT && depth) depth--;
+    else if (c->op == OP_DADD) stamped[c->a] = false;
     else if (c->op == OP_DADD_S) {
-      if (target[i] || i == 0 || c[-1].op != OP_ITEM || !depth || c[-1].a >= img->lists[open[depth - 1]].width) return true;
+      if (target[i] || i == 0 || c[-1].op != OP_ITEM || !depth || c[-1].a >= img->lists[open[depth - 1]].width) {
+        for (uint32_t k = 0; k < MAX_DSETS; k++) stamped[k] = false; /* as all fields are keyed */
+        return true;
+      }
       read[slot_at[open[depth - 1]] + c[-1].a] = true;
     }
   }
@@ -220,7 +225,8 @@ static int keyed_fields(struct tier_ruleset *rs, uint32_t n) {
     memset(read, 0, sizeof *read * (slots + 1));
     slots = 0;
     for (uint32_t l = 0; l < img->nlists; l++) slot_at[l] = slots, slots += img->lists[l].width;
-    bool all = dadd_reads(rs, n, target, slot_at, read);
+    for (uint32_t k = 0; k < MAX_DSETS; k++) rs->stamped[k] = true;
+    bool all = dadd_reads(rs, n, target, slot_at, read, rs->stamped);
     for (uint32_t f = 0; f < img->nfields; f++) {
       const struct img_field *F = &img->fields[f];
       rs->keyed[f] = F->kind == TY_TEXT && (all || (F->owner != NO_LIST && read[slot_at[F->owner] + F->slot]));
@@ -275,9 +281,10 @@ static int decode(struct tier_ruleset *rs) {
     if (fmt == PER) per_decode(v->a, &v->per); /* verified: always a period */
     pc += op_size(q[0]);
   }
-  if (fuse(rs, n) != TIER_OK || keyed_fields(rs, n) != TIER_OK) return TIER_ENOMEM;
   for (uint32_t k = 0; k < img->nconsts; k++)
     rs->kvals[k] = img->consts[k].kind == TY_TEXT ? (TEXT_CONST | img->consts[k].v) : img->consts[k].v;
+  /* loopk_build reads the constants' values */
+  if (fuse(rs, n) != TIER_OK || keyed_fields(rs, n) != TIER_OK || loopk_build(rs, n) != TIER_OK) return TIER_ENOMEM;
   for (uint32_t m = 0; m < img->nmetrics; m++) rs->num_regs |= img->metrics[m].kind == TY_NUMBER;
   for (uint32_t r = 0; r < img->nreqs; r++) {
     rs->req_entry[r] = rs->insn_at[img->reqs[r].code];
@@ -557,6 +564,17 @@ static int prepare_medians(struct tier_vm *vm, const struct record *r) {
  * k at k * dcap; they are allocated at the new size first, then swapped
  * in, so that a failure leaves the old ones (and the sizes the hook was
  * told) as they were. */
+/* DCLEAR's work: a new generation, and a real clearing when it wraps */
+static inline void dset_clear(struct tier_vm *vm, struct dset *d) {
+  if (++d->gen == 0) {
+    memset(d->gens, 0, sizeof(uint32_t) * vm->dcap);
+    d->gen = 1;
+  }
+  d->n = 0;
+}
+
+static int grow_sets(struct tier_vm *vm, uint32_t nsets, uint32_t want);
+
 int vm_prepare(struct tier_vm *vm, const struct record *r) {
   if (prepare_medians(vm, r) != TIER_OK) return TIER_ENOMEM;
   uint32_t nsets = vm->rs->img->nsets;
@@ -566,7 +584,22 @@ int vm_prepare(struct tier_vm *vm, const struct record *r) {
     if (want > (1u << 30)) return TIER_ENOMEM;
     want *= 2;
   }
-  if (want <= vm->dcap) return TIER_OK;
+  if (want > vm->dcap && grow_sets(vm, nsets, want) != TIER_OK) return TIER_ENOMEM;
+  /* a set of texts read straight from items (rs->stamped) has its
+   * generations indexed by the texts' handles when they fit */
+  for (uint32_t k = 0; k < nsets; k++) {
+    struct dset *d = &vm->dsets[k];
+    bool stamp = vm->rs->stamped[k] && r->nstrs <= vm->dcap;
+    if (stamp != d->stamp) { /* what the set held means another thing now: empty it */
+      d->stamp = stamp;
+      dset_clear(vm, d);
+    }
+  }
+  return TIER_OK;
+}
+
+/* The sets at `want` slots each, empty */
+static int grow_sets(struct tier_vm *vm, uint32_t nsets, uint32_t want) {
   size_t n = (size_t)nsets * want;
   uint64_t *keys = t_malloc(&vm->hook, sizeof(uint64_t) * n);
   uint32_t *gens = t_malloc(&vm->hook, sizeof(uint32_t) * n);
@@ -584,7 +617,7 @@ int vm_prepare(struct tier_vm *vm, const struct record *r) {
   /* generation 0 is never current: a zeroed slot is empty */
   memset(gens, 0, sizeof(uint32_t) * n);
   for (uint32_t k = 0; k < nsets; k++)
-    vm->dsets[k] = (struct dset){keys + (size_t)k * want, gens + (size_t)k * want, 1, 0};
+    vm->dsets[k] = (struct dset){keys + (size_t)k * want, gens + (size_t)k * want, 1, 0, false};
   return TIER_OK;
 }
 
@@ -697,9 +730,161 @@ static int median_of(struct mbuf *b, struct num *out, uint64_t *work) {
 /* Dispatch: computed goto where the compiler has labels as values (GCC,
  * clang), a switch elsewhere or when built with TIER_VM_SWITCH (make
  * VM_DISPATCH=switch; CI runs the whole suite on both). */
+/* Faults of run-time work done outside vm_run's cases (dadd_text,
+ * run_loopk): vm_run goes to the label of each. */
+enum { FAULT_NONE, FAULT_OVERFLOW, FAULT_TEXT, FAULT_FULL };
+
+/* DADD_S: text h into distinct set s.  Texts are equal by content: a
+ * constant and the same text in the record are one value.  Two texts of
+ * the record are equal only when their handles are (the readers intern
+ * them): only a constant is compared by its bytes. */
+static int dadd_hashed(struct tier_vm *vm, const struct record *r, struct dset *d, int64_t h) {
+  const struct tier_ruleset *rs = vm->rs;
+  const char *ta, *tb;
+  uint32_t la, lb, hash;
+  if (h & TEXT_CONST) {
+    /* a constant hashed as a keyed text of the record is, with the key the record's were */
+    if (!text_of(rs, r, h, &ta, &la)) return FAULT_TEXT;
+    hash = (uint32_t)hash_bytes(r->hkey, ta, la) & ~TEXT_UNKEYED;
+  } else { /* a text of the record, the common case: text_of's work without the call */
+    if (h < 0 || (uint64_t)h >= r->nstrs) return FAULT_TEXT;
+    ta = r->strs[h].p;
+    la = r->strs[h].n;
+    hash = r->strs[h].hash;
+  }
+  uint32_t mask = vm->dcap - 1, i = hash & mask;
+  for (vm->probes++; d->gens[i] == d->gen; i = (i + 1) & mask, vm->probes++) {
+    int64_t k = (int64_t)d->keys[i];
+    if (k == h) return FAULT_NONE;
+    if (!((k | h) & TEXT_CONST)) continue; /* two texts of the record */
+    if (!text_of(rs, r, k, &tb, &lb)) return FAULT_TEXT;
+    if (la == lb && memcmp(ta, tb, la) == 0) return FAULT_NONE;
+  }
+  if (2 * (d->n + 1) > vm->dcap) return FAULT_FULL;
+  d->gens[i] = d->gen;
+  d->keys[i] = (uint64_t)h;
+  d->n++;
+  return FAULT_NONE;
+}
+
+/* The stamped way (a record's texts only, and no more of them than the
+ * set has slots: vm_prepare) inline, the hashed way out of line. */
+static inline int dadd_text(struct tier_vm *vm, const struct record *r, uint32_t s, int64_t h) {
+  struct dset *d = &vm->dsets[s];
+  if (h == TIER_NONE) return FAULT_NONE;
+  if (!d->stamp) return dadd_hashed(vm, r, d, h);
+  if (h < 0 || (uint64_t)h >= r->nstrs) return FAULT_TEXT;
+  vm->probes++;
+  if (d->gens[h] == d->gen) return FAULT_NONE;
+  if (2 * (d->n + 1) > vm->dcap) return FAULT_FULL;
+  d->gens[h] = d->gen;
+  d->n++;
+  return FAULT_NONE;
+}
+
+#ifdef TIER_COUNT_STEPS
+#define lk_steps(n) (vm->steps += (n))
+#else
+#define lk_steps(n) ((void)0)
+#endif
+
 #if defined(__GNUC__) && !defined(TIER_VM_SWITCH)
 #define VM_GOTO 1
 #endif
+
+/* WITHIN_M's window start for asof and months, kept from run to run: the
+ * loops of one record ask the same again (run_loopk keeps the last too) */
+static int64_t lk_window(struct tier_vm *vm, int64_t asof, int64_t months) {
+  if (!vm->win_ok || vm->win_asof != asof || vm->win_m != months)
+    vm->win_ok = true, vm->win_asof = asof, vm->win_m = months, vm->win_lo = window_start(asof, months);
+  return vm->win_lo;
+}
+
+/* OP_LOOPK: loop L's rows (loopk.c) for every item of its list, as its
+ * instructions would run; FAULT_NONE, or a fault at instruction *at.
+ * Dispatched as vm_run is (computed goto, or a switch), each row reading
+ * only what its kind needs; one row a line, as vm_run's cases (which
+ * clang-format would join). */
+static int run_loopk(struct tier_vm *vm, const struct loopk *L, const struct record *r, int64_t asof, uint32_t *at) {
+  uint32_t n = r->lists[L->list].n, width = vm->rs->img->lists[L->list].width;
+  const int64_t *next = r->lists[L->list].items, *item;
+  int64_t *regs = vm->regs, win_m = INT64_MIN, win_lo = 0, x;
+  bool has_asof = asof != TIER_NONE;
+  const struct lrow *w;
+  int e;
+  // clang-format off
+#define X (x = item[w->slot])
+#define REG regs[w->r]
+#define CMP(c) { bool c_ = (c); lk_steps(c_ ? w->st : w->sf); w = c_ ? w->t : w->f; LK_DISPATCH; }
+#define DONE { lk_steps(w->st); w = w->t; LK_DISPATCH; }
+#ifdef VM_GOTO
+  static const void *const lbl[LR__COUNT] = {
+      &&L_EQK, &&L_NEK, &&L_LTK, &&L_LEK, &&L_GTK, &&L_GEK, &&L_EQA, &&L_NEA, &&L_LTA, &&L_LEA, &&L_GTA, &&L_GEA,
+      &&L_INSET, &&L_NONE, &&L_WITHIN_M, &&L_WITHIN_D, &&L_TRUE, &&L_REG, &&L_SET, &&L_COPY, &&L_NORM, &&L_INCR, &&L_SUM,
+      &&L_MIN, &&L_MAX, &&L_DADD_S, &&L_END};
+  _Static_assert(LR_END == 26 && LR__COUNT == 27, "one label per row kind, in order");
+#define LK_DISPATCH goto *lbl[w->op]
+#define LK_CASE(name) L_##name:
+#else
+#define LK_DISPATCH continue
+#define LK_CASE(name) case LR_##name:
+#endif
+  for (;;) {
+    /* LR_END: the next item */
+    if (!n--) return FAULT_NONE;
+    item = next, next += width;
+    w = L->first;
+    lk_steps(L->pre);
+#ifdef VM_GOTO
+    LK_DISPATCH;
+#else
+    for (;;) switch (w->op) {
+#endif
+    LK_CASE(EQK) CMP(X != TIER_NONE && x == w->k)
+    LK_CASE(NEK) CMP(X != TIER_NONE && x != w->k)
+    LK_CASE(LTK) CMP(X != TIER_NONE && x < w->k)
+    LK_CASE(LEK) CMP(X != TIER_NONE && x <= w->k)
+    LK_CASE(GTK) CMP(X != TIER_NONE && x > w->k)
+    LK_CASE(GEK) CMP(X != TIER_NONE && x >= w->k)
+    LK_CASE(EQA) CMP(X != TIER_NONE && has_asof && x == asof)
+    LK_CASE(NEA) CMP(X != TIER_NONE && has_asof && x != asof)
+    LK_CASE(LTA) CMP(X != TIER_NONE && has_asof && x < asof)
+    LK_CASE(LEA) CMP(X != TIER_NONE && has_asof && x <= asof)
+    LK_CASE(GTA) CMP(X != TIER_NONE && has_asof && x > asof)
+    LK_CASE(GEA) CMP(X != TIER_NONE && has_asof && x >= asof)
+    LK_CASE(INSET) CMP(X >= 0 && x < 64 && ((uint64_t)w->k >> x & 1))
+    LK_CASE(NONE) CMP(X == TIER_NONE)
+    LK_CASE(WITHIN_M) if (w->k != win_m) win_m = w->k, win_lo = lk_window(vm, asof, w->k); CMP(X != TIER_NONE && x <= asof && x > win_lo)
+    LK_CASE(WITHIN_D) CMP(X != TIER_NONE && x <= asof && asof - x < w->k)
+    LK_CASE(TRUE) CMP(X == 1)
+    LK_CASE(REG) CMP(REG == 1)
+    LK_CASE(SET) REG = w->k; DONE
+    LK_CASE(COPY) REG = X; DONE
+    LK_CASE(NORM) REG = REG == 1; DONE
+    LK_CASE(INCR) REG = (int64_t)((uint64_t)REG + 1); DONE /* wraps, never UB */
+    LK_CASE(SUM)
+      if (X != TIER_NONE && (__builtin_add_overflow(REG, x, &REG) || REG == TIER_NONE)) return *at = w->at, FAULT_OVERFLOW;
+      DONE
+    LK_CASE(MIN) if (X != TIER_NONE && (REG == TIER_NONE || x < REG)) REG = x; DONE
+    LK_CASE(MAX) if (X != TIER_NONE && (REG == TIER_NONE || x > REG)) REG = x; DONE
+    LK_CASE(DADD_S)
+      if ((e = dadd_text(vm, r, w->r, X))) return *at = w->at, e;
+      DONE
+    LK_CASE(END) goto next;
+#ifndef VM_GOTO
+    default: __builtin_unreachable(); /* loopk.c makes no other row */
+    }
+#endif
+  next:;
+  }
+#undef X
+#undef REG
+#undef CMP
+#undef DONE
+#undef LK_DISPATCH
+#undef LK_CASE
+// clang-format on
+}
 
 /* Run the segment at instruction `entry` with evaluation date `asof`.  For a
  * rule, *out is its value; for the metric block, the registers are filled. */
@@ -790,7 +975,7 @@ int vm_run_code(struct tier_vm *vm, const struct vinsn *code, uint32_t entry, co
     [OP_ITEM_LTK_I_ANDJ] = &&L_ITEM_LTK_I_ANDJ, [OP_ITEM_LEK_I_ANDJ] = &&L_ITEM_LEK_I_ANDJ,
     [OP_ITEM_GTK_I_ANDJ] = &&L_ITEM_GTK_I_ANDJ, [OP_ITEM_GEK_I_ANDJ] = &&L_ITEM_GEK_I_ANDJ,
     [OP_ITEM_INSET_JUMPF] = &&L_ITEM_INSET_JUMPF, [OP_JFR_ITEM_INSET_JUMPF] = &&L_JFR_ITEM_INSET_JUMPF,
-    [OP_ITEM_WITHIN_M_JUMPF] = &&L_ITEM_WITHIN_M_JUMPF};
+    [OP_ITEM_WITHIN_M_JUMPF] = &&L_ITEM_WITHIN_M_JUMPF, [OP_LOOPK] = &&L_LOOPK};
 #pragma GCC diagnostic pop
 #undef LBL
 #define vmdispatch() do { vmstep(); goto *labels[ip->op]; } while (0)
@@ -1056,15 +1241,7 @@ int vm_run_code(struct tier_vm *vm, const struct vinsn *code, uint32_t entry, co
   vmcase(MAX_F) sp--; MINMAX_F(NTOP, NUM(sp), >) vmbreak;
   vmcase(ANY) sp--; TOP = TOP == 1 || sp[0] == 1; vmbreak;
   vmcase(ALL) sp--; TOP = TOP == 1 && sp[0] == 1; vmbreak;
-  vmcase(DCLEAR) {
-    struct dset *d = &vm->dsets[A];
-    if (++d->gen == 0) { /* wrapped: clear for real */
-      memset(d->gens, 0, sizeof(uint32_t) * vm->dcap);
-      d->gen = 1;
-    }
-    d->n = 0;
-    vmbreak;
-  }
+  vmcase(DCLEAR) dset_clear(vm, &vm->dsets[A]); vmbreak;
   vmcase(DADD) {
     /* missing values are not counted */
     uint64_t key = (uint64_t)*--sp;
@@ -1082,42 +1259,22 @@ int vm_run_code(struct tier_vm *vm, const struct vinsn *code, uint32_t entry, co
     }
     vmbreak;
   }
-  vmcase(ITEM_DADD_S) ITEM_THEN
-  vmcase(DADD_S) {
-    /* texts are equal by content: a constant and the same text in the
-     * record are one value.  Two texts of the record are equal only when
-     * their handles are (the readers intern them): only a constant is
-     * compared by its bytes */
-    int64_t h = *--sp;
-    uint32_t hash;
-    if (h == TIER_NONE) vmbreak;
-    if (h & TEXT_CONST) {
-      /* a constant hashed as a keyed text of the record is, with the key the record's were */
-      if (!text_of(rs, r, h, &ta, &la)) goto badtext;
-      hash = (uint32_t)hash_bytes(r->hkey, ta, la) & ~TEXT_UNKEYED;
-    } else { /* a text of the record, the common case: text_of's work without the call */
-      if (h < 0 || (uint64_t)h >= r->nstrs) goto badtext;
-      ta = r->strs[h].p;
-      la = r->strs[h].n;
-      hash = r->strs[h].hash;
+  vmcase(LOOPK) {
+    uint32_t at;
+    switch (run_loopk(vm, &rs->loops[B], r, asof, &at)) {
+    case FAULT_NONE: ip = code + rs->loops[B].exit; vmdispatch();
+    case FAULT_OVERFLOW: ip = code + at; goto overflow;
+    case FAULT_TEXT: ip = code + at; goto badtext;
+    default: ip = code + at; goto setfull;
     }
-    struct dset *d = &vm->dsets[A];
-    uint32_t mask = vm->dcap - 1, s = hash & mask;
-    for (vm->probes++; d->gens[s] == d->gen; s = (s + 1) & mask, vm->probes++) {
-      int64_t k = (int64_t)d->keys[s];
-      if (k == h) break;
-      if (!((k | h) & TEXT_CONST)) continue; /* two texts of the record */
-      if (!text_of(rs, r, k, &tb, &lb)) goto badtext;
-      if (la == lb && memcmp(ta, tb, la) == 0) break;
-    }
-    if (d->gens[s] != d->gen) {
-      if (2 * (d->n + 1) > vm->dcap) goto setfull;
-      d->gens[s] = d->gen;
-      d->keys[s] = (uint64_t)h;
-      d->n++;
-    }
-    vmbreak;
   }
+  vmcase(ITEM_DADD_S) ITEM_THEN
+  vmcase(DADD_S)
+    switch (dadd_text(vm, r, A, *--sp)) {
+    case FAULT_TEXT: goto badtext;
+    case FAULT_FULL: goto setfull;
+    default: vmbreak;
+    }
   vmcase(DSIZE) *sp++ = vm->dsets[A].n; vmbreak;
   vmcase(CNTR) sp--; regs[A] = (int64_t)((uint64_t)regs[A] + (*sp == 1)); vmbreak;
   vmcase(ANYR) sp--; regs[A] = regs[A] == 1 || *sp == 1; vmbreak;

@@ -93,8 +93,67 @@ enum {
   OP_ITEM_INSET_JUMPF,     /* ITEM slot; INSET k; JUMPF -> t: an enum field in a set as a filter */
   OP_JFR_ITEM_INSET_JUMPF, /* JFR m -> u; then as ITEM_INSET_JUMPF */
   OP_ITEM_WITHIN_M_JUMPF,  /* ITEM slot; WITHIN_M months; JUMPF -> t: a date in a window as a filter */
+  /* A whole loop over a list of the record, LOOP to NEXT, run at once
+   * (loopk.c): a = the list, b = its struct loopk in rs->loops.  Its rows
+   * count the steps the loop's instructions as written would, edge by edge
+   * (under TIER_COUNT_STEPS), so the cost bound holds as it did. */
+  OP_LOOPK,
   OP__RUN_COUNT
 };
+
+/* loopk.c's rows: a test goes to t when it holds (steps st) and to f when
+ * not (sf); an action does its work and goes to t (st).  x is the item's
+ * field in slot `slot` (0 for a row that reads none: every item has one),
+ * k the operand, r the register or distinct set. */
+enum {
+  /* x != none && x op k (k is never none), op ==, !=, <, <=, >, >= */
+  LR_EQK,
+  LR_NEK,
+  LR_LTK,
+  LR_LEK,
+  LR_GTK,
+  LR_GEK,
+  /* x != none && asof != none && x op asof */
+  LR_EQA,
+  LR_NEA,
+  LR_LTA,
+  LR_LEA,
+  LR_GTA,
+  LR_GEA,
+  LR_INSET,    /* x in the set of bit mask k */
+  LR_NONE,     /* x is none */
+  LR_WITHIN_M, /* x within k months of asof */
+  LR_WITHIN_D, /* x within k days of asof */
+  LR_TRUE,     /* x == 1 (a bool field) */
+  LR_REG,      /* register r == 1 */
+  LR_SET,      /* register r = k */
+  LR_COPY,     /* register r = x */
+  LR_NORM,     /* register r = (register r == 1) */
+  LR_INCR,     /* register r += 1 (wrapping) */
+  LR_SUM,      /* register r += x, unless none (may overflow) */
+  LR_MIN,      /* register r = the smaller of it and x (none: the other) */
+  LR_MAX,
+  LR_DADD_S, /* the text x into distinct set r */
+  LR_END,    /* the item is done (NEXT) */
+  LR__COUNT
+};
+struct lrow {
+  uint8_t op;
+  uint16_t slot;
+  uint32_t r;
+  int64_t k;
+  const struct lrow *t, *f;
+  uint32_t st, sf;
+  uint32_t at; /* an action that may fault: its instruction's index */
+};
+struct loopk {
+  uint32_t list, exit; /* the list; the instruction after the NEXT */
+  uint32_t pre;        /* each item starts at `first`, with `pre` steps */
+  const struct lrow *first;
+  uint32_t nrows;
+  const struct lrow *rows;
+};
+int loopk_build(struct tier_ruleset *rs, uint32_t n);
 
 /* A requirement whose code is [METRIC m; xxK_I k; RET] (a metric compared
  * with a constant) or [METRIC m; RET] (a bool metric), the commonest
@@ -109,13 +168,16 @@ struct tier_ruleset {
   struct tier_alloc_hook hook;
   struct image *img;
   struct vinsn *code;
-  struct vinsn *run;        /* what vm_run runs: code with some pairs fused (vm.c, fuse) */
+  struct vinsn *run;   /* what vm_run runs: code with some pairs fused (vm.c, fuse) */
+  struct loopk *loops; /* the OP_LOOPK of run (loopk.c) */
+  uint32_t nloops;
   uint32_t *insn_at;        /* byte offset -> instruction index */
   int64_t *kvals;           /* runtime value of each constant */
   bool num_regs;            /* some register holds a number (nregs is used) */
   uint32_t *req_entry, review_entry, metric_entry;
   struct simple_req *simple; /* each requirement's shape when it is a register and a constant (vm.c) */
   bool *keyed;               /* per field: a count distinct may read its texts (vm.c, keyed_fields) */
+  bool stamped[MAX_DSETS];   /* per set: every add is a text read from an item (vm.c, keyed_fields) */
   uint32_t *grant_entry;     /* each grant's condition or value, UINT32_MAX for none */
   uint32_t ntypes;          /* values of the partner enum (0 without one) */
   uint32_t *ladder_start;   /* per type p: its tiers are ladder[ladder_start[p] .. ladder_start[p+1]) */
@@ -186,7 +248,12 @@ struct tier_vm {
   /* count distinct: img->nsets open-addressing sets of dcap slots each
    * (in dkeys and dgens, set k at k * dcap), whose slots carry the set's
    * generation, so that clearing one is a counter increment */
-  struct dset { uint64_t *keys; uint32_t *gens; uint32_t gen, n; } *dsets;
+  struct dset {
+    uint64_t *keys;
+    uint32_t *gens;
+    uint32_t gen, n;
+    bool stamp; /* for this record: gens[h] == gen when text handle h is in the set (vm_prepare) */
+  } * dsets;
   uint64_t *dkeys;
   uint32_t *dgens;
   uint32_t dcap;
@@ -196,6 +263,8 @@ struct tier_vm {
   uint32_t mcap;
   struct hash_key hkey;     /* the sets' SipHash key */
   uint64_t probes;          /* set slots looked at, in all records (tests count work with it) */
+  bool win_ok;              /* run_loopk's last window (vm.c, lk_window): its date, months and start */
+  int64_t win_asof, win_m, win_lo;
   struct eval ev;
   struct record rec;
   void *reader;             /* record.c's buffers */

@@ -26,17 +26,26 @@ static const char *RULES = "enum kind { c }\n"
                            "metric ge = count xs where n >= 5;\n"
                            "tier T c < eq >= 1; ne >= 1; lt >= 1; le >= 1; gt >= 1; ge >= 1; >\n";
 
-/* The metrics of record json, run from `code` (rs->run or rs->code). */
+/* The metrics of record json, run from `code` (rs->run or rs->code).
+ * rs->run's loops run at once (OP_LOOPK) are run from their instructions
+ * here, so that the fused ones run (test_loopk has the loops). */
 static void metrics(tier_ruleset *rs, struct vinsn *code, const char *json, int64_t *out) {
   tier_vm *vm = tier_vm_new(rs, NULL);
   assert_non_null(vm);
   struct vinsn *run = rs->run;
-  rs->run = code;
+  uint32_t n = rs->insn_at[rs->img->codelen];
+  struct vinsn *own = malloc(sizeof *own * (n + 1));
+  assert_non_null(own);
+  memcpy(own, code, sizeof *own * (n + 1));
+  for (uint32_t i = 0; i < n; i++)
+    if (own[i].op == OP_LOOPK) own[i] = rs->code[i];
+  rs->run = own;
   struct record rec;
   assert_int_equal(rec_parse(vm, json, strlen(json), &rec), TIER_OK);
   assert_int_equal(vm_evaluate(vm, &rec, TIER_NONE), TIER_OK);
   memcpy(out, vm->regs, sizeof *out * rs->img->nmetrics);
   rs->run = run;
+  free(own);
   tier_vm_free(vm);
 }
 
@@ -46,7 +55,7 @@ static void fused_runs_as_written(void **st) {
   assert_non_null(rs);
   /* it fused: one of each of the six kinds */
   int kinds = 0;
-  for (uint32_t i = 0; rs->code[i].op != OP_END; i++) kinds += rs->run[i].op != rs->code[i].op;
+  for (uint32_t i = 0; rs->code[i].op != OP_END; i++) kinds += rs->run[i].op != rs->code[i].op && rs->run[i].op != OP_LOOPK;
   assert_int_equal(kinds, 6);
   /* four records, by their list items: none; one; four with a missing n;
    * two with missing n */
@@ -182,6 +191,7 @@ static void every_run_runs_as_written(void **st) {
   int missing = 0;
   for (int op = OP__COUNT; op < OP__RUN_COUNT; op++)
     if (!kinds[op]) fprintf(stderr, "fused kind %d does not occur\n", op), missing++;
+  assert_true(kinds[OP_LOOPK]); /* (its own test is test_loopk) */
   assert_int_equal(missing, 0);
 }
 

@@ -1,0 +1,602 @@
+/*
+ * loopk.c - metric loops run at once (issue 16 item 2).  At load, after
+ * the verifier has accepted the code and fuse() has made rs->run, a loop
+ * over a list of the record whose body is filters on the item (a field
+ * against a constant, in a set, missing, against the evaluation date, in
+ * a window; an item metric set once per item and tested after) and
+ * aggregates into registers (count, sum, min, max, any, all, count
+ * distinct of a text) becomes one run-only instruction, OP_LOOPK, and a
+ * small program of rows that vm.c (run_loopk) runs for every item in a
+ * tight C loop: the item's fields read directly, no dispatch per
+ * instruction, no stack.  Anything else keeps its instructions.
+ *
+ * The rows come from running the body's code symbolically: the stack
+ * holds what the code would push (an item field, the evaluation date, a
+ * known truth value, a comparison not yet made), and where the code
+ * would take a value apart (a jump on it, a register set from it) a test
+ * row splits the run in two, each side knowing the value.  So a register
+ * set from a condition and tested after (`where held ...`) is known on
+ * each side and its tests vanish.  Each edge carries the instructions the
+ * code as written runs along it, so a TIER_COUNT_STEPS build counts what
+ * the code would; a faulting row carries the instruction it stands for.
+ * Runs that reach the same instruction with the same stack and the same
+ * known registers share their rows; a body whose rows would pass
+ * LK_MAX_ROWS keeps its instructions.
+ */
+#include <string.h>
+
+#include "vm.h"
+
+#define LK_MAX_ROWS 512
+#define LK_MAX_STATES 1024
+#define LK_MAX_BODY 1024 /* instructions between LOOP and NEXT */
+#define LK_MAX_DEPTH 128 /* rows on one run: translate's recursion, about 2 KB of stack a row */
+#define LK_PER_POS 16    /* states translated at one instruction */
+#define LK_STACK 4
+#define LK_KNOWN 16 /* registers known on a run */
+#define LK_FACTS 8  /* tests of the item kept on a run */
+
+enum { V_ITEM, V_ASOF, V_CONST, V_PRED, V_REG }; /* V_REG: register a, not known (a truth only) */
+struct aval {
+  uint8_t kind, op; /* V_PRED: the test row's op */
+  bool neg;         /* V_PRED: the value is the test's negation */
+  uint32_t a;       /* V_ITEM, V_PRED: the item slot; V_CONST: 0 or 1 */
+  int64_t k;        /* V_PRED: the row's operand */
+};
+/* a test of the item this run has made: op, slot and k as its row's, and
+ * its outcome */
+struct fact {
+  uint8_t op, val;
+  uint32_t slot;
+  int64_t k;
+};
+struct astate {
+  uint32_t pos, sp, nknown, nfacts;
+  struct aval st[LK_STACK];
+  uint32_t kreg[LK_KNOWN], kslot[LK_KNOWN];
+  uint8_t kval[LK_KNOWN]; /* 0, 1, or K_COPY: the item's field in slot kslot */
+  struct fact facts[LK_FACTS];
+};
+#define K_COPY 2
+struct memo {
+  struct astate s;
+  uint32_t row, pre, next; /* next: the previous state at the same instruction, or UINT32_MAX */
+};
+/* a row while the rows are made: successors as indices */
+struct brow {
+  uint8_t op;
+  uint16_t slot;
+  uint32_t r;
+  int64_t k;
+  uint32_t t, f, st, sf, at;
+};
+struct lkb {
+  const struct tier_ruleset *rs;
+  const struct vinsn *code;
+  uint32_t next, width; /* the NEXT's index; the list's item width */
+  struct brow rows[LK_MAX_ROWS];
+  uint32_t nrows;
+  struct memo memo[LK_MAX_STATES];
+  uint32_t nmemo;
+  uint32_t head[LK_MAX_BODY + 1], count[LK_MAX_BODY + 1]; /* per instruction from the body's first: its states */
+  uint32_t body, depth;
+  uint32_t *last_read;                /* per register: the last instruction of the body that reads it */
+  uint32_t last_item[LIM_ITEM_SLOTS]; /* per slot: the last instruction of the body that reads it */
+  bool facts;                         /* keep the item's tests' outcomes (add_fact) */
+  bool know;                          /* keep the registers' values (set_known) */
+  uint32_t end;                       /* the END row, UINT32_MAX before it is made */
+  bool fail;
+};
+
+static bool aval_eq(const struct aval *x, const struct aval *y) {
+  return x->kind == y->kind && x->op == y->op && x->neg == y->neg && x->a == y->a && x->k == y->k;
+}
+
+static bool state_eq(const struct astate *x, const struct astate *y) {
+  if (x->pos != y->pos || x->sp != y->sp || x->nknown != y->nknown) return false;
+  for (uint32_t i = 0; i < x->sp; i++)
+    if (!aval_eq(&x->st[i], &y->st[i])) return false;
+  for (uint32_t i = 0; i < x->nknown; i++)
+    if (x->kreg[i] != y->kreg[i] || x->kval[i] != y->kval[i] || x->kslot[i] != y->kslot[i]) return false;
+  if (x->nfacts != y->nfacts) return false;
+  for (uint32_t i = 0; i < x->nfacts; i++) {
+    const struct fact *f = &x->facts[i], *g = &y->facts[i];
+    if (f->op != g->op || f->val != g->val || f->slot != g->slot || f->k != g->k) return false;
+  }
+  return true;
+}
+
+/* run s has tested (op, slot, k) and found val */
+static void add_fact(struct astate *s, uint8_t op, uint32_t slot, int64_t k, bool val) {
+  if (s->nfacts == LK_FACTS) memmove(s->facts, s->facts + 1, sizeof *s->facts * --s->nfacts);
+  s->facts[s->nfacts++] = (struct fact){.op = op, .val = val, .slot = slot, .k = k};
+}
+
+/* What the item's tests on this run say of test (op, slot, k): 0 or 1, or
+ * -1 when they do not tell.  The same test again has the same outcome (a
+ * field does not change within an item); a field found equal to a
+ * constant is that constant for every test against constants. */
+static int fact_of(const struct astate *s, uint8_t op, uint32_t slot, int64_t k) {
+  for (uint32_t i = 0; i < s->nfacts; i++) {
+    const struct fact *f = &s->facts[i];
+    if (f->slot != slot) continue;
+    if (f->op == op && f->k == k) return f->val;
+    if (f->op != LR_EQK || !f->val) continue;
+    int64_t x = f->k; /* never none */
+    switch (op) {
+    case LR_EQK: return x == k;
+    case LR_NEK: return x != k;
+    case LR_LTK: return x < k;
+    case LR_LEK: return x <= k;
+    case LR_GTK: return x > k;
+    case LR_GEK: return x >= k;
+    case LR_INSET: return x >= 0 && x < 64 && ((uint64_t)k >> x & 1);
+    case LR_NONE: return 0;
+    case LR_TRUE: return x == 1;
+    default: break;
+    }
+  }
+  return -1;
+}
+
+/* v as known from run s's facts: a test whose outcome they tell is a
+ * known value.  (A bool field as a truth, `== 1`, too: only where the
+ * code takes a truth.) */
+static struct aval folded(const struct astate *s, struct aval v) {
+  int f = v.kind == V_PRED ? fact_of(s, v.op, v.a, v.k) : v.kind == V_ITEM ? fact_of(s, LR_TRUE, v.a, 0) : -1;
+  if (f < 0) return v;
+  return (struct aval){.kind = V_CONST, .a = (uint32_t)(f ^ v.neg)};
+}
+
+/* register m's value on this run: 0 or 1, K_COPY (the item's field in
+ * slot *slot), or -1 when not known */
+static int known(const struct astate *s, uint32_t m, uint32_t *slot) {
+  for (uint32_t i = 0; i < s->nknown; i++)
+    if (s->kreg[i] == m) return *slot = s->kslot[i], s->kval[i];
+  return -1;
+}
+
+/* register m changes: forget it, and know it is v (as known gives it)
+ * when v >= 0 */
+static void set_known(struct astate *s, uint32_t m, int v, uint32_t slot) {
+  for (uint32_t i = 0; i < s->nknown; i++)
+    if (s->kreg[i] == m) {
+      s->nknown--;
+      s->kreg[i] = s->kreg[s->nknown], s->kval[i] = s->kval[s->nknown], s->kslot[i] = s->kslot[s->nknown];
+      break;
+    }
+  if (v < 0) return;
+  if (s->nknown == LK_KNOWN) { /* forgetting one is always right: a loop that tests it is kept */
+    memmove(s->kreg, s->kreg + 1, sizeof *s->kreg * (LK_KNOWN - 1));
+    memmove(s->kval, s->kval + 1, sizeof *s->kval * (LK_KNOWN - 1));
+    memmove(s->kslot, s->kslot + 1, sizeof *s->kslot * (LK_KNOWN - 1));
+    s->nknown--;
+  }
+  s->kreg[s->nknown] = m, s->kslot[s->nknown] = slot;
+  s->kval[s->nknown++] = (uint8_t)v;
+}
+
+static uint32_t new_row(struct lkb *b, uint8_t op, uint32_t slot, uint32_t r, int64_t k, uint32_t at) {
+  if (b->nrows == LK_MAX_ROWS) {
+    b->fail = true;
+    return 0;
+  }
+  b->rows[b->nrows] = (struct brow){.op = op, .slot = (uint16_t)slot, .r = r, .k = k, .at = at};
+  return b->nrows++;
+}
+
+static uint32_t translate(struct lkb *b, const struct astate *s0, uint32_t *pre);
+
+/* The row that tests value v (a comparison not yet made, or a bool item
+ * field, `== 1`), going on from st (true) and sf (false). */
+static uint32_t test_row(struct lkb *b, const struct aval *v, const struct astate *st, const struct astate *sf) {
+  uint8_t op = v->kind == V_PRED ? v->op : v->kind == V_REG ? LR_REG : LR_TRUE;
+  uint32_t r = op == LR_REG ? new_row(b, op, 0, v->a, 0, st->pos) : new_row(b, op, v->a, 0, v->k, st->pos);
+  if (b->fail) return 0;
+  uint32_t t, f, pt, pf;
+  struct astate kt = *st, kf = *sf; /* each side knows the test's outcome */
+  if (b->facts && op != LR_REG) {
+    add_fact(&kt, op, v->a, v->k, true);
+    add_fact(&kf, op, v->a, v->k, false);
+  }
+  t = translate(b, &kt, &pt);
+  f = translate(b, &kf, &pf);
+  if (b->fail) return 0;
+  bool neg = v->kind == V_PRED && v->neg;
+  b->rows[r].t = neg ? f : t, b->rows[r].st = neg ? pf : pt;
+  b->rows[r].f = neg ? t : f, b->rows[r].sf = neg ? pt : pf;
+  return r;
+}
+
+/* An action row, going on from s. */
+static uint32_t act_row(struct lkb *b, uint8_t op, uint32_t slot, uint32_t reg, int64_t k, uint32_t at, const struct astate *s) {
+  uint32_t r = new_row(b, op, slot, reg, k, at), p;
+  if (b->fail) return 0;
+  uint32_t t = translate(b, s, &p);
+  b->rows[r].t = t, b->rows[r].st = p;
+  return r;
+}
+
+enum { STEP_ON, STEP_ROW, STEP_FAIL };
+#define TOP (s->st[s->sp - 1])
+#define NEED(n) \
+  if (s->sp < (n)) return STEP_FAIL
+#define PUSH(...)                          \
+  if (s->sp == LK_STACK) return STEP_FAIL; \
+  s->st[s->sp++] = (struct aval) { __VA_ARGS__ }
+
+/* A value the code takes apart at s.pos (which stays: the instruction
+ * runs again on each side with a known value), as a test row. */
+static uint32_t split(struct lkb *b, const struct astate *s) {
+  struct astate st = *s, sf = *s;
+  st.st[s->sp - 1] = (struct aval){.kind = V_CONST, .a = 1};
+  sf.st[s->sp - 1] = (struct aval){.kind = V_CONST, .a = 0};
+  return test_row(b, &s->st[s->sp - 1], &st, &sf);
+}
+
+/* A jump on the top value (JUMPF, ANDJ, ORJ, JNxxK_I: to j when its
+ * truth is `on`, leaving `leave` (0/1) there, or popping it when leave <
+ * 0).  A known value jumps or not here (*s is where the run goes on, and
+ * the result is UINT32_MAX); any other is a test row. */
+static uint32_t jump_on(struct lkb *b, struct astate *s, uint32_t j, bool on, int leave) {
+  s->st[s->sp - 1] = folded(s, s->st[s->sp - 1]);
+  struct astate go = *s, stay = *s;
+  const struct aval *v = &s->st[s->sp - 1];
+  go.pos = j, stay.pos = s->pos + 1;
+  stay.sp--;
+  if (leave < 0) go.sp--;
+  else go.st[go.sp - 1] = (struct aval){.kind = V_CONST, .a = (uint32_t)leave};
+  if (v->kind == V_CONST) {
+    *s = (v->a == 1) == on ? go : stay;
+    return UINT32_MAX;
+  }
+  return on ? test_row(b, v, &go, &stay) : test_row(b, v, &stay, &go);
+}
+
+/* One instruction of a run that has not split: what it pushes or pops, or
+ * where the run goes on; a row for a split, an action or the NEXT. */
+static uint32_t translate_at(struct lkb *b, const struct astate *s0, uint32_t *pre);
+
+/* translate_at, remembered: a state met again gives the same rows (each
+ * instruction keeps at most LK_PER_POS states, so the search is short) */
+/* s without what no instruction from its own on reads: a register known,
+ * a field's test kept.  Runs that differ only in those share their rows. */
+static void forget_dead(const struct lkb *b, struct astate *s) {
+  uint32_t k = 0;
+  for (uint32_t i = 0; i < s->nknown; i++)
+    if (b->last_read[s->kreg[i]] != UINT32_MAX && b->last_read[s->kreg[i]] >= s->pos)
+      s->kreg[k] = s->kreg[i], s->kval[k] = s->kval[i], s->kslot[k++] = s->kslot[i];
+  s->nknown = k;
+  k = 0;
+  for (uint32_t i = 0; i < s->nfacts; i++)
+    if (b->last_item[s->facts[i].slot] != UINT32_MAX && b->last_item[s->facts[i].slot] >= s->pos) s->facts[k++] = s->facts[i];
+  s->nfacts = k;
+}
+
+static uint32_t translate(struct lkb *b, const struct astate *s_in, uint32_t *pre) {
+  struct astate s1 = *s_in, *s0 = &s1;
+  forget_dead(b, s0);
+  uint32_t at = s0->pos - b->body;
+  if (b->fail || s0->pos < b->body || at > LK_MAX_BODY || b->depth == LK_MAX_DEPTH) {
+    b->fail = true;
+    return *pre = 0, 0;
+  }
+  for (uint32_t i = b->head[at]; i != UINT32_MAX; i = b->memo[i].next)
+    if (state_eq(&b->memo[i].s, s0)) return *pre = b->memo[i].pre, b->memo[i].row;
+  if (b->count[at] == LK_PER_POS || b->nmemo == LK_MAX_STATES) {
+    b->fail = true;
+    return *pre = 0, 0;
+  }
+  b->depth++;
+  uint32_t row = translate_at(b, s0, pre);
+  b->depth--;
+  if (b->fail || b->nmemo == LK_MAX_STATES) { /* (a state inside may have taken the last entry) */
+    b->fail = true;
+    return *pre = 0, 0;
+  }
+  b->memo[b->nmemo] = (struct memo){.s = *s0, .row = row, .pre = *pre, .next = b->head[at]};
+  b->head[at] = b->nmemo++;
+  b->count[at]++;
+  return row;
+}
+
+/* The rows of state s0's run from its instruction on */
+/* An instruction that only pushes, pops or changes values, or jumps: s
+ * goes on past it (STEP_ON); STEP_ROW for one that makes rows. */
+static int step_value(const struct lkb *b, struct astate *s, const struct vinsn *c) {
+  const int64_t *K = b->rs->kvals;
+  uint8_t op = c->op;
+  uint32_t slot = 0;
+  int v;
+  switch (op) {
+  case OP_NOP: break;
+  case OP_ITEM: PUSH(.kind = V_ITEM, .a = c->a); break;
+  case OP_ASOF: PUSH(.kind = V_ASOF); break;
+  case OP_JUMP: s->pos = c->a; return STEP_ON;
+  case OP_METRIC: /* known on this run, a copy of a field, or a register as a truth */
+    v = known(s, c->a, &slot);
+    if (v < 0) {
+      PUSH(.kind = V_REG, .a = c->a);
+    } else if (v == K_COPY) {
+      PUSH(.kind = V_ITEM, .a = slot);
+    } else {
+      PUSH(.kind = V_CONST, .a = (uint32_t)v);
+    }
+    break;
+  case OP_EQK_I:
+  case OP_NEK_I:
+  case OP_LTK_I:
+  case OP_LEK_I:
+  case OP_GTK_I:
+  case OP_GEK_I:
+    NEED(1);
+    if (TOP.kind != V_ITEM) return STEP_FAIL;
+    if (K[c->a] == TIER_NONE) TOP = (struct aval){.kind = V_CONST, .a = 0}; /* never holds */
+    else TOP = (struct aval){.kind = V_PRED, .op = (uint8_t)(LR_EQK + (op - OP_EQK_I)), .a = TOP.a, .k = K[c->a]};
+    break;
+  case OP_EQ_I:
+  case OP_NE_I:
+  case OP_LT_I:
+  case OP_LE_I:
+  case OP_GT_I:
+  case OP_GE_I:
+    NEED(2);
+    if (TOP.kind != V_ASOF || s->st[s->sp - 2].kind != V_ITEM) return STEP_FAIL;
+    s->sp--;
+    TOP = (struct aval){.kind = V_PRED, .op = (uint8_t)(LR_EQA + (op - OP_EQ_I)), .a = TOP.a};
+    break;
+  case OP_INSET:
+  case OP_ISNONE:
+  case OP_WITHIN_M:
+  case OP_WITHIN_D:
+    NEED(1);
+    if (TOP.kind != V_ITEM) return STEP_FAIL;
+    TOP = (struct aval){.kind = V_PRED,
+                        .op = op == OP_INSET    ? LR_INSET
+                            : op == OP_ISNONE   ? LR_NONE
+                            : op == OP_WITHIN_M ? LR_WITHIN_M
+                                                : LR_WITHIN_D,
+                        .a = TOP.a,
+                        .k = op == OP_INSET ? K[c->a] : (int64_t)(int32_t)c->a};
+    break;
+  case OP_NOT:
+    NEED(1);
+    if (TOP.kind == V_PRED) TOP.neg = !TOP.neg;
+    else if (TOP.kind == V_CONST) TOP.a = TOP.a == 0;
+    else if (TOP.kind == V_ITEM) TOP = (struct aval){.kind = V_PRED, .op = LR_EQK, .a = TOP.a, .k = 0}; /* x == 0 */
+    else return STEP_FAIL;
+    break;
+  default: return STEP_ROW;
+  }
+  s->pos++;
+  return STEP_ON;
+}
+
+/* A jump on a value (JNxxK_I, JUMPF, ANDJ, ORJ, JFR): STEP_ON where it
+ * is known, else its test row in *row; STEP_FAIL for another instruction. */
+static int step_jump(struct lkb *b, struct astate *s, const struct vinsn *c, uint32_t *row) {
+  const int64_t *K = b->rs->kvals;
+  uint8_t op = c->op;
+  uint32_t slot = 0;
+  int v;
+  switch (op) {
+  case OP_JNEQK_I:
+  case OP_JNNEK_I:
+  case OP_JNLTK_I:
+  case OP_JNLEK_I:
+  case OP_JNGTK_I:
+  case OP_JNGEK_I:
+    NEED(1);
+    if (TOP.kind != V_ITEM) return STEP_FAIL;
+    if (K[c->a] == TIER_NONE) { /* never holds: jumps */
+      s->sp--, s->pos = c->b;
+      return STEP_ON;
+    }
+    TOP = (struct aval){.kind = V_PRED, .op = (uint8_t)(LR_EQK + (op - OP_JNEQK_I)), .a = TOP.a, .k = K[c->a]};
+    *row = jump_on(b, s, c->b, false, -1);
+    break;
+  case OP_JUMPF:
+  case OP_ANDJ:
+  case OP_ORJ:
+    NEED(1);
+    if (TOP.kind == V_ASOF) return STEP_FAIL;
+    *row = jump_on(b, s, c->a, op == OP_ORJ, op == OP_JUMPF ? -1 : op == OP_ANDJ ? 0 : 1);
+    break;
+  case OP_JFR: /* an item metric's register: known on this run, a copy of a field, or tested */
+    v = known(s, c->a, &slot);
+    if (v == 0 || v == 1) {
+      s->pos = v == 1 ? s->pos + 1 : c->b;
+      return STEP_ON;
+    }
+    if (v == K_COPY) {
+      PUSH(.kind = V_ITEM, .a = slot); /* the field itself, as JUMPF tests it */
+    } else {
+      PUSH(.kind = V_REG, .a = c->a);
+    }
+    *row = jump_on(b, s, c->b, false, -1);
+    break;
+  default: return STEP_FAIL;
+  }
+  return *row == UINT32_MAX ? STEP_ON : STEP_ROW;
+}
+
+/* SETMETRIC, ANYR, ALLR, CNTR of a known value: its action row (none for
+ * CNTR of false: STEP_ON) */
+static int store_known(struct lkb *b, struct astate *s, const struct vinsn *c, uint32_t *row) {
+  uint8_t op = c->op;
+  uint32_t v = TOP.a, m = c->a, at = s->pos;
+  s->sp--, s->pos++;
+  if (op == OP_CNTR && !v) return STEP_ON;
+  uint8_t rop = op == OP_CNTR ? LR_INCR : op == OP_SETMETRIC || (op == OP_ANYR) == (v == 1) ? LR_SET : LR_NORM;
+  int64_t k = op == OP_SETMETRIC ? v : op == OP_ANYR;
+  set_known(s, m, rop == LR_SET && b->know ? (int)k : -1, 0);
+  *row = act_row(b, rop, 0, m, k, at, s);
+  return STEP_ROW;
+}
+
+/* A value into a register or a set: its row in *row, and *p the steps
+ * before the row (1: the instruction; 0 for a split, where it runs again
+ * on each side); STEP_FAIL for another instruction or value. */
+static int step_store(struct lkb *b, struct astate *s, const struct vinsn *c, uint32_t *row, uint32_t *p) {
+  uint8_t op = c->op;
+  uint32_t at = s->pos, slot;
+  *p = 1;
+  switch (op) {
+  case OP_SETMETRIC:
+  case OP_ANYR:
+  case OP_ALLR:
+  case OP_CNTR:
+    NEED(1);
+    if (TOP.kind == V_PRED || (TOP.kind == V_ITEM && op != OP_SETMETRIC)) TOP = folded(s, TOP);
+    if (TOP.kind == V_PRED || (op != OP_SETMETRIC && (TOP.kind == V_ITEM || TOP.kind == V_REG))) {
+      *row = split(b, s), *p = 0;
+      return STEP_ROW;
+    }
+    if (TOP.kind == V_CONST) return store_known(b, s, c, row);
+    if (TOP.kind != V_ITEM) return STEP_FAIL;
+    /* SETMETRIC of a field as it is: the register is that field */
+    slot = TOP.a, s->sp--, s->pos++;
+    set_known(s, c->a, b->know ? K_COPY : -1, slot);
+    *row = act_row(b, LR_COPY, slot, c->a, 0, at, s);
+    return STEP_ROW;
+  case OP_INCR:
+    s->pos++;
+    set_known(s, c->a, -1, 0);
+    *row = act_row(b, LR_INCR, 0, c->a, 0, at, s);
+    return STEP_ROW;
+  case OP_SUMR_I:
+  case OP_MINR_I:
+  case OP_MAXR_I:
+  case OP_DADD_S:
+    NEED(1);
+    if (TOP.kind != V_ITEM) return STEP_FAIL;
+    slot = TOP.a, s->sp--, s->pos++;
+    if (op != OP_DADD_S) set_known(s, c->a, -1, 0);
+    *row = act_row(b,
+                   op == OP_SUMR_I       ? LR_SUM
+                       : op == OP_MINR_I ? LR_MIN
+                       : op == OP_MAXR_I ? LR_MAX
+                                         : LR_DADD_S,
+                   slot, c->a, 0, at, s);
+    return STEP_ROW;
+  default: return STEP_FAIL;
+  }
+}
+
+static uint32_t translate_at(struct lkb *b, const struct astate *s0, uint32_t *pre) {
+  struct astate s = *s0;
+  uint32_t steps = 0, row = 0, p = 1;
+  for (;; steps++) {
+    if (b->fail || s.pos > b->next) goto fail;
+    if (s.pos == b->next) { /* one END row for every run */
+      if (s.sp) goto fail;
+      if (b->end == UINT32_MAX) b->end = new_row(b, LR_END, 0, 0, 0, s.pos);
+      row = b->end;
+      break;
+    }
+    const struct vinsn *c = &b->code[s.pos];
+    int r = step_value(b, &s, c);
+    if (r == STEP_ROW) r = step_jump(b, &s, c, &row);
+    if (r == STEP_FAIL) r = step_store(b, &s, c, &row, &p);
+    if (r == STEP_ON) continue;
+    if (r == STEP_FAIL) goto fail;
+    break;
+  }
+  if (b->fail) goto fail;
+  *pre = steps + p;
+  return row;
+fail:
+  b->fail = true;
+  return *pre = 0, 0;
+}
+#undef TOP
+#undef NEED
+#undef PUSH
+
+/* The rows of the loop at instruction i (a LOOP over a list of the
+ * record) into b, or false: its body is not of the kind, or too long. */
+static bool loop_rows(struct lkb *b, uint32_t i, uint32_t n, uint32_t *first, uint32_t *pre) {
+  const struct vinsn *code = b->code;
+  uint32_t j = i + 1;
+  for (; j < n && j - i <= LK_MAX_BODY; j++) {
+    if (code[j].op == OP_LOOP) return false; /* an inner list: kept */
+    if (code[j].op == OP_NEXT) break;
+  }
+  if (j >= n || b->width == 0 || code[j].op != OP_NEXT || code[j].a != code[i].a || code[j].b != i + 1 || code[i].b != j + 1)
+    return false;
+  for (uint32_t k = i + 1; k < j; k++) {
+    if (code[k].op == OP_JFR || code[k].op == OP_METRIC) b->last_read[code[k].a] = k;
+    if (code[k].op == OP_ITEM && code[k].a < LIM_ITEM_SLOTS) b->last_item[code[k].a] = k;
+  }
+  bool ok = false;
+  /* with the tests' outcomes and the registers' values kept first, then
+   * (when that makes too many rows) without the tests', then without
+   * either */
+  for (int mode = 2; mode >= 0; mode--) {
+    b->next = j, b->body = i + 1, b->nrows = 0, b->nmemo = 0, b->end = UINT32_MAX, b->fail = false, b->depth = 0;
+    b->facts = mode == 2, b->know = mode >= 1;
+    for (uint32_t k = 0; k <= j - i; k++) b->head[k] = UINT32_MAX, b->count[k] = 0;
+    struct astate s0 = {.pos = i + 1};
+    *first = translate(b, &s0, pre);
+    if ((ok = !b->fail)) break;
+  }
+  for (uint32_t k = i + 1; k < j; k++) { /* as they were: UINT32_MAX */
+    if (code[k].op == OP_JFR || code[k].op == OP_METRIC) b->last_read[code[k].a] = UINT32_MAX;
+    if (code[k].op == OP_ITEM && code[k].a < LIM_ITEM_SLOTS) b->last_item[code[k].a] = UINT32_MAX;
+  }
+  return ok;
+}
+
+/* rs->loops: every loop of rs->run (n instructions) over a list of the
+ * record whose body is of the kind above becomes OP_LOOPK, its b the
+ * index of its struct loopk.  (Its a stays the list, so that the LOOP as
+ * written is the instruction in rs->code at the same place.) */
+int loopk_build(struct tier_ruleset *rs, uint32_t n) {
+  struct image *img = rs->img;
+  uint32_t cand = 0;
+  for (uint32_t i = 0; i < n; i++) cand += rs->code[i].op == OP_LOOP && img->lists[rs->code[i].a].depth == 0;
+  rs->nloops = 0;
+  if (!cand) return TIER_OK;
+  rs->loops = arena_alloc(&img->ar, sizeof *rs->loops * cand);
+  struct lkb *b = t_malloc(&rs->hook, sizeof *b);
+  uint32_t *last_read = t_malloc(&rs->hook, sizeof *last_read * (img->nmetrics + 1));
+  if (!rs->loops || !b || !last_read) {
+    t_free(&rs->hook, b, b ? sizeof *b : 0);
+    t_free(&rs->hook, last_read, last_read ? sizeof *last_read * (img->nmetrics + 1) : 0);
+    return TIER_ENOMEM;
+  }
+  b->rs = rs, b->code = rs->code, b->last_read = last_read;
+  for (uint32_t k = 0; k <= img->nmetrics; k++) last_read[k] = UINT32_MAX;
+  for (uint32_t k = 0; k < LIM_ITEM_SLOTS; k++) b->last_item[k] = UINT32_MAX;
+  int rc = TIER_OK;
+  for (uint32_t i = 0; i < n && rc == TIER_OK; i++) {
+    uint32_t first, pre;
+    if (rs->code[i].op != OP_LOOP || img->lists[rs->code[i].a].depth != 0) continue;
+    b->width = img->lists[rs->code[i].a].width;
+    if (!loop_rows(b, i, n, &first, &pre)) continue;
+    struct lrow *rows = arena_alloc(&img->ar, sizeof *rows * b->nrows);
+    if (!rows) {
+      rc = TIER_ENOMEM;
+      break;
+    }
+    for (uint32_t r = 0; r < b->nrows; r++) {
+      const struct brow *w = &b->rows[r];
+      rows[r] = (struct lrow){.op = w->op,
+                              .slot = w->slot,
+                              .r = w->r,
+                              .k = w->k,
+                              .t = rows + w->t,
+                              .f = rows + w->f,
+                              .st = w->st,
+                              .sf = w->sf,
+                              .at = w->at};
+    }
+    rs->loops[rs->nloops] = (struct loopk){
+        .list = rs->code[i].a, .exit = rs->code[i].b, .pre = pre, .first = rows + first, .nrows = b->nrows, .rows = rows};
+    rs->run[i].op = OP_LOOPK;
+    rs->run[i].b = rs->nloops++;
+  }
+  t_free(&rs->hook, b, sizeof *b);
+  t_free(&rs->hook, last_read, sizeof *last_read * (img->nmetrics + 1));
+  return rc;
+}

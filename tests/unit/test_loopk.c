@@ -1,0 +1,348 @@
+/*
+ * test_loopk.c - metric loops run at once (src/loopk.c, OP_LOOPK) and the
+ * distinct sets stamped by text handle (vm.c, vm_prepare).  Linked with
+ * vm.c built with -DTIER_COUNT_STEPS (Makefile), so that vm->steps counts
+ * instructions: a loop run at once must give every metric, requirement,
+ * error and step the loop's instructions as written give.  The benchmark's
+ * and the example programs' rules, on their own profiles, and rules that
+ * make every kind of row, each on records that reach every path.
+ */
+#include "testutil.h"
+#include "record.h"
+
+#ifndef TIER_COUNT_STEPS_LINKED
+#error "test_loopk is built against vm.c with -DTIER_COUNT_STEPS (Makefile)"
+#endif
+
+static uint32_t ninsns(const tier_ruleset *rs) { return rs->insn_at[rs->img->codelen]; }
+
+/* rs->code with the loops rs->run runs at once, and nothing else of
+ * rs->run: then every step but the loops' is the code's as written. */
+static struct vinsn *code_with_loops(const tier_ruleset *rs) {
+  uint32_t n = ninsns(rs);
+  struct vinsn *v = malloc(sizeof *v * (n + 1));
+  assert_non_null(v);
+  memcpy(v, rs->code, sizeof *v * (n + 1));
+  for (uint32_t i = 0; i < n; i++)
+    if (rs->run[i].op == OP_LOOPK) v[i] = rs->run[i];
+  return v;
+}
+
+struct outcome {
+  int rc, tier;
+  uint64_t steps;
+  int64_t regs[512];
+  bool met[512];
+  char err[512];
+  uint32_t pc;
+};
+
+/* Record json evaluated at asof (TIER_NONE: its own date) running `code`
+ * in place of rs->run. */
+static void eval_with(tier_ruleset *rs, struct vinsn *code, const char *json, size_t len, int64_t asof, struct outcome *o) {
+  memset(o, 0, sizeof *o);
+  assert_true(rs->img->nmetrics <= 512 && rs->img->nreqs <= 512);
+  tier_vm *vm = tier_vm_new(rs, NULL);
+  assert_non_null(vm);
+  struct vinsn *keep = rs->run;
+  rs->run = code;
+  struct record rec;
+  o->rc = rec_parse(vm, json, len, &rec);
+  if (o->rc == TIER_OK) {
+    vm->steps = 0;
+    o->rc = vm_evaluate(vm, &rec, asof);
+    o->steps = vm->steps;
+    o->tier = vm->ev.tier;
+    memcpy(o->regs, vm->regs, sizeof *o->regs * rs->img->nmetrics);
+    if (o->rc == TIER_OK) memcpy(o->met, vm->ev.met, sizeof *o->met * rs->img->nreqs);
+    snprintf(o->err, sizeof o->err, "%s", vm->err);
+    o->pc = vm->err_pc;
+  }
+  rs->run = keep;
+  tier_vm_free(vm);
+}
+
+/* The row kinds of rs's loops into kinds; how many loops run at once */
+static uint32_t loops_of(const tier_ruleset *rs, bool *kinds) {
+  for (uint32_t l = 0; l < rs->nloops; l++)
+    for (uint32_t r = 0; r < rs->loops[l].nrows; r++) kinds[rs->loops[l].rows[r].op] = true;
+  return rs->nloops;
+}
+
+/* Every record of `lines` (JSONL) the same run at once and as written:
+ * outcome, every register, every requirement, error and its instruction,
+ * and steps. */
+static void agree(tier_ruleset *rs, const char *lines, int64_t asof) {
+  struct vinsn *with = code_with_loops(rs);
+  static struct outcome a, b;
+  int records = 0;
+  for (const char *p = lines; *p;) {
+    const char *e = strchr(p, '\n');
+    size_t len = e ? (size_t)(e - p) : strlen(p);
+    if (len > 1) {
+      eval_with(rs, with, p, len, asof, &a);
+      eval_with(rs, rs->code, p, len, asof, &b);
+      assert_int_equal(a.rc, b.rc);
+      assert_int_equal(a.tier, b.tier);
+      assert_true(a.steps > 0);
+      assert_int_equal(a.steps, b.steps);
+      assert_memory_equal(a.regs, b.regs, sizeof a.regs);
+      assert_memory_equal(a.met, b.met, sizeof a.met);
+      assert_string_equal(a.err, b.err);
+      assert_int_equal(a.pc, b.pc);
+      records++;
+    }
+    p += len + (e != NULL);
+  }
+  assert_true(records > 0);
+  free(with);
+}
+
+static char *slurp(const char *path) {
+  FILE *f = fopen(path, "rb");
+  assert_non_null(f);
+  fseek(f, 0, SEEK_END);
+  long n = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  char *s = malloc((size_t)n + 1);
+  assert_non_null(s);
+  assert_int_equal(fread(s, 1, (size_t)n, f), (size_t)n);
+  s[n] = 0;
+  fclose(f);
+  return s;
+}
+
+static tier_ruleset *load_file(const char *path) {
+  uint8_t *bc;
+  size_t n;
+  assert_int_equal(tier_compile(path, NULL, 0, NULL, &bc, &n, NULL), TIER_OK);
+  tier_ruleset *rs;
+  char err[256];
+  assert_int_equal(tier_load(bc, n, NULL, &rs, err, sizeof err), TIER_OK);
+  tier_free_bytes(NULL, bc, n);
+  return rs;
+}
+
+/* The benchmark's rules (rules/apn-2019.tier) run every loop of their
+ * metric block at once, and the example programs some; each on its
+ * profiles as written. */
+static void programs_run_as_written(void **st) {
+  (void)st;
+  static const struct {
+    const char *rules, *profiles, *asof;
+    uint32_t min_loops;
+  } progs[] = {
+      {"rules/apn-2019.tier", "examples/partners.jsonl", NULL, 7},
+      {"rules/apn-2018.tier", "examples/partners.jsonl", "2019-12-13", 1},
+      {"examples/programs/microsoft-security/microsoft-security.tier", "examples/programs/microsoft-security/profiles.jsonl",
+       "2024-06-15", 0},
+      {"examples/programs/hubspot/hubspot-revenue.tier", "examples/programs/hubspot/profiles.jsonl", "2024-06-30", 0},
+      {"examples/programs/hubspot/hubspot-points.tier", "examples/programs/hubspot/profiles.jsonl", "2024-06-30", 0},
+      {"examples/programs/hilton-honors/hilton-honors.tier", "examples/programs/hilton-honors/profiles.jsonl", "2026-11-30", 0},
+  };
+  bool kinds[LR__COUNT] = {false};
+  for (size_t k = 0; k < sizeof progs / sizeof progs[0]; k++) {
+    tier_ruleset *rs = load_file(progs[k].rules);
+    uint32_t nl = loops_of(rs, kinds);
+    fprintf(stderr, "%s: %u loops run at once\n", progs[k].rules, nl);
+    assert_true(nl >= progs[k].min_loops);
+    char *lines = slurp(progs[k].profiles);
+    int64_t asof = TIER_NONE;
+    if (progs[k].asof) assert_true(date_parse(progs[k].asof, 10, &asof));
+    agree(rs, lines, asof);
+    free(lines);
+    tier_ruleset_free(rs);
+  }
+}
+
+/* Every kind of row: the six comparisons of an item field with a
+ * constant and with the evaluation date, a set, missing, the two windows,
+ * a bool field; an item metric set and tested after (and an `and`/`or`
+ * with a known side); count, sum, min, max, any, all, count distinct.
+ * Items with missing values, and the same field tested twice. */
+static const char *KINDS =
+    "enum kind { c }\n"
+    "enum lvl { a, b, d }\n"
+    "record { id: text; partner type: kind;\n"
+    "  xs: list { n: int?; l: lvl; who: text; at: date?; f: bool; m: money?; }; }\n"
+    "review = 2020-01-01;\n"
+    "metric held for xs = at <= asof and (at is none or at > 2019-01-01 or f);\n"
+    "metric k1 = count xs where n == 5;\nmetric k2 = count xs where n != 5;\n"
+    "metric k3 = count xs where n < 5;\nmetric k4 = count xs where n <= 5;\n"
+    "metric k5 = count xs where n > 5;\nmetric k6 = count xs where n >= 5;\n"
+    "metric j1 = count xs where at == asof;\nmetric j2 = count xs where at != asof;\n"
+    "metric j3 = count xs where at < asof;\nmetric j4 = count xs where at <= asof;\n"
+    "metric j5 = count xs where at > asof;\nmetric j6 = count xs where at >= asof;\n"
+    "metric s1 = count xs where l in {a, d};\nmetric s2 = count xs where at is none;\n"
+    "metric w1 = count xs where at within 2 months;\nmetric w2 = count xs where at within 40 days;\n"
+    "metric fs = count xs where f;\n"
+    "metric h1 = count xs where held and l == b;\nmetric h2 = count xs where held and l == d;\n"
+    "metric h3 = count xs where not held or n > 3;\n"
+    "metric sm = sum m in xs where held;\nmetric mn = min n in xs where l != a;\nmetric mx = max m in xs;\n"
+    "metric an = any xs where held and l == b;\nmetric al = all xs where f;\n"
+    "metric dw = count distinct who in xs where l == b;\nmetric dv = count distinct who in xs where held;\n"
+    "metric same = count xs where l == b and l == b and (l == d or n == 5);\n"
+    "tier T c < k1 >= 1; k2 >= 1; k3 >= 1; k4 >= 1; k5 >= 1; k6 >= 1; j1 >= 1; j2 >= 1; j3 >= 1; j4 >= 1;\n"
+    "  j5 >= 1; j6 >= 1; s1 >= 1; s2 >= 1; w1 >= 1; w2 >= 1; fs >= 1; h1 >= 1; h2 >= 1; h3 >= 1; sm >= 1;\n"
+    "  mn >= 1; mx >= 1; an; al; dw >= 1; dv >= 1; same >= 1; >\n";
+
+static const char *ITEMS[] = {
+    "",
+    "{\"n\":5,\"l\":\"b\",\"who\":\"x\",\"at\":\"2020-01-01\",\"f\":true,\"m\":1.5}",
+    ("{\"n\":null,\"l\":\"a\",\"who\":\"x\",\"at\":null,\"f\":false,\"m\":null},"
+     "{\"n\":9,\"l\":\"b\",\"who\":\"y\",\"at\":\"2019-12-20\",\"f\":true,\"m\":2},"
+     "{\"n\":2,\"l\":\"d\",\"who\":\"x\",\"at\":\"2020-03-01\",\"f\":false,\"m\":0.25},"
+     "{\"n\":7,\"l\":\"b\",\"who\":\"z\",\"at\":\"2018-01-01\",\"f\":true,\"m\":-3},"
+     "{\"n\":5,\"l\":\"d\",\"who\":\"y\",\"at\":null,\"f\":true,\"m\":7},"
+     "{\"n\":4,\"l\":\"a\",\"who\":\"z\",\"at\":\"2021-01-01\",\"f\":true,\"m\":1},"
+     "{\"n\":5,\"l\":\"b\",\"who\":\"x\",\"at\":\"2019-11-25\",\"f\":false,\"m\":null}"),
+};
+
+/* Too many item metrics to know each on every run of rows (2^9 runs):
+ * their registers are tested (LR_REG). */
+static const char *MANY =
+    "enum kind { c }\n"
+    "enum lvl { a, b, d }\n"
+    "record { id: text; partner type: kind;\n"
+    "  xs: list { n: int?; l: lvl; who: text; at: date?; f: bool; m: money?; }; }\n"
+    "review = 2020-01-01;\n"
+    "metric a1 for xs = n == 1 or f;\nmetric a2 for xs = n == 2 or f;\nmetric a3 for xs = n == 3 or f;\n"
+    "metric a4 for xs = n == 4 or f;\nmetric a5 for xs = n == 5 or f;\nmetric a6 for xs = n == 6 or f;\n"
+    "metric a7 for xs = n == 7 or l == b;\nmetric a8 for xs = n == 8 or l == d;\nmetric a9 for xs = n == 9 or at > asof;\n"
+    "metric c1 = count xs where a1 and l == b;\nmetric c2 = count xs where a2 and l == d;\n"
+    "metric c3 = count xs where a3;\nmetric c4 = count xs where a4 and a5;\nmetric c5 = any xs where a5;\n"
+    "metric c6 = count xs where a6 or a7;\nmetric c7 = count xs where a7;\nmetric c8 = sum m in xs where a8;\n"
+    "metric c9 = all xs where a9;\n"
+    "tier T c < c1 >= 1; c2 >= 1; c3 >= 1; c4 >= 1; c5; c6 >= 1; c7 >= 1; c8 >= 1; c9; >\n";
+
+static void every_row_kind(void **st) {
+  (void)st;
+  tier_ruleset *many = tu_compile_ok(MANY);
+  bool kinds[LR__COUNT] = {false};
+  assert_int_equal(loops_of(many, kinds), 1);
+  assert_true(kinds[LR_REG]);
+  tier_ruleset *rs = tu_compile_ok(KINDS);
+  assert_int_equal(loops_of(rs, kinds), 1);
+  int missing = 0;
+  for (int k = 0; k < LR__COUNT; k++)
+    if (!kinds[k]) fprintf(stderr, "row kind %d does not occur\n", k), missing++;
+  assert_int_equal(missing, 0);
+  char lines[4096] = "";
+  for (size_t k = 0; k < sizeof ITEMS / sizeof ITEMS[0]; k++) {
+    char rec[1536];
+    snprintf(rec, sizeof rec, "{\"id\":\"r\",\"type\":\"c\",\"xs\":[%s]}\n", ITEMS[k]);
+    strcat(lines, rec);
+  }
+  int64_t d;
+  assert_true(date_parse("2019-12-31", 10, &d));
+  agree(rs, lines, TIER_NONE);
+  agree(rs, lines, d);
+  agree(many, lines, TIER_NONE);
+  agree(many, lines, d);
+  tier_ruleset_free(rs);
+  tier_ruleset_free(many);
+}
+
+/* A sum that overflows in a loop run at once fails at the instruction as
+ * written, with the registers as they were; a loop whose body is not of
+ * the kind (a count of an expression, an inner list) keeps its
+ * instructions. */
+static void faults_and_other_loops(void **st) {
+  (void)st;
+  tier_ruleset *rs = tu_compile_ok("enum kind { c }\n"
+                                   "record { id: text; partner type: kind; xs: list { n: int; };\n"
+                                   "  zs: list { n: int; }; ws: list { ys: list { v: int; }; }; }\n"
+                                   "metric s = sum n in xs;\nmetric c = count xs where n > 0;\n"
+                                   "metric e = count distinct (n + 1) in zs;\n"
+                                   "metric v = count ws where (max v in ys) > 1;\n"
+                                   "tier T c < s >= 1; c >= 1; e >= 1; v >= 0; >\n");
+  bool kinds[LR__COUNT] = {false};
+  uint32_t nloop = 0;
+  for (uint32_t i = 0; i < ninsns(rs); i++) nloop += rs->code[i].op == OP_LOOP;
+  assert_int_equal(loops_of(rs, kinds), 1); /* xs's; zs's and ws's (and ys's) keep their instructions */
+  assert_int_equal(nloop, 4);
+  /* 1,100 items of 2^53 - 1 overflow a 64-bit sum */
+  size_t cap = 64 + 1100 * 24;
+  char *bad = malloc(cap), *p = bad;
+  assert_non_null(bad);
+  p += sprintf(p, "{\"id\":\"r\",\"type\":\"c\",\"zs\":[],\"ws\":[],\"xs\":[");
+  for (int k = 0; k < 1100; k++) p += sprintf(p, "%s{\"n\":9007199254740991}", k ? "," : "");
+  strcpy(p, "]}\n");
+  agree(rs, bad, TIER_NONE);
+  agree(rs,
+        "{\"id\":\"q\",\"type\":\"c\",\"xs\":[{\"n\":3},{\"n\":-3}],\"zs\":[{\"n\":1},{\"n\":1},{\"n\":2}],"
+        "\"ws\":[{\"ys\":[{\"v\":2}]},{\"ys\":[]}]}\n",
+        TIER_NONE);
+  static struct outcome o;
+  eval_with(rs, rs->run, bad, strlen(bad), TIER_NONE, &o);
+  free(bad);
+  assert_int_equal(o.rc, TIER_ERUNTIME);
+  tu_assert_contains(o.err, "integer overflow");
+  assert_int_equal(rs->code[o.pc].op, OP_SUMR_I);
+  tier_ruleset_free(rs);
+}
+
+/* The distinct sets: texts read from items are counted by handle
+ * (stamped) when the record has no more texts than a set has slots, else
+ * hashed; one VM that goes from one to the other and back counts right,
+ * and a set that some count distinct of an expression fills is never
+ * stamped. */
+static void stamped_and_hashed_sets(void **st) {
+  (void)st;
+  tier_ruleset *rs = tu_compile_ok("enum kind { c }\n"
+                                   "record { id: text; partner type: kind; xs: list { who: text; a: text?; b: text?; c: text?;\n"
+                                   "  d: text?; e: text?; f: text?; g: text?; h: text?; i: text?; }; }\n"
+                                   "metric d = count distinct who in xs;\n"
+                                   "tier T c < d >= 1; >\n");
+  assert_true(rs->stamped[0]);
+  tier_vm *vm = tu_vm(rs, NULL);
+  char few[512], many[2048];
+  snprintf(few, sizeof few, "{\"id\":\"r\",\"type\":\"c\",\"xs\":[%s]}",
+           "{\"who\":\"p\",\"a\":null,\"b\":null,\"c\":null,\"d\":null,\"e\":null,\"f\":null,\"g\":null,\"h\":null,\"i\":null},"
+           "{\"who\":\"q\",\"a\":null,\"b\":null,\"c\":null,\"d\":null,\"e\":null,\"f\":null,\"g\":null,\"h\":null,\"i\":null},"
+           "{\"who\":\"p\",\"a\":null,\"b\":null,\"c\":null,\"d\":null,\"e\":null,\"f\":null,\"g\":null,\"h\":null,\"i\":null}");
+  /* 4 items of 10 texts: 41 texts, more than the 16 slots a set has for 4 items */
+  snprintf(many, sizeof many, "{\"id\":\"r\",\"type\":\"c\",\"xs\":[%s,%s,%s,%s]}",
+           "{\"who\":\"p\",\"a\":\"1\",\"b\":\"2\",\"c\":\"3\",\"d\":\"4\",\"e\":\"5\",\"f\":\"6\",\"g\":\"7\",\"h\":\"8\",\"i\":"
+           "\"9\"}",
+           "{\"who\":\"q\",\"a\":\"1\",\"b\":\"2\",\"c\":\"3\",\"d\":\"4\",\"e\":\"5\",\"f\":\"6\",\"g\":\"7\",\"h\":\"8\",\"i\":"
+           "\"9\"}",
+           "{\"who\":\"r\",\"a\":\"1\",\"b\":\"2\",\"c\":\"3\",\"d\":\"4\",\"e\":\"5\",\"f\":\"6\",\"g\":\"7\",\"h\":\"8\",\"i\":"
+           "\"9\"}",
+           "{\"who\":\"q\",\"a\":\"1\",\"b\":\"2\",\"c\":\"3\",\"d\":\"4\",\"e\":\"5\",\"f\":\"6\",\"g\":\"7\",\"h\":\"8\",\"i\":"
+           "\"9\"}");
+  const struct {
+    const char *json;
+    bool stamp;
+    int64_t d;
+  } runs[] = {{few, true, 2}, {many, false, 3}, {few, true, 2}, {few, true, 2}, {many, false, 3}, {many, false, 3}};
+  for (size_t k = 0; k < sizeof runs / sizeof runs[0]; k++) {
+    tu_eval(vm, runs[k].json, NULL);
+    assert_int_equal(vm->dsets[0].stamp, runs[k].stamp);
+    assert_int_equal(vm->regs[0], runs[k].d);
+  }
+  tier_vm_free(vm);
+  tier_ruleset_free(rs);
+  rs = tu_compile_ok("enum kind { c }\n"
+                     "record { id: text; partner type: kind; xs: list { who: text; n: int; }; }\n"
+                     "metric d = count distinct (if n > 0 then who else \"none\") in xs;\n"
+                     "tier T c < d >= 1; >\n");
+  assert_false(rs->stamped[0]);
+  vm = tu_vm(rs, NULL);
+  tu_eval(vm, "{\"id\":\"r\",\"type\":\"c\",\"xs\":[{\"who\":\"none\",\"n\":1},{\"who\":\"p\",\"n\":0},{\"who\":\"q\",\"n\":2}]}",
+          NULL);
+  assert_false(vm->dsets[0].stamp);
+  assert_int_equal(vm->regs[0], 2);
+  tier_vm_free(vm);
+  tier_ruleset_free(rs);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(programs_run_as_written),
+      cmocka_unit_test(every_row_kind),
+      cmocka_unit_test(faults_and_other_loops),
+      cmocka_unit_test(stamped_and_hashed_sets),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
