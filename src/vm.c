@@ -807,7 +807,7 @@ static int64_t lk_window(struct tier_vm *vm, int64_t asof, int64_t months) {
  * clang-format would join). */
 static int run_loopk(struct tier_vm *vm, const struct loopk *L, const struct record *r, int64_t asof, uint32_t *at) {
   uint32_t n = r->lists[L->list].n, width = vm->rs->img->lists[L->list].width;
-  const int64_t *next = r->lists[L->list].items, *item;
+  const int64_t *item = r->lists[L->list].items;
   int64_t *regs = vm->regs, win_m = INT64_MIN, win_lo = 0, x;
   bool has_asof = asof != TIER_NONE;
   const struct lrow *w;
@@ -829,10 +829,7 @@ static int run_loopk(struct tier_vm *vm, const struct loopk *L, const struct rec
 #define LK_DISPATCH continue
 #define LK_CASE(name) case LR_##name:
 #endif
-  for (;;) {
-    /* LR_END: the next item */
-    if (!n--) return FAULT_NONE;
-    item = next, next += width;
+  for (; n; n--, item += width) { /* (past the last item at most: never from NULL, which an empty list may have) */
     w = L->first;
     lk_steps(L->pre);
 #ifdef VM_GOTO
@@ -840,18 +837,18 @@ static int run_loopk(struct tier_vm *vm, const struct loopk *L, const struct rec
 #else
     for (;;) switch (w->op) {
 #endif
-    LK_CASE(EQK) CMP(X != TIER_NONE && x == w->k)
+    LK_CASE(EQK) CMP(X == w->k) /* k is never none: x == k says x is not */
     LK_CASE(NEK) CMP(X != TIER_NONE && x != w->k)
     LK_CASE(LTK) CMP(X != TIER_NONE && x < w->k)
     LK_CASE(LEK) CMP(X != TIER_NONE && x <= w->k)
-    LK_CASE(GTK) CMP(X != TIER_NONE && x > w->k)
-    LK_CASE(GEK) CMP(X != TIER_NONE && x >= w->k)
-    LK_CASE(EQA) CMP(X != TIER_NONE && has_asof && x == asof)
+    LK_CASE(GTK) CMP(X > w->k) /* none is the least value: never > k, nor >= k */
+    LK_CASE(GEK) CMP(X >= w->k)
+    LK_CASE(EQA) CMP(has_asof && X == asof)
     LK_CASE(NEA) CMP(X != TIER_NONE && has_asof && x != asof)
     LK_CASE(LTA) CMP(X != TIER_NONE && has_asof && x < asof)
     LK_CASE(LEA) CMP(X != TIER_NONE && has_asof && x <= asof)
-    LK_CASE(GTA) CMP(X != TIER_NONE && has_asof && x > asof)
-    LK_CASE(GEA) CMP(X != TIER_NONE && has_asof && x >= asof)
+    LK_CASE(GTA) CMP(has_asof && X > asof)
+    LK_CASE(GEA) CMP(has_asof && X >= asof)
     LK_CASE(INSET) CMP(X >= 0 && x < 64 && ((uint64_t)w->k >> x & 1))
     LK_CASE(NONE) CMP(X == TIER_NONE)
     LK_CASE(WITHIN_M) if (w->k != win_m) win_m = w->k, win_lo = lk_window(vm, asof, w->k); CMP(X != TIER_NONE && x <= asof && x > win_lo)
@@ -875,8 +872,9 @@ static int run_loopk(struct tier_vm *vm, const struct loopk *L, const struct rec
     default: __builtin_unreachable(); /* loopk.c makes no other row */
     }
 #endif
-  next:;
+  next:; /* LR_END: the next item */
   }
+  return FAULT_NONE;
 #undef X
 #undef REG
 #undef CMP
