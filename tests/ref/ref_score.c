@@ -65,6 +65,16 @@ static void add_read(struct ref_score *s, int m) {
   else s->reads[s->nreads++] = m;
 }
 
+/* What lookup n (NAME[KEY]) reads: its key, unless the table has no keyed
+ * entry, when the compiler writes its default alone (codegen gen_lookup)
+ * and the key is never read; then the default's value (NULL: none). */
+static const struct node *lookup_read(const struct comp *c, const struct node *n) {
+  const struct s_table *t = &c->tables[n->index];
+  for (const struct node *e = t->n->list; e; e = e->next)
+    if (e->a) return n->a;
+  return t->dflt ? t->dflt->b : NULL;
+}
+
 /* What expression n reads, in the order the code reads it (operands left
  * to right, a formula call as its body, a parameter as its argument). */
 static void reads(const struct comp *c, const struct node *n, struct ref_score *s) {
@@ -81,6 +91,7 @@ static void reads(const struct comp *c, const struct node *n, struct ref_score *
     return;
   case N_AGG:
   case N_HOLDS: s->complete = false; return;
+  case N_INDEX: reads(c, lookup_read(c, n), s); return;
   case N_CALL:
     if (n->ref == R_FORMULA) reads(c, n->def, s);
     else
@@ -408,6 +419,7 @@ static bool items_only(const struct comp *c, const struct node *n) {
     if (n->ref == R_ARG) return items_only(c, n->def);
     return n->ref != R_METRIC;
   case N_HOLDS: return false;
+  case N_INDEX: return items_only(c, lookup_read(c, n));
   case N_AGG:
     if (n->op == A_DISTINCT || n->op == A_MEDIAN) return false;
     if (n->ref == R_ITEM_METRIC && !items_only(c, c->metrics[n->index].n->a)) return false;
@@ -487,6 +499,7 @@ static void count_walk(const struct comp *c, const struct node *n, struct counts
     return;
   case N_AGG:
   case N_HOLDS: s->complete = false; return;
+  case N_INDEX: count_walk(c, lookup_read(c, n), s); return;
   case N_CALL:
     if (count_call(c, n)) add_count(c, n, s);
     else if (n->ref == R_FORMULA) count_walk(c, n->def, s);
