@@ -198,9 +198,21 @@ static void check_insert(struct comp *c, struct node *s, int bi, struct body *x)
   }
 }
 
-/* A statement's label, to tell branches apart in messages. */
+/* A label as the rules write it, quoted once, \" \\ \n \t escaped inside
+ * (out_json_str), so that no label ends the quote or the message's line. */
+static const char *label_text(struct comp *c, const char *label) {
+  struct buf t = {.hook = c->hook};
+  out_json_str(&t, label, strlen(label));
+  buf_u8(&t, 0);
+  const char *q = t.failed ? NULL : arena_printf(&c->ar, "%s", (const char *)t.p);
+  buf_free(&t);
+  return q ? q : "\"?\"";
+}
+
+/* A statement's label, to tell branches apart in messages: a label
+ * quoted, an unnamed branch by its place, unquoted. */
 static const char *branch_name(struct comp *c, const struct node *br, int k) {
-  return br->b ? arena_printf(&c->ar, "\"%s\"", br->b->str) : arena_printf(&c->ar, _("branch %d"), k);
+  return br->b ? label_text(c, br->b->str) : arena_printf(&c->ar, _("branch %d"), k);
 }
 
 /* The place K a label names when it reads "branch K" (K from 1, no sign,
@@ -222,9 +234,9 @@ static void label_clash(struct comp *c, struct node **brs, int n) {
     int k = brs[i]->b ? place_named(brs[i]->b->str) : 0;
     if (k >= 1 && k <= n && !brs[k - 1]->b)
       diag_add(&c->dg, TIER_ERROR, &brs[i]->b->loc,
-               _("this branch is labelled \"%s\", the name results give branch %d of this `either`, which has no label: "
+               _("this branch is labelled %s, the name results give branch %d of this `either`, which has no label: "
                  "label that one, or choose another label"),
-               brs[i]->b->str, k);
+               label_text(c, brs[i]->b->str), k);
   }
 }
 
@@ -245,7 +257,7 @@ static void check_either(struct comp *c, struct node *s, struct body *x) {
   for (struct node *br = s->list; br; br = br->next, k++) {
     for (struct node *o = s->list; o != br; o = o->next)
       if (o->b && br->b && strcmp(o->b->str, br->b->str) == 0)
-        diag_add(&c->dg, TIER_ERROR, &br->b->loc, _("two branches of this `either` are called \"%s\""), br->b->str);
+        diag_add(&c->dg, TIER_ERROR, &br->b->loc, _("two branches of this `either` are called %s"), label_text(c, br->b->str));
     check_stmts(c, br->list, x);
     if (!has_items(br->list) && !sema_stmts_dropped_in(c, &br->span))
       diag_add(&c->dg, TIER_ERROR, &br->loc, _("%s of this `either` has no requirements (it would always hold)"),
