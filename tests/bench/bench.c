@@ -9,7 +9,8 @@
  *      (the processors online; at least 2), the best of five runs of each,
  *      whose outputs must be the same bytes; their CPU time; each thread's
  *      instructions under callgrind (what the main thread does besides
- *      evaluating records is the serial part, and with the cores it bounds
+ *      evaluating records - its total less its par_one, inclusive, from
+ *      the same run - is the serial part, and with the cores it bounds
  *      the speed-up whatever the load);
  *      peak memory of `gen N | tiervm eval -` at 20,000 and 200,000
  *      records;
@@ -621,16 +622,40 @@ static void count_compile(const char *self, const char *work, struct compile_m *
  * one of the N that evaluate records (par.c), and what it does besides
  * (reading, handing on, writing, and the start) is the serial part of the
  * run, which no number of cores shortens (Amdahl); counted, so the same
- * on a loaded machine as on an idle one.  With `only` (a function of
- * tiervm), only the instructions within it are counted. */
+ * on a loaded machine as on an idle one.  The main thread's total and
+ * its share within par_one (inclusive: par_one and what it calls, from
+ * callgrind_annotate --inclusive=yes) come from the SAME run: how many
+ * batches the main thread renders depends on the threads' timing, so
+ * counts from two runs (one of them with --toggle-collect=par_one) differ
+ * by more than the serial part itself (review 11, finding 3). */
 struct thread_work {
   unsigned long long main, all; /* 0: not counted (no valgrind) */
+  unsigned long long main_par;  /* the main thread's instructions within par_one */
+  unsigned long long all_par;   /* every thread's within par_one; 0: none found */
   int threads;
 };
 
+/* The inclusive instructions of par_one in one thread's callgrind file,
+ * or 0 when callgrind_annotate fails or names no par_one. */
+static unsigned long long par_one_inclusive(const char *path) {
+  char cmd[800], l[1024];
+  snprintf(cmd, sizeof cmd, "callgrind_annotate --inclusive=yes --auto=no --threshold=100 '%s' 2>/dev/null", path);
+  FILE *p = popen(cmd, "r");
+  if (!p) return 0;
+  unsigned long long n = 0;
+  while (fgets(l, sizeof l, p)) {
+    const char *name = strstr(l, ":par_one [");
+    if (!name || n) continue; /* "1,234 (5.6%)  file.c:par_one [binary]" */
+    for (const char *c = l; c < name && *c != '('; c++)
+      if (*c >= '0' && *c <= '9') n = n * 10 + (unsigned long long)(*c - '0');
+  }
+  pclose(p);
+  return n;
+}
+
 static void count_threads(const char *tiervm, const char *tbc, const char *profiles, const char *jobs, const char *work,
-                          const char *only, struct thread_work *tw) {
-  *tw = (struct thread_work){0, 0, 0};
+                          struct thread_work *tw) {
+  *tw = (struct thread_work){0};
   char head[600], outfile[600], outarg[640];
   snprintf(head, sizeof head, "%s/profiles-head.jsonl", work);
   snprintf(outfile, sizeof outfile, "%s/callgrind.threads.out", work);
@@ -644,26 +669,9 @@ static void count_threads(const char *tiervm, const char *tbc, const char *profi
   fclose(in);
   if (fclose(out) != 0) die("cannot write '%s'", head);
   struct child c;
-  char toggle[128];
-  snprintf(toggle, sizeof toggle, "--toggle-collect=%s", only ? only : "");
-  char *argv[] = {"valgrind",
-                  "-q",
-                  "--tool=callgrind",
-                  "--separate-threads=yes",
-                  outarg,
-                  "--collect-atstart=no",
-                  toggle,
-                  (char *)tiervm,
-                  "eval",
-                  "-j",
-                  (char *)jobs,
-                  "--format",
-                  "json",
-                  (char *)tbc,
-                  head,
-                  NULL};
-  if (!only) memmove(argv + 5, argv + 7, 9 * sizeof *argv); /* everything counted */
-  run_child(argv, "/dev/null", &c);
+  run_child((char *const[]){"valgrind", "-q", "--tool=callgrind", "--separate-threads=yes", outarg, (char *)tiervm, "eval", "-j",
+                            (char *)jobs, "--format", "json", (char *)tbc, head, NULL},
+            "/dev/null", &c);
   for (int t = 1; !c.status && t < 100; t++) {
     char path[660], l[256];
     snprintf(path, sizeof path, "%s-%02d", outfile, t);
@@ -673,9 +681,11 @@ static void count_threads(const char *tiervm, const char *tbc, const char *profi
     while (fgets(l, sizeof l, f))
       if (!strncmp(l, "summary:", 8) || !strncmp(l, "totals:", 7)) n = strtoull(strchr(l, ':') + 1, NULL, 10);
     fclose(f);
+    unsigned long long par = par_one_inclusive(path);
     remove(path);
-    if (t == 1) tw->main = n; /* thread 1 is the main thread */
+    if (t == 1) tw->main = n, tw->main_par = par; /* thread 1 is the main thread */
     tw->all += n;
+    tw->all_par += par;
     tw->threads = t;
   }
   remove(head);
@@ -981,12 +991,12 @@ int main(int argc, char **argv) {
   }
   char ld_e2e[64];
   loadavg(ld_e2e, sizeof ld_e2e);
-  struct thread_work tw, tw1, twr;
+  struct thread_work tw, tw1;
   progress("tiervm eval -j 1 and -j %s under callgrind, each thread's instructions (the first %d records)", jobs, TW_RECORDS);
-  count_threads(tiervm, tbc, profiles, "1", work, NULL, &tw1);
-  count_threads(tiervm, tbc, profiles, jobs, work, NULL, &tw);
-  count_threads(tiervm, tbc, profiles, jobs, work, "par_one", &twr); /* the records' work: par_one, each thread's */
-  unsigned long long serial = twr.all && twr.main < tw.main ? tw.main - twr.main : 0; /* the main thread's besides */
+  count_threads(tiervm, tbc, profiles, "1", work, &tw1);
+  count_threads(tiervm, tbc, profiles, jobs, work, &tw);
+  /* the main thread's besides its records (par_one, inclusive), from one run */
+  unsigned long long serial = tw.all_par && tw.main_par <= tw.main ? tw.main - tw.main_par : 0;
   bool jobs_same = same_file(out_vm, out_head);
   if (!jobs_same) mismatch("tiervm eval -j %s did not write the bytes -j 1 wrote (%s, %s)", jobs, out_vm, out_head);
   /* peak memory against N: generated into a pipe, no file; the highest of
@@ -1194,10 +1204,13 @@ int main(int argc, char **argv) {
     r_jw = (double)tw1.all / floor;
     say("  by the work (callgrind, the first %d records; the same on a loaded machine): -j %s runs %.2fx -j 1's\n"
         "  instructions, %.1f%% of them on the main thread besides the records (reading, handing on, writing, the\n"
-        "  start), so on %.0f cores it can be at most %.2fx as fast as -j 1\n",
-        TW_RECORDS, jobs, (double)tw.all / (double)tw1.all, 100 * f, cores, r_jw);
+        "  start), so on %.0f cores it can be at most %.2fx as fast as -j 1\n"
+        "  (serial = the main thread's instructions %.1f M minus its par_one, inclusive, %.1f M, both from one\n"
+        "  callgrind run: --separate-threads=yes, then callgrind_annotate --inclusive=yes on the main thread's file)\n",
+        TW_RECORDS, jobs, (double)tw.all / (double)tw1.all, 100 * f, cores, r_jw, tw.main / 1e6, tw.main_par / 1e6);
   } else {
-    say("  by the work: not counted (valgrind is not installed or failed, or tiervm has no par_one to count)\n");
+    say("  by the work: not counted (valgrind or callgrind_annotate is not installed or failed, or no thread of\n"
+        "  tiervm ran par_one)\n");
   }
   say("  peak memory, gen N | tiervm eval -j %s (the highest of 3 runs each): %.1f MB at N=%ld, %.1f MB at N=%ld (%+.1f%%; "
       "target within 10%%)\n",
