@@ -664,7 +664,7 @@ static inline __attribute__((always_inline)) int keyed_text(struct jp *j, const 
   } else {
     w = scan_load(s, n);
   }
-  struct text_memo *m = &rd->memo[((w ^ n) * 0x9E3779B97F4A7C15u) >> (64 - TEXT_MEMO_BITS)];
+  struct text_memo *m = &rd->memo[text_memo_slot(w, n)];
   if (m->gen == rd->gen && m->w == w && m->n == n) {
     *out = m->i;
     return TIER_OK;

@@ -70,6 +70,13 @@ struct text_memo {
 };
 #define TEXT_MEMO_BITS 8
 
+/* The memo slot of a text of n bytes (1 to 8) whose bytes are w, as
+ * scan_load has them: an unkeyed multiplicative hash (json.c keyed_text;
+ * tests/unit/test_flood.c picks texts that collide by it). */
+static inline uint32_t text_memo_slot(uint64_t w, size_t n) {
+  return (uint32_t)(((w ^ n) * 0x9E3779B97F4A7C15u) >> (64 - TEXT_MEMO_BITS));
+}
+
 struct reader {
   int64_t *slots;  size_t cap_slots;
   struct rec_list *lists; size_t cap_lists;

@@ -212,7 +212,9 @@ static void item_names(const struct image *img, const struct record *r, int64_t 
  * a direct-mapped table by an unkeyed hash of the bytes): N texts of eight
  * bytes that all fall in its slot 0, read twice over, still get one handle
  * per text (each read misses and goes the keyed way), and 2N of them cost
- * twice the work of N, not more; one text read N times takes the memo. */
+ * twice the work of N, not more, and two of them read in turn miss it every
+ * time (the slot is json.c's own, text_memo_slot, so the texts chosen
+ * collide whatever its hash); one text read N times takes the memo. */
 static void memo_collisions(void **st) {
   (void)st;
   enum { N = 1024 };
@@ -224,10 +226,8 @@ static void memo_collisions(void **st) {
   for (int round = 0; round < 2; round++) {
     size_t n = (size_t)N << round;
     for (size_t i = 0; i < n;) {
-      uint64_t w;
       for (int c = 0; c < 8; c++) names[i][c] = ALNUM[rng() % (sizeof ALNUM - 1)];
-      memcpy(&w, names[i], 8);
-      if (((w ^ 8) * 0x9E3779B97F4A7C15u) >> (64 - TEXT_MEMO_BITS) == 0) i++;
+      if (text_memo_slot(scan_load(names[i], 8), 8) == 0) i++;
     }
     for (size_t i = 0; i < n; i++) memcpy(names[n + i], names[i], sizeof *names);
     char *json = record_json(names, NULL, 2 * n);
@@ -245,6 +245,19 @@ static void memo_collisions(void **st) {
     free(json);
   }
   assert_linear("memo collisions", 2 * N, work[0], work[1]);
+  /* and they do share the slot: two of them read in turn, a b a b ..., miss
+   * the memo every time and each read probes the table (texts in two slots
+   * would take 2 probes in all, the memo answering the rest) */
+  enum { TURNS = 64 };
+  for (int i = 2; i < 2 * TURNS; i++) memcpy(names[i], names[i % 2], sizeof *names);
+  char *turns = record_json(names, NULL, 2 * TURNS);
+  tier_vm *tv = tu_vm(rs, NULL);
+  struct record tr;
+  assert_int_equal(rec_parse(tv, turns, strlen(turns), &tr), TIER_OK);
+  assert_int_equal(tr.nstrs, 3); /* the id, a and b */
+  assert_true(((struct reader *)tv->reader)->probes >= 2 * TURNS);
+  tier_vm_free(tv);
+  free(turns);
   /* one text, N times: the memo's, one probe of the table in all */
   char *json = record_json(NULL, NULL, N);
   tier_vm *vm = tu_vm(rs, NULL);
