@@ -2,19 +2,21 @@
  * par.h - records evaluated on several threads, their output written in
  * input order (tiervm eval -j N).
  *
- * The main thread reads records and copies them into batches; each worker
- * takes the next full batch, renders every record of it into the batch's
- * own buffer with its own state (a VM and a renderer: nothing is shared
- * but the read-only ruleset), and marks it done; the main thread writes
- * done batches strictly in the order they were filled.  The main thread
- * is one of the workers: when it would wait (every batch in flight, or
- * draining), it renders the next batch itself, so nthreads workers run on
- * nthreads threads, the main thread and nthreads - 1 started.  So the
- * output is byte for byte what one thread writes, whatever the timing.
- * A record's text is held in its input's block (tier_input_hold) until its
- * batch is written, not copied, when the record says which input it is.
- * Memory is bounded by the batches in flight (two per worker), each about
- * PAR_BATCH_BYTES plus its longest record, and the blocks they hold.
+ * The main thread reads records and hands them on in batches: a record's
+ * text stays in the block its input read it into (tier_input_hold), and
+ * the batch holds that block until the batch is written; only a record of
+ * no known input (rec.in NULL), or one whose block cannot be held, is
+ * copied into the batch, as is a bad element's message.  nthreads threads
+ * render the batches, the main thread one of them: nthreads - 1 are
+ * started, and the main thread, when it would wait (every batch in
+ * flight, or draining), renders the next batch handed on itself.  A
+ * thread renders every record of a batch into the batch's own buffer with
+ * its own state (a VM and a renderer: nothing is shared but the read-only
+ * ruleset), and marks it done; the main thread writes done batches
+ * strictly in the order they were filled, so the output is byte for byte
+ * what one thread writes, whatever the timing.  Memory is bounded by the
+ * batches in flight (two per thread), each about PAR_BATCH_BYTES of
+ * record text plus its longest record, and the input blocks they hold.
  */
 #ifndef TIER_PAR_H
 #define TIER_PAR_H
@@ -37,9 +39,10 @@ struct rec {
                             * output, in input order (par_ops.side) */
 };
 
-/* A command's work on one record, on a worker thread.  make is called on
- * the main thread once per worker (NULL: out of memory); one renders record
- * number `record` into out using only the worker's own state w. */
+/* A command's work on one record, on any of the threads (the main thread
+ * too).  make is called on the main thread once per worker (NULL: out of
+ * memory); one renders record number `record` into out using only the
+ * worker's own state w. */
 struct par_ops {
   void *(*make)(void *ctx);
   void (*drop)(void *w);
@@ -59,8 +62,9 @@ struct par;
 /* nthreads workers (at least 2), the main thread one of them; NULL when
  * out of memory or a thread could not be started. */
 struct par *par_new(int nthreads, const struct par_ops *ops, void *ctx);
-/* Hand on record number `record` (copied); output finished so far is
- * written to out.  false: out of memory (the record is lost). */
+/* Hand on record number `record`: its text held in r->in's block (copied
+ * when r->in is NULL or the block cannot be held); output finished so far
+ * is written to out.  false: out of memory (the record is lost). */
 bool par_add(struct par *p, const struct rec *r, long record, FILE *out);
 /* Wait for every record handed on and write the rest of the output. */
 void par_drain(struct par *p, FILE *out);
