@@ -412,7 +412,7 @@ difftest: $(DIFF_DIR)/difftest
 
 # The linear-work test (tests/ref/linear.c, run by tests/sh/linear.sh): the
 # library again, built with -fsanitize-coverage=trace-pc, so that the test
-# counts every basic block that compiling and loading a ruleset runs.
+# counts every basic block that compiling, loading and diffing rulesets runs.
 BLOCKS_DIR := $(DIFF_DIR)/blocks
 BLOCKS_OBJ := $(patsubst $(BUILD)/%,$(BLOCKS_DIR)/%,$(LIB_OBJ))
 

@@ -1333,48 +1333,80 @@ static void count_copies(struct rd *d) {
   d->copies = n;
 }
 
+/* A held change with its index, to sort (by_change): the held changes of
+ * one written requirement with the same change next to each other, each
+ * run in the order they were held. */
+struct held_at {
+  const struct held *h;
+  uint32_t i;
+};
+static int same_change(const struct held *a, const struct held *b) {
+  if (a->file != b->file) return a->file < b->file ? -1 : 1;
+  if (a->line != b->line) return a->line < b->line ? -1 : 1;
+  if (a->col != b->col) return a->col < b->col ? -1 : 1;
+  if (a->cmp != b->cmp) return a->cmp < b->cmp ? -1 : 1;
+  int c = strcmp(a->from, b->from);
+  return c ? c : strcmp(a->to, b->to);
+}
+static int by_change(const void *x, const void *y) {
+  const struct held_at *a = x, *b = y;
+  int c = same_change(a->h, b->h);
+  return c ? c : (a->i > b->i) - (a->i < b->i);
+}
+
+/* One group of held changes, ord[i..j) (by_change): said as any other when
+ * it is one, else once where the requirement is written (file:line:col),
+ * with its uses. */
+static void say_group(struct rd *d, const struct held_at *ord, uint32_t i, uint32_t j) {
+  const struct held *h = ord[i].h;
+  if (j - i == 1) {
+    change(d, "threshold", h->where, WHAT("%s %s", h->subject, cmp_text(h->cmp)), h->from, h->to, NULL);
+    return;
+  }
+  struct buf uses = {.hook = &d->alloc};
+  const char *last = NULL;
+  for (uint32_t k = i; k < j; k++) {
+    const struct held *g = ord[k].h;
+    if (last && !strcmp(last, g->where)) buf_printf(&uses, ", %s", g->subject);
+    else buf_printf(&uses, "%s%s: %s", last ? "; " : "", g->where, g->subject);
+    last = g->where;
+  }
+  buf_u8(&uses, 0);
+  if (uses.failed) d->oom = true;
+  char count[16];
+  snprintf(count, sizeof count, "%u", j - i);
+  const char *place = arena_printf(&d->ar, "%s:%u:%u", S(d->B, h->file), h->line, h->col);
+  if (!place) d->oom = true;
+  change(d, "threshold", place ? place : "", WHAT(N_("threshold (%s) of a requirement used %s times:"), cmp_text(h->cmp), count),
+         h->from, h->to, uses.failed ? NULL : (const char *)uses.p);
+  buf_free(&uses);
+}
+
 /* The held threshold changes (hold_threshold), each group of copies of one
  * written requirement with the same change said once: where it is written,
  * then where it is used ("this changes badge Security: pcs(security,
  * enterprise), pcs(security, smb); ..."); a change only one copy has is
- * said as any other. */
+ * said as any other.  The groups are found by sorting (by_change), so n
+ * held changes cost n log n, and are said in the order of their first. */
 static void say_held(struct rd *d) {
-  bool *said = arena_alloc(&d->ar, d->nheld + 1);
-  if (!said) {
+  uint32_t n = d->nheld;
+  struct held_at *ord = arena_alloc(&d->ar, sizeof *ord * (n + 1));
+  uint32_t *end = arena_alloc(&d->ar, sizeof *end * (n + 1)); /* per first of a group: its end in ord */
+  uint32_t *at = arena_alloc(&d->ar, sizeof *at * (n + 1));   /* and its place in ord */
+  if (!ord || !end || !at) {
     d->oom = true;
     return;
   }
-  memset(said, 0, d->nheld + 1);
-  for (uint32_t i = 0; i < d->nheld; i++) {
-    const struct held *h = &d->held[i];
-    if (said[i]) continue;
-    struct buf uses = {.hook = &d->alloc};
-    uint32_t n = 0;
-    const char *last = NULL;
-    for (uint32_t j = i; j < d->nheld; j++) {
-      const struct held *g = &d->held[j];
-      if (said[j] || g->file != h->file || g->line != h->line || g->col != h->col || g->cmp != h->cmp ||
-          strcmp(g->from, h->from) || strcmp(g->to, h->to))
-        continue;
-      said[j] = true;
-      n++;
-      if (last && !strcmp(last, g->where)) buf_printf(&uses, ", %s", g->subject);
-      else buf_printf(&uses, "%s%s: %s", last ? "; " : "", g->where, g->subject);
-      last = g->where;
-    }
-    buf_u8(&uses, 0);
-    if (uses.failed) d->oom = true;
-    if (n == 1) {
-      change(d, "threshold", h->where, WHAT("%s %s", h->subject, cmp_text(h->cmp)), h->from, h->to, NULL);
-    } else {
-      char place[300], count[16];
-      snprintf(place, sizeof place, "%s:%u", S(d->B, h->file), h->line);
-      snprintf(count, sizeof count, "%u", n);
-      change(d, "threshold", place, WHAT(N_("threshold (%s) of a requirement used %s times:"), cmp_text(h->cmp), count), h->from,
-             h->to, uses.failed ? NULL : (const char *)uses.p);
-    }
-    buf_free(&uses);
+  for (uint32_t i = 0; i < n; i++) ord[i] = (struct held_at){&d->held[i], i};
+  qsort(ord, n, sizeof *ord, by_change);
+  for (uint32_t i = 0; i < n; i++) end[i] = 0; /* 0: not the first of its group */
+  for (uint32_t i = 0, j; i < n; i = j) {
+    for (j = i + 1; j < n && same_change(ord[i].h, ord[j].h) == 0; j++) {}
+    end[ord[i].i] = j;
+    at[ord[i].i] = i;
   }
+  for (uint32_t i = 0; i < n; i++)
+    if (end[i]) say_group(d, ord, at[i], end[i]);
 }
 
 static int compare(struct rd *d) {
