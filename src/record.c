@@ -281,10 +281,21 @@ bool rec_reads_alike(const struct image *a, const struct image *b) {
 
 /* ---- keys the schema does not declare ------------------------------------------ */
 
+/* Whether a JSON key reads as itself in a message: a name as the rules
+ * write one (letters, digits and _, not a digit first, ASCII). */
+static bool plain_key(const char *k) {
+  if (!*k || (*k >= '0' && *k <= '9')) return false;
+  for (; *k; k++)
+    if (!((*k >= 'a' && *k <= 'z') || (*k >= 'A' && *k <= 'Z') || (*k >= '0' && *k <= '9') || *k == '_')) return false;
+  return true;
+}
+
 /* Where a key of `owner` sits, for people: "" for the record, "customers[]"
  * for the items of a list, "customers[].orders[]" for an inner one, each
  * list by its JSON key (what the record writes, as the path says it), not
- * the field's name in the rules. */
+ * the field's name in the rules; a key that is not a plain name quoted as
+ * the unknown key is, a JSON string ("\"Open Deals\"[]"), so that a key
+ * holding `.`, `[]`, a space or a quote cannot be read as two. */
 static void owner_label(const struct image *img, uint16_t owner, struct buf *b) {
   if (owner == NO_LIST) return;
   const struct img_list *L = &img->lists[owner];
@@ -292,7 +303,10 @@ static void owner_label(const struct image *img, uint16_t owner, struct buf *b) 
     owner_label(img, L->parent, b);
     buf_u8(b, '.');
   }
-  buf_printf(b, "%s[]", img_str(img, img->fields[L->field].key));
+  const char *key = img_str(img, img->fields[L->field].key);
+  if (plain_key(key)) buf_printf(b, "%s", key);
+  else out_json_str(b, key, strlen(key));
+  buf_put(b, "[]", 2);
 }
 
 /* The JSON key of a declared field of `owner` closest to name (what the

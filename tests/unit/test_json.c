@@ -312,15 +312,20 @@ static void strict_names_every_key(void **st) {
 
 /* A field read under another JSON key (`deals "Open Deals": list {...}`):
  * a record's fault names the list by its key, what the record writes, as
- * the path does ("in Open Deals[]", where it said "in deals[]"), and both
- * readers take the key, not the field's name, as declared (the reference
- * reader called "Open Deals" undeclared and the name "deals" declared). */
+ * the path does ("in \"Open Deals\"[]", where it said "in deals[]"), and
+ * both readers take the key, not the field's name, as declared (the
+ * reference reader called "Open Deals" undeclared and the name "deals"
+ * declared).  A key that is not a plain name is quoted as a JSON string,
+ * so that one holding a quote, a newline, `].` or a space is read as one
+ * (review 11: `x"y\nz]. q` read as `in x\"y\nz]. q[]`); a plain one
+ * (`plain`) is not. */
 static void lists_named_by_their_keys(void **st) {
   (void)st;
   tier_ruleset *krs =
       tu_compile("enum kind { a }\n"
                  "record { id: text; partner type: kind;\n"
                  "  deals \"Open Deals\": list { amount \"Amount-USD\": int; lines \"Line Items\": list { n: int; } }\n"
+                 "  odd \"x\\\"y\\nz]. q\": list { plain: list { n: int; } }\n"
                  "}\n"
                  "tier T a < count deals >= 1; >\n",
                  NULL);
@@ -333,11 +338,14 @@ static void lists_named_by_their_keys(void **st) {
     const char *json, *err, *path;
   } cases[] = {
       {"{\"id\":\"x\",\"type\":\"a\",\"Open Deals\":[{\"Amount-USD\":1,\"Amount_USD\":2,\"Line Items\":[]}]}",
-       "unknown field \"Amount_USD\" in Open Deals[] (did you mean \"Amount-USD\"?): the rules declare no such field",
+       "unknown field \"Amount_USD\" in \"Open Deals\"[] (did you mean \"Amount-USD\"?): the rules declare no such field",
        "$.Open Deals[0]"},
       {"{\"id\":\"x\",\"type\":\"a\",\"Open Deals\":[{\"Amount-USD\":1,\"Line Items\":[{\"n\":1,\"m\":2}]}]}",
-       "unknown field \"m\" in Open Deals[].Line Items[] (did you mean \"n\"?): the rules declare no such field",
+       "unknown field \"m\" in \"Open Deals\"[].\"Line Items\"[] (did you mean \"n\"?): the rules declare no such field",
        "$.Open Deals[0].Line Items[0]"},
+      {"{\"id\":\"x\",\"type\":\"a\",\"x\\\"y\\nz]. q\":[{\"plain\":[{\"n\":1,\"m\":2}]}]}",
+       "unknown field \"m\" in \"x\\\"y\\nz]. q\"[].plain[] (did you mean \"n\"?): the rules declare no such field",
+       "$.x\"y\nz]. q[0].plain[0]"},
       {"{\"id\":\"x\",\"type\":\"a\",\"Open Deals\":[],\"deals\":[]}", "unknown field \"deals\": the rules declare no such field",
        "$"},
   };
