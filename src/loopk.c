@@ -202,14 +202,14 @@ static uint32_t test_row(struct lkb *b, const struct aval *v, struct astate *kt,
   uint32_t r = op == LR_REG ? new_row(b, op, 0, v->a, 0, kt->pos) : new_row(b, op, v->a, 0, v->k, kt->pos);
   if (b->fail) return 0;
   uint32_t t, f, pt, pf;
-  if (b->facts && op != LR_REG) { /* each side knows the test's outcome */
-    add_fact(kt, op, v->a, v->k, true);
-    add_fact(kf, op, v->a, v->k, false);
+  bool neg = v->kind == V_PRED && v->neg;
+  if (b->facts && op != LR_REG) { /* each side knows the test's outcome: v's truth, unless v negates the test */
+    add_fact(kt, op, v->a, v->k, !neg);
+    add_fact(kf, op, v->a, v->k, neg);
   }
   t = translate(b, kt, &pt);
   f = translate(b, kf, &pf);
   if (b->fail) return 0;
-  bool neg = v->kind == V_PRED && v->neg;
   b->rows[r].t = neg ? f : t, b->rows[r].st = neg ? pf : pt;
   b->rows[r].f = neg ? t : f, b->rows[r].sf = neg ? pt : pf;
   return r;

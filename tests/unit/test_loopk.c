@@ -339,6 +339,47 @@ static void stamped_and_hashed_sets(void **st) {
   tier_ruleset_free(rs);
 }
 
+/* A test under `not` tells the run the test's outcome, not the value's:
+ * each test here is made again or told by an equality after its
+ * negation (difftest seed 70041: `count xs where not (l == a)` then
+ * `count xs where l in {b}` counted no item of l == b). */
+static const char *NEGATED[] = {
+    "metric x1 = count xs where not (l == a);\nmetric x2 = count xs where l in {b};\n",
+    "metric x1 = count xs where not (l != b);\nmetric x2 = count xs where l != b;\n",
+    "metric x1 = count xs where not (n > 5);\nmetric x2 = count xs where n > 5;\n",
+    "metric x1 = count xs where not (l in {a, d});\nmetric x2 = count xs where l in {a, d};\n",
+    "metric x1 = count xs where not (at is none);\nmetric x2 = count xs where at is none;\n",
+    "metric x1 = count xs where not (at within 2 months);\nmetric x2 = count xs where at within 2 months;\n",
+    "metric x1 = count xs where not (at <= asof);\nmetric x2 = count xs where at <= asof;\n",
+    "metric x1 = count xs where not (not f);\nmetric x2 = count xs where f;\n",
+};
+
+static void negated_tests(void **st) {
+  (void)st;
+  char lines[4096] = "";
+  for (size_t k = 0; k < sizeof ITEMS / sizeof ITEMS[0]; k++) {
+    char rec[1536];
+    snprintf(rec, sizeof rec, "{\"id\":\"r\",\"type\":\"c\",\"xs\":[%s]}\n", ITEMS[k]);
+    strcat(lines, rec);
+  }
+  int64_t d;
+  assert_true(date_parse("2019-12-31", 10, &d));
+  for (size_t k = 0; k < sizeof NEGATED / sizeof NEGATED[0]; k++) {
+    char src[1024];
+    snprintf(src, sizeof src,
+             "enum kind { c }\nenum lvl { a, b, d }\nrecord { id: text; partner type: kind;\n"
+             "  xs: list { n: int?; l: lvl; who: text; at: date?; f: bool; m: money?; }; }\n"
+             "review = 2020-01-01;\n%stier T c < x1 >= 1; x2 >= 1; >\n",
+             NEGATED[k]);
+    tier_ruleset *rs = tu_compile_ok(src);
+    bool kinds[LR__COUNT] = {false};
+    assert_int_equal(loops_of(rs, kinds), 1);
+    agree(rs, lines, TIER_NONE);
+    agree(rs, lines, d);
+    tier_ruleset_free(rs);
+  }
+}
+
 /* The longest run of rows from r (the rows make a DAG; END ends it) */
 static uint32_t longest(const struct loopk *l, const struct lrow *r, uint32_t *memo) {
   uint32_t i = (uint32_t)(r - l->rows);
@@ -409,7 +450,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(programs_run_as_written),  cmocka_unit_test(every_row_kind),
       cmocka_unit_test(faults_and_other_loops),   cmocka_unit_test(stamped_and_hashed_sets),
-      cmocka_unit_test(deepest_body_small_stack),
+      cmocka_unit_test(deepest_body_small_stack), cmocka_unit_test(negated_tests),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
