@@ -1279,6 +1279,7 @@ static struct gexpr *item_test(struct gen *G, int l, int metrics) {
   if (f < 0) return NULL;
   struct gexpr *x = field_leaf(g, f);
   struct gtype t = g->fields[f].t;
+  const char *op;
   if (t.opt && rng_chance(G->r, 12)) return node(b, rng_chance(G->r, 50) ? "%0 is none" : "%0 is not none", 1, x, NULL, NULL);
   switch (t.kind) {
   case TY_ENUM:
@@ -1293,7 +1294,8 @@ static struct gexpr *item_test(struct gen *G, int l, int metrics) {
       free(tm);
       return e;
     }
-    return node(b, rng_chance(G->r, 75) ? "%0 == %1" : "%0 != %1", 2, x, enum_literal(G, t.ref), NULL);
+    op = rng_chance(G->r, 75) ? "%0 == %1" : "%0 != %1"; /* (drawn before the operand: an argument list has no order) */
+    return node(b, op, 2, x, enum_literal(G, t.ref), NULL);
   case TY_DATE:
     if (rng_chance(G->r, 35)) {
       char *tm = xprintf("%%0 within %s", PICK(G->r, DUR));
@@ -1301,9 +1303,9 @@ static struct gexpr *item_test(struct gen *G, int l, int metrics) {
       free(tm);
       return e;
     }
-    return node(b, PICK(G->r, OPS), 2, x, rng_chance(G->r, 70) ? leaf(ty(TY_DATE, false, 0), xprintf("asof")) : date_literal(G),
-                NULL);
-  case TY_INT: return node(b, PICK(G->r, OPS), 2, x, int_literal(G), NULL);
+    op = PICK(G->r, OPS);
+    return node(b, op, 2, x, rng_chance(G->r, 70) ? leaf(ty(TY_DATE, false, 0), xprintf("asof")) : date_literal(G), NULL);
+  case TY_INT: op = PICK(G->r, OPS); return node(b, op, 2, x, int_literal(G), NULL);
   default: return x; /* a bool field */
   }
 }
