@@ -30,7 +30,7 @@
 #define LK_MAX_ROWS 512
 #define LK_MAX_STATES 1024
 #define LK_MAX_BODY 1024 /* instructions between LOOP and NEXT */
-#define LK_MAX_DEPTH 128 /* rows on one run: translate's recursion, about 2 KB of stack a row */
+#define LK_MAX_DEPTH 128 /* rows on one run: translate's recursion, its states in struct lkb's frames */
 #define LK_PER_POS 16    /* states translated at one instruction */
 #define LK_STACK 4
 #define LK_KNOWN 16 /* registers known on a run */
@@ -58,6 +58,12 @@ struct astate {
   struct fact facts[LK_FACTS];
 };
 #define K_COPY 2
+/* the states of one level of translate's recursion, on the heap (struct
+ * lkb) and not on the stack: a level then takes a few calls' frames of
+ * stack (some 300 bytes), not four states (1.5 KB) and their copies */
+struct frame {
+  struct astate in, s, x, y; /* translate's; translate_at's; a split's two sides */
+};
 struct memo {
   struct astate s;
   uint32_t row, pre, next; /* next: the previous state at the same instruction, or UINT32_MAX */
@@ -80,6 +86,7 @@ struct lkb {
   uint32_t nmemo;
   uint32_t head[LK_MAX_BODY + 1], count[LK_MAX_BODY + 1]; /* per instruction from the body's first: its states */
   uint32_t body, depth;
+  struct frame fr[LK_MAX_DEPTH];      /* fr[d]: the states of translate at depth d */
   uint32_t *last_read;                /* per register: the last instruction of the body that reads it */
   uint32_t last_item[LIM_ITEM_SLOTS]; /* per slot: the last instruction of the body that reads it */
   bool facts;                         /* keep the item's tests' outcomes (add_fact) */
@@ -188,21 +195,21 @@ static uint32_t new_row(struct lkb *b, uint8_t op, uint32_t slot, uint32_t r, in
 static uint32_t translate(struct lkb *b, const struct astate *s0, uint32_t *pre);
 
 /* The row that tests value v (a comparison not yet made, or a bool item
- * field, `== 1`), going on from st (true) and sf (false). */
-static uint32_t test_row(struct lkb *b, const struct aval *v, const struct astate *st, const struct astate *sf) {
+ * field, `== 1`), going on from kt (true) and kf (false): states of the
+ * current frame, which each learn the test's outcome. */
+static uint32_t test_row(struct lkb *b, const struct aval *v, struct astate *kt, struct astate *kf) {
   uint8_t op = v->kind == V_PRED ? v->op : v->kind == V_REG ? LR_REG : LR_TRUE;
-  uint32_t r = op == LR_REG ? new_row(b, op, 0, v->a, 0, st->pos) : new_row(b, op, v->a, 0, v->k, st->pos);
+  uint32_t r = op == LR_REG ? new_row(b, op, 0, v->a, 0, kt->pos) : new_row(b, op, v->a, 0, v->k, kt->pos);
   if (b->fail) return 0;
   uint32_t t, f, pt, pf;
-  struct astate kt = *st, kf = *sf; /* each side knows the test's outcome */
-  if (b->facts && op != LR_REG) {
-    add_fact(&kt, op, v->a, v->k, true);
-    add_fact(&kf, op, v->a, v->k, false);
-  }
-  t = translate(b, &kt, &pt);
-  f = translate(b, &kf, &pf);
-  if (b->fail) return 0;
   bool neg = v->kind == V_PRED && v->neg;
+  if (b->facts && op != LR_REG) { /* each side knows the test's outcome: v's truth, unless v negates the test */
+    add_fact(kt, op, v->a, v->k, !neg);
+    add_fact(kf, op, v->a, v->k, neg);
+  }
+  t = translate(b, kt, &pt);
+  f = translate(b, kf, &pf);
+  if (b->fail) return 0;
   b->rows[r].t = neg ? f : t, b->rows[r].st = neg ? pf : pt;
   b->rows[r].f = neg ? t : f, b->rows[r].sf = neg ? pt : pf;
   return r;
@@ -228,10 +235,11 @@ enum { STEP_ON, STEP_ROW, STEP_FAIL };
 /* A value the code takes apart at s.pos (which stays: the instruction
  * runs again on each side with a known value), as a test row. */
 static uint32_t split(struct lkb *b, const struct astate *s) {
-  struct astate st = *s, sf = *s;
-  st.st[s->sp - 1] = (struct aval){.kind = V_CONST, .a = 1};
-  sf.st[s->sp - 1] = (struct aval){.kind = V_CONST, .a = 0};
-  return test_row(b, &s->st[s->sp - 1], &st, &sf);
+  struct frame *fr = &b->fr[b->depth - 1];
+  fr->x = *s, fr->y = *s;
+  fr->x.st[s->sp - 1] = (struct aval){.kind = V_CONST, .a = 1};
+  fr->y.st[s->sp - 1] = (struct aval){.kind = V_CONST, .a = 0};
+  return test_row(b, &s->st[s->sp - 1], &fr->x, &fr->y);
 }
 
 /* A jump on the top value (JUMPF, ANDJ, ORJ, JNxxK_I: to j when its
@@ -240,17 +248,19 @@ static uint32_t split(struct lkb *b, const struct astate *s) {
  * the result is UINT32_MAX); any other is a test row. */
 static uint32_t jump_on(struct lkb *b, struct astate *s, uint32_t j, bool on, int leave) {
   s->st[s->sp - 1] = folded(s, s->st[s->sp - 1]);
-  struct astate go = *s, stay = *s;
+  struct frame *fr = &b->fr[b->depth - 1];
+  struct astate *go = &fr->x, *stay = &fr->y;
+  *go = *s, *stay = *s;
   const struct aval *v = &s->st[s->sp - 1];
-  go.pos = j, stay.pos = s->pos + 1;
-  stay.sp--;
-  if (leave < 0) go.sp--;
-  else go.st[go.sp - 1] = (struct aval){.kind = V_CONST, .a = (uint32_t)leave};
+  go->pos = j, stay->pos = s->pos + 1;
+  stay->sp--;
+  if (leave < 0) go->sp--;
+  else go->st[go->sp - 1] = (struct aval){.kind = V_CONST, .a = (uint32_t)leave};
   if (v->kind == V_CONST) {
-    *s = (v->a == 1) == on ? go : stay;
+    *s = (v->a == 1) == on ? *go : *stay;
     return UINT32_MAX;
   }
-  return on ? test_row(b, v, &go, &stay) : test_row(b, v, &stay, &go);
+  return on ? test_row(b, v, go, stay) : test_row(b, v, stay, go);
 }
 
 /* One instruction of a run that has not split: what it pushes or pops, or
@@ -274,10 +284,15 @@ static void forget_dead(const struct lkb *b, struct astate *s) {
 }
 
 static uint32_t translate(struct lkb *b, const struct astate *s_in, uint32_t *pre) {
-  struct astate s1 = *s_in, *s0 = &s1;
+  if (b->fail || b->depth == LK_MAX_DEPTH) {
+    b->fail = true;
+    return *pre = 0, 0;
+  }
+  struct astate *s0 = &b->fr[b->depth].in; /* s_in is of a frame below, or loop_rows' */
+  *s0 = *s_in;
   forget_dead(b, s0);
   uint32_t at = s0->pos - b->body;
-  if (b->fail || s0->pos < b->body || at > LK_MAX_BODY || b->depth == LK_MAX_DEPTH) {
+  if (s0->pos < b->body || at > LK_MAX_BODY) {
     b->fail = true;
     return *pre = 0, 0;
   }
@@ -294,7 +309,8 @@ static uint32_t translate(struct lkb *b, const struct astate *s_in, uint32_t *pr
     b->fail = true;
     return *pre = 0, 0;
   }
-  b->memo[b->nmemo] = (struct memo){.s = *s0, .row = row, .pre = *pre, .next = b->head[at]};
+  struct memo *m = &b->memo[b->nmemo]; /* (field by field: a compound literal is a state on the stack) */
+  m->s = *s0, m->row = row, m->pre = *pre, m->next = b->head[at];
   b->head[at] = b->nmemo++;
   b->count[at]++;
   return row;
@@ -484,20 +500,21 @@ static int step_store(struct lkb *b, struct astate *s, const struct vinsn *c, ui
 }
 
 static uint32_t translate_at(struct lkb *b, const struct astate *s0, uint32_t *pre) {
-  struct astate s = *s0;
+  struct astate *s = &b->fr[b->depth - 1].s;
+  *s = *s0;
   uint32_t steps = 0, row = 0, p = 1;
   for (;; steps++) {
-    if (b->fail || s.pos > b->next) goto fail;
-    if (s.pos == b->next) { /* one END row for every run */
-      if (s.sp) goto fail;
-      if (b->end == UINT32_MAX) b->end = new_row(b, LR_END, 0, 0, 0, s.pos);
+    if (b->fail || s->pos > b->next) goto fail;
+    if (s->pos == b->next) { /* one END row for every run */
+      if (s->sp) goto fail;
+      if (b->end == UINT32_MAX) b->end = new_row(b, LR_END, 0, 0, 0, s->pos);
       row = b->end;
       break;
     }
-    const struct vinsn *c = &b->code[s.pos];
-    int r = step_value(b, &s, c);
-    if (r == STEP_ROW) r = step_jump(b, &s, c, &row);
-    if (r == STEP_FAIL) r = step_store(b, &s, c, &row, &p);
+    const struct vinsn *c = &b->code[s->pos];
+    int r = step_value(b, s, c);
+    if (r == STEP_ROW) r = step_jump(b, s, c, &row);
+    if (r == STEP_FAIL) r = step_store(b, s, c, &row, &p);
     if (r == STEP_ON) continue;
     if (r == STEP_FAIL) goto fail;
     break;

@@ -22,7 +22,16 @@
 
 struct totals {
   long rulesets, records, rejected, runtime, entries, limited;
+  long loops, loopk; /* loops over a list of the record; of them, run at once (OP_LOOPK, src/loopk.c) */
 };
+
+/* c's loops over lists of the record, and those the VM runs at once, into t */
+static void count_loops(const struct compiled *c, struct totals *t) {
+  const tier_ruleset *rs = c->rs;
+  for (uint32_t i = 0; i < rs->insn_at[rs->img->codelen]; i++)
+    t->loops += rs->code[i].op == OP_LOOP && rs->img->lists[rs->code[i].a].depth == 0;
+  t->loopk += rs->nloops;
+}
 
 /* Generate ruleset `seed` and its records; 0 when all agree, 1 on the
  * first difference (reported). */
@@ -58,6 +67,7 @@ static int one_ruleset(const struct dt_options *o, unsigned long long seed, int 
     return 1;
   }
   t->rulesets++;
+  count_loops(&c, t);
   for (int i = 0; i < nrec && !failed; i++) {
     struct grecord rec;
     gen_record(&r, &g, &rec);
@@ -283,7 +293,8 @@ int main(int argc, char **argv) {
     }
   printf("difftest: %ld rulesets (seeds %llu..%llu), %ld records compared field by field, %ld requirement entries; "
          "%ld rejected by both readers, %ld runtime errors accepted; %ld rulesets over a compiler limit; "
-         "no difference\n",
-         t.rulesets, seed, seed + (unsigned long long)n - 1, t.records, t.entries, t.rejected, t.runtime, t.limited);
+         "%ld of %ld loops over the record's lists run at once; no difference\n",
+         t.rulesets, seed, seed + (unsigned long long)n - 1, t.records, t.entries, t.rejected, t.runtime, t.limited, t.loopk,
+         t.loops);
   return 0;
 }

@@ -81,6 +81,8 @@ struct gen {
                                      tier's requirements: any; a badge's: earlier ones) */
   int ref_tiers;                  /* tiers 0 .. ref_tiers - 1 likewise (a tier's, where tier
                                      names are unique: the earlier tiers, of any type) */
+  bool loopk;                     /* most metrics over the record's lists in the shapes the VM
+                                     runs at once (src/loopk.c): loopk_metric */
 };
 
 /* Where an expression stands: what it may name. */
@@ -1231,6 +1233,134 @@ static struct gexpr *score_expr(struct gen *G, struct gtype want, const struct s
   return e;
 }
 
+/* ---- metric loops in the shapes the VM runs at once (src/loopk.c) ------------------------------- */
+
+/* An item field of list l of one of the kinds below, or -1 */
+static int item_field(struct gen *G, int l, bool (*ok)(struct gtype)) {
+  const struct gruleset *g = G->g;
+  int *cand = xcalloc((size_t)g->nfields + 1, sizeof *cand), nc = 0;
+  for (int f = 0; f < g->nfields; f++)
+    if (g->fields[f].alive && !g->fields[f].is_list && g->fields[f].list == l && ok(g->fields[f].t)) cand[nc++] = f;
+  int f = nc ? cand[rng_below(G->r, (uint32_t)nc)] : -1;
+  free(cand);
+  return f;
+}
+static bool is_any(struct gtype t) { return t.kind != TY_TIER; }
+static bool is_filterable(struct gtype t) {
+  return t.kind == TY_ENUM || t.kind == TY_DATE || t.kind == TY_INT || t.kind == TY_BOOL;
+}
+static bool is_summable(struct gtype t) { return is_num(t.kind); }
+static bool is_ordered(struct gtype t) { return is_num(t.kind) || t.kind == TY_DATE; }
+static bool is_text(struct gtype t) { return t.kind == TY_TEXT; }
+
+static struct gexpr *field_leaf(const struct gruleset *g, int f) {
+  struct gexpr *e = leaf(g->fields[f].t, xprintf("%s", g->fields[f].name));
+  e->field = f;
+  return e;
+}
+
+/* One test of an item of list l: an enum field equal to a constant or in a
+ * set, a date against the evaluation date or within a window, an int
+ * against a constant, none or not, a bool field, an earlier bool item
+ * metric of l; NULL when l's items have none of those. */
+static struct gexpr *item_test(struct gen *G, int l, int metrics) {
+  const struct gruleset *g = G->g;
+  static const char *OPS[] = {"%0 == %1", "%0 != %1", "%0 < %1", "%0 <= %1", "%0 > %1", "%0 >= %1"};
+  static const char *DUR[] = {"30 days", "90 days", "0 days", "1 month", "3 months", "12 months"};
+  struct gtype b = ty(TY_BOOL, false, 0);
+  if (rng_chance(G->r, 25))
+    for (int m = metrics - 1; m >= 0; m--)
+      if (g->metrics[m].alive && g->metrics[m].list == l && same_type(g->metrics[m].t, b) && rng_chance(G->r, 60)) {
+        struct gexpr *e = leaf(b, xprintf("%s", g->metrics[m].name));
+        e->metric = m;
+        return e;
+      }
+  int f = item_field(G, l, is_filterable);
+  if (f < 0) return NULL;
+  struct gexpr *x = field_leaf(g, f);
+  struct gtype t = g->fields[f].t;
+  const char *op;
+  if (t.opt && rng_chance(G->r, 12)) return node(b, rng_chance(G->r, 50) ? "%0 is none" : "%0 is not none", 1, x, NULL, NULL);
+  switch (t.kind) {
+  case TY_ENUM:
+    if (rng_chance(G->r, 35)) {
+      const struct genum *en = &g->enums[t.ref];
+      char *tm = xcalloc((size_t)en->nvals + 1, sizeof en->vals[0] + 2), *end = tm;
+      end += sprintf(end, "%%0 in {");
+      for (int i = 0, n = 1 + (int)rng_below(G->r, (uint32_t)en->nvals); i < n; i++)
+        end += sprintf(end, "%s%s", i ? ", " : "", en->vals[rng_below(G->r, (uint32_t)en->nvals)]);
+      strcpy(end, "}");
+      struct gexpr *e = node(b, tm, 1, x, NULL, NULL);
+      free(tm);
+      return e;
+    }
+    op = rng_chance(G->r, 75) ? "%0 == %1" : "%0 != %1"; /* (drawn before the operand: an argument list has no order) */
+    return node(b, op, 2, x, enum_literal(G, t.ref), NULL);
+  case TY_DATE:
+    if (rng_chance(G->r, 35)) {
+      char *tm = xprintf("%%0 within %s", PICK(G->r, DUR));
+      struct gexpr *e = node(b, tm, 1, x, NULL, NULL);
+      free(tm);
+      return e;
+    }
+    op = PICK(G->r, OPS);
+    return node(b, op, 2, x, rng_chance(G->r, 70) ? leaf(ty(TY_DATE, false, 0), xprintf("asof")) : date_literal(G), NULL);
+  case TY_INT: op = PICK(G->r, OPS); return node(b, op, 2, x, int_literal(G), NULL);
+  default: return x; /* a bool field */
+  }
+}
+
+/* A filter of list l's items: one to three tests, joined by `and` or
+ * `or`, now and then one under `not`. */
+static struct gexpr *item_filter(struct gen *G, int l, int metrics) {
+  struct gexpr *e = item_test(G, l, metrics);
+  for (int i = (int)rng_below(G->r, 3); e && i > 0; i--) {
+    struct gexpr *x = item_test(G, l, metrics);
+    if (!x) break;
+    if (rng_chance(G->r, 15)) x = node(ty(TY_BOOL, false, 0), "not %0", 1, x, NULL, NULL);
+    e = node(ty(TY_BOOL, false, 0), rng_chance(G->r, 65) ? "%0 and %1" : "%0 or %1", 2, e, x, NULL);
+  }
+  return e;
+}
+
+/* A metric of the shapes the VM runs at once over a list of the record
+ * (src/loopk.c): an item metric that filters its item, or a count, sum,
+ * count distinct of a text, min, max, any or all with such a filter, into
+ * m; false when the record has no list with fields. */
+static bool loopk_metric(struct gen *G, struct gmetric *m) {
+  const struct gruleset *g = G->g;
+  int *cand = xcalloc((size_t)g->nlists + 1, sizeof *cand), nc = 0;
+  for (int l = 0; l < g->nlists; l++)
+    if (g->list_parent[l] < 0 && g->fields[g->list_field[l]].alive && item_field(G, l, is_any) >= 0) cand[nc++] = l;
+  int l = nc ? cand[rng_below(G->r, (uint32_t)nc)] : -1;
+  free(cand);
+  if (l < 0) return false;
+  struct gexpr *w = NULL;
+  if (rng_chance(G->r, 25) && (w = item_filter(G, l, g->nmetrics))) {
+    m->list = l, m->e = w;
+    return true;
+  }
+  w = rng_chance(G->r, 85) ? item_filter(G, l, g->nmetrics) : NULL;
+  int f = -1;
+  const char *form = NULL;
+  struct gtype t = ty(TY_INT, false, 0);
+  switch (rng_below(G->r, 6)) {
+  case 0: f = item_field(G, l, is_summable), form = "sum %s in", t = f >= 0 ? g->fields[f].t : t, t.opt = false; break;
+  case 1: f = item_field(G, l, is_text), form = "count distinct %s in"; break;
+  case 2:
+    f = item_field(G, l, is_ordered), form = rng_chance(G->r, 50) ? "min %s in" : "max %s in";
+    if (f >= 0) t = g->fields[f].t, t.opt = true;
+    break;
+  case 3: form = rng_chance(G->r, 50) ? "any" : "all", t = ty(TY_BOOL, false, 0); break;
+  default: break;
+  }
+  if (f < 0 && t.kind != TY_BOOL) form = "count", t = ty(TY_INT, false, 0);
+  char *fm = f >= 0 ? xprintf(form, g->fields[f].name) : xprintf("%s", form);
+  m->list = -1, m->e = aggregate(G, t, fm, l, w);
+  free(fm);
+  return true;
+}
+
 static void gen_metrics(struct gen *G) {
   struct gruleset *g = G->g;
   int n = count(G, 2, g->opt.max_metrics);
@@ -1238,6 +1368,13 @@ static void gen_metrics(struct gen *G) {
   for (int i = 0; i < n; i++) {
     struct gmetric *m = &g->metrics[g->nmetrics];
     memset(m, 0, sizeof *m);
+    if (G->loopk && rng_chance(G->r, 75) && loopk_metric(G, m)) {
+      m->t = m->e->t;
+      fresh(g, m->list < 0 ? "m" : "im", m->name);
+      m->alive = true;
+      g->nmetrics++;
+      continue;
+    }
     m->list = g->nlists && rng_chance(G->r, 25) ? (int)rng_below(G->r, (uint32_t)g->nlists) : -1;
     struct gtype want = ty(PICK(G->r, K), false, 0);
     if (want.kind == TY_ENUM) want.ref = (int16_t)rng_below(G->r, (uint32_t)g->nenums);
@@ -1601,8 +1738,9 @@ void gen_ruleset(struct rng *r, const struct gen_options *opt, struct gruleset *
    * constructs and its rulesets: a seed's draws are as they were */
   g->tier_values = !g->opt.full && rng_chance(r, 35);
   g->ladder = g->opt.ladder || (!g->opt.full && rng_chance(r, 50));
-  struct gen G = {r, g, NULL, 0, 0};
+  struct gen G = {r, g, NULL, 0, 0, false};
   gen_schema(&G);
+  G.loopk = !g->opt.full && rng_chance(r, 40);
   gen_metrics(&G);
   gen_review(&G);
   if (g->ladder) gen_blocks(&G);

@@ -10,6 +10,8 @@
 #include "testutil.h"
 #include "record.h"
 
+#include <pthread.h>
+
 #ifndef TIER_COUNT_STEPS_LINKED
 #error "test_loopk is built against vm.c with -DTIER_COUNT_STEPS (Makefile)"
 #endif
@@ -337,12 +339,132 @@ static void stamped_and_hashed_sets(void **st) {
   tier_ruleset_free(rs);
 }
 
+/* A test under `not` tells the run the test's outcome, not the value's:
+ * each test here is made again or told by an equality after its
+ * negation (difftest seed 70041: `count xs where not (l == a)` then
+ * `count xs where l in {b}` counted no item of l == b). */
+static const char *NEGATED[] = {
+    "metric x1 = count xs where not (l == a);\nmetric x2 = count xs where l in {b};\n",
+    "metric x1 = count xs where not (l != b);\nmetric x2 = count xs where l != b;\n",
+    "metric x1 = count xs where not (n > 5);\nmetric x2 = count xs where n > 5;\n",
+    "metric x1 = count xs where not (l in {a, d});\nmetric x2 = count xs where l in {a, d};\n",
+    "metric x1 = count xs where not (at is none);\nmetric x2 = count xs where at is none;\n",
+    "metric x1 = count xs where not (at within 2 months);\nmetric x2 = count xs where at within 2 months;\n",
+    "metric x1 = count xs where not (at <= asof);\nmetric x2 = count xs where at <= asof;\n",
+    "metric x1 = count xs where not (not f);\nmetric x2 = count xs where f;\n",
+};
+
+static void negated_tests(void **st) {
+  (void)st;
+  char lines[4096] = "";
+  for (size_t k = 0; k < sizeof ITEMS / sizeof ITEMS[0]; k++) {
+    char rec[1536];
+    snprintf(rec, sizeof rec, "{\"id\":\"r\",\"type\":\"c\",\"xs\":[%s]}\n", ITEMS[k]);
+    strcat(lines, rec);
+  }
+  int64_t d;
+  assert_true(date_parse("2019-12-31", 10, &d));
+  for (size_t k = 0; k < sizeof NEGATED / sizeof NEGATED[0]; k++) {
+    char src[1024];
+    snprintf(src, sizeof src,
+             "enum kind { c }\nenum lvl { a, b, d }\nrecord { id: text; partner type: kind;\n"
+             "  xs: list { n: int?; l: lvl; who: text; at: date?; f: bool; m: money?; }; }\n"
+             "review = 2020-01-01;\n%stier T c < x1 >= 1; x2 >= 1; >\n",
+             NEGATED[k]);
+    tier_ruleset *rs = tu_compile_ok(src);
+    bool kinds[LR__COUNT] = {false};
+    assert_int_equal(loops_of(rs, kinds), 1);
+    agree(rs, lines, TIER_NONE);
+    agree(rs, lines, d);
+    tier_ruleset_free(rs);
+  }
+}
+
+/* The longest run of rows from r (the rows make a DAG; END ends it) */
+static uint32_t longest(const struct loopk *l, const struct lrow *r, uint32_t *memo) {
+  uint32_t i = (uint32_t)(r - l->rows);
+  if (memo[i]) return memo[i];
+  uint32_t d = 0;
+  if (r->op != LR_END) d = longest(l, r->t, memo);
+  if (r->op <= LR_REG) { /* a test: two ways on */
+    uint32_t e = longest(l, r->f, memo);
+    d = e > d ? e : d;
+  }
+  return memo[i] = d + 1;
+}
+
+/* A thread's small stack: 64 KB; under ASan, whose frames carry red
+ * zones and whose runtime takes stack on the thread, four times that (the
+ * levels then take about 1.5 KB each, see `make asan`) */
+#if defined(__SANITIZE_ADDRESS__)
+#define SMALL_STACK (256 * 1024)
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SMALL_STACK (256 * 1024)
+#endif
+#endif
+#ifndef SMALL_STACK
+#define SMALL_STACK (64 * 1024)
+#endif
+
+struct deep_load {
+  const uint8_t *bc;
+  size_t n;
+  tier_ruleset *rs;
+  int rc;
+};
+
+static void *load_on_thread(void *arg) {
+  struct deep_load *d = arg;
+  char err[256];
+  d->rc = tier_load(d->bc, d->n, NULL, &d->rs, err, sizeof err);
+  return NULL;
+}
+
+/* The deepest body loopk.c takes (a run of LK_MAX_DEPTH rows: count xs
+ * where n > k, 63 times, a test and an INCR each) loads on a thread of
+ * 64 KB of stack (SMALL_STACK): the rows are made with their states on the heap, so
+ * the stack a row takes is a few calls' frames. */
+static void deepest_body_small_stack(void **st) {
+  (void)st;
+  char *src = malloc(16384), *p = src;
+  assert_non_null(src);
+  enum { N = 63 };
+  p += sprintf(p, "enum kind { c }\nrecord { id: text; partner type: kind; xs: list { n: int; }; }\n");
+  for (int k = 0; k < N; k++) p += sprintf(p, "metric c%d = count xs where n > %d;\n", k, k);
+  p += sprintf(p, "tier T c <");
+  for (int k = 0; k < N; k++) p += sprintf(p, " c%d >= 1;", k);
+  strcpy(p, " >\n");
+  uint8_t *bc = NULL;
+  size_t n = 0;
+  tier_diags *dg = NULL;
+  assert_int_equal(tier_compile("deep.tier", src, strlen(src), NULL, &bc, &n, &dg), TIER_OK);
+  tier_diags_free(dg);
+  free(src);
+  struct deep_load d = {.bc = bc, .n = n};
+  pthread_attr_t at;
+  pthread_t th;
+  assert_int_equal(pthread_attr_init(&at), 0);
+  assert_int_equal(pthread_attr_setstacksize(&at, SMALL_STACK), 0);
+  assert_int_equal(pthread_create(&th, &at, load_on_thread, &d), 0);
+  assert_int_equal(pthread_join(th, NULL), 0);
+  pthread_attr_destroy(&at);
+  tier_free_bytes(NULL, bc, n);
+  assert_int_equal(d.rc, TIER_OK);
+  assert_int_equal(d.rs->nloops, 1); /* the loop is run at once */
+  const struct loopk *l = &d.rs->loops[0];
+  uint32_t *memo = calloc(l->nrows, sizeof *memo);
+  assert_non_null(memo);
+  assert_int_equal(longest(l, l->first, memo), 2 * N + 1); /* the deepest the rows may go */
+  free(memo);
+  tier_ruleset_free(d.rs);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(programs_run_as_written),
-      cmocka_unit_test(every_row_kind),
-      cmocka_unit_test(faults_and_other_loops),
-      cmocka_unit_test(stamped_and_hashed_sets),
+      cmocka_unit_test(programs_run_as_written),  cmocka_unit_test(every_row_kind),
+      cmocka_unit_test(faults_and_other_loops),   cmocka_unit_test(stamped_and_hashed_sets),
+      cmocka_unit_test(deepest_body_small_stack), cmocka_unit_test(negated_tests),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
