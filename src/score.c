@@ -373,13 +373,33 @@ static void agg_inputs(struct tier_ruleset *rs, uint32_t q, uint32_t ncode, int3
   *sc = found;
 }
 
+/* Is text s, of n bytes, one pair of parentheses around the rest ("(f(1))",
+ * not "(a) + (b)")?  A side converted for the comparison (money against a
+ * number) keeps the parentheses the rules wrote around it. */
+static bool wrapped(const char *s, size_t n) {
+  if (n < 2 || s[0] != '(' || s[n - 1] != ')') return false;
+  size_t depth = 0;
+  for (size_t i = 0; i < n - 1; i++) {
+    if (s[i] == '"') { /* a text: to its closing quote */
+      for (i++; i < n - 1 && s[i] != '"'; i++)
+        if (s[i] == '\\') i++;
+    } else if (s[i] == '(') depth++;
+    else if (s[i] == ')' && --depth == 0) return false;
+  }
+  return depth == 1;
+}
+
 /* Is requirement r's compared side a formula call: a call traced in no
- * other whose text is the side's? */
+ * other whose text is the side's (inside its parentheses, if any)? */
 static bool compares_call(const struct image *img, const struct img_req *r) {
   if (r->xvalue == NO_STR) return false;
+  const char *side = img_str(img, r->xvalue);
+  size_t n = strlen(side);
+  while (wrapped(side, n)) side++, n -= 2;
   for (uint32_t k = 0; k < r->xn; k++) {
     const struct img_trace *t = &img->traces[r->xfirst + k];
-    if (t->call != NO_STR && t->depth == 0 && !strcmp(img_str(img, t->call), img_str(img, r->xvalue))) return true;
+    const char *call = t->call != NO_STR ? img_str(img, t->call) : NULL;
+    if (call && t->depth == 0 && strlen(call) == n && !memcmp(call, side, n)) return true;
   }
   return false;
 }
