@@ -61,12 +61,17 @@ struct rd {
   uint32_t nheld, capheld;
 };
 
+/* A requirement's place in the source (file, line, col) and its index. */
+struct place {
+  uint32_t file, line, col, q;
+};
+
 /* A threshold change of a requirement that is one of several copies of
  * one written in a requirements block: said with the others (say_held). */
 struct held {
   const char *where, *subject, *from, *to;
   int cmp;
-  uint32_t file, line, col;
+  struct place at; /* the written requirement's */
 };
 
 /* Every allocation of a comparison goes through here, so that a failure
@@ -834,9 +839,7 @@ static void hold_threshold(struct rd *d, const char *where, const char *subject,
                      arena_printf(&d->ar, "%s", from),
                      arena_printf(&d->ar, "%s", to),
                      cmp,
-                     rb->file,
-                     rb->line,
-                     rb->col};
+                     {rb->file, rb->line, rb->col, 0}};
   if (!h->where || !h->subject || !h->from || !h->to) {
     d->oom = true;
     return;
@@ -1299,17 +1302,13 @@ static void diff_grants(struct rd *d) {
 
 /* ---- the whole ------------------------------------------------------------------------------ */
 
-/* Every part compared, each change said through change(); 0, or -1 when
- * out of memory. */
-struct place {
-  uint32_t file, line, col, q;
-};
-static int by_place(const void *x, const void *y) {
-  const struct place *a = x, *b = y;
+/* Places in source order (file, line, col; the index not compared). */
+static int place_cmp(const struct place *a, const struct place *b) {
   if (a->file != b->file) return a->file < b->file ? -1 : 1;
   if (a->line != b->line) return a->line < b->line ? -1 : 1;
   return a->col < b->col ? -1 : a->col > b->col;
 }
+static int by_place(const void *x, const void *y) { return place_cmp(x, y); }
 
 /* d->copies: per requirement of B, how many requirements of B have its
  * place in the source (the copies of a requirement written once in a
@@ -1341,9 +1340,8 @@ struct held_at {
   uint32_t i;
 };
 static int same_change(const struct held *a, const struct held *b) {
-  if (a->file != b->file) return a->file < b->file ? -1 : 1;
-  if (a->line != b->line) return a->line < b->line ? -1 : 1;
-  if (a->col != b->col) return a->col < b->col ? -1 : 1;
+  int p = place_cmp(&a->at, &b->at);
+  if (p) return p;
   if (a->cmp != b->cmp) return a->cmp < b->cmp ? -1 : 1;
   int c = strcmp(a->from, b->from);
   return c ? c : strcmp(a->to, b->to);
@@ -1375,7 +1373,7 @@ static void say_group(struct rd *d, const struct held_at *ord, uint32_t i, uint3
   if (uses.failed) d->oom = true;
   char count[16];
   snprintf(count, sizeof count, "%u", j - i);
-  const char *place = arena_printf(&d->ar, "%s:%u:%u", S(d->B, h->file), h->line, h->col);
+  const char *place = arena_printf(&d->ar, "%s:%u:%u", S(d->B, h->at.file), h->at.line, h->at.col);
   if (!place) d->oom = true;
   change(d, "threshold", place ? place : "", WHAT(N_("threshold (%s) of a requirement used %s times:"), cmp_text(h->cmp), count),
          h->from, h->to, uses.failed ? NULL : (const char *)uses.p);
@@ -1409,6 +1407,8 @@ static void say_held(struct rd *d) {
     if (end[i]) say_group(d, ord, at[i], end[i]);
 }
 
+/* Every part compared, each change said through change(); 0, or -1 when
+ * out of memory. */
 static int compare(struct rd *d) {
   if (!d->ma || !d->mb) return -1;
   count_copies(d);
