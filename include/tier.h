@@ -167,7 +167,12 @@ TIER_API void tier_free_bytes(const tier_options *opt, uint8_t *p, size_t n);
 /* ---- loading --------------------------------------------------------------- */
 typedef struct tier_ruleset tier_ruleset;
 
-/* Load and verify bytecode.  On failure err receives the reason. */
+/* Load and verify bytecode.  On failure err receives the reason.  Besides
+ * the ruleset it returns, a file with loops over the record's lists takes
+ * 576 KiB of scratch memory through opt's allocator while it loads (the
+ * loops run at once are built in it: docs/bytecode.md 8), freed before
+ * it returns; a thread stack of 64 KiB is
+ * enough for any file (test_loopk loads the deepest on one). */
 TIER_API int tier_load(const uint8_t *p, size_t n, const tier_options *opt,
                        tier_ruleset **out, char *err, size_t errlen);
 TIER_API void tier_ruleset_free(tier_ruleset *rs);
