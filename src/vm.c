@@ -557,13 +557,6 @@ static int prepare_medians(struct tier_vm *vm, const struct record *r) {
   return TIER_OK;
 }
 
-/* Size the median buffers (above) and the distinct sets for the record's
- * longest list: the only per-record allocations, made before evaluation
- * starts (and counted in the cost bound's memory: 6 slots' worth per set
- * per item).  All sets share one array of keys and one of generations, set
- * k at k * dcap; they are allocated at the new size first, then swapped
- * in, so that a failure leaves the old ones (and the sizes the hook was
- * told) as they were. */
 /* DCLEAR's work: a new generation, and a real clearing when it wraps */
 static inline void dset_clear(struct tier_vm *vm, struct dset *d) {
   if (++d->gen == 0) {
@@ -573,8 +566,36 @@ static inline void dset_clear(struct tier_vm *vm, struct dset *d) {
   d->n = 0;
 }
 
-static int grow_sets(struct tier_vm *vm, uint32_t nsets, uint32_t want);
+/* The sets at `want` slots each, empty: allocated at the new size first,
+ * then swapped in, so that a failure leaves the old ones (and the sizes
+ * the hook was told) as they were */
+static int grow_sets(struct tier_vm *vm, uint32_t nsets, uint32_t want) {
+  size_t n = (size_t)nsets * want;
+  uint64_t *keys = t_malloc(&vm->hook, sizeof(uint64_t) * n);
+  uint32_t *gens = t_malloc(&vm->hook, sizeof(uint32_t) * n);
+  if (!keys || !gens) {
+    t_free(&vm->hook, keys, keys ? sizeof(uint64_t) * n : 0);
+    t_free(&vm->hook, gens, gens ? sizeof(uint32_t) * n : 0);
+    return TIER_ENOMEM;
+  }
+  size_t old = (size_t)nsets * vm->dcap;
+  t_free(&vm->hook, vm->dkeys, vm->dkeys ? sizeof(uint64_t) * old : 0);
+  t_free(&vm->hook, vm->dgens, vm->dgens ? sizeof(uint32_t) * old : 0);
+  vm->dkeys = keys;
+  vm->dgens = gens;
+  vm->dcap = want;
+  /* generation 0 is never current: a zeroed slot is empty */
+  memset(gens, 0, sizeof(uint32_t) * n);
+  for (uint32_t k = 0; k < nsets; k++)
+    vm->dsets[k] = (struct dset){keys + (size_t)k * want, gens + (size_t)k * want, 1, 0, false};
+  return TIER_OK;
+}
 
+/* Size the median buffers (above) and the distinct sets for the record's
+ * longest list: the only per-record allocations, made before evaluation
+ * starts (and counted in the cost bound's memory: 6 slots' worth per set
+ * per item).  All sets share one array of keys and one of generations, set
+ * k at k * dcap; grow_sets makes them. */
 int vm_prepare(struct tier_vm *vm, const struct record *r) {
   if (prepare_medians(vm, r) != TIER_OK) return TIER_ENOMEM;
   uint32_t nsets = vm->rs->img->nsets;
@@ -595,29 +616,6 @@ int vm_prepare(struct tier_vm *vm, const struct record *r) {
       dset_clear(vm, d);
     }
   }
-  return TIER_OK;
-}
-
-/* The sets at `want` slots each, empty */
-static int grow_sets(struct tier_vm *vm, uint32_t nsets, uint32_t want) {
-  size_t n = (size_t)nsets * want;
-  uint64_t *keys = t_malloc(&vm->hook, sizeof(uint64_t) * n);
-  uint32_t *gens = t_malloc(&vm->hook, sizeof(uint32_t) * n);
-  if (!keys || !gens) {
-    t_free(&vm->hook, keys, keys ? sizeof(uint64_t) * n : 0);
-    t_free(&vm->hook, gens, gens ? sizeof(uint32_t) * n : 0);
-    return TIER_ENOMEM;
-  }
-  size_t old = (size_t)nsets * vm->dcap;
-  t_free(&vm->hook, vm->dkeys, vm->dkeys ? sizeof(uint64_t) * old : 0);
-  t_free(&vm->hook, vm->dgens, vm->dgens ? sizeof(uint32_t) * old : 0);
-  vm->dkeys = keys;
-  vm->dgens = gens;
-  vm->dcap = want;
-  /* generation 0 is never current: a zeroed slot is empty */
-  memset(gens, 0, sizeof(uint32_t) * n);
-  for (uint32_t k = 0; k < nsets; k++)
-    vm->dsets[k] = (struct dset){keys + (size_t)k * want, gens + (size_t)k * want, 1, 0, false};
   return TIER_OK;
 }
 
@@ -727,9 +725,6 @@ static int median_of(struct mbuf *b, struct num *out, uint64_t *work) {
   return num_div(sum, num_from_int(2), out);
 }
 
-/* Dispatch: computed goto where the compiler has labels as values (GCC,
- * clang), a switch elsewhere or when built with TIER_VM_SWITCH (make
- * VM_DISPATCH=switch; CI runs the whole suite on both). */
 /* Faults of run-time work done outside vm_run's cases (dadd_text,
  * run_loopk): vm_run goes to the label of each. */
 enum { FAULT_NONE, FAULT_OVERFLOW, FAULT_TEXT, FAULT_FULL };
@@ -788,6 +783,9 @@ static inline int dadd_text(struct tier_vm *vm, const struct record *r, uint32_t
 #define lk_steps(n) ((void)0)
 #endif
 
+/* Dispatch: computed goto where the compiler has labels as values (GCC,
+ * clang), a switch elsewhere or when built with TIER_VM_SWITCH (make
+ * VM_DISPATCH=switch; CI runs the whole suite on both). */
 #if defined(__GNUC__) && !defined(TIER_VM_SWITCH)
 #define VM_GOTO 1
 #endif
