@@ -183,6 +183,12 @@ static void set_known(struct astate *s, uint32_t m, int v, uint32_t slot) {
   s->kval[s->nknown++] = (uint8_t)v;
 }
 
+/* The loop is not run at once: its body is not of the kind, or too big */
+static uint32_t give_up(struct lkb *b, uint32_t *pre) {
+  b->fail = true;
+  return *pre = 0, 0;
+}
+
 static uint32_t new_row(struct lkb *b, uint8_t op, uint32_t slot, uint32_t r, int64_t k, uint32_t at) {
   if (b->nrows == LK_MAX_ROWS) {
     b->fail = true;
@@ -267,8 +273,6 @@ static uint32_t jump_on(struct lkb *b, struct astate *s, uint32_t j, bool on, in
  * where the run goes on; a row for a split, an action or the NEXT. */
 static uint32_t translate_at(struct lkb *b, const struct astate *s0, uint32_t *pre);
 
-/* translate_at, remembered: a state met again gives the same rows (each
- * instruction keeps at most LK_PER_POS states, so the search is short) */
 /* s without what no instruction from its own on reads: a register known,
  * a field's test kept.  Runs that differ only in those share their rows. */
 static void forget_dead(const struct lkb *b, struct astate *s) {
@@ -283,32 +287,24 @@ static void forget_dead(const struct lkb *b, struct astate *s) {
   s->nfacts = k;
 }
 
+/* translate_at, remembered: the rows of state s_in's run from its
+ * instruction on, and in *pre the steps before the first.  A state met
+ * again gives the same rows (each instruction keeps at most LK_PER_POS
+ * states, so the search is short). */
 static uint32_t translate(struct lkb *b, const struct astate *s_in, uint32_t *pre) {
-  if (b->fail || b->depth == LK_MAX_DEPTH) {
-    b->fail = true;
-    return *pre = 0, 0;
-  }
+  if (b->fail || b->depth == LK_MAX_DEPTH) return give_up(b, pre);
   struct astate *s0 = &b->fr[b->depth].in; /* s_in is of a frame below, or loop_rows' */
   *s0 = *s_in;
   forget_dead(b, s0);
   uint32_t at = s0->pos - b->body;
-  if (s0->pos < b->body || at > LK_MAX_BODY) {
-    b->fail = true;
-    return *pre = 0, 0;
-  }
+  if (s0->pos < b->body || at > LK_MAX_BODY) return give_up(b, pre);
   for (uint32_t i = b->head[at]; i != UINT32_MAX; i = b->memo[i].next)
     if (state_eq(&b->memo[i].s, s0)) return *pre = b->memo[i].pre, b->memo[i].row;
-  if (b->count[at] == LK_PER_POS || b->nmemo == LK_MAX_STATES) {
-    b->fail = true;
-    return *pre = 0, 0;
-  }
+  if (b->count[at] == LK_PER_POS || b->nmemo == LK_MAX_STATES) return give_up(b, pre);
   b->depth++;
   uint32_t row = translate_at(b, s0, pre);
   b->depth--;
-  if (b->fail || b->nmemo == LK_MAX_STATES) { /* (a state inside may have taken the last entry) */
-    b->fail = true;
-    return *pre = 0, 0;
-  }
+  if (b->fail || b->nmemo == LK_MAX_STATES) return give_up(b, pre); /* (a state inside may have taken the last entry) */
   struct memo *m = &b->memo[b->nmemo]; /* (field by field: a compound literal is a state on the stack) */
   m->s = *s0, m->row = row, m->pre = *pre, m->next = b->head[at];
   b->head[at] = b->nmemo++;
@@ -316,7 +312,6 @@ static uint32_t translate(struct lkb *b, const struct astate *s_in, uint32_t *pr
   return row;
 }
 
-/* The rows of state s0's run from its instruction on */
 /* An instruction that only pushes, pops or changes values, or jumps: s
  * goes on past it (STEP_ON); STEP_ROW for one that makes rows. */
 static int step_value(const struct lkb *b, struct astate *s, const struct vinsn *c) {
@@ -523,12 +518,23 @@ static uint32_t translate_at(struct lkb *b, const struct astate *s0, uint32_t *p
   *pre = steps + p;
   return row;
 fail:
-  b->fail = true;
-  return *pre = 0, 0;
+  return give_up(b, pre);
 }
 #undef TOP
 #undef NEED
 #undef PUSH
+
+/* Per register and item slot the body between instructions i and j reads:
+ * the last instruction that reads it into b (forget_dead), or, with
+ * `clear`, UINT32_MAX again. */
+static void mark_reads(struct lkb *b, uint32_t i, uint32_t j, bool clear) {
+  for (uint32_t k = i + 1; k < j; k++) {
+    const struct vinsn *c = &b->code[k];
+    uint32_t v = clear ? UINT32_MAX : k;
+    if (c->op == OP_JFR || c->op == OP_METRIC) b->last_read[c->a] = v;
+    if (c->op == OP_ITEM && c->a < LIM_ITEM_SLOTS) b->last_item[c->a] = v;
+  }
+}
 
 /* The rows of the loop at instruction i (a LOOP over a list of the
  * record) into b, or false: its body is not of the kind, or too long. */
@@ -541,10 +547,7 @@ static bool loop_rows(struct lkb *b, uint32_t i, uint32_t n, uint32_t *first, ui
   }
   if (j >= n || b->width == 0 || code[j].op != OP_NEXT || code[j].a != code[i].a || code[j].b != i + 1 || code[i].b != j + 1)
     return false;
-  for (uint32_t k = i + 1; k < j; k++) {
-    if (code[k].op == OP_JFR || code[k].op == OP_METRIC) b->last_read[code[k].a] = k;
-    if (code[k].op == OP_ITEM && code[k].a < LIM_ITEM_SLOTS) b->last_item[code[k].a] = k;
-  }
+  mark_reads(b, i, j, false);
   bool ok = false;
   /* with the tests' outcomes and the registers' values kept first, then
    * (when that makes too many rows) without the tests', then without
@@ -557,10 +560,7 @@ static bool loop_rows(struct lkb *b, uint32_t i, uint32_t n, uint32_t *first, ui
     *first = translate(b, &s0, pre);
     if ((ok = !b->fail)) break;
   }
-  for (uint32_t k = i + 1; k < j; k++) { /* as they were: UINT32_MAX */
-    if (code[k].op == OP_JFR || code[k].op == OP_METRIC) b->last_read[code[k].a] = UINT32_MAX;
-    if (code[k].op == OP_ITEM && code[k].a < LIM_ITEM_SLOTS) b->last_item[code[k].a] = UINT32_MAX;
-  }
+  mark_reads(b, i, j, true);
   return ok;
 }
 

@@ -435,6 +435,7 @@ tier_vm *tier_vm_new(const tier_ruleset *rs, const tier_options *opt) {
   tier_vm *vm = t_malloc(&hook, sizeof *vm);
   if (!vm) return NULL;
   memset(vm, 0, sizeof *vm);
+  vm->win_m = INT64_MIN; /* no window yet (window_lo) */
   vm->rs = rs;
   vm->hook = hook;
   hash_key_new(&vm->hkey);
@@ -557,13 +558,6 @@ static int prepare_medians(struct tier_vm *vm, const struct record *r) {
   return TIER_OK;
 }
 
-/* Size the median buffers (above) and the distinct sets for the record's
- * longest list: the only per-record allocations, made before evaluation
- * starts (and counted in the cost bound's memory: 6 slots' worth per set
- * per item).  All sets share one array of keys and one of generations, set
- * k at k * dcap; they are allocated at the new size first, then swapped
- * in, so that a failure leaves the old ones (and the sizes the hook was
- * told) as they were. */
 /* DCLEAR's work: a new generation, and a real clearing when it wraps */
 static inline void dset_clear(struct tier_vm *vm, struct dset *d) {
   if (++d->gen == 0) {
@@ -573,8 +567,36 @@ static inline void dset_clear(struct tier_vm *vm, struct dset *d) {
   d->n = 0;
 }
 
-static int grow_sets(struct tier_vm *vm, uint32_t nsets, uint32_t want);
+/* The sets at `want` slots each, empty: allocated at the new size first,
+ * then swapped in, so that a failure leaves the old ones (and the sizes
+ * the hook was told) as they were */
+static int grow_sets(struct tier_vm *vm, uint32_t nsets, uint32_t want) {
+  size_t n = (size_t)nsets * want;
+  uint64_t *keys = t_malloc(&vm->hook, sizeof(uint64_t) * n);
+  uint32_t *gens = t_malloc(&vm->hook, sizeof(uint32_t) * n);
+  if (!keys || !gens) {
+    t_free(&vm->hook, keys, keys ? sizeof(uint64_t) * n : 0);
+    t_free(&vm->hook, gens, gens ? sizeof(uint32_t) * n : 0);
+    return TIER_ENOMEM;
+  }
+  size_t old = (size_t)nsets * vm->dcap;
+  t_free(&vm->hook, vm->dkeys, vm->dkeys ? sizeof(uint64_t) * old : 0);
+  t_free(&vm->hook, vm->dgens, vm->dgens ? sizeof(uint32_t) * old : 0);
+  vm->dkeys = keys;
+  vm->dgens = gens;
+  vm->dcap = want;
+  /* generation 0 is never current: a zeroed slot is empty */
+  memset(gens, 0, sizeof(uint32_t) * n);
+  for (uint32_t k = 0; k < nsets; k++)
+    vm->dsets[k] = (struct dset){keys + (size_t)k * want, gens + (size_t)k * want, 1, 0, false};
+  return TIER_OK;
+}
 
+/* Size the median buffers (above) and the distinct sets for the record's
+ * longest list: the only per-record allocations, made before evaluation
+ * starts (and counted in the cost bound's memory: 6 slots' worth per set
+ * per item).  All sets share one array of keys and one of generations, set
+ * k at k * dcap; grow_sets makes them. */
 int vm_prepare(struct tier_vm *vm, const struct record *r) {
   if (prepare_medians(vm, r) != TIER_OK) return TIER_ENOMEM;
   uint32_t nsets = vm->rs->img->nsets;
@@ -595,29 +617,6 @@ int vm_prepare(struct tier_vm *vm, const struct record *r) {
       dset_clear(vm, d);
     }
   }
-  return TIER_OK;
-}
-
-/* The sets at `want` slots each, empty */
-static int grow_sets(struct tier_vm *vm, uint32_t nsets, uint32_t want) {
-  size_t n = (size_t)nsets * want;
-  uint64_t *keys = t_malloc(&vm->hook, sizeof(uint64_t) * n);
-  uint32_t *gens = t_malloc(&vm->hook, sizeof(uint32_t) * n);
-  if (!keys || !gens) {
-    t_free(&vm->hook, keys, keys ? sizeof(uint64_t) * n : 0);
-    t_free(&vm->hook, gens, gens ? sizeof(uint32_t) * n : 0);
-    return TIER_ENOMEM;
-  }
-  size_t old = (size_t)nsets * vm->dcap;
-  t_free(&vm->hook, vm->dkeys, vm->dkeys ? sizeof(uint64_t) * old : 0);
-  t_free(&vm->hook, vm->dgens, vm->dgens ? sizeof(uint32_t) * old : 0);
-  vm->dkeys = keys;
-  vm->dgens = gens;
-  vm->dcap = want;
-  /* generation 0 is never current: a zeroed slot is empty */
-  memset(gens, 0, sizeof(uint32_t) * n);
-  for (uint32_t k = 0; k < nsets; k++)
-    vm->dsets[k] = (struct dset){keys + (size_t)k * want, gens + (size_t)k * want, 1, 0, false};
   return TIER_OK;
 }
 
@@ -727,9 +726,6 @@ static int median_of(struct mbuf *b, struct num *out, uint64_t *work) {
   return num_div(sum, num_from_int(2), out);
 }
 
-/* Dispatch: computed goto where the compiler has labels as values (GCC,
- * clang), a switch elsewhere or when built with TIER_VM_SWITCH (make
- * VM_DISPATCH=switch; CI runs the whole suite on both). */
 /* Faults of run-time work done outside vm_run's cases (dadd_text,
  * run_loopk): vm_run goes to the label of each. */
 enum { FAULT_NONE, FAULT_OVERFLOW, FAULT_TEXT, FAULT_FULL };
@@ -788,15 +784,18 @@ static inline int dadd_text(struct tier_vm *vm, const struct record *r, uint32_t
 #define lk_steps(n) ((void)0)
 #endif
 
+/* Dispatch: computed goto where the compiler has labels as values (GCC,
+ * clang), a switch elsewhere or when built with TIER_VM_SWITCH (make
+ * VM_DISPATCH=switch; CI runs the whole suite on both). */
 #if defined(__GNUC__) && !defined(TIER_VM_SWITCH)
 #define VM_GOTO 1
 #endif
 
-/* WITHIN_M's window start for asof and months, kept from run to run: the
- * loops of one record ask the same again (run_loopk keeps the last too) */
-static int64_t lk_window(struct tier_vm *vm, int64_t asof, int64_t months) {
-  if (!vm->win_ok || vm->win_asof != asof || vm->win_m != months)
-    vm->win_ok = true, vm->win_asof = asof, vm->win_m = months, vm->win_lo = window_start(asof, months);
+/* WITHIN_M's window start for asof and months, kept from run to run (vm_run's
+ * and run_loopk's): the loops of one record ask the same again */
+static inline int64_t window_lo(struct tier_vm *vm, int64_t asof, int64_t months) {
+  if (vm->win_asof != asof || vm->win_m != months) /* (win_m starts as INT64_MIN: no months) */
+    vm->win_asof = asof, vm->win_m = months, vm->win_lo = window_start(asof, months);
   return vm->win_lo;
 }
 
@@ -851,7 +850,7 @@ static int run_loopk(struct tier_vm *vm, const struct loopk *L, const struct rec
     LK_CASE(GEA) CMP(has_asof && X >= asof)
     LK_CASE(INSET) CMP(X >= 0 && x < 64 && ((uint64_t)w->k >> x & 1))
     LK_CASE(NONE) CMP(X == TIER_NONE)
-    LK_CASE(WITHIN_M) if (w->k != win_m) win_m = w->k, win_lo = lk_window(vm, asof, w->k); CMP(X != TIER_NONE && x <= asof && x > win_lo)
+    LK_CASE(WITHIN_M) if (w->k != win_m) win_m = w->k, win_lo = window_lo(vm, asof, w->k); CMP(X != TIER_NONE && x <= asof && x > win_lo)
     LK_CASE(WITHIN_D) CMP(X != TIER_NONE && x <= asof && asof - x < w->k)
     LK_CASE(TRUE) CMP(X == 1)
     LK_CASE(REG) CMP(REG == 1)
@@ -912,9 +911,6 @@ int vm_run_code(struct tier_vm *vm, const struct vinsn *code, uint32_t entry, co
   const char *ta, *tb;
   uint32_t la, lb;
   int64_t x, y;
-  uint32_t win_months = 0; /* WITHIN_M's cached window start, valid when win_ok */
-  bool win_ok = false;
-  int64_t win_lo = 0;
   uint32_t per_a = 0; /* INPER's cached period and date, valid when per_ok, and its days */
   int64_t per_x = 0, per_lo = 0, per_hi = -1;
   bool per_ok = false;
@@ -1108,14 +1104,9 @@ int vm_run_code(struct tier_vm *vm, const struct vinsn *code, uint32_t entry, co
     vmbreak;
   vmcase(ITEM_WITHIN_M) ITEM_THEN
   vmcase(WITHIN_M)
-    /* the window's start depends on asof and the months only: computed once
-     * per run, not per item */
-    if (!win_ok || A != win_months) {
-      win_months = A;
-      win_ok = true;
-      win_lo = window_start(asof, (int32_t)A);
-    }
-    TOP = TOP != TIER_NONE && TOP <= asof && TOP > win_lo;
+    /* the window's start depends on asof and the months only: computed once,
+     * not per item (window_lo) */
+    TOP = TOP != TIER_NONE && TOP <= asof && TOP > window_lo(vm, asof, (int32_t)A);
     vmbreak;
   vmcase(WITHIN_D)
     TOP = TOP != TIER_NONE && TOP <= asof && asof - TOP < (int64_t)(int32_t)A;
@@ -1188,13 +1179,8 @@ int vm_run_code(struct tier_vm *vm, const struct vinsn *code, uint32_t entry, co
     x = item[A]; vmstep(); vmstep();
     CJUMPF(x >= 0 && x < 64 && ((uint64_t)K[ip[1].a] >> x & 1), 3)
   vmcase(ITEM_WITHIN_M_JUMPF)
-    if (!win_ok || ip[1].a != win_months) { /* as WITHIN_M */
-      win_months = ip[1].a;
-      win_ok = true;
-      win_lo = window_start(asof, (int32_t)ip[1].a);
-    }
     x = item[A]; vmstep(); vmstep();
-    CJUMPF(x != TIER_NONE && x <= asof && x > win_lo, 3)
+    CJUMPF(x != TIER_NONE && x <= asof && x > window_lo(vm, asof, (int32_t)ip[1].a), 3)
   vmcase(INCR) regs[A] = (int64_t)((uint64_t)regs[A] + 1); vmbreak;
   vmcase(ITEM_JUMPF) ITEM_THEN
   vmcase(JUMPF) if (*--sp != 1) { ip = code + A; vmdispatch(); } vmbreak;

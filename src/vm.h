@@ -263,8 +263,7 @@ struct tier_vm {
   uint32_t mcap;
   struct hash_key hkey;     /* the sets' SipHash key */
   uint64_t probes;          /* set slots looked at, in all records (tests count work with it) */
-  bool win_ok;              /* run_loopk's last window (vm.c, lk_window): its date, months and start */
-  int64_t win_asof, win_m, win_lo;
+  int64_t win_asof, win_m, win_lo; /* the last window (vm.c, window_lo): its date, months and start */
   struct eval ev;
   struct record rec;
   void *reader;             /* record.c's buffers */

@@ -204,8 +204,7 @@ static bool family(const char *name, char *(*source)(int k), bool refused, bool 
   printf("linear: %s, 1x to 8x (%zu to %zu bytes): blocks per byte x%.2f to %s", name, w[0].bytes, w[3].bytes, c[3],
          source ? "compile" : "diff");
   if (refused) printf(" (refused)");
-  else if (!source) {
-  } else printf(", x%.2f to load", l[3]);
+  else if (source) printf(", x%.2f to load", l[3]);
   printf(" (at most x%.1f)%s\n", LIMIT, linear ? "" : ": NOT LINEAR");
   return linear;
 }

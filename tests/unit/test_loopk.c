@@ -200,6 +200,21 @@ static const char *ITEMS[] = {
      "{\"n\":5,\"l\":\"b\",\"who\":\"x\",\"at\":\"2019-11-25\",\"f\":false,\"m\":null}"),
 };
 
+/* One record a line of ITEMS, each run at once and as written (agree),
+ * at its own date and at 2019-12-31. */
+static void agree_on_items(tier_ruleset *rs) {
+  char lines[4096] = "";
+  for (size_t k = 0; k < sizeof ITEMS / sizeof ITEMS[0]; k++) {
+    char rec[1536];
+    snprintf(rec, sizeof rec, "{\"id\":\"r\",\"type\":\"c\",\"xs\":[%s]}\n", ITEMS[k]);
+    strcat(lines, rec);
+  }
+  int64_t d;
+  assert_true(date_parse("2019-12-31", 10, &d));
+  agree(rs, lines, TIER_NONE);
+  agree(rs, lines, d);
+}
+
 /* Too many item metrics to know each on every run of rows (2^9 runs):
  * their registers are tested (LR_REG). */
 static const char *MANY =
@@ -229,18 +244,8 @@ static void every_row_kind(void **st) {
   for (int k = 0; k < LR__COUNT; k++)
     if (!kinds[k]) fprintf(stderr, "row kind %d does not occur\n", k), missing++;
   assert_int_equal(missing, 0);
-  char lines[4096] = "";
-  for (size_t k = 0; k < sizeof ITEMS / sizeof ITEMS[0]; k++) {
-    char rec[1536];
-    snprintf(rec, sizeof rec, "{\"id\":\"r\",\"type\":\"c\",\"xs\":[%s]}\n", ITEMS[k]);
-    strcat(lines, rec);
-  }
-  int64_t d;
-  assert_true(date_parse("2019-12-31", 10, &d));
-  agree(rs, lines, TIER_NONE);
-  agree(rs, lines, d);
-  agree(many, lines, TIER_NONE);
-  agree(many, lines, d);
+  agree_on_items(rs);
+  agree_on_items(many);
   tier_ruleset_free(rs);
   tier_ruleset_free(many);
 }
@@ -356,14 +361,6 @@ static const char *NEGATED[] = {
 
 static void negated_tests(void **st) {
   (void)st;
-  char lines[4096] = "";
-  for (size_t k = 0; k < sizeof ITEMS / sizeof ITEMS[0]; k++) {
-    char rec[1536];
-    snprintf(rec, sizeof rec, "{\"id\":\"r\",\"type\":\"c\",\"xs\":[%s]}\n", ITEMS[k]);
-    strcat(lines, rec);
-  }
-  int64_t d;
-  assert_true(date_parse("2019-12-31", 10, &d));
   for (size_t k = 0; k < sizeof NEGATED / sizeof NEGATED[0]; k++) {
     char src[1024];
     snprintf(src, sizeof src,
@@ -374,8 +371,7 @@ static void negated_tests(void **st) {
     tier_ruleset *rs = tu_compile_ok(src);
     bool kinds[LR__COUNT] = {false};
     assert_int_equal(loops_of(rs, kinds), 1);
-    agree(rs, lines, TIER_NONE);
-    agree(rs, lines, d);
+    agree_on_items(rs);
     tier_ruleset_free(rs);
   }
 }
