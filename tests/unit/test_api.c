@@ -216,6 +216,33 @@ static void a_held_record_stays(void **st) {
   fclose(f);
 }
 
+/* Read the records of big_records in f through the counting allocator c,
+ * holding each, as tiervm -j's batches do: once more than `kept` are held,
+ * every `burst` records the oldest `burst` are let go, so that `kept` stay
+ * held; at the end, after tier_input_free, the rest.  Nothing is left
+ * live; the records read. */
+static int read_holding(FILE *f, struct counted *c, int kept, int burst) {
+  tier_options opt = {.alloc = counting, .alloc_ud = c};
+  tier_input *in = tier_input_new(f, &opt);
+  static tier_hold *holds[2000];
+  const char *rec;
+  size_t len;
+  long line, col;
+  int n = 0, first = 0; /* holds[first, n) are held */
+  while (tier_input_next(in, &rec, &len, &line, &col)) {
+    assert_true(n < (int)(sizeof holds / sizeof *holds) && is_record(rec, len, n));
+    holds[n] = tier_input_hold(in);
+    assert_non_null(holds[n]);
+    n++;
+    if (n % burst == 0 && n > kept)
+      for (; first < n - kept; first++) tier_input_release(holds[first]);
+  }
+  tier_input_free(in);
+  for (; first < n; first++) tier_input_release(holds[first]);
+  assert_int_equal(c->live, 0);
+  return n;
+}
+
 /* Holds let go as they come (64 records in flight, as tiervm's batches),
  * the input through a pipe: memory stays at two blocks (the one being read
  * and the one held before it, or the spare), not a block for each refill
@@ -229,24 +256,7 @@ static void holds_keep_memory_flat(void **st) {
   FILE *f = popen(cmd, "r");
   assert_non_null(f);
   struct counted c = {0, 0, 0};
-  tier_options opt = {.alloc = counting, .alloc_ud = &c};
-  tier_input *in = tier_input_new(f, &opt);
-  static tier_hold *holds[N];
-  const char *rec;
-  size_t len;
-  long line, col;
-  int n = 0;
-  while (tier_input_next(in, &rec, &len, &line, &col)) {
-    assert_true(is_record(rec, len, n));
-    holds[n] = tier_input_hold(in);
-    assert_non_null(holds[n]);
-    if (n >= WINDOW) tier_input_release(holds[n - WINDOW]);
-    n++;
-  }
-  assert_int_equal(n, N);
-  tier_input_free(in);
-  for (int i = n - WINDOW; i < n; i++) tier_input_release(holds[i]);
-  assert_int_equal(c.live, 0);
+  assert_int_equal(read_holding(f, &c, WINDOW, 1), N);
   fprintf(stderr, "holds through a pipe: peak %ld bytes for %d records of 9 KB\n", c.peak, N);
   assert_true(c.peak < (5L << 20) / 2); /* 64 records are 0.6 MB: two 1 MiB blocks and the bookkeeping */
   pclose(f);
@@ -265,25 +275,7 @@ static void holds_reuse_blocks(void **st) {
   enum { N = 1200, BURST = 256, INFLIGHT = 2 }; /* 2 bursts of 256 records: 4.6 MB */
   FILE *f = big_records(N);
   struct counted c = {0, 0, 0};
-  tier_options opt = {.alloc = counting, .alloc_ud = &c};
-  tier_input *in = tier_input_new(f, &opt);
-  static tier_hold *holds[N];
-  const char *rec;
-  size_t len;
-  long line, col;
-  int n = 0;
-  while (tier_input_next(in, &rec, &len, &line, &col)) {
-    assert_true(is_record(rec, len, n));
-    holds[n] = tier_input_hold(in);
-    assert_non_null(holds[n]);
-    n++;
-    if (n % BURST == 0 && n >= BURST * INFLIGHT) /* the oldest burst written */
-      for (int i = n - BURST * INFLIGHT; i < n - BURST * (INFLIGHT - 1); i++) tier_input_release(holds[i]);
-  }
-  assert_int_equal(n, N);
-  tier_input_free(in);
-  for (int i = (n / BURST - INFLIGHT + 1) * BURST; i < n; i++) tier_input_release(holds[i]);
-  assert_int_equal(c.live, 0);
+  assert_int_equal(read_holding(f, &c, BURST * (INFLIGHT - 1), BURST), N);
   fprintf(stderr, "holds let go in bursts: %ld blocks allocated for %d records of 9 KB, peak %ld bytes\n", c.blocks, N, c.peak);
   assert_true(c.blocks <= 6); /* 4.6 MB in flight: five blocks at once, or six */
   fclose(f);

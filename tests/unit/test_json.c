@@ -266,6 +266,24 @@ static void nested_paths(void **st) {
   }
 }
 
+/* Both readers, f and r, reject json with the fault err at path. */
+static void both_fault(tier_vm *f, tier_vm *r, const char *json, const char *err, const char *path) {
+  struct record rec;
+  assert_int_equal(rec_parse(f, json, strlen(json), &rec), TIER_ERECORD);
+  assert_string_equal(tier_vm_error(f), err);
+  assert_string_equal(tier_vm_error_path(f), path);
+  assert_int_equal(rec_parse_ref(r, json, strlen(json), &rec), TIER_ERECORD);
+  assert_string_equal(tier_vm_error(r), err);
+  assert_string_equal(tier_vm_error_path(r), path);
+}
+
+/* Both readers, f and r, read json. */
+static void both_read(tier_vm *f, tier_vm *r, const char *json) {
+  struct record rec;
+  assert_int_equal(rec_parse(f, json, strlen(json), &rec), TIER_OK);
+  assert_int_equal(rec_parse_ref(r, json, strlen(json), &rec), TIER_OK);
+}
+
 /* --strict: a record's fault names every undeclared key it has (each once,
  * STRICT_NAMED of them, then how many more), the same from both readers;
  * one key is said where it stands. */
@@ -294,20 +312,9 @@ static void strict_names_every_key(void **st) {
        "the rules declare none of them",
        "$"},
   };
-  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-    struct record r;
-    assert_int_equal(rec_parse(sfast, cases[i].json, strlen(cases[i].json), &r), TIER_ERECORD);
-    assert_string_equal(tier_vm_error(sfast), cases[i].err);
-    assert_string_equal(tier_vm_error_path(sfast), cases[i].path);
-    assert_int_equal(rec_parse_ref(sref, cases[i].json, strlen(cases[i].json), &r), TIER_ERECORD);
-    assert_string_equal(tier_vm_error(sref), cases[i].err);
-    assert_string_equal(tier_vm_error_path(sref), cases[i].path);
-  }
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) both_fault(sfast, sref, cases[i].json, cases[i].err, cases[i].path);
   /* the next record has none: the keys are the record's, not the reader's */
-  const char *ok = "{\"id\":\"y\",\"type\":\"a\"}";
-  struct record r;
-  assert_int_equal(rec_parse(sfast, ok, strlen(ok), &r), TIER_OK);
-  assert_int_equal(rec_parse_ref(sref, ok, strlen(ok), &r), TIER_OK);
+  both_read(sfast, sref, "{\"id\":\"y\",\"type\":\"a\"}");
 }
 
 /* A field read under another JSON key (`deals "Open Deals": list {...}`):
@@ -349,19 +356,8 @@ static void lists_named_by_their_keys(void **st) {
       {"{\"id\":\"x\",\"type\":\"a\",\"Open Deals\":[],\"deals\":[]}", "unknown field \"deals\": the rules declare no such field",
        "$"},
   };
-  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-    struct record r;
-    assert_int_equal(rec_parse(vf, cases[i].json, strlen(cases[i].json), &r), TIER_ERECORD);
-    assert_string_equal(tier_vm_error(vf), cases[i].err);
-    assert_string_equal(tier_vm_error_path(vf), cases[i].path);
-    assert_int_equal(rec_parse_ref(vr, cases[i].json, strlen(cases[i].json), &r), TIER_ERECORD);
-    assert_string_equal(tier_vm_error(vr), cases[i].err);
-    assert_string_equal(tier_vm_error_path(vr), cases[i].path);
-  }
-  const char *ok = "{\"id\":\"y\",\"type\":\"a\",\"Open Deals\":[{\"Amount-USD\":1,\"Line Items\":[{\"n\":1}]}]}";
-  struct record r;
-  assert_int_equal(rec_parse(vf, ok, strlen(ok), &r), TIER_OK);
-  assert_int_equal(rec_parse_ref(vr, ok, strlen(ok), &r), TIER_OK);
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) both_fault(vf, vr, cases[i].json, cases[i].err, cases[i].path);
+  both_read(vf, vr, "{\"id\":\"y\",\"type\":\"a\",\"Open Deals\":[{\"Amount-USD\":1,\"Line Items\":[{\"n\":1}]}]}");
   tier_vm_free(vf);
   tier_vm_free(vr);
   tier_ruleset_free(krs);
