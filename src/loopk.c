@@ -606,7 +606,9 @@ int loopk_build(struct tier_ruleset *rs, uint32_t n) {
                               .f = rows + w->f,
                               .st = w->st,
                               .sf = w->sf,
-                              .at = w->at};
+                              .at = w->at,
+                              .top = b->rows[w->t].op,
+                              .fop = b->rows[w->f].op};
     }
     rs->loops[rs->nloops] = (struct loopk){
         .list = rs->code[i].a, .exit = rs->code[i].b, .pre = pre, .first = rows + first, .nrows = b->nrows, .rows = rows};

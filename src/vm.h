@@ -144,7 +144,8 @@ struct lrow {
   int64_t k;
   const struct lrow *t, *f;
   uint32_t st, sf;
-  uint32_t at; /* an action that may fault: its instruction's index */
+  uint32_t at;      /* an action that may fault: its instruction's index */
+  uint8_t top, fop; /* t's op and f's (run_loopk jumps on them) */
 };
 struct loopk {
   uint32_t list, exit; /* the list; the instruction after the NEXT */
