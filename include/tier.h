@@ -169,7 +169,8 @@ typedef struct tier_ruleset tier_ruleset;
 
 /* Load and verify bytecode.  On failure err receives the reason.  Besides
  * the ruleset it returns, a file with loops over the record's lists takes
- * 576 KiB of scratch memory through opt's allocator while it loads (the
+ * 582 KiB and 8 bytes a metric register of scratch memory through opt's
+ * allocator while it loads (the
  * loops run at once are built in it: docs/bytecode.md 8), freed before
  * it returns; a thread stack of 64 KiB is
  * enough for any file (test_loopk loads the deepest on one). */

@@ -25,6 +25,7 @@
  */
 #include <string.h>
 
+#include "meaning.h"
 #include "vm.h"
 
 #define LK_MAX_ROWS 512
@@ -93,6 +94,7 @@ struct lkb {
   bool know;                          /* keep the registers' values (set_known) */
   uint32_t end;                       /* the END row, UINT32_MAX before it is made */
   bool fail;
+  uint32_t dest[LK_MAX_ROWS], add[LK_MAX_ROWS], idx[LK_MAX_ROWS]; /* drop_dead's */
 };
 
 static bool aval_eq(const struct aval *x, const struct aval *y) {
@@ -564,6 +566,62 @@ static bool loop_rows(struct lkb *b, uint32_t i, uint32_t n, uint32_t *first, ui
   return ok;
 }
 
+/* Does row w read its register (its value before the row matters)? */
+static bool reads_reg(const struct brow *w) { return w->op == LR_REG || (w->op >= LR_NORM && w->op <= LR_MAX); }
+
+/* Is row r of b a SET or COPY of a register nothing reads after it: an
+ * item metric's (not a record metric, which rule tests and the results
+ * read) that no row of the loop reads (its tests vanished: each run knows
+ * its value), no instruction outside the body names and no requirement
+ * compares.  names: per register, the instructions and requirements that
+ * name it outside the body and the rows that read it (drop_dead). */
+static bool dead_row(const struct lkb *b, uint32_t r, const uint32_t *names) {
+  const struct brow *w = &b->rows[r];
+  return (w->op == LR_SET || w->op == LR_COPY) && names[w->r] == 0 && !mn_is_record_metric(b->rs->img, w->r);
+}
+
+/* Where a run that reaches row r goes on once past the dead rows from r
+ * on, into b->dest[r], and the steps they stood for into b->add[r]; a
+ * chain of dead rows is walked once (b->idx holds it while walked). */
+static void resolve(struct lkb *b, uint32_t r, const uint32_t *names) {
+  uint32_t n = 0, to = r, add = 0;
+  while (dead_row(b, to, names) && b->dest[to] == UINT32_MAX) b->idx[n++] = to, to = b->rows[to].t;
+  if (dead_row(b, to, names)) add = b->add[to], to = b->dest[to];
+  while (n--) add += b->rows[b->idx[n]].st, b->dest[b->idx[n]] = to, b->add[b->idx[n]] = add;
+  if (!dead_row(b, r, names)) b->dest[r] = r, b->add[r] = 0;
+}
+
+/* b's rows without the dead ones (dead_row): the edges into a dead row go
+ * past it with its steps, so the count is the code's still.  names: per
+ * register, the instructions of the whole code and the requirements that
+ * name it; the body's (between instructions i and j) are taken off while
+ * the rows are judged, and the rows' reads added. */
+static void drop_dead(struct lkb *b, uint32_t i, uint32_t j, uint32_t *names, uint32_t *first, uint32_t *pre) {
+  const struct vinsn *code = b->code;
+  for (uint32_t k = i + 1; k < j; k++)
+    if (op_info[code[k].op].reg != '-') names[code[k].a]--;
+  for (uint32_t r = 0; r < b->nrows; r++) {
+    if (reads_reg(&b->rows[r])) names[b->rows[r].r]++;
+    b->dest[r] = UINT32_MAX;
+  }
+  for (uint32_t r = 0; r < b->nrows; r++) resolve(b, r, names);
+  uint32_t n = 0;
+  for (uint32_t r = 0; r < b->nrows; r++) b->idx[r] = dead_row(b, r, names) ? UINT32_MAX : n++;
+  *pre += b->add[*first], *first = b->idx[b->dest[*first]];
+  for (uint32_t r = 0, to = 0; r < b->nrows; r++) {
+    struct brow *w = &b->rows[r];
+    if (b->idx[r] == UINT32_MAX) continue;
+    w->st += b->add[w->t], w->t = b->idx[b->dest[w->t]];
+    if (w->op <= LR_REG) w->sf += b->add[w->f], w->f = b->idx[b->dest[w->f]];
+    b->rows[to++] = *w;
+  }
+  b->nrows = n;
+  for (uint32_t r = 0; r < n; r++)
+    if (reads_reg(&b->rows[r])) names[b->rows[r].r]--;
+  for (uint32_t k = i + 1; k < j; k++)
+    if (op_info[code[k].op].reg != '-') names[code[k].a]++;
+}
+
 /* rs->loops: every loop of rs->run (n instructions) over a list of the
  * record whose body is of the kind above becomes OP_LOOPK, its b the
  * index of its struct loopk.  (Its a stays the list, so that the LOOP as
@@ -576,14 +634,19 @@ int loopk_build(struct tier_ruleset *rs, uint32_t n) {
   if (!cand) return TIER_OK;
   rs->loops = arena_alloc(&img->ar, sizeof *rs->loops * cand);
   struct lkb *b = t_malloc(&rs->hook, sizeof *b);
-  uint32_t *last_read = t_malloc(&rs->hook, sizeof *last_read * (img->nmetrics + 1));
+  size_t nreg = img->nmetrics + 1;
+  uint32_t *last_read = t_malloc(&rs->hook, sizeof *last_read * 2 * nreg), *names = last_read + nreg;
   if (!rs->loops || !b || !last_read) {
     t_free(&rs->hook, b, b ? sizeof *b : 0);
-    t_free(&rs->hook, last_read, last_read ? sizeof *last_read * (img->nmetrics + 1) : 0);
+    t_free(&rs->hook, last_read, last_read ? sizeof *last_read * 2 * nreg : 0);
     return TIER_ENOMEM;
   }
   b->rs = rs, b->code = rs->code, b->last_read = last_read;
-  for (uint32_t k = 0; k <= img->nmetrics; k++) last_read[k] = UINT32_MAX;
+  for (uint32_t k = 0; k <= img->nmetrics; k++) last_read[k] = UINT32_MAX, names[k] = 0;
+  for (uint32_t k = 0; k < n; k++)
+    if (op_info[rs->code[k].op].reg != '-') names[rs->code[k].a]++;
+  for (uint32_t q = 0; q < img->nreqs; q++)
+    if (img->reqs[q].metric >= 0) names[img->reqs[q].metric]++;
   for (uint32_t k = 0; k < LIM_ITEM_SLOTS; k++) b->last_item[k] = UINT32_MAX;
   int rc = TIER_OK;
   for (uint32_t i = 0; i < n && rc == TIER_OK; i++) {
@@ -591,6 +654,7 @@ int loopk_build(struct tier_ruleset *rs, uint32_t n) {
     if (rs->code[i].op != OP_LOOP || img->lists[rs->code[i].a].depth != 0) continue;
     b->width = img->lists[rs->code[i].a].width;
     if (!loop_rows(b, i, n, &first, &pre)) continue;
+    drop_dead(b, i, rs->code[i].b - 1, names, &first, &pre);
     struct lrow *rows = arena_alloc(&img->ar, sizeof *rows * b->nrows);
     if (!rows) {
       rc = TIER_ENOMEM;
@@ -616,6 +680,6 @@ int loopk_build(struct tier_ruleset *rs, uint32_t n) {
     rs->run[i].b = rs->nloops++;
   }
   t_free(&rs->hook, b, sizeof *b);
-  t_free(&rs->hook, last_read, sizeof *last_read * (img->nmetrics + 1));
+  t_free(&rs->hook, last_read, sizeof *last_read * 2 * nreg);
   return rc;
 }
