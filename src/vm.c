@@ -454,6 +454,7 @@ tier_vm *tier_vm_new(const tier_ruleset *rs, const tier_options *opt) {
   vm->ev.regs_today = t_malloc(&hook, sizeof(int64_t) * (img->nmetrics + SCORE_AGG_REGS + 1));
   vm->ev.nregs_today = t_malloc(&hook, sizeof(struct num) * (img->nmetrics + SCORE_AGG_REGS + 1));
   vm->ev.time_at = t_malloc(&hook, sizeof(int64_t) * (img->ntiers + img->nbadges + 1));
+  vm->ev.rules_ok = t_malloc(&hook, sizeof(bool) * (img->ntiers + 1));
   vm->ev.held = t_malloc(&hook, sizeof(bool) * (img->nitems + 1));
   vm->ev.badge_held = t_malloc(&hook, sizeof(bool) * (img->nbadges + 1));
   vm->ev.grant_tier = t_malloc(&hook, sizeof(int32_t) * (img->ngrants + 1));
@@ -475,8 +476,8 @@ tier_vm *tier_vm_new(const tier_ruleset *rs, const tier_options *opt) {
   vm->pairs = t_malloc(&hook, sizeof *vm->pairs * (img->nitems + 1));
   vm->gap = t_malloc(&hook, sizeof *vm->gap * (rs->ngap + 1));
   if (!vm->gap || !vm->stack || !vm->regs || !vm->nstack || !vm->nregs || !vm->dsets || !vm->ev.met || !vm->trace_v ||
-      !vm->trace_q || !vm->trace_at || !vm->ev.regs_today || !vm->ev.nregs_today || !vm->ev.time_at || !vm->cp_met ||
-      !vm->cp_list || !vm->cp_n || !vm->ev.held || !vm->ev.badge_held || !vm->ev.ref_holds || !vm->ev.ref_meets ||
+      !vm->trace_q || !vm->trace_at || !vm->ev.regs_today || !vm->ev.nregs_today || !vm->ev.time_at || !vm->ev.rules_ok ||
+      !vm->cp_met || !vm->cp_list || !vm->cp_n || !vm->ev.held || !vm->ev.badge_held || !vm->ev.ref_holds || !vm->ev.ref_meets ||
       !vm->ev.grant_tier || !vm->unmet || (vm->all_reqs && !vm->reqs) || !vm->badges || !vm->cost || !vm->picked || !vm->pairs ||
       !vm->keyed) {
     tier_vm_free(vm);
@@ -516,6 +517,7 @@ void tier_vm_free(tier_vm *vm) {
   t_free(&h, vm->ev.regs_today, sizeof(int64_t) * (img->nmetrics + SCORE_AGG_REGS + 1));
   t_free(&h, vm->ev.nregs_today, sizeof(struct num) * (img->nmetrics + SCORE_AGG_REGS + 1));
   t_free(&h, vm->ev.time_at, sizeof(int64_t) * (img->ntiers + img->nbadges + 1));
+  t_free(&h, vm->ev.rules_ok, sizeof(bool) * (img->ntiers + 1));
   t_free(&h, vm->ev.held, sizeof(bool) * (img->nitems + 1));
   t_free(&h, vm->ev.badge_held, sizeof(bool) * (img->nbadges + 1));
   t_free(&h, vm->ev.grant_tier, sizeof(int32_t) * (img->ngrants + 1));
@@ -1820,7 +1822,8 @@ static int eval_round(struct tier_vm *vm, const struct record *r, uint32_t first
   for (uint32_t i = first; i < end; i++) {
     uint32_t t = rs->ladder[i];
     const struct img_tier *T = &img->tiers[t];
-    rules_below = block_holds(img, T, ev->met, ev->held) && rules_below;
+    ev->rules_ok[t] = block_holds(img, T, ev->met, ev->held);
+    rules_below = ev->rules_ok[t] && rules_below;
     if (T->time == TC_SUSTAINED && !rules_below) ev->time_at[t] = ev->asof;
     else if (T->time != TC_NONE && T->time != TC_SUSTAINED) clause_today(ev, t, T, rules_below);
   }
@@ -1833,9 +1836,9 @@ static int eval_round(struct tier_vm *vm, const struct record *r, uint32_t first
   for (uint32_t i = first; i < end; i++) {
     uint32_t t = rs->ladder[i];
     const struct img_tier *T = &img->tiers[t];
-    bool ok = T->time == TC_NONE ? block_holds(img, T, ev->met, ev->held)
-            : T->time == TC_SUSTAINED ? ev->time_at[t] == TIER_NONE
-                                      : ev->time_at[t] != TIER_NONE;
+    bool ok = T->time == TC_NONE  ? ev->rules_ok[t] /* (met is today's still) */
+        : T->time == TC_SUSTAINED ? ev->time_at[t] == TIER_NONE
+                                  : ev->time_at[t] != TIER_NONE;
     ok = ok && all_below;
     if (ok && ev->next < 0) ev->tier = (int)t;
     else if (ev->next < 0) ev->next = (int)t;

@@ -235,6 +235,7 @@ struct eval {
      clause (vm.c, shared_clause): sustained, the latest failing one; at
      any, the latest holding one; else TIER_NONE */
   int64_t *time_at;
+  bool *rules_ok; /* per tier: its block's requirements hold today (eval_round) */
 };
 
 struct tier_vm {
