@@ -240,12 +240,24 @@ static int keyed_fields(struct tier_ruleset *rs, uint32_t n) {
 
 /* A requirement's shape (struct simple_req) from its code c, left
  * instructions of the code from there. */
-static struct simple_req simple_shape(const struct vinsn *c, uint32_t left) {
+static struct simple_req simple_shape(const struct vinsn *c, uint32_t left, const int64_t *K) {
   if (left < 2 || c[0].op != OP_METRIC) return (struct simple_req){0};
-  if (c[1].op == OP_RET) return (struct simple_req){OP_RET, c[0].a, 0};
-  if (left > 2 && c[1].op >= OP_EQK_I && c[1].op <= OP_GEK_I && c[2].op == OP_RET)
-    return (struct simple_req){c[1].op, c[0].a, c[1].a};
-  return (struct simple_req){0};
+  if (c[1].op == OP_RET) return (struct simple_req){OP_RET, c[0].a, 0, 1, 1};
+  if (left < 3 || c[1].op < OP_EQK_I || c[1].op > OP_GEK_I || c[2].op != OP_RET) return (struct simple_req){0};
+  struct simple_req s = {c[1].op, c[0].a, c[1].a, 1, 0}; /* (lo > hi: never) */
+  int64_t k = K[c[1].a];
+  if (k == TIER_NONE) return s;
+  switch (c[1].op) {
+  case OP_EQK_I: s.lo = s.hi = k; break;
+  case OP_LTK_I: s.lo = TIER_NONE + 1, s.hi = k - 1; break;
+  case OP_LEK_I: s.lo = TIER_NONE + 1, s.hi = k; break;
+  case OP_GTK_I:
+    if (k < INT64_MAX) s.lo = k + 1, s.hi = INT64_MAX;
+    break;
+  case OP_GEK_I: s.lo = k, s.hi = INT64_MAX; break;
+  default: break; /* NEK_I: simple_holds compares */
+  }
+  return s;
 }
 
 /* Decode the verified code into fixed-size instructions whose jump targets
@@ -288,7 +300,7 @@ static int decode(struct tier_ruleset *rs) {
   for (uint32_t m = 0; m < img->nmetrics; m++) rs->num_regs |= img->metrics[m].kind == TY_NUMBER;
   for (uint32_t r = 0; r < img->nreqs; r++) {
     rs->req_entry[r] = rs->insn_at[img->reqs[r].code];
-    rs->simple[r] = simple_shape(rs->code + rs->req_entry[r], n - rs->req_entry[r]);
+    rs->simple[r] = simple_shape(rs->code + rs->req_entry[r], n - rs->req_entry[r], rs->kvals);
   }
   for (uint32_t k = 0; k < img->ngrants; k++)
     rs->grant_entry[k] = img->grants[k].code == NO_STR ? UINT32_MAX : rs->insn_at[img->grants[k].code];
@@ -1457,19 +1469,15 @@ static int run_metrics(struct tier_vm *vm, const struct record *r, int64_t asof)
 /* What vm_run gives for a requirement of shape s: the same value, and
  * the same steps in a TIER_COUNT_STEPS build (the instructions it runs). */
 static inline bool simple_holds(struct tier_vm *vm, const struct simple_req *s) {
-  int64_t x = vm->regs[s->m], k = vm->rs->kvals[s->k];
+  int64_t x = vm->regs[s->m];
 #ifdef TIER_COUNT_STEPS
   vm->steps += s->cmp == OP_RET ? 2 : 3;
 #endif
-  switch (s->cmp) {
-  case OP_RET: return x == 1;
-  case OP_EQK_I: return x != TIER_NONE && k != TIER_NONE && x == k;
-  case OP_NEK_I: return x != TIER_NONE && k != TIER_NONE && x != k;
-  case OP_LTK_I: return x != TIER_NONE && k != TIER_NONE && x < k;
-  case OP_LEK_I: return x != TIER_NONE && k != TIER_NONE && x <= k;
-  case OP_GTK_I: return x != TIER_NONE && k != TIER_NONE && x > k;
-  default: return x != TIER_NONE && k != TIER_NONE && x >= k;
+  if (s->cmp == OP_NEK_I) {
+    int64_t k = vm->rs->kvals[s->k];
+    return x != TIER_NONE && k != TIER_NONE && x != k;
   }
+  return x >= s->lo && x <= s->hi;
 }
 
 static int run_req(struct tier_vm *vm, const struct record *r, int64_t asof, uint32_t q, bool *met) {

@@ -159,10 +159,13 @@ int loopk_build(struct tier_ruleset *rs, uint32_t n);
 /* A requirement whose code is [METRIC m; xxK_I k; RET] (a metric compared
  * with a constant) or [METRIC m; RET] (a bool metric), the commonest
  * shapes: run_req computes it without entering vm_run.  cmp is the xxK_I
- * opcode or OP_RET; 0 for any other shape. */
+ * opcode or OP_RET; 0 for any other shape.  But for NEK_I, it holds when
+ * the register's value lies in [lo, hi] (none, the least value, never
+ * does; an empty range, lo > hi, when the constant is none). */
 struct simple_req {
   uint8_t cmp;
   uint32_t m, k;
+  int64_t lo, hi;
 };
 
 struct tier_ruleset {
