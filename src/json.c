@@ -79,8 +79,8 @@ static int fault(struct jp *j, const char *fmt, ...) {
   vm->jerr[0] = 0;
   size_t n = (size_t)snprintf(vm->path, sizeof vm->path, "$");
   for (int k = 0; k <= LIM_LIST_DEPTH && j->at[k].field >= 0 && n < sizeof vm->path; k++) {
-    int w = snprintf(vm->path + n, sizeof vm->path - n, ".%s", img_str(img, img->fields[j->at[k].field].key));
-    if (w > 0) n += (size_t)w;
+    n = rec_path_key(vm->path, sizeof vm->path, n, img_str(img, img->fields[j->at[k].field].key));
+    int w;
     if (j->at[k].item >= 0 && n < sizeof vm->path && (w = snprintf(vm->path + n, sizeof vm->path - n, "[%ld]", j->at[k].item)) > 0)
       n += (size_t)w;
   }

@@ -141,7 +141,8 @@ static void item_path(const struct image *img, const struct record *r, uint32_t 
   const struct img_list *L = &img->lists[l];
   const char *key = img_str(img, img->fields[L->field].key);
   if (L->parent == NO_LIST) {
-    snprintf(path, n, "$.%s[%u]", key, k);
+    size_t at = rec_path_key(path, n, (size_t)snprintf(path, n, "$"), key);
+    snprintf(path + at, n - at, "[%u]", k);
     return;
   }
   const struct rec_list *P = &r->lists[L->parent];
@@ -150,8 +151,8 @@ static void item_path(const struct image *img, const struct record *r, uint32_t 
     int64_t slot = P->items[(size_t)i * w + L->pslot];
     if (k >= LIST_START(slot) && k - LIST_START(slot) < LIST_COUNT(slot)) {
       item_path(img, r, L->parent, i, path, n);
-      size_t at = strlen(path);
-      snprintf(path + at, n - at, ".%s[%u]", key, k - LIST_START(slot));
+      size_t at = rec_path_key(path, n, strlen(path), key);
+      if (at < n) snprintf(path + at, n - at, "[%u]", k - LIST_START(slot));
       return;
     }
   }
@@ -204,7 +205,7 @@ int rec_tiers(struct tier_vm *vm, const struct record *r) {
     const char *key = img_str(img, F->key);
     if (F->owner == NO_LIST) {
       if (tier_value(vm, r, &r->top[F->slot], p) == TIER_OK) continue;
-      snprintf(vm->path, sizeof vm->path, "$.%s", key);
+      rec_path_key(vm->path, sizeof vm->path, (size_t)snprintf(vm->path, sizeof vm->path, "$"), key);
       return TIER_ERECORD;
     }
     const struct rec_list *L = &r->lists[F->owner];
@@ -212,8 +213,7 @@ int rec_tiers(struct tier_vm *vm, const struct record *r) {
     for (uint32_t i = 0; i < L->n; i++) {
       if (tier_value(vm, r, &L->items[(size_t)i * w + F->slot], p) == TIER_OK) continue;
       item_path(img, r, F->owner, i, vm->path, sizeof vm->path);
-      size_t at = strlen(vm->path);
-      snprintf(vm->path + at, sizeof vm->path - at, ".%s", key);
+      rec_path_key(vm->path, sizeof vm->path, strlen(vm->path), key);
       return TIER_ERECORD;
     }
   }
@@ -288,6 +288,38 @@ static bool plain_key(const char *k) {
   for (; *k; k++)
     if (!((*k >= 'a' && *k <= 'z') || (*k >= 'A' && *k <= 'Z') || (*k >= '0' && *k <= '9') || *k == '_')) return false;
   return true;
+}
+
+/* Key `key` put after the path[0 .. len) of a value in the record (room
+ * bytes in all): ".key" when it is a plain name, else ["key"] with the key
+ * a JSON string, so that a key holding `.`, `[`, `]`, a space, a quote or
+ * a line feed cannot be read as two (`$["a.b"][0]`, not `$.a.b[0]`, which
+ * is another value).  The path is cut at its room and stays a C string;
+ * the new length. */
+size_t rec_path_key(char *path, size_t room, size_t len, const char *key) {
+  static const char hex[] = "0123456789abcdef";
+  if (room == 0 || len >= room) return len;
+  char *p = path + len, *end = path + room - 1;
+#define PUT(ch) (p < end ? (void)(*p++ = (char)(ch)) : (void)0)
+  if (plain_key(key)) {
+    PUT('.');
+    for (; *key; key++) PUT(*key);
+  } else {
+    PUT('['), PUT('"');
+    for (const unsigned char *k = (const unsigned char *)key; *k; k++) {
+      unsigned char c = *k;
+      if (c == '"' || c == '\\') PUT('\\'), PUT(c);
+      else if (c == '\n') PUT('\\'), PUT('n');
+      else if (c == '\t') PUT('\\'), PUT('t');
+      else if (c == '\r') PUT('\\'), PUT('r');
+      else if (c < 0x20 || c == 0x7f) PUT('\\'), PUT('u'), PUT('0'), PUT('0'), PUT(hex[c >> 4]), PUT(hex[c & 15]);
+      else PUT(c);
+    }
+    PUT('"'), PUT(']');
+  }
+#undef PUT
+  *p = 0;
+  return (size_t)(p - path);
 }
 
 /* Where a key of `owner` sits, for people: "" for the record, "customers[]"
@@ -782,6 +814,11 @@ static int intern(struct ctx *c, const struct img_field *f, const char *s, size_
   return rec_intern(c->vm, c->rd, &c->nstrs, s, n, c->vm->keyed[f - c->img->fields], out);
 }
 
+/* The path of c's value one key deeper (rec_path_key) */
+static void path_key(struct ctx *c, const char *key) {
+  c->pathlen = rec_path_key(c->vm->path, sizeof c->vm->path, c->pathlen, key);
+}
+
 static void path_push(struct ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void path_push(struct ctx *c, const char *fmt, ...) {
   size_t room = sizeof c->vm->path - c->pathlen;
@@ -980,7 +1017,7 @@ static int fill_object(struct ctx *c, uint16_t owner, json_t *obj, int64_t *row)
     const char *name = img_str(img, f->key);
     json_t *v = json_object_get(obj, name);
     size_t mark = c->pathlen;
-    path_push(c, ".%s", name);
+    path_key(c, name);
     int rc = f->kind == TY_LIST ? fill_list(c, f->ref, v, &row[f->slot]) : scalar(c, f, v, &row[f->slot]);
     if (rc) return rc;
     c->pathlen = mark;
@@ -1032,7 +1069,7 @@ static int parse_ref(struct tier_vm *vm, const char *json, size_t len, struct re
     json_t *idv = json_object_get(root, img_str(img, img->fields[img->id_field].key));
     if (json_is_string(idv)) {
       if (memchr(json_string_value(idv), 0, json_string_length(idv))) {
-        path_push(&c, ".%s", img_str(img, img->fields[img->id_field].key));
+        path_key(&c, img_str(img, img->fields[img->id_field].key));
         return fault(&c, _("the id contains a NUL character (\\u0000)"));
       }
       vm->res.id = json_string_value(idv);
@@ -1047,7 +1084,7 @@ static int parse_ref(struct tier_vm *vm, const char *json, size_t len, struct re
   for (uint32_t l = 0; l < img->nlists; l++) {
     if (img->lists[l].parent == NO_LIST) count_items(img, rd->lists, l, json_object_get(root, list_name(img, l)));
     if (rd->lists[l].n > MAX_ITEMS) {
-      path_push(&c, ".%s", list_name(img, l));
+      path_key(&c, list_name(img, l));
       return fault(&c, _("list has %u items; the limit is %u"), rd->lists[l].n, MAX_ITEMS);
     }
     if (rd->lists[l].n > max_list) max_list = rd->lists[l].n;

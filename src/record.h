@@ -145,6 +145,10 @@ struct reader {
 };
 
 struct reader *reader_of(struct tier_vm *vm);
+/* Key `key` put after the path[0 .. len) of a record's value (room bytes
+ * in all): ".key" for a plain name, else ["key"], the key a JSON string;
+ * the new length, the path cut at its room (record.c). */
+size_t rec_path_key(char *path, size_t room, size_t len, const char *key);
 int rec_enum_value(const struct image *img, const struct img_enum *e, const char *s, size_t n);
 void rec_enum_allowed(const struct image *img, const struct img_enum *e, char *out, size_t size);
 /* Make *p (*cap elements of elem bytes) hold at least need elements,

@@ -138,7 +138,8 @@ static void check_profile_keys(const struct image *img, json_t *o, uint16_t owne
     json_array_foreach(v, i, item) {
       if (!json_is_object(item)) continue; /* the record reader says what is wrong */
       char sub[200];
-      snprintf(sub, sizeof sub, "%s.%s[%zu]", path, k, i);
+      size_t at = rec_path_key(sub, sizeof sub, (size_t)snprintf(sub, sizeof sub, "%s", path), k);
+      if (at < sizeof sub) snprintf(sub + at, sizeof sub - at, "[%zu]", i);
       check_profile_keys(img, item, img->fields[f].ref, sub, why, nerr);
     }
   }

@@ -346,21 +346,54 @@ static void lists_named_by_their_keys(void **st) {
   } cases[] = {
       {"{\"id\":\"x\",\"type\":\"a\",\"Open Deals\":[{\"Amount-USD\":1,\"Amount_USD\":2,\"Line Items\":[]}]}",
        "unknown field \"Amount_USD\" in \"Open Deals\"[] (did you mean \"Amount-USD\"?): the rules declare no such field",
-       "$.Open Deals[0]"},
+       "$[\"Open Deals\"][0]"},
       {"{\"id\":\"x\",\"type\":\"a\",\"Open Deals\":[{\"Amount-USD\":1,\"Line Items\":[{\"n\":1,\"m\":2}]}]}",
        "unknown field \"m\" in \"Open Deals\"[].\"Line Items\"[] (did you mean \"n\"?): the rules declare no such field",
-       "$.Open Deals[0].Line Items[0]"},
+       "$[\"Open Deals\"][0][\"Line Items\"][0]"},
       {"{\"id\":\"x\",\"type\":\"a\",\"x\\\"y\\nz]. q\":[{\"plain\":[{\"n\":1,\"m\":2}]}]}",
        "unknown field \"m\" in \"x\\\"y\\nz]. q\"[].plain[] (did you mean \"n\"?): the rules declare no such field",
-       "$.x\"y\nz]. q[0].plain[0]"},
+       "$[\"x\\\"y\\nz]. q\"][0].plain[0]"},
       {"{\"id\":\"x\",\"type\":\"a\",\"Open Deals\":[],\"deals\":[]}", "unknown field \"deals\": the rules declare no such field",
        "$"},
+      /* a path names an odd key as a JSON string in brackets, a plain one after a dot */
+      {"{\"id\":\"x\",\"type\":\"a\",\"Open Deals\":[{\"Line Items\":[]}]}", "missing required field",
+       "$[\"Open Deals\"][0][\"Amount-USD\"]"},
+      {"{\"id\":\"x\",\"type\":\"a\",\"x\\\"y\\nz]. q\":[{\"plain\":[{\"n\":\"one\"}]}]}", "expected an integer, found a string",
+       "$[\"x\\\"y\\nz]. q\"][0].plain[0].n"},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) both_fault(vf, vr, cases[i].json, cases[i].err, cases[i].path);
   both_read(vf, vr, "{\"id\":\"y\",\"type\":\"a\",\"Open Deals\":[{\"Amount-USD\":1,\"Line Items\":[{\"n\":1}]}]}");
   tier_vm_free(vf);
   tier_vm_free(vr);
   tier_ruleset_free(krs);
+}
+
+/* A tier value that is no tier of the record's type is the record's fault
+ * at its path (record.c rec_tiers, which both readers end with): an odd key in
+ * brackets, a plain one after a dot. */
+static void tier_value_paths(void **st) {
+  (void)st;
+  tier_ruleset *trs = tu_compile("enum kind { a }\n"
+                                 "record { id: text; partner type: kind; was \"was.then\": tier?;\n"
+                                 "  hist \"past years\": list { status: tier; } }\n"
+                                 "tier T a < > tier U a < >\n",
+                                 NULL);
+  assert_non_null(trs);
+  tier_vm *vf = tier_vm_new(trs, NULL), *vr = tier_vm_new(trs, NULL);
+  assert_non_null(vf);
+  assert_non_null(vr);
+  static const struct {
+    const char *json, *path;
+  } cases[] = {
+      {"{\"id\":\"x\",\"type\":\"a\",\"was.then\":\"V\",\"past years\":[]}", "$[\"was.then\"]"},
+      {"{\"id\":\"x\",\"type\":\"a\",\"was.then\":null,\"past years\":[{\"status\":\"T\"},{\"status\":\"V\"}]}",
+       "$[\"past years\"][1].status"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+    both_fault(vf, vr, cases[i].json, "'V' is no tier of partner type a (its tiers: T, U)", cases[i].path);
+  tier_vm_free(vf);
+  tier_vm_free(vr);
+  tier_ruleset_free(trs);
 }
 
 /* Both readers reject json, and say "byte order mark" exactly when named. */
@@ -982,7 +1015,8 @@ int main(void) {
       cmocka_unit_test(sorted_keys_learnt),     cmocka_unit_test(spaced_keys_matched),
       cmocka_unit_test(dates_read_in_place),    cmocka_unit_test(bom_is_named),
       cmocka_unit_test(strict_names_every_key), cmocka_unit_test(lists_named_by_their_keys),
-      cmocka_unit_test(amounts_read_exactly),   cmocka_unit_test(syntax_text_cut_whole),
+      cmocka_unit_test(tier_value_paths),       cmocka_unit_test(amounts_read_exactly),
+      cmocka_unit_test(syntax_text_cut_whole),
   };
   return cmocka_run_group_tests_name("json", tests, setup, teardown);
 }
