@@ -778,18 +778,20 @@ static int dadd_hashed(struct tier_vm *vm, const struct record *r, struct dset *
 }
 
 /* The stamped way (a record's texts only, and no more of them than the
- * set has slots: vm_prepare) inline, the hashed way out of line. */
+ * set has slots: vm_prepare) inline, first, with one bound test for none
+ * and the handle; the hashed way out of line. */
 static inline int dadd_text(struct tier_vm *vm, const struct record *r, uint32_t s, int64_t h) {
   struct dset *d = &vm->dsets[s];
+  if (d->stamp && (uint64_t)h < r->nstrs) {
+    vm->probes++;
+    if (d->gens[h] == d->gen) return FAULT_NONE;
+    if (2 * (d->n + 1) > vm->dcap) return FAULT_FULL;
+    d->gens[h] = d->gen;
+    d->n++;
+    return FAULT_NONE;
+  }
   if (h == TIER_NONE) return FAULT_NONE;
-  if (!d->stamp) return dadd_hashed(vm, r, d, h);
-  if (h < 0 || (uint64_t)h >= r->nstrs) return FAULT_TEXT;
-  vm->probes++;
-  if (d->gens[h] == d->gen) return FAULT_NONE;
-  if (2 * (d->n + 1) > vm->dcap) return FAULT_FULL;
-  d->gens[h] = d->gen;
-  d->n++;
-  return FAULT_NONE;
+  return d->stamp ? FAULT_TEXT : dadd_hashed(vm, r, d, h);
 }
 
 #ifdef TIER_COUNT_STEPS
@@ -823,29 +825,13 @@ static inline int64_t window_lo(struct tier_vm *vm, int64_t asof, int64_t months
  * kinds of the rows it goes to, so that the jump does not wait on loading
  * the next row (4%).  The END row starts the next item itself, at a label
  * found once (7%: the loop around the rows was a jump and a look-up more
- * an item).  DADD_S takes dadd_text's common way (a stamped set,
- * a text of the record) inline, the handle's bound test taking none too
- * (3% fewer instructions). */
-static int run_loopk(struct tier_vm *vm, const struct loopk *L, const struct record *r, int64_t asof, uint32_t *at) {
-  uint32_t n = r->lists[L->list].n, width = vm->rs->img->lists[L->list].width;
-  const int64_t *item = r->lists[L->list].items;
-  int64_t *regs = vm->regs, win_m = INT64_MIN, win_lo = 0, x;
-  bool has_asof = asof != TIER_NONE;
-  const uint64_t nstrs = r->nstrs;
-  const struct lrow *w;
-  struct dset *d;
-  int e;
-  // clang-format off
+ * an item). */
+// clang-format off
 #define X (x = item[w->slot])
 #define REG regs[w->r]
 #define CMP(c) { if (c) { lk_steps(w->st); GO(w->top, w->t); } lk_steps(w->sf); GO(w->fop, w->f); }
 #define DONE { lk_steps(w->st); GO(w->top, w->t); }
 #ifdef VM_GOTO
-  static const void *const lbl[LR__COUNT] = {
-      &&L_EQK, &&L_NEK, &&L_LTK, &&L_LEK, &&L_GTK, &&L_GEK, &&L_EQA, &&L_NEA, &&L_LTA, &&L_LEA, &&L_GTA, &&L_GEA,
-      &&L_INSET, &&L_NONE, &&L_WITHIN_M, &&L_WITHIN_D, &&L_TRUE, &&L_REG, &&L_SET, &&L_COPY, &&L_NORM, &&L_INCR, &&L_SUM,
-      &&L_MIN, &&L_MAX, &&L_DADD_S, &&L_END};
-  _Static_assert(LR_END == 26 && LR__COUNT == 27, "one label per row kind, in order");
 #define GO(o, nx) { uint8_t o_ = (o); w = (nx); goto *lbl[o_]; }
 #define LK_CASE(name) L_##name:
 #define LK_START goto *start
@@ -853,6 +839,22 @@ static int run_loopk(struct tier_vm *vm, const struct loopk *L, const struct rec
 #define GO(o, nx) { w = (nx); continue; }
 #define LK_CASE(name) case LR_##name:
 #define LK_START continue
+#endif
+// clang-format on
+static int run_loopk(struct tier_vm *vm, const struct loopk *L, const struct record *r, int64_t asof, uint32_t *at) {
+  uint32_t n = r->lists[L->list].n, width = vm->rs->img->lists[L->list].width;
+  const int64_t *item = r->lists[L->list].items;
+  int64_t *regs = vm->regs, win_m = INT64_MIN, win_lo = 0, x;
+  bool has_asof = asof != TIER_NONE;
+  const struct lrow *w;
+  int e;
+  // clang-format off
+#ifdef VM_GOTO
+  static const void *const lbl[LR__COUNT] = {
+      &&L_EQK, &&L_NEK, &&L_LTK, &&L_LEK, &&L_GTK, &&L_GEK, &&L_EQA, &&L_NEA, &&L_LTA, &&L_LEA, &&L_GTA, &&L_GEA,
+      &&L_INSET, &&L_NONE, &&L_WITHIN_M, &&L_WITHIN_D, &&L_TRUE, &&L_REG, &&L_SET, &&L_COPY, &&L_NORM, &&L_INCR, &&L_SUM,
+      &&L_MIN, &&L_MAX, &&L_DADD_S, &&L_END};
+  _Static_assert(LR_END == 26 && LR__COUNT == 27, "one label per row kind, in order");
 #endif
   if (!n) return FAULT_NONE; /* (item moves on only to an item: never from the NULL an empty list may have) */
   const struct lrow *const first = L->first;
@@ -892,16 +894,7 @@ static int run_loopk(struct tier_vm *vm, const struct loopk *L, const struct rec
     LK_CASE(MIN) if (X != TIER_NONE && (REG == TIER_NONE || x < REG)) REG = x; DONE
     LK_CASE(MAX) if (X != TIER_NONE && (REG == TIER_NONE || x > REG)) REG = x; DONE
     LK_CASE(DADD_S)
-      d = &vm->dsets[w->r], X;
-      if (d->stamp && (uint64_t)x < nstrs) { /* dadd_text's common way, one bound test for none and the handle */
-        vm->probes++;
-        if (d->gens[x] != d->gen) {
-          if (2 * (d->n + 1) > vm->dcap) return *at = w->at, FAULT_FULL;
-          d->gens[x] = d->gen, d->n++;
-        }
-        DONE
-      }
-      if ((e = dadd_text(vm, r, w->r, x))) return *at = w->at, e;
+      if ((e = dadd_text(vm, r, w->r, X))) return *at = w->at, e;
       DONE
     LK_CASE(END) /* the item is done: the next, from the first row */
       if (--n == 0) return FAULT_NONE;
@@ -912,6 +905,8 @@ static int run_loopk(struct tier_vm *vm, const struct loopk *L, const struct rec
     default: __builtin_unreachable(); /* loopk.c makes no other row */
   }
 #endif
+// clang-format on
+}
 #undef X
 #undef REG
 #undef CMP
@@ -919,8 +914,6 @@ static int run_loopk(struct tier_vm *vm, const struct loopk *L, const struct rec
 #undef LK_START
 #undef GO
 #undef LK_CASE
-// clang-format on
-}
 
 /* Run the segment at instruction `entry` with evaluation date `asof`.  For a
  * rule, *out is its value; for the metric block, the registers are filled. */

@@ -159,6 +159,31 @@ static int field_of(const struct comp *c, int owner, const char *key) {
   return -1;
 }
 
+/* rd->path cut at `at`, then key: ".key" for a name of letters, digits and
+ * _ that does not start with a digit, any other key a JSON string in
+ * brackets (["a b"]; \" \\ \n \t \r, \u00XX for another control byte). */
+static void key_path(struct reader *rd, size_t at, const char *key) {
+  bool plain = *key && !(*key >= '0' && *key <= '9');
+  for (const char *k = key; *k && plain; k++)
+    plain = (*k >= 'a' && *k <= 'z') || (*k >= 'A' && *k <= 'Z') || (*k >= '0' && *k <= '9') || *k == '_';
+  if (plain) {
+    snprintf(rd->path + at, sizeof rd->path - at, ".%s", key);
+    return;
+  }
+  char esc[6 * sizeof rd->path + 8];
+  size_t n = 0;
+  for (const unsigned char *k = (const unsigned char *)key; *k && n < sizeof esc - 8; k++) {
+    if (*k == '"' || *k == '\\') n += (size_t)sprintf(esc + n, "\\%c", *k);
+    else if (*k == '\n') n += (size_t)sprintf(esc + n, "\\n");
+    else if (*k == '\t') n += (size_t)sprintf(esc + n, "\\t");
+    else if (*k == '\r') n += (size_t)sprintf(esc + n, "\\r");
+    else if (*k < 0x20 || *k == 0x7f) n += (size_t)sprintf(esc + n, "\\u%04x", *k);
+    else esc[n++] = (char)*k;
+  }
+  esc[n] = 0;
+  snprintf(rd->path + at, sizeof rd->path - at, "[\"%s\"]", esc);
+}
+
 /* The fields of one object (the record: owner -1; an item of list owner),
  * keys in the order of the text, then the fields that are not there. */
 static int object(struct reader *rd, const json_t *obj, int owner, struct val *vals, struct ref_list *lists) {
@@ -169,7 +194,7 @@ static int object(struct reader *rd, const json_t *obj, int owner, struct val *v
   json_object_foreach((json_t *)obj, key, v) {
     int f = field_of(c, owner, key);
     if (f < 0) continue; /* unknown keys are ignored */
-    snprintf(rd->path + at, sizeof rd->path - at, ".%s", key);
+    key_path(rd, at, key);
     const struct s_field *sf = &c->fields[f];
     struct ref_list *l = NULL;
     if (sf->ty.kind == TY_LIST && lists) {
@@ -184,7 +209,7 @@ static int object(struct reader *rd, const json_t *obj, int owner, struct val *v
   for (int f = 0; f < c->nfields; f++) {
     const struct s_field *sf = &c->fields[f];
     if (sf->owner != owner || json_object_get(obj, sf->key)) continue;
-    snprintf(rd->path + at, sizeof rd->path - at, ".%s", sf->key);
+    key_path(rd, at, sf->key);
     if (sf->ty.kind == TY_LIST) continue;   /* absent: empty */
     if (!sf->ty.opt) return fault(rd, "missing required field");
     vals[sf->slot].kind = sf->ty.kind;
@@ -221,11 +246,13 @@ static int tiers_in(struct reader *rd, const struct s_field *f, const int *chain
   const struct comp *c = rd->c;
   size_t at = strlen(rd->path), width = (size_t)c->lists[chain[k]].width;
   for (size_t i = 0; l && i < l->n; i++) {
-    snprintf(rd->path + at, sizeof rd->path - at, ".%s[%zu]", c->fields[c->lists[chain[k]].field].key, i);
+    key_path(rd, at, c->fields[c->lists[chain[k]].field].key);
+    size_t key_end = strlen(rd->path);
+    snprintf(rd->path + key_end, sizeof rd->path - key_end, "[%zu]", i);
     struct val *item = &l->items[i * width];
     if (k + 1 == depth) {
       size_t end = strlen(rd->path);
-      snprintf(rd->path + end, sizeof rd->path - end, ".%s", f->key);
+      key_path(rd, end, f->key);
       if (tier_value(rd, p, &item[f->slot])) return -1;
     } else if (tiers_in(rd, f, chain, k + 1, depth, p, item[c->fields[c->lists[chain[k + 1]].field].slot].list)) {
       return -1;
@@ -248,7 +275,8 @@ static int resolve_tiers(struct reader *rd, struct ref_rec *rec) {
     const struct s_field *F = &c->fields[f];
     if (F->ty.kind != TY_TIER) continue;
     if (F->owner < 0) {
-      snprintf(rd->path, sizeof rd->path, "$.%s", F->key);
+      snprintf(rd->path, sizeof rd->path, "$");
+      key_path(rd, 1, F->key);
       if (tier_value(rd, p, &rec->top[F->slot])) return -1;
       continue;
     }

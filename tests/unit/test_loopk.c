@@ -297,6 +297,19 @@ static void every_row_kind(void **st) {
   assert_true(set[LR_SET]);
   agree_on_items(unread);
   tier_ruleset_free(unread);
+  /* a loop whose first row sets an item metric nothing reads after: the
+   * steps before it go to the loop's start */
+  tier_ruleset *first = tu_compile_ok("enum kind { c }\n"
+                                      "enum lvl { a, b, d }\n"
+                                      "record { id: text; partner type: kind;\n"
+                                      "  xs: list { n: int?; l: lvl; who: text; at: date?; f: bool; m: money?; }; }\n"
+                                      "metric fl for xs = f;\nmetric k = count xs where fl;\nmetric z = count xs where n > 2;\n"
+                                      "tier T c < k >= 1; >\n");
+  bool copy[LR__COUNT] = {false};
+  assert_int_equal(loops_of(first, copy), 1);
+  assert_false(copy[LR_COPY]);
+  agree_on_items(first);
+  tier_ruleset_free(first);
 }
 
 /* A sum that overflows in a loop run at once fails at the instruction as

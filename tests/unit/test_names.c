@@ -98,7 +98,8 @@ static void json_keys(void **st) {
   const char *by_name = "{\"id\":\"x\",\"partner type\":\"a\",\"n\":1}";
   assert_string_equal(tu_tier(rs, by_name, "2024-01-01"), "error: missing required field @$.count");
   const char *item = "{\"id\":\"x\",\"partner type\":\"a\",\"count\":1,\"open deals\":[{\"deal value\":\"2\"}]}";
-  assert_string_equal(tu_tier(rs, item, "2024-01-01"), "error: expected an integer, found a string @$[\"open deals\"][0][\"deal value\"]");
+  assert_string_equal(tu_tier(rs, item, "2024-01-01"),
+                      "error: expected an integer, found a string @$[\"open deals\"][0][\"deal value\"]");
   /* the reference reader reads the same keys */
   tier_vm *fast = tier_vm_new(rs, NULL), *ref = tier_vm_new(rs, NULL);
   struct record ra, rb;
