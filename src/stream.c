@@ -74,12 +74,12 @@ struct tier_hold *stream_hold(struct stream *s) {
   return s->hold;
 }
 
-/* The size of the buffer for the kept bytes and the next block: doubling
- * when less than half a block would be free, but not past what the longest
+/* The size of the buffer for the kept bytes and the next chunk: doubling
+ * when less than a chunk would be free, but not past what the longest
  * record needs (what is kept is never more than max: a longer record is
  * dropped as it comes). */
 static size_t next_cap(const struct stream *s, size_t kept) {
-  if (s->cap - kept >= BLOCK / 2) return s->cap;
+  if (s->cap - kept >= CHUNK) return s->cap;
   size_t cap = s->cap ? s->cap * 2 : BLOCK, most = s->max + BLOCK;
   return cap > most && most > s->cap ? most : cap;
 }
