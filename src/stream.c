@@ -9,6 +9,11 @@
 #include "stream.h"
 
 #define BLOCK (1u << 20)
+/* Bytes read at a time into the block: the line ends are found in them
+ * while the kernel's copy is still in the core's cache (a whole block at a
+ * time, the search read it back from further out: memchr took 1.8x as
+ * long on tiervm -j 2, docs/design-notes.md, "Reading in pieces"). */
+#define CHUNK (1u << 16)
 
 void stream_init(struct stream *s, FILE *f, const struct tier_alloc_hook *hook) {
   memset(s, 0, sizeof *s);
@@ -69,12 +74,12 @@ struct tier_hold *stream_hold(struct stream *s) {
   return s->hold;
 }
 
-/* The size of the buffer for the kept bytes and the next block: doubling
- * when less than half a block would be free, but not past what the longest
+/* The size of the buffer for the kept bytes and the next chunk: doubling
+ * when less than a chunk would be free, but not past what the longest
  * record needs (what is kept is never more than max: a longer record is
  * dropped as it comes). */
 static size_t next_cap(const struct stream *s, size_t kept) {
-  if (s->cap - kept >= BLOCK / 2) return s->cap;
+  if (s->cap - kept >= CHUNK) return s->cap;
   size_t cap = s->cap ? s->cap * 2 : BLOCK, most = s->max + BLOCK;
   return cap > most && most > s->cap ? most : cap;
 }
@@ -109,20 +114,24 @@ static bool move_kept(struct stream *s, size_t keep, size_t cap) {
   return true;
 }
 
-/* Read more: keep buf[keep, end), move it to the front, grow when full.
- * A held block is never moved: it is read on into while half a block is
- * free after its data, else the kept bytes go to a new block (a spare
- * when there is one) and the holders keep the old.  Returns false at end
- * of input (or on failure, with s->failed). */
+/* Read more, at most CHUNK bytes, after the data; buf[keep, end) is kept.
+ * The block is read on into while a chunk is free after its data; then
+ * the kept bytes move to the front, or to a bigger block when they fill
+ * half of it.  A held block is never moved: its kept bytes go to a new
+ * block (a spare when there is one) and the holders keep the old.  So a
+ * move changes start: what the callers keep across a refill is counted
+ * from start.  Returns false at end of input (or on failure, with
+ * s->failed). */
 static bool refill(struct stream *s, size_t keep) {
   if (s->eof) return false;
   size_t cap = next_cap(s, s->end - keep);
-  bool move = s->hold ? s->cap - s->end < BLOCK / 2 : keep > 0 || cap != s->cap;
+  bool move = s->cap - s->end < CHUNK || cap != s->cap;
   if (move && !move_kept(s, keep, cap)) {
     s->failed = s->eof = true;
     return false;
   }
-  size_t n = fread(s->buf + s->end, 1, s->cap - s->end, s->f);
+  size_t room = s->cap - s->end;
+  size_t n = fread(s->buf + s->end, 1, room < CHUNK ? room : CHUNK, s->f);
   s->end += n;
   if (n == 0) s->eof = true;
   return n > 0;
@@ -231,11 +240,11 @@ static int next_element(struct stream *s) {
   }
   s->rec_line = s->line;
   s->rec_col = s->col;
-  s->scan = s->start;
+  s->scan = 0; /* how far the element is scanned, from start */
   s->depth = 0;
   s->str = s->esc = false;
   for (;;) {
-    size_t i = s->scan;
+    size_t i = s->start + s->scan;
     const char *b = s->buf;
     for (; i < s->end; i++) {
       char c = b[i];
@@ -265,9 +274,8 @@ static int next_element(struct stream *s) {
       s->skipping = true;
       consume(s, i);
     }
-    s->scan = i;
-    size_t keep = s->start;
-    if (!refill(s, keep)) {
+    s->scan = i - s->start;
+    if (!refill(s, s->start)) {
       s->mode = 3;
       s->skipping = false;
       s->rec = s->buf + s->start;
@@ -276,7 +284,6 @@ static int next_element(struct stream *s) {
       json_syntax_text(s->err, sizeof s->err, s->line, s->col, _("unexpected end of input inside the array"));
       return 1;
     }
-    s->scan -= keep;
   }
 }
 

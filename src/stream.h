@@ -2,9 +2,9 @@
  * stream.h - splitting an input into records without loading it whole: JSON
  * Lines (one object per line, blank lines skipped) or one JSON array read
  * element by element.  The mode is detected from the first non-blank byte.
- * Input is read in large blocks; a record is a slice of the block buffer,
- * valid until the next call, or until the block is let go when it is held
- * (stream_hold).
+ * Input is read into large blocks, a chunk at a time; a record is a slice
+ * of the block buffer, valid until the next call, or until the block is
+ * let go when it is held (stream_hold).
  */
 #ifndef TIER_STREAM_H
 #define TIER_STREAM_H
@@ -44,8 +44,8 @@ struct stream {
   int mode;                /* 0 unknown, 1 lines, 2 array, 3 array finished */
   long line, col;          /* position of buf[start] */
   bool after_comma;        /* array: the last element ended with ',' */
-  /* array element scan, kept across refills */
-  size_t scan;
+  /* the scan of a line or an array element, kept across refills */
+  size_t scan;             /* how far it has been scanned, from start (a refill may move start) */
   long depth;              /* nesting; a long, since a skipped record may be deeper than any int */
   bool str, esc;
   size_t max;              /* the longest record (stream_init: LIM_RECORD_BYTES) */

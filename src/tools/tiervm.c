@@ -493,6 +493,11 @@ static int eval_setup(struct run *r, const char *rules, const tier_options *opt)
     fprintf(stderr, _("%s: out of memory\n"), prog);
     return EXIT_RULESET;
   }
+  /* -j N writes a batch's output at a time, about 25 KB: through a 64 KiB
+   * buffer it goes to the kernel 64 KiB a call (the benchmark's 16 MB of
+   * results: 1,260 calls, 240 so; docs/design-notes.md, "Fewer calls") */
+  static char out_buf[1 << 16];
+  if (r->par && !isatty(STDOUT_FILENO)) setvbuf(stdout, out_buf, _IOFBF, sizeof out_buf);
   return EXIT_OK;
 }
 

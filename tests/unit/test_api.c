@@ -281,6 +281,68 @@ static void holds_reuse_blocks(void **st) {
   fclose(f);
 }
 
+/* Element i of an_array_read_in_chunks: a nested object of 1 to 10 KB,
+ * every ninth up to 100 KB (longer than a chunk), whose string holds the
+ * array's structural bytes (brackets, commas, escaped quotes), where no
+ * element may be taken to end. */
+static size_t array_element(char *out, size_t cap, int i) {
+  static const char part[] = "ab],[}{,\\\""; /* ten bytes, the last two an escaped quote */
+  size_t n = (size_t)snprintf(out, cap, "{\"id\":%d,\"s\":\"", i);
+  size_t pad = 100 + (size_t)i * 7919 % (i % 9 == 0 ? 10000 : 900); /* tens of bytes: whole escapes */
+  for (size_t k = 0; k < pad * 10 && n < cap - 64; k++) out[n++] = part[k % 10];
+  n += (size_t)snprintf(out + n, cap - n, "\",\"l\":[[%d],{\"a\":\"]\"}]}", i);
+  return n;
+}
+
+/* An array of N elements (1.7 MB), one or two to a line, read
+ * a chunk at a time: every element whole and in order, at its line and
+ * column, whether its block is held (as tiervm -j does) or not, although
+ * the elements straddle the chunks and the blocks at every offset. */
+static void an_array_read_in_chunks(void **st) {
+  (void)st;
+  enum { N = 160, CAP = 120000 };
+  static char el[CAP];
+  FILE *f = tmpfile();
+  assert_non_null(f);
+  fputs("[", f);
+  long lines = 1;
+  for (int i = 0; i < N; i++) {
+    size_t n = array_element(el, sizeof el, i);
+    fwrite(el, 1, n, f);
+    if (i + 1 < N) fputs(i % 2 ? ",\n" : ",  ", f);
+  }
+  fputs("]\n", f);
+  for (int held = 0; held < 2; held++) {
+    rewind(f);
+    tier_input *in = tier_input_new(f, NULL);
+    static tier_hold *holds[N];
+    const char *rec;
+    size_t len;
+    long line, col;
+    int k = 0;
+    lines = 1;
+    long at = 2; /* the column of element k */
+    while (tier_input_next(in, &rec, &len, &line, &col)) {
+      assert_true(k < N);
+      size_t n = array_element(el, sizeof el, k);
+      assert_non_null(rec);
+      assert_int_equal(len, n);
+      assert_memory_equal(rec, el, n);
+      assert_int_equal(line, lines);
+      assert_int_equal(col, at);
+      if (held) assert_non_null(holds[k] = tier_input_hold(in));
+      at += (long)n + 3; /* ",  " */
+      if (k % 2) lines++, at = 1;
+      k++;
+    }
+    assert_int_equal(k, N);
+    assert_int_equal(tier_input_status(in), TIER_OK);
+    tier_input_free(in);
+    for (int i = 0; held && i < N; i++) tier_input_release(holds[i]);
+  }
+  fclose(f);
+}
+
 /* The buffer: appends, printf, JSON literals (valid whatever the bytes),
  * its length and text, and clearing. */
 static void the_buffer_builds_text(void **st) {
@@ -591,6 +653,7 @@ int main(void) {
       cmocka_unit_test(a_held_record_stays),
       cmocka_unit_test(holds_keep_memory_flat),
       cmocka_unit_test(holds_reuse_blocks),
+      cmocka_unit_test(an_array_read_in_chunks),
       cmocka_unit_test(the_buffer_builds_text),
       cmocka_unit_test(a_failed_buffer_says_so),
       cmocka_unit_test(the_tools_stages_are_library_calls),

@@ -13,3 +13,8 @@ one=$(tiervm eval -j 1 -f csv examples/card.tier "$d/p.jsonl" 2>&1 >/dev/null)
 two=$(tiervm eval -j 2 -f csv examples/card.tier "$d/p.jsonl" 2>&1 >/dev/null)
 [ "$one" = "$two" ] && echo "-j 2 warns as -j 1: $one" | cut -c1-160
 rm -rf "$d"
+# -j N hands the kernel its results 64 KiB at a time: a message about an input between hundreds of KB of results still follows the results before it
+d=$(mktemp -d); for i in 1 2 3 4; do cat examples/partners.jsonl; done > "$d/many.jsonl"
+for j in 1 2; do tiervm eval -j $j --format json --as-of 2019-12-13 rules/apn-2019.tier "$d/many.jsonl" tests/golden/data/no-such-file.jsonl "$d/many.jsonl" tests/golden/data/bad-records.jsonl > "$d/out$j" 2>&1; done
+cmp "$d/out1" "$d/out2" && echo "-j 2 writes the bytes -j 1 writes, $(wc -c < "$d/out2") of them; the message at line $(grep -n 'no-such-file' "$d/out2" | cut -d: -f1) of $(wc -l < "$d/out2")"
+rm -rf "$d"
