@@ -635,12 +635,13 @@ int loopk_build(struct tier_ruleset *rs, uint32_t n) {
   rs->loops = arena_alloc(&img->ar, sizeof *rs->loops * cand);
   struct lkb *b = t_malloc(&rs->hook, sizeof *b);
   size_t nreg = img->nmetrics + 1;
-  uint32_t *last_read = t_malloc(&rs->hook, sizeof *last_read * 2 * nreg), *names = last_read + nreg;
+  uint32_t *last_read = t_malloc(&rs->hook, sizeof *last_read * 2 * nreg);
   if (!rs->loops || !b || !last_read) {
     t_free(&rs->hook, b, b ? sizeof *b : 0);
     t_free(&rs->hook, last_read, last_read ? sizeof *last_read * 2 * nreg : 0);
     return TIER_ENOMEM;
   }
+  uint32_t *names = last_read + nreg; /* (after the test: no offset to NULL) */
   b->rs = rs, b->code = rs->code, b->last_read = last_read;
   for (uint32_t k = 0; k <= img->nmetrics; k++) last_read[k] = UINT32_MAX, names[k] = 0;
   for (uint32_t k = 0; k < n; k++)
