@@ -252,6 +252,26 @@ static void agree_on_items(tier_ruleset *rs) {
   agree(rs, lines, d);
 }
 
+/* The metrics `metrics` over KINDS' list (and a tier asking k >= 1): one
+ * loop run at once, whose rows have a row of kind `kind` or not (`has`),
+ * and which agrees with its code on ITEMS. */
+static void one_loop(const char *metrics, int kind, bool has) {
+  char src[1024];
+  snprintf(src, sizeof src,
+           "enum kind { c }\n"
+           "enum lvl { a, b, d }\n"
+           "record { id: text; partner type: kind;\n"
+           "  xs: list { n: int?; l: lvl; who: text; at: date?; f: bool; m: money?; }; }\n"
+           "%stier T c < k >= 1; >\n",
+           metrics);
+  tier_ruleset *rs = tu_compile_ok(src);
+  bool kinds[LR__COUNT] = {false};
+  assert_int_equal(loops_of(rs, kinds), 1);
+  assert_int_equal(kinds[kind], has);
+  agree_on_items(rs);
+  tier_ruleset_free(rs);
+}
+
 /* Too many item metrics to know each on every run of rows (2^9 runs):
  * their registers are tested (LR_REG). */
 static const char *MANY =
@@ -286,30 +306,10 @@ static void every_row_kind(void **st) {
   tier_ruleset_free(rs);
   tier_ruleset_free(many);
   /* a record metric no requirement reads is set still (rule tests read it) */
-  tier_ruleset *unread = tu_compile_ok("enum kind { c }\n"
-                                       "enum lvl { a, b, d }\n"
-                                       "record { id: text; partner type: kind;\n"
-                                       "  xs: list { n: int?; l: lvl; who: text; at: date?; f: bool; m: money?; }; }\n"
-                                       "metric u = any xs where f;\nmetric k = count xs where n > 1;\n"
-                                       "tier T c < k >= 1; >\n");
-  bool set[LR__COUNT] = {false};
-  assert_int_equal(loops_of(unread, set), 1);
-  assert_true(set[LR_SET]);
-  agree_on_items(unread);
-  tier_ruleset_free(unread);
+  one_loop("metric u = any xs where f;\nmetric k = count xs where n > 1;\n", LR_SET, true);
   /* a loop whose first row sets an item metric nothing reads after: the
    * steps before it go to the loop's start */
-  tier_ruleset *first = tu_compile_ok("enum kind { c }\n"
-                                      "enum lvl { a, b, d }\n"
-                                      "record { id: text; partner type: kind;\n"
-                                      "  xs: list { n: int?; l: lvl; who: text; at: date?; f: bool; m: money?; }; }\n"
-                                      "metric fl for xs = f;\nmetric k = count xs where fl;\nmetric z = count xs where n > 2;\n"
-                                      "tier T c < k >= 1; >\n");
-  bool copy[LR__COUNT] = {false};
-  assert_int_equal(loops_of(first, copy), 1);
-  assert_false(copy[LR_COPY]);
-  agree_on_items(first);
-  tier_ruleset_free(first);
+  one_loop("metric fl for xs = f;\nmetric k = count xs where fl;\nmetric z = count xs where n > 2;\n", LR_COPY, false);
 }
 
 /* A sum that overflows in a loop run at once fails at the instruction as
