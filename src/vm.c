@@ -102,6 +102,25 @@ static int item_names(struct image *img, struct tier_ruleset *rs) {
   return TIER_OK;
 }
 
+/* Which blocks are flat: each top-level item a leaf, item first_item + k
+ * requirement first_req + k's, and no other item (most blocks: a group
+ * makes a block not flat). */
+static int flat_blocks(struct image *img, struct tier_ruleset *rs) {
+  uint32_t nb = img->ntiers + img->nbadges;
+  rs->flat = arena_alloc(&img->ar, sizeof *rs->flat * ((size_t)nb + 1));
+  if (!rs->flat) return TIER_ENOMEM;
+  for (uint32_t b = 0; b < nb; b++) {
+    const struct img_tier *blk = img_block(img, b);
+    bool flat = blk->nitems == blk->nreq;
+    for (uint32_t k = 0; k < blk->nitems && flat; k++) {
+      const struct img_item *it = &img->items[blk->first_item + k];
+      flat = it->kind == IT_LEAF && it->first == blk->first_req + k;
+    }
+    rs->flat[b] = flat;
+  }
+  return TIER_OK;
+}
+
 /* Each block's time clause as results show it. */
 static int time_texts(struct image *img, struct tier_ruleset *rs) {
   uint32_t nblocks = img->ntiers + img->nbadges;
@@ -318,7 +337,9 @@ static int decode(struct tier_ruleset *rs) {
   if (rc != TIER_OK || !mn_metric_writes(img, &img->ar, &rs->writes, &rs->nwrites)) return TIER_ENOMEM;
   for (uint32_t k = 0; k < rs->nwrites; k++) rs->writes[k].at = rs->insn_at[rs->writes[k].at];
   for (int k = 0; k < 32; k++) snprintf(rs->hash_hex + 2 * k, 3, "%02x", h[k]);
-  if (item_names(img, rs) != TIER_OK || time_texts(img, rs) != TIER_OK || clause_runs(img, rs) != TIER_OK) return TIER_ENOMEM;
+  if (item_names(img, rs) != TIER_OK || flat_blocks(img, rs) != TIER_OK || time_texts(img, rs) != TIER_OK ||
+      clause_runs(img, rs) != TIER_OK)
+    return TIER_ENOMEM;
   return img->ar.failed ? TIER_ENOMEM : TIER_OK;
 }
 
@@ -1459,25 +1480,26 @@ static int run_metrics(struct tier_vm *vm, const struct record *r, int64_t asof)
   return round_run(vm, vm->rs->metric_entry, r, asof, NULL);
 }
 
-/* What vm_run gives for a requirement of shape s: the same value, and
- * the same steps in a TIER_COUNT_STEPS build (the instructions it runs). */
-static inline bool simple_holds(struct tier_vm *vm, const struct simple_req *s) {
-  int64_t x = vm->regs[s->m];
-#ifdef TIER_COUNT_STEPS
-  vm->steps += s->cmp == OP_RET ? 2 : 3;
-#endif
-  if (s->cmp == OP_NEK_I) {
-    int64_t k = vm->rs->kvals[s->k];
-    return x != TIER_NONE && k != TIER_NONE && x != k;
-  }
+/* What vm_run gives for a requirement of shape s, registers regs and
+ * constants K: the same value.  SIMPLE_STEPS(s) is what a TIER_COUNT_STEPS
+ * build counts for it (the instructions vm_run would run). */
+static inline bool simple_holds(const int64_t *regs, const int64_t *K, const struct simple_req *s) {
+  int64_t x = regs[s->m];
+  if (s->cmp == OP_NEK_I) return x != TIER_NONE && K[s->k] != TIER_NONE && x != K[s->k];
   return x >= s->lo && x <= s->hi;
 }
+#ifdef TIER_COUNT_STEPS
+#define SIMPLE_STEPS(s) ((s)->cmp == OP_RET ? 2u : 3u)
+#else
+#define SIMPLE_STEPS(s) 0u
+#endif
 
 static int run_req(struct tier_vm *vm, const struct record *r, int64_t asof, uint32_t q, bool *met) {
   int64_t v = 0;
   vm->steps++;
   if (vm->rs->simple[q].cmp) {
-    *met = simple_holds(vm, &vm->rs->simple[q]);
+    vm->steps += SIMPLE_STEPS(&vm->rs->simple[q]);
+    *met = simple_holds(vm->regs, vm->rs->kvals, &vm->rs->simple[q]);
     return TIER_OK;
   }
   int rc = round_run(vm, vm->rs->req_entry[q], r, asof, &v);
@@ -1582,13 +1604,60 @@ static int run_block(struct tier_vm *vm, const struct record *r, uint32_t b, int
   vm->steps++;
   for (uint32_t q = blk->first_req; q < blk->first_req + blk->nreq; q++) {
     if (simple[q].cmp) { /* run_req's simple way, without the call */
-      vm->steps++;
-      met[q] = simple_holds(vm, &simple[q]);
+      vm->steps += 1 + SIMPLE_STEPS(&simple[q]);
+      met[q] = simple_holds(vm->regs, vm->rs->kvals, &simple[q]);
       continue;
     }
     int rc = run_req(vm, r, asof, q, &met[q]);
     if (rc) return rc;
   }
+  return TIER_OK;
+}
+
+/* The simple requirements of a flat block from k on, up to the first that
+ * is not simple or n: their outcomes into met and held (item k is
+ * requirement k's), whether they all hold into *all, their steps into
+ * *steps; where it stopped.  A loop without a call, so that what it uses
+ * stays in registers. */
+static uint32_t simple_run(const int64_t *regs, const int64_t *K, const struct simple_req *s, bool *met, bool *held, uint32_t k,
+                           uint32_t n, bool *all, uint64_t *steps) {
+  bool ok = true;
+  uint64_t st = 0;
+  for (; k < n && s[k].cmp; k++) {
+    st += 1 + SIMPLE_STEPS(&s[k]);
+    bool h = simple_holds(regs, K, &s[k]);
+    met[k] = held[k] = h;
+    ok &= h;
+  }
+  *all &= ok;
+  *steps += st;
+  return k;
+}
+
+/* Block b at the evaluation date: its requirements into ev->met, its items
+ * into ev->held, and whether they all hold (run_block, then block_holds: the
+ * same values and steps).  A flat block (rs->flat) is one walk: each
+ * requirement's outcome is its item's. */
+static int today_block(struct tier_vm *vm, const struct record *r, uint32_t b, bool *ok) {
+  const struct tier_ruleset *rs = vm->rs;
+  const struct img_tier *blk = img_block(rs->img, b);
+  struct eval *ev = &vm->ev;
+  if (!rs->flat[b]) {
+    int rc = run_block(vm, r, b, ev->asof, ev->met);
+    if (!rc) *ok = block_holds(rs->img, blk, ev->met, ev->held);
+    return rc;
+  }
+  bool *met = ev->met + blk->first_req, *held = ev->held + blk->first_item, all = true;
+  vm->steps++;
+  for (uint32_t k = 0;; k++) {
+    k = simple_run(vm->regs, rs->kvals, rs->simple + blk->first_req, met, held, k, blk->nreq, &all, &vm->steps);
+    if (k == blk->nreq) break;
+    int rc = run_req(vm, r, ev->asof, blk->first_req + k, &met[k]);
+    if (rc) return rc;
+    held[k] = met[k];
+    all &= met[k];
+  }
+  *ok = all;
   return TIER_OK;
 }
 
@@ -1653,8 +1722,9 @@ static int eval_grant(struct tier_vm *vm, const struct record *r, uint32_t k) {
 }
 
 /* Today: every requirement of the partner's tiers [first, end) of
- * rs->ladder and of every badge, and the registers as they are at asof
- * (explain and the gap read them). */
+ * rs->ladder and of every badge, whether each tier's requirements hold
+ * (ev->rules_ok) and each badge's (ev->badge_held, before its clause), and
+ * the registers as they are at asof (explain and the gap read them). */
 static int eval_today(struct tier_vm *vm, const struct record *r, uint32_t first, uint32_t end) {
   const struct tier_ruleset *rs = vm->rs;
   const struct image *img = rs->img;
@@ -1665,9 +1735,9 @@ static int eval_today(struct tier_vm *vm, const struct record *r, uint32_t first
   memset(ev->held, 0, sizeof(bool) * img->nitems); /* other partner types' items stay false */
   for (uint32_t b = 0; b < img->ntiers + img->nbadges; b++) ev->time_at[b] = TIER_NONE;
   for (uint32_t i = first; i < end; i++)
-    if ((rc = run_block(vm, r, rs->ladder[i], ev->asof, ev->met))) return rc;
-  for (uint32_t b = img->ntiers; b < img->ntiers + img->nbadges; b++)
-    if ((rc = run_block(vm, r, b, ev->asof, ev->met))) return rc;
+    if ((rc = today_block(vm, r, rs->ladder[i], &ev->rules_ok[rs->ladder[i]]))) return rc;
+  for (uint32_t b = 0; b < img->nbadges; b++)
+    if ((rc = today_block(vm, r, img->ntiers + b, &ev->badge_held[b]))) return rc;
   for (uint32_t k = 0; k < img->ngrants; k++)
     if ((rc = eval_grant(vm, r, k))) return rc;
   memcpy(ev->regs_today, vm->regs, sizeof(int64_t) * img->nmetrics);
@@ -1786,15 +1856,15 @@ static void clause_today(struct eval *ev, uint32_t b, const struct img_tier *blk
   ev->time_at[b] = today == every && ev->asof != TIER_NONE ? CLAUSE_PENDING : ev->asof;
 }
 
-/* The badges, each on its own: its items at the evaluation date, then its
- * time clause, walked with the other badges of the same clause. */
+/* The badges, each on its own: its items at the evaluation date
+ * (eval_today), then its time clause, walked with the other badges of the
+ * same clause. */
 static int eval_badges(struct tier_vm *vm, const struct record *r) {
   const struct tier_ruleset *rs = vm->rs;
   const struct image *img = rs->img;
   struct eval *ev = &vm->ev;
   uint32_t nt = img->ntiers;
   for (uint32_t b = 0; b < img->nbadges; b++) {
-    ev->badge_held[b] = block_holds(img, &img->badges[b], ev->met, ev->held);
     if (img->badges[b].time != TC_NONE) clause_today(ev, nt + b, &img->badges[b], ev->badge_held[b]);
     vm->steps++;
   }
@@ -1828,7 +1898,6 @@ static int eval_round(struct tier_vm *vm, const struct record *r, uint32_t first
   for (uint32_t i = first; i < end; i++) {
     uint32_t t = rs->ladder[i];
     const struct img_tier *T = &img->tiers[t];
-    ev->rules_ok[t] = block_holds(img, T, ev->met, ev->held);
     rules_below = ev->rules_ok[t] && rules_below;
     if (T->time == TC_SUSTAINED && !rules_below) ev->time_at[t] = ev->asof;
     else if (T->time != TC_NONE && T->time != TC_SUSTAINED) clause_today(ev, t, T, rules_below);

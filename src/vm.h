@@ -188,6 +188,8 @@ struct tier_ruleset {
   uint32_t *ladder;         /* tier indices, grouped by type, lowest first */
   uint32_t *tier_pos;       /* each tier's place in its partner type's ladder */
   uint32_t *req_item;       /* each requirement's item */
+  bool *flat;               /* per block: its items are its requirements' leaves, item k requirement
+                               k's (vm.c, today_block walks both at once) */
   const char **time_text;   /* each block's time clause in canonical form, NULL if none */
   uint32_t *clause_next;    /* per block whose time clause it walks with others (a badge's, a
                                tier's but `sustained`): the next of its ladder or of the badges
@@ -238,7 +240,7 @@ struct eval {
      clause (vm.c, shared_clause): sustained, the latest failing one; at
      any, the latest holding one; else TIER_NONE */
   int64_t *time_at;
-  bool *rules_ok; /* per tier: its block's requirements hold today (eval_round) */
+  bool *rules_ok; /* per tier: its block's requirements hold today (eval_today) */
 };
 
 struct tier_vm {
