@@ -155,6 +155,7 @@ static uint8_t fused(const struct vinsn *c, uint32_t left) {
   if (a == OP_SETMETRIC && b == OP_JFR && c[0].a == c[1].a) return OP_SETMETRIC_JFR;
   if (a == OP_JFR && b == OP_ITEM && d >= OP_JNEQK_I && d <= OP_JNGEK_I) return (uint8_t)(OP_JFR_ITEM_JNEQK_I + (d - OP_JNEQK_I));
   if (a == OP_JFR && b == OP_ITEM && d == OP_INSET && e == OP_JUMPF) return OP_JFR_ITEM_INSET_JUMPF;
+  if ((a == OP_PUSH || a == OP_DSIZE) && b == OP_SETMETRIC) return a == OP_PUSH ? OP_PUSH_SETMETRIC : OP_DSIZE_SETMETRIC;
   if (a != OP_ITEM) return a;
   if (b == OP_ISNONE && d == OP_ORJ) return OP_ITEM_ISNONE_ORJ;
   if (b == OP_INSET && d == OP_JUMPF) return OP_ITEM_INSET_JUMPF;
@@ -1022,7 +1023,8 @@ int vm_run_code(struct tier_vm *vm, const struct vinsn *code, uint32_t entry, co
     [OP_ITEM_LTK_I_ANDJ] = &&L_ITEM_LTK_I_ANDJ, [OP_ITEM_LEK_I_ANDJ] = &&L_ITEM_LEK_I_ANDJ,
     [OP_ITEM_GTK_I_ANDJ] = &&L_ITEM_GTK_I_ANDJ, [OP_ITEM_GEK_I_ANDJ] = &&L_ITEM_GEK_I_ANDJ,
     [OP_ITEM_INSET_JUMPF] = &&L_ITEM_INSET_JUMPF, [OP_JFR_ITEM_INSET_JUMPF] = &&L_JFR_ITEM_INSET_JUMPF,
-    [OP_ITEM_WITHIN_M_JUMPF] = &&L_ITEM_WITHIN_M_JUMPF, [OP_LOOPK] = &&L_LOOPK};
+    [OP_ITEM_WITHIN_M_JUMPF] = &&L_ITEM_WITHIN_M_JUMPF, [OP_PUSH_SETMETRIC] = &&L_PUSH_SETMETRIC,
+    [OP_DSIZE_SETMETRIC] = &&L_DSIZE_SETMETRIC, [OP_LOOPK] = &&L_LOOPK};
 #pragma GCC diagnostic pop
 #undef LBL
 #define vmdispatch() do { vmstep(); goto *labels[ip->op]; } while (0)
@@ -1052,6 +1054,7 @@ int vm_run_code(struct tier_vm *vm, const struct vinsn *code, uint32_t entry, co
   vmcase(METRIC) *sp++ = regs[A]; vmbreak;
   vmcase(METRIC_F) NUM(sp) = NREG(A); sp++; vmbreak;
   vmcase(SETMETRIC) regs[A] = *--sp; vmbreak;
+  vmcase(PUSH_SETMETRIC) regs[ip[1].a] = K[A]; ip += 2; vmstep(); vmdispatch();
   vmcase(SETMETRIC_F) sp--; NREG(A) = NUM(sp); vmbreak;
   vmcase(ASOF) *sp++ = asof; vmbreak;
   vmcase(NOT) TOP = TOP == 0; vmbreak;
@@ -1313,6 +1316,7 @@ int vm_run_code(struct tier_vm *vm, const struct vinsn *code, uint32_t entry, co
     default: vmbreak;
     }
   vmcase(DSIZE) *sp++ = vm->dsets[A].n; vmbreak;
+  vmcase(DSIZE_SETMETRIC) regs[ip[1].a] = vm->dsets[A].n; ip += 2; vmstep(); vmdispatch();
   vmcase(CNTR) sp--; regs[A] = (int64_t)((uint64_t)regs[A] + (*sp == 1)); vmbreak;
   vmcase(ANYR) sp--; regs[A] = regs[A] == 1 || *sp == 1; vmbreak;
   vmcase(ALLR) sp--; regs[A] = regs[A] == 1 && *sp == 1; vmbreak;

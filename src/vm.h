@@ -93,6 +93,11 @@ enum {
   OP_ITEM_INSET_JUMPF,     /* ITEM slot; INSET k; JUMPF -> t: an enum field in a set as a filter */
   OP_JFR_ITEM_INSET_JUMPF, /* JFR m -> u; then as ITEM_INSET_JUMPF */
   OP_ITEM_WITHIN_M_JUMPF,  /* ITEM slot; WITHIN_M months; JUMPF -> t: a date in a window as a filter */
+  /* The metric block's set-up and read-out around its loops (session 13),
+   * whose instructions cannot fault, run at once: PUSH k; SETMETRIC m (a
+   * register's start) and DSIZE s; SETMETRIC m (a count distinct's result) */
+  OP_PUSH_SETMETRIC,
+  OP_DSIZE_SETMETRIC,
   /* A whole loop over a list of the record, LOOP to NEXT, run at once
    * (loopk.c): a = the list, b = its struct loopk in rs->loops.  Its rows
    * count the steps the loop's instructions as written would, edge by edge

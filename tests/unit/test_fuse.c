@@ -53,10 +53,15 @@ static void fused_runs_as_written(void **st) {
   (void)st;
   tier_ruleset *rs = tu_compile(RULES, NULL);
   assert_non_null(rs);
-  /* it fused: one of each of the six kinds */
-  int kinds = 0;
-  for (uint32_t i = 0; rs->code[i].op != OP_END; i++) kinds += rs->run[i].op != rs->code[i].op && rs->run[i].op != OP_LOOPK;
+  /* it fused: one of each of the six kinds, and each metric's start (PUSH
+   * 0; SETMETRIC) */
+  int kinds = 0, starts = 0;
+  for (uint32_t i = 0; rs->code[i].op != OP_END; i++) {
+    starts += rs->run[i].op == OP_PUSH_SETMETRIC;
+    kinds += rs->run[i].op != rs->code[i].op && rs->run[i].op != OP_LOOPK && rs->run[i].op != OP_PUSH_SETMETRIC;
+  }
   assert_int_equal(kinds, 6);
+  assert_int_equal(starts, 6);
   /* four records, by their list items: none; one; four with a missing n;
    * two with missing n */
   static const char *const items[] = {
