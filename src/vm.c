@@ -102,32 +102,23 @@ static int item_names(struct image *img, struct tier_ruleset *rs) {
   return TIER_OK;
 }
 
-/* Which blocks are flat: each top-level item a leaf, item first_item + k
- * requirement first_req + k's, and no other item (most blocks: a group
- * makes a block not flat). */
-static int flat_blocks(struct image *img, struct tier_ruleset *rs) {
-  uint32_t nb = img->ntiers + img->nbadges;
-  rs->flat = arena_alloc(&img->ar, sizeof *rs->flat * ((size_t)nb + 1));
-  if (!rs->flat) return TIER_ENOMEM;
-  for (uint32_t b = 0; b < nb; b++) {
-    const struct img_tier *blk = img_block(img, b);
-    bool flat = blk->nitems == blk->nreq;
-    for (uint32_t k = 0; k < blk->nitems && flat; k++) {
-      const struct img_item *it = &img->items[blk->first_item + k];
-      flat = it->kind == IT_LEAF && it->first == blk->first_req + k;
-    }
-    rs->flat[b] = flat;
-  }
-  return TIER_OK;
-}
-
-/* Each block's time clause as results show it. */
-static int time_texts(struct image *img, struct tier_ruleset *rs) {
+/* Per block: its time clause as results show it (rs->time_text), and
+ * whether it is flat (rs->flat): each top-level item a leaf, item
+ * first_item + k requirement first_req + k's, and no other item (most
+ * blocks: a group makes a block not flat). */
+static int block_facts(struct image *img, struct tier_ruleset *rs) {
   uint32_t nblocks = img->ntiers + img->nbadges;
   rs->time_text = arena_alloc(&img->ar, sizeof *rs->time_text * ((size_t)nblocks + 1));
-  if (!rs->time_text) return TIER_ENOMEM;
+  rs->flat = arena_alloc(&img->ar, sizeof *rs->flat * ((size_t)nblocks + 1));
+  if (!rs->time_text || !rs->flat) return TIER_ENOMEM;
   for (uint32_t b = 0; b < nblocks; b++) {
     const struct img_tier *T = img_block(img, b);
+    bool flat = T->nitems == T->nreq;
+    for (uint32_t k = 0; k < T->nitems && flat; k++) {
+      const struct img_item *it = &img->items[T->first_item + k];
+      flat = it->kind == IT_LEAF && it->first == T->first_req + k;
+    }
+    rs->flat[b] = flat;
     if (T->time == TC_NONE) continue;
     char t[80];
     tc_text(T->time, T->time_n, t, sizeof t);
@@ -338,9 +329,7 @@ static int decode(struct tier_ruleset *rs) {
   if (rc != TIER_OK || !mn_metric_writes(img, &img->ar, &rs->writes, &rs->nwrites)) return TIER_ENOMEM;
   for (uint32_t k = 0; k < rs->nwrites; k++) rs->writes[k].at = rs->insn_at[rs->writes[k].at];
   for (int k = 0; k < 32; k++) snprintf(rs->hash_hex + 2 * k, 3, "%02x", h[k]);
-  if (item_names(img, rs) != TIER_OK || flat_blocks(img, rs) != TIER_OK || time_texts(img, rs) != TIER_OK ||
-      clause_runs(img, rs) != TIER_OK)
-    return TIER_ENOMEM;
+  if (item_names(img, rs) != TIER_OK || block_facts(img, rs) != TIER_OK || clause_runs(img, rs) != TIER_OK) return TIER_ENOMEM;
   return img->ar.failed ? TIER_ENOMEM : TIER_OK;
 }
 
