@@ -998,7 +998,8 @@ static int fill_list(struct ctx *c, uint32_t l, json_t *v, int64_t *slot) {
     json_t *it = json_array_get(v, i);
     size_t mark = c->pathlen;
     path_push(c, "[%u]", i);
-    if (!json_is_object(it)) return fault(c, _("a list item must be an object, found %s"), json_kind(it));
+    if (!json_is_object(it))
+      return fault(c, _("expected %s, found %s"), _("a list item (an object)"), json_kind(it)); /* as json.c */
     int rc = fill_object(c, (uint16_t)l, it, L->items + (size_t)(start + i) * img->lists[l].width);
     if (rc) return rc;
     c->pathlen = mark;

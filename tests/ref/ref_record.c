@@ -143,7 +143,7 @@ static int list(struct reader *rd, const struct s_field *f, const json_t *v, str
   for (size_t i = 0; i < l->n; i++) {
     snprintf(rd->path + at, sizeof rd->path - at, "[%zu]", i);
     const json_t *item = json_array_get(v, i);
-    if (!json_is_object(item)) return fault(rd, "expected an object");
+    if (!json_is_object(item)) return fault(rd, "expected a list item (an object)"); /* as the VM's readers say */
     if (object(rd, item, li, &l->items[i * (size_t)width], NULL)) return -1;
     rd->path[at] = 0;
   }
