@@ -333,7 +333,9 @@ size_t rec_path_key(char *path, size_t room, size_t len, const char *key) {
  * list by its JSON key (what the record writes, as the path says it), not
  * the field's name in the rules; a key that is not a plain name quoted as
  * the unknown key is, a JSON string ("\"Open Deals\"[]"), so that a key
- * holding `.`, `[]`, a space or a quote cannot be read as two. */
+ * holding `.`, `[]`, a space or a quote cannot be read as two.  A key
+ * longer than UNKNOWN_NAME bytes is cut as the unknown key is, "..." after
+ * it, so that the message holds the words after it. */
 static void owner_label(const struct image *img, uint16_t owner, struct buf *b) {
   if (owner == NO_LIST) return;
   const struct img_list *L = &img->lists[owner];
@@ -342,8 +344,10 @@ static void owner_label(const struct image *img, uint16_t owner, struct buf *b) 
     buf_u8(b, '.');
   }
   const char *key = img_str(img, img->fields[L->field].key);
-  if (plain_key(key)) buf_printf(b, "%s", key);
-  else out_json_str(b, key, strlen(key));
+  size_t n = strlen(key), m = utf8_prefix(key, n, UNKNOWN_NAME); /* cut as the unknown key is (key_of) */
+  if (plain_key(key)) buf_put(b, key, m);
+  else out_json_str(b, key, m);
+  if (m < n) buf_put(b, "...", 3);
   buf_put(b, "[]", 2);
 }
 
