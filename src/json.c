@@ -77,12 +77,10 @@ static int fault(struct jp *j, const char *fmt, ...) {
   vsnprintf(vm->err, sizeof vm->err, fmt, ap);
   va_end(ap);
   vm->jerr[0] = 0;
-  size_t n = (size_t)snprintf(vm->path, sizeof vm->path, "$");
-  for (int k = 0; k <= LIM_LIST_DEPTH && j->at[k].field >= 0 && n < sizeof vm->path; k++) {
+  size_t n = rec_path_put(vm->path, sizeof vm->path, 0, "$", 1); /* cut as record.h says */
+  for (int k = 0; k <= LIM_LIST_DEPTH && j->at[k].field >= 0; k++) {
     n = rec_path_key(vm->path, sizeof vm->path, n, img_str(img, img->fields[j->at[k].field].key));
-    int w;
-    if (j->at[k].item >= 0 && n < sizeof vm->path && (w = snprintf(vm->path + n, sizeof vm->path - n, "[%ld]", j->at[k].item)) > 0)
-      n += (size_t)w;
+    if (j->at[k].item >= 0) n = rec_path_index(vm->path, sizeof vm->path, n, (uint64_t)j->at[k].item);
   }
   return TIER_ERECORD;
 }

@@ -133,30 +133,24 @@ static int32_t tier_named(const struct tier_vm *vm, struct reader *rd, uint32_t 
   }
 }
 
-/* "$.status_history[3].status": where item k of list l (all of the
- * list's items counted together, as the packed record keeps them) holds
- * field f, into path.  An inner list's item is found in its parent's
+/* "$.status_history[3]": where item k of list l is (all of the list's
+ * items counted together, as the packed record keeps them), into path (n
+ * bytes); its length (record.h).  An inner list's item is found in its parent's
  * items by their ranges: a scan, made only for the message of a fault. */
-static void item_path(const struct image *img, const struct record *r, uint32_t l, uint32_t k, char *path, size_t n) {
+static size_t item_path(const struct image *img, const struct record *r, uint32_t l, uint32_t k, char *path, size_t n) {
   const struct img_list *L = &img->lists[l];
   const char *key = img_str(img, img->fields[L->field].key);
-  if (L->parent == NO_LIST) {
-    size_t at = rec_path_key(path, n, (size_t)snprintf(path, n, "$"), key);
-    snprintf(path + at, n - at, "[%u]", k);
-    return;
-  }
+  if (L->parent == NO_LIST) return rec_path_index(path, n, rec_path_key(path, n, rec_path_put(path, n, 0, "$", 1), key), k);
   const struct rec_list *P = &r->lists[L->parent];
   uint32_t w = img->lists[L->parent].width;
   for (uint32_t i = 0; i < P->n; i++) {
     int64_t slot = P->items[(size_t)i * w + L->pslot];
     if (k >= LIST_START(slot) && k - LIST_START(slot) < LIST_COUNT(slot)) {
-      item_path(img, r, L->parent, i, path, n);
-      size_t at = rec_path_key(path, n, strlen(path), key);
-      if (at < n) snprintf(path + at, n - at, "[%u]", k - LIST_START(slot));
-      return;
+      size_t at = rec_path_key(path, n, item_path(img, r, L->parent, i, path, n), key);
+      return rec_path_index(path, n, at, k - LIST_START(slot));
     }
   }
-  snprintf(path, n, "$");
+  return rec_path_put(path, n, 0, "$", 1);
 }
 
 /* *v, a tier field's value as read (its text's handle), made the tier of
@@ -205,15 +199,14 @@ int rec_tiers(struct tier_vm *vm, const struct record *r) {
     const char *key = img_str(img, F->key);
     if (F->owner == NO_LIST) {
       if (tier_value(vm, r, &r->top[F->slot], p) == TIER_OK) continue;
-      rec_path_key(vm->path, sizeof vm->path, (size_t)snprintf(vm->path, sizeof vm->path, "$"), key);
+      rec_path_key(vm->path, sizeof vm->path, rec_path_put(vm->path, sizeof vm->path, 0, "$", 1), key);
       return TIER_ERECORD;
     }
     const struct rec_list *L = &r->lists[F->owner];
     uint32_t w = img->lists[F->owner].width;
     for (uint32_t i = 0; i < L->n; i++) {
       if (tier_value(vm, r, &L->items[(size_t)i * w + F->slot], p) == TIER_OK) continue;
-      item_path(img, r, F->owner, i, vm->path, sizeof vm->path);
-      rec_path_key(vm->path, sizeof vm->path, strlen(vm->path), key);
+      rec_path_key(vm->path, sizeof vm->path, item_path(img, r, F->owner, i, vm->path, sizeof vm->path), key);
       return TIER_ERECORD;
     }
   }
@@ -290,36 +283,49 @@ static bool plain_key(const char *k) {
   return true;
 }
 
-/* Key `key` put after the path[0 .. len) of a value in the record (room
- * bytes in all): ".key" when it is a plain name, else ["key"] with the key
- * a JSON string, so that a key holding `.`, `[`, `]`, a space, a quote or
- * a line feed cannot be read as two (`$["a.b"][0]`, not `$.a.b[0]`, which
- * is another value).  The path is cut at its room and stays a C string;
- * the new length. */
-size_t rec_path_key(char *path, size_t room, size_t len, const char *key) {
-  static const char hex[] = "0123456789abcdef";
-  if (room == 0 || len >= room) return len;
-  char *p = path + len, *end = path + room - 1;
-#define PUT(ch) (p < end ? (void)(*p++ = (char)(ch)) : (void)0)
-  if (plain_key(key)) {
-    PUT('.');
-    for (; *key; key++) PUT(*key);
-  } else {
-    PUT('['), PUT('"');
-    for (const unsigned char *k = (const unsigned char *)key; *k; k++) {
-      unsigned char c = *k;
-      if (c == '"' || c == '\\') PUT('\\'), PUT(c);
-      else if (c == '\n') PUT('\\'), PUT('n');
-      else if (c == '\t') PUT('\\'), PUT('t');
-      else if (c == '\r') PUT('\\'), PUT('r');
-      else if (c < 0x20 || c == 0x7f) PUT('\\'), PUT('u'), PUT('0'), PUT('0'), PUT(hex[c >> 4]), PUT(hex[c & 15]);
-      else PUT(c);
-    }
-    PUT('"'), PUT(']');
+_Static_assert(sizeof((struct tier_vm *)0)->path == REC_PATH_ROOM, "vm->path is a record's path");
+
+/* path[0 .. len) and then the n bytes of one piece, whole, when the path
+ * stays within REC_PATH_SHOWN(room) bytes; else the cut mark after it and
+ * the length room: the path is full (record.h). */
+static size_t path_piece(char *path, size_t room, size_t len, const char *piece, size_t n) {
+  if (room <= sizeof REC_PATH_CUT || len > REC_PATH_SHOWN(room)) return len; /* full */
+  if (n > REC_PATH_SHOWN(room) - len) {
+    memcpy(path + len, REC_PATH_CUT, sizeof REC_PATH_CUT);
+    return room;
   }
-#undef PUT
-  *p = 0;
-  return (size_t)(p - path);
+  memcpy(path + len, piece, n);
+  path[len + n] = 0;
+  return len + n;
+}
+
+size_t rec_path_put(char *path, size_t room, size_t len, const char *s, size_t n) {
+  for (size_t i = 0; i < n; i++) len = path_piece(path, room, len, s + i, 1);
+  return len;
+}
+
+size_t rec_path_index(char *path, size_t room, size_t len, uint64_t i) {
+  char ix[32];
+  int w = snprintf(ix, sizeof ix, "[%llu]", (unsigned long long)i);
+  return rec_path_put(path, room, len, ix, w > 0 ? (size_t)w : 0);
+}
+
+/* ".key" when the key is a plain name, else ["key"] with the key a JSON
+ * string, so that a key holding `.`, `[`, `]`, a space, a quote or a line
+ * feed cannot be read as two (`$["a.b"][0]`, not `$.a.b[0]`, which is
+ * another value); the key is escaped as every JSON string the library
+ * writes (json_esc), so that it reads the same in a fault's path as in
+ * JSON output (a did-you-mean, disasm). */
+size_t rec_path_key(char *path, size_t room, size_t len, const char *key) {
+  size_t n = strlen(key);
+  if (plain_key(key)) return rec_path_put(path, room, rec_path_put(path, room, len, ".", 1), key, n);
+  len = rec_path_put(path, room, len, "[\"", 2);
+  for (size_t i = 0, used; i < n; i += used) {
+    char esc[8];
+    size_t e = json_esc(key + i, n - i, &used, esc);
+    len = e ? path_piece(path, room, len, esc, e) : path_piece(path, room, len, key + i, used);
+  }
+  return rec_path_put(path, room, len, "\"]", 2);
 }
 
 /* Where a key of `owner` sits, for people: "" for the record, "customers[]"
@@ -327,7 +333,9 @@ size_t rec_path_key(char *path, size_t room, size_t len, const char *key) {
  * list by its JSON key (what the record writes, as the path says it), not
  * the field's name in the rules; a key that is not a plain name quoted as
  * the unknown key is, a JSON string ("\"Open Deals\"[]"), so that a key
- * holding `.`, `[]`, a space or a quote cannot be read as two. */
+ * holding `.`, `[]`, a space or a quote cannot be read as two.  A key
+ * longer than UNKNOWN_NAME bytes is cut as the unknown key is, "..." after
+ * it, so that the message holds the words after it. */
 static void owner_label(const struct image *img, uint16_t owner, struct buf *b) {
   if (owner == NO_LIST) return;
   const struct img_list *L = &img->lists[owner];
@@ -336,8 +344,10 @@ static void owner_label(const struct image *img, uint16_t owner, struct buf *b) 
     buf_u8(b, '.');
   }
   const char *key = img_str(img, img->fields[L->field].key);
-  if (plain_key(key)) buf_printf(b, "%s", key);
-  else out_json_str(b, key, strlen(key));
+  size_t n = strlen(key), m = utf8_prefix(key, n, UNKNOWN_NAME); /* cut as the unknown key is (key_of) */
+  if (plain_key(key)) buf_put(b, key, m);
+  else out_json_str(b, key, m);
+  if (m < n) buf_put(b, "...", 3);
   buf_put(b, "[]", 2);
 }
 
@@ -819,16 +829,6 @@ static void path_key(struct ctx *c, const char *key) {
   c->pathlen = rec_path_key(c->vm->path, sizeof c->vm->path, c->pathlen, key);
 }
 
-static void path_push(struct ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void path_push(struct ctx *c, const char *fmt, ...) {
-  size_t room = sizeof c->vm->path - c->pathlen;
-  va_list ap;
-  va_start(ap, fmt);
-  int n = vsnprintf(c->vm->path + c->pathlen, room, fmt, ap);
-  va_end(ap);
-  if (n > 0) c->pathlen += (size_t)n < room ? (size_t)n : room - 1;
-}
-
 /* One scalar value of field f into *out. */
 static int scalar(struct ctx *c, const struct img_field *f, json_t *v, int64_t *out) {
   const struct image *img = c->img;
@@ -997,8 +997,9 @@ static int fill_list(struct ctx *c, uint32_t l, json_t *v, int64_t *slot) {
   for (uint32_t i = 0; i < n; i++) {
     json_t *it = json_array_get(v, i);
     size_t mark = c->pathlen;
-    path_push(c, "[%u]", i);
-    if (!json_is_object(it)) return fault(c, _("a list item must be an object, found %s"), json_kind(it));
+    c->pathlen = rec_path_index(c->vm->path, sizeof c->vm->path, c->pathlen, i);
+    if (!json_is_object(it))
+      return fault(c, _("expected %s, found %s"), _("a list item (an object)"), json_kind(it)); /* as json.c */
     int rc = fill_object(c, (uint16_t)l, it, L->items + (size_t)(start + i) * img->lists[l].width);
     if (rc) return rc;
     c->pathlen = mark;
@@ -1062,7 +1063,7 @@ static int parse_ref(struct tier_vm *vm, const char *json, size_t len, struct re
   rd->root = root;
   const struct image *img = vm->rs->img;
   struct ctx c = {vm, rd, img, 0, 0, vm->path, 0};
-  path_push(&c, "$");
+  c.pathlen = rec_path_put(vm->path, sizeof vm->path, 0, "$", 1);
   if (!json_is_object(root)) return fault(&c, _("a record must be a JSON object, found %s"), json_kind(root));
   /* the id first, so that any later error can name the record */
   if (img->id_field >= 0) {

@@ -11,6 +11,11 @@
 #include "vm.h"
 #include "scan.h"
 
+/* A record's JSON path: its buffer's bytes, and the mark of a cut one (rec_path_put) */
+#define REC_PATH_ROOM 256
+#define REC_PATH_CUT "..."
+#define REC_PATH_SHOWN(room) ((room) - sizeof REC_PATH_CUT)
+
 #define MAX_ITEMS (1u << 24) /* list items per record */
 #define UNKNOWN_KEPT 32      /* undeclared keys told by name (rec_unknown_key) */
 #define UNKNOWN_NAME 64      /* bytes of such a key kept, cut on a character boundary */
@@ -132,7 +137,7 @@ struct reader {
   struct unknown_key *strict_seen;
   size_t cap_strict_seen;
   uint32_t nstrict_seen;
-  char strict_err[512], strict_path[256];
+  char strict_err[512], strict_path[REC_PATH_ROOM];
   uint64_t unknown_records, unknown_last;  /* records read with any such key */
   uint64_t other_records, other_last;      /* those with one not kept by name */
   /* numbered (tier_vm_number_record): strict_seen also keeps the record's
@@ -145,9 +150,21 @@ struct reader {
 };
 
 struct reader *reader_of(struct tier_vm *vm);
-/* Key `key` put after the path[0 .. len) of a record's value (room bytes
- * in all): ".key" for a plain name, else ["key"], the key a JSON string;
- * the new length, the path cut at its room (record.c). */
+/* A record's JSON path ("$.customers[3][\"open deals\"]") is built in a
+ * buffer of REC_PATH_ROOM bytes (vm->path, and the paths of tierc test's
+ * profiles), piece by piece: a byte of "$", of ".name" or of "[3]", a
+ * whole character or escape of a bracketed key.  A path that would pass
+ * REC_PATH_SHOWN bytes keeps its first pieces within them and ends with
+ * REC_PATH_CUT ("..."), which no whole path ends with; the length the
+ * builders then return is room, so that nothing more is put.  Each builder
+ * takes the path[0 .. len) so far and returns the new length (record.c);
+ * REC_PATH_ROOM and the mark are defined at the top of this file. */
+/* ASCII text s (n bytes: "$", "[3]") put after the path */
+size_t rec_path_put(char *path, size_t room, size_t len, const char *s, size_t n);
+/* "[i]" put after the path */
+size_t rec_path_index(char *path, size_t room, size_t len, uint64_t i);
+/* Key `key` put after the path: ".key" for a plain name, else ["key"],
+ * the key a JSON string as out_json_str writes it (json_esc). */
 size_t rec_path_key(char *path, size_t room, size_t len, const char *key);
 int rec_enum_value(const struct image *img, const struct img_enum *e, const char *s, size_t n);
 void rec_enum_allowed(const struct image *img, const struct img_enum *e, char *out, size_t size);

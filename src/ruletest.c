@@ -117,8 +117,8 @@ static int field_keyed(const struct image *img, uint16_t owner, const char *key)
 
 /* Every key of object o must be a field of `owner` (or, at the top, a line
  * key): a misspelt field would silently test another profile. */
-static void check_profile_keys(const struct image *img, json_t *o, uint16_t owner, const char *path, struct buf *why,
-                               int *nerr) {
+static void check_profile_keys(const struct image *img, json_t *o, uint16_t owner, const char *path, size_t pathlen,
+                               struct buf *why, int *nerr) {
   const char *k;
   json_t *v;
   json_object_foreach(o, k, v) {
@@ -137,10 +137,10 @@ static void check_profile_keys(const struct image *img, json_t *o, uint16_t owne
     json_t *item;
     json_array_foreach(v, i, item) {
       if (!json_is_object(item)) continue; /* the record reader says what is wrong */
-      char sub[200];
-      size_t at = rec_path_key(sub, sizeof sub, (size_t)snprintf(sub, sizeof sub, "%s", path), k);
-      if (at < sizeof sub) snprintf(sub + at, sizeof sub - at, "[%zu]", i);
-      check_profile_keys(img, item, img->fields[f].ref, sub, why, nerr);
+      char sub[REC_PATH_ROOM];             /* cut as a record's path is (record.h) */
+      memcpy(sub, path, strlen(path) + 1); /* at most REC_PATH_ROOM bytes; pathlen may be the full mark */
+      size_t at = rec_path_index(sub, sizeof sub, rec_path_key(sub, sizeof sub, pathlen, k), i);
+      check_profile_keys(img, item, img->fields[f].ref, sub, at, why, nerr);
     }
   }
 }
@@ -688,7 +688,7 @@ static enum outcome run_one(struct tier_vm *vm, const char *text, size_t len, js
     return T_MALFORMED;
   }
   check_test_keys(t, img->ntiers > 0, why, &nerr);
-  check_profile_keys(img, t, NO_LIST, "$", why, &nerr);
+  check_profile_keys(img, t, NO_LIST, "$", 1, why, &nerr);
   if (nerr) return T_MALFORMED;
   json_t *expect = json_object_get(t, "expect");
   int64_t asof = TIER_NONE;

@@ -11,31 +11,66 @@
 
 #include "tier_int.h"
 
-/* s (n bytes) as a JSON string literal: the short escapes, \u00XX for the
- * other control characters, and whatever the input bytes, UTF-8 out: a
- * byte that does not start a valid sequence becomes U+FFFD. */
+/* One piece of s[0 .. n) (n > 0) as a JSON string writes it - the one rule
+ * of every JSON string the library writes and of a key in a record's path
+ * (rec_path_key): 0 when the piece stands as it is, *used bytes of it (a
+ * printable ASCII byte but '"' and '\\', or a whole UTF-8 sequence that is
+ * not a control character); else its escape in esc, NUL-terminated, and
+ * the escape's length: \" \\ \n \t \r, \u00XX for the other control
+ * characters (C0, DEL and C1, U+0080 .. U+009F, which a terminal may obey),
+ * \ufffd for a byte that starts no valid UTF-8 sequence (*used = 1). */
+size_t json_esc(const char *s, size_t n, size_t *used, char esc[8]) {
+  static const char hex[] = "0123456789abcdef";
+  unsigned char c = (unsigned char)s[0];
+  unsigned cp = c;
+  *used = 1;
+  if (c >= 0x80) {
+    size_t len = utf8_seq(s, n);
+    if (!len) {
+      memcpy(esc, "\\ufffd", 7);
+      return 6;
+    }
+    *used = len;
+    if (len > 2 || c != 0xC2 || (unsigned char)s[1] >= 0xA0) return 0;
+    cp = (unsigned char)s[1]; /* U+0080 .. U+009F */
+  } else if (c >= 0x20 && c != 0x7f && c != '"' && c != '\\') return 0;
+  esc[0] = '\\';
+  switch (cp) {
+  case '"': esc[1] = '"'; break;
+  case '\\': esc[1] = '\\'; break;
+  case '\n': esc[1] = 'n'; break;
+  case '\t': esc[1] = 't'; break;
+  case '\r': esc[1] = 'r'; break;
+  default:
+    memcpy(esc + 1, "u00", 3);
+    esc[4] = hex[cp >> 4];
+    esc[5] = hex[cp & 15];
+    esc[6] = 0;
+    return 6;
+  }
+  esc[2] = 0;
+  return 2;
+}
+
+/* s (n bytes) as a JSON string literal, each piece as json_esc says: UTF-8
+ * out whatever the input bytes. */
 void out_json_str(struct buf *b, const char *s, size_t n) {
   buf_u8(b, '"');
-  size_t run = 0;
-  for (size_t i = 0; i < n; i++) {
+  size_t run = 0, i = 0;
+  while (i < n) {
     unsigned char c = (unsigned char)s[i];
-    if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') { run++; continue; }
-    if (c >= 0x80) {
-      size_t len = utf8_seq(s + i, n - i);
-      if (len) { run += len; i += len - 1; continue; }
+    if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') { /* json_esc's first case, in line */
+      run++, i++;
+      continue;
     }
-    buf_put(b, s + i - run, run);
-    run = 0;
-    switch (c) {
-    case '"': buf_put(b, "\\\"", 2); break;
-    case '\\': buf_put(b, "\\\\", 2); break;
-    case '\n': buf_put(b, "\\n", 2); break;
-    case '\t': buf_put(b, "\\t", 2); break;
-    case '\r': buf_put(b, "\\r", 2); break;
-    default:
-      if (c >= 0x80) buf_put(b, "\\ufffd", 6);
-      else buf_printf(b, "\\u%04x", c);
-    }
+    char esc[8];
+    size_t used, e = json_esc(s + i, n - i, &used, esc);
+    if (e) {
+      buf_put(b, s + i - run, run);
+      buf_put(b, esc, e);
+      run = 0;
+    } else run += used;
+    i += used;
   }
   buf_put(b, s + n - run, run);
   buf_u8(b, '"');

@@ -102,6 +102,7 @@ void buf_vprintf(struct buf *b, const char *fmt, va_list ap) __attribute__((form
 void buf_free(struct buf *b);
 /* text.c: JSON string literals (NULL: null), and the buffer inside a
  * public tier_buf, for the library's text outputs */
+size_t json_esc(const char *s, size_t n, size_t *used, char esc[8]);
 void out_json_str(struct buf *b, const char *s, size_t n);
 void out_json_cstr(struct buf *b, const char *s);
 struct buf *tier_buf_inner(tier_buf *t);

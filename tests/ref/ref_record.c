@@ -27,6 +27,24 @@ struct reader {
   char path[512];
 };
 
+/* docs/language.md 3.4: a path longer than 252 bytes is shown as its
+ * first pieces within 252 bytes and "..." - a piece being a whole
+ * character, or an escape (\" \\ \n \t \r, \u00XX, \ufffd) of a
+ * bracketed key.  path is whole up to its first 258 bytes at least (its
+ * buffer's), all this needs. */
+static const char *shown(char *path) {
+  size_t n = strlen(path), at = 0;
+  if (n <= 252) return path;
+  for (;;) {
+    const unsigned char c = (unsigned char)path[at];
+    size_t piece = c == '\\' ? (path[at + 1] == 'u' ? 6 : 2) : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+    if (at + piece > 252) break;
+    at += piece;
+  }
+  memcpy(path + at, "...", 4);
+  return path;
+}
+
 static int fault(struct reader *rd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int fault(struct reader *rd, const char *fmt, ...) {
   char msg[300];
@@ -36,7 +54,7 @@ static int fault(struct reader *rd, const char *fmt, ...) {
   va_end(ap);
   rd->out->status = OC_RECORD;
   rd->out->error = oc_strdup(msg);
-  rd->out->path = rd->path[0] ? oc_strdup(rd->path) : NULL; /* no path: not a JSON object */
+  rd->out->path = rd->path[0] ? oc_strdup(shown(rd->path)) : NULL; /* no path: not a JSON object */
   return -1;
 }
 
@@ -143,7 +161,7 @@ static int list(struct reader *rd, const struct s_field *f, const json_t *v, str
   for (size_t i = 0; i < l->n; i++) {
     snprintf(rd->path + at, sizeof rd->path - at, "[%zu]", i);
     const json_t *item = json_array_get(v, i);
-    if (!json_is_object(item)) return fault(rd, "expected an object");
+    if (!json_is_object(item)) return fault(rd, "expected a list item (an object)"); /* as the VM's readers say */
     if (object(rd, item, li, &l->items[i * (size_t)width], NULL)) return -1;
     rd->path[at] = 0;
   }
@@ -161,7 +179,8 @@ static int field_of(const struct comp *c, int owner, const char *key) {
 
 /* rd->path cut at `at`, then key: ".key" for a name of letters, digits and
  * _ that does not start with a digit, any other key a JSON string in
- * brackets (["a b"]; \" \\ \n \t \r, \u00XX for another control byte). */
+ * brackets (["a b"]; \" \\ \n \t \r, \u00XX for another control character:
+ * C0, DEL, C1). */
 static void key_path(struct reader *rd, size_t at, const char *key) {
   bool plain = *key && !(*key >= '0' && *key <= '9');
   for (const char *k = key; *k && plain; k++)
@@ -178,7 +197,8 @@ static void key_path(struct reader *rd, size_t at, const char *key) {
     else if (*k == '\t') n += (size_t)sprintf(esc + n, "\\t");
     else if (*k == '\r') n += (size_t)sprintf(esc + n, "\\r");
     else if (*k < 0x20 || *k == 0x7f) n += (size_t)sprintf(esc + n, "\\u%04x", *k);
-    else esc[n++] = (char)*k;
+    else if (*k == 0xC2 && k[1] >= 0x80 && k[1] < 0xA0) n += (size_t)sprintf(esc + n, "\\u%04x", *++k); /* C1 */
+    else esc[n++] = (char)*k; /* the keys of the rules and of jansson are UTF-8 */
   }
   esc[n] = 0;
   snprintf(rd->path + at, sizeof rd->path - at, "[\"%s\"]", esc);

@@ -266,6 +266,55 @@ static void nested_paths(void **st) {
   }
 }
 
+/* Every fault of a value in well-formed JSON, worded alike by both readers
+ * at the same path: each place of the nested schema (a field of every
+ * type, a list, a list's item at each depth) given each kind of JSON value
+ * in an otherwise valid record.  A list item that is no object read
+ * "expected a list item (an object), found an integer" in the streaming
+ * reader and "a list item must be an object, found an integer" in the
+ * jansson one. */
+static void value_faults_worded_alike(void **st) {
+  (void)st;
+  static const char *const places[] = {
+      "{\"id\":@,\"type\":\"a\"}",
+      "{\"id\":\"x\",\"type\":@}",
+      "{\"id\":\"x\",\"type\":\"a\",\"tags\":@}",
+      "{\"id\":\"x\",\"type\":\"a\",\"tags\":[@]}",
+      "{\"id\":\"x\",\"type\":\"a\",\"tags\":[{\"t\":\"u\"},@]}",
+      "{\"id\":\"x\",\"type\":\"a\",\"tags\":[{\"t\":@}]}",
+      "{\"id\":\"x\",\"type\":\"a\",\"customers\":[{\"id\":\"c\",\"segment\":@}]}",
+      "{\"id\":\"x\",\"type\":\"a\",\"customers\":[{\"id\":\"c\",\"months\":[@]}]}",
+      "{\"id\":\"x\",\"type\":\"a\",\"customers\":[{\"id\":\"c\",\"months\":[{\"month\":@,\"seats\":1}]}]}",
+      "{\"id\":\"x\",\"type\":\"a\",\"customers\":[{\"id\":\"c\",\"months\":[{\"month\":\"2024-01-01\",\"seats\":@}]}]}",
+      "{\"id\":\"x\",\"type\":\"a\",\"customers\":[{\"id\":\"c\",\"months\":[{\"month\":\"2024-01-01\",\"seats\":1,"
+      "\"usage\":@}]}]}",
+      "{\"id\":\"x\",\"type\":\"a\",\"customers\":[{\"id\":\"c\",\"months\":[{\"month\":\"2024-01-01\",\"seats\":1,"
+      "\"days\":[@]}]}]}",
+      "{\"id\":\"x\",\"type\":\"a\",\"customers\":[{\"id\":\"c\",\"months\":[{\"month\":\"2024-01-01\",\"seats\":1,"
+      "\"days\":[{\"n\":1,\"note\":@}]}]}]}",
+      "{\"id\":\"x\",\"type\":\"a\",\"customers\":[{\"id\":\"c\",\"contacts\":@}]}",
+      "{\"id\":\"x\",\"type\":\"a\",\"customers\":[{\"id\":\"c\",\"contacts\":[1,@]}]}",
+  };
+  static const char *const values[] = {"{\"a\":1}", "[1]", "\"s\"", "1", "1.5", "-0", "true", "null", "\"2024-02-30\"", "\"z\""};
+  int faults = 0;
+  for (size_t p = 0; p < sizeof places / sizeof places[0]; p++)
+    for (size_t v = 0; v < sizeof values / sizeof values[0]; v++) {
+      char json[512];
+      const char *at = strchr(places[p], '@');
+      snprintf(json, sizeof json, "%.*s%s%s", (int)(at - places[p]), places[p], values[v], at + 1);
+      struct record rec;
+      int a = rec_parse(nfast, json, strlen(json), &rec);
+      int b = rec_parse_ref(nref, json, strlen(json), &rec);
+      assert_int_equal(a, b);
+      if (a == TIER_OK) continue;
+      faults++;
+      if (strcmp(tier_vm_error(nfast), tier_vm_error(nref)) || strcmp(tier_vm_error_path(nfast), tier_vm_error_path(nref)))
+        fail_msg("%s: streaming reader \"%s\" at %s, jansson reader \"%s\" at %s", json, tier_vm_error(nfast),
+                 tier_vm_error_path(nfast), tier_vm_error(nref), tier_vm_error_path(nref));
+    }
+  assert_true(faults > 80); /* most of the pairs are faults */
+}
+
 /* Both readers, f and r, reject json with the fault err at path. */
 static void both_fault(tier_vm *f, tier_vm *r, const char *json, const char *err, const char *path) {
   struct record rec;
@@ -275,6 +324,112 @@ static void both_fault(tier_vm *f, tier_vm *r, const char *json, const char *err
   assert_int_equal(rec_parse_ref(r, json, strlen(json), &rec), TIER_ERECORD);
   assert_string_equal(tier_vm_error(r), err);
   assert_string_equal(tier_vm_error_path(r), path);
+}
+
+/* A key reads the same in a fault's path as in JSON output: rec_path_key
+ * and out_json_str escape by one rule (json_esc).  The path wrote DEL as
+ * \u007f where the output wrote it raw, and a byte that is no UTF-8 raw
+ * where the output wrote \ufffd. */
+static void keys_escaped_as_in_output(void **st) {
+  (void)st;
+  static const struct {
+    const char *key, *path;
+  } cases[] = {
+      {"a\x7f"
+       "b",
+       "$[\"a\\u007fb\"]"},
+      {"a\xff"
+       "b",
+       "$[\"a\\ufffdb\"]"},                             /* no UTF-8 */
+      {"a\xc3", "$[\"a\\ufffd\"]"},                     /* a sequence cut short */
+      {"\xed\xa0\x80", "$[\"\\ufffd\\ufffd\\ufffd\"]"}, /* a surrogate */
+      {"\x01\x1f", "$[\"\\u0001\\u001f\"]"},
+      {"\n\t\r", "$[\"\\n\\t\\r\"]"},
+      {"q\"q", "$[\"q\\\"q\"]"},
+      {"b\\b", "$[\"b\\\\b\"]"},
+      {"caf\xc3\xa9 \xe5\x8f\x96\xe5\xbc\x95", "$[\"caf\xc3\xa9 \xe5\x8f\x96\xe5\xbc\x95\"]"},
+      {"c1\xc2\x85", "$[\"c1\\u0085\"]"}, /* a C1 control, which a terminal may obey */
+      {"nbsp\xc2\xa0", "$[\"nbsp\xc2\xa0\"]"},
+      {"a b", "$[\"a b\"]"},
+      {"plain_1", "$.plain_1"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    char path[REC_PATH_ROOM];
+    size_t n = rec_path_key(path, sizeof path, rec_path_put(path, sizeof path, 0, "$", 1), cases[i].key);
+    assert_string_equal(path, cases[i].path);
+    assert_int_equal(n, strlen(path));
+    if (path[1] != '[') continue;
+    struct buf b = {0};
+    out_json_str(&b, cases[i].key, strlen(cases[i].key));
+    assert_false(b.failed);
+    assert_int_equal(b.n, n - 3);
+    assert_memory_equal(b.p, path + 2, b.n);
+    buf_free(&b);
+  }
+}
+
+/* A record's path that does not fit its buffer ends with "...", cut
+ * between whole characters and escapes, the same in every builder; it was
+ * cut at 255 bytes (200 in tierc test) with nothing to say so. */
+static void paths_cut_marked(void **st) {
+  (void)st;
+  char key[1200], path[REC_PATH_ROOM];
+  /* 252 bytes are whole; one more, and the path shows 252 and the mark */
+  memset(key, 'k', 250), key[250] = 0;
+  assert_int_equal(rec_path_key(path, sizeof path, rec_path_put(path, sizeof path, 0, "$", 1), key), 252);
+  assert_int_equal(strlen(path), 252);
+  assert_int_equal(rec_path_index(path, sizeof path, 252, 7), REC_PATH_ROOM);
+  assert_string_equal(path + 252, "...");
+  assert_int_equal(strncmp(path, "$.kkk", 5), 0);
+  memset(key, 'k', 251), key[251] = 0;
+  assert_int_equal(rec_path_key(path, sizeof path, rec_path_put(path, sizeof path, 0, "$", 1), key), REC_PATH_ROOM);
+  assert_int_equal(strlen(path), 255);
+  assert_string_equal(path + 252, "...");
+  /* full: nothing more is put */
+  assert_int_equal(rec_path_index(path, sizeof path, REC_PATH_ROOM, 3), REC_PATH_ROOM);
+  assert_int_equal(rec_path_key(path, sizeof path, REC_PATH_ROOM, "x"), REC_PATH_ROOM);
+  assert_int_equal(strlen(path), 255);
+  /* an escape is never split: $[" and 41 of \u0001 (249 bytes), the mark */
+  memset(key, 1, 100), key[100] = 0;
+  rec_path_key(path, sizeof path, rec_path_put(path, sizeof path, 0, "$", 1), key);
+  assert_int_equal(strlen(path), 252);
+  assert_string_equal(path + 243, "\\u0001...");
+  /* nor a character: $[" and 124 of é (251 bytes), the mark */
+  for (int i = 0; i < 200; i++) key[2 * i] = (char)0xC3, key[2 * i + 1] = (char)0xA9;
+  key[400] = 0;
+  rec_path_key(path, sizeof path, rec_path_put(path, sizeof path, 0, "$", 1), key);
+  assert_int_equal(strlen(path), 254);
+  assert_string_equal(path + 249, "\xc3\xa9...");
+  /* an index is put a byte at a time, as "$" and a plain key are */
+  memset(key, 'k', 247), key[247] = 0;
+  size_t n = rec_path_key(path, sizeof path, rec_path_put(path, sizeof path, 0, "$", 1), key);
+  assert_int_equal(rec_path_index(path, sizeof path, n, 12345), REC_PATH_ROOM);
+  assert_string_equal(path + 249, "[12...");
+}
+
+/* Both readers cut a fault's path alike (json.c's fault, record.c's ctx),
+ * at the top and in a list's items, as paths_cut_marked says. */
+static void readers_cut_paths_alike(void **st) {
+  (void)st;
+  char src[1600], k300[301], json[2000], want[REC_PATH_ROOM];
+  memset(k300, 'k', 300), k300[300] = 0;
+  snprintf(src, sizeof src,
+           "enum kind { a }\nrecord { id: text; partner type: kind; n \"%s\": int; items \"%.120s\": list { "
+           "m \"%.140s\": int; } }\ntier T a < n >= 0; >\n",
+           k300, k300, k300);
+  tier_ruleset *lrs = tu_compile(src, NULL);
+  assert_non_null(lrs);
+  tier_vm *vf = tier_vm_new(lrs, NULL), *vr = tier_vm_new(lrs, NULL);
+  snprintf(json, sizeof json, "{\"id\":\"x\",\"type\":\"a\",\"%s\":\"1\"}", k300);
+  snprintf(want, sizeof want, "$.%.250s...", k300);
+  both_fault(vf, vr, json, "expected an integer, found a string", want);
+  snprintf(json, sizeof json, "{\"id\":\"x\",\"type\":\"a\",\"%s\":1,\"%.120s\":[{\"%.140s\":1},{\"%.140s\":true}]}", k300, k300,
+           k300, k300);
+  snprintf(want, sizeof want, "$.%.120s[1].%.126s...", k300, k300);
+  both_fault(vf, vr, json, "expected an integer, found a boolean", want);
+  tier_vm_free(vf);
+  tier_vm_free(vr);
+  tier_ruleset_free(lrs);
 }
 
 /* Both readers, f and r, read json. */
@@ -1006,17 +1161,31 @@ static void amounts_read_exactly(void **st) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(examples_agree),         cmocka_unit_test(generated_agree),
-      cmocka_unit_test(mutations_agree),        cmocka_unit_test(deep_nesting_is_an_error),
-      cmocka_unit_test(large_record),           cmocka_unit_test(nested_agree),
-      cmocka_unit_test(nested_paths),           cmocka_unit_test(nested_mutations_agree),
-      cmocka_unit_test(keys_and_texts_agree),   cmocka_unit_test(tier_fields_agree),
-      cmocka_unit_test(enum_values_agree),      cmocka_unit_test(enum_values_in_place),
-      cmocka_unit_test(sorted_keys_learnt),     cmocka_unit_test(spaced_keys_matched),
-      cmocka_unit_test(dates_read_in_place),    cmocka_unit_test(bom_is_named),
-      cmocka_unit_test(strict_names_every_key), cmocka_unit_test(lists_named_by_their_keys),
-      cmocka_unit_test(tier_value_paths),       cmocka_unit_test(amounts_read_exactly),
+      cmocka_unit_test(examples_agree),
+      cmocka_unit_test(generated_agree),
+      cmocka_unit_test(mutations_agree),
+      cmocka_unit_test(deep_nesting_is_an_error),
+      cmocka_unit_test(large_record),
+      cmocka_unit_test(nested_agree),
+      cmocka_unit_test(nested_paths),
+      cmocka_unit_test(nested_mutations_agree),
+      cmocka_unit_test(keys_and_texts_agree),
+      cmocka_unit_test(tier_fields_agree),
+      cmocka_unit_test(enum_values_agree),
+      cmocka_unit_test(enum_values_in_place),
+      cmocka_unit_test(sorted_keys_learnt),
+      cmocka_unit_test(spaced_keys_matched),
+      cmocka_unit_test(dates_read_in_place),
+      cmocka_unit_test(bom_is_named),
+      cmocka_unit_test(strict_names_every_key),
+      cmocka_unit_test(lists_named_by_their_keys),
+      cmocka_unit_test(tier_value_paths),
+      cmocka_unit_test(amounts_read_exactly),
       cmocka_unit_test(syntax_text_cut_whole),
+      cmocka_unit_test(value_faults_worded_alike),
+      cmocka_unit_test(keys_escaped_as_in_output),
+      cmocka_unit_test(paths_cut_marked),
+      cmocka_unit_test(readers_cut_paths_alike),
   };
   return cmocka_run_group_tests_name("json", tests, setup, teardown);
 }
