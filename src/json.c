@@ -859,8 +859,7 @@ static inline int bare_key(struct jp *j, struct owner_fields of, uint32_t next) 
  * key and looking it up.  Only names whose JSON spelling is themselves
  * qualify (field_key.raw). */
 static inline __attribute__((always_inline)) int expected_key(struct jp *j, struct owner_fields of, uint32_t next) {
-  if (next >= of.n) return -1;
-  const struct field_key *k = &of.k[next];
+  const struct field_key *k = &of.k[next]; /* of.k[of.n] matches nothing */
   if (j->e - j->p >= 16) {
     if (scan_pat_at(&k->pat, j->p)) { /* "name": in one compare: most keys */
       j->p += k->pat.n;
@@ -938,7 +937,8 @@ static int list(struct jp *j, uint32_t l, bool *seen_items, int64_t *slot) {
 static struct owner_fields fields_of(struct jp *j, int owner) {
   const uint32_t *start = j->vm->owner_start;
   struct owner_fields of = {start[owner + 3] - start[owner + 2], j->vm->owner_fields + start[owner + 2],
-                            j->rd->keys + start[owner + 2], j->rd->order + start[owner + 2] + (uint32_t)(owner + 1)};
+                            j->rd->keys + start[owner + 2] + (uint32_t)(owner + 1),
+                            j->rd->order + start[owner + 2] + (uint32_t)(owner + 1)};
   return of;
 }
 
@@ -1058,6 +1058,25 @@ static int object(struct jp *j, int owner, const struct owner_fields *ofs, int d
  * byte for byte between quotes is that field (see expected_key). */
 static bool raw_name(const struct image *img, uint32_t name) { return raw_bytes(img->strs[name], img->strlens[name]); }
 
+/* The key of field fi, as expected_key() matches it. */
+static void key_of(const struct tier_vm *vm, struct field_key *k, uint32_t fi) {
+  const struct image *img = vm->rs->img;
+  uint32_t name = img->fields[fi].key; /* the key the records use */
+  *k = (struct field_key){
+      .name = img->strs[name], .n = img->strlens[name], .raw = raw_name(img, name), .fi = fi, .f = img->fields[fi]};
+  if (k->raw && k->n <= 14) {
+    char quoted[17];
+    quoted[0] = '"';
+    memcpy(quoted + 1, k->name, k->n);
+    quoted[k->n + 1] = '"';
+    quoted[k->n + 2] = ':'; /* and the colon, when it fits: "name": */
+    scan_pat_init(&k->pat, quoted, k->n + 2 + (k->n <= 13));
+    k->short_raw = true;
+  } else {
+    k->pat = (struct scan_pat){.lo = 1}; /* matches nothing (no byte passes its mask) */
+  }
+}
+
 /* Build the per-owner field tables once per VM: the fields of owner o
  * (0 the record, l + 1 list l) are owner_fields[owner_start[o + 1] ..
  * owner_start[o + 2]), in schema order, and fpos gives each field's place
@@ -1068,7 +1087,7 @@ static int index_fields(struct tier_vm *vm, struct reader *rd) {
   uint32_t *start = t_malloc(&vm->hook, sizeof(uint32_t) * (no + 2));
   uint32_t *fields = t_malloc(&vm->hook, sizeof(uint32_t) * (img->nfields + 1));
   if (!rd->fpos) rd->fpos = t_malloc(&vm->hook, sizeof(uint32_t) * (img->nfields + 1));
-  if (!rd->keys) rd->keys = t_malloc(&vm->hook, sizeof *rd->keys * (img->nfields + 1));
+  if (!rd->keys) rd->keys = t_malloc(&vm->hook, sizeof *rd->keys * (img->nfields + no + 1));
   if (!rd->order) rd->order = t_malloc(&vm->hook, sizeof(uint32_t) * (img->nfields + no + 1));
   if (!start || !fields || !rd->fpos || !rd->keys || !rd->order || (!rd->ehash && index_enums(vm, rd))) goto fail;
   /* a counting sort by owner: counts, then each owner's end, then the
@@ -1088,25 +1107,12 @@ static int index_fields(struct tier_vm *vm, struct reader *rd) {
     uint32_t n = start[o + 2] - start[o + 1];
     for (uint32_t k = 0; k <= n; k++) rd->order[start[o + 1] + o + k] = n; /* none learnt yet */
   }
-  for (uint32_t i = 0; i < img->nfields; i++) {
-    uint32_t name = img->fields[fields[i]].key; /* the key the records use */
-    struct field_key *k = &rd->keys[i];
-    *k = (struct field_key){.name = img->strs[name],
-                            .n = img->strlens[name],
-                            .raw = raw_name(img, name),
-                            .fi = fields[i],
-                            .f = img->fields[fields[i]]};
-    if (k->raw && k->n <= 14) {
-      char quoted[17];
-      quoted[0] = '"';
-      memcpy(quoted + 1, k->name, k->n);
-      quoted[k->n + 1] = '"';
-      quoted[k->n + 2] = ':'; /* and the colon, when it fits: "name": */
-      scan_pat_init(&k->pat, quoted, k->n + 2 + (k->n <= 13));
-      k->short_raw = true;
-    } else {
-      k->pat = (struct scan_pat){.lo = 1}; /* matches nothing (no byte passes its mask) */
-    }
+  for (uint32_t o = 0; o < no; o++) {
+    for (uint32_t i = start[o + 1]; i < start[o + 2]; i++) key_of(vm, &rd->keys[i + o], fields[i]);
+    /* owner o's keys end with one that matches nothing (expected_key's
+     * stop at `next` == n, without a test): its pattern has no byte, and
+     * short_raw says that the pattern is all there is to try */
+    rd->keys[start[o + 2] + o] = (struct field_key){.short_raw = true, .pat = {.lo = 1}};
   }
   if (index_wide_owners(vm, rd, start, fields)) goto fail;
   /* set last: a VM with owner_start has every table */

@@ -97,7 +97,7 @@ struct reader {
   size_t cap_seen;
   uint32_t *ftab; size_t cap_ftab;     /* field names of wide owners: field index + 1 */
   uint32_t *fpos;                      /* field index -> its place among its owner's */
-  struct field_key *keys;              /* the fields' keys, in vm->owner_fields' order (json.c) */
+  struct field_key *keys;              /* each owner's keys in vm->owner_fields' order, then one matching nothing (json.c) */
   uint32_t *order;                     /* per owner: the place of the key learnt to come first, then after each (json.c) */
   struct enum_hash *ehash;             /* per enum of the schema (json.c) */
   uint8_t *eslots;                     /* their tables, one after the other */

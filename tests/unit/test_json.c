@@ -284,6 +284,38 @@ static void both_read(tier_vm *f, tier_vm *r, const char *json) {
   assert_int_equal(rec_parse_ref(r, json, strlen(json), &rec), TIER_OK);
 }
 
+/* After the last field of an object in schema order, a key that is the
+ * first field of the next owner (the next list's items): the fast reader
+ * keeps each owner's keys with one after them that matches nothing
+ * (json.c, index_fields), where the next owner's first key would
+ * otherwise be; both readers must call the key undeclared (passed over,
+ * or with --strict a fault), never read it as a field of this object.
+ * Each written with its keys in a pattern's reach and at the record's end
+ * (fewer than 16 bytes left). */
+static void key_after_the_last_field(void **st) {
+  (void)st;
+  static const char *const objects[] = {
+      "{\"id\":\"x\",\"type\":\"a\",\"tags\":[],\"customers\":[],\"t\":\"zz\"}",
+      "{\"id\":\"x\",\"type\":\"a\",\"tags\":[{\"t\":\"a\",\"id\":\"q\"}],\"customers\":[]}",
+      "{\"id\":\"x\",\"type\":\"a\",\"customers\":[{\"id\":\"c\",\"months\":[],\"contacts\":[],\"segment\":null,"
+      "\"month\":\"2019-01-01\"}]}",
+      "{\"id\":\"x\",\"type\":\"a\",\"customers\":[{\"id\":\"c\",\"months\":[{\"month\":\"2019-01-01\",\"seats\":1,"
+      "\"usage\":null,\"days\":[],\"n\":3}]}]}",
+      "{\"id\":\"x\",\"type\":\"a\",\"customers\":[{\"id\":\"c\",\"months\":[{\"month\":\"2019-01-01\",\"seats\":1,"
+      "\"days\":[{\"n\":1,\"note\":null,\"name\":\"z\"}]}]}]}",
+      "{\"id\":\"x\",\"type\":\"a\",\"tags\":[],\"customers\":[],\"t\":1}",
+  };
+  for (size_t i = 0; i < sizeof objects / sizeof *objects; i++) {
+    struct record rec;
+    size_t n = strlen(objects[i]);
+    assert_int_equal(rec_parse(nfast, objects[i], n, &rec), TIER_OK);
+    compare_nested(objects[i], n);
+    assert_int_equal(rec_parse(sfast, objects[i], n, &rec), TIER_ERECORD);
+    assert_non_null(strstr(tier_vm_error(sfast), "unknown field"));
+    compare_strict(objects[i], n);
+  }
+}
+
 /* --strict: a record's fault names every undeclared key it has (each once,
  * STRICT_NAMED of them, then how many more), the same from both readers;
  * one key is said where it stands. */
@@ -1016,7 +1048,7 @@ int main(void) {
       cmocka_unit_test(dates_read_in_place),    cmocka_unit_test(bom_is_named),
       cmocka_unit_test(strict_names_every_key), cmocka_unit_test(lists_named_by_their_keys),
       cmocka_unit_test(tier_value_paths),       cmocka_unit_test(amounts_read_exactly),
-      cmocka_unit_test(syntax_text_cut_whole),
+      cmocka_unit_test(syntax_text_cut_whole),  cmocka_unit_test(key_after_the_last_field),
   };
   return cmocka_run_group_tests_name("json", tests, setup, teardown);
 }
