@@ -30,8 +30,8 @@ struct unknown_key {
 /* A field's JSON key as json.c matches it: its bytes, and whether they are
  * also how it is written in JSON (no quote, backslash or control character
  * to escape), so that a key can be matched undecoded; when it is, and its
- * name is at most 14 bytes (short_raw), pat is the key with its quotes and,
- * up to 13 bytes, the colon after them ("name":). */
+ * name is at most 13 bytes (short_raw), pat is the key with its quotes and
+ * the colon after them ("name":). */
 struct field_key {
   const char *name;
   uint32_t n;
