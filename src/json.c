@@ -843,11 +843,20 @@ static inline int bare_key(struct jp *j, struct owner_fields of, uint32_t next) 
   return (int)next;
 }
 
+/* After key k (-1: none), the colon: k with j->p past it, or -2 with *rc
+ * the error.  A key's pattern holds its colon; the other ways come here. */
+static __attribute__((noinline)) int colon(struct jp *j, int k, int *rc) {
+  if (k < 0 || punct(j, ':')) return k;
+  *rc = syntax(j, j->p, _("':' expected"));
+  return -2;
+}
+
 /* The key at j->p, when it is field `next` of `of` spelt byte for byte as
- * its name: its place, with j->p past the closing quote, or past the
- * colon when the key's pattern holds it (field_key.pat: object() tests the
- * byte before j->p); else -1, with j->p where it was (other_key() then
- * reads the key).  (The name
+ * its name: its place, with j->p past the colon (in one compare when the
+ * key's pattern holds the key and its colon, field_key.pat, else between
+ * its quotes and then past blanks, colon()); else -1, with j->p where it
+ * was (other_key() then reads the key), or -2 with *rc the error of a
+ * missing colon.  (The name
  * is the field's JSON key: `n "count": int;` reads "count".)  Producers
  * write the keys of every object in one order, so the key after field k is
  * most often field k + 1, or else the one that followed it in an object
@@ -856,9 +865,8 @@ static inline int bare_key(struct jp *j, struct owner_fields of, uint32_t next) 
  * learnt after one object), and one compare or two replace decoding the
  * key and looking it up.  Only names whose JSON spelling is themselves
  * qualify (field_key.raw). */
-static inline __attribute__((always_inline)) int expected_key(struct jp *j, struct owner_fields of, uint32_t next) {
-  if (next >= of.n) return -1;
-  const struct field_key *k = &of.k[next];
+static inline __attribute__((always_inline)) int expected_key(struct jp *j, struct owner_fields of, uint32_t next, int *rc) {
+  const struct field_key *k = &of.k[next]; /* of.k[of.n] matches nothing */
   if (j->e - j->p >= 16) {
     if (scan_pat_at(&k->pat, j->p)) { /* "name": in one compare: most keys */
       j->p += k->pat.n;
@@ -866,7 +874,7 @@ static inline __attribute__((always_inline)) int expected_key(struct jp *j, stru
     }
     if (k->short_raw) return -1;
   }
-  return bare_key(j, of, next);
+  return colon(j, bare_key(j, of, next), rc);
 }
 
 static int object(struct jp *j, int owner, const struct owner_fields *ofs, int depth, int64_t *row, bool *seen);
@@ -936,14 +944,15 @@ static int list(struct jp *j, uint32_t l, bool *seen_items, int64_t *slot) {
 static struct owner_fields fields_of(struct jp *j, int owner) {
   const uint32_t *start = j->vm->owner_start;
   struct owner_fields of = {start[owner + 3] - start[owner + 2], j->vm->owner_fields + start[owner + 2],
-                            j->rd->keys + start[owner + 2], j->rd->order + start[owner + 2] + (uint32_t)(owner + 1)};
+                            j->rd->keys + start[owner + 2] + (uint32_t)(owner + 1),
+                            j->rd->order + start[owner + 2] + (uint32_t)(owner + 1)};
   return of;
 }
 
 /* A key that is not where object() looks first (right after the '{' or
  * ','): after blanks, spelt with escapes, in an order not learnt, or one
  * the schema does not declare.  Its place among the fields of `of`, with
- * j->p past the key; or -1 when the schema does not declare it, with the
+ * j->p past the key's colon; or -1 when the schema does not declare it, with the
  * key tallied (or with strict_fields a fault) and passed over with its
  * value; or -2 with *rc the error. */
 static int other_key(struct jp *j, int owner, struct owner_fields of, uint32_t next, int *rc) {
@@ -954,7 +963,7 @@ static int other_key(struct jp *j, int owner, struct owner_fields of, uint32_t n
   }
   int k = bare_key(j, of, next);
   if (k < 0) k = bare_key(j, of, of.order[next]);
-  if (k >= 0) return k;
+  if (k >= 0) return colon(j, k, rc);
   char *mark = j->scr;
   const char *key;
   size_t kn;
@@ -963,7 +972,7 @@ static int other_key(struct jp *j, int owner, struct owner_fields of, uint32_t n
   j->rd->keys_looked_up++;
   if (k >= 0) {
     of.order[next] = (uint32_t)k; /* learnt for the next object */
-    return k;
+    return colon(j, k, rc);
   }
   if (!punct(j, ':')) {
     *rc = syntax(j, j->p, _("':' expected"));
@@ -1004,12 +1013,11 @@ static inline __attribute__((always_inline)) int object_in(struct jp *j, int own
   } else {
     for (;;) {
       /* the key expected, where records put it: right after the ',' or '{' */
-      int k = expected_key(j, of, next);
-      if (k < 0) k = expected_key(j, of, of.order[next]);
-      if (k < 0) k = other_key(j, owner, of, next, &rc);
+      int k = expected_key(j, of, next, &rc); /* then j->p is past the colon */
+      if (k == -1) k = expected_key(j, of, of.order[next], &rc);
+      if (k == -1) k = other_key(j, owner, of, next, &rc);
       if (k == -2) return rc;
       if (k >= 0) {
-        if (j->p[-1] != ':' && !punct(j, ':')) return syntax(j, j->p, _("':' expected")); /* unless in the pattern */
         uint32_t fi = of.k[k].fi;
         const struct img_field *f = &of.k[k].f;
         j->at[depth].field = (int)fi;
@@ -1056,6 +1064,25 @@ static int object(struct jp *j, int owner, const struct owner_fields *ofs, int d
  * byte for byte between quotes is that field (see expected_key). */
 static bool raw_name(const struct image *img, uint32_t name) { return raw_bytes(img->strs[name], img->strlens[name]); }
 
+/* The key of field fi, as expected_key() matches it. */
+static void key_of(const struct tier_vm *vm, struct field_key *k, uint32_t fi) {
+  const struct image *img = vm->rs->img;
+  uint32_t name = img->fields[fi].key; /* the key the records use */
+  *k = (struct field_key){
+      .name = img->strs[name], .n = img->strlens[name], .raw = raw_name(img, name), .fi = fi, .f = img->fields[fi]};
+  if (k->raw && k->n <= 13) {
+    char quoted[16];
+    quoted[0] = '"';
+    memcpy(quoted + 1, k->name, k->n);
+    quoted[k->n + 1] = '"';
+    quoted[k->n + 2] = ':'; /* and the colon: "name": */
+    scan_pat_init(&k->pat, quoted, k->n + 3);
+    k->short_raw = true;
+  } else {
+    k->pat = (struct scan_pat){.lo = 1}; /* matches nothing (no byte passes its mask) */
+  }
+}
+
 /* Build the per-owner field tables once per VM: the fields of owner o
  * (0 the record, l + 1 list l) are owner_fields[owner_start[o + 1] ..
  * owner_start[o + 2]), in schema order, and fpos gives each field's place
@@ -1066,7 +1093,7 @@ static int index_fields(struct tier_vm *vm, struct reader *rd) {
   uint32_t *start = t_malloc(&vm->hook, sizeof(uint32_t) * (no + 2));
   uint32_t *fields = t_malloc(&vm->hook, sizeof(uint32_t) * (img->nfields + 1));
   if (!rd->fpos) rd->fpos = t_malloc(&vm->hook, sizeof(uint32_t) * (img->nfields + 1));
-  if (!rd->keys) rd->keys = t_malloc(&vm->hook, sizeof *rd->keys * (img->nfields + 1));
+  if (!rd->keys) rd->keys = t_malloc(&vm->hook, sizeof *rd->keys * (img->nfields + no + 1));
   if (!rd->order) rd->order = t_malloc(&vm->hook, sizeof(uint32_t) * (img->nfields + no + 1));
   if (!start || !fields || !rd->fpos || !rd->keys || !rd->order || (!rd->ehash && index_enums(vm, rd))) goto fail;
   /* a counting sort by owner: counts, then each owner's end, then the
@@ -1086,25 +1113,12 @@ static int index_fields(struct tier_vm *vm, struct reader *rd) {
     uint32_t n = start[o + 2] - start[o + 1];
     for (uint32_t k = 0; k <= n; k++) rd->order[start[o + 1] + o + k] = n; /* none learnt yet */
   }
-  for (uint32_t i = 0; i < img->nfields; i++) {
-    uint32_t name = img->fields[fields[i]].key; /* the key the records use */
-    struct field_key *k = &rd->keys[i];
-    *k = (struct field_key){.name = img->strs[name],
-                            .n = img->strlens[name],
-                            .raw = raw_name(img, name),
-                            .fi = fields[i],
-                            .f = img->fields[fields[i]]};
-    if (k->raw && k->n <= 14) {
-      char quoted[17];
-      quoted[0] = '"';
-      memcpy(quoted + 1, k->name, k->n);
-      quoted[k->n + 1] = '"';
-      quoted[k->n + 2] = ':'; /* and the colon, when it fits: "name": */
-      scan_pat_init(&k->pat, quoted, k->n + 2 + (k->n <= 13));
-      k->short_raw = true;
-    } else {
-      k->pat = (struct scan_pat){.lo = 1}; /* matches nothing (no byte passes its mask) */
-    }
+  for (uint32_t o = 0; o < no; o++) {
+    for (uint32_t i = start[o + 1]; i < start[o + 2]; i++) key_of(vm, &rd->keys[i + o], fields[i]);
+    /* owner o's keys end with one that matches nothing (expected_key's
+     * stop at `next` == n, without a test): its pattern has no byte, and
+     * short_raw says that the pattern is all there is to try */
+    rd->keys[start[o + 2] + o] = (struct field_key){.short_raw = true, .pat = {.lo = 1}};
   }
   if (index_wide_owners(vm, rd, start, fields)) goto fail;
   /* set last: a VM with owner_start has every table */

@@ -770,7 +770,7 @@ void rec_free(struct tier_vm *vm) {
   t_free(&vm->hook, rd->ttab, rd->cap_ttab * sizeof *rd->ttab);
   t_free(&vm->hook, rd->ftab, rd->cap_ftab * sizeof *rd->ftab);
   t_free(&vm->hook, rd->fpos, (vm->rs->img->nfields + 1) * sizeof *rd->fpos);
-  t_free(&vm->hook, rd->keys, (vm->rs->img->nfields + 1) * sizeof *rd->keys);
+  t_free(&vm->hook, rd->keys, (vm->rs->img->nfields + vm->rs->img->nlists + 2) * sizeof *rd->keys);
   t_free(&vm->hook, rd->order, (vm->rs->img->nfields + vm->rs->img->nlists + 2) * sizeof *rd->order);
   t_free(&vm->hook, rd->ehash, (vm->rs->img->nenums + 1) * sizeof *rd->ehash);
   t_free(&vm->hook, rd->eslots, rd->neslots);

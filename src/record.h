@@ -35,8 +35,8 @@ struct unknown_key {
 /* A field's JSON key as json.c matches it: its bytes, and whether they are
  * also how it is written in JSON (no quote, backslash or control character
  * to escape), so that a key can be matched undecoded; when it is, and its
- * name is at most 14 bytes (short_raw), pat is the key with its quotes and,
- * up to 13 bytes, the colon after them ("name":). */
+ * name is at most 13 bytes (short_raw), pat is the key with its quotes and
+ * the colon after them ("name":). */
 struct field_key {
   const char *name;
   uint32_t n;
@@ -102,7 +102,7 @@ struct reader {
   size_t cap_seen;
   uint32_t *ftab; size_t cap_ftab;     /* field names of wide owners: field index + 1 */
   uint32_t *fpos;                      /* field index -> its place among its owner's */
-  struct field_key *keys;              /* the fields' keys, in vm->owner_fields' order (json.c) */
+  struct field_key *keys;              /* each owner's keys in vm->owner_fields' order, then one matching nothing (json.c) */
   uint32_t *order;                     /* per owner: the place of the key learnt to come first, then after each (json.c) */
   struct enum_hash *ehash;             /* per enum of the schema (json.c) */
   uint8_t *eslots;                     /* their tables, one after the other */

@@ -439,6 +439,95 @@ static void both_read(tier_vm *f, tier_vm *r, const char *json) {
   assert_int_equal(rec_parse_ref(r, json, strlen(json), &rec), TIER_OK);
 }
 
+/* The colon after a key, on each way a key is matched: in its pattern
+ * (a raw name of up to 13 bytes, with its colon: "abcdefghijklm":), between
+ * its quotes (a 14-byte name has no pattern; a key with a blank before its
+ * colon; fewer than 16 bytes left), in another order, or decoded (an
+ * escape).  The pattern holds the colon and the other ways test it after
+ * the key (json.c, colon()): where it is missing, the reader says "':'
+ * expected" where the colon should be, and the reference says it too. */
+static void colon_after_every_key(void **st) {
+  (void)st;
+  tier_ruleset *crs = tu_compile_ok(
+      "enum kind { a, b }\nrecord {\n  id: text;\n  partner type: kind;\n  abcdefghijklm: int;\n  abcdefghijklmn: int;\n"
+      "  tags: list { t: text; }\n}\nmetric c = count tags;\ntier T a < c >= 1; >\n");
+  tier_vm *f = tier_vm_new(crs, NULL), *r = tier_vm_new(crs, NULL);
+  assert_true(f && r);
+  static const char *const good[] = {
+      "{\"id\":\"x\",\"abcdefghijklm\":1,\"abcdefghijklmn\":2,\"tags\":[{\"t\":\"a\"}],\"type\":\"a\"}",
+      "{\"id\" : \"x\" , \"abcdefghijklm\" :1,\"abcdefghijklmn\"\t:2,\"tags\":[],\"type\" :\"a\"}",
+      "{\"type\":\"a\",\"tags\":[],\"abcdefghijklmn\":2,\"abcdefghijklm\":1,\"id\":\"x\"}",
+      "{\"\\u0069d\":\"x\",\"abcdefghijklm\":1,\"abcdefghijkl\\u006dn\":2,\"typ\\u0065\":\"a\"}",
+      "{\"tags\":[],\"abcdefghijklm\":1,\"abcdefghijklmn\":2,\"id\":\"x\",\"type\":\"a\"}",
+  };
+  static const struct {
+    const char *json;
+    int column; /* where the colon should be, past blanks */
+  } bad[] = {
+      {"{\"id\":\"x\",\"abcdefghijklm\" 1,\"abcdefghijklmn\":2,\"tags\":[]}", 27},
+      {"{\"id\":\"x\",\"abcdefghijklm\":1,\"abcdefghijklmn\" 2,\"tags\":[]}", 46},
+      {"{\"id\" \"x\",\"abcdefghijklm\":1,\"abcdefghijklmn\":2,\"tags\":[]}", 7},
+      {"{\"tags\":[],\"abcdefghijklmn\" 2,\"abcdefghijklm\":1,\"id\":\"x\"}", 29},
+      {"{\"\\u0069d\" \"x\",\"abcdefghijklm\":1}", 12},
+      {"{\"id\":\"x\",\"abcdefghijklm\":1,\"tags\" []}", 36},
+      {"{\"id\":\"x\",\"tags\":[{\"t\" \"a\"}]}", 24},
+      {"{\"id\":\"x\",\"tags\":[{\"t\"}]}", 23},
+      {"{\"id\":\"x\",\"abcdefghijklmn\"", 27},
+  };
+  struct record rec;
+  for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
+    assert_int_equal(rec_parse(f, good[i], strlen(good[i]), &rec), TIER_OK);
+    compare_with(f, r, good[i], strlen(good[i]));
+  }
+  for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+    const char *json = bad[i].json;
+    char want[96];
+    snprintf(want, sizeof want, "malformed JSON at line 1, column %d: ':' expected", bad[i].column);
+    assert_int_equal(rec_parse(f, json, strlen(json), &rec), TIER_ERECORD);
+    assert_string_equal(tier_vm_error(f), want);
+    assert_string_equal(tier_vm_error_path(f), "");
+    /* jansson's column is after a token of more than one byte, then "near" it */
+    assert_int_equal(rec_parse_ref(r, json, strlen(json), &rec), TIER_ERECORD);
+    tu_assert_contains(tier_vm_error(r), "':' expected near");
+    assert_string_equal(tier_vm_error_path(r), "");
+  }
+  tier_vm_free(f);
+  tier_vm_free(r);
+  tier_ruleset_free(crs);
+}
+
+/* After the last field of an object in schema order, a key that is the
+ * first field of the next owner (the next list's items): the fast reader
+ * keeps each owner's keys with one after them that matches nothing
+ * (json.c, index_fields), where the next owner's first key would
+ * otherwise be; both readers must call the key undeclared (passed over,
+ * or with --strict a fault), never read it as a field of this object.
+ * Each written with its keys in a pattern's reach and at the record's end
+ * (fewer than 16 bytes left). */
+static void key_after_the_last_field(void **st) {
+  (void)st;
+  static const char *const objects[] = {
+      "{\"id\":\"x\",\"type\":\"a\",\"tags\":[],\"customers\":[],\"t\":\"zz\"}",
+      "{\"id\":\"x\",\"type\":\"a\",\"tags\":[{\"t\":\"a\",\"id\":\"q\"}],\"customers\":[]}",
+      "{\"id\":\"x\",\"type\":\"a\",\"customers\":[{\"id\":\"c\",\"months\":[],\"contacts\":[],\"segment\":null,"
+      "\"month\":\"2019-01-01\"}]}",
+      "{\"id\":\"x\",\"type\":\"a\",\"customers\":[{\"id\":\"c\",\"months\":[{\"month\":\"2019-01-01\",\"seats\":1,"
+      "\"usage\":null,\"days\":[],\"n\":3}]}]}",
+      "{\"id\":\"x\",\"type\":\"a\",\"customers\":[{\"id\":\"c\",\"months\":[{\"month\":\"2019-01-01\",\"seats\":1,"
+      "\"days\":[{\"n\":1,\"note\":null,\"name\":\"z\"}]}]}]}",
+      "{\"id\":\"x\",\"type\":\"a\",\"tags\":[],\"customers\":[],\"t\":1}",
+  };
+  for (size_t i = 0; i < sizeof objects / sizeof *objects; i++) {
+    struct record rec;
+    size_t n = strlen(objects[i]);
+    assert_int_equal(rec_parse(nfast, objects[i], n, &rec), TIER_OK);
+    compare_nested(objects[i], n);
+    assert_int_equal(rec_parse(sfast, objects[i], n, &rec), TIER_ERECORD);
+    assert_non_null(strstr(tier_vm_error(sfast), "unknown field"));
+    compare_strict(objects[i], n);
+  }
+}
+
 /* --strict: a record's fault names every undeclared key it has (each once,
  * STRICT_NAMED of them, then how many more), the same from both readers;
  * one key is said where it stands. */
@@ -1186,6 +1275,8 @@ int main(void) {
       cmocka_unit_test(keys_escaped_as_in_output),
       cmocka_unit_test(paths_cut_marked),
       cmocka_unit_test(readers_cut_paths_alike),
+      cmocka_unit_test(key_after_the_last_field),
+      cmocka_unit_test(colon_after_every_key),
   };
   return cmocka_run_group_tests_name("json", tests, setup, teardown);
 }
