@@ -682,7 +682,9 @@ TIER_API int tier_rules_diff(const tier_ruleset *old, const tier_ruleset *new_, 
  * kind is the change's stable name, as in tierc diff's JSON ("threshold",
  * "requirement-added", "tier-renamed", "metric-definition", ...); where the
  * partner type and tier it is in ("consulting Select"), "" for the ruleset
- * as a whole; what the thing changed, worded to lead into its values
+ * as a whole, or, for a threshold written once and used by several
+ * requirements (a block's, or an argument's), where it is written
+ * ("rules.tier:12:20": file, line, column); what the thing changed, worded to lead into its values
  * ("metric certified_people:"); from and to the old and the new value, NULL
  * where there is none; affects what else it changes ("the requirements of
  * consulting Select, Advanced"), NULL for nothing.  The strings live

@@ -98,6 +98,8 @@ enum ref_kind {
   R_TIER     /* a tier as a value (`previous >= Gold`): ival = its index, lidx = its type, def = its I_TIER */
 };
 
+enum { ARG_IS = 1, ARG_HOLDS = 2 }; /* struct node's arg */
+
 struct node {
   uint8_t kind;
   uint8_t op;            /* enum bin_op / agg_op / dur_unit / conversion opcode */
@@ -105,6 +107,9 @@ struct node {
                             a `-LITERAL` sema folded, the literal as written in a;
                             N_PERIOD: a fiscal period */
   uint8_t parens;        /* pairs of parentheses around this expression (see below) */
+  uint8_t arg;           /* blocks.c, inserting: ARG_IS, the copy of an argument where its
+                            parameter stood; ARG_HOLDS, some node under it is one (where a
+                            threshold's value is written: codegen's threshold_place) */
   uint32_t depth;        /* nesting depth, bounded by LIM_DEPTH */
   struct loc loc;        /* where diagnostics point: the token that names the node */
   struct loc span;       /* the node's whole text, its parentheses included */

@@ -412,6 +412,7 @@ static struct node *rebuild(struct expander *ex, struct node *n, struct node *a,
   m->b = b;
   m->c = c;
   m->list = list;
+  m->arg = (uint8_t)((m->arg & ARG_IS) | ARG_HOLDS); /* a child changed: a parameter under it was replaced */
   m->depth = nesting(m, a, b, c, list) + was;
   if (m->depth > LIM_DEPTH) {
     diag_add(&ex->c->dg, TIER_ERROR, &n->loc,
@@ -452,6 +453,7 @@ static struct node *with_def(struct expander *ex, const struct node *n, struct n
   if (def == m->def) return m;
   if (m == n && !(m = new_copy(ex, n))) return (struct node *)n;
   m->def = def;
+  m->arg |= ARG_HOLDS;
   return m;
 }
 
@@ -466,7 +468,9 @@ static struct node *with_def(struct expander *ex, const struct node *n, struct n
 static struct node *copy_node(void *ex, const struct node *k) { return new_copy(ex, k); }
 static struct node *copy_arg(struct expander *ex, const struct node *n) {
   struct node *m = ast_copy(n, copy_node, ex);
-  return m ? m : (struct node *)n;
+  if (!m) return (struct node *)n;
+  m->arg |= ARG_IS; /* (an argument made of an outer one keeps its ARG_HOLDS) */
+  return m;
 }
 
 /* n with every parameter replaced by its argument: n itself when it uses

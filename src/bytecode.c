@@ -291,6 +291,9 @@ static void put_debug(struct buf *b, const struct image *img) {
     buf_u32(b, img->reqs[i].file);
     buf_u32(b, img->reqs[i].line);
     buf_u32(b, img->reqs[i].col);
+    buf_u32(b, img->reqs[i].tfile);
+    buf_u32(b, img->reqs[i].tline);
+    buf_u32(b, img->reqs[i].tcol);
   }
   buf_u32(b, img->nbadges);
   for (uint32_t i = 0; i < img->nbadges; i++) {
@@ -621,12 +624,15 @@ static void rd_debug(struct cur *c, struct image *img) {
     img->tiers[i].line = rd32(c);
     img->tiers[i].col = rd32(c);
   }
-  uint32_t nr = rdcount(c, 12, 0x1000000);
+  uint32_t nr = rdcount(c, 24, 0x1000000);
   if (!c->bad && nr != img->nreqs) { cur_fail(c, "requirement count differs from the tier table"); return; }
   for (uint32_t i = 0; i < nr; i++) {
     img->reqs[i].file = rd32(c);
     img->reqs[i].line = rd32(c);
     img->reqs[i].col = rd32(c);
+    img->reqs[i].tfile = rd32(c);
+    img->reqs[i].tline = rd32(c);
+    img->reqs[i].tcol = rd32(c);
   }
   uint32_t nb = rdcount(c, 12, 0x100000);
   if (!c->bad && nb != img->nbadges) { cur_fail(c, "badge count differs from the ladder section"); return; }

@@ -49,6 +49,8 @@ struct cg {
   uint32_t ntraced;
   uint32_t calls_open; /* traced formula calls around the code being emitted */
   struct buf traces;
+  const struct node *threshold; /* the requirement's threshold side (req_metric,
+                                   computed_threshold), NULL for none: threshold_place */
 };
 
 _Static_assert(LIM_LIST_DEPTH <= MAX_MBUFS, "a median per list level needs its own buffer");
@@ -979,6 +981,7 @@ static void req_metric(struct cg *g, const struct node *e, struct img_req *r) {
   if (m->ty.kind != k->ty.kind) return; /* converted on the value's side */
   if (m->ref == R_METRIC) r->metric = g->c->metrics[m->index].reg;
   else r->field = g->c->fields[m->index].slot;
+  g->threshold = as;
   r->cmp = (uint8_t)cmp_of(e->op, flip);
   if (k->kind == N_DEC) r->konst = konst_as(g, as, TY_NUMBER, 0, k->q);
   else r->konst = konst_as(g, as, const_kind(k), k->ival, num_none());
@@ -1037,6 +1040,7 @@ static bool computed_threshold(struct cg *g, const struct node *e, struct img_re
   else return false;
   r->xvalue = side_text(g, right ? e->b : e->a);
   const struct node *t = right ? e->a : e->b;
+  g->threshold = t;
   r->xthreshold = literal_node(t) ? NO_STR : side_text(g, t); /* a constant needs no text */
   r->xcmp = (uint8_t)cmp_of(e->op, right);
   g->root_left = right ? TRACE_REQUIRED : TRACE_ACTUAL;
@@ -1064,6 +1068,24 @@ static void req_explain(struct cg *g, const struct node *e, struct img_req *r) {
   if (r->xn) return;
   g->code.n = r->xcode;
   r->xcode = NO_STR;
+}
+
+/* Where requirement r's threshold value is written (img_req.tfile, tline,
+ * tcol; none without a threshold side): the side as the requirement writes
+ * it (`m >= 2`, `m >= K`), or, when the side is an argument of a block it
+ * was inserted from (blocks.c marks the copies), the argument as the
+ * insertion writes it (`r(5)`: the 5; through nested blocks, the outermost
+ * one's).  A side made of an argument and words of the block (`m >= k + 1`,
+ * or a block passing `j + 1` on) is written in two places: none. */
+static void threshold_place(struct cg *g, struct img_req *r) {
+  const struct node *t = g->threshold;
+  r->tfile = r->tline = r->tcol = 0;
+  if (!t) return;
+  while (t->kind == N_CONV && !(t->arg & ARG_IS)) t = t->a; /* sema's, around a parameter */
+  if (t->arg & ARG_HOLDS) return;
+  const struct loc *at = t->span.end > t->span.beg ? &t->span : &t->loc;
+  diag_line_col(&g->c->dg.files[at->file], at->beg, &r->tline, &r->tcol);
+  r->tfile = istr(g, g->c->dg.files[at->file].path);
 }
 
 /* ---- blocks ------------------------------------------------------------------------- */
@@ -1107,6 +1129,7 @@ static void gen_reqs(struct cg *g, struct node *list, uint32_t *ri) {
     emit(g, OP_RET);
     r->section = istr(g, s->name2);
     r->rule = rule_text(g, s->a);
+    g->threshold = NULL;
     req_metric(g, s->a, r);
     req_explain(g, s->a, r);
     if (s->b) r->label = intern(g, s->b->str, s->b->str_len);
@@ -1114,6 +1137,7 @@ static void gen_reqs(struct cg *g, struct node *list, uint32_t *ri) {
     else r->label = NO_STR;
     diag_line_col(&c->dg.files[s->loc.file], s->loc.beg, &r->line, &r->col);
     r->file = istr(g, c->dg.files[s->loc.file].path);
+    threshold_place(g, r);
   }
 }
 

@@ -405,7 +405,11 @@ static void dis_code(const struct image *img, const struct dis_index *x, struct 
       if (t < img->ntiers) buf_printf(b, "requirement r%u (%s %s)", q, ptype_name(img, t), img_str(img, img->tiers[t].name));
       else buf_printf(b, "requirement r%u (badge %s)", q, img_str(img, img_block(img, t)->name));
       if (img->has_debug) buf_printf(b, " %s:%u", img_str(img, img->reqs[q].file), img->reqs[q].line);
-      buf_printf(b, ": %s\n", img_str(img, img->reqs[q].rule));
+      buf_printf(b, ": %s", img_str(img, img->reqs[q].rule));
+      const struct img_req *r = &img->reqs[q];
+      if (img->has_debug && r->tline && (r->tfile != r->file || r->tline != r->line)) /* an argument's */
+        buf_printf(b, "  ; threshold written at %s:%u:%u", img_str(img, r->tfile), r->tline, r->tcol);
+      buf_u8(b, '\n');
     }
     dis_insn(img, x, pc, &loop, b);
   }

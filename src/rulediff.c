@@ -55,23 +55,25 @@ struct rd {
   struct tier_alloc_hook alloc;       /* it, through rd_alloc */
   bool oom;                           /* some allocation failed: the comparison fails */
   struct hash_key hkey;               /* pairing requirements by key (pair_reqs): the rules choose the keys */
-  uint32_t *copies;                   /* per requirement of B: how many share its place in the source (an
-                                         inserted requirements block's, used that often); NULL: none known */
+  uint32_t *copies;                   /* per requirement of B: how many share the place its threshold is
+                                         written (count_copies); NULL: none known */
   struct held *held;                  /* threshold changes of such copies, said once each (say_held) */
   uint32_t nheld, capheld;
 };
 
-/* A requirement's place in the source (file, line, col) and its index. */
+/* Where a requirement's threshold is written (file, line, col: img_req's
+ * tfile, tline, tcol) and its index. */
 struct place {
   uint32_t file, line, col, q;
 };
 
-/* A threshold change of a requirement that is one of several copies of
- * one written in a requirements block: said with the others (say_held). */
+/* A threshold change of a requirement whose threshold is written where
+ * others' are (a block's requirement inserted several times, or an argument
+ * passed to several): said with the others (say_held). */
 struct held {
   const char *where, *subject, *from, *to;
   int cmp;
-  struct place at; /* the written requirement's */
+  struct place at; /* where the threshold is written */
 };
 
 /* Every allocation of a comparison goes through here, so that a failure
@@ -716,11 +718,17 @@ static const char *req_subject(const struct image *img, const struct img_req *q)
 }
 
 /* A requirement that compares a computed value (a formula call, an
- * aggregate: its xvalue) with a number written in it, `pcs(a, s) >= 70`:
- * the value's text, and in *k the number as written (the rule's text past
- * "VALUE CMP "); NULL for any other. */
+ * aggregate: its xvalue) with a number written in it, `pcs(a, s) >= 70`,
+ * or a metric, field or computed value with an expression (its xthreshold,
+ * `m >= 2 + 3`, as an argument may make it): the value's text, and in *k
+ * the threshold as written (the number past "VALUE CMP ", or the
+ * expression's text); NULL for any other. */
 static const char *computed_subject(const struct image *img, const struct img_req *q, const char **k) {
-  if (q->metric >= 0 || q->field >= 0 || q->xvalue == NO_STR || q->xthreshold != NO_STR) return NULL;
+  if (q->metric >= 0 || q->field >= 0 || q->xvalue == NO_STR) return NULL;
+  if (q->xthreshold != NO_STR) {
+    *k = S(img, q->xthreshold);
+    return S(img, q->xvalue);
+  }
   const char *v = S(img, q->xvalue), *r = S(img, q->rule), *c = cmp_text(q->xcmp);
   size_t nv = strlen(v), nc = strlen(c);
   if (strncmp(r, v, nv) != 0 || r[nv] != ' ' || strncmp(r + nv + 1, c, nc) != 0 || r[nv + 1 + nc] != ' ') return NULL;
@@ -839,7 +847,7 @@ static void hold_threshold(struct rd *d, const char *where, const char *subject,
                      arena_printf(&d->ar, "%s", from),
                      arena_printf(&d->ar, "%s", to),
                      cmp,
-                     {rb->file, rb->line, rb->col, 0}};
+                     {rb->tfile, rb->tline, rb->tcol, 0}};
   if (!h->where || !h->subject || !h->from || !h->to) {
     d->oom = true;
     return;
@@ -1310,10 +1318,12 @@ static int place_cmp(const struct place *a, const struct place *b) {
 }
 static int by_place(const void *x, const void *y) { return place_cmp(x, y); }
 
-/* d->copies: per requirement of B, how many requirements of B have its
- * place in the source (the copies of a requirement written once in a
- * requirements block and inserted several times); none without debug
- * information. */
+/* d->copies: per requirement of B, how many requirements of B have their
+ * threshold written where its threshold is (the copies of a requirement
+ * written once in a requirements block and inserted several times; the
+ * requirements an argument passed to a block's parameter becomes the
+ * threshold of); 1 for a threshold written in no one place; none without
+ * debug information. */
 static void count_copies(struct rd *d) {
   const struct image *B = d->B;
   if (!B->has_debug || B->nreqs < 2) return;
@@ -1323,7 +1333,7 @@ static void count_copies(struct rd *d) {
     d->oom = true;
     return;
   }
-  for (uint32_t q = 0; q < B->nreqs; q++) ord[q] = (struct place){B->reqs[q].file, B->reqs[q].line, B->reqs[q].col, q};
+  for (uint32_t q = 0; q < B->nreqs; q++) ord[q] = (struct place){B->reqs[q].tfile, B->reqs[q].tline, B->reqs[q].tcol, q};
   qsort(ord, B->nreqs, sizeof *ord, by_place);
   for (uint32_t i = 0, j; i < B->nreqs; i = j) {
     for (j = i + 1; j < B->nreqs && by_place(&ord[i], &ord[j]) == 0; j++) {}
@@ -1333,7 +1343,7 @@ static void count_copies(struct rd *d) {
 }
 
 /* A held change with its index, to sort (by_change): the held changes of
- * one written requirement with the same change next to each other, each
+ * one threshold's place with the same change next to each other, each
  * run in the order they were held. */
 struct held_at {
   const struct held *h;
@@ -1353,8 +1363,8 @@ static int by_change(const void *x, const void *y) {
 }
 
 /* One group of held changes, ord[i..j) (by_change): said as any other when
- * it is one, else once where the requirement is written (file:line:col),
- * with its uses. */
+ * it is one, else once where the threshold is written (file:line:col: the
+ * block's requirement, or the argument), with its uses. */
 static void say_group(struct rd *d, const struct held_at *ord, uint32_t i, uint32_t j) {
   const struct held *h = ord[i].h;
   if (j - i == 1) {
@@ -1375,13 +1385,14 @@ static void say_group(struct rd *d, const struct held_at *ord, uint32_t i, uint3
   snprintf(count, sizeof count, "%u", j - i);
   const char *place = arena_printf(&d->ar, "%s:%u:%u", S(d->B, h->at.file), h->at.line, h->at.col);
   if (!place) d->oom = true;
-  change(d, "threshold", place ? place : "", WHAT(N_("threshold (%s) of a requirement used %s times:"), cmp_text(h->cmp), count),
-         h->from, h->to, uses.failed ? NULL : (const char *)uses.p);
+  change(d, "threshold", place ? place : "",
+         WHAT(N_("threshold (%s) written once for %s requirements:"), cmp_text(h->cmp), count), h->from, h->to,
+         uses.failed ? NULL : (const char *)uses.p);
   buf_free(&uses);
 }
 
-/* The held threshold changes (hold_threshold), each group of copies of one
- * written requirement with the same change said once: where it is written,
+/* The held threshold changes (hold_threshold), each group of thresholds
+ * written in one place with the same change said once: where it is written,
  * then where it is used ("this changes badge Security: pcs(security,
  * enterprise), pcs(security, smb); ..."); a change only one copy has is
  * said as any other.  The groups are found by sorting (by_change), so n

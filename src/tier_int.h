@@ -278,6 +278,9 @@ struct img_req {
   uint32_t xvalue, xthreshold; /* a computed threshold's sides' source text; xvalue NO_STR: none */
   uint8_t xcmp;                /* CMP_*, read as `value CMP threshold` */
   uint32_t file, line, col; /* debug: source file (string), line, column; 0 when stripped */
+  uint32_t tfile, tline, tcol; /* debug: where its threshold's value is written, as file, line,
+                                  col (an argument's place for one passed to a block's parameter);
+                                  all 0 for none (no threshold side, or one written in two places) */
 };
 enum { TRACE_ACTUAL, TRACE_REQUIRED }; /* a computed threshold's trace slots */
 /* What a requirement's pair of trace slots holds (img_req.xfirst): a
@@ -542,7 +545,7 @@ int rule_changes(const struct image *A, const struct image *B, bool people, void
                  void *ud);
 int rt_run(const tier_ruleset *rs, const char *const *files, int nfiles, bool coverage, struct buf *out);
 
-#define BC_VERSION 12 /* the .tbc format this tierc reads and writes (docs/bytecode.md) */
+#define BC_VERSION 13 /* the .tbc format this tierc reads and writes (docs/bytecode.md) */
 /* bytecode.c: bytes -> image, and back.  bc_read checks the header, the
  * signature (required, and by trust_key, when trust_key is not NULL), the
  * checksum and every size and offset; it does not verify the code. */

@@ -388,6 +388,8 @@ static int check_req_table(struct vfy *v, uint32_t i) {
   struct image *img = v->img;
   struct img_req *r = &img->reqs[i];
   if (img->has_debug && !str_ok(img, r->file, false)) return fail(v, "debug: requirement %u: file name index out of range", i);
+  if (img->has_debug && (r->tline ? !str_ok(img, r->tfile, false) : r->tfile || r->tcol))
+    return fail(v, "debug: requirement %u: its threshold's place is out of range", i);
   if (!str_ok(img, r->section, true) || !str_ok(img, r->label, true) || !str_ok(img, r->rule, false))
     return fail(v, "tiers: requirement %u: string index out of range", i);
   if (check_req_traces(v, i)) return -1;

@@ -1004,8 +1004,36 @@ static void tier_values_are_checked(void **st) {
   image_free(img);
 }
 
+/* Format 13: a requirement's threshold place (debug) names a file of the
+ * string table when it has a line, and is all 0 when it has none; each
+ * wrong way is a file of its own (regress/load). */
+static void threshold_place_is_checked(void **st) {
+  (void)st;
+  char err[512];
+  struct image *img = fresh();
+  struct img_req *r = &img->reqs[0];
+  assert_true(img->has_debug);
+  assert_true(r->tline > 0); /* `n >= 1`: the 1 */
+  assert_int_equal(r->tfile, r->file);
+  assert_int_equal(vfy_image(img, err, sizeof err), TIER_OK);
+  image_free(img);
+  img = fresh();
+  img->reqs[0].tfile = img->nstrs;
+  save(img, "debug-threshold-file-out-of-range");
+  assert_int_equal(vfy_image(img, err, sizeof err), TIER_EBYTECODE);
+  tu_assert_contains(err, "debug: requirement 0: its threshold's place is out of range");
+  image_free(img);
+  img = fresh();
+  img->reqs[0].tline = 0; /* none, but a column left */
+  save(img, "debug-threshold-none-with-column");
+  assert_int_equal(vfy_image(img, err, sizeof err), TIER_EBYTECODE);
+  tu_assert_contains(err, "debug: requirement 0: its threshold's place is out of range");
+  image_free(img);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(threshold_place_is_checked),
       cmocka_unit_test(consts_name_their_constants),
       cmocka_unit_test(tier_values_are_checked),
       cmocka_unit_test(grants_follow_the_block_order),
