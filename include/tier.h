@@ -533,8 +533,9 @@ TIER_API int tier_vm_share_reader(tier_vm *vm, tier_vm *peer);
 TIER_API int tier_eval_read(tier_vm *vm, int64_t asof, const tier_result **res);
 TIER_API const char *tier_vm_error(const tier_vm *vm);
 /* The JSON path of the last record error ("$.customers[3].seats"), "" if
- * none: at most 255 bytes; a longer path shows its first 252 at most, cut
- * between whole characters and escapes, and ends with "...". */
+ * none: whole when it is 252 bytes or shorter; a longer one shows its first
+ * 252 bytes at most, cut between whole characters and escapes, and ends
+ * with "..." (255 bytes at most in all). */
 TIER_API const char *tier_vm_error_path(const tier_vm *vm);
 /* The "id" of the last record given to tier_eval_json, when it could be
  * read: also for a record that was rejected.  NULL otherwise.  It lives

@@ -829,6 +829,14 @@ static void path_key(struct ctx *c, const char *key) {
   c->pathlen = rec_path_key(c->vm->path, sizeof c->vm->path, c->pathlen, key);
 }
 
+/* Back to the path as it was at mark, a length the builders returned: the
+ * room itself when the path was already cut, which it still is (the
+ * builders put nothing more into a cut path, and it holds its NUL). */
+static void path_back(struct ctx *c, size_t mark) {
+  c->pathlen = mark;
+  if (mark < sizeof c->vm->path) c->vm->path[mark] = 0;
+}
+
 /* One scalar value of field f into *out. */
 static int scalar(struct ctx *c, const struct img_field *f, json_t *v, int64_t *out) {
   const struct image *img = c->img;
@@ -1002,8 +1010,7 @@ static int fill_list(struct ctx *c, uint32_t l, json_t *v, int64_t *slot) {
       return fault(c, _("expected %s, found %s"), _("a list item (an object)"), json_kind(it)); /* as json.c */
     int rc = fill_object(c, (uint16_t)l, it, L->items + (size_t)(start + i) * img->lists[l].width);
     if (rc) return rc;
-    c->pathlen = mark;
-    c->vm->path[mark] = 0;
+    path_back(c, mark);
   }
   return TIER_OK;
 }
@@ -1021,8 +1028,7 @@ static int fill_object(struct ctx *c, uint16_t owner, json_t *obj, int64_t *row)
     path_key(c, name);
     int rc = f->kind == TY_LIST ? fill_list(c, f->ref, v, &row[f->slot]) : scalar(c, f, v, &row[f->slot]);
     if (rc) return rc;
-    c->pathlen = mark;
-    c->vm->path[mark] = 0;
+    path_back(c, mark);
   }
   /* keys the schema does not declare: tallied, or with strict_fields a fault */
   const char *key;
