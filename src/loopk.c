@@ -568,7 +568,9 @@ static bool loop_rows(struct lkb *b, uint32_t i, uint32_t n, uint32_t *first, ui
 }
 
 /* Does row w read its register (its value before the row matters)? */
-static bool reads_reg(const struct brow *w) { return w->op == LR_REG || (w->op >= LR_NORM && w->op <= LR_MAX); }
+static bool reads_reg(const struct brow *w) {
+  return w->op == LR_REG || (w->op >= LR_NORM && w->op <= LR_MAX) || (w->op >= LR_C_LEA && w->op <= LR_C_WITHIN_M);
+}
 
 /* Is row r of b a SET or COPY of a register nothing reads after it: an
  * item metric's (not a record metric, which rule tests and the results
@@ -691,6 +693,21 @@ static void fuse_held(struct lkb *b) {
   }
 }
 
+/* A test whose way that holds is a count, INCR r, which goes on where the
+ * way that fails does (`count xs where x <= asof`, the last test of a
+ * count's filter), is one row that adds the test's outcome to r: for the
+ * tests the benchmark's counts end with (LEA, INSET, WITHIN_M).  Its steps
+ * are the test's and the INCR's when it holds, the test's when not. */
+static void fuse_count(struct lkb *b) {
+  for (uint32_t r = 0; r < b->nrows; r++) {
+    struct brow *a = &b->rows[r];
+    uint8_t op = a->op == LR_LEA ? LR_C_LEA : a->op == LR_INSET ? LR_C_INSET : a->op == LR_WITHIN_M ? LR_C_WITHIN_M : LR_END;
+    const struct brow *n = &b->rows[a->t];
+    if (op == LR_END || n->op != LR_INCR || n->t != a->f) continue;
+    a->op = op, a->r = n->r, a->st += n->st, a->t = a->f, a->f = 0; /* (an action: t alone) */
+  }
+}
+
 /* b's rows without those no way from *first reaches (the END row's own
  * successor is the first row again: not followed). */
 static void drop_unreached(struct lkb *b, uint32_t *first) {
@@ -751,6 +768,7 @@ int loopk_build(struct tier_ruleset *rs, uint32_t n) {
     drop_dead(b, i, rs->code[i].b - 1, names, &first, &pre);
     merge_same(b, &first);
     fuse_held(b);
+    fuse_count(b);
     drop_unreached(b, &first);
     struct lrow *rows = arena_alloc(&img->ar, sizeof *rows * b->nrows);
     if (!rows) {

@@ -137,7 +137,12 @@ enum {
   LR_MIN,      /* register r = the smaller of it and x (none: the other) */
   LR_MAX,
   LR_DADD_S, /* the text x into distinct set r */
-  LR_END,    /* the item is done (NEXT) */
+  /* a test and the count of the items that pass it: register r += (x
+   * passes), then on to t (loopk.c fuse_count) */
+  LR_C_LEA,
+  LR_C_INSET,
+  LR_C_WITHIN_M,
+  LR_END, /* the item is done (NEXT) */
   LR__COUNT
 };
 struct lrow {

@@ -85,7 +85,8 @@ static void read_after(const tier_ruleset *rs, bool *obs) {
 static bool rows_read(const struct loopk *L, uint32_t m) {
   for (uint32_t r = 0; r < L->nrows; r++) {
     uint8_t op = L->rows[r].op;
-    if (L->rows[r].r == m && (op == LR_REG || (op >= LR_NORM && op <= LR_MAX))) return true;
+    if (L->rows[r].r == m && (op == LR_REG || (op >= LR_NORM && op <= LR_MAX) || (op >= LR_C_LEA && op <= LR_C_WITHIN_M)))
+      return true;
   }
   return false;
 }
@@ -222,6 +223,7 @@ static const char *KINDS =
     "metric an = any xs where held and l == b;\nmetric al = all xs where f;\n"
     "metric dw = count distinct who in xs where l == b;\nmetric dv = count distinct who in xs where held;\n"
     "metric same = count xs where l == b and l == b and (l == d or n == 5);\n"
+    "metric p1 = sum m in xs where at within 3 months;\nmetric p2 = sum m in xs where l in {b};\n"
     "tier T c < k1 >= 1; k2 >= 1; k3 >= 1; k4 >= 1; k5 >= 1; k6 >= 1; j1 >= 1; j2 >= 1; j3 >= 1; j4 >= 1;\n"
     "  j5 >= 1; j6 >= 1; s1 >= 1; s2 >= 1; w1 >= 1; w2 >= 1; fs >= 1; h1 >= 1; h2 >= 1; h3 >= 1; sm >= 1;\n"
     "  mn >= 1; mx >= 1; an; al; dw >= 1; dv >= 1; same >= 1; vd >= 1; >\n";
@@ -310,6 +312,12 @@ static void every_row_kind(void **st) {
    * when the window's end is compared with a constant */
   one_loop("metric k = count xs where at <= asof and (to is none or to > asof);\n", LR_HELD, true);
   one_loop("metric k = count xs where at <= asof and (to is none or to > 2019-06-01);\n", LR_HELD, false);
+  /* a count whose last test is LEA, INSET or WITHIN_M adds its outcome;
+   * not when another test follows */
+  one_loop("metric k = count xs where at <= asof;\n", LR_C_LEA, true);
+  one_loop("metric k = count xs where l in {a, d};\n", LR_C_INSET, true);
+  one_loop("metric k = count xs where f and at within 3 months;\n", LR_C_WITHIN_M, true);
+  one_loop("metric k = count xs where at <= asof and n > 3;\n", LR_C_LEA, false);
   /* a record metric no requirement reads is set still (rule tests read it) */
   one_loop("metric u = any xs where f;\nmetric k = count xs where n > 1;\n", LR_SET, true);
   /* a loop whose first row sets an item metric nothing reads after: the
