@@ -186,6 +186,8 @@ static void programs_run_as_written(void **st) {
     uint32_t nl = loops_of(rs, kinds);
     fprintf(stderr, "%s: %u loops run at once\n", progs[k].rules, nl);
     assert_true(nl >= progs[k].min_loops);
+    if (k == 0) /* the benchmark's: a certification held, and counts without a branch */
+      assert_true(kinds[LR_HELD] && kinds[LR_C_LEA] && kinds[LR_C_INSET] && kinds[LR_C_WITHIN_M]);
     char *lines = slurp(progs[k].profiles);
     int64_t asof = TIER_NONE;
     if (progs[k].asof) assert_true(date_parse(progs[k].asof, 10, &asof));
