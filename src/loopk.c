@@ -647,13 +647,15 @@ static bool same_row(const struct lkb *b, uint32_t q, uint32_t r) {
  * differ in what they know of a field nothing reads again (a test's way
  * to the same count) meet, so that fuse_held sees the ways meet.  Found
  * by hashing each row with its successors' representatives, again until
- * no more rows meet (a pass a level of the rows at most). */
+ * no more rows meet: a pass a level of the rows at most (LK_MAX_DEPTH),
+ * each linear in the rows. */
 static void merge_same(struct lkb *b, uint32_t *first) {
   const uint32_t mask = 2 * LK_MAX_ROWS - 1;
   for (uint32_t r = 0; r < b->nrows; r++) b->dest[r] = r;
   for (bool again = true; again;) {
     again = false;
     for (uint32_t i = 0; i <= mask; i++) b->tab[i] = UINT32_MAX;
+    for (uint32_t r = 0; r < b->nrows; r++) b->dest[r] = rep_of(b, r); /* (chains of one: a pass is linear) */
     for (uint32_t r = 0; r < b->nrows; r++) {
       const struct brow *w = &b->rows[r];
       if (b->dest[r] != r) continue;
