@@ -72,7 +72,7 @@ struct memo {
 /* a row while the rows are made: successors as indices */
 struct brow {
   uint8_t op;
-  uint16_t slot;
+  uint16_t slot, slot2;
   uint32_t r;
   int64_t k;
   uint32_t t, f, st, sf, at;
@@ -95,6 +95,7 @@ struct lkb {
   uint32_t end;                       /* the END row, UINT32_MAX before it is made */
   bool fail;
   uint32_t dest[LK_MAX_ROWS], add[LK_MAX_ROWS], idx[LK_MAX_ROWS]; /* drop_dead's */
+  uint32_t tab[2 * LK_MAX_ROWS];                                  /* merge_same's */
 };
 
 static bool aval_eq(const struct aval *x, const struct aval *y) {
@@ -567,7 +568,9 @@ static bool loop_rows(struct lkb *b, uint32_t i, uint32_t n, uint32_t *first, ui
 }
 
 /* Does row w read its register (its value before the row matters)? */
-static bool reads_reg(const struct brow *w) { return w->op == LR_REG || (w->op >= LR_NORM && w->op <= LR_MAX); }
+static bool reads_reg(const struct brow *w) {
+  return w->op == LR_REG || (w->op >= LR_NORM && w->op <= LR_MAX) || (w->op >= LR_C_LEA && w->op <= LR_C_WITHIN_M);
+}
 
 /* Is row r of b a SET or COPY of a register nothing reads after it: an
  * item metric's (not a record metric, which rule tests and the results
@@ -622,6 +625,115 @@ static void drop_dead(struct lkb *b, uint32_t i, uint32_t j, uint32_t *names, ui
     if (op_info[code[k].op].reg != '-') names[code[k].a]++;
 }
 
+/* Row r's representative among the rows merge_same found equal (dest) */
+static uint32_t rep_of(const struct lkb *b, uint32_t r) {
+  while (b->dest[r] != r) r = b->dest[r];
+  return r;
+}
+
+/* Do rows q and r do the same, going on to the same rows? (The
+ * instruction a row stands for matters only where it may fault.) */
+static bool same_row(const struct lkb *b, uint32_t q, uint32_t r) {
+  const struct brow *x = &b->rows[q], *y = &b->rows[r];
+  if (x->op != y->op || x->slot != y->slot || x->slot2 != y->slot2 || x->r != y->r || x->k != y->k || x->st != y->st)
+    return false;
+  if ((x->op == LR_SUM || x->op == LR_DADD_S) && x->at != y->at) return false;
+  if (x->op == LR_END) return true;
+  if (x->op <= LR_REG && (x->sf != y->sf || rep_of(b, x->f) != rep_of(b, y->f))) return false;
+  return rep_of(b, x->t) == rep_of(b, y->t);
+}
+
+/* Rows that do the same and go on to the same rows are one: runs that
+ * differ in what they know of a field nothing reads again (a test's way
+ * to the same count) meet, so that fuse_held sees the ways meet.  Found
+ * by hashing each row with its successors' representatives, again until
+ * no more rows meet: a pass a level of the rows at most (LK_MAX_DEPTH),
+ * each linear in the rows. */
+static void merge_same(struct lkb *b, uint32_t *first) {
+  const uint32_t mask = 2 * LK_MAX_ROWS - 1;
+  for (uint32_t r = 0; r < b->nrows; r++) b->dest[r] = r;
+  for (bool again = true; again;) {
+    again = false;
+    for (uint32_t i = 0; i <= mask; i++) b->tab[i] = UINT32_MAX;
+    for (uint32_t r = 0; r < b->nrows; r++) b->dest[r] = rep_of(b, r); /* (chains of one: a pass is linear) */
+    for (uint32_t r = 0; r < b->nrows; r++) {
+      const struct brow *w = &b->rows[r];
+      if (b->dest[r] != r) continue;
+      uint64_t h = w->op * 0x9E3779B97F4A7C15u ^ (uint64_t)w->k ^ (uint64_t)w->slot << 40 ^ (uint64_t)w->r << 20;
+      if (w->op != LR_END) h = h * 31 + rep_of(b, w->t) + (w->op <= LR_REG ? (uint64_t)rep_of(b, w->f) << 32 : 0);
+      uint32_t i = (uint32_t)(h ^ h >> 29) & mask;
+      for (; b->tab[i] != UINT32_MAX && !same_row(b, b->tab[i], r); i = (i + 1) & mask) {}
+      if (b->tab[i] == UINT32_MAX) b->tab[i] = r;
+      else b->dest[r] = b->tab[i], again = true;
+    }
+  }
+  for (uint32_t r = 0; r < b->nrows; r++) {
+    struct brow *w = &b->rows[r];
+    if (w->op == LR_END) continue;
+    w->t = rep_of(b, w->t);
+    if (w->op <= LR_REG) w->f = rep_of(b, w->f);
+  }
+  *first = rep_of(b, *first);
+}
+
+/* `x <= asof and (y is none or y > asof)`, a thing valid at the date (a
+ * certification held, a validation active), is three rows, LEA x; NONE y;
+ * GTA y, the NONE's and the GTA's ways that hold going on alike and the
+ * LEA's and the GTA's that fail too: one LR_HELD row, its steps those of
+ * the LEA and the NONE when y is none, and the GTA's two ways' in k (st2
+ * | sf2 << 32), so that the count is the code's on each way.  The NONE
+ * and the GTA stay while another row goes to them (drop_unreached). */
+static void fuse_held(struct lkb *b) {
+  for (uint32_t r = 0; r < b->nrows; r++) {
+    struct brow *a = &b->rows[r];
+    if (a->op != LR_LEA || b->rows[a->t].op != LR_NONE) continue;
+    const struct brow *y = &b->rows[a->t], *g = &b->rows[y->f];
+    if (g->op != LR_GTA || g->slot != y->slot || g->t != y->t || g->f != a->f) continue;
+    uint64_t st2 = a->st + y->sf + g->st, sf2 = a->st + y->sf + g->sf;
+    a->op = LR_HELD, a->slot2 = y->slot, a->k = (int64_t)(st2 | sf2 << 32);
+    a->st += y->st, a->t = y->t;
+  }
+}
+
+/* A test whose way that holds is a count, INCR r, which goes on where the
+ * way that fails does (`count xs where x <= asof`, the last test of a
+ * count's filter), is one row that adds the test's outcome to r: for the
+ * tests the benchmark's counts end with (LEA, INSET, WITHIN_M).  Its steps
+ * are the test's and the INCR's when it holds, the test's when not. */
+static void fuse_count(struct lkb *b) {
+  for (uint32_t r = 0; r < b->nrows; r++) {
+    struct brow *a = &b->rows[r];
+    uint8_t op = a->op == LR_LEA ? LR_C_LEA : a->op == LR_INSET ? LR_C_INSET : a->op == LR_WITHIN_M ? LR_C_WITHIN_M : LR_END;
+    const struct brow *n = &b->rows[a->t];
+    if (op == LR_END || n->op != LR_INCR || n->t != a->f) continue;
+    a->op = op, a->r = n->r, a->st += n->st, a->t = a->f, a->f = 0; /* (an action: t alone) */
+  }
+}
+
+/* b's rows without those no way from *first reaches (the END row's own
+ * successor is the first row again: not followed). */
+static void drop_unreached(struct lkb *b, uint32_t *first) {
+  uint32_t *seen = b->dest, *todo = b->add, n = 0;
+  for (uint32_t r = 0; r < b->nrows; r++) seen[r] = 0;
+  seen[*first] = 1, todo[n++] = *first;
+  while (n) {
+    const struct brow *w = &b->rows[todo[--n]];
+    if (w->op == LR_END) continue;
+    if (!seen[w->t]) seen[w->t] = 1, todo[n++] = w->t;
+    if (w->op <= LR_REG && !seen[w->f]) seen[w->f] = 1, todo[n++] = w->f;
+  }
+  uint32_t k = 0;
+  for (uint32_t r = 0; r < b->nrows; r++) b->idx[r] = seen[r] ? k++ : UINT32_MAX;
+  for (uint32_t r = 0, to = 0; r < b->nrows; r++) {
+    struct brow *w = &b->rows[r];
+    if (!seen[r]) continue;
+    if (w->op != LR_END) w->t = b->idx[w->t];
+    if (w->op <= LR_REG) w->f = b->idx[w->f];
+    b->rows[to++] = *w;
+  }
+  *first = b->idx[*first], b->nrows = k;
+}
+
 /* rs->loops: every loop of rs->run (n instructions) over a list of the
  * record whose body is of the kind above becomes OP_LOOPK, its b the
  * index of its struct loopk.  (Its a stays the list, so that the LOOP as
@@ -656,6 +768,10 @@ int loopk_build(struct tier_ruleset *rs, uint32_t n) {
     b->width = img->lists[rs->code[i].a].width;
     if (!loop_rows(b, i, n, &first, &pre)) continue;
     drop_dead(b, i, rs->code[i].b - 1, names, &first, &pre);
+    merge_same(b, &first);
+    fuse_held(b);
+    fuse_count(b);
+    drop_unreached(b, &first);
     struct lrow *rows = arena_alloc(&img->ar, sizeof *rows * b->nrows);
     if (!rows) {
       rc = TIER_ENOMEM;
@@ -673,7 +789,8 @@ int loopk_build(struct tier_ruleset *rs, uint32_t n) {
                               .sf = w->sf,
                               .at = w->at,
                               .top = b->rows[w->t].op,
-                              .fop = b->rows[w->f].op};
+                              .fop = b->rows[w->f].op,
+                              .slot2 = w->slot2};
     }
     rs->loops[rs->nloops] = (struct loopk){
         .list = rs->code[i].a, .exit = rs->code[i].b, .pre = pre, .first = rows + first, .nrows = b->nrows, .rows = rows};

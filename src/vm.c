@@ -842,6 +842,17 @@ static inline int64_t window_lo(struct tier_vm *vm, int64_t asof, int64_t months
 #define REG regs[w->r]
 #define CMP(c) { if (c) { lk_steps(w->st); GO(w->top, w->t); } lk_steps(w->sf); GO(w->fop, w->f); }
 #define DONE { lk_steps(w->st); GO(w->top, w->t); }
+/* a count of the items that pass test c: added, not branched on (the
+ * test's outcome is the item's, which the CPU cannot predict) */
+#define CNT(c) { uint64_t c_ = (c); REG = (int64_t)((uint64_t)REG + c_); lk_steps(c_ ? w->st : w->sf); GO(w->top, w->t); }
+/* LR_HELD's steps when its third row (y > asof) was the one to tell: the
+ * difference from the st or sf that CMP counts */
+#ifdef TIER_COUNT_STEPS
+#define HELD_STEPS if (x != TIER_NONE && has_asof && x <= asof && y != TIER_NONE) \
+  vm->steps += y > asof ? (uint32_t)w->k - (uint64_t)w->st : (uint64_t)((uint64_t)w->k >> 32) - w->sf
+#else
+#define HELD_STEPS ((void)0)
+#endif
 #ifdef VM_GOTO
 #define GO(o, nx) { uint8_t o_ = (o); w = (nx); goto *lbl[o_]; }
 #define LK_CASE(name) L_##name:
@@ -855,7 +866,7 @@ static inline int64_t window_lo(struct tier_vm *vm, int64_t asof, int64_t months
 static int run_loopk(struct tier_vm *vm, const struct loopk *L, const struct record *r, int64_t asof, uint32_t *at) {
   uint32_t n = r->lists[L->list].n, width = vm->rs->img->lists[L->list].width;
   const int64_t *item = r->lists[L->list].items;
-  int64_t *regs = vm->regs, win_m = INT64_MIN, win_lo = 0, x;
+  int64_t *regs = vm->regs, win_m = INT64_MIN, win_lo = 0, x, y;
   bool has_asof = asof != TIER_NONE;
   const struct lrow *w;
   int e;
@@ -863,9 +874,9 @@ static int run_loopk(struct tier_vm *vm, const struct loopk *L, const struct rec
 #ifdef VM_GOTO
   static const void *const lbl[LR__COUNT] = {
       &&L_EQK, &&L_NEK, &&L_LTK, &&L_LEK, &&L_GTK, &&L_GEK, &&L_EQA, &&L_NEA, &&L_LTA, &&L_LEA, &&L_GTA, &&L_GEA,
-      &&L_INSET, &&L_NONE, &&L_WITHIN_M, &&L_WITHIN_D, &&L_TRUE, &&L_REG, &&L_SET, &&L_COPY, &&L_NORM, &&L_INCR, &&L_SUM,
-      &&L_MIN, &&L_MAX, &&L_DADD_S, &&L_END};
-  _Static_assert(LR_END == 26 && LR__COUNT == 27, "one label per row kind, in order");
+      &&L_INSET, &&L_NONE, &&L_WITHIN_M, &&L_WITHIN_D, &&L_TRUE, &&L_HELD, &&L_REG, &&L_SET, &&L_COPY, &&L_NORM, &&L_INCR, &&L_SUM,
+      &&L_MIN, &&L_MAX, &&L_DADD_S, &&L_C_LEA, &&L_C_INSET, &&L_C_WITHIN_M, &&L_END};
+  _Static_assert(LR_END == 30 && LR__COUNT == 31, "one label per row kind, in order");
 #endif
   if (!n) return FAULT_NONE; /* (item moves on only to an item: never from the NULL an empty list may have) */
   const struct lrow *const first = L->first;
@@ -894,6 +905,10 @@ static int run_loopk(struct tier_vm *vm, const struct loopk *L, const struct rec
     LK_CASE(WITHIN_M) if (w->k != win_m) win_m = w->k, win_lo = window_lo(vm, asof, w->k); CMP(X != TIER_NONE && x <= asof && x > win_lo)
     LK_CASE(WITHIN_D) CMP(X != TIER_NONE && x <= asof && asof - x < w->k)
     LK_CASE(TRUE) CMP(X == 1)
+    LK_CASE(HELD) /* one test, & not &&: three rows' branches were one a row */
+      X, y = item[w->slot2];
+      HELD_STEPS;
+      CMP((x != TIER_NONE) & has_asof & (x <= asof) & ((y == TIER_NONE) | (y > asof)))
     LK_CASE(REG) CMP(REG == 1)
     LK_CASE(SET) REG = w->k; DONE
     LK_CASE(COPY) REG = X; DONE
@@ -907,6 +922,9 @@ static int run_loopk(struct tier_vm *vm, const struct loopk *L, const struct rec
     LK_CASE(DADD_S)
       if ((e = dadd_text(vm, r, w->r, X))) return *at = w->at, e;
       DONE
+    LK_CASE(C_LEA) CNT(X != TIER_NONE && has_asof && x <= asof)
+    LK_CASE(C_INSET) CNT(X >= 0 && x < 64 && ((uint64_t)w->k >> x & 1))
+    LK_CASE(C_WITHIN_M) if (w->k != win_m) win_m = w->k, win_lo = window_lo(vm, asof, w->k); CNT(X != TIER_NONE && x <= asof && x > win_lo)
     LK_CASE(END) /* the item is done: the next, from the first row */
       if (--n == 0) return FAULT_NONE;
       item += width, w = first;
@@ -922,6 +940,8 @@ static int run_loopk(struct tier_vm *vm, const struct loopk *L, const struct rec
 #undef REG
 #undef CMP
 #undef DONE
+#undef CNT
+#undef HELD_STEPS
 #undef LK_START
 #undef GO
 #undef LK_CASE

@@ -107,7 +107,9 @@ enum {
 };
 
 /* loopk.c's rows: a test goes to t when it holds (steps st) and to f when
- * not (sf); an action does its work and goes to t (st).  x is the item's
+ * not (sf); an action does its work and goes to t (st).  LR_HELD stands
+ * for three rows (LEA x; NONE y; GTA y) and its k for the steps of the
+ * third's two ways: st2 | sf2 << 32 (fuse_held).  x is the item's
  * field in slot `slot` (0 for a row that reads none: every item has one),
  * k the operand, r the register or distinct set. */
 enum {
@@ -130,6 +132,7 @@ enum {
   LR_WITHIN_M, /* x within k months of asof */
   LR_WITHIN_D, /* x within k days of asof */
   LR_TRUE,     /* x == 1 (a bool field) */
+  LR_HELD,     /* valid at the date: x <= asof and (y is none or y > asof), y the field in slot2 (k: steps) */
   LR_REG,      /* register r == 1 */
   LR_SET,      /* register r = k */
   LR_COPY,     /* register r = x */
@@ -139,7 +142,12 @@ enum {
   LR_MIN,      /* register r = the smaller of it and x (none: the other) */
   LR_MAX,
   LR_DADD_S, /* the text x into distinct set r */
-  LR_END,    /* the item is done (NEXT) */
+  /* a test and the count of the items that pass it: register r += (x
+   * passes), then on to t (loopk.c fuse_count) */
+  LR_C_LEA,
+  LR_C_INSET,
+  LR_C_WITHIN_M,
+  LR_END, /* the item is done (NEXT) */
   LR__COUNT
 };
 struct lrow {
@@ -151,6 +159,7 @@ struct lrow {
   uint32_t st, sf;
   uint32_t at;      /* an action that may fault: its instruction's index */
   uint8_t top, fop; /* t's op and f's (run_loopk jumps on them) */
+  uint16_t slot2;   /* LR_HELD: the second field's slot */
 };
 struct loopk {
   uint32_t list, exit; /* the list; the instruction after the NEXT */
