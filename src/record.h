@@ -92,6 +92,8 @@ struct reader {
   struct text_memo memo[1 << TEXT_MEMO_BITS]; /* json.c keyed_text: the record's short keyed texts by their bytes */
   uint64_t probes;         /* slots looked at by rec_intern, in all records (tests count work with it) */
   uint64_t keys_looked_up; /* keys json.c decoded and looked up, not matched as expected (tests count them) */
+  uint64_t number_steps;   /* turns of the long-number readers' loops, json.c money and integer
+                            * (tests hold them linear in the number's length) */
   size_t nslots;
   void *root;              /* jansson tree (reference reader): strings point into it */
   locale_t c_locale;       /* the C locale the reference reader runs in (0: not made yet) */
