@@ -49,7 +49,7 @@ static int syntax(struct jp *j, const char *at, const char *fmt, ...) {
   if (j->quiet) return TIER_ERECORD;
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(vm->jerr, sizeof vm->jerr, fmt, ap);
+  text_vprintf(vm->jerr, sizeof vm->jerr, fmt, ap);
   va_end(ap);
   if (at > j->e) at = j->e;
   const char *bom = json_bom_fault(at, j->e);
@@ -74,7 +74,7 @@ static int fault(struct jp *j, const char *fmt, ...) {
   if (j->quiet) return TIER_ERECORD;
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(vm->err, sizeof vm->err, fmt, ap);
+  text_vprintf(vm->err, sizeof vm->err, fmt, ap);
   va_end(ap);
   vm->jerr[0] = 0;
   size_t n = rec_path_put(vm->path, sizeof vm->path, 0, "$", 1); /* cut as record.h says */

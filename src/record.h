@@ -13,7 +13,7 @@
 
 /* A record's JSON path: its buffer's bytes, and the mark of a cut one (rec_path_put) */
 #define REC_PATH_ROOM 256
-#define REC_PATH_CUT "..."
+#define REC_PATH_CUT TEXT_CUT /* as every text cut in a fixed buffer (tier_int.h) */
 #define REC_PATH_SHOWN(room) ((room) - sizeof REC_PATH_CUT)
 
 #define MAX_ITEMS (1u << 24) /* list items per record */
