@@ -49,7 +49,7 @@ static int syntax(struct jp *j, const char *at, const char *fmt, ...) {
   if (j->quiet) return TIER_ERECORD;
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(vm->jerr, sizeof vm->jerr, fmt, ap);
+  text_vprintf(vm->jerr, sizeof vm->jerr, fmt, ap);
   va_end(ap);
   if (at > j->e) at = j->e;
   const char *bom = json_bom_fault(at, j->e);
@@ -74,7 +74,7 @@ static int fault(struct jp *j, const char *fmt, ...) {
   if (j->quiet) return TIER_ERECORD;
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(vm->err, sizeof vm->err, fmt, ap);
+  text_vprintf(vm->err, sizeof vm->err, fmt, ap);
   va_end(ap);
   vm->jerr[0] = 0;
   size_t n = rec_path_put(vm->path, sizeof vm->path, 0, "$", 1); /* cut as record.h says */
@@ -442,16 +442,19 @@ static int money(struct jp *j, const char *b, const char *e, int64_t *out) {
   int rc;
   if (e - p <= 16 && short_money(j, b, e, out, &rc)) return rc;
   uint64_t d = 0;            /* D, while it fits */
+  uint64_t steps = 0;        /* every loop's turns, for rd->number_steps */
   bool big = false;          /* D > LIM_INT */
   int64_t zeros = 0;         /* zeros seen since the last nonzero digit */
   int64_t frac = 0;          /* digits after the point */
   bool point = false;
   for (; p < e && *p != 'e' && *p != 'E'; p++) {
+    steps++;
     if (*p == '.') { point = true; continue; }
     frac += point;
     if (*p == '0') { zeros += d > 0 || big; continue; }
     /* a nonzero digit: the zeros before it are D's digits after all */
     for (; zeros > 0 && !big; zeros--) {
+      steps++;
       if (d > (uint64_t)LIM_INT / 10) big = true;
       else d *= 10;
     }
@@ -465,12 +468,14 @@ static int money(struct jp *j, const char *b, const char *e, int64_t *out) {
     p++;
     xneg = *p == '-';
     if (*p == '+' || *p == '-') p++;
-    for (; p < e; p++) x = x < 1000000000 ? x * 10 + (*p - '0') : x;
+    for (; p < e; p++, steps++) x = x < 1000000000 ? x * 10 + (*p - '0') : x;
   }
+  j->rd->number_steps += steps;
   if (d == 0 && !big) { *out = 0; return TIER_OK; }
   int64_t k = (xneg ? -x : x) + zeros - frac + 2; /* cents = D * 10^k */
   if (k < 0) return fault(j, _("amount %.*s%s is not exact in cents (at most two decimals)"), JNUM_TEXT(b, e));
   for (; k > 0 && !big; k--) {
+    j->rd->number_steps++;
     if (d > (uint64_t)LIM_INT / 10) big = true;
     else d *= 10;
   }
@@ -527,6 +532,7 @@ static int integer(struct jp *j, const char *b, const char *e, int64_t *out) {
     return TIER_OK;
   }
   for (const char *p = b + neg; p < e; p++) {
+    j->rd->number_steps++;
     if (v > (LIM_INT - (*p - '0')) / 10)
       return fault(j, _("integer %.*s%s is out of range (the limit is %lld)"), JNUM_TEXT(b, e), (long long)LIM_INT);
     v = v * 10 + (*p - '0');

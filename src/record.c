@@ -36,10 +36,7 @@ int rec_enum_value(const struct image *img, const struct img_enum *e, const char
 void rec_enum_allowed(const struct image *img, const struct img_enum *e, char *out, size_t size) {
   size_t at = 0;
   out[0] = 0;
-  for (uint32_t k = 0; k < e->nvals && at < size - 1; k++) {
-    int w = snprintf(out + at, size - at, "%s%s", k ? ", " : "", img_str(img, e->vals[k]));
-    if (w > 0) at += (size_t)w;
-  }
+  for (uint32_t k = 0; k < e->nvals && at < size; k++) at = text_append(out, size, at, k ? ", " : "", img_str(img, e->vals[k]));
 }
 
 int32_t rec_name_field(const struct image *img) {
@@ -168,20 +165,17 @@ static int tier_value(struct tier_vm *vm, const struct record *r, int64_t *v, ui
   char allowed[256];
   size_t at = 0;
   allowed[0] = 0;
-  for (uint32_t k = 0; k < img->ntiers && at < sizeof allowed - 1; k++) {
-    if (img->tiers[k].ptype != p) continue;
-    int w = snprintf(allowed + at, sizeof allowed - at, "%s%s", at ? ", " : "", img_str(img, img->tiers[k].name));
-    if (w > 0) at += (size_t)w;
-  }
+  for (uint32_t k = 0; k < img->ntiers && at < sizeof allowed; k++)
+    if (img->tiers[k].ptype == p) at = text_append(allowed, sizeof allowed, at, at ? ", " : "", img_str(img, img->tiers[k].name));
   const char *type = img->partner_field >= 0 && p < img->enums[img->fields[img->partner_field].ref].nvals
       ? img_str(img, img->enums[img->fields[img->partner_field].ref].vals[p])
       : "?";
   if (at)
-    snprintf(vm->err, sizeof vm->err, _("'%.*s%s' is no tier of partner type %s (its tiers: %s)"),
-             (int)utf8_prefix(s->p, s->n, 60), s->p, s->n > 60 ? "..." : "", type, allowed);
+    text_printf(vm->err, sizeof vm->err, _("'%.*s%s' is no tier of partner type %s (its tiers: %s)"),
+                (int)utf8_prefix(s->p, s->n, 60), s->p, s->n > 60 ? "..." : "", type, allowed);
   else
-    snprintf(vm->err, sizeof vm->err, _("'%.*s%s' is no tier: partner type %s has no tiers"), (int)utf8_prefix(s->p, s->n, 60),
-             s->p, s->n > 60 ? "..." : "", type);
+    text_printf(vm->err, sizeof vm->err, _("'%.*s%s' is no tier: partner type %s has no tiers"), (int)utf8_prefix(s->p, s->n, 60),
+                s->p, s->n > 60 ? "..." : "", type);
   return TIER_ERECORD;
 }
 
@@ -526,12 +520,8 @@ int rec_strict_end(struct tier_vm *vm) {
   if (rd->strict_more)
     buf_printf(&b, NG_(" and %llu more", " and %llu more", rd->strict_more), (unsigned long long)rd->strict_more);
   buf_u8(&b, 0);
-  char all[2 * sizeof vm->err];
-  if (b.failed) snprintf(all, sizeof all, "%s", _("out of memory"));
-  else snprintf(all, sizeof all, _("unknown fields %s: the rules declare none of them"), (const char *)b.p);
-  size_t m = utf8_prefix(all, strlen(all), sizeof vm->err - 1); /* a cut keeps whole characters */
-  memcpy(vm->err, all, m);
-  vm->err[m] = 0;
+  if (b.failed) snprintf(vm->err, sizeof vm->err, "%s", _("out of memory"));
+  else text_printf(vm->err, sizeof vm->err, _("unknown fields %s: the rules declare none of them"), (const char *)b.p);
   snprintf(vm->path, sizeof vm->path, "$");
   buf_free(&b);
   return TIER_ERECORD;
@@ -544,9 +534,9 @@ void rec_unknown_field(const struct image *img, const struct tier_alloc_hook *ho
   struct buf kb = {.hook = hook}, near = {.hook = hook};
   if (!key_and_near(img, &k, &kb, &near, also, nalso)) snprintf(why, whylen, "%s", _("out of memory"));
   else if (*(const char *)near.p)
-    snprintf(why, whylen, _("unknown field %s (did you mean %s?): the rules declare no such field"), (const char *)kb.p,
-             (const char *)near.p);
-  else snprintf(why, whylen, _("unknown field %s: the rules declare no such field"), (const char *)kb.p);
+    text_printf(why, whylen, _("unknown field %s (did you mean %s?): the rules declare no such field"), (const char *)kb.p,
+                (const char *)near.p);
+  else text_printf(why, whylen, _("unknown field %s: the rules declare no such field"), (const char *)kb.p);
   buf_free(&kb);
   buf_free(&near);
 }
@@ -802,7 +792,7 @@ static int fault(struct ctx *c, const char *fmt, ...) __attribute__((format(prin
 static int fault(struct ctx *c, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(c->vm->err, sizeof c->vm->err, fmt, ap);
+  text_vprintf(c->vm->err, sizeof c->vm->err, fmt, ap);
   va_end(ap);
   return TIER_ERECORD;
 }

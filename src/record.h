@@ -13,7 +13,7 @@
 
 /* A record's JSON path: its buffer's bytes, and the mark of a cut one (rec_path_put) */
 #define REC_PATH_ROOM 256
-#define REC_PATH_CUT "..."
+#define REC_PATH_CUT TEXT_CUT /* as every text cut in a fixed buffer (tier_int.h) */
 #define REC_PATH_SHOWN(room) ((room) - sizeof REC_PATH_CUT)
 
 #define MAX_ITEMS (1u << 24) /* list items per record */
@@ -92,6 +92,8 @@ struct reader {
   struct text_memo memo[1 << TEXT_MEMO_BITS]; /* json.c keyed_text: the record's short keyed texts by their bytes */
   uint64_t probes;         /* slots looked at by rec_intern, in all records (tests count work with it) */
   uint64_t keys_looked_up; /* keys json.c decoded and looked up, not matched as expected (tests count them) */
+  uint64_t number_steps;   /* turns of the long-number readers' loops, json.c money and integer
+                            * (tests hold them linear in the number's length) */
   size_t nslots;
   void *root;              /* jansson tree (reference reader): strings point into it */
   locale_t c_locale;       /* the C locale the reference reader runs in (0: not made yet) */

@@ -1098,7 +1098,7 @@ int res_eval_bound(struct tier_vm *vm, int64_t asof, const tier_result **res) {
     char where[300];
     char msg[sizeof vm->err];
     snprintf(msg, sizeof msg, "%s", vm->err);
-    snprintf(vm->err, sizeof vm->err, "%.200s %.300s", msg, culprit(vm, where, sizeof where));
+    text_printf(vm->err, sizeof vm->err, "%s %s", msg, culprit(vm, where, sizeof where));
     return rc;
   }
   if (rc) return rc;

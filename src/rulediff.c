@@ -139,7 +139,7 @@ static const char *months_text(const struct rd *d, unsigned n, char *out, size_t
 static void change(struct rd *d, const char *kind, const char *where, struct what w, const char *from, const char *to,
                    const char *affects) {
   char what[800];
-  snprintf(what, sizeof what, tr(d, w.s[0]), w.s[1], w.s[2]);
+  text_printf(what, sizeof what, tr(d, w.s[0]), w.s[1], w.s[2]);
   d->n++;
   d->nmeant += strcmp(kind, "ruleset") != 0 && strcmp(kind, "version") != 0 && strcmp(kind, "fiscal") != 0;
   if (d->each) {
@@ -471,7 +471,7 @@ static void diff_fields(struct rd *d) {
       char ln[LIST_NAME_MAX];
       const char *owner = owner_of(X, fx, ln, sizeof ln);
       char w[LIST_NAME_MAX + 80];
-      snprintf(w, sizeof w, "%s%s%s", owner, *owner ? "." : "", S(X, fx->name));
+      text_printf(w, sizeof w, "%s%s%s", owner, *owner ? "." : "", S(X, fx->name));
       int g = find_field(Y, owner, S(X, fx->name));
       if (g < 0) {
         change(d, pass ? "field-added" : "field-removed", "", WHAT(pass ? N_("new field:") : N_("field removed:")), NULL, w,
@@ -662,7 +662,7 @@ static void diff_metrics(struct rd *d, bool items) {
       int k = find_metric(Y, name);
       if (k < 0) {
         if (items) continue; /* an item metric has a register only where a loop computes it once per item */
-        snprintf(what, sizeof what, "%s = %s", name, S(X, mx->def));
+        text_printf(what, sizeof what, "%s = %s", name, S(X, mx->def));
         change(d, pass ? "metric-added" : "metric-removed", "", WHAT(pass ? N_("new metric:") : N_("metric removed:")),
                pass ? NULL : what, pass ? what : NULL, NULL);
         continue;
@@ -1147,12 +1147,12 @@ static void diff_ladder(struct rd *d, const char *type) {
   struct buf ta = {.hook = &d->alloc}, tb = {.hook = &d->alloc};
   for (int i = 0; i < l.nold; i++)
     if (l.old_to_new[i] < 0) {
-      snprintf(where, sizeof where, "%s %s", type, l.old_names[i]);
+      text_printf(where, sizeof where, "%s %s", type, l.old_names[i]);
       change(d, "tier-removed", where, WHAT(N_("tier removed (its partners hold the highest tier below it that they meet)")),
              NULL, NULL, NULL);
     }
   for (int j = 0; j < l.nnew; j++) {
-    snprintf(where, sizeof where, "%s %s", type, l.new_names[j]);
+    text_printf(where, sizeof where, "%s %s", type, l.new_names[j]);
     if (l.new_to_old[j] < 0) {
       change(d, "tier-added", where, j ? WHAT(N_("new tier above %s"), l.new_names[j - 1]) : WHAT(N_("new tier at the bottom")),
              NULL, NULL, NULL);
@@ -1187,7 +1187,7 @@ static void diff_ladder(struct rd *d, const char *type) {
     int i = l.new_to_old[j];
     if (i < 0) continue;
     const struct img_tier *TA = &d->A->tiers[ia[i]], *TB = &d->B->tiers[ib[j]];
-    snprintf(where, sizeof where, "%s %s", type, l.new_names[j]);
+    text_printf(where, sizeof where, "%s %s", type, l.new_names[j]);
     diff_display(d, "tier-display", where, S(d->A, TA->display), S(d->B, TB->display));
     diff_time(d, TA, TB, where);
     int said = d->n + (int)d->nheld; /* (a held change is one said) */
@@ -1233,7 +1233,7 @@ static void diff_badges(struct rd *d) {
     const char *name = S(d->A, d->A->badges[i].name);
     uint32_t j = 0;
     while (j < d->B->nbadges && strcmp(S(d->B, d->B->badges[j].name), name) != 0) j++;
-    snprintf(where, sizeof where, tr(d, N_("badge %s")), name);
+    text_printf(where, sizeof where, tr(d, N_("badge %s")), name);
     if (j == d->B->nbadges) {
       change(d, "badge-removed", where, WHAT(N_("badge removed")), NULL, NULL, NULL);
       continue;
@@ -1249,7 +1249,7 @@ static void diff_badges(struct rd *d) {
     const char *name = S(d->B, d->B->badges[j].name);
     uint32_t i = 0;
     while (i < d->A->nbadges && strcmp(S(d->A, d->A->badges[i].name), name) != 0) i++;
-    snprintf(where, sizeof where, tr(d, N_("badge %s")), name);
+    text_printf(where, sizeof where, tr(d, N_("badge %s")), name);
     if (i == d->A->nbadges) change(d, "badge-added", where, WHAT(N_("new badge")), NULL, NULL, NULL);
   }
 }

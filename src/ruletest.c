@@ -95,7 +95,7 @@ static void fault(struct buf *why, int *nerr, const char *fmt, ...) {
   char msg[600];
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(msg, sizeof msg, fmt, ap);
+  text_vprintf(msg, sizeof msg, fmt, ap);
   va_end(ap);
   if (++*nerr <= 8) buf_printf(why, "         %s\n", msg);
   else if (*nerr == 9) buf_printf(why, "         %s\n", _("(more faults on this line)"));
@@ -257,7 +257,7 @@ static bool names_in_block(const struct tier_ruleset *rs, uint32_t b, const char
     }
     if (m && branch) { /* the name as it is expected: "BRANCH: NAME" */
       char full[300];
-      snprintf(full, sizeof full, "%s: %s", branch, m);
+      text_printf(full, sizeof full, "%s: %s", branch, m);
       suggest_try(s, name, full);
     } else {
       suggest_try(s, name, m);
@@ -658,7 +658,7 @@ static bool compare_values(struct tier_vm *vm, json_t *ev, struct buf *why) {
       snprintf(got, sizeof got, "%s", _("no value: the requirement that computes it stopped at a run-time error"));
     else if (same_value(vm, x, want, got, sizeof got)) continue;
     char w[200];
-    if (json_is_string(want)) snprintf(w, sizeof w, "%s", json_string_value(want));
+    if (json_is_string(want)) text_printf(w, sizeof w, "%s", json_string_value(want));
     else if (json_is_integer(want)) snprintf(w, sizeof w, "%" JSON_INTEGER_FORMAT, json_integer_value(want));
     else if (json_is_real(want)) snprintf(w, sizeof w, "%.17g", json_real_value(want));
     else snprintf(w, sizeof w, "%s", json_is_true(want) ? "true" : json_is_false(want) ? "false" : "null");

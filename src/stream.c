@@ -151,7 +151,7 @@ static void consume(struct stream *s, size_t to) {
 
 /* The record that was too long, as an error in its place. */
 static int too_long(struct stream *s, long line, const char *what) {
-  snprintf(s->err, sizeof s->err, _("%s %ld is longer than the limit of %zu bytes (--max-record)"), what, line, s->max);
+  text_printf(s->err, sizeof s->err, _("%s %ld is longer than the limit of %zu bytes (--max-record)"), what, line, s->max);
   s->rec_line = line;
   s->rec_n = 0;
   s->skipping = false;

@@ -154,6 +154,20 @@ void diag_render(const struct diags *d, struct buf *out);
 bool utf8_valid(const char *s, size_t n, size_t *bad);
 size_t utf8_seq(const char *s, size_t left);
 size_t utf8_prefix(const char *s, size_t n, size_t max);
+/* The one cut of a text longer than its fixed buffer (room bytes, the NUL
+ * included): it keeps its first whole characters and ends with TEXT_CUT,
+ * all within room, so that a message holding a long id, key, name or
+ * path is still UTF-8 and says it was cut (a record's path is cut so by
+ * pieces: record.h rec_path_put).  text_cut mends what snprintf wrote of
+ * a text of `want` bytes; text_printf and text_vprintf write and mend.
+ * Each returns the length written. */
+#define TEXT_CUT "..."
+size_t text_cut(char *buf, size_t room, size_t want);
+size_t text_vprintf(char *buf, size_t room, const char *fmt, va_list ap);
+size_t text_printf(char *buf, size_t room, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* sep and s after buf's first len bytes, cut as text_cut cuts; room once
+ * the text is cut (the list is full: what follows is not added). */
+size_t text_append(char *buf, size_t room, size_t len, const char *sep, const char *s);
 /* 3 when s starts with a UTF-8 byte-order mark (EF BB BF), else 0: sources,
  * record files and test files may start with one; it is not content. */
 size_t utf8_bom(const char *s, size_t n);

@@ -216,15 +216,15 @@ int file_read(const char *path, size_t max, struct buf *out, char *err, size_t e
   bool std = strcmp(path, "-") == 0;
   int fd = std ? STDIN_FILENO : open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
   if (fd < 0) {
-    snprintf(err, errlen, _("cannot open '%s': %s"), path, strerror(errno));
+    text_printf(err, errlen, _("cannot open '%s': %s"), path, strerror(errno));
     return TIER_EIO;
   }
   struct stat st;
   if (!std) {
     bool ok = fstat(fd, &st) == 0;
     if (!ok || !S_ISREG(st.st_mode)) {
-      if (ok) snprintf(err, errlen, _("'%s' is %s, not a regular file"), path, tier_file_kind(st.st_mode));
-      else snprintf(err, errlen, _("cannot read '%s': %s"), path, strerror(errno));
+      if (ok) text_printf(err, errlen, _("'%s' is %s, not a regular file"), path, tier_file_kind(st.st_mode));
+      else text_printf(err, errlen, _("cannot read '%s': %s"), path, strerror(errno));
       close(fd);
       return TIER_EIO;
     }
@@ -234,13 +234,25 @@ int file_read(const char *path, size_t max, struct buf *out, char *err, size_t e
   int rc = TIER_OK;
   for (;;) {
     size_t room = max - out->n < 65536 ? max - out->n + 1 : 65536; /* one byte past the limit tells */
-    if (!buf_reserve(out, room + 1)) { rc = TIER_ENOMEM; snprintf(err, errlen, _("cannot read '%s': out of memory"), path); break; }
+    if (!buf_reserve(out, room + 1)) {
+      rc = TIER_ENOMEM;
+      text_printf(err, errlen, _("cannot read '%s': out of memory"), path);
+      break;
+    }
     ssize_t k = read(fd, out->p + out->n, room);
     if (k < 0 && errno == EINTR) continue;
-    if (k < 0) { rc = TIER_EIO; snprintf(err, errlen, _("cannot read '%s': %s"), path, strerror(errno)); break; }
+    if (k < 0) {
+      rc = TIER_EIO;
+      text_printf(err, errlen, _("cannot read '%s': %s"), path, strerror(errno));
+      break;
+    }
     if (k == 0) break;
     out->n += (size_t)k;
-    if (out->n > max) { rc = TIER_EIO; snprintf(err, errlen, _("'%s' is larger than the limit of %zu bytes"), path, max); break; }
+    if (out->n > max) {
+      rc = TIER_EIO;
+      text_printf(err, errlen, _("'%s' is larger than the limit of %zu bytes"), path, max);
+      break;
+    }
   }
   if (!std) close(fd);
   if (rc == TIER_OK) out->p[out->n] = 0;
@@ -295,6 +307,45 @@ size_t utf8_prefix(const char *s, size_t n, size_t max) {
   return max;
 }
 
+size_t text_cut(char *buf, size_t room, size_t want) {
+  if (!room) return 0;
+  if (want < room) return want;
+  size_t keep = room > sizeof TEXT_CUT ? room - sizeof TEXT_CUT : 0; /* bytes of the text before the mark */
+  keep = utf8_prefix(buf, room - 1, keep);
+  if (room <= sizeof TEXT_CUT) {
+    buf[keep] = 0;
+    return keep;
+  }
+  memcpy(buf + keep, TEXT_CUT, sizeof TEXT_CUT);
+  return keep + sizeof TEXT_CUT - 1;
+}
+
+size_t text_vprintf(char *buf, size_t room, const char *fmt, va_list ap) {
+  int w = vsnprintf(buf, room, fmt, ap);
+  if (w < 0) {
+    if (room) buf[0] = 0;
+    return 0;
+  }
+  return text_cut(buf, room, (size_t)w);
+}
+
+size_t text_printf(char *buf, size_t room, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  size_t n = text_vprintf(buf, room, fmt, ap);
+  va_end(ap);
+  return n;
+}
+
+size_t text_append(char *buf, size_t room, size_t len, const char *sep, const char *s) {
+  if (len >= room) return room;
+  int w = snprintf(buf + len, room - len, "%s%s", sep, s);
+  if (w < 0) return len;
+  if ((size_t)w < room - len) return len + (size_t)w;
+  text_cut(buf, room, len + (size_t)w);
+  return room;
+}
+
 size_t utf8_bom(const char *s, size_t n) { return n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0; }
 
 /* A JSON reader's fault at p (before e), said as what it is when p is at a
@@ -311,16 +362,7 @@ const char *json_bom_token(const char *text, size_t len, size_t position, bool t
 }
 
 void json_syntax_text(char *out, size_t n, long line, long col, const char *what) {
-  char all[1024]; /* cut on a character boundary, not inside a Japanese one */
-  int w = snprintf(all, sizeof all, _("malformed JSON at line %ld, column %ld: %s"), line, col, what);
-  if (!n) return;
-  size_t max = n - 1;
-  /* cut by snprintf too: only all[0 .. sizeof all - 2] are the text's, so
-   * the boundary is looked for there, never at the cut snprintf made */
-  if (w >= (int)sizeof all && max > sizeof all - 2) max = sizeof all - 2;
-  size_t m = w < 0 ? 0 : utf8_prefix(all, (size_t)w, max);
-  memcpy(out, all, m);
-  out[m] = 0;
+  text_printf(out, n, _("malformed JSON at line %ld, column %ld: %s"), line, col, what); /* cut as tier_int.h says */
 }
 
 /* ---- keyed hashing ------------------------------------------------------------ */

@@ -133,7 +133,7 @@ static int fail(struct vfy *v, const char *fmt, ...) {
   if (!v->bad) {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(v->err, v->errlen, fmt, ap);
+    text_vprintf(v->err, v->errlen, fmt, ap);
     va_end(ap);
   }
   v->bad = true;
@@ -1289,7 +1289,7 @@ static int lad_fail(struct lad *l, const char *fmt, ...) __attribute__((format(p
 static int lad_fail(struct lad *l, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(l->err, l->errlen, fmt, ap);
+  text_vprintf(l->err, l->errlen, fmt, ap);
   va_end(ap);
   return -1;
 }

@@ -368,6 +368,50 @@ static void keys_escaped_as_in_output(void **st) {
   }
 }
 
+/* A text longer than its fixed buffer keeps whole characters and ends
+ * with "...", within the buffer (text_cut, text_printf, text_append): for
+ * every room from 0 to 40 bytes and every length of a text of 3-byte
+ * characters around it, the result is valid UTF-8, a prefix of the text,
+ * and marked exactly when cut. */
+static void texts_cut_marked(void **st) {
+  (void)st;
+  char text[64] = "";
+  for (int k = 0; k < 20; k++) strcat(text, "\xe8\xaa\x9e"); /* 語 x 20: 60 bytes */
+  for (size_t room = 0; room <= 40; room++)
+    for (size_t len = 0; len <= 60; len += 3) {
+      char buf[48];
+      memset(buf, 'z', sizeof buf);
+      size_t n = text_printf(buf, room, "%.*s", (int)len, text);
+      if (!room) {
+        assert_int_equal(n, 0);
+        assert_int_equal(buf[0], 'z'); /* nothing written */
+        continue;
+      }
+      assert_int_equal(strlen(buf), n);
+      assert_true(n < room);
+      size_t bad;
+      assert_true(utf8_valid(buf, n, &bad));
+      bool cut = len >= room;
+      size_t kept = cut && n >= 3 && !memcmp(buf + n - 3, "...", 3) ? n - 3 : n;
+      assert_memory_equal(buf, text, kept);
+      if (!cut) assert_int_equal(n, len);
+      if (cut && room > 4) {
+        assert_string_equal(buf + n - 3, "...");
+        assert_true(kept + 3 > room - 1 - 3); /* no more cut than a character */
+      }
+    }
+  /* a list: items added whole while they fit, then the mark, then nothing */
+  char list[24];
+  size_t at = 0;
+  const char *items[] = {"\xe8\xaa\x9e\xe8\xaa\x9e", "bb", "\xe8\xaa\x9e\xe8\xaa\x9e\xe8\xaa\x9e", "dd", "ee"};
+  for (size_t k = 0; k < 5 && at < sizeof list; k++) at = text_append(list, sizeof list, at, k ? ", " : "", items[k]);
+  assert_int_equal(at, sizeof list);
+  assert_string_equal(list, "\xe8\xaa\x9e\xe8\xaa\x9e, bb, \xe8\xaa\x9e\xe8\xaa\x9e...");
+  at = text_append(list, sizeof list, at, ", ", "ff");
+  assert_int_equal(at, sizeof list);
+  assert_string_equal(list, "\xe8\xaa\x9e\xe8\xaa\x9e, bb, \xe8\xaa\x9e\xe8\xaa\x9e...");
+}
+
 /* A record's path that does not fit its buffer ends with "...", cut
  * between whole characters and escapes, the same in every builder; it was
  * cut at 255 bytes (200 in tierc test) with nothing to say so. */
@@ -686,25 +730,26 @@ static void bom_is_named(void **st) {
 }
 
 /* The one wording of a JSON syntax error is cut, when it must be, on a
- * character boundary: a Japanese fault said into a short buffer (the
- * array reader's was 200 bytes) ends with a whole character. */
+ * character boundary and marked (text_cut): a Japanese fault said into a
+ * short buffer (the array reader's was 200 bytes) ends with a whole
+ * character and "...". */
 static void syntax_text_cut_whole(void **st) {
   (void)st;
   char out[50];
   json_syntax_text(out, sizeof out, 1, 1, "\xE3\x81\x82\xE3\x81\x82\xE3\x81\x82\xE3\x81\x82\xE3\x81\x82\xE3\x81\x82");
   size_t n = strlen(out);
   assert_true(n <= sizeof out - 1);
-  assert_string_equal(out + n - 3, "\xE3\x81\x82"); /* ends with a whole one: 36 bytes + 4 x 3 */
+  assert_string_equal(out + n - 6, "\xE3\x81\x82..."); /* a whole one, then the mark: 36 bytes + 3 x 3 + 3 */
   assert_int_equal(n, 48);
-  /* a text longer than the formatting buffer (1,024 bytes) into a larger
-   * out: still cut on a whole character (review 10) */
+  /* a text longer than the old formatting buffer (1,024 bytes) into a
+   * larger out: whole, no longer cut at 1,023 bytes (review 10) */
   char what[1 + 1200 * 3 + 1], big[4096];
   what[0] = 'x'; /* 37 bytes before the characters: 1,023 is not at a boundary */
   for (size_t i = 0; i < 1200; i++) memcpy(what + 1 + 3 * i, "\xE3\x81\x82", 3);
   what[1 + 1200 * 3] = 0;
   json_syntax_text(big, sizeof big, 1, 1, what);
   n = strlen(big);
-  assert_true(n > 900 && n < 1024);
+  assert_int_equal(n, 36 + 1 + 1200 * 3);
   assert_string_equal(big + n - 3, "\xE3\x81\x82");
 }
 
@@ -1292,6 +1337,7 @@ int main(void) {
       cmocka_unit_test(syntax_text_cut_whole),
       cmocka_unit_test(value_faults_worded_alike),
       cmocka_unit_test(keys_escaped_as_in_output),
+      cmocka_unit_test(texts_cut_marked),
       cmocka_unit_test(paths_cut_marked),
       cmocka_unit_test(readers_cut_paths_alike),
       cmocka_unit_test(key_after_the_last_field),

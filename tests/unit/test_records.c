@@ -117,9 +117,53 @@ static void money_and_int_range(void **st) {
   tu_assert_contains(tier_vm_error(vm), "is out of range (the limit is 9007199254740991)");
 }
 
-/* A million digits: an error, found in one pass, quoting 40 characters. */
+/* The turns of the long-number readers' loops (rd->number_steps) for the
+ * value `field` = pre, n copies of c, post; the reader's verdict in *rc. */
+static uint64_t steps_of(const char *field, const char *pre, char c, size_t n, const char *post, int *rc) {
+  char *s = run_of(pre, c, n, post);
+  uint64_t before = reader_of(vm)->number_steps;
+  int64_t v;
+  *rc = read_value(field, s, &v);
+  free(s);
+  return reader_of(vm)->number_steps - before;
+}
+
+/* A million digits: an error, found in one pass, quoting 40 characters.
+ * One pass is counted, not timed: for each shape of a long number the
+ * readers' loops turn at least once and at most twice a character, and
+ * 2n digits take at most twice the turns of n (a reader that went back
+ * over the digits, as one did, fails here at once, not in 30 s). */
 static void long_numbers(void **st) {
   (void)st;
+  static const struct {
+    const char *field, *pre;
+    char c;
+    const char *post;
+    int rc;
+  } shapes[] = {
+      {"m", "1", '0', "", TIER_ERECORD},       /* out of range */
+      {"m", "1.", '0', "", TIER_OK},           /* 1.00 */
+      {"m", "0.", '0', "1", TIER_ERECORD},     /* not exact */
+      {"m", "12.3", '0', "e1", TIER_OK},       /* 123.00 */
+      {"m", "0.", '0', "1e999", TIER_ERECORD}, /* zeros moved by the exponent */
+      {"m", "-9", '9', ".5", TIER_ERECORD},    /* every digit nonzero */
+      {"m", "0.", '0', "e5", TIER_OK},         /* zero */
+      {"i", "-1", '0', "", TIER_ERECORD},
+  };
+  for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++) {
+    int rc1, rc2;
+    size_t n = 4000, len = strlen(shapes[i].pre) + n + strlen(shapes[i].post);
+    uint64_t once = steps_of(shapes[i].field, shapes[i].pre, shapes[i].c, n, shapes[i].post, &rc1);
+    uint64_t twice = steps_of(shapes[i].field, shapes[i].pre, shapes[i].c, 2 * n, shapes[i].post, &rc2);
+    if (rc1 != shapes[i].rc || once > 2 * len || twice > 2 * once + 16 || (shapes[i].field[0] == 'm' && once < n))
+      fprintf(stderr, "%s%c...%s: rc %d %d, %llu then %llu turns\n", shapes[i].pre, shapes[i].c, shapes[i].post, rc1, rc2,
+              (unsigned long long)once, (unsigned long long)twice);
+    assert_int_equal(rc1, shapes[i].rc);
+    assert_int_equal(rc2, shapes[i].rc);
+    assert_true(once <= 2 * len);
+    assert_true(twice <= 2 * once + 16);
+    if (shapes[i].field[0] == 'm') assert_true(once >= n); /* every digit is a turn: the count counts */
+  }
   char *s = run_of("1", '0', 1000000, "");
   assert_money_error(s, "amount 1000000000000000000000000000000000000000... is out of range");
   int64_t v;
