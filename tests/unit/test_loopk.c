@@ -38,6 +38,7 @@ struct outcome {
   bool met[512];
   char err[512];
   uint32_t pc;
+  bool stamp; /* distinct set 0 was stamped for the record (vm_prepare) */
 };
 
 /* Record json evaluated at asof (TIER_NONE: its own date) running `code`
@@ -56,6 +57,7 @@ static void eval_with(tier_ruleset *rs, struct vinsn *code, const char *json, si
     o->rc = vm_evaluate(vm, &rec, asof);
     o->steps = vm->steps;
     o->tier = vm->ev.tier;
+    o->stamp = rs->img->nsets && vm->dsets[0].stamp;
     memcpy(o->regs, vm->regs, sizeof *o->regs * rs->img->nmetrics);
     if (o->rc == TIER_OK) memcpy(o->met, vm->ev.met, sizeof *o->met * rs->img->nreqs);
     snprintf(o->err, sizeof o->err, "%s", vm->err);
@@ -421,6 +423,78 @@ static void stamped_and_hashed_sets(void **st) {
   tier_ruleset_free(rs);
 }
 
+/* A crafted file that fills one distinct set from two loops (the second
+ * loop's DCLEAR made a jump to the next instruction: the verifier accepts it, each loop being
+ * bounded) runs into the set's room, 2n <= slots: the record stops with
+ * an error at the first text past it, stamped or hashed, run at once or
+ * as written, and a text already in a full set is no error.  16 slots
+ * for lists of at most 7 items: 8 texts fit (a's 6 and 2 of b's), a 9th
+ * does not. */
+static void set_full_alike(void **st) {
+  (void)st;
+  const char *src = "enum kind { c }\n"
+                    "record { id: text; partner type: kind; a: list { p: text; q: text?; r: text?; }; b: list { p: text; }; }\n"
+                    "metric da = count distinct p in a;\n"
+                    "metric db = count distinct p in b;\n"
+                    "tier T c < da >= 1; db >= 0; >\n";
+  uint8_t *bc;
+  size_t n;
+  char err[256];
+  assert_int_equal(tier_compile("full.tier", src, strlen(src), NULL, &bc, &n, NULL), TIER_OK);
+  struct image *img = NULL;
+  assert_int_equal(bc_read(NULL, bc, n, NULL, &img, err, sizeof err), TIER_OK);
+  const uint8_t second[] = {OP_DSIZE, 0, 0, 0, 0, OP_SETMETRIC, 0, 0, 0, 0, OP_DCLEAR, 0, 0, 0, 0};
+  uint8_t *at = NULL;
+  for (uint32_t i = 0; !at && i + sizeof second <= img->codelen; i++)
+    if (memcmp(img->code + i, second, sizeof second) == 0) at = (uint8_t *)img->code + i;
+  assert_non_null(at);
+  uint32_t on = (uint32_t)(at - img->code) + 15; /* the DCLEAR a JUMP to the next instruction: the same steps */
+  at[10] = OP_JUMP;
+  for (int i = 0; i < 4; i++) at[11 + i] = (uint8_t)(on >> 8 * i); /* operands are little-endian */
+  struct buf b = {0};
+  assert_int_equal(bc_write(img, false, &b), TIER_OK);
+  tier_ruleset *rs = NULL;
+  int lrc = tier_load(b.p, b.n, NULL, &rs, err, sizeof err);
+  if (lrc) fprintf(stderr, "%s\n", err);
+  assert_int_equal(lrc, TIER_OK);
+  assert_true(rs->stamped[0]);
+  struct vinsn *with = code_with_loops(rs);
+  assert_int_equal(rs->nloops, 2);
+  char json[1024];
+  for (int hashed = 0; hashed < 2; hashed++)
+    for (int extra = 0; extra <= 3; extra++) { /* b: 2 texts; a repeat; a 3rd; a repeat and a 4th */
+      int k = snprintf(json, sizeof json, "{\"id\":\"r\",\"type\":\"c\",\"a\":[");
+      for (int i = 0; i < 6; i++) /* hashed: 12 texts more, 21 in all: more than the set's 16 slots */
+        k += snprintf(json + k, sizeof json - (size_t)k,
+                      hashed ? "%s{\"p\":\"a%d\",\"q\":\"q%d\",\"r\":\"r%d\"}" : "%s{\"p\":\"a%d\",\"q\":null,\"r\":null}",
+                      i ? "," : "", i, i, i);
+      k += snprintf(json + k, sizeof json - (size_t)k, "],\"b\":[{\"p\":\"b0\"},{\"p\":\"b1\"}%s%s]}",
+                    extra == 1       ? ",{\"p\":\"b0\"}"
+                        : extra >= 2 ? ",{\"p\":\"b2\"}"
+                                     : "",
+                    extra == 3 ? ",{\"p\":\"b0\"},{\"p\":\"b3\"}" : "");
+      struct outcome o[2];
+      eval_with(rs, with, json, strlen(json), TIER_NONE, &o[0]);
+      eval_with(rs, rs->code, json, strlen(json), TIER_NONE, &o[1]);
+      for (int w = 0; w < 2; w++) {
+        assert_int_equal(o[w].stamp, !hashed);
+        if (extra < 2) {
+          assert_int_equal(o[w].rc, TIER_OK);
+          assert_int_equal(o[w].regs[1], 8);
+        } else {
+          assert_int_equal(o[w].rc, TIER_ERUNTIME);
+          tu_assert_contains(o[w].err, "too many distinct values");
+        }
+      }
+      assert_int_equal(o[0].steps, o[1].steps);
+    }
+  free(with);
+  tier_ruleset_free(rs);
+  buf_free(&b);
+  image_free(img);
+  tier_free_bytes(NULL, bc, n);
+}
+
 /* A test under `not` tells the run the test's outcome, not the value's:
  * each test here is made again or told by an equality after its
  * negation (difftest seed 70041: `count xs where not (l == a)` then
@@ -538,6 +612,7 @@ int main(void) {
       cmocka_unit_test(programs_run_as_written),  cmocka_unit_test(every_row_kind),
       cmocka_unit_test(faults_and_other_loops),   cmocka_unit_test(stamped_and_hashed_sets),
       cmocka_unit_test(deepest_body_small_stack), cmocka_unit_test(negated_tests),
+      cmocka_unit_test(set_full_alike),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
