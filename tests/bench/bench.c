@@ -41,11 +41,12 @@
  * Run from the repository root (the Makefile's bench target does):
  *   bench -n N [-k K] [--bin DIR] [--work DIR] [--out FILE]
  */
-#define _DEFAULT_SOURCE /* wait4: the child's own rusage */
+#define _GNU_SOURCE /* wait4: the child's own rusage; sched_getaffinity */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <math.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -940,26 +941,45 @@ static void loadavg(char *out, size_t n) {
   fclose(f);
 }
 
-/* What other processes took of the machine while a section ran: the
- * CPUs' busy time (/proc/stat: all but idle and iowait) less this
- * process's and its children's (getrusage), over the section's wall time
- * and the CPUs.  The load average is no measure of that here: on a VM
- * whose CPUs are idle it can stay near 1 (a task counted at each sample),
- * and it lags a minute behind. */
+/* What other processes took of the CPUs while a section ran: the busy
+ * time of the CPUs this process may run on (/proc/stat's cpuN lines of
+ * sched_getaffinity's set: in a cpuset or a container the first line is
+ * the whole host's; busy is all but idle and iowait) less this process's
+ * and its children's (getrusage), over the section's wall time and those
+ * CPUs.  The load average is no measure of that here: on a VM whose CPUs
+ * are idle it can stay near 1 (a task counted at each sample), and it lags
+ * a minute behind. */
 struct others {
   double busy, own, wall;
+  int ncpu;
 };
 
-static double machine_busy(void) { /* seconds of busy CPU time since boot, all CPUs; -1 when unknown */
+/* seconds of busy time since boot of the CPUs in this process's set, and
+ * in *ncpu how many; -1 when unknown */
+static double cpus_busy(int *ncpu) {
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof set, &set) != 0) return -1;
   FILE *f = fopen("/proc/stat", "r");
   if (!f) return -1;
-  unsigned long long v[8] = {0};
-  int got = fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]);
+  char line[512];
+  unsigned long long sum = 0;
+  int n = 0;
+  while (fgets(line, sizeof line, f) && strncmp(line, "cpu", 3) == 0) { /* (the cpu lines come first) */
+    unsigned id;
+    unsigned long long v[8];
+    if (line[3] < '0' || line[3] > '9') continue; /* the line of all CPUs */
+    if (sscanf(line + 3, "%u %llu %llu %llu %llu %llu %llu %llu %llu", &id, &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6],
+               &v[7]) != 9)
+      continue;
+    if (id >= CPU_SETSIZE || !CPU_ISSET(id, &set)) continue;
+    /* user nice system idle iowait irq softirq steal: steal is time another guest had the CPU */
+    sum += v[0] + v[1] + v[2] + v[5] + v[6] + v[7], n++;
+  }
   fclose(f);
-  if (got < 8) return -1;
+  if (n == 0) return -1;
   long hz = sysconf(_SC_CLK_TCK);
-  /* user nice system idle iowait irq softirq steal: steal is time another guest had the CPU */
-  return (double)(v[0] + v[1] + v[2] + v[5] + v[6] + v[7]) / (double)(hz > 0 ? hz : 100);
+  *ncpu = n;
+  return (double)sum / (double)(hz > 0 ? hz : 100);
 }
 
 static double own_cpu(void) { /* this process and its waited-for children, seconds */
@@ -970,14 +990,29 @@ static double own_cpu(void) { /* this process and its waited-for children, secon
       (double)(a.ru_utime.tv_usec + a.ru_stime.tv_usec + b.ru_utime.tv_usec + b.ru_stime.tv_usec) * 1e-6;
 }
 
-static void others_start(struct others *o) { *o = (struct others){machine_busy(), own_cpu(), now()}; }
+static void others_start(struct others *o) {
+  o->busy = cpus_busy(&o->ncpu);
+  o->own = own_cpu();
+  o->wall = now();
+}
 
-/* others' share of the machine since others_start, 0 to 1; -1 when unknown */
-static double others_share(const struct others *o, long ncpu) {
-  double busy = machine_busy(), wall = now() - o->wall;
-  if (o->busy < 0 || busy < 0 || wall <= 0) return -1;
-  double share = (busy - o->busy - (own_cpu() - o->own)) / (wall * (double)(ncpu > 0 ? ncpu : 1));
-  return share < 0 ? 0 : share; /* (the clock ticks of /proc/stat against rusage's microseconds) */
+/* others' share of the CPUs since others_start, 0 to 1; -1 when unknown
+ * (no /proc/stat, or a share so far below 0 that the two clocks disagree:
+ * /proc/stat counts ticks of 1/USER_HZ s, so a few hundredths either way
+ * is rounding) */
+static double others_share(const struct others *o) {
+  int n = 0;
+  double busy = cpus_busy(&n), wall = now() - o->wall;
+  if (o->busy < 0 || busy < 0 || wall <= 0 || n != o->ncpu) return -1;
+  double share = (busy - o->busy - (own_cpu() - o->own)) / (wall * n);
+  if (share < -0.05) return -1;
+  return share < 0 ? 0 : share;
+}
+
+/* Why a wall-clock target is not judged, from others' share (-1: unknown). */
+static void share_why(char *out, size_t n, double share) {
+  if (share < 0) snprintf(out, n, "not judged: what others took is unknown");
+  else snprintf(out, n, "not judged: others took %.0f%% of the CPUs", 100 * share);
 }
 
 /* A target judged on the wall clock: only on a machine that was idle. */
@@ -1084,9 +1119,7 @@ int main(int argc, char **argv) {
     if (c1.status) mismatch("tiervm eval exited with status %d", c1.status);
     if (cj.status) mismatch("tiervm eval -j %s exited with status %d", jobs, cj.status);
   }
-  double others_e2e = others_share(&oth, ncpu);
-  char ld_e2e[64];
-  loadavg(ld_e2e, sizeof ld_e2e);
+  double others_e2e = others_share(&oth);
   struct thread_work tw, tw1;
   progress("tiervm eval -j 1 and -j %s under callgrind, each thread's instructions (the first %d records)", jobs, TW_RECORDS);
   count_threads(tiervm, tbc, profiles, "1", work, &tw1);
@@ -1122,7 +1155,7 @@ int main(int argc, char **argv) {
   progress("luajit %s", LUA_SCRIPT);
   others_start(&oth);
   run_child((char *const[]){"luajit", (char *)LUA_SCRIPT, profiles, NULL}, out_lua, &ch_lua);
-  double others_lua = others_share(&oth, ncpu);
+  double others_lua = others_share(&oth);
   long bad_lua = ch_lua.status ? 1 : 0;
   if (ch_lua.status) mismatch("luajit exited with status %d", ch_lua.status);
   else bad_lua = check_tsv("apn.lua", out_lua, &ref);
@@ -1303,12 +1336,13 @@ int main(int argc, char **argv) {
   row(what, (double)N, ch_jobs.wall, bytes, ch_jobs.maxrss_kb, note);
   say("  -j %s is %.2fx as fast as -j 1 (target >= 1.8x on 2 cores); the same bytes: %s\n", jobs, ch_vm.wall / ch_jobs.wall,
       jobs_same ? "yes" : "NO");
-  say("  CPU time -j %s / -j 1 = %.2fx (what the threads add); %.2f cores busy; load average %s after these runs\n", jobs,
-      ch_jobs.cpu / ch_vm.cpu, ch_jobs.cpu / ch_jobs.wall, ld_e2e);
+  say("  CPU time -j %s / -j 1 = %.2fx (what the threads add); %.2f cores busy\n", jobs, ch_jobs.cpu / ch_vm.cpu,
+      ch_jobs.cpu / ch_jobs.wall);
   if (others_e2e >= 0)
-    say("  other processes took %.1f%% of the %ld CPUs while these runs ran (the wall clock is judged under %.0f%%)\n",
-        100 * others_e2e, ncpu, 100 * OTHERS_IDLE);
-  else say("  what other processes took of the CPUs is unknown (no /proc/stat): the wall clock is not judged\n");
+    say("  other processes took %.1f%% of the CPUs this process may run on while these runs ran (the wall clock is\n"
+        "  judged under %.0f%%)\n",
+        100 * others_e2e, 100 * OTHERS_IDLE);
+  else say("  what other processes took of the CPUs is unknown (/proc/stat): the wall clock is not judged\n");
   double r_jw = 0; /* the speed-up the work allows */
   if (tw.all && tw1.all && serial) {
     double cores = (double)(ncpu > 1 ? ncpu : 2), f = (double)serial / (double)tw.all;
@@ -1386,7 +1420,7 @@ int main(int argc, char **argv) {
   double r_vm = best_vm / best_nat, r_rd = t_parse / t_getline, r_j = ch_vm.wall / ch_jobs.wall,
          r_lua = ch_lua.wall / ch_jobs.wall, r_mem = (double)ch_mem[1].maxrss_kb / (double)ch_mem[0].maxrss_kb,
          r_cc = cm1.work && cm10.work ? (double)cm10.work / (double)cm1.work : 0;
-  say("\ntargets (ratios from this run; the machine's load is above)\n");
+  say("\ntargets (ratios from this run; what other processes took of the CPUs is above)\n");
   say("  %-44s %8.2fx  target <= 1.5x   %s\n", "VM / native C (packed records)", r_vm, r_vm <= 1.5 ? "met" : "NOT MET");
   say("  %-44s %8.2fx  target <= 4x     %s\n", "rec_parse / getline", r_rd, r_rd <= 4 ? "met" : "NOT MET");
   /* the wall clock is judged only when other processes left the CPUs
@@ -1396,8 +1430,8 @@ int main(int argc, char **argv) {
   bool idle = others_e2e >= 0 && others_e2e < OTHERS_IDLE; /* unknown: not idle */
   bool idle_lua = idle && others_lua >= 0 && others_lua < OTHERS_IDLE;
   char why[96], why_lua[96];
-  snprintf(why, sizeof why, "not judged: others took %.0f%% of the CPUs", 100 * others_e2e);
-  snprintf(why_lua, sizeof why_lua, "not judged: others took %.0f%% of the CPUs", 100 * fmax(others_e2e, others_lua));
+  share_why(why, sizeof why, others_e2e);
+  share_why(why_lua, sizeof why_lua, idle ? others_lua : others_e2e);
   say("  %-44s %8.2fx  target >= 1.8x   %s\n", "-j N / -j 1 speed-up, wall clock", r_j, verdict(idle, r_j >= 1.8, why));
   if (r_jw > 0)
     say("  %-44s %8.2fx  (the most the work allows: callgrind, %.1f%% serial on the main thread)\n", "  by the work", r_jw,

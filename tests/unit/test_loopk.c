@@ -461,8 +461,9 @@ static void set_full_alike(void **st) {
   struct vinsn *with = code_with_loops(rs);
   assert_int_equal(rs->nloops, 2);
   char json[1024];
+  uint64_t stop = 0; /* the steps to the fault with b0, b1, b2 */
   for (int hashed = 0; hashed < 2; hashed++)
-    for (int extra = 0; extra <= 3; extra++) { /* b: 2 texts; a repeat; a 3rd; a repeat and a 4th */
+    for (int extra = 0; extra <= 3; extra++) { /* b: 2 texts; a repeat; a 3rd; a repeat, then a 3rd */
       int k = snprintf(json, sizeof json, "{\"id\":\"r\",\"type\":\"c\",\"a\":[");
       for (int i = 0; i < 6; i++) /* hashed: 12 texts more, 21 in all: more than the set's 16 slots */
         k += snprintf(json + k, sizeof json - (size_t)k,
@@ -470,7 +471,7 @@ static void set_full_alike(void **st) {
                       i ? "," : "", i, i, i);
       k += snprintf(json + k, sizeof json - (size_t)k, "],\"b\":[{\"p\":\"b0\"},{\"p\":\"b1\"}%s%s]}",
                     extra == 1       ? ",{\"p\":\"b0\"}"
-                        : extra >= 2 ? ",{\"p\":\"b2\"}"
+                        : extra == 2 ? ",{\"p\":\"b2\"}"
                                      : "",
                     extra == 3 ? ",{\"p\":\"b0\"},{\"p\":\"b3\"}" : "");
       struct outcome o[2];
@@ -487,6 +488,11 @@ static void set_full_alike(void **st) {
         }
       }
       assert_int_equal(o[0].steps, o[1].steps);
+      assert_int_equal(o[0].pc, o[1].pc);
+      /* the record stops at the text past the room: b's 3rd item, or its
+       * 4th after a repeat, one item's ITEM, DADD_S and NEXT later */
+      if (extra == 2) stop = o[0].steps;
+      if (extra == 3) assert_int_equal(o[0].steps, stop + 3);
     }
   free(with);
   tier_ruleset_free(rs);
