@@ -71,7 +71,7 @@ struct place {
  * others' are (a block's requirement inserted several times, or an argument
  * passed to several): said with the others (say_held). */
 struct held {
-  const char *where, *subject, *from, *to;
+  const char *tier, *where, *subject, *from, *to; /* where: the tier and the place (req_where) */
   int cmp;
   struct place at; /* where the threshold is written */
 };
@@ -766,17 +766,35 @@ static const char *own_label(const struct image *img, const struct img_req *q) {
 
 struct pair_ctx { struct rd *d; const char *where; uint32_t qa0, na, qb0, nb; bool *ta, *tb; };
 
+/* Where a change to requirement q of img is said: its tier or badge (p's
+ * where) and the place in the source the change is written, from the
+ * debug section, "consulting Select (rules.tier:12:20)": for a threshold
+ * (threshold) the place its value is written (tfile, tline, tcol: the
+ * requirement's own number, or the argument that stands for a block's
+ * parameter), else, and for a threshold written in no one place, the
+ * requirement's expression (file, line, col).  A stripped ruleset has no
+ * places: the tier or badge alone.  In d's arena, whole (no cut). */
+static const char *req_where(struct pair_ctx *p, const struct image *img, uint32_t q, bool threshold) {
+  const struct img_req *r = &img->reqs[q];
+  uint32_t file = r->file, line = r->line, col = r->col;
+  if (threshold && r->tline) file = r->tfile, line = r->tline, col = r->tcol;
+  if (!img->has_debug || !line) return p->where;
+  const char *w = arena_printf(&p->d->ar, "%s (%s:%u:%u)", p->where, S(img, file), line, col);
+  if (!w) p->d->oom = true;
+  return w ? w : p->where;
+}
+
 /* Section and label of a pair of requirements that mean the same. */
 static void diff_req_words(struct pair_ctx *p, uint32_t qa, uint32_t qb) {
   struct rd *d = p->d;
   const struct img_req *ra = &d->A->reqs[qa], *rb = &d->B->reqs[qb];
   if (strcmp(own_label(d->A, ra), own_label(d->B, rb)) != 0) {
-    change(d, "label", p->where, WHAT(N_("label of %s:"), S(d->B, rb->rule)), or_none(d, own_label(d->A, ra)),
-           or_none(d, own_label(d->B, rb)), NULL);
+    change(d, "label", req_where(p, d->B, qb, false), WHAT(N_("label of %s:"), S(d->B, rb->rule)),
+           or_none(d, own_label(d->A, ra)), or_none(d, own_label(d->B, rb)), NULL);
   }
   if (strcmp(S(d->A, ra->section), S(d->B, rb->section)) != 0) {
-    change(d, "section", p->where, WHAT(N_("section of %s:"), S(d->B, rb->rule)), or_none(d, S(d->A, ra->section)),
-           or_none(d, S(d->B, rb->section)), NULL);
+    change(d, "section", req_where(p, d->B, qb, false), WHAT(N_("section of %s:"), S(d->B, rb->rule)),
+           or_none(d, S(d->A, ra->section)), or_none(d, S(d->B, rb->section)), NULL);
   }
 }
 
@@ -828,8 +846,8 @@ static void report_same_text(struct pair_ctx *p, uint32_t qa, uint32_t qb);
 
 /* Keep a threshold change of a copy of a requirement (report_threshold)
  * for say_held. */
-static void hold_threshold(struct rd *d, const char *where, const char *subject, int cmp, const char *from, const char *to,
-                           const struct img_req *rb) {
+static void hold_threshold(struct rd *d, const char *tier, const char *where, const char *subject, int cmp, const char *from,
+                           const char *to, const struct img_req *rb) {
   if (d->nheld == d->capheld) {
     uint32_t ncap = d->capheld ? 2 * d->capheld : 16;
     struct held *h = arena_alloc(&d->ar, sizeof *h * ncap);
@@ -842,13 +860,14 @@ static void hold_threshold(struct rd *d, const char *where, const char *subject,
     d->capheld = ncap;
   }
   struct held *h = &d->held[d->nheld];
-  *h = (struct held){arena_printf(&d->ar, "%s", where),
-                     arena_printf(&d->ar, "%s", subject),
-                     arena_printf(&d->ar, "%s", from),
-                     arena_printf(&d->ar, "%s", to),
-                     cmp,
-                     {rb->tfile, rb->tline, rb->tcol, 0}};
-  if (!h->where || !h->subject || !h->from || !h->to) {
+  h->tier = arena_printf(&d->ar, "%s", tier);
+  h->where = arena_printf(&d->ar, "%s", where);
+  h->subject = arena_printf(&d->ar, "%s", subject);
+  h->from = arena_printf(&d->ar, "%s", from);
+  h->to = arena_printf(&d->ar, "%s", to);
+  h->cmp = cmp;
+  h->at = (struct place){rb->tfile, rb->tline, rb->tcol, 0};
+  if (!h->tier || !h->where || !h->subject || !h->from || !h->to) {
     d->oom = true;
     return;
   }
@@ -866,10 +885,10 @@ static void report_threshold(struct pair_ctx *p, uint32_t qa, uint32_t qb) {
   const char *subject = threshold_subject(d->B, rb, &cmp);
   struct what w = WHAT("%s %s", subject, cmp_text(cmp)); /* no words: "certified_people >=" */
   if (strcmp(va, vb) != 0 && d->copies && d->copies[qb] > 1) {
-    hold_threshold(d, p->where, subject, cmp, va, vb, rb);
+    hold_threshold(d, p->where, req_where(p, d->B, qb, true), subject, cmp, va, vb, rb);
     diff_req_words(p, qa, qb);
   } else if (strcmp(va, vb) != 0) {
-    change(d, "threshold", p->where, w, va, vb, NULL);
+    change(d, "threshold", req_where(p, d->B, qb, true), w, va, vb, NULL);
     diff_req_words(p, qa, qb);
   } else if (!same_meaning(d, qa, qb)) {
     report_same_text(p, qa, qb); /* the same threshold, read differently */
@@ -881,7 +900,8 @@ static void report_threshold(struct pair_ctx *p, uint32_t qa, uint32_t qb) {
 /* "certified_people >= 4 is now certified_people > 4" */
 static void report_comparison(struct pair_ctx *p, uint32_t qa, uint32_t qb) {
   struct rd *d = p->d;
-  change(d, "comparison", p->where, WHAT(N_("requirement")), S(d->A, d->A->reqs[qa].rule), S(d->B, d->B->reqs[qb].rule), NULL);
+  change(d, "comparison", req_where(p, d->B, qb, false), WHAT(N_("requirement")), S(d->A, d->A->reqs[qa].rule),
+         S(d->B, d->B->reqs[qb].rule), NULL);
   diff_req_words(p, qa, qb);
 }
 
@@ -896,7 +916,7 @@ static void report_period(struct pair_ctx *p, uint32_t qa, uint32_t qb) {
   if (memcmp(&pa, &pb, sizeof pa) != 0) {
     (d->people ? per_words : per_text)(pa, ta, sizeof ta);
     (d->people ? per_words : per_text)(pb, tb, sizeof tb);
-    change(d, "period", p->where, WHAT(N_("period of %s:"), S(d->A, d->A->reqs[qa].rule)), ta, tb, NULL);
+    change(d, "period", req_where(p, d->B, qb, false), WHAT(N_("period of %s:"), S(d->A, d->A->reqs[qa].rule)), ta, tb, NULL);
   }
   diff_req_words(p, qa, qb);
 }
@@ -912,7 +932,7 @@ static void report_same_text(struct pair_ctx *p, uint32_t qa, uint32_t qb) {
   }
   struct what w = WHAT(xa ? N_("%s (same text; what it reads changed):") : N_("%s (same text; what it reads changed)"),
                        S(d->B, d->B->reqs[qb].rule));
-  if (!said) change(d, "requirement-meaning", p->where, w, xa, xb, NULL);
+  if (!said) change(d, "requirement-meaning", req_where(p, d->B, qb, false), w, xa, xb, NULL);
   diff_req_words(p, qa, qb);
 }
 
@@ -1034,14 +1054,14 @@ static void diff_requirements(struct rd *d, uint32_t ta, uint32_t tb, const char
   pair_reqs(&p, K_SUBJECT, same_subject, report_comparison);
   pair_reqs(&p, K_TEXT, same_text, report_same_text);
   pair_reqs(&p, K_PERIOD, same_period_dates, report_period);
-  for (uint32_t i = 0; i < TA->nreq; i++)
+  for (uint32_t i = 0; i < TA->nreq; i++) /* at its place in the old rules */
     if (!ua[i])
-      change(d, "requirement-removed", where, WHAT(N_("requirement removed:")), S(d->A, d->A->reqs[TA->first_req + i].rule), NULL,
-             NULL);
+      change(d, "requirement-removed", req_where(&p, d->A, TA->first_req + i, false), WHAT(N_("requirement removed:")),
+             S(d->A, d->A->reqs[TA->first_req + i].rule), NULL, NULL);
   for (uint32_t j = 0; j < TB->nreq; j++)
     if (!ub[j])
-      change(d, "requirement-added", where, WHAT(N_("new requirement:")), NULL, S(d->B, d->B->reqs[TB->first_req + j].rule),
-             NULL);
+      change(d, "requirement-added", req_where(&p, d->B, TB->first_req + j, false), WHAT(N_("new requirement:")), NULL,
+             S(d->B, d->B->reqs[TB->first_req + j].rule), NULL);
 }
 
 static bool has_groups(const struct image *img, uint32_t first, uint32_t count) {
@@ -1343,8 +1363,9 @@ static void count_copies(struct rd *d) {
 }
 
 /* A held change with its index, to sort (by_change): the held changes of
- * one threshold's place with the same change next to each other, each
- * run in the order they were held. */
+ * one threshold's place with the same change (from, to) next to each
+ * other, whatever their comparisons (one argument read by `n >= k` and
+ * `n <= k` is one change), each run in the order they were held. */
 struct held_at {
   const struct held *h;
   uint32_t i;
@@ -1352,7 +1373,6 @@ struct held_at {
 static int same_change(const struct held *a, const struct held *b) {
   int p = place_cmp(&a->at, &b->at);
   if (p) return p;
-  if (a->cmp != b->cmp) return a->cmp < b->cmp ? -1 : 1;
   int c = strcmp(a->from, b->from);
   return c ? c : strcmp(a->to, b->to);
 }
@@ -1362,33 +1382,52 @@ static int by_change(const void *x, const void *y) {
   return c ? c : (a->i > b->i) - (a->i < b->i);
 }
 
+/* The comparisons of group ord[i..j), each once in the order first held,
+ * ">=, <=", into b (NUL-terminated); whether there are several. */
+static bool group_cmps(const struct held_at *ord, uint32_t i, uint32_t j, struct buf *b) {
+  bool seen[CMP_GE + 1] = {false};
+  int n = 0;
+  for (uint32_t k = i; k < j; k++) { /* in held order: the run is (by_change) */
+    int c = ord[k].h->cmp;
+    if (c < 0 || c > CMP_GE || seen[c]) continue;
+    seen[c] = true;
+    buf_printf(b, "%s%s", n++ ? ", " : "", cmp_text(c));
+  }
+  buf_u8(b, 0);
+  return n > 1;
+}
+
 /* One group of held changes, ord[i..j) (by_change): said as any other when
  * it is one, else once where the threshold is written (file:line:col: the
- * block's requirement, or the argument), with its uses. */
+ * block's requirement, or the argument), with its comparisons and its uses
+ * by tier or badge, each use with its comparison when they differ. */
 static void say_group(struct rd *d, const struct held_at *ord, uint32_t i, uint32_t j) {
   const struct held *h = ord[i].h;
   if (j - i == 1) {
     change(d, "threshold", h->where, WHAT("%s %s", h->subject, cmp_text(h->cmp)), h->from, h->to, NULL);
     return;
   }
-  struct buf uses = {.hook = &d->alloc};
+  struct buf uses = {.hook = &d->alloc}, cmps = {.hook = &d->alloc};
+  bool mixed = group_cmps(ord, i, j, &cmps);
   const char *last = NULL;
   for (uint32_t k = i; k < j; k++) {
     const struct held *g = ord[k].h;
-    if (last && !strcmp(last, g->where)) buf_printf(&uses, ", %s", g->subject);
-    else buf_printf(&uses, "%s%s: %s", last ? "; " : "", g->where, g->subject);
-    last = g->where;
+    if (last && !strcmp(last, g->tier)) buf_printf(&uses, ", %s", g->subject);
+    else buf_printf(&uses, "%s%s: %s", last ? "; " : "", g->tier, g->subject);
+    if (mixed) buf_printf(&uses, " %s", cmp_text(g->cmp));
+    last = g->tier;
   }
   buf_u8(&uses, 0);
-  if (uses.failed) d->oom = true;
+  if (uses.failed || cmps.failed) d->oom = true;
   char count[16];
   snprintf(count, sizeof count, "%u", j - i);
   const char *place = arena_printf(&d->ar, "%s:%u:%u", S(d->B, h->at.file), h->at.line, h->at.col);
   if (!place) d->oom = true;
   change(d, "threshold", place ? place : "",
-         WHAT(N_("threshold (%s) written once for %s requirements:"), cmp_text(h->cmp), count), h->from, h->to,
-         uses.failed ? NULL : (const char *)uses.p);
+         WHAT(N_("threshold (%s) written once for %s requirements:"), cmps.failed ? "?" : (const char *)cmps.p, count), h->from,
+         h->to, uses.failed ? NULL : (const char *)uses.p);
   buf_free(&uses);
+  buf_free(&cmps);
 }
 
 /* The held threshold changes (hold_threshold), each group of thresholds
