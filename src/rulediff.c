@@ -240,7 +240,7 @@ static bool block_hit(const struct reach *h, const struct img_tier *T) {
   return false;
 }
 
-static const char *grant_where(const struct image *img, uint32_t k, char *out, size_t n);
+static void grant_where(const struct image *img, uint32_t k, struct buf *b);
 
 /* The names of what the change reaches in img, listed into b: the
  * metrics (but `self`), "a, b"; the tiers by partner type, "consulting
@@ -267,8 +267,9 @@ static int reached_names(const struct image *img, const struct reach *h, const c
   for (uint32_t k = 0; what == R_BADGES && k < img->nbadges; k++)
     if (block_hit(h, &img->badges[k])) buf_printf(b, "%s%s", n++ ? ", " : "", S(img, img->badges[k].name));
   for (uint32_t k = 0; what == R_GRANTS && k < img->ngrants; k++) {
-    char where[200];
-    if (h->hit(h->ud, P_GRANT, k)) buf_printf(b, "%s%s", n++ ? ", " : "", grant_where(img, k, where, sizeof where));
+    if (!h->hit(h->ud, P_GRANT, k)) continue;
+    buf_printf(b, "%s", n++ ? ", " : "");
+    grant_where(img, k, b);
   }
   buf_u8(b, 0);
   return b->failed ? 0 : n; /* out of memory: affects_text says so */
@@ -457,9 +458,13 @@ static int find_field(const struct image *img, const char *owner, const char *na
   return -1;
 }
 
-static void type_text(const struct rd *d, const struct image *img, const struct img_field *f, char *out, size_t n) {
-  snprintf(out, n, "%s%s%s", f->kind == TY_ENUM ? S(img, img->enums[f->ref].name) : ty_kind_name(f->kind),
-           f->flags & FF_OPT ? "?" : "", f->flags & FF_PARTNER ? tr(d, N_(" (partner type)")) : "");
+/* A field's type as the rules write it, whole, in d's arena ("" when out
+ * of memory: d->oom says so). */
+static const char *type_text(struct rd *d, const struct image *img, const struct img_field *f) {
+  const char *t = arena_printf(&d->ar, "%s%s%s", f->kind == TY_ENUM ? S(img, img->enums[f->ref].name) : ty_kind_name(f->kind),
+                               f->flags & FF_OPT ? "?" : "", f->flags & FF_PARTNER ? tr(d, N_(" (partner type)")) : "");
+  if (!t) d->oom = true;
+  return t ? t : "";
 }
 
 static void diff_fields(struct rd *d) {
@@ -479,9 +484,7 @@ static void diff_fields(struct rd *d) {
         continue;
       }
       if (pass) continue;
-      char ta[120], tb[120];
-      type_text(d, X, fx, ta, sizeof ta);
-      type_text(d, Y, &Y->fields[g], tb, sizeof tb);
+      const char *ta = type_text(d, X, fx), *tb = type_text(d, Y, &Y->fields[g]);
       if (strcmp(ta, tb) != 0) {
         struct subject s = {0};
         s.owner = owner;
@@ -497,10 +500,9 @@ static void diff_fields(struct rd *d) {
         s.owner = owner;
         s.field = S(X, fx->name);
         affects_of(d, false, s, NULL, &aff);
-        char qa[140], qb[140];
-        snprintf(qa, sizeof qa, "\"%s\"", ka);
-        snprintf(qb, sizeof qb, "\"%s\"", kb);
-        change(d, "field-key", "", WHAT(N_("field %s: JSON key"), w), qa, qb, (char *)aff.p);
+        const char *qa = arena_printf(&d->ar, "\"%s\"", ka), *qb = arena_printf(&d->ar, "\"%s\"", kb);
+        if (!qa || !qb) d->oom = true;
+        change(d, "field-key", "", WHAT(N_("field %s: JSON key"), w), qa ? qa : "", qb ? qb : "", (char *)aff.p);
         d->schema_changed = true;
       }
     }
@@ -520,14 +522,14 @@ static const struct img_named *find_named(const struct image *img, const char *n
   return NULL;
 }
 
-/* A const's value as the rules write it: a text in quotes. */
-static void named_text(const struct image *img, const struct img_named *c, char *out, size_t n) {
+/* A const's value as the rules write it, a text in quotes: whole, in d's
+ * arena (a text's value is compared whole: a cut one hid a change past
+ * the cut); NULL when out of memory. */
+static const char *named_text(struct rd *d, const struct image *img, const struct img_named *c) {
   const struct img_const *k = &img->consts[c->konst];
-  if (k->kind == TY_TEXT) {
-    snprintf(out, n, "\"%s\"", S(img, (uint32_t)k->v));
-    return;
-  }
-  img_const_text(img, k, 0, out, n);
+  char out[NUM_TEXT + 64];
+  if (k->kind == TY_TEXT) return arena_printf(&d->ar, "\"%s\"", S(img, (uint32_t)k->v));
+  return arena_printf(&d->ar, "%s", img_const_text(img, k, 0, out, sizeof out));
 }
 
 /* Put A's value of const c (a constant of B) into k, B's constant: a text
@@ -583,23 +585,24 @@ static bool differs(void *ud, enum part p, uint32_t i) {
   return a && b ? memcmp(a->deep, b->deep, MN_DIGEST) != 0 : a != b; /* a grant without a condition has no part */
 }
 
-/* Is B's const cb one of A's with another value?  Its values' texts in va
- * and vb.  Each const once: its first constant in B's table. */
-static bool const_changed(const struct rd *d, const struct img_named *cb, char *va, char *vb, size_t n) {
+/* Is B's const cb one of A's with another value?  Its values' texts in *va
+ * and *vb (named_text).  Each const once: its first constant in B's table. */
+static bool const_changed(struct rd *d, const struct img_named *cb, const char **va, const char **vb) {
   const char *name = S(d->B, cb->name);
   const struct img_named *ca = find_named(d->A, name, -1);
   if (!ca || find_named(d->B, name, -1) != cb) return false;
-  named_text(d->A, ca, va, n);
-  named_text(d->B, cb, vb, n);
-  return strcmp(va, vb) != 0;
+  *va = named_text(d, d->A, ca);
+  *vb = named_text(d, d->B, cb);
+  if (!*va || !*vb) d->oom = true;
+  return *va && *vb && strcmp(*va, *vb) != 0;
 }
 
 /* d->mc: B read with A's const values, when some const changed, so that
  * every part compares A with it to say only what changed otherwise. */
 static void read_old_consts(struct rd *d) {
-  char va[200], vb[200];
+  const char *va, *vb;
   uint32_t i = 0;
-  while (i < d->B->nnamed && !const_changed(d, &d->B->named[i], va, vb, sizeof va)) i++;
+  while (i < d->B->nnamed && !const_changed(d, &d->B->named[i], &va, &vb)) i++;
   if (i == d->B->nnamed) return;
   struct image *X = old_consts(d, NULL);
   if (X) d->mc = mn_build(X, &d->alloc, false);
@@ -613,8 +616,8 @@ static void diff_consts(struct rd *d) {
   struct buf aff = {.hook = &d->alloc};
   for (uint32_t i = 0; i < d->B->nnamed && !d->oom; i++) {
     const struct img_named *cb = &d->B->named[i];
-    char va[200], vb[200];
-    if (!const_changed(d, cb, va, vb, sizeof va)) continue;
+    const char *va, *vb;
+    if (!const_changed(d, cb, &va, &vb)) continue;
     struct image *X = old_consts(d, S(d->B, cb->name));
     struct meaning *old = X ? mn_build(X, &d->alloc, false) : NULL;
     if (!old) break;
@@ -641,8 +644,12 @@ static int find_metric(const struct image *img, const char *name) {
   return -1;
 }
 
-static void metric_type(const struct image *img, const struct img_metric *m, char *out, size_t n) {
-  snprintf(out, n, "%s%s", m->kind == TY_ENUM ? S(img, img->enums[m->ref].name) : ty_kind_name(m->kind), m->opt ? "?" : "");
+/* A metric's type, whole, in d's arena, as type_text. */
+static const char *metric_type(struct rd *d, const struct image *img, const struct img_metric *m) {
+  const char *t = arena_printf(&d->ar, "%s%s", m->kind == TY_ENUM ? S(img, img->enums[m->ref].name) : ty_kind_name(m->kind),
+                               m->opt ? "?" : "");
+  if (!t) d->oom = true;
+  return t ? t : "";
 }
 
 /* Metrics (and item metrics that have a register of their own) by name.
@@ -652,7 +659,6 @@ static void metric_type(const struct image *img, const struct img_metric *m, cha
 static void diff_metrics(struct rd *d, bool items) {
   const struct image *A = d->A, *B = d->B;
   struct buf aff = {.hook = &d->alloc};
-  char what[300];
   for (int pass = 0; pass < 2; pass++) {
     const struct image *X = pass ? B : A, *Y = pass ? A : B;
     for (uint32_t r = 0; r < X->nmetrics; r++) {
@@ -662,7 +668,8 @@ static void diff_metrics(struct rd *d, bool items) {
       int k = find_metric(Y, name);
       if (k < 0) {
         if (items) continue; /* an item metric has a register only where a loop computes it once per item */
-        text_printf(what, sizeof what, "%s = %s", name, S(X, mx->def));
+        const char *what = arena_printf(&d->ar, "%s = %s", name, S(X, mx->def)); /* whole: a definition is a value */
+        if (!what) d->oom = true;
         change(d, pass ? "metric-added" : "metric-removed", "", WHAT(pass ? N_("new metric:") : N_("metric removed:")),
                pass ? NULL : what, pass ? what : NULL, NULL);
         continue;
@@ -673,9 +680,7 @@ static void diff_metrics(struct rd *d, bool items) {
         change(d, "label", "", WHAT(N_("label of metric %s:"), name), or_none(d, S(X, mx->label)), or_none(d, S(Y, my->label)),
                NULL);
       }
-      char ta[80], tb[80];
-      metric_type(X, mx, ta, sizeof ta);
-      metric_type(Y, my, tb, sizeof tb);
+      const char *ta = metric_type(d, X, mx), *tb = metric_type(d, Y, my);
       const struct mn *va = d->ma->reg[r], *vb = d->mb->reg[k];
       bool type_changed = strcmp(ta, tb) != 0, def_changed = memcmp(va->shallow, vb->shallow, MN_DIGEST) != 0;
       if (d->mc && same_but_consts(d, va, d->mc->reg[k])) def_changed = false; /* said with the consts */
@@ -1276,13 +1281,29 @@ static void diff_badges(struct rd *d) {
 
 /* ---- grants ----------------------------------------------------------------------------- */
 
-/* What grant k gives, as rules name it: "grant consulting Gold", or
- * "grant carried" for a tier value. */
-static const char *grant_where(const struct image *img, uint32_t k, char *out, size_t n) {
+/* What grant k gives, as rules name it, after b's text: "grant consulting
+ * Gold", or "grant carried" for a tier value (whole: grants are matched by
+ * it). */
+static void grant_where(const struct image *img, uint32_t k, struct buf *b) {
   const struct img_grant *G = &img->grants[k];
-  if (G->tier == NO_STR) snprintf(out, n, "grant %s", S(img, G->value));
-  else snprintf(out, n, "grant %s %s", ptype_name(img, img->tiers[G->tier].ptype), S(img, img->tiers[G->tier].name));
-  return out;
+  if (G->tier == NO_STR) buf_printf(b, "grant %s", S(img, G->value));
+  else buf_printf(b, "grant %s %s", ptype_name(img, img->tiers[G->tier].ptype), S(img, img->tiers[G->tier].name));
+}
+
+/* Every grant of img as grant_where names it, in d's arena; NULL when out
+ * of memory. */
+static const char **grant_names(struct rd *d, const struct image *img) {
+  const char **names = arena_alloc(&d->ar, sizeof *names * ((size_t)img->ngrants + 1));
+  struct buf b = {.hook = &d->alloc};
+  for (uint32_t k = 0; names && k < img->ngrants; k++) {
+    b.n = 0;
+    grant_where(img, k, &b);
+    names[k] = b.failed ? NULL : arena_strndup(&d->ar, (const char *)b.p, b.n);
+    if (!names[k]) names = NULL;
+  }
+  buf_free(&b);
+  if (!names) d->oom = true;
+  return names;
 }
 
 /* A grant's condition as people read it: "when COND", or "always". */
@@ -1309,12 +1330,12 @@ static bool same_grant_condition(struct rd *d, uint32_t a, uint32_t b) {
 static void diff_grants(struct rd *d) {
   const struct image *A = d->A, *B = d->B;
   bool *taken = arena_alloc(&d->ar, sizeof(bool) * ((size_t)B->ngrants + 1));
-  if (!taken) return;
-  char wa[300], wb[300];
+  const char **na = grant_names(d, A), **nb = grant_names(d, B);
+  if (!taken || !na || !nb) return;
   for (uint32_t a = 0; a < A->ngrants; a++) {
-    grant_where(A, a, wa, sizeof wa);
+    const char *wa = na[a];
     uint32_t b = 0;
-    while (b < B->ngrants && (taken[b] || strcmp(grant_where(B, b, wb, sizeof wb), wa) != 0)) b++;
+    while (b < B->ngrants && (taken[b] || strcmp(nb[b], wa) != 0)) b++;
     if (b == B->ngrants) {
       change(d, "grant-removed", wa, WHAT(N_("removed; it applied")), grant_when(d, A, a), NULL, NULL);
       continue;
@@ -1324,8 +1345,7 @@ static void diff_grants(struct rd *d) {
       change(d, "grant-condition", wa, WHAT(N_("condition")), grant_when(d, A, a), grant_when(d, B, b), NULL);
   }
   for (uint32_t b = 0; b < B->ngrants; b++)
-    if (!taken[b])
-      change(d, "grant-added", grant_where(B, b, wb, sizeof wb), WHAT(N_("new, applies")), NULL, grant_when(d, B, b), NULL);
+    if (!taken[b]) change(d, "grant-added", nb[b], WHAT(N_("new, applies")), NULL, grant_when(d, B, b), NULL);
 }
 
 /* ---- the whole ------------------------------------------------------------------------------ */
