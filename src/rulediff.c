@@ -1122,14 +1122,21 @@ static const char *block_shape(struct rd *d, const struct image *img, uint32_t b
 }
 
 /* A block whose items mean something else while no requirement of it was
- * said to change (said: the count of changes before its requirements):
+ * said to change (said: the count of changes before its requirements), and,
+ * after an enum's or a field's change (said with what it changes), whose
+ * words stand in other groups too:
  * its groups before and after (either, at least N of, a branch's name),
  * or, when those are alike, that its requirements stand in other groups. */
 static void diff_grouping(struct rd *d, uint32_t ba, uint32_t bb, const char *where, int said) {
   uint8_t da[MN_DIGEST], db[MN_DIGEST];
-  mn_block_digest(d->ma, ba, da);
-  mn_block_digest(d->mc ? d->mc : d->mb, bb, db); /* a const's value is said with the consts */
+  mn_block_digest(d->ma, ba, false, da);
+  mn_block_digest(d->mc ? d->mc : d->mb, bb, false, db); /* a const's value is said with the consts */
   if (d->n + (int)d->nheld != said || memcmp(da, db, MN_DIGEST) == 0) return;
+  if (d->schema_changed) { /* said above, with the requirements it changes: the words' groups may be the same */
+    mn_block_digest(d->ma, ba, true, da);
+    mn_block_digest(d->mb, bb, true, db);
+    if (memcmp(da, db, MN_DIGEST) == 0) return;
+  }
   const char *sa = block_shape(d, d->A, ba), *sb = block_shape(d, d->B, bb);
   if (strcmp(sa, sb) != 0) change(d, "grouping", where, WHAT(N_("its requirements are grouped otherwise:")), sa, sb, NULL);
   else change(d, "grouping", where, WHAT(N_("its requirements stand in other groups of the same shape:")), NULL, sb, NULL);
