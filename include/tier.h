@@ -682,10 +682,14 @@ TIER_API int tier_rules_diff(const tier_ruleset *old, const tier_ruleset *new_, 
  * diff's text), else in English, alike in every locale (as its JSON).
  * kind is the change's stable name, as in tierc diff's JSON ("threshold",
  * "requirement-added", "tier-renamed", "metric-definition", ...); where the
- * partner type and tier it is in ("consulting Select"), "" for the ruleset
- * as a whole, or, for a threshold written once and used by several
+ * partner type and tier it is in ("consulting Select"), for a change to a
+ * requirement with the place it is written after it ("consulting Select
+ * (rules.tier:12:20)": file, line, column from the debug section; a
+ * threshold's number, else the requirement, in the old file for one
+ * removed; the tier alone for a ruleset without debug section), "" for the
+ * ruleset as a whole, or, for a threshold written once and used by several
  * requirements (a block's, or an argument's), where it is written
- * ("rules.tier:12:20": file, line, column); what the thing changed, worded to lead into its values
+ * ("rules.tier:12:20"); what the thing changed, worded to lead into its values
  * ("metric certified_people:"); from and to the old and the new value, NULL
  * where there is none; affects what else it changes ("the requirements of
  * consulting Select, Advanced"), NULL for nothing.  The strings live

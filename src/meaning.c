@@ -1069,11 +1069,25 @@ static void req_digest(const struct meaning *m, uint32_t q, bool shallow, uint8_
  * its own digest; a group hashes its kind, count, name and section and its
  * items in the order written, since that order breaks the smallest
  * change's ties.  The verifier bounds the depth. */
-static void item_digest(const struct meaning *m, uint32_t i, bool shallow, uint8_t out[MN_DIGEST]) {
+/* How item_digest reads a requirement: its shallow or deep digest, or its
+ * text (as written, with its label and section). */
+enum leaf_as { LEAF_SHALLOW, LEAF_DEEP, LEAF_TEXT };
+
+static void item_digest(const struct meaning *m, uint32_t i, enum leaf_as as, uint8_t out[MN_DIGEST]) {
   const struct image *img = m->img;
   const struct img_item *it = &img->items[i];
+  if (it->kind == IT_LEAF && as != LEAF_TEXT) {
+    req_digest(m, it->first, as == LEAF_SHALLOW, out);
+    return;
+  }
   if (it->kind == IT_LEAF) {
-    req_digest(m, it->first, shallow, out);
+    const struct img_req *r = &img->reqs[it->first];
+    crypto_generichash_state t;
+    crypto_generichash_init(&t, NULL, 0, MN_DIGEST);
+    h_str(&t, S(img, r->rule));
+    h_str(&t, S(img, r->label));
+    h_str(&t, S(img, r->section));
+    crypto_generichash_final(&t, out, MN_DIGEST);
     return;
   }
   crypto_generichash_state h;
@@ -1084,7 +1098,7 @@ static void item_digest(const struct meaning *m, uint32_t i, bool shallow, uint8
   h_str(&h, S(img, it->section));
   for (uint32_t k = it->first; k < it->first + it->count; k++) {
     uint8_t d[MN_DIGEST];
-    item_digest(m, k, shallow, d);
+    item_digest(m, k, as, d);
     crypto_generichash_update(&h, d, MN_DIGEST);
   }
   crypto_generichash_final(&h, out, MN_DIGEST);
@@ -1092,20 +1106,20 @@ static void item_digest(const struct meaning *m, uint32_t i, bool shallow, uint8
 
 /* A tier's or badge's own items, in any order (for a flat tier: its
  * requirements' digests, as before items existed). */
-static void h_items(crypto_generichash_state *h, const struct meaning *m, const struct img_tier *T, bool shallow) {
+static void h_items(crypto_generichash_state *h, const struct meaning *m, const struct img_tier *T, enum leaf_as as) {
   size_t size = sizeof(struct dg) * (T->nitems + 1);
   struct dg *ds = t_malloc(m->ar.hook, size);
-  for (uint32_t k = 0; ds && k < T->nitems; k++) item_digest(m, T->first_item + k, shallow, ds[k].d);
+  for (uint32_t k = 0; ds && k < T->nitems; k++) item_digest(m, T->first_item + k, as, ds[k].d);
   if (ds) qsort(ds, T->nitems, sizeof *ds, by_digest);
   for (uint32_t k = 0; ds && k < T->nitems; k++) crypto_generichash_update(h, ds[k].d, MN_DIGEST);
   if (!ds) h_str(h, "out of memory");
   t_free(m->ar.hook, ds, size);
 }
 
-void mn_block_digest(const struct meaning *m, uint32_t b, uint8_t out[MN_DIGEST]) {
+void mn_block_digest(const struct meaning *m, uint32_t b, bool text, uint8_t out[MN_DIGEST]) {
   crypto_generichash_state h;
   crypto_generichash_init(&h, NULL, 0, MN_DIGEST);
-  h_items(&h, m, img_block(m->img, b), true);
+  h_items(&h, m, img_block(m->img, b), text ? LEAF_TEXT : LEAF_SHALLOW);
   crypto_generichash_final(&h, out, MN_DIGEST);
 }
 
@@ -1153,7 +1167,7 @@ void mn_hash(const struct meaning *m, uint8_t out[32]) {
       h_i64(&h, T->time);
     }
     h_i64(&h, T->nreq);
-    h_items(&h, m, T, false);
+    h_items(&h, m, T, LEAF_DEEP);
   }
   /* the grants, in the order written (the highest that holds wins: order
    * does not matter, but a ruleset without grants hashes as before) */

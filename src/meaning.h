@@ -76,8 +76,10 @@ void mn_hash(const struct meaning *m, uint8_t out[32]);
 /* Block b's items (tier, then badge numbering: img_block) with each
  * requirement's shallow digest: equal when the block asks the same
  * requirements grouped the same way (either, at least N of, branch names),
- * whatever the metrics they name compute. */
-void mn_block_digest(const struct meaning *m, uint32_t b, uint8_t out[MN_DIGEST]);
+ * whatever the metrics they name compute.  With text, each requirement's
+ * text, label and section instead: equal when the same words are grouped
+ * the same way, whatever they read (a field's key or type, an enum's order). */
+void mn_block_digest(const struct meaning *m, uint32_t b, bool text, uint8_t out[MN_DIGEST]);
 
 /* ---- what results say of a requirement, read at load (result.c) ----------------------- */
 

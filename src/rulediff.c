@@ -71,7 +71,7 @@ struct place {
  * others' are (a block's requirement inserted several times, or an argument
  * passed to several): said with the others (say_held). */
 struct held {
-  const char *where, *subject, *from, *to;
+  const char *tier, *where, *subject, *from, *to; /* where: the tier and the place (req_where) */
   int cmp;
   struct place at; /* where the threshold is written */
 };
@@ -240,7 +240,7 @@ static bool block_hit(const struct reach *h, const struct img_tier *T) {
   return false;
 }
 
-static const char *grant_where(const struct image *img, uint32_t k, char *out, size_t n);
+static void grant_where(const struct image *img, uint32_t k, struct buf *b);
 
 /* The names of what the change reaches in img, listed into b: the
  * metrics (but `self`), "a, b"; the tiers by partner type, "consulting
@@ -267,8 +267,9 @@ static int reached_names(const struct image *img, const struct reach *h, const c
   for (uint32_t k = 0; what == R_BADGES && k < img->nbadges; k++)
     if (block_hit(h, &img->badges[k])) buf_printf(b, "%s%s", n++ ? ", " : "", S(img, img->badges[k].name));
   for (uint32_t k = 0; what == R_GRANTS && k < img->ngrants; k++) {
-    char where[200];
-    if (h->hit(h->ud, P_GRANT, k)) buf_printf(b, "%s%s", n++ ? ", " : "", grant_where(img, k, where, sizeof where));
+    if (!h->hit(h->ud, P_GRANT, k)) continue;
+    buf_printf(b, "%s", n++ ? ", " : "");
+    grant_where(img, k, b);
   }
   buf_u8(b, 0);
   return b->failed ? 0 : n; /* out of memory: affects_text says so */
@@ -457,9 +458,13 @@ static int find_field(const struct image *img, const char *owner, const char *na
   return -1;
 }
 
-static void type_text(const struct rd *d, const struct image *img, const struct img_field *f, char *out, size_t n) {
-  snprintf(out, n, "%s%s%s", f->kind == TY_ENUM ? S(img, img->enums[f->ref].name) : ty_kind_name(f->kind),
-           f->flags & FF_OPT ? "?" : "", f->flags & FF_PARTNER ? tr(d, N_(" (partner type)")) : "");
+/* A field's type as the rules write it, whole, in d's arena ("" when out
+ * of memory: d->oom says so). */
+static const char *type_text(struct rd *d, const struct image *img, const struct img_field *f) {
+  const char *t = arena_printf(&d->ar, "%s%s%s", f->kind == TY_ENUM ? S(img, img->enums[f->ref].name) : ty_kind_name(f->kind),
+                               f->flags & FF_OPT ? "?" : "", f->flags & FF_PARTNER ? tr(d, N_(" (partner type)")) : "");
+  if (!t) d->oom = true;
+  return t ? t : "";
 }
 
 static void diff_fields(struct rd *d) {
@@ -479,9 +484,7 @@ static void diff_fields(struct rd *d) {
         continue;
       }
       if (pass) continue;
-      char ta[120], tb[120];
-      type_text(d, X, fx, ta, sizeof ta);
-      type_text(d, Y, &Y->fields[g], tb, sizeof tb);
+      const char *ta = type_text(d, X, fx), *tb = type_text(d, Y, &Y->fields[g]);
       if (strcmp(ta, tb) != 0) {
         struct subject s = {0};
         s.owner = owner;
@@ -497,10 +500,9 @@ static void diff_fields(struct rd *d) {
         s.owner = owner;
         s.field = S(X, fx->name);
         affects_of(d, false, s, NULL, &aff);
-        char qa[140], qb[140];
-        snprintf(qa, sizeof qa, "\"%s\"", ka);
-        snprintf(qb, sizeof qb, "\"%s\"", kb);
-        change(d, "field-key", "", WHAT(N_("field %s: JSON key"), w), qa, qb, (char *)aff.p);
+        const char *qa = arena_printf(&d->ar, "\"%s\"", ka), *qb = arena_printf(&d->ar, "\"%s\"", kb);
+        if (!qa || !qb) d->oom = true;
+        change(d, "field-key", "", WHAT(N_("field %s: JSON key"), w), qa ? qa : "", qb ? qb : "", (char *)aff.p);
         d->schema_changed = true;
       }
     }
@@ -520,14 +522,14 @@ static const struct img_named *find_named(const struct image *img, const char *n
   return NULL;
 }
 
-/* A const's value as the rules write it: a text in quotes. */
-static void named_text(const struct image *img, const struct img_named *c, char *out, size_t n) {
+/* A const's value as the rules write it, a text in quotes: whole, in d's
+ * arena (a text's value is compared whole: a cut one hid a change past
+ * the cut); NULL when out of memory. */
+static const char *named_text(struct rd *d, const struct image *img, const struct img_named *c) {
   const struct img_const *k = &img->consts[c->konst];
-  if (k->kind == TY_TEXT) {
-    snprintf(out, n, "\"%s\"", S(img, (uint32_t)k->v));
-    return;
-  }
-  img_const_text(img, k, 0, out, n);
+  char out[NUM_TEXT + 64];
+  if (k->kind == TY_TEXT) return arena_printf(&d->ar, "\"%s\"", S(img, (uint32_t)k->v));
+  return arena_printf(&d->ar, "%s", img_const_text(img, k, 0, out, sizeof out));
 }
 
 /* Put A's value of const c (a constant of B) into k, B's constant: a text
@@ -583,23 +585,24 @@ static bool differs(void *ud, enum part p, uint32_t i) {
   return a && b ? memcmp(a->deep, b->deep, MN_DIGEST) != 0 : a != b; /* a grant without a condition has no part */
 }
 
-/* Is B's const cb one of A's with another value?  Its values' texts in va
- * and vb.  Each const once: its first constant in B's table. */
-static bool const_changed(const struct rd *d, const struct img_named *cb, char *va, char *vb, size_t n) {
+/* Is B's const cb one of A's with another value?  Its values' texts in *va
+ * and *vb (named_text).  Each const once: its first constant in B's table. */
+static bool const_changed(struct rd *d, const struct img_named *cb, const char **va, const char **vb) {
   const char *name = S(d->B, cb->name);
   const struct img_named *ca = find_named(d->A, name, -1);
   if (!ca || find_named(d->B, name, -1) != cb) return false;
-  named_text(d->A, ca, va, n);
-  named_text(d->B, cb, vb, n);
-  return strcmp(va, vb) != 0;
+  *va = named_text(d, d->A, ca);
+  *vb = named_text(d, d->B, cb);
+  if (!*va || !*vb) d->oom = true;
+  return *va && *vb && strcmp(*va, *vb) != 0;
 }
 
 /* d->mc: B read with A's const values, when some const changed, so that
  * every part compares A with it to say only what changed otherwise. */
 static void read_old_consts(struct rd *d) {
-  char va[200], vb[200];
+  const char *va, *vb;
   uint32_t i = 0;
-  while (i < d->B->nnamed && !const_changed(d, &d->B->named[i], va, vb, sizeof va)) i++;
+  while (i < d->B->nnamed && !const_changed(d, &d->B->named[i], &va, &vb)) i++;
   if (i == d->B->nnamed) return;
   struct image *X = old_consts(d, NULL);
   if (X) d->mc = mn_build(X, &d->alloc, false);
@@ -613,8 +616,8 @@ static void diff_consts(struct rd *d) {
   struct buf aff = {.hook = &d->alloc};
   for (uint32_t i = 0; i < d->B->nnamed && !d->oom; i++) {
     const struct img_named *cb = &d->B->named[i];
-    char va[200], vb[200];
-    if (!const_changed(d, cb, va, vb, sizeof va)) continue;
+    const char *va, *vb;
+    if (!const_changed(d, cb, &va, &vb)) continue;
     struct image *X = old_consts(d, S(d->B, cb->name));
     struct meaning *old = X ? mn_build(X, &d->alloc, false) : NULL;
     if (!old) break;
@@ -641,8 +644,12 @@ static int find_metric(const struct image *img, const char *name) {
   return -1;
 }
 
-static void metric_type(const struct image *img, const struct img_metric *m, char *out, size_t n) {
-  snprintf(out, n, "%s%s", m->kind == TY_ENUM ? S(img, img->enums[m->ref].name) : ty_kind_name(m->kind), m->opt ? "?" : "");
+/* A metric's type, whole, in d's arena, as type_text. */
+static const char *metric_type(struct rd *d, const struct image *img, const struct img_metric *m) {
+  const char *t = arena_printf(&d->ar, "%s%s", m->kind == TY_ENUM ? S(img, img->enums[m->ref].name) : ty_kind_name(m->kind),
+                               m->opt ? "?" : "");
+  if (!t) d->oom = true;
+  return t ? t : "";
 }
 
 /* Metrics (and item metrics that have a register of their own) by name.
@@ -652,7 +659,6 @@ static void metric_type(const struct image *img, const struct img_metric *m, cha
 static void diff_metrics(struct rd *d, bool items) {
   const struct image *A = d->A, *B = d->B;
   struct buf aff = {.hook = &d->alloc};
-  char what[300];
   for (int pass = 0; pass < 2; pass++) {
     const struct image *X = pass ? B : A, *Y = pass ? A : B;
     for (uint32_t r = 0; r < X->nmetrics; r++) {
@@ -662,7 +668,8 @@ static void diff_metrics(struct rd *d, bool items) {
       int k = find_metric(Y, name);
       if (k < 0) {
         if (items) continue; /* an item metric has a register only where a loop computes it once per item */
-        text_printf(what, sizeof what, "%s = %s", name, S(X, mx->def));
+        const char *what = arena_printf(&d->ar, "%s = %s", name, S(X, mx->def)); /* whole: a definition is a value */
+        if (!what) d->oom = true;
         change(d, pass ? "metric-added" : "metric-removed", "", WHAT(pass ? N_("new metric:") : N_("metric removed:")),
                pass ? NULL : what, pass ? what : NULL, NULL);
         continue;
@@ -673,9 +680,7 @@ static void diff_metrics(struct rd *d, bool items) {
         change(d, "label", "", WHAT(N_("label of metric %s:"), name), or_none(d, S(X, mx->label)), or_none(d, S(Y, my->label)),
                NULL);
       }
-      char ta[80], tb[80];
-      metric_type(X, mx, ta, sizeof ta);
-      metric_type(Y, my, tb, sizeof tb);
+      const char *ta = metric_type(d, X, mx), *tb = metric_type(d, Y, my);
       const struct mn *va = d->ma->reg[r], *vb = d->mb->reg[k];
       bool type_changed = strcmp(ta, tb) != 0, def_changed = memcmp(va->shallow, vb->shallow, MN_DIGEST) != 0;
       if (d->mc && same_but_consts(d, va, d->mc->reg[k])) def_changed = false; /* said with the consts */
@@ -766,17 +771,35 @@ static const char *own_label(const struct image *img, const struct img_req *q) {
 
 struct pair_ctx { struct rd *d; const char *where; uint32_t qa0, na, qb0, nb; bool *ta, *tb; };
 
+/* Where a change to requirement q of img is said: its tier or badge (p's
+ * where) and the place in the source the change is written, from the
+ * debug section, "consulting Select (rules.tier:12:20)": for a threshold
+ * (threshold) the place its value is written (tfile, tline, tcol: the
+ * requirement's own number, or the argument that stands for a block's
+ * parameter), else, and for a threshold written in no one place, the
+ * requirement's expression (file, line, col).  A stripped ruleset has no
+ * places: the tier or badge alone.  In d's arena, whole (no cut). */
+static const char *req_where(struct pair_ctx *p, const struct image *img, uint32_t q, bool threshold) {
+  const struct img_req *r = &img->reqs[q];
+  uint32_t file = r->file, line = r->line, col = r->col;
+  if (threshold && r->tline) file = r->tfile, line = r->tline, col = r->tcol;
+  if (!img->has_debug || !line) return p->where;
+  const char *w = arena_printf(&p->d->ar, "%s (%s:%u:%u)", p->where, S(img, file), line, col);
+  if (!w) p->d->oom = true;
+  return w ? w : p->where;
+}
+
 /* Section and label of a pair of requirements that mean the same. */
 static void diff_req_words(struct pair_ctx *p, uint32_t qa, uint32_t qb) {
   struct rd *d = p->d;
   const struct img_req *ra = &d->A->reqs[qa], *rb = &d->B->reqs[qb];
   if (strcmp(own_label(d->A, ra), own_label(d->B, rb)) != 0) {
-    change(d, "label", p->where, WHAT(N_("label of %s:"), S(d->B, rb->rule)), or_none(d, own_label(d->A, ra)),
-           or_none(d, own_label(d->B, rb)), NULL);
+    change(d, "label", req_where(p, d->B, qb, false), WHAT(N_("label of %s:"), S(d->B, rb->rule)),
+           or_none(d, own_label(d->A, ra)), or_none(d, own_label(d->B, rb)), NULL);
   }
   if (strcmp(S(d->A, ra->section), S(d->B, rb->section)) != 0) {
-    change(d, "section", p->where, WHAT(N_("section of %s:"), S(d->B, rb->rule)), or_none(d, S(d->A, ra->section)),
-           or_none(d, S(d->B, rb->section)), NULL);
+    change(d, "section", req_where(p, d->B, qb, false), WHAT(N_("section of %s:"), S(d->B, rb->rule)),
+           or_none(d, S(d->A, ra->section)), or_none(d, S(d->B, rb->section)), NULL);
   }
 }
 
@@ -828,8 +851,8 @@ static void report_same_text(struct pair_ctx *p, uint32_t qa, uint32_t qb);
 
 /* Keep a threshold change of a copy of a requirement (report_threshold)
  * for say_held. */
-static void hold_threshold(struct rd *d, const char *where, const char *subject, int cmp, const char *from, const char *to,
-                           const struct img_req *rb) {
+static void hold_threshold(struct rd *d, const char *tier, const char *where, const char *subject, int cmp, const char *from,
+                           const char *to, const struct img_req *rb) {
   if (d->nheld == d->capheld) {
     uint32_t ncap = d->capheld ? 2 * d->capheld : 16;
     struct held *h = arena_alloc(&d->ar, sizeof *h * ncap);
@@ -842,13 +865,14 @@ static void hold_threshold(struct rd *d, const char *where, const char *subject,
     d->capheld = ncap;
   }
   struct held *h = &d->held[d->nheld];
-  *h = (struct held){arena_printf(&d->ar, "%s", where),
-                     arena_printf(&d->ar, "%s", subject),
-                     arena_printf(&d->ar, "%s", from),
-                     arena_printf(&d->ar, "%s", to),
-                     cmp,
-                     {rb->tfile, rb->tline, rb->tcol, 0}};
-  if (!h->where || !h->subject || !h->from || !h->to) {
+  h->tier = arena_printf(&d->ar, "%s", tier);
+  h->where = arena_printf(&d->ar, "%s", where);
+  h->subject = arena_printf(&d->ar, "%s", subject);
+  h->from = arena_printf(&d->ar, "%s", from);
+  h->to = arena_printf(&d->ar, "%s", to);
+  h->cmp = cmp;
+  h->at = (struct place){rb->tfile, rb->tline, rb->tcol, 0};
+  if (!h->tier || !h->where || !h->subject || !h->from || !h->to) {
     d->oom = true;
     return;
   }
@@ -866,10 +890,10 @@ static void report_threshold(struct pair_ctx *p, uint32_t qa, uint32_t qb) {
   const char *subject = threshold_subject(d->B, rb, &cmp);
   struct what w = WHAT("%s %s", subject, cmp_text(cmp)); /* no words: "certified_people >=" */
   if (strcmp(va, vb) != 0 && d->copies && d->copies[qb] > 1) {
-    hold_threshold(d, p->where, subject, cmp, va, vb, rb);
+    hold_threshold(d, p->where, req_where(p, d->B, qb, true), subject, cmp, va, vb, rb);
     diff_req_words(p, qa, qb);
   } else if (strcmp(va, vb) != 0) {
-    change(d, "threshold", p->where, w, va, vb, NULL);
+    change(d, "threshold", req_where(p, d->B, qb, true), w, va, vb, NULL);
     diff_req_words(p, qa, qb);
   } else if (!same_meaning(d, qa, qb)) {
     report_same_text(p, qa, qb); /* the same threshold, read differently */
@@ -881,7 +905,8 @@ static void report_threshold(struct pair_ctx *p, uint32_t qa, uint32_t qb) {
 /* "certified_people >= 4 is now certified_people > 4" */
 static void report_comparison(struct pair_ctx *p, uint32_t qa, uint32_t qb) {
   struct rd *d = p->d;
-  change(d, "comparison", p->where, WHAT(N_("requirement")), S(d->A, d->A->reqs[qa].rule), S(d->B, d->B->reqs[qb].rule), NULL);
+  change(d, "comparison", req_where(p, d->B, qb, false), WHAT(N_("requirement")), S(d->A, d->A->reqs[qa].rule),
+         S(d->B, d->B->reqs[qb].rule), NULL);
   diff_req_words(p, qa, qb);
 }
 
@@ -896,7 +921,7 @@ static void report_period(struct pair_ctx *p, uint32_t qa, uint32_t qb) {
   if (memcmp(&pa, &pb, sizeof pa) != 0) {
     (d->people ? per_words : per_text)(pa, ta, sizeof ta);
     (d->people ? per_words : per_text)(pb, tb, sizeof tb);
-    change(d, "period", p->where, WHAT(N_("period of %s:"), S(d->A, d->A->reqs[qa].rule)), ta, tb, NULL);
+    change(d, "period", req_where(p, d->B, qb, false), WHAT(N_("period of %s:"), S(d->A, d->A->reqs[qa].rule)), ta, tb, NULL);
   }
   diff_req_words(p, qa, qb);
 }
@@ -912,7 +937,7 @@ static void report_same_text(struct pair_ctx *p, uint32_t qa, uint32_t qb) {
   }
   struct what w = WHAT(xa ? N_("%s (same text; what it reads changed):") : N_("%s (same text; what it reads changed)"),
                        S(d->B, d->B->reqs[qb].rule));
-  if (!said) change(d, "requirement-meaning", p->where, w, xa, xb, NULL);
+  if (!said) change(d, "requirement-meaning", req_where(p, d->B, qb, false), w, xa, xb, NULL);
   diff_req_words(p, qa, qb);
 }
 
@@ -1034,14 +1059,14 @@ static void diff_requirements(struct rd *d, uint32_t ta, uint32_t tb, const char
   pair_reqs(&p, K_SUBJECT, same_subject, report_comparison);
   pair_reqs(&p, K_TEXT, same_text, report_same_text);
   pair_reqs(&p, K_PERIOD, same_period_dates, report_period);
-  for (uint32_t i = 0; i < TA->nreq; i++)
+  for (uint32_t i = 0; i < TA->nreq; i++) /* at its place in the old rules */
     if (!ua[i])
-      change(d, "requirement-removed", where, WHAT(N_("requirement removed:")), S(d->A, d->A->reqs[TA->first_req + i].rule), NULL,
-             NULL);
+      change(d, "requirement-removed", req_where(&p, d->A, TA->first_req + i, false), WHAT(N_("requirement removed:")),
+             S(d->A, d->A->reqs[TA->first_req + i].rule), NULL, NULL);
   for (uint32_t j = 0; j < TB->nreq; j++)
     if (!ub[j])
-      change(d, "requirement-added", where, WHAT(N_("new requirement:")), NULL, S(d->B, d->B->reqs[TB->first_req + j].rule),
-             NULL);
+      change(d, "requirement-added", req_where(&p, d->B, TB->first_req + j, false), WHAT(N_("new requirement:")), NULL,
+             S(d->B, d->B->reqs[TB->first_req + j].rule), NULL);
 }
 
 static bool has_groups(const struct image *img, uint32_t first, uint32_t count) {
@@ -1097,14 +1122,21 @@ static const char *block_shape(struct rd *d, const struct image *img, uint32_t b
 }
 
 /* A block whose items mean something else while no requirement of it was
- * said to change (said: the count of changes before its requirements):
+ * said to change (said: the count of changes before its requirements), and,
+ * after an enum's or a field's change (said with what it changes), whose
+ * words stand in other groups too:
  * its groups before and after (either, at least N of, a branch's name),
  * or, when those are alike, that its requirements stand in other groups. */
 static void diff_grouping(struct rd *d, uint32_t ba, uint32_t bb, const char *where, int said) {
   uint8_t da[MN_DIGEST], db[MN_DIGEST];
-  mn_block_digest(d->ma, ba, da);
-  mn_block_digest(d->mc ? d->mc : d->mb, bb, db); /* a const's value is said with the consts */
+  mn_block_digest(d->ma, ba, false, da);
+  mn_block_digest(d->mc ? d->mc : d->mb, bb, false, db); /* a const's value is said with the consts */
   if (d->n + (int)d->nheld != said || memcmp(da, db, MN_DIGEST) == 0) return;
+  if (d->schema_changed) { /* said above, with the requirements it changes: the words' groups may be the same */
+    mn_block_digest(d->ma, ba, true, da);
+    mn_block_digest(d->mb, bb, true, db);
+    if (memcmp(da, db, MN_DIGEST) == 0) return;
+  }
   const char *sa = block_shape(d, d->A, ba), *sb = block_shape(d, d->B, bb);
   if (strcmp(sa, sb) != 0) change(d, "grouping", where, WHAT(N_("its requirements are grouped otherwise:")), sa, sb, NULL);
   else change(d, "grouping", where, WHAT(N_("its requirements stand in other groups of the same shape:")), NULL, sb, NULL);
@@ -1256,13 +1288,29 @@ static void diff_badges(struct rd *d) {
 
 /* ---- grants ----------------------------------------------------------------------------- */
 
-/* What grant k gives, as rules name it: "grant consulting Gold", or
- * "grant carried" for a tier value. */
-static const char *grant_where(const struct image *img, uint32_t k, char *out, size_t n) {
+/* What grant k gives, as rules name it, after b's text: "grant consulting
+ * Gold", or "grant carried" for a tier value (whole: grants are matched by
+ * it). */
+static void grant_where(const struct image *img, uint32_t k, struct buf *b) {
   const struct img_grant *G = &img->grants[k];
-  if (G->tier == NO_STR) snprintf(out, n, "grant %s", S(img, G->value));
-  else snprintf(out, n, "grant %s %s", ptype_name(img, img->tiers[G->tier].ptype), S(img, img->tiers[G->tier].name));
-  return out;
+  if (G->tier == NO_STR) buf_printf(b, "grant %s", S(img, G->value));
+  else buf_printf(b, "grant %s %s", ptype_name(img, img->tiers[G->tier].ptype), S(img, img->tiers[G->tier].name));
+}
+
+/* Every grant of img as grant_where names it, in d's arena; NULL when out
+ * of memory. */
+static const char **grant_names(struct rd *d, const struct image *img) {
+  const char **names = arena_alloc(&d->ar, sizeof *names * ((size_t)img->ngrants + 1));
+  struct buf b = {.hook = &d->alloc};
+  for (uint32_t k = 0; names && k < img->ngrants; k++) {
+    b.n = 0;
+    grant_where(img, k, &b);
+    names[k] = b.failed ? NULL : arena_strndup(&d->ar, (const char *)b.p, b.n);
+    if (!names[k]) names = NULL;
+  }
+  buf_free(&b);
+  if (!names) d->oom = true;
+  return names;
 }
 
 /* A grant's condition as people read it: "when COND", or "always". */
@@ -1289,12 +1337,12 @@ static bool same_grant_condition(struct rd *d, uint32_t a, uint32_t b) {
 static void diff_grants(struct rd *d) {
   const struct image *A = d->A, *B = d->B;
   bool *taken = arena_alloc(&d->ar, sizeof(bool) * ((size_t)B->ngrants + 1));
-  if (!taken) return;
-  char wa[300], wb[300];
+  const char **na = grant_names(d, A), **nb = grant_names(d, B);
+  if (!taken || !na || !nb) return;
   for (uint32_t a = 0; a < A->ngrants; a++) {
-    grant_where(A, a, wa, sizeof wa);
+    const char *wa = na[a];
     uint32_t b = 0;
-    while (b < B->ngrants && (taken[b] || strcmp(grant_where(B, b, wb, sizeof wb), wa) != 0)) b++;
+    while (b < B->ngrants && (taken[b] || strcmp(nb[b], wa) != 0)) b++;
     if (b == B->ngrants) {
       change(d, "grant-removed", wa, WHAT(N_("removed; it applied")), grant_when(d, A, a), NULL, NULL);
       continue;
@@ -1304,8 +1352,7 @@ static void diff_grants(struct rd *d) {
       change(d, "grant-condition", wa, WHAT(N_("condition")), grant_when(d, A, a), grant_when(d, B, b), NULL);
   }
   for (uint32_t b = 0; b < B->ngrants; b++)
-    if (!taken[b])
-      change(d, "grant-added", grant_where(B, b, wb, sizeof wb), WHAT(N_("new, applies")), NULL, grant_when(d, B, b), NULL);
+    if (!taken[b]) change(d, "grant-added", nb[b], WHAT(N_("new, applies")), NULL, grant_when(d, B, b), NULL);
 }
 
 /* ---- the whole ------------------------------------------------------------------------------ */
@@ -1343,8 +1390,9 @@ static void count_copies(struct rd *d) {
 }
 
 /* A held change with its index, to sort (by_change): the held changes of
- * one threshold's place with the same change next to each other, each
- * run in the order they were held. */
+ * one threshold's place with the same change (from, to) next to each
+ * other, whatever their comparisons (one argument read by `n >= k` and
+ * `n <= k` is one change), each run in the order they were held. */
 struct held_at {
   const struct held *h;
   uint32_t i;
@@ -1352,7 +1400,6 @@ struct held_at {
 static int same_change(const struct held *a, const struct held *b) {
   int p = place_cmp(&a->at, &b->at);
   if (p) return p;
-  if (a->cmp != b->cmp) return a->cmp < b->cmp ? -1 : 1;
   int c = strcmp(a->from, b->from);
   return c ? c : strcmp(a->to, b->to);
 }
@@ -1362,33 +1409,52 @@ static int by_change(const void *x, const void *y) {
   return c ? c : (a->i > b->i) - (a->i < b->i);
 }
 
+/* The comparisons of group ord[i..j), each once in the order first held,
+ * ">=, <=", into b (NUL-terminated); whether there are several. */
+static bool group_cmps(const struct held_at *ord, uint32_t i, uint32_t j, struct buf *b) {
+  bool seen[CMP_GE + 1] = {false};
+  int n = 0;
+  for (uint32_t k = i; k < j; k++) { /* in held order: the run is (by_change) */
+    int c = ord[k].h->cmp;
+    if (c < 0 || c > CMP_GE || seen[c]) continue;
+    seen[c] = true;
+    buf_printf(b, "%s%s", n++ ? ", " : "", cmp_text(c));
+  }
+  buf_u8(b, 0);
+  return n > 1;
+}
+
 /* One group of held changes, ord[i..j) (by_change): said as any other when
  * it is one, else once where the threshold is written (file:line:col: the
- * block's requirement, or the argument), with its uses. */
+ * block's requirement, or the argument), with its comparisons and its uses
+ * by tier or badge, each use with its comparison when they differ. */
 static void say_group(struct rd *d, const struct held_at *ord, uint32_t i, uint32_t j) {
   const struct held *h = ord[i].h;
   if (j - i == 1) {
     change(d, "threshold", h->where, WHAT("%s %s", h->subject, cmp_text(h->cmp)), h->from, h->to, NULL);
     return;
   }
-  struct buf uses = {.hook = &d->alloc};
+  struct buf uses = {.hook = &d->alloc}, cmps = {.hook = &d->alloc};
+  bool mixed = group_cmps(ord, i, j, &cmps);
   const char *last = NULL;
   for (uint32_t k = i; k < j; k++) {
     const struct held *g = ord[k].h;
-    if (last && !strcmp(last, g->where)) buf_printf(&uses, ", %s", g->subject);
-    else buf_printf(&uses, "%s%s: %s", last ? "; " : "", g->where, g->subject);
-    last = g->where;
+    if (last && !strcmp(last, g->tier)) buf_printf(&uses, ", %s", g->subject);
+    else buf_printf(&uses, "%s%s: %s", last ? "; " : "", g->tier, g->subject);
+    if (mixed) buf_printf(&uses, " %s", cmp_text(g->cmp));
+    last = g->tier;
   }
   buf_u8(&uses, 0);
-  if (uses.failed) d->oom = true;
+  if (uses.failed || cmps.failed) d->oom = true;
   char count[16];
   snprintf(count, sizeof count, "%u", j - i);
   const char *place = arena_printf(&d->ar, "%s:%u:%u", S(d->B, h->at.file), h->at.line, h->at.col);
   if (!place) d->oom = true;
   change(d, "threshold", place ? place : "",
-         WHAT(N_("threshold (%s) written once for %s requirements:"), cmp_text(h->cmp), count), h->from, h->to,
-         uses.failed ? NULL : (const char *)uses.p);
+         WHAT(N_("threshold (%s) written once for %s requirements:"), cmps.failed ? "?" : (const char *)cmps.p, count), h->from,
+         h->to, uses.failed ? NULL : (const char *)uses.p);
   buf_free(&uses);
+  buf_free(&cmps);
 }
 
 /* The held threshold changes (hold_threshold), each group of thresholds

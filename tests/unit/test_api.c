@@ -633,7 +633,8 @@ static void rule_changes_come_one_by_one(void **st) {
   assert_int_equal(tier_rules_changes(rs, rs2, 0, collect, &x), TIER_OK);
   assert_int_equal(x.n, 1);
   assert_string_equal(x.kinds, "threshold");
-  assert_string_equal(x.last, "consulting S|people >=|2|3|(null)");
+  assert_string_equal(x.last,
+                      "consulting S (card.tier:6:31)|people >=|2|3|(null)"); /* where: the tier and the threshold's place */
   tier_buf *out = tier_buf_new(NULL);
   assert_int_equal(tier_rules_diff(rs, rs2, "old", "new", 0, out), TIER_OK);
   assert_non_null(strstr(text_of(out), "\n1 change\n"));

@@ -187,8 +187,10 @@ static void moves_are_counted_and_the_first_shown(void **st) {
   snprintf(want, sizeof want, "&#9660; %d</b>move down", REPORT_MOVES + 7);
   assert_has(t, want);
   assert_has(t, "<b>1</b>change in the rules");
-  assert_has(t, "<td data-label=\"Where\"><div>consulting S</div></td><td data-label=\"Change\"><div>n &gt;=</div></td>"
-                "<td data-label=\"Was\"><div><code>10</code></div></td><td data-label=\"Now\"><div><code>100</code></div></td>");
+  assert_has(
+      t,
+      "<td data-label=\"Where\"><div>consulting S (report.tier:5:26)</div></td><td data-label=\"Change\"><div>n &gt;=</div></td>"
+      "<td data-label=\"Was\"><div><code>10</code></div></td><td data-label=\"Now\"><div><code>100</code></div></td>");
   assert_has(t, "The new rules ask, for S:<ul class=\"needs\"><li>+50 n</li></ul>");
   /* rows: one per move shown */
   size_t rows = 0;
