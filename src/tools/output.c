@@ -270,9 +270,11 @@ static void json_req(tier_buf *b, const tier_req_result *u, bool with_met) {
     tier_buf_printf(b, ",\"met\":%s", u->met ? "true" : "false");
     if (u->file) {
       tier_buf_put(b, ",\"source\":", 10);
-      char at[300];
-      snprintf(at, sizeof at, "%s:%u", u->file, u->line);
-      tier_buf_json(b, at);
+      size_t n = strlen(u->file) + 12; /* ':' and a line of at most 10 digits: a path is never cut */
+      char *at = malloc(n);
+      if (at) snprintf(at, n, "%s:%u", u->file, u->line);
+      tier_buf_json(b, at ? at : u->file); /* out of memory: the file without its line */
+      free(at);
     }
   }
   if (u->need[0]) {
