@@ -653,7 +653,9 @@ TIER_API size_t tier_vm_unknown_add(tier_vm *vm, const char *s, size_t n);
  * the limit of max bytes while reading, so that /dev/zero costs at most
  * max; a FIFO, a device or a directory is refused without blocking.
  * TIER_OK, or TIER_EIO / TIER_ENOMEM with the reason (naming the file) in
- * err. */
+ * err.  The path in it is cut first, to errlen - 256 bytes and at most
+ * 4,096 (whole characters, then "..."), so that the reason after it is
+ * kept: an err of 4,352 bytes shows every path the system can open whole. */
 TIER_API int tier_read_file(const char *path, size_t max, tier_buf *out, char *err, size_t errlen);
 /* What kind of file a stat mode (st_mode) is: "a regular file", "a
  * directory", "a FIFO", "a character device", ... for messages. */

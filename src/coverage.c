@@ -840,6 +840,32 @@ static bool holds_moved(int cmp, struct num v, struct num d, struct num k) {
  * missed when it fails and a step towards it would meet it.  One rule for
  * every operator: for `>=` the step down is the one that matters, for `==`
  * either. */
+/* Text h of the record (or a string constant, TEXT_CONST) compared with
+ * text k as the VM compares them, byte by byte and whole: a copy cut at a
+ * buffer made texts that differ only past its end equal, and a text
+ * holding a NUL end there.  A handle that names no text compares as "?",
+ * as vm_value_text shows it. */
+static bool text_bytes(const struct tier_vm *vm, int64_t h, const char **p, size_t *n) {
+  const struct image *img = vm->rs->img;
+  if (h & TEXT_CONST) {
+    uint64_t k = (uint64_t)(h & ~TEXT_CONST);
+    if (k >= img->nstrs) return false;
+    *p = img->strs[k], *n = img->strlens[k];
+    return true;
+  }
+  if (h < 0 || (uint64_t)h >= vm->rec.nstrs) return false;
+  *p = vm->rec.strs[h].p, *n = vm->rec.strs[h].n;
+  return true;
+}
+
+static int text_order(const struct tier_vm *vm, int64_t a, const char *b, size_t nb) {
+  const char *p = "?";
+  size_t n = 1;
+  if (!text_bytes(vm, a, &p, &n)) p = "?", n = 1;
+  int c = memcmp(p, b, n < nb ? n : nb);
+  return c ? c : (n > nb) - (n < nb);
+}
+
 static void probe_traced(struct tier_vm *vm, struct threshold *t) {
   if (t->vslot == NO_SLOT || !vm_trace(vm, t->req)) return;
   struct num v = vm->ntrace[t->vslot], k = vm->ntrace[t->tslot];
@@ -853,9 +879,10 @@ static void probe_traced(struct tier_vm *vm, struct threshold *t) {
   if (!stepped(t->kind)) { /* no "just" for these: one test where it holds, one where it fails */
     int d = num_cmp(v, k);
     if (t->kind == TY_TEXT) {
-      char a[512], b[512];
-      d = strcmp(vm_value_text(vm->rs, &vm->rec, TY_TEXT, 0, rv, a, sizeof a),
-                 vm_value_text(vm->rs, &vm->rec, TY_TEXT, 0, rk, b, sizeof b));
+      const char *q = "?";
+      size_t nq = 1;
+      if (!text_bytes(vm, rk, &q, &nq)) q = "?", nq = 1;
+      d = text_order(vm, rv, q, nq);
     }
     t->probed |= cmp_holds(t->cmp, d) ? P_MEET : P_MISS;
     return;
@@ -884,9 +911,9 @@ static void probe(struct tier_vm *vm, struct threshold *t) {
     return;
   }
   if (t->text_k != NO_STR) { /* a text has no "just": one test where it holds, one where it fails */
-    char b[512];
-    const char *s = vm_value_text(vm->rs, &vm->rec, TY_TEXT, 0, raw, b, sizeof b);
-    t->probed |= cmp_holds(t->cmp, strcmp(s, img_str(vm->rs->img, t->text_k))) ? P_MEET : P_MISS;
+    const struct image *img = vm->rs->img;
+    int d = text_order(vm, raw, img_str(img, t->text_k), img->strlens[t->text_k]);
+    t->probed |= cmp_holds(t->cmp, d) ? P_MEET : P_MISS;
     return;
   }
   if (t->lat.dense) { /* exactly at the constant on one side, within a unit of it on the other */

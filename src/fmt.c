@@ -1558,9 +1558,9 @@ static int first_error(const struct front *fr, const struct trivia *tv, char *er
   } else if (g->has_loc) {
     unsigned line, col;
     diag_line_col(&fr->f, g->loc.beg, &line, &col);
-    snprintf(err, errlen, "%u:%u: %s", line, col, g->msg);
+    text_printf(err, errlen, "%u:%u: %s", line, col, g->msg); /* a message may quote a token */
   } else {
-    snprintf(err, errlen, "%s", g->msg);
+    text_printf(err, errlen, "%s", g->msg);
   }
   return -1;
 }

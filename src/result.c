@@ -973,7 +973,13 @@ static void build_result(struct tier_vm *vm) {
 }
 
 /* Which requirement's or grant's code holds the faulting instruction (for
- * runtime errors): the one whose code starts last at or before it. */
+ * runtime errors): the one whose code starts last at or before it.  A
+ * rule's text keeps at most CULPRIT_TEXT bytes and its file CULPRIT_FILE,
+ * cut as text_cut cuts, so that the line is kept and the whole fits
+ * CULPRIT_ROOM bytes in any language, after the fault's words in vm->err. */
+#define CULPRIT_TEXT 128
+#define CULPRIT_FILE 96
+#define CULPRIT_ROOM 300
 static const char *culprit(const struct tier_vm *vm, char *buf, size_t n) {
   const struct tier_ruleset *rs = vm->rs;
   const struct image *img = rs->img;
@@ -986,14 +992,15 @@ static const char *culprit(const struct tier_vm *vm, char *buf, size_t n) {
       grant = (int)k;
       best_at = rs->grant_entry[k];
     }
+  char text[CULPRIT_TEXT], file[CULPRIT_FILE]; /* cut first, so that the line and the words after them are kept */
   if (grant >= 0 && rs->metric_entry < best_at) {
     const struct img_grant *g = &img->grants[grant];
     if (g->text == NO_STR) snprintf(buf, n, "%s", _("in a grant"));
-    else snprintf(buf, n, _("in the condition of a grant: '%s'"), img_str(img, g->text));
+    else text_printf(buf, n, _("in the condition of a grant: '%s'"), text_shown(text, sizeof text, img_str(img, g->text)));
   } else if (best >= 0 && rs->metric_entry < best_at) {
     const struct img_req *r = &img->reqs[best];
-    snprintf(buf, n, _("in rule '%s'"), img_str(img, r->rule));
-    if (img->has_debug) snprintf(buf + strlen(buf), n - strlen(buf), " (%s:%u)", img_str(img, r->file), r->line);
+    size_t at = text_printf(buf, n, _("in rule '%s'"), text_shown(text, sizeof text, img_str(img, r->rule)));
+    if (img->has_debug) text_printf(buf + at, n - at, " (%s:%u)", text_shown(file, sizeof file, img_str(img, r->file)), r->line);
   } else if (vm->err_pc >= rs->metric_entry) {
     /* the register the failing instruction's value goes to names the metric */
     const struct mn_write *w = rs->writes, *end = rs->writes + rs->nwrites;
@@ -1095,7 +1102,7 @@ int res_eval_bound(struct tier_vm *vm, int64_t asof, const tier_result **res) {
   if (res) *res = NULL;
   int rc = vm_evaluate(vm, &vm->rec, asof);
   if (rc == TIER_ERUNTIME) {
-    char where[300];
+    char where[CULPRIT_ROOM];
     char msg[sizeof vm->err];
     snprintf(msg, sizeof msg, "%s", vm->err);
     text_printf(vm->err, sizeof vm->err, "%s %s", msg, culprit(vm, where, sizeof where));

@@ -92,7 +92,7 @@ static bool value_fits(const json_t *v, unsigned accepts) {
 /* A malformed line's faults, each on its own line under the test's. */
 static void fault(struct buf *why, int *nerr, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void fault(struct buf *why, int *nerr, const char *fmt, ...) {
-  char msg[600];
+  char msg[REC_PATH_ROOM + 2 + 512]; /* a profile's path (cut as record.h says), then a message as vm->err holds it */
   va_list ap;
   va_start(ap, fmt);
   text_vprintf(msg, sizeof msg, fmt, ap);
@@ -127,7 +127,7 @@ static void check_profile_keys(const struct image *img, json_t *o, uint16_t owne
     if (f < 0) { /* worded as tiervm --strict words it, the test's own keys suggested too */
       const char *own[NKEYS(line_keys)];
       for (size_t i = 0; i < NKEYS(line_keys); i++) own[i] = line_keys[i].name;
-      char msg[400];
+      char msg[512]; /* as vm->err: a key, a list's label and a did-you-mean of at most 69 bytes each (record.c key_json) */
       rec_unknown_field(img, why->hook, owner, k, strlen(k), own, owner == NO_LIST ? NKEYS(own) : 0, msg, sizeof msg);
       fault(why, nerr, "%s: %s", path, msg);
       continue;
@@ -435,15 +435,15 @@ static void check_badge_names(const struct tier_ruleset *rs, json_t *expect, str
 /* ---- comparing ------------------------------------------------------------------ */
 
 /* An entry's name as an expectation gives it: "BRANCH: metric" inside an
- * either, "sustained", "at least", ... (the first of its names), in buf. */
-static const char *unmet_name(const tier_req_result *u, char *buf, size_t n) {
+ * either, "sustained", "at least", ... (the first of its names), after
+ * sep in b: whole, since a test names it so (a rule's text has no bound). */
+static void unmet_name(const tier_req_result *u, const char *sep, struct buf *b) {
   const char *base = time_name(u->time) ? time_name(u->time)
       : u->kind == TIER_ENTRY_AT_LEAST  ? AT_LEAST_NAME
       : u->metric                       ? u->metric
                                         : u->rule;
-  if (u->branch && !time_name(u->time)) snprintf(buf, n, "%s: %s", u->branch, base);
-  else snprintf(buf, n, "%s", base);
-  return buf;
+  if (u->branch && !time_name(u->time)) buf_printf(b, "%s%s: %s", sep, u->branch, base);
+  else buf_printf(b, "%s%s", sep, base);
 }
 
 /* Does expected name n stand for unmet entry u?  by_rule: match the rule
@@ -482,11 +482,10 @@ static enum outcome compare_unmet(const tier_req_result *unmet, size_t nunmet, c
       for (size_t k = 0; k < nunmet && !matched[i]; k++)
         if (!taken[k] && names_entry(&unmet[k], json_string_value(json_array_get(eu, i)), by_rule)) taken[k] = matched[i] = true;
   struct buf missing = {.hook = h}, extra = {.hook = h};
-  char nb[300];
   for (size_t i = 0; i < n; i++)
     if (!matched[i]) buf_printf(&missing, "%s%s", missing.n ? ", " : "", json_string_value(json_array_get(eu, i)));
   for (size_t k = 0; k < nunmet; k++)
-    if (!taken[k]) buf_printf(&extra, "%s%s", extra.n ? ", " : "", unmet_name(&unmet[k], nb, sizeof nb));
+    if (!taken[k]) unmet_name(&unmet[k], extra.n ? ", " : "", &extra);
   bool ok = !missing.n && !extra.n;
   if (!ok) {
     buf_printf(why, _("         unmet for %s:"), whose);
@@ -527,8 +526,7 @@ static void describe(struct buf *b, const tier_result *r, bool tiers) {
     buf_printf(b, _("; unmet for %s: "), r->next);
     for (size_t i = 0; i < r->nunmet; i++) {
       const tier_req_result *u = &r->unmet[i];
-      char nb[300];
-      buf_printf(b, "%s%s", i ? ", " : "", unmet_name(u, nb, sizeof nb));
+      unmet_name(u, i ? ", " : "", b);
       if (u->metric) buf_printf(b, " %s (%s %s)", tier_shown(u, u->actual_shown), u->op, tier_shown(u, u->required_shown));
     }
   }

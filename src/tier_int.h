@@ -168,6 +168,17 @@ size_t text_printf(char *buf, size_t room, const char *fmt, ...) __attribute__((
 /* sep and s after buf's first len bytes, cut as text_cut cuts; room once
  * the text is cut (the list is full: what follows is not added). */
 size_t text_append(char *buf, size_t room, size_t len, const char *sep, const char *s);
+/* A user text (a path, a key, a rule's text) that goes into a message with
+ * words after it: s itself when it has fewer than room bytes, else its
+ * first whole characters and TEXT_CUT in tmp (room bytes), so that the
+ * message's own words after it are kept whatever s is. */
+const char *text_shown(char *tmp, size_t room, const char *s);
+/* The room of a file's path in file_read's messages: the path keeps
+ * errlen - FILE_ERR_WORDS bytes, at most TEXT_PATH_ROOM (every path the
+ * system can open, PATH_MAX, whole); the reason after it has
+ * FILE_ERR_WORDS bytes in any language. */
+#define TEXT_PATH_ROOM 4096
+#define FILE_ERR_WORDS 256
 /* 3 when s starts with a UTF-8 byte-order mark (EF BB BF), else 0: sources,
  * record files and test files may start with one; it is not content. */
 size_t utf8_bom(const char *s, size_t n);

@@ -213,18 +213,21 @@ const char *tier_file_kind(unsigned mode) {
  * blocking restored, for a slow disk).  The limit is checked as the bytes
  * come, so /dev/zero or a huge file costs at most `max` bytes of memory. */
 int file_read(const char *path, size_t max, struct buf *out, char *err, size_t errlen) {
+  char cut[TEXT_PATH_ROOM]; /* the path as the messages show it: cut first, so that the reason is kept */
+  size_t room = errlen > FILE_ERR_WORDS + sizeof TEXT_CUT ? errlen - FILE_ERR_WORDS : sizeof TEXT_CUT + 1; /* room for "..." */
+  const char *shown = text_shown(cut, room < sizeof cut ? room : sizeof cut, path);
   bool std = strcmp(path, "-") == 0;
   int fd = std ? STDIN_FILENO : open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
   if (fd < 0) {
-    text_printf(err, errlen, _("cannot open '%s': %s"), path, strerror(errno));
+    text_printf(err, errlen, _("cannot open '%s': %s"), shown, strerror(errno));
     return TIER_EIO;
   }
   struct stat st;
   if (!std) {
     bool ok = fstat(fd, &st) == 0;
     if (!ok || !S_ISREG(st.st_mode)) {
-      if (ok) text_printf(err, errlen, _("'%s' is %s, not a regular file"), path, tier_file_kind(st.st_mode));
-      else text_printf(err, errlen, _("cannot read '%s': %s"), path, strerror(errno));
+      if (ok) text_printf(err, errlen, _("'%s' is %s, not a regular file"), shown, tier_file_kind(st.st_mode));
+      else text_printf(err, errlen, _("cannot read '%s': %s"), shown, strerror(errno));
       close(fd);
       return TIER_EIO;
     }
@@ -236,21 +239,21 @@ int file_read(const char *path, size_t max, struct buf *out, char *err, size_t e
     size_t room = max - out->n < 65536 ? max - out->n + 1 : 65536; /* one byte past the limit tells */
     if (!buf_reserve(out, room + 1)) {
       rc = TIER_ENOMEM;
-      text_printf(err, errlen, _("cannot read '%s': out of memory"), path);
+      text_printf(err, errlen, _("cannot read '%s': out of memory"), shown);
       break;
     }
     ssize_t k = read(fd, out->p + out->n, room);
     if (k < 0 && errno == EINTR) continue;
     if (k < 0) {
       rc = TIER_EIO;
-      text_printf(err, errlen, _("cannot read '%s': %s"), path, strerror(errno));
+      text_printf(err, errlen, _("cannot read '%s': %s"), shown, strerror(errno));
       break;
     }
     if (k == 0) break;
     out->n += (size_t)k;
     if (out->n > max) {
       rc = TIER_EIO;
-      text_printf(err, errlen, _("'%s' is larger than the limit of %zu bytes"), path, max);
+      text_printf(err, errlen, _("'%s' is larger than the limit of %zu bytes"), shown, max);
       break;
     }
   }
@@ -344,6 +347,16 @@ size_t text_append(char *buf, size_t room, size_t len, const char *sep, const ch
   if ((size_t)w < room - len) return len + (size_t)w;
   text_cut(buf, room, len + (size_t)w);
   return room;
+}
+
+const char *text_shown(char *tmp, size_t room, const char *s) {
+  size_t n = strlen(s);
+  if (n < room) return s;
+  if (!room) return "";
+  memcpy(tmp, s, room - 1);
+  tmp[room - 1] = 0;
+  text_cut(tmp, room, n);
+  return tmp;
 }
 
 size_t utf8_bom(const char *s, size_t n) { return n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0; }

@@ -4,6 +4,7 @@
  * that Japanese text (two columns a character) lines up; CSV quotes as
  * RFC 4180 says.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -270,9 +271,11 @@ static void json_req(tier_buf *b, const tier_req_result *u, bool with_met) {
     tier_buf_printf(b, ",\"met\":%s", u->met ? "true" : "false");
     if (u->file) {
       tier_buf_put(b, ",\"source\":", 10);
-      char at[300];
-      snprintf(at, sizeof at, "%s:%u", u->file, u->line);
-      tier_buf_json(b, at);
+      size_t n = strlen(u->file) + 12; /* ':' and a line of at most 10 digits: a path is never cut */
+      char *at = malloc(n);
+      if (at) snprintf(at, n, "%s:%u", u->file, u->line);
+      tier_buf_json(b, at ? at : u->file); /* out of memory: the file without its line */
+      free(at);
     }
   }
   if (u->need[0]) {
@@ -599,6 +602,23 @@ static void summary_item(const struct out *o, tier_buf *l, size_t *col, bool fir
   *col += w;
 }
 
+/* fmt's text, allocated to fit (free it): a tier's or badge's display
+ * name is a string of up to 4,096 bytes, and a 200-byte item cut it
+ * mid-character and lost the count after it.  "" when out of memory. */
+static char *item_text(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *item_text(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(NULL, 0, fmt, ap);
+  va_end(ap);
+  char *s = n >= 0 ? malloc((size_t)n + 1) : NULL;
+  if (!s) return calloc(1, 1);
+  va_start(ap, fmt);
+  vsnprintf(s, (size_t)n + 1, fmt, ap);
+  va_end(ap);
+  return s;
+}
+
 /* One partner type's line: its partners, then how many hold no tier and
  * each tier of its ladder, lowest first. */
 static void summary_type(const struct out *o, tier_buf *l, size_t type) {
@@ -614,9 +634,10 @@ static void summary_type(const struct out *o, tier_buf *l, size_t type) {
   summary_item(o, l, &col, true, item);
   for (size_t i = 0; tier_ruleset_tier(o->rs, i, &t) == TIER_OK; i++) {
     if (t.type_index != (int)type) continue;
-    snprintf(item, sizeof item, _("%s %s"), esc_str(o->pool, out_tier_shown(o->rs, (int)i, t.name)),
-             grouped(o->tally[tally_slot(o, (int)type, (int)i)], g));
-    summary_item(o, l, &col, false, item);
+    char *it = item_text(_("%s %s"), esc_str(o->pool, out_tier_shown(o->rs, (int)i, t.name)),
+                         grouped(o->tally[tally_slot(o, (int)type, (int)i)], g));
+    summary_item(o, l, &col, false, it ? it : "");
+    free(it);
   }
   tier_buf_putc(l, '\n');
 }
@@ -631,8 +652,9 @@ static void summary_badges(const struct out *o, tier_buf *l, long total) {
   size_t col = esc_width(item, strlen(item));
   tier_info B;
   for (size_t k = 0; tier_ruleset_badge(o->rs, k, &B) == TIER_OK; k++) {
-    snprintf(item, sizeof item, _("%s %s"), esc_str(o->pool, B.display ? B.display : B.name), grouped(badge_tally(o)[k], g));
-    summary_item(o, l, &col, k == 0, item);
+    char *it = item_text(_("%s %s"), esc_str(o->pool, B.display ? B.display : B.name), grouped(badge_tally(o)[k], g));
+    summary_item(o, l, &col, k == 0, it ? it : "");
+    free(it);
   }
   tier_buf_putc(l, '\n');
 }

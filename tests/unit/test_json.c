@@ -5,6 +5,10 @@
  * generated profiles, and byte-level mutations of them.  Also the reader's
  * own limits: JSON nested 100,000 deep, a very large record.
  */
+#include <errno.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "testutil.h"
 #include "record.h"
 #include "../tools/gen.h"
@@ -410,6 +414,85 @@ static void texts_cut_marked(void **st) {
   at = text_append(list, sizeof list, at, ", ", "ff");
   assert_int_equal(at, sizeof list);
   assert_string_equal(list, "\xe8\xaa\x9e\xe8\xaa\x9e, bb, \xe8\xaa\x9e\xe8\xaa\x9e...");
+}
+
+static void *no_memory(void *ud, void *ptr, size_t osize, size_t nsize) {
+  (void)ud, (void)osize;
+  if (nsize) return NULL;
+  free(ptr);
+  return NULL;
+}
+
+/* One file_read fault at `path` into errlen bytes: the path is cut first
+ * (whole characters, "...") and the reason after it is kept whole. */
+static void file_fault_kept(const char *path, size_t max, const struct tier_alloc_hook *hook, size_t errlen, const char *end) {
+  char err[5000];
+  memset(err, 'z', sizeof err);
+  struct buf b = {.hook = hook};
+  assert_int_not_equal(file_read(path, max, &b, err, errlen), TIER_OK);
+  buf_free(&b);
+  size_t n = strlen(err), bad, pl = strlen(path);
+  assert_true(n < errlen);
+  assert_true(utf8_valid(err, n, &bad));
+  assert_true(n >= strlen(end));
+  assert_string_equal(err + n - strlen(end), end); /* the sentence's own words survive */
+  const char *q = strchr(err, '\'');
+  assert_non_null(q);
+  size_t shown = (size_t)(strchr(q + 1, '\'') - q - 1);
+  bool whole = pl + FILE_ERR_WORDS < errlen && pl < TEXT_PATH_ROOM;
+  if (whole) assert_memory_equal(q + 1, path, pl);
+  else {
+    assert_true(shown >= 3 && shown < TEXT_PATH_ROOM);
+    assert_memory_equal(q + 1 + shown - 3, "...", 3);
+    assert_memory_equal(q + 1, path, shown - 3);                                      /* a prefix of whole characters */
+    assert_true(shown + 6 + FILE_ERR_WORDS >= errlen || shown + 6 >= TEXT_PATH_ROOM); /* cut no more than needed */
+  }
+}
+
+/* Every error of file_read (cannot open, not a regular file, larger than
+ * the limit, out of memory) for paths of 3-byte characters longer than the
+ * message's buffer: the reason is kept after a path cut first; a 4,500-byte
+ * path (longer than PATH_MAX) ends "...': File name too long". */
+static void file_errors_keep_their_end(void **st) {
+  (void)st;
+  char dir[] = "/tmp/tier-cut-XXXXXX";
+  assert_non_null(mkdtemp(dir));
+  char name[200] = "", sub[300], file[300];
+  for (int k = 0; k < 60; k++) strcat(name, "\xe8\xaa\x9e"); /* 語 x 60: 180 bytes */
+  snprintf(sub, sizeof sub, "%s/%s", dir, name);
+  assert_int_equal(mkdir(sub, 0700), 0);
+  snprintf(file, sizeof file, "%s/f", dir);
+  FILE *f = fopen(file, "w");
+  assert_non_null(f);
+  fputs("0123456789", f);
+  fclose(f);
+  struct tier_alloc_hook none = {no_memory, NULL};
+  static char path[5000];
+  const char *ends[] = {"", "/../f", "/nothere"};
+  char too_long[64];
+  snprintf(too_long, sizeof too_long, "': %s", strerror(ENAMETOOLONG));
+  char gone[64];
+  snprintf(gone, sizeof gone, "': %s", strerror(ENOENT));
+  for (size_t reps = 0; reps <= 20; reps += 4)
+    for (size_t tail = 0; tail < 3; tail++) {
+      int at = snprintf(path, sizeof path, "%s/%s", dir, name);
+      for (size_t r = 0; r < reps; r++) at += snprintf(path + at, sizeof path - (size_t)at, "/../%s", name);
+      snprintf(path + at, sizeof path - (size_t)at, "%s", ends[tail]);
+      for (size_t errlen = 64; errlen <= 4352; errlen += errlen < 400 ? 37 : 977) {
+        if (tail == 0) file_fault_kept(path, 1, NULL, errlen, "' is a directory, not a regular file");
+        if (tail == 1) file_fault_kept(path, 1, NULL, errlen, "' is larger than the limit of 1 bytes");
+        if (tail == 1) file_fault_kept(path, 100, &none, errlen, "': out of memory");
+        if (tail == 2) file_fault_kept(path, 1, NULL, errlen, gone);
+      }
+    }
+  memset(path, 0, sizeof path);
+  strcpy(path, "/tmp/");
+  for (int k = 0; k < 1500; k++) strcat(path, "\xe8\xaa\x9e"); /* 4,505 bytes: no system opens it */
+  file_fault_kept(path, 1, NULL, 4352, too_long);
+  file_fault_kept(path, 1, NULL, 300, too_long);
+  assert_int_equal(rmdir(sub), 0);
+  assert_int_equal(unlink(file), 0);
+  assert_int_equal(rmdir(dir), 0);
 }
 
 /* A record's path that does not fit its buffer ends with "...", cut
@@ -1338,6 +1421,7 @@ int main(void) {
       cmocka_unit_test(value_faults_worded_alike),
       cmocka_unit_test(keys_escaped_as_in_output),
       cmocka_unit_test(texts_cut_marked),
+      cmocka_unit_test(file_errors_keep_their_end),
       cmocka_unit_test(paths_cut_marked),
       cmocka_unit_test(readers_cut_paths_alike),
       cmocka_unit_test(key_after_the_last_field),

@@ -1,0 +1,2 @@
+# the table's summary line names a tier or badge by a display name of 300 bytes whole, then its count, in English and Japanese (a 200-byte item cut it mid-character, no UTF-8, and lost the count); the run of 語 shown counted
+D=tests/golden/data/cut; for l in en ja; do for r in long-display long-badge; do LANGUAGE=$l tiervm eval -f table $D/$r.tier $D/$r.jsonl > /tmp/sum.$$ 2>&1; echo "$l $r exit $?, valid UTF-8: $(iconv -f UTF-8 -t UTF-8 /tmp/sum.$$ >/dev/null 2>&1 && echo yes || echo no)"; tail -n 1 /tmp/sum.$$ | sed 's/\(語\)\{100\}/語{100}/g'; done; done; rm -f /tmp/sum.$$
