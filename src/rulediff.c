@@ -753,14 +753,24 @@ static const char *threshold_subject(const struct image *img, const struct img_r
   return s;
 }
 
-static void const_text(const struct image *img, const struct img_req *q, char *out, size_t n) {
+/* q's threshold as the rules write it, whole (compared whole: a copy cut
+ * at 176 bytes called a change past the cut the same text): the image's
+ * own text for a computed threshold, a text, an enum's value or a tier,
+ * else in d's arena; NULL when out of memory (d->oom). */
+static const char *const_text(struct rd *d, const struct image *img, const struct img_req *q) {
   const char *k;
-  if (q->metric < 0 && q->field < 0) {
-    snprintf(out, n, "%s", computed_subject(img, q, &k) ? k : "?");
-    return;
-  }
+  if (q->metric < 0 && q->field < 0) return computed_subject(img, q, &k) ? k : "?";
   uint16_t ref = q->metric >= 0 ? img->metrics[q->metric].ref : img->fields[img_top_field(img, (uint32_t)q->field)].ref;
-  img_const_text(img, &img->consts[q->konst], ref, out, n);
+  const struct img_const *c = &img->consts[q->konst];
+  int64_t v = c->v;
+  if (c->kind == TY_TEXT && v >= 0 && (uint64_t)v < img->nstrs) return img_str(img, (uint32_t)v);
+  if (c->kind == TY_ENUM && ref < img->nenums && v >= 0 && (uint64_t)v < img->enums[ref].nvals)
+    return img_str(img, img->enums[ref].vals[v]);
+  if (c->kind == TY_TIER && v >= 0 && (uint64_t)v < img->ntiers) return img_str(img, img->tiers[v].name);
+  char out[NUM_TEXT + 64]; /* a number, money, a date, a bool, none: short */
+  const char *t = arena_printf(&d->ar, "%s", img_const_text(img, c, ref, out, sizeof out));
+  if (!t) d->oom = true;
+  return t;
 }
 
 /* The label a requirement shows, when it is its own (not its metric's). */
@@ -883,9 +893,8 @@ static void hold_threshold(struct rd *d, const char *tier, const char *where, co
 static void report_threshold(struct pair_ctx *p, uint32_t qa, uint32_t qb) {
   struct rd *d = p->d;
   const struct img_req *ra = &d->A->reqs[qa], *rb = &d->B->reqs[qb];
-  char va[NUM_TEXT], vb[NUM_TEXT];
-  const_text(d->A, ra, va, sizeof va);
-  const_text(d->B, rb, vb, sizeof vb);
+  const char *va = const_text(d, d->A, ra), *vb = const_text(d, d->B, rb);
+  if (!va || !vb) return;
   int cmp;
   const char *subject = threshold_subject(d->B, rb, &cmp);
   struct what w = WHAT("%s %s", subject, cmp_text(cmp)); /* no words: "certified_people >=" */
