@@ -39,15 +39,17 @@ void cli_init_locale(void) {
 uint8_t *cli_read_file(const char *prog, const char *path, size_t max, size_t *len) {
   tier_buf *b = tier_buf_new(NULL);
   char err[4352]; /* the path cut to 4,096 bytes (tier.h tier_read_file), then the reason */
-  if (!b) {
+  bool read = b && tier_read_file(path, max, b, err, sizeof err) == TIER_OK;
+  char *p = read ? tier_buf_detach(b, len) : NULL;
+  if (!b || (read && !p)) { /* out of memory outside tier_read_file: said here, unbuffered */
     fprintf(stderr, "%s: ", prog);
     fprintf(stderr, _("cannot read '%s': %s"), path, tier_strerror(TIER_ENOMEM));
     fputc('\n', stderr);
-    return NULL;
+  } else if (!p) {
+    fprintf(stderr, "%s: %s\n", prog, err);
+  } else {
+    cli_note_input(path);
   }
-  char *p = tier_read_file(path, max, b, err, sizeof err) == TIER_OK ? tier_buf_detach(b, len) : NULL;
-  if (!p) fprintf(stderr, "%s: %s\n", prog, err);
-  else cli_note_input(path);
   tier_buf_free(b);
   return (uint8_t *)p; /* made by the default allocator: free() */
 }
