@@ -106,6 +106,26 @@ static uint32_t intern(struct cg *g, const char *s, size_t n) {
 }
 static uint32_t istr(struct cg *g, const char *s) { return s ? intern(g, s, strlen(s)) : NO_STR; }
 
+/* A source file's path as the bytecode keeps it (its name, never opened
+ * again): its text, each byte that is no UTF-8 (a Latin-1 directory's
+ * name) as U+FFFD, since the verifier takes only UTF-8 and a path that is
+ * not made every compile fail as "generated code does not verify". */
+static uint32_t ipath(struct cg *g, const char *path) {
+  size_t n = strlen(path), k = 0;
+  if (utf8_valid(path, n, NULL)) return intern(g, path, n);
+  char *t = arena_alloc(&g->img->ar, 3 * n + 1);
+  if (!t) {
+    g->failed = true;
+    return 0;
+  }
+  for (size_t i = 0; i < n;) {
+    size_t len = utf8_seq(path + i, n - i);
+    if (len) memcpy(t + k, path + i, len), k += len, i += len;
+    else memcpy(t + k, "\xEF\xBF\xBD", 3), k += 3, i++;
+  }
+  return intern(g, t, k);
+}
+
 /* A new constant that stands for a const (g->tag) goes in the image's
  * table of consts, under the const's name. */
 static void name_const(struct cg *g, uint32_t k) {
@@ -1085,7 +1105,7 @@ static void threshold_place(struct cg *g, struct img_req *r) {
   if (t->arg & ARG_HOLDS) return;
   const struct loc *at = t->span.end > t->span.beg ? &t->span : &t->loc;
   diag_line_col(&g->c->dg.files[at->file], at->beg, &r->tline, &r->tcol);
-  r->tfile = istr(g, g->c->dg.files[at->file].path);
+  r->tfile = ipath(g, g->c->dg.files[at->file].path);
 }
 
 /* ---- blocks ------------------------------------------------------------------------- */
@@ -1136,7 +1156,7 @@ static void gen_reqs(struct cg *g, struct node *list, uint32_t *ri) {
     else if (r->metric >= 0) r->label = img->metrics[r->metric].label;
     else r->label = NO_STR;
     diag_line_col(&c->dg.files[s->loc.file], s->loc.beg, &r->line, &r->col);
-    r->file = istr(g, c->dg.files[s->loc.file].path);
+    r->file = ipath(g, c->dg.files[s->loc.file].path);
     threshold_place(g, r);
   }
 }
@@ -1184,7 +1204,7 @@ static void gen_block(struct cg *g, const struct s_tier *st, struct img_tier *it
   it->nitems = count_top(st->n->list);
   it->first_item = fill_items(g, st->n->list, NO_ITEM);
   diag_line_col(&c->dg.files[st->n->loc.file], st->n->loc.beg, &it->line, &it->col);
-  it->file = istr(g, c->dg.files[st->n->loc.file].path);
+  it->file = ipath(g, c->dg.files[st->n->loc.file].path);
 }
 
 /* cg_run's steps, in the order they intern strings (the string table's order,
@@ -1200,7 +1220,7 @@ static void gen_header(struct cg *g) {
   img->name = c->ruleset ? intern(g, c->ruleset->str, c->ruleset->str_len) : NO_STR;
   img->version = c->ruleset && c->ruleset->name2 ? istr(g, c->ruleset->name2) : NO_STR;
   memcpy(img->src_hash, c->src_hash, 32);
-  img->src_name = c->dg.nfiles ? istr(g, c->dg.files[0].path) : NO_STR;
+  img->src_name = c->dg.nfiles ? ipath(g, c->dg.files[0].path) : NO_STR;
   img->has_debug = true;
 }
 
