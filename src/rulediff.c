@@ -138,8 +138,11 @@ static const char *months_text(const struct rd *d, unsigned n, char *out, size_t
  * says what else it changes. */
 static void change(struct rd *d, const char *kind, const char *where, struct what w, const char *from, const char *to,
                    const char *affects) {
-  char what[800];
-  text_printf(what, sizeof what, tr(d, w.s[0]), w.s[1], w.s[2]);
+  const char *what = arena_printf(&d->ar, tr(d, w.s[0]), w.s[1], w.s[2]); /* whole: a rule's text may be long */
+  if (!what) {
+    d->oom = true;
+    return;
+  }
   d->n++;
   d->nmeant += strcmp(kind, "ruleset") != 0 && strcmp(kind, "version") != 0 && strcmp(kind, "fiscal") != 0;
   if (d->each) {
