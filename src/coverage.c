@@ -835,16 +835,8 @@ static bool holds_moved(int cmp, struct num v, struct num d, struct num k) {
   return num_add(v, d, &w) == NUM_OK && cmp_holds(cmp, num_cmp(w, k));
 }
 
-/* A computed threshold, for the record vm last evaluated: just met when it
- * holds and a step of the value away from the threshold would fail it, just
- * missed when it fails and a step towards it would meet it.  One rule for
- * every operator: for `>=` the step down is the one that matters, for `==`
- * either. */
-/* Text h of the record (or a string constant, TEXT_CONST) compared with
- * text k as the VM compares them, byte by byte and whole: a copy cut at a
- * buffer made texts that differ only past its end equal, and a text
- * holding a NUL end there.  A handle that names no text compares as "?",
- * as vm_value_text shows it. */
+/* Text h of the record or a string constant (TEXT_CONST): its bytes;
+ * false for a handle that names no text. */
 static bool text_bytes(const struct tier_vm *vm, int64_t h, const char **p, size_t *n) {
   const struct image *img = vm->rs->img;
   if (h & TEXT_CONST) {
@@ -858,6 +850,10 @@ static bool text_bytes(const struct tier_vm *vm, int64_t h, const char **p, size
   return true;
 }
 
+/* Text a compared with text b as the VM compares them, byte by byte and
+ * whole: a copy cut at a buffer made texts that differ only past its end
+ * equal, and a text holding a NUL end there.  A handle that names no text
+ * compares as "?", as vm_value_text shows it. */
 static int text_order(const struct tier_vm *vm, int64_t a, const char *b, size_t nb) {
   const char *p = "?";
   size_t n = 1;
@@ -866,6 +862,11 @@ static int text_order(const struct tier_vm *vm, int64_t a, const char *b, size_t
   return c ? c : (n > nb) - (n < nb);
 }
 
+/* A computed threshold, for the record vm last evaluated: just met when it
+ * holds and a step of the value away from the threshold would fail it, just
+ * missed when it fails and a step towards it would meet it.  One rule for
+ * every operator: for `>=` the step down is the one that matters, for `==`
+ * either. */
 static void probe_traced(struct tier_vm *vm, struct threshold *t) {
   if (t->vslot == NO_SLOT || !vm_trace(vm, t->req)) return;
   struct num v = vm->ntrace[t->vslot], k = vm->ntrace[t->tslot];
