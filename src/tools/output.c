@@ -4,7 +4,6 @@
  * that Japanese text (two columns a character) lines up; CSV quotes as
  * RFC 4180 says.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -602,21 +601,15 @@ static void summary_item(const struct out *o, tier_buf *l, size_t *col, bool fir
   *col += w;
 }
 
-/* fmt's text, allocated to fit (free it): a tier's or badge's display
- * name is a string of up to 4,096 bytes, and a 200-byte item cut it
- * mid-character and lost the count after it.  "" when out of memory. */
-static char *item_text(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *item_text(const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  int n = vsnprintf(NULL, 0, fmt, ap);
-  va_end(ap);
-  char *s = n >= 0 ? malloc((size_t)n + 1) : NULL;
-  if (!s) return calloc(1, 1);
-  va_start(ap, fmt);
-  vsnprintf(s, (size_t)n + 1, fmt, ap);
-  va_end(ap);
-  return s;
+/* "Select 13": a tier's or badge's name and its count, in scratch t (a
+ * display name is a string of up to 4,096 bytes: a 200-byte item cut it
+ * mid-character and lost the count); "" when out of memory. */
+static const char *count_item(tier_buf *t, const char *name, const char *count) {
+  if (!t) return "";
+  tier_buf_clear(t);
+  tier_buf_printf(t, _("%s %s"), name, count);
+  const char *s = tier_buf_text(t, NULL);
+  return s ? s : "";
 }
 
 /* One partner type's line: its partners, then how many hold no tier and
@@ -632,13 +625,13 @@ static void summary_type(const struct out *o, tier_buf *l, size_t type) {
   size_t col = esc_width(item, strlen(item));
   snprintf(item, sizeof item, _("no tier %s"), grouped(o->tally[tally_slot(o, (int)type, -1)], g));
   summary_item(o, l, &col, true, item);
+  tier_buf *it = tier_buf_new(NULL);
   for (size_t i = 0; tier_ruleset_tier(o->rs, i, &t) == TIER_OK; i++) {
     if (t.type_index != (int)type) continue;
-    char *it = item_text(_("%s %s"), esc_str(o->pool, out_tier_shown(o->rs, (int)i, t.name)),
-                         grouped(o->tally[tally_slot(o, (int)type, (int)i)], g));
-    summary_item(o, l, &col, false, it ? it : "");
-    free(it);
+    const char *name = esc_str(o->pool, out_tier_shown(o->rs, (int)i, t.name));
+    summary_item(o, l, &col, false, count_item(it, name, grouped(o->tally[tally_slot(o, (int)type, (int)i)], g)));
   }
+  tier_buf_free(it);
   tier_buf_putc(l, '\n');
 }
 
@@ -651,11 +644,11 @@ static void summary_badges(const struct out *o, tier_buf *l, long total) {
   tier_buf_puts(l, item);
   size_t col = esc_width(item, strlen(item));
   tier_info B;
-  for (size_t k = 0; tier_ruleset_badge(o->rs, k, &B) == TIER_OK; k++) {
-    char *it = item_text(_("%s %s"), esc_str(o->pool, B.display ? B.display : B.name), grouped(badge_tally(o)[k], g));
-    summary_item(o, l, &col, k == 0, it ? it : "");
-    free(it);
-  }
+  tier_buf *it = tier_buf_new(NULL);
+  for (size_t k = 0; tier_ruleset_badge(o->rs, k, &B) == TIER_OK; k++)
+    summary_item(o, l, &col, k == 0,
+                 count_item(it, esc_str(o->pool, B.display ? B.display : B.name), grouped(badge_tally(o)[k], g)));
+  tier_buf_free(it);
   tier_buf_putc(l, '\n');
 }
 
