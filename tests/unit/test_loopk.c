@@ -437,12 +437,8 @@ static void set_full_alike(void **st) {
                     "metric da = count distinct p in a;\n"
                     "metric db = count distinct p in b;\n"
                     "tier T c < da >= 1; db >= 0; >\n";
-  uint8_t *bc;
-  size_t n;
   char err[256];
-  assert_int_equal(tier_compile("full.tier", src, strlen(src), NULL, &bc, &n, NULL), TIER_OK);
-  struct image *img = NULL;
-  assert_int_equal(bc_read(NULL, bc, n, NULL, &img, err, sizeof err), TIER_OK);
+  struct image *img = tu_image(src);
   const uint8_t second[] = {OP_DSIZE, 0, 0, 0, 0, OP_SETMETRIC, 0, 0, 0, 0, OP_DCLEAR, 0, 0, 0, 0};
   uint8_t *at = NULL;
   for (uint32_t i = 0; !at && i + sizeof second <= img->codelen; i++)
@@ -498,7 +494,6 @@ static void set_full_alike(void **st) {
   tier_ruleset_free(rs);
   buf_free(&b);
   image_free(img);
-  tier_free_bytes(NULL, bc, n);
 }
 
 /* A test under `not` tells the run the test's outcome, not the value's:

@@ -475,23 +475,6 @@ static void jump_into_loop_body(void **st) {
 
 /* ---- nested lists ------------------------------------------------------------------ */
 
-/* The image of source src, compiled and read back (not yet verified), to
- * edit into a hostile one. */
-static struct image *image_of(const char *src) {
-  uint8_t *p = NULL;
-  size_t n = 0;
-  tier_diags *d = NULL;
-  int rc = tier_compile("image.tier", src, strlen(src), NULL, &p, &n, &d);
-  if (rc != TIER_OK) fprintf(stderr, "%s", tier_diags_text(d));
-  assert_int_equal(rc, TIER_OK);
-  tier_diags_free(d);
-  char err[256];
-  struct image *img = NULL;
-  assert_int_equal(bc_read(NULL, p, n, NULL, &img, err, sizeof err), TIER_OK);
-  tier_free_bytes(NULL, p, n);
-  return img;
-}
-
 /* A ruleset with lists nested three deep, and a fourth list of the record:
  * lists a (0) > b (1) > c (2), and d (3); fields id, k, a, b, c, x, d, y. */
 static struct image *nested_image(void) {
@@ -500,7 +483,7 @@ static struct image *nested_image(void) {
       "record { id: text; partner k: kind; a: list { b: list { c: list { x: int; } } } d: list { y: int; } }\n"
       "metric n = count a;\n"
       "tier T a < n >= 0; >\n";
-  struct image *img = image_of(src);
+  struct image *img = tu_image(src);
   assert_int_equal(img->nlists, 4);
   return img;
 }
@@ -819,7 +802,7 @@ static struct image *refs_image(const char *ref) {
            "enum kind { a }\nrecord r { id: text; partner k: kind; n: int; }\n"
            "tier Silver a < n >= 1; >\ntier Gold a < n >= 2; >\nbadge X < %s Gold; >\n",
            ref);
-  return image_of(src);
+  return tu_image(src);
 }
 
 /* The block order: every block once, each reference after what it names
@@ -860,7 +843,7 @@ static struct image *ref_chain_image(void) {
   for (int i = 1; i <= LIM_REF_CHAIN; i++) buf_printf(&b, "badge B%d < holds B%d; >\n", i, i - 1);
   buf_printf(&b, "badge Top < holds B0; >\n");
   buf_put(&b, "", 1);
-  struct image *img = image_of((const char *)b.p);
+  struct image *img = tu_image((const char *)b.p);
   buf_free(&b);
   for (uint32_t k = 0; k < img->nbadges; k++) img->order[k] = k;
   return img;
@@ -893,22 +876,22 @@ static void grants_follow_the_block_order(void **st) {
                            "tier Silver a < n >= 1; >\ntier Gold a < n >= 2; >\nbadge X < n >= 3; >\n"
                            "grant Gold when holds X;\n";
   char err[256];
-  struct image *img = image_of(src);
+  struct image *img = tu_image(src);
   assert_int_equal(vfy_image(img, err, sizeof err), TIER_OK);
   assert_int_equal(img->rounds, 2);
   image_free(img);
   /* Silver, Gold, X: the grant's HOLDS X comes after the ladder's first tier */
   static const uint32_t badge_last[] = {0, 1, 2};
-  img = image_of(src);
+  img = tu_image(src);
   memcpy(img->order, badge_last, sizeof badge_last);
   refused_as(img, "grant-holds-after-its-ladder", "HOLDS of block 2 in grant 0, which does not come after it in the block order");
-  img = image_of(src);
+  img = tu_image(src);
   img->grants[0].tier = 3;
   refused_as(img, "grant-tier-out-of-range", "ladder: grant 0: tier 3 out of range");
-  img = image_of(src);
+  img = tu_image(src);
   img->grants[0].value = img->grants[0].text;
   refused_as(img, "grant-tier-with-value-text", "ladder: grant 0: a tier's grant has a value text");
-  img = image_of(src);
+  img = tu_image(src);
   img->grants[0].text = img->nstrs;
   refused_as(img, "grant-text-out-of-range", "ladder: grant 0: condition text index out of range");
 }
@@ -931,14 +914,14 @@ static void consts_name_their_constants(void **st) {
       {"verify-const-enum", "consts: const 1: an enum value", 3},
   };
   char err[256];
-  struct image *img = image_of(src);
+  struct image *img = tu_image(src);
   assert_int_equal(img->nnamed, 3);
   /* the literal 2 and const low = 2 are two constants */
   assert_int_not_equal(img->named[0].konst, img->reqs[3].konst);
   assert_int_equal(vfy_image(img, err, sizeof err), TIER_OK);
   image_free(img);
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-    img = image_of(src);
+    img = tu_image(src);
     struct img_named *c = &img->named[1];
     if (bad[i].what == 0) c->name = img->nstrs;
     if (bad[i].what == 1) c->konst = 4000;
@@ -956,7 +939,7 @@ static struct image *tier_value_image(const char *grant) {
            "enum kind { a }\nrecord r { id: text; partner k: kind; prev: tier?; n: int; }\n"
            "tier Silver a < n >= 1; >\ntier Gold a < prev >= Gold; >\nbadge X < n >= 3; >\n%s\n",
            grant);
-  return image_of(src);
+  return tu_image(src);
 }
 
 /* Tier values (SPEC 3.5): a tier constant names a tier; a grant of a tier

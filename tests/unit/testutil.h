@@ -69,6 +69,24 @@ static inline tier_ruleset *tu_compile_ok(const char *src) {
   return rs;
 }
 
+/* The image of source src, compiled and read back, not yet verified: to
+ * edit into a hand-made file (write it with bc_write, load it with
+ * tier_load; free it with image_free). */
+static inline struct image *tu_image(const char *src) {
+  uint8_t *p = NULL;
+  size_t n = 0;
+  tier_diags *d = NULL;
+  int rc = tier_compile("image.tier", src, strlen(src), NULL, &p, &n, &d);
+  if (rc != TIER_OK) fprintf(stderr, "%s", tier_diags_text(d));
+  assert_int_equal(rc, TIER_OK);
+  tier_diags_free(d);
+  char err[256];
+  struct image *img = NULL;
+  assert_int_equal(bc_read(NULL, p, n, NULL, &img, err, sizeof err), TIER_OK);
+  tier_free_bytes(NULL, p, n);
+  return img;
+}
+
 static inline tier_vm *tu_vm(const tier_ruleset *rs, const tier_options *opt) {
   tier_vm *vm = tier_vm_new(rs, opt);
   assert_non_null(vm);
