@@ -835,31 +835,15 @@ static bool holds_moved(int cmp, struct num v, struct num d, struct num k) {
   return num_add(v, d, &w) == NUM_OK && cmp_holds(cmp, num_cmp(w, k));
 }
 
-/* Text h of the record or a string constant (TEXT_CONST): its bytes;
- * false for a handle that names no text. */
-static bool text_bytes(const struct tier_vm *vm, int64_t h, const char **p, size_t *n) {
-  const struct image *img = vm->rs->img;
-  if (h & TEXT_CONST) {
-    uint64_t k = (uint64_t)(h & ~TEXT_CONST);
-    if (k >= img->nstrs) return false;
-    *p = img->strs[k], *n = img->strlens[k];
-    return true;
-  }
-  if (h < 0 || (uint64_t)h >= vm->rec.nstrs) return false;
-  *p = vm->rec.strs[h].p, *n = vm->rec.strs[h].n;
-  return true;
-}
-
-/* Text a compared with text b as the VM compares them, byte by byte and
- * whole: a copy cut at a buffer made texts that differ only past its end
- * equal, and a text holding a NUL end there.  A handle that names no text
- * compares as "?", as vm_value_text shows it. */
-static int text_order(const struct tier_vm *vm, int64_t a, const char *b, size_t nb) {
-  const char *p = "?";
-  size_t n = 1;
-  if (!text_bytes(vm, a, &p, &n)) p = "?", n = 1;
-  int c = memcmp(p, b, n < nb ? n : nb);
-  return c ? c : (n > nb) - (n < nb);
+/* Text a compared with text b as the VM compares them (vm_text_cmp: byte
+ * by byte and whole; a copy cut at a buffer made texts that differ only
+ * past its end equal).  A handle that names no text compares as "?", as
+ * vm_value_text shows it. */
+static int text_order(const struct tier_vm *vm, int64_t a, const char *b, uint32_t nb) {
+  const char *p;
+  uint32_t n;
+  if (!vm_text_of(vm->rs, &vm->rec, a, &p, &n)) p = "?", n = 1;
+  return vm_text_cmp(p, n, b, nb);
 }
 
 /* A computed threshold, for the record vm last evaluated: just met when it
@@ -880,9 +864,9 @@ static void probe_traced(struct tier_vm *vm, struct threshold *t) {
   if (!stepped(t->kind)) { /* no "just" for these: one test where it holds, one where it fails */
     int d = num_cmp(v, k);
     if (t->kind == TY_TEXT) {
-      const char *q = "?";
-      size_t nq = 1;
-      if (!text_bytes(vm, rk, &q, &nq)) q = "?", nq = 1;
+      const char *q;
+      uint32_t nq;
+      if (!vm_text_of(vm->rs, &vm->rec, rk, &q, &nq)) q = "?", nq = 1;
       d = text_order(vm, rv, q, nq);
     }
     t->probed |= cmp_holds(t->cmp, d) ? P_MEET : P_MISS;

@@ -645,25 +645,6 @@ int vm_prepare(struct tier_vm *vm, const struct record *r) {
   return TIER_OK;
 }
 
-static bool text_of(const struct tier_ruleset *rs, const struct record *r, int64_t h, const char **p, uint32_t *n) {
-  if (h & TEXT_CONST) {
-    uint64_t k = (uint64_t)(h & ~TEXT_CONST);
-    if (k >= rs->img->nstrs) return false;
-    *p = rs->img->strs[k];
-    *n = rs->img->strlens[k];
-    return true;
-  }
-  if (h < 0 || (uint64_t)h >= r->nstrs) return false;
-  *p = r->strs[h].p;
-  *n = r->strs[h].n;
-  return true;
-}
-
-static int text_cmp(const char *a, uint32_t na, const char *b, uint32_t nb) {
-  int c = memcmp(a, b, na < nb ? na : nb);
-  return c ? c : (na > nb) - (na < nb);
-}
-
 /* FLOOR_I, CEIL_I, ROUND_I: v to a multiple of 10^-digits (digits < 0;
  * otherwise v is already one), in 128 bits; false when the result is not
  * a 64-bit value other than TIER_NONE (e.g. 9.2e18 rounded to 10^19). */
@@ -765,7 +746,7 @@ static int dadd_hashed(struct tier_vm *vm, const struct record *r, struct dset *
   uint32_t la, lb, hash;
   if (h & TEXT_CONST) {
     /* a constant hashed as a keyed text of the record is, with the key the record's were */
-    if (!text_of(rs, r, h, &ta, &la)) return FAULT_TEXT;
+    if (!vm_text_of(rs, r, h, &ta, &la)) return FAULT_TEXT;
     hash = (uint32_t)hash_bytes(r->hkey, ta, la) & ~TEXT_UNKEYED;
   } else { /* a text of the record, the common case: text_of's work without the call */
     if (h < 0 || (uint64_t)h >= r->nstrs) return FAULT_TEXT;
@@ -778,7 +759,7 @@ static int dadd_hashed(struct tier_vm *vm, const struct record *r, struct dset *
     int64_t k = (int64_t)d->keys[i];
     if (k == h) return FAULT_NONE;
     if (!((k | h) & TEXT_CONST)) continue; /* two texts of the record */
-    if (!text_of(rs, r, k, &tb, &lb)) return FAULT_TEXT;
+    if (!vm_text_of(rs, r, k, &tb, &lb)) return FAULT_TEXT;
     if (la == lb && memcmp(ta, tb, la) == 0) return FAULT_NONE;
   }
   if (2 * (d->n + 1) > vm->dcap) return FAULT_FULL;
@@ -1136,8 +1117,8 @@ int vm_run_code(struct tier_vm *vm, const struct vinsn *code, uint32_t entry, co
 #define CMP_S(op)                                                               \
   sp--;                                                                         \
   if (TOP == TIER_NONE || sp[0] == TIER_NONE) { TOP = 0; vmbreak; }             \
-  if (!text_of(rs, r, TOP, &ta, &la) || !text_of(rs, r, sp[0], &tb, &lb)) goto badtext; \
-  TOP = text_cmp(ta, la, tb, lb) op 0;                                          \
+  if (!vm_text_of(rs, r, TOP, &ta, &la) || !vm_text_of(rs, r, sp[0], &tb, &lb)) goto badtext; \
+  TOP = vm_text_cmp(ta, la, tb, lb) op 0;                                          \
   vmbreak;
   vmcase(EQ_S) CMP_S(==)
   vmcase(NE_S) CMP_S(!=)
@@ -2018,7 +1999,7 @@ const char *vm_value_text(const struct tier_ruleset *rs, const struct record *r,
   if (kind != TY_TEXT || v == TIER_NONE) return img_value_text(rs->img, kind, ref, v, buf, n);
   const char *p;
   uint32_t l;
-  if (text_of(rs, r, v, &p, &l)) snprintf(buf, n, "%.*s", (int)l, p);
+  if (vm_text_of(rs, r, v, &p, &l)) snprintf(buf, n, "%.*s", (int)l, p);
   else snprintf(buf, n, "?");
   return buf;
 }

@@ -406,4 +406,27 @@ int res_eval_bound(struct tier_vm *vm, int64_t asof, const tier_result **res);
 int rec_parse(struct tier_vm *vm, const char *json, size_t len, struct record *out);
 void rec_free(struct tier_vm *vm);
 
+/* Text h of record r or a string constant of rs (TEXT_CONST): its bytes
+ * and length; false for a handle that names no text.  Two texts compared
+ * as the VM compares them: byte by byte and whole.  (Here, inline, for the
+ * VM's hot paths and for coverage.c, which must compare as the VM does.) */
+static inline bool vm_text_of(const struct tier_ruleset *rs, const struct record *r, int64_t h, const char **p, uint32_t *n) {
+  if (h & TEXT_CONST) {
+    uint64_t k = (uint64_t)(h & ~TEXT_CONST);
+    if (k >= rs->img->nstrs) return false;
+    *p = rs->img->strs[k];
+    *n = rs->img->strlens[k];
+    return true;
+  }
+  if (h < 0 || (uint64_t)h >= r->nstrs) return false;
+  *p = r->strs[h].p;
+  *n = r->strs[h].n;
+  return true;
+}
+
+static inline int vm_text_cmp(const char *a, uint32_t na, const char *b, uint32_t nb) {
+  int c = memcmp(a, b, na < nb ? na : nb);
+  return c ? c : (na > nb) - (na < nb);
+}
+
 #endif
